@@ -1,0 +1,131 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  type ZodTypeProvider,
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { DbHandle } from './db/index.ts';
+import { newId } from './lib/ids.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { authRoutes } from './modules/auth/auth.routes.ts';
+import { memberRoutes } from './modules/members/members.routes.ts';
+import { MemberService } from './modules/members/members.service.ts';
+import { orgRoutes } from './modules/orgs/orgs.routes.ts';
+import { OrgService } from './modules/orgs/orgs.service.ts';
+import { regionRoutes } from './modules/regions/regions.routes.ts';
+import { statsRoutes } from './modules/stats/stats.routes.ts';
+import { unitRoutes } from './modules/units/units.routes.ts';
+import { UnitService } from './modules/units/units.service.ts';
+import { registerAuth } from './plugins/auth.ts';
+import { registerErrorHandling } from './plugins/errors.ts';
+
+export const VERSION = '0.1.0';
+
+export interface AppOptions {
+  db: DbHandle;
+  /** Folder of the built web app; served at / with SPA fallback when present. */
+  webDist?: string;
+  /** Interactive API docs at /api/docs. */
+  apiDocs?: boolean;
+  secureCookies?: boolean;
+  logger?: boolean;
+}
+
+/** Builds the application: plugins, error handling and every module. Never listens. */
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ? { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.cookie'] } : false,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : newId();
+    },
+    bodyLimit: 1024 * 1024,
+    trustProxy: process.env.TRUST_PROXY === '1',
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // antd writes its CSS-in-JS into <style> elements.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Lianjian 联建 API', version: VERSION, description: '临时党组织管理系统接口' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'lj_session' } } },
+      security: [{ session: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  if (opts.apiDocs) await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  registerAuth(app, opts.db.db);
+
+  const { db } = opts.db;
+  await app.register(
+    async (api) => {
+      api.get('/health', {
+        config: { permission: 'public' },
+        schema: {
+          tags: ['system'],
+          summary: '健康检查',
+          response: { 200: z.object({ status: z.literal('ok'), db: z.enum(['sqlite', 'postgres']), version: z.string() }) },
+        },
+        handler: async () => {
+          await sql`select 1`.execute(db);
+          return { status: 'ok' as const, db: opts.db.dialect, version: VERSION };
+        },
+      });
+      api.get('/openapi.json', {
+        config: { permission: 'public' },
+        schema: { hide: true },
+        handler: async () => app.swagger(),
+      });
+      await api.register(authRoutes(db, { secureCookies: opts.secureCookies ?? false }));
+      await api.register(regionRoutes(db));
+      await api.register(unitRoutes(new UnitService(db)));
+      await api.register(memberRoutes(new MemberService(db)));
+      await api.register(orgRoutes(new OrgService(db)));
+      await api.register(statsRoutes(db));
+      await api.register(auditRoutes(db));
+    },
+    { prefix: '/api/v1' },
+  );
+
+  if (opts.webDist && fs.existsSync(path.join(opts.webDist, 'index.html'))) {
+    await app.register(fastifyStatic, { root: path.resolve(opts.webDist), wildcard: false });
+    app.get('/*', { config: { permission: 'public' }, schema: { hide: true } }, (req, reply) => {
+      if (req.url.startsWith('/api/')) {
+        return reply.callNotFound();
+      }
+      return reply.sendFile('index.html');
+    });
+  }
+  return app;
+}

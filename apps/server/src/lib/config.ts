@@ -1,0 +1,25 @@
+/** Configuration comes from the environment only; defaults run the embedded database on this machine. */
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string;
+  adminPassword: string | undefined;
+  demoPassword: string | undefined;
+  apiDocs: boolean;
+  secureCookies: boolean;
+  webDist: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, webDist = ''): Config {
+  const production = env.NODE_ENV === 'production';
+  return {
+    port: Number(env.PORT ?? 3000),
+    host: env.HOST ?? '127.0.0.1',
+    databaseUrl: env.DATABASE_URL ?? 'sqlite:./data/lianjian.db',
+    adminPassword: env.LIANJIAN_ADMIN_PASSWORD || undefined,
+    demoPassword: env.LIANJIAN_DEMO_PASSWORD || undefined,
+    apiDocs: env.API_DOCS ? env.API_DOCS === '1' : !production,
+    secureCookies: env.COOKIE_SECURE ? env.COOKIE_SECURE === '1' : production,
+    webDist: env.WEB_DIST ?? webDist,
+  };
+}

@@ -1,0 +1,54 @@
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import { z } from 'zod';
+import { Problem } from './problem.ts';
+
+export interface Cursor {
+  v: string | number;
+  id: string;
+}
+
+export const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify(c)).toString('base64url');
+
+export function decodeCursor(s: string | undefined): Cursor | null {
+  if (!s) return null;
+  try {
+    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Cursor;
+    if ((typeof c.v === 'string' || typeof c.v === 'number') && typeof c.id === 'string') return c;
+  } catch {
+    // fall through to the 400 below
+  }
+  throw new Problem(400, 'invalid_cursor', '分页游标无效', [{ path: 'querystring.cursor', message: 'invalid' }]);
+}
+
+/** Keyset condition "after this cursor" for a sort column with the id as tie-breaker. */
+export function afterCursor(
+  sort: string | RawBuilder<unknown>,
+  idCol: string,
+  c: Cursor,
+  dir: 'asc' | 'desc',
+): RawBuilder<SqlBool> {
+  const op = sql.raw(dir === 'asc' ? '>' : '<');
+  const s = typeof sort === 'string' ? sql.ref(sort) : sort;
+  return sql<SqlBool>`(${s} ${op} ${c.v} or (${s} = ${c.v} and ${sql.ref(idCol)} > ${c.id}))`;
+}
+
+export const pageQuery = {
+  limit: z.coerce.number().int().min(1).max(200).default(20),
+  cursor: z.string().max(500).optional(),
+};
+
+export function pageOf<T extends { id: string }>(
+  rows: T[],
+  limit: number,
+  total: number,
+  sortValue: (row: T) => string | number,
+): { items: T[]; nextCursor: string | null; total: number } {
+  const hasMore = rows.length > limit;
+  const items = hasMore ? rows.slice(0, limit) : rows;
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: hasMore && last ? encodeCursor({ v: sortValue(last), id: last.id }) : null,
+    total,
+  };
+}

@@ -1,0 +1,76 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../../db/index.ts';
+import { afterCursor, decodeCursor, pageOf, pageQuery } from '../../lib/paging.ts';
+import { page, problemReplies } from '../../lib/schemas.ts';
+import { verifyAuditChain } from './audit.service.ts';
+
+const AuditEvent = z
+  .object({
+    id: z.string(),
+    seq: z.number().int(),
+    at: z.string(),
+    userId: z.string().nullable(),
+    requestId: z.string().nullable(),
+    action: z.string(),
+    entityType: z.string(),
+    entityId: z.string(),
+    before: z.unknown().nullable(),
+    after: z.unknown().nullable(),
+    hash: z.string(),
+  })
+  .meta({ id: 'AuditEvent' });
+
+export function auditRoutes(db: Db): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/audit-events', {
+      config: { permission: 'audit:read' },
+      schema: {
+        tags: ['audit'],
+        summary: '审计记录（最新在前）',
+        querystring: z.strictObject({ ...pageQuery, entityId: z.string().max(64).optional(), action: z.string().max(64).optional() }),
+        response: { 200: page(AuditEvent), ...problemReplies },
+      },
+      handler: async (req) => {
+        const q = req.query;
+        const filtered = () => {
+          let b = db.selectFrom('audit_events');
+          if (q.entityId) b = b.where('entity_id', '=', q.entityId);
+          if (q.action) b = b.where('action', '=', q.action);
+          return b;
+        };
+        let rows = filtered().selectAll();
+        const cursor = decodeCursor(q.cursor);
+        if (cursor) rows = rows.where(afterCursor('seq', 'id', cursor, 'desc'));
+        const list = await rows.orderBy('seq', 'desc').limit(q.limit + 1).execute();
+        const total = await filtered().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+        const p = pageOf(list, q.limit, Number(total.n), (r) => r.seq);
+        return {
+          ...p,
+          items: p.items.map((r) => ({
+            id: r.id,
+            seq: Number(r.seq),
+            at: r.at,
+            userId: r.user_id,
+            requestId: r.request_id,
+            action: r.action,
+            entityType: r.entity_type,
+            entityId: r.entity_id,
+            before: r.before_json ? JSON.parse(r.before_json) : null,
+            after: r.after_json ? JSON.parse(r.after_json) : null,
+            hash: r.hash,
+          })),
+        };
+      },
+    });
+    app.get('/audit/verify', {
+      config: { permission: 'audit:read' },
+      schema: {
+        tags: ['audit'],
+        summary: '校验审计哈希链',
+        response: { 200: z.object({ ok: z.boolean(), count: z.number().int(), brokenAt: z.number().int().nullable() }), ...problemReplies },
+      },
+      handler: () => verifyAuditChain(db),
+    });
+  };
+}

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import type { Executor } from '../../db/index.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { newId, nowIso } from '../../lib/ids.ts';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditEntry {
+  action: string;
+  entityType: string;
+  entityId: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+interface HashedFields {
+  seq: number;
+  id: string;
+  at: string;
+  user_id: string | null;
+  request_id: string | null;
+  action: string;
+  entity_type: string;
+  entity_id: string;
+  before_json: string | null;
+  after_json: string | null;
+}
+
+/** The hash covers every stored field and the previous hash, so any edit or deletion breaks the chain. */
+export function auditHash(prevHash: string, e: HashedFields): string {
+  const canonical = JSON.stringify([
+    prevHash,
+    e.seq,
+    e.id,
+    e.at,
+    e.user_id,
+    e.request_id,
+    e.action,
+    e.entity_type,
+    e.entity_id,
+    e.before_json,
+    e.after_json,
+  ]);
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+/**
+ * Appends one audit event inside the caller's transaction. Updating the single head row first takes its
+ * row lock (PostgreSQL) or the write lock (SQLite), so concurrent writers append one after another.
+ */
+export async function recordAudit(tx: Executor, actor: Actor, entry: AuditEntry): Promise<void> {
+  const head = await tx
+    .updateTable('audit_head')
+    .set((eb) => ({ count: eb('count', '+', 1) }))
+    .where('id', '=', 1)
+    .returning(['count', 'last_hash'])
+    .executeTakeFirst();
+  let seq: number;
+  let prevHash: string;
+  if (head) {
+    seq = Number(head.count);
+    prevHash = head.last_hash;
+  } else {
+    await tx.insertInto('audit_head').values({ id: 1, count: 1, last_hash: GENESIS_HASH }).execute();
+    seq = 1;
+    prevHash = GENESIS_HASH;
+  }
+  const row: HashedFields = {
+    seq,
+    id: newId(),
+    at: nowIso(),
+    user_id: actor.userId,
+    request_id: actor.requestId,
+    action: entry.action,
+    entity_type: entry.entityType,
+    entity_id: entry.entityId,
+    before_json: entry.before === undefined ? null : JSON.stringify(entry.before),
+    after_json: entry.after === undefined ? null : JSON.stringify(entry.after),
+  };
+  const hash = auditHash(prevHash, row);
+  await tx.insertInto('audit_events').values({ ...row, prev_hash: prevHash, hash }).execute();
+  await tx.updateTable('audit_head').set({ last_hash: hash }).where('id', '=', 1).execute();
+}
+
+/** Walks the whole chain in order; reports the first event whose hash does not follow. */
+export async function verifyAuditChain(db: Executor): Promise<{ ok: boolean; count: number; brokenAt: number | null }> {
+  let prev = GENESIS_HASH;
+  let count = 0;
+  let lastSeq = 0;
+  const batch = 2000;
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('seq', '>', lastSeq)
+      .orderBy('seq')
+      .limit(batch)
+      .execute();
+    for (const r of rows) {
+      if (r.seq !== lastSeq + 1 || r.prev_hash !== prev || auditHash(prev, r) !== r.hash) {
+        return { ok: false, count, brokenAt: r.seq };
+      }
+      prev = r.hash;
+      lastSeq = r.seq;
+      count++;
+    }
+    if (rows.length < batch) break;
+  }
+  const head = await db.selectFrom('audit_head').select(['count', 'last_hash']).where('id', '=', 1).executeTakeFirst();
+  if (head && (Number(head.count) !== count || head.last_hash !== prev)) return { ok: false, count, brokenAt: count + 1 };
+  return { ok: true, count, brokenAt: null };
+}

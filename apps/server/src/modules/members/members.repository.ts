@@ -1,0 +1,91 @@
+import { sql } from 'kysely';
+import type { Executor } from '../../db/index.ts';
+import type { MemberTable } from '../../db/types.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { type Cursor, afterCursor } from '../../lib/paging.ts';
+import { memberInScope } from '../../lib/scope.ts';
+import { activeOn } from '../orgs/orgs.repository.ts';
+
+export interface MemberFilters {
+  q?: string;
+  unitId?: string;
+  skill?: string;
+  partyStatus?: string;
+  linked?: boolean;
+  today: string;
+  id?: string;
+}
+
+const linkedExists = (today: string) =>
+  sql<boolean>`exists (select 1 from memberships lm where lm.member_id = p.id and ${activeOn('lm', today)})`;
+
+function filtered(db: Executor, actor: Actor, f: MemberFilters) {
+  let q = db.selectFrom('members as p').where(memberInScope(actor, 'p'));
+  if (f.id) q = q.where('p.id', '=', f.id);
+  if (f.q) {
+    const term = f.q.toLowerCase();
+    q = q.where((eb) =>
+      eb.or([
+        eb('p.name', 'like', `%${f.q}%`),
+        eb('p.name_initials', 'like', `${term}%`),
+        eb('p.name_pinyin', 'like', `${term}%`),
+      ]),
+    );
+  }
+  if (f.unitId) q = q.where('p.unit_id', '=', f.unitId);
+  if (f.partyStatus) q = q.where('p.party_status', '=', f.partyStatus as MemberTable['party_status']);
+  if (f.skill) {
+    const skill = f.skill;
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('member_skills as s')
+          .select(sql`1`.as('one'))
+          .whereRef('s.member_id', '=', 'p.id')
+          .where('s.skill', '=', skill),
+      ),
+    );
+  }
+  if (f.linked !== undefined) {
+    q = f.linked ? q.where(linkedExists(f.today)) : q.where(sql<boolean>`not ${linkedExists(f.today)}`);
+  }
+  return q;
+}
+
+export async function listMembers(db: Executor, actor: Actor, f: MemberFilters, limit: number, cursor: Cursor | null) {
+  let q = filtered(db, actor, f)
+    .innerJoin('units as u', 'u.id', 'p.unit_id')
+    .leftJoin('party_orgs as h', 'h.id', 'p.home_party_org_id')
+    .select([
+      'p.id',
+      'p.name',
+      'p.name_initials',
+      'p.name_pinyin',
+      'p.gender',
+      'p.party_status',
+      'p.title',
+      'p.unit_id',
+      'u.name as unit_name',
+      'p.region_code',
+      'p.home_party_org_id',
+      'h.name as home_org_name',
+      'p.version',
+      sql<number>`(select count(*) from memberships am where am.member_id = p.id and ${activeOn('am', f.today)})`.as(
+        'active_memberships',
+      ),
+    ]);
+  if (cursor) q = q.where(afterCursor('p.name_pinyin', 'p.id', cursor, 'asc'));
+  const rows = await q
+    .orderBy('p.name_pinyin')
+    .orderBy('p.id')
+    .limit(limit + 1)
+    .execute();
+  const total = await filtered(db, actor, f)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const ids = rows.map((r) => r.id);
+  const skills = ids.length
+    ? await db.selectFrom('member_skills').select(['member_id', 'skill']).where('member_id', 'in', ids).execute()
+    : [];
+  return { rows, skills, total: Number(total.n) };
+}

@@ -1,0 +1,39 @@
+import { roleCan } from '@lianjian/shared';
+import type { Actor } from '../../lib/actor.ts';
+
+/** What the policies need to know of an organization (already known to be in the actor's scope). */
+export interface OrgFacts {
+  id: string;
+  level: string;
+  status: string;
+  parent_id: string | null;
+  approving_party_org_id: string | null;
+  approving_org_id: string | null;
+}
+
+/** Org ids in which the actor's own member record is secretary or deputy secretary today. */
+export type Leads = Set<string>;
+
+const live = (o: OrgFacts) => o.status !== 'dissolved';
+
+export const canUpdateOrg = (a: Actor, o: OrgFacts) => roleCan(a.role, 'orgs:write') && live(o);
+export const canCreateChild = (a: Actor, o: OrgFacts) => roleCan(a.role, 'orgs:write') && live(o) && o.level !== 'group';
+export const canLinkMember = (a: Actor, o: OrgFacts) => roleCan(a.role, 'memberships:write') && live(o);
+export const canEndMembership = canLinkMember;
+
+/** Secretary, deputy secretary and committee members are designated by the approving organization. */
+export const actsForApprovingOrg = (a: Actor, o: OrgFacts, leads: Leads) =>
+  (o.approving_party_org_id !== null && a.actingPartyOrgId === o.approving_party_org_id) ||
+  (o.approving_org_id !== null && leads.has(o.approving_org_id));
+
+export const canDesignateLeaders = (a: Actor, o: OrgFacts, leads: Leads) =>
+  canLinkMember(a, o) && o.level !== 'group' && actsForApprovingOrg(a, o, leads);
+
+/** A party group's leader is designated by its branch: the branch's secretary or deputy secretary. */
+export const canDesignateGroupLeader = (a: Actor, o: OrgFacts, leads: Leads) =>
+  canLinkMember(a, o) && o.level === 'group' && o.parent_id !== null && leads.has(o.parent_id);
+
+/** Status changes and dissolution belong to the approving organization. */
+export const canTransition = (a: Actor, o: OrgFacts, leads: Leads) =>
+  roleCan(a.role, 'orgs:write') && live(o) && actsForApprovingOrg(a, o, leads);
+export const canDissolve = canTransition;

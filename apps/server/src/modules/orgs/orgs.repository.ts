@@ -1,0 +1,321 @@
+import { type SqlBool, sql } from 'kysely';
+import type { Executor } from '../../db/index.ts';
+import type { NewMembership, NewTemporaryOrg, TemporaryOrgRow } from '../../db/types.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { type Cursor, afterCursor } from '../../lib/paging.ts';
+import { orgInScope } from '../../lib/scope.ts';
+
+export interface OrgFilters {
+  level?: string;
+  kind?: string;
+  parentId?: string;
+  regionId?: string;
+  status?: string;
+  q?: string;
+  roots?: boolean;
+  asOf: string;
+  sort: 'name' | 'establishedOn';
+}
+
+/** A membership is active on day D when it started on or before D and had not ended by D (end date exclusive). */
+export const activeOn = (alias: string, day: string) =>
+  sql<SqlBool>`(${sql.ref(`${alias}.start_on`)} <= ${day} and (${sql.ref(`${alias}.end_on`)} is null or ${sql.ref(`${alias}.end_on`)} > ${day}))`;
+
+/** An organization existed on day D when established by D and not yet dissolved. */
+export const orgExistedOn = (alias: string, day: string) =>
+  sql<SqlBool>`(${sql.ref(`${alias}.established_on`)} <= ${day} and (${sql.ref(`${alias}.dissolved_on`)} is null or ${sql.ref(`${alias}.dissolved_on`)} > ${day}))`;
+
+function filtered(db: Executor, actor: Actor, f: OrgFilters) {
+  let q = db
+    .selectFrom('temporary_orgs as o')
+    .where(orgInScope(actor, 'o'))
+    .where(orgExistedOn('o', f.asOf));
+  if (f.level) q = q.where('o.level', '=', f.level as TemporaryOrgRow['level']);
+  if (f.kind) q = q.where('o.kind', '=', f.kind as TemporaryOrgRow['kind']);
+  if (f.parentId) q = q.where('o.parent_id', '=', f.parentId);
+  if (f.status) q = q.where('o.status', '=', f.status as TemporaryOrgRow['status']);
+  if (f.regionId) q = q.where('o.region_code', 'like', `${f.regionId}%`);
+  if (f.q) {
+    const term = f.q.toLowerCase();
+    q = q.where((eb) => eb.or([eb('o.name', 'like', `%${f.q}%`), eb('o.name_initials', 'like', `${term}%`)]));
+  }
+  if (f.roots) {
+    // A root is an organization whose parent would not itself be listed under the same scope and region.
+    q = q.where((eb) =>
+      eb.or([
+        eb('o.parent_id', 'is', null),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('temporary_orgs as p')
+              .select(sql`1`.as('one'))
+              .whereRef('p.id', '=', 'o.parent_id')
+              .where(orgInScope(actor, 'p'))
+              .where(f.regionId ? sql<SqlBool>`p.region_code like ${`${f.regionId}%`}` : sql<SqlBool>`1 = 1`),
+          ),
+        ),
+      ]),
+    );
+  }
+  return q;
+}
+
+const summaryColumns = (asOf: string) =>
+  [
+    'o.id',
+    'o.name',
+    'o.level',
+    'o.kind',
+    'o.parent_id',
+    'o.status',
+    'o.mode',
+    'o.anchor_type',
+    'o.anchor_name',
+    'o.region_code',
+    'o.established_on',
+    'o.planned_end_on',
+    'o.dissolved_on',
+    'o.version',
+    'o.path',
+    sql<string>`(select r.name from regions r where r.code = o.region_code)`.as('region_name'),
+    sql<number>`(select count(*) from temporary_orgs c where c.parent_id = o.id and ${orgExistedOn('c', asOf)})`.as(
+      'child_count',
+    ),
+    sql<number>`(select count(distinct m.member_id) from memberships m inner join temporary_orgs s on s.id = m.org_id
+      where s.path like o.path || '%' and ${activeOn('m', asOf)})`.as('member_count'),
+  ] as const;
+
+export async function listOrgs(db: Executor, actor: Actor, f: OrgFilters, limit: number, cursor: Cursor | null) {
+  const sortCol = f.sort === 'name' ? 'o.name' : 'o.established_on';
+  let q = filtered(db, actor, f).select(summaryColumns(f.asOf));
+  if (cursor) q = q.where(afterCursor(sortCol, 'o.id', cursor, 'asc'));
+  const rows = await q
+    .orderBy(sortCol)
+    .orderBy('o.id')
+    .limit(limit + 1)
+    .execute();
+  const totalRow = await filtered(db, actor, f)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return { rows, total: Number(totalRow.n) };
+}
+
+export type OrgSummaryRow = Awaited<ReturnType<typeof listOrgs>>['rows'][number];
+
+/** One organization if it is in the actor's scope; otherwise undefined (the caller answers 404). */
+export async function findOrg(db: Executor, actor: Actor, id: string, asOf: string) {
+  return db
+    .selectFrom('temporary_orgs as o')
+    .select(summaryColumns(asOf))
+    .select([
+      'o.mission',
+      'o.approving_party_org_id',
+      'o.approving_org_id',
+      'o.approved_on',
+      'o.approval_doc_no',
+      'o.name_initials',
+    ])
+    .where('o.id', '=', id)
+    .where(orgInScope(actor, 'o'))
+    .executeTakeFirst();
+}
+
+export type OrgRow = NonNullable<Awaited<ReturnType<typeof findOrg>>>;
+
+export async function orgRelations(db: Executor, org: OrgRow) {
+  const [approvingParty, approvingTemp, parent, regions, units] = await Promise.all([
+    org.approving_party_org_id
+      ? db.selectFrom('party_orgs').select(['id', 'name']).where('id', '=', org.approving_party_org_id).executeTakeFirst()
+      : undefined,
+    org.approving_org_id
+      ? db.selectFrom('temporary_orgs').select(['id', 'name']).where('id', '=', org.approving_org_id).executeTakeFirst()
+      : undefined,
+    org.parent_id
+      ? db
+          .selectFrom('temporary_orgs')
+          .select(['id', 'name', 'level'])
+          .where('id', '=', org.parent_id)
+          .executeTakeFirst()
+      : undefined,
+    db
+      .selectFrom('org_regions as orr')
+      .innerJoin('regions as r', 'r.code', 'orr.region_code')
+      .select(['r.code', 'r.name'])
+      .where('orr.org_id', '=', org.id)
+      .orderBy('r.code')
+      .execute(),
+    db
+      .selectFrom('org_units as ou')
+      .innerJoin('units as u', 'u.id', 'ou.unit_id')
+      .select(['u.id', 'u.name', 'u.type', 'ou.linked_on', 'ou.purpose'])
+      .where('ou.org_id', '=', org.id)
+      .orderBy('ou.linked_on')
+      .orderBy('u.name')
+      .execute(),
+  ]);
+  return { approvingParty, approvingTemp, parent, regions, units };
+}
+
+export const insertOrg = (tx: Executor, row: NewTemporaryOrg) => tx.insertInto('temporary_orgs').values(row).execute();
+
+/** Optimistic update: returns false when the version is stale. */
+export async function updateOrg(
+  tx: Executor,
+  id: string,
+  version: number,
+  patch: Partial<Omit<NewTemporaryOrg, 'id' | 'version'>>,
+): Promise<boolean> {
+  const r = await tx
+    .updateTable('temporary_orgs')
+    .set({ ...patch, version: version + 1 })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function rawOrg(db: Executor, id: string) {
+  return db.selectFrom('temporary_orgs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function liveChildren(db: Executor, orgId: string) {
+  return db
+    .selectFrom('temporary_orgs')
+    .select(['id', 'level', 'status', 'version'])
+    .where('parent_id', '=', orgId)
+    .where('status', '!=', 'dissolved')
+    .execute();
+}
+
+export interface MembershipFilters {
+  orgId: string;
+  orgPath: string;
+  includeGroups: boolean;
+  status: 'active' | 'ended' | 'all';
+  role?: string;
+  asOf: string;
+}
+
+// Leaders first, then by start date: the order a branch's roster is read in.
+const rosterOrder = sql<string>`((case m.role when 'secretary' then '1' when 'deputy_secretary' then '2'
+  when 'committee_member' then '3' when 'group_leader' then '4' else '5' end) || m.start_on)`;
+
+function membershipsFiltered(db: Executor, f: MembershipFilters) {
+  let q = db
+    .selectFrom('memberships as m')
+    .innerJoin('temporary_orgs as o', 'o.id', 'm.org_id')
+    .innerJoin('members as p', 'p.id', 'm.member_id');
+  q = f.includeGroups
+    ? q.where((eb) => eb.or([eb('o.id', '=', f.orgId), eb.and([eb('o.parent_id', '=', f.orgId), eb('o.level', '=', 'group')])]))
+    : q.where('o.id', '=', f.orgId);
+  if (f.status === 'active') q = q.where(activeOn('m', f.asOf));
+  if (f.status === 'ended') q = q.where('m.end_on', 'is not', null).where('m.end_on', '<=', f.asOf);
+  if (f.role) q = q.where('m.role', '=', f.role as NewMembership['role']);
+  return q;
+}
+
+export async function listMemberships(db: Executor, f: MembershipFilters, limit: number, cursor: Cursor | null) {
+  let q = membershipsFiltered(db, f)
+    .innerJoin('units as u', 'u.id', 'p.unit_id')
+    .leftJoin('party_orgs as h', 'h.id', 'p.home_party_org_id')
+    .select([
+      'm.id',
+      'm.org_id',
+      'o.name as org_name',
+      'o.level as org_level',
+      'm.member_id',
+      'p.name as member_name',
+      'u.name as unit_name',
+      'h.name as home_org_name',
+      'm.role',
+      'm.start_on',
+      'm.end_on',
+      'm.end_reason',
+      'm.link_reason',
+      'm.version',
+      sql<string | null>`coalesce(
+        (select d.name from party_orgs d where d.id = m.designated_by_party_org_id),
+        (select t.name from temporary_orgs t where t.id = m.designated_by_org_id))`.as('designated_by'),
+      sql<number>`case when ${activeOn('m', f.asOf)} then 1 else 0 end`.as('active'),
+      rosterOrder.as('sort_key'),
+    ]);
+  if (cursor) q = q.where(afterCursor(rosterOrder, 'm.id', cursor, 'asc'));
+  const rows = await q
+    .orderBy('sort_key')
+    .orderBy('m.id')
+    .limit(limit + 1)
+    .execute();
+  const total = await membershipsFiltered(db, f)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return { rows, total: Number(total.n) };
+}
+
+export async function findMembership(db: Executor, orgId: string, id: string) {
+  return db.selectFrom('memberships').selectAll().where('id', '=', id).where('org_id', '=', orgId).executeTakeFirst();
+}
+
+export async function activeMembershipOf(db: Executor, orgId: string, memberId: string, day: string) {
+  return db
+    .selectFrom('memberships as m')
+    .select(['m.id', 'm.role'])
+    .where('m.org_id', '=', orgId)
+    .where('m.member_id', '=', memberId)
+    .where(activeOn('m', day))
+    .executeTakeFirst();
+}
+
+export async function activeHolderOfRole(db: Executor, orgId: string, role: NewMembership['role'], day: string) {
+  return db
+    .selectFrom('memberships as m')
+    .select(['m.id'])
+    .where('m.org_id', '=', orgId)
+    .where('m.role', '=', role)
+    .where(activeOn('m', day))
+    .executeTakeFirst();
+}
+
+/** Organizations in which this member currently leads (secretary or deputy secretary). */
+export async function leadershipOf(db: Executor, memberId: string | null, day: string): Promise<Set<string>> {
+  if (!memberId) return new Set();
+  const rows = await db
+    .selectFrom('memberships as m')
+    .select('m.org_id')
+    .where('m.member_id', '=', memberId)
+    .where('m.role', 'in', ['secretary', 'deputy_secretary'])
+    .where(activeOn('m', day))
+    .execute();
+  return new Set(rows.map((r) => r.org_id));
+}
+
+export const insertMembership = (tx: Executor, row: NewMembership) => tx.insertInto('memberships').values(row).execute();
+
+export async function endMembership(
+  tx: Executor,
+  id: string,
+  version: number,
+  endOn: string,
+  endReason: string,
+  now: string,
+): Promise<boolean> {
+  const r = await tx
+    .updateTable('memberships')
+    .set({ end_on: endOn, end_reason: endReason, version: version + 1, updated_at: now })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .where('end_on', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Ends every open membership of these organizations on the given day (dissolution). */
+export async function endAllMemberships(tx: Executor, orgIds: string[], endOn: string, reason: string, now: string) {
+  if (orgIds.length === 0) return 0;
+  const r = await tx
+    .updateTable('memberships')
+    .set((eb) => ({ end_on: endOn, end_reason: reason, version: eb('version', '+', 1), updated_at: now }))
+    .where('org_id', 'in', orgIds)
+    .where((eb) => eb.or([eb('end_on', 'is', null), eb('end_on', '>', endOn)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}

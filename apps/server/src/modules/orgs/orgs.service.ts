@@ -1,0 +1,442 @@
+import { DESIGNATED_ROLES, ORG_TRANSITIONS, PARENT_LEVEL, canTransition as machineAllows, todayInShanghai } from '@lianjian/shared';
+import type { z } from 'zod';
+import type { Db, Executor } from '../../db/index.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { newId, nowIso } from '../../lib/ids.ts';
+import { decodeCursor, pageOf } from '../../lib/paging.ts';
+import { nameInitials } from '../../lib/pinyin.ts';
+import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
+import { memberInScope } from '../../lib/scope.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import * as policy from './orgs.policy.ts';
+import * as repo from './orgs.repository.ts';
+import type {
+  CreateMembership,
+  CreateOrg,
+  DissolveOrg,
+  EndMembership,
+  LinkUnit,
+  MembershipQuery,
+  OrgListQuery,
+  OrgTransition,
+  UpdateOrg,
+} from './orgs.schemas.ts';
+
+const toSummary = (r: repo.OrgSummaryRow) => ({
+  id: r.id,
+  name: r.name,
+  level: r.level,
+  kind: r.kind,
+  parentId: r.parent_id,
+  status: r.status,
+  mode: r.mode as 'joint_building',
+  anchorType: r.anchor_type as 'county',
+  anchorName: r.anchor_name,
+  regionCode: r.region_code,
+  regionName: r.region_name ?? '',
+  establishedOn: r.established_on,
+  plannedEndOn: r.planned_end_on,
+  dissolvedOn: r.dissolved_on,
+  childCount: Number(r.child_count),
+  memberCount: Number(r.member_count),
+  version: r.version,
+});
+
+/** The organization register: set up, staff, change status and dissolve temporary organizations. */
+export class OrgService {
+  constructor(private readonly db: Db) {}
+
+  /** Scoped, filtered, keyset-paginated list. */
+  async list(actor: Actor, q: z.infer<typeof OrgListQuery>) {
+    const f: repo.OrgFilters = {
+      ...q,
+      roots: q.roots === 'true',
+      asOf: q.asOf ?? todayInShanghai(),
+    };
+    const { rows, total } = await repo.listOrgs(this.db, actor, f, q.limit, decodeCursor(q.cursor));
+    const page = pageOf(rows, q.limit, total, (r) => (q.sort === 'name' ? r.name : r.established_on));
+    return { ...page, items: page.items.map(toSummary) };
+  }
+
+  private async mustFind(actor: Actor, id: string, db: Executor = this.db) {
+    const org = await repo.findOrg(db, actor, id, todayInShanghai());
+    if (!org) throw notFound('组织');
+    return org;
+  }
+
+  /** One organization with its relations and what the caller may do with it. */
+  async get(actor: Actor, id: string) {
+    const org = await this.mustFind(actor, id);
+    const [rel, leads] = await Promise.all([
+      repo.orgRelations(this.db, org),
+      repo.leadershipOf(this.db, actor.memberId, todayInShanghai()),
+    ]);
+    const approvingOrg = rel.approvingParty
+      ? { id: rel.approvingParty.id, name: rel.approvingParty.name, kind: 'party_org' as const }
+      : rel.approvingTemp
+        ? { id: rel.approvingTemp.id, name: rel.approvingTemp.name, kind: 'temporary_org' as const }
+        : null;
+    return {
+      ...toSummary(org),
+      mission: org.mission,
+      approvingOrg,
+      approvedOn: org.approved_on,
+      approvalDocNo: org.approval_doc_no,
+      parent: rel.parent ?? null,
+      coveredRegions: rel.regions,
+      linkedUnits: rel.units.map((u) => ({
+        id: u.id,
+        name: u.name,
+        type: u.type,
+        linkedOn: u.linked_on,
+        purpose: u.purpose,
+      })),
+      abilities: {
+        update: policy.canUpdateOrg(actor, org),
+        createChild: policy.canCreateChild(actor, org),
+        linkMember: policy.canLinkMember(actor, org),
+        designateLeaders: policy.canDesignateLeaders(actor, org, leads),
+        designateGroupLeader: policy.canDesignateGroupLeader(actor, org, leads),
+        endMembership: policy.canEndMembership(actor, org),
+        transition: policy.canTransition(actor, org, leads),
+        dissolve: policy.canDissolve(actor, org, leads),
+      },
+    };
+  }
+
+  /** Sets up a temporary organization under a live parent, with its approval record. */
+  async create(actor: Actor, input: z.infer<typeof CreateOrg>) {
+    return this.db.transaction().execute(async (tx) => {
+      let parent: Awaited<ReturnType<typeof repo.findOrg>> | undefined;
+      if (input.parentId) {
+        parent = await repo.findOrg(tx, actor, input.parentId, todayInShanghai());
+        if (!parent) throw notFound('上级组织');
+        if (!policy.canCreateChild(actor, parent)) {
+          if (parent.status === 'dissolved') {
+            throw conflict('parent_dissolved', '上级组织已撤销，不能在其下设立组织');
+          }
+          throw forbidden('permission_denied', '无权在该组织下设立组织');
+        }
+        if (!PARENT_LEVEL[input.level].includes(parent.level)) {
+          throw invalid('组织层级与上级不匹配', [{ path: 'body.level', message: `${input.level} 不能设在 ${parent.level} 之下` }]);
+        }
+      } else if (input.level !== 'committee') {
+        throw invalid('只有临时党委可以没有上级组织', [{ path: 'body.parentId', message: 'required' }]);
+      } else if (actor.regionCode === null) {
+        throw forbidden('permission_denied', '无权设立临时党委');
+      }
+      if (input.kind === 'special' && !(input.level === 'branch' && parent?.level === 'committee')) {
+        throw invalid('县属专项支部必须是临时党委直属的支部', [{ path: 'body.kind', message: 'special' }]);
+      }
+      const regionCodes = [input.regionCode, ...input.coveredRegionCodes];
+      const scopePrefix = actor.regionCode ?? '';
+      for (const code of new Set(regionCodes)) {
+        const region = await tx.selectFrom('regions').select('code').where('code', '=', code).executeTakeFirst();
+        if (!region || (actor.regionCode !== null && !code.startsWith(scopePrefix))) {
+          throw invalid('区划不存在或不在管辖范围内', [{ path: 'body.regionCode', message: code }]);
+        }
+      }
+      if (actor.regionCode !== null && !input.regionCode.startsWith(actor.regionCode)) {
+        throw invalid('区划不在管辖范围内', [{ path: 'body.regionCode', message: input.regionCode }]);
+      }
+      // A party group is set up by its branch; everything else by a formal party organization.
+      let approvingPartyOrgId: string | null = null;
+      let approvingOrgId: string | null = null;
+      if (input.level === 'group') {
+        approvingOrgId = input.parentId;
+      } else {
+        approvingPartyOrgId = input.approvingPartyOrgId ?? actor.actingPartyOrgId;
+        if (!approvingPartyOrgId) {
+          throw invalid('请指定批准成立的党组织', [{ path: 'body.approvingPartyOrgId', message: 'required' }]);
+        }
+        const approver = await tx.selectFrom('party_orgs').select('id').where('id', '=', approvingPartyOrgId).executeTakeFirst();
+        if (!approver) throw invalid('批准成立的党组织不存在', [{ path: 'body.approvingPartyOrgId', message: 'unknown' }]);
+        if (input.status === 'active' && (!input.approvedOn || !input.approvalDocNo)) {
+          throw invalid('成立临时党组织须记录批准日期和批准文号', [
+            { path: 'body.approvalDocNo', message: 'required when status is active' },
+          ]);
+        }
+      }
+      for (const unitId of input.unitIds) {
+        const unit = await tx.selectFrom('units').select('id').where('id', '=', unitId).executeTakeFirst();
+        if (!unit) throw invalid('联建单位不存在', [{ path: 'body.unitIds', message: unitId }]);
+      }
+      const id = newId();
+      const now = nowIso();
+      const row = {
+        id,
+        name: input.name,
+        name_initials: nameInitials(input.name),
+        level: input.level,
+        kind: input.kind,
+        parent_id: input.parentId,
+        path: `${parent?.path ?? '/'}${id}/`,
+        mode: input.mode,
+        anchor_type: input.anchorType,
+        anchor_name: input.anchorName,
+        mission: input.mission,
+        region_code: input.regionCode,
+        approving_party_org_id: approvingPartyOrgId,
+        approving_org_id: approvingOrgId,
+        approved_on: input.approvedOn ?? null,
+        approval_doc_no: input.approvalDocNo ?? null,
+        established_on: input.establishedOn,
+        planned_end_on: input.plannedEndOn ?? null,
+        dissolved_on: null,
+        status: input.status,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      await repo.insertOrg(tx, row);
+      for (const code of new Set(regionCodes)) {
+        await tx.insertInto('org_regions').values({ org_id: id, region_code: code }).execute();
+      }
+      for (const unitId of new Set(input.unitIds)) {
+        await tx
+          .insertInto('org_units')
+          .values({ org_id: id, unit_id: unitId, linked_on: input.establishedOn, purpose: null })
+          .execute();
+      }
+      await recordAudit(tx, actor, { action: 'org.create', entityType: 'temporary_org', entityId: id, after: row });
+      return id;
+    });
+  }
+
+  /** Edits descriptive fields; optimistic on `version`. */
+  async update(actor: Actor, id: string, input: z.infer<typeof UpdateOrg>) {
+    await this.db.transaction().execute(async (tx) => {
+      const org = await this.mustFind(actor, id, tx);
+      if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
+      if (!policy.canUpdateOrg(actor, org)) throw forbidden('permission_denied', '无权修改该组织');
+      const patch = {
+        ...(input.name !== undefined ? { name: input.name, name_initials: nameInitials(input.name) } : {}),
+        ...(input.mission !== undefined ? { mission: input.mission } : {}),
+        ...(input.anchorName !== undefined ? { anchor_name: input.anchorName } : {}),
+        ...(input.plannedEndOn !== undefined ? { planned_end_on: input.plannedEndOn } : {}),
+        ...(input.approvedOn !== undefined ? { approved_on: input.approvedOn } : {}),
+        ...(input.approvalDocNo !== undefined ? { approval_doc_no: input.approvalDocNo } : {}),
+        updated_at: nowIso(),
+      };
+      if (!(await repo.updateOrg(tx, id, input.version, patch))) throw versionConflict();
+      await recordAudit(tx, actor, { action: 'org.update', entityType: 'temporary_org', entityId: id, before: org, after: patch });
+    });
+  }
+
+  /** proposed → active, active ⇄ rectification; validated against the workflow. */
+  async transition(actor: Actor, id: string, input: z.infer<typeof OrgTransition>) {
+    await this.db.transaction().execute(async (tx) => {
+      const org = await this.mustFind(actor, id, tx);
+      const leads = await repo.leadershipOf(tx, actor.memberId, todayInShanghai());
+      if (!machineAllows(ORG_TRANSITIONS, org.status, input.to)) {
+        throw conflict('illegal_transition', `不能从“${org.status}”变为“${input.to}”`);
+      }
+      if (!policy.canTransition(actor, org, leads)) {
+        throw forbidden('approving_org_required', '只有批准成立的党组织可以变更组织状态');
+      }
+      if (input.to === 'active' && org.level !== 'group' && (!org.approved_on || !org.approval_doc_no)) {
+        throw conflict('approval_missing', '请先记录批准日期和批准文号');
+      }
+      if (!(await repo.updateOrg(tx, id, input.version, { status: input.to, updated_at: nowIso() }))) {
+        throw versionConflict();
+      }
+      await recordAudit(tx, actor, {
+        action: 'org.transition',
+        entityType: 'temporary_org',
+        entityId: id,
+        before: { status: org.status },
+        after: { status: input.to, reason: input.reason },
+      });
+    });
+  }
+
+  /**
+   * Dissolves an organization and its party groups: memberships end on the dissolution date and the record
+   * becomes read-only. Sub-branches must be dissolved first.
+   */
+  async dissolve(actor: Actor, id: string, input: z.infer<typeof DissolveOrg>) {
+    await this.db.transaction().execute(async (tx) => {
+      const org = await this.mustFind(actor, id, tx);
+      if (org.status === 'dissolved') throw conflict('illegal_transition', '组织已撤销');
+      const leads = await repo.leadershipOf(tx, actor.memberId, todayInShanghai());
+      if (!policy.canDissolve(actor, org, leads)) {
+        throw forbidden('approving_org_required', '只有批准成立的党组织可以撤销该组织');
+      }
+      if (input.dissolvedOn < org.established_on) {
+        throw invalid('撤销日期早于成立日期', [{ path: 'body.dissolvedOn', message: 'before establishedOn' }]);
+      }
+      const children = await repo.liveChildren(tx, id);
+      const blocking = children.filter((c) => c.level !== 'group');
+      if (blocking.length > 0) {
+        throw conflict('children_not_dissolved', `还有 ${blocking.length} 个下级组织未撤销`);
+      }
+      const groups = children.map((c) => c.id);
+      const now = nowIso();
+      if (!(await repo.updateOrg(tx, id, input.version, { status: 'dissolved', dissolved_on: input.dissolvedOn, updated_at: now }))) {
+        throw versionConflict();
+      }
+      for (const g of children) {
+        await repo.updateOrg(tx, g.id, g.version, { status: 'dissolved', dissolved_on: input.dissolvedOn, updated_at: now });
+      }
+      const ended = await repo.endAllMemberships(tx, [id, ...groups], input.dissolvedOn, `组织撤销：${input.reason}`, now);
+      await recordAudit(tx, actor, {
+        action: 'org.dissolve',
+        entityType: 'temporary_org',
+        entityId: id,
+        before: { status: org.status },
+        after: { status: 'dissolved', dissolvedOn: input.dissolvedOn, reason: input.reason, groups, membershipsEnded: ended },
+      });
+    });
+  }
+
+  /** Links a unit (police station, power station…) to the organization. */
+  async linkUnit(actor: Actor, id: string, input: z.infer<typeof LinkUnit>) {
+    await this.db.transaction().execute(async (tx) => {
+      const org = await this.mustFind(actor, id, tx);
+      if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
+      if (!policy.canUpdateOrg(actor, org)) throw forbidden('permission_denied', '无权修改该组织');
+      const unit = await tx.selectFrom('units').select(['id', 'name']).where('id', '=', input.unitId).executeTakeFirst();
+      if (!unit) throw notFound('单位');
+      const existing = await tx
+        .selectFrom('org_units')
+        .select('unit_id')
+        .where('org_id', '=', id)
+        .where('unit_id', '=', input.unitId)
+        .executeTakeFirst();
+      if (existing) throw conflict('unit_already_linked', `${unit.name}已是联建单位`);
+      const row = { org_id: id, unit_id: input.unitId, linked_on: input.linkedOn, purpose: input.purpose ?? null };
+      await tx.insertInto('org_units').values(row).execute();
+      await recordAudit(tx, actor, { action: 'org.link_unit', entityType: 'temporary_org', entityId: id, after: row });
+    });
+  }
+
+  /** Who is (or was, on `asOf`) in the organization. */
+  async memberships(actor: Actor, orgId: string, q: z.infer<typeof MembershipQuery>) {
+    const org = await this.mustFind(actor, orgId);
+    const asOf = q.asOf ?? todayInShanghai();
+    const { rows, total } = await repo.listMemberships(
+      this.db,
+      { orgId, orgPath: org.path, includeGroups: q.includeGroups === 'true', status: q.status, role: q.role, asOf },
+      q.limit,
+      decodeCursor(q.cursor),
+    );
+    const page = pageOf(rows, q.limit, total, (r) => r.sort_key);
+    return {
+      ...page,
+      items: page.items.map((r) => ({
+        id: r.id,
+        orgId: r.org_id,
+        orgName: r.org_name,
+        orgLevel: r.org_level,
+        memberId: r.member_id,
+        memberName: r.member_name,
+        unitName: r.unit_name,
+        homeOrgName: r.home_org_name,
+        role: r.role,
+        startOn: r.start_on,
+        endOn: r.end_on,
+        endReason: r.end_reason,
+        linkReason: r.link_reason,
+        designatedBy: r.designated_by,
+        active: Number(r.active) === 1,
+        version: r.version,
+      })),
+    };
+  }
+
+  /**
+   * Links an existing party member into the organization. A temporary organization never creates party
+   * members; leaders are designated by the approving organization, group leaders by the branch.
+   */
+  async link(actor: Actor, orgId: string, input: z.infer<typeof CreateMembership>) {
+    return this.db.transaction().execute(async (tx) => {
+      const org = await this.mustFind(actor, orgId, tx);
+      if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，不能再联结党员');
+      if (!policy.canLinkMember(actor, org)) throw forbidden('permission_denied', '无权为该组织联结党员');
+      const member = await tx
+        .selectFrom('members')
+        .select(['id', 'name', 'party_status'])
+        .where('id', '=', input.memberId)
+        .where(memberInScope(actor))
+        .executeTakeFirst();
+      if (!member) throw notFound('党员');
+      if (member.party_status === 'none') {
+        throw conflict('participant_cannot_be_member', `${member.name}不是党员，只能作为参与人员参加具体任务，不能成为临时党组织成员`);
+      }
+      const today = todayInShanghai();
+      const leads = await repo.leadershipOf(tx, actor.memberId, today);
+      let designatedByPartyOrgId: string | null = null;
+      let designatedByOrgId: string | null = null;
+      if (DESIGNATED_ROLES.includes(input.role)) {
+        if (org.level === 'group') throw invalid('党小组不设书记、副书记和委员', [{ path: 'body.role', message: input.role }]);
+        if (!policy.canDesignateLeaders(actor, org, leads)) {
+          throw forbidden('designation_requires_approving_org', '书记、副书记和委员由批准成立的党组织指定');
+        }
+        designatedByPartyOrgId = org.approving_party_org_id;
+        designatedByOrgId = org.approving_party_org_id ? null : org.approving_org_id;
+      } else if (input.role === 'group_leader') {
+        if (org.level !== 'group') throw invalid('组长只设在党小组', [{ path: 'body.role', message: input.role }]);
+        if (!policy.canDesignateGroupLeader(actor, org, leads)) {
+          throw forbidden('group_leader_designated_by_branch', '党小组组长由所在支部指定');
+        }
+        designatedByOrgId = org.parent_id;
+      }
+      if (input.startOn < org.established_on) {
+        throw invalid('联结日期早于组织成立日期', [{ path: 'body.startOn', message: `>= ${org.established_on}` }]);
+      }
+      if (await repo.activeMembershipOf(tx, orgId, member.id, input.startOn)) {
+        throw conflict('already_member', `${member.name}已在本组织中`);
+      }
+      if (input.role === 'secretary' || input.role === 'group_leader') {
+        if (await repo.activeHolderOfRole(tx, orgId, input.role, input.startOn)) {
+          throw conflict('role_already_held', input.role === 'secretary' ? '本组织已有书记，请先结束其任职' : '本党小组已有组长');
+        }
+      }
+      const now = nowIso();
+      const row = {
+        id: newId(),
+        org_id: orgId,
+        member_id: member.id,
+        role: input.role,
+        start_on: input.startOn,
+        end_on: null,
+        end_reason: null,
+        link_reason: input.linkReason,
+        designated_by_party_org_id: designatedByPartyOrgId,
+        designated_by_org_id: designatedByOrgId,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      await repo.insertMembership(tx, row);
+      await recordAudit(tx, actor, { action: 'membership.create', entityType: 'membership', entityId: row.id, after: row });
+      return row.id;
+    });
+  }
+
+  /** Ends a membership with a date and a reason; nothing is deleted. */
+  async endMembership(actor: Actor, orgId: string, membershipId: string, input: z.infer<typeof EndMembership>) {
+    await this.db.transaction().execute(async (tx) => {
+      const org = await this.mustFind(actor, orgId, tx);
+      const m = await repo.findMembership(tx, orgId, membershipId);
+      if (!m) throw notFound('成员记录');
+      if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
+      if (!policy.canEndMembership(actor, org)) throw forbidden('permission_denied', '无权结束该成员记录');
+      if (m.end_on !== null) throw conflict('membership_already_ended', '该成员记录已结束');
+      if (input.endOn <= m.start_on) {
+        throw invalid('结束日期须晚于开始日期', [{ path: 'body.endOn', message: `> ${m.start_on}` }]);
+      }
+      if (m.version !== input.version) throw versionConflict();
+      const now = nowIso();
+      if (!(await repo.endMembership(tx, m.id, input.version, input.endOn, input.endReason, now))) throw versionConflict();
+      await recordAudit(tx, actor, {
+        action: 'membership.end',
+        entityType: 'membership',
+        entityId: m.id,
+        before: m,
+        after: { end_on: input.endOn, end_reason: input.endReason },
+      });
+    });
+  }
+}
+

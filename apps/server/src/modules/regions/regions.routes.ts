@@ -1,0 +1,61 @@
+import { REGION_LEVELS } from '@lianjian/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { Db } from '../../db/index.ts';
+import { problemReplies, regionCode } from '../../lib/schemas.ts';
+import { requireActor } from '../../plugins/auth.ts';
+
+export const Region = z
+  .object({
+    code: z.string(),
+    name: z.string(),
+    level: z.enum(REGION_LEVELS),
+    kind: z.string(),
+    parentCode: z.string().nullable(),
+  })
+  .meta({ id: 'Region' });
+
+const RegionQuery = z.strictObject({
+  parentCode: regionCode.optional(),
+  level: z.enum(REGION_LEVELS).optional(),
+  q: z.string().trim().max(50).optional(),
+});
+
+/** The county → township → village tree. A caller sees its own region, everything below it, and the ancestors. */
+export function regionRoutes(db: Db): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/regions', {
+      config: { permission: 'regions:read' },
+      schema: {
+        tags: ['regions'],
+        summary: '行政区划（县—乡镇—村）',
+        querystring: RegionQuery,
+        response: { 200: z.object({ items: z.array(Region) }), ...problemReplies },
+      },
+      handler: async (req) => {
+        const actor = requireActor(req);
+        let prefix = actor.regionCode;
+        if (prefix === null && actor.orgId) {
+          const org = await db.selectFrom('temporary_orgs').select('region_code').where('id', '=', actor.orgId).executeTakeFirst();
+          prefix = org?.region_code ?? null;
+        }
+        if (prefix === null) return { items: [] };
+        let q = db
+          .selectFrom('regions')
+          .select(['code', 'name', 'level', 'kind', 'parent_code'])
+          .where((eb) => eb.or([eb('code', 'like', `${prefix}%`), sql<boolean>`${prefix} like code || '%'`]));
+        if (req.query.parentCode) q = q.where('parent_code', '=', req.query.parentCode);
+        if (req.query.level) q = q.where('level', '=', req.query.level);
+        if (req.query.q) {
+          const t = req.query.q;
+          q = q.where((eb) => eb.or([eb('name', 'like', `%${t}%`), eb('name_initials', 'like', `${t.toLowerCase()}%`)]));
+        }
+        const rows = await q.orderBy('code').limit(2000).execute();
+        return {
+          items: rows.map((r) => ({ code: r.code, name: r.name, level: r.level, kind: r.kind, parentCode: r.parent_code })),
+        };
+      },
+    });
+  };
+}

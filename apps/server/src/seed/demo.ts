@@ -1,0 +1,532 @@
+import type { SKILLS } from '@lianjian/shared';
+import type { Db, Executor } from '../db/index.ts';
+import type { Database } from '../db/types.ts';
+import { systemActor } from '../lib/actor.ts';
+import { newId, nowIso } from '../lib/ids.ts';
+import { nameInitials, namePinyin } from '../lib/pinyin.ts';
+import { recordAudit } from '../modules/audit/audit.service.ts';
+import { loadCounty } from './division.ts';
+import { type Rng, personName, rng } from './random.ts';
+
+/** Nanzhao County, Nanyang, Henan (DOMAIN §2): its 15 townships by the last three digits of their codes. */
+export const NANZHAO = '411321';
+export const NANZHAO_TOWNSHIPS = ['100', '101', '102', '104', '105', '106', '107', '300', '301', '302', '303', '304', '305', '308', '310'];
+const QIAODUAN = `${NANZHAO}106`;
+const CHENGJIAO = `${NANZHAO}300`;
+
+/** Figures the demo must reproduce exactly (DOMAIN §2). */
+export const DEMO_FIGURES = { committee: 1, countyGeneralBranches: 3, specialBranches: 19, townshipBranches: 178, membersLinked: 5588 };
+
+type Skill = (typeof SKILLS)[number];
+type Row<T extends keyof Database> = { [K in keyof Database[T]]: Database[T][K] };
+
+async function insertMany<T extends keyof Database>(db: Executor, table: T, rows: Row<T>[], chunk = 200) {
+  for (let i = 0; i < rows.length; i += chunk) {
+    // biome-ignore lint/suspicious/noExplicitAny: Kysely cannot type an insert into a table chosen at run time
+    await db.insertInto(table).values(rows.slice(i, i + chunk) as any).execute();
+  }
+}
+
+const TOWNSHIP_UNITS: [string, string, Skill[]][] = [
+  ['人民政府', 'party_government', ['agronomy', 'finance', 'roads']],
+  ['派出所', 'party_government', ['security', 'law']],
+  ['供电所', 'enterprise', ['electricity']],
+  ['司法所', 'party_government', ['law', 'mediation']],
+  ['水利站', 'public_institution', ['water']],
+  ['林业站', 'public_institution', ['forestry']],
+  ['卫生院', 'public_institution', ['medicine']],
+  ['中心学校', 'public_institution', ['education']],
+  ['农业服务中心', 'public_institution', ['agronomy']],
+];
+
+const COUNTY_UNITS: [string, string, Skill[]][] = [
+  ['中共南召县委组织部', 'party_government', ['finance']],
+  ['南召县公安局', 'party_government', ['security', 'law']],
+  ['国网南召县供电公司', 'enterprise', ['electricity']],
+  ['南召县司法局', 'party_government', ['law', 'mediation']],
+  ['南召县水利局', 'party_government', ['water']],
+  ['南召县林业局', 'party_government', ['forestry']],
+  ['南召县农业农村局', 'party_government', ['agronomy']],
+  ['南召县卫生健康委员会', 'party_government', ['medicine']],
+  ['南召县教育体育局', 'party_government', ['education']],
+  ['南召县交通运输局', 'party_government', ['roads']],
+  ['南召县人力资源和社会保障局', 'party_government', ['finance']],
+  ['南召县乡村振兴局', 'party_government', ['agronomy', 'finance']],
+  ['南召县住房和城乡建设局', 'party_government', ['construction']],
+  ['南召县自然资源局', 'party_government', ['forestry', 'construction']],
+  ['南召县财政局', 'party_government', ['finance']],
+  ['南召县市场监督管理局', 'party_government', ['commerce']],
+  ['南召县商务局', 'party_government', ['commerce']],
+  ['南召县白河漂流旅游有限公司', 'enterprise', ['commerce']],
+  ['南召县绿源酵素生物科技有限公司', 'enterprise', ['commerce', 'agronomy']],
+  ['南召县玉兰国储林建设有限公司', 'enterprise', ['forestry', 'construction']],
+  ['南召县顺达物流有限公司', 'enterprise', ['commerce', 'roads']],
+];
+
+const SPECIAL_TASKS = [
+  '酵素产业链', '玉兰产业', '辛夷药材', '柞蚕产业', '食用菌产业', '乡村旅游', '光伏扶贫', '电商扶贫', '就业创业',
+  '教育保障', '健康扶贫', '住房安全', '饮水安全', '交通建设', '金融扶贫', '兜底保障', '扫黑除恶', '生态护林', '易地搬迁后续扶持',
+];
+const COUNTY_GENERAL_BRANCHES = ['产业发展', '基础设施建设', '社会保障'];
+const BAIHE_GROUPS = ['结对帮扶党小组', '维护治安党小组', '矛盾调解党小组', '卫生保洁党小组', '基础建设党小组'];
+const GROUP_THEMES = ['结对帮扶', '产业发展', '矛盾调解', '基础建设', '环境整治'];
+
+const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+export interface DemoAccounts {
+  username: string;
+  displayName: string;
+  role: string;
+}
+
+export interface DemoResult {
+  accounts: DemoAccounts[];
+  counts: Record<string, number>;
+}
+
+/**
+ * Loads the Nanzhao demo county: regions from the official division data, units, formal party
+ * organizations, the temporary organization tree of DOMAIN §2 with 5,588 linked members, and one
+ * demo account per role. Deterministic for a given seed.
+ */
+export async function seedDemo(db: Db, passwordHash: string, seed = 20200519): Promise<DemoResult> {
+  const r = rng(seed);
+  const regions = await loadCounty(NANZHAO, NANZHAO_TOWNSHIPS);
+  const now = nowIso();
+  const townships = regions.filter((x) => x.level === 'township');
+  const villagesOf = (t: string) => regions.filter((x) => x.parent_code === t);
+
+  const units: Row<'units'>[] = [];
+  const partyOrgs: Row<'party_orgs'>[] = [];
+  const unitSkills = new Map<string, Skill[]>();
+  const addUnit = (name: string, type: string, region: string, skills: Skill[], branch = true) => {
+    const id = newId();
+    units.push({ id, name, type, region_code: region, name_initials: nameInitials(name), version: 1, created_at: now, updated_at: now });
+    unitSkills.set(id, skills);
+    let partyOrgId: string | null = null;
+    if (branch) {
+      partyOrgId = newId();
+      partyOrgs.push({ id: partyOrgId, name: `中共${name}支部委员会`, kind: 'unit_branch', region_code: region, unit_id: id });
+    }
+    return { id, partyOrgId, region, name };
+  };
+
+  const countyCommittee = { id: newId(), name: '中共南召县委员会', kind: 'county_committee', region_code: NANZHAO, unit_id: null };
+  partyOrgs.push(countyCommittee);
+  const countyUnits = COUNTY_UNITS.map(([n, t, s]) => addUnit(n, t, NANZHAO, s));
+  const townshipCommittees = new Map<string, string>();
+  const townshipUnits = new Map<string, ReturnType<typeof addUnit>[]>();
+  const villageUnits = new Map<string, ReturnType<typeof addUnit>[]>();
+  for (const t of townships) {
+    const committeeId = newId();
+    partyOrgs.push({ id: committeeId, name: `中共${t.name}委员会`, kind: 'township_committee', region_code: t.code, unit_id: null });
+    townshipCommittees.set(t.code, committeeId);
+    const short = t.name;
+    townshipUnits.set(t.code, TOWNSHIP_UNITS.map(([n, type, s]) => addUnit(`南召县${short}${n}`, type, t.code, s)));
+    villageUnits.set(
+      t.code,
+      villagesOf(t.code).map((v) => {
+        const u = addUnit(`${short}${v.name}${v.kind === '社区' ? '居委会' : '村委会'}`, 'village_committee', v.code, ['agronomy', 'mediation'], false);
+        const branchId = newId();
+        partyOrgs.push({ id: branchId, name: `中共${short}${v.name}支部委员会`, kind: 'village_branch', region_code: v.code, unit_id: u.id });
+        return { ...u, partyOrgId: branchId };
+      }),
+    );
+  }
+
+  // --- people ---
+  const members: Row<'members'>[] = [];
+  const memberSkills: Row<'member_skills'>[] = [];
+  const titles = ['科员', '副所长', '所长', '站长', '干事', '村支书', '村主任', '技术员', '民警', '医生', '教师', '经理'];
+  const makeMember = (unit: ReturnType<typeof addUnit>, status: 'full' | 'probationary' | 'none' = 'full', title?: string) => {
+    const name = personName(r);
+    const id = newId();
+    members.push({
+      id,
+      name,
+      name_initials: nameInitials(name),
+      name_pinyin: namePinyin(name),
+      gender: r.chance(0.62) ? 'male' : 'female',
+      party_status: status,
+      home_party_org_id: status === 'none' ? null : unit.partyOrgId,
+      unit_id: unit.id,
+      region_code: unit.region,
+      title: title ?? r.pick(titles),
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    });
+    const skills = unitSkills.get(unit.id) ?? [];
+    for (const s of new Set(skills.filter(() => r.chance(0.7)))) memberSkills.push({ member_id: id, skill: s });
+    return id;
+  };
+
+  // --- temporary organizations ---
+  const orgs: Row<'temporary_orgs'>[] = [];
+  const orgRegions: Row<'org_regions'>[] = [];
+  const orgUnits: Row<'org_units'>[] = [];
+  const memberships: Row<'memberships'>[] = [];
+  let doc = 1;
+  const addOrg = (o: {
+    name: string;
+    level: Row<'temporary_orgs'>['level'];
+    kind?: Row<'temporary_orgs'>['kind'];
+    parent: Row<'temporary_orgs'> | null;
+    mode: string;
+    anchorType: string;
+    anchorName: string;
+    mission: string;
+    region: string;
+    approvingPartyOrgId?: string;
+    docPrefix?: string;
+    established: string;
+    covered?: string[];
+  }) => {
+    const id = newId();
+    const row: Row<'temporary_orgs'> = {
+      id,
+      name: o.name,
+      name_initials: nameInitials(o.name),
+      level: o.level,
+      kind: o.kind ?? 'regular',
+      parent_id: o.parent?.id ?? null,
+      path: `${o.parent?.path ?? '/'}${id}/`,
+      mode: o.mode,
+      anchor_type: o.anchorType,
+      anchor_name: o.anchorName,
+      mission: o.mission,
+      region_code: o.region,
+      approving_party_org_id: o.level === 'group' ? null : (o.approvingPartyOrgId ?? null),
+      approving_org_id: o.level === 'group' ? (o.parent?.id ?? null) : null,
+      approved_on: o.level === 'group' ? null : o.established,
+      approval_doc_no: o.level === 'group' ? null : `${o.docPrefix ?? '召组'}〔${o.established.slice(0, 4)}〕${doc++}号`,
+      established_on: o.established,
+      planned_end_on: '2027-12-31',
+      dissolved_on: null,
+      status: 'active',
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    };
+    orgs.push(row);
+    for (const c of new Set([o.region, ...(o.covered ?? [])])) orgRegions.push({ org_id: id, region_code: c });
+    return row;
+  };
+  const link = (org: Row<'temporary_orgs'>, memberId: string, role: Row<'memberships'>['role'], start: string, reason: string, end?: [string, string]) => {
+    const designatedParty = ['secretary', 'deputy_secretary', 'committee_member'].includes(role) ? org.approving_party_org_id : null;
+    memberships.push({
+      id: newId(),
+      org_id: org.id,
+      member_id: memberId,
+      role,
+      start_on: start,
+      end_on: end?.[0] ?? null,
+      end_reason: end?.[1] ?? null,
+      link_reason: reason,
+      designated_by_party_org_id: designatedParty,
+      designated_by_org_id: role === 'group_leader' ? org.parent_id : null,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    });
+  };
+  const linkUnit = (org: Row<'temporary_orgs'>, unitId: string, purpose: string | null) => {
+    if (!orgUnits.some((x) => x.org_id === org.id && x.unit_id === unitId)) {
+      orgUnits.push({ org_id: org.id, unit_id: unitId, linked_on: org.established_on, purpose });
+    }
+  };
+
+  const committee = addOrg({
+    name: '中共南召县脱贫攻坚临时委员会',
+    level: 'committee',
+    parent: null,
+    mode: 'joint_building',
+    anchorType: 'county',
+    anchorName: '南召县脱贫攻坚',
+    mission: '统筹全县临时党组织，因需而联、应联尽联，把党员力量集中到脱贫攻坚一线。',
+    region: NANZHAO,
+    approvingPartyOrgId: countyCommittee.id,
+    docPrefix: '召发',
+    established: '2019-03-15',
+  });
+
+  const countyGbs = COUNTY_GENERAL_BRANCHES.map((theme) =>
+    addOrg({
+      name: `县${theme}临时党总支`,
+      level: 'general_branch',
+      parent: committee,
+      mode: theme === '产业发展' ? 'joint_industry' : 'linked_services',
+      anchorType: 'special_task',
+      anchorName: `${theme}专项`,
+      mission: `牵头全县${theme}领域的跨部门协作，打通条块之间的堵点。`,
+      region: NANZHAO,
+      approvingPartyOrgId: countyCommittee.id,
+      established: '2019-04-01',
+    }),
+  );
+  const specials = SPECIAL_TASKS.map((task, i) =>
+    addOrg({
+      name: task === '酵素产业链' ? '南召县酵素产业临时党支部' : `县${task}专项临时党支部`,
+      level: 'branch',
+      kind: 'special',
+      parent: committee,
+      mode: i < 8 ? 'joint_industry' : 'linked_services',
+      anchorType: i < 8 ? 'industry_chain' : 'special_task',
+      anchorName: task,
+      mission:
+        task === '酵素产业链'
+          ? '沿酵素产业链（鲜果收购—运输—仓储—生产—销售）配置党员，逐环节发现并打通堵点，带动农户增收。'
+          : `集中县直单位力量推进${task}，对乡镇支部提出的问题直接响应，减少层层转办。`,
+      region: NANZHAO,
+      approvingPartyOrgId: countyCommittee.id,
+      established: addDays('2019-05-01', i * 7),
+    }),
+  );
+
+  const townshipGbs = new Map<string, Row<'temporary_orgs'>>();
+  const townshipBranches: Row<'temporary_orgs'>[] = [];
+  let baihe: Row<'temporary_orgs'> | null = null;
+  let forest: Row<'temporary_orgs'> | null = null;
+  townships.forEach((t, ti) => {
+    const gb = addOrg({
+      name: `${t.name}临时党总支`,
+      level: 'general_branch',
+      parent: committee,
+      mode: 'joint_building',
+      anchorType: 'township',
+      anchorName: t.name,
+      mission: `统筹${t.name}各临时党支部，联结驻镇单位与村“两委”，协调解决群众反映的问题。`,
+      region: t.code,
+      approvingPartyOrgId: townshipCommittees.get(t.code),
+      docPrefix: `${t.name.slice(0, 2)}党`,
+      established: '2019-06-01',
+    });
+    townshipGbs.set(t.code, gb);
+    const count = ti < 13 ? 12 : 11; // 13 × 12 + 2 × 11 = 178
+    const villages = villagesOf(t.code);
+    for (let b = 0; b < count; b++) {
+      const v = villages[b % villages.length] ?? t;
+      let branch: Row<'temporary_orgs'>;
+      if (t.code === QIAODUAN && b === 0) {
+        branch = addOrg({
+          name: '白河新村易地搬迁临时党支部',
+          level: 'branch',
+          parent: gb,
+          mode: 'linked_services',
+          anchorType: 'relocation_site',
+          anchorName: '白河新村易地扶贫搬迁安置点',
+          mission: '服务白河新村两期集中安置的328户搬迁群众：结对帮扶、维护治安、矛盾调解、卫生保洁、基础建设，确保搬得出、稳得住、能致富。',
+          region: t.code,
+          approvingPartyOrgId: townshipCommittees.get(t.code),
+          docPrefix: '乔党',
+          established: '2019-09-01',
+        });
+        baihe = branch;
+      } else if (t.code === CHENGJIAO && b === 0) {
+        const covered = ['300', '105', '101', '301'].map((s) => NANZHAO + s);
+        branch = addOrg({
+          name: '上店玉兰博览园国储林基地临时党支部',
+          level: 'branch',
+          parent: gb,
+          mode: 'joint_industry',
+          anchorType: 'project',
+          anchorName: '上店玉兰博览园国家储备林项目',
+          mission: '保障国家储备林项目（投资15.37亿元，5.5万亩玉兰、杜仲林下套种药材）土地流转与建设，化解流转纠纷，带动10万余群众受益。',
+          region: t.code,
+          approvingPartyOrgId: townshipCommittees.get(t.code),
+          docPrefix: '城郊党',
+          established: '2019-10-15',
+          covered,
+        });
+        forest = branch;
+      } else {
+        const kindOf = b % 3;
+        branch = addOrg({
+          name: `${t.name}${v.name}${kindOf === 0 ? '联建' : kindOf === 1 ? '产业' : '服务'}临时党支部`,
+          level: 'branch',
+          parent: gb,
+          mode: kindOf === 0 ? 'joint_building' : kindOf === 1 ? 'joint_industry' : 'linked_services',
+          anchorType: kindOf === 1 ? 'industry_chain' : 'village_cluster',
+          anchorName: kindOf === 1 ? `${v.name}特色产业` : `${v.name}片区`,
+          mission: `联结驻村工作队、乡镇站所和村“两委”党员，解决${v.name}片区群众反映的突出问题。`,
+          region: v.code,
+          approvingPartyOrgId: townshipCommittees.get(t.code),
+          docPrefix: `${t.name.slice(0, 2)}党`,
+          established: addDays('2019-07-01', b * 5 + ti),
+        });
+      }
+      townshipBranches.push(branch);
+    }
+  });
+
+  // --- staffing: every one of the 5,588 linked members has a primary seat; leaders sit in several ---
+  const branchUnitsOf = (branch: Row<'temporary_orgs'>) => {
+    const t = branch.region_code.slice(0, 9);
+    const tu = townshipUnits.get(t) ?? [];
+    const vu = (villageUnits.get(t) ?? []).filter((u) => u.region.startsWith(branch.region_code) || branch.region_code.length === 9);
+    return { tu, vu: vu.length ? vu : (villageUnits.get(t) ?? []) };
+  };
+
+  const seats: { org: Row<'temporary_orgs'>; size: number }[] = [
+    ...countyGbs.map((org) => ({ org, size: 24 })),
+    ...specials.map((org) => ({ org, size: org.anchor_name === '酵素产业链' ? 18 : 24 })),
+    ...townshipBranches.map((org) => ({ org, size: org === baihe ? 43 : org === forest ? 32 : 0 })),
+  ];
+  const fixed = seats.reduce((s, x) => s + x.size, 0) + 9; // 9 on the committee
+  const flexible = seats.filter((s) => s.size === 0);
+  const remaining = DEMO_FIGURES.membersLinked - fixed;
+  flexible.forEach((s, i) => {
+    s.size = Math.floor(remaining / flexible.length) + (i < remaining % flexible.length ? 1 : 0);
+  });
+
+  const committeeMembers = Array.from({ length: 9 }, (_, i) => makeMember(countyUnits[i % countyUnits.length] as ReturnType<typeof addUnit>, 'full', i === 0 ? '县委副书记' : '局长'));
+  committeeMembers.forEach((m, i) => {
+    link(committee, m, i === 0 ? 'secretary' : i < 3 ? 'deputy_secretary' : 'committee_member', committee.established_on, '县委指定');
+  });
+  for (const cu of countyUnits) linkUnit(committee, cu.id, null);
+
+  const rosterOf = new Map<string, string[]>();
+  for (const { org, size } of seats) {
+    const ids: string[] = [];
+    const isCounty = org.region_code === NANZHAO;
+    const { tu, vu } = isCounty ? { tu: countyUnits, vu: [] as ReturnType<typeof addUnit>[] } : branchUnitsOf(org);
+    for (let i = 0; i < size; i++) {
+      let unit: ReturnType<typeof addUnit>;
+      if (org === baihe) {
+        // The relocation site branch pulls in police, power, judicial, water, the rafting company and more.
+        const pool = [...tu, countyUnits[17], countyUnits[1], countyUnits[2], ...vu.slice(0, 3)] as ReturnType<typeof addUnit>[];
+        unit = pool[i % pool.length] as ReturnType<typeof addUnit>;
+      } else if (org.anchor_name === '酵素产业链') {
+        const chain = [countyUnits[18], countyUnits[20], countyUnits[6], countyUnits[15], countyUnits[16]] as ReturnType<typeof addUnit>[];
+        unit = chain[i % chain.length] as ReturnType<typeof addUnit>;
+      } else if (isCounty || vu.length === 0 || r.chance(0.55)) {
+        unit = r.pick(isCounty ? countyUnits : tu);
+      } else {
+        unit = r.pick(vu);
+      }
+      ids.push(makeMember(unit, r.chance(0.04) ? 'probationary' : 'full'));
+      linkUnit(org, unit.id, null);
+    }
+    rosterOf.set(org.id, ids);
+    const start = org.established_on;
+    ids.forEach((m, i) => {
+      const role = i === 0 ? 'secretary' : i === 1 ? 'deputy_secretary' : i < 5 ? 'committee_member' : 'member';
+      const reason =
+        org === baihe
+          ? ['结对帮扶搬迁户', '维护安置点治安', '调解邻里纠纷', '安置点卫生保洁', '安置点水电路基础设施'][i % 5] as string
+          : i < 5
+            ? '批准成立的党组织指定'
+            : '因需而联：所在单位承担该片区工作';
+      link(org, m, role, addDays(start, i < 5 ? 0 : r.int(0, 120)), reason);
+    });
+  }
+
+  // Township general branches: their leaders are the secretaries of branches in the township.
+  for (const [code, gb] of townshipGbs) {
+    const branches = townshipBranches.filter((b) => b.parent_id === gb.id);
+    branches.slice(0, 7).forEach((b, i) => {
+      const sec = rosterOf.get(b.id)?.[0];
+      if (sec) link(gb, sec, i === 0 ? 'secretary' : i < 3 ? 'deputy_secretary' : 'committee_member', gb.established_on, '乡镇党委指定');
+    });
+    for (const u of townshipUnits.get(code) ?? []) linkUnit(gb, u.id, null);
+  }
+
+  // Party groups under each branch; every branch member sits in one group.
+  for (const branch of [...townshipBranches, ...specials, ...countyGbs]) {
+    const roster = rosterOf.get(branch.id) ?? [];
+    const names = branch === baihe ? BAIHE_GROUPS : GROUP_THEMES.slice(0, r.int(2, 4)).map((t) => `${t}党小组`);
+    const groups = names.map((n) =>
+      addOrg({
+        name: n,
+        level: 'group',
+        parent: branch,
+        mode: branch.mode,
+        anchorType: branch.anchor_type,
+        anchorName: branch.anchor_name,
+        mission: `${branch.name}${n}：承担支部分派的清单事项。`,
+        region: branch.region_code,
+        established: branch.established_on,
+      }),
+    );
+    roster.forEach((m, i) => {
+      const g = groups[i % groups.length] as Row<'temporary_orgs'>;
+      const leads = i >= 1 && i <= groups.length;
+      link(g, m, leads ? 'group_leader' : 'member', addDays(branch.established_on, 3), '支部分组');
+    });
+  }
+
+  // Someone who left, for the history: a member of an earlier phase, ended with a reason.
+  for (const branch of townshipBranches.slice(0, 40)) {
+    const { tu } = branchUnitsOf(branch);
+    const former = makeMember(r.pick(tu));
+    link(branch, former, 'member', branch.established_on, '因需而联：承担阶段性任务', [addDays(branch.established_on, 150), '阶段性任务完成，回原单位']);
+  }
+  // Members in the register who are not linked anywhere yet (candidates for linking by need), and participants.
+  for (const t of townships) {
+    for (const u of townshipUnits.get(t.code) ?? []) {
+      makeMember(u);
+      makeMember(u);
+    }
+  }
+  const qiaoPower = (townshipUnits.get(QIAODUAN) ?? [])[2] as ReturnType<typeof addUnit>;
+  makeMember(qiaoPower, 'none', '电工');
+  makeMember(qiaoPower, 'none', '电工');
+
+  const b = baihe as Row<'temporary_orgs'> | null;
+  if (!b) throw new Error('demo: relocation-site branch not created');
+  for (const [i, cu] of [countyUnits[1], countyUnits[3], countyUnits[4], countyUnits[5], countyUnits[7]].entries()) {
+    if (cu) linkUnit(b, cu.id, ['治安联防', '法律服务', '安全饮水', '生态护林', '医疗服务'][i] ?? null);
+  }
+
+  // --- accounts ---
+  const qiaoCommittee = townshipCommittees.get(QIAODUAN) as string;
+  const chengCommittee = townshipCommittees.get(CHENGJIAO) as string;
+  const baiheSecretary = rosterOf.get(b.id)?.[0] ?? null;
+  const users: Row<'users'>[] = [
+    ['admin', '县委组织部管理员', 'county_admin', NANZHAO, null, countyCommittee.id, null],
+    ['qiaoduan', '乔端镇党委管理员', 'township_admin', QIAODUAN, null, qiaoCommittee, null],
+    ['chengjiao', '城郊乡党委管理员', 'township_admin', CHENGJIAO, null, chengCommittee, null],
+    ['baihe', '白河新村临时党支部书记', 'org_secretary', null, b.id, null, baiheSecretary],
+    ['supervisor', '县委督查员', 'supervisor', NANZHAO, null, null, null],
+    ['auditor', '审计管理员', 'auditor', NANZHAO, null, null, null],
+  ].map(([username, display, role, region, org, acting, member]) => ({
+    id: newId(),
+    username: username as string,
+    password_hash: passwordHash,
+    display_name: display as string,
+    role: role as string,
+    scope_region_code: region,
+    scope_org_id: org,
+    acting_party_org_id: acting,
+    member_id: member,
+    active: 1,
+    version: 1,
+    created_at: now,
+    updated_at: now,
+  }));
+
+  await db.transaction().execute(async (tx) => {
+    await insertMany(tx, 'regions', regions);
+    await insertMany(tx, 'units', units);
+    await insertMany(tx, 'party_orgs', partyOrgs);
+    await insertMany(tx, 'members', members);
+    await insertMany(tx, 'member_skills', memberSkills);
+    await insertMany(tx, 'temporary_orgs', orgs);
+    await insertMany(tx, 'org_regions', orgRegions);
+    await insertMany(tx, 'org_units', orgUnits);
+    await insertMany(tx, 'memberships', memberships);
+    await insertMany(tx, 'users', users);
+    const counts = {
+      regions: regions.length,
+      units: units.length,
+      members: members.length,
+      temporaryOrgs: orgs.length,
+      memberships: memberships.length,
+    };
+    await recordAudit(tx, systemActor('seed'), { action: 'seed.demo', entityType: 'county', entityId: NANZHAO, after: counts });
+  });
+  return {
+    accounts: users.map((u) => ({ username: u.username, displayName: u.display_name, role: u.role })),
+    counts: { regions: regions.length, units: units.length, members: members.length, orgs: orgs.length, memberships: memberships.length },
+  };
+}

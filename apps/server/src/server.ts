@@ -1,0 +1,32 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildApp } from './app.ts';
+import { createDb } from './db/index.ts';
+import { loadConfig } from './lib/config.ts';
+import { prepareDatabase } from './setup.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** Starts the server: migrate, load the demo county on first start, listen; stops cleanly on signals. */
+export async function startServer(): Promise<void> {
+  const config = loadConfig(process.env, path.resolve(here, '../../web/dist'));
+  const handle = createDb(config.databaseUrl);
+  await prepareDatabase(handle, config, (s) => console.log(s));
+  const app = await buildApp({
+    db: handle,
+    webDist: config.webDist,
+    apiDocs: config.apiDocs,
+    secureCookies: config.secureCookies,
+    logger: true,
+  });
+  const shutdown = async (signal: string) => {
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    await handle.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host });
+  console.log(`联建 Lianjian 已启动: http://${config.host}:${config.port}  (数据库: ${handle.dialect})`);
+}

@@ -1,0 +1,110 @@
+/** Names follow the glossary of the domain guide; both server and web import them. */
+
+export const ORG_LEVELS = ['committee', 'general_branch', 'branch', 'group'] as const;
+export type OrgLevel = (typeof ORG_LEVELS)[number];
+
+/** A county special-task branch is a `branch` with kind `special` directly under the committee. */
+export const ORG_KINDS = ['regular', 'special'] as const;
+export type OrgKind = (typeof ORG_KINDS)[number];
+
+export const ORG_STATUSES = ['proposed', 'active', 'rectification', 'dissolved'] as const;
+export type OrgStatus = (typeof ORG_STATUSES)[number];
+
+export const ORG_MODES = ['joint_building', 'joint_industry', 'linked_services'] as const;
+export type OrgMode = (typeof ORG_MODES)[number];
+
+export const ANCHOR_TYPES = [
+  'relocation_site',
+  'industry_chain',
+  'project',
+  'special_task',
+  'village_cluster',
+  'township',
+  'county',
+] as const;
+export type AnchorType = (typeof ANCHOR_TYPES)[number];
+
+export const MEMBERSHIP_ROLES = [
+  'secretary',
+  'deputy_secretary',
+  'committee_member',
+  'group_leader',
+  'member',
+] as const;
+export type MembershipRole = (typeof MEMBERSHIP_ROLES)[number];
+
+/** Roles the approving organization designates (支部工作条例: designated, not elected). */
+export const DESIGNATED_ROLES: readonly MembershipRole[] = ['secretary', 'deputy_secretary', 'committee_member'];
+
+/** Which parent level each level may hang under. */
+export const PARENT_LEVEL: Record<OrgLevel, readonly OrgLevel[]> = {
+  committee: [],
+  general_branch: ['committee'],
+  branch: ['committee', 'general_branch'],
+  group: ['branch', 'general_branch'],
+};
+
+export const PARTY_STATUSES = ['full', 'probationary', 'none'] as const;
+/** `none` is a non-party participant: may take part in a task, never hold a membership. */
+export type PartyStatus = (typeof PARTY_STATUSES)[number];
+
+export const UNIT_TYPES = [
+  'party_government',
+  'public_institution',
+  'enterprise',
+  'village_committee',
+  'social_organization',
+] as const;
+export type UnitType = (typeof UNIT_TYPES)[number];
+
+export const SKILLS = [
+  'electricity',
+  'water',
+  'law',
+  'medicine',
+  'agronomy',
+  'security',
+  'roads',
+  'mediation',
+  'education',
+  'finance',
+  'forestry',
+  'construction',
+  'sanitation',
+  'commerce',
+] as const;
+export type Skill = (typeof SKILLS)[number];
+
+export const REGION_LEVELS = ['county', 'township', 'village'] as const;
+export type RegionLevel = (typeof REGION_LEVELS)[number];
+
+export const PARTY_ORG_KINDS = [
+  'county_committee',
+  'organization_department',
+  'township_committee',
+  'unit_branch',
+  'village_branch',
+] as const;
+export type PartyOrgKind = (typeof PARTY_ORG_KINDS)[number];
+
+export const USER_ROLES = [
+  'county_admin',
+  'township_admin',
+  'org_secretary',
+  'member',
+  'supervisor',
+  'auditor',
+] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
+export const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+/** Today's date in Asia/Shanghai as YYYY-MM-DD. */
+export function todayInShanghai(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
+}

@@ -1,0 +1,3 @@
+export * from './domain.ts';
+export * from './permissions.ts';
+export * from './workflows.ts';
