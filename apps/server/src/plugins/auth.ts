@@ -108,7 +108,7 @@ export function registerAuth(app: FastifyInstance, db: Db): void {
     if (token) req.actor = await loadActor(db, token, req.id);
   });
 
-  app.addHook('preHandler', async (req) => {
+  app.addHook('preValidation', async (req) => {
     const permission = req.routeOptions.config?.permission;
     if (!permission || permission === 'public') return;
     const actor = requireActor(req);

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { hashPassword } from '../src/modules/auth/auth.routes.ts';
+import { seedDemo } from '../src/seed/demo.ts';
+import { as, login, testApp } from './helpers.ts';
+
+describe('the Nanzhao demo county (DOMAIN §2)', () => {
+  it('reproduces the structure and figures of the reference county', async () => {
+    const t = await testApp();
+    try {
+      await seedDemo(t.db.db, await hashPassword('Demo-Password-1'));
+      const admin = as(t.app, await login(t.app, 'admin', 'Demo-Password-1'));
+      const overview = (await admin.get('/stats/overview')).json();
+      expect(overview.orgs).toMatchObject({ committee: 1, general_branch: 18, branch: 197 });
+      expect(overview.membersLinked).toBe(5588);
+      expect(overview.byTownship).toHaveLength(15);
+      expect(overview.byTownship.reduce((s: number, x: { branches: number }) => s + x.branches, 0)).toBe(178);
+
+      const committee = (await admin.get('/orgs?level=committee')).json().items[0];
+      const special = (await admin.get(`/orgs?parentId=${committee.id}&kind=special&limit=50`)).json();
+      expect(special.total).toBe(19);
+      const countyGbs = (await admin.get(`/orgs?parentId=${committee.id}&level=general_branch&regionId=411321&limit=50`)).json();
+      expect(countyGbs.items.filter((o: { regionCode: string }) => o.regionCode === '411321')).toHaveLength(3);
+
+      // Regions come from the official division data: 15 townships, 皇路店镇 (103) and the factories excluded.
+      const townships = (await admin.get('/regions?level=township')).json().items;
+      expect(townships).toHaveLength(15);
+      expect(townships.map((r: { code: string }) => r.code)).not.toContain('411321103');
+      const villages = (await admin.get('/regions?parentCode=411321106')).json().items;
+      expect(villages.map((v: { name: string }) => v.name)).toContain('穆老庄村');
+
+      // The relocation-site branch: 40+ members, five named party groups, 10+ linked units.
+      const baihe = (await admin.get(`/orgs?q=${encodeURIComponent('白河新村')}`)).json().items[0];
+      expect(baihe.name).toBe('白河新村易地搬迁临时党支部');
+      const detail = (await admin.get(`/orgs/${baihe.id}`)).json();
+      expect(detail.linkedUnits.length).toBeGreaterThanOrEqual(10);
+      const unitNames = detail.linkedUnits.map((u: { name: string }) => u.name).join(' ');
+      for (const kind of ['派出所', '供电所', '司法所', '水利站', '漂流']) expect(unitNames).toContain(kind);
+      const members = (await admin.get(`/orgs/${baihe.id}/memberships?limit=200`)).json();
+      expect(members.total).toBeGreaterThanOrEqual(40);
+      expect(members.items[0].role).toBe('secretary');
+      const groups = (await admin.get(`/orgs?parentId=${baihe.id}`)).json().items.map((g: { name: string }) => g.name);
+      expect(groups.sort()).toEqual(['结对帮扶党小组', '维护治安党小组', '矛盾调解党小组', '卫生保洁党小组', '基础建设党小组'].sort());
+
+      // One account per role, each scoped.
+      const qiao = as(t.app, await login(t.app, 'qiaoduan', 'Demo-Password-1'));
+      const qiaoStats = (await qiao.get('/stats/overview')).json();
+      expect(qiaoStats.orgs.general_branch).toBe(1);
+      expect(qiaoStats.orgs.branch).toBe(12);
+      const baiheUser = as(t.app, await login(t.app, 'baihe', 'Demo-Password-1'));
+      expect((await baiheUser.get('/auth/me')).json().scope.orgName).toBe('白河新村易地搬迁临时党支部');
+      for (const u of ['chengjiao', 'supervisor', 'auditor']) await login(t.app, u, 'Demo-Password-1');
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { buildApp } from '../src/app.ts';
+import { type DbHandle, createDb, migrate } from '../src/db/index.ts';
+
+/**
+ * A fresh, migrated database for one test. SQLite: in memory. PostgreSQL (DATABASE_URL=postgres://…):
+ * a schema of its own in the given database, dropped afterwards — tests never share state.
+ */
+export async function freshDb(): Promise<DbHandle> {
+  const url = process.env.DATABASE_URL;
+  if (url?.startsWith('postgres')) {
+    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
+    const handle = createDb(url, { pgSchema: schema });
+    await migrate(handle.db);
+    return {
+      ...handle,
+      close: async () => {
+        await sql`drop schema ${sql.id(schema)} cascade`.execute(handle.db);
+        await handle.close();
+      },
+    };
+  }
+  const handle = createDb('sqlite::memory:');
+  await migrate(handle.db);
+  return handle;
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: DbHandle;
+  close(): Promise<void>;
+}
+
+export async function testApp(handle?: DbHandle): Promise<TestApp> {
+  const db = handle ?? (await freshDb());
+  const app = await buildApp({ db });
+  await app.ready();
+  return {
+    app,
+    db,
+    close: async () => {
+      await app.close();
+      await db.close();
+    },
+  };
+}
+
+/** Logs in and returns the session cookie header for later requests. */
+export async function login(app: FastifyInstance, username: string, password: string): Promise<string> {
+  const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+  if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);
+  const cookie = res.cookies.find((c) => c.name === 'lj_session');
+  if (!cookie) throw new Error('no session cookie');
+  return `lj_session=${cookie.value}`;
+}
+
+/** A small client bound to one logged-in user. */
+export function as(app: FastifyInstance, cookie: string) {
+  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown): Promise<LightMyRequestResponse> =>
+    app.inject({ method, url: `/api/v1${url}`, headers: { cookie }, ...(payload === undefined ? {} : { payload: payload as object }) });
+  return {
+    get: (url: string) => call('GET', url),
+    post: (url: string, payload: unknown) => call('POST', url, payload),
+    patch: (url: string, payload: unknown) => call('PATCH', url, payload),
+  };
+}
+export type Client = ReturnType<typeof as>;

@@ -1,0 +1,214 @@
+import { describe, expect, it } from 'vitest';
+import { useCounty } from './setup-county.ts';
+
+const link = (memberId: string, role = 'member', startOn = '2020-04-01') => ({ memberId, role, startOn, linkReason: '因需而联：测试' });
+
+describe('DOMAIN §4 rules for temporary organizations', () => {
+  const ctx = useCounty();
+
+  it('secretary, deputy secretary and committee members are designated by the approving organization', async () => {
+    const { orgs, members, partyOrgs } = ctx.county;
+    // The county admin acts for the county committee, which did not approve the township's branch.
+    const admin = await ctx.user('admin');
+    const refused = await admin.post(`/orgs/${orgs.qiaoBranch.id}/memberships`, link(members.qiaoPowerChief, 'deputy_secretary'));
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().code).toBe('designation_requires_approving_org');
+    // The township committee approved it, so its admin designates.
+    const qiao = await ctx.user('qiaoduan');
+    const ok = await qiao.post(`/orgs/${orgs.qiaoBranch.id}/memberships`, link(members.qiaoPowerChief, 'deputy_secretary'));
+    expect(ok.statusCode).toBe(201);
+    const row = await ctx.t.db.db.selectFrom('memberships').selectAll().where('id', '=', ok.json().id).executeTakeFirstOrThrow();
+    expect(row.designated_by_party_org_id).toBe(partyOrgs.qiao);
+    const list = await qiao.get(`/orgs/${orgs.qiaoBranch.id}/memberships`);
+    const entry = list.json().items.find((m: { memberId: string }) => m.memberId === members.qiaoPowerChief);
+    expect(entry.designatedBy).toBe('中共乔端镇委员会');
+    // The branch secretary cannot designate the branch's own committee members either.
+    const baihe = await ctx.user('baihe');
+    const self = await baihe.post(`/orgs/${orgs.qiaoBranch.id}/memberships`, link(members.qiaoOther, 'committee_member'));
+    expect(self.statusCode).toBe(403);
+  });
+
+  it('the org page tells the caller whether it may designate leaders', async () => {
+    const { orgs } = ctx.county;
+    const admin = await (await ctx.user('admin')).get(`/orgs/${orgs.qiaoBranch.id}`);
+    expect(admin.json().abilities.designateLeaders).toBe(false);
+    const qiao = await (await ctx.user('qiaoduan')).get(`/orgs/${orgs.qiaoBranch.id}`);
+    expect(qiao.json().abilities.designateLeaders).toBe(true);
+    expect(qiao.json().approvingOrg).toMatchObject({ name: '中共乔端镇委员会', kind: 'party_org' });
+  });
+
+  it('a group leader is designated by its branch', async () => {
+    const { orgs, members } = ctx.county;
+    const qiao = await ctx.user('qiaoduan');
+    const byTownship = await qiao.post(`/orgs/${orgs.qiaoGroup.id}/memberships`, link(members.qiaoPowerChief, 'group_leader'));
+    expect(byTownship.statusCode).toBe(403);
+    expect(byTownship.json().code).toBe('group_leader_designated_by_branch');
+    const baihe = await ctx.user('baihe');
+    const byBranch = await baihe.post(`/orgs/${orgs.qiaoGroup.id}/memberships`, link(members.qiaoPowerChief, 'group_leader'));
+    expect(byBranch.statusCode).toBe(201);
+    const row = await ctx.t.db.db.selectFrom('memberships').selectAll().where('id', '=', byBranch.json().id).executeTakeFirstOrThrow();
+    expect(row.designated_by_org_id).toBe(orgs.qiaoBranch.id);
+    // Only groups have group leaders, and groups have no secretary.
+    const wrongLevel = await baihe.post(`/orgs/${orgs.qiaoBranch.id}/memberships`, link(members.qiaoOther, 'group_leader'));
+    expect(wrongLevel.statusCode).toBe(400);
+  });
+
+  it('a temporary organization links existing members only and cannot recruit', async () => {
+    const { orgs } = ctx.county;
+    const qiao = await ctx.user('qiaoduan');
+    // Trying to create a person through the membership endpoint is refused: unknown fields are rejected.
+    const create = await qiao.post(`/orgs/${orgs.qiaoBranch.id}/memberships`, {
+      member: { name: '新党员' },
+      role: 'member',
+      startOn: '2020-04-01',
+      linkReason: '发展',
+    });
+    expect(create.statusCode).toBe(400);
+    expect(create.json().code).toBe('validation_failed');
+    const ghost = await qiao.post(`/orgs/${orgs.qiaoBranch.id}/memberships`, link('00000000-0000-4000-8000-000000000000'));
+    expect(ghost.statusCode).toBe(404);
+    const count = await ctx.t.db.db.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(7);
+  });
+
+  it('the API offers no recruit, discipline, dues or election action on a temporary organization', async () => {
+    const { orgs } = ctx.county;
+    const qiao = await ctx.user('qiaoduan');
+    const codes: Record<string, string> = {
+      recruitments: 'temporary_org_cannot_recruit',
+      'disciplinary-actions': 'temporary_org_cannot_discipline',
+      dues: 'temporary_org_cannot_collect_dues',
+      elections: 'temporary_org_cannot_hold_elections',
+    };
+    for (const [action, code] of Object.entries(codes)) {
+      const res = await qiao.post(`/orgs/${orgs.qiaoBranch.id}/${action}`, {});
+      expect(res.statusCode, action).toBe(403);
+      expect(res.json().code).toBe(code);
+    }
+    // Out of scope, the refusal does not reveal the organization.
+    const other = await (await ctx.user('chengjiao')).post(`/orgs/${orgs.qiaoBranch.id}/recruitments`, {});
+    expect(other.statusCode).toBe(404);
+    const doc = (await ctx.t.app.inject({ url: '/api/v1/openapi.json' })).json();
+    const paths = Object.keys(doc.paths).join(' ');
+    expect(paths).not.toMatch(/recruit|disciplin|dues|election/);
+    expect(paths).toContain('/api/v1/orgs/{id}/memberships');
+  });
+
+  it('an organization cannot be the child of a dissolved one', async () => {
+    const { orgs } = ctx.county;
+    const cheng = await ctx.user('chengjiao');
+    const branch = (await cheng.get(`/orgs/${orgs.chengBranch.id}`)).json();
+    const dissolved = await cheng.post(`/orgs/${orgs.chengBranch.id}/dissolve`, { dissolvedOn: '2021-01-10', reason: '任务完成', version: branch.version });
+    expect(dissolved.statusCode).toBe(204);
+    const child = await cheng.post('/orgs', {
+      parentId: orgs.chengBranch.id,
+      level: 'group',
+      name: '新党小组',
+      mode: 'joint_building',
+      anchorType: 'project',
+      anchorName: '国储林',
+      mission: '测试',
+      regionCode: '411321300214',
+      establishedOn: '2021-02-01',
+    });
+    expect(child.statusCode).toBe(409);
+    expect(child.json().code).toBe('parent_dissolved');
+  });
+
+  it('dissolution ends memberships on the dissolution date, keeps the record, and answers who was in it on a date', async () => {
+    const { orgs, members } = ctx.county;
+    const cheng = await ctx.user('chengjiao');
+    const branch = (await cheng.get(`/orgs/${orgs.chengBranch.id}`)).json();
+    await cheng.post(`/orgs/${orgs.chengBranch.id}/dissolve`, { dissolvedOn: '2021-01-10', reason: '任务完成', version: branch.version });
+    const after = (await cheng.get(`/orgs/${orgs.chengBranch.id}`)).json();
+    expect(after.status).toBe('dissolved');
+    expect(after.abilities.linkMember).toBe(false);
+    const now = (await cheng.get(`/orgs/${orgs.chengBranch.id}/memberships`)).json();
+    expect(now.total).toBe(0);
+    const then = (await cheng.get(`/orgs/${orgs.chengBranch.id}/memberships?asOf=2020-05-19`)).json();
+    expect(then.items.map((m: { memberId: string }) => m.memberId)).toEqual([members.chengMember]);
+    const group = (await cheng.get(`/orgs/${orgs.chengGroup.id}/memberships?asOf=2020-05-19`)).json();
+    expect(group.total).toBe(1);
+    const ended = (await cheng.get(`/orgs/${orgs.chengBranch.id}/memberships?status=ended`)).json();
+    expect(ended.items[0].endOn).toBe('2021-01-10');
+    expect(ended.items[0].endReason).toContain('任务完成');
+    const relink = await cheng.post(`/orgs/${orgs.chengBranch.id}/memberships`, link(members.chengOther));
+    expect(relink.statusCode).toBe(409);
+    expect(relink.json().code).toBe('org_dissolved');
+  });
+
+  it('a non-party participant cannot hold a membership', async () => {
+    const { orgs, members } = ctx.county;
+    const qiao = await ctx.user('qiaoduan');
+    const res = await qiao.post(`/orgs/${orgs.qiaoGroup.id}/memberships`, link(members.qiaoElectrician));
+    expect(res.statusCode).toBe(409);
+    expect(res.json().code).toBe('participant_cannot_be_member');
+  });
+
+  it('a membership ends with a date and a reason, never by deletion', async () => {
+    const { orgs, members } = ctx.county;
+    const qiao = await ctx.user('qiaoduan');
+    const created = await qiao.post(`/orgs/${orgs.qiaoGroup.id}/memberships`, link(members.qiaoPowerChief, 'member', '2020-05-19'));
+    const id = created.json().id;
+    const stale = await qiao.post(`/orgs/${orgs.qiaoGroup.id}/memberships/${id}/end`, { endOn: '2020-06-30', endReason: '事项销号', version: 7 });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().code).toBe('version_conflict');
+    const ended = await qiao.post(`/orgs/${orgs.qiaoGroup.id}/memberships/${id}/end`, { endOn: '2020-06-30', endReason: '事项销号', version: 1 });
+    expect(ended.statusCode).toBe(204);
+    const again = await qiao.post(`/orgs/${orgs.qiaoGroup.id}/memberships/${id}/end`, { endOn: '2020-07-01', endReason: '再次', version: 2 });
+    expect(again.json().code).toBe('membership_already_ended');
+    const row = await ctx.t.db.db.selectFrom('memberships').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ end_on: '2020-06-30', end_reason: '事项销号' });
+    const during = (await qiao.get(`/orgs/${orgs.qiaoGroup.id}/memberships?asOf=2020-06-01`)).json();
+    expect(during.items.map((m: { memberId: string }) => m.memberId)).toContain(members.qiaoPowerChief);
+    const afterwards = (await qiao.get(`/orgs/${orgs.qiaoGroup.id}/memberships?asOf=2020-06-30`)).json();
+    expect(afterwards.items.map((m: { memberId: string }) => m.memberId)).not.toContain(members.qiaoPowerChief);
+  });
+
+  it('a member can hold several memberships but not two at once in the same organization', async () => {
+    const { orgs, members } = ctx.county;
+    const qiao = await ctx.user('qiaoduan');
+    expect((await qiao.post(`/orgs/${orgs.qiaoGroup.id}/memberships`, link(members.qiaoOther))).statusCode).toBe(201);
+    const twice = await qiao.post(`/orgs/${orgs.qiaoGroup.id}/memberships`, link(members.qiaoOther));
+    expect(twice.json().code).toBe('already_member');
+    const member = (await qiao.get(`/members/${members.qiaoOther}`)).json();
+    expect(member.activeMemberships).toBe(2);
+  });
+
+  it('an organization has one secretary at a time', async () => {
+    const { orgs, members } = ctx.county;
+    const qiao = await ctx.user('qiaoduan');
+    const res = await qiao.post(`/orgs/${orgs.qiaoBranch.id}/memberships`, link(members.qiaoPowerChief, 'secretary'));
+    expect(res.statusCode).toBe(409);
+    expect(res.json().code).toBe('role_already_held');
+  });
+
+  it('status follows proposed → active → rectification → active → dissolved', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const created = await qiao.post('/orgs', {
+      parentId: ctx.county.orgs.qiaoGb.id,
+      level: 'branch',
+      name: '水晶河村服务临时党支部',
+      mode: 'linked_services',
+      anchorType: 'village_cluster',
+      anchorName: '水晶河村',
+      mission: '服务群众',
+      regionCode: '411321106201',
+      establishedOn: '2020-03-01',
+    });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id;
+    const detail = (await qiao.get(`/orgs/${id}`)).json();
+    expect(detail).toMatchObject({ status: 'proposed', approvingOrg: { name: '中共乔端镇委员会' } });
+    // Activation needs the approval record.
+    const noApproval = await qiao.post(`/orgs/${id}/transitions`, { to: 'active', reason: '批准', version: 1 });
+    expect(noApproval.json().code).toBe('approval_missing');
+    await qiao.patch(`/orgs/${id}`, { version: 1, approvedOn: '2020-03-01', approvalDocNo: '乔党〔2020〕3号' });
+    expect((await qiao.post(`/orgs/${id}/transitions`, { to: 'active', reason: '批准', version: 2 })).statusCode).toBe(204);
+    expect((await qiao.post(`/orgs/${id}/transitions`, { to: 'rectification', reason: '考评较差', version: 3 })).statusCode).toBe(204);
+    expect((await qiao.post(`/orgs/${id}/transitions`, { to: 'active', reason: '整顿验收', version: 4 })).statusCode).toBe(204);
+    const illegal = await qiao.post(`/orgs/${id}/transitions`, { to: 'active', reason: '重复', version: 5 });
+    expect(illegal.statusCode).toBe(409);
+    expect(illegal.json().code).toBe('illegal_transition');
+  });
+});
