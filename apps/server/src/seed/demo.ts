@@ -6,7 +6,7 @@ import { newId, nowIso } from '../lib/ids.ts';
 import { nameInitials, namePinyin } from '../lib/pinyin.ts';
 import { recordAudit } from '../modules/audit/audit.service.ts';
 import { loadCounty } from './division.ts';
-import { type Rng, personName, rng } from './random.ts';
+import { personName, rng } from './random.ts';
 
 /** Nanzhao County, Nanyang, Henan (DOMAIN §2): its 15 townships by the last three digits of their codes. */
 export const NANZHAO = '411321';
@@ -71,6 +71,26 @@ const COUNTY_GENERAL_BRANCHES = ['产业发展', '基础设施建设', '社会�
 const BAIHE_GROUPS = ['结对帮扶党小组', '维护治安党小组', '矛盾调解党小组', '卫生保洁党小组', '基础建设党小组'];
 const GROUP_THEMES = ['结对帮扶', '产业发展', '矛盾调解', '基础建设', '环境整治'];
 
+/** Plausible job titles for a unit, by what the unit is. */
+function titlesFor(name: string, type: string): string[] {
+  const bySuffix: [string, string[]][] = [
+    ['人民政府', ['副镇长', '组织委员', '扶贫专干', '科员']],
+    ['派出所', ['所长', '副所长', '民警', '社区民警']],
+    ['供电所', ['所长', '电工班长', '技术员']],
+    ['司法所', ['所长', '司法助理员']],
+    ['水利站', ['站长', '技术员']],
+    ['林业站', ['站长', '护林员']],
+    ['卫生院', ['院长', '医生', '护士长']],
+    ['中心学校', ['校长', '教师']],
+    ['农业服务中心', ['主任', '农技员']],
+    ['委员会', ['常委', '干部']],
+  ];
+  for (const [suffix, titles] of bySuffix) if (name.endsWith(suffix)) return titles;
+  if (type === 'village_committee') return ['村支书', '村主任', '村委委员', '村民小组长'];
+  if (type === 'enterprise') return ['董事长', '经理', '技术员', '员工'];
+  return ['局长', '副局长', '科长', '驻村第一书记', '科员'];
+}
+
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 export interface DemoAccounts {
@@ -99,10 +119,12 @@ export async function seedDemo(db: Db, passwordHash: string, seed = 20200519): P
   const units: Row<'units'>[] = [];
   const partyOrgs: Row<'party_orgs'>[] = [];
   const unitSkills = new Map<string, Skill[]>();
+  const unitTypes = new Map<string, string>();
   const addUnit = (name: string, type: string, region: string, skills: Skill[], branch = true) => {
     const id = newId();
     units.push({ id, name, type, region_code: region, name_initials: nameInitials(name), version: 1, created_at: now, updated_at: now });
     unitSkills.set(id, skills);
+    unitTypes.set(id, type);
     let partyOrgId: string | null = null;
     if (branch) {
       partyOrgId = newId();
@@ -137,7 +159,6 @@ export async function seedDemo(db: Db, passwordHash: string, seed = 20200519): P
   // --- people ---
   const members: Row<'members'>[] = [];
   const memberSkills: Row<'member_skills'>[] = [];
-  const titles = ['科员', '副所长', '所长', '站长', '干事', '村支书', '村主任', '技术员', '民警', '医生', '教师', '经理'];
   const makeMember = (unit: ReturnType<typeof addUnit>, status: 'full' | 'probationary' | 'none' = 'full', title?: string) => {
     const name = personName(r);
     const id = newId();
@@ -151,7 +172,7 @@ export async function seedDemo(db: Db, passwordHash: string, seed = 20200519): P
       home_party_org_id: status === 'none' ? null : unit.partyOrgId,
       unit_id: unit.id,
       region_code: unit.region,
-      title: title ?? r.pick(titles),
+      title: title ?? r.pick(titlesFor(unit.name, unitTypes.get(unit.id) ?? '')),
       version: 1,
       created_at: now,
       updated_at: now,

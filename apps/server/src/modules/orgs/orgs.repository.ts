@@ -14,7 +14,7 @@ export interface OrgFilters {
   q?: string;
   roots?: boolean;
   asOf: string;
-  sort: 'name' | 'establishedOn';
+  sort: 'structure' | 'name' | 'establishedOn';
 }
 
 /** A membership is active on day D when it started on or before D and had not ended by D (end date exclusive). */
@@ -85,12 +85,20 @@ const summaryColumns = (asOf: string) =>
       where s.path like o.path || '%' and ${activeOn('m', asOf)})`.as('member_count'),
   ] as const;
 
+// The order of the tree: level, regular before special, region code, then name.
+const structureOrder = sql<string>`((case o.level when 'committee' then '1' when 'general_branch' then '2'
+  when 'branch' then '3' else '4' end) || o.kind || o.region_code || o.name)`;
+
+export function orgSortKey(sort: OrgFilters['sort']) {
+  return sort === 'structure' ? structureOrder : sql<string>`${sql.ref(sort === 'name' ? 'o.name' : 'o.established_on')}`;
+}
+
 export async function listOrgs(db: Executor, actor: Actor, f: OrgFilters, limit: number, cursor: Cursor | null) {
-  const sortCol = f.sort === 'name' ? 'o.name' : 'o.established_on';
-  let q = filtered(db, actor, f).select(summaryColumns(f.asOf));
-  if (cursor) q = q.where(afterCursor(sortCol, 'o.id', cursor, 'asc'));
+  const sortKey = orgSortKey(f.sort);
+  let q = filtered(db, actor, f).select([...summaryColumns(f.asOf), sortKey.as('sort_key')]);
+  if (cursor) q = q.where(afterCursor(sortKey, 'o.id', cursor, 'asc'));
   const rows = await q
-    .orderBy(sortCol)
+    .orderBy('sort_key')
     .orderBy('o.id')
     .limit(limit + 1)
     .execute();

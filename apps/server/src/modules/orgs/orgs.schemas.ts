@@ -65,7 +65,10 @@ export const OrgListQuery = z.strictObject({
   q: z.string().trim().max(50).optional().describe('Name or pinyin initials'),
   roots: z.enum(['true', 'false']).optional().describe('Only organizations whose parent is not in the result set'),
   asOf: isoDate.optional(),
-  sort: z.enum(['name', 'establishedOn']).default('name'),
+  sort: z
+    .enum(['structure', 'name', 'establishedOn'])
+    .default('structure')
+    .describe('structure: by level, regular before special, region code, name — the order of the tree'),
 });
 
 export const OrgList = page(OrgSummary).meta({ id: 'OrgList' });

@@ -22,7 +22,7 @@ import type {
   UpdateOrg,
 } from './orgs.schemas.ts';
 
-const toSummary = (r: repo.OrgSummaryRow) => ({
+const toSummary = (r: Omit<repo.OrgSummaryRow, 'sort_key'>) => ({
   id: r.id,
   name: r.name,
   level: r.level,
@@ -54,7 +54,7 @@ export class OrgService {
       asOf: q.asOf ?? todayInShanghai(),
     };
     const { rows, total } = await repo.listOrgs(this.db, actor, f, q.limit, decodeCursor(q.cursor));
-    const page = pageOf(rows, q.limit, total, (r) => (q.sort === 'name' ? r.name : r.established_on));
+    const page = pageOf(rows, q.limit, total, (r) => r.sort_key);
     return { ...page, items: page.items.map(toSummary) };
   }
 

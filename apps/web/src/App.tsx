@@ -1,0 +1,62 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, Route, Routes } from 'react-router';
+import { ApiError, api, setUnauthorizedHandler, unwrap } from './api/client';
+import { AppLayout } from './components/AppLayout';
+import { MeContext } from './components/me';
+import { LoginPage } from './pages/LoginPage';
+import { MembersPage } from './pages/MembersPage';
+import { OrgPage } from './pages/OrgPage';
+import { OrgTreePage } from './pages/OrgTreePage';
+import { OverviewPage } from './pages/OverviewPage';
+
+const theme = { token: { colorPrimary: '#c8161d', borderRadius: 6 } };
+
+export function App() {
+  const { i18n } = useTranslation();
+  const queryClient = useQueryClient();
+  const me = useQuery({
+    queryKey: ['me'],
+    queryFn: async () => {
+      try {
+        return await unwrap(api.GET('/api/v1/auth/me'));
+      } catch (e) {
+        if (e instanceof ApiError && e.problem.status === 401) return null;
+        throw e;
+      }
+    },
+  });
+  useEffect(() => {
+    setUnauthorizedHandler(() => queryClient.setQueryData(['me'], null));
+  }, [queryClient]);
+
+  return (
+    <ConfigProvider locale={i18n.language === 'en-US' ? enUS : zhCN} theme={theme}>
+      <AntApp>
+        {me.isLoading ? (
+          <div style={{ padding: 80, textAlign: 'center' }}>
+            <Spin size="large" />
+          </div>
+        ) : !me.data ? (
+          <LoginPage />
+        ) : (
+          <MeContext.Provider value={me.data}>
+            <Routes>
+              <Route element={<AppLayout />}>
+                <Route index element={<OverviewPage />} />
+                <Route path="orgs" element={<OrgTreePage />} />
+                <Route path="orgs/:id" element={<OrgPage />} />
+                <Route path="members" element={<MembersPage />} />
+                <Route path="*" element={<Navigate to="/" replace />} />
+              </Route>
+            </Routes>
+          </MeContext.Provider>
+        )}
+      </AntApp>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,50 @@
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { components, paths } from './schema';
+
+export type Schemas = components['schemas'];
+export type Problem = Schemas['Problem'];
+
+/** An API error carrying the server's problem+json, so screens can show its message. */
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail);
+  }
+}
+
+let onUnauthorized: () => void = () => {};
+export const setUnauthorizedHandler = (fn: () => void) => {
+  onUnauthorized = fn;
+};
+
+const problems: Middleware = {
+  async onResponse({ response }) {
+    if (response.status === 401 && !response.url.endsWith('/auth/login')) onUnauthorized();
+    return response;
+  },
+};
+
+export const api = createClient<paths>({ baseUrl: '', credentials: 'same-origin' });
+api.use(problems);
+
+/** Unwraps an openapi-fetch result: the data, or an ApiError with the server's problem. */
+export async function unwrap<T>(p: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await p;
+  if (error !== undefined || !response.ok) {
+    const problem = (error ?? {}) as Partial<Problem>;
+    throw new ApiError({
+      type: problem.type ?? 'about:blank',
+      title: problem.title ?? response.statusText,
+      status: problem.status ?? response.status,
+      detail: problem.detail ?? response.statusText,
+      code: problem.code ?? 'unknown',
+      requestId: problem.requestId ?? '',
+      errors: problem.errors,
+    });
+  }
+  return data as T;
+}
+
+/** Shanghai calendar day, as the server counts days. */
+export function today(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}

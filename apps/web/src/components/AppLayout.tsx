@@ -1,0 +1,70 @@
+import { ApartmentOutlined, DashboardOutlined, LogoutOutlined, TeamOutlined, TranslationOutlined } from '@ant-design/icons';
+import { useQueryClient } from '@tanstack/react-query';
+import { Button, Flex, Layout, Menu, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { Outlet, useLocation, useNavigate } from 'react-router';
+import { api } from '../api/client';
+import { setLocale } from '../i18n';
+import { useMe } from './me';
+
+const { Header, Sider, Content } = Layout;
+
+export function AppLayout() {
+  const { t, i18n } = useTranslation();
+  const me = useMe();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const queryClient = useQueryClient();
+  const selected = location.pathname.startsWith('/orgs') ? 'orgs' : location.pathname.startsWith('/members') ? 'members' : 'overview';
+  const logout = async () => {
+    await api.POST('/api/v1/auth/logout');
+    queryClient.clear();
+    queryClient.setQueryData(['me'], null);
+    navigate('/');
+  };
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Header style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', background: '#c8161d', paddingInline: 20 }}>
+        <div className="lj-brand">
+          <span className="lj-brand-mark">联</span>
+          <span>
+            {t('app.name')} · {t('app.subtitle')}
+          </span>
+        </div>
+        <Flex gap={12} align="center" className="lj-no-print">
+          <Typography.Text style={{ color: '#fff' }} data-testid="current-user">
+            {me.displayName}（{me.scope.orgName ?? me.scope.regionName}）
+          </Typography.Text>
+          <Button
+            size="small"
+            icon={<TranslationOutlined />}
+            onClick={() => setLocale(i18n.language === 'en-US' ? 'zh-CN' : 'en-US')}
+          >
+            {t('nav.language')}
+          </Button>
+          <Button size="small" icon={<LogoutOutlined />} onClick={logout}>
+            {t('nav.logout')}
+          </Button>
+        </Flex>
+      </Header>
+      <Layout>
+        <Sider width={200} theme="light" breakpoint="lg" collapsedWidth={0}>
+          <Menu
+            mode="inline"
+            selectedKeys={[selected]}
+            style={{ height: '100%', paddingTop: 8 }}
+            onClick={({ key }) => navigate(key === 'overview' ? '/' : `/${key}`)}
+            items={[
+              { key: 'overview', icon: <DashboardOutlined />, label: t('nav.overview') },
+              { key: 'orgs', icon: <ApartmentOutlined />, label: t('nav.orgs') },
+              { key: 'members', icon: <TeamOutlined />, label: t('nav.members') },
+            ]}
+          />
+        </Sider>
+        <Content>
+          <Outlet />
+        </Content>
+      </Layout>
+    </Layout>
+  );
+}

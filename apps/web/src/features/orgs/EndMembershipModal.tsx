@@ -1,0 +1,61 @@
+import { useQueryClient } from '@tanstack/react-query';
+import { Alert, App, DatePicker, Form, Input, Modal } from 'antd';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { type Schemas, api, unwrap } from '../../api/client';
+import { errorText } from '../../components/QueryState';
+
+/** Ends a membership with a date and a reason, after the user confirms. */
+export function EndMembershipModal(props: { membership: Schemas['Membership'] | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [form] = Form.useForm();
+  const [busy, setBusy] = useState(false);
+  const m = props.membership;
+  const submit = async () => {
+    if (!m) return;
+    const v = await form.validateFields();
+    setBusy(true);
+    try {
+      await unwrap(
+        api.POST('/api/v1/orgs/{id}/memberships/{membershipId}/end', {
+          params: { path: { id: m.orgId, membershipId: m.id } },
+          body: { endOn: v.endOn.format('YYYY-MM-DD'), endReason: v.endReason, version: m.version },
+        }),
+      );
+      message.success(t('end.success'));
+      await queryClient.invalidateQueries();
+      form.resetFields();
+      props.onClose();
+    } catch (e) {
+      message.error(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Modal
+      open={m !== null}
+      title={m ? t('end.title', { name: m.memberName }) : ''}
+      onCancel={props.onClose}
+      onOk={submit}
+      okButtonProps={{ danger: true }}
+      confirmLoading={busy}
+      okText={t('common.ok')}
+      cancelText={t('common.cancel')}
+      destroyOnHidden
+    >
+      <Alert type="info" showIcon title={t('end.confirm')} style={{ marginBottom: 16 }} />
+      <Form form={form} layout="vertical" initialValues={{ endOn: dayjs() }}>
+        <Form.Item name="endOn" label={t('end.endOn')} rules={[{ required: true, message: t('common.required') }]}>
+          <DatePicker style={{ width: '100%' }} />
+        </Form.Item>
+        <Form.Item name="endReason" label={t('end.reason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Input.TextArea rows={2} maxLength={500} placeholder={t('end.reasonPlaceholder')} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

@@ -1,0 +1,104 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, DatePicker, Form, Input, Modal, Select, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { type Schemas, api, unwrap } from '../../api/client';
+import { errorText } from '../../components/QueryState';
+
+type Org = Schemas['OrgDetail'];
+
+/** Links an existing member (searched by name or pinyin initials) into the organization or one of its groups. */
+export function LinkMemberModal(props: { org: Org; groups: Schemas['OrgSummary'][]; open: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [form] = Form.useForm();
+  const [term, setTerm] = useState('');
+  const [busy, setBusy] = useState(false);
+  const targetId: string = Form.useWatch('targetId', form) ?? props.org.id;
+  const target = targetId === props.org.id ? props.org : props.groups.find((g) => g.id === targetId);
+  const candidates = useQuery({
+    queryKey: ['members', 'search', term],
+    queryFn: () => unwrap(api.GET('/api/v1/members', { params: { query: { q: term, limit: 20 } } })),
+    enabled: props.open && term.length > 0,
+  });
+  const roles: string[] = ['member'];
+  if (target?.level === 'group') roles.push('group_leader');
+  else if (props.org.abilities.designateLeaders) roles.unshift('secretary', 'deputy_secretary', 'committee_member');
+
+  const submit = async () => {
+    const v = await form.validateFields();
+    setBusy(true);
+    try {
+      await unwrap(
+        api.POST('/api/v1/orgs/{id}/memberships', {
+          params: { path: { id: v.targetId } },
+          body: { memberId: v.memberId, role: v.role, startOn: v.startOn.format('YYYY-MM-DD'), linkReason: v.linkReason },
+        }),
+      );
+      const name = candidates.data?.items.find((m) => m.id === v.memberId)?.name ?? '';
+      message.success(t('link.success', { name }));
+      await queryClient.invalidateQueries();
+      form.resetFields();
+      props.onClose();
+    } catch (e) {
+      message.error(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      open={props.open}
+      title={t('link.title', { org: props.org.name })}
+      onCancel={props.onClose}
+      onOk={submit}
+      confirmLoading={busy}
+      okText={t('common.ok')}
+      cancelText={t('common.cancel')}
+      destroyOnHidden
+    >
+      <Form form={form} layout="vertical" initialValues={{ targetId: props.org.id, role: 'member', startOn: dayjs() }}>
+        {props.groups.length > 0 && (
+          <Form.Item name="targetId" label={t('org.byGroup')}>
+            <Select
+              options={[
+                { value: props.org.id, label: `${props.org.name}（${t('org.direct')}）` },
+                ...props.groups.map((g) => ({ value: g.id, label: g.name })),
+              ]}
+            />
+          </Form.Item>
+        )}
+        <Form.Item name="memberId" label={t('link.member')} rules={[{ required: true, message: t('common.required') }]}>
+          <Select
+            showSearch={{ filterOption: false, onSearch: (v: string) => setTerm(v.trim()) }}
+            placeholder={t('link.memberPlaceholder')}
+            loading={candidates.isFetching}
+            notFoundContent={term ? undefined : null}
+            data-testid="member-select"
+            options={candidates.data?.items.map((m) => ({
+              value: m.id,
+              disabled: m.partyStatus === 'none',
+              label: `${m.name} · ${m.unitName}${m.partyStatus === 'none' ? `（${t('partyStatus.none')}）` : m.activeMemberships ? `（${t('link.alreadyLinked', { count: m.activeMemberships })}）` : ''}`,
+            }))}
+          />
+        </Form.Item>
+        <Form.Item
+          name="role"
+          label={t('link.role')}
+          extra={<Typography.Text type="secondary">{target?.level === 'group' ? t('link.roleHintGroup') : t('link.roleHintLeaders')}</Typography.Text>}
+        >
+          <Select options={roles.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
+        </Form.Item>
+        <Form.Item name="startOn" label={t('link.startOn')} rules={[{ required: true, message: t('common.required') }]}>
+          <DatePicker style={{ width: '100%' }} />
+        </Form.Item>
+        <Form.Item name="linkReason" label={t('link.reason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Input.TextArea rows={2} maxLength={500} placeholder={t('link.reasonPlaceholder')} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

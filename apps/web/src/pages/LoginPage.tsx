@@ -1,0 +1,61 @@
+import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, unwrap } from '../api/client';
+import { errorText } from '../components/QueryState';
+
+export function LoginPage() {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const onFinish = async (values: { username: string; password: string }) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const me = await unwrap(api.POST('/api/v1/auth/login', { body: values }));
+      queryClient.setQueryData(['me'], me);
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="lj-login">
+      <Card style={{ width: 380, boxShadow: '0 8px 24px rgba(0,0,0,.2)' }}>
+        <div style={{ textAlign: 'center', marginBottom: 24 }}>
+          <div className="lj-brand-mark" style={{ width: 56, height: 56, fontSize: 30, background: '#c8161d', color: '#ffd700' }}>
+            联
+          </div>
+          <Typography.Title level={3} style={{ marginTop: 12, marginBottom: 4 }}>
+            {t('login.title')}
+          </Typography.Title>
+          <Typography.Text type="secondary">{t('login.hint')}</Typography.Text>
+        </div>
+        {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
+        <Form layout="vertical" onFinish={onFinish} requiredMark={false}>
+          <Form.Item
+            name="username"
+            label={t('login.username')}
+            rules={[{ required: true, message: t('login.required', { field: t('login.username') }) }]}
+          >
+            <Input prefix={<UserOutlined />} autoComplete="username" />
+          </Form.Item>
+          <Form.Item
+            name="password"
+            label={t('login.password')}
+            rules={[{ required: true, message: t('login.required', { field: t('login.password') }) }]}
+          >
+            <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" block loading={busy}>
+            {t('login.submit')}
+          </Button>
+        </Form>
+      </Card>
+    </div>
+  );
+}

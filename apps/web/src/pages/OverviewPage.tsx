@@ -1,0 +1,106 @@
+import { useQuery } from '@tanstack/react-query';
+import { Card, Col, DatePicker, Empty, Flex, Row, Statistic, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { BarChart, LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { type Schemas, api, today, unwrap } from '../api/client';
+import { useMe } from '../components/me';
+import { QueryState } from '../components/QueryState';
+
+echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+
+function TownshipChart({ data }: { data: Schemas['Overview']['byTownship'] }) {
+  const { t } = useTranslation();
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!ref.current) return;
+    const chart = echarts.init(ref.current);
+    chart.setOption({
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0, data: [t('overview.branches'), t('overview.members')] },
+      grid: { left: 48, right: 56, bottom: 70, top: 56 },
+      xAxis: { type: 'category', data: data.map((d) => d.name), axisLabel: { interval: 0, rotate: 30 } },
+      yAxis: [
+        { type: 'value', name: t('overview.branches'), minInterval: 1 },
+        { type: 'value', name: t('overview.members'), minInterval: 1 },
+      ],
+      series: [
+        { name: t('overview.branches'), type: 'bar', data: data.map((d) => d.branches), itemStyle: { color: '#c8161d' } },
+        { name: t('overview.members'), type: 'line', yAxisIndex: 1, data: data.map((d) => d.membersLinked), itemStyle: { color: '#d48806' } },
+      ],
+    });
+    const onResize = () => chart.resize();
+    window.addEventListener('resize', onResize);
+    return () => {
+      window.removeEventListener('resize', onResize);
+      chart.dispose();
+    };
+  }, [data, t]);
+  return <div ref={ref} className="lj-chart" data-testid="township-chart" />;
+}
+
+export function OverviewPage() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const [asOf, setAsOf] = useState(today());
+  const q = useQuery({
+    queryKey: ['overview', asOf],
+    queryFn: () => unwrap(api.GET('/api/v1/stats/overview', { params: { query: { asOf } } })),
+  });
+  const figures: [string, keyof Schemas['Overview']['orgs'] | 'membersLinked' | 'units'][] = [
+    ['overview.committee', 'committee'],
+    ['overview.generalBranch', 'general_branch'],
+    ['overview.branch', 'branch'],
+    ['overview.group', 'group'],
+    ['overview.membersLinked', 'membersLinked'],
+    ['overview.units', 'units'],
+  ];
+  const scope = me.scope.orgName ?? me.scope.regionName ?? '';
+  return (
+    <div className="lj-page">
+      <Flex justify="space-between" align="center" wrap gap={12} style={{ marginBottom: 16 }}>
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {t('overview.scopeTitle', { scope })}
+        </Typography.Title>
+        <Flex align="center" gap={8}>
+          <span>{t('overview.asOf')}</span>
+          <DatePicker
+            allowClear={false}
+            value={dayjs(asOf)}
+            disabledDate={(d) => d.isAfter(dayjs())}
+            onChange={(d) => d && setAsOf(d.format('YYYY-MM-DD'))}
+          />
+        </Flex>
+      </Flex>
+      <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
+        {q.data && (
+          <>
+            <Row gutter={[16, 16]}>
+              {figures.map(([label, key]) => (
+                <Col xs={12} md={8} xl={4} key={key}>
+                  <Card>
+                    <Statistic
+                      title={t(label)}
+                      value={key === 'membersLinked' || key === 'units' ? q.data[key] : q.data.orgs[key]}
+                      styles={{ content: { color: key === 'membersLinked' ? '#c8161d' : undefined } }}
+                    />
+                    <span data-testid={`figure-${key}`} hidden>
+                      {key === 'membersLinked' || key === 'units' ? q.data[key] : q.data.orgs[key]}
+                    </span>
+                  </Card>
+                </Col>
+              ))}
+            </Row>
+            <Card title={t('overview.chartTitle')} style={{ marginTop: 16 }}>
+              {q.data.byTownship.length > 0 ? <TownshipChart data={q.data.byTownship} /> : <Empty description={t('overview.noTownship')} />}
+            </Card>
+          </>
+        )}
+      </QueryState>
+    </div>
+  );
+}
