@@ -81,14 +81,14 @@ export function MembersPage() {
                 render: (v) => <Tag color={v === 'none' ? 'default' : v === 'full' ? 'red' : 'orange'}>{t(`partyStatus.${v}`)}</Tag>,
               },
               { title: t('members.unit'), dataIndex: 'unitName', ellipsis: true },
-              { title: t('members.title2'), dataIndex: 'title', width: 90, render: (v) => v ?? '—' },
+              { title: t('members.title2'), dataIndex: 'title', width: 120, render: (v) => v ?? '—' },
               { title: t('members.homeOrg'), dataIndex: 'homeOrgName', ellipsis: true, render: (v) => v ?? '—' },
               {
                 title: t('members.skills'),
                 dataIndex: 'skills',
                 render: (skills: string[]) => skills.map((s) => <Tag key={s}>{t(`skill.${s}`)}</Tag>),
               },
-              { title: t('members.memberships'), dataIndex: 'activeMemberships', width: 120, align: 'right' },
+              { title: t('members.memberships'), dataIndex: 'activeMemberships', width: 140, align: 'right' },
             ]}
           />
         )}
