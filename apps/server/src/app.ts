@@ -30,6 +30,7 @@ import { unitRoutes } from './modules/units/units.routes.ts';
 import { UnitService } from './modules/units/units.service.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
+import { registerIdempotency } from './plugins/idempotency.ts';
 
 export const VERSION = '0.1.0';
 
@@ -86,6 +87,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   if (opts.apiDocs) await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
   registerAuth(app, opts.db.db);
+  registerIdempotency(app, opts.db.db);
 
   const { db } = opts.db;
   await app.register(

@@ -63,11 +63,21 @@ export async function login(app: FastifyInstance, username: string, password: st
 
 /** A small client bound to one logged-in user. */
 export function as(app: FastifyInstance, cookie: string) {
-  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown): Promise<LightMyRequestResponse> =>
-    app.inject({ method, url: `/api/v1${url}`, headers: { cookie }, ...(payload === undefined ? {} : { payload: payload as object }) });
+  const call = (
+    method: 'GET' | 'POST' | 'PATCH',
+    url: string,
+    payload?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> =>
+    app.inject({
+      method,
+      url: `/api/v1${url}`,
+      headers: { cookie, ...headers },
+      ...(payload === undefined ? {} : { payload: payload as object }),
+    });
   return {
     get: (url: string) => call('GET', url),
-    post: (url: string, payload: unknown) => call('POST', url, payload),
+    post: (url: string, payload: unknown, headers?: Record<string, string>) => call('POST', url, payload, headers),
     patch: (url: string, payload: unknown) => call('PATCH', url, payload),
   };
 }

@@ -2,17 +2,19 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { useEffect } from 'react';
+import { lazy, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes } from 'react-router';
 import { ApiError, api, setUnauthorizedHandler, unwrap } from './api/client';
 import { AppLayout } from './components/AppLayout';
 import { MeContext } from './components/me';
 import { LoginPage } from './pages/LoginPage';
-import { MembersPage } from './pages/MembersPage';
-import { OrgPage } from './pages/OrgPage';
-import { OrgTreePage } from './pages/OrgTreePage';
-import { OverviewPage } from './pages/OverviewPage';
+
+// Split by route: the chart library loads only with the overview.
+const OverviewPage = lazy(() => import('./pages/OverviewPage').then((m) => ({ default: m.OverviewPage })));
+const OrgTreePage = lazy(() => import('./pages/OrgTreePage').then((m) => ({ default: m.OrgTreePage })));
+const OrgPage = lazy(() => import('./pages/OrgPage').then((m) => ({ default: m.OrgPage })));
+const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ default: m.MembersPage })));
 
 // Secondary text darker than antd's default so that it meets WCAG AA contrast.
 const theme = { token: { colorPrimary: '#c8161d', borderRadius: 6, colorTextSecondary: 'rgba(0, 0, 0, 0.65)', colorTextDescription: 'rgba(0, 0, 0, 0.65)' } };

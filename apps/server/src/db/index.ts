@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import * as m0001 from './migrations/0001_foundation.ts';
+import * as m0002 from './migrations/0002_idempotency.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -50,7 +51,7 @@ export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
-const migrations = { '0001_foundation': m0001 };
+const migrations = { '0001_foundation': m0001, '0002_idempotency': m0002 };
 
 /** Applies every pending migration; the same migrations run on both databases. */
 export async function migrate(db: Db): Promise<string[]> {

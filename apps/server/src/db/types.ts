@@ -155,6 +155,18 @@ export interface AuditHeadTable {
   count: number;
 }
 
+export interface IdempotencyKeyTable {
+  /** The user id, or `public` for calls without an account. */
+  scope: string;
+  key: string;
+  request_hash: string;
+  /** 0 while the first request is still running; then its HTTP status. */
+  status: number;
+  content_type: string | null;
+  body: string | null;
+  created_at: string;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -174,6 +186,7 @@ export interface Database {
   sessions: SessionTable;
   audit_events: AuditEventTable;
   audit_head: AuditHeadTable;
+  idempotency_keys: IdempotencyKeyTable;
   meta: MetaTable;
 }
 

@@ -418,14 +418,17 @@ export async function seedDemo(db: Db, passwordHash: string, seed = 20200519): P
         const pool = [...tu, countyUnits[17], countyUnits[1], countyUnits[2], ...vu.slice(0, 3)] as ReturnType<typeof addUnit>[];
         unit = pool[i % pool.length] as ReturnType<typeof addUnit>;
       } else if (org.anchor_name === '酵素产业链') {
-        const chain = [countyUnits[18], countyUnits[20], countyUnits[6], countyUnits[15], countyUnits[16]] as ReturnType<typeof addUnit>[];
+        // Members sit along the chain: purchase, transport, storage, production, sales.
+        const chain = [countyUnits[6], countyUnits[18], countyUnits[20], countyUnits[15], countyUnits[16]] as ReturnType<typeof addUnit>[];
         unit = chain[i % chain.length] as ReturnType<typeof addUnit>;
       } else if (isCounty || vu.length === 0 || r.chance(0.55)) {
         unit = r.pick(isCounty ? countyUnits : tu);
       } else {
         unit = r.pick(vu);
       }
-      ids.push(makeMember(unit, r.chance(0.04) ? 'probationary' : 'full'));
+      // The relocation site's secretary is the deputy township head; the enzyme branch's deputy is the company chairman.
+      const title = org === baihe && i === 0 ? '副镇长' : org.anchor_name === '酵素产业链' && i === 1 ? '董事长' : undefined;
+      ids.push(makeMember(unit, i < 5 || !r.chance(0.04) ? 'full' : 'probationary', title));
       linkUnit(org, unit.id, null);
     }
     rosterOf.set(org.id, ids);

@@ -1,6 +1,7 @@
 import { ApartmentOutlined, DashboardOutlined, LogoutOutlined, TeamOutlined, TranslationOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, Flex, Layout, Menu, Typography } from 'antd';
+import { Button, Flex, Layout, Menu, Skeleton, Typography } from 'antd';
+import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from '../api/client';
@@ -62,7 +63,9 @@ export function AppLayout() {
           />
         </Sider>
         <Content>
-          <Outlet />
+          <Suspense fallback={<Skeleton active style={{ padding: 24 }} />}>
+            <Outlet />
+          </Suspense>
         </Content>
       </Layout>
     </Layout>

@@ -135,6 +135,14 @@ export const enUS: Messages = {
     confirm: 'Memberships are never deleted; it stays in the history.',
     success: 'Ended',
   },
+  statusAction: {
+    to: { active: 'Activate', rectification: 'List for rectification' },
+    dissolve: 'Dissolve',
+    dissolveTitle: 'Dissolve {{name}}',
+    dissolveWarning:
+      'All memberships of this organization and its party groups end on the dissolution date; the record becomes read-only and stays searchable. Sub-branches must be dissolved first.',
+    done: 'Status updated',
+  },
   create: {
     title: 'Set up an organization under {{parent}}',
     level: 'Level',

@@ -132,6 +132,13 @@ export const zhCN = {
     confirm: '成员记录不会删除，结束后仍可在历史中查看。',
     success: '已结束',
   },
+  statusAction: {
+    to: { active: '启用', rectification: '挂牌整顿' },
+    dissolve: '撤销组织',
+    dissolveTitle: '撤销 {{name}}',
+    dissolveWarning: '撤销后，本组织及其党小组的全部成员记录在撤销日期结束，记录只读但仍可查询。下级支部须先行撤销。',
+    done: '状态已更新',
+  },
   create: {
     title: '在 {{parent}} 下设立组织',
     level: '组织层级',

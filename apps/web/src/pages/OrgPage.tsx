@@ -26,6 +26,7 @@ import { QueryState } from '../components/QueryState';
 import { CreateOrgModal } from '../features/orgs/CreateOrgModal';
 import { EndMembershipModal } from '../features/orgs/EndMembershipModal';
 import { LinkMemberModal } from '../features/orgs/LinkMemberModal';
+import { OrgStatusActions } from '../features/orgs/OrgStatusActions';
 import { LevelTag, RoleTag, StatusTag } from '../features/orgs/tags';
 
 type Membership = Schemas['Membership'];
@@ -139,7 +140,8 @@ export function OrgPage() {
                 <LevelTag level={o.level} kind={o.kind} />
                 <StatusTag status={o.status} />
               </Flex>
-              <Flex gap={8} className="lj-no-print">
+              <Flex gap={8} wrap className="lj-no-print">
+                <OrgStatusActions org={o} />
                 {o.abilities.createChild && (
                   <Button icon={<PlusOutlined />} onClick={() => setCreateOpen(true)}>
                     {t('org.createChild')}

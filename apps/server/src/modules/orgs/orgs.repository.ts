@@ -13,6 +13,9 @@ export interface OrgFilters {
   status?: string;
   q?: string;
   roots?: boolean;
+  /** With a date: only organizations that existed on it. Without: every record, dissolved ones included. */
+  existedOn?: string;
+  /** The day member counts are taken on. */
   asOf: string;
   sort: 'structure' | 'name' | 'establishedOn';
 }
@@ -28,8 +31,8 @@ export const orgExistedOn = (alias: string, day: string) =>
 function filtered(db: Executor, actor: Actor, f: OrgFilters) {
   let q = db
     .selectFrom('temporary_orgs as o')
-    .where(orgInScope(actor, 'o'))
-    .where(orgExistedOn('o', f.asOf));
+    .where(orgInScope(actor, 'o'));
+  if (f.existedOn) q = q.where(orgExistedOn('o', f.existedOn));
   if (f.level) q = q.where('o.level', '=', f.level as TemporaryOrgRow['level']);
   if (f.kind) q = q.where('o.kind', '=', f.kind as TemporaryOrgRow['kind']);
   if (f.parentId) q = q.where('o.parent_id', '=', f.parentId);

@@ -64,7 +64,7 @@ export const OrgListQuery = z.strictObject({
   status: OrgStatus.optional(),
   q: z.string().trim().max(50).optional().describe('Name or pinyin initials'),
   roots: z.enum(['true', 'false']).optional().describe('Only organizations whose parent is not in the result set'),
-  asOf: isoDate.optional(),
+  asOf: isoDate.optional().describe('Only organizations that existed on this date; without it, all, dissolved ones included'),
   sort: z
     .enum(['structure', 'name', 'establishedOn'])
     .default('structure')

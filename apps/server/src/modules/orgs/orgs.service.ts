@@ -51,6 +51,7 @@ export class OrgService {
     const f: repo.OrgFilters = {
       ...q,
       roots: q.roots === 'true',
+      existedOn: q.asOf,
       asOf: q.asOf ?? todayInShanghai(),
     };
     const { rows, total } = await repo.listOrgs(this.db, actor, f, q.limit, decodeCursor(q.cursor));

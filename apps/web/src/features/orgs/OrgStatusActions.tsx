@@ -1,0 +1,95 @@
+import { ORG_TRANSITIONS } from '@lianjian/shared';
+import { useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, DatePicker, Form, Input, Modal } from 'antd';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { type Schemas, api, unwrap } from '../../api/client';
+import { errorText } from '../../components/QueryState';
+
+type Org = Schemas['OrgDetail'];
+type Action = { kind: 'transition'; to: 'active' | 'rectification' } | { kind: 'dissolve' };
+
+/** Status changes and dissolution, offered only when the server says the caller may; each asks for a reason. */
+export function OrgStatusActions({ org }: { org: Org }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [form] = Form.useForm();
+  const [action, setAction] = useState<Action | null>(null);
+  const [busy, setBusy] = useState(false);
+  const next = org.abilities.transition
+    ? ORG_TRANSITIONS[org.status].filter((s): s is 'active' | 'rectification' => s === 'active' || s === 'rectification')
+    : [];
+  const submit = async () => {
+    if (!action) return;
+    const v = await form.validateFields();
+    setBusy(true);
+    try {
+      if (action.kind === 'transition') {
+        await unwrap(
+          api.POST('/api/v1/orgs/{id}/transitions', {
+            params: { path: { id: org.id } },
+            body: { to: action.to, reason: v.reason, version: org.version },
+          }),
+        );
+      } else {
+        await unwrap(
+          api.POST('/api/v1/orgs/{id}/dissolve', {
+            params: { path: { id: org.id } },
+            body: { dissolvedOn: v.dissolvedOn.format('YYYY-MM-DD'), reason: v.reason, version: org.version },
+          }),
+        );
+      }
+      message.success(t('statusAction.done'));
+      await queryClient.invalidateQueries();
+      setAction(null);
+      form.resetFields();
+    } catch (e) {
+      message.error(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      {next.map((to) => (
+        <Button key={to} onClick={() => setAction({ kind: 'transition', to })}>
+          {t(`statusAction.to.${to}`)}
+        </Button>
+      ))}
+      {org.abilities.dissolve && (
+        <Button danger onClick={() => setAction({ kind: 'dissolve' })}>
+          {t('statusAction.dissolve')}
+        </Button>
+      )}
+      <Modal
+        open={action !== null}
+        title={
+          action?.kind === 'dissolve' ? t('statusAction.dissolveTitle', { name: org.name }) : action ? t(`statusAction.to.${action.to}`) : ''
+        }
+        onCancel={() => setAction(null)}
+        onOk={submit}
+        okButtonProps={{ danger: action?.kind === 'dissolve' }}
+        confirmLoading={busy}
+        okText={t('common.ok')}
+        cancelText={t('common.cancel')}
+        destroyOnHidden
+      >
+        {action?.kind === 'dissolve' && (
+          <Alert type="warning" showIcon title={t('statusAction.dissolveWarning')} style={{ marginBottom: 16 }} />
+        )}
+        <Form form={form} layout="vertical" initialValues={{ dissolvedOn: dayjs() }}>
+          {action?.kind === 'dissolve' && (
+            <Form.Item name="dissolvedOn" label={t('org.dissolvedOn')} rules={[{ required: true, message: t('common.required') }]}>
+              <DatePicker style={{ width: '100%' }} />
+            </Form.Item>
+          )}
+          <Form.Item name="reason" label={t('end.reason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Input.TextArea rows={2} maxLength={500} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}
