@@ -60,6 +60,7 @@ describe('scope is enforced in SQL: a township admin never sees, counts or edits
     expect(stats.orgs).toEqual({ committee: 0, general_branch: 1, branch: 1, group: 1 });
     expect(stats.membersLinked).toBe(2);
     expect(stats.byTownship.map((t: { name: string }) => t.name)).toEqual(['乔端镇']);
+    expect(stats.byBranch).toEqual([{ id: ctx.county.orgs.qiaoBranch.id, name: '白河新村易地搬迁临时党支部', groups: 1, membersLinked: 2 }]);
     const narrowed = (await qiao.get('/stats/overview?regionCode=411321300')).json();
     expect(narrowed.orgs.branch).toBe(0);
     const members = (await qiao.get('/members?limit=200')).json();

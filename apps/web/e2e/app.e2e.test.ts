@@ -39,7 +39,7 @@ describe('Lianjian in a real browser', () => {
 
   it('the county admin sees the county overview with the reference figures', async () => {
     await logIn(page, base, 'admin', DEMO_PASSWORD);
-    await page.locator('[data-testid=township-chart] canvas').waitFor();
+    await page.locator('[data-testid=breakdown-chart] canvas').waitFor();
     const figure = (key: string) => page.getByTestId(`figure-${key}`).textContent();
     expect(await figure('committee')).toBe('1');
     expect(await figure('general_branch')).toBe('18');

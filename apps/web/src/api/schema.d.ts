@@ -846,8 +846,10 @@ export interface paths {
                     q?: string;
                     /** @description Only organizations whose parent is not in the result set */
                     roots?: "true" | "false";
+                    /** @description Only organizations that existed on this date; without it, all, dissolved ones included */
                     asOf?: string;
-                    sort?: "name" | "establishedOn";
+                    /** @description structure: by level, regular before special, region code, name — the order of the tree */
+                    sort?: "structure" | "name" | "establishedOn";
                 };
                 header?: never;
                 path?: never;
@@ -2212,6 +2214,13 @@ export interface components {
                 branches: number;
                 membersLinked: number;
             }[];
+            /** @description Branches by members linked, when the scope is one township or smaller (up to 30) */
+            byBranch: {
+                id: string;
+                name: string;
+                groups: number;
+                membersLinked: number;
+            }[];
         };
         UnitInput: {
             id: string;
@@ -2539,6 +2548,13 @@ export interface components {
                 regionCode: string;
                 name: string;
                 branches: number;
+                membersLinked: number;
+            }[];
+            /** @description Branches by members linked, when the scope is one township or smaller (up to 30) */
+            byBranch: {
+                id: string;
+                name: string;
+                groups: number;
                 membersLinked: number;
             }[];
         };

@@ -66,9 +66,11 @@ export const enUS: Messages = {
     units: 'Units linked',
     chartTitle: 'Branches and linked members by township',
     branches: 'Branches',
+    branchChartTitle: 'Party groups and linked members by branch',
+    groups: 'Party groups',
     members: 'Members linked',
     asOf: 'As of',
-    noTownship: 'No township data in your scope',
+    noTownship: 'No branches in your scope yet; set one up under Organizations.',
   },
   tree: {
     title: 'Organization tree',

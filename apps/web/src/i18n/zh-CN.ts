@@ -64,9 +64,11 @@ export const zhCN = {
     units: '联建单位',
     chartTitle: '各乡镇临时党支部与联结党员',
     branches: '临时党支部（个）',
+    branchChartTitle: '各临时党支部党小组与联结党员',
+    groups: '党小组（个）',
     members: '联结党员（人）',
     asOf: '统计日期',
-    noTownship: '当前范围内没有乡镇数据',
+    noTownship: '当前范围内还没有临时党支部，可在“组织架构”中设立。',
   },
   tree: {
     title: '临时党组织架构',

@@ -13,7 +13,10 @@ import { QueryState } from '../components/QueryState';
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
-function TownshipChart({ data }: { data: Schemas['Overview']['byTownship'] }) {
+type Bar = { name: string; count: number; membersLinked: number };
+
+/** Bars: branches per township (county) or party groups per branch (township); line: members linked. */
+function BreakdownChart({ data, countLabel }: { data: Bar[]; countLabel: string }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -21,15 +24,19 @@ function TownshipChart({ data }: { data: Schemas['Overview']['byTownship'] }) {
     const chart = echarts.init(ref.current);
     chart.setOption({
       tooltip: { trigger: 'axis' },
-      legend: { top: 0, data: [t('overview.branches'), t('overview.members')] },
+      legend: { top: 0, data: [countLabel, t('overview.members')] },
       grid: { left: 48, right: 56, bottom: 70, top: 56 },
-      xAxis: { type: 'category', data: data.map((d) => d.name), axisLabel: { interval: 0, rotate: 30 } },
+      xAxis: {
+        type: 'category',
+        data: data.map((d) => d.name),
+        axisLabel: { interval: 0, rotate: 30, width: 120, overflow: 'truncate' },
+      },
       yAxis: [
-        { type: 'value', name: t('overview.branches'), minInterval: 1 },
+        { type: 'value', name: countLabel, minInterval: 1 },
         { type: 'value', name: t('overview.members'), minInterval: 1 },
       ],
       series: [
-        { name: t('overview.branches'), type: 'bar', data: data.map((d) => d.branches), itemStyle: { color: '#c8161d' } },
+        { name: countLabel, type: 'bar', barMaxWidth: 48, data: data.map((d) => d.count), itemStyle: { color: '#c8161d' } },
         { name: t('overview.members'), type: 'line', yAxisIndex: 1, data: data.map((d) => d.membersLinked), itemStyle: { color: '#d48806' } },
       ],
     });
@@ -39,8 +46,8 @@ function TownshipChart({ data }: { data: Schemas['Overview']['byTownship'] }) {
       window.removeEventListener('resize', onResize);
       chart.dispose();
     };
-  }, [data, t]);
-  return <div ref={ref} className="lj-chart" data-testid="township-chart" />;
+  }, [data, t, countLabel]);
+  return <div ref={ref} className="lj-chart" data-testid="breakdown-chart" />;
 }
 
 export function OverviewPage() {
@@ -95,9 +102,25 @@ export function OverviewPage() {
                 </Col>
               ))}
             </Row>
-            <Card title={t('overview.chartTitle')} style={{ marginTop: 16 }}>
-              {q.data.byTownship.length > 0 ? <TownshipChart data={q.data.byTownship} /> : <Empty description={t('overview.noTownship')} />}
-            </Card>
+            {q.data.byTownship.length > 1 ? (
+              <Card title={t('overview.chartTitle')} style={{ marginTop: 16 }}>
+                <BreakdownChart
+                  countLabel={t('overview.branches')}
+                  data={q.data.byTownship.map((x) => ({ name: x.name, count: x.branches, membersLinked: x.membersLinked }))}
+                />
+              </Card>
+            ) : (
+              <Card title={t('overview.branchChartTitle')} style={{ marginTop: 16 }}>
+                {q.data.byBranch.length > 0 ? (
+                  <BreakdownChart
+                    countLabel={t('overview.groups')}
+                    data={q.data.byBranch.map((x) => ({ name: x.name, count: x.groups, membersLinked: x.membersLinked }))}
+                  />
+                ) : (
+                  <Empty description={t('overview.noTownship')} />
+                )}
+              </Card>
+            )}
           </>
         )}
       </QueryState>

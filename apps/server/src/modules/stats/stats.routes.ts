@@ -24,6 +24,9 @@ export const Overview = z
     byTownship: z.array(
       z.object({ regionCode: z.string(), name: z.string(), branches: z.number().int(), membersLinked: z.number().int() }),
     ),
+    byBranch: z
+      .array(z.object({ id: z.string(), name: z.string(), groups: z.number().int(), membersLinked: z.number().int() }))
+      .describe('Branches by members linked, when the scope is one township or smaller (up to 30)'),
   })
   .meta({ id: 'Overview' });
 
@@ -61,6 +64,25 @@ export async function overview(db: Db, actor: Actor, asOf: string, region?: stri
       .orderBy('t.code')
       .execute(),
   ]);
+  // Within one township the useful breakdown is by branch.
+  const byBranch =
+    townships.length <= 1
+      ? await base()
+          .where('o.level', '=', 'branch')
+          .select([
+            'o.id',
+            'o.name',
+            sql<number>`(select count(*) from temporary_orgs g where g.parent_id = o.id and g.level = 'group' and ${orgExistedOn('g', asOf)})`.as(
+              'groups',
+            ),
+            sql<number>`(select count(distinct m.member_id) from memberships m inner join temporary_orgs s on s.id = m.org_id
+              where s.path like o.path || '%' and ${activeOn('m', asOf)})`.as('members'),
+          ])
+          .orderBy('members', 'desc')
+          .orderBy('o.name')
+          .limit(30)
+          .execute()
+      : [];
   const orgs = { committee: 0, general_branch: 0, branch: 0, group: 0 };
   for (const l of levels) orgs[l.level] = Number(l.n);
   return {
@@ -75,6 +97,7 @@ export async function overview(db: Db, actor: Actor, asOf: string, region?: stri
       branches: Number(t.branches),
       membersLinked: Number(t.members),
     })),
+    byBranch: byBranch.map((b) => ({ id: b.id, name: b.name, groups: Number(b.groups), membersLinked: Number(b.members) })),
   };
 }
 
