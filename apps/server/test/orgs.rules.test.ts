@@ -183,6 +183,19 @@ describe('DOMAIN §4 rules for temporary organizations', () => {
     expect(res.json().code).toBe('role_already_held');
   });
 
+  it('a party group is dissolved by its branch and has no rectification status', async () => {
+    const { orgs } = ctx.county;
+    const baihe = await ctx.user('baihe');
+    const group = (await baihe.get(`/orgs/${orgs.qiaoGroup.id}`)).json();
+    expect(group.abilities).toMatchObject({ dissolve: true, transition: false });
+    const rect = await baihe.post(`/orgs/${orgs.qiaoGroup.id}/transitions`, { to: 'rectification', reason: 'x', version: group.version });
+    expect(rect.statusCode).toBe(403);
+    const qiao = await ctx.user('qiaoduan');
+    expect((await qiao.get(`/orgs/${orgs.qiaoGroup.id}`)).json().abilities.dissolve).toBe(false);
+    const ok = await baihe.post(`/orgs/${orgs.qiaoGroup.id}/dissolve`, { dissolvedOn: '2021-01-01', reason: '任务完成', version: group.version });
+    expect(ok.statusCode).toBe(204);
+  });
+
   it('status follows proposed → active → rectification → active → dissolved', async () => {
     const qiao = await ctx.user('qiaoduan');
     const created = await qiao.post('/orgs', {

@@ -1,3 +1,4 @@
+import { execSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
@@ -22,11 +23,9 @@ describe('Lianjian in a real browser', () => {
   it('the login page is Chinese, renders CJK glyphs, and has no serious accessibility violations', async () => {
     await page.goto(base);
     await expect(page.getByRole('heading', { name: '登录联建' }).isVisible()).resolves.toBe(true);
-    const cjk = await page.evaluate(async () => {
-      await document.fonts.ready;
-      return document.fonts.check('16px "Noto Sans CJK SC"') || document.fonts.check('16px "WenQuanYi Zen Hei"');
-    });
-    expect(cjk, 'a CJK font is available, so Chinese does not render as boxes').toBe(true);
+    // Chromium finds fonts through fontconfig: without a Chinese font every glyph renders as a box.
+    const chineseFonts = execSync('fc-list :lang=zh family', { encoding: 'utf8' }).trim();
+    expect(chineseFonts, 'a CJK font is installed').not.toBe('');
     await screenshot(page, '01-login');
     const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
     const serious = axe.violations.filter((v) => v.impact === 'critical' || v.impact === 'serious');
@@ -84,6 +83,37 @@ describe('Lianjian in a real browser', () => {
     await page.getByRole('tab', { name: /加入与离开记录/ }).click();
     await page.getByText(`${candidate.name} 以“成员”身份加入 白河新村易地搬迁临时党支部`).waitFor();
     await screenshot(page, '06-history');
+  });
+
+  it('the branch secretary sets up a party group and ends a membership, with confirmation', async () => {
+    await logIn(page, base, 'baihe', DEMO_PASSWORD);
+    await page.getByRole('menuitem', { name: '组织架构' }).click();
+    await page.getByTestId('org-node').filter({ hasText: '白河新村易地搬迁临时党支部' }).click();
+    await page.getByTestId('group-panel').first().waitFor();
+
+    await page.getByRole('button', { name: '设立下级组织' }).click();
+    const create = page.getByRole('dialog');
+    await create.getByLabel('组织名称').fill('水电维修党小组');
+    await create.getByLabel('依托名称').fill('白河新村安置点水电');
+    await create.getByLabel('任务使命').fill('排查安置点线路跳闸，标注暗线走向');
+    await create.getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByTestId('org-name').filter({ hasText: '水电维修党小组' }).waitFor();
+    await expect(page.getByText('中共乔端镇委员会').count()).resolves.toBe(0);
+    await screenshot(page, '10-new-group');
+
+    await page.getByRole('link', { name: '白河新村易地搬迁临时党支部' }).click();
+    await page.getByTestId('group-panel').first().waitFor();
+    const row = page.locator('tr', { hasText: '成员' }).filter({ has: page.getByRole('button', { name: '结束' }) }).first();
+    const name = (await row.locator('td').first().innerText()).trim();
+    await row.getByRole('button', { name: '结束' }).click();
+    const end = page.getByRole('dialog');
+    await end.getByText('成员记录不会删除').waitFor();
+    await end.getByLabel('结束原因').fill('任务完成，回原单位');
+    await end.getByRole('button', { name: /确\s*定/ }).click();
+    await page.getByText('已结束').waitFor();
+    await page.getByRole('tab', { name: /加入与离开记录/ }).click();
+    await page.getByText(`${name} 离开 `, { exact: false }).first().waitFor();
+    await screenshot(page, '11-ended');
   });
 
   it('an organization outside the township answers not found', async () => {

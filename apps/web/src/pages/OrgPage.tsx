@@ -230,9 +230,9 @@ export function OrgPage() {
                       events.length === 0 ? (
                         <Empty />
                       ) : (
-                        <Timeline
-                          items={events.map((e) => ({ color: e.color, content: `${e.date}　${e.text}` }))}
-                        />
+                        <div style={{ maxHeight: 640, overflowY: 'auto', paddingTop: 8 }}>
+                          <Timeline items={events.map((e) => ({ color: e.color, content: `${e.date}　${e.text}` }))} />
+                        </div>
                       ),
                   },
                   {

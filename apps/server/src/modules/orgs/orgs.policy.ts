@@ -33,7 +33,9 @@ export const canDesignateLeaders = (a: Actor, o: OrgFacts, leads: Leads) =>
 export const canDesignateGroupLeader = (a: Actor, o: OrgFacts, leads: Leads) =>
   canLinkMember(a, o) && o.level === 'group' && o.parent_id !== null && leads.has(o.parent_id);
 
-/** Status changes and dissolution belong to the approving organization. */
-export const canTransition = (a: Actor, o: OrgFacts, leads: Leads) =>
+/** Dissolution belongs to the approving organization (for a party group: its branch). */
+export const canDissolve = (a: Actor, o: OrgFacts, leads: Leads) =>
   roleCan(a.role, 'orgs:write') && live(o) && actsForApprovingOrg(a, o, leads);
-export const canDissolve = canTransition;
+
+/** Activation and rectification likewise; party groups are not assessed, so they have no such status. */
+export const canTransition = (a: Actor, o: OrgFacts, leads: Leads) => canDissolve(a, o, leads) && o.level !== 'group';

@@ -1,21 +1,18 @@
 import { ANCHOR_TYPES, ORG_LEVELS, ORG_MODES, PARENT_LEVEL } from '@lianjian/shared';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Checkbox, DatePicker, Form, Input, Modal, Select } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { Checkbox, DatePicker, Form, Input, Modal, Select } from 'antd';
 import dayjs from 'dayjs';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { type Schemas, api, unwrap } from '../../api/client';
-import { errorText } from '../../components/QueryState';
+import { useServerAction } from '../../components/useServerAction';
 
 /** Sets up a child organization (general branch, branch or party group) under this one. */
 export function CreateOrgModal(props: { parent: Schemas['OrgDetail']; open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const [form] = Form.useForm();
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useServerAction();
   const levels = ORG_LEVELS.filter((l) => PARENT_LEVEL[l].includes(props.parent.level));
   const level: string = Form.useWatch('level', form) ?? levels[levels.length - 1];
   const regions = useQuery({
@@ -25,8 +22,8 @@ export function CreateOrgModal(props: { parent: Schemas['OrgDetail']; open: bool
   });
   const submit = async () => {
     const v = await form.validateFields();
-    setBusy(true);
-    try {
+    let created = '';
+    const done = await run(async () => {
       const { id } = await unwrap(
         api.POST('/api/v1/orgs', {
           body: {
@@ -49,15 +46,12 @@ export function CreateOrgModal(props: { parent: Schemas['OrgDetail']; open: bool
           },
         }),
       );
-      message.success(t('create.success', { name: v.name }));
-      await queryClient.invalidateQueries();
+      created = id;
+    }, t('create.success', { name: v.name }));
+    if (done) {
       form.resetFields();
       props.onClose();
-      navigate(`/orgs/${id}`);
-    } catch (e) {
-      message.error(errorText(e));
-    } finally {
-      setBusy(false);
+      navigate(`/orgs/${created}`);
     }
   };
   const required = [{ required: true, whitespace: true, message: t('common.required') }];

@@ -1,38 +1,31 @@
-import { useQueryClient } from '@tanstack/react-query';
-import { Alert, App, DatePicker, Form, Input, Modal } from 'antd';
+import { Alert, DatePicker, Form, Input, Modal } from 'antd';
 import dayjs from 'dayjs';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
-import { errorText } from '../../components/QueryState';
+import { useServerAction } from '../../components/useServerAction';
 
 /** Ends a membership with a date and a reason, after the user confirms. */
 export function EndMembershipModal(props: { membership: Schemas['Membership'] | null; onClose: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const queryClient = useQueryClient();
   const [form] = Form.useForm();
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useServerAction();
   const m = props.membership;
   const submit = async () => {
     if (!m) return;
     const v = await form.validateFields();
-    setBusy(true);
-    try {
-      await unwrap(
-        api.POST('/api/v1/orgs/{id}/memberships/{membershipId}/end', {
-          params: { path: { id: m.orgId, membershipId: m.id } },
-          body: { endOn: v.endOn.format('YYYY-MM-DD'), endReason: v.endReason, version: m.version },
-        }),
-      );
-      message.success(t('end.success'));
-      await queryClient.invalidateQueries();
+    const done = await run(
+      () =>
+        unwrap(
+          api.POST('/api/v1/orgs/{id}/memberships/{membershipId}/end', {
+            params: { path: { id: m.orgId, membershipId: m.id } },
+            body: { endOn: v.endOn.format('YYYY-MM-DD'), endReason: v.endReason, version: m.version },
+          }),
+        ),
+      t('end.success'),
+    );
+    if (done) {
       form.resetFields();
       props.onClose();
-    } catch (e) {
-      message.error(errorText(e));
-    } finally {
-      setBusy(false);
     }
   };
   return (

@@ -1,21 +1,19 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, DatePicker, Form, Input, Modal, Select, Typography } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { DatePicker, Form, Input, Modal, Select, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
-import { errorText } from '../../components/QueryState';
+import { useServerAction } from '../../components/useServerAction';
 
 type Org = Schemas['OrgDetail'];
 
 /** Links an existing member (searched by name or pinyin initials) into the organization or one of its groups. */
 export function LinkMemberModal(props: { org: Org; groups: Schemas['OrgSummary'][]; open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const queryClient = useQueryClient();
   const [form] = Form.useForm();
   const [term, setTerm] = useState('');
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useServerAction();
   const targetId: string = Form.useWatch('targetId', form) ?? props.org.id;
   const target = targetId === props.org.id ? props.org : props.groups.find((g) => g.id === targetId);
   const candidates = useQuery({
@@ -29,23 +27,20 @@ export function LinkMemberModal(props: { org: Org; groups: Schemas['OrgSummary']
 
   const submit = async () => {
     const v = await form.validateFields();
-    setBusy(true);
-    try {
-      await unwrap(
-        api.POST('/api/v1/orgs/{id}/memberships', {
-          params: { path: { id: v.targetId } },
-          body: { memberId: v.memberId, role: v.role, startOn: v.startOn.format('YYYY-MM-DD'), linkReason: v.linkReason },
-        }),
-      );
-      const name = candidates.data?.items.find((m) => m.id === v.memberId)?.name ?? '';
-      message.success(t('link.success', { name }));
-      await queryClient.invalidateQueries();
+    const name = candidates.data?.items.find((m) => m.id === v.memberId)?.name ?? '';
+    const done = await run(
+      () =>
+        unwrap(
+          api.POST('/api/v1/orgs/{id}/memberships', {
+            params: { path: { id: v.targetId } },
+            body: { memberId: v.memberId, role: v.role, startOn: v.startOn.format('YYYY-MM-DD'), linkReason: v.linkReason },
+          }),
+        ),
+      t('link.success', { name }),
+    );
+    if (done) {
       form.resetFields();
       props.onClose();
-    } catch (e) {
-      message.error(errorText(e));
-    } finally {
-      setBusy(false);
     }
   };
 

@@ -1,11 +1,10 @@
 import { ORG_TRANSITIONS } from '@lianjian/shared';
-import { useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, DatePicker, Form, Input, Modal } from 'antd';
+import { Alert, Button, DatePicker, Form, Input, Modal } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
-import { errorText } from '../../components/QueryState';
+import { useServerAction } from '../../components/useServerAction';
 
 type Org = Schemas['OrgDetail'];
 type Action = { kind: 'transition'; to: 'active' | 'rectification' } | { kind: 'dissolve' };
@@ -13,19 +12,16 @@ type Action = { kind: 'transition'; to: 'active' | 'rectification' } | { kind: '
 /** Status changes and dissolution, offered only when the server says the caller may; each asks for a reason. */
 export function OrgStatusActions({ org }: { org: Org }) {
   const { t } = useTranslation();
-  const { message } = App.useApp();
-  const queryClient = useQueryClient();
   const [form] = Form.useForm();
   const [action, setAction] = useState<Action | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, run } = useServerAction();
   const next = org.abilities.transition
     ? ORG_TRANSITIONS[org.status].filter((s): s is 'active' | 'rectification' => s === 'active' || s === 'rectification')
     : [];
   const submit = async () => {
     if (!action) return;
     const v = await form.validateFields();
-    setBusy(true);
-    try {
+    const done = await run(async () => {
       if (action.kind === 'transition') {
         await unwrap(
           api.POST('/api/v1/orgs/{id}/transitions', {
@@ -41,14 +37,10 @@ export function OrgStatusActions({ org }: { org: Org }) {
           }),
         );
       }
-      message.success(t('statusAction.done'));
-      await queryClient.invalidateQueries();
+    }, t('statusAction.done'));
+    if (done) {
       setAction(null);
       form.resetFields();
-    } catch (e) {
-      message.error(errorText(e));
-    } finally {
-      setBusy(false);
     }
   };
   return (
