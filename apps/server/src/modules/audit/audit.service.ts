@@ -48,7 +48,11 @@ export function auditHash(prevHash: string, e: HashedFields): string {
  * Appends one audit event inside the caller's transaction. Updating the single head row first takes its
  * row lock (PostgreSQL) or the write lock (SQLite), so concurrent writers append one after another.
  */
-export async function recordAudit(tx: Executor, actor: Actor, entry: AuditEntry): Promise<void> {
+export async function recordAudit(
+  tx: Executor,
+  actor: Pick<Actor, 'userId' | 'requestId'>,
+  entry: AuditEntry,
+): Promise<void> {
   const head = await tx
     .updateTable('audit_head')
     .set((eb) => ({ count: eb('count', '+', 1) }))

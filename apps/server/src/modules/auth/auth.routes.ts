@@ -64,6 +64,8 @@ export function authRoutes(db: Db, opts: { secureCookies: boolean }): FastifyPlu
         dummyHash ??= hashPassword('not-a-real-password');
         const ok = await verify(user?.password_hash ?? (await dummyHash), req.body.password);
         if (!user || !ok || !user.active) throw new Problem(401, 'invalid_credentials', '用户名或密码错误');
+        // Expired sessions of this user are cleared at each login; the table never grows without bound per user.
+        await db.deleteFrom('sessions').where('user_id', '=', user.id).where('expires_at', '<', new Date().toISOString()).execute();
         const { token } = await createSession(db, user.id);
         const existing = req.cookies[SESSION_COOKIE];
         if (existing) await db.deleteFrom('sessions').where('id', '=', hashToken(existing)).execute();
@@ -75,7 +77,7 @@ export function authRoutes(db: Db, opts: { secureCookies: boolean }): FastifyPlu
           maxAge: 8 * 60 * 60,
         });
         await db.transaction().execute((tx) =>
-          recordAudit(tx, { ...systemless(user.id, req.id) }, { action: 'auth.login', entityType: 'user', entityId: user.id }),
+          recordAudit(tx, { userId: user.id, requestId: req.id }, { action: 'auth.login', entityType: 'user', entityId: user.id }),
         );
         return me(user.id);
       },
@@ -87,6 +89,12 @@ export function authRoutes(db: Db, opts: { secureCookies: boolean }): FastifyPlu
       handler: async (req, reply) => {
         const token = req.cookies[SESSION_COOKIE];
         if (token) await db.deleteFrom('sessions').where('id', '=', hashToken(token)).execute();
+        if (req.actor) {
+          const actor = req.actor;
+          await db.transaction().execute((tx) =>
+            recordAudit(tx, actor, { action: 'auth.logout', entityType: 'user', entityId: actor.userId }),
+          );
+        }
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
         return reply.code(204).send();
       },
@@ -97,21 +105,5 @@ export function authRoutes(db: Db, opts: { secureCookies: boolean }): FastifyPlu
       schema: { tags: ['auth'], summary: '当前用户、角色与范围', response: { 200: Me, ...problemReplies } },
       handler: (req) => me(requireActor(req).userId),
     });
-  };
-}
-
-/** The login itself is audited as the user who logged in. */
-function systemless(userId: string, requestId: string) {
-  return {
-    userId,
-    username: '',
-    displayName: '',
-    role: 'member' as const,
-    regionCode: null,
-    orgPath: null,
-    orgId: null,
-    actingPartyOrgId: null,
-    memberId: null,
-    requestId,
   };
 }
