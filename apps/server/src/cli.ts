@@ -3,8 +3,10 @@ import { USER_ROLES, type UserRole } from '@lianjian/shared';
 import { createDb, migrate } from './db/index.ts';
 import { newId, nowIso } from './lib/ids.ts';
 import { loadConfig } from './lib/config.ts';
-import { verifyAuditChain } from './modules/audit/audit.service.ts';
+import { systemActor } from './lib/actor.ts';
+import { recordAudit, verifyAuditChain } from './modules/audit/audit.service.ts';
 import { hashPassword } from './modules/auth/auth.routes.ts';
+import { loadCounty } from './seed/division.ts';
 import { startServer } from './server.ts';
 import { generatePassword, isEmpty, loadDemo } from './setup.ts';
 
@@ -14,6 +16,8 @@ const HELP = `lianjian <command>
   seed --demo                   load the Nanzhao demo county into an empty database
   create-user --username U --role R [--region CODE] [--org ID] [--acting-party-org ID] [--name N]
                                 create a user; prints a one-time password unless LIANJIAN_USER_PASSWORD is set
+  import-regions --county CODE [--townships 100,101,…]
+                                load a county, its townships and villages from the official division data
   verify-audit                  check the audit hash chain
 roles: ${USER_ROLES.join(', ')}`;
 
@@ -67,11 +71,30 @@ async function main(argv: string[]): Promise<number> {
           return 2;
         }
         await migrate(handle.db);
+        const db = handle.db;
+        const missing = [
+          values.region && !(await db.selectFrom('regions').select('code').where('code', '=', values.region).executeTakeFirst())
+            ? `region ${values.region}`
+            : null,
+          values.org && !(await db.selectFrom('temporary_orgs').select('id').where('id', '=', values.org).executeTakeFirst())
+            ? `organization ${values.org}`
+            : null,
+          values['acting-party-org'] &&
+          !(await db.selectFrom('party_orgs').select('id').where('id', '=', values['acting-party-org']).executeTakeFirst())
+            ? `party organization ${values['acting-party-org']}`
+            : null,
+        ].filter(Boolean);
+        if (missing.length) {
+          console.error(`create-user: unknown ${missing.join(', ')}`);
+          return 1;
+        }
+        if (await db.selectFrom('users').select('id').where('username', '=', values.username).executeTakeFirst()) {
+          console.error(`create-user: ${values.username} already exists`);
+          return 1;
+        }
         const password = process.env.LIANJIAN_USER_PASSWORD || generatePassword();
         const now = nowIso();
-        await handle.db
-          .insertInto('users')
-          .values({
+        const user = {
             id: newId(),
             username: values.username,
             password_hash: await hashPassword(password),
@@ -85,9 +108,38 @@ async function main(argv: string[]): Promise<number> {
             version: 1,
             created_at: now,
             updated_at: now,
-          })
-          .execute();
+        };
+        await db.transaction().execute(async (tx) => {
+          await tx.insertInto('users').values(user).execute();
+          const { password_hash: _hash, ...shown } = user;
+          await recordAudit(tx, systemActor('cli'), { action: 'user.create', entityType: 'user', entityId: user.id, after: shown });
+        });
         console.log(`created ${values.username}${process.env.LIANJIAN_USER_PASSWORD ? '' : `, one-time password: ${password}`}`);
+        return 0;
+      }
+      case 'import-regions': {
+        const { values } = parseArgs({ args: rest, options: { county: { type: 'string' }, townships: { type: 'string' } } });
+        if (!values.county || !/^\d{6}$/.test(values.county)) {
+          console.error('import-regions: --county takes a six-digit county code');
+          return 2;
+        }
+        await migrate(handle.db);
+        const suffixes = values.townships?.split(',').map((s) => s.trim()).filter(Boolean);
+        const regions = await loadCounty(values.county, suffixes);
+        const existing = new Set(
+          (await handle.db.selectFrom('regions').select('code').where('code', 'like', `${values.county}%`).execute()).map((r) => r.code),
+        );
+        const fresh = regions.filter((r) => !existing.has(r.code));
+        await handle.db.transaction().execute(async (tx) => {
+          for (let i = 0; i < fresh.length; i += 200) await tx.insertInto('regions').values(fresh.slice(i, i + 200)).execute();
+          await recordAudit(tx, systemActor('cli'), {
+            action: 'regions.import',
+            entityType: 'county',
+            entityId: values.county as string,
+            after: { added: fresh.length },
+          });
+        });
+        console.log(`regions: ${fresh.length} added, ${regions.length - fresh.length} already present`);
         return 0;
       }
       case 'verify-audit': {

@@ -32,7 +32,7 @@ function villageName(raw: string): { name: string; kind: string } {
  * Loads a county, the townships named by their three-digit suffixes, and their villages from the official
  * division data. The village file is streamed and filtered, never loaded whole.
  */
-export async function loadCounty(countyCode: string, townshipSuffixes: readonly string[]): Promise<RegionSeed[]> {
+export async function loadCounty(countyCode: string, townshipSuffixes?: readonly string[]): Promise<RegionSeed[]> {
   const dir = divisionDir();
   const areas = JSON.parse(fs.readFileSync(path.join(dir, 'areas.json'), 'utf8')) as { code: string; name: string }[];
   const county = areas.find((a) => a.code === countyCode);
@@ -42,9 +42,13 @@ export async function loadCounty(countyCode: string, townshipSuffixes: readonly 
     name: string;
     areaCode: string;
   }[];
-  const wanted = new Set(townshipSuffixes.map((s) => countyCode + s));
-  const townships = streets.filter((s) => wanted.has(s.code));
-  if (townships.length !== wanted.size) throw new Error('some townships are missing from the division data');
+  const townships = townshipSuffixes
+    ? streets.filter((s) => townshipSuffixes.includes(s.code.slice(countyCode.length)) && s.areaCode === countyCode)
+    : streets.filter((s) => s.areaCode === countyCode);
+  if (townshipSuffixes && townships.length !== townshipSuffixes.length) {
+    throw new Error('some townships are missing from the division data');
+  }
+  const wanted = new Set(townships.map((t) => t.code));
   const out: RegionSeed[] = [
     { code: county.code, name: county.name, level: 'county', kind: '县', parent_code: null, name_initials: nameInitials(county.name) },
     ...townships.map((t) => ({
