@@ -571,7 +571,78 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /** 登记正式党组织（党委、机关或村党支部） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreatePartyOrgInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -2244,6 +2315,14 @@ export interface components {
             kind: string;
             regionCode: string;
         };
+        CreatePartyOrgInput: {
+            name: string;
+            /** @enum {string} */
+            kind: "county_committee" | "organization_department" | "township_committee" | "unit_branch" | "village_branch";
+            regionCode: string;
+            /** @default null */
+            unitId: string | null;
+        };
         UnitListInput: {
             items: components["schemas"]["UnitInput"][];
             nextCursor: string | null;
@@ -2579,6 +2658,14 @@ export interface components {
             name: string;
             kind: string;
             regionCode: string;
+        };
+        CreatePartyOrg: {
+            name: string;
+            /** @enum {string} */
+            kind: "county_committee" | "organization_department" | "township_committee" | "unit_branch" | "village_branch";
+            regionCode: string;
+            /** @default null */
+            unitId: string | null;
         };
         UnitList: {
             items: components["schemas"]["Unit"][];

@@ -1,4 +1,4 @@
-import { UNIT_TYPES } from '@lianjian/shared';
+import { PARTY_ORG_KINDS, UNIT_TYPES } from '@lianjian/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { pageQuery } from '../../lib/paging.ts';
@@ -31,6 +31,15 @@ export const PartyOrg = z
   .object({ id: z.string(), name: z.string(), kind: z.string(), regionCode: z.string() })
   .meta({ id: 'PartyOrg' });
 
+export const CreatePartyOrg = z
+  .strictObject({
+    name: text(100),
+    kind: z.enum(PARTY_ORG_KINDS),
+    regionCode,
+    unitId: z.string().uuid().nullable().default(null),
+  })
+  .meta({ id: 'CreatePartyOrg' });
+
 const tags = ['units'];
 
 export function unitRoutes(service: UnitService): FastifyPluginAsyncZod {
@@ -54,6 +63,16 @@ export function unitRoutes(service: UnitService): FastifyPluginAsyncZod {
         response: { 200: z.object({ items: z.array(PartyOrg) }), ...problemReplies },
       },
       handler: (req) => service.partyOrgs(requireActor(req), req.query),
+    });
+    app.post('/party-orgs', {
+      config: { permission: 'units:write' },
+      schema: {
+        tags,
+        summary: '登记正式党组织（党委、机关或村党支部）',
+        body: CreatePartyOrg,
+        response: { 201: z.object({ id: z.string() }), ...problemReplies },
+      },
+      handler: async (req, reply) => reply.code(201).send({ id: await service.createPartyOrg(requireActor(req), req.body) }),
     });
   };
 }

@@ -9,7 +9,7 @@ import { nameInitials } from '../../lib/pinyin.ts';
 import { invalid } from '../../lib/problem.ts';
 import { unitInScope } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import type { CreateUnit, UnitListQuery } from './units.routes.ts';
+import type { CreatePartyOrg, CreateUnit, UnitListQuery } from './units.routes.ts';
 
 export class UnitService {
   constructor(private readonly db: Db) {}
@@ -74,6 +74,25 @@ export class UnitService {
       };
       await tx.insertInto('units').values(row).execute();
       await recordAudit(tx, actor, { action: 'unit.create', entityType: 'unit', entityId: row.id, after: row });
+      return row.id;
+    });
+  }
+
+  /** Registers a formal party organization (the home organizations of members, the approving organizations). */
+  async createPartyOrg(actor: Actor, input: z.infer<typeof CreatePartyOrg>) {
+    if (actor.regionCode === null || !input.regionCode.startsWith(actor.regionCode)) {
+      throw invalid('区划不在管辖范围内', [{ path: 'body.regionCode', message: input.regionCode }]);
+    }
+    return this.db.transaction().execute(async (tx) => {
+      const region = await tx.selectFrom('regions').select('code').where('code', '=', input.regionCode).executeTakeFirst();
+      if (!region) throw invalid('区划不存在', [{ path: 'body.regionCode', message: input.regionCode }]);
+      if (input.unitId) {
+        const unit = await tx.selectFrom('units').select('id').where('id', '=', input.unitId).where(unitInScope(actor)).executeTakeFirst();
+        if (!unit) throw invalid('单位不存在', [{ path: 'body.unitId', message: input.unitId }]);
+      }
+      const row = { id: newId(), name: input.name, kind: input.kind, region_code: input.regionCode, unit_id: input.unitId };
+      await tx.insertInto('party_orgs').values(row).execute();
+      await recordAudit(tx, actor, { action: 'party_org.create', entityType: 'party_org', entityId: row.id, after: row });
       return row.id;
     });
   }

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { useCounty } from './setup-county.ts';
+
+describe('registers: units, formal party organizations, members', () => {
+  const ctx = useCounty();
+
+  it('a township registers a unit, its party branch and a member, all inside its own region', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const unit = await qiao.post('/units', { name: '乔端镇水利站', type: 'public_institution', regionCode: '411321106' });
+    expect(unit.statusCode).toBe(201);
+    const branch = await qiao.post('/party-orgs', {
+      name: '中共乔端镇水利站支部委员会',
+      kind: 'unit_branch',
+      regionCode: '411321106',
+      unitId: unit.json().id,
+    });
+    expect(branch.statusCode).toBe(201);
+    const member = await qiao.post('/members', {
+      name: '孙水利',
+      gender: 'male',
+      partyStatus: 'full',
+      homeOrgId: branch.json().id,
+      unitId: unit.json().id,
+      skills: ['water'],
+    });
+    expect(member.statusCode).toBe(201);
+    const found = (await qiao.get('/members?q=ssl')).json();
+    expect(found.items[0]).toMatchObject({ name: '孙水利', homeOrgName: '中共乔端镇水利站支部委员会', skills: ['water'] });
+    expect((await qiao.get('/party-orgs?q=水利站')).json().items).toHaveLength(1);
+    // Nothing of it shows on the other township's side.
+    const cheng = await ctx.user('chengjiao');
+    expect((await cheng.get('/party-orgs?q=水利站')).json().items).toHaveLength(0);
+    expect((await cheng.get(`/members/${member.json().id}`)).statusCode).toBe(404);
+  });
+
+  it('refuses registrations outside the caller region', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const unit = await qiao.post('/units', { name: '越权单位', type: 'enterprise', regionCode: '411321300' });
+    expect(unit.statusCode).toBe(400);
+    const org = await qiao.post('/party-orgs', { name: '越权党委', kind: 'township_committee', regionCode: '411321300' });
+    expect(org.statusCode).toBe(400);
+    const member = await qiao.post('/members', {
+      name: '越权',
+      gender: 'male',
+      partyStatus: 'full',
+      homeOrgId: ctx.county.partyOrgs.chengGovBranch,
+      unitId: ctx.county.units.chengGov,
+    });
+    expect(member.statusCode).toBe(404);
+  });
+
+  it('a party member needs a formal home organization; a participant has none', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const noHome = await qiao.post('/members', { name: '无组织', gender: 'female', partyStatus: 'full', homeOrgId: null, unitId: ctx.county.units.qiaoPower });
+    expect(noHome.statusCode).toBe(400);
+    const participant = await qiao.post('/members', {
+      name: '电工甲',
+      gender: 'male',
+      partyStatus: 'none',
+      homeOrgId: null,
+      unitId: ctx.county.units.qiaoPower,
+      skills: ['electricity'],
+    });
+    expect(participant.statusCode).toBe(201);
+    // A temporary organization cannot be a home organization: only formal ones are accepted.
+    const tempHome = await qiao.post('/members', {
+      name: '挂靠',
+      gender: 'male',
+      partyStatus: 'full',
+      homeOrgId: ctx.county.orgs.qiaoBranch.id,
+      unitId: ctx.county.units.qiaoPower,
+    });
+    expect(tempHome.statusCode).toBe(400);
+  });
+});
