@@ -22,7 +22,7 @@ describe('Lianjian in a real browser', () => {
 
   it('the login page is Chinese, renders CJK glyphs, and has no serious accessibility violations', async () => {
     await page.goto(base);
-    await expect(page.getByRole('heading', { name: '登录联建' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('heading', { name: '登录联建' }).waitFor();
     // Chromium finds fonts through fontconfig: without a Chinese font every glyph renders as a box.
     const chineseFonts = execSync('fc-list :lang=zh family', { encoding: 'utf8' }).trim();
     expect(chineseFonts, 'a CJK font is installed').not.toBe('');
