@@ -20,11 +20,15 @@ import type { DbHandle } from './db/index.ts';
 import { newId } from './lib/ids.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
+import { itemRoutes } from './modules/items/items.routes.ts';
+import { ItemService } from './modules/items/items.service.ts';
 import { memberRoutes } from './modules/members/members.routes.ts';
 import { MemberService } from './modules/members/members.service.ts';
 import { orgRoutes } from './modules/orgs/orgs.routes.ts';
 import { OrgService } from './modules/orgs/orgs.service.ts';
 import { regionRoutes } from './modules/regions/regions.routes.ts';
+import { ReportService } from './modules/reports/reports.service.ts';
+import { publicReportRoutes, reportRoutes } from './modules/reports/reports.routes.ts';
 import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { unitRoutes } from './modules/units/units.routes.ts';
 import { UnitService } from './modules/units/units.service.ts';
@@ -115,6 +119,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(memberRoutes(new MemberService(db)));
       await api.register(orgRoutes(new OrgService(db)));
       await api.register(statsRoutes(db));
+      const items = new ItemService(db);
+      const reports = new ReportService(db, items);
+      await api.register(itemRoutes(items));
+      await api.register(reportRoutes(reports));
+      await api.register(publicReportRoutes(reports));
       await api.register(auditRoutes(db));
     },
     { prefix: '/api/v1' },

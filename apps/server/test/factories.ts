@@ -26,7 +26,7 @@ export async function buildCounty(db: Db) {
     { code: '411321300214', name: '柴岗村', level: 'village' as const, kind: '村', parent_code: '411321300' },
     { code: '411321300215', name: '上店村', level: 'village' as const, kind: '村', parent_code: '411321300' },
   ];
-  await db.insertInto('regions').values(regions.map((r) => ({ ...r, name_initials: nameInitials(r.name) }))).execute();
+  await db.insertInto('regions').values(regions.map((r) => ({ ...r, name_initials: nameInitials(r.name), source: 'official' }))).execute();
 
   const unit = async (name: string, type: string, region: string) => {
     const id = newId();
@@ -108,6 +108,9 @@ export async function buildCounty(db: Db) {
   await membership(chengGroup.id, members.chengOther, 'member');
   await membership(special.id, members.countyOfficer, 'member');
   await db.insertInto('org_units').values({ org_id: qiaoBranch.id, unit_id: units.qiaoPower, linked_on: '2019-06-01', purpose: '供电保障' }).execute();
+  // The relocation-site branch covers the village of 穆老庄 (reports from there go to it).
+  await db.insertInto('org_regions').values({ org_id: qiaoBranch.id, region_code: '411321106200' }).execute();
+  await membership(qiaoGroup.id, members.qiaoSecretary, 'member');
 
   const user = async (username: string, role: string, region: string | null, scopeOrg: string | null, acting: string | null, memberId: string | null = null) => {
     await db.insertInto('users').values({
@@ -130,3 +133,32 @@ export async function buildCounty(db: Db) {
   };
 }
 export type County = Awaited<ReturnType<typeof buildCounty>>;
+
+/** One more user for a test (password PASSWORD). */
+export async function addUser(
+  db: Db,
+  username: string,
+  role: string,
+  scope: { region?: string; org?: string; acting?: string; member?: string },
+) {
+  passwordHash ??= hashPassword(PASSWORD);
+  const t = now();
+  await db
+    .insertInto('users')
+    .values({
+      id: newId(),
+      username,
+      password_hash: await passwordHash,
+      display_name: username,
+      role,
+      scope_region_code: scope.region ?? null,
+      scope_org_id: scope.org ?? null,
+      acting_party_org_id: scope.acting ?? null,
+      member_id: scope.member ?? null,
+      active: 1,
+      version: 1,
+      created_at: t,
+      updated_at: t,
+    })
+    .execute();
+}

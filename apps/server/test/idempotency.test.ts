@@ -14,7 +14,12 @@ describe('Idempotency-Key on creating POSTs', () => {
     expect(replay.statusCode).toBe(201);
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.json()).toEqual(first.json());
-    const rows = await ctx.t.db.db.selectFrom('memberships').select('id').where('org_id', '=', ctx.county.orgs.qiaoGroup.id).execute();
+    const rows = await ctx.t.db.db
+      .selectFrom('memberships')
+      .select('id')
+      .where('org_id', '=', ctx.county.orgs.qiaoGroup.id)
+      .where('member_id', '=', ctx.county.members.qiaoPowerChief)
+      .execute();
     expect(rows).toHaveLength(1);
   });
 

@@ -108,3 +108,42 @@ export function todayInShanghai(now: Date = new Date()): string {
     day: '2-digit',
   }).format(now);
 }
+
+export const REPORT_CATEGORIES = [
+  'electricity',
+  'water',
+  'roads',
+  'public_order',
+  'disputes',
+  'sanitation',
+  'employment',
+  'health',
+  'education',
+  'housing',
+  'industry',
+  'other',
+] as const;
+export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
+
+export const REPORT_SOURCES = ['resident', 'visit', 'hotline', 'meeting'] as const;
+export type ReportSource = (typeof REPORT_SOURCES)[number];
+
+export const ITEM_KINDS = ['problem', 'dispute', 'blockage'] as const;
+export type ItemKind = (typeof ITEM_KINDS)[number];
+
+export const ITEM_STATUSES = ['open', 'in_progress', 'awaiting_confirmation', 'closed'] as const;
+export type ItemStatus = (typeof ITEM_STATUSES)[number];
+
+/** The capability an item needs, by category: what link-by-need searches for first. */
+export const CATEGORY_SKILL: Partial<Record<ReportCategory, Skill>> = {
+  electricity: 'electricity',
+  water: 'water',
+  roads: 'roads',
+  public_order: 'security',
+  disputes: 'mediation',
+  sanitation: 'sanitation',
+  health: 'medicine',
+  education: 'education',
+  housing: 'construction',
+  industry: 'agronomy',
+};

@@ -1,4 +1,4 @@
-import type { OrgStatus } from './domain.ts';
+import type { ItemStatus, OrgStatus } from './domain.ts';
 
 /** proposed → active → (rectification → active)* → dissolved */
 export const ORG_TRANSITIONS: Record<OrgStatus, readonly OrgStatus[]> = {
@@ -11,3 +11,14 @@ export const ORG_TRANSITIONS: Record<OrgStatus, readonly OrgStatus[]> = {
 export function canTransition<S extends string>(machine: Record<S, readonly S[]>, from: S, to: S): boolean {
   return machine[from]?.includes(to) ?? false;
 }
+
+/**
+ * open → in_progress → awaiting_confirmation → closed. Sending back from awaiting_confirmation, or a
+ * resident's "not solved" / a supervisor's reopening after close, returns to in_progress.
+ */
+export const ITEM_TRANSITIONS: Record<ItemStatus, readonly ItemStatus[]> = {
+  open: ['in_progress'],
+  in_progress: ['awaiting_confirmation'],
+  awaiting_confirmation: ['closed', 'in_progress'],
+  closed: ['in_progress'],
+};

@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } fr
 import pg from 'pg';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_idempotency.ts';
+import * as m0003 from './migrations/0003_items.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -51,7 +52,7 @@ export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
-const migrations = { '0001_foundation': m0001, '0002_idempotency': m0002 };
+const migrations = { '0001_foundation': m0001, '0002_idempotency': m0002, '0003_items': m0003 };
 
 /** Applies every pending migration; the same migrations run on both databases. */
 export async function migrate(db: Db): Promise<string[]> {

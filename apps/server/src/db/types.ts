@@ -12,6 +12,8 @@ export interface RegionTable {
   kind: string;
   parent_code: string | null;
   name_initials: string;
+  /** `official` (division data) or `local` (a relocation community registered by the county). */
+  source: string;
 }
 
 export interface PartyOrgTable {
@@ -167,6 +169,109 @@ export interface IdempotencyKeyTable {
   created_at: string;
 }
 
+export interface ReportTable {
+  id: string;
+  /** sha256 of the resident's tracking code; the code itself is never stored. */
+  tracking_hash: string;
+  source: 'resident' | 'visit' | 'hotline' | 'meeting';
+  region_code: string;
+  org_id: string | null;
+  category: string;
+  description: string;
+  reporter_name: string | null;
+  phone: string | null;
+  status: 'new' | 'listed' | 'dismissed';
+  created_by: string | null;
+  reported_at: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProblemListTable {
+  id: string;
+  org_id: string;
+  no: number;
+  title: string;
+  listed_on: string;
+  created_by: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ItemTable {
+  id: string;
+  list_id: string;
+  org_id: string;
+  no: number;
+  kind: 'problem' | 'dispute' | 'blockage';
+  problem: string;
+  category: string;
+  region_code: string | null;
+  responsible_group_id: string | null;
+  measures: string | null;
+  due_on: string | null;
+  needed_skill: string | null;
+  status: 'open' | 'in_progress' | 'awaiting_confirmation' | 'closed';
+  reopened_count: number;
+  submitted_by: string | null;
+  closed_at: string | null;
+  closed_by: string | null;
+  close_evidence: string | null;
+  resident_confirmed_at: string | null;
+  escalated_to_org_id: string | null;
+  escalated_at: string | null;
+  escalation_reason: string | null;
+  handed_over_to_org_id: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ItemReportTable {
+  item_id: string;
+  report_id: string;
+}
+
+export interface ItemMemberTable {
+  item_id: string;
+  member_id: string;
+  /** `responsible` members were assigned; `linked` ones were pulled in by need for this item. */
+  role: 'responsible' | 'linked';
+  membership_id: string | null;
+  added_on: string;
+  reason: string | null;
+}
+
+export interface ItemUnitTable {
+  item_id: string;
+  unit_id: string;
+}
+
+export interface ItemEventTable {
+  id: string;
+  item_id: string;
+  at: string;
+  user_id: string | null;
+  actor_label: string;
+  kind: 'progress' | 'transition' | 'link' | 'escalation' | 'feedback' | 'handover';
+  text: string;
+  public: number;
+  from_status: string | null;
+  to_status: string | null;
+}
+
+export interface NotificationTable {
+  id: string;
+  member_id: string;
+  item_id: string;
+  kind: 'assigned' | 'reopened' | 'escalated' | 'linked';
+  text: string;
+  created_at: string;
+  read_at: string | null;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -187,6 +292,14 @@ export interface Database {
   audit_events: AuditEventTable;
   audit_head: AuditHeadTable;
   idempotency_keys: IdempotencyKeyTable;
+  reports: ReportTable;
+  problem_lists: ProblemListTable;
+  items: ItemTable;
+  item_reports: ItemReportTable;
+  item_members: ItemMemberTable;
+  item_units: ItemUnitTable;
+  item_events: ItemEventTable;
+  notifications: NotificationTable;
   meta: MetaTable;
 }
 

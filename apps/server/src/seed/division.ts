@@ -11,6 +11,7 @@ export interface RegionSeed {
   kind: string;
   parent_code: string | null;
   name_initials: string;
+  source: string;
 }
 
 const require = createRequire(import.meta.url);
@@ -50,7 +51,7 @@ export async function loadCounty(countyCode: string, townshipSuffixes?: readonly
   }
   const wanted = new Set(townships.map((t) => t.code));
   const out: RegionSeed[] = [
-    { code: county.code, name: county.name, level: 'county', kind: '县', parent_code: null, name_initials: nameInitials(county.name) },
+    { code: county.code, name: county.name, level: 'county', kind: '县', parent_code: null, name_initials: nameInitials(county.name), source: 'official' },
     ...townships.map((t) => ({
       code: t.code,
       name: t.name,
@@ -58,6 +59,7 @@ export async function loadCounty(countyCode: string, townshipSuffixes?: readonly
       kind: t.name.endsWith('乡') ? '乡' : t.name.endsWith('镇') ? '镇' : '街道',
       parent_code: county.code,
       name_initials: nameInitials(t.name),
+      source: 'official',
     })),
   ];
   const lines = readline.createInterface({ input: fs.createReadStream(path.join(dir, 'villages.csv'), 'utf8') });
@@ -66,7 +68,7 @@ export async function loadCounty(countyCode: string, townshipSuffixes?: readonly
     const [code, rawName, streetCode] = line.split(',');
     if (!code || !rawName || !streetCode || !wanted.has(streetCode)) continue;
     const { name, kind } = villageName(rawName.replace(/"/g, ''));
-    out.push({ code, name, level: 'village', kind, parent_code: streetCode, name_initials: nameInitials(name) });
+    out.push({ code, name, level: 'village', kind, parent_code: streetCode, name_initials: nameInitials(name), source: 'official' });
   }
   return out;
 }

@@ -1805,6 +1805,1649 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/problem-lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 问题清单 */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    orgId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ProblemList"][];
+                            nextCursor: string | null;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 梳理群众反映，建立编号问题清单 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateProblemListInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            itemIds: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/problem-lists/{id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 向清单增加事项 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewItemInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 清单事项（台账） */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    listId?: string;
+                    orgId?: string;
+                    status?: components["schemas"]["ItemStatusInput"];
+                    overdue?: "true" | "false";
+                    category?: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
+                    /** @description Only items escalated to or from the caller */
+                    escalated?: "true";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ItemList"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 事项详情 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ItemDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/items/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 事项进展 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ItemEvent"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 填写进展情况 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AddItemEventInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/items/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 事项状态流转（办理、办结、销号、退回） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ItemTransitionInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/items/{id}/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 因需而联：按所需能力推荐党员和单位 */
+        get: {
+            parameters: {
+                query?: {
+                    skill?: "electricity" | "water" | "law" | "medicine" | "agronomy" | "security" | "roads" | "mediation" | "education" | "finance" | "forestry" | "construction" | "sanitation" | "commerce";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Suggestions"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/items/{id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 因需而联：把党员联结进责任党小组办理本事项 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["LinkByNeedInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/items/{id}/escalate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 直接上交县属专项支部或临时党总支 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EscalateInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/escalation-targets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 可直接上交的组织 */
+        get: {
+            parameters: {
+                query?: {
+                    skill?: "electricity" | "water" | "law" | "medicine" | "agronomy" | "security" | "roads" | "mediation" | "education" | "finance" | "forestry" | "construction" | "sanitation" | "commerce";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["EscalationTarget"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的待办提醒 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["InboxEntry"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 群众反映（工作人员） */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    status?: "new" | "listed" | "dismissed";
+                    category?: components["schemas"]["ReportCategoryInput"];
+                    source?: "resident" | "visit" | "hotline" | "meeting";
+                    orgId?: string;
+                    regionCode?: string;
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportList"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 登记走访、热线或会议中收到的反映 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateReportInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Shown to the resident once; the server keeps only its hash */
+                            trackingCode: string;
+                            reportedAt: string;
+                            orgName: string | null;
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 群众反映详情 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Report"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 群众提交反映（无需账号），返回查询码 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PublicCreateReportInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportReceipt"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/reports/{trackingCode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 凭查询码查看办理进展 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    trackingCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicReportView"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/reports/{trackingCode}/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 群众确认已解决，或说明未解决 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    trackingCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PublicFeedbackInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicReportView"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-events": {
         parameters: {
             query?: never;
@@ -2015,7 +3658,7 @@ export interface components {
             displayName: string;
             /** @enum {string} */
             role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "auditor";
-            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write")[];
+            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen")[];
             scope: {
                 regionCode: string | null;
                 regionName: string | null;
@@ -2026,6 +3669,230 @@ export interface components {
         LoginInput: {
             username: string;
             password: string;
+        };
+        /** @enum {string} */
+        ItemStatusInput: "open" | "in_progress" | "awaiting_confirmation" | "closed";
+        NewItemInput: {
+            /**
+             * @default problem
+             * @enum {string}
+             */
+            kind?: "problem" | "dispute" | "blockage";
+            problem: string;
+            /** @enum {string} */
+            category: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
+            regionCode?: string;
+            /** @default [] */
+            reportIds?: string[];
+            /** Format: uuid */
+            responsibleGroupId?: string;
+            /** @default [] */
+            responsibleMemberIds?: string[];
+            /** @default [] */
+            unitIds?: string[];
+            measures?: string;
+            dueOn?: string;
+            /** @enum {string} */
+            neededSkill?: "electricity" | "water" | "law" | "medicine" | "agronomy" | "security" | "roads" | "mediation" | "education" | "finance" | "forestry" | "construction" | "sanitation" | "commerce";
+        };
+        CreateProblemListInput: {
+            /**
+             * Format: uuid
+             * @description The branch (or general branch) that owns the list
+             */
+            orgId: string;
+            title: string;
+            listedOn: string;
+            items: components["schemas"]["NewItemInput"][];
+        };
+        ProblemListInput: {
+            id: string;
+            orgId: string;
+            orgName: string;
+            no: number;
+            title: string;
+            listedOn: string;
+            itemCount: number;
+            closedCount: number;
+            overdueCount: number;
+            version: number;
+        };
+        ItemSummaryInput: {
+            id: string;
+            listId: string;
+            listNo: number;
+            listTitle: string;
+            listedOn: string;
+            orgId: string;
+            orgName: string;
+            no: number;
+            /** @enum {string} */
+            kind: "problem" | "dispute" | "blockage";
+            problem: string;
+            /** @enum {string} */
+            category: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
+            status: components["schemas"]["ItemStatusInput"];
+            /** @description Derived: past the deadline and not closed */
+            overdue: boolean;
+            dueOn: string | null;
+            measures: string | null;
+            responsibleGroup: {
+                id: string;
+                name: string;
+            } | null;
+            responsibleMembers: string[];
+            latestProgress: string | null;
+            closedAt: string | null;
+            closedBy: string | null;
+            reopenedCount: number;
+            escalatedTo: {
+                id: string;
+                name: string;
+            } | null;
+            version: number;
+        };
+        ItemListInput: {
+            items: components["schemas"]["ItemSummaryInput"][];
+            nextCursor: string | null;
+            total: number;
+        };
+        ItemEventInput: {
+            id: string;
+            at: string;
+            actor: string;
+            kind: string;
+            text: string;
+            public: boolean;
+            fromStatus: string | null;
+            toStatus: string | null;
+        };
+        ItemAbilitiesInput: {
+            progress: boolean;
+            /** @description Statuses the caller may move the item to now */
+            transitions: components["schemas"]["ItemStatusInput"][];
+            link: boolean;
+            escalate: boolean;
+        };
+        ItemDetailInput: {
+            id: string;
+            listId: string;
+            listNo: number;
+            listTitle: string;
+            listedOn: string;
+            orgId: string;
+            orgName: string;
+            no: number;
+            /** @enum {string} */
+            kind: "problem" | "dispute" | "blockage";
+            problem: string;
+            /** @enum {string} */
+            category: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
+            status: components["schemas"]["ItemStatusInput"];
+            /** @description Derived: past the deadline and not closed */
+            overdue: boolean;
+            dueOn: string | null;
+            measures: string | null;
+            responsibleGroup: {
+                id: string;
+                name: string;
+            } | null;
+            responsibleMembers: string[];
+            latestProgress: string | null;
+            closedAt: string | null;
+            closedBy: string | null;
+            reopenedCount: number;
+            escalatedTo: {
+                id: string;
+                name: string;
+            } | null;
+            version: number;
+            regionCode: string | null;
+            regionName: string | null;
+            neededSkill: string | null;
+            closeEvidence: string | null;
+            residentConfirmedAt: string | null;
+            escalatedAt: string | null;
+            escalationReason: string | null;
+            members: {
+                memberId: string;
+                name: string;
+                unitName: string;
+                /** @enum {string} */
+                role: "responsible" | "linked";
+                addedOn: string;
+                reason: string | null;
+            }[];
+            units: {
+                id: string;
+                name: string;
+            }[];
+            reports: {
+                id: string;
+                source: string;
+                description: string;
+                reportedAt: string;
+            }[];
+            events: components["schemas"]["ItemEventInput"][];
+            abilities: components["schemas"]["ItemAbilitiesInput"];
+        };
+        AddItemEventInput: {
+            text: string;
+            /** @default false */
+            public?: boolean;
+        };
+        ItemTransitionInput: {
+            to: components["schemas"]["ItemStatusInput"];
+            reason?: string;
+            /** @description Close-out evidence (销号依据), required when closing */
+            evidence?: string;
+            version: number;
+        };
+        SuggestionInput: {
+            memberId: string;
+            name: string;
+            unitName: string;
+            regionName: string;
+            skills: string[];
+            /** @enum {string} */
+            nearness: "village" | "township" | "county" | "elsewhere";
+            /** @description Active memberships plus open items */
+            load: number;
+        };
+        SuggestionsInput: {
+            skill: string | null;
+            members: components["schemas"]["SuggestionInput"][];
+            units: {
+                unitId: string;
+                name: string;
+                regionName: string;
+                membersWithSkill: number;
+            }[];
+        };
+        LinkByNeedInput: {
+            /** Format: uuid */
+            memberId: string;
+            reason?: string;
+        };
+        EscalateInput: {
+            /** Format: uuid */
+            toOrgId: string;
+            reason: string;
+            version: number;
+        };
+        EscalationTargetInput: {
+            id: string;
+            name: string;
+            level: string;
+            kind: string;
+            membersWithSkill: number;
+        };
+        InboxEntryInput: {
+            itemId: string;
+            /** @enum {string} */
+            kind: "assigned" | "reopened" | "escalated" | "linked" | "due_soon" | "overdue";
+            text: string;
+            at: string;
+            read: boolean;
         };
         MemberInput: {
             id: string;
@@ -2062,7 +3929,7 @@ export interface components {
             unitId: string;
             title?: string;
             /** @default [] */
-            skills: ("electricity" | "water" | "law" | "medicine" | "agronomy" | "security" | "roads" | "mediation" | "education" | "finance" | "forestry" | "construction" | "sanitation" | "commerce")[];
+            skills?: ("electricity" | "water" | "law" | "medicine" | "agronomy" | "security" | "roads" | "mediation" | "education" | "finance" | "forestry" | "construction" | "sanitation" | "commerce")[];
         };
         /** @enum {string} */
         OrgLevelInput: "committee" | "general_branch" | "branch" | "group";
@@ -2166,7 +4033,7 @@ export interface components {
              * @default regular
              * @enum {string}
              */
-            kind: "regular" | "special";
+            kind?: "regular" | "special";
             name: string;
             /** @enum {string} */
             mode: "joint_building" | "joint_industry" | "linked_services";
@@ -2176,9 +4043,9 @@ export interface components {
             mission: string;
             regionCode: string;
             /** @default [] */
-            coveredRegionCodes: string[];
+            coveredRegionCodes?: string[];
             /** @default [] */
-            unitIds: string[];
+            unitIds?: string[];
             /** Format: uuid */
             approvingPartyOrgId?: string;
             approvedOn?: string;
@@ -2189,7 +4056,7 @@ export interface components {
              * @default proposed
              * @enum {string}
              */
-            status: "proposed" | "active";
+            status?: "proposed" | "active";
         };
         UpdateOrgInput: {
             version: number;
@@ -2210,6 +4077,16 @@ export interface components {
             dissolvedOn: string;
             reason: string;
             version: number;
+            /**
+             * @description Every open item must be handed over to a named successor organization
+             * @default []
+             */
+            handovers?: {
+                /** Format: uuid */
+                itemId: string;
+                /** Format: uuid */
+                successorOrgId: string;
+            }[];
         };
         LinkUnitInput: {
             /** Format: uuid */
@@ -2246,7 +4123,7 @@ export interface components {
             /** Format: uuid */
             memberId: string;
             /** @default member */
-            role: components["schemas"]["MembershipRoleInput"];
+            role?: components["schemas"]["MembershipRoleInput"];
             startOn: string;
             /** @description Why this member is linked: which need, which task */
             linkReason: string;
@@ -2263,6 +4140,79 @@ export interface components {
             level: "county" | "township" | "village";
             kind: string;
             parentCode: string | null;
+        };
+        /** @enum {string} */
+        ReportCategoryInput: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
+        ReportInput: {
+            id: string;
+            /** @enum {string} */
+            source: "resident" | "visit" | "hotline" | "meeting";
+            regionCode: string;
+            regionName: string;
+            orgId: string | null;
+            orgName: string | null;
+            category: components["schemas"]["ReportCategoryInput"];
+            description: string;
+            reporterName: string | null;
+            /** @description Masked: 138****1234 */
+            phone: string | null;
+            /** @enum {string} */
+            status: "new" | "listed" | "dismissed";
+            itemId: string | null;
+            reportedAt: string;
+            version: number;
+        };
+        ReportListInput: {
+            items: components["schemas"]["ReportInput"][];
+            nextCursor: string | null;
+            total: number;
+        };
+        CreateReportInput: {
+            /** @enum {string} */
+            source: "visit" | "hotline" | "meeting";
+            regionCode: string;
+            category: components["schemas"]["ReportCategoryInput"];
+            description: string;
+            reporterName?: string;
+            phone?: string;
+        };
+        PublicCreateReportInput: {
+            regionCode: string;
+            category: components["schemas"]["ReportCategoryInput"];
+            description: string;
+            phone?: string;
+        };
+        ReportReceiptInput: {
+            /** @description Shown to the resident once; the server keeps only its hash */
+            trackingCode: string;
+            reportedAt: string;
+            orgName: string | null;
+        };
+        PublicReportViewInput: {
+            category: components["schemas"]["ReportCategoryInput"];
+            regionName: string;
+            description: string;
+            reportedAt: string;
+            orgName: string | null;
+            /** @enum {string} */
+            stage: "received" | "listed" | "in_progress" | "awaiting_confirmation" | "closed" | "dismissed";
+            item: {
+                no: number;
+                listTitle: string;
+                dueOn: string | null;
+                closedAt: string | null;
+                residentConfirmedAt: string | null;
+                reopenedCount: number;
+            } | null;
+            events: {
+                at: string;
+                text: string;
+            }[];
+            canGiveFeedback: boolean;
+        };
+        PublicFeedbackInput: {
+            solved: boolean;
+            reason?: string;
         };
         OverviewInput: {
             asOf: string;
@@ -2321,7 +4271,7 @@ export interface components {
             kind: "county_committee" | "organization_department" | "township_committee" | "unit_branch" | "village_branch";
             regionCode: string;
             /** @default null */
-            unitId: string | null;
+            unitId?: string | null;
         };
         UnitListInput: {
             items: components["schemas"]["UnitInput"][];
@@ -2359,7 +4309,7 @@ export interface components {
             displayName: string;
             /** @enum {string} */
             role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "auditor";
-            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write")[];
+            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen")[];
             scope: {
                 regionCode: string | null;
                 regionName: string | null;
@@ -2370,6 +4320,230 @@ export interface components {
         Login: {
             username: string;
             password: string;
+        };
+        /** @enum {string} */
+        ItemStatus: "open" | "in_progress" | "awaiting_confirmation" | "closed";
+        NewItem: {
+            /**
+             * @default problem
+             * @enum {string}
+             */
+            kind: "problem" | "dispute" | "blockage";
+            problem: string;
+            /** @enum {string} */
+            category: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
+            regionCode?: string;
+            /** @default [] */
+            reportIds: string[];
+            /** Format: uuid */
+            responsibleGroupId?: string;
+            /** @default [] */
+            responsibleMemberIds: string[];
+            /** @default [] */
+            unitIds: string[];
+            measures?: string;
+            dueOn?: string;
+            /** @enum {string} */
+            neededSkill?: "electricity" | "water" | "law" | "medicine" | "agronomy" | "security" | "roads" | "mediation" | "education" | "finance" | "forestry" | "construction" | "sanitation" | "commerce";
+        };
+        CreateProblemList: {
+            /**
+             * Format: uuid
+             * @description The branch (or general branch) that owns the list
+             */
+            orgId: string;
+            title: string;
+            listedOn: string;
+            items: components["schemas"]["NewItem"][];
+        };
+        ProblemList: {
+            id: string;
+            orgId: string;
+            orgName: string;
+            no: number;
+            title: string;
+            listedOn: string;
+            itemCount: number;
+            closedCount: number;
+            overdueCount: number;
+            version: number;
+        };
+        ItemSummary: {
+            id: string;
+            listId: string;
+            listNo: number;
+            listTitle: string;
+            listedOn: string;
+            orgId: string;
+            orgName: string;
+            no: number;
+            /** @enum {string} */
+            kind: "problem" | "dispute" | "blockage";
+            problem: string;
+            /** @enum {string} */
+            category: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
+            status: components["schemas"]["ItemStatus"];
+            /** @description Derived: past the deadline and not closed */
+            overdue: boolean;
+            dueOn: string | null;
+            measures: string | null;
+            responsibleGroup: {
+                id: string;
+                name: string;
+            } | null;
+            responsibleMembers: string[];
+            latestProgress: string | null;
+            closedAt: string | null;
+            closedBy: string | null;
+            reopenedCount: number;
+            escalatedTo: {
+                id: string;
+                name: string;
+            } | null;
+            version: number;
+        };
+        ItemList: {
+            items: components["schemas"]["ItemSummary"][];
+            nextCursor: string | null;
+            total: number;
+        };
+        ItemEvent: {
+            id: string;
+            at: string;
+            actor: string;
+            kind: string;
+            text: string;
+            public: boolean;
+            fromStatus: string | null;
+            toStatus: string | null;
+        };
+        ItemAbilities: {
+            progress: boolean;
+            /** @description Statuses the caller may move the item to now */
+            transitions: components["schemas"]["ItemStatus"][];
+            link: boolean;
+            escalate: boolean;
+        };
+        ItemDetail: {
+            id: string;
+            listId: string;
+            listNo: number;
+            listTitle: string;
+            listedOn: string;
+            orgId: string;
+            orgName: string;
+            no: number;
+            /** @enum {string} */
+            kind: "problem" | "dispute" | "blockage";
+            problem: string;
+            /** @enum {string} */
+            category: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
+            status: components["schemas"]["ItemStatus"];
+            /** @description Derived: past the deadline and not closed */
+            overdue: boolean;
+            dueOn: string | null;
+            measures: string | null;
+            responsibleGroup: {
+                id: string;
+                name: string;
+            } | null;
+            responsibleMembers: string[];
+            latestProgress: string | null;
+            closedAt: string | null;
+            closedBy: string | null;
+            reopenedCount: number;
+            escalatedTo: {
+                id: string;
+                name: string;
+            } | null;
+            version: number;
+            regionCode: string | null;
+            regionName: string | null;
+            neededSkill: string | null;
+            closeEvidence: string | null;
+            residentConfirmedAt: string | null;
+            escalatedAt: string | null;
+            escalationReason: string | null;
+            members: {
+                memberId: string;
+                name: string;
+                unitName: string;
+                /** @enum {string} */
+                role: "responsible" | "linked";
+                addedOn: string;
+                reason: string | null;
+            }[];
+            units: {
+                id: string;
+                name: string;
+            }[];
+            reports: {
+                id: string;
+                source: string;
+                description: string;
+                reportedAt: string;
+            }[];
+            events: components["schemas"]["ItemEvent"][];
+            abilities: components["schemas"]["ItemAbilities"];
+        };
+        AddItemEvent: {
+            text: string;
+            /** @default false */
+            public: boolean;
+        };
+        ItemTransition: {
+            to: components["schemas"]["ItemStatus"];
+            reason?: string;
+            /** @description Close-out evidence (销号依据), required when closing */
+            evidence?: string;
+            version: number;
+        };
+        Suggestion: {
+            memberId: string;
+            name: string;
+            unitName: string;
+            regionName: string;
+            skills: string[];
+            /** @enum {string} */
+            nearness: "village" | "township" | "county" | "elsewhere";
+            /** @description Active memberships plus open items */
+            load: number;
+        };
+        Suggestions: {
+            skill: string | null;
+            members: components["schemas"]["Suggestion"][];
+            units: {
+                unitId: string;
+                name: string;
+                regionName: string;
+                membersWithSkill: number;
+            }[];
+        };
+        LinkByNeed: {
+            /** Format: uuid */
+            memberId: string;
+            reason?: string;
+        };
+        Escalate: {
+            /** Format: uuid */
+            toOrgId: string;
+            reason: string;
+            version: number;
+        };
+        EscalationTarget: {
+            id: string;
+            name: string;
+            level: string;
+            kind: string;
+            membersWithSkill: number;
+        };
+        InboxEntry: {
+            itemId: string;
+            /** @enum {string} */
+            kind: "assigned" | "reopened" | "escalated" | "linked" | "due_soon" | "overdue";
+            text: string;
+            at: string;
+            read: boolean;
         };
         Member: {
             id: string;
@@ -2554,6 +4728,16 @@ export interface components {
             dissolvedOn: string;
             reason: string;
             version: number;
+            /**
+             * @description Every open item must be handed over to a named successor organization
+             * @default []
+             */
+            handovers: {
+                /** Format: uuid */
+                itemId: string;
+                /** Format: uuid */
+                successorOrgId: string;
+            }[];
         };
         LinkUnit: {
             /** Format: uuid */
@@ -2607,6 +4791,79 @@ export interface components {
             level: "county" | "township" | "village";
             kind: string;
             parentCode: string | null;
+        };
+        /** @enum {string} */
+        ReportCategory: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
+        Report: {
+            id: string;
+            /** @enum {string} */
+            source: "resident" | "visit" | "hotline" | "meeting";
+            regionCode: string;
+            regionName: string;
+            orgId: string | null;
+            orgName: string | null;
+            category: components["schemas"]["ReportCategory"];
+            description: string;
+            reporterName: string | null;
+            /** @description Masked: 138****1234 */
+            phone: string | null;
+            /** @enum {string} */
+            status: "new" | "listed" | "dismissed";
+            itemId: string | null;
+            reportedAt: string;
+            version: number;
+        };
+        ReportList: {
+            items: components["schemas"]["Report"][];
+            nextCursor: string | null;
+            total: number;
+        };
+        CreateReport: {
+            /** @enum {string} */
+            source: "visit" | "hotline" | "meeting";
+            regionCode: string;
+            category: components["schemas"]["ReportCategory"];
+            description: string;
+            reporterName?: string;
+            phone?: string;
+        };
+        PublicCreateReport: {
+            regionCode: string;
+            category: components["schemas"]["ReportCategory"];
+            description: string;
+            phone?: string;
+        };
+        ReportReceipt: {
+            /** @description Shown to the resident once; the server keeps only its hash */
+            trackingCode: string;
+            reportedAt: string;
+            orgName: string | null;
+        };
+        PublicReportView: {
+            category: components["schemas"]["ReportCategory"];
+            regionName: string;
+            description: string;
+            reportedAt: string;
+            orgName: string | null;
+            /** @enum {string} */
+            stage: "received" | "listed" | "in_progress" | "awaiting_confirmation" | "closed" | "dismissed";
+            item: {
+                no: number;
+                listTitle: string;
+                dueOn: string | null;
+                closedAt: string | null;
+                residentConfirmedAt: string | null;
+                reopenedCount: number;
+            } | null;
+            events: {
+                at: string;
+                text: string;
+            }[];
+            canGiveFeedback: boolean;
+        };
+        PublicFeedback: {
+            solved: boolean;
+            reason?: string;
         };
         Overview: {
             asOf: string;

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { Executor } from '../../db/index.ts';
-import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -50,7 +49,7 @@ export function auditHash(prevHash: string, e: HashedFields): string {
  */
 export async function recordAudit(
   tx: Executor,
-  actor: Pick<Actor, 'userId' | 'requestId'>,
+  actor: { userId: string | null; requestId: string | null },
   entry: AuditEntry,
 ): Promise<void> {
   const head = await tx

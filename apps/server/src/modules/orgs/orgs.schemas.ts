@@ -112,7 +112,16 @@ export const OrgTransition = z
   .meta({ id: 'OrgTransition' });
 
 export const DissolveOrg = z
-  .strictObject({ dissolvedOn: isoDate, reason: text(500), version })
+  .strictObject({
+    dissolvedOn: isoDate,
+    reason: text(500),
+    version,
+    handovers: z
+      .array(z.strictObject({ itemId: id, successorOrgId: id }))
+      .max(500)
+      .default([])
+      .describe('Every open item must be handed over to a named successor organization'),
+  })
   .meta({ id: 'DissolveOrg' });
 
 export const LinkUnit = z.strictObject({ unitId: id, purpose: text(200).optional(), linkedOn: isoDate }).meta({ id: 'LinkUnit' });

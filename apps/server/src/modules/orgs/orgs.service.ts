@@ -273,6 +273,7 @@ export class OrgService {
       }
       const groups = children.map((c) => c.id);
       const now = nowIso();
+      await this.handOver(tx, actor, [id, ...groups], input.handovers, now);
       if (!(await repo.updateOrg(tx, id, input.version, { status: 'dissolved', dissolved_on: input.dissolvedOn, updated_at: now }))) {
         throw versionConflict();
       }
@@ -288,6 +289,49 @@ export class OrgService {
         after: { status: 'dissolved', dissolvedOn: input.dissolvedOn, reason: input.reason, groups, membershipsEnded: ended },
       });
     });
+  }
+
+  /** Open items of organizations being dissolved go to named successors; any left over blocks dissolution. */
+  private async handOver(
+    tx: Executor,
+    actor: Actor,
+    orgIds: string[],
+    handovers: { itemId: string; successorOrgId: string }[],
+    now: string,
+  ) {
+    const open = await tx.selectFrom('items').select(['id', 'no', 'version']).where('org_id', 'in', orgIds).where('status', '<>', 'closed').execute();
+    const plan = new Map(handovers.map((h) => [h.itemId, h.successorOrgId]));
+    const missing = open.filter((i) => !plan.has(i.id));
+    if (missing.length > 0) {
+      throw conflict('open_items', `还有 ${missing.length} 个未销号的清单事项，须先办结或移交给指定的接续组织`);
+    }
+    for (const item of open) {
+      const successorId = plan.get(item.id) as string;
+      const successor = await repo.findOrg(tx, actor, successorId, todayInShanghai());
+      if (!successor || successor.status === 'dissolved' || orgIds.includes(successor.id) || successor.level === 'group') {
+        throw invalid('接续组织须是管辖范围内未撤销的支部或总支', [{ path: 'body.handovers', message: successorId }]);
+      }
+      await tx
+        .updateTable('items')
+        .set({ org_id: successor.id, handed_over_to_org_id: successor.id, responsible_group_id: null, version: item.version + 1, updated_at: now })
+        .where('id', '=', item.id)
+        .execute();
+      await tx
+        .insertInto('item_events')
+        .values({
+          id: newId(),
+          item_id: item.id,
+          at: now,
+          user_id: actor.userId,
+          actor_label: actor.displayName,
+          kind: 'handover',
+          text: `原组织撤销，移交${successor.name}继续办理`,
+          public: 1,
+          from_status: null,
+          to_status: null,
+        })
+        .execute();
+    }
   }
 
   /** Links a unit (police station, power station…) to the organization. */

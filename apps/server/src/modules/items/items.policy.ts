@@ -1,0 +1,40 @@
+import { type ItemStatus, roleCan } from '@lianjian/shared';
+import type { Actor } from '../../lib/actor.ts';
+
+export interface ItemFacts {
+  status: ItemStatus;
+  submitted_by: string | null;
+  responsible_group_id: string | null;
+  escalated_to_org_id: string | null;
+  /** The owning organization is dissolved: the item is read-only. */
+  frozen: boolean;
+  /** The actor's own member record is among those who worked on the item. */
+  actorWorked: boolean;
+}
+
+const staff = (a: Actor) => roleCan(a.role, 'items:write') && a.role !== 'member';
+const live = (i: ItemFacts) => !i.frozen;
+
+export const canProgress = (a: Actor, i: ItemFacts) => roleCan(a.role, 'items:write') && live(i) && i.status !== 'closed';
+
+/** Nobody confirms their own work: not a member on the item, not the one who handed it in. */
+export const canConfirm = (a: Actor, i: ItemFacts) => staff(a) && live(i) && !i.actorWorked && a.userId !== i.submitted_by;
+
+/** The statuses this actor may move the item to now. */
+export function allowedTransitions(a: Actor, i: ItemFacts): ItemStatus[] {
+  if (!live(i)) return [];
+  const work = roleCan(a.role, 'items:write');
+  switch (i.status) {
+    case 'open':
+      return work ? ['in_progress'] : [];
+    case 'in_progress':
+      return work ? ['awaiting_confirmation'] : [];
+    case 'awaiting_confirmation':
+      return [...(canConfirm(a, i) ? (['closed'] as const) : []), ...(staff(a) ? (['in_progress'] as const) : [])];
+    case 'closed':
+      return roleCan(a.role, 'items:reopen') ? ['in_progress'] : [];
+  }
+}
+
+export const canLink = (a: Actor, i: ItemFacts) => staff(a) && live(i) && i.status !== 'closed' && i.responsible_group_id !== null;
+export const canEscalate = (a: Actor, i: ItemFacts) => staff(a) && live(i) && i.status !== 'closed' && i.escalated_to_org_id === null;

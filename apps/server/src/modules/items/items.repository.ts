@@ -1,0 +1,212 @@
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { Executor } from '../../db/index.ts';
+import type { ItemTable } from '../../db/types.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { type Cursor, afterCursor } from '../../lib/paging.ts';
+import { orgInScope } from '../../lib/scope.ts';
+import { activeOn } from '../orgs/orgs.repository.ts';
+
+/**
+ * An item is visible through the organization that owns it, through the organization it was escalated to,
+ * or — for a member on it — through the item itself (a linked member's access ends when the item closes).
+ */
+export function itemInScope(actor: Actor, alias = 'i'): RawBuilder<SqlBool> {
+  const ref = (c: string) => sql.ref(`${alias}.${c}`);
+  const parts: RawBuilder<SqlBool>[] = [
+    sql<SqlBool>`exists (select 1 from temporary_orgs io where io.id = ${ref('org_id')} and ${orgInScope(actor, 'io')})`,
+    sql<SqlBool>`exists (select 1 from temporary_orgs ie where ie.id = ${ref('escalated_to_org_id')} and ${orgInScope(actor, 'ie')})`,
+  ];
+  if (actor.memberId) {
+    parts.push(sql<SqlBool>`exists (select 1 from item_members im where im.item_id = ${ref('id')} and im.member_id = ${actor.memberId}
+      and (im.role = 'responsible' or ${ref('status')} <> 'closed'))`);
+  }
+  return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
+}
+
+export interface ItemFilters {
+  id?: string;
+  listId?: string;
+  orgId?: string;
+  status?: string;
+  overdue?: boolean;
+  category?: string;
+  escalated?: boolean;
+  today: string;
+}
+
+const overdue = (today: string) => sql<SqlBool>`(i.due_on is not null and i.due_on < ${today} and i.status <> 'closed')`;
+
+function filtered(db: Executor, actor: Actor, f: ItemFilters) {
+  let q = db.selectFrom('items as i').where(itemInScope(actor, 'i'));
+  if (f.id) q = q.where('i.id', '=', f.id);
+  if (f.listId) q = q.where('i.list_id', '=', f.listId);
+  if (f.orgId) q = q.where((eb) => eb.or([eb('i.org_id', '=', f.orgId as string), eb('i.escalated_to_org_id', '=', f.orgId as string)]));
+  if (f.status) q = q.where('i.status', '=', f.status as ItemTable['status']);
+  if (f.category) q = q.where('i.category', '=', f.category);
+  if (f.overdue !== undefined) q = q.where(f.overdue ? overdue(f.today) : sql<SqlBool>`not ${overdue(f.today)}`);
+  if (f.escalated) q = q.where('i.escalated_to_org_id', 'is not', null);
+  return q;
+}
+
+// Newest list first, then the item numbers in order: how a ledger is read (descending sort, so item
+// numbers are inverted to come out ascending).
+// Numbers are offset by 100000 so that their text sorts as numbers do, on both databases.
+const ledgerOrder = sql<string>`(l.listed_on || '|' || (100000 + l.no) || '|' || (999999 - i.no))`;
+
+export async function listItems(db: Executor, actor: Actor, f: ItemFilters, limit: number, cursor: Cursor | null) {
+  let q = filtered(db, actor, f)
+    .innerJoin('problem_lists as l', 'l.id', 'i.list_id')
+    .innerJoin('temporary_orgs as o', 'o.id', 'i.org_id')
+    .leftJoin('temporary_orgs as g', 'g.id', 'i.responsible_group_id')
+    .leftJoin('temporary_orgs as e', 'e.id', 'i.escalated_to_org_id')
+    .leftJoin('users as cu', 'cu.id', 'i.closed_by')
+    .selectAll('i')
+    .select([
+      'l.no as list_no',
+      'l.title as list_title',
+      'l.listed_on',
+      'o.name as org_name',
+      'g.name as group_name',
+      'e.name as escalated_name',
+      'cu.display_name as closed_by_name',
+      sql<number>`case when ${overdue(f.today)} then 1 else 0 end`.as('is_overdue'),
+      sql<string | null>`(select ev.text from item_events ev where ev.item_id = i.id and ev.kind = 'progress'
+        order by ev.at desc limit 1)`.as('latest_progress'),
+      ledgerOrder.as('sort_key'),
+    ]);
+  if (cursor) q = q.where(afterCursor(ledgerOrder, 'i.id', cursor, 'desc'));
+  const rows = await q.orderBy('sort_key', 'desc').orderBy('i.id').limit(limit + 1).execute();
+  const total = await filtered(db, actor, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const ids = rows.map((r) => r.id);
+  const people = ids.length
+    ? await db
+        .selectFrom('item_members as im')
+        .innerJoin('members as p', 'p.id', 'im.member_id')
+        .select(['im.item_id', 'p.name', 'im.role'])
+        .where('im.item_id', 'in', ids)
+        .where('im.role', '=', 'responsible')
+        .execute()
+    : [];
+  return { rows, people, total: Number(total.n) };
+}
+export type ItemRow = Awaited<ReturnType<typeof listItems>>['rows'][number];
+
+export async function itemMembers(db: Executor, itemId: string) {
+  return db
+    .selectFrom('item_members as im')
+    .innerJoin('members as p', 'p.id', 'im.member_id')
+    .innerJoin('units as u', 'u.id', 'p.unit_id')
+    .select(['im.member_id', 'p.name', 'u.name as unit_name', 'im.role', 'im.added_on', 'im.reason', 'im.membership_id'])
+    .where('im.item_id', '=', itemId)
+    .orderBy('im.role', 'desc')
+    .orderBy('im.added_on')
+    .execute();
+}
+
+export async function itemEvents(db: Executor, itemId: string, publicOnly = false) {
+  let q = db.selectFrom('item_events').selectAll().where('item_id', '=', itemId);
+  if (publicOnly) q = q.where('public', '=', 1);
+  return q.orderBy('at').orderBy('id').execute();
+}
+
+export interface NewEvent {
+  itemId: string;
+  userId: string | null;
+  actorLabel: string;
+  kind: 'progress' | 'transition' | 'link' | 'escalation' | 'feedback' | 'handover';
+  text: string;
+  public: boolean;
+  from?: string | null;
+  to?: string | null;
+  at: string;
+  id: string;
+}
+
+export const insertEvent = (tx: Executor, e: NewEvent) =>
+  tx
+    .insertInto('item_events')
+    .values({
+      id: e.id,
+      item_id: e.itemId,
+      at: e.at,
+      user_id: e.userId,
+      actor_label: e.actorLabel,
+      kind: e.kind,
+      text: e.text,
+      public: e.public ? 1 : 0,
+      from_status: e.from ?? null,
+      to_status: e.to ?? null,
+    })
+    .execute();
+
+/** Optimistic update of an item. */
+export async function updateItem(tx: Executor, id: string, version: number, patch: Partial<ItemTable>): Promise<boolean> {
+  const r = await tx
+    .updateTable('items')
+    .set({ ...patch, version: version + 1 })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** Members who have the capability, ranked by nearness to the place and by current load; any unit, any township. */
+export async function suggestMembers(db: Executor, skill: string, place: string, today: string, excludeOrgId: string | null) {
+  const township = place.slice(0, 9);
+  const nearness = sql<number>`case when p.region_code = ${place} then 3 when p.region_code like ${`${township}%`} then 2
+    when length(p.region_code) = 6 then 1 else 0 end`;
+  const load = sql<number>`((select count(*) from memberships am where am.member_id = p.id and ${activeOn('am', today)})
+    + (select count(*) from item_members lm inner join items li on li.id = lm.item_id where lm.member_id = p.id and li.status <> 'closed'))`;
+  let q = db
+    .selectFrom('members as p')
+    .innerJoin('member_skills as s', (j) => j.onRef('s.member_id', '=', 'p.id').on('s.skill', '=', skill))
+    .innerJoin('units as u', 'u.id', 'p.unit_id')
+    .innerJoin('regions as g', 'g.code', 'p.region_code')
+    .select(['p.id', 'p.name', 'u.name as unit_name', 'g.name as region_name', nearness.as('nearness'), load.as('load')])
+    .where('p.party_status', '<>', 'none');
+  if (excludeOrgId) {
+    q = q.where(
+      sql<SqlBool>`not exists (select 1 from memberships xm where xm.member_id = p.id and xm.org_id = ${excludeOrgId} and ${activeOn('xm', today)})`,
+    );
+  }
+  const rows = await q.orderBy('nearness', 'desc').orderBy('load').orderBy('p.name_pinyin').limit(20).execute();
+  const skills = rows.length
+    ? await db.selectFrom('member_skills').select(['member_id', 'skill']).where('member_id', 'in', rows.map((r) => r.id)).execute()
+    : [];
+  return { rows, skills };
+}
+
+export async function suggestUnits(db: Executor, skill: string, place: string) {
+  const township = place.slice(0, 9);
+  return db
+    .selectFrom('units as u')
+    .innerJoin('members as p', 'p.unit_id', 'u.id')
+    .innerJoin('member_skills as s', (j) => j.onRef('s.member_id', '=', 'p.id').on('s.skill', '=', skill))
+    .innerJoin('regions as g', 'g.code', 'u.region_code')
+    .select([
+      'u.id',
+      'u.name',
+      'g.name as region_name',
+      sql<number>`count(distinct p.id)`.as('n'),
+      sql<number>`max(case when u.region_code = ${place} then 3 when u.region_code like ${`${township}%`} then 2
+        when length(u.region_code) = 6 then 1 else 0 end)`.as('nearness'),
+    ])
+    .where('p.party_status', '<>', 'none')
+    .groupBy(['u.id', 'u.name', 'g.name'])
+    .orderBy('nearness', 'desc')
+    .orderBy('n', 'desc')
+    .limit(10)
+    .execute();
+}
+
+/** Secretaries and deputies of an organization today: who hears of an escalation. */
+export async function leadersOf(db: Executor, orgId: string, today: string) {
+  const rows = await db
+    .selectFrom('memberships as m')
+    .select('m.member_id')
+    .where('m.org_id', '=', orgId)
+    .where('m.role', 'in', ['secretary', 'deputy_secretary'])
+    .where(activeOn('m', today))
+    .execute();
+  return rows.map((r) => r.member_id);
+}

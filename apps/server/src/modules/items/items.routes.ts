@@ -1,0 +1,125 @@
+import { SKILLS } from '@lianjian/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { page, problemReplies } from '../../lib/schemas.ts';
+import { requireActor } from '../../plugins/auth.ts';
+import {
+  AddEvent,
+  CreateProblemList,
+  Escalate,
+  EscalationTarget,
+  InboxEntry,
+  ItemDetail,
+  ItemList,
+  ItemListQuery,
+  ItemTransition,
+  LinkByNeed,
+  NewItem,
+  ProblemList,
+  ProblemListQuery,
+  Suggestions,
+} from './items.schemas.ts';
+import type { ItemService } from './items.service.ts';
+
+const IdParams = z.object({ id: z.string().uuid() });
+const tags = ['items'];
+const noContent = { 204: z.undefined(), ...problemReplies };
+
+export function itemRoutes(service: ItemService): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/problem-lists', {
+      config: { permission: 'items:read' },
+      schema: { tags, summary: '问题清单', querystring: ProblemListQuery, response: { 200: page(ProblemList), ...problemReplies } },
+      handler: (req) => service.lists(requireActor(req), req.query),
+    });
+    app.post('/problem-lists', {
+      config: { permission: 'items:write' },
+      schema: {
+        tags,
+        summary: '梳理群众反映，建立编号问题清单',
+        body: CreateProblemList,
+        response: { 201: z.object({ id: z.string(), itemIds: z.array(z.string()) }), ...problemReplies },
+      },
+      handler: async (req, reply) => reply.code(201).send(await service.createList(requireActor(req), req.body)),
+    });
+    app.post('/problem-lists/:id/items', {
+      config: { permission: 'items:write' },
+      schema: { tags, summary: '向清单增加事项', params: IdParams, body: NewItem, response: { 201: z.object({ id: z.string() }), ...problemReplies } },
+      handler: async (req, reply) => reply.code(201).send({ id: await service.addItem(requireActor(req), req.params.id, req.body) }),
+    });
+    app.get('/items', {
+      config: { permission: 'items:read' },
+      schema: { tags, summary: '清单事项（台账）', querystring: ItemListQuery, response: { 200: ItemList, ...problemReplies } },
+      handler: (req) => service.list(requireActor(req), req.query),
+    });
+    app.get('/items/:id', {
+      config: { permission: 'items:read' },
+      schema: { tags, summary: '事项详情', params: IdParams, response: { 200: ItemDetail, ...problemReplies } },
+      handler: (req) => service.get(requireActor(req), req.params.id),
+    });
+    app.get('/items/:id/events', {
+      config: { permission: 'items:read' },
+      schema: { tags, summary: '事项进展', params: IdParams, response: { 200: z.object({ items: ItemDetail.shape.events }), ...problemReplies } },
+      handler: async (req) => ({ items: (await service.get(requireActor(req), req.params.id)).events }),
+    });
+    app.post('/items/:id/events', {
+      config: { permission: 'items:write' },
+      schema: { tags, summary: '填写进展情况', params: IdParams, body: AddEvent, response: noContent },
+      handler: async (req, reply) => {
+        await service.addEvent(requireActor(req), req.params.id, req.body);
+        return reply.code(204).send();
+      },
+    });
+    app.post('/items/:id/transitions', {
+      // Reopening a closed item is a supervisor's right without items:write: the service decides per status.
+      config: { permission: 'items:read' },
+      schema: { tags, summary: '事项状态流转（办理、办结、销号、退回）', params: IdParams, body: ItemTransition, response: noContent },
+      handler: async (req, reply) => {
+        await service.transition(requireActor(req), req.params.id, req.body);
+        return reply.code(204).send();
+      },
+    });
+    app.get('/items/:id/suggestions', {
+      config: { permission: 'items:read' },
+      schema: {
+        tags,
+        summary: '因需而联：按所需能力推荐党员和单位',
+        params: IdParams,
+        querystring: z.strictObject({ skill: z.enum(SKILLS).optional() }),
+        response: { 200: Suggestions, ...problemReplies },
+      },
+      handler: (req) => service.suggestions(requireActor(req), req.params.id, req.query.skill),
+    });
+    app.post('/items/:id/links', {
+      config: { permission: 'items:write' },
+      schema: { tags, summary: '因需而联：把党员联结进责任党小组办理本事项', params: IdParams, body: LinkByNeed, response: noContent },
+      handler: async (req, reply) => {
+        await service.linkByNeed(requireActor(req), req.params.id, req.body);
+        return reply.code(204).send();
+      },
+    });
+    app.post('/items/:id/escalate', {
+      config: { permission: 'items:write' },
+      schema: { tags, summary: '直接上交县属专项支部或临时党总支', params: IdParams, body: Escalate, response: noContent },
+      handler: async (req, reply) => {
+        await service.escalate(requireActor(req), req.params.id, req.body);
+        return reply.code(204).send();
+      },
+    });
+    app.get('/escalation-targets', {
+      config: { permission: 'items:write' },
+      schema: {
+        tags,
+        summary: '可直接上交的组织',
+        querystring: z.strictObject({ skill: z.enum(SKILLS).optional() }),
+        response: { 200: z.object({ items: z.array(EscalationTarget) }), ...problemReplies },
+      },
+      handler: (req) => service.escalationTargets(requireActor(req), req.query.skill),
+    });
+    app.get('/inbox', {
+      config: { permission: 'authenticated' },
+      schema: { tags, summary: '我的待办提醒', response: { 200: z.object({ items: z.array(InboxEntry) }), ...problemReplies } },
+      handler: (req) => service.inbox(requireActor(req)),
+    });
+  };
+}

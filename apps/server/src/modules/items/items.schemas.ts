@@ -1,0 +1,186 @@
+import { ITEM_KINDS, ITEM_STATUSES, REPORT_CATEGORIES, SKILLS } from '@lianjian/shared';
+import { z } from 'zod';
+import { pageQuery } from '../../lib/paging.ts';
+import { id, isoDate, page, regionCode, text, version } from '../../lib/schemas.ts';
+
+export const ItemStatus = z.enum(ITEM_STATUSES).meta({ id: 'ItemStatus' });
+
+export const NewItem = z
+  .strictObject({
+    kind: z.enum(ITEM_KINDS).default('problem'),
+    problem: text(1000),
+    category: z.enum(REPORT_CATEGORIES),
+    regionCode: regionCode.optional(),
+    reportIds: z.array(id).max(50).default([]),
+    responsibleGroupId: id.optional(),
+    responsibleMemberIds: z.array(id).max(20).default([]),
+    unitIds: z.array(id).max(20).default([]),
+    measures: text(2000).optional(),
+    dueOn: isoDate.optional(),
+    neededSkill: z.enum(SKILLS).optional(),
+  })
+  .meta({ id: 'NewItem' });
+
+export const CreateProblemList = z
+  .strictObject({
+    orgId: id.describe('The branch (or general branch) that owns the list'),
+    title: text(200),
+    listedOn: isoDate,
+    items: z.array(NewItem).min(1).max(100),
+  })
+  .meta({ id: 'CreateProblemList' });
+
+export const ProblemList = z
+  .object({
+    id: z.string(),
+    orgId: z.string(),
+    orgName: z.string(),
+    no: z.number().int(),
+    title: z.string(),
+    listedOn: z.string(),
+    itemCount: z.number().int(),
+    closedCount: z.number().int(),
+    overdueCount: z.number().int(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'ProblemList' });
+
+export const ProblemListQuery = z.strictObject({ ...pageQuery, orgId: id.optional() });
+
+export const ItemSummary = z
+  .object({
+    id: z.string(),
+    listId: z.string(),
+    listNo: z.number().int(),
+    listTitle: z.string(),
+    listedOn: z.string(),
+    orgId: z.string(),
+    orgName: z.string(),
+    no: z.number().int(),
+    kind: z.enum(ITEM_KINDS),
+    problem: z.string(),
+    category: z.enum(REPORT_CATEGORIES),
+    status: ItemStatus,
+    overdue: z.boolean().describe('Derived: past the deadline and not closed'),
+    dueOn: z.string().nullable(),
+    measures: z.string().nullable(),
+    responsibleGroup: z.object({ id: z.string(), name: z.string() }).nullable(),
+    responsibleMembers: z.array(z.string()),
+    latestProgress: z.string().nullable(),
+    closedAt: z.string().nullable(),
+    closedBy: z.string().nullable(),
+    reopenedCount: z.number().int(),
+    escalatedTo: z.object({ id: z.string(), name: z.string() }).nullable(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'ItemSummary' });
+
+export const ItemListQuery = z.strictObject({
+  ...pageQuery,
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  listId: id.optional(),
+  orgId: id.optional(),
+  status: ItemStatus.optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  category: z.enum(REPORT_CATEGORIES).optional(),
+  escalated: z.enum(['true']).optional().describe('Only items escalated to or from the caller'),
+});
+
+export const ItemList = page(ItemSummary).meta({ id: 'ItemList' });
+
+export const ItemEvent = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    actor: z.string(),
+    kind: z.string(),
+    text: z.string(),
+    public: z.boolean(),
+    fromStatus: z.string().nullable(),
+    toStatus: z.string().nullable(),
+  })
+  .meta({ id: 'ItemEvent' });
+
+export const ItemAbilities = z
+  .object({
+    progress: z.boolean(),
+    transitions: z.array(ItemStatus).describe('Statuses the caller may move the item to now'),
+    link: z.boolean(),
+    escalate: z.boolean(),
+  })
+  .meta({ id: 'ItemAbilities' });
+
+export const ItemDetail = ItemSummary.extend({
+  regionCode: z.string().nullable(),
+  regionName: z.string().nullable(),
+  neededSkill: z.string().nullable(),
+  closeEvidence: z.string().nullable(),
+  residentConfirmedAt: z.string().nullable(),
+  escalatedAt: z.string().nullable(),
+  escalationReason: z.string().nullable(),
+  members: z.array(
+    z.object({
+      memberId: z.string(),
+      name: z.string(),
+      unitName: z.string(),
+      role: z.enum(['responsible', 'linked']),
+      addedOn: z.string(),
+      reason: z.string().nullable(),
+    }),
+  ),
+  units: z.array(z.object({ id: z.string(), name: z.string() })),
+  reports: z.array(z.object({ id: z.string(), source: z.string(), description: z.string(), reportedAt: z.string() })),
+  events: z.array(ItemEvent),
+  abilities: ItemAbilities,
+}).meta({ id: 'ItemDetail' });
+
+export const AddEvent = z.strictObject({ text: text(2000), public: z.boolean().default(false) }).meta({ id: 'AddItemEvent' });
+
+export const ItemTransition = z
+  .strictObject({
+    to: ItemStatus,
+    reason: text(500).optional(),
+    evidence: text(2000).optional().describe('Close-out evidence (销号依据), required when closing'),
+    version,
+  })
+  .meta({ id: 'ItemTransition' });
+
+export const Suggestion = z
+  .object({
+    memberId: z.string(),
+    name: z.string(),
+    unitName: z.string(),
+    regionName: z.string(),
+    skills: z.array(z.string()),
+    nearness: z.enum(['village', 'township', 'county', 'elsewhere']),
+    load: z.number().int().describe('Active memberships plus open items'),
+  })
+  .meta({ id: 'Suggestion' });
+
+export const Suggestions = z
+  .object({
+    skill: z.string().nullable(),
+    members: z.array(Suggestion),
+    units: z.array(z.object({ unitId: z.string(), name: z.string(), regionName: z.string(), membersWithSkill: z.number().int() })),
+  })
+  .meta({ id: 'Suggestions' });
+
+export const LinkByNeed = z
+  .strictObject({ memberId: id, reason: text(500).optional() })
+  .meta({ id: 'LinkByNeed' });
+
+export const Escalate = z.strictObject({ toOrgId: id, reason: text(500), version }).meta({ id: 'Escalate' });
+
+export const EscalationTarget = z
+  .object({ id: z.string(), name: z.string(), level: z.string(), kind: z.string(), membersWithSkill: z.number().int() })
+  .meta({ id: 'EscalationTarget' });
+
+export const InboxEntry = z
+  .object({
+    itemId: z.string(),
+    kind: z.enum(['assigned', 'reopened', 'escalated', 'linked', 'due_soon', 'overdue']),
+    text: z.string(),
+    at: z.string(),
+    read: z.boolean(),
+  })
+  .meta({ id: 'InboxEntry' });

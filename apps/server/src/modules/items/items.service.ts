@@ -1,0 +1,650 @@
+import { CATEGORY_SKILL, ITEM_TRANSITIONS, type ItemStatus, type ReportCategory, canTransition, todayInShanghai } from '@lianjian/shared';
+import { sql } from 'kysely';
+import type { z } from 'zod';
+import type { Db, Executor } from '../../db/index.ts';
+import type { ItemTable } from '../../db/types.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { newId, nowIso } from '../../lib/ids.ts';
+import { decodeCursor, pageOf } from '../../lib/paging.ts';
+import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
+import { orgInScope } from '../../lib/scope.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { activeOn } from '../orgs/orgs.repository.ts';
+import { reportInScope } from '../reports/reports.repository.ts';
+import * as policy from './items.policy.ts';
+import * as repo from './items.repository.ts';
+import type {
+  AddEvent,
+  CreateProblemList,
+  Escalate,
+  ItemListQuery,
+  ItemTransition,
+  LinkByNeed,
+  NewItem,
+  ProblemListQuery,
+} from './items.schemas.ts';
+
+const STATUS_TEXT: Record<ItemStatus, string> = {
+  open: '已登记',
+  in_progress: '正在办理',
+  awaiting_confirmation: '已办结，等待确认',
+  closed: '已销号',
+};
+
+/** Who the resident is, in the trail: no account, no name. */
+const RESIDENT = '群众';
+
+const toSummary = (r: repo.ItemRow, people: { item_id: string; name: string }[]) => ({
+  id: r.id,
+  listId: r.list_id,
+  listNo: r.list_no,
+  listTitle: r.list_title,
+  listedOn: r.listed_on,
+  orgId: r.org_id,
+  orgName: r.org_name,
+  no: r.no,
+  kind: r.kind,
+  problem: r.problem,
+  category: r.category as ReportCategory,
+  status: r.status,
+  overdue: Number(r.is_overdue) === 1,
+  dueOn: r.due_on,
+  measures: r.measures,
+  responsibleGroup: r.responsible_group_id && r.group_name ? { id: r.responsible_group_id, name: r.group_name } : null,
+  responsibleMembers: people.filter((p) => p.item_id === r.id).map((p) => p.name),
+  latestProgress: r.latest_progress,
+  closedAt: r.closed_at,
+  closedBy: r.closed_by_name ?? (r.closed_at ? RESIDENT : null),
+  reopenedCount: r.reopened_count,
+  escalatedTo: r.escalated_to_org_id && r.escalated_name ? { id: r.escalated_to_org_id, name: r.escalated_name } : null,
+  version: r.version,
+});
+
+/** Problem lists and their items: combing reports, the item workflow, link by need and escalation. */
+export class ItemService {
+  constructor(private readonly db: Db) {}
+
+  private async findItem(actor: Actor, id: string, db: Executor = this.db) {
+    const today = todayInShanghai();
+    const { rows, people } = await repo.listItems(db, actor, { id, today }, 1, null);
+    const row = rows[0];
+    if (!row) throw notFound('清单事项');
+    const [org, workers] = await Promise.all([
+      db.selectFrom('temporary_orgs').select(['status', 'path', 'region_code']).where('id', '=', row.org_id).executeTakeFirstOrThrow(),
+      repo.itemMembers(db, id),
+    ]);
+    const facts: policy.ItemFacts = {
+      status: row.status,
+      submitted_by: row.submitted_by,
+      responsible_group_id: row.responsible_group_id,
+      escalated_to_org_id: row.escalated_to_org_id,
+      frozen: org.status === 'dissolved',
+      actorWorked: actor.memberId !== null && workers.some((w) => w.member_id === actor.memberId),
+    };
+    return { row, people, org, workers, facts };
+  }
+
+  /** Problem lists in scope, newest first, with their progress counts. */
+  async lists(actor: Actor, q: z.infer<typeof ProblemListQuery>) {
+    const today = todayInShanghai();
+    let b = this.db
+      .selectFrom('problem_lists as l')
+      .innerJoin('temporary_orgs as o', 'o.id', 'l.org_id')
+      .where(orgInScope(actor, 'o'));
+    if (q.orgId) b = b.where('l.org_id', '=', q.orgId);
+    const rows = await b
+      .select([
+        'l.id',
+        'l.org_id',
+        'o.name as org_name',
+        'l.no',
+        'l.title',
+        'l.listed_on',
+        'l.version',
+        sql<number>`(select count(*) from items i where i.list_id = l.id)`.as('item_count'),
+        sql<number>`(select count(*) from items i where i.list_id = l.id and i.status = 'closed')`.as('closed_count'),
+        sql<number>`(select count(*) from items i where i.list_id = l.id and i.status <> 'closed' and i.due_on < ${today})`.as(
+          'overdue_count',
+        ),
+      ])
+      .orderBy('l.listed_on', 'desc')
+      .orderBy('l.id')
+      .limit(q.limit + 1)
+      .execute();
+    const total = await b.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const page = pageOf(rows, q.limit, Number(total.n), (r) => r.listed_on);
+    return {
+      ...page,
+      items: page.items.map((r) => ({
+        id: r.id,
+        orgId: r.org_id,
+        orgName: r.org_name,
+        no: r.no,
+        title: r.title,
+        listedOn: r.listed_on,
+        itemCount: Number(r.item_count),
+        closedCount: Number(r.closed_count),
+        overdueCount: Number(r.overdue_count),
+        version: r.version,
+      })),
+    };
+  }
+
+  /** Combs reports into a dated, numbered problem list of a branch, in one transaction. */
+  async createList(actor: Actor, input: z.infer<typeof CreateProblemList>) {
+    return this.db.transaction().execute(async (tx) => {
+      const org = await tx
+        .selectFrom('temporary_orgs as o')
+        .select(['o.id', 'o.level', 'o.status', 'o.path'])
+        .where('o.id', '=', input.orgId)
+        .where(orgInScope(actor, 'o'))
+        .executeTakeFirst();
+      if (!org) throw notFound('组织');
+      if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
+      if (org.level === 'group') throw invalid('问题清单由支部或总支建立', [{ path: 'body.orgId', message: 'group' }]);
+      const last = await tx.selectFrom('problem_lists').select((eb) => eb.fn.max('no').as('n')).where('org_id', '=', org.id).executeTakeFirst();
+      const now = nowIso();
+      const list = {
+        id: newId(),
+        org_id: org.id,
+        no: Number(last?.n ?? 0) + 1,
+        title: input.title,
+        listed_on: input.listedOn,
+        created_by: actor.userId,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      await tx.insertInto('problem_lists').values(list).execute();
+      const ids: string[] = [];
+      for (const [i, item] of input.items.entries()) {
+        ids.push(await this.insertItem(tx, actor, { id: list.id, org_id: org.id, path: org.path, no: list.no }, i + 1, item, input.listedOn));
+      }
+      await recordAudit(tx, actor, { action: 'problem_list.create', entityType: 'problem_list', entityId: list.id, after: { ...list, items: ids } });
+      return { id: list.id, itemIds: ids };
+    });
+  }
+
+  /** Adds one more item to an existing list. */
+  async addItem(actor: Actor, listId: string, input: z.infer<typeof NewItem>) {
+    return this.db.transaction().execute(async (tx) => {
+      const list = await tx
+        .selectFrom('problem_lists as l')
+        .innerJoin('temporary_orgs as o', 'o.id', 'l.org_id')
+        .select(['l.id', 'l.org_id', 'l.no', 'l.listed_on', 'o.path', 'o.status'])
+        .where('l.id', '=', listId)
+        .where(orgInScope(actor, 'o'))
+        .executeTakeFirst();
+      if (!list) throw notFound('问题清单');
+      if (list.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
+      const last = await tx.selectFrom('items').select((eb) => eb.fn.max('no').as('n')).where('list_id', '=', listId).executeTakeFirst();
+      const id = await this.insertItem(tx, actor, { id: list.id, org_id: list.org_id, path: list.path, no: list.no }, Number(last?.n ?? 0) + 1, input, todayInShanghai());
+      await recordAudit(tx, actor, { action: 'item.create', entityType: 'item', entityId: id, after: { listId, ...input } });
+      return id;
+    });
+  }
+
+  private async insertItem(
+    tx: Executor,
+    actor: Actor,
+    list: { id: string; org_id: string; path: string; no: number },
+    no: number,
+    input: z.infer<typeof NewItem>,
+    addedOn: string,
+  ): Promise<string> {
+    const path = (p: string) => `body.items.${no - 1}.${p}`;
+    if (input.responsibleGroupId) {
+      const g = await tx
+        .selectFrom('temporary_orgs')
+        .select('id')
+        .where('id', '=', input.responsibleGroupId)
+        .where('parent_id', '=', list.org_id)
+        .where('level', '=', 'group')
+        .where('status', '<>', 'dissolved')
+        .executeTakeFirst();
+      if (!g) throw invalid('责任党小组须是本支部的党小组', [{ path: path('responsibleGroupId'), message: 'not a group of this branch' }]);
+    }
+    for (const memberId of input.responsibleMemberIds) {
+      const m = await tx
+        .selectFrom('memberships as m')
+        .innerJoin('temporary_orgs as o', 'o.id', 'm.org_id')
+        .select('m.id')
+        .where('m.member_id', '=', memberId)
+        .where('o.path', 'like', `${list.path}%`)
+        .where(activeOn('m', addedOn))
+        .executeTakeFirst();
+      if (!m) {
+        throw invalid('责任人须是本支部成员；其他单位的党员请用“因需而联”联结', [{ path: path('responsibleMemberIds'), message: memberId }]);
+      }
+    }
+    for (const reportId of input.reportIds) {
+      const r = await tx.selectFrom('reports as r').select(['r.id']).where('r.id', '=', reportId).where(reportInScope(actor, 'r')).executeTakeFirst();
+      if (!r) throw invalid('来源反映不存在或不在管辖范围内', [{ path: path('reportIds'), message: reportId }]);
+    }
+    for (const unitId of input.unitIds) {
+      const u = await tx.selectFrom('units').select('id').where('id', '=', unitId).executeTakeFirst();
+      if (!u) throw invalid('单位不存在', [{ path: path('unitIds'), message: unitId }]);
+    }
+    const now = nowIso();
+    const id = newId();
+    await tx
+      .insertInto('items')
+      .values({
+        id,
+        list_id: list.id,
+        org_id: list.org_id,
+        no,
+        kind: input.kind,
+        problem: input.problem,
+        category: input.category,
+        region_code: input.regionCode ?? null,
+        responsible_group_id: input.responsibleGroupId ?? null,
+        measures: input.measures ?? null,
+        due_on: input.dueOn ?? null,
+        needed_skill: input.neededSkill ?? CATEGORY_SKILL[input.category] ?? null,
+        status: 'open',
+        reopened_count: 0,
+        submitted_by: null,
+        closed_at: null,
+        closed_by: null,
+        close_evidence: null,
+        resident_confirmed_at: null,
+        escalated_to_org_id: null,
+        escalated_at: null,
+        escalation_reason: null,
+        handed_over_to_org_id: null,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    for (const reportId of new Set(input.reportIds)) {
+      await tx.insertInto('item_reports').values({ item_id: id, report_id: reportId }).execute();
+      await tx
+        .updateTable('reports')
+        .set((eb) => ({ status: 'listed', version: eb('version', '+', 1), updated_at: now }))
+        .where('id', '=', reportId)
+        .execute();
+    }
+    for (const memberId of new Set(input.responsibleMemberIds)) {
+      await tx
+        .insertInto('item_members')
+        .values({ item_id: id, member_id: memberId, role: 'responsible', membership_id: null, added_on: addedOn, reason: null })
+        .execute();
+      await tx
+        .insertInto('notifications')
+        .values({ id: newId(), member_id: memberId, item_id: id, kind: 'assigned', text: `第${list.no}号清单第${no}项：${input.problem}`, created_at: now, read_at: null })
+        .execute();
+    }
+    for (const unitId of new Set(input.unitIds)) await tx.insertInto('item_units').values({ item_id: id, unit_id: unitId }).execute();
+    await repo.insertEvent(tx, {
+      id: newId(),
+      itemId: id,
+      userId: actor.userId,
+      actorLabel: actor.displayName,
+      kind: 'transition',
+      text: `列入第${list.no}号问题清单第${no}项`,
+      public: true,
+      to: 'open',
+      at: now,
+    });
+    return id;
+  }
+
+  /** Items in scope, filterable; overdue is derived from the deadline. */
+  async list(actor: Actor, q: z.infer<typeof ItemListQuery>) {
+    const f: repo.ItemFilters = {
+      listId: q.listId,
+      orgId: q.orgId,
+      status: q.status,
+      category: q.category,
+      overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
+      escalated: q.escalated === 'true',
+      today: todayInShanghai(),
+    };
+    const { rows, people, total } = await repo.listItems(this.db, actor, f, q.limit, decodeCursor(q.cursor));
+    const page = pageOf(rows, q.limit, total, (r) => r.sort_key);
+    return { ...page, items: page.items.map((r) => toSummary(r, people)) };
+  }
+
+  /** One item with its trail, people, sources and what the caller may do. */
+  async get(actor: Actor, id: string) {
+    const { row, people, workers, facts } = await this.findItem(actor, id);
+    const [events, units, reports, region] = await Promise.all([
+      repo.itemEvents(this.db, id),
+      this.db.selectFrom('item_units as iu').innerJoin('units as u', 'u.id', 'iu.unit_id').select(['u.id', 'u.name']).where('iu.item_id', '=', id).execute(),
+      this.db
+        .selectFrom('item_reports as ir')
+        .innerJoin('reports as r', 'r.id', 'ir.report_id')
+        .select(['r.id', 'r.source', 'r.description', 'r.reported_at'])
+        .where('ir.item_id', '=', id)
+        .execute(),
+      row.region_code ? this.db.selectFrom('regions').select('name').where('code', '=', row.region_code).executeTakeFirst() : undefined,
+    ]);
+    return {
+      ...toSummary(row, people),
+      regionCode: row.region_code,
+      regionName: region?.name ?? null,
+      neededSkill: row.needed_skill,
+      closeEvidence: row.close_evidence,
+      residentConfirmedAt: row.resident_confirmed_at,
+      escalatedAt: row.escalated_at,
+      escalationReason: row.escalation_reason,
+      members: workers.map((w) => ({
+        memberId: w.member_id,
+        name: w.name,
+        unitName: w.unit_name,
+        role: w.role,
+        addedOn: w.added_on,
+        reason: w.reason,
+      })),
+      units,
+      reports: reports.map((r) => ({ id: r.id, source: r.source, description: r.description, reportedAt: r.reported_at })),
+      events: events.map((e) => ({
+        id: e.id,
+        at: e.at,
+        actor: e.actor_label,
+        kind: e.kind,
+        text: e.text,
+        public: e.public === 1,
+        fromStatus: e.from_status,
+        toStatus: e.to_status,
+      })),
+      abilities: {
+        progress: policy.canProgress(actor, facts),
+        transitions: policy.allowedTransitions(actor, facts),
+        link: policy.canLink(actor, facts),
+        escalate: policy.canEscalate(actor, facts),
+      },
+    };
+  }
+
+  /** A progress entry (进展情况), public or internal. */
+  async addEvent(actor: Actor, id: string, input: z.infer<typeof AddEvent>) {
+    await this.db.transaction().execute(async (tx) => {
+      const { facts } = await this.findItem(actor, id, tx);
+      if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
+      if (!policy.canProgress(actor, facts)) throw forbidden('permission_denied', '无权为该事项填写进展');
+      const event = { id: newId(), itemId: id, userId: actor.userId, actorLabel: actor.displayName, kind: 'progress' as const, text: input.text, public: input.public, at: nowIso() };
+      await repo.insertEvent(tx, event);
+      await recordAudit(tx, actor, { action: 'item.progress', entityType: 'item', entityId: id, after: event });
+    });
+  }
+
+  /** Moves an item through its workflow; nobody confirms their own work. */
+  async transition(actor: Actor, id: string, input: z.infer<typeof ItemTransition>) {
+    await this.db.transaction().execute(async (tx) => {
+      const { row, facts } = await this.findItem(actor, id, tx);
+      if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
+      if (!canTransition(ITEM_TRANSITIONS, row.status, input.to)) {
+        throw conflict('illegal_transition', `事项不能从“${STATUS_TEXT[row.status]}”变为“${STATUS_TEXT[input.to]}”`);
+      }
+      if (!policy.allowedTransitions(actor, facts).includes(input.to)) {
+        if (input.to === 'closed' && (facts.actorWorked || actor.userId === row.submitted_by)) {
+          throw forbidden('cannot_confirm_own_work', '办理人不能确认自己的工作，须由他人验收销号');
+        }
+        throw forbidden('permission_denied', '无权变更该事项的状态');
+      }
+      if (input.to === 'closed' && !input.evidence) {
+        throw invalid('销号须填写依据', [{ path: 'body.evidence', message: 'required' }]);
+      }
+      if (input.to === 'in_progress' && (row.status === 'closed' || row.status === 'awaiting_confirmation') && !input.reason) {
+        throw invalid('退回或重新打开须说明原因', [{ path: 'body.reason', message: 'required' }]);
+      }
+      await this.move(tx, { userId: actor.userId, label: actor.displayName, requestId: actor.requestId }, row, input.to, input.version, {
+        reason: input.reason,
+        evidence: input.evidence,
+      });
+    });
+  }
+
+  /** Applies a status change with its side effects; the caller has checked who may do it. */
+  private async move(
+    tx: Executor,
+    who: { userId: string | null; label: string; requestId: string },
+    row: Pick<ItemTable, 'id' | 'status' | 'reopened_count' | 'list_id' | 'no' | 'problem'>,
+    to: ItemStatus,
+    version: number,
+    opts: { reason?: string; evidence?: string; byResident?: boolean },
+  ) {
+    const now = nowIso();
+    const today = todayInShanghai();
+    const reopening = to === 'in_progress' && (row.status === 'closed' || row.status === 'awaiting_confirmation');
+    const patch: Partial<ItemTable> = { status: to, updated_at: now };
+    if (to === 'awaiting_confirmation') patch.submitted_by = who.userId;
+    if (to === 'closed') {
+      patch.closed_at = now;
+      patch.closed_by = who.userId;
+      patch.close_evidence = opts.evidence ?? null;
+      if (opts.byResident) patch.resident_confirmed_at = now;
+    }
+    if (reopening) {
+      patch.reopened_count = row.reopened_count + (row.status === 'closed' ? 1 : 0);
+      patch.closed_at = null;
+      patch.closed_by = null;
+      patch.resident_confirmed_at = null;
+    }
+    if (!(await repo.updateItem(tx, row.id, version, patch))) throw versionConflict();
+    const text = [STATUS_TEXT[to], opts.reason, opts.evidence ? `销号依据：${opts.evidence}` : undefined].filter(Boolean).join('；');
+    await repo.insertEvent(tx, { id: newId(), itemId: row.id, userId: who.userId, actorLabel: who.label, kind: opts.byResident ? 'feedback' : 'transition', text, public: true, from: row.status, to, at: now });
+    if (to === 'closed') {
+      // Members linked by need for this item leave the party group when it closes.
+      const linked = await tx.selectFrom('item_members').select(['membership_id']).where('item_id', '=', row.id).where('role', '=', 'linked').where('membership_id', 'is not', null).execute();
+      for (const l of linked) {
+        await tx
+          .updateTable('memberships')
+          .set((eb) => ({ end_on: today, end_reason: `清单事项第${row.no}项已销号`, version: eb('version', '+', 1), updated_at: now }))
+          .where('id', '=', l.membership_id as string)
+          .where('end_on', 'is', null)
+          .execute();
+      }
+    }
+    if (reopening) {
+      const workers = await tx.selectFrom('item_members').select('member_id').where('item_id', '=', row.id).execute();
+      for (const w of workers) {
+        await tx.insertInto('notifications').values({ id: newId(), member_id: w.member_id, item_id: row.id, kind: 'reopened', text: `事项被退回：${opts.reason ?? ''}`, created_at: now, read_at: null }).execute();
+      }
+    }
+    await recordAudit(tx, { userId: who.userId, requestId: who.requestId }, { action: 'item.transition', entityType: 'item', entityId: row.id, before: { status: row.status }, after: { status: to, ...opts } });
+  }
+
+  /**
+   * The resident's word on an item they reported: "solved" confirms it (closing it if it waits for
+   * confirmation); "not solved" sends it back to work and counts a reopening.
+   */
+  async residentFeedback(itemId: string, solved: boolean, reason: string | undefined, requestId: string) {
+    await this.db.transaction().execute(async (tx) => {
+      const row = await tx.selectFrom('items').selectAll().where('id', '=', itemId).executeTakeFirstOrThrow();
+      const org = await tx.selectFrom('temporary_orgs').select('status').where('id', '=', row.org_id).executeTakeFirstOrThrow();
+      if (org.status === 'dissolved' && !row.handed_over_to_org_id) throw conflict('org_dissolved', '该组织已撤销');
+      if (row.status !== 'awaiting_confirmation' && row.status !== 'closed') {
+        throw conflict('feedback_not_open', '事项尚未办结，暂不能确认');
+      }
+      const who = { userId: null, label: RESIDENT, requestId };
+      if (solved) {
+        if (row.status === 'awaiting_confirmation') {
+          await this.move(tx, who, row, 'closed', row.version, { evidence: '群众确认已解决', byResident: true });
+        } else {
+          if (!(await repo.updateItem(tx, row.id, row.version, { resident_confirmed_at: nowIso() }))) throw versionConflict();
+          await repo.insertEvent(tx, { id: newId(), itemId: row.id, userId: null, actorLabel: RESIDENT, kind: 'feedback', text: '群众确认已解决', public: true, at: nowIso() });
+          await recordAudit(tx, { userId: null, requestId }, { action: 'item.resident_confirm', entityType: 'item', entityId: row.id });
+        }
+      } else {
+        await this.move(tx, who, row, 'in_progress', row.version, { reason: `群众反馈未解决：${reason ?? ''}`, byResident: true });
+      }
+    });
+  }
+
+  /** Members and units who have the capability the item needs: any unit, any township. */
+  async suggestions(actor: Actor, id: string, skill?: string) {
+    const { row, org } = await this.findItem(actor, id);
+    const need = skill ?? row.needed_skill;
+    if (!need) return { skill: null, members: [], units: [] };
+    const place = row.region_code ?? org.region_code;
+    const today = todayInShanghai();
+    const [{ rows, skills }, units] = await Promise.all([
+      repo.suggestMembers(this.db, need, place, today, row.responsible_group_id),
+      repo.suggestUnits(this.db, need, place),
+    ]);
+    const near = ['elsewhere', 'county', 'township', 'village'] as const;
+    return {
+      skill: need,
+      members: rows.map((r) => ({
+        memberId: r.id,
+        name: r.name,
+        unitName: r.unit_name,
+        regionName: r.region_name,
+        skills: skills.filter((s) => s.member_id === r.id).map((s) => s.skill),
+        nearness: near[Number(r.nearness)] ?? 'elsewhere',
+        load: Number(r.load),
+      })),
+      units: units.map((u) => ({ unitId: u.id, name: u.name, regionName: u.region_name, membersWithSkill: Number(u.n) })),
+    };
+  }
+
+  /**
+   * Links a member by need: a membership of the responsible party group for this item, with the reason
+   * "item N of list L"; it ends when the item closes.
+   */
+  async linkByNeed(actor: Actor, id: string, input: z.infer<typeof LinkByNeed>) {
+    await this.db.transaction().execute(async (tx) => {
+      const { row, facts, workers } = await this.findItem(actor, id, tx);
+      if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
+      if (!policy.canLink(actor, facts)) {
+        if (!row.responsible_group_id) throw conflict('no_responsible_group', '请先为事项指定责任党小组');
+        throw forbidden('permission_denied', '无权为该事项联结党员');
+      }
+      if (workers.some((w) => w.member_id === input.memberId)) throw conflict('already_on_item', '该党员已在办理此事项');
+      const member = await tx.selectFrom('members').select(['id', 'name', 'party_status']).where('id', '=', input.memberId).executeTakeFirst();
+      if (!member) throw notFound('党员');
+      if (member.party_status === 'none') {
+        throw conflict('participant_cannot_be_member', `${member.name}不是党员，可作为参与人员协助办理，不能联结进党小组`);
+      }
+      const today = todayInShanghai();
+      const now = nowIso();
+      const groupId = row.responsible_group_id as string;
+      const reason = `因需而联：第${row.list_no}号清单第${row.no}项${input.reason ? `，${input.reason}` : ''}`;
+      const existing = await tx
+        .selectFrom('memberships as m')
+        .select('m.id')
+        .where('m.org_id', '=', groupId)
+        .where('m.member_id', '=', member.id)
+        .where(activeOn('m', today))
+        .executeTakeFirst();
+      let membershipId: string | null = null;
+      if (!existing) {
+        membershipId = newId();
+        await tx
+          .insertInto('memberships')
+          .values({
+            id: membershipId,
+            org_id: groupId,
+            member_id: member.id,
+            role: 'member',
+            start_on: today,
+            end_on: null,
+            end_reason: null,
+            link_reason: reason,
+            designated_by_party_org_id: null,
+            designated_by_org_id: null,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+      }
+      await tx
+        .insertInto('item_members')
+        .values({ item_id: id, member_id: member.id, role: 'linked', membership_id: membershipId, added_on: today, reason })
+        .execute();
+      await tx.insertInto('notifications').values({ id: newId(), member_id: member.id, item_id: id, kind: 'linked', text: reason, created_at: now, read_at: null }).execute();
+      await repo.insertEvent(tx, { id: newId(), itemId: id, userId: actor.userId, actorLabel: actor.displayName, kind: 'link', text: `联结${member.name}（${reason}）`, public: false, at: now });
+      await recordAudit(tx, actor, { action: 'item.link_by_need', entityType: 'item', entityId: id, after: { memberId: member.id, membershipId, reason } });
+    });
+  }
+
+  /** County special-task branches and general branches an item may go to, ranked by the capability. */
+  async escalationTargets(actor: Actor, skill?: string) {
+    void actor;
+    const rows = await this.db
+      .selectFrom('temporary_orgs as o')
+      .select([
+        'o.id',
+        'o.name',
+        'o.level',
+        'o.kind',
+        sql<number>`(select count(distinct m.member_id) from memberships m inner join temporary_orgs s on s.id = m.org_id
+          inner join member_skills ms on ms.member_id = m.member_id
+          where s.path like o.path || '%' and m.end_on is null and ms.skill = ${skill ?? ''})`.as('n'),
+      ])
+      .where('o.status', 'in', ['active', 'rectification'])
+      .where((eb) => eb.or([eb('o.kind', '=', 'special'), eb('o.level', '=', 'general_branch')]))
+      .orderBy('n', 'desc')
+      .orderBy('o.level')
+      .orderBy('o.name')
+      .limit(100)
+      .execute();
+    return { items: rows.map((r) => ({ id: r.id, name: r.name, level: r.level, kind: r.kind, membersWithSkill: Number(r.n) })) };
+  }
+
+  /** Sends an item the branch cannot solve straight to the branch that holds the resources; both sides see it. */
+  async escalate(actor: Actor, id: string, input: z.infer<typeof Escalate>) {
+    await this.db.transaction().execute(async (tx) => {
+      const { row, facts } = await this.findItem(actor, id, tx);
+      if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
+      if (!policy.canEscalate(actor, facts)) {
+        if (row.escalated_to_org_id) throw conflict('already_escalated', '该事项已上交');
+        throw forbidden('permission_denied', '无权上交该事项');
+      }
+      const target = await tx
+        .selectFrom('temporary_orgs')
+        .select(['id', 'name', 'level', 'kind', 'status'])
+        .where('id', '=', input.toOrgId)
+        .executeTakeFirst();
+      if (!target || target.status === 'dissolved' || !(target.kind === 'special' || target.level === 'general_branch') || target.id === row.org_id) {
+        throw invalid('只能直接上交县属专项支部或临时党总支', [{ path: 'body.toOrgId', message: 'not an escalation target' }]);
+      }
+      const now = nowIso();
+      if (!(await repo.updateItem(tx, id, input.version, { escalated_to_org_id: target.id, escalated_at: now, escalation_reason: input.reason, updated_at: now }))) {
+        throw versionConflict();
+      }
+      await repo.insertEvent(tx, { id: newId(), itemId: id, userId: actor.userId, actorLabel: actor.displayName, kind: 'escalation', text: `直接上交${target.name}：${input.reason}`, public: true, at: now });
+      for (const memberId of await repo.leadersOf(tx, target.id, todayInShanghai())) {
+        await tx.insertInto('notifications').values({ id: newId(), member_id: memberId, item_id: id, kind: 'escalated', text: `${row.org_name}上交：${row.problem}`, created_at: now, read_at: null }).execute();
+      }
+      await recordAudit(tx, actor, { action: 'item.escalate', entityType: 'item', entityId: id, after: { toOrgId: target.id, reason: input.reason } });
+    });
+  }
+
+  /** The caller's inbox: stored notices plus deadlines derived today (due within 3 days, overdue). */
+  async inbox(actor: Actor) {
+    if (!actor.memberId) return { items: [] };
+    const today = todayInShanghai();
+    const soon = new Date(Date.parse(`${today}T00:00:00Z`) + 3 * 86_400_000).toISOString().slice(0, 10);
+    const [stored, due] = await Promise.all([
+      this.db.selectFrom('notifications').selectAll().where('member_id', '=', actor.memberId).orderBy('created_at', 'desc').limit(100).execute(),
+      this.db
+        .selectFrom('items as i')
+        .innerJoin('item_members as im', 'im.item_id', 'i.id')
+        .select(['i.id', 'i.no', 'i.problem', 'i.due_on'])
+        .where('im.member_id', '=', actor.memberId)
+        .where('i.status', '<>', 'closed')
+        .where('i.due_on', 'is not', null)
+        .where('i.due_on', '<=', soon)
+        .execute(),
+    ]);
+    const derived = due.map((d) => ({
+      itemId: d.id,
+      kind: ((d.due_on as string) < today ? 'overdue' : 'due_soon') as 'overdue' | 'due_soon',
+      text: `${(d.due_on as string) < today ? '已超期' : '即将到期'}（${d.due_on}）：${d.problem}`,
+      at: `${d.due_on}T00:00:00+08:00`,
+      read: false,
+    }));
+    return {
+      items: [
+        ...derived,
+        ...stored.map((n) => ({ itemId: n.item_id, kind: n.kind, text: n.text, at: n.created_at, read: n.read_at !== null })),
+      ],
+    };
+  }
+}

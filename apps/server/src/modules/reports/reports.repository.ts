@@ -1,0 +1,99 @@
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { Executor } from '../../db/index.ts';
+import type { ReportTable } from '../../db/types.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { type Cursor, afterCursor } from '../../lib/paging.ts';
+
+/** Reports are in scope by their village's region, or by the organization they were routed to. */
+export function reportInScope(actor: Actor, alias = 'r'): RawBuilder<SqlBool> {
+  const parts: RawBuilder<SqlBool>[] = [];
+  if (actor.regionCode !== null) parts.push(sql<SqlBool>`${sql.ref(`${alias}.region_code`)} like ${`${actor.regionCode}%`}`);
+  if (actor.orgPath !== null) {
+    parts.push(sql<SqlBool>`exists (select 1 from temporary_orgs ro where ro.id = ${sql.ref(`${alias}.org_id`)}
+      and ro.path like ${`${actor.orgPath}%`})`);
+  }
+  return parts.length ? sql<SqlBool>`(${sql.join(parts, sql` or `)})` : sql<SqlBool>`1 = 0`;
+}
+
+export interface ReportFilters {
+  id?: string;
+  ids?: string[];
+  status?: string;
+  category?: string;
+  source?: string;
+  orgId?: string;
+  regionCode?: string;
+  q?: string;
+}
+
+function filtered(db: Executor, actor: Actor, f: ReportFilters) {
+  let q = db.selectFrom('reports as r').where(reportInScope(actor, 'r'));
+  if (f.id) q = q.where('r.id', '=', f.id);
+  if (f.ids) q = q.where('r.id', 'in', f.ids.length ? f.ids : ['']);
+  if (f.status) q = q.where('r.status', '=', f.status as ReportTable['status']);
+  if (f.category) q = q.where('r.category', '=', f.category);
+  if (f.source) q = q.where('r.source', '=', f.source as ReportTable['source']);
+  if (f.orgId) q = q.where('r.org_id', '=', f.orgId);
+  if (f.regionCode) q = q.where('r.region_code', 'like', `${f.regionCode}%`);
+  if (f.q) q = q.where('r.description', 'like', `%${f.q}%`);
+  return q;
+}
+
+export async function listReports(db: Executor, actor: Actor, f: ReportFilters, limit: number, cursor: Cursor | null) {
+  let q = filtered(db, actor, f)
+    .innerJoin('regions as g', 'g.code', 'r.region_code')
+    .leftJoin('temporary_orgs as o', 'o.id', 'r.org_id')
+    .select([
+      'r.id',
+      'r.source',
+      'r.region_code',
+      'g.name as region_name',
+      'r.org_id',
+      'o.name as org_name',
+      'r.category',
+      'r.description',
+      'r.reporter_name',
+      'r.phone',
+      'r.status',
+      'r.reported_at',
+      'r.version',
+      sql<string | null>`(select min(ir.item_id) from item_reports ir where ir.report_id = r.id)`.as('item_id'),
+    ]);
+  // Newest first.
+  if (cursor) q = q.where(afterCursor('r.reported_at', 'r.id', cursor, 'desc'));
+  const rows = await q.orderBy('r.reported_at', 'desc').orderBy('r.id').limit(limit + 1).execute();
+  const total = await filtered(db, actor, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return { rows, total: Number(total.n) };
+}
+
+/**
+ * The organization a report from this place goes to: a live branch that covers the place, else the live
+ * general branch of its township.
+ */
+export async function responsibleOrgFor(db: Executor, regionCode: string) {
+  const branch = await db
+    .selectFrom('temporary_orgs as o')
+    .select(['o.id', 'o.name'])
+    .where('o.status', 'in', ['active', 'rectification'])
+    .where('o.level', '=', 'branch')
+    .where((eb) =>
+      eb.or([
+        eb('o.region_code', '=', regionCode),
+        eb.exists(
+          eb.selectFrom('org_regions as orr').select(sql`1`.as('one')).whereRef('orr.org_id', '=', 'o.id').where('orr.region_code', '=', regionCode),
+        ),
+      ]),
+    )
+    .orderBy('o.established_on')
+    .orderBy('o.id')
+    .executeTakeFirst();
+  if (branch) return branch;
+  return db
+    .selectFrom('temporary_orgs as o')
+    .select(['o.id', 'o.name'])
+    .where('o.status', 'in', ['active', 'rectification'])
+    .where('o.level', '=', 'general_branch')
+    .where('o.region_code', '=', regionCode.slice(0, 9))
+    .orderBy('o.established_on')
+    .executeTakeFirst();
+}

@@ -1,0 +1,77 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { problemReplies } from '../../lib/schemas.ts';
+import { requireActor } from '../../plugins/auth.ts';
+import {
+  CreateReport,
+  PublicCreateReport,
+  PublicFeedback,
+  PublicReportView,
+  Report,
+  ReportList,
+  ReportListQuery,
+  ReportReceipt,
+} from './reports.schemas.ts';
+import type { ReportService } from './reports.service.ts';
+
+const publicReplies = { ...problemReplies, 422: problemReplies[400], 429: problemReplies[400] };
+
+export function reportRoutes(service: ReportService): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/reports', {
+      config: { permission: 'reports:read' },
+      schema: { tags: ['reports'], summary: '群众反映（工作人员）', querystring: ReportListQuery, response: { 200: ReportList, ...problemReplies } },
+      handler: (req) => service.list(requireActor(req), req.query),
+    });
+    app.get('/reports/:id', {
+      config: { permission: 'reports:read' },
+      schema: { tags: ['reports'], summary: '群众反映详情', params: z.object({ id: z.string().uuid() }), response: { 200: Report, ...problemReplies } },
+      handler: (req) => service.get(requireActor(req), req.params.id),
+    });
+    app.post('/reports', {
+      config: { permission: 'reports:write' },
+      schema: { tags: ['reports'], summary: '登记走访、热线或会议中收到的反映', body: CreateReport, response: { 201: ReportReceipt.extend({ id: z.string() }), ...problemReplies } },
+      handler: async (req, reply) => reply.code(201).send(await service.create(requireActor(req), req.body)),
+    });
+  };
+}
+
+/** The resident page: no account. Submissions are rate-limited per client; codes are unguessable. */
+export function publicReportRoutes(service: ReportService): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post('/public/reports', {
+      config: { permission: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['public'],
+        summary: '群众提交反映（无需账号），返回查询码',
+        body: PublicCreateReport,
+        response: { 201: ReportReceipt, ...publicReplies },
+      },
+      handler: async (req, reply) => {
+        const { trackingCode, reportedAt, orgName } = await service.submitPublic(req.body, req.id);
+        return reply.code(201).send({ trackingCode, reportedAt, orgName });
+      },
+    });
+    app.get('/public/reports/:trackingCode', {
+      config: { permission: 'public', rateLimit: { max: 60, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['public'],
+        summary: '凭查询码查看办理进展',
+        params: z.object({ trackingCode: z.string().max(64) }),
+        response: { 200: PublicReportView, ...publicReplies },
+      },
+      handler: (req) => service.follow(req.params.trackingCode),
+    });
+    app.post('/public/reports/:trackingCode/feedback', {
+      config: { permission: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['public'],
+        summary: '群众确认已解决，或说明未解决',
+        params: z.object({ trackingCode: z.string().max(64) }),
+        body: PublicFeedback,
+        response: { 200: PublicReportView, ...publicReplies },
+      },
+      handler: (req) => service.feedback(req.params.trackingCode, req.body.solved, req.body.reason, req.id),
+    });
+  };
+}

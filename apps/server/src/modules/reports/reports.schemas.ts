@@ -1,0 +1,94 @@
+import { REPORT_CATEGORIES, REPORT_SOURCES } from '@lianjian/shared';
+import { z } from 'zod';
+import { pageQuery } from '../../lib/paging.ts';
+import { id, page, regionCode, text } from '../../lib/schemas.ts';
+
+export const ReportCategory = z.enum(REPORT_CATEGORIES).meta({ id: 'ReportCategory' });
+const phone = z.string().trim().regex(/^1[3-9]\d{9}$/, '手机号码格式不正确');
+
+export const Report = z
+  .object({
+    id: z.string(),
+    source: z.enum(REPORT_SOURCES),
+    regionCode: z.string(),
+    regionName: z.string(),
+    orgId: z.string().nullable(),
+    orgName: z.string().nullable(),
+    category: ReportCategory,
+    description: z.string(),
+    reporterName: z.string().nullable(),
+    phone: z.string().nullable().describe('Masked: 138****1234'),
+    status: z.enum(['new', 'listed', 'dismissed']),
+    itemId: z.string().nullable(),
+    reportedAt: z.string(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Report' });
+
+export const ReportListQuery = z.strictObject({
+  ...pageQuery,
+  status: z.enum(['new', 'listed', 'dismissed']).optional(),
+  category: ReportCategory.optional(),
+  source: z.enum(REPORT_SOURCES).optional(),
+  orgId: id.optional(),
+  regionCode: regionCode.optional(),
+  q: z.string().trim().max(50).optional(),
+});
+
+export const ReportList = page(Report).meta({ id: 'ReportList' });
+
+export const CreateReport = z
+  .strictObject({
+    source: z.enum(['visit', 'hotline', 'meeting']),
+    regionCode,
+    category: ReportCategory,
+    description: text(2000),
+    reporterName: text(50).optional(),
+    phone: phone.optional(),
+  })
+  .meta({ id: 'CreateReport' });
+
+export const PublicCreateReport = z
+  .strictObject({
+    regionCode,
+    category: ReportCategory,
+    description: text(2000),
+    phone: phone.optional(),
+  })
+  .meta({ id: 'PublicCreateReport' });
+
+export const ReportReceipt = z
+  .object({
+    trackingCode: z.string().describe('Shown to the resident once; the server keeps only its hash'),
+    reportedAt: z.string(),
+    orgName: z.string().nullable(),
+  })
+  .meta({ id: 'ReportReceipt' });
+
+export const PublicReportView = z
+  .object({
+    category: ReportCategory,
+    regionName: z.string(),
+    description: z.string(),
+    reportedAt: z.string(),
+    orgName: z.string().nullable(),
+    stage: z.enum(['received', 'listed', 'in_progress', 'awaiting_confirmation', 'closed', 'dismissed']),
+    item: z
+      .object({
+        no: z.number().int(),
+        listTitle: z.string(),
+        dueOn: z.string().nullable(),
+        closedAt: z.string().nullable(),
+        residentConfirmedAt: z.string().nullable(),
+        reopenedCount: z.number().int(),
+      })
+      .nullable(),
+    events: z.array(z.object({ at: z.string(), text: z.string() })),
+    canGiveFeedback: z.boolean(),
+  })
+  .meta({ id: 'PublicReportView' });
+
+export const PublicFeedback = z
+  .strictObject({ solved: z.boolean(), reason: text(500).optional() })
+  .refine((f) => f.solved || f.reason, { message: '请说明没有解决的情况', path: ['reason'] })
+  .meta({ id: 'PublicFeedback' });

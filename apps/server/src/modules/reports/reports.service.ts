@@ -1,0 +1,170 @@
+import type { z } from 'zod';
+import type { Db } from '../../db/index.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { newId, nowIso } from '../../lib/ids.ts';
+import { maskPhone } from '../../lib/mask.ts';
+import { decodeCursor, pageOf } from '../../lib/paging.ts';
+import { invalid, notFound } from '../../lib/problem.ts';
+import { newTrackingCode, normalizeTrackingCode, trackingHash } from '../../lib/tracking.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { itemEvents } from '../items/items.repository.ts';
+import type { ItemService } from '../items/items.service.ts';
+import * as repo from './reports.repository.ts';
+import type { CreateReport, PublicCreateReport, ReportListQuery } from './reports.schemas.ts';
+
+/** Residents' reports: raised on the public page or entered by staff, routed to the branch of the place. */
+export class ReportService {
+  constructor(
+    private readonly db: Db,
+    private readonly items: ItemService,
+  ) {}
+
+  async list(actor: Actor, q: z.infer<typeof ReportListQuery>) {
+    const { rows, total } = await repo.listReports(this.db, actor, q, q.limit, decodeCursor(q.cursor));
+    const page = pageOf(rows, q.limit, total, (r) => r.reported_at);
+    return {
+      ...page,
+      items: page.items.map((r) => ({
+        id: r.id,
+        source: r.source,
+        regionCode: r.region_code,
+        regionName: r.region_name,
+        orgId: r.org_id,
+        orgName: r.org_name,
+        category: r.category as 'other',
+        description: r.description,
+        reporterName: r.reporter_name,
+        phone: maskPhone(r.phone),
+        status: r.status,
+        itemId: r.item_id,
+        reportedAt: r.reported_at,
+        version: r.version,
+      })),
+    };
+  }
+
+  async get(actor: Actor, id: string) {
+    const r = await this.list(actor, { id, limit: 1 } as z.infer<typeof ReportListQuery> & { id: string });
+    const report = r.items[0];
+    if (!report) throw notFound('群众反映');
+    return report;
+  }
+
+  private async insert(
+    input: { regionCode: string; category: string; description: string; phone?: string; reporterName?: string },
+    source: 'resident' | 'visit' | 'hotline' | 'meeting',
+    who: { userId: string | null; requestId: string },
+    regionPrefix: string | null,
+  ) {
+    return this.db.transaction().execute(async (tx) => {
+      const region = await tx.selectFrom('regions').select(['code', 'level']).where('code', '=', input.regionCode).executeTakeFirst();
+      if (!region || region.level === 'county' || (regionPrefix !== null && !region.code.startsWith(regionPrefix))) {
+        throw invalid('请选择所在的乡镇或村', [{ path: 'body.regionCode', message: input.regionCode }]);
+      }
+      const org = await repo.responsibleOrgFor(tx, region.code);
+      const code = newTrackingCode();
+      const now = nowIso();
+      const row = {
+        id: newId(),
+        tracking_hash: trackingHash(normalizeTrackingCode(code) as string),
+        source,
+        region_code: region.code,
+        org_id: org?.id ?? null,
+        category: input.category,
+        description: input.description,
+        reporter_name: input.reporterName ?? null,
+        phone: input.phone ?? null,
+        status: 'new' as const,
+        created_by: who.userId,
+        reported_at: now,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      await tx.insertInto('reports').values(row).execute();
+      const { phone: _phone, tracking_hash: _hash, ...audited } = row;
+      await recordAudit(tx, who, { action: 'report.create', entityType: 'report', entityId: row.id, after: audited });
+      return { id: row.id, trackingCode: code, reportedAt: now, orgName: org?.name ?? null };
+    });
+  }
+
+  /** A resident's report from the public page. */
+  submitPublic(input: z.infer<typeof PublicCreateReport>, requestId: string) {
+    return this.insert(input, 'resident', { userId: null, requestId }, null);
+  }
+
+  /** A report entered by staff from a visit, a hotline call or a meeting, inside their region. */
+  async create(actor: Actor, input: z.infer<typeof CreateReport>) {
+    const prefix = actor.regionCode ?? (await this.orgRegion(actor));
+    return this.insert(input, input.source, actor, prefix ?? '');
+  }
+
+  private async orgRegion(actor: Actor) {
+    if (!actor.orgId) return null;
+    const org = await this.db.selectFrom('temporary_orgs').select('region_code').where('id', '=', actor.orgId).executeTakeFirst();
+    return org?.region_code ?? null;
+  }
+
+  private async byCode(code: string) {
+    const normalized = normalizeTrackingCode(code);
+    const report = normalized
+      ? await this.db
+          .selectFrom('reports as r')
+          .innerJoin('regions as g', 'g.code', 'r.region_code')
+          .leftJoin('temporary_orgs as o', 'o.id', 'r.org_id')
+          .select(['r.id', 'r.category', 'r.description', 'r.reported_at', 'r.status', 'g.name as region_name', 'o.name as org_name'])
+          .where('r.tracking_hash', '=', trackingHash(normalized))
+          .executeTakeFirst()
+      : undefined;
+    if (!report) throw notFound('反映');
+    const item = await this.db
+      .selectFrom('item_reports as ir')
+      .innerJoin('items as i', 'i.id', 'ir.item_id')
+      .innerJoin('problem_lists as l', 'l.id', 'i.list_id')
+      .select(['i.id', 'i.no', 'i.status', 'i.due_on', 'i.closed_at', 'i.resident_confirmed_at', 'i.reopened_count', 'l.title'])
+      .where('ir.report_id', '=', report.id)
+      .orderBy('i.created_at')
+      .executeTakeFirst();
+    return { report, item };
+  }
+
+  /** What the resident sees with the tracking code: the public progress only, never names or phones. */
+  async follow(code: string) {
+    const { report, item } = await this.byCode(code);
+    const events = item ? await itemEvents(this.db, item.id, true) : [];
+    return {
+      category: report.category as 'other',
+      regionName: report.region_name,
+      description: report.description,
+      reportedAt: report.reported_at,
+      orgName: report.org_name,
+      stage: item
+        ? item.status === 'open'
+          ? ('listed' as const)
+          : item.status
+        : report.status === 'dismissed'
+          ? ('dismissed' as const)
+          : ('received' as const),
+      item: item
+        ? {
+            no: item.no,
+            listTitle: item.title,
+            dueOn: item.due_on,
+            closedAt: item.closed_at,
+            residentConfirmedAt: item.resident_confirmed_at,
+            reopenedCount: item.reopened_count,
+          }
+        : null,
+      events: events.map((e) => ({ at: e.at, text: e.text })),
+      canGiveFeedback: item !== undefined && (item.status === 'awaiting_confirmation' || item.status === 'closed'),
+    };
+  }
+
+  /** The resident confirms "solved" or reopens with a reason. */
+  async feedback(code: string, solved: boolean, reason: string | undefined, requestId: string) {
+    const { item } = await this.byCode(code);
+    if (!item) throw invalid('该反映尚未列入问题清单', [{ path: 'params.trackingCode', message: 'not listed yet' }]);
+    await this.items.residentFeedback(item.id, solved, reason, requestId);
+    return this.follow(code);
+  }
+}

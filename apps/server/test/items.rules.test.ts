@@ -1,0 +1,284 @@
+import { describe, expect, it } from 'vitest';
+import { PASSWORD, addUser } from './factories.ts';
+import { as, login } from './helpers.ts';
+import { useCounty } from './setup-county.ts';
+
+describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
+  const ctx = useCounty();
+  const anon = () => ({
+    post: (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+      ctx.t.app.inject({ method: 'POST', url: `/api/v1${url}`, payload: payload as object, headers }),
+    get: (url: string) => ctx.t.app.inject({ url: `/api/v1${url}` }),
+  });
+  const residentReport = async (description = '断路器老是跳闸，家里经常停电') => {
+    const res = await anon().post('/public/reports', { regionCode: '411321106200', category: 'electricity', description, phone: '13812341234' });
+    expect(res.statusCode).toBe(201);
+    return res.json().trackingCode as string;
+  };
+  /** The branch combs one report into list 1 with one item for the party group, 张伟 (the secretary) responsible. */
+  const comb = async (code: string) => {
+    const qiao = await ctx.user('qiaoduan');
+    const reports = (await qiao.get('/reports?status=new')).json();
+    const report = reports.items.find((r: { description: string }) => r.description.includes('跳闸'));
+    const list = await qiao.post('/problem-lists', {
+      orgId: ctx.county.orgs.qiaoBranch.id,
+      title: '白河新村群众反映问题清单（2020年5月19日）',
+      listedOn: '2020-05-19',
+      items: [
+        {
+          problem: '断路器频繁跳闸',
+          category: 'electricity',
+          regionCode: '411321106200',
+          reportIds: [report.id],
+          responsibleGroupId: ctx.county.orgs.qiaoGroup.id,
+          responsibleMemberIds: [ctx.county.members.qiaoSecretary],
+          measures: '排查线路，标注暗线走向',
+          dueOn: '2020-06-15',
+        },
+      ],
+    });
+    expect(list.statusCode).toBe(201);
+    void code;
+    return list.json().itemIds[0] as string;
+  };
+  const version = async (itemId: string) => (await (await ctx.user('qiaoduan')).get(`/items/${itemId}`)).json().version as number;
+  const move = async (who: 'qiaoduan' | 'baihe' | 'admin' | 'supervisor' | 'chengjiao', itemId: string, to: string, extra: object = {}) =>
+    (await ctx.user(who)).post(`/items/${itemId}/transitions`, { to, version: await version(itemId), ...extra });
+
+  it('a resident reports without an account and follows the report with an unguessable code', async () => {
+    const code = await residentReport();
+    expect(code.replace(/-/g, '')).toHaveLength(32);
+    const view = await anon().get(`/public/reports/${code}`);
+    expect(view.statusCode).toBe(200);
+    expect(view.json()).toMatchObject({ stage: 'received', orgName: '白河新村易地搬迁临时党支部', regionName: '穆老庄村' });
+    expect(JSON.stringify(view.json())).not.toContain('1381234');
+    expect((await anon().get('/public/reports/0000-0000-0000-0000-0000-0000-0000-0000')).statusCode).toBe(404);
+    expect((await anon().get('/public/reports/nonsense')).statusCode).toBe(404);
+    // Staff see it, with the phone masked.
+    const staff = (await (await ctx.user('qiaoduan')).get('/reports')).json();
+    expect(staff.items[0]).toMatchObject({ source: 'resident', phone: '138****1234', status: 'new' });
+    const raw = await ctx.t.db.db.selectFrom('reports').select('tracking_hash').executeTakeFirstOrThrow();
+    expect(raw.tracking_hash).not.toContain(code.replace(/-/g, ''));
+  });
+
+  it('two identical report submissions with one Idempotency-Key make one report', async () => {
+    const body = { regionCode: '411321106200', category: 'water', description: '自来水浑浊' };
+    const a = await anon().post('/public/reports', body, { 'idempotency-key': 'resident-phone-abc-1' });
+    const b = await anon().post('/public/reports', body, { 'idempotency-key': 'resident-phone-abc-1' });
+    expect(a.statusCode).toBe(201);
+    expect(b.statusCode).toBe(201);
+    expect(b.json().trackingCode).toBe(a.json().trackingCode);
+    const n = await ctx.t.db.db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(1);
+  });
+
+  it('a flood of reports gets 429 and every acknowledged report is kept', async () => {
+    let acknowledged = 0;
+    let limited = 0;
+    for (let i = 0; i < 14; i++) {
+      const res = await anon().post('/public/reports', { regionCode: '411321106201', category: 'roads', description: `路灯坏了 ${i}` });
+      if (res.statusCode === 201) acknowledged++;
+      if (res.statusCode === 429) {
+        limited++;
+        expect(res.json().code).toBe('rate_limited');
+      }
+    }
+    expect(limited).toBeGreaterThan(0);
+    const n = await ctx.t.db.db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(acknowledged);
+  });
+
+  it("a township admin cannot see another township's reports or items", async () => {
+    const code = await residentReport();
+    const itemId = await comb(code);
+    const cheng = await ctx.user('chengjiao');
+    expect((await cheng.get('/reports')).json().total).toBe(0);
+    expect((await cheng.get('/items')).json().total).toBe(0);
+    expect((await cheng.get('/problem-lists')).json().total).toBe(0);
+    expect((await cheng.get(`/items/${itemId}`)).statusCode).toBe(404);
+    expect((await cheng.post(`/items/${itemId}/transitions`, { to: 'in_progress', version: 1 })).statusCode).toBe(404);
+    const staffReport = await cheng.post('/reports', { source: 'visit', regionCode: '411321106200', category: 'water', description: '越权登记' });
+    expect(staffReport.statusCode).toBe(400);
+  });
+
+  it('combing lists the report; the workflow goes open → in_progress → awaiting_confirmation → closed, and nothing else', async () => {
+    const code = await residentReport();
+    const itemId = await comb(code);
+    expect((await anon().get(`/public/reports/${code}`)).json()).toMatchObject({ stage: 'listed', item: { no: 1 } });
+    const item = (await (await ctx.user('qiaoduan')).get(`/items/${itemId}`)).json();
+    expect(item).toMatchObject({ no: 1, listNo: 1, status: 'open', neededSkill: 'electricity', responsibleMembers: ['张伟'] });
+    expect(item.overdue).toBe(true); // due 2020-06-15, long past and not closed
+
+    for (const illegal of ['awaiting_confirmation', 'closed', 'open']) {
+      const res = await move('qiaoduan', itemId, illegal, { evidence: 'x' });
+      expect(res.statusCode, illegal).toBe(409);
+      expect(res.json().code).toBe('illegal_transition');
+    }
+    expect((await move('baihe', itemId, 'in_progress')).statusCode).toBe(204);
+    expect((await move('baihe', itemId, 'closed', { evidence: 'x' })).json().code).toBe('illegal_transition');
+    expect((await move('baihe', itemId, 'awaiting_confirmation')).statusCode).toBe(204);
+    const back = await move('qiaoduan', itemId, 'in_progress');
+    expect(back.statusCode).toBe(400); // sending back needs a reason
+    expect((await move('qiaoduan', itemId, 'in_progress', { reason: '还有两户未标注' })).statusCode).toBe(204);
+    expect((await move('baihe', itemId, 'awaiting_confirmation')).statusCode).toBe(204);
+    const noEvidence = await move('qiaoduan', itemId, 'closed');
+    expect(noEvidence.statusCode).toBe(400);
+    expect((await move('qiaoduan', itemId, 'closed', { evidence: '逐户标注暗线，试送电正常' })).statusCode).toBe(204);
+    const closed = (await (await ctx.user('qiaoduan')).get(`/items/${itemId}`)).json();
+    expect(closed).toMatchObject({ status: 'closed', overdue: false, reopenedCount: 0, closedBy: 'qiaoduan' });
+    expect(closed.events.map((e: { toStatus: string | null }) => e.toStatus)).toEqual([
+      'open',
+      'in_progress',
+      'awaiting_confirmation',
+      'in_progress',
+      'awaiting_confirmation',
+      'closed',
+    ]);
+    const stale = await (await ctx.user('qiaoduan')).post(`/items/${itemId}/transitions`, { to: 'in_progress', reason: 'x', version: 1 });
+    expect([403, 409]).toContain(stale.statusCode);
+  });
+
+  it('the member who did the work cannot confirm it', async () => {
+    const itemId = await comb(await residentReport());
+    await move('baihe', itemId, 'in_progress');
+    await move('baihe', itemId, 'awaiting_confirmation');
+    const own = await move('baihe', itemId, 'closed', { evidence: '我自己确认' });
+    expect(own.statusCode).toBe(403);
+    expect(own.json().code).toBe('cannot_confirm_own_work');
+    // Nor does whoever handed the work in.
+    await move('qiaoduan', itemId, 'in_progress', { reason: '补充材料' });
+    await move('qiaoduan', itemId, 'awaiting_confirmation');
+    const handedIn = await move('qiaoduan', itemId, 'closed', { evidence: 'x' });
+    expect(handedIn.json().code).toBe('cannot_confirm_own_work');
+    expect((await move('admin', itemId, 'closed', { evidence: '县委组织部验收' })).statusCode).toBe(204);
+    expect((await (await ctx.user('baihe')).get(`/items/${itemId}`)).json().abilities.transitions).toEqual([]);
+  });
+
+  it("the resident confirms 'solved', or reopens with a reason and the reopening is counted", async () => {
+    const code = await residentReport();
+    const itemId = await comb(code);
+    expect((await anon().post(`/public/reports/${code}/feedback`, { solved: true })).json().code).toBe('feedback_not_open');
+    await move('baihe', itemId, 'in_progress');
+    await move('baihe', itemId, 'awaiting_confirmation');
+    const confirmed = await anon().post(`/public/reports/${code}/feedback`, { solved: true });
+    expect(confirmed.statusCode).toBe(200);
+    expect(confirmed.json()).toMatchObject({ stage: 'closed', item: { reopenedCount: 0 } });
+    expect(confirmed.json().item.residentConfirmedAt).toBeTruthy();
+    const noReason = await anon().post(`/public/reports/${code}/feedback`, { solved: false });
+    expect(noReason.statusCode).toBe(400);
+    const reopened = await anon().post(`/public/reports/${code}/feedback`, { solved: false, reason: '雨天又跳闸了' });
+    expect(reopened.json()).toMatchObject({ stage: 'in_progress', item: { reopenedCount: 1 } });
+    expect(reopened.json().events.at(-1).text).toContain('雨天又跳闸了');
+    const item = (await (await ctx.user('qiaoduan')).get(`/items/${itemId}`)).json();
+    expect(item).toMatchObject({ status: 'in_progress', reopenedCount: 1 });
+    const inbox = (await (await ctx.user('baihe')).get('/inbox')).json();
+    expect(inbox.items.map((n: { kind: string }) => n.kind)).toEqual(expect.arrayContaining(['assigned', 'reopened', 'overdue']));
+  });
+
+  it('a supervisor may reopen a closed item; a township admin may not', async () => {
+    const itemId = await comb(await residentReport());
+    await move('baihe', itemId, 'in_progress');
+    await move('baihe', itemId, 'awaiting_confirmation');
+    await move('qiaoduan', itemId, 'closed', { evidence: '已处理' }).then(async (r) => {
+      if (r.statusCode !== 204) await move('admin', itemId, 'closed', { evidence: '已处理' });
+    });
+    expect((await move('qiaoduan', itemId, 'in_progress', { reason: 'x' })).statusCode).toBe(403);
+    expect((await move('supervisor', itemId, 'in_progress', { reason: '督查发现未彻底解决' })).statusCode).toBe(204);
+    expect((await (await ctx.user('qiaoduan')).get(`/items/${itemId}`)).json().reopenedCount).toBe(1);
+  });
+
+  it('link by need suggests members with the capability from any unit, links them into the group, and access ends at close', async () => {
+    const itemId = await comb(await residentReport());
+    await addUser(ctx.t.db.db, 'dianli', 'member', { member: ctx.county.members.qiaoPowerChief });
+    const chief = as(ctx.t.app, await login(ctx.t.app, 'dianli', PASSWORD));
+    expect((await chief.get(`/items/${itemId}`)).statusCode).toBe(404);
+
+    const qiao = await ctx.user('qiaoduan');
+    const suggestions = (await qiao.get(`/items/${itemId}/suggestions`)).json();
+    expect(suggestions.skill).toBe('electricity');
+    const names = suggestions.members.map((m: { name: string }) => m.name);
+    expect(names).toContain('李电明');
+    expect(names).not.toContain('赵师傅'); // a non-party electrician is not offered
+    expect(suggestions.members[0]).toMatchObject({ name: '李电明', nearness: 'township' });
+    const security = (await qiao.get(`/items/${itemId}/suggestions?skill=security`)).json();
+    expect(security.members.map((m: { name: string }) => m.name)).toEqual(['周强']); // a county police officer: any unit
+    expect(security.members[0].nearness).toBe('county');
+
+    const participant = await qiao.post(`/items/${itemId}/links`, { memberId: ctx.county.members.qiaoElectrician });
+    expect(participant.json().code).toBe('participant_cannot_be_member');
+    expect((await qiao.post(`/items/${itemId}/links`, { memberId: ctx.county.members.qiaoPowerChief, reason: '带两名电工排查' })).statusCode).toBe(204);
+    const group = (await qiao.get(`/orgs/${ctx.county.orgs.qiaoGroup.id}/memberships`)).json();
+    const link = group.items.find((m: { memberName: string }) => m.memberName === '李电明');
+    expect(link.linkReason).toContain('第1号清单第1项');
+    expect((await chief.get(`/items/${itemId}`)).statusCode).toBe(200);
+    expect((await chief.get('/inbox')).json().items.map((n: { kind: string }) => n.kind)).toContain('linked');
+
+    // The linked member does the work and hands it in; the secretary confirms.
+    await move('baihe', itemId, 'in_progress');
+    expect((await chief.post(`/items/${itemId}/events`, { text: '发现住户在暗线位置钉钉子', public: true })).statusCode).toBe(204);
+    expect((await chief.post(`/items/${itemId}/transitions`, { to: 'awaiting_confirmation', version: await version(itemId) })).statusCode).toBe(204);
+    expect((await chief.post(`/items/${itemId}/transitions`, { to: 'closed', evidence: 'x', version: await version(itemId) })).statusCode).toBe(403);
+    expect((await move('qiaoduan', itemId, 'closed', { evidence: '暗线已逐户标注' })).statusCode).toBe(204);
+
+    expect((await chief.get(`/items/${itemId}`)).statusCode).toBe(404);
+    const after = (await qiao.get(`/orgs/${ctx.county.orgs.qiaoGroup.id}/memberships?status=all`)).json();
+    const ended = after.items.find((m: { memberName: string }) => m.memberName === '李电明');
+    expect(ended.endReason).toContain('已销号');
+    expect(ended.active).toBe(false);
+  });
+
+  it('an item the branch cannot solve goes straight to a county special-task branch, and both sides see it', async () => {
+    const itemId = await comb(await residentReport());
+    await addUser(ctx.t.db.db, 'jiaosu', 'org_secretary', { org: ctx.county.orgs.special.id });
+    const special = as(ctx.t.app, await login(ctx.t.app, 'jiaosu', PASSWORD));
+    expect((await special.get(`/items/${itemId}`)).statusCode).toBe(404);
+    const qiao = await ctx.user('qiaoduan');
+    const targets = (await qiao.get('/escalation-targets?skill=security')).json().items;
+    expect(targets.map((t: { name: string }) => t.name)).toContain('县酵素产业临时党支部');
+    const res = await qiao.post(`/items/${itemId}/escalate`, { toOrgId: ctx.county.orgs.special.id, reason: '需要县级资源', version: await version(itemId) });
+    expect(res.statusCode).toBe(204);
+    const seen = (await special.get(`/items/${itemId}`)).json();
+    expect(seen.escalatedTo.name).toBe('县酵素产业临时党支部');
+    expect(seen.escalatedAt).toBeTruthy();
+    expect((await special.get('/items?escalated=true')).json().total).toBe(1);
+    expect((await qiao.get(`/items/${itemId}`)).json().escalatedTo.id).toBe(ctx.county.orgs.special.id);
+    const twice = await qiao.post(`/items/${itemId}/escalate`, { toOrgId: ctx.county.orgs.special.id, reason: 'x', version: await version(itemId) });
+    expect(twice.json().code).toBe('already_escalated');
+    const toBranch = await (await ctx.user('admin')).post(`/items/${itemId}/escalate`, { toOrgId: ctx.county.orgs.chengBranch.id, reason: 'x', version: 1 });
+    expect(toBranch.statusCode).toBe(409);
+  });
+
+  it('dissolution is refused while items are open, unless each is handed over to a named successor', async () => {
+    const itemId = await comb(await residentReport());
+    const qiao = await ctx.user('qiaoduan');
+    const branch = (await qiao.get(`/orgs/${ctx.county.orgs.qiaoBranch.id}`)).json();
+    const refused = await qiao.post(`/orgs/${branch.id}/dissolve`, { dissolvedOn: '2021-01-10', reason: '任务完成', version: branch.version });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().code).toBe('open_items');
+    const handed = await qiao.post(`/orgs/${branch.id}/dissolve`, {
+      dissolvedOn: '2021-01-10',
+      reason: '任务完成',
+      version: branch.version,
+      handovers: [{ itemId, successorOrgId: ctx.county.orgs.qiaoGb.id }],
+    });
+    expect(handed.statusCode).toBe(204);
+    const item = (await qiao.get(`/items/${itemId}`)).json();
+    expect(item).toMatchObject({ orgId: ctx.county.orgs.qiaoGb.id, responsibleGroup: null });
+    expect(item.events.at(-1).text).toContain('移交乔端镇临时党总支');
+    expect((await move('qiaoduan', itemId, 'in_progress')).statusCode).toBe(204);
+  });
+
+  it('items of a dissolved organization stay searchable and read-only', async () => {
+    const itemId = await comb(await residentReport());
+    await move('baihe', itemId, 'in_progress');
+    await move('baihe', itemId, 'awaiting_confirmation');
+    await move('qiaoduan', itemId, 'closed', { evidence: '已处理' });
+    const qiao = await ctx.user('qiaoduan');
+    const branch = (await qiao.get(`/orgs/${ctx.county.orgs.qiaoBranch.id}`)).json();
+    expect((await qiao.post(`/orgs/${branch.id}/dissolve`, { dissolvedOn: '2021-01-10', reason: '任务完成', version: branch.version })).statusCode).toBe(204);
+    expect((await qiao.get(`/items?listId=${(await qiao.get(`/items/${itemId}`)).json().listId}`)).json().total).toBe(1);
+    const reopen = await move('supervisor', itemId, 'in_progress', { reason: 'x' });
+    expect(reopen.json().code).toBe('org_dissolved');
+    expect((await qiao.post(`/items/${itemId}/events`, { text: 'x' })).json().code).toBe('org_dissolved');
+  });
+});
