@@ -49,6 +49,25 @@ describe('the Nanzhao demo county (DOMAIN §2)', () => {
       const baiheUser = as(t.app, await login(t.app, 'baihe', 'Demo-Password-1'));
       expect((await baiheUser.get('/auth/me')).json().scope.orgName).toBe('白河新村易地搬迁临时党支部');
       for (const u of ['chengjiao', 'supervisor', 'auditor']) await login(t.app, u, 'Demo-Password-1');
+
+      // Case 2: the 15-item list of 2020-05-19; item 3 solved by the power-station chief linked by need.
+      const lists = (await baiheUser.get('/problem-lists')).json();
+      expect(lists.items[0]).toMatchObject({ title: '白河新村群众反映问题清单（2020年5月19日）', listedOn: '2020-05-19', itemCount: 15 });
+      const items = (await baiheUser.get(`/items?listId=${lists.items[0].id}&limit=50`)).json();
+      const item3 = items.items.find((i: { no: number }) => i.no === 3);
+      expect(item3).toMatchObject({ problem: '断路器频繁跳闸', status: 'closed', responsibleGroup: { name: '基础建设党小组' } });
+      const item3Detail = (await baiheUser.get(`/items/${item3.id}`)).json();
+      expect(item3Detail.members.find((m: { role: string }) => m.role === 'linked')).toMatchObject({ unitName: '南召县乔端镇供电所' });
+      expect(item3Detail.residentConfirmedAt).toBeTruthy();
+      expect(item3Detail.events.map((e: { text: string }) => e.text).join(' ')).toContain('暗线');
+      expect(items.items.some((i: { overdue: boolean }) => i.overdue)).toBe(true);
+      // A resident of 白河新村 reaching the public page is routed to the relocation-site branch.
+      const receipt = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/public/reports',
+        payload: { regionCode: '411321106900', category: 'water', description: '热水器不出热水' },
+      });
+      expect(receipt.json().orgName).toBe('白河新村易地搬迁临时党支部');
     } finally {
       await t.close();
     }

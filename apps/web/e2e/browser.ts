@@ -6,14 +6,18 @@ import { type BrowserContext, type Page, chromium } from 'playwright-core';
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../test-results');
 
 /** Debian's Chromium, headless, with a fresh profile; never a downloaded browser. */
-export async function openBrowser(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+export async function openBrowser(
+  device: 'desktop' | 'phone' = 'desktop',
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'lianjian-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     locale: 'zh-CN',
     timezoneId: 'Asia/Shanghai',
-    viewport: { width: 1440, height: 900 },
+    ...(device === 'phone'
+      ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }
+      : { viewport: { width: 1440, height: 900 } }),
     args: [
       '--no-sandbox',
       '--disable-gpu',

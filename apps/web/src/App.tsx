@@ -2,9 +2,9 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider, Spin } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
-import { lazy, useEffect } from 'react';
+import { Suspense, lazy, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, Route, Routes } from 'react-router';
+import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { ApiError, api, setUnauthorizedHandler, unwrap } from './api/client';
 import { AppLayout } from './components/AppLayout';
 import { MeContext } from './components/me';
@@ -14,6 +14,11 @@ import { LoginPage } from './pages/LoginPage';
 const OverviewPage = lazy(() => import('./pages/OverviewPage').then((m) => ({ default: m.OverviewPage })));
 const OrgTreePage = lazy(() => import('./pages/OrgTreePage').then((m) => ({ default: m.OrgTreePage })));
 const OrgPage = lazy(() => import('./pages/OrgPage').then((m) => ({ default: m.OrgPage })));
+const ResidentApp = lazy(() => import('./resident/ResidentApp').then((m) => ({ default: m.ResidentApp })));
+const ReportsPage = lazy(() => import('./pages/ReportsPage').then((m) => ({ default: m.ReportsPage })));
+const ListsPage = lazy(() => import('./pages/ListsPage').then((m) => ({ default: m.ListsPage })));
+const ListPage = lazy(() => import('./pages/ListPage').then((m) => ({ default: m.ListPage })));
+const ItemPage = lazy(() => import('./pages/ItemPage').then((m) => ({ default: m.ItemPage })));
 const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ default: m.MembersPage })));
 
 // Secondary text darker than antd's default so that it meets WCAG AA contrast.
@@ -22,7 +27,11 @@ const theme = { token: { colorPrimary: '#c8161d', borderRadius: 6, colorTextSeco
 export function App() {
   const { i18n } = useTranslation();
   const queryClient = useQueryClient();
+  const location = useLocation();
+  // The resident page needs no account: it never asks who is logged in.
+  const isResident = location.pathname === '/r' || location.pathname.startsWith('/r/');
   const me = useQuery({
+    enabled: !isResident,
     queryKey: ['me'],
     queryFn: async () => {
       try {
@@ -40,7 +49,11 @@ export function App() {
   return (
     <ConfigProvider locale={i18n.language === 'en-US' ? enUS : zhCN} theme={theme}>
       <AntApp>
-        {me.isLoading ? (
+        {isResident ? (
+          <Suspense fallback={<Spin />}>
+            <ResidentApp />
+          </Suspense>
+        ) : me.isLoading ? (
           <div style={{ padding: 80, textAlign: 'center' }}>
             <Spin size="large" />
           </div>
@@ -54,6 +67,10 @@ export function App() {
                 <Route path="orgs" element={<OrgTreePage />} />
                 <Route path="orgs/:id" element={<OrgPage />} />
                 <Route path="members" element={<MembersPage />} />
+                <Route path="reports" element={<ReportsPage />} />
+                <Route path="lists" element={<ListsPage />} />
+                <Route path="lists/:id" element={<ListPage />} />
+                <Route path="items/:id" element={<ItemPage />} />
                 <Route path="*" element={<Navigate to="/" replace />} />
               </Route>
             </Routes>

@@ -5,6 +5,7 @@ import { systemActor } from '../lib/actor.ts';
 import { newId, nowIso } from '../lib/ids.ts';
 import { nameInitials, namePinyin } from '../lib/pinyin.ts';
 import { recordAudit } from '../modules/audit/audit.service.ts';
+import { seedBaiheList } from './demo-items.ts';
 import { loadCounty } from './division.ts';
 import { personName, rng } from './random.ts';
 
@@ -13,6 +14,7 @@ export const NANZHAO = '411321';
 export const NANZHAO_TOWNSHIPS = ['100', '101', '102', '104', '105', '106', '107', '300', '301', '302', '303', '304', '305', '308', '310'];
 const QIAODUAN = `${NANZHAO}106`;
 const CHENGJIAO = `${NANZHAO}300`;
+export const BAIHE_COMMUNITY = `${NANZHAO}106900`;
 
 /** Figures the demo must reproduce exactly (DOMAIN §2). */
 export const DEMO_FIGURES = { committee: 1, countyGeneralBranches: 3, specialBranches: 19, townshipBranches: 178, membersLinked: 5588 };
@@ -112,6 +114,16 @@ export interface DemoResult {
 export async function seedDemo(db: Db, passwordHash: string, seed = 20200519): Promise<DemoResult> {
   const r = rng(seed);
   const regions = await loadCounty(NANZHAO, NANZHAO_TOWNSHIPS);
+  // 白河新村 is a relocation community built after the official data were compiled: registered locally.
+  regions.push({
+    code: BAIHE_COMMUNITY,
+    name: '白河新村',
+    level: 'village',
+    kind: '社区',
+    parent_code: QIAODUAN,
+    name_initials: nameInitials('白河新村'),
+    source: 'local',
+  });
   const now = nowIso();
   const townships = regions.filter((x) => x.level === 'township');
   const villagesOf = (t: string) => regions.filter((x) => x.parent_code === t);
@@ -341,6 +353,7 @@ export async function seedDemo(db: Db, passwordHash: string, seed = 20200519): P
           approvingPartyOrgId: townshipCommittees.get(t.code),
           docPrefix: '乔党',
           established: '2019-09-01',
+          covered: [BAIHE_COMMUNITY],
         });
         baihe = branch;
       } else if (t.code === CHENGJIAO && b === 0) {
@@ -495,6 +508,11 @@ export async function seedDemo(db: Db, passwordHash: string, seed = 20200519): P
   const qiaoPower = (townshipUnits.get(QIAODUAN) ?? [])[2] as ReturnType<typeof addUnit>;
   makeMember(qiaoPower, 'none', '电工');
   makeMember(qiaoPower, 'none', '电工');
+  // The township power-station chief: not in the branch, linked in by need for item 3 of the 2020-05-19 list.
+  const powerChiefId = makeMember(qiaoPower, 'full', '所长');
+  if (!memberSkills.some((s) => s.member_id === powerChiefId && s.skill === 'electricity')) {
+    memberSkills.push({ member_id: powerChiefId, skill: 'electricity' });
+  }
 
   const b = baihe as Row<'temporary_orgs'> | null;
   if (!b) throw new Error('demo: relocation-site branch not created');
@@ -540,6 +558,14 @@ export async function seedDemo(db: Db, passwordHash: string, seed = 20200519): P
     await insertMany(tx, 'org_units', orgUnits);
     await insertMany(tx, 'memberships', memberships);
     await insertMany(tx, 'users', users);
+    const qiaoUser = users.find((u) => u.username === 'qiaoduan') as Row<'users'>;
+    await seedBaiheList(tx, {
+      baiheId: b.id,
+      regionCode: BAIHE_COMMUNITY,
+      powerChiefId,
+      closerUserId: qiaoUser.id,
+      closerLabel: qiaoUser.display_name,
+    });
     const counts = {
       regions: regions.length,
       units: units.length,

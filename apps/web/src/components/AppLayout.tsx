@@ -1,4 +1,12 @@
-import { ApartmentOutlined, DashboardOutlined, LogoutOutlined, TeamOutlined, TranslationOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined,
+  DashboardOutlined,
+  FileTextOutlined,
+  LogoutOutlined,
+  MessageOutlined,
+  TeamOutlined,
+  TranslationOutlined,
+} from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Flex, Layout, Menu, Skeleton, Typography } from 'antd';
 import { Suspense } from 'react';
@@ -16,7 +24,8 @@ export function AppLayout() {
   const navigate = useNavigate();
   const location = useLocation();
   const queryClient = useQueryClient();
-  const selected = location.pathname.startsWith('/orgs') ? 'orgs' : location.pathname.startsWith('/members') ? 'members' : 'overview';
+  const section = location.pathname.split('/')[1];
+  const selected = section === 'items' ? 'lists' : section || 'overview';
   const logout = async () => {
     await api.POST('/api/v1/auth/logout');
     queryClient.clear();
@@ -58,6 +67,12 @@ export function AppLayout() {
             items={[
               { key: 'overview', icon: <DashboardOutlined />, label: t('nav.overview') },
               { key: 'orgs', icon: <ApartmentOutlined />, label: t('nav.orgs') },
+              ...(me.permissions.includes('reports:read')
+                ? [
+                    { key: 'reports', icon: <MessageOutlined />, label: t('nav.reports') },
+                    { key: 'lists', icon: <FileTextOutlined />, label: t('nav.lists') },
+                  ]
+                : []),
               { key: 'members', icon: <TeamOutlined />, label: t('nav.members') },
             ]}
           />

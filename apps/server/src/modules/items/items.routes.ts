@@ -32,6 +32,11 @@ export function itemRoutes(service: ItemService): FastifyPluginAsyncZod {
       schema: { tags, summary: '问题清单', querystring: ProblemListQuery, response: { 200: page(ProblemList), ...problemReplies } },
       handler: (req) => service.lists(requireActor(req), req.query),
     });
+    app.get('/problem-lists/:id', {
+      config: { permission: 'items:read' },
+      schema: { tags, summary: '问题清单详情', params: IdParams, response: { 200: ProblemList, ...problemReplies } },
+      handler: (req) => service.getList(requireActor(req), req.params.id),
+    });
     app.post('/problem-lists', {
       config: { permission: 'items:write' },
       schema: {

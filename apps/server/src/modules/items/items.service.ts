@@ -5,7 +5,7 @@ import type { Db, Executor } from '../../db/index.ts';
 import type { ItemTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
-import { decodeCursor, pageOf } from '../../lib/paging.ts';
+import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { orgInScope } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -84,15 +84,25 @@ export class ItemService {
     return { row, people, org, workers, facts };
   }
 
+  /** One problem list with its counts. */
+  async getList(actor: Actor, id: string) {
+    const r = await this.lists(actor, { limit: 1 }, id);
+    const list = r.items[0];
+    if (!list) throw notFound('问题清单');
+    return list;
+  }
+
   /** Problem lists in scope, newest first, with their progress counts. */
-  async lists(actor: Actor, q: z.infer<typeof ProblemListQuery>) {
+  async lists(actor: Actor, q: z.infer<typeof ProblemListQuery>, id?: string) {
     const today = todayInShanghai();
     let b = this.db
       .selectFrom('problem_lists as l')
       .innerJoin('temporary_orgs as o', 'o.id', 'l.org_id')
       .where(orgInScope(actor, 'o'));
     if (q.orgId) b = b.where('l.org_id', '=', q.orgId);
-    const rows = await b
+    if (id) b = b.where('l.id', '=', id);
+    const cursor = decodeCursor(q.cursor);
+    const rows = await (cursor ? b.where(afterCursor('l.listed_on', 'l.id', cursor, 'desc')) : b)
       .select([
         'l.id',
         'l.org_id',

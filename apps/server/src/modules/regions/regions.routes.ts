@@ -57,5 +57,24 @@ export function regionRoutes(db: Db): FastifyPluginAsyncZod {
         };
       },
     });
+
+    app.get('/public/regions', {
+      config: { permission: 'public', rateLimit: { max: 120, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['public'],
+        summary: '群众页面：乡镇和村（社区）',
+        querystring: z.strictObject({ parentCode: regionCode.optional() }),
+        response: { 200: z.object({ items: z.array(Region) }), ...problemReplies },
+      },
+      handler: async (req) => {
+        // Without a parent: the townships of every county served here; with one: its villages.
+        let q = db.selectFrom('regions').select(['code', 'name', 'level', 'kind', 'parent_code']);
+        q = req.query.parentCode ? q.where('parent_code', '=', req.query.parentCode) : q.where('level', '=', 'township');
+        const rows = await q.orderBy('code').limit(1000).execute();
+        return {
+          items: rows.map((r) => ({ code: r.code, name: r.name, level: r.level, kind: r.kind, parentCode: r.parent_code })),
+        };
+      },
+    });
   };
 }

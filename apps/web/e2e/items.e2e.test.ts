@@ -1,0 +1,84 @@
+import { describe, expect, inject, it } from 'vitest';
+import { logIn, openBrowser, screenshot } from './browser';
+import { DEMO_PASSWORD } from './global-setup';
+
+const base = inject('baseUrl');
+
+describe('the story of item 3: from a resident report to the resident confirmation', () => {
+  it('a resident reports on a phone, the secretary combs, assigns, links by need; another closes; the resident confirms', async () => {
+    // 1. The resident, on a phone, without an account.
+    const resident = await openBrowser('phone');
+    const r = resident.page;
+    await r.goto(`${base}/r`);
+    await r.getByTestId('resident-township').click();
+    await r.locator('.ant-select-item-option').filter({ hasText: '乔端镇' }).click();
+    await r.getByTestId('resident-village').click();
+    await r.getByTestId('resident-village').locator('input').fill('白河');
+    await r.locator('.ant-select-item-option').filter({ hasText: '白河新村' }).click();
+    await r.getByTestId('resident-category').click();
+    await r.locator('.ant-select-item-option').filter({ hasText: '用电' }).first().click();
+    await r.getByLabel('问题描述').fill('3号楼断路器老是跳闸，晚上经常停电');
+    await screenshot(r, '20-resident-form');
+    await r.getByRole('button', { name: /提\s*交/ }).click();
+    const code = (await r.getByTestId('tracking-code').innerText()).trim().replace(/\s/g, '');
+    expect(code.replace(/-/g, '')).toHaveLength(32);
+    await r.getByText('白河新村易地搬迁临时党支部').first().waitFor();
+    await screenshot(r, '21-resident-receipt');
+
+    // 2. The branch secretary combs the report into a list and assigns the infrastructure group.
+    const secretary = await openBrowser();
+    const s = secretary.page;
+    await logIn(s, base, 'baihe', DEMO_PASSWORD);
+    await s.getByRole('menuitem', { name: '群众反映' }).click();
+    const row = s.locator('tr', { hasText: '3号楼断路器老是跳闸' });
+    await row.locator('input[type=checkbox]').check();
+    await s.getByTestId('comb').click();
+    const dialog = s.getByRole('dialog');
+    await dialog.getByLabel('责任党小组').click();
+    await s.locator('.ant-select-item-option').filter({ hasText: '基础建设党小组' }).click();
+    await screenshot(s, '22-comb');
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await s.getByTestId('list-title').waitFor();
+    await s.getByTestId('ledger-item').filter({ hasText: '3号楼断路器老是跳闸' }).click();
+    await s.getByTestId('item-title').waitFor();
+
+    // 3. Work starts; a member with the electricity capability is linked in by need.
+    await s.getByTestId('to-in_progress').click();
+    await s.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
+    await s.getByTestId('item-status').filter({ hasText: '办理中' }).waitFor();
+    const first = s.getByTestId('suggestion').first();
+    const linkedName = (await first.locator('.ant-list-item-meta-title').innerText()).split(/\s/)[0] as string;
+    await first.getByRole('button', { name: /联\s*结/ }).click();
+    await s.getByText(`已联结 ${linkedName}`).waitFor();
+    await s.locator('.ant-list-item', { hasText: '因需联结' }).filter({ hasText: linkedName }).waitFor();
+    await screenshot(s, '23-linked');
+    await s.getByTestId('to-awaiting_confirmation').click();
+    await s.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
+    await s.getByTestId('item-status').filter({ hasText: '待确认' }).waitFor();
+    // Whoever handed the work in is not offered the close-out.
+    await expect(s.getByTestId('to-closed').count()).resolves.toBe(0);
+    const itemUrl = s.url();
+    await secretary.context.close();
+
+    // 4. The township committee verifies and closes it out.
+    const township = await openBrowser();
+    const tw = township.page;
+    await logIn(tw, base, 'qiaoduan', DEMO_PASSWORD);
+    await tw.goto(itemUrl);
+    await tw.getByTestId('to-closed').click();
+    await tw.getByRole('dialog').getByLabel('销号依据').fill('已为每户标注暗线走向，试送电正常');
+    await tw.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
+    await tw.getByTestId('item-status').filter({ hasText: '已销号' }).waitFor();
+    await screenshot(tw, '24-closed');
+    await township.context.close();
+
+    // 5. The resident follows the code and confirms it is solved.
+    await r.goto(`${base}/r/${code}`);
+    await r.getByTestId('resident-stage').filter({ hasText: '已销号' }).waitFor();
+    await r.getByTestId('resident-solved').click();
+    await r.getByText('您已于').waitFor();
+    await screenshot(r, '25-resident-confirmed');
+    await resident.context.close();
+    expect([...resident.errors, ...secretary.errors, ...township.errors]).toEqual([]);
+  });
+});

@@ -1,0 +1,353 @@
+import { LinkOutlined, SendOutlined } from '@ant-design/icons';
+import { SKILLS } from '@lianjian/shared';
+import { useQuery } from '@tanstack/react-query';
+import {
+  Breadcrumb,
+  Button,
+  Card,
+  Checkbox,
+  Col,
+  Descriptions,
+  Empty,
+  Flex,
+  Form,
+  Input,
+  List,
+  Modal,
+  Row,
+  Select,
+  Tag,
+  Timeline,
+  Typography,
+} from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { type Schemas, api, unwrap } from '../api/client';
+import { QueryState } from '../components/QueryState';
+import { useServerAction } from '../components/useServerAction';
+import { ItemStatusTag } from '../features/items/ItemStatusTag';
+
+type Item = Schemas['ItemDetail'];
+type Status = Item['status'];
+const when = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+
+function Transitions({ item }: { item: Item }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm();
+  const [to, setTo] = useState<Status | null>(null);
+  const { busy, run } = useServerAction();
+  const back = to === 'in_progress' && (item.status === 'awaiting_confirmation' || item.status === 'closed');
+  const label = (s: Status) =>
+    s === 'in_progress' && item.status !== 'open' ? t('item.to.in_progress_back') : t(`item.to.${s as 'in_progress'}`);
+  const submit = async () => {
+    if (!to) return;
+    const v = await form.validateFields();
+    const ok = await run(
+      () =>
+        unwrap(
+          api.POST('/api/v1/items/{id}/transitions', {
+            params: { path: { id: item.id } },
+            body: { to, version: item.version, ...(v.reason ? { reason: v.reason } : {}), ...(v.evidence ? { evidence: v.evidence } : {}) },
+          }),
+        ),
+      t('item.done'),
+    );
+    if (ok) {
+      setTo(null);
+      form.resetFields();
+    }
+  };
+  return (
+    <>
+      {item.abilities.transitions.map((s) => (
+        <Button key={s} type={s === 'closed' ? 'primary' : 'default'} onClick={() => setTo(s)} data-testid={`to-${s}`}>
+          {label(s)}
+        </Button>
+      ))}
+      <Modal
+        open={to !== null}
+        title={to ? label(to) : ''}
+        onCancel={() => setTo(null)}
+        onOk={submit}
+        confirmLoading={busy}
+        okText={t('common.ok')}
+        cancelText={t('common.cancel')}
+        destroyOnHidden
+      >
+        <Form form={form} layout="vertical">
+          {to === 'closed' && (
+            <Form.Item name="evidence" label={t('item.evidence')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+              <Input.TextArea rows={3} maxLength={2000} />
+            </Form.Item>
+          )}
+          <Form.Item name="reason" label={t('item.reason')} rules={back ? [{ required: true, whitespace: true, message: t('common.required') }] : []}>
+            <Input.TextArea rows={2} maxLength={500} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}
+
+function Suggestions({ item }: { item: Item }) {
+  const { t } = useTranslation();
+  const [skill, setSkill] = useState<string | undefined>(item.neededSkill ?? undefined);
+  const { busy, run } = useServerAction();
+  const q = useQuery({
+    queryKey: ['item', item.id, 'suggestions', skill],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/items/{id}/suggestions', {
+          params: { path: { id: item.id }, query: skill ? { skill: skill as (typeof SKILLS)[number] } : {} },
+        }),
+      ),
+  });
+  return (
+    <Card
+      title={t('item.suggestions')}
+      extra={
+        <Select
+          style={{ width: 120 }}
+          value={skill}
+          placeholder={t('item.skill')}
+          onChange={setSkill}
+          options={SKILLS.map((s) => ({ value: s, label: t(`skill.${s}`) }))}
+        />
+      }
+      style={{ marginBottom: 16 }}
+    >
+      <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+        {item.abilities.link ? t('item.suggestionsHint') : t('item.needGroup')}
+      </Typography.Paragraph>
+      <List
+        size="small"
+        loading={q.isLoading}
+        pagination={(q.data?.members.length ?? 0) > 6 ? { pageSize: 6, size: 'small', showSizeChanger: false } : false}
+        dataSource={q.data?.members ?? []}
+        locale={{ emptyText: <Empty description={t('item.noSuggestions')} /> }}
+        renderItem={(m) => (
+          <List.Item
+            data-testid="suggestion"
+            actions={
+              item.abilities.link
+                ? [
+                    <Button
+                      key="link"
+                      size="small"
+                      icon={<LinkOutlined />}
+                      loading={busy}
+                      onClick={() =>
+                        run(
+                          () => unwrap(api.POST('/api/v1/items/{id}/links', { params: { path: { id: item.id } }, body: { memberId: m.memberId } })),
+                          t('item.linked2', { name: m.name }),
+                        )
+                      }
+                    >
+                      {t('item.link')}
+                    </Button>,
+                  ]
+                : []
+            }
+          >
+            <List.Item.Meta
+              title={
+                <span>
+                  {m.name} <Tag>{t(`item.near.${m.nearness}`)}</Tag>
+                </span>
+              }
+              description={`${m.unitName} · ${t('item.load', { count: m.load })}`}
+            />
+          </List.Item>
+        )}
+      />
+    </Card>
+  );
+}
+
+function Escalation({ item }: { item: Item }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [form] = Form.useForm();
+  const { busy, run } = useServerAction();
+  const targets = useQuery({
+    queryKey: ['escalation-targets', item.neededSkill],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/escalation-targets', {
+          params: { query: item.neededSkill ? { skill: item.neededSkill as (typeof SKILLS)[number] } : {} },
+        }),
+      ),
+    enabled: open,
+  });
+  const submit = async () => {
+    const v = await form.validateFields();
+    const ok = await run(
+      () => unwrap(api.POST('/api/v1/items/{id}/escalate', { params: { path: { id: item.id } }, body: { toOrgId: v.toOrgId, reason: v.reason, version: item.version } })),
+      t('item.done'),
+    );
+    if (ok) setOpen(false);
+  };
+  return (
+    <>
+      <Button icon={<SendOutlined />} onClick={() => setOpen(true)}>
+        {t('item.escalate')}
+      </Button>
+      <Modal open={open} title={t('item.escalateTitle')} onCancel={() => setOpen(false)} onOk={submit} confirmLoading={busy} destroyOnHidden>
+        <Form form={form} layout="vertical">
+          <Form.Item name="toOrgId" label={t('item.target')} rules={[{ required: true, message: t('common.required') }]}>
+            <Select
+              showSearch={{ optionFilterProp: 'label' }}
+              loading={targets.isLoading}
+              options={targets.data?.items.map((o) => ({ value: o.id, label: `${o.name}${o.membersWithSkill ? `（${o.membersWithSkill}）` : ''}` }))}
+            />
+          </Form.Item>
+          <Form.Item name="reason" label={t('item.reason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Input.TextArea rows={2} maxLength={500} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}
+
+function Progress({ item }: { item: Item }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm();
+  const { busy, run } = useServerAction();
+  const submit = async () => {
+    const v = await form.validateFields();
+    const ok = await run(
+      () => unwrap(api.POST('/api/v1/items/{id}/events', { params: { path: { id: item.id } }, body: { text: v.text, public: Boolean(v.public) } })),
+      t('item.done'),
+    );
+    if (ok) form.resetFields();
+  };
+  return (
+    <Form form={form} layout="vertical" style={{ marginBottom: 16 }}>
+      <Form.Item name="text" label={t('item.progress')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+        <Input.TextArea rows={2} maxLength={2000} placeholder={t('item.progressPlaceholder')} />
+      </Form.Item>
+      <Flex justify="space-between">
+        <Form.Item name="public" valuePropName="checked" noStyle>
+          <Checkbox>{t('item.public')}</Checkbox>
+        </Form.Item>
+        <Button onClick={submit} loading={busy}>
+          {t('item.addProgress')}
+        </Button>
+      </Flex>
+    </Form>
+  );
+}
+
+export function ItemPage() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation();
+  const q = useQuery({ queryKey: ['item', id], queryFn: () => unwrap(api.GET('/api/v1/items/{id}', { params: { path: { id } } })) });
+  const item = q.data;
+  return (
+    <div className="lj-page">
+      <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
+        {item && (
+          <>
+            <Breadcrumb
+              style={{ marginBottom: 12 }}
+              items={[{ title: <Link to="/lists">{t('lists.title')}</Link> }, { title: <Link to={`/lists/${item.listId}`}>{item.listTitle}</Link> }, { title: t('lists.item', { no: item.no }) }]}
+            />
+            <Flex justify="space-between" align="center" wrap gap={12} style={{ marginBottom: 16 }}>
+              <Flex align="center" gap={8} wrap>
+                <Typography.Title level={3} style={{ margin: 0 }} data-testid="item-title">
+                  {t('lists.item', { no: item.no })}：{item.problem}
+                </Typography.Title>
+                <span data-testid="item-status">
+                  <ItemStatusTag status={item.status} overdue={item.overdue} />
+                </span>
+                {item.reopenedCount > 0 && <Tag color="orange">{t('item.reopened', { count: item.reopenedCount })}</Tag>}
+                {item.escalatedTo && <Tag color="magenta">{t('item.escalatedTo', { org: item.escalatedTo.name })}</Tag>}
+              </Flex>
+              <Flex gap={8} wrap className="lj-no-print">
+                <Transitions item={item} />
+                {item.abilities.escalate && <Escalation item={item} />}
+              </Flex>
+            </Flex>
+            <Row gutter={16}>
+              <Col xs={24} lg={15}>
+                <Card style={{ marginBottom: 16 }}>
+                  <Descriptions column={{ xs: 1, md: 2 }} size="small">
+                    <Descriptions.Item label={t('lists.org')}>{item.orgName}</Descriptions.Item>
+                    <Descriptions.Item label={t('reports.place')}>{item.regionName ?? '—'}</Descriptions.Item>
+                    <Descriptions.Item label={t('lists.ledger.group')}>{item.responsibleGroup?.name ?? '—'}</Descriptions.Item>
+                    <Descriptions.Item label={t('lists.ledger.due')}>
+                      <span className={item.overdue ? 'lj-overdue' : undefined}>{item.dueOn ?? '—'}</span>
+                    </Descriptions.Item>
+                    <Descriptions.Item label={t('lists.ledger.measures')} span={2}>
+                      {item.measures ?? '—'}
+                    </Descriptions.Item>
+                    {item.closedAt && (
+                      <Descriptions.Item label={t('lists.ledger.closedAt')}>
+                        {when(item.closedAt)}（{item.closedBy}）
+                      </Descriptions.Item>
+                    )}
+                    {item.closeEvidence && <Descriptions.Item label={t('item.evidence')}>{item.closeEvidence}</Descriptions.Item>}
+                  </Descriptions>
+                </Card>
+                <Card title={t('item.timeline')} style={{ marginBottom: 16 }}>
+                  {item.abilities.progress && <Progress item={item} />}
+                  <Timeline
+                    items={item.events.map((e) => ({
+                      color: e.kind === 'feedback' ? 'green' : e.kind === 'escalation' ? 'red' : e.public ? 'blue' : 'gray',
+                      content: (
+                        <div data-testid="item-event">
+                          <Typography.Text type="secondary">
+                            {when(e.at)} · {e.actor}
+                            {!e.public && ' · 内部'}
+                          </Typography.Text>
+                          <div>{e.text}</div>
+                        </div>
+                      ),
+                    }))}
+                  />
+                </Card>
+              </Col>
+              <Col xs={24} lg={9}>
+                <Card title={t('item.people')} style={{ marginBottom: 16 }}>
+                  <List
+                    size="small"
+                    dataSource={item.members}
+                    locale={{ emptyText: <Empty /> }}
+                    renderItem={(m) => (
+                      <List.Item>
+                        <List.Item.Meta
+                          title={
+                            <span>
+                              {m.name} <Tag color={m.role === 'linked' ? 'gold' : 'red'}>{t(`item.${m.role}`)}</Tag>
+                            </span>
+                          }
+                          description={m.reason ? `${m.unitName} · ${m.reason}` : m.unitName}
+                        />
+                      </List.Item>
+                    )}
+                  />
+                </Card>
+                {item.status !== 'closed' && <Suggestions item={item} />}
+                {item.reports.length > 0 && (
+                  <Card title={t('item.sources')}>
+                    <List
+                      size="small"
+                      dataSource={item.reports}
+                      renderItem={(r) => (
+                        <List.Item>
+                          <List.Item.Meta title={t(`reports.sources.${r.source}`)} description={`${when(r.reportedAt)} · ${r.description}`} />
+                        </List.Item>
+                      )}
+                    />
+                  </Card>
+                )}
+              </Col>
+            </Row>
+          </>
+        )}
+      </QueryState>
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+import { useQuery } from '@tanstack/react-query';
+import { Button, Card, Empty, Flex, Select, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { type Schemas, api, unwrap } from '../api/client';
+import { QueryState } from '../components/QueryState';
+import { CombModal } from '../features/items/CombModal';
+
+type Report = Schemas['Report'];
+
+/** The reports inbox: new reports first; select and comb them into a problem list. */
+export function ReportsPage() {
+  const { t } = useTranslation();
+  const [status, setStatus] = useState<'new' | 'listed' | undefined>('new');
+  const [selected, setSelected] = useState<Report[]>([]);
+  const [combing, setCombing] = useState(false);
+  const q = useQuery({
+    queryKey: ['reports', status],
+    queryFn: () => unwrap(api.GET('/api/v1/reports', { params: { query: { limit: 100, ...(status ? { status } : {}) } } })),
+  });
+  return (
+    <div className="lj-page">
+      <Flex justify="space-between" align="center" wrap gap={12} style={{ marginBottom: 16 }}>
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {t('reports.title')}
+        </Typography.Title>
+        <Flex gap={8}>
+          <Select
+            allowClear
+            style={{ width: 160 }}
+            value={status}
+            placeholder={t('reports.status')}
+            onChange={(v) => {
+              setStatus(v);
+              setSelected([]);
+            }}
+            options={(['new', 'listed'] as const).map((s) => ({ value: s, label: t(`reports.statuses.${s}`) }))}
+          />
+          <Button type="primary" disabled={selected.length === 0} onClick={() => setCombing(true)} data-testid="comb">
+            {t('reports.comb', { count: selected.length })}
+          </Button>
+        </Flex>
+      </Flex>
+      <Card>
+        <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
+          <Table<Report>
+            rowKey="id"
+            dataSource={q.data?.items}
+            pagination={{ pageSize: 20, showSizeChanger: false, showTotal: (total) => t('common.total', { total }) }}
+            rowSelection={{
+              selectedRowKeys: selected.map((r) => r.id),
+              onChange: (_, rows) => setSelected(rows),
+              getCheckboxProps: (r) => ({ disabled: r.status !== 'new' }),
+            }}
+            locale={{ emptyText: <Empty description={t('reports.empty')} /> }}
+            columns={[
+              {
+                title: t('reports.reportedAt'),
+                dataIndex: 'reportedAt',
+                width: 150,
+                render: (v: string) => new Date(v).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }),
+              },
+              { title: t('reports.source'), dataIndex: 'source', width: 90, render: (v) => t(`reports.sources.${v}`) },
+              { title: t('resident.category'), dataIndex: 'category', width: 90, render: (v) => <Tag>{t(`category.${v}`)}</Tag> },
+              { title: t('reports.place'), dataIndex: 'regionName', width: 110 },
+              { title: t('reports.description'), dataIndex: 'description' },
+              { title: t('reports.org'), dataIndex: 'orgName', width: 180, ellipsis: true, render: (v) => v ?? '—' },
+              {
+                title: t('reports.status'),
+                dataIndex: 'status',
+                width: 120,
+                render: (v, r) =>
+                  r.itemId ? <Link to={`/items/${r.itemId}`}>{t(`reports.statuses.${v}`)}</Link> : <Tag color={v === 'new' ? 'blue' : undefined}>{t(`reports.statuses.${v}`)}</Tag>,
+              },
+            ]}
+          />
+        </QueryState>
+      </Card>
+      {combing && <CombModal reports={selected} open={combing} onClose={() => setCombing(false)} />}
+    </div>
+  );
+}

@@ -1,0 +1,290 @@
+import { REPORT_CATEGORIES } from '@lianjian/shared';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Form, Input, Result, Select, Space, Steps, Timeline, Typography } from 'antd';
+import qrcode from 'qrcode-generator';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Route, Routes, useNavigate, useParams } from 'react-router';
+import { ApiError, type Schemas, api, unwrap } from '../api/client';
+import { errorText } from '../components/QueryState';
+
+const STAGES = ['received', 'listed', 'in_progress', 'awaiting_confirmation', 'closed'] as const;
+
+function Shell({ children }: { children: React.ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <div className="lj-resident">
+      <header className="lj-resident-header">
+        <span className="lj-brand-mark">联</span>
+        <span>{t('resident.title')}</span>
+      </header>
+      <main className="lj-resident-main">{children}</main>
+    </div>
+  );
+}
+
+function QrCode({ text }: { text: string }) {
+  const svg = useMemo(() => {
+    const qr = qrcode(0, 'M');
+    qr.addData(text);
+    qr.make();
+    return qr.createSvgTag({ cellSize: 4, margin: 2, scalable: true });
+  }, [text]);
+  // The SVG is generated locally from the code; it contains no user-supplied markup.
+  // biome-ignore lint/security/noDangerouslySetInnerHtml: generated SVG, no user markup
+  return <div className="lj-qr" role="img" aria-label="QR" dangerouslySetInnerHTML={{ __html: svg }} />;
+}
+
+function SubmitPage() {
+  const { t } = useTranslation();
+  const [form] = Form.useForm();
+  const [receipt, setReceipt] = useState<Schemas['ReportReceipt'] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const township: string | undefined = Form.useWatch('township', form);
+  // One key per filled-in form: a double tap or a retry after a lost reply makes one report.
+  const [idempotencyKey, setKey] = useState(() => crypto.randomUUID());
+  const townships = useQuery({
+    queryKey: ['public-regions'],
+    queryFn: () => unwrap(api.GET('/api/v1/public/regions')),
+  });
+  const villages = useQuery({
+    queryKey: ['public-regions', township],
+    queryFn: () => unwrap(api.GET('/api/v1/public/regions', { params: { query: { parentCode: township } } })),
+    enabled: Boolean(township),
+  });
+  const submit = async (v: { township: string; village?: string; category: string; description: string; phone?: string }) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await unwrap(
+        api.POST('/api/v1/public/reports', {
+          headers: { 'Idempotency-Key': idempotencyKey },
+          body: {
+            regionCode: v.village ?? v.township,
+            category: v.category as Schemas['PublicCreateReportInput']['category'],
+            description: v.description,
+            ...(v.phone ? { phone: v.phone } : {}),
+          },
+        }),
+      );
+      setReceipt(r);
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  if (receipt) {
+    const url = `${window.location.origin}/r/${receipt.trackingCode}`;
+    return (
+      <Card>
+        <Result
+          status="success"
+          title={t('resident.receiptTitle')}
+          subTitle={receipt.orgName ? `${t('resident.handledBy')}：${receipt.orgName}` : undefined}
+        />
+        <Typography.Paragraph strong>{t('resident.receiptCode')}</Typography.Paragraph>
+        <Typography.Paragraph copyable className="lj-code" data-testid="tracking-code">
+          {receipt.trackingCode}
+        </Typography.Paragraph>
+        <QrCode text={url} />
+        <Alert type="info" showIcon title={t('resident.receiptKeep')} style={{ margin: '16px 0' }} />
+        <Space orientation="vertical" style={{ width: '100%' }}>
+          <Link to={`/r/${receipt.trackingCode}`}>
+            <Button type="primary" block size="large">
+              {t('resident.follow')}
+            </Button>
+          </Link>
+          <Button
+            block
+            onClick={() => {
+              setReceipt(null);
+              setKey(crypto.randomUUID());
+              form.resetFields();
+            }}
+          >
+            {t('resident.newReport')}
+          </Button>
+        </Space>
+      </Card>
+    );
+  }
+  return (
+    <Card>
+      <Typography.Paragraph type="secondary">{t('resident.intro')}</Typography.Paragraph>
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
+      <Form form={form} layout="vertical" onFinish={submit} requiredMark="optional" size="large">
+        <Form.Item name="township" label={t('resident.township')} rules={[{ required: true, message: t('common.required') }]}>
+          <Select
+            loading={townships.isLoading}
+            options={townships.data?.items.map((r) => ({ value: r.code, label: r.name }))}
+            onChange={() => form.setFieldValue('village', undefined)}
+            data-testid="resident-township"
+          />
+        </Form.Item>
+        <Form.Item name="village" label={t('resident.village')} rules={[{ required: true, message: t('common.required') }]}>
+          <Select
+            showSearch={{ optionFilterProp: 'label' }}
+            disabled={!township}
+            loading={villages.isLoading}
+            options={villages.data?.items.map((r) => ({ value: r.code, label: r.name }))}
+            data-testid="resident-village"
+          />
+        </Form.Item>
+        <Form.Item name="category" label={t('resident.category')} rules={[{ required: true, message: t('common.required') }]}>
+          <Select options={REPORT_CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))} data-testid="resident-category" />
+        </Form.Item>
+        <Form.Item name="description" label={t('resident.description')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Input.TextArea rows={4} maxLength={2000} showCount placeholder={t('resident.descriptionPlaceholder')} />
+        </Form.Item>
+        <Form.Item
+          name="phone"
+          label={t('resident.phone')}
+          extra={t('resident.phoneHint')}
+          rules={[{ pattern: /^1[3-9]\d{9}$/, message: '手机号码格式不正确' }]}
+        >
+          <Input inputMode="tel" maxLength={11} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" block loading={busy}>
+          {t('resident.submit')}
+        </Button>
+      </Form>
+      <div style={{ textAlign: 'center', marginTop: 16 }}>
+        <Link to="/r/follow">{t('resident.follow')}</Link>
+      </div>
+    </Card>
+  );
+}
+
+function FollowPage() {
+  const { code = '' } = useParams();
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const lookup = code !== 'follow';
+  const q = useQuery({
+    queryKey: ['public-report', code],
+    queryFn: () => unwrap(api.GET('/api/v1/public/reports/{trackingCode}', { params: { path: { trackingCode: code } } })),
+    enabled: lookup,
+  });
+  const feedback = async (solved: boolean) => {
+    setBusy(true);
+    try {
+      const r = await unwrap(
+        api.POST('/api/v1/public/reports/{trackingCode}/feedback', {
+          params: { path: { trackingCode: code } },
+          body: solved ? { solved } : { solved, reason },
+        }),
+      );
+      queryClient.setQueryData(['public-report', code], r);
+      message.success(solved ? t('resident.thanks') : t('resident.reopened'));
+      setReason('');
+    } catch (e) {
+      message.error(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const search = (
+    <Input.Search
+      size="large"
+      enterButton={t('resident.followSubmit')}
+      placeholder={t('resident.followCode')}
+      onSearch={(v) => v.trim() && navigate(`/r/${v.trim()}`)}
+    />
+  );
+  if (!lookup) return <Card title={t('resident.followTitle')}>{search}</Card>;
+  if (q.isLoading) return <Card loading />;
+  if (q.error) {
+    return (
+      <Card>
+        <Alert
+          type="warning"
+          showIcon
+          title={q.error instanceof ApiError && q.error.problem.status === 404 ? t('resident.notFound') : errorText(q.error)}
+          style={{ marginBottom: 16 }}
+        />
+        {search}
+      </Card>
+    );
+  }
+  const r = q.data;
+  if (!r) return null;
+  const current = Math.max(0, STAGES.indexOf(r.stage as (typeof STAGES)[number]));
+  return (
+    <Card title={t('resident.followTitle')}>
+      <Typography.Title level={4} data-testid="resident-stage">
+        {t(`stage.${r.stage}`)}
+      </Typography.Title>
+      <Steps
+        orientation="vertical"
+        size="small"
+        current={current}
+        items={STAGES.map((s) => ({ title: t(`stage.${s}`) }))}
+        style={{ marginBottom: 16 }}
+      />
+      <Typography.Paragraph>
+        <Typography.Text type="secondary">{t(`category.${r.category}`)} · {r.regionName}</Typography.Text>
+        <br />
+        {r.description}
+      </Typography.Paragraph>
+      <Typography.Paragraph type="secondary">
+        {t('resident.reportedAt')}：{new Date(r.reportedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}
+        {r.orgName && (
+          <>
+            <br />
+            {t('resident.handledBy')}：{r.orgName}
+          </>
+        )}
+        {r.item && (
+          <>
+            <br />
+            {t('resident.listItem', { list: r.item.listTitle, no: r.item.no })}
+            {r.item.dueOn && `，${t('resident.dueOn')} ${r.item.dueOn}`}
+          </>
+        )}
+      </Typography.Paragraph>
+      {r.events.length > 0 && (
+        <Timeline
+          items={r.events.map((e) => ({
+            content: `${new Date(e.at).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })}　${e.text}`,
+          }))}
+        />
+      )}
+      {r.item?.residentConfirmedAt && (
+        <Alert
+          type="success"
+          showIcon
+          title={t('resident.confirmedAt', { date: new Date(r.item.residentConfirmedAt).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' }) })}
+        />
+      )}
+      {r.canGiveFeedback && !r.item?.residentConfirmedAt && (
+        <Space orientation="vertical" style={{ width: '100%', marginTop: 16 }}>
+          <Button type="primary" size="large" block loading={busy} onClick={() => feedback(true)} data-testid="resident-solved">
+            {t('resident.solved')}
+          </Button>
+          <Input.TextArea rows={2} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('resident.notSolvedReason')} />
+          <Button size="large" block danger disabled={!reason.trim()} loading={busy} onClick={() => feedback(false)}>
+            {t('resident.notSolved')}
+          </Button>
+        </Space>
+      )}
+    </Card>
+  );
+}
+
+/** The resident page: phone-sized, no account. */
+export function ResidentApp() {
+  return (
+    <Shell>
+      <Routes>
+        <Route path="/r" element={<SubmitPage />} />
+        <Route path="/r/:code" element={<FollowPage />} />
+      </Routes>
+    </Shell>
+  );
+}
