@@ -262,6 +262,7 @@ export const enUS: Messages = {
     listTitle: 'List title',
     item: 'Item {{no}}',
     print: 'Print ledger',
+    export: 'Export XLSX',
     created: 'Problem list created',
     ledger: {
       no: 'No.',

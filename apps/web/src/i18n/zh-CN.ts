@@ -258,6 +258,7 @@ export const zhCN = {
     listTitle: '清单名称',
     item: '第 {{no}} 项',
     print: '打印台账',
+    export: '导出 XLSX 台账',
     created: '已建立问题清单',
     ledger: {
       no: '序号',

@@ -1,4 +1,4 @@
-import { PrinterOutlined } from '@ant-design/icons';
+import { DownloadOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Breadcrumb, Button, Card, Flex, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
@@ -36,9 +36,14 @@ export function ListPage() {
                   {list.data.closedCount}
                 </Typography.Text>
               </div>
-              <Button className="lj-no-print" icon={<PrinterOutlined />} onClick={() => window.print()}>
-                {t('lists.print')}
-              </Button>
+              <Flex gap={8} className="lj-no-print">
+                <Button icon={<DownloadOutlined />} href={`/api/v1/problem-lists/${id}/export.xlsx`} data-testid="export-xlsx">
+                  {t('lists.export')}
+                </Button>
+                <Button icon={<PrinterOutlined />} onClick={() => window.print()}>
+                  {t('lists.print')}
+                </Button>
+              </Flex>
             </Flex>
             <Card>
               <Table<Item>

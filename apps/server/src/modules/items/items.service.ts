@@ -11,6 +11,7 @@ import { orgInScope } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { activeOn } from '../orgs/orgs.repository.ts';
 import { reportInScope } from '../reports/reports.repository.ts';
+import { ledgerWorkbook } from './items.export.ts';
 import * as policy from './items.policy.ts';
 import * as repo from './items.repository.ts';
 import type {
@@ -138,6 +139,30 @@ export class ItemService {
         version: r.version,
       })),
     };
+  }
+
+  /** The problem list as an XLSX ledger (序号, 存在问题, 责任党小组 …), formula-safe. */
+  async exportList(actor: Actor, id: string) {
+    const list = await this.getList(actor, id);
+    const today = todayInShanghai();
+    const { rows, people } = await repo.listItems(this.db, actor, { listId: id, today }, 1000, null);
+    const ledger = rows
+      .map((r) => toSummary(r, people))
+      .sort((a, b) => a.no - b.no)
+      .map((i) => ({
+        no: i.no,
+        problem: i.problem,
+        group: i.responsibleGroup?.name ?? '',
+        people: i.responsibleMembers.join('、'),
+        measures: i.measures ?? '',
+        dueOn: i.dueOn ?? '',
+        progress: i.latestProgress ?? '',
+        status: `${STATUS_TEXT[i.status]}${i.overdue ? '（超期）' : ''}`,
+        closedAt: i.closedAt ? todayInShanghai(new Date(i.closedAt)) : '',
+        closedBy: i.closedBy ?? '',
+      }));
+    const file = await ledgerWorkbook(list.title, `${list.orgName}　梳理日期：${list.listedOn}　导出日期：${today}`, ledger);
+    return { file, filename: `${list.title}.xlsx` };
   }
 
   /** Combs reports into a dated, numbered problem list of a branch, in one transaction. */
