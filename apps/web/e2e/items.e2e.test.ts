@@ -70,6 +70,10 @@ describe('the story of item 3: from a resident report to the resident confirmati
     await tw.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
     await tw.getByTestId('item-status').filter({ hasText: '已销号' }).waitFor();
     await screenshot(tw, '24-closed');
+    await tw.getByRole('menuitem', { name: '问题清单' }).click();
+    await tw.getByText('看板').click();
+    await tw.getByTestId('board-closed').getByText('3号楼断路器老是跳闸，晚上经常停电').waitFor();
+    await screenshot(tw, '26-board');
     await township.context.close();
 
     // 5. The resident follows the code and confirms it is solved.

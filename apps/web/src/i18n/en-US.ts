@@ -263,6 +263,8 @@ export const enUS: Messages = {
     item: 'Item {{no}}',
     print: 'Print ledger',
     export: 'Export XLSX',
+    viewLists: 'Lists',
+    viewBoard: 'Board',
     created: 'Problem list created',
     ledger: {
       no: 'No.',

@@ -259,6 +259,8 @@ export const zhCN = {
     item: '第 {{no}} 项',
     print: '打印台账',
     export: '导出 XLSX 台账',
+    viewLists: '清单',
+    viewBoard: '看板',
     created: '已建立问题清单',
     ledger: {
       no: '序号',

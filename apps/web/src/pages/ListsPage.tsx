@@ -1,18 +1,34 @@
 import { useQuery } from '@tanstack/react-query';
-import { Card, Empty, Table, Typography } from 'antd';
+import { Card, Empty, Flex, Segmented, Table, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
+import { Board } from '../features/items/Board';
 
 export function ListsPage() {
   const { t } = useTranslation();
+  const [view, setView] = useState<'lists' | 'board'>('lists');
   const q = useQuery({ queryKey: ['problem-lists'], queryFn: () => unwrap(api.GET('/api/v1/problem-lists', { params: { query: { limit: 100 } } })) });
   return (
     <div className="lj-page">
-      <Typography.Title level={3} style={{ marginTop: 0 }}>
-        {t('lists.title')}
-      </Typography.Title>
+      <Flex justify="space-between" align="center" style={{ marginBottom: 16 }}>
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {t('lists.title')}
+        </Typography.Title>
+        <Segmented
+          value={view}
+          onChange={(v) => setView(v as 'lists' | 'board')}
+          options={[
+            { value: 'lists', label: t('lists.viewLists') },
+            { value: 'board', label: t('lists.viewBoard') },
+          ]}
+        />
+      </Flex>
+      {view === 'board' ? (
+        <Board />
+      ) : (
       <Card>
         <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
           <Table<Schemas['ProblemList']>
@@ -38,6 +54,7 @@ export function ListsPage() {
           />
         </QueryState>
       </Card>
+      )}
     </div>
   );
 }
