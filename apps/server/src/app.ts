@@ -20,6 +20,10 @@ import type { DbHandle } from './db/index.ts';
 import { newId } from './lib/ids.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
+import { chainRoutes } from './modules/chains/chains.routes.ts';
+import { ChainService } from './modules/chains/chains.service.ts';
+import { disputeRoutes } from './modules/disputes/disputes.routes.ts';
+import { DisputeService } from './modules/disputes/disputes.service.ts';
 import { itemRoutes } from './modules/items/items.routes.ts';
 import { ItemService } from './modules/items/items.service.ts';
 import { memberRoutes } from './modules/members/members.routes.ts';
@@ -124,6 +128,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(itemRoutes(items));
       await api.register(reportRoutes(reports));
       await api.register(publicReportRoutes(reports));
+      await api.register(disputeRoutes(new DisputeService(db, items)));
+      await api.register(chainRoutes(new ChainService(db)));
       await api.register(auditRoutes(db));
     },
     { prefix: '/api/v1' },

@@ -6,6 +6,7 @@ import pg from 'pg';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_idempotency.ts';
 import * as m0003 from './migrations/0003_items.ts';
+import * as m0004 from './migrations/0004_disputes_chains.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -52,7 +53,12 @@ export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
-const migrations = { '0001_foundation': m0001, '0002_idempotency': m0002, '0003_items': m0003 };
+const migrations = {
+  '0001_foundation': m0001,
+  '0002_idempotency': m0002,
+  '0003_items': m0003,
+  '0004_disputes_chains': m0004,
+};
 
 /** Applies every pending migration; the same migrations run on both databases. */
 export async function migrate(db: Db): Promise<string[]> {

@@ -224,6 +224,9 @@ export interface ItemTable {
   escalated_at: string | null;
   escalation_reason: string | null;
   handed_over_to_org_id: string | null;
+  /** A blockage (堵点) sits on a stage of an industry chain. */
+  stage_id?: string | null;
+  project_id?: string | null;
   version: number;
   created_at: string;
   updated_at: string;
@@ -272,6 +275,84 @@ export interface NotificationTable {
   read_at: string | null;
 }
 
+export interface DisputeTable {
+  item_id: string;
+  parties_json: string;
+  claims: string;
+  outcome: 'agreement' | 'failed' | 'referred_judicial' | 'referred_court' | null;
+  outcome_note: string | null;
+  outcome_on: string | null;
+  follow_up_due_on: string | null;
+  follow_up_on: string | null;
+  follow_up_result: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MediationSessionTable {
+  id: string;
+  item_id: string;
+  held_on: string;
+  place: string | null;
+  notes: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface MediationMediatorTable {
+  session_id: string;
+  member_id: string;
+}
+
+export interface ChainTable {
+  id: string;
+  org_id: string;
+  name: string;
+  product: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ChainStageTable {
+  id: string;
+  chain_id: string;
+  seq: number;
+  name: string;
+}
+
+export interface StagePlacementTable {
+  stage_id: string;
+  kind: 'member' | 'unit';
+  ref_id: string;
+  role: string | null;
+}
+
+export interface ProjectTable {
+  id: string;
+  org_id: string;
+  name: string;
+  investment_yuan: number;
+  area_mu: number;
+  beneficiaries: number;
+  description: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LandContractTable {
+  id: string;
+  project_id: string;
+  holder: string;
+  region_code: string;
+  area_mu: number;
+  signed_on: string | null;
+  status: 'negotiating' | 'signed' | 'disputed';
+  created_at: string;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -300,6 +381,14 @@ export interface Database {
   item_units: ItemUnitTable;
   item_events: ItemEventTable;
   notifications: NotificationTable;
+  disputes: DisputeTable;
+  mediation_sessions: MediationSessionTable;
+  mediation_mediators: MediationMediatorTable;
+  chains: ChainTable;
+  chain_stages: ChainStageTable;
+  stage_placements: StagePlacementTable;
+  projects: ProjectTable;
+  land_contracts: LandContractTable;
   meta: MetaTable;
 }
 

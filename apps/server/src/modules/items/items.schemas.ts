@@ -18,6 +18,8 @@ export const NewItem = z
     measures: text(2000).optional(),
     dueOn: isoDate.optional(),
     neededSkill: z.enum(SKILLS).optional(),
+    stageId: id.optional().describe('For a blockage: the stage of the industry chain it sits on'),
+    projectId: id.optional().describe('The project the item belongs to (land transfer, say)'),
   })
   .meta({ id: 'NewItem' });
 

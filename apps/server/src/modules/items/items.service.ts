@@ -65,6 +65,11 @@ const toSummary = (r: repo.ItemRow, people: { item_id: string; name: string }[])
 export class ItemService {
   constructor(private readonly db: Db) {}
 
+  /** The item if the actor may see it, with what the policies need; 404 otherwise. */
+  async access(actor: Actor, id: string, db: Executor = this.db) {
+    return this.findItem(actor, id, db);
+  }
+
   private async findItem(actor: Actor, id: string, db: Executor = this.db) {
     const today = todayInShanghai();
     const { rows, people } = await repo.listItems(db, actor, { id, today }, 1, null);
@@ -260,6 +265,20 @@ export class ItemService {
       const u = await tx.selectFrom('units').select('id').where('id', '=', unitId).executeTakeFirst();
       if (!u) throw invalid('单位不存在', [{ path: path('unitIds'), message: unitId }]);
     }
+    if (input.stageId) {
+      const stage = await tx
+        .selectFrom('chain_stages as s')
+        .innerJoin('chains as c', 'c.id', 's.chain_id')
+        .select('s.id')
+        .where('s.id', '=', input.stageId)
+        .where('c.org_id', '=', list.org_id)
+        .executeTakeFirst();
+      if (!stage) throw invalid('环节须属于本支部的产业链', [{ path: path('stageId'), message: input.stageId }]);
+    }
+    if (input.projectId) {
+      const project = await tx.selectFrom('projects').select('id').where('id', '=', input.projectId).where('org_id', '=', list.org_id).executeTakeFirst();
+      if (!project) throw invalid('项目须属于本支部', [{ path: path('projectId'), message: input.projectId }]);
+    }
     const now = nowIso();
     const id = newId();
     await tx
@@ -288,6 +307,8 @@ export class ItemService {
         escalated_at: null,
         escalation_reason: null,
         handed_over_to_org_id: null,
+        stage_id: input.stageId ?? null,
+        project_id: input.projectId ?? null,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -422,6 +443,10 @@ export class ItemService {
       }
       if (input.to === 'closed' && !input.evidence) {
         throw invalid('销号须填写依据', [{ path: 'body.evidence', message: 'required' }]);
+      }
+      if (input.to === 'awaiting_confirmation' && row.kind === 'dispute') {
+        const d = await tx.selectFrom('disputes').select('outcome').where('item_id', '=', id).executeTakeFirst();
+        if (!d?.outcome) throw conflict('dispute_outcome_missing', '矛盾纠纷须先记录调解结果（达成协议、调解不成或移交）');
       }
       if (input.to === 'in_progress' && (row.status === 'closed' || row.status === 'awaiting_confirmation') && !input.reason) {
         throw invalid('退回或重新打开须说明原因', [{ path: 'body.reason', message: 'required' }]);

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { id, isoDate, regionCode, text } from '../../lib/schemas.ts';
+
+export const CreateChain = z
+  .strictObject({ orgId: id, name: text(100), product: text(100), stages: z.array(text(50)).min(2).max(12) })
+  .meta({ id: 'CreateChain' });
+
+export const Placement = z
+  .strictObject({ kind: z.enum(['member', 'unit']), refId: id, role: text(50).optional() })
+  .meta({ id: 'StagePlacement' });
+
+const Blockage = z.object({ id: z.string(), no: z.number().int(), problem: z.string(), status: z.string(), overdue: z.boolean() });
+
+export const Chain = z
+  .object({
+    id: z.string(),
+    orgId: z.string(),
+    orgName: z.string(),
+    name: z.string(),
+    product: z.string(),
+    stages: z.array(
+      z.object({
+        id: z.string(),
+        seq: z.number().int(),
+        name: z.string(),
+        placements: z.array(z.object({ kind: z.enum(['member', 'unit']), refId: z.string(), name: z.string(), role: z.string().nullable() })),
+        blockages: z.array(Blockage),
+      }),
+    ),
+  })
+  .meta({ id: 'Chain' });
+
+export const CreateProject = z
+  .strictObject({
+    orgId: id,
+    name: text(100),
+    investmentYuan: z.number().int().min(0),
+    areaMu: z.number().int().min(0),
+    beneficiaries: z.number().int().min(0),
+    description: text(2000),
+  })
+  .meta({ id: 'CreateProject' });
+
+export const LandContract = z
+  .strictObject({
+    holder: text(50),
+    regionCode,
+    areaMu: z.number().int().min(1),
+    signedOn: isoDate.optional(),
+    status: z.enum(['negotiating', 'signed', 'disputed']),
+  })
+  .meta({ id: 'LandContractInput' });
+
+export const Project = z
+  .object({
+    id: z.string(),
+    orgId: z.string(),
+    orgName: z.string(),
+    name: z.string(),
+    investmentYuan: z.number().int(),
+    areaMu: z.number().int(),
+    beneficiaries: z.number().int(),
+    description: z.string(),
+    contracts: z.array(
+      z.object({
+        id: z.string(),
+        holder: z.string(),
+        regionName: z.string(),
+        areaMu: z.number().int(),
+        signedOn: z.string().nullable(),
+        status: z.enum(['negotiating', 'signed', 'disputed']),
+      }),
+    ),
+    signedAreaMu: z.number().int(),
+    items: z.array(Blockage),
+  })
+  .meta({ id: 'Project' });
