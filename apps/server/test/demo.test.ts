@@ -68,6 +68,24 @@ describe('the Nanzhao demo county (DOMAIN §2)', () => {
         payload: { regionCode: '411321106900', category: 'water', description: '热水器不出热水' },
       });
       expect(receipt.json().orgName).toBe('白河新村易地搬迁临时党支部');
+
+      // Case 4: the reserve-forest dispute, mediated through a village cadre, with a follow-up.
+      const projects = (await admin.get('/projects')).json().items;
+      expect(projects[0]).toMatchObject({ name: '上店玉兰博览园国家储备林项目', investmentYuan: 1_537_000_000, areaMu: 55_000, beneficiaries: 100_000 });
+      const dispute = (await admin.get(`/items/${projects[0].items[0].id}/dispute`)).json();
+      expect(dispute.outcome).toBe('agreement');
+      expect(dispute.sessions.length).toBeGreaterThanOrEqual(2);
+      expect(dispute.followUpResult).toBeTruthy();
+      // Case 5: the enzyme chain, five stages, a cleared blockage and an open one.
+      const chains = (await admin.get('/chains')).json().items;
+      expect(chains[0].stages.map((s: { name: string }) => s.name)).toEqual(['鲜果收购', '运输', '仓储', '生产', '销售']);
+      const blockages = chains[0].stages.flatMap((s: { blockages: { status: string }[] }) => s.blockages);
+      expect(blockages.map((x: { status: string }) => x.status).sort()).toEqual(['closed', 'in_progress']);
+      // A living county: items in every township, some open, some overdue, most closed.
+      const all = (await admin.get('/items?limit=1')).json();
+      expect(all.total).toBeGreaterThan(300);
+      expect((await admin.get('/items?overdue=true&limit=1')).json().total).toBeGreaterThan(0);
+      expect((await admin.get('/items?status=closed&limit=1')).json().total).toBeGreaterThan(all.total / 2);
     } finally {
       await t.close();
     }

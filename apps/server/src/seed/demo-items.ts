@@ -187,3 +187,326 @@ export async function seedBaiheList(
   }
   return listId;
 }
+
+type Tx = Executor;
+interface DemoItem {
+  listId: string;
+  orgId: string;
+  no: number;
+  kind: 'problem' | 'dispute' | 'blockage';
+  problem: string;
+  category: string;
+  regionCode: string;
+  groupId: string | null;
+  responsibleId: string | null;
+  listedOn: string;
+  due: string;
+  status: Status;
+  reopened?: boolean;
+  closeAfterDays?: number;
+  stageId?: string | null;
+  projectId?: string | null;
+  closerUserId: string;
+  closerLabel: string;
+}
+
+async function addList(tx: Tx, orgId: string, no: number, title: string, listedOn: string, userId: string) {
+  const id = newId();
+  await tx.insertInto('problem_lists').values({ id, org_id: orgId, no, title, listed_on: listedOn, created_by: userId, version: 1, created_at: at(listedOn), updated_at: at(listedOn) }).execute();
+  return id;
+}
+
+/** One demo item with its source report and a timeline that matches its final status. */
+async function addDemoItem(tx: Tx, d: DemoItem): Promise<string> {
+  const id = newId();
+  const closedOn = plus(d.listedOn, d.closeAfterDays ?? 10);
+  const closed = d.status === 'closed';
+  await tx
+    .insertInto('items')
+    .values({
+      id,
+      list_id: d.listId,
+      org_id: d.orgId,
+      no: d.no,
+      kind: d.kind,
+      problem: d.problem,
+      category: d.category,
+      region_code: d.regionCode,
+      responsible_group_id: d.groupId,
+      measures: null,
+      due_on: d.due,
+      needed_skill: null,
+      status: d.status,
+      reopened_count: d.reopened ? 1 : 0,
+      submitted_by: null,
+      closed_at: closed ? at(closedOn, 16) : null,
+      closed_by: closed ? d.closerUserId : null,
+      close_evidence: closed ? '现场核实已解决' : null,
+      resident_confirmed_at: closed && d.no % 2 === 1 ? at(plus(closedOn, 1), 10) : null,
+      escalated_to_org_id: null,
+      escalated_at: null,
+      escalation_reason: null,
+      handed_over_to_org_id: null,
+      stage_id: d.stageId ?? null,
+      project_id: d.projectId ?? null,
+      version: 1,
+      created_at: at(d.listedOn),
+      updated_at: at(d.listedOn),
+    })
+    .execute();
+  const reportId = newId();
+  const reportedOn = plus(d.listedOn, -2);
+  await tx
+    .insertInto('reports')
+    .values({
+      id: reportId,
+      tracking_hash: createHash('sha256').update(randomBytes(20)).digest('hex'),
+      source: d.no % 2 === 0 ? 'visit' : 'resident',
+      region_code: d.regionCode,
+      org_id: d.orgId,
+      category: d.category,
+      description: d.problem,
+      reporter_name: null,
+      phone: null,
+      status: 'listed',
+      created_by: null,
+      reported_at: at(reportedOn, 10),
+      version: 2,
+      created_at: at(reportedOn, 10),
+      updated_at: at(d.listedOn),
+    })
+    .execute();
+  await tx.insertInto('item_reports').values({ item_id: id, report_id: reportId }).execute();
+  if (d.responsibleId) {
+    await tx.insertInto('item_members').values({ item_id: id, member_id: d.responsibleId, role: 'responsible', membership_id: null, added_on: d.listedOn, reason: null }).execute();
+  }
+  const ev = (day: string, text: string, from: Status | null, to: Status | null, kind = 'transition', actor = d.closerLabel) =>
+    tx
+      .insertInto('item_events')
+      .values({ id: newId(), item_id: id, at: at(day, 10), user_id: null, actor_label: actor, kind: kind as 'transition', text, public: 1, from_status: from, to_status: to })
+      .execute();
+  await ev(d.listedOn, `列入问题清单第${d.no}项`, null, 'open');
+  if (d.status === 'open') return id;
+  await ev(plus(d.listedOn, 1), '正在办理', 'open', 'in_progress');
+  if (d.reopened) {
+    await ev(plus(d.listedOn, 3), '已办结，等待确认', 'in_progress', 'awaiting_confirmation');
+    await ev(plus(d.listedOn, 4), '群众反馈未解决：问题反复出现', 'awaiting_confirmation', 'in_progress', 'feedback', '群众');
+  }
+  if (d.status === 'in_progress') return id;
+  await ev(plus(closedOn, -1), '已办结，等待确认', 'in_progress', 'awaiting_confirmation');
+  if (d.status === 'awaiting_confirmation') return id;
+  await ev(closedOn, '已销号；销号依据：现场核实已解决', 'awaiting_confirmation', 'closed');
+  return id;
+}
+
+const SPREAD = [
+  ['electricity', '村组线路老化，雨天经常停电'],
+  ['water', '自来水管网漏水，水压不足'],
+  ['roads', '通组道路雨后泥泞难行'],
+  ['sanitation', '村口垃圾堆放无人清运'],
+  ['employment', '留守劳动力缺少务工信息'],
+  ['health', '慢性病患者取药不便'],
+  ['education', '学生上学路远缺少校车'],
+  ['housing', '危房改造进度慢'],
+  ['industry', '香菇大棚销路不畅'],
+  ['public_order', '夜间有人聚集赌博'],
+  ['disputes', '邻里因宅基地界址发生争执'],
+] as const;
+
+/**
+ * A living county: every township branch has a list or two, with open, overdue, closed and reopened
+ * items spread over 2020–2026; and cases 4 (the reserve-forest dispute) and 5 (the enzyme chain).
+ */
+export async function seedCountyItems(
+  tx: Tx,
+  ctx: {
+    branches: { id: string; region_code: string; parent_id: string | null; name: string }[];
+    forestId: string;
+    enzymeId: string;
+    chaigangCadreId: string;
+    closerFor: (branch: { region_code: string }) => { userId: string; label: string };
+    next: () => number;
+  },
+) {
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(ctx.next() * xs.length)] as T;
+  for (const branch of ctx.branches) {
+    const groups = await tx.selectFrom('temporary_orgs').select('id').where('parent_id', '=', branch.id).execute();
+    const leaders = await tx
+      .selectFrom('memberships')
+      .select(['org_id', 'member_id'])
+      .where('org_id', 'in', groups.length ? groups.map((g) => g.id) : [''])
+      .where('role', '=', 'group_leader')
+      .execute();
+    const closer = ctx.closerFor(branch);
+    const lists = 1 + Math.floor(ctx.next() * 2);
+    for (let l = 0; l < lists; l++) {
+      const year = 2020 + Math.floor(ctx.next() * 7);
+      const listedOn = `${year}-${String(1 + Math.floor(ctx.next() * 10)).padStart(2, '0')}-${String(1 + Math.floor(ctx.next() * 27)).padStart(2, '0')}`;
+      const listId = await addList(tx, branch.id, l + 1, `${branch.name.replace(/临时党支部$/, '')}问题清单（${listedOn}）`, listedOn, closer.userId);
+      const n = 3 + Math.floor(ctx.next() * 4);
+      for (let i = 0; i < n; i++) {
+        const [category, problem] = pick(SPREAD);
+        const group = groups.length ? pick(groups) : null;
+        const roll = ctx.next();
+        const recent = year >= 2026;
+        const status: Status = recent ? (roll < 0.3 ? 'open' : roll < 0.7 ? 'in_progress' : roll < 0.85 ? 'awaiting_confirmation' : 'closed') : roll < 0.88 ? 'closed' : roll < 0.94 ? 'in_progress' : 'open';
+        await addDemoItem(tx, {
+          listId,
+          orgId: branch.id,
+          no: i + 1,
+          kind: category === 'disputes' ? 'dispute' : 'problem',
+          problem,
+          category,
+          regionCode: branch.region_code,
+          groupId: group?.id ?? null,
+          responsibleId: leaders.find((x) => x.org_id === group?.id)?.member_id ?? null,
+          listedOn,
+          due: plus(listedOn, 15 + Math.floor(ctx.next() * 45)),
+          status,
+          reopened: ctx.next() < 0.08,
+          closeAfterDays: 3 + Math.floor(ctx.next() * 40),
+          closerUserId: closer.userId,
+          closerLabel: closer.label,
+        });
+      }
+    }
+  }
+
+  // Case 4: the reserve-forest project, its land transfer, and the 柴岗村 contractor's dispute, mediated.
+  const forestCloser = ctx.closerFor({ region_code: '411321300' });
+  const projectId = newId();
+  await tx
+    .insertInto('projects')
+    .values({
+      id: projectId,
+      org_id: ctx.forestId,
+      name: '上店玉兰博览园国家储备林项目',
+      investment_yuan: 1_537_000_000,
+      area_mu: 55_000,
+      beneficiaries: 100_000,
+      description: '玉兰、杜仲5.5万亩，林下套种中药材；覆盖4个乡镇8个村，依靠土地流转推进。',
+      version: 1,
+      created_at: at('2019-10-15'),
+      updated_at: at('2019-10-15'),
+    })
+    .execute();
+  const contracts: [string, string, number, string | null, 'signed' | 'disputed'][] = [
+    ['上店村集体经济合作社', '411321300215', 3200, '2019-11-20', 'signed'],
+    ['柴岗村集体经济合作社', '411321300214', 2600, '2019-12-05', 'signed'],
+    ['柴岗村承包户（林地承包经营）', '411321300214', 180, '2020-03-12', 'signed'],
+  ];
+  for (const [holder, region, area, signed, status] of contracts) {
+    await tx.insertInto('land_contracts').values({ id: newId(), project_id: projectId, holder, region_code: region, area_mu: area, signed_on: signed, status, created_at: at('2019-11-01') }).execute();
+  }
+  const forestGroups = await tx.selectFrom('temporary_orgs').select('id').where('parent_id', '=', ctx.forestId).execute();
+  const deputy = await tx.selectFrom('memberships').select('member_id').where('org_id', '=', ctx.forestId).where('role', '=', 'deputy_secretary').executeTakeFirst();
+  const forestList = await addList(tx, ctx.forestId, 1, '国储林基地土地流转问题清单（2020年3月2日）', '2020-03-02', forestCloser.userId);
+  const disputeId = await addDemoItem(tx, {
+    listId: forestList,
+    orgId: ctx.forestId,
+    no: 1,
+    kind: 'dispute',
+    problem: '柴岗村承包户因补偿标准阻挠施工，项目停工',
+    category: 'disputes',
+    regionCode: '411321300214',
+    groupId: forestGroups[0]?.id ?? null,
+    responsibleId: deputy?.member_id ?? null,
+    listedOn: '2020-03-02',
+    due: '2020-03-31',
+    status: 'closed',
+    closeAfterDays: 12,
+    projectId,
+    closerUserId: forestCloser.userId,
+    closerLabel: forestCloser.label,
+  });
+  await tx
+    .insertInto('disputes')
+    .values({
+      item_id: disputeId,
+      parties_json: JSON.stringify([
+        { name: '柴岗村林地承包户', role: '承包方' },
+        { name: '国储林项目建设公司', role: '流转方' },
+      ]),
+      claims: '承包户要求按新标准补偿林木和地上附着物，否则不让进场施工',
+      outcome: 'agreement',
+      outcome_note: '经副书记通过承包户的姐姐（柴岗村村干部）多次做工作，双方按评估价签订补偿协议，当日复工',
+      outcome_on: '2020-03-12',
+      follow_up_due_on: '2020-04-12',
+      follow_up_on: '2020-04-10',
+      follow_up_result: '补偿款已到位，施工正常，未再发生阻工',
+      version: 3,
+      created_at: at('2020-03-02'),
+      updated_at: at('2020-04-10'),
+    })
+    .execute();
+  for (const [day, notes, extra] of [
+    ['2020-03-04', '第一次调解：承包户情绪激动，坚持高价补偿', false],
+    ['2020-03-09', '请承包户的姐姐（村干部）一起上门，讲清政策和评估依据', true],
+    ['2020-03-12', '双方同意按评估价补偿，签订协议', true],
+  ] as const) {
+    const sessionId = newId();
+    await tx.insertInto('mediation_sessions').values({ id: sessionId, item_id: disputeId, held_on: day, place: '柴岗村村委会', notes, created_by: null, created_at: at(day, 15) }).execute();
+    if (deputy) await tx.insertInto('mediation_mediators').values({ session_id: sessionId, member_id: deputy.member_id }).execute();
+    if (extra) await tx.insertInto('mediation_mediators').values({ session_id: sessionId, member_id: ctx.chaigangCadreId }).execute();
+  }
+
+  // Case 5: the enzyme chain, stage by stage, with a blockage cleared and one still open.
+  const enzymeCloser = ctx.closerFor({ region_code: '411321' });
+  const chainId = newId();
+  await tx.insertInto('chains').values({ id: chainId, org_id: ctx.enzymeId, name: '酵素产业链', product: '水果酵素', version: 1, created_at: at('2019-06-01'), updated_at: at('2019-06-01') }).execute();
+  const stageIds: string[] = [];
+  for (const [i, name] of ['鲜果收购', '运输', '仓储', '生产', '销售'].entries()) {
+    const sid = newId();
+    stageIds.push(sid);
+    await tx.insertInto('chain_stages').values({ id: sid, chain_id: chainId, seq: i + 1, name }).execute();
+  }
+  const enzymeRoster = await tx
+    .selectFrom('memberships as m')
+    .innerJoin('members as p', 'p.id', 'm.member_id')
+    .select(['m.member_id', 'p.unit_id'])
+    .where('m.org_id', '=', ctx.enzymeId)
+    .orderBy('m.start_on')
+    .orderBy('m.id')
+    .execute();
+  for (const [i, m] of enzymeRoster.entries()) {
+    const stage = stageIds[i % stageIds.length] as string;
+    await tx.insertInto('stage_placements').values({ stage_id: stage, kind: 'member', ref_id: m.member_id, role: null }).onConflict((oc) => oc.doNothing()).execute();
+    await tx.insertInto('stage_placements').values({ stage_id: stage, kind: 'unit', ref_id: m.unit_id, role: null }).onConflict((oc) => oc.doNothing()).execute();
+  }
+  const chainList = await addList(tx, ctx.enzymeId, 1, '酵素产业链堵点清单（2020年7月1日）', '2020-07-01', enzymeCloser.userId);
+  await addDemoItem(tx, {
+    listId: chainList,
+    orgId: ctx.enzymeId,
+    no: 1,
+    kind: 'blockage',
+    problem: '鲜果运输车辆进村道路限宽，收购点鲜果积压',
+    category: 'industry',
+    regionCode: '411321',
+    groupId: null,
+    responsibleId: enzymeRoster[1]?.member_id ?? null,
+    listedOn: '2020-07-01',
+    due: '2020-07-20',
+    status: 'closed',
+    closeAfterDays: 9,
+    stageId: stageIds[1],
+    closerUserId: enzymeCloser.userId,
+    closerLabel: enzymeCloser.label,
+  });
+  await addDemoItem(tx, {
+    listId: chainList,
+    orgId: ctx.enzymeId,
+    no: 2,
+    kind: 'blockage',
+    problem: '冷库容量不足，旺季鲜果存放困难',
+    category: 'industry',
+    regionCode: '411321',
+    groupId: null,
+    responsibleId: enzymeRoster[2]?.member_id ?? null,
+    listedOn: '2020-07-01',
+    due: '2020-10-31',
+    status: 'in_progress',
+    stageId: stageIds[2],
+    closerUserId: enzymeCloser.userId,
+    closerLabel: enzymeCloser.label,
+  });
+}

@@ -5,7 +5,7 @@ import { systemActor } from '../lib/actor.ts';
 import { newId, nowIso } from '../lib/ids.ts';
 import { nameInitials, namePinyin } from '../lib/pinyin.ts';
 import { recordAudit } from '../modules/audit/audit.service.ts';
-import { seedBaiheList } from './demo-items.ts';
+import { seedBaiheList, seedCountyItems } from './demo-items.ts';
 import { loadCounty } from './division.ts';
 import { personName, rng } from './random.ts';
 
@@ -508,6 +508,9 @@ export async function seedDemo(db: Db, passwordHash: string, seed = 20200519): P
   const qiaoPower = (townshipUnits.get(QIAODUAN) ?? [])[2] as ReturnType<typeof addUnit>;
   makeMember(qiaoPower, 'none', '电工');
   makeMember(qiaoPower, 'none', '电工');
+  // The contractor's sister: a village cadre of 柴岗村 through whom the dispute of case 4 was mediated.
+  const chaigang = (villageUnits.get(CHENGJIAO) ?? []).find((u) => u.name.includes('柴岗村')) as ReturnType<typeof addUnit>;
+  const chaigangCadreId = makeMember(chaigang, 'full', '村委委员');
   // The township power-station chief: not in the branch, linked in by need for item 3 of the 2020-05-19 list.
   const powerChiefId = makeMember(qiaoPower, 'full', '所长');
   if (!memberSkills.some((s) => s.member_id === powerChiefId && s.skill === 'electricity')) {
@@ -565,6 +568,20 @@ export async function seedDemo(db: Db, passwordHash: string, seed = 20200519): P
       powerChiefId,
       closerUserId: qiaoUser.id,
       closerLabel: qiaoUser.display_name,
+    });
+    const admin = users.find((u) => u.username === 'admin') as Row<'users'>;
+    const townshipUsers = new Map(users.filter((u) => u.role === 'township_admin').map((u) => [u.scope_region_code, u]));
+    const enzyme = specials.find((s) => s.anchor_name === '酵素产业链') as Row<'temporary_orgs'>;
+    await seedCountyItems(tx, {
+      branches: townshipBranches.filter((x) => x !== b && x !== forest),
+      forestId: (forest as Row<'temporary_orgs'> | null)?.id as string,
+      enzymeId: enzyme.id,
+      chaigangCadreId,
+      closerFor: (branch) => {
+        const u = townshipUsers.get(branch.region_code.slice(0, 9)) ?? admin;
+        return { userId: u.id, label: u.display_name };
+      },
+      next: r.next,
     });
     const counts = {
       regions: regions.length,
