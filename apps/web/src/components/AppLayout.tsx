@@ -4,6 +4,7 @@ import {
   FileTextOutlined,
   LogoutOutlined,
   MessageOutlined,
+  NodeIndexOutlined,
   TeamOutlined,
   TranslationOutlined,
 } from '@ant-design/icons';
@@ -71,6 +72,7 @@ export function AppLayout() {
                 ? [
                     { key: 'reports', icon: <MessageOutlined />, label: t('nav.reports') },
                     { key: 'lists', icon: <FileTextOutlined />, label: t('nav.lists') },
+                    { key: 'chains', icon: <NodeIndexOutlined />, label: t('nav.chains') },
                   ]
                 : []),
               { key: 'members', icon: <TeamOutlined />, label: t('nav.members') },

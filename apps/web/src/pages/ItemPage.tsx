@@ -26,6 +26,7 @@ import { Link, useParams } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
 import { useServerAction } from '../components/useServerAction';
+import { DisputeCard } from '../features/items/DisputeCard';
 import { ItemStatusTag } from '../features/items/ItemStatusTag';
 
 type Item = Schemas['ItemDetail'];
@@ -291,6 +292,7 @@ export function ItemPage() {
                     {item.closeEvidence && <Descriptions.Item label={t('item.evidence')}>{item.closeEvidence}</Descriptions.Item>}
                   </Descriptions>
                 </Card>
+                {item.kind === 'dispute' && <DisputeCard item={item} />}
                 <Card title={t('item.timeline')} style={{ marginBottom: 16 }}>
                   {item.abilities.progress && <Progress item={item} />}
                   <Timeline
