@@ -3,6 +3,8 @@ import { logIn, openBrowser, screenshot } from './browser';
 import { DEMO_PASSWORD } from './global-setup';
 
 const base = inject('baseUrl');
+// A real 1×1 PNG: the resident's photo.
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 
 describe('the story of item 3: from a resident report to the resident confirmation', () => {
   it('a resident reports on a phone, the secretary combs, assigns, links by need; another closes; the resident confirms', async () => {
@@ -18,6 +20,8 @@ describe('the story of item 3: from a resident report to the resident confirmati
     await r.getByTestId('resident-category').click();
     await r.locator('.ant-select-item-option').filter({ hasText: '用电' }).first().click();
     await r.getByLabel('问题描述').fill('3号楼断路器老是跳闸，晚上经常停电');
+    await r.locator('input[type=file]').setInputFiles({ name: 'breaker.png', mimeType: 'image/png', buffer: Buffer.from(PNG, 'base64') });
+    await r.locator('.ant-upload-list-item').first().waitFor();
     await screenshot(r, '20-resident-form');
     await r.getByRole('button', { name: /提\s*交/ }).click();
     const code = (await r.getByTestId('tracking-code').innerText()).trim().replace(/\s/g, '');
@@ -79,6 +83,8 @@ describe('the story of item 3: from a resident report to the resident confirmati
     // 5. The resident follows the code and confirms it is solved.
     await r.goto(`${base}/r/${code}`);
     await r.getByTestId('resident-stage').filter({ hasText: '已销号' }).waitFor();
+    await r.locator('.ant-image img').first().waitFor();
+    expect(await r.locator('.ant-image img').first().evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
     await r.getByTestId('resident-solved').click();
     await r.getByText('您已于').waitFor();
     await screenshot(r, '25-resident-confirmed');

@@ -353,6 +353,17 @@ export interface LandContractTable {
   created_at: string;
 }
 
+export interface PhotoTable {
+  id: string;
+  owner_type: 'report' | 'item_event';
+  owner_id: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  data: string;
+  created_at: string;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -389,6 +400,7 @@ export interface Database {
   stage_placements: StagePlacementTable;
   projects: ProjectTable;
   land_contracts: LandContractTable;
+  photos: PhotoTable;
   meta: MetaTable;
 }
 

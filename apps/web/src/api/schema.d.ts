@@ -3343,6 +3343,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/photos/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 照片（反映或办理进展） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/reports": {
         parameters: {
             query?: never;
@@ -3536,6 +3572,43 @@ export interface paths {
                     content: {
                         "application/json": components["schemas"]["Problem"];
                     };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/reports/{trackingCode}/photos/{photoId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 群众查看自己上传的照片 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    trackingCode: string;
+                    photoId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
                 };
             };
         };
@@ -5058,6 +5131,9 @@ export interface components {
                 mediators: string[];
             }[];
         };
+        PhotoUploadInput: {
+            dataBase64: string;
+        };
         /** @enum {string} */
         ItemStatusInput: "open" | "in_progress" | "awaiting_confirmation" | "closed";
         NewItemInput: {
@@ -5163,6 +5239,7 @@ export interface components {
             public: boolean;
             fromStatus: string | null;
             toStatus: string | null;
+            photoIds: string[];
         };
         ItemAbilitiesInput: {
             progress: boolean;
@@ -5237,6 +5314,8 @@ export interface components {
             text: string;
             /** @default false */
             public?: boolean;
+            /** @default [] */
+            photos?: components["schemas"]["PhotoUploadInput"][];
         };
         ItemTransitionInput: {
             to: components["schemas"]["ItemStatusInput"];
@@ -5557,6 +5636,7 @@ export interface components {
             /** @enum {string} */
             status: "new" | "listed" | "dismissed";
             itemId: string | null;
+            photoIds: string[];
             reportedAt: string;
             version: number;
         };
@@ -5573,12 +5653,19 @@ export interface components {
             description: string;
             reporterName?: string;
             phone?: string;
+            /** @default [] */
+            photos?: components["schemas"]["PhotoUploadInput"][];
         };
         PublicCreateReportInput: {
             regionCode: string;
             category: components["schemas"]["ReportCategoryInput"];
             description: string;
             phone?: string;
+            /**
+             * @description Up to 3 photos (JPEG, PNG or WebP, 2 MB each), base64
+             * @default []
+             */
+            photos?: components["schemas"]["PhotoUploadInput"][];
         };
         ReportReceiptInput: {
             /** @description Shown to the resident once; the server keeps only its hash */
@@ -5606,6 +5693,8 @@ export interface components {
                 at: string;
                 text: string;
             }[];
+            /** @description The resident’s own photos */
+            photoIds: string[];
             canGiveFeedback: boolean;
         };
         PublicFeedbackInput: {
@@ -5849,6 +5938,9 @@ export interface components {
                 mediators: string[];
             }[];
         };
+        PhotoUpload: {
+            dataBase64: string;
+        };
         /** @enum {string} */
         ItemStatus: "open" | "in_progress" | "awaiting_confirmation" | "closed";
         NewItem: {
@@ -5954,6 +6046,7 @@ export interface components {
             public: boolean;
             fromStatus: string | null;
             toStatus: string | null;
+            photoIds: string[];
         };
         ItemAbilities: {
             progress: boolean;
@@ -6028,6 +6121,8 @@ export interface components {
             text: string;
             /** @default false */
             public: boolean;
+            /** @default [] */
+            photos: components["schemas"]["PhotoUpload"][];
         };
         ItemTransition: {
             to: components["schemas"]["ItemStatus"];
@@ -6348,6 +6443,7 @@ export interface components {
             /** @enum {string} */
             status: "new" | "listed" | "dismissed";
             itemId: string | null;
+            photoIds: string[];
             reportedAt: string;
             version: number;
         };
@@ -6364,12 +6460,19 @@ export interface components {
             description: string;
             reporterName?: string;
             phone?: string;
+            /** @default [] */
+            photos: components["schemas"]["PhotoUpload"][];
         };
         PublicCreateReport: {
             regionCode: string;
             category: components["schemas"]["ReportCategory"];
             description: string;
             phone?: string;
+            /**
+             * @description Up to 3 photos (JPEG, PNG or WebP, 2 MB each), base64
+             * @default []
+             */
+            photos: components["schemas"]["PhotoUpload"][];
         };
         ReportReceipt: {
             /** @description Shown to the resident once; the server keeps only its hash */
@@ -6397,6 +6500,8 @@ export interface components {
                 at: string;
                 text: string;
             }[];
+            /** @description The resident’s own photos */
+            photoIds: string[];
             canGiveFeedback: boolean;
         };
         PublicFeedback: {

@@ -15,6 +15,7 @@ import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from '../api/client';
 import { setLocale } from '../i18n';
+import { InboxButton } from './InboxButton';
 import { useMe } from './me';
 
 const { Header, Sider, Content } = Layout;
@@ -46,6 +47,7 @@ export function AppLayout() {
           <Typography.Text style={{ color: '#fff' }} data-testid="current-user">
             {me.displayName}（{me.scope.orgName ?? me.scope.regionName}）
           </Typography.Text>
+          <InboxButton />
           <Button
             size="small"
             icon={<TranslationOutlined />}

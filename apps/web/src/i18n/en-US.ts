@@ -231,6 +231,9 @@ export const enUS: Messages = {
     reopened: 'Sent back for more work; we will handle it soon.',
     confirmedAt: 'You confirmed it solved on {{date}}',
     newReport: 'Report another problem',
+    photos: 'Photos (optional, up to 3)',
+    photosHint: 'JPEG, PNG or WebP, 2 MB each at most',
+    photoTooLarge: 'A photo may be 2 MB at most',
   },
   reports: {
     title: 'Reports',
@@ -292,6 +295,7 @@ export const enUS: Messages = {
     progressPlaceholder: 'What was done, what was found',
     public: 'Visible to residents',
     addProgress: 'Add',
+    addPhoto: 'Add photo',
     to: { in_progress: 'Start work', awaiting_confirmation: 'Done: ask for confirmation', closed: 'Confirm and close', in_progress_back: 'Send back' },
     reason: 'Reason',
     evidence: 'Close-out evidence',
@@ -354,6 +358,11 @@ export const enUS: Messages = {
     mu: '{{value}} mu',
     people: '{{value}} people',
     signedArea: '{{value}} mu signed',
+  },
+  inbox: {
+    title: 'Inbox',
+    empty: 'Nothing for you right now.',
+    kinds: { assigned: 'Assigned', linked: 'Linked', reopened: 'Reopened', escalated: 'Escalated', due_soon: 'Due soon', overdue: 'Overdue' },
   },
   common: {
     cancel: 'Cancel',

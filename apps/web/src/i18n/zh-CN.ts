@@ -227,6 +227,9 @@ export const zhCN = {
     reopened: '已退回重新办理，我们会尽快处理。',
     confirmedAt: '您已于 {{date}} 确认解决',
     newReport: '再反映一个问题',
+    photos: '照片（选填，最多3张）',
+    photosHint: 'JPEG、PNG 或 WebP，每张不超过 2 MB',
+    photoTooLarge: '照片不能超过 2 MB',
   },
   reports: {
     title: '群众反映',
@@ -288,6 +291,7 @@ export const zhCN = {
     progressPlaceholder: '做了什么、发现了什么',
     public: '群众可见',
     addProgress: '提交进展',
+    addPhoto: '添加照片',
     to: { in_progress: '开始办理', awaiting_confirmation: '办结，提请确认', closed: '验收销号', in_progress_back: '退回重办' },
     reason: '原因',
     evidence: '销号依据',
@@ -350,6 +354,11 @@ export const zhCN = {
     mu: '{{value}} 亩',
     people: '{{value}} 人',
     signedArea: '已签约 {{value}} 亩',
+  },
+  inbox: {
+    title: '待办提醒',
+    empty: '暂无提醒。',
+    kinds: { assigned: '新分派', linked: '因需联结', reopened: '被退回', escalated: '上交', due_soon: '即将到期', overdue: '已超期' },
   },
   common: {
     cancel: '取消',

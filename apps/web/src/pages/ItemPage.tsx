@@ -11,6 +11,7 @@ import {
   Empty,
   Flex,
   Form,
+  Image,
   Input,
   List,
   Modal,
@@ -19,12 +20,15 @@ import {
   Tag,
   Timeline,
   Typography,
+  Upload,
 } from 'antd';
+import type { UploadFile } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
+import { MAX_PHOTO_BYTES, fileToBase64 } from '../components/photos';
 import { useServerAction } from '../components/useServerAction';
 import { DisputeCard } from '../features/items/DisputeCard';
 import { ItemStatusTag } from '../features/items/ItemStatusTag';
@@ -215,21 +219,38 @@ function Escalation({ item }: { item: Item }) {
 function Progress({ item }: { item: Item }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
+  const [files, setFiles] = useState<UploadFile[]>([]);
   const { busy, run } = useServerAction();
   const submit = async () => {
     const v = await form.validateFields();
     const ok = await run(
-      () => unwrap(api.POST('/api/v1/items/{id}/events', { params: { path: { id: item.id } }, body: { text: v.text, public: Boolean(v.public) } })),
+      async () => {
+        const photos = await Promise.all(files.map(async (f) => ({ dataBase64: await fileToBase64(f.originFileObj as Blob) })));
+        await unwrap(api.POST('/api/v1/items/{id}/events', { params: { path: { id: item.id } }, body: { text: v.text, public: Boolean(v.public), photos } }));
+      },
       t('item.done'),
     );
-    if (ok) form.resetFields();
+    if (ok) {
+      form.resetFields();
+      setFiles([]);
+    }
   };
   return (
     <Form form={form} layout="vertical" style={{ marginBottom: 16 }}>
       <Form.Item name="text" label={t('item.progress')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
         <Input.TextArea rows={2} maxLength={2000} placeholder={t('item.progressPlaceholder')} />
       </Form.Item>
-      <Flex justify="space-between">
+      <Upload
+        listType="picture"
+        accept="image/jpeg,image/png,image/webp"
+        maxCount={3}
+        fileList={files}
+        beforeUpload={(file) => (file.size > MAX_PHOTO_BYTES ? Upload.LIST_IGNORE : false)}
+        onChange={({ fileList }) => setFiles(fileList.slice(0, 3))}
+      >
+        {files.length < 3 && <Button size="small">{t('item.addPhoto')}</Button>}
+      </Upload>
+      <Flex justify="space-between" style={{ marginTop: 8 }}>
         <Form.Item name="public" valuePropName="checked" noStyle>
           <Checkbox>{t('item.public')}</Checkbox>
         </Form.Item>
@@ -305,6 +326,15 @@ export function ItemPage() {
                             {!e.public && ' · 内部'}
                           </Typography.Text>
                           <div>{e.text}</div>
+                          {e.photoIds.length > 0 && (
+                            <Image.PreviewGroup>
+                              <Flex gap={6} wrap style={{ marginTop: 6 }}>
+                                {e.photoIds.map((id) => (
+                                  <Image key={id} width={72} height={72} style={{ objectFit: 'cover' }} src={`/api/v1/photos/${id}`} alt="" />
+                                ))}
+                              </Flex>
+                            </Image.PreviewGroup>
+                          )}
                         </div>
                       ),
                     }))}

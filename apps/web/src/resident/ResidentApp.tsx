@@ -1,12 +1,14 @@
 import { REPORT_CATEGORIES } from '@lianjian/shared';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Form, Input, Result, Select, Space, Steps, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Form, Image, Input, Result, Select, Space, Steps, Timeline, Typography, Upload } from 'antd';
+import type { UploadFile } from 'antd';
 import qrcode from 'qrcode-generator';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes, useNavigate, useParams } from 'react-router';
 import { ApiError, type Schemas, api, unwrap } from '../api/client';
 import { errorText } from '../components/QueryState';
+import { MAX_PHOTO_BYTES, fileToBase64 } from '../components/photos';
 
 const STAGES = ['received', 'listed', 'in_progress', 'awaiting_confirmation', 'closed'] as const;
 
@@ -41,6 +43,7 @@ function SubmitPage() {
   const [receipt, setReceipt] = useState<Schemas['ReportReceipt'] | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [files, setFiles] = useState<UploadFile[]>([]);
   const township: string | undefined = Form.useWatch('township', form);
   // One key per filled-in form: a double tap or a retry after a lost reply makes one report.
   const [idempotencyKey, setKey] = useState(() => crypto.randomUUID());
@@ -57,6 +60,7 @@ function SubmitPage() {
     setBusy(true);
     setError(null);
     try {
+      const photos = await Promise.all(files.map(async (f) => ({ dataBase64: await fileToBase64(f.originFileObj as Blob) })));
       const r = await unwrap(
         api.POST('/api/v1/public/reports', {
           headers: { 'Idempotency-Key': idempotencyKey },
@@ -65,6 +69,7 @@ function SubmitPage() {
             category: v.category as Schemas['PublicCreateReportInput']['category'],
             description: v.description,
             ...(v.phone ? { phone: v.phone } : {}),
+            photos,
           },
         }),
       );
@@ -101,6 +106,7 @@ function SubmitPage() {
             onClick={() => {
               setReceipt(null);
               setKey(crypto.randomUUID());
+              setFiles([]);
               form.resetFields();
             }}
           >
@@ -137,6 +143,24 @@ function SubmitPage() {
         </Form.Item>
         <Form.Item name="description" label={t('resident.description')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
           <Input.TextArea rows={4} maxLength={2000} showCount placeholder={t('resident.descriptionPlaceholder')} />
+        </Form.Item>
+        <Form.Item label={t('resident.photos')} extra={t('resident.photosHint')}>
+          <Upload
+            listType="picture-card"
+            accept="image/jpeg,image/png,image/webp"
+            maxCount={3}
+            fileList={files}
+            beforeUpload={(file) => {
+              if (file.size > MAX_PHOTO_BYTES) {
+                setError(t('resident.photoTooLarge'));
+                return Upload.LIST_IGNORE;
+              }
+              return false;
+            }}
+            onChange={({ fileList }) => setFiles(fileList.slice(0, 3))}
+          >
+            {files.length < 3 ? '+' : null}
+          </Upload>
         </Form.Item>
         <Form.Item
           name="phone"
@@ -248,6 +272,15 @@ function FollowPage() {
           </>
         )}
       </Typography.Paragraph>
+      {r.photoIds.length > 0 && (
+        <Image.PreviewGroup>
+          <Space wrap style={{ marginBottom: 12 }}>
+            {r.photoIds.map((id) => (
+              <Image key={id} width={88} height={88} style={{ objectFit: 'cover' }} src={`/api/v1/public/reports/${code}/photos/${id}`} alt="" />
+            ))}
+          </Space>
+        </Image.PreviewGroup>
+      )}
       {r.events.length > 0 && (
         <Timeline
           items={r.events.map((e) => ({

@@ -1,6 +1,7 @@
 import { SKILLS } from '@lianjian/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { PHOTO_BODY_LIMIT } from '../../lib/photos.ts';
 import { page, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import {
@@ -79,6 +80,7 @@ export function itemRoutes(service: ItemService): FastifyPluginAsyncZod {
       handler: async (req) => ({ items: (await service.get(requireActor(req), req.params.id)).events }),
     });
     app.post('/items/:id/events', {
+      bodyLimit: PHOTO_BODY_LIMIT,
       config: { permission: 'items:write' },
       schema: { tags, summary: '填写进展情况', params: IdParams, body: AddEvent, response: noContent },
       handler: async (req, reply) => {

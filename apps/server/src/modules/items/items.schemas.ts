@@ -1,6 +1,7 @@
 import { ITEM_KINDS, ITEM_STATUSES, REPORT_CATEGORIES, SKILLS } from '@lianjian/shared';
 import { z } from 'zod';
 import { pageQuery } from '../../lib/paging.ts';
+import { PhotoUpload } from '../../lib/photos.ts';
 import { id, isoDate, page, regionCode, text, version } from '../../lib/schemas.ts';
 
 export const ItemStatus = z.enum(ITEM_STATUSES).meta({ id: 'ItemStatus' });
@@ -100,6 +101,7 @@ export const ItemEvent = z
     public: z.boolean(),
     fromStatus: z.string().nullable(),
     toStatus: z.string().nullable(),
+    photoIds: z.array(z.string()),
   })
   .meta({ id: 'ItemEvent' });
 
@@ -136,7 +138,9 @@ export const ItemDetail = ItemSummary.extend({
   abilities: ItemAbilities,
 }).meta({ id: 'ItemDetail' });
 
-export const AddEvent = z.strictObject({ text: text(2000), public: z.boolean().default(false) }).meta({ id: 'AddItemEvent' });
+export const AddEvent = z
+  .strictObject({ text: text(2000), public: z.boolean().default(false), photos: z.array(PhotoUpload).max(3).default([]) })
+  .meta({ id: 'AddItemEvent' });
 
 export const ItemTransition = z
   .strictObject({

@@ -7,6 +7,7 @@ import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
+import { photoIds, storePhotos } from '../../lib/photos.ts';
 import { orgInScope } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { activeOn } from '../orgs/orgs.repository.ts';
@@ -377,6 +378,7 @@ export class ItemService {
         .execute(),
       row.region_code ? this.db.selectFrom('regions').select('name').where('code', '=', row.region_code).executeTakeFirst() : undefined,
     ]);
+    const eventPhotos = await photoIds(this.db, 'item_event', events.map((e) => e.id));
     return {
       ...toSummary(row, people),
       regionCode: row.region_code,
@@ -405,6 +407,7 @@ export class ItemService {
         public: e.public === 1,
         fromStatus: e.from_status,
         toStatus: e.to_status,
+        photoIds: eventPhotos.get(e.id) ?? [],
       })),
       abilities: {
         progress: policy.canProgress(actor, facts),
@@ -423,7 +426,8 @@ export class ItemService {
       if (!policy.canProgress(actor, facts)) throw forbidden('permission_denied', '无权为该事项填写进展');
       const event = { id: newId(), itemId: id, userId: actor.userId, actorLabel: actor.displayName, kind: 'progress' as const, text: input.text, public: input.public, at: nowIso() };
       await repo.insertEvent(tx, event);
-      await recordAudit(tx, actor, { action: 'item.progress', entityType: 'item', entityId: id, after: event });
+      const photos = await storePhotos(tx, 'item_event', event.id, input.photos);
+      await recordAudit(tx, actor, { action: 'item.progress', entityType: 'item', entityId: id, after: { ...event, photos } });
     });
   }
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { PHOTO_BODY_LIMIT } from '../../lib/photos.ts';
 import { problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import {
@@ -28,7 +29,16 @@ export function reportRoutes(service: ReportService): FastifyPluginAsyncZod {
       schema: { tags: ['reports'], summary: '群众反映详情', params: z.object({ id: z.string().uuid() }), response: { 200: Report, ...problemReplies } },
       handler: (req) => service.get(requireActor(req), req.params.id),
     });
+    app.get('/photos/:id', {
+      config: { permission: 'authenticated' },
+      schema: { tags: ['reports'], summary: '照片（反映或办理进展）', params: z.object({ id: z.string().uuid() }) },
+      handler: async (req, reply) => {
+        const p = await service.staffPhoto(requireActor(req), req.params.id);
+        return reply.type(p.mime).header('cache-control', 'private, max-age=3600').header('x-content-type-options', 'nosniff').send(p.bytes);
+      },
+    });
     app.post('/reports', {
+      bodyLimit: PHOTO_BODY_LIMIT,
       config: { permission: 'reports:write' },
       schema: { tags: ['reports'], summary: '登记走访、热线或会议中收到的反映', body: CreateReport, response: { 201: ReportReceipt.extend({ id: z.string() }), ...problemReplies } },
       handler: async (req, reply) => reply.code(201).send(await service.create(requireActor(req), req.body)),
@@ -40,6 +50,7 @@ export function reportRoutes(service: ReportService): FastifyPluginAsyncZod {
 export function publicReportRoutes(service: ReportService): FastifyPluginAsyncZod {
   return async (app) => {
     app.post('/public/reports', {
+      bodyLimit: PHOTO_BODY_LIMIT,
       config: { permission: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
       schema: {
         tags: ['public'],
@@ -61,6 +72,14 @@ export function publicReportRoutes(service: ReportService): FastifyPluginAsyncZo
         response: { 200: PublicReportView, ...publicReplies },
       },
       handler: (req) => service.follow(req.params.trackingCode),
+    });
+    app.get('/public/reports/:trackingCode/photos/:photoId', {
+      config: { permission: 'public', rateLimit: { max: 60, timeWindow: '1 minute' } },
+      schema: { tags: ['public'], summary: '群众查看自己上传的照片', params: z.object({ trackingCode: z.string().max(64), photoId: z.string().uuid() }) },
+      handler: async (req, reply) => {
+        const p = await service.publicPhoto(req.params.trackingCode, req.params.photoId);
+        return reply.type(p.mime).header('cache-control', 'private, max-age=3600').header('x-content-type-options', 'nosniff').send(p.bytes);
+      },
     });
     app.post('/public/reports/:trackingCode/feedback', {
       config: { permission: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },

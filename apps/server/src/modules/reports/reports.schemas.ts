@@ -1,6 +1,7 @@
 import { REPORT_CATEGORIES, REPORT_SOURCES } from '@lianjian/shared';
 import { z } from 'zod';
 import { pageQuery } from '../../lib/paging.ts';
+import { PhotoUpload } from '../../lib/photos.ts';
 import { id, page, regionCode, text } from '../../lib/schemas.ts';
 
 export const ReportCategory = z.enum(REPORT_CATEGORIES).meta({ id: 'ReportCategory' });
@@ -20,6 +21,7 @@ export const Report = z
     phone: z.string().nullable().describe('Masked: 138****1234'),
     status: z.enum(['new', 'listed', 'dismissed']),
     itemId: z.string().nullable(),
+    photoIds: z.array(z.string()),
     reportedAt: z.string(),
     version: z.number().int(),
   })
@@ -45,6 +47,7 @@ export const CreateReport = z
     description: text(2000),
     reporterName: text(50).optional(),
     phone: phone.optional(),
+    photos: z.array(PhotoUpload).max(3).default([]),
   })
   .meta({ id: 'CreateReport' });
 
@@ -54,6 +57,7 @@ export const PublicCreateReport = z
     category: ReportCategory,
     description: text(2000),
     phone: phone.optional(),
+    photos: z.array(PhotoUpload).max(3).default([]).describe('Up to 3 photos (JPEG, PNG or WebP, 2 MB each), base64'),
   })
   .meta({ id: 'PublicCreateReport' });
 
@@ -84,6 +88,7 @@ export const PublicReportView = z
       })
       .nullable(),
     events: z.array(z.object({ at: z.string(), text: z.string() })),
+    photoIds: z.array(z.string()).describe('The resident’s own photos'),
     canGiveFeedback: z.boolean(),
   })
   .meta({ id: 'PublicReportView' });

@@ -3,6 +3,7 @@ import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { maskPhone } from '../../lib/mask.ts';
+import { photoIds, storePhotos } from '../../lib/photos.ts';
 import { decodeCursor, pageOf } from '../../lib/paging.ts';
 import { invalid, notFound } from '../../lib/problem.ts';
 import { newTrackingCode, normalizeTrackingCode, trackingHash } from '../../lib/tracking.ts';
@@ -22,6 +23,7 @@ export class ReportService {
   async list(actor: Actor, q: z.infer<typeof ReportListQuery>) {
     const { rows, total } = await repo.listReports(this.db, actor, q, q.limit, decodeCursor(q.cursor));
     const page = pageOf(rows, q.limit, total, (r) => r.reported_at);
+    const photos = await photoIds(this.db, 'report', page.items.map((r) => r.id));
     return {
       ...page,
       items: page.items.map((r) => ({
@@ -37,6 +39,7 @@ export class ReportService {
         phone: maskPhone(r.phone),
         status: r.status,
         itemId: r.item_id,
+        photoIds: photos.get(r.id) ?? [],
         reportedAt: r.reported_at,
         version: r.version,
       })),
@@ -51,7 +54,7 @@ export class ReportService {
   }
 
   private async insert(
-    input: { regionCode: string; category: string; description: string; phone?: string; reporterName?: string },
+    input: { regionCode: string; category: string; description: string; phone?: string; reporterName?: string; photos?: { dataBase64: string }[] },
     source: 'resident' | 'visit' | 'hotline' | 'meeting',
     who: { userId: string | null; requestId: string },
     regionPrefix: string | null,
@@ -82,8 +85,9 @@ export class ReportService {
         updated_at: now,
       };
       await tx.insertInto('reports').values(row).execute();
+      const photos = await storePhotos(tx, 'report', row.id, input.photos ?? []);
       const { phone: _phone, tracking_hash: _hash, ...audited } = row;
-      await recordAudit(tx, who, { action: 'report.create', entityType: 'report', entityId: row.id, after: audited });
+      await recordAudit(tx, who, { action: 'report.create', entityType: 'report', entityId: row.id, after: { ...audited, photos } });
       return { id: row.id, trackingCode: code, reportedAt: now, orgName: org?.name ?? null };
     });
   }
@@ -132,6 +136,7 @@ export class ReportService {
   async follow(code: string) {
     const { report, item } = await this.byCode(code);
     const events = item ? await itemEvents(this.db, item.id, true) : [];
+    const photos = await photoIds(this.db, 'report', [report.id]);
     return {
       category: report.category as 'other',
       regionName: report.region_name,
@@ -156,8 +161,42 @@ export class ReportService {
           }
         : null,
       events: events.map((e) => ({ at: e.at, text: e.text })),
+      photoIds: photos.get(report.id) ?? [],
       canGiveFeedback: item !== undefined && (item.status === 'awaiting_confirmation' || item.status === 'closed'),
     };
+  }
+
+  /** A photo of the resident's own report, by tracking code. */
+  async publicPhoto(code: string, photoId: string) {
+    const { report } = await this.byCode(code);
+    return this.photo({ ownerType: 'report', ownerIds: [report.id] }, photoId);
+  }
+
+  /** A photo of a report or a progress entry the actor may see. */
+  async staffPhoto(actor: Actor, photoId: string) {
+    const p = await this.db.selectFrom('photos').select(['owner_type', 'owner_id']).where('id', '=', photoId).executeTakeFirst();
+    if (!p) throw notFound('照片');
+    if (p.owner_type === 'report') {
+      const visible = await this.db.selectFrom('reports as r').select('r.id').where('r.id', '=', p.owner_id).where(repo.reportInScope(actor, 'r')).executeTakeFirst();
+      if (!visible) throw notFound('照片');
+    } else {
+      const event = await this.db.selectFrom('item_events').select('item_id').where('id', '=', p.owner_id).executeTakeFirst();
+      if (!event) throw notFound('照片');
+      await this.items.access(actor, event.item_id);
+    }
+    return this.photo({ ownerType: p.owner_type, ownerIds: [p.owner_id] }, photoId);
+  }
+
+  private async photo(owner: { ownerType: 'report' | 'item_event'; ownerIds: string[] }, photoId: string) {
+    const p = await this.db
+      .selectFrom('photos')
+      .select(['mime', 'data'])
+      .where('id', '=', photoId)
+      .where('owner_type', '=', owner.ownerType)
+      .where('owner_id', 'in', owner.ownerIds)
+      .executeTakeFirst();
+    if (!p) throw notFound('照片');
+    return { mime: p.mime, bytes: Buffer.from(p.data, 'base64') };
   }
 
   /** The resident confirms "solved" or reopens with a reason. */
