@@ -107,6 +107,21 @@ describe('DOMAIN §8: disputes, industry chains and projects', () => {
     const after = (await admin.get(`/chains/${detail.id}`)).json();
     expect(after.stages[1].placements.map((p: { name: string }) => p.name).sort()).toEqual(['南召县公安局', '周强'].sort());
     expect(after.stages[1].blockages[0]).toMatchObject({ problem: '鲜果运输车辆进村受限', status: 'open' });
+    // Households taking part, and the income it brings them.
+    const production = detail.stages[3];
+    expect(
+      (await admin.post(`/chains/${detail.id}/participations`, { holder: '王某某', regionCode: '411321106200', kind: 'job', incomeYuan: 18000, year: 2020, stageId: production.id }))
+        .statusCode,
+    ).toBe(204);
+    expect(
+      (await admin.post(`/chains/${detail.id}/participations`, { holder: '李某某', regionCode: '411321300215', kind: 'purchase_contract', incomeYuan: 6500, year: 2020 }))
+        .statusCode,
+    ).toBe(204);
+    const wrongStage = await admin.post(`/chains/${detail.id}/participations`, { holder: 'x', regionCode: '411321300215', kind: 'job', incomeYuan: 1, year: 2020, stageId: ctx.county.orgs.qiaoBranch.id });
+    expect(wrongStage.statusCode).toBe(400);
+    const withPeople = (await admin.get(`/chains/${detail.id}`)).json();
+    expect(withPeople.participation).toMatchObject({ households: 2, incomeYuan: 24500 });
+    expect(withPeople.participation.items.find((p: { holder: string }) => p.holder === '王某某').stageName).toBe('生产');
     // A stage of another organization's chain is refused.
     const wrong = await (await ctx.user('qiaoduan')).post('/problem-lists', {
       orgId: ctx.county.orgs.qiaoBranch.id,
@@ -143,6 +158,8 @@ describe('DOMAIN §8: disputes, industry chains and projects', () => {
     expect(p).toMatchObject({ investmentYuan: 1_537_000_000, areaMu: 55_000, signedAreaMu: 800 });
     expect(p.contracts).toHaveLength(2);
     expect(p.items[0].problem).toBe('承包户阻工');
+    await cheng.post(`/projects/${id}/participations`, { holder: '上店村张某', regionCode: '411321300215', kind: 'land_transfer', incomeYuan: 4000, year: 2020 });
+    expect((await cheng.get(`/projects/${id}`)).json().participation).toMatchObject({ households: 1, incomeYuan: 4000 });
     expect((await (await ctx.user('qiaoduan')).get(`/projects/${id}`)).statusCode).toBe(404);
   });
 });

@@ -240,6 +240,8 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     const seen = (await special.get(`/items/${itemId}`)).json();
     expect(seen.escalatedTo.name).toBe('县酵素产业临时党支部');
     expect(seen.escalatedAt).toBeTruthy();
+    expect(seen.resolution.hops).toBe(1);
+    expect(seen.resolution.daysToResolver).toBeGreaterThanOrEqual(0);
     expect((await special.get('/items?escalated=true')).json().total).toBe(1);
     expect((await qiao.get(`/items/${itemId}`)).json().escalatedTo.id).toBe(ctx.county.orgs.special.id);
     const twice = await qiao.post(`/items/${itemId}/escalate`, { toOrgId: ctx.county.orgs.special.id, reason: 'x', version: await version(itemId) });

@@ -364,6 +364,21 @@ export interface PhotoTable {
   created_at: string;
 }
 
+export interface ParticipationTable {
+  id: string;
+  chain_id: string | null;
+  stage_id: string | null;
+  project_id: string | null;
+  household_id: string | null;
+  holder: string;
+  region_code: string;
+  kind: 'job' | 'land_transfer' | 'purchase_contract';
+  /** The yearly income it brings the household, in yuan. */
+  income_yuan: number;
+  year: number;
+  created_at: string;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -401,6 +416,7 @@ export interface Database {
   projects: ProjectTable;
   land_contracts: LandContractTable;
   photos: PhotoTable;
+  participations: ParticipationTable;
   meta: MetaTable;
 }
 

@@ -398,6 +398,31 @@ export async function seedCountyItems(
   for (const [holder, region, area, signed, status] of contracts) {
     await tx.insertInto('land_contracts').values({ id: newId(), project_id: projectId, holder, region_code: region, area_mu: area, signed_on: signed, status, created_at: at('2019-11-01') }).execute();
   }
+  for (const [i, [holder, region, income]] of (
+    [
+      ['上店村张某', '411321300215', 4_200],
+      ['上店村刘某', '411321300215', 3_600],
+      ['柴岗村承包户', '411321300214', 9_800],
+      ['柴岗村王某', '411321300214', 16_000],
+    ] as const
+  ).entries()) {
+    await tx
+      .insertInto('participations')
+      .values({
+        id: newId(),
+        chain_id: null,
+        stage_id: null,
+        project_id: projectId,
+        household_id: null,
+        holder,
+        region_code: region,
+        kind: i === 3 ? 'job' : 'land_transfer',
+        income_yuan: income,
+        year: 2020,
+        created_at: at('2020-12-01'),
+      })
+      .execute();
+  }
   const forestGroups = await tx.selectFrom('temporary_orgs').select('id').where('parent_id', '=', ctx.forestId).execute();
   const deputy = await tx.selectFrom('memberships').select('member_id').where('org_id', '=', ctx.forestId).where('role', '=', 'deputy_secretary').executeTakeFirst();
   const forestList = await addList(tx, ctx.forestId, 1, '国储林基地土地流转问题清单（2020年3月2日）', '2020-03-02', forestCloser.userId);
@@ -472,6 +497,30 @@ export async function seedCountyItems(
     const stage = stageIds[i % stageIds.length] as string;
     await tx.insertInto('stage_placements').values({ stage_id: stage, kind: 'member', ref_id: m.member_id, role: null }).onConflict((oc) => oc.doNothing()).execute();
     await tx.insertInto('stage_placements').values({ stage_id: stage, kind: 'unit', ref_id: m.unit_id, role: null }).onConflict((oc) => oc.doNothing()).execute();
+  }
+  // Households along the chain: fruit sold under purchase contracts, jobs in transport and production.
+  const villages = await tx.selectFrom('regions').select(['code', 'name']).where('level', '=', 'village').where('code', 'like', '411321102%').limit(6).execute();
+  const surnames = '王李张刘陈杨赵黄';
+  for (let i = 0; i < 24; i++) {
+    const village = villages[i % villages.length];
+    if (!village) break;
+    const kind = i % 3 === 0 ? 'job' : 'purchase_contract';
+    await tx
+      .insertInto('participations')
+      .values({
+        id: newId(),
+        chain_id: chainId,
+        stage_id: kind === 'job' ? (stageIds[i % 2 === 0 ? 3 : 1] as string) : (stageIds[0] as string),
+        project_id: null,
+        household_id: null,
+        holder: `${surnames[i % surnames.length]}某${'甲乙丙丁'[i % 4]}`,
+        region_code: village.code,
+        kind,
+        income_yuan: kind === 'job' ? 14_000 + (i % 5) * 1_500 : 3_000 + (i % 7) * 800,
+        year: 2020,
+        created_at: at('2020-12-01'),
+      })
+      .execute();
   }
   const chainList = await addList(tx, ctx.enzymeId, 1, '酵素产业链堵点清单（2020年7月1日）', '2020-07-01', enzymeCloser.userId);
   await addDemoItem(tx, {

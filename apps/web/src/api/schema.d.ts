@@ -4457,6 +4457,176 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/chains/{id}/participations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记参与产业链的农户（务工、流转、订单）及增收 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewParticipationInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{id}/participations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记参与项目的农户及增收 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewParticipationInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/projects": {
         parameters: {
             query?: never;
@@ -5015,6 +5185,28 @@ export interface components {
             refId: string;
             role?: string;
         };
+        NewParticipationInput: {
+            /** @description Head of the household */
+            holder: string;
+            regionCode: string;
+            /** @enum {string} */
+            kind: "job" | "land_transfer" | "purchase_contract";
+            /** @description Yearly income it brings the household */
+            incomeYuan: number;
+            year: number;
+            /** Format: uuid */
+            stageId?: string;
+        };
+        ParticipationInput: {
+            id: string;
+            holder: string;
+            regionName: string;
+            /** @enum {string} */
+            kind: "job" | "land_transfer" | "purchase_contract";
+            incomeYuan: number;
+            year: number;
+            stageName: string | null;
+        };
         ChainInput: {
             id: string;
             orgId: string;
@@ -5040,6 +5232,11 @@ export interface components {
                     overdue: boolean;
                 }[];
             }[];
+            participation: {
+                households: number;
+                incomeYuan: number;
+                items: components["schemas"]["ParticipationInput"][];
+            };
         };
         CreateProjectInput: {
             /** Format: uuid */
@@ -5084,6 +5281,11 @@ export interface components {
                 status: string;
                 overdue: boolean;
             }[];
+            participation: {
+                households: number;
+                incomeYuan: number;
+                items: components["schemas"]["ParticipationInput"][];
+            };
         };
         OpenDisputeInput: {
             parties: {
@@ -5288,6 +5490,15 @@ export interface components {
             residentConfirmedAt: string | null;
             escalatedAt: string | null;
             escalationReason: string | null;
+            /** @description The flattening: how directly the item reached whoever solved it */
+            resolution: {
+                /** @description Organizations the item passed before reaching the one that solved it (0: its own branch) */
+                hops: number;
+                /** @description From the first report to close-out */
+                daysFromReport: number | null;
+                /** @description From the first report to the organization that solved it */
+                daysToResolver: number | null;
+            };
             members: {
                 memberId: string;
                 name: string;
@@ -5822,6 +6033,28 @@ export interface components {
             refId: string;
             role?: string;
         };
+        NewParticipation: {
+            /** @description Head of the household */
+            holder: string;
+            regionCode: string;
+            /** @enum {string} */
+            kind: "job" | "land_transfer" | "purchase_contract";
+            /** @description Yearly income it brings the household */
+            incomeYuan: number;
+            year: number;
+            /** Format: uuid */
+            stageId?: string;
+        };
+        Participation: {
+            id: string;
+            holder: string;
+            regionName: string;
+            /** @enum {string} */
+            kind: "job" | "land_transfer" | "purchase_contract";
+            incomeYuan: number;
+            year: number;
+            stageName: string | null;
+        };
         Chain: {
             id: string;
             orgId: string;
@@ -5847,6 +6080,11 @@ export interface components {
                     overdue: boolean;
                 }[];
             }[];
+            participation: {
+                households: number;
+                incomeYuan: number;
+                items: components["schemas"]["Participation"][];
+            };
         };
         CreateProject: {
             /** Format: uuid */
@@ -5891,6 +6129,11 @@ export interface components {
                 status: string;
                 overdue: boolean;
             }[];
+            participation: {
+                households: number;
+                incomeYuan: number;
+                items: components["schemas"]["Participation"][];
+            };
         };
         OpenDispute: {
             parties: {
@@ -6095,6 +6338,15 @@ export interface components {
             residentConfirmedAt: string | null;
             escalatedAt: string | null;
             escalationReason: string | null;
+            /** @description The flattening: how directly the item reached whoever solved it */
+            resolution: {
+                /** @description Organizations the item passed before reaching the one that solved it (0: its own branch) */
+                hops: number;
+                /** @description From the first report to close-out */
+                daysFromReport: number | null;
+                /** @description From the first report to the organization that solved it */
+                daysToResolver: number | null;
+            };
             members: {
                 memberId: string;
                 name: string;

@@ -6,6 +6,29 @@ import { type Schemas, api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
 import { ItemStatusTag } from '../features/items/ItemStatusTag';
 
+function ParticipationTable({ data }: { data: Schemas['Chain']['participation'] }) {
+  const { t } = useTranslation();
+  return (
+    <Table
+      rowKey="id"
+      size="small"
+      style={{ marginTop: 16 }}
+      dataSource={data.items}
+      pagination={data.items.length > 8 ? { pageSize: 8, showSizeChanger: false } : false}
+      title={() => t('chains.participationTitle', { households: data.households, income: data.incomeYuan.toLocaleString('zh-CN') })}
+      locale={{ emptyText: t('chains.noParticipation') }}
+      columns={[
+        { title: t('chains.holder'), dataIndex: 'holder' },
+        { title: t('reports.place'), dataIndex: 'regionName' },
+        { title: t('chains.kind'), dataIndex: 'kind', render: (v) => t(`chains.kinds.${v}`) },
+        { title: t('chains.stage'), dataIndex: 'stageName', render: (v) => v ?? '—' },
+        { title: t('chains.income'), dataIndex: 'incomeYuan', align: 'right', render: (v: number) => v.toLocaleString('zh-CN') },
+        { title: t('chains.year'), dataIndex: 'year', width: 70 },
+      ]}
+    />
+  );
+}
+
 function ChainView({ chain }: { chain: Schemas['Chain'] }) {
   const { t } = useTranslation();
   return (
@@ -40,6 +63,7 @@ function ChainView({ chain }: { chain: Schemas['Chain'] }) {
           </Col>
         ))}
       </Row>
+      <ParticipationTable data={chain.participation} />
     </Card>
   );
 }
@@ -90,6 +114,7 @@ function ProjectView({ project }: { project: Schemas['Project'] }) {
           </List.Item>
         )}
       />
+      <ParticipationTable data={project.participation} />
     </Card>
   );
 }

@@ -311,6 +311,11 @@ export function ItemPage() {
                       </Descriptions.Item>
                     )}
                     {item.closeEvidence && <Descriptions.Item label={t('item.evidence')}>{item.closeEvidence}</Descriptions.Item>}
+                    {item.resolution.daysFromReport !== null && (
+                      <Descriptions.Item label={t('item.resolution')}>
+                        {t('item.resolutionText', { days: item.resolution.daysFromReport, hops: item.resolution.hops })}
+                      </Descriptions.Item>
+                    )}
                   </Descriptions>
                 </Card>
                 {item.kind === 'dispute' && <DisputeCard item={item} />}

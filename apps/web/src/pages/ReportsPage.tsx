@@ -1,3 +1,4 @@
+import { REPORT_CATEGORIES, REPORT_SOURCES } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Empty, Flex, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
@@ -13,11 +14,18 @@ type Report = Schemas['Report'];
 export function ReportsPage() {
   const { t } = useTranslation();
   const [status, setStatus] = useState<'new' | 'listed' | undefined>('new');
+  const [category, setCategory] = useState<(typeof REPORT_CATEGORIES)[number] | undefined>();
+  const [source, setSource] = useState<(typeof REPORT_SOURCES)[number] | undefined>();
   const [selected, setSelected] = useState<Report[]>([]);
   const [combing, setCombing] = useState(false);
   const q = useQuery({
-    queryKey: ['reports', status],
-    queryFn: () => unwrap(api.GET('/api/v1/reports', { params: { query: { limit: 100, ...(status ? { status } : {}) } } })),
+    queryKey: ['reports', status, category, source],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/reports', {
+          params: { query: { limit: 100, ...(status ? { status } : {}), ...(category ? { category } : {}), ...(source ? { source } : {}) } },
+        }),
+      ),
   });
   return (
     <div className="lj-page">
@@ -25,7 +33,21 @@ export function ReportsPage() {
         <Typography.Title level={3} style={{ margin: 0 }}>
           {t('reports.title')}
         </Typography.Title>
-        <Flex gap={8}>
+        <Flex gap={8} wrap>
+          <Select
+            allowClear
+            style={{ width: 120 }}
+            placeholder={t('resident.category')}
+            onChange={setCategory}
+            options={REPORT_CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))}
+          />
+          <Select
+            allowClear
+            style={{ width: 120 }}
+            placeholder={t('reports.source')}
+            onChange={setSource}
+            options={REPORT_SOURCES.map((s) => ({ value: s, label: t(`reports.sources.${s}`) }))}
+          />
           <Select
             allowClear
             style={{ width: 160 }}

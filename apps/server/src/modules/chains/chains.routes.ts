@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
-import { Chain, CreateChain, CreateProject, LandContract, Placement, Project } from './chains.schemas.ts';
+import { Chain, CreateChain, CreateProject, LandContract, NewParticipation, Placement, Project } from './chains.schemas.ts';
 import type { ChainService } from './chains.service.ts';
 
 const IdParams = z.object({ id: z.string().uuid() });
@@ -42,6 +42,22 @@ export function chainRoutes(service: ChainService): FastifyPluginAsyncZod {
       },
       handler: async (req, reply) => {
         await service.place(requireActor(req), req.params.id, req.params.stageId, req.body);
+        return reply.code(204).send();
+      },
+    });
+    app.post('/chains/:id/participations', {
+      config: { permission: 'items:write' },
+      schema: { tags: ['chains'], summary: '登记参与产业链的农户（务工、流转、订单）及增收', params: IdParams, body: NewParticipation, response: noContent },
+      handler: async (req, reply) => {
+        await service.addParticipation(requireActor(req), { chainId: req.params.id }, req.body);
+        return reply.code(204).send();
+      },
+    });
+    app.post('/projects/:id/participations', {
+      config: { permission: 'items:write' },
+      schema: { tags: ['projects'], summary: '登记参与项目的农户及增收', params: IdParams, body: NewParticipation, response: noContent },
+      handler: async (req, reply) => {
+        await service.addParticipation(requireActor(req), { projectId: req.params.id }, req.body);
         return reply.code(204).send();
       },
     });

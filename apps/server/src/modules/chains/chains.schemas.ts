@@ -11,6 +11,37 @@ export const Placement = z
 
 const Blockage = z.object({ id: z.string(), no: z.number().int(), problem: z.string(), status: z.string(), overdue: z.boolean() });
 
+export const PARTICIPATION_KINDS = ['job', 'land_transfer', 'purchase_contract'] as const;
+
+export const NewParticipation = z
+  .strictObject({
+    holder: text(50).describe('Head of the household'),
+    regionCode,
+    kind: z.enum(PARTICIPATION_KINDS),
+    incomeYuan: z.number().int().min(0).max(10_000_000).describe('Yearly income it brings the household'),
+    year: z.number().int().min(2000).max(2100),
+    stageId: id.optional(),
+  })
+  .meta({ id: 'NewParticipation' });
+
+export const Participation = z
+  .object({
+    id: z.string(),
+    holder: z.string(),
+    regionName: z.string(),
+    kind: z.enum(PARTICIPATION_KINDS),
+    incomeYuan: z.number().int(),
+    year: z.number().int(),
+    stageName: z.string().nullable(),
+  })
+  .meta({ id: 'Participation' });
+
+const ParticipationSummary = z.object({
+  households: z.number().int(),
+  incomeYuan: z.number().int(),
+  items: z.array(Participation),
+});
+
 export const Chain = z
   .object({
     id: z.string(),
@@ -27,6 +58,7 @@ export const Chain = z
         blockages: z.array(Blockage),
       }),
     ),
+    participation: ParticipationSummary,
   })
   .meta({ id: 'Chain' });
 
@@ -73,5 +105,6 @@ export const Project = z
     ),
     signedAreaMu: z.number().int(),
     items: z.array(Blockage),
+    participation: ParticipationSummary,
   })
   .meta({ id: 'Project' });

@@ -7,7 +7,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, forbidden, invalid, notFound } from '../../lib/problem.ts';
 import { orgInScope } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import type { CreateChain, CreateProject, LandContract, Placement } from './chains.schemas.ts';
+import type { CreateChain, CreateProject, LandContract, NewParticipation, Placement } from './chains.schemas.ts';
 
 const canWrite = (a: Actor) => a.role === 'county_admin' || a.role === 'township_admin' || a.role === 'org_secretary';
 
@@ -43,6 +43,61 @@ export class ChainService {
     if (where.stageIds) q = q.where('i.stage_id', 'in', where.stageIds.length ? where.stageIds : ['']);
     if (where.projectId) q = q.where('i.project_id', '=', where.projectId);
     return q.orderBy('i.created_at').execute();
+  }
+
+  private async participation(where: { chainId?: string; projectId?: string }) {
+    let q = this.db
+      .selectFrom('participations as pa')
+      .innerJoin('regions as g', 'g.code', 'pa.region_code')
+      .leftJoin('chain_stages as s', 's.id', 'pa.stage_id')
+      .select(['pa.id', 'pa.holder', 'g.name as region_name', 'pa.kind', 'pa.income_yuan', 'pa.year', 's.name as stage_name']);
+    q = where.chainId ? q.where('pa.chain_id', '=', where.chainId) : q.where('pa.project_id', '=', where.projectId as string);
+    const rows = await q.orderBy('pa.year', 'desc').orderBy('pa.holder').execute();
+    return {
+      households: new Set(rows.map((r) => `${r.holder}|${r.region_name}`)).size,
+      incomeYuan: rows.reduce((s, r) => s + Number(r.income_yuan), 0),
+      items: rows.map((r) => ({
+        id: r.id,
+        holder: r.holder,
+        regionName: r.region_name,
+        kind: r.kind,
+        incomeYuan: Number(r.income_yuan),
+        year: Number(r.year),
+        stageName: r.stage_name,
+      })),
+    };
+  }
+
+  /** A household taking part in a chain or a project, with the income it brings. */
+  async addParticipation(actor: Actor, target: { chainId?: string; projectId?: string }, input: z.infer<typeof NewParticipation>) {
+    await this.db.transaction().execute(async (tx) => {
+      const owner = target.chainId
+        ? await tx.selectFrom('chains').select(['id', 'org_id']).where('id', '=', target.chainId).executeTakeFirst()
+        : await tx.selectFrom('projects').select(['id', 'org_id']).where('id', '=', target.projectId as string).executeTakeFirst();
+      if (!owner) throw notFound(target.chainId ? '产业链' : '项目');
+      await this.writableOrg(actor, owner.org_id, tx);
+      if (input.stageId) {
+        const stage = await tx.selectFrom('chain_stages').select('id').where('id', '=', input.stageId).where('chain_id', '=', target.chainId ?? '').executeTakeFirst();
+        if (!stage) throw invalid('环节不属于该产业链', [{ path: 'body.stageId', message: input.stageId }]);
+      }
+      const region = await tx.selectFrom('regions').select('code').where('code', '=', input.regionCode).executeTakeFirst();
+      if (!region) throw invalid('区划不存在', [{ path: 'body.regionCode', message: input.regionCode }]);
+      const row = {
+        id: newId(),
+        chain_id: target.chainId ?? null,
+        stage_id: input.stageId ?? null,
+        project_id: target.projectId ?? null,
+        household_id: null,
+        holder: input.holder,
+        region_code: input.regionCode,
+        kind: input.kind,
+        income_yuan: input.incomeYuan,
+        year: input.year,
+        created_at: nowIso(),
+      };
+      await tx.insertInto('participations').values(row).execute();
+      await recordAudit(tx, actor, { action: 'participation.create', entityType: target.chainId ? 'chain' : 'project', entityId: owner.id, after: row });
+    });
   }
 
   async createChain(actor: Actor, input: z.infer<typeof CreateChain>) {
@@ -103,6 +158,7 @@ export class ChainService {
           .filter((b) => b.stage_id === s.id)
           .map((b) => ({ id: b.id, no: b.no, problem: b.problem, status: b.status, overdue: Number(b.overdue) === 1 })),
       })),
+      participation: await this.participation({ chainId: chain.id }),
     };
   }
 
@@ -196,6 +252,7 @@ export class ChainService {
       contracts: contracts.map((c) => ({ id: c.id, holder: c.holder, regionName: c.region_name, areaMu: Number(c.area_mu), signedOn: c.signed_on, status: c.status })),
       signedAreaMu: contracts.filter((c) => c.status === 'signed').reduce((s, c) => s + Number(c.area_mu), 0),
       items: items.map((b) => ({ id: b.id, no: b.no, problem: b.problem, status: b.status, overdue: Number(b.overdue) === 1 })),
+      participation: await this.participation({ projectId: p.id }),
     };
   }
 

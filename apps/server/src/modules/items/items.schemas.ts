@@ -122,6 +122,13 @@ export const ItemDetail = ItemSummary.extend({
   residentConfirmedAt: z.string().nullable(),
   escalatedAt: z.string().nullable(),
   escalationReason: z.string().nullable(),
+  resolution: z
+    .object({
+      hops: z.number().int().describe('Organizations the item passed before reaching the one that solved it (0: its own branch)'),
+      daysFromReport: z.number().nullable().describe('From the first report to close-out'),
+      daysToResolver: z.number().nullable().describe('From the first report to the organization that solved it'),
+    })
+    .describe('The flattening: how directly the item reached whoever solved it'),
   members: z.array(
     z.object({
       memberId: z.string(),

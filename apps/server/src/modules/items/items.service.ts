@@ -379,6 +379,8 @@ export class ItemService {
       row.region_code ? this.db.selectFrom('regions').select('name').where('code', '=', row.region_code).executeTakeFirst() : undefined,
     ]);
     const eventPhotos = await photoIds(this.db, 'item_event', events.map((e) => e.id));
+    const firstReport = reports.map((r) => r.reported_at).sort()[0] ?? row.created_at;
+    const days = (from: string, to: string | null) => (to ? Math.round(((Date.parse(to) - Date.parse(from)) / 86_400_000) * 10) / 10 : null);
     return {
       ...toSummary(row, people),
       regionCode: row.region_code,
@@ -388,6 +390,11 @@ export class ItemService {
       residentConfirmedAt: row.resident_confirmed_at,
       escalatedAt: row.escalated_at,
       escalationReason: row.escalation_reason,
+      resolution: {
+        hops: row.escalated_to_org_id ? 1 : 0,
+        daysFromReport: days(firstReport, row.closed_at),
+        daysToResolver: days(firstReport, row.escalated_at ?? row.created_at),
+      },
       members: workers.map((w) => ({
         memberId: w.member_id,
         name: w.name,
