@@ -363,6 +363,8 @@ export const enUS: Messages = {
     participationTitle: '{{households}} households taking part, {{income}} yuan a year in all',
     noParticipation: 'No households recorded yet',
     kind: 'How',
+    household: 'Household',
+    about: 'About',
     kinds: { job: 'Job', land_transfer: 'Land transfer', purchase_contract: 'Purchase contract' },
     income: 'Income a year (yuan)',
     year: 'Year',

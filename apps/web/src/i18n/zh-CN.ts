@@ -359,6 +359,8 @@ export const zhCN = {
     participationTitle: '参与农户 {{households}} 户，年增收合计 {{income}} 元',
     noParticipation: '尚未登记参与农户',
     kind: '参与方式',
+    household: '农户',
+    about: '项目概况',
     kinds: { job: '务工', land_transfer: '土地流转', purchase_contract: '订单收购' },
     income: '年增收（元）',
     year: '年度',

@@ -18,7 +18,7 @@ function ParticipationTable({ data }: { data: Schemas['Chain']['participation'] 
       title={() => t('chains.participationTitle', { households: data.households, income: data.incomeYuan.toLocaleString('zh-CN') })}
       locale={{ emptyText: t('chains.noParticipation') }}
       columns={[
-        { title: t('chains.holder'), dataIndex: 'holder' },
+        { title: t('chains.household'), dataIndex: 'holder' },
         { title: t('reports.place'), dataIndex: 'regionName' },
         { title: t('chains.kind'), dataIndex: 'kind', render: (v) => t(`chains.kinds.${v}`) },
         { title: t('chains.stage'), dataIndex: 'stageName', render: (v) => v ?? '—' },
@@ -87,7 +87,7 @@ function ProjectView({ project }: { project: Schemas['Project'] }) {
         </Col>
       </Row>
       <Descriptions size="small" column={1}>
-        <Descriptions.Item label={t('org.mission')}>{project.description}</Descriptions.Item>
+        <Descriptions.Item label={t('chains.about')}>{project.description}</Descriptions.Item>
       </Descriptions>
       <Table
         rowKey="id"
