@@ -20,7 +20,11 @@ import type { DbHandle } from './db/index.ts';
 import { newId } from './lib/ids.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
+import { randomBytes } from 'node:crypto';
+import { DataCipher } from './lib/crypto.ts';
 import { chainRoutes } from './modules/chains/chains.routes.ts';
+import { householdRoutes } from './modules/households/households.routes.ts';
+import { HouseholdService } from './modules/households/households.service.ts';
 import { ChainService } from './modules/chains/chains.service.ts';
 import { disputeRoutes } from './modules/disputes/disputes.routes.ts';
 import { DisputeService } from './modules/disputes/disputes.service.ts';
@@ -44,6 +48,8 @@ export const VERSION = '0.1.0';
 
 export interface AppOptions {
   db: DbHandle;
+  /** Field encryption for sensitive personal data; a random key when absent (tests, document export). */
+  cipher?: DataCipher;
   /** Folder of the built web app; served at / with SPA fallback when present. */
   webDist?: string;
   /** Interactive API docs at /api/docs. */
@@ -130,6 +136,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(publicReportRoutes(reports));
       await api.register(disputeRoutes(new DisputeService(db, items)));
       await api.register(chainRoutes(new ChainService(db)));
+      await api.register(householdRoutes(new HouseholdService(db, opts.cipher ?? new DataCipher(randomBytes(32)))));
       await api.register(auditRoutes(db));
     },
     { prefix: '/api/v1' },

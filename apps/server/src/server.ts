@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.ts';
 import { createDb } from './db/index.ts';
 import { loadConfig } from './lib/config.ts';
+import { DataCipher, loadDataKey } from './lib/crypto.ts';
 import { prepareDatabase } from './setup.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -14,6 +15,7 @@ export async function startServer(): Promise<void> {
   await prepareDatabase(handle, config, (s) => console.log(s));
   const app = await buildApp({
     db: handle,
+    cipher: new DataCipher(loadDataKey()),
     webDist: config.webDist,
     apiDocs: config.apiDocs,
     secureCookies: config.secureCookies,

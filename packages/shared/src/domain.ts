@@ -109,6 +109,28 @@ export function todayInShanghai(now: Date = new Date()): string {
   }).format(now);
 }
 
+export const POVERTY_CAUSES = [
+  'illness',
+  'disability',
+  'schooling',
+  'disaster',
+  'lack_of_land',
+  'lack_of_water',
+  'lack_of_skills',
+  'lack_of_labour',
+  'lack_of_capital',
+  'poor_transport',
+  'low_motivation',
+  'other',
+] as const;
+export type PovertyCause = (typeof POVERTY_CAUSES)[number];
+
+export const HELPER_ROLES = ['party_member', 'police', 'doctor', 'teacher', 'cadre', 'mediator', 'other'] as const;
+export type HelperRole = (typeof HELPER_ROLES)[number];
+
+export const HEALTH = ['healthy', 'chronic', 'serious', 'disability'] as const;
+export const LABOUR = ['normal', 'skilled', 'lost', 'none'] as const;
+
 export const REPORT_CATEGORIES = [
   'electricity',
   'water',

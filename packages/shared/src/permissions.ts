@@ -17,20 +17,23 @@ export const PERMISSIONS = [
   'items:read',
   'items:write',
   'items:reopen',
+  'households:read',
+  'households:write',
+  'households:unmask',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const READ: Permission[] = ['regions:read', 'units:read', 'members:read', 'orgs:read', 'stats:read', 'reports:read', 'items:read'];
-const WORK: Permission[] = ['reports:write', 'items:write'];
+const WORK: Permission[] = ['reports:write', 'items:write', 'households:read', 'households:write'];
 
 /** What each role may do at all; the server still limits every action to the caller's scope. */
 export const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
-  county_admin: [...READ, ...WORK, 'items:reopen', 'units:write', 'members:write', 'orgs:write', 'memberships:write', 'users:write'],
-  township_admin: [...READ, ...WORK, 'units:write', 'members:write', 'orgs:write', 'memberships:write'],
-  org_secretary: [...READ, 'reports:write', 'items:write', 'orgs:write', 'memberships:write'],
+  county_admin: [...READ, ...WORK, 'items:reopen', 'households:unmask', 'units:write', 'members:write', 'orgs:write', 'memberships:write', 'users:write'],
+  township_admin: [...READ, ...WORK, 'households:unmask', 'units:write', 'members:write', 'orgs:write', 'memberships:write'],
+  org_secretary: [...READ, 'reports:write', 'items:write', 'households:read', 'households:write', 'orgs:write', 'memberships:write'],
   // A member works on the items they are on: progress entries and handing work in for confirmation.
   member: ['regions:read', 'orgs:read', 'members:read', 'items:read', 'items:write'],
-  supervisor: [...READ, 'items:reopen'],
+  supervisor: [...READ, 'items:reopen', 'households:read'],
   auditor: ['regions:read', 'orgs:read', 'audit:read'],
 };
 

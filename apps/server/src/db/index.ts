@@ -9,6 +9,7 @@ import * as m0003 from './migrations/0003_items.ts';
 import * as m0004 from './migrations/0004_disputes_chains.ts';
 import * as m0005 from './migrations/0005_photos.ts';
 import * as m0006 from './migrations/0006_participation.ts';
+import * as m0007 from './migrations/0007_households.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -62,6 +63,7 @@ const migrations = {
   '0004_disputes_chains': m0004,
   '0005_photos': m0005,
   '0006_participation': m0006,
+  '0007_households': m0007,
 };
 
 /** Applies every pending migration; the same migrations run on both databases. */

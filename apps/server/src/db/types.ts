@@ -379,6 +379,63 @@ export interface ParticipationTable {
   created_at: string;
 }
 
+export interface HouseholdTable {
+  id: string;
+  region_code: string;
+  head_name: string;
+  head_initials: string;
+  address: string;
+  attribute: 'general' | 'dibao' | 'tekun';
+  standard: 'national' | 'provincial';
+  status: 'registered' | 'exited' | 'monitored' | 'risk_eliminated' | 'returned';
+  exit_year: number | null;
+  primary_cause: string;
+  secondary_causes: string;
+  income_wages: number;
+  income_business: number;
+  income_transfer: number;
+  income_property: number;
+  per_capita_income: number;
+  housing_area: number | null;
+  danger_rating: 'C' | 'D' | null;
+  water_safe: number;
+  relocated_to: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface HouseholdPersonTable {
+  id: string;
+  household_id: string;
+  name: string;
+  relationship: string;
+  gender: 'male' | 'female';
+  birth_year: number;
+  in_school: number;
+  labour: 'normal' | 'skilled' | 'lost' | 'none';
+  health_enc: string;
+  id_number_enc: string;
+  id_number_index: string;
+  phone_enc: string | null;
+  phone_index: string | null;
+  created_at: string;
+}
+
+export interface HelperTable {
+  id: string;
+  household_id: string;
+  member_id: string;
+  role: string;
+  is_primary: number;
+  reason: string;
+  start_on: string;
+  end_on: string | null;
+  end_reason: string | null;
+  version: number;
+  created_at: string;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -417,6 +474,9 @@ export interface Database {
   land_contracts: LandContractTable;
   photos: PhotoTable;
   participations: ParticipationTable;
+  households: HouseholdTable;
+  household_people: HouseholdPersonTable;
+  helpers: HelperTable;
   meta: MetaTable;
 }
 

@@ -4949,6 +4949,517 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/households": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 建档立卡户 */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    regionCode?: string;
+                    status?: "registered" | "exited" | "monitored" | "risk_eliminated" | "returned";
+                    cause?: "illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other";
+                    /** @description Households helped by this member */
+                    helperId?: string;
+                    /** @description Households that break a coverage rule */
+                    gap?: "no_primary_helper";
+                    /** @description Head of household: name or pinyin initials */
+                    q?: string;
+                    /** @description Exact ID number of any household member (blind index) */
+                    idNumber?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HouseholdList"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 建档立卡登记 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateHouseholdInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 农户详情（敏感信息脱敏） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HouseholdDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households/{id}/unmask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查看完整身份证号、电话和健康状况（须说明理由，留痕） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UnmaskInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HouseholdDetail"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households/{id}/helpers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 安排帮扶责任人或叠加帮扶 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AddHelperInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households/{id}/helpers/{helperId}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 结束帮扶 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    helperId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EndHelperInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-events": {
         parameters: {
             query?: never;
@@ -5159,7 +5670,7 @@ export interface components {
             displayName: string;
             /** @enum {string} */
             role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "auditor";
-            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen")[];
+            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask")[];
             scope: {
                 regionCode: string | null;
                 regionName: string | null;
@@ -5286,6 +5797,161 @@ export interface components {
                 incomeYuan: number;
                 items: components["schemas"]["ParticipationInput"][];
             };
+        };
+        NewHouseholdPersonInput: {
+            name: string;
+            /** @description 户主, 配偶, 长子… */
+            relationship: string;
+            /** @enum {string} */
+            gender: "male" | "female";
+            idNumber: string;
+            phone?: string;
+            /** @default false */
+            inSchool?: boolean;
+            /** @enum {string} */
+            health: "healthy" | "chronic" | "serious" | "disability";
+            /** @enum {string} */
+            labour: "normal" | "skilled" | "lost" | "none";
+        };
+        CreateHouseholdInput: {
+            regionCode: string;
+            address: string;
+            /**
+             * @default general
+             * @enum {string}
+             */
+            attribute?: "general" | "dibao" | "tekun";
+            /**
+             * @default national
+             * @enum {string}
+             */
+            standard?: "national" | "provincial";
+            /** @enum {string} */
+            primaryCause: "illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other";
+            /** @default [] */
+            secondaryCauses?: ("illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other")[];
+            income: {
+                wages: number;
+                business: number;
+                transfer: number;
+                property: number;
+            };
+            housingArea?: number;
+            /** @enum {string} */
+            dangerRating?: "C" | "D";
+            waterSafe: boolean;
+            relocatedTo?: string;
+            people: components["schemas"]["NewHouseholdPersonInput"][];
+        };
+        HouseholdPersonInput: {
+            id: string;
+            name: string;
+            relationship: string;
+            /** @enum {string} */
+            gender: "male" | "female";
+            birthYear: number;
+            inSchool: boolean;
+            /** @enum {string} */
+            labour: "normal" | "skilled" | "lost" | "none";
+            /** @description Masked (4113**********123X) unless unmasked */
+            idNumber: string;
+            /** @description Masked (138****1234) unless unmasked */
+            phone: string | null;
+            /** @description Shown only when unmasked */
+            health: ("healthy" | "chronic" | "serious" | "disability") | null;
+        };
+        HelperInput: {
+            id: string;
+            memberId: string;
+            memberName: string;
+            unitName: string;
+            /** @enum {string} */
+            role: "party_member" | "police" | "doctor" | "teacher" | "cadre" | "mediator" | "other";
+            primary: boolean;
+            reason: string;
+            startOn: string;
+            endOn: string | null;
+            endReason: string | null;
+            version: number;
+        };
+        HouseholdInput: {
+            id: string;
+            regionCode: string;
+            regionName: string;
+            headName: string;
+            address: string;
+            /** @enum {string} */
+            attribute: "general" | "dibao" | "tekun";
+            /** @enum {string} */
+            standard: "national" | "provincial";
+            /** @enum {string} */
+            status: "registered" | "exited" | "monitored" | "risk_eliminated" | "returned";
+            exitYear: number | null;
+            /** @enum {string} */
+            primaryCause: "illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other";
+            secondaryCauses: ("illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other")[];
+            size: number;
+            perCapitaIncome: number;
+            activeHelpers: number;
+            hasPrimaryHelper: boolean;
+            version: number;
+        };
+        HouseholdDetailInput: {
+            id: string;
+            regionCode: string;
+            regionName: string;
+            headName: string;
+            address: string;
+            /** @enum {string} */
+            attribute: "general" | "dibao" | "tekun";
+            /** @enum {string} */
+            standard: "national" | "provincial";
+            /** @enum {string} */
+            status: "registered" | "exited" | "monitored" | "risk_eliminated" | "returned";
+            exitYear: number | null;
+            /** @enum {string} */
+            primaryCause: "illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other";
+            secondaryCauses: ("illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other")[];
+            size: number;
+            perCapitaIncome: number;
+            activeHelpers: number;
+            hasPrimaryHelper: boolean;
+            version: number;
+            income: {
+                wages: number;
+                business: number;
+                transfer: number;
+                property: number;
+            };
+            housingArea: number | null;
+            dangerRating: ("C" | "D") | null;
+            waterSafe: boolean;
+            relocatedTo: string | null;
+            people: components["schemas"]["HouseholdPersonInput"][];
+            helpers: components["schemas"]["HelperInput"][];
+        };
+        HouseholdListInput: {
+            items: components["schemas"]["HouseholdInput"][];
+            nextCursor: string | null;
+            total: number;
+        };
+        UnmaskInput: {
+            reason: string;
+        };
+        AddHelperInput: {
+            /** Format: uuid */
+            memberId: string;
+            /** @enum {string} */
+            role: "party_member" | "police" | "doctor" | "teacher" | "cadre" | "mediator" | "other";
+            /** @default false */
+            primary?: boolean;
+            reason: string;
+            startOn: string;
+        };
+        EndHelperInput: {
+            endOn: string;
+            endReason: string;
+            version: number;
         };
         OpenDisputeInput: {
             parties: {
@@ -6007,7 +6673,7 @@ export interface components {
             displayName: string;
             /** @enum {string} */
             role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "auditor";
-            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen")[];
+            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask")[];
             scope: {
                 regionCode: string | null;
                 regionName: string | null;
@@ -6134,6 +6800,161 @@ export interface components {
                 incomeYuan: number;
                 items: components["schemas"]["Participation"][];
             };
+        };
+        NewHouseholdPerson: {
+            name: string;
+            /** @description 户主, 配偶, 长子… */
+            relationship: string;
+            /** @enum {string} */
+            gender: "male" | "female";
+            idNumber: unknown;
+            phone?: string;
+            /** @default false */
+            inSchool: boolean;
+            /** @enum {string} */
+            health: "healthy" | "chronic" | "serious" | "disability";
+            /** @enum {string} */
+            labour: "normal" | "skilled" | "lost" | "none";
+        };
+        CreateHousehold: {
+            regionCode: string;
+            address: string;
+            /**
+             * @default general
+             * @enum {string}
+             */
+            attribute: "general" | "dibao" | "tekun";
+            /**
+             * @default national
+             * @enum {string}
+             */
+            standard: "national" | "provincial";
+            /** @enum {string} */
+            primaryCause: "illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other";
+            /** @default [] */
+            secondaryCauses: ("illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other")[];
+            income: {
+                wages: number;
+                business: number;
+                transfer: number;
+                property: number;
+            };
+            housingArea?: number;
+            /** @enum {string} */
+            dangerRating?: "C" | "D";
+            waterSafe: boolean;
+            relocatedTo?: string;
+            people: components["schemas"]["NewHouseholdPerson"][];
+        };
+        HouseholdPerson: {
+            id: string;
+            name: string;
+            relationship: string;
+            /** @enum {string} */
+            gender: "male" | "female";
+            birthYear: number;
+            inSchool: boolean;
+            /** @enum {string} */
+            labour: "normal" | "skilled" | "lost" | "none";
+            /** @description Masked (4113**********123X) unless unmasked */
+            idNumber: string;
+            /** @description Masked (138****1234) unless unmasked */
+            phone: string | null;
+            /** @description Shown only when unmasked */
+            health: ("healthy" | "chronic" | "serious" | "disability") | null;
+        };
+        Helper: {
+            id: string;
+            memberId: string;
+            memberName: string;
+            unitName: string;
+            /** @enum {string} */
+            role: "party_member" | "police" | "doctor" | "teacher" | "cadre" | "mediator" | "other";
+            primary: boolean;
+            reason: string;
+            startOn: string;
+            endOn: string | null;
+            endReason: string | null;
+            version: number;
+        };
+        Household: {
+            id: string;
+            regionCode: string;
+            regionName: string;
+            headName: string;
+            address: string;
+            /** @enum {string} */
+            attribute: "general" | "dibao" | "tekun";
+            /** @enum {string} */
+            standard: "national" | "provincial";
+            /** @enum {string} */
+            status: "registered" | "exited" | "monitored" | "risk_eliminated" | "returned";
+            exitYear: number | null;
+            /** @enum {string} */
+            primaryCause: "illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other";
+            secondaryCauses: ("illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other")[];
+            size: number;
+            perCapitaIncome: number;
+            activeHelpers: number;
+            hasPrimaryHelper: boolean;
+            version: number;
+        };
+        HouseholdDetail: {
+            id: string;
+            regionCode: string;
+            regionName: string;
+            headName: string;
+            address: string;
+            /** @enum {string} */
+            attribute: "general" | "dibao" | "tekun";
+            /** @enum {string} */
+            standard: "national" | "provincial";
+            /** @enum {string} */
+            status: "registered" | "exited" | "monitored" | "risk_eliminated" | "returned";
+            exitYear: number | null;
+            /** @enum {string} */
+            primaryCause: "illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other";
+            secondaryCauses: ("illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other")[];
+            size: number;
+            perCapitaIncome: number;
+            activeHelpers: number;
+            hasPrimaryHelper: boolean;
+            version: number;
+            income: {
+                wages: number;
+                business: number;
+                transfer: number;
+                property: number;
+            };
+            housingArea: number | null;
+            dangerRating: ("C" | "D") | null;
+            waterSafe: boolean;
+            relocatedTo: string | null;
+            people: components["schemas"]["HouseholdPerson"][];
+            helpers: components["schemas"]["Helper"][];
+        };
+        HouseholdList: {
+            items: components["schemas"]["Household"][];
+            nextCursor: string | null;
+            total: number;
+        };
+        Unmask: {
+            reason: string;
+        };
+        AddHelper: {
+            /** Format: uuid */
+            memberId: string;
+            /** @enum {string} */
+            role: "party_member" | "police" | "doctor" | "teacher" | "cadre" | "mediator" | "other";
+            /** @default false */
+            primary: boolean;
+            reason: string;
+            startOn: string;
+        };
+        EndHelper: {
+            endOn: string;
+            endReason: string;
+            version: number;
         };
         OpenDispute: {
             parties: {

@@ -1,0 +1,135 @@
+import { HEALTH, HELPER_ROLES, LABOUR, POVERTY_CAUSES } from '@lianjian/shared';
+import { z } from 'zod';
+import { idNumberProblem, phoneProblem } from '../../lib/identity.ts';
+import { pageQuery } from '../../lib/paging.ts';
+import { id, isoDate, page, regionCode, text } from '../../lib/schemas.ts';
+
+const money = z.number().int().min(0).max(100_000_000);
+const idNumber = z
+  .string()
+  .trim()
+  .transform((s) => s.toUpperCase())
+  .superRefine((s, ctx) => {
+    const problem = idNumberProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+const phone = z
+  .string()
+  .trim()
+  .superRefine((s, ctx) => {
+    const problem = phoneProblem(s);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+export const NewPerson = z
+  .strictObject({
+    name: text(50),
+    relationship: text(20).describe('户主, 配偶, 长子…'),
+    gender: z.enum(['male', 'female']),
+    idNumber,
+    phone: phone.optional(),
+    inSchool: z.boolean().default(false),
+    health: z.enum(HEALTH),
+    labour: z.enum(LABOUR),
+  })
+  .meta({ id: 'NewHouseholdPerson' });
+
+export const CreateHousehold = z
+  .strictObject({
+    regionCode,
+    address: text(200),
+    attribute: z.enum(['general', 'dibao', 'tekun']).default('general'),
+    standard: z.enum(['national', 'provincial']).default('national'),
+    primaryCause: z.enum(POVERTY_CAUSES),
+    secondaryCauses: z.array(z.enum(POVERTY_CAUSES)).max(5).default([]),
+    income: z.strictObject({ wages: money, business: money, transfer: money, property: money }),
+    housingArea: z.number().int().min(0).max(10_000).optional(),
+    dangerRating: z.enum(['C', 'D']).optional(),
+    waterSafe: z.boolean(),
+    relocatedTo: text(100).optional(),
+    people: z.array(NewPerson).min(1).max(30),
+  })
+  .meta({ id: 'CreateHousehold' });
+
+export const Person = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    relationship: z.string(),
+    gender: z.enum(['male', 'female']),
+    birthYear: z.number().int(),
+    inSchool: z.boolean(),
+    labour: z.enum(LABOUR),
+    idNumber: z.string().describe('Masked (4113**********123X) unless unmasked'),
+    phone: z.string().nullable().describe('Masked (138****1234) unless unmasked'),
+    health: z.enum(HEALTH).nullable().describe('Shown only when unmasked'),
+  })
+  .meta({ id: 'HouseholdPerson' });
+
+export const Helper = z
+  .object({
+    id: z.string(),
+    memberId: z.string(),
+    memberName: z.string(),
+    unitName: z.string(),
+    role: z.enum(HELPER_ROLES),
+    primary: z.boolean(),
+    reason: z.string(),
+    startOn: z.string(),
+    endOn: z.string().nullable(),
+    endReason: z.string().nullable(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Helper' });
+
+export const Household = z
+  .object({
+    id: z.string(),
+    regionCode: z.string(),
+    regionName: z.string(),
+    headName: z.string(),
+    address: z.string(),
+    attribute: z.enum(['general', 'dibao', 'tekun']),
+    standard: z.enum(['national', 'provincial']),
+    status: z.enum(['registered', 'exited', 'monitored', 'risk_eliminated', 'returned']),
+    exitYear: z.number().int().nullable(),
+    primaryCause: z.enum(POVERTY_CAUSES),
+    secondaryCauses: z.array(z.enum(POVERTY_CAUSES)),
+    size: z.number().int(),
+    perCapitaIncome: z.number().int(),
+    activeHelpers: z.number().int(),
+    hasPrimaryHelper: z.boolean(),
+    version: z.number().int(),
+  })
+  .meta({ id: 'Household' });
+
+export const HouseholdDetail = Household.extend({
+  income: z.object({ wages: z.number().int(), business: z.number().int(), transfer: z.number().int(), property: z.number().int() }),
+  housingArea: z.number().int().nullable(),
+  dangerRating: z.enum(['C', 'D']).nullable(),
+  waterSafe: z.boolean(),
+  relocatedTo: z.string().nullable(),
+  people: z.array(Person),
+  helpers: z.array(Helper),
+}).meta({ id: 'HouseholdDetail' });
+
+export const HouseholdListQuery = z.strictObject({
+  ...pageQuery,
+  regionCode: regionCode.optional(),
+  status: z.enum(['registered', 'exited', 'monitored', 'risk_eliminated', 'returned']).optional(),
+  cause: z.enum(POVERTY_CAUSES).optional(),
+  helperId: id.optional().describe('Households helped by this member'),
+  gap: z.enum(['no_primary_helper']).optional().describe('Households that break a coverage rule'),
+  q: z.string().trim().max(50).optional().describe('Head of household: name or pinyin initials'),
+  idNumber: z.string().trim().max(18).optional().describe('Exact ID number of any household member (blind index)'),
+});
+
+export const HouseholdList = page(Household).meta({ id: 'HouseholdList' });
+
+export const Unmask = z.strictObject({ reason: text(200) }).meta({ id: 'Unmask' });
+
+export const AddHelper = z
+  .strictObject({ memberId: id, role: z.enum(HELPER_ROLES), primary: z.boolean().default(false), reason: text(500), startOn: isoDate })
+  .meta({ id: 'AddHelper' });
+
+export const EndHelper = z.strictObject({ endOn: isoDate, endReason: text(500), version: z.number().int().min(1) }).meta({ id: 'EndHelper' });

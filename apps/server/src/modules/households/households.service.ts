@@ -1,0 +1,310 @@
+import { type PovertyCause, todayInShanghai } from '@lianjian/shared';
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { z } from 'zod';
+import type { Db, Executor } from '../../db/index.ts';
+import type { HouseholdTable } from '../../db/types.ts';
+import type { Actor } from '../../lib/actor.ts';
+import type { DataCipher } from '../../lib/crypto.ts';
+import { newId, nowIso } from '../../lib/ids.ts';
+import { maskIdNumber } from '../../lib/identity.ts';
+import { maskPhone } from '../../lib/mask.ts';
+import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
+import { nameInitials } from '../../lib/pinyin.ts';
+import { conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { AddHelper, CreateHousehold, EndHelper, HouseholdListQuery } from './households.schemas.ts';
+
+/**
+ * Households are in scope by their village's region; an organization-scoped user sees the households of
+ * the places its organizations cover.
+ */
+export function householdInScope(actor: Actor, alias = 'h'): RawBuilder<SqlBool> {
+  const parts: RawBuilder<SqlBool>[] = [];
+  if (actor.regionCode !== null) parts.push(sql<SqlBool>`${sql.ref(`${alias}.region_code`)} like ${`${actor.regionCode}%`}`);
+  if (actor.orgPath !== null) {
+    parts.push(sql<SqlBool>`exists (select 1 from org_regions hr inner join temporary_orgs ho on ho.id = hr.org_id
+      where ho.path like ${`${actor.orgPath}%`} and ${sql.ref(`${alias}.region_code`)} like hr.region_code || '%')`);
+  }
+  return parts.length ? sql<SqlBool>`(${sql.join(parts, sql` or `)})` : sql<SqlBool>`1 = 0`;
+}
+
+const activeHelper = (today: string) => sql<SqlBool>`(hp.start_on <= ${today} and (hp.end_on is null or hp.end_on > ${today}))`;
+
+/** The poverty register: households, their people (sensitive fields encrypted) and their helpers. */
+export class HouseholdService {
+  constructor(
+    private readonly db: Db,
+    private readonly cipher: DataCipher,
+  ) {}
+
+  private filtered(db: Executor, actor: Actor, q: Partial<z.infer<typeof HouseholdListQuery>> & { id?: string }, today: string) {
+    let b = db.selectFrom('households as h').where(householdInScope(actor, 'h'));
+    if (q.id) b = b.where('h.id', '=', q.id);
+    if (q.regionCode) b = b.where('h.region_code', 'like', `${q.regionCode}%`);
+    if (q.status) b = b.where('h.status', '=', q.status);
+    if (q.cause) {
+      const cause = q.cause;
+      b = b.where((eb) => eb.or([eb('h.primary_cause', '=', cause), eb('h.secondary_causes', 'like', `%"${cause}"%`)]));
+    }
+    if (q.q) b = b.where((eb) => eb.or([eb('h.head_name', 'like', `%${q.q}%`), eb('h.head_initials', 'like', `${q.q?.toLowerCase()}%`)]));
+    if (q.helperId) {
+      b = b.where(sql<SqlBool>`exists (select 1 from helpers hp where hp.household_id = h.id and hp.member_id = ${q.helperId} and ${activeHelper(today)})`);
+    }
+    if (q.gap === 'no_primary_helper') {
+      b = b
+        .where('h.status', 'in', ['registered', 'monitored'])
+        .where(sql<SqlBool>`not exists (select 1 from helpers hp where hp.household_id = h.id and hp.is_primary = 1 and ${activeHelper(today)})`);
+    }
+    if (q.idNumber) {
+      b = b.where(sql<SqlBool>`exists (select 1 from household_people pp where pp.household_id = h.id and pp.id_number_index = ${this.cipher.blindIndex(q.idNumber)})`);
+    }
+    return b;
+  }
+
+  /** The register, scoped, filtered; never a clear ID or phone number in a list. */
+  async list(actor: Actor, q: z.infer<typeof HouseholdListQuery>) {
+    const today = todayInShanghai();
+    let rows = this.filtered(this.db, actor, q, today)
+      .innerJoin('regions as g', 'g.code', 'h.region_code')
+      .selectAll('h')
+      .select([
+        'g.name as region_name',
+        sql<number>`(select count(*) from household_people pp where pp.household_id = h.id)`.as('size'),
+        sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and ${activeHelper(today)})`.as('helpers'),
+        sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and hp.is_primary = 1 and ${activeHelper(today)})`.as('primaries'),
+      ]);
+    const cursor = decodeCursor(q.cursor);
+    if (cursor) rows = rows.where(afterCursor('h.head_initials', 'h.id', cursor, 'asc'));
+    const list = await rows.orderBy('h.head_initials').orderBy('h.id').limit(q.limit + 1).execute();
+    const total = await this.filtered(this.db, actor, q, today).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const page = pageOf(list, q.limit, Number(total.n), (r) => r.head_initials);
+    return {
+      ...page,
+      items: page.items.map((r) => ({
+        id: r.id,
+        regionCode: r.region_code,
+        regionName: r.region_name,
+        headName: r.head_name,
+        address: r.address,
+        attribute: r.attribute,
+        standard: r.standard,
+        status: r.status,
+        exitYear: r.exit_year,
+        primaryCause: r.primary_cause as PovertyCause,
+        secondaryCauses: JSON.parse(r.secondary_causes) as PovertyCause[],
+        size: Number(r.size),
+        perCapitaIncome: r.per_capita_income,
+        activeHelpers: Number(r.helpers),
+        hasPrimaryHelper: Number(r.primaries) > 0,
+        version: r.version,
+      })),
+    };
+  }
+
+  private async mustFind(actor: Actor, id: string, db: Executor = this.db) {
+    const h = await this.filtered(db, actor, { id }, todayInShanghai()).selectAll('h').executeTakeFirst();
+    if (!h) throw notFound('农户');
+    return h;
+  }
+
+  /** One household: people masked unless `unmask` (a separate, audited permission). */
+  async get(actor: Actor, id: string, unmask?: { reason: string }) {
+    const summary = (await this.list(actor, { limit: 1, id } as z.infer<typeof HouseholdListQuery> & { id: string })).items[0];
+    if (!summary) throw notFound('农户');
+    const [h, people, helpers] = await Promise.all([
+      this.mustFind(actor, id),
+      this.db
+        .selectFrom('household_people')
+        .selectAll()
+        .where('household_id', '=', id)
+        .orderBy(sql`case when relationship = '户主' then 0 else 1 end`)
+        .orderBy('birth_year')
+        .orderBy('id')
+        .execute(),
+      this.db
+        .selectFrom('helpers as hp')
+        .innerJoin('members as p', 'p.id', 'hp.member_id')
+        .innerJoin('units as u', 'u.id', 'p.unit_id')
+        .select(['hp.id', 'hp.member_id', 'p.name', 'u.name as unit_name', 'hp.role', 'hp.is_primary', 'hp.reason', 'hp.start_on', 'hp.end_on', 'hp.end_reason', 'hp.version'])
+        .where('hp.household_id', '=', id)
+        .orderBy('hp.is_primary', 'desc')
+        .orderBy('hp.start_on')
+        .execute(),
+    ]);
+    if (unmask) {
+      await this.db.transaction().execute((tx) =>
+        recordAudit(tx, actor, { action: 'household.unmask', entityType: 'household', entityId: id, after: { reason: unmask.reason, people: people.length } }),
+      );
+    }
+    return {
+      ...summary,
+      income: { wages: h.income_wages, business: h.income_business, transfer: h.income_transfer, property: h.income_property },
+      housingArea: h.housing_area,
+      dangerRating: h.danger_rating,
+      waterSafe: h.water_safe === 1,
+      relocatedTo: h.relocated_to,
+      people: people.map((p) => {
+        const idNumber = this.cipher.decrypt(p.id_number_enc);
+        const phone = p.phone_enc ? this.cipher.decrypt(p.phone_enc) : null;
+        return {
+          id: p.id,
+          name: p.name,
+          relationship: p.relationship,
+          gender: p.gender,
+          birthYear: p.birth_year,
+          inSchool: p.in_school === 1,
+          labour: p.labour,
+          idNumber: unmask ? idNumber : maskIdNumber(idNumber),
+          phone: unmask ? phone : maskPhone(phone),
+          health: unmask ? (this.cipher.decrypt(p.health_enc) as 'healthy') : null,
+        };
+      }),
+      helpers: helpers.map((x) => ({
+        id: x.id,
+        memberId: x.member_id,
+        memberName: x.name,
+        unitName: x.unit_name,
+        role: x.role as 'other',
+        primary: x.is_primary === 1,
+        reason: x.reason,
+        startOn: x.start_on,
+        endOn: x.end_on,
+        endReason: x.end_reason,
+        version: x.version,
+      })),
+    };
+  }
+
+  /** Registers a household (建档立卡) with its people; an ID number already registered is refused. */
+  async create(actor: Actor, input: z.infer<typeof CreateHousehold>) {
+    return this.db.transaction().execute(async (tx) => {
+      const region = await tx.selectFrom('regions').select(['code', 'level']).where('code', '=', input.regionCode).executeTakeFirst();
+      const prefix = actor.regionCode;
+      if (region?.level !== 'village' || prefix === null || !region.code.startsWith(prefix)) {
+        throw invalid('请选择管辖范围内的村（社区）', [{ path: 'body.regionCode', message: input.regionCode }]);
+      }
+      if (!input.people.some((p) => p.relationship === '户主')) {
+        throw invalid('须登记户主', [{ path: 'body.people', message: '户主' }]);
+      }
+      const seen = new Set<string>();
+      for (const [i, p] of input.people.entries()) {
+        const index = this.cipher.blindIndex(p.idNumber);
+        if (seen.has(index)) throw invalid('同一身份证号重复', [{ path: `body.people.${i}.idNumber`, message: 'duplicate' }]);
+        seen.add(index);
+        const existing = await tx.selectFrom('household_people').select('household_id').where('id_number_index', '=', index).executeTakeFirst();
+        if (existing) throw conflict('person_already_registered', `第 ${i + 1} 位家庭成员的身份证号已登记在其他农户中`);
+      }
+      const size = input.people.length;
+      const total = input.income.wages + input.income.business + input.income.transfer + input.income.property;
+      const now = nowIso();
+      const head = input.people.find((p) => p.relationship === '户主') as (typeof input.people)[number];
+      const row: HouseholdTable = {
+        id: newId(),
+        region_code: region.code,
+        head_name: head.name,
+        head_initials: nameInitials(head.name),
+        address: input.address,
+        attribute: input.attribute,
+        standard: input.standard,
+        status: 'registered',
+        exit_year: null,
+        primary_cause: input.primaryCause,
+        secondary_causes: JSON.stringify(input.secondaryCauses),
+        income_wages: input.income.wages,
+        income_business: input.income.business,
+        income_transfer: input.income.transfer,
+        income_property: input.income.property,
+        per_capita_income: Math.round(total / size),
+        housing_area: input.housingArea ?? null,
+        danger_rating: input.dangerRating ?? null,
+        water_safe: input.waterSafe ? 1 : 0,
+        relocated_to: input.relocatedTo ?? null,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      await tx.insertInto('households').values(row).execute();
+      for (const p of input.people) {
+        await tx
+          .insertInto('household_people')
+          .values({
+            id: newId(),
+            household_id: row.id,
+            name: p.name,
+            relationship: p.relationship,
+            gender: p.gender,
+            birth_year: Number(p.idNumber.slice(6, 10)),
+            in_school: p.inSchool ? 1 : 0,
+            labour: p.labour,
+            health_enc: this.cipher.encrypt(p.health),
+            id_number_enc: this.cipher.encrypt(p.idNumber),
+            id_number_index: this.cipher.blindIndex(p.idNumber),
+            phone_enc: p.phone ? this.cipher.encrypt(p.phone) : null,
+            phone_index: p.phone ? this.cipher.blindIndex(p.phone) : null,
+            created_at: now,
+          })
+          .execute();
+      }
+      // The audit trail records the household, never the clear ID numbers, phones or health details.
+      await recordAudit(tx, actor, { action: 'household.create', entityType: 'household', entityId: row.id, after: { ...row, people: size } });
+      return row.id;
+    });
+  }
+
+  /** Adds a helper; a further helper on top of the primary one is stacked assistance (叠加帮扶). */
+  async addHelper(actor: Actor, householdId: string, input: z.infer<typeof AddHelper>) {
+    return this.db.transaction().execute(async (tx) => {
+      const h = await this.mustFind(actor, householdId, tx);
+      if (h.status === 'exited' || h.status === 'risk_eliminated') throw conflict('household_not_assisted', '该户已脱贫或已消除风险，不再安排帮扶责任人');
+      const member = await tx.selectFrom('members').select(['id', 'party_status']).where('id', '=', input.memberId).executeTakeFirst();
+      if (!member) throw notFound('帮扶人');
+      const today = todayInShanghai();
+      const current = await tx
+        .selectFrom('helpers as hp')
+        .select(['hp.member_id', 'hp.is_primary'])
+        .where('hp.household_id', '=', householdId)
+        .where(activeHelper(today))
+        .execute();
+      if (current.some((c) => c.member_id === input.memberId)) throw conflict('already_helper', '该党员已是本户帮扶人');
+      if (input.primary && current.some((c) => c.is_primary === 1)) throw conflict('primary_helper_exists', '本户已有主帮扶责任人，可增加叠加帮扶人');
+      const row = {
+        id: newId(),
+        household_id: householdId,
+        member_id: input.memberId,
+        role: input.role,
+        is_primary: input.primary ? 1 : 0,
+        reason: input.reason,
+        start_on: input.startOn,
+        end_on: null,
+        end_reason: null,
+        version: 1,
+        created_at: nowIso(),
+      };
+      await tx.insertInto('helpers').values(row).execute();
+      await recordAudit(tx, actor, { action: input.primary ? 'helper.assign' : 'helper.stack', entityType: 'household', entityId: householdId, after: row });
+      return row.id;
+    });
+  }
+
+  /** Ends a helper's assignment; the last primary helper of an assisted household cannot simply go. */
+  async endHelper(actor: Actor, householdId: string, helperId: string, input: z.infer<typeof EndHelper>) {
+    await this.db.transaction().execute(async (tx) => {
+      const h = await this.mustFind(actor, householdId, tx);
+      const helper = await tx.selectFrom('helpers').selectAll().where('id', '=', helperId).where('household_id', '=', householdId).executeTakeFirst();
+      if (!helper) throw notFound('帮扶记录');
+      if (helper.end_on) throw conflict('helper_already_ended', '该帮扶记录已结束');
+      if (input.endOn <= helper.start_on) throw invalid('结束日期须晚于开始日期', [{ path: 'body.endOn', message: `> ${helper.start_on}` }]);
+      if (helper.is_primary === 1 && (h.status === 'registered' || h.status === 'monitored')) {
+        throw conflict('primary_helper_required', '未脱贫户和监测户须始终有主帮扶责任人：请先指定新的主帮扶责任人');
+      }
+      const r = await tx
+        .updateTable('helpers')
+        .set({ end_on: input.endOn, end_reason: input.endReason, version: helper.version + 1 })
+        .where('id', '=', helperId)
+        .where('version', '=', input.version)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) throw versionConflict();
+      await recordAudit(tx, actor, { action: 'helper.end', entityType: 'household', entityId: householdId, before: helper, after: input });
+    });
+  }
+}
