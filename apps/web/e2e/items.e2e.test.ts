@@ -12,13 +12,18 @@ describe('the story of item 3: from a resident report to the resident confirmati
     const resident = await openBrowser('phone');
     const r = resident.page;
     await r.goto(`${base}/r`);
-    await r.getByTestId('resident-township').click();
-    await r.locator('.ant-select-item-option').filter({ hasText: '乔端镇' }).click();
-    await r.getByTestId('resident-village').click();
-    await r.getByTestId('resident-village').locator('input').fill('白河');
-    await r.locator('.ant-select-item-option').filter({ hasText: '白河新村' }).click();
-    await r.getByTestId('resident-category').click();
-    await r.locator('.ant-select-item-option').filter({ hasText: '用电' }).first().click();
+    // Type into each select and take the first match: robust against dropdown animations.
+    const choose = async (testId: string, text: string) => {
+      const select = r.getByTestId(testId);
+      await select.click();
+      await select.locator('input').fill(text);
+      await r.locator('.ant-select-item-option').filter({ hasText: text }).first().waitFor();
+      await r.keyboard.press('Enter');
+      await select.filter({ hasText: text }).waitFor();
+    };
+    await choose('resident-township', '乔端镇');
+    await choose('resident-village', '白河新村');
+    await choose('resident-category', '用电');
     await r.getByLabel('问题描述').fill('3号楼断路器老是跳闸，晚上经常停电');
     await r.locator('input[type=file]').setInputFiles({ name: 'breaker.png', mimeType: 'image/png', buffer: Buffer.from(PNG, 'base64') });
     await r.locator('.ant-upload-list-item').first().waitFor();
@@ -39,7 +44,10 @@ describe('the story of item 3: from a resident report to the resident confirmati
     await s.getByTestId('comb').click();
     const dialog = s.getByRole('dialog');
     await dialog.getByLabel('责任党小组').click();
-    await s.locator('.ant-select-item-option').filter({ hasText: '基础建设党小组' }).click();
+    await dialog.getByLabel('责任党小组').fill('基础建设');
+    await s.locator('.ant-select-item-option').filter({ hasText: '基础建设党小组' }).first().waitFor();
+    await s.keyboard.press('Enter');
+    await dialog.locator('.ant-select', { hasText: '基础建设党小组' }).first().waitFor();
     await screenshot(s, '22-comb');
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
     await s.getByTestId('list-title').waitFor();

@@ -123,6 +123,7 @@ function SubmitPage() {
       <Form form={form} layout="vertical" onFinish={submit} requiredMark="optional" size="large">
         <Form.Item name="township" label={t('resident.township')} rules={[{ required: true, message: t('common.required') }]}>
           <Select
+            showSearch={{ optionFilterProp: 'label' }}
             loading={townships.isLoading}
             options={townships.data?.items.map((r) => ({ value: r.code, label: r.name }))}
             onChange={() => form.setFieldValue('village', undefined)}
@@ -139,7 +140,11 @@ function SubmitPage() {
           />
         </Form.Item>
         <Form.Item name="category" label={t('resident.category')} rules={[{ required: true, message: t('common.required') }]}>
-          <Select options={REPORT_CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))} data-testid="resident-category" />
+          <Select
+            showSearch={{ optionFilterProp: 'label' }}
+            options={REPORT_CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))}
+            data-testid="resident-category"
+          />
         </Form.Item>
         <Form.Item name="description" label={t('resident.description')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
           <Input.TextArea rows={4} maxLength={2000} showCount placeholder={t('resident.descriptionPlaceholder')} />

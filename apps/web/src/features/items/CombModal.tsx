@@ -106,7 +106,12 @@ export function CombModal(props: { reports: Report[]; open: boolean; onClose: ()
                   <Select options={REPORT_CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))} />
                 </Form.Item>
                 <Form.Item name={[field.name, 'groupId']} label={t('lists.ledger.group')}>
-                  <Select allowClear loading={groups.isLoading} options={groups.data?.items.map((g) => ({ value: g.id, label: g.name }))} />
+                  <Select
+                    allowClear
+                    showSearch={{ optionFilterProp: 'label' }}
+                    loading={groups.isLoading}
+                    options={groups.data?.items.map((g) => ({ value: g.id, label: g.name }))}
+                  />
                 </Form.Item>
                 <Form.Item name={[field.name, 'memberIds']} label={t('lists.ledger.people')}>
                   <Select mode="multiple" showSearch={{ optionFilterProp: 'label' }} loading={roster.isLoading} options={people.map(([id, name]) => ({ value: id, label: name }))} />
