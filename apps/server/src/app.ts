@@ -23,6 +23,7 @@ import { authRoutes } from './modules/auth/auth.routes.ts';
 import { randomBytes } from 'node:crypto';
 import { DataCipher } from './lib/crypto.ts';
 import { chainRoutes } from './modules/chains/chains.routes.ts';
+import { AssistanceService } from './modules/households/assistance.service.ts';
 import { householdRoutes } from './modules/households/households.routes.ts';
 import { HouseholdService } from './modules/households/households.service.ts';
 import { ChainService } from './modules/chains/chains.service.ts';
@@ -136,7 +137,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(publicReportRoutes(reports));
       await api.register(disputeRoutes(new DisputeService(db, items)));
       await api.register(chainRoutes(new ChainService(db)));
-      await api.register(householdRoutes(new HouseholdService(db, opts.cipher ?? new DataCipher(randomBytes(32)))));
+      await api.register(
+        householdRoutes(new HouseholdService(db, opts.cipher ?? new DataCipher(randomBytes(32))), new AssistanceService(db)),
+      );
       await api.register(auditRoutes(db));
     },
     { prefix: '/api/v1' },

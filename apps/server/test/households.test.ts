@@ -129,6 +129,57 @@ describe('DOMAIN §5: the household register and stacked assistance', () => {
   });
 });
 
+describe('DOMAIN §5: visits and assistance measures', () => {
+  const ctx = useCounty();
+
+  const withHelper = async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const id = (await qiao.post('/households', household())).json().id as string;
+    await qiao.post(`/households/${id}/helpers`, { memberId: ctx.county.members.qiaoOther, role: 'cadre', primary: true, reason: '结对', startOn: '2019-10-01' });
+    return { qiao, id };
+  };
+
+  it("a visit is made by the household's helpers, and a problem found becomes a report for the branch", async () => {
+    const { qiao, id } = await withHelper();
+    const stranger = await qiao.post(`/households/${id}/visits`, { visitedOn: '2020-04-02', helperIds: [ctx.county.members.qiaoPowerChief], checks: ['food'] });
+    expect(stranger.statusCode).toBe(400);
+    const before = await qiao.post(`/households/${id}/visits`, { visitedOn: '2019-09-01', helperIds: [ctx.county.members.qiaoOther] });
+    expect(before.statusCode).toBe(400); // not yet a helper on that day
+    const visit = await qiao.post(`/households/${id}/visits`, {
+      visitedOn: '2020-04-02',
+      helperIds: [ctx.county.members.qiaoOther],
+      checks: ['food', 'clothing', 'medical', 'housing', 'water', 'income'],
+      findings: '母亲和妻子重病，药费负担重',
+      problem: { category: 'health', description: '重病患者报销手续繁琐，希望上门办理' },
+      measuresAgreed: '联系卫生院上门办理慢病卡',
+    });
+    expect(visit.statusCode).toBe(201);
+    const reportId = visit.json().reportId;
+    const reports = (await qiao.get('/reports?source=visit')).json();
+    expect(reports.items[0]).toMatchObject({ id: reportId, status: 'new', orgName: '白河新村易地搬迁临时党支部' });
+    const visits = (await qiao.get(`/households/${id}/visits`)).json();
+    expect(visits.items[0]).toMatchObject({ helpers: ['王芳'], reportId });
+    expect((await (await ctx.user('chengjiao')).get(`/households/${id}/visits`)).statusCode).toBe(404);
+  });
+
+  it('a measure has a category, unit, content, cost and dates, and the household acknowledges it once', async () => {
+    const { qiao, id } = await withHelper();
+    const m = await qiao.post(`/households/${id}/measures`, {
+      category: 'health',
+      unitId: ctx.county.units.qiaoPolice,
+      content: '慢病卡办理与家庭医生签约',
+      costYuan: 0,
+      startOn: '2020-04-10',
+    });
+    expect(m.statusCode).toBe(201);
+    expect((await qiao.post(`/households/${id}/measures/${m.json().id}/acknowledge`, { acknowledgedOn: '2020-04-01', version: 1 })).statusCode).toBe(400);
+    expect((await qiao.post(`/households/${id}/measures/${m.json().id}/acknowledge`, { acknowledgedOn: '2020-04-15', version: 1 })).statusCode).toBe(204);
+    expect((await qiao.post(`/households/${id}/measures/${m.json().id}/acknowledge`, { acknowledgedOn: '2020-04-16', version: 2 })).json().code).toBe('already_acknowledged');
+    const list = (await qiao.get(`/households/${id}/measures`)).json();
+    expect(list.items[0]).toMatchObject({ category: 'health', unitName: '乔端镇派出所', acknowledgedOn: '2020-04-15' });
+  });
+});
+
 describe('encryption at rest', () => {
   it('the raw SQLite database file does not contain a registered ID number in clear', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianjian-raw-'));

@@ -129,6 +129,22 @@ export const HELPER_ROLES = ['party_member', 'police', 'doctor', 'teacher', 'cad
 export type HelperRole = (typeof HELPER_ROLES)[number];
 
 export const HEALTH = ['healthy', 'chronic', 'serious', 'disability'] as const;
+
+export const MEASURE_CATEGORIES = [
+  'industry',
+  'employment',
+  'relocation',
+  'education',
+  'health',
+  'ecological_compensation',
+  'safety_net',
+  'housing_renovation',
+  'micro_credit',
+  'public_welfare_job',
+] as const;
+
+/** What a visit checks: the basic-needs guarantees (两不愁三保障) and safe drinking water. */
+export const VISIT_CHECKS = ['food', 'clothing', 'education', 'medical', 'housing', 'water', 'income'] as const;
 export const LABOUR = ['normal', 'skilled', 'lost', 'none'] as const;
 
 export const REPORT_CATEGORIES = [

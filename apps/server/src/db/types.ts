@@ -436,6 +436,38 @@ export interface HelperTable {
   created_at: string;
 }
 
+export interface VisitTable {
+  id: string;
+  household_id: string;
+  visited_on: string;
+  checks_json: string;
+  findings: string | null;
+  measures_agreed: string | null;
+  /** A problem found on the visit becomes a report for the branch's problem list. */
+  report_id: string | null;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface VisitHelperTable {
+  visit_id: string;
+  member_id: string;
+}
+
+export interface MeasureTable {
+  id: string;
+  household_id: string;
+  category: string;
+  unit_id: string | null;
+  content: string;
+  cost_yuan: number;
+  start_on: string;
+  end_on: string | null;
+  acknowledged_on: string | null;
+  version: number;
+  created_at: string;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -477,6 +509,9 @@ export interface Database {
   households: HouseholdTable;
   household_people: HouseholdPersonTable;
   helpers: HelperTable;
+  visits: VisitTable;
+  visit_helpers: VisitHelperTable;
+  measures: MeasureTable;
   meta: MetaTable;
 }
 

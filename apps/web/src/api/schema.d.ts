@@ -5374,6 +5374,409 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/households/{id}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 走访记录 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Visit"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 记录走访（发现的问题转为群众反映） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewVisitInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            reportId: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households/{id}/measures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 帮扶措施 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Measure"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 登记帮扶措施 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewMeasureInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households/{id}/measures/{measureId}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 农户确认帮扶措施 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    measureId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AcknowledgeMeasureInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/households/{id}/helpers/{helperId}/end": {
         parameters: {
             query?: never;
@@ -5951,6 +6354,55 @@ export interface components {
         EndHelperInput: {
             endOn: string;
             endReason: string;
+            version: number;
+        };
+        NewVisitInput: {
+            visitedOn: string;
+            helperIds: string[];
+            /** @default [] */
+            checks?: ("food" | "clothing" | "education" | "medical" | "housing" | "water" | "income")[];
+            findings?: string;
+            /** @description A problem found on the visit: it becomes a report for the branch to put on its problem list */
+            problem?: {
+                /** @enum {string} */
+                category: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
+                description: string;
+            };
+            measuresAgreed?: string;
+        };
+        VisitInput: {
+            id: string;
+            visitedOn: string;
+            helpers: string[];
+            checks: ("food" | "clothing" | "education" | "medical" | "housing" | "water" | "income")[];
+            findings: string | null;
+            measuresAgreed: string | null;
+            reportId: string | null;
+        };
+        NewMeasureInput: {
+            /** @enum {string} */
+            category: "industry" | "employment" | "relocation" | "education" | "health" | "ecological_compensation" | "safety_net" | "housing_renovation" | "micro_credit" | "public_welfare_job";
+            /** Format: uuid */
+            unitId?: string;
+            content: string;
+            costYuan: number;
+            startOn: string;
+            endOn?: string;
+        };
+        MeasureInput: {
+            id: string;
+            /** @enum {string} */
+            category: "industry" | "employment" | "relocation" | "education" | "health" | "ecological_compensation" | "safety_net" | "housing_renovation" | "micro_credit" | "public_welfare_job";
+            unitName: string | null;
+            content: string;
+            costYuan: number;
+            startOn: string;
+            endOn: string | null;
+            acknowledgedOn: string | null;
+            version: number;
+        };
+        AcknowledgeMeasureInput: {
+            acknowledgedOn: string;
             version: number;
         };
         OpenDisputeInput: {
@@ -6954,6 +7406,55 @@ export interface components {
         EndHelper: {
             endOn: string;
             endReason: string;
+            version: number;
+        };
+        NewVisit: {
+            visitedOn: string;
+            helperIds: string[];
+            /** @default [] */
+            checks: ("food" | "clothing" | "education" | "medical" | "housing" | "water" | "income")[];
+            findings?: string;
+            /** @description A problem found on the visit: it becomes a report for the branch to put on its problem list */
+            problem?: {
+                /** @enum {string} */
+                category: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
+                description: string;
+            };
+            measuresAgreed?: string;
+        };
+        Visit: {
+            id: string;
+            visitedOn: string;
+            helpers: string[];
+            checks: ("food" | "clothing" | "education" | "medical" | "housing" | "water" | "income")[];
+            findings: string | null;
+            measuresAgreed: string | null;
+            reportId: string | null;
+        };
+        NewMeasure: {
+            /** @enum {string} */
+            category: "industry" | "employment" | "relocation" | "education" | "health" | "ecological_compensation" | "safety_net" | "housing_renovation" | "micro_credit" | "public_welfare_job";
+            /** Format: uuid */
+            unitId?: string;
+            content: string;
+            costYuan: number;
+            startOn: string;
+            endOn?: string;
+        };
+        Measure: {
+            id: string;
+            /** @enum {string} */
+            category: "industry" | "employment" | "relocation" | "education" | "health" | "ecological_compensation" | "safety_net" | "housing_renovation" | "micro_credit" | "public_welfare_job";
+            unitName: string | null;
+            content: string;
+            costYuan: number;
+            startOn: string;
+            endOn: string | null;
+            acknowledgedOn: string | null;
+            version: number;
+        };
+        AcknowledgeMeasure: {
+            acknowledgedOn: string;
             version: number;
         };
         OpenDispute: {

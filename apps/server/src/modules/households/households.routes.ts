@@ -4,11 +4,13 @@ import { problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import { AddHelper, CreateHousehold, EndHelper, HouseholdDetail, HouseholdList, HouseholdListQuery, Unmask } from './households.schemas.ts';
 import type { HouseholdService } from './households.service.ts';
+import { Acknowledge, Measure, NewMeasure, NewVisit, Visit } from './assistance.schemas.ts';
+import type { AssistanceService } from './assistance.service.ts';
 
 const IdParams = z.object({ id: z.string().uuid() });
 const tags = ['households'];
 
-export function householdRoutes(service: HouseholdService): FastifyPluginAsyncZod {
+export function householdRoutes(service: HouseholdService, assistance: AssistanceService): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/households', {
       config: { permission: 'households:read' },
@@ -34,6 +36,46 @@ export function householdRoutes(service: HouseholdService): FastifyPluginAsyncZo
       config: { permission: 'households:write' },
       schema: { tags, summary: '安排帮扶责任人或叠加帮扶', params: IdParams, body: AddHelper, response: { 201: z.object({ id: z.string() }), ...problemReplies } },
       handler: async (req, reply) => reply.code(201).send({ id: await service.addHelper(requireActor(req), req.params.id, req.body) }),
+    });
+    app.get('/households/:id/visits', {
+      config: { permission: 'households:read' },
+      schema: { tags, summary: '走访记录', params: IdParams, response: { 200: z.object({ items: z.array(Visit) }), ...problemReplies } },
+      handler: (req) => assistance.visits(requireActor(req), req.params.id),
+    });
+    app.post('/households/:id/visits', {
+      config: { permission: 'households:write' },
+      schema: {
+        tags,
+        summary: '记录走访（发现的问题转为群众反映）',
+        params: IdParams,
+        body: NewVisit,
+        response: { 201: z.object({ id: z.string(), reportId: z.string().nullable() }), ...problemReplies },
+      },
+      handler: async (req, reply) => reply.code(201).send(await assistance.addVisit(requireActor(req), req.params.id, req.body)),
+    });
+    app.get('/households/:id/measures', {
+      config: { permission: 'households:read' },
+      schema: { tags, summary: '帮扶措施', params: IdParams, response: { 200: z.object({ items: z.array(Measure) }), ...problemReplies } },
+      handler: (req) => assistance.measures(requireActor(req), req.params.id),
+    });
+    app.post('/households/:id/measures', {
+      config: { permission: 'households:write' },
+      schema: { tags, summary: '登记帮扶措施', params: IdParams, body: NewMeasure, response: { 201: z.object({ id: z.string() }), ...problemReplies } },
+      handler: async (req, reply) => reply.code(201).send({ id: await assistance.addMeasure(requireActor(req), req.params.id, req.body) }),
+    });
+    app.post('/households/:id/measures/:measureId/acknowledge', {
+      config: { permission: 'households:write' },
+      schema: {
+        tags,
+        summary: '农户确认帮扶措施',
+        params: z.object({ id: z.string().uuid(), measureId: z.string().uuid() }),
+        body: Acknowledge,
+        response: { 204: z.undefined(), ...problemReplies },
+      },
+      handler: async (req, reply) => {
+        await assistance.acknowledge(requireActor(req), req.params.id, req.params.measureId, req.body);
+        return reply.code(204).send();
+      },
     });
     app.post('/households/:id/helpers/:helperId/end', {
       config: { permission: 'households:write' },

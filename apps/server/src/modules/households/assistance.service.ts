@@ -1,0 +1,169 @@
+import { newTrackingCode, normalizeTrackingCode, trackingHash } from '../../lib/tracking.ts';
+import type { z } from 'zod';
+import type { Db } from '../../db/index.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { newId, nowIso } from '../../lib/ids.ts';
+import { conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { responsibleOrgFor } from '../reports/reports.repository.ts';
+import type { Acknowledge, NewMeasure, NewVisit } from './assistance.schemas.ts';
+import { householdInScope } from './households.service.ts';
+
+/** Visits to a household and the assistance measures agreed with it. */
+export class AssistanceService {
+  constructor(private readonly db: Db) {}
+
+  private async household(actor: Actor, id: string) {
+    const h = await this.db.selectFrom('households as h').select(['h.id', 'h.region_code', 'h.status']).where('h.id', '=', id).where(householdInScope(actor, 'h')).executeTakeFirst();
+    if (!h) throw notFound('农户');
+    return h;
+  }
+
+  async visits(actor: Actor, householdId: string) {
+    await this.household(actor, householdId);
+    const rows = await this.db.selectFrom('visits').selectAll().where('household_id', '=', householdId).orderBy('visited_on', 'desc').orderBy('id').execute();
+    const helpers = rows.length
+      ? await this.db
+          .selectFrom('visit_helpers as vh')
+          .innerJoin('members as p', 'p.id', 'vh.member_id')
+          .select(['vh.visit_id', 'p.name'])
+          .where('vh.visit_id', 'in', rows.map((r) => r.id))
+          .execute()
+      : [];
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        visitedOn: r.visited_on,
+        helpers: helpers.filter((h) => h.visit_id === r.id).map((h) => h.name),
+        checks: JSON.parse(r.checks_json) as 'food'[],
+        findings: r.findings,
+        measuresAgreed: r.measures_agreed,
+        reportId: r.report_id,
+      })),
+    };
+  }
+
+  /** Records a visit by the household's helpers; a problem found becomes a report for the branch. */
+  async addVisit(actor: Actor, householdId: string, input: z.infer<typeof NewVisit>) {
+    const h = await this.household(actor, householdId);
+    return this.db.transaction().execute(async (tx) => {
+      const helpers = await tx
+        .selectFrom('helpers')
+        .select('member_id')
+        .where('household_id', '=', householdId)
+        .where('member_id', 'in', input.helperIds)
+        .where('start_on', '<=', input.visitedOn)
+        .where((eb) => eb.or([eb('end_on', 'is', null), eb('end_on', '>', input.visitedOn)]))
+        .execute();
+      const missing = input.helperIds.filter((m) => !helpers.some((x) => x.member_id === m));
+      if (missing.length) throw invalid('走访人须是该户当时的帮扶人', [{ path: 'body.helperIds', message: missing.join(',') }]);
+      const now = nowIso();
+      let reportId: string | null = null;
+      if (input.problem) {
+        const org = await responsibleOrgFor(tx, h.region_code);
+        reportId = newId();
+        await tx
+          .insertInto('reports')
+          .values({
+            id: reportId,
+            tracking_hash: trackingHash(normalizeTrackingCode(newTrackingCode()) as string),
+            source: 'visit',
+            region_code: h.region_code,
+            org_id: org?.id ?? null,
+            category: input.problem.category,
+            description: input.problem.description,
+            reporter_name: null,
+            phone: null,
+            status: 'new',
+            created_by: actor.userId,
+            reported_at: now,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+      }
+      const row = {
+        id: newId(),
+        household_id: householdId,
+        visited_on: input.visitedOn,
+        checks_json: JSON.stringify(input.checks),
+        findings: input.findings ?? null,
+        measures_agreed: input.measuresAgreed ?? null,
+        report_id: reportId,
+        created_by: actor.userId,
+        created_at: now,
+      };
+      await tx.insertInto('visits').values(row).execute();
+      for (const m of new Set(input.helperIds)) await tx.insertInto('visit_helpers').values({ visit_id: row.id, member_id: m }).execute();
+      await recordAudit(tx, actor, { action: 'household.visit', entityType: 'household', entityId: householdId, after: { ...row, helperIds: input.helperIds } });
+      return { id: row.id, reportId };
+    });
+  }
+
+  async measures(actor: Actor, householdId: string) {
+    await this.household(actor, householdId);
+    const rows = await this.db
+      .selectFrom('measures as m')
+      .leftJoin('units as u', 'u.id', 'm.unit_id')
+      .selectAll('m')
+      .select('u.name as unit_name')
+      .where('m.household_id', '=', householdId)
+      .orderBy('m.start_on', 'desc')
+      .orderBy('m.id')
+      .execute();
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        category: r.category as 'industry',
+        unitName: r.unit_name,
+        content: r.content,
+        costYuan: Number(r.cost_yuan),
+        startOn: r.start_on,
+        endOn: r.end_on,
+        acknowledgedOn: r.acknowledged_on,
+        version: r.version,
+      })),
+    };
+  }
+
+  async addMeasure(actor: Actor, householdId: string, input: z.infer<typeof NewMeasure>) {
+    await this.household(actor, householdId);
+    if (input.endOn && input.endOn < input.startOn) throw invalid('结束日期早于开始日期', [{ path: 'body.endOn', message: 'before startOn' }]);
+    return this.db.transaction().execute(async (tx) => {
+      if (input.unitId && !(await tx.selectFrom('units').select('id').where('id', '=', input.unitId).executeTakeFirst())) {
+        throw invalid('单位不存在', [{ path: 'body.unitId', message: input.unitId }]);
+      }
+      const row = {
+        id: newId(),
+        household_id: householdId,
+        category: input.category,
+        unit_id: input.unitId ?? null,
+        content: input.content,
+        cost_yuan: input.costYuan,
+        start_on: input.startOn,
+        end_on: input.endOn ?? null,
+        acknowledged_on: null,
+        version: 1,
+        created_at: nowIso(),
+      };
+      await tx.insertInto('measures').values(row).execute();
+      await recordAudit(tx, actor, { action: 'household.measure', entityType: 'household', entityId: householdId, after: row });
+      return row.id;
+    });
+  }
+
+  /** The household's acknowledgement that the measure reached it (户签字确认). */
+  async acknowledge(actor: Actor, householdId: string, measureId: string, input: z.infer<typeof Acknowledge>) {
+    await this.household(actor, householdId);
+    await this.db.transaction().execute(async (tx) => {
+      const m = await tx.selectFrom('measures').selectAll().where('id', '=', measureId).where('household_id', '=', householdId).executeTakeFirst();
+      if (!m) throw notFound('帮扶措施');
+      if (m.acknowledged_on) throw conflict('already_acknowledged', '该措施已确认');
+      if (input.acknowledgedOn < m.start_on) throw invalid('确认日期早于措施开始日期', [{ path: 'body.acknowledgedOn', message: 'before startOn' }]);
+      const r = await tx.updateTable('measures').set({ acknowledged_on: input.acknowledgedOn, version: m.version + 1 }).where('id', '=', measureId).where('version', '=', input.version).executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) throw versionConflict();
+      await recordAudit(tx, actor, { action: 'household.measure_acknowledged', entityType: 'household', entityId: householdId, after: { measureId, ...input } });
+    });
+  }
+}
