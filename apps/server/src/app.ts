@@ -23,6 +23,8 @@ import { authRoutes } from './modules/auth/auth.routes.ts';
 import { randomBytes } from 'node:crypto';
 import { DataCipher } from './lib/crypto.ts';
 import { chainRoutes } from './modules/chains/chains.routes.ts';
+import { exitRoutes } from './modules/exits/exits.routes.ts';
+import { ExitService } from './modules/exits/exits.service.ts';
 import { AssistanceService } from './modules/households/assistance.service.ts';
 import { householdRoutes } from './modules/households/households.routes.ts';
 import { HouseholdService } from './modules/households/households.service.ts';
@@ -140,6 +142,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(
         householdRoutes(new HouseholdService(db, opts.cipher ?? new DataCipher(randomBytes(32))), new AssistanceService(db)),
       );
+      await api.register(exitRoutes(new ExitService(db)));
       await api.register(auditRoutes(db));
     },
     { prefix: '/api/v1' },

@@ -12,6 +12,24 @@ export function canTransition<S extends string>(machine: Record<S, readonly S[]>
   return machine[from]?.includes(to) ?? false;
 }
 
+export const EXIT_STATUSES = ['applied', 'reviewed', 'verified', 'acknowledged', 'in_notice', 'announced', 'rejected'] as const;
+export type ExitStatus = (typeof EXIT_STATUSES)[number];
+
+/**
+ * DOMAIN §6: application → democratic review → verification → acknowledgement → public notice →
+ * announcement and removal; no step skipped or reordered. Any open step may reject; an objection during
+ * the notice sends the application back to verification (status `reviewed`).
+ */
+export const EXIT_TRANSITIONS: Record<ExitStatus, readonly ExitStatus[]> = {
+  applied: ['reviewed', 'rejected'],
+  reviewed: ['verified', 'rejected'],
+  verified: ['acknowledged', 'rejected'],
+  acknowledged: ['in_notice', 'rejected'],
+  in_notice: ['announced', 'reviewed', 'rejected'],
+  announced: [],
+  rejected: [],
+};
+
 /**
  * open → in_progress → awaiting_confirmation → closed. Sending back from awaiting_confirmation, or a
  * resident's "not solved" / a supervisor's reopening after close, returns to in_progress.

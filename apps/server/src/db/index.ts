@@ -11,6 +11,7 @@ import * as m0005 from './migrations/0005_photos.ts';
 import * as m0006 from './migrations/0006_participation.ts';
 import * as m0007 from './migrations/0007_households.ts';
 import * as m0008 from './migrations/0008_visits_measures.ts';
+import * as m0009 from './migrations/0009_exits.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -66,6 +67,7 @@ const migrations = {
   '0006_participation': m0006,
   '0007_households': m0007,
   '0008_visits_measures': m0008,
+  '0009_exits': m0009,
 };
 
 /** Applies every pending migration; the same migrations run on both databases. */

@@ -468,6 +468,45 @@ export interface MeasureTable {
   created_at: string;
 }
 
+export interface SettingTable {
+  county_code: string;
+  year: number;
+  key: string;
+  value: string;
+}
+
+export interface ExitApplicationTable {
+  id: string;
+  household_id: string;
+  source: 'household' | 'village';
+  status: 'applied' | 'reviewed' | 'verified' | 'acknowledged' | 'in_notice' | 'announced' | 'rejected';
+  applied_on: string;
+  reviewed_on: string | null;
+  verified_on: string | null;
+  criteria_json: string | null;
+  acknowledged_on: string | null;
+  notice_start_on: string | null;
+  notice_days: number | null;
+  announced_on: string | null;
+  rejected_on: string | null;
+  reject_reason: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ExitEventTable {
+  id: string;
+  application_id: string;
+  on: string;
+  kind: 'transition' | 'objection';
+  from_status: string | null;
+  to_status: string | null;
+  text: string;
+  user_id: string | null;
+  created_at: string;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -512,6 +551,9 @@ export interface Database {
   visits: VisitTable;
   visit_helpers: VisitHelperTable;
   measures: MeasureTable;
+  settings: SettingTable;
+  exit_applications: ExitApplicationTable;
+  exit_events: ExitEventTable;
   meta: MetaTable;
 }
 

@@ -5863,6 +5863,415 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/exit-applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 贫困退出申请 */
+        get: {
+            parameters: {
+                query?: {
+                    householdId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ExitApplication"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 农户申请或村提名退出 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewExitApplicationInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exit-applications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 贫困退出申请详情 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExitApplication"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exit-applications/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 退出程序：评议、核验、认可、公示、公告，或不予退出 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ExitTransitionInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exit-applications/{id}/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记公示异议（退回核验） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ExitObjectionInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-events": {
         parameters: {
             query?: never;
@@ -6200,6 +6609,62 @@ export interface components {
                 incomeYuan: number;
                 items: components["schemas"]["ParticipationInput"][];
             };
+        };
+        NewExitApplicationInput: {
+            /** Format: uuid */
+            householdId: string;
+            /** @enum {string} */
+            source: "household" | "village";
+            appliedOn: string;
+            note?: string;
+        };
+        ExitTransitionInput: {
+            /** @enum {string} */
+            to: "applied" | "reviewed" | "verified" | "acknowledged" | "in_notice" | "announced" | "rejected";
+            on: string;
+            version: number;
+            /** @description Required to reject */
+            reason?: string;
+            /** @description Required for verification: every criterion, with evidence */
+            criteria?: {
+                /** @enum {string} */
+                criterion: "income" | "food" | "clothing" | "education" | "medical" | "housing" | "water";
+                met: boolean;
+                evidence: string;
+            }[];
+        };
+        ExitObjectionInput: {
+            receivedOn: string;
+            content: string;
+            version: number;
+        };
+        ExitApplicationInput: {
+            id: string;
+            householdId: string;
+            headName: string;
+            regionName: string;
+            /** @enum {string} */
+            source: "household" | "village";
+            /** @enum {string} */
+            status: "applied" | "reviewed" | "verified" | "acknowledged" | "in_notice" | "announced" | "rejected";
+            appliedOn: string;
+            criteria: {
+                /** @enum {string} */
+                criterion: "income" | "food" | "clothing" | "education" | "medical" | "housing" | "water";
+                met: boolean;
+                evidence: string;
+            }[] | null;
+            noticeStartOn: string | null;
+            noticeEndsOn: string | null;
+            announcedOn: string | null;
+            rejectReason: string | null;
+            events: {
+                on: string;
+                kind: string;
+                text: string;
+                toStatus: string | null;
+            }[];
+            version: number;
         };
         NewHouseholdPersonInput: {
             name: string;
@@ -7252,6 +7717,62 @@ export interface components {
                 incomeYuan: number;
                 items: components["schemas"]["Participation"][];
             };
+        };
+        NewExitApplication: {
+            /** Format: uuid */
+            householdId: string;
+            /** @enum {string} */
+            source: "household" | "village";
+            appliedOn: string;
+            note?: string;
+        };
+        ExitTransition: {
+            /** @enum {string} */
+            to: "applied" | "reviewed" | "verified" | "acknowledged" | "in_notice" | "announced" | "rejected";
+            on: string;
+            version: number;
+            /** @description Required to reject */
+            reason?: string;
+            /** @description Required for verification: every criterion, with evidence */
+            criteria?: {
+                /** @enum {string} */
+                criterion: "income" | "food" | "clothing" | "education" | "medical" | "housing" | "water";
+                met: boolean;
+                evidence: string;
+            }[];
+        };
+        ExitObjection: {
+            receivedOn: string;
+            content: string;
+            version: number;
+        };
+        ExitApplication: {
+            id: string;
+            householdId: string;
+            headName: string;
+            regionName: string;
+            /** @enum {string} */
+            source: "household" | "village";
+            /** @enum {string} */
+            status: "applied" | "reviewed" | "verified" | "acknowledged" | "in_notice" | "announced" | "rejected";
+            appliedOn: string;
+            criteria: {
+                /** @enum {string} */
+                criterion: "income" | "food" | "clothing" | "education" | "medical" | "housing" | "water";
+                met: boolean;
+                evidence: string;
+            }[] | null;
+            noticeStartOn: string | null;
+            noticeEndsOn: string | null;
+            announcedOn: string | null;
+            rejectReason: string | null;
+            events: {
+                on: string;
+                kind: string;
+                text: string;
+                toStatus: string | null;
+            }[];
+            version: number;
         };
         NewHouseholdPerson: {
             name: string;

@@ -1,0 +1,43 @@
+import { EXIT_STATUSES } from '@lianjian/shared';
+import { z } from 'zod';
+import { id, isoDate, text, version } from '../../lib/schemas.ts';
+
+/** What verification checks against the standard: income, 两不愁三保障 and safe drinking water. */
+export const EXIT_CRITERIA = ['income', 'food', 'clothing', 'education', 'medical', 'housing', 'water'] as const;
+
+export const Criterion = z.strictObject({ criterion: z.enum(EXIT_CRITERIA), met: z.boolean(), evidence: text(1000) });
+
+export const NewExitApplication = z
+  .strictObject({ householdId: id, source: z.enum(['household', 'village']), appliedOn: isoDate, note: text(500).optional() })
+  .meta({ id: 'NewExitApplication' });
+
+export const ExitTransition = z
+  .strictObject({
+    to: z.enum(EXIT_STATUSES),
+    on: isoDate,
+    version,
+    reason: text(1000).optional().describe('Required to reject'),
+    criteria: z.array(Criterion).max(EXIT_CRITERIA.length).optional().describe('Required for verification: every criterion, with evidence'),
+  })
+  .meta({ id: 'ExitTransition' });
+
+export const Objection = z.strictObject({ receivedOn: isoDate, content: text(1000), version }).meta({ id: 'ExitObjection' });
+
+export const ExitApplication = z
+  .object({
+    id: z.string(),
+    householdId: z.string(),
+    headName: z.string(),
+    regionName: z.string(),
+    source: z.enum(['household', 'village']),
+    status: z.enum(EXIT_STATUSES),
+    appliedOn: z.string(),
+    criteria: z.array(z.object({ criterion: z.enum(EXIT_CRITERIA), met: z.boolean(), evidence: z.string() })).nullable(),
+    noticeStartOn: z.string().nullable(),
+    noticeEndsOn: z.string().nullable(),
+    announcedOn: z.string().nullable(),
+    rejectReason: z.string().nullable(),
+    events: z.array(z.object({ on: z.string(), kind: z.string(), text: z.string(), toStatus: z.string().nullable() })),
+    version: z.number().int(),
+  })
+  .meta({ id: 'ExitApplication' });

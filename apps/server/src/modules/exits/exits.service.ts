@@ -1,0 +1,205 @@
+import { EXIT_TRANSITIONS, type ExitStatus, canTransition } from '@lianjian/shared';
+import type { z } from 'zod';
+import type { Db, Executor } from '../../db/index.ts';
+import type { ExitApplicationTable } from '../../db/types.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { newId, nowIso } from '../../lib/ids.ts';
+import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { householdInScope } from '../households/households.service.ts';
+import { EXIT_CRITERIA, type ExitTransition, type NewExitApplication, type Objection } from './exits.schemas.ts';
+
+/** Defaults where a county has not set a value for the year (DOMAIN §6: configurable, never in code paths). */
+const DEFAULTS: Record<string, string> = { exit_notice_days: '7', poverty_line: '4000' };
+
+const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+export async function setting(db: Executor, countyCode: string, year: number, key: string): Promise<string> {
+  const row = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('county_code', '=', countyCode)
+    .where('key', '=', key)
+    .where('year', '<=', year)
+    .orderBy('year', 'desc')
+    .executeTakeFirst();
+  return row?.value ?? (DEFAULTS[key] as string);
+}
+
+/** The poverty-exit procedure as a state machine that can be neither skipped nor reordered. */
+export class ExitService {
+  constructor(private readonly db: Db) {}
+
+  private async find(actor: Actor, id: string, db: Executor = this.db) {
+    const row = await db
+      .selectFrom('exit_applications as e')
+      .innerJoin('households as h', 'h.id', 'e.household_id')
+      .innerJoin('regions as g', 'g.code', 'h.region_code')
+      .selectAll('e')
+      .select(['h.head_name', 'g.name as region_name', 'h.region_code', 'h.per_capita_income', 'h.status as household_status', 'h.version as household_version'])
+      .where('e.id', '=', id)
+      .where(householdInScope(actor, 'h'))
+      .executeTakeFirst();
+    if (!row) throw notFound('脱贫申请');
+    return row;
+  }
+
+  async get(actor: Actor, id: string) {
+    const r = await this.find(actor, id);
+    const events = await this.db.selectFrom('exit_events').selectAll().where('application_id', '=', id).orderBy('created_at').orderBy('id').execute();
+    return {
+      id: r.id,
+      householdId: r.household_id,
+      headName: r.head_name,
+      regionName: r.region_name,
+      source: r.source,
+      status: r.status,
+      appliedOn: r.applied_on,
+      criteria: r.criteria_json ? JSON.parse(r.criteria_json) : null,
+      noticeStartOn: r.notice_start_on,
+      noticeEndsOn: r.notice_start_on && r.notice_days ? addDays(r.notice_start_on, r.notice_days) : null,
+      announcedOn: r.announced_on,
+      rejectReason: r.reject_reason,
+      events: events.map((e) => ({ on: e.on, kind: e.kind, text: e.text, toStatus: e.to_status })),
+      version: r.version,
+    };
+  }
+
+  async list(actor: Actor, householdId?: string) {
+    let q = this.db
+      .selectFrom('exit_applications as e')
+      .innerJoin('households as h', 'h.id', 'e.household_id')
+      .select('e.id')
+      .where(householdInScope(actor, 'h'));
+    if (householdId) q = q.where('e.household_id', '=', householdId);
+    const ids = await q.orderBy('e.applied_on', 'desc').limit(200).execute();
+    return { items: await Promise.all(ids.map((r) => this.get(actor, r.id))) };
+  }
+
+  /** Application by the household or proposal by the village; one open application at a time. */
+  async apply(actor: Actor, input: z.infer<typeof NewExitApplication>) {
+    return this.db.transaction().execute(async (tx) => {
+      const h = await tx.selectFrom('households as h').select(['h.id', 'h.status']).where('h.id', '=', input.householdId).where(householdInScope(actor, 'h')).executeTakeFirst();
+      if (!h) throw notFound('农户');
+      if (h.status !== 'registered' && h.status !== 'returned') throw conflict('household_not_poor', '只有未脱贫户才能申请退出');
+      const open = await tx.selectFrom('exit_applications').select('id').where('household_id', '=', h.id).where('status', 'not in', ['announced', 'rejected']).executeTakeFirst();
+      if (open) throw conflict('application_open', '该户已有未办结的脱贫申请');
+      const now = nowIso();
+      const row: ExitApplicationTable = {
+        id: newId(),
+        household_id: h.id,
+        source: input.source,
+        status: 'applied',
+        applied_on: input.appliedOn,
+        reviewed_on: null,
+        verified_on: null,
+        criteria_json: null,
+        acknowledged_on: null,
+        notice_start_on: null,
+        notice_days: null,
+        announced_on: null,
+        rejected_on: null,
+        reject_reason: null,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      await tx.insertInto('exit_applications').values(row).execute();
+      await tx
+        .insertInto('exit_events')
+        .values({ id: newId(), application_id: row.id, on: input.appliedOn, kind: 'transition', from_status: null, to_status: 'applied', text: input.source === 'household' ? `农户申请${input.note ? `：${input.note}` : ''}` : `村提名${input.note ? `：${input.note}` : ''}`, user_id: actor.userId, created_at: now })
+        .execute();
+      await recordAudit(tx, actor, { action: 'exit.apply', entityType: 'household', entityId: h.id, after: row });
+      return row.id;
+    });
+  }
+
+  /** One step of the procedure, with the rules that step carries. */
+  async transition(actor: Actor, id: string, input: z.infer<typeof ExitTransition>) {
+    if (actor.role === 'supervisor' || actor.role === 'auditor' || actor.role === 'member') throw forbidden('permission_denied', '无权办理脱贫程序');
+    await this.db.transaction().execute(async (tx) => {
+      const r = await this.find(actor, id, tx);
+      const from = r.status as ExitStatus;
+      if (!canTransition(EXIT_TRANSITIONS, from, input.to)) throw conflict('illegal_transition', `不能从“${from}”直接到“${input.to}”`);
+      if (input.to === 'reviewed' && from === 'in_notice') throw invalid('公示期间的异议请通过“异议”登记', [{ path: 'body.to', message: 'use objections' }]);
+      const patch: Partial<ExitApplicationTable> = { status: input.to, updated_at: nowIso(), version: r.version + 1 };
+      let text = '';
+      const countyCode = r.region_code.slice(0, 6);
+      const year = Number(input.on.slice(0, 4));
+      switch (input.to) {
+        case 'reviewed':
+          patch.reviewed_on = input.on;
+          text = `民主评议通过${input.reason ? `：${input.reason}` : ''}`;
+          break;
+        case 'verified': {
+          const criteria = input.criteria ?? [];
+          const missing = EXIT_CRITERIA.filter((c) => !criteria.some((x) => x.criterion === c));
+          if (missing.length) throw invalid('核验须逐项记录标准和依据', [{ path: 'body.criteria', message: `missing: ${missing.join(', ')}` }]);
+          const line = Number(await setting(tx, countyCode, year, 'poverty_line'));
+          const income = criteria.find((c) => c.criterion === 'income');
+          if (income?.met && r.per_capita_income <= line) {
+            throw conflict('income_below_line', `人均纯收入 ${r.per_capita_income} 元未超过当年标准 ${line} 元，收入一项不能核验为达标`);
+          }
+          const unmet = criteria.filter((c) => !c.met);
+          if (unmet.length) throw conflict('standard_not_met', `有 ${unmet.length} 项未达标，应作出不予退出的决定并写明理由`);
+          patch.verified_on = input.on;
+          patch.criteria_json = JSON.stringify(criteria);
+          text = `村“两委”和驻村工作队核验达标（人均纯收入 ${r.per_capita_income} 元，标准 ${line} 元）`;
+          break;
+        }
+        case 'acknowledged':
+          patch.acknowledged_on = input.on;
+          text = '农户签字认可';
+          break;
+        case 'in_notice': {
+          const days = Number(await setting(tx, countyCode, year, 'exit_notice_days'));
+          patch.notice_start_on = input.on;
+          patch.notice_days = days;
+          text = `村内公示 ${days} 天，至 ${addDays(input.on, days)}`;
+          break;
+        }
+        case 'announced': {
+          const ends = addDays(r.notice_start_on as string, r.notice_days as number);
+          if (input.on < ends) throw conflict('notice_period_not_over', `公示期到 ${ends} 才结束，不能提前公告退出`);
+          patch.announced_on = input.on;
+          text = '公告退出，销号';
+          await tx
+            .updateTable('households')
+            .set({ status: 'exited', exit_year: year, version: r.household_version + 1, updated_at: nowIso() })
+            .where('id', '=', r.household_id)
+            .execute();
+          break;
+        }
+        case 'rejected':
+          if (!input.reason) throw invalid('不予退出须写明理由', [{ path: 'body.reason', message: 'required' }]);
+          patch.rejected_on = input.on;
+          patch.reject_reason = input.reason;
+          text = `不予退出：${input.reason}`;
+          break;
+        default:
+          break;
+      }
+      const res = await tx.updateTable('exit_applications').set(patch).where('id', '=', id).where('version', '=', input.version).executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) throw versionConflict();
+      await tx.insertInto('exit_events').values({ id: newId(), application_id: id, on: input.on, kind: 'transition', from_status: from, to_status: input.to, text, user_id: actor.userId, created_at: nowIso() }).execute();
+      await recordAudit(tx, actor, { action: 'exit.transition', entityType: 'household', entityId: r.household_id, before: { status: from }, after: { status: input.to, on: input.on, reason: input.reason } });
+    });
+  }
+
+  /** An objection during public notice is recorded and sends the application back to verification. */
+  async object(actor: Actor, id: string, input: z.infer<typeof Objection>) {
+    await this.db.transaction().execute(async (tx) => {
+      const r = await this.find(actor, id, tx);
+      if (r.status !== 'in_notice') throw conflict('not_in_notice', '只有公示期间才能登记异议');
+      const res = await tx
+        .updateTable('exit_applications')
+        .set({ status: 'reviewed', verified_on: null, criteria_json: null, acknowledged_on: null, notice_start_on: null, notice_days: null, version: r.version + 1, updated_at: nowIso() })
+        .where('id', '=', id)
+        .where('version', '=', input.version)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) throw versionConflict();
+      await tx.insertInto('exit_events').values({ id: newId(), application_id: id, on: input.receivedOn, kind: 'objection', from_status: 'in_notice', to_status: 'reviewed', text: `公示期间收到异议，退回重新核验：${input.content}`, user_id: actor.userId, created_at: nowIso() }).execute();
+      await recordAudit(tx, actor, { action: 'exit.objection', entityType: 'household', entityId: r.household_id, after: input });
+    });
+  }
+}
