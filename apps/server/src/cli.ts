@@ -4,6 +4,7 @@ import { createDb, migrate } from './db/index.ts';
 import { newId, nowIso } from './lib/ids.ts';
 import { loadConfig } from './lib/config.ts';
 import { systemActor } from './lib/actor.ts';
+import { DataCipher, loadDataKey } from './lib/crypto.ts';
 import { recordAudit, verifyAuditChain } from './modules/audit/audit.service.ts';
 import { hashPassword } from './modules/auth/auth.routes.ts';
 import { loadCounty } from './seed/division.ts';
@@ -47,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
           console.error('seed: the database already has users; refusing to load the demo county into it');
           return 1;
         }
-        await loadDemo(handle, config, (s) => console.log(s));
+        await loadDemo(handle, config, (s) => console.log(s), new DataCipher(loadDataKey()));
         return 0;
       }
       case 'create-user': {

@@ -12,10 +12,11 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export async function startServer(): Promise<void> {
   const config = loadConfig(process.env, path.resolve(here, '../../web/dist'));
   const handle = createDb(config.databaseUrl);
-  await prepareDatabase(handle, config, (s) => console.log(s));
+  const cipher = new DataCipher(loadDataKey());
+  await prepareDatabase(handle, config, (s) => console.log(s), cipher);
   const app = await buildApp({
     db: handle,
-    cipher: new DataCipher(loadDataKey()),
+    cipher,
     webDist: config.webDist,
     apiDocs: config.apiDocs,
     secureCookies: config.secureCookies,

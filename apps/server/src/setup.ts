@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { DbHandle } from './db/index.ts';
 import { migrate } from './db/index.ts';
 import type { Config } from './lib/config.ts';
+import type { DataCipher } from './lib/crypto.ts';
 import { hashPassword } from './modules/auth/auth.routes.ts';
 import { seedDemo } from './seed/demo.ts';
 
@@ -20,11 +21,11 @@ export async function isEmpty(handle: DbHandle): Promise<boolean> {
  * Loads the demo county with its accounts. Demo accounts share LIANJIAN_DEMO_PASSWORD; the admin uses
  * LIANJIAN_ADMIN_PASSWORD when set. A generated password is printed once and never stored in clear.
  */
-export async function loadDemo(handle: DbHandle, config: Config, print: (s: string) => void): Promise<void> {
+export async function loadDemo(handle: DbHandle, config: Config, print: (s: string) => void, cipher: DataCipher): Promise<void> {
   const demoPassword = config.demoPassword ?? generatePassword();
   const adminPassword = config.adminPassword ?? config.demoPassword ?? demoPassword;
   const demoHash = await hashPassword(demoPassword);
-  const result = await seedDemo(handle.db, demoHash);
+  const result = await seedDemo(handle.db, demoHash, cipher);
   if (adminPassword !== demoPassword) {
     await handle.db.updateTable('users').set({ password_hash: await hashPassword(adminPassword) }).where('username', '=', 'admin').execute();
   }
@@ -38,8 +39,8 @@ export async function loadDemo(handle: DbHandle, config: Config, print: (s: stri
   if (!config.demoPassword) print('以上密码只显示这一次，请妥善保存。This password is shown once.');
 }
 
-export async function prepareDatabase(handle: DbHandle, config: Config, print: (s: string) => void): Promise<void> {
+export async function prepareDatabase(handle: DbHandle, config: Config, print: (s: string) => void, cipher: DataCipher): Promise<void> {
   const applied = await migrate(handle.db);
   if (applied.length) print(`数据库迁移完成: ${applied.join(', ')}`);
-  if (await isEmpty(handle)) await loadDemo(handle, config, print);
+  if (await isEmpty(handle)) await loadDemo(handle, config, print, cipher);
 }

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { DataCipher } from '../src/lib/crypto.ts';
 import { hashPassword } from '../src/modules/auth/auth.routes.ts';
 import { seedDemo } from '../src/seed/demo.ts';
 import { as, login, testApp } from './helpers.ts';
 
 describe('the Nanzhao demo county (DOMAIN §2)', () => {
   it('reproduces the structure and figures of the reference county', async () => {
-    const t = await testApp();
+    const cipher = new DataCipher(randomBytes(32));
+    const t = await testApp(undefined, cipher);
     try {
-      await seedDemo(t.db.db, await hashPassword('Demo-Password-1'));
+      await seedDemo(t.db.db, await hashPassword('Demo-Password-1'), cipher);
       const admin = as(t.app, await login(t.app, 'admin', 'Demo-Password-1'));
       const overview = (await admin.get('/stats/overview')).json();
       expect(overview.orgs).toMatchObject({ committee: 1, general_branch: 18, branch: 197 });
@@ -81,6 +84,18 @@ describe('the Nanzhao demo county (DOMAIN §2)', () => {
       expect(chains[0].stages.map((s: { name: string }) => s.name)).toEqual(['鲜果收购', '运输', '仓储', '生产', '销售']);
       const blockages = chains[0].stages.flatMap((s: { blockages: { status: string }[] }) => s.blockages);
       expect(blockages.map((x: { status: string }) => x.status).sort()).toEqual(['closed', 'in_progress']);
+      // Case 3: the household of six, exit rejected in 2019, four helpers stacked in April 2020.
+      const yang = (await qiao.get(`/households?q=${encodeURIComponent('杨德厚')}`)).json().items[0];
+      expect(yang).toMatchObject({ size: 6, status: 'registered', hasPrimaryHelper: true, activeHelpers: 5 });
+      const yangDetail = (await qiao.get(`/households/${yang.id}`)).json();
+      expect(yangDetail.helpers.filter((h: { startOn: string }) => h.startOn === '2020-04-10').map((h: { role: string }) => h.role).sort()).toEqual(
+        ['party_member', 'party_member', 'party_member', 'police'].sort(),
+      );
+      expect(yangDetail.people[0].idNumber).toMatch(/^4113\*{10}/);
+      const exit = (await qiao.get(`/exit-applications?householdId=${yang.id}`)).json().items[0];
+      expect(exit).toMatchObject({ status: 'rejected' });
+      expect(exit.rejectReason).toContain('收入不稳定');
+
       // A living county: items in every township, some open, some overdue, most closed.
       const all = (await admin.get('/items?limit=1')).json();
       expect(all.total).toBeGreaterThan(300);

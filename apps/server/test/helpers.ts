@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { buildApp } from '../src/app.ts';
 import { type DbHandle, createDb, migrate } from '../src/db/index.ts';
+import type { DataCipher } from '../src/lib/crypto.ts';
 
 /**
  * A fresh, migrated database for one test. SQLite: in memory. PostgreSQL (DATABASE_URL=postgres://…):
@@ -38,9 +39,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function testApp(handle?: DbHandle): Promise<TestApp> {
+export async function testApp(handle?: DbHandle, cipher?: DataCipher): Promise<TestApp> {
   const db = handle ?? (await freshDb());
-  const app = await buildApp({ db });
+  const app = await buildApp({ db, cipher });
   await app.ready();
   return {
     app,

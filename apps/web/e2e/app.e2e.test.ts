@@ -129,6 +129,23 @@ describe('Lianjian in a real browser', () => {
     await screenshot(page, '07-out-of-scope');
   });
 
+  it('a household of the register shows masked details, the rejected exit and stacked helpers; unmasking asks why', async () => {
+    await logIn(page, base, 'qiaoduan', DEMO_PASSWORD);
+    await page.getByRole('menuitem', { name: '建档立卡户' }).click();
+    await page.getByRole('link', { name: '杨德厚' }).click();
+    await page.getByTestId('household-head').waitFor();
+    await page.getByText('不予退出：收入不稳定').first().waitFor();
+    await expect(page.getByText('叠加帮扶', { exact: true }).count()).resolves.toBe(4);
+    const masked = await page.locator('td', { hasText: /^4113\*{10}/ }).count();
+    expect(masked).toBe(6);
+    await screenshot(page, '12-household');
+    await page.getByRole('button', { name: '查看完整信息' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.locator('textarea').fill('核对慢病卡办理材料');
+    await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await page.locator('td', { hasText: /^411321\d{11}[\dX]$/ }).first().waitFor();
+  });
+
   it('member search finds names by pinyin initials and switches to English', async () => {
     await logIn(page, base, 'admin', DEMO_PASSWORD);
     await page.getByRole('menuitem', { name: '党员检索' }).click();

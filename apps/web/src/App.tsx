@@ -20,6 +20,8 @@ const ListsPage = lazy(() => import('./pages/ListsPage').then((m) => ({ default:
 const ListPage = lazy(() => import('./pages/ListPage').then((m) => ({ default: m.ListPage })));
 const ItemPage = lazy(() => import('./pages/ItemPage').then((m) => ({ default: m.ItemPage })));
 const ChainsPage = lazy(() => import('./pages/ChainsPage').then((m) => ({ default: m.ChainsPage })));
+const HouseholdsPage = lazy(() => import('./pages/HouseholdsPage').then((m) => ({ default: m.HouseholdsPage })));
+const HouseholdPage = lazy(() => import('./pages/HouseholdPage').then((m) => ({ default: m.HouseholdPage })));
 const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ default: m.MembersPage })));
 
 // Secondary text darker than antd's default so that it meets WCAG AA contrast.
@@ -73,6 +75,8 @@ export function App() {
                 <Route path="lists/:id" element={<ListPage />} />
                 <Route path="items/:id" element={<ItemPage />} />
                 <Route path="chains" element={<ChainsPage />} />
+                <Route path="households" element={<HouseholdsPage />} />
+                <Route path="households/:id" element={<HouseholdPage />} />
                 <Route path="*" element={<Navigate to="/" replace />} />
               </Route>
             </Routes>

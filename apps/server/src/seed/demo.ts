@@ -5,6 +5,8 @@ import { systemActor } from '../lib/actor.ts';
 import { newId, nowIso } from '../lib/ids.ts';
 import { nameInitials, namePinyin } from '../lib/pinyin.ts';
 import { recordAudit } from '../modules/audit/audit.service.ts';
+import type { DataCipher } from '../lib/crypto.ts';
+import { seedCase3 } from './demo-households.ts';
 import { seedBaiheList, seedCountyItems } from './demo-items.ts';
 import { loadCounty } from './division.ts';
 import { personName, rng } from './random.ts';
@@ -111,7 +113,7 @@ export interface DemoResult {
  * organizations, the temporary organization tree of DOMAIN §2 with 5,588 linked members, and one
  * demo account per role. Deterministic for a given seed.
  */
-export async function seedDemo(db: Db, passwordHash: string, seed = 20200519): Promise<DemoResult> {
+export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher, seed = 20200519): Promise<DemoResult> {
   const r = rng(seed);
   const regions = await loadCounty(NANZHAO, NANZHAO_TOWNSHIPS);
   // 白河新村 is a relocation community built after the official data were compiled: registered locally.
@@ -568,6 +570,16 @@ export async function seedDemo(db: Db, passwordHash: string, seed = 20200519): P
       powerChiefId,
       closerUserId: qiaoUser.id,
       closerLabel: qiaoUser.display_name,
+    });
+    const baiheRoster = rosterOf.get(b.id) ?? [];
+    const qiaoPolice = (townshipUnits.get(QIAODUAN) ?? [])[1] as ReturnType<typeof addUnit>;
+    const policeOfficer = members.find((m) => m.unit_id === qiaoPolice.id && m.party_status !== 'none');
+    await seedCase3(tx, cipher, {
+      regionCode: BAIHE_COMMUNITY,
+      primaryHelperId: baiheRoster[6] as string,
+      stackedIds: baiheRoster.slice(7, 10),
+      policeId: policeOfficer?.id ?? (baiheRoster[10] as string),
+      userId: qiaoUser.id,
     });
     const admin = users.find((u) => u.username === 'admin') as Row<'users'>;
     const townshipUsers = new Map(users.filter((u) => u.role === 'township_admin').map((u) => [u.scope_region_code, u]));

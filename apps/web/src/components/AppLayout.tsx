@@ -2,6 +2,7 @@ import {
   ApartmentOutlined,
   DashboardOutlined,
   FileTextOutlined,
+  HomeOutlined,
   LogoutOutlined,
   MessageOutlined,
   NodeIndexOutlined,
@@ -77,6 +78,7 @@ export function AppLayout() {
                     { key: 'chains', icon: <NodeIndexOutlined />, label: t('nav.chains') },
                   ]
                 : []),
+              ...(me.permissions.includes('households:read') ? [{ key: 'households', icon: <HomeOutlined />, label: t('nav.households') }] : []),
               { key: 'members', icon: <TeamOutlined />, label: t('nav.members') },
             ]}
           />
