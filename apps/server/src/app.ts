@@ -26,6 +26,8 @@ import { chainRoutes } from './modules/chains/chains.routes.ts';
 import { exitRoutes } from './modules/exits/exits.routes.ts';
 import { ExitService } from './modules/exits/exits.service.ts';
 import { AssistanceService } from './modules/households/assistance.service.ts';
+import { monitoringRoutes } from './modules/monitoring/monitoring.routes.ts';
+import { MonitoringService } from './modules/monitoring/monitoring.service.ts';
 import { householdRoutes } from './modules/households/households.routes.ts';
 import { HouseholdService } from './modules/households/households.service.ts';
 import { ChainService } from './modules/chains/chains.service.ts';
@@ -143,6 +145,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         householdRoutes(new HouseholdService(db, opts.cipher ?? new DataCipher(randomBytes(32))), new AssistanceService(db)),
       );
       await api.register(exitRoutes(new ExitService(db)));
+      await api.register(monitoringRoutes(new MonitoringService(db)));
       await api.register(auditRoutes(db));
     },
     { prefix: '/api/v1' },

@@ -30,6 +30,36 @@ export const EXIT_TRANSITIONS: Record<ExitStatus, readonly ExitStatus[]> = {
   rejected: [],
 };
 
+export const MONITORING_STATUSES = [
+  'identified',
+  'consented',
+  'in_notice',
+  'township_reviewed',
+  'monitored',
+  'elimination_in_notice',
+  'elimination_reviewed',
+  'eliminated',
+  'dropped',
+] as const;
+export type MonitoringStatus = (typeof MONITORING_STATUSES)[number];
+
+/**
+ * DOMAIN §7: identification → visit and consent → democratic review and notice → township review → county
+ * decision (monitored, measures matched to the risk). Risk elimination takes the same review–notice–decision
+ * path; it can be rolled back (re-flagged). A case can be dropped before the county decides.
+ */
+export const MONITORING_TRANSITIONS: Record<MonitoringStatus, readonly MonitoringStatus[]> = {
+  identified: ['consented', 'dropped'],
+  consented: ['in_notice', 'dropped'],
+  in_notice: ['township_reviewed', 'dropped'],
+  township_reviewed: ['monitored', 'dropped'],
+  monitored: ['elimination_in_notice'],
+  elimination_in_notice: ['elimination_reviewed', 'monitored'],
+  elimination_reviewed: ['eliminated', 'monitored'],
+  eliminated: ['monitored'],
+  dropped: [],
+};
+
 /**
  * open → in_progress → awaiting_confirmation → closed. Sending back from awaiting_confirmation, or a
  * resident's "not solved" / a supervisor's reopening after close, returns to in_progress.

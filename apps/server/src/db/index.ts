@@ -12,6 +12,7 @@ import * as m0006 from './migrations/0006_participation.ts';
 import * as m0007 from './migrations/0007_households.ts';
 import * as m0008 from './migrations/0008_visits_measures.ts';
 import * as m0009 from './migrations/0009_exits.ts';
+import * as m0010 from './migrations/0010_monitoring.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -68,6 +69,7 @@ const migrations = {
   '0007_households': m0007,
   '0008_visits_measures': m0008,
   '0009_exits': m0009,
+  '0010_monitoring': m0010,
 };
 
 /** Applies every pending migration; the same migrations run on both databases. */

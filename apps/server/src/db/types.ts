@@ -507,6 +507,45 @@ export interface ExitEventTable {
   created_at: string;
 }
 
+export interface MonitoringCaseTable {
+  id: string;
+  household_id: string;
+  category: 'unstable_exited' | 'marginal' | 'sudden_hardship';
+  source: 'household_report' | 'cadre_visit' | 'data_crosscheck';
+  risk: string;
+  status: MonitoringStatus;
+  identified_on: string;
+  notice_start_on: string | null;
+  notice_days: number | null;
+  decided_on: string | null;
+  eliminated_on: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export type MonitoringStatus =
+  | 'identified'
+  | 'consented'
+  | 'in_notice'
+  | 'township_reviewed'
+  | 'monitored'
+  | 'elimination_in_notice'
+  | 'elimination_reviewed'
+  | 'eliminated'
+  | 'dropped';
+
+export interface MonitoringEventTable {
+  id: string;
+  case_id: string;
+  on: string;
+  from_status: string | null;
+  to_status: string;
+  text: string;
+  user_id: string | null;
+  created_at: string;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -554,6 +593,8 @@ export interface Database {
   settings: SettingTable;
   exit_applications: ExitApplicationTable;
   exit_events: ExitEventTable;
+  monitoring_cases: MonitoringCaseTable;
+  monitoring_events: MonitoringEventTable;
   meta: MetaTable;
 }
 

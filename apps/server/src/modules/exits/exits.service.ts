@@ -10,7 +10,7 @@ import { householdInScope } from '../households/households.service.ts';
 import { EXIT_CRITERIA, type ExitTransition, type NewExitApplication, type Objection } from './exits.schemas.ts';
 
 /** Defaults where a county has not set a value for the year (DOMAIN §6: configurable, never in code paths). */
-const DEFAULTS: Record<string, string> = { exit_notice_days: '7', poverty_line: '4000' };
+const DEFAULTS: Record<string, string> = { exit_notice_days: '7', poverty_line: '4000', monitoring_line: '6000', monitoring_notice_days: '5' };
 
 const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 

@@ -1,0 +1,40 @@
+import { MONITORING_STATUSES } from '@lianjian/shared';
+import { z } from 'zod';
+import { id, isoDate, text, version } from '../../lib/schemas.ts';
+
+export const MONITORING_CATEGORIES = ['unstable_exited', 'marginal', 'sudden_hardship'] as const;
+
+export const NewMonitoringCase = z
+  .strictObject({
+    householdId: id,
+    category: z.enum(MONITORING_CATEGORIES),
+    source: z.enum(['household_report', 'cadre_visit', 'data_crosscheck']),
+    risk: text(1000).describe('What puts the household at risk: illness, disaster, accident, income fall…'),
+    identifiedOn: isoDate,
+  })
+  .meta({ id: 'NewMonitoringCase' });
+
+export const MonitoringTransition = z
+  .strictObject({ to: z.enum(MONITORING_STATUSES), on: isoDate, version, reason: text(1000).optional() })
+  .meta({ id: 'MonitoringTransition' });
+
+export const MonitoringCase = z
+  .object({
+    id: z.string(),
+    householdId: z.string(),
+    headName: z.string(),
+    regionName: z.string(),
+    category: z.enum(MONITORING_CATEGORIES),
+    source: z.string(),
+    risk: z.string(),
+    status: z.enum(MONITORING_STATUSES),
+    identifiedOn: z.string(),
+    noticeEndsOn: z.string().nullable(),
+    events: z.array(z.object({ on: z.string(), toStatus: z.string(), text: z.string() })),
+    version: z.number().int(),
+  })
+  .meta({ id: 'MonitoringCase' });
+
+export const Candidate = z
+  .object({ householdId: z.string(), headName: z.string(), regionName: z.string(), status: z.string(), perCapitaIncome: z.number().int(), line: z.number().int() })
+  .meta({ id: 'MonitoringCandidate' });

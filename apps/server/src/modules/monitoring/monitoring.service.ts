@@ -1,0 +1,168 @@
+import { MONITORING_TRANSITIONS, type MonitoringStatus, canTransition } from '@lianjian/shared';
+import type { z } from 'zod';
+import type { Db, Executor } from '../../db/index.ts';
+import type { MonitoringCaseTable } from '../../db/types.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { newId, nowIso } from '../../lib/ids.ts';
+import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { setting } from '../exits/exits.service.ts';
+import { householdInScope } from '../households/households.service.ts';
+import type { MonitoringTransition, NewMonitoringCase } from './monitoring.schemas.ts';
+
+const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+const TEXT: Record<MonitoringStatus, string> = {
+  identified: '识别为监测对象候选',
+  consented: '入户核实，农户同意纳入监测',
+  in_notice: '民主评议通过，村内公示',
+  township_reviewed: '乡镇审核通过',
+  monitored: '县级确定为监测对象，落实帮扶措施',
+  elimination_in_notice: '提出风险消除，村内公示',
+  elimination_reviewed: '乡镇审核风险消除',
+  eliminated: '县级确定风险已消除',
+  dropped: '不纳入监测',
+};
+
+/** Return-to-poverty monitoring: identification to county decision, risk elimination and rollback. */
+export class MonitoringService {
+  constructor(private readonly db: Db) {}
+
+  private async find(actor: Actor, id: string, db: Executor = this.db) {
+    const row = await db
+      .selectFrom('monitoring_cases as m')
+      .innerJoin('households as h', 'h.id', 'm.household_id')
+      .innerJoin('regions as g', 'g.code', 'h.region_code')
+      .selectAll('m')
+      .select(['h.head_name', 'g.name as region_name', 'h.region_code', 'h.status as household_status', 'h.version as household_version'])
+      .where('m.id', '=', id)
+      .where(householdInScope(actor, 'h'))
+      .executeTakeFirst();
+    if (!row) throw notFound('监测对象');
+    return row;
+  }
+
+  async get(actor: Actor, id: string) {
+    const r = await this.find(actor, id);
+    const events = await this.db.selectFrom('monitoring_events').selectAll().where('case_id', '=', id).orderBy('created_at').orderBy('id').execute();
+    return {
+      id: r.id,
+      householdId: r.household_id,
+      headName: r.head_name,
+      regionName: r.region_name,
+      category: r.category,
+      source: r.source,
+      risk: r.risk,
+      status: r.status,
+      identifiedOn: r.identified_on,
+      noticeEndsOn: r.notice_start_on && r.notice_days ? addDays(r.notice_start_on, r.notice_days) : null,
+      events: events.map((e) => ({ on: e.on, toStatus: e.to_status, text: e.text })),
+      version: r.version,
+    };
+  }
+
+  async list(actor: Actor, householdId?: string) {
+    let q = this.db.selectFrom('monitoring_cases as m').innerJoin('households as h', 'h.id', 'm.household_id').select('m.id').where(householdInScope(actor, 'h'));
+    if (householdId) q = q.where('m.household_id', '=', householdId);
+    const ids = await q.orderBy('m.identified_on', 'desc').limit(200).execute();
+    return { items: await Promise.all(ids.map((r) => this.get(actor, r.id))) };
+  }
+
+  /** Early warning: households whose recorded income per head is under the year's monitoring line. */
+  async candidates(actor: Actor, year: number) {
+    const rows = await this.db
+      .selectFrom('households as h')
+      .innerJoin('regions as g', 'g.code', 'h.region_code')
+      .select(['h.id', 'h.head_name', 'g.name as region_name', 'h.status', 'h.per_capita_income', 'h.region_code'])
+      .where(householdInScope(actor, 'h'))
+      .where('h.status', 'in', ['exited', 'risk_eliminated'])
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('monitoring_cases as m').select('m.id').whereRef('m.household_id', '=', 'h.id').where('m.status', 'not in', ['dropped', 'eliminated']))))
+      .orderBy('h.per_capita_income')
+      .limit(500)
+      .execute();
+    const out = [];
+    for (const r of rows) {
+      const line = Number(await setting(this.db, r.region_code.slice(0, 6), year, 'monitoring_line'));
+      if (r.per_capita_income < line) {
+        out.push({ householdId: r.id, headName: r.head_name, regionName: r.region_name, status: r.status, perCapitaIncome: r.per_capita_income, line });
+      }
+    }
+    return { items: out };
+  }
+
+  async identify(actor: Actor, input: z.infer<typeof NewMonitoringCase>) {
+    return this.db.transaction().execute(async (tx) => {
+      const h = await tx.selectFrom('households as h').select(['h.id', 'h.status']).where('h.id', '=', input.householdId).where(householdInScope(actor, 'h')).executeTakeFirst();
+      if (!h) throw notFound('农户');
+      if (input.category === 'unstable_exited' && h.status !== 'exited' && h.status !== 'risk_eliminated') {
+        throw invalid('脱贫不稳定户须是已脱贫户', [{ path: 'body.category', message: h.status }]);
+      }
+      const open = await tx.selectFrom('monitoring_cases').select('id').where('household_id', '=', h.id).where('status', 'not in', ['dropped', 'eliminated']).executeTakeFirst();
+      if (open) throw conflict('case_open', '该户已在监测或识别中');
+      const now = nowIso();
+      const row: MonitoringCaseTable = {
+        id: newId(),
+        household_id: h.id,
+        category: input.category,
+        source: input.source,
+        risk: input.risk,
+        status: 'identified',
+        identified_on: input.identifiedOn,
+        notice_start_on: null,
+        notice_days: null,
+        decided_on: null,
+        eliminated_on: null,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      await tx.insertInto('monitoring_cases').values(row).execute();
+      await tx.insertInto('monitoring_events').values({ id: newId(), case_id: row.id, on: input.identifiedOn, from_status: null, to_status: 'identified', text: `${TEXT.identified}：${input.risk}`, user_id: actor.userId, created_at: now }).execute();
+      await recordAudit(tx, actor, { action: 'monitoring.identify', entityType: 'household', entityId: h.id, after: row });
+      return row.id;
+    });
+  }
+
+  async transition(actor: Actor, id: string, input: z.infer<typeof MonitoringTransition>) {
+    if (actor.role === 'supervisor' || actor.role === 'auditor' || actor.role === 'member') throw forbidden('permission_denied', '无权办理监测程序');
+    await this.db.transaction().execute(async (tx) => {
+      const r = await this.find(actor, id, tx);
+      const from = r.status;
+      if (!canTransition(MONITORING_TRANSITIONS, from, input.to)) throw conflict('illegal_transition', `不能从“${TEXT[from]}”到“${TEXT[input.to]}”`);
+      const countyCode = r.region_code.slice(0, 6);
+      const year = Number(input.on.slice(0, 4));
+      const patch: Partial<MonitoringCaseTable> = { status: input.to, version: r.version + 1, updated_at: nowIso() };
+      const setHousehold = async (status: 'monitored' | 'risk_eliminated') =>
+        tx.updateTable('households').set({ status, version: r.household_version + 1, updated_at: nowIso() }).where('id', '=', r.household_id).execute();
+      if (input.to === 'dropped' && !input.reason) throw invalid('不纳入监测须写明理由', [{ path: 'body.reason', message: 'required' }]);
+      if (input.to === 'in_notice' || input.to === 'elimination_in_notice') {
+        patch.notice_start_on = input.on;
+        patch.notice_days = Number(await setting(tx, countyCode, year, 'monitoring_notice_days'));
+      }
+      if (input.to === 'township_reviewed' || input.to === 'elimination_reviewed') {
+        const ends = addDays(r.notice_start_on as string, r.notice_days as number);
+        if (input.on < ends) throw conflict('notice_period_not_over', `公示期到 ${ends} 才结束`);
+      }
+      if (input.to === 'monitored') {
+        if (from !== 'township_reviewed' && !input.reason) throw invalid('退回或重新纳入监测须写明理由', [{ path: 'body.reason', message: 'required' }]);
+        patch.decided_on = input.on;
+        patch.eliminated_on = null;
+        await setHousehold('monitored');
+      }
+      if (input.to === 'elimination_in_notice' || input.to === 'eliminated') {
+        // A household with no labour capacity at all is never marked risk-eliminated: it stays under the safety net.
+        const able = await tx.selectFrom('household_people').select('id').where('household_id', '=', r.household_id).where('labour', 'in', ['normal', 'skilled']).executeTakeFirst();
+        if (!able) throw conflict('no_labour_capacity', '无劳动能力户不标注风险消除，应纳入兜底保障持续帮扶');
+      }
+      if (input.to === 'eliminated') {
+        patch.eliminated_on = input.on;
+        await setHousehold('risk_eliminated');
+      }
+      const res = await tx.updateTable('monitoring_cases').set(patch).where('id', '=', id).where('version', '=', input.version).executeTakeFirst();
+      if (Number(res.numUpdatedRows) !== 1) throw versionConflict();
+      const text = input.reason ? `${TEXT[input.to]}：${input.reason}` : TEXT[input.to];
+      await tx.insertInto('monitoring_events').values({ id: newId(), case_id: id, on: input.on, from_status: from, to_status: input.to, text, user_id: actor.userId, created_at: nowIso() }).execute();
+      await recordAudit(tx, actor, { action: 'monitoring.transition', entityType: 'household', entityId: r.household_id, before: { status: from }, after: { status: input.to, on: input.on, reason: input.reason } });
+    });
+  }
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { idCheckChar } from '../src/lib/identity.ts';
+import { useCounty } from './setup-county.ts';
+
+let seq = 700;
+const idNumber = (year: number) => {
+  seq += 1;
+  const first17 = `411321${year}1111${String(seq).slice(-3)}`;
+  return first17 + idCheckChar(first17);
+};
+
+describe('DOMAIN §7: return-to-poverty monitoring', () => {
+  const ctx = useCounty();
+
+  /** An exited household (via the database: the exit procedure has its own tests). */
+  const exited = async (labour: 'normal' | 'none' = 'normal', wages = 15000) => {
+    const qiao = await ctx.user('qiaoduan');
+    const id = (
+      await qiao.post('/households', {
+        regionCode: '411321106200',
+        address: '穆老庄村三组',
+        primaryCause: 'illness',
+        income: { wages, business: 0, transfer: 0, property: 0 },
+        waterSafe: true,
+        people: [
+          { name: '孙老汉', relationship: '户主', gender: 'male', idNumber: idNumber(1950), health: 'chronic', labour },
+          { name: '孙大娘', relationship: '配偶', gender: 'female', idNumber: idNumber(1952), health: 'serious', labour: labour === 'none' ? 'none' : 'lost' },
+        ],
+      })
+    ).json().id as string;
+    await ctx.t.db.db.updateTable('households').set({ status: 'exited', exit_year: 2019 }).where('id', '=', id).execute();
+    return { qiao, id };
+  };
+
+  const run = async (caseId: string, steps: [string, string, string?][]) => {
+    const qiao = await ctx.user('qiaoduan');
+    for (const [to, on, reason] of steps) {
+      const version = (await qiao.get(`/monitoring-cases/${caseId}`)).json().version;
+      const res = await qiao.post(`/monitoring-cases/${caseId}/transitions`, { to, on, version, ...(reason ? { reason } : {}) });
+      if (res.statusCode !== 204) return res;
+    }
+    return null;
+  };
+
+  it('identification goes through consent, review and notice, township review and county decision, in that order', async () => {
+    const { qiao, id } = await exited();
+    const c = await qiao.post('/monitoring-cases', { householdId: id, category: 'unstable_exited', source: 'cadre_visit', risk: '妻子重病住院，医疗支出大', identifiedOn: '2021-03-01' });
+    expect(c.statusCode).toBe(201);
+    const caseId = c.json().id;
+    const skip = await run(caseId, [['monitored', '2021-03-02']]);
+    expect(skip?.json().code).toBe('illegal_transition');
+    const early = await run(caseId, [
+      ['consented', '2021-03-03'],
+      ['in_notice', '2021-03-05'],
+      ['township_reviewed', '2021-03-08'],
+    ]);
+    expect(early?.json().code).toBe('notice_period_not_over'); // 5 days by default
+    expect(await run(caseId, [['township_reviewed', '2021-03-10'], ['monitored', '2021-03-15']])).toBeNull();
+    expect((await qiao.get(`/households/${id}`)).json().status).toBe('monitored');
+    expect((await qiao.get(`/monitoring-cases/${caseId}`)).json().events.map((e: { toStatus: string }) => e.toStatus)).toEqual([
+      'identified',
+      'consented',
+      'in_notice',
+      'township_reviewed',
+      'monitored',
+    ]);
+  });
+
+  it('risk elimination takes the same path, can be rolled back, and is refused for a household with no labour capacity', async () => {
+    const { qiao, id } = await exited();
+    const caseId = (await qiao.post('/monitoring-cases', { householdId: id, category: 'unstable_exited', source: 'household_report', risk: '收入骤减', identifiedOn: '2021-03-01' })).json().id;
+    await run(caseId, [['consented', '2021-03-02'], ['in_notice', '2021-03-03'], ['township_reviewed', '2021-03-09'], ['monitored', '2021-03-10']]);
+    expect(await run(caseId, [['elimination_in_notice', '2021-12-01'], ['elimination_reviewed', '2021-12-07'], ['eliminated', '2021-12-10']])).toBeNull();
+    expect((await qiao.get(`/households/${id}`)).json().status).toBe('risk_eliminated');
+    const noReason = await run(caseId, [['monitored', '2022-02-01']]);
+    expect(noReason?.statusCode).toBe(400);
+    expect(await run(caseId, [['monitored', '2022-02-01', '再次发生大额医疗支出']])).toBeNull();
+    expect((await qiao.get(`/households/${id}`)).json().status).toBe('monitored');
+
+    const weak = await exited('none');
+    const weakCase = (await weak.qiao.post('/monitoring-cases', { householdId: weak.id, category: 'unstable_exited', source: 'cadre_visit', risk: '老人无劳动能力', identifiedOn: '2021-03-01' })).json().id;
+    await run(weakCase, [['consented', '2021-03-02'], ['in_notice', '2021-03-03'], ['township_reviewed', '2021-03-09'], ['monitored', '2021-03-10']]);
+    const refused = await run(weakCase, [['elimination_in_notice', '2021-12-01']]);
+    expect(refused?.json().code).toBe('no_labour_capacity');
+  });
+
+  it('early warning lists exited households under the year’s monitoring line', async () => {
+    const low = await exited('normal', 9000); // 4,500 a head
+    await exited('normal', 20000); // 10,000 a head
+    const candidates = (await low.qiao.get('/monitoring-candidates?year=2021')).json().items;
+    expect(candidates.map((c: { householdId: string }) => c.householdId)).toEqual([low.id]);
+    expect(candidates[0]).toMatchObject({ perCapitaIncome: 4500, line: 6000 });
+  });
+
+  it("a township admin cannot see another township's monitoring cases", async () => {
+    const { qiao, id } = await exited();
+    const caseId = (await qiao.post('/monitoring-cases', { householdId: id, category: 'marginal', source: 'data_crosscheck', risk: '收入接近监测线', identifiedOn: '2021-03-01' })).json().id;
+    const cheng = await ctx.user('chengjiao');
+    expect((await cheng.get(`/monitoring-cases/${caseId}`)).statusCode).toBe(404);
+    expect((await cheng.get('/monitoring-cases')).json().items).toHaveLength(0);
+  });
+});
