@@ -16,7 +16,7 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     return res.json().trackingCode as string;
   };
   /** The branch combs one report into list 1 with one item for the party group, 张伟 (the secretary) responsible. */
-  const comb = async (code: string) => {
+  const comb = async () => {
     const qiao = await ctx.user('qiaoduan');
     const reports = (await qiao.get('/reports?status=new')).json();
     const report = reports.items.find((r: { description: string }) => r.description.includes('跳闸'));
@@ -38,7 +38,6 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
       ],
     });
     expect(list.statusCode).toBe(201);
-    void code;
     return list.json().itemIds[0] as string;
   };
   const version = async (itemId: string) => (await (await ctx.user('qiaoduan')).get(`/items/${itemId}`)).json().version as number;
@@ -89,8 +88,8 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
   });
 
   it("a township admin cannot see another township's reports or items", async () => {
-    const code = await residentReport();
-    const itemId = await comb(code);
+    await residentReport();
+    const itemId = await comb();
     const cheng = await ctx.user('chengjiao');
     expect((await cheng.get('/reports')).json().total).toBe(0);
     expect((await cheng.get('/items')).json().total).toBe(0);
@@ -103,7 +102,7 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
 
   it('combing lists the report; the workflow goes open → in_progress → awaiting_confirmation → closed, and nothing else', async () => {
     const code = await residentReport();
-    const itemId = await comb(code);
+    const itemId = await comb();
     expect((await anon().get(`/public/reports/${code}`)).json()).toMatchObject({ stage: 'listed', item: { no: 1 } });
     const item = (await (await ctx.user('qiaoduan')).get(`/items/${itemId}`)).json();
     expect(item).toMatchObject({ no: 1, listNo: 1, status: 'open', neededSkill: 'electricity', responsibleMembers: ['张伟'] });
@@ -139,7 +138,8 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
   });
 
   it('the member who did the work cannot confirm it', async () => {
-    const itemId = await comb(await residentReport());
+    await residentReport();
+    const itemId = await comb();
     await move('baihe', itemId, 'in_progress');
     await move('baihe', itemId, 'awaiting_confirmation');
     const own = await move('baihe', itemId, 'closed', { evidence: '我自己确认' });
@@ -156,7 +156,7 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
 
   it("the resident confirms 'solved', or reopens with a reason and the reopening is counted", async () => {
     const code = await residentReport();
-    const itemId = await comb(code);
+    const itemId = await comb();
     expect((await anon().post(`/public/reports/${code}/feedback`, { solved: true })).json().code).toBe('feedback_not_open');
     await move('baihe', itemId, 'in_progress');
     await move('baihe', itemId, 'awaiting_confirmation');
@@ -176,7 +176,8 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
   });
 
   it('a supervisor may reopen a closed item; a township admin may not', async () => {
-    const itemId = await comb(await residentReport());
+    await residentReport();
+    const itemId = await comb();
     await move('baihe', itemId, 'in_progress');
     await move('baihe', itemId, 'awaiting_confirmation');
     await move('qiaoduan', itemId, 'closed', { evidence: '已处理' }).then(async (r) => {
@@ -188,7 +189,8 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
   });
 
   it('link by need suggests members with the capability from any unit, links them into the group, and access ends at close', async () => {
-    const itemId = await comb(await residentReport());
+    await residentReport();
+    const itemId = await comb();
     await addUser(ctx.t.db.db, 'dianli', 'member', { member: ctx.county.members.qiaoPowerChief });
     const chief = as(ctx.t.app, await login(ctx.t.app, 'dianli', PASSWORD));
     expect((await chief.get(`/items/${itemId}`)).statusCode).toBe(404);
@@ -228,7 +230,8 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
   });
 
   it('an item the branch cannot solve goes straight to a county special-task branch, and both sides see it', async () => {
-    const itemId = await comb(await residentReport());
+    await residentReport();
+    const itemId = await comb();
     await addUser(ctx.t.db.db, 'jiaosu', 'org_secretary', { org: ctx.county.orgs.special.id });
     const special = as(ctx.t.app, await login(ctx.t.app, 'jiaosu', PASSWORD));
     expect((await special.get(`/items/${itemId}`)).statusCode).toBe(404);
@@ -251,7 +254,8 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
   });
 
   it('dissolution is refused while items are open, unless each is handed over to a named successor', async () => {
-    const itemId = await comb(await residentReport());
+    await residentReport();
+    const itemId = await comb();
     const qiao = await ctx.user('qiaoduan');
     const branch = (await qiao.get(`/orgs/${ctx.county.orgs.qiaoBranch.id}`)).json();
     const refused = await qiao.post(`/orgs/${branch.id}/dissolve`, { dissolvedOn: '2021-01-10', reason: '任务完成', version: branch.version });
@@ -271,7 +275,8 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
   });
 
   it('items of a dissolved organization stay searchable and read-only', async () => {
-    const itemId = await comb(await residentReport());
+    await residentReport();
+    const itemId = await comb();
     await move('baihe', itemId, 'in_progress');
     await move('baihe', itemId, 'awaiting_confirmation');
     await move('qiaoduan', itemId, 'closed', { evidence: '已处理' });

@@ -99,6 +99,11 @@ export type UserRole = (typeof USER_ROLES)[number];
 
 export const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
+/** A calendar day `n` days after (or before) `day`, both YYYY-MM-DD. */
+export function addDays(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+}
+
 /** Today's date in Asia/Shanghai as YYYY-MM-DD. */
 export function todayInShanghai(now: Date = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', {

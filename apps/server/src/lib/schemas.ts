@@ -34,3 +34,6 @@ export const problemReplies = {
   404: Problem,
   409: Problem,
 };
+
+/** The replies of an action that answers 204 when done. */
+export const noContent = { 204: z.undefined(), ...problemReplies };

@@ -1,3 +1,4 @@
+import { addDays } from '@lianjian/shared';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Executor } from '../db/index.ts';
 import { newId } from '../lib/ids.ts';
@@ -24,7 +25,7 @@ const LIST: { problem: string; category: string; group: string; status: Status; 
 ];
 
 const at = (day: string, hour = 9) => `${day}T${String(hour - 8).padStart(2, '0')}:00:00.000Z`;
-const plus = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+const plus = addDays;
 
 /**
  * Replays case 2: residents' reports combed into the numbered list of 2020-05-19; item 3 (tripping breakers)

@@ -1,4 +1,4 @@
-import type { SKILLS } from '@lianjian/shared';
+import { type SKILLS, addDays } from '@lianjian/shared';
 import type { Db, Executor } from '../db/index.ts';
 import type { Database } from '../db/types.ts';
 import { systemActor } from '../lib/actor.ts';
@@ -94,8 +94,6 @@ function titlesFor(name: string, type: string): string[] {
   if (type === 'enterprise') return ['董事长', '经理', '技术员', '员工'];
   return ['局长', '副局长', '科长', '驻村第一书记', '科员'];
 }
-
-const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 export interface DemoAccounts {
   username: string;

@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { problemReplies } from '../../lib/schemas.ts';
+import { noContent, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import { Chain, CreateChain, CreateProject, LandContract, NewParticipation, Placement, Project } from './chains.schemas.ts';
 import type { ChainService } from './chains.service.ts';
 
 const IdParams = z.object({ id: z.string().uuid() });
 const Created = z.object({ id: z.string() });
-const noContent = { 204: z.undefined(), ...problemReplies };
 
 export function chainRoutes(service: ChainService): FastifyPluginAsyncZod {
   return async (app) => {

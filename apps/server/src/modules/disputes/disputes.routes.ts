@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { problemReplies } from '../../lib/schemas.ts';
+import { noContent, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import { Dispute, DisputeOutcome, FollowUp, MediationSession, OpenDispute } from './disputes.schemas.ts';
 import type { DisputeService } from './disputes.service.ts';
 
 const IdParams = z.object({ id: z.string().uuid() });
 const tags = ['disputes'];
-const noContent = { 204: z.undefined(), ...problemReplies };
 
 export function disputeRoutes(service: DisputeService): FastifyPluginAsyncZod {
   return async (app) => {

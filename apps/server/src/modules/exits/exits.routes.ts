@@ -1,13 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { problemReplies } from '../../lib/schemas.ts';
+import { noContent, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import { ExitApplication, ExitTransition, NewExitApplication, Objection } from './exits.schemas.ts';
 import type { ExitService } from './exits.service.ts';
 
 const IdParams = z.object({ id: z.string().uuid() });
 const tags = ['exits'];
-const noContent = { 204: z.undefined(), ...problemReplies };
 
 export function exitRoutes(service: ExitService): FastifyPluginAsyncZod {
   return async (app) => {

@@ -1,4 +1,4 @@
-import { EXIT_TRANSITIONS, type ExitStatus, canTransition } from '@lianjian/shared';
+import { EXIT_TRANSITIONS, type ExitStatus, addDays, canTransition } from '@lianjian/shared';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
 import type { ExitApplicationTable } from '../../db/types.ts';
@@ -7,24 +7,8 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { householdInScope } from '../households/households.service.ts';
+import { setting } from '../settings/settings.repository.ts';
 import { EXIT_CRITERIA, type ExitTransition, type NewExitApplication, type Objection } from './exits.schemas.ts';
-
-/** Defaults where a county has not set a value for the year (DOMAIN §6: configurable, never in code paths). */
-const DEFAULTS: Record<string, string> = { exit_notice_days: '7', poverty_line: '4000', monitoring_line: '6000', monitoring_notice_days: '5' };
-
-const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-
-export async function setting(db: Executor, countyCode: string, year: number, key: string): Promise<string> {
-  const row = await db
-    .selectFrom('settings')
-    .select('value')
-    .where('county_code', '=', countyCode)
-    .where('key', '=', key)
-    .where('year', '<=', year)
-    .orderBy('year', 'desc')
-    .executeTakeFirst();
-  return row?.value ?? (DEFAULTS[key] as string);
-}
 
 /** The poverty-exit procedure as a state machine that can be neither skipped nor reordered. */
 export class ExitService {

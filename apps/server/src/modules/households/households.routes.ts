@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { problemReplies } from '../../lib/schemas.ts';
+import { noContent, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import { AddHelper, CreateHousehold, EndHelper, HouseholdDetail, HouseholdList, HouseholdListQuery, Unmask } from './households.schemas.ts';
 import type { HouseholdService } from './households.service.ts';
@@ -70,7 +70,7 @@ export function householdRoutes(service: HouseholdService, assistance: Assistanc
         summary: '农户确认帮扶措施',
         params: z.object({ id: z.string().uuid(), measureId: z.string().uuid() }),
         body: Acknowledge,
-        response: { 204: z.undefined(), ...problemReplies },
+        response: noContent,
       },
       handler: async (req, reply) => {
         await assistance.acknowledge(requireActor(req), req.params.id, req.params.measureId, req.body);
@@ -84,7 +84,7 @@ export function householdRoutes(service: HouseholdService, assistance: Assistanc
         summary: '结束帮扶',
         params: z.object({ id: z.string().uuid(), helperId: z.string().uuid() }),
         body: EndHelper,
-        response: { 204: z.undefined(), ...problemReplies },
+        response: noContent,
       },
       handler: async (req, reply) => {
         await service.endHelper(requireActor(req), req.params.id, req.params.helperId, req.body);

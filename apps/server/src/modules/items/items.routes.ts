@@ -2,7 +2,7 @@ import { SKILLS } from '@lianjian/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PHOTO_BODY_LIMIT } from '../../lib/photos.ts';
-import { page, problemReplies } from '../../lib/schemas.ts';
+import { noContent, page, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import {
   AddEvent,
@@ -24,7 +24,6 @@ import type { ItemService } from './items.service.ts';
 
 const IdParams = z.object({ id: z.string().uuid() });
 const tags = ['items'];
-const noContent = { 204: z.undefined(), ...problemReplies };
 
 export function itemRoutes(service: ItemService): FastifyPluginAsyncZod {
   return async (app) => {
@@ -132,7 +131,7 @@ export function itemRoutes(service: ItemService): FastifyPluginAsyncZod {
         querystring: z.strictObject({ skill: z.enum(SKILLS).optional() }),
         response: { 200: z.object({ items: z.array(EscalationTarget) }), ...problemReplies },
       },
-      handler: (req) => service.escalationTargets(requireActor(req), req.query.skill),
+      handler: (req) => service.escalationTargets(req.query.skill),
     });
     app.get('/inbox', {
       config: { permission: 'authenticated' },

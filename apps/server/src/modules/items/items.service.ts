@@ -1,4 +1,12 @@
-import { CATEGORY_SKILL, ITEM_TRANSITIONS, type ItemStatus, type ReportCategory, canTransition, todayInShanghai } from '@lianjian/shared';
+import {
+  CATEGORY_SKILL,
+  ITEM_TRANSITIONS,
+  type ItemStatus,
+  type ReportCategory,
+  addDays,
+  canTransition,
+  todayInShanghai,
+} from '@lianjian/shared';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
@@ -68,10 +76,6 @@ export class ItemService {
 
   /** The item if the actor may see it, with what the policies need; 404 otherwise. */
   async access(actor: Actor, id: string, db: Executor = this.db) {
-    return this.findItem(actor, id, db);
-  }
-
-  private async findItem(actor: Actor, id: string, db: Executor = this.db) {
     const today = todayInShanghai();
     const { rows, people } = await repo.listItems(db, actor, { id, today }, 1, null);
     const row = rows[0];
@@ -366,7 +370,7 @@ export class ItemService {
 
   /** One item with its trail, people, sources and what the caller may do. */
   async get(actor: Actor, id: string) {
-    const { row, people, workers, facts } = await this.findItem(actor, id);
+    const { row, people, workers, facts } = await this.access(actor, id);
     const [events, units, reports, region] = await Promise.all([
       repo.itemEvents(this.db, id),
       this.db.selectFrom('item_units as iu').innerJoin('units as u', 'u.id', 'iu.unit_id').select(['u.id', 'u.name']).where('iu.item_id', '=', id).execute(),
@@ -428,7 +432,7 @@ export class ItemService {
   /** A progress entry (进展情况), public or internal. */
   async addEvent(actor: Actor, id: string, input: z.infer<typeof AddEvent>) {
     await this.db.transaction().execute(async (tx) => {
-      const { facts } = await this.findItem(actor, id, tx);
+      const { facts } = await this.access(actor, id, tx);
       if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
       if (!policy.canProgress(actor, facts)) throw forbidden('permission_denied', '无权为该事项填写进展');
       const event = { id: newId(), itemId: id, userId: actor.userId, actorLabel: actor.displayName, kind: 'progress' as const, text: input.text, public: input.public, at: nowIso() };
@@ -441,7 +445,7 @@ export class ItemService {
   /** Moves an item through its workflow; nobody confirms their own work. */
   async transition(actor: Actor, id: string, input: z.infer<typeof ItemTransition>) {
     await this.db.transaction().execute(async (tx) => {
-      const { row, facts } = await this.findItem(actor, id, tx);
+      const { row, facts } = await this.access(actor, id, tx);
       if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
       if (!canTransition(ITEM_TRANSITIONS, row.status, input.to)) {
         throw conflict('illegal_transition', `事项不能从“${STATUS_TEXT[row.status]}”变为“${STATUS_TEXT[input.to]}”`);
@@ -548,7 +552,7 @@ export class ItemService {
 
   /** Members and units who have the capability the item needs: any unit, any township. */
   async suggestions(actor: Actor, id: string, skill?: string) {
-    const { row, org } = await this.findItem(actor, id);
+    const { row, org } = await this.access(actor, id);
     const need = skill ?? row.needed_skill;
     if (!need) return { skill: null, members: [], units: [] };
     const place = row.region_code ?? org.region_code;
@@ -579,7 +583,7 @@ export class ItemService {
    */
   async linkByNeed(actor: Actor, id: string, input: z.infer<typeof LinkByNeed>) {
     await this.db.transaction().execute(async (tx) => {
-      const { row, facts, workers } = await this.findItem(actor, id, tx);
+      const { row, facts, workers } = await this.access(actor, id, tx);
       if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
       if (!policy.canLink(actor, facts)) {
         if (!row.responsible_group_id) throw conflict('no_responsible_group', '请先为事项指定责任党小组');
@@ -635,8 +639,7 @@ export class ItemService {
   }
 
   /** County special-task branches and general branches an item may go to, ranked by the capability. */
-  async escalationTargets(actor: Actor, skill?: string) {
-    void actor;
+  async escalationTargets(skill?: string) {
     const rows = await this.db
       .selectFrom('temporary_orgs as o')
       .select([
@@ -661,7 +664,7 @@ export class ItemService {
   /** Sends an item the branch cannot solve straight to the branch that holds the resources; both sides see it. */
   async escalate(actor: Actor, id: string, input: z.infer<typeof Escalate>) {
     await this.db.transaction().execute(async (tx) => {
-      const { row, facts } = await this.findItem(actor, id, tx);
+      const { row, facts } = await this.access(actor, id, tx);
       if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
       if (!policy.canEscalate(actor, facts)) {
         if (row.escalated_to_org_id) throw conflict('already_escalated', '该事项已上交');
@@ -691,7 +694,7 @@ export class ItemService {
   async inbox(actor: Actor) {
     if (!actor.memberId) return { items: [] };
     const today = todayInShanghai();
-    const soon = new Date(Date.parse(`${today}T00:00:00Z`) + 3 * 86_400_000).toISOString().slice(0, 10);
+    const soon = addDays(today, 3);
     const [stored, due] = await Promise.all([
       this.db.selectFrom('notifications').selectAll().where('member_id', '=', actor.memberId).orderBy('created_at', 'desc').limit(100).execute(),
       this.db

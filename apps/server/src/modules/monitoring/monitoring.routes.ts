@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { problemReplies } from '../../lib/schemas.ts';
+import { noContent, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import { Candidate, MonitoringCase, MonitoringTransition, NewMonitoringCase } from './monitoring.schemas.ts';
 import type { MonitoringService } from './monitoring.service.ts';
@@ -42,7 +42,7 @@ export function monitoringRoutes(service: MonitoringService): FastifyPluginAsync
     });
     app.post('/monitoring-cases/:id/transitions', {
       config: { permission: 'households:write' },
-      schema: { tags, summary: '监测程序流转（评议公示、审核、确定、风险消除、回退）', params: IdParams, body: MonitoringTransition, response: { 204: z.undefined(), ...problemReplies } },
+      schema: { tags, summary: '监测程序流转（评议公示、审核、确定、风险消除、回退）', params: IdParams, body: MonitoringTransition, response: noContent },
       handler: async (req, reply) => {
         await service.transition(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();

@@ -1,4 +1,4 @@
-import { MONITORING_TRANSITIONS, type MonitoringStatus, canTransition } from '@lianjian/shared';
+import { MONITORING_TRANSITIONS, type MonitoringStatus, addDays, canTransition } from '@lianjian/shared';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
 import type { MonitoringCaseTable } from '../../db/types.ts';
@@ -6,11 +6,9 @@ import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { setting } from '../exits/exits.service.ts';
+import { setting } from '../settings/settings.repository.ts';
 import { householdInScope } from '../households/households.service.ts';
 import type { MonitoringTransition, NewMonitoringCase } from './monitoring.schemas.ts';
-
-const addDays = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 const TEXT: Record<MonitoringStatus, string> = {
   identified: '识别为监测对象候选',
@@ -80,9 +78,14 @@ export class MonitoringService {
       .orderBy('h.per_capita_income')
       .limit(500)
       .execute();
+    // One lookup per county, not per household.
+    const lines = new Map<string, number>();
+    for (const county of new Set(rows.map((r) => r.region_code.slice(0, 6)))) {
+      lines.set(county, Number(await setting(this.db, county, year, 'monitoring_line')));
+    }
     const out = [];
     for (const r of rows) {
-      const line = Number(await setting(this.db, r.region_code.slice(0, 6), year, 'monitoring_line'));
+      const line = lines.get(r.region_code.slice(0, 6)) as number;
       if (r.per_capita_income < line) {
         out.push({ householdId: r.id, headName: r.head_name, regionName: r.region_name, status: r.status, perCapitaIncome: r.per_capita_income, line });
       }

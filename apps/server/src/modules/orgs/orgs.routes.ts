@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../plugins/auth.ts';
 import { Problem } from '../../lib/problem.ts';
-import { problemReplies } from '../../lib/schemas.ts';
+import { noContent, problemReplies } from '../../lib/schemas.ts';
 import {
   CreateMembership,
   CreateOrg,
@@ -56,7 +56,7 @@ export function orgRoutes(service: OrgService): FastifyPluginAsyncZod {
 
     app.patch('/orgs/:id', {
       config: { permission: 'orgs:write' },
-      schema: { tags, summary: '修改临时党组织', params: IdParams, body: UpdateOrg, response: { 204: z.undefined(), ...problemReplies } },
+      schema: { tags, summary: '修改临时党组织', params: IdParams, body: UpdateOrg, response: noContent },
       handler: async (req, reply) => {
         await service.update(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();
@@ -70,7 +70,7 @@ export function orgRoutes(service: OrgService): FastifyPluginAsyncZod {
         summary: '变更组织状态（启用、挂牌整顿）',
         params: IdParams,
         body: OrgTransition,
-        response: { 204: z.undefined(), ...problemReplies },
+        response: noContent,
       },
       handler: async (req, reply) => {
         await service.transition(requireActor(req), req.params.id, req.body);
@@ -80,7 +80,7 @@ export function orgRoutes(service: OrgService): FastifyPluginAsyncZod {
 
     app.post('/orgs/:id/dissolve', {
       config: { permission: 'orgs:write' },
-      schema: { tags, summary: '撤销临时党组织', params: IdParams, body: DissolveOrg, response: { 204: z.undefined(), ...problemReplies } },
+      schema: { tags, summary: '撤销临时党组织', params: IdParams, body: DissolveOrg, response: noContent },
       handler: async (req, reply) => {
         await service.dissolve(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();
@@ -89,7 +89,7 @@ export function orgRoutes(service: OrgService): FastifyPluginAsyncZod {
 
     app.post('/orgs/:id/units', {
       config: { permission: 'orgs:write' },
-      schema: { tags, summary: '联结单位', params: IdParams, body: LinkUnit, response: { 204: z.undefined(), ...problemReplies } },
+      schema: { tags, summary: '联结单位', params: IdParams, body: LinkUnit, response: noContent },
       handler: async (req, reply) => {
         await service.linkUnit(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();
@@ -128,7 +128,7 @@ export function orgRoutes(service: OrgService): FastifyPluginAsyncZod {
         summary: '结束成员记录',
         params: z.object({ id: z.string().uuid(), membershipId: z.string().uuid() }),
         body: EndMembership,
-        response: { 204: z.undefined(), ...problemReplies },
+        response: noContent,
       },
       handler: async (req, reply) => {
         await service.endMembership(requireActor(req), req.params.id, req.params.membershipId, req.body);

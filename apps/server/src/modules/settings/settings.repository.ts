@@ -1,0 +1,18 @@
+import type { Executor } from '../../db/index.ts';
+
+/** Used where a county has set no value for the year; every threshold stays configurable (DOMAIN §6, §7). */
+const DEFAULTS: Record<string, string> = { exit_notice_days: '7', poverty_line: '4000', monitoring_line: '6000', monitoring_notice_days: '5' };
+
+/** The county's value for the year: the latest year set at or before it, else the default. */
+export async function setting(db: Executor, countyCode: string, year: number, key: string): Promise<string> {
+  const row = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('county_code', '=', countyCode)
+    .where('key', '=', key)
+    .where('year', '<=', year)
+    .orderBy('year', 'desc')
+    .executeTakeFirst();
+  return row?.value ?? (DEFAULTS[key] as string);
+}
+
