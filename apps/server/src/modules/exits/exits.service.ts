@@ -14,24 +14,28 @@ import { EXIT_CRITERIA, type ExitTransition, type NewExitApplication, type Objec
 export class ExitService {
   constructor(private readonly db: Db) {}
 
-  private async find(actor: Actor, id: string, db: Executor = this.db) {
-    const row = await db
+  private scoped(actor: Actor, db: Executor = this.db) {
+    return db
       .selectFrom('exit_applications as e')
       .innerJoin('households as h', 'h.id', 'e.household_id')
       .innerJoin('regions as g', 'g.code', 'h.region_code')
       .selectAll('e')
       .select(['h.head_name', 'g.name as region_name', 'h.region_code', 'h.per_capita_income', 'h.status as household_status', 'h.version as household_version'])
-      .where('e.id', '=', id)
-      .where(householdInScope(actor, 'h'))
-      .executeTakeFirst();
+      .where(householdInScope(actor, 'h'));
+  }
+
+  private async find(actor: Actor, id: string, db: Executor = this.db) {
+    const row = await this.scoped(actor, db).where('e.id', '=', id).executeTakeFirst();
     if (!row) throw notFound('脱贫申请');
     return row;
   }
 
-  async get(actor: Actor, id: string) {
-    const r = await this.find(actor, id);
-    const events = await this.db.selectFrom('exit_events').selectAll().where('application_id', '=', id).orderBy('created_at').orderBy('id').execute();
-    return {
+  /** Applications with their trails: two queries whatever the number of rows. */
+  private async present(rows: Awaited<ReturnType<typeof this.find>>[]) {
+    const events = rows.length
+      ? await this.db.selectFrom('exit_events').selectAll().where('application_id', 'in', rows.map((r) => r.id)).orderBy('created_at').orderBy('id').execute()
+      : [];
+    return rows.map((r) => ({
       id: r.id,
       householdId: r.household_id,
       headName: r.head_name,
@@ -44,20 +48,22 @@ export class ExitService {
       noticeEndsOn: r.notice_start_on && r.notice_days ? addDays(r.notice_start_on, r.notice_days) : null,
       announcedOn: r.announced_on,
       rejectReason: r.reject_reason,
-      events: events.map((e) => ({ on: e.on, kind: e.kind, text: e.text, toStatus: e.to_status })),
+      events: events
+        .filter((e) => e.application_id === r.id)
+        .map((e) => ({ on: e.on, kind: e.kind, text: e.text, toStatus: e.to_status })),
       version: r.version,
-    };
+    }));
+  }
+
+  async get(actor: Actor, id: string) {
+    const [one] = await this.present([await this.find(actor, id)]);
+    return one as NonNullable<typeof one>;
   }
 
   async list(actor: Actor, householdId?: string) {
-    let q = this.db
-      .selectFrom('exit_applications as e')
-      .innerJoin('households as h', 'h.id', 'e.household_id')
-      .select('e.id')
-      .where(householdInScope(actor, 'h'));
+    let q = this.scoped(actor);
     if (householdId) q = q.where('e.household_id', '=', householdId);
-    const ids = await q.orderBy('e.applied_on', 'desc').limit(200).execute();
-    return { items: await Promise.all(ids.map((r) => this.get(actor, r.id))) };
+    return { items: await this.present(await q.orderBy('e.applied_on', 'desc').orderBy('e.id').limit(200).execute()) };
   }
 
   /** Application by the household or proposal by the village; one open application at a time. */

@@ -26,24 +26,28 @@ const TEXT: Record<MonitoringStatus, string> = {
 export class MonitoringService {
   constructor(private readonly db: Db) {}
 
-  private async find(actor: Actor, id: string, db: Executor = this.db) {
-    const row = await db
+  private scoped(actor: Actor, db: Executor = this.db) {
+    return db
       .selectFrom('monitoring_cases as m')
       .innerJoin('households as h', 'h.id', 'm.household_id')
       .innerJoin('regions as g', 'g.code', 'h.region_code')
       .selectAll('m')
       .select(['h.head_name', 'g.name as region_name', 'h.region_code', 'h.status as household_status', 'h.version as household_version'])
-      .where('m.id', '=', id)
-      .where(householdInScope(actor, 'h'))
-      .executeTakeFirst();
+      .where(householdInScope(actor, 'h'));
+  }
+
+  private async find(actor: Actor, id: string, db: Executor = this.db) {
+    const row = await this.scoped(actor, db).where('m.id', '=', id).executeTakeFirst();
     if (!row) throw notFound('监测对象');
     return row;
   }
 
-  async get(actor: Actor, id: string) {
-    const r = await this.find(actor, id);
-    const events = await this.db.selectFrom('monitoring_events').selectAll().where('case_id', '=', id).orderBy('created_at').orderBy('id').execute();
-    return {
+  /** Cases with their trails: two queries whatever the number of rows. */
+  private async present(rows: Awaited<ReturnType<typeof this.find>>[]) {
+    const events = rows.length
+      ? await this.db.selectFrom('monitoring_events').selectAll().where('case_id', 'in', rows.map((r) => r.id)).orderBy('created_at').orderBy('id').execute()
+      : [];
+    return rows.map((r) => ({
       id: r.id,
       householdId: r.household_id,
       headName: r.head_name,
@@ -54,16 +58,20 @@ export class MonitoringService {
       status: r.status,
       identifiedOn: r.identified_on,
       noticeEndsOn: r.notice_start_on && r.notice_days ? addDays(r.notice_start_on, r.notice_days) : null,
-      events: events.map((e) => ({ on: e.on, toStatus: e.to_status, text: e.text })),
+      events: events.filter((e) => e.case_id === r.id).map((e) => ({ on: e.on, toStatus: e.to_status, text: e.text })),
       version: r.version,
-    };
+    }));
+  }
+
+  async get(actor: Actor, id: string) {
+    const [one] = await this.present([await this.find(actor, id)]);
+    return one as NonNullable<typeof one>;
   }
 
   async list(actor: Actor, householdId?: string) {
-    let q = this.db.selectFrom('monitoring_cases as m').innerJoin('households as h', 'h.id', 'm.household_id').select('m.id').where(householdInScope(actor, 'h'));
+    let q = this.scoped(actor);
     if (householdId) q = q.where('m.household_id', '=', householdId);
-    const ids = await q.orderBy('m.identified_on', 'desc').limit(200).execute();
-    return { items: await Promise.all(ids.map((r) => this.get(actor, r.id))) };
+    return { items: await this.present(await q.orderBy('m.identified_on', 'desc').orderBy('m.id').limit(200).execute()) };
   }
 
   /** Early warning: households whose recorded income per head is under the year's monitoring line. */
