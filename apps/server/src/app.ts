@@ -30,6 +30,8 @@ import { monitoringRoutes } from './modules/monitoring/monitoring.routes.ts';
 import { MonitoringService } from './modules/monitoring/monitoring.service.ts';
 import { householdRoutes } from './modules/households/households.routes.ts';
 import { HouseholdService } from './modules/households/households.service.ts';
+import { householdImportRoutes } from './modules/households/import.routes.ts';
+import { type ImportLimits, HouseholdImportService } from './modules/households/import.service.ts';
 import { ChainService } from './modules/chains/chains.service.ts';
 import { disputeRoutes } from './modules/disputes/disputes.routes.ts';
 import { DisputeService } from './modules/disputes/disputes.service.ts';
@@ -51,10 +53,19 @@ import { registerIdempotency } from './plugins/idempotency.ts';
 
 export const VERSION = '0.1.0';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The register import jobs (progress lives on their rows; tests await them). */
+    householdImports: HouseholdImportService;
+  }
+}
+
 export interface AppOptions {
   db: DbHandle;
   /** Field encryption for sensitive personal data; a random key when absent (tests, document export). */
   cipher?: DataCipher;
+  /** Size, row and decompressed-size bounds of register imports. */
+  importLimits?: ImportLimits;
   /** Folder of the built web app; served at / with SPA fallback when present. */
   webDist?: string;
   /** Interactive API docs at /api/docs. */
@@ -141,9 +152,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(publicReportRoutes(reports));
       await api.register(disputeRoutes(new DisputeService(db, items)));
       await api.register(chainRoutes(new ChainService(db)));
-      await api.register(
-        householdRoutes(new HouseholdService(db, opts.cipher ?? new DataCipher(randomBytes(32))), new AssistanceService(db)),
-      );
+      const cipher = opts.cipher ?? new DataCipher(randomBytes(32));
+      await api.register(householdRoutes(new HouseholdService(db, cipher), new AssistanceService(db)));
+      const imports = new HouseholdImportService(db, cipher, opts.importLimits);
+      app.decorate('householdImports', imports);
+      await api.register(householdImportRoutes(imports));
       await api.register(exitRoutes(new ExitService(db)));
       await api.register(monitoringRoutes(new MonitoringService(db)));
       await api.register(auditRoutes(db));

@@ -8,6 +8,7 @@ import { DataCipher, loadDataKey } from './lib/crypto.ts';
 import { recordAudit, verifyAuditChain } from './modules/audit/audit.service.ts';
 import { hashPassword } from './modules/auth/auth.routes.ts';
 import { loadCounty } from './seed/division.ts';
+import { writeRegisterSample } from './seed/register-sample.ts';
 import { startServer } from './server.ts';
 import { generatePassword, isEmpty, loadDemo } from './setup.ts';
 
@@ -20,6 +21,8 @@ const HELP = `lianjian <command>
   import-regions --county CODE [--townships 100,101,…]
                                 load a county, its townships and villages from the official division data
   verify-audit                  check the audit hash chain
+  register-sample --out FILE --rows N [--region CODE] [--serial K] [--bad-row R]
+                                write a generated register CSV (import layout) for villages under CODE
 roles: ${USER_ROLES.join(', ')}`;
 
 async function main(argv: string[]): Promise<number> {
@@ -32,6 +35,37 @@ async function main(argv: string[]): Promise<number> {
   const handle = createDb(config.databaseUrl);
   try {
     switch (command) {
+      case 'register-sample': {
+        const { values } = parseArgs({
+          args: rest,
+          options: { out: { type: 'string' }, rows: { type: 'string' }, region: { type: 'string' }, serial: { type: 'string' }, 'bad-row': { type: 'string' } },
+        });
+        if (!values.out || !values.rows) {
+          console.error(HELP);
+          return 2;
+        }
+        const villages = (
+          await handle.db
+            .selectFrom('regions')
+            .select('code')
+            .where('level', '=', 'village')
+            .where('code', 'like', `${values.region ?? ''}%`)
+            .orderBy('code')
+            .execute()
+        ).map((r) => r.code);
+        if (!villages.length) {
+          console.error('register-sample: no villages under that region; load the county first');
+          return 1;
+        }
+        const r = await writeRegisterSample(values.out, {
+          rows: Number(values.rows),
+          villages,
+          serial: values.serial ? Number(values.serial) : 0,
+          badRow: values['bad-row'] ? Number(values['bad-row']) : undefined,
+        });
+        console.log(`${values.out}: ${r.rows} rows, ${r.households} households`);
+        return 0;
+      }
       case 'migrate': {
         const applied = await migrate(handle.db);
         console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');

@@ -4,6 +4,7 @@ import { buildApp } from './app.ts';
 import { createDb } from './db/index.ts';
 import { loadConfig } from './lib/config.ts';
 import { DataCipher, loadDataKey } from './lib/crypto.ts';
+import { importLimitsFromEnv } from './modules/households/import.service.ts';
 import { prepareDatabase } from './setup.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -20,8 +21,11 @@ export async function startServer(): Promise<void> {
     webDist: config.webDist,
     apiDocs: config.apiDocs,
     secureCookies: config.secureCookies,
+    importLimits: importLimitsFromEnv(),
     logger: true,
   });
+  const interrupted = await app.householdImports.failInterrupted();
+  if (interrupted) app.log.warn({ interrupted }, 'register imports cut off by an earlier stop marked as failed');
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await app.close();

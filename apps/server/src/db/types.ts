@@ -551,7 +551,43 @@ export interface MetaTable {
   value: string;
 }
 
+export interface HouseholdImportTable {
+  id: string;
+  scope_code: string;
+  file_name: string;
+  file_hash: string;
+  file_bytes: number;
+  format: 'csv' | 'xlsx';
+  status: 'running' | 'completed' | 'failed';
+  phase: 'received' | 'checking' | 'validating' | 'preparing' | 'writing' | 'done';
+  progress: number;
+  rows_read: number;
+  households: number;
+  people: number;
+  error_count: number;
+  errors_json: string | null;
+  message: string | null;
+  created_by: string;
+  created_at: string;
+  /** Last sign of life of the job; a running import silent for long was cut off by a stopped server. */
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface CoverageRuleTable {
+  id: string;
+  county_code: string;
+  condition: string;
+  roles_json: string;
+  active: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
+  household_imports: HouseholdImportTable;
+  coverage_rules: CoverageRuleTable;
   regions: RegionTable;
   party_orgs: PartyOrgTable;
   units: UnitTable;

@@ -30,6 +30,8 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
   app.addHook('preHandler', async (req, reply) => {
     const key = req.headers[HEADER];
     if (req.method !== 'POST' || typeof key !== 'string' || !req.url.startsWith('/api/v1/')) return;
+    // Streamed uploads (imports) are idempotent by the file's own hash instead.
+    if (req.body !== null && typeof req.body === 'object' && typeof (req.body as { pipe?: unknown }).pipe === 'function') return;
     if (!/^[\w.:-]{8,128}$/.test(key)) {
       throw new Problem(400, 'validation_failed', 'Idempotency-Key 须为 8–128 位字母、数字或 ._:-', [
         { path: 'headers.idempotency-key', message: 'invalid' },

@@ -2,7 +2,7 @@ import { type PovertyCause, todayInShanghai } from '@lianjian/shared';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
-import type { HouseholdTable } from '../../db/types.ts';
+import type { HouseholdPersonTable, HouseholdTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { DataCipher } from '../../lib/crypto.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
@@ -29,6 +29,60 @@ export function householdInScope(actor: Actor, alias = 'h'): RawBuilder<SqlBool>
 }
 
 const activeHelper = (today: string) => sql<SqlBool>`(hp.start_on <= ${today} and (hp.end_on is null or hp.end_on > ${today}))`;
+
+/** The rows of one newly registered household: sensitive fields encrypted, blind indexes for search. */
+export function householdRows(
+  cipher: DataCipher,
+  input: Omit<z.infer<typeof CreateHousehold>, 'regionCode'>,
+  regionCode: string,
+  now: string,
+): { household: HouseholdTable; people: HouseholdPersonTable[] } {
+  const size = input.people.length;
+  const total = input.income.wages + input.income.business + input.income.transfer + input.income.property;
+  const head = input.people.find((p) => p.relationship === '户主') as (typeof input.people)[number];
+  const household: HouseholdTable = {
+    id: newId(),
+    region_code: regionCode,
+    head_name: head.name,
+    head_initials: nameInitials(head.name),
+    address: input.address,
+    attribute: input.attribute,
+    standard: input.standard,
+    status: 'registered',
+    exit_year: null,
+    primary_cause: input.primaryCause,
+    secondary_causes: JSON.stringify(input.secondaryCauses),
+    income_wages: input.income.wages,
+    income_business: input.income.business,
+    income_transfer: input.income.transfer,
+    income_property: input.income.property,
+    per_capita_income: Math.round(total / size),
+    housing_area: input.housingArea ?? null,
+    danger_rating: input.dangerRating ?? null,
+    water_safe: input.waterSafe ? 1 : 0,
+    relocated_to: input.relocatedTo ?? null,
+    version: 1,
+    created_at: now,
+    updated_at: now,
+  };
+  const people = input.people.map((p) => ({
+    id: newId(),
+    household_id: household.id,
+    name: p.name,
+    relationship: p.relationship,
+    gender: p.gender,
+    birth_year: Number(p.idNumber.slice(6, 10)),
+    in_school: p.inSchool ? 1 : 0,
+    labour: p.labour,
+    health_enc: cipher.encrypt(p.health),
+    id_number_enc: cipher.encrypt(p.idNumber),
+    id_number_index: cipher.blindIndex(p.idNumber),
+    phone_enc: p.phone ? cipher.encrypt(p.phone) : null,
+    phone_index: p.phone ? cipher.blindIndex(p.phone) : null,
+    created_at: now,
+  }));
+  return { household, people };
+}
 
 /** The poverty register: households, their people (sensitive fields encrypted) and their helpers. */
 export class HouseholdService {
@@ -194,57 +248,10 @@ export class HouseholdService {
         const existing = await tx.selectFrom('household_people').select('household_id').where('id_number_index', '=', index).executeTakeFirst();
         if (existing) throw conflict('person_already_registered', `第 ${i + 1} 位家庭成员的身份证号已登记在其他农户中`);
       }
-      const size = input.people.length;
-      const total = input.income.wages + input.income.business + input.income.transfer + input.income.property;
-      const now = nowIso();
-      const head = input.people.find((p) => p.relationship === '户主') as (typeof input.people)[number];
-      const row: HouseholdTable = {
-        id: newId(),
-        region_code: region.code,
-        head_name: head.name,
-        head_initials: nameInitials(head.name),
-        address: input.address,
-        attribute: input.attribute,
-        standard: input.standard,
-        status: 'registered',
-        exit_year: null,
-        primary_cause: input.primaryCause,
-        secondary_causes: JSON.stringify(input.secondaryCauses),
-        income_wages: input.income.wages,
-        income_business: input.income.business,
-        income_transfer: input.income.transfer,
-        income_property: input.income.property,
-        per_capita_income: Math.round(total / size),
-        housing_area: input.housingArea ?? null,
-        danger_rating: input.dangerRating ?? null,
-        water_safe: input.waterSafe ? 1 : 0,
-        relocated_to: input.relocatedTo ?? null,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-      };
+      const { household: row, people } = householdRows(this.cipher, input, region.code, nowIso());
       await tx.insertInto('households').values(row).execute();
-      for (const p of input.people) {
-        await tx
-          .insertInto('household_people')
-          .values({
-            id: newId(),
-            household_id: row.id,
-            name: p.name,
-            relationship: p.relationship,
-            gender: p.gender,
-            birth_year: Number(p.idNumber.slice(6, 10)),
-            in_school: p.inSchool ? 1 : 0,
-            labour: p.labour,
-            health_enc: this.cipher.encrypt(p.health),
-            id_number_enc: this.cipher.encrypt(p.idNumber),
-            id_number_index: this.cipher.blindIndex(p.idNumber),
-            phone_enc: p.phone ? this.cipher.encrypt(p.phone) : null,
-            phone_index: p.phone ? this.cipher.blindIndex(p.phone) : null,
-            created_at: now,
-          })
-          .execute();
-      }
+      await tx.insertInto('household_people').values(people).execute();
+      const size = people.length;
       // The audit trail records the household, never the clear ID numbers, phones or health details.
       await recordAudit(tx, actor, { action: 'household.create', entityType: 'household', entityId: row.id, after: { ...row, people: size } });
       return row.id;

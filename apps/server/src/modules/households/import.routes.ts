@@ -1,0 +1,84 @@
+import type { Readable } from 'node:stream';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { Problem } from '../../lib/problem.ts';
+import { problemReplies } from '../../lib/schemas.ts';
+import { requireActor } from '../../plugins/auth.ts';
+import type { HouseholdImportService } from './import.service.ts';
+import { templateWorkbook } from './import.layout.ts';
+
+const tags = ['households'];
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export const HouseholdImport = z
+  .object({
+    id: z.string(),
+    fileName: z.string(),
+    format: z.enum(['csv', 'xlsx']),
+    status: z.enum(['running', 'completed', 'failed']),
+    phase: z.enum(['received', 'checking', 'validating', 'preparing', 'writing', 'done']),
+    progress: z.number().int().min(0).max(100),
+    rowsRead: z.number().int(),
+    households: z.number().int(),
+    people: z.number().int(),
+    errorCount: z.number().int(),
+    message: z.string().nullable(),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+    duplicateOf: z.string().nullable().describe('Set when this file was imported before: the earlier import, nothing new written'),
+  })
+  .meta({ id: 'HouseholdImport' });
+
+const attachment = (name: string) => `attachment; filename="import.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`;
+
+/** Register import: upload (streamed), progress, error report, template. */
+export function householdImportRoutes(service: HouseholdImportService): FastifyPluginAsyncZod {
+  return async (app) => {
+    // The upload is the raw file: streamed to disk and hashed, never buffered whole in memory.
+    app.addContentTypeParser(['application/octet-stream', 'text/csv', XLSX], (_req, payload, done) => done(null, payload));
+
+    app.get('/household-imports/template', {
+      config: { permission: 'households:write' },
+      schema: { tags, summary: '下载建档立卡户导入模板（XLSX）', produces: [XLSX] },
+      handler: async (req, reply) => {
+        const actor = requireActor(req);
+        const body = await templateWorkbook(actor.regionCode && actor.regionCode.length === 12 ? actor.regionCode : '411321106200');
+        return reply.header('content-type', XLSX).header('content-disposition', attachment('建档立卡户导入模板.xlsx')).send(body);
+      },
+    });
+    app.post('/household-imports', {
+      config: { permission: 'households:write' },
+      schema: {
+        tags,
+        summary: '导入建档立卡户（XLSX 或 CSV 原始文件；同一文件只导入一次）',
+        querystring: z.object({ fileName: z.string().trim().min(1).max(200) }),
+        response: { 200: HouseholdImport, 202: HouseholdImport, ...problemReplies },
+      },
+      handler: async (req, reply) => {
+        if (!req.body || typeof (req.body as Readable).pipe !== 'function') {
+          throw new Problem(415, 'unsupported_media_type', '请以 application/octet-stream 上传文件本身');
+        }
+        const r = await service.receive(requireActor(req), req.query.fileName, req.body as Readable);
+        return reply.code(r.created ? 202 : 200).send(r.import);
+      },
+    });
+    app.get('/household-imports', {
+      config: { permission: 'households:write' },
+      schema: { tags, summary: '最近的导入', response: { 200: z.object({ items: z.array(HouseholdImport) }), ...problemReplies } },
+      handler: async (req) => ({ items: await service.list(requireActor(req)) }),
+    });
+    app.get('/household-imports/:id', {
+      config: { permission: 'households:write' },
+      schema: { tags, summary: '导入进度与结果', params: z.object({ id: z.string().uuid() }), response: { 200: HouseholdImport, ...problemReplies } },
+      handler: (req) => service.get(requireActor(req), req.params.id),
+    });
+    app.get('/household-imports/:id/errors', {
+      config: { permission: 'households:write' },
+      schema: { tags, summary: '下载错误报告（XLSX，逐行说明）', params: z.object({ id: z.string().uuid() }), produces: [XLSX] },
+      handler: async (req, reply) => {
+        const r = await service.errorReport(requireActor(req), req.params.id);
+        return reply.header('content-type', XLSX).header('content-disposition', attachment(r.fileName)).send(r.body);
+      },
+    });
+  };
+}

@@ -1,0 +1,564 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import ExcelJS from 'exceljs';
+import { type SqlBool, sql } from 'kysely';
+import type { Db } from '../../db/index.ts';
+import type { HouseholdImportTable } from '../../db/types.ts';
+import type { Actor } from '../../lib/actor.ts';
+import type { DataCipher } from '../../lib/crypto.ts';
+import { csvRows } from '../../lib/csv.ts';
+import { newId, nowIso } from '../../lib/ids.ts';
+import { Problem, forbidden, invalid, notFound } from '../../lib/problem.ts';
+import { ArchiveRefused, checkArchive } from '../../lib/zip-guard.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { COLUMNS, type ParsedPerson, type RowError, columnHeader, mapHeader, parseRow } from './import.layout.ts';
+import { householdRows } from './households.service.ts';
+import { CreateHousehold } from './households.schemas.ts';
+
+export interface ImportLimits {
+  /** Largest upload accepted, in bytes. */
+  maxBytes: number;
+  /** Most data rows (people) in one file. */
+  maxRows: number;
+  /** Most bytes an XLSX workbook may inflate to (zip-bomb guard). */
+  maxUnzippedBytes: number;
+}
+
+export const DEFAULT_IMPORT_LIMITS: ImportLimits = { maxBytes: 50 * 1024 * 1024, maxRows: 200_000, maxUnzippedBytes: 300 * 1024 * 1024 };
+
+/** Import limits from the environment (`LIANJIAN_IMPORT_MAX_BYTES`, `…_MAX_ROWS`, `…_MAX_UNZIPPED_BYTES`). */
+export function importLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): ImportLimits {
+  const n = (v: string | undefined, d: number) => (v && Number(v) > 0 ? Number(v) : d);
+  return {
+    maxBytes: n(env.LIANJIAN_IMPORT_MAX_BYTES, DEFAULT_IMPORT_LIMITS.maxBytes),
+    maxRows: n(env.LIANJIAN_IMPORT_MAX_ROWS, DEFAULT_IMPORT_LIMITS.maxRows),
+    maxUnzippedBytes: n(env.LIANJIAN_IMPORT_MAX_UNZIPPED_BYTES, DEFAULT_IMPORT_LIMITS.maxUnzippedBytes),
+  };
+}
+
+/** Errors kept for the report; the count covers them all. */
+const MAX_REPORTED_ERRORS = 10_000;
+
+class Fatal extends Error {}
+
+/** A count of bytes read from a file, for progress while a parser consumes it. */
+function counted(file: string, onBytes: (n: number) => void): Readable {
+  const s = createReadStream(file, { highWaterMark: 256 * 1024 });
+  let n = 0;
+  s.on('data', (c) => {
+    n += (c as Buffer).length;
+    onBytes(n);
+  });
+  return s;
+}
+
+function cellText(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') {
+    // Long digit strings typed as numbers lose precision; show them as Excel does so the row is refused.
+    return Number.isSafeInteger(v) ? String(v) : v.toExponential().toUpperCase();
+  }
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? '是' : '否';
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v === 'object') {
+    if ('richText' in v) return v.richText.map((r) => r.text).join('');
+    if ('text' in v && typeof v.text === 'string') return v.text;
+    if ('result' in v) return cellText((v.result ?? null) as ExcelJS.CellValue);
+    if ('error' in v) return '';
+  }
+  return String(v);
+}
+
+async function* xlsxRows(file: string, onBytes: (n: number) => void): AsyncGenerator<string[]> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(counted(file, onBytes), {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'ignore',
+    worksheets: 'emit',
+    entries: 'emit',
+  });
+  for await (const sheet of reader) {
+    // The first worksheet is the register; further sheets (instructions…) are not read.
+    let expected = 1;
+    for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+      // Blank rows are not emitted: keep row numbers true to the file for the error report.
+      while (expected < row.number) {
+        yield [];
+        expected++;
+      }
+      const values = row.values as ExcelJS.CellValue[];
+      const out: string[] = [];
+      for (let i = 1; i < values.length; i++) out.push(cellText(values[i] ?? null));
+      yield out;
+      expected++;
+    }
+    return;
+  }
+}
+
+async function* csvFileRows(file: string, onBytes: (n: number) => void): AsyncGenerator<string[]> {
+  yield* csvRows(counted(file, onBytes) as AsyncIterable<Buffer>);
+}
+
+export interface ImportView {
+  id: string;
+  fileName: string;
+  format: 'csv' | 'xlsx';
+  status: 'running' | 'completed' | 'failed';
+  phase: HouseholdImportTable['phase'];
+  progress: number;
+  rowsRead: number;
+  households: number;
+  people: number;
+  errorCount: number;
+  message: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  duplicateOf: string | null;
+}
+
+const view = (r: HouseholdImportTable, duplicateOf: string | null = null): ImportView => ({
+  id: r.id,
+  fileName: r.file_name,
+  format: r.format,
+  status: r.status,
+  phase: r.phase,
+  progress: r.progress,
+  rowsRead: r.rows_read,
+  households: r.households,
+  people: r.people,
+  errorCount: r.error_count,
+  message: r.message,
+  createdAt: r.created_at,
+  finishedAt: r.finished_at,
+  duplicateOf,
+});
+
+type Registration = { regionCode: string; input: Omit<ReturnType<typeof CreateHousehold.parse>, 'regionCode'> };
+
+/**
+ * People grouped into households by household number: exactly one head each, one village each within the
+ * importer's scope, and the same schema as registration by hand. Errors go to `report`, by row.
+ */
+function assemble(people: ParsedPerson[], villages: Set<string>, report: (errors: RowError[]) => void): Registration[] {
+  const addErrors = report;
+  const groups = new Map<string, ParsedPerson[]>();
+  for (const p of people) {
+    const g = groups.get(p.householdNo);
+    if (g) g.push(p);
+    else groups.set(p.householdNo, [p]);
+  }
+  const inputs: Registration[] = [];
+  for (const [no, members] of groups) {
+    const heads = members.filter((p) => p.household);
+    const headRow = members.find((p) => p.relationship === '户主');
+    const first = members[0] as ParsedPerson;
+    if (!headRow) {
+      addErrors([{ row: first.row, column: columnHeader('relationship'), value: '', message: `户编号 ${no} 没有户主（或户主行有错误）` }]);
+      continue;
+    }
+    if (heads.length > 1) {
+      addErrors(heads.slice(1).map((p) => ({ row: p.row, column: columnHeader('relationship'), value: '户主', message: `户编号 ${no} 有多位户主` })));
+      continue;
+    }
+    const head = heads[0] as ParsedPerson;
+    let ok = true;
+    for (const p of members) {
+      if (p.regionCode !== head.regionCode) {
+        addErrors([{ row: p.row, column: columnHeader('regionCode'), value: p.regionCode, message: `与户主所在村（第 ${head.row} 行）不一致` }]);
+        ok = false;
+      }
+    }
+    if (!villages.has(head.regionCode)) {
+      addErrors([{ row: head.row, column: columnHeader('regionCode'), value: head.regionCode, message: '不是本账号管辖范围内的村（社区）' }]);
+      ok = false;
+    }
+    if (members.length > 30) {
+      addErrors([{ row: head.row, column: columnHeader('householdNo'), value: no, message: '一户最多30人' }]);
+      ok = false;
+    }
+    if (!ok) continue;
+    const h = head.household as NonNullable<ParsedPerson['household']>;
+    const candidate = {
+      regionCode: head.regionCode,
+      address: h.address,
+      attribute: h.attribute,
+      standard: h.standard,
+      primaryCause: h.primaryCause,
+      secondaryCauses: h.secondaryCauses,
+      income: h.income,
+      ...(h.housingArea !== null ? { housingArea: h.housingArea } : {}),
+      ...(h.dangerRating ? { dangerRating: h.dangerRating } : {}),
+      waterSafe: h.waterSafe,
+      ...(h.relocatedTo ? { relocatedTo: h.relocatedTo } : {}),
+      people: members.map((p) => ({
+        name: p.name,
+        relationship: p.relationship,
+        gender: p.gender,
+        idNumber: p.idNumber,
+        ...(p.phone ? { phone: p.phone } : {}),
+        inSchool: p.inSchool,
+        health: p.health,
+        labour: p.labour,
+      })),
+    };
+    // The same schema as registration by hand: the import can accept nothing the form would refuse.
+    const checked = CreateHousehold.safeParse(candidate);
+    if (!checked.success) {
+      addErrors(
+        checked.error.issues.map((issue) => {
+          const [top, i] = issue.path;
+          const who = top === 'people' && typeof i === 'number' ? (members[i] as ParsedPerson) : head;
+          return { row: who.row, column: issue.path.join('.'), value: '', message: issue.message };
+        }),
+      );
+      continue;
+    }
+    const { regionCode, ...input } = checked.data;
+    inputs.push({ regionCode, input });
+  }
+  return inputs;
+}
+
+/**
+ * Imports the register from XLSX or CSV: the file is streamed to disk and hashed, every row is validated
+ * before anything is written, and the households are written in one transaction with their audit row — all
+ * or nothing. The same file (by hash) is imported once. Progress is kept on the import's row for the UI.
+ */
+export class HouseholdImportService {
+  private readonly running = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly cipher: DataCipher,
+    private readonly limits: ImportLimits = DEFAULT_IMPORT_LIMITS,
+  ) {}
+
+  /** Imports visible to the caller: those made within their region. */
+  private scoped(actor: Actor) {
+    const prefix = actor.regionCode;
+    return this.db
+      .selectFrom('household_imports')
+      .selectAll()
+      .where(prefix === null ? sql<SqlBool>`1 = 0` : sql<SqlBool>`scope_code like ${`${prefix}%`}`);
+  }
+
+  async get(actor: Actor, id: string): Promise<ImportView> {
+    const r = await this.scoped(actor).where('id', '=', id).executeTakeFirst();
+    if (!r) throw notFound('导入记录');
+    return view(r);
+  }
+
+  async list(actor: Actor): Promise<ImportView[]> {
+    const rows = await this.scoped(actor).orderBy('created_at', 'desc').limit(20).execute();
+    return rows.map((r) => view(r));
+  }
+
+  /** Waits for a running import (tests, shutdown). */
+  async settled(id: string): Promise<void> {
+    await this.running.get(id);
+  }
+
+  /** Receives an upload; starts the import, or answers with the earlier import of the same file. */
+  async receive(actor: Actor, fileName: string, body: Readable): Promise<{ created: boolean; import: ImportView }> {
+    const scope = actor.regionCode;
+    if (scope === null || scope === '') throw forbidden('region_scope_required', '只有按行政区域授权的县、乡账号可以导入建档立卡户');
+    const dir = path.join(tmpdir(), 'lianjian-imports');
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const id = newId();
+    const file = path.join(dir, `${id}.upload`);
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const limit = this.limits.maxBytes;
+    try {
+      await pipeline(
+        body,
+        async function* (source: AsyncIterable<Buffer>) {
+          for await (const chunk of source) {
+            bytes += chunk.length;
+            if (bytes > limit) throw new Problem(413, 'file_too_large', `文件超过 ${Math.round(limit / 1048576)} MB 上限`);
+            hash.update(chunk);
+            yield chunk;
+          }
+        },
+        createWriteStream(file, { mode: 0o600 }),
+      );
+    } catch (err) {
+      await rm(file, { force: true });
+      throw err;
+    }
+    if (bytes === 0) {
+      await rm(file, { force: true });
+      throw invalid('文件为空');
+    }
+    const fileHash = hash.digest('hex');
+    const head = Buffer.alloc(8);
+    const fh = await open(file, 'r');
+    await fh.read(head, 0, 8, 0);
+    await fh.close();
+    let format: 'csv' | 'xlsx';
+    if (head.readUInt32LE(0) === 0x04034b50) format = 'xlsx';
+    else if (head.readUInt32BE(0) === 0xd0cf11e0) {
+      await rm(file, { force: true });
+      throw invalid('不支持旧版 .xls 文件：请在 Excel 中另存为 .xlsx 或 .csv 后导入');
+    } else format = 'csv';
+
+    // The same file already imported (or being imported) within an overlapping scope: answer with it.
+    const earlier = await this.db
+      .selectFrom('household_imports')
+      .selectAll()
+      .where('file_hash', '=', fileHash)
+      .where('status', 'in', ['running', 'completed'])
+      .where(sql<SqlBool>`(scope_code like ${`${scope}%`} or ${scope} like scope_code || '%')`)
+      .orderBy('created_at')
+      .executeTakeFirst();
+    if (earlier) {
+      await rm(file, { force: true });
+      return { created: false, import: view(earlier, earlier.id) };
+    }
+
+    const row: HouseholdImportTable = {
+      id,
+      scope_code: scope,
+      file_name: fileName.slice(0, 200),
+      file_hash: fileHash,
+      file_bytes: bytes,
+      format,
+      status: 'running',
+      phase: 'received',
+      progress: 0,
+      rows_read: 0,
+      households: 0,
+      people: 0,
+      error_count: 0,
+      errors_json: null,
+      message: null,
+      created_by: actor.userId,
+      created_at: nowIso(),
+      updated_at: nowIso(),
+      finished_at: null,
+    };
+    await this.db.insertInto('household_imports').values(row).execute();
+    const job = this.run(actor, row, file).finally(() => {
+      this.running.delete(id);
+      return rm(file, { force: true });
+    });
+    this.running.set(id, job);
+    return { created: true, import: view(row) };
+  }
+
+  /**
+   * Marks as failed the imports whose job stopped with its server (no sign of life for `silentMs`); their
+   * writes were one transaction, so nothing of them was written.
+   */
+  async failInterrupted(silentMs = 10 * 60 * 1000): Promise<number> {
+    const before = new Date(Date.now() - silentMs).toISOString();
+    const r = await this.db
+      .updateTable('household_imports')
+      .set({ status: 'failed', phase: 'done', message: '导入因服务停止而中断，未写入任何数据，请重新导入', finished_at: nowIso() })
+      .where('status', '=', 'running')
+      .where('updated_at', '<', before)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  private async run(actor: Actor, row: HouseholdImportTable, file: string): Promise<void> {
+    let lastSave = 0;
+    const state = { phase: row.phase, progress: 0, rows_read: 0 };
+    const save = async (force = false) => {
+      const now = Date.now();
+      if (!force && now - lastSave < 300) return;
+      lastSave = now;
+      await this.db.updateTable('household_imports').set({ ...state, updated_at: nowIso() }).where('id', '=', row.id).execute();
+    };
+    const fail = async (message: string, errors: RowError[] = [], errorCount = 0) => {
+      await this.db.transaction().execute(async (tx) => {
+        await tx
+          .updateTable('household_imports')
+          .set({
+            ...state,
+            status: 'failed',
+            phase: 'done',
+            message,
+            error_count: errorCount,
+            errors_json: errors.length ? JSON.stringify(errors) : null,
+            updated_at: nowIso(),
+            finished_at: nowIso(),
+          })
+          .where('id', '=', row.id)
+          .execute();
+        await recordAudit(tx, actor, {
+          action: 'household.import_refused',
+          entityType: 'household_import',
+          entityId: row.id,
+          after: { fileName: row.file_name, fileHash: row.file_hash, rows: state.rows_read, errors: errorCount, message },
+        });
+      });
+    };
+
+    try {
+      const { size } = await stat(file);
+      if (row.format === 'xlsx') {
+        state.phase = 'checking';
+        await save(true);
+        await checkArchive(file, this.limits.maxUnzippedBytes);
+      }
+      state.phase = 'validating';
+      await save(true);
+      const onBytes = (n: number) => {
+        state.progress = Math.min(60, Math.floor((n / size) * 60));
+      };
+      const rows = row.format === 'xlsx' ? xlsxRows(file, onBytes) : csvFileRows(file, onBytes);
+
+      // 1. Read and validate every row.
+      const errors: RowError[] = [];
+      let errorCount = 0;
+      const addErrors = (es: RowError[]) => {
+        errorCount += es.length;
+        for (const e of es) if (errors.length < MAX_REPORTED_ERRORS) errors.push(e);
+      };
+      const people: ParsedPerson[] = [];
+      let index: ReturnType<typeof mapHeader>['index'] | null = null;
+      let rowNo = 0;
+      for await (const cells of rows) {
+        rowNo++;
+        if (cells.every((c) => String(c ?? '').trim() === '')) continue;
+        if (!index) {
+          const h = mapHeader(cells);
+          if (h.missing.length < COLUMNS.filter((c) => c.required).length / 2) {
+            if (h.missing.length) throw new Fatal(`第 ${rowNo} 行表头缺少必需的列：${h.missing.join('、')}。请使用系统提供的导入模板`);
+            index = h.index;
+            continue;
+          }
+          if (rowNo >= 10) throw new Fatal('前10行中找不到表头（须含“户编号”“姓名”“身份证号”等列）。请使用系统提供的导入模板');
+          continue;
+        }
+        state.rows_read++;
+        if (state.rows_read > this.limits.maxRows) throw new Fatal(`超过每次导入 ${this.limits.maxRows} 行的上限，请分批导入`);
+        const parsed = parseRow(rowNo, cells, index);
+        if (Array.isArray(parsed)) addErrors(parsed);
+        else people.push(parsed);
+        if (state.rows_read % 1000 === 0) await save();
+      }
+      if (!index) throw new Fatal('文件中没有表头和数据。请使用系统提供的导入模板');
+      if (state.rows_read === 0) throw new Fatal('文件中没有数据行');
+
+      // 2. Households: one head each, one village each, in the importer's scope; no ID number twice.
+      const villages = new Set(
+        (
+          await this.db
+            .selectFrom('regions')
+            .select('code')
+            .where('level', '=', 'village')
+            .where('code', 'like', `${row.scope_code}%`)
+            .execute()
+        ).map((r) => r.code),
+      );
+      const seen = new Map<string, number>();
+      const indexes = new Map<string, ParsedPerson>();
+      for (const p of people) {
+        const key = this.cipher.blindIndex(p.idNumber);
+        const first = seen.get(key);
+        if (first !== undefined) addErrors([{ row: p.row, column: columnHeader('idNumber'), value: '', message: `与第 ${first} 行的身份证号重复` }]);
+        else {
+          seen.set(key, p.row);
+          indexes.set(key, p);
+        }
+      }
+      const keys = [...indexes.keys()];
+      for (let i = 0; i < keys.length; i += 500) {
+        const chunk = keys.slice(i, i + 500);
+        const found = await this.db.selectFrom('household_people').select('id_number_index').where('id_number_index', 'in', chunk).execute();
+        for (const f of found) {
+          const p = indexes.get(f.id_number_index) as ParsedPerson;
+          addErrors([{ row: p.row, column: columnHeader('idNumber'), value: '', message: '该身份证号已登记在系统中的其他农户' }]);
+        }
+      }
+      const inputs = assemble(people, villages, addErrors);
+      if (errorCount) {
+        errors.sort((a, b) => a.row - b.row);
+        await fail(`发现 ${errorCount} 处错误，未导入任何数据。请下载错误报告，改正后重新导入`, errors, errorCount);
+        return;
+      }
+
+      // 3. Encrypt outside the transaction, then write everything in one transaction with its audit row.
+      state.phase = 'preparing';
+      state.progress = 60;
+      await save(true);
+      const now = nowIso();
+      const prepared: ReturnType<typeof householdRows>[] = [];
+      for (const [i, x] of inputs.entries()) {
+        prepared.push(householdRows(this.cipher, x.input, x.regionCode, now));
+        if (i % 1000 === 0) {
+          state.progress = 60 + Math.floor((i / inputs.length) * 30);
+          await save();
+        }
+      }
+      state.phase = 'writing';
+      state.progress = 90;
+      await save(true);
+      const peopleCount = prepared.reduce((n, p) => n + p.people.length, 0);
+      await this.db.transaction().execute(async (tx) => {
+        const households = prepared.map((p) => p.household);
+        for (let i = 0; i < households.length; i += 500) await tx.insertInto('households').values(households.slice(i, i + 500)).execute();
+        const persons = prepared.flatMap((p) => p.people);
+        for (let i = 0; i < persons.length; i += 500) await tx.insertInto('household_people').values(persons.slice(i, i + 500)).execute();
+        await recordAudit(tx, actor, {
+          action: 'household.import',
+          entityType: 'household_import',
+          entityId: row.id,
+          after: { fileName: row.file_name, fileHash: row.file_hash, households: households.length, people: peopleCount },
+        });
+        await tx
+          .updateTable('household_imports')
+          .set({
+            status: 'completed',
+            phase: 'done',
+            progress: 100,
+            rows_read: state.rows_read,
+            households: households.length,
+            people: peopleCount,
+            message: `已导入 ${households.length} 户 ${peopleCount} 人`,
+            updated_at: nowIso(),
+            finished_at: nowIso(),
+          })
+          .where('id', '=', row.id)
+          .execute();
+      });
+    } catch (err) {
+      if (err instanceof Fatal || err instanceof ArchiveRefused) await fail(err.message);
+      else {
+        const message = err instanceof Error ? err.message : String(err);
+        await fail(`导入中断，未写入任何数据：${message.slice(0, 200)}`).catch(() => undefined);
+      }
+    }
+  }
+
+  /** The per-row error report as a workbook: row, column, the cell (masked), what is wrong. */
+  async errorReport(actor: Actor, id: string): Promise<{ fileName: string; body: Buffer }> {
+    const r = await this.scoped(actor).where('id', '=', id).executeTakeFirst();
+    if (!r) throw notFound('导入记录');
+    const errors = r.errors_json ? (JSON.parse(r.errors_json) as RowError[]) : [];
+    const wb = new ExcelJS.Workbook();
+    wb.creator = 'Lianjian';
+    const ws = wb.addWorksheet('错误报告');
+    ws.columns = [
+      { header: '行号', key: 'row', width: 8 },
+      { header: '列', key: 'column', width: 22 },
+      { header: '填写内容', key: 'value', width: 26 },
+      { header: '问题', key: 'message', width: 60 },
+    ];
+    ws.getRow(1).font = { bold: true };
+    // Strings stay string cells: nothing from the uploaded file can become a formula here.
+    for (const e of errors) ws.addRow({ row: e.row, column: String(e.column), value: String(e.value), message: String(e.message) });
+    if (r.error_count > errors.length) ws.addRow({ row: '', column: '', value: '', message: `另有 ${r.error_count - errors.length} 处错误未列出` });
+    const base = r.file_name.replace(/\.(csv|xlsx)$/i, '');
+    return { fileName: `${base}-错误报告.xlsx`, body: Buffer.from(await wb.xlsx.writeBuffer()) };
+  }
+}
