@@ -29,7 +29,10 @@ import { AssistanceService } from './modules/households/assistance.service.ts';
 import { monitoringRoutes } from './modules/monitoring/monitoring.routes.ts';
 import { MonitoringService } from './modules/monitoring/monitoring.service.ts';
 import { householdRoutes } from './modules/households/households.routes.ts';
+import { CoverageService } from './modules/households/coverage.service.ts';
 import { HouseholdService } from './modules/households/households.service.ts';
+import { settingsRoutes } from './modules/settings/settings.routes.ts';
+import { SettingsService } from './modules/settings/settings.service.ts';
 import { householdImportRoutes } from './modules/households/import.routes.ts';
 import { type ImportLimits, HouseholdImportService } from './modules/households/import.service.ts';
 import { ChainService } from './modules/chains/chains.service.ts';
@@ -157,6 +160,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       const imports = new HouseholdImportService(db, cipher, opts.importLimits);
       app.decorate('householdImports', imports);
       await api.register(householdImportRoutes(imports));
+      await api.register(settingsRoutes(new SettingsService(db), new CoverageService(db)));
       await api.register(exitRoutes(new ExitService(db)));
       await api.register(monitoringRoutes(new MonitoringService(db)));
       await api.register(auditRoutes(db));

@@ -65,7 +65,7 @@ export async function login(app: FastifyInstance, username: string, password: st
 /** A small client bound to one logged-in user. */
 export function as(app: FastifyInstance, cookie: string) {
   const call = (
-    method: 'GET' | 'POST' | 'PATCH',
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT',
     url: string,
     payload?: unknown,
     headers: Record<string, string> = {},
@@ -80,6 +80,7 @@ export function as(app: FastifyInstance, cookie: string) {
     get: (url: string) => call('GET', url),
     post: (url: string, payload: unknown, headers?: Record<string, string>) => call('POST', url, payload, headers),
     patch: (url: string, payload: unknown) => call('PATCH', url, payload),
+    put: (url: string, payload: unknown) => call('PUT', url, payload),
   };
 }
 export type Client = ReturnType<typeof as>;

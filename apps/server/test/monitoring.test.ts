@@ -99,4 +99,30 @@ describe('DOMAIN §7: return-to-poverty monitoring', () => {
     expect((await cheng.get(`/monitoring-cases/${caseId}`)).statusCode).toBe(404);
     expect((await cheng.get('/monitoring-cases')).json().items).toHaveLength(0);
   });
+
+  it('visits that find a new serious illness, a disaster or rigid spending above the yearly income raise an early warning', async () => {
+    // Both exited households earn well above the monitoring line: income alone warns of neither.
+    const ill = await exited('normal', 30000);
+    const spender = await exited('normal', 30000);
+    const qiao = ill.qiao;
+    const admin = await ctx.user('admin');
+    for (const h of [ill.id, spender.id]) {
+      await qiao.post(`/households/${h}/helpers`, { memberId: ctx.county.members.qiaoOther, role: 'cadre', primary: true, reason: '脱贫户巩固', startOn: '2020-01-01' });
+    }
+    expect((await qiao.get('/monitoring-candidates?year=2020')).json().items).toEqual([]);
+    const visit = (id: string, risks: object, on = '2020-06-01') => qiao.post(`/households/${id}/visits`, { visitedOn: on, helperIds: [ctx.county.members.qiaoOther], risks });
+    expect((await visit(ill.id, { seriousIllness: true })).statusCode).toBe(201);
+    // 25,000 of rigid spending is below the yearly income of 30,000 …
+    expect((await visit(spender.id, { rigidSpending: 25000 })).statusCode).toBe(201);
+    let items = (await qiao.get('/monitoring-candidates?year=2020')).json().items;
+    expect(items.map((c: { householdId: string; reasons: string[] }) => [c.householdId, c.reasons])).toEqual([[ill.id, ['serious_illness']]]);
+    expect(items[0].suggestedCategory).toBe('sudden_hardship');
+    // … until the county lowers the share of income that counts as large rigid spending.
+    expect((await admin.put('/settings?year=2020', { rigid_spending_ratio: 0.8 })).statusCode).toBe(200);
+    items = (await qiao.get('/monitoring-candidates?year=2020')).json().items;
+    expect(items.find((c: { householdId: string }) => c.householdId === spender.id)).toMatchObject({ reasons: ['rigid_spending'], rigidSpending: 25000 });
+    // A visit of another year does not count for this one; the visit keeps what it found.
+    expect((await qiao.get('/monitoring-candidates?year=2021')).json().items).toEqual([]);
+    expect((await qiao.get(`/households/${ill.id}/visits`)).json().items[0].risks).toEqual({ seriousIllness: true, disaster: false, rigidSpending: 0 });
+  });
 });

@@ -135,6 +135,21 @@ export type HelperRole = (typeof HELPER_ROLES)[number];
 
 export const HEALTH = ['healthy', 'chronic', 'serious', 'disability'] as const;
 
+/**
+ * What makes a household need a particular kind of helper (DOMAIN §5: coverage rules are configurable per
+ * county). Each is decided from the register itself: causes, housing, labour, status, and disputes raised on
+ * the household's visits.
+ */
+export const COVERAGE_CONDITIONS = ['cause_illness', 'cause_disability', 'cause_schooling', 'open_dispute', 'dangerous_house', 'no_labour', 'monitored'] as const;
+export type CoverageCondition = (typeof COVERAGE_CONDITIONS)[number];
+
+/** The rules a county starts with until it sets its own. */
+export const DEFAULT_COVERAGE_RULES: { condition: CoverageCondition; roles: HelperRole[] }[] = [
+  { condition: 'cause_illness', roles: ['doctor'] },
+  { condition: 'open_dispute', roles: ['police', 'mediator'] },
+  { condition: 'cause_schooling', roles: ['teacher'] },
+];
+
 export const MEASURE_CATEGORIES = [
   'industry',
   'employment',

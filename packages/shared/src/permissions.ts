@@ -20,6 +20,7 @@ export const PERMISSIONS = [
   'households:read',
   'households:write',
   'households:unmask',
+  'settings:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -28,7 +29,7 @@ const WORK: Permission[] = ['reports:write', 'items:write', 'households:read', '
 
 /** What each role may do at all; the server still limits every action to the caller's scope. */
 export const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
-  county_admin: [...READ, ...WORK, 'items:reopen', 'households:unmask', 'units:write', 'members:write', 'orgs:write', 'memberships:write', 'users:write'],
+  county_admin: [...READ, ...WORK, 'items:reopen', 'households:unmask', 'units:write', 'members:write', 'orgs:write', 'memberships:write', 'users:write', 'settings:write'],
   township_admin: [...READ, ...WORK, 'households:unmask', 'units:write', 'members:write', 'orgs:write', 'memberships:write'],
   org_secretary: [...READ, 'reports:write', 'items:write', 'households:read', 'households:write', 'orgs:write', 'memberships:write'],
   // A member works on the items they are on: progress entries and handing work in for confirmation.

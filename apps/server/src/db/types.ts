@@ -445,6 +445,8 @@ export interface VisitTable {
   measures_agreed: string | null;
   /** A problem found on the visit becomes a report for the branch's problem list. */
   report_id: string | null;
+  /** `{ seriousIllness, disaster, rigidSpending }` found on the visit; null when none recorded. */
+  risks_json: string | null;
   created_by: string | null;
   created_at: string;
 }
@@ -577,6 +579,7 @@ export interface HouseholdImportTable {
 export interface CoverageRuleTable {
   id: string;
   county_code: string;
+  position: number;
   condition: string;
   roles_json: string;
   active: number;

@@ -128,6 +128,7 @@ export async function seedCase3(
       findings: '两名重病患者需长期用药；两个孩子在校；采药收入受季节影响大',
       measures_agreed: '办理慢病卡；推荐户主到扶贫车间务工；孩子申请教育资助',
       report_id: null,
+      risks_json: JSON.stringify({ seriousIllness: false, disaster: false, rigidSpending: 18000 }),
       created_by: ctx.userId,
       created_at: at('2020-04-12'),
     })

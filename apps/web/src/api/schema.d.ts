@@ -4967,8 +4967,10 @@ export interface paths {
                     cause?: "illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other";
                     /** @description Households helped by this member */
                     helperId?: string;
-                    /** @description Households that break a coverage rule */
-                    gap?: "no_primary_helper";
+                    /** @description Households without a primary helper, or breaking one of the county's coverage rules */
+                    gap?: "no_primary_helper" | "coverage";
+                    /** @description Households in an open monitoring case of this category */
+                    monitoringCategory?: "unstable_exited" | "marginal" | "sudden_hardship";
                     /** @description Head of household: name or pinyin initials */
                     q?: string;
                     /** @description Exact ID number of any household member (blind index) */
@@ -5109,6 +5111,54 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出建档立卡户花名册（XLSX，身份证号和电话脱敏，不含健康状况；留痕） */
+        get: {
+            parameters: {
+                query?: {
+                    regionCode?: string;
+                    status?: "registered" | "exited" | "monitored" | "risk_eliminated" | "returned";
+                    cause?: "illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other";
+                    /** @description Households helped by this member */
+                    helperId?: string;
+                    /** @description Households without a primary helper, or breaking one of the county's coverage rules */
+                    gap?: "no_primary_helper" | "coverage";
+                    /** @description Households in an open monitoring case of this category */
+                    monitoringCategory?: "unstable_exited" | "marginal" | "sudden_hardship";
+                    /** @description Head of household: name or pinyin initials */
+                    q?: string;
+                    /** @description Exact ID number of any household member (blind index) */
+                    idNumber?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5863,6 +5913,795 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/household-imports/template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载建档立卡户导入模板（XLSX） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/household-imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 最近的导入 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["HouseholdImport"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 导入建档立卡户（XLSX 或 CSV 原始文件；同一文件只导入一次） */
+        post: {
+            parameters: {
+                query: {
+                    fileName: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HouseholdImport"];
+                    };
+                };
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HouseholdImport"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/household-imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导入进度与结果 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HouseholdImport"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/household-imports/{id}/errors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载错误报告（XLSX，逐行说明） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本县当年的贫困线、监测线、公示天数等 */
+        get: {
+            parameters: {
+                query: {
+                    year: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CountySettings"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** 设定本县某年的阈值（留痕） */
+        put: {
+            parameters: {
+                query: {
+                    year: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CountySettingsUpdateInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CountySettings"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coverage-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 叠加帮扶覆盖规则 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CoverageRules"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** 设定叠加帮扶覆盖规则（每种情形一条，留痕） */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        rules: components["schemas"]["CoverageRuleInput"][];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CoverageRules"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/coverage-gaps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 帮扶缺口：违反覆盖规则的农户 */
+        get: {
+            parameters: {
+                query?: {
+                    regionCode?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["CoverageGap"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/helper-workload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 帮扶责任人工作量 */
+        get: {
+            parameters: {
+                query?: {
+                    regionCode?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            since: string;
+                            items: components["schemas"]["HelperWorkload"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exit-applications": {
         parameters: {
             query?: never;
@@ -6518,7 +7357,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 预警：收入低于当年监测线的脱贫户 */
+        /** 预警：收入低于当年监测线、或走访发现新发重病、受灾、大额刚性支出的农户 */
         get: {
             parameters: {
                 query: {
@@ -6891,7 +7730,7 @@ export interface components {
             displayName: string;
             /** @enum {string} */
             role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "auditor";
-            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask")[];
+            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask" | "settings:write")[];
             scope: {
                 regionCode: string | null;
                 regionName: string | null;
@@ -7120,6 +7959,11 @@ export interface components {
             status: string;
             perCapitaIncome: number;
             line: number;
+            reasons: ("income_below_line" | "serious_illness" | "disaster" | "rigid_spending")[];
+            rigidSpending: number;
+            lastRiskVisitOn: string | null;
+            /** @enum {string} */
+            suggestedCategory: "unstable_exited" | "marginal" | "sudden_hardship";
         };
         NewHouseholdPersonInput: {
             name: string;
@@ -7276,6 +8120,23 @@ export interface components {
             endReason: string;
             version: number;
         };
+        VisitRisksInput: {
+            /**
+             * @description A member newly seriously ill
+             * @default false
+             */
+            seriousIllness?: boolean;
+            /**
+             * @description Hit by a natural disaster or accident
+             * @default false
+             */
+            disaster?: boolean;
+            /**
+             * @description Rigid spending this year (medical, schooling…), yuan
+             * @default 0
+             */
+            rigidSpending?: number;
+        };
         NewVisitInput: {
             visitedOn: string;
             helperIds: string[];
@@ -7289,6 +8150,8 @@ export interface components {
                 description: string;
             };
             measuresAgreed?: string;
+            /** @description Risks found: they put the household on the early-warning list (DOMAIN §7) */
+            risks?: components["schemas"]["VisitRisksInput"];
         };
         VisitInput: {
             id: string;
@@ -7298,6 +8161,7 @@ export interface components {
             findings: string | null;
             measuresAgreed: string | null;
             reportId: string | null;
+            risks: components["schemas"]["VisitRisksInput"] | null;
         };
         NewMeasureInput: {
             /** @enum {string} */
@@ -7324,6 +8188,85 @@ export interface components {
         AcknowledgeMeasureInput: {
             acknowledgedOn: string;
             version: number;
+        };
+        CountySettingsInput: {
+            countyCode: string;
+            year: number;
+            values: {
+                poverty_line: number;
+                monitoring_line: number;
+                exit_notice_days: number;
+                monitoring_notice_days: number;
+                rigid_spending_ratio: number;
+            };
+            setThisYear: string[];
+            defaults: {
+                [key: string]: string;
+            };
+        };
+        CountySettingsUpdateInput: {
+            /** @description Yuan per person per year */
+            poverty_line?: number;
+            /** @description Yuan per person per year; about 1.5× the poverty line */
+            monitoring_line?: number;
+            exit_notice_days?: number;
+            monitoring_notice_days?: number;
+            /** @description Rigid spending above this share of the household's yearly income is a risk */
+            rigid_spending_ratio?: number;
+        };
+        CoverageRuleInput: {
+            /** @enum {string} */
+            condition: "cause_illness" | "cause_disability" | "cause_schooling" | "open_dispute" | "dangerous_house" | "no_labour" | "monitored";
+            roles: ("party_member" | "police" | "doctor" | "teacher" | "cadre" | "mediator" | "other")[];
+            active: boolean;
+        };
+        CoverageRulesInput: {
+            countyCode: string;
+            rules: components["schemas"]["CoverageRuleInput"][];
+        };
+        CoverageGapInput: {
+            /** @enum {string} */
+            condition: "primary_helper" | "cause_illness" | "cause_disability" | "cause_schooling" | "open_dispute" | "dangerous_house" | "no_labour" | "monitored";
+            roles: ("party_member" | "police" | "doctor" | "teacher" | "cadre" | "mediator" | "other")[];
+            total: number;
+            households: {
+                id: string;
+                headName: string;
+                regionName: string;
+                /** @enum {string} */
+                status: "registered" | "monitored";
+            }[];
+        };
+        HelperWorkloadInput: {
+            memberId: string;
+            name: string;
+            unitName: string;
+            households: number;
+            primaries: number;
+            stacked: number;
+            assisted: number;
+            visits90d: number;
+            lastVisitOn: string | null;
+        };
+        HouseholdImportInput: {
+            id: string;
+            fileName: string;
+            /** @enum {string} */
+            format: "csv" | "xlsx";
+            /** @enum {string} */
+            status: "running" | "completed" | "failed";
+            /** @enum {string} */
+            phase: "received" | "checking" | "validating" | "preparing" | "writing" | "done";
+            progress: number;
+            rowsRead: number;
+            households: number;
+            people: number;
+            errorCount: number;
+            message: string | null;
+            createdAt: string;
+            finishedAt: string | null;
+            /** @description Set when this file was imported before: the earlier import, nothing new written */
+            duplicateOf: string | null;
         };
         OpenDisputeInput: {
             parties: {
@@ -8045,7 +8988,7 @@ export interface components {
             displayName: string;
             /** @enum {string} */
             role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "auditor";
-            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask")[];
+            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask" | "settings:write")[];
             scope: {
                 regionCode: string | null;
                 regionName: string | null;
@@ -8274,6 +9217,11 @@ export interface components {
             status: string;
             perCapitaIncome: number;
             line: number;
+            reasons: ("income_below_line" | "serious_illness" | "disaster" | "rigid_spending")[];
+            rigidSpending: number;
+            lastRiskVisitOn: string | null;
+            /** @enum {string} */
+            suggestedCategory: "unstable_exited" | "marginal" | "sudden_hardship";
         };
         NewHouseholdPerson: {
             name: string;
@@ -8430,6 +9378,23 @@ export interface components {
             endReason: string;
             version: number;
         };
+        VisitRisks: {
+            /**
+             * @description A member newly seriously ill
+             * @default false
+             */
+            seriousIllness: boolean;
+            /**
+             * @description Hit by a natural disaster or accident
+             * @default false
+             */
+            disaster: boolean;
+            /**
+             * @description Rigid spending this year (medical, schooling…), yuan
+             * @default 0
+             */
+            rigidSpending: number;
+        };
         NewVisit: {
             visitedOn: string;
             helperIds: string[];
@@ -8443,6 +9408,8 @@ export interface components {
                 description: string;
             };
             measuresAgreed?: string;
+            /** @description Risks found: they put the household on the early-warning list (DOMAIN §7) */
+            risks?: components["schemas"]["VisitRisks"];
         };
         Visit: {
             id: string;
@@ -8452,6 +9419,7 @@ export interface components {
             findings: string | null;
             measuresAgreed: string | null;
             reportId: string | null;
+            risks: components["schemas"]["VisitRisks"] | null;
         };
         NewMeasure: {
             /** @enum {string} */
@@ -8478,6 +9446,85 @@ export interface components {
         AcknowledgeMeasure: {
             acknowledgedOn: string;
             version: number;
+        };
+        CountySettings: {
+            countyCode: string;
+            year: number;
+            values: {
+                poverty_line: number;
+                monitoring_line: number;
+                exit_notice_days: number;
+                monitoring_notice_days: number;
+                rigid_spending_ratio: number;
+            };
+            setThisYear: string[];
+            defaults: {
+                [key: string]: string;
+            };
+        };
+        CountySettingsUpdate: {
+            /** @description Yuan per person per year */
+            poverty_line?: number;
+            /** @description Yuan per person per year; about 1.5× the poverty line */
+            monitoring_line?: number;
+            exit_notice_days?: number;
+            monitoring_notice_days?: number;
+            /** @description Rigid spending above this share of the household's yearly income is a risk */
+            rigid_spending_ratio?: number;
+        };
+        CoverageRule: {
+            /** @enum {string} */
+            condition: "cause_illness" | "cause_disability" | "cause_schooling" | "open_dispute" | "dangerous_house" | "no_labour" | "monitored";
+            roles: ("party_member" | "police" | "doctor" | "teacher" | "cadre" | "mediator" | "other")[];
+            active: boolean;
+        };
+        CoverageRules: {
+            countyCode: string;
+            rules: components["schemas"]["CoverageRule"][];
+        };
+        CoverageGap: {
+            /** @enum {string} */
+            condition: "primary_helper" | "cause_illness" | "cause_disability" | "cause_schooling" | "open_dispute" | "dangerous_house" | "no_labour" | "monitored";
+            roles: ("party_member" | "police" | "doctor" | "teacher" | "cadre" | "mediator" | "other")[];
+            total: number;
+            households: {
+                id: string;
+                headName: string;
+                regionName: string;
+                /** @enum {string} */
+                status: "registered" | "monitored";
+            }[];
+        };
+        HelperWorkload: {
+            memberId: string;
+            name: string;
+            unitName: string;
+            households: number;
+            primaries: number;
+            stacked: number;
+            assisted: number;
+            visits90d: number;
+            lastVisitOn: string | null;
+        };
+        HouseholdImport: {
+            id: string;
+            fileName: string;
+            /** @enum {string} */
+            format: "csv" | "xlsx";
+            /** @enum {string} */
+            status: "running" | "completed" | "failed";
+            /** @enum {string} */
+            phase: "received" | "checking" | "validating" | "preparing" | "writing" | "done";
+            progress: number;
+            rowsRead: number;
+            households: number;
+            people: number;
+            errorCount: number;
+            message: string | null;
+            createdAt: string;
+            finishedAt: string | null;
+            /** @description Set when this file was imported before: the earlier import, nothing new written */
+            duplicateOf: string | null;
         };
         OpenDispute: {
             parties: {

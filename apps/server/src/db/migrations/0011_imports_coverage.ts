@@ -32,6 +32,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .createTable('coverage_rules')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('county_code', 'text', (c) => c.notNull())
+    .addColumn('position', 'integer', (c) => c.notNull())
     .addColumn('condition', 'text', (c) => c.notNull())
     .addColumn('roles_json', 'text', (c) => c.notNull())
     .addColumn('active', 'integer', (c) => c.notNull())
@@ -39,9 +40,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
+  // Risks a visit finds (new serious illness, disaster, large rigid spending) feed the early warning (§7).
+  await db.schema.alterTable('visits').addColumn('risks_json', 'text').execute();
+
   await db.schema.createIndex('coverage_rules_county').on('coverage_rules').columns(['county_code', 'condition']).unique().execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('visits').dropColumn('risks_json').execute();
   for (const t of ['coverage_rules', 'household_imports']) await db.schema.dropTable(t).execute();
 }

@@ -2,6 +2,14 @@ import { MEASURE_CATEGORIES, REPORT_CATEGORIES, VISIT_CHECKS } from '@lianjian/s
 import { z } from 'zod';
 import { id, isoDate, text } from '../../lib/schemas.ts';
 
+export const VisitRisks = z
+  .strictObject({
+    seriousIllness: z.boolean().default(false).describe('A member newly seriously ill'),
+    disaster: z.boolean().default(false).describe('Hit by a natural disaster or accident'),
+    rigidSpending: z.number().int().min(0).max(10_000_000).default(0).describe('Rigid spending this year (medical, schooling…), yuan'),
+  })
+  .meta({ id: 'VisitRisks' });
+
 export const NewVisit = z
   .strictObject({
     visitedOn: isoDate,
@@ -13,6 +21,7 @@ export const NewVisit = z
       .optional()
       .describe('A problem found on the visit: it becomes a report for the branch to put on its problem list'),
     measuresAgreed: text(2000).optional(),
+    risks: VisitRisks.optional().describe('Risks found: they put the household on the early-warning list (DOMAIN §7)'),
   })
   .meta({ id: 'NewVisit' });
 
@@ -25,6 +34,7 @@ export const Visit = z
     findings: z.string().nullable(),
     measuresAgreed: z.string().nullable(),
     reportId: z.string().nullable(),
+    risks: VisitRisks.nullable(),
   })
   .meta({ id: 'Visit' });
 

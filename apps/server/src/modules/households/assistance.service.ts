@@ -39,6 +39,7 @@ export class AssistanceService {
         findings: r.findings,
         measuresAgreed: r.measures_agreed,
         reportId: r.report_id,
+        risks: r.risks_json ? (JSON.parse(r.risks_json) as { seriousIllness: boolean; disaster: boolean; rigidSpending: number }) : null,
       })),
     };
   }
@@ -91,6 +92,8 @@ export class AssistanceService {
         findings: input.findings ?? null,
         measures_agreed: input.measuresAgreed ?? null,
         report_id: reportId,
+        risks_json:
+          input.risks && (input.risks.seriousIllness || input.risks.disaster || input.risks.rigidSpending > 0) ? JSON.stringify(input.risks) : null,
         created_by: actor.userId,
         created_at: now,
       };

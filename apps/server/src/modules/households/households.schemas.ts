@@ -119,7 +119,11 @@ export const HouseholdListQuery = z.strictObject({
   status: z.enum(['registered', 'exited', 'monitored', 'risk_eliminated', 'returned']).optional(),
   cause: z.enum(POVERTY_CAUSES).optional(),
   helperId: id.optional().describe('Households helped by this member'),
-  gap: z.enum(['no_primary_helper']).optional().describe('Households that break a coverage rule'),
+  gap: z
+    .enum(['no_primary_helper', 'coverage'])
+    .optional()
+    .describe('Households without a primary helper, or breaking one of the county\'s coverage rules'),
+  monitoringCategory: z.enum(['unstable_exited', 'marginal', 'sudden_hardship']).optional().describe('Households in an open monitoring case of this category'),
   q: z.string().trim().max(50).optional().describe('Head of household: name or pinyin initials'),
   idNumber: z.string().trim().max(18).optional().describe('Exact ID number of any household member (blind index)'),
 });

@@ -12,6 +12,9 @@ import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
 import { nameInitials } from '../../lib/pinyin.ts';
 import { conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { type CoverageRule, CoverageService, breaksRule, countyOf } from './coverage.service.ts';
+import { ATTRIBUTE_LABEL, LABOUR_LABEL, STATUS_ZH, registerWorkbookStream } from './households.export.ts';
+import { CAUSE_LABEL } from './import.layout.ts';
 import type { AddHelper, CreateHousehold, EndHelper, HouseholdListQuery } from './households.schemas.ts';
 
 /**
@@ -86,12 +89,22 @@ export function householdRows(
 
 /** The poverty register: households, their people (sensitive fields encrypted) and their helpers. */
 export class HouseholdService {
+  private readonly coverage: CoverageService;
+
   constructor(
     private readonly db: Db,
     private readonly cipher: DataCipher,
-  ) {}
+  ) {
+    this.coverage = new CoverageService(db);
+  }
 
-  private filtered(db: Executor, actor: Actor, q: Partial<z.infer<typeof HouseholdListQuery>> & { id?: string }, today: string) {
+  private filtered(
+    db: Executor,
+    actor: Actor,
+    q: Partial<z.infer<typeof HouseholdListQuery>> & { id?: string },
+    today: string,
+    rules: CoverageRule[] = [],
+  ) {
     let b = db.selectFrom('households as h').where(householdInScope(actor, 'h'));
     if (q.id) b = b.where('h.id', '=', q.id);
     if (q.regionCode) b = b.where('h.region_code', 'like', `${q.regionCode}%`);
@@ -109,6 +122,15 @@ export class HouseholdService {
         .where('h.status', 'in', ['registered', 'monitored'])
         .where(sql<SqlBool>`not exists (select 1 from helpers hp where hp.household_id = h.id and hp.is_primary = 1 and ${activeHelper(today)})`);
     }
+    if (q.gap === 'coverage') {
+      const broken = rules.filter((r) => r.active && r.roles.length).map((r) => breaksRule(r, today));
+      b = b.where(broken.length ? sql<SqlBool>`(${sql.join(broken, sql` or `)})` : sql<SqlBool>`1 = 0`);
+    }
+    if (q.monitoringCategory) {
+      b = b.where(
+        sql<SqlBool>`exists (select 1 from monitoring_cases mc where mc.household_id = h.id and mc.category = ${q.monitoringCategory} and mc.status not in ('dropped', 'eliminated'))`,
+      );
+    }
     if (q.idNumber) {
       b = b.where(sql<SqlBool>`exists (select 1 from household_people pp where pp.household_id = h.id and pp.id_number_index = ${this.cipher.blindIndex(q.idNumber)})`);
     }
@@ -118,7 +140,8 @@ export class HouseholdService {
   /** The register, scoped, filtered; never a clear ID or phone number in a list. */
   async list(actor: Actor, q: z.infer<typeof HouseholdListQuery>) {
     const today = todayInShanghai();
-    let rows = this.filtered(this.db, actor, q, today)
+    const rules = q.gap === 'coverage' ? await this.coverage.rules(this.db, await countyOf(this.db, actor)) : [];
+    let rows = this.filtered(this.db, actor, q, today, rules)
       .innerJoin('regions as g', 'g.code', 'h.region_code')
       .selectAll('h')
       .select([
@@ -130,7 +153,7 @@ export class HouseholdService {
     const cursor = decodeCursor(q.cursor);
     if (cursor) rows = rows.where(afterCursor('h.head_initials', 'h.id', cursor, 'asc'));
     const list = await rows.orderBy('h.head_initials').orderBy('h.id').limit(q.limit + 1).execute();
-    const total = await this.filtered(this.db, actor, q, today).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const total = await this.filtered(this.db, actor, q, today, rules).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const page = pageOf(list, q.limit, Number(total.n), (r) => r.head_initials);
     return {
       ...page,
@@ -153,6 +176,119 @@ export class HouseholdService {
         version: r.version,
       })),
     };
+  }
+
+  /**
+   * The register for export, streamed in keyset pages: households first, then their people (masked).
+   * The export itself is audited with its filter and size.
+   */
+  async exportRegister(actor: Actor, q: Omit<z.infer<typeof HouseholdListQuery>, 'cursor' | 'limit'>) {
+    const today = todayInShanghai();
+    const rules = q.gap === 'coverage' ? await this.coverage.rules(this.db, await countyOf(this.db, actor)) : [];
+    const total = await this.filtered(this.db, actor, q, today, rules).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    await this.db.transaction().execute((tx) =>
+      recordAudit(tx, actor, { action: 'household.export', entityType: 'household', entityId: actor.regionCode ?? actor.orgId ?? 'register', after: { filter: q, households: Number(total.n) } }),
+    );
+    const page = 1000;
+    const db = this.db;
+    const self = this;
+    const pages = async function* () {
+      let after: { initials: string; id: string } | null = null;
+      for (;;) {
+        let b = self
+          .filtered(db, actor, q, today, rules)
+          .innerJoin('regions as g', 'g.code', 'h.region_code')
+          .leftJoin('regions as t', 't.code', 'g.parent_code')
+          .selectAll('h')
+          .select(['g.name as region_name', 't.name as township_name']);
+        if (after) {
+          const a = after;
+          b = b.where((eb) => eb.or([eb('h.head_initials', '>', a.initials), eb.and([eb('h.head_initials', '=', a.initials), eb('h.id', '>', a.id)])]));
+        }
+        const rows = await b.orderBy('h.head_initials').orderBy('h.id').limit(page).execute();
+        if (!rows.length) return;
+        yield rows;
+        const last = rows[rows.length - 1] as (typeof rows)[number];
+        after = { initials: last.head_initials, id: last.id };
+        if (rows.length < page) return;
+      }
+    };
+    const cipher = this.cipher;
+    const households = async function* () {
+      let n = 0;
+      for await (const rows of pages()) {
+        const ids = rows.map((r) => r.id);
+        const stats = await db
+          .selectFrom('households as h')
+          .where('h.id', 'in', ids)
+          .select([
+            'h.id',
+            sql<number>`(select count(*) from household_people pp where pp.household_id = h.id)`.as('size'),
+            sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and ${activeHelper(today)})`.as('helpers'),
+            sql<string | null>`(select max(p.name) from helpers hp inner join members p on p.id = hp.member_id where hp.household_id = h.id and hp.is_primary = 1 and ${activeHelper(today)})`.as('primary_name'),
+          ])
+          .execute();
+        const by = new Map(stats.map((x) => [x.id, x]));
+        for (const r of rows) {
+          const x = by.get(r.id);
+          n++;
+          yield [
+            n,
+            r.township_name ?? '',
+            r.region_name,
+            r.head_name,
+            r.address,
+            ATTRIBUTE_LABEL[r.attribute as 'general'] ?? r.attribute,
+            r.standard === 'provincial' ? '省定标准' : '国家标准',
+            STATUS_ZH[r.status as 'registered'] ?? r.status,
+            r.exit_year ?? '',
+            CAUSE_LABEL[r.primary_cause as PovertyCause] ?? r.primary_cause,
+            (JSON.parse(r.secondary_causes) as PovertyCause[]).map((c) => CAUSE_LABEL[c] ?? c).join('、'),
+            Number(x?.size ?? 0),
+            r.per_capita_income,
+            r.danger_rating ? `${r.danger_rating}级` : '',
+            r.water_safe === 1 ? '是' : '否',
+            x?.primary_name ?? '',
+            Number(x?.helpers ?? 0),
+          ];
+        }
+      }
+    };
+    const people = async function* () {
+      let n = 0;
+      for await (const rows of pages()) {
+        const persons = await db
+          .selectFrom('household_people')
+          .select(['household_id', 'name', 'relationship', 'gender', 'birth_year', 'id_number_enc', 'phone_enc', 'labour', 'in_school'])
+          .where('household_id', 'in', rows.map((r) => r.id))
+          .orderBy('household_id')
+          .orderBy(sql`case when relationship = '户主' then 0 else 1 end`)
+          .orderBy('birth_year')
+          .execute();
+        const by = new Map<string, typeof persons>();
+        for (const p of persons) by.set(p.household_id, [...(by.get(p.household_id) ?? []), p]);
+        for (const r of rows) {
+          n++;
+          for (const p of by.get(r.id) ?? []) {
+            yield [
+              n,
+              r.head_name,
+              r.region_name,
+              p.name,
+              p.relationship,
+              p.gender === 'male' ? '男' : '女',
+              p.birth_year,
+              maskIdNumber(cipher.decrypt(p.id_number_enc)),
+              p.phone_enc ? (maskPhone(cipher.decrypt(p.phone_enc)) ?? '') : '',
+              LABOUR_LABEL[p.labour] ?? p.labour,
+              p.in_school === 1 ? '是' : '否',
+            ];
+          }
+        }
+      }
+    };
+    const title = `建档立卡户花名册（导出：${actor.displayName}，${nowIso().slice(0, 10)}，共 ${Number(total.n)} 户）`;
+    return { title, stream: registerWorkbookStream(title, { households: households(), people: people() }) };
   }
 
   private async mustFind(actor: Actor, id: string, db: Executor = this.db) {
@@ -261,8 +397,8 @@ export class HouseholdService {
   /** Adds a helper; a further helper on top of the primary one is stacked assistance (叠加帮扶). */
   async addHelper(actor: Actor, householdId: string, input: z.infer<typeof AddHelper>) {
     return this.db.transaction().execute(async (tx) => {
-      const h = await this.mustFind(actor, householdId, tx);
-      if (h.status === 'exited' || h.status === 'risk_eliminated') throw conflict('household_not_assisted', '该户已脱贫或已消除风险，不再安排帮扶责任人');
+      // In scope, whatever its status: exited households keep their helpers in the transition period (脱贫不脱帮扶).
+      await this.mustFind(actor, householdId, tx);
       const member = await tx.selectFrom('members').select(['id', 'party_status']).where('id', '=', input.memberId).executeTakeFirst();
       if (!member) throw notFound('帮扶人');
       const today = todayInShanghai();

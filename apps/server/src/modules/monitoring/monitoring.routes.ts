@@ -29,7 +29,7 @@ export function monitoringRoutes(service: MonitoringService): FastifyPluginAsync
       config: { permission: 'households:read' },
       schema: {
         tags,
-        summary: '预警：收入低于当年监测线的脱贫户',
+        summary: '预警：收入低于当年监测线、或走访发现新发重病、受灾、大额刚性支出的农户',
         querystring: z.strictObject({ year: z.coerce.number().int().min(2015).max(2100) }),
         response: { 200: z.object({ items: z.array(Candidate) }), ...problemReplies },
       },

@@ -36,5 +36,16 @@ export const MonitoringCase = z
   .meta({ id: 'MonitoringCase' });
 
 export const Candidate = z
-  .object({ householdId: z.string(), headName: z.string(), regionName: z.string(), status: z.string(), perCapitaIncome: z.number().int(), line: z.number().int() })
+  .object({
+    householdId: z.string(),
+    headName: z.string(),
+    regionName: z.string(),
+    status: z.string(),
+    perCapitaIncome: z.number().int(),
+    line: z.number().int(),
+    reasons: z.array(z.enum(['income_below_line', 'serious_illness', 'disaster', 'rigid_spending'])),
+    rigidSpending: z.number().int(),
+    lastRiskVisitOn: z.string().nullable(),
+    suggestedCategory: z.enum(['unstable_exited', 'marginal', 'sudden_hardship']),
+  })
   .meta({ id: 'MonitoringCandidate' });

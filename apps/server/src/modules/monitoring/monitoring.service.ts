@@ -1,4 +1,5 @@
 import { MONITORING_TRANSITIONS, type MonitoringStatus, addDays, canTransition } from '@lianjian/shared';
+import { type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
 import type { MonitoringCaseTable } from '../../db/types.ts';
@@ -74,29 +75,77 @@ export class MonitoringService {
     return { items: await this.present(await q.orderBy('m.identified_on', 'desc').orderBy('m.id').limit(200).execute()) };
   }
 
-  /** Early warning: households whose recorded income per head is under the year's monitoring line. */
+  /**
+   * Early warning (DOMAIN §7): households out of poverty whose income per head is under the year's monitoring
+   * line, and any household not registered poor whose visits this year found a new serious illness, a disaster,
+   * or rigid spending above the configured share of the household's yearly income. Households already in an
+   * open case are left out.
+   */
   async candidates(actor: Actor, year: number) {
+    const notInCase = sql<SqlBool>`not exists (select 1 from monitoring_cases m where m.household_id = h.id and m.status not in ('dropped', 'eliminated'))`;
     const rows = await this.db
       .selectFrom('households as h')
       .innerJoin('regions as g', 'g.code', 'h.region_code')
       .select(['h.id', 'h.head_name', 'g.name as region_name', 'h.status', 'h.per_capita_income', 'h.region_code'])
+      .select(sql<number>`h.income_wages + h.income_business + h.income_transfer + h.income_property`.as('income'))
       .where(householdInScope(actor, 'h'))
-      .where('h.status', 'in', ['exited', 'risk_eliminated'])
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('monitoring_cases as m').select('m.id').whereRef('m.household_id', '=', 'h.id').where('m.status', 'not in', ['dropped', 'eliminated']))))
+      .where('h.status', 'in', ['exited', 'risk_eliminated', 'returned'])
+      .where(notInCase)
       .orderBy('h.per_capita_income')
-      .limit(500)
+      .limit(2000)
       .execute();
-    // One lookup per county, not per household.
-    const lines = new Map<string, number>();
-    for (const county of new Set(rows.map((r) => r.region_code.slice(0, 6)))) {
-      lines.set(county, Number(await setting(this.db, county, year, 'monitoring_line')));
+    const visits = await this.db
+      .selectFrom('visits as v')
+      .innerJoin('households as h', 'h.id', 'v.household_id')
+      .select(['v.household_id', 'v.visited_on', 'v.risks_json'])
+      .where(householdInScope(actor, 'h'))
+      .where('h.status', '!=', 'registered')
+      .where('v.risks_json', 'is not', null)
+      .where('v.visited_on', '>=', `${year}-01-01`)
+      .where('v.visited_on', '<=', `${year}-12-31`)
+      .where(notInCase)
+      .execute();
+    // One lookup per county and setting, not per household.
+    const counties = new Set(rows.map((r) => r.region_code.slice(0, 6)));
+    const lines = new Map<string, { line: number; ratio: number }>();
+    for (const county of counties) {
+      lines.set(county, {
+        line: Number(await setting(this.db, county, year, 'monitoring_line')),
+        ratio: Number(await setting(this.db, county, year, 'rigid_spending_ratio')),
+      });
+    }
+    const risks = new Map<string, { on: string; seriousIllness: boolean; disaster: boolean; rigidSpending: number }>();
+    for (const v of visits) {
+      const r = JSON.parse(v.risks_json as string) as { seriousIllness: boolean; disaster: boolean; rigidSpending: number };
+      const acc = risks.get(v.household_id) ?? { on: v.visited_on, seriousIllness: false, disaster: false, rigidSpending: 0 };
+      if (v.visited_on > acc.on) acc.on = v.visited_on;
+      acc.seriousIllness ||= r.seriousIllness;
+      acc.disaster ||= r.disaster;
+      acc.rigidSpending += r.rigidSpending;
+      risks.set(v.household_id, acc);
     }
     const out = [];
     for (const r of rows) {
-      const line = lines.get(r.region_code.slice(0, 6)) as number;
-      if (r.per_capita_income < line) {
-        out.push({ householdId: r.id, headName: r.head_name, regionName: r.region_name, status: r.status, perCapitaIncome: r.per_capita_income, line });
-      }
+      const { line, ratio } = lines.get(r.region_code.slice(0, 6)) as { line: number; ratio: number };
+      const reasons: ('income_below_line' | 'serious_illness' | 'disaster' | 'rigid_spending')[] = [];
+      if (r.per_capita_income < line && r.status !== 'returned') reasons.push('income_below_line');
+      const risk = risks.get(r.id);
+      if (risk?.seriousIllness) reasons.push('serious_illness');
+      if (risk?.disaster) reasons.push('disaster');
+      if (risk && risk.rigidSpending > 0 && risk.rigidSpending > Number(r.income) * ratio) reasons.push('rigid_spending');
+      if (!reasons.length) continue;
+      out.push({
+        householdId: r.id,
+        headName: r.head_name,
+        regionName: r.region_name,
+        status: r.status,
+        perCapitaIncome: r.per_capita_income,
+        line,
+        reasons,
+        rigidSpending: risk?.rigidSpending ?? 0,
+        lastRiskVisitOn: risk?.on ?? null,
+        suggestedCategory: reasons.includes('income_below_line') ? ('unstable_exited' as const) : ('sudden_hardship' as const),
+      });
     }
     return { items: out };
   }

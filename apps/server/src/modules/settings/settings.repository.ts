@@ -1,7 +1,13 @@
 import type { Executor } from '../../db/index.ts';
 
 /** Used where a county has set no value for the year; every threshold stays configurable (DOMAIN §6, §7). */
-const DEFAULTS: Record<string, string> = { exit_notice_days: '7', poverty_line: '4000', monitoring_line: '6000', monitoring_notice_days: '5' };
+export const SETTING_DEFAULTS: Record<string, string> = {
+  exit_notice_days: '7',
+  poverty_line: '4000',
+  monitoring_line: '6000',
+  monitoring_notice_days: '5',
+  rigid_spending_ratio: '1',
+};
 
 /** The county's value for the year: the latest year set at or before it, else the default. */
 export async function setting(db: Executor, countyCode: string, year: number, key: string): Promise<string> {
@@ -13,6 +19,6 @@ export async function setting(db: Executor, countyCode: string, year: number, ke
     .where('year', '<=', year)
     .orderBy('year', 'desc')
     .executeTakeFirst();
-  return row?.value ?? (DEFAULTS[key] as string);
+  return row?.value ?? (SETTING_DEFAULTS[key] as string);
 }
 

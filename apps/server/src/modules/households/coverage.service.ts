@@ -1,0 +1,171 @@
+import { type CoverageCondition, DEFAULT_COVERAGE_RULES, type HelperRole, todayInShanghai } from '@lianjian/shared';
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { Db, Executor } from '../../db/index.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { newId, nowIso } from '../../lib/ids.ts';
+import { forbidden } from '../../lib/problem.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { householdInScope } from './households.service.ts';
+
+export interface CoverageRule {
+  condition: CoverageCondition;
+  roles: HelperRole[];
+  active: boolean;
+}
+
+/** The county a user works in: from their region, or from their organization's place. */
+export async function countyOf(db: Executor, actor: Actor): Promise<string> {
+  if (actor.regionCode && actor.regionCode.length >= 6) return actor.regionCode.slice(0, 6);
+  if (actor.orgId) {
+    const org = await db.selectFrom('temporary_orgs').select('region_code').where('id', '=', actor.orgId).executeTakeFirst();
+    if (org?.region_code) return org.region_code.slice(0, 6);
+  }
+  throw forbidden('county_unknown', '当前账号不属于任何县');
+}
+
+const activeHelper = (today: string) => sql<SqlBool>`(hp.start_on <= ${today} and (hp.end_on is null or hp.end_on > ${today}))`;
+
+/** Whether household `h` meets a condition, decided in SQL from the register. */
+export function conditionHolds(condition: CoverageCondition): RawBuilder<SqlBool> {
+  switch (condition) {
+    case 'cause_illness':
+    case 'cause_disability':
+    case 'cause_schooling': {
+      const cause = { cause_illness: 'illness', cause_disability: 'disability', cause_schooling: 'schooling' }[condition];
+      return sql<SqlBool>`(h.primary_cause = ${cause} or h.secondary_causes like ${`%"${cause}"%`})`;
+    }
+    case 'open_dispute':
+      // A dispute raised on one of the household's visits and not yet settled on the problem list.
+      return sql<SqlBool>`exists (select 1 from visits cv inner join reports cr on cr.id = cv.report_id
+        where cv.household_id = h.id and cr.category = 'disputes' and (cr.status = 'new' or exists (
+          select 1 from item_reports cir inner join items ci on ci.id = cir.item_id where cir.report_id = cr.id and ci.status <> 'closed')))`;
+    case 'dangerous_house':
+      return sql<SqlBool>`h.danger_rating is not null`;
+    case 'no_labour':
+      return sql<SqlBool>`not exists (select 1 from household_people cp where cp.household_id = h.id and cp.labour in ('normal', 'skilled'))`;
+    case 'monitored':
+      return sql<SqlBool>`h.status = 'monitored'`;
+  }
+}
+
+/** A household that meets the rule's condition but has no active helper in any of its roles. */
+export function breaksRule(rule: Pick<CoverageRule, 'condition' | 'roles'>, today: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(h.status in ('registered', 'monitored') and ${conditionHolds(rule.condition)} and not exists (
+    select 1 from helpers hp where hp.household_id = h.id and ${activeHelper(today)} and hp.role in (${sql.join(rule.roles)})))`;
+}
+
+/** Coverage rules per county (DOMAIN §5), the gaps they show and each helper's load. */
+export class CoverageService {
+  constructor(private readonly db: Db) {}
+
+  async rules(db: Executor, county: string): Promise<CoverageRule[]> {
+    const rows = await db.selectFrom('coverage_rules').selectAll().where('county_code', '=', county).orderBy('position').execute();
+    if (!rows.length) return DEFAULT_COVERAGE_RULES.map((r) => ({ ...r, active: true }));
+    return rows.map((r) => ({ condition: r.condition as CoverageCondition, roles: JSON.parse(r.roles_json) as HelperRole[], active: r.active === 1 }));
+  }
+
+  async get(actor: Actor) {
+    const county = await countyOf(this.db, actor);
+    return { countyCode: county, rules: await this.rules(this.db, county) };
+  }
+
+  /** Replaces the county's rules, audited; one rule per condition. */
+  async put(actor: Actor, rules: CoverageRule[]) {
+    const county = await countyOf(this.db, actor);
+    await this.db.transaction().execute(async (tx) => {
+      const before = await this.rules(tx, county);
+      await tx.deleteFrom('coverage_rules').where('county_code', '=', county).execute();
+      const now = nowIso();
+      for (const [position, r] of rules.entries()) {
+        await tx
+          .insertInto('coverage_rules')
+          .values({ id: newId(), county_code: county, position, condition: r.condition, roles_json: JSON.stringify([...new Set(r.roles)]), active: r.active ? 1 : 0, version: 1, created_at: now, updated_at: now })
+          .execute();
+      }
+      await recordAudit(tx, actor, { action: 'coverage.rules', entityType: 'county', entityId: county, before, after: rules });
+    });
+    return this.get(actor);
+  }
+
+  /** For every active rule (and the standing rule of one primary helper), the households that break it. */
+  async gaps(actor: Actor, regionCode?: string) {
+    const county = await countyOf(this.db, actor);
+    const today = todayInShanghai();
+    const base = () => {
+      let q = this.db.selectFrom('households as h').where(householdInScope(actor, 'h'));
+      if (regionCode) q = q.where('h.region_code', 'like', `${regionCode}%`);
+      return q;
+    };
+    const checks: { condition: CoverageCondition | 'primary_helper'; roles: HelperRole[]; predicate: RawBuilder<SqlBool> }[] = [
+      {
+        condition: 'primary_helper',
+        roles: [],
+        predicate: sql<SqlBool>`(h.status in ('registered', 'monitored') and not exists (select 1 from helpers hp where hp.household_id = h.id and hp.is_primary = 1 and ${activeHelper(today)}))`,
+      },
+      ...(await this.rules(this.db, county)).filter((r) => r.active && r.roles.length).map((r) => ({ ...r, predicate: breaksRule(r, today) })),
+    ];
+    const out = [];
+    for (const c of checks) {
+      const [total, rows] = await Promise.all([
+        base().where(c.predicate).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+        base()
+          .innerJoin('regions as g', 'g.code', 'h.region_code')
+          .where(c.predicate)
+          .select(['h.id', 'h.head_name', 'g.name as region_name', 'h.status'])
+          .orderBy('h.head_initials')
+          .orderBy('h.id')
+          .limit(100)
+          .execute(),
+      ]);
+      out.push({
+        condition: c.condition,
+        roles: c.roles,
+        total: Number(total.n),
+        households: rows.map((r) => ({ id: r.id, headName: r.head_name, regionName: r.region_name, status: r.status as 'registered' })),
+      });
+    }
+    return { items: out };
+  }
+
+  /** Each helper's load within the caller's households: how many, how many as primary, visits lately. */
+  async workload(actor: Actor, regionCode?: string) {
+    const today = todayInShanghai();
+    const since = new Date(Date.parse(`${today}T00:00:00Z`) - 90 * 86_400_000).toISOString().slice(0, 10);
+    let q = this.db
+      .selectFrom('helpers as hp')
+      .innerJoin('households as h', 'h.id', 'hp.household_id')
+      .innerJoin('members as p', 'p.id', 'hp.member_id')
+      .innerJoin('units as u', 'u.id', 'p.unit_id')
+      .where(householdInScope(actor, 'h'))
+      .where(activeHelper(today));
+    if (regionCode) q = q.where('h.region_code', 'like', `${regionCode}%`);
+    const rows = await q
+      .select(['p.id', 'p.name', 'u.name as unit_name'])
+      .select([
+        sql<number>`count(*)`.as('households'),
+        sql<number>`sum(case when hp.is_primary = 1 then 1 else 0 end)`.as('primaries'),
+        sql<number>`sum(case when h.status in ('registered', 'monitored') then 1 else 0 end)`.as('assisted'),
+        sql<number>`(select count(*) from visit_helpers vh inner join visits v on v.id = vh.visit_id where vh.member_id = p.id and v.visited_on >= ${since})`.as('visits'),
+        sql<string | null>`(select max(v.visited_on) from visit_helpers vh inner join visits v on v.id = vh.visit_id where vh.member_id = p.id)`.as('last_visit'),
+      ])
+      .groupBy(['p.id', 'p.name', 'u.name'])
+      .orderBy(sql`count(*)`, 'desc')
+      .orderBy('p.name')
+      .limit(500)
+      .execute();
+    return {
+      since,
+      items: rows.map((r) => ({
+        memberId: r.id,
+        name: r.name,
+        unitName: r.unit_name,
+        households: Number(r.households),
+        primaries: Number(r.primaries),
+        stacked: Number(r.households) - Number(r.primaries),
+        assisted: Number(r.assisted),
+        visits90d: Number(r.visits),
+        lastVisitOn: r.last_visit,
+      })),
+    };
+  }
+}

@@ -1,0 +1,112 @@
+import { COVERAGE_CONDITIONS, HELPER_ROLES } from '@lianjian/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { problemReplies } from '../../lib/schemas.ts';
+import { requireActor } from '../../plugins/auth.ts';
+import type { CoverageService } from '../households/coverage.service.ts';
+import type { SettingsService } from './settings.service.ts';
+
+const year = z.coerce.number().int().min(2015).max(2100);
+
+const Settings = z
+  .object({
+    countyCode: z.string(),
+    year: z.number().int(),
+    values: z.object({
+      poverty_line: z.number(),
+      monitoring_line: z.number(),
+      exit_notice_days: z.number(),
+      monitoring_notice_days: z.number(),
+      rigid_spending_ratio: z.number(),
+    }),
+    setThisYear: z.array(z.string()),
+    defaults: z.record(z.string(), z.string()),
+  })
+  .meta({ id: 'CountySettings' });
+
+const SettingsUpdate = z
+  .strictObject({
+    poverty_line: z.number().int().min(1000).max(100_000).optional().describe('Yuan per person per year'),
+    monitoring_line: z.number().int().min(1000).max(100_000).optional().describe('Yuan per person per year; about 1.5× the poverty line'),
+    exit_notice_days: z.number().int().min(5).max(30).optional(),
+    monitoring_notice_days: z.number().int().min(3).max(30).optional(),
+    rigid_spending_ratio: z.number().min(0.1).max(10).optional().describe("Rigid spending above this share of the household's yearly income is a risk"),
+  })
+  .refine((v) => Object.keys(v).length > 0, { message: '至少修改一项' })
+  .meta({ id: 'CountySettingsUpdate' });
+
+const Rule = z.strictObject({ condition: z.enum(COVERAGE_CONDITIONS), roles: z.array(z.enum(HELPER_ROLES)).min(1).max(HELPER_ROLES.length), active: z.boolean() }).meta({ id: 'CoverageRule' });
+const Rules = z.object({ countyCode: z.string(), rules: z.array(Rule) }).meta({ id: 'CoverageRules' });
+
+const Gap = z
+  .object({
+    condition: z.enum(['primary_helper', ...COVERAGE_CONDITIONS]),
+    roles: z.array(z.enum(HELPER_ROLES)),
+    total: z.number().int(),
+    households: z.array(z.object({ id: z.string(), headName: z.string(), regionName: z.string(), status: z.enum(['registered', 'monitored']) })),
+  })
+  .meta({ id: 'CoverageGap' });
+
+const Workload = z
+  .object({
+    memberId: z.string(),
+    name: z.string(),
+    unitName: z.string(),
+    households: z.number().int(),
+    primaries: z.number().int(),
+    stacked: z.number().int(),
+    assisted: z.number().int(),
+    visits90d: z.number().int(),
+    lastVisitOn: z.string().nullable(),
+  })
+  .meta({ id: 'HelperWorkload' });
+
+const tags = ['settings'];
+const RegionFilter = z.strictObject({ regionCode: z.string().regex(/^\d{6,12}$/).optional() });
+
+export function settingsRoutes(settings: SettingsService, coverage: CoverageService): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get('/settings', {
+      config: { permission: 'households:read' },
+      schema: { tags, summary: '本县当年的贫困线、监测线、公示天数等', querystring: z.strictObject({ year }), response: { 200: Settings, ...problemReplies } },
+      handler: (req) => settings.get(requireActor(req), req.query.year),
+    });
+    app.put('/settings', {
+      config: { permission: 'settings:write' },
+      schema: { tags, summary: '设定本县某年的阈值（留痕）', querystring: z.strictObject({ year }), body: SettingsUpdate, response: { 200: Settings, ...problemReplies } },
+      handler: (req) => settings.put(requireActor(req), req.query.year, req.body),
+    });
+    app.get('/coverage-rules', {
+      config: { permission: 'households:read' },
+      schema: { tags, summary: '叠加帮扶覆盖规则', response: { 200: Rules, ...problemReplies } },
+      handler: (req) => coverage.get(requireActor(req)),
+    });
+    app.put('/coverage-rules', {
+      config: { permission: 'settings:write' },
+      schema: {
+        tags,
+        summary: '设定叠加帮扶覆盖规则（每种情形一条，留痕）',
+        body: z
+          .strictObject({ rules: z.array(Rule).max(20) })
+          .refine((b) => new Set(b.rules.map((r) => r.condition)).size === b.rules.length, { message: '每种情形只能有一条规则', path: ['rules'] }),
+        response: { 200: Rules, ...problemReplies },
+      },
+      handler: (req) => coverage.put(requireActor(req), req.body.rules),
+    });
+    app.get('/coverage-gaps', {
+      config: { permission: 'households:read' },
+      schema: { tags: ['households'], summary: '帮扶缺口：违反覆盖规则的农户', querystring: RegionFilter, response: { 200: z.object({ items: z.array(Gap) }), ...problemReplies } },
+      handler: (req) => coverage.gaps(requireActor(req), req.query.regionCode),
+    });
+    app.get('/helper-workload', {
+      config: { permission: 'households:read' },
+      schema: {
+        tags: ['households'],
+        summary: '帮扶责任人工作量',
+        querystring: RegionFilter,
+        response: { 200: z.object({ since: z.string(), items: z.array(Workload) }), ...problemReplies },
+      },
+      handler: (req) => coverage.workload(requireActor(req), req.query.regionCode),
+    });
+  };
+}

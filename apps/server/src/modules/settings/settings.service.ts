@@ -1,0 +1,35 @@
+import type { Db } from '../../db/index.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { countyOf } from '../households/coverage.service.ts';
+import { SETTING_DEFAULTS, setting } from './settings.repository.ts';
+
+export const SETTING_KEYS = ['poverty_line', 'monitoring_line', 'exit_notice_days', 'monitoring_notice_days', 'rigid_spending_ratio'] as const;
+export type SettingKey = (typeof SETTING_KEYS)[number];
+
+/** A county's yearly thresholds (DOMAIN §6, §7): poverty line, monitoring line, notice days, rigid spending. */
+export class SettingsService {
+  constructor(private readonly db: Db) {}
+
+  async get(actor: Actor, year: number) {
+    const county = await countyOf(this.db, actor);
+    const values: Record<string, number> = {};
+    const explicit = await this.db.selectFrom('settings').select('key').where('county_code', '=', county).where('year', '=', year).execute();
+    for (const key of SETTING_KEYS) values[key] = Number(await setting(this.db, county, year, key));
+    return { countyCode: county, year, values: values as Record<SettingKey, number>, setThisYear: explicit.map((e) => e.key as SettingKey), defaults: SETTING_DEFAULTS };
+  }
+
+  async put(actor: Actor, year: number, values: Partial<Record<SettingKey, number>>) {
+    const county = await countyOf(this.db, actor);
+    await this.db.transaction().execute(async (tx) => {
+      const before: Record<string, string> = {};
+      for (const [key, value] of Object.entries(values)) {
+        before[key] = await setting(tx, county, year, key);
+        await tx.deleteFrom('settings').where('county_code', '=', county).where('year', '=', year).where('key', '=', key).execute();
+        await tx.insertInto('settings').values({ county_code: county, year, key, value: String(value) }).execute();
+      }
+      await recordAudit(tx, actor, { action: 'settings.update', entityType: 'county', entityId: county, before: { year, ...before }, after: { year, ...values } });
+    });
+    return this.get(actor, year);
+  }
+}

@@ -1,0 +1,150 @@
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { PASSWORD } from './factories.ts';
+import { login } from './helpers.ts';
+import { registerHousehold } from './households-fixture.ts';
+import { useCounty } from './setup-county.ts';
+
+describe('DOMAIN §5: coverage rules, gaps and helpers\' load', () => {
+  const ctx = useCounty();
+
+  const helper = async (householdId: string, memberId: string, role: string, primary = false) => {
+    const qiao = await ctx.user('qiaoduan');
+    const res = await qiao.post(`/households/${householdId}/helpers`, { memberId, role, primary, reason: '覆盖规则', startOn: '2020-04-01' });
+    expect(res.statusCode, res.body).toBe(201);
+  };
+
+  it('a household impoverished by illness needs a health helper until one is stacked (default rule)', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const ill = await registerHousehold(qiao);
+    const other = await registerHousehold(qiao, { primaryCause: 'lack_of_skills' });
+    await helper(ill, ctx.county.members.qiaoOther, 'cadre', true);
+    await helper(other, ctx.county.members.qiaoOther, 'cadre', true);
+    const gaps = (await qiao.get('/coverage-gaps')).json().items as { condition: string; total: number; households: { id: string }[] }[];
+    expect(gaps.map((g) => [g.condition, g.total])).toEqual([
+      ['primary_helper', 0],
+      ['cause_illness', 1],
+      ['open_dispute', 0],
+      ['cause_schooling', 0],
+    ]);
+    expect(gaps[1]?.households.map((h) => h.id)).toEqual([ill]);
+    expect((await qiao.get('/households?gap=coverage')).json().total).toBe(1);
+    await helper(ill, ctx.county.members.qiaoSecretary, 'doctor');
+    expect((await qiao.get('/coverage-gaps')).json().items[1].total).toBe(0);
+    expect((await qiao.get('/households?gap=coverage')).json().total).toBe(0);
+  });
+
+  it('a dispute raised on a visit and not yet settled needs a police or mediator helper', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const id = await registerHousehold(qiao, { primaryCause: 'lack_of_capital' });
+    await helper(id, ctx.county.members.qiaoOther, 'cadre', true);
+    const visit = await qiao.post(`/households/${id}/visits`, {
+      visitedOn: '2020-05-02',
+      helperIds: [ctx.county.members.qiaoOther],
+      problem: { category: 'disputes', description: '与邻居因宅基地边界起纠纷' },
+    });
+    expect(visit.statusCode).toBe(201);
+    const gap = (await qiao.get('/coverage-gaps')).json().items.find((g: { condition: string }) => g.condition === 'open_dispute');
+    expect(gap.total).toBe(1);
+    await helper(id, ctx.county.members.countyOfficer, 'police');
+    expect((await qiao.get('/coverage-gaps')).json().items.find((g: { condition: string }) => g.condition === 'open_dispute').total).toBe(0);
+  });
+
+  it('coverage rules are configurable per county by the county only, and audited', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const admin = await ctx.user('admin');
+    const rules = { rules: [{ condition: 'no_labour', roles: ['cadre', 'party_member'], active: true }, { condition: 'cause_illness', roles: ['doctor'], active: false }] };
+    expect((await qiao.put('/coverage-rules', rules)).statusCode).toBe(403);
+    const dup = await admin.put('/coverage-rules', { rules: [rules.rules[0], rules.rules[0]] });
+    expect(dup.statusCode).toBe(400);
+    const saved = await admin.put('/coverage-rules', rules);
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect((await qiao.get('/coverage-rules')).json().rules).toEqual(rules.rules);
+    const noLabour = await registerHousehold(qiao, {
+      people: [{ name: '周老汉', relationship: '户主', gender: 'male', idNumber: (await import('./households-fixture.ts')).newIdNumber(1940), health: 'chronic', labour: 'lost' }],
+    });
+    await registerHousehold(qiao);
+    const gaps = (await qiao.get('/coverage-gaps')).json().items;
+    // The inactive illness rule is not checked; the household with nobody able to work needs a cadre.
+    expect(gaps.map((g: { condition: string }) => g.condition)).toEqual(['primary_helper', 'no_labour']);
+    expect(gaps[1].households.map((h: { id: string }) => h.id)).toEqual([noLabour]);
+    const audit = await ctx.t.db.db.selectFrom('audit_events').select('action').where('action', '=', 'coverage.rules').execute();
+    expect(audit).toHaveLength(1);
+  });
+
+  it("gaps and workload cover the caller's township only", async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const id = await registerHousehold(qiao);
+    await helper(id, ctx.county.members.qiaoOther, 'cadre', true);
+    const cheng = await ctx.user('chengjiao');
+    const theirs = (await cheng.get('/coverage-gaps')).json().items;
+    expect(theirs.every((g: { total: number }) => g.total === 0)).toBe(true);
+    expect((await cheng.get('/helper-workload')).json().items).toEqual([]);
+    expect((await (await ctx.user('admin')).get('/coverage-gaps')).json().items[1].total).toBe(1);
+  });
+
+  it("a helper's load counts households, primary and stacked, and visits in the last 90 days", async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const a = await registerHousehold(qiao);
+    const b = await registerHousehold(qiao);
+    await helper(a, ctx.county.members.qiaoOther, 'cadre', true);
+    await helper(b, ctx.county.members.qiaoSecretary, 'cadre', true);
+    await helper(b, ctx.county.members.qiaoOther, 'party_member');
+    const today = new Date().toISOString().slice(0, 10);
+    await qiao.post(`/households/${a}/visits`, { visitedOn: today, helperIds: [ctx.county.members.qiaoOther] });
+    await qiao.post(`/households/${b}/visits`, { visitedOn: '2020-05-01', helperIds: [ctx.county.members.qiaoOther] });
+    const load = (await qiao.get('/helper-workload')).json().items;
+    expect(load[0]).toMatchObject({ memberId: ctx.county.members.qiaoOther, households: 2, primaries: 1, stacked: 1, assisted: 2, visits90d: 1, lastVisitOn: today });
+    expect(load[1]).toMatchObject({ memberId: ctx.county.members.qiaoSecretary, households: 1, primaries: 1, stacked: 0, visits90d: 0, lastVisitOn: null });
+  });
+
+  it('yearly thresholds are set by the county, audited, and apply from their year on', async () => {
+    const admin = await ctx.user('admin');
+    const qiao = await ctx.user('qiaoduan');
+    expect((await qiao.get('/settings?year=2020')).json().values).toMatchObject({ poverty_line: 4000, monitoring_line: 6000, exit_notice_days: 7, rigid_spending_ratio: 1 });
+    expect((await qiao.put('/settings?year=2020', { poverty_line: 4100 })).statusCode).toBe(403);
+    expect((await admin.put('/settings?year=2020', { exit_notice_days: 2 })).statusCode).toBe(400);
+    const r = await admin.put('/settings?year=2020', { poverty_line: 4100, monitoring_line: 6150 });
+    expect(r.statusCode, r.body).toBe(200);
+    expect((await qiao.get('/settings?year=2021')).json().values).toMatchObject({ poverty_line: 4100, monitoring_line: 6150 });
+    expect((await qiao.get('/settings?year=2019')).json().values.poverty_line).toBe(4000);
+  });
+});
+
+describe('DOMAIN §5: exporting the register', () => {
+  const ctx = useCounty();
+
+  it('the export is masked (no clear ID or phone, no health), formula-safe, scoped and audited', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const id = await registerHousehold(qiao, { address: '=HYPERLINK("http://x.example","点我")' });
+    const detail = (await qiao.post(`/households/${id}/unmask`, { reason: '核对导出' })).json();
+    const cookie = await login(ctx.t.app, 'qiaoduan', PASSWORD);
+    const res = await ctx.t.app.inject({ method: 'GET', url: '/api/v1/households/export.xlsx', headers: { cookie } });
+    expect(res.statusCode).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const households = wb.getWorksheet('建档立卡户') as ExcelJS.Worksheet;
+    const people = wb.getWorksheet('家庭成员') as ExcelJS.Worksheet;
+    expect(households.rowCount).toBe(2);
+    const address = households.getRow(2).getCell(5);
+    expect(address.type).toBe(ExcelJS.ValueType.String);
+    expect(address.value).toBe('=HYPERLINK("http://x.example","点我")');
+    expect(people.rowCount).toBe(4);
+    const text = JSON.stringify(people.getSheetValues());
+    for (const p of detail.people as { idNumber: string; phone: string | null }[]) {
+      expect(text).not.toContain(p.idNumber);
+      if (p.phone) expect(text).not.toContain(p.phone);
+    }
+    expect(people.getRow(2).getCell(8).value).toMatch(/^4113\*{10}\w{4}$/);
+    expect(people.getRow(2).getCell(9).value).toBe('139****5678');
+    expect(text).not.toContain('重病');
+    const audit = await ctx.t.db.db.selectFrom('audit_events').select('action').where('action', '=', 'household.export').execute();
+    expect(audit).toHaveLength(1);
+
+    const other = await login(ctx.t.app, 'chengjiao', PASSWORD);
+    const theirs = await ctx.t.app.inject({ method: 'GET', url: '/api/v1/households/export.xlsx', headers: { cookie: other } });
+    const wb2 = new ExcelJS.Workbook();
+    await wb2.xlsx.load(theirs.rawPayload as unknown as ArrayBuffer);
+    expect((wb2.getWorksheet('建档立卡户') as ExcelJS.Worksheet).rowCount).toBe(1);
+  });
+});
