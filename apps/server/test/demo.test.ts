@@ -96,6 +96,34 @@ describe('the Nanzhao demo county (DOMAIN §2)', () => {
       expect(exit).toMatchObject({ status: 'rejected' });
       expect(exit.rejectReason).toContain('收入不稳定');
 
+      // The register of DOMAIN §2: 2,456 households / 5,401 people not yet out of poverty, each with a primary
+      // helper; households exited in earlier years; monitored households of all three categories.
+      const registered = (await admin.get('/households?status=registered&limit=1')).json();
+      expect(registered.total).toBe(2456);
+      const people = await t.db.db
+        .selectFrom('household_people as p')
+        .innerJoin('households as h', 'h.id', 'p.household_id')
+        .where('h.status', '=', 'registered')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
+      expect(Number(people.n)).toBe(5401);
+      expect((await admin.get('/households?gap=no_primary_helper&limit=1')).json().total).toBe(0);
+      expect((await admin.get('/households?status=exited&limit=1')).json().total).toBeGreaterThan(2000);
+      for (const category of ['unstable_exited', 'marginal', 'sudden_hardship']) {
+        expect((await admin.get(`/households?monitoringCategory=${category}&limit=1`)).json().total, category).toBeGreaterThan(0);
+      }
+      const townshipsWithHouseholds = await t.db.db.selectFrom('households').select((eb) => eb.fn.count<number>(eb.fn('substr', ['region_code', eb.val(1), eb.val(9)])).distinct().as('n')).executeTakeFirstOrThrow();
+      expect(Number(townshipsWithHouseholds.n)).toBe(15);
+      // Visits and measures in 2020; early warnings from visits; one exit application in public notice.
+      expect((await qiao.get(`/households/${yang.id}/visits`)).json().items.length).toBeGreaterThan(0);
+      const warnings = (await admin.get('/monitoring-candidates?year=2020')).json().items;
+      expect(warnings.some((w: { reasons: string[] }) => w.reasons.includes('serious_illness') || w.reasons.includes('rigid_spending'))).toBe(true);
+      const inNotice = (await admin.get('/exit-applications?status=in_notice')).json().items;
+      expect(inNotice).toHaveLength(1);
+      expect(inNotice[0]).toMatchObject({ regionName: '白河新村', noticeStartOn: '2020-11-23', noticeEndsOn: '2020-11-30' });
+      const notice = (await baiheUser.get('/exit-notices/411321106900')).json();
+      expect(notice.items.map((i: { headName: string }) => i.headName)).toEqual([inNotice[0].headName]);
+
       // A living county: items in every township, some open, some overdue, most closed.
       const all = (await admin.get('/items?limit=1')).json();
       expect(all.total).toBeGreaterThan(300);

@@ -128,4 +128,27 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
     expect((await cheng.post(`/exit-applications/${id}/transitions`, { to: 'reviewed', on: '2020-09-05', version: 1 })).statusCode).toBe(404);
     expect((await cheng.get('/exit-applications')).json().items).toHaveLength(0);
   });
+
+  it('the printable village notice shows names and outcome only, never ID, phone, bank or health details', async () => {
+    const { step, qiao, householdId } = await setup();
+    await step('reviewed', '2020-09-05');
+    await step('verified', '2020-09-10', { criteria: ALL_MET });
+    await step('acknowledged', '2020-09-12');
+    expect((await step('in_notice', '2020-09-14')).statusCode).toBe(204);
+    const res = await qiao.get('/exit-notices/411321106200');
+    expect(res.statusCode).toBe(200);
+    const notice = res.json();
+    expect(notice).toMatchObject({ villageName: '穆老庄村', townshipName: expect.any(String) });
+    expect(notice.items).toEqual([{ no: 1, headName: '赵大海', outcome: '拟退出贫困', noticeStartOn: '2020-09-14', noticeEndsOn: '2020-09-21', daysLeft: 0 }]);
+    const unmasked = (await qiao.post(`/households/${householdId}/unmask`, { reason: '核对公示' })).json();
+    for (const p of unmasked.people as { idNumber: string; name: string }[]) {
+      expect(res.body).not.toContain(p.idNumber);
+      expect(res.body).not.toContain(p.idNumber.slice(-4));
+    }
+    for (const word of ['钱小红', '赵小军', 'serious', '重病', 'phone', 'idNumber']) expect(res.body).not.toContain(word);
+    // A village with no notice shows an empty notice; another township's village is not found.
+    expect((await qiao.get('/exit-notices/411321106201')).json().items).toEqual([]);
+    expect((await (await ctx.user('chengjiao')).get('/exit-notices/411321106200')).statusCode).toBe(404);
+    expect((await qiao.get('/exit-applications?status=in_notice&regionCode=411321106')).json().items).toHaveLength(1);
+  });
 });

@@ -22,6 +22,7 @@ const ItemPage = lazy(() => import('./pages/ItemPage').then((m) => ({ default: m
 const ChainsPage = lazy(() => import('./pages/ChainsPage').then((m) => ({ default: m.ChainsPage })));
 const HouseholdsPage = lazy(() => import('./pages/HouseholdsPage').then((m) => ({ default: m.HouseholdsPage })));
 const HouseholdPage = lazy(() => import('./pages/HouseholdPage').then((m) => ({ default: m.HouseholdPage })));
+const ExitNoticePage = lazy(() => import('./pages/ExitNoticePage').then((m) => ({ default: m.ExitNoticePage })));
 const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ default: m.MembersPage })));
 
 // Secondary text darker than antd's default so that it meets WCAG AA contrast.
@@ -76,6 +77,7 @@ export function App() {
                 <Route path="items/:id" element={<ItemPage />} />
                 <Route path="chains" element={<ChainsPage />} />
                 <Route path="households" element={<HouseholdsPage />} />
+                <Route path="households/notice/:villageCode" element={<ExitNoticePage />} />
                 <Route path="households/:id" element={<HouseholdPage />} />
                 <Route path="*" element={<Navigate to="/" replace />} />
               </Route>

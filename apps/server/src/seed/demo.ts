@@ -1,12 +1,13 @@
-import { type SKILLS, addDays } from '@lianjian/shared';
-import type { Db, Executor } from '../db/index.ts';
-import type { Database } from '../db/types.ts';
+import { type HelperRole, type SKILLS, addDays } from '@lianjian/shared';
+import type { Db, } from '../db/index.ts';
 import { systemActor } from '../lib/actor.ts';
 import { newId, nowIso } from '../lib/ids.ts';
 import { nameInitials, namePinyin } from '../lib/pinyin.ts';
 import { recordAudit } from '../modules/audit/audit.service.ts';
 import type { DataCipher } from '../lib/crypto.ts';
+import { type Row, insertMany } from './batch.ts';
 import { seedCase3 } from './demo-households.ts';
+import { seedRegister } from './demo-register.ts';
 import { seedBaiheList, seedCountyItems } from './demo-items.ts';
 import { loadCounty } from './division.ts';
 import { personName, rng } from './random.ts';
@@ -22,14 +23,6 @@ export const BAIHE_COMMUNITY = `${NANZHAO}106900`;
 export const DEMO_FIGURES = { committee: 1, countyGeneralBranches: 3, specialBranches: 19, townshipBranches: 178, membersLinked: 5588 };
 
 type Skill = (typeof SKILLS)[number];
-type Row<T extends keyof Database> = { [K in keyof Database[T]]: Database[T][K] };
-
-async function insertMany<T extends keyof Database>(db: Executor, table: T, rows: Row<T>[], chunk = 200) {
-  for (let i = 0; i < rows.length; i += chunk) {
-    // biome-ignore lint/suspicious/noExplicitAny: Kysely cannot type an insert into a table chosen at run time
-    await db.insertInto(table).values(rows.slice(i, i + chunk) as any).execute();
-  }
-}
 
 const TOWNSHIP_UNITS: [string, string, Skill[]][] = [
   ['人民政府', 'party_government', ['agronomy', 'finance', 'roads']],
@@ -581,6 +574,32 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
     });
     const admin = users.find((u) => u.username === 'admin') as Row<'users'>;
     const townshipUsers = new Map(users.filter((u) => u.role === 'township_admin').map((u) => [u.scope_region_code, u]));
+    // The register: helpers come from the branches of the household's township, their role from their unit.
+    const unitName = new Map(units.map((u) => [u.id, u.name]));
+    const roleOf = (unitId: string): HelperRole => {
+      const n = unitName.get(unitId) ?? '';
+      return n.endsWith('派出所') ? 'police' : n.endsWith('卫生院') ? 'doctor' : n.endsWith('中心学校') ? 'teacher' : n.endsWith('司法所') ? 'mediator' : n.endsWith('人民政府') ? 'cadre' : 'party_member';
+    };
+    const memberById = new Map(members.map((m) => [m.id, m]));
+    const helperPools = new Map<string, { id: string; role: HelperRole }[]>();
+    for (const branch of townshipBranches) {
+      const t = branch.region_code.slice(0, 9);
+      const pool = helperPools.get(t) ?? [];
+      for (const id of rosterOf.get(branch.id) ?? []) {
+        const m = memberById.get(id);
+        if (m && !pool.some((p) => p.id === id)) pool.push({ id, role: roleOf(m.unit_id) });
+      }
+      helperPools.set(t, pool);
+    }
+    await seedRegister(tx, cipher, {
+      // Its own random stream, so that the register does not shift what is generated after it.
+      r: rng(seed + 3),
+      villages: new Map(townships.map((t) => [t.code, villagesOf(t.code).filter((v) => v.level === 'village').map((v) => ({ code: v.code, name: v.name }))])),
+      helpers: helperPools,
+      already: { households: 1, people: 6 },
+      baiheCode: BAIHE_COMMUNITY,
+      userFor: (t) => (townshipUsers.get(t) ?? admin).id,
+    });
     const enzyme = specials.find((s) => s.anchor_name === '酵素产业链') as Row<'temporary_orgs'>;
     await seedCountyItems(tx, {
       branches: townshipBranches.filter((x) => x !== b && x !== forest),

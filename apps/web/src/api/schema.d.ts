@@ -6714,6 +6714,8 @@ export interface paths {
             parameters: {
                 query?: {
                     householdId?: string;
+                    status?: "applied" | "reviewed" | "verified" | "acknowledged" | "in_notice" | "announced" | "rejected";
+                    regionCode?: string;
                 };
                 header?: never;
                 path?: never;
@@ -6852,6 +6854,89 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exit-notices/{villageCode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 村内公示（可打印）：只列户主姓名和拟退出结果 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    villageCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExitNotice"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -7890,6 +7975,7 @@ export interface components {
             id: string;
             householdId: string;
             headName: string;
+            regionCode: string;
             regionName: string;
             /** @enum {string} */
             source: "household" | "village";
@@ -7913,6 +7999,20 @@ export interface components {
                 toStatus: string | null;
             }[];
             version: number;
+        };
+        ExitNoticeInput: {
+            villageCode: string;
+            villageName: string;
+            townshipName: string;
+            today: string;
+            items: {
+                no: number;
+                headName: string;
+                outcome: string;
+                noticeStartOn: string;
+                noticeEndsOn: string;
+                daysLeft: number;
+            }[];
         };
         NewMonitoringCaseInput: {
             /** Format: uuid */
@@ -9148,6 +9248,7 @@ export interface components {
             id: string;
             householdId: string;
             headName: string;
+            regionCode: string;
             regionName: string;
             /** @enum {string} */
             source: "household" | "village";
@@ -9171,6 +9272,20 @@ export interface components {
                 toStatus: string | null;
             }[];
             version: number;
+        };
+        ExitNotice: {
+            villageCode: string;
+            villageName: string;
+            townshipName: string;
+            today: string;
+            items: {
+                no: number;
+                headName: string;
+                outcome: string;
+                noticeStartOn: string;
+                noticeEndsOn: string;
+                daysLeft: number;
+            }[];
         };
         NewMonitoringCase: {
             /** Format: uuid */

@@ -8,6 +8,8 @@ import { type Schemas, api, unwrap } from '../api/client';
 import { useMe } from '../components/me';
 import { QueryState } from '../components/QueryState';
 import { useServerAction } from '../components/useServerAction';
+import { ApplyExitButton, ExitActions } from '../features/households/ExitActions';
+import { VisitModal } from '../features/households/VisitModal';
 
 type Detail = Schemas['HouseholdDetail'];
 const STEPS = ['applied', 'reviewed', 'verified', 'acknowledged', 'in_notice', 'announced'] as const;
@@ -76,6 +78,7 @@ export function HouseholdPage() {
   const [askReason, setAskReason] = useState(false);
   const [reason, setReason] = useState('');
   const [addHelper, setAddHelper] = useState(false);
+  const [addVisit, setAddVisit] = useState(false);
   const { busy, run } = useServerAction();
   const q = useQuery({ queryKey: ['household', id], queryFn: () => unwrap(api.GET('/api/v1/households/{id}', { params: { path: { id } } })) });
   const visits = useQuery({ queryKey: ['household', id, 'visits'], queryFn: () => unwrap(api.GET('/api/v1/households/{id}/visits', { params: { path: { id } } })) });
@@ -157,7 +160,15 @@ export function HouseholdPage() {
                 )}
               />
             </Card>
-            <Card title={t('households.exits')} style={{ marginBottom: 16 }}>
+            <Card
+              title={t('households.exits')}
+              style={{ marginBottom: 16 }}
+              extra={
+                canWrite &&
+                (h.status === 'registered' || h.status === 'returned') &&
+                !(exits.data?.items ?? []).some((e) => e.status !== 'announced' && e.status !== 'rejected') && <ApplyExitButton householdId={h.id} />
+              }
+            >
               {(exits.data?.items ?? []).length === 0 ? (
                 <Empty description={t('households.noExit')} />
               ) : (
@@ -170,19 +181,46 @@ export function HouseholdPage() {
                       items={STEPS.map((s) => ({ title: t(`households.exitSteps.${s}`) }))}
                     />
                     {e.rejectReason && <Alert type="error" showIcon style={{ marginTop: 8 }} title={`${t('households.exitSteps.rejected')}：${e.rejectReason}`} />}
+                    {e.status === 'in_notice' && (
+                      <Link to={`/households/notice/${e.regionCode}`}>
+                        {t('households.exitList.print')}（{e.noticeStartOn} ~ {e.noticeEndsOn}）
+                      </Link>
+                    )}
+                    {canWrite && e.status !== 'announced' && e.status !== 'rejected' && <ExitActions application={e} />}
                     <List size="small" dataSource={e.events} renderItem={(ev) => <List.Item>{`${ev.on}　${ev.text}`}</List.Item>} />
                   </div>
                 ))
               )}
             </Card>
-            <Card title={t('households.visits')} style={{ marginBottom: 16 }}>
+            <Card
+              title={t('households.visits')}
+              style={{ marginBottom: 16 }}
+              extra={
+                canWrite &&
+                h.helpers.some((x) => !x.endOn) && (
+                  <Button onClick={() => setAddVisit(true)} data-testid="visit-add">
+                    {t('households.visit.add')}
+                  </Button>
+                )
+              }
+            >
               <List
                 size="small"
                 dataSource={visits.data?.items ?? []}
                 locale={{ emptyText: '—' }}
                 renderItem={(v) => (
                   <List.Item>
-                    <List.Item.Meta title={`${v.visitedOn} · ${v.helpers.join('、')}`} description={[v.findings, v.measuresAgreed].filter(Boolean).join('；')} />
+                    <List.Item.Meta
+                      title={
+                        <span>
+                          {`${v.visitedOn} · ${v.helpers.join('、')}`}
+                          {v.risks?.seriousIllness && <Tag color="volcano">{t('households.monitoring.reasons.serious_illness')}</Tag>}
+                          {v.risks?.disaster && <Tag color="volcano">{t('households.monitoring.reasons.disaster')}</Tag>}
+                          {(v.risks?.rigidSpending ?? 0) > 0 && <Tag color="volcano">{`${t('households.visit.rigidSpending')} ${v.risks?.rigidSpending}`}</Tag>}
+                        </span>
+                      }
+                      description={[v.findings, v.measuresAgreed].filter(Boolean).join('；')}
+                    />
                   </List.Item>
                 )}
               />
@@ -207,6 +245,7 @@ export function HouseholdPage() {
               <Input.TextArea rows={2} maxLength={200} placeholder={t('households.unmaskReason')} value={reason} onChange={(e) => setReason(e.target.value)} />
             </Modal>
             {q.data && <AddHelperModal household={q.data} open={addHelper} onClose={() => setAddHelper(false)} />}
+            {q.data && <VisitModal household={q.data} open={addVisit} onClose={() => setAddVisit(false)} />}
           </>
         )}
       </QueryState>

@@ -1,68 +1,152 @@
+import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { POVERTY_CAUSES } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
-import { Card, Checkbox, Empty, Flex, Input, Select, Table, Tag, Typography } from 'antd';
+import { Button, Card, Empty, Flex, Input, Select, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
+import { useMe } from '../components/me';
 import { QueryState } from '../components/QueryState';
+import { GapsPanel, WorkloadPanel } from '../features/households/CoveragePanels';
+import { ExitsPanel } from '../features/households/ExitsPanel';
+import { ImportModal } from '../features/households/ImportModal';
+import { MonitoringPanel } from '../features/households/MonitoringPanel';
+import { SettingsPanel } from '../features/households/SettingsPanel';
 
 type Status = Schemas['Household']['status'];
+type Gap = 'no_primary_helper' | 'coverage';
+type Category = 'unstable_exited' | 'marginal' | 'sudden_hardship';
 
-/** The register: filters by status and search, and the coverage gap (no primary helper). */
-export function HouseholdsPage() {
+export const statusColor = (s: Status) => (s === 'registered' ? 'red' : s === 'exited' ? 'green' : s === 'returned' ? 'magenta' : 'orange');
+
+/** The register: filters, import from XLSX/CSV, export (masked). */
+function RegisterPanel() {
   const { t } = useTranslation();
+  const me = useMe();
+  const [params, setParams] = useSearchParams();
+  const helperId = params.get('helper') ?? undefined;
   const [q, setQ] = useState<string>();
   const [status, setStatus] = useState<Status>();
-  const [gap, setGap] = useState(false);
+  const [cause, setCause] = useState<(typeof POVERTY_CAUSES)[number]>();
+  const [gap, setGap] = useState<Gap>();
+  const [category, setCategory] = useState<Category>();
+  const [importing, setImporting] = useState(false);
+  const filter = {
+    ...(q ? { q } : {}),
+    ...(status ? { status } : {}),
+    ...(cause ? { cause } : {}),
+    ...(gap ? { gap } : {}),
+    ...(category ? { monitoringCategory: category } : {}),
+    ...(helperId ? { helperId } : {}),
+  };
   const list = useQuery({
-    queryKey: ['households', q, status, gap],
-    queryFn: () =>
-      unwrap(
-        api.GET('/api/v1/households', {
-          params: { query: { limit: 100, ...(q ? { q } : {}), ...(status ? { status } : {}), ...(gap ? { gap: 'no_primary_helper' as const } : {}) } },
-        }),
-      ),
+    queryKey: ['households', filter],
+    queryFn: () => unwrap(api.GET('/api/v1/households', { params: { query: { limit: 100, ...filter } } })),
   });
+  const exportHref = `/api/v1/households/export.xlsx?${new URLSearchParams(filter as Record<string, string>).toString()}`;
+  const canImport = me.permissions.includes('households:write') && me.scope.regionCode !== null;
+  return (
+    <>
+      <Flex gap={8} wrap style={{ marginBottom: 16 }} justify="space-between">
+        <Flex gap={8} wrap>
+          <Input.Search allowClear style={{ width: 220 }} placeholder={t('households.search')} onSearch={(v) => setQ(v.trim() || undefined)} />
+          <Select
+            allowClear
+            style={{ width: 130 }}
+            placeholder={t('households.status')}
+            onChange={setStatus}
+            options={(['registered', 'exited', 'monitored', 'risk_eliminated', 'returned'] as const).map((s) => ({ value: s, label: t(`households.statuses.${s}`) }))}
+          />
+          <Select allowClear style={{ width: 150 }} placeholder={t('households.cause')} onChange={setCause} options={POVERTY_CAUSES.map((c) => ({ value: c, label: t(`households.causes.${c}`) }))} />
+          <Select
+            allowClear
+            style={{ width: 150 }}
+            placeholder={t('households.monitoring.category')}
+            onChange={setCategory}
+            options={(['unstable_exited', 'marginal', 'sudden_hardship'] as const).map((c) => ({ value: c, label: t(`households.monitoring.categories.${c}`) }))}
+          />
+          <Select
+            allowClear
+            style={{ width: 200 }}
+            placeholder={t('households.gapFilter')}
+            onChange={setGap}
+            options={[
+              { value: 'no_primary_helper', label: t('households.gapOnly') },
+              { value: 'coverage', label: t('households.gapCoverage') },
+            ]}
+          />
+          {helperId && (
+            <Tag
+              closable
+              onClose={() => {
+                params.delete('helper');
+                setParams(params);
+              }}
+            >
+              {t('households.helpers')}
+            </Tag>
+          )}
+        </Flex>
+        <Flex gap={8}>
+          {canImport && (
+            <Button icon={<UploadOutlined />} onClick={() => setImporting(true)} data-testid="import-open">
+              {t('households.import.open')}
+            </Button>
+          )}
+          <Button icon={<DownloadOutlined />} href={exportHref} download>
+            {t('households.exportXlsx')}
+          </Button>
+        </Flex>
+      </Flex>
+      <QueryState loading={list.isLoading} error={list.error} retry={() => list.refetch()}>
+        <Table<Schemas['Household']>
+          rowKey="id"
+          dataSource={list.data?.items}
+          pagination={{ pageSize: 20, showSizeChanger: false, showTotal: () => t('common.total', { total: list.data?.total ?? 0 }) }}
+          locale={{ emptyText: <Empty description={t('households.empty')} /> }}
+          columns={[
+            { title: t('households.head'), dataIndex: 'headName', render: (v, h) => <Link to={`/households/${h.id}`}>{v}</Link> },
+            { title: t('households.village'), dataIndex: 'regionName' },
+            { title: t('households.status'), dataIndex: 'status', render: (v: Status) => <Tag color={statusColor(v)}>{t(`households.statuses.${v}`)}</Tag> },
+            { title: t('households.cause'), dataIndex: 'primaryCause', render: (v) => t(`households.causes.${v}`) },
+            { title: t('households.size'), dataIndex: 'size', align: 'right' },
+            { title: t('households.perCapita'), dataIndex: 'perCapitaIncome', align: 'right' },
+            {
+              title: t('households.helpers'),
+              dataIndex: 'activeHelpers',
+              render: (v, h) => (h.hasPrimaryHelper || (h.status !== 'registered' && h.status !== 'monitored') ? v : <Tag color="red">{t('households.noPrimary')}</Tag>),
+            },
+          ]}
+        />
+      </QueryState>
+      {(list.data?.total ?? 0) > 100 && <Typography.Text type="secondary">{t('common.total', { total: list.data?.total })}</Typography.Text>}
+      <ImportModal open={importing} onClose={() => setImporting(false)} />
+    </>
+  );
+}
+
+/** Households: the register, coverage gaps, helpers' load, exits, monitoring and the county's thresholds. */
+export function HouseholdsPage() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const [params, setParams] = useSearchParams();
+  const tab = params.get('tab') ?? 'register';
+  const items = [
+    { key: 'register', label: t('households.tabs.register'), children: <RegisterPanel /> },
+    { key: 'gaps', label: t('households.tabs.gaps'), children: <GapsPanel /> },
+    { key: 'workload', label: t('households.tabs.workload'), children: <WorkloadPanel /> },
+    { key: 'exits', label: t('households.tabs.exits'), children: <ExitsPanel /> },
+    { key: 'monitoring', label: t('households.tabs.monitoring'), children: <MonitoringPanel /> },
+    ...(me.permissions.includes('settings:write') ? [{ key: 'settings', label: t('households.tabs.settings'), children: <SettingsPanel /> }] : []),
+  ];
   return (
     <div className="lj-page">
       <Typography.Title level={3} style={{ marginTop: 0 }}>
         {t('households.title')}
       </Typography.Title>
       <Card>
-        <Flex gap={8} wrap style={{ marginBottom: 16 }}>
-          <Input.Search allowClear style={{ width: 240 }} placeholder={t('households.search')} onSearch={(v) => setQ(v.trim() || undefined)} />
-          <Select
-            allowClear
-            style={{ width: 140 }}
-            placeholder={t('households.status')}
-            onChange={setStatus}
-            options={(['registered', 'exited', 'monitored', 'risk_eliminated', 'returned'] as const).map((s) => ({ value: s, label: t(`households.statuses.${s}`) }))}
-          />
-          <Checkbox checked={gap} onChange={(e) => setGap(e.target.checked)}>
-            {t('households.gapOnly')}
-          </Checkbox>
-        </Flex>
-        <QueryState loading={list.isLoading} error={list.error} retry={() => list.refetch()}>
-          <Table<Schemas['Household']>
-            rowKey="id"
-            dataSource={list.data?.items}
-            pagination={{ pageSize: 20, showSizeChanger: false, showTotal: (total) => t('common.total', { total }) }}
-            locale={{ emptyText: <Empty description={t('households.empty')} /> }}
-            columns={[
-              { title: t('households.head'), dataIndex: 'headName', render: (v, h) => <Link to={`/households/${h.id}`}>{v}</Link> },
-              { title: t('households.village'), dataIndex: 'regionName' },
-              { title: t('households.status'), dataIndex: 'status', render: (v) => <Tag color={v === 'registered' ? 'red' : v === 'exited' ? 'green' : 'orange'}>{t(`households.statuses.${v}`)}</Tag> },
-              { title: t('households.cause'), dataIndex: 'primaryCause', render: (v) => t(`households.causes.${v}`) },
-              { title: t('households.size'), dataIndex: 'size', align: 'right' },
-              { title: t('households.perCapita'), dataIndex: 'perCapitaIncome', align: 'right' },
-              {
-                title: t('households.helpers'),
-                dataIndex: 'activeHelpers',
-                render: (v, h) => (h.hasPrimaryHelper || h.status === 'exited' ? v : <Tag color="red">{t('households.noPrimary')}</Tag>),
-              },
-            ]}
-          />
-        </QueryState>
+        <Tabs activeKey={tab} destroyOnHidden onChange={(k) => setParams(k === 'register' ? {} : { tab: k })} items={items} />
       </Card>
     </div>
   );

@@ -1,3 +1,4 @@
+import { EXIT_STATUSES } from '@lianjian/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { noContent, problemReplies } from '../../lib/schemas.ts';
@@ -6,6 +7,18 @@ import { ExitApplication, ExitTransition, NewExitApplication, Objection } from '
 import type { ExitService } from './exits.service.ts';
 
 const IdParams = z.object({ id: z.string().uuid() });
+
+const ExitNotice = z
+  .object({
+    villageCode: z.string(),
+    villageName: z.string(),
+    townshipName: z.string(),
+    today: z.string(),
+    items: z.array(
+      z.object({ no: z.number().int(), headName: z.string(), outcome: z.string(), noticeStartOn: z.string(), noticeEndsOn: z.string(), daysLeft: z.number().int() }),
+    ),
+  })
+  .meta({ id: 'ExitNotice' });
 const tags = ['exits'];
 
 export function exitRoutes(service: ExitService): FastifyPluginAsyncZod {
@@ -15,10 +28,24 @@ export function exitRoutes(service: ExitService): FastifyPluginAsyncZod {
       schema: {
         tags,
         summary: '贫困退出申请',
-        querystring: z.strictObject({ householdId: z.string().uuid().optional() }),
+        querystring: z.strictObject({
+          householdId: z.string().uuid().optional(),
+          status: z.enum(EXIT_STATUSES).optional(),
+          regionCode: z.string().regex(/^\d{6,12}$/).optional(),
+        }),
         response: { 200: z.object({ items: z.array(ExitApplication) }), ...problemReplies },
       },
-      handler: (req) => service.list(requireActor(req), req.query.householdId),
+      handler: (req) => service.list(requireActor(req), req.query),
+    });
+    app.get('/exit-notices/:villageCode', {
+      config: { permission: 'households:read' },
+      schema: {
+        tags,
+        summary: '村内公示（可打印）：只列户主姓名和拟退出结果',
+        params: z.object({ villageCode: z.string().regex(/^\d{12}$/) }),
+        response: { 200: ExitNotice, ...problemReplies },
+      },
+      handler: (req) => service.notice(requireActor(req), req.params.villageCode),
     });
     app.get('/exit-applications/:id', {
       config: { permission: 'households:read' },

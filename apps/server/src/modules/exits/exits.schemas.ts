@@ -28,6 +28,7 @@ export const ExitApplication = z
     id: z.string(),
     householdId: z.string(),
     headName: z.string(),
+    regionCode: z.string(),
     regionName: z.string(),
     source: z.enum(['household', 'village']),
     status: z.enum(EXIT_STATUSES),

@@ -1,4 +1,5 @@
-import { EXIT_TRANSITIONS, type ExitStatus, addDays, canTransition } from '@lianjian/shared';
+import { EXIT_TRANSITIONS, type ExitStatus, addDays, canTransition, todayInShanghai } from '@lianjian/shared';
+import { type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
 import type { ExitApplicationTable } from '../../db/types.ts';
@@ -9,6 +10,8 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { householdInScope } from '../households/households.service.ts';
 import { setting } from '../settings/settings.repository.ts';
 import { EXIT_CRITERIA, type ExitTransition, type NewExitApplication, type Objection } from './exits.schemas.ts';
+
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
 
 /** The poverty-exit procedure as a state machine that can be neither skipped nor reordered. */
 export class ExitService {
@@ -39,6 +42,7 @@ export class ExitService {
       id: r.id,
       householdId: r.household_id,
       headName: r.head_name,
+      regionCode: r.region_code,
       regionName: r.region_name,
       source: r.source,
       status: r.status,
@@ -60,10 +64,47 @@ export class ExitService {
     return one as NonNullable<typeof one>;
   }
 
-  async list(actor: Actor, householdId?: string) {
+  async list(actor: Actor, f: { householdId?: string; status?: ExitStatus; regionCode?: string } = {}) {
     let q = this.scoped(actor);
-    if (householdId) q = q.where('e.household_id', '=', householdId);
+    if (f.householdId) q = q.where('e.household_id', '=', f.householdId);
+    if (f.status) q = q.where('e.status', '=', f.status);
+    if (f.regionCode) q = q.where('h.region_code', 'like', `${f.regionCode}%`);
     return { items: await this.present(await q.orderBy('e.applied_on', 'desc').orderBy('e.id').limit(200).execute()) };
+  }
+
+  /**
+   * The village notice (村内公示) of the applications now in public notice in one village: the heads' names
+   * and the proposed outcome only — never ID, phone, bank or health details (DOMAIN §6).
+   */
+  async notice(actor: Actor, villageCode: string, today = todayInShanghai()) {
+    const village = await this.db
+      .selectFrom('regions as v')
+      .leftJoin('regions as t', 't.code', 'v.parent_code')
+      .select(['v.code', 'v.name', 'v.level', 't.name as township_name'])
+      .where('v.code', '=', villageCode)
+      .executeTakeFirst();
+    const rows = await this.scoped(actor).where('h.region_code', '=', villageCode).where('e.status', '=', 'in_notice').orderBy('h.head_initials').orderBy('e.id').execute();
+    if (village?.level !== 'village' || (!rows.length && !(await this.villageInScope(actor, villageCode)))) throw notFound('村（社区）');
+    const items = rows.map((r, i) => {
+      const endsOn = addDays(r.notice_start_on as string, r.notice_days as number);
+      return { no: i + 1, headName: r.head_name, outcome: '拟退出贫困', noticeStartOn: r.notice_start_on as string, noticeEndsOn: endsOn, daysLeft: Math.max(0, daysBetween(today, endsOn)) };
+    });
+    return { villageCode: village.code, villageName: village.name, townshipName: village.township_name ?? '', today, items };
+  }
+
+  private async villageInScope(actor: Actor, code: string) {
+    if (actor.regionCode !== null && code.startsWith(actor.regionCode)) return true;
+    if (actor.orgPath !== null) {
+      const covered = await this.db
+        .selectFrom('org_regions as r')
+        .innerJoin('temporary_orgs as o', 'o.id', 'r.org_id')
+        .select('r.org_id')
+        .where('o.path', 'like', `${actor.orgPath}%`)
+        .where(sql<SqlBool>`${code} like r.region_code || '%'`)
+        .executeTakeFirst();
+      return Boolean(covered);
+    }
+    return false;
   }
 
   /** Application by the household or proposal by the village; one open application at a time. */

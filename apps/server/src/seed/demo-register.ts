@@ -1,0 +1,447 @@
+import { type HelperRole, type MEASURE_CATEGORIES, type PovertyCause, addDays } from '@lianjian/shared';
+import type { Executor } from '../db/index.ts';
+import type { DataCipher } from '../lib/crypto.ts';
+import { newId } from '../lib/ids.ts';
+import { idCheckChar } from '../lib/identity.ts';
+import { nameInitials } from '../lib/pinyin.ts';
+import { type Row, insertMany } from './batch.ts';
+import { personName, type Rng } from './random.ts';
+
+/** The register the demo must reproduce exactly (DOMAIN §2), case 3's household included. */
+export const REGISTER_FIGURES = { registeredHouseholds: 2456, registeredPeople: 5401, exitedHouseholds: 3000 };
+
+export interface Helper {
+  id: string;
+  role: HelperRole;
+}
+
+export interface RegisterContext {
+  r: Rng;
+  /** Villages of each township, by township code. */
+  villages: Map<string, { code: string; name: string }[]>;
+  /** Members who can be helpers in each township, with the helper role their unit suggests. */
+  helpers: Map<string, Helper[]>;
+  /** Households and people already registered (case 3), counted in the figures. */
+  already: { households: number; people: number };
+  baiheCode: string;
+  userFor: (township: string) => string;
+}
+
+type MeasureCategory = (typeof MEASURE_CATEGORIES)[number];
+
+const at = (day: string) => `${day}T02:00:00.000Z`;
+
+const CAUSES: [PovertyCause, number][] = [
+  ['illness', 38],
+  ['disability', 13],
+  ['lack_of_labour', 14],
+  ['schooling', 8],
+  ['lack_of_skills', 10],
+  ['lack_of_capital', 9],
+  ['disaster', 2],
+  ['poor_transport', 2],
+  ['low_motivation', 3],
+  ['other', 1],
+];
+const MEASURE_FOR: Record<PovertyCause, MeasureCategory[]> = {
+  illness: ['health', 'safety_net'],
+  disability: ['safety_net', 'public_welfare_job'],
+  lack_of_labour: ['safety_net', 'ecological_compensation'],
+  schooling: ['education', 'employment'],
+  lack_of_skills: ['employment', 'industry'],
+  lack_of_capital: ['micro_credit', 'industry'],
+  disaster: ['housing_renovation', 'safety_net'],
+  poor_transport: ['relocation', 'industry'],
+  low_motivation: ['public_welfare_job', 'employment'],
+  lack_of_land: ['industry', 'employment'],
+  lack_of_water: ['industry', 'safety_net'],
+  other: ['industry'],
+};
+const MEASURE_TEXT: Record<MeasureCategory, string> = {
+  industry: '发展香菇、中药材种植，发放产业奖补',
+  employment: '推荐到扶贫车间或外出务工，落实交通补贴',
+  relocation: '易地扶贫搬迁安置',
+  education: '落实雨露计划和教育资助',
+  health: '家庭医生签约，慢病卡办理，先诊疗后付费',
+  ecological_compensation: '聘为生态护林员',
+  safety_net: '纳入低保兜底保障',
+  housing_renovation: '危房改造',
+  micro_credit: '发放扶贫小额信贷5万元',
+  public_welfare_job: '安排村级公益岗位（保洁员）',
+};
+
+function weighted<T>(r: Rng, table: [T, number][]): T {
+  const total = table.reduce((s, [, w]) => s + w, 0);
+  let x = r.next() * total;
+  for (const [v, w] of table) {
+    x -= w;
+    if (x < 0) return v;
+  }
+  return (table[0] as [T, number])[0];
+}
+
+/** Shares `total` over `weights` by largest remainder: the parts always add up to the total. */
+export function apportion(total: number, weights: number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const exact = weights.map((w) => (total * w) / sum);
+  const parts = exact.map(Math.floor);
+  const order = exact.map((e, i) => [e - Math.floor(e), i] as const).sort((a, b) => b[0] - a[0]);
+  const left = total - parts.reduce((a, b) => a + b, 0);
+  for (let k = 0; k < left; k++) parts[(order[k] as readonly [number, number])[1]] += 1;
+  return parts;
+}
+
+/**
+ * The poverty register of the demo county: 2,456 registered-poor households with 5,401 people (DOMAIN §2)
+ * spread over the townships by their villages, each with a primary helper and some stacked ones, visits and
+ * measures in 2020; 3,000 households that exited in 2016–2019, some still visited; monitored households of
+ * the three categories, some risk-eliminated, some on the early-warning list; and one exit application in
+ * public notice at 白河新村. Names and ID numbers are generated (valid check digits), never real.
+ */
+export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: RegisterContext) {
+  const { r } = ctx;
+  const townships = [...ctx.villages.keys()];
+  const households: Row<'households'>[] = [];
+  const people: Row<'household_people'>[] = [];
+  const helpers: Row<'helpers'>[] = [];
+  const visits: Row<'visits'>[] = [];
+  const visitHelpers: Row<'visit_helpers'>[] = [];
+  const measures: Row<'measures'>[] = [];
+  const cases: Row<'monitoring_cases'>[] = [];
+  const caseEvents: Row<'monitoring_events'>[] = [];
+
+  // (month, day, sequence) is unique for each generated person, so no two ID numbers can collide.
+  let serial = 0;
+  const idNumber = (year: number) => {
+    const p = serial++;
+    const first17 = `411321${year}${String(1 + (Math.floor(p / 28) % 12)).padStart(2, '0')}${String(1 + (p % 28)).padStart(2, '0')}${String(Math.floor(p / 336) % 1000).padStart(3, '0')}`;
+    return first17 + idCheckChar(first17);
+  };
+
+  /** One household of `size` people; income per head around `perHead`. */
+  const makeHousehold = (township: string, size: number, status: Row<'households'>['status'], perHead: number, exitYear: number | null, village?: { code: string }) => {
+    const v = village ?? r.pick(ctx.villages.get(township) ?? []);
+    const cause = weighted(r, CAUSES);
+    const surname = personName(r).slice(0, 1);
+    const headBirth = r.int(1945, 1985);
+    const members: { name: string; relationship: string; gender: 'male' | 'female'; birth: number; health: string; labour: Row<'household_people'>['labour']; school: number }[] = [];
+    const headGender = r.chance(0.8) ? 'male' : 'female';
+    members.push({
+      name: surname + personName(r).slice(1),
+      relationship: '户主',
+      gender: headGender,
+      birth: headBirth,
+      health: cause === 'illness' ? r.pick(['chronic', 'serious']) : cause === 'disability' ? 'disability' : r.pick(['healthy', 'healthy', 'chronic']),
+      labour: cause === 'lack_of_labour' || headBirth < 1955 ? r.pick(['lost', 'none']) : r.pick(['normal', 'normal', 'skilled']),
+      school: 0,
+    });
+    for (let i = 1; i < size; i++) {
+      const kind = i === 1 && r.chance(0.8) ? 'spouse' : headBirth < 1960 ? 'grandchild' : 'child';
+      const birth = kind === 'spouse' ? headBirth + r.int(-3, 5) : kind === 'child' ? Math.min(2019, headBirth + r.int(22, 34)) : r.int(2006, 2018);
+      const young = birth >= 2003;
+      members.push({
+        name: (kind === 'spouse' ? personName(r).slice(0, 1) : surname) + personName(r).slice(1),
+        relationship: kind === 'spouse' ? '配偶' : kind === 'child' ? (r.chance(0.5) ? '长子' : '长女') : r.chance(0.5) ? '孙子' : '孙女',
+        gender: kind === 'spouse' ? (headGender === 'male' ? 'female' : 'male') : r.chance(0.5) ? 'male' : 'female',
+        birth,
+        health: cause === 'illness' && kind === 'spouse' && r.chance(0.5) ? 'serious' : r.pick(['healthy', 'healthy', 'healthy', 'chronic']),
+        labour: young ? 'none' : r.pick(['normal', 'normal', 'lost']),
+        school: young && birth <= 2014 ? 1 : 0,
+      });
+    }
+    const income = Math.max(0, Math.round(perHead * size));
+    const wages = Math.round(income * (0.3 + r.next() * 0.4));
+    const transfer = Math.round((income - wages) * (0.3 + r.next() * 0.4));
+    const business = income - wages - transfer;
+    const id = newId();
+    const created = at(`${exitYear ? Math.min(exitYear - 1, 2016) : r.pick([2014, 2015, 2016])}-0${r.int(3, 9)}-1${r.int(0, 9)}`);
+    const secondary = r.chance(0.4) ? [weighted(r, CAUSES)].filter((c) => c !== cause) : [];
+    households.push({
+      id,
+      region_code: v.code,
+      head_name: (members[0] as { name: string }).name,
+      head_initials: nameInitials((members[0] as { name: string }).name),
+      address: `${r.int(1, 9)}组${r.int(1, 60)}号`,
+      attribute: r.chance(0.3) ? 'dibao' : r.chance(0.08) ? 'tekun' : 'general',
+      standard: 'national',
+      status,
+      exit_year: exitYear,
+      primary_cause: cause,
+      secondary_causes: JSON.stringify(secondary),
+      income_wages: wages,
+      income_business: business,
+      income_transfer: transfer,
+      income_property: 0,
+      per_capita_income: Math.round(income / size),
+      housing_area: r.int(45, 140),
+      danger_rating: status === 'registered' && r.chance(0.03) ? r.pick(['C', 'D']) : null,
+      water_safe: status === 'registered' && r.chance(0.02) ? 0 : 1,
+      relocated_to: v.code === ctx.baiheCode ? '白河新村易地搬迁安置点' : null,
+      version: 1,
+      created_at: created,
+      updated_at: created,
+    });
+    for (const m of members) {
+      const idn = idNumber(m.birth);
+      const phone = m.relationship === '户主' ? `1${r.pick(['39', '58', '87', '36'])}${String(r.int(0, 99_999_999)).padStart(8, '0')}` : null;
+      people.push({
+        id: newId(),
+        household_id: id,
+        name: m.name,
+        relationship: m.relationship,
+        gender: m.gender,
+        birth_year: m.birth,
+        in_school: m.school,
+        labour: m.labour,
+        health_enc: cipher.encrypt(m.health),
+        id_number_enc: cipher.encrypt(idn),
+        id_number_index: cipher.blindIndex(idn),
+        phone_enc: phone ? cipher.encrypt(phone) : null,
+        phone_index: phone ? cipher.blindIndex(phone) : null,
+        created_at: created,
+      });
+    }
+    return households[households.length - 1] as Row<'households'>;
+  };
+
+  const pickHelper = (township: string, role?: HelperRole): Helper => {
+    const pool = ctx.helpers.get(township) ?? [];
+    const fit = role ? pool.filter((h) => h.role === role) : pool.filter((h) => h.role === 'cadre' || h.role === 'party_member');
+    return r.pick(fit.length ? fit : pool);
+  };
+  const addHelper = (h: Row<'households'>, who: Helper, primary: boolean, reason: string, start: string) => {
+    helpers.push({
+      id: newId(),
+      household_id: h.id,
+      member_id: who.id,
+      role: primary ? (who.role === 'party_member' ? 'cadre' : who.role) : who.role,
+      is_primary: primary ? 1 : 0,
+      reason,
+      start_on: start,
+      end_on: null,
+      end_reason: null,
+      version: 1,
+      created_at: at(start),
+    });
+  };
+  const addVisit = (h: Row<'households'>, memberId: string, on: string, findings: string, risks: object | null = null) => {
+    const id = newId();
+    visits.push({
+      id,
+      household_id: h.id,
+      visited_on: on,
+      checks_json: JSON.stringify(['food', 'clothing', 'education', 'medical', 'housing', 'water', 'income']),
+      findings,
+      measures_agreed: null,
+      report_id: null,
+      risks_json: risks ? JSON.stringify(risks) : null,
+      created_by: null,
+      created_at: at(on),
+    });
+    visitHelpers.push({ visit_id: id, member_id: memberId });
+  };
+  const day2020 = () => `2020-${String(r.int(3, 11)).padStart(2, '0')}-${String(r.int(1, 28)).padStart(2, '0')}`;
+
+  // 1. Registered poor: the county's figures less case 3's household, spread by the townships' villages.
+  const toRegister = REGISTER_FIGURES.registeredHouseholds - ctx.already.households;
+  const peopleToRegister = REGISTER_FIGURES.registeredPeople - ctx.already.people;
+  const perTownship = apportion(
+    toRegister,
+    townships.map((t) => (ctx.villages.get(t) ?? []).length),
+  );
+  // Sizes 1–5 drawn, then nudged one by one until they add up to the county's number of people.
+  const sizes = Array.from({ length: toRegister }, () => weighted(r, [[1, 30], [2, 35], [3, 20], [4, 10], [5, 5]] as [number, number][]));
+  let diff = peopleToRegister - sizes.reduce((a, b) => a + b, 0);
+  while (diff !== 0) {
+    const i = r.int(0, sizes.length - 1);
+    const s = sizes[i] as number;
+    if (diff > 0 && s < 6) {
+      sizes[i] = s + 1;
+      diff--;
+    } else if (diff < 0 && s > 1) {
+      sizes[i] = s - 1;
+      diff++;
+    }
+  }
+  let k = 0;
+  const registered: Row<'households'>[] = [];
+  townships.forEach((t, ti) => {
+    for (let i = 0; i < (perTownship[ti] as number); i++) {
+      const h = makeHousehold(t, sizes[k++] as number, 'registered', r.int(2600, 3900), null);
+      registered.push(h);
+      addHelper(h, pickHelper(t), true, '建档立卡结对帮扶', `2018-0${r.int(1, 9)}-01`);
+      // Stacked assistance where the household's situation calls for it; some gaps are left for the county to see.
+      if (h.primary_cause === 'illness' && r.chance(0.7)) addHelper(h, pickHelper(t, 'doctor'), false, '叠加帮扶：因病致贫，家庭医生签约服务', '2020-04-10');
+      if (h.primary_cause === 'schooling' && r.chance(0.6)) addHelper(h, pickHelper(t, 'teacher'), false, '叠加帮扶：因学致贫，教育资助跟踪', '2020-03-01');
+      if (r.chance(0.05)) addHelper(h, pickHelper(t, 'police'), false, '叠加帮扶：片区民警，协助化解矛盾', '2020-05-01');
+      const primary = helpers.find((x) => x.household_id === h.id && x.is_primary === 1) as Row<'helpers'>;
+      for (let v = 0; v < r.int(1, 3); v++) addVisit(h, primary.member_id, day2020(), r.pick(['两不愁三保障落实到位', '务工收入稳定', '孩子在校情况良好', '慢病用药有保障', '需关注收入稳定性']));
+      for (const category of MEASURE_FOR[h.primary_cause as PovertyCause].slice(0, r.int(1, 2))) {
+        const start = day2020();
+        measures.push({
+          id: newId(),
+          household_id: h.id,
+          category,
+          unit_id: null,
+          content: MEASURE_TEXT[category],
+          cost_yuan: category === 'micro_credit' ? 50000 : r.int(0, 30) * 100,
+          start_on: start,
+          end_on: null,
+          acknowledged_on: r.chance(0.8) ? start : null,
+          version: 1,
+          created_at: at(start),
+        });
+      }
+    }
+  });
+
+  // 2. Exited in earlier years; some keep a helper in the transition period and are still visited.
+  const exitedPer = apportion(
+    REGISTER_FIGURES.exitedHouseholds,
+    townships.map((t) => (ctx.villages.get(t) ?? []).length),
+  );
+  const exited: Row<'households'>[] = [];
+  townships.forEach((t, ti) => {
+    for (let i = 0; i < (exitedPer[ti] as number); i++) {
+      const year = weighted(r, [[2016, 25], [2017, 30], [2018, 30], [2019, 15]] as [number, number][]);
+      const h = makeHousehold(t, r.int(1, 5), 'exited', r.int(5200, 14000), year);
+      exited.push(h);
+      if (r.chance(0.15)) {
+        const who = pickHelper(t);
+        addHelper(h, who, true, '脱贫不脱帮扶：过渡期内继续联系', `${year}-12-01`);
+        addVisit(h, who.id, day2020(), '收入稳定，两不愁三保障持续巩固');
+      }
+    }
+  });
+
+  // 3. Monitoring: unstable exited households, marginal and suddenly hard-hit households, in every stage.
+  let e = 0;
+  const openCase = (h: Row<'households'>, category: Row<'monitoring_cases'>['category'], risk: string, status: Row<'monitoring_cases'>['status'], identified: string) => {
+    const id = newId();
+    const township = h.region_code.slice(0, 9);
+    const path: [Row<'monitoring_cases'>['status'], number, string][] = [
+      ['identified', 0, `识别：${risk}`],
+      ['consented', 3, '入户核实，农户同意纳入'],
+      ['in_notice', 6, '民主评议后在村内公示'],
+      ['township_reviewed', 12, '乡镇审核通过'],
+      ['monitored', 16, '县级确认，纳入监测帮扶'],
+      ['elimination_in_notice', 200, '风险消除评议公示'],
+      ['elimination_reviewed', 206, '乡镇审核风险消除'],
+      ['eliminated', 210, '县级确认风险消除'],
+    ];
+    const upto = path.findIndex((p) => p[0] === status);
+    let prev: string | null = null;
+    let noticeStart: string | null = null;
+    for (const [to, offset, text] of path.slice(0, upto + 1)) {
+      const on = addDays(identified, offset);
+      if (to === 'in_notice' || to === 'elimination_in_notice') noticeStart = on;
+      caseEvents.push({ id: newId(), case_id: id, on, from_status: prev, to_status: to, text, user_id: ctx.userFor(township), created_at: at(on) });
+      prev = to;
+    }
+    cases.push({
+      id,
+      household_id: h.id,
+      category,
+      source: r.pick(['household_report', 'cadre_visit', 'data_crosscheck']),
+      risk,
+      status,
+      identified_on: identified,
+      notice_start_on: noticeStart,
+      notice_days: noticeStart ? 5 : null,
+      decided_on: upto >= 4 ? addDays(identified, 16) : null,
+      eliminated_on: status === 'eliminated' ? addDays(identified, 210) : null,
+      version: upto + 1,
+      created_at: at(identified),
+      updated_at: at(addDays(identified, path[upto]?.[1] ?? 0)),
+    });
+    e++;
+  };
+  const monitoredRisks = ['家庭成员患重病，医疗支出大', '务工收入大幅下降', '因洪灾房屋受损', '意外事故致主要劳动力受伤', '产业收益不稳定'];
+  for (const h of exited.slice(0, 70)) {
+    h.status = 'monitored';
+    openCase(h, 'unstable_exited', r.pick(monitoredRisks), 'monitored', `2020-0${r.int(2, 6)}-1${r.int(0, 9)}`);
+    addHelper(h, pickHelper(h.region_code.slice(0, 9)), true, '监测帮扶责任人', '2020-07-01');
+  }
+  for (const h of exited.slice(70, 95)) {
+    h.status = 'risk_eliminated';
+    openCase(h, 'unstable_exited', r.pick(monitoredRisks), 'eliminated', `2019-0${r.int(3, 5)}-1${r.int(0, 9)}`);
+  }
+  for (const h of exited.slice(95, 103)) openCase(h, 'unstable_exited', r.pick(monitoredRisks), r.pick(['identified', 'consented', 'in_notice'] as const), `2020-11-0${r.int(1, 9)}`);
+  // Marginal and suddenly hard-hit households were never registered poor: they enter the register as monitored.
+  for (let i = 0; i < 35; i++) {
+    const t = r.pick(townships);
+    const h = makeHousehold(t, r.int(2, 5), 'monitored', r.int(4200, 6000), null);
+    openCase(h, i < 20 ? 'marginal' : 'sudden_hardship', i < 20 ? '收入略高于贫困线，缺乏稳定增收渠道' : r.pick(monitoredRisks), 'monitored', `2020-0${r.int(3, 8)}-0${r.int(1, 9)}`);
+    addHelper(h, pickHelper(t), true, '监测帮扶责任人', '2020-09-01');
+  }
+  // Early warning: exited households whose visits this year found a new serious illness or large spending.
+  for (const h of exited.slice(103, 115)) {
+    const who = pickHelper(h.region_code.slice(0, 9));
+    addHelper(h, who, true, '脱贫不脱帮扶：过渡期内继续联系', '2020-01-01');
+    const ill = r.chance(0.5);
+    addVisit(h, who.id, `2020-${String(r.int(6, 11)).padStart(2, '0')}-15`, ill ? '家庭成员新查出重病' : '子女上大学、看病支出大', {
+      seriousIllness: ill,
+      disaster: false,
+      rigidSpending: ill ? 0 : (h.income_wages + h.income_business + h.income_transfer) * 2,
+    });
+  }
+
+  // 4. One exit application in public notice at 白河新村: every step done, the village notice running.
+  const baihe = registered.find((h) => h.region_code === ctx.baiheCode) ?? (registered[0] as Row<'households'>);
+  const size = people.filter((p) => p.household_id === baihe.id).length;
+  baihe.per_capita_income = 5600;
+  baihe.income_wages = 4000 * size;
+  baihe.income_business = 600 * size;
+  baihe.income_transfer = 1000 * size;
+  const appId = newId();
+  const steps: [string, string | null, string, string][] = [
+    ['2020-11-02', null, 'applied', '农户申请退出'],
+    ['2020-11-09', 'applied', 'reviewed', '村民代表会议民主评议通过'],
+    ['2020-11-16', 'reviewed', 'verified', '村两委和驻村工作队逐项核验达标'],
+    ['2020-11-18', 'verified', 'acknowledged', '农户签字认可'],
+    ['2020-11-23', 'acknowledged', 'in_notice', '在村内公示7天'],
+  ];
+  const criteria = ['income', 'food', 'clothing', 'education', 'medical', 'housing', 'water'].map((criterion) => ({
+    criterion,
+    met: true,
+    evidence: criterion === 'income' ? '务工和扶贫车间工资稳定，人均纯收入5600元' : '入户核实',
+  }));
+  await insertMany(tx, 'households', households);
+  await insertMany(tx, 'household_people', people);
+  await insertMany(tx, 'helpers', helpers);
+  await insertMany(tx, 'visits', visits);
+  await insertMany(tx, 'visit_helpers', visitHelpers);
+  await insertMany(tx, 'measures', measures);
+  await insertMany(tx, 'monitoring_cases', cases);
+  await insertMany(tx, 'monitoring_events', caseEvents);
+  await tx
+    .insertInto('exit_applications')
+    .values({
+      id: appId,
+      household_id: baihe.id,
+      source: 'household',
+      status: 'in_notice',
+      applied_on: '2020-11-02',
+      reviewed_on: '2020-11-09',
+      verified_on: '2020-11-16',
+      criteria_json: JSON.stringify(criteria),
+      acknowledged_on: '2020-11-18',
+      notice_start_on: '2020-11-23',
+      notice_days: 7,
+      announced_on: null,
+      rejected_on: null,
+      reject_reason: null,
+      version: 5,
+      created_at: at('2020-11-02'),
+      updated_at: at('2020-11-23'),
+    })
+    .execute();
+
+  for (const [on, from, to, text] of steps) {
+    await tx
+      .insertInto('exit_events')
+      .values({ id: newId(), application_id: appId, on, kind: 'transition', from_status: from, to_status: to, text, user_id: ctx.userFor(baihe.region_code.slice(0, 9)), created_at: at(on) })
+      .execute();
+  }
+  return { households: households.length, people: people.length, helpers: helpers.length, visits: visits.length, measures: measures.length, monitoringCases: e };
+}

@@ -1,0 +1,149 @@
+import { EXIT_TRANSITIONS } from '@lianjian/shared';
+import { Alert, Button, Checkbox, DatePicker, Flex, Form, Input, Modal, Radio, Table } from 'antd';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { type Schemas, api, today, unwrap } from '../../api/client';
+import { useServerAction } from '../../components/useServerAction';
+
+type Application = Schemas['ExitApplication'];
+type Step = Application['status'];
+const CRITERIA = ['income', 'food', 'clothing', 'education', 'medical', 'housing', 'water'] as const;
+
+/** Starts an application (by the household, or proposed by the village). */
+export function ApplyExitButton({ householdId }: { householdId: string }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [form] = Form.useForm();
+  const { busy, run } = useServerAction();
+  const submit = async () => {
+    const v = await form.validateFields();
+    const ok = await run(
+      () => unwrap(api.POST('/api/v1/exit-applications', { body: { householdId, source: v.source, appliedOn: v.on.format('YYYY-MM-DD'), ...(v.note ? { note: v.note } : {}) } })),
+      t('item.done'),
+    );
+    if (ok) setOpen(false);
+  };
+  return (
+    <>
+      <Button onClick={() => setOpen(true)} data-testid="exit-apply">
+        {t('households.exitActions.apply')}
+      </Button>
+      <Modal open={open} title={t('households.exitActions.apply')} onCancel={() => setOpen(false)} onOk={submit} confirmLoading={busy} destroyOnHidden>
+        <Form form={form} layout="vertical" initialValues={{ source: 'household', on: dayjs() }}>
+          <Form.Item name="source" label={t('households.exitActions.source')}>
+            <Radio.Group options={(['household', 'village'] as const).map((s) => ({ value: s, label: t(`households.exitActions.sources.${s}`) }))} />
+          </Form.Item>
+          <Form.Item name="on" label={t('households.exitActions.on')} rules={[{ required: true, message: t('common.required') }]}>
+            <DatePicker />
+          </Form.Item>
+          <Form.Item name="note" label={t('households.exitActions.note')}>
+            <Input.TextArea rows={2} maxLength={500} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}
+
+type Action = { kind: 'step'; to: Step } | { kind: 'reject' } | { kind: 'object' };
+
+/**
+ * The next step of an open application, rejection with a written reason, and — during public notice — an
+ * objection, which sends it back to verification. Only the steps the procedure allows are offered; the
+ * server refuses anything else.
+ */
+export function ExitActions({ application }: { application: Application }) {
+  const { t } = useTranslation();
+  const [action, setAction] = useState<Action | null>(null);
+  const [form] = Form.useForm();
+  const { busy, run } = useServerAction();
+  const next = EXIT_TRANSITIONS[application.status].filter((s) => s !== 'rejected' && s !== 'reviewed') as Step[];
+  if (application.status === 'applied') next.push('reviewed');
+  const noticeRunning = application.status === 'in_notice' && application.noticeEndsOn !== null && today() < application.noticeEndsOn;
+
+  const submit = async () => {
+    const v = await form.validateFields();
+    const on = v.on.format('YYYY-MM-DD');
+    const id = application.id;
+    const ok = await run(async () => {
+      if (action?.kind === 'object') {
+        await unwrap(api.POST('/api/v1/exit-applications/{id}/objections', { params: { path: { id } }, body: { receivedOn: on, content: v.content, version: application.version } }));
+      } else {
+        const to = action?.kind === 'reject' ? 'rejected' : (action?.to as Step);
+        const criteria = to === 'verified' ? CRITERIA.map((c) => ({ criterion: c, met: Boolean(v.criteria?.[c]?.met), evidence: v.criteria?.[c]?.evidence ?? '' })) : undefined;
+        await unwrap(
+          api.POST('/api/v1/exit-applications/{id}/transitions', {
+            params: { path: { id } },
+            body: { to, on, version: application.version, ...(v.reason ? { reason: v.reason } : {}), ...(criteria ? { criteria } : {}) },
+          }),
+        );
+      }
+    }, t('item.done'));
+    if (ok) setAction(null);
+  };
+
+  const title =
+    action?.kind === 'reject' ? t('households.exitActions.reject') : action?.kind === 'object' ? t('households.exitActions.object') : action ? t(`households.exitSteps.${action.to}`) : '';
+  return (
+    <>
+      <Flex gap={8} wrap style={{ marginTop: 8 }} data-testid="exit-actions">
+        {next.map((to) => (
+          <Button key={to} type="primary" disabled={to === 'announced' && noticeRunning} onClick={() => setAction({ kind: 'step', to })}>
+            {t('households.exitActions.next', { step: t(`households.exitSteps.${to}`) })}
+          </Button>
+        ))}
+        {application.status === 'in_notice' && <Button onClick={() => setAction({ kind: 'object' })}>{t('households.exitActions.object')}</Button>}
+        <Button danger onClick={() => setAction({ kind: 'reject' })}>
+          {t('households.exitActions.reject')}
+        </Button>
+      </Flex>
+      {noticeRunning && <Alert style={{ marginTop: 8 }} type="info" showIcon title={t('households.exitActions.noticeRunning', { date: application.noticeEndsOn })} />}
+      <Modal open={Boolean(action)} title={title} onCancel={() => setAction(null)} onOk={submit} confirmLoading={busy} destroyOnHidden width={action?.kind === 'step' && action.to === 'verified' ? 760 : 520}>
+        <Form form={form} layout="vertical" initialValues={{ on: dayjs(), criteria: Object.fromEntries(CRITERIA.map((c) => [c, { met: true, evidence: '' }])) }} preserve={false}>
+          <Form.Item name="on" label={t('households.exitActions.on')} rules={[{ required: true, message: t('common.required') }]}>
+            <DatePicker />
+          </Form.Item>
+          {action?.kind === 'step' && action.to === 'verified' && (
+            <Table
+              size="small"
+              pagination={false}
+              rowKey={(c) => c}
+              dataSource={[...CRITERIA]}
+              columns={[
+                { title: t('households.exitActions.criteria'), render: (_, c) => t(`households.exitActions.criteriaNames.${c}`), width: 220 },
+                {
+                  title: t('households.exitActions.met'),
+                  width: 70,
+                  render: (_, c) => (
+                    <Form.Item name={['criteria', c, 'met']} valuePropName="checked" noStyle>
+                      <Checkbox />
+                    </Form.Item>
+                  ),
+                },
+                {
+                  title: t('households.exitActions.evidence'),
+                  render: (_, c) => (
+                    <Form.Item name={['criteria', c, 'evidence']} rules={[{ required: true, whitespace: true, message: t('common.required') }]} style={{ margin: 0 }}>
+                      <Input maxLength={1000} data-testid={`evidence-${c}`} />
+                    </Form.Item>
+                  ),
+                },
+              ]}
+            />
+          )}
+          {action?.kind === 'reject' && (
+            <Form.Item name="reason" label={t('households.exitActions.rejectReason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+              <Input.TextArea rows={3} maxLength={1000} />
+            </Form.Item>
+          )}
+          {action?.kind === 'object' && (
+            <Form.Item name="content" label={t('households.exitActions.objection')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+              <Input.TextArea rows={3} maxLength={1000} />
+            </Form.Item>
+          )}
+        </Form>
+      </Modal>
+    </>
+  );
+}

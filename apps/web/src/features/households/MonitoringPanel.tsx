@@ -1,0 +1,213 @@
+import { MONITORING_TRANSITIONS } from '@lianjian/shared';
+import { useQuery } from '@tanstack/react-query';
+import { Button, Card, DatePicker, Empty, Flex, Form, Input, InputNumber, Modal, Select, Table, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { type Schemas, api, unwrap } from '../../api/client';
+import { useMe } from '../../components/me';
+import { QueryState } from '../../components/QueryState';
+import { useServerAction } from '../../components/useServerAction';
+
+type Case = Schemas['MonitoringCase'];
+type Candidate = Schemas['MonitoringCandidate'];
+
+/** Identifies a household for monitoring (识别): category, source, the risk in words. */
+function IdentifyModal({ candidate, onClose }: { candidate: Candidate | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm();
+  const { busy, run } = useServerAction();
+  const submit = async () => {
+    if (!candidate) return;
+    const v = await form.validateFields();
+    const ok = await run(
+      () =>
+        unwrap(
+          api.POST('/api/v1/monitoring-cases', {
+            body: { householdId: candidate.householdId, category: v.category, source: v.source, risk: v.risk, identifiedOn: v.identifiedOn.format('YYYY-MM-DD') },
+          }),
+        ),
+      t('item.done'),
+    );
+    if (ok) onClose();
+  };
+  const reasons = candidate?.reasons.map((r) => t(`households.monitoring.reasons.${r}`)).join('、') ?? '';
+  return (
+    <Modal open={Boolean(candidate)} title={`${t('households.monitoring.identify')} · ${candidate?.headName ?? ''}`} onCancel={onClose} onOk={submit} confirmLoading={busy} destroyOnHidden>
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ category: candidate?.suggestedCategory, source: candidate?.reasons.includes('income_below_line') ? 'data_crosscheck' : 'cadre_visit', risk: reasons, identifiedOn: dayjs() }}
+      >
+        <Form.Item name="category" label={t('households.monitoring.category')} rules={[{ required: true, message: t('common.required') }]}>
+          <Select options={(['unstable_exited', 'marginal', 'sudden_hardship'] as const).map((c) => ({ value: c, label: t(`households.monitoring.categories.${c}`) }))} />
+        </Form.Item>
+        <Form.Item name="source" label={t('households.monitoring.source')} rules={[{ required: true, message: t('common.required') }]}>
+          <Select options={(['household_report', 'cadre_visit', 'data_crosscheck'] as const).map((c) => ({ value: c, label: t(`households.monitoring.sources.${c}`) }))} />
+        </Form.Item>
+        <Form.Item name="risk" label={t('households.monitoring.risk')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Input.TextArea rows={2} maxLength={1000} />
+        </Form.Item>
+        <Form.Item name="identifiedOn" label={t('households.monitoring.identifiedOn')} rules={[{ required: true, message: t('common.required') }]}>
+          <DatePicker />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+/** Moves a case one step along DOMAIN §7's path; the server refuses anything out of order. */
+function CaseStepModal({ target, onClose }: { target: { c: Case; to: Case['status'] } | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm();
+  const { busy, run } = useServerAction();
+  // Dropping a case, sending it back or re-flagging a household needs a written reason.
+  const needsReason = target?.to === 'dropped' || (target?.to === 'monitored' && target.c.status !== 'township_reviewed');
+  const submit = async () => {
+    if (!target) return;
+    const v = await form.validateFields();
+    const ok = await run(
+      () =>
+        unwrap(
+          api.POST('/api/v1/monitoring-cases/{id}/transitions', {
+            params: { path: { id: target.c.id } },
+            body: { to: target.to, on: v.on.format('YYYY-MM-DD'), version: target.c.version, ...(v.reason ? { reason: v.reason } : {}) },
+          }),
+        ),
+      t('item.done'),
+    );
+    if (ok) onClose();
+  };
+  return (
+    <Modal
+      open={Boolean(target)}
+      title={target ? `${target.c.headName} → ${t(`households.monitoring.statuses.${target.to}`)}` : ''}
+      onCancel={onClose}
+      onOk={submit}
+      confirmLoading={busy}
+      destroyOnHidden
+    >
+      <Form form={form} layout="vertical" initialValues={{ on: dayjs() }}>
+        <Form.Item name="on" label={t('households.exitActions.on')} rules={[{ required: true, message: t('common.required') }]}>
+          <DatePicker />
+        </Form.Item>
+        <Form.Item name="reason" label={t('households.exitActions.note')} rules={[{ required: needsReason, whitespace: true, message: t('common.required') }]}>
+          <Input.TextArea rows={2} maxLength={1000} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+/** Return-to-poverty monitoring: the early-warning list and the cases along their path. */
+export function MonitoringPanel() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const canWrite = me.permissions.includes('households:write');
+  const [year, setYear] = useState(dayjs().year());
+  const [identify, setIdentify] = useState<Candidate | null>(null);
+  const [step, setStep] = useState<{ c: Case; to: Case['status'] } | null>(null);
+  const cases = useQuery({ queryKey: ['households', 'monitoring'], queryFn: () => unwrap(api.GET('/api/v1/monitoring-cases')) });
+  const candidates = useQuery({
+    queryKey: ['households', 'monitoring-candidates', year],
+    queryFn: () => unwrap(api.GET('/api/v1/monitoring-candidates', { params: { query: { year } } })),
+  });
+  return (
+    <Flex vertical gap={16}>
+      <Card size="small" title={t('households.monitoring.cases')}>
+        <QueryState loading={cases.isLoading} error={cases.error} retry={() => cases.refetch()}>
+          <Table<Case>
+            rowKey="id"
+            size="small"
+            dataSource={cases.data?.items}
+            pagination={{ pageSize: 10, showSizeChanger: false, showTotal: (total) => t('common.total', { total }) }}
+            locale={{ emptyText: <Empty description={t('households.monitoring.noCases')} /> }}
+            columns={[
+              { title: t('households.head'), dataIndex: 'headName', render: (v, r) => <Link to={`/households/${r.householdId}`}>{v}</Link> },
+              { title: t('households.village'), dataIndex: 'regionName' },
+              { title: t('households.monitoring.category'), dataIndex: 'category', render: (v) => t(`households.monitoring.categories.${v}`) },
+              { title: t('households.monitoring.risk'), dataIndex: 'risk', ellipsis: true },
+              {
+                title: t('households.status'),
+                dataIndex: 'status',
+                render: (v: Case['status'], r) => (
+                  <>
+                    <Tag color={v === 'eliminated' ? 'green' : v === 'dropped' ? 'default' : 'orange'}>{t(`households.monitoring.statuses.${v}`)}</Tag>
+                    {r.noticeEndsOn && (v === 'in_notice' || v === 'elimination_in_notice') && <Typography.Text type="secondary">≥ {r.noticeEndsOn}</Typography.Text>}
+                  </>
+                ),
+              },
+              {
+                title: t('households.monitoring.next'),
+                key: 'next',
+                render: (_, r) =>
+                  canWrite && (
+                    <Flex gap={4} wrap>
+                      {MONITORING_TRANSITIONS[r.status].map((to) => (
+                        <Button key={to} size="small" danger={to === 'dropped'} onClick={() => setStep({ c: r, to })}>
+                          {t(`households.monitoring.statuses.${to}`)}
+                        </Button>
+                      ))}
+                    </Flex>
+                  ),
+              },
+            ]}
+          />
+        </QueryState>
+      </Card>
+      <Card
+        size="small"
+        title={t('households.monitoring.candidates')}
+        extra={
+          <Flex gap={8} align="center">
+            {t('households.monitoring.year')}
+            <InputNumber min={2015} max={2100} value={year} onChange={(v) => v && setYear(v)} style={{ width: 90 }} />
+          </Flex>
+        }
+      >
+        <QueryState loading={candidates.isLoading} error={candidates.error} retry={() => candidates.refetch()}>
+          <Table<Candidate>
+            rowKey="householdId"
+            size="small"
+            dataSource={candidates.data?.items}
+            pagination={{ pageSize: 10, showSizeChanger: false, showTotal: (total) => t('common.total', { total }) }}
+            locale={{ emptyText: <Empty description={t('households.monitoring.noCandidates')} /> }}
+            columns={[
+              { title: t('households.head'), dataIndex: 'headName', render: (v, r) => <Link to={`/households/${r.householdId}`}>{v}</Link> },
+              { title: t('households.village'), dataIndex: 'regionName' },
+              { title: t('households.status'), dataIndex: 'status', render: (v) => t(`households.statuses.${v}`) },
+              { title: t('households.perCapita'), dataIndex: 'perCapitaIncome', align: 'right', render: (v, r) => `${v}（${t('households.monitoring.line')} ${r.line}）` },
+              {
+                title: t('households.monitoring.risk'),
+                dataIndex: 'reasons',
+                render: (v: Candidate['reasons'], r) => (
+                  <Flex gap={4} wrap>
+                    {v.map((x) => (
+                      <Tag key={x} color="volcano">
+                        {t(`households.monitoring.reasons.${x}`)}
+                        {x === 'rigid_spending' ? ` ${r.rigidSpending}` : ''}
+                      </Tag>
+                    ))}
+                  </Flex>
+                ),
+              },
+              {
+                title: '',
+                key: 'act',
+                render: (_, r) =>
+                  canWrite && (
+                    <Button size="small" type="primary" onClick={() => setIdentify(r)}>
+                      {t('households.monitoring.identify')}
+                    </Button>
+                  ),
+              },
+            ]}
+          />
+        </QueryState>
+      </Card>
+      <IdentifyModal candidate={identify} onClose={() => setIdentify(null)} />
+      <CaseStepModal target={step} onClose={() => setStep(null)} />
+    </Flex>
+  );
+}

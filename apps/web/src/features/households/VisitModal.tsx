@@ -1,0 +1,82 @@
+import { REPORT_CATEGORIES } from '@lianjian/shared';
+import { Checkbox, DatePicker, Divider, Form, Input, InputNumber, Modal, Select } from 'antd';
+import dayjs from 'dayjs';
+import { useTranslation } from 'react-i18next';
+import { type Schemas, api, unwrap } from '../../api/client';
+import { useServerAction } from '../../components/useServerAction';
+
+const CHECKS = ['food', 'clothing', 'education', 'medical', 'housing', 'water', 'income'] as const;
+
+/**
+ * Records a visit by the household's helpers: what was checked and found, a problem for the branch's list, and
+ * the risks that put the household on the early-warning list.
+ */
+export function VisitModal({ household, open, onClose }: { household: Schemas['HouseholdDetail']; open: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm();
+  const { busy, run } = useServerAction();
+  const helpers = household.helpers.filter((h) => !h.endOn);
+  const submit = async () => {
+    const v = await form.validateFields();
+    const risks = { seriousIllness: Boolean(v.seriousIllness), disaster: Boolean(v.disaster), rigidSpending: v.rigidSpending ?? 0 };
+    const ok = await run(
+      () =>
+        unwrap(
+          api.POST('/api/v1/households/{id}/visits', {
+            params: { path: { id: household.id } },
+            body: {
+              visitedOn: v.visitedOn.format('YYYY-MM-DD'),
+              helperIds: v.helperIds,
+              checks: v.checks ?? [],
+              ...(v.findings?.trim() ? { findings: v.findings } : {}),
+              ...(v.measuresAgreed?.trim() ? { measuresAgreed: v.measuresAgreed } : {}),
+              ...(v.problem?.trim() ? { problem: { category: v.problemCategory ?? 'other', description: v.problem } } : {}),
+              ...(risks.seriousIllness || risks.disaster || risks.rigidSpending > 0 ? { risks } : {}),
+            },
+          }),
+        ),
+      t('item.done'),
+    );
+    if (ok) {
+      form.resetFields();
+      onClose();
+    }
+  };
+  return (
+    <Modal open={open} title={t('households.visit.add')} onCancel={onClose} onOk={submit} confirmLoading={busy} destroyOnHidden>
+      <Form form={form} layout="vertical" initialValues={{ visitedOn: dayjs(), helperIds: helpers.filter((h) => h.primary).map((h) => h.memberId), checks: [...CHECKS] }}>
+        <Form.Item name="visitedOn" label={t('households.exitActions.on')} rules={[{ required: true, message: t('common.required') }]}>
+          <DatePicker />
+        </Form.Item>
+        <Form.Item name="helperIds" label={t('households.visit.helpers')} rules={[{ required: true, message: t('common.required') }]}>
+          <Checkbox.Group options={helpers.map((h) => ({ value: h.memberId, label: h.memberName }))} />
+        </Form.Item>
+        <Form.Item name="checks" label={t('households.visit.checks')}>
+          <Checkbox.Group options={CHECKS.map((c) => ({ value: c, label: t(`households.visit.checkNames.${c}`) }))} />
+        </Form.Item>
+        <Form.Item name="findings" label={t('households.visit.findings')}>
+          <Input.TextArea rows={2} maxLength={2000} />
+        </Form.Item>
+        <Form.Item name="measuresAgreed" label={t('households.visit.measuresAgreed')}>
+          <Input.TextArea rows={2} maxLength={2000} />
+        </Form.Item>
+        <Form.Item name="problem" label={t('households.visit.problem')}>
+          <Input.TextArea rows={2} maxLength={2000} />
+        </Form.Item>
+        <Form.Item name="problemCategory" label={t('households.visit.problemCategory')}>
+          <Select allowClear options={REPORT_CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))} />
+        </Form.Item>
+        <Divider titlePlacement="start">{t('households.visit.risks')}</Divider>
+        <Form.Item name="seriousIllness" valuePropName="checked" style={{ marginBottom: 4 }}>
+          <Checkbox>{t('households.visit.seriousIllness')}</Checkbox>
+        </Form.Item>
+        <Form.Item name="disaster" valuePropName="checked">
+          <Checkbox>{t('households.visit.disaster')}</Checkbox>
+        </Form.Item>
+        <Form.Item name="rigidSpending" label={t('households.visit.rigidSpending')}>
+          <InputNumber min={0} max={10_000_000} style={{ width: 200 }} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
