@@ -172,6 +172,13 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     expect(String(ws.getRow(3).getCell(4).value)).toContain('应为');
   });
 
+  it("a mistake on the head's row is reported once, not again as a household without a head", async () => {
+    const rows = household('1');
+    (rows[0] as Row).idNumber = '41132119700101001';
+    const result = await imported('qiaoduan', csv(rows));
+    expect(result).toMatchObject({ status: 'failed', errorCount: 1 });
+  });
+
   it('re-importing the same file writes no duplicates', async () => {
     const file = csv([...household('1'), ...household('2')]);
     const first = await imported('qiaoduan', file);
@@ -203,7 +210,7 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     const row = await ctx.t.db.db.selectFrom('household_imports').select('errors_json').where('id', '=', result.id).executeTakeFirstOrThrow();
     const errors = JSON.parse(row.errors_json as string) as { row: number; message: string }[];
     expect(errors.map((e) => [e.row, e.message])).toEqual([
-      [2, '户编号 1 没有户主（或户主行有错误）'],
+      [2, '户编号 1 没有户主'],
       [6, '户编号 2 有多位户主'],
       [8, '不是本账号管辖范围内的村（社区）'],
     ]);

@@ -132,6 +132,9 @@ describe('Lianjian in a real browser', () => {
   it('a household of the register shows masked details, the rejected exit and stacked helpers; unmasking asks why', async () => {
     await logIn(page, base, 'qiaoduan', DEMO_PASSWORD);
     await page.getByRole('menuitem', { name: '建档立卡户' }).click();
+    // 2,456 households and more: find the head by pinyin initials.
+    await page.getByPlaceholder('户主姓名或拼音首字母').fill('ydh');
+    await page.keyboard.press('Enter');
     await page.getByRole('link', { name: '杨德厚' }).click();
     await page.getByTestId('household-head').waitFor();
     await page.getByText('不予退出：收入不稳定').first().waitFor();

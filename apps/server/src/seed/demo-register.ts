@@ -356,17 +356,23 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
     });
     e++;
   };
+  // Spread over the townships: a shuffled copy of the exited households is drawn from in order.
+  const pool = [...exited];
+  for (let i = pool.length - 1; i > 0; i--) {
+    const j = r.int(0, i);
+    [pool[i], pool[j]] = [pool[j] as Row<'households'>, pool[i] as Row<'households'>];
+  }
   const monitoredRisks = ['家庭成员患重病，医疗支出大', '务工收入大幅下降', '因洪灾房屋受损', '意外事故致主要劳动力受伤', '产业收益不稳定'];
-  for (const h of exited.slice(0, 70)) {
+  for (const h of pool.slice(0, 70)) {
     h.status = 'monitored';
     openCase(h, 'unstable_exited', r.pick(monitoredRisks), 'monitored', `2020-0${r.int(2, 6)}-1${r.int(0, 9)}`);
     addHelper(h, pickHelper(h.region_code.slice(0, 9)), true, '监测帮扶责任人', '2020-07-01');
   }
-  for (const h of exited.slice(70, 95)) {
+  for (const h of pool.slice(70, 95)) {
     h.status = 'risk_eliminated';
     openCase(h, 'unstable_exited', r.pick(monitoredRisks), 'eliminated', `2019-0${r.int(3, 5)}-1${r.int(0, 9)}`);
   }
-  for (const h of exited.slice(95, 103)) openCase(h, 'unstable_exited', r.pick(monitoredRisks), r.pick(['identified', 'consented', 'in_notice'] as const), `2020-11-0${r.int(1, 9)}`);
+  for (const h of pool.slice(95, 103)) openCase(h, 'unstable_exited', r.pick(monitoredRisks), r.pick(['identified', 'consented', 'in_notice'] as const), `2020-11-0${r.int(1, 9)}`);
   // Marginal and suddenly hard-hit households were never registered poor: they enter the register as monitored.
   for (let i = 0; i < 35; i++) {
     const t = r.pick(townships);
@@ -375,7 +381,7 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
     addHelper(h, pickHelper(t), true, '监测帮扶责任人', '2020-09-01');
   }
   // Early warning: exited households whose visits this year found a new serious illness or large spending.
-  for (const h of exited.slice(103, 115)) {
+  for (const h of pool.slice(103, 160)) {
     const who = pickHelper(h.region_code.slice(0, 9));
     addHelper(h, who, true, '脱贫不脱帮扶：过渡期内继续联系', '2020-01-01');
     const ill = r.chance(0.5);

@@ -454,6 +454,7 @@ export const enUS: Messages = {
       recent: 'Recent imports',
       limit: 'Files up to 50 MB',
       at: 'Time',
+      file: 'File',
     },
     gaps: {
       conditions: {
@@ -525,6 +526,17 @@ export const enUS: Messages = {
         eliminated: 'Risk eliminated',
         dropped: 'Dropped',
       },
+      actions: {
+        consented: 'Visit and consent',
+        in_notice: 'Review and notice',
+        township_reviewed: 'Township review',
+        monitored: 'Monitor',
+        elimination_in_notice: 'Notice of elimination',
+        elimination_reviewed: 'Review elimination',
+        eliminated: 'Confirm elimination',
+        dropped: 'Drop',
+        identified: 'Identify again',
+      },
       reasons: { income_below_line: 'Income below line', serious_illness: 'New serious illness', disaster: 'Disaster or accident', rigid_spending: 'Large rigid spending' },
       risk: 'Risk',
       identify: 'Identify for monitoring',
@@ -580,6 +592,8 @@ export const enUS: Messages = {
     },
   },
   common: {
+    previous: 'Previous page',
+    next: 'Next page',
     cancel: 'Cancel',
     ok: 'OK',
     save: 'Save',

@@ -450,6 +450,7 @@ export const zhCN = {
       recent: '最近的导入',
       limit: '文件不超过 50 MB',
       at: '时间',
+      file: '文件',
     },
     gaps: {
       conditions: {
@@ -521,6 +522,17 @@ export const zhCN = {
         eliminated: '风险已消除',
         dropped: '未纳入',
       },
+      actions: {
+        consented: '入户核实并同意',
+        in_notice: '评议公示',
+        township_reviewed: '乡镇审核',
+        monitored: '纳入监测帮扶',
+        elimination_in_notice: '风险消除公示',
+        elimination_reviewed: '乡镇审核消除',
+        eliminated: '确认风险消除',
+        dropped: '不纳入',
+        identified: '重新识别',
+      },
       reasons: { income_below_line: '收入低于监测线', serious_illness: '新发重病', disaster: '受灾或意外', rigid_spending: '大额刚性支出' },
       risk: '风险',
       identify: '识别为监测对象',
@@ -576,6 +588,8 @@ export const zhCN = {
     },
   },
   common: {
+    previous: '上一页',
+    next: '下一页',
     cancel: '取消',
     ok: '确定',
     save: '保存',

@@ -182,7 +182,7 @@ export function HouseholdPage() {
                     />
                     {e.rejectReason && <Alert type="error" showIcon style={{ marginTop: 8 }} title={`${t('households.exitSteps.rejected')}：${e.rejectReason}`} />}
                     {e.status === 'in_notice' && (
-                      <Link to={`/households/notice/${e.regionCode}`}>
+                      <Link to={`/households/notice/${e.regionCode}`} style={{ display: 'inline-block', marginTop: 8 }}>
                         {t('households.exitList.print')}（{e.noticeStartOn} ~ {e.noticeEndsOn}）
                       </Link>
                     )}

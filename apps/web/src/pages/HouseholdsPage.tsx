@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
 import { useMe } from '../components/me';
+import { CursorPager, useCursorPages } from '../components/CursorPager';
 import { QueryState } from '../components/QueryState';
 import { GapsPanel, WorkloadPanel } from '../features/households/CoveragePanels';
 import { ExitsPanel } from '../features/households/ExitsPanel';
@@ -40,9 +41,10 @@ function RegisterPanel() {
     ...(category ? { monitoringCategory: category } : {}),
     ...(helperId ? { helperId } : {}),
   };
+  const pages = useCursorPages(JSON.stringify(filter));
   const list = useQuery({
-    queryKey: ['households', filter],
-    queryFn: () => unwrap(api.GET('/api/v1/households', { params: { query: { limit: 100, ...filter } } })),
+    queryKey: ['households', filter, pages.cursor],
+    queryFn: () => unwrap(api.GET('/api/v1/households', { params: { query: { limit: 20, ...filter, ...(pages.cursor ? { cursor: pages.cursor } : {}) } } })),
   });
   const exportHref = `/api/v1/households/export.xlsx?${new URLSearchParams(filter as Record<string, string>).toString()}`;
   const canImport = me.permissions.includes('households:write') && me.scope.regionCode !== null;
@@ -103,7 +105,7 @@ function RegisterPanel() {
         <Table<Schemas['Household']>
           rowKey="id"
           dataSource={list.data?.items}
-          pagination={{ pageSize: 20, showSizeChanger: false, showTotal: () => t('common.total', { total: list.data?.total ?? 0 }) }}
+          pagination={false}
           locale={{ emptyText: <Empty description={t('households.empty')} /> }}
           columns={[
             { title: t('households.head'), dataIndex: 'headName', render: (v, h) => <Link to={`/households/${h.id}`}>{v}</Link> },
@@ -120,7 +122,7 @@ function RegisterPanel() {
           ]}
         />
       </QueryState>
-      {(list.data?.total ?? 0) > 100 && <Typography.Text type="secondary">{t('common.total', { total: list.data?.total })}</Typography.Text>}
+      <CursorPager pages={pages} total={list.data?.total ?? 0} nextCursor={list.data?.nextCursor} testId="household-total" />
       <ImportModal open={importing} onClose={() => setImporting(false)} />
     </>
   );

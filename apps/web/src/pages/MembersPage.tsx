@@ -1,9 +1,10 @@
 import { SKILLS } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Empty, Flex, Input, Select, Table, Tag, Typography } from 'antd';
+import { Card, Empty, Flex, Input, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../api/client';
+import { CursorPager, useCursorPages } from '../components/CursorPager';
 import { errorText } from '../components/QueryState';
 
 type Member = Schemas['Member'];
@@ -13,15 +14,15 @@ type Filters = { q?: string; skill?: (typeof SKILLS)[number]; partyStatus?: 'ful
 export function MembersPage() {
   const { t } = useTranslation();
   const [filters, setFilters] = useState<Filters>({});
-  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
-  const cursor = cursors[cursors.length - 1];
+  const pages = useCursorPages();
+  const cursor = pages.cursor;
   const q = useQuery({
     queryKey: ['members', filters, cursor],
     queryFn: () => unwrap(api.GET('/api/v1/members', { params: { query: { ...filters, limit: 20, ...(cursor ? { cursor } : {}) } } })),
   });
   const update = (patch: Filters) => {
     setFilters((f) => ({ ...f, ...patch }));
-    setCursors([undefined]);
+    pages.reset();
   };
   return (
     <div className="lj-page">
@@ -92,20 +93,7 @@ export function MembersPage() {
             ]}
           />
         )}
-        <Flex justify="space-between" align="center" style={{ marginTop: 16 }}>
-          <Typography.Text type="secondary" data-testid="member-total">
-            {t('common.total', { total: q.data?.total ?? 0 })}
-          </Typography.Text>
-          <Flex gap={8}>
-            <Button disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
-              ‹
-            </Button>
-            <span>{cursors.length}</span>
-            <Button disabled={!q.data?.nextCursor} onClick={() => setCursors((c) => [...c, q.data?.nextCursor ?? undefined])}>
-              ›
-            </Button>
-          </Flex>
-        </Flex>
+        <CursorPager pages={pages} total={q.data?.total ?? 0} nextCursor={q.data?.nextCursor} testId="member-total" />
       </Card>
     </div>
   );

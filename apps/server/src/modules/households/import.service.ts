@@ -46,6 +46,12 @@ const MAX_REPORTED_ERRORS = 10_000;
 
 class Fatal extends Error {}
 
+/**
+ * Lets the event loop serve other requests (progress polls among them) during long CPU-bound stretches: on
+ * SQLite every query is synchronous, so without this an import would hold the server for its whole length.
+ */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** A count of bytes read from a file, for progress while a parser consumes it. */
 function counted(file: string, onBytes: (n: number) => void): Readable {
   const s = createReadStream(file, { highWaterMark: 256 * 1024 });
@@ -146,7 +152,7 @@ type Registration = { regionCode: string; input: Omit<ReturnType<typeof CreateHo
  * People grouped into households by household number: exactly one head each, one village each within the
  * importer's scope, and the same schema as registration by hand. Errors go to `report`, by row.
  */
-function assemble(people: ParsedPerson[], villages: Set<string>, report: (errors: RowError[]) => void): Registration[] {
+function assemble(people: ParsedPerson[], villages: Set<string>, spoiled: Set<string>, report: (errors: RowError[]) => void): Registration[] {
   const addErrors = report;
   const groups = new Map<string, ParsedPerson[]>();
   for (const p of people) {
@@ -156,11 +162,12 @@ function assemble(people: ParsedPerson[], villages: Set<string>, report: (errors
   }
   const inputs: Registration[] = [];
   for (const [no, members] of groups) {
+    if (spoiled.has(no)) continue;
     const heads = members.filter((p) => p.household);
     const headRow = members.find((p) => p.relationship === '户主');
     const first = members[0] as ParsedPerson;
     if (!headRow) {
-      addErrors([{ row: first.row, column: columnHeader('relationship'), value: '', message: `户编号 ${no} 没有户主（或户主行有错误）` }]);
+      addErrors([{ row: first.row, column: columnHeader('relationship'), value: '', message: `户编号 ${no} 没有户主` }]);
       continue;
     }
     if (heads.length > 1) {
@@ -424,6 +431,7 @@ export class HouseholdImportService {
         for (const e of es) if (errors.length < MAX_REPORTED_ERRORS) errors.push(e);
       };
       const people: ParsedPerson[] = [];
+      const spoiled = new Set<string>();
       let index: ReturnType<typeof mapHeader>['index'] | null = null;
       let rowNo = 0;
       for await (const cells of rows) {
@@ -442,9 +450,17 @@ export class HouseholdImportService {
         state.rows_read++;
         if (state.rows_read > this.limits.maxRows) throw new Fatal(`超过每次导入 ${this.limits.maxRows} 行的上限，请分批导入`);
         const parsed = parseRow(rowNo, cells, index);
-        if (Array.isArray(parsed)) addErrors(parsed);
+        if (Array.isArray(parsed)) {
+          addErrors(parsed);
+          // The household's own checks wait until its rows are right: one mistake, one error.
+          const no = index.householdNo === undefined ? '' : String(cells[index.householdNo] ?? '').trim();
+          if (no) spoiled.add(no);
+        }
         else people.push(parsed);
-        if (state.rows_read % 1000 === 0) await save();
+        if (state.rows_read % 1000 === 0) {
+          await save();
+          await breathe();
+        }
       }
       if (!index) throw new Fatal('文件中没有表头和数据。请使用系统提供的导入模板');
       if (state.rows_read === 0) throw new Fatal('文件中没有数据行');
@@ -473,6 +489,7 @@ export class HouseholdImportService {
       }
       const keys = [...indexes.keys()];
       for (let i = 0; i < keys.length; i += 500) {
+        if (i % 5000 === 0) await breathe();
         const chunk = keys.slice(i, i + 500);
         const found = await this.db.selectFrom('household_people').select('id_number_index').where('id_number_index', 'in', chunk).execute();
         for (const f of found) {
@@ -480,7 +497,7 @@ export class HouseholdImportService {
           addErrors([{ row: p.row, column: columnHeader('idNumber'), value: '', message: '该身份证号已登记在系统中的其他农户' }]);
         }
       }
-      const inputs = assemble(people, villages, addErrors);
+      const inputs = assemble(people, villages, spoiled, addErrors);
       if (errorCount) {
         errors.sort((a, b) => a.row - b.row);
         await fail(`发现 ${errorCount} 处错误，未导入任何数据。请下载错误报告，改正后重新导入`, errors, errorCount);
@@ -495,9 +512,10 @@ export class HouseholdImportService {
       const prepared: ReturnType<typeof householdRows>[] = [];
       for (const [i, x] of inputs.entries()) {
         prepared.push(householdRows(this.cipher, x.input, x.regionCode, now));
-        if (i % 1000 === 0) {
+        if (i % 500 === 0) {
           state.progress = 60 + Math.floor((i / inputs.length) * 30);
           await save();
+          await breathe();
         }
       }
       state.phase = 'writing';

@@ -147,6 +147,8 @@ export class MonitoringService {
         suggestedCategory: reasons.includes('income_below_line') ? ('unstable_exited' as const) : ('sudden_hardship' as const),
       });
     }
+    // What a visit found is the more urgent: those first, then the lowest incomes.
+    out.sort((a, b) => Number(b.lastRiskVisitOn !== null) - Number(a.lastRiskVisitOn !== null) || a.perCapitaIncome - b.perCapitaIncome);
     return { items: out };
   }
 

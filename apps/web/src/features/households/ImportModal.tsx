@@ -172,7 +172,7 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
             pagination={false}
             dataSource={recent.data?.items.slice(0, 5)}
             columns={[
-              { title: t('households.import.pick'), dataIndex: 'fileName', ellipsis: true },
+              { title: t('households.import.file'), dataIndex: 'fileName', ellipsis: true },
               { title: t('households.import.at'), dataIndex: 'createdAt', width: 140, render: (v: string) => fmt(v) },
               {
                 title: t('households.status'),

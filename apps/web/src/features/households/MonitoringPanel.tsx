@@ -82,7 +82,7 @@ function CaseStepModal({ target, onClose }: { target: { c: Case; to: Case['statu
   return (
     <Modal
       open={Boolean(target)}
-      title={target ? `${target.c.headName} → ${t(`households.monitoring.statuses.${target.to}`)}` : ''}
+      title={target ? `${target.c.headName} · ${t(`households.monitoring.actions.${target.to}`)}` : ''}
       onCancel={onClose}
       onOk={submit}
       confirmLoading={busy}
@@ -146,7 +146,7 @@ export function MonitoringPanel() {
                     <Flex gap={4} wrap>
                       {MONITORING_TRANSITIONS[r.status].map((to) => (
                         <Button key={to} size="small" danger={to === 'dropped'} onClick={() => setStep({ c: r, to })}>
-                          {t(`households.monitoring.statuses.${to}`)}
+                          {t(`households.monitoring.actions.${to}`)}
                         </Button>
                       ))}
                     </Flex>
@@ -162,7 +162,7 @@ export function MonitoringPanel() {
         extra={
           <Flex gap={8} align="center">
             {t('households.monitoring.year')}
-            <InputNumber min={2015} max={2100} value={year} onChange={(v) => v && setYear(v)} style={{ width: 90 }} />
+            <InputNumber min={2015} max={2100} value={year} onChange={(v) => v && setYear(v)} style={{ width: 90 }} data-testid="warning-year" />
           </Flex>
         }
       >

@@ -1,0 +1,38 @@
+import { LeftOutlined, RightOutlined } from '@ant-design/icons';
+import { Button, Flex, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+/**
+ * Keyset pages: the cursor of each page visited, so that "previous" goes back exactly. A change of `key` (the
+ * filters) starts again from the first page.
+ */
+export function useCursorPages(key = '') {
+  const [state, setState] = useState<{ key: string; cursors: (string | undefined)[] }>({ key, cursors: [undefined] });
+  const cursors = state.key === key ? state.cursors : [undefined];
+  const set = (next: (string | undefined)[]) => setState({ key, cursors: next });
+  return {
+    cursor: cursors[cursors.length - 1],
+    page: cursors.length,
+    reset: () => set([undefined]),
+    back: () => set(cursors.length > 1 ? cursors.slice(0, -1) : cursors),
+    forward: (next: string | null | undefined) => next && set([...cursors, next]),
+  };
+}
+
+/** The total and previous / next buttons under a server-paged table. */
+export function CursorPager({ pages, total, nextCursor, testId }: { pages: ReturnType<typeof useCursorPages>; total: number; nextCursor: string | null | undefined; testId?: string }) {
+  const { t } = useTranslation();
+  return (
+    <Flex justify="space-between" align="center" style={{ marginTop: 16 }}>
+      <Typography.Text type="secondary" data-testid={testId}>
+        {t('common.total', { total })}
+      </Typography.Text>
+      <Flex gap={8} align="center">
+        <Button icon={<LeftOutlined />} aria-label={t('common.previous')} disabled={pages.page <= 1} onClick={pages.back} />
+        <span>{pages.page}</span>
+        <Button icon={<RightOutlined />} aria-label={t('common.next')} disabled={!nextCursor} onClick={() => pages.forward(nextCursor)} />
+      </Flex>
+    </Flex>
+  );
+}
