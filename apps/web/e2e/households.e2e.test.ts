@@ -143,6 +143,21 @@ describe('the household register in the browser', () => {
     await page.emulateMedia({ media: 'print' });
     await screenshot(page, '34-exit-notice-print');
     await page.emulateMedia({ media: 'screen' });
+
+    // A measure agreed with the household, then its acknowledgement.
+    await page.goto(`${base}/households/${id}`);
+    await page.getByTestId('measure-add').click();
+    const dialog = page.getByRole('dialog');
+    const category = dialog.locator('.ant-select').first();
+    await category.click();
+    await category.locator('input').fill('就业');
+    await page.locator('.ant-select-item-option').filter({ hasText: '就业帮扶' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await dialog.getByLabel('措施内容').fill('推荐到白河新村扶贫车间务工');
+    await confirm();
+    await page.getByRole('cell', { name: '推荐到白河新村扶贫车间务工' }).waitFor();
+    await page.getByRole('button', { name: '农户确认' }).click();
+    await expect(page.getByRole('button', { name: '农户确认' }).waitFor({ state: 'detached' })).resolves.toBeUndefined();
     expect(errors).toEqual([]);
   });
 

@@ -578,6 +578,7 @@ export const enUS: Messages = {
       disaster: 'Disaster or accident',
       rigidSpending: 'Rigid spending this year (yuan)',
     },
+    measure: { add: 'Add measure', cost: 'Cost (yuan)', endOn: 'End date', unitPlaceholder: 'Unit name or pinyin initials', acknowledge: 'Household confirms' },
     measureCategories: {
       industry: 'Industry',
       employment: 'Employment',

@@ -574,6 +574,7 @@ export const zhCN = {
       disaster: '受灾或意外',
       rigidSpending: '今年刚性支出（元）',
     },
+    measure: { add: '登记帮扶措施', cost: '投入（元）', endOn: '结束日期', unitPlaceholder: '输入单位名称或拼音首字母', acknowledge: '农户确认' },
     measureCategories: {
       industry: '产业帮扶',
       employment: '就业帮扶',

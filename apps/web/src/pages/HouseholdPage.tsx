@@ -9,6 +9,7 @@ import { useMe } from '../components/me';
 import { QueryState } from '../components/QueryState';
 import { useServerAction } from '../components/useServerAction';
 import { ApplyExitButton, ExitActions } from '../features/households/ExitActions';
+import { AcknowledgeButton, MeasureModal } from '../features/households/MeasureModal';
 import { VisitModal } from '../features/households/VisitModal';
 
 type Detail = Schemas['HouseholdDetail'];
@@ -79,6 +80,7 @@ export function HouseholdPage() {
   const [reason, setReason] = useState('');
   const [addHelper, setAddHelper] = useState(false);
   const [addVisit, setAddVisit] = useState(false);
+  const [addMeasure, setAddMeasure] = useState(false);
   const { busy, run } = useServerAction();
   const q = useQuery({ queryKey: ['household', id], queryFn: () => unwrap(api.GET('/api/v1/households/{id}', { params: { path: { id } } })) });
   const visits = useQuery({ queryKey: ['household', id, 'visits'], queryFn: () => unwrap(api.GET('/api/v1/households/{id}/visits', { params: { path: { id } } })) });
@@ -225,7 +227,16 @@ export function HouseholdPage() {
                 )}
               />
             </Card>
-            <Card title={t('households.measures')}>
+            <Card
+              title={t('households.measures')}
+              extra={
+                canWrite && (
+                  <Button onClick={() => setAddMeasure(true)} data-testid="measure-add">
+                    {t('households.measure.add')}
+                  </Button>
+                )
+              }
+            >
               <Table
                 rowKey="id"
                 size="small"
@@ -237,7 +248,12 @@ export function HouseholdPage() {
                   { title: t('households.measureCategory'), dataIndex: 'category', render: (v) => t(`households.measureCategories.${v}`) },
                   { title: t('members.unit'), dataIndex: 'unitName', render: (v) => v ?? '—' },
                   { title: t('households.content'), dataIndex: 'content' },
-                  { title: t('households.acknowledged'), dataIndex: 'acknowledgedOn', render: (v) => v ?? '—' },
+                  { title: t('households.measure.cost'), dataIndex: 'costYuan', align: 'right' },
+                  {
+                    title: t('households.acknowledged'),
+                    dataIndex: 'acknowledgedOn',
+                    render: (v, m) => v ?? (canWrite ? <AcknowledgeButton householdId={id} measure={m} /> : '—'),
+                  },
                 ]}
               />
             </Card>
@@ -246,6 +262,7 @@ export function HouseholdPage() {
             </Modal>
             {q.data && <AddHelperModal household={q.data} open={addHelper} onClose={() => setAddHelper(false)} />}
             {q.data && <VisitModal household={q.data} open={addVisit} onClose={() => setAddVisit(false)} />}
+            <MeasureModal householdId={id} open={addMeasure} onClose={() => setAddMeasure(false)} />
           </>
         )}
       </QueryState>
