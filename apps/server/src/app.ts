@@ -31,6 +31,10 @@ import { MonitoringService } from './modules/monitoring/monitoring.service.ts';
 import { householdRoutes } from './modules/households/households.routes.ts';
 import { CoverageService } from './modules/households/coverage.service.ts';
 import { HouseholdService } from './modules/households/households.service.ts';
+import { activityRoutes } from './modules/activities/activities.routes.ts';
+import { ActivityService } from './modules/activities/activities.service.ts';
+import { recordRoutes } from './modules/records/records.routes.ts';
+import { RecordService } from './modules/records/records.service.ts';
 import { settingsRoutes } from './modules/settings/settings.routes.ts';
 import { SettingsService } from './modules/settings/settings.service.ts';
 import { householdImportRoutes } from './modules/households/import.routes.ts';
@@ -60,6 +64,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The register import jobs (progress lives on their rows; tests await them). */
     householdImports: HouseholdImportService;
+    /** Organizational life; its reminder job runs on a timer in the server and directly in tests. */
+    activities: ActivityService;
   }
 }
 
@@ -151,6 +157,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       const items = new ItemService(db);
       const reports = new ReportService(db, items);
       await api.register(itemRoutes(items));
+      const activities = new ActivityService(db, items);
+      app.decorate('activities', activities);
+      await api.register(activityRoutes(activities));
+      await api.register(recordRoutes(new RecordService(db)));
       await api.register(reportRoutes(reports));
       await api.register(publicReportRoutes(reports));
       await api.register(disputeRoutes(new DisputeService(db, items)));

@@ -24,6 +24,15 @@ export async function startServer(): Promise<void> {
     importLimits: importLimitsFromEnv(),
     logger: true,
   });
+  // Party groups that have not met in their period get a reminder: checked at start and every hour.
+  const remind = () =>
+    app.activities.runReminders().then(
+      (n) => n && app.log.info({ raised: n }, 'meeting reminders raised'),
+      (err) => app.log.error({ err }, 'meeting reminders failed'),
+    );
+  void remind();
+  const reminderTimer = setInterval(remind, 60 * 60 * 1000);
+  reminderTimer.unref();
   const interrupted = await app.householdImports.failInterrupted();
   if (interrupted) app.log.warn({ interrupted }, 'register imports cut off by an earlier stop marked as failed');
   const shutdown = async (signal: string) => {

@@ -205,3 +205,8 @@ export const CATEGORY_SKILL: Partial<Record<ReportCategory, Skill>> = {
   housing: 'construction',
   industry: 'agronomy',
 };
+
+/** Organizational life (DOMAIN §4): what a temporary organization or party group holds. */
+export const ACTIVITY_KINDS = ['branch_meeting', 'group_meeting', 'study_session', 'themed_party_day', 'joint_activity', 'onsite_meeting'] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+export const ATTENDANCE = ['present', 'excused', 'absent'] as const;

@@ -21,6 +21,9 @@ export const PERMISSIONS = [
   'households:write',
   'households:unmask',
   'settings:write',
+  'activities:write',
+  'feedback:write',
+  'feedback:acknowledge',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -29,9 +32,9 @@ const WORK: Permission[] = ['reports:write', 'items:write', 'households:read', '
 
 /** What each role may do at all; the server still limits every action to the caller's scope. */
 export const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
-  county_admin: [...READ, ...WORK, 'items:reopen', 'households:unmask', 'units:write', 'members:write', 'orgs:write', 'memberships:write', 'users:write', 'settings:write'],
-  township_admin: [...READ, ...WORK, 'households:unmask', 'units:write', 'members:write', 'orgs:write', 'memberships:write'],
-  org_secretary: [...READ, 'reports:write', 'items:write', 'households:read', 'households:write', 'orgs:write', 'memberships:write'],
+  county_admin: [...READ, ...WORK, 'items:reopen', 'households:unmask', 'units:write', 'members:write', 'orgs:write', 'memberships:write', 'users:write', 'settings:write', 'activities:write', 'feedback:write', 'feedback:acknowledge'],
+  township_admin: [...READ, ...WORK, 'households:unmask', 'units:write', 'members:write', 'orgs:write', 'memberships:write', 'activities:write', 'feedback:write', 'feedback:acknowledge'],
+  org_secretary: [...READ, 'reports:write', 'items:write', 'households:read', 'households:write', 'orgs:write', 'memberships:write', 'activities:write', 'feedback:write'],
   // A member works on the items they are on: progress entries and handing work in for confirmation.
   member: ['regions:read', 'orgs:read', 'members:read', 'items:read', 'items:write'],
   supervisor: [...READ, 'items:reopen', 'households:read'],

@@ -14,6 +14,7 @@ import * as m0008 from './migrations/0008_visits_measures.ts';
 import * as m0009 from './migrations/0009_exits.ts';
 import * as m0010 from './migrations/0010_monitoring.ts';
 import * as m0011 from './migrations/0011_imports_coverage.ts';
+import * as m0012 from './migrations/0012_activities.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -72,6 +73,7 @@ const migrations = {
   '0009_exits': m0009,
   '0010_monitoring': m0010,
   '0011_imports_coverage': m0011,
+  '0012_activities': m0012,
 };
 
 /** Applies every pending migration; the same migrations run on both databases. */

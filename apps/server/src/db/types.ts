@@ -78,6 +78,8 @@ export interface TemporaryOrgTable {
   planned_end_on: string | null;
   dissolved_on: string | null;
   status: 'proposed' | 'active' | 'rectification' | 'dissolved';
+  /** How often a party group is expected to meet; null = monthly. */
+  meeting_period_months?: number | null;
   version: number;
   created_at: string;
   updated_at: string;
@@ -355,7 +357,7 @@ export interface LandContractTable {
 
 export interface PhotoTable {
   id: string;
-  owner_type: 'report' | 'item_event';
+  owner_type: 'report' | 'item_event' | 'activity';
   owner_id: string;
   mime: string;
   size: number;
@@ -588,7 +590,74 @@ export interface CoverageRuleTable {
   updated_at: string;
 }
 
+export interface ActivityTable {
+  id: string;
+  org_id: string;
+  kind: 'branch_meeting' | 'group_meeting' | 'study_session' | 'themed_party_day' | 'joint_activity' | 'onsite_meeting';
+  held_on: string;
+  place: string;
+  topic: string;
+  host_member_id: string | null;
+  agenda: string | null;
+  minutes: string | null;
+  /** The problem list its decisions created, if any. */
+  list_id: string | null;
+  created_by: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ActivityAttendanceTable {
+  activity_id: string;
+  member_id: string;
+  status: 'present' | 'excused' | 'absent';
+  reason: string | null;
+  /** The membership that listed the member on that day; null for a guest from a linked unit. */
+  membership_id: string | null;
+}
+
+export interface ActivityDecisionTable {
+  id: string;
+  activity_id: string;
+  no: number;
+  text: string;
+  item_id: string | null;
+}
+
+export interface MeetingReminderTable {
+  id: string;
+  org_id: string;
+  last_met_on: string | null;
+  due_on: string;
+  raised_on: string;
+  resolved_on: string | null;
+  resolved_by_activity_id: string | null;
+}
+
+export interface FeedbackToHomeTable {
+  id: string;
+  org_id: string;
+  member_id: string;
+  home_party_org_id: string;
+  period: string;
+  kind: 'good_work' | 'shortcoming' | 'commendation';
+  text: string;
+  sent_on: string;
+  sent_by: string | null;
+  acknowledged_on: string | null;
+  acknowledged_by: string | null;
+  ack_note: string | null;
+  version: number;
+  created_at: string;
+}
+
 export interface Database {
+  activities: ActivityTable;
+  activity_attendance: ActivityAttendanceTable;
+  activity_decisions: ActivityDecisionTable;
+  meeting_reminders: MeetingReminderTable;
+  feedback_to_home: FeedbackToHomeTable;
   household_imports: HouseholdImportTable;
   coverage_rules: CoverageRuleTable;
   regions: RegionTable;

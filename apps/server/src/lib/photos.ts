@@ -22,7 +22,7 @@ export function sniffImage(bytes: Buffer): 'image/jpeg' | 'image/png' | 'image/w
 }
 
 /** Validates and stores photos for an owner inside the caller's transaction. */
-export async function storePhotos(tx: Executor, ownerType: 'report' | 'item_event', ownerId: string, photos: { dataBase64: string }[]) {
+export async function storePhotos(tx: Executor, ownerType: 'report' | 'item_event' | 'activity', ownerId: string, photos: { dataBase64: string }[]) {
   if (photos.length > MAX_PHOTOS) throw new Problem(400, 'validation_failed', `最多上传 ${MAX_PHOTOS} 张照片`, [{ path: 'body.photos', message: 'too many' }]);
   const ids: string[] = [];
   for (const [i, p] of photos.entries()) {
@@ -52,7 +52,7 @@ export async function storePhotos(tx: Executor, ownerType: 'report' | 'item_even
   return ids;
 }
 
-export async function photoIds(db: Executor, ownerType: 'report' | 'item_event', ownerIds: string[]) {
+export async function photoIds(db: Executor, ownerType: 'report' | 'item_event' | 'activity', ownerIds: string[]) {
   if (ownerIds.length === 0) return new Map<string, string[]>();
   const rows = await db.selectFrom('photos').select(['id', 'owner_id']).where('owner_type', '=', ownerType).where('owner_id', 'in', ownerIds).orderBy('created_at').execute();
   const map = new Map<string, string[]>();

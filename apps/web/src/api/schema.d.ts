@@ -3095,6 +3095,834 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 组织生活：会议和学习（按组织、日期） */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The organization, with its party groups */
+                    orgId?: string;
+                    from?: string;
+                    to?: string;
+                    kind?: "branch_meeting" | "group_meeting" | "study_session" | "themed_party_day" | "joint_activity" | "onsite_meeting";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ActivitySummary"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 记录会议：出席（按当日成员）、决定（可列入问题清单）、照片 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewActivityInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            listId: string | null;
+                            itemIds: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 某日的应到人员（按当日的组织成员） */
+        get: {
+            parameters: {
+                query: {
+                    orgId: string;
+                    on: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ActivityRoster"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/activities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 会议记录 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Activity"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/meeting-reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 党小组未按期开会的提醒 */
+        get: {
+            parameters: {
+                query?: {
+                    all?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["MeetingReminder"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{id}/meeting-period": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 设定党小组会议周期（月） */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        months: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/members/{id}/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 党员履职纪实（跨所有临时党组织） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MemberRecord"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/feedback-to-home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 向党员所在党组织的反馈（收到的或发出的） */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description received: for the home organizations the caller acts for; sent: from organizations in scope */
+                    box?: "received" | "sent";
+                    open?: "true" | "false";
+                    memberId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["FeedbackToHome"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 临时党组织向党员所在党组织反馈表现（不评定、不处分） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewFeedbackToHomeInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/feedback-to-home/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 所在党组织签收反馈 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AcknowledgeFeedbackInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports": {
         parameters: {
             query?: never;
@@ -7815,7 +8643,7 @@ export interface components {
             displayName: string;
             /** @enum {string} */
             role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "auditor";
-            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask" | "settings:write")[];
+            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask" | "settings:write" | "activities:write" | "feedback:write" | "feedback:acknowledge")[];
             scope: {
                 regionCode: string | null;
                 regionName: string | null;
@@ -8289,6 +9117,229 @@ export interface components {
             acknowledgedOn: string;
             version: number;
         };
+        PhotoUploadInput: {
+            dataBase64: string;
+        };
+        AttendanceEntryInput: {
+            /** Format: uuid */
+            memberId: string;
+            /** @enum {string} */
+            status: "present" | "excused" | "absent";
+            /** @description Required when excused */
+            reason?: string;
+        };
+        ActivityDecisionInputInput: {
+            text: string;
+            /** @description A decision that puts an item on a problem list: the items of one meeting make one list */
+            item?: {
+                problem: string;
+                /** @enum {string} */
+                category: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
+                /** Format: uuid */
+                responsibleGroupId?: string;
+                dueOn?: string;
+                measures?: string;
+            };
+        };
+        NewActivityInput: {
+            /** Format: uuid */
+            orgId: string;
+            /** @enum {string} */
+            kind: "branch_meeting" | "group_meeting" | "study_session" | "themed_party_day" | "joint_activity" | "onsite_meeting";
+            heldOn: string;
+            place: string;
+            topic: string;
+            /** Format: uuid */
+            hostMemberId?: string;
+            agenda?: string;
+            minutes?: string;
+            /**
+             * @description Members not listed are recorded absent
+             * @default []
+             */
+            attendance?: components["schemas"]["AttendanceEntryInput"][];
+            /** @default [] */
+            decisions?: components["schemas"]["ActivityDecisionInputInput"][];
+            /** @description Title of the problem list the decisions create; default: the meeting's topic and date */
+            listTitle?: string;
+            /** @default [] */
+            photos?: components["schemas"]["PhotoUploadInput"][];
+        };
+        ActivityRosterInput: {
+            orgId: string;
+            on: string;
+            members: {
+                memberId: string;
+                name: string;
+                unitName: string;
+                role: string;
+                membershipId: string;
+            }[];
+            /** @description Staff of linked units, who may join a joint activity */
+            guests: {
+                memberId: string;
+                name: string;
+                unitName: string;
+            }[];
+        };
+        ActivitySummaryInput: {
+            id: string;
+            orgId: string;
+            orgName: string;
+            /** @enum {string} */
+            kind: "branch_meeting" | "group_meeting" | "study_session" | "themed_party_day" | "joint_activity" | "onsite_meeting";
+            heldOn: string;
+            place: string;
+            topic: string;
+            present: number;
+            excused: number;
+            absent: number;
+            decisions: number;
+        };
+        ActivityInput: {
+            id: string;
+            orgId: string;
+            orgName: string;
+            /** @enum {string} */
+            kind: "branch_meeting" | "group_meeting" | "study_session" | "themed_party_day" | "joint_activity" | "onsite_meeting";
+            heldOn: string;
+            place: string;
+            topic: string;
+            present: number;
+            excused: number;
+            absent: number;
+            decisions: number;
+            hostName: string | null;
+            agenda: string | null;
+            minutes: string | null;
+            listId: string | null;
+            attendance: {
+                memberId: string;
+                name: string;
+                unitName: string;
+                /** @enum {string} */
+                status: "present" | "excused" | "absent";
+                reason: string | null;
+                guest: boolean;
+            }[];
+            decisionList: {
+                no: number;
+                text: string;
+                itemId: string | null;
+                itemNo: number | null;
+                itemStatus: string | null;
+            }[];
+            photoIds: string[];
+            version: number;
+        };
+        MeetingReminderInput: {
+            id: string;
+            orgId: string;
+            orgName: string;
+            parentName: string | null;
+            lastMetOn: string | null;
+            dueOn: string;
+            raisedOn: string;
+            resolvedOn: string | null;
+        };
+        NewFeedbackToHomeInput: {
+            /**
+             * Format: uuid
+             * @description The temporary organization that observed the member
+             */
+            orgId: string;
+            /** Format: uuid */
+            memberId: string;
+            /** @description 2020年上半年, 2020年第三季度… */
+            period: string;
+            /** @enum {string} */
+            kind: "good_work" | "shortcoming" | "commendation";
+            text: string;
+        };
+        FeedbackToHomeInput: {
+            id: string;
+            orgId: string;
+            orgName: string;
+            memberId: string;
+            memberName: string;
+            homePartyOrgName: string;
+            period: string;
+            /** @enum {string} */
+            kind: "good_work" | "shortcoming" | "commendation";
+            text: string;
+            sentOn: string;
+            acknowledgedOn: string | null;
+            ackNote: string | null;
+            version: number;
+        };
+        AcknowledgeFeedbackInput: {
+            note?: string;
+            version: number;
+        };
+        MemberRecordInput: {
+            member: {
+                id: string;
+                name: string;
+                unitName: string;
+                partyStatus: string;
+                homePartyOrgName: string | null;
+                title: string | null;
+            };
+            memberships: {
+                orgId: string;
+                orgName: string;
+                level: string;
+                role: string;
+                startOn: string;
+                endOn: string | null;
+                endReason: string | null;
+            }[];
+            items: {
+                assigned: number;
+                linked: number;
+                closed: number;
+                closedOnTime: number;
+                reopened: number;
+                recent: {
+                    id: string;
+                    no: number;
+                    problem: string;
+                    status: string;
+                    role: string;
+                    orgName: string;
+                }[];
+            };
+            households: {
+                current: number;
+                total: number;
+                list: {
+                    householdId: string;
+                    headName: string;
+                    role: string;
+                    primary: boolean;
+                    startOn: string;
+                    endOn: string | null;
+                }[];
+            };
+            visits: {
+                total: number;
+                lastOn: string | null;
+            };
+            activities: {
+                present: number;
+                excused: number;
+                absent: number;
+                recent: {
+                    id: string;
+                    heldOn: string;
+                    orgName: string;
+                    kind: string;
+                    topic: string;
+                    status: string;
+                }[];
+            };
+            feedback: components["schemas"]["FeedbackToHomeInput"][];
+        };
         CountySettingsInput: {
             countyCode: string;
             year: number;
@@ -8413,9 +9464,6 @@ export interface components {
                 notes: string;
                 mediators: string[];
             }[];
-        };
-        PhotoUploadInput: {
-            dataBase64: string;
         };
         /** @enum {string} */
         ItemStatusInput: "open" | "in_progress" | "awaiting_confirmation" | "closed";
@@ -9088,7 +10136,7 @@ export interface components {
             displayName: string;
             /** @enum {string} */
             role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "auditor";
-            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask" | "settings:write")[];
+            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask" | "settings:write" | "activities:write" | "feedback:write" | "feedback:acknowledge")[];
             scope: {
                 regionCode: string | null;
                 regionName: string | null;
@@ -9562,6 +10610,229 @@ export interface components {
             acknowledgedOn: string;
             version: number;
         };
+        PhotoUpload: {
+            dataBase64: string;
+        };
+        AttendanceEntry: {
+            /** Format: uuid */
+            memberId: string;
+            /** @enum {string} */
+            status: "present" | "excused" | "absent";
+            /** @description Required when excused */
+            reason?: string;
+        };
+        ActivityDecisionInput: {
+            text: string;
+            /** @description A decision that puts an item on a problem list: the items of one meeting make one list */
+            item?: {
+                problem: string;
+                /** @enum {string} */
+                category: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
+                /** Format: uuid */
+                responsibleGroupId?: string;
+                dueOn?: string;
+                measures?: string;
+            };
+        };
+        NewActivity: {
+            /** Format: uuid */
+            orgId: string;
+            /** @enum {string} */
+            kind: "branch_meeting" | "group_meeting" | "study_session" | "themed_party_day" | "joint_activity" | "onsite_meeting";
+            heldOn: string;
+            place: string;
+            topic: string;
+            /** Format: uuid */
+            hostMemberId?: string;
+            agenda?: string;
+            minutes?: string;
+            /**
+             * @description Members not listed are recorded absent
+             * @default []
+             */
+            attendance: components["schemas"]["AttendanceEntry"][];
+            /** @default [] */
+            decisions: components["schemas"]["ActivityDecisionInput"][];
+            /** @description Title of the problem list the decisions create; default: the meeting's topic and date */
+            listTitle?: string;
+            /** @default [] */
+            photos: components["schemas"]["PhotoUpload"][];
+        };
+        ActivityRoster: {
+            orgId: string;
+            on: string;
+            members: {
+                memberId: string;
+                name: string;
+                unitName: string;
+                role: string;
+                membershipId: string;
+            }[];
+            /** @description Staff of linked units, who may join a joint activity */
+            guests: {
+                memberId: string;
+                name: string;
+                unitName: string;
+            }[];
+        };
+        ActivitySummary: {
+            id: string;
+            orgId: string;
+            orgName: string;
+            /** @enum {string} */
+            kind: "branch_meeting" | "group_meeting" | "study_session" | "themed_party_day" | "joint_activity" | "onsite_meeting";
+            heldOn: string;
+            place: string;
+            topic: string;
+            present: number;
+            excused: number;
+            absent: number;
+            decisions: number;
+        };
+        Activity: {
+            id: string;
+            orgId: string;
+            orgName: string;
+            /** @enum {string} */
+            kind: "branch_meeting" | "group_meeting" | "study_session" | "themed_party_day" | "joint_activity" | "onsite_meeting";
+            heldOn: string;
+            place: string;
+            topic: string;
+            present: number;
+            excused: number;
+            absent: number;
+            decisions: number;
+            hostName: string | null;
+            agenda: string | null;
+            minutes: string | null;
+            listId: string | null;
+            attendance: {
+                memberId: string;
+                name: string;
+                unitName: string;
+                /** @enum {string} */
+                status: "present" | "excused" | "absent";
+                reason: string | null;
+                guest: boolean;
+            }[];
+            decisionList: {
+                no: number;
+                text: string;
+                itemId: string | null;
+                itemNo: number | null;
+                itemStatus: string | null;
+            }[];
+            photoIds: string[];
+            version: number;
+        };
+        MeetingReminder: {
+            id: string;
+            orgId: string;
+            orgName: string;
+            parentName: string | null;
+            lastMetOn: string | null;
+            dueOn: string;
+            raisedOn: string;
+            resolvedOn: string | null;
+        };
+        NewFeedbackToHome: {
+            /**
+             * Format: uuid
+             * @description The temporary organization that observed the member
+             */
+            orgId: string;
+            /** Format: uuid */
+            memberId: string;
+            /** @description 2020年上半年, 2020年第三季度… */
+            period: string;
+            /** @enum {string} */
+            kind: "good_work" | "shortcoming" | "commendation";
+            text: string;
+        };
+        FeedbackToHome: {
+            id: string;
+            orgId: string;
+            orgName: string;
+            memberId: string;
+            memberName: string;
+            homePartyOrgName: string;
+            period: string;
+            /** @enum {string} */
+            kind: "good_work" | "shortcoming" | "commendation";
+            text: string;
+            sentOn: string;
+            acknowledgedOn: string | null;
+            ackNote: string | null;
+            version: number;
+        };
+        AcknowledgeFeedback: {
+            note?: string;
+            version: number;
+        };
+        MemberRecord: {
+            member: {
+                id: string;
+                name: string;
+                unitName: string;
+                partyStatus: string;
+                homePartyOrgName: string | null;
+                title: string | null;
+            };
+            memberships: {
+                orgId: string;
+                orgName: string;
+                level: string;
+                role: string;
+                startOn: string;
+                endOn: string | null;
+                endReason: string | null;
+            }[];
+            items: {
+                assigned: number;
+                linked: number;
+                closed: number;
+                closedOnTime: number;
+                reopened: number;
+                recent: {
+                    id: string;
+                    no: number;
+                    problem: string;
+                    status: string;
+                    role: string;
+                    orgName: string;
+                }[];
+            };
+            households: {
+                current: number;
+                total: number;
+                list: {
+                    householdId: string;
+                    headName: string;
+                    role: string;
+                    primary: boolean;
+                    startOn: string;
+                    endOn: string | null;
+                }[];
+            };
+            visits: {
+                total: number;
+                lastOn: string | null;
+            };
+            activities: {
+                present: number;
+                excused: number;
+                absent: number;
+                recent: {
+                    id: string;
+                    heldOn: string;
+                    orgName: string;
+                    kind: string;
+                    topic: string;
+                    status: string;
+                }[];
+            };
+            feedback: components["schemas"]["FeedbackToHome"][];
+        };
         CountySettings: {
             countyCode: string;
             year: number;
@@ -9686,9 +10957,6 @@ export interface components {
                 notes: string;
                 mediators: string[];
             }[];
-        };
-        PhotoUpload: {
-            dataBase64: string;
         };
         /** @enum {string} */
         ItemStatus: "open" | "in_progress" | "awaiting_confirmation" | "closed";

@@ -177,37 +177,40 @@ export class ItemService {
 
   /** Combs reports into a dated, numbered problem list of a branch, in one transaction. */
   async createList(actor: Actor, input: z.infer<typeof CreateProblemList>) {
-    return this.db.transaction().execute(async (tx) => {
-      const org = await tx
-        .selectFrom('temporary_orgs as o')
-        .select(['o.id', 'o.level', 'o.status', 'o.path'])
-        .where('o.id', '=', input.orgId)
-        .where(orgInScope(actor, 'o'))
-        .executeTakeFirst();
-      if (!org) throw notFound('组织');
-      if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
-      if (org.level === 'group') throw invalid('问题清单由支部或总支建立', [{ path: 'body.orgId', message: 'group' }]);
-      const last = await tx.selectFrom('problem_lists').select((eb) => eb.fn.max('no').as('n')).where('org_id', '=', org.id).executeTakeFirst();
-      const now = nowIso();
-      const list = {
-        id: newId(),
-        org_id: org.id,
-        no: Number(last?.n ?? 0) + 1,
-        title: input.title,
-        listed_on: input.listedOn,
-        created_by: actor.userId,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-      };
-      await tx.insertInto('problem_lists').values(list).execute();
-      const ids: string[] = [];
-      for (const [i, item] of input.items.entries()) {
-        ids.push(await this.insertItem(tx, actor, { id: list.id, org_id: org.id, path: org.path, no: list.no }, i + 1, item, input.listedOn));
-      }
-      await recordAudit(tx, actor, { action: 'problem_list.create', entityType: 'problem_list', entityId: list.id, after: { ...list, items: ids } });
-      return { id: list.id, itemIds: ids };
-    });
+    return this.db.transaction().execute((tx) => this.createListIn(tx, actor, input));
+  }
+
+  /** Creates a numbered list and its items inside the caller's transaction (a meeting's decisions, say). */
+  async createListIn(tx: Executor, actor: Actor, input: z.infer<typeof CreateProblemList>) {
+    const org = await tx
+      .selectFrom('temporary_orgs as o')
+      .select(['o.id', 'o.level', 'o.status', 'o.path'])
+      .where('o.id', '=', input.orgId)
+      .where(orgInScope(actor, 'o'))
+      .executeTakeFirst();
+    if (!org) throw notFound('组织');
+    if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
+    if (org.level === 'group') throw invalid('问题清单由支部或总支建立', [{ path: 'body.orgId', message: 'group' }]);
+    const last = await tx.selectFrom('problem_lists').select((eb) => eb.fn.max('no').as('n')).where('org_id', '=', org.id).executeTakeFirst();
+    const now = nowIso();
+    const list = {
+      id: newId(),
+      org_id: org.id,
+      no: Number(last?.n ?? 0) + 1,
+      title: input.title,
+      listed_on: input.listedOn,
+      created_by: actor.userId,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    };
+    await tx.insertInto('problem_lists').values(list).execute();
+    const ids: string[] = [];
+    for (const [i, item] of input.items.entries()) {
+      ids.push(await this.insertItem(tx, actor, { id: list.id, org_id: org.id, path: org.path, no: list.no }, i + 1, item, input.listedOn));
+    }
+    await recordAudit(tx, actor, { action: 'problem_list.create', entityType: 'problem_list', entityId: list.id, after: { ...list, items: ids } });
+    return { id: list.id, itemIds: ids };
   }
 
   /** Adds one more item to an existing list. */

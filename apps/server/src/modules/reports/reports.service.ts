@@ -1,3 +1,4 @@
+import { orgInScope } from '../../lib/scope.ts';
 import type { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -179,6 +180,15 @@ export class ReportService {
     if (p.owner_type === 'report') {
       const visible = await this.db.selectFrom('reports as r').select('r.id').where('r.id', '=', p.owner_id).where(repo.reportInScope(actor, 'r')).executeTakeFirst();
       if (!visible) throw notFound('照片');
+    } else if (p.owner_type === 'activity') {
+      const visible = await this.db
+        .selectFrom('activities as a')
+        .innerJoin('temporary_orgs as o', 'o.id', 'a.org_id')
+        .select('a.id')
+        .where('a.id', '=', p.owner_id)
+        .where(orgInScope(actor, 'o'))
+        .executeTakeFirst();
+      if (!visible) throw notFound('照片');
     } else {
       const event = await this.db.selectFrom('item_events').select('item_id').where('id', '=', p.owner_id).executeTakeFirst();
       if (!event) throw notFound('照片');
@@ -187,7 +197,7 @@ export class ReportService {
     return this.photo({ ownerType: p.owner_type, ownerIds: [p.owner_id] }, photoId);
   }
 
-  private async photo(owner: { ownerType: 'report' | 'item_event'; ownerIds: string[] }, photoId: string) {
+  private async photo(owner: { ownerType: 'report' | 'item_event' | 'activity'; ownerIds: string[] }, photoId: string) {
     const p = await this.db
       .selectFrom('photos')
       .select(['mime', 'data'])

@@ -1,0 +1,353 @@
+import { type ActivityKind, todayInShanghai } from '@lianjian/shared';
+import { type SqlBool, sql } from 'kysely';
+import type { z } from 'zod';
+import type { Db, Executor } from '../../db/index.ts';
+import type { ActivityTable } from '../../db/types.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { newId, nowIso } from '../../lib/ids.ts';
+import { photoIds, storePhotos } from '../../lib/photos.ts';
+import { conflict, invalid, notFound } from '../../lib/problem.ts';
+import { orgInScope } from '../../lib/scope.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type { ItemService } from '../items/items.service.ts';
+import { activeOn } from '../orgs/orgs.repository.ts';
+import type { ActivityListQuery, NewActivity } from './activities.schemas.ts';
+
+/** `2020-01-31` + 1 month → `2020-02-29`: the same day of the month, or the month's last day. */
+export function addMonths(day: string, months: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const first = new Date(Date.UTC(y, m - 1 + months, 1));
+  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  first.setUTCDate(Math.min(d, last));
+  return first.toISOString().slice(0, 10);
+}
+
+/** Which kinds an organization of each level holds: a party group holds group meetings, not branch meetings. */
+const KINDS_BY_LEVEL: Record<string, ActivityKind[]> = {
+  group: ['group_meeting', 'study_session', 'themed_party_day', 'joint_activity', 'onsite_meeting'],
+  branch: ['branch_meeting', 'study_session', 'themed_party_day', 'joint_activity', 'onsite_meeting'],
+  general_branch: ['branch_meeting', 'study_session', 'themed_party_day', 'joint_activity', 'onsite_meeting'],
+  committee: ['branch_meeting', 'study_session', 'themed_party_day', 'joint_activity', 'onsite_meeting'],
+};
+
+/** Organizational life: meetings and study sessions, attendance as of the day, decisions, reminders. */
+export class ActivityService {
+  constructor(
+    private readonly db: Db,
+    private readonly items: ItemService,
+  ) {}
+
+  private async org(actor: Actor, orgId: string, db: Executor = this.db) {
+    const org = await db
+      .selectFrom('temporary_orgs as o')
+      .select(['o.id', 'o.name', 'o.level', 'o.status', 'o.path', 'o.parent_id', 'o.established_on', 'o.dissolved_on'])
+      .where('o.id', '=', orgId)
+      .where(orgInScope(actor, 'o'))
+      .executeTakeFirst();
+    if (!org) throw notFound('组织');
+    return org;
+  }
+
+  /** Who belonged to the organization on that day (memberships as of the day, not as of today). */
+  private async membersOn(db: Executor, orgId: string, on: string) {
+    return db
+      .selectFrom('memberships as m')
+      .innerJoin('members as p', 'p.id', 'm.member_id')
+      .innerJoin('units as u', 'u.id', 'p.unit_id')
+      .select(['m.id as membership_id', 'm.member_id', 'm.role', 'p.name', 'p.name_initials', 'u.name as unit_name'])
+      .where('m.org_id', '=', orgId)
+      .where(activeOn('m', on))
+      .orderBy(sql`case m.role when 'secretary' then 0 when 'deputy_secretary' then 1 when 'group_leader' then 2 when 'committee_member' then 3 else 4 end`)
+      .orderBy('p.name_initials')
+      .execute();
+  }
+
+  /** Staff of the units linked to the organization on that day who are not its members: joint-activity guests. */
+  private async guestsOn(db: Executor, orgId: string, on: string, exclude: string[]) {
+    let q = db
+      .selectFrom('org_units as ou')
+      .innerJoin('members as p', 'p.unit_id', 'ou.unit_id')
+      .innerJoin('units as u', 'u.id', 'p.unit_id')
+      .select(['p.id as member_id', 'p.name', 'u.name as unit_name'])
+      .where('ou.org_id', '=', orgId)
+      .where('ou.linked_on', '<=', on)
+      .orderBy('u.name')
+      .orderBy('p.name_initials')
+      .limit(300);
+    if (exclude.length) q = q.where('p.id', 'not in', exclude);
+    return q.execute();
+  }
+
+  async roster(actor: Actor, orgId: string, on: string) {
+    await this.org(actor, orgId);
+    const members = await this.membersOn(this.db, orgId, on);
+    const guests = await this.guestsOn(
+      this.db,
+      orgId,
+      on,
+      members.map((m) => m.member_id),
+    );
+    return {
+      orgId,
+      on,
+      members: members.map((m) => ({ memberId: m.member_id, name: m.name, unitName: m.unit_name, role: m.role, membershipId: m.membership_id })),
+      guests: guests.map((g) => ({ memberId: g.member_id, name: g.name, unitName: g.unit_name })),
+    };
+  }
+
+  /** Records a meeting: attendance of the day's members, decisions (which may create a problem list), photos. */
+  async create(actor: Actor, input: z.infer<typeof NewActivity>) {
+    return this.db.transaction().execute(async (tx) => {
+      const org = await this.org(actor, input.orgId, tx);
+      if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
+      if (!(KINDS_BY_LEVEL[org.level] ?? []).includes(input.kind)) {
+        throw invalid(org.level === 'group' ? '党小组召开党小组会，不召开支部委员会或党员大会' : '支部会议由支部召开；党小组会由党小组召开', [
+          { path: 'body.kind', message: input.kind },
+        ]);
+      }
+      if (input.heldOn > todayInShanghai()) throw invalid('不能记录尚未召开的会议', [{ path: 'body.heldOn', message: 'future' }]);
+      if (input.heldOn < org.established_on || (org.dissolved_on && input.heldOn >= org.dissolved_on)) {
+        throw invalid('会议日期不在组织存续期内', [{ path: 'body.heldOn', message: org.established_on }]);
+      }
+      const roster = await this.membersOn(tx, org.id, input.heldOn);
+      const byMember = new Map(roster.map((m) => [m.member_id, m]));
+      const guests =
+        input.kind === 'joint_activity'
+          ? new Set(
+              (
+                await this.guestsOn(
+                  tx,
+                  org.id,
+                  input.heldOn,
+                  roster.map((m) => m.member_id),
+                )
+              ).map((g) => g.member_id),
+            )
+          : new Set<string>();
+      const seen = new Set<string>();
+      for (const [i, a] of input.attendance.entries()) {
+        if (seen.has(a.memberId)) throw invalid('同一人重复登记', [{ path: `body.attendance.${i}.memberId`, message: 'duplicate' }]);
+        seen.add(a.memberId);
+        if (!byMember.has(a.memberId) && !guests.has(a.memberId)) {
+          throw invalid('只能登记会议当天本组织的成员（联合活动可含联建单位人员）', [{ path: `body.attendance.${i}.memberId`, message: 'not a member on that day' }]);
+        }
+        if (a.status === 'excused' && !a.reason) throw invalid('请假须写明原因', [{ path: `body.attendance.${i}.reason`, message: 'required' }]);
+      }
+      if (input.hostMemberId && !byMember.has(input.hostMemberId)) throw invalid('主持人须是本组织成员', [{ path: 'body.hostMemberId', message: 'not a member' }]);
+      const now = nowIso();
+      const row: ActivityTable = {
+        id: newId(),
+        org_id: org.id,
+        kind: input.kind,
+        held_on: input.heldOn,
+        place: input.place,
+        topic: input.topic,
+        host_member_id: input.hostMemberId ?? null,
+        agenda: input.agenda ?? null,
+        minutes: input.minutes ?? null,
+        list_id: null,
+        created_by: actor.userId,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      // Decisions that put items on a problem list make one list, owned by the branch (a group's branch).
+      const withItems = input.decisions.filter((d) => d.item);
+      let itemIds: string[] = [];
+      if (withItems.length) {
+        const listOrg = org.level === 'group' ? (org.parent_id as string) : org.id;
+        const list = await this.items.createListIn(tx, actor, {
+          orgId: listOrg,
+          title: input.listTitle ?? `${input.topic}（${input.heldOn}）`,
+          listedOn: input.heldOn,
+          items: withItems.map((d) => {
+            const it = d.item as NonNullable<typeof d.item>;
+            return {
+              kind: 'problem' as const,
+              problem: it.problem,
+              category: it.category,
+              reportIds: [],
+              responsibleMemberIds: [],
+              unitIds: [],
+              ...(it.responsibleGroupId ? { responsibleGroupId: it.responsibleGroupId } : {}),
+              ...(it.dueOn ? { dueOn: it.dueOn } : {}),
+              ...(it.measures ? { measures: it.measures } : {}),
+            };
+          }),
+        });
+        row.list_id = list.id;
+        itemIds = list.itemIds;
+      }
+      await tx.insertInto('activities').values(row).execute();
+      const attendance = [
+        ...roster.map((m) => {
+          const a = input.attendance.find((x) => x.memberId === m.member_id);
+          return { activity_id: row.id, member_id: m.member_id, status: a?.status ?? 'absent', reason: a?.reason ?? null, membership_id: m.membership_id };
+        }),
+        ...input.attendance
+          .filter((a) => !byMember.has(a.memberId))
+          .map((a) => ({ activity_id: row.id, member_id: a.memberId, status: a.status, reason: a.reason ?? null, membership_id: null })),
+      ];
+      for (let i = 0; i < attendance.length; i += 200) await tx.insertInto('activity_attendance').values(attendance.slice(i, i + 200)).execute();
+      let k = 0;
+      for (const [i, d] of input.decisions.entries()) {
+        await tx
+          .insertInto('activity_decisions')
+          .values({ id: newId(), activity_id: row.id, no: i + 1, text: d.text, item_id: d.item ? (itemIds[k++] ?? null) : null })
+          .execute();
+      }
+      await storePhotos(tx, 'activity', row.id, input.photos);
+      if (input.kind === 'group_meeting') {
+        await tx.updateTable('meeting_reminders').set({ resolved_on: input.heldOn, resolved_by_activity_id: row.id }).where('org_id', '=', org.id).where('resolved_on', 'is', null).execute();
+      }
+      await recordAudit(tx, actor, {
+        action: 'activity.create',
+        entityType: 'activity',
+        entityId: row.id,
+        after: { ...row, attendance: attendance.length, decisions: input.decisions.length, items: itemIds },
+      });
+      return { id: row.id, listId: row.list_id, itemIds };
+    });
+  }
+
+  private summaries(actor: Actor) {
+    return this.db
+      .selectFrom('activities as a')
+      .innerJoin('temporary_orgs as o', 'o.id', 'a.org_id')
+      .where(orgInScope(actor, 'o'))
+      .selectAll('a')
+      .select([
+        'o.name as org_name',
+        sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id and t.status = 'present')`.as('present'),
+        sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id and t.status = 'excused')`.as('excused'),
+        sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id and t.status = 'absent')`.as('absent'),
+        sql<number>`(select count(*) from activity_decisions d where d.activity_id = a.id)`.as('decisions'),
+      ]);
+  }
+
+  private summary(r: Awaited<ReturnType<ReturnType<typeof this.summaries>['execute']>>[number]) {
+    return {
+      id: r.id,
+      orgId: r.org_id,
+      orgName: r.org_name,
+      kind: r.kind,
+      heldOn: r.held_on,
+      place: r.place,
+      topic: r.topic,
+      present: Number(r.present),
+      excused: Number(r.excused),
+      absent: Number(r.absent),
+      decisions: Number(r.decisions),
+    };
+  }
+
+  /** An organization's calendar: its own activities and its party groups', in a date range. */
+  async list(actor: Actor, q: z.infer<typeof ActivityListQuery>) {
+    let b = this.summaries(actor);
+    if (q.orgId) {
+      const org = await this.org(actor, q.orgId);
+      b = b.where('o.path', 'like', `${org.path}%`);
+    }
+    if (q.from) b = b.where('a.held_on', '>=', q.from);
+    if (q.to) b = b.where('a.held_on', '<=', q.to);
+    if (q.kind) b = b.where('a.kind', '=', q.kind);
+    const rows = await b.orderBy('a.held_on', 'desc').orderBy('a.id').limit(500).execute();
+    return { items: rows.map((r) => this.summary(r)) };
+  }
+
+  async get(actor: Actor, id: string) {
+    const r = await this.summaries(actor).where('a.id', '=', id).executeTakeFirst();
+    if (!r) throw notFound('活动');
+    const [attendance, decisions, host, photos] = await Promise.all([
+      this.db
+        .selectFrom('activity_attendance as t')
+        .innerJoin('members as p', 'p.id', 't.member_id')
+        .innerJoin('units as u', 'u.id', 'p.unit_id')
+        .select(['t.member_id', 'p.name', 'u.name as unit_name', 't.status', 't.reason', 't.membership_id'])
+        .where('t.activity_id', '=', id)
+        .orderBy(sql`case when t.membership_id is null then 1 else 0 end`)
+        .orderBy('p.name_initials')
+        .execute(),
+      this.db
+        .selectFrom('activity_decisions as d')
+        .leftJoin('items as i', 'i.id', 'd.item_id')
+        .select(['d.no', 'd.text', 'd.item_id', 'i.no as item_no', 'i.status as item_status'])
+        .where('d.activity_id', '=', id)
+        .orderBy('d.no')
+        .execute(),
+      r.host_member_id ? this.db.selectFrom('members').select('name').where('id', '=', r.host_member_id).executeTakeFirst() : undefined,
+      photoIds(this.db, 'activity', [id]),
+    ]);
+    return {
+      ...this.summary(r),
+      hostName: host?.name ?? null,
+      agenda: r.agenda,
+      minutes: r.minutes,
+      listId: r.list_id,
+      attendance: attendance.map((a) => ({ memberId: a.member_id, name: a.name, unitName: a.unit_name, status: a.status, reason: a.reason, guest: a.membership_id === null })),
+      decisionList: decisions.map((d) => ({ no: d.no, text: d.text, itemId: d.item_id, itemNo: d.item_no ?? null, itemStatus: d.item_status ?? null })),
+      photoIds: photos.get(id) ?? [],
+      version: r.version,
+    };
+  }
+
+  /**
+   * Raises a reminder for every active party group that has not held a group meeting within its period
+   * (monthly unless set) by `asOf`; one open reminder per group. Returns how many were raised.
+   */
+  async runReminders(asOf = todayInShanghai(), db: Executor = this.db): Promise<number> {
+    const groups = await db
+      .selectFrom('temporary_orgs as o')
+      .select(['o.id', 'o.established_on', 'o.meeting_period_months'])
+      .select(
+        sql<string | null>`(select max(a.held_on) from activities a where a.org_id = o.id and a.kind = 'group_meeting' and a.held_on <= ${asOf})`.as('last_met'),
+      )
+      .where('o.level', '=', 'group')
+      .where('o.status', 'in', ['active', 'rectification'])
+      .where('o.established_on', '<=', asOf)
+      .where(sql<SqlBool>`not exists (select 1 from meeting_reminders r where r.org_id = o.id and r.resolved_on is null)`)
+      .execute();
+    let raised = 0;
+    for (const g of groups) {
+      const due = addMonths(g.last_met ?? g.established_on, g.meeting_period_months ?? 1);
+      if (asOf <= due) continue;
+      await db.insertInto('meeting_reminders').values({ id: newId(), org_id: g.id, last_met_on: g.last_met, due_on: due, raised_on: asOf, resolved_on: null, resolved_by_activity_id: null }).execute();
+      raised++;
+    }
+    return raised;
+  }
+
+  /** Reminders for the caller's party groups: open ones, or all of them. */
+  async reminders(actor: Actor, all = false) {
+    let q = this.db
+      .selectFrom('meeting_reminders as r')
+      .innerJoin('temporary_orgs as o', 'o.id', 'r.org_id')
+      .leftJoin('temporary_orgs as p', 'p.id', 'o.parent_id')
+      .select(['r.id', 'r.org_id', 'o.name', 'p.name as parent_name', 'r.last_met_on', 'r.due_on', 'r.raised_on', 'r.resolved_on'])
+      .where(orgInScope(actor, 'o'));
+    if (!all) q = q.where('r.resolved_on', 'is', null);
+    const rows = await q.orderBy('r.raised_on', 'desc').orderBy('r.id').limit(500).execute();
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        orgId: r.org_id,
+        orgName: r.name,
+        parentName: r.parent_name ?? null,
+        lastMetOn: r.last_met_on,
+        dueOn: r.due_on,
+        raisedOn: r.raised_on,
+        resolvedOn: r.resolved_on,
+      })),
+    };
+  }
+
+  /** Sets how often a party group should meet (months). */
+  async setMeetingPeriod(actor: Actor, orgId: string, months: number) {
+    await this.db.transaction().execute(async (tx) => {
+      const org = await this.org(actor, orgId, tx);
+      if (org.level !== 'group') throw invalid('只有党小组设定会议周期', [{ path: 'params.id', message: org.level }]);
+      await tx.updateTable('temporary_orgs').set({ meeting_period_months: months }).where('id', '=', orgId).execute();
+      await recordAudit(tx, actor, { action: 'org.meeting_period', entityType: 'temporary_org', entityId: orgId, after: { months } });
+    });
+  }
+}
