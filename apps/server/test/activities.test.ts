@@ -101,7 +101,7 @@ describe('DOMAIN §4: organizational life and members\' duty records', () => {
     expect(groupList.orgId).toBe(ctx.county.orgs.qiaoBranch.id);
   });
 
-  it('a party group that has not met within its period gets a reminder, once, until it meets', async () => {
+  it('a party group that has not met within its period gets a reminder each period until it meets', async () => {
     const qiao = await ctx.user('qiaoduan');
     const { qiaoGroup } = ctx.county.orgs;
     const run = (asOf: string) => ctx.t.app.activities.runReminders(asOf);
@@ -113,16 +113,19 @@ describe('DOMAIN §4: organizational life and members\' duty records', () => {
     expect(await open()).toMatchObject([{ lastMetOn: '2020-03-10', dueOn: '2020-04-10', raisedOn: '2020-04-11' }]);
     await run('2020-04-20');
     expect(await open()).toHaveLength(1);
-    expect((await qiao.post('/activities', meeting({ orgId: qiaoGroup.id, kind: 'group_meeting', heldOn: '2020-04-22' }))).statusCode).toBe(201);
+    // Another period without a meeting: a second reminder.
+    await run('2020-05-12');
+    expect((await open()).map((r: { dueOn: string }) => r.dueOn).sort()).toEqual(['2020-04-10', '2020-05-10']);
+    expect((await qiao.post('/activities', meeting({ orgId: qiaoGroup.id, kind: 'group_meeting', heldOn: '2020-05-14' }))).statusCode).toBe(201);
     expect(await open()).toHaveLength(0);
     // A group set to meet every two months is reminded later.
     expect((await qiao.put(`/orgs/${qiaoGroup.id}/meeting-period`, { months: 2 })).statusCode).toBe(204);
-    await run('2020-05-23');
+    await run('2020-07-14');
     expect(await open()).toHaveLength(0);
-    await run('2020-06-23');
-    expect(await open()).toHaveLength(1);
+    await run('2020-07-15');
+    expect(await open()).toMatchObject([{ dueOn: '2020-07-14' }]);
     const all = (await qiao.get('/meeting-reminders?all=true')).json().items.filter((r: { orgId: string }) => r.orgId === qiaoGroup.id);
-    expect(all).toHaveLength(2);
+    expect(all).toHaveLength(3);
   });
 
   it('feedback reaches the home organization and stays open until it acknowledges', async () => {

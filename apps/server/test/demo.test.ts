@@ -124,6 +124,27 @@ describe('the Nanzhao demo county (DOMAIN §2)', () => {
       const notice = (await baiheUser.get('/exit-notices/411321106900')).json();
       expect(notice.items.map((i: { headName: string }) => i.headName)).toEqual([inNotice[0].headName]);
 
+      // Organizational life at 白河新村 in 2020: monthly group meetings, one group reminded twice after
+      // skipping July and August, the 19 May meeting whose decisions are the 15 items, study sessions.
+      const baiheActivities = (await baiheUser.get(`/activities?orgId=${baihe.id}&from=2020-01-01&to=2020-12-31`)).json().items;
+      expect(baiheActivities.filter((a: { kind: string }) => a.kind === 'group_meeting')).toHaveLength(53);
+      expect(baiheActivities.filter((a: { kind: string }) => a.kind === 'study_session').length).toBeGreaterThanOrEqual(3);
+      const may19 = baiheActivities.find((a: { heldOn: string; kind: string }) => a.heldOn === '2020-05-19' && a.kind === 'branch_meeting');
+      const may19Detail = (await baiheUser.get(`/activities/${may19.id}`)).json();
+      expect(may19Detail.decisionList.map((d: { itemNo: number }) => d.itemNo)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+      expect(may19Detail.listId).toBe(lists.items[0].id);
+      const reminders = (await baiheUser.get('/meeting-reminders?all=true')).json().items.filter((x: { raisedOn: string }) => x.raisedOn < '2021-01-01');
+      expect(reminders.map((x: { orgName: string; resolvedOn: string }) => [x.orgName, x.resolvedOn])).toEqual([
+        ['卫生保洁党小组', '2020-09-08'],
+        ['卫生保洁党小组', '2020-09-08'],
+      ]);
+      // A member's record adds up across the branch and its groups.
+      const someone = may19Detail.attendance[3].memberId;
+      const record = (await baiheUser.get(`/members/${someone}/record`)).json();
+      const rows = await t.db.db.selectFrom('activity_attendance').select((eb) => eb.fn.countAll().as('n')).where('member_id', '=', someone).executeTakeFirstOrThrow();
+      expect(record.activities.present + record.activities.excused + record.activities.absent).toBe(Number(rows.n));
+      expect(record.memberships.length).toBeGreaterThanOrEqual(2);
+
       // A living county: items in every township, some open, some overdue, most closed.
       const all = (await admin.get('/items?limit=1')).json();
       expect(all.total).toBeGreaterThan(300);

@@ -8,6 +8,7 @@ import type { DataCipher } from '../lib/crypto.ts';
 import { type Row, insertMany } from './batch.ts';
 import { seedCase3 } from './demo-households.ts';
 import { seedRegister } from './demo-register.ts';
+import { seedBaiheActivities } from './demo-activities.ts';
 import { seedBaiheList, seedCountyItems } from './demo-items.ts';
 import { loadCounty } from './division.ts';
 import { personName, rng } from './random.ts';
@@ -562,6 +563,9 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
       closerUserId: qiaoUser.id,
       closerLabel: qiaoUser.display_name,
     });
+    const baiheList = await tx.selectFrom('problem_lists').select('id').where('org_id', '=', b.id).where('listed_on', '=', '2020-05-19').executeTakeFirstOrThrow();
+    const baiheUser = users.find((u) => u.username === 'baihe') as Row<'users'>;
+    await seedBaiheActivities(tx, { r: rng(seed + 5), baiheId: b.id, listId: baiheList.id, userId: baiheUser.id });
     const baiheRoster = rosterOf.get(b.id) ?? [];
     const qiaoPolice = (townshipUnits.get(QIAODUAN) ?? [])[1] as ReturnType<typeof addUnit>;
     const policeOfficer = members.find((m) => m.unit_id === qiaoPolice.id && m.party_status !== 'none');

@@ -293,24 +293,33 @@ export class ActivityService {
 
   /**
    * Raises a reminder for every active party group that has not held a group meeting within its period
-   * (monthly unless set) by `asOf`; one open reminder per group. Returns how many were raised.
+   * (monthly unless set) by `asOf`. While it still does not meet, a further reminder follows each period after
+   * the last one was raised. Recording a group meeting resolves them. Returns how many were raised.
    */
   async runReminders(asOf = todayInShanghai(), db: Executor = this.db): Promise<number> {
     const groups = await db
       .selectFrom('temporary_orgs as o')
       .select(['o.id', 'o.established_on', 'o.meeting_period_months'])
-      .select(
+      .select([
         sql<string | null>`(select max(a.held_on) from activities a where a.org_id = o.id and a.kind = 'group_meeting' and a.held_on <= ${asOf})`.as('last_met'),
-      )
+        sql<string | null>`(select max(r.raised_on) from meeting_reminders r where r.org_id = o.id and r.resolved_on is null)`.as('last_raised'),
+        sql<string | null>`(select max(r.due_on) from meeting_reminders r where r.org_id = o.id and r.resolved_on is null)`.as('last_due'),
+      ])
       .where('o.level', '=', 'group')
       .where('o.status', 'in', ['active', 'rectification'])
       .where('o.established_on', '<=', asOf)
-      .where(sql<SqlBool>`not exists (select 1 from meeting_reminders r where r.org_id = o.id and r.resolved_on is null)`)
       .execute();
     let raised = 0;
     for (const g of groups) {
-      const due = addMonths(g.last_met ?? g.established_on, g.meeting_period_months ?? 1);
-      if (asOf <= due) continue;
+      const period = g.meeting_period_months ?? 1;
+      let due: string;
+      if (g.last_raised && g.last_due) {
+        if (addMonths(g.last_raised, period) >= asOf) continue;
+        due = addMonths(g.last_due, period);
+      } else {
+        due = addMonths(g.last_met ?? g.established_on, period);
+        if (asOf <= due) continue;
+      }
       await db.insertInto('meeting_reminders').values({ id: newId(), org_id: g.id, last_met_on: g.last_met, due_on: due, raised_on: asOf, resolved_on: null, resolved_by_activity_id: null }).execute();
       raised++;
     }
