@@ -23,6 +23,10 @@ const ChainsPage = lazy(() => import('./pages/ChainsPage').then((m) => ({ defaul
 const HouseholdsPage = lazy(() => import('./pages/HouseholdsPage').then((m) => ({ default: m.HouseholdsPage })));
 const HouseholdPage = lazy(() => import('./pages/HouseholdPage').then((m) => ({ default: m.HouseholdPage })));
 const ExitNoticePage = lazy(() => import('./pages/ExitNoticePage').then((m) => ({ default: m.ExitNoticePage })));
+const RecordMeetingPage = lazy(() => import('./pages/RecordMeetingPage').then((m) => ({ default: m.RecordMeetingPage })));
+const ActivityPage = lazy(() => import('./pages/ActivityPage').then((m) => ({ default: m.ActivityPage })));
+const MemberRecordPage = lazy(() => import('./pages/MemberRecordPage').then((m) => ({ default: m.MemberRecordPage })));
+const FeedbackPage = lazy(() => import('./pages/FeedbackPage').then((m) => ({ default: m.FeedbackPage })));
 const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ default: m.MembersPage })));
 
 // Secondary text darker than antd's default so that it meets WCAG AA contrast.
@@ -70,6 +74,10 @@ export function App() {
                 <Route index element={<OverviewPage />} />
                 <Route path="orgs" element={<OrgTreePage />} />
                 <Route path="orgs/:id" element={<OrgPage />} />
+                <Route path="orgs/:id/meetings/new" element={<RecordMeetingPage />} />
+                <Route path="activities/:id" element={<ActivityPage />} />
+                <Route path="members/:id/record" element={<MemberRecordPage />} />
+                <Route path="feedback" element={<FeedbackPage />} />
                 <Route path="members" element={<MembersPage />} />
                 <Route path="reports" element={<ReportsPage />} />
                 <Route path="lists" element={<ListsPage />} />

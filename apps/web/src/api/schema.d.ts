@@ -3436,6 +3436,8 @@ export interface paths {
             parameters: {
                 query?: {
                     all?: "true" | "false";
+                    /** @description This organization and its party groups */
+                    orgId?: string;
                 };
                 header?: never;
                 path?: never;

@@ -1,5 +1,6 @@
 import {
   ApartmentOutlined,
+  AuditOutlined,
   DashboardOutlined,
   FileTextOutlined,
   HomeOutlined,
@@ -28,7 +29,7 @@ export function AppLayout() {
   const location = useLocation();
   const queryClient = useQueryClient();
   const section = location.pathname.split('/')[1];
-  const selected = section === 'items' ? 'lists' : section || 'overview';
+  const selected = section === 'items' ? 'lists' : section === 'activities' ? 'orgs' : section || 'overview';
   const logout = async () => {
     await api.POST('/api/v1/auth/logout');
     queryClient.clear();
@@ -41,11 +42,12 @@ export function AppLayout() {
         <div className="lj-brand">
           <span className="lj-brand-mark">联</span>
           <span>
-            {t('app.name')} · {t('app.subtitle')}
+            {t('app.name')}
+            <span className="lj-brand-sub"> · {t('app.subtitle')}</span>
           </span>
         </div>
         <Flex gap={12} align="center" className="lj-no-print">
-          <Typography.Text style={{ color: '#fff' }} data-testid="current-user">
+          <Typography.Text style={{ color: '#fff' }} className="lj-header-user" data-testid="current-user">
             {me.displayName}（{me.scope.orgName ?? me.scope.regionName}）
           </Typography.Text>
           <InboxButton />
@@ -80,6 +82,9 @@ export function AppLayout() {
                 : []),
               ...(me.permissions.includes('households:read') ? [{ key: 'households', icon: <HomeOutlined />, label: t('nav.households') }] : []),
               { key: 'members', icon: <TeamOutlined />, label: t('nav.members') },
+              ...(me.permissions.includes('feedback:acknowledge') || me.permissions.includes('feedback:write')
+                ? [{ key: 'feedback', icon: <AuditOutlined />, label: t('nav.feedback') }]
+                : []),
             ]}
           />
         </Sider>

@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Card, Empty, Flex, Input, Select, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
 import { CursorPager, useCursorPages } from '../components/CursorPager';
 import { errorText } from '../components/QueryState';
@@ -74,7 +75,7 @@ export function MembersPage() {
             scroll={{ x: 900 }}
             locale={{ emptyText: <Empty description={t('members.empty')} /> }}
             columns={[
-              { title: t('members.name'), dataIndex: 'name', width: 100 },
+              { title: t('members.name'), dataIndex: 'name', width: 100, render: (v, m) => <Link to={`/members/${m.id}/record`}>{v}</Link> },
               {
                 title: t('members.partyStatus'),
                 dataIndex: 'partyStatus',

@@ -22,7 +22,9 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { type Schemas, api, today, unwrap } from '../api/client';
+import { OrgLifePanel } from '../features/activities/OrgLifePanel';
 import { QueryState } from '../components/QueryState';
+import { useMe } from '../components/me';
 import { CreateOrgModal } from '../features/orgs/CreateOrgModal';
 import { EndMembershipModal } from '../features/orgs/EndMembershipModal';
 import { LinkMemberModal } from '../features/orgs/LinkMemberModal';
@@ -40,7 +42,7 @@ function Roster(props: { rows: Membership[]; canEnd: boolean; onEnd: (m: Members
       dataSource={props.rows}
       pagination={props.rows.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
       columns={[
-        { title: t('members.name'), dataIndex: 'memberName', width: 110 },
+        { title: t('members.name'), dataIndex: 'memberName', width: 110, render: (v, m) => <Link to={`/members/${m.memberId}/record`}>{v}</Link> },
         { title: t('link.role'), dataIndex: 'role', width: 100, render: (r) => <RoleTag role={r} /> },
         { title: t('members.unit'), dataIndex: 'unitName', ellipsis: true },
         { title: t('link.startOn'), dataIndex: 'startOn', width: 110 },
@@ -78,6 +80,7 @@ function Roster(props: { rows: Membership[]; canEnd: boolean; onEnd: (m: Members
 export function OrgPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
+  const me = useMe();
   const [linkOpen, setLinkOpen] = useState(false);
   const [createOpen, setCreateOpen] = useState(false);
   const [ending, setEnding] = useState<Membership | null>(null);
@@ -222,6 +225,11 @@ export function OrgPage() {
                         )}
                       </QueryState>
                     ),
+                  },
+                  {
+                    key: 'life',
+                    label: t('activity.tab'),
+                    children: <OrgLifePanel org={o} canRecord={me.permissions.includes('activities:write') && o.status !== 'dissolved'} />,
                   },
                   {
                     key: 'history',

@@ -46,10 +46,10 @@ export function activityRoutes(service: ActivityService): FastifyPluginAsyncZod 
       schema: {
         tags,
         summary: '党小组未按期开会的提醒',
-        querystring: z.strictObject({ all: z.enum(['true', 'false']).optional() }),
+        querystring: z.strictObject({ all: z.enum(['true', 'false']).optional(), orgId: id.optional().describe('This organization and its party groups') }),
         response: { 200: z.object({ items: z.array(Reminder) }), ...problemReplies },
       },
-      handler: (req) => service.reminders(requireActor(req), req.query.all === 'true'),
+      handler: (req) => service.reminders(requireActor(req), req.query.all === 'true', req.query.orgId),
     });
     app.put('/orgs/:id/meeting-period', {
       config: { permission: 'activities:write' },

@@ -1,5 +1,5 @@
 import { type ActivityKind, todayInShanghai } from '@lianjian/shared';
-import { type SqlBool, sql } from 'kysely';
+import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
 import type { ActivityTable } from '../../db/types.ts';
@@ -327,7 +327,8 @@ export class ActivityService {
   }
 
   /** Reminders for the caller's party groups: open ones, or all of them. */
-  async reminders(actor: Actor, all = false) {
+  async reminders(actor: Actor, all = false, orgId?: string) {
+    const under = orgId ? (await this.org(actor, orgId)).path : null;
     let q = this.db
       .selectFrom('meeting_reminders as r')
       .innerJoin('temporary_orgs as o', 'o.id', 'r.org_id')
@@ -335,6 +336,7 @@ export class ActivityService {
       .select(['r.id', 'r.org_id', 'o.name', 'p.name as parent_name', 'r.last_met_on', 'r.due_on', 'r.raised_on', 'r.resolved_on'])
       .where(orgInScope(actor, 'o'));
     if (!all) q = q.where('r.resolved_on', 'is', null);
+    if (under) q = q.where('o.path', 'like', `${under}%`);
     const rows = await q.orderBy('r.raised_on', 'desc').orderBy('r.id').limit(500).execute();
     return {
       items: rows.map((r) => ({

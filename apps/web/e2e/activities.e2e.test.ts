@@ -1,0 +1,114 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { logIn, openBrowser, screenshot } from './browser';
+import { DEMO_PASSWORD } from './global-setup';
+
+const base = inject('baseUrl');
+// A real 1×1 PNG: the meeting's photo.
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+
+describe('organizational life in the browser', () => {
+  let page: Page;
+  let close: () => Promise<void>;
+  let errors: string[];
+
+  beforeAll(async () => {
+    const b = await openBrowser('phone');
+    page = b.page;
+    errors = b.errors;
+    close = () => b.context.close();
+  });
+  afterAll(async () => close());
+
+  it('the branch secretary records a meeting on a phone: taps attendance, a decision goes onto a problem list, a photo', async () => {
+    await logIn(page, base, 'baihe', DEMO_PASSWORD);
+    const baihe = (await (await page.request.get(`${base}/api/v1/orgs?q=${encodeURIComponent('白河新村')}`)).json()).items[0];
+    await page.goto(`${base}/orgs/${baihe.id}/meetings/new`);
+    await page.getByTestId('meeting-topic').fill('安置点冬季用电安全部署');
+    await page.getByTestId('meeting-place').fill('白河新村党群服务中心');
+    const chips = page.locator('[data-testid^="attend-"]');
+    await chips.first().waitFor();
+    const total = await chips.count();
+    expect(total).toBeGreaterThanOrEqual(40);
+    // One tap: excused, with a reason; two taps: absent.
+    const first = chips.nth(1);
+    const firstName = ((await first.getAttribute('data-testid')) ?? '').replace('attend-', '');
+    await first.click();
+    await expect(first.getAttribute('data-status')).resolves.toBe('excused');
+    await page.getByTestId(`reason-${firstName}`).fill('入户走访');
+    const second = chips.nth(2);
+    await second.click();
+    await second.click();
+    await expect(second.getAttribute('data-status')).resolves.toBe('absent');
+
+    await page.getByTestId('add-decision').click();
+    await page.getByTestId('decision-0').fill('3号楼楼道照明损坏，尽快维修');
+    await page.getByText('列入问题清单').click();
+    const category = page.getByTestId('decision-category-0');
+    await category.click();
+    await category.locator('input').fill('用电');
+    await page.locator('.ant-select-item-option').filter({ hasText: '用电' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await category.filter({ hasText: '用电' }).waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator('input[type=file]').setInputFiles({ name: 'meeting.png', mimeType: 'image/png', buffer: Buffer.from(PNG, 'base64') });
+    await page.locator('.ant-upload-list-item').first().waitFor();
+    await screenshot(page, '40-record-meeting-phone');
+
+    await page.getByTestId('save-meeting').click();
+    await page.getByTestId('activity-topic').filter({ hasText: '安置点冬季用电安全部署' }).waitFor();
+    await page.getByText(`出席 ${total - 2} · 请假 1 · 缺席 1`).first().waitFor();
+    await page.getByText('清单第 1 项').waitFor();
+    await page.getByText('入户走访').waitFor();
+    await expect(page.locator('img[src^="/api/v1/photos/"]').count()).resolves.toBe(1);
+    await screenshot(page, '41-meeting-recorded-phone');
+    // The page fits the phone: nothing wider than the screen.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('the branch shows its 2020 meetings and reminders; a member record adds up; the home organization acknowledges feedback', async () => {
+    const desk = await openBrowser();
+    try {
+      const p = desk.page;
+      await logIn(p, base, 'qiaoduan', DEMO_PASSWORD);
+      const baihe = (await (await p.request.get(`${base}/api/v1/orgs?q=${encodeURIComponent('白河新村')}`)).json()).items[0];
+      await p.goto(`${base}/orgs/${baihe.id}`);
+      await p.getByRole('tab', { name: '组织生活' }).click();
+      // Jump to May 2020 and open the meeting of the 19th.
+      for (;;) {
+        const month = await p.getByTestId('life-month').innerText();
+        if (month === '2020-05') break;
+        await p.getByRole('button', { name: '‹' }).click();
+      }
+      await p.getByRole('link', { name: '梳理群众反映问题，形成问题清单' }).waitFor();
+      await screenshot(p, '42-org-life');
+      await p.getByRole('link', { name: '梳理群众反映问题，形成问题清单' }).click();
+      await p.getByText('清单第 15 项').waitFor();
+      await screenshot(p, '43-meeting-may-19');
+      const person = p.getByTestId('activity-attendance').getByRole('link').first();
+      await person.click();
+      await p.getByTestId('record-name').waitFor();
+      await screenshot(p, '44-member-record');
+
+      // The county answers for home organizations at county level too.
+      await p.getByRole('button', { name: /退出登录/ }).click();
+      await logIn(p, base, 'admin', DEMO_PASSWORD);
+      await p.goto(`${base}/feedback`);
+      const open = p.getByRole('button', { name: /^签\s*收$/ });
+      await open.first().waitFor();
+      const before = await open.count();
+      await open.first().click();
+      await p.getByRole('dialog').locator('textarea').fill('已转所在支部');
+      await p.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
+      await expect
+        .poll(async () => p.getByRole('button', { name: /^签\s*收$/ }).count(), { timeout: 10_000 })
+        .toBe(before - 1);
+      await screenshot(p, '45-feedback-inbox');
+      expect(desk.errors).toEqual([]);
+    } finally {
+      await desk.context.close();
+    }
+  });
+});

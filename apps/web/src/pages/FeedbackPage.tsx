@@ -1,0 +1,100 @@
+import { useQuery } from '@tanstack/react-query';
+import { Button, Card, Checkbox, Empty, Flex, Input, List, Modal, Tabs, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { type Schemas, api, unwrap } from '../api/client';
+import { useMe } from '../components/me';
+import { QueryState } from '../components/QueryState';
+import { useServerAction } from '../components/useServerAction';
+
+type Feedback = Schemas['FeedbackToHome'];
+
+function FeedbackList({ box }: { box: 'received' | 'sent' }) {
+  const { t } = useTranslation();
+  const me = useMe();
+  const [openOnly, setOpenOnly] = useState(box === 'received');
+  const [acking, setAcking] = useState<Feedback | null>(null);
+  const [note, setNote] = useState('');
+  const { busy, run } = useServerAction();
+  const q = useQuery({
+    queryKey: ['feedback', box, openOnly],
+    queryFn: () => unwrap(api.GET('/api/v1/feedback-to-home', { params: { query: { box, ...(openOnly ? { open: 'true' as const } : {}) } } })),
+  });
+  const acknowledge = async () => {
+    if (!acking) return;
+    const ok = await run(
+      () => unwrap(api.POST('/api/v1/feedback-to-home/{id}/acknowledge', { params: { path: { id: acking.id } }, body: { version: acking.version, ...(note.trim() ? { note } : {}) } })),
+      t('item.done'),
+    );
+    if (ok) {
+      setAcking(null);
+      setNote('');
+    }
+  };
+  return (
+    <>
+      <Checkbox checked={openOnly} onChange={(e) => setOpenOnly(e.target.checked)} style={{ marginBottom: 12 }}>
+        {t('feedback.openOnly')}
+      </Checkbox>
+      <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
+        <List
+          dataSource={q.data?.items ?? []}
+          locale={{ emptyText: <Empty description={t('feedback.empty')} /> }}
+          renderItem={(f) => (
+            <List.Item
+              actions={
+                box === 'received' && !f.acknowledgedOn && me.permissions.includes('feedback:acknowledge')
+                  ? [
+                      <Button key="ack" type="primary" size="small" onClick={() => setAcking(f)}>
+                        {t('feedback.acknowledge')}
+                      </Button>,
+                    ]
+                  : []
+              }
+            >
+              <List.Item.Meta
+                title={
+                  <Flex gap={8} wrap align="center">
+                    <Link to={`/members/${f.memberId}/record`}>{f.memberName}</Link>
+                    <Tag color={f.kind === 'shortcoming' ? 'orange' : 'green'}>{t(`record.kinds.${f.kind}`)}</Tag>
+                    <Typography.Text type="secondary">
+                      {f.orgName} → {f.homePartyOrgName} · {f.period} · {f.sentOn}
+                    </Typography.Text>
+                    {f.acknowledgedOn ? <Tag color="green">{t('record.acknowledged', { date: f.acknowledgedOn })}</Tag> : <Tag color="red">{t('record.open')}</Tag>}
+                  </Flex>
+                }
+                description={f.ackNote ? `${f.text}　——${f.ackNote}` : f.text}
+              />
+            </List.Item>
+          )}
+        />
+      </QueryState>
+      <Modal open={Boolean(acking)} title={t('feedback.acknowledge')} onCancel={() => setAcking(null)} onOk={acknowledge} confirmLoading={busy} destroyOnHidden>
+        <Typography.Paragraph>{acking?.text}</Typography.Paragraph>
+        <Input.TextArea rows={2} maxLength={1000} placeholder={t('feedback.note')} value={note} onChange={(e) => setNote(e.target.value)} />
+      </Modal>
+    </>
+  );
+}
+
+/** The home organizations' inbox of observations from temporary organizations, and what was sent. */
+export function FeedbackPage() {
+  const { t } = useTranslation();
+  return (
+    <div className="lj-page">
+      <Typography.Title level={3} style={{ marginTop: 0 }}>
+        {t('feedback.title')}
+      </Typography.Title>
+      <Card>
+        <Tabs
+          destroyOnHidden
+          items={[
+            { key: 'received', label: t('feedback.received'), children: <FeedbackList box="received" /> },
+            { key: 'sent', label: t('feedback.sent'), children: <FeedbackList box="sent" /> },
+          ]}
+        />
+      </Card>
+    </div>
+  );
+}

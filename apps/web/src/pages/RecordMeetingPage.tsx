@@ -1,0 +1,272 @@
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { REPORT_CATEGORIES } from '@lianjian/shared';
+import { useQuery } from '@tanstack/react-query';
+import type { UploadFile } from 'antd';
+import { Alert, Breadcrumb, Button, Card, Checkbox, DatePicker, Empty, Flex, Form, Input, Select, Tag, Typography, Upload } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router';
+import { type Schemas, api, today, unwrap } from '../api/client';
+import { MAX_PHOTO_BYTES, fileToBase64 } from '../components/photos';
+import { QueryState } from '../components/QueryState';
+import { useServerAction } from '../components/useServerAction';
+
+type Kind = Schemas['NewActivity']['kind'];
+type Status = 'present' | 'excused' | 'absent';
+const NEXT: Record<Status, Status> = { present: 'excused', excused: 'absent', absent: 'present' };
+const COLOR: Record<Status, string> = { present: 'green', excused: 'gold', absent: 'default' };
+const KINDS: Record<string, Kind[]> = {
+  group: ['group_meeting', 'study_session', 'themed_party_day', 'joint_activity', 'onsite_meeting'],
+  default: ['branch_meeting', 'study_session', 'themed_party_day', 'joint_activity', 'onsite_meeting'],
+};
+
+interface DecisionDraft {
+  key: number;
+  text: string;
+  toList: boolean;
+  category?: (typeof REPORT_CATEGORIES)[number];
+}
+
+/**
+ * Records a meeting from a phone: who belonged to the organization on the day is listed, one tap per name
+ * moves it between present, excused and absent; decisions can go straight onto a problem list; photos.
+ */
+export function RecordMeetingPage() {
+  const { id = '' } = useParams();
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [form] = Form.useForm();
+  const { busy, run } = useServerAction();
+  const [day, setDay] = useState<Dayjs>(dayjs(today()));
+  const [kind, setKind] = useState<Kind | undefined>();
+  const [marks, setMarks] = useState<Record<string, { status: Status; reason?: string }>>({});
+  const [guests, setGuests] = useState<Set<string>>(new Set());
+  const [decisions, setDecisions] = useState<DecisionDraft[]>([]);
+  const [files, setFiles] = useState<UploadFile[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const org = useQuery({ queryKey: ['org', id], queryFn: () => unwrap(api.GET('/api/v1/orgs/{id}', { params: { path: { id } } })) });
+  const on = day.format('YYYY-MM-DD');
+  const roster = useQuery({
+    queryKey: ['roster', id, on],
+    queryFn: () => unwrap(api.GET('/api/v1/activities/roster', { params: { query: { orgId: id, on } } })),
+  });
+  const kinds = KINDS[org.data?.level === 'group' ? 'group' : 'default'] as Kind[];
+  const effectiveKind = kind ?? kinds[0];
+  const statusOf = (memberId: string): Status => marks[memberId]?.status ?? 'present';
+  const tap = (memberId: string) => setMarks({ ...marks, [memberId]: { status: NEXT[statusOf(memberId)], reason: marks[memberId]?.reason } });
+  const counts = (roster.data?.members ?? []).reduce(
+    (acc, m) => {
+      acc[statusOf(m.memberId)]++;
+      return acc;
+    },
+    { present: 0, excused: 0, absent: 0 } as Record<Status, number>,
+  );
+
+  const submit = async () => {
+    const v = await form.validateFields();
+    setError(null);
+    const members = roster.data?.members ?? [];
+    const missingReason = members.find((m) => statusOf(m.memberId) === 'excused' && !marks[m.memberId]?.reason?.trim());
+    if (missingReason) {
+      setError(`${missingReason.name}：${t('activity.reason')}`);
+      return;
+    }
+    const photos = await Promise.all(files.map(async (f) => ({ dataBase64: await fileToBase64(f.originFileObj as Blob) })));
+    let created: { id: string } | null = null;
+    const ok = await run(async () => {
+      created = await unwrap(
+        api.POST('/api/v1/activities', {
+          body: {
+            orgId: id,
+            kind: effectiveKind,
+            heldOn: on,
+            place: v.place,
+            topic: v.topic,
+            ...(v.minutes?.trim() ? { minutes: v.minutes } : {}),
+            attendance: [
+              ...members.map((m) => ({
+                memberId: m.memberId,
+                status: statusOf(m.memberId),
+                ...(statusOf(m.memberId) === 'excused' ? { reason: marks[m.memberId]?.reason?.trim() } : {}),
+              })),
+              ...(effectiveKind === 'joint_activity' ? [...guests].map((g) => ({ memberId: g, status: 'present' as const })) : []),
+            ],
+            decisions: decisions
+              .filter((d) => d.text.trim())
+              .map((d) => ({ text: d.text.trim(), ...(d.toList ? { item: { problem: d.text.trim(), category: d.category ?? 'other' } } : {}) })),
+            photos,
+          },
+        }),
+      );
+    }, t('activity.saved'));
+    if (ok && created) navigate(`/activities/${(created as { id: string }).id}`);
+  };
+
+  return (
+    <div className="lj-page lj-narrow">
+      <QueryState loading={org.isLoading} error={org.error} retry={() => org.refetch()}>
+        {org.data && (
+          <>
+            <Breadcrumb style={{ marginBottom: 12 }} items={[{ title: <Link to={`/orgs/${id}`}>{org.data.name}</Link> }, { title: t('activity.record') }]} />
+            <Typography.Title level={4} style={{ marginTop: 0 }}>
+              {t('activity.record')}
+            </Typography.Title>
+            <Form form={form} layout="vertical" initialValues={{ place: '' }}>
+              <Flex gap={8} wrap>
+                <Form.Item label={t('activity.kind')} style={{ flex: '1 1 160px' }}>
+                  <Select value={effectiveKind} onChange={setKind} options={kinds.map((k) => ({ value: k, label: t(`activity.kinds.${k}`) }))} data-testid="meeting-kind" />
+                </Form.Item>
+                <Form.Item label={t('activity.heldOn')} style={{ flex: '1 1 140px' }}>
+                  <DatePicker
+                    value={day}
+                    allowClear={false}
+                    inputReadOnly
+                    style={{ width: '100%' }}
+                    disabledDate={(d) => d.isAfter(dayjs(today()), 'day')}
+                    onChange={(d) => {
+                      if (d) {
+                        setDay(d);
+                        setMarks({});
+                      }
+                    }}
+                  />
+                </Form.Item>
+              </Flex>
+              <Form.Item name="topic" label={t('activity.topic')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+                <Input maxLength={200} data-testid="meeting-topic" />
+              </Form.Item>
+              <Form.Item name="place" label={t('activity.place')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+                <Input maxLength={200} data-testid="meeting-place" />
+              </Form.Item>
+              <Card
+                size="small"
+                title={t('activity.attendance')}
+                extra={<Typography.Text type="secondary">{t('activity.counts', counts)}</Typography.Text>}
+                style={{ marginBottom: 16 }}
+              >
+                <QueryState loading={roster.isLoading} error={roster.error} retry={() => roster.refetch()}>
+                  <Typography.Paragraph type="secondary" style={{ marginTop: 0 }}>
+                    {t('activity.rosterOf', { date: on, n: roster.data?.members.length ?? 0 })} · {t('activity.tapHint')}
+                  </Typography.Paragraph>
+                  {(roster.data?.members.length ?? 0) === 0 ? (
+                    <Empty description={t('activity.noRoster')} />
+                  ) : (
+                    <Flex wrap gap={8}>
+                      {roster.data?.members.map((m) => (
+                        <Flex key={m.memberId} vertical gap={4}>
+                          <Tag
+                            color={COLOR[statusOf(m.memberId)]}
+                            className="lj-tap"
+                            role="button"
+                            aria-pressed={statusOf(m.memberId) === 'present'}
+                            data-testid={`attend-${m.name}`}
+                            data-status={statusOf(m.memberId)}
+                            onClick={() => tap(m.memberId)}
+                          >
+                            {m.name} · {t(`activity.statuses.${statusOf(m.memberId)}`)}
+                          </Tag>
+                          {statusOf(m.memberId) === 'excused' && (
+                            <Input
+                              size="small"
+                              placeholder={t('activity.reason')}
+                              value={marks[m.memberId]?.reason ?? ''}
+                              onChange={(e) => setMarks({ ...marks, [m.memberId]: { status: 'excused', reason: e.target.value } })}
+                              style={{ width: 140 }}
+                              data-testid={`reason-${m.name}`}
+                            />
+                          )}
+                        </Flex>
+                      ))}
+                    </Flex>
+                  )}
+                  {effectiveKind === 'joint_activity' && (roster.data?.guests.length ?? 0) > 0 && (
+                    <>
+                      <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>
+                        {t('activity.guests')}
+                      </Typography.Paragraph>
+                      <Flex wrap gap={8}>
+                        {roster.data?.guests.map((g) => (
+                          <Tag.CheckableTag
+                            key={g.memberId}
+                            className="lj-tap"
+                            checked={guests.has(g.memberId)}
+                            onChange={(checked) => {
+                              const next = new Set(guests);
+                              if (checked) next.add(g.memberId);
+                              else next.delete(g.memberId);
+                              setGuests(next);
+                            }}
+                          >
+                            {g.name} · {g.unitName}
+                          </Tag.CheckableTag>
+                        ))}
+                      </Flex>
+                    </>
+                  )}
+                </QueryState>
+              </Card>
+              <Card size="small" title={t('activity.decisions')} style={{ marginBottom: 16 }}>
+                <Flex vertical gap={12}>
+                  {decisions.map((d, i) => (
+                    <Flex key={d.key} vertical gap={6}>
+                      <Flex gap={6}>
+                        <Input.TextArea
+                          autoSize
+                          maxLength={1000}
+                          value={d.text}
+                          placeholder={`${t('activity.decision')} ${i + 1}`}
+                          onChange={(e) => setDecisions(decisions.map((x, j) => (j === i ? { ...x, text: e.target.value } : x)))}
+                          data-testid={`decision-${i}`}
+                        />
+                        <Button icon={<DeleteOutlined />} aria-label={t('common.cancel')} onClick={() => setDecisions(decisions.filter((_, j) => j !== i))} />
+                      </Flex>
+                      <Flex gap={8} align="center" wrap>
+                        <Checkbox checked={d.toList} onChange={(e) => setDecisions(decisions.map((x, j) => (j === i ? { ...x, toList: e.target.checked } : x)))}>
+                          {t('activity.toList')}
+                        </Checkbox>
+                        {d.toList && (
+                          <Select
+                            style={{ width: 140 }}
+                            showSearch={{ optionFilterProp: 'label' }}
+                            data-testid={`decision-category-${i}`}
+                            placeholder={t('activity.category')}
+                            value={d.category}
+                            onChange={(c) => setDecisions(decisions.map((x, j) => (j === i ? { ...x, category: c } : x)))}
+                            options={REPORT_CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))}
+                          />
+                        )}
+                      </Flex>
+                    </Flex>
+                  ))}
+                  <Button icon={<PlusOutlined />} onClick={() => setDecisions([...decisions, { key: Date.now() + decisions.length, text: '', toList: false }])} data-testid="add-decision">
+                    {t('activity.addDecision')}
+                  </Button>
+                </Flex>
+              </Card>
+              <Form.Item name="minutes" label={t('activity.minutes')}>
+                <Input.TextArea rows={3} maxLength={20000} />
+              </Form.Item>
+              <Form.Item label={t('activity.photos')}>
+                <Upload
+                  listType="picture-card"
+                  accept="image/jpeg,image/png,image/webp"
+                  maxCount={3}
+                  fileList={files}
+                  beforeUpload={(file) => (file.size > MAX_PHOTO_BYTES ? Upload.LIST_IGNORE : false)}
+                  onChange={({ fileList }) => setFiles(fileList.slice(0, 3))}
+                >
+                  {files.length < 3 ? '+' : null}
+                </Upload>
+              </Form.Item>
+              {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
+              <Button type="primary" size="large" block loading={busy} onClick={submit} data-testid="save-meeting">
+                {t('activity.save')}
+              </Button>
+            </Form>
+          </>
+        )}
+      </QueryState>
+    </div>
+  );
+}
