@@ -8646,6 +8646,8 @@ export interface components {
             /** @enum {string} */
             role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "auditor";
             permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask" | "settings:write" | "activities:write" | "feedback:write" | "feedback:acknowledge")[];
+            /** @description The party member this account belongs to, if any: their own duty record */
+            memberId: string | null;
             scope: {
                 regionCode: string | null;
                 regionName: string | null;
@@ -10139,6 +10141,8 @@ export interface components {
             /** @enum {string} */
             role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "auditor";
             permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask" | "settings:write" | "activities:write" | "feedback:write" | "feedback:acknowledge")[];
+            /** @description The party member this account belongs to, if any: their own duty record */
+            memberId: string | null;
             scope: {
                 regionCode: string | null;
                 regionName: string | null;

@@ -4,6 +4,7 @@ import {
   DashboardOutlined,
   FileTextOutlined,
   HomeOutlined,
+  IdcardOutlined,
   LogoutOutlined,
   MessageOutlined,
   NodeIndexOutlined,
@@ -50,6 +51,11 @@ export function AppLayout() {
           <Typography.Text style={{ color: '#fff' }} className="lj-header-user" data-testid="current-user">
             {me.displayName}（{me.scope.orgName ?? me.scope.regionName}）
           </Typography.Text>
+          {me.memberId && (
+            <Button size="small" icon={<IdcardOutlined />} onClick={() => navigate(`/members/${me.memberId}/record`)} data-testid="my-record">
+              {t('record.mine')}
+            </Button>
+          )}
           <InboxButton />
           <Button
             size="small"

@@ -631,6 +631,7 @@ export const enUS: Messages = {
     period: 'Meeting period (months)',
   },
   record: {
+    mine: 'My record',
     orgCol: 'Organization',
     role: 'Role',
     until: 'Until',

@@ -627,6 +627,7 @@ export const zhCN = {
     period: '会议周期（月）',
   },
   record: {
+    mine: '我的履职纪实',
     orgCol: '临时党组织',
     role: '职务',
     until: '结束',

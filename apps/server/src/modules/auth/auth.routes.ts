@@ -15,6 +15,7 @@ export const Me = z
     displayName: z.string(),
     role: z.enum(USER_ROLES),
     permissions: z.array(z.enum(PERMISSIONS)),
+    memberId: z.string().nullable().describe('The party member this account belongs to, if any: their own duty record'),
     scope: z.object({
       regionCode: z.string().nullable(),
       regionName: z.string().nullable(),
@@ -38,7 +39,7 @@ export function authRoutes(db: Db, opts: { secureCookies: boolean }): FastifyPlu
         .selectFrom('users as u')
         .leftJoin('regions as r', 'r.code', 'u.scope_region_code')
         .leftJoin('temporary_orgs as o', 'o.id', 'u.scope_org_id')
-        .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.scope_region_code', 'r.name as region_name', 'u.scope_org_id', 'o.name as org_name'])
+        .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.scope_region_code', 'r.name as region_name', 'u.scope_org_id', 'o.name as org_name', 'u.member_id'])
         .where('u.id', '=', userId)
         .executeTakeFirstOrThrow();
       const role = u.role as UserRole;
@@ -48,6 +49,7 @@ export function authRoutes(db: Db, opts: { secureCookies: boolean }): FastifyPlu
         displayName: u.display_name,
         role,
         permissions: [...ROLE_PERMISSIONS[role]],
+        memberId: u.member_id,
         scope: { regionCode: u.scope_region_code, regionName: u.region_name, orgId: u.scope_org_id, orgName: u.org_name },
       };
     };
