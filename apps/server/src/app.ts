@@ -34,6 +34,8 @@ import { HouseholdService } from './modules/households/households.service.ts';
 import { activityRoutes } from './modules/activities/activities.routes.ts';
 import { ActivityService } from './modules/activities/activities.service.ts';
 import { recordRoutes } from './modules/records/records.routes.ts';
+import { assessmentRoutes } from './modules/assessment/assessment.routes.ts';
+import { AssessmentService } from './modules/assessment/assessment.service.ts';
 import { RecordService } from './modules/records/records.service.ts';
 import { settingsRoutes } from './modules/settings/settings.routes.ts';
 import { SettingsService } from './modules/settings/settings.service.ts';
@@ -161,6 +163,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       app.decorate('activities', activities);
       await api.register(activityRoutes(activities));
       await api.register(recordRoutes(new RecordService(db)));
+      await api.register(assessmentRoutes(new AssessmentService(db)));
       await api.register(reportRoutes(reports));
       await api.register(publicReportRoutes(reports));
       await api.register(disputeRoutes(new DisputeService(db, items)));

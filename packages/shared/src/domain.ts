@@ -210,3 +210,33 @@ export const CATEGORY_SKILL: Partial<Record<ReportCategory, Skill>> = {
 export const ACTIVITY_KINDS = ['branch_meeting', 'group_meeting', 'study_session', 'themed_party_day', 'joint_activity', 'onsite_meeting'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 export const ATTENDANCE = ['present', 'excused', 'absent'] as const;
+
+/** Assessment (DOMAIN §9): the three dimensions, the computed metrics and which way each is better. */
+export const DIMENSIONS = ['political', 'role', 'results'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+export const METRICS = {
+  meetings_held: 'higher',
+  study_sessions: 'higher',
+  attendance_rate: 'higher',
+  items_closed_on_time_rate: 'higher',
+  reopen_rate: 'lower',
+  resident_confirmed_rate: 'higher',
+  visits_per_assisted_household: 'higher',
+  households_exited: 'higher',
+  coverage_gaps: 'lower',
+  supervision_findings: 'lower',
+} as const;
+export type Metric = keyof typeof METRICS;
+export const METRIC_KEYS = Object.keys(METRICS) as Metric[];
+export const GRADES = ['good', 'fair', 'average', 'poor'] as const;
+export type Grade = (typeof GRADES)[number];
+
+/**
+ * The score (0–100) of a computed indicator. Higher-is-better: full marks at the target, in proportion below.
+ * Lower-is-better: full marks at zero, none at or beyond the target.
+ */
+export function metricScore(metric: Metric, value: number, target: number): number {
+  if (target <= 0) return 0;
+  const raw = METRICS[metric] === 'higher' ? Math.min(1, value / target) : Math.max(0, 1 - value / target);
+  return Math.round(raw * 10000) / 100;
+}

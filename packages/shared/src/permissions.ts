@@ -24,20 +24,23 @@ export const PERMISSIONS = [
   'activities:write',
   'feedback:write',
   'feedback:acknowledge',
+  'assessment:read',
+  'assessment:write',
+  'supervision:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
-const READ: Permission[] = ['regions:read', 'units:read', 'members:read', 'orgs:read', 'stats:read', 'reports:read', 'items:read'];
+const READ: Permission[] = ['regions:read', 'units:read', 'members:read', 'orgs:read', 'stats:read', 'reports:read', 'items:read', 'assessment:read'];
 const WORK: Permission[] = ['reports:write', 'items:write', 'households:read', 'households:write'];
 
 /** What each role may do at all; the server still limits every action to the caller's scope. */
 export const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
-  county_admin: [...READ, ...WORK, 'items:reopen', 'households:unmask', 'units:write', 'members:write', 'orgs:write', 'memberships:write', 'users:write', 'settings:write', 'activities:write', 'feedback:write', 'feedback:acknowledge'],
-  township_admin: [...READ, ...WORK, 'households:unmask', 'units:write', 'members:write', 'orgs:write', 'memberships:write', 'activities:write', 'feedback:write', 'feedback:acknowledge'],
+  county_admin: [...READ, ...WORK, 'items:reopen', 'households:unmask', 'units:write', 'members:write', 'orgs:write', 'memberships:write', 'users:write', 'settings:write', 'activities:write', 'feedback:write', 'feedback:acknowledge', 'assessment:write', 'supervision:write'],
+  township_admin: [...READ, ...WORK, 'households:unmask', 'units:write', 'members:write', 'orgs:write', 'memberships:write', 'activities:write', 'feedback:write', 'feedback:acknowledge', 'assessment:write', 'supervision:write'],
   org_secretary: [...READ, 'reports:write', 'items:write', 'households:read', 'households:write', 'orgs:write', 'memberships:write', 'activities:write', 'feedback:write'],
   // A member works on the items they are on: progress entries and handing work in for confirmation.
   member: ['regions:read', 'orgs:read', 'members:read', 'items:read', 'items:write'],
-  supervisor: [...READ, 'items:reopen', 'households:read'],
+  supervisor: [...READ, 'items:reopen', 'households:read', 'supervision:write'],
   auditor: ['regions:read', 'orgs:read', 'audit:read'],
 };
 

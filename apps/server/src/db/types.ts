@@ -652,7 +652,121 @@ export interface FeedbackToHomeTable {
   created_at: string;
 }
 
+export interface SupervisionRecordTable {
+  id: string;
+  kind: 'discipline' | 'organizational' | 'sector';
+  org_id: string;
+  member_id: string | null;
+  supervised_on: string;
+  supervisor: string;
+  findings: string;
+  /** The indicator (key) whose daily-supervision score the effect applies to. */
+  indicator: string | null;
+  /** Negative: a deduction; positive: a bonus (points). */
+  score_effect: number | null;
+  rectification: string | null;
+  deadline: string | null;
+  follow_up: string | null;
+  closed_on: string | null;
+  created_by: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AssessmentSchemeTable {
+  id: string;
+  county_code: string;
+  year: number;
+  tier: 'county' | 'township';
+  name: string;
+  daily_weight: number;
+  final_weight: number;
+  cutoffs_json: string;
+  indicators_json: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AssessorScoreTable {
+  id: string;
+  scheme_id: string;
+  indicator_key: string;
+  org_id: string;
+  score: number;
+  evidence: string;
+  assessor: string;
+  created_at: string;
+}
+
+export interface LedgerTable {
+  id: string;
+  scheme_id: string;
+  tier: 'county' | 'township';
+  scope_code: string;
+  period_from: string;
+  period_to: string;
+  version: number;
+  inputs_json: string;
+  rows_json: string;
+  computed_by: string;
+  computed_at: string;
+}
+
+export interface TiltTable {
+  id: string;
+  org_id: string;
+  ledger_id: string;
+  amount_yuan: number;
+  purpose: string;
+  approver: string;
+  decided_on: string;
+  created_at: string;
+}
+
+export interface RectificationTable {
+  id: string;
+  org_id: string;
+  ledger_id: string | null;
+  status: 'listed' | 'delisted';
+  listed_on: string;
+  reason: string;
+  plan: string;
+  tasks_json: string;
+  deadline: string;
+  responsible: string;
+  review_note: string | null;
+  delisted_on: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RecommendationTable {
+  id: string;
+  kind: 'duty_failure' | 'organizational_action';
+  org_id: string;
+  member_id: string;
+  home_party_org_id: string;
+  text: string;
+  filed_on: string;
+  filed_by: string | null;
+  answer: 'accepted' | 'declined' | null;
+  answer_text: string | null;
+  answered_on: string | null;
+  version: number;
+  created_at: string;
+}
+
 export interface Database {
+  supervision_records: SupervisionRecordTable;
+  assessment_schemes: AssessmentSchemeTable;
+  assessor_scores: AssessorScoreTable;
+  ledgers: LedgerTable;
+  tilts: TiltTable;
+  rectifications: RectificationTable;
+  recommendations: RecommendationTable;
   activities: ActivityTable;
   activity_attendance: ActivityAttendanceTable;
   activity_decisions: ActivityDecisionTable;

@@ -46,3 +46,11 @@ export function unitInScope(actor: Actor, alias = 'units'): RawBuilder<SqlBool> 
   }
   return any(parts);
 }
+
+/** Formal (home) party organizations the actor answers for: the one they act for, and those in their region. */
+export function homeOrgInScope(actor: Actor, alias = 'party_orgs'): RawBuilder<SqlBool> {
+  const parts: RawBuilder<SqlBool>[] = [];
+  if (actor.actingPartyOrgId) parts.push(sql<SqlBool>`${sql.ref(`${alias}.id`)} = ${actor.actingPartyOrgId}`);
+  if (actor.regionCode !== null) parts.push(sql<SqlBool>`${sql.ref(`${alias}.region_code`)} like ${`${actor.regionCode}%`}`);
+  return any(parts);
+}

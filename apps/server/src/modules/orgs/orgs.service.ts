@@ -235,6 +235,10 @@ export class OrgService {
       if (!policy.canTransition(actor, org, leads)) {
         throw forbidden('approving_org_required', '只有批准成立的党组织可以变更组织状态');
       }
+      if (org.status === 'rectification' && input.to === 'active') {
+        const open = await tx.selectFrom('rectifications').select('id').where('org_id', '=', org.id).where('status', '=', 'listed').executeTakeFirst();
+        if (open) throw conflict('rectification_open', '挂牌整顿须经复查摘牌后才能恢复运行');
+      }
       if (input.to === 'active' && org.level !== 'group' && (!org.approved_on || !org.approval_doc_no)) {
         throw conflict('approval_missing', '请先记录批准日期和批准文号');
       }

@@ -5,7 +5,7 @@ import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
-import { memberInScope, orgInScope } from '../../lib/scope.ts';
+import { homeOrgInScope, memberInScope, orgInScope } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { AcknowledgeFeedback, FeedbackQuery, NewFeedback } from './records.schemas.ts';
 
@@ -16,14 +16,6 @@ import type { AcknowledgeFeedback, FeedbackQuery, NewFeedback } from './records.
  */
 export class RecordService {
   constructor(private readonly db: Db) {}
-
-  /** Home organizations the caller answers for: the one they act for, and those in their region. */
-  private homeInScope(actor: Actor, alias = 'po'): ReturnType<typeof sql<SqlBool>> {
-    const parts = [];
-    if (actor.actingPartyOrgId) parts.push(sql<SqlBool>`${sql.ref(`${alias}.id`)} = ${actor.actingPartyOrgId}`);
-    if (actor.regionCode !== null) parts.push(sql<SqlBool>`${sql.ref(`${alias}.region_code`)} like ${`${actor.regionCode}%`}`);
-    return parts.length ? sql<SqlBool>`(${sql.join(parts, sql` or `)})` : sql<SqlBool>`1 = 0`;
-  }
 
   private feedbackRows() {
     return this.db
@@ -183,7 +175,7 @@ export class RecordService {
 
   async list(actor: Actor, q: z.infer<typeof FeedbackQuery>) {
     let b = this.feedbackRows();
-    b = q.box === 'sent' ? b.where(orgInScope(actor, 'o')) : b.where(this.homeInScope(actor, 'po'));
+    b = q.box === 'sent' ? b.where(orgInScope(actor, 'o')) : b.where(homeOrgInScope(actor, 'po'));
     if (q.open === 'true') b = b.where('f.acknowledged_on', 'is', null);
     if (q.open === 'false') b = b.where('f.acknowledged_on', 'is not', null);
     if (q.memberId) b = b.where('f.member_id', '=', q.memberId);
@@ -199,7 +191,7 @@ export class RecordService {
         .innerJoin('party_orgs as po', 'po.id', 'f.home_party_org_id')
         .selectAll('f')
         .where('f.id', '=', id)
-        .where(this.homeInScope(actor, 'po'))
+        .where(homeOrgInScope(actor, 'po'))
         .executeTakeFirst();
       if (!f) throw notFound('反馈');
       if (f.acknowledged_on) throw conflict('already_acknowledged', '该反馈已签收');

@@ -1,0 +1,606 @@
+import { todayInShanghai } from '@lianjian/shared';
+import { type SqlBool, sql } from 'kysely';
+import type { z } from 'zod';
+import type { Db, Executor } from '../../db/index.ts';
+import type { AssessmentSchemeTable, LedgerTable } from '../../db/types.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { newId, nowIso } from '../../lib/ids.ts';
+import { Problem, conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
+import { homeOrgInScope, orgInScope } from '../../lib/scope.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { countyOf } from '../households/coverage.service.ts';
+import type {
+  Answer,
+  AssessorScore,
+  ComputeLedger,
+  Delist,
+  FollowUp,
+  NewRecommendation,
+  NewRectification,
+  NewSupervision,
+  NewTilt,
+  SchemeInput,
+  TaskUpdate,
+} from './assessment.schemas.ts';
+import { gatherInputs } from './metrics.ts';
+import { type LedgerRow, type OrgInputs, type SchemeSnapshot, scoreLedger } from './scoring.ts';
+import { TEMPLATE_INDICATORS } from './template.ts';
+
+const snapshot = (s: AssessmentSchemeTable): SchemeSnapshot => ({
+  id: s.id,
+  name: s.name,
+  year: s.year,
+  tier: s.tier,
+  dailyWeight: s.daily_weight,
+  finalWeight: s.final_weight,
+  cutoffs: JSON.parse(s.cutoffs_json),
+  indicators: JSON.parse(s.indicators_json),
+});
+
+/** Stored inputs of a ledger: the scheme as it was and every organization's values. */
+interface LedgerInputs {
+  scheme: SchemeSnapshot;
+  orgs: OrgInputs[];
+}
+
+/**
+ * Supervision, assessment schemes and tiered ledgers (DOMAIN §9), and their consequences: tilts for the well
+ * graded, rectification for the poorly graded, recommendations to home organizations (never discipline).
+ */
+export class AssessmentService {
+  constructor(private readonly db: Db) {}
+
+  private countyUser(actor: Actor) {
+    if (!actor.regionCode || actor.regionCode.length !== 6) throw forbidden('county_only', '考核方案由县级设定');
+    return actor.regionCode;
+  }
+
+  // --- schemes ---
+
+  async schemes(actor: Actor, year: number) {
+    const county = await countyOf(this.db, actor);
+    const rows = await this.db.selectFrom('assessment_schemes').selectAll().where('county_code', '=', county).where('year', '=', year).orderBy('tier').execute();
+    return { items: rows.map((r) => ({ ...snapshot(r), version: r.version })), template: TEMPLATE_INDICATORS };
+  }
+
+  /** Creates or replaces a year's scheme for a tier; weights must sum to 100. Ledgers keep the scheme they used. */
+  async putScheme(actor: Actor, input: z.infer<typeof SchemeInput>) {
+    const county = this.countyUser(actor);
+    const sum = input.indicators.reduce((s, i) => s + i.weight, 0);
+    if (sum !== 100) throw new Problem(400, 'weights_not_100', `指标权重合计应为 100，现为 ${sum}`, [{ path: 'body.indicators', message: String(sum) }]);
+    if (input.dailyWeight + input.finalWeight !== 100) {
+      throw new Problem(400, 'weights_not_100', '日常督查与年终考核权重合计应为 100', [{ path: 'body.dailyWeight', message: String(input.dailyWeight + input.finalWeight) }]);
+    }
+    const keys = new Set<string>();
+    for (const [i, ind] of input.indicators.entries()) {
+      if (keys.has(ind.key)) throw invalid('指标代码重复', [{ path: `body.indicators.${i}.key`, message: ind.key }]);
+      keys.add(ind.key);
+      if (ind.method === 'computed' && (!ind.metric || !ind.target)) throw invalid('计算类指标须选择数据来源并设定目标值', [{ path: `body.indicators.${i}.metric`, message: 'required' }]);
+    }
+    const c = input.cutoffs;
+    if (!(c.good > c.fair && c.fair > c.average)) throw invalid('等次分数线应为 好 > 较好 > 一般', [{ path: 'body.cutoffs', message: 'order' }]);
+    return this.db.transaction().execute(async (tx) => {
+      const existing = await tx.selectFrom('assessment_schemes').selectAll().where('county_code', '=', county).where('year', '=', input.year).where('tier', '=', input.tier).executeTakeFirst();
+      const now = nowIso();
+      const values = {
+        name: input.name,
+        daily_weight: input.dailyWeight,
+        final_weight: input.finalWeight,
+        cutoffs_json: JSON.stringify(input.cutoffs),
+        indicators_json: JSON.stringify(input.indicators),
+        updated_at: now,
+      };
+      let id: string;
+      if (existing) {
+        id = existing.id;
+        await tx.updateTable('assessment_schemes').set({ ...values, version: existing.version + 1 }).where('id', '=', id).execute();
+      } else {
+        id = newId();
+        await tx.insertInto('assessment_schemes').values({ id, county_code: county, year: input.year, tier: input.tier, ...values, version: 1, created_at: now }).execute();
+      }
+      await recordAudit(tx, actor, { action: 'assessment.scheme', entityType: 'assessment_scheme', entityId: id, before: existing ?? undefined, after: input });
+      return id;
+    });
+  }
+
+  // --- ledgers ---
+
+  /** The organizations of a tier: the county's general and special-task branches, or a township's branches. */
+  private async tierOrgs(db: Executor, tier: 'county' | 'township', scope: string, from: string, to: string) {
+    let q = db
+      .selectFrom('temporary_orgs as o')
+      .select(['o.id', 'o.name', 'o.path'])
+      .where('o.region_code', 'like', `${scope}%`)
+      .where('o.established_on', '<=', to)
+      .where((eb) => eb.or([eb('o.dissolved_on', 'is', null), eb('o.dissolved_on', '>', from)]));
+    q =
+      tier === 'county'
+        ? q.where((eb) => eb.or([eb('o.level', '=', 'general_branch'), eb.and([eb('o.level', '=', 'branch'), eb('o.kind', '=', 'special')])]))
+        : q.where('o.level', '=', 'branch').where('o.kind', '=', 'regular');
+    return q.orderBy('o.name_initials').execute();
+  }
+
+  /** Computes a ledger from the records as they are now and stores it with its inputs, as a new version. */
+  async compute(actor: Actor, input: z.infer<typeof ComputeLedger>) {
+    const county = await countyOf(this.db, actor);
+    if (!actor.regionCode) throw forbidden('region_scope_required', '只有县、乡账号可以计算考核台账');
+    let scope: string;
+    if (input.tier === 'county') {
+      if (actor.regionCode.length !== 6) throw notFound('台账');
+      scope = county;
+    } else {
+      scope = input.scopeCode ?? actor.regionCode;
+      if (scope.length !== 9 || !scope.startsWith(actor.regionCode)) throw invalid('请选择管辖范围内的乡镇', [{ path: 'body.scopeCode', message: scope }]);
+    }
+    const scheme = await this.db.selectFrom('assessment_schemes').selectAll().where('county_code', '=', county).where('year', '=', input.year).where('tier', '=', input.tier).executeTakeFirst();
+    if (!scheme) throw conflict('scheme_missing', `${input.year} 年还没有该层级的考核方案`);
+    const from = input.from ?? `${input.year}-01-01`;
+    const to = input.to ?? `${input.year}-12-31`;
+    if (from > to) throw invalid('考核期起止颠倒', [{ path: 'body.from', message: from }]);
+    const snap = snapshot(scheme);
+    const orgs = await this.tierOrgs(this.db, input.tier, scope, from, to);
+    const scored = await this.db.selectFrom('assessor_scores').selectAll().where('scheme_id', '=', scheme.id).orderBy('created_at').execute();
+    const inputs: OrgInputs[] = [];
+    for (const o of orgs) {
+      const base = await gatherInputs(this.db, o, from, to);
+      const mine = scored.filter((s) => s.org_id === o.id);
+      const latest: OrgInputs['scored'] = {};
+      for (const s of mine) latest[s.indicator_key] = { score: Number(s.score), evidence: s.evidence, assessor: s.assessor };
+      inputs.push({ ...base, scored: latest });
+    }
+    const rows = scoreLedger(snap, inputs);
+    return this.db.transaction().execute(async (tx) => {
+      const last = await tx
+        .selectFrom('ledgers')
+        .select((eb) => eb.fn.max('version').as('v'))
+        .where('scheme_id', '=', scheme.id)
+        .where('scope_code', '=', scope)
+        .where('period_from', '=', from)
+        .where('period_to', '=', to)
+        .executeTakeFirst();
+      const row: LedgerTable = {
+        id: newId(),
+        scheme_id: scheme.id,
+        tier: input.tier,
+        scope_code: scope,
+        period_from: from,
+        period_to: to,
+        version: Number(last?.v ?? 0) + 1,
+        inputs_json: JSON.stringify({ scheme: snap, orgs: inputs } satisfies LedgerInputs),
+        rows_json: JSON.stringify(rows),
+        computed_by: actor.displayName,
+        computed_at: nowIso(),
+      };
+      await tx.insertInto('ledgers').values(row).execute();
+      await recordAudit(tx, actor, {
+        action: 'assessment.ledger',
+        entityType: 'ledger',
+        entityId: row.id,
+        after: { tier: row.tier, scope, from, to, version: row.version, orgs: rows.length },
+      });
+      return row.id;
+    });
+  }
+
+  private visibleLedgers(actor: Actor) {
+    const prefix = actor.regionCode;
+    return this.db
+      .selectFrom('ledgers as l')
+      .leftJoin('regions as g', 'g.code', 'l.scope_code')
+      .selectAll('l')
+      .select('g.name as scope_name')
+      .where(prefix === null ? sql<SqlBool>`1 = 0` : sql<SqlBool>`l.scope_code like ${`${prefix}%`}`);
+  }
+
+  async ledgers(actor: Actor, q: { year?: number; tier?: 'county' | 'township'; scopeCode?: string }) {
+    let b = this.visibleLedgers(actor);
+    if (q.year) b = b.where('l.period_from', '>=', `${q.year}-01-01`).where('l.period_from', '<=', `${q.year}-12-31`);
+    if (q.tier) b = b.where('l.tier', '=', q.tier);
+    if (q.scopeCode) b = b.where('l.scope_code', '=', q.scopeCode);
+    const rows = await b.orderBy('l.computed_at', 'desc').limit(200).execute();
+    return { items: rows.map((r) => this.summary(r)) };
+  }
+
+  private summary(r: LedgerTable & { scope_name: string | null }) {
+    return {
+      id: r.id,
+      tier: r.tier,
+      scopeCode: r.scope_code,
+      scopeName: r.scope_name ?? r.scope_code,
+      periodFrom: r.period_from,
+      periodTo: r.period_to,
+      version: r.version,
+      computedAt: r.computed_at,
+      computedBy: r.computed_by,
+      rows: (JSON.parse(r.rows_json) as unknown[]).length,
+    };
+  }
+
+  private async mustLedger(actor: Actor, id: string) {
+    const r = await this.visibleLedgers(actor).where('l.id', '=', id).executeTakeFirst();
+    if (!r) throw notFound('台账');
+    return r;
+  }
+
+  async ledger(actor: Actor, id: string) {
+    const r = await this.mustLedger(actor, id);
+    const inputs = JSON.parse(r.inputs_json) as LedgerInputs;
+    return {
+      ...this.summary(r),
+      scheme: inputs.scheme,
+      items: JSON.parse(r.rows_json) as LedgerRow[],
+      supervision: Object.fromEntries(inputs.orgs.map((o) => [o.orgId, o.supervision.evidence])),
+    };
+  }
+
+  /** Scores the stored inputs again: a stored ledger always gives the same result, whatever changed since. */
+  async reproduce(actor: Actor, id: string) {
+    const r = await this.mustLedger(actor, id);
+    const inputs = JSON.parse(r.inputs_json) as LedgerInputs;
+    const again = scoreLedger(inputs.scheme, inputs.orgs);
+    return { identical: JSON.stringify(again) === r.rows_json, items: again };
+  }
+
+  async score(actor: Actor, input: z.infer<typeof AssessorScore>) {
+    await this.db.transaction().execute(async (tx) => {
+      const scheme = await tx.selectFrom('assessment_schemes').selectAll().where('id', '=', input.schemeId).executeTakeFirst();
+      if (!scheme || scheme.county_code !== (await countyOf(tx, actor))) throw notFound('考核方案');
+      const ind = (JSON.parse(scheme.indicators_json) as SchemeSnapshot['indicators']).find((i) => i.key === input.indicatorKey);
+      if (!ind || ind.method !== 'scored') throw invalid('该指标不是评分类指标', [{ path: 'body.indicatorKey', message: input.indicatorKey }]);
+      const org = await tx.selectFrom('temporary_orgs as o').select('o.id').where('o.id', '=', input.orgId).where(orgInScope(actor, 'o')).executeTakeFirst();
+      if (!org) throw notFound('组织');
+      const row = { id: newId(), scheme_id: scheme.id, indicator_key: ind.key, org_id: org.id, score: input.score, evidence: input.evidence, assessor: actor.displayName, created_at: nowIso() };
+      await tx.insertInto('assessor_scores').values(row).execute();
+      await recordAudit(tx, actor, { action: 'assessment.score', entityType: 'temporary_org', entityId: org.id, after: row });
+    });
+  }
+
+  // --- supervision ---
+
+  private supervisionRows() {
+    return this.db
+      .selectFrom('supervision_records as s')
+      .innerJoin('temporary_orgs as o', 'o.id', 's.org_id')
+      .leftJoin('members as p', 'p.id', 's.member_id')
+      .selectAll('s')
+      .select(['o.name as org_name', 'p.name as member_name']);
+  }
+
+  private presentSupervision(r: Awaited<ReturnType<ReturnType<typeof this.supervisionRows>['execute']>>[number]) {
+    return {
+      id: r.id,
+      kind: r.kind,
+      orgId: r.org_id,
+      orgName: r.org_name,
+      memberId: r.member_id,
+      memberName: r.member_name ?? null,
+      supervisedOn: r.supervised_on,
+      supervisor: r.supervisor,
+      findings: r.findings,
+      indicator: r.indicator,
+      scoreEffect: r.score_effect === null ? null : Number(r.score_effect),
+      rectification: r.rectification,
+      deadline: r.deadline,
+      followUp: r.follow_up,
+      closedOn: r.closed_on,
+      version: r.version,
+    };
+  }
+
+  async supervision(actor: Actor, orgId?: string) {
+    let q = this.supervisionRows().where(orgInScope(actor, 'o'));
+    if (orgId) q = q.where('s.org_id', '=', orgId);
+    const rows = await q.orderBy('s.supervised_on', 'desc').orderBy('s.id').limit(500).execute();
+    return { items: rows.map((r) => this.presentSupervision(r)) };
+  }
+
+  async addSupervision(actor: Actor, input: z.infer<typeof NewSupervision>) {
+    return this.db.transaction().execute(async (tx) => {
+      const org = await tx.selectFrom('temporary_orgs as o').select(['o.id', 'o.path']).where('o.id', '=', input.orgId).where(orgInScope(actor, 'o')).executeTakeFirst();
+      if (!org) throw notFound('组织');
+      if (input.memberId) {
+        const m = await tx
+          .selectFrom('memberships as m')
+          .innerJoin('temporary_orgs as o', 'o.id', 'm.org_id')
+          .select('m.id')
+          .where('m.member_id', '=', input.memberId)
+          .where('o.path', 'like', `${org.path}%`)
+          .executeTakeFirst();
+        if (!m) throw invalid('被督查党员须是该组织成员', [{ path: 'body.memberId', message: input.memberId }]);
+      }
+      if (input.scoreEffect !== undefined && !input.indicator) throw invalid('加减分须注明对应指标', [{ path: 'body.indicator', message: 'required' }]);
+      const now = nowIso();
+      const row = {
+        id: newId(),
+        kind: input.kind,
+        org_id: org.id,
+        member_id: input.memberId ?? null,
+        supervised_on: input.supervisedOn,
+        supervisor: input.supervisor,
+        findings: input.findings,
+        indicator: input.indicator ?? null,
+        score_effect: input.scoreEffect ?? null,
+        rectification: input.rectification ?? null,
+        deadline: input.deadline ?? null,
+        follow_up: null,
+        closed_on: null,
+        created_by: actor.userId,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      await tx.insertInto('supervision_records').values(row).execute();
+      await recordAudit(tx, actor, { action: 'supervision.create', entityType: 'temporary_org', entityId: org.id, after: row });
+      return row.id;
+    });
+  }
+
+  async followUp(actor: Actor, id: string, input: z.infer<typeof FollowUp>) {
+    await this.db.transaction().execute(async (tx) => {
+      const s = await tx
+        .selectFrom('supervision_records as s')
+        .innerJoin('temporary_orgs as o', 'o.id', 's.org_id')
+        .selectAll('s')
+        .where('s.id', '=', id)
+        .where(orgInScope(actor, 'o'))
+        .executeTakeFirst();
+      if (!s) throw notFound('督查记录');
+      if (s.closed_on) throw conflict('supervision_closed', '该督查记录已办结');
+      const r = await tx
+        .updateTable('supervision_records')
+        .set({
+          follow_up: s.follow_up ? `${s.follow_up}\n${input.on} ${input.text}` : `${input.on} ${input.text}`,
+          closed_on: input.close ? input.on : null,
+          version: s.version + 1,
+          updated_at: nowIso(),
+        })
+        .where('id', '=', id)
+        .where('version', '=', input.version)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) throw versionConflict();
+      await recordAudit(tx, actor, { action: 'supervision.follow_up', entityType: 'temporary_org', entityId: s.org_id, after: { id, ...input } });
+    });
+  }
+
+  // --- consequences ---
+
+  async addTilt(actor: Actor, input: z.infer<typeof NewTilt>) {
+    const l = await this.ledger(actor, input.ledgerId);
+    const row = l.items.find((r) => r.orgId === input.orgId);
+    if (!row) throw invalid('该组织不在这份台账中', [{ path: 'body.orgId', message: input.orgId }]);
+    if (row.grade !== 'good' && row.grade !== 'fair') throw conflict('not_well_graded', '只对考核为“好”或“较好”的组织倾斜政策或资金');
+    return this.db.transaction().execute(async (tx) => {
+      const t = { id: newId(), org_id: input.orgId, ledger_id: input.ledgerId, amount_yuan: input.amountYuan, purpose: input.purpose, approver: input.approver, decided_on: input.decidedOn, created_at: nowIso() };
+      await tx.insertInto('tilts').values(t).execute();
+      await recordAudit(tx, actor, { action: 'assessment.tilt', entityType: 'temporary_org', entityId: input.orgId, after: t });
+      return t.id;
+    });
+  }
+
+  async tilts(actor: Actor) {
+    const rows = await this.db
+      .selectFrom('tilts as t')
+      .innerJoin('temporary_orgs as o', 'o.id', 't.org_id')
+      .select(['t.id', 't.ledger_id', 't.org_id', 'o.name', 't.amount_yuan', 't.purpose', 't.approver', 't.decided_on'])
+      .where(orgInScope(actor, 'o'))
+      .orderBy('t.decided_on', 'desc')
+      .execute();
+    return {
+      items: rows.map((r) => ({ id: r.id, ledgerId: r.ledger_id, orgId: r.org_id, orgName: r.name, amountYuan: Number(r.amount_yuan), purpose: r.purpose, approver: r.approver, decidedOn: r.decided_on })),
+    };
+  }
+
+  private rectRows() {
+    return this.db.selectFrom('rectifications as r').innerJoin('temporary_orgs as o', 'o.id', 'r.org_id').selectAll('r').select('o.name as org_name');
+  }
+
+  private presentRect(r: Awaited<ReturnType<ReturnType<typeof this.rectRows>['execute']>>[number]) {
+    return {
+      id: r.id,
+      orgId: r.org_id,
+      orgName: r.org_name,
+      ledgerId: r.ledger_id,
+      status: r.status,
+      listedOn: r.listed_on,
+      reason: r.reason,
+      plan: r.plan,
+      tasks: JSON.parse(r.tasks_json) as { text: string; done: boolean }[],
+      deadline: r.deadline,
+      responsible: r.responsible,
+      reviewNote: r.review_note,
+      delistedOn: r.delisted_on,
+      version: r.version,
+    };
+  }
+
+  async rectifications(actor: Actor, status?: 'listed' | 'delisted') {
+    let q = this.rectRows().where(orgInScope(actor, 'o'));
+    if (status) q = q.where('r.status', '=', status);
+    const rows = await q.orderBy('r.listed_on', 'desc').orderBy('r.id').execute();
+    return { items: rows.map((r) => this.presentRect(r)) };
+  }
+
+  private async setOrgStatus(tx: Executor, actor: Actor, orgId: string, from: string, to: 'rectification' | 'active') {
+    const o = await tx.selectFrom('temporary_orgs').select(['status', 'version']).where('id', '=', orgId).executeTakeFirstOrThrow();
+    if (o.status !== from) throw conflict('illegal_transition', from === 'active' ? '只有运行中的组织可以挂牌整顿' : '组织不在整顿中');
+    await tx.updateTable('temporary_orgs').set({ status: to, version: o.version + 1, updated_at: nowIso() }).where('id', '=', orgId).execute();
+    await recordAudit(tx, actor, { action: 'org.transition', entityType: 'temporary_org', entityId: orgId, before: { status: from }, after: { status: to } });
+  }
+
+  /** Lists an organization for rectification (挂牌整顿): it shows status `rectification` until delisted. */
+  async listForRectification(actor: Actor, input: z.infer<typeof NewRectification>) {
+    return this.db.transaction().execute(async (tx) => {
+      const org = await tx.selectFrom('temporary_orgs as o').select('o.id').where('o.id', '=', input.orgId).where(orgInScope(actor, 'o')).executeTakeFirst();
+      if (!org) throw notFound('组织');
+      if (input.deadline <= input.listedOn) throw invalid('整改期限须晚于挂牌日期', [{ path: 'body.deadline', message: input.deadline }]);
+      await this.setOrgStatus(tx, actor, org.id, 'active', 'rectification');
+      const now = nowIso();
+      const row = {
+        id: newId(),
+        org_id: org.id,
+        ledger_id: input.ledgerId ?? null,
+        status: 'listed' as const,
+        listed_on: input.listedOn,
+        reason: input.reason,
+        plan: input.plan,
+        tasks_json: JSON.stringify(input.tasks.map((text) => ({ text, done: false }))),
+        deadline: input.deadline,
+        responsible: input.responsible,
+        review_note: null,
+        delisted_on: null,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      await tx.insertInto('rectifications').values(row).execute();
+      await recordAudit(tx, actor, { action: 'rectification.list', entityType: 'temporary_org', entityId: org.id, after: row });
+      return row.id;
+    });
+  }
+
+  private async mustRect(tx: Executor, actor: Actor, id: string) {
+    const r = await tx
+      .selectFrom('rectifications as r')
+      .innerJoin('temporary_orgs as o', 'o.id', 'r.org_id')
+      .selectAll('r')
+      .where('r.id', '=', id)
+      .where(orgInScope(actor, 'o'))
+      .executeTakeFirst();
+    if (!r) throw notFound('整顿记录');
+    return r;
+  }
+
+  async setTask(actor: Actor, id: string, index: number, input: z.infer<typeof TaskUpdate>) {
+    await this.db.transaction().execute(async (tx) => {
+      const r = await this.mustRect(tx, actor, id);
+      if (r.status !== 'listed') throw conflict('rectification_closed', '已摘牌');
+      const tasks = JSON.parse(r.tasks_json) as { text: string; done: boolean }[];
+      const task = tasks[index];
+      if (!task) throw notFound('整改任务');
+      task.done = input.done;
+      const u = await tx.updateTable('rectifications').set({ tasks_json: JSON.stringify(tasks), version: r.version + 1, updated_at: nowIso() }).where('id', '=', id).where('version', '=', input.version).executeTakeFirst();
+      if (Number(u.numUpdatedRows) !== 1) throw versionConflict();
+      await recordAudit(tx, actor, { action: 'rectification.task', entityType: 'temporary_org', entityId: r.org_id, after: { id, index, done: input.done } });
+    });
+  }
+
+  /** The review that delists: every task done; the organization returns to `active`. */
+  async delist(actor: Actor, id: string, input: z.infer<typeof Delist>) {
+    await this.db.transaction().execute(async (tx) => {
+      const r = await this.mustRect(tx, actor, id);
+      if (r.status !== 'listed') throw conflict('rectification_closed', '已摘牌');
+      if ((JSON.parse(r.tasks_json) as { done: boolean }[]).some((t) => !t.done)) throw conflict('tasks_open', '还有整改任务未完成，不能摘牌');
+      if (input.on < r.listed_on) throw invalid('摘牌日期早于挂牌日期', [{ path: 'body.on', message: input.on }]);
+      const u = await tx
+        .updateTable('rectifications')
+        .set({ status: 'delisted', delisted_on: input.on, review_note: input.reviewNote, version: r.version + 1, updated_at: nowIso() })
+        .where('id', '=', id)
+        .where('version', '=', input.version)
+        .executeTakeFirst();
+      if (Number(u.numUpdatedRows) !== 1) throw versionConflict();
+      await this.setOrgStatus(tx, actor, r.org_id, 'rectification', 'active');
+      await recordAudit(tx, actor, { action: 'rectification.delist', entityType: 'temporary_org', entityId: r.org_id, after: { id, ...input } });
+    });
+  }
+
+  // --- recommendations to home organizations ---
+
+  private recRows() {
+    return this.db
+      .selectFrom('recommendations as c')
+      .innerJoin('temporary_orgs as o', 'o.id', 'c.org_id')
+      .innerJoin('members as p', 'p.id', 'c.member_id')
+      .innerJoin('party_orgs as po', 'po.id', 'c.home_party_org_id')
+      .selectAll('c')
+      .select(['o.name as org_name', 'p.name as member_name', 'po.name as home_name']);
+  }
+
+  private presentRec(r: Awaited<ReturnType<ReturnType<typeof this.recRows>['execute']>>[number]) {
+    return {
+      id: r.id,
+      kind: r.kind,
+      orgId: r.org_id,
+      orgName: r.org_name,
+      memberId: r.member_id,
+      memberName: r.member_name,
+      homePartyOrgName: r.home_name,
+      text: r.text,
+      filedOn: r.filed_on,
+      answer: r.answer,
+      answerText: r.answer_text,
+      answeredOn: r.answered_on,
+      version: r.version,
+    };
+  }
+
+  async recommendations(actor: Actor, box: 'received' | 'sent') {
+    let q = this.recRows();
+    q = box === 'sent' ? q.where(orgInScope(actor, 'o')) : q.where(homeOrgInScope(actor, 'po'));
+    const rows = await q.orderBy(sql`case when c.answered_on is null then 0 else 1 end`).orderBy('c.filed_on', 'desc').limit(500).execute();
+    return { items: rows.map((r) => this.presentRec(r)) };
+  }
+
+  /**
+   * A temporary organization does not discipline: where a member fails their duties, or a leader should face
+   * organizational action, it files a recommendation to the member's home organization, which answers.
+   */
+  async recommend(actor: Actor, input: z.infer<typeof NewRecommendation>) {
+    return this.db.transaction().execute(async (tx) => {
+      const org = await tx.selectFrom('temporary_orgs as o').select(['o.id', 'o.path']).where('o.id', '=', input.orgId).where(orgInScope(actor, 'o')).executeTakeFirst();
+      if (!org) throw notFound('组织');
+      const roles = await tx
+        .selectFrom('memberships as m')
+        .innerJoin('temporary_orgs as o', 'o.id', 'm.org_id')
+        .select('m.role')
+        .where('m.member_id', '=', input.memberId)
+        .where('o.path', 'like', `${org.path}%`)
+        .execute();
+      if (!roles.length) throw invalid('只能就本组织的成员提出建议', [{ path: 'body.memberId', message: input.memberId }]);
+      if (input.kind === 'organizational_action' && !roles.some((r) => r.role === 'secretary' || r.role === 'deputy_secretary' || r.role === 'committee_member')) {
+        throw invalid('组织处理建议针对本组织的负责人', [{ path: 'body.memberId', message: 'not a leader' }]);
+      }
+      const m = await tx.selectFrom('members').select('home_party_org_id').where('id', '=', input.memberId).executeTakeFirstOrThrow();
+      if (!m.home_party_org_id) throw conflict('no_home_org', '该人员不是党员，没有所在党组织');
+      const row = {
+        id: newId(),
+        kind: input.kind,
+        org_id: org.id,
+        member_id: input.memberId,
+        home_party_org_id: m.home_party_org_id,
+        text: input.text,
+        filed_on: todayInShanghai(),
+        filed_by: actor.userId,
+        answer: null,
+        answer_text: null,
+        answered_on: null,
+        version: 1,
+        created_at: nowIso(),
+      };
+      await tx.insertInto('recommendations').values(row).execute();
+      await recordAudit(tx, actor, { action: 'recommendation.file', entityType: 'member', entityId: input.memberId, after: row });
+      return row.id;
+    });
+  }
+
+  async answer(actor: Actor, id: string, input: z.infer<typeof Answer>) {
+    await this.db.transaction().execute(async (tx) => {
+      const c = await tx
+        .selectFrom('recommendations as c')
+        .innerJoin('party_orgs as po', 'po.id', 'c.home_party_org_id')
+        .selectAll('c')
+        .where('c.id', '=', id)
+        .where(homeOrgInScope(actor, 'po'))
+        .executeTakeFirst();
+      if (!c) throw notFound('建议');
+      if (c.answered_on) throw conflict('already_answered', '该建议已答复');
+      const u = await tx
+        .updateTable('recommendations')
+        .set({ answer: input.accepted ? 'accepted' : 'declined', answer_text: input.text, answered_on: todayInShanghai(), version: c.version + 1 })
+        .where('id', '=', id)
+        .where('version', '=', input.version)
+        .executeTakeFirst();
+      if (Number(u.numUpdatedRows) !== 1) throw versionConflict();
+      await recordAudit(tx, actor, { action: 'recommendation.answer', entityType: 'member', entityId: c.member_id, after: { id, ...input } });
+    });
+  }
+}

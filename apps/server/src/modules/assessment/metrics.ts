@@ -1,0 +1,125 @@
+import type { Metric } from '@lianjian/shared';
+import { type SqlBool, sql } from 'kysely';
+import type { Executor } from '../../db/index.ts';
+import type { Evidence, OrgInputs } from './scoring.ts';
+
+const EVIDENCE_CAP = 100;
+
+/** Households in the places an organization (with its groups) covers. */
+const covered = (path: string) =>
+  sql<SqlBool>`exists (select 1 from org_regions cr inner join temporary_orgs co on co.id = cr.org_id where co.path like ${`${path}%`} and h.region_code like cr.region_code || '%')`;
+
+/**
+ * Reads, for one organization and its party groups over a period, the values every computed metric needs,
+ * with the records behind each value as evidence.
+ */
+export async function gatherInputs(db: Executor, org: { id: string; name: string; path: string }, from: string, to: string): Promise<Omit<OrgInputs, 'scored'>> {
+  const sub = `${org.path}%`;
+  const metrics: OrgInputs['metrics'] = {};
+  const put = (m: Metric, value: number, evidence: Evidence[]) => {
+    metrics[m] = { value, evidence: evidence.slice(0, EVIDENCE_CAP) };
+  };
+
+  const activities = await db
+    .selectFrom('activities as a')
+    .innerJoin('temporary_orgs as o', 'o.id', 'a.org_id')
+    .select(['a.id', 'a.kind', 'a.held_on', 'a.topic'])
+    .select([
+      sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id and t.status = 'present')`.as('present'),
+      sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id)`.as('expected'),
+    ])
+    .where('o.path', 'like', sub)
+    .where('a.held_on', '>=', from)
+    .where('a.held_on', '<=', to)
+    .orderBy('a.held_on')
+    .execute();
+  const label = (a: (typeof activities)[number]) => ({ type: 'activity' as const, id: a.id, label: `${a.held_on} ${a.topic}` });
+  const meetings = activities.filter((a) => a.kind === 'branch_meeting' || a.kind === 'group_meeting' || a.kind === 'onsite_meeting');
+  put('meetings_held', meetings.length, meetings.map(label));
+  const study = activities.filter((a) => a.kind === 'study_session' || a.kind === 'themed_party_day');
+  put('study_sessions', study.length, study.map(label));
+  const expected = activities.reduce((s, a) => s + Number(a.expected), 0);
+  const present = activities.reduce((s, a) => s + Number(a.present), 0);
+  put('attendance_rate', expected ? present / expected : 0, activities.map((a) => ({ ...label(a), label: `${label(a).label}（${a.present}/${a.expected}）` })));
+
+  const closed = await db
+    .selectFrom('items as i')
+    .innerJoin('temporary_orgs as o', 'o.id', 'i.org_id')
+    .select(['i.id', 'i.no', 'i.problem', 'i.due_on', 'i.closed_at', 'i.reopened_count', 'i.resident_confirmed_at'])
+    .where('o.path', 'like', sub)
+    .where('i.status', '=', 'closed')
+    .where(sql<SqlBool>`substr(i.closed_at, 1, 10) >= ${from} and substr(i.closed_at, 1, 10) <= ${to}`)
+    .orderBy('i.closed_at')
+    .execute();
+  const item = (i: (typeof closed)[number], note = '') => ({ type: 'item' as const, id: i.id, label: `${i.problem}${note}` });
+  const onTime = closed.filter((i) => !i.due_on || (i.closed_at ?? '').slice(0, 10) <= i.due_on);
+  put('items_closed_on_time_rate', closed.length ? onTime.length / closed.length : 0, closed.map((i) => item(i, onTime.includes(i) ? '（按期）' : '（逾期）')));
+  const reopened = closed.filter((i) => i.reopened_count > 0);
+  put('reopen_rate', closed.length ? reopened.length / closed.length : 0, reopened.map((i) => item(i, `（重开 ${i.reopened_count} 次）`)));
+  const confirmed = closed.filter((i) => i.resident_confirmed_at);
+  put('resident_confirmed_rate', closed.length ? confirmed.length / closed.length : 0, confirmed.map((i) => item(i, '（群众确认解决）')));
+
+  const assisted = await db
+    .selectFrom('households as h')
+    .select(['h.id', 'h.head_name'])
+    .select(sql<number>`(select count(*) from visits v where v.household_id = h.id and v.visited_on >= ${from} and v.visited_on <= ${to})`.as('visits'))
+    .select(
+      sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and hp.is_primary = 1 and hp.start_on <= ${to} and (hp.end_on is null or hp.end_on > ${to}))`.as('primaries'),
+    )
+    .where('h.status', 'in', ['registered', 'monitored'])
+    .where(covered(org.path))
+    .orderBy('h.head_initials')
+    .execute();
+  const visits = assisted.reduce((s, h) => s + Number(h.visits), 0);
+  put(
+    'visits_per_assisted_household',
+    assisted.length ? visits / assisted.length : 0,
+    assisted.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（走访 ${h.visits} 次）` })),
+  );
+  const gaps = assisted.filter((h) => Number(h.primaries) === 0);
+  put('coverage_gaps', gaps.length, gaps.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（缺主帮扶责任人）` })));
+
+  const fromYear = Number(from.slice(0, 4));
+  const toYear = Number(to.slice(0, 4));
+  const exited = await db
+    .selectFrom('households as h')
+    .select(['h.id', 'h.head_name', 'h.exit_year'])
+    .where('h.exit_year', '>=', fromYear)
+    .where('h.exit_year', '<=', toYear)
+    .where(covered(org.path))
+    .execute();
+  const eliminated = await db
+    .selectFrom('monitoring_cases as m')
+    .innerJoin('households as h', 'h.id', 'm.household_id')
+    .select(['h.id', 'h.head_name', 'm.eliminated_on'])
+    .where('m.eliminated_on', '>=', from)
+    .where('m.eliminated_on', '<=', to)
+    .where(covered(org.path))
+    .execute();
+  put('households_exited', exited.length + eliminated.length, [
+    ...exited.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（${h.exit_year}年脱贫）` })),
+    ...eliminated.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（${h.eliminated_on} 消除风险）` })),
+  ]);
+
+  const findings = await db
+    .selectFrom('supervision_records as s')
+    .innerJoin('temporary_orgs as o', 'o.id', 's.org_id')
+    .select(['s.id', 's.supervised_on', 's.findings', 's.score_effect'])
+    .where('o.path', 'like', sub)
+    .where('s.supervised_on', '>=', from)
+    .where('s.supervised_on', '<=', to)
+    .orderBy('s.supervised_on')
+    .execute();
+  const evidence = findings.map((f) => ({
+    type: 'supervision' as const,
+    id: f.id,
+    label: `${f.supervised_on} ${f.findings}${f.score_effect ? `（${f.score_effect > 0 ? '+' : ''}${f.score_effect} 分）` : ''}`,
+  }));
+  put('supervision_findings', findings.length, evidence);
+  return {
+    orgId: org.id,
+    orgName: org.name,
+    metrics,
+    supervision: { effect: findings.reduce((s, f) => s + Number(f.score_effect ?? 0), 0), evidence: evidence.slice(0, EVIDENCE_CAP) },
+  };
+}

@@ -1,0 +1,238 @@
+import { describe, expect, it } from 'vitest';
+import { newId } from '../src/lib/ids.ts';
+import { nameInitials } from '../src/lib/pinyin.ts';
+import { PASSWORD } from './factories.ts';
+import { login } from './helpers.ts';
+import { registerHousehold } from './households-fixture.ts';
+import { useCounty } from './setup-county.ts';
+
+const INDICATORS = [
+  { key: 'meetings', dimension: 'political', name: '按期开会', weight: 10, method: 'computed', metric: 'meetings_held', target: 6 },
+  { key: 'study', dimension: 'political', name: '学习', weight: 10, method: 'computed', metric: 'study_sessions', target: 2 },
+  { key: 'attendance', dimension: 'political', name: '出席率', weight: 10, method: 'computed', metric: 'attendance_rate', target: 1 },
+  { key: 'on_time', dimension: 'role', name: '按期销号率', weight: 15, method: 'computed', metric: 'items_closed_on_time_rate', target: 1 },
+  { key: 'reopen', dimension: 'role', name: '重开率', weight: 5, method: 'computed', metric: 'reopen_rate', target: 0.5 },
+  { key: 'confirmed', dimension: 'role', name: '群众确认', weight: 10, method: 'computed', metric: 'resident_confirmed_rate', target: 1 },
+  { key: 'visits', dimension: 'role', name: '户均走访', weight: 10, method: 'computed', metric: 'visits_per_assisted_household', target: 3 },
+  { key: 'exited', dimension: 'results', name: '脱贫户数', weight: 10, method: 'computed', metric: 'households_exited', target: 2 },
+  { key: 'gaps', dimension: 'results', name: '帮扶缺口', weight: 5, method: 'computed', metric: 'coverage_gaps', target: 4 },
+  { key: 'findings', dimension: 'results', name: '督查发现', weight: 5, method: 'computed', metric: 'supervision_findings', target: 4 },
+  { key: 'satisfaction', dimension: 'results', name: '满意度', weight: 10, method: 'scored' },
+];
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+describe('DOMAIN §9: supervision, tiered ledgers, rectification', () => {
+  const ctx = useCounty();
+
+  /** Two more branches in 乔端镇 with no records (they tie), so that the township tier has three rows. */
+  const moreBranches = async () => {
+    const { qiaoGb } = ctx.county.orgs;
+    const ids: string[] = [];
+    for (const name of ['西庄村联建临时党支部', '东乔村产业临时党支部']) {
+      const id = newId();
+      await ctx.t.db.db
+        .insertInto('temporary_orgs')
+        .values({
+          id, name, name_initials: nameInitials(name), level: 'branch', kind: 'regular', parent_id: qiaoGb.id, path: `${qiaoGb.path}${id}/`, mode: 'joint_building',
+          anchor_type: 'village_cluster', anchor_name: name, mission: '测试', region_code: '411321106', approving_party_org_id: ctx.county.partyOrgs.qiao, approving_org_id: null,
+          approved_on: '2019-06-01', approval_doc_no: '测〔2019〕1号', established_on: '2019-06-01', planned_end_on: null, dissolved_on: null, status: 'active', version: 1,
+          created_at: 'x', updated_at: 'x',
+        })
+        .execute();
+      ids.push(id);
+    }
+    return ids;
+  };
+
+  const putScheme = async (tier: 'county' | 'township', over: Record<string, unknown> = {}) => {
+    const admin = await ctx.user('admin');
+    return admin.put('/assessment-schemes', { year: 2020, tier, name: '2020年度考核', indicators: INDICATORS, ...over });
+  };
+
+  it('indicator weights must sum to 100, and only the county sets the scheme', async () => {
+    const bad = await putScheme('township', { indicators: INDICATORS.map((i, n) => (n === 0 ? { ...i, weight: 9 } : i)) });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().code).toBe('weights_not_100');
+    expect((await putScheme('township', { dailyWeight: 50, finalWeight: 60 })).json().code).toBe('weights_not_100');
+    expect((await putScheme('township', { indicators: INDICATORS.map((i) => (i.key === 'gaps' ? { ...i, target: undefined } : i)) })).statusCode).toBe(400);
+    const qiao = await ctx.user('qiaoduan');
+    expect((await qiao.put('/assessment-schemes', { year: 2020, tier: 'township', name: 'x', indicators: INDICATORS })).statusCode).toBe(403);
+    expect((await putScheme('township')).statusCode).toBe(200);
+    const got = (await qiao.get('/assessment-schemes?year=2020')).json();
+    expect(got.items[0]).toMatchObject({ tier: 'township', dailyWeight: 40, finalWeight: 60, cutoffs: { good: 90, fair: 75, average: 60 } });
+    expect(got.template.reduce((s: number, i: { weight: number }) => s + i.weight, 0)).toBe(100);
+  });
+
+  it('every computed indicator matches a hand-built record; ties share a rank; the stored ledger reproduces after the records change', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const baihe = await ctx.user('baihe');
+    const { qiaoBranch, qiaoGroup } = ctx.county.orgs;
+    const { qiaoSecretary, qiaoOther } = ctx.county.members;
+    await moreBranches();
+    expect((await putScheme('township')).statusCode).toBe(200);
+
+    // Organizational life: 3 meetings (2 branch, 1 group) and 1 study session; 6 of 7 expected present.
+    const meet = (o: object) => baihe.post('/activities', { orgId: qiaoBranch.id, kind: 'branch_meeting', place: '服务中心', topic: '会议', ...o });
+    expect((await meet({ heldOn: '2020-02-10', attendance: [{ memberId: qiaoSecretary, status: 'present' }] })).statusCode).toBe(201);
+    await meet({ heldOn: '2020-03-10', attendance: [{ memberId: qiaoSecretary, status: 'present' }, { memberId: qiaoOther, status: 'present' }] });
+    await meet({ orgId: qiaoGroup.id, kind: 'group_meeting', heldOn: '2020-03-12', attendance: [{ memberId: qiaoSecretary, status: 'present' }] });
+    await meet({ kind: 'study_session', heldOn: '2020-04-10', attendance: [{ memberId: qiaoSecretary, status: 'present' }, { memberId: qiaoOther, status: 'present' }] });
+    // A meeting outside the period does not count.
+    await meet({ heldOn: '2019-12-20' });
+
+    // Items: 3 closed in 2020 (2 on time, 1 late and reopened), 2 confirmed by residents; 1 still open.
+    const list = await baihe.post('/problem-lists', {
+      orgId: qiaoBranch.id,
+      title: '测试清单',
+      listedOn: '2020-02-01',
+      items: ['甲', '乙', '丙', '丁'].map((p) => ({ problem: `问题${p}`, category: 'electricity' })),
+    });
+    expect(list.statusCode, list.body).toBe(201);
+    const [a, b, c] = list.json().itemIds as string[];
+    const close = (id: string, closedAt: string, due: string | null, extra: object = {}) =>
+      ctx.t.db.db.updateTable('items').set({ status: 'closed', closed_at: `${closedAt}T03:00:00.000Z`, due_on: due, ...extra }).where('id', '=', id).execute();
+    await close(a as string, '2020-03-01', '2020-03-10', { resident_confirmed_at: '2020-03-02T00:00:00Z' });
+    await close(b as string, '2020-04-20', '2020-04-10', { reopened_count: 1 });
+    await close(c as string, '2020-05-01', null, { resident_confirmed_at: '2020-05-03T00:00:00Z' });
+
+    // Households in 穆老庄村: one assisted with 3 visits in 2020, one assisted without a primary helper, one exited in 2020.
+    const h1 = await registerHousehold(qiao);
+    const h2 = await registerHousehold(qiao);
+    const h3 = await registerHousehold(qiao);
+    await qiao.post(`/households/${h1}/helpers`, { memberId: qiaoOther, role: 'cadre', primary: true, reason: '结对', startOn: '2019-10-01' });
+    for (const on of ['2020-03-01', '2020-06-01', '2020-09-01', '2019-11-01']) {
+      expect((await qiao.post(`/households/${h1}/visits`, { visitedOn: on, helperIds: [qiaoOther] })).statusCode).toBe(201);
+    }
+    await ctx.t.db.db.updateTable('households').set({ status: 'exited', exit_year: 2020 }).where('id', '=', h3).execute();
+    void h2;
+
+    // Supervision: two findings, −5 and +2 points on the daily score; an assessor scores satisfaction 80.
+    const supervisor = await ctx.user('supervisor');
+    for (const [on, effect] of [
+      ['2020-05-05', -5],
+      ['2020-08-05', 2],
+    ] as const) {
+      const s = await supervisor.post('/supervision-records', { kind: 'organizational', orgId: qiaoBranch.id, supervisedOn: on, supervisor: '县委督查组', findings: `督查${on}`, indicator: 'meetings', scoreEffect: effect });
+      expect(s.statusCode, s.body).toBe(201);
+    }
+    const schemeId = (await qiao.get('/assessment-schemes?year=2020')).json().items[0].id;
+    expect((await (await ctx.user('admin')).post('/assessor-scores', { schemeId, indicatorKey: 'satisfaction', orgId: qiaoBranch.id, score: 80, evidence: '入户测评30户' })).statusCode).toBe(204);
+
+    const computed = await qiao.post('/ledgers', { year: 2020, tier: 'township' });
+    expect(computed.statusCode, computed.body).toBe(201);
+    const ledger = (await qiao.get(`/ledgers/${computed.json().id}`)).json();
+    expect(ledger).toMatchObject({ tier: 'township', scopeCode: '411321106', periodFrom: '2020-01-01', periodTo: '2020-12-31', version: 1 });
+    const row = ledger.items.find((r: { orgId: string }) => r.orgId === qiaoBranch.id);
+    const cell = (k: string) => row.cells.find((x: { key: string }) => x.key === k);
+    // value → score, worked out by hand.
+    const expected: Record<string, [number, number]> = {
+      meetings: [3, 50], // 3 of a target of 6
+      study: [1, 50], // 1 of 2
+      attendance: [round2(6 / 7), round2((6 / 7) * 100)], // 6 of 7 expected present
+      on_time: [round2(2 / 3), round2((2 / 3) * 100)], // 2 of 3 closed on time
+      reopen: [round2(1 / 3), round2((1 - 1 / 3 / 0.5) * 100)], // 1 of 3 reopened; none at 0.5
+      confirmed: [round2(2 / 3), round2((2 / 3) * 100)],
+      visits: [1.5, 50], // 3 visits in 2020 over 2 assisted households, target 3
+      exited: [1, 50], // 1 exited in 2020, target 2
+      gaps: [1, 75], // 1 household without a primary helper; none at 4
+      findings: [2, 50], // 2 findings; none at 4
+      satisfaction: [80, 80],
+    };
+    for (const [k, [value, score]] of Object.entries(expected)) expect([k, cell(k).value, cell(k).score]).toEqual([k, value, score]);
+    expect(cell('meetings').evidence).toHaveLength(3);
+    expect(cell('findings').evidence.map((e: { label: string }) => e.label)).toEqual(['2020-05-05 督查2020-05-05（-5 分）', '2020-08-05 督查2020-08-05（+2 分）']);
+    const yearEnd = round2(INDICATORS.reduce((s, ind) => s + (ind.weight * (expected[ind.key] as [number, number])[1]) / 100, 0));
+    expect(row).toMatchObject({ yearEnd, daily: 97, total: round2((40 * 97 + 60 * yearEnd) / 100), grade: 'fair', rank: 1 });
+    // The two empty branches: full marks only where lower is better; the same total, the same rank.
+    const others = ledger.items.filter((r: { orgId: string }) => r.orgId !== qiaoBranch.id);
+    expect(others.map((r: { yearEnd: number; total: number; rank: number; grade: string }) => [r.yearEnd, r.total, r.rank, r.grade])).toEqual([
+      [15, 49, 2, 'poor'],
+      [15, 49, 2, 'poor'],
+    ]);
+
+    // The records change: the stored ledger still reproduces; a new run is a new version with the new result.
+    await supervisor.post('/supervision-records', { kind: 'discipline', orgId: qiaoBranch.id, supervisedOn: '2020-10-01', supervisor: '县纪委', findings: '台账不全', indicator: 'meetings', scoreEffect: -10 });
+    const again = (await qiao.get(`/ledgers/${computed.json().id}/reproduce`)).json();
+    expect(again.identical).toBe(true);
+    expect(again.items.find((r: { orgId: string }) => r.orgId === qiaoBranch.id).daily).toBe(97);
+    const v2 = await qiao.post('/ledgers', { year: 2020, tier: 'township' });
+    const second = (await qiao.get(`/ledgers/${v2.json().id}`)).json();
+    expect(second.version).toBe(2);
+    expect(second.items.find((r: { orgId: string }) => r.orgId === qiaoBranch.id).daily).toBe(87);
+    expect((await qiao.get(`/ledgers/${computed.json().id}`)).json().items.find((r: { orgId: string }) => r.orgId === qiaoBranch.id).daily).toBe(97);
+    expect((await qiao.get('/ledgers?year=2020')).json().items).toHaveLength(2);
+
+    // Tilts for the well graded only.
+    const admin = await ctx.user('admin');
+    // The first version graded the branch 较好: a tilt is recorded; the second graded it 一般 (no tilt).
+    expect((await admin.post('/tilts', { ledgerId: computed.json().id, orgId: qiaoBranch.id, amountYuan: 50000, purpose: '党建工作经费', approver: '县委组织部', decidedOn: '2021-01-10' })).statusCode).toBe(201);
+    expect(second.items.find((r: { orgId: string }) => r.orgId === qiaoBranch.id).grade).toBe('average');
+    expect((await admin.post('/tilts', { ledgerId: v2.json().id, orgId: qiaoBranch.id, amountYuan: 1, purpose: 'x', approver: 'x', decidedOn: '2021-01-10' })).json().code).toBe('not_well_graded');
+    const poor = others[0].orgId;
+    expect((await admin.post('/tilts', { ledgerId: v2.json().id, orgId: poor, amountYuan: 1, purpose: 'x', approver: 'x', decidedOn: '2021-01-10' })).json().code).toBe('not_well_graded');
+  });
+
+  it('a township sees its own ledger; the county sees both tiers', async () => {
+    await putScheme('township');
+    await putScheme('county');
+    const qiao = await ctx.user('qiaoduan');
+    const admin = await ctx.user('admin');
+    const town = (await qiao.post('/ledgers', { year: 2020, tier: 'township' })).json().id;
+    expect((await qiao.post('/ledgers', { year: 2020, tier: 'county' })).statusCode).toBe(404);
+    expect((await qiao.post('/ledgers', { year: 2020, tier: 'township', scopeCode: '411321300' })).statusCode).toBe(400);
+    const county = await admin.post('/ledgers', { year: 2020, tier: 'county' });
+    expect(county.statusCode).toBe(201);
+    const countyLedger = (await admin.get(`/ledgers/${county.json().id}`)).json();
+    // The county ledger: general branches and special-task branches.
+    expect(countyLedger.items.map((r: { orgName: string }) => r.orgName).sort()).toEqual(['乔端镇临时党总支', '县酵素产业临时党支部', '城郊乡临时党总支'].sort());
+    expect((await admin.post('/ledgers', { year: 2020, tier: 'township', scopeCode: '411321300' })).statusCode).toBe(201);
+    expect((await admin.get('/ledgers?year=2020')).json().items).toHaveLength(3);
+    expect((await qiao.get('/ledgers?year=2020')).json().items.map((l: { id: string }) => l.id)).toEqual([town]);
+    expect((await qiao.get(`/ledgers/${county.json().id}`)).statusCode).toBe(404);
+    const cheng = await ctx.user('chengjiao');
+    expect((await cheng.get(`/ledgers/${town}`)).statusCode).toBe(404);
+    const cookie = await login(ctx.t.app, 'qiaoduan', PASSWORD);
+    const xlsx = await ctx.t.app.inject({ method: 'GET', url: `/api/v1/ledgers/${town}/export.xlsx`, headers: { cookie } });
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+  });
+
+  it('an organization listed for rectification shows `rectification` until a review with every task done delists it', async () => {
+    const [west] = await moreBranches();
+    const qiao = await ctx.user('qiaoduan');
+    const listed = await qiao.post('/rectifications', { orgId: west, listedOn: '2021-01-15', reason: '2020年度考核为差', plan: '三个月内整改', tasks: ['补开党小组会', '建立走访台账'], deadline: '2021-04-15', responsible: '乔端镇党委副书记' });
+    expect(listed.statusCode, listed.body).toBe(201);
+    expect((await qiao.get(`/orgs/${west}`)).json().status).toBe('rectification');
+    expect((await qiao.post('/rectifications', { orgId: west, listedOn: '2021-01-16', reason: 'x', plan: 'x', tasks: ['x'], deadline: '2021-02-01', responsible: 'x' })).json().code).toBe('illegal_transition');
+    // Not back to active by the status switch: only by the review.
+    const org = (await qiao.get(`/orgs/${west}`)).json();
+    expect((await qiao.post(`/orgs/${west}/transitions`, { to: 'active', reason: '整改完成', version: org.version })).json().code).toBe('rectification_open');
+    const id = listed.json().id;
+    let r = (await qiao.get('/rectifications?status=listed')).json().items[0];
+    expect((await qiao.post(`/rectifications/${id}/delist`, { on: '2021-04-10', reviewNote: '复查', version: r.version })).json().code).toBe('tasks_open');
+    for (const i of [0, 1]) {
+      r = (await qiao.get('/rectifications?status=listed')).json().items[0];
+      expect((await qiao.post(`/rectifications/${id}/tasks/${i}`, { done: true, version: r.version })).statusCode).toBe(204);
+    }
+    r = (await qiao.get('/rectifications?status=listed')).json().items[0];
+    expect((await qiao.post(`/rectifications/${id}/delist`, { on: '2021-04-10', reviewNote: '复查合格，摘牌', version: r.version })).statusCode).toBe(204);
+    expect((await qiao.get(`/orgs/${west}`)).json().status).toBe('active');
+    expect((await qiao.get('/rectifications?status=delisted')).json().items[0]).toMatchObject({ status: 'delisted', delistedOn: '2021-04-10' });
+    expect((await (await ctx.user('chengjiao')).get('/rectifications')).json().items).toEqual([]);
+  });
+
+  it('a recommendation reaches the member\'s home organization and stays open until it answers', async () => {
+    const baihe = await ctx.user('baihe');
+    const qiao = await ctx.user('qiaoduan');
+    const { qiaoBranch } = ctx.county.orgs;
+    const filed = await baihe.post('/recommendations', { kind: 'duty_failure', orgId: qiaoBranch.id, memberId: ctx.county.members.qiaoOther, text: '连续三次无故缺席党小组会，建议所在支部批评教育' });
+    expect(filed.statusCode, filed.body).toBe(201);
+    expect((await baihe.post('/recommendations', { kind: 'organizational_action', orgId: qiaoBranch.id, memberId: ctx.county.members.qiaoOther, text: 'x' })).statusCode).toBe(400);
+    const inbox = (await qiao.get('/recommendations?box=received')).json().items;
+    expect(inbox).toMatchObject([{ id: filed.json().id, answer: null, homePartyOrgName: '中共乔端镇供电所支部委员会' }]);
+    expect((await (await ctx.user('chengjiao')).get('/recommendations?box=received')).json().items).toEqual([]);
+    expect((await baihe.post(`/recommendations/${filed.json().id}/answer`, { accepted: true, text: 'x', version: 1 })).statusCode).toBe(403);
+    expect((await qiao.post(`/recommendations/${filed.json().id}/answer`, { accepted: false, text: '经核实为抢修线路请假，不予处理', version: 1 })).statusCode).toBe(204);
+    expect((await baihe.get('/recommendations?box=sent')).json().items[0]).toMatchObject({ answer: 'declined', answerText: '经核实为抢修线路请假，不予处理' });
+  });
+});
