@@ -145,6 +145,18 @@ describe('the Nanzhao demo county (DOMAIN §2)', () => {
       expect(record.activities.present + record.activities.excused + record.activities.absent).toBe(Number(rows.n));
       expect(record.memberships.length).toBeGreaterThanOrEqual(2);
 
+      // Assessment 2020: both tiers computed from the records; the weakest listed, one delisted; tilts; an answer.
+      const ledgers = (await admin.get('/ledgers?year=2020')).json().items;
+      expect(ledgers.filter((l: { tier: string }) => l.tier === 'township')).toHaveLength(15);
+      const countyLedger = ledgers.find((l: { tier: string }) => l.tier === 'county');
+      expect(countyLedger.rows).toBe(3 + 19 + 15);
+      expect((await admin.get(`/ledgers/${countyLedger.id}/reproduce`)).json().identical).toBe(true);
+      expect((await admin.get('/rectifications?status=listed')).json().items).toHaveLength(2);
+      expect((await admin.get('/rectifications?status=delisted')).json().items).toHaveLength(1);
+      expect((await admin.get('/tilts')).json().items.length).toBeGreaterThan(0);
+      expect((await baiheUser.get('/recommendations?box=sent')).json().items[0]).toMatchObject({ answer: 'accepted' });
+      expect((await qiao.get('/ledgers?year=2020')).json().items.map((l: { scopeCode: string }) => l.scopeCode)).toEqual(['411321106']);
+
       // A living county: items in every township, some open, some overdue, most closed.
       const all = (await admin.get('/items?limit=1')).json();
       expect(all.total).toBeGreaterThan(300);

@@ -9,6 +9,7 @@ import { type Row, insertMany } from './batch.ts';
 import { seedCase3 } from './demo-households.ts';
 import { seedRegister } from './demo-register.ts';
 import { seedBaiheActivities } from './demo-activities.ts';
+import { seedAssessment } from './demo-assessment.ts';
 import { seedBaiheList, seedCountyItems } from './demo-items.ts';
 import { loadCounty } from './division.ts';
 import { personName, rng } from './random.ts';
@@ -625,6 +626,9 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
     };
     await recordAudit(tx, systemActor('seed'), { action: 'seed.demo', entityType: 'county', entityId: NANZHAO, after: counts });
   });
+  // Ledgers are computed from the records above, by the assessment service itself, once they are committed.
+  const adminUser = users.find((u) => u.username === 'admin') as Row<'users'>;
+  await seedAssessment(db, { r: rng(seed + 7), county: NANZHAO, adminId: adminUser.id, baiheId: (baihe as unknown as Row<'temporary_orgs'>).id });
   return {
     accounts: users.map((u) => ({ username: u.username, displayName: u.display_name, role: u.role })),
     counts: { regions: regions.length, units: units.length, members: members.length, orgs: orgs.length, memberships: memberships.length },

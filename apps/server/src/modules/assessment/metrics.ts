@@ -5,9 +5,21 @@ import type { Evidence, OrgInputs } from './scoring.ts';
 
 const EVIDENCE_CAP = 100;
 
-/** Households in the places an organization (with its groups) covers. */
-const covered = (path: string) =>
-  sql<SqlBool>`exists (select 1 from org_regions cr inner join temporary_orgs co on co.id = cr.org_id where co.path like ${`${path}%`} and h.region_code like cr.region_code || '%')`;
+/** The places an organization and its groups cover, as the fewest region prefixes (a township covers its villages). */
+async function coveredPrefixes(db: Executor, path: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('org_regions as r')
+    .innerJoin('temporary_orgs as o', 'o.id', 'r.org_id')
+    .select('r.region_code')
+    .where('o.path', 'like', `${path}%`)
+    .execute();
+  const codes = [...new Set(rows.map((r) => r.region_code))].sort();
+  return codes.filter((c) => !codes.some((p) => p !== c && c.startsWith(p)));
+}
+
+/** Households in those places: one indexed prefix match per region. */
+const inPlaces = (prefixes: string[]) =>
+  prefixes.length ? sql<SqlBool>`(${sql.join(prefixes.map((p) => sql<SqlBool>`h.region_code like ${`${p}%`}`), sql` or `)})` : sql<SqlBool>`1 = 0`;
 
 /**
  * Reads, for one organization and its party groups over a period, the values every computed metric needs,
@@ -59,6 +71,8 @@ export async function gatherInputs(db: Executor, org: { id: string; name: string
   const confirmed = closed.filter((i) => i.resident_confirmed_at);
   put('resident_confirmed_rate', closed.length ? confirmed.length / closed.length : 0, confirmed.map((i) => item(i, '（群众确认解决）')));
 
+  const places = await coveredPrefixes(db, org.path);
+  const covered = () => inPlaces(places);
   const assisted = await db
     .selectFrom('households as h')
     .select(['h.id', 'h.head_name'])
@@ -67,7 +81,7 @@ export async function gatherInputs(db: Executor, org: { id: string; name: string
       sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and hp.is_primary = 1 and hp.start_on <= ${to} and (hp.end_on is null or hp.end_on > ${to}))`.as('primaries'),
     )
     .where('h.status', 'in', ['registered', 'monitored'])
-    .where(covered(org.path))
+    .where(covered())
     .orderBy('h.head_initials')
     .execute();
   const visits = assisted.reduce((s, h) => s + Number(h.visits), 0);
@@ -86,7 +100,7 @@ export async function gatherInputs(db: Executor, org: { id: string; name: string
     .select(['h.id', 'h.head_name', 'h.exit_year'])
     .where('h.exit_year', '>=', fromYear)
     .where('h.exit_year', '<=', toYear)
-    .where(covered(org.path))
+    .where(covered())
     .execute();
   const eliminated = await db
     .selectFrom('monitoring_cases as m')
@@ -94,7 +108,7 @@ export async function gatherInputs(db: Executor, org: { id: string; name: string
     .select(['h.id', 'h.head_name', 'm.eliminated_on'])
     .where('m.eliminated_on', '>=', from)
     .where('m.eliminated_on', '<=', to)
-    .where(covered(org.path))
+    .where(covered())
     .execute();
   put('households_exited', exited.length + eliminated.length, [
     ...exited.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（${h.exit_year}年脱贫）` })),
