@@ -27,6 +27,7 @@ const RecordMeetingPage = lazy(() => import('./pages/RecordMeetingPage').then((m
 const ActivityPage = lazy(() => import('./pages/ActivityPage').then((m) => ({ default: m.ActivityPage })));
 const MemberRecordPage = lazy(() => import('./pages/MemberRecordPage').then((m) => ({ default: m.MemberRecordPage })));
 const FeedbackPage = lazy(() => import('./pages/FeedbackPage').then((m) => ({ default: m.FeedbackPage })));
+const AssessmentPage = lazy(() => import('./pages/AssessmentPage').then((m) => ({ default: m.AssessmentPage })));
 const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ default: m.MembersPage })));
 
 // Secondary text darker than antd's default so that it meets WCAG AA contrast.
@@ -78,6 +79,7 @@ export function App() {
                 <Route path="activities/:id" element={<ActivityPage />} />
                 <Route path="members/:id/record" element={<MemberRecordPage />} />
                 <Route path="feedback" element={<FeedbackPage />} />
+                <Route path="assessment" element={<AssessmentPage />} />
                 <Route path="members" element={<MembersPage />} />
                 <Route path="reports" element={<ReportsPage />} />
                 <Route path="lists" element={<ListsPage />} />

@@ -3925,6 +3925,1572 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assessment-schemes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 考核方案（按年度、层级） */
+        get: {
+            parameters: {
+                query: {
+                    year: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["AssessmentScheme"][];
+                            template: components["schemas"]["Indicator"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** 设定考核方案（指标权重合计 100） */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SchemeUpdateInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assessor-scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 考核人对评分类指标打分（附依据） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AssessorScoreInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledgers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 考核台账（各版本） */
+        get: {
+            parameters: {
+                query?: {
+                    year?: number;
+                    tier?: "county" | "township";
+                    scopeCode?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["LedgerSummary"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 计算考核台账（保存所用数据；重算为新版本） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ComputeLedgerInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledgers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 考核台账详情（每项得分附依据） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Ledger"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledgers/{id}/reproduce": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 用台账保存的数据重新计分（结果应与保存的一致） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            identical: boolean;
+                            items: components["schemas"]["LedgerRow"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ledgers/{id}/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 导出考核台账（XLSX，A4 横向） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision-records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 督查记录 */
+        get: {
+            parameters: {
+                query?: {
+                    orgId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["SupervisionRecord"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 记录纪律、组织或行业督查 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewSupervisionRecordInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision-records/{id}/follow-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 督查整改跟进或办结 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SupervisionFollowUpInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tilts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 政策和资金倾斜 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Tilt"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 记录对考核好、较好组织的倾斜 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewTiltInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rectifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 挂牌整顿 */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "listed" | "delisted";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Rectification"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 挂牌整顿（组织状态变为整顿中） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewRectificationInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rectifications/{id}/tasks/{index}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 整改任务完成情况 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    index: number;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RectificationTaskUpdateInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rectifications/{id}/delist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 复查摘牌（任务全部完成，组织恢复运行） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DelistInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recommendations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 向党员所在党组织的建议（收到的或发出的） */
+        get: {
+            parameters: {
+                query?: {
+                    box?: "received" | "sent";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Recommendation"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 就党员履职或负责人组织处理向其所在党组织提出建议（临时党组织不处分） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewRecommendationInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/recommendations/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 所在党组织答复建议（采纳并说明处理，或不采纳并说明理由） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["RecommendationAnswerInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports": {
         parameters: {
             query?: never;
@@ -8645,7 +10211,7 @@ export interface components {
             displayName: string;
             /** @enum {string} */
             role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "auditor";
-            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask" | "settings:write" | "activities:write" | "feedback:write" | "feedback:acknowledge")[];
+            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask" | "settings:write" | "activities:write" | "feedback:write" | "feedback:acknowledge" | "assessment:read" | "assessment:write" | "supervision:write")[];
             /** @description The party member this account belongs to, if any: their own duty record */
             memberId: string | null;
             scope: {
@@ -9343,6 +10909,279 @@ export interface components {
                 }[];
             };
             feedback: components["schemas"]["FeedbackToHomeInput"][];
+        };
+        IndicatorInput: {
+            key: string;
+            /** @enum {string} */
+            dimension: "political" | "role" | "results";
+            name: string;
+            weight: number;
+            /** @enum {string} */
+            method: "computed" | "scored";
+            /** @enum {string} */
+            metric?: "meetings_held" | "study_sessions" | "attendance_rate" | "items_closed_on_time_rate" | "reopen_rate" | "resident_confirmed_rate" | "visits_per_assisted_household" | "households_exited" | "coverage_gaps" | "supervision_findings";
+            target?: number;
+        };
+        SchemeUpdateInput: {
+            year: number;
+            /** @enum {string} */
+            tier: "county" | "township";
+            name: string;
+            /** @default 40 */
+            dailyWeight?: number;
+            /** @default 60 */
+            finalWeight?: number;
+            /**
+             * @default {
+             *       "good": 90,
+             *       "fair": 75,
+             *       "average": 60
+             *     }
+             */
+            cutoffs?: {
+                good: number;
+                fair: number;
+                average: number;
+            };
+            indicators: components["schemas"]["IndicatorInput"][];
+        };
+        AssessmentSchemeInput: {
+            id: string;
+            year: number;
+            /** @enum {string} */
+            tier: "county" | "township";
+            name: string;
+            dailyWeight: number;
+            finalWeight: number;
+            cutoffs: {
+                good: number;
+                fair: number;
+                average: number;
+            };
+            indicators: components["schemas"]["IndicatorInput"][];
+            version: number;
+        };
+        ComputeLedgerInput: {
+            year: number;
+            /** @enum {string} */
+            tier: "county" | "township";
+            /** @description Township ledger: the township (county users choose; township users get their own) */
+            scopeCode?: string;
+            from?: string;
+            to?: string;
+        };
+        LedgerRowInput: {
+            orgId: string;
+            orgName: string;
+            cells: {
+                key: string;
+                value: number | null;
+                score: number;
+                evidence: {
+                    /** @enum {string} */
+                    type: "activity" | "item" | "household" | "supervision" | "score";
+                    id: string;
+                    label: string;
+                }[];
+            }[];
+            yearEnd: number;
+            daily: number;
+            total: number;
+            /** @enum {string} */
+            grade: "good" | "fair" | "average" | "poor";
+            rank: number;
+        };
+        LedgerSummaryInput: {
+            id: string;
+            /** @enum {string} */
+            tier: "county" | "township";
+            scopeCode: string;
+            scopeName: string;
+            periodFrom: string;
+            periodTo: string;
+            version: number;
+            computedAt: string;
+            computedBy: string;
+            rows: number;
+        };
+        LedgerInput: {
+            id: string;
+            /** @enum {string} */
+            tier: "county" | "township";
+            scopeCode: string;
+            scopeName: string;
+            periodFrom: string;
+            periodTo: string;
+            version: number;
+            computedAt: string;
+            computedBy: string;
+            rows: number;
+            scheme: {
+                id: string;
+                name: string;
+                year: number;
+                dailyWeight: number;
+                finalWeight: number;
+                cutoffs: {
+                    good: number;
+                    fair: number;
+                    average: number;
+                };
+                indicators: components["schemas"]["IndicatorInput"][];
+            };
+            items: components["schemas"]["LedgerRowInput"][];
+            /** @description Daily-supervision findings per organization */
+            supervision: {
+                [key: string]: {
+                    /** @enum {string} */
+                    type: "activity" | "item" | "household" | "supervision" | "score";
+                    id: string;
+                    label: string;
+                }[];
+            };
+        };
+        AssessorScoreInput: {
+            /** Format: uuid */
+            schemeId: string;
+            indicatorKey: string;
+            /** Format: uuid */
+            orgId: string;
+            score: number;
+            evidence: string;
+        };
+        NewSupervisionRecordInput: {
+            /** @enum {string} */
+            kind: "discipline" | "organizational" | "sector";
+            /** Format: uuid */
+            orgId: string;
+            /** Format: uuid */
+            memberId?: string;
+            supervisedOn: string;
+            supervisor: string;
+            findings: string;
+            /** @description The indicator the score effect belongs to */
+            indicator?: string;
+            /** @description Points: negative deducts, positive adds */
+            scoreEffect?: number;
+            rectification?: string;
+            deadline?: string;
+        };
+        SupervisionRecordInput: {
+            id: string;
+            /** @enum {string} */
+            kind: "discipline" | "organizational" | "sector";
+            orgId: string;
+            orgName: string;
+            memberId: string | null;
+            memberName: string | null;
+            supervisedOn: string;
+            supervisor: string;
+            findings: string;
+            indicator: string | null;
+            scoreEffect: number | null;
+            rectification: string | null;
+            deadline: string | null;
+            followUp: string | null;
+            closedOn: string | null;
+            version: number;
+        };
+        SupervisionFollowUpInput: {
+            text: string;
+            /** @default false */
+            close?: boolean;
+            on: string;
+            version: number;
+        };
+        NewTiltInput: {
+            /** Format: uuid */
+            ledgerId: string;
+            /** Format: uuid */
+            orgId: string;
+            amountYuan: number;
+            purpose: string;
+            approver: string;
+            decidedOn: string;
+        };
+        TiltInput: {
+            id: string;
+            ledgerId: string;
+            orgId: string;
+            orgName: string;
+            amountYuan: number;
+            purpose: string;
+            approver: string;
+            decidedOn: string;
+        };
+        NewRectificationInput: {
+            /** Format: uuid */
+            orgId: string;
+            /** Format: uuid */
+            ledgerId?: string;
+            listedOn: string;
+            reason: string;
+            plan: string;
+            tasks: string[];
+            deadline: string;
+            responsible: string;
+        };
+        RectificationInput: {
+            id: string;
+            orgId: string;
+            orgName: string;
+            ledgerId: string | null;
+            /** @enum {string} */
+            status: "listed" | "delisted";
+            listedOn: string;
+            reason: string;
+            plan: string;
+            tasks: {
+                text: string;
+                done: boolean;
+            }[];
+            deadline: string;
+            responsible: string;
+            reviewNote: string | null;
+            delistedOn: string | null;
+            version: number;
+        };
+        RectificationTaskUpdateInput: {
+            done: boolean;
+            version: number;
+        };
+        DelistInput: {
+            on: string;
+            reviewNote: string;
+            version: number;
+        };
+        NewRecommendationInput: {
+            /** @enum {string} */
+            kind: "duty_failure" | "organizational_action";
+            /** Format: uuid */
+            orgId: string;
+            /** Format: uuid */
+            memberId: string;
+            text: string;
+        };
+        RecommendationInput: {
+            id: string;
+            /** @enum {string} */
+            kind: "duty_failure" | "organizational_action";
+            orgId: string;
+            orgName: string;
+            memberId: string;
+            memberName: string;
+            homePartyOrgName: string;
+            text: string;
+            filedOn: string;
+            answer: ("accepted" | "declined") | null;
+            answerText: string | null;
+            answeredOn: string | null;
+            version: number;
+        };
+        RecommendationAnswerInput: {
+            accepted: boolean;
+            text: string;
+            version: number;
         };
         CountySettingsInput: {
             countyCode: string;
@@ -10140,7 +11979,7 @@ export interface components {
             displayName: string;
             /** @enum {string} */
             role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "auditor";
-            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask" | "settings:write" | "activities:write" | "feedback:write" | "feedback:acknowledge")[];
+            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask" | "settings:write" | "activities:write" | "feedback:write" | "feedback:acknowledge" | "assessment:read" | "assessment:write" | "supervision:write")[];
             /** @description The party member this account belongs to, if any: their own duty record */
             memberId: string | null;
             scope: {
@@ -10838,6 +12677,279 @@ export interface components {
                 }[];
             };
             feedback: components["schemas"]["FeedbackToHome"][];
+        };
+        Indicator: {
+            key: string;
+            /** @enum {string} */
+            dimension: "political" | "role" | "results";
+            name: string;
+            weight: number;
+            /** @enum {string} */
+            method: "computed" | "scored";
+            /** @enum {string} */
+            metric?: "meetings_held" | "study_sessions" | "attendance_rate" | "items_closed_on_time_rate" | "reopen_rate" | "resident_confirmed_rate" | "visits_per_assisted_household" | "households_exited" | "coverage_gaps" | "supervision_findings";
+            target?: number;
+        };
+        SchemeUpdate: {
+            year: number;
+            /** @enum {string} */
+            tier: "county" | "township";
+            name: string;
+            /** @default 40 */
+            dailyWeight: number;
+            /** @default 60 */
+            finalWeight: number;
+            /**
+             * @default {
+             *       "good": 90,
+             *       "fair": 75,
+             *       "average": 60
+             *     }
+             */
+            cutoffs: {
+                good: number;
+                fair: number;
+                average: number;
+            };
+            indicators: components["schemas"]["Indicator"][];
+        };
+        AssessmentScheme: {
+            id: string;
+            year: number;
+            /** @enum {string} */
+            tier: "county" | "township";
+            name: string;
+            dailyWeight: number;
+            finalWeight: number;
+            cutoffs: {
+                good: number;
+                fair: number;
+                average: number;
+            };
+            indicators: components["schemas"]["Indicator"][];
+            version: number;
+        };
+        ComputeLedger: {
+            year: number;
+            /** @enum {string} */
+            tier: "county" | "township";
+            /** @description Township ledger: the township (county users choose; township users get their own) */
+            scopeCode?: string;
+            from?: string;
+            to?: string;
+        };
+        LedgerRow: {
+            orgId: string;
+            orgName: string;
+            cells: {
+                key: string;
+                value: number | null;
+                score: number;
+                evidence: {
+                    /** @enum {string} */
+                    type: "activity" | "item" | "household" | "supervision" | "score";
+                    id: string;
+                    label: string;
+                }[];
+            }[];
+            yearEnd: number;
+            daily: number;
+            total: number;
+            /** @enum {string} */
+            grade: "good" | "fair" | "average" | "poor";
+            rank: number;
+        };
+        LedgerSummary: {
+            id: string;
+            /** @enum {string} */
+            tier: "county" | "township";
+            scopeCode: string;
+            scopeName: string;
+            periodFrom: string;
+            periodTo: string;
+            version: number;
+            computedAt: string;
+            computedBy: string;
+            rows: number;
+        };
+        Ledger: {
+            id: string;
+            /** @enum {string} */
+            tier: "county" | "township";
+            scopeCode: string;
+            scopeName: string;
+            periodFrom: string;
+            periodTo: string;
+            version: number;
+            computedAt: string;
+            computedBy: string;
+            rows: number;
+            scheme: {
+                id: string;
+                name: string;
+                year: number;
+                dailyWeight: number;
+                finalWeight: number;
+                cutoffs: {
+                    good: number;
+                    fair: number;
+                    average: number;
+                };
+                indicators: components["schemas"]["Indicator"][];
+            };
+            items: components["schemas"]["LedgerRow"][];
+            /** @description Daily-supervision findings per organization */
+            supervision: {
+                [key: string]: {
+                    /** @enum {string} */
+                    type: "activity" | "item" | "household" | "supervision" | "score";
+                    id: string;
+                    label: string;
+                }[];
+            };
+        };
+        AssessorScore: {
+            /** Format: uuid */
+            schemeId: string;
+            indicatorKey: string;
+            /** Format: uuid */
+            orgId: string;
+            score: number;
+            evidence: string;
+        };
+        NewSupervisionRecord: {
+            /** @enum {string} */
+            kind: "discipline" | "organizational" | "sector";
+            /** Format: uuid */
+            orgId: string;
+            /** Format: uuid */
+            memberId?: string;
+            supervisedOn: string;
+            supervisor: string;
+            findings: string;
+            /** @description The indicator the score effect belongs to */
+            indicator?: string;
+            /** @description Points: negative deducts, positive adds */
+            scoreEffect?: number;
+            rectification?: string;
+            deadline?: string;
+        };
+        SupervisionRecord: {
+            id: string;
+            /** @enum {string} */
+            kind: "discipline" | "organizational" | "sector";
+            orgId: string;
+            orgName: string;
+            memberId: string | null;
+            memberName: string | null;
+            supervisedOn: string;
+            supervisor: string;
+            findings: string;
+            indicator: string | null;
+            scoreEffect: number | null;
+            rectification: string | null;
+            deadline: string | null;
+            followUp: string | null;
+            closedOn: string | null;
+            version: number;
+        };
+        SupervisionFollowUp: {
+            text: string;
+            /** @default false */
+            close: boolean;
+            on: string;
+            version: number;
+        };
+        NewTilt: {
+            /** Format: uuid */
+            ledgerId: string;
+            /** Format: uuid */
+            orgId: string;
+            amountYuan: number;
+            purpose: string;
+            approver: string;
+            decidedOn: string;
+        };
+        Tilt: {
+            id: string;
+            ledgerId: string;
+            orgId: string;
+            orgName: string;
+            amountYuan: number;
+            purpose: string;
+            approver: string;
+            decidedOn: string;
+        };
+        NewRectification: {
+            /** Format: uuid */
+            orgId: string;
+            /** Format: uuid */
+            ledgerId?: string;
+            listedOn: string;
+            reason: string;
+            plan: string;
+            tasks: string[];
+            deadline: string;
+            responsible: string;
+        };
+        Rectification: {
+            id: string;
+            orgId: string;
+            orgName: string;
+            ledgerId: string | null;
+            /** @enum {string} */
+            status: "listed" | "delisted";
+            listedOn: string;
+            reason: string;
+            plan: string;
+            tasks: {
+                text: string;
+                done: boolean;
+            }[];
+            deadline: string;
+            responsible: string;
+            reviewNote: string | null;
+            delistedOn: string | null;
+            version: number;
+        };
+        RectificationTaskUpdate: {
+            done: boolean;
+            version: number;
+        };
+        Delist: {
+            on: string;
+            reviewNote: string;
+            version: number;
+        };
+        NewRecommendation: {
+            /** @enum {string} */
+            kind: "duty_failure" | "organizational_action";
+            /** Format: uuid */
+            orgId: string;
+            /** Format: uuid */
+            memberId: string;
+            text: string;
+        };
+        Recommendation: {
+            id: string;
+            /** @enum {string} */
+            kind: "duty_failure" | "organizational_action";
+            orgId: string;
+            orgName: string;
+            memberId: string;
+            memberName: string;
+            homePartyOrgName: string;
+            text: string;
+            filedOn: string;
+            answer: ("accepted" | "declined") | null;
+            answerText: string | null;
+            answeredOn: string | null;
+            version: number;
+        };
+        RecommendationAnswer: {
+            accepted: boolean;
+            text: string;
+            version: number;
         };
         CountySettings: {
             countyCode: string;

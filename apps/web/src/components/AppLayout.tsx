@@ -10,6 +10,7 @@ import {
   NodeIndexOutlined,
   TeamOutlined,
   TranslationOutlined,
+  TrophyOutlined,
 } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Flex, Layout, Menu, Skeleton, Typography } from 'antd';
@@ -88,6 +89,7 @@ export function AppLayout() {
                 : []),
               ...(me.permissions.includes('households:read') ? [{ key: 'households', icon: <HomeOutlined />, label: t('nav.households') }] : []),
               { key: 'members', icon: <TeamOutlined />, label: t('nav.members') },
+              ...(me.permissions.includes('assessment:read') ? [{ key: 'assessment', icon: <TrophyOutlined />, label: t('nav.assessment') }] : []),
               ...(me.permissions.includes('feedback:acknowledge') || me.permissions.includes('feedback:write')
                 ? [{ key: 'feedback', icon: <AuditOutlined />, label: t('nav.feedback') }]
                 : []),

@@ -78,6 +78,75 @@ function FeedbackList({ box }: { box: 'received' | 'sent' }) {
   );
 }
 
+type Rec = Schemas['Recommendation'];
+
+/** Recommendations from temporary organizations about members' duties: open until the home organization answers. */
+function RecommendationList() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const [answering, setAnswering] = useState<Rec | null>(null);
+  const [accepted, setAccepted] = useState(true);
+  const [text, setText] = useState('');
+  const { busy, run } = useServerAction();
+  const received = useQuery({ queryKey: ['recommendations', 'received'], queryFn: () => unwrap(api.GET('/api/v1/recommendations', { params: { query: { box: 'received' } } })) });
+  const sent = useQuery({ queryKey: ['recommendations', 'sent'], queryFn: () => unwrap(api.GET('/api/v1/recommendations', { params: { query: { box: 'sent' } } })) });
+  const items = [...new Map([...(received.data?.items ?? []), ...(sent.data?.items ?? [])].map((r) => [r.id, r])).values()];
+  const answer = async () => {
+    if (!answering) return;
+    const ok = await run(
+      () => unwrap(api.POST('/api/v1/recommendations/{id}/answer', { params: { path: { id: answering.id } }, body: { accepted, text, version: answering.version } })),
+      t('item.done'),
+    );
+    if (ok) {
+      setAnswering(null);
+      setText('');
+    }
+  };
+  const mine = new Set((received.data?.items ?? []).map((r) => r.id));
+  return (
+    <QueryState loading={received.isLoading || sent.isLoading} error={received.error ?? sent.error} retry={() => received.refetch()}>
+      <List
+        dataSource={items}
+        locale={{ emptyText: <Empty description={t('feedback.empty')} /> }}
+        renderItem={(r) => (
+          <List.Item
+            actions={
+              !r.answeredOn && mine.has(r.id) && me.permissions.includes('feedback:acknowledge')
+                ? [
+                    <Button key="a" type="primary" size="small" onClick={() => setAnswering(r)}>
+                      {t('recommendation.answer')}
+                    </Button>,
+                  ]
+                : []
+            }
+          >
+            <List.Item.Meta
+              title={
+                <Flex gap={8} wrap align="center">
+                  <Link to={`/members/${r.memberId}/record`}>{r.memberName}</Link>
+                  <Tag color="orange">{t(`recommendation.kinds.${r.kind}`)}</Tag>
+                  <Typography.Text type="secondary">
+                    {r.orgName} → {r.homePartyOrgName} · {r.filedOn}
+                  </Typography.Text>
+                  {r.answer ? <Tag color={r.answer === 'accepted' ? 'green' : 'default'}>{t(`recommendation.${r.answer}`)}</Tag> : <Tag color="red">{t('recommendation.open')}</Tag>}
+                </Flex>
+              }
+              description={r.answerText ? `${r.text}　——${r.answerText}` : r.text}
+            />
+          </List.Item>
+        )}
+      />
+      <Modal open={Boolean(answering)} title={t('recommendation.answer')} onCancel={() => setAnswering(null)} onOk={answer} okButtonProps={{ disabled: !text.trim() }} confirmLoading={busy}>
+        <Typography.Paragraph>{answering?.text}</Typography.Paragraph>
+        <Checkbox checked={accepted} onChange={(e) => setAccepted(e.target.checked)} style={{ marginBottom: 8 }}>
+          {t('recommendation.accepted')}
+        </Checkbox>
+        <Input.TextArea rows={3} maxLength={2000} placeholder={t('recommendation.answerText')} value={text} onChange={(e) => setText(e.target.value)} />
+      </Modal>
+    </QueryState>
+  );
+}
+
 /** The home organizations' inbox of observations from temporary organizations, and what was sent. */
 export function FeedbackPage() {
   const { t } = useTranslation();
@@ -92,6 +161,7 @@ export function FeedbackPage() {
           items={[
             { key: 'received', label: t('feedback.received'), children: <FeedbackList box="received" /> },
             { key: 'sent', label: t('feedback.sent'), children: <FeedbackList box="sent" /> },
+            { key: 'recommendations', label: t('recommendation.tab'), children: <RecommendationList /> },
           ]}
         />
       </Card>

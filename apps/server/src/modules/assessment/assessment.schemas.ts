@@ -29,7 +29,7 @@ export const SchemeInput = z
       .default({ good: 90, fair: 75, average: 60 }),
     indicators: z.array(IndicatorInput).min(1).max(40),
   })
-  .meta({ id: 'AssessmentSchemeInput' });
+  .meta({ id: 'SchemeUpdate' });
 
 export const Scheme = z
   .object({

@@ -51,7 +51,7 @@ export class AssessmentService {
   constructor(private readonly db: Db) {}
 
   private countyUser(actor: Actor) {
-    if (!actor.regionCode || actor.regionCode.length !== 6) throw forbidden('county_only', '考核方案由县级设定');
+    if (actor.regionCode?.length !== 6) throw forbidden('county_only', '考核方案由县级设定');
     return actor.regionCode;
   }
 
@@ -246,7 +246,7 @@ export class AssessmentService {
       const scheme = await tx.selectFrom('assessment_schemes').selectAll().where('id', '=', input.schemeId).executeTakeFirst();
       if (!scheme || scheme.county_code !== (await countyOf(tx, actor))) throw notFound('考核方案');
       const ind = (JSON.parse(scheme.indicators_json) as SchemeSnapshot['indicators']).find((i) => i.key === input.indicatorKey);
-      if (!ind || ind.method !== 'scored') throw invalid('该指标不是评分类指标', [{ path: 'body.indicatorKey', message: input.indicatorKey }]);
+      if (ind?.method !== 'scored') throw invalid('该指标不是评分类指标', [{ path: 'body.indicatorKey', message: input.indicatorKey }]);
       const org = await tx.selectFrom('temporary_orgs as o').select('o.id').where('o.id', '=', input.orgId).where(orgInScope(actor, 'o')).executeTakeFirst();
       if (!org) throw notFound('组织');
       const row = { id: newId(), scheme_id: scheme.id, indicator_key: ind.key, org_id: org.id, score: input.score, evidence: input.evidence, assessor: actor.displayName, created_at: nowIso() };

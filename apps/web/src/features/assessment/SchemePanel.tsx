@@ -1,0 +1,104 @@
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { DIMENSIONS, METRIC_KEYS } from '@lianjian/shared';
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Button, Flex, Input, InputNumber, Select, Table, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { type Schemas, api, unwrap } from '../../api/client';
+import { QueryState } from '../../components/QueryState';
+import { useServerAction } from '../../components/useServerAction';
+
+type Indicator = Schemas['Indicator'];
+
+/** The year's scheme for a tier: indicators under three dimensions, weights that must sum to 100. */
+export function SchemePanel() {
+  const { t } = useTranslation();
+  const [year, setYear] = useState(2020);
+  const [tier, setTier] = useState<'county' | 'township'>('township');
+  const [draft, setDraft] = useState<Indicator[]>([]);
+  const [name, setName] = useState('');
+  const { busy, run } = useServerAction();
+  const q = useQuery({ queryKey: ['assessment-schemes', year], queryFn: () => unwrap(api.GET('/api/v1/assessment-schemes', { params: { query: { year } } })) });
+  const current = q.data?.items.find((s) => s.tier === tier);
+  useEffect(() => {
+    setDraft(current?.indicators ?? []);
+    setName(current?.name ?? `${year}年度${tier === 'county' ? '县属临时党组织' : '乡镇临时党支部'}考核方案`);
+  }, [current, tier, year]);
+  const sum = draft.reduce((s, i) => s + (i.weight ?? 0), 0);
+  const update = (i: number, patch: Partial<Indicator>) => setDraft(draft.map((x, j) => (j === i ? { ...x, ...patch } : x)));
+  const save = () =>
+    run(
+      () =>
+        unwrap(
+          api.PUT('/api/v1/assessment-schemes', {
+            body: { year, tier, name, dailyWeight: current?.dailyWeight ?? 40, finalWeight: current?.finalWeight ?? 60, cutoffs: current?.cutoffs ?? { good: 90, fair: 75, average: 60 }, indicators: draft },
+          }),
+        ),
+      t('households.settings.saved'),
+    );
+  return (
+    <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
+      <Flex gap={8} wrap align="center" style={{ marginBottom: 12 }}>
+        {t('assessment.year')}
+        <InputNumber min={2015} max={2100} value={year} onChange={(v) => v && setYear(v)} style={{ width: 90 }} />
+        <Select style={{ width: 280 }} value={tier} onChange={setTier} options={(['county', 'township'] as const).map((x) => ({ value: x, label: t(`assessment.tiers.${x}`) }))} />
+        <Input style={{ width: 320 }} value={name} onChange={(e) => setName(e.target.value)} />
+        <Button onClick={() => setDraft(q.data?.template ?? [])}>{t('assessment.useTemplate')}</Button>
+      </Flex>
+      {current && (
+        <Typography.Paragraph type="secondary">
+          {t('assessment.weightsSplit', { daily: current.dailyWeight, final: current.finalWeight })} · {t('assessment.cutoffs', current.cutoffs)}
+        </Typography.Paragraph>
+      )}
+      <Table<Indicator>
+        rowKey="key"
+        size="small"
+        pagination={false}
+        dataSource={draft}
+        columns={[
+          { title: t('assessment.dimension'), dataIndex: 'dimension', width: 130, render: (v, _, i) => <Select value={v} style={{ width: 120 }} onChange={(d) => update(i, { dimension: d })} options={DIMENSIONS.map((d) => ({ value: d, label: t(`assessment.dimensions.${d}`) }))} /> },
+          { title: t('assessment.name'), dataIndex: 'name', render: (v, _, i) => <Input value={v} maxLength={60} onChange={(e) => update(i, { name: e.target.value })} /> },
+          { title: t('assessment.weight'), dataIndex: 'weight', width: 90, render: (v, _, i) => <InputNumber min={1} max={100} value={v} onChange={(w) => update(i, { weight: w ?? 0 })} /> },
+          {
+            title: t('assessment.method'),
+            dataIndex: 'method',
+            width: 140,
+            render: (v, _, i) => (
+              <Select value={v} style={{ width: 130 }} onChange={(m) => update(i, { method: m })} options={(['computed', 'scored'] as const).map((m) => ({ value: m, label: t(`assessment.methods.${m}`) }))} />
+            ),
+          },
+          {
+            title: t('assessment.metric'),
+            dataIndex: 'metric',
+            width: 200,
+            render: (v, r, i) =>
+              r.method === 'computed' ? (
+                <Select value={v} style={{ width: 190 }} onChange={(m) => update(i, { metric: m })} options={METRIC_KEYS.map((m) => ({ value: m, label: t(`assessment.metrics.${m}`) }))} />
+              ) : (
+                '—'
+              ),
+          },
+          {
+            title: t('assessment.target'),
+            dataIndex: 'target',
+            width: 100,
+            render: (v, r, i) => (r.method === 'computed' ? <InputNumber min={0.01} value={v} onChange={(x) => update(i, { target: x ?? undefined })} /> : '—'),
+          },
+          { title: '', key: 'del', width: 50, render: (_, __, i) => <Button icon={<DeleteOutlined />} aria-label={t('common.cancel')} onClick={() => setDraft(draft.filter((_, j) => j !== i))} /> },
+        ]}
+      />
+      <Flex gap={12} align="center" style={{ marginTop: 12 }}>
+        <Button
+          icon={<PlusOutlined />}
+          onClick={() => setDraft([...draft, { key: `k${Date.now().toString(36)}`, dimension: 'results', name: '', weight: 0, method: 'scored' }])}
+        >
+          {t('assessment.addIndicator')}
+        </Button>
+        <Alert type={sum === 100 ? 'success' : 'warning'} showIcon title={t('assessment.weightSum', { sum })} />
+        <Button type="primary" disabled={sum !== 100 || draft.length === 0} loading={busy} onClick={save}>
+          {t('assessment.saveScheme')}
+        </Button>
+      </Flex>
+    </QueryState>
+  );
+}

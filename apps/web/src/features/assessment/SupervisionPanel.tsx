@@ -1,0 +1,111 @@
+import { useQuery } from '@tanstack/react-query';
+import { Button, DatePicker, Empty, Form, Input, InputNumber, Modal, Select, Table, Tag } from 'antd';
+import dayjs from 'dayjs';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { type Schemas, api, unwrap } from '../../api/client';
+import { useMe } from '../../components/me';
+import { QueryState } from '../../components/QueryState';
+import { useServerAction } from '../../components/useServerAction';
+
+const KINDS = ['discipline', 'organizational', 'sector'] as const;
+
+/** Supervision records in scope, and the form a supervisor fills in after an inspection. */
+export function SupervisionPanel() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const [open, setOpen] = useState(false);
+  const [term, setTerm] = useState('');
+  const [form] = Form.useForm();
+  const { busy, run } = useServerAction();
+  const q = useQuery({ queryKey: ['supervision'], queryFn: () => unwrap(api.GET('/api/v1/supervision-records')) });
+  const orgs = useQuery({
+    queryKey: ['orgs', 'search', term],
+    enabled: open && term.length > 0,
+    queryFn: () => unwrap(api.GET('/api/v1/orgs', { params: { query: { q: term, limit: 20 } } })),
+  });
+  const submit = async () => {
+    const v = await form.validateFields();
+    const ok = await run(
+      () =>
+        unwrap(
+          api.POST('/api/v1/supervision-records', {
+            body: {
+              kind: v.kind,
+              orgId: v.orgId,
+              supervisedOn: v.on.format('YYYY-MM-DD'),
+              supervisor: v.supervisor,
+              findings: v.findings,
+              ...(v.effect ? { scoreEffect: v.effect, indicator: v.indicator?.trim() || 'daily' } : {}),
+              ...(v.rectification?.trim() ? { rectification: v.rectification } : {}),
+              ...(v.deadline ? { deadline: v.deadline.format('YYYY-MM-DD') } : {}),
+            },
+          }),
+        ),
+      t('item.done'),
+    );
+    if (ok) {
+      form.resetFields();
+      setOpen(false);
+    }
+  };
+  return (
+    <>
+      {me.permissions.includes('supervision:write') && (
+        <Button type="primary" style={{ marginBottom: 12 }} onClick={() => setOpen(true)}>
+          {t('assessment.addSupervision')}
+        </Button>
+      )}
+      <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
+        <Table<Schemas['SupervisionRecord']>
+          rowKey="id"
+          size="small"
+          dataSource={q.data?.items}
+          pagination={{ pageSize: 20, showSizeChanger: false }}
+          locale={{ emptyText: <Empty description={t('assessment.noSupervision')} /> }}
+          columns={[
+            { title: t('assessment.supervisedOn'), dataIndex: 'supervisedOn', width: 110 },
+            { title: t('assessment.kind'), dataIndex: 'kind', width: 100, render: (v) => t(`assessment.kinds.${v}`) },
+            { title: t('assessment.org'), dataIndex: 'orgName', render: (v, r) => <Link to={`/orgs/${r.orgId}`}>{v}</Link> },
+            { title: t('assessment.supervisor'), dataIndex: 'supervisor', width: 120 },
+            { title: t('assessment.findings'), dataIndex: 'findings' },
+            { title: t('assessment.effect'), dataIndex: 'scoreEffect', width: 80, align: 'right', render: (v) => (v === null ? '—' : v > 0 ? `+${v}` : v) },
+            { title: t('assessment.followUp'), dataIndex: 'closedOn', width: 100, render: (v) => (v ? <Tag color="green">{t('assessment.closed')}</Tag> : <Tag>{t('assessment.open')}</Tag>) },
+          ]}
+        />
+      </QueryState>
+      <Modal open={open} title={t('assessment.addSupervision')} onCancel={() => setOpen(false)} onOk={submit} confirmLoading={busy} destroyOnHidden>
+        <Form form={form} layout="vertical" initialValues={{ kind: 'organizational', on: dayjs(), supervisor: me.displayName }}>
+          <Form.Item name="kind" label={t('assessment.kind')}>
+            <Select options={KINDS.map((k) => ({ value: k, label: t(`assessment.kinds.${k}`) }))} />
+          </Form.Item>
+          <Form.Item name="orgId" label={t('assessment.org')} rules={[{ required: true, message: t('common.required') }]}>
+            <Select showSearch={{ filterOption: false, onSearch: (v: string) => setTerm(v.trim()) }} options={orgs.data?.items.map((o) => ({ value: o.id, label: o.name }))} />
+          </Form.Item>
+          <Form.Item name="on" label={t('assessment.supervisedOn')} rules={[{ required: true }]}>
+            <DatePicker />
+          </Form.Item>
+          <Form.Item name="supervisor" label={t('assessment.supervisor')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Input maxLength={100} />
+          </Form.Item>
+          <Form.Item name="findings" label={t('assessment.findings')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Input.TextArea rows={3} maxLength={2000} />
+          </Form.Item>
+          <Form.Item name="effect" label={t('assessment.effect')}>
+            <InputNumber min={-100} max={100} />
+          </Form.Item>
+          <Form.Item name="indicator" label={t('assessment.indicator')}>
+            <Input maxLength={40} />
+          </Form.Item>
+          <Form.Item name="rectification" label={t('assessment.rectification')}>
+            <Input.TextArea rows={2} maxLength={2000} />
+          </Form.Item>
+          <Form.Item name="deadline" label={t('assessment.deadline')}>
+            <DatePicker />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}
