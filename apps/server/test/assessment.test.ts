@@ -191,6 +191,12 @@ describe('DOMAIN §9: supervision, tiered ledgers, rectification', () => {
     expect((await qiao.get(`/ledgers/${county.json().id}`)).statusCode).toBe(404);
     const cheng = await ctx.user('chengjiao');
     expect((await cheng.get(`/ledgers/${town}`)).statusCode).toBe(404);
+    // Supervision within scope only: 城郊乡 neither writes nor reads 乔端镇's.
+    const sup = { kind: 'sector', orgId: ctx.county.orgs.qiaoBranch.id, supervisedOn: '2020-06-01', supervisor: '县扶贫办', findings: '台账不全' };
+    expect((await cheng.post('/supervision-records', sup)).statusCode).toBe(404);
+    expect((await (await ctx.user('supervisor')).post('/supervision-records', sup)).statusCode).toBe(201);
+    expect((await cheng.get('/supervision-records')).json().items).toEqual([]);
+    expect((await qiao.get('/supervision-records')).json().items).toHaveLength(1);
     const cookie = await login(ctx.t.app, 'qiaoduan', PASSWORD);
     const xlsx = await ctx.t.app.inject({ method: 'GET', url: `/api/v1/ledgers/${town}/export.xlsx`, headers: { cookie } });
     expect(xlsx.statusCode).toBe(200);

@@ -757,6 +757,8 @@ export const enUS: Messages = {
     },
   },
   recommendation: {
+    file: 'File a recommendation',
+    hint: 'A temporary organization does not discipline: it recommends to the home organization, which answers.',
     tab: 'Recommendations',
     kinds: { duty_failure: 'Duty failure', organizational_action: 'Organizational action' },
     answer: 'Answer',

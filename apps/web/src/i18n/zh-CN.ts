@@ -753,6 +753,8 @@ export const zhCN = {
     },
   },
   recommendation: {
+    file: '提出履职建议',
+    hint: '临时党组织不处分党员：对履职问题或负责人的组织处理，向其所在党组织提出建议，由其答复。',
     tab: '履职建议',
     kinds: { duty_failure: '履职问题', organizational_action: '组织处理建议' },
     answer: '答复',

@@ -42,12 +42,42 @@ function SendFeedback({ record, open, onClose }: { record: Record; open: boolean
   );
 }
 
+/** A recommendation to the member's home organization: duty failure, or organizational action about a leader. */
+function FileRecommendation({ record, open, onClose }: { record: Record; open: boolean; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm();
+  const { busy, run } = useServerAction();
+  const orgs = [...new Map(record.memberships.map((m) => [m.orgId, m.orgName])).entries()];
+  const submit = async () => {
+    const v = await form.validateFields();
+    const ok = await run(() => unwrap(api.POST('/api/v1/recommendations', { body: { ...v, memberId: record.member.id } })), t('item.done'));
+    if (ok) onClose();
+  };
+  return (
+    <Modal open={open} title={t('recommendation.file')} onCancel={onClose} onOk={submit} confirmLoading={busy} destroyOnHidden>
+      <Typography.Paragraph type="secondary">{t('recommendation.hint')}</Typography.Paragraph>
+      <Form form={form} layout="vertical" initialValues={{ orgId: orgs[0]?.[0], kind: 'duty_failure' }}>
+        <Form.Item name="orgId" label={t('record.org')} rules={[{ required: true, message: t('common.required') }]}>
+          <Select options={orgs.map(([value, label]) => ({ value, label }))} />
+        </Form.Item>
+        <Form.Item name="kind" label={t('record.kind')}>
+          <Select options={(['duty_failure', 'organizational_action'] as const).map((k) => ({ value: k, label: t(`recommendation.kinds.${k}`) }))} />
+        </Form.Item>
+        <Form.Item name="text" label={t('record.text')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Input.TextArea rows={3} maxLength={2000} />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
 /** A member's duty record across all their temporary organizations. */
 export function MemberRecordPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
   const me = useMe();
   const [sending, setSending] = useState(false);
+  const [recommending, setRecommending] = useState(false);
   const q = useQuery({ queryKey: ['member-record', id], queryFn: () => unwrap(api.GET('/api/v1/members/{id}/record', { params: { path: { id } } })) });
   const r = q.data;
   return (
@@ -61,9 +91,12 @@ export function MemberRecordPage() {
                 {r.member.name} · {t('record.title')}
               </Typography.Title>
               {me.permissions.includes('feedback:write') && r.member.homePartyOrgName && (
-                <Button onClick={() => setSending(true)} data-testid="send-feedback">
-                  {t('record.send')}
-                </Button>
+                <Flex gap={8}>
+                  <Button onClick={() => setSending(true)} data-testid="send-feedback">
+                    {t('record.send')}
+                  </Button>
+                  <Button onClick={() => setRecommending(true)}>{t('recommendation.file')}</Button>
+                </Flex>
               )}
             </Flex>
             <Card style={{ marginBottom: 16 }}>
@@ -173,6 +206,7 @@ export function MemberRecordPage() {
               />
             </Card>
             <SendFeedback record={r} open={sending} onClose={() => setSending(false)} />
+            <FileRecommendation record={r} open={recommending} onClose={() => setRecommending(false)} />
           </>
         )}
       </QueryState>

@@ -17,11 +17,15 @@ export function SchemePanel() {
   const [tier, setTier] = useState<'county' | 'township'>('township');
   const [draft, setDraft] = useState<Indicator[]>([]);
   const [name, setName] = useState('');
+  const [weights, setWeights] = useState({ daily: 40, final: 60 });
+  const [cutoffs, setCutoffs] = useState({ good: 90, fair: 75, average: 60 });
   const { busy, run } = useServerAction();
   const q = useQuery({ queryKey: ['assessment-schemes', year], queryFn: () => unwrap(api.GET('/api/v1/assessment-schemes', { params: { query: { year } } })) });
   const current = q.data?.items.find((s) => s.tier === tier);
   useEffect(() => {
     setDraft(current?.indicators ?? []);
+    setWeights({ daily: current?.dailyWeight ?? 40, final: current?.finalWeight ?? 60 });
+    setCutoffs(current?.cutoffs ?? { good: 90, fair: 75, average: 60 });
     setName(current?.name ?? `${year}年度${tier === 'county' ? '县属临时党组织' : '乡镇临时党支部'}考核方案`);
   }, [current, tier, year]);
   const sum = draft.reduce((s, i) => s + (i.weight ?? 0), 0);
@@ -31,7 +35,7 @@ export function SchemePanel() {
       () =>
         unwrap(
           api.PUT('/api/v1/assessment-schemes', {
-            body: { year, tier, name, dailyWeight: current?.dailyWeight ?? 40, finalWeight: current?.finalWeight ?? 60, cutoffs: current?.cutoffs ?? { good: 90, fair: 75, average: 60 }, indicators: draft },
+            body: { year, tier, name, dailyWeight: weights.daily, finalWeight: weights.final, cutoffs, indicators: draft },
           }),
         ),
       t('households.settings.saved'),
@@ -45,11 +49,19 @@ export function SchemePanel() {
         <Input style={{ width: 320 }} value={name} onChange={(e) => setName(e.target.value)} />
         <Button onClick={() => setDraft(q.data?.template ?? [])}>{t('assessment.useTemplate')}</Button>
       </Flex>
-      {current && (
-        <Typography.Paragraph type="secondary">
-          {t('assessment.weightsSplit', { daily: current.dailyWeight, final: current.finalWeight })} · {t('assessment.cutoffs', current.cutoffs)}
-        </Typography.Paragraph>
-      )}
+      <Flex gap={8} wrap align="center" style={{ marginBottom: 12 }}>
+        {t('assessment.daily')}
+        <InputNumber min={0} max={100} value={weights.daily} onChange={(v) => setWeights({ daily: v ?? 0, final: 100 - (v ?? 0) })} addonAfter="%" style={{ width: 110 }} />
+        {t('assessment.yearEnd')}
+        <InputNumber min={0} max={100} value={weights.final} onChange={(v) => setWeights({ final: v ?? 0, daily: 100 - (v ?? 0) })} addonAfter="%" style={{ width: 110 }} />
+        {(['good', 'fair', 'average'] as const).map((g) => (
+          <Flex key={g} gap={4} align="center">
+            {t(`assessment.grades.${g}`)} ≥
+            <InputNumber min={0} max={100} value={cutoffs[g]} onChange={(v) => setCutoffs({ ...cutoffs, [g]: v ?? 0 })} style={{ width: 70 }} />
+          </Flex>
+        ))}
+      </Flex>
+      {current && <Typography.Paragraph type="secondary">{t('assessment.weightsSplit', { daily: current.dailyWeight, final: current.finalWeight })}</Typography.Paragraph>}
       <Table<Indicator>
         rowKey="key"
         size="small"

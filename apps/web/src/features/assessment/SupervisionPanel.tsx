@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, DatePicker, Empty, Form, Input, InputNumber, Modal, Select, Table, Tag } from 'antd';
+import { Button, Checkbox, DatePicker, Empty, Flex, Form, Input, InputNumber, Modal, Select, Table, Tag } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -16,6 +16,9 @@ export function SupervisionPanel() {
   const { t } = useTranslation();
   const me = useMe();
   const [open, setOpen] = useState(false);
+  const [following, setFollowing] = useState<Schemas['SupervisionRecord'] | null>(null);
+  const [followText, setFollowText] = useState('');
+  const [close, setClose] = useState(false);
   const [term, setTerm] = useState('');
   const [form] = Form.useForm();
   const { busy, run } = useServerAction();
@@ -50,8 +53,32 @@ export function SupervisionPanel() {
       setOpen(false);
     }
   };
+  const followUp = async () => {
+    if (!following) return;
+    const ok = await run(
+      () =>
+        unwrap(
+          api.POST('/api/v1/supervision-records/{id}/follow-up', {
+            params: { path: { id: following.id } },
+            body: { text: followText, close, on: dayjs().format('YYYY-MM-DD'), version: following.version },
+          }),
+        ),
+      t('item.done'),
+    );
+    if (ok) {
+      setFollowing(null);
+      setFollowText('');
+      setClose(false);
+    }
+  };
   return (
     <>
+      <Modal open={Boolean(following)} title={t('assessment.followUp')} onCancel={() => setFollowing(null)} onOk={followUp} okButtonProps={{ disabled: !followText.trim() }} confirmLoading={busy}>
+        <Input.TextArea rows={3} maxLength={2000} value={followText} onChange={(e) => setFollowText(e.target.value)} />
+        <Checkbox checked={close} onChange={(e) => setClose(e.target.checked)} style={{ marginTop: 8 }}>
+          {t('assessment.closed')}
+        </Checkbox>
+      </Modal>
       {me.permissions.includes('supervision:write') && (
         <Button type="primary" style={{ marginBottom: 12 }} onClick={() => setOpen(true)}>
           {t('assessment.addSupervision')}
@@ -71,7 +98,25 @@ export function SupervisionPanel() {
             { title: t('assessment.supervisor'), dataIndex: 'supervisor', width: 120 },
             { title: t('assessment.findings'), dataIndex: 'findings' },
             { title: t('assessment.effect'), dataIndex: 'scoreEffect', width: 80, align: 'right', render: (v) => (v === null ? '—' : v > 0 ? `+${v}` : v) },
-            { title: t('assessment.followUp'), dataIndex: 'closedOn', width: 100, render: (v) => (v ? <Tag color="green">{t('assessment.closed')}</Tag> : <Tag>{t('assessment.open')}</Tag>) },
+            {
+              title: t('assessment.followUp'),
+              dataIndex: 'closedOn',
+              width: 220,
+              render: (v, r) => (
+                <Flex vertical gap={4}>
+                  {r.followUp && <span style={{ whiteSpace: 'pre-wrap' }}>{r.followUp}</span>}
+                  {v ? (
+                    <Tag color="green">{t('assessment.closed')}</Tag>
+                  ) : me.permissions.includes('supervision:write') ? (
+                    <Button size="small" onClick={() => setFollowing(r)}>
+                      {t('assessment.followUp')}
+                    </Button>
+                  ) : (
+                    <Tag>{t('assessment.open')}</Tag>
+                  )}
+                </Flex>
+              ),
+            },
           ]}
         />
       </QueryState>
