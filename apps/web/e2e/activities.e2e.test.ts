@@ -55,7 +55,8 @@ describe('organizational life in the browser', () => {
     await page.locator('.ant-upload-list-item').first().waitFor();
     await screenshot(page, '40-record-meeting-phone');
 
-    await page.getByTestId('save-meeting').click();
+    // Submitted from the keyboard: the photo preview can still be settling under a pointer click on a phone.
+    await page.getByTestId('save-meeting').press('Enter');
     await page.getByTestId('activity-topic').filter({ hasText: '安置点冬季用电安全部署' }).waitFor();
     await page.getByText(`出席 ${total - 2} · 请假 1 · 缺席 1`).first().waitFor();
     await page.getByText('清单第 1 项').waitFor();
