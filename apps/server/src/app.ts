@@ -35,6 +35,7 @@ import { activityRoutes } from './modules/activities/activities.routes.ts';
 import { ActivityService } from './modules/activities/activities.service.ts';
 import { recordRoutes } from './modules/records/records.routes.ts';
 import { assessmentRoutes } from './modules/assessment/assessment.routes.ts';
+import { boardRoutes } from './modules/board/board.routes.ts';
 import { AssessmentService } from './modules/assessment/assessment.service.ts';
 import { RecordService } from './modules/records/records.service.ts';
 import { settingsRoutes } from './modules/settings/settings.routes.ts';
@@ -164,6 +165,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(activityRoutes(activities));
       await api.register(recordRoutes(new RecordService(db)));
       await api.register(assessmentRoutes(new AssessmentService(db)));
+      await api.register(boardRoutes(db));
       await api.register(reportRoutes(reports));
       await api.register(publicReportRoutes(reports));
       await api.register(disputeRoutes(new DisputeService(db, items)));

@@ -177,4 +177,30 @@ describe('the household register in the browser', () => {
     await screenshot(page, '36-monitoring');
     expect(errors).toEqual([]);
   });
+
+  it('the village notice board opens without an account and shows names and outcomes only', async () => {
+    const visitor = await openBrowser('phone');
+    try {
+      const v = visitor.page;
+      await v.goto(`${base}/v`);
+      const pick = async (testId: string, text: string) => {
+        const select = v.getByTestId(testId);
+        await select.click();
+        await select.locator('input').fill(text);
+        await v.locator('.ant-select-item-option').filter({ hasText: text }).first().waitFor();
+        await v.keyboard.press('Enter');
+      };
+      await pick('board-township', '乔端镇');
+      await pick('board-village', '白河新村');
+      const board = v.getByTestId('village-board');
+      await board.getByTestId('board-exits').getByText('拟退出贫困').waitFor();
+      await board.getByText('断路器频繁跳闸').waitFor();
+      const text = await board.innerText();
+      expect(text).not.toMatch(/\d{6}\*{4,}|\d{17}[\dX]|1[3-9]\d{9}/);
+      await screenshot(v, '37-village-board');
+      expect(visitor.errors).toEqual([]);
+    } finally {
+      await visitor.context.close();
+    }
+  });
 });

@@ -14,6 +14,7 @@ import { LoginPage } from './pages/LoginPage';
 const OverviewPage = lazy(() => import('./pages/OverviewPage').then((m) => ({ default: m.OverviewPage })));
 const OrgTreePage = lazy(() => import('./pages/OrgTreePage').then((m) => ({ default: m.OrgTreePage })));
 const OrgPage = lazy(() => import('./pages/OrgPage').then((m) => ({ default: m.OrgPage })));
+const VillageBoardApp = lazy(() => import('./resident/VillageBoard').then((m) => ({ default: m.VillageBoardApp })));
 const ResidentApp = lazy(() => import('./resident/ResidentApp').then((m) => ({ default: m.ResidentApp })));
 const ReportsPage = lazy(() => import('./pages/ReportsPage').then((m) => ({ default: m.ReportsPage })));
 const ListsPage = lazy(() => import('./pages/ListsPage').then((m) => ({ default: m.ListsPage })));
@@ -39,8 +40,10 @@ export function App() {
   const location = useLocation();
   // The resident page needs no account: it never asks who is logged in.
   const isResident = location.pathname === '/r' || location.pathname.startsWith('/r/');
+  // Neither does the village notice board.
+  const isBoard = location.pathname === '/v' || location.pathname.startsWith('/v/');
   const me = useQuery({
-    enabled: !isResident,
+    enabled: !isResident && !isBoard,
     queryKey: ['me'],
     queryFn: async () => {
       try {
@@ -61,6 +64,10 @@ export function App() {
         {isResident ? (
           <Suspense fallback={<Spin />}>
             <ResidentApp />
+          </Suspense>
+        ) : isBoard ? (
+          <Suspense fallback={<Spin />}>
+            <VillageBoardApp />
           </Suspense>
         ) : me.isLoading ? (
           <div style={{ padding: 80, textAlign: 'center' }}>

@@ -5491,6 +5491,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/villages/{code}/board": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 村务公开栏（无需账号）：退出公示、监测公示、问题清单 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VillageBoard"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports": {
         parameters: {
             query?: never;
@@ -11183,6 +11266,38 @@ export interface components {
             text: string;
             version: number;
         };
+        VillageBoardInput: {
+            villageCode: string;
+            villageName: string;
+            townshipName: string;
+            today: string;
+            /** @description Exit applications in public notice: names and outcome only */
+            exits: {
+                headName: string;
+                outcome: string;
+                noticeStartOn: string;
+                noticeEndsOn: string;
+                daysLeft: number;
+            }[];
+            /** @description Monitoring identification or risk elimination in notice: names and outcome only */
+            monitoring: {
+                headName: string;
+                outcome: string;
+                noticeStartOn: string;
+                noticeEndsOn: string;
+                daysLeft: number;
+            }[];
+            items: {
+                listTitle: string;
+                no: number;
+                problem: string;
+                /** @enum {string} */
+                status: "open" | "in_progress" | "awaiting_confirmation" | "closed";
+                dueOn: string | null;
+                residentConfirmed: boolean;
+            }[];
+            howToObject: string;
+        };
         CountySettingsInput: {
             countyCode: string;
             year: number;
@@ -12950,6 +13065,38 @@ export interface components {
             accepted: boolean;
             text: string;
             version: number;
+        };
+        VillageBoard: {
+            villageCode: string;
+            villageName: string;
+            townshipName: string;
+            today: string;
+            /** @description Exit applications in public notice: names and outcome only */
+            exits: {
+                headName: string;
+                outcome: string;
+                noticeStartOn: string;
+                noticeEndsOn: string;
+                daysLeft: number;
+            }[];
+            /** @description Monitoring identification or risk elimination in notice: names and outcome only */
+            monitoring: {
+                headName: string;
+                outcome: string;
+                noticeStartOn: string;
+                noticeEndsOn: string;
+                daysLeft: number;
+            }[];
+            items: {
+                listTitle: string;
+                no: number;
+                problem: string;
+                /** @enum {string} */
+                status: "open" | "in_progress" | "awaiting_confirmation" | "closed";
+                dueOn: string | null;
+                residentConfirmed: boolean;
+            }[];
+            howToObject: string;
         };
         CountySettings: {
             countyCode: string;
