@@ -157,6 +157,16 @@ describe('the Nanzhao demo county (DOMAIN §2)', () => {
       expect((await baiheUser.get('/recommendations?box=sent')).json().items[0]).toMatchObject({ answer: 'accepted' });
       expect((await qiao.get('/ledgers?year=2020')).json().items.map((l: { scopeCode: string }) => l.scopeCode)).toEqual(['411321106']);
 
+      // Time travel: on 19 May 2020 item 3 had just been listed; by the end of June it was closed.
+      const item3On = async (day: string) =>
+        (await baiheUser.get(`/items?listId=${lists.items[0].id}&asOf=${day}&limit=50`)).json().items.find((i: { no: number }) => i.no === 3).status;
+      expect(await item3On('2020-05-19')).toBe('open');
+      expect(await item3On('2020-05-25')).toBe('in_progress');
+      expect(await item3On('2020-06-30')).toBe('closed');
+      const may = (await baiheUser.get('/stats/cockpit?asOf=2020-05-19')).json();
+      const june = (await baiheUser.get('/stats/cockpit?asOf=2020-06-30')).json();
+      expect(june.items.closed).toBeGreaterThan(may.items.closed);
+
       // A living county: items in every township, some open, some overdue, most closed.
       const all = (await admin.get('/items?limit=1')).json();
       expect(all.total).toBeGreaterThan(300);

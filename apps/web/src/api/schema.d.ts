@@ -1806,6 +1806,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/cockpit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 驾驶舱：问题清单、建档立卡户、监测、退出、考核等次（按范围，可按日期回溯） */
+        get: {
+            parameters: {
+                query?: {
+                    asOf?: string;
+                    regionCode?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Cockpit"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/overview": {
         parameters: {
             query?: never;
@@ -2279,6 +2363,8 @@ export interface paths {
                     category?: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
                     /** @description Only items escalated to or from the caller */
                     escalated?: "true";
+                    /** @description The items as they were at the end of that day: status from the dated transitions */
+                    asOf?: string;
                 };
                 header?: never;
                 path?: never;
@@ -11999,6 +12085,48 @@ export interface components {
             solved: boolean;
             reason?: string;
         };
+        CockpitInput: {
+            items: {
+                open: number;
+                in_progress: number;
+                awaiting_confirmation: number;
+                closed: number;
+                overdue: number;
+                closedThisMonth: number;
+                medianDaysToClose: number | null;
+                /** @description Closed items residents confirmed solved */
+                confirmedShare: number | null;
+                reopenRate: number | null;
+            };
+            escalations: {
+                count: number;
+                medianDaysToResolver: number | null;
+            };
+            households: {
+                registered: number;
+                people: number;
+                monitored: {
+                    unstable_exited: number;
+                    marginal: number;
+                    sudden_hardship: number;
+                };
+            };
+            /** @description Exit applications by the stage they were in on the day */
+            exits: {
+                [key: string]: number;
+            };
+            grades: {
+                good: number;
+                fair: number;
+                average: number;
+                poor: number;
+            } | null;
+            trend: {
+                month: string;
+                created: number;
+                closed: number;
+            }[];
+        };
         OverviewInput: {
             asOf: string;
             orgs: {
@@ -13798,6 +13926,48 @@ export interface components {
         PublicFeedback: {
             solved: boolean;
             reason?: string;
+        };
+        Cockpit: {
+            items: {
+                open: number;
+                in_progress: number;
+                awaiting_confirmation: number;
+                closed: number;
+                overdue: number;
+                closedThisMonth: number;
+                medianDaysToClose: number | null;
+                /** @description Closed items residents confirmed solved */
+                confirmedShare: number | null;
+                reopenRate: number | null;
+            };
+            escalations: {
+                count: number;
+                medianDaysToResolver: number | null;
+            };
+            households: {
+                registered: number;
+                people: number;
+                monitored: {
+                    unstable_exited: number;
+                    marginal: number;
+                    sudden_hardship: number;
+                };
+            };
+            /** @description Exit applications by the stage they were in on the day */
+            exits: {
+                [key: string]: number;
+            };
+            grades: {
+                good: number;
+                fair: number;
+                average: number;
+                poor: number;
+            } | null;
+            trend: {
+                month: string;
+                created: number;
+                closed: number;
+            }[];
         };
         Overview: {
             asOf: string;

@@ -32,18 +32,30 @@ export interface ItemFilters {
   category?: string;
   escalated?: boolean;
   today: string;
+  /** Time travel: the items as they were at the end of that day (Asia/Shanghai). */
+  asOf?: string;
 }
 
-const overdue = (today: string) => sql<SqlBool>`(i.due_on is not null and i.due_on < ${today} and i.status <> 'closed')`;
+/** The end of a Shanghai calendar day, as the UTC instant stored in `at` columns. */
+export const endOfDay = (day: string) => `${day}T16:00:00.000Z`;
+
+/** An item's status at the end of a day: its last dated transition by then, else `open`. */
+export const statusOn = (day: string, alias = 'i') =>
+  sql<string>`coalesce((select se.to_status from item_events se where se.item_id = ${sql.ref(`${alias}.id`)} and se.to_status is not null
+    and se.at < ${endOfDay(day)} order by se.at desc, se.id desc limit 1), 'open')`;
+
+const statusOf = (f: ItemFilters) => (f.asOf ? statusOn(f.asOf) : sql<string>`i.status`);
+const overdue = (f: ItemFilters) => sql<SqlBool>`(i.due_on is not null and i.due_on < ${f.asOf ?? f.today} and ${statusOf(f)} <> 'closed')`;
 
 function filtered(db: Executor, actor: Actor, f: ItemFilters) {
   let q = db.selectFrom('items as i').where(itemInScope(actor, 'i'));
   if (f.id) q = q.where('i.id', '=', f.id);
   if (f.listId) q = q.where('i.list_id', '=', f.listId);
   if (f.orgId) q = q.where((eb) => eb.or([eb('i.org_id', '=', f.orgId as string), eb('i.escalated_to_org_id', '=', f.orgId as string)]));
-  if (f.status) q = q.where('i.status', '=', f.status as ItemTable['status']);
+  if (f.asOf) q = q.where('i.created_at', '<', endOfDay(f.asOf));
+  if (f.status) q = q.where(sql<SqlBool>`${statusOf(f)} = ${f.status as ItemTable['status']}`);
   if (f.category) q = q.where('i.category', '=', f.category);
-  if (f.overdue !== undefined) q = q.where(f.overdue ? overdue(f.today) : sql<SqlBool>`not ${overdue(f.today)}`);
+  if (f.overdue !== undefined) q = q.where(f.overdue ? overdue(f) : sql<SqlBool>`not ${overdue(f)}`);
   if (f.escalated) q = q.where('i.escalated_to_org_id', 'is not', null);
   return q;
 }
@@ -69,7 +81,8 @@ export async function listItems(db: Executor, actor: Actor, f: ItemFilters, limi
       'g.name as group_name',
       'e.name as escalated_name',
       'cu.display_name as closed_by_name',
-      sql<number>`case when ${overdue(f.today)} then 1 else 0 end`.as('is_overdue'),
+      sql<number>`case when ${overdue(f)} then 1 else 0 end`.as('is_overdue'),
+      statusOf(f).as('status_on'),
       sql<string | null>`(select ev.text from item_events ev where ev.item_id = i.id and ev.kind = 'progress'
         order by ev.at desc limit 1)`.as('latest_progress'),
       ledgerOrder.as('sort_key'),

@@ -87,6 +87,7 @@ export const ItemListQuery = z.strictObject({
   overdue: z.enum(['true', 'false']).optional(),
   category: z.enum(REPORT_CATEGORIES).optional(),
   escalated: z.enum(['true']).optional().describe('Only items escalated to or from the caller'),
+  asOf: isoDate.optional().describe('The items as they were at the end of that day: status from the dated transitions'),
 });
 
 export const ItemList = page(ItemSummary).meta({ id: 'ItemList' });

@@ -56,7 +56,7 @@ const toSummary = (r: repo.ItemRow, people: { item_id: string; name: string }[])
   kind: r.kind,
   problem: r.problem,
   category: r.category as ReportCategory,
-  status: r.status,
+  status: r.status_on as repo.ItemRow['status'],
   overdue: Number(r.is_overdue) === 1,
   dueOn: r.due_on,
   measures: r.measures,
@@ -365,6 +365,7 @@ export class ItemService {
       overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
       escalated: q.escalated === 'true',
       today: todayInShanghai(),
+      ...(q.asOf ? { asOf: q.asOf } : {}),
     };
     const { rows, people, total } = await repo.listItems(this.db, actor, f, q.limit, decodeCursor(q.cursor));
     const page = pageOf(rows, q.limit, total, (r) => r.sort_key);

@@ -1,0 +1,144 @@
+import { type SqlBool, sql } from 'kysely';
+import { z } from 'zod';
+import type { Db } from '../../db/index.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { householdInScope } from '../households/households.service.ts';
+import { endOfDay, itemInScope, statusOn } from '../items/items.repository.ts';
+
+export const Cockpit = z
+  .object({
+    items: z.object({
+      open: z.number().int(),
+      in_progress: z.number().int(),
+      awaiting_confirmation: z.number().int(),
+      closed: z.number().int(),
+      overdue: z.number().int(),
+      closedThisMonth: z.number().int(),
+      medianDaysToClose: z.number().nullable(),
+      confirmedShare: z.number().nullable().describe('Closed items residents confirmed solved'),
+      reopenRate: z.number().nullable(),
+    }),
+    escalations: z.object({ count: z.number().int(), medianDaysToResolver: z.number().nullable() }),
+    households: z.object({
+      registered: z.number().int(),
+      people: z.number().int(),
+      monitored: z.object({ unstable_exited: z.number().int(), marginal: z.number().int(), sudden_hardship: z.number().int() }),
+    }),
+    exits: z.record(z.string(), z.number().int()).describe('Exit applications by the stage they were in on the day'),
+    grades: z.object({ good: z.number().int(), fair: z.number().int(), average: z.number().int(), poor: z.number().int() }).nullable(),
+    trend: z.array(z.object({ month: z.string(), created: z.number().int(), closed: z.number().int() })),
+  })
+  .meta({ id: 'Cockpit' });
+
+const median = (xs: number[]) => {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+const days = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 864_000) / 100;
+const share = (n: number, d: number) => (d ? Math.round((n / d) * 1000) / 1000 : null);
+/** `2020-05-19` → the Shanghai month start as a UTC instant, and the months back from it. */
+const monthKey = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 7);
+
+/**
+ * The cockpit's figures for the caller's scope at the end of a day, computed from dated records: item
+ * statuses from their transitions, households from registration and exit years, monitoring from decision and
+ * elimination dates, exits from their dated steps, grades from the ledgers computed by then.
+ */
+export async function cockpit(db: Db, actor: Actor, asOf: string, region?: string) {
+  const end = endOfDay(asOf);
+  let items = db
+    .selectFrom('items as i')
+    .where(itemInScope(actor, 'i'))
+    .where('i.created_at', '<', end)
+    .select(['i.id', 'i.due_on', 'i.created_at', 'i.closed_at', 'i.resident_confirmed_at', 'i.escalated_at'])
+    .select([
+      statusOn(asOf).as('status_on'),
+      sql<number>`(select count(*) from item_events re where re.item_id = i.id and re.from_status = 'closed' and re.at < ${end})`.as('reopens'),
+    ]);
+  if (region) items = items.where('i.region_code', 'like', `${region}%`);
+  const rows = await items.execute();
+  const count = (s: string) => rows.filter((r) => r.status_on === s).length;
+  const closed = rows.filter((r) => r.status_on === 'closed' && r.closed_at && r.closed_at < end);
+  const month = asOf.slice(0, 7);
+  const months: string[] = [];
+  for (let k = 11; k >= 0; k--) {
+    const d = new Date(Date.UTC(Number(asOf.slice(0, 4)), Number(asOf.slice(5, 7)) - 1 - k, 1));
+    months.push(d.toISOString().slice(0, 7));
+  }
+  const escalated = rows.filter((r) => r.escalated_at && r.escalated_at < end);
+
+  let households = db.selectFrom('households as h').where(householdInScope(actor, 'h')).where('h.created_at', '<', end);
+  if (region) households = households.where('h.region_code', 'like', `${region}%`);
+  const year = Number(asOf.slice(0, 4));
+  const registered = await households
+    .where(sql<SqlBool>`((h.status in ('registered', 'returned') and h.exit_year is null) or h.exit_year > ${year})`)
+    .select([sql<number>`count(*)`.as('n'), sql<number>`coalesce(sum((select count(*) from household_people p where p.household_id = h.id)), 0)`.as('people')])
+    .executeTakeFirstOrThrow();
+  const monitored = await households
+    .innerJoin('monitoring_cases as m', 'm.household_id', 'h.id')
+    .where('m.decided_on', '<=', asOf)
+    .where((eb) => eb.or([eb('m.eliminated_on', 'is', null), eb('m.eliminated_on', '>', asOf)]))
+    .where('m.status', '<>', 'dropped')
+    .select(['m.category', sql<number>`count(distinct h.id)`.as('n')])
+    .groupBy('m.category')
+    .execute();
+  const exits = await households
+    .innerJoin('exit_applications as e', 'e.household_id', 'h.id')
+    .where('e.applied_on', '<=', asOf)
+    .select(
+      sql<string>`coalesce((select ev.to_status from exit_events ev where ev.application_id = e.id and ev.to_status is not null and ${sql.ref('ev.on')} <= ${asOf}
+        order by ${sql.ref('ev.on')} desc, ev.created_at desc limit 1), 'applied')`.as('stage'),
+    )
+    .execute();
+  const stages: Record<string, number> = {};
+  for (const e of exits) stages[e.stage] = (stages[e.stage] ?? 0) + 1;
+
+  // The latest version of each visible ledger computed by then.
+  const ledgers =
+    actor.regionCode === null
+      ? []
+      : await db
+          .selectFrom('ledgers as l')
+          .select(['l.scope_code', 'l.tier', 'l.version', 'l.rows_json'])
+          .where('l.scope_code', 'like', `${region ?? actor.regionCode}%`)
+          .where('l.computed_at', '<', end)
+          .orderBy('l.version', 'desc')
+          .execute();
+  const latest = new Map<string, string>();
+  for (const l of ledgers) if (!latest.has(`${l.tier}:${l.scope_code}`)) latest.set(`${l.tier}:${l.scope_code}`, l.rows_json);
+  const grades = latest.size ? { good: 0, fair: 0, average: 0, poor: 0 } : null;
+  if (grades) for (const json of latest.values()) for (const r of JSON.parse(json) as { grade: keyof typeof grades }[]) grades[r.grade]++;
+
+  return {
+    items: {
+      open: count('open'),
+      in_progress: count('in_progress'),
+      awaiting_confirmation: count('awaiting_confirmation'),
+      closed: count('closed'),
+      overdue: rows.filter((r) => r.status_on !== 'closed' && r.due_on && r.due_on < asOf).length,
+      closedThisMonth: closed.filter((r) => monthKey(r.closed_at as string) === month).length,
+      medianDaysToClose: median(closed.map((r) => days(r.created_at, r.closed_at as string))),
+      confirmedShare: share(closed.filter((r) => r.resident_confirmed_at && r.resident_confirmed_at < end).length, closed.length),
+      reopenRate: share(rows.filter((r) => Number(r.reopens) > 0).length, closed.length + rows.filter((r) => Number(r.reopens) > 0 && r.status_on !== 'closed').length),
+    },
+    escalations: { count: escalated.length, medianDaysToResolver: median(escalated.map((r) => days(r.created_at, r.escalated_at as string))) },
+    households: {
+      registered: Number(registered.n),
+      people: Number(registered.people),
+      monitored: {
+        unstable_exited: Number(monitored.find((m) => m.category === 'unstable_exited')?.n ?? 0),
+        marginal: Number(monitored.find((m) => m.category === 'marginal')?.n ?? 0),
+        sudden_hardship: Number(monitored.find((m) => m.category === 'sudden_hardship')?.n ?? 0),
+      },
+    },
+    exits: stages,
+    grades,
+    trend: months.map((m) => ({
+      month: m,
+      created: rows.filter((r) => monthKey(r.created_at) === m).length,
+      closed: closed.filter((r) => monthKey(r.closed_at as string) === m).length,
+    })),
+  };
+}

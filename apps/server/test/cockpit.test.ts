@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { newId } from '../src/lib/ids.ts';
+import { registerHousehold } from './households-fixture.ts';
+import { useCounty } from './setup-county.ts';
+
+describe('the cockpit: figures at any date, from dated records, within scope', () => {
+  const ctx = useCounty();
+
+  it('item figures at two dates match a hand-built history; another township sees none of them', async () => {
+    const baihe = await ctx.user('baihe');
+    const list = await baihe.post('/problem-lists', {
+      orgId: ctx.county.orgs.qiaoBranch.id,
+      title: '测试清单',
+      listedOn: '2020-01-05',
+      items: [
+        { problem: '甲', category: 'roads', regionCode: '411321106200' },
+        { problem: '乙', category: 'roads', regionCode: '411321106200' },
+        { problem: '丙', category: 'roads', regionCode: '411321106200', dueOn: '2020-01-20' },
+      ],
+    });
+    const [a, b, c] = list.json().itemIds as string[];
+    const db = ctx.t.db.db;
+    await db.updateTable('items').set({ created_at: '2020-01-05T02:00:00.000Z' }).where('list_id', '=', list.json().id).execute();
+    const event = (item: string, at: string, from: string, to: string) =>
+      db.insertInto('item_events').values({ id: newId(), item_id: item, at, user_id: null, actor_label: '测试', kind: 'transition', text: to, public: 1, from_status: from, to_status: to }).execute();
+    // 甲: in progress on 10 Jan, closed on 10 Feb (confirmed 12 Feb); 乙: in progress on 12 Jan; 丙: untouched, due 20 Jan.
+    await event(a as string, '2020-01-10T02:00:00.000Z', 'open', 'in_progress');
+    await event(a as string, '2020-02-10T02:00:00.000Z', 'in_progress', 'closed');
+    await event(b as string, '2020-01-12T02:00:00.000Z', 'open', 'in_progress');
+    await db.updateTable('items').set({ status: 'closed', closed_at: '2020-02-10T02:00:00.000Z', resident_confirmed_at: '2020-02-12T02:00:00.000Z' }).where('id', '=', a as string).execute();
+    await db.updateTable('items').set({ status: 'in_progress' }).where('id', '=', b as string).execute();
+    void c;
+
+    const qiao = await ctx.user('qiaoduan');
+    const jan = (await qiao.get('/stats/cockpit?asOf=2020-01-11')).json().items;
+    expect(jan).toMatchObject({ open: 2, in_progress: 1, awaiting_confirmation: 0, closed: 0, overdue: 0, closedThisMonth: 0, medianDaysToClose: null });
+    const feb = (await qiao.get('/stats/cockpit?asOf=2020-02-15')).json();
+    // 丙 is past its due date and not closed; 甲 took 36 days (5 Jan → 10 Feb); its confirmation came by the 15th.
+    expect(feb.items).toMatchObject({ open: 1, in_progress: 1, closed: 1, overdue: 1, closedThisMonth: 1, medianDaysToClose: 36, confirmedShare: 1, reopenRate: 0 });
+    expect(feb.trend.at(-1)).toEqual({ month: '2020-02', created: 0, closed: 1 });
+    expect(feb.trend.at(-2)).toEqual({ month: '2020-01', created: 3, closed: 0 });
+    // Before the list existed there was nothing; the item list agrees with the cockpit at a date.
+    expect((await qiao.get('/stats/cockpit?asOf=2020-01-04')).json().items).toMatchObject({ open: 0, closed: 0 });
+    const listAt = (await qiao.get(`/items?listId=${list.json().id}&asOf=2020-01-11`)).json().items.map((i: { problem: string; status: string }) => [i.problem, i.status]);
+    expect(listAt.sort()).toEqual([
+      ['丙', 'open'],
+      ['乙', 'open'],
+      ['甲', 'in_progress'],
+    ]);
+    expect((await qiao.get(`/items?overdue=true&asOf=2020-02-15`)).json().total).toBe(1);
+    const cheng = (await (await ctx.user('chengjiao')).get('/stats/cockpit?asOf=2020-02-15')).json().items;
+    expect(cheng).toMatchObject({ open: 0, in_progress: 0, closed: 0, overdue: 0 });
+  });
+
+  it('households registered poor and monitored are counted as of the day', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const db = ctx.t.db.db;
+    const h1 = await registerHousehold(qiao);
+    const h2 = await registerHousehold(qiao);
+    await registerHousehold(qiao, { people: [{ name: '单人户', relationship: '户主', gender: 'male', idNumber: (await import('./households-fixture.ts')).newIdNumber(1950), health: 'healthy', labour: 'none' }] });
+    await db.updateTable('households').set({ created_at: '2016-01-01T00:00:00.000Z' }).execute();
+    // h1 exited in 2019, then was monitored from a decision of 2020-06-01.
+    await db.updateTable('households').set({ status: 'monitored', exit_year: 2019 }).where('id', '=', h1).execute();
+    await db
+      .insertInto('monitoring_cases')
+      .values({ id: newId(), household_id: h1, category: 'unstable_exited', source: 'cadre_visit', risk: 'x', status: 'monitored', identified_on: '2020-05-01', notice_start_on: '2020-05-05', notice_days: 5, decided_on: '2020-06-01', eliminated_on: null, version: 1, created_at: 'x', updated_at: 'x' })
+      .execute();
+    void h2;
+    const in2018 = (await qiao.get('/stats/cockpit?asOf=2018-06-01')).json().households;
+    expect(in2018).toMatchObject({ registered: 3, people: 7, monitored: { unstable_exited: 0 } });
+    const in2020 = (await qiao.get('/stats/cockpit?asOf=2020-07-01')).json().households;
+    expect(in2020).toMatchObject({ registered: 2, people: 4, monitored: { unstable_exited: 1, marginal: 0, sudden_hardship: 0 } });
+    expect((await (await ctx.user('chengjiao')).get('/stats/cockpit?asOf=2020-07-01')).json().households.registered).toBe(0);
+  });
+});
