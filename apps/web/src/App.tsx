@@ -28,6 +28,7 @@ const RecordMeetingPage = lazy(() => import('./pages/RecordMeetingPage').then((m
 const ActivityPage = lazy(() => import('./pages/ActivityPage').then((m) => ({ default: m.ActivityPage })));
 const MemberRecordPage = lazy(() => import('./pages/MemberRecordPage').then((m) => ({ default: m.MemberRecordPage })));
 const FeedbackPage = lazy(() => import('./pages/FeedbackPage').then((m) => ({ default: m.FeedbackPage })));
+const ItemsPage = lazy(() => import('./pages/ItemsPage').then((m) => ({ default: m.ItemsPage })));
 const AssessmentPage = lazy(() => import('./pages/AssessmentPage').then((m) => ({ default: m.AssessmentPage })));
 const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ default: m.MembersPage })));
 
@@ -91,6 +92,7 @@ export function App() {
                 <Route path="reports" element={<ReportsPage />} />
                 <Route path="lists" element={<ListsPage />} />
                 <Route path="lists/:id" element={<ListPage />} />
+                <Route path="items" element={<ItemsPage />} />
                 <Route path="items/:id" element={<ItemPage />} />
                 <Route path="chains" element={<ChainsPage />} />
                 <Route path="households" element={<HouseholdsPage />} />

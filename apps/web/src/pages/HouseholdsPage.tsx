@@ -28,10 +28,10 @@ function RegisterPanel() {
   const [params, setParams] = useSearchParams();
   const helperId = params.get('helper') ?? undefined;
   const [q, setQ] = useState<string>();
-  const [status, setStatus] = useState<Status>();
+  const [status, setStatus] = useState<Status | undefined>((params.get('status') ?? undefined) as Status | undefined);
   const [cause, setCause] = useState<(typeof POVERTY_CAUSES)[number]>();
   const [gap, setGap] = useState<Gap>();
-  const [category, setCategory] = useState<Category>();
+  const [category, setCategory] = useState<Category | undefined>((params.get('monitoringCategory') ?? undefined) as Category | undefined);
   const [importing, setImporting] = useState(false);
   const filter = {
     ...(q ? { q } : {}),
@@ -57,6 +57,7 @@ function RegisterPanel() {
             allowClear
             style={{ width: 130 }}
             placeholder={t('households.status')}
+            value={status}
             onChange={setStatus}
             options={(['registered', 'exited', 'monitored', 'risk_eliminated', 'returned'] as const).map((s) => ({ value: s, label: t(`households.statuses.${s}`) }))}
           />
@@ -65,6 +66,7 @@ function RegisterPanel() {
             allowClear
             style={{ width: 150 }}
             placeholder={t('households.monitoring.category')}
+            value={category}
             onChange={setCategory}
             options={(['unstable_exited', 'marginal', 'sudden_hardship'] as const).map((c) => ({ value: c, label: t(`households.monitoring.categories.${c}`) }))}
           />

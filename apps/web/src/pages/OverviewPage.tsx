@@ -1,15 +1,16 @@
 import { useQuery } from '@tanstack/react-query';
-import { Card, Col, DatePicker, Empty, Flex, Row, Statistic, Typography } from 'antd';
+import { Card, Col, DatePicker, Empty, Flex, Row, Slider, Statistic, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, today, unwrap } from '../api/client';
 import { useMe } from '../components/me';
 import { QueryState } from '../components/QueryState';
+import { CockpitPanel } from '../features/cockpit/CockpitPanel';
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
@@ -54,6 +55,16 @@ export function OverviewPage() {
   const { t } = useTranslation();
   const me = useMe();
   const [asOf, setAsOf] = useState(today());
+  // One stop per month from the county's first temporary organizations (2019) to this month.
+  const months = useMemo(() => {
+    const out: string[] = [];
+    for (let d = dayjs('2019-06-01'); !d.isAfter(dayjs(today()), 'month'); d = d.add(1, 'month')) out.push(d.format('YYYY-MM'));
+    return out;
+  }, []);
+  const monthEnd = (m: string) => {
+    const end = dayjs(`${m}-01`).endOf('month');
+    return (end.isAfter(dayjs(today())) ? dayjs(today()) : end).format('YYYY-MM-DD');
+  };
   const q = useQuery({
     queryKey: ['overview', asOf],
     queryFn: () => unwrap(api.GET('/api/v1/stats/overview', { params: { query: { asOf } } })),
@@ -73,7 +84,17 @@ export function OverviewPage() {
         <Typography.Title level={3} style={{ margin: 0 }}>
           {t('overview.scopeTitle', { scope })}
         </Typography.Title>
-        <Flex align="center" gap={8}>
+        <Flex align="center" gap={8} wrap>
+          <span>{t('cockpit.slider')}</span>
+          <div data-testid="date-slider" style={{ width: 260 }}>
+          <Slider
+            min={0}
+            max={months.length - 1}
+            value={Math.max(0, months.indexOf(asOf.slice(0, 7)))}
+            tooltip={{ formatter: (i) => months[i ?? 0] }}
+            onChange={(i) => setAsOf(monthEnd(months[i] as string))}
+          />
+          </div>
           <span>{t('overview.asOf')}</span>
           <DatePicker
             allowClear={false}
@@ -102,6 +123,7 @@ export function OverviewPage() {
                 </Col>
               ))}
             </Row>
+            <CockpitPanel asOf={asOf} />
             {q.data.byTownship.length > 1 ? (
               <Card title={t('overview.chartTitle')} style={{ marginTop: 16 }}>
                 <BreakdownChart

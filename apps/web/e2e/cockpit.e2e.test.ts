@@ -1,0 +1,44 @@
+import { describe, expect, inject, it } from 'vitest';
+import { logIn, openBrowser, screenshot } from './browser';
+import { DEMO_PASSWORD } from './global-setup';
+
+const base = inject('baseUrl');
+
+describe('the cockpit in the browser', () => {
+  it('opens on the county, drills into overdue items that agree with the figure, and moves the date slider', async () => {
+    const { context, page, errors } = await openBrowser();
+    try {
+      await logIn(page, base, 'qiaoduan', DEMO_PASSWORD);
+      const overdue = page.getByTestId('cockpit-overdue');
+      await overdue.waitFor();
+      const figure = Number((await overdue.locator('.ant-statistic-content-value').innerText()).replace(/\D/g, ''));
+      expect(figure).toBeGreaterThan(0);
+      await page.getByTestId('trend-chart').locator('canvas').waitFor();
+      await screenshot(page, '60-cockpit');
+
+      await overdue.click();
+      await page.getByTestId('drill-items').waitFor();
+      const total = Number((await page.getByTestId('drill-total').innerText()).replace(/\D/g, ''));
+      expect(total).toBe(figure);
+      expect(await page.getByTestId('drill-items').locator('tbody tr').count()).toBe(Math.min(figure, 50));
+      await screenshot(page, '61-overdue-items');
+      await page.goBack();
+
+      // The slider travels back to May 2020: the figures are those of that month's end.
+      const slider = page.getByTestId('date-slider');
+      await slider.waitFor();
+      const handle = slider.locator('.ant-slider-handle');
+      await handle.focus();
+      await page.keyboard.press('Home');
+      for (let i = 0; i < 11; i++) await page.keyboard.press('ArrowRight'); // 2019-06 + 11 months = 2020-05
+      await expect.poll(async () => page.locator('.ant-picker input').inputValue()).toBe('2020-05-31');
+      const closed = async () => Number((await page.getByTestId('cockpit-closed').locator('.ant-statistic-content-value').innerText()).replace(/\D/g, ''));
+      const api = async (day: string) => (await (await page.request.get(`${base}/api/v1/stats/cockpit?asOf=${day}`)).json()).items.closed;
+      await expect.poll(closed).toBe(await api('2020-05-31'));
+      await screenshot(page, '62-cockpit-2020-05');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

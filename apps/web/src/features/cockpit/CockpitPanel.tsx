@@ -1,0 +1,124 @@
+import { useQuery } from '@tanstack/react-query';
+import { Card, Col, Row, Statistic, Table, Tag } from 'antd';
+import { LineChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { type Schemas, api, unwrap } from '../../api/client';
+import { QueryState } from '../../components/QueryState';
+
+echarts.use([LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+
+function Trend({ data }: { data: Schemas['Cockpit']['trend'] }) {
+  const { t } = useTranslation();
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!ref.current) return;
+    const chart = echarts.init(ref.current);
+    chart.setOption({
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0, data: [t('cockpit.created'), t('cockpit.closed')] },
+      grid: { left: 40, right: 24, bottom: 30, top: 36 },
+      xAxis: { type: 'category', data: data.map((d) => d.month) },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: [
+        { name: t('cockpit.created'), type: 'line', data: data.map((d) => d.created), itemStyle: { color: '#d48806' } },
+        { name: t('cockpit.closed'), type: 'line', data: data.map((d) => d.closed), itemStyle: { color: '#389e0d' } },
+      ],
+    });
+    const onResize = () => chart.resize();
+    window.addEventListener('resize', onResize);
+    return () => {
+      window.removeEventListener('resize', onResize);
+      chart.dispose();
+    };
+  }, [data, t]);
+  return <div ref={ref} style={{ width: '100%', height: 260 }} data-testid="trend-chart" />;
+}
+
+const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 1000) / 10}%`);
+
+/** Where the scope stands at a date: every figure opens the records behind it. */
+export function CockpitPanel({ asOf }: { asOf: string }) {
+  const { t } = useTranslation();
+  const q = useQuery({ queryKey: ['cockpit', asOf], queryFn: () => unwrap(api.GET('/api/v1/stats/cockpit', { params: { query: { asOf } } })) });
+  const c = q.data;
+  const figure = (key: string, label: string, value: number | string, to?: string, color?: string) => (
+    <Col xs={12} md={8} xl={4} key={key}>
+      <Card size="small">
+        {to ? (
+          <Link to={to} data-testid={`cockpit-${key}`}>
+            <Statistic title={label} value={value} styles={{ content: { color } }} />
+          </Link>
+        ) : (
+          <Statistic title={label} value={value} styles={{ content: { color } }} />
+        )}
+      </Card>
+    </Col>
+  );
+  return (
+    <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
+      {c && (
+        <>
+          <Row gutter={[12, 12]} style={{ marginTop: 16 }}>
+            {(['open', 'in_progress', 'awaiting_confirmation', 'closed'] as const).map((s) => figure(s, t(`itemStatus.${s}`), c.items[s], `/items?status=${s}&asOf=${asOf}`))}
+            {figure('overdue', t('item.overdue'), c.items.overdue, `/items?overdue=true&asOf=${asOf}`, c.items.overdue ? '#c8161d' : undefined)}
+            {figure('closedThisMonth', t('cockpit.closedThisMonth'), c.items.closedThisMonth, `/items?status=closed&asOf=${asOf}`)}
+            {figure('median', t('cockpit.medianDays'), c.items.medianDaysToClose ?? '—')}
+            {figure('confirmed', t('cockpit.confirmedShare'), pct(c.items.confirmedShare))}
+            {figure('reopen', t('cockpit.reopenRate'), pct(c.items.reopenRate))}
+            {figure('escalations', t('cockpit.escalations'), c.escalations.count, `/items?escalated=true&asOf=${asOf}`)}
+            {figure('registered', t('cockpit.registered'), c.households.registered, '/households?status=registered')}
+            {figure('people', t('cockpit.people'), c.households.people, '/households?status=registered')}
+            {(['unstable_exited', 'marginal', 'sudden_hardship'] as const).map((m) =>
+              figure(m, t(`households.monitoring.categories.${m}`), c.households.monitored[m], `/households?monitoringCategory=${m}`),
+            )}
+          </Row>
+          <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
+            <Col xs={24} lg={14}>
+              <Card size="small" title={t('cockpit.trend')}>
+                <Trend data={c.trend} />
+              </Card>
+            </Col>
+            <Col xs={24} lg={10}>
+              <Card size="small" title={t('cockpit.exits')} style={{ marginBottom: 12 }}>
+                {Object.keys(c.exits).length === 0 ? (
+                  '—'
+                ) : (
+                  <Link to="/households?tab=exits">
+                    {Object.entries(c.exits).map(([s, n]) => (
+                      <Tag key={s}>
+                        {t(`households.exitSteps.${s}`)} {n}
+                      </Tag>
+                    ))}
+                  </Link>
+                )}
+              </Card>
+              <Card size="small" title={t('cockpit.grades')}>
+                {c.grades ? (
+                  <Link to="/assessment">
+                    <Table
+                      size="small"
+                      pagination={false}
+                      rowKey="g"
+                      dataSource={(['good', 'fair', 'average', 'poor'] as const).map((g) => ({ g, n: c.grades?.[g] ?? 0 }))}
+                      columns={[
+                        { title: t('assessment.grade'), dataIndex: 'g', render: (g) => t(`assessment.grades.${g}`) },
+                        { title: '#', dataIndex: 'n' },
+                      ]}
+                    />
+                  </Link>
+                ) : (
+                  '—'
+                )}
+              </Card>
+            </Col>
+          </Row>
+        </>
+      )}
+    </QueryState>
+  );
+}
