@@ -48,6 +48,13 @@ describe('the cockpit: figures at any date, from dated records, within scope', (
       ['甲', 'in_progress'],
     ]);
     expect((await qiao.get(`/items?overdue=true&asOf=2020-02-15`)).json().total).toBe(1);
+    // The county sees the township ranking; 乔端镇 first, with its overdue item.
+    const county = (await (await ctx.user('admin')).get('/stats/cockpit?asOf=2020-02-15')).json();
+    expect(county.byTownship).toEqual([
+      { regionCode: '411321106', name: '乔端镇', open: 2, overdue: 1, closed: 1, confirmedShare: 1, registered: 0 },
+      { regionCode: '411321300', name: '城郊乡', open: 0, overdue: 0, closed: 0, confirmedShare: null, registered: 0 },
+    ]);
+    expect(feb.byTownship).toEqual([]);
     const cheng = (await (await ctx.user('chengjiao')).get('/stats/cockpit?asOf=2020-02-15')).json().items;
     expect(cheng).toMatchObject({ open: 0, in_progress: 0, closed: 0, overdue: 0 });
   });
@@ -71,5 +78,12 @@ describe('the cockpit: figures at any date, from dated records, within scope', (
     const in2020 = (await qiao.get('/stats/cockpit?asOf=2020-07-01')).json().households;
     expect(in2020).toMatchObject({ registered: 2, people: 4, monitored: { unstable_exited: 1, marginal: 0, sudden_hardship: 0 } });
     expect((await (await ctx.user('chengjiao')).get('/stats/cockpit?asOf=2020-07-01')).json().households.registered).toBe(0);
+    // The register at a date agrees with the cockpit.
+    expect((await qiao.get('/households?status=registered&asOf=2018-06-01')).json().total).toBe(3);
+    expect((await qiao.get('/households?status=registered&asOf=2020-07-01')).json().total).toBe(2);
+    expect((await qiao.get('/households?status=monitored&asOf=2020-07-01')).json().total).toBe(1);
+    expect((await qiao.get('/households?status=monitored&asOf=2020-05-15')).json().total).toBe(0);
+    expect((await qiao.get('/households?status=exited&asOf=2020-05-15')).json().total).toBe(1);
+    expect((await qiao.get('/households?asOf=2015-06-01')).json().total).toBe(0);
   });
 });

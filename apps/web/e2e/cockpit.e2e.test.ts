@@ -41,4 +41,18 @@ describe('the cockpit in the browser', () => {
       await context.close();
     }
   });
+
+  it('the county cockpit ranks its fifteen townships', async () => {
+    const { context, page, errors } = await openBrowser();
+    try {
+      await logIn(page, base, 'admin', DEMO_PASSWORD);
+      const ranking = page.getByTestId('township-ranking');
+      await ranking.locator('tbody tr').first().waitFor();
+      expect(await ranking.locator('tbody tr').count()).toBe(15);
+      await screenshot(page, '63-cockpit-county');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -220,7 +220,8 @@ async function addList(tx: Tx, orgId: string, no: number, title: string, listedO
 /** One demo item with its source report and a timeline that matches its final status. */
 async function addDemoItem(tx: Tx, d: DemoItem): Promise<string> {
   const id = newId();
-  const closedOn = plus(d.listedOn, d.closeAfterDays ?? 10);
+  // A reopened item was closed once and reopened by its residents before it was closed for good.
+  const closedOn = plus(d.listedOn, Math.max(d.closeAfterDays ?? 10, d.reopened ? 6 : 0));
   const closed = d.status === 'closed';
   await tx
     .insertInto('items')
@@ -290,8 +291,9 @@ async function addDemoItem(tx: Tx, d: DemoItem): Promise<string> {
   if (d.status === 'open') return id;
   await ev(plus(d.listedOn, 1), '正在办理', 'open', 'in_progress');
   if (d.reopened) {
-    await ev(plus(d.listedOn, 3), '已办结，等待确认', 'in_progress', 'awaiting_confirmation');
-    await ev(plus(d.listedOn, 4), '群众反馈未解决：问题反复出现', 'awaiting_confirmation', 'in_progress', 'feedback', '群众');
+    await ev(plus(d.listedOn, 2), '已办结，等待确认', 'in_progress', 'awaiting_confirmation');
+    await ev(plus(d.listedOn, 3), '已销号', 'awaiting_confirmation', 'closed');
+    await ev(plus(d.listedOn, 4), '群众反馈未解决：问题反复出现，重新打开', 'closed', 'in_progress', 'feedback', '群众');
   }
   if (d.status === 'in_progress') return id;
   await ev(plus(closedOn, -1), '已办结，等待确认', 'in_progress', 'awaiting_confirmation');

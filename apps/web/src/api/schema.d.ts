@@ -7538,6 +7538,8 @@ export interface paths {
                     monitoringCategory?: "unstable_exited" | "marginal" | "sudden_hardship";
                     /** @description Head of household: name or pinyin initials */
                     q?: string;
+                    /** @description Households registered by that day; with status: their status on that day (registration, exit year, monitoring dates) */
+                    asOf?: string;
                     /** @description Exact ID number of any household member (blind index) */
                     idNumber?: string;
                 };
@@ -7704,6 +7706,8 @@ export interface paths {
                     monitoringCategory?: "unstable_exited" | "marginal" | "sudden_hardship";
                     /** @description Head of household: name or pinyin initials */
                     q?: string;
+                    /** @description Households registered by that day; with status: their status on that day (registration, exit year, monitoring dates) */
+                    asOf?: string;
                     /** @description Exact ID number of any household member (blind index) */
                     idNumber?: string;
                 };
@@ -12126,6 +12130,16 @@ export interface components {
                 created: number;
                 closed: number;
             }[];
+            /** @description The township ranking, when the scope holds more than one township */
+            byTownship: {
+                regionCode: string;
+                name: string;
+                open: number;
+                overdue: number;
+                closed: number;
+                confirmedShare: number | null;
+                registered: number;
+            }[];
         };
         OverviewInput: {
             asOf: string;
@@ -13967,6 +13981,16 @@ export interface components {
                 month: string;
                 created: number;
                 closed: number;
+            }[];
+            /** @description The township ranking, when the scope holds more than one township */
+            byTownship: {
+                regionCode: string;
+                name: string;
+                open: number;
+                overdue: number;
+                closed: number;
+                confirmedShare: number | null;
+                registered: number;
             }[];
         };
         Overview: {

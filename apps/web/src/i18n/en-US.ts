@@ -782,6 +782,8 @@ export const enUS: Messages = {
     confirmed: 'Confirmed solved by residents',
   },
   cockpit: {
+    ranking: 'Townships (by overdue items)',
+    openItems: 'Open',
     itemsTitle: 'Problem-list items',
     asOfTag: 'as of {{date}}',
     noItems: 'No items match.',

@@ -778,6 +778,8 @@ export const zhCN = {
     confirmed: '群众已确认解决',
   },
   cockpit: {
+    ranking: '乡镇排名（按超期事项）',
+    openItems: '未办结',
     itemsTitle: '问题清单事项',
     asOfTag: '截至 {{date}}',
     noItems: '没有符合条件的事项。',

@@ -125,6 +125,7 @@ export const HouseholdListQuery = z.strictObject({
     .describe('Households without a primary helper, or breaking one of the county\'s coverage rules'),
   monitoringCategory: z.enum(['unstable_exited', 'marginal', 'sudden_hardship']).optional().describe('Households in an open monitoring case of this category'),
   q: z.string().trim().max(50).optional().describe('Head of household: name or pinyin initials'),
+  asOf: isoDate.optional().describe('Households registered by that day; with status: their status on that day (registration, exit year, monitoring dates)'),
   idNumber: z.string().trim().max(18).optional().describe('Exact ID number of any household member (blind index)'),
 });
 

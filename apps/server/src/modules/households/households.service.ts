@@ -31,6 +31,28 @@ export function householdInScope(actor: Actor, alias = 'h'): RawBuilder<SqlBool>
   return parts.length ? sql<SqlBool>`(${sql.join(parts, sql` or `)})` : sql<SqlBool>`1 = 0`;
 }
 
+/**
+ * A household's status on a past day, from its dated records: registered until the year it exited, monitored
+ * from the county's decision until risk elimination, risk-eliminated from then.
+ */
+function statusOn(status: string, day: string): RawBuilder<SqlBool> {
+  const year = Number(day.slice(0, 4));
+  const monitoredOn = sql<SqlBool>`exists (select 1 from monitoring_cases sm where sm.household_id = h.id and sm.decided_on <= ${day}
+    and (sm.eliminated_on is null or sm.eliminated_on > ${day}) and sm.status <> 'dropped')`;
+  switch (status) {
+    case 'registered':
+      return sql<SqlBool>`(((h.status in ('registered', 'returned') and h.exit_year is null) or h.exit_year > ${year}) and not ${monitoredOn})`;
+    case 'exited':
+      return sql<SqlBool>`(h.exit_year <= ${year} and not ${monitoredOn})`;
+    case 'monitored':
+      return monitoredOn;
+    case 'risk_eliminated':
+      return sql<SqlBool>`exists (select 1 from monitoring_cases se where se.household_id = h.id and se.eliminated_on <= ${day})`;
+    default:
+      return sql<SqlBool>`h.status = ${status}`;
+  }
+}
+
 const activeHelper = (today: string) => sql<SqlBool>`(hp.start_on <= ${today} and (hp.end_on is null or hp.end_on > ${today}))`;
 
 /** The rows of one newly registered household: sensitive fields encrypted, blind indexes for search. */
@@ -108,7 +130,9 @@ export class HouseholdService {
     let b = db.selectFrom('households as h').where(householdInScope(actor, 'h'));
     if (q.id) b = b.where('h.id', '=', q.id);
     if (q.regionCode) b = b.where('h.region_code', 'like', `${q.regionCode}%`);
-    if (q.status) b = b.where('h.status', '=', q.status);
+    if (q.asOf) b = b.where('h.created_at', '<', `${q.asOf}T16:00:00.000Z`);
+    if (q.status && q.asOf) b = b.where(statusOn(q.status, q.asOf));
+    else if (q.status) b = b.where('h.status', '=', q.status);
     if (q.cause) {
       const cause = q.cause;
       b = b.where((eb) => eb.or([eb('h.primary_cause', '=', cause), eb('h.secondary_causes', 'like', `%"${cause}"%`)]));

@@ -27,6 +27,19 @@ export const Cockpit = z
     exits: z.record(z.string(), z.number().int()).describe('Exit applications by the stage they were in on the day'),
     grades: z.object({ good: z.number().int(), fair: z.number().int(), average: z.number().int(), poor: z.number().int() }).nullable(),
     trend: z.array(z.object({ month: z.string(), created: z.number().int(), closed: z.number().int() })),
+    byTownship: z
+      .array(
+        z.object({
+          regionCode: z.string(),
+          name: z.string(),
+          open: z.number().int(),
+          overdue: z.number().int(),
+          closed: z.number().int(),
+          confirmedShare: z.number().nullable(),
+          registered: z.number().int(),
+        }),
+      )
+      .describe('The township ranking, when the scope holds more than one township'),
   })
   .meta({ id: 'Cockpit' });
 
@@ -52,7 +65,7 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
     .selectFrom('items as i')
     .where(itemInScope(actor, 'i'))
     .where('i.created_at', '<', end)
-    .select(['i.id', 'i.due_on', 'i.created_at', 'i.closed_at', 'i.resident_confirmed_at', 'i.escalated_at'])
+    .select(['i.id', 'i.region_code', 'i.due_on', 'i.created_at', 'i.closed_at', 'i.resident_confirmed_at', 'i.escalated_at'])
     .select([
       statusOn(asOf).as('status_on'),
       sql<number>`(select count(*) from item_events re where re.item_id = i.id and re.from_status = 'closed' and re.at < ${end})`.as('reopens'),
@@ -72,8 +85,14 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
   let households = db.selectFrom('households as h').where(householdInScope(actor, 'h')).where('h.created_at', '<', end);
   if (region) households = households.where('h.region_code', 'like', `${region}%`);
   const year = Number(asOf.slice(0, 4));
+  const registeredOn = sql<SqlBool>`((h.status in ('registered', 'returned') and h.exit_year is null) or h.exit_year > ${year})`;
+  const registeredByTownship = await households
+    .where(registeredOn)
+    .select([sql<string>`substr(h.region_code, 1, 9)`.as('t'), sql<number>`count(*)`.as('n')])
+    .groupBy(sql`substr(h.region_code, 1, 9)`)
+    .execute();
   const registered = await households
-    .where(sql<SqlBool>`((h.status in ('registered', 'returned') and h.exit_year is null) or h.exit_year > ${year})`)
+    .where(registeredOn)
     .select([sql<number>`count(*)`.as('n'), sql<number>`coalesce(sum((select count(*) from household_people p where p.household_id = h.id)), 0)`.as('people')])
     .executeTakeFirstOrThrow();
   const monitored = await households
@@ -111,13 +130,42 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
   const grades = latest.size ? { good: 0, fair: 0, average: 0, poor: 0 } : null;
   if (grades) for (const json of latest.values()) for (const r of JSON.parse(json) as { grade: keyof typeof grades }[]) grades[r.grade]++;
 
+  // The township ranking: by open items past their deadline, then by open items.
+  const townships = await db
+    .selectFrom('regions')
+    .select(['code', 'name'])
+    .where('level', '=', 'township')
+    .where('code', 'like', `${region ?? actor.regionCode ?? '-'}%`)
+    .orderBy('code')
+    .execute();
+  const overdueOf = (r: (typeof rows)[number]) => r.status_on !== 'closed' && r.due_on !== null && r.due_on < asOf;
+  const byTownship =
+    townships.length > 1
+      ? townships
+          .map((t) => {
+            const mine = rows.filter((r) => r.region_code?.startsWith(t.code));
+            const done = closed.filter((r) => r.region_code?.startsWith(t.code));
+            return {
+              regionCode: t.code,
+              name: t.name,
+              open: mine.filter((r) => r.status_on !== 'closed').length,
+              overdue: mine.filter(overdueOf).length,
+              closed: done.length,
+              confirmedShare: share(done.filter((r) => r.resident_confirmed_at && r.resident_confirmed_at < end).length, done.length),
+              registered: Number(registeredByTownship.find((x) => x.t === t.code)?.n ?? 0),
+            };
+          })
+          .sort((a, b) => b.overdue - a.overdue || b.open - a.open || a.regionCode.localeCompare(b.regionCode))
+      : [];
+
   return {
+    byTownship,
     items: {
       open: count('open'),
       in_progress: count('in_progress'),
       awaiting_confirmation: count('awaiting_confirmation'),
       closed: count('closed'),
-      overdue: rows.filter((r) => r.status_on !== 'closed' && r.due_on && r.due_on < asOf).length,
+      overdue: rows.filter(overdueOf).length,
       closedThisMonth: closed.filter((r) => monthKey(r.closed_at as string) === month).length,
       medianDaysToClose: median(closed.map((r) => days(r.created_at, r.closed_at as string))),
       confirmedShare: share(closed.filter((r) => r.resident_confirmed_at && r.resident_confirmed_at < end).length, closed.length),

@@ -117,6 +117,26 @@ export function CockpitPanel({ asOf }: { asOf: string }) {
               </Card>
             </Col>
           </Row>
+          {c.byTownship.length > 0 && (
+            <Card size="small" title={t('cockpit.ranking')} style={{ marginTop: 12 }}>
+              <Table
+                size="small"
+                rowKey="regionCode"
+                pagination={false}
+                dataSource={c.byTownship}
+                data-testid="township-ranking"
+                columns={[
+                  { title: '#', key: 'rank', width: 48, render: (_, __, i) => i + 1 },
+                  { title: t('assessment.township'), dataIndex: 'name' },
+                  { title: t('item.overdue'), dataIndex: 'overdue', align: 'right', sorter: (a, b) => a.overdue - b.overdue },
+                  { title: t('cockpit.openItems'), dataIndex: 'open', align: 'right', sorter: (a, b) => a.open - b.open },
+                  { title: t('cockpit.closed'), dataIndex: 'closed', align: 'right', sorter: (a, b) => a.closed - b.closed },
+                  { title: t('cockpit.confirmedShare'), dataIndex: 'confirmedShare', align: 'right', render: (v: number | null) => pct(v) },
+                  { title: t('cockpit.registered'), dataIndex: 'registered', align: 'right', sorter: (a, b) => a.registered - b.registered },
+                ]}
+              />
+            </Card>
+          )}
         </>
       )}
     </QueryState>
