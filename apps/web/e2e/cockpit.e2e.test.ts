@@ -55,4 +55,26 @@ describe('the cockpit in the browser', () => {
       await context.close();
     }
   });
+
+  it('the link network shows units, organizations and members linked by need, and the flattening of closed items', async () => {
+    const { context, page, errors } = await openBrowser();
+    try {
+      await logIn(page, base, 'qiaoduan', DEMO_PASSWORD);
+      await page.getByRole('menuitem', { name: '联建网络' }).click();
+      await page.getByTestId('network-graph').locator('canvas').waitFor();
+      // Back to the end of June 2020, when item 3 of 白河新村 had just been solved.
+      const date = page.locator('.ant-picker input');
+      await date.click();
+      await date.fill('2020-06-30');
+      await page.keyboard.press('Enter');
+      const flat = page.getByTestId('flattening');
+      await flat.getByRole('link', { name: '断路器频繁跳闸' }).waitFor();
+      const row = flat.locator('tr', { has: page.getByRole('link', { name: '断路器频繁跳闸' }) });
+      expect(await row.innerText()).toContain('2'); // two hops: the branch, then the member linked by need
+      await screenshot(page, '64-network');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -28,6 +28,7 @@ const RecordMeetingPage = lazy(() => import('./pages/RecordMeetingPage').then((m
 const ActivityPage = lazy(() => import('./pages/ActivityPage').then((m) => ({ default: m.ActivityPage })));
 const MemberRecordPage = lazy(() => import('./pages/MemberRecordPage').then((m) => ({ default: m.MemberRecordPage })));
 const FeedbackPage = lazy(() => import('./pages/FeedbackPage').then((m) => ({ default: m.FeedbackPage })));
+const NetworkPage = lazy(() => import('./pages/NetworkPage').then((m) => ({ default: m.NetworkPage })));
 const ItemsPage = lazy(() => import('./pages/ItemsPage').then((m) => ({ default: m.ItemsPage })));
 const AssessmentPage = lazy(() => import('./pages/AssessmentPage').then((m) => ({ default: m.AssessmentPage })));
 const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ default: m.MembersPage })));
@@ -93,6 +94,7 @@ export function App() {
                 <Route path="lists" element={<ListsPage />} />
                 <Route path="lists/:id" element={<ListPage />} />
                 <Route path="items" element={<ItemsPage />} />
+                <Route path="network" element={<NetworkPage />} />
                 <Route path="items/:id" element={<ItemPage />} />
                 <Route path="chains" element={<ChainsPage />} />
                 <Route path="households" element={<HouseholdsPage />} />

@@ -1890,6 +1890,94 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stats/network": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 联建网络：单位—临时党组织—党员，因需联入；扁平化（跳数与天数） */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description A township (or smaller): the graph of a whole county is too dense to read */
+                    regionCode?: string;
+                    mode?: "joint_building" | "joint_industry" | "linked_services";
+                    /** @description One organization with its groups */
+                    orgId?: string;
+                    asOf?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Network"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/stats/overview": {
         parameters: {
             query?: never;
@@ -12141,6 +12229,36 @@ export interface components {
                 registered: number;
             }[];
         };
+        NetworkInput: {
+            nodes: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                kind: "unit" | "org" | "member";
+                level: string | null;
+                weight: number;
+            }[];
+            links: {
+                source: string;
+                target: string;
+                /** @enum {string} */
+                kind: "lends" | "member" | "linked_by_need";
+                label: string | null;
+            }[];
+            flattening: {
+                items: {
+                    itemId: string;
+                    problem: string;
+                    orgName: string;
+                    hops: number;
+                    daysToSolver: number | null;
+                    daysToClose: number | null;
+                    solver: string | null;
+                }[];
+                medianHops: number | null;
+                medianDaysToSolver: number | null;
+            };
+        };
         OverviewInput: {
             asOf: string;
             orgs: {
@@ -13992,6 +14110,36 @@ export interface components {
                 confirmedShare: number | null;
                 registered: number;
             }[];
+        };
+        Network: {
+            nodes: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                kind: "unit" | "org" | "member";
+                level: string | null;
+                weight: number;
+            }[];
+            links: {
+                source: string;
+                target: string;
+                /** @enum {string} */
+                kind: "lends" | "member" | "linked_by_need";
+                label: string | null;
+            }[];
+            flattening: {
+                items: {
+                    itemId: string;
+                    problem: string;
+                    orgName: string;
+                    hops: number;
+                    daysToSolver: number | null;
+                    daysToClose: number | null;
+                    solver: string | null;
+                }[];
+                medianHops: number | null;
+                medianDaysToSolver: number | null;
+            };
         };
         Overview: {
             asOf: string;

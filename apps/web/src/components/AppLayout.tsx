@@ -8,6 +8,7 @@ import {
   LogoutOutlined,
   MessageOutlined,
   NodeIndexOutlined,
+  ShareAltOutlined,
   TeamOutlined,
   TranslationOutlined,
   TrophyOutlined,
@@ -80,6 +81,7 @@ export function AppLayout() {
             items={[
               { key: 'overview', icon: <DashboardOutlined />, label: t('nav.overview') },
               { key: 'orgs', icon: <ApartmentOutlined />, label: t('nav.orgs') },
+              ...(me.permissions.includes('stats:read') ? [{ key: 'network', icon: <ShareAltOutlined />, label: t('nav.network') }] : []),
               ...(me.permissions.includes('reports:read')
                 ? [
                     { key: 'reports', icon: <MessageOutlined />, label: t('nav.reports') },

@@ -2,7 +2,7 @@ import type { Messages } from './zh-CN';
 
 export const enUS: Messages = {
   app: { name: 'Lianjian', subtitle: 'Temporary Party Organizations', county: 'Nanzhao County' },
-  nav: { overview: 'Overview', orgs: 'Organizations', members: 'Members', reports: 'Reports', lists: 'Problem lists', chains: 'Chains & projects', households: 'Households', feedback: 'Feedback', assessment: 'Assessment', logout: 'Log out', language: '中文' },
+  nav: { overview: 'Overview', orgs: 'Organizations', members: 'Members', reports: 'Reports', lists: 'Problem lists', chains: 'Chains & projects', households: 'Households', feedback: 'Feedback', assessment: 'Assessment', network: 'Link network', logout: 'Log out', language: '中文' },
   login: {
     title: 'Log in to Lianjian',
     username: 'Username',
@@ -801,6 +801,19 @@ export const enUS: Messages = {
     exits: 'Exits by stage',
     grades: 'Assessment grades',
     slider: 'Time travel',
+  },
+  network: {
+    title: 'Link network',
+    mode: 'Mode',
+    kinds: { org: 'Temporary organization', unit: 'Unit', member: 'Member in several organizations or linked by need' },
+    empty: 'No temporary organization in that scope.',
+    medianHops: 'Hops (median)',
+    medianDays: 'Days from report to solver (median)',
+    flattening: 'Flattening: closed items from report to solver',
+    solver: 'Solver',
+    hops: 'Hops',
+    daysToSolver: 'Days to solver',
+    daysToClose: 'Days to close',
   },
   common: {
     previous: 'Previous page',

@@ -1,6 +1,6 @@
 export const zhCN = {
   app: { name: '联建', subtitle: '临时党组织管理系统', county: '南召县' },
-  nav: { overview: '总览', orgs: '组织架构', members: '党员检索', reports: '群众反映', lists: '问题清单', chains: '产业与项目', households: '建档立卡户', feedback: '反馈签收', assessment: '督查考评', logout: '退出登录', language: 'English' },
+  nav: { overview: '总览', orgs: '组织架构', members: '党员检索', reports: '群众反映', lists: '问题清单', chains: '产业与项目', households: '建档立卡户', feedback: '反馈签收', assessment: '督查考评', network: '联建网络', logout: '退出登录', language: 'English' },
   login: {
     title: '登录联建',
     username: '用户名',
@@ -797,6 +797,19 @@ export const zhCN = {
     exits: '脱贫退出（按程序）',
     grades: '考核等次',
     slider: '时间回溯',
+  },
+  network: {
+    title: '联建网络',
+    mode: '联建方式',
+    kinds: { org: '临时党组织', unit: '联建单位', member: '跨组织或因需联入的党员' },
+    empty: '所选范围内没有临时党组织。',
+    medianHops: '办理层级（中位数）',
+    medianDays: '从群众反映到解决人（天，中位数）',
+    flattening: '扁平化：已销号事项从反映到解决人',
+    solver: '解决人',
+    hops: '层级',
+    daysToSolver: '到解决人（天）',
+    daysToClose: '到销号（天）',
   },
   common: {
     previous: '上一页',

@@ -9,6 +9,7 @@ import { orgInScope } from '../../lib/scope.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import { activeOn, orgExistedOn } from '../orgs/orgs.repository.ts';
 import { Cockpit, cockpit } from './cockpit.ts';
+import { Network, NetworkQuery, network } from './network.ts';
 
 export const Overview = z
   .object({
@@ -113,6 +114,16 @@ export function statsRoutes(db: Db): FastifyPluginAsyncZod {
         response: { 200: Cockpit, ...problemReplies },
       },
       handler: (req) => cockpit(db, requireActor(req), req.query.asOf ?? todayInShanghai(), req.query.regionCode),
+    });
+    app.get('/stats/network', {
+      config: { permission: 'stats:read' },
+      schema: {
+        tags: ['stats'],
+        summary: '联建网络：单位—临时党组织—党员，因需联入；扁平化（跳数与天数）',
+        querystring: NetworkQuery,
+        response: { 200: Network, ...problemReplies },
+      },
+      handler: (req) => network(db, requireActor(req), req.query),
     });
     app.get('/stats/overview', {
       config: { permission: 'stats:read' },

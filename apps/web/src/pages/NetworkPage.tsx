@@ -1,0 +1,133 @@
+import { ORG_MODES } from '@lianjian/shared';
+import { useQuery } from '@tanstack/react-query';
+import { Card, Col, DatePicker, Empty, Flex, Row, Select, Statistic, Table, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { GraphChart } from 'echarts/charts';
+import { LegendComponent, TooltipComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { type Schemas, api, today, unwrap } from '../api/client';
+import { useMe } from '../components/me';
+import { QueryState } from '../components/QueryState';
+
+echarts.use([GraphChart, LegendComponent, TooltipComponent, CanvasRenderer]);
+
+type Network = Schemas['Network'];
+const CATEGORIES = ['org', 'unit', 'member'] as const;
+const COLORS = { org: '#c8161d', unit: '#1677ff', member: '#d48806' };
+
+function Graph({ data }: { data: Network }) {
+  const { t } = useTranslation();
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!ref.current) return;
+    const chart = echarts.init(ref.current);
+    chart.setOption({
+      tooltip: { formatter: (p: { dataType: string; data: { name?: string; label?: string } }) => (p.dataType === 'edge' ? (p.data.label ?? '') : (p.data.name ?? '')) },
+      legend: { data: CATEGORIES.map((c) => t(`network.kinds.${c}`)), top: 0 },
+      series: [
+        {
+          type: 'graph',
+          layout: 'force',
+          roam: true,
+          draggable: true,
+          force: { repulsion: 260, edgeLength: [50, 140] },
+          categories: CATEGORIES.map((c) => ({ name: t(`network.kinds.${c}`), itemStyle: { color: COLORS[c] } })),
+          data: data.nodes.map((n) => ({
+            id: n.id,
+            name: n.name,
+            category: CATEGORIES.indexOf(n.kind),
+            symbolSize: n.kind === 'org' ? 22 : n.kind === 'unit' ? Math.min(26, 8 + n.weight) : 8 + 3 * n.weight,
+            label: { show: n.kind === 'org', fontSize: 10 },
+          })),
+          links: data.links.map((l) => ({
+            source: l.source,
+            target: l.target,
+            label: l.label ?? '',
+            lineStyle: { color: l.kind === 'linked_by_need' ? '#d48806' : l.kind === 'lends' ? '#91caff' : '#bfbfbf', width: l.kind === 'linked_by_need' ? 2.5 : 1, type: l.kind === 'member' ? 'dashed' : 'solid' },
+          })),
+        },
+      ],
+    });
+    const onResize = () => chart.resize();
+    window.addEventListener('resize', onResize);
+    return () => {
+      window.removeEventListener('resize', onResize);
+      chart.dispose();
+    };
+  }, [data, t]);
+  return <div ref={ref} style={{ width: '100%', height: 560 }} data-testid="network-graph" />;
+}
+
+/** How the temporary organizations cut across units, and how far a resident's problem travels to its solver. */
+export function NetworkPage() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const county = (me.scope.regionCode ?? '').length === 6;
+  const [township, setTownship] = useState<string | undefined | null>(null);
+  const [mode, setMode] = useState<(typeof ORG_MODES)[number]>();
+  const [asOf, setAsOf] = useState(today());
+  const townships = useQuery({ queryKey: ['regions', 'townships'], enabled: county, queryFn: () => unwrap(api.GET('/api/v1/regions', { params: { query: { level: 'township' } } })) });
+  // A county opens on its first township: the whole county is too dense a graph to read.
+  const region = township === null ? (county ? townships.data?.items[0]?.code : undefined) : township;
+  const q = useQuery({
+    queryKey: ['network', region, mode, asOf],
+    enabled: !county || township !== null || townships.isFetched,
+    queryFn: () => unwrap(api.GET('/api/v1/stats/network', { params: { query: { asOf, ...(region ? { regionCode: region } : {}), ...(mode ? { mode } : {}) } } })),
+  });
+  return (
+    <div className="lj-page">
+      <Typography.Title level={3} style={{ marginTop: 0 }}>
+        {t('network.title')}
+      </Typography.Title>
+      <Flex gap={8} wrap align="center" style={{ marginBottom: 12 }}>
+        {county && (
+          <Select allowClear style={{ width: 140 }} placeholder={t('assessment.township')} value={region} onChange={(v) => setTownship(v ?? undefined)} options={townships.data?.items.map((x) => ({ value: x.code, label: x.name }))} />
+        )}
+        <Select allowClear style={{ width: 160 }} placeholder={t('network.mode')} value={mode} onChange={setMode} options={ORG_MODES.map((m) => ({ value: m, label: t(`mode.${m}`) }))} />
+        <DatePicker allowClear={false} value={dayjs(asOf)} onChange={(d) => d && setAsOf(d.format('YYYY-MM-DD'))} />
+      </Flex>
+      <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
+        {q.data && (
+          <>
+            <Card size="small" style={{ marginBottom: 12 }}>
+              {q.data.nodes.length ? <Graph data={q.data} /> : <Empty description={t('network.empty')} />}
+            </Card>
+            <Row gutter={12} style={{ marginBottom: 12 }}>
+              <Col xs={12} md={6}>
+                <Card size="small">
+                  <Statistic title={t('network.medianHops')} value={q.data.flattening.medianHops ?? '—'} />
+                </Card>
+              </Col>
+              <Col xs={12} md={6}>
+                <Card size="small">
+                  <Statistic title={t('network.medianDays')} value={q.data.flattening.medianDaysToSolver ?? '—'} />
+                </Card>
+              </Col>
+            </Row>
+            <Card size="small" title={t('network.flattening')}>
+              <Table
+                rowKey="itemId"
+                size="small"
+                dataSource={q.data.flattening.items}
+                pagination={{ pageSize: 10, showSizeChanger: false }}
+                data-testid="flattening"
+                columns={[
+                  { title: t('board.problem'), dataIndex: 'problem', render: (v, r) => <Link to={`/items/${r.itemId}`}>{v}</Link> },
+                  { title: t('assessment.org'), dataIndex: 'orgName' },
+                  { title: t('network.solver'), dataIndex: 'solver', render: (v) => v ?? '—' },
+                  { title: t('network.hops'), dataIndex: 'hops', align: 'right', sorter: (a, b) => a.hops - b.hops },
+                  { title: t('network.daysToSolver'), dataIndex: 'daysToSolver', align: 'right', sorter: (a, b) => (a.daysToSolver ?? 0) - (b.daysToSolver ?? 0) },
+                  { title: t('network.daysToClose'), dataIndex: 'daysToClose', align: 'right' },
+                ]}
+              />
+            </Card>
+          </>
+        )}
+      </QueryState>
+    </div>
+  );
+}
