@@ -12287,6 +12287,8 @@ export interface components {
                 groups: number;
                 membersLinked: number;
             }[];
+            /** @description The cockpit: items, households, monitoring, exits, grades, trend and township ranking on the day */
+            work: components["schemas"]["CockpitInput"];
         };
         UnitInput: {
             id: string;
@@ -14169,6 +14171,8 @@ export interface components {
                 groups: number;
                 membersLinked: number;
             }[];
+            /** @description The cockpit: items, households, monitoring, exits, grades, trend and township ranking on the day */
+            work: components["schemas"]["Cockpit"];
         };
         Unit: {
             id: string;

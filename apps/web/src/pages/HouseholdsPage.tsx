@@ -27,6 +27,8 @@ function RegisterPanel() {
   const me = useMe();
   const [params, setParams] = useSearchParams();
   const helperId = params.get('helper') ?? undefined;
+  // Opened from the cockpit at a past date: the register as it was then.
+  const asOf = params.get('asOf') ?? undefined;
   const [q, setQ] = useState<string>();
   const [status, setStatus] = useState<Status | undefined>((params.get('status') ?? undefined) as Status | undefined);
   const [cause, setCause] = useState<(typeof POVERTY_CAUSES)[number]>();
@@ -40,6 +42,7 @@ function RegisterPanel() {
     ...(gap ? { gap } : {}),
     ...(category ? { monitoringCategory: category } : {}),
     ...(helperId ? { helperId } : {}),
+    ...(asOf ? { asOf } : {}),
   };
   const pages = useCursorPages(JSON.stringify(filter));
   const list = useQuery({
@@ -80,6 +83,18 @@ function RegisterPanel() {
               { value: 'coverage', label: t('households.gapCoverage') },
             ]}
           />
+          {asOf && (
+            <Tag
+              closable
+              color="blue"
+              onClose={() => {
+                params.delete('asOf');
+                setParams(params);
+              }}
+            >
+              {t('cockpit.asOfTag', { date: asOf })}
+            </Tag>
+          )}
           {helperId && (
             <Tag
               closable

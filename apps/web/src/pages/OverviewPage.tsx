@@ -123,7 +123,7 @@ export function OverviewPage() {
                 </Col>
               ))}
             </Row>
-            <CockpitPanel asOf={asOf} />
+            <CockpitPanel asOf={asOf} data={q.data.work} />
             {q.data.byTownship.length > 1 ? (
               <Card title={t('overview.chartTitle')} style={{ marginTop: 16 }}>
                 <BreakdownChart

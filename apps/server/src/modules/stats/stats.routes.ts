@@ -29,6 +29,7 @@ export const Overview = z
     byBranch: z
       .array(z.object({ id: z.string(), name: z.string(), groups: z.number().int(), membersLinked: z.number().int() }))
       .describe('Branches by members linked, when the scope is one township or smaller (up to 30)'),
+    work: Cockpit.describe('The cockpit: items, households, monitoring, exits, grades, trend and township ranking on the day'),
   })
   .meta({ id: 'Overview' });
 
@@ -100,6 +101,7 @@ export async function overview(db: Db, actor: Actor, asOf: string, region?: stri
       membersLinked: Number(t.members),
     })),
     byBranch: byBranch.map((b) => ({ id: b.id, name: b.name, groups: Number(b.groups), membersLinked: Number(b.members) })),
+    work: await cockpit(db, actor, asOf, region),
   };
 }
 

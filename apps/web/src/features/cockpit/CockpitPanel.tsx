@@ -1,4 +1,3 @@
-import { useQuery } from '@tanstack/react-query';
 import { Card, Col, Row, Statistic, Table, Tag } from 'antd';
 import { LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
@@ -7,8 +6,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { type Schemas, api, unwrap } from '../../api/client';
-import { QueryState } from '../../components/QueryState';
+import type { Schemas } from '../../api/client';
 
 echarts.use([LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
@@ -42,10 +40,8 @@ function Trend({ data }: { data: Schemas['Cockpit']['trend'] }) {
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 1000) / 10}%`);
 
 /** Where the scope stands at a date: every figure opens the records behind it. */
-export function CockpitPanel({ asOf }: { asOf: string }) {
+export function CockpitPanel({ asOf, data: c }: { asOf: string; data: Schemas['Cockpit'] }) {
   const { t } = useTranslation();
-  const q = useQuery({ queryKey: ['cockpit', asOf], queryFn: () => unwrap(api.GET('/api/v1/stats/cockpit', { params: { query: { asOf } } })) });
-  const c = q.data;
   const figure = (key: string, label: string, value: number | string, to?: string, color?: string) => (
     <Col xs={12} md={8} xl={4} key={key}>
       <Card size="small">
@@ -60,21 +56,21 @@ export function CockpitPanel({ asOf }: { asOf: string }) {
     </Col>
   );
   return (
-    <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
+    <>
       {c && (
         <>
           <Row gutter={[12, 12]} style={{ marginTop: 16 }}>
             {(['open', 'in_progress', 'awaiting_confirmation', 'closed'] as const).map((s) => figure(s, t(`itemStatus.${s}`), c.items[s], `/items?status=${s}&asOf=${asOf}`))}
             {figure('overdue', t('item.overdue'), c.items.overdue, `/items?overdue=true&asOf=${asOf}`, c.items.overdue ? '#c8161d' : undefined)}
             {figure('closedThisMonth', t('cockpit.closedThisMonth'), c.items.closedThisMonth, `/items?status=closed&asOf=${asOf}`)}
-            {figure('median', t('cockpit.medianDays'), c.items.medianDaysToClose ?? '—')}
-            {figure('confirmed', t('cockpit.confirmedShare'), pct(c.items.confirmedShare))}
+            {figure('median', t('cockpit.medianDays'), c.items.medianDaysToClose ?? '—', `/items?status=closed&asOf=${asOf}`)}
+            {figure('confirmed', t('cockpit.confirmedShare'), pct(c.items.confirmedShare), `/items?status=closed&asOf=${asOf}`)}
             {figure('reopen', t('cockpit.reopenRate'), pct(c.items.reopenRate))}
             {figure('escalations', t('cockpit.escalations'), c.escalations.count, `/items?escalated=true&asOf=${asOf}`)}
-            {figure('registered', t('cockpit.registered'), c.households.registered, '/households?status=registered')}
-            {figure('people', t('cockpit.people'), c.households.people, '/households?status=registered')}
+            {figure('registered', t('cockpit.registered'), c.households.registered, `/households?status=registered&asOf=${asOf}`)}
+            {figure('people', t('cockpit.people'), c.households.people, `/households?status=registered&asOf=${asOf}`)}
             {(['unstable_exited', 'marginal', 'sudden_hardship'] as const).map((m) =>
-              figure(m, t(`households.monitoring.categories.${m}`), c.households.monitored[m], `/households?monitoringCategory=${m}`),
+              figure(m, t(`households.monitoring.categories.${m}`), c.households.monitored[m], `/households?status=monitored&asOf=${asOf}&monitoringCategory=${m}`),
             )}
           </Row>
           <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
@@ -139,6 +135,6 @@ export function CockpitPanel({ asOf }: { asOf: string }) {
           )}
         </>
       )}
-    </QueryState>
+    </>
   );
 }
