@@ -40,6 +40,7 @@ import { AssessmentService } from './modules/assessment/assessment.service.ts';
 import { RecordService } from './modules/records/records.service.ts';
 import { settingsRoutes } from './modules/settings/settings.routes.ts';
 import { SettingsService } from './modules/settings/settings.service.ts';
+import type { Lockout } from './modules/auth/auth.routes.ts';
 import { householdImportRoutes } from './modules/households/import.routes.ts';
 import { type ImportLimits, HouseholdImportService } from './modules/households/import.service.ts';
 import { ChainService } from './modules/chains/chains.service.ts';
@@ -76,6 +77,8 @@ export interface AppOptions {
   db: DbHandle;
   /** Field encryption for sensitive personal data; a random key when absent (tests, document export). */
   cipher?: DataCipher;
+  /** Failed logins before an account locks, and for how long. */
+  lockout?: Lockout;
   /** Size, row and decompressed-size bounds of register imports. */
   importLimits?: ImportLimits;
   /** Folder of the built web app; served at / with SPA fallback when present. */
@@ -110,9 +113,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:', 'blob:'],
         connectSrc: ["'self'"],
+        // Nobody may frame Lianjian (clickjacking).
+        frameAncestors: ["'none'"],
         upgradeInsecureRequests: null,
       },
     },
+    frameguard: { action: 'deny' },
   });
   await app.register(rateLimit, { global: false });
   await app.register(cookie);
@@ -151,7 +157,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         schema: { hide: true },
         handler: async () => app.swagger(),
       });
-      await api.register(authRoutes(db, { secureCookies: opts.secureCookies ?? false }));
+      await api.register(authRoutes(db, { secureCookies: opts.secureCookies ?? false, ...(opts.lockout ? { lockout: opts.lockout } : {}) }));
       await api.register(regionRoutes(db));
       await api.register(unitRoutes(new UnitService(db)));
       await api.register(memberRoutes(new MemberService(db)));

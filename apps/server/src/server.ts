@@ -22,6 +22,10 @@ export async function startServer(): Promise<void> {
     apiDocs: config.apiDocs,
     secureCookies: config.secureCookies,
     importLimits: importLimitsFromEnv(),
+    lockout: {
+      attempts: Number(process.env.LIANJIAN_LOCKOUT_ATTEMPTS ?? 5) || 5,
+      minutes: Number(process.env.LIANJIAN_LOCKOUT_MINUTES ?? 15) || 15,
+    },
     logger: true,
   });
   // Party groups that have not met in their period get a reminder: checked at start and every hour.

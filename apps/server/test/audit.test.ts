@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../src/modules/audit/audit.service.ts';
 import { useCounty } from './setup-county.ts';
@@ -56,6 +57,12 @@ describe('audit: one business operation, one transaction, with its audit row in 
     expect(ok.ok).toBe(true);
     expect(ok.count).toBeGreaterThanOrEqual(2);
     const target = await ctx.t.db.db.selectFrom('audit_events').select('seq').where('action', '=', 'org.update').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    // The application cannot rewrite the trail: a trigger refuses UPDATE and DELETE.
+    await expect(ctx.t.db.db.updateTable('audit_events').set({ after_json: '{}' }).where('seq', '=', target.seq).execute()).rejects.toThrow(/append-only/);
+    await expect(ctx.t.db.db.deleteFrom('audit_events').where('seq', '=', target.seq).execute()).rejects.toThrow(/append-only/);
+    // Someone with the database owner's rights removes the trigger and edits a row: the chain still shows where.
+    if (ctx.t.db.dialect === 'postgres') await sql`alter table audit_events disable trigger all`.execute(ctx.t.db.db);
+    else await sql`drop trigger audit_events_no_update`.execute(ctx.t.db.db);
     await ctx.t.db.db.updateTable('audit_events').set({ after_json: '{"mission":"篡改"}' }).where('seq', '=', target.seq).execute();
     const broken = await verifyAuditChain(ctx.t.db.db);
     expect(broken.ok).toBe(false);

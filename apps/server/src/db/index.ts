@@ -16,6 +16,7 @@ import * as m0010 from './migrations/0010_monitoring.ts';
 import * as m0011 from './migrations/0011_imports_coverage.ts';
 import * as m0012 from './migrations/0012_activities.ts';
 import * as m0013 from './migrations/0013_assessment.ts';
+import * as m0014 from './migrations/0014_security.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -76,6 +77,7 @@ const migrations = {
   '0011_imports_coverage': m0011,
   '0012_activities': m0012,
   '0013_assessment': m0013,
+  '0014_security': m0014,
 };
 
 /** Applies every pending migration; the same migrations run on both databases. */

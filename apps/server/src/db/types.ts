@@ -124,6 +124,10 @@ export interface UserTable {
   acting_party_org_id: string | null;
   member_id: string | null;
   active: number;
+  /** Consecutive failed logins; reset by a successful one. */
+  failed_logins?: number;
+  /** Locked after too many failures, until this instant. */
+  locked_until?: string | null;
   version: number;
   created_at: string;
   updated_at: string;

@@ -92,15 +92,25 @@ export function requireActor(req: FastifyRequest): Actor {
   return req.actor;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every /api route with the permission it declares: what the authorization tests walk. */
+    routeTable: { method: string; url: string; permission: string }[];
+  }
+}
+
 /** Deny by default: a route under /api without a declared permission fails at start-up. */
 export function registerAuth(app: FastifyInstance, db: Db): void {
   app.decorateRequest('actor', null);
+  const table: { method: string; url: string; permission: string }[] = [];
+  app.decorate('routeTable', table);
 
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/v1') || route.method === 'HEAD') return;
     if (!route.config?.permission) {
       throw new Error(`Route ${route.method} ${route.url} declares no permission`);
     }
+    for (const method of [route.method].flat()) table.push({ method: String(method), url: route.url, permission: route.config.permission });
   });
 
   app.addHook('onRequest', async (req) => {

@@ -32,7 +32,14 @@ let dummyHash: Promise<string> | null = null;
 
 export const hashPassword = (password: string) => hash(password, { algorithm: 2 });
 
-export function authRoutes(db: Db, opts: { secureCookies: boolean }): FastifyPluginAsyncZod {
+/** Consecutive failures that lock an account, and for how long (GB/T 22239: 5 and 15 minutes by default). */
+export interface Lockout {
+  attempts: number;
+  minutes: number;
+}
+
+export function authRoutes(db: Db, opts: { secureCookies: boolean; lockout?: Lockout }): FastifyPluginAsyncZod {
+  const lockout = opts.lockout ?? { attempts: 5, minutes: 15 };
   return async (app) => {
     const me = async (userId: string) => {
       const u = await db
@@ -60,12 +67,40 @@ export function authRoutes(db: Db, opts: { secureCookies: boolean }): FastifyPlu
       handler: async (req, reply) => {
         const user = await db
           .selectFrom('users')
-          .select(['id', 'password_hash', 'active'])
+          .select(['id', 'password_hash', 'active', 'failed_logins', 'locked_until'])
           .where('username', '=', req.body.username)
           .executeTakeFirst();
         dummyHash ??= hashPassword('not-a-real-password');
+        // The hash is always verified, so that an unknown user, a wrong password and a locked account answer
+        // alike and take the same time.
         const ok = await verify(user?.password_hash ?? (await dummyHash), req.body.password);
-        if (!user || !ok || !user.active) throw new Problem(401, 'invalid_credentials', '用户名或密码错误');
+        const now = new Date();
+        const locked = Boolean(user?.locked_until && user.locked_until > now.toISOString());
+        if (!user || !ok || !user.active || locked) {
+          await db.transaction().execute(async (tx) => {
+            const actor = { userId: user?.id ?? null, requestId: req.id };
+            await recordAudit(tx, actor, {
+              action: 'auth.failure',
+              entityType: 'user',
+              entityId: user?.id ?? req.body.username.slice(0, 64),
+              after: { reason: !user ? 'unknown_user' : locked ? 'locked' : !user.active ? 'disabled' : 'wrong_password' },
+            });
+            if (user && !ok && !locked) {
+              const failures = Number(user.failed_logins ?? 0) + 1;
+              if (failures >= lockout.attempts) {
+                const until = new Date(now.getTime() + lockout.minutes * 60_000).toISOString();
+                await tx.updateTable('users').set({ failed_logins: 0, locked_until: until }).where('id', '=', user.id).execute();
+                await recordAudit(tx, actor, { action: 'auth.lockout', entityType: 'user', entityId: user.id, after: { failures, until } });
+              } else {
+                await tx.updateTable('users').set({ failed_logins: failures }).where('id', '=', user.id).execute();
+              }
+            }
+          });
+          throw new Problem(401, 'invalid_credentials', '用户名或密码错误');
+        }
+        if (Number(user.failed_logins ?? 0) > 0 || user.locked_until) {
+          await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
+        }
         // Expired sessions of this user are cleared at each login; the table never grows without bound per user.
         await db.deleteFrom('sessions').where('user_id', '=', user.id).where('expires_at', '<', new Date().toISOString()).execute();
         const { token } = await createSession(db, user.id);

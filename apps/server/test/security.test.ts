@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { PASSWORD } from './factories.ts';
+import { useCounty } from './setup-county.ts';
+
+/** The routes anyone may call without an account: login, the resident page, health, the notice boards. */
+const PUBLIC = [
+  'GET /api/v1/health',
+  'GET /api/v1/openapi.json',
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/logout',
+  'GET /api/v1/public/regions',
+  'GET /api/v1/public/villages/:code/board',
+  'POST /api/v1/public/reports',
+  'GET /api/v1/public/reports/:trackingCode',
+  'GET /api/v1/public/reports/:trackingCode/photos/:photoId',
+  'POST /api/v1/public/reports/:trackingCode/feedback',
+];
+
+describe('GB/T 22239 level 3: identity and authorization', () => {
+  const ctx = useCounty();
+  const login = (username: string, password: string) => ctx.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+
+  it('deny by default: every route declares a permission, and only the allowlisted ones are public', async () => {
+    const table = ctx.t.app.routeTable;
+    expect(table.length).toBeGreaterThan(100);
+    expect(table.filter((r) => !r.permission)).toEqual([]);
+    expect(table.filter((r) => r.permission === 'public').map((r) => `${r.method} ${r.url}`).sort()).toEqual([...PUBLIC].sort());
+    // Without a session, every other route answers 401.
+    for (const r of table.filter((x) => x.permission !== 'public' && x.method === 'GET' && !x.url.includes(':'))) {
+      expect((await ctx.t.app.inject({ method: 'GET', url: r.url })).statusCode, r.url).toBe(401);
+    }
+  });
+
+  it('five failed logins lock the account for 15 minutes, audited; an unknown user is answered like a wrong password', async () => {
+    const wrong = await login('qiaoduan', 'Wrong-Password-1');
+    const unknown = await login('nobody-here', 'Wrong-Password-1');
+    const strip = (b: { requestId?: string }) => ({ ...b, requestId: undefined });
+    expect(unknown.statusCode).toBe(wrong.statusCode);
+    expect(strip(unknown.json())).toEqual(strip(wrong.json()));
+    for (let i = 0; i < 4; i++) expect((await login('qiaoduan', 'Wrong-Password-1')).statusCode).toBe(401);
+    // Locked now: even the right password is refused, with the same answer.
+    const locked = await login('qiaoduan', PASSWORD);
+    expect(locked.statusCode).toBe(401);
+    expect(strip(locked.json())).toEqual(strip(wrong.json()));
+    const db = ctx.t.db.db;
+    const audit = await db.selectFrom('audit_events').select(['action']).where('action', 'in', ['auth.failure', 'auth.lockout']).orderBy('seq').execute();
+    expect(audit.filter((a) => a.action === 'auth.lockout')).toHaveLength(1);
+    expect(audit.filter((a) => a.action === 'auth.failure')).toHaveLength(7);
+    const user = await db.selectFrom('users').select(['locked_until']).where('username', '=', 'qiaoduan').executeTakeFirstOrThrow();
+    const minutes = (Date.parse(user.locked_until as string) - Date.now()) / 60_000;
+    expect(minutes).toBeGreaterThan(14);
+    expect(minutes).toBeLessThanOrEqual(15);
+    // Fifteen minutes later (moved back in the database), the right password works and the counter starts again.
+    await db.updateTable('users').set({ locked_until: new Date(Date.now() - 1000).toISOString() }).where('username', '=', 'qiaoduan').execute();
+    expect((await login('qiaoduan', PASSWORD)).statusCode).toBe(200);
+    const after = await db.selectFrom('users').select(['failed_logins', 'locked_until']).where('username', '=', 'qiaoduan').executeTakeFirstOrThrow();
+    expect(after).toEqual({ failed_logins: 0, locked_until: null });
+  });
+
+  it('every reply carries the security headers, errors included, and never a stack trace or SQL', async () => {
+    for (const url of ['/api/v1/health', '/api/v1/households', '/api/v1/nothing-here']) {
+      const res = await ctx.t.app.inject({ method: 'GET', url });
+      expect(res.headers['x-content-type-options'], url).toBe('nosniff');
+      expect(String(res.headers['content-security-policy']), url).toContain("frame-ancestors 'none'");
+      expect(res.headers['referrer-policy'], url).toBeTruthy();
+      expect(res.body).not.toMatch(/at .*\.ts:\d+|select .* from/i);
+    }
+  });
+});
