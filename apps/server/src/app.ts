@@ -120,6 +120,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     frameguard: { action: 'deny' },
   });
+  // API replies may carry personal data: never kept by a browser or a proxy, errors included.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
   await app.register(rateLimit, { global: false });
   await app.register(cookie);
   await app.register(swagger, {

@@ -66,4 +66,43 @@ describe('GB/T 22239 level 3: identity and authorization', () => {
       expect(res.body).not.toMatch(/at .*\.ts:\d+|select .* from/i);
     }
   });
+
+  it('sessions end on the server: 30 minutes idle, 8 hours in all, at logout, and at once when the user is disabled', async () => {
+    const db = ctx.t.db.db;
+    const cookieOf = (res: Awaited<ReturnType<typeof login>>) => `lj_session=${res.cookies.find((c) => c.name === 'lj_session')?.value}`;
+    const me = (cookie: string) => ctx.t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } });
+    const first = cookieOf(await login('qiaoduan', PASSWORD));
+    const second = cookieOf(await login('qiaoduan', PASSWORD));
+    // A new session id at each login.
+    expect(second).not.toBe(first);
+    expect((await me(first)).statusCode).toBe(200);
+    const sessions = async () => db.selectFrom('sessions as s').innerJoin('users as u', 'u.id', 's.user_id').select('s.id').where('u.username', '=', 'qiaoduan').execute();
+    expect(await sessions()).toHaveLength(2);
+    // Idle for 31 minutes: gone.
+    await db.updateTable('sessions').set({ last_seen_at: new Date(Date.now() - 31 * 60_000).toISOString() }).execute();
+    expect((await me(first)).statusCode).toBe(401);
+    expect((await me(second)).statusCode).toBe(401);
+    expect(await sessions()).toHaveLength(0);
+    // Past the absolute limit, however active.
+    const third = cookieOf(await login('qiaoduan', PASSWORD));
+    await db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).execute();
+    expect((await me(third)).statusCode).toBe(401);
+    // Logout destroys the session: the same cookie no longer works.
+    const fourth = cookieOf(await login('qiaoduan', PASSWORD));
+    expect((await ctx.t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie: fourth } })).statusCode).toBe(204);
+    expect((await me(fourth)).statusCode).toBe(401);
+    // Disabling the user ends their access at once.
+    const fifth = cookieOf(await login('qiaoduan', PASSWORD));
+    expect((await me(fifth)).statusCode).toBe(200);
+    await db.updateTable('users').set({ active: 0 }).where('username', '=', 'qiaoduan').execute();
+    expect((await me(fifth)).statusCode).toBe(401);
+    expect((await login('qiaoduan', PASSWORD)).statusCode).toBe(401);
+  });
+
+  it('API replies are never stored by browsers or proxies (they carry personal data)', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    for (const res of [await qiao.get('/households'), await qiao.get('/nothing-here'), await ctx.t.app.inject({ method: 'GET', url: '/api/v1/health' })]) {
+      expect(res.headers['cache-control']).toBe('no-store');
+    }
+  });
 });
