@@ -1,5 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { createDb } from '../src/db/index.ts';
 import { PASSWORD } from './factories.ts';
+import { login as signIn } from './helpers.ts';
 import { useCounty } from './setup-county.ts';
 
 /** The routes anyone may call without an account: login, the resident page, health, the notice boards. */
@@ -103,6 +109,44 @@ describe('GB/T 22239 level 3: identity and authorization', () => {
     const qiao = await ctx.user('qiaoduan');
     for (const res of [await qiao.get('/households'), await qiao.get('/nothing-here'), await ctx.t.app.inject({ method: 'GET', url: '/api/v1/health' })]) {
       expect(res.headers['cache-control']).toBe('no-store');
+    }
+  });
+
+  it('separation of duties: the administrator cannot read the audit trail; the auditor reads it and changes nothing', async () => {
+    const admin = await ctx.user('admin');
+    const auditor = await ctx.user('auditor');
+    expect((await admin.get('/audit-events')).statusCode).toBe(403);
+    expect((await admin.get('/audit/verify')).statusCode).toBe(403);
+    expect((await auditor.get('/audit-events')).statusCode).toBe(200);
+    // Every change the auditor could try is refused (403) before it reaches a service.
+    const cookie = await signIn(ctx.t.app, 'auditor', PASSWORD);
+    // (The refusal route for recruiting, disciplining and dues changes nothing for anyone: it answers 403 or 404.)
+    const changes = ctx.t.app.routeTable.filter(
+      (x) => x.method !== 'GET' && x.permission !== 'public' && x.permission !== 'authenticated' && x.url !== '/api/v1/orgs/:id/:action',
+    );
+    expect(changes.length).toBeGreaterThan(50);
+    for (const r of changes) {
+      const url = r.url.replace(/:[a-zA-Z]+/g, '00000000-0000-4000-8000-000000000000');
+      const res = await ctx.t.app.inject({ method: r.method as 'POST', url, headers: { cookie }, payload: {} });
+      expect([r.method, r.url, res.statusCode]).toEqual([r.method, r.url, 403]);
+    }
+    const { ROLE_PERMISSIONS } = await import('@lianjian/shared');
+    expect(ROLE_PERMISSIONS.auditor.filter((p) => p.endsWith(':write') || p.endsWith(':acknowledge') || p.endsWith(':unmask') || p.endsWith(':reopen'))).toEqual([]);
+    expect(ROLE_PERMISSIONS.county_admin).not.toContain('audit:read');
+  });
+
+  it('SQLite runs with WAL, synchronous=FULL, foreign keys on and a busy timeout', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianjian-pragma-'));
+    const handle = createDb(`sqlite:${path.join(dir, 'x.db')}`);
+    try {
+      const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(handle.db)).rows[0] as object)[0];
+      expect(await pragma('journal_mode')).toBe('wal');
+      expect(await pragma('synchronous')).toBe(2); // FULL
+      expect(await pragma('foreign_keys')).toBe(1);
+      expect(await pragma('busy_timeout')).toBe(5000);
+    } finally {
+      await handle.close();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

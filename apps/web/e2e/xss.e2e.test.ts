@@ -1,0 +1,52 @@
+import { describe, expect, inject, it } from 'vitest';
+import { logIn, openBrowser, screenshot } from './browser';
+import { DEMO_PASSWORD } from './global-setup';
+
+const base = inject('baseUrl');
+const PAYLOAD = '路灯不亮<img src=x onerror=alert(1)>"><svg onload=alert(1)>';
+
+describe('residents’ words are shown, never run', () => {
+  it('a report carrying script through the resident page, the reports page, a problem list and the item page opens no dialog', async () => {
+    const { context, page, errors } = await openBrowser();
+    const dialogs: string[] = [];
+    page.on('dialog', async (d) => {
+      dialogs.push(d.message());
+      await d.dismiss();
+    });
+    try {
+      // The resident submits without an account.
+      const receipt = await page.request.post(`${base}/api/v1/public/reports`, { data: { regionCode: '411321106900', category: 'roads', description: PAYLOAD } });
+      expect(receipt.status()).toBe(201);
+      const code = (await receipt.json()).trackingCode as string;
+      await page.goto(`${base}/r/${code}`);
+      await page.getByText('onerror=alert(1)', { exact: false }).first().waitFor();
+
+      // The branch secretary sees it among the reports, combs it into a list and opens the item.
+      await logIn(page, base, 'baihe', DEMO_PASSWORD);
+      await page.getByRole('menuitem', { name: '群众反映' }).click();
+      await page.getByText('onerror=alert(1)', { exact: false }).first().waitFor();
+      const reports = (await (await page.request.get(`${base}/api/v1/reports?status=new&limit=50`)).json()).items as { id: string; description: string }[];
+      const report = reports.find((r) => r.description === PAYLOAD);
+      expect(report).toBeTruthy();
+      const baihe = (await (await page.request.get(`${base}/api/v1/orgs?q=${encodeURIComponent('白河新村')}`)).json()).items[0];
+      const list = await page.request.post(`${base}/api/v1/problem-lists`, {
+        data: { orgId: baihe.id, title: `清单${PAYLOAD}`, listedOn: '2026-11-01', items: [{ problem: PAYLOAD, category: 'roads', regionCode: '411321106900', reportIds: [report?.id] }] },
+      });
+      expect(list.status(), await list.text()).toBe(201);
+      const { id, itemIds } = await list.json();
+      await page.goto(`${base}/lists/${id}`);
+      await page.getByTestId('list-title').waitFor();
+      await page.goto(`${base}/items/${itemIds[0]}`);
+      await page.getByTestId('item-title').waitFor();
+      await page.goto(`${base}/v/411321106900`);
+      await page.getByTestId('village-board').getByText('onerror=alert(1)', { exact: false }).first().waitFor();
+      await screenshot(page, '70-xss-shown-as-text');
+      // Nothing ran, and nothing was injected as markup.
+      expect(dialogs).toEqual([]);
+      expect(await page.locator('svg[onload], img[onerror]').count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
