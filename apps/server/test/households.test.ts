@@ -127,6 +127,14 @@ describe('DOMAIN §5: the household register and stacked assistance', () => {
     const stackedRow = detail.helpers.find((h: { role: string }) => h.role === 'police');
     expect((await qiao.post(`/households/${id}/helpers/${stackedRow.id}/end`, { endOn: '2020-12-31', endReason: '风险解除', version: stackedRow.version })).statusCode).toBe(204);
   });
+  it('an exited household can still be given a helper in the transition period (脱贫不脱帮扶)', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const id = (await qiao.post('/households', household())).json().id;
+    await ctx.t.db.db.updateTable('households').set({ status: 'exited', exit_year: 2019 }).where('id', '=', id).execute();
+    const res = await qiao.post(`/households/${id}/helpers`, { memberId: ctx.county.members.qiaoOther, role: 'cadre', primary: true, reason: '脱贫不脱帮扶', startOn: '2020-01-01' });
+    expect(res.statusCode, res.body).toBe(201);
+    expect((await qiao.get(`/households/${id}`)).json().helpers).toHaveLength(1);
+  });
 });
 
 describe('DOMAIN §5: visits and assistance measures', () => {

@@ -1,11 +1,9 @@
-import { addDays, todayInShanghai } from '@lianjian/shared';
+import { addDays, daysBetween, todayInShanghai } from '@lianjian/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import { notFound } from '../../lib/problem.ts';
 import { problemReplies } from '../../lib/schemas.ts';
-
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
 
 const Notice = z.object({ headName: z.string(), outcome: z.string(), noticeStartOn: z.string(), noticeEndsOn: z.string(), daysLeft: z.number().int() });
 

@@ -1,4 +1,4 @@
-import { EXIT_TRANSITIONS, type ExitStatus, addDays, canTransition, todayInShanghai } from '@lianjian/shared';
+import { EXIT_TRANSITIONS, type ExitStatus, addDays, canTransition, daysBetween, todayInShanghai } from '@lianjian/shared';
 import { type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
@@ -10,8 +10,6 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { householdInScope } from '../households/households.service.ts';
 import { setting } from '../settings/settings.repository.ts';
 import { EXIT_CRITERIA, type ExitTransition, type NewExitApplication, type Objection } from './exits.schemas.ts';
-
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
 
 /** The poverty-exit procedure as a state machine that can be neither skipped nor reordered. */
 export class ExitService {

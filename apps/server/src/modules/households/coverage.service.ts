@@ -23,7 +23,8 @@ export async function countyOf(db: Executor, actor: Actor): Promise<string> {
   throw forbidden('county_unknown', '当前账号不属于任何县');
 }
 
-const activeHelper = (today: string) => sql<SqlBool>`(hp.start_on <= ${today} and (hp.end_on is null or hp.end_on > ${today}))`;
+/** A helper assignment in force on that day. */
+export const activeHelper = (today: string) => sql<SqlBool>`(hp.start_on <= ${today} and (hp.end_on is null or hp.end_on > ${today}))`;
 
 /** Whether household `h` meets a condition, decided in SQL from the register. */
 export function conditionHolds(condition: CoverageCondition): RawBuilder<SqlBool> {

@@ -12,7 +12,7 @@ import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
 import { nameInitials } from '../../lib/pinyin.ts';
 import { conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { type CoverageRule, CoverageService, breaksRule, countyOf } from './coverage.service.ts';
+import { type CoverageRule, CoverageService, activeHelper, breaksRule, countyOf } from './coverage.service.ts';
 import { ATTRIBUTE_LABEL, LABOUR_LABEL, STATUS_ZH, registerWorkbookStream } from './households.export.ts';
 import { CAUSE_LABEL } from './import.layout.ts';
 import type { AddHelper, CreateHousehold, EndHelper, HouseholdListQuery } from './households.schemas.ts';
@@ -35,7 +35,7 @@ export function householdInScope(actor: Actor, alias = 'h'): RawBuilder<SqlBool>
  * A household's status on a past day, from its dated records: registered until the year it exited, monitored
  * from the county's decision until risk elimination, risk-eliminated from then.
  */
-function statusOn(status: string, day: string): RawBuilder<SqlBool> {
+export function householdStatusOn(status: string, day: string): RawBuilder<SqlBool> {
   const year = Number(day.slice(0, 4));
   const monitoredOn = sql<SqlBool>`exists (select 1 from monitoring_cases sm where sm.household_id = h.id and sm.decided_on <= ${day}
     and (sm.eliminated_on is null or sm.eliminated_on > ${day}) and sm.status <> 'dropped')`;
@@ -53,7 +53,6 @@ function statusOn(status: string, day: string): RawBuilder<SqlBool> {
   }
 }
 
-const activeHelper = (today: string) => sql<SqlBool>`(hp.start_on <= ${today} and (hp.end_on is null or hp.end_on > ${today}))`;
 
 /** The rows of one newly registered household: sensitive fields encrypted, blind indexes for search. */
 export function householdRows(
@@ -131,7 +130,7 @@ export class HouseholdService {
     if (q.id) b = b.where('h.id', '=', q.id);
     if (q.regionCode) b = b.where('h.region_code', 'like', `${q.regionCode}%`);
     if (q.asOf) b = b.where('h.created_at', '<', `${q.asOf}T16:00:00.000Z`);
-    if (q.status && q.asOf) b = b.where(statusOn(q.status, q.asOf));
+    if (q.status && q.asOf) b = b.where(householdStatusOn(q.status, q.asOf));
     else if (q.status) b = b.where('h.status', '=', q.status);
     if (q.cause) {
       const cause = q.cause;

@@ -1,8 +1,9 @@
+import { elapsedDays, median } from '@lianjian/shared';
 import { type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { householdInScope } from '../households/households.service.ts';
+import { householdInScope, householdStatusOn } from '../households/households.service.ts';
 import { endOfDay, itemInScope, statusOn } from '../items/items.repository.ts';
 
 export const Cockpit = z
@@ -43,13 +44,6 @@ export const Cockpit = z
   })
   .meta({ id: 'Cockpit' });
 
-const median = (xs: number[]) => {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
-const days = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 864_000) / 100;
 const share = (n: number, d: number) => (d ? Math.round((n / d) * 1000) / 1000 : null);
 /** `2020-05-19` → the Shanghai month start as a UTC instant, and the months back from it. */
 const monthKey = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 7);
@@ -84,8 +78,8 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
 
   let households = db.selectFrom('households as h').where(householdInScope(actor, 'h')).where('h.created_at', '<', end);
   if (region) households = households.where('h.region_code', 'like', `${region}%`);
-  const year = Number(asOf.slice(0, 4));
-  const registeredOn = sql<SqlBool>`((h.status in ('registered', 'returned') and h.exit_year is null) or h.exit_year > ${year})`;
+  // The same rule as the register at a date, so that a figure and its drill-down always agree.
+  const registeredOn = householdStatusOn('registered', asOf);
   const registeredByTownship = await households
     .where(registeredOn)
     .select([sql<string>`substr(h.region_code, 1, 9)`.as('t'), sql<number>`count(*)`.as('n')])
@@ -167,11 +161,11 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
       closed: count('closed'),
       overdue: rows.filter(overdueOf).length,
       closedThisMonth: closed.filter((r) => monthKey(r.closed_at as string) === month).length,
-      medianDaysToClose: median(closed.map((r) => days(r.created_at, r.closed_at as string))),
+      medianDaysToClose: median(closed.map((r) => elapsedDays(r.created_at, r.closed_at as string))),
       confirmedShare: share(closed.filter((r) => r.resident_confirmed_at && r.resident_confirmed_at < end).length, closed.length),
       reopenRate: share(rows.filter((r) => Number(r.reopens) > 0).length, closed.length + rows.filter((r) => Number(r.reopens) > 0 && r.status_on !== 'closed').length),
     },
-    escalations: { count: escalated.length, medianDaysToResolver: median(escalated.map((r) => days(r.created_at, r.escalated_at as string))) },
+    escalations: { count: escalated.length, medianDaysToResolver: median(escalated.map((r) => elapsedDays(r.created_at, r.escalated_at as string))) },
     households: {
       registered: Number(registered.n),
       people: Number(registered.people),

@@ -1,4 +1,4 @@
-import { ORG_MODES, todayInShanghai } from '@lianjian/shared';
+import { ORG_MODES, elapsedDays, median, todayInShanghai } from '@lianjian/shared';
 import { type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
@@ -26,13 +26,7 @@ export const Network = z
   })
   .meta({ id: 'Network' });
 
-const median = (xs: number[]) => {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
-const days = (from: string, to: string) => Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 864_000) / 100);
+const days = (from: string, to: string) => Math.max(0, elapsedDays(from, to));
 
 /**
  * The link network (DOMAIN §1, "link by need"): which units lend members to which organizations, which

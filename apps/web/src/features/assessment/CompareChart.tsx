@@ -1,3 +1,4 @@
+import { median } from '@lianjian/shared';
 import { RadarChart } from 'echarts/charts';
 import { LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
@@ -8,12 +9,6 @@ import type { Schemas } from '../../api/client';
 
 echarts.use([RadarChart, LegendComponent, TooltipComponent, CanvasRenderer]);
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length === 0 ? 0 : s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
-
 /** One organization's indicator scores against the median of its tier, on a radar. */
 export function CompareChart({ ledger, row }: { ledger: Schemas['Ledger']; row: Schemas['LedgerRow'] }) {
   const { t } = useTranslation();
@@ -21,7 +16,7 @@ export function CompareChart({ ledger, row }: { ledger: Schemas['Ledger']; row: 
   useEffect(() => {
     if (!ref.current) return;
     const chart = echarts.init(ref.current);
-    const medians = ledger.scheme.indicators.map((_, i) => median(ledger.items.map((r) => r.cells[i]?.score ?? 0)));
+    const medians = ledger.scheme.indicators.map((_, i) => median(ledger.items.map((r) => r.cells[i]?.score ?? 0)) ?? 0);
     chart.setOption({
       tooltip: {},
       legend: { bottom: 0, data: [row.orgName, t('assessment.median')] },

@@ -1,5 +1,5 @@
 import { PrinterOutlined } from '@ant-design/icons';
-import { EXIT_STATUSES } from '@lianjian/shared';
+import { EXIT_STATUSES, daysBetween } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Empty, Flex, Select, Table, Tag } from 'antd';
 import { useState } from 'react';
@@ -9,7 +9,6 @@ import { type Schemas, api, today, unwrap } from '../../api/client';
 import { QueryState } from '../../components/QueryState';
 
 type Status = Schemas['ExitApplication']['status'];
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 86_400_000);
 
 export const exitColor = (s: Status) => (s === 'announced' ? 'green' : s === 'rejected' ? 'red' : s === 'in_notice' ? 'orange' : 'blue');
 
