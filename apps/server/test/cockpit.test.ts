@@ -32,15 +32,15 @@ describe('the cockpit: figures at any date, from dated records, within scope', (
     void c;
 
     const qiao = await ctx.user('qiaoduan');
-    const jan = (await qiao.get('/stats/cockpit?asOf=2020-01-11')).json().items;
+    const jan = (await qiao.get('/stats/overview?asOf=2020-01-11')).json().work.items;
     expect(jan).toMatchObject({ open: 2, in_progress: 1, awaiting_confirmation: 0, closed: 0, overdue: 0, closedThisMonth: 0, medianDaysToClose: null });
-    const feb = (await qiao.get('/stats/cockpit?asOf=2020-02-15')).json();
+    const feb = (await qiao.get('/stats/overview?asOf=2020-02-15')).json().work;
     // 丙 is past its due date and not closed; 甲 took 36 days (5 Jan → 10 Feb); its confirmation came by the 15th.
     expect(feb.items).toMatchObject({ open: 1, in_progress: 1, closed: 1, overdue: 1, closedThisMonth: 1, medianDaysToClose: 36, confirmedShare: 1, reopenRate: 0 });
     expect(feb.trend.at(-1)).toEqual({ month: '2020-02', created: 0, closed: 1 });
     expect(feb.trend.at(-2)).toEqual({ month: '2020-01', created: 3, closed: 0 });
     // Before the list existed there was nothing; the item list agrees with the cockpit at a date.
-    expect((await qiao.get('/stats/cockpit?asOf=2020-01-04')).json().items).toMatchObject({ open: 0, closed: 0 });
+    expect((await qiao.get('/stats/overview?asOf=2020-01-04')).json().work.items).toMatchObject({ open: 0, closed: 0 });
     const listAt = (await qiao.get(`/items?listId=${list.json().id}&asOf=2020-01-11`)).json().items.map((i: { problem: string; status: string }) => [i.problem, i.status]);
     expect(listAt.sort()).toEqual([
       ['丙', 'open'],
@@ -49,13 +49,13 @@ describe('the cockpit: figures at any date, from dated records, within scope', (
     ]);
     expect((await qiao.get(`/items?overdue=true&asOf=2020-02-15`)).json().total).toBe(1);
     // The county sees the township ranking; 乔端镇 first, with its overdue item.
-    const county = (await (await ctx.user('admin')).get('/stats/cockpit?asOf=2020-02-15')).json();
+    const county = (await (await ctx.user('admin')).get('/stats/overview?asOf=2020-02-15')).json().work;
     expect(county.byTownship).toEqual([
       { regionCode: '411321106', name: '乔端镇', open: 2, overdue: 1, closed: 1, confirmedShare: 1, registered: 0 },
       { regionCode: '411321300', name: '城郊乡', open: 0, overdue: 0, closed: 0, confirmedShare: null, registered: 0 },
     ]);
     expect(feb.byTownship).toEqual([]);
-    const cheng = (await (await ctx.user('chengjiao')).get('/stats/cockpit?asOf=2020-02-15')).json().items;
+    const cheng = (await (await ctx.user('chengjiao')).get('/stats/overview?asOf=2020-02-15')).json().work.items;
     expect(cheng).toMatchObject({ open: 0, in_progress: 0, closed: 0, overdue: 0 });
   });
 
@@ -73,11 +73,11 @@ describe('the cockpit: figures at any date, from dated records, within scope', (
       .values({ id: newId(), household_id: h1, category: 'unstable_exited', source: 'cadre_visit', risk: 'x', status: 'monitored', identified_on: '2020-05-01', notice_start_on: '2020-05-05', notice_days: 5, decided_on: '2020-06-01', eliminated_on: null, version: 1, created_at: 'x', updated_at: 'x' })
       .execute();
     void h2;
-    const in2018 = (await qiao.get('/stats/cockpit?asOf=2018-06-01')).json().households;
+    const in2018 = (await qiao.get('/stats/overview?asOf=2018-06-01')).json().work.households;
     expect(in2018).toMatchObject({ registered: 3, people: 7, monitored: { unstable_exited: 0 } });
-    const in2020 = (await qiao.get('/stats/cockpit?asOf=2020-07-01')).json().households;
+    const in2020 = (await qiao.get('/stats/overview?asOf=2020-07-01')).json().work.households;
     expect(in2020).toMatchObject({ registered: 2, people: 4, monitored: { unstable_exited: 1, marginal: 0, sudden_hardship: 0 } });
-    expect((await (await ctx.user('chengjiao')).get('/stats/cockpit?asOf=2020-07-01')).json().households.registered).toBe(0);
+    expect((await (await ctx.user('chengjiao')).get('/stats/overview?asOf=2020-07-01')).json().work.households.registered).toBe(0);
     // The register at a date agrees with the cockpit.
     expect((await qiao.get('/households?status=registered&asOf=2018-06-01')).json().total).toBe(3);
     expect((await qiao.get('/households?status=registered&asOf=2020-07-01')).json().total).toBe(2);

@@ -163,8 +163,8 @@ describe('the Nanzhao demo county (DOMAIN §2)', () => {
       expect(await item3On('2020-05-19')).toBe('open');
       expect(await item3On('2020-05-25')).toBe('in_progress');
       expect(await item3On('2020-06-30')).toBe('closed');
-      const may = (await baiheUser.get('/stats/cockpit?asOf=2020-05-19')).json();
-      const june = (await baiheUser.get('/stats/cockpit?asOf=2020-06-30')).json();
+      const may = (await baiheUser.get('/stats/overview?asOf=2020-05-19')).json().work;
+      const june = (await baiheUser.get('/stats/overview?asOf=2020-06-30')).json().work;
       expect(june.items.closed).toBeGreaterThan(may.items.closed);
 
       // A living county: items in every township, some open, some overdue, most closed.

@@ -33,7 +33,7 @@ describe('the cockpit in the browser', () => {
       for (let i = 0; i < 11; i++) await page.keyboard.press('ArrowRight'); // 2019-06 + 11 months = 2020-05
       await expect.poll(async () => page.locator('.ant-picker input').inputValue()).toBe('2020-05-31');
       const closed = async () => Number((await page.getByTestId('cockpit-closed').locator('.ant-statistic-content-value').innerText()).replace(/\D/g, ''));
-      const api = async (day: string) => (await (await page.request.get(`${base}/api/v1/stats/cockpit?asOf=${day}`)).json()).items.closed;
+      const api = async (day: string) => (await (await page.request.get(`${base}/api/v1/stats/overview?asOf=${day}`)).json()).work.items.closed;
       await expect.poll(closed).toBe(await api('2020-05-31'));
       await screenshot(page, '62-cockpit-2020-05');
       expect(errors).toEqual([]);

@@ -22,6 +22,7 @@ import type {
   SchemeInput,
   TaskUpdate,
 } from './assessment.schemas.ts';
+import { rolesInSubtree } from '../orgs/orgs.repository.ts';
 import { gatherInputs } from './metrics.ts';
 import { type LedgerRow, type OrgInputs, type SchemeSnapshot, scoreLedger } from './scoring.ts';
 import { TEMPLATE_INDICATORS } from './template.ts';
@@ -299,14 +300,7 @@ export class AssessmentService {
       const org = await tx.selectFrom('temporary_orgs as o').select(['o.id', 'o.path']).where('o.id', '=', input.orgId).where(orgInScope(actor, 'o')).executeTakeFirst();
       if (!org) throw notFound('组织');
       if (input.memberId) {
-        const m = await tx
-          .selectFrom('memberships as m')
-          .innerJoin('temporary_orgs as o', 'o.id', 'm.org_id')
-          .select('m.id')
-          .where('m.member_id', '=', input.memberId)
-          .where('o.path', 'like', `${org.path}%`)
-          .executeTakeFirst();
-        if (!m) throw invalid('被督查党员须是该组织成员', [{ path: 'body.memberId', message: input.memberId }]);
+        if (!(await rolesInSubtree(tx, input.memberId, org.path)).length) throw invalid('被督查党员须是该组织成员', [{ path: 'body.memberId', message: input.memberId }]);
       }
       if (input.scoreEffect !== undefined && !input.indicator) throw invalid('加减分须注明对应指标', [{ path: 'body.indicator', message: 'required' }]);
       const now = nowIso();
@@ -548,15 +542,9 @@ export class AssessmentService {
     return this.db.transaction().execute(async (tx) => {
       const org = await tx.selectFrom('temporary_orgs as o').select(['o.id', 'o.path']).where('o.id', '=', input.orgId).where(orgInScope(actor, 'o')).executeTakeFirst();
       if (!org) throw notFound('组织');
-      const roles = await tx
-        .selectFrom('memberships as m')
-        .innerJoin('temporary_orgs as o', 'o.id', 'm.org_id')
-        .select('m.role')
-        .where('m.member_id', '=', input.memberId)
-        .where('o.path', 'like', `${org.path}%`)
-        .execute();
+      const roles = await rolesInSubtree(tx, input.memberId, org.path);
       if (!roles.length) throw invalid('只能就本组织的成员提出建议', [{ path: 'body.memberId', message: input.memberId }]);
-      if (input.kind === 'organizational_action' && !roles.some((r) => r.role === 'secretary' || r.role === 'deputy_secretary' || r.role === 'committee_member')) {
+      if (input.kind === 'organizational_action' && !roles.some((r) => r === 'secretary' || r === 'deputy_secretary' || r === 'committee_member')) {
         throw invalid('组织处理建议针对本组织的负责人', [{ path: 'body.memberId', message: 'not a leader' }]);
       }
       const m = await tx.selectFrom('members').select('home_party_org_id').where('id', '=', input.memberId).executeTakeFirstOrThrow();

@@ -330,3 +330,18 @@ export async function endAllMemberships(tx: Executor, orgIds: string[], endOn: s
     .executeTakeFirst();
   return Number(r.numUpdatedRows);
 }
+
+/**
+ * The roles a member holds or held in an organization and its groups (any date): who counts as one of its
+ * members when it observes, supervises or recommends.
+ */
+export async function rolesInSubtree(db: Executor, memberId: string, path: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('memberships as m')
+    .innerJoin('temporary_orgs as o', 'o.id', 'm.org_id')
+    .select('m.role')
+    .where('m.member_id', '=', memberId)
+    .where('o.path', 'like', `${path}%`)
+    .execute();
+  return rows.map((r) => r.role);
+}

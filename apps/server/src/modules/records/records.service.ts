@@ -7,6 +7,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { homeOrgInScope, memberInScope, orgInScope } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { rolesInSubtree } from '../orgs/orgs.repository.ts';
 import type { AcknowledgeFeedback, FeedbackQuery, NewFeedback } from './records.schemas.ts';
 
 /**
@@ -142,14 +143,7 @@ export class RecordService {
       if (!org) throw notFound('组织');
       const member = await tx.selectFrom('members').select(['id', 'home_party_org_id']).where('id', '=', input.memberId).executeTakeFirst();
       if (!member) throw notFound('党员');
-      const served = await tx
-        .selectFrom('memberships as s')
-        .innerJoin('temporary_orgs as o', 'o.id', 's.org_id')
-        .select('s.id')
-        .where('s.member_id', '=', input.memberId)
-        .where('o.path', 'like', `${org.path}%`)
-        .executeTakeFirst();
-      if (!served) throw invalid('只能对在本组织任职或参加过本组织的成员反馈', [{ path: 'body.memberId', message: 'not a member of this organization' }]);
+      if (!(await rolesInSubtree(tx, input.memberId, org.path)).length) throw invalid('只能对在本组织任职或参加过本组织的成员反馈', [{ path: 'body.memberId', message: 'not a member of this organization' }]);
       if (!member.home_party_org_id) throw conflict('no_home_org', '该人员不是党员，没有所在党组织可反馈');
       const row = {
         id: newId(),

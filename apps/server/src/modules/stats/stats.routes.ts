@@ -107,16 +107,6 @@ export async function overview(db: Db, actor: Actor, asOf: string, region?: stri
 
 export function statsRoutes(db: Db): FastifyPluginAsyncZod {
   return async (app) => {
-    app.get('/stats/cockpit', {
-      config: { permission: 'stats:read' },
-      schema: {
-        tags: ['stats'],
-        summary: '驾驶舱：问题清单、建档立卡户、监测、退出、考核等次（按范围，可按日期回溯）',
-        querystring: z.strictObject({ asOf: isoDate.optional(), regionCode: regionCode.optional() }),
-        response: { 200: Cockpit, ...problemReplies },
-      },
-      handler: (req) => cockpit(db, requireActor(req), req.query.asOf ?? todayInShanghai(), req.query.regionCode),
-    });
     app.get('/stats/network', {
       config: { permission: 'stats:read' },
       schema: {
