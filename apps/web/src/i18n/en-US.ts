@@ -738,7 +738,6 @@ export const enUS: Messages = {
     metric: 'Metric',
     target: 'Target',
     weightSum: 'Weights sum to {{sum}} (must be 100)',
-    weightsSplit: 'Daily supervision {{daily}}% · year-end {{final}}%',
     cutoffs: 'Grade lines: good ≥ {{good}}, fairly good ≥ {{fair}}, average ≥ {{average}}',
     saveScheme: 'Save scheme',
     useTemplate: 'Fill in the default scheme',

@@ -734,7 +734,6 @@ export const zhCN = {
     metric: '数据来源',
     target: '目标值',
     weightSum: '权重合计 {{sum}}（须为 100）',
-    weightsSplit: '日常督查 {{daily}}% · 年终考核 {{final}}%',
     cutoffs: '等次分数线：好 ≥ {{good}}，较好 ≥ {{fair}}，一般 ≥ {{average}}',
     saveScheme: '保存方案',
     useTemplate: '按默认方案填入',

@@ -1,5 +1,5 @@
 import { elapsedDays, median } from '@lianjian/shared';
-import { type SqlBool, sql } from 'kysely';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';

@@ -1,7 +1,7 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { DIMENSIONS, METRIC_KEYS } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Flex, Input, InputNumber, Select, Table, Typography } from 'antd';
+import { Alert, Button, Flex, Input, InputNumber, Select, Table, } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
@@ -61,7 +61,6 @@ export function SchemePanel() {
           </Flex>
         ))}
       </Flex>
-      {current && <Typography.Paragraph type="secondary">{t('assessment.weightsSplit', { daily: current.dailyWeight, final: current.finalWeight })}</Typography.Paragraph>}
       <Table<Indicator>
         rowKey="key"
         size="small"
