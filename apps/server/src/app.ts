@@ -58,7 +58,10 @@ import { publicReportRoutes, reportRoutes } from './modules/reports/reports.rout
 import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { unitRoutes } from './modules/units/units.routes.ts';
 import { UnitService } from './modules/units/units.service.ts';
-import { registerAuth } from './plugins/auth.ts';
+import { type AuthPolicy, registerAuth } from './plugins/auth.ts';
+import type { PasswordPolicy } from './modules/auth/password-policy.ts';
+import { userRoutes } from './modules/users/users.routes.ts';
+import { UserService } from './modules/users/users.service.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { registerIdempotency } from './plugins/idempotency.ts';
 
@@ -79,6 +82,9 @@ export interface AppOptions {
   cipher?: DataCipher;
   /** Failed logins before an account locks, and for how long. */
   lockout?: Lockout;
+  /** Second factor required of every account, password age. Defaults: TOTP off, no expiry (tests, demo). */
+  authPolicy?: AuthPolicy;
+  passwordPolicy?: PasswordPolicy;
   /** Size, row and decompressed-size bounds of register imports. */
   importLimits?: ImportLimits;
   /** Folder of the built web app; served at / with SPA fallback when present. */
@@ -139,7 +145,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   if (opts.apiDocs) await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
-  registerAuth(app, opts.db.db);
+  const authPolicy = opts.authPolicy ?? { requireTotp: false, passwordMaxAgeDays: opts.passwordPolicy?.maxAgeDays ?? 0 };
+  const cipher = opts.cipher ?? new DataCipher(randomBytes(32));
+  registerAuth(app, opts.db.db, authPolicy);
   registerIdempotency(app, opts.db.db);
 
   const { db } = opts.db;
@@ -162,7 +170,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         schema: { hide: true },
         handler: async () => app.swagger(),
       });
-      await api.register(authRoutes(db, { secureCookies: opts.secureCookies ?? false, ...(opts.lockout ? { lockout: opts.lockout } : {}) }));
+      await api.register(
+        authRoutes(db, {
+          secureCookies: opts.secureCookies ?? false,
+          cipher,
+          policy: authPolicy,
+          ...(opts.lockout ? { lockout: opts.lockout } : {}),
+          ...(opts.passwordPolicy ? { passwordPolicy: opts.passwordPolicy } : {}),
+        }),
+      );
+      await api.register(userRoutes(new UserService(db)));
       await api.register(regionRoutes(db));
       await api.register(unitRoutes(new UnitService(db)));
       await api.register(memberRoutes(new MemberService(db)));
@@ -181,7 +198,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(publicReportRoutes(reports));
       await api.register(disputeRoutes(new DisputeService(db, items)));
       await api.register(chainRoutes(new ChainService(db)));
-      const cipher = opts.cipher ?? new DataCipher(randomBytes(32));
       await api.register(householdRoutes(new HouseholdService(db, cipher), new AssistanceService(db)));
       const imports = new HouseholdImportService(db, cipher, opts.importLimits);
       app.decorate('householdImports', imports);

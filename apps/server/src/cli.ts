@@ -140,6 +140,8 @@ async function main(argv: string[]): Promise<number> {
             acting_party_org_id: values['acting-party-org'] ?? null,
             member_id: null,
             active: 1,
+            // A printed or scripted password is a shared secret: the user replaces it at first login.
+            must_change_password: 1,
             version: 1,
             created_at: now,
             updated_at: now,

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.ts';
-import { createDb } from './db/index.ts';
+import { checkDurability, createDb } from './db/index.ts';
 import { loadConfig } from './lib/config.ts';
 import { DataCipher, loadDataKey } from './lib/crypto.ts';
+import { passwordPolicyFromEnv } from './modules/auth/password-policy.ts';
 import { importLimitsFromEnv } from './modules/households/import.service.ts';
 import { prepareDatabase } from './setup.ts';
 
@@ -13,7 +14,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export async function startServer(): Promise<void> {
   const config = loadConfig(process.env, path.resolve(here, '../../web/dist'));
   const handle = createDb(config.databaseUrl);
+  await checkDurability(handle);
   const cipher = new DataCipher(loadDataKey());
+  const passwordPolicy = passwordPolicyFromEnv();
   await prepareDatabase(handle, config, (s) => console.log(s), cipher);
   const app = await buildApp({
     db: handle,
@@ -22,6 +25,8 @@ export async function startServer(): Promise<void> {
     apiDocs: config.apiDocs,
     secureCookies: config.secureCookies,
     importLimits: importLimitsFromEnv(),
+    passwordPolicy,
+    authPolicy: { requireTotp: config.requireTotp, passwordMaxAgeDays: passwordPolicy.maxAgeDays },
     lockout: {
       attempts: Number(process.env.LIANJIAN_LOCKOUT_ATTEMPTS ?? 5) || 5,
       minutes: Number(process.env.LIANJIAN_LOCKOUT_MINUTES ?? 15) || 15,

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { DbHandle } from './db/index.ts';
 import { migrate } from './db/index.ts';
 import type { Config } from './lib/config.ts';
@@ -6,11 +5,9 @@ import type { DataCipher } from './lib/crypto.ts';
 import { hashPassword } from './modules/auth/auth.routes.ts';
 import { seedDemo } from './seed/demo.ts';
 
-/** A readable one-time password: 16 characters from an unambiguous alphabet. */
-export function generatePassword(): string {
-  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
-  return Array.from(randomBytes(16), (b) => alphabet[b % alphabet.length]).join('');
-}
+import { generatePassword } from './lib/passwords.ts';
+
+export { generatePassword };
 
 export async function isEmpty(handle: DbHandle): Promise<boolean> {
   const row = await handle.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
@@ -29,6 +26,8 @@ export async function loadDemo(handle: DbHandle, config: Config, print: (s: stri
   if (adminPassword !== demoPassword) {
     await handle.db.updateTable('users').set({ password_hash: await hashPassword(adminPassword) }).where('username', '=', 'admin').execute();
   }
+  // The first administrator's password was printed or passed in the environment: it must be changed at first login.
+  await handle.db.updateTable('users').set({ must_change_password: 1 }).where('username', '=', 'admin').execute();
   print(`示范县（南召县）已载入：${result.counts.orgs} 个临时党组织，${result.counts.members} 名人员。`);
   print('演示账号 (demo accounts):');
   for (const a of result.accounts) {

@@ -23,7 +23,7 @@ describe('HTTP conventions', () => {
   it('every API route declares a permission (deny by default)', async () => {
     const bare = Fastify();
     await bare.register(cookie);
-    registerAuth(bare, ctx.t.db.db);
+    registerAuth(bare, ctx.t.db.db, { requireTotp: false, passwordMaxAgeDays: 0 });
     expect(() => bare.get('/api/v1/undeclared', async () => 'open')).toThrow(/declares no permission/);
     expect(() => bare.get('/api/v1/declared', { config: { permission: 'orgs:read' } }, async () => 'ok')).not.toThrow();
     await bare.close();

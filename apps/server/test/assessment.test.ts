@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { newId } from '../src/lib/ids.ts';
 import { nameInitials } from '../src/lib/pinyin.ts';
 import { PASSWORD } from './factories.ts';
-import { login } from './helpers.ts';
+import { login, sessionHeaders } from './helpers.ts';
 import { registerHousehold } from './households-fixture.ts';
 import { useCounty } from './setup-county.ts';
 
@@ -198,7 +198,7 @@ describe('DOMAIN §9: supervision, tiered ledgers, rectification', () => {
     expect((await cheng.get('/supervision-records')).json().items).toEqual([]);
     expect((await qiao.get('/supervision-records')).json().items).toHaveLength(1);
     const cookie = await login(ctx.t.app, 'qiaoduan', PASSWORD);
-    const xlsx = await ctx.t.app.inject({ method: 'GET', url: `/api/v1/ledgers/${town}/export.xlsx`, headers: { cookie } });
+    const xlsx = await ctx.t.app.inject({ method: 'GET', url: `/api/v1/ledgers/${town}/export.xlsx`, headers: sessionHeaders(cookie) });
     expect(xlsx.statusCode).toBe(200);
     expect(xlsx.headers['content-type']).toContain('spreadsheetml');
   });

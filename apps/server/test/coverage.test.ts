@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { PASSWORD } from './factories.ts';
-import { login } from './helpers.ts';
+import { login, sessionHeaders } from './helpers.ts';
 import { registerHousehold } from './households-fixture.ts';
 import { useCounty } from './setup-county.ts';
 
@@ -119,7 +119,7 @@ describe('DOMAIN §5: exporting the register', () => {
     const id = await registerHousehold(qiao, { address: '=HYPERLINK("http://x.example","点我")' });
     const detail = (await qiao.post(`/households/${id}/unmask`, { reason: '核对导出' })).json();
     const cookie = await login(ctx.t.app, 'qiaoduan', PASSWORD);
-    const res = await ctx.t.app.inject({ method: 'GET', url: '/api/v1/households/export.xlsx', headers: { cookie } });
+    const res = await ctx.t.app.inject({ method: 'GET', url: '/api/v1/households/export.xlsx', headers: sessionHeaders(cookie) });
     expect(res.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
@@ -142,7 +142,7 @@ describe('DOMAIN §5: exporting the register', () => {
     expect(audit).toHaveLength(1);
 
     const other = await login(ctx.t.app, 'chengjiao', PASSWORD);
-    const theirs = await ctx.t.app.inject({ method: 'GET', url: '/api/v1/households/export.xlsx', headers: { cookie: other } });
+    const theirs = await ctx.t.app.inject({ method: 'GET', url: '/api/v1/households/export.xlsx', headers: sessionHeaders(other) });
     const wb2 = new ExcelJS.Workbook();
     await wb2.xlsx.load(theirs.rawPayload as unknown as ArrayBuffer);
     expect((wb2.getWorksheet('建档立卡户') as ExcelJS.Worksheet).rowCount).toBe(1);

@@ -123,6 +123,7 @@ export async function buildCounty(db: Db) {
   await user('chengjiao', 'township_admin', '411321300', null, partyOrgs.cheng);
   await user('baihe', 'org_secretary', null, qiaoBranch.id, null, members.qiaoSecretary);
   await user('supervisor', 'supervisor', '411321', null, null);
+  await user('security', 'security_admin', '411321', null, null);
   await user('auditor', 'auditor', '411321', null, null);
 
   return {

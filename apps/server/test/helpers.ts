@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { buildApp } from '../src/app.ts';
+import { type AppOptions, buildApp } from '../src/app.ts';
 import { type DbHandle, createDb, migrate } from '../src/db/index.ts';
 import type { DataCipher } from '../src/lib/crypto.ts';
 
@@ -39,9 +39,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function testApp(handle?: DbHandle, cipher?: DataCipher): Promise<TestApp> {
+export async function testApp(handle?: DbHandle, cipher?: DataCipher, extra: Partial<AppOptions> = {}): Promise<TestApp> {
   const db = handle ?? (await freshDb());
-  const app = await buildApp({ db, cipher });
+  const app = await buildApp({ db, cipher, ...extra });
   await app.ready();
   return {
     app,
@@ -58,14 +58,21 @@ export async function login(app: FastifyInstance, username: string, password: st
   const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
   if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);
   const cookie = res.cookies.find((c) => c.name === 'lj_session');
-  if (!cookie) throw new Error('no session cookie');
-  return `lj_session=${cookie.value}`;
+  const csrf = res.cookies.find((c) => c.name === 'lj_csrf');
+  if (!cookie || !csrf) throw new Error('no session cookie');
+  return `lj_session=${cookie.value}; lj_csrf=${csrf.value}`;
+}
+
+/** The headers a browser page sends: the cookies, and the CSRF token read from its cookie. */
+export function sessionHeaders(cookie: string): Record<string, string> {
+  const csrf = /lj_csrf=([^;]+)/.exec(cookie)?.[1];
+  return { cookie, ...(csrf ? { 'x-csrf-token': csrf } : {}) };
 }
 
 /** A small client bound to one logged-in user. */
 export function as(app: FastifyInstance, cookie: string) {
   const call = (
-    method: 'GET' | 'POST' | 'PATCH' | 'PUT',
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
     url: string,
     payload?: unknown,
     headers: Record<string, string> = {},
@@ -73,7 +80,7 @@ export function as(app: FastifyInstance, cookie: string) {
     app.inject({
       method,
       url: `/api/v1${url}`,
-      headers: { cookie, ...headers },
+      headers: { ...sessionHeaders(cookie), ...headers },
       ...(payload === undefined ? {} : { payload: payload as object }),
     });
   return {
@@ -81,6 +88,7 @@ export function as(app: FastifyInstance, cookie: string) {
     post: (url: string, payload: unknown, headers?: Record<string, string>) => call('POST', url, payload, headers),
     patch: (url: string, payload: unknown) => call('PATCH', url, payload),
     put: (url: string, payload: unknown) => call('PUT', url, payload),
+    delete: (url: string) => call('DELETE', url),
   };
 }
 export type Client = ReturnType<typeof as>;

@@ -6,7 +6,7 @@ import { idCheckChar } from '../src/lib/identity.ts';
 import { COLUMNS } from '../src/modules/households/import.layout.ts';
 import { buildApp } from '../src/app.ts';
 import { PASSWORD } from './factories.ts';
-import { as, login } from './helpers.ts';
+import { as, login, sessionHeaders } from './helpers.ts';
 import { useCounty } from './setup-county.ts';
 
 let seq = 0;
@@ -115,7 +115,7 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     const res = await ctx.t.app.inject({
       method: 'POST',
       url: `/api/v1/household-imports?fileName=${encodeURIComponent(fileName)}`,
-      headers: { cookie, 'content-type': 'application/octet-stream' },
+      headers: { ...sessionHeaders(cookie), 'content-type': 'application/octet-stream' },
       payload: body,
     });
     return res;
@@ -159,7 +159,7 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     expect(await people()).toBe(0);
 
     const cookie = await login(ctx.t.app, 'qiaoduan', PASSWORD);
-    const report = await ctx.t.app.inject({ method: 'GET', url: `/api/v1/household-imports/${result.id}/errors`, headers: { cookie } });
+    const report = await ctx.t.app.inject({ method: 'GET', url: `/api/v1/household-imports/${result.id}/errors`, headers: sessionHeaders(cookie) });
     expect(report.statusCode).toBe(200);
     expect(report.headers['content-type']).toContain('spreadsheetml');
     const wb = new ExcelJS.Workbook();
@@ -273,7 +273,7 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     try {
       const cookie = await login(app, 'qiaoduan', PASSWORD);
       const send = (body: string) =>
-        app.inject({ method: 'POST', url: '/api/v1/household-imports?fileName=a.csv', headers: { cookie, 'content-type': 'application/octet-stream' }, payload: body });
+        app.inject({ method: 'POST', url: '/api/v1/household-imports?fileName=a.csv', headers: { ...sessionHeaders(cookie), 'content-type': 'application/octet-stream' }, payload: body });
       const tooBig = await send(csv([...household('1'), ...household('2'), ...household('3'), ...household('4'), ...household('5')]).padEnd(5000, '\n'));
       expect(tooBig.statusCode).toBe(413);
       expect(tooBig.json().code).toBe('file_too_large');
@@ -291,7 +291,7 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
 
   it('the template downloads with the layout\'s headers and imports as it is', async () => {
     const cookie = await login(ctx.t.app, 'qiaoduan', PASSWORD);
-    const res = await ctx.t.app.inject({ method: 'GET', url: '/api/v1/household-imports/template', headers: { cookie } });
+    const res = await ctx.t.app.inject({ method: 'GET', url: '/api/v1/household-imports/template', headers: sessionHeaders(cookie) });
     expect(res.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
@@ -303,7 +303,7 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
 
   it('a township admin cannot import without region scope and uploads must be files', async () => {
     const cookie = await login(ctx.t.app, 'qiaoduan', PASSWORD);
-    const json = await ctx.t.app.inject({ method: 'POST', url: '/api/v1/household-imports?fileName=a.csv', headers: { cookie }, payload: { a: 1 } });
+    const json = await ctx.t.app.inject({ method: 'POST', url: '/api/v1/household-imports?fileName=a.csv', headers: sessionHeaders(cookie), payload: { a: 1 } });
     expect(json.statusCode).toBe(415);
     const empty = await upload('qiaoduan', '');
     expect(empty.statusCode).toBe(400);

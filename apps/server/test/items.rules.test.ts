@@ -192,8 +192,8 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     await residentReport();
     const itemId = await comb();
     await addUser(ctx.t.db.db, 'dianli', 'member', { member: ctx.county.members.qiaoPowerChief });
-    const chief = as(ctx.t.app, await login(ctx.t.app, 'dianli', PASSWORD));
-    expect((await chief.get(`/items/${itemId}`)).statusCode).toBe(404);
+    // A member's account works only through a membership: before the link it cannot log in at all.
+    await expect(login(ctx.t.app, 'dianli', PASSWORD)).rejects.toThrow(/401/);
 
     const qiao = await ctx.user('qiaoduan');
     const suggestions = (await qiao.get(`/items/${itemId}/suggestions`)).json();
@@ -209,6 +209,7 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     const participant = await qiao.post(`/items/${itemId}/links`, { memberId: ctx.county.members.qiaoElectrician });
     expect(participant.json().code).toBe('participant_cannot_be_member');
     expect((await qiao.post(`/items/${itemId}/links`, { memberId: ctx.county.members.qiaoPowerChief, reason: '带两名电工排查' })).statusCode).toBe(204);
+    const chief = as(ctx.t.app, await login(ctx.t.app, 'dianli', PASSWORD));
     const group = (await qiao.get(`/orgs/${ctx.county.orgs.qiaoGroup.id}/memberships`)).json();
     const link = group.items.find((m: { memberName: string }) => m.memberName === '李电明');
     expect(link.linkReason).toContain('第1号清单第1项');
@@ -222,7 +223,8 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     expect((await chief.post(`/items/${itemId}/transitions`, { to: 'closed', evidence: 'x', version: await version(itemId) })).statusCode).toBe(403);
     expect((await move('qiaoduan', itemId, 'closed', { evidence: '暗线已逐户标注' })).statusCode).toBe(204);
 
-    expect((await chief.get(`/items/${itemId}`)).statusCode).toBe(404);
+    // Closing the item ended the link, the member's last membership: the session ends with it.
+    expect((await chief.get(`/items/${itemId}`)).statusCode).toBe(401);
     const after = (await qiao.get(`/orgs/${ctx.county.orgs.qiaoGroup.id}/memberships?status=all`)).json();
     const ended = after.items.find((m: { memberName: string }) => m.memberName === '李电明');
     expect(ended.endReason).toContain('已销号');

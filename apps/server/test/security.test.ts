@@ -3,9 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { createDb } from '../src/db/index.ts';
+import SQLite from 'better-sqlite3';
+import { checkDurability, createDb } from '../src/db/index.ts';
 import { PASSWORD } from './factories.ts';
-import { login as signIn } from './helpers.ts';
+import { login as signIn, sessionHeaders } from './helpers.ts';
 import { useCounty } from './setup-county.ts';
 
 /** The routes anyone may call without an account: login, the resident page, health, the notice boards. */
@@ -75,8 +76,9 @@ describe('GB/T 22239 level 3: identity and authorization', () => {
 
   it('sessions end on the server: 30 minutes idle, 8 hours in all, at logout, and at once when the user is disabled', async () => {
     const db = ctx.t.db.db;
-    const cookieOf = (res: Awaited<ReturnType<typeof login>>) => `lj_session=${res.cookies.find((c) => c.name === 'lj_session')?.value}`;
-    const me = (cookie: string) => ctx.t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: { cookie } });
+    const cookieOf = (res: Awaited<ReturnType<typeof login>>) =>
+      `lj_session=${res.cookies.find((c) => c.name === 'lj_session')?.value}; lj_csrf=${res.cookies.find((c) => c.name === 'lj_csrf')?.value}`;
+    const me = (cookie: string) => ctx.t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: sessionHeaders(cookie) });
     const first = cookieOf(await login('qiaoduan', PASSWORD));
     const second = cookieOf(await login('qiaoduan', PASSWORD));
     // A new session id at each login.
@@ -95,7 +97,7 @@ describe('GB/T 22239 level 3: identity and authorization', () => {
     expect((await me(third)).statusCode).toBe(401);
     // Logout destroys the session: the same cookie no longer works.
     const fourth = cookieOf(await login('qiaoduan', PASSWORD));
-    expect((await ctx.t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie: fourth } })).statusCode).toBe(204);
+    expect((await ctx.t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: sessionHeaders(fourth) })).statusCode).toBe(204);
     expect((await me(fourth)).statusCode).toBe(401);
     // Disabling the user ends their access at once.
     const fifth = cookieOf(await login('qiaoduan', PASSWORD));
@@ -127,7 +129,7 @@ describe('GB/T 22239 level 3: identity and authorization', () => {
     expect(changes.length).toBeGreaterThan(50);
     for (const r of changes) {
       const url = r.url.replace(/:[a-zA-Z]+/g, '00000000-0000-4000-8000-000000000000');
-      const res = await ctx.t.app.inject({ method: r.method as 'POST', url, headers: { cookie }, payload: {} });
+      const res = await ctx.t.app.inject({ method: r.method as 'POST', url, headers: sessionHeaders(cookie), payload: {} });
       expect([r.method, r.url, res.statusCode]).toEqual([r.method, r.url, 403]);
     }
     const { ROLE_PERMISSIONS } = await import('@lianjian/shared');
@@ -135,10 +137,25 @@ describe('GB/T 22239 level 3: identity and authorization', () => {
     expect(ROLE_PERMISSIONS.county_admin).not.toContain('audit:read');
   });
 
-  it('SQLite runs with WAL, synchronous=FULL, foreign keys on and a busy timeout', async () => {
+  it('SQLite runs with WAL, synchronous=FULL, foreign keys on and a busy timeout, checked at start-up; write transactions begin IMMEDIATE', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianjian-pragma-'));
-    const handle = createDb(`sqlite:${path.join(dir, 'x.db')}`);
+    const file = path.join(dir, 'x.db');
+    const handle = createDb(`sqlite:${file}`);
     try {
+      await expect(checkDurability(handle)).resolves.toMatchObject({ journal_mode: 'wal', synchronous: 2 });
+      await sql`create table t (x integer)`.execute(handle.db);
+      // Inside a transaction that has only read so far, another connection already cannot take the write lock.
+      const other = new SQLite(file, { timeout: 0 });
+      await handle.db.transaction().execute(async (tx) => {
+        await sql`select count(*) from t`.execute(tx);
+        expect(() => other.exec('begin immediate')).toThrow(/locked|busy/i);
+      });
+      other.exec('begin immediate');
+      other.exec('rollback');
+      other.close();
+      await sql`pragma synchronous = NORMAL`.execute(handle.db);
+      await expect(checkDurability(handle)).rejects.toThrow(/durability/);
+      await sql`pragma synchronous = FULL`.execute(handle.db);
       const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(handle.db)).rows[0] as object)[0];
       expect(await pragma('journal_mode')).toBe('wal');
       expect(await pragma('synchronous')).toBe(2); // FULL

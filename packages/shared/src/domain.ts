@@ -93,6 +93,7 @@ export const USER_ROLES = [
   'org_secretary',
   'member',
   'supervisor',
+  'security_admin',
   'auditor',
 ] as const;
 export type UserRole = (typeof USER_ROLES)[number];

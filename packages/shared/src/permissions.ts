@@ -11,6 +11,7 @@ export const PERMISSIONS = [
   'memberships:write',
   'stats:read',
   'audit:read',
+  'users:read',
   'users:write',
   'reports:read',
   'reports:write',
@@ -35,14 +36,21 @@ const WORK: Permission[] = ['reports:write', 'items:write', 'households:read', '
 
 /** What each role may do at all; the server still limits every action to the caller's scope. */
 export const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
-  county_admin: [...READ, ...WORK, 'items:reopen', 'households:unmask', 'units:write', 'members:write', 'orgs:write', 'memberships:write', 'users:write', 'settings:write', 'activities:write', 'feedback:write', 'feedback:acknowledge', 'assessment:write', 'supervision:write'],
+  county_admin: [...READ, ...WORK, 'items:reopen', 'households:unmask', 'units:write', 'members:write', 'orgs:write', 'memberships:write', 'settings:write', 'activities:write', 'feedback:write', 'feedback:acknowledge', 'assessment:write', 'supervision:write'],
   township_admin: [...READ, ...WORK, 'households:unmask', 'units:write', 'members:write', 'orgs:write', 'memberships:write', 'activities:write', 'feedback:write', 'feedback:acknowledge', 'assessment:write', 'supervision:write'],
   org_secretary: [...READ, 'reports:write', 'items:write', 'households:read', 'households:write', 'orgs:write', 'memberships:write', 'activities:write', 'feedback:write'],
   // A member works on the items they are on: progress entries and handing work in for confirmation.
   member: ['regions:read', 'orgs:read', 'members:read', 'items:read', 'items:write'],
   supervisor: [...READ, 'items:reopen', 'households:read', 'supervision:write'],
+  // Separation of duties (三权分立): the county administrator runs the system and its data; the security
+  // administrator alone manages accounts, roles and second factors and sees no business data; the audit
+  // administrator alone reads the audit trail and changes nothing. An account holds exactly one role.
+  security_admin: ['regions:read', 'orgs:read', 'users:read', 'users:write'],
   auditor: ['regions:read', 'orgs:read', 'audit:read'],
 };
+
+/** The three administrator roles that must stay apart (GB/T 22239 level 3). */
+export const ADMIN_ROLES = ['county_admin', 'security_admin', 'auditor'] as const satisfies readonly UserRole[];
 
 export function roleCan(role: UserRole, permission: Permission): boolean {
   return ROLE_PERMISSIONS[role].includes(permission);

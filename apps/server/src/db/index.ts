@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, type Transaction } from 'kysely';
 import pg from 'pg';
+import { sql } from 'kysely';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_idempotency.ts';
 import * as m0003 from './migrations/0003_items.ts';
@@ -17,6 +18,7 @@ import * as m0011 from './migrations/0011_imports_coverage.ts';
 import * as m0012 from './migrations/0012_activities.ts';
 import * as m0013 from './migrations/0013_assessment.ts';
 import * as m0014 from './migrations/0014_security.ts';
+import * as m0015 from './migrations/0015_identity.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -59,8 +61,52 @@ export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = FULL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * Write transactions begin IMMEDIATE: the write lock is taken at BEGIN, so a transaction that reads and then
+ * writes never fails half-way with SQLITE_BUSY because another writer came between (it waits its busy timeout).
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.config);
+  }
+}
+
+/**
+ * Checked at start-up: the SQLite settings the data's durability depends on, or the server refuses to start.
+ * (PostgreSQL's durability is the server's own configuration: fsync and synchronous_commit are reported.)
+ */
+export async function checkDurability(handle: DbHandle): Promise<Record<string, unknown>> {
+  if (handle.dialect === 'postgres') {
+    const rows = (await sql<{ name: string; setting: string }>`select name, setting from pg_settings where name in ('fsync', 'synchronous_commit')`.execute(handle.db)).rows;
+    const found = Object.fromEntries(rows.map((r) => [r.name, r.setting]));
+    if (found.fsync !== 'on') throw new Error('PostgreSQL runs with fsync off: data would not survive a crash');
+    return found;
+  }
+  const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(handle.db)).rows[0] as object)[0];
+  const found = {
+    journal_mode: await pragma('journal_mode'),
+    synchronous: await pragma('synchronous'),
+    foreign_keys: await pragma('foreign_keys'),
+    busy_timeout: await pragma('busy_timeout'),
+  };
+  const memory = found.journal_mode === 'memory';
+  if ((!memory && found.journal_mode !== 'wal') || found.synchronous !== 2 || found.foreign_keys !== 1 || Number(found.busy_timeout) < 1000) {
+    throw new Error(`SQLite durability settings are not as required: ${JSON.stringify(found)}`);
+  }
+  return found;
 }
 
 const migrations = {
@@ -78,6 +124,7 @@ const migrations = {
   '0012_activities': m0012,
   '0013_assessment': m0013,
   '0014_security': m0014,
+  '0015_identity': m0015,
 };
 
 /** Applies every pending migration; the same migrations run on both databases. */

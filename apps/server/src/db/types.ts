@@ -128,6 +128,14 @@ export interface UserTable {
   failed_logins?: number;
   /** Locked after too many failures, until this instant. */
   locked_until?: string | null;
+  /** Set for a new account, a reset password or an expired one: nothing but the change is allowed. */
+  must_change_password?: number;
+  password_changed_at?: string | null;
+  /** TOTP secret, encrypted with the data key. */
+  totp_secret_enc?: string | null;
+  totp_enabled?: number;
+  /** The last accepted TOTP time step: a code works once. */
+  totp_last_step?: number | null;
   version: number;
   created_at: string;
   updated_at: string;
@@ -139,6 +147,29 @@ export interface SessionTable {
   created_at: string;
   last_seen_at: string;
   expires_at: string;
+  /** Hash of the session's CSRF token, sent back in X-CSRF-Token on every state-changing request. */
+  csrf_hash?: string | null;
+}
+
+export interface RecoveryCodeTable {
+  id: string;
+  user_id: string;
+  code_hash: string;
+  created_at: string;
+  used_at: string | null;
+}
+
+/** A personal-data export asked for with a reason; fetched once, by its owner, before it expires. */
+export interface ExportGrantTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  params_json: string;
+  reason: string;
+  unmasked: number;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
 }
 
 export interface AuditEventTable {
@@ -789,6 +820,8 @@ export interface Database {
   memberships: MembershipTable;
   users: UserTable;
   sessions: SessionTable;
+  recovery_codes: RecoveryCodeTable;
+  export_grants: ExportGrantTable;
   audit_events: AuditEventTable;
   audit_head: AuditHeadTable;
   idempotency_keys: IdempotencyKeyTable;

@@ -7,6 +7,8 @@ export interface Config {
   demoPassword: string | undefined;
   apiDocs: boolean;
   secureCookies: boolean;
+  /** Every account must use a TOTP second factor (default: on in production). */
+  requireTotp: boolean;
   webDist: string;
 }
 
@@ -20,6 +22,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, webDist = ''): 
     demoPassword: env.LIANJIAN_DEMO_PASSWORD || undefined,
     apiDocs: env.API_DOCS ? env.API_DOCS === '1' : !production,
     secureCookies: env.COOKIE_SECURE ? env.COOKIE_SECURE === '1' : production,
+    requireTotp: env.LIANJIAN_REQUIRE_TOTP ? env.LIANJIAN_REQUIRE_TOTP === '1' : production,
     webDist: env.WEB_DIST ?? webDist,
   };
 }

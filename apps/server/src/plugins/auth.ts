@@ -1,7 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { type Permission, type UserRole, roleCan } from '@lianjian/shared';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { type Permission, type UserRole, roleCan, todayInShanghai } from '@lianjian/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../db/index.ts';
+import type { Database } from '../db/types.ts';
 import type { Actor } from '../lib/actor.ts';
 import { Problem } from '../lib/problem.ts';
 
@@ -13,17 +15,38 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The permission a route needs; `public` routes need none. Every /api route must declare one. */
     permission?: Permission | 'public' | 'authenticated';
+    /** Reachable by an account that must first change its password or enrol its second factor. */
+    allowPending?: boolean;
   }
   interface FastifyRequest {
     actor: Actor | null;
   }
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
-/** Creates a server-side session; only the hash of the token is stored. */
-export async function createSession(db: Db, userId: string): Promise<{ token: string; expiresAt: string }> {
+export const CSRF_COOKIE = 'lj_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+/** What an account must do before anything else. */
+export type Pending = 'password_change' | 'totp_enrollment';
+
+export interface AuthPolicy {
+  /** Every account must enrol a TOTP second factor before it can work (on by default in production). */
+  requireTotp: boolean;
+  /** Days a password stays good; 0 turns expiry off. */
+  passwordMaxAgeDays: number;
+}
+
+/**
+ * Creates a server-side session; only the hashes of the session token and of its CSRF token are stored.
+ * The CSRF token goes to the browser in a readable cookie and must come back in X-CSRF-Token.
+ */
+export async function createSession(db: Db, userId: string): Promise<{ token: string; csrf: string; expiresAt: string }> {
   const token = randomBytes(32).toString('base64url');
+  const csrf = randomBytes(24).toString('base64url');
   const now = Date.now();
   const expiresAt = new Date(now + ABSOLUTE_MS).toISOString();
   await db
@@ -34,13 +57,38 @@ export async function createSession(db: Db, userId: string): Promise<{ token: st
       created_at: new Date(now).toISOString(),
       last_seen_at: new Date(now).toISOString(),
       expires_at: expiresAt,
+      csrf_hash: hashToken(csrf),
     })
     .execute();
-  return { token, expiresAt };
+  return { token, csrf, expiresAt };
 }
 
-async function loadActor(db: Db, token: string, requestId: string): Promise<Actor | null> {
+/**
+ * An account that works through a membership (a member, a branch secretary) lives only as long as one of its
+ * memberships: ending the last one ends its sessions at the next request, and it cannot log in again.
+ */
+export function hasWorkingMembership(eb: ExpressionBuilder<Database & { u: Database['users'] }, 'u'>, today: string) {
+  return eb.or([
+    eb('u.member_id', 'is', null),
+    eb('u.role', 'not in', ['member', 'org_secretary']),
+    eb.exists(
+      eb
+        .selectFrom('memberships as m')
+        .select('m.id')
+        .whereRef('m.member_id', '=', 'u.member_id')
+        .where((w) => w.or([w('m.end_on', 'is', null), w('m.end_on', '>', today)])),
+    ),
+  ]);
+}
+
+interface SessionActor extends Actor {
+  pending: Pending | null;
+  csrfHash: string | null;
+}
+
+async function loadActor(db: Db, token: string, requestId: string, policy: AuthPolicy): Promise<SessionActor | null> {
   const id = hashToken(token);
+  const today = todayInShanghai();
   const row = await db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
@@ -58,13 +106,19 @@ async function loadActor(db: Db, token: string, requestId: string): Promise<Acto
       'u.scope_org_id',
       'u.acting_party_org_id',
       'u.member_id',
+      'u.must_change_password',
+      'u.password_changed_at',
+      'u.created_at as user_created_at',
+      'u.totp_enabled',
+      's.csrf_hash',
       'o.path as org_path',
+      (eb) => hasWorkingMembership(eb, today).as('has_membership'),
     ])
     .where('s.id', '=', id)
     .executeTakeFirst();
   if (!row) return null;
   const now = Date.now();
-  if (!row.active || Date.parse(row.expires_at) <= now || Date.parse(row.last_seen_at) + IDLE_MS <= now) {
+  if (!row.active || !row.has_membership || Date.parse(row.expires_at) <= now || Date.parse(row.last_seen_at) + IDLE_MS <= now) {
     await db.deleteFrom('sessions').where('id', '=', id).execute();
     return null;
   }
@@ -83,8 +137,25 @@ async function loadActor(db: Db, token: string, requestId: string): Promise<Acto
     actingPartyOrgId: row.acting_party_org_id,
     memberId: row.member_id,
     requestId,
+    pending: pendingStep(row, policy, now),
+    csrfHash: row.csrf_hash ?? null,
   };
 }
+
+/** The password change or the second-factor enrolment an account owes before it may work. */
+export function pendingStep(
+  u: { must_change_password?: number | null; password_changed_at?: string | null; user_created_at?: string; created_at?: string; totp_enabled?: number | null },
+  policy: AuthPolicy,
+  now = Date.now(),
+): Pending | null {
+  if (Number(u.must_change_password ?? 0) === 1) return 'password_change';
+  const since = u.password_changed_at ?? u.user_created_at ?? u.created_at;
+  if (policy.passwordMaxAgeDays > 0 && since && Date.parse(since) + policy.passwordMaxAgeDays * 86_400_000 <= now) return 'password_change';
+  if (policy.requireTotp && Number(u.totp_enabled ?? 0) !== 1) return 'totp_enrollment';
+  return null;
+}
+
+const sameHash = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /** The request's actor, or 401 when nobody is logged in. */
 export function requireActor(req: FastifyRequest): Actor {
@@ -100,7 +171,7 @@ declare module 'fastify' {
 }
 
 /** Deny by default: a route under /api without a declared permission fails at start-up. */
-export function registerAuth(app: FastifyInstance, db: Db): void {
+export function registerAuth(app: FastifyInstance, db: Db, policy: AuthPolicy): void {
   app.decorateRequest('actor', null);
   const table: { method: string; url: string; permission: string }[] = [];
   app.decorate('routeTable', table);
@@ -115,13 +186,29 @@ export function registerAuth(app: FastifyInstance, db: Db): void {
 
   app.addHook('onRequest', async (req) => {
     const token = req.cookies[SESSION_COOKIE];
-    if (token) req.actor = await loadActor(db, token, req.id);
+    if (token) req.actor = await loadActor(db, token, req.id, policy);
   });
 
   app.addHook('preValidation', async (req) => {
-    const permission = req.routeOptions.config?.permission;
+    const config = req.routeOptions.config;
+    const permission = config?.permission;
+    const actor = req.actor as SessionActor | null;
+    // CSRF: beyond SameSite=Strict, every state-changing request of a session carries the session's token in a
+    // header another site can neither read nor set (synchronizer token).
+    if (actor && !SAFE_METHODS.has(req.method) && req.url.startsWith('/api/') && !req.url.startsWith('/api/v1/auth/login')) {
+      const given = req.headers[CSRF_HEADER];
+      if (typeof given !== 'string' || !actor.csrfHash || !sameHash(hashToken(given), actor.csrfHash)) {
+        throw new Problem(403, 'csrf_failed', '页面已过期，请刷新后重试');
+      }
+    }
     if (!permission || permission === 'public') return;
-    const actor = requireActor(req);
+    requireActor(req);
+    if (actor?.pending && !config?.allowPending) {
+      throw actor.pending === 'password_change'
+        ? new Problem(403, 'password_change_required', '请先修改密码')
+        : new Problem(403, 'totp_enrollment_required', '请先绑定动态验证码（双因素认证）');
+    }
+    if (!actor) return;
     if (permission !== 'authenticated' && !roleCan(actor.role, permission)) {
       throw new Problem(403, 'permission_denied', '当前角色无权执行此操作');
     }

@@ -528,6 +528,7 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
     ['chengjiao', '城郊乡党委管理员', 'township_admin', CHENGJIAO, null, chengCommittee, null],
     ['baihe', '白河新村临时党支部书记', 'org_secretary', null, b.id, null, baiheSecretary],
     ['supervisor', '县委督查员', 'supervisor', NANZHAO, null, null, null],
+    ['security', '安全管理员', 'security_admin', NANZHAO, null, null, null],
     ['auditor', '审计管理员', 'auditor', NANZHAO, null, null, null],
   ].map(([username, display, role, region, org, acting, member]) => ({
     id: newId(),

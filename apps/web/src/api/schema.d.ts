@@ -246,6 +246,743 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 修改本人密码（首次登录、重置后、过期时必须修改） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PasswordChangeInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Me"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/totp/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 开始绑定动态验证码：生成密钥与二维码 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TotpSetup"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/totp/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 以一个动态验证码确认绑定，返回十个恢复码（只显示这一次） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TotpEnableInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RecoveryCodes"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 账号列表（安全管理员） */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    role?: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["User"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 开设账号：返回一次性密码，首次登录须修改 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreateUserInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: components["schemas"]["User"];
+                            oneTimePassword: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 账号 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改账号的角色、范围或状态（记入审计） */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UpdateUserInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/users/{id}/reset-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 重置密码：一次性密码，动态验证码不变 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ResetReasonInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OneTimePassword"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/reset-totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 重置动态验证码（遗失手机时） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ResetReasonInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["User"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/regions": {
         parameters: {
             query?: never;
@@ -10387,8 +11124,8 @@ export interface components {
             username: string;
             displayName: string;
             /** @enum {string} */
-            role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "auditor";
-            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask" | "settings:write" | "activities:write" | "feedback:write" | "feedback:acknowledge" | "assessment:read" | "assessment:write" | "supervision:write")[];
+            role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
+            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask" | "settings:write" | "activities:write" | "feedback:write" | "feedback:acknowledge" | "assessment:read" | "assessment:write" | "supervision:write")[];
             /** @description The party member this account belongs to, if any: their own duty record */
             memberId: string | null;
             scope: {
@@ -10397,10 +11134,28 @@ export interface components {
                 orgId: string | null;
                 orgName: string | null;
             };
+            totpEnabled: boolean;
+            /** @description What the account must do before it can work */
+            pending: ("password_change" | "totp_enrollment") | null;
         };
         LoginInput: {
             username: string;
             password: string;
+            /** @description Six-digit TOTP code, or a recovery code, once the password is accepted */
+            code?: string;
+        };
+        PasswordChangeInput: {
+            currentPassword: string;
+            newPassword: string;
+        };
+        TotpSetupInput: {
+            secret: string;
+            uri: string;
+            /** @description PNG data URL of the otpauth URI */
+            qr: string;
+        };
+        RecoveryCodesInput: {
+            recoveryCodes: string[];
         };
         CreateChainInput: {
             /** Format: uuid */
@@ -12236,6 +12991,51 @@ export interface components {
             /** @default null */
             unitId?: string | null;
         };
+        UserInput: {
+            id: string;
+            username: string;
+            displayName: string;
+            /** @enum {string} */
+            role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
+            regionCode: string | null;
+            orgId: string | null;
+            orgName: string | null;
+            memberId: string | null;
+            active: boolean;
+            locked: boolean;
+            totpEnabled: boolean;
+            mustChangePassword: boolean;
+            version: number;
+            createdAt: string;
+        };
+        CreateUserInput: {
+            username: string;
+            displayName: string;
+            /** @enum {string} */
+            role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
+            regionCode?: string | null;
+            orgId?: string | null;
+            actingPartyOrgId?: string | null;
+            memberId?: string | null;
+        };
+        UpdateUserInput: {
+            displayName?: string;
+            /** @enum {string} */
+            role?: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
+            active?: boolean;
+            regionCode?: string | null;
+            orgId?: string | null;
+            version: number;
+        };
+        ResetReasonInput: {
+            reason: string;
+        };
+        OneTimePasswordInput: {
+            oneTimePassword: string;
+        };
+        TotpEnableInput: {
+            code: string;
+        };
         UnitListInput: {
             items: components["schemas"]["UnitInput"][];
             nextCursor: string | null;
@@ -12271,8 +13071,8 @@ export interface components {
             username: string;
             displayName: string;
             /** @enum {string} */
-            role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "auditor";
-            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask" | "settings:write" | "activities:write" | "feedback:write" | "feedback:acknowledge" | "assessment:read" | "assessment:write" | "supervision:write")[];
+            role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
+            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask" | "settings:write" | "activities:write" | "feedback:write" | "feedback:acknowledge" | "assessment:read" | "assessment:write" | "supervision:write")[];
             /** @description The party member this account belongs to, if any: their own duty record */
             memberId: string | null;
             scope: {
@@ -12281,10 +13081,28 @@ export interface components {
                 orgId: string | null;
                 orgName: string | null;
             };
+            totpEnabled: boolean;
+            /** @description What the account must do before it can work */
+            pending: ("password_change" | "totp_enrollment") | null;
         };
         Login: {
             username: string;
             password: string;
+            /** @description Six-digit TOTP code, or a recovery code, once the password is accepted */
+            code?: string;
+        };
+        PasswordChange: {
+            currentPassword: string;
+            newPassword: string;
+        };
+        TotpSetup: {
+            secret: string;
+            uri: string;
+            /** @description PNG data URL of the otpauth URI */
+            qr: string;
+        };
+        RecoveryCodes: {
+            recoveryCodes: string[];
         };
         CreateChain: {
             /** Format: uuid */
@@ -14119,6 +14937,51 @@ export interface components {
             regionCode: string;
             /** @default null */
             unitId: string | null;
+        };
+        User: {
+            id: string;
+            username: string;
+            displayName: string;
+            /** @enum {string} */
+            role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
+            regionCode: string | null;
+            orgId: string | null;
+            orgName: string | null;
+            memberId: string | null;
+            active: boolean;
+            locked: boolean;
+            totpEnabled: boolean;
+            mustChangePassword: boolean;
+            version: number;
+            createdAt: string;
+        };
+        CreateUser: {
+            username: string;
+            displayName: string;
+            /** @enum {string} */
+            role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
+            regionCode?: string | null;
+            orgId?: string | null;
+            actingPartyOrgId?: string | null;
+            memberId?: string | null;
+        };
+        UpdateUser: {
+            displayName?: string;
+            /** @enum {string} */
+            role?: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
+            active?: boolean;
+            regionCode?: string | null;
+            orgId?: string | null;
+            version: number;
+        };
+        ResetReason: {
+            reason: string;
+        };
+        OneTimePassword: {
+            oneTimePassword: string;
+        };
+        TotpEnable: {
+            code: string;
         };
         UnitList: {
             items: components["schemas"]["Unit"][];

@@ -1,12 +1,16 @@
 import { hash, verify } from '@node-rs/argon2';
-import { PERMISSIONS, ROLE_PERMISSIONS, USER_ROLES, type UserRole } from '@lianjian/shared';
+import { PERMISSIONS, ROLE_PERMISSIONS, USER_ROLES, type UserRole, todayInShanghai } from '@lianjian/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import { Problem } from '../../lib/problem.ts';
 import { problemReplies } from '../../lib/schemas.ts';
-import { SESSION_COOKIE, createSession, hashToken, requireActor } from '../../plugins/auth.ts';
+import type { DataCipher } from '../../lib/crypto.ts';
+import { newId } from '../../lib/ids.ts';
+import { type AuthPolicy, CSRF_COOKIE, SESSION_COOKIE, createSession, hasWorkingMembership, hashToken, pendingStep, requireActor } from '../../plugins/auth.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy, checkPassword, passwordMessage } from './password-policy.ts';
+import { checkTotp, enrolment, hashRecoveryCode, looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret } from './totp.ts';
 
 export const Me = z
   .object({
@@ -22,10 +26,22 @@ export const Me = z
       orgId: z.string().nullable(),
       orgName: z.string().nullable(),
     }),
+    totpEnabled: z.boolean(),
+    pending: z.enum(['password_change', 'totp_enrollment']).nullable().describe('What the account must do before it can work'),
   })
   .meta({ id: 'Me' });
 
-const Login = z.strictObject({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(128) }).meta({ id: 'Login' });
+const Login = z
+  .strictObject({
+    username: z.string().trim().min(1).max(64),
+    password: z.string().min(1).max(128),
+    code: z.string().trim().max(20).optional().describe('Six-digit TOTP code, or a recovery code, once the password is accepted'),
+  })
+  .meta({ id: 'Login' });
+
+const PasswordChange = z.strictObject({ currentPassword: z.string().min(1).max(128), newPassword: z.string().min(1).max(256) }).meta({ id: 'PasswordChange' });
+const TotpSetup = z.object({ secret: z.string(), uri: z.string(), qr: z.string().describe('PNG data URL of the otpauth URI') }).meta({ id: 'TotpSetup' });
+const RecoveryCodes = z.object({ recoveryCodes: z.array(z.string()) }).meta({ id: 'RecoveryCodes' });
 
 // Verified against when the user does not exist, so that both failures take the same time.
 let dummyHash: Promise<string> | null = null;
@@ -38,15 +54,47 @@ export interface Lockout {
   minutes: number;
 }
 
-export function authRoutes(db: Db, opts: { secureCookies: boolean; lockout?: Lockout }): FastifyPluginAsyncZod {
+/** Refuses a password that breaks the policy, with one message per rule broken. */
+export function assertPasswordPolicy(password: string, username: string, policy: PasswordPolicy): void {
+  const problems = checkPassword(password, username, policy);
+  if (problems.length) {
+    throw new Problem(422, 'weak_password', passwordMessage(problems[0] as (typeof problems)[number], policy), problems.map((p) => ({ path: 'newPassword', message: passwordMessage(p, policy) })));
+  }
+}
+
+export interface AuthOptions {
+  secureCookies: boolean;
+  lockout?: Lockout;
+  cipher: DataCipher;
+  policy: AuthPolicy;
+  passwordPolicy?: PasswordPolicy;
+}
+
+export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
   const lockout = opts.lockout ?? { attempts: 5, minutes: 15 };
+  const passwordPolicy = opts.passwordPolicy ?? DEFAULT_PASSWORD_POLICY;
+  const cookieOptions = { path: '/', sameSite: 'strict' as const, secure: opts.secureCookies, maxAge: 8 * 60 * 60 };
   return async (app) => {
     const me = async (userId: string) => {
       const u = await db
         .selectFrom('users as u')
         .leftJoin('regions as r', 'r.code', 'u.scope_region_code')
         .leftJoin('temporary_orgs as o', 'o.id', 'u.scope_org_id')
-        .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.scope_region_code', 'r.name as region_name', 'u.scope_org_id', 'o.name as org_name', 'u.member_id'])
+        .select([
+          'u.id',
+          'u.username',
+          'u.display_name',
+          'u.role',
+          'u.scope_region_code',
+          'r.name as region_name',
+          'u.scope_org_id',
+          'o.name as org_name',
+          'u.member_id',
+          'u.must_change_password',
+          'u.password_changed_at',
+          'u.created_at',
+          'u.totp_enabled',
+        ])
         .where('u.id', '=', userId)
         .executeTakeFirstOrThrow();
       const role = u.role as UserRole;
@@ -58,7 +106,51 @@ export function authRoutes(db: Db, opts: { secureCookies: boolean; lockout?: Loc
         permissions: [...ROLE_PERMISSIONS[role]],
         memberId: u.member_id,
         scope: { regionCode: u.scope_region_code, regionName: u.region_name, orgId: u.scope_org_id, orgName: u.org_name },
+        totpEnabled: Number(u.totp_enabled ?? 0) === 1,
+        pending: pendingStep(u, opts.policy),
       };
+    };
+
+    /** Counts a failure toward the lockout, audited; the caller answers 401. */
+    const fail = async (user: { id: string; failed_logins?: number } | undefined, username: string, requestId: string, reason: string) => {
+      await db.transaction().execute(async (tx) => {
+        const actor = { userId: user?.id ?? null, requestId };
+        await recordAudit(tx, actor, { action: 'auth.failure', entityType: 'user', entityId: user?.id ?? username.slice(0, 64), after: { reason } });
+        if (!user || reason !== 'wrong_password' && reason !== 'wrong_code') return;
+        const failures = Number(user.failed_logins ?? 0) + 1;
+        if (failures >= lockout.attempts) {
+          const until = new Date(Date.now() + lockout.minutes * 60_000).toISOString();
+          await tx.updateTable('users').set({ failed_logins: 0, locked_until: until }).where('id', '=', user.id).execute();
+          await recordAudit(tx, actor, { action: 'auth.lockout', entityType: 'user', entityId: user.id, after: { failures, until } });
+        } else {
+          await tx.updateTable('users').set({ failed_logins: failures }).where('id', '=', user.id).execute();
+        }
+      });
+    };
+
+    /** A TOTP code (once per time step) or an unused recovery code (once); records what was used. */
+    const secondFactor = async (user: { id: string; totp_secret_enc?: string | null; totp_last_step?: number | null }, code: string): Promise<'totp' | 'recovery' | null> => {
+      if (looksLikeRecoveryCode(code)) {
+        const used = await db
+          .updateTable('recovery_codes')
+          .set({ used_at: new Date().toISOString() })
+          .where('user_id', '=', user.id)
+          .where('code_hash', '=', hashRecoveryCode(code))
+          .where('used_at', 'is', null)
+          .executeTakeFirst();
+        return Number(used.numUpdatedRows) === 1 ? 'recovery' : null;
+      }
+      if (!user.totp_secret_enc) return null;
+      const step = await checkTotp(opts.cipher.decrypt(user.totp_secret_enc), code, user.totp_last_step ?? null);
+      if (step == null) return null;
+      // Compare-and-set on the last step: two requests with the same code cannot both pass.
+      const moved = await db
+        .updateTable('users')
+        .set({ totp_last_step: step })
+        .where('id', '=', user.id)
+        .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+        .executeTakeFirst();
+      return Number(moved.numUpdatedRows) === 1 ? 'totp' : null;
     };
 
     app.post('/auth/login', {
@@ -66,55 +158,54 @@ export function authRoutes(db: Db, opts: { secureCookies: boolean; lockout?: Loc
       schema: { tags: ['auth'], summary: '登录', body: Login, response: { 200: Me, ...problemReplies } },
       handler: async (req, reply) => {
         const user = await db
-          .selectFrom('users')
-          .select(['id', 'password_hash', 'active', 'failed_logins', 'locked_until'])
-          .where('username', '=', req.body.username)
+          .selectFrom('users as u')
+          .select([
+            'u.id',
+            'u.username',
+            'u.password_hash',
+            'u.active',
+            'u.failed_logins',
+            'u.locked_until',
+            'u.totp_enabled',
+            'u.totp_secret_enc',
+            'u.totp_last_step',
+            (eb) => hasWorkingMembership(eb, todayInShanghai()).as('has_membership'),
+          ])
+          .where('u.username', '=', req.body.username)
           .executeTakeFirst();
         dummyHash ??= hashPassword('not-a-real-password');
         // The hash is always verified, so that an unknown user, a wrong password and a locked account answer
         // alike and take the same time.
         const ok = await verify(user?.password_hash ?? (await dummyHash), req.body.password);
-        const now = new Date();
-        const locked = Boolean(user?.locked_until && user.locked_until > now.toISOString());
-        if (!user || !ok || !user.active || locked) {
-          await db.transaction().execute(async (tx) => {
-            const actor = { userId: user?.id ?? null, requestId: req.id };
-            await recordAudit(tx, actor, {
-              action: 'auth.failure',
-              entityType: 'user',
-              entityId: user?.id ?? req.body.username.slice(0, 64),
-              after: { reason: !user ? 'unknown_user' : locked ? 'locked' : !user.active ? 'disabled' : 'wrong_password' },
-            });
-            if (user && !ok && !locked) {
-              const failures = Number(user.failed_logins ?? 0) + 1;
-              if (failures >= lockout.attempts) {
-                const until = new Date(now.getTime() + lockout.minutes * 60_000).toISOString();
-                await tx.updateTable('users').set({ failed_logins: 0, locked_until: until }).where('id', '=', user.id).execute();
-                await recordAudit(tx, actor, { action: 'auth.lockout', entityType: 'user', entityId: user.id, after: { failures, until } });
-              } else {
-                await tx.updateTable('users').set({ failed_logins: failures }).where('id', '=', user.id).execute();
-              }
-            }
-          });
+        const locked = Boolean(user?.locked_until && user.locked_until > new Date().toISOString());
+        const working = Boolean(user?.active) && Boolean(user?.has_membership);
+        if (!user || !ok || !working || locked) {
+          const reason = !user ? 'unknown_user' : locked ? 'locked' : !user.active ? 'disabled' : !ok ? 'wrong_password' : 'no_membership';
+          await fail(user, req.body.username, req.id, reason);
           throw new Problem(401, 'invalid_credentials', '用户名或密码错误');
+        }
+        let factor: 'totp' | 'recovery' | null = null;
+        if (Number(user.totp_enabled ?? 0) === 1) {
+          if (!req.body.code) throw new Problem(401, 'totp_required', '请输入动态验证码');
+          factor = await secondFactor(user, req.body.code);
+          if (!factor) {
+            await fail(user, req.body.username, req.id, 'wrong_code');
+            throw new Problem(401, 'invalid_code', '动态验证码错误或已使用');
+          }
         }
         if (Number(user.failed_logins ?? 0) > 0 || user.locked_until) {
           await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
         }
         // Expired sessions of this user are cleared at each login; the table never grows without bound per user.
         await db.deleteFrom('sessions').where('user_id', '=', user.id).where('expires_at', '<', new Date().toISOString()).execute();
-        const { token } = await createSession(db, user.id);
+        const { token, csrf } = await createSession(db, user.id);
         const existing = req.cookies[SESSION_COOKIE];
         if (existing) await db.deleteFrom('sessions').where('id', '=', hashToken(existing)).execute();
-        reply.setCookie(SESSION_COOKIE, token, {
-          path: '/',
-          httpOnly: true,
-          sameSite: 'strict',
-          secure: opts.secureCookies,
-          maxAge: 8 * 60 * 60,
-        });
+        reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, httpOnly: true });
+        // Readable by the page, which sends it back in X-CSRF-Token; useless to another site, which cannot read it.
+        reply.setCookie(CSRF_COOKIE, csrf, { ...cookieOptions, httpOnly: false });
         await db.transaction().execute((tx) =>
-          recordAudit(tx, { userId: user.id, requestId: req.id }, { action: 'auth.login', entityType: 'user', entityId: user.id }),
+          recordAudit(tx, { userId: user.id, requestId: req.id }, { action: 'auth.login', entityType: 'user', entityId: user.id, ...(factor ? { after: { factor } } : {}) }),
         );
         return me(user.id);
       },
@@ -133,14 +224,84 @@ export function authRoutes(db: Db, opts: { secureCookies: boolean; lockout?: Loc
           );
         }
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
+        reply.clearCookie(CSRF_COOKIE, { path: '/' });
         return reply.code(204).send();
       },
     });
 
     app.get('/auth/me', {
-      config: { permission: 'authenticated' },
+      config: { permission: 'authenticated', allowPending: true },
       schema: { tags: ['auth'], summary: '当前用户、角色与范围', response: { 200: Me, ...problemReplies } },
       handler: (req) => me(requireActor(req).userId),
+    });
+
+    app.post('/auth/password', {
+      config: { permission: 'authenticated', allowPending: true, rateLimit: { max: 10, timeWindow: '1 minute' } },
+      schema: { tags: ['auth'], summary: '修改本人密码（首次登录、重置后、过期时必须修改）', body: PasswordChange, response: { 200: Me, ...problemReplies } },
+      handler: async (req) => {
+        const actor = requireActor(req);
+        const user = await db.selectFrom('users').select(['password_hash', 'username']).where('id', '=', actor.userId).executeTakeFirstOrThrow();
+        if (!(await verify(user.password_hash, req.body.currentPassword))) throw new Problem(422, 'wrong_password', '当前密码不正确');
+        if (req.body.newPassword === req.body.currentPassword) throw new Problem(422, 'same_password', '新密码不能与当前密码相同');
+        assertPasswordPolicy(req.body.newPassword, user.username, passwordPolicy);
+        const passwordHash = await hashPassword(req.body.newPassword);
+        const token = req.cookies[SESSION_COOKIE];
+        await db.transaction().execute(async (tx) => {
+          const now = new Date().toISOString();
+          await tx
+            .updateTable('users')
+            .set({ password_hash: passwordHash, must_change_password: 0, password_changed_at: now, updated_at: now })
+            .where('id', '=', actor.userId)
+            .execute();
+          // Every other session of this account ends with the old password.
+          await tx.deleteFrom('sessions').where('user_id', '=', actor.userId).where('id', '!=', hashToken(token ?? '')).execute();
+          await recordAudit(tx, actor, { action: 'auth.password_change', entityType: 'user', entityId: actor.userId });
+        });
+        return me(actor.userId);
+      },
+    });
+
+    app.post('/auth/totp/setup', {
+      config: { permission: 'authenticated', allowPending: true, rateLimit: { max: 10, timeWindow: '1 minute' } },
+      schema: { tags: ['auth'], summary: '开始绑定动态验证码：生成密钥与二维码', response: { 200: TotpSetup, ...problemReplies } },
+      handler: async (req) => {
+        const actor = requireActor(req);
+        const user = await db.selectFrom('users').select(['username', 'totp_enabled']).where('id', '=', actor.userId).executeTakeFirstOrThrow();
+        if (Number(user.totp_enabled ?? 0) === 1) throw new Problem(409, 'totp_already_enabled', '已绑定动态验证码；如需更换，请联系安全管理员重置');
+        const secret = newTotpSecret();
+        await db.updateTable('users').set({ totp_secret_enc: opts.cipher.encrypt(secret), totp_last_step: null }).where('id', '=', actor.userId).execute();
+        return { secret, ...(await enrolment(secret, user.username)) };
+      },
+    });
+
+    app.post('/auth/totp/enable', {
+      config: { permission: 'authenticated', allowPending: true, rateLimit: { max: 10, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        summary: '以一个动态验证码确认绑定，返回十个恢复码（只显示这一次）',
+        body: z.strictObject({ code: z.string().trim().regex(/^\d{6}$/, '请输入 6 位数字验证码') }).meta({ id: 'TotpEnable' }),
+        response: { 200: RecoveryCodes, ...problemReplies },
+      },
+      handler: async (req) => {
+        const actor = requireActor(req);
+        const user = await db.selectFrom('users').select(['totp_enabled', 'totp_secret_enc', 'totp_last_step']).where('id', '=', actor.userId).executeTakeFirstOrThrow();
+        if (Number(user.totp_enabled ?? 0) === 1) throw new Problem(409, 'totp_already_enabled', '已绑定动态验证码');
+        if (!user.totp_secret_enc) throw new Problem(409, 'totp_not_started', '请先生成二维码');
+        const step = await checkTotp(opts.cipher.decrypt(user.totp_secret_enc), req.body.code, user.totp_last_step ?? null);
+        if (step == null) throw new Problem(422, 'invalid_code', '动态验证码错误，请核对手机时间后重试');
+        const codes = newRecoveryCodes();
+        await db.transaction().execute(async (tx) => {
+          const now = new Date().toISOString();
+          await tx.updateTable('users').set({ totp_enabled: 1, totp_last_step: step, updated_at: now }).where('id', '=', actor.userId).execute();
+          await tx.deleteFrom('recovery_codes').where('user_id', '=', actor.userId).execute();
+          await tx
+            .insertInto('recovery_codes')
+            .values(codes.map((c) => ({ id: newId(), user_id: actor.userId, code_hash: hashRecoveryCode(c), created_at: now, used_at: null })))
+            .execute();
+          await recordAudit(tx, actor, { action: 'auth.totp_enable', entityType: 'user', entityId: actor.userId });
+        });
+        return { recoveryCodes: codes };
+      },
     });
   };
 }

@@ -19,7 +19,7 @@ export class DisputeService {
     if (row.kind !== 'dispute') throw conflict('not_a_dispute', '该事项不是矛盾纠纷');
     if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
     if (row.status === 'closed') throw conflict('item_closed', '事项已销号');
-    if (actor.role === 'supervisor' || actor.role === 'auditor') throw forbidden('permission_denied', '无权记录调解');
+    if (actor.role !== 'county_admin' && actor.role !== 'township_admin' && actor.role !== 'org_secretary' && actor.role !== 'member') throw forbidden('permission_denied', '无权记录调解');
     return row;
   }
 

@@ -145,7 +145,7 @@ export class ExitService {
 
   /** One step of the procedure, with the rules that step carries. */
   async transition(actor: Actor, id: string, input: z.infer<typeof ExitTransition>) {
-    if (actor.role === 'supervisor' || actor.role === 'auditor' || actor.role === 'member') throw forbidden('permission_denied', '无权办理脱贫程序');
+    if (actor.role !== 'county_admin' && actor.role !== 'township_admin' && actor.role !== 'org_secretary') throw forbidden('permission_denied', '无权办理脱贫程序');
     await this.db.transaction().execute(async (tx) => {
       const r = await this.find(actor, id, tx);
       const from = r.status as ExitStatus;

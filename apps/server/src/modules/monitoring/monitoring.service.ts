@@ -186,7 +186,7 @@ export class MonitoringService {
   }
 
   async transition(actor: Actor, id: string, input: z.infer<typeof MonitoringTransition>) {
-    if (actor.role === 'supervisor' || actor.role === 'auditor' || actor.role === 'member') throw forbidden('permission_denied', '无权办理监测程序');
+    if (actor.role !== 'county_admin' && actor.role !== 'township_admin' && actor.role !== 'org_secretary') throw forbidden('permission_denied', '无权办理监测程序');
     await this.db.transaction().execute(async (tx) => {
       const r = await this.find(actor, id, tx);
       const from = r.status;

@@ -1,0 +1,249 @@
+import type { UserRole } from '@lianjian/shared';
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { Db, Executor } from '../../db/index.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { newId } from '../../lib/ids.ts';
+import { Problem, conflict, forbidden, notFound, versionConflict } from '../../lib/problem.ts';
+import { generatePassword } from '../../lib/passwords.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { hashPassword } from '../auth/auth.routes.ts';
+
+export interface UserView {
+  id: string;
+  username: string;
+  displayName: string;
+  role: UserRole;
+  regionCode: string | null;
+  orgId: string | null;
+  orgName: string | null;
+  memberId: string | null;
+  active: boolean;
+  locked: boolean;
+  totpEnabled: boolean;
+  mustChangePassword: boolean;
+  version: number;
+  createdAt: string;
+}
+
+export interface CreateUser {
+  username: string;
+  displayName: string;
+  role: UserRole;
+  regionCode?: string | null;
+  orgId?: string | null;
+  actingPartyOrgId?: string | null;
+  memberId?: string | null;
+}
+
+export interface UpdateUser {
+  displayName?: string;
+  role?: UserRole;
+  active?: boolean;
+  regionCode?: string | null;
+  orgId?: string | null;
+  version: number;
+}
+
+/** Accounts the security administrator answers for: scoped to a region, or to an organization in that region. */
+function userInScope(actor: Actor): RawBuilder<SqlBool> {
+  if (actor.regionCode === null) return sql<SqlBool>`1 = 0`;
+  const prefix = `${actor.regionCode}%`;
+  return sql<SqlBool>`(u.scope_region_code like ${prefix} or exists (select 1 from temporary_orgs so where so.id = u.scope_org_id and so.region_code like ${prefix}))`;
+}
+
+/**
+ * Accounts, roles and second factors: the security administrator's work (三权分立). Every change is audited as a
+ * permission change with its before and after; an administrator can never change their own account's role,
+ * state or factors, so no one can give themselves a second administrator's powers.
+ */
+export class UserService {
+  constructor(private readonly db: Db) {}
+
+  private base(actor: Actor, db: Executor = this.db) {
+    return db
+      .selectFrom('users as u')
+      .leftJoin('temporary_orgs as o', 'o.id', 'u.scope_org_id')
+      .select([
+        'u.id',
+        'u.username',
+        'u.display_name',
+        'u.role',
+        'u.scope_region_code',
+        'u.scope_org_id',
+        'o.name as org_name',
+        'u.member_id',
+        'u.active',
+        'u.locked_until',
+        'u.totp_enabled',
+        'u.must_change_password',
+        'u.version',
+        'u.created_at',
+      ])
+      .where(userInScope(actor));
+  }
+
+  private view(r: {
+    id: string;
+    username: string;
+    display_name: string;
+    role: string;
+    scope_region_code: string | null;
+    scope_org_id: string | null;
+    org_name: string | null;
+    member_id: string | null;
+    active: number;
+    locked_until?: string | null;
+    totp_enabled?: number;
+    must_change_password?: number;
+    version: number;
+    created_at: string;
+  }): UserView {
+    return {
+      id: r.id,
+      username: r.username,
+      displayName: r.display_name,
+      role: r.role as UserRole,
+      regionCode: r.scope_region_code,
+      orgId: r.scope_org_id,
+      orgName: r.org_name,
+      memberId: r.member_id,
+      active: Number(r.active) === 1,
+      locked: Boolean(r.locked_until && r.locked_until > new Date().toISOString()),
+      totpEnabled: Number(r.totp_enabled ?? 0) === 1,
+      mustChangePassword: Number(r.must_change_password ?? 0) === 1,
+      version: Number(r.version),
+      createdAt: r.created_at,
+    };
+  }
+
+  async list(actor: Actor, q: { q?: string; role?: UserRole }): Promise<UserView[]> {
+    let b = this.base(actor);
+    if (q.role) b = b.where('u.role', '=', q.role);
+    if (q.q) b = b.where((eb) => eb.or([eb('u.username', 'like', `%${q.q}%`), eb('u.display_name', 'like', `%${q.q}%`)]));
+    const rows = await b.orderBy('u.username').limit(500).execute();
+    return rows.map((r) => this.view(r));
+  }
+
+  async get(actor: Actor, id: string, db: Executor = this.db): Promise<UserView> {
+    const row = await this.base(actor, db).where('u.id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('用户');
+    return this.view(row);
+  }
+
+  private async checkScopeTarget(actor: Actor, tx: Executor, input: { regionCode?: string | null; orgId?: string | null }) {
+    const prefix = actor.regionCode ?? '\u0000';
+    if (input.regionCode && !input.regionCode.startsWith(prefix)) throw notFound('区划');
+    if (input.regionCode && !(await tx.selectFrom('regions').select('code').where('code', '=', input.regionCode).executeTakeFirst())) throw notFound('区划');
+    if (input.orgId) {
+      const org = await tx.selectFrom('temporary_orgs').select('region_code').where('id', '=', input.orgId).executeTakeFirst();
+      if (!org?.region_code.startsWith(prefix)) throw notFound('组织');
+    }
+  }
+
+  async create(actor: Actor, input: CreateUser): Promise<{ user: UserView; oneTimePassword: string }> {
+    if (!input.regionCode && !input.orgId) throw new Problem(400, 'validation_failed', '账号须有范围：区划或组织', [{ path: 'regionCode', message: '请选择区划或组织' }]);
+    const password = generatePassword();
+    const passwordHash = await hashPassword(password);
+    const id = newId();
+    await this.db.transaction().execute(async (tx) => {
+      await this.checkScopeTarget(actor, tx, input);
+      if (await tx.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst()) {
+        throw conflict('username_taken', '用户名已被使用');
+      }
+      if (input.memberId && !(await tx.selectFrom('members').select('id').where('id', '=', input.memberId).executeTakeFirst())) throw notFound('人员');
+      const now = new Date().toISOString();
+      const row = {
+        id,
+        username: input.username,
+        password_hash: passwordHash,
+        display_name: input.displayName,
+        role: input.role,
+        scope_region_code: input.regionCode ?? null,
+        scope_org_id: input.orgId ?? null,
+        acting_party_org_id: input.actingPartyOrgId ?? null,
+        member_id: input.memberId ?? null,
+        active: 1,
+        must_change_password: 1,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      };
+      await tx.insertInto('users').values(row).execute();
+      const { password_hash: _h, ...shown } = row;
+      await recordAudit(tx, actor, { action: 'user.create', entityType: 'user', entityId: id, after: shown });
+    });
+    return { user: await this.get(actor, id), oneTimePassword: password };
+  }
+
+  async update(actor: Actor, id: string, input: UpdateUser): Promise<UserView> {
+    if (id === actor.userId && (input.role !== undefined || input.active !== undefined)) {
+      throw forbidden('own_account', '不能修改本人账号的角色或状态，请由另一名安全管理员办理');
+    }
+    await this.db.transaction().execute(async (tx) => {
+      const before = await this.get(actor, id, tx);
+      if (before.version !== input.version) throw versionConflict();
+      await this.checkScopeTarget(actor, tx, input);
+      const now = new Date().toISOString();
+      const set = {
+        ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
+        ...(input.role !== undefined ? { role: input.role } : {}),
+        ...(input.active !== undefined ? { active: input.active ? 1 : 0 } : {}),
+        ...(input.regionCode !== undefined ? { scope_region_code: input.regionCode } : {}),
+        ...(input.orgId !== undefined ? { scope_org_id: input.orgId } : {}),
+        version: before.version + 1,
+        updated_at: now,
+      };
+      const done = await tx.updateTable('users').set(set).where('id', '=', id).where('version', '=', input.version).executeTakeFirst();
+      if (Number(done.numUpdatedRows) !== 1) throw versionConflict();
+      // A changed role or a disabled account takes effect now: its sessions end.
+      if (input.role !== undefined || input.active === false || input.regionCode !== undefined || input.orgId !== undefined) {
+        await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
+      }
+      const { version: _v, ...after } = input;
+      await recordAudit(tx, actor, {
+        action: input.role !== undefined && input.role !== before.role ? 'user.role_change' : 'user.update',
+        entityType: 'user',
+        entityId: id,
+        before: { role: before.role, active: before.active, regionCode: before.regionCode, orgId: before.orgId, displayName: before.displayName },
+        after,
+      });
+    });
+    return this.get(actor, id);
+  }
+
+  /** A new one-time password; the second factor stays as it was, so a reset never bypasses it. */
+  async resetPassword(actor: Actor, id: string, reason: string): Promise<{ oneTimePassword: string }> {
+    if (id === actor.userId) throw forbidden('own_account', '不能重置本人密码，请在“修改密码”中办理');
+    const password = generatePassword();
+    const passwordHash = await hashPassword(password);
+    await this.db.transaction().execute(async (tx) => {
+      await this.get(actor, id, tx);
+      const now = new Date().toISOString();
+      await tx
+        .updateTable('users')
+        .set({ password_hash: passwordHash, must_change_password: 1, failed_logins: 0, locked_until: null, updated_at: now })
+        .where('id', '=', id)
+        .execute();
+      await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
+      await recordAudit(tx, actor, { action: 'user.password_reset', entityType: 'user', entityId: id, after: { reason } });
+    });
+    return { oneTimePassword: password };
+  }
+
+  /** Removes a lost second factor and its recovery codes; the user enrols again at the next login. */
+  async resetTotp(actor: Actor, id: string, reason: string): Promise<UserView> {
+    if (id === actor.userId) throw forbidden('own_account', '不能重置本人的动态验证码，请由另一名安全管理员办理');
+    await this.db.transaction().execute(async (tx) => {
+      await this.get(actor, id, tx);
+      await tx
+        .updateTable('users')
+        .set({ totp_enabled: 0, totp_secret_enc: null, totp_last_step: null, updated_at: new Date().toISOString() })
+        .where('id', '=', id)
+        .execute();
+      await tx.deleteFrom('recovery_codes').where('user_id', '=', id).execute();
+      await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
+      await recordAudit(tx, actor, { action: 'user.totp_reset', entityType: 'user', entityId: id, after: { reason } });
+    });
+    return this.get(actor, id);
+  }
+}
