@@ -69,3 +69,40 @@ describe('audit: one business operation, one transaction, with its audit row in 
     expect(broken.brokenAt).toBe(Number(target.seq));
   });
 });
+
+describe('audit viewer and retention', () => {
+  const ctx = useCounty();
+
+  it('the auditor filters the trail by who, when, what and record, page by page', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    await ctx.user('chengjiao');
+    const created = await qiao.post(`/orgs/${ctx.county.orgs.qiaoGroup.id}/memberships`, {
+      memberId: ctx.county.members.qiaoPowerChief,
+      role: 'member',
+      startOn: '2020-05-19',
+      linkReason: '清单第3项：跳闸',
+    });
+    const auditor = await ctx.user('auditor');
+    const byWho = (await auditor.get('/audit-events?username=qiaoduan')).json();
+    expect(byWho.items.map((e: { action: string }) => e.action)).toEqual(['membership.create', 'auth.login']);
+    expect(byWho.items.every((e: { username: string }) => e.username === 'qiaoduan')).toBe(true);
+    const logins = (await auditor.get('/audit-events?action=auth.')).json();
+    expect(logins.items.map((e: { username: string }) => e.username).sort()).toEqual(['auditor', 'chengjiao', 'qiaoduan']);
+    expect((await auditor.get(`/audit-events?entityType=membership&entityId=${created.json().id}`)).json().total).toBe(1);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    expect((await auditor.get(`/audit-events?from=${today}&to=${today}`)).json().total).toBe(4);
+    expect((await auditor.get('/audit-events?to=2020-01-01')).json().total).toBe(0);
+    const first = (await auditor.get('/audit-events?limit=2')).json();
+    const second = (await auditor.get(`/audit-events?limit=2&cursor=${first.nextCursor}`)).json();
+    expect(second.items[0].seq).toBeLessThan(first.items[1].seq);
+  });
+
+  it('retention: no route removes audit events and the database refuses to delete them', async () => {
+    const routes = ctx.t.app.routeTable.filter((r) => /audit/.test(r.url));
+    expect(routes.map((r) => r.method)).toEqual(['GET', 'GET']);
+    expect(ctx.t.app.routeTable.some((r) => r.method === 'DELETE')).toBe(false);
+    await ctx.user('qiaoduan');
+    await expect(sql`delete from audit_events`.execute(ctx.t.db.db)).rejects.toThrow(/append-only/);
+    await expect(sql`update audit_events set action = 'x'`.execute(ctx.t.db.db)).rejects.toThrow(/append-only/);
+  });
+});

@@ -1,7 +1,6 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { PASSWORD } from './factories.ts';
-import { login, sessionHeaders } from './helpers.ts';
+import { exported } from './helpers.ts';
 import { registerHousehold } from './households-fixture.ts';
 import { useCounty } from './setup-county.ts';
 
@@ -118,8 +117,7 @@ describe('DOMAIN §5: exporting the register', () => {
     const qiao = await ctx.user('qiaoduan');
     const id = await registerHousehold(qiao, { address: '=HYPERLINK("http://x.example","点我")' });
     const detail = (await qiao.post(`/households/${id}/unmask`, { reason: '核对导出' })).json();
-    const cookie = await login(ctx.t.app, 'qiaoduan', PASSWORD);
-    const res = await ctx.t.app.inject({ method: 'GET', url: '/api/v1/households/export.xlsx', headers: sessionHeaders(cookie) });
+    const res = await exported(qiao, 'households', {});
     expect(res.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
@@ -141,8 +139,7 @@ describe('DOMAIN §5: exporting the register', () => {
     const audit = await ctx.t.db.db.selectFrom('audit_events').select('action').where('action', '=', 'household.export').execute();
     expect(audit).toHaveLength(1);
 
-    const other = await login(ctx.t.app, 'chengjiao', PASSWORD);
-    const theirs = await ctx.t.app.inject({ method: 'GET', url: '/api/v1/households/export.xlsx', headers: sessionHeaders(other) });
+    const theirs = await exported(await ctx.user('chengjiao'), 'households', {});
     const wb2 = new ExcelJS.Workbook();
     await wb2.xlsx.load(theirs.rawPayload as unknown as ArrayBuffer);
     expect((wb2.getWorksheet('建档立卡户') as ExcelJS.Worksheet).rowCount).toBe(1);

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
+import { exported } from './helpers.ts';
 import { useCounty } from './setup-county.ts';
 
 describe('problem-list export to XLSX', () => {
@@ -17,7 +18,7 @@ describe('problem-list export to XLSX', () => {
     expect(list.statusCode).toBe(201);
     const itemId = list.json().itemIds[0];
     await qiao.post(`/items/${itemId}/events`, { text: '=cmd|/C calc!A0', public: false });
-    const res = await qiao.get(`/problem-lists/${list.json().id}/export.xlsx`);
+    const res = await exported(qiao, 'problem_list', { id: list.json().id });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toContain('spreadsheetml');
     const wb = new ExcelJS.Workbook();
@@ -41,6 +42,6 @@ describe('problem-list export to XLSX', () => {
     }
     expect(ws.getRow(4).getCell(7).value).toBe('=cmd|/C calc!A0');
     // Out of scope: not found.
-    expect((await (await ctx.user('chengjiao')).get(`/problem-lists/${list.json().id}/export.xlsx`)).statusCode).toBe(404);
+    expect((await exported(await ctx.user('chengjiao'), 'problem_list', { id: list.json().id })).statusCode).toBe(404);
   });
 });

@@ -6,7 +6,7 @@ import { idCheckChar } from '../src/lib/identity.ts';
 import { COLUMNS } from '../src/modules/households/import.layout.ts';
 import { buildApp } from '../src/app.ts';
 import { PASSWORD } from './factories.ts';
-import { as, login, sessionHeaders } from './helpers.ts';
+import { as, exported, login, sessionHeaders } from './helpers.ts';
 import { useCounty } from './setup-county.ts';
 
 let seq = 0;
@@ -158,8 +158,7 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     expect(await households()).toBe(0);
     expect(await people()).toBe(0);
 
-    const cookie = await login(ctx.t.app, 'qiaoduan', PASSWORD);
-    const report = await ctx.t.app.inject({ method: 'GET', url: `/api/v1/household-imports/${result.id}/errors`, headers: sessionHeaders(cookie) });
+    const report = await exported(await ctx.user('qiaoduan'), 'import_errors', { id: result.id });
     expect(report.statusCode).toBe(200);
     expect(report.headers['content-type']).toContain('spreadsheetml');
     const wb = new ExcelJS.Workbook();

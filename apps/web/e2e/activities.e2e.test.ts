@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { logIn, openBrowser, screenshot } from './browser';
-import { DEMO_PASSWORD } from './global-setup';
+import { ADMIN_PASSWORD, DEMO_PASSWORD } from './global-setup';
 
 const base = inject('baseUrl');
 // A real 1×1 PNG: the meeting's photo.
@@ -95,7 +95,7 @@ describe('organizational life in the browser', () => {
 
       // The county answers for home organizations at county level too.
       await p.getByRole('button', { name: /退出登录/ }).click();
-      await logIn(p, base, 'admin', DEMO_PASSWORD);
+      await logIn(p, base, 'admin', ADMIN_PASSWORD);
       await p.goto(`${base}/feedback`);
       const open = p.getByRole('button', { name: /^签\s*收$/ });
       await open.first().waitFor();

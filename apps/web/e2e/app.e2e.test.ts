@@ -3,7 +3,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { openBrowser, logIn, screenshot } from './browser';
-import { DEMO_PASSWORD } from './global-setup';
+import { ADMIN_PASSWORD, DEMO_PASSWORD } from './global-setup';
 
 const base = inject('baseUrl');
 
@@ -37,7 +37,7 @@ describe('Lianjian in a real browser', () => {
   });
 
   it('the county admin sees the county overview with the reference figures', async () => {
-    await logIn(page, base, 'admin', DEMO_PASSWORD);
+    await logIn(page, base, 'admin', ADMIN_PASSWORD);
     await page.locator('[data-testid=breakdown-chart] canvas').waitFor();
     const figure = (key: string) => page.getByTestId(`figure-${key}`).textContent();
     expect(await figure('committee')).toBe('1');
@@ -121,7 +121,7 @@ describe('Lianjian in a real browser', () => {
     const res = await page.request.get(`${base}/api/v1/orgs?q=${encodeURIComponent('白河新村')}`);
     expect((await res.json()).total).toBe(0);
     const admin = await openBrowser();
-    await logIn(admin.page, base, 'admin', DEMO_PASSWORD);
+    await logIn(admin.page, base, 'admin', ADMIN_PASSWORD);
     const baihe = (await (await admin.page.request.get(`${base}/api/v1/orgs?q=${encodeURIComponent('白河新村')}`)).json()).items[0];
     await admin.context.close();
     await page.goto(`${base}/orgs/${baihe.id}`);
@@ -150,7 +150,7 @@ describe('Lianjian in a real browser', () => {
   });
 
   it('member search finds names by pinyin initials and switches to English', async () => {
-    await logIn(page, base, 'admin', DEMO_PASSWORD);
+    await logIn(page, base, 'admin', ADMIN_PASSWORD);
     await page.getByRole('menuitem', { name: '党员检索' }).click();
     const input = page.getByTestId('member-search').locator('input');
     await input.fill('zw');

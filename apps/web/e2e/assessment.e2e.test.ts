@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { logIn, openBrowser, screenshot } from './browser';
-import { DEMO_PASSWORD } from './global-setup';
+import { ADMIN_PASSWORD } from './global-setup';
 
 const base = inject('baseUrl');
 
@@ -8,7 +8,7 @@ describe('supervision and assessment in the browser', () => {
   it('the county opens the 2020 ledger, a score down to its records, the comparison, and delists a branch after review', async () => {
     const { context, page, errors } = await openBrowser();
     try {
-      await logIn(page, base, 'admin', DEMO_PASSWORD);
+      await logIn(page, base, 'admin', ADMIN_PASSWORD);
       await page.getByRole('menuitem', { name: '督查考评' }).click();
       const table = page.getByTestId('ledger-table');
       await table.getByRole('link', { name: '乔端镇临时党总支' }).waitFor();

@@ -46,3 +46,9 @@ export async function logIn(page: Page, base: string, username: string, password
   await page.getByRole('button', { name: /登\s*录/ }).click();
   await page.getByTestId('current-user').waitFor();
 }
+
+/** What the page's own requests carry: the CSRF token from its cookie, for API calls made beside the UI. */
+export async function csrfHeaders(page: Page): Promise<Record<string, string>> {
+  const token = (await page.context().cookies()).find((c) => c.name === 'lj_csrf')?.value;
+  return token ? { 'x-csrf-token': token } : {};
+}

@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { logIn, openBrowser, screenshot } from './browser';
-import { DEMO_PASSWORD } from './global-setup';
+import { ADMIN_PASSWORD, DEMO_PASSWORD } from './global-setup';
 
 const base = inject('baseUrl');
 
@@ -45,7 +45,7 @@ describe('the cockpit in the browser', () => {
   it('the county cockpit ranks its fifteen townships', async () => {
     const { context, page, errors } = await openBrowser();
     try {
-      await logIn(page, base, 'admin', DEMO_PASSWORD);
+      await logIn(page, base, 'admin', ADMIN_PASSWORD);
       const ranking = page.getByTestId('township-ranking');
       await ranking.locator('tbody tr').first().waitFor();
       expect(await ranking.locator('tbody tr').count()).toBe(15);

@@ -11,6 +11,26 @@ import type { TestProject } from 'vitest/node';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 export const DEMO_PASSWORD = 'E2e-Demo-Password-2020';
+/** The seeded admin must change its password at first login: the setup does that once, through the API. */
+export const ADMIN_PASSWORD = 'E2e-Changed-Pass-2026';
+
+async function changeAdminPassword(base: string) {
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: DEMO_PASSWORD }),
+  });
+  const me = (await login.json()) as { pending: string | null };
+  if (me.pending !== 'password_change') throw new Error(`the seeded admin should have to change its password, pending=${me.pending}`);
+  const cookies = login.headers.getSetCookie().map((c) => c.split(';')[0] as string);
+  const csrf = cookies.find((c) => c.startsWith('lj_csrf='))?.slice('lj_csrf='.length) ?? '';
+  const changed = await fetch(`${base}/api/v1/auth/password`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: cookies.join('; '), 'x-csrf-token': csrf },
+    body: JSON.stringify({ currentPassword: DEMO_PASSWORD, newPassword: ADMIN_PASSWORD }),
+  });
+  if (!changed.ok) throw new Error(`admin password change failed: ${changed.status} ${await changed.text()}`);
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -58,6 +78,7 @@ export async function setup(project: TestProject) {
     }
     await new Promise((r) => setTimeout(r, 500));
   }
+  await changeAdminPassword(base);
   project.provide('baseUrl', base);
 }
 

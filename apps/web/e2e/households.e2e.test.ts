@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { writeRegisterSample } from '../../server/src/seed/register-sample';
-import { logIn, openBrowser, screenshot } from './browser';
+import { csrfHeaders, logIn, openBrowser, screenshot } from './browser';
 import { DEMO_PASSWORD } from './global-setup';
 
 const base = inject('baseUrl');
@@ -62,7 +62,10 @@ describe('the household register in the browser', () => {
     await watch('failed');
     await dialog.getByText('共 1 处错误').first().waitFor();
     await screenshot(page, '30-import-error');
-    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByTestId('import-report').click()]);
+    // Personal data leaves only with a reason: the report is asked for, then downloaded through its link.
+    await dialog.getByTestId('import-report').click();
+    await page.getByTestId('export-reason').fill('核对导入错误');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-confirm').click()]);
     const report = path.join(dir, 'report.xlsx');
     await download.saveAs(report);
     const wb = new ExcelJS.Workbook();
@@ -72,6 +75,8 @@ describe('the household register in the browser', () => {
     expect(row.getCell(1).value).toBe(31_338);
     expect(row.getCell(2).value).toBe('身份证号');
     expect(String(row.getCell(4).value)).toContain('校验位');
+    const stamp = JSON.stringify((wb.worksheets[0] as ExcelJS.Worksheet).getSheetValues());
+    expect(stamp).toContain('用途：核对导入错误');
     const before = (await (await page.request.get(`${base}/api/v1/households?regionCode=411321106&limit=1`)).json()).total as number;
 
     await dialog.getByTestId('import-again').click();
@@ -95,6 +100,7 @@ describe('the household register in the browser', () => {
     const id18 = (first17: string) => first17 + ('10X98765432'[[...first17].reduce((s, d, i) => s + Number(d) * (weights[i] as number), 0) % 11] as string);
     const first17 = '41132119800808123';
     const created = await page.request.post(`${base}/api/v1/households`, {
+      headers: await csrfHeaders(page),
       data: {
         regionCode: '411321106200',
         address: '穆老庄村二组',

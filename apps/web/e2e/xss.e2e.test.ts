@@ -1,5 +1,9 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, inject, it } from 'vitest';
-import { logIn, openBrowser, screenshot } from './browser';
+import { csrfHeaders, logIn, openBrowser, screenshot } from './browser';
 import { DEMO_PASSWORD } from './global-setup';
 
 const base = inject('baseUrl');
@@ -30,6 +34,7 @@ describe('residents’ words are shown, never run', () => {
       expect(report).toBeTruthy();
       const baihe = (await (await page.request.get(`${base}/api/v1/orgs?q=${encodeURIComponent('白河新村')}`)).json()).items[0];
       const list = await page.request.post(`${base}/api/v1/problem-lists`, {
+        headers: await csrfHeaders(page),
         data: { orgId: baihe.id, title: `清单${PAYLOAD}`, listedOn: '2026-11-01', items: [{ problem: PAYLOAD, category: 'roads', regionCode: '411321106900', reportIds: [report?.id] }] },
       });
       expect(list.status(), await list.text()).toBe(201);
@@ -41,6 +46,28 @@ describe('residents’ words are shown, never run', () => {
       await page.goto(`${base}/v/411321106900`);
       await page.getByTestId('village-board').getByText('onerror=alert(1)', { exact: false }).first().waitFor();
       await screenshot(page, '70-xss-shown-as-text');
+      // The export of the list: the words are a text cell, never a formula or markup.
+      await page.goto(`${base}/lists/${id}`);
+      await page.getByTestId('export-xlsx').click();
+      await page.getByTestId('export-reason').fill('核对清单');
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-confirm').click()]);
+      const file = path.join(os.tmpdir(), `xss-${Date.now()}.xlsx`);
+      await download.saveAs(file);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.readFile(file);
+      fs.rmSync(file);
+      const cell = (wb.getWorksheet('问题清单') as ExcelJS.Worksheet).getRow(4).getCell(2);
+      expect(cell.value).toBe(PAYLOAD);
+      expect(cell.formula).toBeUndefined();
+
+      // The audit administrator reads the same words in the audit trail, as text.
+      await page.getByRole('button', { name: /退出登录/ }).click();
+      await page.getByRole('heading', { name: '登录联建' }).waitFor();
+      await logIn(page, base, 'auditor', DEMO_PASSWORD);
+      await page.goto(`${base}/audit`);
+      await page.getByTestId('audit-table').getByText('onerror=alert(1)', { exact: false }).first().waitFor();
+      await screenshot(page, '71-xss-audit-viewer');
+
       // Nothing ran, and nothing was injected as markup.
       expect(dialogs).toEqual([]);
       expect(await page.locator('svg[onload], img[onerror]').count()).toBe(0);

@@ -8,6 +8,7 @@ import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { ApiError, api, setUnauthorizedHandler, unwrap } from './api/client';
 import { AppLayout } from './components/AppLayout';
 import { MeContext } from './components/me';
+import { PendingStep } from './features/account/AccountSecurity';
 import { LoginPage } from './pages/LoginPage';
 
 // Split by route: the chart library loads only with the overview.
@@ -31,6 +32,9 @@ const FeedbackPage = lazy(() => import('./pages/FeedbackPage').then((m) => ({ de
 const NetworkPage = lazy(() => import('./pages/NetworkPage').then((m) => ({ default: m.NetworkPage })));
 const ItemsPage = lazy(() => import('./pages/ItemsPage').then((m) => ({ default: m.ItemsPage })));
 const AssessmentPage = lazy(() => import('./pages/AssessmentPage').then((m) => ({ default: m.AssessmentPage })));
+const AccountPage = lazy(() => import('./pages/AccountPage').then((m) => ({ default: m.AccountPage })));
+const UsersPage = lazy(() => import('./pages/UsersPage').then((m) => ({ default: m.UsersPage })));
+const AuditPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default: m.AuditPage })));
 const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ default: m.MembersPage })));
 
 // Secondary text darker than antd's default so that it meets WCAG AA contrast.
@@ -77,11 +81,28 @@ export function App() {
           </div>
         ) : !me.data ? (
           <LoginPage />
+        ) : me.data.pending ? (
+          <PendingStep
+            me={me.data}
+            onLogout={async () => {
+              await api.POST('/api/v1/auth/logout');
+              queryClient.setQueryData(['me'], null);
+            }}
+          />
         ) : (
           <MeContext.Provider value={me.data}>
             <Routes>
               <Route element={<AppLayout />}>
-                <Route index element={<OverviewPage />} />
+                <Route
+                  index
+                  element={
+                    me.data.permissions.includes('stats:read') ? (
+                      <OverviewPage />
+                    ) : (
+                      <Navigate to={me.data.permissions.includes('users:read') ? '/users' : me.data.permissions.includes('audit:read') ? '/audit' : '/orgs'} replace />
+                    )
+                  }
+                />
                 <Route path="orgs" element={<OrgTreePage />} />
                 <Route path="orgs/:id" element={<OrgPage />} />
                 <Route path="orgs/:id/meetings/new" element={<RecordMeetingPage />} />
@@ -90,6 +111,9 @@ export function App() {
                 <Route path="feedback" element={<FeedbackPage />} />
                 <Route path="assessment" element={<AssessmentPage />} />
                 <Route path="members" element={<MembersPage />} />
+                <Route path="account" element={<AccountPage />} />
+                <Route path="users" element={<UsersPage />} />
+                <Route path="audit" element={<AuditPage />} />
                 <Route path="reports" element={<ReportsPage />} />
                 <Route path="lists" element={<ListsPage />} />
                 <Route path="lists/:id" element={<ListPage />} />

@@ -159,17 +159,15 @@ export interface RecoveryCodeTable {
   used_at: string | null;
 }
 
-/** A personal-data export asked for with a reason; fetched once, by its owner, before it expires. */
+/** A personal-data export asked for with a reason; fetched by its owner only, until it expires. */
 export interface ExportGrantTable {
   id: string;
   user_id: string;
   kind: string;
   params_json: string;
   reason: string;
-  unmasked: number;
   created_at: string;
   expires_at: string;
-  used_at: string | null;
 }
 
 export interface AuditEventTable {

@@ -16,7 +16,19 @@ export const setUnauthorizedHandler = (fn: () => void) => {
   onUnauthorized = fn;
 };
 
+/** The session's CSRF token, which the server set in a cookie the page can read. */
+export function csrfHeader(): Record<string, string> {
+  const token = /(?:^|;\s*)lj_csrf=([^;]+)/.exec(document.cookie)?.[1];
+  return token ? { 'X-CSRF-Token': decodeURIComponent(token) } : {};
+}
+
 const problems: Middleware = {
+  async onRequest({ request }) {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      for (const [k, v] of Object.entries(csrfHeader())) request.headers.set(k, v);
+    }
+    return request;
+  },
   async onResponse({ response }) {
     if (response.status === 401 && !response.url.endsWith('/auth/login')) onUnauthorized();
     return response;

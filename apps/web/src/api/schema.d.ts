@@ -2959,42 +2959,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/problem-lists/{id}/export.xlsx": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 导出问题清单台账（XLSX） */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/problem-lists/{id}/items": {
         parameters: {
             query?: never;
@@ -8425,56 +8389,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/households/export.xlsx": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** 导出建档立卡户花名册（XLSX，身份证号和电话脱敏，不含健康状况；留痕） */
-        get: {
-            parameters: {
-                query?: {
-                    regionCode?: string;
-                    status?: "registered" | "exited" | "monitored" | "risk_eliminated" | "returned";
-                    cause?: "illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other";
-                    /** @description Households helped by this member */
-                    helperId?: string;
-                    /** @description Households without a primary helper, or breaking one of the county's coverage rules */
-                    gap?: "no_primary_helper" | "coverage";
-                    /** @description Households in an open monitoring case of this category */
-                    monitoringCategory?: "unstable_exited" | "marginal" | "sudden_hardship";
-                    /** @description Head of household: name or pinyin initials */
-                    q?: string;
-                    /** @description Households registered by that day; with status: their status on that day (registration, exit year, monitoring dates) */
-                    asOf?: string;
-                    /** @description Exact ID number of any household member (blind index) */
-                    idNumber?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/households/{id}": {
         parameters: {
             query?: never;
@@ -9499,14 +9413,99 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/household-imports/{id}/errors": {
+    "/api/v1/exports": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** 下载错误报告（XLSX，逐行说明） */
+        get?: never;
+        put?: never;
+        /** 申请导出个人信息（须说明用途；返回 10 分钟内有效、仅本人可用的下载链接） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ExportRequestInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExportGrant"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/exports/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载导出文件（仅申请人，过期失效；留痕） */
         get: {
             parameters: {
                 query?: never;
@@ -10929,7 +10928,14 @@ export interface paths {
                     limit?: number;
                     cursor?: string;
                     entityId?: string;
+                    entityType?: string;
+                    /** @description An action, or a family of them ending in `.` (`auth.`) */
                     action?: string;
+                    username?: string;
+                    /** @description First Shanghai day */
+                    from?: string;
+                    /** @description Last Shanghai day */
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
@@ -11111,6 +11117,8 @@ export interface components {
             seq: number;
             at: string;
             userId: string | null;
+            /** @description Who acted (their account name), or null for the system */
+            username: string | null;
             requestId: string | null;
             action: string;
             entityType: string;
@@ -13033,6 +13041,21 @@ export interface components {
         OneTimePasswordInput: {
             oneTimePassword: string;
         };
+        ExportRequestInput: {
+            /** @enum {string} */
+            kind: "households" | "problem_list" | "import_errors";
+            /** @description households: the register filter; problem_list and import_errors: { id } */
+            params: {
+                [key: string]: unknown;
+            };
+            /** @description Why the data is taken out (PIPL): recorded in the audit trail and printed in the file */
+            reason: string;
+        };
+        ExportGrantInput: {
+            id: string;
+            downloadUrl: string;
+            expiresAt: string;
+        };
         TotpEnableInput: {
             code: string;
         };
@@ -13058,6 +13081,8 @@ export interface components {
             seq: number;
             at: string;
             userId: string | null;
+            /** @description Who acted (their account name), or null for the system */
+            username: string | null;
             requestId: string | null;
             action: string;
             entityType: string;
@@ -14979,6 +15004,21 @@ export interface components {
         };
         OneTimePassword: {
             oneTimePassword: string;
+        };
+        ExportRequest: {
+            /** @enum {string} */
+            kind: "households" | "problem_list" | "import_errors";
+            /** @description households: the register filter; problem_list and import_errors: { id } */
+            params: {
+                [key: string]: unknown;
+            };
+            /** @description Why the data is taken out (PIPL): recorded in the audit trail and printed in the file */
+            reason: string;
+        };
+        ExportGrant: {
+            id: string;
+            downloadUrl: string;
+            expiresAt: string;
         };
         TotpEnable: {
             code: string;

@@ -1,6 +1,9 @@
 import {
   ApartmentOutlined,
   AuditOutlined,
+  FileSearchOutlined,
+  KeyOutlined,
+  SafetyOutlined,
   DashboardOutlined,
   FileTextOutlined,
   HomeOutlined,
@@ -59,6 +62,9 @@ export function AppLayout() {
             </Button>
           )}
           <InboxButton />
+          <Button size="small" icon={<KeyOutlined />} onClick={() => navigate('/account')} data-testid="account">
+            {t('nav.account')}
+          </Button>
           <Button
             size="small"
             icon={<TranslationOutlined />}
@@ -79,7 +85,7 @@ export function AppLayout() {
             style={{ height: '100%', paddingTop: 8 }}
             onClick={({ key }) => navigate(key === 'overview' ? '/' : `/${key}`)}
             items={[
-              { key: 'overview', icon: <DashboardOutlined />, label: t('nav.overview') },
+              ...(me.permissions.includes('stats:read') ? [{ key: 'overview', icon: <DashboardOutlined />, label: t('nav.overview') }] : []),
               { key: 'orgs', icon: <ApartmentOutlined />, label: t('nav.orgs') },
               ...(me.permissions.includes('stats:read') ? [{ key: 'network', icon: <ShareAltOutlined />, label: t('nav.network') }] : []),
               ...(me.permissions.includes('reports:read')
@@ -90,11 +96,13 @@ export function AppLayout() {
                   ]
                 : []),
               ...(me.permissions.includes('households:read') ? [{ key: 'households', icon: <HomeOutlined />, label: t('nav.households') }] : []),
-              { key: 'members', icon: <TeamOutlined />, label: t('nav.members') },
+              ...(me.permissions.includes('members:read') ? [{ key: 'members', icon: <TeamOutlined />, label: t('nav.members') }] : []),
               ...(me.permissions.includes('assessment:read') ? [{ key: 'assessment', icon: <TrophyOutlined />, label: t('nav.assessment') }] : []),
               ...(me.permissions.includes('feedback:acknowledge') || me.permissions.includes('feedback:write')
                 ? [{ key: 'feedback', icon: <AuditOutlined />, label: t('nav.feedback') }]
                 : []),
+              ...(me.permissions.includes('users:read') ? [{ key: 'users', icon: <SafetyOutlined />, label: t('nav.users') }] : []),
+              ...(me.permissions.includes('audit:read') ? [{ key: 'audit', icon: <FileSearchOutlined />, label: t('nav.audit') }] : []),
             ]}
           />
         </Sider>

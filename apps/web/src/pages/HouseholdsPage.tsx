@@ -1,4 +1,4 @@
-import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { UploadOutlined } from '@ant-design/icons';
 import { POVERTY_CAUSES } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Empty, Flex, Input, Select, Table, Tabs, Tag, Typography } from 'antd';
@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
 import { useMe } from '../components/me';
+import { ExportButton } from '../components/ExportButton';
 import { CursorPager, useCursorPages } from '../components/CursorPager';
 import { QueryState } from '../components/QueryState';
 import { GapsPanel, WorkloadPanel } from '../features/households/CoveragePanels';
@@ -49,7 +50,6 @@ function RegisterPanel() {
     queryKey: ['households', filter, pages.cursor],
     queryFn: () => unwrap(api.GET('/api/v1/households', { params: { query: { limit: 20, ...filter, ...(pages.cursor ? { cursor: pages.cursor } : {}) } } })),
   });
-  const exportHref = `/api/v1/households/export.xlsx?${new URLSearchParams(filter as Record<string, string>).toString()}`;
   const canImport = me.permissions.includes('households:write') && me.scope.regionCode !== null;
   return (
     <>
@@ -113,9 +113,9 @@ function RegisterPanel() {
               {t('households.import.open')}
             </Button>
           )}
-          <Button icon={<DownloadOutlined />} href={exportHref} download>
+          <ExportButton kind="households" params={filter} testId="households-export">
             {t('households.exportXlsx')}
-          </Button>
+          </ExportButton>
         </Flex>
       </Flex>
       <QueryState loading={list.isLoading} error={list.error} retry={() => list.refetch()}>

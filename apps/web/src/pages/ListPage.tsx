@@ -1,8 +1,9 @@
-import { DownloadOutlined, PrinterOutlined } from '@ant-design/icons';
+import { PrinterOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { Breadcrumb, Button, Card, Flex, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { ExportButton } from '../components/ExportButton';
 import { type Schemas, api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
 import { ItemStatusTag } from '../features/items/ItemStatusTag';
@@ -37,9 +38,9 @@ export function ListPage() {
                 </Typography.Text>
               </div>
               <Flex gap={8} className="lj-no-print">
-                <Button icon={<DownloadOutlined />} href={`/api/v1/problem-lists/${id}/export.xlsx`} data-testid="export-xlsx">
+                <ExportButton kind="problem_list" params={{ id }} testId="export-xlsx">
                   {t('lists.export')}
-                </Button>
+                </ExportButton>
                 <Button icon={<PrinterOutlined />} onClick={() => window.print()}>
                   {t('lists.print')}
                 </Button>

@@ -1,9 +1,9 @@
-import { LockOutlined, UserOutlined } from '@ant-design/icons';
+import { LockOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, unwrap } from '../api/client';
+import { ApiError, api, unwrap } from '../api/client';
 import { errorText } from '../components/QueryState';
 
 export function LoginPage() {
@@ -11,13 +11,19 @@ export function LoginPage() {
   const queryClient = useQueryClient();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const onFinish = async (values: { username: string; password: string }) => {
+  // Once the password is accepted for an account with a second factor, the form asks for the code as well.
+  const [needCode, setNeedCode] = useState(false);
+  const onFinish = async (values: { username: string; password: string; code?: string }) => {
     setBusy(true);
     setError(null);
     try {
-      const me = await unwrap(api.POST('/api/v1/auth/login', { body: values }));
+      const me = await unwrap(api.POST('/api/v1/auth/login', { body: { username: values.username, password: values.password, ...(values.code ? { code: values.code } : {}) } }));
       queryClient.setQueryData(['me'], me);
     } catch (e) {
+      if (e instanceof ApiError && e.problem.code === 'totp_required') {
+        setNeedCode(true);
+        return;
+      }
       setError(errorText(e));
     } finally {
       setBusy(false);
@@ -51,6 +57,16 @@ export function LoginPage() {
           >
             <Input.Password prefix={<LockOutlined />} autoComplete="current-password" />
           </Form.Item>
+          {needCode && (
+            <Form.Item
+              name="code"
+              label={t('login.code')}
+              extra={t('login.codeHint')}
+              rules={[{ required: true, message: t('login.required', { field: t('login.code') }) }]}
+            >
+              <Input prefix={<SafetyOutlined />} autoComplete="one-time-code" inputMode="numeric" autoFocus data-testid="login-code" />
+            </Form.Item>
+          )}
           <Button type="primary" htmlType="submit" block loading={busy}>
             {t('login.submit')}
           </Button>

@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import { afterCursor, decodeCursor, pageOf, pageQuery } from '../../lib/paging.ts';
-import { page, problemReplies } from '../../lib/schemas.ts';
+import { isoDate, page, problemReplies } from '../../lib/schemas.ts';
+import { addDays } from '@lianjian/shared';
 import { verifyAuditChain } from './audit.service.ts';
 
 const AuditEvent = z
@@ -11,6 +12,7 @@ const AuditEvent = z
     seq: z.number().int(),
     at: z.string(),
     userId: z.string().nullable(),
+    username: z.string().nullable().describe('Who acted (their account name), or null for the system'),
     requestId: z.string().nullable(),
     action: z.string(),
     entityType: z.string(),
@@ -28,21 +30,35 @@ export function auditRoutes(db: Db): FastifyPluginAsyncZod {
       schema: {
         tags: ['audit'],
         summary: '审计记录（最新在前）',
-        querystring: z.strictObject({ ...pageQuery, entityId: z.string().max(64).optional(), action: z.string().max(64).optional() }),
+        querystring: z.strictObject({
+          ...pageQuery,
+          entityId: z.string().max(64).optional(),
+          entityType: z.string().max(40).optional(),
+          action: z.string().max(64).optional().describe('An action, or a family of them ending in `.` (`auth.`)'),
+          username: z.string().trim().max(64).optional(),
+          from: isoDate.optional().describe('First Shanghai day'),
+          to: isoDate.optional().describe('Last Shanghai day'),
+        }),
         response: { 200: page(AuditEvent), ...problemReplies },
       },
       handler: async (req) => {
         const q = req.query;
+        // Days are Shanghai days; the trail stores UTC instants.
+        const startOf = (day: string) => new Date(`${day}T00:00:00+08:00`).toISOString();
         const filtered = () => {
-          let b = db.selectFrom('audit_events');
+          let b = db.selectFrom('audit_events').leftJoin('users as u', 'u.id', 'audit_events.user_id');
           if (q.entityId) b = b.where('entity_id', '=', q.entityId);
-          if (q.action) b = b.where('action', '=', q.action);
+          if (q.entityType) b = b.where('entity_type', '=', q.entityType);
+          if (q.action) b = q.action.endsWith('.') ? b.where('action', 'like', `${q.action}%`) : b.where('action', '=', q.action);
+          if (q.username) b = b.where('u.username', '=', q.username);
+          if (q.from) b = b.where('at', '>=', startOf(q.from));
+          if (q.to) b = b.where('at', '<', startOf(addDays(q.to, 1)));
           return b;
         };
-        let rows = filtered().selectAll();
+        let rows = filtered().selectAll('audit_events').select('u.username');
         const cursor = decodeCursor(q.cursor);
-        if (cursor) rows = rows.where(afterCursor('seq', 'id', cursor, 'desc'));
-        const list = await rows.orderBy('seq', 'desc').limit(q.limit + 1).execute();
+        if (cursor) rows = rows.where(afterCursor('audit_events.seq', 'audit_events.id', cursor, 'desc'));
+        const list = await rows.orderBy('audit_events.seq', 'desc').limit(q.limit + 1).execute();
         const total = await filtered().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
         const p = pageOf(list, q.limit, Number(total.n), (r) => r.seq);
         return {
@@ -52,6 +68,7 @@ export function auditRoutes(db: Db): FastifyPluginAsyncZod {
             seq: Number(r.seq),
             at: r.at,
             userId: r.user_id,
+            username: r.username ?? null,
             requestId: r.request_id,
             action: r.action,
             entityType: r.entity_type,

@@ -18,7 +18,7 @@ const PEOPLE_HEADERS = ['户序号', '户主', '村（社区）', '姓名', '与
  * households, then people. ID and phone numbers arrive masked; health details are never exported. Every text
  * is written as a string cell (never a formula), so `=`, `+`, `-`, `@` from the register stay inert.
  */
-export function registerWorkbookStream(title: string, sheets: RegisterSheets): PassThrough {
+export function registerWorkbookStream(title: string, sheets: RegisterSheets, stamp?: string): PassThrough {
   const out = new PassThrough();
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
   wb.creator = 'Lianjian';
@@ -38,6 +38,7 @@ export function registerWorkbookStream(title: string, sheets: RegisterSheets): P
     const about = wb.addWorksheet('说明');
     about.addRow([title]).commit();
     about.addRow(['身份证号、电话已脱敏；健康状况不导出。']).commit();
+    if (stamp) about.addRow([stamp]).commit();
     about.commit();
     await wb.commit();
   };

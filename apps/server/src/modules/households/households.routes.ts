@@ -17,23 +17,6 @@ export function householdRoutes(service: HouseholdService, assistance: Assistanc
       schema: { tags, summary: '建档立卡户', querystring: HouseholdListQuery, response: { 200: HouseholdList, ...problemReplies } },
       handler: (req) => service.list(requireActor(req), req.query),
     });
-    app.get('/households/export.xlsx', {
-      config: { permission: 'households:read' },
-      schema: {
-        tags,
-        summary: '导出建档立卡户花名册（XLSX，身份证号和电话脱敏，不含健康状况；留痕）',
-        querystring: HouseholdListQuery.omit({ cursor: true, limit: true }),
-        produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
-      },
-      handler: async (req, reply) => {
-        const { stream } = await service.exportRegister(requireActor(req), req.query);
-        const name = `建档立卡户花名册-${new Date().toISOString().slice(0, 10)}.xlsx`;
-        return reply
-          .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-          .header('content-disposition', `attachment; filename="register.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`)
-          .send(stream);
-      },
-    });
     app.post('/households', {
       config: { permission: 'households:write' },
       schema: { tags, summary: '建档立卡登记', body: CreateHousehold, response: { 201: z.object({ id: z.string() }), ...problemReplies } },

@@ -205,7 +205,7 @@ export class HouseholdService {
    * The register for export, streamed in keyset pages: households first, then their people (masked).
    * The export itself is audited with its filter and size.
    */
-  async exportRegister(actor: Actor, q: Omit<z.infer<typeof HouseholdListQuery>, 'cursor' | 'limit'>) {
+  async exportRegister(actor: Actor, q: Omit<z.infer<typeof HouseholdListQuery>, 'cursor' | 'limit'>, stamp?: string) {
     const today = todayInShanghai();
     const rules = q.gap === 'coverage' ? await this.coverage.rules(this.db, await countyOf(this.db, actor)) : [];
     const total = await this.filtered(this.db, actor, q, today, rules).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -311,7 +311,7 @@ export class HouseholdService {
       }
     };
     const title = `建档立卡户花名册（导出：${actor.displayName}，${nowIso().slice(0, 10)}，共 ${Number(total.n)} 户）`;
-    return { title, stream: registerWorkbookStream(title, { households: households(), people: people() }) };
+    return { title, stream: registerWorkbookStream(title, { households: households(), people: people() }, stamp) };
   }
 
   private async mustFind(actor: Actor, id: string, db: Executor = this.db) {

@@ -72,13 +72,5 @@ export function householdImportRoutes(service: HouseholdImportService): FastifyP
       schema: { tags, summary: '导入进度与结果', params: z.object({ id: z.string().uuid() }), response: { 200: HouseholdImport, ...problemReplies } },
       handler: (req) => service.get(requireActor(req), req.params.id),
     });
-    app.get('/household-imports/:id/errors', {
-      config: { permission: 'households:write' },
-      schema: { tags, summary: '下载错误报告（XLSX，逐行说明）', params: z.object({ id: z.string().uuid() }), produces: [XLSX] },
-      handler: async (req, reply) => {
-        const r = await service.errorReport(requireActor(req), req.params.id);
-        return reply.header('content-type', XLSX).header('content-disposition', attachment(r.fileName)).send(r.body);
-      },
-    });
   };
 }

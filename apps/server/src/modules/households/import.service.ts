@@ -559,7 +559,7 @@ export class HouseholdImportService {
   }
 
   /** The per-row error report as a workbook: row, column, the cell (masked), what is wrong. */
-  async errorReport(actor: Actor, id: string): Promise<{ fileName: string; body: Buffer }> {
+  async errorReport(actor: Actor, id: string, stamp?: string): Promise<{ fileName: string; body: Buffer }> {
     const r = await this.scoped(actor).where('id', '=', id).executeTakeFirst();
     if (!r) throw notFound('导入记录');
     const errors = r.errors_json ? (JSON.parse(r.errors_json) as RowError[]) : [];
@@ -575,6 +575,10 @@ export class HouseholdImportService {
     ws.getRow(1).font = { bold: true };
     // Strings stay string cells: nothing from the uploaded file can become a formula here.
     for (const e of errors) ws.addRow({ row: e.row, column: String(e.column), value: String(e.value), message: String(e.message) });
+    if (stamp) {
+      ws.addRow({});
+      ws.addRow({ row: stamp });
+    }
     if (r.error_count > errors.length) ws.addRow({ row: '', column: '', value: '', message: `另有 ${r.error_count - errors.length} 处错误未列出` });
     const base = r.file_name.replace(/\.(csv|xlsx)$/i, '');
     return { fileName: `${base}-错误报告.xlsx`, body: Buffer.from(await wb.xlsx.writeBuffer()) };

@@ -37,17 +37,6 @@ export function itemRoutes(service: ItemService): FastifyPluginAsyncZod {
       schema: { tags, summary: '问题清单详情', params: IdParams, response: { 200: ProblemList, ...problemReplies } },
       handler: (req) => service.getList(requireActor(req), req.params.id),
     });
-    app.get('/problem-lists/:id/export.xlsx', {
-      config: { permission: 'items:read' },
-      schema: { tags, summary: '导出问题清单台账（XLSX）', params: IdParams },
-      handler: async (req, reply) => {
-        const { file, filename } = await service.exportList(requireActor(req), req.params.id);
-        return reply
-          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-          .header('content-disposition', `attachment; filename="ledger.xlsx"; filename*=UTF-8''${encodeURIComponent(filename)}`)
-          .send(file);
-      },
-    });
     app.post('/problem-lists', {
       config: { permission: 'items:write' },
       schema: {

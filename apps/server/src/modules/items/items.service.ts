@@ -152,7 +152,7 @@ export class ItemService {
   }
 
   /** The problem list as an XLSX ledger (序号, 存在问题, 责任党小组 …), formula-safe. */
-  async exportList(actor: Actor, id: string) {
+  async exportList(actor: Actor, id: string, stamp?: string) {
     const list = await this.getList(actor, id);
     const today = todayInShanghai();
     const { rows, people } = await repo.listItems(this.db, actor, { listId: id, today }, 1000, null);
@@ -171,7 +171,7 @@ export class ItemService {
         closedAt: i.closedAt ? todayInShanghai(new Date(i.closedAt)) : '',
         closedBy: i.closedBy ?? '',
       }));
-    const file = await ledgerWorkbook(list.title, `${list.orgName}　梳理日期：${list.listedOn}　导出日期：${today}`, ledger);
+    const file = await ledgerWorkbook(list.title, `${list.orgName}　梳理日期：${list.listedOn}　导出日期：${today}${stamp ? `　${stamp}` : ''}`, ledger);
     return { file, filename: `${list.title}.xlsx` };
   }
 

@@ -3,7 +3,8 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Flex, Modal, Progress, Table, Tag, Typography, Upload } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, type Problem, type Schemas, api, unwrap } from '../../api/client';
+import { ApiError, type Problem, type Schemas, api, csrfHeader, unwrap } from '../../api/client';
+import { ExportButton } from '../../components/ExportButton';
 import { errorText } from '../../components/QueryState';
 
 type ImportView = Schemas['HouseholdImport'];
@@ -14,6 +15,7 @@ function upload(file: File, onProgress: (percent: number) => void): Promise<Impo
     const xhr = new XMLHttpRequest();
     xhr.open('POST', `/api/v1/household-imports?fileName=${encodeURIComponent(file.name)}`);
     xhr.setRequestHeader('content-type', 'application/octet-stream');
+    for (const [k, v] of Object.entries(csrfHeader())) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(Math.round((e.loaded / e.total) * 100));
     };
@@ -153,9 +155,9 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
             <Flex vertical gap={8} align="start">
               <span>{view.message}</span>
               {view.errorCount > 0 && (
-                <Button icon={<DownloadOutlined />} href={`/api/v1/household-imports/${view.id}/errors`} download data-testid="import-report">
+                <ExportButton kind="import_errors" params={{ id: view.id }} testId="import-report">
                   {t('households.import.report')}（{t('households.import.errors', { count: view.errorCount })}）
-                </Button>
+                </ExportButton>
               )}
             </Flex>
           }

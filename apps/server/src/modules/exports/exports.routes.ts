@@ -1,0 +1,38 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { id, problemReplies, text } from '../../lib/schemas.ts';
+import { requireActor } from '../../plugins/auth.ts';
+import { EXPORT_KINDS, type ExportService } from './exports.service.ts';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+const ExportRequest = z
+  .strictObject({
+    kind: z.enum(EXPORT_KINDS),
+    params: z.record(z.string(), z.unknown()).describe('households: the register filter; problem_list and import_errors: { id }'),
+    reason: text(200).describe('Why the data is taken out (PIPL): recorded in the audit trail and printed in the file'),
+  })
+  .meta({ id: 'ExportRequest' });
+
+const ExportGrant = z.object({ id: z.string(), downloadUrl: z.string(), expiresAt: z.string() }).meta({ id: 'ExportGrant' });
+
+export function exportRoutes(service: ExportService): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post('/exports', {
+      config: { permission: 'authenticated' },
+      schema: { tags: ['exports'], summary: '申请导出个人信息（须说明用途；返回 10 分钟内有效、仅本人可用的下载链接）', body: ExportRequest, response: { 201: ExportGrant, ...problemReplies } },
+      handler: async (req, reply) => reply.code(201).send(await service.request(requireActor(req), req.body)),
+    });
+    app.get('/exports/:id/file', {
+      config: { permission: 'authenticated' },
+      schema: { tags: ['exports'], summary: '下载导出文件（仅申请人，过期失效；留痕）', params: z.strictObject({ id }), produces: [XLSX] },
+      handler: async (req, reply) => {
+        const file = await service.download(requireActor(req), req.params.id);
+        return reply
+          .header('content-type', XLSX)
+          .header('content-disposition', `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
+          .send(file.body);
+      },
+    });
+  };
+}

@@ -1,0 +1,215 @@
+import { PlusOutlined } from '@ant-design/icons';
+import { USER_ROLES } from '@lianjian/shared';
+import { useQuery } from '@tanstack/react-query';
+import { Alert, App, Button, Card, Empty, Flex, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { type Schemas, api, unwrap } from '../api/client';
+import { QueryState } from '../components/QueryState';
+import { useMe } from '../components/me';
+import { useServerAction } from '../components/useServerAction';
+
+type User = Schemas['User'];
+type Role = (typeof USER_ROLES)[number];
+
+/** The security administrator's screen: accounts, roles, scopes, password and second-factor resets. */
+export function UsersPage() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const { modal } = App.useApp();
+  const [q, setQ] = useState<string | undefined>();
+  const [role, setRole] = useState<Role | undefined>();
+  const [creating, setCreating] = useState(false);
+  const [resetting, setResetting] = useState<{ user: User; what: 'password' | 'totp' } | null>(null);
+  const { busy, run } = useServerAction();
+  const users = useQuery({
+    queryKey: ['users', q, role],
+    queryFn: () => unwrap(api.GET('/api/v1/users', { params: { query: { ...(q ? { q } : {}), ...(role ? { role } : {}) } } })),
+  });
+  const regions = useQuery({ queryKey: ['regions', 'township'], queryFn: () => unwrap(api.GET('/api/v1/regions', { params: { query: { level: 'township' } } })) });
+  const regionOptions = [
+    ...(me.scope.regionCode ? [{ value: me.scope.regionCode, label: me.scope.regionName ?? me.scope.regionCode }] : []),
+    ...(regions.data?.items ?? []).map((r) => ({ value: r.code, label: r.name })),
+  ];
+  const regionName = (code: string | null) => regionOptions.find((r) => r.value === code)?.label ?? code;
+
+  const showOneTime = (password: string, username: string) =>
+    modal.success({
+      title: `${t('users.oneTime')}：${username}`,
+      content: (
+        <Flex vertical gap={8}>
+          <Typography.Text code copyable style={{ fontSize: 18 }} data-testid="one-time-password">
+            {password}
+          </Typography.Text>
+          <Typography.Text type="secondary">{t('users.oneTimeHint')}</Typography.Text>
+        </Flex>
+      ),
+    });
+
+  const create = async (v: { username: string; displayName: string; role: Role; regionCode: string }) => {
+    let shown: { password: string; username: string } | null = null;
+    const ok = await run(async () => {
+      const r = await unwrap(api.POST('/api/v1/users', { body: v }));
+      shown = { password: r.oneTimePassword, username: r.user.username };
+    }, t('users.create'));
+    if (ok && shown) {
+      setCreating(false);
+      const s = shown as { password: string; username: string };
+      showOneTime(s.password, s.username);
+    }
+  };
+  const reset = async (v: { reason: string }) => {
+    if (!resetting) return;
+    const { user, what } = resetting;
+    let password: string | null = null;
+    const ok = await run(async () => {
+      if (what === 'password') {
+        password = (await unwrap(api.POST('/api/v1/users/{id}/reset-password', { params: { path: { id: user.id } }, body: v }))).oneTimePassword;
+      } else {
+        await unwrap(api.POST('/api/v1/users/{id}/reset-totp', { params: { path: { id: user.id } }, body: v }));
+      }
+    }, what === 'password' ? t('users.resetPassword') : t('users.resetTotp'));
+    if (ok) {
+      setResetting(null);
+      if (password) showOneTime(password, user.username);
+    }
+  };
+  const setActive = (u: User, active: boolean) =>
+    run(() => unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id: u.id } }, body: { active, version: u.version } })), active ? t('users.enable') : t('users.disable'));
+  const setRoleOf = (u: User, next: Role) =>
+    modal.confirm({
+      title: t('users.confirmRole', { name: u.displayName, role: t(`userRole.${next}`) }),
+      onOk: () => run(() => unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id: u.id } }, body: { role: next, version: u.version } })), t('users.edit')),
+    });
+
+  return (
+    <div className="lj-page">
+      <Flex justify="space-between" align="center">
+        <Typography.Title level={3} style={{ marginTop: 0 }}>
+          {t('users.title')}
+        </Typography.Title>
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="user-create">
+          {t('users.create')}
+        </Button>
+      </Flex>
+      <Alert type="info" showIcon title={t('users.hint')} style={{ marginBottom: 16 }} />
+      <Card>
+        <Flex gap={8} wrap style={{ marginBottom: 16 }}>
+          <Input.Search allowClear style={{ width: 260 }} placeholder={t('users.search')} onSearch={(v) => setQ(v.trim() || undefined)} />
+          <Select
+            allowClear
+            style={{ width: 240 }}
+            placeholder={t('users.role')}
+            value={role}
+            onChange={setRole}
+            options={USER_ROLES.map((r) => ({ value: r, label: t(`userRole.${r}`) }))}
+          />
+        </Flex>
+        <QueryState loading={users.isLoading} error={users.error} retry={() => users.refetch()}>
+          <Table<User>
+            rowKey="id"
+            size="middle"
+            dataSource={users.data?.items ?? []}
+            pagination={{ pageSize: 20, hideOnSinglePage: true }}
+            locale={{ emptyText: <Empty description={t('users.empty')} /> }}
+            columns={[
+              { title: t('users.username'), dataIndex: 'username' },
+              { title: t('users.displayName'), dataIndex: 'displayName' },
+              {
+                title: t('users.role'),
+                render: (_, u) =>
+                  u.id === me.id ? (
+                    t(`userRole.${u.role}`)
+                  ) : (
+                    <Select<Role>
+                      size="small"
+                      variant="borderless"
+                      style={{ width: 220 }}
+                      value={u.role}
+                      aria-label={`${t('users.role')} ${u.username}`}
+                      onChange={(next) => void setRoleOf(u, next)}
+                      options={USER_ROLES.map((r) => ({ value: r, label: t(`userRole.${r}`) }))}
+                    />
+                  ),
+              },
+              { title: t('users.scope'), render: (_, u) => u.orgName ?? regionName(u.regionCode) },
+              {
+                title: t('users.state'),
+                render: (_, u) => (
+                  <Space size={4} wrap>
+                    {u.active ? <Tag color="green">{t('users.active')}</Tag> : <Tag>{t('users.disabled')}</Tag>}
+                    {u.locked && <Tag color="red">{t('users.locked')}</Tag>}
+                    {u.mustChangePassword && <Tag color="orange">{t('users.mustChange')}</Tag>}
+                  </Space>
+                ),
+              },
+              { title: t('users.totp'), render: (_, u) => (u.totpEnabled ? <Tag color="green">{t('account.totpOn')}</Tag> : <Tag>{t('account.totpOff')}</Tag>) },
+              {
+                title: t('users.actions'),
+                render: (_, u) =>
+                  u.id === me.id ? null : (
+                    <Space size={0} wrap>
+                      {u.active ? (
+                        <Popconfirm title={t('users.confirmDisable')} onConfirm={() => setActive(u, false)}>
+                          <Button type="link" size="small" danger>
+                            {t('users.disable')}
+                          </Button>
+                        </Popconfirm>
+                      ) : (
+                        <Button type="link" size="small" onClick={() => setActive(u, true)}>
+                          {t('users.enable')}
+                        </Button>
+                      )}
+                      <Button type="link" size="small" onClick={() => setResetting({ user: u, what: 'password' })} data-testid={`reset-password-${u.username}`}>
+                        {t('users.resetPassword')}
+                      </Button>
+                      {u.totpEnabled && (
+                        <Button type="link" size="small" onClick={() => setResetting({ user: u, what: 'totp' })}>
+                          {t('users.resetTotp')}
+                        </Button>
+                      )}
+                    </Space>
+                  ),
+              },
+            ]}
+          />
+        </QueryState>
+      </Card>
+      <Modal open={creating} title={t('users.create')} footer={null} onCancel={() => setCreating(false)} destroyOnHidden>
+        <Form layout="vertical" onFinish={create} initialValues={{ role: 'township_admin', regionCode: me.scope.regionCode }}>
+          <Form.Item name="username" label={t('users.username')} rules={[{ required: true, message: t('common.required') }]}>
+            <Input autoComplete="off" />
+          </Form.Item>
+          <Form.Item name="displayName" label={t('users.displayName')} rules={[{ required: true, message: t('common.required') }]}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="role" label={t('users.role')} rules={[{ required: true }]}>
+            <Select options={USER_ROLES.map((r) => ({ value: r, label: t(`userRole.${r}`) }))} />
+          </Form.Item>
+          <Form.Item name="regionCode" label={t('users.region')} rules={[{ required: true, message: t('common.required') }]}>
+            <Select showSearch optionFilterProp="label" options={regionOptions} />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" loading={busy} block>
+            {t('common.save')}
+          </Button>
+        </Form>
+      </Modal>
+      <Modal
+        open={Boolean(resetting)}
+        title={resetting ? `${resetting.what === 'password' ? t('users.resetPassword') : t('users.resetTotp')}：${resetting.user.displayName}` : ''}
+        footer={null}
+        onCancel={() => setResetting(null)}
+        destroyOnHidden
+      >
+        <Form layout="vertical" onFinish={reset}>
+          <Form.Item name="reason" label={t('users.reason')} rules={[{ required: true, message: t('common.required') }]}>
+            <Input.TextArea rows={2} maxLength={200} />
+          </Form.Item>
+          <Button type="primary" danger htmlType="submit" loading={busy} block>
+            {t('common.ok')}
+          </Button>
+        </Form>
+      </Modal>
+    </div>
+  );
+}
