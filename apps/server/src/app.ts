@@ -19,6 +19,7 @@ import { z } from 'zod';
 import type { DbHandle } from './db/index.ts';
 import { newId } from './lib/ids.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { setAuditKey } from './modules/audit/audit.service.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { randomBytes } from 'node:crypto';
 import { DataCipher } from './lib/crypto.ts';
@@ -149,6 +150,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   const authPolicy = opts.authPolicy ?? { requireTotp: false, passwordMaxAgeDays: opts.passwordPolicy?.maxAgeDays ?? 0 };
   const cipher = opts.cipher ?? new DataCipher(randomBytes(32));
+  setAuditKey(cipher.auditKey);
   registerAuth(app, opts.db.db, authPolicy);
   registerIdempotency(app, opts.db.db);
 

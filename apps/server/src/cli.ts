@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { USER_ROLES, type UserRole } from '@lianjian/shared';
 import { createDb, migrate } from './db/index.ts';
@@ -5,10 +6,11 @@ import { newId, nowIso } from './lib/ids.ts';
 import { loadConfig } from './lib/config.ts';
 import { systemActor } from './lib/actor.ts';
 import { DataCipher, loadDataKey } from './lib/crypto.ts';
-import { recordAudit, verifyAuditChain } from './modules/audit/audit.service.ts';
+import { recordAudit, setAuditKey, verifyAuditChain } from './modules/audit/audit.service.ts';
 import { hashPassword } from './modules/auth/auth.routes.ts';
 import { loadCounty } from './seed/division.ts';
 import { writeRegisterSample } from './seed/register-sample.ts';
+import { type Manifest, backup, manifestPath, restore, verify, verifyUrl } from './ops/backup.ts';
 import { startServer } from './server.ts';
 import { generatePassword, isEmpty, loadDemo } from './setup.ts';
 
@@ -21,6 +23,10 @@ const HELP = `lianjian <command>
   import-regions --county CODE [--townships 100,101,…]
                                 load a county, its townships and villages from the official division data
   verify-audit                  check the audit hash chain
+  backup --out FILE             consistent backup while the app runs (SQLite VACUUM INTO, pg_dump of a snapshot),
+                                with FILE.manifest.json holding its row counts
+  restore --from FILE           restore a backup into the fresh, empty database of DATABASE_URL
+  verify [--manifest FILE]      integrity check, audit chain and row counts (against a backup's manifest)
   register-sample --out FILE --rows N [--region CODE] [--serial K] [--bad-row R]
                                 write a generated register CSV (import layout) for villages under CODE
 roles: ${USER_ROLES.join(', ')}`;
@@ -32,7 +38,38 @@ async function main(argv: string[]): Promise<number> {
     await startServer();
     return -1;
   }
+  // Backup and restore open their own connections; restore must find its target untouched.
+  const keyedEarly = command === 'backup' || command === 'restore';
+  if (keyedEarly) setAuditKey(new DataCipher(loadDataKey()).auditKey);
+  if (command === 'backup') {
+    const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
+    if (!values.out) {
+      console.error('backup: --out FILE is required');
+      return 2;
+    }
+    const m = await backup(config.databaseUrl, values.out);
+    console.log(`backup written: ${values.out} (${Object.keys(m.tables).length} tables, ${m.auditEvents} audit events)`);
+    return 0;
+  }
+  if (command === 'restore') {
+    const { values } = parseArgs({ args: rest, options: { from: { type: 'string' } } });
+    if (!values.from) {
+      console.error('restore: --from FILE is required');
+      return 2;
+    }
+    await restore(values.from, config.databaseUrl);
+    const manifestFile = manifestPath(values.from);
+    const manifest = fs.existsSync(manifestFile) ? (JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest) : undefined;
+    const report = await verifyUrl(config.databaseUrl, manifest);
+    const failure = JSON.stringify({ integrity: report.integrity, audit: report.audit, mismatches: report.mismatches });
+    console.log(report.ok ? 'restored and verified' : `restored, but verify FAILED: ${failure}`);
+    return report.ok ? 0 : 1;
+  }
   const handle = createDb(config.databaseUrl);
+  // Commands that write or check the audit trail key its hash chain with the data key, as the server does.
+  const keyed = new Set(['seed', 'create-user', 'import-regions', 'verify-audit', 'verify']);
+  const cipher = keyed.has(command ?? '') ? new DataCipher(loadDataKey()) : null;
+  if (cipher) setAuditKey(cipher.auditKey);
   try {
     switch (command) {
       case 'register-sample': {
@@ -82,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
           console.error('seed: the database already has users; refusing to load the demo county into it');
           return 1;
         }
-        await loadDemo(handle, config, (s) => console.log(s), new DataCipher(loadDataKey()));
+        await loadDemo(handle, config, (s) => console.log(s), cipher as DataCipher);
         return 0;
       }
       case 'create-user': {
@@ -178,6 +215,17 @@ async function main(argv: string[]): Promise<number> {
         });
         console.log(`regions: ${fresh.length} added, ${regions.length - fresh.length} already present`);
         return 0;
+      }
+      case 'verify': {
+        const { values } = parseArgs({ args: rest, options: { manifest: { type: 'string' } } });
+        const manifest = values.manifest ? (JSON.parse(fs.readFileSync(values.manifest, 'utf8')) as Manifest) : undefined;
+        const report = await verify(handle, manifest);
+        console.log(`integrity: ${report.integrity}`);
+        console.log(report.audit.ok ? `audit chain intact: ${report.audit.count} events` : `audit chain BROKEN at event ${report.audit.brokenAt}`);
+        for (const [t, n] of Object.entries(report.tables)) console.log(`  ${t.padEnd(28)} ${n}`);
+        for (const m of report.mismatches) console.log(`MISMATCH ${m.table}: expected ${m.expected}, found ${m.found}`);
+        console.log(report.ok ? 'verify: OK' : 'verify: FAILED');
+        return report.ok ? 0 : 1;
       }
       case 'verify-audit': {
         const r = await verifyAuditChain(handle.db);

@@ -4,6 +4,7 @@ import { buildApp } from './app.ts';
 import { checkDurability, createDb } from './db/index.ts';
 import { loadConfig } from './lib/config.ts';
 import { DataCipher, loadDataKey } from './lib/crypto.ts';
+import { setAuditKey } from './modules/audit/audit.service.ts';
 import { passwordPolicyFromEnv } from './modules/auth/password-policy.ts';
 import { importLimitsFromEnv } from './modules/households/import.service.ts';
 import { prepareDatabase } from './setup.ts';
@@ -16,6 +17,7 @@ export async function startServer(): Promise<void> {
   const handle = createDb(config.databaseUrl);
   await checkDurability(handle);
   const cipher = new DataCipher(loadDataKey());
+  setAuditKey(cipher.auditKey);
   const passwordPolicy = passwordPolicyFromEnv();
   await prepareDatabase(handle, config, (s) => console.log(s), cipher);
   const app = await buildApp({

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../src/modules/audit/audit.service.ts';
+import { auditHash, verifyAuditChain } from '../src/modules/audit/audit.service.ts';
 import { useCounty } from './setup-county.ts';
 
 describe('audit: one business operation, one transaction, with its audit row in it', () => {
@@ -67,6 +67,18 @@ describe('audit: one business operation, one transaction, with its audit row in 
     const broken = await verifyAuditChain(ctx.t.db.db);
     expect(broken.ok).toBe(false);
     expect(broken.brokenAt).toBe(Number(target.seq));
+
+    // Rewriting the rest of the chain does not help without the key: the hashes are HMAC-SHA-256.
+    const rows = await ctx.t.db.db.selectFrom('audit_events').selectAll().where('seq', '>=', target.seq).orderBy('seq').execute();
+    let prev = rows[0]?.prev_hash as string;
+    for (const r of rows) {
+      const forged = auditHash(prev, r, false);
+      await ctx.t.db.db.updateTable('audit_events').set({ prev_hash: prev, hash: forged }).where('seq', '=', r.seq).execute();
+      prev = forged;
+    }
+    expect(rows[0]?.hash).toMatch(/^h1:[0-9a-f]{64}$/);
+    const forgedChain = await verifyAuditChain(ctx.t.db.db);
+    expect(forgedChain.brokenAt).toBe(Number(target.seq));
   });
 });
 

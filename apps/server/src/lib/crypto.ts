@@ -10,11 +10,14 @@ import path from 'node:path';
 export class DataCipher {
   private readonly encKey: Buffer;
   private readonly indexKey: Buffer;
+  /** Keys the audit hash chain (HMAC-SHA-256). */
+  readonly auditKey: Buffer;
 
   constructor(master: Buffer) {
     if (master.length !== 32) throw new Error('the data key must be 32 bytes');
     this.encKey = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'lianjian field encryption v1', 32));
     this.indexKey = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'lianjian blind index v1', 32));
+    this.auditKey = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'lianjian audit chain v1', 32));
   }
 
   /** `v1:<iv>:<tag>:<ciphertext>`, base64url parts. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { Executor } from '../../db/index.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 
@@ -25,9 +25,27 @@ interface HashedFields {
   after_json: string | null;
 }
 
-/** The hash covers every stored field and the previous hash, so any edit or deletion breaks the chain. */
-export function auditHash(prevHash: string, e: HashedFields): string {
-  const canonical = JSON.stringify([
+// The chain's key, derived from the data key at start-up: without it nobody can forge a chain that verifies,
+// even someone who can write to the database. Unset only in code paths that never reach a server (a fixed key).
+let chainKey: Buffer = Buffer.from('lianjian audit chain: no key configured');
+export function setAuditKey(key: Buffer): void {
+  chainKey = key;
+}
+
+/** Keyed hashes are marked `h1:`; hashes without the mark are plain SHA-256 from before the chain was keyed. */
+const KEYED = 'h1:';
+
+/**
+ * HMAC-SHA-256 over every stored field and the previous hash, so any edit or deletion breaks the chain, and
+ * rewriting the chain after it needs the key.
+ */
+export function auditHash(prevHash: string, e: HashedFields, keyed = true): string {
+  const canonical = canonicalOf(prevHash, e);
+  return keyed ? KEYED + createHmac('sha256', chainKey).update(canonical).digest('hex') : createHash('sha256').update(canonical).digest('hex');
+}
+
+function canonicalOf(prevHash: string, e: HashedFields): string {
+  return JSON.stringify([
     prevHash,
     e.seq,
     e.id,
@@ -40,7 +58,6 @@ export function auditHash(prevHash: string, e: HashedFields): string {
     e.before_json,
     e.after_json,
   ]);
-  return createHash('sha256').update(canonical).digest('hex');
 }
 
 /**
@@ -90,6 +107,8 @@ export async function verifyAuditChain(db: Executor): Promise<{ ok: boolean; cou
   let prev = GENESIS_HASH;
   let count = 0;
   let lastSeq = 0;
+  // Unkeyed events may only come before the first keyed one (a database from before the chain was keyed).
+  let keyedSeen = false;
   const batch = 2000;
   for (;;) {
     const rows = await db
@@ -100,9 +119,11 @@ export async function verifyAuditChain(db: Executor): Promise<{ ok: boolean; cou
       .limit(batch)
       .execute();
     for (const r of rows) {
-      if (r.seq !== lastSeq + 1 || r.prev_hash !== prev || auditHash(prev, r) !== r.hash) {
+      const keyed = r.hash.startsWith(KEYED);
+      if (r.seq !== lastSeq + 1 || r.prev_hash !== prev || (keyedSeen && !keyed) || auditHash(prev, r, keyed) !== r.hash) {
         return { ok: false, count, brokenAt: r.seq };
       }
+      keyedSeen ||= keyed;
       prev = r.hash;
       lastSeq = r.seq;
       count++;
