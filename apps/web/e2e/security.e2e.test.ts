@@ -71,8 +71,8 @@ describe('accounts: the security administrator opens one; its owner changes the 
     try {
       await logIn(page, base, 'auditor', DEMO_PASSWORD);
       await page.waitForURL(/\/audit$/);
-      await page.getByTestId('audit-user').fill('security');
-      await page.getByTestId('audit-user').press('Enter');
+      await page.getByTestId('audit-user').locator('input').fill('security');
+      await page.getByTestId('audit-user').locator('input').press('Enter');
       await page.getByTestId('audit-table').getByText('user.create').first().waitFor();
       await page.getByTestId('audit-verify').click();
       await expect(page.getByTestId('audit-verify-result').innerText()).resolves.toContain('哈希链完整');

@@ -61,7 +61,7 @@ export function AppLayout() {
               {t('record.mine')}
             </Button>
           )}
-          <InboxButton />
+          {me.permissions.includes('items:read') && <InboxButton />}
           <Button size="small" icon={<KeyOutlined />} onClick={() => navigate('/account')} data-testid="account">
             {t('nav.account')}
           </Button>

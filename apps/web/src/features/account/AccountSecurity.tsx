@@ -96,7 +96,14 @@ export function TotpEnrolment({ me }: { me: Me }) {
         <pre className="lj-recovery" data-testid="recovery-codes">
           {codes.join('\n')}
         </pre>
-        <Button type="primary" onClick={() => void queryClient.invalidateQueries({ queryKey: ['me'] })} data-testid="recovery-done">
+        <Button
+          type="primary"
+          onClick={() => {
+            setCodes(null);
+            void queryClient.invalidateQueries({ queryKey: ['me'] });
+          }}
+          data-testid="recovery-done"
+        >
           {t('account.recoveryDone')}
         </Button>
       </Flex>
