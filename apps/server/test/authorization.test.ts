@@ -1,0 +1,209 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { type Permission, ROLE_PERMISSIONS, type UserRole } from '@lianjian/shared';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COLUMNS } from '../src/modules/households/import.layout.ts';
+import type { Db } from '../src/db/index.ts';
+import { DataCipher } from '../src/lib/crypto.ts';
+import { hashPassword } from '../src/modules/auth/auth.routes.ts';
+import { seedDemo } from '../src/seed/demo.ts';
+import { type Client, type TestApp, as, login, testApp } from './helpers.ts';
+
+const PASSWORD = 'Matrix-Password-2020';
+const NONE = '00000000-0000-4000-8000-000000000000';
+const IMPORT_HEADER = COLUMNS.map((c) => c.header).join(',');
+const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+
+/**
+ * One record outside 乔端镇 for every kind of path parameter, found in the demo county: the target of every
+ * out-of-scope request below. A route whose parameter has no entry here fails the test, so a new route cannot
+ * slip past the matrix.
+ */
+async function foreignRecords(db: Db, township: string, other: string, otherUserClient: Client) {
+  const one = async (q: ReturnType<typeof sql<{ id: string }>>) => (await q.execute(db)).rows[0]?.id ?? NONE;
+  const o = `${other}%`;
+  const org = await one(sql`select id from temporary_orgs where region_code like ${o} and level = 'branch' and status = 'active' order by id limit 1`);
+  // The demo keeps its organizational life, chains, exits and feedback in 乔端镇: the other township's are made here,
+  // by its own administrator, through the API.
+  const memberOfOrg = await one(sql`select member_id as id from memberships where org_id = ${org} and end_on is null order by id limit 1`);
+  const registered = await one(sql`select id from households where region_code like ${o} and status = 'registered' order by id limit 1`);
+  const village = await one(sql`select code as id from regions where level = 'village' and code like ${o} order by code limit 1`);
+  const made = [
+    await otherUserClient.post('/activities', { orgId: org, kind: 'branch_meeting', heldOn: '2026-06-01', place: '村部', topic: '学习', photos: [{ dataBase64: PNG }] }),
+    await otherUserClient.post('/chains', { orgId: org, name: '茶叶产业链', product: '茶叶', stages: ['种植', '加工'] }),
+    await otherUserClient.post('/exit-applications', { householdId: registered, source: 'village', appliedOn: '2026-06-01' }),
+    await otherUserClient.post('/feedback-to-home', { orgId: org, memberId: memberOfOrg, period: '2026年上半年', kind: 'good_work', text: '表现积极' }),
+    await otherUserClient.post('/recommendations', { kind: 'duty_failure', orgId: org, memberId: memberOfOrg, text: '履职不到位' }),
+    await otherUserClient.post(`/household-imports?fileName=m.csv`, Buffer.from(`${IMPORT_HEADER}\r\n`), { 'content-type': 'application/octet-stream' }),
+  ];
+  expect(made.map((r) => [r.statusCode < 300, r.statusCode < 300 ? '' : r.body])).toEqual(made.map(() => [true, '']));
+  void village;
+  const household = await one(sql`select h.id from households h where h.region_code like ${o} and exists (select 1 from helpers x where x.household_id = h.id) and exists (select 1 from measures m where m.household_id = h.id) order by h.id limit 1`);
+  const chain = await one(sql`select c.id from chains c join temporary_orgs t on t.id = c.org_id where t.region_code like ${o} order by c.id limit 1`);
+  const list = await one(sql`select l.id from problem_lists l join temporary_orgs t on t.id = l.org_id where t.region_code like ${o} order by l.id limit 1`);
+  // The demo's rectifications are of county-tier organizations: outside any township all the same.
+  const rect = await one(sql`select r.id from rectifications r join temporary_orgs t on t.id = r.org_id where t.region_code not like ${`${township}%`} order by r.id limit 1`);
+  // Another user's export link, for a record of their own township.
+  const grant = await otherUserClient.post('/exports', { kind: 'problem_list', params: { id: list }, reason: '核查' });
+  return {
+    id: {
+      '/orgs/': org,
+      '/activities/': await one(sql`select a.id from activities a join temporary_orgs t on t.id = a.org_id where t.region_code like ${o} order by a.id limit 1`),
+      '/chains/': chain,
+      '/exit-applications/': await one(sql`select e.id from exit_applications e join households h on h.id = e.household_id where h.region_code like ${o} order by e.id limit 1`),
+      '/exports/': grant.json().id as string,
+      '/feedback-to-home/': await one(sql`select f.id from feedback_to_home f join temporary_orgs t on t.id = f.org_id where t.region_code like ${o} order by f.id limit 1`),
+      '/household-imports/': await one(sql`select id from household_imports order by id limit 1`),
+      '/households/': household,
+      '/items/': await one(sql`select i.id from items i join temporary_orgs t on t.id = i.org_id where t.region_code like ${o} order by i.id limit 1`),
+      '/ledgers/': await one(sql`select id from ledgers where scope_code like ${o} order by id limit 1`),
+      '/members/': await one(sql`select m.id from members m where m.region_code like ${o} and not exists (select 1 from memberships s join temporary_orgs t on t.id = s.org_id where s.member_id = m.id and t.region_code like ${`${township}%`}) order by m.id limit 1`),
+      '/monitoring-cases/': await one(sql`select c.id from monitoring_cases c join households h on h.id = c.household_id where h.region_code like ${o} order by c.id limit 1`),
+      '/photos/': await one(sql`select p.id from photos p join activities a on a.id = p.owner_id join temporary_orgs t on t.id = a.org_id where t.region_code like ${o} order by p.id limit 1`),
+      '/problem-lists/': list,
+      '/projects/': await one(sql`select p.id from projects p join temporary_orgs t on t.id = p.org_id where t.region_code like ${o} order by p.id limit 1`),
+      '/recommendations/': await one(sql`select r.id from recommendations r join temporary_orgs t on t.id = r.org_id where t.region_code like ${o} order by r.id limit 1`),
+      '/rectifications/': rect,
+      '/reports/': await one(sql`select r.id from reports r where r.region_code like ${o} order by r.id limit 1`),
+      '/supervision-records/': await one(sql`select s.id from supervision_records s join temporary_orgs t on t.id = s.org_id where t.region_code like ${o} order by s.id limit 1`),
+      '/users/': await one(sql`select id from users where username = 'chengjiao'`),
+    } as Record<string, string>,
+    membershipId: await one(sql`select id from memberships where org_id = ${org} order by id limit 1`),
+    stageId: await one(sql`select id from chain_stages where chain_id = ${chain} order by id limit 1`),
+    helperId: await one(sql`select id from helpers where household_id = ${household} order by id limit 1`),
+    measureId: await one(sql`select id from measures where household_id = ${household} order by id limit 1`),
+    villageCode: await one(sql`select code as id from regions where level = 'village' and code like ${o} order by code limit 1`),
+  };
+}
+
+/** Everything but the trail, the sessions and the idempotency keys: what no refused request may change. */
+async function snapshot(db: Db): Promise<Record<string, string>> {
+  const skip = new Set(['audit_events', 'audit_head', 'sessions', 'idempotency_keys', 'export_grants', 'users', 'kysely_migration', 'kysely_migration_lock']);
+  const tables = (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema()`.execute(db).catch(async () =>
+    sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db),
+  )).rows.map((r) => r.name).filter((t) => !skip.has(t));
+  const out: Record<string, string> = {};
+  for (const t of tables.sort()) {
+    const rows = (await sql`select * from ${sql.table(t)}`.execute(db)).rows.map((r) => JSON.stringify(r)).sort();
+    out[t] = createHash('sha256').update(rows.join('\n')).digest('hex');
+  }
+  return out;
+}
+
+describe('authorization matrix, generated from the route table (roles × routes × methods × scope)', () => {
+  let t: TestApp;
+  let clients: Record<string, Client>;
+  let foreign: Awaited<ReturnType<typeof foreignRecords>>;
+  let township = '';
+  beforeAll(async () => {
+    const cipher = new DataCipher(randomBytes(32));
+    t = await testApp(undefined, cipher);
+    await seedDemo(t.db.db, await hashPassword(PASSWORD), cipher);
+    clients = {};
+    for (const u of ['admin', 'qiaoduan', 'chengjiao', 'baihe', 'supervisor', 'security', 'auditor']) clients[u] = as(t.app, await login(t.app, u, PASSWORD));
+    const scopes = await t.db.db.selectFrom('users').select(['username', 'scope_region_code']).execute();
+    township = scopes.find((s) => s.username === 'qiaoduan')?.scope_region_code as string;
+    const other = scopes.find((s) => s.username === 'chengjiao')?.scope_region_code as string;
+    foreign = await foreignRecords(t.db.db, township, other, clients.chengjiao as Client);
+    await t.app.householdImports.settled(foreign.id['/household-imports/'] as string);
+  }, 120_000);
+  afterAll(async () => t?.close());
+
+  const urlFor = (url: string): string | null => {
+    const path = url.replace('/api/v1', '');
+    const prefix = Object.keys(foreign.id).find((p) => path.startsWith(p));
+    if (!prefix) return null;
+    return path
+      .replace(':id', foreign.id[prefix] as string)
+      .replace(':membershipId', foreign.membershipId)
+      .replace(':stageId', foreign.stageId)
+      .replace(':helperId', foreign.helperId)
+      .replace(':measureId', foreign.measureId)
+      .replace(':index', '0')
+      .replace(':action', 'recruit');
+  };
+
+  it('every record a township or branch account reaches by id outside its scope answers 404 (or 403 without the permission), and nothing changes', async () => {
+    const before = await snapshot(t.db.db);
+    const routes = t.app.routeTable.filter((r) => r.url.includes('/:') && r.permission !== 'public');
+    expect(routes.length).toBeGreaterThan(60);
+    const unmapped: string[] = [];
+    const wrong: string[] = [];
+    for (const user of ['qiaoduan', 'baihe'] as const) {
+      const role: UserRole = user === 'qiaoduan' ? 'township_admin' : 'org_secretary';
+      const client = clients[user] as Client;
+      for (const r of routes) {
+        const url = r.url.includes(':villageCode') ? r.url.replace('/api/v1', '').replace(':villageCode', foreign.villageCode) : urlFor(r.url);
+        if (!url) {
+          unmapped.push(`${r.method} ${r.url}`);
+          continue;
+        }
+        const res = r.method === 'GET' ? await client.get(url) : r.method === 'PATCH' ? await client.patch(url, {}) : r.method === 'PUT' ? await client.put(url, {}) : await client.post(url, {});
+        const may = r.permission === 'authenticated' || ROLE_PERMISSIONS[role].includes(r.permission as Permission);
+        // Reads: exactly 404 (403 when the role lacks the permission). Writes: refused before any change —
+        // 404, 403, or 400 when the empty body is refused first (which says nothing about the record).
+        const allowed = !may ? [403] : r.method === 'GET' ? [404] : [400, 403, 404];
+        if (!allowed.includes(res.statusCode)) wrong.push(`${user} ${r.method} ${r.url} → ${res.statusCode}`);
+      }
+    }
+    expect(unmapped).toEqual([]);
+    expect(wrong).toEqual([]);
+    // Every target is a real record of the other township.
+    expect(Object.entries(foreign.id).filter(([, v]) => v === NONE).map(([k]) => k)).toEqual([]);
+    expect([foreign.membershipId, foreign.stageId, foreign.helperId, foreign.measureId, foreign.villageCode]).not.toContain(NONE);
+    expect(await snapshot(t.db.db)).toEqual(before);
+  }, 120_000);
+
+  it('lists, counts, search and stats of a township account show nothing of another township', async () => {
+    const lists = t.app.routeTable.filter((r) => r.method === 'GET' && !r.url.includes('/:') && r.permission !== 'public' && !r.url.endsWith('/openapi.json'));
+    const markers = [...Object.values(foreign.id), foreign.membershipId, foreign.helperId, foreign.measureId].filter((id) => id !== NONE);
+    const otherName = (await t.db.db.selectFrom('regions').select('name').where('code', '=', (await t.db.db.selectFrom('users').select('scope_region_code').where('username', '=', 'chengjiao').executeTakeFirstOrThrow()).scope_region_code as string).executeTakeFirstOrThrow()).name;
+    const leaks: string[] = [];
+    let answered = 0;
+    for (const r of lists) {
+      const url = r.url.replace('/api/v1', '');
+      const res = await (clients.qiaoduan as Client).get(url.includes('?') ? url : `${url}${url === '/members' || url === '/orgs' || url === '/households' || url === '/items' || url === '/reports' ? '?limit=200' : ''}`);
+      if (res.statusCode !== 200) continue;
+      answered++;
+      const body = res.body;
+      for (const m of markers) if (body.includes(m)) leaks.push(`${r.url} shows ${m}`);
+      // Reference data names every township (regions, the assessment tiers); the rest must not.
+      if (!['/api/v1/regions', '/api/v1/escalation-targets', '/api/v1/party-orgs'].includes(r.url) && body.includes(otherName)) leaks.push(`${r.url} names ${otherName}`);
+    }
+    expect(leaks).toEqual([]);
+    // A control: the lists did answer, and with the township's own records.
+    expect(answered).toBeGreaterThan(25);
+    const own = (await (clients.qiaoduan as Client).get('/orgs?limit=200')).json().items as { regionCode: string }[];
+    expect(own.length).toBeGreaterThan(3);
+    expect(own.every((o) => o.regionCode.startsWith(township))).toBe(true);
+  }, 120_000);
+
+  it('no state changes on GET: every readable route, called by every role, leaves the data as it was', async () => {
+    const before = await snapshot(t.db.db);
+    let calls = 0;
+    for (const user of Object.keys(clients)) {
+      for (const r of t.app.routeTable.filter((x) => x.method === 'GET' && x.permission !== 'public')) {
+        const url = (r.url.includes('/:') ? (urlFor(r.url) ?? r.url.replace(/:[a-zA-Z]+/g, NONE)) : r.url.replace('/api/v1', '')).replace('/api/v1', '');
+        await (clients[user] as Client).get(url);
+        calls++;
+      }
+    }
+    expect(calls).toBeGreaterThan(300);
+    expect(await snapshot(t.db.db)).toEqual(before);
+  }, 120_000);
+
+  it('the permission half of the matrix: every role gets 403 exactly on the routes its permissions do not cover', async () => {
+    const roles: Record<string, UserRole> = { admin: 'county_admin', qiaoduan: 'township_admin', baihe: 'org_secretary', supervisor: 'supervisor', security: 'security_admin', auditor: 'auditor' };
+    const mismatches: string[] = [];
+    for (const [user, role] of Object.entries(roles)) {
+      for (const r of t.app.routeTable.filter((x) => x.permission !== 'public' && x.permission !== 'authenticated')) {
+        const url = r.url.replace('/api/v1', '').replace(/:[a-zA-Z]+/g, NONE);
+        const c = clients[user] as Client;
+        const res = r.method === 'GET' ? await c.get(url) : r.method === 'PATCH' ? await c.patch(url, {}) : r.method === 'PUT' ? await c.put(url, {}) : await c.post(url, {});
+        const may = ROLE_PERMISSIONS[role].includes(r.permission as Permission);
+        if ((res.statusCode === 403 && res.json().code === 'permission_denied') === may) mismatches.push(`${role} ${r.method} ${r.url} → ${res.statusCode}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  }, 120_000);
+});
