@@ -169,11 +169,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           return { status: 'ok' as const, db: opts.db.dialect, version: VERSION };
         },
       });
-      api.get('/openapi.json', {
-        config: { permission: 'public' },
-        schema: { hide: true },
-        handler: async () => app.swagger(),
-      });
+      // The API description is part of the API docs: off in production unless API_DOCS=1.
+      if (opts.apiDocs) {
+        api.get('/openapi.json', {
+          config: { permission: 'public' },
+          schema: { hide: true },
+          handler: async () => app.swagger(),
+        });
+      }
       await api.register(
         authRoutes(db, {
           secureCookies: opts.secureCookies ?? false,

@@ -19,7 +19,7 @@ export async function freshDb(): Promise<DbHandle> {
     await admin.query(`create schema ${schema}`);
     await admin.end();
     const handle = createDb(url, { pgSchema: schema });
-    await migrate(handle.db);
+    await migrate(handle.db, schema);
     return {
       ...handle,
       close: async () => {
@@ -41,7 +41,7 @@ export interface TestApp {
 
 export async function testApp(handle?: DbHandle, cipher?: DataCipher, extra: Partial<AppOptions> = {}): Promise<TestApp> {
   const db = handle ?? (await freshDb());
-  const app = await buildApp({ db, cipher, ...extra });
+  const app = await buildApp({ db, cipher, apiDocs: true, ...extra });
   await app.ready();
   return {
     app,

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import SQLite from 'better-sqlite3';
 import { checkDurability, createDb } from '../src/db/index.ts';
 import { PASSWORD } from './factories.ts';
-import { login as signIn, sessionHeaders } from './helpers.ts';
+import { loadConfig } from '../src/lib/config.ts';
+import { login as signIn, sessionHeaders, testApp } from './helpers.ts';
 import { useCounty } from './setup-county.ts';
 
 /** The routes anyone may call without an account: login, the resident page, health, the notice boards. */
@@ -107,6 +108,27 @@ describe('GB/T 22239 level 3: identity and authorization', () => {
     expect((await login('qiaoduan', PASSWORD)).statusCode).toBe(401);
   });
 
+  it('API docs are off in production unless enabled; bodies over the limit answer 413 without reaching a handler', async () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).apiDocs).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', API_DOCS: '1' }).apiDocs).toBe(true);
+    expect(loadConfig({}).apiDocs).toBe(true);
+    const prod = await testApp(undefined, undefined, { apiDocs: false });
+    try {
+      expect((await prod.app.inject({ url: '/api/docs' })).statusCode).toBe(404);
+      expect((await prod.app.inject({ url: '/api/v1/openapi.json' })).statusCode).toBe(404);
+    } finally {
+      await prod.close();
+    }
+    const qiao = await ctx.user('qiaoduan');
+    const huge = await qiao.post(`/orgs/${ctx.county.orgs.qiaoBranch.id}/memberships`, { memberId: ctx.county.members.qiaoPowerChief, startOn: '2020-05-19', linkReason: 'x'.repeat(1_100_000) });
+    // With photos (three of 2 MB, base64) a report may be larger, and is bounded all the same.
+    const photos = Array.from({ length: 4 }, () => ({ dataBase64: 'A'.repeat(2_800_000) }));
+    const tooMany = await qiao.post('/reports', { source: 'visit', regionCode: '411321106200', category: 'electricity', description: '照片过大', photos });
+    expect(tooMany.statusCode).toBe(413);
+    expect([huge.statusCode, huge.json().code]).toEqual([413, expect.any(String)]);
+    expect(String(huge.headers['content-type'])).toContain('application/problem+json');
+  });
+
   it('API replies are never stored by browsers or proxies (they carry personal data)', async () => {
     const qiao = await ctx.user('qiaoduan');
     for (const res of [await qiao.get('/households'), await qiao.get('/nothing-here'), await ctx.t.app.inject({ method: 'GET', url: '/api/v1/health' })]) {
@@ -138,6 +160,8 @@ describe('GB/T 22239 level 3: identity and authorization', () => {
   });
 
   it('SQLite runs with WAL, synchronous=FULL, foreign keys on and a busy timeout, checked at start-up; write transactions begin IMMEDIATE', async () => {
+    // On PostgreSQL the same start-up check reads the server's durability settings.
+    if (ctx.t.db.dialect === 'postgres') await expect(checkDurability(ctx.t.db)).resolves.toMatchObject({ fsync: 'on' });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianjian-pragma-'));
     const file = path.join(dir, 'x.db');
     const handle = createDb(`sqlite:${file}`);

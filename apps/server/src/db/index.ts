@@ -127,11 +127,15 @@ const migrations = {
   '0015_identity': m0015,
 };
 
-/** Applies every pending migration; the same migrations run on both databases. */
-export async function migrate(db: Db): Promise<string[]> {
+/**
+ * Applies every pending migration; the same migrations run on both databases. On PostgreSQL with a schema of
+ * its own (tests), name it: the migrator otherwise finds its bookkeeping tables in any schema of the database.
+ */
+export async function migrate(db: Db, pgSchema?: string): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
+    ...(pgSchema ? { migrationTableSchema: pgSchema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
