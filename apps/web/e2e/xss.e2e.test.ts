@@ -65,6 +65,10 @@ describe('residents’ words are shown, never run', () => {
       await page.getByRole('heading', { name: '登录联建' }).waitFor();
       await logIn(page, base, 'auditor', DEMO_PASSWORD);
       await page.goto(`${base}/audit`);
+      await page.getByTestId('audit-entity-id').locator('input').fill(id);
+      await page.getByTestId('audit-entity-id').locator('input').press('Enter');
+      await page.getByTestId('audit-table').getByText('problem_list.create').waitFor();
+      await page.getByTestId('audit-table').getByRole('button', { name: /展开|Expand/ }).first().click();
       await page.getByTestId('audit-table').getByText('onerror=alert(1)', { exact: false }).first().waitFor();
       await screenshot(page, '71-xss-audit-viewer');
 

@@ -902,6 +902,139 @@ export const enUS: Messages = {
     placeholder: 'e.g. yearly assistance check in the township',
     download: 'Export and download',
   },
+  auditAction: {
+    activity: {
+      create: 'Meeting recorded',
+    },
+    assessment: {
+      ledger: 'Ledger computed',
+      scheme: 'Scheme set',
+      score: 'Score',
+      tilt: 'Tilt',
+    },
+    auth: {
+      failure: 'Failed login',
+      lockout: 'Account locked',
+      login: 'Login',
+      logout: 'Logout',
+      password_change: 'Password changed',
+      totp_enable: 'Second factor enrolled',
+    },
+    chain: {
+      create: 'Chain created',
+      place: 'Chain placement',
+    },
+    coverage: {
+      rules: 'Coverage rules changed',
+    },
+    dispute: {
+      follow_up: 'Dispute follow-up',
+      open: 'Dispute opened',
+      outcome: 'Dispute outcome',
+      session: 'Mediation session',
+    },
+    exit: {
+      apply: 'Exit application',
+      objection: 'Notice objection',
+      transition: 'Exit step',
+    },
+    export: {
+      download: 'Export downloaded',
+      request: 'Export requested',
+    },
+    feedback: {
+      acknowledge: 'Feedback acknowledged',
+      send: 'Feedback sent',
+    },
+    helper: {
+      end: 'Helper ended',
+    },
+    household: {
+      create: 'Household registered',
+      export: 'Register exported',
+      import: 'Register imported',
+      import_refused: 'Import refused',
+      measure: 'Measure',
+      measure_acknowledged: 'Measure acknowledged',
+      unmask: 'Personal data unmasked',
+      visit: 'Visit',
+    },
+    item: {
+      create: 'Item added',
+      escalate: 'Item escalated',
+      link_by_need: 'Linked by need',
+      progress: 'Progress',
+      resident_confirm: 'Resident confirmation',
+      transition: 'Item status',
+    },
+    member: {
+      create: 'Member added',
+    },
+    membership: {
+      create: 'Membership started',
+      end: 'Membership ended',
+    },
+    monitoring: {
+      identify: 'Monitoring identified',
+      transition: 'Monitoring step',
+    },
+    org: {
+      create: 'Organization set up',
+      dissolve: 'Organization dissolved',
+      link_unit: 'Unit linked',
+      meeting_period: 'Meeting period set',
+      transition: 'Organization status',
+      update: 'Organization changed',
+    },
+    participation: {
+      create: 'Household participation',
+    },
+    party_org: {
+      create: 'Party organization added',
+    },
+    problem_list: {
+      create: 'Problem list created',
+    },
+    project: {
+      contract: 'Land contract',
+      create: 'Project created',
+    },
+    recommendation: {
+      answer: 'Recommendation answered',
+      file: 'Recommendation filed',
+    },
+    rectification: {
+      delist: 'Rectification ended',
+      list: 'Listed for rectification',
+      task: 'Rectification task',
+    },
+    regions: {
+      import: 'Regions imported',
+    },
+    report: {
+      create: 'Resident report',
+    },
+    seed: {
+      demo: 'Demo county loaded',
+    },
+    settings: {
+      update: 'Thresholds changed',
+    },
+    supervision: {
+      create: 'Supervision record',
+      follow_up: 'Supervision follow-up',
+    },
+    unit: {
+      create: 'Unit added',
+    },
+    user: {
+      create: 'Account opened',
+      update: 'Account changed',
+      role_change: 'Role changed',
+      password_reset: 'Password reset',
+      totp_reset: 'Second factor reset',
+    },
+  },
   common: {
     previous: 'Previous page',
     next: 'Next page',

@@ -898,6 +898,139 @@ export const zhCN = {
     placeholder: '例如：乡镇年度帮扶核查',
     download: '导出并下载',
   },
+  auditAction: {
+    activity: {
+      create: '记录组织生活',
+    },
+    assessment: {
+      ledger: '生成考评台账',
+      scheme: '设置考评方案',
+      score: '评分',
+      tilt: '倾斜奖励',
+    },
+    auth: {
+      failure: '登录失败',
+      lockout: '账号锁定',
+      login: '登录',
+      logout: '退出登录',
+      password_change: '修改密码',
+      totp_enable: '绑定动态验证码',
+    },
+    chain: {
+      create: '建立产业链',
+      place: '产业链安排',
+    },
+    coverage: {
+      rules: '修改覆盖规则',
+    },
+    dispute: {
+      follow_up: '调解回访',
+      open: '登记纠纷',
+      outcome: '调解结果',
+      session: '调解记录',
+    },
+    exit: {
+      apply: '脱贫申请',
+      objection: '公示异议',
+      transition: '脱贫程序',
+    },
+    export: {
+      download: '下载导出文件',
+      request: '申请导出',
+    },
+    feedback: {
+      acknowledge: '签收反馈',
+      send: '反馈所在党组织',
+    },
+    helper: {
+      end: '结束帮扶',
+    },
+    household: {
+      create: '建档立卡登记',
+      export: '导出花名册',
+      import: '导入花名册',
+      import_refused: '导入被拒',
+      measure: '帮扶措施',
+      measure_acknowledged: '措施确认',
+      unmask: '查看完整个人信息',
+      visit: '走访',
+    },
+    item: {
+      create: '新增事项',
+      escalate: '上报专项支部',
+      link_by_need: '因需联入',
+      progress: '进展',
+      resident_confirm: '群众确认',
+      transition: '事项状态',
+    },
+    member: {
+      create: '新增人员',
+    },
+    membership: {
+      create: '联入组织',
+      end: '结束任职',
+    },
+    monitoring: {
+      identify: '识别监测对象',
+      transition: '监测程序',
+    },
+    org: {
+      create: '成立组织',
+      dissolve: '撤销组织',
+      link_unit: '联建单位',
+      meeting_period: '设置会议周期',
+      transition: '组织状态',
+      update: '修改组织',
+    },
+    participation: {
+      create: '农户参与',
+    },
+    party_org: {
+      create: '新增党组织',
+    },
+    problem_list: {
+      create: '建立问题清单',
+    },
+    project: {
+      contract: '土地流转合同',
+      create: '建立项目',
+    },
+    recommendation: {
+      answer: '答复建议',
+      file: '提出建议',
+    },
+    rectification: {
+      delist: '整顿摘牌',
+      list: '挂牌整顿',
+      task: '整顿任务',
+    },
+    regions: {
+      import: '导入区划',
+    },
+    report: {
+      create: '群众反映',
+    },
+    seed: {
+      demo: '载入示范县',
+    },
+    settings: {
+      update: '修改阈值',
+    },
+    supervision: {
+      create: '督查记录',
+      follow_up: '督查跟进',
+    },
+    unit: {
+      create: '新增单位',
+    },
+    user: {
+      create: '开设账号',
+      update: '修改账号',
+      role_change: '变更角色',
+      password_reset: '重置密码',
+      totp_reset: '重置动态验证码',
+    },
+  },
   common: {
     previous: '上一页',
     next: '下一页',

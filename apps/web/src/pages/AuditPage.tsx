@@ -55,7 +55,7 @@ export function AuditPage() {
           <Input.Search allowClear style={{ width: 180 }} placeholder={t('audit.filterUser')} onSearch={(v) => set({ username: v.trim() || undefined })} data-testid="audit-user" />
           <Input.Search allowClear style={{ width: 200 }} placeholder={t('audit.action')} onSearch={(v) => set({ action: v.trim() || undefined })} />
           <Input.Search allowClear style={{ width: 160 }} placeholder={t('audit.entity')} onSearch={(v) => set({ entityType: v.trim() || undefined })} />
-          <Input.Search allowClear style={{ width: 300 }} placeholder={t('audit.entityId')} onSearch={(v) => set({ entityId: v.trim() || undefined })} />
+          <Input.Search allowClear style={{ width: 300 }} placeholder={t('audit.entityId')} onSearch={(v) => set({ entityId: v.trim() || undefined })} data-testid="audit-entity-id" />
           <DatePicker placeholder={t('audit.from')} onChange={(d) => set({ from: day(d) })} />
           <DatePicker placeholder={t('audit.to')} onChange={(d) => set({ to: day(d) })} />
         </Flex>
@@ -71,7 +71,18 @@ export function AuditPage() {
               { title: '#', dataIndex: 'seq', width: 70 },
               { title: t('audit.at'), width: 170, render: (_, e) => fmt(e.at) },
               { title: t('audit.user'), width: 110, render: (_, e) => e.username ?? '—' },
-              { title: t('audit.action'), dataIndex: 'action', width: 170 },
+              {
+                title: t('audit.action'),
+                width: 190,
+                render: (_, e) => (
+                  <>
+                    {t(`auditAction.${e.action}`, { defaultValue: e.action })}
+                    <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+                      {e.action}
+                    </Typography.Text>
+                  </>
+                ),
+              },
               { title: t('audit.entity'), dataIndex: 'entityType', width: 120 },
               {
                 title: t('audit.detail'),
