@@ -6,12 +6,12 @@ import { Suspense, lazy, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { ApiError, api, setUnauthorizedHandler, unwrap } from './api/client';
-import { AppLayout } from './components/AppLayout';
 import { MeContext } from './components/me';
-import { PendingStep } from './features/account/AccountSecurity';
 import { LoginPage } from './pages/LoginPage';
 
-// Split by route: the chart library loads only with the overview.
+// Split by route: the login page loads alone; the layout, each screen and the chart library load when used.
+const AppLayout = lazy(() => import('./components/AppLayout').then((m) => ({ default: m.AppLayout })));
+const PendingStep = lazy(() => import('./features/account/AccountSecurity').then((m) => ({ default: m.PendingStep })));
 const OverviewPage = lazy(() => import('./pages/OverviewPage').then((m) => ({ default: m.OverviewPage })));
 const OrgTreePage = lazy(() => import('./pages/OrgTreePage').then((m) => ({ default: m.OrgTreePage })));
 const OrgPage = lazy(() => import('./pages/OrgPage').then((m) => ({ default: m.OrgPage })));
@@ -82,15 +82,18 @@ export function App() {
         ) : !me.data ? (
           <LoginPage />
         ) : me.data.pending ? (
-          <PendingStep
+          <Suspense fallback={<Spin />}>
+            <PendingStep
             me={me.data}
             onLogout={async () => {
               await api.POST('/api/v1/auth/logout');
               queryClient.setQueryData(['me'], null);
             }}
-          />
+            />
+          </Suspense>
         ) : (
           <MeContext.Provider value={me.data}>
+            <Suspense fallback={<Spin />}>
             <Routes>
               <Route element={<AppLayout />}>
                 <Route
@@ -127,6 +130,7 @@ export function App() {
                 <Route path="*" element={<Navigate to="/" replace />} />
               </Route>
             </Routes>
+            </Suspense>
           </MeContext.Provider>
         )}
       </AntApp>

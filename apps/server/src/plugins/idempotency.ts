@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../db/index.ts';
+import { idempotencyClaims } from '../lib/idempotency-claims.ts';
 import { Problem } from '../lib/problem.ts';
 
 const HEADER = 'idempotency-key';
 const RETAIN_MS = 24 * 60 * 60 * 1000;
-/** A claim older than this whose request never finished (a crash) may be taken over by a retry. */
+/** A claim older than this without its reply: the reply was lost (a crash between the change and its record). */
 const STALE_CLAIM_MS = 60 * 1000;
 
 declare module 'fastify' {
@@ -43,64 +44,49 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
     if (Math.random() < 0.01) {
       await db.deleteFrom('idempotency_keys').where('created_at', '<', new Date(now - RETAIN_MS).toISOString()).execute();
     }
-    const claimed = await db
-      .insertInto('idempotency_keys')
-      .values({ scope, key, request_hash: hash, status: 0, content_type: null, body: null, created_at: new Date(now).toISOString() })
-      .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
-      .executeTakeFirst();
-    if (Number(claimed.numInsertedOrUpdatedRows ?? 0) === 1) {
+    const prior = await db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+    if (!prior) {
+      // The claim is written inside the business transaction (with its audit row), not on its own: one commit
+      // fewer, and no claim can outlive a change that did not happen.
       req.idempotency = { scope, key };
+      idempotencyClaims.open(req.id, { scope, key, hash, createdAt: new Date(now).toISOString() });
       return;
     }
-    const prior = await db
-      .selectFrom('idempotency_keys')
-      .selectAll()
-      .where('scope', '=', scope)
-      .where('key', '=', key)
-      .executeTakeFirst();
-    if (!prior) throw new Problem(409, 'idempotency_in_progress', '相同 Idempotency-Key 的请求正在处理，请稍后重试');
     if (prior.request_hash !== hash) {
       throw new Problem(422, 'idempotency_key_reused', '该 Idempotency-Key 已用于另一个请求');
     }
     if (prior.status === 0) {
+      // The change committed with its claim and the reply is being recorded (or was lost in a crash): the work is
+      // done and is never done twice.
       const stale = Date.parse(prior.created_at) + STALE_CLAIM_MS < now;
-      const taken = stale
-        ? await db
-            .updateTable('idempotency_keys')
-            .set({ created_at: new Date(now).toISOString() })
-            .where('scope', '=', scope)
-            .where('key', '=', key)
-            .where('status', '=', 0)
-            .where('created_at', '=', prior.created_at)
-            .executeTakeFirst()
-        : null;
-      if (taken && Number(taken.numUpdatedRows) === 1) {
-        req.idempotency = { scope, key };
-        return;
-      }
-      throw new Problem(409, 'idempotency_in_progress', '相同 Idempotency-Key 的请求正在处理，请稍后重试');
+      throw stale
+        ? new Problem(409, 'idempotency_reply_lost', '该请求已处理完成，但回执未能保存；请勿重复提交')
+        : new Problem(409, 'idempotency_in_progress', '相同 Idempotency-Key 的请求正在处理，请稍后重试');
     }
     reply.header('idempotent-replayed', 'true');
     reply.code(prior.status).type(prior.content_type ?? 'application/json');
     return reply.send(prior.body ?? '');
   });
 
+  // Whatever happens to the reply, the request's pending claim is forgotten with it.
+  app.addHook('onResponse', async (req) => idempotencyClaims.close(req.id));
+
   app.addHook('onSend', async (req, reply, payload) => {
     const claim = req.idempotency;
     if (!claim) return payload;
-    const where = db.deleteFrom('idempotency_keys').where('scope', '=', claim.scope).where('key', '=', claim.key);
-    if (reply.statusCode >= 500) {
-      await where.execute();
-    } else {
+    idempotencyClaims.close(req.id);
+    // A server error stores nothing, so that the client may retry; anything else is kept to be replayed. The
+    // claim row exists when the change committed; a refusal before any change inserts it here.
+    if (reply.statusCode < 500) {
+      const response = {
+        status: reply.statusCode,
+        content_type: String(reply.getHeader('content-type') ?? 'application/json'),
+        body: typeof payload === 'string' ? payload : payload == null ? '' : String(payload),
+      };
       await db
-        .updateTable('idempotency_keys')
-        .set({
-          status: reply.statusCode,
-          content_type: String(reply.getHeader('content-type') ?? 'application/json'),
-          body: typeof payload === 'string' ? payload : payload == null ? '' : String(payload),
-        })
-        .where('scope', '=', claim.scope)
-        .where('key', '=', claim.key)
+        .insertInto('idempotency_keys')
+        .values({ scope: claim.scope, key: claim.key, request_hash: requestHash(req), created_at: new Date().toISOString(), ...response })
+        .onConflict((oc) => oc.columns(['scope', 'key']).doUpdateSet(response).where('idempotency_keys.status', '=', 0))
         .execute();
     }
     return payload;

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Executor } from '../db/index.ts';
 import { newId } from '../lib/ids.ts';
 
-type Status = 'open' | 'in_progress' | 'awaiting_confirmation' | 'closed';
+export type Status = 'open' | 'in_progress' | 'awaiting_confirmation' | 'closed';
 
 /** The 15-item list of 19 May 2020 at 白河新村 (DOMAIN §2, case 2). */
 const LIST: { problem: string; category: string; group: string; status: Status; measures: string; due: string; reopened?: boolean }[] = [
@@ -190,7 +190,7 @@ export async function seedBaiheList(
 }
 
 type Tx = Executor;
-interface DemoItem {
+export interface DemoItem {
   listId: string;
   orgId: string;
   no: number;
@@ -211,14 +211,14 @@ interface DemoItem {
   closerLabel: string;
 }
 
-async function addList(tx: Tx, orgId: string, no: number, title: string, listedOn: string, userId: string) {
+export async function addList(tx: Tx, orgId: string, no: number, title: string, listedOn: string, userId: string) {
   const id = newId();
   await tx.insertInto('problem_lists').values({ id, org_id: orgId, no, title, listed_on: listedOn, created_by: userId, version: 1, created_at: at(listedOn), updated_at: at(listedOn) }).execute();
   return id;
 }
 
 /** One demo item with its source report and a timeline that matches its final status. */
-async function addDemoItem(tx: Tx, d: DemoItem): Promise<string> {
+export async function addDemoItem(tx: Tx, d: DemoItem): Promise<string> {
   const id = newId();
   // A reopened item was closed once and reopened by its residents before it was closed for good.
   const closedOn = plus(d.listedOn, Math.max(d.closeAfterDays ?? 10, d.reopened ? 6 : 0));
@@ -302,7 +302,7 @@ async function addDemoItem(tx: Tx, d: DemoItem): Promise<string> {
   return id;
 }
 
-const SPREAD = [
+export const SPREAD = [
   ['electricity', '村组线路老化，雨天经常停电'],
   ['water', '自来水管网漏水，水压不足'],
   ['roads', '通组道路雨后泥泞难行'],

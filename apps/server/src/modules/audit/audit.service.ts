@@ -1,5 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { Executor } from '../../db/index.ts';
+import { writeClaim } from '../../lib/idempotency-claims.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -100,6 +101,8 @@ export async function recordAudit(
   const hash = auditHash(prevHash, row);
   await tx.insertInto('audit_events').values({ ...row, prev_hash: prevHash, hash }).execute();
   await tx.updateTable('audit_head').set({ last_hash: hash }).where('id', '=', 1).execute();
+  // The request's Idempotency-Key, if any, commits with the change it guards.
+  await writeClaim(tx, actor.requestId);
 }
 
 /** Walks the whole chain in order; reports the first event whose hash does not follow. */

@@ -1,0 +1,115 @@
+/**
+ * A server for the benchmark, in its own process so that the load generator does not share its event loop.
+ *   serve.ts app    the real application (auth, validation, scope, serialization, audit)
+ *   serve.ts limit  the machine's limit for the same work: a bare Fastify with the raw driver, running the SQL the
+ *                   application runs for the read (captured from it, in BENCH_SQL) and the same inserts, in one
+ *                   transaction per report with the same durability, for the write; no auth, validation or
+ *                   serialization
+ * Prints `listening <port>` when ready.
+ */
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import SQLite from 'better-sqlite3';
+import Fastify from 'fastify';
+import pg from 'pg';
+import { buildApp } from '../apps/server/src/app.ts';
+import { createDb } from '../apps/server/src/db/index.ts';
+import { DataCipher } from '../apps/server/src/lib/crypto.ts';
+
+const mode = process.argv[2];
+const url = process.env.DATABASE_URL as string;
+
+export interface CapturedSql {
+  statements: { sql: string; parameters: unknown[] }[];
+}
+
+async function app() {
+  const handle = createDb(url);
+  const server = await buildApp({ db: handle, cipher: new DataCipher(Buffer.from(process.env.LIANJIAN_DATA_KEY as string, 'base64')) });
+  await server.listen({ port: 0, host: '127.0.0.1' });
+  return (server.server.address() as { port: number }).port;
+}
+
+async function limit() {
+  const captured = JSON.parse(fs.readFileSync(process.env.BENCH_SQL as string, 'utf8')) as CapturedSql;
+  const server = Fastify({ logger: false });
+  const key = randomBytes(32);
+  const now = () => new Date().toISOString();
+  const reportRow = (body: { regionCode: string; category: string; description: string }) => {
+    const t = now();
+    return [randomUUID(), randomBytes(32).toString('hex'), 'resident', body.regionCode, null, body.category, body.description, null, null, 'new', null, t, 1, t, t];
+  };
+  const auditRow = (seq: number, prev: string, entityId: string, after: string) => {
+    const id = randomUUID();
+    const at = now();
+    const hash = `h1:${createHmac('sha256', key).update(JSON.stringify([prev, seq, id, at, after])).digest('hex')}`;
+    return { values: [id, seq, at, null, randomUUID(), 'report.create', 'report', entityId, null, after, prev, hash], hash };
+  };
+  const REPORT = `insert into reports (id, tracking_hash, source, region_code, org_id, category, description, reporter_name, phone, status, created_by, reported_at, version, created_at, updated_at)`;
+  const AUDIT = `insert into audit_events (id, seq, at, user_id, request_id, action, entity_type, entity_id, before_json, after_json, prev_hash, hash)`;
+  const IDEM = `insert into idempotency_keys (scope, key, request_hash, status, content_type, body, created_at)`;
+
+  if (url.startsWith('sqlite:')) {
+    const db = new SQLite(url.slice('sqlite:'.length));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('busy_timeout = 5000');
+    const reads = captured.statements.map((s) => ({ stmt: db.prepare(s.sql), parameters: s.parameters }));
+    server.get('/read', async (_req, reply) => {
+      const out = reads.map((r) => r.stmt.all(...(r.parameters as unknown[])));
+      return reply.type('application/json').send(JSON.stringify(out));
+    });
+    const insReport = db.prepare(`${REPORT} values (${Array(15).fill('?').join(',')})`);
+    const head = db.prepare('update audit_head set count = count + 1 where id = 1 returning count, last_hash');
+    const insAudit = db.prepare(`${AUDIT} values (${Array(12).fill('?').join(',')})`);
+    const setHead = db.prepare('update audit_head set last_hash = ? where id = 1');
+    const insIdem = db.prepare(`${IDEM} values (?,?,?,?,?,?,?)`);
+    const write = db.transaction((body: { regionCode: string; category: string; description: string }, idem: string) => {
+      const row = reportRow(body);
+      insReport.run(...row);
+      const h = head.get() as { count: number; last_hash: string };
+      const a = auditRow(h.count, h.last_hash, row[0] as string, JSON.stringify(body));
+      insAudit.run(...a.values);
+      setHead.run(a.hash);
+      insIdem.run('public', idem, 'x', 201, 'application/json', '{}', now());
+    });
+    server.post('/write', async (req, reply) => {
+      write.immediate(req.body as { regionCode: string; category: string; description: string }, String(req.headers['idempotency-key']));
+      return reply.code(201).type('application/json').send('{}');
+    });
+  } else {
+    const pool = new pg.Pool({ connectionString: url, max: 10 });
+    server.get('/read', async (_req, reply) => {
+      const out = [];
+      for (const s of captured.statements) out.push((await pool.query(s.sql, s.parameters as unknown[])).rows);
+      return reply.type('application/json').send(JSON.stringify(out));
+    });
+    const ph = (n: number) => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(',');
+    server.post('/write', async (req, reply) => {
+      const body = req.body as { regionCode: string; category: string; description: string };
+      const client = await pool.connect();
+      try {
+        await client.query('begin');
+        const row = reportRow(body);
+        await client.query(`${REPORT} values (${ph(15)})`, row);
+        const h = (await client.query('update audit_head set count = count + 1 where id = 1 returning count, last_hash')).rows[0];
+        const a = auditRow(Number(h.count), h.last_hash, row[0] as string, JSON.stringify(body));
+        await client.query(`${AUDIT} values (${ph(12)})`, a.values);
+        await client.query('update audit_head set last_hash = $1 where id = 1', [a.hash]);
+        await client.query(`${IDEM} values (${ph(7)})`, ['public', String(req.headers['idempotency-key']), 'x', 201, 'application/json', '{}', now()]);
+        await client.query('commit');
+      } catch (e) {
+        await client.query('rollback');
+        throw e;
+      } finally {
+        client.release();
+      }
+      return reply.code(201).type('application/json').send('{}');
+    });
+  }
+  await server.listen({ port: 0, host: '127.0.0.1' });
+  return (server.server.address() as { port: number }).port;
+}
+
+const port = mode === 'limit' ? await limit() : await app();
+console.log(`listening ${port}`);
