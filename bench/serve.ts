@@ -111,5 +111,7 @@ async function limit() {
   return (server.server.address() as { port: number }).port;
 }
 
+// A clean exit on a signal, so that a profile taken with --cpu-prof is written.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));
 const port = mode === 'limit' ? await limit() : await app();
 console.log(`listening ${port}`);

@@ -20,6 +20,48 @@ const requestHash = (req: FastifyRequest) =>
     .update(`${req.method} ${req.url}\n${JSON.stringify(req.body ?? null)}`)
     .digest('hex');
 
+type ReplyRow = { scope: string; key: string; request_hash: string; created_at: string; status: number; content_type: string; body: string };
+
+/**
+ * Replies are recorded by group commit: those that arrive while a commit is being prepared share one transaction
+ * (one fsync), and each request still waits until its reply is durable before it is sent.
+ */
+function groupCommit(db: Db) {
+  let queue: { row: ReplyRow; done: (e?: unknown) => void }[] = [];
+  let scheduled = false;
+  const flush = async () => {
+    const batch = queue;
+    queue = [];
+    scheduled = false;
+    try {
+      await db.transaction().execute(async (tx) => {
+        for (const { row } of batch) {
+          const { status, content_type, body } = row;
+          await tx
+            .insertInto('idempotency_keys')
+            .values(row)
+            .onConflict((oc) => oc.columns(['scope', 'key']).doUpdateSet({ status, content_type, body }).where('idempotency_keys.status', '=', 0))
+            .execute();
+        }
+      });
+      for (const b of batch) b.done();
+    } catch (e) {
+      for (const b of batch) b.done(e);
+    }
+  };
+  return {
+    write(row: ReplyRow): Promise<void> {
+      return new Promise((resolve, reject) => {
+        queue.push({ row, done: (e) => (e ? reject(e) : resolve()) });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(() => void flush());
+        }
+      });
+    },
+  };
+}
+
 /**
  * POSTs accept an `Idempotency-Key` header: the first request claims the key, later ones with the same key
  * and the same request get the first response replayed; the same key with a different request is refused.
@@ -27,6 +69,7 @@ const requestHash = (req: FastifyRequest) =>
  */
 export function registerIdempotency(app: FastifyInstance, db: Db): void {
   app.decorateRequest('idempotency', null);
+  const replies = groupCommit(db);
 
   app.addHook('preHandler', async (req, reply) => {
     const key = req.headers[HEADER];
@@ -83,11 +126,7 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
         content_type: String(reply.getHeader('content-type') ?? 'application/json'),
         body: typeof payload === 'string' ? payload : payload == null ? '' : String(payload),
       };
-      await db
-        .insertInto('idempotency_keys')
-        .values({ scope: claim.scope, key: claim.key, request_hash: requestHash(req), created_at: new Date().toISOString(), ...response })
-        .onConflict((oc) => oc.columns(['scope', 'key']).doUpdateSet(response).where('idempotency_keys.status', '=', 0))
-        .execute();
+      await replies.write({ scope: claim.scope, key: claim.key, request_hash: requestHash(req), created_at: new Date().toISOString(), ...response });
     }
     return payload;
   });
