@@ -9,7 +9,9 @@ import { DataCipher, loadDataKey } from './lib/crypto.ts';
 import { recordAudit, setAuditKey, verifyAuditChain } from './modules/audit/audit.service.ts';
 import { hashPassword } from './modules/auth/auth.routes.ts';
 import { loadCounty } from './seed/division.ts';
+import { cloneCounties } from './seed/province.ts';
 import { writeRegisterSample } from './seed/register-sample.ts';
+import { growCounty } from './seed/scale.ts';
 import { type Manifest, backup, manifestPath, restore, verify, verifyUrl } from './ops/backup.ts';
 import { startServer } from './server.ts';
 import { generatePassword, isEmpty, loadDemo } from './setup.ts';
@@ -18,6 +20,8 @@ const HELP = `lianjian <command>
   start                         migrate, load the demo county on first start, serve
   migrate                       apply pending database migrations
   seed --demo                   load the Nanzhao demo county into an empty database
+  seed --scale county|province  the demo county grown to a full registry (about 20,000 households, 20,000 items);
+                                province: 100 such counties (for benchmarks)
   create-user --username U --role R [--region CODE] [--org ID] [--acting-party-org ID] [--name N]
                                 create a user; prints a one-time password unless LIANJIAN_USER_PASSWORD is set
   import-regions --county CODE [--townships 100,101,…]
@@ -109,9 +113,9 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'seed': {
-        const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean' } } });
-        if (!values.demo) {
-          console.error('seed: only --demo is available');
+        const { values } = parseArgs({ args: rest, options: { demo: { type: 'boolean' }, scale: { type: 'string' } } });
+        if (!values.demo && values.scale !== 'county' && values.scale !== 'province') {
+          console.error('seed: --demo, or --scale county|province');
           return 2;
         }
         await migrate(handle.db);
@@ -119,7 +123,17 @@ async function main(argv: string[]): Promise<number> {
           console.error('seed: the database already has users; refusing to load the demo county into it');
           return 1;
         }
+        const started = performance.now();
         await loadDemo(handle, config, (s) => console.log(s), cipher as DataCipher);
+        if (values.scale) {
+          await growCounty(handle.db, cipher as DataCipher, { log: (s) => process.stdout.write(`\r${s.padEnd(60)}`) });
+          console.log(`\ncounty scale in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+        }
+        if (values.scale === 'province') {
+          await cloneCounties(config.databaseUrl, cipher as DataCipher, { log: (s) => process.stdout.write(`\r${s.padEnd(70)}`) });
+          console.log(`\nprovince scale in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+          return 0;
+        }
         return 0;
       }
       case 'create-user': {
