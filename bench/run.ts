@@ -38,7 +38,6 @@ const scaleArg = process.argv.find((a) => a.startsWith('--scale='))?.slice(8) as
 const SCALES: Scale[] = scaleArg ? [scaleArg] : quick ? ['demo'] : ['county', 'province'];
 const READ_SECONDS = quick ? 3 : 10;
 const WRITE_SECONDS = quick ? 3 : 30;
-const OVERVIEW_SECONDS = quick ? 2 : 5;
 const PASSWORD = 'Bench-Password-2020';
 const PG_BASE = process.env.PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 

@@ -62,8 +62,8 @@ export async function cloneCounties(url: string, cipher: DataCipher, opts: { cou
       await rebuild();
       log(`  ${table}: ${rows.length} rows × ${targets.length} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
     }
-    if (url.startsWith('sqlite:')) await io.all('analyze');
-    else await io.all('analyze');
+    // Fresh statistics, so that the planner knows a county from a province.
+    await io.all('analyze');
   } finally {
     await io.close();
   }
@@ -145,7 +145,11 @@ function sqliteIo(file: string): Io {
   db.pragma('cache_size = -262144');
   return {
     tables: async () => (db.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by rowid`).all() as { name: string }[]).map((t) => t.name),
-    all: async (sql) => (/^\s*select/i.test(sql) ? db.prepare(sql).all() : (db.exec(sql), [])),
+    all: async (sql) => {
+      if (/^\s*select/i.test(sql)) return db.prepare(sql).all();
+      db.exec(sql);
+      return [];
+    },
     dropIndexes: async (table) => {
       const indexes = db.prepare(`select name, sql from sqlite_master where type = 'index' and tbl_name = ? and sql is not null`).all(table) as { name: string; sql: string }[];
       for (const i of indexes) db.exec(`drop index "${i.name}"`);
