@@ -6,7 +6,7 @@ import type { AssessmentSchemeTable, LedgerTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { Problem, conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
-import { homeOrgInScope, orgInScope } from '../../lib/scope.ts';
+import { homeOrgInScope, orgInScope, underRegion } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { countyOf } from '../households/coverage.service.ts';
 import type {
@@ -111,7 +111,7 @@ export class AssessmentService {
     let q = db
       .selectFrom('temporary_orgs as o')
       .select(['o.id', 'o.name', 'o.path'])
-      .where('o.region_code', 'like', `${scope}%`)
+      .where(underRegion('o.region_code', scope))
       .where('o.established_on', '<=', to)
       .where((eb) => eb.or([eb('o.dissolved_on', 'is', null), eb('o.dissolved_on', '>', from)]));
     q =
@@ -190,7 +190,7 @@ export class AssessmentService {
       .leftJoin('regions as g', 'g.code', 'l.scope_code')
       .selectAll('l')
       .select('g.name as scope_name')
-      .where(prefix === null ? sql<SqlBool>`1 = 0` : sql<SqlBool>`l.scope_code like ${`${prefix}%`}`);
+      .where(prefix === null ? sql<SqlBool>`1 = 0` : underRegion('l.scope_code', prefix));
   }
 
   async ledgers(actor: Actor, q: { year?: number; tier?: 'county' | 'township'; scopeCode?: string }) {

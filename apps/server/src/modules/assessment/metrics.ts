@@ -1,3 +1,4 @@
+import { underRegion } from '../../lib/scope.ts';
 import type { Metric } from '@lianjian/shared';
 import { type SqlBool, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
@@ -19,7 +20,7 @@ async function coveredPrefixes(db: Executor, path: string): Promise<string[]> {
 
 /** Households in those places: one indexed prefix match per region. */
 const inPlaces = (prefixes: string[]) =>
-  prefixes.length ? sql<SqlBool>`(${sql.join(prefixes.map((p) => sql<SqlBool>`h.region_code like ${`${p}%`}`), sql` or `)})` : sql<SqlBool>`1 = 0`;
+  prefixes.length ? sql<SqlBool>`(${sql.join(prefixes.map((p) => underRegion('h.region_code', p)), sql` or `)})` : sql<SqlBool>`1 = 0`;
 
 /**
  * Reads, for one organization and its party groups over a period, the values every computed metric needs,

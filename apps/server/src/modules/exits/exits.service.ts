@@ -1,3 +1,4 @@
+import { underRegion } from '../../lib/scope.ts';
 import { EXIT_TRANSITIONS, type ExitStatus, addDays, canTransition, daysBetween, todayInShanghai } from '@lianjian/shared';
 import { type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
@@ -66,7 +67,7 @@ export class ExitService {
     let q = this.scoped(actor);
     if (f.householdId) q = q.where('e.household_id', '=', f.householdId);
     if (f.status) q = q.where('e.status', '=', f.status);
-    if (f.regionCode) q = q.where('h.region_code', 'like', `${f.regionCode}%`);
+    if (f.regionCode) q = q.where(underRegion('h.region_code', f.regionCode));
     return { items: await this.present(await q.orderBy('e.applied_on', 'desc').orderBy('e.id').limit(200).execute()) };
   }
 

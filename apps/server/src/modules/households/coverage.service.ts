@@ -1,3 +1,4 @@
+import { underRegion } from '../../lib/scope.ts';
 import { type CoverageCondition, DEFAULT_COVERAGE_RULES, type HelperRole, todayInShanghai } from '@lianjian/shared';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Db, Executor } from '../../db/index.ts';
@@ -94,7 +95,7 @@ export class CoverageService {
     const today = todayInShanghai();
     const base = () => {
       let q = this.db.selectFrom('households as h').where(householdInScope(actor, 'h'));
-      if (regionCode) q = q.where('h.region_code', 'like', `${regionCode}%`);
+      if (regionCode) q = q.where(underRegion('h.region_code', regionCode));
       return q;
     };
     const checks: { condition: CoverageCondition | 'primary_helper'; roles: HelperRole[]; predicate: RawBuilder<SqlBool> }[] = [
@@ -139,7 +140,7 @@ export class CoverageService {
       .innerJoin('units as u', 'u.id', 'p.unit_id')
       .where(householdInScope(actor, 'h'))
       .where(activeHelper(today));
-    if (regionCode) q = q.where('h.region_code', 'like', `${regionCode}%`);
+    if (regionCode) q = q.where(underRegion('h.region_code', regionCode));
     const rows = await q
       .select(['p.id', 'p.name', 'u.name as unit_name'])
       .select([

@@ -1,3 +1,4 @@
+import { underRegion } from '../../lib/scope.ts';
 import { type PovertyCause, todayInShanghai } from '@lianjian/shared';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
@@ -23,7 +24,7 @@ import type { AddHelper, CreateHousehold, EndHelper, HouseholdListQuery } from '
  */
 export function householdInScope(actor: Actor, alias = 'h'): RawBuilder<SqlBool> {
   const parts: RawBuilder<SqlBool>[] = [];
-  if (actor.regionCode !== null) parts.push(sql<SqlBool>`${sql.ref(`${alias}.region_code`)} like ${`${actor.regionCode}%`}`);
+  if (actor.regionCode !== null) parts.push(underRegion(`${alias}.region_code`, actor.regionCode));
   if (actor.orgPath !== null) {
     parts.push(sql<SqlBool>`exists (select 1 from org_regions hr inner join temporary_orgs ho on ho.id = hr.org_id
       where ho.path like ${`${actor.orgPath}%`} and ${sql.ref(`${alias}.region_code`)} like hr.region_code || '%')`);
@@ -128,7 +129,7 @@ export class HouseholdService {
   ) {
     let b = db.selectFrom('households as h').where(householdInScope(actor, 'h'));
     if (q.id) b = b.where('h.id', '=', q.id);
-    if (q.regionCode) b = b.where('h.region_code', 'like', `${q.regionCode}%`);
+    if (q.regionCode) b = b.where(underRegion('h.region_code', q.regionCode));
     if (q.asOf) b = b.where('h.created_at', '<', `${q.asOf}T16:00:00.000Z`);
     if (q.status && q.asOf) b = b.where(householdStatusOn(q.status, q.asOf));
     else if (q.status) b = b.where('h.status', '=', q.status);

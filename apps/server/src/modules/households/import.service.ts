@@ -1,3 +1,4 @@
+import { underRegion } from '../../lib/scope.ts';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, rm, stat } from 'node:fs/promises';
@@ -472,7 +473,7 @@ export class HouseholdImportService {
             .selectFrom('regions')
             .select('code')
             .where('level', '=', 'village')
-            .where('code', 'like', `${row.scope_code}%`)
+            .where(underRegion('code', row.scope_code))
             .execute()
         ).map((r) => r.code),
       );

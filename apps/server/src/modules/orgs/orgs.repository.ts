@@ -3,7 +3,7 @@ import type { Executor } from '../../db/index.ts';
 import type { NewMembership, NewTemporaryOrg, TemporaryOrgRow } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { type Cursor, afterCursor } from '../../lib/paging.ts';
-import { orgInScope } from '../../lib/scope.ts';
+import { orgInScope, underRegion } from '../../lib/scope.ts';
 
 export interface OrgFilters {
   level?: string;
@@ -37,7 +37,7 @@ function filtered(db: Executor, actor: Actor, f: OrgFilters) {
   if (f.kind) q = q.where('o.kind', '=', f.kind as TemporaryOrgRow['kind']);
   if (f.parentId) q = q.where('o.parent_id', '=', f.parentId);
   if (f.status) q = q.where('o.status', '=', f.status as TemporaryOrgRow['status']);
-  if (f.regionId) q = q.where('o.region_code', 'like', `${f.regionId}%`);
+  if (f.regionId) q = q.where(underRegion('o.region_code', f.regionId));
   if (f.q) {
     const term = f.q.toLowerCase();
     q = q.where((eb) => eb.or([eb('o.name', 'like', `%${f.q}%`), eb('o.name_initials', 'like', `${term}%`)]));
@@ -54,7 +54,7 @@ function filtered(db: Executor, actor: Actor, f: OrgFilters) {
               .select(sql`1`.as('one'))
               .whereRef('p.id', '=', 'o.parent_id')
               .where(orgInScope(actor, 'p'))
-              .where(f.regionId ? sql<SqlBool>`p.region_code like ${`${f.regionId}%`}` : sql<SqlBool>`1 = 1`),
+              .where(f.regionId ? underRegion('p.region_code', f.regionId) : sql<SqlBool>`1 = 1`),
           ),
         ),
       ]),

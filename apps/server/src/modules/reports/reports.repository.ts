@@ -1,3 +1,4 @@
+import { underRegion } from '../../lib/scope.ts';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import type { ReportTable } from '../../db/types.ts';
@@ -34,7 +35,7 @@ function filtered(db: Executor, actor: Actor, f: ReportFilters) {
   if (f.category) q = q.where('r.category', '=', f.category);
   if (f.source) q = q.where('r.source', '=', f.source as ReportTable['source']);
   if (f.orgId) q = q.where('r.org_id', '=', f.orgId);
-  if (f.regionCode) q = q.where('r.region_code', 'like', `${f.regionCode}%`);
+  if (f.regionCode) q = q.where(underRegion('r.region_code', f.regionCode));
   if (f.q) q = q.where('r.description', 'like', `%${f.q}%`);
   return q;
 }

@@ -1,3 +1,4 @@
+import { underRegion } from '../../lib/scope.ts';
 import { elapsedDays, median } from '@lianjian/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -64,7 +65,7 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
       statusOn(asOf).as('status_on'),
       sql<number>`(select count(*) from item_events re where re.item_id = i.id and re.from_status = 'closed' and re.at < ${end})`.as('reopens'),
     ]);
-  if (region) items = items.where('i.region_code', 'like', `${region}%`);
+  if (region) items = items.where(underRegion('i.region_code', region));
   const rows = await items.execute();
   const count = (s: string) => rows.filter((r) => r.status_on === s).length;
   const closed = rows.filter((r) => r.status_on === 'closed' && r.closed_at && r.closed_at < end);
@@ -77,7 +78,7 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
   const escalated = rows.filter((r) => r.escalated_at && r.escalated_at < end);
 
   let households = db.selectFrom('households as h').where(householdInScope(actor, 'h')).where('h.created_at', '<', end);
-  if (region) households = households.where('h.region_code', 'like', `${region}%`);
+  if (region) households = households.where(underRegion('h.region_code', region));
   // The same rule as the register at a date, so that a figure and its drill-down always agree.
   const registeredOn = householdStatusOn('registered', asOf);
   const registeredByTownship = await households
@@ -115,7 +116,7 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
       : await db
           .selectFrom('ledgers as l')
           .select(['l.scope_code', 'l.tier', 'l.version', 'l.rows_json'])
-          .where('l.scope_code', 'like', `${region ?? actor.regionCode}%`)
+          .where(underRegion('l.scope_code', region ?? actor.regionCode))
           .where('l.computed_at', '<', end)
           .orderBy('l.version', 'desc')
           .execute();
@@ -129,7 +130,7 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
     .selectFrom('regions')
     .select(['code', 'name'])
     .where('level', '=', 'township')
-    .where('code', 'like', `${region ?? actor.regionCode ?? '-'}%`)
+    .where(underRegion('code', region ?? actor.regionCode ?? '-'))
     .orderBy('code')
     .execute();
   const overdueOf = (r: (typeof rows)[number]) => r.status_on !== 'closed' && r.due_on !== null && r.due_on < asOf;

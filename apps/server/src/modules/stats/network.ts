@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { isoDate, regionCode } from '../../lib/schemas.ts';
-import { orgInScope } from '../../lib/scope.ts';
+import { orgInScope, underRegion } from '../../lib/scope.ts';
 import { activeOn } from '../orgs/orgs.repository.ts';
 
 export const NetworkQuery = z.strictObject({
@@ -42,7 +42,7 @@ export async function network(db: Db, actor: Actor, q: z.infer<typeof NetworkQue
     .where('o.established_on', '<=', day)
     .where((eb) => eb.or([eb('o.dissolved_on', 'is', null), eb('o.dissolved_on', '>', day)]))
     .where('o.level', '!=', 'group');
-  if (q.regionCode) orgs = orgs.where('o.region_code', 'like', `${q.regionCode}%`);
+  if (q.regionCode) orgs = orgs.where(underRegion('o.region_code', q.regionCode));
   if (q.mode) orgs = orgs.where('o.mode', '=', q.mode);
   if (q.orgId) {
     const root = await db.selectFrom('temporary_orgs').select('path').where('id', '=', q.orgId).executeTakeFirst();

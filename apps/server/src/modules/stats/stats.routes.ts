@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { isoDate, problemReplies, regionCode } from '../../lib/schemas.ts';
-import { orgInScope } from '../../lib/scope.ts';
+import { orgInScope, underRegion } from '../../lib/scope.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import { activeOn, orgExistedOn } from '../orgs/orgs.repository.ts';
 import { Cockpit, cockpit } from './cockpit.ts';
@@ -37,7 +37,7 @@ export const Overview = z
 export async function overview(db: Db, actor: Actor, asOf: string, region?: string) {
   const base = () => {
     let q = db.selectFrom('temporary_orgs as o').where(orgInScope(actor, 'o')).where(orgExistedOn('o', asOf));
-    if (region) q = q.where('o.region_code', 'like', `${region}%`);
+    if (region) q = q.where(underRegion('o.region_code', region));
     return q;
   };
   const [levels, statuses, members, units, townships] = await Promise.all([

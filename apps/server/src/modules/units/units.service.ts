@@ -7,7 +7,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
 import { nameInitials } from '../../lib/pinyin.ts';
 import { invalid } from '../../lib/problem.ts';
-import { unitInScope } from '../../lib/scope.ts';
+import { unitInScope, underRegion } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { CreatePartyOrg, CreateUnit, UnitListQuery } from './units.routes.ts';
 
@@ -20,7 +20,7 @@ export class UnitService {
       let b = this.db.selectFrom('units as u').where(unitInScope(actor, 'u'));
       if (q.q) b = b.where((eb) => eb.or([eb('u.name', 'like', `%${q.q}%`), eb('u.name_initials', 'like', `${q.q?.toLowerCase()}%`)]));
       if (q.type) b = b.where('u.type', '=', q.type);
-      if (q.regionCode) b = b.where('u.region_code', 'like', `${q.regionCode}%`);
+      if (q.regionCode) b = b.where(underRegion('u.region_code', q.regionCode));
       return b;
     };
     let rows = filtered()
@@ -101,7 +101,7 @@ export class UnitService {
   async partyOrgs(actor: Actor, q: { q?: string; limit: number }) {
     const prefix = actor.regionCode ?? '';
     let b = this.db.selectFrom('party_orgs').select(['id', 'name', 'kind', 'region_code']);
-    b = actor.regionCode === null ? b.where(sql<boolean>`1 = 0`) : b.where('region_code', 'like', `${prefix}%`);
+    b = actor.regionCode === null ? b.where(sql<boolean>`1 = 0`) : b.where(underRegion('region_code', prefix));
     if (q.q) b = b.where('name', 'like', `%${q.q}%`);
     const rows = await b.orderBy('region_code').orderBy('name').limit(q.limit).execute();
     return { items: rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind, regionCode: r.region_code })) };
