@@ -70,29 +70,39 @@ function filtered(db: Executor, actor: Actor, f: ItemFilters) {
 const ledgerOrder = sql<string>`(l.listed_on || '|' || (100000 + l.no) || '|' || (999999 - i.no))`;
 
 export async function listItems(db: Executor, actor: Actor, f: ItemFilters, limit: number, cursor: Cursor | null) {
-  let q = filtered(db, actor, f)
-    .innerJoin('problem_lists as l', 'l.id', 'i.list_id')
-    .innerJoin('temporary_orgs as o', 'o.id', 'i.org_id')
-    .leftJoin('temporary_orgs as g', 'g.id', 'i.responsible_group_id')
-    .leftJoin('temporary_orgs as e', 'e.id', 'i.escalated_to_org_id')
-    .leftJoin('users as cu', 'cu.id', 'i.closed_by')
-    .selectAll('i')
-    .select([
-      'l.no as list_no',
-      'l.title as list_title',
-      'l.listed_on',
-      'o.name as org_name',
-      'g.name as group_name',
-      'e.name as escalated_name',
-      'cu.display_name as closed_by_name',
-      sql<number>`case when ${overdue(f)} then 1 else 0 end`.as('is_overdue'),
-      statusOf(f).as('status_on'),
-      sql<string | null>`(select ev.text from item_events ev where ev.item_id = i.id and ev.kind = 'progress'
+  // Two steps: the page's ids in ledger order (scope and filters, nothing else), then the page's details; the
+  // joins and the latest progress are read for the page, not for every item in scope.
+  let page = filtered(db, actor, f).innerJoin('problem_lists as l', 'l.id', 'i.list_id').select(['i.id', ledgerOrder.as('sort_key')]);
+  if (cursor) page = page.where(afterCursor(ledgerOrder, 'i.id', cursor, 'desc'));
+  const pageIds = (await page.orderBy('sort_key', 'desc').orderBy('i.id').limit(limit + 1).execute()).map((r) => r.id);
+  const rows = pageIds.length
+    ? await db
+        .selectFrom('items as i')
+        .innerJoin('problem_lists as l', 'l.id', 'i.list_id')
+        .innerJoin('temporary_orgs as o', 'o.id', 'i.org_id')
+        .leftJoin('temporary_orgs as g', 'g.id', 'i.responsible_group_id')
+        .leftJoin('temporary_orgs as e', 'e.id', 'i.escalated_to_org_id')
+        .leftJoin('users as cu', 'cu.id', 'i.closed_by')
+        .selectAll('i')
+        .select([
+          'l.no as list_no',
+          'l.title as list_title',
+          'l.listed_on',
+          'o.name as org_name',
+          'g.name as group_name',
+          'e.name as escalated_name',
+          'cu.display_name as closed_by_name',
+          sql<number>`case when ${overdue(f)} then 1 else 0 end`.as('is_overdue'),
+          statusOf(f).as('status_on'),
+          sql<string | null>`(select ev.text from item_events ev where ev.item_id = i.id and ev.kind = 'progress'
         order by ev.at desc limit 1)`.as('latest_progress'),
-      ledgerOrder.as('sort_key'),
-    ]);
-  if (cursor) q = q.where(afterCursor(ledgerOrder, 'i.id', cursor, 'desc'));
-  const rows = await q.orderBy('sort_key', 'desc').orderBy('i.id').limit(limit + 1).execute();
+          ledgerOrder.as('sort_key'),
+        ])
+        .where('i.id', 'in', pageIds)
+        .orderBy('sort_key', 'desc')
+        .orderBy('i.id')
+        .execute()
+    : [];
   const total = await filtered(db, actor, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   const ids = rows.map((r) => r.id);
   const people = ids.length

@@ -77,13 +77,12 @@ export async function responsibleOrgFor(db: Executor, regionCode: string) {
     .select(['o.id', 'o.name'])
     .where('o.status', 'in', ['active', 'rectification'])
     .where('o.level', '=', 'branch')
-    .where((eb) =>
-      eb.or([
-        eb('o.region_code', '=', regionCode),
-        eb.exists(
-          eb.selectFrom('org_regions as orr').select(sql`1`.as('one')).whereRef('orr.org_id', '=', 'o.id').where('orr.region_code', '=', regionCode),
-        ),
-      ]),
+    // The branches of the place itself and those that cover it, as one set of ids reached by index (an OR on the
+    // organization would read every organization of the province).
+    .where(
+      'o.id',
+      'in',
+      sql<string>`(select ro.id from temporary_orgs ro where ro.region_code = ${regionCode} union all select orr.org_id from org_regions orr where orr.region_code = ${regionCode})`,
     )
     .orderBy('o.established_on')
     .orderBy('o.id')
