@@ -14,7 +14,8 @@ import { writeRegisterSample } from './seed/register-sample.ts';
 import { growCounty } from './seed/scale.ts';
 import { type Manifest, backup, manifestPath, restore, verify, verifyUrl } from './ops/backup.ts';
 import { startServer } from './server.ts';
-import { generatePassword, isEmpty, loadDemo } from './setup.ts';
+import { generatePassword } from './lib/passwords.ts';
+import { isEmpty, loadDemo } from './setup.ts';
 
 const HELP = `lianjian <command>
   start                         migrate, load the demo county on first start, serve

@@ -7,8 +7,6 @@ import { seedDemo } from './seed/demo.ts';
 
 import { generatePassword } from './lib/passwords.ts';
 
-export { generatePassword };
-
 export async function isEmpty(handle: DbHandle): Promise<boolean> {
   const row = await handle.db.selectFrom('users').select('id').limit(1).executeTakeFirst();
   return !row;

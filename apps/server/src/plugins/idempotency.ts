@@ -11,7 +11,7 @@ const STALE_CLAIM_MS = 60 * 1000;
 
 declare module 'fastify' {
   interface FastifyRequest {
-    idempotency: { scope: string; key: string } | null;
+    idempotency: { scope: string; key: string; hash: string } | null;
   }
 }
 
@@ -91,7 +91,7 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
     if (!prior) {
       // The claim is written inside the business transaction (with its audit row), not on its own: one commit
       // fewer, and no claim can outlive a change that did not happen.
-      req.idempotency = { scope, key };
+      req.idempotency = { scope, key, hash };
       idempotencyClaims.open(req.id, { scope, key, hash, createdAt: new Date(now).toISOString() });
       return;
     }
@@ -126,7 +126,7 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
         content_type: String(reply.getHeader('content-type') ?? 'application/json'),
         body: typeof payload === 'string' ? payload : payload == null ? '' : String(payload),
       };
-      await replies.write({ scope: claim.scope, key: claim.key, request_hash: requestHash(req), created_at: new Date().toISOString(), ...response });
+      await replies.write({ scope: claim.scope, key: claim.key, request_hash: claim.hash, created_at: new Date().toISOString(), ...response });
     }
     return payload;
   });

@@ -54,7 +54,7 @@ export async function growCounty(db: Db, cipher: DataCipher, opts: { households?
     const people: Row<'household_people'>[] = [];
     const helpers: Row<'helpers'>[] = [];
     for (let i = 0; i < BATCH && existing + made < target; i++, made++) {
-      households.push(...makeHousehold(r, cipher, r.pick(villages), idNumber, people, helpers, helpersOf, allHelpers));
+      households.push(makeHousehold(r, cipher, r.pick(villages), idNumber, people, helpers, helpersOf, allHelpers));
     }
     await db.transaction().execute(async (tx) => {
       await insertMany(tx, 'households', households);
@@ -146,7 +146,7 @@ function makeHousehold(
   helpers: Row<'helpers'>[],
   helpersOf: Map<string, string[]>,
   allHelpers: string[],
-): Row<'households'>[] {
+): Row<'households'> {
   const size = r.pick([1, 2, 2, 3, 3, 3, 4, 4, 5]);
   const exited = r.chance(0.55);
   const exitYear = exited ? r.int(2016, 2020) : null;
@@ -199,31 +199,29 @@ function makeHousehold(
       created_at: created,
     });
   }
-  return [
-    {
-      id,
-      region_code: village.code,
-      head_name: headName,
-      head_initials: nameInitials(headName),
-      address: `${r.int(1, 9)}组${r.int(1, 60)}号`,
-      attribute: r.chance(0.3) ? 'dibao' : r.chance(0.08) ? 'tekun' : 'general',
-      standard: 'national',
-      status: exited ? 'exited' : 'registered',
-      exit_year: exitYear,
-      primary_cause: cause,
-      secondary_causes: '[]',
-      income_wages: wages,
-      income_business: income - wages - transfer,
-      income_transfer: transfer,
-      income_property: 0,
-      per_capita_income: perHead,
-      housing_area: r.int(45, 140),
-      danger_rating: null,
-      water_safe: 1,
-      relocated_to: null,
-      version: 1,
-      created_at: created,
-      updated_at: created,
-    },
-  ];
+  return {
+    id,
+    region_code: village.code,
+    head_name: headName,
+    head_initials: nameInitials(headName),
+    address: `${r.int(1, 9)}组${r.int(1, 60)}号`,
+    attribute: r.chance(0.3) ? 'dibao' : r.chance(0.08) ? 'tekun' : 'general',
+    standard: 'national',
+    status: exited ? 'exited' : 'registered',
+    exit_year: exitYear,
+    primary_cause: cause,
+    secondary_causes: '[]',
+    income_wages: wages,
+    income_business: income - wages - transfer,
+    income_transfer: transfer,
+    income_property: 0,
+    per_capita_income: perHead,
+    housing_area: r.int(45, 140),
+    danger_rating: null,
+    water_safe: 1,
+    relocated_to: null,
+    version: 1,
+    created_at: created,
+    updated_at: created,
+  };
 }

@@ -3,26 +3,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../plugins/auth.ts';
 import { id, problemReplies, regionCode, text, version } from '../../lib/schemas.ts';
+import { User } from './users.schemas.ts';
 import type { UserService } from './users.service.ts';
 
-const User = z
-  .object({
-    id: z.string(),
-    username: z.string(),
-    displayName: z.string(),
-    role: z.enum(USER_ROLES),
-    regionCode: z.string().nullable(),
-    orgId: z.string().nullable(),
-    orgName: z.string().nullable(),
-    memberId: z.string().nullable(),
-    active: z.boolean(),
-    locked: z.boolean(),
-    totpEnabled: z.boolean(),
-    mustChangePassword: z.boolean(),
-    version: z.number().int(),
-    createdAt: z.string(),
-  })
-  .meta({ id: 'User' });
 
 const CreateUserBody = z
   .strictObject({

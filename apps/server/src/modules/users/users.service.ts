@@ -5,25 +5,11 @@ import type { Actor } from '../../lib/actor.ts';
 import { newId } from '../../lib/ids.ts';
 import { Problem, conflict, forbidden, notFound, versionConflict } from '../../lib/problem.ts';
 import { generatePassword } from '../../lib/passwords.ts';
+import { underRegion } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import type { UserView } from './users.schemas.ts';
 import { hashPassword } from '../auth/auth.routes.ts';
 
-export interface UserView {
-  id: string;
-  username: string;
-  displayName: string;
-  role: UserRole;
-  regionCode: string | null;
-  orgId: string | null;
-  orgName: string | null;
-  memberId: string | null;
-  active: boolean;
-  locked: boolean;
-  totpEnabled: boolean;
-  mustChangePassword: boolean;
-  version: number;
-  createdAt: string;
-}
 
 export interface CreateUser {
   username: string;
@@ -47,8 +33,7 @@ export interface UpdateUser {
 /** Accounts the security administrator answers for: scoped to a region, or to an organization in that region. */
 function userInScope(actor: Actor): RawBuilder<SqlBool> {
   if (actor.regionCode === null) return sql<SqlBool>`1 = 0`;
-  const prefix = `${actor.regionCode}%`;
-  return sql<SqlBool>`(u.scope_region_code like ${prefix} or exists (select 1 from temporary_orgs so where so.id = u.scope_org_id and so.region_code like ${prefix}))`;
+  return sql<SqlBool>`(${underRegion('u.scope_region_code', actor.regionCode)} or exists (select 1 from temporary_orgs so where so.id = u.scope_org_id and ${underRegion('so.region_code', actor.regionCode)}))`;
 }
 
 /**
