@@ -18,9 +18,10 @@ describe('accounts: the security administrator opens one; its owner changes the 
       await form.getByRole('button', { name: /保\s*存/ }).click();
       const oneTime = (await page.getByTestId('one-time-password').innerText()).trim();
       expect(oneTime).toMatch(/^[A-Za-z0-9]{16}$/);
-      await screenshot(page, '80-security-admin-one-time-password');
+      await screenshot(page, '79-security-admin-one-time-password');
       await page.getByRole('button', { name: /知道了|确\s*定|OK/ }).click();
       await page.getByRole('cell', { name: 'wangli', exact: true }).waitFor();
+      await screenshot(page, '80-security-admin-accounts');
       await page.getByRole('button', { name: /退出登录/ }).click();
       await page.getByRole('heading', { name: '登录联建' }).waitFor();
 
@@ -29,6 +30,7 @@ describe('accounts: the security administrator opens one; its owner changes the 
       await page.getByLabel('密码').fill(oneTime);
       await page.getByRole('button', { name: /登\s*录/ }).click();
       await page.getByTestId('pending-step').waitFor();
+      await screenshot(page, '83-first-login-password-change');
       await page.getByLabel('当前密码').fill(oneTime);
       await page.getByLabel('新密码', { exact: true }).fill('wangli123');
       await page.getByLabel('确认新密码').fill('wangli123');
@@ -57,9 +59,16 @@ describe('accounts: the security administrator opens one; its owner changes the 
       await page.getByLabel('用户名').fill('wangli');
       await page.getByLabel('密码').fill('Qiaoduan-Wang-2026');
       await page.getByRole('button', { name: /登\s*录/ }).click();
+      await page.getByTestId('login-code').waitFor();
+      await screenshot(page, '84-login-second-factor');
       await page.getByTestId('login-code').fill(codes[0] as string);
       await page.getByRole('button', { name: /登\s*录/ }).click();
       await page.getByTestId('current-user').waitFor();
+      // Taking the register out asks why first.
+      await page.goto(`${base}/households`);
+      await page.getByTestId('households-export').click();
+      await page.getByTestId('export-reason').fill('乡镇年度帮扶核查');
+      await screenshot(page, '85-export-asks-why');
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -868,6 +868,7 @@ export const enUS: Messages = {
     confirmRole: 'Change the role of {{name}} to {{role}}? The account is logged out at once.',
     search: 'Find by username or name',
     empty: 'No accounts match',
+    done: 'Done, and recorded in the audit trail',
   },
   userRole: {
     county_admin: 'System administrator (organization department)',

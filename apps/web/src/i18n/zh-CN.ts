@@ -864,6 +864,7 @@ export const zhCN = {
     confirmRole: '将“{{name}}”的角色改为“{{role}}”？该账号将立即退出登录。',
     search: '按用户名或姓名查找',
     empty: '没有符合条件的账号',
+    done: '已办理，已记入审计日志',
   },
   userRole: {
     county_admin: '系统管理员（县委组织部）',

@@ -51,7 +51,7 @@ export function UsersPage() {
     const ok = await run(async () => {
       const r = await unwrap(api.POST('/api/v1/users', { body: v }));
       shown = { password: r.oneTimePassword, username: r.user.username };
-    }, t('users.create'));
+    }, t('users.done'));
     if (ok && shown) {
       setCreating(false);
       const s = shown as { password: string; username: string };
@@ -68,18 +68,18 @@ export function UsersPage() {
       } else {
         await unwrap(api.POST('/api/v1/users/{id}/reset-totp', { params: { path: { id: user.id } }, body: v }));
       }
-    }, what === 'password' ? t('users.resetPassword') : t('users.resetTotp'));
+    }, t('users.done'));
     if (ok) {
       setResetting(null);
       if (password) showOneTime(password, user.username);
     }
   };
   const setActive = (u: User, active: boolean) =>
-    run(() => unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id: u.id } }, body: { active, version: u.version } })), active ? t('users.enable') : t('users.disable'));
+    run(() => unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id: u.id } }, body: { active, version: u.version } })), t('users.done'));
   const setRoleOf = (u: User, next: Role) =>
     modal.confirm({
       title: t('users.confirmRole', { name: u.displayName, role: t(`userRole.${next}`) }),
-      onOk: () => run(() => unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id: u.id } }, body: { role: next, version: u.version } })), t('users.edit')),
+      onOk: () => run(() => unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id: u.id } }, body: { role: next, version: u.version } })), t('users.done')),
     });
 
   return (
