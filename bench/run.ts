@@ -121,7 +121,7 @@ async function prepare(dialect: 'sqlite' | 'postgres', dir: string, key: Buffer,
   if (scale === 'province') {
     await cloneCounties(url, cipher, { log: (line) => line.endsWith('\n') && process.stdout.write(`    ${line.trim()}\n`) });
     // An administrator of the whole province, for the province overview.
-    await handle.db.insertInto('regions').values({ code: '41', name: '河南省', level: 'province' as 'county', kind: '省', parent_code: null, name_initials: 'hns', source: 'official' }).execute();
+    await handle.db.insertInto('regions').values({ code: '41', name: '河南省', level: 'province', kind: '省', parent_code: null, name_initials: 'hns', source: 'official' }).execute();
     const admin = await handle.db.selectFrom('users').selectAll().where('username', '=', 'admin').executeTakeFirstOrThrow();
     await handle.db.insertInto('users').values({ ...admin, id: randomUUID(), username: 'province', display_name: '省级管理员', scope_region_code: '41', acting_party_org_id: null }).execute();
   }

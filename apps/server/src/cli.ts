@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { USER_ROLES, type UserRole } from '@lianjian/shared';
+import { ISO_DATE, USER_ROLES, type UserRole, addDays } from '@lianjian/shared';
 import { createDb, migrate } from './db/index.ts';
 import { newId, nowIso } from './lib/ids.ts';
 import { loadConfig } from './lib/config.ts';
@@ -13,6 +13,7 @@ import { cloneCounties } from './seed/province.ts';
 import { writeRegisterSample } from './seed/register-sample.ts';
 import { growCounty } from './seed/scale.ts';
 import { type Manifest, backup, manifestPath, restore, verify, verifyUrl } from './ops/backup.ts';
+import { lastFinishedDay, takeSnapshots } from './modules/stats/snapshots.ts';
 import { startServer } from './server.ts';
 import { generatePassword } from './lib/passwords.ts';
 import { isEmpty, loadDemo } from './setup.ts';
@@ -28,6 +29,9 @@ const HELP = `lianjian <command>
   import-regions --county CODE [--townships 100,101,…]
                                 load a county, its townships and villages from the official division data
   verify-audit                  check the audit hash chain
+  stats-snapshot [--date D | --from D --to D] [--force]
+                                take the daily county snapshots behind overviews wider than a county (default:
+                                yesterday; the server takes it every night)
   backup --out FILE             consistent backup while the app runs (SQLite VACUUM INTO, pg_dump of a snapshot),
                                 with FILE.manifest.json holding its row counts
   restore --from FILE           restore a backup into the fresh, empty database of DATABASE_URL
@@ -241,6 +245,27 @@ async function main(argv: string[]): Promise<number> {
         for (const m of report.mismatches) console.log(`MISMATCH ${m.table}: expected ${m.expected}, found ${m.found}`);
         console.log(report.ok ? 'verify: OK' : 'verify: FAILED');
         return report.ok ? 0 : 1;
+      }
+      case 'stats-snapshot': {
+        const { values } = parseArgs({
+          args: rest,
+          options: { date: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, force: { type: 'boolean' } },
+        });
+        const last = lastFinishedDay();
+        const from = values.date ?? values.from ?? last;
+        const to = values.date ?? values.to ?? from;
+        if (![from, to].every((d) => ISO_DATE.test(d)) || to > last || from > to) {
+          console.error(`stats-snapshot: dates are YYYY-MM-DD, from ≤ to, and no later than ${last} (a day is taken once it is over)`);
+          return 2;
+        }
+        for (let day = from; day <= to; day = addDays(day, 1)) {
+          const run = await takeSnapshots(handle.db, day, {
+            force: values.force,
+            progress: (done, total, county) => process.stdout.write(`\r${day}: ${done}/${total} ${county}        `),
+          });
+          process.stdout.write(`\r${day}: ${run.computed} of ${run.counties} counties taken in ${run.seconds.toFixed(1)} s\n`);
+        }
+        return 0;
       }
       case 'verify-audit': {
         const r = await verifyAuditChain(handle.db);

@@ -7,6 +7,7 @@ import { DataCipher, loadDataKey } from './lib/crypto.ts';
 import { setAuditKey } from './modules/audit/audit.service.ts';
 import { passwordPolicyFromEnv } from './modules/auth/password-policy.ts';
 import { importLimitsFromEnv } from './modules/households/import.service.ts';
+import { lastFinishedDay, latestSnapshotDay, takeSnapshots } from './modules/stats/snapshots.ts';
 import { prepareDatabase } from './setup.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -44,6 +45,26 @@ export async function startServer(): Promise<void> {
   void remind();
   const reminderTimer = setInterval(remind, 60 * 60 * 1000);
   reminderTimer.unref();
+  // The counties' snapshots of the day just ended, behind overviews wider than a county: checked at start and
+  // every hour, taken once per day (by whichever server gets there first; taking it twice writes the same rows).
+  let snapshotting = false;
+  const snapshot = async () => {
+    const day = lastFinishedDay();
+    if (snapshotting || (await latestSnapshotDay(handle.db, day))?.as_of === day) return;
+    snapshotting = true;
+    try {
+      const run = await takeSnapshots(handle.db, day);
+      app.log.info(run, 'daily statistics snapshot taken');
+    } catch (err) {
+      app.log.error({ err }, 'daily statistics snapshot failed');
+    } finally {
+      snapshotting = false;
+    }
+  };
+  if (process.env.LIANJIAN_DAILY_SNAPSHOTS !== 'off') {
+    void snapshot();
+    setInterval(snapshot, 60 * 60 * 1000).unref();
+  }
   const interrupted = await app.householdImports.failInterrupted();
   if (interrupted) app.log.warn({ interrupted }, 'register imports cut off by an earlier stop marked as failed');
   const shutdown = async (signal: string) => {

@@ -75,7 +75,8 @@ export const SKILLS = [
 ] as const;
 export type Skill = (typeof SKILLS)[number];
 
-export const REGION_LEVELS = ['county', 'township', 'village'] as const;
+/** From the province down; counties and below come from the division data, wider levels group counties. */
+export const REGION_LEVELS = ['province', 'prefecture', 'county', 'township', 'village'] as const;
 export type RegionLevel = (typeof REGION_LEVELS)[number];
 
 export const PARTY_ORG_KINDS = [

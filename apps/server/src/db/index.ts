@@ -20,6 +20,7 @@ import * as m0013 from './migrations/0013_assessment.ts';
 import * as m0014 from './migrations/0014_security.ts';
 import * as m0015 from './migrations/0015_identity.ts';
 import * as m0016 from './migrations/0016_scale.ts';
+import * as m0017 from './migrations/0017_shared_state.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -156,6 +157,7 @@ const migrations = {
   '0014_security': m0014,
   '0015_identity': m0015,
   '0016_scale': m0016,
+  '0017_shared_state': m0017,
 };
 
 /**

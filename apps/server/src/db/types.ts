@@ -1,4 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { RegionLevel } from '@lianjian/shared';
 
 /**
  * Portable storage conventions (the same migrations run on SQLite and PostgreSQL):
@@ -8,7 +9,7 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 export interface RegionTable {
   code: string;
   name: string;
-  level: 'county' | 'township' | 'village';
+  level: RegionLevel;
   kind: string;
   parent_code: string | null;
   name_initials: string;
@@ -168,6 +169,31 @@ export interface ExportGrantTable {
   reason: string;
   created_at: string;
   expires_at: string;
+}
+
+/** One county's overview on one day, kept for overviews wider than a county (the province's). */
+export interface StatSnapshotTable {
+  as_of: string;
+  /** The county's region code. */
+  scope_code: string;
+  computed_at: string;
+  /** JSON: the county's overview and the parts that merge exactly (histograms, numerators). */
+  payload: string;
+}
+
+/** A day whose snapshots are complete for every county. */
+export interface StatSnapshotDayTable {
+  as_of: string;
+  counties: number;
+  computed_at: string;
+  seconds: number;
+}
+
+/** Requests counted per route and client across every application server (fixed windows). */
+export interface RateLimitWindowTable {
+  key: string;
+  window_start: number;
+  hits: number;
 }
 
 export interface AuditEventTable {
@@ -821,6 +847,9 @@ export interface Database {
   recovery_codes: RecoveryCodeTable;
   export_grants: ExportGrantTable;
   audit_events: AuditEventTable;
+  stat_snapshots: StatSnapshotTable;
+  stat_snapshot_days: StatSnapshotDayTable;
+  rate_limit_windows: RateLimitWindowTable;
   audit_head: AuditHeadTable;
   idempotency_keys: IdempotencyKeyTable;
   reports: ReportTable;

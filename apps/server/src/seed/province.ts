@@ -18,6 +18,9 @@ const SKIP = new Set([
   'kysely_migration',
   'kysely_migration_lock',
   'meta',
+  'stat_snapshots',
+  'stat_snapshot_days',
+  'rate_limit_windows',
 ]);
 
 const UUID = /[0-9a-f]{8}(-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/g;

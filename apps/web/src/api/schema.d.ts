@@ -995,7 +995,7 @@ export interface paths {
             parameters: {
                 query?: {
                     parentCode?: string;
-                    level?: "county" | "township" | "village";
+                    level?: "province" | "prefecture" | "county" | "township" | "village";
                     q?: string;
                 };
                 header?: never;
@@ -12769,7 +12769,7 @@ export interface components {
             code: string;
             name: string;
             /** @enum {string} */
-            level: "county" | "township" | "village";
+            level: "province" | "prefecture" | "county" | "township" | "village";
             kind: string;
             parentCode: string | null;
         };
@@ -12856,6 +12856,36 @@ export interface components {
             solved: boolean;
             reason?: string;
         };
+        NetworkInput: {
+            nodes: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                kind: "unit" | "org" | "member";
+                level: string | null;
+                weight: number;
+            }[];
+            links: {
+                source: string;
+                target: string;
+                /** @enum {string} */
+                kind: "lends" | "member" | "linked_by_need";
+                label: string | null;
+            }[];
+            flattening: {
+                items: {
+                    itemId: string;
+                    problem: string;
+                    orgName: string;
+                    hops: number;
+                    daysToSolver: number | null;
+                    daysToClose: number | null;
+                    solver: string | null;
+                }[];
+                medianHops: number | null;
+                medianDaysToSolver: number | null;
+            };
+        };
         CockpitInput: {
             items: {
                 open: number;
@@ -12908,38 +12938,24 @@ export interface components {
                 registered: number;
             }[];
         };
-        NetworkInput: {
-            nodes: {
-                id: string;
-                name: string;
-                /** @enum {string} */
-                kind: "unit" | "org" | "member";
-                level: string | null;
-                weight: number;
-            }[];
-            links: {
-                source: string;
-                target: string;
-                /** @enum {string} */
-                kind: "lends" | "member" | "linked_by_need";
-                label: string | null;
-            }[];
-            flattening: {
-                items: {
-                    itemId: string;
-                    problem: string;
-                    orgName: string;
-                    hops: number;
-                    daysToSolver: number | null;
-                    daysToClose: number | null;
-                    solver: string | null;
-                }[];
-                medianHops: number | null;
-                medianDaysToSolver: number | null;
-            };
-        };
         OverviewInput: {
+            /** @description The day the figures are for (for a snapshot: the day of the snapshot) */
             asOf: string;
+            /**
+             * @description live: computed now from the records; daily_snapshot: merged from the counties’ snapshots of that day
+             * @enum {string}
+             */
+            source: "live" | "daily_snapshot";
+            /** @description When the snapshot of the day was taken, and how many counties it holds */
+            snapshot: {
+                computedAt: string;
+                counties: number;
+            } | null;
+            /**
+             * @description What byTownship and work.byTownship rank: townships, or counties in a wider scope
+             * @enum {string}
+             */
+            rankingLevel: "township" | "county";
             orgs: {
                 committee: number;
                 general_branch: number;
@@ -12949,7 +12965,7 @@ export interface components {
             byStatus: {
                 [key: string]: number;
             };
-            /** @description Distinct members with an active membership */
+            /** @description Distinct members with an active membership (summed over counties in a wider scope) */
             membersLinked: number;
             /** @description Distinct units linked to an organization */
             units: number;
@@ -14733,7 +14749,7 @@ export interface components {
             code: string;
             name: string;
             /** @enum {string} */
-            level: "county" | "township" | "village";
+            level: "province" | "prefecture" | "county" | "township" | "village";
             kind: string;
             parentCode: string | null;
         };
@@ -14820,6 +14836,36 @@ export interface components {
             solved: boolean;
             reason?: string;
         };
+        Network: {
+            nodes: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                kind: "unit" | "org" | "member";
+                level: string | null;
+                weight: number;
+            }[];
+            links: {
+                source: string;
+                target: string;
+                /** @enum {string} */
+                kind: "lends" | "member" | "linked_by_need";
+                label: string | null;
+            }[];
+            flattening: {
+                items: {
+                    itemId: string;
+                    problem: string;
+                    orgName: string;
+                    hops: number;
+                    daysToSolver: number | null;
+                    daysToClose: number | null;
+                    solver: string | null;
+                }[];
+                medianHops: number | null;
+                medianDaysToSolver: number | null;
+            };
+        };
         Cockpit: {
             items: {
                 open: number;
@@ -14872,38 +14918,24 @@ export interface components {
                 registered: number;
             }[];
         };
-        Network: {
-            nodes: {
-                id: string;
-                name: string;
-                /** @enum {string} */
-                kind: "unit" | "org" | "member";
-                level: string | null;
-                weight: number;
-            }[];
-            links: {
-                source: string;
-                target: string;
-                /** @enum {string} */
-                kind: "lends" | "member" | "linked_by_need";
-                label: string | null;
-            }[];
-            flattening: {
-                items: {
-                    itemId: string;
-                    problem: string;
-                    orgName: string;
-                    hops: number;
-                    daysToSolver: number | null;
-                    daysToClose: number | null;
-                    solver: string | null;
-                }[];
-                medianHops: number | null;
-                medianDaysToSolver: number | null;
-            };
-        };
         Overview: {
+            /** @description The day the figures are for (for a snapshot: the day of the snapshot) */
             asOf: string;
+            /**
+             * @description live: computed now from the records; daily_snapshot: merged from the counties’ snapshots of that day
+             * @enum {string}
+             */
+            source: "live" | "daily_snapshot";
+            /** @description When the snapshot of the day was taken, and how many counties it holds */
+            snapshot: {
+                computedAt: string;
+                counties: number;
+            } | null;
+            /**
+             * @description What byTownship and work.byTownship rank: townships, or counties in a wider scope
+             * @enum {string}
+             */
+            rankingLevel: "township" | "county";
             orgs: {
                 committee: number;
                 general_branch: number;
@@ -14913,7 +14945,7 @@ export interface components {
             byStatus: {
                 [key: string]: number;
             };
-            /** @description Distinct members with an active membership */
+            /** @description Distinct members with an active membership (summed over counties in a wider scope) */
             membersLinked: number;
             /** @description Distinct units linked to an organization */
             units: number;

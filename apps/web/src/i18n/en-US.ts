@@ -67,6 +67,8 @@ export const enUS: Messages = {
     membersLinked: 'Members linked',
     units: 'Units linked',
     chartTitle: 'Branches and linked members by township',
+    chartTitleCounty: 'Branches and linked members by county',
+    snapshotNote: 'Wider than a county, figures are daily snapshots: as of the end of {{date}} (taken {{time}}, {{counties}} counties). A single county is live.',
     branches: 'Branches',
     branchChartTitle: 'Party groups and linked members by branch',
     groups: 'Party groups',
@@ -784,6 +786,8 @@ export const enUS: Messages = {
   },
   cockpit: {
     ranking: 'Townships (by overdue items)',
+    rankingCounty: 'Counties (by overdue items)',
+    county: 'County',
     openItems: 'Open',
     itemsTitle: 'Problem-list items',
     asOfTag: 'as of {{date}}',

@@ -65,6 +65,8 @@ export const zhCN = {
     membersLinked: '联结党员',
     units: '联建单位',
     chartTitle: '各乡镇临时党支部与联结党员',
+    chartTitleCounty: '各县区临时党支部与联结党员',
+    snapshotNote: '县级以上范围按日汇总：数据截至 {{date}} 24 时（{{time}} 生成，{{counties}} 个县区）。单个县区的数据为实时数据。',
     branches: '临时党支部（个）',
     branchChartTitle: '各临时党支部党小组与联结党员',
     groups: '党小组（个）',
@@ -780,6 +782,8 @@ export const zhCN = {
   },
   cockpit: {
     ranking: '乡镇排名（按超期事项）',
+    rankingCounty: '县区排名（按超期事项）',
+    county: '县区',
     openItems: '未办结',
     itemsTitle: '问题清单事项',
     asOfTag: '截至 {{date}}',

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Card, Col, DatePicker, Empty, Flex, Row, Slider, Statistic, Typography } from 'antd';
+import { Alert, Card, Col, DatePicker, Empty, Flex, Row, Slider, Statistic, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
@@ -107,6 +107,19 @@ export function OverviewPage() {
       <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
         {q.data && (
           <>
+            {q.data.snapshot && (
+              <Alert
+                type="info"
+                showIcon
+                style={{ marginBottom: 16 }}
+                data-testid="snapshot-note"
+                message={t('overview.snapshotNote', {
+                  date: q.data.asOf,
+                  time: dayjs(q.data.snapshot.computedAt).format('YYYY-MM-DD HH:mm'),
+                  counties: q.data.snapshot.counties,
+                })}
+              />
+            )}
             <Row gutter={[16, 16]}>
               {figures.map(([label, key]) => (
                 <Col xs={12} md={8} xl={4} key={key}>
@@ -123,9 +136,9 @@ export function OverviewPage() {
                 </Col>
               ))}
             </Row>
-            <CockpitPanel asOf={asOf} data={q.data.work} />
+            <CockpitPanel asOf={q.data.asOf} data={q.data.work} rankingLevel={q.data.rankingLevel} />
             {q.data.byTownship.length > 1 ? (
-              <Card title={t('overview.chartTitle')} style={{ marginTop: 16 }}>
+              <Card title={t(q.data.rankingLevel === 'county' ? 'overview.chartTitleCounty' : 'overview.chartTitle')} style={{ marginTop: 16 }}>
                 <BreakdownChart
                   countLabel={t('overview.branches')}
                   data={q.data.byTownship.map((x) => ({ name: x.name, count: x.branches, membersLinked: x.membersLinked }))}

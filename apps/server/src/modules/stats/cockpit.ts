@@ -45,7 +45,7 @@ export const Cockpit = z
   })
   .meta({ id: 'Cockpit' });
 
-const share = (n: number, d: number) => (d ? Math.round((n / d) * 1000) / 1000 : null);
+export const share = (n: number, d: number) => (d ? Math.round((n / d) * 1000) / 1000 : null);
 /** `2020-05-19` → the Shanghai month start as a UTC instant, and the months back from it. */
 const monthKey = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 7);
 
@@ -55,6 +55,20 @@ const monthKey = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toIS
  * elimination dates, exits from their dated steps, grades from the ledgers computed by then.
  */
 export async function cockpit(db: Db, actor: Actor, asOf: string, region?: string) {
+  return (await cockpitWithParts(db, actor, asOf, region)).figures;
+}
+
+/** What a wider scope needs to merge cockpits exactly: the values behind each median and share. */
+export interface CockpitParts {
+  daysToClose: number[];
+  daysToResolver: number[];
+  confirmed: number;
+  reopened: number;
+  reopenBase: number;
+}
+
+/** The cockpit's figures, with the values behind its medians and shares. */
+export async function cockpitWithParts(db: Db, actor: Actor, asOf: string, region?: string) {
   const end = endOfDay(asOf);
   let items = db
     .selectFrom('items as i')
@@ -153,7 +167,13 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
           .sort((a, b) => b.overdue - a.overdue || b.open - a.open || a.regionCode.localeCompare(b.regionCode))
       : [];
 
-  return {
+  const daysToClose = closed.map((r) => elapsedDays(r.created_at, r.closed_at as string));
+  const daysToResolver = escalated.map((r) => elapsedDays(r.created_at, r.escalated_at as string));
+  const confirmed = closed.filter((r) => r.resident_confirmed_at && r.resident_confirmed_at < end).length;
+  const reopened = rows.filter((r) => Number(r.reopens) > 0).length;
+  const reopenBase = closed.length + rows.filter((r) => Number(r.reopens) > 0 && r.status_on !== 'closed').length;
+  const parts: CockpitParts = { daysToClose, daysToResolver, confirmed, reopened, reopenBase };
+  const figures = {
     byTownship,
     items: {
       open: count('open'),
@@ -162,11 +182,11 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
       closed: count('closed'),
       overdue: rows.filter(overdueOf).length,
       closedThisMonth: closed.filter((r) => monthKey(r.closed_at as string) === month).length,
-      medianDaysToClose: median(closed.map((r) => elapsedDays(r.created_at, r.closed_at as string))),
-      confirmedShare: share(closed.filter((r) => r.resident_confirmed_at && r.resident_confirmed_at < end).length, closed.length),
-      reopenRate: share(rows.filter((r) => Number(r.reopens) > 0).length, closed.length + rows.filter((r) => Number(r.reopens) > 0 && r.status_on !== 'closed').length),
+      medianDaysToClose: median(daysToClose),
+      confirmedShare: share(confirmed, closed.length),
+      reopenRate: share(reopened, reopenBase),
     },
-    escalations: { count: escalated.length, medianDaysToResolver: median(escalated.map((r) => elapsedDays(r.created_at, r.escalated_at as string))) },
+    escalations: { count: escalated.length, medianDaysToResolver: median(daysToResolver) },
     households: {
       registered: Number(registered.n),
       people: Number(registered.people),
@@ -184,4 +204,5 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
       closed: closed.filter((r) => monthKey(r.closed_at as string) === m).length,
     })),
   };
+  return { figures, parts };
 }

@@ -40,7 +40,7 @@ function Trend({ data }: { data: Schemas['Cockpit']['trend'] }) {
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 1000) / 10}%`);
 
 /** Where the scope stands at a date: every figure opens the records behind it. */
-export function CockpitPanel({ asOf, data: c }: { asOf: string; data: Schemas['Cockpit'] }) {
+export function CockpitPanel({ asOf, data: c, rankingLevel = 'township' }: { asOf: string; data: Schemas['Cockpit']; rankingLevel?: 'township' | 'county' }) {
   const { t } = useTranslation();
   const figure = (key: string, label: string, value: number | string, to?: string, color?: string) => (
     <Col xs={12} md={8} xl={4} key={key}>
@@ -114,7 +114,7 @@ export function CockpitPanel({ asOf, data: c }: { asOf: string; data: Schemas['C
             </Col>
           </Row>
           {c.byTownship.length > 0 && (
-            <Card size="small" title={t('cockpit.ranking')} style={{ marginTop: 12 }}>
+            <Card size="small" title={t(rankingLevel === 'county' ? 'cockpit.rankingCounty' : 'cockpit.ranking')} style={{ marginTop: 12 }}>
               <Table
                 size="small"
                 rowKey="regionCode"
@@ -123,7 +123,7 @@ export function CockpitPanel({ asOf, data: c }: { asOf: string; data: Schemas['C
                 data-testid="township-ranking"
                 columns={[
                   { title: '#', key: 'rank', width: 48, render: (_, __, i) => i + 1 },
-                  { title: t('assessment.township'), dataIndex: 'name' },
+                  { title: t(rankingLevel === 'county' ? 'cockpit.county' : 'assessment.township'), dataIndex: 'name' },
                   { title: t('item.overdue'), dataIndex: 'overdue', align: 'right', sorter: (a, b) => a.overdue - b.overdue },
                   { title: t('cockpit.openItems'), dataIndex: 'open', align: 'right', sorter: (a, b) => a.open - b.open },
                   { title: t('cockpit.closed'), dataIndex: 'closed', align: 'right', sorter: (a, b) => a.closed - b.closed },

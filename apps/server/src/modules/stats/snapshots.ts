@@ -1,0 +1,231 @@
+import { todayInShanghai } from '@lianjian/shared';
+import type { Db } from '../../db/index.ts';
+import { type Actor, systemActor } from '../../lib/actor.ts';
+import { Problem } from '../../lib/problem.ts';
+import { underRegion } from '../../lib/scope.ts';
+import { type CockpitParts, share } from './cockpit.ts';
+import { type OverviewData, liveOverview } from './overview.ts';
+
+/**
+ * Daily statistics per county. An overview wider than one county (a prefecture, the province: 100 counties,
+ * millions of households and items) is not computed from the records on each request: every night each county's
+ * overview of the day just ended is stored with the values that merge exactly — the days behind each median, the
+ * numerators behind each share — and the wide overview merges the counties' rows of one day.
+ */
+
+/** Values and how often each occurs: a median over many counties is the median of their merged counts. */
+type Histogram = [value: number, count: number][];
+
+export interface Payload {
+  v: 1;
+  overview: OverviewData;
+  parts: Omit<CockpitParts, 'daysToClose' | 'daysToResolver'> & { daysToClose: Histogram; daysToResolver: Histogram };
+}
+
+function histogram(xs: number[]): Histogram {
+  const counts = new Map<number, number>();
+  for (const x of xs) counts.set(x, (counts.get(x) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => a[0] - b[0]);
+}
+
+/** The median of the values of several histograms, as `median` computes it over the values themselves. */
+export function medianOfHistograms(hists: Histogram[]): number | null {
+  const counts = new Map<number, number>();
+  for (const h of hists) for (const [v, n] of h) counts.set(v, (counts.get(v) ?? 0) + n);
+  const sorted = [...counts.entries()].sort((a, b) => a[0] - b[0]);
+  const total = sorted.reduce((s, [, n]) => s + n, 0);
+  if (!total) return null;
+  // The value at a 0-based position of the sorted values.
+  const at = (pos: number) => {
+    let seen = 0;
+    for (const [v, n] of sorted) {
+      seen += n;
+      if (pos < seen) return v;
+    }
+    throw new Error('position beyond the histogram');
+  };
+  const m = Math.floor(total / 2);
+  return total % 2 ? at(m) : (at(m - 1) + at(m)) / 2;
+}
+
+/** The county itself, as the system sees it: the same figures its administrator sees. */
+const countyActor = (code: string): Actor => ({ ...systemActor(`snapshot:${code}`), regionCode: code });
+
+export interface SnapshotRun {
+  asOf: string;
+  counties: number;
+  computed: number;
+  seconds: number;
+}
+
+/**
+ * Takes the snapshots of one day for every county that has none yet (or for all, with `force`), then marks the day
+ * complete. Each county is written on its own, so an interrupted run resumes where it stopped.
+ */
+export async function takeSnapshots(
+  db: Db,
+  asOf: string,
+  opts: { force?: boolean; progress?: (done: number, total: number, county: string) => void } = {},
+): Promise<SnapshotRun> {
+  const started = performance.now();
+  const counties = await db.selectFrom('regions').select(['code', 'name']).where('level', '=', 'county').orderBy('code').execute();
+  const have = new Set(
+    opts.force ? [] : (await db.selectFrom('stat_snapshots').select('scope_code').where('as_of', '=', asOf).execute()).map((r) => r.scope_code),
+  );
+  let computed = 0;
+  for (const [i, county] of counties.entries()) {
+    if (!have.has(county.code)) {
+      const { overview, parts } = await liveOverview(db, countyActor(county.code), asOf);
+      const payload: Payload = {
+        v: 1,
+        overview,
+        parts: { ...parts, daysToClose: histogram(parts.daysToClose), daysToResolver: histogram(parts.daysToResolver) },
+      };
+      const row = { as_of: asOf, scope_code: county.code, computed_at: new Date().toISOString(), payload: JSON.stringify(payload) };
+      await db
+        .insertInto('stat_snapshots')
+        .values(row)
+        .onConflict((oc) => oc.columns(['as_of', 'scope_code']).doUpdateSet({ computed_at: row.computed_at, payload: row.payload }))
+        .execute();
+      computed++;
+    }
+    opts.progress?.(i + 1, counties.length, county.name);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const day = { as_of: asOf, counties: counties.length, computed_at: new Date().toISOString(), seconds };
+  await db
+    .insertInto('stat_snapshot_days')
+    .values(day)
+    .onConflict((oc) => oc.column('as_of').doUpdateSet({ counties: day.counties, computed_at: day.computed_at, seconds: day.seconds }))
+    .execute();
+  return { asOf, counties: counties.length, computed, seconds };
+}
+
+/** The latest day before today whose snapshots are complete, or null. */
+export async function latestSnapshotDay(db: Db, onOrBefore: string) {
+  return db
+    .selectFrom('stat_snapshot_days')
+    .select(['as_of', 'computed_at', 'counties'])
+    .where('as_of', '<=', onOrBefore)
+    .orderBy('as_of', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** The overview of a scope wider than one county on a day: its counties' snapshots of the latest complete day. */
+export async function snapshotOverview(db: Db, scope: string, asOf: string): Promise<OverviewData> {
+  const day = await latestSnapshotDay(db, asOf);
+  if (!day) {
+    throw new Problem(
+      409,
+      'snapshot_missing',
+      `县级以上范围的统计按日汇总，${asOf} 及以前还没有统计快照（每日零时后生成前一日的快照；管理员可用 stats snapshot 命令补做）`,
+    );
+  }
+  const rows = await db
+    .selectFrom('stat_snapshots as s')
+    .innerJoin('regions as r', 'r.code', 's.scope_code')
+    .select(['s.scope_code', 's.payload', 'r.name'])
+    .where('s.as_of', '=', day.as_of)
+    .where(underRegion('s.scope_code', scope))
+    .orderBy('s.scope_code')
+    .execute();
+  return mergeCounties(
+    rows.map((r) => ({ code: r.scope_code, name: r.name, payload: JSON.parse(r.payload) as Payload })),
+    day.as_of,
+    { computedAt: day.computed_at, counties: rows.length },
+  );
+}
+
+const add = (into: Record<string, number>, from: Record<string, number>) => {
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+};
+
+/** Merges counties' snapshots into one overview: sums, medians over the merged values, shares of summed parts. */
+export function mergeCounties(
+  counties: { code: string; name: string; payload: Payload }[],
+  asOf: string,
+  snapshot: { computedAt: string; counties: number },
+): OverviewData {
+  const orgs = { committee: 0, general_branch: 0, branch: 0, group: 0 };
+  const byStatus: Record<string, number> = {};
+  const items = { open: 0, in_progress: 0, awaiting_confirmation: 0, closed: 0, overdue: 0, closedThisMonth: 0 };
+  const monitored = { unstable_exited: 0, marginal: 0, sudden_hardship: 0 };
+  const exits: Record<string, number> = {};
+  const trend = new Map<string, { created: number; closed: number }>();
+  let grades: { good: number; fair: number; average: number; poor: number } | null = null;
+  let membersLinked = 0;
+  let units = 0;
+  let registered = 0;
+  let people = 0;
+  let escalations = 0;
+  let confirmed = 0;
+  let reopened = 0;
+  let reopenBase = 0;
+  for (const { payload } of counties) {
+    const o = payload.overview;
+    add(orgs, o.orgs);
+    add(byStatus, o.byStatus);
+    membersLinked += o.membersLinked;
+    units += o.units;
+    for (const k of Object.keys(items) as (keyof typeof items)[]) items[k] += o.work.items[k];
+    escalations += o.work.escalations.count;
+    registered += o.work.households.registered;
+    people += o.work.households.people;
+    add(monitored, o.work.households.monitored);
+    add(exits, o.work.exits);
+    if (o.work.grades) {
+      grades ??= { good: 0, fair: 0, average: 0, poor: 0 };
+      add(grades, o.work.grades);
+    }
+    for (const t of o.work.trend) {
+      const m = trend.get(t.month) ?? { created: 0, closed: 0 };
+      m.created += t.created;
+      m.closed += t.closed;
+      trend.set(t.month, m);
+    }
+    confirmed += payload.parts.confirmed;
+    reopened += payload.parts.reopened;
+    reopenBase += payload.parts.reopenBase;
+  }
+  const ranking = counties
+    .map(({ code, name, payload: { overview: o } }) => ({
+      regionCode: code,
+      name,
+      open: o.work.items.open + o.work.items.in_progress + o.work.items.awaiting_confirmation,
+      overdue: o.work.items.overdue,
+      closed: o.work.items.closed,
+      confirmedShare: o.work.items.confirmedShare,
+      registered: o.work.households.registered,
+    }))
+    .sort((a, b) => b.overdue - a.overdue || b.open - a.open || a.regionCode.localeCompare(b.regionCode));
+  return {
+    asOf,
+    source: 'daily_snapshot',
+    snapshot,
+    rankingLevel: 'county',
+    orgs,
+    byStatus,
+    membersLinked,
+    units,
+    byTownship: counties.map(({ code, name, payload: { overview: o } }) => ({ regionCode: code, name, branches: o.orgs.branch, membersLinked: o.membersLinked })),
+    byBranch: [],
+    work: {
+      items: {
+        ...items,
+        medianDaysToClose: medianOfHistograms(counties.map((c) => c.payload.parts.daysToClose)),
+        confirmedShare: share(confirmed, items.closed),
+        reopenRate: share(reopened, reopenBase),
+      },
+      escalations: { count: escalations, medianDaysToResolver: medianOfHistograms(counties.map((c) => c.payload.parts.daysToResolver)) },
+      households: { registered, people, monitored },
+      exits,
+      grades,
+      trend: [...trend.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([month, v]) => ({ month, ...v })),
+      byTownship: ranking,
+    },
+  };
+}
+
+/** Yesterday in Shanghai: the last day that is over, the one the nightly run takes. */
+export const lastFinishedDay = () => new Date(Date.parse(`${todayInShanghai()}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
