@@ -3,6 +3,7 @@ import path from 'node:path';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
+import { databaseRateLimitStore } from './plugins/rate-limit-store.ts';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -95,6 +96,11 @@ export interface AppOptions {
   /** Interactive API docs at /api/docs. */
   apiDocs?: boolean;
   secureCookies?: boolean;
+  /**
+   * Rate-limit counters: `shared` in the database (every server of a pool counts together), `local` in the process.
+   * Default: shared on PostgreSQL, where several servers may run; local on the embedded SQLite (one server).
+   */
+  rateLimits?: 'shared' | 'local';
   logger?: boolean;
 }
 
@@ -134,7 +140,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
     return payload;
   });
-  await app.register(rateLimit, { global: false });
+  const sharedLimits = (opts.rateLimits ?? (opts.db.dialect === 'postgres' ? 'shared' : 'local')) === 'shared';
+  await app.register(rateLimit, { global: false, ...(sharedLimits ? { store: databaseRateLimitStore(opts.db.db) } : {}) });
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {

@@ -27,6 +27,7 @@ export async function startServer(): Promise<void> {
     webDist: config.webDist,
     apiDocs: config.apiDocs,
     secureCookies: config.secureCookies,
+    ...(process.env.LIANJIAN_RATE_LIMITS === 'shared' || process.env.LIANJIAN_RATE_LIMITS === 'local' ? { rateLimits: process.env.LIANJIAN_RATE_LIMITS } : {}),
     importLimits: importLimitsFromEnv(),
     passwordPolicy,
     authPolicy: { requireTotp: config.requireTotp, passwordMaxAgeDays: passwordPolicy.maxAgeDays },

@@ -1,7 +1,5 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, migrate } from '../src/db/index.ts';
@@ -9,54 +7,12 @@ import { DataCipher } from '../src/lib/crypto.ts';
 import { setAuditKey } from '../src/modules/audit/audit.service.ts';
 import { verifyUrl } from '../src/ops/backup.ts';
 import { writeRegisterSample } from '../src/seed/register-sample.ts';
-import { PASSWORD, buildCounty } from './factories.ts';
+import { buildCounty } from './factories.ts';
 import { scratchDatabases } from './scratch-db.ts';
+import { session, startServer } from './server-process.ts';
 
-const cli = path.resolve(import.meta.dirname, '../src/cli.ts');
 const RUNS = 10;
 const ROWS = 6000;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-/** A real server process on the scratch database: what SIGKILL is sent to. */
-async function startServer(url: string, key: string): Promise<{ child: ChildProcess; base: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'start'], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LIANJIAN_DATA_KEY: key, LOG_LEVEL: 'error', WEB_DIST: '' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d) => {
-    stderr += String(d);
-  });
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/api/v1/health`)).ok) return { child, base };
-    } catch {
-      // not up yet
-    }
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start: ${stderr}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function session(base: string) {
-  const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'qiaoduan', password: PASSWORD }) });
-  if (!res.ok) throw new Error(`login failed: ${res.status}`);
-  const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0] as string);
-  const csrf = cookies.find((c) => c.startsWith('lj_csrf='))?.slice('lj_csrf='.length) ?? '';
-  return { cookie: cookies.join('; '), 'x-csrf-token': csrf };
-}
 
 describe('crash consistency: SIGKILL at random points during an import and report submissions', () => {
   const scratch = scratchDatabases();
