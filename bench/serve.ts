@@ -15,6 +15,8 @@ import pg from 'pg';
 import { buildApp } from '../apps/server/src/app.ts';
 import { createDb } from '../apps/server/src/db/index.ts';
 import { DataCipher } from '../apps/server/src/lib/crypto.ts';
+import { auditHash, setAuditKey } from '../apps/server/src/modules/audit/audit.service.ts';
+import { importLimitsFromEnv } from '../apps/server/src/modules/households/import.service.ts';
 
 const mode = process.argv[2];
 const url = process.env.DATABASE_URL as string;
@@ -25,7 +27,10 @@ export interface CapturedSql {
 
 async function app() {
   const handle = createDb(url);
-  const server = await buildApp({ db: handle, cipher: new DataCipher(Buffer.from(process.env.LIANJIAN_DATA_KEY as string, 'base64')) });
+  const cipher = new DataCipher(Buffer.from(process.env.LIANJIAN_DATA_KEY as string, 'base64'));
+  // The audit chain keyed as the real server keys it.
+  setAuditKey(cipher.auditKey);
+  const server = await buildApp({ db: handle, cipher, importLimits: importLimitsFromEnv() });
   await server.listen({ port: 0, host: '127.0.0.1' });
   return (server.server.address() as { port: number }).port;
 }
@@ -33,17 +38,17 @@ async function app() {
 async function limit() {
   const captured = JSON.parse(fs.readFileSync(process.env.BENCH_SQL as string, 'utf8')) as CapturedSql;
   const server = Fastify({ logger: false });
-  const key = randomBytes(32);
   const now = () => new Date().toISOString();
   const reportRow = (body: { regionCode: string; category: string; description: string }) => {
     const t = now();
     return [randomUUID(), randomBytes(32).toString('hex'), 'resident', body.regionCode, null, body.category, body.description, null, null, 'new', null, t, 1, t, t];
   };
+  // The same chain as the application's (same key, same HMAC), so that the database's chain still verifies.
+  setAuditKey(new DataCipher(Buffer.from(process.env.LIANJIAN_DATA_KEY as string, 'base64')).auditKey);
   const auditRow = (seq: number, prev: string, entityId: string, after: string) => {
-    const id = randomUUID();
-    const at = now();
-    const hash = `h1:${createHmac('sha256', key).update(JSON.stringify([prev, seq, id, at, after])).digest('hex')}`;
-    return { values: [id, seq, at, null, randomUUID(), 'report.create', 'report', entityId, null, after, prev, hash], hash };
+    const e = { seq, id: randomUUID(), at: now(), user_id: null, request_id: randomUUID(), action: 'report.create', entity_type: 'report', entity_id: entityId, before_json: null, after_json: after };
+    const hash = auditHash(prev, e);
+    return { values: [e.id, seq, e.at, null, e.request_id, e.action, e.entity_type, e.entity_id, null, after, prev, hash], hash };
   };
   const REPORT = `insert into reports (id, tracking_hash, source, region_code, org_id, category, description, reporter_name, phone, status, created_by, reported_at, version, created_at, updated_at)`;
   const AUDIT = `insert into audit_events (id, seq, at, user_id, request_id, action, entity_type, entity_id, before_json, after_json, prev_hash, hash)`;
