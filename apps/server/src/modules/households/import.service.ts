@@ -17,6 +17,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { Problem, forbidden, invalid, notFound } from '../../lib/problem.ts';
 import { ArchiveRefused, checkArchive } from '../../lib/zip-guard.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { ImportScratch } from './import.scratch.ts';
 import { COLUMNS, type ParsedPerson, type RowError, columnHeader, mapHeader, parseRow } from './import.layout.ts';
 import { householdRows } from './households.service.ts';
 import { CreateHousehold } from './households.schemas.ts';
@@ -150,30 +151,21 @@ const view = (r: HouseholdImportTable, duplicateOf: string | null = null): Impor
 type Registration = { regionCode: string; input: Omit<ReturnType<typeof CreateHousehold.parse>, 'regionCode'> };
 
 /**
- * People grouped into households by household number: exactly one head each, one village each within the
- * importer's scope, and the same schema as registration by hand. Errors go to `report`, by row.
+ * One household's people (by household number): exactly one head, one village within the importer's scope, and
+ * the same schema as registration by hand. Errors go to `addErrors`, by row.
  */
-function assemble(people: ParsedPerson[], villages: Set<string>, spoiled: Set<string>, report: (errors: RowError[]) => void): Registration[] {
-  const addErrors = report;
-  const groups = new Map<string, ParsedPerson[]>();
-  for (const p of people) {
-    const g = groups.get(p.householdNo);
-    if (g) g.push(p);
-    else groups.set(p.householdNo, [p]);
-  }
-  const inputs: Registration[] = [];
-  for (const [no, members] of groups) {
-    if (spoiled.has(no)) continue;
+function assemble(no: string, members: ParsedPerson[], villages: Set<string>, addErrors: (errors: RowError[]) => void): Registration | null {
+  {
     const heads = members.filter((p) => p.household);
     const headRow = members.find((p) => p.relationship === '户主');
     const first = members[0] as ParsedPerson;
     if (!headRow) {
       addErrors([{ row: first.row, column: columnHeader('relationship'), value: '', message: `户编号 ${no} 没有户主` }]);
-      continue;
+      return null;
     }
     if (heads.length > 1) {
       addErrors(heads.slice(1).map((p) => ({ row: p.row, column: columnHeader('relationship'), value: '户主', message: `户编号 ${no} 有多位户主` })));
-      continue;
+      return null;
     }
     const head = heads[0] as ParsedPerson;
     let ok = true;
@@ -191,7 +183,7 @@ function assemble(people: ParsedPerson[], villages: Set<string>, spoiled: Set<st
       addErrors([{ row: head.row, column: columnHeader('householdNo'), value: no, message: '一户最多30人' }]);
       ok = false;
     }
-    if (!ok) continue;
+    if (!ok) return null;
     const h = head.household as NonNullable<ParsedPerson['household']>;
     const candidate = {
       regionCode: head.regionCode,
@@ -226,12 +218,11 @@ function assemble(people: ParsedPerson[], villages: Set<string>, spoiled: Set<st
           return { row: who.row, column: issue.path.join('.'), value: '', message: issue.message };
         }),
       );
-      continue;
+      return null;
     }
     const { regionCode, ...input } = checked.data;
-    inputs.push({ regionCode, input });
+    return { regionCode, input };
   }
-  return inputs;
 }
 
 /**
@@ -378,6 +369,7 @@ export class HouseholdImportService {
 
   private async run(actor: Actor, row: HouseholdImportTable, file: string): Promise<void> {
     let lastSave = 0;
+    let scratch: ImportScratch | null = null;
     const state = { phase: row.phase, progress: 0, rows_read: 0 };
     const save = async (force = false) => {
       const now = Date.now();
@@ -424,15 +416,15 @@ export class HouseholdImportService {
       };
       const rows = row.format === 'xlsx' ? xlsxRows(file, onBytes) : csvFileRows(file, onBytes);
 
-      // 1. Read and validate every row.
+      // 1. Read and validate every row; the rows wait on disk (a register may hold a million people).
+      const rowsOnDisk = new ImportScratch(file);
+      scratch = rowsOnDisk;
       const errors: RowError[] = [];
       let errorCount = 0;
       const addErrors = (es: RowError[]) => {
         errorCount += es.length;
         for (const e of es) if (errors.length < MAX_REPORTED_ERRORS) errors.push(e);
       };
-      const people: ParsedPerson[] = [];
-      const spoiled = new Set<string>();
       let index: ReturnType<typeof mapHeader>['index'] | null = null;
       let rowNo = 0;
       for await (const cells of rows) {
@@ -455,9 +447,8 @@ export class HouseholdImportService {
           addErrors(parsed);
           // The household's own checks wait until its rows are right: one mistake, one error.
           const no = index.householdNo === undefined ? '' : String(cells[index.householdNo] ?? '').trim();
-          if (no) spoiled.add(no);
-        }
-        else people.push(parsed);
+          if (no) rowsOnDisk.spoil(no);
+        } else rowsOnDisk.addPerson(parsed, this.cipher.blindIndex(parsed.idNumber));
         if (state.rows_read % 1000 === 0) {
           await save();
           await breathe();
@@ -465,8 +456,21 @@ export class HouseholdImportService {
       }
       if (!index) throw new Fatal('文件中没有表头和数据。请使用系统提供的导入模板');
       if (state.rows_read === 0) throw new Fatal('文件中没有数据行');
+      rowsOnDisk.finishReading();
 
-      // 2. Households: one head each, one village each, in the importer's scope; no ID number twice.
+      // 2. No ID number twice in the file, nor already in the register.
+      for (const r of rowsOnDisk.repeatedIds()) addErrors([{ row: r.row, column: columnHeader('idNumber'), value: '', message: `与第 ${r.first} 行的身份证号重复` }]);
+      let checked = 0;
+      for (const chunk of rowsOnDisk.idKeys(500)) {
+        const found = await this.db.selectFrom('household_people').select('id_number_index').where('id_number_index', 'in', [...chunk.keys()]).execute();
+        for (const f of found) {
+          addErrors([{ row: chunk.get(f.id_number_index) as number, column: columnHeader('idNumber'), value: '', message: '该身份证号已登记在系统中的其他农户' }]);
+        }
+        if ((checked += chunk.size) % 5000 === 0) await breathe();
+      }
+
+      // 3. Households: one head each, one village each, in the importer's scope; encrypted as they pass, and kept
+      // on disk for the write.
       const villages = new Set(
         (
           await this.db
@@ -477,62 +481,48 @@ export class HouseholdImportService {
             .execute()
         ).map((r) => r.code),
       );
-      const seen = new Map<string, number>();
-      const indexes = new Map<string, ParsedPerson>();
-      for (const p of people) {
-        const key = this.cipher.blindIndex(p.idNumber);
-        const first = seen.get(key);
-        if (first !== undefined) addErrors([{ row: p.row, column: columnHeader('idNumber'), value: '', message: `与第 ${first} 行的身份证号重复` }]);
-        else {
-          seen.set(key, p.row);
-          indexes.set(key, p);
+      state.phase = 'preparing';
+      state.progress = 60;
+      await save(true);
+      const now = nowIso();
+      let households = 0;
+      let peopleCount = 0;
+      for (const { householdNo, members } of rowsOnDisk.households()) {
+        const x = assemble(householdNo, members, villages, addErrors);
+        // Once a mistake is found nothing will be written: the rest is only checked.
+        if (x && !errorCount) {
+          rowsOnDisk.addPrepared(householdRows(this.cipher, x.input, x.regionCode, now));
+          households++;
+          peopleCount += members.length;
+        }
+        if ((households + 1) % 500 === 0) {
+          state.progress = 60 + Math.min(30, Math.floor((peopleCount / Math.max(1, state.rows_read)) * 30));
+          await save();
+          await breathe();
         }
       }
-      const keys = [...indexes.keys()];
-      for (let i = 0; i < keys.length; i += 500) {
-        if (i % 5000 === 0) await breathe();
-        const chunk = keys.slice(i, i + 500);
-        const found = await this.db.selectFrom('household_people').select('id_number_index').where('id_number_index', 'in', chunk).execute();
-        for (const f of found) {
-          const p = indexes.get(f.id_number_index) as ParsedPerson;
-          addErrors([{ row: p.row, column: columnHeader('idNumber'), value: '', message: '该身份证号已登记在系统中的其他农户' }]);
-        }
-      }
-      const inputs = assemble(people, villages, spoiled, addErrors);
       if (errorCount) {
         errors.sort((a, b) => a.row - b.row);
         await fail(`发现 ${errorCount} 处错误，未导入任何数据。请下载错误报告，改正后重新导入`, errors, errorCount);
         return;
       }
 
-      // 3. Encrypt outside the transaction, then write everything in one transaction with its audit row.
-      state.phase = 'preparing';
-      state.progress = 60;
-      await save(true);
-      const now = nowIso();
-      const prepared: ReturnType<typeof householdRows>[] = [];
-      for (const [i, x] of inputs.entries()) {
-        prepared.push(householdRows(this.cipher, x.input, x.regionCode, now));
-        if (i % 500 === 0) {
-          state.progress = 60 + Math.floor((i / inputs.length) * 30);
-          await save();
-          await breathe();
-        }
-      }
+      // 4. Everything in one transaction with its audit row: all or nothing.
       state.phase = 'writing';
       state.progress = 90;
       await save(true);
-      const peopleCount = prepared.reduce((n, p) => n + p.people.length, 0);
+      const prepared = rowsOnDisk;
       await this.db.transaction().execute(async (tx) => {
-        const households = prepared.map((p) => p.household);
-        for (let i = 0; i < households.length; i += 500) await tx.insertInto('households').values(households.slice(i, i + 500)).execute();
-        const persons = prepared.flatMap((p) => p.people);
-        for (let i = 0; i < persons.length; i += 500) await tx.insertInto('household_people').values(persons.slice(i, i + 500)).execute();
+        for (const batch of prepared.prepared(500)) {
+          await tx.insertInto('households').values(batch.map((p) => p.household)).execute();
+          const persons = batch.flatMap((p) => p.people);
+          for (let i = 0; i < persons.length; i += 500) await tx.insertInto('household_people').values(persons.slice(i, i + 500)).execute();
+        }
         await recordAudit(tx, actor, {
           action: 'household.import',
           entityType: 'household_import',
           entityId: row.id,
-          after: { fileName: row.file_name, fileHash: row.file_hash, households: households.length, people: peopleCount },
+          after: { fileName: row.file_name, fileHash: row.file_hash, households, people: peopleCount },
         });
         await tx
           .updateTable('household_imports')
@@ -541,9 +531,9 @@ export class HouseholdImportService {
             phase: 'done',
             progress: 100,
             rows_read: state.rows_read,
-            households: households.length,
+            households,
             people: peopleCount,
-            message: `已导入 ${households.length} 户 ${peopleCount} 人`,
+            message: `已导入 ${households} 户 ${peopleCount} 人`,
             updated_at: nowIso(),
             finished_at: nowIso(),
           })
@@ -556,6 +546,9 @@ export class HouseholdImportService {
         const message = err instanceof Error ? err.message : String(err);
         await fail(`导入中断，未写入任何数据：${message.slice(0, 200)}`).catch(() => undefined);
       }
+    } finally {
+      scratch?.close();
+      await Promise.all([rm(`${file}.rows`, { force: true }), rm(`${file}.prepared`, { force: true })]);
     }
   }
 

@@ -1,0 +1,154 @@
+import SQLite from 'better-sqlite3';
+import type { HouseholdPersonTable, HouseholdTable } from '../../db/types.ts';
+import type { ParsedPerson } from './import.layout.ts';
+
+/**
+ * An import's rows on disk, so that a register of a million people is checked and written with bounded memory:
+ * rows are kept in a scratch SQLite file of their own (no journal, no fsync: it is thrown away), grouped by
+ * household and searched for duplicates there, and the prepared (encrypted) rows wait there for the one
+ * transaction that writes them all.
+ */
+/** A scratch SQLite file written in batched transactions (a connection reading may not also write). */
+class Scratch {
+  readonly db: SQLite.Database;
+  private pending = 0;
+
+  constructor(file: string, schema: string) {
+    this.db = new SQLite(file);
+    this.db.pragma('journal_mode = OFF');
+    this.db.pragma('synchronous = OFF');
+    this.db.pragma('cache_size = -16384');
+    this.db.pragma('temp_store = FILE');
+    this.db.exec(schema);
+    this.db.exec('begin');
+  }
+
+  /** Writes are committed every 10,000. */
+  wrote(): void {
+    if (++this.pending >= 10_000) {
+      this.db.exec('commit');
+      this.db.exec('begin');
+      this.pending = 0;
+    }
+  }
+
+  commit(): void {
+    if (this.db.inTransaction) this.db.exec('commit');
+  }
+
+  close(): void {
+    this.commit();
+    this.db.close();
+  }
+}
+
+export class ImportScratch {
+  /** The file's rows, read once and then queried. */
+  private readonly rows: Scratch;
+  /** The prepared rows, written while the households are read from `rows`. */
+  private readonly out: Scratch;
+  private readonly insertPerson: SQLite.Statement;
+  private readonly insertSpoiled: SQLite.Statement;
+  private readonly insertPrepared: SQLite.Statement;
+  private readonly db: SQLite.Database;
+
+  constructor(file: string) {
+    this.rows = new Scratch(
+      `${file}.rows`,
+      `create table people (row integer primary key, household_no text not null, id_key text not null, data text not null);
+       create table spoiled (household_no text primary key);`,
+    );
+    this.out = new Scratch(`${file}.prepared`, 'create table prepared (seq integer primary key, household text not null, people text not null)');
+    this.db = this.rows.db;
+    this.insertPerson = this.db.prepare('insert into people (row, household_no, id_key, data) values (?, ?, ?, ?)');
+    this.insertSpoiled = this.db.prepare('insert or ignore into spoiled (household_no) values (?)');
+    this.insertPrepared = this.out.db.prepare('insert into prepared (household, people) values (?, ?)');
+  }
+
+  addPerson(p: ParsedPerson, idKey: string): void {
+    this.insertPerson.run(p.row, p.householdNo, idKey, JSON.stringify(p));
+    this.rows.wrote();
+  }
+
+  /** A household with a wrong row: its own checks wait until its rows are right (one mistake, one error). */
+  spoil(householdNo: string): void {
+    this.insertSpoiled.run(householdNo);
+    this.rows.wrote();
+  }
+
+  /** Ends the reading pass: indexes for grouping and for duplicates; from here on the rows are only read. */
+  finishReading(): void {
+    this.rows.commit();
+    this.db.exec('create index people_household on people (household_no, row); create index people_key on people (id_key, row)');
+  }
+
+  /** Rows whose ID number came earlier in the file, with the row it first came on. */
+  *repeatedIds(): Generator<{ row: number; first: number }> {
+    yield* this.db
+      .prepare(
+        `select p.row, f.first from people p
+         join (select id_key, min(row) as first from people group by id_key having count(*) > 1) f on f.id_key = p.id_key
+         where p.row <> f.first order by p.row`,
+      )
+      .iterate() as IterableIterator<{ row: number; first: number }>;
+  }
+
+  /** The file's ID numbers (blind-index keys, each once), in chunks, with the row each first came on. */
+  *idKeys(chunk: number): Generator<Map<string, number>> {
+    let batch = new Map<string, number>();
+    for (const r of this.db.prepare('select id_key, min(row) as row from people group by id_key').iterate() as IterableIterator<{ id_key: string; row: number }>) {
+      batch.set(r.id_key, r.row);
+      if (batch.size >= chunk) {
+        yield batch;
+        batch = new Map();
+      }
+    }
+    if (batch.size) yield batch;
+  }
+
+  /** The households without a wrong row, one at a time, in the order they first appear in the file. */
+  *households(): Generator<{ householdNo: string; members: ParsedPerson[] }> {
+    let current: { householdNo: string; members: ParsedPerson[] } | null = null;
+    const rows = this.db
+      .prepare(
+        `select p.household_no, p.data from people p
+         join (select household_no, min(row) as first from people group by household_no) f on f.household_no = p.household_no
+         where p.household_no not in (select household_no from spoiled)
+         order by f.first, p.row`,
+      )
+      .iterate() as IterableIterator<{ household_no: string; data: string }>;
+    for (const r of rows) {
+      if (current && current.householdNo !== r.household_no) {
+        yield current;
+        current = null;
+      }
+      current ??= { householdNo: r.household_no, members: [] };
+      current.members.push(JSON.parse(r.data) as ParsedPerson);
+    }
+    if (current) yield current;
+  }
+
+  addPrepared(rows: { household: HouseholdTable; people: HouseholdPersonTable[] }): void {
+    this.insertPrepared.run(JSON.stringify(rows.household), JSON.stringify(rows.people));
+    this.out.wrote();
+  }
+
+  /** The prepared rows, in batches of about `size` households. */
+  *prepared(size: number): Generator<{ household: HouseholdTable; people: HouseholdPersonTable[] }[]> {
+    this.out.commit();
+    let batch: { household: HouseholdTable; people: HouseholdPersonTable[] }[] = [];
+    for (const r of this.out.db.prepare('select household, people from prepared order by seq').iterate() as IterableIterator<{ household: string; people: string }>) {
+      batch.push({ household: JSON.parse(r.household) as HouseholdTable, people: JSON.parse(r.people) as HouseholdPersonTable[] });
+      if (batch.length >= size) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length) yield batch;
+  }
+
+  close(): void {
+    this.rows.close();
+    this.out.close();
+  }
+}
