@@ -532,8 +532,8 @@ async function main() {
   if (!quick) {
     const doc = path.join(root, 'docs/BENCHMARKS.md');
     const text = fs.existsSync(doc) ? fs.readFileSync(doc, 'utf8') : '# Benchmarks\n';
-    // A run of one database writes that database's section; a run of both, the common one.
-    const name = only ? `bench:${only}` : 'bench';
+    // A run of one database (or one scale) writes its own section; a run of everything, the common one.
+    const name = ['bench', only, scaleArg].filter(Boolean).join(':');
     const command = `npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
     const section = `<!-- ${name}:start -->\nLast full run: ${started.toISOString()} (${os.cpus().length} cores, Node ${process.version}), \`${command}\`.\n\n${out}\n<!-- ${name}:end -->`;
     const pattern = new RegExp(`<!-- ${name}:start -->[\\s\\S]*<!-- ${name}:end -->`);
