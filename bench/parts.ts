@@ -14,6 +14,8 @@ import { systemActor } from '../apps/server/src/lib/actor.ts';
 import { AssessmentService } from '../apps/server/src/modules/assessment/assessment.service.ts';
 import { overview } from '../apps/server/src/modules/stats/overview.ts';
 import { writeRegisterSample } from '../apps/server/src/seed/register-sample.ts';
+import { csvRows } from '../apps/server/src/lib/csv.ts';
+import ExcelJS from 'exceljs';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -49,11 +51,20 @@ export interface ImportRun {
 }
 
 /** Uploads a generated register of `rows` people to a running server and waits for the import to finish. */
-export async function importRegister(base: string, headers: Record<string, string>, dir: string, rows: number, villages: string[]): Promise<ImportRun> {
-  const file = path.join(dir, `register-${rows}.csv`);
-  const sample = await writeRegisterSample(file, { rows, villages, serial: 2 });
+export async function importRegister(
+  base: string,
+  headers: Record<string, string>,
+  dir: string,
+  rows: number,
+  villages: string[],
+  format: 'csv' | 'xlsx' = 'csv',
+): Promise<ImportRun> {
+  const csv = path.join(dir, `register-${format}-${rows}.csv`);
+  // Other people for each format: the register refuses an ID number twice.
+  const sample = await writeRegisterSample(csv, { rows, villages, serial: format === 'csv' ? 2 : 3 });
+  const file = format === 'csv' ? csv : await toXlsx(csv);
   const started = performance.now();
-  const res = await fetch(`${base}/api/v1/household-imports?fileName=register.csv`, {
+  const res = await fetch(`${base}/api/v1/household-imports?fileName=register.${format}`, {
     method: 'POST',
     headers: { ...headers, 'content-type': 'application/octet-stream' },
     body: fs.createReadStream(file) as unknown as BodyInit,
@@ -65,10 +76,22 @@ export async function importRegister(base: string, headers: Record<string, strin
     const view = (await (await fetch(`${base}/api/v1/household-imports/${id}`, { headers })).json()) as { status: string; message: string | null };
     if (view.status !== 'running' && view.status !== 'queued') {
       fs.rmSync(file, { force: true });
+      fs.rmSync(csv, { force: true });
       return { rows: sample.rows, households: sample.households, seconds: (performance.now() - started) / 1000, status: view.status, message: view.message ?? '' };
     }
     await sleep(250);
   }
+}
+
+/** The same register as an XLSX workbook (ExcelJS's streaming writer), as a county office would send it. */
+async function toXlsx(csv: string): Promise<string> {
+  const file = csv.replace(/\.csv$/, '.xlsx');
+  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: false });
+  const sheet = book.addWorksheet('建档立卡户');
+  for await (const cells of csvRows(fs.createReadStream(csv) as AsyncIterable<Buffer>)) sheet.addRow(cells).commit();
+  sheet.commit();
+  await book.commit();
+  return file;
 }
 
 /**
