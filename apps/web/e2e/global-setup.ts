@@ -80,6 +80,7 @@ export async function setup(project: TestProject) {
   }
   await changeAdminPassword(base);
   project.provide('baseUrl', base);
+  project.provide('databaseUrl', `sqlite:${path.join(dir, 'e2e.db')}`);
 }
 
 export async function teardown() {
@@ -90,5 +91,7 @@ export async function teardown() {
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The server's database, for tests that set up what no screen does (a province above the county). */
+    databaseUrl: string;
   }
 }

@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from '../../lib/excel.ts';
 import type { LedgerRow, SchemeSnapshot } from './scoring.ts';
 
 const GRADE_ZH = { good: '好', fair: '较好', average: '一般', poor: '差' } as const;
@@ -9,7 +10,7 @@ const DIMENSION_ZH = { political: '政治引领', role: '作用发挥', results:
  * weight), one row per organization, A4 landscape. Text cells are strings, never formulas.
  */
 export async function ledgerWorkbook(title: string, subtitle: string, scheme: SchemeSnapshot, rows: LedgerRow[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   wb.creator = 'Lianjian';
   const ws = wb.addWorksheet('考核台账', { pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
   const fixed = ['名次', '组织'];

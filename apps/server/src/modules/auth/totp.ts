@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { generateSecret, generateURI, verify } from 'otplib';
-import QRCode from 'qrcode';
 
 export const TOTP_ISSUER = '联建 Lianjian';
 
@@ -11,7 +10,7 @@ export function newTotpSecret(): string {
 /** The otpauth URI and its QR code (a PNG data URL) for an authenticator app. */
 export async function enrolment(secret: string, username: string): Promise<{ uri: string; qr: string }> {
   const uri = generateURI({ issuer: TOTP_ISSUER, label: username, secret });
-  return { uri, qr: await QRCode.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 1, width: 220 }) };
+  return { uri, qr: await (await import('qrcode')).default.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 1, width: 220 }) };
 }
 
 /**

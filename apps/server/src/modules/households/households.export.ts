@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from '../../lib/excel.ts';
 
 export const STATUS_ZH = { registered: '未脱贫', exited: '已脱贫', monitored: '监测对象', risk_eliminated: '已消除风险', returned: '返贫' } as const;
 export const ATTRIBUTE_LABEL = { general: '一般贫困户', dibao: '低保贫困户', tekun: '特困供养贫困户' } as const;
@@ -18,9 +19,9 @@ const PEOPLE_HEADERS = ['户序号', '户主', '村（社区）', '姓名', '与
  * households, then people. ID and phone numbers arrive masked; health details are never exported. Every text
  * is written as a string cell (never a formula), so `=`, `+`, `-`, `@` from the register stay inert.
  */
-export function registerWorkbookStream(title: string, sheets: RegisterSheets, stamp?: string): PassThrough {
+export async function registerWorkbookStream(title: string, sheets: RegisterSheets, stamp?: string): Promise<PassThrough> {
   const out = new PassThrough();
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
+  const wb = new (await excel()).stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
   wb.creator = 'Lianjian';
   const write = async () => {
     const h = wb.addWorksheet('建档立卡户', { pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });

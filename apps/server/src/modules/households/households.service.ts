@@ -312,7 +312,7 @@ export class HouseholdService {
       }
     };
     const title = `建档立卡户花名册（导出：${actor.displayName}，${nowIso().slice(0, 10)}，共 ${Number(total.n)} 户）`;
-    return { title, stream: registerWorkbookStream(title, { households: households(), people: people() }, stamp) };
+    return { title, stream: await registerWorkbookStream(title, { households: households(), people: people() }, stamp) };
   }
 
   private async mustFind(actor: Actor, id: string, db: Executor = this.db) {

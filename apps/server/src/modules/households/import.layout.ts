@@ -1,5 +1,6 @@
 import type { HEALTH, LABOUR, PovertyCause } from '@lianjian/shared';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from '../../lib/excel.ts';
 import { idCheckChar, idNumberProblem, maskIdNumber, phoneProblem } from '../../lib/identity.ts';
 
 const id18 = (first17: string) => first17 + idCheckChar(first17);
@@ -235,7 +236,7 @@ export const columnHeader = header;
 
 /** The downloadable template: the header row, one example household, and a sheet of allowed values. */
 export async function templateWorkbook(exampleRegion: string): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   wb.creator = 'Lianjian';
   const ws = wb.addWorksheet('建档立卡花名册');
   ws.columns = COLUMNS.map((c) => ({ header: c.required ? `${c.header}` : c.header, key: c.key, width: Math.max(10, c.header.length * 2 + 2) }));

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from '../../lib/excel.ts';
 import { type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/index.ts';
 import type { HouseholdImportTable } from '../../db/types.ts';
@@ -84,7 +85,7 @@ function cellText(v: ExcelJS.CellValue): string {
 }
 
 async function* xlsxRows(file: string, onBytes: (n: number) => void): AsyncGenerator<string[]> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(counted(file, onBytes), {
+  const reader = new (await excel()).stream.xlsx.WorkbookReader(counted(file, onBytes), {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'ignore',
@@ -557,7 +558,7 @@ export class HouseholdImportService {
     const r = await this.scoped(actor).where('id', '=', id).executeTakeFirst();
     if (!r) throw notFound('导入记录');
     const errors = r.errors_json ? (JSON.parse(r.errors_json) as RowError[]) : [];
-    const wb = new ExcelJS.Workbook();
+    const wb = new (await excel()).Workbook();
     wb.creator = 'Lianjian';
     const ws = wb.addWorksheet('错误报告');
     ws.columns = [

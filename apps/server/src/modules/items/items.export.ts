@@ -1,4 +1,5 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from '../../lib/excel.ts';
 
 export interface LedgerRow {
   no: number;
@@ -32,7 +33,7 @@ const COLUMNS: { header: string; key: keyof LedgerRow; width: number }[] = [
  * start stay inert when the file is opened.
  */
 export async function ledgerWorkbook(title: string, subtitle: string, rows: LedgerRow[]): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   wb.creator = 'Lianjian';
   const ws = wb.addWorksheet('问题清单', { pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1 } });
   ws.columns = COLUMNS.map((c) => ({ key: c.key, width: c.width }));
