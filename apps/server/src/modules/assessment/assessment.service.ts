@@ -141,9 +141,14 @@ export class AssessmentService {
     const snap = snapshot(scheme);
     const orgs = await this.tierOrgs(this.db, input.tier, scope, from, to);
     const scored = await this.db.selectFrom('assessor_scores').selectAll().where('scheme_id', '=', scheme.id).orderBy('created_at').execute();
+    // Every organization of the county once, so that each one's subtree (itself and its party groups) is a list
+    // of ids: a path prefix (LIKE) reaches no index, and the county's ledgers would read the province's
+    // organizations once per organization.
+    const all = await this.db.selectFrom('temporary_orgs').select(['id', 'path']).where(underRegion('region_code', county)).execute();
     const inputs: OrgInputs[] = [];
     for (const o of orgs) {
-      const base = await gatherInputs(this.db, o, from, to);
+      const subtree = all.filter((x) => x.path.startsWith(o.path)).map((x) => x.id);
+      const base = await gatherInputs(this.db, o, from, to, subtree.length ? subtree : [o.id]);
       const mine = scored.filter((s) => s.org_id === o.id);
       const latest: OrgInputs['scored'] = {};
       for (const s of mine) latest[s.indicator_key] = { score: Number(s.score), evidence: s.evidence, assessor: s.assessor };

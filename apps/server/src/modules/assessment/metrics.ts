@@ -7,13 +7,8 @@ import type { Evidence, OrgInputs } from './scoring.ts';
 const EVIDENCE_CAP = 100;
 
 /** The places an organization and its groups cover, as the fewest region prefixes (a township covers its villages). */
-async function coveredPrefixes(db: Executor, path: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('org_regions as r')
-    .innerJoin('temporary_orgs as o', 'o.id', 'r.org_id')
-    .select('r.region_code')
-    .where('o.path', 'like', `${path}%`)
-    .execute();
+async function coveredPrefixes(db: Executor, subtree: string[]): Promise<string[]> {
+  const rows = await db.selectFrom('org_regions as r').select('r.region_code').where('r.org_id', 'in', subtree).execute();
   const codes = [...new Set(rows.map((r) => r.region_code))].sort();
   return codes.filter((c) => !codes.some((p) => p !== c && c.startsWith(p)));
 }
@@ -26,8 +21,14 @@ const inPlaces = (prefixes: string[]) =>
  * Reads, for one organization and its party groups over a period, the values every computed metric needs,
  * with the records behind each value as evidence.
  */
-export async function gatherInputs(db: Executor, org: { id: string; name: string; path: string }, from: string, to: string): Promise<Omit<OrgInputs, 'scored'>> {
-  const sub = `${org.path}%`;
+export async function gatherInputs(
+  db: Executor,
+  org: { id: string; name: string; path: string },
+  from: string,
+  to: string,
+  /** The organization and its party groups (its subtree), by id: reached by index, where a path prefix is not. */
+  subtree: string[] = [org.id],
+): Promise<Omit<OrgInputs, 'scored'>> {
   const metrics: OrgInputs['metrics'] = {};
   const put = (m: Metric, value: number, evidence: Evidence[]) => {
     metrics[m] = { value, evidence: evidence.slice(0, EVIDENCE_CAP) };
@@ -41,7 +42,7 @@ export async function gatherInputs(db: Executor, org: { id: string; name: string
       sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id and t.status = 'present')`.as('present'),
       sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id)`.as('expected'),
     ])
-    .where('o.path', 'like', sub)
+    .where('o.id', 'in', subtree)
     .where('a.held_on', '>=', from)
     .where('a.held_on', '<=', to)
     .orderBy('a.held_on')
@@ -59,7 +60,7 @@ export async function gatherInputs(db: Executor, org: { id: string; name: string
     .selectFrom('items as i')
     .innerJoin('temporary_orgs as o', 'o.id', 'i.org_id')
     .select(['i.id', 'i.no', 'i.problem', 'i.due_on', 'i.closed_at', 'i.reopened_count', 'i.resident_confirmed_at'])
-    .where('o.path', 'like', sub)
+    .where('o.id', 'in', subtree)
     .where('i.status', '=', 'closed')
     .where(sql<SqlBool>`substr(i.closed_at, 1, 10) >= ${from} and substr(i.closed_at, 1, 10) <= ${to}`)
     .orderBy('i.closed_at')
@@ -72,7 +73,7 @@ export async function gatherInputs(db: Executor, org: { id: string; name: string
   const confirmed = closed.filter((i) => i.resident_confirmed_at);
   put('resident_confirmed_rate', closed.length ? confirmed.length / closed.length : 0, confirmed.map((i) => item(i, '（群众确认解决）')));
 
-  const places = await coveredPrefixes(db, org.path);
+  const places = await coveredPrefixes(db, subtree);
   const covered = () => inPlaces(places);
   const assisted = await db
     .selectFrom('households as h')
@@ -120,7 +121,7 @@ export async function gatherInputs(db: Executor, org: { id: string; name: string
     .selectFrom('supervision_records as s')
     .innerJoin('temporary_orgs as o', 'o.id', 's.org_id')
     .select(['s.id', 's.supervised_on', 's.findings', 's.score_effect'])
-    .where('o.path', 'like', sub)
+    .where('o.id', 'in', subtree)
     .where('s.supervised_on', '>=', from)
     .where('s.supervised_on', '<=', to)
     .orderBy('s.supervised_on')
