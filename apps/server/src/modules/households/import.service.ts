@@ -156,74 +156,72 @@ type Registration = { regionCode: string; input: Omit<ReturnType<typeof CreateHo
  * the same schema as registration by hand. Errors go to `addErrors`, by row.
  */
 function assemble(no: string, members: ParsedPerson[], villages: Set<string>, addErrors: (errors: RowError[]) => void): Registration | null {
-  {
-    const heads = members.filter((p) => p.household);
-    const headRow = members.find((p) => p.relationship === '户主');
-    const first = members[0] as ParsedPerson;
-    if (!headRow) {
-      addErrors([{ row: first.row, column: columnHeader('relationship'), value: '', message: `户编号 ${no} 没有户主` }]);
-      return null;
-    }
-    if (heads.length > 1) {
-      addErrors(heads.slice(1).map((p) => ({ row: p.row, column: columnHeader('relationship'), value: '户主', message: `户编号 ${no} 有多位户主` })));
-      return null;
-    }
-    const head = heads[0] as ParsedPerson;
-    let ok = true;
-    for (const p of members) {
-      if (p.regionCode !== head.regionCode) {
-        addErrors([{ row: p.row, column: columnHeader('regionCode'), value: p.regionCode, message: `与户主所在村（第 ${head.row} 行）不一致` }]);
-        ok = false;
-      }
-    }
-    if (!villages.has(head.regionCode)) {
-      addErrors([{ row: head.row, column: columnHeader('regionCode'), value: head.regionCode, message: '不是本账号管辖范围内的村（社区）' }]);
-      ok = false;
-    }
-    if (members.length > 30) {
-      addErrors([{ row: head.row, column: columnHeader('householdNo'), value: no, message: '一户最多30人' }]);
-      ok = false;
-    }
-    if (!ok) return null;
-    const h = head.household as NonNullable<ParsedPerson['household']>;
-    const candidate = {
-      regionCode: head.regionCode,
-      address: h.address,
-      attribute: h.attribute,
-      standard: h.standard,
-      primaryCause: h.primaryCause,
-      secondaryCauses: h.secondaryCauses,
-      income: h.income,
-      ...(h.housingArea !== null ? { housingArea: h.housingArea } : {}),
-      ...(h.dangerRating ? { dangerRating: h.dangerRating } : {}),
-      waterSafe: h.waterSafe,
-      ...(h.relocatedTo ? { relocatedTo: h.relocatedTo } : {}),
-      people: members.map((p) => ({
-        name: p.name,
-        relationship: p.relationship,
-        gender: p.gender,
-        idNumber: p.idNumber,
-        ...(p.phone ? { phone: p.phone } : {}),
-        inSchool: p.inSchool,
-        health: p.health,
-        labour: p.labour,
-      })),
-    };
-    // The same schema as registration by hand: the import can accept nothing the form would refuse.
-    const checked = CreateHousehold.safeParse(candidate);
-    if (!checked.success) {
-      addErrors(
-        checked.error.issues.map((issue) => {
-          const [top, i] = issue.path;
-          const who = top === 'people' && typeof i === 'number' ? (members[i] as ParsedPerson) : head;
-          return { row: who.row, column: issue.path.join('.'), value: '', message: issue.message };
-        }),
-      );
-      return null;
-    }
-    const { regionCode, ...input } = checked.data;
-    return { regionCode, input };
+  const heads = members.filter((p) => p.household);
+  const headRow = members.find((p) => p.relationship === '户主');
+  const first = members[0] as ParsedPerson;
+  if (!headRow) {
+    addErrors([{ row: first.row, column: columnHeader('relationship'), value: '', message: `户编号 ${no} 没有户主` }]);
+    return null;
   }
+  if (heads.length > 1) {
+    addErrors(heads.slice(1).map((p) => ({ row: p.row, column: columnHeader('relationship'), value: '户主', message: `户编号 ${no} 有多位户主` })));
+    return null;
+  }
+  const head = heads[0] as ParsedPerson;
+  let ok = true;
+  for (const p of members) {
+    if (p.regionCode !== head.regionCode) {
+      addErrors([{ row: p.row, column: columnHeader('regionCode'), value: p.regionCode, message: `与户主所在村（第 ${head.row} 行）不一致` }]);
+      ok = false;
+    }
+  }
+  if (!villages.has(head.regionCode)) {
+    addErrors([{ row: head.row, column: columnHeader('regionCode'), value: head.regionCode, message: '不是本账号管辖范围内的村（社区）' }]);
+    ok = false;
+  }
+  if (members.length > 30) {
+    addErrors([{ row: head.row, column: columnHeader('householdNo'), value: no, message: '一户最多30人' }]);
+    ok = false;
+  }
+  if (!ok) return null;
+  const h = head.household as NonNullable<ParsedPerson['household']>;
+  const candidate = {
+    regionCode: head.regionCode,
+    address: h.address,
+    attribute: h.attribute,
+    standard: h.standard,
+    primaryCause: h.primaryCause,
+    secondaryCauses: h.secondaryCauses,
+    income: h.income,
+    ...(h.housingArea !== null ? { housingArea: h.housingArea } : {}),
+    ...(h.dangerRating ? { dangerRating: h.dangerRating } : {}),
+    waterSafe: h.waterSafe,
+    ...(h.relocatedTo ? { relocatedTo: h.relocatedTo } : {}),
+    people: members.map((p) => ({
+      name: p.name,
+      relationship: p.relationship,
+      gender: p.gender,
+      idNumber: p.idNumber,
+      ...(p.phone ? { phone: p.phone } : {}),
+      inSchool: p.inSchool,
+      health: p.health,
+      labour: p.labour,
+    })),
+  };
+  // The same schema as registration by hand: the import can accept nothing the form would refuse.
+  const checked = CreateHousehold.safeParse(candidate);
+  if (!checked.success) {
+    addErrors(
+      checked.error.issues.map((issue) => {
+        const [top, i] = issue.path;
+        const who = top === 'people' && typeof i === 'number' ? (members[i] as ParsedPerson) : head;
+        return { row: who.row, column: issue.path.join('.'), value: '', message: issue.message };
+      }),
+    );
+    return null;
+  }
+  const { regionCode, ...input } = checked.data;
+  return { regionCode, input };
 }
 
 /**
