@@ -15,7 +15,7 @@ import { AssessmentService } from '../apps/server/src/modules/assessment/assessm
 import { overview } from '../apps/server/src/modules/stats/overview.ts';
 import { writeRegisterSample } from '../apps/server/src/seed/register-sample.ts';
 import { csvRows } from '../apps/server/src/lib/csv.ts';
-import ExcelJS from 'exceljs';
+import { excel } from '../apps/server/src/lib/excel.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -86,7 +86,7 @@ export async function importRegister(
 /** The same register as an XLSX workbook (ExcelJS's streaming writer), as a county office would send it. */
 async function toXlsx(csv: string): Promise<string> {
   const file = csv.replace(/\.csv$/, '.xlsx');
-  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: false });
+  const book = new (await excel()).stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: false });
   const sheet = book.addWorksheet('建档立卡户');
   for await (const cells of csvRows(fs.createReadStream(csv) as AsyncIterable<Buffer>)) sheet.addRow(cells).commit();
   sheet.commit();

@@ -1,8 +1,12 @@
-import ExcelJS from 'exceljs';
+import type { Worksheet as ExcelWorksheet } from 'exceljs';
+import { excel } from '../src/lib/excel.ts';
 import { describe, expect, it } from 'vitest';
 import { exported } from './helpers.ts';
 import { registerHousehold } from './households-fixture.ts';
 import { useCounty } from './setup-county.ts';
+
+// Through the application's loader, which fixes ExcelJS's reader before it is first loaded.
+const ExcelJS = await excel();
 
 describe('DOMAIN §5: coverage rules, gaps and helpers\' load', () => {
   const ctx = useCounty();
@@ -121,8 +125,8 @@ describe('DOMAIN §5: exporting the register', () => {
     expect(res.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
-    const households = wb.getWorksheet('建档立卡户') as ExcelJS.Worksheet;
-    const people = wb.getWorksheet('家庭成员') as ExcelJS.Worksheet;
+    const households = wb.getWorksheet('建档立卡户') as ExcelWorksheet;
+    const people = wb.getWorksheet('家庭成员') as ExcelWorksheet;
     expect(households.rowCount).toBe(2);
     const address = households.getRow(2).getCell(5);
     expect(address.type).toBe(ExcelJS.ValueType.String);
@@ -142,6 +146,6 @@ describe('DOMAIN §5: exporting the register', () => {
     const theirs = await exported(await ctx.user('chengjiao'), 'households', {});
     const wb2 = new ExcelJS.Workbook();
     await wb2.xlsx.load(theirs.rawPayload as unknown as ArrayBuffer);
-    expect((wb2.getWorksheet('建档立卡户') as ExcelJS.Worksheet).rowCount).toBe(1);
+    expect((wb2.getWorksheet('建档立卡户') as ExcelWorksheet).rowCount).toBe(1);
   });
 });

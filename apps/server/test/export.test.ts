@@ -1,7 +1,10 @@
-import ExcelJS from 'exceljs';
+import { excel } from '../src/lib/excel.ts';
 import { describe, expect, it } from 'vitest';
 import { exported } from './helpers.ts';
 import { useCounty } from './setup-county.ts';
+
+// Through the application's loader, which fixes ExcelJS's reader before it is first loaded.
+const ExcelJS = await excel();
 
 describe('problem-list export to XLSX', () => {
   const ctx = useCounty();

@@ -1,7 +1,11 @@
-import ExcelJS from 'exceljs';
+import type { Worksheet as ExcelWorksheet } from 'exceljs';
+import { excel } from '../src/lib/excel.ts';
 import { describe, expect, it } from 'vitest';
 import { registerHousehold } from './households-fixture.ts';
 import { useCounty } from './setup-county.ts';
+
+// Through the application's loader, which fixes ExcelJS's reader before it is first loaded.
+const ExcelJS = await excel();
 
 describe('PIPL: exports of personal data need a reason and go through an owner-checked link that expires', () => {
   const ctx = useCounty();
@@ -19,7 +23,7 @@ describe('PIPL: exports of personal data need a reason and go through an owner-c
     expect(file.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(file.rawPayload as unknown as ArrayBuffer);
-    const about = JSON.stringify((wb.getWorksheet('说明') as ExcelJS.Worksheet).getSheetValues());
+    const about = JSON.stringify((wb.getWorksheet('说明') as ExcelWorksheet).getSheetValues());
     expect(about).toContain('导出人：qiaoduan（qiaoduan）');
     expect(about).toContain('用途：乡镇年度帮扶核查');
     expect(about).toMatch(/导出时间：\d{4}/);
