@@ -10,14 +10,17 @@ import { activeOn } from '../orgs/orgs.repository.ts';
  * An item is visible through the organization that owns it, through the organization it was escalated to,
  * or — for a member on it — through the item itself (a linked member's access ends when the item closes).
  */
-export function itemInScope(actor: Actor, alias = 'i'): RawBuilder<SqlBool> {
+export function itemInScope(actor: Actor, alias = 'i', status?: string): RawBuilder<SqlBool> {
   const ref = (c: string) => sql.ref(`${alias}.${c}`);
+  // A status the caller filters on anyway, inside the set: the organizations' items are then read by
+  // (org_id, status) from items_org_status, not all of them and filtered after.
+  const ofStatus = status ? sql` and x.status = ${status}` : sql``;
   // The items in scope as one set of ids built from the organizations in scope, reached by index
   // (items_org_status, items_escalated, item_members): the cost follows the size of the scope, not of the province.
   // (An OR of the conditions on the item itself makes the database read every item of the status instead.)
   const sets: RawBuilder<unknown>[] = [
-    sql`select x.id from temporary_orgs io inner join items x on x.org_id = io.id where ${orgInScope(actor, 'io')}`,
-    sql`select x.id from temporary_orgs ie inner join items x on x.escalated_to_org_id = ie.id where x.escalated_to_org_id is not null and ${orgInScope(actor, 'ie')}`,
+    sql`select x.id from temporary_orgs io inner join items x on x.org_id = io.id where ${orgInScope(actor, 'io')}${ofStatus}`,
+    sql`select x.id from temporary_orgs ie inner join items x on x.escalated_to_org_id = ie.id where x.escalated_to_org_id is not null and ${orgInScope(actor, 'ie')}${ofStatus}`,
   ];
   const parts: RawBuilder<SqlBool>[] = [sql<SqlBool>`${ref('id')} in (${sql.join(sets, sql` union all `)})`];
   if (actor.memberId) {
@@ -52,7 +55,8 @@ const statusOf = (f: ItemFilters) => (f.asOf ? statusOn(f.asOf) : sql<string>`i.
 const overdue = (f: ItemFilters) => sql<SqlBool>`(i.due_on is not null and i.due_on < ${f.asOf ?? f.today} and ${statusOf(f)} <> 'closed')`;
 
 function filtered(db: Executor, actor: Actor, f: ItemFilters) {
-  let q = db.selectFrom('items as i').where(itemInScope(actor, 'i'));
+  // The current status narrows the set in scope; a status on a past day is computed per item, after.
+  let q = db.selectFrom('items as i').where(itemInScope(actor, 'i', f.asOf ? undefined : f.status));
   if (f.id) q = q.where('i.id', '=', f.id);
   if (f.listId) q = q.where('i.list_id', '=', f.listId);
   if (f.orgId) q = q.where((eb) => eb.or([eb('i.org_id', '=', f.orgId as string), eb('i.escalated_to_org_id', '=', f.orgId as string)]));
