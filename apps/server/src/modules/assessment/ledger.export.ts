@@ -1,4 +1,3 @@
-import type ExcelJS from 'exceljs';
 import { excel } from '../../lib/excel.ts';
 import type { LedgerRow, SchemeSnapshot } from './scoring.ts';
 

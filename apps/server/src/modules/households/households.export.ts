@@ -1,5 +1,4 @@
 import { PassThrough } from 'node:stream';
-import type ExcelJS from 'exceljs';
 import { excel } from '../../lib/excel.ts';
 
 export const STATUS_ZH = { registered: '未脱贫', exited: '已脱贫', monitored: '监测对象', risk_eliminated: '已消除风险', returned: '返贫' } as const;

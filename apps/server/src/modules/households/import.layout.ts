@@ -1,5 +1,4 @@
 import type { HEALTH, LABOUR, PovertyCause } from '@lianjian/shared';
-import type ExcelJS from 'exceljs';
 import { excel } from '../../lib/excel.ts';
 import { idCheckChar, idNumberProblem, maskIdNumber, phoneProblem } from '../../lib/identity.ts';
 

@@ -465,7 +465,8 @@ export class HouseholdImportService {
         for (const f of found) {
           addErrors([{ row: chunk.get(f.id_number_index) as number, column: columnHeader('idNumber'), value: '', message: '该身份证号已登记在系统中的其他农户' }]);
         }
-        if ((checked += chunk.size) % 5000 === 0) await breathe();
+        checked += chunk.size;
+        if (checked % 5000 === 0) await breathe();
       }
 
       // 3. Households: one head each, one village each, in the importer's scope; encrypted as they pass, and kept
