@@ -1,11 +1,12 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
 import { Suspense, lazy, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { ApiError, api, setUnauthorizedHandler, unwrap } from './api/client';
 import { MeContext } from './components/me';
-import { antdLocale } from './i18n';
 import { LoginPage } from './pages/LoginPage';
 
 // Split by route: the login page loads alone; the layout, each screen and the chart library load when used.
@@ -40,8 +41,7 @@ const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ defa
 const theme = { token: { colorPrimary: '#c8161d', borderRadius: 6, colorTextSecondary: 'rgba(0, 0, 0, 0.65)', colorTextDescription: 'rgba(0, 0, 0, 0.65)' } };
 
 export function App() {
-  // Rendered again when the language changes (antd's locale follows it).
-  useTranslation();
+  const { i18n } = useTranslation();
   const queryClient = useQueryClient();
   const location = useLocation();
   // The resident page needs no account: it never asks who is logged in.
@@ -65,7 +65,7 @@ export function App() {
   }, [queryClient]);
 
   return (
-    <ConfigProvider locale={antdLocale()} theme={theme}>
+    <ConfigProvider locale={i18n.language === 'en-US' ? enUS : zhCN} theme={theme}>
       <AntApp>
         {isResident ? (
           <Suspense fallback={<Spin />}>

@@ -1,5 +1,3 @@
-import type { Locale as AntdLocale } from 'antd/es/locale';
-import zhCNAntd from 'antd/locale/zh_CN';
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { zhCN } from './zh-CN';
@@ -17,15 +15,9 @@ void i18n.use(initReactI18next).init({
   interpolation: { escapeValue: false },
 });
 
-// antd's own texts (date pickers, pagination) follow the same split: English is loaded with the English messages.
-let enUSAntd: AntdLocale | null = null;
-/** antd's locale for the current language. */
-export const antdLocale = (): AntdLocale => (i18n.language === 'en-US' && enUSAntd ? enUSAntd : zhCNAntd);
-
 async function load(locale: Locale) {
   if (locale === 'en-US' && !i18n.hasResourceBundle('en-US', 'translation')) {
-    const [{ enUS }, antd] = await Promise.all([import('./en-US'), import('antd/locale/en_US')]);
-    enUSAntd = antd.default;
+    const { enUS } = await import('./en-US');
     i18n.addResourceBundle('en-US', 'translation', enUS);
   }
 }
