@@ -19,6 +19,9 @@ import { excel } from '../apps/server/src/lib/excel.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A process's resident memory, in MB. */
+export const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+
 /** Peak RSS of a process while `work` runs, sampled every 100 ms. */
 export async function peakRss<T>(pid: number, work: Promise<T>): Promise<{ result: T; peakMb: number }> {
   let peak = 0;
@@ -26,8 +29,7 @@ export async function peakRss<T>(pid: number, work: Promise<T>): Promise<{ resul
   const sample = (async () => {
     while (!done) {
       try {
-        const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-        peak = Math.max(peak, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0));
+        peak = Math.max(peak, rssMb(pid));
       } catch {
         return;
       }
@@ -35,7 +37,7 @@ export async function peakRss<T>(pid: number, work: Promise<T>): Promise<{ resul
     }
   })();
   try {
-    return { result: await work, peakMb: Math.round(peak / 1024) };
+    return { result: await work, peakMb: peak };
   } finally {
     done = true;
     await sample;

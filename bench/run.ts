@@ -29,7 +29,7 @@ import { cloneCounties } from '../apps/server/src/seed/province.ts';
 import { growCounty } from '../apps/server/src/seed/scale.ts';
 import { verifyUrl } from '../apps/server/src/ops/backup.ts';
 import { lastFinishedDay, takeSnapshots } from '../apps/server/src/modules/stats/snapshots.ts';
-import { allLedgers, importRegister, peakRss, provinceOverviewPlan, rawInsertRate, roundRobin } from './parts.ts';
+import { allLedgers, importRegister, peakRss, provinceOverviewPlan, rawInsertRate, roundRobin, rssMb } from './parts.ts';
 import type { CapturedSql } from './serve.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -84,10 +84,6 @@ const stop = async (child: ChildProcess) => {
   await new Promise((r) => setTimeout(r, 200));
 };
 
-const rssMb = (pid: number) => {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-};
 
 function load(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {

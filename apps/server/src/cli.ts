@@ -137,7 +137,6 @@ async function main(argv: string[]): Promise<number> {
         if (values.scale === 'province') {
           await cloneCounties(config.databaseUrl, cipher as DataCipher, { log: (s) => process.stdout.write(`\r${s.padEnd(70)}`) });
           console.log(`\nprovince scale in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-          return 0;
         }
         return 0;
       }

@@ -27,7 +27,7 @@ export async function startServer(): Promise<void> {
     webDist: config.webDist,
     apiDocs: config.apiDocs,
     secureCookies: config.secureCookies,
-    ...(process.env.LIANJIAN_RATE_LIMITS === 'shared' || process.env.LIANJIAN_RATE_LIMITS === 'local' ? { rateLimits: process.env.LIANJIAN_RATE_LIMITS } : {}),
+    rateLimits: config.rateLimits,
     importLimits: importLimitsFromEnv(),
     passwordPolicy,
     authPolicy: { requireTotp: config.requireTotp, passwordMaxAgeDays: passwordPolicy.maxAgeDays },
@@ -62,7 +62,7 @@ export async function startServer(): Promise<void> {
       snapshotting = false;
     }
   };
-  if (process.env.LIANJIAN_DAILY_SNAPSHOTS !== 'off') {
+  if (config.dailySnapshots) {
     void snapshot();
     setInterval(snapshot, 60 * 60 * 1000).unref();
   }

@@ -148,7 +148,7 @@ export class AssessmentService {
     const inputs: OrgInputs[] = [];
     for (const o of orgs) {
       const subtree = all.filter((x) => x.path.startsWith(o.path)).map((x) => x.id);
-      const base = await gatherInputs(this.db, o, from, to, subtree.length ? subtree : [o.id]);
+      const base = await gatherInputs(this.db, o, from, to, subtree);
       const mine = scored.filter((s) => s.org_id === o.id);
       const latest: OrgInputs['scored'] = {};
       for (const s of mine) latest[s.indicator_key] = { score: Number(s.score), evidence: s.evidence, assessor: s.assessor };

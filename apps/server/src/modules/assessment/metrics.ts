@@ -27,7 +27,7 @@ export async function gatherInputs(
   from: string,
   to: string,
   /** The organization and its party groups (its subtree), by id: reached by index, where a path prefix is not. */
-  subtree: string[] = [org.id],
+  subtree: string[],
 ): Promise<Omit<OrgInputs, 'scored'>> {
   const metrics: OrgInputs['metrics'] = {};
   const put = (m: Metric, value: number, evidence: Evidence[]) => {

@@ -50,7 +50,6 @@ export class ImportScratch {
   private readonly insertPerson: SQLite.Statement;
   private readonly insertSpoiled: SQLite.Statement;
   private readonly insertPrepared: SQLite.Statement;
-  private readonly db: SQLite.Database;
 
   constructor(file: string) {
     this.rows = new Scratch(
@@ -59,9 +58,8 @@ export class ImportScratch {
        create table spoiled (household_no text primary key);`,
     );
     this.out = new Scratch(`${file}.prepared`, 'create table prepared (seq integer primary key, household text not null, people text not null)');
-    this.db = this.rows.db;
-    this.insertPerson = this.db.prepare('insert into people (row, household_no, id_key, data) values (?, ?, ?, ?)');
-    this.insertSpoiled = this.db.prepare('insert or ignore into spoiled (household_no) values (?)');
+    this.insertPerson = this.rows.db.prepare('insert into people (row, household_no, id_key, data) values (?, ?, ?, ?)');
+    this.insertSpoiled = this.rows.db.prepare('insert or ignore into spoiled (household_no) values (?)');
     this.insertPrepared = this.out.db.prepare('insert into prepared (household, people) values (?, ?)');
   }
 
@@ -79,12 +77,12 @@ export class ImportScratch {
   /** Ends the reading pass: indexes for grouping and for duplicates; from here on the rows are only read. */
   finishReading(): void {
     this.rows.commit();
-    this.db.exec('create index people_household on people (household_no, row); create index people_key on people (id_key, row)');
+    this.rows.db.exec('create index people_household on people (household_no, row); create index people_key on people (id_key, row)');
   }
 
   /** Rows whose ID number came earlier in the file, with the row it first came on. */
   *repeatedIds(): Generator<{ row: number; first: number }> {
-    yield* this.db
+    yield* this.rows.db
       .prepare(
         `select p.row, f.first from people p
          join (select id_key, min(row) as first from people group by id_key having count(*) > 1) f on f.id_key = p.id_key
@@ -96,7 +94,7 @@ export class ImportScratch {
   /** The file's ID numbers (blind-index keys, each once), in chunks, with the row each first came on. */
   *idKeys(chunk: number): Generator<Map<string, number>> {
     let batch = new Map<string, number>();
-    for (const r of this.db.prepare('select id_key, min(row) as row from people group by id_key').iterate() as IterableIterator<{ id_key: string; row: number }>) {
+    for (const r of this.rows.db.prepare('select id_key, min(row) as row from people group by id_key').iterate() as IterableIterator<{ id_key: string; row: number }>) {
       batch.set(r.id_key, r.row);
       if (batch.size >= chunk) {
         yield batch;
@@ -109,7 +107,7 @@ export class ImportScratch {
   /** The households without a wrong row, one at a time, in the order they first appear in the file. */
   *households(): Generator<{ householdNo: string; members: ParsedPerson[] }> {
     let current: { householdNo: string; members: ParsedPerson[] } | null = null;
-    const rows = this.db
+    const rows = this.rows.db
       .prepare(
         `select p.household_no, p.data from people p
          join (select household_no, min(row) as first from people group by household_no) f on f.household_no = p.household_no

@@ -511,9 +511,8 @@ export class HouseholdImportService {
       state.phase = 'writing';
       state.progress = 90;
       await save(true);
-      const prepared = rowsOnDisk;
       await this.db.transaction().execute(async (tx) => {
-        for (const batch of prepared.prepared(500)) {
+        for (const batch of rowsOnDisk.prepared(500)) {
           await tx.insertInto('households').values(batch.map((p) => p.household)).execute();
           const persons = batch.flatMap((p) => p.people);
           for (let i = 0; i < persons.length; i += 500) await tx.insertInto('household_people').values(persons.slice(i, i + 500)).execute();

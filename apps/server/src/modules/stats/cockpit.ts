@@ -54,10 +54,6 @@ const monthKey = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toIS
  * statuses from their transitions, households from registration and exit years, monitoring from decision and
  * elimination dates, exits from their dated steps, grades from the ledgers computed by then.
  */
-export async function cockpit(db: Db, actor: Actor, asOf: string, region?: string) {
-  return (await cockpitWithParts(db, actor, asOf, region)).figures;
-}
-
 /** What a wider scope needs to merge cockpits exactly: the values behind each median and share. */
 export interface CockpitParts {
   daysToClose: number[];
@@ -67,8 +63,8 @@ export interface CockpitParts {
   reopenBase: number;
 }
 
-/** The cockpit's figures, with the values behind its medians and shares. */
-export async function cockpitWithParts(db: Db, actor: Actor, asOf: string, region?: string) {
+/** The cockpit's figures, with the values behind its medians and shares (what a wider scope merges). */
+export async function cockpit(db: Db, actor: Actor, asOf: string, region?: string) {
   const end = endOfDay(asOf);
   let items = db
     .selectFrom('items as i')

@@ -1,10 +1,11 @@
-import { todayInShanghai } from '@lianjian/shared';
+import { addDays, todayInShanghai } from '@lianjian/shared';
 import type { Db } from '../../db/index.ts';
 import { type Actor, systemActor } from '../../lib/actor.ts';
-import { Problem } from '../../lib/problem.ts';
+import { conflict } from '../../lib/problem.ts';
 import { underRegion } from '../../lib/scope.ts';
 import { type CockpitParts, share } from './cockpit.ts';
-import { type OverviewData, liveOverview } from './overview.ts';
+import { liveOverview } from './live.ts';
+import type { OverviewData } from './overview.ts';
 
 /**
  * Daily statistics per county. An overview wider than one county (a prefecture, the province: 100 counties,
@@ -22,17 +23,18 @@ export interface Payload {
   parts: Omit<CockpitParts, 'daysToClose' | 'daysToResolver'> & { daysToClose: Histogram; daysToResolver: Histogram };
 }
 
-function histogram(xs: number[]): Histogram {
+/** Counts added up by value, in value order. */
+function tally(entries: Iterable<[number, number]>): Histogram {
   const counts = new Map<number, number>();
-  for (const x of xs) counts.set(x, (counts.get(x) ?? 0) + 1);
+  for (const [v, n] of entries) counts.set(v, (counts.get(v) ?? 0) + n);
   return [...counts.entries()].sort((a, b) => a[0] - b[0]);
 }
 
+const histogram = (xs: number[]): Histogram => tally(xs.map((x) => [x, 1]));
+
 /** The median of the values of several histograms, as `median` computes it over the values themselves. */
 export function medianOfHistograms(hists: Histogram[]): number | null {
-  const counts = new Map<number, number>();
-  for (const h of hists) for (const [v, n] of h) counts.set(v, (counts.get(v) ?? 0) + n);
-  const sorted = [...counts.entries()].sort((a, b) => a[0] - b[0]);
+  const sorted = tally(hists.flat());
   const total = sorted.reduce((s, [, n]) => s + n, 0);
   if (!total) return null;
   // The value at a 0-based position of the sorted values.
@@ -101,7 +103,7 @@ export async function takeSnapshots(
   return { asOf, counties: counties.length, computed, seconds };
 }
 
-/** The latest day before today whose snapshots are complete, or null. */
+/** The latest day on or before `onOrBefore` whose snapshots are complete, or undefined. */
 export async function latestSnapshotDay(db: Db, onOrBefore: string) {
   return db
     .selectFrom('stat_snapshot_days')
@@ -116,10 +118,9 @@ export async function latestSnapshotDay(db: Db, onOrBefore: string) {
 export async function snapshotOverview(db: Db, scope: string, asOf: string): Promise<OverviewData> {
   const day = await latestSnapshotDay(db, asOf);
   if (!day) {
-    throw new Problem(
-      409,
+    throw conflict(
       'snapshot_missing',
-      `县级以上范围的统计按日汇总，${asOf} 及以前还没有统计快照（每日零时后生成前一日的快照；管理员可用 stats snapshot 命令补做）`,
+      `县级以上范围的统计按日汇总，${asOf} 及以前还没有统计快照（每日零时后生成前一日的快照；管理员可用 stats-snapshot 命令补做）`,
     );
   }
   const rows = await db
@@ -228,4 +229,4 @@ export function mergeCounties(
 }
 
 /** Yesterday in Shanghai: the last day that is over, the one the nightly run takes. */
-export const lastFinishedDay = () => new Date(Date.parse(`${todayInShanghai()}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+export const lastFinishedDay = () => addDays(todayInShanghai(), -1);
