@@ -1,35 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../src/lib/ids.ts';
 import { registerHousehold } from './households-fixture.ts';
+import { listedJanuary2020, transition } from './items-history.ts';
 import { useCounty } from './setup-county.ts';
 
 describe('the cockpit: figures at any date, from dated records, within scope', () => {
   const ctx = useCounty();
 
   it('item figures at two dates match a hand-built history; another township sees none of them', async () => {
-    const baihe = await ctx.user('baihe');
-    const list = await baihe.post('/problem-lists', {
-      orgId: ctx.county.orgs.qiaoBranch.id,
-      title: '测试清单',
-      listedOn: '2020-01-05',
-      items: [
-        { problem: '甲', category: 'roads', regionCode: '411321106200' },
-        { problem: '乙', category: 'roads', regionCode: '411321106200' },
-        { problem: '丙', category: 'roads', regionCode: '411321106200', dueOn: '2020-01-20' },
-      ],
-    });
-    const [a, b, c] = list.json().itemIds as string[];
-    const db = ctx.t.db.db;
-    await db.updateTable('items').set({ created_at: '2020-01-05T02:00:00.000Z' }).where('list_id', '=', list.json().id).execute();
-    const event = (item: string, at: string, from: string, to: string) =>
-      db.insertInto('item_events').values({ id: newId(), item_id: item, at, user_id: null, actor_label: '测试', kind: 'transition', text: to, public: 1, from_status: from, to_status: to }).execute();
     // 甲: in progress on 10 Jan, closed on 10 Feb (confirmed 12 Feb); 乙: in progress on 12 Jan; 丙: untouched, due 20 Jan.
-    await event(a as string, '2020-01-10T02:00:00.000Z', 'open', 'in_progress');
-    await event(a as string, '2020-02-10T02:00:00.000Z', 'in_progress', 'closed');
-    await event(b as string, '2020-01-12T02:00:00.000Z', 'open', 'in_progress');
-    await db.updateTable('items').set({ status: 'closed', closed_at: '2020-02-10T02:00:00.000Z', resident_confirmed_at: '2020-02-12T02:00:00.000Z' }).where('id', '=', a as string).execute();
-    await db.updateTable('items').set({ status: 'in_progress' }).where('id', '=', b as string).execute();
-    void c;
+    const { listId, items } = await listedJanuary2020(ctx);
+    const db = ctx.t.db.db;
+    await transition(db, items[1], '2020-01-12T02:00:00.000Z', 'open', 'in_progress');
+    await db.updateTable('items').set({ status: 'in_progress' }).where('id', '=', items[1]).execute();
 
     const qiao = await ctx.user('qiaoduan');
     const jan = (await qiao.get('/stats/overview?asOf=2020-01-11')).json().work.items;
@@ -41,7 +24,7 @@ describe('the cockpit: figures at any date, from dated records, within scope', (
     expect(feb.trend.at(-2)).toEqual({ month: '2020-01', created: 3, closed: 0 });
     // Before the list existed there was nothing; the item list agrees with the cockpit at a date.
     expect((await qiao.get('/stats/overview?asOf=2020-01-04')).json().work.items).toMatchObject({ open: 0, closed: 0 });
-    const listAt = (await qiao.get(`/items?listId=${list.json().id}&asOf=2020-01-11`)).json().items.map((i: { problem: string; status: string }) => [i.problem, i.status]);
+    const listAt = (await qiao.get(`/items?listId=${listId}&asOf=2020-01-11`)).json().items.map((i: { problem: string; status: string }) => [i.problem, i.status]);
     expect(listAt.sort()).toEqual([
       ['丙', 'open'],
       ['乙', 'open'],

@@ -2,14 +2,11 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, migrate } from '../src/db/index.ts';
-import { DataCipher } from '../src/lib/crypto.ts';
-import { setAuditKey } from '../src/modules/audit/audit.service.ts';
+import { createDb } from '../src/db/index.ts';
 import { verifyUrl } from '../src/ops/backup.ts';
 import { writeRegisterSample } from '../src/seed/register-sample.ts';
-import { buildCounty } from './factories.ts';
 import { scratchDatabases } from './scratch-db.ts';
-import { session, startServer } from './server-process.ts';
+import { countyDatabase, session, startServer } from './server-process.ts';
 
 const RUNS = 10;
 const ROWS = 6000;
@@ -21,12 +18,7 @@ describe('crash consistency: SIGKILL at random points during an import and repor
   const files: { file: string; households: number }[] = [];
 
   beforeAll(async () => {
-    url = await scratch.create();
-    const handle = createDb(url);
-    await migrate(handle.db);
-    await buildCounty(handle.db);
-    await handle.close();
-    setAuditKey(new DataCipher(Buffer.from(key, 'base64')).auditKey);
+    url = await countyDatabase(scratch, key);
     for (let i = 0; i < RUNS; i++) {
       const file = path.join(scratch.dir, `register-${i}.csv`);
       const r = await writeRegisterSample(file, { rows: ROWS, villages: ['411321106200', '411321106201'], serial: i });

@@ -1,13 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, migrate } from '../src/db/index.ts';
-import { DataCipher } from '../src/lib/crypto.ts';
-import { setAuditKey } from '../src/modules/audit/audit.service.ts';
+import { createDb } from '../src/db/index.ts';
 import { verifyUrl } from '../src/ops/backup.ts';
-import { buildCounty } from './factories.ts';
 import { scratchDatabases } from './scratch-db.ts';
-import { session, startServer } from './server-process.ts';
+import { countyDatabase, session, startServer } from './server-process.ts';
 
 /**
  * Horizontal scale: two application servers on one database, as a province runs N of them behind a load
@@ -21,12 +18,7 @@ describe('two application servers on one database', () => {
   const base = (i: number) => (servers[i] as { base: string }).base;
 
   beforeAll(async () => {
-    url = await scratch.create();
-    const handle = createDb(url);
-    await migrate(handle.db);
-    await buildCounty(handle.db);
-    await handle.close();
-    setAuditKey(new DataCipher(Buffer.from(key, 'base64')).auditKey);
+    url = await countyDatabase(scratch, key);
     // Shared counters are the default on PostgreSQL; asked for here so that SQLite runs the same store.
     const env = { LIANJIAN_RATE_LIMITS: 'shared', LIANJIAN_DAILY_SNAPSHOTS: 'off' };
     servers.push(...(await Promise.all([startServer(url, key, env), startServer(url, key, env)])));

@@ -1,7 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { PASSWORD } from './factories.ts';
+import { createDb, migrate } from '../src/db/index.ts';
+import { DataCipher } from '../src/lib/crypto.ts';
+import { setAuditKey } from '../src/modules/audit/audit.service.ts';
+import { PASSWORD, buildCounty } from './factories.ts';
+import type { scratchDatabases } from './scratch-db.ts';
 
 const cli = path.resolve(import.meta.dirname, '../src/cli.ts');
 
@@ -46,4 +50,18 @@ export async function session(base: string, username = 'qiaoduan') {
   const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0] as string);
   const csrf = cookies.find((c) => c.startsWith('lj_csrf='))?.slice('lj_csrf='.length) ?? '';
   return { cookie: cookies.join('; '), 'x-csrf-token': csrf };
+}
+
+/**
+ * A scratch database holding the test county, for server processes started with `key` (base64); this process
+ * keys its audit-chain checks the same way.
+ */
+export async function countyDatabase(scratch: ReturnType<typeof scratchDatabases>, key: string): Promise<string> {
+  const url = await scratch.create();
+  const handle = createDb(url);
+  await migrate(handle.db);
+  await buildCounty(handle.db);
+  await handle.close();
+  setAuditKey(new DataCipher(Buffer.from(key, 'base64')).auditKey);
+  return url;
 }

@@ -1,10 +1,10 @@
 import { median } from '@lianjian/shared';
 import { describe, expect, it } from 'vitest';
-import { newId } from '../src/lib/ids.ts';
 import { nameInitials } from '../src/lib/pinyin.ts';
 import { medianOfHistograms, mergeCounties, takeSnapshots } from '../src/modules/stats/snapshots.ts';
 import { PASSWORD, addUser } from './factories.ts';
 import { as, login } from './helpers.ts';
+import { listedJanuary2020 } from './items-history.ts';
 import { useCounty } from './setup-county.ts';
 
 describe('overviews wider than a county: merged from the counties’ daily snapshots', () => {
@@ -25,28 +25,7 @@ describe('overviews wider than a county: merged from the counties’ daily snaps
   }
 
   /** Three items listed on 5 Jan 2020 in 乔端镇; one closed on 10 Feb and confirmed, one past its due date. */
-  async function history() {
-    const list = await (await ctx.user('baihe')).post('/problem-lists', {
-      orgId: ctx.county.orgs.qiaoBranch.id,
-      title: '测试清单',
-      listedOn: '2020-01-05',
-      items: [
-        { problem: '甲', category: 'roads', regionCode: '411321106200' },
-        { problem: '乙', category: 'roads', regionCode: '411321106200' },
-        { problem: '丙', category: 'roads', regionCode: '411321106200', dueOn: '2020-01-20' },
-      ],
-    });
-    const [a] = list.json().itemIds as string[];
-    const db = ctx.t.db.db;
-    await db.updateTable('items').set({ created_at: '2020-01-05T02:00:00.000Z' }).where('list_id', '=', list.json().id).execute();
-    for (const [at, from, to] of [
-      ['2020-01-10T02:00:00.000Z', 'open', 'in_progress'],
-      ['2020-02-10T02:00:00.000Z', 'in_progress', 'closed'],
-    ] as const) {
-      await db.insertInto('item_events').values({ id: newId(), item_id: a as string, at, user_id: null, actor_label: '测试', kind: 'transition', text: to, public: 1, from_status: from, to_status: to }).execute();
-    }
-    await db.updateTable('items').set({ status: 'closed', closed_at: '2020-02-10T02:00:00.000Z', resident_confirmed_at: '2020-02-12T02:00:00.000Z' }).where('id', '=', a as string).execute();
-  }
+  const history = () => listedJanuary2020(ctx);
 
   it('the province overview of a day equals the sum of its counties’ own overviews of that day', async () => {
     const henan = await province();
