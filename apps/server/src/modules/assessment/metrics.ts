@@ -7,15 +7,79 @@ import type { Evidence, OrgInputs } from './scoring.ts';
 const EVIDENCE_CAP = 100;
 
 /** The places an organization and its groups cover, as the fewest region prefixes (a township covers its villages). */
-async function coveredPrefixes(db: Executor, subtree: string[]): Promise<string[]> {
+export async function coveredPrefixes(db: Executor, subtree: string[]): Promise<string[]> {
   const rows = await db.selectFrom('org_regions as r').select('r.region_code').where('r.org_id', 'in', subtree).execute();
-  const codes = [...new Set(rows.map((r) => r.region_code))].sort();
+  return fewest(rows.map((r) => r.region_code));
+}
+
+/** The prefixes none of the others already covers. */
+export function fewest(prefixes: string[]): string[] {
+  const codes = [...new Set(prefixes)].sort();
   return codes.filter((c) => !codes.some((p) => p !== c && c.startsWith(p)));
 }
 
 /** Households in those places: one indexed prefix match per region. */
 const inPlaces = (prefixes: string[]) =>
   prefixes.length ? sql<SqlBool>`(${sql.join(prefixes.map((p) => underRegion('h.region_code', p)), sql` or `)})` : sql<SqlBool>`1 = 0`;
+
+interface Household {
+  id: string;
+  head_name: string;
+  region_code: string;
+}
+
+/**
+ * The register as a ledger's organizations see it over a period: every household in the places any of them
+ * covers, with its visits and primary helpers counted. Read once per ledger, then cut per organization by place:
+ * the households of a county tier would otherwise be read and counted again for every organization that covers
+ * them (a special-task branch covers the whole county).
+ */
+export interface RegisterFacts {
+  /** Registered or monitored households, by the pinyin initials of the head. */
+  assisted: (Household & { visits: number; primaries: number })[];
+  exited: (Household & { exit_year: number })[];
+  eliminated: (Household & { eliminated_on: string })[];
+}
+
+export async function registerFacts(db: Executor, prefixes: string[], from: string, to: string): Promise<RegisterFacts> {
+  const places = inPlaces(fewest(prefixes));
+  // Counted per household by index (visits_household, helpers_household): a join grouped by household makes
+  // SQLite read every visit of the county instead.
+  const [assisted, exited, eliminated] = await Promise.all([
+    db
+      .selectFrom('households as h')
+      .select(['h.id', 'h.head_name', 'h.region_code'])
+      .select(sql<number>`(select count(*) from visits v where v.household_id = h.id and v.visited_on >= ${from} and v.visited_on <= ${to})`.as('visits'))
+      .select(
+        sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and hp.is_primary = 1 and hp.start_on <= ${to} and (hp.end_on is null or hp.end_on > ${to}))`.as('primaries'),
+      )
+      .where('h.status', 'in', ['registered', 'monitored'])
+      .where(places)
+      .orderBy('h.head_initials')
+      .orderBy('h.id')
+      .execute(),
+    db
+      .selectFrom('households as h')
+      .select(['h.id', 'h.head_name', 'h.region_code', 'h.exit_year'])
+      .where('h.exit_year', '>=', Number(from.slice(0, 4)))
+      .where('h.exit_year', '<=', Number(to.slice(0, 4)))
+      .where(places)
+      .execute(),
+    db
+      .selectFrom('monitoring_cases as m')
+      .innerJoin('households as h', 'h.id', 'm.household_id')
+      .select(['h.id', 'h.head_name', 'h.region_code', 'm.eliminated_on'])
+      .where('m.eliminated_on', '>=', from)
+      .where('m.eliminated_on', '<=', to)
+      .where(places)
+      .execute(),
+  ]);
+  return {
+    assisted: assisted.map((h) => ({ ...h, visits: Number(h.visits), primaries: Number(h.primaries) })),
+    exited: exited.map((h) => ({ ...h, exit_year: Number(h.exit_year) })),
+    eliminated: eliminated.map((h) => ({ ...h, eliminated_on: h.eliminated_on as string })),
+  };
+}
 
 /**
  * Reads, for one organization and its party groups over a period, the values every computed metric needs,
@@ -28,6 +92,9 @@ export async function gatherInputs(
   to: string,
   /** The organization and its party groups (its subtree), by id: reached by index, where a path prefix is not. */
   subtree: string[],
+  /** The places the subtree covers (`coveredPrefixes`), and the register of the ledger's places. */
+  places: string[],
+  register: RegisterFacts,
 ): Promise<Omit<OrgInputs, 'scored'>> {
   const metrics: OrgInputs['metrics'] = {};
   const put = (m: Metric, value: number, evidence: Evidence[]) => {
@@ -73,45 +140,19 @@ export async function gatherInputs(
   const confirmed = closed.filter((i) => i.resident_confirmed_at);
   put('resident_confirmed_rate', closed.length ? confirmed.length / closed.length : 0, confirmed.map((i) => item(i, '（群众确认解决）')));
 
-  const places = await coveredPrefixes(db, subtree);
-  const covered = () => inPlaces(places);
-  const assisted = await db
-    .selectFrom('households as h')
-    .select(['h.id', 'h.head_name'])
-    .select(sql<number>`(select count(*) from visits v where v.household_id = h.id and v.visited_on >= ${from} and v.visited_on <= ${to})`.as('visits'))
-    .select(
-      sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and hp.is_primary = 1 and hp.start_on <= ${to} and (hp.end_on is null or hp.end_on > ${to}))`.as('primaries'),
-    )
-    .where('h.status', 'in', ['registered', 'monitored'])
-    .where(covered())
-    .orderBy('h.head_initials')
-    .execute();
-  const visits = assisted.reduce((s, h) => s + Number(h.visits), 0);
+  const inCovered = (h: Household) => places.some((p) => h.region_code.startsWith(p));
+  const assisted = register.assisted.filter(inCovered);
+  const visits = assisted.reduce((s, h) => s + h.visits, 0);
   put(
     'visits_per_assisted_household',
     assisted.length ? visits / assisted.length : 0,
     assisted.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（走访 ${h.visits} 次）` })),
   );
-  const gaps = assisted.filter((h) => Number(h.primaries) === 0);
+  const gaps = assisted.filter((h) => h.primaries === 0);
   put('coverage_gaps', gaps.length, gaps.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（缺主帮扶责任人）` })));
 
-  const fromYear = Number(from.slice(0, 4));
-  const toYear = Number(to.slice(0, 4));
-  const exited = await db
-    .selectFrom('households as h')
-    .select(['h.id', 'h.head_name', 'h.exit_year'])
-    .where('h.exit_year', '>=', fromYear)
-    .where('h.exit_year', '<=', toYear)
-    .where(covered())
-    .execute();
-  const eliminated = await db
-    .selectFrom('monitoring_cases as m')
-    .innerJoin('households as h', 'h.id', 'm.household_id')
-    .select(['h.id', 'h.head_name', 'm.eliminated_on'])
-    .where('m.eliminated_on', '>=', from)
-    .where('m.eliminated_on', '<=', to)
-    .where(covered())
-    .execute();
+  const exited = register.exited.filter(inCovered);
+  const eliminated = register.eliminated.filter(inCovered);
   put('households_exited', exited.length + eliminated.length, [
     ...exited.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（${h.exit_year}年脱贫）` })),
     ...eliminated.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（${h.eliminated_on} 消除风险）` })),
