@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { PASSWORD, addUser } from './factories.ts';
 import { as, login } from './helpers.ts';
@@ -43,6 +44,43 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
   const version = async (itemId: string) => (await (await ctx.user('qiaoduan')).get(`/items/${itemId}`)).json().version as number;
   const move = async (who: 'qiaoduan' | 'baihe' | 'admin' | 'supervisor' | 'chengjiao', itemId: string, to: string, extra: object = {}) =>
     (await ctx.user(who)).post(`/items/${itemId}/transitions`, { to, version: await version(itemId), ...extra });
+
+  it('the item list reads as a ledger (newest list first, items in number order) and pages by cursor without gaps or repeats; an escalated item is listed once', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const item = (n: number) => ({ problem: `问题${n}`, category: 'roads', regionCode: '411321106200' });
+    // Lists out of date order; list 2 is the newest. Items numbered past 9 and 99 so that text order would differ.
+    for (const [listedOn, count] of [
+      ['2020-03-01', 3],
+      ['2020-09-01', 12],
+      ['2020-06-01', 2],
+    ] as const) {
+      const res = await qiao.post('/problem-lists', { orgId: ctx.county.orgs.qiaoBranch.id, title: `清单${listedOn}`, listedOn, items: Array.from({ length: count }, (_, i) => item(i + 1)) });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { total: number; items: { listedOn: string; no: number }[]; nextCursor: string | null } = (await qiao.get(`/items?limit=5${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      expect(page.total).toBe(17);
+      seen.push(...page.items.map((i) => `${i.listedOn}#${i.no}`));
+      cursor = page.nextCursor;
+    } while (cursor);
+    const expected = [
+      ...Array.from({ length: 12 }, (_, i) => `2020-09-01#${i + 1}`),
+      ...Array.from({ length: 2 }, (_, i) => `2020-06-01#${i + 1}`),
+      ...Array.from({ length: 3 }, (_, i) => `2020-03-01#${i + 1}`),
+    ];
+    expect(seen).toEqual(expected);
+    // The stored key is what the migration that added it computes from the list, on this database.
+    const differing = await sql<{ n: number }>`select count(*) as n from items i inner join problem_lists l on l.id = i.list_id
+      where i.sort_key <> l.listed_on || '|' || (100000 + l.no) || '|' || (999999 - i.no)`.execute(ctx.t.db.db);
+    expect(Number(differing.rows[0]?.n)).toBe(0);
+    // An item of the township escalated to another organization of the township is reached two ways, and listed once.
+    const first = (await qiao.get('/items?limit=1')).json().items[0];
+    await ctx.t.db.db.updateTable('items').set({ escalated_to_org_id: ctx.county.orgs.qiaoGb.id }).where('id', '=', first.id).execute();
+    expect((await qiao.get('/items?limit=50')).json().items.map((i: { id: string }) => i.id).filter((id: string) => id === first.id)).toHaveLength(1);
+    expect((await qiao.get('/items?limit=50')).json().total).toBe(17);
+  });
 
   it('a resident reports without an account and follows the report with an unguessable code', async () => {
     const code = await residentReport();

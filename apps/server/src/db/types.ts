@@ -288,6 +288,8 @@ export interface ItemTable {
   /** A blockage (堵点) sits on a stage of an industry chain. */
   stage_id?: string | null;
   project_id?: string | null;
+  /** Ledger order (`itemSortKey`): the list's date and number, then the item's number. */
+  sort_key: string;
   version: number;
   created_at: string;
   updated_at: string;

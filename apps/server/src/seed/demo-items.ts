@@ -2,6 +2,7 @@ import { addDays } from '@lianjian/shared';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Executor } from '../db/index.ts';
 import { newId } from '../lib/ids.ts';
+import { itemSortKey } from '../modules/items/items.repository.ts';
 
 export type Status = 'open' | 'in_progress' | 'awaiting_confirmation' | 'closed';
 
@@ -115,6 +116,7 @@ export async function seedBaiheList(
         list_id: listId,
         org_id: ctx.baiheId,
         no,
+        sort_key: itemSortKey(listedOn, 1, no),
         kind: spec.category === 'disputes' ? 'dispute' : 'problem',
         problem: spec.problem,
         category: spec.category,
@@ -192,6 +194,7 @@ export async function seedBaiheList(
 type Tx = Executor;
 export interface DemoItem {
   listId: string;
+  listNo: number;
   orgId: string;
   no: number;
   kind: 'problem' | 'dispute' | 'blockage';
@@ -230,6 +233,7 @@ export async function addDemoItem(tx: Tx, d: DemoItem): Promise<string> {
       list_id: d.listId,
       org_id: d.orgId,
       no: d.no,
+      sort_key: itemSortKey(d.listedOn, d.listNo, d.no),
       kind: d.kind,
       problem: d.problem,
       category: d.category,
@@ -355,6 +359,7 @@ export async function seedCountyItems(
         const status: Status = recent ? (roll < 0.3 ? 'open' : roll < 0.7 ? 'in_progress' : roll < 0.85 ? 'awaiting_confirmation' : 'closed') : roll < 0.88 ? 'closed' : roll < 0.94 ? 'in_progress' : 'open';
         await addDemoItem(tx, {
           listId,
+          listNo: l + 1,
           orgId: branch.id,
           no: i + 1,
           kind: category === 'disputes' ? 'dispute' : 'problem',
@@ -431,6 +436,7 @@ export async function seedCountyItems(
   const forestList = await addList(tx, ctx.forestId, 1, '国储林基地土地流转问题清单（2020年3月2日）', '2020-03-02', forestCloser.userId);
   const disputeId = await addDemoItem(tx, {
     listId: forestList,
+    listNo: 1,
     orgId: ctx.forestId,
     no: 1,
     kind: 'dispute',
@@ -528,6 +534,7 @@ export async function seedCountyItems(
   const chainList = await addList(tx, ctx.enzymeId, 1, '酵素产业链堵点清单（2020年7月1日）', '2020-07-01', enzymeCloser.userId);
   await addDemoItem(tx, {
     listId: chainList,
+    listNo: 1,
     orgId: ctx.enzymeId,
     no: 1,
     kind: 'blockage',
@@ -546,6 +553,7 @@ export async function seedCountyItems(
   });
   await addDemoItem(tx, {
     listId: chainList,
+    listNo: 1,
     orgId: ctx.enzymeId,
     no: 2,
     kind: 'blockage',

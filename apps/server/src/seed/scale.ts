@@ -112,6 +112,7 @@ export async function growCounty(db: Db, cipher: DataCipher, opts: { households?
           const status: Status = recent ? (roll < 0.3 ? 'open' : roll < 0.7 ? 'in_progress' : roll < 0.85 ? 'awaiting_confirmation' : 'closed') : roll < 0.85 ? 'closed' : roll < 0.93 ? 'in_progress' : 'open';
           await addDemoItem(tx, {
             listId,
+            listNo: no,
             orgId: b.id,
             no: i + 1,
             kind: category === 'disputes' ? 'dispute' : 'problem',

@@ -10,24 +10,31 @@ import { activeOn } from '../orgs/orgs.repository.ts';
  * An item is visible through the organization that owns it, through the organization it was escalated to,
  * or — for a member on it — through the item itself (a linked member's access ends when the item closes).
  */
-export function itemInScope(actor: Actor, alias = 'i', status?: string): RawBuilder<SqlBool> {
-  const ref = (c: string) => sql.ref(`${alias}.${c}`);
-  // A status the caller filters on anyway, inside the set: the organizations' items are then read by
-  // (org_id, status) from items_org_status, not all of them and filtered after.
-  const ofStatus = status ? sql` and x.status = ${status}` : sql``;
-  // The items in scope as one set of ids built from the organizations in scope, reached by index
-  // (items_org_status, items_escalated, item_members): the cost follows the size of the scope, not of the province.
-  // (An OR of the conditions on the item itself makes the database read every item of the status instead.)
-  const sets: RawBuilder<unknown>[] = [
-    sql`select x.id from temporary_orgs io inner join items x on x.org_id = io.id where ${orgInScope(actor, 'io')}${ofStatus}`,
-    sql`select x.id from temporary_orgs ie inner join items x on x.escalated_to_org_id = ie.id where x.escalated_to_org_id is not null and ${orgInScope(actor, 'ie')}${ofStatus}`,
+export function itemInScope(actor: Actor, alias = 'i'): RawBuilder<SqlBool> {
+  return sql<SqlBool>`${sql.ref(`${alias}.id`)} in (select s.id from ${scopedItems(actor, sql<SqlBool>`1 = 1`)} s)`;
+}
+
+/**
+ * The items in scope that meet `where` (conditions on the item as `x`), as (id, sort_key): one branch per way an
+ * item is in scope, each reached by index (items_org_status_sort, items_escalated, item_members) with the
+ * conditions inside it, so the cost follows the size of the scope, not of the province. (An OR of the ways, as
+ * conditions on the item, makes the database read every item instead.) With only the status filtered, the
+ * organizations' items come out of items_org_status_sort with their ledger keys, no table read. UNION keeps an item
+ * reached two ways once.
+ */
+function scopedItems(actor: Actor, where: RawBuilder<SqlBool>) {
+  const branches: RawBuilder<unknown>[] = [
+    sql`select x.id, x.sort_key from temporary_orgs io inner join items x on x.org_id = io.id where ${orgInScope(actor, 'io')} and ${where}`,
+    sql`select x.id, x.sort_key from temporary_orgs ie inner join items x on x.escalated_to_org_id = ie.id
+      where x.escalated_to_org_id is not null and ${orgInScope(actor, 'ie')} and ${where}`,
   ];
-  const parts: RawBuilder<SqlBool>[] = [sql<SqlBool>`${ref('id')} in (${sql.join(sets, sql` union all `)})`];
   if (actor.memberId) {
-    parts.push(sql<SqlBool>`${ref('id')} in (select im.item_id from item_members im where im.member_id = ${actor.memberId} and im.role = 'responsible')`);
-    parts.push(sql<SqlBool>`(${ref('status')} <> 'closed' and ${ref('id')} in (select im.item_id from item_members im where im.member_id = ${actor.memberId}))`);
+    branches.push(sql`select x.id, x.sort_key from item_members im inner join items x on x.id = im.item_id
+      where im.member_id = ${actor.memberId} and im.role = 'responsible' and ${where}`);
+    branches.push(sql`select x.id, x.sort_key from item_members im inner join items x on x.id = im.item_id
+      where im.member_id = ${actor.memberId} and x.status <> 'closed' and ${where}`);
   }
-  return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
+  return sql<{ id: string; sort_key: string }>`(${sql.join(branches, sql` union `)})`;
 }
 
 export interface ItemFilters {
@@ -51,34 +58,41 @@ export const statusOn = (day: string, alias = 'i') =>
   sql<string>`coalesce((select se.to_status from item_events se where se.item_id = ${sql.ref(`${alias}.id`)} and se.to_status is not null
     and se.at < ${endOfDay(day)} order by se.at desc, se.id desc limit 1), 'open')`;
 
-const statusOf = (f: ItemFilters) => (f.asOf ? statusOn(f.asOf) : sql<string>`i.status`);
-const overdue = (f: ItemFilters) => sql<SqlBool>`(i.due_on is not null and i.due_on < ${f.asOf ?? f.today} and ${statusOf(f)} <> 'closed')`;
+const statusOf = (f: ItemFilters, alias = 'i') => (f.asOf ? statusOn(f.asOf, alias) : sql<string>`${sql.ref(`${alias}.status`)}`);
+const overdue = (f: ItemFilters, alias = 'i') => {
+  const due = sql.ref(`${alias}.due_on`);
+  return sql<SqlBool>`(${due} is not null and ${due} < ${f.asOf ?? f.today} and ${statusOf(f, alias)} <> 'closed')`;
+};
 
-function filtered(db: Executor, actor: Actor, f: ItemFilters) {
-  // The current status narrows the set in scope; a status on a past day is computed per item, after.
-  let q = db.selectFrom('items as i').where(itemInScope(actor, 'i', f.asOf ? undefined : f.status));
-  if (f.id) q = q.where('i.id', '=', f.id);
-  if (f.listId) q = q.where('i.list_id', '=', f.listId);
-  if (f.orgId) q = q.where((eb) => eb.or([eb('i.org_id', '=', f.orgId as string), eb('i.escalated_to_org_id', '=', f.orgId as string)]));
-  if (f.asOf) q = q.where('i.created_at', '<', endOfDay(f.asOf));
-  if (f.status) q = q.where(sql<SqlBool>`${statusOf(f)} = ${f.status as ItemTable['status']}`);
-  if (f.category) q = q.where('i.category', '=', f.category);
-  if (f.overdue !== undefined) q = q.where(f.overdue ? overdue(f) : sql<SqlBool>`not ${overdue(f)}`);
-  if (f.escalated) q = q.where('i.escalated_to_org_id', 'is not', null);
-  return q;
+/** The filters, as conditions on one item row (`alias`). */
+function filters(f: ItemFilters, alias: string): RawBuilder<SqlBool> {
+  const c = (column: string) => sql.ref(`${alias}.${column}`);
+  const parts: RawBuilder<SqlBool>[] = [];
+  if (f.id) parts.push(sql<SqlBool>`${c('id')} = ${f.id}`);
+  if (f.listId) parts.push(sql<SqlBool>`${c('list_id')} = ${f.listId}`);
+  if (f.orgId) parts.push(sql<SqlBool>`(${c('org_id')} = ${f.orgId} or ${c('escalated_to_org_id')} = ${f.orgId})`);
+  if (f.asOf) parts.push(sql<SqlBool>`${c('created_at')} < ${endOfDay(f.asOf)}`);
+  // The current status is a column (items_org_status_sort); a status on a past day is computed per item.
+  if (f.status) parts.push(sql<SqlBool>`${statusOf(f, alias)} = ${f.status}`);
+  if (f.category) parts.push(sql<SqlBool>`${c('category')} = ${f.category}`);
+  if (f.overdue !== undefined) parts.push(f.overdue ? overdue(f, alias) : sql<SqlBool>`not ${overdue(f, alias)}`);
+  if (f.escalated) parts.push(sql<SqlBool>`${c('escalated_to_org_id')} is not null`);
+  return parts.length ? sql<SqlBool>`${sql.join(parts, sql` and `)}` : sql<SqlBool>`1 = 1`;
 }
 
-// Newest list first, then the item numbers in order: how a ledger is read (descending sort, so item
-// numbers are inverted to come out ascending).
-// Numbers are offset by 100000 so that their text sorts as numbers do, on both databases.
-const ledgerOrder = sql<string>`(l.listed_on || '|' || (100000 + l.no) || '|' || (999999 - i.no))`;
+/** The ledger key of an item: newest list first, then the item numbers in order, as one descending text sort. */
+export function itemSortKey(listedOn: string, listNo: number, itemNo: number): string {
+  // Numbers are offset so that their text sorts as numbers do, and the item number is inverted so that it comes
+  // out ascending under the descending sort. The migration that added the column computes the same in SQL.
+  return `${listedOn}|${100000 + listNo}|${999999 - itemNo}`;
+}
 
 export async function listItems(db: Executor, actor: Actor, f: ItemFilters, limit: number, cursor: Cursor | null) {
   // Two steps: the page's ids in ledger order (scope and filters, nothing else), then the page's details; the
   // joins and the latest progress are read for the page, not for every item in scope.
-  let page = filtered(db, actor, f).innerJoin('problem_lists as l', 'l.id', 'i.list_id').select(['i.id', ledgerOrder.as('sort_key')]);
-  if (cursor) page = page.where(afterCursor(ledgerOrder, 'i.id', cursor, 'desc'));
-  const pageIds = (await page.orderBy('sort_key', 'desc').orderBy('i.id').limit(limit + 1).execute()).map((r) => r.id);
+  let page = db.selectFrom(scopedItems(actor, filters(f, 'x')).as('s')).select(['s.id', 's.sort_key']);
+  if (cursor) page = page.where(afterCursor('s.sort_key', 's.id', cursor, 'desc'));
+  const pageIds = (await page.orderBy('s.sort_key', 'desc').orderBy('s.id').limit(limit + 1).execute()).map((r) => r.id);
   const rows = pageIds.length
     ? await db
         .selectFrom('items as i')
@@ -100,14 +114,16 @@ export async function listItems(db: Executor, actor: Actor, f: ItemFilters, limi
           statusOf(f).as('status_on'),
           sql<string | null>`(select ev.text from item_events ev where ev.item_id = i.id and ev.kind = 'progress'
         order by ev.at desc limit 1)`.as('latest_progress'),
-          ledgerOrder.as('sort_key'),
         ])
         .where('i.id', 'in', pageIds)
-        .orderBy('sort_key', 'desc')
+        .orderBy('i.sort_key', 'desc')
         .orderBy('i.id')
         .execute()
     : [];
-  const total = await filtered(db, actor, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const total = await db
+    .selectFrom(scopedItems(actor, filters(f, 'x')).as('s'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   const ids = rows.map((r) => r.id);
   const people = ids.length
     ? await db

@@ -207,7 +207,7 @@ export class ItemService {
     await tx.insertInto('problem_lists').values(list).execute();
     const ids: string[] = [];
     for (const [i, item] of input.items.entries()) {
-      ids.push(await this.insertItem(tx, actor, { id: list.id, org_id: org.id, path: org.path, no: list.no }, i + 1, item, input.listedOn));
+      ids.push(await this.insertItem(tx, actor, { id: list.id, org_id: org.id, path: org.path, no: list.no, listed_on: list.listed_on }, i + 1, item, input.listedOn));
     }
     await recordAudit(tx, actor, { action: 'problem_list.create', entityType: 'problem_list', entityId: list.id, after: { ...list, items: ids } });
     return { id: list.id, itemIds: ids };
@@ -226,7 +226,7 @@ export class ItemService {
       if (!list) throw notFound('问题清单');
       if (list.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
       const last = await tx.selectFrom('items').select((eb) => eb.fn.max('no').as('n')).where('list_id', '=', listId).executeTakeFirst();
-      const id = await this.insertItem(tx, actor, { id: list.id, org_id: list.org_id, path: list.path, no: list.no }, Number(last?.n ?? 0) + 1, input, todayInShanghai());
+      const id = await this.insertItem(tx, actor, { id: list.id, org_id: list.org_id, path: list.path, no: list.no, listed_on: list.listed_on }, Number(last?.n ?? 0) + 1, input, todayInShanghai());
       await recordAudit(tx, actor, { action: 'item.create', entityType: 'item', entityId: id, after: { listId, ...input } });
       return id;
     });
@@ -235,7 +235,7 @@ export class ItemService {
   private async insertItem(
     tx: Executor,
     actor: Actor,
-    list: { id: string; org_id: string; path: string; no: number },
+    list: { id: string; org_id: string; path: string; no: number; listed_on: string },
     no: number,
     input: z.infer<typeof NewItem>,
     addedOn: string,
@@ -296,6 +296,7 @@ export class ItemService {
         list_id: list.id,
         org_id: list.org_id,
         no,
+        sort_key: repo.itemSortKey(list.listed_on, list.no, no),
         kind: input.kind,
         problem: input.problem,
         category: input.category,
