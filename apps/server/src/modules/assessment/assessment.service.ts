@@ -23,7 +23,7 @@ import type {
   TaskUpdate,
 } from './assessment.schemas.ts';
 import { rolesInSubtree } from '../orgs/orgs.repository.ts';
-import { coveredPrefixes, gatherInputs, registerFacts } from './metrics.ts';
+import { ledgerRecords, orgInputs } from './metrics.ts';
 import { type LedgerRow, type OrgInputs, type SchemeSnapshot, scoreLedger } from './scoring.ts';
 import { TEMPLATE_INDICATORS } from './template.ts';
 
@@ -145,12 +145,11 @@ export class AssessmentService {
     // of ids: a path prefix (LIKE) reaches no index, and the county's ledgers would read the province's
     // organizations once per organization.
     const all = await this.db.selectFrom('temporary_orgs').select(['id', 'path']).where(underRegion('region_code', county)).execute();
-    const subtrees = orgs.map((o) => all.filter((x) => x.path.startsWith(o.path)).map((x) => x.id));
-    const places = await Promise.all(subtrees.map((subtree) => coveredPrefixes(this.db, subtree)));
-    const register = await registerFacts(this.db, places.flat(), from, to);
+    const subtrees = orgs.map((o) => new Set(all.filter((x) => x.path.startsWith(o.path)).map((x) => x.id)));
+    const records = await ledgerRecords(this.db, [...new Set(subtrees.flatMap((t) => [...t]))], from, to);
     const inputs: OrgInputs[] = [];
     for (const [i, o] of orgs.entries()) {
-      const base = await gatherInputs(this.db, o, from, to, subtrees[i] as string[], places[i] as string[], register);
+      const base = orgInputs(records, o, subtrees[i] as Set<string>);
       const mine = scored.filter((s) => s.org_id === o.id);
       const latest: OrgInputs['scored'] = {};
       for (const s of mine) latest[s.indicator_key] = { score: Number(s.score), evidence: s.evidence, assessor: s.assessor };

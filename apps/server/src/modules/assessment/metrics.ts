@@ -6,14 +6,8 @@ import type { Evidence, OrgInputs } from './scoring.ts';
 
 const EVIDENCE_CAP = 100;
 
-/** The places an organization and its groups cover, as the fewest region prefixes (a township covers its villages). */
-export async function coveredPrefixes(db: Executor, subtree: string[]): Promise<string[]> {
-  const rows = await db.selectFrom('org_regions as r').select('r.region_code').where('r.org_id', 'in', subtree).execute();
-  return fewest(rows.map((r) => r.region_code));
-}
-
 /** The prefixes none of the others already covers. */
-export function fewest(prefixes: string[]): string[] {
+function fewest(prefixes: string[]): string[] {
   const codes = [...new Set(prefixes)].sort();
   return codes.filter((c) => !codes.some((p) => p !== c && c.startsWith(p)));
 }
@@ -41,7 +35,7 @@ export interface RegisterFacts {
   eliminated: (Household & { eliminated_on: string })[];
 }
 
-export async function registerFacts(db: Executor, prefixes: string[], from: string, to: string): Promise<RegisterFacts> {
+async function registerFacts(db: Executor, prefixes: string[], from: string, to: string): Promise<RegisterFacts> {
   const places = inPlaces(fewest(prefixes));
   // Counted per household by index (visits_household, helpers_household): a join grouped by household makes
   // SQLite read every visit of the county instead.
@@ -82,38 +76,84 @@ export async function registerFacts(db: Executor, prefixes: string[], from: stri
 }
 
 /**
- * Reads, for one organization and its party groups over a period, the values every computed metric needs,
- * with the records behind each value as evidence.
+ * The records a ledger is computed from, over its period: the activities, closed items and supervision findings of
+ * all its organizations and their party groups, the places they cover and the register of those places. Read once
+ * per ledger, not once per organization: a township's ledger has a dozen branches, a county's the whole county.
  */
-export async function gatherInputs(
-  db: Executor,
-  org: { id: string; name: string; path: string },
-  from: string,
-  to: string,
-  /** The organization and its party groups (its subtree), by id: reached by index, where a path prefix is not. */
-  subtree: string[],
-  /** The places the subtree covers (`coveredPrefixes`), and the register of the ledger's places. */
-  places: string[],
-  register: RegisterFacts,
-): Promise<Omit<OrgInputs, 'scored'>> {
+export interface LedgerRecords {
+  orgRegions: { org_id: string; region_code: string }[];
+  activities: { id: string; org_id: string; kind: string; held_on: string; topic: string; present: number; expected: number }[];
+  closed: {
+    id: string;
+    org_id: string;
+    problem: string;
+    due_on: string | null;
+    closed_at: string | null;
+    reopened_count: number;
+    resident_confirmed_at: string | null;
+  }[];
+  findings: { id: string; org_id: string; supervised_on: string; findings: string; score_effect: number | null }[];
+  register: RegisterFacts;
+}
+
+/** Reads a ledger's records for the organizations `ids` (each tier organization with its subtree). */
+export async function ledgerRecords(db: Executor, ids: string[], from: string, to: string): Promise<LedgerRecords> {
+  if (!ids.length) return { orgRegions: [], activities: [], closed: [], findings: [], register: { assisted: [], exited: [], eliminated: [] } };
+  const orgRegions = await db.selectFrom('org_regions').select(['org_id', 'region_code']).where('org_id', 'in', ids).execute();
+  const [activities, closed, findings, register] = await Promise.all([
+    db
+      .selectFrom('activities as a')
+      .select(['a.id', 'a.org_id', 'a.kind', 'a.held_on', 'a.topic'])
+      .select([
+        sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id and t.status = 'present')`.as('present'),
+        sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id)`.as('expected'),
+      ])
+      .where('a.org_id', 'in', ids)
+      .where('a.held_on', '>=', from)
+      .where('a.held_on', '<=', to)
+      .orderBy('a.held_on')
+      .orderBy('a.id')
+      .execute(),
+    db
+      .selectFrom('items as i')
+      .select(['i.id', 'i.org_id', 'i.problem', 'i.due_on', 'i.closed_at', 'i.reopened_count', 'i.resident_confirmed_at'])
+      .where('i.org_id', 'in', ids)
+      .where('i.status', '=', 'closed')
+      .where(sql<SqlBool>`substr(i.closed_at, 1, 10) >= ${from} and substr(i.closed_at, 1, 10) <= ${to}`)
+      .orderBy('i.closed_at')
+      .orderBy('i.id')
+      .execute(),
+    db
+      .selectFrom('supervision_records as s')
+      .select(['s.id', 's.org_id', 's.supervised_on', 's.findings', 's.score_effect'])
+      .where('s.org_id', 'in', ids)
+      .where('s.supervised_on', '>=', from)
+      .where('s.supervised_on', '<=', to)
+      .orderBy('s.supervised_on')
+      .orderBy('s.id')
+      .execute(),
+    registerFacts(
+      db,
+      orgRegions.map((r) => r.region_code),
+      from,
+      to,
+    ),
+  ]);
+  return { orgRegions, activities, closed, findings, register };
+}
+
+/**
+ * The values every computed metric needs for one organization and its party groups (its subtree), with the records
+ * behind each value as evidence, cut from the ledger's records.
+ */
+export function orgInputs(records: LedgerRecords, org: { id: string; name: string }, subtree: ReadonlySet<string>): Omit<OrgInputs, 'scored'> {
   const metrics: OrgInputs['metrics'] = {};
   const put = (m: Metric, value: number, evidence: Evidence[]) => {
     metrics[m] = { value, evidence: evidence.slice(0, EVIDENCE_CAP) };
   };
+  const mine = <T extends { org_id: string }>(rows: T[]) => rows.filter((r) => subtree.has(r.org_id));
 
-  const activities = await db
-    .selectFrom('activities as a')
-    .innerJoin('temporary_orgs as o', 'o.id', 'a.org_id')
-    .select(['a.id', 'a.kind', 'a.held_on', 'a.topic'])
-    .select([
-      sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id and t.status = 'present')`.as('present'),
-      sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id)`.as('expected'),
-    ])
-    .where('o.id', 'in', subtree)
-    .where('a.held_on', '>=', from)
-    .where('a.held_on', '<=', to)
-    .orderBy('a.held_on')
-    .execute();
+  const activities = mine(records.activities);
   const label = (a: (typeof activities)[number]) => ({ type: 'activity' as const, id: a.id, label: `${a.held_on} ${a.topic}` });
   const meetings = activities.filter((a) => a.kind === 'branch_meeting' || a.kind === 'group_meeting' || a.kind === 'onsite_meeting');
   put('meetings_held', meetings.length, meetings.map(label));
@@ -123,15 +163,7 @@ export async function gatherInputs(
   const present = activities.reduce((s, a) => s + Number(a.present), 0);
   put('attendance_rate', expected ? present / expected : 0, activities.map((a) => ({ ...label(a), label: `${label(a).label}（${a.present}/${a.expected}）` })));
 
-  const closed = await db
-    .selectFrom('items as i')
-    .innerJoin('temporary_orgs as o', 'o.id', 'i.org_id')
-    .select(['i.id', 'i.no', 'i.problem', 'i.due_on', 'i.closed_at', 'i.reopened_count', 'i.resident_confirmed_at'])
-    .where('o.id', 'in', subtree)
-    .where('i.status', '=', 'closed')
-    .where(sql<SqlBool>`substr(i.closed_at, 1, 10) >= ${from} and substr(i.closed_at, 1, 10) <= ${to}`)
-    .orderBy('i.closed_at')
-    .execute();
+  const closed = mine(records.closed);
   const item = (i: (typeof closed)[number], note = '') => ({ type: 'item' as const, id: i.id, label: `${i.problem}${note}` });
   const onTime = closed.filter((i) => !i.due_on || (i.closed_at ?? '').slice(0, 10) <= i.due_on);
   put('items_closed_on_time_rate', closed.length ? onTime.length / closed.length : 0, closed.map((i) => item(i, onTime.includes(i) ? '（按期）' : '（逾期）')));
@@ -140,8 +172,10 @@ export async function gatherInputs(
   const confirmed = closed.filter((i) => i.resident_confirmed_at);
   put('resident_confirmed_rate', closed.length ? confirmed.length / closed.length : 0, confirmed.map((i) => item(i, '（群众确认解决）')));
 
+  // The places the organization and its groups cover (a township covers its villages).
+  const places = fewest(mine(records.orgRegions).map((r) => r.region_code));
   const inCovered = (h: Household) => places.some((p) => h.region_code.startsWith(p));
-  const assisted = register.assisted.filter(inCovered);
+  const assisted = records.register.assisted.filter(inCovered);
   const visits = assisted.reduce((s, h) => s + h.visits, 0);
   put(
     'visits_per_assisted_household',
@@ -151,22 +185,14 @@ export async function gatherInputs(
   const gaps = assisted.filter((h) => h.primaries === 0);
   put('coverage_gaps', gaps.length, gaps.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（缺主帮扶责任人）` })));
 
-  const exited = register.exited.filter(inCovered);
-  const eliminated = register.eliminated.filter(inCovered);
+  const exited = records.register.exited.filter(inCovered);
+  const eliminated = records.register.eliminated.filter(inCovered);
   put('households_exited', exited.length + eliminated.length, [
     ...exited.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（${h.exit_year}年脱贫）` })),
     ...eliminated.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（${h.eliminated_on} 消除风险）` })),
   ]);
 
-  const findings = await db
-    .selectFrom('supervision_records as s')
-    .innerJoin('temporary_orgs as o', 'o.id', 's.org_id')
-    .select(['s.id', 's.supervised_on', 's.findings', 's.score_effect'])
-    .where('o.id', 'in', subtree)
-    .where('s.supervised_on', '>=', from)
-    .where('s.supervised_on', '<=', to)
-    .orderBy('s.supervised_on')
-    .execute();
+  const findings = mine(records.findings);
   const evidence = findings.map((f) => ({
     type: 'supervision' as const,
     id: f.id,
