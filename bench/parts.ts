@@ -159,7 +159,7 @@ export async function rawInsertRate(url: string): Promise<number> {
   }
 }
 
-/** The 2020 ledgers of every organization: for each county, its county tier and each of its townships. */
+/** The 2020 ledgers of every organization: for each county, its county tier and each of its townships, at once. */
 export async function allLedgers(url: string, year = 2020): Promise<{ seconds: number; ledgers: number; counties: number }> {
   const handle = createDb(url);
   try {
@@ -171,14 +171,7 @@ export async function allLedgers(url: string, year = 2020): Promise<{ seconds: n
     const started = performance.now();
     for (const { code } of counties) {
       if (!schemes.has(code)) continue;
-      const actor = { ...systemActor('bench:ledgers'), regionCode: code };
-      await service.compute(actor, { year, tier: 'county' });
-      ledgers++;
-      const townships = await db.selectFrom('regions').select('code').where('level', '=', 'township').where('parent_code', '=', code).execute();
-      for (const t of townships) {
-        await service.compute(actor, { year, tier: 'township', scopeCode: t.code });
-        ledgers++;
-      }
+      ledgers += (await service.computeCounty({ ...systemActor('bench:ledgers'), regionCode: code }, { year })).length;
     }
     return { seconds: (performance.now() - started) / 1000, ledgers, counties: counties.length };
   } finally {

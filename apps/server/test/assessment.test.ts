@@ -228,6 +228,31 @@ describe('DOMAIN §9: supervision, tiered ledgers, rectification', () => {
     expect(cells('城郊乡临时党总支')).toEqual({ visits: 0, gaps: 1, households: 1 });
   });
 
+  it('the whole county at once: the county tier and each township with branches, each equal to the ledger computed alone', async () => {
+    await putScheme('township');
+    await putScheme('county');
+    const qiao = await ctx.user('qiaoduan');
+    const admin = await ctx.user('admin');
+    await registerHousehold(qiao);
+    expect((await qiao.post('/ledgers/county', { year: 2020 })).statusCode).toBe(403);
+    expect((await admin.post('/ledgers/county', { year: 2019 })).json().code).toBe('scheme_missing');
+    const all = await admin.post('/ledgers/county', { year: 2020 });
+    expect(all.statusCode, all.body).toBe(201);
+    const batch = await Promise.all(all.json().ids.map(async (id: string) => (await admin.get(`/ledgers/${id}`)).json()));
+    // The county tier, 乔端镇 and 城郊乡 (the townships with branches).
+    expect(batch.map((l) => `${l.tier}:${l.scopeCode}`).sort()).toEqual(['county:411321', 'township:411321106', 'township:411321300']);
+    for (const l of batch) {
+      const alone = await admin.post('/ledgers', { year: 2020, tier: l.tier, ...(l.tier === 'township' ? { scopeCode: l.scopeCode } : {}) });
+      const single = (await admin.get(`/ledgers/${alone.json().id}`)).json();
+      expect(single.version).toBe(l.version + 1);
+      expect(single.items).toEqual(l.items);
+    }
+    // One audit row per ledger: three from the batch, three computed alone.
+    const audited = await ctx.t.db.db.selectFrom('audit_events').select('entity_id').where('action', '=', 'assessment.ledger').execute();
+    expect(audited.map((a) => a.entity_id)).toEqual(expect.arrayContaining(all.json().ids));
+    expect(audited).toHaveLength(6);
+  });
+
   it('an organization listed for rectification shows `rectification` until a review with every task done delists it', async () => {
     const [west] = await moreBranches();
     const qiao = await ctx.user('qiaoduan');

@@ -30,6 +30,13 @@ describe('supervision and assessment in the browser', () => {
       await screenshot(page, '52-compare');
       await page.keyboard.press('Escape');
 
+      // The whole county at once, after a confirmation: a new version of the county's and every township's ledger.
+      await page.getByTestId('compute-county-ledgers').click();
+      await page.locator('.ant-popconfirm').getByRole('button', { name: '计算全县台账' }).click();
+      await page.getByText('已计算 16 本台账').waitFor();
+      await table.getByRole('link', { name: '乔端镇临时党总支' }).waitFor();
+      await screenshot(page, '52-county-ledgers');
+
       // The rectification board: tick every task of a listed branch, then the review delists it.
       await page.getByRole('tab', { name: '挂牌整顿' }).click();
       const card = page.getByTestId('rectification').first();

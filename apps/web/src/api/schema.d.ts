@@ -5114,6 +5114,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ledgers/county": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 一次计算全县台账（县级及各乡镇，各为新版本） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ComputeCountyLedgersInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ComputedLedgers"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/ledgers/{id}": {
         parameters: {
             query?: never;
@@ -11910,6 +11995,13 @@ export interface components {
             from?: string;
             to?: string;
         };
+        /** @description The county tier and every township with branches, for each tier with a scheme */
+        ComputeCountyLedgersInput: {
+            year: number;
+        };
+        ComputedLedgersInput: {
+            ids: string[];
+        };
         LedgerRowInput: {
             orgId: string;
             orgName: string;
@@ -13889,6 +13981,13 @@ export interface components {
             scopeCode?: string;
             from?: string;
             to?: string;
+        };
+        /** @description The county tier and every township with branches, for each tier with a scheme */
+        ComputeCountyLedgers: {
+            year: number;
+        };
+        ComputedLedgers: {
+            ids: string[];
         };
         LedgerRow: {
             orgId: string;

@@ -5,7 +5,9 @@ import { requireActor } from '../../plugins/auth.ts';
 import {
   Answer,
   AssessorScore,
+  ComputeCountyLedgers,
   ComputeLedger,
+  ComputedLedgers,
   Delist,
   FollowUp,
   Ledger,
@@ -59,6 +61,16 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
       config: { permission: 'assessment:write' },
       schema: { tags, summary: '计算考核台账（保存所用数据；重算为新版本）', body: ComputeLedger, response: Created },
       handler: async (req, reply) => reply.code(201).send({ id: await service.compute(requireActor(req), req.body) }),
+    });
+    app.post('/ledgers/county', {
+      config: { permission: 'assessment:write' },
+      schema: {
+        tags,
+        summary: '一次计算全县台账（县级及各乡镇，各为新版本）',
+        body: ComputeCountyLedgers,
+        response: { 201: ComputedLedgers, ...problemReplies },
+      },
+      handler: async (req, reply) => reply.code(201).send({ ids: await service.computeCounty(requireActor(req), req.body) }),
     });
     app.get('/ledgers/:id', {
       config: { permission: 'assessment:read' },

@@ -57,6 +57,11 @@ export const ComputeLedger = z
   })
   .meta({ id: 'ComputeLedger' });
 
+export const ComputeCountyLedgers = z
+  .strictObject({ year: z.number().int().min(2015).max(2100) })
+  .meta({ id: 'ComputeCountyLedgers', description: 'The county tier and every township with branches, for each tier with a scheme' });
+export const ComputedLedgers = z.object({ ids: z.array(z.string()) }).meta({ id: 'ComputedLedgers' });
+
 const Evidence = z.object({ type: z.enum(['activity', 'item', 'household', 'supervision', 'score']), id: z.string(), label: z.string() });
 
 export const LedgerRow = z

@@ -12,6 +12,7 @@ import { countyOf } from '../households/coverage.service.ts';
 import type {
   Answer,
   AssessorScore,
+  ComputeCountyLedgers,
   ComputeLedger,
   Delist,
   FollowUp,
@@ -37,6 +38,13 @@ const snapshot = (s: AssessmentSchemeTable): SchemeSnapshot => ({
   cutoffs: JSON.parse(s.cutoffs_json),
   indicators: JSON.parse(s.indicators_json),
 });
+
+/** One ledger to compute: a tier's scheme, its scope (the county or a township) and the scope's organizations of the tier. */
+interface LedgerJob {
+  scheme: AssessmentSchemeTable;
+  scope: string;
+  orgs: { id: string; name: string; path: string }[];
+}
 
 /** Stored inputs of a ledger: the scheme as it was and every organization's values. */
 interface LedgerInputs {
@@ -138,54 +146,95 @@ export class AssessmentService {
     const from = input.from ?? `${input.year}-01-01`;
     const to = input.to ?? `${input.year}-12-31`;
     if (from > to) throw invalid('考核期起止颠倒', [{ path: 'body.from', message: from }]);
-    const snap = snapshot(scheme);
-    const orgs = await this.tierOrgs(this.db, input.tier, scope, from, to);
-    const scored = await this.db.selectFrom('assessor_scores').selectAll().where('scheme_id', '=', scheme.id).orderBy('created_at').execute();
+    const jobs = [{ scheme, scope, orgs: await this.tierOrgs(this.db, input.tier, scope, from, to) }];
+    const [id] = await this.computeJobs(actor, county, jobs, from, to);
+    return id as string;
+  }
+
+  /**
+   * The year's ledgers of the whole county at once: the county tier and every township that has branches, for
+   * each tier with a scheme. The county's records are read once for all of them (a ledger alone reads its own),
+   * and the ledgers are stored together, each a new version with its audit row.
+   */
+  async computeCounty(actor: Actor, input: z.infer<typeof ComputeCountyLedgers>) {
+    if (actor.regionCode?.length !== 6) throw forbidden('county_scope_required', '只有县级账号可以计算全县台账');
+    const county = actor.regionCode;
+    const schemes = await this.db.selectFrom('assessment_schemes').selectAll().where('county_code', '=', county).where('year', '=', input.year).execute();
+    if (!schemes.length) throw conflict('scheme_missing', `${input.year} 年还没有考核方案`);
+    const from = `${input.year}-01-01`;
+    const to = `${input.year}-12-31`;
+    const jobs: LedgerJob[] = [];
+    for (const scheme of schemes.sort((a, b) => a.tier.localeCompare(b.tier))) {
+      if (scheme.tier === 'county') {
+        jobs.push({ scheme, scope: county, orgs: await this.tierOrgs(this.db, 'county', county, from, to) });
+        continue;
+      }
+      const townships = await this.db.selectFrom('regions').select('code').where('level', '=', 'township').where('parent_code', '=', county).orderBy('code').execute();
+      for (const { code } of townships) {
+        const orgs = await this.tierOrgs(this.db, 'township', code, from, to);
+        if (orgs.length) jobs.push({ scheme, scope: code, orgs });
+      }
+    }
+    return this.computeJobs(actor, county, jobs, from, to);
+  }
+
+  /** Computes and stores ledgers of one county over one period, from one reading of their organizations' records. */
+  private async computeJobs(actor: Actor, county: string, jobs: LedgerJob[], from: string, to: string): Promise<string[]> {
     // Every organization of the county once, so that each one's subtree (itself and its party groups) is a list
     // of ids: a path prefix (LIKE) reaches no index, and the county's ledgers would read the province's
     // organizations once per organization.
     const all = await this.db.selectFrom('temporary_orgs').select(['id', 'path']).where(underRegion('region_code', county)).execute();
-    const subtrees = orgs.map((o) => new Set(all.filter((x) => x.path.startsWith(o.path)).map((x) => x.id)));
-    const records = await ledgerRecords(this.db, [...new Set(subtrees.flatMap((t) => [...t]))], from, to);
-    const inputs: OrgInputs[] = [];
-    for (const [i, o] of orgs.entries()) {
-      const base = orgInputs(records, o, subtrees[i] as Set<string>);
-      const mine = scored.filter((s) => s.org_id === o.id);
-      const latest: OrgInputs['scored'] = {};
-      for (const s of mine) latest[s.indicator_key] = { score: Number(s.score), evidence: s.evidence, assessor: s.assessor };
-      inputs.push({ ...base, scored: latest });
-    }
-    const rows = scoreLedger(snap, inputs);
-    return this.db.transaction().execute(async (tx) => {
-      const last = await tx
-        .selectFrom('ledgers')
-        .select((eb) => eb.fn.max('version').as('v'))
-        .where('scheme_id', '=', scheme.id)
-        .where('scope_code', '=', scope)
-        .where('period_from', '=', from)
-        .where('period_to', '=', to)
-        .executeTakeFirst();
-      const row: LedgerTable = {
-        id: newId(),
-        scheme_id: scheme.id,
-        tier: input.tier,
-        scope_code: scope,
-        period_from: from,
-        period_to: to,
-        version: Number(last?.v ?? 0) + 1,
-        inputs_json: JSON.stringify({ scheme: snap, orgs: inputs } satisfies LedgerInputs),
-        rows_json: JSON.stringify(rows),
-        computed_by: actor.displayName,
-        computed_at: nowIso(),
-      };
-      await tx.insertInto('ledgers').values(row).execute();
-      await recordAudit(tx, actor, {
-        action: 'assessment.ledger',
-        entityType: 'ledger',
-        entityId: row.id,
-        after: { tier: row.tier, scope, from, to, version: row.version, orgs: rows.length },
+    const subtrees = jobs.map((j) => j.orgs.map((o) => new Set(all.filter((x) => x.path.startsWith(o.path)).map((x) => x.id))));
+    const records = await ledgerRecords(this.db, [...new Set(subtrees.flat().flatMap((t) => [...t]))], from, to);
+    const schemeIds = [...new Set(jobs.map((j) => j.scheme.id))];
+    const scored = schemeIds.length
+      ? await this.db.selectFrom('assessor_scores').selectAll().where('scheme_id', 'in', schemeIds).orderBy('created_at').execute()
+      : [];
+    const computed = jobs.map((job, j) => {
+      const inputs: OrgInputs[] = job.orgs.map((o, i) => {
+        const latest: OrgInputs['scored'] = {};
+        for (const s of scored) {
+          if (s.scheme_id === job.scheme.id && s.org_id === o.id) latest[s.indicator_key] = { score: Number(s.score), evidence: s.evidence, assessor: s.assessor };
+        }
+        return { ...orgInputs(records, o, subtrees[j]?.[i] as Set<string>), scored: latest };
       });
-      return row.id;
+      const snap = snapshot(job.scheme);
+      return { job, snap, inputs, rows: scoreLedger(snap, inputs) };
+    });
+    return this.db.transaction().execute(async (tx) => {
+      const ids: string[] = [];
+      for (const { job, snap, inputs, rows } of computed) {
+        const last = await tx
+          .selectFrom('ledgers')
+          .select((eb) => eb.fn.max('version').as('v'))
+          .where('scheme_id', '=', job.scheme.id)
+          .where('scope_code', '=', job.scope)
+          .where('period_from', '=', from)
+          .where('period_to', '=', to)
+          .executeTakeFirst();
+        const row: LedgerTable = {
+          id: newId(),
+          scheme_id: job.scheme.id,
+          tier: job.scheme.tier,
+          scope_code: job.scope,
+          period_from: from,
+          period_to: to,
+          version: Number(last?.v ?? 0) + 1,
+          inputs_json: JSON.stringify({ scheme: snap, orgs: inputs } satisfies LedgerInputs),
+          rows_json: JSON.stringify(rows),
+          computed_by: actor.displayName,
+          computed_at: nowIso(),
+        };
+        await tx.insertInto('ledgers').values(row).execute();
+        await recordAudit(tx, actor, {
+          action: 'assessment.ledger',
+          entityType: 'ledger',
+          entityId: row.id,
+          after: { tier: row.tier, scope: job.scope, from, to, version: row.version, orgs: rows.length },
+        });
+        ids.push(row.id);
+      }
+      return ids;
     });
   }
 

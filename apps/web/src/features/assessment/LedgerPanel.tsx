@@ -1,6 +1,6 @@
 import { CalculatorOutlined, DownloadOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, DatePicker, Drawer, Empty, Flex, Form, Input, InputNumber, List, Modal, Select, Table, Tag, Typography } from 'antd';
+import { Alert, Button, DatePicker, Drawer, Empty, Flex, Form, Input, InputNumber, List, Modal, Popconfirm, Select, Table, Tag, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import dayjs from 'dayjs';
 import { useState } from 'react';
@@ -159,6 +159,13 @@ export function LedgerPanel() {
       const r = await unwrap(api.POST('/api/v1/ledgers', { body: { year, tier, ...(tier === 'township' && scopeCode ? { scopeCode } : {}) } }));
       setChosen(r.id);
     }, t('item.done'));
+  const [computedCount, setComputedCount] = useState(0);
+  const computeCounty = () =>
+    run(async () => {
+      const r = await unwrap(api.POST('/api/v1/ledgers/county', { body: { year } }));
+      setComputedCount(r.ids.length);
+      setChosen(undefined);
+    }, t('item.done'));
 
   const columns: ColumnsType<Row> = l
     ? [
@@ -271,6 +278,14 @@ export function LedgerPanel() {
             {t('assessment.compute')}
           </Button>
         )}
+        {canWrite && county && (
+          <Popconfirm title={t('assessment.computeCountyConfirm')} onConfirm={computeCounty} okText={t('assessment.computeCounty')}>
+            <Button loading={busy} data-testid="compute-county-ledgers">
+              {t('assessment.computeCounty')}
+            </Button>
+          </Popconfirm>
+        )}
+        {computedCount > 0 && <Typography.Text type="success">{t('assessment.computedCounty', { n: computedCount })}</Typography.Text>}
         {l && (
           <>
             <Button icon={<DownloadOutlined />} href={`/api/v1/ledgers/${l.id}/export.xlsx`} download>
