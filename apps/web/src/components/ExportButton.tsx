@@ -3,7 +3,7 @@ import { Button, Form, Input, Modal, Typography } from 'antd';
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../api/client';
-import { errorText } from './QueryState';
+import { errorText } from './errorText';
 
 type Kind = Schemas['ExportRequest']['kind'];
 

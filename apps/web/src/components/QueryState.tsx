@@ -2,6 +2,7 @@ import { Alert, Button, Result, Skeleton } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
+import { errorText } from './errorText';
 
 /** Loading, error (with the server's message) and not-found states for one query. */
 export function QueryState(props: { loading: boolean; error: unknown; retry?: () => void; children: ReactNode }) {
@@ -22,13 +23,4 @@ export function QueryState(props: { loading: boolean; error: unknown; retry?: ()
     );
   }
   return <>{props.children}</>;
-}
-
-/** The server's words for an error, with field errors when there are any. */
-export function errorText(err: unknown): string {
-  if (err instanceof ApiError) {
-    const fields = err.problem.errors?.map((e) => `${e.path}: ${e.message}`).join('；');
-    return fields ? `${err.problem.detail}（${fields}）` : err.problem.detail;
-  }
-  return err instanceof Error ? err.message : String(err);
 }

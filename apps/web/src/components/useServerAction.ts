@@ -1,7 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { App } from 'antd';
 import { useState } from 'react';
-import { errorText } from './QueryState';
+import { errorText } from './errorText';
 
 /**
  * Runs one change against the server: shows the server's message on failure, a success message and fresh

@@ -4,7 +4,7 @@ import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, unwrap } from '../api/client';
-import { errorText } from '../components/QueryState';
+import { errorText } from '../components/errorText';
 
 export function LoginPage() {
   const { t } = useTranslation();

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
 import { CursorPager, useCursorPages } from '../components/CursorPager';
-import { errorText } from '../components/QueryState';
+import { errorText } from '../components/errorText';
 
 type Member = Schemas['Member'];
 type Filters = { q?: string; skill?: (typeof SKILLS)[number]; partyStatus?: 'full' | 'probationary' | 'none'; linked?: 'true' | 'false' };

@@ -7,7 +7,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes, useNavigate, useParams } from 'react-router';
 import { ApiError, type Schemas, api, unwrap } from '../api/client';
-import { errorText } from '../components/QueryState';
+import { errorText } from '../components/errorText';
 import { MAX_PHOTO_BYTES, fileToBase64 } from '../components/photos';
 
 const STAGES = ['received', 'listed', 'in_progress', 'awaiting_confirmation', 'closed'] as const;

@@ -4,7 +4,7 @@ import { Alert, App, Button, Card, Flex, Form, Image, Input, Tag, Typography } f
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
-import { errorText } from '../../components/QueryState';
+import { errorText } from '../../components/errorText';
 
 type Me = Schemas['Me'];
 

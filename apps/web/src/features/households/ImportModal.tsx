@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, type Problem, type Schemas, api, csrfHeader, unwrap } from '../../api/client';
 import { ExportButton } from '../../components/ExportButton';
-import { errorText } from '../../components/QueryState';
+import { errorText } from '../../components/errorText';
 
 type ImportView = Schemas['HouseholdImport'];
 
