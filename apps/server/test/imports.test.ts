@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { deflateRawSync } from 'node:zlib';
 import zlib from 'node:zlib';
 import type { Worksheet as ExcelWorksheet } from 'exceljs';
@@ -138,8 +139,12 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
 
   it('a CSV in the registration layout registers every household, people grouped by household number', async () => {
     const rows = [...household('1'), ...household('2', '411321106201', 2)];
+    const cacheSize = async () => (ctx.t.db.dialect === 'sqlite' ? (await sql<{ cache_size: number }>`pragma cache_size`.execute(ctx.t.db.db)).rows[0]?.cache_size : null);
+    const cacheBefore = await cacheSize();
     const result = await imported('qiaoduan', csv(rows));
     expect(result).toMatchObject({ status: 'completed', households: 2, people: 5, rowsRead: 5, errorCount: 0, progress: 100 });
+    // The larger page cache of the write (SQLite) is given back.
+    expect(await cacheSize()).toBe(cacheBefore);
     expect(await households()).toBe(2);
     const qiao = await ctx.user('qiaoduan');
     const list = (await qiao.get('/households?regionCode=411321106201')).json();
