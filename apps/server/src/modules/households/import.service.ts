@@ -519,6 +519,9 @@ export class HouseholdImportService {
             await insert('households', batch.map((p) => p.household));
             const persons = batch.flatMap((p) => p.people);
             for (let i = 0; i < persons.length; i += 500) await insert('household_people', persons.slice(i, i + 500));
+            // SQLite's driver is synchronous: without a turn of the event loop between batches the server would
+            // not even answer (other requests wait for the connection until the commit, but they are received).
+            await breathe();
           }
         });
         await recordAudit(tx, actor, {
