@@ -301,11 +301,11 @@ async function benchTwoServers(scale: Scale, url: string, env: Record<string, st
 
 async function benchScale(dialect: 'sqlite' | 'postgres', scale: Scale, first: boolean, last: boolean, countyOverview: Map<string, number>) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianjian-bench-'));
-  // `--reuse=FILE|URL` (a SQLite file or a PostgreSQL URL): measure a database generated earlier (an earlier run, or
-  // `lianjian seed --scale`), kept and not regenerated, with its key in BENCH_REUSE_KEY; generation is not measured
-  // then. Its accounts get the benchmark's password.
+  // `--reuse=FILE|URL` (a SQLite file or a PostgreSQL URL): measure a province generated earlier (an earlier run, or
+  // `lianjian seed --scale province`), kept and not regenerated, with its key in BENCH_REUSE_KEY; generation is not
+  // measured then. Its accounts get the benchmark's password. The county scale is generated as usual.
   const reuseArg = process.argv.find((a) => a.startsWith('--reuse='))?.slice(8);
-  const reuse = reuseArg && (reuseArg.startsWith('postgres') ? dialect === 'postgres' : dialect === 'sqlite') ? reuseArg : undefined;
+  const reuse = scale === 'province' && reuseArg && (reuseArg.startsWith('postgres') ? dialect === 'postgres' : dialect === 'sqlite') ? reuseArg : undefined;
   const key = reuse && process.env.BENCH_REUSE_KEY ? Buffer.from(process.env.BENCH_REUSE_KEY, 'base64') : randomBytes(32);
   const { url, drop, seconds } = reuse
     ? { url: reuse.startsWith('postgres') ? reuse : `sqlite:${path.resolve(reuse)}`, drop: async () => {}, seconds: Number.NaN }
