@@ -35,7 +35,7 @@ describe('supervision and assessment in the browser', () => {
       await page.locator('.ant-popconfirm').getByRole('button', { name: '计算全县台账' }).click();
       await page.getByText('已计算 16 本台账').waitFor();
       await table.getByRole('link', { name: '乔端镇临时党总支' }).waitFor();
-      await screenshot(page, '52-county-ledgers');
+      await screenshot(page, '54-county-ledgers');
 
       // The rectification board: tick every task of a listed branch, then the review delists it.
       await page.getByRole('tab', { name: '挂牌整顿' }).click();

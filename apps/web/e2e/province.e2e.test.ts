@@ -51,7 +51,7 @@ describe('the province overview in the browser', () => {
       expect(await ranking.locator('tbody tr').count()).toBe(2);
       expect(await ranking.locator('thead').innerText()).toContain('县区');
       expect(await ranking.locator('tbody tr').first().innerText()).toContain('南召县');
-      await screenshot(page, '64-province-overview');
+      await screenshot(page, '65-province-overview');
       expect(errors).toEqual([]);
     } finally {
       await context.close();
