@@ -311,6 +311,8 @@ async function benchScale(dialect: 'sqlite' | 'postgres', scale: Scale, first: b
     ? { url: reuse.startsWith('postgres') ? reuse : `sqlite:${path.resolve(reuse)}`, drop: async () => {}, seconds: Number.NaN }
     : await prepare(dialect, dir, key, scale);
   if (reuse) {
+    // This process writes audit rows too (the ledgers): chained with the database's key, as prepare() does.
+    setAuditKey(new DataCipher(key).auditKey);
     const handle = createDb(url);
     await migrate(handle.db);
     await handle.db.updateTable('users').set({ password_hash: await hashPassword(PASSWORD), must_change_password: 0, failed_logins: 0, locked_until: null }).execute();

@@ -11,7 +11,19 @@ import { activeOn } from '../orgs/orgs.repository.ts';
  * or — for a member on it — through the item itself (a linked member's access ends when the item closes).
  */
 export function itemInScope(actor: Actor, alias = 'i'): RawBuilder<SqlBool> {
-  return sql<SqlBool>`${sql.ref(`${alias}.id`)} in (select s.id from ${scopedItems(actor, sql<SqlBool>`1 = 1`)} s)`;
+  const ref = (c: string) => sql.ref(`${alias}.${c}`);
+  // The same ways as `scopedItems`, as a condition on an item: one set of ids built from the organizations in
+  // scope, reached by index. (The list's UNION of (id, sort_key) would make the database dedupe what it need not.)
+  const sets: RawBuilder<unknown>[] = [
+    sql`select x.id from temporary_orgs io inner join items x on x.org_id = io.id where ${orgInScope(actor, 'io')}`,
+    sql`select x.id from temporary_orgs ie inner join items x on x.escalated_to_org_id = ie.id where x.escalated_to_org_id is not null and ${orgInScope(actor, 'ie')}`,
+  ];
+  const parts: RawBuilder<SqlBool>[] = [sql<SqlBool>`${ref('id')} in (${sql.join(sets, sql` union all `)})`];
+  if (actor.memberId) {
+    parts.push(sql<SqlBool>`${ref('id')} in (select im.item_id from item_members im where im.member_id = ${actor.memberId} and im.role = 'responsible')`);
+    parts.push(sql<SqlBool>`(${ref('status')} <> 'closed' and ${ref('id')} in (select im.item_id from item_members im where im.member_id = ${actor.memberId}))`);
+  }
+  return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
 }
 
 /**
