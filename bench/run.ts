@@ -561,7 +561,9 @@ async function main() {
     const text = fs.existsSync(doc) ? fs.readFileSync(doc, 'utf8') : '# Benchmarks\n';
     // A run of one database (or one scale) writes its own section; a run of everything, the common one.
     const name = ['bench', only, scaleArg].filter(Boolean).join(':');
-    const command = `npm run bench${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+    // The reused database by kind, not by its place on this machine.
+    const args = process.argv.slice(2).map((a) => (a.startsWith('--reuse=') ? (a.slice(8).startsWith('postgres') ? '--reuse=URL' : '--reuse=FILE') : a));
+    const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;
     const section = `<!-- ${name}:start -->\nLast full run: ${started.toISOString()} (${os.cpus().length} cores, Node ${process.version}), \`${command}\`.\n\n${out}\n<!-- ${name}:end -->`;
     const pattern = new RegExp(`<!-- ${name}:start -->[\\s\\S]*<!-- ${name}:end -->`);
     fs.writeFileSync(doc, pattern.test(text) ? text.replace(pattern, section) : `${text.trimEnd()}\n\n${section}\n`);
