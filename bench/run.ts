@@ -316,6 +316,7 @@ async function benchScale(dialect: 'sqlite' | 'postgres', scale: Scale, first: b
     const handle = createDb(url);
     await migrate(handle.db);
     await handle.db.updateTable('users').set({ password_hash: await hashPassword(PASSWORD), must_change_password: 0, failed_logins: 0, locked_until: null }).execute();
+    await sql.raw(dialect === 'postgres' ? 'vacuum analyze' : 'analyze').execute(handle.db);
     await handle.close();
   }
   if (scale === 'province' && !reuse) {
