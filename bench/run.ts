@@ -91,6 +91,15 @@ function load(opts: autocannon.Options): Promise<autocannon.Result> {
   });
 }
 
+/** Planner statistics from every row (the server's connection samples a thousand), and PostgreSQL's visibility map. */
+async function fullStatistics(db: Kysely<Database>, dialect: 'sqlite' | 'postgres') {
+  if (dialect === 'postgres') await sql`vacuum analyze`.execute(db);
+  else {
+    await sql`pragma analysis_limit = 0`.execute(db);
+    await sql`analyze`.execute(db);
+  }
+}
+
 /** A fresh database with the demo county, and the URL to reach it. */
 async function prepare(dialect: 'sqlite' | 'postgres', dir: string, key: Buffer, scale: Scale): Promise<{ url: string; drop: () => Promise<void>; seconds: number }> {
   let url: string;
@@ -126,7 +135,7 @@ async function prepare(dialect: 'sqlite' | 'postgres', dir: string, key: Buffer,
   // Planner statistics and, on PostgreSQL, the visibility map, as a running database has them (autovacuum, PRAGMA
   // optimize on SQLite): measured seconds after loading, the database would otherwise plan without them, and
   // PostgreSQL would cost every index-only scan as a table read.
-  await sql.raw(dialect === 'postgres' ? 'vacuum analyze' : 'analyze').execute(handle.db);
+  await fullStatistics(handle.db, dialect);
   const seconds = (performance.now() - started) / 1000;
   console.log(`  ${dialect}: ${scale} scale seeded in ${seconds.toFixed(1)} s`);
   await handle.close();
@@ -316,7 +325,7 @@ async function benchScale(dialect: 'sqlite' | 'postgres', scale: Scale, first: b
     const handle = createDb(url);
     await migrate(handle.db);
     await handle.db.updateTable('users').set({ password_hash: await hashPassword(PASSWORD), must_change_password: 0, failed_logins: 0, locked_until: null }).execute();
-    await sql.raw(dialect === 'postgres' ? 'vacuum analyze' : 'analyze').execute(handle.db);
+    await fullStatistics(handle.db, dialect);
     await handle.close();
   }
   if (scale === 'province' && !reuse) {
