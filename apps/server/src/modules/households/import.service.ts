@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import type ExcelJS from 'exceljs';
 import { excel } from '../../lib/excel.ts';
 import { type SqlBool, sql } from 'kysely';
-import { bulkInserter, withWriteCache } from '../../db/bulk.ts';
+import { withWriteCache } from '../../db/write-cache.ts';
 import type { Db } from '../../db/index.ts';
 import type { HouseholdImportTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -513,12 +513,11 @@ export class HouseholdImportService {
       state.progress = 90;
       await save(true);
       await this.db.transaction().execute(async (tx) => {
-        const insert = bulkInserter(tx);
         await withWriteCache(tx, 64, async () => {
           for (const batch of rowsOnDisk.prepared(500)) {
-            await insert('households', batch.map((p) => p.household));
+            await tx.insertInto('households').values(batch.map((p) => p.household)).execute();
             const persons = batch.flatMap((p) => p.people);
-            for (let i = 0; i < persons.length; i += 500) await insert('household_people', persons.slice(i, i + 500));
+            for (let i = 0; i < persons.length; i += 500) await tx.insertInto('household_people').values(persons.slice(i, i + 500)).execute();
             // SQLite's driver is synchronous: without a turn of the event loop between batches the server would
             // not even answer (other requests wait for the connection until the commit, but they are received).
             await breathe();
