@@ -9,44 +9,39 @@ import { activeOn } from '../orgs/orgs.repository.ts';
 /**
  * An item is visible through the organization that owns it, through the organization it was escalated to,
  * or — for a member on it — through the item itself (a linked member's access ends when the item closes).
+ *
+ * Each way is a branch reached by index (items_org_status_sort, items_escalated, item_members) from the
+ * organizations in scope or the member, with `where` (conditions on the item as `x`) inside it, so the cost follows
+ * the size of the scope, not of the province. (An OR of the ways as conditions on the item makes the database read
+ * every item instead.) `columns` is what each branch gives.
  */
-export function itemInScope(actor: Actor, alias = 'i'): RawBuilder<SqlBool> {
-  const ref = (c: string) => sql.ref(`${alias}.${c}`);
-  // The same ways as `scopedItems`, as a condition on an item: one set of ids built from the organizations in
-  // scope, reached by index. (The list's UNION of (id, sort_key) would make the database dedupe what it need not.)
-  const sets: RawBuilder<unknown>[] = [
-    sql`select x.id from temporary_orgs io inner join items x on x.org_id = io.id where ${orgInScope(actor, 'io')}`,
-    sql`select x.id from temporary_orgs ie inner join items x on x.escalated_to_org_id = ie.id where x.escalated_to_org_id is not null and ${orgInScope(actor, 'ie')}`,
-  ];
-  const parts: RawBuilder<SqlBool>[] = [sql<SqlBool>`${ref('id')} in (${sql.join(sets, sql` union all `)})`];
-  if (actor.memberId) {
-    parts.push(sql<SqlBool>`${ref('id')} in (select im.item_id from item_members im where im.member_id = ${actor.memberId} and im.role = 'responsible')`);
-    parts.push(sql<SqlBool>`(${ref('status')} <> 'closed' and ${ref('id')} in (select im.item_id from item_members im where im.member_id = ${actor.memberId}))`);
-  }
-  return sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
-}
-
-/**
- * The items in scope that meet `where` (conditions on the item as `x`), as (id, sort_key): one branch per way an
- * item is in scope, each reached by index (items_org_status_sort, items_escalated, item_members) with the
- * conditions inside it, so the cost follows the size of the scope, not of the province. (An OR of the ways, as
- * conditions on the item, makes the database read every item instead.) With only the status filtered, the
- * organizations' items come out of items_org_status_sort with their ledger keys, no table read. UNION keeps an item
- * reached two ways once.
- */
-function scopedItems(actor: Actor, where: RawBuilder<SqlBool>) {
-  const branches: RawBuilder<unknown>[] = [
-    sql`select x.id, x.sort_key from temporary_orgs io inner join items x on x.org_id = io.id where ${orgInScope(actor, 'io')} and ${where}`,
-    sql`select x.id, x.sort_key from temporary_orgs ie inner join items x on x.escalated_to_org_id = ie.id
+function scopeBranches(actor: Actor, columns: RawBuilder<unknown>, where: RawBuilder<SqlBool>): RawBuilder<unknown>[] {
+  const branches = [
+    sql`select ${columns} from temporary_orgs io inner join items x on x.org_id = io.id where ${orgInScope(actor, 'io')} and ${where}`,
+    sql`select ${columns} from temporary_orgs ie inner join items x on x.escalated_to_org_id = ie.id
       where x.escalated_to_org_id is not null and ${orgInScope(actor, 'ie')} and ${where}`,
   ];
   if (actor.memberId) {
-    branches.push(sql`select x.id, x.sort_key from item_members im inner join items x on x.id = im.item_id
+    branches.push(sql`select ${columns} from item_members im inner join items x on x.id = im.item_id
       where im.member_id = ${actor.memberId} and im.role = 'responsible' and ${where}`);
-    branches.push(sql`select x.id, x.sort_key from item_members im inner join items x on x.id = im.item_id
+    branches.push(sql`select ${columns} from item_members im inner join items x on x.id = im.item_id
       where im.member_id = ${actor.memberId} and x.status <> 'closed' and ${where}`);
   }
-  return sql<{ id: string; sort_key: string }>`(${sql.join(branches, sql` union `)})`;
+  return branches;
+}
+
+/** Whether the item `alias` is in the actor's scope: its id among the branches' (`scopeBranches`). */
+export function itemInScope(actor: Actor, alias = 'i'): RawBuilder<SqlBool> {
+  const ids = scopeBranches(actor, sql`x.id`, sql<SqlBool>`1 = 1`);
+  return sql<SqlBool>`${sql.ref(`${alias}.id`)} in (${sql.join(ids, sql` union all `)})`;
+}
+
+/**
+ * The items in scope that meet `where`, as (id, sort_key): with only the status filtered, the organizations' items
+ * come out of items_org_status_sort with their ledger keys, no table read. UNION keeps an item reached two ways once.
+ */
+function scopedItems(actor: Actor, where: RawBuilder<SqlBool>) {
+  return sql<{ id: string; sort_key: string }>`(${sql.join(scopeBranches(actor, sql`x.id, x.sort_key`, where), sql` union `)})`;
 }
 
 export interface ItemFilters {
