@@ -43,7 +43,7 @@ const snapshot = (s: AssessmentSchemeTable): SchemeSnapshot => ({
 interface LedgerJob {
   scheme: AssessmentSchemeTable;
   scope: string;
-  orgs: { id: string; name: string; path: string }[];
+  orgs: { id: string; name: string; path: string; region_code: string }[];
 }
 
 /** Stored inputs of a ledger: the scheme as it was and every organization's values. */
@@ -118,7 +118,7 @@ export class AssessmentService {
   private async tierOrgs(db: Executor, tier: 'county' | 'township', scope: string, from: string, to: string) {
     let q = db
       .selectFrom('temporary_orgs as o')
-      .select(['o.id', 'o.name', 'o.path'])
+      .select(['o.id', 'o.name', 'o.path', 'o.region_code'])
       .where(underRegion('o.region_code', scope))
       .where('o.established_on', '<=', to)
       .where((eb) => eb.or([eb('o.dissolved_on', 'is', null), eb('o.dissolved_on', '>', from)]));
@@ -165,15 +165,20 @@ export class AssessmentService {
     const to = `${input.year}-12-31`;
     const jobs: LedgerJob[] = [];
     for (const scheme of schemes.sort((a, b) => a.tier.localeCompare(b.tier))) {
+      const orgs = await this.tierOrgs(this.db, scheme.tier, county, from, to);
       if (scheme.tier === 'county') {
-        jobs.push({ scheme, scope: county, orgs: await this.tierOrgs(this.db, 'county', county, from, to) });
+        jobs.push({ scheme, scope: county, orgs });
         continue;
       }
-      const townships = await this.db.selectFrom('regions').select('code').where('level', '=', 'township').where('parent_code', '=', county).orderBy('code').execute();
-      for (const { code } of townships) {
-        const orgs = await this.tierOrgs(this.db, 'township', code, from, to);
-        if (orgs.length) jobs.push({ scheme, scope: code, orgs });
+      // The county's branches in one reading, a ledger for each township that has any.
+      const byTownship = new Map<string, typeof orgs>();
+      for (const o of orgs) {
+        if (o.region_code.length < 9) continue;
+        const township = byTownship.get(o.region_code.slice(0, 9)) ?? [];
+        township.push(o);
+        byTownship.set(o.region_code.slice(0, 9), township);
       }
+      for (const [scope, mine] of [...byTownship].sort(([a], [b]) => a.localeCompare(b))) jobs.push({ scheme, scope, orgs: mine });
     }
     return this.computeJobs(actor, county, jobs, from, to);
   }
@@ -184,19 +189,19 @@ export class AssessmentService {
     // of ids: a path prefix (LIKE) reaches no index, and the county's ledgers would read the province's
     // organizations once per organization.
     const all = await this.db.selectFrom('temporary_orgs').select(['id', 'path']).where(underRegion('region_code', county)).execute();
-    const subtrees = jobs.map((j) => j.orgs.map((o) => new Set(all.filter((x) => x.path.startsWith(o.path)).map((x) => x.id))));
-    const records = await ledgerRecords(this.db, [...new Set(subtrees.flat().flatMap((t) => [...t]))], from, to);
+    const subtrees = new Map(jobs.flatMap((j) => j.orgs).map((o) => [o.id, new Set(all.filter((x) => x.path.startsWith(o.path)).map((x) => x.id))]));
+    const records = await ledgerRecords(this.db, [...new Set([...subtrees.values()].flatMap((t) => [...t]))], from, to);
     const schemeIds = [...new Set(jobs.map((j) => j.scheme.id))];
     const scored = schemeIds.length
       ? await this.db.selectFrom('assessor_scores').selectAll().where('scheme_id', 'in', schemeIds).orderBy('created_at').execute()
       : [];
-    const computed = jobs.map((job, j) => {
-      const inputs: OrgInputs[] = job.orgs.map((o, i) => {
+    const computed = jobs.map((job) => {
+      const inputs: OrgInputs[] = job.orgs.map((o) => {
         const latest: OrgInputs['scored'] = {};
         for (const s of scored) {
           if (s.scheme_id === job.scheme.id && s.org_id === o.id) latest[s.indicator_key] = { score: Number(s.score), evidence: s.evidence, assessor: s.assessor };
         }
-        return { ...orgInputs(records, o, subtrees[j]?.[i] as Set<string>), scored: latest };
+        return { ...orgInputs(records, o, subtrees.get(o.id) as Set<string>), scored: latest };
       });
       const snap = snapshot(job.scheme);
       return { job, snap, inputs, rows: scoreLedger(snap, inputs) };
