@@ -57,6 +57,12 @@ describe('supervision and assessment in the browser', () => {
       await page.getByTestId('rectification').filter({ hasText: name }).first().waitFor();
       const org = (await (await page.request.get(`${base}/api/v1/orgs?q=${encodeURIComponent(name)}`)).json()).items[0];
       expect(org.status).toBe('active');
+
+      // The ledger's toolbar in English, the second locale: every control on it, none cut off.
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByRole('tab', { name: 'Ledgers' }).click();
+      await page.getByTestId('compute-county-ledgers').filter({ hasText: 'Compute the whole county' }).waitFor();
+      await screenshot(page, '55-ledger-en');
       expect(errors).toEqual([]);
     } finally {
       await context.close();
