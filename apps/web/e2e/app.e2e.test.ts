@@ -38,7 +38,12 @@ describe('Lianjian in a real browser', () => {
 
   it('the county admin sees the county overview with the reference figures', async () => {
     await logIn(page, base, 'admin', ADMIN_PASSWORD);
-    await page.locator('[data-testid=breakdown-chart] canvas').waitFor();
+    await page.locator('[data-testid=breakdown-chart] svg[role=img]').waitFor();
+    // One bar per township with branches, the same townships as the API's breakdown.
+    const overview = await (await page.request.get(`${base}/api/v1/stats/overview`)).json();
+    const bars = page.locator('[data-testid=breakdown-chart] g[data-series="临时党支部（个）"] rect');
+    expect(await bars.count()).toBe(overview.byTownship.length);
+    expect(overview.byTownship.length).toBeGreaterThan(1);
     const figure = (key: string) => page.getByTestId(`figure-${key}`).textContent();
     expect(await figure('committee')).toBe('1');
     expect(await figure('general_branch')).toBe('18');
@@ -70,9 +75,16 @@ describe('Lianjian in a real browser', () => {
     const rosterBefore = Number((await panel.innerText()).replace(/\D+/g, ''));
     await page.getByTestId('link-member').click();
     const dialog = page.getByRole('dialog');
+    // Sent without a member: the form says what is missing, nothing is sent, and no error escapes to the page.
+    await dialog.getByRole('button', { name: /确\s*定/ }).click();
+    await dialog.locator('#memberId_help').getByText('必填').waitFor();
     await dialog.getByTestId('member-select').click();
+    // The list is searched as each letter is typed: choose from the answer to the whole initials.
+    const searched = page.waitForResponse((r) => new URL(r.url()).searchParams.get('q') === candidate.nameInitials);
     await page.keyboard.type(candidate.nameInitials);
+    await searched;
     await page.locator('.ant-select-item-option').filter({ hasText: `${candidate.name} ·` }).first().click();
+    await expect.poll(() => dialog.getByTestId('member-select').innerText()).toContain(candidate.name);
     await dialog.getByLabel('联结原因').fill('清单第3项：排查线路跳闸，因需而联');
     await screenshot(page, '05-link-dialog');
     await dialog.getByRole('button', { name: /确\s*定/ }).click();

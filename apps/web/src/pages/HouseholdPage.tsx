@@ -11,6 +11,7 @@ import { useServerAction } from '../components/useServerAction';
 import { ApplyExitButton, ExitActions } from '../features/households/ExitActions';
 import { AcknowledgeButton, MeasureModal } from '../features/households/MeasureModal';
 import { VisitModal } from '../features/households/VisitModal';
+import { validValues } from '../components/validValues';
 
 type Detail = Schemas['HouseholdDetail'];
 const STEPS = ['applied', 'reviewed', 'verified', 'acknowledged', 'in_notice', 'announced'] as const;
@@ -27,7 +28,8 @@ function AddHelperModal({ household, open, onClose }: { household: Detail; open:
     enabled: open && term.length > 0,
   });
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const ok = await run(
       () =>
         unwrap(

@@ -32,6 +32,7 @@ import { MAX_PHOTO_BYTES, fileToBase64 } from '../components/photos';
 import { useServerAction } from '../components/useServerAction';
 import { DisputeCard } from '../features/items/DisputeCard';
 import { ItemStatusTag } from '../features/items/ItemStatusTag';
+import { validValues } from '../components/validValues';
 
 type Item = Schemas['ItemDetail'];
 type Status = Item['status'];
@@ -47,7 +48,8 @@ function Transitions({ item }: { item: Item }) {
     s === 'in_progress' && item.status !== 'open' ? t('item.to.in_progress_back') : t(`item.to.${s as 'in_progress'}`);
   const submit = async () => {
     if (!to) return;
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const ok = await run(
       () =>
         unwrap(
@@ -186,7 +188,8 @@ function Escalation({ item }: { item: Item }) {
     enabled: open,
   });
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const ok = await run(
       () => unwrap(api.POST('/api/v1/items/{id}/escalate', { params: { path: { id: item.id } }, body: { toOrgId: v.toOrgId, reason: v.reason, version: item.version } })),
       t('item.done'),
@@ -222,7 +225,8 @@ function Progress({ item }: { item: Item }) {
   const [files, setFiles] = useState<UploadFile[]>([]);
   const { busy, run } = useServerAction();
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const ok = await run(
       async () => {
         const photos = await Promise.all(files.map(async (f) => ({ dataBase64: await fileToBase64(f.originFileObj as Blob) })));

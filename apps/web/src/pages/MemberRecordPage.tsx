@@ -7,6 +7,7 @@ import { type Schemas, api, unwrap } from '../api/client';
 import { useMe } from '../components/me';
 import { QueryState } from '../components/QueryState';
 import { useServerAction } from '../components/useServerAction';
+import { validValues } from '../components/validValues';
 
 type Record = Schemas['MemberRecord'];
 
@@ -17,7 +18,8 @@ function SendFeedback({ record, open, onClose }: { record: Record; open: boolean
   const { busy, run } = useServerAction();
   const orgs = [...new Map(record.memberships.map((m) => [m.orgId, m.orgName])).entries()];
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const ok = await run(() => unwrap(api.POST('/api/v1/feedback-to-home', { body: { ...v, memberId: record.member.id } })), t('item.done'));
     if (ok) onClose();
   };
@@ -49,7 +51,8 @@ function FileRecommendation({ record, open, onClose }: { record: Record; open: b
   const { busy, run } = useServerAction();
   const orgs = [...new Map(record.memberships.map((m) => [m.orgId, m.orgName])).entries()];
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const ok = await run(() => unwrap(api.POST('/api/v1/recommendations', { body: { ...v, memberId: record.member.id } })), t('item.done'));
     if (ok) onClose();
   };

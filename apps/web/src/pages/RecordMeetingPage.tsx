@@ -11,6 +11,7 @@ import { type Schemas, api, today, unwrap } from '../api/client';
 import { MAX_PHOTO_BYTES, fileToBase64 } from '../components/photos';
 import { QueryState } from '../components/QueryState';
 import { useServerAction } from '../components/useServerAction';
+import { validValues } from '../components/validValues';
 
 type Kind = Schemas['NewActivity']['kind'];
 type Status = 'present' | 'excused' | 'absent';
@@ -64,7 +65,8 @@ export function RecordMeetingPage() {
   );
 
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     setError(null);
     const members = roster.data?.members ?? [];
     const missingReason = members.find((m) => statusOf(m.memberId) === 'excused' && !marks[m.memberId]?.reason?.trim());

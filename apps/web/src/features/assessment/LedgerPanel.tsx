@@ -11,6 +11,7 @@ import { useMe } from '../../components/me';
 import { QueryState } from '../../components/QueryState';
 import { useServerAction } from '../../components/useServerAction';
 import { CompareChart } from './CompareChart';
+import { validValues } from '../../components/validValues';
 
 type Ledger = Schemas['Ledger'];
 type Row = Schemas['LedgerRow'];
@@ -50,7 +51,8 @@ function ConsequenceModal({ ledger, row, kind, onClose }: { ledger: Ledger; row:
   const { busy, run } = useServerAction();
   const submit = async () => {
     if (!row || !kind) return;
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const ok = await run(
       () =>
         kind === 'tilt'

@@ -8,6 +8,7 @@ import { type Schemas, api, unwrap } from '../../api/client';
 import { useMe } from '../../components/me';
 import { QueryState } from '../../components/QueryState';
 import { useServerAction } from '../../components/useServerAction';
+import { validValues } from '../../components/validValues';
 
 const KINDS = ['discipline', 'organizational', 'sector'] as const;
 
@@ -29,7 +30,8 @@ export function SupervisionPanel() {
     queryFn: () => unwrap(api.GET('/api/v1/orgs', { params: { query: { q: term, limit: 20 } } })),
   });
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const ok = await run(
       () =>
         unwrap(

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, today, unwrap } from '../../api/client';
 import { useServerAction } from '../../components/useServerAction';
+import { validValues } from '../../components/validValues';
 
 type Application = Schemas['ExitApplication'];
 type Step = Application['status'];
@@ -17,7 +18,8 @@ export function ApplyExitButton({ householdId }: { householdId: string }) {
   const [form] = Form.useForm();
   const { busy, run } = useServerAction();
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const ok = await run(
       () => unwrap(api.POST('/api/v1/exit-applications', { body: { householdId, source: v.source, appliedOn: v.on.format('YYYY-MM-DD'), ...(v.note ? { note: v.note } : {}) } })),
       t('item.done'),
@@ -63,7 +65,8 @@ export function ExitActions({ application }: { application: Application }) {
   const noticeRunning = application.status === 'in_notice' && application.noticeEndsOn !== null && today() < application.noticeEndsOn;
 
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const on = v.on.format('YYYY-MM-DD');
     const id = application.id;
     const ok = await run(async () => {

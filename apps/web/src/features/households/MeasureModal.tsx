@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { useServerAction } from '../../components/useServerAction';
+import { validValues } from '../../components/validValues';
 
 /** Registers an assistance measure: category, the unit that carries it, content, cost and dates. */
 export function MeasureModal({ householdId, open, onClose }: { householdId: string; open: boolean; onClose: () => void }) {
@@ -19,7 +20,8 @@ export function MeasureModal({ householdId, open, onClose }: { householdId: stri
     queryFn: () => unwrap(api.GET('/api/v1/units', { params: { query: { q: term, limit: 20 } } })),
   });
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const ok = await run(
       () =>
         unwrap(

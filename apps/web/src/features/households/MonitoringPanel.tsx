@@ -9,6 +9,7 @@ import { type Schemas, api, unwrap } from '../../api/client';
 import { useMe } from '../../components/me';
 import { QueryState } from '../../components/QueryState';
 import { useServerAction } from '../../components/useServerAction';
+import { validValues } from '../../components/validValues';
 
 type Case = Schemas['MonitoringCase'];
 type Candidate = Schemas['MonitoringCandidate'];
@@ -20,7 +21,8 @@ function IdentifyModal({ candidate, onClose }: { candidate: Candidate | null; on
   const { busy, run } = useServerAction();
   const submit = async () => {
     if (!candidate) return;
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const ok = await run(
       () =>
         unwrap(
@@ -66,7 +68,8 @@ function CaseStepModal({ target, onClose }: { target: { c: Case; to: Case['statu
   const needsReason = target?.to === 'dropped' || (target?.to === 'monitored' && target.c.status !== 'township_reviewed');
   const submit = async () => {
     if (!target) return;
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const ok = await run(
       () =>
         unwrap(

@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { QueryState } from '../../components/QueryState';
 import { useServerAction } from '../../components/useServerAction';
+import { validValues } from '../../components/validValues';
 
 type Rule = Schemas['CoverageRule'];
 const KEYS = ['poverty_line', 'monitoring_line', 'exit_notice_days', 'monitoring_notice_days', 'rigid_spending_ratio'] as const;
@@ -29,7 +30,8 @@ export function SettingsPanel() {
   }, [settings.data, form]);
 
   const saveSettings = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     await run(() => unwrap(api.PUT('/api/v1/settings', { params: { query: { year } }, body: v })), t('households.settings.saved'));
   };
   const saveRules = () => run(() => unwrap(api.PUT('/api/v1/coverage-rules', { body: { rules: draft } })), t('households.settings.saved'));

@@ -4,6 +4,7 @@ import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { useServerAction } from '../../components/useServerAction';
+import { validValues } from '../../components/validValues';
 
 const CHECKS = ['food', 'clothing', 'education', 'medical', 'housing', 'water', 'income'] as const;
 
@@ -17,7 +18,8 @@ export function VisitModal({ household, open, onClose }: { household: Schemas['H
   const { busy, run } = useServerAction();
   const helpers = household.helpers.filter((h) => !h.endOn);
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const risks = { seriousIllness: Boolean(v.seriousIllness), disaster: Boolean(v.disaster), rigidSpending: v.rigidSpending ?? 0 };
     const ok = await run(
       () =>

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { useServerAction } from '../../components/useServerAction';
+import { validValues } from '../../components/validValues';
 
 type Report = Schemas['Report'];
 
@@ -34,7 +35,8 @@ export function CombModal(props: { reports: Report[]; open: boolean; onClose: ()
   });
   const people = [...new Map((roster.data?.items ?? []).map((m) => [m.memberId, `${m.memberName}（${m.unitName}）`])).entries()];
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     let created = '';
     const ok = await run(async () => {
       const r = await unwrap(

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, type Schemas, api, unwrap } from '../../api/client';
 import { useServerAction } from '../../components/useServerAction';
+import { validValues } from '../../components/validValues';
 
 type Mode = 'register' | 'session' | 'outcome' | 'followUp' | null;
 const OUTCOMES = ['agreement', 'failed', 'referred_judicial', 'referred_court'] as const;
@@ -35,7 +36,8 @@ export function DisputeCard({ item }: { item: Schemas['ItemDetail'] }) {
   const writable = item.abilities.progress;
   const path = { params: { path: { id: item.id } } };
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const date = (x: { format: (f: string) => string }) => x.format('YYYY-MM-DD');
     const ok = await run(async () => {
       if (mode === 'register') {

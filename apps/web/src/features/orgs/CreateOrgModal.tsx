@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { useServerAction } from '../../components/useServerAction';
+import { validValues } from '../../components/validValues';
 
 /** Sets up a child organization (general branch, branch or party group) under this one. */
 export function CreateOrgModal(props: { parent: Schemas['OrgDetail']; open: boolean; onClose: () => void }) {
@@ -21,7 +22,8 @@ export function CreateOrgModal(props: { parent: Schemas['OrgDetail']; open: bool
     enabled: props.open,
   });
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     let created = '';
     const done = await run(async () => {
       const { id } = await unwrap(

@@ -3,6 +3,7 @@ import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { useServerAction } from '../../components/useServerAction';
+import { validValues } from '../../components/validValues';
 
 /** Ends a membership with a date and a reason, after the user confirms. */
 export function EndMembershipModal(props: { membership: Schemas['Membership'] | null; onClose: () => void }) {
@@ -12,7 +13,8 @@ export function EndMembershipModal(props: { membership: Schemas['Membership'] | 
   const m = props.membership;
   const submit = async () => {
     if (!m) return;
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const done = await run(
       () =>
         unwrap(

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { useServerAction } from '../../components/useServerAction';
+import { validValues } from '../../components/validValues';
 
 type Org = Schemas['OrgDetail'];
 
@@ -26,7 +27,8 @@ export function LinkMemberModal(props: { org: Org; groups: Schemas['OrgSummary']
   else if (props.org.abilities.designateLeaders) roles.unshift('secretary', 'deputy_secretary', 'committee_member');
 
   const submit = async () => {
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const name = candidates.data?.items.find((m) => m.id === v.memberId)?.name ?? '';
     const done = await run(
       () =>

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { useServerAction } from '../../components/useServerAction';
+import { validValues } from '../../components/validValues';
 
 type Org = Schemas['OrgDetail'];
 type Action = { kind: 'transition'; to: 'active' | 'rectification' } | { kind: 'dissolve' };
@@ -20,7 +21,8 @@ export function OrgStatusActions({ org }: { org: Org }) {
     : [];
   const submit = async () => {
     if (!action) return;
-    const v = await form.validateFields();
+    const v = await validValues(form);
+    if (!v) return;
     const done = await run(async () => {
       if (action.kind === 'transition') {
         await unwrap(
