@@ -13,7 +13,20 @@ describe('the cockpit in the browser', () => {
       await overdue.waitFor();
       const figure = Number((await overdue.locator('.ant-statistic-content-value').innerText()).replace(/\D/g, ''));
       expect(figure).toBeGreaterThan(0);
-      await page.getByTestId('trend-chart').locator('canvas').waitFor();
+      // The trend: one point per month for each of its two lines; hovering a month shows its figures.
+      const trend = page.getByTestId('trend-chart');
+      await trend.locator('svg[role=img]').waitFor();
+      const months = (await (await page.request.get(`${base}/api/v1/stats/overview`)).json()).work.trend as { month: string; created: number }[];
+      expect(await trend.locator('polyline').count()).toBe(2);
+      const points = (await trend.locator('polyline').first().getAttribute('points'))?.split(' ') ?? [];
+      expect(points.length).toBe(months.length);
+      const plot = trend.locator('svg[role=img] > rect').last();
+      const box = await plot.boundingBox();
+      if (!box) throw new Error('the trend has no plot area');
+      await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+      const last = months[months.length - 1];
+      await expect.poll(() => trend.getByRole('tooltip').innerText()).toContain(`${last?.month}`);
+      expect(await trend.getByRole('tooltip').innerText()).toContain(String(last?.created));
       await screenshot(page, '60-cockpit');
 
       await overdue.click();

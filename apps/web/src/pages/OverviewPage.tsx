@@ -1,54 +1,33 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Card, Col, DatePicker, Empty, Flex, Row, Slider, Statistic, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { BarChart, LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, today, unwrap } from '../api/client';
+import { Chart } from '../components/Chart';
 import { useMe } from '../components/me';
 import { QueryState } from '../components/QueryState';
 import { CockpitPanel } from '../features/cockpit/CockpitPanel';
 
-echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
-
 type Bar = { name: string; count: number; membersLinked: number };
 
 /** Bars: branches per township (county) or party groups per branch (township); line: members linked. */
-function BreakdownChart({ data, countLabel }: { data: Bar[]; countLabel: string }) {
+function BreakdownChart({ data, countLabel, title }: { data: Bar[]; countLabel: string; title: string }) {
   const { t } = useTranslation();
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!ref.current) return;
-    const chart = echarts.init(ref.current);
-    chart.setOption({
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0, data: [countLabel, t('overview.members')] },
-      grid: { left: 48, right: 56, bottom: 70, top: 56 },
-      xAxis: {
-        type: 'category',
-        data: data.map((d) => d.name),
-        axisLabel: { interval: 0, rotate: 30, width: 120, overflow: 'truncate' },
-      },
-      yAxis: [
-        { type: 'value', name: countLabel, minInterval: 1 },
-        { type: 'value', name: t('overview.members'), minInterval: 1 },
-      ],
-      series: [
-        { name: countLabel, type: 'bar', barMaxWidth: 48, data: data.map((d) => d.count), itemStyle: { color: '#c8161d' } },
-        { name: t('overview.members'), type: 'line', yAxisIndex: 1, data: data.map((d) => d.membersLinked), itemStyle: { color: '#d48806' } },
-      ],
-    });
-    const onResize = () => chart.resize();
-    window.addEventListener('resize', onResize);
-    return () => {
-      window.removeEventListener('resize', onResize);
-      chart.dispose();
-    };
-  }, [data, t, countLabel]);
-  return <div ref={ref} className="lj-chart" data-testid="breakdown-chart" />;
+  return (
+    <Chart
+      testId="breakdown-chart"
+      label={title}
+      height={380}
+      rotateLabels
+      axisNames={[countLabel, t('overview.members')]}
+      categories={data.map((d) => d.name)}
+      series={[
+        { name: countLabel, kind: 'bar', values: data.map((d) => d.count), color: '#c8161d' },
+        { name: t('overview.members'), kind: 'line', axis: 1, values: data.map((d) => d.membersLinked), color: '#d48806' },
+      ]}
+    />
+  );
 }
 
 export function OverviewPage() {
@@ -140,6 +119,7 @@ export function OverviewPage() {
             {q.data.byTownship.length > 1 ? (
               <Card title={t(q.data.rankingLevel === 'county' ? 'overview.chartTitleCounty' : 'overview.chartTitle')} style={{ marginTop: 16 }}>
                 <BreakdownChart
+                  title={t(q.data.rankingLevel === 'county' ? 'overview.chartTitleCounty' : 'overview.chartTitle')}
                   countLabel={t('overview.branches')}
                   data={q.data.byTownship.map((x) => ({ name: x.name, count: x.branches, membersLinked: x.membersLinked }))}
                 />
@@ -148,6 +128,7 @@ export function OverviewPage() {
               <Card title={t('overview.branchChartTitle')} style={{ marginTop: 16 }}>
                 {q.data.byBranch.length > 0 ? (
                   <BreakdownChart
+                    title={t('overview.branchChartTitle')}
                     countLabel={t('overview.groups')}
                     data={q.data.byBranch.map((x) => ({ name: x.name, count: x.groups, membersLinked: x.membersLinked }))}
                   />

@@ -1,40 +1,23 @@
 import { Card, Col, Row, Statistic, Table, Tag } from 'antd';
-import { LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Schemas } from '../../api/client';
-
-echarts.use([LineChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+import { Chart } from '../../components/Chart';
 
 function Trend({ data }: { data: Schemas['Cockpit']['trend'] }) {
   const { t } = useTranslation();
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!ref.current) return;
-    const chart = echarts.init(ref.current);
-    chart.setOption({
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0, data: [t('cockpit.created'), t('cockpit.closed')] },
-      grid: { left: 40, right: 24, bottom: 30, top: 36 },
-      xAxis: { type: 'category', data: data.map((d) => d.month) },
-      yAxis: { type: 'value', minInterval: 1 },
-      series: [
-        { name: t('cockpit.created'), type: 'line', data: data.map((d) => d.created), itemStyle: { color: '#d48806' } },
-        { name: t('cockpit.closed'), type: 'line', data: data.map((d) => d.closed), itemStyle: { color: '#389e0d' } },
-      ],
-    });
-    const onResize = () => chart.resize();
-    window.addEventListener('resize', onResize);
-    return () => {
-      window.removeEventListener('resize', onResize);
-      chart.dispose();
-    };
-  }, [data, t]);
-  return <div ref={ref} style={{ width: '100%', height: 260 }} data-testid="trend-chart" />;
+  return (
+    <Chart
+      testId="trend-chart"
+      label={t('cockpit.trend')}
+      height={260}
+      categories={data.map((d) => d.month)}
+      series={[
+        { name: t('cockpit.created'), kind: 'line', values: data.map((d) => d.created), color: '#d48806' },
+        { name: t('cockpit.closed'), kind: 'line', values: data.map((d) => d.closed), color: '#389e0d' },
+      ]}
+    />
+  );
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 1000) / 10}%`);
