@@ -144,28 +144,56 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
     .orderBy('code')
     .execute();
   const overdueOf = (r: (typeof rows)[number]) => r.status_on !== 'closed' && r.due_on !== null && r.due_on < asOf;
-  const byTownship =
-    townships.length > 1
-      ? townships
-          .map((t) => {
-            const mine = rows.filter((r) => r.region_code?.startsWith(t.code));
-            const done = closed.filter((r) => r.region_code?.startsWith(t.code));
-            return {
-              regionCode: t.code,
-              name: t.name,
-              open: mine.filter((r) => r.status_on !== 'closed').length,
-              overdue: mine.filter(overdueOf).length,
-              closed: done.length,
-              confirmedShare: share(done.filter((r) => r.resident_confirmed_at && r.resident_confirmed_at < end).length, done.length),
-              registered: Number(registeredByTownship.find((x) => x.t === t.code)?.n ?? 0),
-            };
-          })
-          .sort((a, b) => b.overdue - a.overdue || b.open - a.open || a.regionCode.localeCompare(b.regionCode))
-      : [];
+  const confirmedBy = (r: (typeof rows)[number]) => Boolean(r.resident_confirmed_at && r.resident_confirmed_at < end);
+  // Each item counted once into its township (the first nine digits of its place), not once per township.
+  const perTownship = new Map<string, { open: number; overdue: number; closed: number; confirmed: number }>();
+  if (townships.length > 1) {
+    for (const t of townships) perTownship.set(t.code, { open: 0, overdue: 0, closed: 0, confirmed: 0 });
+    for (const r of rows) {
+      const n = r.region_code ? perTownship.get(r.region_code.slice(0, 9)) : undefined;
+      if (!n) continue;
+      if (r.status_on !== 'closed') n.open++;
+      if (overdueOf(r)) n.overdue++;
+    }
+    for (const r of closed) {
+      const n = r.region_code ? perTownship.get(r.region_code.slice(0, 9)) : undefined;
+      if (!n) continue;
+      n.closed++;
+      if (confirmedBy(r)) n.confirmed++;
+    }
+  }
+  const registeredIn = new Map(registeredByTownship.map((x) => [x.t, Number(x.n)]));
+  const byTownship = townships
+    .filter((t) => perTownship.has(t.code))
+    .map((t) => {
+      const n = perTownship.get(t.code) ?? { open: 0, overdue: 0, closed: 0, confirmed: 0 };
+      return {
+        regionCode: t.code,
+        name: t.name,
+        open: n.open,
+        overdue: n.overdue,
+        closed: n.closed,
+        confirmedShare: share(n.confirmed, n.closed),
+        registered: registeredIn.get(t.code) ?? 0,
+      };
+    })
+    .sort((a, b) => b.overdue - a.overdue || b.open - a.open || a.regionCode.localeCompare(b.regionCode));
+
+  // The trend: items created and closed per month, each item's month worked out once.
+  const createdIn = new Map<string, number>();
+  const closedIn = new Map<string, number>();
+  for (const r of rows) {
+    const m = monthKey(r.created_at);
+    createdIn.set(m, (createdIn.get(m) ?? 0) + 1);
+  }
+  for (const r of closed) {
+    const m = monthKey(r.closed_at as string);
+    closedIn.set(m, (closedIn.get(m) ?? 0) + 1);
+  }
 
   const daysToClose = closed.map((r) => elapsedDays(r.created_at, r.closed_at as string));
   const daysToResolver = escalated.map((r) => elapsedDays(r.created_at, r.escalated_at as string));
-  const confirmed = closed.filter((r) => r.resident_confirmed_at && r.resident_confirmed_at < end).length;
+  const confirmed = closed.filter(confirmedBy).length;
   const reopened = rows.filter((r) => Number(r.reopens) > 0).length;
   const reopenBase = closed.length + rows.filter((r) => Number(r.reopens) > 0 && r.status_on !== 'closed').length;
   const parts: CockpitParts = { daysToClose, daysToResolver, confirmed, reopened, reopenBase };
@@ -177,7 +205,7 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
       awaiting_confirmation: count('awaiting_confirmation'),
       closed: count('closed'),
       overdue: rows.filter(overdueOf).length,
-      closedThisMonth: closed.filter((r) => monthKey(r.closed_at as string) === month).length,
+      closedThisMonth: closedIn.get(month) ?? 0,
       medianDaysToClose: median(daysToClose),
       confirmedShare: share(confirmed, closed.length),
       reopenRate: share(reopened, reopenBase),
@@ -194,11 +222,7 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
     },
     exits: stages,
     grades,
-    trend: months.map((m) => ({
-      month: m,
-      created: rows.filter((r) => monthKey(r.created_at) === m).length,
-      closed: closed.filter((r) => monthKey(r.closed_at as string) === m).length,
-    })),
+    trend: months.map((m) => ({ month: m, created: createdIn.get(m) ?? 0, closed: closedIn.get(m) ?? 0 })),
   };
   return { figures, parts };
 }
