@@ -11,7 +11,7 @@ import pg from 'pg';
 import { createDb } from '../apps/server/src/db/index.ts';
 import type { Database } from '../apps/server/src/db/types.ts';
 import { systemActor } from '../apps/server/src/lib/actor.ts';
-import { AssessmentService } from '../apps/server/src/modules/assessment/assessment.service.ts';
+import { computeCounties } from '../apps/server/src/modules/assessment/counties.ts';
 import { overview } from '../apps/server/src/modules/stats/overview.ts';
 import { writeRegisterSample } from '../apps/server/src/seed/register-sample.ts';
 import { csvRows } from '../apps/server/src/lib/csv.ts';
@@ -159,21 +159,15 @@ export async function rawInsertRate(url: string): Promise<number> {
   }
 }
 
-/** The 2020 ledgers of every organization: for each county, its county tier and each of its townships, at once. */
-export async function allLedgers(url: string, year = 2020): Promise<{ seconds: number; ledgers: number; counties: number }> {
+/** The 2020 ledgers of every organization: for each county, its county tier and each of its townships, at once (`lianjian ledgers`). */
+export async function allLedgers(url: string, year = 2020): Promise<{ seconds: number; ledgers: number; counties: number; concurrency: number }> {
   const handle = createDb(url);
   try {
-    const db = handle.db;
-    const service = new AssessmentService(db);
-    const counties = await db.selectFrom('regions').select('code').where('level', '=', 'county').execute();
-    const schemes = new Set((await db.selectFrom('assessment_schemes').select('county_code').where('year', '=', year).execute()).map((s) => s.county_code));
-    let ledgers = 0;
+    // The province's yearly run, as `lianjian ledgers` does it: on PostgreSQL three counties at a time.
+    const concurrency = handle.dialect === 'postgres' ? 3 : 1;
     const started = performance.now();
-    for (const { code } of counties) {
-      if (!schemes.has(code)) continue;
-      ledgers += (await service.computeCounty({ ...systemActor('bench:ledgers'), regionCode: code }, { year })).length;
-    }
-    return { seconds: (performance.now() - started) / 1000, ledgers, counties: counties.length };
+    const run = await computeCounties(handle.db, handle.dialect, { year, concurrency, requestId: 'bench:ledgers' });
+    return { seconds: (performance.now() - started) / 1000, ledgers: run.ledgers, counties: run.counties, concurrency };
   } finally {
     await handle.close();
   }

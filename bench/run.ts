@@ -348,7 +348,7 @@ async function benchScale(dialect: 'sqlite' | 'postgres', scale: Scale, first: b
         unit: 's',
         goal: scale === 'province' ? '< 60 s' : '—',
         met: scale !== 'province' || ledgers.seconds < 60,
-        note: `${ledgers.ledgers} ledgers in ${ledgers.counties} counties`,
+        note: `${ledgers.ledgers} ledgers in ${ledgers.counties} counties, ${ledgers.concurrency} at a time`,
       });
     }
     const { captured } = await captureReadSql(url);

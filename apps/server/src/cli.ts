@@ -14,6 +14,7 @@ import { writeRegisterSample } from './seed/register-sample.ts';
 import { growCounty } from './seed/scale.ts';
 import { type Manifest, backup, manifestPath, restore, verify, verifyUrl } from './ops/backup.ts';
 import { lastFinishedDay, takeSnapshots } from './modules/stats/snapshots.ts';
+import { computeCounties } from './modules/assessment/counties.ts';
 import { startServer } from './server.ts';
 import { generatePassword } from './lib/passwords.ts';
 import { isEmpty, loadDemo } from './setup.ts';
@@ -28,6 +29,10 @@ const HELP = `lianjian <command>
                                 create a user; prints a one-time password unless LIANJIAN_USER_PASSWORD is set
   import-regions --county CODE [--townships 100,101,…]
                                 load a county, its townships and villages from the official division data
+  ledgers --year YYYY [--region CODE] [--concurrency N]
+                                a year's ledgers of every county under CODE (default: all) that has a scheme for
+                                it, each county as its administrator's "compute the whole county"; on PostgreSQL
+                                N counties at a time (default 3)
   verify-audit                  check the audit hash chain
   stats-snapshot [--date D | --from D --to D] [--force]
                                 take the daily county snapshots behind overviews wider than a county (default:
@@ -76,7 +81,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const handle = createDb(config.databaseUrl);
   // Commands that write or check the audit trail key its hash chain with the data key, as the server does.
-  const keyed = new Set(['seed', 'create-user', 'import-regions', 'verify-audit', 'verify']);
+  const keyed = new Set(['seed', 'create-user', 'import-regions', 'verify-audit', 'verify', 'ledgers']);
   const cipher = keyed.has(command ?? '') ? new DataCipher(loadDataKey()) : null;
   if (cipher) setAuditKey(cipher.auditKey);
   try {
@@ -264,6 +269,26 @@ async function main(argv: string[]): Promise<number> {
           });
           process.stdout.write(`\r${day}: ${run.computed} of ${run.counties} counties taken in ${run.seconds.toFixed(1)} s\n`);
         }
+        return 0;
+      }
+      case 'ledgers': {
+        const { values } = parseArgs({ args: rest, options: { year: { type: 'string' }, region: { type: 'string' }, concurrency: { type: 'string' } } });
+        const year = Number(values.year);
+        const concurrency = values.concurrency === undefined ? 3 : Number(values.concurrency);
+        if (!Number.isInteger(year) || (values.region !== undefined && !/^\d{2,6}$/.test(values.region)) || !(Number.isInteger(concurrency) && concurrency >= 1)) {
+          console.error('ledgers: --year YYYY [--region CODE (a province, prefecture or county)] [--concurrency N ≥ 1]');
+          return 2;
+        }
+        const started = performance.now();
+        const run = await computeCounties(handle.db, handle.dialect, {
+          year,
+          region: values.region,
+          concurrency,
+          progress: (done, total) => process.stdout.write(`\r${year}: ${done}/${total} counties`),
+        });
+        const seconds = ((performance.now() - started) / 1000).toFixed(1);
+        process.stdout.write(`\r${year}: ${run.ledgers} ledgers in ${run.counties} counties, ${seconds} s\n`);
+        if (run.withoutScheme.length) console.log(`no ${year} scheme, not computed: ${run.withoutScheme.join(', ')}`);
         return 0;
       }
       case 'verify-audit': {

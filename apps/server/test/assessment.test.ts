@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../src/lib/ids.ts';
+import { computeCounties } from '../src/modules/assessment/counties.ts';
 import { nameInitials } from '../src/lib/pinyin.ts';
 import { PASSWORD } from './factories.ts';
 import { login, sessionHeaders } from './helpers.ts';
@@ -251,6 +252,46 @@ describe('DOMAIN §9: supervision, tiered ledgers, rectification', () => {
     const audited = await ctx.t.db.db.selectFrom('audit_events').select('entity_id').where('action', '=', 'assessment.ledger').execute();
     expect(audited.map((a) => a.entity_id)).toEqual(expect.arrayContaining(all.json().ids));
     expect(audited).toHaveLength(6);
+  });
+
+  it('the yearly run of a province computes each county with a scheme as its administrator would, and names the counties without one', async () => {
+    await putScheme('township');
+    await putScheme('county');
+    await registerHousehold(await ctx.user('qiaoduan'));
+    const db = ctx.t.db.db;
+    await db
+      .insertInto('regions')
+      .values({ code: '411322', name: '方城县', level: 'county', kind: '县', parent_code: null, name_initials: nameInitials('方城县'), source: 'official' })
+      .execute();
+    await db
+      .insertInto('regions')
+      .values({ code: '411323', name: '西峡县', level: 'county', kind: '县', parent_code: null, name_initials: nameInitials('西峡县'), source: 'official' })
+      .execute();
+    expect(await computeCounties(db, ctx.t.db.dialect, { year: 2019, region: '41' })).toEqual({ counties: 0, ledgers: 0, withoutScheme: ['411321', '411322', '411323'] });
+    // 西峡县 has a county-tier scheme and no organizations yet: its ledger is computed, empty.
+    const scheme = await db.selectFrom('assessment_schemes').selectAll().where('county_code', '=', '411321').where('tier', '=', 'county').executeTakeFirstOrThrow();
+    await db.insertInto('assessment_schemes').values({ ...scheme, id: newId(), county_code: '411323' }).execute();
+    const run = await computeCounties(db, ctx.t.db.dialect, { year: 2020, region: '41', concurrency: 3, requestId: 'test:ledgers' });
+    expect(run).toEqual({ counties: 2, ledgers: 4, withoutScheme: ['411322'] });
+    const stored = await db.selectFrom('ledgers').select(['tier', 'scope_code', 'version']).execute();
+    expect(stored.map((l) => `${l.tier}:${l.scope_code}:${l.version}`).sort()).toEqual([
+      'county:411321:1',
+      'county:411323:1',
+      'township:411321106:1',
+      'township:411321300:1',
+    ]);
+    // Each ledger with its audit row, under the run's request.
+    const audited = await db.selectFrom('audit_events').select('request_id').where('action', '=', 'assessment.ledger').execute();
+    expect(audited.map((a) => a.request_id)).toEqual(Array(4).fill('test:ledgers'));
+    // The same ledgers as the county administrator's button.
+    const admin = await ctx.user('admin');
+    const button = await admin.post('/ledgers/county', { year: 2020 });
+    for (const id of button.json().ids as string[]) {
+      const l = (await admin.get(`/ledgers/${id}`)).json();
+      const first = await db.selectFrom('ledgers').select('rows_json').where('tier', '=', l.tier).where('scope_code', '=', l.scopeCode).where('version', '=', 1).executeTakeFirstOrThrow();
+      expect(l.version).toBe(2);
+      expect(JSON.parse(first.rows_json)).toEqual(JSON.parse((await db.selectFrom('ledgers').select('rows_json').where('id', '=', id).executeTakeFirstOrThrow()).rows_json));
+    }
   });
 
   it('an organization listed for rectification shows `rectification` until a review with every task done delists it', async () => {
