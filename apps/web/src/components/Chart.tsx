@@ -75,7 +75,8 @@ export function Chart({
   };
   const bars = shown.filter((s) => s.kind === 'bar');
   const barW = bars.length ? Math.min(48, (band * 0.6) / bars.length) : 0;
-  const every = rotateLabels ? 1 : labelEvery(band, Math.max(0, ...categories.map((c) => textWidth(c))));
+  // Slanted labels need about two lines of height between them; level ones their width.
+  const every = labelEvery(band, rotateLabels ? FONT * 2 : Math.max(0, ...categories.map((c) => textWidth(c))));
 
   const onMove = (e: MouseEvent<SVGRectElement>) => {
     const r = e.currentTarget.getBoundingClientRect();
