@@ -64,7 +64,9 @@ const figures: Figure[] = [];
 
 function startChild(mode: 'app' | 'limit', env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/serve.ts'), mode], {
+    // BENCH_CPU_PROFILE=DIR: each server writes a V8 CPU profile there when it stops (`bench/profile.ts` sums it up).
+    const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`] : [];
+    const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(root, 'bench/serve.ts'), mode], {
       env: { ...process.env, ...env, LOG_LEVEL: 'error' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
