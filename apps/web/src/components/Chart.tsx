@@ -1,5 +1,5 @@
 import { type MouseEvent, useLayoutEffect, useRef, useState } from 'react';
-import { labelEvery, textWidth, truncate, valueTicks } from './chartScale';
+import { labelEvery, textWidth, truncate, uniqueKeys, valueTicks } from './chartScale';
 
 export type ChartSeries = {
   name: string;
@@ -54,6 +54,8 @@ export function Chart({
     return () => observer.disconnect();
   }, []);
 
+  // Two categories may share a name (two branches of the same name): each keeps its own key.
+  const keys = uniqueKeys(categories);
   const shown = series.filter((s) => !hidden.has(s.name));
   const twoAxes = series.some((s) => s.axis === 1);
   const ticks = [0, 1].map((a) => valueTicks(shown.filter((s) => (s.axis ?? 0) === a).flatMap((s) => s.values)));
@@ -151,11 +153,11 @@ export function Chart({
           {hover !== null && <rect x={left + band * hover} y={top} width={band} height={plotH} fill="rgba(0,0,0,0.04)" />}
           {categories.map((c, i) =>
             i % every !== 0 ? null : rotateLabels ? (
-              <text key={c} transform={`translate(${x(i)},${top + plotH + 12}) rotate(-30)`} fontSize={FONT} fill="#595959" textAnchor="end">
+              <text key={keys[i]} transform={`translate(${x(i)},${top + plotH + 12}) rotate(-30)`} fontSize={FONT} fill="#595959" textAnchor="end">
                 {truncate(c, LABEL_MAX)}
               </text>
             ) : (
-              <text key={c} x={x(i)} y={top + plotH + 18} fontSize={FONT} fill="#595959" textAnchor="middle">
+              <text key={keys[i]} x={x(i)} y={top + plotH + 18} fontSize={FONT} fill="#595959" textAnchor="middle">
                 {c}
               </text>
             ),
@@ -164,7 +166,7 @@ export function Chart({
             <g key={s.name} fill={s.color} data-series={s.name}>
               {s.values.map((v, i) => {
                 const axis = s.axis ?? 0;
-                return <rect key={categories[i]} x={x(i) - (barW * bars.length) / 2 + b * barW} y={y(v, axis)} width={Math.max(1, barW - 2)} height={Math.max(0, top + plotH - y(v, axis))} />;
+                return <rect key={keys[i]} x={x(i) - (barW * bars.length) / 2 + b * barW} y={y(v, axis)} width={Math.max(1, barW - 2)} height={Math.max(0, top + plotH - y(v, axis))} />;
               })}
             </g>
           ))}
@@ -177,7 +179,7 @@ export function Chart({
                   <polyline fill="none" stroke={s.color} strokeWidth={2} points={s.values.map((v, i) => `${x(i)},${y(v, axis)}`).join(' ')} />
                   {(categories.length <= 40 || hover !== null) &&
                     s.values.map((v, i) =>
-                      categories.length <= 40 || i === hover ? <circle key={categories[i]} cx={x(i)} cy={y(v, axis)} r={3} fill="#fff" stroke={s.color} strokeWidth={2} /> : null,
+                      categories.length <= 40 || i === hover ? <circle key={keys[i]} cx={x(i)} cy={y(v, axis)} r={3} fill="#fff" stroke={s.color} strokeWidth={2} /> : null,
                     )}
                 </g>
               );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { labelEvery, niceStep, textWidth, truncate, valueTicks } from './chartScale';
+import { labelEvery, niceStep, textWidth, truncate, uniqueKeys, valueTicks } from './chartScale';
 
 describe('chart scales', () => {
   it('a value axis counts in whole, round steps from zero past the largest value', () => {
@@ -23,5 +23,9 @@ describe('chart scales', () => {
     expect(textWidth('2020-05')).toBeCloseTo(50.4);
     expect(truncate('城关镇', 40)).toBe('城关镇');
     expect(truncate('南召县城郊乡临时党总支部委员会', 60)).toBe('南召县城…');
+  });
+
+  it('categories of the same name keep apart', () => {
+    expect(uniqueKeys(['城关镇', '乔端镇', '城关镇', '城关镇'])).toEqual(['城关镇', '乔端镇', '城关镇#2', '城关镇#3']);
   });
 });

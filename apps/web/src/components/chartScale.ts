@@ -48,3 +48,13 @@ export function truncate(text: string, width: number, fontSize = 12): string {
   }
   return `${out}…`;
 }
+
+/** Names made unique by their order of appearance: the second `a` becomes `a#2`. */
+export function uniqueKeys(names: string[]): string[] {
+  const seen = new Map<string, number>();
+  return names.map((n) => {
+    const k = (seen.get(n) ?? 0) + 1;
+    seen.set(n, k);
+    return k === 1 ? n : `${n}#${k}`;
+  });
+}
