@@ -146,38 +146,34 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
   const overdueOf = (r: (typeof rows)[number]) => r.status_on !== 'closed' && r.due_on !== null && r.due_on < asOf;
   const confirmedBy = (r: (typeof rows)[number]) => Boolean(r.resident_confirmed_at && r.resident_confirmed_at < end);
   // Each item counted once into its township (the first nine digits of its place), not once per township.
-  const perTownship = new Map<string, { open: number; overdue: number; closed: number; confirmed: number }>();
-  if (townships.length > 1) {
-    for (const t of townships) perTownship.set(t.code, { open: 0, overdue: 0, closed: 0, confirmed: 0 });
-    for (const r of rows) {
-      const n = r.region_code ? perTownship.get(r.region_code.slice(0, 9)) : undefined;
-      if (!n) continue;
-      if (r.status_on !== 'closed') n.open++;
-      if (overdueOf(r)) n.overdue++;
-    }
-    for (const r of closed) {
-      const n = r.region_code ? perTownship.get(r.region_code.slice(0, 9)) : undefined;
-      if (!n) continue;
-      n.closed++;
-      if (confirmedBy(r)) n.confirmed++;
-    }
+  const counts = townships.map((t) => ({ ...t, open: 0, overdue: 0, closed: 0, confirmed: 0 }));
+  const perTownship = new Map(counts.map((c) => [c.code, c]));
+  const countsOf = (r: (typeof rows)[number]) => (r.region_code ? perTownship.get(r.region_code.slice(0, 9)) : undefined);
+  for (const r of rows) {
+    const n = countsOf(r);
+    if (n && r.status_on !== 'closed') n.open++;
+    if (n && overdueOf(r)) n.overdue++;
+  }
+  for (const r of closed) {
+    const n = countsOf(r);
+    if (n) n.closed++;
+    if (n && confirmedBy(r)) n.confirmed++;
   }
   const registeredIn = new Map(registeredByTownship.map((x) => [x.t, Number(x.n)]));
-  const byTownship = townships
-    .filter((t) => perTownship.has(t.code))
-    .map((t) => {
-      const n = perTownship.get(t.code) ?? { open: 0, overdue: 0, closed: 0, confirmed: 0 };
-      return {
-        regionCode: t.code,
-        name: t.name,
-        open: n.open,
-        overdue: n.overdue,
-        closed: n.closed,
-        confirmedShare: share(n.confirmed, n.closed),
-        registered: registeredIn.get(t.code) ?? 0,
-      };
-    })
-    .sort((a, b) => b.overdue - a.overdue || b.open - a.open || a.regionCode.localeCompare(b.regionCode));
+  const byTownship =
+    townships.length > 1
+      ? counts
+          .map((c) => ({
+            regionCode: c.code,
+            name: c.name,
+            open: c.open,
+            overdue: c.overdue,
+            closed: c.closed,
+            confirmedShare: share(c.confirmed, c.closed),
+            registered: registeredIn.get(c.code) ?? 0,
+          }))
+          .sort((a, b) => b.overdue - a.overdue || b.open - a.open || a.regionCode.localeCompare(b.regionCode))
+      : [];
 
   // The trend: items created and closed per month, each item's month worked out once.
   const createdIn = new Map<string, number>();
