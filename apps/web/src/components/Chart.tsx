@@ -77,8 +77,9 @@ export function Chart({
   };
   const bars = shown.filter((s) => s.kind === 'bar');
   const barW = bars.length ? Math.min(48, (band * 0.6) / bars.length) : 0;
-  // Slanted labels need about two lines of height between them; level ones their width.
-  const every = labelEvery(band, rotateLabels ? FONT * 2 : Math.max(0, ...categories.map((c) => textWidth(c))));
+  // Labels slanted at 30° are a line's height apart when their feet are about two and a half lines apart; level
+  // ones need their width.
+  const every = labelEvery(band, rotateLabels ? FONT * 2.5 : Math.max(0, ...categories.map((c) => textWidth(c))));
 
   const onMove = (e: MouseEvent<SVGRectElement>) => {
     const r = e.currentTarget.getBoundingClientRect();
