@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, randomFillSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -20,12 +20,33 @@ export class DataCipher {
     this.auditKey = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'lianjian audit chain v1', 32));
   }
 
+  /**
+   * Random IVs drawn from the system's generator a few hundred at a time: one call per IV cost a register import
+   * a seventh of its time (each IV is used once, and the pool is never read twice).
+   */
+  private readonly ivs = Buffer.allocUnsafe(12 * 512);
+  private ivAt = this.ivs.length;
+
+  private nextIv(): Buffer {
+    if (this.ivAt === this.ivs.length) {
+      randomFillSync(this.ivs);
+      this.ivAt = 0;
+    }
+    // A copy: the pool is refilled in place.
+    const iv = Buffer.from(this.ivs.subarray(this.ivAt, this.ivAt + 12));
+    this.ivAt += 12;
+    return iv;
+  }
+
   /** `v1:<iv>:<tag>:<ciphertext>`, base64url parts. */
   encrypt(plain: string): string {
-    const iv = randomBytes(12);
+    const iv = this.nextIv();
     const cipher = createCipheriv('aes-256-gcm', this.encKey, iv);
-    const ct = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join(':');
+    const head = cipher.update(plain, 'utf8');
+    // GCM is a stream mode: final() adds nothing but the tag's computation.
+    const tail = cipher.final();
+    const ct = tail.length ? Buffer.concat([head, tail]) : head;
+    return `v1:${iv.toString('base64url')}:${cipher.getAuthTag().toString('base64url')}:${ct.toString('base64url')}`;
   }
 
   decrypt(stored: string): string {

@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import type ExcelJS from 'exceljs';
 import { excel } from '../../lib/excel.ts';
 import { type SqlBool, sql } from 'kysely';
+import { insertRows } from '../../db/bulk.ts';
 import { withWriteCache } from '../../db/write-cache.ts';
 import type { Db } from '../../db/index.ts';
 import type { HouseholdImportTable } from '../../db/types.ts';
@@ -515,9 +516,8 @@ export class HouseholdImportService {
       await this.db.transaction().execute(async (tx) => {
         await withWriteCache(tx, 64, async () => {
           for (const batch of rowsOnDisk.prepared(500)) {
-            await tx.insertInto('households').values(batch.map((p) => p.household)).execute();
-            const persons = batch.flatMap((p) => p.people);
-            for (let i = 0; i < persons.length; i += 500) await tx.insertInto('household_people').values(persons.slice(i, i + 500)).execute();
+            await insertRows(tx, 'households', batch.map((p) => p.household));
+            await insertRows(tx, 'household_people', batch.flatMap((p) => p.people));
             // SQLite's driver is synchronous: without a turn of the event loop between batches the server would
             // not even answer (other requests wait for the connection until the commit, but they are received).
             await breathe();
