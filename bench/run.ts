@@ -31,6 +31,7 @@ import { verifyUrl } from '../apps/server/src/ops/backup.ts';
 import { lastFinishedDay, takeSnapshots } from '../apps/server/src/modules/stats/snapshots.ts';
 import { allLedgers, importRegister, peakRss, provinceOverviewPlan, rawInsertRate, roundRobin, rssMb } from './parts.ts';
 import type { CapturedSql } from './serve.ts';
+import { SERVER_NODE_FLAGS } from '../scripts/node-flags.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
@@ -66,7 +67,9 @@ function startChild(mode: 'app' | 'limit', env: Record<string, string>): Promise
   return new Promise((resolve, reject) => {
     // BENCH_CPU_PROFILE=DIR: each server writes a V8 CPU profile there when it stops (`bench/profile.ts` sums it up).
     const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`] : [];
-    const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(root, 'bench/serve.ts'), mode], {
+    // The application runs with the server's own Node flags; the limit with Node's defaults.
+    const flags = mode === 'app' ? SERVER_NODE_FLAGS : [];
+    const child = spawn(process.execPath, [...profile, ...flags, '--import', 'tsx', path.join(root, 'bench/serve.ts'), mode], {
       env: { ...process.env, ...env, LOG_LEVEL: 'error' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { SERVER_NODE_FLAGS } from './node-flags.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const web = path.join(root, 'apps/web');
@@ -23,7 +24,7 @@ if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < sources) {
   const r = spawnSync('npm', ['run', 'build', '--workspace', 'apps/web'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-const server = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'apps/server/src/cli.ts'), 'start'], {
+const server = spawnSync(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', path.join(root, 'apps/server/src/cli.ts'), 'start'], {
   cwd: process.cwd(),
   stdio: 'inherit',
 });

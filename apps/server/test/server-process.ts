@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { SERVER_NODE_FLAGS } from '../../../scripts/node-flags.mjs';
 import { createDb, migrate } from '../src/db/index.ts';
 import { DataCipher } from '../src/lib/crypto.ts';
 import { setAuditKey } from '../src/modules/audit/audit.service.ts';
@@ -22,7 +23,7 @@ export async function freePort(): Promise<number> {
 /** A real server process (`lianjian start`) on a database of its own, answering once healthy. */
 export async function startServer(url: string, key: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', cli, 'start'], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', cli, 'start'], {
     env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LIANJIAN_DATA_KEY: key, LOG_LEVEL: 'error', WEB_DIST: '', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });

@@ -8,6 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { SERVER_NODE_FLAGS } from '../../../scripts/node-flags.mjs';
 
 const root = path.resolve(import.meta.dirname, '../../..');
 export const DEMO_PASSWORD = 'E2e-Demo-Password-2020';
@@ -51,7 +52,7 @@ export async function setup(project: TestProject) {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianjian-e2e-'));
   const port = await freePort();
   const log = fs.openSync(path.join(dir, 'server.log'), 'w');
-  server = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps/server/src/cli.ts'), 'start'], {
+  server = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', path.join(root, 'apps/server/src/cli.ts'), 'start'], {
     cwd: root,
     env: {
       ...process.env,

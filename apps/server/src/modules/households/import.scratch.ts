@@ -17,7 +17,7 @@ class Scratch {
     this.db = new SQLite(file);
     this.db.pragma('journal_mode = OFF');
     this.db.pragma('synchronous = OFF');
-    this.db.pragma('cache_size = -16384');
+    this.db.pragma('cache_size = -4096');
     this.db.pragma('temp_store = FILE');
     this.db.exec(schema);
     this.db.exec('begin');

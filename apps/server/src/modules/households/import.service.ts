@@ -514,7 +514,7 @@ export class HouseholdImportService {
       state.progress = 90;
       await save(true);
       await this.db.transaction().execute(async (tx) => {
-        await withWriteCache(tx, 64, async () => {
+        await withWriteCache(tx, 32, async () => {
           for (const batch of rowsOnDisk.prepared(500)) {
             await insertRows(tx, 'households', batch.map((p) => p.household));
             await insertRows(tx, 'household_people', batch.flatMap((p) => p.people));
