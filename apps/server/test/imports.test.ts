@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { deflateRawSync } from 'node:zlib';
 import zlib from 'node:zlib';
 import type { Worksheet as ExcelWorksheet } from 'exceljs';
 import { excel } from '../src/lib/excel.ts';
 import { describe, expect, it } from 'vitest';
+import { DataCipher } from '../src/lib/crypto.ts';
 import { idCheckChar } from '../src/lib/identity.ts';
 import { COLUMNS } from '../src/modules/households/import.layout.ts';
 import { buildApp } from '../src/app.ts';
@@ -113,7 +115,8 @@ function zip(entries: { name: string; data: Buffer; declaredSize?: number }[]): 
 }
 
 describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
-  const ctx = useCounty();
+  const cipher = new DataCipher(randomBytes(32));
+  const ctx = useCounty(cipher);
 
   async function upload(user: 'admin' | 'qiaoduan' | 'chengjiao', body: Buffer | string, fileName = 'register.csv') {
     const cookie = await login(ctx.t.app, user, PASSWORD);
@@ -152,6 +155,11 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     const detail = (await qiao.get(`/households/${list.items[0].id}`)).json();
     expect(detail).toMatchObject({ primaryCause: 'illness', secondaryCauses: ['schooling', 'lack_of_skills'], perCapitaIncome: 7200 });
     expect(detail.people[0].idNumber).toMatch(/^4113\*{10}\w{4}$/);
+    // Each person's blind index is their own ID number's (the import computes it as it reads the row), and finds them.
+    const stored = await ctx.t.db.db.selectFrom('household_people').select(['id_number_enc', 'id_number_index']).execute();
+    expect(stored).toHaveLength(5);
+    for (const p of stored) expect(p.id_number_index).toBe(cipher.blindIndex(cipher.decrypt(p.id_number_enc)));
+    expect((await qiao.get(`/households?idNumber=${rows[4]?.idNumber}`)).json().total).toBe(1);
     const audit = await ctx.t.db.db.selectFrom('audit_events').select(['action', 'after_json']).where('action', '=', 'household.import').execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]?.after_json).not.toContain(rows[0]?.idNumber);

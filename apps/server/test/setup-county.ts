@@ -1,4 +1,5 @@
 import { afterEach, beforeEach } from 'vitest';
+import type { DataCipher } from '../src/lib/crypto.ts';
 import { type County, PASSWORD, buildCounty } from './factories.ts';
 import { type Client, type TestApp, as, login, testApp } from './helpers.ts';
 
@@ -9,11 +10,11 @@ export interface Ctx {
   user: (username: 'admin' | 'qiaoduan' | 'chengjiao' | 'baihe' | 'supervisor' | 'security' | 'auditor') => Promise<Client>;
 }
 
-/** Gives every test its own app, database and county. */
-export function useCounty(): Ctx {
+/** Gives every test its own app, database and county (with the given field encryption key, when a test reads the stored values). */
+export function useCounty(cipher?: DataCipher): Ctx {
   const ctx = {} as Ctx;
   beforeEach(async () => {
-    ctx.t = await testApp();
+    ctx.t = await testApp(undefined, cipher);
     ctx.county = await buildCounty(ctx.t.db.db);
     const cache = new Map<string, Client>();
     ctx.user = async (username) => {

@@ -61,6 +61,8 @@ export function householdRows(
   input: Omit<z.infer<typeof CreateHousehold>, 'regionCode'>,
   regionCode: string,
   now: string,
+  /** The people's ID numbers' blind indexes, in order, when already computed (the import computes them as it reads). */
+  idIndexes?: readonly string[],
 ): { household: HouseholdTable; people: HouseholdPersonTable[] } {
   const size = input.people.length;
   const total = input.income.wages + input.income.business + input.income.transfer + input.income.property;
@@ -90,7 +92,7 @@ export function householdRows(
     created_at: now,
     updated_at: now,
   };
-  const people = input.people.map((p) => ({
+  const people = input.people.map((p, i) => ({
     id: newId(),
     household_id: household.id,
     name: p.name,
@@ -101,7 +103,7 @@ export function householdRows(
     labour: p.labour,
     health_enc: cipher.encrypt(p.health),
     id_number_enc: cipher.encrypt(p.idNumber),
-    id_number_index: cipher.blindIndex(p.idNumber),
+    id_number_index: idIndexes?.[i] ?? cipher.blindIndex(p.idNumber),
     phone_enc: p.phone ? cipher.encrypt(p.phone) : null,
     phone_index: p.phone ? cipher.blindIndex(p.phone) : null,
     created_at: now,

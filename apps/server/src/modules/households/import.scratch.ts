@@ -104,24 +104,28 @@ export class ImportScratch {
     if (batch.size) yield batch;
   }
 
-  /** The households without a wrong row, one at a time, in the order they first appear in the file. */
-  *households(): Generator<{ householdNo: string; members: ParsedPerson[] }> {
-    let current: { householdNo: string; members: ParsedPerson[] } | null = null;
+  /**
+   * The households without a wrong row, one at a time, in the order they first appear in the file, with each
+   * member's ID number as its blind-index key (computed once, as the rows were read).
+   */
+  *households(): Generator<{ householdNo: string; members: ParsedPerson[]; idKeys: string[] }> {
+    let current: { householdNo: string; members: ParsedPerson[]; idKeys: string[] } | null = null;
     const rows = this.rows.db
       .prepare(
-        `select p.household_no, p.data from people p
+        `select p.household_no, p.id_key, p.data from people p
          join (select household_no, min(row) as first from people group by household_no) f on f.household_no = p.household_no
          where p.household_no not in (select household_no from spoiled)
          order by f.first, p.row`,
       )
-      .iterate() as IterableIterator<{ household_no: string; data: string }>;
+      .iterate() as IterableIterator<{ household_no: string; id_key: string; data: string }>;
     for (const r of rows) {
       if (current && current.householdNo !== r.household_no) {
         yield current;
         current = null;
       }
-      current ??= { householdNo: r.household_no, members: [] };
+      current ??= { householdNo: r.household_no, members: [], idKeys: [] };
       current.members.push(JSON.parse(r.data) as ParsedPerson);
+      current.idKeys.push(r.id_key);
     }
     if (current) yield current;
   }

@@ -489,11 +489,11 @@ export class HouseholdImportService {
       const now = nowIso();
       let households = 0;
       let peopleCount = 0;
-      for (const { householdNo, members } of rowsOnDisk.households()) {
+      for (const { householdNo, members, idKeys } of rowsOnDisk.households()) {
         const x = assemble(householdNo, members, villages, addErrors);
         // Once a mistake is found nothing will be written: the rest is only checked.
         if (x && !errorCount) {
-          rowsOnDisk.addPrepared(householdRows(this.cipher, x.input, x.regionCode, now));
+          rowsOnDisk.addPrepared(householdRows(this.cipher, x.input, x.regionCode, now, idKeys));
           households++;
           peopleCount += members.length;
         }
