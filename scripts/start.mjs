@@ -24,7 +24,9 @@ if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < sources) {
   const r = spawnSync('npm', ['run', 'build', '--workspace', 'apps/web'], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
-const server = spawnSync(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', path.join(root, 'apps/server/src/cli.ts'), 'start'], {
+// tsx by its own address: the server runs in the caller's directory (its data), which need not be the checkout.
+const tsx = import.meta.resolve('tsx');
+const server = spawnSync(process.execPath, [...SERVER_NODE_FLAGS, '--import', tsx, path.join(root, 'apps/server/src/cli.ts'), 'start'], {
   cwd: process.cwd(),
   stdio: 'inherit',
 });
