@@ -2,8 +2,12 @@ import { CompiledQuery, SqliteAdapter } from 'kysely';
 import type { Executor } from './index.ts';
 import type { Database } from './types.ts';
 
+/** A full row of a table: every column named, as the bulk insert wants it. */
+export type Row<T extends keyof Database> = { [K in keyof Database[T]]: Database[T][K] };
+
 /**
- * Inserts many rows of one table in the caller's transaction, the way each database takes them fastest.
+ * Inserts many rows of one table in the caller's transaction, the way each database takes them fastest (the
+ * register import, the demo county and the generated data at scale).
  *
  * - SQLite: one prepared statement run once per row (the connection's statement cache keeps it prepared).
  *   SQLite runs a many-row VALUES list more slowly than the same rows one by one: measured with 300,000 register
@@ -13,7 +17,7 @@ import type { Database } from './types.ts';
  * Every row must have the first row's columns, none undefined: a row of another shape is refused before anything
  * of it is bound, so no value can land in another column.
  */
-export async function insertRows<T extends keyof Database>(tx: Executor, table: T, rows: readonly Database[T][], chunk = 500): Promise<void> {
+export async function insertRows<T extends keyof Database>(tx: Executor, table: T, rows: readonly Database[T][], chunk = 200): Promise<void> {
   const first = rows[0];
   if (!first) return;
   const columns = Object.keys(first);

@@ -3,7 +3,7 @@ import type { Executor } from '../db/index.ts';
 import { newId } from '../lib/ids.ts';
 import { addMonths } from '../modules/activities/activities.service.ts';
 import { activeOn } from '../modules/orgs/orgs.repository.ts';
-import { type Row, insertMany } from './batch.ts';
+import { type Row, insertRows } from '../db/bulk.ts';
 import type { Rng } from './random.ts';
 
 const at = (day: string) => `${day}T08:00:00.000Z`;
@@ -138,10 +138,10 @@ export async function seedBaiheActivities(tx: Executor, ctx: { r: Rng; baiheId: 
     linkedStaff.map((s) => s.id),
   );
 
-  await insertMany(tx, 'activities', activities);
-  await insertMany(tx, 'activity_attendance', attendance, 300);
-  await insertMany(tx, 'activity_decisions', decisions);
-  await insertMany(tx, 'meeting_reminders', reminders);
+  await insertRows(tx, 'activities', activities);
+  await insertRows(tx, 'activity_attendance', attendance, 300);
+  await insertRows(tx, 'activity_decisions', decisions);
+  await insertRows(tx, 'meeting_reminders', reminders);
 
   // Observations sent to home organizations: acknowledged, and one still open.
   const leaders = await tx

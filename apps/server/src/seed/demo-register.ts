@@ -4,7 +4,7 @@ import type { DataCipher } from '../lib/crypto.ts';
 import { newId } from '../lib/ids.ts';
 import { idCheckChar } from '../lib/identity.ts';
 import { nameInitials } from '../lib/pinyin.ts';
-import { type Row, insertMany } from './batch.ts';
+import { type Row, insertRows } from '../db/bulk.ts';
 import { personName, type Rng } from './random.ts';
 
 /** The register the demo must reproduce exactly (DOMAIN §2), case 3's household included. */
@@ -412,14 +412,14 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
     met: true,
     evidence: criterion === 'income' ? '务工和扶贫车间工资稳定，人均纯收入5600元' : '入户核实',
   }));
-  await insertMany(tx, 'households', households);
-  await insertMany(tx, 'household_people', people);
-  await insertMany(tx, 'helpers', helpers);
-  await insertMany(tx, 'visits', visits);
-  await insertMany(tx, 'visit_helpers', visitHelpers);
-  await insertMany(tx, 'measures', measures);
-  await insertMany(tx, 'monitoring_cases', cases);
-  await insertMany(tx, 'monitoring_events', caseEvents);
+  await insertRows(tx, 'households', households);
+  await insertRows(tx, 'household_people', people);
+  await insertRows(tx, 'helpers', helpers);
+  await insertRows(tx, 'visits', visits);
+  await insertRows(tx, 'visit_helpers', visitHelpers);
+  await insertRows(tx, 'measures', measures);
+  await insertRows(tx, 'monitoring_cases', cases);
+  await insertRows(tx, 'monitoring_events', caseEvents);
   await tx
     .insertInto('exit_applications')
     .values({

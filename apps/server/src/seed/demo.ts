@@ -5,7 +5,7 @@ import { newId, nowIso } from '../lib/ids.ts';
 import { nameInitials, namePinyin } from '../lib/pinyin.ts';
 import { recordAudit } from '../modules/audit/audit.service.ts';
 import type { DataCipher } from '../lib/crypto.ts';
-import { type Row, insertMany } from './batch.ts';
+import { type Row, insertRows } from '../db/bulk.ts';
 import { seedCase3 } from './demo-households.ts';
 import { seedRegister } from './demo-register.ts';
 import { seedBaiheActivities } from './demo-activities.ts';
@@ -547,16 +547,16 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
   }));
 
   await db.transaction().execute(async (tx) => {
-    await insertMany(tx, 'regions', regions);
-    await insertMany(tx, 'units', units);
-    await insertMany(tx, 'party_orgs', partyOrgs);
-    await insertMany(tx, 'members', members);
-    await insertMany(tx, 'member_skills', memberSkills);
-    await insertMany(tx, 'temporary_orgs', orgs);
-    await insertMany(tx, 'org_regions', orgRegions);
-    await insertMany(tx, 'org_units', orgUnits);
-    await insertMany(tx, 'memberships', memberships);
-    await insertMany(tx, 'users', users);
+    await insertRows(tx, 'regions', regions);
+    await insertRows(tx, 'units', units);
+    await insertRows(tx, 'party_orgs', partyOrgs);
+    await insertRows(tx, 'members', members);
+    await insertRows(tx, 'member_skills', memberSkills);
+    await insertRows(tx, 'temporary_orgs', orgs);
+    await insertRows(tx, 'org_regions', orgRegions);
+    await insertRows(tx, 'org_units', orgUnits);
+    await insertRows(tx, 'memberships', memberships);
+    await insertRows(tx, 'users', users);
     const qiaoUser = users.find((u) => u.username === 'qiaoduan') as Row<'users'>;
     await seedBaiheList(tx, {
       baiheId: b.id,

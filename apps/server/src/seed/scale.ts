@@ -4,7 +4,7 @@ import type { DataCipher } from '../lib/crypto.ts';
 import { idCheckChar } from '../lib/identity.ts';
 import { newId } from '../lib/ids.ts';
 import { nameInitials } from '../lib/pinyin.ts';
-import { insertMany, type Row } from './batch.ts';
+import { type Row, insertRows } from '../db/bulk.ts';
 import { SPREAD, type Status, addDemoItem, addList } from './demo-items.ts';
 import { type Rng, personName, rng } from './random.ts';
 
@@ -57,9 +57,9 @@ export async function growCounty(db: Db, cipher: DataCipher, opts: { households?
       households.push(makeHousehold(r, cipher, r.pick(villages), idNumber, people, helpers, helpersOf, allHelpers));
     }
     await db.transaction().execute(async (tx) => {
-      await insertMany(tx, 'households', households);
-      await insertMany(tx, 'household_people', people);
-      await insertMany(tx, 'helpers', helpers);
+      await insertRows(tx, 'households', households);
+      await insertRows(tx, 'household_people', people);
+      await insertRows(tx, 'helpers', helpers);
     });
     log(`  households: ${existing + made}/${target}`);
   }

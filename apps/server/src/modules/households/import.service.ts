@@ -516,8 +516,8 @@ export class HouseholdImportService {
       await this.db.transaction().execute(async (tx) => {
         await withWriteCache(tx, 32, async () => {
           for (const batch of rowsOnDisk.prepared(500)) {
-            await insertRows(tx, 'households', batch.map((p) => p.household));
-            await insertRows(tx, 'household_people', batch.flatMap((p) => p.people));
+            await insertRows(tx, 'households', batch.map((p) => p.household), 500);
+            await insertRows(tx, 'household_people', batch.flatMap((p) => p.people), 500);
             // SQLite's driver is synchronous: without a turn of the event loop between batches the server would
             // not even answer (other requests wait for the connection until the commit, but they are received).
             await breathe();
