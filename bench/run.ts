@@ -530,10 +530,15 @@ function benchWeb() {
     for (const f of start) walk(f);
     return seen;
   };
-  const loginFiles = closure(initial);
-  // The cockpit: the shell, the layout (loaded after login) and the overview page with its charts.
-  const chunk = (name: string) => fs.readdirSync(path.join(dist, 'assets')).find((f) => new RegExp(`^${name}-.*\\.js$`).test(f));
-  const cockpitFiles = closure([...initial, ...['AppLayout', 'OverviewPage'].map(chunk).filter((f): f is string => Boolean(f)).map((f) => `assets/${f}`)]);
+  const chunk = (name: string) => {
+    const file = fs.readdirSync(path.join(dist, 'assets')).find((f) => new RegExp(`^${name}-.*\\.js$`).test(f));
+    if (!file) throw new Error(`no ${name} chunk in the build`);
+    return `assets/${file}`;
+  };
+  // The login route: the shell and the login page (loaded when the session check answers 401).
+  const loginFiles = closure([...initial, chunk('LoginPage')]);
+  // The cockpit after a reload with a session: the shell, the layout and the overview page with its charts.
+  const cockpitFiles = closure([...initial, chunk('AppLayout'), chunk('OverviewPage')]);
   const kb = (files: Set<string>) => Math.round([...files].reduce((s, f) => s + gz(f), 0) / 1024);
   const login = kb(loginFiles);
   const cockpit = kb(cockpitFiles);

@@ -40,15 +40,25 @@ describe('the cockpit in the browser', () => {
       // The slider travels back to May 2020: the figures are those of that month's end.
       const slider = page.getByTestId('date-slider');
       await slider.waitFor();
-      const handle = slider.locator('.ant-slider-handle');
-      await handle.focus();
+      await slider.focus();
       await page.keyboard.press('Home');
       for (let i = 0; i < 11; i++) await page.keyboard.press('ArrowRight'); // 2019-06 + 11 months = 2020-05
-      await expect.poll(async () => page.locator('.ant-picker input').inputValue()).toBe('2020-05-31');
+      await expect.poll(async () => page.getByTestId('as-of').locator('input').inputValue()).toBe('2020-05-31');
       const closed = async () => Number((await page.getByTestId('cockpit-closed').locator('.ant-statistic-content-value').innerText()).replace(/\D/g, ''));
       const api = async (day: string) => (await (await page.request.get(`${base}/api/v1/stats/overview?asOf=${day}`)).json()).work.items.closed;
       await expect.poll(closed).toBe(await api('2020-05-31'));
       await screenshot(page, '62-cockpit-2020-05');
+      // A day typed into the date field (antd's picker, loaded when the field is clicked): the figures are that day's.
+      await page.getByTestId('as-of').locator('input').click();
+      const picker = page.getByTestId('as-of').locator('.ant-picker input');
+      await picker.waitFor();
+      await expect.poll(() => picker.evaluate((el) => el === document.activeElement)).toBe(true);
+      await page.locator('.ant-picker-dropdown').waitFor();
+      await screenshot(page, '62-cockpit-date-picker');
+      await picker.fill('2020-06-30');
+      await page.keyboard.press('Enter');
+      await expect.poll(async () => page.getByTestId('date-slider').inputValue()).toBe('12');
+      await expect.poll(closed).toBe(await api('2020-06-30'));
       expect(errors).toEqual([]);
     } finally {
       await context.close();
@@ -63,6 +73,17 @@ describe('the cockpit in the browser', () => {
       await ranking.locator('tbody tr').first().waitFor();
       expect(await ranking.locator('tbody tr').count()).toBe(15);
       await screenshot(page, '63-cockpit-county');
+      // A sortable header: the first click orders the townships ascending, the second descending.
+      const column = async (n: number) => (await ranking.locator(`tbody tr td:nth-child(${n})`).allInnerTexts()).map(Number);
+      const registered = ranking.getByRole('button', { name: '未脱贫户' });
+      await registered.click();
+      const up = await column(7);
+      expect(up).toEqual([...up].sort((a, b) => a - b));
+      expect(new Set(up).size).toBeGreaterThan(1);
+      await registered.click();
+      const down = await column(7);
+      expect(down).toEqual([...up].sort((a, b) => b - a));
+      expect(await ranking.locator('th[aria-sort="descending"]').innerText()).toContain('未脱贫户');
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -1,15 +1,14 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider, Spin } from 'antd';
-import enUS from 'antd/locale/en_US';
-import zhCN from 'antd/locale/zh_CN';
 import { Suspense, lazy, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { ApiError, api, setUnauthorizedHandler, unwrap } from './api/client';
 import { MeContext } from './components/me';
-import { LoginPage } from './pages/LoginPage';
+import { antdLocale } from './i18n';
 
-// Split by route: the login page loads alone; the layout, each screen and the chart library load when used.
+// Split by route: the login page loads alone (and not with the cockpit after a reload); the layout, each screen and the chart library load when used.
+const LoginPage = lazy(() => import('./pages/LoginPage').then((m) => ({ default: m.LoginPage })));
 const AppLayout = lazy(() => import('./components/AppLayout').then((m) => ({ default: m.AppLayout })));
 const PendingStep = lazy(() => import('./features/account/AccountSecurity').then((m) => ({ default: m.PendingStep })));
 const OverviewPage = lazy(() => import('./pages/OverviewPage').then((m) => ({ default: m.OverviewPage })));
@@ -65,7 +64,7 @@ export function App() {
   }, [queryClient]);
 
   return (
-    <ConfigProvider locale={i18n.language === 'en-US' ? enUS : zhCN} theme={theme}>
+    <ConfigProvider locale={antdLocale(i18n.language)} theme={theme}>
       <AntApp>
         {isResident ? (
           <Suspense fallback={<Spin />}>
@@ -80,7 +79,9 @@ export function App() {
             <Spin size="large" />
           </div>
         ) : !me.data ? (
-          <LoginPage />
+          <Suspense fallback={<Spin />}>
+            <LoginPage />
+          </Suspense>
         ) : me.data.pending ? (
           <Suspense fallback={<Spin />}>
             <PendingStep

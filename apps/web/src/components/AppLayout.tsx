@@ -17,7 +17,7 @@ import {
   TrophyOutlined,
 } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, Flex, Layout, Menu, Skeleton, Typography } from 'antd';
+import { Button, Flex, Layout, Menu, Skeleton } from 'antd';
 import { Suspense } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
@@ -53,9 +53,9 @@ export function AppLayout() {
           </span>
         </div>
         <Flex gap={12} align="center" className="lj-no-print">
-          <Typography.Text style={{ color: '#fff' }} className="lj-header-user" data-testid="current-user">
+          <span style={{ color: '#fff' }} className="lj-header-user" data-testid="current-user">
             {me.displayName}（{me.scope.orgName ?? me.scope.regionName}）
-          </Typography.Text>
+          </span>
           {me.memberId && (
             <Button size="small" icon={<IdcardOutlined />} onClick={() => navigate(`/members/${me.memberId}/record`)} data-testid="my-record">
               {t('record.mine')}

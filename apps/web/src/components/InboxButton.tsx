@@ -1,6 +1,6 @@
 import { BellOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Badge, Button, Empty, List, Popover, Tag } from 'antd';
+import { Badge, Button, Empty, Popover, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap } from '../api/client';
@@ -19,20 +19,20 @@ export function InboxButton() {
       placement="bottomRight"
       title={t('inbox.title')}
       content={
-        <List
-          style={{ width: 360, maxHeight: 420, overflowY: 'auto' }}
-          size="small"
-          dataSource={items}
-          locale={{ emptyText: <Empty description={t('inbox.empty')} /> }}
-          renderItem={(n) => (
-            <List.Item>
-              <div>
+        // A plain list: antd's List brings its pagination (and the select inside it) into every screen's first load.
+        items.length === 0 ? (
+          <Empty description={t('inbox.empty')} />
+        ) : (
+          <ul className="lj-inbox">
+            {items.map((n, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: notices have no id (a deadline is derived, not stored) and the list holds no state; it is redrawn whole
+              <li key={`${i}-${n.kind}-${n.itemId}`}>
                 <Tag color={COLORS[n.kind]}>{t(`inbox.kinds.${n.kind}`)}</Tag>
                 <Link to={`/items/${n.itemId}`}>{n.text}</Link>
-              </div>
-            </List.Item>
-          )}
-        />
+              </li>
+            ))}
+          </ul>
+        )
       }
     >
       <Badge count={unread} size="small" overflowCount={99}>

@@ -1,4 +1,6 @@
 import i18n from 'i18next';
+import type { Locale as AntdLocale } from 'antd/es/locale';
+import zhCNAntd from 'antd/locale/zh_CN';
 import { initReactI18next } from 'react-i18next';
 import { zhCN } from './zh-CN';
 
@@ -15,9 +17,18 @@ void i18n.use(initReactI18next).init({
   interpolation: { escapeValue: false },
 });
 
+// antd's own texts (pagination, pickers, empty states) follow the same locale, and load with it.
+const antdLocales: Partial<Record<Locale, AntdLocale>> = { 'zh-CN': zhCNAntd };
+
+/** antd's texts for the language in use (Chinese until English has loaded). */
+export function antdLocale(language: string): AntdLocale {
+  return antdLocales[language as Locale] ?? zhCNAntd;
+}
+
 async function load(locale: Locale) {
   if (locale === 'en-US' && !i18n.hasResourceBundle('en-US', 'translation')) {
-    const { enUS } = await import('./en-US');
+    const [{ enUS }, antd] = await Promise.all([import('./en-US'), import('antd/locale/en_US')]);
+    antdLocales['en-US'] = antd.default;
     i18n.addResourceBundle('en-US', 'translation', enUS);
   }
 }

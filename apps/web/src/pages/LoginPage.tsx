@@ -1,6 +1,6 @@
 import { LockOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Form, Input, Typography } from 'antd';
+import { Alert, Button, Form, Input } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, unwrap } from '../api/client';
@@ -31,15 +31,16 @@ export function LoginPage() {
   };
   return (
     <div className="lj-login">
-      <Card style={{ width: 380, boxShadow: '0 8px 24px rgba(0,0,0,.2)' }}>
+      {/* A plain box rather than antd's Card and Typography, which bring tabs, menus and tooltips to the first screen. */}
+      <main className="lj-login-box">
         <div style={{ textAlign: 'center', marginBottom: 24 }}>
           <div className="lj-brand-mark" style={{ width: 56, height: 56, fontSize: 30, background: '#c8161d', color: '#ffd700' }}>
             联
           </div>
-          <Typography.Title level={3} style={{ marginTop: 12, marginBottom: 4 }}>
+          <h1 className="lj-page-title" style={{ marginTop: 12, marginBottom: 4 }}>
             {t('login.title')}
-          </Typography.Title>
-          <Typography.Text type="secondary">{t('login.hint')}</Typography.Text>
+          </h1>
+          <p className="lj-login-hint">{t('login.hint')}</p>
         </div>
         {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="login-error" />}
         <Form layout="vertical" onFinish={onFinish} requiredMark={false}>
@@ -71,7 +72,7 @@ export function LoginPage() {
             {t('login.submit')}
           </Button>
         </Form>
-      </Card>
+      </main>
     </div>
   );
 }

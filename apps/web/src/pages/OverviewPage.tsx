@@ -1,11 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Card, Col, DatePicker, Empty, Flex, Row, Slider, Statistic, Typography } from 'antd';
+import { Alert, Col, Empty, Flex, Row, Statistic } from 'antd';
 import dayjs from 'dayjs';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, today, unwrap } from '../api/client';
 import { Chart } from '../components/Chart';
+import { DateField } from '../components/DateField';
 import { useMe } from '../components/me';
+import { Panel } from '../components/Panel';
 import { QueryState } from '../components/QueryState';
 import { CockpitPanel } from '../features/cockpit/CockpitPanel';
 
@@ -60,27 +62,28 @@ export function OverviewPage() {
   return (
     <div className="lj-page">
       <Flex justify="space-between" align="center" wrap gap={12} style={{ marginBottom: 16 }}>
-        <Typography.Title level={3} style={{ margin: 0 }}>
+        <h1 className="lj-page-title">
           {t('overview.scopeTitle', { scope })}
-        </Typography.Title>
+        </h1>
         <Flex align="center" gap={8} wrap>
-          <span>{t('cockpit.slider')}</span>
-          <div data-testid="date-slider" style={{ width: 260 }}>
-          <Slider
+          <label htmlFor="overview-month">{t('cockpit.slider')}</label>
+          {/* The browser's own range field: antd's slider would add to what the cockpit loads first. */}
+          <input
+            id="overview-month"
+            type="range"
+            className="lj-range"
+            data-testid="date-slider"
             min={0}
             max={months.length - 1}
             value={Math.max(0, months.indexOf(asOf.slice(0, 7)))}
-            tooltip={{ formatter: (i) => months[i ?? 0] }}
-            onChange={(i) => setAsOf(monthEnd(months[i] as string))}
+            aria-valuetext={asOf.slice(0, 7)}
+            onChange={(e) => setAsOf(monthEnd(months[Number(e.target.value)] as string))}
           />
-          </div>
+          <output htmlFor="overview-month" className="lj-range-value">
+            {asOf.slice(0, 7)}
+          </output>
           <span>{t('overview.asOf')}</span>
-          <DatePicker
-            allowClear={false}
-            value={dayjs(asOf)}
-            disabledDate={(d) => d.isAfter(dayjs())}
-            onChange={(d) => d && setAsOf(d.format('YYYY-MM-DD'))}
-          />
+          <DateField label={t('overview.asOf')} testId="as-of" value={asOf} max={today()} onChange={setAsOf} />
         </Flex>
       </Flex>
       <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
@@ -102,7 +105,7 @@ export function OverviewPage() {
             <Row gutter={[16, 16]}>
               {figures.map(([label, key]) => (
                 <Col xs={12} md={8} xl={4} key={key}>
-                  <Card>
+                  <Panel>
                     <Statistic
                       title={t(label)}
                       value={key === 'membersLinked' || key === 'units' ? q.data[key] : q.data.orgs[key]}
@@ -111,21 +114,21 @@ export function OverviewPage() {
                     <span data-testid={`figure-${key}`} hidden>
                       {key === 'membersLinked' || key === 'units' ? q.data[key] : q.data.orgs[key]}
                     </span>
-                  </Card>
+                  </Panel>
                 </Col>
               ))}
             </Row>
             <CockpitPanel asOf={q.data.asOf} data={q.data.work} rankingLevel={q.data.rankingLevel} />
             {q.data.byTownship.length > 1 ? (
-              <Card title={t(q.data.rankingLevel === 'county' ? 'overview.chartTitleCounty' : 'overview.chartTitle')} style={{ marginTop: 16 }}>
+              <Panel title={t(q.data.rankingLevel === 'county' ? 'overview.chartTitleCounty' : 'overview.chartTitle')} style={{ marginTop: 16 }}>
                 <BreakdownChart
                   title={t(q.data.rankingLevel === 'county' ? 'overview.chartTitleCounty' : 'overview.chartTitle')}
                   countLabel={t('overview.branches')}
                   data={q.data.byTownship.map((x) => ({ name: x.name, count: x.branches, membersLinked: x.membersLinked }))}
                 />
-              </Card>
+              </Panel>
             ) : (
-              <Card title={t('overview.branchChartTitle')} style={{ marginTop: 16 }}>
+              <Panel title={t('overview.branchChartTitle')} style={{ marginTop: 16 }}>
                 {q.data.byBranch.length > 0 ? (
                   <BreakdownChart
                     title={t('overview.branchChartTitle')}
@@ -135,7 +138,7 @@ export function OverviewPage() {
                 ) : (
                   <Empty description={t('overview.noTownship')} />
                 )}
-              </Card>
+              </Panel>
             )}
           </>
         )}

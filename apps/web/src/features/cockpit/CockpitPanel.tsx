@@ -1,8 +1,10 @@
-import { Card, Col, Row, Statistic, Table, Tag } from 'antd';
+import { Col, Row, Statistic, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Schemas } from '../../api/client';
 import { Chart } from '../../components/Chart';
+import { Panel } from '../../components/Panel';
+import { SimpleTable } from '../../components/SimpleTable';
 
 function Trend({ data }: { data: Schemas['Cockpit']['trend'] }) {
   const { t } = useTranslation();
@@ -27,7 +29,7 @@ export function CockpitPanel({ asOf, data: c, rankingLevel = 'township' }: { asO
   const { t } = useTranslation();
   const figure = (key: string, label: string, value: number | string, to?: string, color?: string) => (
     <Col xs={12} md={8} xl={4} key={key}>
-      <Card size="small">
+      <Panel small>
         {to ? (
           <Link to={to} data-testid={`cockpit-${key}`}>
             <Statistic title={label} value={value} styles={{ content: { color } }} />
@@ -35,7 +37,7 @@ export function CockpitPanel({ asOf, data: c, rankingLevel = 'township' }: { asO
         ) : (
           <Statistic title={label} value={value} styles={{ content: { color } }} />
         )}
-      </Card>
+      </Panel>
     </Col>
   );
   return (
@@ -58,12 +60,12 @@ export function CockpitPanel({ asOf, data: c, rankingLevel = 'township' }: { asO
           </Row>
           <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
             <Col xs={24} lg={14}>
-              <Card size="small" title={t('cockpit.trend')}>
+              <Panel small title={t('cockpit.trend')}>
                 <Trend data={c.trend} />
-              </Card>
+              </Panel>
             </Col>
             <Col xs={24} lg={10}>
-              <Card size="small" title={t('cockpit.exits')} style={{ marginBottom: 12 }}>
+              <Panel small title={t('cockpit.exits')} style={{ marginBottom: 12 }}>
                 {Object.keys(c.exits).length === 0 ? (
                   '—'
                 ) : (
@@ -75,46 +77,42 @@ export function CockpitPanel({ asOf, data: c, rankingLevel = 'township' }: { asO
                     ))}
                   </Link>
                 )}
-              </Card>
-              <Card size="small" title={t('cockpit.grades')}>
+              </Panel>
+              <Panel small title={t('cockpit.grades')}>
                 {c.grades ? (
                   <Link to="/assessment">
-                    <Table
-                      size="small"
-                      pagination={false}
-                      rowKey="g"
-                      dataSource={(['good', 'fair', 'average', 'poor'] as const).map((g) => ({ g, n: c.grades?.[g] ?? 0 }))}
+                    <SimpleTable
+                      rowKey={(r) => r.g}
+                      rows={(['good', 'fair', 'average', 'poor'] as const).map((g) => ({ g, n: c.grades?.[g] ?? 0 }))}
                       columns={[
-                        { title: t('assessment.grade'), dataIndex: 'g', render: (g) => t(`assessment.grades.${g}`) },
-                        { title: '#', dataIndex: 'n' },
+                        { key: 'g', title: t('assessment.grade'), render: (r) => t(`assessment.grades.${r.g}`) },
+                        { key: 'n', title: '#', render: (r) => r.n },
                       ]}
                     />
                   </Link>
                 ) : (
                   '—'
                 )}
-              </Card>
+              </Panel>
             </Col>
           </Row>
           {c.byTownship.length > 0 && (
-            <Card size="small" title={t(rankingLevel === 'county' ? 'cockpit.rankingCounty' : 'cockpit.ranking')} style={{ marginTop: 12 }}>
-              <Table
-                size="small"
-                rowKey="regionCode"
-                pagination={false}
-                dataSource={c.byTownship}
-                data-testid="township-ranking"
+            <Panel small title={t(rankingLevel === 'county' ? 'cockpit.rankingCounty' : 'cockpit.ranking')} style={{ marginTop: 12 }}>
+              <SimpleTable
+                testId="township-ranking"
+                rowKey={(r) => r.regionCode}
+                rows={c.byTownship}
                 columns={[
-                  { title: '#', key: 'rank', width: 48, render: (_, __, i) => i + 1 },
-                  { title: t(rankingLevel === 'county' ? 'cockpit.county' : 'assessment.township'), dataIndex: 'name' },
-                  { title: t('item.overdue'), dataIndex: 'overdue', align: 'right', sorter: (a, b) => a.overdue - b.overdue },
-                  { title: t('cockpit.openItems'), dataIndex: 'open', align: 'right', sorter: (a, b) => a.open - b.open },
-                  { title: t('cockpit.closed'), dataIndex: 'closed', align: 'right', sorter: (a, b) => a.closed - b.closed },
-                  { title: t('cockpit.confirmedShare'), dataIndex: 'confirmedShare', align: 'right', render: (v: number | null) => pct(v) },
-                  { title: t('cockpit.registered'), dataIndex: 'registered', align: 'right', sorter: (a, b) => a.registered - b.registered },
+                  { key: 'rank', title: '#', width: 48, render: (_, i) => i + 1 },
+                  { key: 'name', title: t(rankingLevel === 'county' ? 'cockpit.county' : 'assessment.township'), render: (r) => r.name },
+                  { key: 'overdue', title: t('item.overdue'), align: 'right', render: (r) => r.overdue, sorter: (a, b) => a.overdue - b.overdue },
+                  { key: 'open', title: t('cockpit.openItems'), align: 'right', render: (r) => r.open, sorter: (a, b) => a.open - b.open },
+                  { key: 'closed', title: t('cockpit.closed'), align: 'right', render: (r) => r.closed, sorter: (a, b) => a.closed - b.closed },
+                  { key: 'confirmedShare', title: t('cockpit.confirmedShare'), align: 'right', render: (r) => pct(r.confirmedShare) },
+                  { key: 'registered', title: t('cockpit.registered'), align: 'right', render: (r) => r.registered, sorter: (a, b) => a.registered - b.registered },
                 ]}
               />
-            </Card>
+            </Panel>
           )}
         </>
       )}
