@@ -19,8 +19,6 @@ export async function openBrowser(
       ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }
       : { viewport: { width: 1440, height: 900 } }),
     args: [
-      // The interface language of a Chinese user's browser: the browser's own fields (dates) follow it.
-      '--lang=zh-CN',
       '--no-sandbox',
       '--disable-gpu',
       '--disable-quic',
