@@ -7,8 +7,7 @@ import { excel } from '../src/lib/excel.ts';
 import { describe, expect, it } from 'vitest';
 import { DataCipher } from '../src/lib/crypto.ts';
 import { idCheckChar } from '../src/lib/identity.ts';
-import { COLUMNS, HEALTH_ZH } from '../src/modules/households/import.layout.ts';
-import { DEFAULT_IMPORT_LIMITS } from '../src/modules/households/import.service.ts';
+import { COLUMNS } from '../src/modules/households/import.layout.ts';
 import { buildApp } from '../src/app.ts';
 import { PASSWORD } from './factories.ts';
 import { as, exported, login, sessionHeaders } from './helpers.ts';
@@ -269,45 +268,6 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     expect(stored.filter((p) => names.has(p.name))).toHaveLength(3000);
   });
 
-  it('a large import encrypts in a thread of its own, with the register\'s keys', async () => {
-    // A second app on the same database and key that hands every import to the preparing thread; more than three
-    // batches of households, so that batches wait behind the one being encrypted.
-    const app = await buildApp({ db: ctx.t.db, cipher, importLimits: { ...DEFAULT_IMPORT_LIMITS, threadFromRows: 0 } });
-    await app.ready();
-    try {
-      const rows = Array.from({ length: 1600 }, (_, i) => household(String(i + 1))).flat();
-      const cookie = await login(app, 'qiaoduan', PASSWORD);
-      const res = await app.inject({
-        method: 'POST',
-        url: '/api/v1/household-imports?fileName=threaded.csv',
-        headers: { ...sessionHeaders(cookie), 'content-type': 'application/octet-stream' },
-        payload: csv(rows),
-      });
-      expect(res.statusCode, res.body).toBe(202);
-      await app.householdImports.settled(res.json().id);
-      const r = (await as(app, cookie).get(`/household-imports/${res.json().id}`)).json();
-      expect(r).toMatchObject({ status: 'completed', households: 1600, people: 4800, errorCount: 0 });
-      const stored = await ctx.t.db.db
-        .selectFrom('household_people as p')
-        .innerJoin('households as h', 'h.id', 'p.household_id')
-        .select(['h.address', 'p.name', 'p.id_number_enc', 'p.id_number_index', 'p.health_enc', 'p.phone_enc', 'p.phone_index'])
-        .execute();
-      expect(stored).toHaveLength(4800);
-      const byId = new Map(rows.map((row) => [row.idNumber, row]));
-      for (const p of stored) {
-        const id = cipher.decrypt(p.id_number_enc);
-        const row = byId.get(id);
-        expect(row?.name).toBe(p.name);
-        expect(p.id_number_index).toBe(cipher.blindIndex(id));
-        expect(cipher.decrypt(p.health_enc)).toBe(HEALTH_ZH[row?.health as string]);
-        if (row?.phone) expect([cipher.decrypt(p.phone_enc as string), p.phone_index]).toEqual([row.phone, cipher.blindIndex(row.phone)]);
-        else expect(p.phone_enc).toBeNull();
-      }
-    } finally {
-      await app.close();
-    }
-  });
-
   it('a CSV saved by Excel in GB18030 is read correctly', async () => {
     const text = csv(household('1'));
     // Node decodes GB18030 but cannot encode it: build the two-byte table by decoding every GBK code.
@@ -347,7 +307,7 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
 
   it('files over the size or row limits are refused', async () => {
     // A second app on the same database, with small limits.
-    const app = await buildApp({ db: ctx.t.db, importLimits: { ...DEFAULT_IMPORT_LIMITS, maxBytes: 4096, maxRows: 5, maxUnzippedBytes: 1 << 20 } });
+    const app = await buildApp({ db: ctx.t.db, importLimits: { maxBytes: 4096, maxRows: 5, maxUnzippedBytes: 1 << 20 } });
     await app.ready();
     const db = ctx.t.db;
     try {

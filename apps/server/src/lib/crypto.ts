@@ -13,7 +13,7 @@ export class DataCipher {
   /** Keys the audit hash chain (HMAC-SHA-256). */
   readonly auditKey: Buffer;
 
-  constructor(private readonly master: Buffer) {
+  constructor(master: Buffer) {
     if (master.length !== 32) throw new Error('the data key must be 32 bytes');
     this.encKey = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'lianjian field encryption v1', 32));
     this.indexKey = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'lianjian blind index v1', 32));
@@ -36,14 +36,6 @@ export class DataCipher {
     const iv = Buffer.from(this.ivs.subarray(this.ivAt, this.ivAt + 12));
     this.ivAt += 12;
     return iv;
-  }
-
-  /**
-   * A copy of the master key for a worker thread of this process that encrypts with the same keys (the register
-   * import's preparing thread). It stays in the process: never logged, stored or sent.
-   */
-  keyForWorker(): Uint8Array {
-    return new Uint8Array(this.master);
   }
 
   /** `v1:<iv>:<tag>:<ciphertext>`, base64url parts. */

@@ -3,15 +3,16 @@ import { type PovertyCause, todayInShanghai } from '@lianjian/shared';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
+import type { HouseholdPersonTable, HouseholdTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { DataCipher } from '../../lib/crypto.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { maskIdNumber } from '../../lib/identity.ts';
 import { maskPhone } from '../../lib/mask.ts';
 import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
+import { nameInitials } from '../../lib/pinyin.ts';
 import { conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { householdRows } from './household.rows.ts';
 import { type CoverageRule, CoverageService, activeHelper, breaksRule, countyOf } from './coverage.service.ts';
 import { ATTRIBUTE_LABEL, LABOUR_LABEL, STATUS_ZH, registerWorkbookStream } from './households.export.ts';
 import { CAUSE_LABEL } from './import.layout.ts';
@@ -53,6 +54,62 @@ export function householdStatusOn(status: string, day: string): RawBuilder<SqlBo
   }
 }
 
+
+/** The rows of one newly registered household: sensitive fields encrypted, blind indexes for search. */
+export function householdRows(
+  cipher: DataCipher,
+  input: Omit<z.infer<typeof CreateHousehold>, 'regionCode'>,
+  regionCode: string,
+  now: string,
+  /** The people's ID numbers' blind indexes, in order, when already computed (the import computes them as it reads). */
+  idIndexes?: readonly string[],
+): { household: HouseholdTable; people: HouseholdPersonTable[] } {
+  const size = input.people.length;
+  const total = input.income.wages + input.income.business + input.income.transfer + input.income.property;
+  const head = input.people.find((p) => p.relationship === '户主') as (typeof input.people)[number];
+  const household: HouseholdTable = {
+    id: newId(),
+    region_code: regionCode,
+    head_name: head.name,
+    head_initials: nameInitials(head.name),
+    address: input.address,
+    attribute: input.attribute,
+    standard: input.standard,
+    status: 'registered',
+    exit_year: null,
+    primary_cause: input.primaryCause,
+    secondary_causes: JSON.stringify(input.secondaryCauses),
+    income_wages: input.income.wages,
+    income_business: input.income.business,
+    income_transfer: input.income.transfer,
+    income_property: input.income.property,
+    per_capita_income: Math.round(total / size),
+    housing_area: input.housingArea ?? null,
+    danger_rating: input.dangerRating ?? null,
+    water_safe: input.waterSafe ? 1 : 0,
+    relocated_to: input.relocatedTo ?? null,
+    version: 1,
+    created_at: now,
+    updated_at: now,
+  };
+  const people = input.people.map((p, i) => ({
+    id: newId(),
+    household_id: household.id,
+    name: p.name,
+    relationship: p.relationship,
+    gender: p.gender,
+    birth_year: Number(p.idNumber.slice(6, 10)),
+    in_school: p.inSchool ? 1 : 0,
+    labour: p.labour,
+    health_enc: cipher.encrypt(p.health),
+    id_number_enc: cipher.encrypt(p.idNumber),
+    id_number_index: idIndexes?.[i] ?? cipher.blindIndex(p.idNumber),
+    phone_enc: p.phone ? cipher.encrypt(p.phone) : null,
+    phone_index: p.phone ? cipher.blindIndex(p.phone) : null,
+    created_at: now,
+  }));
+  return { household, people };
+}
 
 /** The poverty register: households, their people (sensitive fields encrypted) and their helpers. */
 export class HouseholdService {

@@ -1,6 +1,5 @@
 import SQLite from 'better-sqlite3';
 import type { HouseholdPersonTable, HouseholdTable } from '../../db/types.ts';
-import type { PreparedJson } from './import.prepare.ts';
 import type { ParsedPerson } from './import.layout.ts';
 
 /**
@@ -131,9 +130,8 @@ export class ImportScratch {
     if (current) yield current;
   }
 
-  /** A prepared household: its row and its people's rows, as JSON (import.prepare.ts). */
-  addPrepared([household, people]: PreparedJson): void {
-    this.insertPrepared.run(household, people);
+  addPrepared(rows: { household: HouseholdTable; people: HouseholdPersonTable[] }): void {
+    this.insertPrepared.run(JSON.stringify(rows.household), JSON.stringify(rows.people));
     this.out.wrote();
   }
 

@@ -2,7 +2,7 @@ import { underRegion } from '../../lib/scope.ts';
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, rm, stat } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -22,7 +22,7 @@ import { ArchiveRefused, checkArchive } from '../../lib/zip-guard.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { ImportScratch } from './import.scratch.ts';
 import { COLUMNS, type ParsedPerson, type RowError, columnHeader, mapHeader, parseRow } from './import.layout.ts';
-import { type HouseholdToPrepare, type PreparedJson, inlinePreparer, threadPreparer } from './import.prepare.ts';
+import { householdRows } from './households.service.ts';
 import { CreateHousehold } from './households.schemas.ts';
 
 export interface ImportLimits {
@@ -32,11 +32,9 @@ export interface ImportLimits {
   maxRows: number;
   /** Most bytes an XLSX workbook may inflate to (zip-bomb guard). */
   maxUnzippedBytes: number;
-  /** From how many rows an import encrypts in a thread of its own (starting one costs about half a second). */
-  threadFromRows: number;
 }
 
-export const DEFAULT_IMPORT_LIMITS: ImportLimits = { maxBytes: 50 * 1024 * 1024, maxRows: 200_000, maxUnzippedBytes: 300 * 1024 * 1024, threadFromRows: 20_000 };
+export const DEFAULT_IMPORT_LIMITS: ImportLimits = { maxBytes: 50 * 1024 * 1024, maxRows: 200_000, maxUnzippedBytes: 300 * 1024 * 1024 };
 
 /** Import limits from the environment (`LIANJIAN_IMPORT_MAX_BYTES`, `…_MAX_ROWS`, `…_MAX_UNZIPPED_BYTES`). */
 export function importLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): ImportLimits {
@@ -45,12 +43,8 @@ export function importLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Impor
     maxBytes: n(env.LIANJIAN_IMPORT_MAX_BYTES, DEFAULT_IMPORT_LIMITS.maxBytes),
     maxRows: n(env.LIANJIAN_IMPORT_MAX_ROWS, DEFAULT_IMPORT_LIMITS.maxRows),
     maxUnzippedBytes: n(env.LIANJIAN_IMPORT_MAX_UNZIPPED_BYTES, DEFAULT_IMPORT_LIMITS.maxUnzippedBytes),
-    threadFromRows: DEFAULT_IMPORT_LIMITS.threadFromRows,
   };
 }
-
-/** Households sent to be prepared at a time. */
-const PREPARE_BATCH = 500;
 
 /** Errors kept for the report; the count covers them all. */
 const MAX_REPORTED_ERRORS = 10_000;
@@ -495,39 +489,19 @@ export class HouseholdImportService {
       const now = nowIso();
       let households = 0;
       let peopleCount = 0;
-      // A large import encrypts in a thread of its own on the second core; the batches come back in order.
-      const preparer =
-        state.rows_read >= this.limits.threadFromRows && availableParallelism() > 1 ? threadPreparer(this.cipher, now) : inlinePreparer(this.cipher, now);
-      try {
-        const inFlight: Promise<PreparedJson[]>[] = [];
-        const store = async () => {
-          for (const p of await (inFlight.shift() as Promise<PreparedJson[]>)) rowsOnDisk.addPrepared(p);
-        };
-        let batch: HouseholdToPrepare[] = [];
-        for (const { householdNo, members, idKeys } of rowsOnDisk.households()) {
-          const x = assemble(householdNo, members, villages, addErrors);
-          // Once a mistake is found nothing will be written: the rest is only checked.
-          if (x && !errorCount) {
-            batch.push({ input: x.input, regionCode: x.regionCode, idKeys });
-            households++;
-            peopleCount += members.length;
-          }
-          if (batch.length >= PREPARE_BATCH) {
-            inFlight.push(preparer.prepare(batch));
-            batch = [];
-            // Two batches at most wait for the thread: one being encrypted, one queued behind it.
-            if (inFlight.length > 2) await store();
-          }
-          if ((households + 1) % 500 === 0) {
-            state.progress = 60 + Math.min(30, Math.floor((peopleCount / Math.max(1, state.rows_read)) * 30));
-            await save();
-            await breathe();
-          }
+      for (const { householdNo, members, idKeys } of rowsOnDisk.households()) {
+        const x = assemble(householdNo, members, villages, addErrors);
+        // Once a mistake is found nothing will be written: the rest is only checked.
+        if (x && !errorCount) {
+          rowsOnDisk.addPrepared(householdRows(this.cipher, x.input, x.regionCode, now, idKeys));
+          households++;
+          peopleCount += members.length;
         }
-        if (batch.length && !errorCount) inFlight.push(preparer.prepare(batch));
-        while (inFlight.length) await store();
-      } finally {
-        await preparer.close();
+        if ((households + 1) % 500 === 0) {
+          state.progress = 60 + Math.min(30, Math.floor((peopleCount / Math.max(1, state.rows_read)) * 30));
+          await save();
+          await breathe();
+        }
       }
       if (errorCount) {
         errors.sort((a, b) => a.row - b.row);
