@@ -22,6 +22,7 @@ import * as m0015 from './migrations/0015_identity.ts';
 import * as m0016 from './migrations/0016_scale.ts';
 import * as m0017 from './migrations/0017_shared_state.ts';
 import * as m0018 from './migrations/0018_item_sort_key.ts';
+import * as m0019 from './migrations/0019_item_events_status.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -160,6 +161,7 @@ const migrations = {
   '0016_scale': m0016,
   '0017_shared_state': m0017,
   '0018_item_sort_key': m0018,
+  '0019_item_events_status': m0019,
 };
 
 /**
