@@ -1,4 +1,5 @@
-import { type Kysely, SqliteAdapter, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
+import { analyzeAllRows } from './analyze.ts';
 
 // Scale (issue 9): an item list is read in ledger order (newest list first, then item numbers), which used to be
 // computed per row from the item's list, so a page meant reading and sorting every item in scope with its list.
@@ -17,12 +18,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Planner statistics for the new indexes, from every row (SQLite's sampled statistics, `analysis_limit`, put a
   // status at a thousand items): an existing database would otherwise plan the item list from the items of the
   // status, which on a province's SQLite file took over 10 s a page instead of 1 ms. 1.5 s for 2 million items.
-  if (db.getExecutor().adapter instanceof SqliteAdapter) {
-    const limit = (await sql<{ analysis_limit: number }>`pragma analysis_limit`.execute(db)).rows[0]?.analysis_limit ?? 0;
-    await sql`pragma analysis_limit = 0`.execute(db);
-    await sql`analyze items`.execute(db);
-    await sql.raw(`pragma analysis_limit = ${Number(limit)}`).execute(db);
-  } else await sql`analyze items`.execute(db);
+  await analyzeAllRows(db, 'items');
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -1,4 +1,5 @@
-import { type Kysely, SqliteAdapter, sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { analyzeAllRows } from './analyze.ts';
 
 // Scale (issue 9): the cockpit and the item list at a past day take each item's status from its last transition by
 // then (`statusOn`: the latest event by time, then by id) and count its reopenings. With events indexed by
@@ -8,13 +9,7 @@ import { type Kysely, SqliteAdapter, sql } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('item_events_item_status').on('item_events').columns(['item_id', 'at', 'id', 'to_status', 'from_status']).execute();
   await db.schema.dropIndex('item_events_item').execute();
-  if (db.getExecutor().adapter instanceof SqliteAdapter) {
-    // Statistics from every row, as for the items' indexes (0018): sampled ones can mislead SQLite's planner.
-    const limit = (await sql<{ analysis_limit: number }>`pragma analysis_limit`.execute(db)).rows[0]?.analysis_limit ?? 0;
-    await sql`pragma analysis_limit = 0`.execute(db);
-    await sql`analyze item_events`.execute(db);
-    await sql.raw(`pragma analysis_limit = ${Number(limit)}`).execute(db);
-  } else await sql`analyze item_events`.execute(db);
+  await analyzeAllRows(db, 'item_events');
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
