@@ -24,7 +24,7 @@ export function DateField({ value, onChange, max, label, testId }: { value: stri
     </span>
   );
   return (
-    <span data-testid={testId} data-ready={wanted ? undefined : 'proxy'}>
+    <span data-testid={testId}>
       {wanted ? (
         <Suspense fallback={proxy}>
           <DatePicker

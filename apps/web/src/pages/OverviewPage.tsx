@@ -59,6 +59,7 @@ export function OverviewPage() {
     ['overview.units', 'units'],
   ];
   const scope = me.scope.orgName ?? me.scope.regionName ?? '';
+  const month = asOf.slice(0, 7);
   return (
     <div className="lj-page">
       <Flex justify="space-between" align="center" wrap gap={12} style={{ marginBottom: 16 }}>
@@ -75,12 +76,12 @@ export function OverviewPage() {
             data-testid="date-slider"
             min={0}
             max={months.length - 1}
-            value={Math.max(0, months.indexOf(asOf.slice(0, 7)))}
-            aria-valuetext={asOf.slice(0, 7)}
+            value={Math.max(0, months.indexOf(month))}
+            aria-valuetext={month}
             onChange={(e) => setAsOf(monthEnd(months[Number(e.target.value)] as string))}
           />
           <output htmlFor="overview-month" className="lj-range-value">
-            {asOf.slice(0, 7)}
+            {month}
           </output>
           <span>{t('overview.asOf')}</span>
           <DateField label={t('overview.asOf')} testId="as-of" value={asOf} max={today()} onChange={setAsOf} />
