@@ -20,6 +20,38 @@ describe('organizational life in the browser', () => {
   });
   afterAll(async () => close());
 
+  it('on a phone the header fits the screen and the menu unfolds from its button, over the page', async () => {
+    await logIn(page, base, 'baihe', DEMO_PASSWORD);
+    const width = page.viewportSize()?.width ?? 0;
+    // Every header button inside the screen, the last (退出登录) included; named although only its icon shows.
+    for (const id of ['account', 'logout']) {
+      const box = await page.getByTestId(id).boundingBox();
+      expect(box).not.toBeNull();
+      expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(width);
+    }
+    await page.getByRole('button', { name: '退出登录' }).waitFor();
+    // Folded: the menu takes no room and nothing lies over the page's first line.
+    const toggle = page.getByTestId('menu-toggle');
+    await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('false');
+    await expect(page.getByRole('menuitem', { name: '组织架构' }).isVisible()).resolves.toBe(false);
+    await toggle.click();
+    await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('true');
+    await page.getByRole('menuitem', { name: '组织架构' }).waitFor();
+    await screenshot(page, '39-menu-phone');
+    // Choosing an entry goes there and folds the menu again.
+    await page.getByRole('menuitem', { name: '问题清单' }).click();
+    await page.waitForURL(/\/lists$/);
+    await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('false');
+    // A tap beside the open menu folds it too.
+    await toggle.click();
+    await page.locator('.lj-sider-backdrop').click({ position: { x: width - 20, y: 400 } });
+    await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('false');
+    // The icon-only button still logs out.
+    await page.getByTestId('logout').click();
+    await page.getByLabel('用户名').waitFor();
+    expect(errors).toEqual([]);
+  });
+
   it('the branch secretary records a meeting on a phone: taps attendance, a decision goes onto a problem list, a photo', async () => {
     await logIn(page, base, 'baihe', DEMO_PASSWORD);
     const baihe = (await (await page.request.get(`${base}/api/v1/orgs?q=${encodeURIComponent('白河新村')}`)).json()).items[0];

@@ -9,6 +9,7 @@ import {
   HomeOutlined,
   IdcardOutlined,
   LogoutOutlined,
+  MenuOutlined,
   MessageOutlined,
   NodeIndexOutlined,
   ShareAltOutlined,
@@ -18,7 +19,7 @@ import {
 } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Flex, Layout, Menu, Skeleton } from 'antd';
-import { Suspense } from 'react';
+import { Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from '../api/client';
@@ -28,12 +29,19 @@ import { useMe } from './me';
 
 const { Header, Sider, Content } = Layout;
 
+/** antd's lg breakpoint, below which the menu folds away (the Sider's own breakpoint). */
+const NARROW = '(max-width: 991.98px)';
+const narrowNow = () => typeof window !== 'undefined' && window.matchMedia(NARROW).matches;
+
 export function AppLayout() {
   const { t, i18n } = useTranslation();
   const me = useMe();
   const navigate = useNavigate();
   const location = useLocation();
   const queryClient = useQueryClient();
+  // Below lg the menu is folded; the header's menu button unfolds it over the page, and choosing an entry folds it.
+  const [narrow, setNarrow] = useState(narrowNow);
+  const [collapsed, setCollapsed] = useState(narrowNow);
   const section = location.pathname.split('/')[1];
   const selected = section === 'items' ? 'lists' : section === 'activities' ? 'orgs' : section || 'overview';
   const logout = async () => {
@@ -46,6 +54,17 @@ export function AppLayout() {
     <Layout style={{ minHeight: '100vh' }}>
       <Header style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', background: '#c8161d', paddingInline: 20 }}>
         <div className="lj-brand">
+          {narrow && (
+            <Button
+              type="text"
+              className="lj-menu-toggle"
+              icon={<MenuOutlined />}
+              aria-label={t('nav.menu')}
+              aria-expanded={!collapsed}
+              onClick={() => setCollapsed((c) => !c)}
+              data-testid="menu-toggle"
+            />
+          )}
           <span className="lj-brand-mark">联</span>
           <span>
             {t('app.name')}
@@ -57,33 +76,52 @@ export function AppLayout() {
             {me.displayName}（{me.scope.orgName ?? me.scope.regionName}）
           </span>
           {me.memberId && (
-            <Button size="small" icon={<IdcardOutlined />} onClick={() => navigate(`/members/${me.memberId}/record`)} data-testid="my-record">
+            <Button size="small" className="lj-header-btn" title={t('record.mine')} aria-label={t('record.mine')} icon={<IdcardOutlined />} onClick={() => navigate(`/members/${me.memberId}/record`)} data-testid="my-record">
               {t('record.mine')}
             </Button>
           )}
           {me.permissions.includes('items:read') && <InboxButton />}
-          <Button size="small" icon={<KeyOutlined />} onClick={() => navigate('/account')} data-testid="account">
+          <Button size="small" className="lj-header-btn" title={t('nav.account')} aria-label={t('nav.account')} icon={<KeyOutlined />} onClick={() => navigate('/account')} data-testid="account">
             {t('nav.account')}
           </Button>
           <Button
             size="small"
+            className="lj-header-btn"
+            title={t('nav.language')}
+            aria-label={t('nav.language')}
             icon={<TranslationOutlined />}
             onClick={() => setLocale(i18n.language === 'en-US' ? 'zh-CN' : 'en-US')}
           >
             {t('nav.language')}
           </Button>
-          <Button size="small" icon={<LogoutOutlined />} onClick={logout}>
+          <Button size="small" className="lj-header-btn" title={t('nav.logout')} aria-label={t('nav.logout')} icon={<LogoutOutlined />} onClick={logout} data-testid="logout">
             {t('nav.logout')}
           </Button>
         </Flex>
       </Header>
       <Layout>
-        <Sider width={200} theme="light" breakpoint="lg" collapsedWidth={0}>
+        <Sider
+          width={200}
+          theme="light"
+          breakpoint="lg"
+          collapsedWidth={0}
+          collapsed={collapsed}
+          trigger={null}
+          onBreakpoint={(broken) => {
+            setNarrow(broken);
+            setCollapsed(broken);
+          }}
+          className={narrow ? 'lj-sider-over' : undefined}
+          data-testid="sider"
+        >
           <Menu
             mode="inline"
             selectedKeys={[selected]}
             style={{ height: '100%', paddingTop: 8 }}
-            onClick={({ key }) => navigate(key === 'overview' ? '/' : `/${key}`)}
+            onClick={({ key }) => {
+              if (narrow) setCollapsed(true);
+              navigate(key === 'overview' ? '/' : `/${key}`);
+            }}
             items={[
               ...(me.permissions.includes('stats:read') ? [{ key: 'overview', icon: <DashboardOutlined />, label: t('nav.overview') }] : []),
               { key: 'orgs', icon: <ApartmentOutlined />, label: t('nav.orgs') },
@@ -106,6 +144,7 @@ export function AppLayout() {
             ]}
           />
         </Sider>
+        {narrow && !collapsed && <div className="lj-sider-backdrop" onClick={() => setCollapsed(true)} aria-hidden="true" />}
         <Content>
           <Suspense fallback={<Skeleton active style={{ padding: 24 }} />}>
             <Outlet />

@@ -2,7 +2,7 @@ import type { Messages } from './zh-CN';
 
 export const enUS: Messages = {
   app: { name: 'Lianjian', subtitle: 'Temporary Party Organizations', county: 'Nanzhao County' },
-  nav: { overview: 'Overview', orgs: 'Organizations', members: 'Members', reports: 'Reports', lists: 'Problem lists', chains: 'Chains & projects', households: 'Households', feedback: 'Feedback', assessment: 'Assessment', network: 'Link network', account: 'Account security', users: 'Accounts', audit: 'Audit trail', logout: 'Log out', language: '中文' },
+  nav: { overview: 'Overview', orgs: 'Organizations', members: 'Members', reports: 'Reports', lists: 'Problem lists', chains: 'Chains & projects', households: 'Households', feedback: 'Feedback', assessment: 'Assessment', network: 'Link network', account: 'Account security', users: 'Accounts', audit: 'Audit trail', logout: 'Log out', language: '中文', menu: 'Menu' },
   login: {
     title: 'Log in to Lianjian',
     username: 'Username',

@@ -1,6 +1,6 @@
 export const zhCN = {
   app: { name: '联建', subtitle: '临时党组织管理系统', county: '南召县' },
-  nav: { overview: '总览', orgs: '组织架构', members: '党员检索', reports: '群众反映', lists: '问题清单', chains: '产业与项目', households: '建档立卡户', feedback: '反馈签收', assessment: '督查考评', network: '联建网络', account: '账号安全', users: '账号管理', audit: '审计日志', logout: '退出登录', language: 'English' },
+  nav: { overview: '总览', orgs: '组织架构', members: '党员检索', reports: '群众反映', lists: '问题清单', chains: '产业与项目', households: '建档立卡户', feedback: '反馈签收', assessment: '督查考评', network: '联建网络', account: '账号安全', users: '账号管理', audit: '审计日志', logout: '退出登录', language: 'English', menu: '菜单' },
   login: {
     title: '登录联建',
     username: '用户名',
