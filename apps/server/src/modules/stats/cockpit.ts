@@ -91,15 +91,21 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
   if (region) households = households.where(underRegion('h.region_code', region));
   // The same rule as the register at a date, so that a figure and its drill-down always agree.
   const registeredOn = householdStatusOn('registered', asOf);
+  // Registered households and their people by township, read once: the totals are the townships' sums.
   const registeredByTownship = await households
     .where(registeredOn)
-    .select([sql<string>`substr(h.region_code, 1, 9)`.as('t'), sql<number>`count(*)`.as('n')])
+    .select([
+      sql<string>`substr(h.region_code, 1, 9)`.as('t'),
+      sql<number>`count(*)`.as('n'),
+      sql<number>`coalesce(sum((select count(*) from household_people p where p.household_id = h.id)), 0)`.as('people'),
+    ])
     .groupBy(sql`substr(h.region_code, 1, 9)`)
     .execute();
-  const registered = await households
-    .where(registeredOn)
-    .select([sql<number>`count(*)`.as('n'), sql<number>`coalesce(sum((select count(*) from household_people p where p.household_id = h.id)), 0)`.as('people')])
-    .executeTakeFirstOrThrow();
+  const registered = { n: 0, people: 0 };
+  for (const x of registeredByTownship) {
+    registered.n += Number(x.n);
+    registered.people += Number(x.people);
+  }
   const monitored = await households
     .innerJoin('monitoring_cases as m', 'm.household_id', 'h.id')
     .where('m.decided_on', '<=', asOf)
@@ -208,8 +214,8 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
     },
     escalations: { count: escalated.length, medianDaysToResolver: median(daysToResolver) },
     households: {
-      registered: Number(registered.n),
-      people: Number(registered.people),
+      registered: registered.n,
+      people: registered.people,
       monitored: {
         unstable_exited: Number(monitored.find((m) => m.category === 'unstable_exited')?.n ?? 0),
         marginal: Number(monitored.find((m) => m.category === 'marginal')?.n ?? 0),
