@@ -1,4 +1,5 @@
 import { CompiledQuery, sql } from 'kysely';
+import { todayInShanghai } from '@lianjian/shared';
 import { describe, expect, it } from 'vitest';
 import { newId } from '../src/lib/ids.ts';
 import { statusOn } from '../src/modules/items/items.repository.ts';
@@ -42,6 +43,35 @@ describe('the cockpit: figures at any date, from dated records, within scope', (
     expect(feb.byTownship).toEqual([]);
     const cheng = (await (await ctx.user('chengjiao')).get('/stats/overview?asOf=2020-02-15')).json().work.items;
     expect(cheng).toMatchObject({ open: 0, in_progress: 0, closed: 0, overdue: 0 });
+  });
+
+  it("today's statuses are read from the items themselves and agree with their transitions; reopenings are counted", async () => {
+    const { items } = await listedJanuary2020(ctx);
+    const db = ctx.t.db.db;
+    // The listing's own transitions (to open), dated when the list was made, as the items were.
+    await db.updateTable('item_events').set({ at: '2020-01-05T02:00:00.000Z' }).where('item_id', 'in', items).where('from_status', 'is', null).execute();
+    // 甲 (closed on 10 Feb) reopened on 1 Mar; 乙 taken up today through the workflow; 丙 untouched.
+    await transition(db, items[0], '2020-03-01T02:00:00.000Z', 'closed', 'in_progress');
+    await db.updateTable('items').set({ status: 'in_progress', closed_at: null }).where('id', '=', items[0]).execute();
+    const qiao = await ctx.user('qiaoduan');
+    const version = (await qiao.get(`/items/${items[1]}`)).json().version;
+    expect((await qiao.post(`/items/${items[1]}/transitions`, { to: 'in_progress', version })).statusCode).toBe(204);
+
+    const today = todayInShanghai();
+    const work = (await qiao.get('/stats/overview')).json().work.items;
+    expect(work).toMatchObject({ open: 1, in_progress: 2, awaiting_confirmation: 0, closed: 0, reopenRate: 1 });
+    expect((await qiao.get(`/stats/overview?asOf=${today}`)).json().work.items).toEqual(work);
+    // The same statuses taken from the transitions, as a past day takes them.
+    const byTransitions = await db
+      .selectFrom('items as i')
+      .where('i.list_id', 'in', db.selectFrom('items').select('list_id').where('id', '=', items[0]))
+      .select([statusOn(today).as('s'), sql<number>`count(*)`.as('n')])
+      .groupBy(sql`1`)
+      .execute();
+    expect(Object.fromEntries(byTransitions.map((r) => [r.s, Number(r.n)]))).toEqual({ open: 1, in_progress: 2 });
+    // Yesterday 乙 was still open: a past day is read from the transitions.
+    const yesterday = new Date(Date.parse(`${today}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+    expect((await qiao.get(`/stats/overview?asOf=${yesterday}`)).json().work.items).toMatchObject({ open: 2, in_progress: 1, reopenRate: 1 });
   });
 
   it('households registered poor and monitored are counted as of the day', async () => {
@@ -101,5 +131,22 @@ describe('the cockpit: figures at any date, from dated records, within scope', (
       expect(plan).toMatch(/Index Only Scan Backward using item_events_item_status/);
       expect(plan).not.toMatch(/Sort/);
     }
+  });
+
+  it('reopenings are counted from their own small index, not from all the events', async () => {
+    const db = ctx.t.db.db;
+    const q = db
+      .selectFrom('items as i')
+      .select(sql<number>`(select count(*) from item_events re where re.item_id = i.id and re.from_status = 'closed' and re.at < ${'2020-02-01'})`.as('n'))
+      .compile();
+    const plan =
+      ctx.t.db.dialect === 'sqlite'
+        ? (await db.executeQuery(CompiledQuery.raw(`explain query plan ${q.sql}`, [...q.parameters]))).rows.map((r) => (r as { detail: string }).detail).join('\n')
+        : await db.transaction().execute(async (tx) => {
+            await sql`set local enable_seqscan = off`.execute(tx);
+            await sql`set local enable_bitmapscan = off`.execute(tx);
+            return (await tx.executeQuery(CompiledQuery.raw(`explain ${q.sql}`, [...q.parameters]))).rows.map((r) => (r as { 'QUERY PLAN': string })['QUERY PLAN']).join('\n');
+          });
+    expect(plan).toMatch(/item_events_reopened/);
   });
 });

@@ -23,6 +23,7 @@ import * as m0016 from './migrations/0016_scale.ts';
 import * as m0017 from './migrations/0017_shared_state.ts';
 import * as m0018 from './migrations/0018_item_sort_key.ts';
 import * as m0019 from './migrations/0019_item_events_status.ts';
+import * as m0020 from './migrations/0020_item_events_reopened.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -162,6 +163,7 @@ const migrations = {
   '0017_shared_state': m0017,
   '0018_item_sort_key': m0018,
   '0019_item_events_status': m0019,
+  '0020_item_events_reopened': m0020,
 };
 
 /**
