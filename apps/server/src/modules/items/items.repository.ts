@@ -30,16 +30,6 @@ function scopeBranches(actor: Actor, columns: RawBuilder<unknown>, where: RawBui
   return branches;
 }
 
-/**
- * The items in scope that meet `where` (conditions on `x`), with `columns` (of `x`) read in the branches themselves:
- * a table to select from. Cheaper than `itemInScope` when many items are read whole: each row is read where the
- * branch's index found it, not looked up again by id (at province scale a county's 20,000 ids are spread over the
- * whole primary key). UNION keeps an item reached two ways once (its rows are the same).
- */
-export function scopedItemRows<T>(actor: Actor, columns: RawBuilder<unknown>, where: RawBuilder<SqlBool>) {
-  return sql<T>`(${sql.join(scopeBranches(actor, columns, where), sql` union `)})`;
-}
-
 /** Whether the item `alias` is in the actor's scope: its id among the branches' (`scopeBranches`). */
 export function itemInScope(actor: Actor, alias = 'i'): RawBuilder<SqlBool> {
   const ids = scopeBranches(actor, sql`x.id`, sql<SqlBool>`1 = 1`);

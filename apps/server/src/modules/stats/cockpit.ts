@@ -1,12 +1,11 @@
 import { underRegion } from '../../lib/scope.ts';
 import { elapsedDays, median, todayInShanghai } from '@lianjian/shared';
-import { type SqlBool, sql } from 'kysely';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
-import type { ItemTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { householdInScope, householdStatusOn } from '../households/households.service.ts';
-import { endOfDay, scopedItemRows, statusOn } from '../items/items.repository.ts';
+import { endOfDay, itemInScope, statusOn } from '../items/items.repository.ts';
 
 export const Cockpit = z
   .object({
@@ -71,21 +70,18 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
   // both in one transaction): read from the item, not looked up among its events (at province scale those lookups
   // land all over the events' index). A past day takes each status from its transitions by then.
   const status = asOf >= todayInShanghai() ? sql<string>`i.status` : statusOn(asOf);
-  type ItemRow = Pick<ItemTable, 'id' | 'region_code' | 'due_on' | 'created_at' | 'closed_at' | 'resident_confirmed_at' | 'escalated_at' | 'status'>;
-  const inScope = scopedItemRows<ItemRow>(
-    actor,
-    sql`x.id, x.region_code, x.due_on, x.created_at, x.closed_at, x.resident_confirmed_at, x.escalated_at, x.status`,
-    region ? sql<SqlBool>`x.created_at < ${end} and ${underRegion('x.region_code', region)}` : sql<SqlBool>`x.created_at < ${end}`,
-  );
-  const rows = await db
-    .selectFrom(inScope.as('i'))
+  let items = db
+    .selectFrom('items as i')
+    .where(itemInScope(actor, 'i'))
+    .where('i.created_at', '<', end)
     .select(['i.id', 'i.region_code', 'i.due_on', 'i.created_at', 'i.closed_at', 'i.resident_confirmed_at', 'i.escalated_at'])
     .select([
       status.as('status_on'),
       // Reopenings are indexed apart (item_events_reopened, migration 0020): a small index that stays in memory.
       sql<number>`(select count(*) from item_events re where re.item_id = i.id and re.from_status = 'closed' and re.at < ${end})`.as('reopens'),
-    ])
-    .execute();
+    ]);
+  if (region) items = items.where(underRegion('i.region_code', region));
+  const rows = await items.execute();
   const count = (s: string) => rows.filter((r) => r.status_on === s).length;
   const closed = rows.filter((r) => r.status_on === 'closed' && r.closed_at && r.closed_at < end);
   const month = asOf.slice(0, 7);
