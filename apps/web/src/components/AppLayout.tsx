@@ -71,7 +71,7 @@ export function AppLayout() {
             <span className="lj-brand-sub"> · {t('app.subtitle')}</span>
           </span>
         </div>
-        <Flex gap={12} align="center" className="lj-no-print">
+        <Flex gap={12} align="center" className="lj-no-print lj-header-actions">
           <span style={{ color: '#fff' }} className="lj-header-user" data-testid="current-user">
             {me.displayName}（{me.scope.orgName ?? me.scope.regionName}）
           </span>
