@@ -19,7 +19,7 @@ import {
 } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Flex, Layout, Menu, Skeleton } from 'antd';
-import { Suspense, useState } from 'react';
+import { type ReactNode, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from '../api/client';
@@ -32,6 +32,15 @@ const { Header, Sider, Content } = Layout;
 /** antd's lg breakpoint, below which the menu folds away (the Sider's own breakpoint). */
 const NARROW = '(max-width: 991.98px)';
 const narrowNow = () => typeof window !== 'undefined' && window.matchMedia(NARROW).matches;
+
+/** A header button: its label shows beside the icon, on phones only as its name (aria-label and title). */
+function HeaderButton({ label, icon, onClick, testId }: { label: string; icon: ReactNode; onClick: () => void; testId?: string }) {
+  return (
+    <Button size="small" className="lj-header-btn" title={label} aria-label={label} icon={icon} onClick={onClick} data-testid={testId}>
+      {label}
+    </Button>
+  );
+}
 
 export function AppLayout() {
   const { t, i18n } = useTranslation();
@@ -76,27 +85,12 @@ export function AppLayout() {
             {me.displayName}（{me.scope.orgName ?? me.scope.regionName}）
           </span>
           {me.memberId && (
-            <Button size="small" className="lj-header-btn" title={t('record.mine')} aria-label={t('record.mine')} icon={<IdcardOutlined />} onClick={() => navigate(`/members/${me.memberId}/record`)} data-testid="my-record">
-              {t('record.mine')}
-            </Button>
+            <HeaderButton label={t('record.mine')} icon={<IdcardOutlined />} onClick={() => navigate(`/members/${me.memberId}/record`)} testId="my-record" />
           )}
           {me.permissions.includes('items:read') && <InboxButton />}
-          <Button size="small" className="lj-header-btn" title={t('nav.account')} aria-label={t('nav.account')} icon={<KeyOutlined />} onClick={() => navigate('/account')} data-testid="account">
-            {t('nav.account')}
-          </Button>
-          <Button
-            size="small"
-            className="lj-header-btn"
-            title={t('nav.language')}
-            aria-label={t('nav.language')}
-            icon={<TranslationOutlined />}
-            onClick={() => setLocale(i18n.language === 'en-US' ? 'zh-CN' : 'en-US')}
-          >
-            {t('nav.language')}
-          </Button>
-          <Button size="small" className="lj-header-btn" title={t('nav.logout')} aria-label={t('nav.logout')} icon={<LogoutOutlined />} onClick={logout} data-testid="logout">
-            {t('nav.logout')}
-          </Button>
+          <HeaderButton label={t('nav.account')} icon={<KeyOutlined />} onClick={() => navigate('/account')} testId="account" />
+          <HeaderButton label={t('nav.language')} icon={<TranslationOutlined />} onClick={() => setLocale(i18n.language === 'en-US' ? 'zh-CN' : 'en-US')} />
+          <HeaderButton label={t('nav.logout')} icon={<LogoutOutlined />} onClick={logout} testId="logout" />
         </Flex>
       </Header>
       <Layout>
@@ -112,7 +106,6 @@ export function AppLayout() {
             setCollapsed(broken);
           }}
           className={narrow ? 'lj-sider-over' : undefined}
-          data-testid="sider"
         >
           <Menu
             mode="inline"

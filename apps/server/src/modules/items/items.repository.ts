@@ -65,6 +65,13 @@ export const statusOn = (day: string, alias = 'i') =>
   sql<string>`coalesce((select se.to_status from item_events se where se.item_id = ${sql.ref(`${alias}.id`)} and se.to_status is not null
     and se.at < ${endOfDay(day)} order by se.at desc, se.id desc limit 1), 'open')`;
 
+/**
+ * How often an item was reopened (moved out of `closed`) by the end of a day. Read from item_events_reopened
+ * (migration 0020), whose predicate this repeats so that the planner can use it.
+ */
+export const reopensBy = (day: string, alias = 'i') =>
+  sql<number>`(select count(*) from item_events re where re.item_id = ${sql.ref(`${alias}.id`)} and re.from_status = 'closed' and re.at < ${endOfDay(day)})`;
+
 const statusOf = (f: ItemFilters, alias = 'i') => (f.asOf ? statusOn(f.asOf, alias) : sql<string>`${sql.ref(`${alias}.status`)}`);
 const overdue = (f: ItemFilters, alias = 'i') => {
   const due = sql.ref(`${alias}.due_on`);

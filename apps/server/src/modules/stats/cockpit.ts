@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { householdInScope, householdStatusOn } from '../households/households.service.ts';
-import { endOfDay, itemInScope, statusOn } from '../items/items.repository.ts';
+import { endOfDay, itemInScope, reopensBy, statusOn } from '../items/items.repository.ts';
 
 export const Cockpit = z
   .object({
@@ -77,8 +77,8 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
     .select(['i.id', 'i.region_code', 'i.due_on', 'i.created_at', 'i.closed_at', 'i.resident_confirmed_at', 'i.escalated_at'])
     .select([
       status.as('status_on'),
-      // Reopenings are indexed apart (item_events_reopened, migration 0020): a small index that stays in memory.
-      sql<number>`(select count(*) from item_events re where re.item_id = i.id and re.from_status = 'closed' and re.at < ${end})`.as('reopens'),
+      // Reopenings are indexed apart (migration 0020): a small index that stays in memory.
+      reopensBy(asOf).as('reopens'),
     ]);
   if (region) items = items.where(underRegion('i.region_code', region));
   const rows = await items.execute();
