@@ -46,6 +46,11 @@ describe('organizational life in the browser', () => {
     await toggle.click();
     await page.locator('.lj-sider-backdrop').click({ position: { x: width - 20, y: 400 } });
     await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('false');
+    // And so does Escape (a keyboard on a tablet).
+    await toggle.click();
+    await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('true');
+    await page.keyboard.press('Escape');
+    await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('false');
     // The icon-only button still logs out.
     await page.getByTestId('logout').click();
     await page.getByLabel('用户名').waitFor();

@@ -19,7 +19,7 @@ import {
 } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { Button, Flex, Layout, Menu, Skeleton } from 'antd';
-import { type ReactNode, Suspense, useState } from 'react';
+import { type ReactNode, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from '../api/client';
@@ -51,6 +51,16 @@ export function AppLayout() {
   // Below lg the menu is folded; the header's menu button unfolds it over the page, and choosing an entry folds it.
   const [narrow, setNarrow] = useState(narrowNow);
   const [collapsed, setCollapsed] = useState(narrowNow);
+  const overPage = narrow && !collapsed;
+  // While the menu lies over the page, Escape folds it, as a tap on the shade does.
+  useEffect(() => {
+    if (!overPage) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setCollapsed(true);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [overPage]);
   const section = location.pathname.split('/')[1];
   const selected = section === 'items' ? 'lists' : section === 'activities' ? 'orgs' : section || 'overview';
   const logout = async () => {
@@ -137,7 +147,7 @@ export function AppLayout() {
             ]}
           />
         </Sider>
-        {narrow && !collapsed && <div className="lj-sider-backdrop" onClick={() => setCollapsed(true)} aria-hidden="true" />}
+        {overPage && <div className="lj-sider-backdrop" onClick={() => setCollapsed(true)} aria-hidden="true" />}
         <Content>
           <Suspense fallback={<Skeleton active style={{ padding: 24 }} />}>
             <Outlet />
