@@ -22,6 +22,25 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A process's resident memory, in MB. */
 export const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
 
+/**
+ * What the machine read from its disks while `work` ran, in MB (Linux's `pgpgin`: pages read from a block device, not
+ * from the page cache), or null where /proc/vmstat is not to be had. Machine-wide: the work is all that runs then.
+ */
+export async function diskReads<T>(work: () => Promise<T>): Promise<{ result: T; readMb: number | null }> {
+  const pagedIn = () => {
+    try {
+      const kb = /^pgpgin (\d+)$/m.exec(fs.readFileSync('/proc/vmstat', 'utf8'))?.[1];
+      return kb === undefined ? null : Number(kb);
+    } catch {
+      return null;
+    }
+  };
+  const before = pagedIn();
+  const result = await work();
+  const after = pagedIn();
+  return { result, readMb: before === null || after === null ? null : Math.round((after - before) / 1024) };
+}
+
 /** Peak RSS of a process while `work` runs, sampled every 100 ms. */
 export async function peakRss<T>(pid: number, work: Promise<T>): Promise<{ result: T; peakMb: number }> {
   let peak = 0;

@@ -29,7 +29,7 @@ import { cloneCounties } from '../apps/server/src/seed/province.ts';
 import { growCounty } from '../apps/server/src/seed/scale.ts';
 import { verifyUrl } from '../apps/server/src/ops/backup.ts';
 import { lastFinishedDay, takeSnapshots } from '../apps/server/src/modules/stats/snapshots.ts';
-import { allLedgers, importRegister, peakRss, provinceOverviewPlan, rawInsertRate, roundRobin, rssMb } from './parts.ts';
+import { allLedgers, diskReads, importRegister, peakRss, provinceOverviewPlan, rawInsertRate, roundRobin, rssMb } from './parts.ts';
 import type { CapturedSql } from './serve.ts';
 import { SERVER_NODE_FLAGS } from '../scripts/node-flags.mjs';
 
@@ -204,6 +204,9 @@ async function count(url: string, table: string): Promise<number> {
 const REPORT = { regionCode: '411321106900', category: 'electricity', description: '安置点3号楼路灯不亮，晚上出行不便' };
 
 /** Median of a few timed requests (for replies too slow for a load run), with a time limit per request. */
+/** The disk reads of a figure's work, for its note: what came from the disk rather than from memory. */
+const disk = (mb: number | null, during: string) => (mb === null ? null : `read from disk during ${during}: ${mb.toLocaleString('en-US')} MB`);
+
 async function timed(url: string, cookie: string, times: number): Promise<{ p50: number; ok: boolean; status: number }> {
   const ms: number[] = [];
   let status = 0;
@@ -343,7 +346,7 @@ async function benchScale(dialect: 'sqlite' | 'postgres', scale: Scale, first: b
     await snapHandle.close();
     figures.push({ id: 'snapshot', db: dialect, scale, name: '统计快照：各县一日（夜间任务）', value: Math.round(snap.seconds * 10) / 10, unit: 's', goal: '—', met: true, note: `${snap.counties} counties` });
     if (scale !== 'demo') {
-      const ledgers = await allLedgers(url);
+      const { result: ledgers, readMb: ledgersDiskMb } = await diskReads(() => allLedgers(url));
       figures.push({
         id: 'ledgers',
         db: dialect,
@@ -353,7 +356,7 @@ async function benchScale(dialect: 'sqlite' | 'postgres', scale: Scale, first: b
         unit: 's',
         goal: scale === 'province' ? '< 60 s' : '—',
         met: scale !== 'province' || ledgers.seconds < 60,
-        note: `${ledgers.ledgers} ledgers in ${ledgers.counties} counties, ${ledgers.concurrency} at a time`,
+        note: [`${ledgers.ledgers} ledgers in ${ledgers.counties} counties, ${ledgers.concurrency} at a time`, disk(ledgersDiskMb, 'the run')].filter(Boolean).join('; '),
       });
     }
     const { captured } = await captureReadSql(url);
@@ -469,7 +472,7 @@ async function benchScale(dialect: 'sqlite' | 'postgres', scale: Scale, first: b
     const app2 = await startChild('app', env);
     const base2 = `http://127.0.0.1:${app2.port}`;
     const admin = await login(base2, 'admin');
-    const county = await timed(`${base2}/api/v1/stats/overview`, admin, quick ? 3 : 7);
+    const { result: county, readMb: overviewDiskMb } = await diskReads(() => timed(`${base2}/api/v1/stats/overview`, admin, quick ? 3 : 7));
     countyOverview.set(`${dialect}:${scale}`, county.p50);
     const atCounty = countyOverview.get(`${dialect}:county`) ?? countyOverview.get(`${dialect}:demo`);
     figures.push({
@@ -482,7 +485,7 @@ async function benchScale(dialect: 'sqlite' | 'postgres', scale: Scale, first: b
       ...(scale === 'province' && atCounty ? { limit: atCounty, ratio: county.p50 / atCounty } : {}),
       goal: scale === 'province' ? '≤ 2 × county scale' : '—',
       met: county.ok && (scale !== 'province' || !atCounty || county.p50 <= 2 * atCounty),
-      note: scale === 'province' ? 'limit column: the same figure at county scale' : undefined,
+      note: [scale === 'province' ? 'limit column: the same figure at county scale' : null, disk(overviewDiskMb, 'the calls')].filter(Boolean).join('; ') || undefined,
     });
     if (scale === 'province') {
       const province = await timed(`${base2}/api/v1/stats/overview`, await login(base2, 'province'), 7);
