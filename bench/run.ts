@@ -203,10 +203,10 @@ async function count(url: string, table: string): Promise<number> {
 
 const REPORT = { regionCode: '411321106900', category: 'electricity', description: '安置点3号楼路灯不亮，晚上出行不便' };
 
-/** Median of a few timed requests (for replies too slow for a load run), with a time limit per request. */
 /** The disk reads of a figure's work, for its note: what came from the disk rather than from memory. */
 const disk = (mb: number | null, during: string) => (mb === null ? null : `read from disk during ${during}: ${mb.toLocaleString('en-US')} MB`);
 
+/** Median of a few timed requests (for replies too slow for a load run), with a time limit per request. */
 async function timed(url: string, cookie: string, times: number): Promise<{ p50: number; ok: boolean; status: number }> {
   const ms: number[] = [];
   let status = 0;
