@@ -37,6 +37,8 @@ describe('organizational life in the browser', () => {
     await toggle.click();
     await expect(toggle.getAttribute('aria-expanded')).resolves.toBe('true');
     await page.getByRole('menuitem', { name: '组织架构' }).waitFor();
+    // Its icon stays white on the red header while the finger (here the mouse) is still on it.
+    await expect(toggle.evaluate((el) => getComputedStyle(el).color)).resolves.toBe('rgb(255, 255, 255)');
     await screenshot(page, '39-menu-phone');
     // Choosing an entry goes there and folds the menu again.
     await page.getByRole('menuitem', { name: '问题清单' }).click();
