@@ -10,6 +10,22 @@ import { useCounty } from './setup-county.ts';
 describe('the cockpit: figures at any date, from dated records, within scope', () => {
   const ctx = useCounty();
 
+  /**
+   * The plan of a statement, one line per step. On PostgreSQL with sequential and bitmap scans off: a test database
+   * is small enough to be read whole, and the question is what the indexes offer.
+   */
+  const planOf = async (q: CompiledQuery): Promise<string[]> => {
+    const db = ctx.t.db.db;
+    if (ctx.t.db.dialect === 'sqlite') {
+      return (await db.executeQuery(CompiledQuery.raw(`explain query plan ${q.sql}`, [...q.parameters]))).rows.map((r) => (r as { detail: string }).detail);
+    }
+    return db.transaction().execute(async (tx) => {
+      await sql`set local enable_seqscan = off`.execute(tx);
+      await sql`set local enable_bitmapscan = off`.execute(tx);
+      return (await tx.executeQuery(CompiledQuery.raw(`explain ${q.sql}`, [...q.parameters]))).rows.map((r) => (r as { 'QUERY PLAN': string })['QUERY PLAN']);
+    });
+  };
+
   it('item figures at two dates match a hand-built history; another township sees none of them', async () => {
     // 甲: in progress on 10 Jan, closed on 10 Feb (confirmed 12 Feb); 乙: in progress on 12 Jan; 丙: untouched, due 20 Jan.
     const { listId, items } = await listedJanuary2020(ctx);
@@ -115,34 +131,18 @@ describe('the cockpit: figures at any date, from dated records, within scope', (
 
     // The plan: each item's events come out of the index (item, time, id, statuses) newest first, no table read and
     // no sort per item (a county's cockpit reads 20,000 items this way).
-    const q = db.selectFrom('items as i').select(statusOn('2020-01-15').as('s')).compile();
+    const plan = await planOf(db.selectFrom('items as i').select(statusOn('2020-01-15').as('s')).compile());
     if (ctx.t.db.dialect === 'sqlite') {
-      const plan = (await db.executeQuery(CompiledQuery.raw(`explain query plan ${q.sql}`, [...q.parameters]))).rows.map((r) => (r as { detail: string }).detail);
       expect(plan.some((d) => d.includes('USING COVERING INDEX item_events_item_status'))).toBe(true);
       expect(plan.filter((d) => d.includes('TEMP B-TREE'))).toEqual([]);
     } else {
-      const plan = await db.transaction().execute(async (tx) => {
-        // A test database is small enough to be read whole; the question is what the index offers.
-        await sql`set local enable_seqscan = off`.execute(tx);
-        await sql`set local enable_bitmapscan = off`.execute(tx);
-        return (await tx.executeQuery(CompiledQuery.raw(`explain ${q.sql}`, [...q.parameters]))).rows.map((r) => (r as { 'QUERY PLAN': string })['QUERY PLAN']).join('\n');
-      });
-      expect(plan).toMatch(/Index Only Scan Backward using item_events_item_status/);
-      expect(plan).not.toMatch(/Sort/);
+      expect(plan.join('\n')).toMatch(/Index Only Scan Backward using item_events_item_status/);
+      expect(plan.join('\n')).not.toMatch(/Sort/);
     }
   });
 
   it('reopenings are counted from their own small index, not from all the events', async () => {
-    const db = ctx.t.db.db;
-    const q = db.selectFrom('items as i').select(reopensBy('2020-02-01').as('n')).compile();
-    const plan =
-      ctx.t.db.dialect === 'sqlite'
-        ? (await db.executeQuery(CompiledQuery.raw(`explain query plan ${q.sql}`, [...q.parameters]))).rows.map((r) => (r as { detail: string }).detail).join('\n')
-        : await db.transaction().execute(async (tx) => {
-            await sql`set local enable_seqscan = off`.execute(tx);
-            await sql`set local enable_bitmapscan = off`.execute(tx);
-            return (await tx.executeQuery(CompiledQuery.raw(`explain ${q.sql}`, [...q.parameters]))).rows.map((r) => (r as { 'QUERY PLAN': string })['QUERY PLAN']).join('\n');
-          });
-    expect(plan).toMatch(/item_events_reopened/);
+    const plan = await planOf(ctx.t.db.db.selectFrom('items as i').select(reopensBy('2020-02-01').as('n')).compile());
+    expect(plan.join('\n')).toMatch(/item_events_reopened/);
   });
 });

@@ -72,7 +72,16 @@ export const statusOn = (day: string, alias = 'i') =>
 export const reopensBy = (day: string, alias = 'i') =>
   sql<number>`(select count(*) from item_events re where re.item_id = ${sql.ref(`${alias}.id`)} and re.from_status = 'closed' and re.at < ${endOfDay(day)})`;
 
-const statusOf = (f: ItemFilters, alias = 'i') => (f.asOf ? statusOn(f.asOf, alias) : sql<string>`${sql.ref(`${alias}.status`)}`);
+/**
+ * An item's status at the end of `day`, or now without one. From today on that is the item's status column: every
+ * transition is in by then, and the service writes the column with its transition (one transaction; a test checks
+ * that the two agree). A past day takes it from the transitions (statusOn), which at province scale means a lookup
+ * per item among the events.
+ */
+export const statusAt = (day: string | undefined, today: string, alias = 'i') =>
+  day && day < today ? statusOn(day, alias) : sql<string>`${sql.ref(`${alias}.status`)}`;
+
+const statusOf = (f: ItemFilters, alias = 'i') => statusAt(f.asOf, f.today, alias);
 const overdue = (f: ItemFilters, alias = 'i') => {
   const due = sql.ref(`${alias}.due_on`);
   return sql<SqlBool>`(${due} is not null and ${due} < ${f.asOf ?? f.today} and ${statusOf(f, alias)} <> 'closed')`;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { householdInScope, householdStatusOn } from '../households/households.service.ts';
-import { endOfDay, itemInScope, reopensBy, statusOn } from '../items/items.repository.ts';
+import { endOfDay, itemInScope, reopensBy, statusAt } from '../items/items.repository.ts';
 
 export const Cockpit = z
   .object({
@@ -66,17 +66,13 @@ export interface CockpitParts {
 /** The cockpit's figures, with the values behind its medians and shares (what a wider scope merges). */
 export async function cockpit(db: Db, actor: Actor, asOf: string, region?: string) {
   const end = endOfDay(asOf);
-  // From today on every transition is in, and an item's status column is its last transition's (the service writes
-  // both in one transaction): read from the item, not looked up among its events (at province scale those lookups
-  // land all over the events' index). A past day takes each status from its transitions by then.
-  const status = asOf >= todayInShanghai() ? sql<string>`i.status` : statusOn(asOf);
   let items = db
     .selectFrom('items as i')
     .where(itemInScope(actor, 'i'))
     .where('i.created_at', '<', end)
     .select(['i.id', 'i.region_code', 'i.due_on', 'i.created_at', 'i.closed_at', 'i.resident_confirmed_at', 'i.escalated_at'])
     .select([
-      status.as('status_on'),
+      statusAt(asOf, todayInShanghai()).as('status_on'),
       // Reopenings are indexed apart (migration 0020): a small index that stays in memory.
       reopensBy(asOf).as('reopens'),
     ]);
