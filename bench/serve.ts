@@ -15,7 +15,7 @@ import pg from 'pg';
 import { buildApp } from '../apps/server/src/app.ts';
 import { createDb } from '../apps/server/src/db/index.ts';
 import { DataCipher } from '../apps/server/src/lib/crypto.ts';
-import { auditHash, setAuditKey } from '../apps/server/src/modules/audit/audit.service.ts';
+import { auditHash, sealOf, setAuditKey } from '../apps/server/src/modules/audit/audit.service.ts';
 import { importLimitsFromEnv } from '../apps/server/src/modules/households/import.service.ts';
 
 const mode = process.argv[2];
@@ -56,7 +56,7 @@ async function limit() {
     const hash = auditHash(prev, e);
     return { values: [e.id, seq, e.at, null, e.request_id, e.action, e.entity_type, e.entity_id, null, after, prev, hash], hash };
   };
-  const REPORT = `insert into reports (id, tracking_hash, source, region_code, org_id, category, description, reporter_name, phone, status, created_by, reported_at, version, created_at, updated_at)`;
+  const REPORT = `insert into reports (id, tracking_hash, source, region_code, org_id, category, description, reporter_name, phone_enc, status, created_by, reported_at, version, created_at, updated_at)`;
   const AUDIT = `insert into audit_events (id, seq, at, user_id, request_id, action, entity_type, entity_id, before_json, after_json, prev_hash, hash)`;
   const IDEM = `insert into idempotency_keys (scope, key, request_hash, status, content_type, body, created_at)`;
 
@@ -71,17 +71,17 @@ async function limit() {
       return reply.type('application/json').send(JSON.stringify(out));
     });
     const insReport = db.prepare(`${REPORT} values (${Array(15).fill('?').join(',')})`);
-    const head = db.prepare('update audit_head set count = count + 1 where id = 1 returning count, last_hash');
+    const head = db.prepare('update audit_head set count = count + 1 where id = 1 returning count, last_hash, legacy_upto');
     const insAudit = db.prepare(`${AUDIT} values (${Array(12).fill('?').join(',')})`);
-    const setHead = db.prepare('update audit_head set last_hash = ? where id = 1');
+    const setHead = db.prepare('update audit_head set last_hash = ?, seal = ? where id = 1');
     const insIdem = db.prepare(`${IDEM} values (?,?,?,?,?,?,?)`);
     const write = db.transaction((body: { regionCode: string; category: string; description: string }, idem: string) => {
       const row = reportRow(body);
       insReport.run(...row);
-      const h = head.get() as { count: number; last_hash: string };
+      const h = head.get() as { count: number; last_hash: string; legacy_upto: number };
       const a = auditRow(h.count, h.last_hash, row[0] as string, JSON.stringify(body));
       insAudit.run(...a.values);
-      setHead.run(a.hash);
+      setHead.run(a.hash, sealOf(h.count, a.hash, h.legacy_upto));
       insIdem.run('public', idem, 'x', 201, 'application/json', '{}', now());
     });
     server.post('/write', async (req, reply) => {
@@ -103,10 +103,10 @@ async function limit() {
         await client.query('begin');
         const row = reportRow(body);
         await client.query(`${REPORT} values (${ph(15)})`, row);
-        const h = (await client.query('update audit_head set count = count + 1 where id = 1 returning count, last_hash')).rows[0];
+        const h = (await client.query('update audit_head set count = count + 1 where id = 1 returning count, last_hash, legacy_upto')).rows[0];
         const a = auditRow(Number(h.count), h.last_hash, row[0] as string, JSON.stringify(body));
         await client.query(`${AUDIT} values (${ph(12)})`, a.values);
-        await client.query('update audit_head set last_hash = $1 where id = 1', [a.hash]);
+        await client.query('update audit_head set last_hash = $1, seal = $2 where id = 1', [a.hash, sealOf(Number(h.count), a.hash, Number(h.legacy_upto))]);
         await client.query(`${IDEM} values (${ph(7)})`, ['public', String(req.headers['idempotency-key']), 'x', 201, 'application/json', '{}', now()]);
         await client.query('commit');
       } catch (e) {

@@ -4,6 +4,8 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import { databaseRateLimitStore } from './plugins/rate-limit-store.ts';
+import { RefusalLog, RequestLogController } from './plugins/rate-limit-log.ts';
+import { type TrustProxy, parseTrustProxy } from './lib/config.ts';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -19,8 +21,10 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { DbHandle } from './db/index.ts';
 import { newId } from './lib/ids.ts';
+import { requestLogLine } from './lib/log-redact.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { setAuditKey } from './modules/audit/audit.service.ts';
+import { clientRequestIdOf, registerClientRequestIds } from './modules/audit/client-request-ids.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { randomBytes } from 'node:crypto';
 import { DataCipher } from './lib/crypto.ts';
@@ -44,7 +48,8 @@ import { settingsRoutes } from './modules/settings/settings.routes.ts';
 import { SettingsService } from './modules/settings/settings.service.ts';
 import type { Lockout } from './modules/auth/auth.routes.ts';
 import { householdImportRoutes } from './modules/households/import.routes.ts';
-import { type ImportLimits, HouseholdImportService } from './modules/households/import.service.ts';
+import { type ImportJobs, type ImportLimits, HouseholdImportService } from './modules/households/import.service.ts';
+import { ScratchSpace } from './lib/scratch.ts';
 import { ChainService } from './modules/chains/chains.service.ts';
 import { disputeRoutes } from './modules/disputes/disputes.routes.ts';
 import { DisputeService } from './modules/disputes/disputes.service.ts';
@@ -66,6 +71,7 @@ import { userRoutes } from './modules/users/users.routes.ts';
 import { exportRoutes } from './modules/exports/exports.routes.ts';
 import { ExportService } from './modules/exports/exports.service.ts';
 import { UserService } from './modules/users/users.service.ts';
+import { AccountRequestService } from './modules/users/account-requests.service.ts';
 import { registerErrorHandling } from './plugins/errors.ts';
 import { registerIdempotency } from './plugins/idempotency.ts';
 
@@ -91,6 +97,13 @@ export interface AppOptions {
   passwordPolicy?: PasswordPolicy;
   /** Size, row and decompressed-size bounds of register imports. */
   importLimits?: ImportLimits;
+  /** Heartbeat of running imports and the silence after which one counts as interrupted. */
+  importJobs?: ImportJobs;
+  /**
+   * Where imports keep their upload and working files (personal data in transit): the data directory's `scratch`
+   * folder (default `./data/scratch`, made when first needed). Tests give a temporary one.
+   */
+  scratch?: ScratchSpace;
   /** Folder of the built web app; served at / with SPA fallback when present. */
   webDist?: string;
   /** Interactive API docs at /api/docs. */
@@ -101,23 +114,40 @@ export interface AppOptions {
    * Default: shared on PostgreSQL, where several servers may run; local on the embedded SQLite (one server).
    */
   rateLimits?: 'shared' | 'local';
+  /** Whose X-Forwarded-For gives the client's address; default: TRUST_PROXY from the environment. */
+  trustProxy?: TrustProxy;
   logger?: boolean;
+}
+
+/**
+ * Fastify takes a list of addresses as it is, but ignores a bare number (it trusts no hop at all), so a hop count
+ * is given as the function it stands for: the socket's peer and the hops after it, counted from the server.
+ */
+function fastifyTrust(trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }
 
 /** Builds the application: plugins, error handling and every module. Never listens. */
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: opts.logger ? { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.cookie'] } : false,
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && /^[\w-]{8,64}$/.test(given) ? given : newId();
+    // The request line keeps no ID number, phone, tracking code or personal search term (lib/log-redact.ts).
+    logger: opts.logger ? { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.cookie'], serializers: { req: requestLogLine } } : false,
+    // The request id goes into the audit trail and keys the request's idempotency claim: the server makes it, always.
+    // A client's X-Request-Id is kept apart (client-request-ids.ts) and logged beside it.
+    requestIdHeader: false,
+    genReqId: () => newId(),
+    childLoggerFactory: (logger, bindings, opts, raw) => {
+      const clientRequestId = clientRequestIdOf(raw.headers);
+      return logger.child(clientRequestId ? { ...bindings, clientRequestId } : bindings, opts);
     },
     bodyLimit: 1024 * 1024,
-    trustProxy: process.env.TRUST_PROXY === '1',
+    trustProxy: fastifyTrust(opts.trustProxy ?? parseTrustProxy(process.env.TRUST_PROXY)),
+    logController: new RequestLogController(),
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  registerClientRequestIds(app);
 
   await app.register(helmet, {
     contentSecurityPolicy: {
@@ -141,7 +171,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return payload;
   });
   const sharedLimits = (opts.rateLimits ?? (opts.db.dialect === 'postgres' ? 'shared' : 'local')) === 'shared';
-  await app.register(rateLimit, { global: false, ...(sharedLimits ? { store: databaseRateLimitStore(opts.db.db) } : {}) });
+  // Refusals are counted into one log line per route and minute, not logged one by one (a flood fills the disk).
+  const refusals = new RefusalLog(app.log);
+  app.addHook('onClose', async () => refusals.close());
+  await app.register(rateLimit, {
+    global: false,
+    onExceeded: (req, key) => refusals.count(`${req.method} ${req.routeOptions.url}`, key),
+    ...(sharedLimits ? { store: databaseRateLimitStore(opts.db.db) } : {}),
+  });
   await app.register(cookie);
   await app.register(swagger, {
     openapi: {
@@ -159,7 +196,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const cipher = opts.cipher ?? new DataCipher(randomBytes(32));
   setAuditKey(cipher.auditKey);
   registerAuth(app, opts.db.db, authPolicy);
-  registerIdempotency(app, opts.db.db);
+  registerIdempotency(app, opts.db.db, cipher);
 
   const { db } = opts.db;
   await app.register(
@@ -193,14 +230,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           ...(opts.passwordPolicy ? { passwordPolicy: opts.passwordPolicy } : {}),
         }),
       );
-      await api.register(userRoutes(new UserService(db)));
+      const users = new UserService(db);
+      await api.register(userRoutes(users, new AccountRequestService(db, cipher, users)));
       await api.register(regionRoutes(db));
       await api.register(unitRoutes(new UnitService(db)));
       await api.register(memberRoutes(new MemberService(db)));
       await api.register(orgRoutes(new OrgService(db)));
       await api.register(statsRoutes(db));
       const items = new ItemService(db);
-      const reports = new ReportService(db, items);
+      const reports = new ReportService(db, items, cipher);
       await api.register(itemRoutes(items));
       const activities = new ActivityService(db, items);
       app.decorate('activities', activities);
@@ -214,8 +252,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(chainRoutes(new ChainService(db)));
       const households = new HouseholdService(db, cipher);
       await api.register(householdRoutes(households, new AssistanceService(db)));
-      const imports = new HouseholdImportService(db, cipher, opts.importLimits);
+      const imports = new HouseholdImportService(db, cipher, {
+        scratch: opts.scratch ?? new ScratchSpace(path.resolve('data', 'scratch')),
+        limits: opts.importLimits,
+        jobs: opts.importJobs,
+      });
       app.decorate('householdImports', imports);
+      app.addHook('onClose', () => imports.stop());
       await api.register(householdImportRoutes(imports));
       await api.register(exportRoutes(new ExportService(db, households, items, imports)));
       await api.register(settingsRoutes(new SettingsService(db), new CoverageService(db)));

@@ -5,19 +5,21 @@ import { createDb, migrate } from './db/index.ts';
 import { newId, nowIso } from './lib/ids.ts';
 import { loadConfig } from './lib/config.ts';
 import { systemActor } from './lib/actor.ts';
-import { DataCipher, loadDataKey } from './lib/crypto.ts';
-import { recordAudit, setAuditKey, verifyAuditChain } from './modules/audit/audit.service.ts';
+import type { DataCipher } from './lib/crypto.ts';
+import { DataKeyError } from './lib/data-key.ts';
+import { recordAudit, verifyAuditChain } from './modules/audit/audit.service.ts';
 import { hashPassword } from './modules/auth/auth.routes.ts';
 import { loadCounty } from './seed/division.ts';
 import { cloneCounties } from './seed/province.ts';
 import { writeRegisterSample } from './seed/register-sample.ts';
 import { growCounty } from './seed/scale.ts';
-import { type Manifest, backup, manifestPath, restore, verify, verifyUrl } from './ops/backup.ts';
+import { type Manifest, backup, manifestPath, restore, verify } from './ops/backup.ts';
 import { lastFinishedDay, takeSnapshots } from './modules/stats/snapshots.ts';
 import { computeCounties } from './modules/assessment/counties.ts';
 import { startServer } from './server.ts';
 import { generatePassword } from './lib/passwords.ts';
-import { isEmpty, loadDemo } from './setup.ts';
+import { coverageBeyondParent } from './lib/scope.ts';
+import { isEmpty, loadDemo, openDataKey } from './setup.ts';
 
 const HELP = `lianjian <command>
   start                         migrate, load the demo county on first start, serve
@@ -34,6 +36,7 @@ const HELP = `lianjian <command>
                                 it, each county as its administrator's "compute the whole county"; on PostgreSQL
                                 N counties at a time (default 3)
   verify-audit                  check the audit hash chain
+  check-coverage                list organizations placed or covering beyond their parent's coverage
   stats-snapshot [--date D | --from D --to D] [--force]
                                 take the daily county snapshots behind overviews wider than a county (default:
                                 yesterday; the server takes it every night)
@@ -52,9 +55,8 @@ async function main(argv: string[]): Promise<number> {
     await startServer();
     return -1;
   }
-  // Backup and restore open their own connections; restore must find its target untouched.
-  const keyedEarly = command === 'backup' || command === 'restore';
-  if (keyedEarly) setAuditKey(new DataCipher(loadDataKey()).auditKey);
+  // Backup and restore open their own connections; restore must find its target untouched. A backup is a copy and
+  // needs no key.
   if (command === 'backup') {
     const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
     if (!values.out) {
@@ -74,17 +76,33 @@ async function main(argv: string[]): Promise<number> {
     await restore(values.from, config.databaseUrl);
     const manifestFile = manifestPath(values.from);
     const manifest = fs.existsSync(manifestFile) ? (JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest) : undefined;
-    const report = await verifyUrl(config.databaseUrl, manifest);
-    const failure = JSON.stringify({ integrity: report.integrity, audit: report.audit, mismatches: report.mismatches });
-    console.log(report.ok ? 'restored and verified' : `restored, but verify FAILED: ${failure}`);
-    return report.ok ? 0 : 1;
+    const restored = createDb(config.databaseUrl);
+    try {
+      // The restored database is checked with the key it will be served with, before a server is started on it.
+      await openDataKey(restored.db, { record: false });
+      const report = await verify(restored, manifest);
+      const failure = JSON.stringify({ integrity: report.integrity, audit: report.audit, mismatches: report.mismatches });
+      console.log(report.ok ? 'restored and verified' : `restored, but verify FAILED: ${failure}`);
+      return report.ok ? 0 : 1;
+    } catch (err) {
+      if (!(err instanceof DataKeyError)) throw err;
+      console.error(`restored, but the key does not open it: ${err.message}`);
+      return 1;
+    } finally {
+      await restored.close();
+    }
   }
   const handle = createDb(config.databaseUrl);
-  // Commands that write or check the audit trail key its hash chain with the data key, as the server does.
-  const keyed = new Set(['seed', 'create-user', 'import-regions', 'verify-audit', 'verify', 'ledgers']);
-  const cipher = keyed.has(command ?? '') ? new DataCipher(loadDataKey()) : null;
-  if (cipher) setAuditKey(cipher.auditKey);
   try {
+    // Commands that write with the data key or the audit trail open the key as the server does: only the key the
+    // database was written with, recorded at its first use. Those that check it only read.
+    let cipher: DataCipher | null = null;
+    if (['seed', 'create-user', 'import-regions', 'ledgers'].includes(command ?? '')) {
+      await migrate(handle.db);
+      cipher = await openDataKey(handle.db);
+    } else if (command === 'verify-audit' || command === 'verify') {
+      await openDataKey(handle.db, { record: false });
+    }
     switch (command) {
       case 'register-sample': {
         const { values } = parseArgs({
@@ -244,7 +262,7 @@ async function main(argv: string[]): Promise<number> {
         const manifest = values.manifest ? (JSON.parse(fs.readFileSync(values.manifest, 'utf8')) as Manifest) : undefined;
         const report = await verify(handle, manifest);
         console.log(`integrity: ${report.integrity}`);
-        console.log(report.audit.ok ? `audit chain intact: ${report.audit.count} events` : `audit chain BROKEN at event ${report.audit.brokenAt}`);
+        console.log(report.audit.ok ? `audit chain intact: ${report.audit.count} events` : `audit chain BROKEN at event ${report.audit.brokenAt} (${report.audit.reason})`);
         for (const [t, n] of Object.entries(report.tables)) console.log(`  ${t.padEnd(28)} ${n}`);
         for (const m of report.mismatches) console.log(`MISMATCH ${m.table}: expected ${m.expected}, found ${m.found}`);
         console.log(report.ok ? 'verify: OK' : 'verify: FAILED');
@@ -291,9 +309,16 @@ async function main(argv: string[]): Promise<number> {
         if (run.withoutScheme.length) console.log(`no ${year} scheme, not computed: ${run.withoutScheme.join(', ')}`);
         return 0;
       }
+      case 'check-coverage': {
+        // Coverage nests (a child inside its parent): checked once on a county's tree made before the rule held.
+        const beyond = await coverageBeyondParent(handle.db);
+        for (const o of beyond) console.log(`BEYOND PARENT ${o.id} ${o.name}: ${o.regionCode}`);
+        console.log(beyond.length ? `check-coverage: ${beyond.length} covered places lie beyond their parent's` : 'check-coverage: OK');
+        return beyond.length ? 1 : 0;
+      }
       case 'verify-audit': {
         const r = await verifyAuditChain(handle.db);
-        console.log(r.ok ? `audit chain intact: ${r.count} events` : `audit chain BROKEN at event ${r.brokenAt}`);
+        console.log(r.ok ? `audit chain intact: ${r.count} events` : `audit chain BROKEN at event ${r.brokenAt} (${r.reason})`);
         return r.ok ? 0 : 1;
       }
       default:

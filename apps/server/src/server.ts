@@ -3,10 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.ts';
 import { checkDurability, createDb } from './db/index.ts';
 import { loadConfig } from './lib/config.ts';
-import { DataCipher, loadDataKey } from './lib/crypto.ts';
-import { setAuditKey } from './modules/audit/audit.service.ts';
 import { passwordPolicyFromEnv } from './modules/auth/password-policy.ts';
-import { importLimitsFromEnv } from './modules/households/import.service.ts';
+import { importJobsFromEnv, importLimitsFromEnv, sweepInterval } from './modules/households/import.service.ts';
+import { ScratchSpace } from './lib/scratch.ts';
 import { lastFinishedDay, latestSnapshotDay, takeSnapshots } from './modules/stats/snapshots.ts';
 import { prepareDatabase } from './setup.ts';
 
@@ -15,12 +14,18 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** Starts the server: migrate, load the demo county on first start, listen; stops cleanly on signals. */
 export async function startServer(): Promise<void> {
   const config = loadConfig(process.env, path.resolve(here, '../../web/dist'));
+  // Imports keep personal data in transit under the data directory, never in the system's temporary directory, and
+  // what a stopped server left there goes before this one serves. SQLite's own temporary files (large sorts) go there
+  // too: it reads SQLITE_TMPDIR once, when it first opens a database, so before anything else does.
+  const importJobs = importJobsFromEnv();
+  const scratch = new ScratchSpace(path.join(config.dataDir, 'scratch'), importJobs.staleMs);
+  const leftovers = await scratch.open();
+  process.env.SQLITE_TMPDIR = scratch.sqliteTemp;
   const handle = createDb(config.databaseUrl);
   await checkDurability(handle);
-  const cipher = new DataCipher(loadDataKey());
-  setAuditKey(cipher.auditKey);
   const passwordPolicy = passwordPolicyFromEnv();
-  await prepareDatabase(handle, config, (s) => console.log(s), cipher);
+  // Refuses to start with a data key that cannot read this database (the message names the variables to set).
+  const cipher = await prepareDatabase(handle, config, (s) => console.log(s));
   const app = await buildApp({
     db: handle,
     cipher,
@@ -28,7 +33,10 @@ export async function startServer(): Promise<void> {
     apiDocs: config.apiDocs,
     secureCookies: config.secureCookies,
     rateLimits: config.rateLimits,
+    trustProxy: config.trustProxy,
     importLimits: importLimitsFromEnv(),
+    importJobs,
+    scratch,
     passwordPolicy,
     authPolicy: { requireTotp: config.requireTotp, passwordMaxAgeDays: passwordPolicy.maxAgeDays },
     lockout: {
@@ -66,8 +74,25 @@ export async function startServer(): Promise<void> {
     void snapshot();
     setInterval(snapshot, 60 * 60 * 1000).unref();
   }
-  const interrupted = await app.householdImports.failInterrupted();
-  if (interrupted) app.log.warn({ interrupted }, 'register imports cut off by an earlier stop marked as failed');
+  if (leftovers) app.log.warn({ folders: leftovers }, 'scratch files left by stopped servers removed');
+  // Imports whose server stopped (no heartbeat within the threshold) are marked failed by whichever server looks
+  // first, and the scratch files such servers left are removed: at start, then four times per threshold.
+  let sweeping = false;
+  const sweepImports = async () => {
+    // On SQLite a sweep can wait for another server's long write; the next one starts after it.
+    if (sweeping) return;
+    sweeping = true;
+    try {
+      const r = await app.householdImports.sweep();
+      if (r.interrupted || r.scratchRemoved) app.log.warn(r, 'imports of stopped servers marked as failed, their scratch files removed');
+    } catch (err) {
+      app.log.error({ err }, 'import sweep failed');
+    } finally {
+      sweeping = false;
+    }
+  };
+  await sweepImports();
+  setInterval(sweepImports, sweepInterval(importJobs)).unref();
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await app.close();

@@ -1,7 +1,11 @@
-import type { DbHandle } from './db/index.ts';
+import type { Db, DbHandle } from './db/index.ts';
 import { migrate } from './db/index.ts';
+import { sealPersonalData } from './db/seal.ts';
+import { systemActor } from './lib/actor.ts';
 import type { Config } from './lib/config.ts';
-import type { DataCipher } from './lib/crypto.ts';
+import { DataCipher, dataKeySource, loadDataKey } from './lib/crypto.ts';
+import { DataKeyError, checkRecordedKey, keyRegistered, recordKey, unreadableColumn } from './lib/data-key.ts';
+import { headPending, keyedWithCurrentKey, recordAudit, sealPendingHead, setAuditKey } from './modules/audit/audit.service.ts';
 import { hashPassword } from './modules/auth/auth.routes.ts';
 import { seedDemo } from './seed/demo.ts';
 
@@ -36,8 +40,93 @@ export async function loadDemo(handle: DbHandle, config: Config, print: (s: stri
   if (!config.demoPassword) print('以上密码只显示这一次，请妥善保存。This password is shown once.');
 }
 
-export async function prepareDatabase(handle: DbHandle, config: Config, print: (s: string) => void, cipher: DataCipher): Promise<void> {
+/**
+ * Migrates, opens the data key (`openDataKey`; `cipher` when the caller already holds the key), seals what earlier
+ * versions kept in clear, and loads the demo county into an empty database.
+ */
+export async function prepareDatabase(handle: DbHandle, config: Config, print: (s: string) => void, given?: DataCipher): Promise<DataCipher> {
   const applied = await migrate(handle.db);
   if (applied.length) print(`数据库迁移完成: ${applied.join(', ')}`);
+  // Before anything is encrypted or audited: a wrong key would write what it can never read back.
+  const cipher = await openDataKey(handle.db, { print, cipher: given });
+  const sealed = await sealPersonalData(handle, cipher);
+  if (sealed) print(`已加密 ${sealed} 条以前明文保存的个人信息（群众手机号、导出条件中的身份证号）`);
   if (await isEmpty(handle)) await loadDemo(handle, config, print, cipher);
+  return cipher;
 }
+
+class KeyRecordedMeanwhile extends Error {}
+
+/**
+ * Opens the data key of this database before anything is read or written with it, and keys the audit chain with it.
+ * A new database gets a key (a key file is made when none is given) and records it. A database that holds data is
+ * opened only with the key it was written with: the recorded key, or, for a database from before keys were recorded,
+ * a key that decrypts what it holds and verifies its newest audit links; anything else is refused with a message
+ * naming LIANJIAN_DATA_KEY and LIANJIAN_KEY_FILE. Recording the key (once, audited) also seals an audit head left
+ * waiting by migration 0021. `record: false` (commands that only read) writes nothing and never makes a key.
+ */
+export async function openDataKey(
+  db: Db,
+  options: { env?: NodeJS.ProcessEnv; record?: boolean; print?: (s: string) => void; cipher?: DataCipher | undefined } = {},
+): Promise<DataCipher> {
+  const { env = process.env, record = true, print = (s: string) => console.log(s) } = options;
+  const source = options.cipher ? 'the key given' : dataKeySource(env);
+  const holdsData =
+    (await keyRegistered(db)) ||
+    !!(await db.selectFrom('users').select('id').limit(1).executeTakeFirst()) ||
+    !!(await db.selectFrom('audit_events').select('seq').limit(1).executeTakeFirst());
+  const cipher = options.cipher ?? new DataCipher(loadDataKey(env, { create: record && !holdsData }));
+  setAuditKey(cipher.auditKey);
+  const check = async () => {
+    const found = await checkRecordedKey(db, cipher);
+    if (found.state === 'mismatch') {
+      throw new DataKeyError(
+        `数据密钥与此数据库不符：数据库登记的是密钥 ${found.keyId}，${source} 给出的是密钥 ${cipher.keyId}。请用写入该数据库时的密钥启动：设置 LIANJIAN_DATA_KEY，或用 LIANJIAN_KEY_FILE 指向原密钥文件。` +
+          ` The data key does not match this database: it was written with key ${found.keyId}, and ${source} gives key ${cipher.keyId}. Start with the key it was written with: set LIANJIAN_DATA_KEY, or point LIANJIAN_KEY_FILE at the original key file.`,
+      );
+    }
+    return found.state;
+  };
+  if ((await check()) === 'match') {
+    if (record && (await headPending(db))) {
+      // Sealing belongs to the start that recorded the key; a head waiting again afterwards was set back by hand.
+      print('审计链头处于待封存状态，但此数据库的密钥早已登记，不再封存；lianjian verify 将报告此问题。The audit head waits for its first seal, but this database recorded its key before: it is not sealed again.');
+    }
+    return cipher;
+  }
+  const unreadable = (await unreadableColumn(db, cipher)) ?? ((await keyedWithCurrentKey(db)) ? null : 'audit_events.hash');
+  if (unreadable) {
+    throw new DataKeyError(
+      `数据密钥无法读取此数据库已有的数据（${unreadable}）：${source} 不是写入这些数据时的密钥。请设置 LIANJIAN_DATA_KEY，或用 LIANJIAN_KEY_FILE 指向原密钥文件。` +
+        ` The data key (${source}) cannot read what this database holds (${unreadable}): it is not the key it was written with. Set LIANJIAN_DATA_KEY, or point LIANJIAN_KEY_FILE at the original key file.`,
+    );
+  }
+  if (!record) return cipher;
+  let legacy: number | null;
+  try {
+    legacy = await db.transaction().execute(async (tx) => {
+      // The head first: it orders two servers starting at once, and the chain's first event is written before the key
+      // is recorded (a database that recorded its key and then has no head lost it).
+      const sealed = await sealPendingHead(tx);
+      if (sealed && !('legacy' in sealed)) {
+        print(`审计链在第 ${sealed.brokenAt} 条断开，未封存；lianjian verify 将报告此问题。The audit chain is broken at event ${sealed.brokenAt}; it was not sealed.`);
+      }
+      const plain = sealed && 'legacy' in sealed ? sealed.legacy : null;
+      await recordAudit(tx, systemActor('start-up'), { action: 'data_key.record', entityType: 'data_key', entityId: cipher.keyId, after: { legacyAuditEvents: plain ?? 0 } });
+      if (!(await recordKey(tx, cipher))) throw new KeyRecordedMeanwhile();
+      return plain;
+    });
+  } catch (e) {
+    if (!(e instanceof KeyRecordedMeanwhile)) throw e;
+    // Another server recorded a key first (its event stands, this one's was rolled back): it must be this one.
+    await check();
+    return cipher;
+  }
+  // Said out loud: on a database that had recorded its key before, this would mean someone removed the record.
+  print(
+    `已登记数据密钥 ${cipher.keyId}${legacy === null ? '' : `，审计链已封存（其中 ${legacy} 条为启用密钥前的记录）`}。` +
+      ` Data key ${cipher.keyId} recorded for this database${legacy === null ? '' : `; audit chain sealed (${legacy} events from before it was keyed)`}.`,
+  );
+  return cipher;
+}
+

@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { auditHash, verifyAuditChain } from '../src/modules/audit/audit.service.ts';
+import { verifyAuditChain } from '../src/modules/audit/audit.service.ts';
+import { PASSWORD } from './factories.ts';
+import { login, sessionHeaders } from './helpers.ts';
 import { useCounty } from './setup-county.ts';
 
 describe('audit: one business operation, one transaction, with its audit row in it', () => {
@@ -68,17 +71,63 @@ describe('audit: one business operation, one transaction, with its audit row in 
     expect(broken.ok).toBe(false);
     expect(broken.brokenAt).toBe(Number(target.seq));
 
-    // Rewriting the rest of the chain does not help without the key: the hashes are HMAC-SHA-256.
+    // Rewriting the rest of the chain does not help without the key: the hashes are HMAC-SHA-256 (audit-chain.test.ts
+    // tries every other form).
     const rows = await ctx.t.db.db.selectFrom('audit_events').selectAll().where('seq', '>=', target.seq).orderBy('seq').execute();
     let prev = rows[0]?.prev_hash as string;
     for (const r of rows) {
-      const forged = auditHash(prev, r, false);
+      const canonical = JSON.stringify([prev, r.seq, r.id, r.at, r.user_id, r.request_id, r.action, r.entity_type, r.entity_id, r.before_json, r.after_json]);
+      const forged = createHash('sha256').update(canonical).digest('hex');
       await ctx.t.db.db.updateTable('audit_events').set({ prev_hash: prev, hash: forged }).where('seq', '=', r.seq).execute();
       prev = forged;
     }
     expect(rows[0]?.hash).toMatch(/^h1:[0-9a-f]{64}$/);
     const forgedChain = await verifyAuditChain(ctx.t.db.db);
     expect(forgedChain.brokenAt).toBe(Number(target.seq));
+  });
+});
+
+describe("request ids: the server's own in the trail, the client's kept apart", () => {
+  const ctx = useCounty();
+  const CLIENT_ID = 'client-chosen-0001';
+
+  it("the server makes every request id; a client's X-Request-Id is kept as client_request_id, shown to the auditor and covered by the chain", async () => {
+    const cookie = await login(ctx.t.app, 'qiaoduan', PASSWORD);
+    const patch = (version: number, mission: string, requestId = CLIENT_ID) =>
+      ctx.t.app.inject({
+        method: 'PATCH',
+        url: `/api/v1/orgs/${ctx.county.orgs.qiaoBranch.id}`,
+        headers: { ...sessionHeaders(cookie), 'x-request-id': requestId },
+        payload: { version, mission },
+      });
+    expect((await patch(1, '一')).statusCode).toBe(204);
+    expect((await patch(2, '二')).statusCode).toBe(204);
+    // Not of the accepted form (spaces): not kept at all.
+    expect((await patch(3, '三', 'not an id at all')).statusCode).toBe(204);
+    const stale = await patch(1, '四');
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().requestId).not.toBe(CLIENT_ID);
+
+    const db = ctx.t.db.db;
+    const rows = (await db.selectFrom('audit_events').selectAll().where('action', '=', 'org.update').orderBy('seq').execute()) as unknown as Record<string, unknown>[];
+    expect(rows).toHaveLength(3);
+    expect(new Set(rows.map((r) => r.request_id)).size).toBe(3);
+    expect(rows.map((r) => r.request_id)).not.toContain(CLIENT_ID);
+    expect(rows.map((r) => r.client_request_id)).toEqual([CLIENT_ID, CLIENT_ID, null]);
+    const auditor = await ctx.user('auditor');
+    const shown = (await auditor.get('/audit-events?action=org.update')).json().items as { requestId: string; clientRequestId: string | null }[];
+    expect(shown.map((e) => [e.requestId === CLIENT_ID, e.clientRequestId])).toEqual([
+      [false, null],
+      [false, CLIENT_ID],
+      [false, CLIENT_ID],
+    ]);
+
+    // The client's id is part of what the chain protects: changing it afterwards shows at that event.
+    if (ctx.t.db.dialect === 'postgres') await sql`alter table audit_events disable trigger all`.execute(db);
+    else await sql`drop trigger audit_events_no_update`.execute(db);
+    const first = Number(rows[0]?.seq);
+    await sql`update audit_events set client_request_id = ${'someone-else-0001'} where seq = ${first}`.execute(db);
+    expect(await verifyAuditChain(db)).toMatchObject({ ok: false, brokenAt: first });
   });
 });
 

@@ -24,6 +24,11 @@ import * as m0017 from './migrations/0017_shared_state.ts';
 import * as m0018 from './migrations/0018_item_sort_key.ts';
 import * as m0019 from './migrations/0019_item_events_status.ts';
 import * as m0020 from './migrations/0020_item_events_reopened.ts';
+import * as m0021 from './migrations/0021_audit_keyed.ts';
+import * as m0022 from './migrations/0022_accounts_dual_control.ts';
+import * as m0023 from './migrations/0023_idempotency_replies.ts';
+import * as m0024 from './migrations/0024_import_heartbeat.ts';
+import * as m0025 from './migrations/0025_personal_data.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -164,6 +169,11 @@ const migrations = {
   '0018_item_sort_key': m0018,
   '0019_item_events_status': m0019,
   '0020_item_events_reopened': m0020,
+  '0021_audit_keyed': m0021,
+  '0022_accounts_dual_control': m0022,
+  '0023_idempotency_replies': m0023,
+  '0024_import_heartbeat': m0024,
+  '0025_personal_data': m0025,
 };
 
 /**

@@ -160,6 +160,29 @@ export interface RecoveryCodeTable {
   used_at: string | null;
 }
 
+/** What the security administrator filed about an administrator account, until a second person decides it. */
+export interface AccountRequestTable {
+  id: string;
+  kind: 'create' | 'change' | 'reset_password' | 'reset_totp';
+  status: 'pending' | 'approved' | 'rejected' | 'cancelled';
+  /** The account concerned; for a requested account, set when the approval creates it. */
+  user_id: string | null;
+  /** The account's version when filed: an account changed since is not changed by the request. */
+  user_version: number | null;
+  /** The region the request concerns: who may see and decide it. */
+  region_code: string;
+  payload_json: string;
+  /** The requester's half of a one-time password, encrypted with the data key; cleared at the decision. */
+  password_part_enc: string | null;
+  reason: string;
+  requested_by: string;
+  requested_at: string;
+  decided_by: string | null;
+  decided_at: string | null;
+  decision_reason: string | null;
+  version: number;
+}
+
 /** A personal-data export asked for with a reason; fetched by its owner only, until it expires. */
 export interface ExportGrantTable {
   id: string;
@@ -210,24 +233,33 @@ export interface AuditEventTable {
   after_json: string | null;
   prev_hash: string;
   hash: string;
+  /** The client's own X-Request-Id, kept apart from the server's `request_id` (which a client never chooses). */
+  client_request_id: string | null;
 }
 
 export interface AuditHeadTable {
   id: number;
   last_hash: string;
   count: number;
+  /** Events up to this one are plain SHA-256 links from before the chain was keyed; the seal vouches for the number. */
+  legacy_upto: number;
+  /** HMAC of count, last hash and legacy_upto under the chain key; `pending` until the first start with the key. */
+  seal: string | null;
 }
 
 export interface IdempotencyKeyTable {
-  /** The user id, or `public` for calls without an account. */
+  /** The user id; for calls without an account `anon:` and a keyed hash of the client's address. */
   scope: string;
   key: string;
   request_hash: string;
   /** 0 while the first request is still running; then its HTTP status. */
   status: number;
   content_type: string | null;
+  /** The reply, encrypted with the data key (it may hold a tracking code). */
   body: string | null;
   created_at: string;
+  /** The holding request's random token; only it may complete an open claim. */
+  claimed_by: string | null;
 }
 
 export interface ReportTable {
@@ -240,7 +272,12 @@ export interface ReportTable {
   category: string;
   description: string;
   reporter_name: string | null;
-  phone: string | null;
+  /**
+   * The resident's phone, encrypted with the data key (never searched, so no blind index). The table still has the
+   * clear `phone` column of earlier versions, left out here so that nothing writes it: the rows it held are sealed
+   * into this one at start-up (db/seal.ts).
+   */
+  phone_enc: string | null;
   status: 'new' | 'listed' | 'dismissed';
   created_by: string | null;
   reported_at: string;
@@ -624,6 +661,8 @@ export interface HouseholdImportTable {
   file_bytes: number;
   format: 'csv' | 'xlsx';
   status: 'running' | 'completed' | 'failed';
+  /** Why a failed import failed: the file was refused (correct it), or the job was interrupted (upload it again). */
+  failure: 'refused' | 'interrupted' | null;
   phase: 'received' | 'checking' | 'validating' | 'preparing' | 'writing' | 'done';
   progress: number;
   rows_read: number;
@@ -634,8 +673,9 @@ export interface HouseholdImportTable {
   message: string | null;
   created_by: string;
   created_at: string;
-  /** Last sign of life of the job; a running import silent for long was cut off by a stopped server. */
   updated_at: string;
+  /** Written by the server running the import every few seconds; a running import silent for long was cut off. */
+  heartbeat_at: string;
   finished_at: string | null;
 }
 
@@ -847,6 +887,7 @@ export interface Database {
   users: UserTable;
   sessions: SessionTable;
   recovery_codes: RecoveryCodeTable;
+  account_requests: AccountRequestTable;
   export_grants: ExportGrantTable;
   audit_events: AuditEventTable;
   stat_snapshots: StatSnapshotTable;

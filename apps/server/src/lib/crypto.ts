@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, randomFillSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { DataKeyError } from './data-key.ts';
 
 /**
  * Field encryption for the most sensitive personal data (ID numbers, phone numbers, health): AES-256-GCM
@@ -12,12 +13,15 @@ export class DataCipher {
   private readonly indexKey: Buffer;
   /** Keys the audit hash chain (HMAC-SHA-256). */
   readonly auditKey: Buffer;
+  /** A short public name of the key, recorded with the database, so that a refusal can say which key it expected. */
+  readonly keyId: string;
 
   constructor(master: Buffer) {
     if (master.length !== 32) throw new Error('the data key must be 32 bytes');
     this.encKey = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'lianjian field encryption v1', 32));
     this.indexKey = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'lianjian blind index v1', 32));
     this.auditKey = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'lianjian audit chain v1', 32));
+    this.keyId = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'lianjian key id v1', 6)).toString('base64url');
   }
 
   /**
@@ -63,19 +67,37 @@ export class DataCipher {
   }
 }
 
+/** Where the data key comes from, in the words an operator sets it with. */
+export function dataKeySource(env: NodeJS.ProcessEnv = process.env): string {
+  return env.LIANJIAN_DATA_KEY ? 'LIANJIAN_DATA_KEY' : `LIANJIAN_KEY_FILE=${keyFilePath(env)}`;
+}
+
+const keyFilePath = (env: NodeJS.ProcessEnv) => path.resolve(env.LIANJIAN_KEY_FILE ?? './data/lianjian.key');
+
 /**
  * The master key: LIANJIAN_DATA_KEY (base64, 32 bytes), or a key file (LIANJIAN_KEY_FILE, default
- * ./data/lianjian.key) created with mode 0600 on first start. Losing it makes encrypted fields unreadable:
- * back it up apart from the database.
+ * ./data/lianjian.key). Losing it makes encrypted fields unreadable: back it up apart from the database.
+ * A missing key file is created (mode 0600) only when `create` says the database is new: for a database that
+ * holds data a new key could read nothing, and the server would answer with errors instead of refusing to start.
  */
-export function loadDataKey(env: NodeJS.ProcessEnv = process.env): Buffer {
+export function loadDataKey(env: NodeJS.ProcessEnv = process.env, { create = false }: { create?: boolean } = {}): Buffer {
   if (env.LIANJIAN_DATA_KEY) {
     const key = Buffer.from(env.LIANJIAN_DATA_KEY, 'base64');
-    if (key.length !== 32) throw new Error('LIANJIAN_DATA_KEY must be 32 bytes, base64');
+    if (key.length !== 32) throw new DataKeyError('LIANJIAN_DATA_KEY 须为 32 字节的 base64。LIANJIAN_DATA_KEY must be 32 bytes, base64.');
     return key;
   }
-  const file = path.resolve(env.LIANJIAN_KEY_FILE ?? './data/lianjian.key');
-  if (fs.existsSync(file)) return Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
+  const file = keyFilePath(env);
+  if (fs.existsSync(file)) {
+    const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
+    if (key.length !== 32) throw new DataKeyError(`数据密钥文件 ${file}（LIANJIAN_KEY_FILE）不是 32 字节的 base64 密钥。The key file ${file} (LIANJIAN_KEY_FILE) does not hold a 32-byte base64 key.`);
+    return key;
+  }
+  if (!create) {
+    throw new DataKeyError(
+      `数据密钥文件 ${file} 不存在，未创建新密钥：只有新数据库第一次启动时才创建密钥。请把写入该数据库时的密钥放回该位置，或用 LIANJIAN_KEY_FILE 指向它，或以 LIANJIAN_DATA_KEY 提供。` +
+        ` The key file ${file} does not exist and no key was made (a key is made only at a new database's first start): put back the key the database was written with, point LIANJIAN_KEY_FILE at it, or pass it in LIANJIAN_DATA_KEY.`,
+    );
+  }
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const key = randomBytes(32);
   fs.writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });

@@ -5,7 +5,7 @@ import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { type DbHandle, createDb } from '../db/index.ts';
-import { verifyAuditChain } from '../modules/audit/audit.service.ts';
+import { type ChainReport, verifyAuditChain } from '../modules/audit/audit.service.ts';
 
 /** Written beside every backup: what it holds, counted inside the backup's own snapshot. */
 export interface Manifest {
@@ -19,7 +19,7 @@ export interface Manifest {
 export interface VerifyReport {
   ok: boolean;
   integrity: string;
-  audit: { ok: boolean; count: number; brokenAt: number | null };
+  audit: ChainReport;
   tables: Record<string, number>;
   /** Tables whose row count differs from the manifest's. */
   mismatches: { table: string; expected: number; found: number }[];

@@ -5,6 +5,7 @@ import { afterCursor, decodeCursor, pageOf, pageQuery } from '../../lib/paging.t
 import { isoDate, page, problemReplies } from '../../lib/schemas.ts';
 import { addDays } from '@lianjian/shared';
 import { verifyAuditChain } from './audit.service.ts';
+import { startsWith } from '../../lib/like.ts';
 
 const AuditEvent = z
   .object({
@@ -13,7 +14,8 @@ const AuditEvent = z
     at: z.string(),
     userId: z.string().nullable(),
     username: z.string().nullable().describe('Who acted (their account name), or null for the system'),
-    requestId: z.string().nullable(),
+    requestId: z.string().nullable().describe("The server's id of the request"),
+    clientRequestId: z.string().nullable().describe('The X-Request-Id the client sent, if any: its own label, never trusted as the request id'),
     action: z.string(),
     entityType: z.string(),
     entityId: z.string(),
@@ -49,7 +51,7 @@ export function auditRoutes(db: Db): FastifyPluginAsyncZod {
           let b = db.selectFrom('audit_events').leftJoin('users as u', 'u.id', 'audit_events.user_id');
           if (q.entityId) b = b.where('entity_id', '=', q.entityId);
           if (q.entityType) b = b.where('entity_type', '=', q.entityType);
-          if (q.action) b = q.action.endsWith('.') ? b.where('action', 'like', `${q.action}%`) : b.where('action', '=', q.action);
+          if (q.action) b = q.action.endsWith('.') ? b.where(startsWith('action', q.action)) : b.where('action', '=', q.action);
           if (q.username) b = b.where('u.username', '=', q.username);
           if (q.from) b = b.where('at', '>=', startOf(q.from));
           if (q.to) b = b.where('at', '<', startOf(addDays(q.to, 1)));
@@ -70,6 +72,7 @@ export function auditRoutes(db: Db): FastifyPluginAsyncZod {
             userId: r.user_id,
             username: r.username ?? null,
             requestId: r.request_id,
+            clientRequestId: r.client_request_id ?? null,
             action: r.action,
             entityType: r.entity_type,
             entityId: r.entity_id,
@@ -85,7 +88,18 @@ export function auditRoutes(db: Db): FastifyPluginAsyncZod {
       schema: {
         tags: ['audit'],
         summary: '校验审计哈希链',
-        response: { 200: z.object({ ok: z.boolean(), count: z.number().int(), brokenAt: z.number().int().nullable() }), ...problemReplies },
+        response: {
+          200: z.object({
+            ok: z.boolean(),
+            count: z.number().int(),
+            brokenAt: z.number().int().nullable(),
+            reason: z
+              .enum(['link', 'missing', 'head', 'unsealed'])
+              .nullable()
+              .describe('link: an event does not follow; missing: events are gone; head: the head disagrees or its seal is not the key\'s; unsealed: not yet sealed under the key'),
+          }),
+          ...problemReplies,
+        },
       },
       handler: () => verifyAuditChain(db),
     });

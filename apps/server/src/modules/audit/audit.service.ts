@@ -1,8 +1,10 @@
 import { createHash, createHmac } from 'node:crypto';
 import { PostgresAdapter } from 'kysely';
 import type { Executor } from '../../db/index.ts';
+import { keyRegistered } from '../../lib/data-key.ts';
 import { writeClaim } from '../../lib/idempotency-claims.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
+import { clientRequestIdFor } from './client-request-ids.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -25,41 +27,52 @@ interface HashedFields {
   entity_id: string;
   before_json: string | null;
   after_json: string | null;
+  client_request_id?: string | null;
 }
 
-// The chain's key, derived from the data key at start-up: without it nobody can forge a chain that verifies,
-// even someone who can write to the database. Unset only in code paths that never reach a server (a fixed key).
-let chainKey: Buffer = Buffer.from('lianjian audit chain: no key configured');
-export function setAuditKey(key: Buffer): void {
-  chainKey = key;
-}
-
-/** Keyed hashes are marked `h1:`; hashes without the mark are plain SHA-256 from before the chain was keyed. */
+/** Keyed links are marked `h1:`: HMAC-SHA-256 under the chain key. No other mark is a link of this chain. */
 const KEYED = 'h1:';
+/** The plain SHA-256 links written before the chain was keyed. */
+const LEGACY_LINK = /^[0-9a-f]{64}$/;
+/** Written by migration 0021 on a head from before seals: it waits for the first start with the key (setup.ts). */
+export const SEAL_PENDING = 'pending';
+/** Carried on by every change once the head was found not to be as it was sealed. It never verifies. */
+const SEAL_BROKEN = 'broken';
 
-/**
- * HMAC-SHA-256 over every stored field and the previous hash, so any edit or deletion breaks the chain, and
- * rewriting the chain after it needs the key.
- */
-export function auditHash(prevHash: string, e: HashedFields, keyed = true): string {
-  const canonical = canonicalOf(prevHash, e);
-  return keyed ? KEYED + createHmac('sha256', chainKey).update(canonical).digest('hex') : createHash('sha256').update(canonical).digest('hex');
+// The chain's keys, derived from the data key at start-up: without them nobody can forge a chain or a head that
+// verifies, even someone who can write to the database. There is no default: a chain keyed with a constant from
+// the source code could be rewritten by anyone who reads it.
+let keys: { chain: Buffer; seal: Buffer } | null = null;
+export function setAuditKey(key: Buffer): void {
+  keys = { chain: key, seal: createHmac('sha256', key).update('lianjian audit head seal v1').digest() };
+}
+function chainKeys(): { chain: Buffer; seal: Buffer } {
+  if (!keys) throw new Error('the audit chain has no key: the data key must be loaded first');
+  return keys;
 }
 
 function canonicalOf(prevHash: string, e: HashedFields): string {
-  return JSON.stringify([
-    prevHash,
-    e.seq,
-    e.id,
-    e.at,
-    e.user_id,
-    e.request_id,
-    e.action,
-    e.entity_type,
-    e.entity_id,
-    e.before_json,
-    e.after_json,
-  ]);
+  const fields: unknown[] = [prevHash, e.seq, e.id, e.at, e.user_id, e.request_id, e.action, e.entity_type, e.entity_id, e.before_json, e.after_json];
+  // The client's request id came later: an event without one hashes as before, so the older keyed links still verify.
+  if (e.client_request_id != null) fields.push(e.client_request_id);
+  return JSON.stringify(fields);
+}
+
+/** HMAC-SHA-256 over every stored field and the previous hash: any edit or deletion breaks the chain, and rewriting it needs the key. */
+export function auditHash(prevHash: string, e: HashedFields): string {
+  return KEYED + createHmac('sha256', chainKeys().chain).update(canonicalOf(prevHash, e)).digest('hex');
+}
+
+function legacyLink(prevHash: string, e: HashedFields): string {
+  return createHash('sha256').update(canonicalOf(prevHash, e)).digest('hex');
+}
+
+/**
+ * The head's seal: its count, last hash and legacy prefix under a key of its own. The last events and the head can
+ * be deleted and set back together without any key; the seal cannot be.
+ */
+export function sealOf(count: number, lastHash: string, legacyUpTo: number): string {
+  return `s1:${createHmac('sha256', chainKeys().seal).update(JSON.stringify([count, lastHash, legacyUpTo])).digest('hex')}`;
 }
 
 /**
@@ -71,27 +84,40 @@ export async function recordAudit(
   actor: { userId: string | null; requestId: string | null },
   entry: AuditEntry,
 ): Promise<void> {
+  chainKeys();
   // The request's Idempotency-Key, if any, commits with the change it guards. It is written before the chain's head
   // is taken: the head's row stays locked until the transaction commits, so every writer waits for it, and the
   // fewer statements run while it is held, the more changes commit per second.
   await writeClaim(tx, actor.requestId);
-  const head = await tx
-    .updateTable('audit_head')
-    .set((eb) => ({ count: eb('count', '+', 1) }))
-    .where('id', '=', 1)
-    .returning(['count', 'last_hash'])
-    .executeTakeFirst();
-  let seq: number;
-  let prevHash: string;
-  if (head) {
-    seq = Number(head.count);
-    prevHash = head.last_hash;
-  } else {
-    await tx.insertInto('audit_head').values({ id: 1, count: 1, last_hash: GENESIS_HASH }).execute();
-    seq = 1;
-    prevHash = GENESIS_HASH;
+  const takeHead = () =>
+    tx
+      .updateTable('audit_head')
+      .set((eb) => ({ count: eb('count', '+', 1) }))
+      .where('id', '=', 1)
+      .returning(['count', 'last_hash', 'legacy_upto', 'seal'])
+      .executeTakeFirst();
+  let head = await takeHead();
+  if (!head) {
+    // The first event of a database. Two first writers at once: the second waits on the row and then takes it. A head
+    // missing from a database that recorded its key was deleted: the new one starts unsealed for good.
+    const fresh = !(await keyRegistered(tx));
+    await tx
+      .insertInto('audit_head')
+      .values({ id: 1, count: 0, last_hash: GENESIS_HASH, legacy_upto: 0, seal: fresh ? sealOf(0, GENESIS_HASH, 0) : SEAL_BROKEN })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    head = await takeHead();
+    if (!head) throw new Error('the audit head could not be taken');
   }
-  const row: HashedFields = {
+  const seq = Number(head.count);
+  const prevHash = head.last_hash;
+  const legacyUpTo = Number(head.legacy_upto);
+  // The head is carried on only as it was sealed: a head set back by hand (with the last events deleted) would
+  // otherwise be sealed afresh by the next change and the deletion would no longer show. Once broken, it stays so.
+  // A head from before seals keeps waiting: sealing it is the start-up's decision, taken with the whole chain checked.
+  const pending = head.seal === SEAL_PENDING;
+  const intact = pending || head.seal === sealOf(seq - 1, prevHash, legacyUpTo);
+  const row = {
     seq,
     id: newId(),
     at: nowIso(),
@@ -102,52 +128,151 @@ export async function recordAudit(
     entity_id: entry.entityId,
     before_json: entry.before === undefined ? null : JSON.stringify(entry.before),
     after_json: entry.after === undefined ? null : JSON.stringify(entry.after),
+    client_request_id: clientRequestIdFor(actor.requestId),
   };
   const hash = auditHash(prevHash, row);
+  const seal = pending ? SEAL_PENDING : intact ? sealOf(seq, hash, legacyUpTo) : SEAL_BROKEN;
   const event = { ...row, prev_hash: prevHash, hash };
   if (tx.getExecutor().adapter instanceof PostgresAdapter) {
     // One round trip instead of two while the head is held: the event and the head's new hash in one statement.
     await tx
       .with('event', (db) => db.insertInto('audit_events').values(event))
       .updateTable('audit_head')
-      .set({ last_hash: hash })
+      .set({ last_hash: hash, seal })
       .where('id', '=', 1)
       .execute();
     return;
   }
   await tx.insertInto('audit_events').values(event).execute();
-  await tx.updateTable('audit_head').set({ last_hash: hash }).where('id', '=', 1).execute();
+  await tx.updateTable('audit_head').set({ last_hash: hash, seal }).where('id', '=', 1).execute();
 }
 
-/** Walks the whole chain in order; reports the first event whose hash does not follow. */
-export async function verifyAuditChain(db: Executor): Promise<{ ok: boolean; count: number; brokenAt: number | null }> {
+export interface ChainReport {
+  ok: boolean;
+  /** Events verified. */
+  count: number;
+  /** The first event that cannot be vouched for. */
+  brokenAt: number | null;
+  /**
+   * `link`: an event's hash does not follow (edited, reordered, or not keyed); `missing`: events are gone; `head`: the
+   * head disagrees with the events or its seal is not the key's; `unsealed`: the head has not been sealed under the key.
+   */
+  reason: 'link' | 'missing' | 'head' | 'unsealed' | null;
+}
+
+const broken = (count: number, brokenAt: number, reason: NonNullable<ChainReport['reason']>): ChainReport => ({ ok: false, count, brokenAt, reason });
+
+interface Walk {
+  count: number;
+  last: string;
+  /** Leading plain SHA-256 links (when they are allowed). */
+  legacy: number;
+  failure: ChainReport | null;
+}
+
+/**
+ * Walks events 1..upTo in order. `legacy`: the number of leading events that are plain SHA-256 links (from the sealed
+ * head), or `leading` for a head not yet sealed, where plain links may only come before the first keyed one.
+ */
+async function walk(db: Executor, upTo: number | null, legacy: number | 'leading'): Promise<Walk> {
   let prev = GENESIS_HASH;
   let count = 0;
-  let lastSeq = 0;
-  // Unkeyed events may only come before the first keyed one (a database from before the chain was keyed).
-  let keyedSeen = false;
+  let legacyRun = 0;
   const batch = 2000;
   for (;;) {
-    const rows = await db
-      .selectFrom('audit_events')
-      .selectAll()
-      .where('seq', '>', lastSeq)
-      .orderBy('seq')
-      .limit(batch)
-      .execute();
+    let q = db.selectFrom('audit_events').selectAll().where('seq', '>', count).orderBy('seq').limit(batch);
+    if (upTo !== null) q = q.where('seq', '<=', upTo);
+    const rows = await q.execute();
     for (const r of rows) {
-      const keyed = r.hash.startsWith(KEYED);
-      if (r.seq !== lastSeq + 1 || r.prev_hash !== prev || (keyedSeen && !keyed) || auditHash(prev, r, keyed) !== r.hash) {
-        return { ok: false, count, brokenAt: r.seq };
-      }
-      keyedSeen ||= keyed;
+      const seq = Number(r.seq);
+      if (seq !== count + 1) return { count, last: prev, legacy: legacyRun, failure: broken(count, count + 1, 'missing') };
+      const plain = legacy === 'leading' ? legacyRun === count && LEGACY_LINK.test(r.hash) : seq <= legacy;
+      const expected = plain ? legacyLink(prev, r) : auditHash(prev, r);
+      if (r.prev_hash !== prev || r.hash !== expected) return { count, last: prev, legacy: legacyRun, failure: broken(count, seq, 'link') };
+      if (plain) legacyRun++;
       prev = r.hash;
-      lastSeq = r.seq;
       count++;
     }
     if (rows.length < batch) break;
   }
-  const head = await db.selectFrom('audit_head').select(['count', 'last_hash']).where('id', '=', 1).executeTakeFirst();
-  if (head && (Number(head.count) !== count || head.last_hash !== prev)) return { ok: false, count, brokenAt: count + 1 };
-  return { ok: true, count, brokenAt: null };
+  return { count, last: prev, legacy: legacyRun, failure: null };
+}
+
+/**
+ * Verifies the whole chain against its sealed head; the one verifier behind `verify-audit`, `GET /audit/verify` and
+ * `lianjian verify`. Reports the first event that cannot be vouched for.
+ */
+export async function verifyAuditChain(db: Executor): Promise<ChainReport> {
+  chainKeys();
+  // The head first: events appended while the walk runs come after it and are left to the next verification.
+  const head = await db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirst();
+  if (!head) {
+    const w = await walk(db, null, 0);
+    if (w.failure) return w.failure;
+    // No head: only a database nothing was ever audited in; one whose key was recorded had its first event then.
+    if (w.count > 0 || (await keyRegistered(db))) return broken(w.count, w.count + 1, w.count > 0 ? 'head' : 'missing');
+    return { ok: true, count: 0, brokenAt: null, reason: null };
+  }
+  const count = Number(head.count);
+  // A backup from before migration 0021 has neither column: it reads as not sealed.
+  const seal = head.seal ?? null;
+  const sealed = seal !== null && seal !== SEAL_PENDING;
+  const legacyUpTo = Number(head.legacy_upto ?? 0);
+  const w = await walk(db, count, sealed ? legacyUpTo : 'leading');
+  if (w.failure) return w.failure;
+  if (w.count < count) return broken(w.count, w.count + 1, 'missing');
+  if (w.last !== head.last_hash) return broken(count, count + 1, 'head');
+  if (!sealed) return broken(count, w.legacy > 0 ? 1 : count + 1, 'unsealed');
+  if (seal !== sealOf(count, head.last_hash, legacyUpTo)) return broken(count, count + 1, 'head');
+  // Nothing may sit outside 1..head: an event added after the last without the key, or below the first, is forged.
+  const range = await db
+    .selectFrom('audit_events')
+    .select((eb) => [eb.fn.min('seq').as('lo'), eb.fn.max('seq').as('hi')])
+    .executeTakeFirstOrThrow();
+  const now = await db.selectFrom('audit_head').select('count').where('id', '=', 1).executeTakeFirst();
+  if (Number(range.lo) < 1 || Number(range.hi) > Number(now?.count ?? count)) return broken(count, count + 1, 'head');
+  return { ok: true, count, brokenAt: null, reason: null };
+}
+
+/**
+ * Whether the chain was keyed with the current key: a database written with another key shows it here, even one that
+ * holds no encrypted field. The newest few keyed links are tried, so that one edited event does not pass for a wrong
+ * key; under another key none of them verifies.
+ */
+export async function keyedWithCurrentKey(db: Executor): Promise<boolean> {
+  const newest = await db.selectFrom('audit_events').selectAll().where('hash', 'like', `${KEYED}%`).orderBy('seq', 'desc').limit(8).execute();
+  return newest.length === 0 || newest.some((e) => auditHash(e.prev_hash, e) === e.hash);
+}
+
+/**
+ * Seals a head left waiting by migration 0021, inside the caller's transaction: the chain is walked under the rules it
+ * was written by (plain SHA-256 links only before the first keyed one), and the number of plain links is sealed with
+ * the head, so that no later rewrite can add to them. Returns that number, `null` when there was nothing to seal, or
+ * the break that stops it being sealed.
+ */
+export async function sealPendingHead(tx: Executor): Promise<{ legacy: number } | ChainReport | null> {
+  const head = await tx
+    .updateTable('audit_head')
+    .set((eb) => ({ count: eb.ref('count') }))
+    .where('id', '=', 1)
+    .returning(['count', 'last_hash', 'seal'])
+    .executeTakeFirst();
+  if (!head || head.seal !== SEAL_PENDING) return null;
+  const count = Number(head.count);
+  const w = await walk(tx, count, 'leading');
+  if (w.failure) return w.failure;
+  if (w.count < count) return broken(w.count, w.count + 1, 'missing');
+  if (w.last !== head.last_hash) return broken(count, count + 1, 'head');
+  await tx
+    .updateTable('audit_head')
+    .set({ legacy_upto: w.legacy, seal: sealOf(count, head.last_hash, w.legacy) })
+    .where('id', '=', 1)
+    .execute();
+  return { legacy: w.legacy };
+}
+
+/** Whether the head waits for its first seal. */
+export async function headPending(db: Executor): Promise<boolean> {
+  const head = await db.selectFrom('audit_head').select('seal').where('id', '=', 1).executeTakeFirst();
+  return head?.seal === SEAL_PENDING;
 }

@@ -1,0 +1,82 @@
+import type { Executor } from '../db/index.ts';
+import type { DataCipher } from './crypto.ts';
+
+/**
+ * The database's record of its data key: a known value encrypted with the key, and the key's id, in `meta`. Written at
+ * the first start with a key; every later start (and every command that reads with the key) checks it, so that a
+ * database is never served with a key that cannot read it.
+ */
+const CHECK_ROW = 'data_key_check';
+const KNOWN = 'lianjian data key check v1';
+
+/**
+ * Every column holding ciphertext of the data key (`*_enc`). A database from before the check is given one only
+ * when a value of each decrypts with the key. `data-key.test.ts` compares this list with the migrated schema.
+ */
+export const ENCRYPTED_COLUMNS = [
+  ['household_people', 'id_number_enc'],
+  ['household_people', 'phone_enc'],
+  ['household_people', 'health_enc'],
+  ['users', 'totp_secret_enc'],
+  ['reports', 'phone_enc'],
+  ['account_requests', 'password_part_enc'],
+] as const;
+
+/** Raised when a database and the data key given do not belong together; the message says what to set. */
+export class DataKeyError extends Error {}
+
+/** Whether a data key has been recorded for this database. */
+export async function keyRegistered(db: Executor): Promise<boolean> {
+  return !!(await db.selectFrom('meta').select('key').where('key', '=', CHECK_ROW).executeTakeFirst());
+}
+
+/** `absent` when no key has been recorded; otherwise whether `cipher` is the recorded key (and the recorded key's id). */
+export async function checkRecordedKey(db: Executor, cipher: DataCipher): Promise<{ state: 'absent' } | { state: 'match' | 'mismatch'; keyId: string }> {
+  const row = await db.selectFrom('meta').select('value').where('key', '=', CHECK_ROW).executeTakeFirst();
+  if (!row) return { state: 'absent' };
+  let recorded: { keyId?: unknown; check?: unknown };
+  try {
+    recorded = JSON.parse(row.value) as typeof recorded;
+  } catch {
+    recorded = {};
+  }
+  const keyId = typeof recorded.keyId === 'string' ? recorded.keyId : '?';
+  return { state: typeof recorded.check === 'string' && decrypts(cipher, recorded.check, KNOWN) ? 'match' : 'mismatch', keyId };
+}
+
+/** Records `cipher` as this database's key; false when another process recorded one first. */
+export async function recordKey(db: Executor, cipher: DataCipher): Promise<boolean> {
+  const value = JSON.stringify({ keyId: cipher.keyId, check: cipher.encrypt(KNOWN) });
+  const r = await db
+    .insertInto('meta')
+    .values({ key: CHECK_ROW, value })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+/** The first encrypted column (`table.column`) whose stored value `cipher` cannot decrypt, or null. */
+export async function unreadableColumn(db: Executor, cipher: DataCipher): Promise<string | null> {
+  for (const [table, column] of ENCRYPTED_COLUMNS) {
+    let row: unknown;
+    try {
+      row = await db.selectFrom(table).select(column).where(column, 'is not', null).limit(1).executeTakeFirst();
+    } catch {
+      // A backup restored from before the column existed holds nothing in it (`lianjian restore` checks the key
+      // before any migration runs). Outside a transaction, so a failed statement spoils nothing after it.
+      continue;
+    }
+    const stored = (row as Record<string, string | null> | undefined)?.[column];
+    if (stored && !decrypts(cipher, stored)) return `${table}.${column}`;
+  }
+  return null;
+}
+
+function decrypts(cipher: DataCipher, stored: string, expected?: string): boolean {
+  try {
+    const plain = cipher.decrypt(stored);
+    return expected === undefined || plain === expected;
+  } catch {
+    return false;
+  }
+}
