@@ -2,7 +2,8 @@ import { ADMIN_ROLES, ROLE_PERMISSIONS } from '@lianjian/shared';
 import { generate } from 'otplib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DataCipher } from '../src/lib/crypto.ts';
-import { checkPassword } from '../src/modules/auth/password-policy.ts';
+import { DEFAULT_PASSWORD_POLICY, checkPassword } from '../src/modules/auth/password-policy.ts';
+import { generatePassword } from '../src/lib/passwords.ts';
 import { randomBytes } from 'node:crypto';
 import { PASSWORD, buildCounty } from './factories.ts';
 import { type TestApp, as, login, sessionHeaders, testApp } from './helpers.ts';
@@ -13,14 +14,37 @@ const STRONG = 'Baihe-Relocation-2020';
 describe('password policy (GB/T 22239 level 3)', () => {
   it('needs 8 characters of 3 classes, refuses common and local passwords and the username, allows up to 128', () => {
     expect(checkPassword('Ab1!', 'zhang')).toContain('too_short');
-    expect(checkPassword('abcdefgh12', 'zhang')).toEqual(['too_few_classes']);
-    expect(checkPassword('Password123', 'zhang')).toEqual(['common']);
-    expect(checkPassword('Nanzhao@2020', 'zhang')).toEqual(['common']);
-    expect(checkPassword('Lianjian2026!', 'zhang')).toEqual(['common']);
+    expect(checkPassword('abcdefgh12', 'zhang')).toEqual(['too_few_classes', 'guessable']);
+    expect(checkPassword('Password123', 'zhang')).toEqual(['common', 'guessable']);
+    expect(checkPassword('Nanzhao@2020', 'zhang')).toEqual(['common', 'guessable']);
+    expect(checkPassword('Lianjian2026!', 'zhang')).toEqual(['common', 'guessable']);
     expect(checkPassword('Qiaoduan-Xyz-88', 'qiaoduan')).toEqual(['contains_username']);
-    expect(checkPassword(`${'x'.repeat(100)}A1!`, 'zhang')).toEqual([]);
+    expect(checkPassword(`${Array.from({ length: 8 }, generatePassword).join('-').slice(0, 125)}A1!`, 'zhang')).toEqual([]);
     expect(checkPassword(`Aa1!${'x'.repeat(125)}`, 'zhang')).toEqual(['too_long']);
     expect(checkPassword(STRONG, 'zhang')).toEqual([]);
+  });
+
+  it('a password must not be guessable: a strength estimator with a large list of common passwords refuses aaaaaaaA1 and its kind, and says why in Chinese', async () => {
+    for (const weak of ['aaaaaaaA1', 'Aa123456!', 'P@ssw0rd2024', 'Zxcvbnm,./1A', 'Qazwsx123!@#', 'Abcd1234!', 'Iloveyou2020!', 'Dragon123$']) {
+      expect([weak, checkPassword(weak, 'zhang')]).toEqual([weak, expect.arrayContaining(['guessable'])]);
+    }
+    // What the users say about themselves is not a secret either.
+    expect(checkPassword('Wangli@1988', 'lw', DEFAULT_PASSWORD_POLICY, ['王丽'])).toEqual(['guessable']);
+    // The passwords of the demo, the tests and the browser tests, and every generated one-time password, pass.
+    for (const ok of [PASSWORD, STRONG, 'Matrix-Password-2020', 'Bench-Password-2020', 'E2e-Demo-Password-2020', 'E2e-Changed-Pass-2026', 'Qiaoduan-Wang-2026', ...Array.from({ length: 20 }, generatePassword)]) {
+      expect([ok, checkPassword(ok, 'zhang')]).toEqual([ok, []]);
+    }
+    const t = await testApp();
+    try {
+      await buildCounty(t.db.db);
+      const qiao = as(t.app, await login(t.app, 'qiaoduan', PASSWORD));
+      const refused = await qiao.post('/auth/password', { currentPassword: PASSWORD, newPassword: 'aaaaaaaA1' });
+      expect([refused.statusCode, refused.json().code]).toEqual([422, 'weak_password']);
+      expect(refused.json().detail).toMatch(/容易(被)?猜到/);
+      expect(refused.json().detail).toMatch(/重复/);
+    } finally {
+      await t.close();
+    }
   });
 });
 
@@ -155,11 +179,28 @@ describe('TOTP second factor (otplib)', () => {
   afterEach(async () => t.close());
   const loginWith = (body: Record<string, string>) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'qiaoduan', password: PASSWORD, ...body } });
 
+  it('enrolling a second factor asks for the password again, counts a wrong one, and is audited', async () => {
+    const qiao = as(t.app, await login(t.app, 'qiaoduan', PASSWORD));
+    const bare = await qiao.post('/auth/totp/setup', {});
+    expect([bare.statusCode, bare.json().code]).toEqual([400, 'validation_failed']);
+    const wrong = await qiao.post('/auth/totp/setup', { password: 'Wrong-Password-1' });
+    expect([wrong.statusCode, wrong.json().code]).toEqual([422, 'wrong_password']);
+    const user = await t.db.db.selectFrom('users').select(['id', 'totp_secret_enc', 'failed_logins']).where('username', '=', 'qiaoduan').executeTakeFirstOrThrow();
+    expect(user.totp_secret_enc).toBeNull();
+    expect(user.failed_logins).toBe(1);
+    const setup = await qiao.post('/auth/totp/setup', { password: PASSWORD });
+    expect(setup.statusCode).toBe(200);
+    expect(setup.json().uri).toMatch(/^otpauth:\/\/totp\//);
+    const audit = await t.db.db.selectFrom('audit_events').select(['action', 'user_id']).where('entity_id', '=', user.id).where('action', 'like', 'auth.%').orderBy('seq').execute();
+    expect(audit.map((a) => a.action)).toEqual(['auth.login', 'auth.failure', 'auth.totp_setup']);
+    expect(audit.at(-1)?.user_id).toBe(user.id);
+  });
+
   it('every account enrols with a QR code before it works; codes are single-use, wrong ones lock; recovery codes work once', async () => {
     const qiao = as(t.app, await login(t.app, 'qiaoduan', PASSWORD));
     expect((await qiao.get('/auth/me')).json().pending).toBe('totp_enrollment');
     expect((await qiao.get('/orgs')).json().code).toBe('totp_enrollment_required');
-    const setup = (await qiao.post('/auth/totp/setup', {})).json();
+    const setup = (await qiao.post('/auth/totp/setup', { password: PASSWORD })).json();
     expect(setup.qr).toMatch(/^data:image\/png;base64,/);
     expect(setup.uri).toMatch(/^otpauth:\/\/totp\//);
     expect((await qiao.post('/auth/totp/enable', { code: '000000' })).json().code).toBe('invalid_code');
@@ -192,7 +233,7 @@ describe('TOTP second factor (otplib)', () => {
     expect(secCookie).toBeNull(); // the security admin also needs a code: enrolled without a secret, no code can pass
     await t.db.db.updateTable('users').set({ totp_enabled: 0 }).where('username', '=', 'security').execute();
     const sec = as(t.app, await login(t.app, 'security', PASSWORD));
-    const ss = (await sec.post('/auth/totp/setup', {})).json();
+    const ss = (await sec.post('/auth/totp/setup', { password: PASSWORD })).json();
     expect((await sec.post('/auth/totp/enable', { code: await generate({ secret: ss.secret }) })).statusCode).toBe(200);
     const qiaoUser = (await sec.get('/users?q=qiaoduan')).json().items[0];
     const reset = (await sec.post(`/users/${qiaoUser.id}/reset-password`, { reason: '本人遗忘密码，电话核实身份' })).json();

@@ -43,6 +43,7 @@ describe('accounts: the security administrator opens one; its owner changes the 
 
       // Second factor from the account page: scan, confirm with a code, keep the recovery codes.
       await page.getByTestId('account').click();
+      await page.getByTestId('totp-password').fill('Qiaoduan-Wang-2026');
       await page.getByTestId('totp-start').click();
       await page.getByAltText('otpauth QR').waitFor();
       const secret = (await page.getByTestId('totp-secret').innerText()).trim();

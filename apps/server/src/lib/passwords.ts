@@ -1,13 +1,14 @@
 import { randomBytes } from 'node:crypto';
 
 /**
- * A readable one-time password: 16 characters from an unambiguous alphabet, always with upper case, lower case
- * and digits, so it meets the password policy it is about to be replaced under.
+ * A readable one-time password: characters from an unambiguous alphabet, always with upper case, lower case and
+ * digits, so it meets the password policy it is about to be replaced under. 16 characters by default; an
+ * administrator account's is made of two halves of 10, one for each of the two people who opened it.
  */
-export function generatePassword(): string {
+export function generatePassword(length = 16): string {
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
   for (;;) {
-    const p = Array.from(randomBytes(16), (b) => alphabet[b % alphabet.length]).join('');
+    const p = Array.from(randomBytes(length), (b) => alphabet[b % alphabet.length]).join('');
     if (/[A-Z]/.test(p) && /[a-z]/.test(p) && /\d/.test(p)) return p;
   }
 }

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../api/client';
 import { CursorPager, useCursorPages } from '../components/CursorPager';
 import { QueryState } from '../components/QueryState';
+import { AccountRequestsPanel } from '../features/account/AccountRequests';
 
 type AuditEvent = Schemas['AuditEvent'];
 type Filters = { username?: string; action?: string; entityType?: string; entityId?: string; from?: string; to?: string };
@@ -41,6 +42,7 @@ export function AuditPage() {
         </Button>
       </Flex>
       <Alert type="info" showIcon title={t('audit.hint')} style={{ marginBottom: 12 }} />
+      <AccountRequestsPanel title="approve" />
       {verify.data && (
         <Alert
           style={{ marginBottom: 12 }}

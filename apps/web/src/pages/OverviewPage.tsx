@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Col, Empty, Flex, Row, Statistic } from 'antd';
 import dayjs from 'dayjs';
-import { useMemo, useState } from 'react';
+import { Suspense, lazy, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, today, unwrap } from '../api/client';
 import { Chart } from '../components/Chart';
@@ -10,6 +10,9 @@ import { useMe } from '../components/me';
 import { Panel } from '../components/Panel';
 import { QueryState } from '../components/QueryState';
 import { CockpitPanel } from '../features/cockpit/CockpitPanel';
+
+// Only the county administrator approves account requests: the panel loads for it alone, not with every cockpit.
+const AccountRequestsPanel = lazy(() => import('../features/account/AccountRequests').then((m) => ({ default: m.AccountRequestsPanel })));
 
 type Bar = { name: string; count: number; membersLinked: number };
 
@@ -87,6 +90,11 @@ export function OverviewPage() {
           <DateField label={t('overview.asOf')} testId="as-of" value={asOf} max={today()} onChange={setAsOf} />
         </Flex>
       </Flex>
+      {me.permissions.includes('account_requests:decide') && (
+        <Suspense fallback={null}>
+          <AccountRequestsPanel title="approve" />
+        </Suspense>
+      )}
       <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
         {q.data && (
           <>

@@ -1,5 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { USER_ROLES } from '@lianjian/shared';
+import { USER_ROLES, changeNeedsApproval, isPrivileged } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Empty, Flex, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
@@ -8,11 +8,21 @@ import { type Schemas, api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
 import { useMe } from '../components/me';
 import { useServerAction } from '../components/useServerAction';
+import { AccountRequestsPanel, usePasswordPart } from '../features/account/AccountRequests';
 
 type User = Schemas['User'];
 type Role = (typeof USER_ROLES)[number];
+type Changes = Schemas['AccountChanges'];
+/** What waits for a second person: a change, or new credentials, of an administrator account. */
+type Filing = { user: User } & ({ kind: 'change'; changes: Changes } | { kind: 'reset_password' } | { kind: 'reset_totp' });
 
-/** The security administrator's screen: accounts, roles, scopes, password and second-factor resets. */
+const stateOf = (u: User) => ({ role: u.role, active: u.active, regionCode: u.regionCode, orgId: u.orgId });
+
+/**
+ * The security administrator's screen: accounts, roles, scopes, password and second-factor resets. What concerns an
+ * administrator account is filed as a request for a second person (the same rule as the server's,
+ * `changeNeedsApproval`), with the first half of any one-time password shown here.
+ */
 export function UsersPage() {
   const { t } = useTranslation();
   const me = useMe();
@@ -21,7 +31,10 @@ export function UsersPage() {
   const [role, setRole] = useState<Role | undefined>();
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<{ user: User; what: 'password' | 'totp' } | null>(null);
+  const [filing, setFiling] = useState<Filing | null>(null);
+  const [newRole, setNewRole] = useState<Role>('township_admin');
   const { busy, run } = useServerAction();
+  const showPart = usePasswordPart();
   const users = useQuery({
     queryKey: ['users', q, role],
     queryFn: () => unwrap(api.GET('/api/v1/users', { params: { query: { ...(q ? { q } : {}), ...(role ? { role } : {}) } } })),
@@ -46,16 +59,38 @@ export function UsersPage() {
       ),
     });
 
-  const create = async (v: { username: string; displayName: string; role: Role; regionCode: string }) => {
-    let shown: { password: string; username: string } | null = null;
+  const create = async ({ reason, ...v }: { username: string; displayName: string; role: Role; regionCode: string; reason?: string }) => {
+    let shown: { password: string; username: string; half: boolean } | null = null;
     const ok = await run(async () => {
-      const r = await unwrap(api.POST('/api/v1/users', { body: v }));
-      shown = { password: r.oneTimePassword, username: r.user.username };
+      if (isPrivileged(v.role)) {
+        const r = await unwrap(api.POST('/api/v1/account-requests', { body: { kind: 'create', account: v, reason: reason ?? '' } }));
+        shown = { password: r.passwordPart ?? '', username: v.username, half: true };
+      } else {
+        const r = await unwrap(api.POST('/api/v1/users', { body: v }));
+        shown = { password: r.oneTimePassword, username: r.user.username, half: false };
+      }
     }, t('users.done'));
     if (ok && shown) {
       setCreating(false);
-      const s = shown as { password: string; username: string };
-      showOneTime(s.password, s.username);
+      const s = shown as { password: string; username: string; half: boolean };
+      if (s.half) showPart(s.password, s.username, 'first');
+      else showOneTime(s.password, s.username);
+    }
+  };
+  const file = async (v: { reason: string }) => {
+    if (!filing) return;
+    const { user } = filing;
+    let part: string | null = null;
+    const ok = await run(async () => {
+      const body =
+        filing.kind === 'change'
+          ? { kind: 'change' as const, userId: user.id, changes: filing.changes, version: user.version, reason: v.reason }
+          : { kind: filing.kind, userId: user.id, reason: v.reason };
+      part = (await unwrap(api.POST('/api/v1/account-requests', { body }))).passwordPart;
+    }, t('accountRequests.filedDone'));
+    if (ok) {
+      setFiling(null);
+      if (part) showPart(part, user.username, 'first');
     }
   };
   const reset = async (v: { reason: string }) => {
@@ -75,9 +110,11 @@ export function UsersPage() {
     }
   };
   const setActive = (u: User, active: boolean) =>
-    run(() => unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id: u.id } }, body: { active, version: u.version } })), t('users.done'));
+    changeNeedsApproval(stateOf(u), { active })
+      ? setFiling({ user: u, kind: 'change', changes: { active } })
+      : run(() => unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id: u.id } }, body: { active, version: u.version } })), t('users.done'));
   const setRoleOf = (u: User, next: Role) =>
-    modal.confirm({
+    changeNeedsApproval(stateOf(u), { role: next }) ? setFiling({ user: u, kind: 'change', changes: { role: next } }) : modal.confirm({
       title: t('users.confirmRole', { name: u.displayName, role: t(`userRole.${next}`) }),
       onOk: () => run(() => unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id: u.id } }, body: { role: next, version: u.version } })), t('users.done')),
     });
@@ -88,11 +125,20 @@ export function UsersPage() {
         <Typography.Title level={3} style={{ marginTop: 0 }}>
           {t('users.title')}
         </Typography.Title>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="user-create">
+        <Button
+          type="primary"
+          icon={<PlusOutlined />}
+          onClick={() => {
+            setNewRole('township_admin');
+            setCreating(true);
+          }}
+          data-testid="user-create"
+        >
           {t('users.create')}
         </Button>
       </Flex>
       <Alert type="info" showIcon title={t('users.hint')} style={{ marginBottom: 16 }} />
+      <AccountRequestsPanel title="filed" />
       <Card>
         <Flex gap={8} wrap style={{ marginBottom: 16 }}>
           <Input.Search allowClear style={{ width: 260 }} placeholder={t('users.search')} onSearch={(v) => setQ(v.trim() || undefined)} />
@@ -160,11 +206,16 @@ export function UsersPage() {
                           {t('users.enable')}
                         </Button>
                       )}
-                      <Button type="link" size="small" onClick={() => setResetting({ user: u, what: 'password' })} data-testid={`reset-password-${u.username}`}>
+                      <Button
+                        type="link"
+                        size="small"
+                        onClick={() => (isPrivileged(u.role) ? setFiling({ user: u, kind: 'reset_password' }) : setResetting({ user: u, what: 'password' }))}
+                        data-testid={`reset-password-${u.username}`}
+                      >
                         {t('users.resetPassword')}
                       </Button>
                       {u.totpEnabled && (
-                        <Button type="link" size="small" onClick={() => setResetting({ user: u, what: 'totp' })}>
+                        <Button type="link" size="small" onClick={() => (isPrivileged(u.role) ? setFiling({ user: u, kind: 'reset_totp' }) : setResetting({ user: u, what: 'totp' }))}>
                           {t('users.resetTotp')}
                         </Button>
                       )}
@@ -175,7 +226,16 @@ export function UsersPage() {
           />
         </QueryState>
       </Card>
-      <Modal open={creating} title={t('users.create')} footer={null} onCancel={() => setCreating(false)} destroyOnHidden>
+      <Modal
+        open={creating}
+        title={t('users.create')}
+        footer={null}
+        onCancel={() => {
+          setCreating(false);
+          setNewRole('township_admin');
+        }}
+        destroyOnHidden
+      >
         <Form layout="vertical" onFinish={create} initialValues={{ role: 'township_admin', regionCode: me.scope.regionCode }}>
           <Form.Item name="username" label={t('users.username')} rules={[{ required: true, message: t('common.required') }]}>
             <Input autoComplete="off" />
@@ -184,13 +244,48 @@ export function UsersPage() {
             <Input />
           </Form.Item>
           <Form.Item name="role" label={t('users.role')} rules={[{ required: true }]}>
-            <Select options={USER_ROLES.map((r) => ({ value: r, label: t(`userRole.${r}`) }))} />
+            <Select options={USER_ROLES.map((r) => ({ value: r, label: t(`userRole.${r}`) }))} onChange={setNewRole} />
           </Form.Item>
           <Form.Item name="regionCode" label={t('users.region')} rules={[{ required: true, message: t('common.required') }]}>
             <Select showSearch optionFilterProp="label" options={regionOptions} />
           </Form.Item>
+          {isPrivileged(newRole) && (
+            <>
+              <Alert type="warning" showIcon title={t('accountRequests.needsApproval')} style={{ marginBottom: 16 }} />
+              <Form.Item name="reason" label={t('accountRequests.reason')} rules={[{ required: true, message: t('common.required') }]}>
+                <Input.TextArea rows={2} maxLength={200} />
+              </Form.Item>
+            </>
+          )}
           <Button type="primary" htmlType="submit" loading={busy} block>
-            {t('common.save')}
+            {isPrivileged(newRole) ? t('accountRequests.file') : t('common.save')}
+          </Button>
+        </Form>
+      </Modal>
+      <Modal
+        open={Boolean(filing)}
+        title={filing ? `${t('accountRequests.file')}：${filing.user.displayName}` : ''}
+        footer={null}
+        onCancel={() => setFiling(null)}
+        destroyOnHidden
+      >
+        <Form layout="vertical" onFinish={file}>
+          <Alert type="warning" showIcon title={t('accountRequests.needsApproval')} style={{ marginBottom: 16 }} />
+          {filing && (
+            <Typography.Paragraph>
+              {filing.kind === 'change'
+                ? [
+                    ...(filing.changes.role ? [t('accountRequests.toRole', { role: t(`userRole.${filing.changes.role}`) })] : []),
+                    ...(filing.changes.active ? [t('accountRequests.toActive')] : []),
+                  ].join('，')
+                : t(`accountRequests.kind.${filing.kind}`)}
+            </Typography.Paragraph>
+          )}
+          <Form.Item name="reason" label={t('accountRequests.reason')} rules={[{ required: true, message: t('common.required') }]}>
+            <Input.TextArea rows={2} maxLength={200} />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" loading={busy} block>
+            {t('accountRequests.file')}
           </Button>
         </Form>
       </Modal>

@@ -1,15 +1,18 @@
 import { hash, verify } from '@node-rs/argon2';
 import { PERMISSIONS, ROLE_PERMISSIONS, USER_ROLES, type UserRole, todayInShanghai } from '@lianjian/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { ExpressionBuilder } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
+import type { Database } from '../../db/types.ts';
 import { Problem } from '../../lib/problem.ts';
 import { problemReplies } from '../../lib/schemas.ts';
 import type { DataCipher } from '../../lib/crypto.ts';
 import { newId } from '../../lib/ids.ts';
 import { type AuthPolicy, CSRF_COOKIE, SESSION_COOKIE, createSession, hasWorkingMembership, hashToken, pendingStep, requireActor } from '../../plugins/auth.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy, checkPassword, passwordMessage } from './password-policy.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy, reviewPassword } from './password-policy.ts';
 import { checkTotp, enrolment, hashRecoveryCode, looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret } from './totp.ts';
 
 export const Me = z
@@ -40,6 +43,7 @@ const Login = z
   .meta({ id: 'Login' });
 
 const PasswordChange = z.strictObject({ currentPassword: z.string().min(1).max(128), newPassword: z.string().min(1).max(256) }).meta({ id: 'PasswordChange' });
+const TotpStart = z.strictObject({ password: z.string().min(1).max(128).describe('The account\'s password, asked again before a new second factor is made') }).meta({ id: 'TotpStart' });
 const TotpSetup = z.object({ secret: z.string(), uri: z.string(), qr: z.string().describe('PNG data URL of the otpauth URI') }).meta({ id: 'TotpSetup' });
 const RecoveryCodes = z.object({ recoveryCodes: z.array(z.string()) }).meta({ id: 'RecoveryCodes' });
 
@@ -54,13 +58,20 @@ export interface Lockout {
   minutes: number;
 }
 
-/** Refuses a password that breaks the policy, with one message per rule broken. */
-export function assertPasswordPolicy(password: string, username: string, policy: PasswordPolicy): void {
-  const problems = checkPassword(password, username, policy);
-  if (problems.length) {
-    throw new Problem(422, 'weak_password', passwordMessage(problems[0] as (typeof problems)[number], policy), problems.map((p) => ({ path: 'newPassword', message: passwordMessage(p, policy) })));
+/**
+ * Refuses a password that breaks the policy, with one message per rule broken. `personal` is what the account
+ * says about its owner (the name): a password made of it is guessable.
+ */
+export function assertPasswordPolicy(password: string, username: string, policy: PasswordPolicy, personal: string[] = []): void {
+  const found = reviewPassword(password, username, policy, personal);
+  if (found.length) {
+    throw new Problem(422, 'weak_password', (found[0] as (typeof found)[number]).message, found.map((f) => ({ path: 'newPassword', message: f.message })));
   }
 }
+
+/** Failures that count toward the lockout: a wrong password (at login or asked again on a session) or second factor. */
+type Failure = 'unknown_user' | 'locked' | 'disabled' | 'no_membership' | 'wrong_password' | 'wrong_code' | 'wrong_current_password';
+const COUNTED = new Set<Failure>(['wrong_password', 'wrong_code', 'wrong_current_password']);
 
 export interface AuthOptions {
   secureCookies: boolean;
@@ -111,21 +122,55 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
       };
     };
 
-    /** Counts a failure toward the lockout, audited; the caller answers 401. */
-    const fail = async (user: { id: string; failed_logins?: number } | undefined, username: string, requestId: string, reason: string) => {
+    const notLocked = (now: string) => (eb: ExpressionBuilder<Database, 'users'>) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]);
+
+    /**
+     * Audits a failure and counts it toward the lockout, in one transaction. The database adds one to its own
+     * count: a count read earlier by the request and written back would let twenty requests sent together leave
+     * it at one. A failure while the account is already locked is audited but not counted, so a burst locks it once.
+     */
+    const fail = async (user: { id: string } | undefined, username: string, requestId: string, reason: Failure) => {
       await db.transaction().execute(async (tx) => {
         const actor = { userId: user?.id ?? null, requestId };
         await recordAudit(tx, actor, { action: 'auth.failure', entityType: 'user', entityId: user?.id ?? username.slice(0, 64), after: { reason } });
-        if (!user || reason !== 'wrong_password' && reason !== 'wrong_code') return;
-        const failures = Number(user.failed_logins ?? 0) + 1;
-        if (failures >= lockout.attempts) {
-          const until = new Date(Date.now() + lockout.minutes * 60_000).toISOString();
-          await tx.updateTable('users').set({ failed_logins: 0, locked_until: until }).where('id', '=', user.id).execute();
-          await recordAudit(tx, actor, { action: 'auth.lockout', entityType: 'user', entityId: user.id, after: { failures, until } });
-        } else {
-          await tx.updateTable('users').set({ failed_logins: failures }).where('id', '=', user.id).execute();
-        }
+        if (!user || !COUNTED.has(reason)) return;
+        const now = new Date();
+        const counted = await tx
+          .updateTable('users')
+          .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+          .where('id', '=', user.id)
+          .where(notLocked(now.toISOString()))
+          .returning('failed_logins')
+          .executeTakeFirst();
+        const failures = Number(counted?.failed_logins ?? 0);
+        if (failures < lockout.attempts) return;
+        // This transaction holds the row (PostgreSQL) or the database (SQLite) since its update: no other failure
+        // is counted between the two statements.
+        const until = new Date(now.getTime() + lockout.minutes * 60_000).toISOString();
+        await tx.updateTable('users').set({ failed_logins: 0, locked_until: until }).where('id', '=', user.id).execute();
+        await recordAudit(tx, actor, { action: 'auth.lockout', entityType: 'user', entityId: user.id, after: { failures, until } });
       });
+    };
+
+    const lockedProblem = () => new Problem(403, 'account_locked', `密码错误次数过多，账号已锁定，请 ${lockout.minutes} 分钟后再试`);
+
+    /**
+     * The account's password asked again on a session, before a change that an intruder holding the session
+     * alone must not make. A wrong one counts toward the lockout like a wrong login; a locked account is refused
+     * before its password is tried, so a session cannot go on guessing.
+     */
+    const reauthenticate = async (actor: Actor, password: string) => {
+      const user = await db
+        .selectFrom('users')
+        .select(['id', 'username', 'display_name', 'password_hash', 'locked_until', 'totp_enabled'])
+        .where('id', '=', actor.userId)
+        .executeTakeFirstOrThrow();
+      if (user.locked_until && user.locked_until > new Date().toISOString()) throw lockedProblem();
+      if (!(await verify(user.password_hash, password))) {
+        await fail(user, user.username, actor.requestId, 'wrong_current_password');
+        throw new Problem(422, 'wrong_password', '当前密码不正确');
+      }
+      return user;
     };
 
     /** A TOTP code (once per time step) or an unused recovery code (once); records what was used. */
@@ -153,8 +198,11 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
       return Number(moved.numUpdatedRows) === 1 ? 'totp' : null;
     };
 
+    // Session and credential routes ignore Idempotency-Key: what they give is a cookie or a secret on this device,
+    // which a stored reply could not give again; a repeat is harmless or refused (a second session, a password
+    // already changed).
     app.post('/auth/login', {
-      config: { permission: 'public', rateLimit: { max: 20, timeWindow: '1 minute' } },
+      config: { permission: 'public', rateLimit: { max: 20, timeWindow: '1 minute' }, idempotency: false },
       schema: { tags: ['auth'], summary: '登录', body: Login, response: { 200: Me, ...problemReplies } },
       handler: async (req, reply) => {
         const user = await db
@@ -164,7 +212,6 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
             'u.username',
             'u.password_hash',
             'u.active',
-            'u.failed_logins',
             'u.locked_until',
             'u.totp_enabled',
             'u.totp_secret_enc',
@@ -180,7 +227,7 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
         const locked = Boolean(user?.locked_until && user.locked_until > new Date().toISOString());
         const working = Boolean(user?.active) && Boolean(user?.has_membership);
         if (!user || !ok || !working || locked) {
-          const reason = !user ? 'unknown_user' : locked ? 'locked' : !user.active ? 'disabled' : !ok ? 'wrong_password' : 'no_membership';
+          const reason: Failure = !user ? 'unknown_user' : locked ? 'locked' : !user.active ? 'disabled' : !ok ? 'wrong_password' : 'no_membership';
           await fail(user, req.body.username, req.id, reason);
           throw new Problem(401, 'invalid_credentials', '用户名或密码错误');
         }
@@ -193,26 +240,37 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
             throw new Problem(401, 'invalid_code', '动态验证码错误或已使用');
           }
         }
-        if (Number(user.failed_logins ?? 0) > 0 || user.locked_until) {
-          await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
-        }
-        // Expired sessions of this user are cleared at each login; the table never grows without bound per user.
-        await db.deleteFrom('sessions').where('user_id', '=', user.id).where('expires_at', '<', new Date().toISOString()).execute();
-        const { token, csrf } = await createSession(db, user.id);
         const existing = req.cookies[SESSION_COOKIE];
-        if (existing) await db.deleteFrom('sessions').where('id', '=', hashToken(existing)).execute();
-        reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions, httpOnly: true });
+        const session = await db.transaction().execute(async (tx) => {
+          // Unlocked now, not only when this request read the account: a right guess finishing after a burst of
+          // wrong ones has locked the account is refused like any other.
+          const opened = await tx
+            .updateTable('users')
+            .set({ failed_logins: 0, locked_until: null })
+            .where('id', '=', user.id)
+            .where(notLocked(new Date().toISOString()))
+            .executeTakeFirst();
+          if (Number(opened.numUpdatedRows) !== 1) return null;
+          // Expired sessions of this user are cleared at each login; the table never grows without bound per user.
+          await tx.deleteFrom('sessions').where('user_id', '=', user.id).where('expires_at', '<', new Date().toISOString()).execute();
+          if (existing) await tx.deleteFrom('sessions').where('id', '=', hashToken(existing)).execute();
+          const created = await createSession(tx, user.id);
+          await recordAudit(tx, { userId: user.id, requestId: req.id }, { action: 'auth.login', entityType: 'user', entityId: user.id, ...(factor ? { after: { factor } } : {}) });
+          return created;
+        });
+        if (!session) {
+          await fail(user, req.body.username, req.id, 'locked');
+          throw new Problem(401, 'invalid_credentials', '用户名或密码错误');
+        }
+        reply.setCookie(SESSION_COOKIE, session.token, { ...cookieOptions, httpOnly: true });
         // Readable by the page, which sends it back in X-CSRF-Token; useless to another site, which cannot read it.
-        reply.setCookie(CSRF_COOKIE, csrf, { ...cookieOptions, httpOnly: false });
-        await db.transaction().execute((tx) =>
-          recordAudit(tx, { userId: user.id, requestId: req.id }, { action: 'auth.login', entityType: 'user', entityId: user.id, ...(factor ? { after: { factor } } : {}) }),
-        );
+        reply.setCookie(CSRF_COOKIE, session.csrf, { ...cookieOptions, httpOnly: false });
         return me(user.id);
       },
     });
 
     app.post('/auth/logout', {
-      config: { permission: 'public' },
+      config: { permission: 'public', idempotency: false },
       schema: { tags: ['auth'], summary: '退出登录', response: { 204: z.undefined() } },
       handler: async (req, reply) => {
         const token = req.cookies[SESSION_COOKIE];
@@ -236,23 +294,24 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
     });
 
     app.post('/auth/password', {
-      config: { permission: 'authenticated', allowPending: true, rateLimit: { max: 10, timeWindow: '1 minute' } },
+      config: { permission: 'authenticated', allowPending: true, rateLimit: { max: 10, timeWindow: '1 minute' }, idempotency: false },
       schema: { tags: ['auth'], summary: '修改本人密码（首次登录、重置后、过期时必须修改）', body: PasswordChange, response: { 200: Me, ...problemReplies } },
       handler: async (req) => {
         const actor = requireActor(req);
-        const user = await db.selectFrom('users').select(['password_hash', 'username']).where('id', '=', actor.userId).executeTakeFirstOrThrow();
-        if (!(await verify(user.password_hash, req.body.currentPassword))) throw new Problem(422, 'wrong_password', '当前密码不正确');
+        const user = await reauthenticate(actor, req.body.currentPassword);
         if (req.body.newPassword === req.body.currentPassword) throw new Problem(422, 'same_password', '新密码不能与当前密码相同');
-        assertPasswordPolicy(req.body.newPassword, user.username, passwordPolicy);
+        assertPasswordPolicy(req.body.newPassword, user.username, passwordPolicy, [user.display_name]);
         const passwordHash = await hashPassword(req.body.newPassword);
         const token = req.cookies[SESSION_COOKIE];
         await db.transaction().execute(async (tx) => {
           const now = new Date().toISOString();
-          await tx
+          const changed = await tx
             .updateTable('users')
             .set({ password_hash: passwordHash, must_change_password: 0, password_changed_at: now, updated_at: now })
             .where('id', '=', actor.userId)
-            .execute();
+            .where(notLocked(now))
+            .executeTakeFirst();
+          if (Number(changed.numUpdatedRows) !== 1) throw lockedProblem();
           // Every other session of this account ends with the old password.
           await tx.deleteFrom('sessions').where('user_id', '=', actor.userId).where('id', '!=', hashToken(token ?? '')).execute();
           await recordAudit(tx, actor, { action: 'auth.password_change', entityType: 'user', entityId: actor.userId });
@@ -262,20 +321,36 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
     });
 
     app.post('/auth/totp/setup', {
-      config: { permission: 'authenticated', allowPending: true, rateLimit: { max: 10, timeWindow: '1 minute' } },
-      schema: { tags: ['auth'], summary: '开始绑定动态验证码：生成密钥与二维码', response: { 200: TotpSetup, ...problemReplies } },
+      config: { permission: 'authenticated', allowPending: true, rateLimit: { max: 10, timeWindow: '1 minute' }, idempotency: false },
+      schema: { tags: ['auth'], summary: '开始绑定动态验证码：再次输入密码，生成密钥与二维码（记入审计）', body: TotpStart, response: { 200: TotpSetup, ...problemReplies } },
       handler: async (req) => {
         const actor = requireActor(req);
-        const user = await db.selectFrom('users').select(['username', 'totp_enabled']).where('id', '=', actor.userId).executeTakeFirstOrThrow();
+        // A session alone (a borrowed browser, a stolen cookie) must not bind the intruder's phone to the account.
+        const user = await reauthenticate(actor, req.body.password);
         if (Number(user.totp_enabled ?? 0) === 1) throw new Problem(409, 'totp_already_enabled', '已绑定动态验证码；如需更换，请联系安全管理员重置');
         const secret = newTotpSecret();
-        await db.updateTable('users').set({ totp_secret_enc: opts.cipher.encrypt(secret), totp_last_step: null }).where('id', '=', actor.userId).execute();
+        await db.transaction().execute(async (tx) => {
+          const now = new Date().toISOString();
+          // Only while no factor is enabled and the account is not locked, checked by the write itself.
+          const started = await tx
+            .updateTable('users')
+            .set({ totp_secret_enc: opts.cipher.encrypt(secret), totp_last_step: null, updated_at: now })
+            .where('id', '=', actor.userId)
+            .where('totp_enabled', '=', 0)
+            .where(notLocked(now))
+            .executeTakeFirst();
+          if (Number(started.numUpdatedRows) !== 1) {
+            const current = await tx.selectFrom('users').select('totp_enabled').where('id', '=', actor.userId).executeTakeFirstOrThrow();
+            throw Number(current.totp_enabled ?? 0) === 1 ? new Problem(409, 'totp_already_enabled', '已绑定动态验证码') : lockedProblem();
+          }
+          await recordAudit(tx, actor, { action: 'auth.totp_setup', entityType: 'user', entityId: actor.userId });
+        });
         return { secret, ...(await enrolment(secret, user.username)) };
       },
     });
 
     app.post('/auth/totp/enable', {
-      config: { permission: 'authenticated', allowPending: true, rateLimit: { max: 10, timeWindow: '1 minute' } },
+      config: { permission: 'authenticated', allowPending: true, rateLimit: { max: 10, timeWindow: '1 minute' }, idempotency: false },
       schema: {
         tags: ['auth'],
         summary: '以一个动态验证码确认绑定，返回十个恢复码（只显示这一次）',
@@ -292,7 +367,16 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
         const codes = newRecoveryCodes();
         await db.transaction().execute(async (tx) => {
           const now = new Date().toISOString();
-          await tx.updateTable('users').set({ totp_enabled: 1, totp_last_step: step, updated_at: now }).where('id', '=', actor.userId).execute();
+          // Enabled once, with the secret this request checked the code against: two confirmations at the same
+          // moment (or one racing a new setup) cannot both hand out recovery codes.
+          const enabled = await tx
+            .updateTable('users')
+            .set({ totp_enabled: 1, totp_last_step: step, updated_at: now })
+            .where('id', '=', actor.userId)
+            .where('totp_enabled', '=', 0)
+            .where('totp_secret_enc', '=', user.totp_secret_enc as string)
+            .executeTakeFirst();
+          if (Number(enabled.numUpdatedRows) !== 1) throw new Problem(409, 'totp_already_enabled', '已绑定动态验证码');
           await tx.deleteFrom('recovery_codes').where('user_id', '=', actor.userId).execute();
           await tx
             .insertInto('recovery_codes')

@@ -1,23 +1,13 @@
-import { USER_ROLES } from '@lianjian/shared';
+import { ACCOUNT_REQUEST_STATUSES, USER_ROLES } from '@lianjian/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../plugins/auth.ts';
 import { id, problemReplies, regionCode, text, version } from '../../lib/schemas.ts';
-import { User } from './users.schemas.ts';
+import { AccountRequest, AccountRequestOutcome, AccountRequestTransition, FileAccountRequest } from './account-requests.schemas.ts';
+import type { AccountRequestService } from './account-requests.service.ts';
+import { CreateUserBody, User } from './users.schemas.ts';
 import type { UserService } from './users.service.ts';
 
-
-const CreateUserBody = z
-  .strictObject({
-    username: z.string().trim().regex(/^[a-zA-Z][a-zA-Z0-9_.-]{2,31}$/, '用户名为 3–32 位字母、数字、点、下划线或连字符，以字母开头'),
-    displayName: text(40),
-    role: z.enum(USER_ROLES),
-    regionCode: regionCode.nullish(),
-    orgId: id.nullish(),
-    actingPartyOrgId: id.nullish(),
-    memberId: id.nullish(),
-  })
-  .meta({ id: 'CreateUser' });
 
 const UpdateUserBody = z
   .strictObject({
@@ -33,7 +23,7 @@ const UpdateUserBody = z
 const Reason = z.strictObject({ reason: text(200) }).meta({ id: 'ResetReason' });
 const OneTime = z.object({ oneTimePassword: z.string() }).meta({ id: 'OneTimePassword' });
 
-export function userRoutes(users: UserService): FastifyPluginAsyncZod {
+export function userRoutes(users: UserService, requests: AccountRequestService): FastifyPluginAsyncZod {
   return async (app) => {
     const params = z.strictObject({ id });
     app.get('/users', {
@@ -75,6 +65,44 @@ export function userRoutes(users: UserService): FastifyPluginAsyncZod {
       config: { permission: 'users:write' },
       schema: { tags: ['users'], summary: '重置动态验证码（遗失手机时）', params, body: Reason, response: { 200: User, ...problemReplies } },
       handler: (req) => users.resetTotp(requireActor(req), req.params.id, req.body.reason),
+    });
+
+    // Dual control of administrator accounts: the security administrator files, a second person decides.
+    app.get('/account-requests', {
+      config: { permission: 'account_requests:read' },
+      schema: {
+        tags: ['users'],
+        summary: '管理员账号申请（双人审批）：安全管理员提交的，与待本人审批的',
+        querystring: z.strictObject({ status: z.enum(ACCOUNT_REQUEST_STATUSES).optional() }),
+        response: { 200: z.object({ items: z.array(AccountRequest) }), ...problemReplies },
+      },
+      handler: async (req) => ({ items: await requests.list(requireActor(req), req.query) }),
+    });
+    app.get('/account-requests/:id', {
+      config: { permission: 'account_requests:read' },
+      schema: { tags: ['users'], summary: '管理员账号申请', params, response: { 200: AccountRequest, ...problemReplies } },
+      handler: (req) => requests.get(requireActor(req), req.params.id),
+    });
+    app.post('/account-requests', {
+      config: { permission: 'users:write' },
+      schema: {
+        tags: ['users'],
+        summary: '提交管理员账号申请：开设、角色或范围变更、重新启用、重置密码或动态验证码，须另一人审批；开设和重置密码时返回申请人保管的一半一次性密码',
+        body: FileAccountRequest,
+        response: { 201: AccountRequestOutcome, ...problemReplies },
+      },
+      handler: async (req, reply) => reply.code(201).send(await requests.file(requireActor(req), req.body)),
+    });
+    app.post('/account-requests/:id/transitions', {
+      config: { permission: 'account_requests:read' },
+      schema: {
+        tags: ['users'],
+        summary: '审批（系统管理员或审计管理员，非申请人、非本人账号）、驳回或撤回（申请人）账号申请；批准开设或重置密码时返回审批人保管的另一半一次性密码',
+        params,
+        body: AccountRequestTransition,
+        response: { 200: AccountRequestOutcome, ...problemReplies },
+      },
+      handler: (req) => requests.transition(requireActor(req), req.params.id, req.body),
     });
   };
 }

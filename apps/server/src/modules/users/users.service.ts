@@ -1,4 +1,4 @@
-import type { UserRole } from '@lianjian/shared';
+import { type AccountState, type UserRole, changeNeedsApproval, isPrivileged } from '@lianjian/shared';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Db, Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -6,9 +6,12 @@ import { newId } from '../../lib/ids.ts';
 import { Problem, conflict, forbidden, notFound, versionConflict } from '../../lib/problem.ts';
 import { generatePassword } from '../../lib/passwords.ts';
 import { underRegion } from '../../lib/scope.ts';
+import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { UserView } from './users.schemas.ts';
+import { isOwnAccount } from './users.policy.ts';
 import { hashPassword } from '../auth/auth.routes.ts';
+import { contains } from '../../lib/like.ts';
 
 
 export interface CreateUser {
@@ -38,8 +41,8 @@ function userInScope(actor: Actor): RawBuilder<SqlBool> {
 
 /**
  * Accounts, roles and second factors: the security administrator's work (三权分立). Every change is audited as a
- * permission change with its before and after; an administrator can never change their own account's role,
- * state or factors, so no one can give themselves a second administrator's powers.
+ * permission change with its before and after; no one changes their own account's role, scope, state or factors,
+ * and what gives an administrator account its powers waits for a second person (AccountRequestService).
  */
 export class UserService {
   constructor(private readonly db: Db) {}
@@ -104,7 +107,8 @@ export class UserService {
   async list(actor: Actor, q: { q?: string; role?: UserRole }): Promise<UserView[]> {
     let b = this.base(actor);
     if (q.role) b = b.where('u.role', '=', q.role);
-    if (q.q) b = b.where((eb) => eb.or([eb('u.username', 'like', `%${q.q}%`), eb('u.display_name', 'like', `%${q.q}%`)]));
+    const text = q.q;
+    if (text) b = b.where((eb) => eb.or([contains('u.username', text), contains('u.display_name', text)]));
     const rows = await b.orderBy('u.username').limit(500).execute();
     return rows.map((r) => this.view(r));
   }
@@ -115,7 +119,8 @@ export class UserService {
     return this.view(row);
   }
 
-  private async checkScopeTarget(actor: Actor, tx: Executor, input: { regionCode?: string | null; orgId?: string | null }) {
+  /** A scope this actor may give: a region or an organization under the actor's own region, that exists. */
+  async checkScopeTarget(actor: Actor, tx: Executor, input: { regionCode?: string | null; orgId?: string | null }) {
     const prefix = actor.regionCode ?? '\u0000';
     if (input.regionCode && !input.regionCode.startsWith(prefix)) throw notFound('区划');
     if (input.regionCode && !(await tx.selectFrom('regions').select('code').where('code', '=', input.regionCode).executeTakeFirst())) throw notFound('区划');
@@ -125,110 +130,168 @@ export class UserService {
     }
   }
 
+  /** The region a scope lies in: its region, or its organization's. */
+  async scopeRegion(tx: Executor, scope: { regionCode?: string | null; orgId?: string | null }): Promise<string> {
+    if (scope.regionCode) return scope.regionCode;
+    const org = scope.orgId ? await tx.selectFrom('temporary_orgs').select('region_code').where('id', '=', scope.orgId).executeTakeFirst() : undefined;
+    if (!org) throw new Problem(400, 'validation_failed', '账号须有范围：区划或组织', [{ path: 'regionCode', message: '请选择区划或组织' }]);
+    return org.region_code;
+  }
+
   async create(actor: Actor, input: CreateUser): Promise<{ user: UserView; oneTimePassword: string }> {
     if (!input.regionCode && !input.orgId) throw new Problem(400, 'validation_failed', '账号须有范围：区划或组织', [{ path: 'regionCode', message: '请选择区划或组织' }]);
     const password = generatePassword();
     const passwordHash = await hashPassword(password);
-    const id = newId();
-    await this.db.transaction().execute(async (tx) => {
+    return this.db.transaction().execute(async (tx) => {
       await this.checkScopeTarget(actor, tx, input);
-      if (await tx.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst()) {
-        throw conflict('username_taken', '用户名已被使用');
-      }
-      if (input.memberId && !(await tx.selectFrom('members').select('id').where('id', '=', input.memberId).executeTakeFirst())) throw notFound('人员');
-      const now = new Date().toISOString();
-      const row = {
-        id,
-        username: input.username,
-        password_hash: passwordHash,
-        display_name: input.displayName,
-        role: input.role,
-        scope_region_code: input.regionCode ?? null,
-        scope_org_id: input.orgId ?? null,
-        acting_party_org_id: input.actingPartyOrgId ?? null,
-        member_id: input.memberId ?? null,
-        active: 1,
-        must_change_password: 1,
-        version: 1,
-        created_at: now,
-        updated_at: now,
-      };
-      await tx.insertInto('users').values(row).execute();
-      const { password_hash: _h, ...shown } = row;
-      await recordAudit(tx, actor, { action: 'user.create', entityType: 'user', entityId: id, after: shown });
+      if (isPrivileged(input.role)) throw approvalRequired();
+      const id = await this.insertAccount(tx, actor, input, passwordHash);
+      const created = { user: await this.get(actor, id, tx), oneTimePassword: password };
+      await recordReply(tx, actor.requestId, 201, created);
+      return created;
     });
-    return { user: await this.get(actor, id), oneTimePassword: password };
+  }
+
+  /**
+   * Opens an account in the caller's transaction, audited, to be changed at first login: directly for an
+   * ordinary account, or as the approval of a request for an administrator account.
+   */
+  async insertAccount(tx: Executor, actor: Actor, input: CreateUser, passwordHash: string): Promise<string> {
+    await this.checkScopeTarget(actor, tx, input);
+    if (await tx.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst()) {
+      throw conflict('username_taken', '用户名已被使用');
+    }
+    if (input.memberId && !(await tx.selectFrom('members').select('id').where('id', '=', input.memberId).executeTakeFirst())) throw notFound('人员');
+    const now = new Date().toISOString();
+    const row = {
+      id: newId(),
+      username: input.username,
+      password_hash: passwordHash,
+      display_name: input.displayName,
+      role: input.role,
+      scope_region_code: input.regionCode ?? null,
+      scope_org_id: input.orgId ?? null,
+      acting_party_org_id: input.actingPartyOrgId ?? null,
+      member_id: input.memberId ?? null,
+      active: 1,
+      must_change_password: 1,
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    };
+    // The unique index decides between two requests for one name that both passed the check above.
+    await tx
+      .insertInto('users')
+      .values(row)
+      .execute()
+      .catch((e: { code?: string; message?: string }) => {
+        if (e?.code === '23505' || String(e?.code ?? '').startsWith('SQLITE_CONSTRAINT')) throw conflict('username_taken', '用户名已被使用');
+        throw e;
+      });
+    const { password_hash: _h, ...shown } = row;
+    await recordAudit(tx, actor, { action: 'user.create', entityType: 'user', entityId: row.id, after: shown });
+    return row.id;
   }
 
   async update(actor: Actor, id: string, input: UpdateUser): Promise<UserView> {
-    if (id === actor.userId && (input.role !== undefined || input.active !== undefined)) {
-      throw forbidden('own_account', '不能修改本人账号的角色或状态，请由另一名安全管理员办理');
+    if (isOwnAccount(actor, id) && (input.role !== undefined || input.active !== undefined || input.regionCode !== undefined || input.orgId !== undefined)) {
+      throw forbidden('own_account', '不能修改本人账号的角色、范围或状态，请由另一名安全管理员办理');
     }
     await this.db.transaction().execute(async (tx) => {
       const before = await this.get(actor, id, tx);
-      if (before.version !== input.version) throw versionConflict();
-      await this.checkScopeTarget(actor, tx, input);
-      const now = new Date().toISOString();
-      const set = {
-        ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
-        ...(input.role !== undefined ? { role: input.role } : {}),
-        ...(input.active !== undefined ? { active: input.active ? 1 : 0 } : {}),
-        ...(input.regionCode !== undefined ? { scope_region_code: input.regionCode } : {}),
-        ...(input.orgId !== undefined ? { scope_org_id: input.orgId } : {}),
-        version: before.version + 1,
-        updated_at: now,
-      };
-      const done = await tx.updateTable('users').set(set).where('id', '=', id).where('version', '=', input.version).executeTakeFirst();
-      if (Number(done.numUpdatedRows) !== 1) throw versionConflict();
-      // A changed role or a disabled account takes effect now: its sessions end.
-      if (input.role !== undefined || input.active === false || input.regionCode !== undefined || input.orgId !== undefined) {
-        await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
-      }
-      const { version: _v, ...after } = input;
-      await recordAudit(tx, actor, {
-        action: input.role !== undefined && input.role !== before.role ? 'user.role_change' : 'user.update',
-        entityType: 'user',
-        entityId: id,
-        before: { role: before.role, active: before.active, regionCode: before.regionCode, orgId: before.orgId, displayName: before.displayName },
-        after,
-      });
+      if (changeNeedsApproval(accountState(before), input)) throw approvalRequired();
+      await this.applyChange(tx, actor, id, input);
     });
     return this.get(actor, id);
+  }
+
+  /**
+   * Changes an account in the caller's transaction, if it is still at `input.version`, audited as a permission
+   * change; a new role, scope or a disabled account takes effect at once: its sessions end.
+   */
+  async applyChange(tx: Executor, actor: Actor, id: string, input: UpdateUser): Promise<void> {
+    const before = await this.get(actor, id, tx);
+    if (before.version !== input.version) throw versionConflict();
+    await this.checkScopeTarget(actor, tx, input);
+    const now = new Date().toISOString();
+    const set = {
+      ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
+      ...(input.role !== undefined ? { role: input.role } : {}),
+      ...(input.active !== undefined ? { active: input.active ? 1 : 0 } : {}),
+      ...(input.regionCode !== undefined ? { scope_region_code: input.regionCode } : {}),
+      ...(input.orgId !== undefined ? { scope_org_id: input.orgId } : {}),
+      version: before.version + 1,
+      updated_at: now,
+    };
+    const done = await tx.updateTable('users').set(set).where('id', '=', id).where('version', '=', input.version).executeTakeFirst();
+    if (Number(done.numUpdatedRows) !== 1) throw versionConflict();
+    if (input.role !== undefined || input.active === false || input.regionCode !== undefined || input.orgId !== undefined) {
+      await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    }
+    const { version: _v, ...after } = input;
+    await recordAudit(tx, actor, {
+      action: input.role !== undefined && input.role !== before.role ? 'user.role_change' : 'user.update',
+      entityType: 'user',
+      entityId: id,
+      before: { role: before.role, active: before.active, regionCode: before.regionCode, orgId: before.orgId, displayName: before.displayName },
+      after,
+    });
   }
 
   /** A new one-time password; the second factor stays as it was, so a reset never bypasses it. */
   async resetPassword(actor: Actor, id: string, reason: string): Promise<{ oneTimePassword: string }> {
-    if (id === actor.userId) throw forbidden('own_account', '不能重置本人密码，请在“修改密码”中办理');
+    if (isOwnAccount(actor, id)) throw forbidden('own_account', '不能重置本人密码，请在“修改密码”中办理');
     const password = generatePassword();
     const passwordHash = await hashPassword(password);
     await this.db.transaction().execute(async (tx) => {
-      await this.get(actor, id, tx);
-      const now = new Date().toISOString();
-      await tx
-        .updateTable('users')
-        .set({ password_hash: passwordHash, must_change_password: 1, failed_logins: 0, locked_until: null, updated_at: now })
-        .where('id', '=', id)
-        .execute();
-      await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
-      await recordAudit(tx, actor, { action: 'user.password_reset', entityType: 'user', entityId: id, after: { reason } });
+      if (isPrivileged((await this.get(actor, id, tx)).role)) throw approvalRequired();
+      await this.applyPasswordReset(tx, actor, id, passwordHash, reason);
+      await recordReply(tx, actor.requestId, 200, { oneTimePassword: password });
     });
     return { oneTimePassword: password };
   }
 
+  /** Sets a one-time password in the caller's transaction, audited; the account's sessions end and its lockout lifts. */
+  async applyPasswordReset(tx: Executor, actor: Actor, id: string, passwordHash: string, reason: string): Promise<void> {
+    await this.get(actor, id, tx);
+    const now = new Date().toISOString();
+    await tx
+      .updateTable('users')
+      .set({ password_hash: passwordHash, must_change_password: 1, failed_logins: 0, locked_until: null, updated_at: now })
+      .where('id', '=', id)
+      .execute();
+    await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    await recordAudit(tx, actor, { action: 'user.password_reset', entityType: 'user', entityId: id, after: { reason } });
+  }
+
   /** Removes a lost second factor and its recovery codes; the user enrols again at the next login. */
   async resetTotp(actor: Actor, id: string, reason: string): Promise<UserView> {
-    if (id === actor.userId) throw forbidden('own_account', '不能重置本人的动态验证码，请由另一名安全管理员办理');
-    await this.db.transaction().execute(async (tx) => {
-      await this.get(actor, id, tx);
-      await tx
-        .updateTable('users')
-        .set({ totp_enabled: 0, totp_secret_enc: null, totp_last_step: null, updated_at: new Date().toISOString() })
-        .where('id', '=', id)
-        .execute();
-      await tx.deleteFrom('recovery_codes').where('user_id', '=', id).execute();
-      await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
-      await recordAudit(tx, actor, { action: 'user.totp_reset', entityType: 'user', entityId: id, after: { reason } });
+    if (isOwnAccount(actor, id)) throw forbidden('own_account', '不能重置本人的动态验证码，请由另一名安全管理员办理');
+    return this.db.transaction().execute(async (tx) => {
+      if (isPrivileged((await this.get(actor, id, tx)).role)) throw approvalRequired();
+      await this.applyTotpReset(tx, actor, id, reason);
+      const view = await this.get(actor, id, tx);
+      await recordReply(tx, actor.requestId, 200, view);
+      return view;
     });
-    return this.get(actor, id);
+  }
+
+  /** Removes the second factor in the caller's transaction, audited; the account's sessions end. */
+  async applyTotpReset(tx: Executor, actor: Actor, id: string, reason: string): Promise<void> {
+    await this.get(actor, id, tx);
+    await tx
+      .updateTable('users')
+      .set({ totp_enabled: 0, totp_secret_enc: null, totp_last_step: null, updated_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .execute();
+    await tx.deleteFrom('recovery_codes').where('user_id', '=', id).execute();
+    await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
+    await recordAudit(tx, actor, { action: 'user.totp_reset', entityType: 'user', entityId: id, after: { reason } });
   }
 }
+
+/** The parts of an account that dual control compares. */
+export const accountState = (u: UserView): AccountState => ({ role: u.role, active: u.active, regionCode: u.regionCode, orgId: u.orgId });
+
+const approvalRequired = () =>
+  forbidden('approval_required', '涉及系统管理员、安全管理员或审计管理员账号的开设、角色、范围、启用和密码或动态验证码重置，须提交申请，由另一名系统管理员或审计管理员审批');

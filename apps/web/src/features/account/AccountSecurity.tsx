@@ -68,12 +68,15 @@ export function TotpEnrolment({ me }: { me: Me }) {
   const [codes, setCodes] = useState<string[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const start = async () => {
+  const start = async (v: { password: string }) => {
+    setBusy(true);
     setError(null);
     try {
-      setSetup(await unwrap(api.POST('/api/v1/auth/totp/setup')));
+      setSetup(await unwrap(api.POST('/api/v1/auth/totp/setup', { body: { password: v.password } })));
     } catch (e) {
       setError(errorText(e));
+    } finally {
+      setBusy(false);
     }
   };
   const confirm = async (v: { code: string }) => {
@@ -114,9 +117,15 @@ export function TotpEnrolment({ me }: { me: Me }) {
     <Flex vertical gap={12} style={{ maxWidth: 460 }}>
       {error && <Alert type="error" showIcon title={error} />}
       {!setup ? (
-        <Button icon={<SafetyCertificateOutlined />} onClick={start} data-testid="totp-start">
-          {t('account.startEnrol')}
-        </Button>
+        // The password again: a session alone (a borrowed browser, a stolen cookie) must not bind another phone.
+        <Form layout="vertical" onFinish={start} requiredMark={false}>
+          <Form.Item name="password" label={t('account.enrolPassword')} rules={[{ required: true, message: t('common.required') }]}>
+            <Input.Password autoComplete="current-password" style={{ maxWidth: 320 }} data-testid="totp-password" />
+          </Form.Item>
+          <Button icon={<SafetyCertificateOutlined />} htmlType="submit" loading={busy} data-testid="totp-start">
+            {t('account.startEnrol')}
+          </Button>
+        </Form>
       ) : (
         <>
           <Typography.Paragraph>{t('account.scan')}</Typography.Paragraph>

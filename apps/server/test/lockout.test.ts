@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { generate, generateSecret } from 'otplib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DataCipher } from '../src/lib/crypto.ts';
+import { PASSWORD, buildCounty } from './factories.ts';
+import { type TestApp, as, login, testApp } from './helpers.ts';
+
+/**
+ * The lockout holds against requests sent at the same moment: each failure is counted by the database itself,
+ * never read by one request and written back by another. The requests go through a real listening server, so
+ * they overlap as a browser's or a script's would (on PostgreSQL, on connections of their own).
+ */
+describe('lockout under concurrency (GB/T 22239 登录失败处理)', () => {
+  let t: TestApp;
+  let base = '';
+  const cipher = new DataCipher(randomBytes(32));
+  beforeEach(async () => {
+    t = await testApp(undefined, cipher);
+    await buildCounty(t.db.db);
+    // A first audited event: the chain's head row exists before the burst (its creation is not what is tested).
+    await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '10.0.0.8', payload: { username: 'admin', password: PASSWORD } });
+    base = await t.app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterEach(async () => t.close());
+
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${base}/api/v1${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const state = (username: string) => t.db.db.selectFrom('users').select(['id', 'failed_logins', 'locked_until']).where('username', '=', username).executeTakeFirstOrThrow();
+  const events = async (userId: string) => {
+    const rows = await t.db.db.selectFrom('audit_events').select('action').where('entity_id', '=', userId).where('action', 'in', ['auth.failure', 'auth.lockout']).execute();
+    return { failures: rows.filter((r) => r.action === 'auth.failure').length, lockouts: rows.filter((r) => r.action === 'auth.lockout').length };
+  };
+  // Another client address: the login route's own rate limit (20 a minute per address) is not what is tested here.
+  const fromElsewhere = (username: string, password: string) =>
+    t.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '10.0.0.9', payload: { username, password } });
+
+  it('a failed login is counted atomically: 20 concurrent wrong passwords lock the account, once, and the right password is then refused', async () => {
+    const replies = await Promise.all(Array.from({ length: 20 }, () => post('/auth/login', { username: 'qiaoduan', password: 'Wrong-Password-1' })));
+    expect(replies.map((r) => r.status)).toEqual(Array(20).fill(401));
+    const user = await state('qiaoduan');
+    expect(user.locked_until).not.toBeNull();
+    expect(Date.parse(user.locked_until as string)).toBeGreaterThan(Date.now() + 14 * 60_000);
+    // Every failure audited; one lockout, not one per request that saw the count reach the limit.
+    expect(await events(user.id)).toEqual({ failures: 20, lockouts: 1 });
+    expect((await fromElsewhere('qiaoduan', PASSWORD)).json().code).toBe('invalid_credentials');
+  });
+
+  it('a wrong second factor is counted atomically: 20 concurrent wrong codes after the right password lock the account', async () => {
+    const secret = generateSecret();
+    await t.db.db.updateTable('users').set({ totp_enabled: 1, totp_secret_enc: cipher.encrypt(secret) }).where('username', '=', 'qiaoduan').execute();
+    const right = await generate({ secret });
+    const wrong = right === '123456' ? '654321' : '123456';
+    const replies = await Promise.all(Array.from({ length: 20 }, () => post('/auth/login', { username: 'qiaoduan', password: PASSWORD, code: wrong })));
+    expect(replies.map((r) => r.status)).toEqual(Array(20).fill(401));
+    const user = await state('qiaoduan');
+    expect(user.locked_until).not.toBeNull();
+    expect(await events(user.id)).toEqual({ failures: 20, lockouts: 1 });
+    // Locked: the right password and the right code no longer open it.
+    const refused = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '10.0.0.9', payload: { username: 'qiaoduan', password: PASSWORD, code: right } });
+    expect(refused.json().code).toBe('invalid_credentials');
+  });
+
+  it('a password asked again on a session counts toward the lockout: wrong ones at the password change and at TOTP enrolment lock the account, and then even the right one is refused', async () => {
+    const qiao = as(t.app, await login(t.app, 'qiaoduan', PASSWORD));
+    const user = await state('qiaoduan');
+    const wrongChange = await Promise.all(Array.from({ length: 3 }, () => qiao.post('/auth/password', { currentPassword: 'Wrong-Password-1', newPassword: 'Baihe-Relocation-2020' })));
+    expect(wrongChange.map((r) => r.json().code)).toEqual(Array(3).fill('wrong_password'));
+    const wrongSetup = await Promise.all(Array.from({ length: 2 }, () => qiao.post('/auth/totp/setup', { password: 'Wrong-Password-1' })));
+    expect(wrongSetup.map((r) => r.json().code)).toEqual(Array(2).fill('wrong_password'));
+    expect((await state('qiaoduan')).locked_until).not.toBeNull();
+    expect(await events(user.id)).toEqual({ failures: 5, lockouts: 1 });
+    // Locked: the session cannot go on guessing, not even with the right password, and no login opens the account.
+    const right = await qiao.post('/auth/password', { currentPassword: PASSWORD, newPassword: 'Baihe-Relocation-2020' });
+    expect([right.statusCode, right.json().code]).toEqual([403, 'account_locked']);
+    expect((await qiao.post('/auth/totp/setup', { password: PASSWORD })).json().code).toBe('account_locked');
+    expect((await fromElsewhere('qiaoduan', PASSWORD)).json().code).toBe('invalid_credentials');
+    const row = await t.db.db.selectFrom('users').select(['password_hash', 'totp_secret_enc']).where('username', '=', 'qiaoduan').executeTakeFirstOrThrow();
+    expect(row.totp_secret_enc).toBeNull();
+  });
+});

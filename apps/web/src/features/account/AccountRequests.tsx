@@ -1,0 +1,139 @@
+import { useQuery } from '@tanstack/react-query';
+import { App, Button, Card, Flex, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { type Schemas, api, unwrap } from '../../api/client';
+import { useMe } from '../../components/me';
+import { useServerAction } from '../../components/useServerAction';
+
+type AccountRequest = Schemas['AccountRequest'];
+type Decision = 'approved' | 'rejected' | 'cancelled';
+
+/**
+ * Shows one half of an administrator account's one-time password to the person who holds it: the requester's
+ * when filing, the approver's when approving. Neither half opens the account alone.
+ */
+export function usePasswordPart() {
+  const { t } = useTranslation();
+  const { modal } = App.useApp();
+  return (part: string, username: string, half: 'first' | 'second') =>
+    modal.success({
+      title: t(half === 'first' ? 'accountRequests.firstHalf' : 'accountRequests.secondHalf', { username }),
+      width: 520,
+      content: (
+        <Flex vertical gap={8}>
+          <Typography.Text code copyable style={{ fontSize: 18 }} data-testid="password-part">
+            {part}
+          </Typography.Text>
+          <Typography.Text type="secondary">{t(half === 'first' ? 'accountRequests.firstHalfHint' : 'accountRequests.secondHalfHint')}</Typography.Text>
+        </Flex>
+      ),
+    });
+}
+
+/**
+ * The requests about administrator accounts that wait for a second person (双人审批): the county administrator and
+ * the auditor approve or reject them, the security administrator sees what they filed and may withdraw it. What
+ * each may do comes from the server (`abilities`). Nothing is shown to a role without the permission, nor when
+ * nothing waits.
+ */
+export function AccountRequestsPanel({ title }: { title: 'approve' | 'filed' }) {
+  const { t } = useTranslation();
+  const me = useMe();
+  const allowed = me.permissions.includes('account_requests:read');
+  const { busy, run } = useServerAction();
+  const showPart = usePasswordPart();
+  const [deciding, setDeciding] = useState<{ request: AccountRequest; to: Decision } | null>(null);
+  const pending = useQuery({
+    queryKey: ['account-requests', 'pending'],
+    enabled: allowed,
+    queryFn: () => unwrap(api.GET('/api/v1/account-requests', { params: { query: { status: 'pending' } } })),
+  });
+  const items = pending.data?.items ?? [];
+  if (!allowed || items.length === 0) return null;
+
+  const decide = async (v: { reason: string }) => {
+    if (!deciding) return;
+    const { request, to } = deciding;
+    let part: string | null = null;
+    const ok = await run(async () => {
+      const r = await unwrap(
+        api.POST('/api/v1/account-requests/{id}/transitions', { params: { path: { id: request.id } }, body: { to, reason: v.reason, version: request.version } }),
+      );
+      part = r.passwordPart;
+    }, t('users.done'));
+    if (ok) {
+      setDeciding(null);
+      if (part) showPart(part, request.username, 'second');
+    }
+  };
+  const what = (r: AccountRequest) => {
+    const changes = r.changes;
+    if (r.kind !== 'change' || !changes) return t(`accountRequests.kind.${r.kind}`);
+    const parts = [
+      ...(changes.role ? [t('accountRequests.toRole', { role: t(`userRole.${changes.role}`) })] : []),
+      ...(changes.regionCode !== undefined || changes.orgId !== undefined ? [t('accountRequests.toScope', { scope: changes.regionCode ?? changes.orgId ?? '—' })] : []),
+      ...(changes.active === true ? [t('accountRequests.toActive')] : []),
+    ];
+    return `${t('accountRequests.kind.change')}：${parts.join('，')}`;
+  };
+
+  return (
+    <Card title={`${t(title === 'approve' ? 'accountRequests.toApprove' : 'accountRequests.filed')}（${items.length}）`} style={{ marginBottom: 16 }} data-testid="account-requests">
+      <Table<AccountRequest>
+        rowKey="id"
+        size="small"
+        pagination={false}
+        dataSource={items}
+        scroll={{ x: 600 }}
+        columns={[
+          { title: t('users.username'), render: (_, r) => `${r.displayName}（${r.username}）` },
+          { title: t('users.role'), render: (_, r) => <Tag color="red">{t(`userRole.${r.role}`)}</Tag> },
+          { title: t('accountRequests.what'), render: (_, r) => what(r) },
+          { title: t('accountRequests.reason'), dataIndex: 'reason' },
+          { title: t('accountRequests.requestedBy'), render: (_, r) => r.requestedBy.displayName },
+          {
+            title: t('users.actions'),
+            render: (_, r) => (
+              <Space size={0} wrap>
+                {r.abilities.approve && (
+                  <Button type="link" size="small" onClick={() => setDeciding({ request: r, to: 'approved' })} data-testid={`approve-${r.username}`}>
+                    {t('accountRequests.approve')}
+                  </Button>
+                )}
+                {r.abilities.reject && (
+                  <Button type="link" size="small" danger onClick={() => setDeciding({ request: r, to: 'rejected' })}>
+                    {t('accountRequests.reject')}
+                  </Button>
+                )}
+                {r.abilities.cancel && (
+                  <Button type="link" size="small" onClick={() => setDeciding({ request: r, to: 'cancelled' })}>
+                    {t('accountRequests.cancel')}
+                  </Button>
+                )}
+                {!r.abilities.approve && !r.abilities.cancel && <Typography.Text type="secondary">{t('accountRequests.waiting')}</Typography.Text>}
+              </Space>
+            ),
+          },
+        ]}
+      />
+      <Modal
+        open={Boolean(deciding)}
+        title={deciding ? `${t(`accountRequests.${deciding.to === 'approved' ? 'approve' : deciding.to === 'rejected' ? 'reject' : 'cancel'}`)}：${deciding.request.displayName}` : ''}
+        footer={null}
+        onCancel={() => setDeciding(null)}
+        destroyOnHidden
+      >
+        <Form layout="vertical" onFinish={decide}>
+          {deciding?.to === 'approved' && <Typography.Paragraph type="secondary">{t('accountRequests.approveHint')}</Typography.Paragraph>}
+          <Form.Item name="reason" label={t('accountRequests.decisionReason')} rules={[{ required: true, message: t('common.required') }]}>
+            <Input.TextArea rows={2} maxLength={200} data-testid="decision-reason" />
+          </Form.Item>
+          <Button type="primary" danger={deciding?.to === 'rejected'} htmlType="submit" loading={busy} block>
+            {t('common.ok')}
+          </Button>
+        </Form>
+      </Modal>
+    </Card>
+  );
+}
