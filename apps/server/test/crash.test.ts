@@ -16,6 +16,12 @@ describe('crash consistency: SIGKILL at random points during an import and repor
   const key = randomBytes(32).toString('base64');
   let url = '';
   const files: { file: string; households: number }[] = [];
+  // One data directory for every run, as a machine has one.
+  const dataDir = path.join(scratch.dir, 'data');
+  const scratchFiles = () =>
+    fs.existsSync(path.join(dataDir, 'scratch'))
+      ? (fs.readdirSync(path.join(dataDir, 'scratch'), { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((e) => !e.isDirectory()).map((e) => e.name)
+      : [];
 
   beforeAll(async () => {
     url = await countyDatabase(scratch, key);
@@ -27,26 +33,47 @@ describe('crash consistency: SIGKILL at random points during an import and repor
   }, 120_000);
   afterAll(async () => scratch.cleanup());
 
-  it(`${RUNS} kills: after each restart the database is intact, the audit chain verifies, each import is all or nothing and no acknowledged report is lost`, async () => {
+  it(`${RUNS} kills: after each restart the database is intact, the audit chain verifies, each import is all or nothing, no acknowledged report is lost, and the report cut off by the kill, retried with its key, answers with its one tracking code`, async () => {
     const acknowledged: string[] = [];
     const outcomes: string[] = [];
+    const retries: string[] = [];
+    const submit = (base: string, headers: Record<string, string>, idempotencyKey: string, description: string) =>
+      fetch(`${base}/api/v1/reports`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        body: JSON.stringify({ source: 'visit', regionCode: '411321106200', category: 'electricity', description }),
+      });
+    // The report whose answer the kill cut off: committed or not, the client does not know.
+    let cutOff: { key: string; description: string } | null = null;
     for (let run = 0; run < RUNS; run++) {
-      const { child, base } = await startServer(url, key);
+      const { child, base } = await startServer(url, key, { LIANJIAN_DATA_DIR: dataDir });
+      // What the killed server left in the data directory is gone before the next one serves.
+      expect(scratchFiles(), `run ${run}: scratch files of the killed server`).toEqual([]);
       const headers = await session(base);
       const exited = new Promise((r) => child.once('exit', r));
+      if (cutOff) {
+        // Its retry with the same key: the report made once, whether the kill came before its commit, between the
+        // commit and the answer, or after; and the answer carries the code that finds it.
+        const { key: retryKey, description } = cutOff;
+        const res = await submit(base, headers, retryKey, description);
+        const body = (await res.json()) as { trackingCode?: string; code?: string };
+        expect([res.status, body.code], `run ${run}: the retry of ${retryKey}`).toEqual([201, undefined]);
+        const followed = (await (await fetch(`${base}/api/v1/public/reports/${body.trackingCode}`)).json()) as { description?: string };
+        expect(followed.description, `run ${run}: the retry's tracking code`).toBe(description);
+        retries.push(res.headers.get('idempotent-replayed') ? 'replayed' : 'made now');
+        acknowledged.push(description);
+        cutOff = null;
+      }
       // Reports keep coming, each with its idempotency key, until the process dies.
       let dead = false;
       const reports = (async () => {
         for (let i = 0; !dead; i++) {
           const description = `第${run}轮第${i}条：路灯不亮`;
           try {
-            const res = await fetch(`${base}/api/v1/reports`, {
-              method: 'POST',
-              headers: { ...headers, 'content-type': 'application/json', 'idempotency-key': `crash-${run}-${i}` },
-              body: JSON.stringify({ source: 'visit', regionCode: '411321106200', category: 'electricity', description }),
-            });
+            const res = await submit(base, headers, `crash-${run}-${i}`, description);
             if (res.status === 201) acknowledged.push(description);
           } catch {
+            cutOff = { key: `crash-${run}-${i}`, description };
             return;
           }
         }
@@ -90,15 +117,17 @@ describe('crash consistency: SIGKILL at random points during an import and repor
         const mine = imports.find((i) => i.file_name === `r${run}.csv`);
         outcomes.push(mine ? `${mine.status}/${mine.phase}` : 'not received');
         if (mine?.status === 'completed') expect(Number(mine.households)).toBe(households);
-        // Every acknowledged report is there.
-        const stored = new Set((await handle.db.selectFrom('reports').select('description').execute()).map((r) => r.description));
+        // Every acknowledged report is there, once.
+        const descriptions = (await handle.db.selectFrom('reports').select('description').execute()).map((r) => r.description);
+        const stored = new Set(descriptions);
         expect(acknowledged.filter((d) => !stored.has(d)), `run ${run}: lost reports`).toEqual([]);
+        expect(descriptions.length, `run ${run}: a report made twice`).toBe(stored.size);
       } finally {
         await handle.close();
       }
     }
     expect(acknowledged.length).toBeGreaterThan(RUNS);
     // Where the kills landed (upload, validation, the write, after it): printed for the record.
-    console.log(`crash outcomes: ${outcomes.join(', ')}; ${acknowledged.length} acknowledged reports, none lost`);
+    console.log(`crash outcomes: ${outcomes.join(', ')}; ${acknowledged.length} acknowledged reports, none lost; retries of the cut-off report: ${retries.join(', ')}`);
   }, 600_000);
 });

@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { createHash, randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/index.ts';
-import { idempotencyClaims } from '../lib/idempotency-claims.ts';
+import type { DataCipher } from '../lib/crypto.ts';
+import { type PendingClaim, type StoredReply, idempotencyClaims } from '../lib/idempotency-claims.ts';
 import { Problem } from '../lib/problem.ts';
 
 const HEADER = 'idempotency-key';
@@ -11,7 +12,15 @@ const STALE_CLAIM_MS = 60 * 1000;
 
 declare module 'fastify' {
   interface FastifyRequest {
-    idempotency: { scope: string; key: string; hash: string } | null;
+    idempotency: PendingClaim | null;
+  }
+  interface FastifyContextConfig {
+    /** `false`: the route ignores Idempotency-Key (sessions, credentials, reads sent as POST); the route says why. */
+    idempotency?: false;
+  }
+  interface FastifyInstance {
+    /** The POST routes that take an Idempotency-Key, with the success statuses their schemas allow. */
+    idempotentRoutes: { url: string; success: string[] }[];
   }
 }
 
@@ -20,11 +29,14 @@ const requestHash = (req: FastifyRequest) =>
     .update(`${req.method} ${req.url}\n${JSON.stringify(req.body ?? null)}`)
     .digest('hex');
 
-type ReplyRow = { scope: string; key: string; request_hash: string; created_at: string; status: number; content_type: string; body: string };
+type ReplyRow = { scope: string; key: string; request_hash: string; created_at: string; status: number; content_type: string; body: string; claimed_by: string };
 
 /**
- * Replies are recorded by group commit: those that arrive while a commit is being prepared share one transaction
- * (one fsync), and each request still waits until its reply is durable before it is sent.
+ * Replies recorded after the business transaction (refusals that changed nothing, and claims whose service did not
+ * record its reply) are written by group commit: those that arrive while a commit is being prepared share one
+ * transaction (one fsync), and each request still waits until its reply is durable before it is sent. A request
+ * completes only its own claim; without one it takes the key only if no other request holds it, so a request
+ * that lost the key can never write over the holder's reply.
  */
 function groupCommit(db: Db) {
   let queue: { row: ReplyRow; done: (e?: unknown) => void }[] = [];
@@ -37,11 +49,21 @@ function groupCommit(db: Db) {
       await db.transaction().execute(async (tx) => {
         for (const { row } of batch) {
           const { status, content_type, body } = row;
-          await tx
-            .insertInto('idempotency_keys')
-            .values(row)
-            .onConflict((oc) => oc.columns(['scope', 'key']).doUpdateSet({ status, content_type, body }).where('idempotency_keys.status', '=', 0))
-            .execute();
+          const own = await tx
+            .updateTable('idempotency_keys')
+            .set({ status, content_type, body })
+            .where('scope', '=', row.scope)
+            .where('key', '=', row.key)
+            .where('claimed_by', '=', row.claimed_by)
+            .where('status', '=', 0)
+            .executeTakeFirst();
+          if (Number(own.numUpdatedRows) === 0) {
+            await tx
+              .insertInto('idempotency_keys')
+              .values(row)
+              .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
+              .execute();
+          }
         }
       });
       for (const b of batch) b.done();
@@ -62,18 +84,50 @@ function groupCommit(db: Db) {
   };
 }
 
+/** The reply a route gives on success when its schema leaves nothing to choose: a single 2xx status without a body. */
+function fixedReply(req: FastifyRequest): StoredReply | null {
+  const response = (req.routeOptions.schema as { response?: Record<string, unknown> } | undefined)?.response ?? {};
+  const success = Object.keys(response).filter((s) => /^2\d\d$/.test(s));
+  return success.length === 1 && success[0] === '204' ? { status: 204, contentType: null, body: '' } : null;
+}
+
+/** The route's own serializer for a status: the stored reply is exactly the one sent. */
+function serializerOf(reply: FastifyReply) {
+  return (status: number, body: unknown): string => {
+    try {
+      return String(reply.serializeInput(body as Record<string, unknown>, String(status)));
+    } catch (e) {
+      if ((e as { code?: string }).code === 'FST_ERR_MISSING_SERIALIZATION_FN') return JSON.stringify(body);
+      throw e;
+    }
+  };
+}
+
 /**
  * POSTs accept an `Idempotency-Key` header: the first request claims the key, later ones with the same key
  * and the same request get the first response replayed; the same key with a different request is refused.
- * Server errors release the claim so that the client may retry.
+ * The key belongs to the account, or without one to the client's address: nobody else's replay returns
+ * someone's reply. The claim and, for every route that creates or changes something, the reply are written in
+ * the business transaction (`writeClaim`, `recordReply`): a committed change always has its reply. Server
+ * errors release the claim so that the client may retry.
  */
-export function registerIdempotency(app: FastifyInstance, db: Db): void {
+export function registerIdempotency(app: FastifyInstance, db: Db, cipher: DataCipher): void {
   app.decorateRequest('idempotency', null);
+  const routes: FastifyInstance['idempotentRoutes'] = [];
+  app.decorate('idempotentRoutes', routes);
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/v1/') || ![route.method].flat().includes('POST') || route.config?.idempotency === false) return;
+    const response = (route.schema as { response?: Record<string, unknown> } | undefined)?.response ?? {};
+    routes.push({ url: route.url, success: Object.keys(response).filter((s) => /^2\d\d$/.test(s)) });
+  });
   const replies = groupCommit(db);
+  const seal = (body: string) => cipher.encrypt(body);
+  // Rows from before replies were encrypted hold the JSON itself.
+  const unseal = (body: string | null) => (body?.startsWith('v1:') ? cipher.decrypt(body) : (body ?? ''));
 
   app.addHook('preHandler', async (req, reply) => {
     const key = req.headers[HEADER];
-    if (req.method !== 'POST' || typeof key !== 'string' || !req.url.startsWith('/api/v1/')) return;
+    if (req.method !== 'POST' || typeof key !== 'string' || !req.url.startsWith('/api/v1/') || req.routeOptions.config?.idempotency === false) return;
     // Streamed uploads (imports) are idempotent by the file's own hash instead.
     if (req.body !== null && typeof req.body === 'object' && typeof (req.body as { pipe?: unknown }).pipe === 'function') return;
     if (!/^[\w.:-]{8,128}$/.test(key)) {
@@ -81,7 +135,9 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
         { path: 'headers.idempotency-key', message: 'invalid' },
       ]);
     }
-    const scope = req.actor?.userId ?? 'public';
+    // Without an account the key is bound to the address (keyed hash: the table keeps no address): a key seen
+    // elsewhere, replayed from another client, starts a request of its own instead of returning a tracking code.
+    const scope = req.actor?.userId ?? `anon:${cipher.blindIndex(req.ip)}`;
     const hash = requestHash(req);
     const now = Date.now();
     if (Math.random() < 0.01) {
@@ -89,10 +145,16 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
     }
     const prior = await db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
     if (!prior) {
-      // The claim is written inside the business transaction (with its audit row), not on its own: one commit
-      // fewer, and no claim can outlive a change that did not happen.
-      req.idempotency = { scope, key, hash };
-      idempotencyClaims.open(req.id, { scope, key, hash, createdAt: new Date(now).toISOString() });
+      req.idempotency = idempotencyClaims.open(req.id, {
+        scope,
+        key,
+        hash,
+        createdAt: new Date(now).toISOString(),
+        token: randomUUID(),
+        fixed: fixedReply(req),
+        serialize: serializerOf(reply),
+        seal,
+      });
       return;
     }
     if (prior.request_hash !== hash) {
@@ -108,26 +170,50 @@ export function registerIdempotency(app: FastifyInstance, db: Db): void {
     }
     reply.header('idempotent-replayed', 'true');
     reply.code(prior.status).type(prior.content_type ?? 'application/json');
-    return reply.send(prior.body ?? '');
+    return reply.send(unseal(prior.body));
   });
 
-  // Whatever happens to the reply, the request's pending claim is forgotten with it.
+  // Whatever happens to the reply, the request's pending claim is forgotten with it (onSend also runs for a request
+  // whose client went away, onResponse does not).
   app.addHook('onResponse', async (req) => idempotencyClaims.close(req.id));
 
   app.addHook('onSend', async (req, reply, payload) => {
     const claim = req.idempotency;
-    if (!claim) return payload;
-    idempotencyClaims.close(req.id);
-    // A server error stores nothing, so that the client may retry; anything else is kept to be replayed. The
-    // claim row exists when the change committed; a refusal before any change inserts it here.
-    if (reply.statusCode < 500) {
-      const response = {
+    try {
+      if (!claim) return payload;
+      const sent = typeof payload === 'string' ? payload : payload == null ? '' : String(payload);
+      if (claim.state === 'lost') {
+        // The other request held the key and committed first; its reply was recorded with its change, so this
+        // one, a double tap, answers the same. The refusal is never stored: it is not this key's reply.
+        const holder = await db.selectFrom('idempotency_keys').selectAll().where('scope', '=', claim.scope).where('key', '=', claim.key).executeTakeFirst();
+        if (!holder || holder.status === 0 || holder.request_hash !== claim.hash) return payload;
+        reply.code(holder.status).header('content-type', holder.content_type ?? 'application/json').header('idempotent-replayed', 'true');
+        return unseal(holder.body);
+      }
+      // A server error stores nothing, so that the client may retry.
+      if (reply.statusCode >= 500) return payload;
+      if (claim.state === 'replied' && reply.statusCode < 300) {
+        // Committed with the change. A service whose recorded reply is not what its route sends is a bug: the
+        // replay would differ from the first answer.
+        if (claim.recorded !== sent) req.log.error({ url: req.routeOptions.url }, 'idempotency: the reply recorded with the change differs from the reply sent');
+        return payload;
+      }
+      // A refusal before any change, or a claim whose service left the reply to be recorded here: every route that
+      // changes something records its reply with the change, so the second is a bug that a crash would expose.
+      if (claim.state === 'claimed' && reply.statusCode < 300) req.log.error({ url: req.routeOptions.url }, 'idempotency: a change committed without its reply');
+      await replies.write({
+        scope: claim.scope,
+        key: claim.key,
+        request_hash: claim.hash,
+        created_at: new Date().toISOString(),
         status: reply.statusCode,
         content_type: String(reply.getHeader('content-type') ?? 'application/json'),
-        body: typeof payload === 'string' ? payload : payload == null ? '' : String(payload),
-      };
-      await replies.write({ scope: claim.scope, key: claim.key, request_hash: claim.hash, created_at: new Date().toISOString(), ...response });
+        body: seal(sent),
+        claimed_by: claim.token,
+      });
+      return payload;
+    } finally {
+      if (claim) idempotencyClaims.close(req.id);
     }
-    return payload;
   });
 }

@@ -6,6 +6,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { decodeCursor, pageOf } from '../../lib/paging.ts';
 import { nameInitials, namePinyin } from '../../lib/pinyin.ts';
 import { invalid, notFound } from '../../lib/problem.ts';
+import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as repo from './members.repository.ts';
 import type { CreateMember, MemberListQuery } from './members.schemas.ts';
@@ -92,6 +93,7 @@ export class MemberService {
         entityId: row.id,
         after: { ...row, skills: input.skills },
       });
+      await recordReply(tx, actor.requestId, 201, { id: row.id });
       return row.id;
     });
   }

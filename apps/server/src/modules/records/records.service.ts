@@ -6,6 +6,7 @@ import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { homeOrgInScope, memberInScope, orgInScope } from '../../lib/scope.ts';
+import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { rolesInSubtree } from '../orgs/orgs.repository.ts';
 import type { AcknowledgeFeedback, FeedbackQuery, NewFeedback } from './records.schemas.ts';
@@ -163,6 +164,7 @@ export class RecordService {
       };
       await tx.insertInto('feedback_to_home').values(row).execute();
       await recordAudit(tx, actor, { action: 'feedback.send', entityType: 'member', entityId: member.id, after: row });
+      await recordReply(tx, actor.requestId, 201, { id: row.id });
       return row.id;
     });
   }

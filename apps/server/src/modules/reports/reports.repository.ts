@@ -4,6 +4,7 @@ import type { Executor } from '../../db/index.ts';
 import type { ReportTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { type Cursor, afterCursor } from '../../lib/paging.ts';
+import { contains } from '../../lib/like.ts';
 
 /** Reports are in scope by their village's region, or by the organization they were routed to. */
 export function reportInScope(actor: Actor, alias = 'r'): RawBuilder<SqlBool> {
@@ -36,7 +37,7 @@ function filtered(db: Executor, actor: Actor, f: ReportFilters) {
   if (f.source) q = q.where('r.source', '=', f.source as ReportTable['source']);
   if (f.orgId) q = q.where('r.org_id', '=', f.orgId);
   if (f.regionCode) q = q.where(underRegion('r.region_code', f.regionCode));
-  if (f.q) q = q.where('r.description', 'like', `%${f.q}%`);
+  if (f.q) q = q.where(contains('r.description', f.q));
   return q;
 }
 
@@ -54,7 +55,7 @@ export async function listReports(db: Executor, actor: Actor, f: ReportFilters, 
       'r.category',
       'r.description',
       'r.reporter_name',
-      'r.phone',
+      'r.phone_enc',
       'r.status',
       'r.reported_at',
       'r.version',

@@ -30,7 +30,7 @@ export function reportRoutes(service: ReportService): FastifyPluginAsyncZod {
       handler: (req) => service.get(requireActor(req), req.params.id),
     });
     app.get('/photos/:id', {
-      config: { permission: 'authenticated' },
+      config: { permission: 'photos:read' },
       schema: { tags: ['reports'], summary: '照片（反映或办理进展）', params: z.object({ id: z.string().uuid() }) },
       handler: async (req, reply) => {
         const p = await service.staffPhoto(requireActor(req), req.params.id);

@@ -1,13 +1,15 @@
-import { orgInScope } from '../../lib/scope.ts';
+import { assertRegionsWithin, orgInScope } from '../../lib/scope.ts';
 import type { z } from 'zod';
-import type { Db } from '../../db/index.ts';
+import type { Db, Executor } from '../../db/index.ts';
+import type { DataCipher } from '../../lib/crypto.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
-import { maskPhone } from '../../lib/mask.ts';
-import { photoIds, storePhotos } from '../../lib/photos.ts';
+import { maskNumbersInText, maskPhone } from '../../lib/mask.ts';
+import { cleanPhotos, mayReadPhotosOf, photoIds, storePhotos } from '../../lib/photos.ts';
 import { decodeCursor, pageOf } from '../../lib/paging.ts';
 import { invalid, notFound } from '../../lib/problem.ts';
 import { newTrackingCode, normalizeTrackingCode, trackingHash } from '../../lib/tracking.ts';
+import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { itemEvents } from '../items/items.repository.ts';
 import type { ItemService } from '../items/items.service.ts';
@@ -19,6 +21,8 @@ export class ReportService {
   constructor(
     private readonly db: Db,
     private readonly items: ItemService,
+    /** Residents' phones are kept encrypted with the data key. */
+    private readonly cipher: DataCipher,
   ) {}
 
   async list(actor: Actor, q: z.infer<typeof ReportListQuery>) {
@@ -37,7 +41,7 @@ export class ReportService {
         category: r.category as 'other',
         description: r.description,
         reporterName: r.reporter_name,
-        phone: maskPhone(r.phone),
+        phone: maskPhone(r.phone_enc ? this.cipher.decrypt(r.phone_enc) : null),
         status: r.status,
         itemId: r.item_id,
         photoIds: photos.get(r.id) ?? [],
@@ -60,6 +64,7 @@ export class ReportService {
     who: { userId: string | null; requestId: string },
     regionPrefix: string | null,
   ) {
+    const cleaned = await cleanPhotos(input.photos ?? []);
     return this.db.transaction().execute(async (tx) => {
       const region = await tx.selectFrom('regions').select(['code', 'level']).where('code', '=', input.regionCode).executeTakeFirst();
       if (!region || region.level === 'county' || (regionPrefix !== null && !region.code.startsWith(regionPrefix))) {
@@ -68,6 +73,10 @@ export class ReportService {
       const org = await repo.responsibleOrgFor(tx, region.code);
       const code = newTrackingCode();
       const now = nowIso();
+      // A number typed into the text is masked there; a phone among them is kept encrypted if none was given apart.
+      const described = maskNumbersInText(input.description);
+      const named = input.reporterName ? maskNumbersInText(input.reporterName) : null;
+      const phone = input.phone ?? described.phones[0] ?? named?.phones[0];
       const row = {
         id: newId(),
         tracking_hash: trackingHash(normalizeTrackingCode(code) as string),
@@ -75,9 +84,9 @@ export class ReportService {
         region_code: region.code,
         org_id: org?.id ?? null,
         category: input.category,
-        description: input.description,
-        reporter_name: input.reporterName ?? null,
-        phone: input.phone ?? null,
+        description: described.text,
+        reporter_name: named?.text ?? null,
+        phone_enc: phone ? this.cipher.encrypt(phone) : null,
         status: 'new' as const,
         created_by: who.userId,
         reported_at: now,
@@ -86,10 +95,14 @@ export class ReportService {
         updated_at: now,
       };
       await tx.insertInto('reports').values(row).execute();
-      const photos = await storePhotos(tx, 'report', row.id, input.photos ?? []);
-      const { phone: _phone, tracking_hash: _hash, ...audited } = row;
+      const photos = await storePhotos(tx, 'report', row.id, cleaned);
+      const { phone_enc: _phone, tracking_hash: _hash, ...audited } = row;
       await recordAudit(tx, who, { action: 'report.create', entityType: 'report', entityId: row.id, after: { ...audited, photos } });
-      return { id: row.id, trackingCode: code, reportedAt: now, orgName: org?.name ?? null };
+      const receipt = { id: row.id, trackingCode: code, reportedAt: now, orgName: org?.name ?? null };
+      // The receipt commits with the report: the server keeps only the code's hash, so a resident whose answer was
+      // lost could never learn the code again; a retry with the same key gets it from here.
+      await recordReply(tx, who.requestId, 201, receipt);
+      return receipt;
     });
   }
 
@@ -98,22 +111,19 @@ export class ReportService {
     return this.insert(input, 'resident', { userId: null, requestId }, null);
   }
 
-  /** A report entered by staff from a visit, a hotline call or a meeting, inside their region. */
+  /**
+   * A report entered by staff from a visit, a hotline call or a meeting, in a place the account reaches (its region,
+   * or what its organization covers): a report placed elsewhere would land in another branch's work.
+   */
   async create(actor: Actor, input: z.infer<typeof CreateReport>) {
-    const prefix = actor.regionCode ?? (await this.orgRegion(actor));
-    return this.insert(input, input.source, actor, prefix ?? '');
+    await assertRegionsWithin(this.db, actor, [{ path: 'body.regionCode', code: input.regionCode }]);
+    return this.insert(input, input.source, actor, null);
   }
 
-  private async orgRegion(actor: Actor) {
-    if (!actor.orgId) return null;
-    const org = await this.db.selectFrom('temporary_orgs').select('region_code').where('id', '=', actor.orgId).executeTakeFirst();
-    return org?.region_code ?? null;
-  }
-
-  private async byCode(code: string) {
+  private async byCode(code: string, db: Executor = this.db) {
     const normalized = normalizeTrackingCode(code);
     const report = normalized
-      ? await this.db
+      ? await db
           .selectFrom('reports as r')
           .innerJoin('regions as g', 'g.code', 'r.region_code')
           .leftJoin('temporary_orgs as o', 'o.id', 'r.org_id')
@@ -122,7 +132,7 @@ export class ReportService {
           .executeTakeFirst()
       : undefined;
     if (!report) throw notFound('反映');
-    const item = await this.db
+    const item = await db
       .selectFrom('item_reports as ir')
       .innerJoin('items as i', 'i.id', 'ir.item_id')
       .innerJoin('problem_lists as l', 'l.id', 'i.list_id')
@@ -134,10 +144,10 @@ export class ReportService {
   }
 
   /** What the resident sees with the tracking code: the public progress only, never names or phones. */
-  async follow(code: string) {
-    const { report, item } = await this.byCode(code);
-    const events = item ? await itemEvents(this.db, item.id, true) : [];
-    const photos = await photoIds(this.db, 'report', [report.id]);
+  async follow(code: string, db: Executor = this.db) {
+    const { report, item } = await this.byCode(code, db);
+    const events = item ? await itemEvents(db, item.id, true) : [];
+    const photos = await photoIds(db, 'report', [report.id]);
     return {
       category: report.category as 'other',
       regionName: report.region_name,
@@ -176,7 +186,7 @@ export class ReportService {
   /** A photo of a report or a progress entry the actor may see. */
   async staffPhoto(actor: Actor, photoId: string) {
     const p = await this.db.selectFrom('photos').select(['owner_type', 'owner_id']).where('id', '=', photoId).executeTakeFirst();
-    if (!p) throw notFound('照片');
+    if (!p || !mayReadPhotosOf(actor.role, p.owner_type)) throw notFound('照片');
     if (p.owner_type === 'report') {
       const visible = await this.db.selectFrom('reports as r').select('r.id').where('r.id', '=', p.owner_id).where(repo.reportInScope(actor, 'r')).executeTakeFirst();
       if (!visible) throw notFound('照片');
@@ -213,7 +223,12 @@ export class ReportService {
   async feedback(code: string, solved: boolean, reason: string | undefined, requestId: string) {
     const { item } = await this.byCode(code);
     if (!item) throw invalid('该反映尚未列入问题清单', [{ path: 'params.trackingCode', message: 'not listed yet' }]);
-    await this.items.residentFeedback(item.id, solved, reason, requestId);
-    return this.follow(code);
+    let view: Awaited<ReturnType<ReportService['follow']>> | undefined;
+    await this.items.residentFeedback(item.id, solved, reason, requestId, async (tx) => {
+      // The view the resident is answered with commits with the feedback, for a retry after a lost answer.
+      view = await this.follow(code, tx);
+      await recordReply(tx, requestId, 200, view);
+    });
+    return view ?? this.follow(code);
   }
 }
