@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { type AppOptions, buildApp } from '../src/app.ts';
 import { type DbHandle, createDb, migrate } from '../src/db/index.ts';
 import type { DataCipher } from '../src/lib/crypto.ts';
+import { ScratchSpace } from '../src/lib/scratch.ts';
 
 /**
  * A fresh, migrated database for one test. SQLite: in memory. PostgreSQL (DATABASE_URL=postgres://…):
@@ -36,19 +40,24 @@ export async function freshDb(): Promise<DbHandle> {
 export interface TestApp {
   app: FastifyInstance;
   db: DbHandle;
+  /** The app's own data directory (its scratch files live in `scratch`), removed on close. */
+  dataDir: string;
   close(): Promise<void>;
 }
 
 export async function testApp(handle?: DbHandle, cipher?: DataCipher, extra: Partial<AppOptions> = {}): Promise<TestApp> {
   const db = handle ?? (await freshDb());
-  const app = await buildApp({ db, cipher, apiDocs: true, ...extra });
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianjian-data-'));
+  const app = await buildApp({ db, cipher, apiDocs: true, scratch: new ScratchSpace(path.join(dataDir, 'scratch')), ...extra });
   await app.ready();
   return {
     app,
     db,
+    dataDir,
     close: async () => {
       await app.close();
       await db.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,7 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { deflateRawSync } from 'node:zlib';
 import zlib from 'node:zlib';
@@ -6,9 +9,11 @@ import type { Worksheet as ExcelWorksheet } from 'exceljs';
 import { excel } from '../src/lib/excel.ts';
 import { describe, expect, it } from 'vitest';
 import { DataCipher } from '../src/lib/crypto.ts';
+import { ScratchSpace } from '../src/lib/scratch.ts';
 import { idCheckChar } from '../src/lib/identity.ts';
 import { COLUMNS } from '../src/modules/households/import.layout.ts';
 import { buildApp } from '../src/app.ts';
+import { writeRegisterSample } from '../src/seed/register-sample.ts';
 import { PASSWORD } from './factories.ts';
 import { as, exported, login, sessionHeaders } from './helpers.ts';
 import { useCounty } from './setup-county.ts';
@@ -159,7 +164,7 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     const stored = await ctx.t.db.db.selectFrom('household_people').select(['id_number_enc', 'id_number_index']).execute();
     expect(stored).toHaveLength(5);
     for (const p of stored) expect(p.id_number_index).toBe(cipher.blindIndex(cipher.decrypt(p.id_number_enc)));
-    expect((await qiao.get(`/households?idNumber=${rows[4]?.idNumber}`)).json().total).toBe(1);
+    expect((await qiao.post('/households/search', { idNumber: rows[4]?.idNumber })).json().total).toBe(1);
     const audit = await ctx.t.db.db.selectFrom('audit_events').select(['action', 'after_json']).where('action', '=', 'household.import').execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]?.after_json).not.toContain(rows[0]?.idNumber);
@@ -209,6 +214,57 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     const r = await imported('qiaoduan', csv(overlap));
     expect(r).toMatchObject({ status: 'failed', errorCount: 1 });
     expect(await households()).toBe(2);
+  });
+
+  it('an import is no ID-number oracle: people registered in another township are neither named by row nor imported, and each is audited as an attempt', async () => {
+    // 城郊乡 registers two households; 乔端镇 then imports a file holding one person of each among its own.
+    const theirs = csv([...household('1', '411321300214'), ...household('2', '411321300214')]);
+    expect((await imported('chengjiao', theirs)).status).toBe('completed');
+    const [a, b] = [theirs.split('\r\n')[1]?.split(',')[5] as string, theirs.split('\r\n')[4]?.split(',')[5] as string];
+    const probe = [...household('7'), ...household('8'), ...household('9')];
+    (probe[1] as Row).idNumber = a;
+    (probe[4] as Row).idNumber = b;
+    const before = await households();
+    const r = await imported('qiaoduan', csv(probe), '探查.csv');
+    expect(r.status).toBe('failed');
+    expect(r.message).toContain('不能在此登记');
+    // No row, no village, no household of the other township in what the importer can read or download.
+    expect(r.errorCount).toBe(0);
+    const report = await exported(await ctx.user('qiaoduan'), 'import_errors', { id: r.id });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(report.rawPayload as unknown as ArrayBuffer);
+    const cells: string[] = [];
+    book.worksheets[0]?.eachRow((row) => cells.push(String(row.values)));
+    expect(cells.join('\n')).not.toMatch(/第 ?[0-9]+ ?行|柴岗|城郊/);
+    expect(await households()).toBe(before);
+    const attempts = await ctx.t.db.db.selectFrom('audit_events').select(['after_json']).where('action', '=', 'household.duplicate_attempt').execute();
+    expect(attempts).toHaveLength(2);
+    expect(attempts.map((x) => JSON.parse(x.after_json as string).idNumberIndex).sort()).toEqual([cipher.blindIndex(a), cipher.blindIndex(b)].sort());
+    expect(JSON.stringify(attempts)).not.toContain(a);
+    // In its own scope the importer is told which row: it can read that household anyway.
+    const mine = csv(household('3'));
+    expect((await imported('qiaoduan', mine)).status).toBe('completed');
+    const again = [...household('4')];
+    (again[0] as Row).idNumber = mine.split('\r\n')[1]?.split(',')[5] as string;
+    const own = await imported('qiaoduan', csv(again));
+    expect(own).toMatchObject({ status: 'failed', errorCount: 1 });
+    // Attempts count toward the account's daily limit, by hand or by file: four more files pause its imports.
+    for (let i = 0; i < 2; i++) {
+      const more = [...household(`p${i}`)];
+      (more[0] as Row).idNumber = i === 0 ? a : b;
+      expect((await imported('qiaoduan', csv(more))).status).toBe('failed');
+    }
+    for (let i = 0; i < 2; i++) {
+      const more = [...household(`q${i}`)];
+      (more[0] as Row).idNumber = i === 0 ? a : b;
+      const res = await upload('qiaoduan', csv(more), `q${i}.csv`);
+      if (i === 0) {
+        await ctx.t.app.householdImports.settled(res.json().id);
+        continue;
+      }
+      expect(res.statusCode).toBe(429);
+      expect(res.json().code).toBe('registration_paused');
+    }
   });
 
   async function firstIdOf(file: string) {
@@ -305,9 +361,38 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     expect(await households()).toBe(0);
   });
 
+  it('the reader gets only the parts the zip-bomb check counted: a part hidden from the central directory is never read', async () => {
+    // 100 MB of zeros as a first worksheet that the central directory does not list, before a valid workbook.
+    const book = await xlsx(household('1'));
+    const name = Buffer.from('xl/worksheets/sheet1.xml');
+    const packed = deflateRawSync(Buffer.alloc(100 * 1024 * 1024), { level: 9 });
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(packed.length, 18);
+    local.writeUInt32LE(100 * 1024 * 1024, 22);
+    local.writeUInt16LE(name.length, 26);
+    const hidden = Buffer.concat([local, name, packed]);
+    const smuggled = Buffer.concat([hidden, book]);
+    // The listed parts moved by the hidden one's length: their offsets in the directory, and the directory's own.
+    const eocd = smuggled.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+    const cd = smuggled.readUInt32LE(eocd + 16) + hidden.length;
+    smuggled.writeUInt32LE(cd, eocd + 16);
+    for (let p = cd; smuggled.readUInt32LE(p) === 0x02014b50; p += 46 + smuggled.readUInt16LE(p + 28) + smuggled.readUInt16LE(p + 30) + smuggled.readUInt16LE(p + 32)) {
+      smuggled.writeUInt32LE(smuggled.readUInt32LE(p + 42) + hidden.length, p + 42);
+    }
+    const result = await imported('qiaoduan', smuggled, 'smuggled.xlsx');
+    expect(result).toMatchObject({ status: 'completed', households: 1, people: 3 });
+  });
+
   it('files over the size or row limits are refused', async () => {
     // A second app on the same database, with small limits.
-    const app = await buildApp({ db: ctx.t.db, importLimits: { maxBytes: 4096, maxRows: 5, maxUnzippedBytes: 1 << 20 } });
+    const app = await buildApp({
+      db: ctx.t.db,
+      importLimits: { maxBytes: 4096, maxRows: 5, maxUnzippedBytes: 1 << 20 },
+      scratch: new ScratchSpace(path.join(ctx.t.dataDir, 'scratch')),
+    });
     await app.ready();
     const db = ctx.t.db;
     try {
@@ -341,6 +426,93 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     expect(result).toMatchObject({ status: 'completed', households: 1, people: 2 });
   });
 
+  it('a re-upload of the same file whose import went stale (its server stopped beating) starts a new import; the stale one is marked interrupted, audited', async () => {
+    const file = csv([...household('1'), ...household('2')]);
+    const hash = createHash('sha256').update(file).digest('hex');
+    const qiao = await ctx.t.db.db.selectFrom('users').select('id').where('username', '=', 'qiaoduan').executeTakeFirstOrThrow();
+    // An import left running by a server that died an hour ago.
+    const hourAgo = new Date(Date.now() - 3600_000).toISOString();
+    await ctx.t.db.db
+      .insertInto('household_imports')
+      .values({
+        id: '00000000-0000-4000-8000-000000000001',
+        scope_code: '411321106',
+        file_name: 'register.csv',
+        file_hash: hash,
+        file_bytes: Buffer.byteLength(file),
+        format: 'csv',
+        status: 'running',
+        phase: 'validating',
+        progress: 20,
+        rows_read: 3,
+        households: 0,
+        people: 0,
+        error_count: 0,
+        errors_json: null,
+        message: null,
+        failure: null,
+        created_by: qiao.id,
+        created_at: hourAgo,
+        updated_at: hourAgo,
+        heartbeat_at: hourAgo,
+        finished_at: null,
+      })
+      .execute();
+    const res = await upload('qiaoduan', file);
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ status: 'running', duplicateOf: null });
+    expect(res.json().id).not.toBe('00000000-0000-4000-8000-000000000001');
+    await ctx.t.app.householdImports.settled(res.json().id);
+    const qiaoClient = await ctx.user('qiaoduan');
+    expect((await qiaoClient.get(`/household-imports/${res.json().id}`)).json()).toMatchObject({ status: 'completed', households: 2 });
+    expect((await qiaoClient.get('/household-imports/00000000-0000-4000-8000-000000000001')).json()).toMatchObject({ status: 'failed', failure: 'interrupted' });
+    const audit = await ctx.t.db.db.selectFrom('audit_events').select('action').where('entity_id', '=', '00000000-0000-4000-8000-000000000001').execute();
+    expect(audit.map((a) => a.action)).toEqual(['household.import_interrupted']);
+  });
+
+  it('an import marked interrupted while it runs (another server judged its heartbeat stale) writes nothing and never turns completed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianjian-sample-'));
+    try {
+      const sample = path.join(dir, 'r.csv');
+      await writeRegisterSample(sample, { rows: 12_000, villages: ['411321106200', '411321106201'], serial: 9 });
+      const res = await upload('qiaoduan', fs.readFileSync(sample));
+      expect(res.statusCode).toBe(202);
+      const id = res.json().id as string;
+      for (let i = 0; i < 1000; i++) {
+        const r = await ctx.t.db.db.selectFrom('household_imports').select(['rows_read', 'status']).where('id', '=', id).executeTakeFirstOrThrow();
+        if (r.rows_read > 0 || r.status !== 'running') break;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      // Every running import counts as stale here: what a sweep on another server does when it sees no beat.
+      expect(await ctx.t.app.householdImports.failInterrupted(-60_000)).toBe(1);
+      await ctx.t.app.householdImports.settled(id);
+      const row = await ctx.t.db.db.selectFrom('household_imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      expect(row).toMatchObject({ status: 'failed', failure: 'interrupted', households: 0 });
+      expect(await households()).toBe(0);
+      const audit = await ctx.t.db.db.selectFrom('audit_events').select('action').where('entity_id', '=', id).execute();
+      expect(audit.map((a) => a.action)).toEqual(['household.import_interrupted']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('an XLSX as Excel writes it (its sheet before its shared strings) is read without setting the sheet aside on disk, and no scratch file outlives its import', async () => {
+    const tmpBefore = new Set(fs.readdirSync(os.tmpdir()));
+    const book = await xlsx([...household('1'), ...household('2')]);
+    const ok = await imported('qiaoduan', book, 'register.xlsx');
+    expect(ok).toMatchObject({ status: 'completed', households: 2, people: 6 });
+    // Shared strings were read before the sheet: the names are names, not empty cells.
+    const names = await ctx.t.db.db.selectFrom('household_people').select('name').execute();
+    expect(new Set(names.map((n) => n.name))).toEqual(new Set(['王大山', '李秀英', '王小明']));
+    const bad = household('3');
+    (bad[1] as Row).health = '很好';
+    expect((await imported('qiaoduan', await xlsx(bad), 'bad.xlsx')).status).toBe('failed');
+    expect((await imported('qiaoduan', csv(bad))).status).toBe('failed');
+    // ExcelJS sets a sheet aside in a temporary file when it comes before the shared strings.
+    expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('tmp-') && !tmpBefore.has(f))).toEqual([]);
+    expect(filesIn(path.join(ctx.t.dataDir, 'scratch'))).toEqual([]);
+  });
+
   it('a township admin cannot import without region scope and uploads must be files', async () => {
     const cookie = await login(ctx.t.app, 'qiaoduan', PASSWORD);
     const json = await ctx.t.app.inject({ method: 'POST', url: '/api/v1/household-imports?fileName=a.csv', headers: sessionHeaders(cookie), payload: { a: 1 } });
@@ -349,6 +521,12 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     expect(empty.statusCode).toBe(400);
   });
 });
+
+/** Every file under `dir` (folders are not files). */
+function filesIn(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((e) => !e.isDirectory()).map((e) => path.join(e.parentPath, e.name));
+}
 
 /** Character → its two GBK bytes (the two-byte range of GB18030), from Node's own decoder. */
 function gbkTable(): Record<string, number[]> {

@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { SERVER_NODE_FLAGS } from '../../../scripts/node-flags.mjs';
 import { createDb, migrate } from '../src/db/index.ts';
@@ -20,13 +22,34 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A real server process (`lianjian start`) on a database of its own, answering once healthy. */
-export async function startServer(url: string, key: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; base: string }> {
+/**
+ * A real server process (`lianjian start`) on a database of its own, answering once healthy. Its data directory is
+ * `env.LIANJIAN_DATA_DIR`, or a temporary one removed when it exits. Its log (stdout) is dropped, piped to the test
+ * (`child.stdout`), or written to an open file.
+ */
+export async function startServer(
+  url: string,
+  key: string,
+  env: Record<string, string> = {},
+  log: 'ignore' | 'pipe' | number = 'ignore',
+): Promise<{ child: ChildProcess; base: string }> {
   const port = await freePort();
+  const dataDir = env.LIANJIAN_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'lianjian-data-'));
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', cli, 'start'], {
-    env: { ...process.env, DATABASE_URL: url, PORT: String(port), HOST: '127.0.0.1', LIANJIAN_DATA_KEY: key, LOG_LEVEL: 'error', WEB_DIST: '', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    env: {
+      ...process.env,
+      DATABASE_URL: url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LIANJIAN_DATA_KEY: key,
+      LIANJIAN_DATA_DIR: dataDir,
+      LOG_LEVEL: 'error',
+      WEB_DIST: '',
+      ...env,
+    },
+    stdio: ['ignore', log, 'pipe'],
   });
+  if (!env.LIANJIAN_DATA_DIR) child.once('exit', () => fs.rmSync(dataDir, { recursive: true, force: true }));
   let stderr = '';
   child.stderr?.on('data', (d) => {
     stderr += String(d);

@@ -52,10 +52,27 @@ function installStreamingDecoder(): void {
 }
 
 /**
+ * ExcelJS's streaming reader sets a worksheet aside in a temporary file (the `tmp` package: the system's temporary
+ * directory, in clear) when the sheet comes before the shared strings, and leaves it there until the process exits
+ * if reading stops early. The import hands it the parts in reading order (`inReadingOrder` in zip-guard.ts), so it
+ * never needs to; should it ever try, the read fails instead of writing residents' data outside the data directory.
+ */
+function refuseTemporaryFiles(): void {
+  const tmp = createRequire(require.resolve('exceljs'))('tmp') as { file: (...args: unknown[]) => void; refused?: boolean };
+  if (tmp.refused) return;
+  tmp.file = (...args: unknown[]) => {
+    const done = args.at(-1);
+    if (typeof done === 'function') done(new Error('ExcelJS would have written a temporary file; the workbook is read in order instead'));
+  };
+  tmp.refused = true;
+}
+
+/**
  * ExcelJS, loaded when a workbook is first read or written: it is a large library (some 28 MB of a server's memory)
  * that most requests never need.
  */
 export async function excel(): Promise<typeof ExcelJS> {
   installStreamingDecoder();
+  refuseTemporaryFiles();
   return (await import('exceljs')).default;
 }

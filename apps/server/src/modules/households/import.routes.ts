@@ -16,6 +16,10 @@ export const HouseholdImport = z
     fileName: z.string(),
     format: z.enum(['csv', 'xlsx']),
     status: z.enum(['running', 'completed', 'failed']),
+    failure: z
+      .enum(['refused', 'interrupted'])
+      .nullable()
+      .describe('Why a failed import failed: `refused`, the file must be corrected; `interrupted`, its server stopped and the same file may be uploaded again'),
     phase: z.enum(['received', 'checking', 'validating', 'preparing', 'writing', 'done']),
     progress: z.number().int().min(0).max(100),
     rowsRead: z.number().int(),

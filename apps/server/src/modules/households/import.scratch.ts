@@ -1,13 +1,9 @@
+import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import type { HouseholdPersonTable, HouseholdTable } from '../../db/types.ts';
+import { SealedLog } from '../../lib/sealed.ts';
 import type { ParsedPerson } from './import.layout.ts';
 
-/**
- * An import's rows on disk, so that a register of a million people is checked and written with bounded memory:
- * rows are kept in a scratch SQLite file of their own (no journal, no fsync: it is thrown away), grouped by
- * household and searched for duplicates there, and the prepared (encrypted) rows wait there for the one
- * transaction that writes them all.
- */
 /** A scratch SQLite file written in batched transactions (a connection reading may not also write). */
 class Scratch {
   readonly db: SQLite.Database;
@@ -42,29 +38,40 @@ class Scratch {
   }
 }
 
+type Prepared = { household: HouseholdTable; people: HouseholdPersonTable[] };
+
+/**
+ * An import's rows on disk, in the job's scratch folder, so that a register of a million people is checked and
+ * written with bounded memory. The rows' keys (row, household number, ID number's blind index) are kept in a scratch
+ * SQLite file (no journal, no fsync: it is thrown away), grouped by household and searched for duplicates there; the
+ * rows themselves (names, ID numbers, phones, health) only in a sealed file beside it, by position. The prepared rows
+ * wait in a second sealed file for the one transaction that writes them all.
+ */
 export class ImportScratch {
-  /** The file's rows, read once and then queried. */
+  /** The file's rows by key, read once and then queried. */
   private readonly rows: Scratch;
-  /** The prepared rows, written while the households are read from `rows`. */
-  private readonly out: Scratch;
+  /** The rows themselves, where `rows` points. */
+  private readonly people: SealedLog;
+  /** The prepared rows, each with its length before it, written while the households are read. */
+  private readonly out: SealedLog;
   private readonly insertPerson: SQLite.Statement;
   private readonly insertSpoiled: SQLite.Statement;
-  private readonly insertPrepared: SQLite.Statement;
 
-  constructor(file: string) {
+  constructor(folder: string) {
     this.rows = new Scratch(
-      `${file}.rows`,
-      `create table people (row integer primary key, household_no text not null, id_key text not null, data text not null);
+      path.join(folder, 'rows.db'),
+      `create table people (row integer primary key, household_no text not null, id_key text not null, at integer not null, length integer not null);
        create table spoiled (household_no text primary key);`,
     );
-    this.out = new Scratch(`${file}.prepared`, 'create table prepared (seq integer primary key, household text not null, people text not null)');
-    this.insertPerson = this.rows.db.prepare('insert into people (row, household_no, id_key, data) values (?, ?, ?, ?)');
+    this.people = new SealedLog(path.join(folder, 'rows.sealed'));
+    this.out = new SealedLog(path.join(folder, 'prepared.sealed'));
+    this.insertPerson = this.rows.db.prepare('insert into people (row, household_no, id_key, at, length) values (?, ?, ?, ?, ?)');
     this.insertSpoiled = this.rows.db.prepare('insert or ignore into spoiled (household_no) values (?)');
-    this.insertPrepared = this.out.db.prepare('insert into prepared (household, people) values (?, ?)');
   }
 
   addPerson(p: ParsedPerson, idKey: string): void {
-    this.insertPerson.run(p.row, p.householdNo, idKey, JSON.stringify(p));
+    const data = Buffer.from(JSON.stringify(p));
+    this.insertPerson.run(p.row, p.householdNo, idKey, this.people.append(data), data.length);
     this.rows.wrote();
   }
 
@@ -77,6 +84,7 @@ export class ImportScratch {
   /** Ends the reading pass: indexes for grouping and for duplicates; from here on the rows are only read. */
   finishReading(): void {
     this.rows.commit();
+    this.people.flush();
     this.rows.db.exec('create index people_household on people (household_no, row); create index people_key on people (id_key, row)');
   }
 
@@ -112,35 +120,39 @@ export class ImportScratch {
     let current: { householdNo: string; members: ParsedPerson[]; idKeys: string[] } | null = null;
     const rows = this.rows.db
       .prepare(
-        `select p.household_no, p.id_key, p.data from people p
+        `select p.household_no, p.id_key, p.at, p.length from people p
          join (select household_no, min(row) as first from people group by household_no) f on f.household_no = p.household_no
          where p.household_no not in (select household_no from spoiled)
          order by f.first, p.row`,
       )
-      .iterate() as IterableIterator<{ household_no: string; id_key: string; data: string }>;
+      .iterate() as IterableIterator<{ household_no: string; id_key: string; at: number; length: number }>;
     for (const r of rows) {
       if (current && current.householdNo !== r.household_no) {
         yield current;
         current = null;
       }
       current ??= { householdNo: r.household_no, members: [], idKeys: [] };
-      current.members.push(JSON.parse(r.data) as ParsedPerson);
+      current.members.push(JSON.parse(this.people.read(r.at, r.length).toString('utf8')) as ParsedPerson);
       current.idKeys.push(r.id_key);
     }
     if (current) yield current;
   }
 
-  addPrepared(rows: { household: HouseholdTable; people: HouseholdPersonTable[] }): void {
-    this.insertPrepared.run(JSON.stringify(rows.household), JSON.stringify(rows.people));
-    this.out.wrote();
+  addPrepared(rows: Prepared): void {
+    const data = Buffer.from(JSON.stringify(rows));
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(data.length);
+    this.out.append(length);
+    this.out.append(data);
   }
 
   /** The prepared rows, in batches of about `size` households. */
-  *prepared(size: number): Generator<{ household: HouseholdTable; people: HouseholdPersonTable[] }[]> {
-    this.out.commit();
-    let batch: { household: HouseholdTable; people: HouseholdPersonTable[] }[] = [];
-    for (const r of this.out.db.prepare('select household, people from prepared order by seq').iterate() as IterableIterator<{ household: string; people: string }>) {
-      batch.push({ household: JSON.parse(r.household) as HouseholdTable, people: JSON.parse(r.people) as HouseholdPersonTable[] });
+  *prepared(size: number): Generator<Prepared[]> {
+    let batch: Prepared[] = [];
+    for (let at = 0; at < this.out.size; ) {
+      const length = this.out.read(at, 4).readUInt32LE(0);
+      batch.push(JSON.parse(this.out.read(at + 4, length).toString('utf8')) as Prepared);
+      at += 4 + length;
       if (batch.length >= size) {
         yield batch;
         batch = [];
@@ -151,6 +163,7 @@ export class ImportScratch {
 
   close(): void {
     this.rows.close();
+    this.people.close();
     this.out.close();
   }
 }

@@ -1,11 +1,7 @@
-import { underRegion } from '../../lib/scope.ts';
+import { householdInScope, underRegion } from '../../lib/scope.ts';
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import { excel } from '../../lib/excel.ts';
 import { type SqlBool, sql } from 'kysely';
@@ -13,15 +9,19 @@ import { insertRows } from '../../db/bulk.ts';
 import { withWriteCache } from '../../db/write-cache.ts';
 import type { Db } from '../../db/index.ts';
 import type { HouseholdImportTable } from '../../db/types.ts';
-import type { Actor } from '../../lib/actor.ts';
+import { type Actor, systemActor } from '../../lib/actor.ts';
 import type { DataCipher } from '../../lib/crypto.ts';
 import { csvRows } from '../../lib/csv.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
+import { maskNumbersInText } from '../../lib/mask.ts';
 import { Problem, forbidden, invalid, notFound } from '../../lib/problem.ts';
-import { ArchiveRefused, checkArchive } from '../../lib/zip-guard.ts';
+import type { ScratchSpace } from '../../lib/scratch.ts';
+import { SealedFile } from '../../lib/sealed.ts';
+import { ArchiveRefused, checkArchive, inReadingOrder } from '../../lib/zip-guard.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { ImportScratch } from './import.scratch.ts';
 import { COLUMNS, type ParsedPerson, type RowError, columnHeader, mapHeader, parseRow } from './import.layout.ts';
+import { DUPLICATE_ATTEMPTS_PER_DAY, duplicateAttemptsOfDay, registrationPaused } from './households.repository.ts';
 import { householdRows } from './households.service.ts';
 import { CreateHousehold } from './households.schemas.ts';
 
@@ -46,10 +46,44 @@ export function importLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Impor
   };
 }
 
+export interface ImportJobs {
+  /** How often the server running an import writes its heartbeat. */
+  heartbeatMs: number;
+  /** A running import whose heartbeat is older than this was cut off with its server. */
+  staleMs: number;
+}
+
+export const DEFAULT_IMPORT_JOBS: ImportJobs = { heartbeatMs: 5000, staleMs: 30_000 };
+
+/**
+ * Heartbeat and threshold from the environment (`LIANJIAN_IMPORT_HEARTBEAT_MS`, `LIANJIAN_IMPORT_STALE_MS`). The
+ * threshold is kept at three beats at least, so that one late beat never fails a live import.
+ */
+export function importJobsFromEnv(env: NodeJS.ProcessEnv = process.env): ImportJobs {
+  const n = (v: string | undefined, d: number) => (v && Number(v) > 0 ? Number(v) : d);
+  const heartbeatMs = n(env.LIANJIAN_IMPORT_HEARTBEAT_MS, DEFAULT_IMPORT_JOBS.heartbeatMs);
+  return { heartbeatMs, staleMs: Math.max(n(env.LIANJIAN_IMPORT_STALE_MS, DEFAULT_IMPORT_JOBS.staleMs), 3 * heartbeatMs) };
+}
+
+/** How often every server looks for interrupted imports: four times per threshold. */
+export const sweepInterval = (jobs: ImportJobs) => Math.max(100, Math.round(jobs.staleMs / 4));
+
 /** Errors kept for the report; the count covers them all. */
 const MAX_REPORTED_ERRORS = 10_000;
 
+const INTERRUPTED = '导入因服务中断而停止，未写入任何数据。请重新上传同一文件';
+
+/** The file cannot be imported as it is: the user corrects it. */
 class Fatal extends Error {}
+
+/**
+ * People registered outside the importer's scope audited from one file: enough to pause the account many times over
+ * (a registration by hand is one attempt), without writing a row per person of a file made to probe.
+ */
+const MAX_AUDITED_ATTEMPTS = 100;
+
+/** The import was marked interrupted (its heartbeat was judged stale) while this server still ran it. */
+class Interrupted extends Error {}
 
 /**
  * Lets the event loop serve other requests (progress polls among them) during long CPU-bound stretches: on
@@ -57,15 +91,20 @@ class Fatal extends Error {}
  */
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** A count of bytes read from a file, for progress while a parser consumes it. */
-function counted(file: string, onBytes: (n: number) => void): Readable {
-  const s = createReadStream(file, { highWaterMark: 256 * 1024 });
-  let n = 0;
-  s.on('data', (c) => {
-    n += (c as Buffer).length;
-    onBytes(n);
-  });
-  return s;
+/**
+ * A count of the bytes a parser has consumed, for progress. Counted as they are pulled, not by listening: a listener
+ * would start the stream flowing before the parser is attached, and what flowed meanwhile would be lost.
+ */
+function counted(s: Readable, onBytes: (n: number) => void): Readable {
+  async function* count(): AsyncGenerator<Buffer> {
+    let n = 0;
+    for await (const chunk of s as AsyncIterable<Buffer>) {
+      n += chunk.length;
+      onBytes(n);
+      yield chunk;
+    }
+  }
+  return Readable.from(count(), { objectMode: false });
 }
 
 function cellText(v: ExcelJS.CellValue): string {
@@ -86,14 +125,17 @@ function cellText(v: ExcelJS.CellValue): string {
   return String(v);
 }
 
-async function* xlsxRows(file: string, onBytes: (n: number) => void): AsyncGenerator<string[]> {
-  const reader = new (await excel()).stream.xlsx.WorkbookReader(counted(file, onBytes), {
+async function* xlsxRows(workbook: Readable): AsyncGenerator<string[]> {
+  const reader = new (await excel()).stream.xlsx.WorkbookReader(workbook, {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'ignore',
     worksheets: 'emit',
     entries: 'emit',
   });
+  // The parts come in reading order, so a sheet never waits for these; a workbook without shared strings (or
+  // relationships) has none to wait for, and ExcelJS would otherwise set its sheet aside in a temporary file.
+  Object.assign(reader, { sharedStrings: [], workbookRels: [] });
   for await (const sheet of reader) {
     // The first worksheet is the register; further sheets (instructions…) are not read.
     let expected = 1;
@@ -113,8 +155,13 @@ async function* xlsxRows(file: string, onBytes: (n: number) => void): AsyncGener
   }
 }
 
-async function* csvFileRows(file: string, onBytes: (n: number) => void): AsyncGenerator<string[]> {
-  yield* csvRows(counted(file, onBytes) as AsyncIterable<Buffer>);
+/** A parser's failure is the file's: the user is told to correct it, not to try again. */
+async function* unreadable(rows: AsyncGenerator<string[]>): AsyncGenerator<string[]> {
+  try {
+    yield* rows;
+  } catch (err) {
+    throw new Fatal(`文件无法读取：${(err instanceof Error ? err.message : String(err)).slice(0, 200)}`);
+  }
 }
 
 export interface ImportView {
@@ -122,6 +169,7 @@ export interface ImportView {
   fileName: string;
   format: 'csv' | 'xlsx';
   status: 'running' | 'completed' | 'failed';
+  failure: HouseholdImportTable['failure'];
   phase: HouseholdImportTable['phase'];
   progress: number;
   rowsRead: number;
@@ -139,6 +187,7 @@ const view = (r: HouseholdImportTable, duplicateOf: string | null = null): Impor
   fileName: r.file_name,
   format: r.format,
   status: r.status,
+  failure: r.failure,
   phase: r.phase,
   progress: r.progress,
   rowsRead: r.rows_read,
@@ -227,18 +276,28 @@ function assemble(no: string, members: ParsedPerson[], villages: Set<string>, ad
 }
 
 /**
- * Imports the register from XLSX or CSV: the file is streamed to disk and hashed, every row is validated
- * before anything is written, and the households are written in one transaction with their audit row — all
- * or nothing. The same file (by hash) is imported once. Progress is kept on the import's row for the UI.
+ * Imports the register from XLSX or CSV: the file is streamed to a sealed scratch file and hashed, every row is
+ * validated before anything is written, and the households are written in one transaction with their audit row —
+ * all or nothing. The same file (by hash) is imported once. Progress is kept on the import's row for the UI, with
+ * the heartbeat by which any server tells an import cut off with its server from one still running.
  */
 export class HouseholdImportService {
   private readonly running = new Map<string, Promise<void>>();
+  private readonly scratch: ScratchSpace;
+  private readonly limits: ImportLimits;
+  private readonly jobs: ImportJobs;
+  private beatTimer: NodeJS.Timeout | null = null;
+  private beating = false;
 
   constructor(
     private readonly db: Db,
     private readonly cipher: DataCipher,
-    private readonly limits: ImportLimits = DEFAULT_IMPORT_LIMITS,
-  ) {}
+    options: { scratch: ScratchSpace; limits?: ImportLimits | undefined; jobs?: ImportJobs | undefined },
+  ) {
+    this.scratch = options.scratch;
+    this.limits = options.limits ?? DEFAULT_IMPORT_LIMITS;
+    this.jobs = options.jobs ?? DEFAULT_IMPORT_JOBS;
+  }
 
   /** Imports visible to the caller: those made within their region. */
   private scoped(actor: Actor) {
@@ -269,106 +328,169 @@ export class HouseholdImportService {
   async receive(actor: Actor, fileName: string, body: Readable): Promise<{ created: boolean; import: ImportView }> {
     const scope = actor.regionCode;
     if (scope === null || scope === '') throw forbidden('region_scope_required', '只有按行政区域授权的县、乡账号可以导入建档立卡户');
-    const dir = path.join(tmpdir(), 'lianjian-imports');
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    // An account whose registrations are paused (too many people registered elsewhere) imports nothing either.
+    if ((await duplicateAttemptsOfDay(this.db, actor)) >= DUPLICATE_ATTEMPTS_PER_DAY) throw registrationPaused();
     const id = newId();
-    const file = path.join(dir, `${id}.upload`);
-    const hash = createHash('sha256');
-    let bytes = 0;
-    const limit = this.limits.maxBytes;
+    const upload = new SealedFile(path.join(await this.scratch.folder(id), 'upload'));
+    let row: HouseholdImportTable;
     try {
-      await pipeline(
-        body,
-        async function* (source: AsyncIterable<Buffer>) {
-          for await (const chunk of source) {
+      const hash = createHash('sha256');
+      let bytes = 0;
+      const limit = this.limits.maxBytes;
+      await upload.write(
+        (async function* () {
+          for await (const chunk of body as AsyncIterable<Buffer>) {
             bytes += chunk.length;
             if (bytes > limit) throw new Problem(413, 'file_too_large', `文件超过 ${Math.round(limit / 1048576)} MB 上限`);
             hash.update(chunk);
             yield chunk;
           }
-        },
-        createWriteStream(file, { mode: 0o600 }),
+        })(),
       );
+      if (bytes === 0) throw invalid('文件为空');
+      const fileHash = hash.digest('hex');
+      // Zeros past the end of a file shorter than the signatures.
+      const head = Buffer.alloc(8);
+      (await upload.read(0, 8)).copy(head);
+      let format: 'csv' | 'xlsx';
+      if (head.readUInt32LE(0) === 0x04034b50) format = 'xlsx';
+      else if (head.readUInt32BE(0) === 0xd0cf11e0) throw invalid('不支持旧版 .xls 文件：请在 Excel 中另存为 .xlsx 或 .csv 后导入');
+      else format = 'csv';
+
+      // An import of the same file cut off with its server does not stand in for this one: it is marked first.
+      await this.failInterrupted();
+      // The same file already imported (or being imported) within an overlapping scope: answer with it.
+      const earlier = await this.db
+        .selectFrom('household_imports')
+        .selectAll()
+        .where('file_hash', '=', fileHash)
+        .where('status', 'in', ['running', 'completed'])
+        .where(sql<SqlBool>`(scope_code like ${`${scope}%`} or ${scope} like scope_code || '%')`)
+        .orderBy('created_at')
+        .executeTakeFirst();
+      if (earlier) {
+        await this.scratch.remove(id);
+        return { created: false, import: view(earlier, earlier.id) };
+      }
+
+      const now = nowIso();
+      row = {
+        id,
+        scope_code: scope,
+        // A file is often named after a person (`张三 4113…`): numbers in its name are masked like any text.
+        file_name: maskNumbersInText(fileName).text.slice(0, 200),
+        file_hash: fileHash,
+        file_bytes: bytes,
+        format,
+        status: 'running',
+        failure: null,
+        phase: 'received',
+        progress: 0,
+        rows_read: 0,
+        households: 0,
+        people: 0,
+        error_count: 0,
+        errors_json: null,
+        message: null,
+        created_by: actor.userId,
+        created_at: now,
+        updated_at: now,
+        heartbeat_at: now,
+        finished_at: null,
+      };
+      await this.db.insertInto('household_imports').values(row).execute();
     } catch (err) {
-      await rm(file, { force: true });
+      await this.scratch.remove(id);
       throw err;
     }
-    if (bytes === 0) {
-      await rm(file, { force: true });
-      throw invalid('文件为空');
-    }
-    const fileHash = hash.digest('hex');
-    const head = Buffer.alloc(8);
-    const fh = await open(file, 'r');
-    await fh.read(head, 0, 8, 0);
-    await fh.close();
-    let format: 'csv' | 'xlsx';
-    if (head.readUInt32LE(0) === 0x04034b50) format = 'xlsx';
-    else if (head.readUInt32BE(0) === 0xd0cf11e0) {
-      await rm(file, { force: true });
-      throw invalid('不支持旧版 .xls 文件：请在 Excel 中另存为 .xlsx 或 .csv 后导入');
-    } else format = 'csv';
-
-    // The same file already imported (or being imported) within an overlapping scope: answer with it.
-    const earlier = await this.db
-      .selectFrom('household_imports')
-      .selectAll()
-      .where('file_hash', '=', fileHash)
-      .where('status', 'in', ['running', 'completed'])
-      .where(sql<SqlBool>`(scope_code like ${`${scope}%`} or ${scope} like scope_code || '%')`)
-      .orderBy('created_at')
-      .executeTakeFirst();
-    if (earlier) {
-      await rm(file, { force: true });
-      return { created: false, import: view(earlier, earlier.id) };
-    }
-
-    const row: HouseholdImportTable = {
-      id,
-      scope_code: scope,
-      file_name: fileName.slice(0, 200),
-      file_hash: fileHash,
-      file_bytes: bytes,
-      format,
-      status: 'running',
-      phase: 'received',
-      progress: 0,
-      rows_read: 0,
-      households: 0,
-      people: 0,
-      error_count: 0,
-      errors_json: null,
-      message: null,
-      created_by: actor.userId,
-      created_at: nowIso(),
-      updated_at: nowIso(),
-      finished_at: null,
-    };
-    await this.db.insertInto('household_imports').values(row).execute();
-    const job = this.run(actor, row, file).finally(() => {
+    const job = this.run(actor, row, upload).finally(() => {
       this.running.delete(id);
-      return rm(file, { force: true });
+      if (!this.running.size) this.stopBeating();
+      return this.scratch.remove(id);
     });
     this.running.set(id, job);
+    this.startBeating();
     return { created: true, import: view(row) };
   }
 
-  /**
-   * Marks as failed the imports whose job stopped with its server (no sign of life for `silentMs`); their
-   * writes were one transaction, so nothing of them was written.
-   */
-  async failInterrupted(silentMs = 10 * 60 * 1000): Promise<number> {
-    const before = new Date(Date.now() - silentMs).toISOString();
-    const r = await this.db
-      .updateTable('household_imports')
-      .set({ status: 'failed', phase: 'done', message: '导入因服务停止而中断，未写入任何数据，请重新导入', finished_at: nowIso() })
-      .where('status', '=', 'running')
-      .where('updated_at', '<', before)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows);
+  /** While imports run here, their heartbeat every `heartbeatMs`, in one statement for all of them. */
+  private startBeating(): void {
+    if (this.beatTimer) return;
+    this.beatTimer = setInterval(() => {
+      // On SQLite a beat waits while an import's write holds the connection; one waiting is enough.
+      if (this.beating || !this.running.size) return;
+      this.beating = true;
+      this.db
+        .updateTable('household_imports')
+        .set({ heartbeat_at: nowIso() })
+        .where('id', 'in', [...this.running.keys()])
+        .where('status', '=', 'running')
+        .execute()
+        // A beat that fails is a beat missed; the threshold allows for a few.
+        .catch(() => undefined)
+        .finally(() => {
+          this.beating = false;
+        });
+    }, this.jobs.heartbeatMs);
+    this.beatTimer.unref();
   }
 
-  private async run(actor: Actor, row: HouseholdImportTable, file: string): Promise<void> {
+  private stopBeating(): void {
+    if (this.beatTimer) clearInterval(this.beatTimer);
+    this.beatTimer = null;
+  }
+
+  /**
+   * Marks as failed (`interrupted`) the imports whose heartbeat is older than `staleMs`: their server stopped, and
+   * since their writes were one transaction, nothing of them was written. Each is marked by whichever server gets
+   * there first, with its audit row; an import that beats or finishes meanwhile is left alone.
+   */
+  async failInterrupted(staleMs = this.jobs.staleMs): Promise<number> {
+    const before = new Date(Date.now() - staleMs).toISOString();
+    const stale = await this.db
+      .selectFrom('household_imports')
+      .select(['id', 'file_name', 'file_hash', 'phase', 'rows_read', 'heartbeat_at'])
+      .where('status', '=', 'running')
+      .where('heartbeat_at', '<', before)
+      .execute();
+    let marked = 0;
+    for (const r of stale) {
+      const done = await this.db.transaction().execute(async (tx) => {
+        const now = nowIso();
+        const u = await tx
+          .updateTable('household_imports')
+          .set({ status: 'failed', failure: 'interrupted', phase: 'done', message: INTERRUPTED, updated_at: now, finished_at: now })
+          .where('id', '=', r.id)
+          .where('status', '=', 'running')
+          .where('heartbeat_at', '<', before)
+          .executeTakeFirst();
+        if (!Number(u.numUpdatedRows)) return false;
+        await recordAudit(tx, systemActor('import-sweep'), {
+          action: 'household.import_interrupted',
+          entityType: 'household_import',
+          entityId: r.id,
+          after: { fileName: r.file_name, fileHash: r.file_hash, phase: r.phase, rows: r.rows_read, lastHeartbeat: r.heartbeat_at },
+        });
+        return true;
+      });
+      if (done) marked++;
+    }
+    return marked;
+  }
+
+  /** The periodic look of every server: imports cut off with their server, and scratch files stopped servers left. */
+  async sweep(): Promise<{ interrupted: number; scratchRemoved: number }> {
+    const interrupted = await this.failInterrupted();
+    return { interrupted, scratchRemoved: await this.scratch.sweep() };
+  }
+
+  /** On a clean stop: no more beats; this process's scratch files go (its running imports will be found stale). */
+  async stop(): Promise<void> {
+    this.stopBeating();
+    await this.scratch.close();
+  }
+
+  private async run(actor: Actor, row: HouseholdImportTable, upload: SealedFile): Promise<void> {
     let lastSave = 0;
     let scratch: ImportScratch | null = null;
     const state = { phase: row.phase, progress: 0, rows_read: 0 };
@@ -376,15 +498,24 @@ export class HouseholdImportService {
       const now = Date.now();
       if (!force && now - lastSave < 300) return;
       lastSave = now;
-      await this.db.updateTable('household_imports').set({ ...state, updated_at: nowIso() }).where('id', '=', row.id).execute();
+      const at = nowIso();
+      const u = await this.db
+        .updateTable('household_imports')
+        .set({ ...state, updated_at: at, heartbeat_at: at })
+        .where('id', '=', row.id)
+        .where('status', '=', 'running')
+        .executeTakeFirst();
+      // Marked interrupted by a server that missed our beats: stop, it has been reported already.
+      if (!Number(u.numUpdatedRows)) throw new Interrupted();
     };
-    const fail = async (message: string, errors: RowError[] = [], errorCount = 0) => {
+    const fail = async (failure: 'refused' | 'interrupted', message: string, errors: RowError[] = [], errorCount = 0, elsewhere: string[] = []) => {
       await this.db.transaction().execute(async (tx) => {
-        await tx
+        const u = await tx
           .updateTable('household_imports')
           .set({
             ...state,
             status: 'failed',
+            failure,
             phase: 'done',
             message,
             error_count: errorCount,
@@ -393,9 +524,21 @@ export class HouseholdImportService {
             finished_at: nowIso(),
           })
           .where('id', '=', row.id)
-          .execute();
+          .where('status', '=', 'running')
+          .executeTakeFirst();
+        if (!Number(u.numUpdatedRows)) return;
+        // Each person registered outside the importer's scope is an attempt, as in a registration by hand: audited by
+        // blind index, and counted toward the account's daily limit.
+        for (const idNumberIndex of elsewhere) {
+          await recordAudit(tx, actor, {
+            action: 'household.duplicate_attempt',
+            entityType: 'household_import',
+            entityId: row.id,
+            after: { idNumberIndex },
+          });
+        }
         await recordAudit(tx, actor, {
-          action: 'household.import_refused',
+          action: failure === 'refused' ? 'household.import_refused' : 'household.import_interrupted',
           entityType: 'household_import',
           entityId: row.id,
           after: { fileName: row.file_name, fileHash: row.file_hash, rows: state.rows_read, errors: errorCount, message },
@@ -404,21 +547,21 @@ export class HouseholdImportService {
     };
 
     try {
-      const { size } = await stat(file);
-      if (row.format === 'xlsx') {
-        state.phase = 'checking';
-        await save(true);
-        await checkArchive(file, this.limits.maxUnzippedBytes);
-      }
-      state.phase = 'validating';
-      await save(true);
+      const size = await upload.size();
       const onBytes = (n: number) => {
         state.progress = Math.min(60, Math.floor((n / size) * 60));
       };
-      const rows = row.format === 'xlsx' ? xlsxRows(file, onBytes) : csvFileRows(file, onBytes);
+      let rows: AsyncGenerator<string[]>;
+      if (row.format === 'xlsx') {
+        state.phase = 'checking';
+        await save(true);
+        rows = xlsxRows(counted(inReadingOrder(upload, await checkArchive(upload, this.limits.maxUnzippedBytes)), onBytes));
+      } else rows = csvRows(counted(upload.stream(), onBytes) as AsyncIterable<Buffer>);
+      state.phase = 'validating';
+      await save(true);
 
       // 1. Read and validate every row; the rows wait on disk (a register may hold a million people).
-      const rowsOnDisk = new ImportScratch(file);
+      const rowsOnDisk = new ImportScratch(await this.scratch.folder(row.id));
       scratch = rowsOnDisk;
       const errors: RowError[] = [];
       let errorCount = 0;
@@ -428,7 +571,7 @@ export class HouseholdImportService {
       };
       let index: ReturnType<typeof mapHeader>['index'] | null = null;
       let rowNo = 0;
-      for await (const cells of rows) {
+      for await (const cells of unreadable(rows)) {
         rowNo++;
         if (cells.every((c) => String(c ?? '').trim() === '')) continue;
         if (!index) {
@@ -459,16 +602,32 @@ export class HouseholdImportService {
       if (state.rows_read === 0) throw new Fatal('文件中没有数据行');
       rowsOnDisk.finishReading();
 
-      // 2. No ID number twice in the file, nor already in the register.
+      // 2. No ID number twice in the file, nor already in the register. A person registered in the importer's scope is
+      // named by row; one registered elsewhere is not (the file would otherwise ask the county's register, number by
+      // number, where each person is): the import is refused as a whole, and each such person audited as an attempt.
       for (const r of rowsOnDisk.repeatedIds()) addErrors([{ row: r.row, column: columnHeader('idNumber'), value: '', message: `与第 ${r.first} 行的身份证号重复` }]);
       let checked = 0;
+      const elsewhere: string[] = [];
       for (const chunk of rowsOnDisk.idKeys(500)) {
-        const found = await this.db.selectFrom('household_people').select('id_number_index').where('id_number_index', 'in', [...chunk.keys()]).execute();
+        const found = await this.db
+          .selectFrom('household_people as p')
+          .innerJoin('households as h', 'h.id', 'p.household_id')
+          .select(['p.id_number_index', sql<number>`case when ${householdInScope(actor, 'h')} then 1 else 0 end`.as('in_scope')])
+          .where('p.id_number_index', 'in', [...chunk.keys()])
+          .execute();
         for (const f of found) {
-          addErrors([{ row: chunk.get(f.id_number_index) as number, column: columnHeader('idNumber'), value: '', message: '该身份证号已登记在系统中的其他农户' }]);
+          if (Number(f.in_scope) === 1) {
+            addErrors([{ row: chunk.get(f.id_number_index) as number, column: columnHeader('idNumber'), value: '', message: '该身份证号已登记在本辖区的其他农户' }]);
+          } else if (elsewhere.length < MAX_AUDITED_ATTEMPTS) elsewhere.push(f.id_number_index);
         }
         checked += chunk.size;
         if (checked % 5000 === 0) await breathe();
+      }
+      if (elsewhere.length) {
+        errors.sort((a, b) => a.row - b.row);
+        const more = errorCount ? `；另有 ${errorCount} 处错误，见错误报告` : '';
+        await fail('refused', `文件中有人员不能在此登记，未导入任何数据。请联系县级管理员核实${more}`, errors, errorCount, elsewhere);
+        return;
       }
 
       // 3. Households: one head each, one village each, in the importer's scope; encrypted as they pass, and kept
@@ -505,7 +664,7 @@ export class HouseholdImportService {
       }
       if (errorCount) {
         errors.sort((a, b) => a.row - b.row);
-        await fail(`发现 ${errorCount} 处错误，未导入任何数据。请下载错误报告，改正后重新导入`, errors, errorCount);
+        await fail('refused', `发现 ${errorCount} 处错误，未导入任何数据。请下载错误报告，改正后重新导入`, errors, errorCount);
         return;
       }
 
@@ -523,13 +682,10 @@ export class HouseholdImportService {
             await breathe();
           }
         });
-        await recordAudit(tx, actor, {
-          action: 'household.import',
-          entityType: 'household_import',
-          entityId: row.id,
-          after: { fileName: row.file_name, fileHash: row.file_hash, households, people: peopleCount },
-        });
-        await tx
+        // Completed only if still running: an import another server has meanwhile marked interrupted (it missed
+        // our beats) stays so, and this transaction rolls back. The row before the audit head, as the sweep locks
+        // them, so that the two never wait for each other.
+        const done = await tx
           .updateTable('household_imports')
           .set({
             status: 'completed',
@@ -543,17 +699,25 @@ export class HouseholdImportService {
             finished_at: nowIso(),
           })
           .where('id', '=', row.id)
-          .execute();
+          .where('status', '=', 'running')
+          .executeTakeFirst();
+        if (!Number(done.numUpdatedRows)) throw new Interrupted();
+        await recordAudit(tx, actor, {
+          action: 'household.import',
+          entityType: 'household_import',
+          entityId: row.id,
+          after: { fileName: row.file_name, fileHash: row.file_hash, households, people: peopleCount },
+        });
       });
     } catch (err) {
-      if (err instanceof Fatal || err instanceof ArchiveRefused) await fail(err.message);
+      if (err instanceof Interrupted) return;
+      if (err instanceof Fatal || err instanceof ArchiveRefused) await fail('refused', err.message);
       else {
         const message = err instanceof Error ? err.message : String(err);
-        await fail(`导入中断，未写入任何数据：${message.slice(0, 200)}`).catch(() => undefined);
+        await fail('interrupted', `导入中断，未写入任何数据：${message.slice(0, 200)}`).catch(() => undefined);
       }
     } finally {
       scratch?.close();
-      await Promise.all([rm(`${file}.rows`, { force: true }), rm(`${file}.prepared`, { force: true })]);
     }
   }
 

@@ -77,6 +77,11 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
       setUploading(null);
     }
   };
+  // An interrupted import wrote nothing and its file needs no change: the same file goes again, as a new import.
+  const retry = () => {
+    setCurrent(null);
+    void start();
+  };
   const reset = () => {
     setFile(null);
     setCurrent(null);
@@ -115,6 +120,11 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
             </Button>
           </>
         )}
+        {view?.status === 'failed' && view.failure === 'interrupted' && file && (
+          <Button type="primary" onClick={retry} data-testid="import-retry">
+            {t('households.import.retry')}
+          </Button>
+        )}
         {done && (
           <Button onClick={reset} data-testid="import-again">
             {t('households.import.again')}
@@ -150,7 +160,7 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
           type="error"
           showIcon
           data-testid="import-result"
-          title={t('households.import.failed')}
+          title={view.failure === 'interrupted' ? t('households.import.interrupted') : t('households.import.failed')}
           description={
             <Flex vertical gap={8} align="start">
               <span>{view.message}</span>
@@ -184,7 +194,7 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
                   r.status === 'completed' ? (
                     <Tag color="green">{t('households.import.completed', { households: r.households, people: r.people })}</Tag>
                   ) : r.status === 'failed' ? (
-                    <Tag color="red">{t('households.import.errors', { count: r.errorCount })}</Tag>
+                    <Tag color="red">{r.failure === 'interrupted' ? t('households.import.interruptedTag') : t('households.import.errors', { count: r.errorCount })}</Tag>
                   ) : (
                     <Tag color="blue">{t(`households.import.phases.${r.phase}`)}</Tag>
                   ),
