@@ -21,7 +21,7 @@ describe('DOMAIN §1: the link network and the flattening', () => {
     const reportId = newId();
     await db
       .insertInto('reports')
-      .values({ id: reportId, tracking_hash: newId(), source: 'resident', region_code: '411321106200', org_id: qiaoBranch.id, category: 'electricity', description: '跳闸', reporter_name: null, phone: null, status: 'listed', created_by: null, reported_at: '2020-05-17T02:00:00.000Z', version: 1, created_at: 'x', updated_at: 'x' })
+      .values({ id: reportId, tracking_hash: newId(), source: 'resident', region_code: '411321106200', org_id: qiaoBranch.id, category: 'electricity', description: '跳闸', reporter_name: null, phone_enc: null, status: 'listed', created_by: null, reported_at: '2020-05-17T02:00:00.000Z', version: 1, created_at: 'x', updated_at: 'x' })
       .execute();
     await db.insertInto('item_reports').values({ item_id: itemId, report_id: reportId }).execute();
     await db.insertInto('item_members').values({ item_id: itemId, member_id: qiaoPowerChief, role: 'linked', membership_id: null, added_on: '2020-05-22', reason: '电力' }).execute();

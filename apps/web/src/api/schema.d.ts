@@ -340,7 +340,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 开始绑定动态验证码：生成密钥与二维码 */
+        /** 开始绑定动态验证码：再次输入密码，生成密钥与二维码（记入审计） */
         post: {
             parameters: {
                 query?: never;
@@ -348,7 +348,11 @@ export interface paths {
                 path?: never;
                 cookie?: never;
             };
-            requestBody?: never;
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["TotpStartInput"];
+                };
+            };
             responses: {
                 /** @description Default Response */
                 200: {
@@ -928,6 +932,330 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["User"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/account-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 管理员账号申请（双人审批）：安全管理员提交的，与待本人审批的 */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "pending" | "approved" | "rejected" | "cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["AccountRequest"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 提交管理员账号申请：开设、角色或范围变更、重新启用、重置密码或动态验证码，须另一人审批；开设和重置密码时返回申请人保管的一半一次性密码 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["FileAccountRequestInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccountRequestOutcome"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/account-requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 管理员账号申请 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccountRequest"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/account-requests/{id}/transitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 审批（系统管理员或审计管理员，非申请人、非本人账号）、驳回或撤回（申请人）账号申请；批准开设或重置密码时返回审批人保管的另一半一次性密码 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AccountRequestTransitionInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccountRequestOutcome"];
                     };
                 };
                 /** @description Default Response */
@@ -8330,8 +8658,6 @@ export interface paths {
                     q?: string;
                     /** @description Households registered by that day; with status: their status on that day (registration, exit year, monitoring dates) */
                     asOf?: string;
-                    /** @description Exact ID number of any household member (blind index) */
-                    idNumber?: string;
                 };
                 header?: never;
                 path?: never;
@@ -8419,6 +8745,91 @@ export interface paths {
                         "application/json": {
                             id: string;
                         };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 检索建档立卡户（可按身份证号；条件在请求体中，不进网址和日志） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["HouseholdSearchInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HouseholdList"];
                     };
                 };
                 /** @description Default Response */
@@ -11123,6 +11534,8 @@ export interface paths {
                             ok: boolean;
                             count: number;
                             brokenAt: number | null;
+                            /** @description link: an event does not follow; missing: events are gone; head: the head disagrees or its seal is not the key's; unsealed: not yet sealed under the key */
+                            reason: ("link" | "missing" | "head" | "unsealed") | null;
                         };
                     };
                 };
@@ -11204,7 +11617,10 @@ export interface components {
             userId: string | null;
             /** @description Who acted (their account name), or null for the system */
             username: string | null;
+            /** @description The server's id of the request */
             requestId: string | null;
+            /** @description The X-Request-Id the client sent, if any: its own label, never trusted as the request id */
+            clientRequestId: string | null;
             action: string;
             entityType: string;
             entityId: string;
@@ -11218,7 +11634,7 @@ export interface components {
             displayName: string;
             /** @enum {string} */
             role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
-            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask" | "settings:write" | "activities:write" | "feedback:write" | "feedback:acknowledge" | "assessment:read" | "assessment:write" | "supervision:write")[];
+            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask" | "settings:write" | "activities:read" | "activities:write" | "photos:read" | "exports:request" | "feedback:write" | "feedback:acknowledge" | "assessment:read" | "assessment:write" | "supervision:write" | "account_requests:read" | "account_requests:decide")[];
             /** @description The party member this account belongs to, if any: their own duty record */
             memberId: string | null;
             scope: {
@@ -11240,6 +11656,10 @@ export interface components {
         PasswordChangeInput: {
             currentPassword: string;
             newPassword: string;
+        };
+        TotpStartInput: {
+            /** @description The account's password, asked again before a new second factor is made */
+            password: string;
         };
         TotpSetupInput: {
             secret: string;
@@ -11619,6 +12039,42 @@ export interface components {
             relocatedTo: string | null;
             people: components["schemas"]["HouseholdPersonInput"][];
             helpers: components["schemas"]["HelperInput"][];
+            /** @description What the caller may do with this household, as the server decides it */
+            abilities: {
+                /** @description May change the household: helpers, visits, measures, exit and monitoring steps */
+                write: boolean;
+            };
+        };
+        HouseholdSearchInput: {
+            /** @default 20 */
+            limit?: number;
+            cursor?: string;
+            regionCode?: string;
+            /** @enum {string} */
+            status?: "registered" | "exited" | "monitored" | "risk_eliminated" | "returned";
+            /** @enum {string} */
+            cause?: "illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other";
+            /**
+             * Format: uuid
+             * @description Households helped by this member
+             */
+            helperId?: string;
+            /**
+             * @description Households without a primary helper, or breaking one of the county's coverage rules
+             * @enum {string}
+             */
+            gap?: "no_primary_helper" | "coverage";
+            /**
+             * @description Households in an open monitoring case of this category
+             * @enum {string}
+             */
+            monitoringCategory?: "unstable_exited" | "marginal" | "sudden_hardship";
+            /** @description Head of household: name or pinyin initials */
+            q?: string;
+            /** @description Households registered by that day; with status: their status on that day (registration, exit year, monitoring dates) */
+            asOf?: string;
+            /** @description Exact ID number of any household member (matched by its blind index) */
+            idNumber?: string;
         };
         HouseholdListInput: {
             items: components["schemas"]["HouseholdInput"][];
@@ -12313,6 +12769,8 @@ export interface components {
             format: "csv" | "xlsx";
             /** @enum {string} */
             status: "running" | "completed" | "failed";
+            /** @description Why a failed import failed: `refused`, the file must be corrected; `interrupted`, its server stopped and the same file may be uploaded again */
+            failure: ("refused" | "interrupted") | null;
             /** @enum {string} */
             phase: "received" | "checking" | "validating" | "preparing" | "writing" | "done";
             progress: number;
@@ -13107,6 +13565,16 @@ export interface components {
             /** @default null */
             unitId?: string | null;
         };
+        CreateUserInput: {
+            username: string;
+            displayName: string;
+            /** @enum {string} */
+            role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
+            regionCode?: string | null;
+            orgId?: string | null;
+            actingPartyOrgId?: string | null;
+            memberId?: string | null;
+        };
         UserInput: {
             id: string;
             username: string;
@@ -13124,15 +13592,92 @@ export interface components {
             version: number;
             createdAt: string;
         };
-        CreateUserInput: {
-            username: string;
-            displayName: string;
+        AccountChangesInput: {
             /** @enum {string} */
-            role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
+            role?: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
             regionCode?: string | null;
             orgId?: string | null;
-            actingPartyOrgId?: string | null;
-            memberId?: string | null;
+            active?: boolean;
+        };
+        FileAccountRequestInput: {
+            /** @constant */
+            kind: "create";
+            account: components["schemas"]["CreateUserInput"];
+            /** @description Why: what the approver checks the request against */
+            reason: string;
+        } | {
+            /** @constant */
+            kind: "change";
+            /** Format: uuid */
+            userId: string;
+            changes: components["schemas"]["AccountChangesInput"];
+            /** @description The account's version */
+            version: number;
+            /** @description Why: what the approver checks the request against */
+            reason: string;
+        } | {
+            /** @constant */
+            kind: "reset_password";
+            /** Format: uuid */
+            userId: string;
+            /** @description Why: what the approver checks the request against */
+            reason: string;
+        } | {
+            /** @constant */
+            kind: "reset_totp";
+            /** Format: uuid */
+            userId: string;
+            /** @description Why: what the approver checks the request against */
+            reason: string;
+        };
+        AccountRequestInput: {
+            id: string;
+            /** @enum {string} */
+            kind: "create" | "change" | "reset_password" | "reset_totp";
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected" | "cancelled";
+            /** @description The account concerned; for a requested account, once created */
+            userId: string | null;
+            username: string;
+            displayName: string;
+            /**
+             * @description The account's role once the request is approved
+             * @enum {string}
+             */
+            role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
+            regionCode: string | null;
+            orgId: string | null;
+            changes: components["schemas"]["AccountChangesInput"] | null;
+            reason: string;
+            requestedBy: {
+                id: string;
+                displayName: string;
+            };
+            requestedAt: string;
+            decidedBy: {
+                id: string;
+                displayName: string;
+            } | null;
+            decidedAt: string | null;
+            decisionReason: string | null;
+            version: number;
+            abilities: {
+                approve: boolean;
+                reject: boolean;
+                cancel: boolean;
+            };
+        };
+        AccountRequestTransitionInput: {
+            /** @enum {string} */
+            to: "approved" | "rejected" | "cancelled";
+            /** @description Why: what the approver checks the request against */
+            reason: string;
+            version: number;
+        };
+        AccountRequestOutcomeInput: {
+            request: components["schemas"]["AccountRequestInput"];
+            /** @description One half of the one-time password, shown to this person once: the requester's when filing, the approver's when approving */
+            passwordPart: string | null;
         };
         UpdateUserInput: {
             displayName?: string;
@@ -13191,7 +13736,10 @@ export interface components {
             userId: string | null;
             /** @description Who acted (their account name), or null for the system */
             username: string | null;
+            /** @description The server's id of the request */
             requestId: string | null;
+            /** @description The X-Request-Id the client sent, if any: its own label, never trusted as the request id */
+            clientRequestId: string | null;
             action: string;
             entityType: string;
             entityId: string;
@@ -13205,7 +13753,7 @@ export interface components {
             displayName: string;
             /** @enum {string} */
             role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
-            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask" | "settings:write" | "activities:write" | "feedback:write" | "feedback:acknowledge" | "assessment:read" | "assessment:write" | "supervision:write")[];
+            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask" | "settings:write" | "activities:read" | "activities:write" | "photos:read" | "exports:request" | "feedback:write" | "feedback:acknowledge" | "assessment:read" | "assessment:write" | "supervision:write" | "account_requests:read" | "account_requests:decide")[];
             /** @description The party member this account belongs to, if any: their own duty record */
             memberId: string | null;
             scope: {
@@ -13227,6 +13775,10 @@ export interface components {
         PasswordChange: {
             currentPassword: string;
             newPassword: string;
+        };
+        TotpStart: {
+            /** @description The account's password, asked again before a new second factor is made */
+            password: string;
         };
         TotpSetup: {
             secret: string;
@@ -13606,6 +14158,42 @@ export interface components {
             relocatedTo: string | null;
             people: components["schemas"]["HouseholdPerson"][];
             helpers: components["schemas"]["Helper"][];
+            /** @description What the caller may do with this household, as the server decides it */
+            abilities: {
+                /** @description May change the household: helpers, visits, measures, exit and monitoring steps */
+                write: boolean;
+            };
+        };
+        HouseholdSearch: {
+            /** @default 20 */
+            limit: number;
+            cursor?: string;
+            regionCode?: string;
+            /** @enum {string} */
+            status?: "registered" | "exited" | "monitored" | "risk_eliminated" | "returned";
+            /** @enum {string} */
+            cause?: "illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other";
+            /**
+             * Format: uuid
+             * @description Households helped by this member
+             */
+            helperId?: string;
+            /**
+             * @description Households without a primary helper, or breaking one of the county's coverage rules
+             * @enum {string}
+             */
+            gap?: "no_primary_helper" | "coverage";
+            /**
+             * @description Households in an open monitoring case of this category
+             * @enum {string}
+             */
+            monitoringCategory?: "unstable_exited" | "marginal" | "sudden_hardship";
+            /** @description Head of household: name or pinyin initials */
+            q?: string;
+            /** @description Households registered by that day; with status: their status on that day (registration, exit year, monitoring dates) */
+            asOf?: string;
+            /** @description Exact ID number of any household member (matched by its blind index) */
+            idNumber?: string;
         };
         HouseholdList: {
             items: components["schemas"]["Household"][];
@@ -14300,6 +14888,8 @@ export interface components {
             format: "csv" | "xlsx";
             /** @enum {string} */
             status: "running" | "completed" | "failed";
+            /** @description Why a failed import failed: `refused`, the file must be corrected; `interrupted`, its server stopped and the same file may be uploaded again */
+            failure: ("refused" | "interrupted") | null;
             /** @enum {string} */
             phase: "received" | "checking" | "validating" | "preparing" | "writing" | "done";
             progress: number;
@@ -15094,6 +15684,16 @@ export interface components {
             /** @default null */
             unitId: string | null;
         };
+        CreateUser: {
+            username: string;
+            displayName: string;
+            /** @enum {string} */
+            role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
+            regionCode?: string | null;
+            orgId?: string | null;
+            actingPartyOrgId?: string | null;
+            memberId?: string | null;
+        };
         User: {
             id: string;
             username: string;
@@ -15111,15 +15711,92 @@ export interface components {
             version: number;
             createdAt: string;
         };
-        CreateUser: {
-            username: string;
-            displayName: string;
+        AccountChanges: {
             /** @enum {string} */
-            role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
+            role?: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
             regionCode?: string | null;
             orgId?: string | null;
-            actingPartyOrgId?: string | null;
-            memberId?: string | null;
+            active?: boolean;
+        };
+        FileAccountRequest: {
+            /** @constant */
+            kind: "create";
+            account: components["schemas"]["CreateUser"];
+            /** @description Why: what the approver checks the request against */
+            reason: string;
+        } | {
+            /** @constant */
+            kind: "change";
+            /** Format: uuid */
+            userId: string;
+            changes: components["schemas"]["AccountChanges"];
+            /** @description The account's version */
+            version: number;
+            /** @description Why: what the approver checks the request against */
+            reason: string;
+        } | {
+            /** @constant */
+            kind: "reset_password";
+            /** Format: uuid */
+            userId: string;
+            /** @description Why: what the approver checks the request against */
+            reason: string;
+        } | {
+            /** @constant */
+            kind: "reset_totp";
+            /** Format: uuid */
+            userId: string;
+            /** @description Why: what the approver checks the request against */
+            reason: string;
+        };
+        AccountRequest: {
+            id: string;
+            /** @enum {string} */
+            kind: "create" | "change" | "reset_password" | "reset_totp";
+            /** @enum {string} */
+            status: "pending" | "approved" | "rejected" | "cancelled";
+            /** @description The account concerned; for a requested account, once created */
+            userId: string | null;
+            username: string;
+            displayName: string;
+            /**
+             * @description The account's role once the request is approved
+             * @enum {string}
+             */
+            role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
+            regionCode: string | null;
+            orgId: string | null;
+            changes: components["schemas"]["AccountChanges"] | null;
+            reason: string;
+            requestedBy: {
+                id: string;
+                displayName: string;
+            };
+            requestedAt: string;
+            decidedBy: {
+                id: string;
+                displayName: string;
+            } | null;
+            decidedAt: string | null;
+            decisionReason: string | null;
+            version: number;
+            abilities: {
+                approve: boolean;
+                reject: boolean;
+                cancel: boolean;
+            };
+        };
+        AccountRequestTransition: {
+            /** @enum {string} */
+            to: "approved" | "rejected" | "cancelled";
+            /** @description Why: what the approver checks the request against */
+            reason: string;
+            version: number;
+        };
+        AccountRequestOutcome: {
+            request: components["schemas"]["AccountRequest"];
+            /** @description One half of the one-time password, shown to this person once: the requester's when filing, the approver's when approving */
+            passwordPart: string | null;
         };
         UpdateUser: {
             displayName?: string;

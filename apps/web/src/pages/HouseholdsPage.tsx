@@ -31,6 +31,8 @@ function RegisterPanel() {
   // Opened from the cockpit at a past date: the register as it was then.
   const asOf = params.get('asOf') ?? undefined;
   const [q, setQ] = useState<string>();
+  // Kept in the page's memory only: never in its address, the request's URL or the browser's history.
+  const [idNumber, setIdNumber] = useState<string>();
   const [status, setStatus] = useState<Status | undefined>((params.get('status') ?? undefined) as Status | undefined);
   const [cause, setCause] = useState<(typeof POVERTY_CAUSES)[number]>();
   const [gap, setGap] = useState<Gap>();
@@ -44,11 +46,13 @@ function RegisterPanel() {
     ...(category ? { monitoringCategory: category } : {}),
     ...(helperId ? { helperId } : {}),
     ...(asOf ? { asOf } : {}),
+    ...(idNumber ? { idNumber } : {}),
   };
   const pages = useCursorPages(JSON.stringify(filter));
+  // The register is searched with a POST: an ID number in the filter stays in the request body.
   const list = useQuery({
     queryKey: ['households', filter, pages.cursor],
-    queryFn: () => unwrap(api.GET('/api/v1/households', { params: { query: { limit: 20, ...filter, ...(pages.cursor ? { cursor: pages.cursor } : {}) } } })),
+    queryFn: () => unwrap(api.POST('/api/v1/households/search', { body: { limit: 20, ...filter, ...(pages.cursor ? { cursor: pages.cursor } : {}) } })),
   });
   const canImport = me.permissions.includes('households:write') && me.scope.regionCode !== null;
   return (
@@ -56,6 +60,16 @@ function RegisterPanel() {
       <Flex gap={8} wrap style={{ marginBottom: 16 }} justify="space-between">
         <Flex gap={8} wrap>
           <Input.Search allowClear style={{ width: 220 }} placeholder={t('households.search')} onSearch={(v) => setQ(v.trim() || undefined)} />
+          <Input.Search
+            allowClear
+            style={{ width: 220 }}
+            maxLength={18}
+            autoComplete="off"
+            placeholder={t('households.idSearch')}
+            aria-label={t('households.idSearch')}
+            onSearch={(v) => setIdNumber(v.trim().toUpperCase() || undefined)}
+            data-testid="household-id-search"
+          />
           <Select
             allowClear
             style={{ width: 130 }}

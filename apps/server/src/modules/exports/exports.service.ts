@@ -1,12 +1,12 @@
 import type { Readable } from 'node:stream';
 import { roleCan } from '@lianjian/shared';
-import type { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId } from '../../lib/ids.ts';
 import { Problem, forbidden, notFound } from '../../lib/problem.ts';
+import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { HouseholdListQuery } from '../households/households.schemas.ts';
+import { HouseholdSearch, type SealedRegisterFilter } from '../households/households.schemas.ts';
 import type { HouseholdService } from '../households/households.service.ts';
 import type { HouseholdImportService } from '../households/import.service.ts';
 import type { ItemService } from '../items/items.service.ts';
@@ -59,18 +59,21 @@ export class ExportService {
       created_at: now.toISOString(),
       expires_at: new Date(now.getTime() + EXPORT_TTL_MS).toISOString(),
     };
+    const view = { id: grant.id, downloadUrl: `/api/v1/exports/${grant.id}/file`, expiresAt: grant.expires_at };
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto('export_grants').values(grant).execute();
       await recordAudit(tx, actor, { action: 'export.request', entityType: 'export', entityId: grant.id, after: { kind: input.kind, params, reason: input.reason } });
+      await recordReply(tx, actor.requestId, 201, view);
     });
-    return { id: grant.id, downloadUrl: `/api/v1/exports/${grant.id}/file`, expiresAt: grant.expires_at };
+    return view;
   }
 
   private async probe(actor: Actor, kind: ExportKind, params: Record<string, unknown>): Promise<Record<string, unknown>> {
     if (kind === 'households') {
-      const parsed = HouseholdListQuery.omit({ cursor: true, limit: true }).safeParse(params);
+      const parsed = HouseholdSearch.omit({ cursor: true, limit: true }).safeParse(params);
       if (!parsed.success) throw new Problem(400, 'validation_failed', '导出条件无效', parsed.error.issues.map((i) => ({ path: `params.${i.path.join('.')}`, message: i.message })));
-      return parsed.data;
+      // The link and the audit trail keep the filter; an ID number in it, only by its blind index.
+      return this.households.sealFilter(parsed.data);
     }
     const id = typeof params.id === 'string' ? params.id : '';
     if (!/^[0-9a-f-]{36}$/i.test(id)) throw new Problem(400, 'validation_failed', '导出条件无效', [{ path: 'params.id', message: '应为记录编号' }]);
@@ -93,8 +96,7 @@ export class ExportService {
       recordAudit(tx, actor, { action: 'export.download', entityType: 'export', entityId: grant.id, after: { kind, reason: grant.reason } }),
     );
     if (kind === 'households') {
-      const q = params as Omit<z.infer<typeof HouseholdListQuery>, 'cursor' | 'limit'>;
-      const { stream } = await this.households.exportRegister(actor, q, stamp);
+      const { stream } = await this.households.exportRegister(actor, params as SealedRegisterFilter, stamp);
       return { fileName: `建档立卡户花名册-${new Date().toISOString().slice(0, 10)}.xlsx`, body: stream };
     }
     if (kind === 'problem_list') {

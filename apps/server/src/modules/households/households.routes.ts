@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { noContent, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
-import { AddHelper, CreateHousehold, EndHelper, HouseholdDetail, HouseholdList, HouseholdListQuery, Unmask } from './households.schemas.ts';
+import { AddHelper, CreateHousehold, EndHelper, HouseholdDetail, HouseholdList, HouseholdListQuery, HouseholdSearch, Unmask } from './households.schemas.ts';
 import type { HouseholdService } from './households.service.ts';
 import { Acknowledge, Measure, NewMeasure, NewVisit, Visit } from './assistance.schemas.ts';
 import type { AssistanceService } from './assistance.service.ts';
@@ -17,6 +17,14 @@ export function householdRoutes(service: HouseholdService, assistance: Assistanc
       schema: { tags, summary: '建档立卡户', querystring: HouseholdListQuery, response: { 200: HouseholdList, ...problemReplies } },
       handler: (req) => service.list(requireActor(req), req.query),
     });
+    // A search by ID number is a POST: the number stays in the body, out of URLs and the access logs that keep them.
+    // Reads sent as POST ignore Idempotency-Key: a repeat changes nothing but its audit row and answers with the
+    // register as it is now.
+    app.post('/households/search', {
+      config: { permission: 'households:read', idempotency: false },
+      schema: { tags, summary: '检索建档立卡户（可按身份证号；条件在请求体中，不进网址和日志）', body: HouseholdSearch, response: { 200: HouseholdList, ...problemReplies } },
+      handler: (req) => service.list(requireActor(req), req.body),
+    });
     app.post('/households', {
       config: { permission: 'households:write' },
       schema: { tags, summary: '建档立卡登记', body: CreateHousehold, response: { 201: z.object({ id: z.string() }), ...problemReplies } },
@@ -28,7 +36,7 @@ export function householdRoutes(service: HouseholdService, assistance: Assistanc
       handler: (req) => service.get(requireActor(req), req.params.id),
     });
     app.post('/households/:id/unmask', {
-      config: { permission: 'households:unmask' },
+      config: { permission: 'households:unmask', idempotency: false },
       schema: { tags, summary: '查看完整身份证号、电话和健康状况（须说明理由，留痕）', params: IdParams, body: Unmask, response: { 200: HouseholdDetail, ...problemReplies } },
       handler: (req) => service.get(requireActor(req), req.params.id, { reason: req.body.reason }),
     });

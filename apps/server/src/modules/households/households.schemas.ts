@@ -111,6 +111,9 @@ export const HouseholdDetail = Household.extend({
   relocatedTo: z.string().nullable(),
   people: z.array(Person),
   helpers: z.array(Helper),
+  abilities: z
+    .object({ write: z.boolean().describe('May change the household: helpers, visits, measures, exit and monitoring steps') })
+    .describe('What the caller may do with this household, as the server decides it'),
 }).meta({ id: 'HouseholdDetail' });
 
 export const HouseholdListQuery = z.strictObject({
@@ -126,8 +129,18 @@ export const HouseholdListQuery = z.strictObject({
   monitoringCategory: z.enum(['unstable_exited', 'marginal', 'sudden_hardship']).optional().describe('Households in an open monitoring case of this category'),
   q: z.string().trim().max(50).optional().describe('Head of household: name or pinyin initials'),
   asOf: isoDate.optional().describe('Households registered by that day; with status: their status on that day (registration, exit year, monitoring dates)'),
-  idNumber: z.string().trim().max(18).optional().describe('Exact ID number of any household member (blind index)'),
 });
+
+/**
+ * The register's filters with a member's ID number, sent in a body (`POST /households/search`, exports): an ID number
+ * never travels in a URL, where access logs, proxies and browser history keep it.
+ */
+export const HouseholdSearch = HouseholdListQuery.extend({
+  idNumber: z.string().trim().max(18).optional().describe('Exact ID number of any household member (matched by its blind index)'),
+}).meta({ id: 'HouseholdSearch' });
+
+/** A register filter as it may be kept (an export's link, the audit trail): the ID number only by its blind index. */
+export type SealedRegisterFilter = Omit<z.infer<typeof HouseholdSearch>, 'cursor' | 'limit' | 'idNumber'> & { idNumberIndex?: string };
 
 export const HouseholdList = page(Household).meta({ id: 'HouseholdList' });
 

@@ -1,5 +1,6 @@
-import { underRegion } from '../../lib/scope.ts';
-import { type PovertyCause, todayInShanghai } from '@lianjian/shared';
+import { householdInScope, underRegion } from '../../lib/scope.ts';
+import { DUPLICATE_ATTEMPTS_PER_DAY, duplicateAttemptsOfDay, registrationPaused, servedHousehold, servesHousehold } from './households.repository.ts';
+import { type PovertyCause, roleCan, todayInShanghai } from '@lianjian/shared';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
@@ -11,26 +12,14 @@ import { maskIdNumber } from '../../lib/identity.ts';
 import { maskPhone } from '../../lib/mask.ts';
 import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
 import { nameInitials } from '../../lib/pinyin.ts';
-import { conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
+import { Problem, conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
+import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { type CoverageRule, CoverageService, activeHelper, breaksRule, countyOf } from './coverage.service.ts';
 import { ATTRIBUTE_LABEL, LABOUR_LABEL, STATUS_ZH, registerWorkbookStream } from './households.export.ts';
 import { CAUSE_LABEL } from './import.layout.ts';
-import type { AddHelper, CreateHousehold, EndHelper, HouseholdListQuery } from './households.schemas.ts';
-
-/**
- * Households are in scope by their village's region; an organization-scoped user sees the households of
- * the places its organizations cover.
- */
-export function householdInScope(actor: Actor, alias = 'h'): RawBuilder<SqlBool> {
-  const parts: RawBuilder<SqlBool>[] = [];
-  if (actor.regionCode !== null) parts.push(underRegion(`${alias}.region_code`, actor.regionCode));
-  if (actor.orgPath !== null) {
-    parts.push(sql<SqlBool>`exists (select 1 from org_regions hr inner join temporary_orgs ho on ho.id = hr.org_id
-      where ho.path like ${`${actor.orgPath}%`} and ${sql.ref(`${alias}.region_code`)} like hr.region_code || '%')`);
-  }
-  return parts.length ? sql<SqlBool>`(${sql.join(parts, sql` or `)})` : sql<SqlBool>`1 = 0`;
-}
+import type { AddHelper, CreateHousehold, EndHelper, HouseholdListQuery, HouseholdSearch, SealedRegisterFilter } from './households.schemas.ts';
+import { contains, startsWith } from '../../lib/like.ts';
 
 /**
  * A household's status on a past day, from its dated records: registered until the year it exited, monitored
@@ -111,6 +100,37 @@ export function householdRows(
   return { household, people };
 }
 
+/**
+ * A register filter as it may be kept in an export's link or the audit trail: an ID number replaced by its blind
+ * index, which finds the same households and tells nothing without the key.
+ */
+export function sealRegisterFilter(cipher: DataCipher, q: SealedRegisterFilter & { idNumber?: string }): SealedRegisterFilter {
+  const { idNumber, ...rest } = q;
+  return idNumber ? { ...rest, idNumberIndex: cipher.blindIndex(idNumber) } : rest;
+}
+
+/**
+ * The first of these people (by blind index, in the order given) already in the register, and whether the actor's
+ * scope reaches the household holding them.
+ */
+async function registeredAlready(tx: Executor, actor: Actor, indexes: string[]) {
+  const rows = await tx
+    .selectFrom('household_people as p')
+    .innerJoin('households as h', 'h.id', 'p.household_id')
+    .innerJoin('regions as g', 'g.code', 'h.region_code')
+    .select(['p.id_number_index', 'h.id', 'h.head_name', 'g.name', sql<number>`case when ${householdInScope(actor, 'h')} then 1 else 0 end`.as('in_scope')])
+    .where('p.id_number_index', 'in', indexes)
+    .execute();
+  const first = rows.map((r) => ({ ...r, position: indexes.indexOf(r.id_number_index) })).sort((a, b) => a.position - b.position)[0];
+  return first ? { position: first.position, householdId: first.id, head: first.head_name, village: first.name, inScope: Number(first.in_scope) === 1 } : null;
+}
+
+// The unique index on household_people.id_number_index refused a row (SQLite or PostgreSQL).
+const isUniqueViolation = (err: unknown) => {
+  const e = err as { code?: unknown; message?: unknown };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed: household_people/.test(String(e?.message));
+};
+
 /** The poverty register: households, their people (sensitive fields encrypted) and their helpers. */
 export class HouseholdService {
   private readonly coverage: CoverageService;
@@ -125,7 +145,7 @@ export class HouseholdService {
   private filtered(
     db: Executor,
     actor: Actor,
-    q: Partial<z.infer<typeof HouseholdListQuery>> & { id?: string },
+    q: Partial<z.infer<typeof HouseholdSearch>> & SealedRegisterFilter & { id?: string },
     today: string,
     rules: CoverageRule[] = [],
   ) {
@@ -139,7 +159,8 @@ export class HouseholdService {
       const cause = q.cause;
       b = b.where((eb) => eb.or([eb('h.primary_cause', '=', cause), eb('h.secondary_causes', 'like', `%"${cause}"%`)]));
     }
-    if (q.q) b = b.where((eb) => eb.or([eb('h.head_name', 'like', `%${q.q}%`), eb('h.head_initials', 'like', `${q.q?.toLowerCase()}%`)]));
+    const text = q.q;
+    if (text) b = b.where((eb) => eb.or([contains('h.head_name', text), startsWith('h.head_initials', text.toLowerCase())]));
     if (q.helperId) {
       b = b.where(sql<SqlBool>`exists (select 1 from helpers hp where hp.household_id = h.id and hp.member_id = ${q.helperId} and ${activeHelper(today)})`);
     }
@@ -157,14 +178,15 @@ export class HouseholdService {
         sql<SqlBool>`exists (select 1 from monitoring_cases mc where mc.household_id = h.id and mc.category = ${q.monitoringCategory} and mc.status not in ('dropped', 'eliminated'))`,
       );
     }
-    if (q.idNumber) {
-      b = b.where(sql<SqlBool>`exists (select 1 from household_people pp where pp.household_id = h.id and pp.id_number_index = ${this.cipher.blindIndex(q.idNumber)})`);
+    const idNumberIndex = q.idNumber ? this.cipher.blindIndex(q.idNumber) : q.idNumberIndex;
+    if (idNumberIndex) {
+      b = b.where(sql<SqlBool>`exists (select 1 from household_people pp where pp.household_id = h.id and pp.id_number_index = ${idNumberIndex})`);
     }
     return b;
   }
 
   /** The register, scoped, filtered; never a clear ID or phone number in a list. */
-  async list(actor: Actor, q: z.infer<typeof HouseholdListQuery>) {
+  async list(actor: Actor, q: z.infer<typeof HouseholdSearch>) {
     const today = todayInShanghai();
     const rules = q.gap === 'coverage' ? await this.coverage.rules(this.db, await countyOf(this.db, actor)) : [];
     let rows = this.filtered(this.db, actor, q, today, rules)
@@ -204,16 +226,21 @@ export class HouseholdService {
     };
   }
 
+  /** A register filter as an export's link keeps it: the ID number by its blind index. */
+  sealFilter(q: SealedRegisterFilter & { idNumber?: string }): SealedRegisterFilter {
+    return sealRegisterFilter(this.cipher, q);
+  }
+
   /**
    * The register for export, streamed in keyset pages: households first, then their people (masked).
-   * The export itself is audited with its filter and size.
+   * The export itself is audited with its filter (sealed) and size.
    */
-  async exportRegister(actor: Actor, q: Omit<z.infer<typeof HouseholdListQuery>, 'cursor' | 'limit'>, stamp?: string) {
+  async exportRegister(actor: Actor, q: SealedRegisterFilter, stamp?: string) {
     const today = todayInShanghai();
     const rules = q.gap === 'coverage' ? await this.coverage.rules(this.db, await countyOf(this.db, actor)) : [];
     const total = await this.filtered(this.db, actor, q, today, rules).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     await this.db.transaction().execute((tx) =>
-      recordAudit(tx, actor, { action: 'household.export', entityType: 'household', entityId: actor.regionCode ?? actor.orgId ?? 'register', after: { filter: q, households: Number(total.n) } }),
+      recordAudit(tx, actor, { action: 'household.export', entityType: 'household', entityId: actor.regionCode ?? actor.orgId ?? 'register', after: { filter: sealRegisterFilter(this.cipher, q), households: Number(total.n) } }),
     );
     const page = 1000;
     const db = this.db;
@@ -327,7 +354,7 @@ export class HouseholdService {
   async get(actor: Actor, id: string, unmask?: { reason: string }) {
     const summary = (await this.list(actor, { limit: 1, id } as z.infer<typeof HouseholdListQuery> & { id: string })).items[0];
     if (!summary) throw notFound('农户');
-    const [h, people, helpers] = await Promise.all([
+    const [h, people, helpers, served] = await Promise.all([
       this.mustFind(actor, id),
       this.db
         .selectFrom('household_people')
@@ -346,6 +373,7 @@ export class HouseholdService {
         .orderBy('hp.is_primary', 'desc')
         .orderBy('hp.start_on')
         .execute(),
+      servesHousehold(this.db, actor, id),
     ]);
     if (unmask) {
       await this.db.transaction().execute((tx) =>
@@ -388,11 +416,31 @@ export class HouseholdService {
         endReason: x.end_reason,
         version: x.version,
       })),
+      abilities: { write: roleCan(actor.role, 'households:write') && served },
     };
   }
 
-  /** Registers a household (建档立卡) with its people; an ID number already registered is refused. */
-  async create(actor: Actor, input: z.infer<typeof CreateHousehold>) {
+  /**
+   * Registers a household (建档立卡) with its people. One person, one registration: an ID number already registered
+   * is refused. Within the caller's scope the refusal names the household; outside it, it says nothing of where, and
+   * the attempt is audited with the number's blind index; an account that keeps trying numbers registered elsewhere
+   * is paused (`registrationPaused`).
+   */
+  async create(actor: Actor, input: z.infer<typeof CreateHousehold>): Promise<string> {
+    let outcome: { id: string } | { refused: Problem };
+    try {
+      outcome = await this.register(actor, input);
+    } catch (err) {
+      // Two registrations of one new person at the same moment both pass the check; the unique blind index lets one
+      // in, and the other, asked again, now finds the person and gets the ordinary refusal.
+      if (!isUniqueViolation(err)) throw err;
+      outcome = await this.register(actor, input);
+    }
+    if ('refused' in outcome) throw outcome.refused;
+    return outcome.id;
+  }
+
+  private register(actor: Actor, input: z.infer<typeof CreateHousehold>): Promise<{ id: string } | { refused: Problem }> {
     return this.db.transaction().execute(async (tx) => {
       const region = await tx.selectFrom('regions').select(['code', 'level']).where('code', '=', input.regionCode).executeTakeFirst();
       const prefix = actor.regionCode;
@@ -402,29 +450,54 @@ export class HouseholdService {
       if (!input.people.some((p) => p.relationship === '户主')) {
         throw invalid('须登记户主', [{ path: 'body.people', message: '户主' }]);
       }
-      const seen = new Set<string>();
-      for (const [i, p] of input.people.entries()) {
-        const index = this.cipher.blindIndex(p.idNumber);
-        if (seen.has(index)) throw invalid('同一身份证号重复', [{ path: `body.people.${i}.idNumber`, message: 'duplicate' }]);
-        seen.add(index);
-        const existing = await tx.selectFrom('household_people').select('household_id').where('id_number_index', '=', index).executeTakeFirst();
-        if (existing) throw conflict('person_already_registered', `第 ${i + 1} 位家庭成员的身份证号已登记在其他农户中`);
+      const indexes = input.people.map((p) => this.cipher.blindIndex(p.idNumber));
+      const repeated = indexes.findIndex((x, i) => indexes.indexOf(x) !== i);
+      if (repeated >= 0) throw invalid('同一身份证号重复', [{ path: `body.people.${repeated}.idNumber`, message: 'duplicate' }]);
+      const taken = await registeredAlready(tx, actor, indexes);
+      if (taken?.inScope) {
+        throw new Problem(409, 'person_already_registered', `第 ${taken.position + 1} 位家庭成员已登记在本辖区${taken.village}“${taken.head}”户`, [
+          { path: `body.people.${taken.position}.idNumber`, message: taken.householdId },
+        ]);
       }
-      const { household: row, people } = householdRows(this.cipher, input, region.code, nowIso());
+      if (taken) {
+        // Registered outside the caller's scope. Refusing it at all tells that the number is registered somewhere: one
+        // person, one registration leaves no other way. So the refusal says nothing more (not where, not whom), it is
+        // audited (the number only by its blind index) and committed with this transaction, which writes nothing else,
+        // and the account's refusals of the day are counted after it.
+        await recordAudit(tx, actor, {
+          action: 'household.duplicate_attempt',
+          entityType: 'household',
+          entityId: taken.householdId,
+          after: { person: taken.position + 1, regionCode: region.code, idNumberIndex: indexes[taken.position] },
+        });
+        const paused = (await duplicateAttemptsOfDay(tx, actor)) > DUPLICATE_ATTEMPTS_PER_DAY;
+        return {
+          refused: paused
+            ? registrationPaused()
+            : new Problem(409, 'person_not_registrable', `第 ${taken.position + 1} 位家庭成员不能在此登记，请联系县级管理员核实`, [
+                { path: `body.people.${taken.position}.idNumber`, message: 'not_registrable' },
+              ]),
+        };
+      }
+      const { household: row, people } = householdRows(this.cipher, input, region.code, nowIso(), indexes);
       await tx.insertInto('households').values(row).execute();
       await tx.insertInto('household_people').values(people).execute();
       const size = people.length;
       // The audit trail records the household, never the clear ID numbers, phones or health details.
       await recordAudit(tx, actor, { action: 'household.create', entityType: 'household', entityId: row.id, after: { ...row, people: size } });
-      return row.id;
+      // A paused account's registrations are refused whether or not anyone is registered elsewhere, or the pause would
+      // answer the very question it stops. Counted here, after the audit row, for the reason given at the count.
+      if ((await duplicateAttemptsOfDay(tx, actor)) >= DUPLICATE_ATTEMPTS_PER_DAY) throw registrationPaused();
+      await recordReply(tx, actor.requestId, 201, { id: row.id });
+      return { id: row.id };
     });
   }
 
   /** Adds a helper; a further helper on top of the primary one is stacked assistance (叠加帮扶). */
   async addHelper(actor: Actor, householdId: string, input: z.infer<typeof AddHelper>) {
     return this.db.transaction().execute(async (tx) => {
-      // In scope, whatever its status: exited households keep their helpers in the transition period (脱贫不脱帮扶).
-      await this.mustFind(actor, householdId, tx);
+      // Served by the actor, whatever its status: exited households keep their helpers in the transition period (脱贫不脱帮扶).
+      await servedHousehold(tx, actor, householdId);
       const member = await tx.selectFrom('members').select(['id', 'party_status']).where('id', '=', input.memberId).executeTakeFirst();
       if (!member) throw notFound('帮扶人');
       const today = todayInShanghai();
@@ -451,6 +524,7 @@ export class HouseholdService {
       };
       await tx.insertInto('helpers').values(row).execute();
       await recordAudit(tx, actor, { action: input.primary ? 'helper.assign' : 'helper.stack', entityType: 'household', entityId: householdId, after: row });
+      await recordReply(tx, actor.requestId, 201, { id: row.id });
       return row.id;
     });
   }
@@ -458,7 +532,7 @@ export class HouseholdService {
   /** Ends a helper's assignment; the last primary helper of an assisted household cannot simply go. */
   async endHelper(actor: Actor, householdId: string, helperId: string, input: z.infer<typeof EndHelper>) {
     await this.db.transaction().execute(async (tx) => {
-      const h = await this.mustFind(actor, householdId, tx);
+      const h = await servedHousehold(tx, actor, householdId);
       const helper = await tx.selectFrom('helpers').selectAll().where('id', '=', helperId).where('household_id', '=', householdId).executeTakeFirst();
       if (!helper) throw notFound('帮扶记录');
       if (helper.end_on) throw conflict('helper_already_ended', '该帮扶记录已结束');
