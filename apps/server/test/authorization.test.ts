@@ -19,7 +19,7 @@ const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwA
  * out-of-scope request below. A route whose parameter has no entry here fails the test, so a new route cannot
  * slip past the matrix.
  */
-async function foreignRecords(db: Db, township: string, other: string, otherUserClient: Client) {
+async function foreignRecords(db: Db, township: string, other: string, otherUserClient: Client, securityClient: Client) {
   const one = async (q: ReturnType<typeof sql<{ id: string }>>) => (await q.execute(db)).rows[0]?.id ?? NONE;
   const o = `${other}%`;
   const org = await one(sql`select id from temporary_orgs where region_code like ${o} and level = 'branch' and status = 'active' order by id limit 1`);
@@ -43,11 +43,15 @@ async function foreignRecords(db: Db, township: string, other: string, otherUser
   const list = await one(sql`select l.id from problem_lists l join temporary_orgs t on t.id = l.org_id where t.region_code like ${o} order by l.id limit 1`);
   // The demo's rectifications are of county-tier organizations: outside any township all the same.
   const rect = await one(sql`select r.id from rectifications r join temporary_orgs t on t.id = r.org_id where t.region_code not like ${`${township}%`} order by r.id limit 1`);
+  // An administrator account asked for in the other township, waiting for its second person.
+  const accountRequest = await securityClient.post('/account-requests', { kind: 'create', account: { username: 'matrixaudit', displayName: '乡镇审计', role: 'auditor', regionCode: other }, reason: '核查' });
+  expect([accountRequest.statusCode, accountRequest.body]).toEqual([201, expect.any(String)]);
   // Another user's export link, for a record of their own township.
   const grant = await otherUserClient.post('/exports', { kind: 'problem_list', params: { id: list }, reason: '核查' });
   return {
     id: {
       '/orgs/': org,
+      '/account-requests/': accountRequest.json().request.id as string,
       '/activities/': await one(sql`select a.id from activities a join temporary_orgs t on t.id = a.org_id where t.region_code like ${o} order by a.id limit 1`),
       '/chains/': chain,
       '/exit-applications/': await one(sql`select e.id from exit_applications e join households h on h.id = e.household_id where h.region_code like ${o} order by e.id limit 1`),
@@ -104,7 +108,7 @@ describe('authorization matrix, generated from the route table (roles × routes 
     const scopes = await t.db.db.selectFrom('users').select(['username', 'scope_region_code']).execute();
     township = scopes.find((s) => s.username === 'qiaoduan')?.scope_region_code as string;
     const other = scopes.find((s) => s.username === 'chengjiao')?.scope_region_code as string;
-    foreign = await foreignRecords(t.db.db, township, other, clients.chengjiao as Client);
+    foreign = await foreignRecords(t.db.db, township, other, clients.chengjiao as Client, clients.security as Client);
     await t.app.householdImports.settled(foreign.id['/household-imports/'] as string);
   }, 120_000);
   afterAll(async () => t?.close());
@@ -155,14 +159,20 @@ describe('authorization matrix, generated from the route table (roles × routes 
   }, 120_000);
 
   it('lists, counts, search and stats of a township account show nothing of another township', async () => {
-    const lists = t.app.routeTable.filter((r) => r.method === 'GET' && !r.url.includes('/:') && r.permission !== 'public' && !r.url.endsWith('/openapi.json'));
+    // Searches whose terms travel in a body (an ID number never goes in a URL) are lists too.
+    const lists = t.app.routeTable.filter(
+      (r) => ((r.method === 'GET' && !r.url.includes('/:')) || (r.method === 'POST' && r.url.endsWith('/search'))) && r.permission !== 'public' && !r.url.endsWith('/openapi.json'),
+    );
     const markers = [...Object.values(foreign.id), foreign.membershipId, foreign.helperId, foreign.measureId].filter((id) => id !== NONE);
     const otherName = (await t.db.db.selectFrom('regions').select('name').where('code', '=', (await t.db.db.selectFrom('users').select('scope_region_code').where('username', '=', 'chengjiao').executeTakeFirstOrThrow()).scope_region_code as string).executeTakeFirstOrThrow()).name;
     const leaks: string[] = [];
     let answered = 0;
     for (const r of lists) {
       const url = r.url.replace('/api/v1', '');
-      const res = await (clients.qiaoduan as Client).get(url.includes('?') ? url : `${url}${url === '/members' || url === '/orgs' || url === '/households' || url === '/items' || url === '/reports' ? '?limit=200' : ''}`);
+      const res =
+        r.method === 'POST'
+          ? await (clients.qiaoduan as Client).post(url, { limit: 200 })
+          : await (clients.qiaoduan as Client).get(url.includes('?') ? url : `${url}${url === '/members' || url === '/orgs' || url === '/households' || url === '/items' || url === '/reports' ? '?limit=200' : ''}`);
       if (res.statusCode !== 200) continue;
       answered++;
       const body = res.body;
@@ -190,6 +200,45 @@ describe('authorization matrix, generated from the route table (roles × routes 
     }
     expect(calls).toBeGreaterThan(300);
     expect(await snapshot(t.db.db)).toEqual(before);
+  }, 120_000);
+
+  it('separation of duties (三权分立): the security and audit administrators reach their own account, accounts or the trail, and nothing else (403 on every other route)', async () => {
+    // What each may reach beyond its own domain (accounts for the security administrator; the trail and the
+    // approval of account requests for the auditor), route by route. Anything else a new route offers them fails
+    // here until it is justified.
+    const OWN_ACCOUNT = ['GET /api/v1/auth/me', 'POST /api/v1/auth/password', 'POST /api/v1/auth/totp/setup', 'POST /api/v1/auth/totp/enable'];
+    const BEYOND_DOMAIN: Record<'security' | 'auditor', string[]> = {
+      // The scope picker of a new account: the official division names, which the resident page shows anyone.
+      security: [...OWN_ACCOUNT, 'GET /api/v1/regions'],
+      auditor: OWN_ACCOUNT,
+    };
+    // Accounts and the trail: the account requests (dual control) belong to both.
+    const domains = { security: ['users:', 'account_requests:'], auditor: ['audit:', 'account_requests:'] } as const;
+    const inDomain = (user: 'security' | 'auditor', permission: string) => domains[user].some((d) => permission.startsWith(d));
+    const role = { security: 'security_admin', auditor: 'auditor' } as const;
+    const routes = t.app.routeTable.filter((r) => r.permission !== 'public');
+    const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
+    for (const listed of Object.values(BEYOND_DOMAIN).flat()) expect(routes.map(key)).toContain(listed);
+    const wrong: string[] = [];
+    for (const user of ['security', 'auditor'] as const) {
+      const perms = ROLE_PERMISSIONS[role[user]];
+      // The role's permissions are its domain's, and regions for the security administrator's picker.
+      expect.soft(perms.filter((p) => !inDomain(user, p))).toEqual(user === 'security' ? ['regions:read'] : []);
+      const reachable = routes.filter((r) => r.permission === 'authenticated' || perms.includes(r.permission as Permission));
+      expect.soft(reachable.filter((r) => !inDomain(user, r.permission)).map(key).sort()).toEqual([...BEYOND_DOMAIN[user]].sort());
+      const c = clients[user] as Client;
+      const allowed = (x: { method: string; url: string; permission: string }) => inDomain(user, x.permission) || BEYOND_DOMAIN[user].includes(key(x));
+      const refused = routes.filter((x) => !allowed(x));
+      expect(refused.length).toBeGreaterThan(100);
+      for (const r of refused) {
+        // Real records where the matrix knows one (a refusal must not depend on a missing id), else a blank id.
+        const path = r.url.replace('/api/v1', '');
+        const url = (r.url.includes(':villageCode') ? path.replace(':villageCode', foreign.villageCode) : urlFor(r.url)) ?? path.replace(/:[a-zA-Z]+/g, NONE);
+        const res = r.method === 'GET' ? await c.get(url) : r.method === 'PATCH' ? await c.patch(url, {}) : r.method === 'PUT' ? await c.put(url, {}) : await c.post(url, {});
+        if (res.statusCode !== 403 || res.json().code !== 'permission_denied') wrong.push(`${user} ${r.method} ${r.url} → ${res.statusCode}`);
+      }
+    }
+    expect(wrong).toEqual([]);
   }, 120_000);
 
   it('the permission half of the matrix: every role gets 403 exactly on the routes its permissions do not cover', async () => {

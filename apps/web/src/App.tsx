@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { ApiError, api, setUnauthorizedHandler, unwrap } from './api/client';
 import { MeContext } from './components/me';
+import { homePath } from './components/menu';
 import { antdLocale } from './i18n';
 
 // Split by route: the login page loads alone (and not with the cockpit after a reload); the layout, each screen and the chart library load when used.
@@ -103,7 +104,7 @@ export function App() {
                     me.data.permissions.includes('stats:read') ? (
                       <OverviewPage />
                     ) : (
-                      <Navigate to={me.data.permissions.includes('users:read') ? '/users' : me.data.permissions.includes('audit:read') ? '/audit' : '/orgs'} replace />
+                      <Navigate to={homePath(me.data.permissions)} replace />
                     )
                   }
                 />

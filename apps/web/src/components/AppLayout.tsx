@@ -21,13 +21,29 @@ import { useQueryClient } from '@tanstack/react-query';
 import { Button, Flex, Layout, Menu, Skeleton } from 'antd';
 import { type ReactNode, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Outlet, useLocation, useNavigate } from 'react-router';
+import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { api } from '../api/client';
 import { setLocale } from '../i18n';
 import { InboxButton } from './InboxButton';
 import { useMe } from './me';
+import { type MenuKey, mayOpen, menuKeys } from './menu';
 
 const { Header, Sider, Content } = Layout;
+
+const ICONS: Record<MenuKey, ReactNode> = {
+  overview: <DashboardOutlined />,
+  orgs: <ApartmentOutlined />,
+  network: <ShareAltOutlined />,
+  reports: <MessageOutlined />,
+  lists: <FileTextOutlined />,
+  chains: <NodeIndexOutlined />,
+  households: <HomeOutlined />,
+  members: <TeamOutlined />,
+  assessment: <TrophyOutlined />,
+  feedback: <AuditOutlined />,
+  users: <SafetyOutlined />,
+  audit: <FileSearchOutlined />,
+};
 
 /** antd's lg breakpoint, below which the menu folds away (the Sider's own breakpoint). */
 const NARROW = '(max-width: 991.98px)';
@@ -125,32 +141,14 @@ export function AppLayout() {
               if (narrow) setCollapsed(true);
               navigate(key === 'overview' ? '/' : `/${key}`);
             }}
-            items={[
-              ...(me.permissions.includes('stats:read') ? [{ key: 'overview', icon: <DashboardOutlined />, label: t('nav.overview') }] : []),
-              { key: 'orgs', icon: <ApartmentOutlined />, label: t('nav.orgs') },
-              ...(me.permissions.includes('stats:read') ? [{ key: 'network', icon: <ShareAltOutlined />, label: t('nav.network') }] : []),
-              ...(me.permissions.includes('reports:read')
-                ? [
-                    { key: 'reports', icon: <MessageOutlined />, label: t('nav.reports') },
-                    { key: 'lists', icon: <FileTextOutlined />, label: t('nav.lists') },
-                    { key: 'chains', icon: <NodeIndexOutlined />, label: t('nav.chains') },
-                  ]
-                : []),
-              ...(me.permissions.includes('households:read') ? [{ key: 'households', icon: <HomeOutlined />, label: t('nav.households') }] : []),
-              ...(me.permissions.includes('members:read') ? [{ key: 'members', icon: <TeamOutlined />, label: t('nav.members') }] : []),
-              ...(me.permissions.includes('assessment:read') ? [{ key: 'assessment', icon: <TrophyOutlined />, label: t('nav.assessment') }] : []),
-              ...(me.permissions.includes('feedback:acknowledge') || me.permissions.includes('feedback:write')
-                ? [{ key: 'feedback', icon: <AuditOutlined />, label: t('nav.feedback') }]
-                : []),
-              ...(me.permissions.includes('users:read') ? [{ key: 'users', icon: <SafetyOutlined />, label: t('nav.users') }] : []),
-              ...(me.permissions.includes('audit:read') ? [{ key: 'audit', icon: <FileSearchOutlined />, label: t('nav.audit') }] : []),
-            ]}
+            items={menuKeys(me.permissions).map((key) => ({ key, icon: ICONS[key], label: t(`nav.${key}`) }))}
           />
         </Sider>
         {overPage && <div className="lj-sider-backdrop" onClick={() => setCollapsed(true)} aria-hidden="true" />}
         <Content>
           <Suspense fallback={<Skeleton active style={{ padding: 24 }} />}>
-            <Outlet />
+            {/* A page the role cannot open (a link, a typed address) sends it home instead of to a 403. */}
+            {mayOpen(location.pathname, me.permissions) ? <Outlet /> : <Navigate to="/" replace />}
           </Suspense>
         </Content>
       </Layout>

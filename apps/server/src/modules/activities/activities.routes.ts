@@ -11,12 +11,12 @@ const tags = ['activities'];
 export function activityRoutes(service: ActivityService): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/activities', {
-      config: { permission: 'orgs:read' },
+      config: { permission: 'activities:read' },
       schema: { tags, summary: '组织生活：会议和学习（按组织、日期）', querystring: ActivityListQuery, response: { 200: z.object({ items: z.array(ActivitySummary) }), ...problemReplies } },
       handler: (req) => service.list(requireActor(req), req.query),
     });
     app.get('/activities/roster', {
-      config: { permission: 'orgs:read' },
+      config: { permission: 'activities:read' },
       schema: {
         tags,
         summary: '某日的应到人员（按当日的组织成员）',
@@ -26,7 +26,7 @@ export function activityRoutes(service: ActivityService): FastifyPluginAsyncZod 
       handler: (req) => service.roster(requireActor(req), req.query.orgId, req.query.on),
     });
     app.get('/activities/:id', {
-      config: { permission: 'orgs:read' },
+      config: { permission: 'activities:read' },
       schema: { tags, summary: '会议记录', params: z.object({ id }), response: { 200: Activity, ...problemReplies } },
       handler: (req) => service.get(requireActor(req), req.params.id),
     });
@@ -42,7 +42,7 @@ export function activityRoutes(service: ActivityService): FastifyPluginAsyncZod 
       handler: async (req, reply) => reply.code(201).send(await service.create(requireActor(req), req.body)),
     });
     app.get('/meeting-reminders', {
-      config: { permission: 'orgs:read' },
+      config: { permission: 'activities:read' },
       schema: {
         tags,
         summary: '党小组未按期开会的提醒',

@@ -5,9 +5,10 @@ import type { Db, Executor } from '../../db/index.ts';
 import type { ActivityTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
-import { photoIds, storePhotos } from '../../lib/photos.ts';
+import { cleanPhotos, photoIds, storePhotos } from '../../lib/photos.ts';
 import { conflict, invalid, notFound } from '../../lib/problem.ts';
 import { orgInScope } from '../../lib/scope.ts';
+import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ItemService } from '../items/items.service.ts';
 import { activeOn } from '../orgs/orgs.repository.ts';
@@ -97,6 +98,7 @@ export class ActivityService {
 
   /** Records a meeting: attendance of the day's members, decisions (which may create a problem list), photos. */
   async create(actor: Actor, input: z.infer<typeof NewActivity>) {
+    const cleaned = await cleanPhotos(input.photos);
     return this.db.transaction().execute(async (tx) => {
       const org = await this.org(actor, input.orgId, tx);
       if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
@@ -196,7 +198,7 @@ export class ActivityService {
           .values({ id: newId(), activity_id: row.id, no: i + 1, text: d.text, item_id: d.item ? (itemIds[k++] ?? null) : null })
           .execute();
       }
-      await storePhotos(tx, 'activity', row.id, input.photos);
+      await storePhotos(tx, 'activity', row.id, cleaned);
       if (input.kind === 'group_meeting') {
         await tx.updateTable('meeting_reminders').set({ resolved_on: input.heldOn, resolved_by_activity_id: row.id }).where('org_id', '=', org.id).where('resolved_on', 'is', null).execute();
       }
@@ -206,7 +208,9 @@ export class ActivityService {
         entityId: row.id,
         after: { ...row, attendance: attendance.length, decisions: input.decisions.length, items: itemIds },
       });
-      return { id: row.id, listId: row.list_id, itemIds };
+      const created = { id: row.id, listId: row.list_id, itemIds };
+      await recordReply(tx, actor.requestId, 201, created);
+      return created;
     });
   }
 
@@ -357,7 +361,11 @@ export class ActivityService {
     await this.db.transaction().execute(async (tx) => {
       const org = await this.org(actor, orgId, tx);
       if (org.level !== 'group') throw invalid('只有党小组设定会议周期', [{ path: 'params.id', message: org.level }]);
-      await tx.updateTable('temporary_orgs').set({ meeting_period_months: months }).where('id', '=', orgId).execute();
+      await tx
+        .updateTable('temporary_orgs')
+        .set((eb) => ({ meeting_period_months: months, version: eb('version', '+', 1), updated_at: nowIso() }))
+        .where('id', '=', orgId)
+        .execute();
       await recordAudit(tx, actor, { action: 'org.meeting_period', entityType: 'temporary_org', entityId: orgId, after: { months } });
     });
   }

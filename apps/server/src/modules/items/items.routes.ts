@@ -123,7 +123,7 @@ export function itemRoutes(service: ItemService): FastifyPluginAsyncZod {
       handler: (req) => service.escalationTargets(req.query.skill),
     });
     app.get('/inbox', {
-      config: { permission: 'authenticated' },
+      config: { permission: 'items:read' },
       schema: { tags, summary: '我的待办提醒', response: { 200: z.object({ items: z.array(InboxEntry) }), ...problemReplies } },
       handler: (req) => service.inbox(requireActor(req)),
     });

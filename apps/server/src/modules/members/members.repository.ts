@@ -5,6 +5,7 @@ import type { Actor } from '../../lib/actor.ts';
 import { type Cursor, afterCursor } from '../../lib/paging.ts';
 import { memberInScope } from '../../lib/scope.ts';
 import { activeOn } from '../orgs/orgs.repository.ts';
+import { contains, startsWith } from '../../lib/like.ts';
 
 export interface MemberFilters {
   q?: string;
@@ -23,12 +24,13 @@ function filtered(db: Executor, actor: Actor, f: MemberFilters) {
   let q = db.selectFrom('members as p').where(memberInScope(actor, 'p'));
   if (f.id) q = q.where('p.id', '=', f.id);
   if (f.q) {
-    const term = f.q.toLowerCase();
+    const text = f.q;
+    const term = text.toLowerCase();
     q = q.where((eb) =>
       eb.or([
-        eb('p.name', 'like', `%${f.q}%`),
-        eb('p.name_initials', 'like', `${term}%`),
-        eb('p.name_pinyin', 'like', `${term}%`),
+        contains('p.name', text),
+        startsWith('p.name_initials', term),
+        startsWith('p.name_pinyin', term),
       ]),
     );
   }

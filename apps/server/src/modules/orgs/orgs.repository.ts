@@ -4,6 +4,7 @@ import type { NewMembership, NewTemporaryOrg, TemporaryOrgRow } from '../../db/t
 import type { Actor } from '../../lib/actor.ts';
 import { type Cursor, afterCursor } from '../../lib/paging.ts';
 import { orgInScope, underRegion } from '../../lib/scope.ts';
+import { contains, startsWith } from '../../lib/like.ts';
 
 export interface OrgFilters {
   level?: string;
@@ -40,7 +41,8 @@ function filtered(db: Executor, actor: Actor, f: OrgFilters) {
   if (f.regionId) q = q.where(underRegion('o.region_code', f.regionId));
   if (f.q) {
     const term = f.q.toLowerCase();
-    q = q.where((eb) => eb.or([eb('o.name', 'like', `%${f.q}%`), eb('o.name_initials', 'like', `${term}%`)]));
+    const text = f.q;
+    q = q.where((eb) => eb.or([contains('o.name', text), startsWith('o.name_initials', term)]));
   }
   if (f.roots) {
     // A root is an organization whose parent would not itself be listed under the same scope and region.
