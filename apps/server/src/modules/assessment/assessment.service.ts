@@ -4,9 +4,11 @@ import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
 import type { AssessmentSchemeTable, LedgerTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
+import { holdRow } from '../../db/locks.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { Problem, conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { homeOrgInScope, orgInScope, underRegion } from '../../lib/scope.ts';
+import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { countyOf } from '../households/coverage.service.ts';
 import type {
@@ -102,7 +104,8 @@ export class AssessmentService {
       let id: string;
       if (existing) {
         id = existing.id;
-        await tx.updateTable('assessment_schemes').set({ ...values, version: existing.version + 1 }).where('id', '=', id).execute();
+        const r = await tx.updateTable('assessment_schemes').set({ ...values, version: existing.version + 1 }).where('id', '=', id).where('version', '=', existing.version).executeTakeFirst();
+        if (Number(r.numUpdatedRows) !== 1) throw versionConflict();
       } else {
         id = newId();
         await tx.insertInto('assessment_schemes').values({ id, county_code: county, year: input.year, tier: input.tier, ...values, version: 1, created_at: now }).execute();
@@ -147,7 +150,7 @@ export class AssessmentService {
     const to = input.to ?? `${input.year}-12-31`;
     if (from > to) throw invalid('考核期起止颠倒', [{ path: 'body.from', message: from }]);
     const jobs = [{ scheme, scope, orgs: await this.tierOrgs(this.db, input.tier, scope, from, to) }];
-    const [id] = await this.computeJobs(actor, county, jobs, from, to);
+    const [id] = await this.computeJobs(actor, county, jobs, from, to, ([first]) => ({ id: first }));
     return id as string;
   }
 
@@ -180,11 +183,14 @@ export class AssessmentService {
       }
       for (const [scope, mine] of [...byTownship].sort(([a], [b]) => a.localeCompare(b))) jobs.push({ scheme, scope, orgs: mine });
     }
-    return this.computeJobs(actor, county, jobs, from, to);
+    return this.computeJobs(actor, county, jobs, from, to, (ids) => ({ ids }));
   }
 
-  /** Computes and stores ledgers of one county over one period, from one reading of their organizations' records. */
-  private async computeJobs(actor: Actor, county: string, jobs: LedgerJob[], from: string, to: string): Promise<string[]> {
+  /**
+   * Computes and stores ledgers of one county over one period, from one reading of their organizations' records;
+   * `replyOf` shapes the route's reply from the new ledgers' ids, recorded with them.
+   */
+  private async computeJobs(actor: Actor, county: string, jobs: LedgerJob[], from: string, to: string, replyOf: (ids: string[]) => unknown): Promise<string[]> {
     // Every organization of the county once, so that each one's subtree (itself and its party groups) is a list
     // of ids: a path prefix (LIKE) reaches no index, and the county's ledgers would read the province's
     // organizations once per organization.
@@ -209,6 +215,8 @@ export class AssessmentService {
     return this.db.transaction().execute(async (tx) => {
       const ids: string[] = [];
       for (const { job, snap, inputs, rows } of computed) {
+        // Versions of one scheme's ledgers are numbered one after another, even when two computations meet.
+        await holdRow(tx, 'assessment_schemes', job.scheme.id);
         const last = await tx
           .selectFrom('ledgers')
           .select((eb) => eb.fn.max('version').as('v'))
@@ -239,6 +247,7 @@ export class AssessmentService {
         });
         ids.push(row.id);
       }
+      await recordReply(tx, actor.requestId, 201, replyOf(ids));
       return ids;
     });
   }
@@ -385,6 +394,7 @@ export class AssessmentService {
       };
       await tx.insertInto('supervision_records').values(row).execute();
       await recordAudit(tx, actor, { action: 'supervision.create', entityType: 'temporary_org', entityId: org.id, after: row });
+      await recordReply(tx, actor.requestId, 201, { id: row.id });
       return row.id;
     });
   }
@@ -427,6 +437,7 @@ export class AssessmentService {
       const t = { id: newId(), org_id: input.orgId, ledger_id: input.ledgerId, amount_yuan: input.amountYuan, purpose: input.purpose, approver: input.approver, decided_on: input.decidedOn, created_at: nowIso() };
       await tx.insertInto('tilts').values(t).execute();
       await recordAudit(tx, actor, { action: 'assessment.tilt', entityType: 'temporary_org', entityId: input.orgId, after: t });
+      await recordReply(tx, actor.requestId, 201, { id: t.id });
       return t.id;
     });
   }
@@ -477,7 +488,14 @@ export class AssessmentService {
   private async setOrgStatus(tx: Executor, actor: Actor, orgId: string, from: string, to: 'rectification' | 'active') {
     const o = await tx.selectFrom('temporary_orgs').select(['status', 'version']).where('id', '=', orgId).executeTakeFirstOrThrow();
     if (o.status !== from) throw conflict('illegal_transition', from === 'active' ? '只有运行中的组织可以挂牌整顿' : '组织不在整顿中');
-    await tx.updateTable('temporary_orgs').set({ status: to, version: o.version + 1, updated_at: nowIso() }).where('id', '=', orgId).execute();
+    const r = await tx
+      .updateTable('temporary_orgs')
+      .set({ status: to, version: o.version + 1, updated_at: nowIso() })
+      .where('id', '=', orgId)
+      .where('status', '=', from)
+      .where('version', '=', o.version)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) throw versionConflict();
     await recordAudit(tx, actor, { action: 'org.transition', entityType: 'temporary_org', entityId: orgId, before: { status: from }, after: { status: to } });
   }
 
@@ -508,6 +526,7 @@ export class AssessmentService {
       };
       await tx.insertInto('rectifications').values(row).execute();
       await recordAudit(tx, actor, { action: 'rectification.list', entityType: 'temporary_org', entityId: org.id, after: row });
+      await recordReply(tx, actor.requestId, 201, { id: row.id });
       return row.id;
     });
   }
@@ -626,6 +645,7 @@ export class AssessmentService {
       };
       await tx.insertInto('recommendations').values(row).execute();
       await recordAudit(tx, actor, { action: 'recommendation.file', entityType: 'member', entityId: input.memberId, after: row });
+      await recordReply(tx, actor.requestId, 201, { id: row.id });
       return row.id;
     });
   }

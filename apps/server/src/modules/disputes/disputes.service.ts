@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
-import { conflict, forbidden, invalid, notFound } from '../../lib/problem.ts';
+import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ItemService } from '../items/items.service.ts';
 import type { DisputeOutcome, FollowUp, MediationSession, OpenDispute } from './disputes.schemas.ts';
@@ -121,11 +121,13 @@ export class DisputeService {
         throw conflict('no_mediation_session', '尚无调解记录，不能记录调解结果');
       }
       const now = nowIso();
-      await tx
+      const r = await tx
         .updateTable('disputes')
         .set({ outcome: input.outcome, outcome_note: input.note, outcome_on: input.outcomeOn, follow_up_due_on: input.followUpDueOn ?? d.follow_up_due_on, version: d.version + 1, updated_at: now })
         .where('item_id', '=', itemId)
-        .execute();
+        .where('version', '=', d.version)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) throw versionConflict();
       await recordAudit(tx, actor, { action: 'dispute.outcome', entityType: 'item', entityId: itemId, before: { outcome: d.outcome }, after: input });
     });
   }
@@ -138,11 +140,13 @@ export class DisputeService {
       const d = await tx.selectFrom('disputes').selectAll().where('item_id', '=', itemId).executeTakeFirst();
       if (!d?.outcome) throw conflict('dispute_outcome_missing', '须先有调解结果，才能回访');
       if (input.checkedOn < (d.outcome_on as string)) throw invalid('回访日期早于调解结果日期', [{ path: 'body.checkedOn', message: 'before outcome' }]);
-      await tx
+      const r = await tx
         .updateTable('disputes')
         .set({ follow_up_on: input.checkedOn, follow_up_result: input.result, version: d.version + 1, updated_at: nowIso() })
         .where('item_id', '=', itemId)
-        .execute();
+        .where('version', '=', d.version)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) throw versionConflict();
       await recordAudit(tx, actor, { action: 'dispute.follow_up', entityType: 'item', entityId: itemId, after: input });
     });
   }
