@@ -30,16 +30,20 @@ describe('DOMAIN §6, §7: the village notice board is public and shows names an
       const version = (await qiao.get(`/monitoring-cases/${caseId}`)).json().version;
       expect((await qiao.post(`/monitoring-cases/${caseId}/transitions`, { to, on: '2020-08-05', version })).statusCode).toBe(204);
     }
-    // Items of this village and of another.
+    // Items of this village and of another (each placed by an organization that covers its village).
     await baihe.post('/problem-lists', {
       orgId: ctx.county.orgs.qiaoBranch.id,
       title: '穆老庄村问题清单',
       listedOn: '2020-08-01',
-      items: [
-        { problem: '村口路灯不亮', category: 'roads', regionCode: '411321106200' },
-        { problem: '水晶河村饮水管破裂', category: 'water', regionCode: '411321106201' },
-      ],
+      items: [{ problem: '村口路灯不亮', category: 'roads', regionCode: '411321106200' }],
     });
+    const other = await qiao.post('/problem-lists', {
+      orgId: ctx.county.orgs.qiaoGb.id,
+      title: '乔端镇问题清单',
+      listedOn: '2020-08-01',
+      items: [{ problem: '水晶河村饮水管破裂', category: 'water', regionCode: '411321106201' }],
+    });
+    expect(other.statusCode).toBe(201);
 
     const res = await ctx.t.app.inject({ method: 'GET', url: '/api/v1/public/villages/411321106200/board' });
     expect(res.statusCode).toBe(200);

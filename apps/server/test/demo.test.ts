@@ -124,6 +124,21 @@ describe('the Nanzhao demo county (DOMAIN §2)', () => {
       const notice = (await baiheUser.get('/exit-notices/411321106900')).json();
       expect(notice.items.map((i: { headName: string }) => i.headName)).toEqual([inNotice[0].headName]);
 
+      // The relocation-site branch covers the relocation site, not the township: its account reads the site's
+      // households only, and serves each of them through a helper who is one of its members.
+      expect(detail.coveredRegions.map((r: { code: string }) => r.code)).toEqual(['411321106900']);
+      const site = (await qiao.get('/households?regionCode=411321106900&limit=100')).json();
+      const township = (await qiao.get('/households?limit=1')).json().total;
+      const baiheHouseholds = (await baiheUser.get('/households?limit=100')).json();
+      expect(baiheHouseholds.total).toBe(site.total);
+      expect(baiheHouseholds.total).toBeLessThan(township / 5);
+      expect(new Set(baiheHouseholds.items.map((h: { regionCode: string }) => h.regionCode))).toEqual(new Set(['411321106900']));
+      for (const h of baiheHouseholds.items.filter((x: { activeHelpers: number }) => x.activeHelpers > 0)) {
+        expect((await baiheUser.get(`/households/${h.id}`)).json().abilities.write, h.headName).toBe(true);
+      }
+      const elsewhere = (await qiao.get('/households?regionCode=411321106200&limit=1')).json().items[0];
+      expect((await baiheUser.get(`/households/${elsewhere.id}`)).statusCode).toBe(404);
+
       // Organizational life at 白河新村 in 2020: monthly group meetings, one group reminded twice after
       // skipping July and August, the 19 May meeting whose decisions are the 15 items, study sessions.
       const baiheActivities = (await baiheUser.get(`/activities?orgId=${baihe.id}&from=2020-01-01&to=2020-12-31`)).json().items;

@@ -135,6 +135,8 @@ describe('DOMAIN §8: disputes, industry chains and projects', () => {
 
   it('a project records investment, area, land-transfer contracts and the items linked to it', async () => {
     const cheng = await ctx.user('chengjiao');
+    // The reserve-forest branch covers the villages whose land the project takes (a contract's place lies inside them).
+    await ctx.t.db.db.insertInto('org_regions').values({ org_id: ctx.county.orgs.chengBranch.id, region_code: '411321300215' }).execute();
     const project = await cheng.post('/projects', {
       orgId: ctx.county.orgs.chengBranch.id,
       name: '上店玉兰博览园国家储备林项目',

@@ -87,8 +87,10 @@ export async function buildCounty(db: Db) {
   };
   const committee = await org('南召县临时党委', 'committee', null, '411321', partyOrgs.county);
   const qiaoGb = await org('乔端镇临时党总支', 'general_branch', committee, '411321106', partyOrgs.qiao);
-  const qiaoBranch = await org('白河新村易地搬迁临时党支部', 'branch', qiaoGb, '411321106', partyOrgs.qiao);
-  const qiaoGroup = await org('基础建设党小组', 'group', qiaoBranch, '411321106', null);
+  // The relocation-site branch is seated at and covers the village of 穆老庄 only (reports from there go to it; its
+  // account reads that village's households, not the township's).
+  const qiaoBranch = await org('白河新村易地搬迁临时党支部', 'branch', qiaoGb, '411321106200', partyOrgs.qiao);
+  const qiaoGroup = await org('基础建设党小组', 'group', qiaoBranch, '411321106200', null);
   const chengGb = await org('城郊乡临时党总支', 'general_branch', committee, '411321300', partyOrgs.cheng);
   const chengBranch = await org('国储林基地临时党支部', 'branch', chengGb, '411321300214', partyOrgs.cheng);
   const chengGroup = await org('土地流转党小组', 'group', chengBranch, '411321300214', null);
@@ -108,8 +110,6 @@ export async function buildCounty(db: Db) {
   await membership(chengGroup.id, members.chengOther, 'member');
   await membership(special.id, members.countyOfficer, 'member');
   await db.insertInto('org_units').values({ org_id: qiaoBranch.id, unit_id: units.qiaoPower, linked_on: '2019-06-01', purpose: '供电保障' }).execute();
-  // The relocation-site branch covers the village of 穆老庄 (reports from there go to it).
-  await db.insertInto('org_regions').values({ org_id: qiaoBranch.id, region_code: '411321106200' }).execute();
   await membership(qiaoGroup.id, members.qiaoSecretary, 'member');
 
   const user = async (username: string, role: string, region: string | null, scopeOrg: string | null, acting: string | null, memberId: string | null = null) => {

@@ -1,5 +1,7 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { Executor } from '../db/index.ts';
 import type { Actor } from './actor.ts';
+import { Problem } from './problem.ts';
 
 const never = sql<SqlBool>`1 = 0`;
 
@@ -65,4 +67,129 @@ export function homeOrgInScope(actor: Actor, alias = 'party_orgs'): RawBuilder<S
   if (actor.actingPartyOrgId) parts.push(sql<SqlBool>`${sql.ref(`${alias}.id`)} = ${actor.actingPartyOrgId}`);
   if (actor.regionCode !== null) parts.push(underRegion(`${alias}.region_code`, actor.regionCode));
   return any(parts);
+}
+
+/**
+ * Households an account may read: those of its region, and for an account tied to an organization those of the
+ * villages that organization covers. Only the account's own organization counts, not its subtree: a child's
+ * coverage nests inside its parent's, and a child that somehow covers more must not widen the account's reach.
+ */
+export function householdInScope(actor: Actor, alias = 'h'): RawBuilder<SqlBool> {
+  const parts: RawBuilder<SqlBool>[] = [];
+  if (actor.regionCode !== null) parts.push(underRegion(`${alias}.region_code`, actor.regionCode));
+  if (actor.orgId !== null) parts.push(coveredBy(actor.orgId, `${alias}.region_code`));
+  return any(parts);
+}
+
+/**
+ * Households an account may change (helpers, visits, measures, exits, monitoring): for a region account, those it
+ * reads; for an account tied to an organization, only those that organization serves, i.e. one of the household's
+ * current helpers holds a current membership in the organization or its party groups. Seeing a village is not
+ * serving every household in it.
+ */
+export function householdServed(actor: Actor, today: string, alias = 'h'): RawBuilder<SqlBool> {
+  const parts: RawBuilder<SqlBool>[] = [];
+  if (actor.regionCode !== null) parts.push(underRegion(`${alias}.region_code`, actor.regionCode));
+  if (actor.orgId !== null && actor.orgPath !== null) {
+    parts.push(sql<SqlBool>`(${coveredBy(actor.orgId, `${alias}.region_code`)} and exists (select 1 from helpers sh
+      inner join memberships sm on sm.member_id = sh.member_id
+      inner join temporary_orgs so on so.id = sm.org_id
+      where sh.household_id = ${sql.ref(`${alias}.id`)}
+        and sh.start_on <= ${today} and (sh.end_on is null or sh.end_on > ${today})
+        and sm.start_on <= ${today} and (sm.end_on is null or sm.end_on > ${today})
+        and so.path like ${`${actor.orgPath}%`}))`);
+  }
+  return any(parts);
+}
+
+/** "This region code lies inside what the organization covers" (a covered code is a prefix of it). */
+function coveredBy(orgId: string, column: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`exists (select 1 from org_regions sr where sr.org_id = ${orgId}
+    and ${sql.ref(column)} like sr.region_code || '%')`;
+}
+
+/** The region codes an organization covers (its seat is always among them). */
+export async function coverageOf(db: Executor, orgId: string): Promise<string[]> {
+  const rows = await db.selectFrom('org_regions').select('region_code').where('org_id', '=', orgId).execute();
+  return rows.map((r) => r.region_code);
+}
+
+/** Does a region code lie inside one of these areas? Codes are hierarchical: an area is a prefix. */
+export const liesWithin = (code: string, areas: readonly string[]) => areas.some((a) => code.startsWith(a));
+
+/**
+ * The areas an account may place records in: its region, or, for an account tied to an organization, what that
+ * organization covers. Null means anywhere (the system itself); an empty list, nowhere.
+ */
+export async function reachOf(db: Executor, actor: Actor): Promise<string[] | null> {
+  if (actor.regionCode === '') return null;
+  const areas: string[] = [];
+  if (actor.regionCode !== null) areas.push(actor.regionCode);
+  if (actor.orgId !== null) areas.push(...(await coverageOf(db, actor.orgId)));
+  return areas;
+}
+
+/** Does the account reach this place (its region, or what its organization covers)? */
+export async function regionInReach(db: Executor, actor: Actor, code: string): Promise<boolean> {
+  const reach = await reachOf(db, actor);
+  return reach === null || liesWithin(code, reach);
+}
+
+/**
+ * The rule behind every record that takes a region (an organization's seat and covered places, a unit, a household,
+ * a report, an item, a chain's or project's places): each code names a real region inside the caller's reach and,
+ * when the record belongs to an organization, inside what that organization covers. A record placed outside would
+ * widen the reach of whoever placed it (an organization's coverage is its account's household scope), so nothing a
+ * user creates may reach beyond what the user already reaches; only the security administrator's explicit change of
+ * an account's scope widens it. Answers 400 `region_outside_scope` naming the offending codes.
+ */
+export async function assertRegionsWithin(
+  db: Executor,
+  actor: Actor,
+  codes: { path: string; code: string }[],
+  options: { within?: readonly string[]; callerReach?: boolean } = {},
+): Promise<void> {
+  const reach = options.callerReach === false ? null : await reachOf(db, actor);
+  const known = new Set(
+    codes.length
+      ? (await db.selectFrom('regions').select('code').where('code', 'in', [...new Set(codes.map((c) => c.code))]).execute()).map((r) => r.code)
+      : [],
+  );
+  const bad = codes.filter(
+    ({ code }) => !known.has(code) || (reach !== null && !liesWithin(code, reach)) || (options.within !== undefined && !liesWithin(code, options.within)),
+  );
+  if (bad.length) {
+    throw new Problem(
+      400,
+      'region_outside_scope',
+      '区划不存在，或不在本账号的管辖范围、上级组织的覆盖范围之内',
+      bad.map((b) => ({ path: b.path, message: b.code })),
+    );
+  }
+}
+
+/**
+ * Organizations placed or covering beyond their parent's coverage: what the rule above now refuses, found among
+ * records made before it (an upgraded county checks its tree once with `lianjian check-coverage`).
+ */
+export async function coverageBeyondParent(db: Executor): Promise<{ id: string; name: string; regionCode: string }[]> {
+  const rows = await db
+    .selectFrom('org_regions as r')
+    .innerJoin('temporary_orgs as o', 'o.id', 'r.org_id')
+    .select(['o.id', 'o.name', 'r.region_code'])
+    .where('o.parent_id', 'is not', null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('org_regions as pr')
+            .select('pr.org_id')
+            .whereRef('pr.org_id', '=', 'o.parent_id')
+            .where(sql<SqlBool>`r.region_code like pr.region_code || '%'`),
+        ),
+      ),
+    )
+    .orderBy('o.path')
+    .orderBy('r.region_code')
+    .execute();
+  return rows.map((r) => ({ id: r.id, name: r.name, regionCode: r.region_code }));
 }

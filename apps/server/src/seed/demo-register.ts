@@ -19,7 +19,7 @@ export interface RegisterContext {
   r: Rng;
   /** Villages of each township, by township code. */
   villages: Map<string, { code: string; name: string }[]>;
-  /** Members who can be helpers in each township, with the helper role their unit suggests. */
+  /** Members who can be helpers in each township (and in a village with a branch of its own), with the helper role their unit suggests. */
   helpers: Map<string, Helper[]>;
   /** Households and people already registered (case 3), counted in the figures. */
   already: { households: number; people: number };
@@ -204,9 +204,16 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
     return households[households.length - 1] as Row<'households'>;
   };
 
-  const pickHelper = (township: string, role?: HelperRole): Helper => {
+  /**
+   * A helper from the branches of the household's township; for a village with a branch of its own (the relocation
+   * site), from that branch first, so that the branch serves the households it covers. One draw either way.
+   */
+  const pickHelper = (township: string, role?: HelperRole, village?: string): Helper => {
+    const fitOf = (pool: Helper[]) => (role ? pool.filter((h) => h.role === role) : pool.filter((h) => h.role === 'cadre' || h.role === 'party_member'));
+    const local = fitOf((village && ctx.helpers.get(village)) || []);
+    if (local.length) return r.pick(local);
     const pool = ctx.helpers.get(township) ?? [];
-    const fit = role ? pool.filter((h) => h.role === role) : pool.filter((h) => h.role === 'cadre' || h.role === 'party_member');
+    const fit = fitOf(pool);
     return r.pick(fit.length ? fit : pool);
   };
   const addHelper = (h: Row<'households'>, who: Helper, primary: boolean, reason: string, start: string) => {
@@ -269,7 +276,7 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
     for (let i = 0; i < (perTownship[ti] as number); i++) {
       const h = makeHousehold(t, sizes[k++] as number, 'registered', r.int(2600, 3900), null);
       registered.push(h);
-      addHelper(h, pickHelper(t), true, '建档立卡结对帮扶', `2018-0${r.int(1, 9)}-01`);
+      addHelper(h, pickHelper(t, undefined, h.region_code), true, '建档立卡结对帮扶', `2018-0${r.int(1, 9)}-01`);
       // Stacked assistance where the household's situation calls for it; some gaps are left for the county to see.
       if (h.primary_cause === 'illness' && r.chance(0.7)) addHelper(h, pickHelper(t, 'doctor'), false, '叠加帮扶：因病致贫，家庭医生签约服务', '2020-04-10');
       if (h.primary_cause === 'schooling' && r.chance(0.6)) addHelper(h, pickHelper(t, 'teacher'), false, '叠加帮扶：因学致贫，教育资助跟踪', '2020-03-01');
@@ -307,7 +314,7 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
       const h = makeHousehold(t, r.int(1, 5), 'exited', r.int(5200, 14000), year);
       exited.push(h);
       if (r.chance(0.15)) {
-        const who = pickHelper(t);
+        const who = pickHelper(t, undefined, h.region_code);
         addHelper(h, who, true, '脱贫不脱帮扶：过渡期内继续联系', `${year}-12-01`);
         addVisit(h, who.id, day2020(), '收入稳定，两不愁三保障持续巩固');
       }
@@ -366,7 +373,7 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
   for (const h of pool.slice(0, 70)) {
     h.status = 'monitored';
     openCase(h, 'unstable_exited', r.pick(monitoredRisks), 'monitored', `2020-0${r.int(2, 6)}-1${r.int(0, 9)}`);
-    addHelper(h, pickHelper(h.region_code.slice(0, 9)), true, '监测帮扶责任人', '2020-07-01');
+    addHelper(h, pickHelper(h.region_code.slice(0, 9), undefined, h.region_code), true, '监测帮扶责任人', '2020-07-01');
   }
   for (const h of pool.slice(70, 95)) {
     h.status = 'risk_eliminated';
@@ -378,11 +385,11 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
     const t = r.pick(townships);
     const h = makeHousehold(t, r.int(2, 5), 'monitored', r.int(4200, 6000), null);
     openCase(h, i < 20 ? 'marginal' : 'sudden_hardship', i < 20 ? '收入略高于贫困线，缺乏稳定增收渠道' : r.pick(monitoredRisks), 'monitored', `2020-0${r.int(3, 8)}-0${r.int(1, 9)}`);
-    addHelper(h, pickHelper(t), true, '监测帮扶责任人', '2020-09-01');
+    addHelper(h, pickHelper(t, undefined, h.region_code), true, '监测帮扶责任人', '2020-09-01');
   }
   // Early warning: exited households whose visits this year found a new serious illness or large spending.
   for (const h of pool.slice(103, 160)) {
-    const who = pickHelper(h.region_code.slice(0, 9));
+    const who = pickHelper(h.region_code.slice(0, 9), undefined, h.region_code);
     addHelper(h, who, true, '脱贫不脱帮扶：过渡期内继续联系', '2020-01-01');
     const ill = r.chance(0.5);
     addVisit(h, who.id, `2020-${String(r.int(6, 11)).padStart(2, '0')}-15`, ill ? '家庭成员新查出重病' : '子女上大学、看病支出大', {

@@ -344,11 +344,12 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
           anchorType: 'relocation_site',
           anchorName: '白河新村易地扶贫搬迁安置点',
           mission: '服务白河新村两期集中安置的328户搬迁群众：结对帮扶、维护治安、矛盾调解、卫生保洁、基础建设，确保搬得出、稳得住、能致富。',
-          region: t.code,
+          // Seated at and covering the relocation site only: its account reads the site's households, not the
+          // township's (the township's other branches serve the other villages).
+          region: BAIHE_COMMUNITY,
           approvingPartyOrgId: townshipCommittees.get(t.code),
           docPrefix: '乔党',
           established: '2019-09-01',
-          covered: [BAIHE_COMMUNITY],
         });
         baihe = branch;
       } else if (t.code === CHENGJIAO && b === 0) {
@@ -597,6 +598,14 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
       }
       helperPools.set(t, pool);
     }
+    // The relocation site's households are paired with the relocation-site branch's own members (结对帮扶).
+    helperPools.set(
+      BAIHE_COMMUNITY,
+      (rosterOf.get(b.id) ?? []).flatMap((id) => {
+        const m = memberById.get(id);
+        return m ? [{ id, role: roleOf(m.unit_id) }] : [];
+      }),
+    );
     await seedRegister(tx, cipher, {
       // Its own random stream, so that the register does not shift what is generated after it.
       r: rng(seed + 3),

@@ -89,7 +89,9 @@ export function HouseholdPage() {
   const measures = useQuery({ queryKey: ['household', id, 'measures'], queryFn: () => unwrap(api.GET('/api/v1/households/{id}/measures', { params: { path: { id } } })) });
   const exits = useQuery({ queryKey: ['household', id, 'exits'], queryFn: () => unwrap(api.GET('/api/v1/exit-applications', { params: { query: { householdId: id } } })) });
   const h = unmasked ?? q.data;
-  const canWrite = me.permissions.includes('households:write');
+  // The server decides: a branch account changes only the households its members serve.
+  const canWrite = Boolean(q.data?.abilities.write);
+  const readOnly = me.permissions.includes('households:write') && q.data !== undefined && !canWrite;
   const unmask = async () => {
     await run(async () => {
       setUnmasked(await unwrap(api.POST('/api/v1/households/{id}/unmask', { params: { path: { id } }, body: { reason } })));
@@ -115,6 +117,7 @@ export function HouseholdPage() {
                 {canWrite && <Button onClick={() => setAddHelper(true)}>{t('households.addHelper')}</Button>}
               </Flex>
             </Flex>
+            {readOnly && <Alert type="info" showIcon style={{ marginBottom: 16 }} message={t('households.readOnly')} data-testid="household-read-only" />}
             <Card style={{ marginBottom: 16 }}>
               <Descriptions size="small" column={{ xs: 1, md: 3 }}>
                 <Descriptions.Item label={t('households.village')}>{h.regionName}</Descriptions.Item>

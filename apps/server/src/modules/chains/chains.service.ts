@@ -5,7 +5,8 @@ import type { Db, Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, forbidden, invalid, notFound } from '../../lib/problem.ts';
-import { orgInScope } from '../../lib/scope.ts';
+import { assertRegionsWithin, coverageOf, orgInScope } from '../../lib/scope.ts';
+import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { CreateChain, CreateProject, LandContract, NewParticipation, Placement } from './chains.schemas.ts';
 
@@ -80,8 +81,7 @@ export class ChainService {
         const stage = await tx.selectFrom('chain_stages').select('id').where('id', '=', input.stageId).where('chain_id', '=', target.chainId ?? '').executeTakeFirst();
         if (!stage) throw invalid('环节不属于该产业链', [{ path: 'body.stageId', message: input.stageId }]);
       }
-      const region = await tx.selectFrom('regions').select('code').where('code', '=', input.regionCode).executeTakeFirst();
-      if (!region) throw invalid('区划不存在', [{ path: 'body.regionCode', message: input.regionCode }]);
+      await assertRegionsWithin(tx, actor, [{ path: 'body.regionCode', code: input.regionCode }], { within: await coverageOf(tx, owner.org_id) });
       const row = {
         id: newId(),
         chain_id: target.chainId ?? null,
@@ -110,6 +110,7 @@ export class ChainService {
         await tx.insertInto('chain_stages').values({ id: newId(), chain_id: chain.id, seq: i + 1, name }).execute();
       }
       await recordAudit(tx, actor, { action: 'chain.create', entityType: 'chain', entityId: chain.id, after: { ...chain, stages: input.stages } });
+      await recordReply(tx, actor.requestId, 201, { id: chain.id });
       return chain.id;
     });
   }
@@ -205,6 +206,7 @@ export class ChainService {
       };
       await tx.insertInto('projects').values(row).execute();
       await recordAudit(tx, actor, { action: 'project.create', entityType: 'project', entityId: row.id, after: row });
+      await recordReply(tx, actor.requestId, 201, { id: row.id });
       return row.id;
     });
   }
@@ -263,8 +265,7 @@ export class ChainService {
       if (!p) throw notFound('项目');
       await this.writableOrg(actor, p.org_id, tx);
       if (input.status === 'signed' && !input.signedOn) throw invalid('已签约的合同须有签约日期', [{ path: 'body.signedOn', message: 'required' }]);
-      const region = await tx.selectFrom('regions').select('code').where('code', '=', input.regionCode).executeTakeFirst();
-      if (!region) throw invalid('区划不存在', [{ path: 'body.regionCode', message: input.regionCode }]);
+      await assertRegionsWithin(tx, actor, [{ path: 'body.regionCode', code: input.regionCode }], { within: await coverageOf(tx, p.org_id) });
       const row = {
         id: newId(),
         project_id: projectId,

@@ -1,14 +1,14 @@
-import { underRegion } from '../../lib/scope.ts';
 import { EXIT_TRANSITIONS, type ExitStatus, addDays, canTransition, daysBetween, todayInShanghai } from '@lianjian/shared';
-import { type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
 import type { ExitApplicationTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
+import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { householdInScope } from '../households/households.service.ts';
+import { householdInScope, regionInReach, underRegion } from '../../lib/scope.ts';
+import { servedHousehold } from '../households/households.repository.ts';
 import { setting } from '../settings/settings.repository.ts';
 import { EXIT_CRITERIA, type ExitTransition, type NewExitApplication, type Objection } from './exits.schemas.ts';
 
@@ -83,7 +83,7 @@ export class ExitService {
       .where('v.code', '=', villageCode)
       .executeTakeFirst();
     const rows = await this.scoped(actor).where('h.region_code', '=', villageCode).where('e.status', '=', 'in_notice').orderBy('h.head_initials').orderBy('e.id').execute();
-    if (village?.level !== 'village' || (!rows.length && !(await this.villageInScope(actor, villageCode)))) throw notFound('村（社区）');
+    if (village?.level !== 'village' || (!rows.length && !(await regionInReach(this.db, actor, villageCode)))) throw notFound('村（社区）');
     const items = rows.map((r, i) => {
       const endsOn = addDays(r.notice_start_on as string, r.notice_days as number);
       return { no: i + 1, headName: r.head_name, outcome: '拟退出贫困', noticeStartOn: r.notice_start_on as string, noticeEndsOn: endsOn, daysLeft: Math.max(0, daysBetween(today, endsOn)) };
@@ -91,26 +91,10 @@ export class ExitService {
     return { villageCode: village.code, villageName: village.name, townshipName: village.township_name ?? '', today, items };
   }
 
-  private async villageInScope(actor: Actor, code: string) {
-    if (actor.regionCode !== null && code.startsWith(actor.regionCode)) return true;
-    if (actor.orgPath !== null) {
-      const covered = await this.db
-        .selectFrom('org_regions as r')
-        .innerJoin('temporary_orgs as o', 'o.id', 'r.org_id')
-        .select('r.org_id')
-        .where('o.path', 'like', `${actor.orgPath}%`)
-        .where(sql<SqlBool>`${code} like r.region_code || '%'`)
-        .executeTakeFirst();
-      return Boolean(covered);
-    }
-    return false;
-  }
-
   /** Application by the household or proposal by the village; one open application at a time. */
   async apply(actor: Actor, input: z.infer<typeof NewExitApplication>) {
     return this.db.transaction().execute(async (tx) => {
-      const h = await tx.selectFrom('households as h').select(['h.id', 'h.status']).where('h.id', '=', input.householdId).where(householdInScope(actor, 'h')).executeTakeFirst();
-      if (!h) throw notFound('农户');
+      const h = await servedHousehold(tx, actor, input.householdId);
       if (h.status !== 'registered' && h.status !== 'returned') throw conflict('household_not_poor', '只有未脱贫户才能申请退出');
       const open = await tx.selectFrom('exit_applications').select('id').where('household_id', '=', h.id).where('status', 'not in', ['announced', 'rejected']).executeTakeFirst();
       if (open) throw conflict('application_open', '该户已有未办结的脱贫申请');
@@ -140,6 +124,7 @@ export class ExitService {
         .values({ id: newId(), application_id: row.id, on: input.appliedOn, kind: 'transition', from_status: null, to_status: 'applied', text: input.source === 'household' ? `农户申请${input.note ? `：${input.note}` : ''}` : `村提名${input.note ? `：${input.note}` : ''}`, user_id: actor.userId, created_at: now })
         .execute();
       await recordAudit(tx, actor, { action: 'exit.apply', entityType: 'household', entityId: h.id, after: row });
+      await recordReply(tx, actor.requestId, 201, { id: row.id });
       return row.id;
     });
   }
@@ -149,6 +134,7 @@ export class ExitService {
     if (actor.role !== 'county_admin' && actor.role !== 'township_admin' && actor.role !== 'org_secretary') throw forbidden('permission_denied', '无权办理脱贫程序');
     await this.db.transaction().execute(async (tx) => {
       const r = await this.find(actor, id, tx);
+      await servedHousehold(tx, actor, r.household_id);
       const from = r.status as ExitStatus;
       if (!canTransition(EXIT_TRANSITIONS, from, input.to)) throw conflict('illegal_transition', `不能从“${from}”直接到“${input.to}”`);
       if (input.to === 'reviewed' && from === 'in_notice') throw invalid('公示期间的异议请通过“异议”登记', [{ path: 'body.to', message: 'use objections' }]);
@@ -195,7 +181,7 @@ export class ExitService {
           text = '公告退出，销号';
           await tx
             .updateTable('households')
-            .set({ status: 'exited', exit_year: year, version: r.household_version + 1, updated_at: nowIso() })
+            .set((eb) => ({ status: 'exited', exit_year: year, version: eb('version', '+', 1), updated_at: nowIso() }))
             .where('id', '=', r.household_id)
             .execute();
           break;
@@ -220,6 +206,7 @@ export class ExitService {
   async object(actor: Actor, id: string, input: z.infer<typeof Objection>) {
     await this.db.transaction().execute(async (tx) => {
       const r = await this.find(actor, id, tx);
+      await servedHousehold(tx, actor, r.household_id);
       if (r.status !== 'in_notice') throw conflict('not_in_notice', '只有公示期间才能登记异议');
       const res = await tx
         .updateTable('exit_applications')

@@ -4,10 +4,12 @@ import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
+import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { responsibleOrgFor } from '../reports/reports.repository.ts';
 import type { Acknowledge, NewMeasure, NewVisit } from './assistance.schemas.ts';
-import { householdInScope } from './households.service.ts';
+import { householdInScope } from '../../lib/scope.ts';
+import { servedHousehold } from './households.repository.ts';
 
 /** Visits to a household and the assistance measures agreed with it. */
 export class AssistanceService {
@@ -46,8 +48,8 @@ export class AssistanceService {
 
   /** Records a visit by the household's helpers; a problem found becomes a report for the branch. */
   async addVisit(actor: Actor, householdId: string, input: z.infer<typeof NewVisit>) {
-    const h = await this.household(actor, householdId);
     return this.db.transaction().execute(async (tx) => {
+      const h = await servedHousehold(tx, actor, householdId);
       const helpers = await tx
         .selectFrom('helpers')
         .select('member_id')
@@ -74,7 +76,7 @@ export class AssistanceService {
             category: input.problem.category,
             description: input.problem.description,
             reporter_name: null,
-            phone: null,
+            phone_enc: null,
             status: 'new',
             created_by: actor.userId,
             reported_at: now,
@@ -100,6 +102,7 @@ export class AssistanceService {
       await tx.insertInto('visits').values(row).execute();
       for (const m of new Set(input.helperIds)) await tx.insertInto('visit_helpers').values({ visit_id: row.id, member_id: m }).execute();
       await recordAudit(tx, actor, { action: 'household.visit', entityType: 'household', entityId: householdId, after: { ...row, helperIds: input.helperIds } });
+      await recordReply(tx, actor.requestId, 201, { id: row.id, reportId });
       return { id: row.id, reportId };
     });
   }
@@ -131,9 +134,9 @@ export class AssistanceService {
   }
 
   async addMeasure(actor: Actor, householdId: string, input: z.infer<typeof NewMeasure>) {
-    await this.household(actor, householdId);
     if (input.endOn && input.endOn < input.startOn) throw invalid('结束日期早于开始日期', [{ path: 'body.endOn', message: 'before startOn' }]);
     return this.db.transaction().execute(async (tx) => {
+      await servedHousehold(tx, actor, householdId);
       if (input.unitId && !(await tx.selectFrom('units').select('id').where('id', '=', input.unitId).executeTakeFirst())) {
         throw invalid('单位不存在', [{ path: 'body.unitId', message: input.unitId }]);
       }
@@ -152,14 +155,15 @@ export class AssistanceService {
       };
       await tx.insertInto('measures').values(row).execute();
       await recordAudit(tx, actor, { action: 'household.measure', entityType: 'household', entityId: householdId, after: row });
+      await recordReply(tx, actor.requestId, 201, { id: row.id });
       return row.id;
     });
   }
 
   /** The household's acknowledgement that the measure reached it (户签字确认). */
   async acknowledge(actor: Actor, householdId: string, measureId: string, input: z.infer<typeof Acknowledge>) {
-    await this.household(actor, householdId);
     await this.db.transaction().execute(async (tx) => {
+      await servedHousehold(tx, actor, householdId);
       const m = await tx.selectFrom('measures').selectAll().where('id', '=', measureId).where('household_id', '=', householdId).executeTakeFirst();
       if (!m) throw notFound('帮扶措施');
       if (m.acknowledged_on) throw conflict('already_acknowledged', '该措施已确认');

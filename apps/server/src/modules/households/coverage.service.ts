@@ -1,4 +1,3 @@
-import { underRegion } from '../../lib/scope.ts';
 import { type CoverageCondition, DEFAULT_COVERAGE_RULES, type HelperRole, todayInShanghai } from '@lianjian/shared';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Db, Executor } from '../../db/index.ts';
@@ -6,7 +5,7 @@ import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { forbidden } from '../../lib/problem.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { householdInScope } from './households.service.ts';
+import { householdInScope, underRegion } from '../../lib/scope.ts';
 
 export interface CoverageRule {
   condition: CoverageCondition;

@@ -15,8 +15,10 @@ import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
-import { photoIds, storePhotos } from '../../lib/photos.ts';
-import { orgInScope } from '../../lib/scope.ts';
+import { cleanPhotos, photoIds, storePhotos } from '../../lib/photos.ts';
+import { holdRow } from '../../db/locks.ts';
+import { assertRegionsWithin, coverageOf, orgInScope } from '../../lib/scope.ts';
+import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { activeOn } from '../orgs/orgs.repository.ts';
 import { reportInScope } from '../reports/reports.repository.ts';
@@ -177,7 +179,11 @@ export class ItemService {
 
   /** Combs reports into a dated, numbered problem list of a branch, in one transaction. */
   async createList(actor: Actor, input: z.infer<typeof CreateProblemList>) {
-    return this.db.transaction().execute((tx) => this.createListIn(tx, actor, input));
+    return this.db.transaction().execute(async (tx) => {
+      const created = await this.createListIn(tx, actor, input);
+      await recordReply(tx, actor.requestId, 201, created);
+      return created;
+    });
   }
 
   /** Creates a numbered list and its items inside the caller's transaction (a meeting's decisions, say). */
@@ -191,6 +197,7 @@ export class ItemService {
     if (!org) throw notFound('组织');
     if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
     if (org.level === 'group') throw invalid('问题清单由支部或总支建立', [{ path: 'body.orgId', message: 'group' }]);
+    await holdRow(tx, 'temporary_orgs', org.id);
     const last = await tx.selectFrom('problem_lists').select((eb) => eb.fn.max('no').as('n')).where('org_id', '=', org.id).executeTakeFirst();
     const now = nowIso();
     const list = {
@@ -225,9 +232,11 @@ export class ItemService {
         .executeTakeFirst();
       if (!list) throw notFound('问题清单');
       if (list.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
+      await holdRow(tx, 'problem_lists', list.id);
       const last = await tx.selectFrom('items').select((eb) => eb.fn.max('no').as('n')).where('list_id', '=', listId).executeTakeFirst();
       const id = await this.insertItem(tx, actor, { id: list.id, org_id: list.org_id, path: list.path, no: list.no, listed_on: list.listed_on }, Number(last?.n ?? 0) + 1, input, todayInShanghai());
       await recordAudit(tx, actor, { action: 'item.create', entityType: 'item', entityId: id, after: { listId, ...input } });
+      await recordReply(tx, actor.requestId, 201, { id });
       return id;
     });
   }
@@ -241,6 +250,10 @@ export class ItemService {
     addedOn: string,
   ): Promise<string> {
     const path = (p: string) => `body.items.${no - 1}.${p}`;
+    // An item's place shows on that village's public board: inside the caller's reach and the branch's coverage.
+    if (input.regionCode) {
+      await assertRegionsWithin(tx, actor, [{ path: path('regionCode'), code: input.regionCode }], { within: await coverageOf(tx, list.org_id) });
+    }
     if (input.responsibleGroupId) {
       const g = await tx
         .selectFrom('temporary_orgs')
@@ -436,13 +449,14 @@ export class ItemService {
 
   /** A progress entry (进展情况), public or internal. */
   async addEvent(actor: Actor, id: string, input: z.infer<typeof AddEvent>) {
+    const cleaned = await cleanPhotos(input.photos);
     await this.db.transaction().execute(async (tx) => {
       const { facts } = await this.access(actor, id, tx);
       if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
       if (!policy.canProgress(actor, facts)) throw forbidden('permission_denied', '无权为该事项填写进展');
       const event = { id: newId(), itemId: id, userId: actor.userId, actorLabel: actor.displayName, kind: 'progress' as const, text: input.text, public: input.public, at: nowIso() };
       await repo.insertEvent(tx, event);
-      const photos = await storePhotos(tx, 'item_event', event.id, input.photos);
+      const photos = await storePhotos(tx, 'item_event', event.id, cleaned);
       await recordAudit(tx, actor, { action: 'item.progress', entityType: 'item', entityId: id, after: { ...event, photos } });
     });
   }
@@ -532,7 +546,7 @@ export class ItemService {
    * The resident's word on an item they reported: "solved" confirms it (closing it if it waits for
    * confirmation); "not solved" sends it back to work and counts a reopening.
    */
-  async residentFeedback(itemId: string, solved: boolean, reason: string | undefined, requestId: string) {
+  async residentFeedback(itemId: string, solved: boolean, reason: string | undefined, requestId: string, within?: (tx: Executor) => Promise<void>) {
     await this.db.transaction().execute(async (tx) => {
       const row = await tx.selectFrom('items').selectAll().where('id', '=', itemId).executeTakeFirstOrThrow();
       const org = await tx.selectFrom('temporary_orgs').select('status').where('id', '=', row.org_id).executeTakeFirstOrThrow();
@@ -552,6 +566,8 @@ export class ItemService {
       } else {
         await this.move(tx, who, row, 'in_progress', row.version, { reason: `群众反馈未解决：${reason ?? ''}`, byResident: true });
       }
+      // The caller's part of the same transaction: the reply the resident is answered with.
+      await within?.(tx);
     });
   }
 

@@ -6,9 +6,11 @@ import type { MonitoringCaseTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
+import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { setting } from '../settings/settings.repository.ts';
-import { householdInScope } from '../households/households.service.ts';
+import { householdInScope } from '../../lib/scope.ts';
+import { servedHousehold } from '../households/households.repository.ts';
 import type { MonitoringTransition, NewMonitoringCase } from './monitoring.schemas.ts';
 
 const TEXT: Record<MonitoringStatus, string> = {
@@ -154,8 +156,7 @@ export class MonitoringService {
 
   async identify(actor: Actor, input: z.infer<typeof NewMonitoringCase>) {
     return this.db.transaction().execute(async (tx) => {
-      const h = await tx.selectFrom('households as h').select(['h.id', 'h.status']).where('h.id', '=', input.householdId).where(householdInScope(actor, 'h')).executeTakeFirst();
-      if (!h) throw notFound('农户');
+      const h = await servedHousehold(tx, actor, input.householdId);
       if (input.category === 'unstable_exited' && h.status !== 'exited' && h.status !== 'risk_eliminated') {
         throw invalid('脱贫不稳定户须是已脱贫户', [{ path: 'body.category', message: h.status }]);
       }
@@ -181,6 +182,7 @@ export class MonitoringService {
       await tx.insertInto('monitoring_cases').values(row).execute();
       await tx.insertInto('monitoring_events').values({ id: newId(), case_id: row.id, on: input.identifiedOn, from_status: null, to_status: 'identified', text: `${TEXT.identified}：${input.risk}`, user_id: actor.userId, created_at: now }).execute();
       await recordAudit(tx, actor, { action: 'monitoring.identify', entityType: 'household', entityId: h.id, after: row });
+      await recordReply(tx, actor.requestId, 201, { id: row.id });
       return row.id;
     });
   }
@@ -189,13 +191,14 @@ export class MonitoringService {
     if (actor.role !== 'county_admin' && actor.role !== 'township_admin' && actor.role !== 'org_secretary') throw forbidden('permission_denied', '无权办理监测程序');
     await this.db.transaction().execute(async (tx) => {
       const r = await this.find(actor, id, tx);
+      await servedHousehold(tx, actor, r.household_id);
       const from = r.status;
       if (!canTransition(MONITORING_TRANSITIONS, from, input.to)) throw conflict('illegal_transition', `不能从“${TEXT[from]}”到“${TEXT[input.to]}”`);
       const countyCode = r.region_code.slice(0, 6);
       const year = Number(input.on.slice(0, 4));
       const patch: Partial<MonitoringCaseTable> = { status: input.to, version: r.version + 1, updated_at: nowIso() };
       const setHousehold = async (status: 'monitored' | 'risk_eliminated') =>
-        tx.updateTable('households').set({ status, version: r.household_version + 1, updated_at: nowIso() }).where('id', '=', r.household_id).execute();
+        tx.updateTable('households').set((eb) => ({ status, version: eb('version', '+', 1), updated_at: nowIso() })).where('id', '=', r.household_id).execute();
       if (input.to === 'dropped' && !input.reason) throw invalid('不纳入监测须写明理由', [{ path: 'body.reason', message: 'required' }]);
       if (input.to === 'in_notice' || input.to === 'elimination_in_notice') {
         patch.notice_start_on = input.on;

@@ -6,7 +6,8 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { decodeCursor, pageOf } from '../../lib/paging.ts';
 import { nameInitials } from '../../lib/pinyin.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
-import { memberInScope } from '../../lib/scope.ts';
+import { assertRegionsWithin, coverageOf, memberInScope, unitInScope } from '../../lib/scope.ts';
+import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as policy from './orgs.policy.ts';
 import * as repo from './orgs.repository.ts';
@@ -129,17 +130,18 @@ export class OrgService {
       if (input.kind === 'special' && !(input.level === 'branch' && parent?.level === 'committee')) {
         throw invalid('县属专项支部必须是临时党委直属的支部', [{ path: 'body.kind', message: 'special' }]);
       }
-      const regionCodes = [input.regionCode, ...input.coveredRegionCodes];
-      const scopePrefix = actor.regionCode ?? '';
-      for (const code of new Set(regionCodes)) {
-        const region = await tx.selectFrom('regions').select('code').where('code', '=', code).executeTakeFirst();
-        if (!region || (actor.regionCode !== null && !code.startsWith(scopePrefix))) {
-          throw invalid('区划不存在或不在管辖范围内', [{ path: 'body.regionCode', message: code }]);
-        }
-      }
-      if (actor.regionCode !== null && !input.regionCode.startsWith(actor.regionCode)) {
-        throw invalid('区划不在管辖范围内', [{ path: 'body.regionCode', message: input.regionCode }]);
-      }
+      // The seat and every covered place lie inside the caller's reach and inside the parent's coverage: an
+      // organization's coverage is its account's household scope, so a wider child would widen its creator's reach.
+      const regionCodes = [...new Set([input.regionCode, ...input.coveredRegionCodes])];
+      await assertRegionsWithin(
+        tx,
+        actor,
+        [
+          { path: 'body.regionCode', code: input.regionCode },
+          ...input.coveredRegionCodes.map((code, i) => ({ path: `body.coveredRegionCodes.${i}`, code })),
+        ],
+        parent ? { within: await coverageOf(tx, parent.id) } : {},
+      );
       // A party group is set up by its branch; everything else by a formal party organization.
       let approvingPartyOrgId: string | null = null;
       let approvingOrgId: string | null = null;
@@ -158,9 +160,10 @@ export class OrgService {
           ]);
         }
       }
+      // A linked unit's members come into the organization's member scope: only units the caller already reaches.
       for (const unitId of input.unitIds) {
-        const unit = await tx.selectFrom('units').select('id').where('id', '=', unitId).executeTakeFirst();
-        if (!unit) throw invalid('联建单位不存在', [{ path: 'body.unitIds', message: unitId }]);
+        const unit = await tx.selectFrom('units').select('id').where('id', '=', unitId).where(unitInScope(actor)).executeTakeFirst();
+        if (!unit) throw invalid('联建单位不存在或不在管辖范围内', [{ path: 'body.unitIds', message: unitId }]);
       }
       const id = newId();
       const now = nowIso();
@@ -190,7 +193,7 @@ export class OrgService {
         updated_at: now,
       };
       await repo.insertOrg(tx, row);
-      for (const code of new Set(regionCodes)) {
+      for (const code of regionCodes) {
         await tx.insertInto('org_regions').values({ org_id: id, region_code: code }).execute();
       }
       for (const unitId of new Set(input.unitIds)) {
@@ -200,6 +203,7 @@ export class OrgService {
           .execute();
       }
       await recordAudit(tx, actor, { action: 'org.create', entityType: 'temporary_org', entityId: id, after: row });
+      await recordReply(tx, actor.requestId, 201, { id });
       return id;
     });
   }
@@ -315,11 +319,13 @@ export class OrgService {
       if (!successor || successor.status === 'dissolved' || orgIds.includes(successor.id) || successor.level === 'group') {
         throw invalid('接续组织须是管辖范围内未撤销的支部或总支', [{ path: 'body.handovers', message: successorId }]);
       }
-      await tx
+      const moved = await tx
         .updateTable('items')
         .set({ org_id: successor.id, handed_over_to_org_id: successor.id, responsible_group_id: null, version: item.version + 1, updated_at: now })
         .where('id', '=', item.id)
-        .execute();
+        .where('version', '=', item.version)
+        .executeTakeFirst();
+      if (Number(moved.numUpdatedRows) !== 1) throw versionConflict();
       await tx
         .insertInto('item_events')
         .values({
@@ -344,7 +350,8 @@ export class OrgService {
       const org = await this.mustFind(actor, id, tx);
       if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
       if (!policy.canUpdateOrg(actor, org)) throw forbidden('permission_denied', '无权修改该组织');
-      const unit = await tx.selectFrom('units').select(['id', 'name']).where('id', '=', input.unitId).executeTakeFirst();
+      // Linking brings the unit's members into the organization's member scope: only units the caller already reaches.
+      const unit = await tx.selectFrom('units').select(['id', 'name']).where('id', '=', input.unitId).where(unitInScope(actor)).executeTakeFirst();
       if (!unit) throw notFound('单位');
       const existing = await tx
         .selectFrom('org_units')
@@ -459,6 +466,7 @@ export class OrgService {
       };
       await repo.insertMembership(tx, row);
       await recordAudit(tx, actor, { action: 'membership.create', entityType: 'membership', entityId: row.id, after: row });
+      await recordReply(tx, actor.requestId, 201, { id: row.id });
       return row.id;
     });
   }

@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import { problemReplies, regionCode } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
+import { contains, startsWith } from '../../lib/like.ts';
+import { reachOf, underRegion } from '../../lib/scope.ts';
 
 export const Region = z
   .object({
@@ -34,22 +36,18 @@ export function regionRoutes(db: Db): FastifyPluginAsyncZod {
         response: { 200: z.object({ items: z.array(Region) }), ...problemReplies },
       },
       handler: async (req) => {
-        const actor = requireActor(req);
-        let prefix = actor.regionCode;
-        if (prefix === null && actor.orgId) {
-          const org = await db.selectFrom('temporary_orgs').select('region_code').where('id', '=', actor.orgId).executeTakeFirst();
-          prefix = org?.region_code ?? null;
-        }
-        if (prefix === null) return { items: [] };
+        // The places the account reaches (its region, or what its organization covers), below and above them.
+        const reach = (await reachOf(db, requireActor(req))) ?? [''];
+        if (!reach.length) return { items: [] };
         let q = db
           .selectFrom('regions')
           .select(['code', 'name', 'level', 'kind', 'parent_code'])
-          .where((eb) => eb.or([eb('code', 'like', `${prefix}%`), sql<boolean>`${prefix} like code || '%'`]));
+          .where((eb) => eb.or(reach.flatMap((area) => [underRegion('code', area), sql<boolean>`${area} like code || '%'`])));
         if (req.query.parentCode) q = q.where('parent_code', '=', req.query.parentCode);
         if (req.query.level) q = q.where('level', '=', req.query.level);
         if (req.query.q) {
           const t = req.query.q;
-          q = q.where((eb) => eb.or([eb('name', 'like', `%${t}%`), eb('name_initials', 'like', `${t.toLowerCase()}%`)]));
+          q = q.where((eb) => eb.or([contains('name', t), startsWith('name_initials', t.toLowerCase())]));
         }
         const rows = await q.orderBy('code').limit(2000).execute();
         return {

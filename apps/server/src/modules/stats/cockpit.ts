@@ -1,10 +1,10 @@
-import { underRegion } from '../../lib/scope.ts';
 import { elapsedDays, median, todayInShanghai } from '@lianjian/shared';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { householdInScope, householdStatusOn } from '../households/households.service.ts';
+import { householdInScope, underRegion } from '../../lib/scope.ts';
+import { householdStatusOn } from '../households/households.service.ts';
 import { endOfDay, itemInScope, reopensBy, statusAt } from '../items/items.repository.ts';
 
 export const Cockpit = z

@@ -6,10 +6,12 @@ import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
 import { nameInitials } from '../../lib/pinyin.ts';
-import { invalid } from '../../lib/problem.ts';
-import { unitInScope, underRegion } from '../../lib/scope.ts';
+import { forbidden, invalid } from '../../lib/problem.ts';
+import { assertRegionsWithin, unitInScope, underRegion } from '../../lib/scope.ts';
+import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { CreatePartyOrg, CreateUnit, UnitListQuery } from './units.routes.ts';
+import { contains, startsWith } from '../../lib/like.ts';
 
 export class UnitService {
   constructor(private readonly db: Db) {}
@@ -18,7 +20,8 @@ export class UnitService {
   async list(actor: Actor, q: z.infer<typeof UnitListQuery>) {
     const filtered = () => {
       let b = this.db.selectFrom('units as u').where(unitInScope(actor, 'u'));
-      if (q.q) b = b.where((eb) => eb.or([eb('u.name', 'like', `%${q.q}%`), eb('u.name_initials', 'like', `${q.q?.toLowerCase()}%`)]));
+      const text = q.q;
+      if (text) b = b.where((eb) => eb.or([contains('u.name', text), startsWith('u.name_initials', text.toLowerCase())]));
       if (q.type) b = b.where('u.type', '=', q.type);
       if (q.regionCode) b = b.where(underRegion('u.region_code', q.regionCode));
       return b;
@@ -55,12 +58,9 @@ export class UnitService {
 
   /** Registers a unit in a region of the caller's scope. */
   async create(actor: Actor, input: z.infer<typeof CreateUnit>) {
-    if (actor.regionCode === null || !input.regionCode.startsWith(actor.regionCode)) {
-      throw invalid('区划不在管辖范围内', [{ path: 'body.regionCode', message: input.regionCode }]);
-    }
+    requireRegionAccount(actor);
     return this.db.transaction().execute(async (tx) => {
-      const region = await tx.selectFrom('regions').select('code').where('code', '=', input.regionCode).executeTakeFirst();
-      if (!region) throw invalid('区划不存在', [{ path: 'body.regionCode', message: input.regionCode }]);
+      await assertRegionsWithin(tx, actor, [{ path: 'body.regionCode', code: input.regionCode }]);
       const now = nowIso();
       const row = {
         id: newId(),
@@ -74,18 +74,16 @@ export class UnitService {
       };
       await tx.insertInto('units').values(row).execute();
       await recordAudit(tx, actor, { action: 'unit.create', entityType: 'unit', entityId: row.id, after: row });
+      await recordReply(tx, actor.requestId, 201, { id: row.id });
       return row.id;
     });
   }
 
   /** Registers a formal party organization (the home organizations of members, the approving organizations). */
   async createPartyOrg(actor: Actor, input: z.infer<typeof CreatePartyOrg>) {
-    if (actor.regionCode === null || !input.regionCode.startsWith(actor.regionCode)) {
-      throw invalid('区划不在管辖范围内', [{ path: 'body.regionCode', message: input.regionCode }]);
-    }
+    requireRegionAccount(actor);
     return this.db.transaction().execute(async (tx) => {
-      const region = await tx.selectFrom('regions').select('code').where('code', '=', input.regionCode).executeTakeFirst();
-      if (!region) throw invalid('区划不存在', [{ path: 'body.regionCode', message: input.regionCode }]);
+      await assertRegionsWithin(tx, actor, [{ path: 'body.regionCode', code: input.regionCode }]);
       if (input.unitId) {
         const unit = await tx.selectFrom('units').select('id').where('id', '=', input.unitId).where(unitInScope(actor)).executeTakeFirst();
         if (!unit) throw invalid('单位不存在', [{ path: 'body.unitId', message: input.unitId }]);
@@ -93,6 +91,7 @@ export class UnitService {
       const row = { id: newId(), name: input.name, kind: input.kind, region_code: input.regionCode, unit_id: input.unitId };
       await tx.insertInto('party_orgs').values(row).execute();
       await recordAudit(tx, actor, { action: 'party_org.create', entityType: 'party_org', entityId: row.id, after: row });
+      await recordReply(tx, actor.requestId, 201, { id: row.id });
       return row.id;
     });
   }
@@ -102,8 +101,13 @@ export class UnitService {
     const prefix = actor.regionCode ?? '';
     let b = this.db.selectFrom('party_orgs').select(['id', 'name', 'kind', 'region_code']);
     b = actor.regionCode === null ? b.where(sql<boolean>`1 = 0`) : b.where(underRegion('region_code', prefix));
-    if (q.q) b = b.where('name', 'like', `%${q.q}%`);
+    if (q.q) b = b.where(contains('name', q.q));
     const rows = await b.orderBy('region_code').orderBy('name').limit(q.limit).execute();
     return { items: rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind, regionCode: r.region_code })) };
   }
+}
+
+/** Units and formal party organizations are the county's and townships' registers, kept by region accounts. */
+function requireRegionAccount(actor: Actor) {
+  if (actor.regionCode === null) throw forbidden('region_account_required', '单位和党组织名录由县、乡按行政区域授权的账号维护');
 }

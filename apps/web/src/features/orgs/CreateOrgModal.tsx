@@ -107,7 +107,10 @@ export function CreateOrgModal(props: { parent: Schemas['OrgDetail']; open: bool
           <Select
             showSearch={{ optionFilterProp: 'label' }}
             loading={regions.isLoading}
-            options={regions.data?.items.map((r) => ({ value: r.code, label: `${r.name}（${r.code}）` }))}
+            // A child is placed inside what its parent covers (the server refuses anything else).
+            options={regions.data?.items
+              .filter((r) => props.parent.coveredRegions.some((c) => r.code.startsWith(c.code)))
+              .map((r) => ({ value: r.code, label: `${r.name}（${r.code}）` }))}
           />
         </Form.Item>
         <Form.Item name="establishedOn" label={t('create.established')} rules={[{ required: true, message: t('common.required') }]}>

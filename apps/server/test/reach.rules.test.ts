@@ -1,0 +1,241 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { coverageBeyondParent } from '../src/lib/scope.ts';
+import { excel } from '../src/lib/excel.ts';
+import { type Client, exported } from './helpers.ts';
+import { registerHousehold } from './households-fixture.ts';
+import { useCounty } from './setup-county.ts';
+
+/**
+ * DOMAIN §9a "Coverage nests": a child's covered regions lie inside its parent's; an account tied to an organization
+ * sees the households of the villages that organization covers and changes only those it serves; nothing a user
+ * creates widens that user's own reach. The factory's relocation-site branch (account `baihe`) covers 穆老庄村
+ * (411321106200) only; 水晶河村 (411321106201) is another village of the same township.
+ */
+describe('reach: nothing a user creates widens the user’s own reach', () => {
+  const ctx = useCounty();
+  const group = (over: Record<string, unknown>) => ({
+    parentId: ctx.county.orgs.qiaoBranch.id,
+    level: 'group',
+    name: '新党小组',
+    mode: 'linked_services',
+    anchorType: 'relocation_site',
+    anchorName: '白河新村',
+    mission: '承担支部分派的事项',
+    regionCode: '411321106200',
+    establishedOn: '2020-01-01',
+    ...over,
+  });
+  const householdIds = async (c: Client) => (await c.get('/households?limit=100')).json().items.map((h: { id: string }) => h.id).sort();
+
+  it('a branch secretary cannot widen his reach by setting up a party group placed in another township or covering the county', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const baihe = await ctx.user('baihe');
+    await registerHousehold(qiao, { regionCode: '411321106200' });
+    await registerHousehold(qiao, { regionCode: '411321106201' });
+    const cheng = await ctx.user('chengjiao');
+    await registerHousehold(cheng, { regionCode: '411321300214' });
+    const before = await householdIds(baihe);
+    const orgsBefore = await ctx.t.db.db.selectFrom('temporary_orgs').select('id').execute();
+
+    // The review's request: a group of his branch, seated in a village of 城郊乡, covering the whole county.
+    const attack = await baihe.post('/orgs', group({ regionCode: '411321300214', coveredRegionCodes: ['411321'] }));
+    expect(attack.statusCode).toBe(400);
+    expect(attack.json().code).toBe('region_outside_scope');
+    expect(attack.json().errors.map((e: { path: string }) => e.path).sort()).toEqual(['body.coveredRegionCodes.0', 'body.regionCode']);
+    // Each half alone is refused too: the seat elsewhere, or a wider coverage from an allowed seat.
+    expect((await baihe.post('/orgs', group({ regionCode: '411321300214' }))).json().code).toBe('region_outside_scope');
+    expect((await baihe.post('/orgs', group({ coveredRegionCodes: ['411321106'] }))).json().code).toBe('region_outside_scope');
+    expect((await baihe.post('/orgs', group({ coveredRegionCodes: ['411321106201'] }))).json().code).toBe('region_outside_scope');
+    expect((await baihe.post('/orgs', group({ coveredRegionCodes: ['411321999999'] }))).json().code).toBe('region_outside_scope');
+
+    expect(await ctx.t.db.db.selectFrom('temporary_orgs').select('id').execute()).toHaveLength(orgsBefore.length);
+    expect(await householdIds(baihe)).toEqual(before);
+    expect(before).toHaveLength(1);
+    // 城郊乡 sees nothing new under its region either.
+    expect((await cheng.get('/orgs?limit=200')).json().total).toBe(3);
+
+    // Inside his branch's coverage he sets up a group as before.
+    const ok = await baihe.post('/orgs', group({ name: '结对帮扶党小组' }));
+    expect(ok.statusCode).toBe(201);
+    expect(await householdIds(baihe)).toEqual(before);
+  });
+
+  it('a child organization’s seat and covered places lie inside its parent’s coverage, even for a region account', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const admin = await ctx.user('admin');
+    const branch = (over: Record<string, unknown>) => ({
+      parentId: ctx.county.orgs.qiaoGb.id,
+      level: 'branch',
+      name: '水晶河村联建临时党支部',
+      mode: 'joint_building',
+      anchorType: 'village_cluster',
+      anchorName: '水晶河村片区',
+      mission: '解决水晶河村群众反映的问题',
+      regionCode: '411321106201',
+      establishedOn: '2020-01-01',
+      ...over,
+    });
+    // A township account: nothing outside its township, whatever the parent.
+    expect((await qiao.post('/orgs', branch({ coveredRegionCodes: ['411321300214'] }))).json().code).toBe('region_outside_scope');
+    // The county account reaches the county, but a child of 乔端镇's general branch stays inside 乔端镇.
+    expect((await admin.post('/orgs', branch({ coveredRegionCodes: ['411321300214'] }))).json().code).toBe('region_outside_scope');
+    // A party group of the relocation-site branch stays inside the branch's village, even when the township sets it up.
+    expect((await qiao.post('/orgs', group({ regionCode: '411321106201' }))).json().code).toBe('region_outside_scope');
+    const created = await qiao.post('/orgs', branch({}));
+    expect(created.statusCode).toBe(201);
+    const detail = (await qiao.get(`/orgs/${created.json().id}`)).json();
+    expect(detail.coveredRegions.map((r: { code: string }) => r.code)).toEqual(['411321106201']);
+  });
+
+  it('a record placed by an account lies inside its reach and inside its organization’s coverage: reports, items, units, land contracts', async () => {
+    const baihe = await ctx.user('baihe');
+    const qiao = await ctx.user('qiaoduan');
+    const cheng = await ctx.user('chengjiao');
+    const report = (regionCode: string) => ({ source: 'visit', regionCode, category: 'roads', description: '路灯不亮' });
+    // A report entered by the branch lands in its village, not in another branch's work.
+    expect((await baihe.post('/reports', report('411321300214'))).json().code).toBe('region_outside_scope');
+    expect((await baihe.post('/reports', report('411321106201'))).json().code).toBe('region_outside_scope');
+    expect((await baihe.post('/reports', report('411321106200'))).statusCode).toBe(201);
+    expect((await qiao.post('/reports', report('411321300214'))).json().code).toBe('region_outside_scope');
+
+    // An item's place shows on that village's board: inside the branch's coverage.
+    const list = (items: object[]) => ({ orgId: ctx.county.orgs.qiaoBranch.id, title: '清单', listedOn: '2020-08-01', items });
+    const outside = await baihe.post('/problem-lists', list([{ problem: '城郊乡的事', category: 'roads', regionCode: '411321300214' }]));
+    expect(outside.json().code).toBe('region_outside_scope');
+    const otherVillage = await qiao.post('/problem-lists', list([{ problem: '水晶河村的事', category: 'roads', regionCode: '411321106201' }]));
+    expect(otherVillage.json().code).toBe('region_outside_scope');
+    expect((await baihe.post('/problem-lists', list([{ problem: '穆老庄村的事', category: 'roads', regionCode: '411321106200' }]))).statusCode).toBe(201);
+    const board = (await ctx.t.app.inject({ url: '/api/v1/public/villages/411321300214/board' })).json();
+    expect(board.items).toEqual([]);
+
+    // Units are the region accounts' register, inside their region.
+    expect((await qiao.post('/units', { name: '城郊乡水利站', type: 'public_institution', regionCode: '411321300' })).json().code).toBe('region_outside_scope');
+    expect((await baihe.post('/units', { name: '白河新村物业', type: 'enterprise', regionCode: '411321106200' })).statusCode).toBe(403);
+
+    // A land contract of the reserve-forest project lies inside what its branch covers.
+    const project = (
+      await cheng.post('/projects', { orgId: ctx.county.orgs.chengBranch.id, name: '国储林', investmentYuan: 1, areaMu: 1, beneficiaries: 1, description: 'x' })
+    ).json().id;
+    const contract = (regionCode: string) => ({ holder: '承包户', regionCode, areaMu: 10, status: 'negotiating' });
+    expect((await cheng.post(`/projects/${project}/land-contracts`, contract('411321300215'))).json().code).toBe('region_outside_scope');
+    expect((await cheng.post(`/projects/${project}/land-contracts`, contract('411321300214'))).statusCode).toBe(204);
+  });
+
+  it('a tree made before coverage nested is checked: organizations covering beyond their parent are listed (lianjian check-coverage)', async () => {
+    const db = ctx.t.db.db;
+    expect(await coverageBeyondParent(db)).toEqual([]);
+    // What the review's request left behind under the old code: a group of the branch covering the county.
+    const id = randomUUID();
+    const branch = ctx.county.orgs.qiaoBranch;
+    const row = await db.selectFrom('temporary_orgs').selectAll().where('id', '=', branch.id).executeTakeFirstOrThrow();
+    await db.insertInto('temporary_orgs').values({ ...row, id, name: '越权党小组', level: 'group', parent_id: branch.id, path: `${branch.path}${id}/`, region_code: '411321300214', approving_party_org_id: null, approving_org_id: branch.id }).execute();
+    await db.insertInto('org_regions').values([{ org_id: id, region_code: '411321300214' }, { org_id: id, region_code: '411321' }]).execute();
+    expect(await coverageBeyondParent(db)).toEqual([
+      { id, name: '越权党小组', regionCode: '411321' },
+      { id, name: '越权党小组', regionCode: '411321300214' },
+    ]);
+    // Meanwhile it widens nobody: the branch account's households are its own branch's coverage, not its subtree's.
+    const qiao = await ctx.user('qiaoduan');
+    const cheng = await ctx.user('chengjiao');
+    await registerHousehold(qiao);
+    await registerHousehold(cheng, { regionCode: '411321300214' });
+    expect((await (await ctx.user('baihe')).get('/households')).json().total).toBe(1);
+  });
+
+  it('linking a unit brings its members into the organization’s reach: only units the caller already reaches', async () => {
+    const baihe = await ctx.user('baihe');
+    const { units, members, orgs } = ctx.county;
+    const before = (await baihe.get('/members?limit=200')).json().items.map((m: { id: string }) => m.id);
+    expect(before).not.toContain(members.chengMember);
+    const link = await baihe.post(`/orgs/${orgs.qiaoBranch.id}/units`, { unitId: units.chengGov, linkedOn: '2020-01-01' });
+    expect(link.statusCode).toBe(404);
+    const withUnit = await baihe.post('/orgs', group({ unitIds: [units.chengGov] }));
+    expect(withUnit.statusCode).toBe(400);
+    const after = (await baihe.get('/members?limit=200')).json().items.map((m: { id: string }) => m.id);
+    expect(after.sort()).toEqual([...before].sort());
+    // A unit the township reaches is linked as before.
+    const qiao = await ctx.user('qiaoduan');
+    expect((await qiao.post(`/orgs/${orgs.qiaoBranch.id}/units`, { unitId: units.qiaoPolice, linkedOn: '2020-01-01' })).statusCode).toBe(204);
+  });
+});
+
+describe('a branch account reads the households of the villages its branch covers, and changes only those it serves', () => {
+  const ctx = useCounty();
+
+  it('reads the covered village’s households only, in the list, by id, in counts and in exports', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const baihe = await ctx.user('baihe');
+    const covered = await registerHousehold(qiao, { regionCode: '411321106200' });
+    const elsewhere = await registerHousehold(qiao, { regionCode: '411321106201' });
+    const list = (await baihe.get('/households?limit=100')).json();
+    expect(list.items.map((h: { id: string }) => h.id)).toEqual([covered]);
+    expect(list.total).toBe(1);
+    expect((await baihe.get(`/households/${elsewhere}`)).statusCode).toBe(404);
+    expect((await baihe.get(`/households/${elsewhere}/visits`)).statusCode).toBe(404);
+    expect((await baihe.post(`/households/${elsewhere}/visits`, { visitedOn: '2020-06-01', helperIds: [ctx.county.members.qiaoOther] })).statusCode).toBe(404);
+    expect((await baihe.get('/households?regionCode=411321106')).json().total).toBe(1);
+    const file = await exported(baihe, 'households', {});
+    expect(file.statusCode, file.body).toBe(200);
+    const book = new (await excel()).Workbook();
+    await book.xlsx.load(file.rawPayload as unknown as ArrayBuffer);
+    const sheet = book.worksheets[0];
+    const rows: string[] = [];
+    sheet?.eachRow((row) => rows.push(String(row.values)));
+    expect(rows.join('\n')).not.toContain('水晶河村');
+    expect(rows.filter((r) => r.includes('赵大山'))).toHaveLength(1);
+  });
+
+  it('a household its branch does not serve is read-only for it: helpers, visits, measures, monitoring and exit answer 403 household_not_served', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const baihe = await ctx.user('baihe');
+    const { members } = ctx.county;
+    // Served: its primary helper is a member of the branch. Not served: its only helper works for the linked
+    // power station but holds no membership of the branch.
+    const served = await registerHousehold(qiao);
+    const unserved = await registerHousehold(qiao);
+    const helper = (memberId: string) => ({ memberId, role: 'cadre', primary: true, reason: '结对帮扶', startOn: '2020-01-01' });
+    expect((await qiao.post(`/households/${served}/helpers`, helper(members.qiaoOther))).statusCode).toBe(201);
+    expect((await qiao.post(`/households/${unserved}/helpers`, helper(members.qiaoPowerChief))).statusCode).toBe(201);
+
+    expect((await baihe.get(`/households/${unserved}`)).json().abilities).toEqual({ write: false });
+    expect((await baihe.get(`/households/${served}`)).json().abilities).toEqual({ write: true });
+    expect((await qiao.get(`/households/${unserved}`)).json().abilities).toEqual({ write: true });
+
+    const writes = (id: string, helperId: string) => [
+      () => baihe.post(`/households/${id}/helpers`, { memberId: members.qiaoSecretary, role: 'party_member', primary: false, reason: '叠加帮扶', startOn: '2020-02-01' }),
+      () => baihe.post(`/households/${id}/visits`, { visitedOn: '2020-06-01', helperIds: [helperId] }),
+      () => baihe.post(`/households/${id}/measures`, { category: 'industry', content: '发展香菇种植', costYuan: 0, startOn: '2020-06-01' }),
+      () => baihe.post('/monitoring-cases', { householdId: id, category: 'sudden_hardship', source: 'cadre_visit', risk: '因病', identifiedOn: '2020-08-01' }),
+      () => baihe.post('/exit-applications', { householdId: id, source: 'household', appliedOn: '2020-09-01' }),
+    ];
+    const counts = async () => {
+      const db = ctx.t.db.db;
+      const n = async (t: 'helpers' | 'visits' | 'measures' | 'monitoring_cases' | 'exit_applications') =>
+        Number((await db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      return [await n('helpers'), await n('visits'), await n('measures'), await n('monitoring_cases'), await n('exit_applications')];
+    };
+    const before = await counts();
+    for (const write of writes(unserved, members.qiaoPowerChief)) {
+      const res = await write();
+      expect(res.statusCode, res.body).toBe(403);
+      expect(res.json().code).toBe('household_not_served');
+    }
+    expect(await counts()).toEqual(before);
+    // Ending a helper of a household it does not serve, too.
+    const helperRow = (await qiao.get(`/households/${unserved}`)).json().helpers[0];
+    const end = await baihe.post(`/households/${unserved}/helpers/${helperRow.id}/end`, { endOn: '2020-12-01', endReason: '调整', version: helperRow.version });
+    expect(end.statusCode).toBe(403);
+
+    // The household it serves takes every one of them.
+    for (const write of writes(served, members.qiaoOther)) {
+      const res = await write();
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    // Monitoring and exit steps on a household it does not serve: the township opens them, the branch cannot move them.
+    const caseId = (await qiao.post('/monitoring-cases', { householdId: unserved, category: 'sudden_hardship', source: 'cadre_visit', risk: '因病', identifiedOn: '2020-08-01' })).json().id;
+    const version = (await qiao.get(`/monitoring-cases/${caseId}`)).json().version;
+    const step = await baihe.post(`/monitoring-cases/${caseId}/transitions`, { to: 'consented', on: '2020-08-02', version });
+    expect(step.json().code).toBe('household_not_served');
+  });
+});
