@@ -1,6 +1,14 @@
+import { randomBytes } from 'node:crypto';
+import type { UserRole } from '@lianjian/shared';
+import { generate } from 'otplib';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../src/db/index.ts';
+import { DataCipher } from '../src/lib/crypto.ts';
+import { hashPassword } from '../src/modules/auth/auth.routes.ts';
+import { checkAccountShape } from '../src/modules/users/account-shape.ts';
+import { seedDemo } from '../src/seed/demo.ts';
 import { PASSWORD, addUser } from './factories.ts';
-import { type Client, as, login } from './helpers.ts';
+import { type Client, as, login, testApp } from './helpers.ts';
 import { useCounty } from './setup-county.ts';
 
 /**
@@ -88,15 +96,16 @@ describe('dual control of privileged accounts', () => {
       const res = await security.post('/account-requests', body);
       expect([body.kind, res.statusCode, res.json().code]).toEqual([body.kind, 403, 'own_account']);
     }
-    // The account a request is about never approves it: the county administrator's own scope is for the auditor to confirm.
+    // The account a request is about never approves it: the county administrator's own scope (the committee it acts
+    // for) is for the auditor to confirm.
     const adminUser = (await security.get('/users?q=admin')).json().items.find((u: { username: string }) => u.username === 'admin');
-    const filed = (await security.post('/account-requests', { kind: 'change', userId: adminUser.id, changes: { regionCode: '411321106' }, version: adminUser.version, reason: '调任乡镇' })).json().request;
+    const filed = (await security.post('/account-requests', { kind: 'change', userId: adminUser.id, changes: { actingPartyOrgId: null }, version: adminUser.version, reason: '不再代行县委' })).json().request;
     expect((await admin.get(`/account-requests/${filed.id}`)).json().abilities.approve).toBe(false);
     const own = await decide(admin, filed, 'approved');
     expect([own.statusCode, own.json().code]).toEqual([403, 'own_account']);
-    expect((await userRow('admin'))?.scope_region_code).toBe('411321');
+    expect((await userRow('admin'))?.acting_party_org_id).toBe(ctx.county.partyOrgs.county);
     expect((await decide(auditor, filed, 'approved')).statusCode).toBe(200);
-    expect((await userRow('admin'))?.scope_region_code).toBe('411321106');
+    expect((await userRow('admin'))?.acting_party_org_id).toBeNull();
   });
 
   it('raising an account to administrator, or changing an administrator account\'s role, scope or credentials, needs approval; other accounts stay the security administrator\'s alone', async () => {
@@ -106,9 +115,9 @@ describe('dual control of privileged accounts', () => {
     const adminUser = await byName('admin');
     const auditorUser = await byName('auditor');
     const refusals = [
-      await security.patch(`/users/${qiao.id}`, { role: 'county_admin', version: qiao.version }),
-      await security.patch(`/users/${auditorUser.id}`, { role: 'township_admin', version: auditorUser.version }),
-      await security.patch(`/users/${adminUser.id}`, { regionCode: '411321106', version: adminUser.version }),
+      await security.patch(`/users/${qiao.id}`, { role: 'county_admin', regionCode: '411321', actingPartyOrgId: null, version: qiao.version }),
+      await security.patch(`/users/${auditorUser.id}`, { role: 'township_admin', regionCode: '411321106', version: auditorUser.version }),
+      await security.patch(`/users/${adminUser.id}`, { actingPartyOrgId: null, version: adminUser.version }),
       await security.post(`/users/${adminUser.id}/reset-password`, { reason: '遗忘密码' }),
       await security.post(`/users/${adminUser.id}/reset-totp`, { reason: '手机丢失' }),
     ];
@@ -120,15 +129,16 @@ describe('dual control of privileged accounts', () => {
     const off = await security.patch(`/users/${oldAudit.id}`, { active: false, version: oldAudit.version });
     expect(off.statusCode).toBe(200);
     expect((await security.patch(`/users/${oldAudit.id}`, { active: true, version: off.json().version })).json().code).toBe('approval_required');
-    // Accounts without administrator powers: as before.
-    expect((await security.patch(`/users/${qiao.id}`, { role: 'supervisor', version: qiao.version })).statusCode).toBe(200);
-    expect((await security.post(`/users/${qiao.id}/reset-password`, { reason: '遗忘密码' })).statusCode).toBe(200);
+    // Accounts that reach no more than a branch: the security administrator's alone.
+    const baihe = await byName('baihe');
+    expect((await security.patch(`/users/${baihe.id}`, { role: 'member', version: baihe.version })).statusCode).toBe(200);
+    expect((await security.post(`/users/${baihe.id}/reset-password`, { reason: '遗忘密码' })).statusCode).toBe(200);
 
     // An elevation through a request: approved by the county administrator, effective at once, the account's sessions end.
     const chengCookie = await login(ctx.t.app, 'chengjiao', PASSWORD);
     const cheng = await byName('chengjiao');
-    const raise = (await security.post('/account-requests', { kind: 'change', userId: cheng.id, changes: { role: 'auditor', regionCode: '411321' }, version: cheng.version, reason: '轮岗任审计管理员' })).json().request;
-    expect(raise).toMatchObject({ kind: 'change', role: 'auditor', changes: { role: 'auditor', regionCode: '411321' } });
+    const raise = (await security.post('/account-requests', { kind: 'change', userId: cheng.id, changes: { role: 'auditor', regionCode: '411321', actingPartyOrgId: null }, version: cheng.version, reason: '轮岗任审计管理员' })).json().request;
+    expect(raise).toMatchObject({ kind: 'change', role: 'auditor', changes: { role: 'auditor', regionCode: '411321', actingPartyOrgId: null } });
     expect((await decide(admin, raise, 'approved')).statusCode).toBe(200);
     expect(await userRow('chengjiao')).toMatchObject({ role: 'auditor', scope_region_code: '411321' });
     expect((await as(ctx.t.app, chengCookie).get('/auth/me')).statusCode).toBe(401);
@@ -170,14 +180,301 @@ describe('dual control of privileged accounts', () => {
   });
 
   it('requests are scoped: an approver outside the account\'s region neither sees nor decides it (404)', async () => {
-    await addUser(db(), 'chengaudit', 'auditor', { region: '411321300' });
-    const far = as(ctx.t.app, await login(ctx.t.app, 'chengaudit', PASSWORD));
-    const request = (await security.post('/account-requests', { kind: 'create', account: { ...NEW_ADMIN, role: 'auditor', regionCode: '411321106' }, reason: '乡镇审计' })).json().request;
+    // An auditor's scope is a county: the approver outside is the next county's.
+    await db().insertInto('regions').values({ code: '411322', name: '方城县', level: 'county', kind: '县', parent_code: null, name_initials: 'fcx', source: 'official' }).execute();
+    await addUser(db(), 'fangaudit', 'auditor', { region: '411322' });
+    const far = as(ctx.t.app, await login(ctx.t.app, 'fangaudit', PASSWORD));
+    const request = (await security.post('/account-requests', { kind: 'create', account: { ...NEW_ADMIN, role: 'township_admin', regionCode: '411321106' }, reason: '乡镇党委管理员' })).json().request;
     expect((await far.get(`/account-requests/${request.id}`)).statusCode).toBe(404);
     expect((await far.get('/account-requests')).json().items).toEqual([]);
     expect((await decide(far, request, 'approved')).statusCode).toBe(404);
     expect((await admin.get(`/account-requests/${request.id}`)).statusCode).toBe(200);
     // Business roles have nothing to do with accounts.
     expect((await (await ctx.user('qiaoduan')).get('/account-requests')).statusCode).toBe(403);
+  });
+});
+
+/**
+ * What an account may be (its role and its scope agree) and who must agree to it. An account that reads a township's
+ * or the county's register — a township administrator (it unmasks a township's households), any account scoped to
+ * the county or wider, and the three administrators — is opened, changed, put back in service or given new
+ * credentials only through a request a second person approves; an elevation issues new split credentials, so
+ * nobody who knew the account's old password keeps it.
+ */
+describe('the shape of an account, and who must agree to it', () => {
+  const ctx = useCounty();
+  let security: Client;
+  let admin: Client;
+  let auditor: Client;
+  beforeEach(async () => {
+    security = await ctx.user('security');
+    admin = await ctx.user('admin');
+    auditor = await ctx.user('auditor');
+  });
+
+  const db = () => ctx.t.db.db;
+  const userRow = (username: string) => db().selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  const tryLogin = (username: string, password: string) => ctx.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+  const decide = (c: Client, r: { id: string; version: number }, to: 'approved' | 'rejected' | 'cancelled', reason = '经电话核实，同意') =>
+    c.post(`/account-requests/${r.id}/transitions`, { to, reason, version: r.version });
+  const account = async (username: string) =>
+    (await security.get(`/users?q=${username}`)).json().items.find((u: { username: string }) => u.username === username) as { id: string; version: number; role: string };
+  const codes = (res: { statusCode: number; json: () => { code?: string } }) => [res.statusCode, res.json().code];
+
+  it('an elevation issues new split credentials: a password the requester knew does not open the elevated account', async () => {
+    // The security administrator opens, alone, an account it may open alone, and so knows its password.
+    const opened = await security.post('/users', { username: 'heping', displayName: '何平', role: 'supervisor', regionCode: '411321300' });
+    expect(opened.statusCode).toBe(201);
+    const holder = as(ctx.t.app, await login(ctx.t.app, 'heping', opened.json().oneTimePassword));
+    const KNOWN = 'Bright-River-Pass-2026';
+    expect((await holder.post('/auth/password', { currentPassword: opened.json().oneTimePassword, newPassword: KNOWN })).statusCode).toBe(200);
+    // It enrols a second factor of its own, too.
+    const setup = (await holder.post('/auth/totp/setup', { password: KNOWN })).json();
+    const now = Math.floor(Date.now() / 1000);
+    expect((await holder.post('/auth/totp/enable', { code: await generate({ secret: setup.secret, epoch: now }) })).statusCode).toBe(200);
+    const id = (await userRow('heping'))?.id as string;
+    // It asks for the account to become a county administrator; an auditor approves.
+    const before = await account('heping');
+    const filed = await security.post('/account-requests', { kind: 'change', userId: before.id, changes: { role: 'county_admin', regionCode: '411321' }, version: before.version, reason: '调任县委组织部' });
+    expect(filed.statusCode).toBe(201);
+    const approved = await decide(auditor, filed.json().request, 'approved');
+    expect(approved.statusCode).toBe(200);
+    expect(await userRow('heping')).toMatchObject({ role: 'county_admin', scope_region_code: '411321' });
+    // The password the requester knew no longer opens it (not even as far as the second factor), and the session it
+    // held has ended.
+    const withCode = await ctx.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'heping', password: KNOWN, code: await generate({ secret: setup.secret, epoch: now + 30 }) } });
+    expect(codes(withCode)).toEqual([401, 'invalid_credentials']);
+    expect((await holder.get('/auth/me')).statusCode).toBe(401);
+    expect(await db().selectFrom('sessions').select('id').where('user_id', '=', id).execute()).toEqual([]);
+    // New credentials split the way a new administrator account's are: half to the requester, half to the approver.
+    const first = filed.json().passwordPart as string;
+    const second = approved.json().passwordPart as string;
+    expect([first, second]).toEqual([expect.stringMatching(/^[A-Za-z0-9]{10}$/), expect.stringMatching(/^[A-Za-z0-9]{10}$/)]);
+    expect((await tryLogin('heping', first)).statusCode).toBe(401);
+    expect((await tryLogin('heping', second)).statusCode).toBe(401);
+    expect(await userRow('heping')).toMatchObject({ must_change_password: 1, totp_enabled: 0, totp_secret_enc: null });
+    expect(await db().selectFrom('recovery_codes').select('id').where('user_id', '=', id).execute()).toEqual([]);
+    const both = await tryLogin('heping', first + second);
+    expect([both.statusCode, both.json().pending]).toEqual([200, 'password_change']);
+    // A change that leaves an account the security administrator's alone issues nothing new.
+    const sup = await account('supervisor');
+    const down = (await security.post('/account-requests', { kind: 'change', userId: sup.id, changes: { regionCode: '411321106' }, version: sup.version, reason: '下沉乡镇' })).json();
+    expect(down.passwordPart).toBeNull();
+    expect((await decide(admin, down.request, 'approved')).json().passwordPart).toBeNull();
+    expect((await tryLogin('supervisor', PASSWORD)).statusCode).toBe(200);
+  });
+
+  it("an account's role and scope agree", async () => {
+    const c = ctx.county;
+    const scopeInvalid = [400, 'account_scope_invalid'];
+    const bad: [Record<string, unknown>, string][] = [
+      [{ role: 'township_admin', regionCode: '411321', actingPartyOrgId: c.partyOrgs.county }, 'regionCode'],
+      [{ role: 'township_admin', regionCode: '411321106', actingPartyOrgId: c.partyOrgs.cheng }, 'actingPartyOrgId'],
+      [{ role: 'township_admin', regionCode: '411321106', actingPartyOrgId: c.partyOrgs.qiaoPowerBranch }, 'actingPartyOrgId'],
+      [{ role: 'org_secretary', orgId: c.orgs.committee.id, memberId: c.members.countyOfficer }, 'orgId'],
+      [{ role: 'org_secretary', orgId: c.orgs.qiaoGroup.id, memberId: c.members.qiaoSecretary }, 'orgId'],
+      [{ role: 'org_secretary', regionCode: '411321' }, 'regionCode'],
+      [{ role: 'org_secretary', orgId: c.orgs.chengBranch.id, memberId: c.members.chengOther }, 'memberId'],
+      [{ role: 'org_secretary', orgId: c.orgs.chengBranch.id }, 'memberId'],
+      [{ role: 'org_secretary', orgId: c.orgs.qiaoBranch.id, memberId: c.members.qiaoSecretary, actingPartyOrgId: c.partyOrgs.qiao }, 'actingPartyOrgId'],
+      [{ role: 'member', regionCode: '411321' }, 'regionCode'],
+      [{ role: 'member', orgId: c.orgs.qiaoBranch.id, memberId: c.members.chengMember }, 'memberId'],
+      [{ role: 'member', orgId: c.orgs.qiaoBranch.id, memberId: c.members.qiaoOther, regionCode: '411321106' }, 'regionCode'],
+      [{ role: 'supervisor', regionCode: '411321106200' }, 'regionCode'],
+      [{ role: 'supervisor', regionCode: '411321106', actingPartyOrgId: c.partyOrgs.qiao }, 'actingPartyOrgId'],
+      [{ role: 'supervisor', orgId: c.orgs.qiaoBranch.id }, 'orgId'],
+    ];
+    for (const [i, [shape, field]] of bad.entries()) {
+      const res = await security.post('/users', { username: `bad${i}`, displayName: '错', ...shape });
+      expect([shape, ...codes(res), res.json().errors?.map((e: { path: string }) => e.path)]).toEqual([shape, ...scopeInvalid, expect.arrayContaining([field])]);
+    }
+    // Administrator accounts are asked for, and refused when asked for in the wrong shape.
+    const badAdmins: [Record<string, unknown>, string][] = [
+      [{ role: 'auditor', regionCode: '411321106' }, 'regionCode'],
+      [{ role: 'county_admin', regionCode: '411321', actingPartyOrgId: c.partyOrgs.qiao }, 'actingPartyOrgId'],
+      [{ role: 'security_admin', regionCode: '411321', actingPartyOrgId: c.partyOrgs.county }, 'actingPartyOrgId'],
+      [{ role: 'county_admin', regionCode: '411321', orgId: c.orgs.committee.id }, 'orgId'],
+      [{ role: 'auditor', regionCode: '411321', memberId: c.members.countyOfficer }, 'memberId'],
+    ];
+    for (const [i, [shape, field]] of badAdmins.entries()) {
+      const res = await security.post('/account-requests', { kind: 'create', account: { username: `badadmin${i}`, displayName: '错', ...shape }, reason: '开设' });
+      expect([shape, ...codes(res), res.json().errors?.map((e: { path: string }) => e.path)]).toEqual([shape, ...scopeInvalid, expect.arrayContaining([field])]);
+    }
+    expect(await db().selectFrom('users').select('id').where('username', 'like', 'bad%').execute()).toEqual([]);
+    expect(await db().selectFrom('account_requests').select('id').execute()).toEqual([]);
+    // The shapes that are right: a branch secretary, a member of a branch through its party group.
+    expect((await security.post('/users', { username: 'chenjing', displayName: '陈静', role: 'org_secretary', orgId: c.orgs.chengBranch.id, memberId: c.members.chengMember })).statusCode).toBe(201);
+    expect((await security.post('/users', { username: 'liuyang', displayName: '刘洋', role: 'member', orgId: c.orgs.chengBranch.id, memberId: c.members.chengOther })).statusCode).toBe(201);
+
+    // Through a change: the same rule.
+    const qiao = await account('qiaoduan');
+    expect(codes(await security.patch(`/users/${qiao.id}`, { regionCode: '411321', version: qiao.version }))).toEqual(scopeInvalid);
+    const baihe = await account('baihe');
+    for (const change of [{ regionCode: '411321' }, { orgId: c.orgs.chengBranch.id }, { orgId: c.orgs.committee.id }, { memberId: c.members.qiaoOther }, { role: 'member', orgId: c.orgs.chengBranch.id }]) {
+      expect([change, ...codes(await security.patch(`/users/${baihe.id}`, { ...change, version: baihe.version }))]).toEqual([change, ...scopeInvalid]);
+    }
+    expect(await userRow('baihe')).toMatchObject({ role: 'org_secretary', scope_org_id: c.orgs.qiaoBranch.id, scope_region_code: null });
+    const cheng = await account('chengjiao');
+    const badChange = await security.post('/account-requests', { kind: 'change', userId: cheng.id, changes: { role: 'county_admin', regionCode: '411321' }, version: cheng.version, reason: '调任' });
+    expect(codes(badChange)).toEqual(scopeInvalid);
+    // An approved change is checked again when it takes effect: the secretary's post ended meanwhile.
+    const toBranch = { role: 'org_secretary', regionCode: null, actingPartyOrgId: null, orgId: c.orgs.chengBranch.id, memberId: c.members.chengMember };
+    const filed = await security.post('/account-requests', { kind: 'change', userId: cheng.id, changes: toBranch, version: cheng.version, reason: '改任支部书记' });
+    expect(filed.statusCode).toBe(201);
+    await db().updateTable('memberships').set({ end_on: '2020-01-01', end_reason: '调离' }).where('member_id', '=', c.members.chengMember).execute();
+    expect(codes(await decide(auditor, filed.json().request, 'approved'))).toEqual(scopeInvalid);
+    expect(await userRow('chengjiao')).toMatchObject({ role: 'township_admin', scope_region_code: '411321300' });
+    expect((await auditor.get(`/account-requests/${filed.json().request.id}`)).json().status).toBe('pending');
+  });
+
+  it("an account's role and scope agree: the demo county's and the test county's accounts have the shape their role asks", async () => {
+    const shapes = async (db: Db) =>
+      Promise.all(
+        (await db.selectFrom('users').selectAll().execute()).map(async (u) => {
+          const shape = { role: u.role as UserRole, regionCode: u.scope_region_code, orgId: u.scope_org_id, actingPartyOrgId: u.acting_party_org_id, memberId: u.member_id };
+          return [u.username, await checkAccountShape(db, shape).then(() => 'ok', (e: { errors?: unknown }) => e.errors)];
+        }),
+      );
+    expect((await shapes(db())).filter(([, r]) => r !== 'ok')).toEqual([]);
+    const demo = await testApp();
+    try {
+      await seedDemo(demo.db.db, await hashPassword(PASSWORD), new DataCipher(randomBytes(32)));
+      const seen = await shapes(demo.db.db);
+      expect(seen.length).toBeGreaterThanOrEqual(7);
+      expect(seen.filter(([, r]) => r !== 'ok')).toEqual([]);
+    } finally {
+      await demo.close();
+    }
+  });
+
+  it("accounts that read a township's or the county's register need a second person: township administrator and county-wide accounts, their changes and credential resets", async () => {
+    const c = ctx.county;
+    const WANGLI = { username: 'wangli', displayName: '王丽', role: 'township_admin', regionCode: '411321106', actingPartyOrgId: c.partyOrgs.qiao };
+    const required = [403, 'approval_required'];
+    expect(codes(await security.post('/users', WANGLI))).toEqual(required);
+    expect(codes(await security.post('/users', { username: 'dubao', displayName: '督办', role: 'supervisor', regionCode: '411321' }))).toEqual(required);
+    const qiao = await account('qiaoduan');
+    const qiaoBefore = await userRow('qiaoduan');
+    expect(codes(await security.post(`/users/${qiao.id}/reset-password`, { reason: '遗忘密码' }))).toEqual(required);
+    expect(codes(await security.post(`/users/${qiao.id}/reset-totp`, { reason: '手机丢失' }))).toEqual(required);
+    expect(codes(await security.patch(`/users/${qiao.id}`, { regionCode: '411321300', actingPartyOrgId: c.partyOrgs.cheng, version: qiao.version }))).toEqual(required);
+    expect(codes(await security.patch(`/users/${qiao.id}`, { role: 'supervisor', actingPartyOrgId: null, version: qiao.version }))).toEqual(required);
+    // Into the county's register, or out of it: a county-wide supervisor, a township one raised to the county, a branch secretary made supervisor.
+    const sup = await account('supervisor');
+    expect(codes(await security.patch(`/users/${sup.id}`, { regionCode: '411321106', version: sup.version }))).toEqual(required);
+    expect(codes(await security.post(`/users/${sup.id}/reset-password`, { reason: '遗忘密码' }))).toEqual(required);
+    expect((await security.post('/users', { username: 'xiangdu', displayName: '乡督', role: 'supervisor', regionCode: '411321300' })).statusCode).toBe(201);
+    const xiangdu = await account('xiangdu');
+    expect(codes(await security.patch(`/users/${xiangdu.id}`, { regionCode: '411321', version: xiangdu.version }))).toEqual(required);
+    const baihe = await account('baihe');
+    expect(codes(await security.patch(`/users/${baihe.id}`, { role: 'supervisor', regionCode: '411321', orgId: null, memberId: null, version: baihe.version }))).toEqual(required);
+    // The register an organization's account reads is what the organization covers: a county special branch's is the county's.
+    const countyWide = { username: 'zhouqiang', displayName: '周强', role: 'member', orgId: c.orgs.special.id, memberId: c.members.countyOfficer };
+    expect(codes(await security.post('/users', countyWide))).toEqual(required);
+    expect(codes(await security.patch(`/users/${baihe.id}`, { role: 'member', orgId: c.orgs.special.id, memberId: c.members.countyOfficer, version: baihe.version }))).toEqual(required);
+    // Out of service at once, alone; back in service with a second person.
+    const off = await security.patch(`/users/${qiao.id}`, { active: false, version: qiao.version });
+    expect(off.statusCode).toBe(200);
+    expect(codes(await security.patch(`/users/${qiao.id}`, { active: true, version: off.json().version }))).toEqual(required);
+    expect(await userRow('wangli')).toBeUndefined();
+    expect(await userRow('qiaoduan')).toMatchObject({ role: 'township_admin', scope_region_code: '411321106', password_hash: qiaoBefore?.password_hash, active: 0 });
+    // A branch's accounts stay the security administrator's alone, and asking for one is refused as unneeded.
+    expect((await security.post(`/users/${baihe.id}/reset-password`, { reason: '遗忘密码' })).statusCode).toBe(200);
+    expect(codes(await security.post('/account-requests', { kind: 'reset_password', userId: baihe.id, reason: '遗忘密码' }))).toEqual([409, 'approval_not_needed']);
+
+    // The request path: a township administrator opened by two people.
+    const filed = await security.post('/account-requests', { kind: 'create', account: WANGLI, reason: '乔端镇党委新任管理员' });
+    expect(filed.statusCode).toBe(201);
+    const opened = await decide(admin, filed.json().request, 'approved');
+    expect(opened.statusCode).toBe(200);
+    expect(await userRow('wangli')).toMatchObject({ role: 'township_admin', scope_region_code: '411321106', acting_party_org_id: c.partyOrgs.qiao, must_change_password: 1 });
+    expect((await tryLogin('wangli', filed.json().passwordPart + opened.json().passwordPart)).json().pending).toBe('password_change');
+    // Back in service, and new credentials, through requests.
+    const disabled = await account('qiaoduan');
+    const back = (await security.post('/account-requests', { kind: 'change', userId: disabled.id, changes: { active: true }, version: disabled.version, reason: '复岗' })).json();
+    expect((await decide(auditor, back.request, 'approved')).statusCode).toBe(200);
+    expect((await tryLogin('qiaoduan', PASSWORD)).statusCode).toBe(401);
+    const reset = (await security.post('/account-requests', { kind: 'reset_password', userId: disabled.id, reason: '本人遗忘密码，已当面核实' })).json();
+    const second = (await decide(auditor, reset.request, 'approved')).json().passwordPart;
+    expect((await tryLogin('qiaoduan', reset.passwordPart + second)).json().pending).toBe('password_change');
+    await db().updateTable('users').set({ totp_enabled: 1, totp_secret_enc: 'enrolled' }).where('username', '=', 'qiaoduan').execute();
+    const totp = (await security.post('/account-requests', { kind: 'reset_totp', userId: disabled.id, reason: '手机丢失' })).json();
+    expect(totp.passwordPart).toBeNull();
+    expect((await decide(admin, totp.request, 'approved')).statusCode).toBe(200);
+    expect(await userRow('qiaoduan')).toMatchObject({ totp_enabled: 0, totp_secret_enc: null, active: 1 });
+  });
+
+  it('the security administrator ties an account to an organization and a person from ids and names only, inside its region, without reading organizations or members', async () => {
+    const c = ctx.county;
+    const found = await security.get(`/users/scope-options?orgQuery=${encodeURIComponent('国储林')}`);
+    expect(found.statusCode).toBe(200);
+    expect(found.json().orgs).toEqual([
+      {
+        id: c.orgs.chengBranch.id,
+        name: '国储林基地临时党支部',
+        level: 'branch',
+        coverage: ['411321300214'],
+        candidates: expect.arrayContaining([
+          { memberId: c.members.chengMember, name: '陈静', secretary: true },
+          { memberId: c.members.chengOther, name: '刘洋', secretary: false },
+        ]),
+      },
+    ]);
+    expect(found.json().orgs[0].candidates).toHaveLength(2);
+    expect(found.json().committees.map((x: { id: string }) => x.id).sort()).toEqual([c.partyOrgs.county, c.partyOrgs.qiao, c.partyOrgs.cheng].sort());
+    const one = (await security.get(`/users/scope-options?orgId=${c.orgs.qiaoBranch.id}`)).json().orgs;
+    expect(one.map((o: { id: string }) => o.id)).toEqual([c.orgs.qiaoBranch.id]);
+    // Party groups are reached through their branch; a dissolved organization is offered to no one.
+    const all = (await security.get('/users/scope-options')).json().orgs.map((o: { id: string }) => o.id);
+    expect(all).not.toContain(c.orgs.qiaoGroup.id);
+    await db().updateTable('temporary_orgs').set({ status: 'dissolved', dissolved_on: '2020-01-01' }).where('id', '=', c.orgs.special.id).execute();
+    expect((await security.get('/users/scope-options')).json().orgs.map((o: { id: string }) => o.id)).not.toContain(c.orgs.special.id);
+    // Still no business reads for the security administrator; no one else uses the form's choices.
+    expect((await security.get('/orgs')).statusCode).toBe(403);
+    expect((await security.get(`/orgs/${c.orgs.chengBranch.id}/memberships`)).statusCode).toBe(403);
+    for (const who of ['admin', 'qiaoduan', 'baihe', 'auditor'] as const) {
+      expect([who, (await (await ctx.user(who)).get('/users/scope-options')).statusCode]).toEqual([who, 403]);
+    }
+  });
+
+  it('an approver sees everything an approval would grant: role, region, organization, acting party organization and member, by name', async () => {
+    const c = ctx.county;
+    const filed = await security.post('/account-requests', { kind: 'create', account: { username: 'lixin', displayName: '李欣', role: 'county_admin', regionCode: '411321', actingPartyOrgId: c.partyOrgs.county }, reason: '新任' });
+    expect(filed.statusCode).toBe(201);
+    const created = filed.json().request;
+    expect((await auditor.get(`/account-requests/${created.id}`)).json()).toMatchObject({
+      kind: 'create',
+      role: 'county_admin',
+      regionCode: '411321',
+      regionName: '南召县',
+      orgId: null,
+      orgName: null,
+      actingPartyOrgId: c.partyOrgs.county,
+      actingPartyOrgName: '中共南召县委员会',
+      memberId: null,
+      memberName: null,
+      newCredentials: true,
+    });
+    const cheng = await account('chengjiao');
+    const toBranch = { role: 'org_secretary', regionCode: null, actingPartyOrgId: null, orgId: c.orgs.chengBranch.id, memberId: c.members.chengMember };
+    const change = await security.post('/account-requests', { kind: 'change', userId: cheng.id, changes: toBranch, version: cheng.version, reason: '改任支部书记' });
+    expect(change.statusCode).toBe(201);
+    const changed = change.json().request;
+    const seen = (await auditor.get('/account-requests?status=pending')).json().items.find((r: { id: string }) => r.id === changed.id);
+    expect(seen).toMatchObject({
+      kind: 'change',
+      username: 'chengjiao',
+      role: 'org_secretary',
+      regionCode: null,
+      regionName: null,
+      orgId: c.orgs.chengBranch.id,
+      orgName: '国储林基地临时党支部',
+      actingPartyOrgId: null,
+      actingPartyOrgName: null,
+      memberId: c.members.chengMember,
+      memberName: '陈静',
+      changes: toBranch,
+      newCredentials: false,
+    });
   });
 });

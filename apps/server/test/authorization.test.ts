@@ -43,8 +43,8 @@ async function foreignRecords(db: Db, township: string, other: string, otherUser
   const list = await one(sql`select l.id from problem_lists l join temporary_orgs t on t.id = l.org_id where t.region_code like ${o} order by l.id limit 1`);
   // The demo's rectifications are of county-tier organizations: outside any township all the same.
   const rect = await one(sql`select r.id from rectifications r join temporary_orgs t on t.id = r.org_id where t.region_code not like ${`${township}%`} order by r.id limit 1`);
-  // An administrator account asked for in the other township, waiting for its second person.
-  const accountRequest = await securityClient.post('/account-requests', { kind: 'create', account: { username: 'matrixaudit', displayName: '乡镇审计', role: 'auditor', regionCode: other }, reason: '核查' });
+  // A township administrator's account asked for in the other township, waiting for its second person.
+  const accountRequest = await securityClient.post('/account-requests', { kind: 'create', account: { username: 'matrixtown', displayName: '乡镇管理员', role: 'township_admin', regionCode: other }, reason: '核查' });
   expect([accountRequest.statusCode, accountRequest.body]).toEqual([201, expect.any(String)]);
   // Another user's export link, for a record of their own township.
   const grant = await otherUserClient.post('/exports', { kind: 'problem_list', params: { id: list }, reason: '核查' });

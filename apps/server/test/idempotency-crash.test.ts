@@ -150,7 +150,8 @@ const CASES: Case[] = [
   {
     route: '/api/v1/users',
     who: 'security',
-    request: async () => ({ url: '/users', body: { username: 'wangli', displayName: '王丽', role: 'township_admin', regionCode: '411321106' } }),
+    // A member's account: one the security administrator opens, and resets, alone.
+    request: async (c) => ({ url: '/users', body: { username: 'wangli', displayName: '王芳', role: 'member', orgId: c.orgs.qiaoBranch.id, memberId: c.members.qiaoOther } }),
   },
   {
     route: '/api/v1/users/:id/reset-password',

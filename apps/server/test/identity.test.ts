@@ -53,19 +53,20 @@ describe('identity: first login, expiry, separation of duties, membership-bound 
 
   it('an account opened by the security administrator must change its one-time password before anything else', async () => {
     const security = await ctx.user('security');
-    const created = await security.post('/users', { username: 'wangli', displayName: '王丽', role: 'township_admin', regionCode: '411321106' });
+    // A branch secretary's account: one the security administrator opens alone (a township's needs a second person).
+    const created = await security.post('/users', { username: 'chenjing', displayName: '陈静', role: 'org_secretary', orgId: ctx.county.orgs.chengBranch.id, memberId: ctx.county.members.chengMember });
     expect(created.statusCode).toBe(201);
     const { oneTimePassword, user } = created.json();
     expect(user.mustChangePassword).toBe(true);
-    const cookie = await login(ctx.t.app, 'wangli', oneTimePassword);
+    const cookie = await login(ctx.t.app, 'chenjing', oneTimePassword);
     const wang = as(ctx.t.app, cookie);
     expect((await wang.get('/auth/me')).json().pending).toBe('password_change');
     expect((await wang.get('/orgs')).json().code).toBe('password_change_required');
-    const weak = await wang.post('/auth/password', { currentPassword: oneTimePassword, newPassword: 'wangli123' });
+    const weak = await wang.post('/auth/password', { currentPassword: oneTimePassword, newPassword: 'chenjing123' });
     expect(weak.statusCode).toBe(422);
     expect(weak.json().code).toBe('weak_password');
     expect((await wang.post('/auth/password', { currentPassword: 'not-it', newPassword: STRONG })).json().code).toBe('wrong_password');
-    const other = as(ctx.t.app, await login(ctx.t.app, 'wangli', oneTimePassword));
+    const other = as(ctx.t.app, await login(ctx.t.app, 'chenjing', oneTimePassword));
     const changed = await wang.post('/auth/password', { currentPassword: oneTimePassword, newPassword: STRONG });
     expect(changed.statusCode).toBe(200);
     expect(changed.json().pending).toBeNull();
@@ -92,15 +93,16 @@ describe('identity: first login, expiry, separation of duties, membership-bound 
     expect(me.role).toBe('security_admin');
     expect((await security.patch(`/users/${mine.id}`, { role: 'auditor', version: mine.version })).json().code).toBe('own_account');
     expect((await security.post(`/users/${mine.id}/reset-totp`, { reason: '自己' })).json().code).toBe('own_account');
-    // A role change is audited as a permission change and ends the target's sessions.
-    const qiaoCookie = await login(ctx.t.app, 'qiaoduan', PASSWORD);
-    const qiao = (await security.get('/users?q=qiaoduan')).json().items[0];
-    const changed = await security.patch(`/users/${qiao.id}`, { role: 'supervisor', version: qiao.version });
-    expect(changed.json().role).toBe('supervisor');
-    expect((await as(ctx.t.app, qiaoCookie).get('/auth/me')).statusCode).toBe(401);
+    // A role change is audited as a permission change and ends the target's sessions (a branch's account: one the
+    // security administrator changes alone).
+    const baiheCookie = await login(ctx.t.app, 'baihe', PASSWORD);
+    const baihe = (await security.get('/users?q=baihe')).json().items[0];
+    const changed = await security.patch(`/users/${baihe.id}`, { role: 'member', version: baihe.version });
+    expect(changed.json().role).toBe('member');
+    expect((await as(ctx.t.app, baiheCookie).get('/auth/me')).statusCode).toBe(401);
     const event = await ctx.t.db.db.selectFrom('audit_events').selectAll().where('action', '=', 'user.role_change').executeTakeFirstOrThrow();
-    expect(JSON.parse(event.before_json ?? '{}').role).toBe('township_admin');
-    expect(JSON.parse(event.after_json ?? '{}').role).toBe('supervisor');
+    expect(JSON.parse(event.before_json ?? '{}').role).toBe('org_secretary');
+    expect(JSON.parse(event.after_json ?? '{}').role).toBe('member');
     // One role per account, and the three administrators' powers do not overlap.
     const [system, sec, audit] = ADMIN_ROLES.map((r) => new Set(ROLE_PERMISSIONS[r]));
     expect([...(sec ?? [])].filter((p) => p.startsWith('users:') && (system?.has(p) || audit?.has(p)))).toEqual([]);
@@ -177,7 +179,8 @@ describe('TOTP second factor (otplib)', () => {
     await buildCounty(t.db.db);
   });
   afterEach(async () => t.close());
-  const loginWith = (body: Record<string, string>) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'qiaoduan', password: PASSWORD, ...body } });
+  // A branch secretary's account: one whose password the security administrator resets alone.
+  const loginWith = (body: Record<string, string>) => t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'baihe', password: PASSWORD, ...body } });
 
   it('enrolling a second factor asks for the password again, counts a wrong one, and is audited', async () => {
     const qiao = as(t.app, await login(t.app, 'qiaoduan', PASSWORD));
@@ -197,23 +200,23 @@ describe('TOTP second factor (otplib)', () => {
   });
 
   it('every account enrols with a QR code before it works; codes are single-use, wrong ones lock; recovery codes work once', async () => {
-    const qiao = as(t.app, await login(t.app, 'qiaoduan', PASSWORD));
-    expect((await qiao.get('/auth/me')).json().pending).toBe('totp_enrollment');
-    expect((await qiao.get('/orgs')).json().code).toBe('totp_enrollment_required');
-    const setup = (await qiao.post('/auth/totp/setup', { password: PASSWORD })).json();
+    const baihe = as(t.app, await login(t.app, 'baihe', PASSWORD));
+    expect((await baihe.get('/auth/me')).json().pending).toBe('totp_enrollment');
+    expect((await baihe.get('/orgs')).json().code).toBe('totp_enrollment_required');
+    const setup = (await baihe.post('/auth/totp/setup', { password: PASSWORD })).json();
     expect(setup.qr).toMatch(/^data:image\/png;base64,/);
     expect(setup.uri).toMatch(/^otpauth:\/\/totp\//);
-    expect((await qiao.post('/auth/totp/enable', { code: '000000' })).json().code).toBe('invalid_code');
+    expect((await baihe.post('/auth/totp/enable', { code: '000000' })).json().code).toBe('invalid_code');
     const now = Math.floor(Date.now() / 1000);
     const first = await generate({ secret: setup.secret, epoch: now });
-    const enabled = await qiao.post('/auth/totp/enable', { code: first });
+    const enabled = await baihe.post('/auth/totp/enable', { code: first });
     expect(enabled.statusCode).toBe(200);
     const { recoveryCodes } = enabled.json();
     expect(recoveryCodes).toHaveLength(10);
     expect(new Set(recoveryCodes).size).toBe(10);
-    expect((await qiao.get('/orgs')).statusCode).toBe(200);
+    expect((await baihe.get('/orgs')).statusCode).toBe(200);
     // Stored encrypted, recovery codes hashed.
-    const row = await t.db.db.selectFrom('users').select('totp_secret_enc').where('username', '=', 'qiaoduan').executeTakeFirstOrThrow();
+    const row = await t.db.db.selectFrom('users').select('totp_secret_enc').where('username', '=', 'baihe').executeTakeFirstOrThrow();
     expect(row.totp_secret_enc).not.toContain(setup.secret);
 
     // The password alone is not enough; the code used at enrolment does not work again.
@@ -228,21 +231,21 @@ describe('TOTP second factor (otplib)', () => {
 
     // A password reset by the security administrator leaves the second factor in place.
     await t.db.db.updateTable('users').set({ totp_enabled: 1 }).where('username', '=', 'security').execute();
-    await t.db.db.updateTable('users').set({ failed_logins: 0 }).where('username', '=', 'qiaoduan').execute();
+    await t.db.db.updateTable('users').set({ failed_logins: 0 }).where('username', '=', 'baihe').execute();
     const secCookie = await login(t.app, 'security', PASSWORD).catch(() => null);
     expect(secCookie).toBeNull(); // the security admin also needs a code: enrolled without a secret, no code can pass
     await t.db.db.updateTable('users').set({ totp_enabled: 0 }).where('username', '=', 'security').execute();
     const sec = as(t.app, await login(t.app, 'security', PASSWORD));
     const ss = (await sec.post('/auth/totp/setup', { password: PASSWORD })).json();
     expect((await sec.post('/auth/totp/enable', { code: await generate({ secret: ss.secret }) })).statusCode).toBe(200);
-    const qiaoUser = (await sec.get('/users?q=qiaoduan')).json().items[0];
-    const reset = (await sec.post(`/users/${qiaoUser.id}/reset-password`, { reason: '本人遗忘密码，电话核实身份' })).json();
-    const afterReset = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'qiaoduan', password: reset.oneTimePassword } });
+    const baiheUser = (await sec.get('/users?q=baihe')).json().items[0];
+    const reset = (await sec.post(`/users/${baiheUser.id}/reset-password`, { reason: '本人遗忘密码，电话核实身份' })).json();
+    const afterReset = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'baihe', password: reset.oneTimePassword } });
     expect(afterReset.json().code).toBe('totp_required');
 
     // Wrong codes count toward the lockout like wrong passwords.
-    for (let i = 0; i < 5; i++) await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'qiaoduan', password: reset.oneTimePassword, code: '123456' } });
-    const locked = await t.db.db.selectFrom('users').select('locked_until').where('username', '=', 'qiaoduan').executeTakeFirstOrThrow();
+    for (let i = 0; i < 5; i++) await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'baihe', password: reset.oneTimePassword, code: '123456' } });
+    const locked = await t.db.db.selectFrom('users').select('locked_until').where('username', '=', 'baihe').executeTakeFirstOrThrow();
     expect(locked.locked_until).not.toBeNull();
   });
 });

@@ -15,6 +15,15 @@ describe('accounts: the security administrator opens one; its owner changes the 
       const form = page.getByRole('dialog');
       await form.getByLabel('用户名').fill('wangli');
       await form.getByLabel('姓名').fill('王丽');
+      // A branch secretary's account, the security administrator's alone: tied to the branch and the person who holds
+      // its secretary post, picked by name (a township administrator's would need a second person).
+      await form.getByLabel('临时党组织').fill('水晶河村产业');
+      const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option');
+      await open.filter({ hasText: '乔端镇水晶河村产业临时党支部' }).click();
+      await form.getByLabel(/对应人员/).click();
+      // (The organization's list may still be closing: a person's name is what is picked.)
+      await open.filter({ hasNotText: '临时党支部' }).first().click();
+      await expect(form.getByText('双人审批').count()).resolves.toBe(0);
       await form.getByRole('button', { name: /保\s*存/ }).click();
       const oneTime = (await page.getByTestId('one-time-password').innerText()).trim();
       expect(oneTime).toMatch(/^[A-Za-z0-9]{16}$/);

@@ -44,6 +44,9 @@ describe('trust in the browser: two people for an administrator account, and a b
       await panel.getByText('zhaoxin').waitFor();
       await screenshot(a, '92-auditor-request-to-approve');
       await a.getByTestId('approve-zhaoxin').click();
+      // The approver sees what the approval grants before deciding: the role and the county, and new split credentials.
+      const grants = a.getByRole('dialog').getByTestId('request-grants');
+      await expect(grants.innerText()).resolves.toMatch(/系统管理员[\s\S]*南召县（411321）[\s\S]*一次性密码/);
       await a.getByTestId('decision-reason').fill('已核对任职文件');
       await a.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
       const second = (await a.getByTestId('password-part').innerText()).trim();

@@ -659,6 +659,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/users/scope-options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 开设账号可选的范围：本区域的县乡党委，临时党组织及其现有人员（只有编号和名称） */
+        get: {
+            parameters: {
+                query?: {
+                    orgQuery?: string;
+                    orgId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccountScopeOptions"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users/{id}": {
         parameters: {
             query?: never;
@@ -13584,7 +13668,10 @@ export interface components {
             regionCode: string | null;
             orgId: string | null;
             orgName: string | null;
+            actingPartyOrgId: string | null;
             memberId: string | null;
+            /** @description For an account tied to an organization: the region codes it covers (the register it reads) */
+            coverage: string[];
             active: boolean;
             locked: boolean;
             totpEnabled: boolean;
@@ -13592,11 +13679,46 @@ export interface components {
             version: number;
             createdAt: string;
         };
+        UpdateUserInput: {
+            displayName?: string;
+            /** @enum {string} */
+            role?: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
+            active?: boolean;
+            regionCode?: string | null;
+            orgId?: string | null;
+            actingPartyOrgId?: string | null;
+            memberId?: string | null;
+            version: number;
+        };
+        AccountScopeOptionsInput: {
+            committees: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                kind: "county_committee" | "township_committee";
+                regionCode: string;
+            }[];
+            orgs: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                level: "committee" | "general_branch" | "branch" | "group";
+                /** @description The region codes it covers: an account tied to it reads their register */
+                coverage: string[];
+                candidates: {
+                    memberId: string;
+                    name: string;
+                    secretary: boolean;
+                }[];
+            }[];
+        };
         AccountChangesInput: {
             /** @enum {string} */
             role?: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
             regionCode?: string | null;
             orgId?: string | null;
+            actingPartyOrgId?: string | null;
+            memberId?: string | null;
             active?: boolean;
         };
         FileAccountRequestInput: {
@@ -13646,7 +13768,17 @@ export interface components {
              */
             role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
             regionCode: string | null;
+            regionName: string | null;
             orgId: string | null;
+            orgName: string | null;
+            actingPartyOrgId: string | null;
+            /** @description The formal party committee the account would act for */
+            actingPartyOrgName: string | null;
+            memberId: string | null;
+            /** @description The person the account would belong to */
+            memberName: string | null;
+            /** @description Whether approving gives the account a new split one-time password (and clears its second factor and sessions) */
+            newCredentials: boolean;
             changes: components["schemas"]["AccountChangesInput"] | null;
             reason: string;
             requestedBy: {
@@ -13678,15 +13810,6 @@ export interface components {
             request: components["schemas"]["AccountRequestInput"];
             /** @description One half of the one-time password, shown to this person once: the requester's when filing, the approver's when approving */
             passwordPart: string | null;
-        };
-        UpdateUserInput: {
-            displayName?: string;
-            /** @enum {string} */
-            role?: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
-            active?: boolean;
-            regionCode?: string | null;
-            orgId?: string | null;
-            version: number;
         };
         ResetReasonInput: {
             reason: string;
@@ -15703,7 +15826,10 @@ export interface components {
             regionCode: string | null;
             orgId: string | null;
             orgName: string | null;
+            actingPartyOrgId: string | null;
             memberId: string | null;
+            /** @description For an account tied to an organization: the region codes it covers (the register it reads) */
+            coverage: string[];
             active: boolean;
             locked: boolean;
             totpEnabled: boolean;
@@ -15711,11 +15837,46 @@ export interface components {
             version: number;
             createdAt: string;
         };
+        UpdateUser: {
+            displayName?: string;
+            /** @enum {string} */
+            role?: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
+            active?: boolean;
+            regionCode?: string | null;
+            orgId?: string | null;
+            actingPartyOrgId?: string | null;
+            memberId?: string | null;
+            version: number;
+        };
+        AccountScopeOptions: {
+            committees: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                kind: "county_committee" | "township_committee";
+                regionCode: string;
+            }[];
+            orgs: {
+                id: string;
+                name: string;
+                /** @enum {string} */
+                level: "committee" | "general_branch" | "branch" | "group";
+                /** @description The region codes it covers: an account tied to it reads their register */
+                coverage: string[];
+                candidates: {
+                    memberId: string;
+                    name: string;
+                    secretary: boolean;
+                }[];
+            }[];
+        };
         AccountChanges: {
             /** @enum {string} */
             role?: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
             regionCode?: string | null;
             orgId?: string | null;
+            actingPartyOrgId?: string | null;
+            memberId?: string | null;
             active?: boolean;
         };
         FileAccountRequest: {
@@ -15765,7 +15926,17 @@ export interface components {
              */
             role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
             regionCode: string | null;
+            regionName: string | null;
             orgId: string | null;
+            orgName: string | null;
+            actingPartyOrgId: string | null;
+            /** @description The formal party committee the account would act for */
+            actingPartyOrgName: string | null;
+            memberId: string | null;
+            /** @description The person the account would belong to */
+            memberName: string | null;
+            /** @description Whether approving gives the account a new split one-time password (and clears its second factor and sessions) */
+            newCredentials: boolean;
             changes: components["schemas"]["AccountChanges"] | null;
             reason: string;
             requestedBy: {
@@ -15797,15 +15968,6 @@ export interface components {
             request: components["schemas"]["AccountRequest"];
             /** @description One half of the one-time password, shown to this person once: the requester's when filing, the approver's when approving */
             passwordPart: string | null;
-        };
-        UpdateUser: {
-            displayName?: string;
-            /** @enum {string} */
-            role?: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
-            active?: boolean;
-            regionCode?: string | null;
-            orgId?: string | null;
-            version: number;
         };
         ResetReason: {
             reason: string;

@@ -1,5 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { USER_ROLES, changeNeedsApproval, isPrivileged } from '@lianjian/shared';
+import { type AccountChange, type AccountReach, USER_ROLES, accountAfter, changeNeedsApproval, needsSecondPerson } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Empty, Flex, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
@@ -9,18 +9,31 @@ import { QueryState } from '../components/QueryState';
 import { useMe } from '../components/me';
 import { useServerAction } from '../components/useServerAction';
 import { AccountRequestsPanel, usePasswordPart } from '../features/account/AccountRequests';
+import { AccountScopeFields, type ScopeValues, scopeOf } from '../features/account/AccountScopeFields';
 
 type User = Schemas['User'];
 type Role = (typeof USER_ROLES)[number];
 type Changes = Schemas['AccountChanges'];
-/** What waits for a second person: a change, or new credentials, of an administrator account. */
+/** What waits for a second person: a change, or new credentials, of an account that needs one. */
 type Filing = { user: User } & ({ kind: 'change'; changes: Changes } | { kind: 'reset_password' } | { kind: 'reset_totp' });
+type NewAccount = ScopeValues & { username: string; displayName: string; reason?: string };
 
-const stateOf = (u: User) => ({ role: u.role, active: u.active, regionCode: u.regionCode, orgId: u.orgId });
+const stateOf = (u: User) => ({ role: u.role, active: u.active, regionCode: u.regionCode, orgId: u.orgId, actingPartyOrgId: u.actingPartyOrgId, memberId: u.memberId });
+const SCOPE_FIELDS = ['role', 'regionCode', 'orgId', 'actingPartyOrgId', 'memberId'] as const;
+
+/** The fields of a new scope that differ from the account's: the change to ask for. */
+function changesOf(u: User, v: ScopeValues): AccountChange {
+  const next = scopeOf(v);
+  const current = stateOf(u);
+  const out: AccountChange = {};
+  for (const k of SCOPE_FIELDS) if (next[k] !== current[k]) Object.assign(out, { [k]: next[k] });
+  return out;
+}
 
 /**
  * The security administrator's screen: accounts, roles, scopes, password and second-factor resets. What concerns an
- * administrator account is filed as a request for a second person (the same rule as the server's,
+ * account that reads more than a branch's work (`needsSecondPerson`: the administrators, a township administrator,
+ * anything county-wide) is filed as a request for a second person (the same rule as the server's,
  * `changeNeedsApproval`), with the first half of any one-time password shown here.
  */
 export function UsersPage() {
@@ -32,7 +45,9 @@ export function UsersPage() {
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<{ user: User; what: 'password' | 'totp' } | null>(null);
   const [filing, setFiling] = useState<Filing | null>(null);
-  const [newRole, setNewRole] = useState<Role>('township_admin');
+  const [editing, setEditing] = useState<User | null>(null);
+  // What the account in the create or edit form would reach: whether it needs a second person.
+  const [reach, setReach] = useState<AccountReach>({ role: 'org_secretary', regionCode: null, coverage: [] });
   const { busy, run } = useServerAction();
   const showPart = usePasswordPart();
   const users = useQuery({
@@ -59,14 +74,22 @@ export function UsersPage() {
       ),
     });
 
-  const create = async ({ reason, ...v }: { username: string; displayName: string; role: Role; regionCode: string; reason?: string }) => {
+  const editReach = (u: User): AccountReach => ({ role: u.role, regionCode: u.regionCode, coverage: u.coverage });
+  const editNeeds = (u: User, changes: AccountChange) => {
+    const after = accountAfter(stateOf(u), changes);
+    // The organization's coverage after the change: the account's own if it keeps its organization, else the form's.
+    return changeNeedsApproval(stateOf(u), changes, { before: u.coverage, after: after.orgId === u.orgId ? u.coverage : (reach.coverage ?? []) });
+  };
+
+  const create = async ({ reason, username, displayName, ...v }: NewAccount) => {
+    const account = { username, displayName, ...scopeOf(v) };
     let shown: { password: string; username: string; half: boolean } | null = null;
     const ok = await run(async () => {
-      if (isPrivileged(v.role)) {
-        const r = await unwrap(api.POST('/api/v1/account-requests', { body: { kind: 'create', account: v, reason: reason ?? '' } }));
-        shown = { password: r.passwordPart ?? '', username: v.username, half: true };
+      if (needsSecondPerson(reach)) {
+        const r = await unwrap(api.POST('/api/v1/account-requests', { body: { kind: 'create', account, reason: reason ?? '' } }));
+        shown = { password: r.passwordPart ?? '', username, half: true };
       } else {
-        const r = await unwrap(api.POST('/api/v1/users', { body: v }));
+        const r = await unwrap(api.POST('/api/v1/users', { body: account }));
         shown = { password: r.oneTimePassword, username: r.user.username, half: false };
       }
     }, t('users.done'));
@@ -109,15 +132,33 @@ export function UsersPage() {
       if (password) showOneTime(password, user.username);
     }
   };
+  const edit = async ({ reason, ...v }: ScopeValues & { reason?: string }) => {
+    if (!editing) return;
+    const u = editing;
+    const changes = changesOf(u, v);
+    if (Object.keys(changes).length === 0) {
+      setEditing(null);
+      return;
+    }
+    let part: string | null = null;
+    const needs = editNeeds(u, changes);
+    const ok = await run(async () => {
+      if (needs) {
+        const body = { kind: 'change' as const, userId: u.id, changes, version: u.version, reason: reason ?? '' };
+        part = (await unwrap(api.POST('/api/v1/account-requests', { body }))).passwordPart;
+      } else {
+        await unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id: u.id } }, body: { ...changes, version: u.version } }));
+      }
+    }, needs ? t('accountRequests.filedDone') : t('users.done'));
+    if (ok) {
+      setEditing(null);
+      if (part) showPart(part, u.username, 'first');
+    }
+  };
   const setActive = (u: User, active: boolean) =>
-    changeNeedsApproval(stateOf(u), { active })
+    changeNeedsApproval(stateOf(u), { active }, { before: u.coverage, after: u.coverage })
       ? setFiling({ user: u, kind: 'change', changes: { active } })
       : run(() => unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id: u.id } }, body: { active, version: u.version } })), t('users.done'));
-  const setRoleOf = (u: User, next: Role) =>
-    changeNeedsApproval(stateOf(u), { role: next }) ? setFiling({ user: u, kind: 'change', changes: { role: next } }) : modal.confirm({
-      title: t('users.confirmRole', { name: u.displayName, role: t(`userRole.${next}`) }),
-      onOk: () => run(() => unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id: u.id } }, body: { role: next, version: u.version } })), t('users.done')),
-    });
 
   return (
     <div className="lj-page">
@@ -129,7 +170,7 @@ export function UsersPage() {
           type="primary"
           icon={<PlusOutlined />}
           onClick={() => {
-            setNewRole('township_admin');
+            setReach({ role: 'org_secretary', regionCode: null, coverage: [] });
             setCreating(true);
           }}
           data-testid="user-create"
@@ -163,20 +204,12 @@ export function UsersPage() {
               { title: t('users.displayName'), dataIndex: 'displayName' },
               {
                 title: t('users.role'),
-                render: (_, u) =>
-                  u.id === me.id ? (
-                    t(`userRole.${u.role}`)
-                  ) : (
-                    <Select<Role>
-                      size="small"
-                      variant="borderless"
-                      style={{ width: 220 }}
-                      value={u.role}
-                      aria-label={`${t('users.role')} ${u.username}`}
-                      onChange={(next) => void setRoleOf(u, next)}
-                      options={USER_ROLES.map((r) => ({ value: r, label: t(`userRole.${r}`) }))}
-                    />
-                  ),
+                render: (_, u) => (
+                  <Space size={4} wrap>
+                    {t(`userRole.${u.role}`)}
+                    {needsSecondPerson(u) && <Tag color="red">{t('users.twoPerson')}</Tag>}
+                  </Space>
+                ),
               },
               { title: t('users.scope'), render: (_, u) => u.orgName ?? regionName(u.regionCode) },
               {
@@ -195,6 +228,17 @@ export function UsersPage() {
                 render: (_, u) =>
                   u.id === me.id ? null : (
                     <Space size={0} wrap>
+                      <Button
+                        type="link"
+                        size="small"
+                        onClick={() => {
+                          setReach(editReach(u));
+                          setEditing(u);
+                        }}
+                        data-testid={`edit-${u.username}`}
+                      >
+                        {t('users.edit')}
+                      </Button>
                       {u.active ? (
                         <Popconfirm title={t('users.confirmDisable')} onConfirm={() => setActive(u, false)}>
                           <Button type="link" size="small" danger>
@@ -209,13 +253,13 @@ export function UsersPage() {
                       <Button
                         type="link"
                         size="small"
-                        onClick={() => (isPrivileged(u.role) ? setFiling({ user: u, kind: 'reset_password' }) : setResetting({ user: u, what: 'password' }))}
+                        onClick={() => (needsSecondPerson(u) ? setFiling({ user: u, kind: 'reset_password' }) : setResetting({ user: u, what: 'password' }))}
                         data-testid={`reset-password-${u.username}`}
                       >
                         {t('users.resetPassword')}
                       </Button>
                       {u.totpEnabled && (
-                        <Button type="link" size="small" onClick={() => (isPrivileged(u.role) ? setFiling({ user: u, kind: 'reset_totp' }) : setResetting({ user: u, what: 'totp' }))}>
+                        <Button type="link" size="small" onClick={() => (needsSecondPerson(u) ? setFiling({ user: u, kind: 'reset_totp' }) : setResetting({ user: u, what: 'totp' }))}>
                           {t('users.resetTotp')}
                         </Button>
                       )}
@@ -230,26 +274,18 @@ export function UsersPage() {
         open={creating}
         title={t('users.create')}
         footer={null}
-        onCancel={() => {
-          setCreating(false);
-          setNewRole('township_admin');
-        }}
+        onCancel={() => setCreating(false)}
         destroyOnHidden
       >
-        <Form layout="vertical" onFinish={create} initialValues={{ role: 'township_admin', regionCode: me.scope.regionCode }}>
+        <Form<NewAccount> layout="vertical" onFinish={create} initialValues={{ role: 'org_secretary' }}>
           <Form.Item name="username" label={t('users.username')} rules={[{ required: true, message: t('common.required') }]}>
             <Input autoComplete="off" />
           </Form.Item>
           <Form.Item name="displayName" label={t('users.displayName')} rules={[{ required: true, message: t('common.required') }]}>
             <Input />
           </Form.Item>
-          <Form.Item name="role" label={t('users.role')} rules={[{ required: true }]}>
-            <Select options={USER_ROLES.map((r) => ({ value: r, label: t(`userRole.${r}`) }))} onChange={setNewRole} />
-          </Form.Item>
-          <Form.Item name="regionCode" label={t('users.region')} rules={[{ required: true, message: t('common.required') }]}>
-            <Select showSearch optionFilterProp="label" options={regionOptions} />
-          </Form.Item>
-          {isPrivileged(newRole) && (
+          <AccountScopeFields onReach={setReach} />
+          {needsSecondPerson(reach) && (
             <>
               <Alert type="warning" showIcon title={t('accountRequests.needsApproval')} style={{ marginBottom: 16 }} />
               <Form.Item name="reason" label={t('accountRequests.reason')} rules={[{ required: true, message: t('common.required') }]}>
@@ -258,9 +294,18 @@ export function UsersPage() {
             </>
           )}
           <Button type="primary" htmlType="submit" loading={busy} block>
-            {isPrivileged(newRole) ? t('accountRequests.file') : t('common.save')}
+            {needsSecondPerson(reach) ? t('accountRequests.file') : t('common.save')}
           </Button>
         </Form>
+      </Modal>
+      <Modal open={Boolean(editing)} title={editing ? `${t('users.edit')}：${editing.displayName}` : ''} footer={null} onCancel={() => setEditing(null)} destroyOnHidden>
+        {editing && (
+          <Form<ScopeValues & { reason?: string }> layout="vertical" onFinish={edit} initialValues={stateOf(editing)}>
+            <Typography.Paragraph type="secondary">{t('users.editHint')}</Typography.Paragraph>
+            <AccountScopeFields onReach={setReach} />
+            <EditApproval user={editing} needs={editNeeds} busy={busy} />
+          </Form>
+        )}
       </Modal>
       <Modal
         open={Boolean(filing)}
@@ -306,5 +351,28 @@ export function UsersPage() {
         </Form>
       </Modal>
     </div>
+  );
+}
+
+/** The end of the edit form: when a second person must approve the change, the notice and the reason it asks for. */
+function EditApproval({ user, needs, busy }: { user: User; needs: (u: User, c: AccountChange) => boolean; busy: boolean }) {
+  const { t } = useTranslation();
+  const form = Form.useFormInstance<ScopeValues>();
+  const values = Form.useWatch((v: ScopeValues) => v, form);
+  const filed = Boolean(values?.role) && needs(user, changesOf(user, values));
+  return (
+    <>
+      {filed && (
+        <>
+          <Alert type="warning" showIcon title={t('accountRequests.needsApproval')} style={{ marginBottom: 16 }} />
+          <Form.Item name="reason" label={t('accountRequests.reason')} rules={[{ required: true, message: t('common.required') }]}>
+            <Input.TextArea rows={2} maxLength={200} />
+          </Form.Item>
+        </>
+      )}
+      <Button type="primary" htmlType="submit" loading={busy} block>
+        {filed ? t('accountRequests.file') : t('common.save')}
+      </Button>
+    </>
   );
 }

@@ -8,13 +8,15 @@ const AccountChanges = z
     role: z.enum(USER_ROLES).optional(),
     regionCode: regionCode.nullish(),
     orgId: id.nullish(),
+    actingPartyOrgId: id.nullish(),
+    memberId: id.nullish(),
     active: z.boolean().optional(),
   })
   .meta({ id: 'AccountChanges' });
 
 const reason = text(200).describe('Why: what the approver checks the request against');
 
-/** What the security administrator files about an administrator account. */
+/** What the security administrator files about an account that needs a second person (`needsSecondPerson`). */
 export const FileAccountRequest = z
   .discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('create'), account: CreateUserBody, reason }),
@@ -27,7 +29,10 @@ export type FileAccountRequestInput = z.infer<typeof FileAccountRequest>;
 
 const Person = z.object({ id: z.string(), displayName: z.string() });
 
-/** A request as its requester and its approvers see it, with what the caller may do on it. */
+/**
+ * A request as its requester and its approvers see it: the account as the approval would leave it (role, region,
+ * organization, acting committee and person, with their names), and what the caller may do on it.
+ */
 export const AccountRequest = z
   .object({
     id: z.string(),
@@ -38,7 +43,14 @@ export const AccountRequest = z
     displayName: z.string(),
     role: z.enum(USER_ROLES).describe('The account\'s role once the request is approved'),
     regionCode: z.string().nullable(),
+    regionName: z.string().nullable(),
     orgId: z.string().nullable(),
+    orgName: z.string().nullable(),
+    actingPartyOrgId: z.string().nullable(),
+    actingPartyOrgName: z.string().nullable().describe('The formal party committee the account would act for'),
+    memberId: z.string().nullable(),
+    memberName: z.string().nullable().describe('The person the account would belong to'),
+    newCredentials: z.boolean().describe('Whether approving gives the account a new split one-time password (and clears its second factor and sessions)'),
     changes: AccountChanges.nullable(),
     reason: z.string(),
     requestedBy: Person,

@@ -1,4 +1,14 @@
-import { ACCOUNT_REQUEST_TRANSITIONS, type AccountChange, type AccountRequestStatus, type UserRole, canTransition, changeNeedsApproval, isPrivileged } from '@lianjian/shared';
+import {
+  ACCOUNT_REQUEST_TRANSITIONS,
+  type AccountChange,
+  type AccountRequestStatus,
+  type AccountState,
+  accountAfter,
+  canTransition,
+  changeIssuesCredentials,
+  changeNeedsApproval,
+  needsSecondPerson,
+} from '@lianjian/shared';
 import { type SqlBool, sql } from 'kysely';
 import type { Db, Executor } from '../../db/index.ts';
 import type { AccountRequestTable } from '../../db/types.ts';
@@ -13,17 +23,53 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { hashPassword } from '../auth/auth.routes.ts';
 import type { AccountRequestView, FileAccountRequestInput } from './account-requests.schemas.ts';
 import { canCancel, canDecide, canFile, isOwnAccount, requestAbilities } from './users.policy.ts';
+import { checkAccountShape } from './account-shape.ts';
 import { type CreateUser, type UserService, accountState } from './users.service.ts';
 
-/** Each person holds one half of an administrator account's one-time password. */
+/** Each person holds one half of the one-time password of an account that needs a second person. */
 const PART_LENGTH = 10;
 
 /** What a request carries: the account asked for, or the account as it was and the changes asked. */
 type Payload =
   | { account: CreateUser }
-  | { account: { username: string; displayName: string; role: UserRole; active: boolean; regionCode: string | null; orgId: string | null }; changes?: AccountChange };
+  | {
+      account: { username: string; displayName: string } & Omit<AccountState, 'actingPartyOrgId' | 'memberId'> & Partial<AccountState>;
+      changes?: AccountChange;
+      /** Decided at filing: whether approving the change gives the account new split credentials. */
+      newCredentials?: boolean;
+    };
 
 type Row = AccountRequestTable & { requested_by_name: string; decided_by_name: string | null };
+
+/** The account a request would leave: the one asked for, or the one it concerns with the changes made. */
+function resulting(payload: Payload): { state: AccountState; changes: AccountChange | null } {
+  const a = payload.account;
+  // Requests filed before the acting committee and the member were compared carry neither: null.
+  const state: AccountState = {
+    role: a.role,
+    active: 'active' in a ? a.active : true,
+    regionCode: a.regionCode ?? null,
+    orgId: a.orgId ?? null,
+    actingPartyOrgId: a.actingPartyOrgId ?? null,
+    memberId: a.memberId ?? null,
+  };
+  const changes = 'changes' in payload && payload.changes ? payload.changes : null;
+  return { state: changes ? accountAfter(state, changes) : state, changes };
+}
+
+/** Names of the regions, organizations, committees and people a page of requests names: four queries, whatever its length. */
+async function namesOf(db: Executor, states: AccountState[]) {
+  const ids = (k: 'regionCode' | 'orgId' | 'actingPartyOrgId' | 'memberId') => [...new Set(states.map((s) => s[k]).filter((v): v is string => v !== null))];
+  const [regions, orgs, committees, members] = [ids('regionCode'), ids('orgId'), ids('actingPartyOrgId'), ids('memberId')];
+  const map = (rows: { id: string; name: string }[]) => new Map(rows.map((r) => [r.id, r.name]));
+  return {
+    region: map(regions.length ? await db.selectFrom('regions').select(['code as id', 'name']).where('code', 'in', regions).execute() : []),
+    org: map(orgs.length ? await db.selectFrom('temporary_orgs').select(['id', 'name']).where('id', 'in', orgs).execute() : []),
+    committee: map(committees.length ? await db.selectFrom('party_orgs').select(['id', 'name']).where('id', 'in', committees).execute() : []),
+    member: map(members.length ? await db.selectFrom('members').select(['id', 'name']).where('id', 'in', members).execute() : []),
+  };
+}
+type Names = Awaited<ReturnType<typeof namesOf>>;
 
 /** The widest of two region codes' common ancestors that is itself a region code (province 2, …, village 12). */
 function commonRegion(a: string, b: string): string {
@@ -56,12 +102,17 @@ export class AccountRequestService {
       .where(actor.regionCode === null ? sql<SqlBool>`1 = 0` : underRegion('ar.region_code', actor.regionCode));
   }
 
-  private view(actor: Actor, r: Row): AccountRequestView {
-    const payload = JSON.parse(r.payload_json) as Payload;
-    const changes = 'changes' in payload && payload.changes ? payload.changes : null;
+  /** Requests as their requester and approvers see them: everything an approval would grant, named. */
+  private async views(actor: Actor, rows: Row[], db: Executor = this.db): Promise<AccountRequestView[]> {
+    const read = rows.map((r) => ({ r, payload: JSON.parse(r.payload_json) as Payload }));
+    const results = read.map(({ payload }) => resulting(payload));
+    const names = await namesOf(db, results.map((x) => x.state));
+    return read.map(({ r, payload }, i) => this.view(actor, r, payload, results[i] as ReturnType<typeof resulting>, names));
+  }
+
+  private view(actor: Actor, r: Row, payload: Payload, { state, changes }: ReturnType<typeof resulting>, names: Names): AccountRequestView {
     const account = payload.account;
-    const regionCode = changes?.regionCode !== undefined ? changes.regionCode : (account.regionCode ?? null);
-    const orgId = changes?.orgId !== undefined ? changes.orgId : (account.orgId ?? null);
+    const name = (m: Map<string, string>, id: string | null) => (id === null ? null : (m.get(id) ?? null));
     return {
       id: r.id,
       kind: r.kind,
@@ -69,9 +120,16 @@ export class AccountRequestService {
       userId: r.user_id,
       username: account.username,
       displayName: account.displayName,
-      role: changes?.role ?? account.role,
-      regionCode,
-      orgId,
+      role: state.role,
+      regionCode: state.regionCode,
+      regionName: name(names.region, state.regionCode),
+      orgId: state.orgId,
+      orgName: name(names.org, state.orgId),
+      actingPartyOrgId: state.actingPartyOrgId,
+      actingPartyOrgName: name(names.committee, state.actingPartyOrgId),
+      memberId: state.memberId,
+      memberName: name(names.member, state.memberId),
+      newCredentials: r.kind === 'create' || r.kind === 'reset_password' || (r.kind === 'change' && ('newCredentials' in payload ? payload.newCredentials === true : needsSecondPerson(state))),
       changes,
       reason: r.reason,
       requestedBy: { id: r.requested_by, displayName: r.requested_by_name },
@@ -89,20 +147,24 @@ export class AccountRequestService {
     let b = this.rows(actor);
     if (q.status) b = b.where('ar.status', '=', q.status);
     const rows = await b.orderBy('ar.requested_at', 'desc').orderBy('ar.id').limit(200).execute();
-    return rows.map((r) => this.view(actor, r));
+    return this.views(actor, rows);
   }
 
   async get(actor: Actor, id: string, db: Executor = this.db): Promise<AccountRequestView> {
     const r = await this.rows(actor, db).where('ar.id', '=', id).executeTakeFirst();
     if (!r) throw notFound('账号申请');
-    return this.view(actor, r);
+    return (await this.views(actor, [r], db))[0] as AccountRequestView;
   }
 
-  /** Files a request; for a new account or a password reset, the requester's half of the one-time password comes back. */
+  /**
+   * Files a request; for a new account, a password reset or a change that leaves an account needing a second person
+   * (new credentials, see `changeIssuesCredentials`), the requester's half of the one-time password comes back.
+   */
   async file(actor: Actor, input: FileAccountRequestInput): Promise<{ request: AccountRequestView; passwordPart: string | null }> {
     const userId = input.kind === 'create' ? null : input.userId;
     if (!canFile(actor, userId)) throw forbidden('own_account', '不能为本人账号提交申请，请由另一名安全管理员办理');
-    const part = input.kind === 'create' || input.kind === 'reset_password' ? generatePassword(PART_LENGTH) : null;
+    const half = () => generatePassword(PART_LENGTH);
+    let part = input.kind === 'create' || input.kind === 'reset_password' ? half() : null;
     const id = newId();
     return this.db.transaction().execute(async (tx) => {
       let payload: Payload;
@@ -110,9 +172,10 @@ export class AccountRequestService {
       let userVersion: number | null = null;
       if (input.kind === 'create') {
         const account = input.account;
-        if (!isPrivileged(account.role)) throw notNeeded();
-        region = await this.users.scopeRegion(tx, account);
         await this.users.checkScopeTarget(actor, tx, account);
+        await checkAccountShape(tx, account);
+        if (!needsSecondPerson({ ...account, coverage: await this.users.coverage(tx, account.orgId) })) throw notNeeded();
+        region = await this.users.scopeRegion(tx, account);
         if (await tx.selectFrom('users').select('id').where('username', '=', account.username).executeTakeFirst()) throw conflict('username_taken', '用户名已被使用');
         const waiting = await tx.selectFrom('account_requests').select('payload_json').where('kind', '=', 'create').where('status', '=', 'pending').execute();
         if (waiting.some((w) => (JSON.parse(w.payload_json) as { account: CreateUser }).account.username === account.username)) {
@@ -126,15 +189,19 @@ export class AccountRequestService {
         const from = await this.users.scopeRegion(tx, before);
         if (input.kind === 'change') {
           if (before.version !== input.version) throw versionConflict();
-          if (!changeNeedsApproval(state, input.changes)) throw notNeeded();
           await this.users.checkScopeTarget(actor, tx, input.changes);
+          const after = accountAfter(state, input.changes);
+          await checkAccountShape(tx, after);
+          const coverage = { before: before.coverage, after: await this.users.coverage(tx, after.orgId) };
+          if (!changeNeedsApproval(state, input.changes, coverage)) throw notNeeded();
+          if (changeIssuesCredentials(state, input.changes, coverage.after)) part = half();
           const to = await this.users.scopeRegion(tx, { regionCode: input.changes.regionCode !== undefined ? input.changes.regionCode : before.regionCode, orgId: input.changes.orgId !== undefined ? input.changes.orgId : before.orgId });
           // Seen and decided by those whose region holds the account both before and after the change.
           region = commonRegion(from, to);
           userVersion = before.version;
-          payload = { account, changes: input.changes };
+          payload = { account, changes: input.changes, newCredentials: part !== null };
         } else {
-          if (!isPrivileged(before.role)) throw notNeeded();
+          if (!needsSecondPerson(before)) throw notNeeded();
           region = from;
           payload = { account };
         }
@@ -228,6 +295,13 @@ export class AccountRequestService {
       case 'change': {
         const changes = ('changes' in payload ? payload.changes : undefined) ?? {};
         await this.users.applyChange(tx, approver, row.user_id as string, { ...changes, version: Number(row.user_version) });
+        // Raised (or kept) to an account that needs a second person: nobody keeps credentials known before.
+        if (passwordHash) return this.users.reissueCredentials(tx, approver, row.user_id as string, passwordHash, reason);
+        // Filed without new credentials (an older request, or the organization's coverage widened since): refused,
+        // rather than leave the account's old password with whoever knew it.
+        if (needsSecondPerson(await this.users.get(approver, row.user_id as string, tx))) {
+          throw conflict('request_stale', '账号情况已变化，批准后须发放新的一次性密码：请撤回该申请，重新提交');
+        }
         return;
       }
       case 'reset_password':
@@ -238,4 +312,4 @@ export class AccountRequestService {
   }
 }
 
-const notNeeded = () => new Problem(409, 'approval_not_needed', '该变更不涉及管理员账号的权限，安全管理员可直接办理');
+const notNeeded = () => new Problem(409, 'approval_not_needed', '该账号或变更无须双人审批（临时党组织书记、党员、乡镇督查员账号），安全管理员可直接办理');

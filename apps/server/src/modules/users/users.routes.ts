@@ -2,23 +2,12 @@ import { ACCOUNT_REQUEST_STATUSES, USER_ROLES } from '@lianjian/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../plugins/auth.ts';
-import { id, problemReplies, regionCode, text, version } from '../../lib/schemas.ts';
+import { id, problemReplies, text } from '../../lib/schemas.ts';
 import { AccountRequest, AccountRequestOutcome, AccountRequestTransition, FileAccountRequest } from './account-requests.schemas.ts';
 import type { AccountRequestService } from './account-requests.service.ts';
-import { CreateUserBody, User } from './users.schemas.ts';
+import { CreateUserBody, ScopeOptions, UpdateUserBody, User } from './users.schemas.ts';
 import type { UserService } from './users.service.ts';
 
-
-const UpdateUserBody = z
-  .strictObject({
-    displayName: text(40).optional(),
-    role: z.enum(USER_ROLES).optional(),
-    active: z.boolean().optional(),
-    regionCode: regionCode.nullish(),
-    orgId: id.nullish(),
-    version,
-  })
-  .meta({ id: 'UpdateUser' });
 
 const Reason = z.strictObject({ reason: text(200) }).meta({ id: 'ResetReason' });
 const OneTime = z.object({ oneTimePassword: z.string() }).meta({ id: 'OneTimePassword' });
@@ -35,6 +24,17 @@ export function userRoutes(users: UserService, requests: AccountRequestService):
         response: { 200: z.object({ items: z.array(User) }), ...problemReplies },
       },
       handler: async (req) => ({ items: await users.list(requireActor(req), req.query) }),
+    });
+    // Declared before /users/:id: the account form's choices, not an account.
+    app.get('/users/scope-options', {
+      config: { permission: 'users:write' },
+      schema: {
+        tags: ['users'],
+        summary: '开设账号可选的范围：本区域的县乡党委，临时党组织及其现有人员（只有编号和名称）',
+        querystring: z.strictObject({ orgQuery: z.string().trim().max(40).optional(), orgId: id.optional() }),
+        response: { 200: ScopeOptions, ...problemReplies },
+      },
+      handler: (req) => users.scopeOptions(requireActor(req), req.query),
     });
     app.get('/users/:id', {
       config: { permission: 'users:read' },

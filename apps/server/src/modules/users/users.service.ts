@@ -1,18 +1,18 @@
-import { type AccountState, type UserRole, changeNeedsApproval, isPrivileged } from '@lianjian/shared';
+import { type AccountChange, type AccountState, type UserRole, accountAfter, changeNeedsApproval, needsSecondPerson } from '@lianjian/shared';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Db, Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId } from '../../lib/ids.ts';
 import { Problem, conflict, forbidden, notFound, versionConflict } from '../../lib/problem.ts';
 import { generatePassword } from '../../lib/passwords.ts';
-import { underRegion } from '../../lib/scope.ts';
+import { coverageOf, underRegion } from '../../lib/scope.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import type { UserView } from './users.schemas.ts';
+import type { ScopeOptionsView, UserView } from './users.schemas.ts';
 import { isOwnAccount } from './users.policy.ts';
 import { hashPassword } from '../auth/auth.routes.ts';
 import { contains } from '../../lib/like.ts';
-
+import { checkAccountShape, scopeOptions } from './account-shape.ts';
 
 export interface CreateUser {
   username: string;
@@ -24,13 +24,32 @@ export interface CreateUser {
   memberId?: string | null;
 }
 
-export interface UpdateUser {
+export interface UpdateUser extends AccountChange {
   displayName?: string;
-  role?: UserRole;
-  active?: boolean;
-  regionCode?: string | null;
-  orgId?: string | null;
   version: number;
+}
+
+/** A change of what an account reaches (its role or scope), or putting it back in service: its shape is checked again. */
+const reshapes = (c: AccountChange) =>
+  c.role !== undefined || c.regionCode !== undefined || c.orgId !== undefined || c.actingPartyOrgId !== undefined || c.memberId !== undefined || c.active === true;
+
+/** An account as `base` reads it. */
+interface UserRow {
+  id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  scope_region_code: string | null;
+  scope_org_id: string | null;
+  org_name: string | null;
+  acting_party_org_id: string | null;
+  member_id: string | null;
+  active: number;
+  locked_until?: string | null;
+  totp_enabled?: number;
+  must_change_password?: number;
+  version: number;
+  created_at: string;
 }
 
 /** Accounts the security administrator answers for: scoped to a region, or to an organization in that region. */
@@ -59,6 +78,7 @@ export class UserService {
         'u.scope_region_code',
         'u.scope_org_id',
         'o.name as org_name',
+        'u.acting_party_org_id',
         'u.member_id',
         'u.active',
         'u.locked_until',
@@ -70,22 +90,7 @@ export class UserService {
       .where(userInScope(actor));
   }
 
-  private view(r: {
-    id: string;
-    username: string;
-    display_name: string;
-    role: string;
-    scope_region_code: string | null;
-    scope_org_id: string | null;
-    org_name: string | null;
-    member_id: string | null;
-    active: number;
-    locked_until?: string | null;
-    totp_enabled?: number;
-    must_change_password?: number;
-    version: number;
-    created_at: string;
-  }): UserView {
+  private view(r: UserRow, coverage: Map<string, string[]>): UserView {
     return {
       id: r.id,
       username: r.username,
@@ -94,7 +99,9 @@ export class UserService {
       regionCode: r.scope_region_code,
       orgId: r.scope_org_id,
       orgName: r.org_name,
+      actingPartyOrgId: r.acting_party_org_id,
       memberId: r.member_id,
+      coverage: (r.scope_org_id && coverage.get(r.scope_org_id)) || [],
       active: Number(r.active) === 1,
       locked: Boolean(r.locked_until && r.locked_until > new Date().toISOString()),
       totpEnabled: Number(r.totp_enabled ?? 0) === 1,
@@ -110,13 +117,33 @@ export class UserService {
     const text = q.q;
     if (text) b = b.where((eb) => eb.or([contains('u.username', text), contains('u.display_name', text)]));
     const rows = await b.orderBy('u.username').limit(500).execute();
-    return rows.map((r) => this.view(r));
+    const coverage = await this.coverages(this.db, rows.map((r) => r.scope_org_id));
+    return rows.map((r) => this.view(r, coverage));
   }
 
   async get(actor: Actor, id: string, db: Executor = this.db): Promise<UserView> {
     const row = await this.base(actor, db).where('u.id', '=', id).executeTakeFirst();
     if (!row) throw notFound('用户');
-    return this.view(row);
+    return this.view(row, await this.coverages(db, [row.scope_org_id]));
+  }
+
+  /** What the organizations of a page of accounts cover: one query. */
+  private async coverages(db: Executor, orgIds: (string | null)[]): Promise<Map<string, string[]>> {
+    const ids = [...new Set(orgIds.filter((o): o is string => o !== null))];
+    const rows = ids.length ? await db.selectFrom('org_regions').select(['org_id', 'region_code']).where('org_id', 'in', ids).orderBy('region_code').execute() : [];
+    const out = new Map<string, string[]>();
+    for (const r of rows) out.set(r.org_id, [...(out.get(r.org_id) ?? []), r.region_code]);
+    return out;
+  }
+
+  /** The register an account tied to this organization would read: the organization's coverage (none for a region account). */
+  async coverage(db: Executor, orgId: string | null | undefined): Promise<string[]> {
+    return orgId ? coverageOf(db, orgId) : [];
+  }
+
+  /** What the account form may tie a new account to (ids and names only). */
+  scopeOptions(actor: Actor, q: { orgQuery?: string | undefined; orgId?: string | undefined }): Promise<ScopeOptionsView> {
+    return scopeOptions(this.db, actor, q);
   }
 
   /** A scope this actor may give: a region or an organization under the actor's own region, that exists. */
@@ -138,13 +165,14 @@ export class UserService {
     return org.region_code;
   }
 
+  /** Opens an account the security administrator may open alone: a branch secretary's, a member's, a township supervisor's. */
   async create(actor: Actor, input: CreateUser): Promise<{ user: UserView; oneTimePassword: string }> {
-    if (!input.regionCode && !input.orgId) throw new Problem(400, 'validation_failed', '账号须有范围：区划或组织', [{ path: 'regionCode', message: '请选择区划或组织' }]);
     const password = generatePassword();
     const passwordHash = await hashPassword(password);
     return this.db.transaction().execute(async (tx) => {
       await this.checkScopeTarget(actor, tx, input);
-      if (isPrivileged(input.role)) throw approvalRequired();
+      await checkAccountShape(tx, input);
+      if (needsSecondPerson({ ...input, coverage: await this.coverage(tx, input.orgId) })) throw approvalRequired();
       const id = await this.insertAccount(tx, actor, input, passwordHash);
       const created = { user: await this.get(actor, id, tx), oneTimePassword: password };
       await recordReply(tx, actor.requestId, 201, created);
@@ -154,10 +182,12 @@ export class UserService {
 
   /**
    * Opens an account in the caller's transaction, audited, to be changed at first login: directly for an
-   * ordinary account, or as the approval of a request for an administrator account.
+   * ordinary account, or as the approval of a request for one that needs a second person. Its shape is checked here,
+   * whichever the door.
    */
   async insertAccount(tx: Executor, actor: Actor, input: CreateUser, passwordHash: string): Promise<string> {
     await this.checkScopeTarget(actor, tx, input);
+    await checkAccountShape(tx, input);
     if (await tx.selectFrom('users').select('id').where('username', '=', input.username).executeTakeFirst()) {
       throw conflict('username_taken', '用户名已被使用');
     }
@@ -194,25 +224,31 @@ export class UserService {
   }
 
   async update(actor: Actor, id: string, input: UpdateUser): Promise<UserView> {
-    if (isOwnAccount(actor, id) && (input.role !== undefined || input.active !== undefined || input.regionCode !== undefined || input.orgId !== undefined)) {
+    if (isOwnAccount(actor, id) && (reshapes(input) || input.active !== undefined)) {
       throw forbidden('own_account', '不能修改本人账号的角色、范围或状态，请由另一名安全管理员办理');
     }
     await this.db.transaction().execute(async (tx) => {
-      const before = await this.get(actor, id, tx);
-      if (changeNeedsApproval(accountState(before), input)) throw approvalRequired();
+      const current = await this.get(actor, id, tx);
+      const before = accountState(current);
+      const after = accountAfter(before, input);
+      // The shape first: a malformed change is refused as such, whoever would have to approve it.
+      if (reshapes(input)) await checkAccountShape(tx, after);
+      if (changeNeedsApproval(before, input, { before: current.coverage, after: await this.coverage(tx, after.orgId) })) throw approvalRequired();
       await this.applyChange(tx, actor, id, input);
     });
     return this.get(actor, id);
   }
 
   /**
-   * Changes an account in the caller's transaction, if it is still at `input.version`, audited as a permission
-   * change; a new role, scope or a disabled account takes effect at once: its sessions end.
+   * Changes an account in the caller's transaction, if it is still at `input.version` and keeps a shape its role
+   * allows, audited as a permission change; a new role, scope or a disabled account takes effect at once: its
+   * sessions end.
    */
   async applyChange(tx: Executor, actor: Actor, id: string, input: UpdateUser): Promise<void> {
     const before = await this.get(actor, id, tx);
     if (before.version !== input.version) throw versionConflict();
     await this.checkScopeTarget(actor, tx, input);
+    if (reshapes(input)) await checkAccountShape(tx, accountAfter(accountState(before), input));
     const now = new Date().toISOString();
     const set = {
       ...(input.displayName !== undefined ? { display_name: input.displayName } : {}),
@@ -220,12 +256,14 @@ export class UserService {
       ...(input.active !== undefined ? { active: input.active ? 1 : 0 } : {}),
       ...(input.regionCode !== undefined ? { scope_region_code: input.regionCode } : {}),
       ...(input.orgId !== undefined ? { scope_org_id: input.orgId } : {}),
+      ...(input.actingPartyOrgId !== undefined ? { acting_party_org_id: input.actingPartyOrgId } : {}),
+      ...(input.memberId !== undefined ? { member_id: input.memberId } : {}),
       version: before.version + 1,
       updated_at: now,
     };
     const done = await tx.updateTable('users').set(set).where('id', '=', id).where('version', '=', input.version).executeTakeFirst();
     if (Number(done.numUpdatedRows) !== 1) throw versionConflict();
-    if (input.role !== undefined || input.active === false || input.regionCode !== undefined || input.orgId !== undefined) {
+    if (reshapes(input) || input.active === false) {
       await tx.deleteFrom('sessions').where('user_id', '=', id).execute();
     }
     const { version: _v, ...after } = input;
@@ -233,7 +271,7 @@ export class UserService {
       action: input.role !== undefined && input.role !== before.role ? 'user.role_change' : 'user.update',
       entityType: 'user',
       entityId: id,
-      before: { role: before.role, active: before.active, regionCode: before.regionCode, orgId: before.orgId, displayName: before.displayName },
+      before: { ...accountState(before), displayName: before.displayName },
       after,
     });
   }
@@ -244,7 +282,7 @@ export class UserService {
     const password = generatePassword();
     const passwordHash = await hashPassword(password);
     await this.db.transaction().execute(async (tx) => {
-      if (isPrivileged((await this.get(actor, id, tx)).role)) throw approvalRequired();
+      if (needsSecondPerson(await this.get(actor, id, tx))) throw approvalRequired();
       await this.applyPasswordReset(tx, actor, id, passwordHash, reason);
       await recordReply(tx, actor.requestId, 200, { oneTimePassword: password });
     });
@@ -264,11 +302,20 @@ export class UserService {
     await recordAudit(tx, actor, { action: 'user.password_reset', entityType: 'user', entityId: id, after: { reason } });
   }
 
+  /**
+   * New credentials in the caller's transaction, for an account raised to one that needs a second person: the split
+   * one-time password, no second factor, no session. Whoever knew the old password, or held its factor, keeps nothing.
+   */
+  async reissueCredentials(tx: Executor, actor: Actor, id: string, passwordHash: string, reason: string): Promise<void> {
+    await this.applyPasswordReset(tx, actor, id, passwordHash, reason);
+    await this.applyTotpReset(tx, actor, id, reason);
+  }
+
   /** Removes a lost second factor and its recovery codes; the user enrols again at the next login. */
   async resetTotp(actor: Actor, id: string, reason: string): Promise<UserView> {
     if (isOwnAccount(actor, id)) throw forbidden('own_account', '不能重置本人的动态验证码，请由另一名安全管理员办理');
     return this.db.transaction().execute(async (tx) => {
-      if (isPrivileged((await this.get(actor, id, tx)).role)) throw approvalRequired();
+      if (needsSecondPerson(await this.get(actor, id, tx))) throw approvalRequired();
       await this.applyTotpReset(tx, actor, id, reason);
       const view = await this.get(actor, id, tx);
       await recordReply(tx, actor.requestId, 200, view);
@@ -291,7 +338,17 @@ export class UserService {
 }
 
 /** The parts of an account that dual control compares. */
-export const accountState = (u: UserView): AccountState => ({ role: u.role, active: u.active, regionCode: u.regionCode, orgId: u.orgId });
+export const accountState = (u: UserView): AccountState => ({
+  role: u.role,
+  active: u.active,
+  regionCode: u.regionCode,
+  orgId: u.orgId,
+  actingPartyOrgId: u.actingPartyOrgId,
+  memberId: u.memberId,
+});
 
 const approvalRequired = () =>
-  forbidden('approval_required', '涉及系统管理员、安全管理员或审计管理员账号的开设、角色、范围、启用和密码或动态验证码重置，须提交申请，由另一名系统管理员或审计管理员审批');
+  forbidden(
+    'approval_required',
+    '系统管理员、安全管理员、审计管理员、乡镇党委管理员和县级范围账号的开设、角色、范围、启用和密码或动态验证码重置，须提交申请，由另一名系统管理员或审计管理员审批',
+  );

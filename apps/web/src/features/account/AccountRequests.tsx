@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { App, Button, Card, Flex, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Descriptions, Flex, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
@@ -32,7 +32,51 @@ export function usePasswordPart() {
 }
 
 /**
- * The requests about administrator accounts that wait for a second person (双人审批): the county administrator and
+ * Everything approving a request would grant, named: the role, the region, the organization, the committee the
+ * account would act for and the person it would belong to, and whether new split credentials are issued.
+ */
+export function RequestGrants({ request: r, layout = 'inline' }: { request: AccountRequest; layout?: 'inline' | 'full' }) {
+  const { t } = useTranslation();
+  const rows = [
+    { key: 'role', label: t('users.role'), value: t(`userRole.${r.role}`) },
+    { key: 'region', label: t('users.region'), value: r.regionCode ? `${r.regionName ?? ''}（${r.regionCode}）` : null },
+    { key: 'org', label: t('users.org'), value: r.orgName ?? r.orgId },
+    { key: 'acting', label: t('users.actingPartyOrg'), value: r.actingPartyOrgName ?? r.actingPartyOrgId },
+    { key: 'member', label: t('users.member'), value: r.memberName ?? r.memberId },
+  ].filter((x) => x.value);
+  const credentials = r.newCredentials && <Tag color="orange">{t('accountRequests.newCredentials')}</Tag>;
+  if (layout === 'full') {
+    return (
+      <div data-testid="request-grants" style={{ marginBottom: 16 }}>
+        <Descriptions
+          size="small"
+          column={1}
+          bordered
+          items={[
+            ...rows.map((x) => ({ key: x.key, label: x.label, children: x.value })),
+            ...(credentials ? [{ key: 'credentials', label: t('accountRequests.credentials'), children: credentials }] : []),
+          ]}
+        />
+      </div>
+    );
+  }
+  return (
+    <Flex vertical gap={2}>
+      {rows
+        .filter((x) => x.key !== 'role')
+        .map((x) => (
+          <Typography.Text key={x.key}>
+            <Typography.Text type="secondary">{x.label}：</Typography.Text>
+            {x.value}
+          </Typography.Text>
+        ))}
+      {credentials}
+    </Flex>
+  );
+}
+
+/**
+ * The requests about accounts that need a second person (双人审批): the county administrator and
  * the auditor approve or reject them, the security administrator sees what they filed and may withdraw it. What
  * each may do comes from the server (`abilities`). Nothing is shown to a role without the permission, nor when
  * nothing waits.
@@ -70,9 +114,12 @@ export function AccountRequestsPanel({ title }: { title: 'approve' | 'filed' }) 
   const what = (r: AccountRequest) => {
     const changes = r.changes;
     if (r.kind !== 'change' || !changes) return t(`accountRequests.kind.${r.kind}`);
+    const changed = (k: keyof typeof changes) => changes[k] !== undefined;
     const parts = [
       ...(changes.role ? [t('accountRequests.toRole', { role: t(`userRole.${changes.role}`) })] : []),
-      ...(changes.regionCode !== undefined || changes.orgId !== undefined ? [t('accountRequests.toScope', { scope: changes.regionCode ?? changes.orgId ?? '—' })] : []),
+      ...(changed('regionCode') || changed('orgId') ? [t('accountRequests.toScope', { scope: r.orgName ?? r.regionName ?? r.regionCode ?? '—' })] : []),
+      ...(changed('actingPartyOrgId') ? [t('accountRequests.toActing', { name: r.actingPartyOrgName ?? '—' })] : []),
+      ...(changed('memberId') ? [t('accountRequests.toMember', { name: r.memberName ?? '—' })] : []),
       ...(changes.active === true ? [t('accountRequests.toActive')] : []),
     ];
     return `${t('accountRequests.kind.change')}：${parts.join('，')}`;
@@ -85,11 +132,12 @@ export function AccountRequestsPanel({ title }: { title: 'approve' | 'filed' }) 
         size="small"
         pagination={false}
         dataSource={items}
-        scroll={{ x: 600 }}
+        scroll={{ x: 800 }}
         columns={[
           { title: t('users.username'), render: (_, r) => `${r.displayName}（${r.username}）` },
           { title: t('users.role'), render: (_, r) => <Tag color="red">{t(`userRole.${r.role}`)}</Tag> },
           { title: t('accountRequests.what'), render: (_, r) => what(r) },
+          { title: t('accountRequests.grants'), render: (_, r) => <RequestGrants request={r} /> },
           { title: t('accountRequests.reason'), dataIndex: 'reason' },
           { title: t('accountRequests.requestedBy'), render: (_, r) => r.requestedBy.displayName },
           {
@@ -125,7 +173,13 @@ export function AccountRequestsPanel({ title }: { title: 'approve' | 'filed' }) 
         destroyOnHidden
       >
         <Form layout="vertical" onFinish={decide}>
-          {deciding?.to === 'approved' && <Typography.Paragraph type="secondary">{t('accountRequests.approveHint')}</Typography.Paragraph>}
+          {deciding?.to === 'approved' && (
+            <>
+              <Typography.Paragraph>{what(deciding.request)}</Typography.Paragraph>
+              <RequestGrants request={deciding.request} layout="full" />
+              <Typography.Paragraph type="secondary">{t('accountRequests.approveHint')}</Typography.Paragraph>
+            </>
+          )}
           <Form.Item name="reason" label={t('accountRequests.decisionReason')} rules={[{ required: true, message: t('common.required') }]}>
             <Input.TextArea rows={2} maxLength={200} data-testid="decision-reason" />
           </Form.Item>
