@@ -5,7 +5,7 @@ import { systemActor } from './lib/actor.ts';
 import type { Config } from './lib/config.ts';
 import { DataCipher, dataKeySource, loadDataKey } from './lib/crypto.ts';
 import { DataKeyError, checkRecordedKey, keyRegistered, recordKey, unreadableColumn } from './lib/data-key.ts';
-import { headPending, keyedWithCurrentKey, recordAudit, sealPendingHead, setAuditKey } from './modules/audit/audit.service.ts';
+import { KEY_RECORDED, headPending, holdsRecords, keyedWithCurrentKey, recordAudit, sealPendingHead, setAuditKey } from './modules/audit/audit.service.ts';
 import { hashPassword } from './modules/auth/auth.routes.ts';
 import { seedDemo } from './seed/demo.ts';
 
@@ -63,7 +63,9 @@ class KeyRecordedMeanwhile extends Error {}
  * opened only with the key it was written with: the recorded key, or, for a database from before keys were recorded,
  * a key that decrypts what it holds and verifies its newest audit links; anything else is refused with a message
  * naming LIANJIAN_DATA_KEY and LIANJIAN_KEY_FILE. Recording the key (once, audited) also seals an audit head left
- * waiting by migration 0021. `record: false` (commands that only read) writes nothing and never makes a key.
+ * waiting by migration 0021, when the chain is from before keying (`sealPendingHead`): a database whose key record was
+ * deleted is recorded again, but its chain is never sealed again. `record: false` (commands that only read) writes
+ * nothing and never makes a key.
  */
 export async function openDataKey(
   db: Db,
@@ -72,9 +74,7 @@ export async function openDataKey(
   const { env = process.env, record = true, print = (s: string) => console.log(s) } = options;
   const source = options.cipher ? 'the key given' : dataKeySource(env);
   const holdsData =
-    (await keyRegistered(db)) ||
-    !!(await db.selectFrom('users').select('id').limit(1).executeTakeFirst()) ||
-    !!(await db.selectFrom('audit_events').select('seq').limit(1).executeTakeFirst());
+    (await keyRegistered(db)) || (await holdsRecords(db)) || !!(await db.selectFrom('audit_events').select('seq').limit(1).executeTakeFirst());
   const cipher = options.cipher ?? new DataCipher(loadDataKey(env, { create: record && !holdsData }));
   setAuditKey(cipher.auditKey);
   const check = async () => {
@@ -103,16 +103,28 @@ export async function openDataKey(
   }
   if (!record) return cipher;
   let legacy: number | null;
+  // Said once the key is recorded: a server that started at the same moment and recorded it first saw the same.
+  const notes: string[] = [];
   try {
     legacy = await db.transaction().execute(async (tx) => {
       // The head first: it orders two servers starting at once, and the chain's first event is written before the key
       // is recorded (a database that recorded its key and then has no head lost it).
       const sealed = await sealPendingHead(tx);
       if (sealed && !('legacy' in sealed)) {
-        print(`审计链在第 ${sealed.brokenAt} 条断开，未封存；lianjian verify 将报告此问题。The audit chain is broken at event ${sealed.brokenAt}; it was not sealed.`);
+        notes.push(
+          sealed.reason === 'unsealed'
+            ? `审计链头处于待封存状态，但审计链自第 ${sealed.brokenAt} 条起已是启用密钥后的记录：此数据库早已封存过，不再封存；lianjian verify 将报告此问题。The audit head waits for its first seal, but the chain holds events written with the key from event ${sealed.brokenAt} on: it was sealed before and is not sealed again.`
+            : `审计链在第 ${sealed.brokenAt} 条断开（${sealed.reason}），未封存；lianjian verify 将报告此问题。The audit chain is broken at event ${sealed.brokenAt} (${sealed.reason}); it was not sealed.`,
+        );
+      }
+      const earlier = await tx.selectFrom('audit_events').select('seq').where('entity_type', '=', 'data_key').where('action', '=', KEY_RECORDED).limit(1).executeTakeFirst();
+      if (earlier) {
+        notes.push(
+          `审计链第 ${earlier.seq} 条记载此数据库已登记过数据密钥，但登记记录已不在：有人删除了它。现重新登记；lianjian verify 将报告此问题。The trail records at event ${earlier.seq} that this database recorded its data key, but the record is gone: someone deleted it. It is recorded again; lianjian verify will report this.`,
+        );
       }
       const plain = sealed && 'legacy' in sealed ? sealed.legacy : null;
-      await recordAudit(tx, systemActor('start-up'), { action: 'data_key.record', entityType: 'data_key', entityId: cipher.keyId, after: { legacyAuditEvents: plain ?? 0 } });
+      await recordAudit(tx, systemActor('start-up'), { action: KEY_RECORDED, entityType: 'data_key', entityId: cipher.keyId, after: { legacyAuditEvents: plain ?? 0 } });
       if (!(await recordKey(tx, cipher))) throw new KeyRecordedMeanwhile();
       return plain;
     });
@@ -122,6 +134,7 @@ export async function openDataKey(
     await check();
     return cipher;
   }
+  for (const note of notes) print(note);
   // Said out loud: on a database that had recorded its key before, this would mean someone removed the record.
   print(
     `已登记数据密钥 ${cipher.keyId}${legacy === null ? '' : `，审计链已封存（其中 ${legacy} 条为启用密钥前的记录）`}。` +

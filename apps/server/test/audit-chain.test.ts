@@ -285,3 +285,122 @@ describe('verifying while the trail grows', () => {
     expect(results.filter((r) => !r.ok)).toEqual([]);
   });
 });
+
+describe('a database that recorded its key is sealed once only', () => {
+  const scratch = scratchDatabases();
+  afterAll(async () => scratch.cleanup());
+
+  it('is never sealed again: with its key record deleted and its newest events cut (the head set back, waiting for a seal), or its whole trail deleted, every verifier fails, after a restart too', async () => {
+    const key = randomBytes(32).toString('base64');
+    const url = await countyDatabase(scratch, key);
+    const handle = createDb(url);
+    const db = handle.db;
+    let server: Awaited<ReturnType<typeof startServer>> | null = await startServer(url, key, { LIANJIAN_DAILY_SNAPSHOTS: 'off' });
+    try {
+      // A trail as a running server writes it: the key recorded (audited) first, then logins and changes.
+      const qiao = await session(server.base);
+      for (let i = 0; i < 6; i++) {
+        await post(server.base, qiao, '/reports', { source: 'visit', regionCode: '411321106200', category: 'roads', description: `第${i}处路面塌陷` });
+      }
+      await stop(server.child);
+      server = null;
+      await dropAppendOnly(handle);
+      const rows = (await db.selectFrom('audit_events').selectAll().orderBy('seq').execute()) as unknown as Row[];
+      const head = (await db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow()) as unknown as Record<string, unknown>;
+      const record = await db.selectFrom('meta').selectAll().where('key', '=', 'data_key_check').executeTakeFirstOrThrow();
+      expect(rows.filter((r) => r.action === 'data_key.record').map((r) => r.seq)).toEqual([1]);
+      const n = rows.length;
+      const cut = n - 4;
+      const reset = async () => {
+        await db.deleteFrom('audit_events').execute();
+        await db.deleteFrom('audit_head').execute();
+        for (const r of rows) await db.insertInto('audit_events').values(r as never).execute();
+        await db.insertInto('audit_head').values(head as never).execute();
+        await db.insertInto('meta').values(record).onConflict((oc) => oc.column('key').doNothing()).execute();
+      };
+      const forgetKey = () => db.deleteFrom('meta').where('key', '=', 'data_key_check').execute();
+      const cutTo = async (count: number, seal: string | null) => {
+        await db.deleteFrom('audit_events').where('seq', '>', count).execute();
+        await db
+          .updateTable('audit_head')
+          .set({ count, last_hash: (rows[count - 1] as Row).hash, seal } as never)
+          .where('id', '=', 1)
+          .execute();
+      };
+      const verifiers = async () => ({
+        'verify-audit (shared verifier)': await verifyAuditChain(db),
+        'lianjian verify (ops)': (await verifyUrl(url)).audit,
+      });
+
+      // [forgery, whether a server is started on it afterwards (the start that records the key again)]
+      const forgeries: [string, () => Promise<unknown>, boolean][] = [
+        [
+          'the key record deleted, the newest events cut, the head set back and marked waiting for its first seal',
+          async () => {
+            await forgetKey();
+            await cutTo(cut, 'pending');
+          },
+          true,
+        ],
+        [
+          'the newest events cut and the head marked waiting, the key record left',
+          () => cutTo(cut, 'pending'),
+          true,
+        ],
+        ['the key record deleted (recorded again at the next start)', forgetKey, true],
+        [
+          'the key record, every event and the head deleted',
+          async () => {
+            await forgetKey();
+            await db.deleteFrom('audit_events').execute();
+            await db.deleteFrom('audit_head').execute();
+          },
+          false,
+        ],
+        [
+          'the key record and every event deleted, the head set back to no events and marked waiting',
+          async () => {
+            await forgetKey();
+            await db.deleteFrom('audit_events').execute();
+            await db.updateTable('audit_head').set({ count: 0, last_hash: GENESIS, seal: 'pending', legacy_upto: 0 } as never).where('id', '=', 1).execute();
+          },
+          true,
+        ],
+      ];
+      const accepted: string[] = [];
+      for (const [name, forge, restart] of forgeries) {
+        await reset();
+        await forge();
+        for (const [where, r] of Object.entries(await verifiers())) if (r.ok) accepted.push(`${name} — ${where}: intact, ${r.count} events`);
+        if (!restart) continue;
+        server = await startServer(url, key, { LIANJIAN_DAILY_SNAPSHOTS: 'off' });
+        const auditor = await session(server.base, 'auditor');
+        const http = (await (await fetch(`${server.base}/api/v1/audit/verify`, { headers: auditor })).json()) as { ok: boolean; count: number };
+        await stop(server.child);
+        server = null;
+        if (http.ok) accepted.push(`${name}, then a restart — GET /audit/verify: intact, ${http.count} events`);
+        for (const [where, r] of Object.entries(await verifiers())) if (r.ok) accepted.push(`${name}, then a restart — ${where}: intact, ${r.count} events`);
+      }
+      // The reviewer's two forms, through the operator's command in a process of its own.
+      for (const [name, forge] of forgeries.filter(([, , restart], i) => i === 0 || !restart)) {
+        await reset();
+        await forge();
+        if (name.startsWith('the key record deleted, the newest')) {
+          server = await startServer(url, key, { LIANJIAN_DAILY_SNAPSHOTS: 'off' });
+          await stop(server.child);
+          server = null;
+        }
+        const r = await runCli(['verify-audit'], { DATABASE_URL: url, LIANJIAN_DATA_KEY: key });
+        if (r.code === 0) accepted.push(`${name} — lianjian verify-audit: ${r.output.trim().split('\n').at(-1)}`);
+      }
+      expect(accepted).toEqual([]);
+
+      // The untouched trail verifies: the failures above are the forgeries'.
+      await reset();
+      expect((await verifyAuditChain(db)).ok).toBe(true);
+    } finally {
+      if (server) await stop(server.child);
+      await handle.close();
+    }
+  }, 300_000);
+});

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { idempotencyClaims } from '../src/lib/idempotency-claims.ts';
 import { recordAudit } from '../src/modules/audit/audit.service.ts';
+import { PASSWORD } from './factories.ts';
+import { login, sessionHeaders } from './helpers.ts';
+import { newIdNumber } from './households-fixture.ts';
 import { useCounty } from './setup-county.ts';
 
 describe('Idempotency-Key on creating POSTs', () => {
@@ -145,5 +148,92 @@ describe('Idempotency-Key on creating POSTs', () => {
     const retry = await qiao.post('/reports', report, { 'idempotency-key': 'reply-lost-1' });
     expect([retry.statusCode, retry.json().code]).toEqual([409, 'idempotency_reply_lost']);
     expect(await ctx.t.db.db.selectFrom('reports').select('id').where('description', '=', '回执丢失').execute()).toHaveLength(1);
+  });
+});
+
+/**
+ * A double tap whose second request lost the race before it reached the key's claim: it ran the route's own checks
+ * after the first had committed, and they refuse what the first one just did (the person is registered now, the
+ * member is in the organization now). It answers with the first one's reply, as a later replay does.
+ */
+describe('a double tap refused by a business check answers with the first tap’s reply', () => {
+  const ctx = useCounty();
+  const PAIRS = 30;
+
+  /** Reply status and body, as the client got them over HTTP. */
+  type Reply = { status: number; body: string; code: string | undefined };
+  /**
+   * Sends each pair's two taps at once over a listening server (every pair at the same moment, each request on a
+   * connection of its own, as two taps of a phone), then a replay; the outcome per pair.
+   */
+  async function tapTwice<T>(items: T[], path: (item: T) => string, body: (item: T) => unknown) {
+    const base = await ctx.t.app.listen({ port: 0, host: '127.0.0.1' });
+    const headers = { ...sessionHeaders(await login(ctx.t.app, 'qiaoduan', PASSWORD)), 'content-type': 'application/json' };
+    const send = async (item: T, key: string): Promise<Reply> => {
+      const res = await fetch(`${base}/api/v1${path(item)}`, { method: 'POST', headers: { ...headers, 'idempotency-key': key }, body: JSON.stringify(body(item)) });
+      const text = await res.text();
+      return { status: res.status, body: text, code: res.status >= 400 ? (JSON.parse(text) as { code?: string }).code : undefined };
+    };
+    const keys = items.map(() => `tap-${randomUUID()}`);
+    const taps = await Promise.all(items.map((item, i) => Promise.all([send(item, keys[i] as string), send(item, keys[i] as string)])));
+    const replays = await Promise.all(items.map((item, i) => send(item, keys[i] as string)));
+    return taps.map(([a, b], i) => {
+      const replay = replays[i] as Reply;
+      const same = a.status === 201 && b.status === 201 && replay.status === 201 && a.body === b.body && b.body === replay.body;
+      return same ? 'one reply' : `${a.status} ${a.code ?? ''} / ${b.status} ${b.code ?? ''} / replay ${replay.status}`;
+    });
+  }
+
+  it('registering a household: of two taps with one Idempotency-Key, the one refused person_already_registered answers the 201 of the one that registered it', async () => {
+    const households = Array.from({ length: PAIRS }, (_, i) => ({
+      regionCode: '411321106200',
+      address: `穆老庄村${i}组`,
+      primaryCause: 'illness',
+      secondaryCauses: [],
+      income: { wages: 9000, business: 0, transfer: 0, property: 0 },
+      waterSafe: true,
+      people: [{ name: '赵大山', relationship: '户主', gender: 'male', idNumber: newIdNumber(1960), health: 'healthy', labour: 'normal' }],
+    }));
+    const outcomes = await tapTwice(households, () => '/households', (h) => h);
+    expect(outcomes).toEqual(Array(PAIRS).fill('one reply'));
+    const made = await ctx.t.db.db.selectFrom('households').select('id').where('address', 'like', '穆老庄村%组').where('address', '!=', '穆老庄村一组').execute();
+    expect(made).toHaveLength(PAIRS);
+  });
+
+  it('linking a member: of two taps with one Idempotency-Key, the one refused already_member answers the 201 of the one that linked the member', async () => {
+    const now = new Date().toISOString();
+    // More pairs than for households: the membership check sits later in its transaction, so fewer second taps
+    // reach it only after the first has committed.
+    const pairs = 3 * PAIRS;
+    const memberIds = Array.from({ length: pairs }, () => randomUUID());
+    for (const [i, id] of memberIds.entries()) {
+      await ctx.t.db.db
+        .insertInto('members')
+        .values({
+          id,
+          name: `党员${i}`,
+          name_initials: 'dy',
+          name_pinyin: 'dangyuan',
+          gender: 'male',
+          party_status: 'full',
+          home_party_org_id: ctx.county.partyOrgs.qiaoPowerBranch,
+          unit_id: ctx.county.units.qiaoPower,
+          region_code: '411321106',
+          title: null,
+          version: 1,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    }
+    const group = ctx.county.orgs.qiaoGroup.id;
+    const outcomes = await tapTwice(
+      memberIds,
+      () => `/orgs/${group}/memberships`,
+      (memberId) => ({ memberId, role: 'member', startOn: '2020-05-19', linkReason: '双击' }),
+    );
+    expect(outcomes).toEqual(Array(pairs).fill('one reply'));
+    const linked = await ctx.t.db.db.selectFrom('memberships').select('member_id').where('org_id', '=', group).where('member_id', 'in', memberIds).execute();
+    expect(linked).toHaveLength(pairs);
   });
 });

@@ -101,6 +101,22 @@ export async function writeClaim(tx: Executor, requestId: string | null): Promis
   if (claim.fixed) claim.recorded = claim.fixed.body;
 }
 
+/**
+ * The reply another request recorded for this claim's scope, key and request: what a request that does not hold the
+ * key answers with, as a replay would. Null while that request's reply is not recorded, when the key went to another
+ * request, or when this request holds it.
+ */
+export async function heldReply(db: Executor, claim: PendingClaim): Promise<{ status: number; contentType: string | null; body: string | null } | null> {
+  const holder = await db
+    .selectFrom('idempotency_keys')
+    .select(['status', 'content_type', 'body', 'request_hash', 'claimed_by'])
+    .where('scope', '=', claim.scope)
+    .where('key', '=', claim.key)
+    .executeTakeFirst();
+  if (!holder || holder.claimed_by === claim.token || holder.request_hash !== claim.hash || holder.status === 0) return null;
+  return { status: holder.status, contentType: holder.content_type, body: holder.body };
+}
+
 const heldBy = async (tx: Executor, claim: PendingClaim) =>
   Boolean(
     await tx.selectFrom('idempotency_keys').select('status').where('scope', '=', claim.scope).where('key', '=', claim.key).where('claimed_by', '=', claim.token).executeTakeFirst(),

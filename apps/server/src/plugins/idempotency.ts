@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/index.ts';
 import type { DataCipher } from '../lib/crypto.ts';
-import { type PendingClaim, type StoredReply, idempotencyClaims } from '../lib/idempotency-claims.ts';
+import { type PendingClaim, type StoredReply, heldReply, idempotencyClaims } from '../lib/idempotency-claims.ts';
 import { Problem } from '../lib/problem.ts';
 
 const HEADER = 'idempotency-key';
@@ -182,13 +182,18 @@ export function registerIdempotency(app: FastifyInstance, db: Db, cipher: DataCi
     try {
       if (!claim) return payload;
       const sent = typeof payload === 'string' ? payload : payload == null ? '' : String(payload);
-      if (claim.state === 'lost') {
-        // The other request held the key and committed first; its reply was recorded with its change, so this
-        // one, a double tap, answers the same. The refusal is never stored: it is not this key's reply.
-        const holder = await db.selectFrom('idempotency_keys').selectAll().where('scope', '=', claim.scope).where('key', '=', claim.key).executeTakeFirst();
-        if (!holder || holder.status === 0 || holder.request_hash !== claim.hash) return payload;
-        reply.code(holder.status).header('content-type', holder.content_type ?? 'application/json').header('idempotent-replayed', 'true');
-        return unseal(holder.body);
+      // A request that does not hold its key: it lost the claim to another request with the key (`lost`), or it was
+      // refused before it reached the claim (`open`; or `claimed` in a transaction rolled back since) by a check that
+      // the other request's change, committed meanwhile, made true: a double tap whose second request finds the
+      // person registered or the member linked by the first. Either way it answers with the reply recorded for the
+      // key, as a later replay would. Its own refusal is never stored: it is not this key's reply.
+      if (claim.state === 'lost' || (claim.state !== 'replied' && reply.statusCode >= 400 && reply.statusCode < 500)) {
+        const held = await heldReply(db, claim);
+        if (held) {
+          reply.code(held.status).header('content-type', held.contentType ?? 'application/json').header('idempotent-replayed', 'true');
+          return unseal(held.body);
+        }
+        if (claim.state === 'lost') return payload;
       }
       // A server error stores nothing, so that the client may retry.
       if (reply.statusCode >= 500) return payload;

@@ -38,6 +38,11 @@ const LEGACY_LINK = /^[0-9a-f]{64}$/;
 export const SEAL_PENDING = 'pending';
 /** Carried on by every change once the head was found not to be as it was sealed. It never verifies. */
 const SEAL_BROKEN = 'broken';
+/**
+ * The event of the start that recorded the data key (setup.ts `openDataKey`): once per database. A second one means
+ * the key's record was deleted and made again; any one means the chain was sealed at that start.
+ */
+export const KEY_RECORDED = 'data_key.record';
 
 // The chain's keys, derived from the data key at start-up: without them nobody can forge a chain or a head that
 // verifies, even someone who can write to the database. There is no default: a chain keyed with a constant from
@@ -99,8 +104,9 @@ export async function recordAudit(
   let head = await takeHead();
   if (!head) {
     // The first event of a database. Two first writers at once: the second waits on the row and then takes it. A head
-    // missing from a database that recorded its key was deleted: the new one starts unsealed for good.
-    const fresh = !(await keyRegistered(tx));
+    // missing from a database that recorded its key, or that holds events, was deleted: the new one starts unsealed
+    // for good.
+    const fresh = !(await keyRegistered(tx)) && !(await tx.selectFrom('audit_events').select('seq').limit(1).executeTakeFirst());
     await tx
       .insertInto('audit_head')
       .values({ id: 1, count: 0, last_hash: GENESIS_HASH, legacy_upto: 0, seal: fresh ? sealOf(0, GENESIS_HASH, 0) : SEAL_BROKEN })
@@ -206,11 +212,13 @@ export async function verifyAuditChain(db: Executor): Promise<ChainReport> {
   chainKeys();
   // The head first: events appended while the walk runs come after it and are left to the next verification.
   const head = await db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirst();
-  if (!head) {
+  if (!head || Number(head.count) === 0) {
     const w = await walk(db, null, 0);
     if (w.failure) return w.failure;
-    // No head: only a database nothing was ever audited in; one whose key was recorded had its first event then.
-    if (w.count > 0 || (await keyRegistered(db))) return broken(w.count, w.count + 1, w.count > 0 ? 'head' : 'missing');
+    if (w.count > 0) return broken(w.count, w.count + 1, 'head');
+    // An empty trail belongs only to a database nothing was ever done in: one whose key was recorded had its first
+    // event then, and every account and record is made with an event (the demo county, `create-user` and imports too).
+    if ((await keyRegistered(db)) || (await holdsRecords(db))) return broken(0, 1, 'missing');
     return { ok: true, count: 0, brokenAt: null, reason: null };
   }
   const count = Number(head.count);
@@ -222,6 +230,22 @@ export async function verifyAuditChain(db: Executor): Promise<ChainReport> {
   if (w.failure) return w.failure;
   if (w.count < count) return broken(w.count, w.count + 1, 'missing');
   if (w.last !== head.last_hash) return broken(count, count + 1, 'head');
+  // The key is recorded once per database, in the transaction of its event. An event without its record, or a second
+  // event: the record was deleted, and with it, perhaps, the newest events (a start that records the key again seals
+  // nothing, see sealPendingHead).
+  const records = await db
+    .selectFrom('audit_events')
+    .select('seq')
+    .where('entity_type', '=', 'data_key')
+    .where('action', '=', KEY_RECORDED)
+    .where('seq', '<=', count)
+    .orderBy('seq')
+    .limit(2)
+    .execute();
+  const again = records[1] ? Number(records[1].seq) : null;
+  if (again !== null) return broken(again - 1, again, 'missing');
+  const first = records[0] ? Number(records[0].seq) : null;
+  if (first !== null && !(await keyRegistered(db))) return broken(first - 1, first, 'missing');
   if (!sealed) return broken(count, w.legacy > 0 ? 1 : count + 1, 'unsealed');
   if (seal !== sealOf(count, head.last_hash, legacyUpTo)) return broken(count, count + 1, 'head');
   // Nothing may sit outside 1..head: an event added after the last without the key, or below the first, is forged.
@@ -232,6 +256,17 @@ export async function verifyAuditChain(db: Executor): Promise<ChainReport> {
   const now = await db.selectFrom('audit_head').select('count').where('id', '=', 1).executeTakeFirst();
   if (Number(range.lo) < 1 || Number(range.hi) > Number(now?.count ?? count)) return broken(count, count + 1, 'head');
   return { ok: true, count, brokenAt: null, reason: null };
+}
+
+/**
+ * Whether the database holds accounts or business records. Each is made with an audit event, so a database that
+ * holds any and has no trail lost it.
+ */
+export async function holdsRecords(db: Executor): Promise<boolean> {
+  for (const table of ['users', 'temporary_orgs', 'party_orgs', 'units', 'members', 'households', 'reports', 'items'] as const) {
+    if (await db.selectFrom(table).select('id').limit(1).executeTakeFirst()) return true;
+  }
+  return false;
 }
 
 /**
@@ -248,7 +283,13 @@ export async function keyedWithCurrentKey(db: Executor): Promise<boolean> {
  * Seals a head left waiting by migration 0021, inside the caller's transaction: the chain is walked under the rules it
  * was written by (plain SHA-256 links only before the first keyed one), and the number of plain links is sealed with
  * the head, so that no later rewrite can add to them. Returns that number, `null` when there was nothing to seal, or
- * the break that stops it being sealed.
+ * the reason it stays unsealed.
+ *
+ * Only a chain from before keying is sealed: plain links only, no key ever recorded. A chain holding a keyed link or a
+ * `data_key.record` event was written by this version, which sealed it at its first start; a head waiting there
+ * again was set back by someone without the key (with the newest events cut and the key's record deleted, it would
+ * otherwise be sealed as it was left). Nor is an empty chain sealed on a database holding accounts or records: every
+ * version recorded its first event with the head (count 1), so its trail was deleted.
  */
 export async function sealPendingHead(tx: Executor): Promise<{ legacy: number } | ChainReport | null> {
   const head = await tx
@@ -259,6 +300,15 @@ export async function sealPendingHead(tx: Executor): Promise<{ legacy: number } 
     .executeTakeFirst();
   if (!head || head.seal !== SEAL_PENDING) return null;
   const count = Number(head.count);
+  const keyed = await tx
+    .selectFrom('audit_events')
+    .select('seq')
+    .where((eb) => eb.or([eb('hash', 'like', `${KEYED}%`), eb('action', '=', KEY_RECORDED)]))
+    .orderBy('seq')
+    .limit(1)
+    .executeTakeFirst();
+  if (keyed) return broken(count, Number(keyed.seq), 'unsealed');
+  if (count === 0 && (await holdsRecords(tx))) return broken(0, 1, 'missing');
   const w = await walk(tx, count, 'leading');
   if (w.failure) return w.failure;
   if (w.count < count) return broken(w.count, w.count + 1, 'missing');

@@ -125,32 +125,49 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
     const notLocked = (now: string) => (eb: ExpressionBuilder<Database, 'users'>) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]);
 
     /**
-     * Audits a failure and counts it toward the lockout, in one transaction. The database adds one to its own
+     * Counts a failure toward the lockout and audits it, in one transaction. The database adds one to its own
      * count: a count read earlier by the request and written back would let twenty requests sent together leave
-     * it at one. A failure while the account is already locked is audited but not counted, so a burst locks it once.
+     * it at one. A failure while the account is already locked is audited (as `locked`) but not counted, so a burst
+     * locks it once. Returns whether the account was locked when the failure came: the request then answers exactly
+     * as for a locked account, whatever was wrong with it. The account's row is taken before the audit head, in
+     * the order a login takes them.
      */
-    const fail = async (user: { id: string } | undefined, username: string, requestId: string, reason: Failure) => {
-      await db.transaction().execute(async (tx) => {
+    const fail = async (user: { id: string } | undefined, username: string, requestId: string, reason: Failure): Promise<boolean> =>
+      db.transaction().execute(async (tx) => {
         const actor = { userId: user?.id ?? null, requestId };
-        await recordAudit(tx, actor, { action: 'auth.failure', entityType: 'user', entityId: user?.id ?? username.slice(0, 64), after: { reason } });
-        if (!user || !COUNTED.has(reason)) return;
-        const now = new Date();
-        const counted = await tx
-          .updateTable('users')
-          .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
-          .where('id', '=', user.id)
-          .where(notLocked(now.toISOString()))
-          .returning('failed_logins')
-          .executeTakeFirst();
-        const failures = Number(counted?.failed_logins ?? 0);
-        if (failures < lockout.attempts) return;
-        // This transaction holds the row (PostgreSQL) or the database (SQLite) since its update: no other failure
-        // is counted between the two statements.
-        const until = new Date(now.getTime() + lockout.minutes * 60_000).toISOString();
-        await tx.updateTable('users').set({ failed_logins: 0, locked_until: until }).where('id', '=', user.id).execute();
-        await recordAudit(tx, actor, { action: 'auth.lockout', entityType: 'user', entityId: user.id, after: { failures, until } });
+        let locked = reason === 'locked';
+        let justLocked: { failures: number; until: string } | null = null;
+        if (user && COUNTED.has(reason)) {
+          const now = new Date();
+          const counted = await tx
+            .updateTable('users')
+            .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+            .where('id', '=', user.id)
+            .where(notLocked(now.toISOString()))
+            .returning('failed_logins')
+            .executeTakeFirst();
+          if (!counted) locked = true;
+          else if (Number(counted.failed_logins) >= lockout.attempts) {
+            // This transaction holds the row (PostgreSQL) or the database (SQLite) since its update: no other
+            // failure is counted between the two statements.
+            const until = new Date(now.getTime() + lockout.minutes * 60_000).toISOString();
+            await tx.updateTable('users').set({ failed_logins: 0, locked_until: until }).where('id', '=', user.id).execute();
+            justLocked = { failures: Number(counted.failed_logins), until };
+          }
+        }
+        await recordAudit(tx, actor, { action: 'auth.failure', entityType: 'user', entityId: user?.id ?? username.slice(0, 64), after: { reason: locked ? 'locked' : reason } });
+        if (justLocked && user) await recordAudit(tx, actor, { action: 'auth.lockout', entityType: 'user', entityId: user.id, after: justLocked });
+        return locked;
       });
-    };
+
+    /**
+     * Whether the account is locked now, read when the answer is chosen. A request reads the account when it arrives
+     * and then spends tens of milliseconds checking the password's hash: a burst of wrong guesses sent with it may
+     * lock the account meanwhile. Whatever tells a right password from a wrong one (the second factor asked for, a
+     * wrong code, a session, a later refusal) is answered only after this check.
+     */
+    const lockedNow = async (userId: string): Promise<boolean> =>
+      !(await db.selectFrom('users').select('id').where('id', '=', userId).where(notLocked(new Date().toISOString())).executeTakeFirst());
 
     const lockedProblem = () => new Problem(403, 'account_locked', `密码错误次数过多，账号已锁定，请 ${lockout.minutes} 分钟后再试`);
 
@@ -167,21 +184,39 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
         .executeTakeFirstOrThrow();
       if (user.locked_until && user.locked_until > new Date().toISOString()) throw lockedProblem();
       if (!(await verify(user.password_hash, password))) {
-        await fail(user, user.username, actor.requestId, 'wrong_current_password');
+        // Locked while the hash was checked: answered as the locked account, like the right password below.
+        if (await fail(user, user.username, actor.requestId, 'wrong_current_password')) throw lockedProblem();
         throw new Problem(422, 'wrong_password', '当前密码不正确');
+      }
+      // The right password, locked out meanwhile: refused as the wrong ones are, before any later answer (a weak new
+      // password, a factor already enrolled) could tell it apart.
+      if (await lockedNow(user.id)) {
+        await fail(user, user.username, actor.requestId, 'locked');
+        throw lockedProblem();
       }
       return user;
     };
 
     /** A TOTP code (once per time step) or an unused recovery code (once); records what was used. */
     const secondFactor = async (user: { id: string; totp_secret_enc?: string | null; totp_last_step?: number | null }, code: string): Promise<'totp' | 'recovery' | null> => {
+      // Spent only while the account is unlocked: a code used while it is locked stays good.
+      const now = new Date().toISOString();
       if (looksLikeRecoveryCode(code)) {
         const used = await db
           .updateTable('recovery_codes')
-          .set({ used_at: new Date().toISOString() })
+          .set({ used_at: now })
           .where('user_id', '=', user.id)
           .where('code_hash', '=', hashRecoveryCode(code))
           .where('used_at', 'is', null)
+          .where((eb) =>
+            eb.exists(
+              eb
+                .selectFrom('users')
+                .select('users.id')
+                .where('users.id', '=', user.id)
+                .where((u) => u.or([u('users.locked_until', 'is', null), u('users.locked_until', '<=', now)])),
+            ),
+          )
           .executeTakeFirst();
         return Number(used.numUpdatedRows) === 1 ? 'recovery' : null;
       }
@@ -194,6 +229,7 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
         .set({ totp_last_step: step })
         .where('id', '=', user.id)
         .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+        .where(notLocked(now))
         .executeTakeFirst();
       return Number(moved.numUpdatedRows) === 1 ? 'totp' : null;
     };
@@ -231,12 +267,20 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
           await fail(user, req.body.username, req.id, reason);
           throw new Problem(401, 'invalid_credentials', '用户名或密码错误');
         }
+        // The right password. The account is read again: locked while the hash was checked (by wrong guesses sent
+        // with this one), it answers as a wrong password does, before anything that would tell this guess apart.
+        if (await lockedNow(user.id)) {
+          await fail(user, req.body.username, req.id, 'locked');
+          throw new Problem(401, 'invalid_credentials', '用户名或密码错误');
+        }
         let factor: 'totp' | 'recovery' | null = null;
         if (Number(user.totp_enabled ?? 0) === 1) {
           if (!req.body.code) throw new Problem(401, 'totp_required', '请输入动态验证码');
+          // A code is spent only while the account is unlocked; a wrong one that finds it locked (the count's own
+          // condition) answers as a wrong password does, not as a wrong code.
           factor = await secondFactor(user, req.body.code);
           if (!factor) {
-            await fail(user, req.body.username, req.id, 'wrong_code');
+            if (await fail(user, req.body.username, req.id, 'wrong_code')) throw new Problem(401, 'invalid_credentials', '用户名或密码错误');
             throw new Problem(401, 'invalid_code', '动态验证码错误或已使用');
           }
         }

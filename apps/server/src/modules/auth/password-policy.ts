@@ -48,8 +48,91 @@ const LOCAL = [
   'beijing', 'shanghai', 'baihe', 'qiaoduan', 'chengjiao', 'huaxia', 'wang', 'zhang', 'li', 'liu', 'chen', 'yang',
   'huang', 'zhao', 'wu', 'zhou', 'xu', 'sun', 'ma', 'zhu', 'hu', 'guo', 'he', 'gao', 'lin', 'luo', 'zheng', 'liang',
   'aini', 'woaini1314', '5201314', '1314', '520', 'huawei', 'zhangsan', 'lisi', 'wangwu', 'zhonghua', 'gongchandang',
+  // The most common Chinese passwords (the leaked lists of CSDN, 12306 and others): pinyin phrases, number patterns
+  // read off the keypad (147258369) or the keyboard's columns (1qaz2wsx3edc), and letters put before 123456.
+  'woshishui', 'wodemima', 'mima', 'woaiwojia', 'woainima', 'caonima', 'nicaiya', 'buzhidao', 'laopo', 'laogong',
+  'baobao', 'tiantian', 'xiaoxiao', 'zhangwei', 'wangwei', 'dearbook', 'xiazhili', 'aini1314', '1314520', '520520',
+  '147258369', '147258', '258369', '741852963', '147852369', '123654789', '789456123', '159753', '159357', '123321',
+  '112233', '11223344', '31415926', '110110', '88888888', '66666666', 'a123456', 'aa123456', 'qq123456', 'abc123',
+  'qwe123', '123qwe', 'asd123', 'zxc123', 'qweasd', 'qweasdzxc', 'qazwsxedc', '1qaz2wsx3edc', '1qaz2wsx3edc4rfv',
+  'zaq12wsx', 'zaq1xsw2', '2wsx3edc', '1q2w3e4r', '1q2w3e4r5t',
 ];
 const COMMON = new Set(LOCAL);
+
+// The keys a shifted character is typed on (US layout, as on Chinese keyboards): `!QAZ@WSX` is typed as `1qaz2wsx`
+// with the shift key held, and is guessed as early.
+const UNSHIFTED: Record<string, string> = {
+  '!': '1', '@': '2', '#': '3', $: '4', '%': '5', '^': '6', '&': '7', '*': '8', '(': '9', ')': '0', _: '-', '+': '=',
+  '{': '[', '}': ']', '|': '\\', ':': ';', '"': "'", '<': ',', '>': '.', '?': '/', '~': '`',
+};
+const unshifted = (password: string) => [...password.toLowerCase()].map((c) => UNSHIFTED[c] ?? c).join('');
+
+// The keyboard's columns, top to bottom: `1qaz2wsx3edc` and `zaq1xsw2` walk down or up them, column after column.
+const COLUMNS = ['1qaz', '2wsx', '3edc', '4rfv', '5tgb', '6yhn', '7ujm', '8ik,', '9ol.', '0p;/'];
+const KEY_AT = new Map(COLUMNS.flatMap((keys, column) => [...keys].map((k, row) => [k, { column, row }] as const)));
+
+/**
+ * A password typed mostly by walking the keyboard's columns: two or more walks of three or more keys straight down or
+ * up a column (shift held or not) make three quarters of it, whatever is typed between them (`Qaz!wsx@edc#`).
+ */
+function walksColumns(password: string): boolean {
+  const keys = [...unshifted(password)];
+  let walks = 0;
+  let covered = 0;
+  for (let i = 0; i < keys.length; ) {
+    let j = i + 1;
+    let step = 0;
+    for (; j < keys.length; j++) {
+      const a = KEY_AT.get(keys[j - 1] as string);
+      const b = KEY_AT.get(keys[j] as string);
+      if (!a || !b || a.column !== b.column || Math.abs(b.row - a.row) !== 1 || (step !== 0 && b.row - a.row !== step)) break;
+      step = b.row - a.row;
+    }
+    if (j - i >= 3) {
+      walks++;
+      covered += j - i;
+      i = j;
+    } else i++;
+  }
+  return walks >= 2 && covered * 4 >= keys.length * 3;
+}
+
+/** Consecutive digits up or down (`0` after `9`, as on the keyboard): 123456789, 1234567890, 987654321. */
+function digitRun(digits: string): boolean {
+  const steps = new Set<number>();
+  for (let i = 1; i < digits.length; i++) steps.add((Number(digits[i]) - Number(digits[i - 1]) + 10) % 10);
+  return steps.size === 1 && (steps.has(1) || steps.has(9));
+}
+
+/**
+ * Digits that add nothing: a run (123456789), one unit repeated (888888, 121212, 123123), a run doubled (11223344), or
+ * a number of the common list (147258369 down the keypad, 5201314).
+ */
+function trivialDigits(digits: string): boolean {
+  if (digits.length < 4) return false;
+  if (digitRun(digits) || /^(\d{1,3})\1+$/.test(digits) || COMMON.has(digits)) return true;
+  return /^(?:(\d)\1)+$/.test(digits) && digitRun(digits.replace(/(\d)\1/g, '$1'));
+}
+
+/** Letters that add nothing: one letter, once or repeated (`Zz`, `aaa`), or a run of the alphabet (`abc`, `Abcd`). */
+function trivialLetters(letters: string): boolean {
+  if (letters.length > 4) return false;
+  if (/^(.)\1*$/.test(letters)) return true;
+  const codes = [...letters].map((c) => c.charCodeAt(0));
+  return codes.every((c, i) => i === 0 || c - (codes[i - 1] as number) === 1) || codes.every((c, i) => i === 0 || (codes[i - 1] as number) - c === 1);
+}
+
+/**
+ * The letters-and-numbers pattern people are taught to meet a policy with: a letter or two (the shift key's
+ * capital and its small letter) before or after a run of digits, and symbols anywhere (`Zz123456789!`, `Aa@11223344`).
+ */
+function lettersBeforeDigitRun(password: string): boolean {
+  const core = password.toLowerCase().replace(/[^a-z0-9]/g, '');
+  const m = /^([a-z]+)(\d+)$/.exec(core) ?? /^(\d+)([a-z]+)$/.exec(core);
+  if (!m) return false;
+  const [letters, digits] = /^\d/.test(core) ? [m[2] as string, m[1] as string] : [m[1] as string, m[2] as string];
+  return trivialLetters(letters) && trivialDigits(digits);
+}
 
 function stem(password: string): string {
   return password
@@ -98,6 +181,8 @@ const GUESSABLE_BECAUSE: Record<string, string> = {
   namesByThemselves: '常见的姓名',
   commonNames: '常见的姓名',
   userInputs: '用户名、姓名等本人信息',
+  keyboardColumns: '键盘上同一列连续的按键（如 1qaz2wsx3edc、!QAZ@WSX）',
+  lettersAndDigitRun: '一两个字母加连续或重复的数字（如 Aa123456、Zz123456789!）',
 };
 
 /** What is wrong with a proposed password, each with its message; empty when it is acceptable. */
@@ -114,8 +199,13 @@ export function reviewPassword(password: string, username: string, policy: Passw
   if (length <= policy.maxLength) {
     const inputs = [username, ...personal.flatMap((p) => (/[\u4e00-\u9fff]/.test(p) ? [p, namePinyin(p), nameInitials(p)] : [p]))].filter((x) => x.length >= 2);
     const estimate = strength().check(password, inputs);
-    if (estimate.score < policy.minScore) {
-      const because = GUESSABLE_BECAUSE[estimate.feedback.warning ?? ''];
+    // Typed with the shift key held or not, a password is guessed as early: it is estimated as typed without it too.
+    const plain = unshifted(password);
+    const plainEstimate = plain === password ? estimate : strength().check(plain, inputs);
+    const weakest = plainEstimate.score < estimate.score ? plainEstimate : estimate;
+    const pattern = walksColumns(password) ? 'keyboardColumns' : lettersBeforeDigitRun(password) ? 'lettersAndDigitRun' : null;
+    if (weakest.score < policy.minScore || pattern) {
+      const because = GUESSABLE_BECAUSE[pattern ?? weakest.feedback.warning ?? ''];
       found.push({
         problem: 'guessable',
         message: `密码太容易被猜到${because ? `：含有${because}` : ''}。请换一个更长、更少见的密码，例如几个不相关的词加数字和符号`,
