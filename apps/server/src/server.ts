@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from './app.ts';
@@ -20,6 +22,11 @@ export async function startServer(): Promise<void> {
   const importJobs = importJobsFromEnv();
   const scratch = new ScratchSpace(path.join(config.dataDir, 'scratch'), importJobs.staleMs);
   const leftovers = await scratch.open();
+  // Earlier versions kept uploads (clear ID numbers and phones) in the system's temporary directory and could leave
+  // them there after a crash: whatever is left goes now.
+  const legacy = path.join(os.tmpdir(), 'lianjian-imports');
+  const legacyFound = fs.existsSync(legacy);
+  if (legacyFound) fs.rmSync(legacy, { recursive: true, force: true });
   process.env.SQLITE_TMPDIR = scratch.sqliteTemp;
   const handle = createDb(config.databaseUrl);
   await checkDurability(handle);
@@ -75,6 +82,7 @@ export async function startServer(): Promise<void> {
     setInterval(snapshot, 60 * 60 * 1000).unref();
   }
   if (leftovers) app.log.warn({ folders: leftovers }, 'scratch files left by stopped servers removed');
+  if (legacyFound) app.log.warn({ folder: legacy }, 'upload files left by an earlier version in the temporary directory removed');
   // Imports whose server stopped (no heartbeat within the threshold) are marked failed by whichever server looks
   // first, and the scratch files such servers left are removed: at start, then four times per threshold.
   let sweeping = false;

@@ -267,6 +267,30 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     }
   });
 
+  it('an account runs one import at a time: files sent while its import runs answer 409 import_running, so none of them can outrun the daily limit on attempts', async () => {
+    const theirs = csv(household('1', '411321300214'));
+    expect((await imported('chengjiao', theirs)).status).toBe('completed');
+    const a = theirs.split('\r\n')[1]?.split(',')[5] as string;
+    // A large import of its own runs while seven probes arrive at once, each holding the same person of 城郊乡.
+    const sample = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lianjian-sample-')), 'large.csv');
+    await writeRegisterSample(sample, { rows: 12_000, villages: ['411321106200', '411321106201'], serial: 7 });
+    const large = await upload('qiaoduan', fs.readFileSync(sample), 'large.csv');
+    fs.rmSync(path.dirname(sample), { recursive: true, force: true });
+    expect(large.statusCode).toBe(202);
+    const probes = Array.from({ length: 7 }, (_, i) => {
+      const rows = [...household(`x${i}`)];
+      (rows[0] as Row).idNumber = a;
+      return csv(rows);
+    });
+    const answers = await Promise.all(probes.map((f, i) => upload('qiaoduan', f, `probe-${i}.csv`)));
+    expect(answers.map((r) => [r.statusCode, r.json().code])).toEqual(Array(7).fill([409, 'import_running']));
+    await ctx.t.app.householdImports.settled(large.json().id);
+    expect((await (await ctx.user('qiaoduan')).get(`/household-imports/${large.json().id}`)).json().status).toBe('completed');
+    expect(await ctx.t.db.db.selectFrom('audit_events').select('id').where('action', '=', 'household.duplicate_attempt').execute()).toEqual([]);
+    // Once it has ended, the next one starts.
+    expect((await upload('qiaoduan', csv(household('y1')), 'next.csv')).statusCode).toBe(202);
+  });
+
   async function firstIdOf(file: string) {
     return file.split('\r\n')[1]?.split(',')[5];
   }

@@ -138,6 +138,20 @@ describe('photos on reports and progress entries', () => {
     expect(served.rawPayload.includes(TRAILER)).toBe(false);
   });
 
+  it('a stored photo is never larger than an upload may be (2 MB) nor longer than 4,000 px, however the upload was compressed', async () => {
+    // Noise at the lowest JPEG quality: small to send, several times larger when encoded again at a normal quality.
+    const upload = await sharp({ create: { width: 6300, height: 6300, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+      .jpeg({ quality: 1 })
+      .toBuffer();
+    expect(upload.length).toBeLessThan(2 * 1024 * 1024);
+    const res = await submit([{ dataBase64: upload.toString('base64') }]);
+    expect(res.statusCode).toBe(201);
+    const stored = await ctx.t.db.db.selectFrom('photos').select(['size', 'data']).executeTakeFirstOrThrow();
+    expect(Number(stored.size)).toBeLessThanOrEqual(2 * 1024 * 1024);
+    const meta = await sharp(Buffer.from(stored.data, 'base64')).metadata();
+    expect(Math.max(meta.width ?? 0, meta.height ?? 0)).toBeLessThanOrEqual(4000);
+  }, 60_000);
+
   it('a photo that is not base64 is refused as such (400 photo_not_base64), not as too large, and nothing is stored', async () => {
     for (const dataBase64 of ['!!!!', `data:image/png;base64,${PNG}`, `${PNG.slice(0, 20)} ${PNG.slice(20)}`, PNG.slice(0, -1)]) {
       const res = await submit([{ dataBase64 }]);

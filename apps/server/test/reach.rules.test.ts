@@ -160,6 +160,43 @@ describe('reach: nothing a user creates widens the user’s own reach', () => {
   });
 });
 
+describe('a member linked by need for one item widens nothing beyond that item', () => {
+  const ctx = useCounty();
+
+  it('linking a member from outside the branch by need gives it neither that member’s records, nor their unit, nor the households they help', async () => {
+    const baihe = await ctx.user('baihe');
+    const { members, units, orgs } = ctx.county;
+    // A household of the branch's village whose helper is 周强 of the county police (set by the township).
+    const qiao = await ctx.user('qiaoduan');
+    const household = await registerHousehold(qiao);
+    expect((await qiao.post(`/households/${household}/helpers`, { memberId: members.countyOfficer, role: 'cadre', primary: true, reason: '结对帮扶', startOn: '2020-01-01' })).statusCode).toBe(201);
+    const visit = () => baihe.post(`/households/${household}/visits`, { visitedOn: '2020-06-01', helperIds: [members.countyOfficer] });
+    expect((await visit()).json().code).toBe('household_not_served');
+    const seen = async () => (await baihe.get('/members?limit=200')).json().items.map((m: { id: string }) => m.id).sort();
+    const before = await seen();
+
+    const list = await baihe.post('/problem-lists', {
+      orgId: orgs.qiaoBranch.id,
+      title: '清单',
+      listedOn: '2020-08-01',
+      items: [{ problem: '线路跳闸', category: 'electricity', responsibleGroupId: orgs.qiaoGroup.id }],
+    });
+    const itemId = list.json().itemIds[0];
+    // By design a member of any unit and any township can be linked for the item…
+    expect((await baihe.post(`/items/${itemId}/links`, { memberId: members.countyOfficer, reason: '熟悉线路' })).statusCode).toBe(204);
+    expect((await baihe.get(`/items/${itemId}`)).statusCode).toBe(200);
+    // …but the link reaches no further than the item.
+    expect(await seen()).toEqual(before);
+    expect((await baihe.get(`/members/${members.countyOfficer}/record`)).statusCode).toBe(404);
+    expect((await baihe.post(`/orgs/${orgs.qiaoBranch.id}/units`, { unitId: units.countyPolice, linkedOn: '2020-08-02' })).statusCode).toBe(404);
+    const permanent = await baihe.post(`/orgs/${orgs.qiaoBranch.id}/memberships`, { memberId: members.countyOfficer, role: 'member', startOn: '2020-08-02', linkReason: '长期联结' });
+    expect(permanent.statusCode).toBe(404);
+    expect((await visit()).json().code).toBe('household_not_served');
+    // The county that manages 周强 is unaffected.
+    expect((await (await ctx.user('admin')).get(`/members/${members.countyOfficer}`)).statusCode).toBe(200);
+  });
+});
+
 describe('a branch account reads the households of the villages its branch covers, and changes only those it serves', () => {
   const ctx = useCounty();
 
@@ -184,6 +221,27 @@ describe('a branch account reads the households of the villages its branch cover
     sheet?.eachRow((row) => rows.push(String(row.values)));
     expect(rows.join('\n')).not.toContain('水晶河村');
     expect(rows.filter((r) => r.includes('赵大山'))).toHaveLength(1);
+  });
+
+  it('a member’s duty record counts all of the member’s work but names only the households the reader may see; a helper comes from the reader’s reach or a unit above the village', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const baihe = await ctx.user('baihe');
+    const cheng = await ctx.user('chengjiao');
+    const { members } = ctx.county;
+    const covered = await registerHousehold(qiao, { regionCode: '411321106200' });
+    const elsewhere = await registerHousehold(qiao, { regionCode: '411321106201' });
+    for (const h of [covered, elsewhere]) {
+      expect((await qiao.post(`/households/${h}/helpers`, { memberId: members.qiaoPowerChief, role: 'party_member', primary: true, reason: '结对帮扶', startOn: '2020-01-01' })).statusCode).toBe(201);
+    }
+    // Another township cannot pick him by id for its own households.
+    const theirs = await registerHousehold(cheng, { regionCode: '411321300214' });
+    expect((await cheng.post(`/households/${theirs}/helpers`, { memberId: members.qiaoPowerChief, role: 'party_member', primary: true, reason: 'x', startOn: '2020-01-01' })).statusCode).toBe(404);
+
+    const record = (await baihe.get(`/members/${members.qiaoPowerChief}/record`)).json();
+    expect(record.households.total).toBe(2);
+    expect(record.households.list.map((h: { householdId: string }) => h.householdId)).toEqual([covered]);
+    const full = (await qiao.get(`/members/${members.qiaoPowerChief}/record`)).json();
+    expect(full.households.list.map((h: { householdId: string }) => h.householdId).sort()).toEqual([covered, elsewhere].sort());
   });
 
   it('a household its branch does not serve is read-only for it: helpers, visits, measures, monitoring and exit answer 403 household_not_served', async () => {
@@ -237,5 +295,23 @@ describe('a branch account reads the households of the villages its branch cover
     const version = (await qiao.get(`/monitoring-cases/${caseId}`)).json().version;
     const step = await baihe.post(`/monitoring-cases/${caseId}/transitions`, { to: 'consented', on: '2020-08-02', version });
     expect(step.json().code).toBe('household_not_served');
+  });
+});
+
+describe('the audit administrator reads the trail, not the register', () => {
+  const ctx = useCounty();
+
+  it('the trail shows who did what to which record, with the household’s name, address, incomes and causes hidden', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const h = await registerHousehold(qiao);
+    const auditor = await ctx.user('auditor');
+    const events = (await auditor.get(`/audit-events?entityId=${h}`)).json().items;
+    const created = events.find((e: { action: string }) => e.action === 'household.create');
+    expect(created.after).toMatchObject({ id: h, region_code: '411321106200', status: 'registered', people: 3 });
+    const shown = JSON.stringify(events);
+    for (const hidden of ['赵大山', '穆老庄村一组', '9000', 'illness', '4800']) expect(shown, hidden).not.toContain(hidden);
+    expect(created.after.head_name).toBe('（业务内容，审计视图不显示）');
+    // The chain still covers the values as stored.
+    expect((await auditor.get('/audit/verify')).json().ok).toBe(true);
   });
 });

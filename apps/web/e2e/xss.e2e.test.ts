@@ -49,7 +49,7 @@ describe('residents’ words are shown, never run', () => {
       // The export of the list: the words are a text cell, never a formula or markup.
       await page.goto(`${base}/lists/${id}`);
       await page.getByTestId('export-xlsx').click();
-      await page.getByTestId('export-reason').fill('核对清单');
+      await page.getByTestId('export-reason').fill(`核对清单${PAYLOAD}`);
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-confirm').click()]);
       const file = path.join(os.tmpdir(), `xss-${Date.now()}.xlsx`);
       await download.saveAs(file);
@@ -60,7 +60,8 @@ describe('residents’ words are shown, never run', () => {
       expect(cell.value).toBe(PAYLOAD);
       expect(cell.formula).toBeUndefined();
 
-      // The audit administrator reads the same words in the audit trail, as text.
+      // The audit administrator reads the trail, not the register: the list's words are hidden there, but the reason
+      // given for the export is shown, as text.
       await page.getByRole('button', { name: /退出登录/ }).click();
       await page.getByRole('heading', { name: '登录联建' }).waitFor();
       await logIn(page, base, 'auditor', DEMO_PASSWORD);
@@ -68,6 +69,12 @@ describe('residents’ words are shown, never run', () => {
       await page.getByTestId('audit-entity-id').locator('input').fill(id);
       await page.getByTestId('audit-entity-id').locator('input').press('Enter');
       await page.getByTestId('audit-table').getByText('problem_list.create').waitFor();
+      await expect(page.getByTestId('audit-table').getByText('onerror=alert(1)', { exact: false }).count()).resolves.toBe(0);
+      await page.getByTestId('audit-entity-id').locator('input').fill('');
+      await page.getByTestId('audit-entity-id').locator('input').press('Enter');
+      await page.getByTestId('audit-user').locator('input').fill('baihe');
+      await page.getByTestId('audit-user').locator('input').press('Enter');
+      await page.getByTestId('audit-table').getByText('export.request').first().waitFor();
       await page.getByTestId('audit-table').getByRole('button', { name: /展开|Expand/ }).first().click();
       await page.getByTestId('audit-table').getByText('onerror=alert(1)', { exact: false }).first().waitFor();
       await screenshot(page, '71-xss-audit-viewer');

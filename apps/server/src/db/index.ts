@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, Migrator, PostgresDialect, SqliteDialect, SqliteDriver, type Transaction } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, Migrator, PostgresAdapter, PostgresDialect, type RawBuilder, SqliteDialect, SqliteDriver, type Transaction } from 'kysely';
 import pg from 'pg';
 import { sql } from 'kysely';
 import * as m0001 from './migrations/0001_foundation.ts';
@@ -29,6 +29,8 @@ import * as m0022 from './migrations/0022_accounts_dual_control.ts';
 import * as m0023 from './migrations/0023_idempotency_replies.ts';
 import * as m0024 from './migrations/0024_import_heartbeat.ts';
 import * as m0025 from './migrations/0025_personal_data.ts';
+import * as m0026 from './migrations/0026_item_link_memberships.ts';
+import * as m0027 from './migrations/0027_one_import_at_a_time.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -174,6 +176,8 @@ const migrations = {
   '0023_idempotency_replies': m0023,
   '0024_import_heartbeat': m0024,
   '0025_personal_data': m0025,
+  '0026_item_link_memberships': m0026,
+  '0027_one_import_at_a_time': m0027,
 };
 
 /**
@@ -189,4 +193,15 @@ export async function migrate(db: Db, pgSchema?: string): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * The database's clock, as an ISO instant like `nowIso()` writes: the one clock every server of a pool shares, for
+ * what servers judge of each other (an import's heartbeat). Each server's own clock may be off by more than the
+ * threshold.
+ */
+export function databaseNow(db: Executor): RawBuilder<string> {
+  return db.getExecutor().adapter instanceof PostgresAdapter
+    ? sql<string>`to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+    : sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
 }

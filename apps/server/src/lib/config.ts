@@ -22,12 +22,19 @@ function isAddressOrRange(entry: string): boolean {
  * is believed and anything the client wrote before it is not); else a comma-separated list of the proxies' addresses.
  * `true` ("believe every hop") is refused: with it any client chooses its own address, and so its rate-limit bucket.
  */
+/** Proxies a request may pass through before the server (nginx, a load balancer, a gateway): more is a mistake. */
+const MAX_PROXY_HOPS = 5;
+
 export function parseTrustProxy(value: string | undefined): TrustProxy {
   const v = value?.trim() ?? '';
   if (v === '' || v === '0') return false;
-  if (/^\d+$/.test(v)) return Number(v);
+  // More hops than any deployment has, or a range holding every address, is "believe everyone" by another name.
+  if (/^\d+$/.test(v)) {
+    if (Number(v) > MAX_PROXY_HOPS) throw new Error(`TRUST_PROXY=${v}: at most ${MAX_PROXY_HOPS} proxies in front of the server; give their addresses instead`);
+    return Number(v);
+  }
   const list = v.split(',').map((s) => s.trim()).filter(Boolean);
-  const wrong = list.filter((a) => !isAddressOrRange(a));
+  const wrong = list.filter((a) => !isAddressOrRange(a) || /\/0+$/.test(a));
   if (list.length === 0 || wrong.length > 0) {
     throw new Error(
       `TRUST_PROXY=${v}: give the number of proxies in front of the server (1 for one nginx) or their addresses (10.0.0.5,10.0.0.0/24); not understood: ${wrong.join(', ') || v}`,

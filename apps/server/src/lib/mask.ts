@@ -6,7 +6,11 @@ export function maskPhone(phone: string | null): string | null {
   return phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '****';
 }
 
-const NUMBERS_IN_TEXT = /(?<!\d)(?:\d{17}[\dXx]|1[3-9]\d{9})(?!\d)/g;
+/**
+ * Mobile numbers as people write them (`13812341234`, `138-1234-1234`, `138 1234 1234`, `+86 138…`, `0086…`) and ID
+ * numbers (`411321198511113333`, or grouped 6-8-4 with spaces or dashes).
+ */
+const NUMBERS_IN_TEXT = /(?<![\dXx])(?:(?:(?:\+?|00)86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}|\d{6}[-\s]?\d{8}[-\s]?\d{3}[\dXx])(?![\dXx])/g;
 
 /**
  * Free text with the mobile numbers and valid ID numbers in it masked, and the phones found: a resident who writes
@@ -16,11 +20,13 @@ const NUMBERS_IN_TEXT = /(?<!\d)(?:\d{17}[\dXx]|1[3-9]\d{9})(?!\d)/g;
 export function maskNumbersInText(text: string): { text: string; phones: string[] } {
   const phones: string[] = [];
   const masked = text.replace(NUMBERS_IN_TEXT, (m) => {
-    if (m.length === 11) {
-      phones.push(m);
-      return maskPhone(m) as string;
+    const digits = m.replace(/[^\dXx]/g, '');
+    const phone = digits.length > 11 && /^(?:0086|86)1/.test(digits) ? digits.slice(-11) : digits;
+    if (phone.length === 11) {
+      phones.push(phone);
+      return maskPhone(phone) as string;
     }
-    return idNumberProblem(m) ? m : maskIdNumber(m.toUpperCase());
+    return idNumberProblem(digits) ? m : maskIdNumber(digits.toUpperCase());
   });
   return { text: masked, phones };
 }

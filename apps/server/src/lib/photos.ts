@@ -13,6 +13,12 @@ export const MAX_PHOTOS = 3;
  * claim hundreds of megapixels (a decompression bomb); it is refused from its header, before it is decoded.
  */
 export const MAX_PHOTO_PIXELS = 40_000_000;
+/**
+ * The longest side of a stored photo: evidence of a broken pipe or a meeting needs no more (12 MP at 4:3), and a
+ * photo is never stored larger than an upload may be: encoding a heavily compressed image again at a normal
+ * quality can make it several times larger, which would let a small request fill the database.
+ */
+export const MAX_STORED_EDGE = 4000;
 /** Base64 of the largest photo, with room for the JSON around three of them. */
 export const PHOTO_BODY_LIMIT = Math.ceil((MAX_PHOTO_BYTES * MAX_PHOTOS * 4) / 3) + 64 * 1024;
 
@@ -78,12 +84,28 @@ async function reencode(bytes: Buffer, mime: Mime, at: string): Promise<Buffer> 
   const meta = await sharp(bytes).metadata().catch(() => null);
   if (!meta?.width || !meta.height) throw unreadable();
   if (meta.width * meta.height > MAX_PHOTO_PIXELS) throw tooManyPixels();
-  const image = sharp(bytes, { limitInputPixels: MAX_PHOTO_PIXELS, failOn: 'error' }).autoOrient();
-  const encoded = mime === 'image/jpeg' ? image.jpeg({ quality: 85 }) : mime === 'image/png' ? image.png() : image.webp({ quality: 85 });
+  // sharp writes no metadata unless asked to (withMetadata, keepExif…), and it is not asked.
+  const encode = (edge: number, quality: number) => {
+    const image = sharp(bytes, { limitInputPixels: MAX_PHOTO_PIXELS, failOn: 'error' })
+      .autoOrient()
+      .resize({ width: edge, height: edge, fit: 'inside', withoutEnlargement: true });
+    const encoded = mime === 'image/jpeg' ? image.jpeg({ quality }) : mime === 'image/png' ? image.png({ compressionLevel: 9 }) : image.webp({ quality });
+    return encoded.toBuffer();
+  };
   try {
-    // sharp writes no metadata unless asked to (withMetadata, keepExif…), and it is not asked.
-    return await encoded.toBuffer();
+    let edge = MAX_STORED_EDGE;
+    let quality = 85;
+    for (let attempt = 0; ; attempt++) {
+      const out = await encode(edge, quality);
+      if (out.length <= MAX_PHOTO_BYTES) return out;
+      if (attempt === 4) throw new Problem(413, 'payload_too_large', `照片压缩后仍超过 ${MAX_PHOTO_BYTES / 1024 / 1024} MB，请换一张`, [{ path: at, message: 'size' }]);
+      // Smaller, in proportion to the excess (bytes grow about with the pixels), and a little lower in quality.
+      const longest = Math.min(edge, Math.max(meta.width as number, meta.height as number));
+      edge = Math.max(640, Math.floor(longest * Math.sqrt(MAX_PHOTO_BYTES / out.length) * 0.9));
+      quality = Math.max(60, quality - 10);
+    }
   } catch (err) {
+    if (err instanceof Problem) throw err;
     throw /pixel limit/i.test(String(err)) ? tooManyPixels() : unreadable();
   }
 }

@@ -31,6 +31,16 @@ export function orgInScope(actor: Actor, alias = 'temporary_orgs'): RawBuilder<S
 }
 
 /**
+ * A membership made by linking a member by need for one item (DOMAIN §8: "their access covers that item and ends
+ * when it closes") gives the organization no wider reach: not the member's other records, not their unit's people,
+ * not the households they help. Members come from any unit and any township for an item; counting their link as
+ * the organization's would let a branch reach anyone in the county through one item.
+ */
+function notLinkedByNeed(membership: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`not exists (select 1 from item_members lim where lim.membership_id = ${sql.ref(`${membership}.id`)})`;
+}
+
+/**
  * A member is visible when their unit lies in the actor's region, or when they hold (or held) a membership
  * in an organization of the actor's scope, or when they work for a unit linked to such an organization.
  */
@@ -40,7 +50,7 @@ export function memberInScope(actor: Actor, alias = 'members'): RawBuilder<SqlBo
   if (actor.orgPath !== null) {
     const path = `${actor.orgPath}%`;
     parts.push(sql<SqlBool>`exists (select 1 from memberships sm inner join temporary_orgs so on so.id = sm.org_id
-      where sm.member_id = ${sql.ref(`${alias}.id`)} and so.path like ${path})`);
+      where sm.member_id = ${sql.ref(`${alias}.id`)} and so.path like ${path} and ${notLinkedByNeed('sm')})`);
     parts.push(sql<SqlBool>`exists (select 1 from org_units su inner join temporary_orgs suo on suo.id = su.org_id
       where su.unit_id = ${sql.ref(`${alias}.unit_id`)} and suo.path like ${path})`);
   }
@@ -56,7 +66,8 @@ export function unitInScope(actor: Actor, alias = 'units'): RawBuilder<SqlBool> 
     parts.push(sql<SqlBool>`exists (select 1 from org_units su inner join temporary_orgs suo on suo.id = su.org_id
       where su.unit_id = ${sql.ref(`${alias}.id`)} and suo.path like ${path})`);
     parts.push(sql<SqlBool>`exists (select 1 from members sp inner join memberships sm on sm.member_id = sp.id
-      inner join temporary_orgs so on so.id = sm.org_id where sp.unit_id = ${sql.ref(`${alias}.id`)} and so.path like ${path})`);
+      inner join temporary_orgs so on so.id = sm.org_id where sp.unit_id = ${sql.ref(`${alias}.id`)} and so.path like ${path}
+      and ${notLinkedByNeed('sm')})`);
   }
   return any(parts);
 }
@@ -96,7 +107,7 @@ export function householdServed(actor: Actor, today: string, alias = 'h'): RawBu
       inner join temporary_orgs so on so.id = sm.org_id
       where sh.household_id = ${sql.ref(`${alias}.id`)}
         and sh.start_on <= ${today} and (sh.end_on is null or sh.end_on > ${today})
-        and sm.start_on <= ${today} and (sm.end_on is null or sm.end_on > ${today})
+        and sm.start_on <= ${today} and (sm.end_on is null or sm.end_on > ${today}) and ${notLinkedByNeed('sm')}
         and so.path like ${`${actor.orgPath}%`}))`);
   }
   return any(parts);

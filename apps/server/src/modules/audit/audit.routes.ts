@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
+import { auditView } from './audit.view.ts';
 import { afterCursor, decodeCursor, pageOf, pageQuery } from '../../lib/paging.ts';
 import { isoDate, page, problemReplies } from '../../lib/schemas.ts';
 import { addDays } from '@lianjian/shared';
@@ -76,8 +77,8 @@ export function auditRoutes(db: Db): FastifyPluginAsyncZod {
             action: r.action,
             entityType: r.entity_type,
             entityId: r.entity_id,
-            before: r.before_json ? JSON.parse(r.before_json) : null,
-            after: r.after_json ? JSON.parse(r.after_json) : null,
+            before: r.before_json ? auditView(JSON.parse(r.before_json)) : null,
+            after: r.after_json ? auditView(JSON.parse(r.after_json)) : null,
             hash: r.hash,
           })),
         };

@@ -7,10 +7,12 @@ import type { FastifyInstance } from 'fastify';
  * calls look like someone else's in the trail. It is kept beside the server's id, in `client_request_id`.
  */
 const FORM = /^[\w-]{8,64}$/;
+// A request id is a tag, not a place for a phone or ID number (it is kept for good in the trail and the log).
+const NUMBER_RUN = /\d{11,}/;
 
 export function clientRequestIdOf(headers: IncomingHttpHeaders): string | null {
   const given = headers['x-request-id'];
-  return typeof given === 'string' && FORM.test(given) ? given : null;
+  return typeof given === 'string' && FORM.test(given) && !NUMBER_RUN.test(given) ? given : null;
 }
 
 // The service layer receives the server's request id (in the actor); the client's is found from it while the request lasts.

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
+import { maskNumbersInText } from '../../lib/mask.ts';
 import { conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -74,7 +75,8 @@ export class AssistanceService {
             region_code: h.region_code,
             org_id: org?.id ?? null,
             category: input.problem.category,
-            description: input.problem.description,
+            // A number written into the note is masked like a resident's (the household's own phone is in the register).
+            description: maskNumbersInText(input.problem.description).text,
             reporter_name: null,
             phone_enc: null,
             status: 'new',
@@ -91,8 +93,8 @@ export class AssistanceService {
         household_id: householdId,
         visited_on: input.visitedOn,
         checks_json: JSON.stringify(input.checks),
-        findings: input.findings ?? null,
-        measures_agreed: input.measuresAgreed ?? null,
+        findings: input.findings ? maskNumbersInText(input.findings).text : null,
+        measures_agreed: input.measuresAgreed ? maskNumbersInText(input.measuresAgreed).text : null,
         report_id: reportId,
         risks_json:
           input.risks && (input.risks.seriousIllness || input.risks.disaster || input.risks.rigidSpending > 0) ? JSON.stringify(input.risks) : null,

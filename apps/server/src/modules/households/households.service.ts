@@ -1,4 +1,4 @@
-import { householdInScope, underRegion } from '../../lib/scope.ts';
+import { householdInScope, memberInScope, underRegion } from '../../lib/scope.ts';
 import { DUPLICATE_ATTEMPTS_PER_DAY, duplicateAttemptsOfDay, registrationPaused, servedHousehold, servesHousehold } from './households.repository.ts';
 import { type PovertyCause, roleCan, todayInShanghai } from '@lianjian/shared';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
@@ -9,7 +9,7 @@ import type { Actor } from '../../lib/actor.ts';
 import type { DataCipher } from '../../lib/crypto.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { maskIdNumber } from '../../lib/identity.ts';
-import { maskPhone } from '../../lib/mask.ts';
+import { maskNumbersInText, maskPhone } from '../../lib/mask.ts';
 import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
 import { nameInitials } from '../../lib/pinyin.ts';
 import { Problem, conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
@@ -106,7 +106,9 @@ export function householdRows(
  */
 export function sealRegisterFilter(cipher: DataCipher, q: SealedRegisterFilter & { idNumber?: string }): SealedRegisterFilter {
   const { idNumber, ...rest } = q;
-  return idNumber ? { ...rest, idNumberIndex: cipher.blindIndex(idNumber) } : rest;
+  // A number typed into the name box is kept masked too (the filter is stored with the export link and audited).
+  const kept = rest.q ? { ...rest, q: maskNumbersInText(rest.q).text } : rest;
+  return idNumber ? { ...kept, idNumberIndex: cipher.blindIndex(idNumber) } : kept;
 }
 
 /**
@@ -497,8 +499,15 @@ export class HouseholdService {
   async addHelper(actor: Actor, householdId: string, input: z.infer<typeof AddHelper>) {
     return this.db.transaction().execute(async (tx) => {
       // Served by the actor, whatever its status: exited households keep their helpers in the transition period (脱贫不脱帮扶).
-      await servedHousehold(tx, actor, householdId);
-      const member = await tx.selectFrom('members').select(['id', 'party_status']).where('id', '=', input.memberId).executeTakeFirst();
+      const h = await servedHousehold(tx, actor, householdId);
+      // A helper the caller can see, or one whose unit sits above the household's village (a county bureau's police
+      // officer, a township health centre's doctor): not a member of another township picked by id.
+      const member = await tx
+        .selectFrom('members')
+        .select(['id', 'party_status'])
+        .where('id', '=', input.memberId)
+        .where((eb) => eb.or([memberInScope(actor), sql<SqlBool>`${h.region_code} like members.region_code || '%'`]))
+        .executeTakeFirst();
       if (!member) throw notFound('帮扶人');
       const today = todayInShanghai();
       const current = await tx

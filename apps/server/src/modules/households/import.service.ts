@@ -7,14 +7,14 @@ import { excel } from '../../lib/excel.ts';
 import { type SqlBool, sql } from 'kysely';
 import { insertRows } from '../../db/bulk.ts';
 import { withWriteCache } from '../../db/write-cache.ts';
-import type { Db } from '../../db/index.ts';
+import { type Db, databaseNow } from '../../db/index.ts';
 import type { HouseholdImportTable } from '../../db/types.ts';
 import { type Actor, systemActor } from '../../lib/actor.ts';
 import type { DataCipher } from '../../lib/crypto.ts';
 import { csvRows } from '../../lib/csv.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { maskNumbersInText } from '../../lib/mask.ts';
-import { Problem, forbidden, invalid, notFound } from '../../lib/problem.ts';
+import { Problem, conflict, forbidden, invalid, notFound } from '../../lib/problem.ts';
 import type { ScratchSpace } from '../../lib/scratch.ts';
 import { SealedFile } from '../../lib/sealed.ts';
 import { ArchiveRefused, checkArchive, inReadingOrder } from '../../lib/zip-guard.ts';
@@ -75,6 +75,11 @@ const INTERRUPTED = '导入因服务中断而停止，未写入任何数据。�
 
 /** The file cannot be imported as it is: the user corrects it. */
 class Fatal extends Error {}
+
+const isUniqueViolation = (e: unknown) => {
+  const err = e as { code?: string; message?: string };
+  return err?.code === '23505' || String(err?.code ?? '').startsWith('SQLITE_CONSTRAINT') || /UNIQUE constraint failed/.test(String(err?.message));
+};
 
 /**
  * People registered outside the importer's scope audited from one file: enough to pause the account many times over
@@ -398,7 +403,13 @@ export class HouseholdImportService {
         heartbeat_at: now,
         finished_at: null,
       };
-      await this.db.insertInto('household_imports').values(row).execute();
+      try {
+        await this.db.insertInto('household_imports').values({ ...row, heartbeat_at: databaseNow(this.db) }).execute();
+      } catch (err) {
+        // One running import per account (a unique index): see migration 0027.
+        if (isUniqueViolation(err)) throw conflict('import_running', '本账号已有一个导入正在进行，请等它结束后再导入');
+        throw err;
+      }
     } catch (err) {
       await this.scratch.remove(id);
       throw err;
@@ -422,7 +433,7 @@ export class HouseholdImportService {
       this.beating = true;
       this.db
         .updateTable('household_imports')
-        .set({ heartbeat_at: nowIso() })
+        .set({ heartbeat_at: databaseNow(this.db) })
         .where('id', 'in', [...this.running.keys()])
         .where('status', '=', 'running')
         .execute()
@@ -446,7 +457,9 @@ export class HouseholdImportService {
    * there first, with its audit row; an import that beats or finishes meanwhile is left alone.
    */
   async failInterrupted(staleMs = this.jobs.staleMs): Promise<number> {
-    const before = new Date(Date.now() - staleMs).toISOString();
+    // Judged by the database's clock, which wrote every heartbeat: servers' own clocks may disagree.
+    const now = (await sql<{ now: string }>`select ${databaseNow(this.db)} as now`.execute(this.db)).rows[0]?.now ?? nowIso();
+    const before = new Date(Date.parse(now) - staleMs).toISOString();
     const stale = await this.db
       .selectFrom('household_imports')
       .select(['id', 'file_name', 'file_hash', 'phase', 'rows_read', 'heartbeat_at'])
@@ -501,7 +514,7 @@ export class HouseholdImportService {
       const at = nowIso();
       const u = await this.db
         .updateTable('household_imports')
-        .set({ ...state, updated_at: at, heartbeat_at: at })
+        .set({ ...state, updated_at: at, heartbeat_at: databaseNow(this.db) })
         .where('id', '=', row.id)
         .where('status', '=', 'running')
         .executeTakeFirst();
@@ -623,10 +636,18 @@ export class HouseholdImportService {
         checked += chunk.size;
         if (checked % 5000 === 0) await breathe();
       }
+      // An account that reached its daily limit meanwhile learns nothing more from this file: refused alike whether
+      // or not it holds people registered elsewhere (checked again before the write, below).
+      const paused = async () => (await duplicateAttemptsOfDay(this.db, actor)) >= DUPLICATE_ATTEMPTS_PER_DAY;
       if (elsewhere.length) {
         errors.sort((a, b) => a.row - b.row);
         const more = errorCount ? `；另有 ${errorCount} 处错误，见错误报告` : '';
-        await fail('refused', `文件中有人员不能在此登记，未导入任何数据。请联系县级管理员核实${more}`, errors, errorCount, elsewhere);
+        const message = (await paused()) ? registrationPaused().message : `文件中有人员不能在此登记，未导入任何数据。请联系县级管理员核实${more}`;
+        await fail('refused', message, errors, errorCount, elsewhere);
+        return;
+      }
+      if (await paused()) {
+        await fail('refused', registrationPaused().message);
         return;
       }
 

@@ -1,11 +1,12 @@
 import { todayInShanghai } from '@lianjian/shared';
-import { type SqlBool, sql } from 'kysely';
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
-import { homeOrgInScope, memberInScope, orgInScope } from '../../lib/scope.ts';
+import { homeOrgInScope, householdInScope, memberInScope, orgInScope } from '../../lib/scope.ts';
+import { itemInScope } from '../items/items.repository.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { rolesInSubtree } from '../orgs/orgs.repository.ts';
@@ -60,6 +61,9 @@ export class RecordService {
       .executeTakeFirst();
     if (!m) throw notFound('党员');
     const today = todayInShanghai();
+    // The record counts all of a member's work (it is the member's record), but names only what the reader may see:
+    // the households, items and meetings of the reader's own scope (all of them for the member's own record).
+    const seen = (inScope: RawBuilder<SqlBool>) => (own ? sql<number>`1` : sql<number>`case when ${inScope} then 1 else 0 end`);
     const [memberships, itemRows, helpers, visits, attendance, recentActivities, feedback] = await Promise.all([
       this.db
         .selectFrom('memberships as s')
@@ -74,6 +78,7 @@ export class RecordService {
         .innerJoin('items as i', 'i.id', 'im.item_id')
         .innerJoin('temporary_orgs as o', 'o.id', 'i.org_id')
         .select(['i.id', 'i.no', 'i.problem', 'i.status', 'i.due_on', 'i.closed_at', 'i.reopened_count', 'im.role', 'im.added_on', 'o.name as org_name'])
+        .select(seen(itemInScope(actor, 'i')).as('seen'))
         .where('im.member_id', '=', memberId)
         .orderBy('im.added_on', 'desc')
         .execute(),
@@ -81,6 +86,7 @@ export class RecordService {
         .selectFrom('helpers as hp')
         .innerJoin('households as h', 'h.id', 'hp.household_id')
         .select(['hp.household_id', 'h.head_name', 'hp.role', 'hp.is_primary', 'hp.start_on', 'hp.end_on'])
+        .select(seen(householdInScope(actor, 'h')).as('seen'))
         .where('hp.member_id', '=', memberId)
         .orderBy('hp.start_on', 'desc')
         .execute(),
@@ -102,6 +108,7 @@ export class RecordService {
         .innerJoin('temporary_orgs as o', 'o.id', 'a.org_id')
         .select(['a.id', 'a.held_on', 'o.name', 'a.kind', 'a.topic', 't.status'])
         .where('t.member_id', '=', memberId)
+        .where(own ? sql<SqlBool>`1 = 1` : orgInScope(actor, 'o'))
         .orderBy('a.held_on', 'desc')
         .limit(20)
         .execute(),
@@ -119,12 +126,12 @@ export class RecordService {
         // On time: closed on or before the due date (items without one count as on time).
         closedOnTime: closed.filter((i) => !i.due_on || (i.closed_at ?? '').slice(0, 10) <= i.due_on).length,
         reopened: itemRows.filter((i) => i.reopened_count > 0).length,
-        recent: itemRows.slice(0, 20).map((i) => ({ id: i.id, no: i.no, problem: i.problem, status: i.status, role: i.role, orgName: i.org_name })),
+        recent: itemRows.filter((i) => Number(i.seen) === 1).slice(0, 20).map((i) => ({ id: i.id, no: i.no, problem: i.problem, status: i.status, role: i.role, orgName: i.org_name })),
       },
       households: {
         current: helpers.filter((h) => h.start_on <= today && (!h.end_on || h.end_on > today)).length,
         total: new Set(helpers.map((h) => h.household_id)).size,
-        list: helpers.slice(0, 50).map((h) => ({ householdId: h.household_id, headName: h.head_name, role: h.role, primary: h.is_primary === 1, startOn: h.start_on, endOn: h.end_on })),
+        list: helpers.filter((h) => Number(h.seen) === 1).slice(0, 50).map((h) => ({ householdId: h.household_id, headName: h.head_name, role: h.role, primary: h.is_primary === 1, startOn: h.start_on, endOn: h.end_on })),
       },
       visits: { total: Number(visits.n), lastOn: visits.last },
       activities: {
