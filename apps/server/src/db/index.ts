@@ -205,3 +205,9 @@ export function databaseNow(db: Executor): RawBuilder<string> {
     ? sql<string>`to_char(clock_timestamp() at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
     : sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`;
 }
+
+/** A unique index refused a row (PostgreSQL's SQLSTATE 23505, SQLite's constraint error). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown };
+  return e?.code === '23505' || String(e?.code ?? '').startsWith('SQLITE_CONSTRAINT') || /UNIQUE constraint failed/.test(String(e?.message));
+}

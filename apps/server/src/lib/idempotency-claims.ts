@@ -1,4 +1,4 @@
-import type { Executor } from '../db/index.ts';
+import { type Executor, isUniqueViolation } from '../db/index.ts';
 import { Problem } from './problem.ts';
 
 /** The reply as it is stored and replayed. */
@@ -50,10 +50,6 @@ export const idempotencyClaims = {
   },
 };
 
-const isUniqueViolation = (e: unknown) => {
-  const err = e as { code?: string; message?: string };
-  return err?.code === '23505' || String(err?.code ?? '').startsWith('SQLITE_CONSTRAINT') || /UNIQUE constraint failed/.test(String(err?.message));
-};
 
 async function insertClaim(tx: Executor, claim: PendingClaim, reply: StoredReply | null): Promise<void> {
   try {

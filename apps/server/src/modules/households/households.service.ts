@@ -3,7 +3,7 @@ import { DUPLICATE_ATTEMPTS_PER_DAY, duplicateAttemptsOfDay, registrationPaused,
 import { type PovertyCause, roleCan, todayInShanghai } from '@lianjian/shared';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
-import type { Db, Executor } from '../../db/index.ts';
+import { type Db, type Executor, isUniqueViolation } from '../../db/index.ts';
 import type { HouseholdPersonTable, HouseholdTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { DataCipher } from '../../lib/crypto.ts';
@@ -127,11 +127,6 @@ async function registeredAlready(tx: Executor, actor: Actor, indexes: string[]) 
   return first ? { position: first.position, householdId: first.id, head: first.head_name, village: first.name, inScope: Number(first.in_scope) === 1 } : null;
 }
 
-// The unique index on household_people.id_number_index refused a row (SQLite or PostgreSQL).
-const isUniqueViolation = (err: unknown) => {
-  const e = err as { code?: unknown; message?: unknown };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed: household_people/.test(String(e?.message));
-};
 
 /** The poverty register: households, their people (sensitive fields encrypted) and their helpers. */
 export class HouseholdService {

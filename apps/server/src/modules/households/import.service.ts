@@ -7,7 +7,7 @@ import { excel } from '../../lib/excel.ts';
 import { type SqlBool, sql } from 'kysely';
 import { insertRows } from '../../db/bulk.ts';
 import { withWriteCache } from '../../db/write-cache.ts';
-import { type Db, databaseNow } from '../../db/index.ts';
+import { type Db, databaseNow, isUniqueViolation } from '../../db/index.ts';
 import type { HouseholdImportTable } from '../../db/types.ts';
 import { type Actor, systemActor } from '../../lib/actor.ts';
 import type { DataCipher } from '../../lib/crypto.ts';
@@ -76,10 +76,6 @@ const INTERRUPTED = '导入因服务中断而停止，未写入任何数据。�
 /** The file cannot be imported as it is: the user corrects it. */
 class Fatal extends Error {}
 
-const isUniqueViolation = (e: unknown) => {
-  const err = e as { code?: string; message?: string };
-  return err?.code === '23505' || String(err?.code ?? '').startsWith('SQLITE_CONSTRAINT') || /UNIQUE constraint failed/.test(String(err?.message));
-};
 
 /**
  * People registered outside the importer's scope audited from one file: enough to pause the account many times over
