@@ -9,7 +9,26 @@ import { checkAccountShape } from '../src/modules/users/account-shape.ts';
 import { seedDemo } from '../src/seed/demo.ts';
 import { PASSWORD, addUser } from './factories.ts';
 import { type Client, as, login, testApp } from './helpers.ts';
-import { useCounty } from './setup-county.ts';
+import { type Ctx, useCounty } from './setup-county.ts';
+
+/** The three administrators of the county, logged in. */
+async function administrators(ctx: Ctx) {
+  return { security: await ctx.user('security'), admin: await ctx.user('admin'), auditor: await ctx.user('auditor') };
+}
+
+/** The calls every test of accounts makes: an account's row, a login, a decision on a request. */
+function accountCalls(ctx: Ctx) {
+  const db = () => ctx.t.db.db;
+  const userRow = (username: string) => db().selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+  return {
+    db,
+    userRow,
+    userId: async (username: string) => ((await userRow(username))?.id ?? '') as string,
+    tryLogin: (username: string, password: string) => ctx.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } }),
+    decide: (c: Client, r: { id: string; version: number }, to: 'approved' | 'rejected' | 'cancelled', reason = '经电话核实，同意') =>
+      c.post(`/account-requests/${r.id}/transitions`, { to, reason, version: r.version }),
+  };
+}
 
 /**
  * Dual control (双人控制, GB/T 22239 level 3 三权分立): an account with administrator powers — the system
@@ -23,17 +42,9 @@ describe('dual control of privileged accounts', () => {
   let admin: Client;
   let auditor: Client;
   beforeEach(async () => {
-    security = await ctx.user('security');
-    admin = await ctx.user('admin');
-    auditor = await ctx.user('auditor');
+    ({ security, admin, auditor } = await administrators(ctx));
   });
-
-  const db = () => ctx.t.db.db;
-  const userRow = (username: string) => db().selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
-  const userId = async (username: string) => ((await userRow(username))?.id ?? '') as string;
-  const tryLogin = (username: string, password: string) => ctx.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
-  const decide = (c: Client, r: { id: string; version: number }, to: 'approved' | 'rejected' | 'cancelled', reason = '经电话核实，同意') =>
-    c.post(`/account-requests/${r.id}/transitions`, { to, reason, version: r.version });
+  const { db, userRow, userId, tryLogin, decide } = accountCalls(ctx);
   const NEW_ADMIN = { username: 'lixin', displayName: '李欣', role: 'county_admin', regionCode: '411321' };
 
   it('creating a privileged account needs a second person: the security administrator files it, nothing exists until a county administrator or auditor approves, and the one-time password is split between the two', async () => {
@@ -207,16 +218,9 @@ describe('the shape of an account, and who must agree to it', () => {
   let admin: Client;
   let auditor: Client;
   beforeEach(async () => {
-    security = await ctx.user('security');
-    admin = await ctx.user('admin');
-    auditor = await ctx.user('auditor');
+    ({ security, admin, auditor } = await administrators(ctx));
   });
-
-  const db = () => ctx.t.db.db;
-  const userRow = (username: string) => db().selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
-  const tryLogin = (username: string, password: string) => ctx.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
-  const decide = (c: Client, r: { id: string; version: number }, to: 'approved' | 'rejected' | 'cancelled', reason = '经电话核实，同意') =>
-    c.post(`/account-requests/${r.id}/transitions`, { to, reason, version: r.version });
+  const { db, userRow, tryLogin, decide } = accountCalls(ctx);
   const account = async (username: string) =>
     (await security.get(`/users?q=${username}`)).json().items.find((u: { username: string }) => u.username === username) as { id: string; version: number; role: string };
   const codes = (res: { statusCode: number; json: () => { code?: string } }) => [res.statusCode, res.json().code];

@@ -7,22 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../src/db/index.ts';
 import { writeRegisterSample } from '../src/seed/register-sample.ts';
 import { scratchDatabases } from './scratch-db.ts';
-import { countyDatabase, session, startServer } from './server-process.ts';
+import { type ImportView, countyDatabase, session, startServer } from './server-process.ts';
 
 // Short enough for a test, long enough that a busy machine does not miss a beat.
 const HEARTBEAT_MS = 200;
 const STALE_MS = 4000;
 
-interface ImportView {
-  id: string;
-  status: 'running' | 'completed' | 'failed';
-  phase: string;
-  rowsRead: number;
-  households: number;
-  message: string | null;
-  failure?: string | null;
-  duplicateOf: string | null;
-}
 
 /**
  * Two real servers on one database, as a pool runs them: the server running an import beats (writes the import's

@@ -7,16 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { excel } from '../src/lib/excel.ts';
 import { writeRegisterSample } from '../src/seed/register-sample.ts';
 import { scratchDatabases } from './scratch-db.ts';
-import { countyDatabase, session, startServer } from './server-process.ts';
+import { type ImportView, countyDatabase, session, startServer } from './server-process.ts';
 
-interface ImportView {
-  id: string;
-  status: 'running' | 'completed' | 'failed';
-  phase: string;
-  rowsRead: number;
-  households: number;
-  message: string | null;
-}
 
 /** Every file under `dir` (folders are not files: an empty folder holds nothing). */
 function filesUnder(dir: string): string[] {

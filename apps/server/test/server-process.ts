@@ -89,3 +89,15 @@ export async function countyDatabase(scratch: ReturnType<typeof scratchDatabases
   setAuditKey(new DataCipher(Buffer.from(key, 'base64')).auditKey);
   return url;
 }
+
+/** A register import as `GET /household-imports/{id}` answers it, for tests that poll a real server. */
+export interface ImportView {
+  id: string;
+  status: 'running' | 'completed' | 'failed';
+  phase: string;
+  rowsRead: number;
+  households: number;
+  message: string | null;
+  failure?: string | null;
+  duplicateOf: string | null;
+}

@@ -285,17 +285,7 @@ export function UsersPage() {
             <Input />
           </Form.Item>
           <AccountScopeFields onReach={setReach} />
-          {needsSecondPerson(reach) && (
-            <>
-              <Alert type="warning" showIcon title={t('accountRequests.needsApproval')} style={{ marginBottom: 16 }} />
-              <Form.Item name="reason" label={t('accountRequests.reason')} rules={[{ required: true, message: t('common.required') }]}>
-                <Input.TextArea rows={2} maxLength={200} />
-              </Form.Item>
-            </>
-          )}
-          <Button type="primary" htmlType="submit" loading={busy} block>
-            {needsSecondPerson(reach) ? t('accountRequests.file') : t('common.save')}
-          </Button>
+          <SubmitOrFile filed={needsSecondPerson(reach)} busy={busy} />
         </Form>
       </Modal>
       <Modal open={Boolean(editing)} title={editing ? `${t('users.edit')}：${editing.displayName}` : ''} footer={null} onCancel={() => setEditing(null)} destroyOnHidden>
@@ -356,10 +346,15 @@ export function UsersPage() {
 
 /** The end of the edit form: when a second person must approve the change, the notice and the reason it asks for. */
 function EditApproval({ user, needs, busy }: { user: User; needs: (u: User, c: AccountChange) => boolean; busy: boolean }) {
-  const { t } = useTranslation();
   const form = Form.useFormInstance<ScopeValues>();
   const values = Form.useWatch((v: ScopeValues) => v, form);
   const filed = Boolean(values?.role) && needs(user, changesOf(user, values));
+  return <SubmitOrFile filed={filed} busy={busy} />;
+}
+
+/** A form's end: saved directly, or filed for a second person with a reason (the same rule as the server's). */
+function SubmitOrFile({ filed, busy }: { filed: boolean; busy: boolean }) {
+  const { t } = useTranslation();
   return (
     <>
       {filed && (
