@@ -64,8 +64,9 @@ describe('interrupted imports are found by their heartbeat, on any server', () =
 
   beforeAll(async () => {
     url = await countyDatabase(scratch, key);
+    // Long enough to outlast the threshold twice over on a fast machine (60,000 rows once took 3.8 s, under it).
     big = { file: path.join(scratch.dir, 'big.csv'), households: 0 };
-    big.households = (await writeRegisterSample(big.file, { rows: 60_000, villages: ['411321106200', '411321106201'], serial: 1 })).households;
+    big.households = (await writeRegisterSample(big.file, { rows: 150_000, villages: ['411321106200', '411321106201'], serial: 1 })).households;
     // Large enough that the kill lands while the file is read, small enough to import again quickly.
     small = { file: path.join(scratch.dir, 'small.csv'), households: 0 };
     small.households = (await writeRegisterSample(small.file, { rows: 20_000, villages: ['411321106200'], serial: 2 })).households;
