@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ISO_DATE, USER_ROLES, type UserRole, addDays } from '@lianjian/shared';
+import { ISO_DATE, USER_ROLES, addDays } from '@lianjian/shared';
 import { createDb, migrate } from './db/index.ts';
-import { newId, nowIso } from './lib/ids.ts';
 import { loadConfig } from './lib/config.ts';
 import { systemActor } from './lib/actor.ts';
 import type { DataCipher } from './lib/crypto.ts';
@@ -19,6 +18,10 @@ import { computeCounties } from './modules/assessment/counties.ts';
 import { startServer } from './server.ts';
 import { generatePassword } from './lib/passwords.ts';
 import { coverageBeyondParent } from './lib/scope.ts';
+import { Problem } from './lib/problem.ts';
+import { accountsOutOfShape } from './modules/users/account-shape.ts';
+import { CreateUserBody } from './modules/users/users.schemas.ts';
+import { UserService } from './modules/users/users.service.ts';
 import { isEmpty, loadDemo, openDataKey } from './setup.ts';
 
 const HELP = `lianjian <command>
@@ -27,8 +30,10 @@ const HELP = `lianjian <command>
   seed --demo                   load the Nanzhao demo county into an empty database
   seed --scale county|province  the demo county grown to a full registry (about 20,000 households, 20,000 items);
                                 province: 100 such counties (for benchmarks)
-  create-user --username U --role R [--region CODE] [--org ID] [--acting-party-org ID] [--name N]
-                                create a user; prints a one-time password unless LIANJIAN_USER_PASSWORD is set
+  create-user --username U --role R [--region CODE] [--org ID] [--acting-party-org ID] [--member ID] [--name N]
+                                create a user, its scope as its role asks (an administrator a region, a branch
+                                secretary or member an organization and its person); prints a one-time password
+                                unless LIANJIAN_USER_PASSWORD is set
   import-regions --county CODE [--townships 100,101,…]
                                 load a county, its townships and villages from the official division data
   ledgers --year YYYY [--region CODE] [--concurrency N]
@@ -37,6 +42,7 @@ const HELP = `lianjian <command>
                                 N counties at a time (default 3)
   verify-audit                  check the audit hash chain
   check-coverage                list organizations placed or covering beyond their parent's coverage
+  check-accounts                list accounts whose role and scope disagree
   stats-snapshot [--date D | --from D --to D] [--force]
                                 take the daily county snapshots behind overviews wider than a county (default:
                                 yesterday; the server takes it every night)
@@ -172,64 +178,35 @@ async function main(argv: string[]): Promise<number> {
             region: { type: 'string' },
             org: { type: 'string' },
             'acting-party-org': { type: 'string' },
+            member: { type: 'string' },
             name: { type: 'string' },
           },
         });
-        if (!values.username || !values.role || !USER_ROLES.includes(values.role as UserRole)) {
-          console.error(HELP);
-          return 2;
-        }
-        if (!values.region && !values.org) {
-          console.error('create-user: a user needs a scope: --region CODE and/or --org ID');
-          return 2;
-        }
-        await migrate(handle.db);
-        const db = handle.db;
-        const missing = [
-          values.region && !(await db.selectFrom('regions').select('code').where('code', '=', values.region).executeTakeFirst())
-            ? `region ${values.region}`
-            : null,
-          values.org && !(await db.selectFrom('temporary_orgs').select('id').where('id', '=', values.org).executeTakeFirst())
-            ? `organization ${values.org}`
-            : null,
-          values['acting-party-org'] &&
-          !(await db.selectFrom('party_orgs').select('id').where('id', '=', values['acting-party-org']).executeTakeFirst())
-            ? `party organization ${values['acting-party-org']}`
-            : null,
-        ].filter(Boolean);
-        if (missing.length) {
-          console.error(`create-user: unknown ${missing.join(', ')}`);
-          return 1;
-        }
-        if (await db.selectFrom('users').select('id').where('username', '=', values.username).executeTakeFirst()) {
-          console.error(`create-user: ${values.username} already exists`);
-          return 1;
-        }
-        const password = process.env.LIANJIAN_USER_PASSWORD || generatePassword();
-        const now = nowIso();
-        const user = {
-            id: newId(),
-            username: values.username,
-            password_hash: await hashPassword(password),
-            display_name: values.name ?? values.username,
-            role: values.role,
-            scope_region_code: values.region ?? null,
-            scope_org_id: values.org ?? null,
-            acting_party_org_id: values['acting-party-org'] ?? null,
-            member_id: null,
-            active: 1,
-            // A printed or scripted password is a shared secret: the user replaces it at first login.
-            must_change_password: 1,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
-        await db.transaction().execute(async (tx) => {
-          await tx.insertInto('users').values(user).execute();
-          const { password_hash: _hash, ...shown } = user;
-          await recordAudit(tx, systemActor('cli'), { action: 'user.create', entityType: 'user', entityId: user.id, after: shown });
+        const asked = CreateUserBody.safeParse({
+          username: values.username,
+          displayName: values.name ?? values.username,
+          role: values.role,
+          regionCode: values.region ?? null,
+          orgId: values.org ?? null,
+          actingPartyOrgId: values['acting-party-org'] ?? null,
+          memberId: values.member ?? null,
         });
-        console.log(`created ${values.username}${process.env.LIANJIAN_USER_PASSWORD ? '' : `, one-time password: ${password}`}`);
+        if (!asked.success) {
+          console.error(`create-user: ${asked.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}\n${HELP}`);
+          return 2;
+        }
+        // The same checks, unique name and audit row as an account the security administrator opens; no second
+        // person, since the operator opens the first administrators. A printed or scripted password is a shared
+        // secret: the user replaces it at first login.
+        const password = process.env.LIANJIAN_USER_PASSWORD || generatePassword();
+        try {
+          await new UserService(handle.db).openAsOperator(asked.data, await hashPassword(password));
+        } catch (err) {
+          if (!(err instanceof Problem)) throw err;
+          console.error(`create-user: ${err.message}${err.errors ? ` (${err.errors.map((e) => `${e.path}: ${e.message}`).join('; ')})` : ''}`);
+          return 1;
+        }
+        console.log(`created ${asked.data.username}${process.env.LIANJIAN_USER_PASSWORD ? '' : `, one-time password: ${password}`}`);
         return 0;
       }
       case 'import-regions': {
@@ -315,6 +292,13 @@ async function main(argv: string[]): Promise<number> {
         for (const o of beyond) console.log(`BEYOND PARENT ${o.id} ${o.name}: ${o.regionCode}`);
         console.log(beyond.length ? `check-coverage: ${beyond.length} covered places lie beyond their parent's` : 'check-coverage: OK');
         return beyond.length ? 1 : 0;
+      }
+      case 'check-accounts': {
+        // Every account's role and scope agree: checked once on accounts made before the rule held (an older create-user).
+        const wrong = await accountsOutOfShape(handle.db);
+        for (const a of wrong) console.log(`OUT OF SHAPE ${a.id} ${a.username} (${a.role}): ${a.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+        console.log(wrong.length ? `check-accounts: ${wrong.length} accounts whose role and scope disagree` : 'check-accounts: OK');
+        return wrong.length ? 1 : 0;
       }
       case 'verify-audit': {
         const r = await verifyAuditChain(handle.db);

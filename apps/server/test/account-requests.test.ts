@@ -1,32 +1,55 @@
 import { randomBytes } from 'node:crypto';
-import type { UserRole } from '@lianjian/shared';
 import { generate } from 'otplib';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../src/db/index.ts';
 import { DataCipher } from '../src/lib/crypto.ts';
 import { hashPassword } from '../src/modules/auth/auth.routes.ts';
-import { checkAccountShape } from '../src/modules/users/account-shape.ts';
+import { accountsOutOfShape } from '../src/modules/users/account-shape.ts';
+import { UserService } from '../src/modules/users/users.service.ts';
 import { seedDemo } from '../src/seed/demo.ts';
 import { PASSWORD, addUser } from './factories.ts';
 import { type Client, as, login, testApp } from './helpers.ts';
-import { type Ctx, useCounty } from './setup-county.ts';
+import { useCounty } from './setup-county.ts';
 
-/** The three administrators of the county, logged in. */
-async function administrators(ctx: Ctx) {
-  return { security: await ctx.user('security'), admin: await ctx.user('admin'), auditor: await ctx.user('auditor') };
-}
+type Admin = 'security' | 'admin' | 'auditor';
+type Reply = { statusCode: number; json: () => { code?: string } };
 
-/** The calls every test of accounts makes: an account's row, a login, a decision on a request. */
-function accountCalls(ctx: Ctx) {
+/**
+ * A county of its own for each test, its three administrators logged in before the test starts, and the calls every
+ * test of accounts makes: an account as the security administrator lists it, its row, a login, a decision on a
+ * request, a reply's status and code.
+ */
+function useAccounts() {
+  const ctx = useCounty();
+  const admins: Admin[] = ['security', 'admin', 'auditor'];
+  beforeEach(async () => {
+    for (const who of admins) await ctx.user(who);
+  });
+  // The administrator's client of the running test (each test logs in anew).
+  const client = (who: Admin): Client => ({
+    get: async (url) => (await ctx.user(who)).get(url),
+    post: async (url, payload, headers) => (await ctx.user(who)).post(url, payload, headers),
+    patch: async (url, payload) => (await ctx.user(who)).patch(url, payload),
+    put: async (url, payload) => (await ctx.user(who)).put(url, payload),
+    delete: async (url) => (await ctx.user(who)).delete(url),
+  });
+  const security = client('security');
   const db = () => ctx.t.db.db;
   const userRow = (username: string) => db().selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
   return {
+    ctx,
+    security,
+    admin: client('admin'),
+    auditor: client('auditor'),
     db,
     userRow,
     userId: async (username: string) => ((await userRow(username))?.id ?? '') as string,
+    /** An account as the security administrator's list shows it. */
+    account: async (username: string) =>
+      (await security.get(`/users?q=${username}`)).json().items.find((u: { username: string }) => u.username === username) as { id: string; version: number; role: string },
     tryLogin: (username: string, password: string) => ctx.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } }),
     decide: (c: Client, r: { id: string; version: number }, to: 'approved' | 'rejected' | 'cancelled', reason = '经电话核实，同意') =>
       c.post(`/account-requests/${r.id}/transitions`, { to, reason, version: r.version }),
+    codes: (res: Reply) => [res.statusCode, res.json().code],
   };
 }
 
@@ -37,14 +60,7 @@ function accountCalls(ctx: Ctx) {
  * of such an account is split between the two: neither can log in as it alone.
  */
 describe('dual control of privileged accounts', () => {
-  const ctx = useCounty();
-  let security: Client;
-  let admin: Client;
-  let auditor: Client;
-  beforeEach(async () => {
-    ({ security, admin, auditor } = await administrators(ctx));
-  });
-  const { db, userRow, userId, tryLogin, decide } = accountCalls(ctx);
+  const { ctx, security, admin, auditor, db, userRow, userId, account, tryLogin, decide, codes } = useAccounts();
   const NEW_ADMIN = { username: 'lixin', displayName: '李欣', role: 'county_admin', regionCode: '411321' };
 
   it('creating a privileged account needs a second person: the security administrator files it, nothing exists until a county administrator or auditor approves, and the one-time password is split between the two', async () => {
@@ -92,13 +108,16 @@ describe('dual control of privileged accounts', () => {
     expect(trail[1]?.user_id).toBe(await userId('admin'));
   });
 
-  it('no account changes its own role or scope, through any route', async () => {
-    const me = (await security.get('/users?q=security')).json().items.find((u: { username: string }) => u.username === 'security');
+  it('no account changes its own role, scope or credentials, through any route', async () => {
+    const me = await account('security');
     for (const change of [{ regionCode: '411321106' }, { orgId: ctx.county.orgs.qiaoBranch.id }, { role: 'county_admin' }, { active: false }]) {
       const res = await security.patch(`/users/${me.id}`, { ...change, version: me.version });
       expect([change, res.statusCode, res.json().code]).toEqual([change, 403, 'own_account']);
     }
     expect((await userRow('security'))?.scope_region_code).toBe('411321');
+    // Nor its own credentials: its owner changes its password (修改密码), another resets a lost one or a lost factor.
+    expect(codes(await security.post(`/users/${me.id}/reset-password`, { reason: '遗忘密码' }))).toEqual([403, 'own_account']);
+    expect(codes(await security.post(`/users/${me.id}/reset-totp`, { reason: '换手机' }))).toEqual([403, 'own_account']);
     for (const body of [
       { kind: 'change', userId: me.id, changes: { regionCode: '411321106' }, version: me.version, reason: '调整' },
       { kind: 'reset_password', userId: me.id, reason: '遗忘' },
@@ -109,7 +128,7 @@ describe('dual control of privileged accounts', () => {
     }
     // The account a request is about never approves it: the county administrator's own scope (the committee it acts
     // for) is for the auditor to confirm.
-    const adminUser = (await security.get('/users?q=admin')).json().items.find((u: { username: string }) => u.username === 'admin');
+    const adminUser = await account('admin');
     const filed = (await security.post('/account-requests', { kind: 'change', userId: adminUser.id, changes: { actingPartyOrgId: null }, version: adminUser.version, reason: '不再代行县委' })).json().request;
     expect((await admin.get(`/account-requests/${filed.id}`)).json().abilities.approve).toBe(false);
     const own = await decide(admin, filed, 'approved');
@@ -120,11 +139,9 @@ describe('dual control of privileged accounts', () => {
   });
 
   it('raising an account to administrator, or changing an administrator account\'s role, scope or credentials, needs approval; other accounts stay the security administrator\'s alone', async () => {
-    const list = async () => (await security.get('/users')).json().items as { id: string; username: string; version: number }[];
-    const byName = async (n: string) => (await list()).find((u) => u.username === n) as { id: string; version: number };
-    const qiao = await byName('qiaoduan');
-    const adminUser = await byName('admin');
-    const auditorUser = await byName('auditor');
+    const qiao = await account('qiaoduan');
+    const adminUser = await account('admin');
+    const auditorUser = await account('auditor');
     const refusals = [
       await security.patch(`/users/${qiao.id}`, { role: 'county_admin', regionCode: '411321', actingPartyOrgId: null, version: qiao.version }),
       await security.patch(`/users/${auditorUser.id}`, { role: 'township_admin', regionCode: '411321106', version: auditorUser.version }),
@@ -136,18 +153,18 @@ describe('dual control of privileged accounts', () => {
     expect(await userRow('qiaoduan')).toMatchObject({ role: 'township_admin' });
     // Taking an administrator out of service at once stays possible; putting one back needs approval.
     await addUser(db(), 'oldaudit', 'auditor', { region: '411321' });
-    const oldAudit = await byName('oldaudit');
+    const oldAudit = await account('oldaudit');
     const off = await security.patch(`/users/${oldAudit.id}`, { active: false, version: oldAudit.version });
     expect(off.statusCode).toBe(200);
     expect((await security.patch(`/users/${oldAudit.id}`, { active: true, version: off.json().version })).json().code).toBe('approval_required');
     // Accounts that reach no more than a branch: the security administrator's alone.
-    const baihe = await byName('baihe');
+    const baihe = await account('baihe');
     expect((await security.patch(`/users/${baihe.id}`, { role: 'member', version: baihe.version })).statusCode).toBe(200);
     expect((await security.post(`/users/${baihe.id}/reset-password`, { reason: '遗忘密码' })).statusCode).toBe(200);
 
     // An elevation through a request: approved by the county administrator, effective at once, the account's sessions end.
     const chengCookie = await login(ctx.t.app, 'chengjiao', PASSWORD);
-    const cheng = await byName('chengjiao');
+    const cheng = await account('chengjiao');
     const raise = (await security.post('/account-requests', { kind: 'change', userId: cheng.id, changes: { role: 'auditor', regionCode: '411321', actingPartyOrgId: null }, version: cheng.version, reason: '轮岗任审计管理员' })).json().request;
     expect(raise).toMatchObject({ kind: 'change', role: 'auditor', changes: { role: 'auditor', regionCode: '411321', actingPartyOrgId: null } });
     expect((await decide(admin, raise, 'approved')).statusCode).toBe(200);
@@ -164,7 +181,7 @@ describe('dual control of privileged accounts', () => {
     expect((await tryLogin('admin', reset.passwordPart + approved.json().passwordPart)).json().pending).toBe('password_change');
 
     // A request goes stale when its account changed meanwhile: the approver is told, nothing is applied.
-    const sup = await byName('supervisor');
+    const sup = await account('supervisor');
     const stale = (await security.post('/account-requests', { kind: 'change', userId: sup.id, changes: { role: 'county_admin' }, version: sup.version, reason: '任系统管理员' })).json().request;
     expect((await security.patch(`/users/${sup.id}`, { displayName: '督查员', version: sup.version })).statusCode).toBe(200);
     expect((await decide(auditor, stale, 'approved')).json().code).toBe('version_conflict');
@@ -190,6 +207,26 @@ describe('dual control of privileged accounts', () => {
     expect(await db().selectFrom('audit_events').select('id').where('action', '=', 'user.create').execute()).toHaveLength(1);
   });
 
+  it('one pending request per account, and one per username asked for, even when two are filed at the same moment: the other is told (409 request_pending, username_taken)', async () => {
+    const adminUser = await account('admin');
+    const resetAdmin = () => security.post('/account-requests', { kind: 'reset_password', userId: adminUser.id, reason: '本人遗忘密码' });
+    const outcome = (res: Reply) => `${res.statusCode} ${res.json().code ?? ''}`.trim();
+    const twice = await Promise.all([resetAdmin(), resetAdmin()]);
+    expect(twice.map(outcome).sort()).toEqual(['201', '409 request_pending']);
+    // One after the other, the same; once the waiting one is withdrawn, the account may be asked about again.
+    expect(codes(await resetAdmin())).toEqual([409, 'request_pending']);
+    const waiting = twice.find((r) => r.statusCode === 201)?.json().request;
+    expect((await decide(security, waiting, 'cancelled', '重复提交')).json().request.status).toBe('cancelled');
+    expect((await resetAdmin()).statusCode).toBe(201);
+    const openLixin = () => security.post('/account-requests', { kind: 'create', account: NEW_ADMIN, reason: '县委组织部新任系统管理员' });
+    expect((await Promise.all([openLixin(), openLixin()])).map(outcome).sort()).toEqual(['201', '409 username_taken']);
+    const pending = await db().selectFrom('account_requests').select(['kind', 'username']).where('status', '=', 'pending').orderBy('kind').execute();
+    expect(pending).toEqual([
+      { kind: 'create', username: 'lixin' },
+      { kind: 'reset_password', username: null },
+    ]);
+  });
+
   it('requests are scoped: an approver outside the account\'s region neither sees nor decides it (404)', async () => {
     // An auditor's scope is a county: the approver outside is the next county's.
     await db().insertInto('regions').values({ code: '411322', name: '方城县', level: 'county', kind: '县', parent_code: null, name_initials: 'fcx', source: 'official' }).execute();
@@ -213,17 +250,7 @@ describe('dual control of privileged accounts', () => {
  * nobody who knew the account's old password keeps it.
  */
 describe('the shape of an account, and who must agree to it', () => {
-  const ctx = useCounty();
-  let security: Client;
-  let admin: Client;
-  let auditor: Client;
-  beforeEach(async () => {
-    ({ security, admin, auditor } = await administrators(ctx));
-  });
-  const { db, userRow, tryLogin, decide } = accountCalls(ctx);
-  const account = async (username: string) =>
-    (await security.get(`/users?q=${username}`)).json().items.find((u: { username: string }) => u.username === username) as { id: string; version: number; role: string };
-  const codes = (res: { statusCode: number; json: () => { code?: string } }) => [res.statusCode, res.json().code];
+  const { ctx, security, admin, auditor, db, userRow, account, tryLogin, decide, codes } = useAccounts();
 
   it('an elevation issues new split credentials: a password the requester knew does not open the elevated account', async () => {
     // The security administrator opens, alone, an account it may open alone, and so knows its password.
@@ -332,23 +359,58 @@ describe('the shape of an account, and who must agree to it', () => {
   });
 
   it("an account's role and scope agree: the demo county's and the test county's accounts have the shape their role asks", async () => {
-    const shapes = async (db: Db) =>
-      Promise.all(
-        (await db.selectFrom('users').selectAll().execute()).map(async (u) => {
-          const shape = { role: u.role as UserRole, regionCode: u.scope_region_code, orgId: u.scope_org_id, actingPartyOrgId: u.acting_party_org_id, memberId: u.member_id };
-          return [u.username, await checkAccountShape(db, shape).then(() => 'ok', (e: { errors?: unknown }) => e.errors)];
-        }),
-      );
-    expect((await shapes(db())).filter(([, r]) => r !== 'ok')).toEqual([]);
+    expect(await accountsOutOfShape(db())).toEqual([]);
     const demo = await testApp();
     try {
       await seedDemo(demo.db.db, await hashPassword(PASSWORD), new DataCipher(randomBytes(32)));
-      const seen = await shapes(demo.db.db);
+      const seen = await demo.db.db.selectFrom('users').select('id').execute();
       expect(seen.length).toBeGreaterThanOrEqual(7);
-      expect(seen.filter(([, r]) => r !== 'ok')).toEqual([]);
+      expect(await accountsOutOfShape(demo.db.db)).toEqual([]);
     } finally {
       await demo.close();
     }
+  });
+
+  it('a request for what the security administrator may do alone is refused as unneeded (409 approval_not_needed): opening, changing or resetting an account that reads one township at most', async () => {
+    const c = ctx.county;
+    const unneeded = [409, 'approval_not_needed'];
+    const CHENJING = { username: 'chenjing', displayName: '陈静', role: 'org_secretary', orgId: c.orgs.chengBranch.id, memberId: c.members.chengMember };
+    expect(codes(await security.post('/account-requests', { kind: 'create', account: CHENJING, reason: '新任支部书记' }))).toEqual(unneeded);
+    const baihe = await account('baihe');
+    expect(codes(await security.post('/account-requests', { kind: 'change', userId: baihe.id, changes: { role: 'member' }, version: baihe.version, reason: '改任党员' }))).toEqual(unneeded);
+    expect(codes(await security.post('/account-requests', { kind: 'reset_totp', userId: baihe.id, reason: '手机丢失' }))).toEqual(unneeded);
+    // A township supervisor moved to another township reads one township before and after.
+    expect((await security.post('/users', { username: 'xiangdu', displayName: '乡督', role: 'supervisor', regionCode: '411321300' })).statusCode).toBe(201);
+    const xiangdu = await account('xiangdu');
+    expect(codes(await security.post('/account-requests', { kind: 'change', userId: xiangdu.id, changes: { regionCode: '411321106' }, version: xiangdu.version, reason: '调往乔端镇' }))).toEqual(unneeded);
+    expect(await db().selectFrom('account_requests').select('id').execute()).toEqual([]);
+    // Done directly instead.
+    expect((await security.post('/users', CHENJING)).statusCode).toBe(201);
+    expect((await security.patch(`/users/${xiangdu.id}`, { regionCode: '411321106', version: xiangdu.version })).statusCode).toBe(200);
+  });
+
+  it("accounts whose role and scope disagree are listed (lianjian check-accounts), and the operator's own door (lianjian create-user) checks an account as every door does", async () => {
+    const c = ctx.county;
+    expect(await accountsOutOfShape(db())).toEqual([]);
+    // What an older create-user left behind: a branch secretary's account with no person, a township administrator over the county.
+    await addUser(db(), 'oldsecretary', 'org_secretary', { org: c.orgs.qiaoBranch.id });
+    await addUser(db(), 'oldtownship', 'township_admin', { region: '411321' });
+    const listed = await accountsOutOfShape(db());
+    expect(listed.map((a) => [a.username, a.role, a.errors.map((e) => e.path)])).toEqual([
+      ['oldsecretary', 'org_secretary', ['memberId']],
+      ['oldtownship', 'township_admin', ['regionCode']],
+    ]);
+    // create-user opens through the service: the shape, the unique name and the audit row, acting as the system.
+    const users = new UserService(db());
+    const passwordHash = await hashPassword(PASSWORD);
+    const noPerson = { username: 'xinshuji', displayName: '新书记', role: 'org_secretary' as const, orgId: c.orgs.qiaoBranch.id };
+    await expect(users.openAsOperator(noPerson, passwordHash)).rejects.toMatchObject({ status: 400, code: 'account_scope_invalid' });
+    await expect(users.openAsOperator({ username: 'admin', displayName: '重名', role: 'auditor', regionCode: '411321' }, passwordHash)).rejects.toMatchObject({ status: 409, code: 'username_taken' });
+    const opened = await users.openAsOperator({ ...noPerson, memberId: c.members.qiaoSecretary }, passwordHash);
+    expect(opened).toMatchObject({ username: 'xinshuji', role: 'org_secretary', orgId: c.orgs.qiaoBranch.id, memberId: c.members.qiaoSecretary, mustChangePassword: true });
+    const trail = await db().selectFrom('audit_events').select(['action', 'user_id']).where('entity_id', '=', opened.id).execute();
+    expect(trail).toEqual([{ action: 'user.create', user_id: 'system' }]);
+    expect((await accountsOutOfShape(db())).map((a) => a.username)).toEqual(['oldsecretary', 'oldtownship']);
   });
 
   it("accounts that read a township's or the county's register need a second person: township administrator and county-wide accounts, their changes and credential resets", async () => {
@@ -376,6 +438,9 @@ describe('the shape of an account, and who must agree to it', () => {
     const countyWide = { username: 'zhouqiang', displayName: '周强', role: 'member', orgId: c.orgs.special.id, memberId: c.members.countyOfficer };
     expect(codes(await security.post('/users', countyWide))).toEqual(required);
     expect(codes(await security.patch(`/users/${baihe.id}`, { role: 'member', orgId: c.orgs.special.id, memberId: c.members.countyOfficer, version: baihe.version }))).toEqual(required);
+    // A branch whose coverage spans two townships reads both townships' registers: its secretary's account needs a second person too.
+    await db().insertInto('org_regions').values({ org_id: c.orgs.chengBranch.id, region_code: '411321106200' }).execute();
+    expect(codes(await security.post('/users', { username: 'chenjing', displayName: '陈静', role: 'org_secretary', orgId: c.orgs.chengBranch.id, memberId: c.members.chengMember }))).toEqual(required);
     // Out of service at once, alone; back in service with a second person.
     const off = await security.patch(`/users/${qiao.id}`, { active: false, version: qiao.version });
     expect(off.statusCode).toBe(200);

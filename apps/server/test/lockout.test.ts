@@ -6,6 +6,14 @@ import { DataCipher } from '../src/lib/crypto.ts';
 import { PASSWORD, buildCounty } from './factories.ts';
 import { type TestApp, as, login, sessionHeaders, testApp } from './helpers.ts';
 
+/** Enrols a second factor for the account straight in the database: the code good now, and one that is not. */
+async function withSecondFactor(t: TestApp, cipher: DataCipher, username: string) {
+  const secret = generateSecret();
+  await t.db.db.updateTable('users').set({ totp_enabled: 1, totp_secret_enc: cipher.encrypt(secret) }).where('username', '=', username).execute();
+  const right = await generate({ secret });
+  return { right, wrong: right === '123456' ? '654321' : '123456' };
+}
+
 /**
  * The lockout holds against requests sent at the same moment: each failure is counted by the database itself,
  * never read by one request and written back by another. The requests go through a real listening server, so
@@ -47,10 +55,7 @@ describe('lockout under concurrency (GB/T 22239 登录失败处理)', () => {
   });
 
   it('a wrong second factor is counted atomically: 20 concurrent wrong codes after the right password lock the account', async () => {
-    const secret = generateSecret();
-    await t.db.db.updateTable('users').set({ totp_enabled: 1, totp_secret_enc: cipher.encrypt(secret) }).where('username', '=', 'qiaoduan').execute();
-    const right = await generate({ secret });
-    const wrong = right === '123456' ? '654321' : '123456';
+    const { right, wrong } = await withSecondFactor(t, cipher, 'qiaoduan');
     const replies = await Promise.all(Array.from({ length: 20 }, () => post('/auth/login', { username: 'qiaoduan', password: PASSWORD, code: wrong })));
     expect(replies.map((r) => r.status)).toEqual(Array(20).fill(401));
     const user = await state('qiaoduan');
@@ -128,15 +133,9 @@ describe('a right password in flight when the account locks (GB/T 22239 登录�
   };
   const lockedUntil = async (username: string) =>
     (await t.db.db.selectFrom('users').select('locked_until').where('username', '=', username).executeTakeFirstOrThrow()).locked_until;
-  const withSecondFactor = async (username: string) => {
-    const secret = generateSecret();
-    await t.db.db.updateTable('users').set({ totp_enabled: 1, totp_secret_enc: cipher.encrypt(secret) }).where('username', '=', username).execute();
-    const right = await generate({ secret });
-    return right === '123456' ? '654321' : '123456';
-  };
 
   it('a login burst tells no guess apart once the account locks: a right password checked after the lock answers invalid_credentials, never totp_required, invalid_code or a session', async () => {
-    const wrongCode = await withSecondFactor('qiaoduan');
+    const { wrong: wrongCode } = await withSecondFactor(t, cipher, 'qiaoduan');
     const login = (password: string, code?: string) => () => post('/auth/login', { username: 'qiaoduan', password, ...(code ? { code } : {}) });
     const replies = await burst(
       Array.from({ length: 24 }, (_, i) => login(`Wrong-Password-${i}x`)),
@@ -161,7 +160,7 @@ describe('a right password in flight when the account locks (GB/T 22239 登录�
     const cookie = await login(t.app, 'qiaoduan', PASSWORD);
     const session = sessionHeaders(cookie);
     // Enrolled already: a right password at TOTP enrolment would answer 409 totp_already_enabled.
-    await withSecondFactor('qiaoduan');
+    await withSecondFactor(t, cipher, 'qiaoduan');
     const change = (currentPassword: string) => () => post('/auth/password', { currentPassword, newPassword: 'short' }, session);
     const setup = (password: string) => () => post('/auth/totp/setup', { password }, session);
     const replies = await burst(

@@ -1,16 +1,13 @@
 import type { UserRole } from './domain.ts';
 import { ADMIN_ROLES } from './permissions.ts';
 
-/**
- * Dual control (双人控制) of the accounts that read more than one branch's work. What gives such an account its
- * powers — opening it, its role, its scope, putting it back in service, new credentials — is filed by the
- * security administrator (`account_requests:read` + `users:write`) and takes effect only when a county
- * administrator or an auditor who is neither the requester nor the account approves it (`account_requests:decide`).
- */
-export const PRIVILEGED_ROLES: readonly UserRole[] = ADMIN_ROLES;
+// Dual control (双人控制) of the accounts that read more than one branch's work. What gives such an account its
+// powers — opening it, its role, its scope, putting it back in service, new credentials — is filed by the security
+// administrator (`account_requests:read` + `users:write`) and takes effect only when a county administrator or an
+// auditor who is neither the requester nor the account approves it (`account_requests:decide`).
 
 /** The three administrators of 三权分立. */
-export const isPrivileged = (role: UserRole | string): boolean => (PRIVILEGED_ROLES as readonly string[]).includes(role);
+export const isPrivileged = (role: UserRole | string): boolean => (ADMIN_ROLES as readonly string[]).includes(role);
 
 /** What decides whether a second person must agree to an account: its role and the region it reaches. */
 export interface AccountReach {
@@ -24,18 +21,26 @@ export interface AccountReach {
 const countyWide = (code: string) => code.length <= 6;
 
 /**
+ * Whether an organization's coverage reads more than one township's register: a county or wider, or places in two
+ * townships or more (their 9-digit prefixes differ), as the demo's forest branch covering four townships does.
+ */
+const beyondOneTownship = (coverage: readonly string[]) => coverage.some(countyWide) || new Set(coverage.map((c) => c.slice(0, 9))).size > 1;
+
+/**
  * Whether an account in this state is one the security administrator may not open, change or give credentials
  * alone: the three administrators, a township administrator (it unmasks a township's households), and any account
- * that reaches a county or wider — by its region (a county supervisor) or by its organization's coverage (the
- * secretary of a county special branch reads the whole county's register). A branch secretary's or a member's
- * account of an organization covering less than a county stays the security administrator's alone.
+ * that reads more than one township's register — by its region (a county supervisor) or by its organization's
+ * coverage (the secretary of a county special branch reads the whole county's register, the secretary of a branch
+ * covering two townships both of theirs). Decided by what the account reads, not by how long its codes are. A
+ * branch secretary's or a member's account of an organization covering places in one township stays the security
+ * administrator's alone.
  */
 export function needsSecondPerson(state: AccountReach): boolean {
   return (
     isPrivileged(state.role) ||
     state.role === 'township_admin' ||
     (state.regionCode != null && countyWide(state.regionCode)) ||
-    (state.coverage ?? []).some(countyWide)
+    beyondOneTownship(state.coverage ?? [])
   );
 }
 
@@ -86,7 +91,19 @@ export interface AccountState {
 }
 export type AccountChange = Partial<AccountState>;
 
-const GRANTING: readonly (keyof AccountState)[] = ['role', 'regionCode', 'orgId', 'actingPartyOrgId', 'memberId'];
+/** What gives an account its reach: its role and its scope. A change of one of these is checked and may need approval. */
+export const GRANTING = ['role', 'regionCode', 'orgId', 'actingPartyOrgId', 'memberId'] as const satisfies readonly (keyof AccountState)[];
+export type GrantingField = (typeof GRANTING)[number];
+
+/** The parts of an account that dual control compares, read from any view of it (the server's, the screen's). */
+export const accountState = (u: AccountState): AccountState => ({
+  role: u.role,
+  active: u.active,
+  regionCode: u.regionCode,
+  orgId: u.orgId,
+  actingPartyOrgId: u.actingPartyOrgId,
+  memberId: u.memberId,
+});
 
 /** The account as it will be once the change is made. */
 export function accountAfter(current: AccountState, change: AccountChange): AccountState {

@@ -169,6 +169,8 @@ export interface AccountRequestTable {
   user_id: string | null;
   /** The account's version when filed: an account changed since is not changed by the request. */
   user_version: number | null;
+  /** The username a request to open an account asks for (one pending request per username); null for the other kinds. */
+  username: string | null;
   /** The region the request concerns: who may see and decide it. */
   region_code: string;
   payload_json: string;

@@ -13715,11 +13715,11 @@ export interface components {
         AccountChangesInput: {
             /** @enum {string} */
             role?: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
+            active?: boolean;
             regionCode?: string | null;
             orgId?: string | null;
             actingPartyOrgId?: string | null;
             memberId?: string | null;
-            active?: boolean;
         };
         FileAccountRequestInput: {
             /** @constant */
@@ -15873,11 +15873,11 @@ export interface components {
         AccountChanges: {
             /** @enum {string} */
             role?: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
+            active?: boolean;
             regionCode?: string | null;
             orgId?: string | null;
             actingPartyOrgId?: string | null;
             memberId?: string | null;
-            active?: boolean;
         };
         FileAccountRequest: {
             /** @constant */

@@ -883,7 +883,7 @@ export const enUS: Messages = {
     resetPassword: 'Reset password',
     resetTotp: 'Reset second factor',
     reason: 'Reason (recorded in the audit trail)',
-    oneTime: 'One-time password',
+    oneTime: 'One-time password: {{username}}',
     oneTimeHint: 'Give it to the person through a safe channel. It is shown only once and must be changed at first login.',
     confirmDisable: 'The account is logged out at once. Disable it?',
     search: 'Find by username or name',

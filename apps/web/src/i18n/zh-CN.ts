@@ -879,7 +879,7 @@ export const zhCN = {
     resetPassword: '重置密码',
     resetTotp: '重置动态验证码',
     reason: '办理理由（记入审计日志）',
-    oneTime: '一次性密码',
+    oneTime: '一次性密码：{{username}}',
     oneTimeHint: '请通过安全渠道告知本人。该密码只显示这一次，首次登录须修改。',
     confirmDisable: '停用后该账号立即退出登录，确定停用？',
     search: '按用户名或姓名查找',

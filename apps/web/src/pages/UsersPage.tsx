@@ -1,32 +1,33 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { type AccountChange, type AccountReach, USER_ROLES, accountAfter, changeNeedsApproval, needsSecondPerson } from '@lianjian/shared';
+import { type AccountChange, type AccountReach, GRANTING, USER_ROLES, accountAfter, accountState, changeNeedsApproval, needsSecondPerson } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Empty, Flex, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Empty, Flex, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
 import { useMe } from '../components/me';
 import { useServerAction } from '../components/useServerAction';
-import { AccountRequestsPanel, usePasswordPart } from '../features/account/AccountRequests';
+import { AccountRequestsPanel, requestWhat } from '../features/account/AccountRequests';
 import { AccountScopeFields, type ScopeValues, scopeOf } from '../features/account/AccountScopeFields';
+import { useOneTimePassword } from '../features/account/OneTimePassword';
+import { ReasonField } from '../features/account/ReasonField';
 
 type User = Schemas['User'];
 type Role = (typeof USER_ROLES)[number];
-type Changes = Schemas['AccountChanges'];
-/** What waits for a second person: a change, or new credentials, of an account that needs one. */
-type Filing = { user: User } & ({ kind: 'change'; changes: Changes } | { kind: 'reset_password' } | { kind: 'reset_totp' });
+/**
+ * What the list's buttons file for a second person, of an account that needs one: putting it back in service (a change
+ * of role or scope is filed from the edit form), or new credentials.
+ */
+type Filing = { user: User } & ({ kind: 'change'; changes: { active: true } } | { kind: 'reset_password' } | { kind: 'reset_totp' });
 type NewAccount = ScopeValues & { username: string; displayName: string; reason?: string };
-
-const stateOf = (u: User) => ({ role: u.role, active: u.active, regionCode: u.regionCode, orgId: u.orgId, actingPartyOrgId: u.actingPartyOrgId, memberId: u.memberId });
-const SCOPE_FIELDS = ['role', 'regionCode', 'orgId', 'actingPartyOrgId', 'memberId'] as const;
 
 /** The fields of a new scope that differ from the account's: the change to ask for. */
 function changesOf(u: User, v: ScopeValues): AccountChange {
   const next = scopeOf(v);
-  const current = stateOf(u);
+  const current = accountState(u);
   const out: AccountChange = {};
-  for (const k of SCOPE_FIELDS) if (next[k] !== current[k]) Object.assign(out, { [k]: next[k] });
+  for (const k of GRANTING) if (next[k] !== current[k]) Object.assign(out, { [k]: next[k] });
   return out;
 }
 
@@ -39,7 +40,6 @@ function changesOf(u: User, v: ScopeValues): AccountChange {
 export function UsersPage() {
   const { t } = useTranslation();
   const me = useMe();
-  const { modal } = App.useApp();
   const [q, setQ] = useState<string | undefined>();
   const [role, setRole] = useState<Role | undefined>();
   const [creating, setCreating] = useState(false);
@@ -49,7 +49,7 @@ export function UsersPage() {
   // What the account in the create or edit form would reach: whether it needs a second person.
   const [reach, setReach] = useState<AccountReach>({ role: 'org_secretary', regionCode: null, coverage: [] });
   const { busy, run } = useServerAction();
-  const showPart = usePasswordPart();
+  const showPassword = useOneTimePassword();
   const users = useQuery({
     queryKey: ['users', q, role],
     queryFn: () => unwrap(api.GET('/api/v1/users', { params: { query: { ...(q ? { q } : {}), ...(role ? { role } : {}) } } })),
@@ -61,24 +61,11 @@ export function UsersPage() {
   ];
   const regionName = (code: string | null) => regionOptions.find((r) => r.value === code)?.label ?? code;
 
-  const showOneTime = (password: string, username: string) =>
-    modal.success({
-      title: `${t('users.oneTime')}：${username}`,
-      content: (
-        <Flex vertical gap={8}>
-          <Typography.Text code copyable style={{ fontSize: 18 }} data-testid="one-time-password">
-            {password}
-          </Typography.Text>
-          <Typography.Text type="secondary">{t('users.oneTimeHint')}</Typography.Text>
-        </Flex>
-      ),
-    });
-
   const editReach = (u: User): AccountReach => ({ role: u.role, regionCode: u.regionCode, coverage: u.coverage });
   const editNeeds = (u: User, changes: AccountChange) => {
-    const after = accountAfter(stateOf(u), changes);
+    const after = accountAfter(accountState(u), changes);
     // The organization's coverage after the change: the account's own if it keeps its organization, else the form's.
-    return changeNeedsApproval(stateOf(u), changes, { before: u.coverage, after: after.orgId === u.orgId ? u.coverage : (reach.coverage ?? []) });
+    return changeNeedsApproval(accountState(u), changes, { before: u.coverage, after: after.orgId === u.orgId ? u.coverage : (reach.coverage ?? []) });
   };
 
   const create = async ({ reason, username, displayName, ...v }: NewAccount) => {
@@ -96,8 +83,7 @@ export function UsersPage() {
     if (ok && shown) {
       setCreating(false);
       const s = shown as { password: string; username: string; half: boolean };
-      if (s.half) showPart(s.password, s.username, 'first');
-      else showOneTime(s.password, s.username);
+      showPassword(s.password, s.username, s.half ? 'first' : 'whole');
     }
   };
   const file = async (v: { reason: string }) => {
@@ -113,7 +99,7 @@ export function UsersPage() {
     }, t('accountRequests.filedDone'));
     if (ok) {
       setFiling(null);
-      if (part) showPart(part, user.username, 'first');
+      if (part) showPassword(part, user.username, 'first');
     }
   };
   const reset = async (v: { reason: string }) => {
@@ -129,7 +115,7 @@ export function UsersPage() {
     }, t('users.done'));
     if (ok) {
       setResetting(null);
-      if (password) showOneTime(password, user.username);
+      if (password) showPassword(password, user.username, 'whole');
     }
   };
   const edit = async ({ reason, ...v }: ScopeValues & { reason?: string }) => {
@@ -152,11 +138,11 @@ export function UsersPage() {
     }, needs ? t('accountRequests.filedDone') : t('users.done'));
     if (ok) {
       setEditing(null);
-      if (part) showPart(part, u.username, 'first');
+      if (part) showPassword(part, u.username, 'first');
     }
   };
   const setActive = (u: User, active: boolean) =>
-    changeNeedsApproval(stateOf(u), { active }, { before: u.coverage, after: u.coverage })
+    active && changeNeedsApproval(accountState(u), { active }, { before: u.coverage, after: u.coverage })
       ? setFiling({ user: u, kind: 'change', changes: { active } })
       : run(() => unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id: u.id } }, body: { active, version: u.version } })), t('users.done'));
 
@@ -290,7 +276,7 @@ export function UsersPage() {
       </Modal>
       <Modal open={Boolean(editing)} title={editing ? `${t('users.edit')}：${editing.displayName}` : ''} footer={null} onCancel={() => setEditing(null)} destroyOnHidden>
         {editing && (
-          <Form<ScopeValues & { reason?: string }> layout="vertical" onFinish={edit} initialValues={stateOf(editing)}>
+          <Form<ScopeValues & { reason?: string }> layout="vertical" onFinish={edit} initialValues={accountState(editing)}>
             <Typography.Paragraph type="secondary">{t('users.editHint')}</Typography.Paragraph>
             <AccountScopeFields onReach={setReach} />
             <EditApproval user={editing} needs={editNeeds} busy={busy} />
@@ -305,23 +291,8 @@ export function UsersPage() {
         destroyOnHidden
       >
         <Form layout="vertical" onFinish={file}>
-          <Alert type="warning" showIcon title={t('accountRequests.needsApproval')} style={{ marginBottom: 16 }} />
-          {filing && (
-            <Typography.Paragraph>
-              {filing.kind === 'change'
-                ? [
-                    ...(filing.changes.role ? [t('accountRequests.toRole', { role: t(`userRole.${filing.changes.role}`) })] : []),
-                    ...(filing.changes.active ? [t('accountRequests.toActive')] : []),
-                  ].join('，')
-                : t(`accountRequests.kind.${filing.kind}`)}
-            </Typography.Paragraph>
-          )}
-          <Form.Item name="reason" label={t('accountRequests.reason')} rules={[{ required: true, message: t('common.required') }]}>
-            <Input.TextArea rows={2} maxLength={200} />
-          </Form.Item>
-          <Button type="primary" htmlType="submit" loading={busy} block>
-            {t('accountRequests.file')}
-          </Button>
+          {filing && <Typography.Paragraph>{requestWhat(t, filing.kind === 'change' ? { kind: 'change', changes: filing.changes } : { kind: filing.kind, changes: null })}</Typography.Paragraph>}
+          <SubmitOrFile filed busy={busy} />
         </Form>
       </Modal>
       <Modal
@@ -332,12 +303,7 @@ export function UsersPage() {
         destroyOnHidden
       >
         <Form layout="vertical" onFinish={reset}>
-          <Form.Item name="reason" label={t('users.reason')} rules={[{ required: true, message: t('common.required') }]}>
-            <Input.TextArea rows={2} maxLength={200} />
-          </Form.Item>
-          <Button type="primary" danger htmlType="submit" loading={busy} block>
-            {t('common.ok')}
-          </Button>
+          <ReasonField label={t('users.reason')} submit={t('common.ok')} busy={busy} danger />
         </Form>
       </Modal>
     </div>
@@ -355,19 +321,17 @@ function EditApproval({ user, needs, busy }: { user: User; needs: (u: User, c: A
 /** A form's end: saved directly, or filed for a second person with a reason (the same rule as the server's). */
 function SubmitOrFile({ filed, busy }: { filed: boolean; busy: boolean }) {
   const { t } = useTranslation();
+  if (!filed) {
+    return (
+      <Button type="primary" htmlType="submit" loading={busy} block>
+        {t('common.save')}
+      </Button>
+    );
+  }
   return (
     <>
-      {filed && (
-        <>
-          <Alert type="warning" showIcon title={t('accountRequests.needsApproval')} style={{ marginBottom: 16 }} />
-          <Form.Item name="reason" label={t('accountRequests.reason')} rules={[{ required: true, message: t('common.required') }]}>
-            <Input.TextArea rows={2} maxLength={200} />
-          </Form.Item>
-        </>
-      )}
-      <Button type="primary" htmlType="submit" loading={busy} block>
-        {filed ? t('accountRequests.file') : t('common.save')}
-      </Button>
+      <Alert type="warning" showIcon title={t('accountRequests.needsApproval')} style={{ marginBottom: 16 }} />
+      <ReasonField label={t('accountRequests.reason')} submit={t('accountRequests.file')} busy={busy} />
     </>
   );
 }

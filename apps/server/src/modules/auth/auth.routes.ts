@@ -1,10 +1,8 @@
 import { hash, verify } from '@node-rs/argon2';
 import { PERMISSIONS, ROLE_PERMISSIONS, USER_ROLES, type UserRole, todayInShanghai } from '@lianjian/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { ExpressionBuilder } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
-import type { Database } from '../../db/types.ts';
 import { Problem } from '../../lib/problem.ts';
 import { problemReplies } from '../../lib/schemas.ts';
 import type { DataCipher } from '../../lib/crypto.ts';
@@ -12,6 +10,7 @@ import { newId } from '../../lib/ids.ts';
 import { type AuthPolicy, CSRF_COOKIE, SESSION_COOKIE, createSession, hasWorkingMembership, hashToken, pendingStep, requireActor } from '../../plugins/auth.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../../lib/actor.ts';
+import { isLocked, notLocked } from './lockout.ts';
 import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy, reviewPassword } from './password-policy.ts';
 import { checkTotp, enrolment, hashRecoveryCode, looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret } from './totp.ts';
 
@@ -122,8 +121,6 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
       };
     };
 
-    const notLocked = (now: string) => (eb: ExpressionBuilder<Database, 'users'>) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]);
-
     /**
      * Counts a failure toward the lockout and audits it, in one transaction. The database adds one to its own
      * count: a count read earlier by the request and written back would let twenty requests sent together leave
@@ -163,8 +160,10 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
     /**
      * Whether the account is locked now, read when the answer is chosen. A request reads the account when it arrives
      * and then spends tens of milliseconds checking the password's hash: a burst of wrong guesses sent with it may
-     * lock the account meanwhile. Whatever tells a right password from a wrong one (the second factor asked for, a
-     * wrong code, a session, a later refusal) is answered only after this check.
+     * lock the account meanwhile. An answer that tells a right password from a wrong one and makes no write of its own
+     * (the second factor asked for; on a session, a weak new password or a factor already enrolled) is given only
+     * after this check; the others (a code spent, a session opened, a failure counted) are conditional writes that
+     * find the lock themselves.
      */
     const lockedNow = async (userId: string): Promise<boolean> =>
       !(await db.selectFrom('users').select('id').where('id', '=', userId).where(notLocked(new Date().toISOString())).executeTakeFirst());
@@ -182,7 +181,7 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
         .select(['id', 'username', 'display_name', 'password_hash', 'locked_until', 'totp_enabled'])
         .where('id', '=', actor.userId)
         .executeTakeFirstOrThrow();
-      if (user.locked_until && user.locked_until > new Date().toISOString()) throw lockedProblem();
+      if (isLocked(user.locked_until)) throw lockedProblem();
       if (!(await verify(user.password_hash, password))) {
         // Locked while the hash was checked: answered as the locked account, like the right password below.
         if (await fail(user, user.username, actor.requestId, 'wrong_current_password')) throw lockedProblem();
@@ -208,15 +207,7 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
           .where('user_id', '=', user.id)
           .where('code_hash', '=', hashRecoveryCode(code))
           .where('used_at', 'is', null)
-          .where((eb) =>
-            eb.exists(
-              eb
-                .selectFrom('users')
-                .select('users.id')
-                .where('users.id', '=', user.id)
-                .where((u) => u.or([u('users.locked_until', 'is', null), u('users.locked_until', '<=', now)])),
-            ),
-          )
+          .where((eb) => eb.exists(eb.selectFrom('users').select('users.id').where('users.id', '=', user.id).where(notLocked(now))))
           .executeTakeFirst();
         return Number(used.numUpdatedRows) === 1 ? 'recovery' : null;
       }
@@ -260,22 +251,26 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
         // The hash is always verified, so that an unknown user, a wrong password and a locked account answer
         // alike and take the same time.
         const ok = await verify(user?.password_hash ?? (await dummyHash), req.body.password);
-        const locked = Boolean(user?.locked_until && user.locked_until > new Date().toISOString());
+        const locked = isLocked(user?.locked_until);
         const working = Boolean(user?.active) && Boolean(user?.has_membership);
         if (!user || !ok || !working || locked) {
           const reason: Failure = !user ? 'unknown_user' : locked ? 'locked' : !user.active ? 'disabled' : !ok ? 'wrong_password' : 'no_membership';
           await fail(user, req.body.username, req.id, reason);
           throw new Problem(401, 'invalid_credentials', '用户名或密码错误');
         }
-        // The right password. The account is read again: locked while the hash was checked (by wrong guesses sent
-        // with this one), it answers as a wrong password does, before anything that would tell this guess apart.
-        if (await lockedNow(user.id)) {
-          await fail(user, req.body.username, req.id, 'locked');
-          throw new Problem(401, 'invalid_credentials', '用户名或密码错误');
-        }
+        // The right password, which the account may have been locked against while the hash was checked (by wrong
+        // guesses sent with this one). Each answer below finds the lock before it tells this guess apart: asking for
+        // the second factor reads it again; a code is spent, a failure counted and a session opened only by writes
+        // that find the account unlocked.
         let factor: 'totp' | 'recovery' | null = null;
         if (Number(user.totp_enabled ?? 0) === 1) {
-          if (!req.body.code) throw new Problem(401, 'totp_required', '请输入动态验证码');
+          if (!req.body.code) {
+            if (await lockedNow(user.id)) {
+              await fail(user, req.body.username, req.id, 'locked');
+              throw new Problem(401, 'invalid_credentials', '用户名或密码错误');
+            }
+            throw new Problem(401, 'totp_required', '请输入动态验证码');
+          }
           // A code is spent only while the account is unlocked; a wrong one that finds it locked (the count's own
           // condition) answers as a wrong password does, not as a wrong code.
           factor = await secondFactor(user, req.body.code);

@@ -1,18 +1,10 @@
 import { ACCOUNT_REQUEST_KINDS, ACCOUNT_REQUEST_STATUSES, USER_ROLES } from '@lianjian/shared';
 import { z } from 'zod';
-import { id, regionCode, text, version } from '../../lib/schemas.ts';
-import { CreateUserBody } from './users.schemas.ts';
+import { id, text, version } from '../../lib/schemas.ts';
+import { CreateUserBody, UpdateUserBody } from './users.schemas.ts';
 
-const AccountChanges = z
-  .strictObject({
-    role: z.enum(USER_ROLES).optional(),
-    regionCode: regionCode.nullish(),
-    orgId: id.nullish(),
-    actingPartyOrgId: id.nullish(),
-    memberId: id.nullish(),
-    active: z.boolean().optional(),
-  })
-  .meta({ id: 'AccountChanges' });
+/** The role, scope and state a request may change: a change of an account (`UpdateUser`) without its name and version. */
+const AccountChanges = UpdateUserBody.omit({ displayName: true, version: true }).meta({ id: 'AccountChanges' });
 
 const reason = text(200).describe('Why: what the approver checks the request against');
 

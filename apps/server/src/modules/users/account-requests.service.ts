@@ -3,14 +3,16 @@ import {
   type AccountChange,
   type AccountRequestStatus,
   type AccountState,
+  type GrantingField,
   accountAfter,
+  accountState,
   canTransition,
   changeIssuesCredentials,
   changeNeedsApproval,
   needsSecondPerson,
 } from '@lianjian/shared';
 import { type SqlBool, sql } from 'kysely';
-import type { Db, Executor } from '../../db/index.ts';
+import { type Db, type Executor, isUniqueViolation } from '../../db/index.ts';
 import type { AccountRequestTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { DataCipher } from '../../lib/crypto.ts';
@@ -23,43 +25,45 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { hashPassword } from '../auth/auth.routes.ts';
 import type { AccountRequestView, FileAccountRequestInput } from './account-requests.schemas.ts';
 import { canCancel, canDecide, canFile, isOwnAccount, requestAbilities } from './users.policy.ts';
-import { checkAccountShape } from './account-shape.ts';
-import { type CreateUser, type UserService, accountState } from './users.service.ts';
+import { checkAccountShape, regionOf } from './account-shape.ts';
+import type { CreateUser, UserService } from './users.service.ts';
 
 /** Each person holds one half of the one-time password of an account that needs a second person. */
 const PART_LENGTH = 10;
 
-/** What a request carries: the account asked for, or the account as it was and the changes asked. */
-type Payload =
-  | { account: CreateUser }
-  | {
-      account: { username: string; displayName: string } & Omit<AccountState, 'actingPartyOrgId' | 'memberId'> & Partial<AccountState>;
-      changes?: AccountChange;
-      /** Decided at filing: whether approving the change gives the account new split credentials. */
-      newCredentials?: boolean;
-    };
+/** The account a request names: who, and its role and scope (the one asked for, or the one concerned as filed). */
+type NamedAccount = { username: string; displayName: string } & AccountState;
+
+/**
+ * What a request carries: the account; for a change, the changes asked and whether approving them gives the account
+ * new split credentials (decided at filing: `changeIssuesCredentials`).
+ */
+type Payload = { account: NamedAccount } | ChangePayload;
+type ChangePayload = { account: NamedAccount; changes: AccountChange; newCredentials: boolean };
 
 type Row = AccountRequestTable & { requested_by_name: string; decided_by_name: string | null };
 
 /** The account a request would leave: the one asked for, or the one it concerns with the changes made. */
 function resulting(payload: Payload): { state: AccountState; changes: AccountChange | null } {
-  const a = payload.account;
-  // Requests filed before the acting committee and the member were compared carry neither: null.
-  const state: AccountState = {
-    role: a.role,
-    active: 'active' in a ? a.active : true,
-    regionCode: a.regionCode ?? null,
-    orgId: a.orgId ?? null,
-    actingPartyOrgId: a.actingPartyOrgId ?? null,
-    memberId: a.memberId ?? null,
-  };
-  const changes = 'changes' in payload && payload.changes ? payload.changes : null;
-  return { state: changes ? accountAfter(state, changes) : state, changes };
+  if (!('changes' in payload)) return { state: accountState(payload.account), changes: null };
+  return { state: accountAfter(accountState(payload.account), payload.changes), changes: payload.changes };
 }
+
+/** A new account as a request names it: open, and every scope field stated. */
+const asked = (a: CreateUser): NamedAccount => ({
+  username: a.username,
+  displayName: a.displayName,
+  role: a.role,
+  active: true,
+  regionCode: a.regionCode ?? null,
+  orgId: a.orgId ?? null,
+  actingPartyOrgId: a.actingPartyOrgId ?? null,
+  memberId: a.memberId ?? null,
+});
 
 /** Names of the regions, organizations, committees and people a page of requests names: four queries, whatever its length. */
 async function namesOf(db: Executor, states: AccountState[]) {
-  const ids = (k: 'regionCode' | 'orgId' | 'actingPartyOrgId' | 'memberId') => [...new Set(states.map((s) => s[k]).filter((v): v is string => v !== null))];
+  const ids = (k: Exclude<GrantingField, 'role'>) => [...new Set(states.map((s) => s[k]).filter((v): v is string => v !== null))];
   const [regions, orgs, committees, members] = [ids('regionCode'), ids('orgId'), ids('actingPartyOrgId'), ids('memberId')];
   const map = (rows: { id: string; name: string }[]) => new Map(rows.map((r) => [r.id, r.name]));
   return {
@@ -129,7 +133,7 @@ export class AccountRequestService {
       actingPartyOrgName: name(names.committee, state.actingPartyOrgId),
       memberId: state.memberId,
       memberName: name(names.member, state.memberId),
-      newCredentials: r.kind === 'create' || r.kind === 'reset_password' || (r.kind === 'change' && ('newCredentials' in payload ? payload.newCredentials === true : needsSecondPerson(state))),
+      newCredentials: r.kind === 'create' || r.kind === 'reset_password' || ('changes' in payload && payload.newCredentials),
       changes,
       reason: r.reason,
       requestedBy: { id: r.requested_by, displayName: r.requested_by_name },
@@ -158,82 +162,78 @@ export class AccountRequestService {
 
   /**
    * Files a request; for a new account, a password reset or a change that leaves an account needing a second person
-   * (new credentials, see `changeIssuesCredentials`), the requester's half of the one-time password comes back.
+   * (new credentials, see `changeIssuesCredentials`), the requester's half of the one-time password comes back. One
+   * request waits per account and one per username asked for: the database's unique indexes decide between two filed
+   * at the same moment (409 `request_pending`, `username_taken`).
    */
   async file(actor: Actor, input: FileAccountRequestInput): Promise<{ request: AccountRequestView; passwordPart: string | null }> {
     const userId = input.kind === 'create' ? null : input.userId;
     if (!canFile(actor, userId)) throw forbidden('own_account', '不能为本人账号提交申请，请由另一名安全管理员办理');
-    const half = () => generatePassword(PART_LENGTH);
-    let part = input.kind === 'create' || input.kind === 'reset_password' ? half() : null;
-    const id = newId();
     return this.db.transaction().execute(async (tx) => {
-      let payload: Payload;
-      let region: string;
-      let userVersion: number | null = null;
-      if (input.kind === 'create') {
-        const account = input.account;
-        await this.users.checkScopeTarget(actor, tx, account);
-        await checkAccountShape(tx, account);
-        if (!needsSecondPerson({ ...account, coverage: await this.users.coverage(tx, account.orgId) })) throw notNeeded();
-        region = await this.users.scopeRegion(tx, account);
-        if (await tx.selectFrom('users').select('id').where('username', '=', account.username).executeTakeFirst()) throw conflict('username_taken', '用户名已被使用');
-        const waiting = await tx.selectFrom('account_requests').select('payload_json').where('kind', '=', 'create').where('status', '=', 'pending').execute();
-        if (waiting.some((w) => (JSON.parse(w.payload_json) as { account: CreateUser }).account.username === account.username)) {
-          throw conflict('username_taken', '该用户名已有待审批的开设申请');
-        }
-        payload = { account };
-      } else {
-        const before = await this.users.get(actor, input.userId, tx);
-        const state = accountState(before);
-        const account = { username: before.username, displayName: before.displayName, ...state };
-        const from = await this.users.scopeRegion(tx, before);
-        if (input.kind === 'change') {
-          if (before.version !== input.version) throw versionConflict();
-          await this.users.checkScopeTarget(actor, tx, input.changes);
-          const after = accountAfter(state, input.changes);
-          await checkAccountShape(tx, after);
-          const coverage = { before: before.coverage, after: await this.users.coverage(tx, after.orgId) };
-          if (!changeNeedsApproval(state, input.changes, coverage)) throw notNeeded();
-          if (changeIssuesCredentials(state, input.changes, coverage.after)) part = half();
-          const to = await this.users.scopeRegion(tx, { regionCode: input.changes.regionCode !== undefined ? input.changes.regionCode : before.regionCode, orgId: input.changes.orgId !== undefined ? input.changes.orgId : before.orgId });
-          // Seen and decided by those whose region holds the account both before and after the change.
-          region = commonRegion(from, to);
-          userVersion = before.version;
-          payload = { account, changes: input.changes, newCredentials: part !== null };
-        } else {
-          if (!needsSecondPerson(before)) throw notNeeded();
-          region = from;
-          payload = { account };
-        }
-        const open = await tx.selectFrom('account_requests').select('id').where('user_id', '=', input.userId).where('status', '=', 'pending').executeTakeFirst();
-        if (open) throw conflict('request_pending', '该账号已有待审批的申请，请先等待审批或撤回');
-      }
-      const now = new Date().toISOString();
+      const { payload, region, userVersion, newCredentials } = input.kind === 'create' ? await this.askedAccount(tx, actor, input.account) : await this.askedAbout(tx, actor, input);
+      const part = newCredentials ? generatePassword(PART_LENGTH) : null;
+      const row: AccountRequestTable = {
+        id: newId(),
+        kind: input.kind,
+        status: 'pending',
+        user_id: userId,
+        user_version: userVersion,
+        username: input.kind === 'create' ? input.account.username : null,
+        region_code: region,
+        payload_json: JSON.stringify(payload),
+        password_part_enc: part ? this.cipher.encrypt(part) : null,
+        reason: input.reason,
+        requested_by: actor.userId,
+        requested_at: new Date().toISOString(),
+        decided_by: null,
+        decided_at: null,
+        decision_reason: null,
+        version: 1,
+      };
       await tx
         .insertInto('account_requests')
-        .values({
-          id,
-          kind: input.kind,
-          status: 'pending',
-          user_id: userId,
-          user_version: userVersion,
-          region_code: region,
-          payload_json: JSON.stringify(payload),
-          password_part_enc: part ? this.cipher.encrypt(part) : null,
-          reason: input.reason,
-          requested_by: actor.userId,
-          requested_at: now,
-          decided_by: null,
-          decided_at: null,
-          decision_reason: null,
-          version: 1,
-        })
-        .execute();
-      await recordAudit(tx, actor, { action: 'account_request.file', entityType: 'account_request', entityId: id, after: { kind: input.kind, userId, ...payload, reason: input.reason } });
-      const filed = { request: await this.get(actor, id, tx), passwordPart: part };
+        .values(row)
+        .execute()
+        .catch((e: unknown) => {
+          if (!isUniqueViolation(e)) throw e;
+          throw input.kind === 'create' ? conflict('username_taken', '该用户名已有待审批的开设申请') : conflict('request_pending', '该账号已有待审批的申请，请先等待审批或撤回');
+        });
+      await recordAudit(tx, actor, { action: 'account_request.file', entityType: 'account_request', entityId: row.id, after: { kind: input.kind, userId, ...payload, reason: input.reason } });
+      const [request] = await this.views(actor, [{ ...row, requested_by_name: actor.displayName, decided_by_name: null }], tx);
+      const filed = { request: request as AccountRequestView, passwordPart: part };
       await recordReply(tx, actor.requestId, 201, filed);
       return filed;
     });
+  }
+
+  /** A request to open an account: checked as any new account, needing a second person, under a name not taken. */
+  private async askedAccount(tx: Executor, actor: Actor, account: CreateUser) {
+    const checked = await checkAccountShape(tx, account, regionOf(actor));
+    if (!needsSecondPerson({ ...account, coverage: checked.coverage })) throw notNeeded();
+    if (await tx.selectFrom('users').select('id').where('username', '=', account.username).executeTakeFirst()) throw conflict('username_taken', '用户名已被使用');
+    return { payload: { account: asked(account) }, region: checked.region, userVersion: null, newCredentials: true };
+  }
+
+  /** A request about an existing account: read once; a change checked as the account it would leave. */
+  private async askedAbout(tx: Executor, actor: Actor, input: Exclude<FileAccountRequestInput, { kind: 'create' }>) {
+    const { account: before, region: from } = await this.users.read(actor, input.userId, tx);
+    const state = accountState(before);
+    const account = { username: before.username, displayName: before.displayName, ...state };
+    if (input.kind !== 'change') {
+      if (!needsSecondPerson(before)) throw notNeeded();
+      return { payload: { account }, region: from, userVersion: null, newCredentials: input.kind === 'reset_password' };
+    }
+    if (before.version !== input.version) throw versionConflict();
+    const checked = await checkAccountShape(tx, accountAfter(state, input.changes), regionOf(actor));
+    if (!changeNeedsApproval(state, input.changes, { before: before.coverage, after: checked.coverage })) throw notNeeded();
+    const newCredentials = changeIssuesCredentials(state, input.changes, checked.coverage);
+    return {
+      payload: { account, changes: input.changes, newCredentials },
+      // Seen and decided by those whose region holds the account both before and after the change.
+      region: commonRegion(from, checked.region),
+      userVersion: before.version,
+      newCredentials,
+    };
   }
 
   /**
@@ -259,9 +259,10 @@ export class AccountRequestService {
     const passwordHash = part && row.password_part_enc ? await hashPassword(this.cipher.decrypt(row.password_part_enc) + part) : null;
     return this.db.transaction().execute(async (tx) => {
       const now = new Date().toISOString();
+      const decision = { status: input.to, decided_by: actor.userId, decided_at: now, decision_reason: input.reason, password_part_enc: null, version: row.version + 1 };
       const claimed = await tx
         .updateTable('account_requests')
-        .set({ status: input.to, decided_by: actor.userId, decided_at: now, decision_reason: input.reason, password_part_enc: null, version: row.version + 1 })
+        .set(decision)
         .where('id', '=', id)
         .where('status', '=', 'pending')
         .where('version', '=', input.version)
@@ -277,39 +278,49 @@ export class AccountRequestService {
         before: { status: row.status },
         after: { status: input.to, reason: input.reason, kind: row.kind, userId: row.user_id },
       });
-      if (input.to === 'approved') await this.apply(tx, actor, row, payload, passwordHash);
-      const decided = { request: await this.get(actor, id, tx), passwordPart: part };
+      const userId = input.to === 'approved' ? await this.apply(tx, actor, row, payload, passwordHash) : row.user_id;
+      const [request] = await this.views(actor, [{ ...row, ...decision, user_id: userId, decided_by_name: actor.displayName }], tx);
+      const decided = { request: request as AccountRequestView, passwordPart: part };
       await recordReply(tx, actor.requestId, 200, decided);
       return decided;
     });
   }
 
-  private async apply(tx: Executor, approver: Actor, row: Row, payload: Payload, passwordHash: string | null) {
+  /**
+   * Makes what was approved, in the approval's transaction, as the approver; returns the account's id. The account is
+   * read once and checked again (a post may have ended since the filing). A change applies to the account as filed
+   * (its version pinned), so the account it leaves is the one the requester saw, and so is the decision taken then
+   * whether it gets new credentials: what decides it besides the account (its organization's coverage) is written only
+   * when the organization is created.
+   */
+  private async apply(tx: Executor, approver: Actor, row: Row, payload: Payload, passwordHash: string | null): Promise<string> {
     const reason = `${row.reason}（申请人 ${row.requested_by_name}；审批 ${approver.displayName}）`;
+    if (row.kind === 'create') {
+      const checked = await checkAccountShape(tx, payload.account, regionOf(approver));
+      const created = await this.users.insertAccount(tx, approver, payload.account, passwordHash as string, checked);
+      await tx.updateTable('account_requests').set({ user_id: created.id }).where('id', '=', row.id).execute();
+      return created.id;
+    }
+    const account = await this.users.get(approver, row.user_id as string, tx);
     switch (row.kind) {
-      case 'create': {
-        const userId = await this.users.insertAccount(tx, approver, payload.account as CreateUser, passwordHash as string);
-        await tx.updateTable('account_requests').set({ user_id: userId }).where('id', '=', row.id).execute();
-        return;
-      }
       case 'change': {
-        const changes = ('changes' in payload ? payload.changes : undefined) ?? {};
-        await this.users.applyChange(tx, approver, row.user_id as string, { ...changes, version: Number(row.user_version) });
-        // Raised (or kept) to an account that needs a second person: nobody keeps credentials known before.
-        if (passwordHash) return this.users.reissueCredentials(tx, approver, row.user_id as string, passwordHash, reason);
-        // Filed without new credentials (an older request, or the organization's coverage widened since): refused,
-        // rather than leave the account's old password with whoever knew it.
-        if (needsSecondPerson(await this.users.get(approver, row.user_id as string, tx))) {
-          throw conflict('request_stale', '账号情况已变化，批准后须发放新的一次性密码：请撤回该申请，重新提交');
-        }
-        return;
+        const { changes } = payload as ChangePayload;
+        if (account.version !== row.user_version) throw versionConflict();
+        const checked = await checkAccountShape(tx, accountAfter(accountState(account), changes), regionOf(approver));
+        const credentials = passwordHash ? { passwordHash, reason } : undefined;
+        await this.users.applyChange(tx, approver, account, { ...changes, version: account.version }, checked, credentials);
+        break;
       }
       case 'reset_password':
-        return this.users.applyPasswordReset(tx, approver, row.user_id as string, passwordHash as string, reason);
+        await this.users.applyPasswordReset(tx, approver, account, passwordHash as string, reason);
+        break;
       case 'reset_totp':
-        return this.users.applyTotpReset(tx, approver, row.user_id as string, reason);
+        await this.users.applyTotpReset(tx, approver, account, reason);
+        break;
     }
+    return account.id;
   }
 }
 
-const notNeeded = () => new Problem(409, 'approval_not_needed', '该账号或变更无须双人审批（临时党组织书记、党员、乡镇督查员账号），安全管理员可直接办理');
+// The rule itself is `needsSecondPerson`; the screen says it in its own words.
+const notNeeded = () => new Problem(409, 'approval_not_needed', '此项无须双人审批，可直接办理');

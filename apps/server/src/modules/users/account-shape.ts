@@ -1,84 +1,95 @@
-import { ACCOUNT_SCOPES, type UserRole, todayInShanghai } from '@lianjian/shared';
+import { ACCOUNT_SCOPES, type GrantingField, type UserRole, todayInShanghai } from '@lianjian/shared';
 import type { Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { contains } from '../../lib/like.ts';
-import { Problem } from '../../lib/problem.ts';
+import { Problem, notFound } from '../../lib/problem.ts';
 import { underRegion } from '../../lib/scope.ts';
 import { activeOn } from '../orgs/orgs.repository.ts';
 import type { ScopeOptionsView } from './users.schemas.ts';
 
-/** What an account is tied to, besides its role. */
-export interface AccountShape {
-  role: UserRole;
-  regionCode?: string | null;
-  orgId?: string | null;
-  actingPartyOrgId?: string | null;
-  memberId?: string | null;
+type Field = Exclude<GrantingField, 'role'>;
+
+/** What an account is tied to, besides its role (the fields `GRANTING` names). */
+export type AccountShape = { role: UserRole } & { [K in Field]?: string | null | undefined };
+
+/** What checking an account found: the region it lies in (who sees its requests), its organization's name and coverage. */
+export interface CheckedAccount {
+  region: string;
+  orgName: string | null;
+  /** The region codes its organization covers (the register it reads); none for a region account. */
+  coverage: string[];
 }
-
-type Field = 'regionCode' | 'orgId' | 'actingPartyOrgId' | 'memberId';
-
-const ROLE_NAMES: Record<UserRole, string> = {
-  county_admin: '系统管理员',
-  township_admin: '乡镇党委管理员',
-  org_secretary: '临时党组织书记',
-  member: '党员',
-  supervisor: '督查员',
-  security_admin: '安全管理员',
-  auditor: '审计管理员',
-};
 
 const SECRETARY_POSTS = ['secretary', 'deputy_secretary'] as const;
 
+/** The region a caller may tie accounts to: its own; an actor without one gives none. */
+export const regionOf = (actor: Actor) => actor.regionCode ?? '\u0000';
+
 /**
- * An account's role and scope agree (400 `account_scope_invalid`, with the fields at fault), or the account would
- * reach what its role should not: a township administrator over the whole county, a branch account over a
- * committee's tree, anyone's account in someone else's name. Checked on every create, change and approved request;
- * the shapes are `ACCOUNT_SCOPES`, shared with the account form:
+ * Checks an account once, whichever the door (a create, a change, an approved request, the operator's command), and
+ * returns what the check read. First its targets: the region and the organization exist and lie under `within`, the
+ * caller's region ('' for the operator) — 404 otherwise, as for any record out of reach. Then its role and scope agree
+ * (400 `account_scope_invalid`, each field at fault in `errors[].path`), or the account would reach what its role
+ * should not: a township administrator over the whole county, a branch account over a committee's tree, anyone's
+ * account in someone else's name. The shapes are `ACCOUNT_SCOPES`, shared with the account form:
  * - county, security and audit administrators: a county; the county administrator may act for that county's committee;
  * - a township administrator: a township, acting (if at all) for that township's committee;
  * - a supervisor: a county or a township;
  * - a branch secretary: a live general branch or branch, and the person who holds its secretary or deputy post today;
  * - a member: an organization, and a person in it or one of its party groups today.
+ * The messages name no role: the screen shows the role in its own words, the field by its path.
  */
-export async function checkAccountShape(tx: Executor, a: AccountShape): Promise<void> {
+export async function checkAccountShape(tx: Executor, a: AccountShape, within = ''): Promise<CheckedAccount> {
+  if (a.regionCode && !(a.regionCode.startsWith(within) && (await tx.selectFrom('regions').select('code').where('code', '=', a.regionCode).executeTakeFirst()))) {
+    throw notFound('区划');
+  }
+  // The organization and what it covers, in one read.
+  const orgRows = a.orgId
+    ? await tx
+        .selectFrom('temporary_orgs as t')
+        .leftJoin('org_regions as r', 'r.org_id', 't.id')
+        .select(['t.name', 't.level', 't.status', 't.region_code', 'r.region_code as covered'])
+        .where('t.id', '=', a.orgId)
+        .orderBy('r.region_code')
+        .execute()
+    : [];
+  const org = orgRows[0];
+  if (a.orgId && !org?.region_code.startsWith(within)) throw notFound('组织');
+
   const errors: { path: Field; message: string }[] = [];
-  const role = ROLE_NAMES[a.role];
   const none = (path: Field, what: string) => {
-    if (a[path]) errors.push({ path, message: `${role}账号不设${what}` });
+    if (a[path]) errors.push({ path, message: `该角色的账号不设${what}` });
   };
   const scope = ACCOUNT_SCOPES[a.role];
   if (scope.kind === 'region') {
     none('orgId', '组织范围');
     none('memberId', '对应人员');
     const lengths = scope.lengths.map((l) => (l === 6 ? '县（6 位）' : '乡镇（9 位）')).join('或');
-    if (!a.regionCode || !(scope.lengths as readonly number[]).includes(a.regionCode.length)) errors.push({ path: 'regionCode', message: `${role}账号的范围须是一个${lengths}区划` });
+    if (!a.regionCode || !(scope.lengths as readonly number[]).includes(a.regionCode.length)) errors.push({ path: 'regionCode', message: `该角色的账号范围须是一个${lengths}区划` });
     if (!scope.acting) none('actingPartyOrgId', '代行的党委');
     else if (a.actingPartyOrgId) {
       const committee = await tx.selectFrom('party_orgs').select(['kind', 'region_code']).where('id', '=', a.actingPartyOrgId).executeTakeFirst();
       if (committee?.kind !== scope.acting || committee.region_code !== a.regionCode) {
-        errors.push({ path: 'actingPartyOrgId', message: `${role}只能代行本${scope.acting === 'county_committee' ? '县县委' : '乡镇党委'}` });
+        errors.push({ path: 'actingPartyOrgId', message: `只能代行本${scope.acting === 'county_committee' ? '县县委' : '乡镇党委'}` });
       }
     }
   } else {
     const { secretary } = scope;
     none('regionCode', '区划范围');
     none('actingPartyOrgId', '代行的党委');
-    const org = a.orgId ? await tx.selectFrom('temporary_orgs').select(['level', 'status']).where('id', '=', a.orgId).executeTakeFirst() : undefined;
-    if (!org || org.status === 'dissolved') errors.push({ path: 'orgId', message: `${role}账号须属一个存续的临时党组织` });
+    if (!org || org.status === 'dissolved') errors.push({ path: 'orgId', message: '须属一个存续的临时党组织' });
     else if (secretary && org.level !== 'branch' && org.level !== 'general_branch') {
-      errors.push({ path: 'orgId', message: '书记账号须属临时党支部或党总支，不能是党委或党小组' });
+      errors.push({ path: 'orgId', message: '书记的账号须属临时党支部或党总支，不能是党委或党小组' });
     }
-    if (!a.memberId) errors.push({ path: 'memberId', message: `${role}账号须对应一名人员` });
+    if (!a.memberId) errors.push({ path: 'memberId', message: '须对应一名人员' });
     else if (org && a.orgId) {
-      const today = todayInShanghai();
       const orgId = a.orgId;
       let held = tx
         .selectFrom('memberships as m')
         .innerJoin('temporary_orgs as t', 't.id', 'm.org_id')
         .select('m.id')
         .where('m.member_id', '=', a.memberId)
-        .where(activeOn('m', today));
+        .where(activeOn('m', todayInShanghai()));
       // A secretary holds the post in the organization itself; a member may sit in one of its party groups.
       held = secretary
         ? held.where('t.id', '=', orgId).where('m.role', 'in', SECRETARY_POSTS)
@@ -88,7 +99,47 @@ export async function checkAccountShape(tx: Executor, a: AccountShape): Promise<
       }
     }
   }
-  if (errors.length) throw new Problem(400, 'account_scope_invalid', `${role}账号的范围不符合其角色：${errors.map((e) => e.message).join('；')}`, errors);
+  if (errors.length) throw new Problem(400, 'account_scope_invalid', `账号的范围不符合其角色：${errors.map((e) => e.message).join('；')}`, errors);
+  return {
+    // A region account's shape holds its region, an organization account's its organization: one of the two is set.
+    region: (a.regionCode || org?.region_code) as string,
+    orgName: org?.name ?? null,
+    coverage: orgRows.flatMap((r) => (r.covered === null ? [] : [r.covered])),
+  };
+}
+
+/** An account whose role and scope disagree, with the fields at fault. */
+export interface AccountOutOfShape {
+  id: string;
+  username: string;
+  role: string;
+  errors: { path: string; message: string }[];
+}
+
+/**
+ * Every account whose role and scope disagree (`lianjian check-accounts`): made before the shape was checked, by an
+ * older `create-user`, or left behind since (an organization dissolved, a post ended). Checked by the rule every
+ * create and change passes.
+ */
+export async function accountsOutOfShape(db: Executor): Promise<AccountOutOfShape[]> {
+  const users = await db
+    .selectFrom('users')
+    .select(['id', 'username', 'role', 'scope_region_code', 'scope_org_id', 'acting_party_org_id', 'member_id'])
+    .orderBy('username')
+    .execute();
+  const out: AccountOutOfShape[] = [];
+  for (const u of users) {
+    const shape = { role: u.role as UserRole, regionCode: u.scope_region_code, orgId: u.scope_org_id, actingPartyOrgId: u.acting_party_org_id, memberId: u.member_id };
+    const errors = await checkAccountShape(db, shape).then(
+      () => null,
+      (e: unknown) => {
+        if (!(e instanceof Problem)) throw e;
+        return e.errors ?? [{ path: '', message: e.message }];
+      },
+    );
+    if (errors) out.push({ id: u.id, username: u.username, role: u.role, errors });
+  }
+  return out;
 }
 
 /**

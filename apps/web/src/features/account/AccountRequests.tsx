@@ -1,34 +1,33 @@
 import { useQuery } from '@tanstack/react-query';
-import { App, Button, Card, Descriptions, Flex, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
+import { Button, Card, Descriptions, Flex, Form, Modal, Space, Table, Tag, Typography } from 'antd';
+import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { useMe } from '../../components/me';
 import { useServerAction } from '../../components/useServerAction';
+import { useOneTimePassword } from './OneTimePassword';
+import { ReasonField } from './ReasonField';
 
 type AccountRequest = Schemas['AccountRequest'];
 type Decision = 'approved' | 'rejected' | 'cancelled';
 
-/**
- * Shows one half of an administrator account's one-time password to the person who holds it: the requester's
- * when filing, the approver's when approving. Neither half opens the account alone.
- */
-export function usePasswordPart() {
-  const { t } = useTranslation();
-  const { modal } = App.useApp();
-  return (part: string, username: string, half: 'first' | 'second') =>
-    modal.success({
-      title: t(half === 'first' ? 'accountRequests.firstHalf' : 'accountRequests.secondHalf', { username }),
-      width: 520,
-      content: (
-        <Flex vertical gap={8}>
-          <Typography.Text code copyable style={{ fontSize: 18 }} data-testid="password-part">
-            {part}
-          </Typography.Text>
-          <Typography.Text type="secondary">{t(half === 'first' ? 'accountRequests.firstHalfHint' : 'accountRequests.secondHalfHint')}</Typography.Text>
-        </Flex>
-      ),
-    });
+/** What a request asks, in words: its kind, and for a change what it changes (the names the server gave with it). */
+export function requestWhat(
+  t: TFunction,
+  r: Pick<AccountRequest, 'kind' | 'changes'> & Partial<Pick<AccountRequest, 'orgName' | 'regionName' | 'regionCode' | 'actingPartyOrgName' | 'memberName'>>,
+): string {
+  const changes = r.changes;
+  if (r.kind !== 'change' || !changes) return t(`accountRequests.kind.${r.kind}`);
+  const changed = (k: keyof typeof changes) => changes[k] !== undefined;
+  const parts = [
+    ...(changes.role ? [t('accountRequests.toRole', { role: t(`userRole.${changes.role}`) })] : []),
+    ...(changed('regionCode') || changed('orgId') ? [t('accountRequests.toScope', { scope: r.orgName ?? r.regionName ?? r.regionCode ?? '—' })] : []),
+    ...(changed('actingPartyOrgId') ? [t('accountRequests.toActing', { name: r.actingPartyOrgName ?? '—' })] : []),
+    ...(changed('memberId') ? [t('accountRequests.toMember', { name: r.memberName ?? '—' })] : []),
+    ...(changes.active === true ? [t('accountRequests.toActive')] : []),
+  ];
+  return `${t('accountRequests.kind.change')}：${parts.join('，')}`;
 }
 
 /**
@@ -76,17 +75,18 @@ export function RequestGrants({ request: r, layout = 'inline' }: { request: Acco
 }
 
 /**
- * The requests about accounts that need a second person (双人审批): the county administrator and
- * the auditor approve or reject them, the security administrator sees what they filed and may withdraw it. What
- * each may do comes from the server (`abilities`). Nothing is shown to a role without the permission, nor when
- * nothing waits.
+ * The requests about accounts that need a second person (双人审批), shown where each side works: to those who decide
+ * them (`account_requests:decide`: the county administrator, the auditor) as the requests waiting for them, to those who
+ * file them (`users:write`: the security administrator) as what they filed and may withdraw. The panel decides whom it
+ * shows itself to, wherever it is mounted; what each may do on a request comes from the server (`abilities`). Nothing
+ * is shown when nothing waits.
  */
 export function AccountRequestsPanel({ title }: { title: 'approve' | 'filed' }) {
   const { t } = useTranslation();
   const me = useMe();
-  const allowed = me.permissions.includes('account_requests:read');
+  const allowed = me.permissions.includes(title === 'approve' ? 'account_requests:decide' : 'users:write');
   const { busy, run } = useServerAction();
-  const showPart = usePasswordPart();
+  const showPart = useOneTimePassword();
   const [deciding, setDeciding] = useState<{ request: AccountRequest; to: Decision } | null>(null);
   const pending = useQuery({
     queryKey: ['account-requests', 'pending'],
@@ -111,19 +111,7 @@ export function AccountRequestsPanel({ title }: { title: 'approve' | 'filed' }) 
       if (part) showPart(part, request.username, 'second');
     }
   };
-  const what = (r: AccountRequest) => {
-    const changes = r.changes;
-    if (r.kind !== 'change' || !changes) return t(`accountRequests.kind.${r.kind}`);
-    const changed = (k: keyof typeof changes) => changes[k] !== undefined;
-    const parts = [
-      ...(changes.role ? [t('accountRequests.toRole', { role: t(`userRole.${changes.role}`) })] : []),
-      ...(changed('regionCode') || changed('orgId') ? [t('accountRequests.toScope', { scope: r.orgName ?? r.regionName ?? r.regionCode ?? '—' })] : []),
-      ...(changed('actingPartyOrgId') ? [t('accountRequests.toActing', { name: r.actingPartyOrgName ?? '—' })] : []),
-      ...(changed('memberId') ? [t('accountRequests.toMember', { name: r.memberName ?? '—' })] : []),
-      ...(changes.active === true ? [t('accountRequests.toActive')] : []),
-    ];
-    return `${t('accountRequests.kind.change')}：${parts.join('，')}`;
-  };
+  const what = (r: AccountRequest) => requestWhat(t, r);
 
   return (
     <Card title={`${t(title === 'approve' ? 'accountRequests.toApprove' : 'accountRequests.filed')}（${items.length}）`} style={{ marginBottom: 16 }} data-testid="account-requests">
@@ -180,12 +168,7 @@ export function AccountRequestsPanel({ title }: { title: 'approve' | 'filed' }) 
               <Typography.Paragraph type="secondary">{t('accountRequests.approveHint')}</Typography.Paragraph>
             </>
           )}
-          <Form.Item name="reason" label={t('accountRequests.decisionReason')} rules={[{ required: true, message: t('common.required') }]}>
-            <Input.TextArea rows={2} maxLength={200} data-testid="decision-reason" />
-          </Form.Item>
-          <Button type="primary" danger={deciding?.to === 'rejected'} htmlType="submit" loading={busy} block>
-            {t('common.ok')}
-          </Button>
+          <ReasonField label={t('accountRequests.decisionReason')} submit={t('common.ok')} busy={busy} danger={deciding?.to === 'rejected'} testId="decision-reason" />
         </Form>
       </Modal>
     </Card>
