@@ -119,10 +119,25 @@ const heldBy = async (tx: Executor, claim: PendingClaim) =>
   );
 
 /**
+ * Whether the request holds an Idempotency-Key whose reply it has yet to record or may still record: a service whose
+ * reply costs reads to make makes it inside its transaction only then, and after the commit otherwise.
+ */
+export function hasClaim(requestId: string | null): boolean {
+  const claim = requestId ? pending.get(requestId) : undefined;
+  return claim !== undefined && claim.state !== 'lost';
+}
+
+/**
  * Records, inside the business transaction, the reply the route is about to send for this change: a change that
  * commits always has its reply, so a retry after a crash between the commit and the answer gets that reply
  * (a resident's tracking code) instead of nothing. `body` is exactly what the route sends with `status`.
  * Without an Idempotency-Key on the request it does nothing.
+ *
+ * Called before the change's audit row wherever the reply is known by then (a new row's id, a receipt, a view made
+ * from the request): the key's claim is then written once, with its reply, before `recordAudit` takes the chain's
+ * head (its `writeClaim` finds the claim written), and nothing of it runs while the head is held. Called after the
+ * audit row, it updates the claim `writeClaim` wrote there: one statement more while every other writer waits for
+ * the head, so only for a reply made from what the change wrote after its audit row (a resident's feedback view).
  */
 export async function recordReply(tx: Executor, requestId: string | null, status: number, body: unknown): Promise<void> {
   const claim = requestId ? pending.get(requestId) : undefined;

@@ -183,11 +183,12 @@ export function registerIdempotency(app: FastifyInstance, db: Db, cipher: DataCi
       if (!claim) return payload;
       const sent = typeof payload === 'string' ? payload : payload == null ? '' : String(payload);
       // A request that does not hold its key: it lost the claim to another request with the key (`lost`), or it was
-      // refused before it reached the claim (`open`; or `claimed` in a transaction rolled back since) by a check that
+      // refused before it reached the claim (`open`; or `claimed` or `replied` in a transaction rolled back since: a
+      // reply is recorded before the audit row, and a check after it may still refuse) by a check that
       // the other request's change, committed meanwhile, made true: a double tap whose second request finds the
       // person registered or the member linked by the first. Either way it answers with the reply recorded for the
       // key, as a later replay would. Its own refusal is never stored: it is not this key's reply.
-      if (claim.state === 'lost' || (claim.state !== 'replied' && reply.statusCode >= 400 && reply.statusCode < 500)) {
+      if (claim.state === 'lost' || (reply.statusCode >= 400 && reply.statusCode < 500)) {
         const held = await heldReply(db, claim);
         if (held) {
           reply.code(held.status).header('content-type', held.contentType ?? 'application/json').header('idempotent-replayed', 'true');

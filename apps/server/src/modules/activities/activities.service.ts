@@ -202,14 +202,14 @@ export class ActivityService {
       if (input.kind === 'group_meeting') {
         await tx.updateTable('meeting_reminders').set({ resolved_on: input.heldOn, resolved_by_activity_id: row.id }).where('org_id', '=', org.id).where('resolved_on', 'is', null).execute();
       }
+      const created = { id: row.id, listId: row.list_id, itemIds };
+      await recordReply(tx, actor.requestId, 201, created);
       await recordAudit(tx, actor, {
         action: 'activity.create',
         entityType: 'activity',
         entityId: row.id,
         after: { ...row, attendance: attendance.length, decisions: input.decisions.length, items: itemIds },
       });
-      const created = { id: row.id, listId: row.list_id, itemIds };
-      await recordReply(tx, actor.requestId, 201, created);
       return created;
     });
   }

@@ -109,8 +109,8 @@ export class ChainService {
       for (const [i, name] of input.stages.entries()) {
         await tx.insertInto('chain_stages').values({ id: newId(), chain_id: chain.id, seq: i + 1, name }).execute();
       }
-      await recordAudit(tx, actor, { action: 'chain.create', entityType: 'chain', entityId: chain.id, after: { ...chain, stages: input.stages } });
       await recordReply(tx, actor.requestId, 201, { id: chain.id });
+      await recordAudit(tx, actor, { action: 'chain.create', entityType: 'chain', entityId: chain.id, after: { ...chain, stages: input.stages } });
       return chain.id;
     });
   }
@@ -205,8 +205,8 @@ export class ChainService {
         updated_at: now,
       };
       await tx.insertInto('projects').values(row).execute();
-      await recordAudit(tx, actor, { action: 'project.create', entityType: 'project', entityId: row.id, after: row });
       await recordReply(tx, actor.requestId, 201, { id: row.id });
+      await recordAudit(tx, actor, { action: 'project.create', entityType: 'project', entityId: row.id, after: row });
       return row.id;
     });
   }

@@ -62,8 +62,8 @@ export class ExportService {
     const view = { id: grant.id, downloadUrl: `/api/v1/exports/${grant.id}/file`, expiresAt: grant.expires_at };
     await this.db.transaction().execute(async (tx) => {
       await tx.insertInto('export_grants').values(grant).execute();
-      await recordAudit(tx, actor, { action: 'export.request', entityType: 'export', entityId: grant.id, after: { kind: input.kind, params, reason: input.reason } });
       await recordReply(tx, actor.requestId, 201, view);
+      await recordAudit(tx, actor, { action: 'export.request', entityType: 'export', entityId: grant.id, after: { kind: input.kind, params, reason: input.reason } });
     });
     return view;
   }

@@ -87,13 +87,13 @@ export class MemberService {
       for (const skill of new Set(input.skills)) {
         await tx.insertInto('member_skills').values({ member_id: row.id, skill }).execute();
       }
+      await recordReply(tx, actor.requestId, 201, { id: row.id });
       await recordAudit(tx, actor, {
         action: 'member.create',
         entityType: 'member',
         entityId: row.id,
         after: { ...row, skills: input.skills },
       });
-      await recordReply(tx, actor.requestId, 201, { id: row.id });
       return row.id;
     });
   }

@@ -181,8 +181,8 @@ export class MonitoringService {
       };
       await tx.insertInto('monitoring_cases').values(row).execute();
       await tx.insertInto('monitoring_events').values({ id: newId(), case_id: row.id, on: input.identifiedOn, from_status: null, to_status: 'identified', text: `${TEXT.identified}：${input.risk}`, user_id: actor.userId, created_at: now }).execute();
-      await recordAudit(tx, actor, { action: 'monitoring.identify', entityType: 'household', entityId: h.id, after: row });
       await recordReply(tx, actor.requestId, 201, { id: row.id });
+      await recordAudit(tx, actor, { action: 'monitoring.identify', entityType: 'household', entityId: h.id, after: row });
       return row.id;
     });
   }

@@ -202,8 +202,8 @@ export class OrgService {
           .values({ org_id: id, unit_id: unitId, linked_on: input.establishedOn, purpose: null })
           .execute();
       }
-      await recordAudit(tx, actor, { action: 'org.create', entityType: 'temporary_org', entityId: id, after: row });
       await recordReply(tx, actor.requestId, 201, { id });
+      await recordAudit(tx, actor, { action: 'org.create', entityType: 'temporary_org', entityId: id, after: row });
       return id;
     });
   }
@@ -465,8 +465,8 @@ export class OrgService {
         updated_at: now,
       };
       await repo.insertMembership(tx, row);
-      await recordAudit(tx, actor, { action: 'membership.create', entityType: 'membership', entityId: row.id, after: row });
       await recordReply(tx, actor.requestId, 201, { id: row.id });
+      await recordAudit(tx, actor, { action: 'membership.create', entityType: 'membership', entityId: row.id, after: row });
       return row.id;
     });
   }

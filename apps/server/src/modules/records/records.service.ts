@@ -170,8 +170,8 @@ export class RecordService {
         created_at: nowIso(),
       };
       await tx.insertInto('feedback_to_home').values(row).execute();
-      await recordAudit(tx, actor, { action: 'feedback.send', entityType: 'member', entityId: member.id, after: row });
       await recordReply(tx, actor.requestId, 201, { id: row.id });
+      await recordAudit(tx, actor, { action: 'feedback.send', entityType: 'member', entityId: member.id, after: row });
       return row.id;
     });
   }

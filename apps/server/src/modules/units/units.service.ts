@@ -73,8 +73,8 @@ export class UnitService {
         updated_at: now,
       };
       await tx.insertInto('units').values(row).execute();
-      await recordAudit(tx, actor, { action: 'unit.create', entityType: 'unit', entityId: row.id, after: row });
       await recordReply(tx, actor.requestId, 201, { id: row.id });
+      await recordAudit(tx, actor, { action: 'unit.create', entityType: 'unit', entityId: row.id, after: row });
       return row.id;
     });
   }
@@ -90,8 +90,8 @@ export class UnitService {
       }
       const row = { id: newId(), name: input.name, kind: input.kind, region_code: input.regionCode, unit_id: input.unitId };
       await tx.insertInto('party_orgs').values(row).execute();
-      await recordAudit(tx, actor, { action: 'party_org.create', entityType: 'party_org', entityId: row.id, after: row });
       await recordReply(tx, actor.requestId, 201, { id: row.id });
+      await recordAudit(tx, actor, { action: 'party_org.create', entityType: 'party_org', entityId: row.id, after: row });
       return row.id;
     });
   }
