@@ -31,6 +31,7 @@ import * as m0024 from './migrations/0024_import_heartbeat.ts';
 import * as m0025 from './migrations/0025_personal_data.ts';
 import * as m0026 from './migrations/0026_item_link_memberships.ts';
 import * as m0027 from './migrations/0027_one_import_at_a_time.ts';
+import * as m0028 from './migrations/0028_ledger_versions.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -178,6 +179,7 @@ const migrations = {
   '0025_personal_data': m0025,
   '0026_item_link_memberships': m0026,
   '0027_one_import_at_a_time': m0027,
+  '0028_ledger_versions': m0028,
 };
 
 /**
@@ -209,5 +211,6 @@ export function databaseNow(db: Executor): RawBuilder<string> {
 /** A unique index refused a row (PostgreSQL's SQLSTATE 23505, SQLite's constraint error). */
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown };
-  return e?.code === '23505' || String(e?.code ?? '').startsWith('SQLITE_CONSTRAINT') || /UNIQUE constraint failed/.test(String(e?.message));
+  // Not every constraint: a foreign key, NOT NULL or CHECK failure is another error and must not pass for a duplicate.
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }

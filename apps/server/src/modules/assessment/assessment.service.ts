@@ -213,10 +213,16 @@ export class AssessmentService {
       return { job, snap, inputs, rows: scoreLedger(snap, inputs) };
     });
     return this.db.transaction().execute(async (tx) => {
-      const ids: string[] = [];
-      for (const { job, snap, inputs, rows } of computed) {
-        // Versions of one scheme's ledgers are numbered one after another, even when two computations meet.
-        await holdRow(tx, 'assessment_schemes', job.scheme.id);
+      // The reply names the new ledgers, so their ids are made first and the reply recorded before their audit rows.
+      const ids = computed.map(() => newId());
+      await recordReply(tx, actor.requestId, 201, replyOf(ids));
+      // Versions of one scheme's ledgers are numbered one after another, even when two computations meet (a unique
+      // index backs it, migration 0028). Every scheme is held before the first audit row takes the chain's head, in
+      // one order: a computation holding the head and waiting for a scheme held by another computation that waits for
+      // the head would be a deadlock (the whole county's ledgers beside one township's).
+      for (const id of [...new Set(computed.map((c) => c.job.scheme.id))].sort()) await holdRow(tx, 'assessment_schemes', id);
+      const ledgers: { row: LedgerTable; orgs: number }[] = [];
+      for (const [i, { job, snap, inputs, rows }] of computed.entries()) {
         const last = await tx
           .selectFrom('ledgers')
           .select((eb) => eb.fn.max('version').as('v'))
@@ -226,7 +232,7 @@ export class AssessmentService {
           .where('period_to', '=', to)
           .executeTakeFirst();
         const row: LedgerTable = {
-          id: newId(),
+          id: ids[i] as string,
           scheme_id: job.scheme.id,
           tier: job.scheme.tier,
           scope_code: job.scope,
@@ -239,15 +245,16 @@ export class AssessmentService {
           computed_at: nowIso(),
         };
         await tx.insertInto('ledgers').values(row).execute();
+        ledgers.push({ row, orgs: rows.length });
+      }
+      for (const { row, orgs } of ledgers) {
         await recordAudit(tx, actor, {
           action: 'assessment.ledger',
           entityType: 'ledger',
           entityId: row.id,
-          after: { tier: row.tier, scope: job.scope, from, to, version: row.version, orgs: rows.length },
+          after: { tier: row.tier, scope: row.scope_code, from, to, version: row.version, orgs },
         });
-        ids.push(row.id);
       }
-      await recordReply(tx, actor.requestId, 201, replyOf(ids));
       return ids;
     });
   }
@@ -393,8 +400,8 @@ export class AssessmentService {
         updated_at: now,
       };
       await tx.insertInto('supervision_records').values(row).execute();
-      await recordAudit(tx, actor, { action: 'supervision.create', entityType: 'temporary_org', entityId: org.id, after: row });
       await recordReply(tx, actor.requestId, 201, { id: row.id });
+      await recordAudit(tx, actor, { action: 'supervision.create', entityType: 'temporary_org', entityId: org.id, after: row });
       return row.id;
     });
   }
@@ -436,8 +443,8 @@ export class AssessmentService {
     return this.db.transaction().execute(async (tx) => {
       const t = { id: newId(), org_id: input.orgId, ledger_id: input.ledgerId, amount_yuan: input.amountYuan, purpose: input.purpose, approver: input.approver, decided_on: input.decidedOn, created_at: nowIso() };
       await tx.insertInto('tilts').values(t).execute();
-      await recordAudit(tx, actor, { action: 'assessment.tilt', entityType: 'temporary_org', entityId: input.orgId, after: t });
       await recordReply(tx, actor.requestId, 201, { id: t.id });
+      await recordAudit(tx, actor, { action: 'assessment.tilt', entityType: 'temporary_org', entityId: input.orgId, after: t });
       return t.id;
     });
   }
@@ -525,8 +532,8 @@ export class AssessmentService {
         updated_at: now,
       };
       await tx.insertInto('rectifications').values(row).execute();
-      await recordAudit(tx, actor, { action: 'rectification.list', entityType: 'temporary_org', entityId: org.id, after: row });
       await recordReply(tx, actor.requestId, 201, { id: row.id });
+      await recordAudit(tx, actor, { action: 'rectification.list', entityType: 'temporary_org', entityId: org.id, after: row });
       return row.id;
     });
   }
@@ -644,8 +651,8 @@ export class AssessmentService {
         created_at: nowIso(),
       };
       await tx.insertInto('recommendations').values(row).execute();
-      await recordAudit(tx, actor, { action: 'recommendation.file', entityType: 'member', entityId: input.memberId, after: row });
       await recordReply(tx, actor.requestId, 201, { id: row.id });
+      await recordAudit(tx, actor, { action: 'recommendation.file', entityType: 'member', entityId: input.memberId, after: row });
       return row.id;
     });
   }

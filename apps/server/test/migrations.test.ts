@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Migrator } from 'kysely';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createDb, migrate } from '../src/db/index.ts';
+import { scratchDatabases } from './scratch-db.ts';
+
+/** A database as the code before a migration left it: the migrations before `first` applied, and no others. */
+async function migratedBefore(url: string, first: string) {
+  const handle = createDb(url);
+  const dir = path.resolve(import.meta.dirname, '../src/db/migrations');
+  const before = fs.readdirSync(dir).filter((f) => /^\d{4}_.*\.ts$/.test(f) && f < first);
+  const migrations = Object.fromEntries(await Promise.all(before.map(async (f) => [f.replace(/\.ts$/, ''), await import(path.join(dir, f))])));
+  const { error } = await new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } }).migrateToLatest();
+  if (error) throw error;
+  return handle;
+}
+
+describe('upgrades', () => {
+  const scratch = scratchDatabases();
+  afterAll(() => scratch.cleanup());
+
+  it('an upgrade to one import at a time, with an account’s two imports left running, marks all but the newest interrupted and completes', async () => {
+    const handle = await migratedBefore(await scratch.create(), '0027');
+    try {
+      const row = (id: string, at: string) => ({
+        id, scope_code: '411321106', file_name: `${id}.csv`, file_hash: id, file_bytes: 1, format: 'csv' as const, status: 'running' as const,
+        failure: null, phase: 'validating' as const, progress: 10, rows_read: 1, households: 0, people: 0, error_count: 0, errors_json: null,
+        message: null, created_by: 'u1', created_at: at, updated_at: at, heartbeat_at: at, finished_at: null,
+      });
+      await handle.db.insertInto('household_imports').values([row('older', '2026-12-01T01:00:00.000Z'), row('newer', '2026-12-01T02:00:00.000Z')]).execute();
+      await migrate(handle.db);
+      const after = await handle.db.selectFrom('household_imports').select(['id', 'status', 'failure']).orderBy('id').execute();
+      expect(after).toEqual([
+        { id: 'newer', status: 'running', failure: null },
+        { id: 'older', status: 'failed', failure: 'interrupted' },
+      ]);
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
+describe('upgrades: ledger versions', () => {
+  const scratch = scratchDatabases();
+  afterAll(() => scratch.cleanup());
+
+  it('an upgrade to one version per ledger, with two computations that once took one version, keeps the first and numbers the others after the last, and completes', async () => {
+    const handle = await migratedBefore(await scratch.create(), '0028');
+    try {
+      const at = '2021-01-05T00:00:00.000Z';
+      await handle.db
+        .insertInto('assessment_schemes')
+        .values({ id: 's1', county_code: '411321', year: 2020, tier: 'township', name: '2020', daily_weight: 40, final_weight: 60, cutoffs_json: '{}', indicators_json: '[]', version: 1, created_at: at, updated_at: at })
+        .execute();
+      const ledger = (id: string, scope: string, version: number, computedAt: string) => ({
+        id, scheme_id: 's1', tier: 'township' as const, scope_code: scope, period_from: '2020-01-01', period_to: '2020-12-31', version,
+        inputs_json: '{}', rows_json: '[]', computed_by: '管理员', computed_at: computedAt,
+      });
+      await handle.db
+        .insertInto('ledgers')
+        .values([
+          ledger('a', '411321106', 1, '2021-01-05T01:00:00.000Z'),
+          ledger('b', '411321106', 2, '2021-01-05T02:00:00.000Z'),
+          ledger('c', '411321106', 2, '2021-01-05T02:00:00.001Z'),
+          ledger('d', '411321106', 3, '2021-01-05T03:00:00.000Z'),
+          ledger('e', '411321106', 2, '2021-01-05T02:00:00.002Z'),
+          ledger('f', '411321300', 1, '2021-01-05T01:00:00.000Z'),
+        ])
+        .execute();
+      await migrate(handle.db);
+      const after = await handle.db.selectFrom('ledgers').select(['id', 'version']).orderBy('id').execute();
+      expect(after.map((r) => `${r.id}${r.version}`)).toEqual(['a1', 'b2', 'c4', 'd3', 'e5', 'f1']);
+      await expect(handle.db.insertInto('ledgers').values(ledger('g', '411321106', 5, at)).execute()).rejects.toThrow();
+    } finally {
+      await handle.close();
+    }
+  });
+});
