@@ -170,6 +170,7 @@ async function captureReadSql(url: string): Promise<{ captured: CapturedSql; act
     regionCode: u.scope_region_code,
     orgPath: u.path ?? null,
     orgId: u.scope_org_id,
+    coverage: null,
     actingPartyOrgId: u.acting_party_org_id,
     memberId: u.member_id,
     requestId: 'bench',

@@ -120,6 +120,10 @@ describe('reach: nothing a user creates widens the user’s own reach', () => {
     const contract = (regionCode: string) => ({ holder: '承包户', regionCode, areaMu: 10, status: 'negotiating' });
     expect((await cheng.post(`/projects/${project}/land-contracts`, contract('411321300215'))).json().code).toBe('region_outside_scope');
     expect((await cheng.post(`/projects/${project}/land-contracts`, contract('411321300214'))).statusCode).toBe(204);
+    // So does a household's participation in it.
+    const joins = (regionCode: string) => ({ holder: '参与户', regionCode, kind: 'job', incomeYuan: 3000, year: 2020 });
+    expect((await cheng.post(`/projects/${project}/participations`, joins('411321300215'))).json().code).toBe('region_outside_scope');
+    expect((await cheng.post(`/projects/${project}/participations`, joins('411321300214'))).statusCode).toBe(204);
   });
 
   it('a tree made before coverage nested is checked: organizations covering beyond their parent are listed (lianjian check-coverage)', async () => {
@@ -192,6 +196,14 @@ describe('a member linked by need for one item widens nothing beyond that item',
     const permanent = await baihe.post(`/orgs/${orgs.qiaoBranch.id}/memberships`, { memberId: members.countyOfficer, role: 'member', startOn: '2020-08-02', linkReason: '长期联结' });
     expect(permanent.statusCode).toBe(404);
     expect((await visit()).json().code).toBe('household_not_served');
+    // Nor can the branch make him responsible for another item of its own.
+    const another = await baihe.post('/problem-lists', {
+      orgId: orgs.qiaoBranch.id,
+      title: '另一清单',
+      listedOn: '2020-08-03',
+      items: [{ problem: '路灯', category: 'roads', responsibleMemberIds: [members.countyOfficer] }],
+    });
+    expect(another.statusCode).toBe(400);
     // The county that manages 周强 is unaffected.
     expect((await (await ctx.user('admin')).get(`/members/${members.countyOfficer}`)).statusCode).toBe(200);
   });
@@ -295,6 +307,17 @@ describe('a branch account reads the households of the villages its branch cover
     const version = (await qiao.get(`/monitoring-cases/${caseId}`)).json().version;
     const step = await baihe.post(`/monitoring-cases/${caseId}/transitions`, { to: 'consented', on: '2020-08-02', version });
     expect(step.json().code).toBe('household_not_served');
+    // Nor exit steps, objections or a measure's acknowledgement that the township started.
+    const exitId = (await qiao.post('/exit-applications', { householdId: unserved, source: 'household', appliedOn: '2020-09-01' })).json().id;
+    const exitVersion = (await qiao.get(`/exit-applications/${exitId}`)).json().version;
+    const exitStep = await baihe.post(`/exit-applications/${exitId}/transitions`, { to: 'reviewed', on: '2020-09-02', version: exitVersion });
+    expect(exitStep.json().code).toBe('household_not_served');
+    const objection = await baihe.post(`/exit-applications/${exitId}/objections`, { receivedOn: '2020-09-02', content: '有异议', version: exitVersion });
+    expect(objection.json().code).toBe('household_not_served');
+    const measureId = (await qiao.post(`/households/${unserved}/measures`, { category: 'industry', content: '发展香菇种植', costYuan: 0, startOn: '2020-06-01' })).json().id;
+    const ack = await baihe.post(`/households/${unserved}/measures/${measureId}/acknowledge`, { acknowledgedOn: '2020-06-02', version: 1 });
+    expect(ack.json().code).toBe('household_not_served');
+    expect((await qiao.get(`/exit-applications/${exitId}`)).json()).toMatchObject({ status: 'applied', version: exitVersion });
   });
 });
 

@@ -11,6 +11,11 @@ export interface Actor {
   /** Organization subtree by materialized path; null when not organization-scoped. */
   orgPath: string | null;
   orgId: string | null;
+  /**
+   * The region codes the account's organization covers (its seat among them), read with the session; null when the
+   * account is not tied to an organization. Its reach in the register, as literal prefixes an index can serve.
+   */
+  coverage: string[] | null;
   /** The formal party organization this user acts for (approves and designates). */
   actingPartyOrgId: string | null;
   memberId: string | null;
@@ -27,6 +32,7 @@ export function systemActor(requestId = 'system'): Actor {
     regionCode: '',
     orgPath: null,
     orgId: null,
+    coverage: null,
     actingPartyOrgId: null,
     memberId: null,
     requestId,

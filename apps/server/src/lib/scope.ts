@@ -36,7 +36,7 @@ export function orgInScope(actor: Actor, alias = 'temporary_orgs'): RawBuilder<S
  * not the households they help. Members come from any unit and any township for an item; counting their link as
  * the organization's would let a branch reach anyone in the county through one item.
  */
-function notLinkedByNeed(membership: string): RawBuilder<SqlBool> {
+export function notLinkedByNeed(membership: string): RawBuilder<SqlBool> {
   return sql<SqlBool>`not exists (select 1 from item_members lim where lim.membership_id = ${sql.ref(`${membership}.id`)})`;
 }
 
@@ -86,10 +86,8 @@ export function homeOrgInScope(actor: Actor, alias = 'party_orgs'): RawBuilder<S
  * coverage nests inside its parent's, and a child that somehow covers more must not widen the account's reach.
  */
 export function householdInScope(actor: Actor, alias = 'h'): RawBuilder<SqlBool> {
-  const parts: RawBuilder<SqlBool>[] = [];
-  if (actor.regionCode !== null) parts.push(underRegion(`${alias}.region_code`, actor.regionCode));
-  if (actor.orgId !== null) parts.push(coveredBy(actor.orgId, `${alias}.region_code`));
-  return any(parts);
+  const reach = reachOf(actor);
+  return reach === null ? sql<SqlBool>`1 = 1` : any(reach.map((area) => underRegion(`${alias}.region_code`, area)));
 }
 
 /**
@@ -101,8 +99,8 @@ export function householdInScope(actor: Actor, alias = 'h'): RawBuilder<SqlBool>
 export function householdServed(actor: Actor, today: string, alias = 'h'): RawBuilder<SqlBool> {
   const parts: RawBuilder<SqlBool>[] = [];
   if (actor.regionCode !== null) parts.push(underRegion(`${alias}.region_code`, actor.regionCode));
-  if (actor.orgId !== null && actor.orgPath !== null) {
-    parts.push(sql<SqlBool>`(${coveredBy(actor.orgId, `${alias}.region_code`)} and exists (select 1 from helpers sh
+  if (actor.coverage !== null && actor.orgPath !== null) {
+    parts.push(sql<SqlBool>`(${any(actor.coverage.map((area) => underRegion(`${alias}.region_code`, area)))} and exists (select 1 from helpers sh
       inner join memberships sm on sm.member_id = sh.member_id
       inner join temporary_orgs so on so.id = sm.org_id
       where sh.household_id = ${sql.ref(`${alias}.id`)}
@@ -111,12 +109,6 @@ export function householdServed(actor: Actor, today: string, alias = 'h'): RawBu
         and so.path like ${`${actor.orgPath}%`}))`);
   }
   return any(parts);
-}
-
-/** "This region code lies inside what the organization covers" (a covered code is a prefix of it). */
-function coveredBy(orgId: string, column: string): RawBuilder<SqlBool> {
-  return sql<SqlBool>`exists (select 1 from org_regions sr where sr.org_id = ${orgId}
-    and ${sql.ref(column)} like sr.region_code || '%')`;
 }
 
 /** The region codes an organization covers (its seat is always among them). */
@@ -132,17 +124,14 @@ export const liesWithin = (code: string, areas: readonly string[]) => areas.some
  * The areas an account may place records in: its region, or, for an account tied to an organization, what that
  * organization covers. Null means anywhere (the system itself); an empty list, nowhere.
  */
-export async function reachOf(db: Executor, actor: Actor): Promise<string[] | null> {
+export function reachOf(actor: Actor): string[] | null {
   if (actor.regionCode === '') return null;
-  const areas: string[] = [];
-  if (actor.regionCode !== null) areas.push(actor.regionCode);
-  if (actor.orgId !== null) areas.push(...(await coverageOf(db, actor.orgId)));
-  return areas;
+  return [...(actor.regionCode !== null ? [actor.regionCode] : []), ...(actor.coverage ?? [])];
 }
 
 /** Does the account reach this place (its region, or what its organization covers)? */
-export async function regionInReach(db: Executor, actor: Actor, code: string): Promise<boolean> {
-  const reach = await reachOf(db, actor);
+export function regionInReach(actor: Actor, code: string): boolean {
+  const reach = reachOf(actor);
   return reach === null || liesWithin(code, reach);
 }
 
@@ -158,9 +147,9 @@ export async function assertRegionsWithin(
   db: Executor,
   actor: Actor,
   codes: { path: string; code: string }[],
-  options: { within?: readonly string[]; callerReach?: boolean } = {},
+  options: { within?: readonly string[] } = {},
 ): Promise<void> {
-  const reach = options.callerReach === false ? null : await reachOf(db, actor);
+  const reach = reachOf(actor);
   const known = new Set(
     codes.length
       ? (await db.selectFrom('regions').select('code').where('code', 'in', [...new Set(codes.map((c) => c.code))]).execute()).map((r) => r.code)

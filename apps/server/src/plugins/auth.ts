@@ -6,6 +6,7 @@ import type { Db } from '../db/index.ts';
 import type { Database } from '../db/types.ts';
 import type { Actor } from '../lib/actor.ts';
 import { Problem } from '../lib/problem.ts';
+import { coverageOf } from '../lib/scope.ts';
 
 export const SESSION_COOKIE = 'lj_session';
 const IDLE_MS = 30 * 60 * 1000;
@@ -126,6 +127,9 @@ async function loadActor(db: Db, token: string, requestId: string, policy: AuthP
   if (now - Date.parse(row.last_seen_at) > 60_000) {
     await db.updateTable('sessions').set({ last_seen_at: new Date(now).toISOString() }).where('id', '=', id).execute();
   }
+  // An organization account's reach (its households, the places it may record) as literal prefixes: one indexed read
+  // here, so that every scoped list uses index ranges instead of matching each row against a pattern.
+  const coverage = row.scope_org_id ? await coverageOf(db, row.scope_org_id) : null;
   return {
     userId: row.id,
     username: row.username,
@@ -134,6 +138,7 @@ async function loadActor(db: Db, token: string, requestId: string, policy: AuthP
     regionCode: row.scope_region_code,
     orgPath: row.org_path ?? null,
     orgId: row.scope_org_id,
+    coverage,
     actingPartyOrgId: row.acting_party_org_id,
     memberId: row.member_id,
     requestId,

@@ -31,6 +31,7 @@ export async function seedAssessment(db: Db, ctx: { r: Rng; county: string; admi
     regionCode: ctx.county,
     orgPath: null,
     orgId: null,
+    coverage: null,
     actingPartyOrgId: null,
     memberId: null,
     requestId: 'seed',

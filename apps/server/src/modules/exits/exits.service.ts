@@ -83,7 +83,7 @@ export class ExitService {
       .where('v.code', '=', villageCode)
       .executeTakeFirst();
     const rows = await this.scoped(actor).where('h.region_code', '=', villageCode).where('e.status', '=', 'in_notice').orderBy('h.head_initials').orderBy('e.id').execute();
-    if (village?.level !== 'village' || (!rows.length && !(await regionInReach(this.db, actor, villageCode)))) throw notFound('村（社区）');
+    if (village?.level !== 'village' || (!rows.length && !regionInReach(actor, villageCode))) throw notFound('村（社区）');
     const items = rows.map((r, i) => {
       const endsOn = addDays(r.notice_start_on as string, r.notice_days as number);
       return { no: i + 1, headName: r.head_name, outcome: '拟退出贫困', noticeStartOn: r.notice_start_on as string, noticeEndsOn: endsOn, daysLeft: Math.max(0, daysBetween(today, endsOn)) };
@@ -123,8 +123,8 @@ export class ExitService {
         .insertInto('exit_events')
         .values({ id: newId(), application_id: row.id, on: input.appliedOn, kind: 'transition', from_status: null, to_status: 'applied', text: input.source === 'household' ? `农户申请${input.note ? `：${input.note}` : ''}` : `村提名${input.note ? `：${input.note}` : ''}`, user_id: actor.userId, created_at: now })
         .execute();
-      await recordAudit(tx, actor, { action: 'exit.apply', entityType: 'household', entityId: h.id, after: row });
       await recordReply(tx, actor.requestId, 201, { id: row.id });
+      await recordAudit(tx, actor, { action: 'exit.apply', entityType: 'household', entityId: h.id, after: row });
       return row.id;
     });
   }

@@ -9,21 +9,14 @@ import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { responsibleOrgFor } from '../reports/reports.repository.ts';
 import type { Acknowledge, NewMeasure, NewVisit } from './assistance.schemas.ts';
-import { householdInScope } from '../../lib/scope.ts';
-import { servedHousehold } from './households.repository.ts';
+import { readableHousehold, servedHousehold } from './households.repository.ts';
 
 /** Visits to a household and the assistance measures agreed with it. */
 export class AssistanceService {
   constructor(private readonly db: Db) {}
 
-  private async household(actor: Actor, id: string) {
-    const h = await this.db.selectFrom('households as h').select(['h.id', 'h.region_code', 'h.status']).where('h.id', '=', id).where(householdInScope(actor, 'h')).executeTakeFirst();
-    if (!h) throw notFound('农户');
-    return h;
-  }
-
   async visits(actor: Actor, householdId: string) {
-    await this.household(actor, householdId);
+    await readableHousehold(this.db, actor, householdId);
     const rows = await this.db.selectFrom('visits').selectAll().where('household_id', '=', householdId).orderBy('visited_on', 'desc').orderBy('id').execute();
     const helpers = rows.length
       ? await this.db
@@ -103,14 +96,14 @@ export class AssistanceService {
       };
       await tx.insertInto('visits').values(row).execute();
       for (const m of new Set(input.helperIds)) await tx.insertInto('visit_helpers').values({ visit_id: row.id, member_id: m }).execute();
-      await recordAudit(tx, actor, { action: 'household.visit', entityType: 'household', entityId: householdId, after: { ...row, helperIds: input.helperIds } });
       await recordReply(tx, actor.requestId, 201, { id: row.id, reportId });
+      await recordAudit(tx, actor, { action: 'household.visit', entityType: 'household', entityId: householdId, after: { ...row, helperIds: input.helperIds } });
       return { id: row.id, reportId };
     });
   }
 
   async measures(actor: Actor, householdId: string) {
-    await this.household(actor, householdId);
+    await readableHousehold(this.db, actor, householdId);
     const rows = await this.db
       .selectFrom('measures as m')
       .leftJoin('units as u', 'u.id', 'm.unit_id')
@@ -156,8 +149,8 @@ export class AssistanceService {
         created_at: nowIso(),
       };
       await tx.insertInto('measures').values(row).execute();
-      await recordAudit(tx, actor, { action: 'household.measure', entityType: 'household', entityId: householdId, after: row });
       await recordReply(tx, actor.requestId, 201, { id: row.id });
+      await recordAudit(tx, actor, { action: 'household.measure', entityType: 'household', entityId: householdId, after: row });
       return row.id;
     });
   }

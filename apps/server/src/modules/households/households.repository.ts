@@ -1,8 +1,17 @@
 import { todayInShanghai } from '@lianjian/shared';
+import { sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
+import { holdRow } from '../../db/locks.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { Problem, forbidden, notFound } from '../../lib/problem.ts';
 import { householdInScope, householdServed } from '../../lib/scope.ts';
+
+/** A household the actor reads (404 outside its scope): its id, village and status. */
+export async function readableHousehold(db: Executor, actor: Actor, id: string) {
+  const h = await db.selectFrom('households as h').select(['h.id', 'h.region_code', 'h.status']).where('h.id', '=', id).where(householdInScope(actor, 'h')).executeTakeFirst();
+  if (!h) throw notFound('农户');
+  return h;
+}
 
 /**
  * A household the actor is about to change. Outside what the actor reads it does not exist (404); inside it but not
@@ -14,25 +23,17 @@ export async function servedHousehold(db: Executor, actor: Actor, id: string) {
   const h = await db
     .selectFrom('households as h')
     .select(['h.id', 'h.region_code', 'h.status', 'h.version'])
-    .select(householdServed(actor, todayInShanghai(), 'h').as('served'))
+    .select(sql<number>`case when ${householdServed(actor, todayInShanghai(), 'h')} then 1 else 0 end`.as('served'))
     .where('h.id', '=', id)
     .where(householdInScope(actor, 'h'))
     .executeTakeFirst();
   if (!h) throw notFound('农户');
-  if (!isTrue(h.served)) throw forbidden('household_not_served', '该户不由本组织的帮扶人联系，只能查看，不能登记或修改');
+  if (Number(h.served) !== 1) throw forbidden('household_not_served', '该户不由本组织的帮扶人联系，只能查看，不能登记或修改');
+  // Every change of a household checks a rule over its rows first (one primary helper, one open application, one open
+  // case): writers of one household take turns, or two at once would both pass the check.
+  await holdRow(db, 'households', id);
   return h;
 }
-
-/** Whether the actor may change this household (for the `abilities` of a detail reply). */
-export async function servesHousehold(db: Executor, actor: Actor, id: string): Promise<boolean> {
-  const h = await db
-    .selectFrom('households as h')
-    .select(householdServed(actor, todayInShanghai(), 'h').as('served'))
-    .where('h.id', '=', id)
-    .executeTakeFirst();
-  return isTrue(h?.served);
-}
-
 
 /**
  * Refusals of people registered outside one's scope an account may meet in a day (a sliding 24 hours) before its
@@ -61,5 +62,18 @@ export async function duplicateAttemptsOfDay(tx: Executor, actor: Actor): Promis
   return Number(r.n);
 }
 
-// A boolean selected as a value comes back as 0/1 from SQLite and true/false from PostgreSQL.
-const isTrue = (v: unknown) => v === true || v === 1 || v === '1';
+/**
+ * The people among these (by the blind index of their ID numbers) already in the register, each with its household
+ * and whether the actor's scope reaches it: a registration or an import names only those in its scope.
+ */
+export async function peopleRegistered(db: Executor, actor: Actor, indexes: string[]) {
+  const rows = await db
+    .selectFrom('household_people as p')
+    .innerJoin('households as h', 'h.id', 'p.household_id')
+    .innerJoin('regions as g', 'g.code', 'h.region_code')
+    .select(['p.id_number_index', 'h.id as household_id', 'h.head_name', 'g.name as village'])
+    .select(sql<number>`case when ${householdInScope(actor, 'h')} then 1 else 0 end`.as('in_scope'))
+    .where('p.id_number_index', 'in', indexes)
+    .execute();
+  return rows.map(({ in_scope, ...r }) => ({ ...r, inScope: Number(in_scope) === 1 }));
+}

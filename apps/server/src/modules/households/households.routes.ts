@@ -18,8 +18,7 @@ export function householdRoutes(service: HouseholdService, assistance: Assistanc
       handler: (req) => service.list(requireActor(req), req.query),
     });
     // A search by ID number is a POST: the number stays in the body, out of URLs and the access logs that keep them.
-    // Reads sent as POST ignore Idempotency-Key: a repeat changes nothing but its audit row and answers with the
-    // register as it is now.
+    // Reads sent as POST ignore Idempotency-Key: a repeat changes nothing and answers with the register as it is now.
     app.post('/households/search', {
       config: { permission: 'households:read', idempotency: false },
       schema: { tags, summary: '检索建档立卡户（可按身份证号；条件在请求体中，不进网址和日志）', body: HouseholdSearch, response: { 200: HouseholdList, ...problemReplies } },

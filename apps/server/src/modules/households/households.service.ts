@@ -1,5 +1,5 @@
-import { householdInScope, memberInScope, underRegion } from '../../lib/scope.ts';
-import { DUPLICATE_ATTEMPTS_PER_DAY, duplicateAttemptsOfDay, registrationPaused, servedHousehold, servesHousehold } from './households.repository.ts';
+import { householdInScope, householdServed, memberInScope, underRegion } from '../../lib/scope.ts';
+import { DUPLICATE_ATTEMPTS_PER_DAY, duplicateAttemptsOfDay, peopleRegistered, registrationPaused, servedHousehold } from './households.repository.ts';
 import { type PovertyCause, roleCan, todayInShanghai } from '@lianjian/shared';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
@@ -116,17 +116,10 @@ export function sealRegisterFilter(cipher: DataCipher, q: SealedRegisterFilter &
  * scope reaches the household holding them.
  */
 async function registeredAlready(tx: Executor, actor: Actor, indexes: string[]) {
-  const rows = await tx
-    .selectFrom('household_people as p')
-    .innerJoin('households as h', 'h.id', 'p.household_id')
-    .innerJoin('regions as g', 'g.code', 'h.region_code')
-    .select(['p.id_number_index', 'h.id', 'h.head_name', 'g.name', sql<number>`case when ${householdInScope(actor, 'h')} then 1 else 0 end`.as('in_scope')])
-    .where('p.id_number_index', 'in', indexes)
-    .execute();
+  const rows = await peopleRegistered(tx, actor, indexes);
   const first = rows.map((r) => ({ ...r, position: indexes.indexOf(r.id_number_index) })).sort((a, b) => a.position - b.position)[0];
-  return first ? { position: first.position, householdId: first.id, head: first.head_name, village: first.name, inScope: Number(first.in_scope) === 1 } : null;
+  return first ? { position: first.position, householdId: first.household_id, head: first.head_name, village: first.village, inScope: first.inScope } : null;
 }
-
 
 /** The poverty register: households, their people (sensitive fields encrypted) and their helpers. */
 export class HouseholdService {
@@ -230,14 +223,14 @@ export class HouseholdService {
 
   /**
    * The register for export, streamed in keyset pages: households first, then their people (masked).
-   * The export itself is audited with its filter (sealed) and size.
+   * The export itself is audited with its filter (already sealed by the export's link) and size.
    */
   async exportRegister(actor: Actor, q: SealedRegisterFilter, stamp?: string) {
     const today = todayInShanghai();
     const rules = q.gap === 'coverage' ? await this.coverage.rules(this.db, await countyOf(this.db, actor)) : [];
     const total = await this.filtered(this.db, actor, q, today, rules).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     await this.db.transaction().execute((tx) =>
-      recordAudit(tx, actor, { action: 'household.export', entityType: 'household', entityId: actor.regionCode ?? actor.orgId ?? 'register', after: { filter: sealRegisterFilter(this.cipher, q), households: Number(total.n) } }),
+      recordAudit(tx, actor, { action: 'household.export', entityType: 'household', entityId: actor.regionCode ?? actor.orgId ?? 'register', after: { filter: q, households: Number(total.n) } }),
     );
     const page = 1000;
     const db = this.db;
@@ -342,7 +335,12 @@ export class HouseholdService {
   }
 
   private async mustFind(actor: Actor, id: string, db: Executor = this.db) {
-    const h = await this.filtered(db, actor, { id }, todayInShanghai()).selectAll('h').executeTakeFirst();
+    const today = todayInShanghai();
+    const h = await this.filtered(db, actor, { id }, today)
+      .selectAll('h')
+      // Whether the actor may change it, read with the row (the detail's abilities; writes check it again in their transaction).
+      .select(sql<number>`case when ${householdServed(actor, today, 'h')} then 1 else 0 end`.as('served'))
+      .executeTakeFirst();
     if (!h) throw notFound('农户');
     return h;
   }
@@ -351,7 +349,7 @@ export class HouseholdService {
   async get(actor: Actor, id: string, unmask?: { reason: string }) {
     const summary = (await this.list(actor, { limit: 1, id } as z.infer<typeof HouseholdListQuery> & { id: string })).items[0];
     if (!summary) throw notFound('农户');
-    const [h, people, helpers, served] = await Promise.all([
+    const [h, people, helpers] = await Promise.all([
       this.mustFind(actor, id),
       this.db
         .selectFrom('household_people')
@@ -370,7 +368,6 @@ export class HouseholdService {
         .orderBy('hp.is_primary', 'desc')
         .orderBy('hp.start_on')
         .execute(),
-      servesHousehold(this.db, actor, id),
     ]);
     if (unmask) {
       await this.db.transaction().execute((tx) =>
@@ -413,7 +410,7 @@ export class HouseholdService {
         endReason: x.end_reason,
         version: x.version,
       })),
-      abilities: { write: roleCan(actor.role, 'households:write') && served },
+      abilities: { write: roleCan(actor.role, 'households:write') && Number(h.served) === 1 },
     };
   }
 
@@ -481,11 +478,11 @@ export class HouseholdService {
       await tx.insertInto('household_people').values(people).execute();
       const size = people.length;
       // The audit trail records the household, never the clear ID numbers, phones or health details.
+      await recordReply(tx, actor.requestId, 201, { id: row.id });
       await recordAudit(tx, actor, { action: 'household.create', entityType: 'household', entityId: row.id, after: { ...row, people: size } });
       // A paused account's registrations are refused whether or not anyone is registered elsewhere, or the pause would
       // answer the very question it stops. Counted here, after the audit row, for the reason given at the count.
       if ((await duplicateAttemptsOfDay(tx, actor)) >= DUPLICATE_ATTEMPTS_PER_DAY) throw registrationPaused();
-      await recordReply(tx, actor.requestId, 201, { id: row.id });
       return { id: row.id };
     });
   }
@@ -527,8 +524,8 @@ export class HouseholdService {
         created_at: nowIso(),
       };
       await tx.insertInto('helpers').values(row).execute();
-      await recordAudit(tx, actor, { action: input.primary ? 'helper.assign' : 'helper.stack', entityType: 'household', entityId: householdId, after: row });
       await recordReply(tx, actor.requestId, 201, { id: row.id });
+      await recordAudit(tx, actor, { action: input.primary ? 'helper.assign' : 'helper.stack', entityType: 'household', entityId: householdId, after: row });
       return row.id;
     });
   }

@@ -1,4 +1,4 @@
-import { householdInScope, underRegion } from '../../lib/scope.ts';
+import { underRegion } from '../../lib/scope.ts';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -21,7 +21,7 @@ import { ArchiveRefused, checkArchive, inReadingOrder } from '../../lib/zip-guar
 import { recordAudit } from '../audit/audit.service.ts';
 import { ImportScratch } from './import.scratch.ts';
 import { COLUMNS, type ParsedPerson, type RowError, columnHeader, mapHeader, parseRow } from './import.layout.ts';
-import { DUPLICATE_ATTEMPTS_PER_DAY, duplicateAttemptsOfDay, registrationPaused } from './households.repository.ts';
+import { DUPLICATE_ATTEMPTS_PER_DAY, duplicateAttemptsOfDay, peopleRegistered, registrationPaused } from './households.repository.ts';
 import { householdRows } from './households.service.ts';
 import { CreateHousehold } from './households.schemas.ts';
 
@@ -618,14 +618,8 @@ export class HouseholdImportService {
       let checked = 0;
       const elsewhere: string[] = [];
       for (const chunk of rowsOnDisk.idKeys(500)) {
-        const found = await this.db
-          .selectFrom('household_people as p')
-          .innerJoin('households as h', 'h.id', 'p.household_id')
-          .select(['p.id_number_index', sql<number>`case when ${householdInScope(actor, 'h')} then 1 else 0 end`.as('in_scope')])
-          .where('p.id_number_index', 'in', [...chunk.keys()])
-          .execute();
-        for (const f of found) {
-          if (Number(f.in_scope) === 1) {
+        for (const f of await peopleRegistered(this.db, actor, [...chunk.keys()])) {
+          if (f.inScope) {
             addErrors([{ row: chunk.get(f.id_number_index) as number, column: columnHeader('idNumber'), value: '', message: '该身份证号已登记在本辖区的其他农户' }]);
           } else if (elsewhere.length < MAX_AUDITED_ATTEMPTS) elsewhere.push(f.id_number_index);
         }

@@ -17,7 +17,7 @@ import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { cleanPhotos, photoIds, storePhotos } from '../../lib/photos.ts';
 import { holdRow } from '../../db/locks.ts';
-import { assertRegionsWithin, coverageOf, orgInScope } from '../../lib/scope.ts';
+import { assertRegionsWithin, coverageOf, notLinkedByNeed, orgInScope } from '../../lib/scope.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { activeOn } from '../orgs/orgs.repository.ts';
@@ -235,8 +235,8 @@ export class ItemService {
       await holdRow(tx, 'problem_lists', list.id);
       const last = await tx.selectFrom('items').select((eb) => eb.fn.max('no').as('n')).where('list_id', '=', listId).executeTakeFirst();
       const id = await this.insertItem(tx, actor, { id: list.id, org_id: list.org_id, path: list.path, no: list.no, listed_on: list.listed_on }, Number(last?.n ?? 0) + 1, input, todayInShanghai());
-      await recordAudit(tx, actor, { action: 'item.create', entityType: 'item', entityId: id, after: { listId, ...input } });
       await recordReply(tx, actor.requestId, 201, { id });
+      await recordAudit(tx, actor, { action: 'item.create', entityType: 'item', entityId: id, after: { listId, ...input } });
       return id;
     });
   }
@@ -273,6 +273,8 @@ export class ItemService {
         .where('m.member_id', '=', memberId)
         .where('o.path', 'like', `${list.path}%`)
         .where(activeOn('m', addedOn))
+        // Linked by need for another item: that link covers that item only, never a new responsibility.
+        .where(notLinkedByNeed('m'))
         .executeTakeFirst();
       if (!m) {
         throw invalid('责任人须是本支部成员；其他单位的党员请用“因需而联”联结', [{ path: path('responsibleMemberIds'), message: memberId }]);

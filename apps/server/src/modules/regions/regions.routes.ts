@@ -1,6 +1,5 @@
 import { REGION_LEVELS } from '@lianjian/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import { problemReplies, regionCode } from '../../lib/schemas.ts';
@@ -37,12 +36,19 @@ export function regionRoutes(db: Db): FastifyPluginAsyncZod {
       },
       handler: async (req) => {
         // The places the account reaches (its region, or what its organization covers), below and above them.
-        const reach = (await reachOf(db, requireActor(req))) ?? [''];
+        const reach = reachOf(requireActor(req)) ?? [''];
         if (!reach.length) return { items: [] };
         let q = db
           .selectFrom('regions')
           .select(['code', 'name', 'level', 'kind', 'parent_code'])
-          .where((eb) => eb.or(reach.flatMap((area) => [underRegion('code', area), sql<boolean>`${area} like code || '%'`])));
+          // Below an area by index range; above it, its ancestors by their codes (a region code's prefixes of 2, 4, 6
+          // and 9 digits), not by matching every region against a pattern.
+          .where((eb) =>
+            eb.or([
+              ...reach.map((area) => underRegion('code', area)),
+              eb('code', 'in', ['', ...new Set(reach.flatMap((area) => [2, 4, 6, 9].filter((n) => n < area.length).map((n) => area.slice(0, n))))]),
+            ]),
+          );
         if (req.query.parentCode) q = q.where('parent_code', '=', req.query.parentCode);
         if (req.query.level) q = q.where('level', '=', req.query.level);
         if (req.query.q) {

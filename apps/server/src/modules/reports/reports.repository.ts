@@ -9,7 +9,7 @@ import { contains } from '../../lib/like.ts';
 /** Reports are in scope by their village's region, or by the organization they were routed to. */
 export function reportInScope(actor: Actor, alias = 'r'): RawBuilder<SqlBool> {
   const parts: RawBuilder<SqlBool>[] = [];
-  if (actor.regionCode !== null) parts.push(sql<SqlBool>`${sql.ref(`${alias}.region_code`)} like ${`${actor.regionCode}%`}`);
+  if (actor.regionCode !== null) parts.push(underRegion(`${alias}.region_code`, actor.regionCode));
   if (actor.orgPath !== null) {
     parts.push(sql<SqlBool>`exists (select 1 from temporary_orgs ro where ro.id = ${sql.ref(`${alias}.org_id`)}
       and ro.path like ${`${actor.orgPath}%`})`);

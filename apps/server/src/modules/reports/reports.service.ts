@@ -62,12 +62,14 @@ export class ReportService {
     input: { regionCode: string; category: string; description: string; phone?: string; reporterName?: string; photos?: { dataBase64: string }[] },
     source: 'resident' | 'visit' | 'hotline' | 'meeting',
     who: { userId: string | null; requestId: string },
-    regionPrefix: string | null,
+    /** Staff entering the report: the place lies inside their reach (checked in the transaction that writes it). */
+    staff: Actor | null,
   ) {
     const cleaned = await cleanPhotos(input.photos ?? []);
     return this.db.transaction().execute(async (tx) => {
+      if (staff) await assertRegionsWithin(tx, staff, [{ path: 'body.regionCode', code: input.regionCode }]);
       const region = await tx.selectFrom('regions').select(['code', 'level']).where('code', '=', input.regionCode).executeTakeFirst();
-      if (!region || region.level === 'county' || (regionPrefix !== null && !region.code.startsWith(regionPrefix))) {
+      if (!region || region.level === 'county') {
         throw invalid('请选择所在的乡镇或村', [{ path: 'body.regionCode', message: input.regionCode }]);
       }
       const org = await repo.responsibleOrgFor(tx, region.code);
@@ -97,11 +99,11 @@ export class ReportService {
       await tx.insertInto('reports').values(row).execute();
       const photos = await storePhotos(tx, 'report', row.id, cleaned);
       const { phone_enc: _phone, tracking_hash: _hash, ...audited } = row;
-      await recordAudit(tx, who, { action: 'report.create', entityType: 'report', entityId: row.id, after: { ...audited, photos } });
       const receipt = { id: row.id, trackingCode: code, reportedAt: now, orgName: org?.name ?? null };
       // The receipt commits with the report: the server keeps only the code's hash, so a resident whose answer was
       // lost could never learn the code again; a retry with the same key gets it from here.
       await recordReply(tx, who.requestId, 201, receipt);
+      await recordAudit(tx, who, { action: 'report.create', entityType: 'report', entityId: row.id, after: { ...audited, photos } });
       return receipt;
     });
   }
@@ -116,8 +118,7 @@ export class ReportService {
    * or what its organization covers): a report placed elsewhere would land in another branch's work.
    */
   async create(actor: Actor, input: z.infer<typeof CreateReport>) {
-    await assertRegionsWithin(this.db, actor, [{ path: 'body.regionCode', code: input.regionCode }]);
-    return this.insert(input, input.source, actor, null);
+    return this.insert(input, input.source, actor, actor);
   }
 
   private async byCode(code: string, db: Executor = this.db) {
