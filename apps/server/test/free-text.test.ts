@@ -36,8 +36,10 @@ describe('numbers typed into free text never reach the database or the trail in 
     const report = (requestId: string, description: string) =>
       ctx.t.app.inject({ method: 'POST', url: '/api/v1/public/reports', headers: { 'x-request-id': requestId }, payload: { regionCode: '411321106200', category: 'roads', description } });
     expect((await report('411321197003121113_13912345670', '路灯坏了')).statusCode).toBe(201);
+    expect((await report('tag-139-1234-5670', '路灯还是坏的')).statusCode).toBe(201);
+    expect((await report('tag_139_1234_5670', '路灯一直坏')).statusCode).toBe(201);
     expect((await report('client-tag-0001', '路灯又坏了')).statusCode).toBe(201);
     const rows = await ctx.t.db.db.selectFrom('audit_events').select('client_request_id').where('action', '=', 'report.create').orderBy('seq').execute();
-    expect(rows.map((r) => r.client_request_id)).toEqual([null, 'client-tag-0001']);
+    expect(rows.map((r) => r.client_request_id)).toEqual([null, null, null, 'client-tag-0001']);
   });
 });

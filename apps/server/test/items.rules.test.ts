@@ -213,6 +213,24 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     expect(inbox.items.map((n: { kind: string }) => n.kind)).toEqual(expect.arrayContaining(['assigned', 'reopened', 'overdue']));
   });
 
+  it("a number the resident types into a reason is masked on the public timeline, in the inbox and in the trail", async () => {
+    const code = await residentReport();
+    const itemId = await comb();
+    await move('baihe', itemId, 'in_progress');
+    await move('baihe', itemId, 'awaiting_confirmation');
+    const reopened = await anon().post(`/public/reports/${code}/feedback`, { solved: false, reason: '雨天又跳闸了，请打 139-1234-5670' });
+    expect(reopened.statusCode).toBe(200);
+    expect(reopened.json().events.at(-1).text).toContain('139****5670');
+    const db = ctx.t.db.db;
+    const stored = JSON.stringify([
+      await db.selectFrom('item_events').select('text').where('item_id', '=', itemId).execute(),
+      await db.selectFrom('notifications').select('text').where('item_id', '=', itemId).execute(),
+      await db.selectFrom('audit_events').select(['before_json', 'after_json']).where('entity_id', '=', itemId).execute(),
+    ]);
+    expect(stored).toContain('139****5670');
+    expect(stored).not.toContain('1234-5670');
+  });
+
   it('a supervisor may reopen a closed item; a township admin may not', async () => {
     await residentReport();
     const itemId = await comb();

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { redactNumbers } from './mask.ts';
 
 /**
  * Routes whose query strings are about people (the register, members, reports, accounts, the trail, exports and
@@ -10,8 +11,6 @@ const PERSONAL_ROUTES = /^\/api\/v1\/(households|household-imports|members|repor
 const PERSONAL_KEYS = /^(idNumber|phone|q|name|username|fileName)$/i;
 /** Values that cannot carry personal data: ids, region codes, dates, small numbers, enum words. */
 const HARMLESS = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{6}(?:\d{3}(?:\d{3})?)?|\d{4}-\d{2}-\d{2}|\d{1,4}|[a-z][a-z_]{0,39})$/;
-/** A resident ID number or a mobile number, wherever it stands in a URL. */
-const NUMBERS = /(?<!\d)(?:\d{17}[\dXx]|1[3-9]\d{9})(?!\d)/g;
 const REDACTED = '[redacted]';
 
 const decoded = (s: string) => {
@@ -28,8 +27,8 @@ const decoded = (s: string) => {
  */
 export function loggedUrl(url: string): string {
   const at = url.indexOf('?');
-  const path = decoded(at < 0 ? url : url.slice(0, at))
-    .replace(NUMBERS, REDACTED)
+  // A resident ID number or a mobile number, wherever it stands in a URL, however written.
+  const path = redactNumbers(decoded(at < 0 ? url : url.slice(0, at)), REDACTED)
     // The resident's follow-up page (/r/<code>) and its API carry the code in the path.
     .replace(/^(\/api\/v1\/public\/reports\/|\/r\/)[^/]+/, `$1${REDACTED}`);
   if (at < 0) return path;
@@ -40,7 +39,7 @@ export function loggedUrl(url: string): string {
     .filter(Boolean)
     .map((pair) => {
       const eq = pair.indexOf('=');
-      const key = decoded(eq < 0 ? pair : pair.slice(0, eq)).replace(NUMBERS, REDACTED);
+      const key = redactNumbers(decoded(eq < 0 ? pair : pair.slice(0, eq)), REDACTED);
       const value = eq < 0 ? '' : decoded(pair.slice(eq + 1));
       const kept = !personal && !PERSONAL_KEYS.test(key) && HARMLESS.test(value);
       return `${key}=${kept ? value : REDACTED}`;

@@ -30,3 +30,17 @@ export function maskNumbersInText(text: string): { text: string; phones: string[
   });
   return { text: masked, phones };
 }
+
+/**
+ * Whether a text holds what looks like a mobile or ID number, however written (underscores count as separators too):
+ * for text kept whole or not at all, such as a client's request id.
+ */
+export function holdsPersonalNumber(text: string): boolean {
+  NUMBERS_IN_TEXT.lastIndex = 0;
+  return NUMBERS_IN_TEXT.test(text.replace(/_/g, ' '));
+}
+
+/** A text with every mobile-looking or ID-looking number replaced by `mark` (an access log's URL). */
+export function redactNumbers(text: string, mark: string): string {
+  return text.replace(NUMBERS_IN_TEXT, mark);
+}

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance } from 'fastify';
+import { holdsPersonalNumber } from '../../lib/mask.ts';
 
 /**
  * A client may send `X-Request-Id` to find its own calls again in the trail and the logs. It is never the request's
@@ -7,12 +8,13 @@ import type { FastifyInstance } from 'fastify';
  * calls look like someone else's in the trail. It is kept beside the server's id, in `client_request_id`.
  */
 const FORM = /^[\w-]{8,64}$/;
-// A request id is a tag, not a place for a phone or ID number (it is kept for good in the trail and the log).
+// A request id is a tag, not a place for a phone or ID number (it is kept for good in the trail and the log): a long
+// run of digits, or a number written with separators, is not kept.
 const NUMBER_RUN = /\d{11,}/;
 
 export function clientRequestIdOf(headers: IncomingHttpHeaders): string | null {
   const given = headers['x-request-id'];
-  return typeof given === 'string' && FORM.test(given) && !NUMBER_RUN.test(given) ? given : null;
+  return typeof given === 'string' && FORM.test(given) && !NUMBER_RUN.test(given) && !holdsPersonalNumber(given) ? given : null;
 }
 
 // The service layer receives the server's request id (in the actor); the client's is found from it while the request lasts.

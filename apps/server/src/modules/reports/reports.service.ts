@@ -9,7 +9,7 @@ import { cleanPhotos, mayReadPhotosOf, photoIds, storePhotos } from '../../lib/p
 import { decodeCursor, pageOf } from '../../lib/paging.ts';
 import { invalid, notFound } from '../../lib/problem.ts';
 import { newTrackingCode, normalizeTrackingCode, trackingHash } from '../../lib/tracking.ts';
-import { recordReply } from '../../lib/idempotency-claims.ts';
+import { hasClaim, recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { itemEvents } from '../items/items.repository.ts';
 import type { ItemService } from '../items/items.service.ts';
@@ -225,11 +225,17 @@ export class ReportService {
     const { item } = await this.byCode(code);
     if (!item) throw invalid('该反映尚未列入问题清单', [{ path: 'params.trackingCode', message: 'not listed yet' }]);
     let view: Awaited<ReturnType<ReportService['follow']>> | undefined;
-    await this.items.residentFeedback(item.id, solved, reason, requestId, async (tx) => {
-      // The view the resident is answered with commits with the feedback, for a retry after a lost answer.
-      view = await this.follow(code, tx);
-      await recordReply(tx, requestId, 200, view);
-    });
+    // A number typed into the reason is masked as in a report: the reason is shown on the item's public timeline.
+    const said = reason === undefined ? undefined : maskNumbersInText(reason).text;
+    // With an Idempotency-Key, the view the resident is answered with commits with the feedback, for a retry after a
+    // lost answer; without one it is read after the commit, outside the transaction.
+    const within = hasClaim(requestId)
+      ? async (tx: Executor) => {
+          view = await this.follow(code, tx);
+          await recordReply(tx, requestId, 200, view);
+        }
+      : undefined;
+    await this.items.residentFeedback(item.id, solved, said, requestId, within);
     return view ?? this.follow(code);
   }
 }
