@@ -32,9 +32,10 @@ describe('rate limits behind a proxy', () => {
     expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
     expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16 ,::1' }).trustProxy).toEqual(['10.0.0.1', '10.1.0.0/16', '::1']);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8,fd00::/16' }).trustProxy).toEqual(['10.0.0.0/8', 'fd00::/16']);
     expect(loadConfig({ TRUST_PROXY: 'loopback' }).trustProxy).toEqual(['loopback']);
     // Nor "trust everyone" by another name: every address as a range, or more hops than any deployment has.
-    for (const bad of ['true', 'yes', '10.0.0.300', '10.0.0.0/33', '-1', '1.5', '0.0.0.0/0', '::/0', '10.0.0.1,0.0.0.0/00', '6', '99999999999999999999']) {
+    for (const bad of ['true', 'yes', '10.0.0.300', '10.0.0.0/33', '-1', '1.5', '0.0.0.0/0', '::/0', '10.0.0.1,0.0.0.0/00', '0.0.0.0/1,128.0.0.0/1', '::/1,8000::/1', '6', '99999999999999999999']) {
       expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
     }
   });

@@ -18,13 +18,23 @@ function isAddressOrRange(entry: string): boolean {
 }
 
 /**
+ * A range so wide it holds much of the internet (shorter than an IPv4 /8 or an IPv6 /16): no proxy pool is that big,
+ * and a few such ranges together (0.0.0.0/1 and 128.0.0.0/1) trust every address.
+ */
+const tooWide = (range: string) => {
+  const bits = /\/(\d+)$/.exec(range)?.[1];
+  if (bits === undefined) return false;
+  return Number(bits) < (range.includes(':') ? 16 : 8);
+};
+
+/** Proxies a request may pass through before the server (nginx, a load balancer, a gateway): more is a mistake. */
+const MAX_PROXY_HOPS = 5;
+
+/**
  * TRUST_PROXY: unset or `0`, no proxy; a whole number, that many hops (`1`: one nginx, whose address for the client
  * is believed and anything the client wrote before it is not); else a comma-separated list of the proxies' addresses.
  * `true` ("believe every hop") is refused: with it any client chooses its own address, and so its rate-limit bucket.
  */
-/** Proxies a request may pass through before the server (nginx, a load balancer, a gateway): more is a mistake. */
-const MAX_PROXY_HOPS = 5;
-
 export function parseTrustProxy(value: string | undefined): TrustProxy {
   const v = value?.trim() ?? '';
   if (v === '' || v === '0') return false;
@@ -34,7 +44,7 @@ export function parseTrustProxy(value: string | undefined): TrustProxy {
     return Number(v);
   }
   const list = v.split(',').map((s) => s.trim()).filter(Boolean);
-  const wrong = list.filter((a) => !isAddressOrRange(a) || /\/0+$/.test(a));
+  const wrong = list.filter((a) => !isAddressOrRange(a) || tooWide(a));
   if (list.length === 0 || wrong.length > 0) {
     throw new Error(
       `TRUST_PROXY=${v}: give the number of proxies in front of the server (1 for one nginx) or their addresses (10.0.0.5,10.0.0.0/24); not understood: ${wrong.join(', ') || v}`,
