@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { type Permission, type UserRole, roleCan } from '@lianjian/shared';
-import sharp from 'sharp';
 import { z } from 'zod';
 import type { Executor } from '../db/index.ts';
 import { newId, nowIso } from './ids.ts';
@@ -76,7 +75,18 @@ export async function cleanPhotos(photos: { dataBase64: string }[]): Promise<Cle
   return clean;
 }
 
+/**
+ * sharp (libvips), loaded when a photo first arrives: a native library of some 15 MB of a server's memory that most
+ * requests, and many servers, never need.
+ */
+let loading: Promise<typeof import('sharp')> | null = null;
+const imaging = async () => {
+  loading ??= import('sharp');
+  return (await loading).default;
+};
+
 async function reencode(bytes: Buffer, mime: Mime, at: string): Promise<Buffer> {
+  const sharp = await imaging();
   const unreadable = () => new Problem(400, 'photo_unreadable', '照片已损坏或无法读取，请换一张', [{ path: at, message: 'unreadable' }]);
   const tooManyPixels = () =>
     new Problem(413, 'payload_too_large', `照片像素过多（最多 ${MAX_PHOTO_PIXELS / 1_000_000} 百万像素）`, [{ path: at, message: 'pixels' }]);
