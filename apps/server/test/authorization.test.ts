@@ -31,7 +31,7 @@ async function foreignRecords(db: Db, township: string, other: string, otherUser
   const made = [
     await otherUserClient.post('/activities', { orgId: org, kind: 'branch_meeting', heldOn: '2026-06-01', place: '村部', topic: '学习', photos: [{ dataBase64: PNG }] }),
     await otherUserClient.post('/chains', { orgId: org, name: '茶叶产业链', product: '茶叶', stages: ['种植', '加工'] }),
-    await otherUserClient.post('/exit-applications', { householdId: registered, source: 'village', appliedOn: '2026-06-01' }),
+    await otherUserClient.post('/exit-applications', { householdId: registered, source: 'village' }),
     await otherUserClient.post('/feedback-to-home', { orgId: org, memberId: memberOfOrg, period: '2026年上半年', kind: 'good_work', text: '表现积极' }),
     await otherUserClient.post('/recommendations', { kind: 'duty_failure', orgId: org, memberId: memberOfOrg, text: '履职不到位' }),
     await otherUserClient.post(`/household-imports?fileName=m.csv`, Buffer.from(`${IMPORT_HEADER}\r\n`), { 'content-type': 'application/octet-stream' }),

@@ -1,7 +1,9 @@
+import { addDays, todayInShanghai } from '@lianjian/shared';
 import { describe, expect, it } from 'vitest';
 import { registerHousehold } from './households-fixture.ts';
 import { useCounty } from './setup-county.ts';
 
+const today = todayInShanghai();
 const ALL_MET = ['income', 'food', 'clothing', 'education', 'medical', 'housing', 'water'].map((criterion) => ({ criterion, met: true, evidence: '入户核实' }));
 
 describe('DOMAIN §6, §7: the village notice board is public and shows names and outcomes only', () => {
@@ -12,7 +14,7 @@ describe('DOMAIN §6, §7: the village notice board is public and shows names an
     const baihe = await ctx.user('baihe');
     // An exit in public notice.
     const h = await registerHousehold(qiao, { income: { wages: 16000, business: 0, transfer: 2000, property: 0 } });
-    const app = (await qiao.post('/exit-applications', { householdId: h, source: 'household', appliedOn: '2020-09-01' })).json().id;
+    const app = (await qiao.post('/exit-applications', { householdId: h, source: 'household' })).json().id;
     for (const [to, extra] of [
       ['reviewed', {}],
       ['verified', { criteria: ALL_MET }],
@@ -20,15 +22,15 @@ describe('DOMAIN §6, §7: the village notice board is public and shows names an
       ['in_notice', {}],
     ] as const) {
       const version = (await qiao.get(`/exit-applications/${app}`)).json().version;
-      expect((await qiao.post(`/exit-applications/${app}/transitions`, { to, on: '2020-09-10', version, ...extra })).statusCode).toBe(204);
+      expect((await qiao.post(`/exit-applications/${app}/transitions`, { to, version, ...extra })).statusCode).toBe(204);
     }
     // A household identified for monitoring, in its village notice.
     const m = await registerHousehold(qiao, { primaryCause: 'disaster' });
     await ctx.t.db.db.updateTable('households').set({ status: 'exited', exit_year: 2019 }).where('id', '=', m).execute();
-    const caseId = (await qiao.post('/monitoring-cases', { householdId: m, category: 'sudden_hardship', source: 'cadre_visit', risk: '房屋受灾', identifiedOn: '2020-08-01' })).json().id;
+    const caseId = (await qiao.post('/monitoring-cases', { householdId: m, category: 'sudden_hardship', source: 'cadre_visit', risk: '房屋受灾' })).json().id;
     for (const to of ['consented', 'in_notice']) {
       const version = (await qiao.get(`/monitoring-cases/${caseId}`)).json().version;
-      expect((await qiao.post(`/monitoring-cases/${caseId}/transitions`, { to, on: '2020-08-05', version })).statusCode).toBe(204);
+      expect((await qiao.post(`/monitoring-cases/${caseId}/transitions`, { to, version })).statusCode).toBe(204);
     }
     // Items of this village and of another (each placed by an organization that covers its village).
     await baihe.post('/problem-lists', {
@@ -49,8 +51,8 @@ describe('DOMAIN §6, §7: the village notice board is public and shows names an
     expect(res.statusCode).toBe(200);
     const board = res.json();
     expect(board).toMatchObject({ villageName: '穆老庄村', townshipName: '乔端镇' });
-    expect(board.exits).toEqual([{ headName: '赵大山', outcome: '拟退出贫困', noticeStartOn: '2020-09-10', noticeEndsOn: '2020-09-17', daysLeft: 0 }]);
-    expect(board.monitoring).toEqual([{ headName: '赵大山', outcome: '拟纳入防返贫监测', noticeStartOn: '2020-08-05', noticeEndsOn: '2020-08-10', daysLeft: 0 }]);
+    expect(board.exits).toEqual([{ headName: '赵大山', outcome: '拟退出贫困', noticeStartOn: today, noticeEndsOn: addDays(today, 7), daysLeft: 7 }]);
+    expect(board.monitoring).toEqual([{ headName: '赵大山', outcome: '拟纳入防返贫监测', noticeStartOn: today, noticeEndsOn: addDays(today, 5), daysLeft: 5 }]);
     expect(board.items.map((i: { problem: string }) => i.problem)).toEqual(['村口路灯不亮']);
     // Nothing a notice may not show: the family's other names, ID and phone numbers, health.
     const people = (await qiao.post(`/households/${h}/unmask`, { reason: '核对公示' })).json().people as { name: string; idNumber: string; phone: string | null }[];

@@ -114,6 +114,28 @@ describe('DOMAIN §5: coverage rules, gaps and helpers\' load', () => {
   });
 });
 
+describe('DOMAIN §6, §7, §9a: settings have floors from the rules and sane ranges', () => {
+  const ctx = useCounty();
+
+  it('the exit notice is at least 7 days, the monitoring notice at least 5, the lines within range and the monitoring line not below the poverty line; a refused change changes nothing', async () => {
+    const admin = await ctx.user('admin');
+    const refused = async (body: object, code = 'validation_failed') => {
+      const r = await admin.put('/settings?year=2020', body);
+      expect([r.statusCode, r.json().code], JSON.stringify(body)).toEqual([400, code]);
+      return r.json();
+    };
+    expect((await refused({ exit_notice_days: 6 })).errors[0]).toMatchObject({ path: 'body.exit_notice_days', message: '不能少于 7 天' });
+    await refused({ monitoring_notice_days: 4 });
+    expect((await refused({ poverty_line: 1000 })).errors[0].message).toBe('不能少于 2300 元');
+    await refused({ poverty_line: 50_000 });
+    await refused({ monitoring_line: 3900 }, 'monitoring_line_below_poverty_line');
+    await refused({ poverty_line: 6500 }, 'monitoring_line_below_poverty_line');
+    expect(await ctx.t.db.db.selectFrom('settings').selectAll().execute()).toEqual([]);
+    const set = await admin.put('/settings?year=2020', { exit_notice_days: 7, monitoring_notice_days: 5, poverty_line: 4000, monitoring_line: 6000 });
+    expect(set.statusCode, set.body).toBe(200);
+  });
+});
+
 describe('DOMAIN §5: exporting the register', () => {
   const ctx = useCounty();
 

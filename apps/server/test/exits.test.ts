@@ -1,6 +1,13 @@
+import { addDays, todayInShanghai } from '@lianjian/shared';
 import { describe, expect, it } from 'vitest';
 import { idCheckChar } from '../src/lib/identity.ts';
+import { earlier } from './earlier.ts';
 import { useCounty } from './setup-county.ts';
+
+/** Days relative to the server's today: a step is never dated after it. */
+const today = todayInShanghai();
+const ago = (n: number) => addDays(today, -n);
+const thisYear = Number(today.slice(0, 4));
 
 let seq = 500;
 const idNumber = (year: number) => {
@@ -34,12 +41,13 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
     });
     const householdId = household.json().id as string;
     await qiao.post(`/households/${householdId}/helpers`, { memberId: ctx.county.members.qiaoOther, role: 'cadre', primary: true, reason: '结对', startOn: '2019-01-01' });
-    const app = await qiao.post('/exit-applications', { householdId, source: 'household', appliedOn: '2020-09-01' });
+    const app = await qiao.post('/exit-applications', { householdId, source: 'household' });
     expect(app.statusCode).toBe(201);
     const id = app.json().id as string;
-    const step = async (to: string, on: string, extra: object = {}) => {
+    /** A step taken today (no `on`), or on the day given with what else the body carries. */
+    const step = async (to: string, extra: object = {}) => {
       const version = (await qiao.get(`/exit-applications/${id}`)).json().version;
-      return qiao.post(`/exit-applications/${id}/transitions`, { to, on, version, ...extra });
+      return qiao.post(`/exit-applications/${id}/transitions`, { to, version, ...extra });
     };
     return { qiao, householdId, id, step };
   };
@@ -47,63 +55,109 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
   it('no step can be skipped or reordered', async () => {
     const { step } = await setup();
     for (const to of ['verified', 'acknowledged', 'in_notice', 'announced']) {
-      const res = await step(to, '2020-09-05', { criteria: ALL_MET });
+      const res = await step(to, { criteria: ALL_MET });
       expect(res.statusCode, to).toBe(409);
       expect(res.json().code).toBe('illegal_transition');
     }
-    expect((await step('reviewed', '2020-09-05')).statusCode).toBe(204);
-    expect((await step('in_notice', '2020-09-06')).json().code).toBe('illegal_transition');
+    expect((await step('reviewed')).statusCode).toBe(204);
+    expect((await step('in_notice')).json().code).toBe('illegal_transition');
   });
 
   it('verification records every criterion with evidence, and income against the year’s poverty line', async () => {
     const { step, qiao } = await setup();
-    await step('reviewed', '2020-09-05');
-    const partial = await step('verified', '2020-09-10', { criteria: ALL_MET.slice(0, 3) });
+    await step('reviewed');
+    const partial = await step('verified', { criteria: ALL_MET.slice(0, 3) });
     expect(partial.statusCode).toBe(400);
-    // The county raises the 2020 line above this household's 4,800 yuan per head.
-    await ctx.t.db.db.insertInto('settings').values({ county_code: '411321', year: 2020, key: 'poverty_line', value: '5000' }).execute();
-    const below = await step('verified', '2020-09-10', { criteria: ALL_MET });
+    // The county raises this year's line above this household's 4,800 yuan per head.
+    await ctx.t.db.db.insertInto('settings').values({ county_code: '411321', year: thisYear, key: 'poverty_line', value: '5000' }).execute();
+    const below = await step('verified', { criteria: ALL_MET });
     expect(below.json().code).toBe('income_below_line');
     await ctx.t.db.db.deleteFrom('settings').execute();
-    const unmet = await step('verified', '2020-09-10', { criteria: ALL_MET.map((c) => (c.criterion === 'medical' ? { ...c, met: false } : c)) });
+    const unmet = await step('verified', { criteria: ALL_MET.map((c) => (c.criterion === 'medical' ? { ...c, met: false } : c)) });
     expect(unmet.json().code).toBe('standard_not_met');
-    expect((await step('verified', '2020-09-10', { criteria: ALL_MET })).statusCode).toBe(204);
+    expect((await step('verified', { criteria: ALL_MET })).statusCode).toBe(204);
     const app = (await qiao.get(`/exit-applications?householdId=${(await qiao.get('/households')).json().items[0].id}`)).json().items[0];
     expect(app.criteria).toHaveLength(7);
   });
 
-  it('public notice lasts the configured days: announcing before it ends is refused; then the household is removed', async () => {
-    const { step, qiao, householdId } = await setup();
-    await step('reviewed', '2020-09-05');
-    await step('verified', '2020-09-10', { criteria: ALL_MET });
-    await step('acknowledged', '2020-09-11');
-    expect((await step('in_notice', '2020-09-12')).statusCode).toBe(204);
-    const early = await step('announced', '2020-09-18');
+  it('the exit notice runs from the day it appeared on the village board: announcing before its days have run there is refused; then the household is removed', async () => {
+    const { step, qiao, householdId, id } = await setup();
+    await step('reviewed');
+    await step('verified', { criteria: ALL_MET });
+    await step('acknowledged');
+    expect((await step('in_notice')).statusCode).toBe(204);
+    expect((await qiao.get(`/exit-applications/${id}`)).json()).toMatchObject({ noticeStartOn: today, noticePublishedOn: today, noticeEndsOn: addDays(today, 7) });
+    const early = await step('announced');
     expect(early.statusCode).toBe(409);
     expect(early.json().code).toBe('notice_period_not_over');
-    expect((await step('announced', '2020-09-19')).statusCode).toBe(204);
-    expect((await qiao.get(`/households/${householdId}`)).json()).toMatchObject({ status: 'exited', exitYear: 2020 });
+    // Six days on the board are not seven.
+    await earlier(ctx.t.db.db, 'exit', id, 6);
+    expect((await step('announced')).json().code).toBe('notice_period_not_over');
+    await earlier(ctx.t.db.db, 'exit', id, 1);
+    expect((await step('announced')).statusCode).toBe(204);
+    expect((await qiao.get(`/households/${householdId}`)).json()).toMatchObject({ status: 'exited', exitYear: thisYear });
   });
 
-  it('the notice period is a setting: a county may require longer', async () => {
-    await ctx.t.db.db.insertInto('settings').values({ county_code: '411321', year: 2020, key: 'exit_notice_days', value: '10' }).execute();
-    const { step, qiao, id } = await setup();
-    await step('reviewed', '2020-09-05');
-    await step('verified', '2020-09-10', { criteria: ALL_MET });
-    await step('acknowledged', '2020-09-11');
-    await step('in_notice', '2020-09-12');
-    expect((await qiao.get(`/exit-applications/${id}`)).json().noticeEndsOn).toBe('2020-09-22');
-    expect((await step('announced', '2020-09-19')).json().code).toBe('notice_period_not_over');
+  it('an exit step is dated no later than today and no earlier than the step before it: an announcement dated after the notice ends is refused today', async () => {
+    const { step, qiao, householdId, id } = await setup();
+    await step('reviewed');
+    await step('verified', { criteria: ALL_MET });
+    await step('acknowledged');
+    await step('in_notice');
+    // The review's finding: announce "on" a day past the notice, today, and the household exits without ever being on the board that long.
+    const ahead = await step('announced', { on: addDays(today, 8) });
+    expect([ahead.statusCode, ahead.json().code]).toEqual([400, 'date_in_future']);
+    const before = await step('rejected', { on: ago(1), backdateReason: '补录', reason: '收入不稳定' });
+    expect([before.statusCode, before.json().code]).toEqual([400, 'date_before_previous_step']);
+    expect((await qiao.get(`/exit-applications/${id}`)).json()).toMatchObject({ status: 'in_notice', announcedOn: null });
+    expect((await qiao.get(`/households/${householdId}`)).json().status).toBe('registered');
+  });
+
+  it('an application dated in the future is refused, and so is one dated before today without a reason', async () => {
+    const { qiao, householdId } = await setup();
+    const ahead = await qiao.post('/exit-applications', { householdId, source: 'household', appliedOn: addDays(today, 2) });
+    expect([ahead.statusCode, ahead.json().code]).toEqual([400, 'date_in_future']);
+    const late = await qiao.post('/exit-applications', { householdId, source: 'household', appliedOn: ago(3) });
+    expect([late.statusCode, late.json().code]).toEqual([400, 'backdate_reason_required']);
+    expect(await ctx.t.db.db.selectFrom('exit_applications').select('applied_on').where('household_id', '=', householdId).execute()).toEqual([{ applied_on: today }]);
+  });
+
+  it('recording paper that happened before today needs a reason, is audited, and never shortens the notice below 7 days on the board', async () => {
+    const { qiao, householdId, step: first } = await setup();
+    expect((await first('rejected', { reason: '重新按纸质材料补录' })).statusCode).toBe(204);
+    // The application again, its paper steps recorded late.
+    const filed = await qiao.post('/exit-applications', { householdId, source: 'household', appliedOn: ago(20), backdateReason: '系统上线前的纸质申请' });
+    expect(filed.statusCode).toBe(201);
+    const app = filed.json().id as string;
+    const step = async (to: string, extra: object = {}) => {
+      const version = (await qiao.get(`/exit-applications/${app}`)).json().version;
+      return qiao.post(`/exit-applications/${app}/transitions`, { to, version, ...extra });
+    };
+    const noReason = await step('reviewed', { on: ago(15) });
+    expect([noReason.statusCode, noReason.json().code]).toEqual([400, 'backdate_reason_required']);
+    expect((await step('reviewed', { on: ago(15), backdateReason: '民主评议会议记录补录' })).statusCode).toBe(204);
+    expect((await step('verified', { on: ago(12), backdateReason: '核验表补录', criteria: ALL_MET })).statusCode).toBe(204);
+    expect((await step('acknowledged', { on: ago(11), backdateReason: '签字页补录' })).statusCode).toBe(204);
+    // The paper notice went up ten days ago; the board shows it only from today, so it runs 7 days from today.
+    expect((await step('in_notice', { on: ago(10), backdateReason: '纸质公示补录' })).statusCode).toBe(204);
+    const shown = (await qiao.get(`/exit-applications/${app}`)).json();
+    expect(shown).toMatchObject({ noticeStartOn: ago(10), noticePublishedOn: today, noticeEndsOn: addDays(today, 7) });
+    expect(shown.events.at(-1).text).toContain('补录：纸质公示补录');
+    expect((await step('announced')).json().code).toBe('notice_period_not_over');
+    const board = (await ctx.t.app.inject({ method: 'GET', url: '/api/v1/public/villages/411321106200/board' })).json();
+    expect(board.exits).toEqual([expect.objectContaining({ noticeEndsOn: addDays(today, 7), daysLeft: 7 })]);
+    const audit = await ctx.t.db.db.selectFrom('audit_events').select('after_json').where('action', '=', 'exit.transition').where('entity_id', '=', householdId).orderBy('seq').execute();
+    expect(audit.map((a) => JSON.parse(a.after_json as string).backdateReason)).toEqual([null, '民主评议会议记录补录', '核验表补录', '签字页补录', '纸质公示补录']);
   });
 
   it('an objection during notice sends the application back to verification', async () => {
     const { step, qiao, id } = await setup();
-    await step('reviewed', '2020-09-05');
-    await step('verified', '2020-09-10', { criteria: ALL_MET });
-    await step('acknowledged', '2020-09-11');
-    await step('in_notice', '2020-09-12');
+    await step('reviewed');
+    await step('verified', { criteria: ALL_MET });
+    await step('acknowledged');
+    await step('in_notice');
     const version = (await qiao.get(`/exit-applications/${id}`)).json().version;
-    expect((await qiao.post(`/exit-applications/${id}/objections`, { receivedOn: '2020-09-14', content: '其妻重病，收入不稳定', version })).statusCode).toBe(204);
+    expect((await qiao.post(`/exit-applications/${id}/objections`, { content: '其妻重病，收入不稳定', version })).statusCode).toBe(204);
     const app = (await qiao.get(`/exit-applications/${id}`)).json();
     expect(app).toMatchObject({ status: 'reviewed', criteria: null, noticeStartOn: null });
     expect(app.events.at(-1).text).toContain('异议');
@@ -111,35 +165,35 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
 
   it('any step can reject with a written reason; the household keeps its helpers and may apply again', async () => {
     const { step, qiao, householdId } = await setup();
-    await step('reviewed', '2019-11-05');
-    expect((await step('rejected', '2019-11-20')).statusCode).toBe(400);
-    expect((await step('rejected', '2019-11-20', { reason: '收入不稳定：两人重病' })).statusCode).toBe(204);
+    await step('reviewed');
+    expect((await step('rejected')).statusCode).toBe(400);
+    expect((await step('rejected', { reason: '收入不稳定：两人重病' })).statusCode).toBe(204);
     const household = (await qiao.get(`/households/${householdId}`)).json();
     expect(household.status).toBe('registered');
     expect(household.helpers.filter((h: { endOn: string | null }) => h.endOn === null)).toHaveLength(1);
-    expect((await qiao.post('/exit-applications', { householdId, source: 'village', appliedOn: '2020-10-01' })).statusCode).toBe(201);
-    expect((await qiao.post('/exit-applications', { householdId, source: 'village', appliedOn: '2020-10-02' })).json().code).toBe('application_open');
+    expect((await qiao.post('/exit-applications', { householdId, source: 'village' })).statusCode).toBe(201);
+    expect((await qiao.post('/exit-applications', { householdId, source: 'village' })).json().code).toBe('application_open');
   });
 
   it("a township admin cannot see or move another township's exit applications", async () => {
     const { id } = await setup();
     const cheng = await ctx.user('chengjiao');
     expect((await cheng.get(`/exit-applications/${id}`)).statusCode).toBe(404);
-    expect((await cheng.post(`/exit-applications/${id}/transitions`, { to: 'reviewed', on: '2020-09-05', version: 1 })).statusCode).toBe(404);
+    expect((await cheng.post(`/exit-applications/${id}/transitions`, { to: 'reviewed', version: 1 })).statusCode).toBe(404);
     expect((await cheng.get('/exit-applications')).json().items).toHaveLength(0);
   });
 
   it('the printable village notice shows names and outcome only, never ID, phone, bank or health details', async () => {
     const { step, qiao, householdId } = await setup();
-    await step('reviewed', '2020-09-05');
-    await step('verified', '2020-09-10', { criteria: ALL_MET });
-    await step('acknowledged', '2020-09-12');
-    expect((await step('in_notice', '2020-09-14')).statusCode).toBe(204);
+    await step('reviewed');
+    await step('verified', { criteria: ALL_MET });
+    await step('acknowledged');
+    expect((await step('in_notice')).statusCode).toBe(204);
     const res = await qiao.get('/exit-notices/411321106200');
     expect(res.statusCode).toBe(200);
     const notice = res.json();
     expect(notice).toMatchObject({ villageName: '穆老庄村', townshipName: expect.any(String) });
-    expect(notice.items).toEqual([{ no: 1, headName: '赵大海', outcome: '拟退出贫困', noticeStartOn: '2020-09-14', noticeEndsOn: '2020-09-21', daysLeft: 0 }]);
+    expect(notice.items).toEqual([{ no: 1, headName: '赵大海', outcome: '拟退出贫困', noticeStartOn: today, noticeEndsOn: addDays(today, 7), daysLeft: 7 }]);
     const unmasked = (await qiao.post(`/households/${householdId}/unmask`, { reason: '核对公示' })).json();
     for (const p of unmasked.people as { idNumber: string; name: string }[]) {
       expect(res.body).not.toContain(p.idNumber);

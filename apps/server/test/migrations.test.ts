@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDb, migrate } from '../src/db/index.ts';
 import { scratchDatabases } from './scratch-db.ts';
@@ -72,6 +72,35 @@ describe('upgrades: ledger versions', () => {
       const after = await handle.db.selectFrom('ledgers').select(['id', 'version']).orderBy('id').execute();
       expect(after.map((r) => `${r.id}${r.version}`)).toEqual(['a1', 'b2', 'c4', 'd3', 'e5', 'f1']);
       await expect(handle.db.insertInto('ledgers').values(ledger('g', '411321106', 5, at)).execute()).rejects.toThrow();
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
+describe('upgrades: notices published on the board', () => {
+  const scratch = scratchDatabases();
+  afterAll(() => scratch.cleanup());
+
+  it('an upgrade that records when a notice appeared on the board takes a notice recorded before as published the day it started', async () => {
+    const handle = await migratedBefore(await scratch.create(), '0029');
+    try {
+      const at = '2020-11-02T00:00:00.000Z';
+      await sql`insert into regions (code, name, level, kind, name_initials) values ('411321106200', '穆老庄村', 'village', 'village', 'mlzc')`.execute(handle.db);
+      for (const id of ['h1', 'h2']) {
+        await sql`insert into households (id, region_code, head_name, head_initials, address, attribute, standard, status, primary_cause, secondary_causes,
+            income_wages, income_business, income_transfer, income_property, per_capita_income, water_safe, created_at, updated_at)
+          values (${id}, '411321106200', '户主', 'hz', '一组', 'general', 'general', 'registered', 'illness', '[]', 0, 0, 0, 0, 0, 1, ${at}, ${at})`.execute(handle.db);
+      }
+      await sql`insert into exit_applications (id, household_id, source, status, applied_on, notice_start_on, notice_days, version, created_at, updated_at)
+        values ('e1', 'h1', 'household', 'in_notice', '2020-11-02', '2020-11-23', 7, 5, ${at}, ${at}),
+               ('e2', 'h2', 'household', 'applied', '2020-11-02', null, null, 1, ${at}, ${at})`.execute(handle.db);
+      await migrate(handle.db);
+      const rows = await handle.db.selectFrom('exit_applications').select(['id', 'notice_published_on']).orderBy('id').execute();
+      expect(rows).toEqual([
+        { id: 'e1', notice_published_on: '2020-11-23' },
+        { id: 'e2', notice_published_on: null },
+      ]);
     } finally {
       await handle.close();
     }

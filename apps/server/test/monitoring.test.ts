@@ -1,6 +1,11 @@
+import { addDays, todayInShanghai } from '@lianjian/shared';
 import { describe, expect, it } from 'vitest';
 import { idCheckChar } from '../src/lib/identity.ts';
+import { earlier } from './earlier.ts';
 import { useCounty } from './setup-county.ts';
+
+const today = todayInShanghai();
+const ago = (n: number) => addDays(today, -n);
 
 let seq = 700;
 const idNumber = (year: number) => {
@@ -32,30 +37,36 @@ describe('DOMAIN §7: return-to-poverty monitoring', () => {
     return { qiao, id };
   };
 
-  const run = async (caseId: string, steps: [string, string, string?][]) => {
+  /** Steps taken today, each with its reason if any; the first refused is returned. */
+  const run = async (caseId: string, steps: [string, string?][]) => {
     const qiao = await ctx.user('qiaoduan');
-    for (const [to, on, reason] of steps) {
+    for (const [to, reason] of steps) {
       const version = (await qiao.get(`/monitoring-cases/${caseId}`)).json().version;
-      const res = await qiao.post(`/monitoring-cases/${caseId}/transitions`, { to, on, version, ...(reason ? { reason } : {}) });
+      const res = await qiao.post(`/monitoring-cases/${caseId}/transitions`, { to, version, ...(reason ? { reason } : {}) });
       if (res.statusCode !== 204) return res;
     }
     return null;
   };
+  /** A case identified today, then through consent and a notice that has run its 5 days on the board. */
+  const monitored = async (caseId: string) => {
+    expect(await run(caseId, [['consented'], ['in_notice']])).toBeNull();
+    await earlier(ctx.t.db.db, 'monitoring', caseId, 5);
+    expect(await run(caseId, [['township_reviewed'], ['monitored']])).toBeNull();
+  };
 
   it('identification goes through consent, review and notice, township review and county decision, in that order', async () => {
     const { qiao, id } = await exited();
-    const c = await qiao.post('/monitoring-cases', { householdId: id, category: 'unstable_exited', source: 'cadre_visit', risk: '妻子重病住院，医疗支出大', identifiedOn: '2021-03-01' });
+    const c = await qiao.post('/monitoring-cases', { householdId: id, category: 'unstable_exited', source: 'cadre_visit', risk: '妻子重病住院，医疗支出大' });
     expect(c.statusCode).toBe(201);
     const caseId = c.json().id;
-    const skip = await run(caseId, [['monitored', '2021-03-02']]);
+    const skip = await run(caseId, [['monitored']]);
     expect(skip?.json().code).toBe('illegal_transition');
-    const early = await run(caseId, [
-      ['consented', '2021-03-03'],
-      ['in_notice', '2021-03-05'],
-      ['township_reviewed', '2021-03-08'],
-    ]);
+    const early = await run(caseId, [['consented'], ['in_notice'], ['township_reviewed']]);
     expect(early?.json().code).toBe('notice_period_not_over'); // 5 days by default
-    expect(await run(caseId, [['township_reviewed', '2021-03-10'], ['monitored', '2021-03-15']])).toBeNull();
+    await earlier(ctx.t.db.db, 'monitoring', caseId, 4);
+    expect((await run(caseId, [['township_reviewed']]))?.json().code).toBe('notice_period_not_over');
+    await earlier(ctx.t.db.db, 'monitoring', caseId, 1);
+    expect(await run(caseId, [['township_reviewed'], ['monitored']])).toBeNull();
     expect((await qiao.get(`/households/${id}`)).json().status).toBe('monitored');
     expect((await qiao.get(`/monitoring-cases/${caseId}`)).json().events.map((e: { toStatus: string }) => e.toStatus)).toEqual([
       'identified',
@@ -68,19 +79,21 @@ describe('DOMAIN §7: return-to-poverty monitoring', () => {
 
   it('risk elimination takes the same path, can be rolled back, and is refused for a household with no labour capacity', async () => {
     const { qiao, id } = await exited();
-    const caseId = (await qiao.post('/monitoring-cases', { householdId: id, category: 'unstable_exited', source: 'household_report', risk: '收入骤减', identifiedOn: '2021-03-01' })).json().id;
-    await run(caseId, [['consented', '2021-03-02'], ['in_notice', '2021-03-03'], ['township_reviewed', '2021-03-09'], ['monitored', '2021-03-10']]);
-    expect(await run(caseId, [['elimination_in_notice', '2021-12-01'], ['elimination_reviewed', '2021-12-07'], ['eliminated', '2021-12-10']])).toBeNull();
+    const caseId = (await qiao.post('/monitoring-cases', { householdId: id, category: 'unstable_exited', source: 'household_report', risk: '收入骤减' })).json().id;
+    await monitored(caseId);
+    expect(await run(caseId, [['elimination_in_notice']])).toBeNull();
+    await earlier(ctx.t.db.db, 'monitoring', caseId, 5);
+    expect(await run(caseId, [['elimination_reviewed'], ['eliminated']])).toBeNull();
     expect((await qiao.get(`/households/${id}`)).json().status).toBe('risk_eliminated');
-    const noReason = await run(caseId, [['monitored', '2022-02-01']]);
+    const noReason = await run(caseId, [['monitored']]);
     expect(noReason?.statusCode).toBe(400);
-    expect(await run(caseId, [['monitored', '2022-02-01', '再次发生大额医疗支出']])).toBeNull();
+    expect(await run(caseId, [['monitored', '再次发生大额医疗支出']])).toBeNull();
     expect((await qiao.get(`/households/${id}`)).json().status).toBe('monitored');
 
     const weak = await exited('none');
-    const weakCase = (await weak.qiao.post('/monitoring-cases', { householdId: weak.id, category: 'unstable_exited', source: 'cadre_visit', risk: '老人无劳动能力', identifiedOn: '2021-03-01' })).json().id;
-    await run(weakCase, [['consented', '2021-03-02'], ['in_notice', '2021-03-03'], ['township_reviewed', '2021-03-09'], ['monitored', '2021-03-10']]);
-    const refused = await run(weakCase, [['elimination_in_notice', '2021-12-01']]);
+    const weakCase = (await weak.qiao.post('/monitoring-cases', { householdId: weak.id, category: 'unstable_exited', source: 'cadre_visit', risk: '老人无劳动能力' })).json().id;
+    await monitored(weakCase);
+    const refused = await run(weakCase, [['elimination_in_notice']]);
     expect(refused?.json().code).toBe('no_labour_capacity');
   });
 
@@ -92,9 +105,31 @@ describe('DOMAIN §7: return-to-poverty monitoring', () => {
     expect(candidates[0]).toMatchObject({ perCapitaIncome: 4500, line: 6000 });
   });
 
+  it('a monitoring step is dated no later than today and no earlier than the step before it; the notice runs 5 days on the board, however early the paper says it started', async () => {
+    const { qiao, id } = await exited();
+    const ahead = await qiao.post('/monitoring-cases', { householdId: id, category: 'unstable_exited', source: 'cadre_visit', risk: '收入骤减', identifiedOn: addDays(today, 1) });
+    expect([ahead.statusCode, ahead.json().code]).toEqual([400, 'date_in_future']);
+    const filed = await qiao.post('/monitoring-cases', { householdId: id, category: 'unstable_exited', source: 'cadre_visit', risk: '收入骤减', identifiedOn: ago(12), backdateReason: '走访记录补录' });
+    expect(filed.statusCode).toBe(201);
+    const caseId = filed.json().id as string;
+    const step = async (to: string, extra: object = {}) => {
+      const version = (await qiao.get(`/monitoring-cases/${caseId}`)).json().version;
+      return qiao.post(`/monitoring-cases/${caseId}/transitions`, { to, version, ...extra });
+    };
+    expect((await step('consented', { on: ago(13), backdateReason: '补录' })).json().code).toBe('date_before_previous_step');
+    expect((await step('consented', { on: ago(10) })).json().code).toBe('backdate_reason_required');
+    expect((await step('consented', { on: ago(10), backdateReason: '入户核实记录补录' })).statusCode).toBe(204);
+    expect((await step('in_notice', { on: ago(9), backdateReason: '纸质公示补录' })).statusCode).toBe(204);
+    expect((await qiao.get(`/monitoring-cases/${caseId}`)).json()).toMatchObject({ noticePublishedOn: today, noticeEndsOn: addDays(today, 5) });
+    // The review's finding: a township review dated past the notice, entered today.
+    expect((await step('township_reviewed', { on: addDays(today, 6) })).json().code).toBe('date_in_future');
+    expect((await step('township_reviewed')).json().code).toBe('notice_period_not_over');
+    expect((await qiao.get(`/households/${id}`)).json().status).toBe('exited');
+  });
+
   it("a township admin cannot see another township's monitoring cases", async () => {
     const { qiao, id } = await exited();
-    const caseId = (await qiao.post('/monitoring-cases', { householdId: id, category: 'marginal', source: 'data_crosscheck', risk: '收入接近监测线', identifiedOn: '2021-03-01' })).json().id;
+    const caseId = (await qiao.post('/monitoring-cases', { householdId: id, category: 'marginal', source: 'data_crosscheck', risk: '收入接近监测线' })).json().id;
     const cheng = await ctx.user('chengjiao');
     expect((await cheng.get(`/monitoring-cases/${caseId}`)).statusCode).toBe(404);
     expect((await cheng.get('/monitoring-cases')).json().items).toHaveLength(0);

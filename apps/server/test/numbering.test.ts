@@ -43,7 +43,7 @@ describe('a household’s rules hold when its writes arrive at once', () => {
       ),
     );
     expect(primary.map((r) => r.statusCode).sort()).toEqual([201, 409, 409]);
-    const exits = await Promise.all([1, 2, 3].map(() => qiao.post('/exit-applications', { householdId: h, source: 'household', appliedOn: '2020-09-01' })));
+    const exits = await Promise.all([1, 2, 3].map(() => qiao.post('/exit-applications', { householdId: h, source: 'household' })));
     expect(exits.map((r) => r.statusCode).sort()).toEqual([201, 409, 409]);
     const db = ctx.t.db.db;
     const count = async (t: 'helpers' | 'exit_applications') =>

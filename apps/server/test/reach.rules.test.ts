@@ -276,8 +276,8 @@ describe('a branch account reads the households of the villages its branch cover
       () => baihe.post(`/households/${id}/helpers`, { memberId: members.qiaoSecretary, role: 'party_member', primary: false, reason: '叠加帮扶', startOn: '2020-02-01' }),
       () => baihe.post(`/households/${id}/visits`, { visitedOn: '2020-06-01', helperIds: [helperId] }),
       () => baihe.post(`/households/${id}/measures`, { category: 'industry', content: '发展香菇种植', costYuan: 0, startOn: '2020-06-01' }),
-      () => baihe.post('/monitoring-cases', { householdId: id, category: 'sudden_hardship', source: 'cadre_visit', risk: '因病', identifiedOn: '2020-08-01' }),
-      () => baihe.post('/exit-applications', { householdId: id, source: 'household', appliedOn: '2020-09-01' }),
+      () => baihe.post('/monitoring-cases', { householdId: id, category: 'sudden_hardship', source: 'cadre_visit', risk: '因病' }),
+      () => baihe.post('/exit-applications', { householdId: id, source: 'household' }),
     ];
     const counts = async () => {
       const db = ctx.t.db.db;
@@ -303,16 +303,16 @@ describe('a branch account reads the households of the villages its branch cover
       expect(res.statusCode, res.body).toBe(201);
     }
     // Monitoring and exit steps on a household it does not serve: the township opens them, the branch cannot move them.
-    const caseId = (await qiao.post('/monitoring-cases', { householdId: unserved, category: 'sudden_hardship', source: 'cadre_visit', risk: '因病', identifiedOn: '2020-08-01' })).json().id;
+    const caseId = (await qiao.post('/monitoring-cases', { householdId: unserved, category: 'sudden_hardship', source: 'cadre_visit', risk: '因病' })).json().id;
     const version = (await qiao.get(`/monitoring-cases/${caseId}`)).json().version;
-    const step = await baihe.post(`/monitoring-cases/${caseId}/transitions`, { to: 'consented', on: '2020-08-02', version });
+    const step = await baihe.post(`/monitoring-cases/${caseId}/transitions`, { to: 'consented', version });
     expect(step.json().code).toBe('household_not_served');
     // Nor exit steps, objections or a measure's acknowledgement that the township started.
-    const exitId = (await qiao.post('/exit-applications', { householdId: unserved, source: 'household', appliedOn: '2020-09-01' })).json().id;
+    const exitId = (await qiao.post('/exit-applications', { householdId: unserved, source: 'household' })).json().id;
     const exitVersion = (await qiao.get(`/exit-applications/${exitId}`)).json().version;
-    const exitStep = await baihe.post(`/exit-applications/${exitId}/transitions`, { to: 'reviewed', on: '2020-09-02', version: exitVersion });
+    const exitStep = await baihe.post(`/exit-applications/${exitId}/transitions`, { to: 'reviewed', version: exitVersion });
     expect(exitStep.json().code).toBe('household_not_served');
-    const objection = await baihe.post(`/exit-applications/${exitId}/objections`, { receivedOn: '2020-09-02', content: '有异议', version: exitVersion });
+    const objection = await baihe.post(`/exit-applications/${exitId}/objections`, { content: '有异议', version: exitVersion });
     expect(objection.json().code).toBe('household_not_served');
     const measureId = (await qiao.post(`/households/${unserved}/measures`, { category: 'industry', content: '发展香菇种植', costYuan: 0, startOn: '2020-06-01' })).json().id;
     const ack = await baihe.post(`/households/${unserved}/measures/${measureId}/acknowledge`, { acknowledgedOn: '2020-06-02', version: 1 });

@@ -2,3 +2,4 @@ export * from './domain.ts';
 export * from './permissions.ts';
 export * from './workflows.ts';
 export * from './accounts.ts';
+export * from './procedure.ts';

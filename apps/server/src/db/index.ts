@@ -32,6 +32,7 @@ import * as m0025 from './migrations/0025_personal_data.ts';
 import * as m0026 from './migrations/0026_item_link_memberships.ts';
 import * as m0027 from './migrations/0027_one_import_at_a_time.ts';
 import * as m0028 from './migrations/0028_ledger_versions.ts';
+import * as m0029 from './migrations/0029_notice_published.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -180,6 +181,7 @@ const migrations = {
   '0026_item_link_memberships': m0026,
   '0027_one_import_at_a_time': m0027,
   '0028_ledger_versions': m0028,
+  '0029_notice_published': m0029,
 };
 
 /**

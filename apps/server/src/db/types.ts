@@ -591,6 +591,8 @@ export interface ExitApplicationTable {
   acknowledged_on: string | null;
   notice_start_on: string | null;
   notice_days: number | null;
+  /** The day the notice appeared on the village board: its floor runs from here, whatever day the paper says. */
+  notice_published_on: string | null;
   announced_on: string | null;
   rejected_on: string | null;
   reject_reason: string | null;
@@ -621,6 +623,8 @@ export interface MonitoringCaseTable {
   identified_on: string;
   notice_start_on: string | null;
   notice_days: number | null;
+  /** The day the notice appeared on the village board: its floor runs from here, whatever day the paper says. */
+  notice_published_on: string | null;
   decided_on: string | null;
   eliminated_on: string | null;
   version: number;

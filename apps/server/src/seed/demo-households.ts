@@ -101,6 +101,7 @@ export async function seedCase3(
       acknowledged_on: null,
       notice_start_on: null,
       notice_days: null,
+      notice_published_on: null,
       announced_on: null,
       rejected_on: '2019-11-05',
       reject_reason: '收入不稳定：母亲和妻子重病，医疗支出大，收入主要靠采药和零工',

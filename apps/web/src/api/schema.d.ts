@@ -11875,13 +11875,19 @@ export interface components {
             householdId: string;
             /** @enum {string} */
             source: "household" | "village";
-            appliedOn: string;
+            /** @description The day the step happened: today when left out; never after today, never before the step before it */
+            appliedOn?: string;
+            /** @description Required when `on` is before today: recording paper that already happened is its own act, audited with this reason */
+            backdateReason?: string;
             note?: string;
         };
         ExitTransitionInput: {
             /** @enum {string} */
             to: "applied" | "reviewed" | "verified" | "acknowledged" | "in_notice" | "announced" | "rejected";
-            on: string;
+            /** @description The day the step happened: today when left out; never after today, never before the step before it */
+            on?: string;
+            /** @description Required when `on` is before today: recording paper that already happened is its own act, audited with this reason */
+            backdateReason?: string;
             version: number;
             /** @description Required to reject */
             reason?: string;
@@ -11894,7 +11900,10 @@ export interface components {
             }[];
         };
         ExitObjectionInput: {
-            receivedOn: string;
+            /** @description The day the step happened: today when left out; never after today, never before the step before it */
+            receivedOn?: string;
+            /** @description Required when `on` is before today: recording paper that already happened is its own act, audited with this reason */
+            backdateReason?: string;
             content: string;
             version: number;
         };
@@ -11916,6 +11925,9 @@ export interface components {
                 evidence: string;
             }[] | null;
             noticeStartOn: string | null;
+            /** @description The day the notice appeared on the village board */
+            noticePublishedOn: string | null;
+            /** @description The first day the exit may be announced */
             noticeEndsOn: string | null;
             announcedOn: string | null;
             rejectReason: string | null;
@@ -11950,12 +11962,18 @@ export interface components {
             source: "household_report" | "cadre_visit" | "data_crosscheck";
             /** @description What puts the household at risk: illness, disaster, accident, income fall… */
             risk: string;
-            identifiedOn: string;
+            /** @description The day the step happened: today when left out; never after today, never before the step before it */
+            identifiedOn?: string;
+            /** @description Required when `on` is before today: recording paper that already happened is its own act, audited with this reason */
+            backdateReason?: string;
         };
         MonitoringTransitionInput: {
             /** @enum {string} */
             to: "identified" | "consented" | "in_notice" | "township_reviewed" | "monitored" | "elimination_in_notice" | "elimination_reviewed" | "eliminated" | "dropped";
-            on: string;
+            /** @description The day the step happened: today when left out; never after today, never before the step before it */
+            on?: string;
+            /** @description Required when `on` is before today: recording paper that already happened is its own act, audited with this reason */
+            backdateReason?: string;
             version: number;
             reason?: string;
         };
@@ -11971,6 +11989,9 @@ export interface components {
             /** @enum {string} */
             status: "identified" | "consented" | "in_notice" | "township_reviewed" | "monitored" | "elimination_in_notice" | "elimination_reviewed" | "eliminated" | "dropped";
             identifiedOn: string;
+            /** @description The day the notice appeared on the village board */
+            noticePublishedOn: string | null;
+            /** @description The first day the township may review the case */
             noticeEndsOn: string | null;
             events: {
                 on: string;
@@ -12628,7 +12649,10 @@ export interface components {
             orgId: string;
             /** Format: uuid */
             memberId?: string;
-            supervisedOn: string;
+            /** @description The day the step happened: today when left out; never after today, never before the step before it */
+            supervisedOn?: string;
+            /** @description Required when `on` is before today: recording paper that already happened is its own act, audited with this reason */
+            backdateReason?: string;
             supervisor: string;
             findings: string;
             /** @description The indicator the score effect belongs to */
@@ -12803,9 +12827,9 @@ export interface components {
             };
         };
         CountySettingsUpdateInput: {
-            /** @description Yuan per person per year */
+            /** @description Yuan per person per year: 2,300 at 2010 prices, indexed */
             poverty_line?: number;
-            /** @description Yuan per person per year; about 1.5× the poverty line */
+            /** @description Yuan per person per year; about 1.5× the poverty line, never below it */
             monitoring_line?: number;
             exit_notice_days?: number;
             monitoring_notice_days?: number;
@@ -13340,7 +13364,10 @@ export interface components {
             version: number;
         };
         DissolveOrgInput: {
-            dissolvedOn: string;
+            /** @description The day the step happened: today when left out; never after today, never before the step before it */
+            dissolvedOn?: string;
+            /** @description Required when `on` is before today: recording paper that already happened is its own act, audited with this reason */
+            backdateReason?: string;
             reason: string;
             version: number;
             /**
@@ -14033,13 +14060,19 @@ export interface components {
             householdId: string;
             /** @enum {string} */
             source: "household" | "village";
-            appliedOn: string;
+            /** @description The day the step happened: today when left out; never after today, never before the step before it */
+            appliedOn?: string;
+            /** @description Required when `on` is before today: recording paper that already happened is its own act, audited with this reason */
+            backdateReason?: string;
             note?: string;
         };
         ExitTransition: {
             /** @enum {string} */
             to: "applied" | "reviewed" | "verified" | "acknowledged" | "in_notice" | "announced" | "rejected";
-            on: string;
+            /** @description The day the step happened: today when left out; never after today, never before the step before it */
+            on?: string;
+            /** @description Required when `on` is before today: recording paper that already happened is its own act, audited with this reason */
+            backdateReason?: string;
             version: number;
             /** @description Required to reject */
             reason?: string;
@@ -14052,7 +14085,10 @@ export interface components {
             }[];
         };
         ExitObjection: {
-            receivedOn: string;
+            /** @description The day the step happened: today when left out; never after today, never before the step before it */
+            receivedOn?: string;
+            /** @description Required when `on` is before today: recording paper that already happened is its own act, audited with this reason */
+            backdateReason?: string;
             content: string;
             version: number;
         };
@@ -14074,6 +14110,9 @@ export interface components {
                 evidence: string;
             }[] | null;
             noticeStartOn: string | null;
+            /** @description The day the notice appeared on the village board */
+            noticePublishedOn: string | null;
+            /** @description The first day the exit may be announced */
             noticeEndsOn: string | null;
             announcedOn: string | null;
             rejectReason: string | null;
@@ -14108,12 +14147,18 @@ export interface components {
             source: "household_report" | "cadre_visit" | "data_crosscheck";
             /** @description What puts the household at risk: illness, disaster, accident, income fall… */
             risk: string;
-            identifiedOn: string;
+            /** @description The day the step happened: today when left out; never after today, never before the step before it */
+            identifiedOn?: string;
+            /** @description Required when `on` is before today: recording paper that already happened is its own act, audited with this reason */
+            backdateReason?: string;
         };
         MonitoringTransition: {
             /** @enum {string} */
             to: "identified" | "consented" | "in_notice" | "township_reviewed" | "monitored" | "elimination_in_notice" | "elimination_reviewed" | "eliminated" | "dropped";
-            on: string;
+            /** @description The day the step happened: today when left out; never after today, never before the step before it */
+            on?: string;
+            /** @description Required when `on` is before today: recording paper that already happened is its own act, audited with this reason */
+            backdateReason?: string;
             version: number;
             reason?: string;
         };
@@ -14129,6 +14174,9 @@ export interface components {
             /** @enum {string} */
             status: "identified" | "consented" | "in_notice" | "township_reviewed" | "monitored" | "elimination_in_notice" | "elimination_reviewed" | "eliminated" | "dropped";
             identifiedOn: string;
+            /** @description The day the notice appeared on the village board */
+            noticePublishedOn: string | null;
+            /** @description The first day the township may review the case */
             noticeEndsOn: string | null;
             events: {
                 on: string;
@@ -14786,7 +14834,10 @@ export interface components {
             orgId: string;
             /** Format: uuid */
             memberId?: string;
-            supervisedOn: string;
+            /** @description The day the step happened: today when left out; never after today, never before the step before it */
+            supervisedOn?: string;
+            /** @description Required when `on` is before today: recording paper that already happened is its own act, audited with this reason */
+            backdateReason?: string;
             supervisor: string;
             findings: string;
             /** @description The indicator the score effect belongs to */
@@ -14961,9 +15012,9 @@ export interface components {
             };
         };
         CountySettingsUpdate: {
-            /** @description Yuan per person per year */
+            /** @description Yuan per person per year: 2,300 at 2010 prices, indexed */
             poverty_line?: number;
-            /** @description Yuan per person per year; about 1.5× the poverty line */
+            /** @description Yuan per person per year; about 1.5× the poverty line, never below it */
             monitoring_line?: number;
             exit_notice_days?: number;
             monitoring_notice_days?: number;
@@ -15498,7 +15549,10 @@ export interface components {
             version: number;
         };
         DissolveOrg: {
-            dissolvedOn: string;
+            /** @description The day the step happened: today when left out; never after today, never before the step before it */
+            dissolvedOn?: string;
+            /** @description Required when `on` is before today: recording paper that already happened is its own act, audited with this reason */
+            backdateReason?: string;
             reason: string;
             version: number;
             /**

@@ -559,6 +559,7 @@ export const enUS: Messages = {
       line: 'Line',
     },
     settings: {
+      range: 'From {{min}} to {{max}}',
       thresholds: 'Yearly thresholds',
       year: 'Year',
       poverty_line: 'Poverty line (yuan/person/year)',
@@ -1087,6 +1088,8 @@ export const enUS: Messages = {
     },
   },
   common: {
+    stepDateHint: 'The day it happened: today by default, never later',
+    backdateReason: 'Why it is recorded late (required for a day before today; kept in the audit trail)',
     previous: 'Previous page',
     next: 'Next page',
     cancel: 'Cancel',

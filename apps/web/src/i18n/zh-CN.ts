@@ -555,6 +555,7 @@ export const zhCN = {
       line: '监测线',
     },
     settings: {
+      range: '可设 {{min}}–{{max}} {{unit}}',
       thresholds: '年度阈值',
       year: '年度',
       poverty_line: '贫困线（元/人·年）',
@@ -1083,6 +1084,8 @@ export const zhCN = {
     },
   },
   common: {
+    stepDateHint: '办理之日，默认今天；不能晚于今天',
+    backdateReason: '补录理由（早于今天的日期须写明，记入审计日志）',
     previous: '上一页',
     next: '下一页',
     cancel: '取消',

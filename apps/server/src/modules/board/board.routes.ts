@@ -1,4 +1,4 @@
-import { addDays, daysBetween, todayInShanghai } from '@lianjian/shared';
+import { type NoticeKind, daysBetween, noticeEndsOn, todayInShanghai } from '@lianjian/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
@@ -39,7 +39,7 @@ export async function villageBoard(db: Db, code: string, today = todayInShanghai
     db
       .selectFrom('exit_applications as e')
       .innerJoin('households as h', 'h.id', 'e.household_id')
-      .select(['h.head_name', 'h.head_initials', 'e.notice_start_on', 'e.notice_days'])
+      .select(['h.head_name', 'h.head_initials', 'e.notice_start_on', 'e.notice_days', 'e.notice_published_on'])
       .where('h.region_code', '=', code)
       .where('e.status', '=', 'in_notice')
       .orderBy('h.head_initials')
@@ -47,7 +47,7 @@ export async function villageBoard(db: Db, code: string, today = todayInShanghai
     db
       .selectFrom('monitoring_cases as m')
       .innerJoin('households as h', 'h.id', 'm.household_id')
-      .select(['h.head_name', 'h.head_initials', 'm.status', 'm.notice_start_on', 'm.notice_days'])
+      .select(['h.head_name', 'h.head_initials', 'm.status', 'm.notice_start_on', 'm.notice_days', 'm.notice_published_on'])
       .where('h.region_code', '=', code)
       .where('m.status', 'in', ['in_notice', 'elimination_in_notice'])
       .orderBy('h.head_initials')
@@ -62,21 +62,22 @@ export async function villageBoard(db: Db, code: string, today = todayInShanghai
       .limit(200)
       .execute(),
   ]);
-  const notice = (start: string | null, days: number | null) => {
-    const s = start ?? today;
-    const ends = addDays(s, days ?? 0);
-    return { noticeStartOn: s, noticeEndsOn: ends, daysLeft: Math.max(0, daysBetween(today, ends)) };
+  // A notice ends when its days have run from its start and its floor has run on this board (DOMAIN §9a).
+  const notice = (kind: NoticeKind, r: { notice_start_on: string | null; notice_days: number | null; notice_published_on: string | null }) => {
+    const startOn = r.notice_start_on ?? today;
+    const ends = noticeEndsOn({ startOn, days: r.notice_days ?? 0, publishedOn: r.notice_published_on ?? startOn, kind });
+    return { noticeStartOn: startOn, noticeEndsOn: ends, daysLeft: Math.max(0, daysBetween(today, ends)) };
   };
   return {
     villageCode: village.code,
     villageName: village.name,
     townshipName: village.township_name ?? '',
     today,
-    exits: exits.map((e) => ({ headName: e.head_name, outcome: '拟退出贫困', ...notice(e.notice_start_on, e.notice_days) })),
+    exits: exits.map((e) => ({ headName: e.head_name, outcome: '拟退出贫困', ...notice('exit', e) })),
     monitoring: cases.map((m) => ({
       headName: m.head_name,
       outcome: m.status === 'in_notice' ? '拟纳入防返贫监测' : '拟消除返贫风险',
-      ...notice(m.notice_start_on, m.notice_days),
+      ...notice('monitoring', m),
     })),
     items: items.map((i) => ({ listTitle: i.title, no: i.no, problem: i.problem, status: i.status, dueOn: i.due_on, residentConfirmed: Boolean(i.resident_confirmed_at) })),
     howToObject: '对公示内容有异议的，请在公示期内向村“两委”、驻村工作队或乡镇党委反映，可实名也可匿名；异议经核实后重新核验。',

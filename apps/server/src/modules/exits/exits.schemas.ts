@@ -1,6 +1,7 @@
 import { EXIT_STATUSES } from '@lianjian/shared';
 import { z } from 'zod';
-import { id, isoDate, text, version } from '../../lib/schemas.ts';
+import { id, text, version } from '../../lib/schemas.ts';
+import { stepDateFields } from '../../lib/step-dates.ts';
 
 /** What verification checks against the standard: income, 两不愁三保障 and safe drinking water. */
 export const EXIT_CRITERIA = ['income', 'food', 'clothing', 'education', 'medical', 'housing', 'water'] as const;
@@ -8,20 +9,28 @@ export const EXIT_CRITERIA = ['income', 'food', 'clothing', 'education', 'medica
 export const Criterion = z.strictObject({ criterion: z.enum(EXIT_CRITERIA), met: z.boolean(), evidence: text(1000) });
 
 export const NewExitApplication = z
-  .strictObject({ householdId: id, source: z.enum(['household', 'village']), appliedOn: isoDate, note: text(500).optional() })
+  .strictObject({
+    householdId: id,
+    source: z.enum(['household', 'village']),
+    appliedOn: stepDateFields.on,
+    backdateReason: stepDateFields.backdateReason,
+    note: text(500).optional(),
+  })
   .meta({ id: 'NewExitApplication' });
 
 export const ExitTransition = z
   .strictObject({
     to: z.enum(EXIT_STATUSES),
-    on: isoDate,
+    ...stepDateFields,
     version,
     reason: text(1000).optional().describe('Required to reject'),
     criteria: z.array(Criterion).max(EXIT_CRITERIA.length).optional().describe('Required for verification: every criterion, with evidence'),
   })
   .meta({ id: 'ExitTransition' });
 
-export const Objection = z.strictObject({ receivedOn: isoDate, content: text(1000), version }).meta({ id: 'ExitObjection' });
+export const Objection = z
+  .strictObject({ receivedOn: stepDateFields.on, backdateReason: stepDateFields.backdateReason, content: text(1000), version })
+  .meta({ id: 'ExitObjection' });
 
 export const ExitApplication = z
   .object({
@@ -35,7 +44,8 @@ export const ExitApplication = z
     appliedOn: z.string(),
     criteria: z.array(z.object({ criterion: z.enum(EXIT_CRITERIA), met: z.boolean(), evidence: z.string() })).nullable(),
     noticeStartOn: z.string().nullable(),
-    noticeEndsOn: z.string().nullable(),
+    noticePublishedOn: z.string().nullable().describe('The day the notice appeared on the village board'),
+    noticeEndsOn: z.string().nullable().describe('The first day the exit may be announced'),
     announcedOn: z.string().nullable(),
     rejectReason: z.string().nullable(),
     events: z.array(z.object({ on: z.string(), kind: z.string(), text: z.string(), toStatus: z.string().nullable() })),

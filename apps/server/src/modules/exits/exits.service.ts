@@ -1,4 +1,4 @@
-import { EXIT_TRANSITIONS, type ExitStatus, addDays, canTransition, daysBetween, todayInShanghai } from '@lianjian/shared';
+import { EXIT_TRANSITIONS, type ExitStatus, canTransition, daysBetween, noticeEndsOn, todayInShanghai } from '@lianjian/shared';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
 import type { ExitApplicationTable } from '../../db/types.ts';
@@ -6,11 +6,24 @@ import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
+import { type StepDay, lateNote, stepDay } from '../../lib/step-dates.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { householdInScope, regionInReach, underRegion } from '../../lib/scope.ts';
 import { servedHousehold } from '../households/households.repository.ts';
 import { setting } from '../settings/settings.repository.ts';
 import { EXIT_CRITERIA, type ExitTransition, type NewExitApplication, type Objection } from './exits.schemas.ts';
+
+/** The first day an application in notice may be announced (DOMAIN §9a: the floor runs on the board). */
+const endsOf = (r: Pick<ExitApplicationTable, 'notice_start_on' | 'notice_days' | 'notice_published_on'>) =>
+  r.notice_start_on && r.notice_days
+    ? noticeEndsOn({ startOn: r.notice_start_on, days: r.notice_days, publishedOn: r.notice_published_on ?? r.notice_start_on, kind: 'exit' })
+    : null;
+
+/** The day of an application's latest step: the next step is dated no earlier. */
+async function lastStepOn(tx: Executor, applicationId: string): Promise<string | null> {
+  const row = await tx.selectFrom('exit_events').select((eb) => eb.fn.max('on').as('on')).where('application_id', '=', applicationId).executeTakeFirst();
+  return row?.on ?? null;
+}
 
 /** The poverty-exit procedure as a state machine that can be neither skipped nor reordered. */
 export class ExitService {
@@ -48,7 +61,8 @@ export class ExitService {
       appliedOn: r.applied_on,
       criteria: r.criteria_json ? JSON.parse(r.criteria_json) : null,
       noticeStartOn: r.notice_start_on,
-      noticeEndsOn: r.notice_start_on && r.notice_days ? addDays(r.notice_start_on, r.notice_days) : null,
+      noticePublishedOn: r.notice_published_on,
+      noticeEndsOn: endsOf(r),
       announcedOn: r.announced_on,
       rejectReason: r.reject_reason,
       events: events
@@ -85,7 +99,7 @@ export class ExitService {
     const rows = await this.scoped(actor).where('h.region_code', '=', villageCode).where('e.status', '=', 'in_notice').orderBy('h.head_initials').orderBy('e.id').execute();
     if (village?.level !== 'village' || (!rows.length && !regionInReach(actor, villageCode))) throw notFound('村（社区）');
     const items = rows.map((r, i) => {
-      const endsOn = addDays(r.notice_start_on as string, r.notice_days as number);
+      const endsOn = endsOf(r) as string;
       return { no: i + 1, headName: r.head_name, outcome: '拟退出贫困', noticeStartOn: r.notice_start_on as string, noticeEndsOn: endsOn, daysLeft: Math.max(0, daysBetween(today, endsOn)) };
     });
     return { villageCode: village.code, villageName: village.name, townshipName: village.township_name ?? '', today, items };
@@ -93,6 +107,7 @@ export class ExitService {
 
   /** Application by the household or proposal by the village; one open application at a time. */
   async apply(actor: Actor, input: z.infer<typeof NewExitApplication>) {
+    const day = stepDay({ on: input.appliedOn, backdateReason: input.backdateReason }, null, { path: 'body.appliedOn' });
     return this.db.transaction().execute(async (tx) => {
       const h = await servedHousehold(tx, actor, input.householdId);
       if (h.status !== 'registered' && h.status !== 'returned') throw conflict('household_not_poor', '只有未脱贫户才能申请退出');
@@ -104,13 +119,14 @@ export class ExitService {
         household_id: h.id,
         source: input.source,
         status: 'applied',
-        applied_on: input.appliedOn,
+        applied_on: day.on,
         reviewed_on: null,
         verified_on: null,
         criteria_json: null,
         acknowledged_on: null,
         notice_start_on: null,
         notice_days: null,
+        notice_published_on: null,
         announced_on: null,
         rejected_on: null,
         reject_reason: null,
@@ -121,10 +137,10 @@ export class ExitService {
       await tx.insertInto('exit_applications').values(row).execute();
       await tx
         .insertInto('exit_events')
-        .values({ id: newId(), application_id: row.id, on: input.appliedOn, kind: 'transition', from_status: null, to_status: 'applied', text: input.source === 'household' ? `农户申请${input.note ? `：${input.note}` : ''}` : `村提名${input.note ? `：${input.note}` : ''}`, user_id: actor.userId, created_at: now })
+        .values({ id: newId(), application_id: row.id, on: day.on, kind: 'transition', from_status: null, to_status: 'applied', text: `${input.source === 'household' ? '农户申请' : '村提名'}${input.note ? `：${input.note}` : ''}${lateNote(day)}`, user_id: actor.userId, created_at: now })
         .execute();
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, { action: 'exit.apply', entityType: 'household', entityId: h.id, after: row });
+      await recordAudit(tx, actor, { action: 'exit.apply', entityType: 'household', entityId: h.id, after: { ...row, backdateReason: day.late } });
       return row.id;
     });
   }
@@ -138,13 +154,15 @@ export class ExitService {
       const from = r.status as ExitStatus;
       if (!canTransition(EXIT_TRANSITIONS, from, input.to)) throw conflict('illegal_transition', `不能从“${from}”直接到“${input.to}”`);
       if (input.to === 'reviewed' && from === 'in_notice') throw invalid('公示期间的异议请通过“异议”登记', [{ path: 'body.to', message: 'use objections' }]);
+      const day = stepDay(input, await lastStepOn(tx, id));
+      const today = todayInShanghai();
       const patch: Partial<ExitApplicationTable> = { status: input.to, updated_at: nowIso(), version: r.version + 1 };
       let text = '';
       const countyCode = r.region_code.slice(0, 6);
-      const year = Number(input.on.slice(0, 4));
+      const year = Number(day.on.slice(0, 4));
       switch (input.to) {
         case 'reviewed':
-          patch.reviewed_on = input.on;
+          patch.reviewed_on = day.on;
           text = `民主评议通过${input.reason ? `：${input.reason}` : ''}`;
           break;
         case 'verified': {
@@ -158,26 +176,28 @@ export class ExitService {
           }
           const unmet = criteria.filter((c) => !c.met);
           if (unmet.length) throw conflict('standard_not_met', `有 ${unmet.length} 项未达标，应作出不予退出的决定并写明理由`);
-          patch.verified_on = input.on;
+          patch.verified_on = day.on;
           patch.criteria_json = JSON.stringify(criteria);
           text = `村“两委”和驻村工作队核验达标（人均纯收入 ${r.per_capita_income} 元，标准 ${line} 元）`;
           break;
         }
         case 'acknowledged':
-          patch.acknowledged_on = input.on;
+          patch.acknowledged_on = day.on;
           text = '农户签字认可';
           break;
         case 'in_notice': {
+          // The notice appears on the village board now: its floor runs from today, whatever day the paper says.
           const days = Number(await setting(tx, countyCode, year, 'exit_notice_days'));
-          patch.notice_start_on = input.on;
+          patch.notice_start_on = day.on;
           patch.notice_days = days;
-          text = `村内公示 ${days} 天，至 ${addDays(input.on, days)}`;
+          patch.notice_published_on = today;
+          text = `村内公示 ${days} 天，至 ${noticeEndsOn({ startOn: day.on, days, publishedOn: today, kind: 'exit' })}`;
           break;
         }
         case 'announced': {
-          const ends = addDays(r.notice_start_on as string, r.notice_days as number);
-          if (input.on < ends) throw conflict('notice_period_not_over', `公示期到 ${ends} 才结束，不能提前公告退出`);
-          patch.announced_on = input.on;
+          const ends = endsOf(r) as string;
+          if (day.on < ends) throw conflict('notice_period_not_over', `公示期到 ${ends} 才结束，不能提前公告退出`);
+          patch.announced_on = day.on;
           text = '公告退出，销号';
           await tx
             .updateTable('households')
@@ -188,7 +208,7 @@ export class ExitService {
         }
         case 'rejected':
           if (!input.reason) throw invalid('不予退出须写明理由', [{ path: 'body.reason', message: 'required' }]);
-          patch.rejected_on = input.on;
+          patch.rejected_on = day.on;
           patch.reject_reason = input.reason;
           text = `不予退出：${input.reason}`;
           break;
@@ -197,8 +217,14 @@ export class ExitService {
       }
       const res = await tx.updateTable('exit_applications').set(patch).where('id', '=', id).where('version', '=', input.version).executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) throw versionConflict();
-      await tx.insertInto('exit_events').values({ id: newId(), application_id: id, on: input.on, kind: 'transition', from_status: from, to_status: input.to, text, user_id: actor.userId, created_at: nowIso() }).execute();
-      await recordAudit(tx, actor, { action: 'exit.transition', entityType: 'household', entityId: r.household_id, before: { status: from }, after: { status: input.to, on: input.on, reason: input.reason } });
+      await tx.insertInto('exit_events').values({ id: newId(), application_id: id, on: day.on, kind: 'transition', from_status: from, to_status: input.to, text: text + lateNote(day), user_id: actor.userId, created_at: nowIso() }).execute();
+      await recordAudit(tx, actor, {
+        action: 'exit.transition',
+        entityType: 'household',
+        entityId: r.household_id,
+        before: { status: from },
+        after: { status: input.to, on: day.on, reason: input.reason, backdateReason: day.late },
+      });
     });
   }
 
@@ -208,15 +234,16 @@ export class ExitService {
       const r = await this.find(actor, id, tx);
       await servedHousehold(tx, actor, r.household_id);
       if (r.status !== 'in_notice') throw conflict('not_in_notice', '只有公示期间才能登记异议');
+      const day: StepDay = stepDay({ on: input.receivedOn, backdateReason: input.backdateReason }, await lastStepOn(tx, id), { path: 'body.receivedOn' });
       const res = await tx
         .updateTable('exit_applications')
-        .set({ status: 'reviewed', verified_on: null, criteria_json: null, acknowledged_on: null, notice_start_on: null, notice_days: null, version: r.version + 1, updated_at: nowIso() })
+        .set({ status: 'reviewed', verified_on: null, criteria_json: null, acknowledged_on: null, notice_start_on: null, notice_days: null, notice_published_on: null, version: r.version + 1, updated_at: nowIso() })
         .where('id', '=', id)
         .where('version', '=', input.version)
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) throw versionConflict();
-      await tx.insertInto('exit_events').values({ id: newId(), application_id: id, on: input.receivedOn, kind: 'objection', from_status: 'in_notice', to_status: 'reviewed', text: `公示期间收到异议，退回重新核验：${input.content}`, user_id: actor.userId, created_at: nowIso() }).execute();
-      await recordAudit(tx, actor, { action: 'exit.objection', entityType: 'household', entityId: r.household_id, after: input });
+      await tx.insertInto('exit_events').values({ id: newId(), application_id: id, on: day.on, kind: 'objection', from_status: 'in_notice', to_status: 'reviewed', text: `公示期间收到异议，退回重新核验：${input.content}${lateNote(day)}`, user_id: actor.userId, created_at: nowIso() }).execute();
+      await recordAudit(tx, actor, { action: 'exit.objection', entityType: 'household', entityId: r.household_id, after: { ...input, receivedOn: day.on, backdateReason: day.late } });
     });
   }
 }

@@ -1,6 +1,7 @@
 import { MONITORING_STATUSES } from '@lianjian/shared';
 import { z } from 'zod';
-import { id, isoDate, text, version } from '../../lib/schemas.ts';
+import { id, text, version } from '../../lib/schemas.ts';
+import { stepDateFields } from '../../lib/step-dates.ts';
 
 export const MONITORING_CATEGORIES = ['unstable_exited', 'marginal', 'sudden_hardship'] as const;
 
@@ -10,12 +11,13 @@ export const NewMonitoringCase = z
     category: z.enum(MONITORING_CATEGORIES),
     source: z.enum(['household_report', 'cadre_visit', 'data_crosscheck']),
     risk: text(1000).describe('What puts the household at risk: illness, disaster, accident, income fall…'),
-    identifiedOn: isoDate,
+    identifiedOn: stepDateFields.on,
+    backdateReason: stepDateFields.backdateReason,
   })
   .meta({ id: 'NewMonitoringCase' });
 
 export const MonitoringTransition = z
-  .strictObject({ to: z.enum(MONITORING_STATUSES), on: isoDate, version, reason: text(1000).optional() })
+  .strictObject({ to: z.enum(MONITORING_STATUSES), ...stepDateFields, version, reason: text(1000).optional() })
   .meta({ id: 'MonitoringTransition' });
 
 export const MonitoringCase = z
@@ -29,7 +31,8 @@ export const MonitoringCase = z
     risk: z.string(),
     status: z.enum(MONITORING_STATUSES),
     identifiedOn: z.string(),
-    noticeEndsOn: z.string().nullable(),
+    noticePublishedOn: z.string().nullable().describe('The day the notice appeared on the village board'),
+    noticeEndsOn: z.string().nullable().describe('The first day the township may review the case'),
     events: z.array(z.object({ on: z.string(), toStatus: z.string(), text: z.string() })),
     version: z.number().int(),
   })

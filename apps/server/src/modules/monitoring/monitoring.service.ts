@@ -1,4 +1,4 @@
-import { MONITORING_TRANSITIONS, type MonitoringStatus, addDays, canTransition } from '@lianjian/shared';
+import { MONITORING_TRANSITIONS, type MonitoringStatus, canTransition, noticeEndsOn, todayInShanghai } from '@lianjian/shared';
 import { type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
@@ -7,6 +7,7 @@ import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
+import { lateNote, stepDay } from '../../lib/step-dates.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { setting } from '../settings/settings.repository.ts';
 import { householdInScope } from '../../lib/scope.ts';
@@ -24,6 +25,18 @@ const TEXT: Record<MonitoringStatus, string> = {
   eliminated: '县级确定风险已消除',
   dropped: '不纳入监测',
 };
+
+/** The first day the township may review a case in notice (DOMAIN §9a: the floor runs on the board). */
+const endsOf = (r: Pick<MonitoringCaseTable, 'notice_start_on' | 'notice_days' | 'notice_published_on'>) =>
+  r.notice_start_on && r.notice_days
+    ? noticeEndsOn({ startOn: r.notice_start_on, days: r.notice_days, publishedOn: r.notice_published_on ?? r.notice_start_on, kind: 'monitoring' })
+    : null;
+
+/** The day of a case's latest step: the next step is dated no earlier. */
+async function lastStepOn(tx: Executor, caseId: string): Promise<string | null> {
+  const row = await tx.selectFrom('monitoring_events').select((eb) => eb.fn.max('on').as('on')).where('case_id', '=', caseId).executeTakeFirst();
+  return row?.on ?? null;
+}
 
 /** Return-to-poverty monitoring: identification to county decision, risk elimination and rollback. */
 export class MonitoringService {
@@ -60,7 +73,8 @@ export class MonitoringService {
       risk: r.risk,
       status: r.status,
       identifiedOn: r.identified_on,
-      noticeEndsOn: r.notice_start_on && r.notice_days ? addDays(r.notice_start_on, r.notice_days) : null,
+      noticePublishedOn: r.notice_published_on,
+      noticeEndsOn: endsOf(r),
       events: events.filter((e) => e.case_id === r.id).map((e) => ({ on: e.on, toStatus: e.to_status, text: e.text })),
       version: r.version,
     }));
@@ -155,6 +169,7 @@ export class MonitoringService {
   }
 
   async identify(actor: Actor, input: z.infer<typeof NewMonitoringCase>) {
+    const day = stepDay({ on: input.identifiedOn, backdateReason: input.backdateReason }, null, { path: 'body.identifiedOn' });
     return this.db.transaction().execute(async (tx) => {
       const h = await servedHousehold(tx, actor, input.householdId);
       if (input.category === 'unstable_exited' && h.status !== 'exited' && h.status !== 'risk_eliminated') {
@@ -170,9 +185,10 @@ export class MonitoringService {
         source: input.source,
         risk: input.risk,
         status: 'identified',
-        identified_on: input.identifiedOn,
+        identified_on: day.on,
         notice_start_on: null,
         notice_days: null,
+        notice_published_on: null,
         decided_on: null,
         eliminated_on: null,
         version: 1,
@@ -180,9 +196,12 @@ export class MonitoringService {
         updated_at: now,
       };
       await tx.insertInto('monitoring_cases').values(row).execute();
-      await tx.insertInto('monitoring_events').values({ id: newId(), case_id: row.id, on: input.identifiedOn, from_status: null, to_status: 'identified', text: `${TEXT.identified}：${input.risk}`, user_id: actor.userId, created_at: now }).execute();
+      await tx
+        .insertInto('monitoring_events')
+        .values({ id: newId(), case_id: row.id, on: day.on, from_status: null, to_status: 'identified', text: `${TEXT.identified}：${input.risk}${lateNote(day)}`, user_id: actor.userId, created_at: now })
+        .execute();
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, { action: 'monitoring.identify', entityType: 'household', entityId: h.id, after: row });
+      await recordAudit(tx, actor, { action: 'monitoring.identify', entityType: 'household', entityId: h.id, after: { ...row, backdateReason: day.late } });
       return row.id;
     });
   }
@@ -194,23 +213,26 @@ export class MonitoringService {
       await servedHousehold(tx, actor, r.household_id);
       const from = r.status;
       if (!canTransition(MONITORING_TRANSITIONS, from, input.to)) throw conflict('illegal_transition', `不能从“${TEXT[from]}”到“${TEXT[input.to]}”`);
+      const day = stepDay(input, await lastStepOn(tx, id));
       const countyCode = r.region_code.slice(0, 6);
-      const year = Number(input.on.slice(0, 4));
+      const year = Number(day.on.slice(0, 4));
       const patch: Partial<MonitoringCaseTable> = { status: input.to, version: r.version + 1, updated_at: nowIso() };
       const setHousehold = async (status: 'monitored' | 'risk_eliminated') =>
         tx.updateTable('households').set((eb) => ({ status, version: eb('version', '+', 1), updated_at: nowIso() })).where('id', '=', r.household_id).execute();
       if (input.to === 'dropped' && !input.reason) throw invalid('不纳入监测须写明理由', [{ path: 'body.reason', message: 'required' }]);
       if (input.to === 'in_notice' || input.to === 'elimination_in_notice') {
-        patch.notice_start_on = input.on;
+        // The notice appears on the village board now: its floor runs from today, whatever day the paper says.
+        patch.notice_start_on = day.on;
         patch.notice_days = Number(await setting(tx, countyCode, year, 'monitoring_notice_days'));
+        patch.notice_published_on = todayInShanghai();
       }
       if (input.to === 'township_reviewed' || input.to === 'elimination_reviewed') {
-        const ends = addDays(r.notice_start_on as string, r.notice_days as number);
-        if (input.on < ends) throw conflict('notice_period_not_over', `公示期到 ${ends} 才结束`);
+        const ends = endsOf(r) as string;
+        if (day.on < ends) throw conflict('notice_period_not_over', `公示期到 ${ends} 才结束`);
       }
       if (input.to === 'monitored') {
         if (from !== 'township_reviewed' && !input.reason) throw invalid('退回或重新纳入监测须写明理由', [{ path: 'body.reason', message: 'required' }]);
-        patch.decided_on = input.on;
+        patch.decided_on = day.on;
         patch.eliminated_on = null;
         await setHousehold('monitored');
       }
@@ -220,14 +242,20 @@ export class MonitoringService {
         if (!able) throw conflict('no_labour_capacity', '无劳动能力户不标注风险消除，应纳入兜底保障持续帮扶');
       }
       if (input.to === 'eliminated') {
-        patch.eliminated_on = input.on;
+        patch.eliminated_on = day.on;
         await setHousehold('risk_eliminated');
       }
       const res = await tx.updateTable('monitoring_cases').set(patch).where('id', '=', id).where('version', '=', input.version).executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) throw versionConflict();
-      const text = input.reason ? `${TEXT[input.to]}：${input.reason}` : TEXT[input.to];
-      await tx.insertInto('monitoring_events').values({ id: newId(), case_id: id, on: input.on, from_status: from, to_status: input.to, text, user_id: actor.userId, created_at: nowIso() }).execute();
-      await recordAudit(tx, actor, { action: 'monitoring.transition', entityType: 'household', entityId: r.household_id, before: { status: from }, after: { status: input.to, on: input.on, reason: input.reason } });
+      const text = (input.reason ? `${TEXT[input.to]}：${input.reason}` : TEXT[input.to]) + lateNote(day);
+      await tx.insertInto('monitoring_events').values({ id: newId(), case_id: id, on: day.on, from_status: from, to_status: input.to, text, user_id: actor.userId, created_at: nowIso() }).execute();
+      await recordAudit(tx, actor, {
+        action: 'monitoring.transition',
+        entityType: 'household',
+        entityId: r.household_id,
+        before: { status: from },
+        after: { status: input.to, on: day.on, reason: input.reason, backdateReason: day.late },
+      });
     });
   }
 }

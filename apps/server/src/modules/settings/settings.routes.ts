@@ -1,4 +1,4 @@
-import { COVERAGE_CONDITIONS, HELPER_ROLES } from '@lianjian/shared';
+import { COVERAGE_CONDITIONS, HELPER_ROLES, SETTING_RANGES } from '@lianjian/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemReplies } from '../../lib/schemas.ts';
@@ -24,13 +24,22 @@ const Settings = z
   })
   .meta({ id: 'CountySettings' });
 
+/** A value within the range the rules allow (`SETTING_RANGES`), with the range said in Chinese. */
+const within = (key: keyof typeof SETTING_RANGES, whole = true) => {
+  const { min, max, unit } = SETTING_RANGES[key];
+  const n = whole ? z.number().int('须为整数') : z.number();
+  return n.min(min, `不能少于 ${min} ${unit}`).max(max, `不能多于 ${max} ${unit}`).optional();
+};
+
+// Floors from the rules (an exit notice runs at least 7 days, a monitoring notice at least 5: DOMAIN §9a) and sane
+// ranges for the lines.
 const SettingsUpdate = z
   .strictObject({
-    poverty_line: z.number().int().min(1000).max(100_000).optional().describe('Yuan per person per year'),
-    monitoring_line: z.number().int().min(1000).max(100_000).optional().describe('Yuan per person per year; about 1.5× the poverty line'),
-    exit_notice_days: z.number().int().min(5).max(30).optional(),
-    monitoring_notice_days: z.number().int().min(3).max(30).optional(),
-    rigid_spending_ratio: z.number().min(0.1).max(10).optional().describe("Rigid spending above this share of the household's yearly income is a risk"),
+    poverty_line: within('poverty_line').describe('Yuan per person per year: 2,300 at 2010 prices, indexed'),
+    monitoring_line: within('monitoring_line').describe('Yuan per person per year; about 1.5× the poverty line, never below it'),
+    exit_notice_days: within('exit_notice_days'),
+    monitoring_notice_days: within('monitoring_notice_days'),
+    rigid_spending_ratio: within('rigid_spending_ratio', false).describe("Rigid spending above this share of the household's yearly income is a risk"),
   })
   .refine((v) => Object.keys(v).length > 0, { message: '至少修改一项' })
   .meta({ id: 'CountySettingsUpdate' });

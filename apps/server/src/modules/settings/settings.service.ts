@@ -1,5 +1,6 @@
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
+import { Problem } from '../../lib/problem.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { countyOf } from '../households/coverage.service.ts';
 import { SETTING_DEFAULTS, setting } from './settings.repository.ts';
@@ -22,6 +23,14 @@ export class SettingsService {
   async put(actor: Actor, year: number, values: Partial<Record<SettingKey, number>>) {
     const county = await countyOf(this.db, actor);
     await this.db.transaction().execute(async (tx) => {
+      // The monitoring line is never below the poverty line of the same year (DOMAIN §7: about 1.5× it).
+      const poverty = values.poverty_line ?? Number(await setting(tx, county, year, 'poverty_line'));
+      const monitoring = values.monitoring_line ?? Number(await setting(tx, county, year, 'monitoring_line'));
+      if (monitoring < poverty) {
+        throw new Problem(400, 'monitoring_line_below_poverty_line', `监测线（${monitoring} 元）不能低于当年贫困线（${poverty} 元）`, [
+          { path: values.monitoring_line !== undefined ? 'body.monitoring_line' : 'body.poverty_line', message: 'monitoring line below poverty line' },
+        ]);
+      }
       const before: Record<string, string> = {};
       for (const [key, value] of Object.entries(values)) {
         before[key] = await setting(tx, county, year, key);

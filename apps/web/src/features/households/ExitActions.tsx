@@ -1,9 +1,10 @@
 import { EXIT_TRANSITIONS } from '@lianjian/shared';
-import { Alert, Button, Checkbox, DatePicker, Flex, Form, Input, Modal, Radio, Table } from 'antd';
+import { Alert, Button, Checkbox, Flex, Form, Input, Modal, Radio, Table } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, today, unwrap } from '../../api/client';
+import { StepDateFields, stepDateBody } from '../../components/StepDateFields';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
 
@@ -20,8 +21,14 @@ export function ApplyExitButton({ householdId }: { householdId: string }) {
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;
+    const { day, backdateReason } = stepDateBody(v, v.on);
     const ok = await run(
-      () => unwrap(api.POST('/api/v1/exit-applications', { body: { householdId, source: v.source, appliedOn: v.on.format('YYYY-MM-DD'), ...(v.note ? { note: v.note } : {}) } })),
+      () =>
+        unwrap(
+          api.POST('/api/v1/exit-applications', {
+            body: { householdId, source: v.source, appliedOn: day, ...(backdateReason ? { backdateReason } : {}), ...(v.note ? { note: v.note } : {}) },
+          }),
+        ),
       t('item.done'),
     );
     if (ok) setOpen(false);
@@ -36,9 +43,7 @@ export function ApplyExitButton({ householdId }: { householdId: string }) {
           <Form.Item name="source" label={t('households.exitActions.source')}>
             <Radio.Group options={(['household', 'village'] as const).map((s) => ({ value: s, label: t(`households.exitActions.sources.${s}`) }))} />
           </Form.Item>
-          <Form.Item name="on" label={t('households.exitActions.on')} rules={[{ required: true, message: t('common.required') }]}>
-            <DatePicker />
-          </Form.Item>
+          <StepDateFields label={t('households.exitActions.on')} />
           <Form.Item name="note" label={t('households.exitActions.note')}>
             <Input.TextArea rows={2} maxLength={500} />
           </Form.Item>
@@ -67,18 +72,19 @@ export function ExitActions({ application }: { application: Application }) {
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;
-    const on = v.on.format('YYYY-MM-DD');
+    const { day: on, backdateReason } = stepDateBody(v, v.on);
+    const late = backdateReason ? { backdateReason } : {};
     const id = application.id;
     const ok = await run(async () => {
       if (action?.kind === 'object') {
-        await unwrap(api.POST('/api/v1/exit-applications/{id}/objections', { params: { path: { id } }, body: { receivedOn: on, content: v.content, version: application.version } }));
+        await unwrap(api.POST('/api/v1/exit-applications/{id}/objections', { params: { path: { id } }, body: { receivedOn: on, ...late, content: v.content, version: application.version } }));
       } else {
         const to = action?.kind === 'reject' ? 'rejected' : (action?.to as Step);
         const criteria = to === 'verified' ? CRITERIA.map((c) => ({ criterion: c, met: Boolean(v.criteria?.[c]?.met), evidence: v.criteria?.[c]?.evidence ?? '' })) : undefined;
         await unwrap(
           api.POST('/api/v1/exit-applications/{id}/transitions', {
             params: { path: { id } },
-            body: { to, on, version: application.version, ...(v.reason ? { reason: v.reason } : {}), ...(criteria ? { criteria } : {}) },
+            body: { to, on, ...late, version: application.version, ...(v.reason ? { reason: v.reason } : {}), ...(criteria ? { criteria } : {}) },
           }),
         );
       }
@@ -104,9 +110,7 @@ export function ExitActions({ application }: { application: Application }) {
       {noticeRunning && <Alert style={{ marginTop: 8 }} type="info" showIcon title={t('households.exitActions.noticeRunning', { date: application.noticeEndsOn })} />}
       <Modal open={Boolean(action)} title={title} onCancel={() => setAction(null)} onOk={submit} confirmLoading={busy} destroyOnHidden width={action?.kind === 'step' && action.to === 'verified' ? 760 : 520}>
         <Form form={form} layout="vertical" initialValues={{ on: dayjs(), criteria: Object.fromEntries(CRITERIA.map((c) => [c, { met: true, evidence: '' }])) }} preserve={false}>
-          <Form.Item name="on" label={t('households.exitActions.on')} rules={[{ required: true, message: t('common.required') }]}>
-            <DatePicker />
-          </Form.Item>
+          <StepDateFields label={t('households.exitActions.on')} />
           {action?.kind === 'step' && action.to === 'verified' && (
             <Table
               size="small"

@@ -1,6 +1,6 @@
 import { MONITORING_TRANSITIONS } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, DatePicker, Empty, Flex, Form, Input, InputNumber, Modal, Select, Table, Tag, Typography } from 'antd';
+import { Button, Card, Empty, Flex, Form, Input, InputNumber, Modal, Select, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -8,6 +8,7 @@ import { Link } from 'react-router';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { useMe } from '../../components/me';
 import { QueryState } from '../../components/QueryState';
+import { StepDateFields, stepDateBody } from '../../components/StepDateFields';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
 
@@ -23,11 +24,12 @@ function IdentifyModal({ candidate, onClose }: { candidate: Candidate | null; on
     if (!candidate) return;
     const v = await validValues(form);
     if (!v) return;
+    const { day, backdateReason } = stepDateBody(v, v.identifiedOn);
     const ok = await run(
       () =>
         unwrap(
           api.POST('/api/v1/monitoring-cases', {
-            body: { householdId: candidate.householdId, category: v.category, source: v.source, risk: v.risk, identifiedOn: v.identifiedOn.format('YYYY-MM-DD') },
+            body: { householdId: candidate.householdId, category: v.category, source: v.source, risk: v.risk, identifiedOn: day, ...(backdateReason ? { backdateReason } : {}) },
           }),
         ),
       t('item.done'),
@@ -51,9 +53,7 @@ function IdentifyModal({ candidate, onClose }: { candidate: Candidate | null; on
         <Form.Item name="risk" label={t('households.monitoring.risk')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
           <Input.TextArea rows={2} maxLength={1000} />
         </Form.Item>
-        <Form.Item name="identifiedOn" label={t('households.monitoring.identifiedOn')} rules={[{ required: true, message: t('common.required') }]}>
-          <DatePicker />
-        </Form.Item>
+        <StepDateFields name="identifiedOn" label={t('households.monitoring.identifiedOn')} />
       </Form>
     </Modal>
   );
@@ -70,12 +70,13 @@ function CaseStepModal({ target, onClose }: { target: { c: Case; to: Case['statu
     if (!target) return;
     const v = await validValues(form);
     if (!v) return;
+    const { day, backdateReason } = stepDateBody(v, v.on);
     const ok = await run(
       () =>
         unwrap(
           api.POST('/api/v1/monitoring-cases/{id}/transitions', {
             params: { path: { id: target.c.id } },
-            body: { to: target.to, on: v.on.format('YYYY-MM-DD'), version: target.c.version, ...(v.reason ? { reason: v.reason } : {}) },
+            body: { to: target.to, on: day, ...(backdateReason ? { backdateReason } : {}), version: target.c.version, ...(v.reason ? { reason: v.reason } : {}) },
           }),
         ),
       t('item.done'),
@@ -92,9 +93,7 @@ function CaseStepModal({ target, onClose }: { target: { c: Case; to: Case['statu
       destroyOnHidden
     >
       <Form form={form} layout="vertical" initialValues={{ on: dayjs() }}>
-        <Form.Item name="on" label={t('households.exitActions.on')} rules={[{ required: true, message: t('common.required') }]}>
-          <DatePicker />
-        </Form.Item>
+        <StepDateFields label={t('households.exitActions.on')} />
         <Form.Item name="reason" label={t('households.exitActions.note')} rules={[{ required: needsReason, whitespace: true, message: t('common.required') }]}>
           <Input.TextArea rows={2} maxLength={1000} />
         </Form.Item>

@@ -1,5 +1,5 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { COVERAGE_CONDITIONS, HELPER_ROLES } from '@lianjian/shared';
+import { COVERAGE_CONDITIONS, HELPER_ROLES, SETTING_RANGES } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Flex, Form, InputNumber, Select, Switch, Table } from 'antd';
 import dayjs from 'dayjs';
@@ -53,8 +53,14 @@ export function SettingsPanel() {
         <QueryState loading={settings.isLoading} error={settings.error} retry={() => settings.refetch()}>
           <Form form={form} layout="vertical" style={{ maxWidth: 480 }}>
             {KEYS.map((k) => (
-              <Form.Item key={k} name={k} label={t(`households.settings.${k}`)} rules={[{ required: true, message: t('common.required') }]}>
-                <InputNumber style={{ width: 200 }} step={k === 'rigid_spending_ratio' ? 0.1 : 1} />
+              <Form.Item
+                key={k}
+                name={k}
+                label={t(`households.settings.${k}`)}
+                rules={[{ required: true, message: t('common.required') }]}
+                extra={t('households.settings.range', SETTING_RANGES[k])}
+              >
+                <InputNumber style={{ width: 200 }} min={SETTING_RANGES[k].min} max={SETTING_RANGES[k].max} step={k === 'rigid_spending_ratio' ? 0.1 : 1} />
               </Form.Item>
             ))}
             <Button type="primary" onClick={saveSettings} loading={busy}>

@@ -1,0 +1,47 @@
+import { stepDateProblem, todayInShanghai } from '@lianjian/shared';
+import { Problem } from './problem.ts';
+import { isoDate, text } from './schemas.ts';
+
+/**
+ * The date fields of a procedural step as a request gives them: the day (today when left out) and, for a day before
+ * today, why it is recorded late (paper that already happened). DOMAIN §9a.
+ */
+export const stepDateFields = {
+  on: isoDate.optional().describe('The day the step happened: today when left out; never after today, never before the step before it'),
+  backdateReason: text(500)
+    .optional()
+    .describe('Required when `on` is before today: recording paper that already happened is its own act, audited with this reason'),
+};
+
+/** A step's day as the server accepts it, and the reason it was recorded late (null when recorded the day it happened). */
+export interface StepDay {
+  on: string;
+  late: string | null;
+}
+
+/**
+ * Checks a step's day against the server's clock and the recorded history: not after today (400 `date_in_future`),
+ * not before the step before it (400 `date_before_previous_step`), and before today only with a reason (400
+ * `backdate_reason_required`). `path` names the field for the form.
+ */
+export function stepDay(
+  input: { on?: string | undefined; backdateReason?: string | undefined },
+  previousOn: string | null,
+  opts: { path?: string; today?: string } = {},
+): StepDay {
+  const today = opts.today ?? todayInShanghai();
+  const path = opts.path ?? 'body.on';
+  const on = input.on ?? today;
+  const problem = stepDateProblem(on, previousOn, today);
+  if (problem === 'date_in_future') throw new Problem(400, problem, `日期 ${on} 晚于今天（${today}），不能预先登记`, [{ path, message: `after ${today}` }]);
+  if (problem === 'date_before_previous_step') {
+    throw new Problem(400, problem, `日期 ${on} 早于上一步的日期（${previousOn}）`, [{ path, message: `before ${previousOn}` }]);
+  }
+  if (on < today && !input.backdateReason) {
+    throw new Problem(400, 'backdate_reason_required', `日期 ${on} 早于今天：补录已经发生的事项，须写明补录理由`, [{ path: 'body.backdateReason', message: 'required' }]);
+  }
+  return { on, late: on < today ? (input.backdateReason as string) : null };
+}
+
+/** The words a step's trail adds when the step was recorded late. */
+export const lateNote = (day: StepDay, today = todayInShanghai()) => (day.late ? `（${today} 补录：${day.late}）` : '');

@@ -1,0 +1,35 @@
+import { DatePicker, Form, Input } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { useTranslation } from 'react-i18next';
+import { today } from '../api/client';
+
+/**
+ * The day a procedural step happened (DOMAIN §9a): today by default, never after it; a day before today is recording
+ * paper late, and asks why (the server refuses it without a reason and audits the reason).
+ */
+export function StepDateFields({ name = 'on', label }: { name?: string; label: string }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Form.Item name={name} label={label} rules={[{ required: true, message: t('common.required') }]} extra={t('common.stepDateHint')}>
+        <DatePicker disabledDate={(d) => d.isAfter(dayjs(today()), 'day')} />
+      </Form.Item>
+      <Form.Item noStyle shouldUpdate={(a, b) => a[name] !== b[name]}>
+        {({ getFieldValue }) =>
+          isLate(getFieldValue(name)) ? (
+            <Form.Item name="backdateReason" label={t('common.backdateReason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+              <Input.TextArea rows={2} maxLength={500} data-testid="backdate-reason" />
+            </Form.Item>
+          ) : null
+        }
+      </Form.Item>
+    </>
+  );
+}
+
+const isLate = (d: Dayjs | undefined) => Boolean(d?.isBefore(dayjs(today()), 'day'));
+
+/** What the step's date fields send: the day, and the reason when it is before today. */
+export function stepDateBody(v: { backdateReason?: string }, day: Dayjs): { day: string; backdateReason?: string } {
+  return { day: day.format('YYYY-MM-DD'), ...(isLate(day) && v.backdateReason ? { backdateReason: v.backdateReason } : {}) };
+}
