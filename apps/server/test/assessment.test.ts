@@ -113,7 +113,7 @@ describe('DOMAIN §9: supervision, tiered ledgers, rectification', () => {
       ['2020-05-05', -5],
       ['2020-08-05', 2],
     ] as const) {
-      const s = await supervisor.post('/supervision-records', { kind: 'organizational', orgId: qiaoBranch.id, supervisedOn: on, supervisor: '县委督查组', findings: `督查${on}`, indicator: 'meetings', scoreEffect: effect });
+      const s = await supervisor.post('/supervision-records', { kind: 'organizational', orgId: qiaoBranch.id, supervisedOn: on, backdateReason: '补录', supervisor: '县委督查组', findings: `督查${on}`, indicator: 'meetings', scoreEffect: effect });
       expect(s.statusCode, s.body).toBe(201);
     }
     const schemeId = (await qiao.get('/assessment-schemes?year=2020')).json().items[0].id;
@@ -152,7 +152,7 @@ describe('DOMAIN §9: supervision, tiered ledgers, rectification', () => {
     ]);
 
     // The records change: the stored ledger still reproduces; a new run is a new version with the new result.
-    await supervisor.post('/supervision-records', { kind: 'discipline', orgId: qiaoBranch.id, supervisedOn: '2020-10-01', supervisor: '县纪委', findings: '台账不全', indicator: 'meetings', scoreEffect: -10 });
+    await supervisor.post('/supervision-records', { kind: 'discipline', orgId: qiaoBranch.id, supervisedOn: '2020-10-01', backdateReason: '补录', supervisor: '县纪委', findings: '台账不全', indicator: 'meetings', scoreEffect: -10 });
     const again = (await qiao.get(`/ledgers/${computed.json().id}/reproduce`)).json();
     expect(again.identical).toBe(true);
     expect(again.items.find((r: { orgId: string }) => r.orgId === qiaoBranch.id).daily).toBe(97);
@@ -193,10 +193,17 @@ describe('DOMAIN §9: supervision, tiered ledgers, rectification', () => {
     const cheng = await ctx.user('chengjiao');
     expect((await cheng.get(`/ledgers/${town}`)).statusCode).toBe(404);
     // Supervision within scope only: 城郊乡 neither writes nor reads 乔端镇's.
-    const sup = { kind: 'sector', orgId: ctx.county.orgs.qiaoBranch.id, supervisedOn: '2020-06-01', supervisor: '县扶贫办', findings: '台账不全' };
+    const sup = { kind: 'sector', orgId: ctx.county.orgs.qiaoBranch.id, supervisedOn: '2020-06-01', backdateReason: '补录', supervisor: '县扶贫办', findings: '台账不全' };
     expect((await cheng.post('/supervision-records', sup)).statusCode).toBe(404);
     expect((await (await ctx.user('supervisor')).post('/supervision-records', sup)).statusCode).toBe(201);
     expect((await cheng.get('/supervision-records')).json().items).toEqual([]);
+    expect((await qiao.get('/supervision-records')).json().items).toHaveLength(1);
+    // A supervision record is dated while the organization exists and never after today; a past day needs a reason.
+    const supervisor = await ctx.user('supervisor');
+    const on = async (supervisedOn: string, extra: object = {}) => (await supervisor.post('/supervision-records', { ...sup, supervisedOn, backdateReason: undefined, ...extra })).json().code;
+    expect(await on('2030-01-01')).toBe('date_in_future');
+    expect(await on('2019-01-01', { backdateReason: '补录' })).toBe('date_before_previous_step');
+    expect(await on('2020-06-02')).toBe('backdate_reason_required');
     expect((await qiao.get('/supervision-records')).json().items).toHaveLength(1);
     const cookie = await login(ctx.t.app, 'qiaoduan', PASSWORD);
     const xlsx = await ctx.t.app.inject({ method: 'GET', url: `/api/v1/ledgers/${town}/export.xlsx`, headers: sessionHeaders(cookie) });

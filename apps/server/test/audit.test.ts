@@ -45,7 +45,7 @@ describe('audit: one business operation, one transaction, with its audit row in 
   it('dissolution is all or nothing: a blocked dissolution changes no membership', async () => {
     const qiao = await ctx.user('qiaoduan');
     const gb = (await qiao.get(`/orgs/${ctx.county.orgs.qiaoGb.id}`)).json();
-    const res = await qiao.post(`/orgs/${gb.id}/dissolve`, { dissolvedOn: '2021-01-01', reason: 'x', version: gb.version });
+    const res = await qiao.post(`/orgs/${gb.id}/dissolve`, { dissolvedOn: '2021-01-01', backdateReason: '补录', reason: 'x', version: gb.version });
     expect(res.json().code).toBe('children_not_dissolved');
     const open = await ctx.t.db.db.selectFrom('memberships').select('id').where('end_on', 'is not', null).execute();
     expect(open).toHaveLength(0);

@@ -114,7 +114,7 @@ const CASES: Case[] = [
   {
     route: '/api/v1/exit-applications',
     who: 'qiaoduan',
-    request: async (_c, db) => ({ url: '/exit-applications', body: { householdId: await householdAt(db, '二组12号'), source: 'household', appliedOn: '2020-09-01' } }),
+    request: async (_c, db) => ({ url: '/exit-applications', body: { householdId: await householdAt(db, '二组12号'), source: 'household' } }),
   },
   {
     route: '/api/v1/units',
@@ -208,7 +208,7 @@ const CASES: Case[] = [
     who: 'supervisor',
     request: async (c) => ({
       url: '/supervision-records',
-      body: { kind: 'organizational', orgId: c.orgs.qiaoBranch.id, supervisedOn: '2020-06-01', supervisor: '县委督查组', findings: '会议记录齐全', indicator: 'meetings', scoreEffect: 2 },
+      body: { kind: 'organizational', orgId: c.orgs.qiaoBranch.id, supervisedOn: '2020-06-01', backdateReason: '补录', supervisor: '县委督查组', findings: '会议记录齐全', indicator: 'meetings', scoreEffect: 2 },
     }),
   },
   {
@@ -229,7 +229,7 @@ const CASES: Case[] = [
     who: 'qiaoduan',
     request: async (_c, db) => ({
       url: '/monitoring-cases',
-      body: { householdId: await householdAt(db, '二组12号'), category: 'sudden_hardship', source: 'cadre_visit', risk: '房屋受灾', identifiedOn: '2020-08-01' },
+      body: { householdId: await householdAt(db, '二组12号'), category: 'sudden_hardship', source: 'cadre_visit', risk: '房屋受灾' },
     }),
   },
   {

@@ -316,11 +316,11 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     const itemId = await comb();
     const qiao = await ctx.user('qiaoduan');
     const branch = (await qiao.get(`/orgs/${ctx.county.orgs.qiaoBranch.id}`)).json();
-    const refused = await qiao.post(`/orgs/${branch.id}/dissolve`, { dissolvedOn: '2021-01-10', reason: '任务完成', version: branch.version });
+    const refused = await qiao.post(`/orgs/${branch.id}/dissolve`, { dissolvedOn: '2021-01-10', backdateReason: '补录', reason: '任务完成', version: branch.version });
     expect(refused.statusCode).toBe(409);
     expect(refused.json().code).toBe('open_items');
     const handed = await qiao.post(`/orgs/${branch.id}/dissolve`, {
-      dissolvedOn: '2021-01-10',
+      dissolvedOn: '2021-01-10', backdateReason: '补录',
       reason: '任务完成',
       version: branch.version,
       handovers: [{ itemId, successorOrgId: ctx.county.orgs.qiaoGb.id }],
@@ -340,7 +340,7 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     await move('qiaoduan', itemId, 'closed', { evidence: '已处理' });
     const qiao = await ctx.user('qiaoduan');
     const branch = (await qiao.get(`/orgs/${ctx.county.orgs.qiaoBranch.id}`)).json();
-    expect((await qiao.post(`/orgs/${branch.id}/dissolve`, { dissolvedOn: '2021-01-10', reason: '任务完成', version: branch.version })).statusCode).toBe(204);
+    expect((await qiao.post(`/orgs/${branch.id}/dissolve`, { dissolvedOn: '2021-01-10', backdateReason: '补录', reason: '任务完成', version: branch.version })).statusCode).toBe(204);
     expect((await qiao.get(`/items?listId=${(await qiao.get(`/items/${itemId}`)).json().listId}`)).json().total).toBe(1);
     const reopen = await move('supervisor', itemId, 'in_progress', { reason: 'x' });
     expect(reopen.json().code).toBe('org_dissolved');

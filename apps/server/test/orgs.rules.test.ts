@@ -1,5 +1,8 @@
+import { addDays, todayInShanghai } from '@lianjian/shared';
 import { describe, expect, it } from 'vitest';
 import { useCounty } from './setup-county.ts';
+
+const today = todayInShanghai();
 
 const link = (memberId: string, role = 'member', startOn = '2020-04-01') => ({ memberId, role, startOn, linkReason: '因需而联：测试' });
 
@@ -98,7 +101,7 @@ describe('DOMAIN §4 rules for temporary organizations', () => {
     const { orgs } = ctx.county;
     const cheng = await ctx.user('chengjiao');
     const branch = (await cheng.get(`/orgs/${orgs.chengBranch.id}`)).json();
-    const dissolved = await cheng.post(`/orgs/${orgs.chengBranch.id}/dissolve`, { dissolvedOn: '2021-01-10', reason: '任务完成', version: branch.version });
+    const dissolved = await cheng.post(`/orgs/${orgs.chengBranch.id}/dissolve`, { dissolvedOn: '2021-01-10', backdateReason: '补录', reason: '任务完成', version: branch.version });
     expect(dissolved.statusCode).toBe(204);
     const child = await cheng.post('/orgs', {
       parentId: orgs.chengBranch.id,
@@ -119,7 +122,7 @@ describe('DOMAIN §4 rules for temporary organizations', () => {
     const { orgs, members } = ctx.county;
     const cheng = await ctx.user('chengjiao');
     const branch = (await cheng.get(`/orgs/${orgs.chengBranch.id}`)).json();
-    await cheng.post(`/orgs/${orgs.chengBranch.id}/dissolve`, { dissolvedOn: '2021-01-10', reason: '任务完成', version: branch.version });
+    await cheng.post(`/orgs/${orgs.chengBranch.id}/dissolve`, { dissolvedOn: '2021-01-10', backdateReason: '补录', reason: '任务完成', version: branch.version });
     const after = (await cheng.get(`/orgs/${orgs.chengBranch.id}`)).json();
     expect(after.status).toBe('dissolved');
     expect(after.abilities.linkMember).toBe(false);
@@ -192,7 +195,7 @@ describe('DOMAIN §4 rules for temporary organizations', () => {
     expect(rect.statusCode).toBe(403);
     const qiao = await ctx.user('qiaoduan');
     expect((await qiao.get(`/orgs/${orgs.qiaoGroup.id}`)).json().abilities.dissolve).toBe(false);
-    const ok = await baihe.post(`/orgs/${orgs.qiaoGroup.id}/dissolve`, { dissolvedOn: '2021-01-01', reason: '任务完成', version: group.version });
+    const ok = await baihe.post(`/orgs/${orgs.qiaoGroup.id}/dissolve`, { dissolvedOn: '2021-01-01', backdateReason: '补录', reason: '任务完成', version: group.version });
     expect(ok.statusCode).toBe(204);
   });
 
@@ -223,5 +226,68 @@ describe('DOMAIN §4 rules for temporary organizations', () => {
     const illegal = await qiao.post(`/orgs/${id}/transitions`, { to: 'active', reason: '重复', version: 5 });
     expect(illegal.statusCode).toBe(409);
     expect(illegal.json().code).toBe('illegal_transition');
+  });
+
+  it("an organization's dates are facts: founded no later than today, approved on or before its founding, planned to end after it", async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const body = {
+      parentId: ctx.county.orgs.qiaoGb.id,
+      level: 'branch',
+      name: '水晶河村产业临时党支部',
+      mode: 'linked_services',
+      anchorType: 'village_cluster',
+      anchorName: '水晶河村',
+      mission: '发展产业',
+      regionCode: '411321106201',
+    };
+    const refused = async (extra: object, code: string, path: string) => {
+      const r = await qiao.post('/orgs', { ...body, ...extra });
+      expect([r.statusCode, r.json().code, r.json().errors?.[0]?.path], JSON.stringify(extra)).toEqual([400, code, path]);
+    };
+    await refused({ establishedOn: addDays(today, 2) }, 'date_in_future', 'body.establishedOn');
+    await refused({ establishedOn: '2020-03-01', approvedOn: '2020-03-05', approvalDocNo: '乔党〔2020〕5号', status: 'active' }, 'approved_after_founding', 'body.approvedOn');
+    await refused({ establishedOn: '2020-03-01', plannedEndOn: '2020-02-01' }, 'planned_end_before_founding', 'body.plannedEndOn');
+    const created = await qiao.post('/orgs', { ...body, establishedOn: '2020-03-01', plannedEndOn: '2020-12-31' });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id;
+    // An edit is checked as the record it would leave.
+    const late = await qiao.patch(`/orgs/${id}`, { version: 1, approvedOn: '2020-03-02', approvalDocNo: '乔党〔2020〕6号' });
+    expect([late.statusCode, late.json().code]).toEqual([400, 'approved_after_founding']);
+    expect((await qiao.patch(`/orgs/${id}`, { version: 1, plannedEndOn: '2020-01-01' })).json().code).toBe('planned_end_before_founding');
+    expect((await qiao.get(`/orgs/${id}`)).json()).toMatchObject({ version: 1, plannedEndOn: '2020-12-31', approvedOn: null });
+  });
+
+  it('a membership starts and ends no later than today', async () => {
+    const { orgs, members } = ctx.county;
+    const qiao = await ctx.user('qiaoduan');
+    const ahead = await qiao.post(`/orgs/${orgs.qiaoBranch.id}/memberships`, link(members.qiaoPowerChief, 'member', addDays(today, 1)));
+    expect([ahead.statusCode, ahead.json().code]).toEqual([400, 'date_in_future']);
+    const made = await qiao.post(`/orgs/${orgs.qiaoBranch.id}/memberships`, link(members.qiaoPowerChief, 'member', '2020-05-01'));
+    expect(made.statusCode).toBe(201);
+    const end = await qiao.post(`/orgs/${orgs.qiaoBranch.id}/memberships/${made.json().id}/end`, { endOn: addDays(today, 3), endReason: '调离', version: 1 });
+    expect([end.statusCode, end.json().code]).toEqual([400, 'date_in_future']);
+    const row = await ctx.t.db.db.selectFrom('memberships').select('end_on').where('id', '=', made.json().id).executeTakeFirstOrThrow();
+    expect(row.end_on).toBeNull();
+  });
+
+  it('a dissolution is dated no later than today and no earlier than the founding or any membership it ends; a day before today needs a reason', async () => {
+    const { orgs, members } = ctx.county;
+    const cheng = await ctx.user('chengjiao');
+    const branch = (await cheng.get(`/orgs/${orgs.chengBranch.id}`)).json();
+    const dissolve = (extra: object) => cheng.post(`/orgs/${orgs.chengBranch.id}/dissolve`, { reason: '任务完成', version: branch.version, ...extra });
+    expect((await dissolve({ dissolvedOn: addDays(today, 2) })).json().code).toBe('date_in_future');
+    // Its party group took a member on 2021-03-01 (recorded then).
+    const t = new Date().toISOString();
+    await ctx.t.db.db
+      .insertInto('memberships')
+      .values({ id: 'm-2021', org_id: orgs.chengGroup.id, member_id: members.chengMember, role: 'member', start_on: '2021-03-01', end_on: null, end_reason: null, link_reason: '土地流转', designated_by_party_org_id: null, designated_by_org_id: null, version: 1, created_at: t, updated_at: t })
+      .execute();
+    const before = await dissolve({ dissolvedOn: '2021-02-28', backdateReason: '补录' });
+    expect([before.statusCode, before.json().code]).toEqual([400, 'date_before_previous_step']);
+    expect((await dissolve({ dissolvedOn: '2021-06-30' })).json().code).toBe('backdate_reason_required');
+    expect((await cheng.get(`/orgs/${orgs.chengBranch.id}`)).json().status).not.toBe('dissolved');
+    expect((await dissolve({ dissolvedOn: '2021-06-30', backdateReason: '按撤销批复补录' })).statusCode).toBe(204);
+    const audit = await ctx.t.db.db.selectFrom('audit_events').select('after_json').where('action', '=', 'org.dissolve').executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.after_json as string)).toMatchObject({ dissolvedOn: '2021-06-30', backdateReason: '按撤销批复补录' });
   });
 });

@@ -50,7 +50,7 @@ describe('scope is enforced in SQL: a township admin never sees, counts or edits
       establishedOn: '2020-01-01',
     });
     expect(child.statusCode).toBe(404);
-    const dissolve = await qiao.post(`/orgs/${orgs.chengBranch.id}/dissolve`, { dissolvedOn: '2021-01-01', reason: 'x', version: 1 });
+    const dissolve = await qiao.post(`/orgs/${orgs.chengBranch.id}/dissolve`, { dissolvedOn: '2021-01-01', backdateReason: '补录', reason: 'x', version: 1 });
     expect(dissolve.statusCode).toBe(404);
   });
 

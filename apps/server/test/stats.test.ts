@@ -12,7 +12,7 @@ describe('overview figures at any date', () => {
 
     const cheng = await ctx.user('chengjiao');
     const branch = (await cheng.get(`/orgs/${ctx.county.orgs.chengBranch.id}`)).json();
-    await cheng.post(`/orgs/${branch.id}/dissolve`, { dissolvedOn: '2021-01-10', reason: '任务完成', version: branch.version });
+    await cheng.post(`/orgs/${branch.id}/dissolve`, { dissolvedOn: '2021-01-10', backdateReason: '补录', reason: '任务完成', version: branch.version });
 
     const during = (await admin.get('/stats/overview?asOf=2020-05-19')).json();
     expect(during.orgs).toEqual({ committee: 1, general_branch: 2, branch: 3, group: 2 });

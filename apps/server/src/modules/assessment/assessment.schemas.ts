@@ -1,6 +1,7 @@
 import { DIMENSIONS, GRADES, METRIC_KEYS } from '@lianjian/shared';
 import { z } from 'zod';
 import { id, isoDate, text, version } from '../../lib/schemas.ts';
+import { stepDateFields } from '../../lib/step-dates.ts';
 
 const year = z.coerce.number().int().min(2015).max(2100);
 export const Tier = z.enum(['county', 'township']);
@@ -118,7 +119,8 @@ export const NewSupervision = z
     kind: z.enum(SUPERVISION_KINDS),
     orgId: id,
     memberId: id.optional(),
-    supervisedOn: isoDate,
+    supervisedOn: stepDateFields.on,
+    backdateReason: stepDateFields.backdateReason,
     supervisor: text(100),
     findings: text(2000),
     indicator: z.string().max(40).optional().describe('The indicator the score effect belongs to'),

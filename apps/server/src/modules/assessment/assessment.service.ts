@@ -9,6 +9,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { Problem, conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { homeOrgInScope, orgInScope, underRegion } from '../../lib/scope.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
+import { stepDay } from '../../lib/step-dates.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { countyOf } from '../households/coverage.service.ts';
 import type {
@@ -373,8 +374,15 @@ export class AssessmentService {
 
   async addSupervision(actor: Actor, input: z.infer<typeof NewSupervision>) {
     return this.db.transaction().execute(async (tx) => {
-      const org = await tx.selectFrom('temporary_orgs as o').select(['o.id', 'o.path']).where('o.id', '=', input.orgId).where(orgInScope(actor, 'o')).executeTakeFirst();
+      const org = await tx
+        .selectFrom('temporary_orgs as o')
+        .select(['o.id', 'o.path', 'o.established_on'])
+        .where('o.id', '=', input.orgId)
+        .where(orgInScope(actor, 'o'))
+        .executeTakeFirst();
       if (!org) throw notFound('组织');
+      // Supervision of an organization happens while it exists, and never after today (DOMAIN §9a).
+      const day = stepDay({ on: input.supervisedOn, backdateReason: input.backdateReason }, org.established_on, { path: 'body.supervisedOn' });
       if (input.memberId) {
         if (!(await rolesInSubtree(tx, input.memberId, org.path)).length) throw invalid('被督查党员须是该组织成员', [{ path: 'body.memberId', message: input.memberId }]);
       }
@@ -385,7 +393,7 @@ export class AssessmentService {
         kind: input.kind,
         org_id: org.id,
         member_id: input.memberId ?? null,
-        supervised_on: input.supervisedOn,
+        supervised_on: day.on,
         supervisor: input.supervisor,
         findings: input.findings,
         indicator: input.indicator ?? null,
@@ -401,7 +409,7 @@ export class AssessmentService {
       };
       await tx.insertInto('supervision_records').values(row).execute();
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, { action: 'supervision.create', entityType: 'temporary_org', entityId: org.id, after: row });
+      await recordAudit(tx, actor, { action: 'supervision.create', entityType: 'temporary_org', entityId: org.id, after: { ...row, backdateReason: day.late } });
       return row.id;
     });
   }

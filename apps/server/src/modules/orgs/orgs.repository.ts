@@ -347,3 +347,9 @@ export async function rolesInSubtree(db: Executor, memberId: string, path: strin
     .execute();
   return rows.map((r) => r.role);
 }
+
+/** The latest day a membership of these organizations began, ended or not: a dissolution is dated no earlier. */
+export async function latestMembershipStart(tx: Executor, orgIds: string[]): Promise<string | null> {
+  const row = await tx.selectFrom('memberships').select((eb) => eb.fn.max('start_on').as('on')).where('org_id', 'in', orgIds).executeTakeFirst();
+  return row?.on ?? null;
+}

@@ -2,6 +2,7 @@ import { ANCHOR_TYPES, MEMBERSHIP_ROLES, ORG_KINDS, ORG_LEVELS, ORG_MODES, ORG_S
 import { z } from 'zod';
 import { pageQuery } from '../../lib/paging.ts';
 import { id, isoDate, page, regionCode, text, version } from '../../lib/schemas.ts';
+import { stepDateFields } from '../../lib/step-dates.ts';
 
 export const OrgLevel = z.enum(ORG_LEVELS).meta({ id: 'OrgLevel' });
 export const OrgStatus = z.enum(ORG_STATUSES).meta({ id: 'OrgStatus' });
@@ -113,7 +114,8 @@ export const OrgTransition = z
 
 export const DissolveOrg = z
   .strictObject({
-    dissolvedOn: isoDate,
+    dissolvedOn: stepDateFields.on,
+    backdateReason: stepDateFields.backdateReason,
     reason: text(500),
     version,
     handovers: z

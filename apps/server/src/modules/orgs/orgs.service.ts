@@ -5,9 +5,10 @@ import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { decodeCursor, pageOf } from '../../lib/paging.ts';
 import { nameInitials } from '../../lib/pinyin.ts';
-import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
+import { Problem, conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { assertRegionsWithin, coverageOf, memberInScope, unitInScope } from '../../lib/scope.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
+import { stepDay } from '../../lib/step-dates.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as policy from './orgs.policy.ts';
 import * as repo from './orgs.repository.ts';
@@ -22,6 +23,29 @@ import type {
   OrgTransition,
   UpdateOrg,
 } from './orgs.schemas.ts';
+
+/** A day a record says something happened, refused when it lies after today (DOMAIN §9a: dates are facts). */
+function notAfterToday(day: string, path: string, what: string, today = todayInShanghai()) {
+  if (day > today) throw new Problem(400, 'date_in_future', `${what} ${day} 晚于今天（${today}），不能预先登记`, [{ path, message: `after ${today}` }]);
+}
+
+/**
+ * An organization's dates (DOMAIN §9a): founded no later than today, approved on or before the day it was founded,
+ * and a planned end after the founding. Checked on every create and edit, against the record as it would be.
+ */
+function checkOrgDates(d: { establishedOn: string; approvedOn: string | null; plannedEndOn: string | null }) {
+  notAfterToday(d.establishedOn, 'body.establishedOn', '成立日期');
+  if (d.approvedOn && d.approvedOn > d.establishedOn) {
+    throw new Problem(400, 'approved_after_founding', `批准日期 ${d.approvedOn} 晚于成立日期 ${d.establishedOn}：须先批准、后成立`, [
+      { path: 'body.approvedOn', message: `<= ${d.establishedOn}` },
+    ]);
+  }
+  if (d.plannedEndOn && d.plannedEndOn <= d.establishedOn) {
+    throw new Problem(400, 'planned_end_before_founding', `计划结束日期 ${d.plannedEndOn} 须晚于成立日期 ${d.establishedOn}`, [
+      { path: 'body.plannedEndOn', message: `> ${d.establishedOn}` },
+    ]);
+  }
+}
 
 const toSummary = (r: Omit<repo.OrgSummaryRow, 'sort_key'>) => ({
   id: r.id,
@@ -165,6 +189,7 @@ export class OrgService {
         const unit = await tx.selectFrom('units').select('id').where('id', '=', unitId).where(unitInScope(actor)).executeTakeFirst();
         if (!unit) throw invalid('联建单位不存在或不在管辖范围内', [{ path: 'body.unitIds', message: unitId }]);
       }
+      checkOrgDates({ establishedOn: input.establishedOn, approvedOn: input.approvedOn ?? null, plannedEndOn: input.plannedEndOn ?? null });
       const id = newId();
       const now = nowIso();
       const row = {
@@ -214,6 +239,11 @@ export class OrgService {
       const org = await this.mustFind(actor, id, tx);
       if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
       if (!policy.canUpdateOrg(actor, org)) throw forbidden('permission_denied', '无权修改该组织');
+      checkOrgDates({
+        establishedOn: org.established_on,
+        approvedOn: input.approvedOn !== undefined ? input.approvedOn : org.approved_on,
+        plannedEndOn: input.plannedEndOn !== undefined ? input.plannedEndOn : org.planned_end_on,
+      });
       const patch = {
         ...(input.name !== undefined ? { name: input.name, name_initials: nameInitials(input.name) } : {}),
         ...(input.mission !== undefined ? { mission: input.mission } : {}),
@@ -271,10 +301,11 @@ export class OrgService {
       if (!policy.canDissolve(actor, org, leads)) {
         throw forbidden('approving_org_required', '只有批准成立的党组织可以撤销该组织');
       }
-      if (input.dissolvedOn < org.established_on) {
-        throw invalid('撤销日期早于成立日期', [{ path: 'body.dissolvedOn', message: 'before establishedOn' }]);
-      }
       const children = await repo.liveChildren(tx, id);
+      // A dissolution comes after the founding and after every membership it ends began; never after today.
+      const lastStart = await repo.latestMembershipStart(tx, [id, ...children.map((c) => c.id)]);
+      const previous = lastStart !== null && lastStart > org.established_on ? lastStart : org.established_on;
+      const day = stepDay({ on: input.dissolvedOn, backdateReason: input.backdateReason }, previous, { path: 'body.dissolvedOn' });
       const blocking = children.filter((c) => c.level !== 'group');
       if (blocking.length > 0) {
         throw conflict('children_not_dissolved', `还有 ${blocking.length} 个下级组织未撤销`);
@@ -282,19 +313,19 @@ export class OrgService {
       const groups = children.map((c) => c.id);
       const now = nowIso();
       await this.handOver(tx, actor, [id, ...groups], input.handovers, now);
-      if (!(await repo.updateOrg(tx, id, input.version, { status: 'dissolved', dissolved_on: input.dissolvedOn, updated_at: now }))) {
+      if (!(await repo.updateOrg(tx, id, input.version, { status: 'dissolved', dissolved_on: day.on, updated_at: now }))) {
         throw versionConflict();
       }
       for (const g of children) {
-        await repo.updateOrg(tx, g.id, g.version, { status: 'dissolved', dissolved_on: input.dissolvedOn, updated_at: now });
+        await repo.updateOrg(tx, g.id, g.version, { status: 'dissolved', dissolved_on: day.on, updated_at: now });
       }
-      const ended = await repo.endAllMemberships(tx, [id, ...groups], input.dissolvedOn, `组织撤销：${input.reason}`, now);
+      const ended = await repo.endAllMemberships(tx, [id, ...groups], day.on, `组织撤销：${input.reason}`, now);
       await recordAudit(tx, actor, {
         action: 'org.dissolve',
         entityType: 'temporary_org',
         entityId: id,
         before: { status: org.status },
-        after: { status: 'dissolved', dissolvedOn: input.dissolvedOn, reason: input.reason, groups, membershipsEnded: ended },
+        after: { status: 'dissolved', dissolvedOn: day.on, reason: input.reason, backdateReason: day.late, groups, membershipsEnded: ended },
       });
     });
   }
@@ -437,6 +468,7 @@ export class OrgService {
         }
         designatedByOrgId = org.parent_id;
       }
+      notAfterToday(input.startOn, 'body.startOn', '联结日期');
       if (input.startOn < org.established_on) {
         throw invalid('联结日期早于组织成立日期', [{ path: 'body.startOn', message: `>= ${org.established_on}` }]);
       }
@@ -480,6 +512,7 @@ export class OrgService {
       if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
       if (!policy.canEndMembership(actor, org)) throw forbidden('permission_denied', '无权结束该成员记录');
       if (m.end_on !== null) throw conflict('membership_already_ended', '该成员记录已结束');
+      notAfterToday(input.endOn, 'body.endOn', '结束日期');
       if (input.endOn <= m.start_on) {
         throw invalid('结束日期须晚于开始日期', [{ path: 'body.endOn', message: `> ${m.start_on}` }]);
       }

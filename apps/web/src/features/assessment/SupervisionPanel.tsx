@@ -9,6 +9,7 @@ import { useMe } from '../../components/me';
 import { QueryState } from '../../components/QueryState';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
+import { StepDateFields, stepDateBody } from '../../components/StepDateFields';
 
 const KINDS = ['discipline', 'organizational', 'sector'] as const;
 
@@ -32,6 +33,7 @@ export function SupervisionPanel() {
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;
+    const { day, backdateReason } = stepDateBody(v, v.on);
     const ok = await run(
       () =>
         unwrap(
@@ -39,7 +41,8 @@ export function SupervisionPanel() {
             body: {
               kind: v.kind,
               orgId: v.orgId,
-              supervisedOn: v.on.format('YYYY-MM-DD'),
+              supervisedOn: day,
+              ...(backdateReason ? { backdateReason } : {}),
               supervisor: v.supervisor,
               findings: v.findings,
               ...(v.effect ? { scoreEffect: v.effect, indicator: v.indicator?.trim() || 'daily' } : {}),
@@ -130,9 +133,7 @@ export function SupervisionPanel() {
           <Form.Item name="orgId" label={t('assessment.org')} rules={[{ required: true, message: t('common.required') }]}>
             <Select showSearch={{ filterOption: false, onSearch: (v: string) => setTerm(v.trim()) }} options={orgs.data?.items.map((o) => ({ value: o.id, label: o.name }))} />
           </Form.Item>
-          <Form.Item name="on" label={t('assessment.supervisedOn')} rules={[{ required: true }]}>
-            <DatePicker />
-          </Form.Item>
+          <StepDateFields label={t('assessment.supervisedOn')} />
           <Form.Item name="supervisor" label={t('assessment.supervisor')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
             <Input maxLength={100} />
           </Form.Item>

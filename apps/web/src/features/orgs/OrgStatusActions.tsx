@@ -1,11 +1,12 @@
 import { ORG_TRANSITIONS } from '@lianjian/shared';
-import { Alert, Button, DatePicker, Form, Input, Modal } from 'antd';
+import { Alert, Button, Form, Input, Modal } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
+import { StepDateFields, stepDateBody } from '../../components/StepDateFields';
 
 type Org = Schemas['OrgDetail'];
 type Action = { kind: 'transition'; to: 'active' | 'rectification' } | { kind: 'dissolve' };
@@ -32,10 +33,11 @@ export function OrgStatusActions({ org }: { org: Org }) {
           }),
         );
       } else {
+        const { day, backdateReason } = stepDateBody(v, v.dissolvedOn);
         await unwrap(
           api.POST('/api/v1/orgs/{id}/dissolve', {
             params: { path: { id: org.id } },
-            body: { dissolvedOn: v.dissolvedOn.format('YYYY-MM-DD'), reason: v.reason, version: org.version },
+            body: { dissolvedOn: day, ...(backdateReason ? { backdateReason } : {}), reason: v.reason, version: org.version },
           }),
         );
       }
@@ -75,9 +77,7 @@ export function OrgStatusActions({ org }: { org: Org }) {
         )}
         <Form form={form} layout="vertical" initialValues={{ dissolvedOn: dayjs() }}>
           {action?.kind === 'dissolve' && (
-            <Form.Item name="dissolvedOn" label={t('org.dissolvedOn')} rules={[{ required: true, message: t('common.required') }]}>
-              <DatePicker style={{ width: '100%' }} />
-            </Form.Item>
+            <StepDateFields name="dissolvedOn" label={t('org.dissolvedOn')} />
           )}
           <Form.Item name="reason" label={t('end.reason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
             <Input.TextArea rows={2} maxLength={500} />
