@@ -303,11 +303,14 @@ describe('DOMAIN §9: supervision, tiered ledgers, rectification', () => {
 
   it('an organization listed for rectification shows `rectification` until a review with every task done delists it', async () => {
     const [west] = await moreBranches();
+    await putScheme('township');
     const qiao = await ctx.user('qiaoduan');
-    const listed = await qiao.post('/rectifications', { orgId: west, listedOn: '2021-01-15', reason: '2020年度考核为差', plan: '三个月内整改', tasks: ['补开党小组会', '建立走访台账'], deadline: '2021-04-15', responsible: '乔端镇党委副书记' });
+    // The 2020 ledger grades the branch with no records 差.
+    const ledgerId = (await qiao.post('/ledgers', { year: 2020, tier: 'township' })).json().id;
+    const listed = await qiao.post('/rectifications', { orgId: west, ledgerId, listedOn: '2021-01-15', reason: '2020年度考核为差', plan: '三个月内整改', tasks: ['补开党小组会', '建立走访台账'], deadline: '2021-04-15', responsible: '乔端镇党委副书记' });
     expect(listed.statusCode, listed.body).toBe(201);
     expect((await qiao.get(`/orgs/${west}`)).json().status).toBe('rectification');
-    expect((await qiao.post('/rectifications', { orgId: west, listedOn: '2021-01-16', reason: 'x', plan: 'x', tasks: ['x'], deadline: '2021-02-01', responsible: 'x' })).json().code).toBe('illegal_transition');
+    expect((await qiao.post('/rectifications', { orgId: west, ledgerId, listedOn: '2021-01-16', reason: 'x', plan: 'x', tasks: ['x'], deadline: '2021-02-01', responsible: 'x' })).json().code).toBe('illegal_transition');
     // Not back to active by the status switch: only by the review.
     const org = (await qiao.get(`/orgs/${west}`)).json();
     expect((await qiao.post(`/orgs/${west}/transitions`, { to: 'active', reason: '整改完成', version: org.version })).json().code).toBe('rectification_open');
@@ -323,6 +326,42 @@ describe('DOMAIN §9: supervision, tiered ledgers, rectification', () => {
     expect((await qiao.get(`/orgs/${west}`)).json().status).toBe('active');
     expect((await qiao.get('/rectifications?status=delisted')).json().items[0]).toMatchObject({ status: 'delisted', delistedOn: '2021-04-10' });
     expect((await (await ctx.user('chengjiao')).get('/rectifications')).json().items).toEqual([]);
+  });
+
+  it('only an organization graded 差 is listed for rectification, unless a supervision finding requires it; a finding names an indicator of the scheme within its weight; nobody recommends action about themselves', async () => {
+    const [west] = await moreBranches();
+    // Cut-offs under which the branches with no records grade 较好, not 差.
+    await putScheme('township', { cutoffs: { good: 90, fair: 40, average: 30 } });
+    const qiao = await ctx.user('qiaoduan');
+    const ledger = (await qiao.get(`/ledgers/${(await qiao.post('/ledgers', { year: 2020, tier: 'township' })).json().id}`)).json();
+    expect(ledger.items.find((r: { orgId: string }) => r.orgId === west).grade).toBe('fair');
+    const listing = { orgId: west, listedOn: '2021-01-15', reason: '整顿', plan: '三个月内整改', tasks: ['补开党小组会'], deadline: '2021-04-15', responsible: '乔端镇党委副书记' };
+    const refused = async (extra: object) => {
+      const r = await qiao.post('/rectifications', { ...listing, ...extra });
+      expect([r.statusCode, r.json().code], JSON.stringify(extra)).toEqual([409, 'rectification_not_warranted']);
+    };
+    await refused({});
+    await refused({ ledgerId: ledger.id });
+    expect((await qiao.get(`/orgs/${west}`)).json().status).toBe('active');
+
+    // A supervision finding: its points belong to an indicator of the year's scheme and stay within its weight.
+    const supervisor = await ctx.user('supervisor');
+    const finding = { kind: 'organizational', orgId: west, supervisedOn: '2020-11-05', backdateReason: '补录', supervisor: '县委督查组', findings: '半年未开党小组会' };
+    const code = async (extra: object) => (await supervisor.post('/supervision-records', { ...finding, ...extra })).json().code;
+    expect(await code({ indicator: 'made_up', scoreEffect: -50 })).toBe('unknown_indicator');
+    expect(await code({ indicator: 'meetings', scoreEffect: -50 })).toBe('score_effect_beyond_weight');
+    const noRectification = (await supervisor.post('/supervision-records', { ...finding, indicator: 'meetings', scoreEffect: -10 })).json().id;
+    await refused({ supervisionId: noRectification });
+    const requiring = await supervisor.post('/supervision-records', { ...finding, rectification: '限期整顿组织生活', deadline: '2021-01-31' });
+    expect(requiring.statusCode, requiring.body).toBe(201);
+    expect((await qiao.post('/rectifications', { ...listing, supervisionId: requiring.json().id })).statusCode).toBe(201);
+    expect((await qiao.get(`/orgs/${west}`)).json().status).toBe('rectification');
+
+    // The branch secretary cannot file an organizational-action recommendation about himself.
+    const baihe = await ctx.user('baihe');
+    const self = await baihe.post('/recommendations', { kind: 'organizational_action', orgId: ctx.county.orgs.qiaoBranch.id, memberId: ctx.county.members.qiaoSecretary, text: '自己' });
+    expect([self.statusCode, self.json().code]).toEqual([403, 'own_recommendation']);
+    expect(await ctx.t.db.db.selectFrom('recommendations').select('id').execute()).toEqual([]);
   });
 
   it('a recommendation reaches the member\'s home organization and stays open until it answers', async () => {

@@ -208,7 +208,7 @@ const CASES: Case[] = [
     who: 'supervisor',
     request: async (c) => ({
       url: '/supervision-records',
-      body: { kind: 'organizational', orgId: c.orgs.qiaoBranch.id, supervisedOn: '2020-06-01', backdateReason: '补录', supervisor: '县委督查组', findings: '会议记录齐全', indicator: 'meetings', scoreEffect: 2 },
+      body: { kind: 'organizational', orgId: c.orgs.qiaoBranch.id, supervisedOn: '2020-06-01', backdateReason: '补录', supervisor: '县委督查组', findings: '会议记录齐全' },
     }),
   },
   {
@@ -240,10 +240,15 @@ const CASES: Case[] = [
   {
     route: '/api/v1/rectifications',
     who: 'qiaoduan',
-    request: async (c) => ({
-      url: '/rectifications',
-      body: { orgId: c.orgs.qiaoBranch.id, listedOn: '2021-01-15', reason: '2020年度考核为差', plan: '三个月内整改', tasks: ['补开党小组会'], deadline: '2021-04-15', responsible: '乔端镇党委副书记' },
-    }),
+    request: async (c, db, api) => {
+      // Listed on a supervision finding that requires rectification.
+      await ok(api('supervisor', 'POST', '/supervision-records', { kind: 'organizational', orgId: c.orgs.qiaoBranch.id, supervisedOn: '2020-12-01', backdateReason: '补录', supervisor: '县委督查组', findings: '组织生活不经常', rectification: '限期整顿' }));
+      const s = await db.selectFrom('supervision_records').select('id').where('org_id', '=', c.orgs.qiaoBranch.id).where('rectification', 'is not', null).executeTakeFirstOrThrow();
+      return {
+        url: '/rectifications',
+        body: { orgId: c.orgs.qiaoBranch.id, supervisionId: s.id, listedOn: '2021-01-15', reason: '督查要求整改', plan: '三个月内整改', tasks: ['补开党小组会'], deadline: '2021-04-15', responsible: '乔端镇党委副书记' },
+      };
+    },
   },
   {
     route: '/api/v1/ledgers',

@@ -12711,8 +12711,16 @@ export interface components {
         NewRectificationInput: {
             /** Format: uuid */
             orgId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The ledger in which the organization is graded 差
+             */
             ledgerId?: string;
+            /**
+             * Format: uuid
+             * @description Or the supervision record of it that requires rectification
+             */
+            supervisionId?: string;
             listedOn: string;
             reason: string;
             plan: string;
@@ -14896,8 +14904,16 @@ export interface components {
         NewRectification: {
             /** Format: uuid */
             orgId: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The ledger in which the organization is graded 差
+             */
             ledgerId?: string;
+            /**
+             * Format: uuid
+             * @description Or the supervision record of it that requires rectification
+             */
+            supervisionId?: string;
             listedOn: string;
             reason: string;
             plan: string;

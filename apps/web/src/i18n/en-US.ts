@@ -735,6 +735,7 @@ export const enUS: Messages = {
     supervisedOn: 'Date',
     supervisor: 'Supervisor',
     findings: 'Findings',
+    indicatorWeight: '{{name}} (weight {{weight}})',
     indicator: 'Indicator',
     effect: 'Points',
     rectification: 'Required rectification',

@@ -731,6 +731,7 @@ export const zhCN = {
     supervisedOn: '督查日期',
     supervisor: '督查单位',
     findings: '发现的问题',
+    indicatorWeight: '{{name}}（权重 {{weight}} 分）',
     indicator: '对应指标',
     effect: '加减分',
     rectification: '整改要求',

@@ -163,7 +163,8 @@ export const Tilt = z
 export const NewRectification = z
   .strictObject({
     orgId: id,
-    ledgerId: id.optional(),
+    ledgerId: id.optional().describe('The ledger in which the organization is graded 差'),
+    supervisionId: id.optional().describe('Or the supervision record of it that requires rectification'),
     listedOn: isoDate,
     reason: text(1000),
     plan: text(4000),

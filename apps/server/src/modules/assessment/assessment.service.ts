@@ -59,6 +59,13 @@ interface LedgerInputs {
  * Supervision, assessment schemes and tiered ledgers (DOMAIN §9), and their consequences: tilts for the well
  * graded, rectification for the poorly graded, recommendations to home organizations (never discipline).
  */
+/** The ledger an organization is assessed in: the county's (general and special-task branches) or its township's (branches). */
+function tierOf(o: { level: string; kind: string }): 'county' | 'township' | null {
+  if (o.level === 'general_branch' || (o.level === 'branch' && o.kind === 'special')) return 'county';
+  if (o.level === 'branch' && o.kind === 'regular') return 'township';
+  return null;
+}
+
 export class AssessmentService {
   constructor(private readonly db: Db) {}
 
@@ -260,9 +267,9 @@ export class AssessmentService {
     });
   }
 
-  private visibleLedgers(actor: Actor) {
+  private visibleLedgers(actor: Actor, db: Executor = this.db) {
     const prefix = actor.regionCode;
-    return this.db
+    return db
       .selectFrom('ledgers as l')
       .leftJoin('regions as g', 'g.code', 'l.scope_code')
       .selectAll('l')
@@ -294,8 +301,8 @@ export class AssessmentService {
     };
   }
 
-  private async mustLedger(actor: Actor, id: string) {
-    const r = await this.visibleLedgers(actor).where('l.id', '=', id).executeTakeFirst();
+  private async mustLedger(actor: Actor, id: string, db: Executor = this.db) {
+    const r = await this.visibleLedgers(actor, db).where('l.id', '=', id).executeTakeFirst();
     if (!r) throw notFound('台账');
     return r;
   }
@@ -372,11 +379,34 @@ export class AssessmentService {
     return { items: rows.map((r) => this.presentSupervision(r)) };
   }
 
+  /**
+   * A supervision finding that adds or deducts points names an indicator of the year's scheme for the organization's
+   * tier and stays within that indicator's weight (DOMAIN §9a): a made-up indicator worth −50 is refused.
+   */
+  private async checkScoreEffect(tx: Executor, org: { level: string; kind: string; region_code: string }, year: number, indicator: string | undefined, effect: number) {
+    if (!indicator) throw invalid('加减分须注明对应指标', [{ path: 'body.indicator', message: 'required' }]);
+    const tier = tierOf(org);
+    if (!tier) throw invalid('该组织不参加分级考核，督查不加减分', [{ path: 'body.scoreEffect', message: 'no tier' }]);
+    const scheme = await tx
+      .selectFrom('assessment_schemes')
+      .select('indicators_json')
+      .where('county_code', '=', org.region_code.slice(0, 6))
+      .where('year', '=', year)
+      .where('tier', '=', tier)
+      .executeTakeFirst();
+    if (!scheme) throw conflict('scheme_missing', `${year} 年还没有该层级的考核方案，督查不能加减分`);
+    const found = (JSON.parse(scheme.indicators_json) as { key: string; name: string; weight: number }[]).find((i) => i.key === indicator);
+    if (!found) throw new Problem(400, 'unknown_indicator', `“${indicator}”不是 ${year} 年考核方案的指标`, [{ path: 'body.indicator', message: indicator }]);
+    if (Math.abs(effect) > found.weight) {
+      throw new Problem(400, 'score_effect_beyond_weight', `“${found.name}”的权重为 ${found.weight} 分，督查加减分不能超过它`, [{ path: 'body.scoreEffect', message: `<= ${found.weight}` }]);
+    }
+  }
+
   async addSupervision(actor: Actor, input: z.infer<typeof NewSupervision>) {
     return this.db.transaction().execute(async (tx) => {
       const org = await tx
         .selectFrom('temporary_orgs as o')
-        .select(['o.id', 'o.path', 'o.established_on'])
+        .select(['o.id', 'o.path', 'o.established_on', 'o.level', 'o.kind', 'o.region_code'])
         .where('o.id', '=', input.orgId)
         .where(orgInScope(actor, 'o'))
         .executeTakeFirst();
@@ -386,7 +416,7 @@ export class AssessmentService {
       if (input.memberId) {
         if (!(await rolesInSubtree(tx, input.memberId, org.path)).length) throw invalid('被督查党员须是该组织成员', [{ path: 'body.memberId', message: input.memberId }]);
       }
-      if (input.scoreEffect !== undefined && !input.indicator) throw invalid('加减分须注明对应指标', [{ path: 'body.indicator', message: 'required' }]);
+      if (input.scoreEffect !== undefined) await this.checkScoreEffect(tx, org, Number(day.on.slice(0, 4)), input.indicator, input.scoreEffect);
       const now = nowIso();
       const row = {
         id: newId(),
@@ -514,12 +544,39 @@ export class AssessmentService {
     await recordAudit(tx, actor, { action: 'org.transition', entityType: 'temporary_org', entityId: orgId, before: { status: from }, after: { status: to } });
   }
 
+  /**
+   * Only an organization graded 差 in a ledger is listed for rectification, unless a supervision finding of it requires
+   * rectification (DOMAIN §9a): the listing names the one or the other (409 `rectification_not_warranted`).
+   */
+  private async checkRectificationWarranted(tx: Executor, actor: Actor, orgId: string, input: { ledgerId?: string | undefined; supervisionId?: string | undefined }) {
+    if (input.supervisionId) {
+      const s = await tx
+        .selectFrom('supervision_records')
+        .select('id')
+        .where('id', '=', input.supervisionId)
+        .where('org_id', '=', orgId)
+        .where('rectification', 'is not', null)
+        .executeTakeFirst();
+      if (s) return;
+      throw conflict('rectification_not_warranted', '所依据的督查记录不是对该组织、要求整改的记录');
+    }
+    if (input.ledgerId) {
+      const ledger = await this.mustLedger(actor, input.ledgerId, tx);
+      const row = (JSON.parse(ledger.rows_json) as LedgerRow[]).find((r) => r.orgId === orgId);
+      if (!row) throw invalid('该组织不在这份台账中', [{ path: 'body.ledgerId', message: input.ledgerId }]);
+      if (row.grade === 'poor') return;
+      throw conflict('rectification_not_warranted', `该组织在台账中的等次不是“差”，不能挂牌整顿`);
+    }
+    throw conflict('rectification_not_warranted', '挂牌整顿须依据考核台账（等次为“差”）或要求整改的督查记录');
+  }
+
   /** Lists an organization for rectification (挂牌整顿): it shows status `rectification` until delisted. */
   async listForRectification(actor: Actor, input: z.infer<typeof NewRectification>) {
     return this.db.transaction().execute(async (tx) => {
       const org = await tx.selectFrom('temporary_orgs as o').select('o.id').where('o.id', '=', input.orgId).where(orgInScope(actor, 'o')).executeTakeFirst();
       if (!org) throw notFound('组织');
       if (input.deadline <= input.listedOn) throw invalid('整改期限须晚于挂牌日期', [{ path: 'body.deadline', message: input.deadline }]);
+      await this.checkRectificationWarranted(tx, actor, org.id, input);
       await this.setOrgStatus(tx, actor, org.id, 'active', 'rectification');
       const now = nowIso();
       const row = {
@@ -541,7 +598,7 @@ export class AssessmentService {
       };
       await tx.insertInto('rectifications').values(row).execute();
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, { action: 'rectification.list', entityType: 'temporary_org', entityId: org.id, after: row });
+      await recordAudit(tx, actor, { action: 'rectification.list', entityType: 'temporary_org', entityId: org.id, after: { ...row, supervisionId: input.supervisionId ?? null } });
       return row.id;
     });
   }
@@ -636,6 +693,8 @@ export class AssessmentService {
     return this.db.transaction().execute(async (tx) => {
       const org = await tx.selectFrom('temporary_orgs as o').select(['o.id', 'o.path']).where('o.id', '=', input.orgId).where(orgInScope(actor, 'o')).executeTakeFirst();
       if (!org) throw notFound('组织');
+      // Nobody files a recommendation about themselves (DOMAIN §9a).
+      if (actor.memberId === input.memberId) throw forbidden('own_recommendation', '不能就本人提出建议，请由上级党组织办理');
       const roles = await rolesInSubtree(tx, input.memberId, org.path);
       if (!roles.length) throw invalid('只能就本组织的成员提出建议', [{ path: 'body.memberId', message: input.memberId }]);
       if (input.kind === 'organizational_action' && !roles.some((r) => r === 'secretary' || r === 'deputy_secretary' || r === 'committee_member')) {

@@ -25,6 +25,15 @@ export function SupervisionPanel() {
   const [form] = Form.useForm();
   const { busy, run } = useServerAction();
   const q = useQuery({ queryKey: ['supervision'], queryFn: () => unwrap(api.GET('/api/v1/supervision-records')) });
+  // Points belong to an indicator of the year's scheme and stay within its weight (the server checks the tier).
+  const day = Form.useWatch('on', form) as dayjs.Dayjs | undefined;
+  const year = (day ?? dayjs()).year();
+  const schemes = useQuery({
+    queryKey: ['assessment-schemes', year],
+    enabled: open,
+    queryFn: () => unwrap(api.GET('/api/v1/assessment-schemes', { params: { query: { year } } })),
+  });
+  const indicators = [...new Map((schemes.data?.items ?? []).flatMap((sc) => sc.indicators).map((i) => [i.key, i])).values()];
   const orgs = useQuery({
     queryKey: ['orgs', 'search', term],
     enabled: open && term.length > 0,
@@ -45,7 +54,7 @@ export function SupervisionPanel() {
               ...(backdateReason ? { backdateReason } : {}),
               supervisor: v.supervisor,
               findings: v.findings,
-              ...(v.effect ? { scoreEffect: v.effect, indicator: v.indicator?.trim() || 'daily' } : {}),
+              ...(v.effect ? { scoreEffect: v.effect, indicator: v.indicator } : {}),
               ...(v.rectification?.trim() ? { rectification: v.rectification } : {}),
               ...(v.deadline ? { deadline: v.deadline.format('YYYY-MM-DD') } : {}),
             },
@@ -141,10 +150,14 @@ export function SupervisionPanel() {
             <Input.TextArea rows={3} maxLength={2000} />
           </Form.Item>
           <Form.Item name="effect" label={t('assessment.effect')}>
-            <InputNumber min={-100} max={100} />
+            <InputNumber min={-100} max={100} disabled={indicators.length === 0} />
           </Form.Item>
-          <Form.Item name="indicator" label={t('assessment.indicator')}>
-            <Input maxLength={40} />
+          <Form.Item noStyle shouldUpdate={(a, b) => a.effect !== b.effect}>
+            {({ getFieldValue }) => (
+              <Form.Item name="indicator" label={t('assessment.indicator')} rules={[{ required: Boolean(getFieldValue('effect')), message: t('common.required') }]}>
+                <Select allowClear options={indicators.map((i) => ({ value: i.key, label: t('assessment.indicatorWeight', { name: i.name, weight: i.weight }) }))} />
+              </Form.Item>
+            )}
           </Form.Item>
           <Form.Item name="rectification" label={t('assessment.rectification')}>
             <Input.TextArea rows={2} maxLength={2000} />
