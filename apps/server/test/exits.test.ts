@@ -60,7 +60,10 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
       expect(res.json().code).toBe('illegal_transition');
     }
     expect((await step('reviewed')).statusCode).toBe(204);
-    expect((await step('in_notice')).json().code).toBe('illegal_transition');
+    const out = (await step('in_notice')).json();
+    expect(out.code).toBe('illegal_transition');
+    // Said in the procedure's words, not the code's.
+    expect(out.detail).toBe('不能从“民主评议”直接到“村内公示”');
   });
 
   it('verification records every criterion with evidence, and income against the year’s poverty line', async () => {

@@ -226,6 +226,7 @@ describe('DOMAIN §4 rules for temporary organizations', () => {
     const illegal = await qiao.post(`/orgs/${id}/transitions`, { to: 'active', reason: '重复', version: 5 });
     expect(illegal.statusCode).toBe(409);
     expect(illegal.json().code).toBe('illegal_transition');
+    expect(illegal.json().detail).toBe('不能从“运行中”变为“运行中”');
   });
 
   it("an organization's dates are facts: founded no later than today, approved on or before its founding, planned to end after it", async () => {
@@ -289,5 +290,26 @@ describe('DOMAIN §4 rules for temporary organizations', () => {
     expect((await dissolve({ dissolvedOn: '2021-06-30', backdateReason: '按撤销批复补录' })).statusCode).toBe(204);
     const audit = await ctx.t.db.db.selectFrom('audit_events').select('after_json').where('action', '=', 'org.dissolve').executeTakeFirstOrThrow();
     expect(JSON.parse(audit.after_json as string)).toMatchObject({ dissolvedOn: '2021-06-30', backdateReason: '按撤销批复补录' });
+  });
+
+  it('only the approving organization removes a designated leader, and a membership that ends ends the roles it carries in the party groups', async () => {
+    const { orgs, members } = ctx.county;
+    const qiao = await ctx.user('qiaoduan');
+    const baihe = await ctx.user('baihe');
+    const deputy = await qiao.post(`/orgs/${orgs.qiaoBranch.id}/memberships`, link(members.qiaoPowerChief, 'deputy_secretary'));
+    expect(deputy.statusCode).toBe(201);
+    const leader = await baihe.post(`/orgs/${orgs.qiaoGroup.id}/memberships`, link(members.qiaoPowerChief, 'group_leader'));
+    expect(leader.statusCode).toBe(201);
+    // The branch's secretary cannot remove the deputy the township designated.
+    const bySecretary = await baihe.post(`/orgs/${orgs.qiaoBranch.id}/memberships/${deputy.json().id}/end`, { endOn: today, endReason: '调整', version: 1 });
+    expect([bySecretary.statusCode, bySecretary.json().code]).toEqual([403, 'designation_requires_approving_org']);
+    // Nor the township the group leader the branch designated.
+    const byTownship = await qiao.post(`/orgs/${orgs.qiaoGroup.id}/memberships/${leader.json().id}/end`, { endOn: today, endReason: '调整', version: 1 });
+    expect(byTownship.statusCode).toBe(403);
+    // The township ends the deputy's membership: the group leadership below it ends with it.
+    expect((await qiao.post(`/orgs/${orgs.qiaoBranch.id}/memberships/${deputy.json().id}/end`, { endOn: today, endReason: '工作调动', version: 1 })).statusCode).toBe(204);
+    const rows = await ctx.t.db.db.selectFrom('memberships').select(['id', 'end_on', 'end_reason']).where('id', 'in', [deputy.json().id, leader.json().id]).orderBy('role').execute();
+    expect(rows.map((r) => r.end_on)).toEqual([today, today]);
+    expect(rows.find((r) => r.id === leader.json().id)?.end_reason).toContain('工作调动');
   });
 });

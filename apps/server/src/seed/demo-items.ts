@@ -183,6 +183,8 @@ export async function seedBaiheList(
       await event(itemId, plus(listedOn, 6), 11, '群众', 'feedback', '群众反馈未解决：只装了警示牌，还没有减速带', true, 'awaiting_confirmation', 'in_progress');
     }
     if (!done) continue;
+    // The work done, in the words of its last progress entry: a list's 最新进展 of a finished item says so.
+    if (no !== 3) await event(itemId, plus(listedOn, workDays), 16, spec.group, 'progress', `${spec.measures}，已完成`, true, null, null);
     await event(itemId, plus(listedOn, workDays), 17, spec.group, 'transition', '已办结，等待确认', true, 'in_progress', 'awaiting_confirmation');
     if (spec.status !== 'closed') continue;
     await event(itemId, closedOn, 16, ctx.closerLabel, 'transition', `已销号；销号依据：${no === 3 ? '已为每户标注暗线走向，连续观察一周未再跳闸' : '现场核实已整改到位'}`, true, 'awaiting_confirmation', 'closed');

@@ -13,6 +13,17 @@ import { servedHousehold } from '../households/households.repository.ts';
 import { setting } from '../settings/settings.repository.ts';
 import { EXIT_CRITERIA, type ExitTransition, type NewExitApplication, type Objection } from './exits.schemas.ts';
 
+/** The steps in the words of the procedure (DOMAIN §6), for messages a user reads. */
+const STEP_NAMES: Record<ExitStatus, string> = {
+  applied: '申请',
+  reviewed: '民主评议',
+  verified: '核验',
+  acknowledged: '农户认可',
+  in_notice: '村内公示',
+  announced: '公告退出',
+  rejected: '不予退出',
+};
+
 /** The first day an application in notice may be announced (DOMAIN §9a: the floor runs on the board). */
 const endsOf = (r: Pick<ExitApplicationTable, 'notice_start_on' | 'notice_days' | 'notice_published_on'>) =>
   r.notice_start_on && r.notice_days
@@ -152,7 +163,7 @@ export class ExitService {
       const r = await this.find(actor, id, tx);
       await servedHousehold(tx, actor, r.household_id);
       const from = r.status as ExitStatus;
-      if (!canTransition(EXIT_TRANSITIONS, from, input.to)) throw conflict('illegal_transition', `不能从“${from}”直接到“${input.to}”`);
+      if (!canTransition(EXIT_TRANSITIONS, from, input.to)) throw conflict('illegal_transition', `不能从“${STEP_NAMES[from]}”直接到“${STEP_NAMES[input.to]}”`);
       if (input.to === 'reviewed' && from === 'in_notice') throw invalid('公示期间的异议请通过“异议”登记', [{ path: 'body.to', message: 'use objections' }]);
       const day = stepDay(input, await lastStepOn(tx, id));
       const today = todayInShanghai();

@@ -33,6 +33,16 @@ export const canDesignateLeaders = (a: Actor, o: OrgFacts, leads: Leads) =>
 export const canDesignateGroupLeader = (a: Actor, o: OrgFacts, leads: Leads) =>
   canLinkMember(a, o) && o.level === 'group' && o.parent_id !== null && leads.has(o.parent_id);
 
+/**
+ * Ending a membership that carries a designated role is the designator's act, as the designation was: the approving
+ * organization for a secretary, deputy secretary or committee member, the branch for a group leader.
+ */
+export const canEndRole = (a: Actor, o: OrgFacts, role: string, leads: Leads) => {
+  if (role === 'secretary' || role === 'deputy_secretary' || role === 'committee_member') return canLinkMember(a, o) && actsForApprovingOrg(a, o, leads);
+  if (role === 'group_leader') return canDesignateGroupLeader(a, o, leads);
+  return canEndMembership(a, o);
+};
+
 /** Dissolution belongs to the approving organization (for a party group: its branch). */
 export const canDissolve = (a: Actor, o: OrgFacts, leads: Leads) =>
   roleCan(a.role, 'orgs:write') && live(o) && actsForApprovingOrg(a, o, leads);

@@ -353,3 +353,29 @@ export async function latestMembershipStart(tx: Executor, orgIds: string[]): Pro
   const row = await tx.selectFrom('memberships').select((eb) => eb.fn.max('start_on').as('on')).where('org_id', 'in', orgIds).executeTakeFirst();
   return row?.on ?? null;
 }
+
+/**
+ * Ends a member's live memberships in the party groups and other organizations below `path` (not in `except`, the
+ * organization whose membership ended), on the same day; returns the ids ended.
+ */
+export async function endMembershipsInSubtree(tx: Executor, path: string, memberId: string, except: string, endOn: string, reason: string, now: string): Promise<string[]> {
+  const rows = await tx
+    .selectFrom('memberships as m')
+    .innerJoin('temporary_orgs as o', 'o.id', 'm.org_id')
+    .select('m.id')
+    .where('m.member_id', '=', memberId)
+    .where('o.id', '!=', except)
+    .where(startsWith('o.path', path))
+    .where((eb) => eb.or([eb('m.end_on', 'is', null), eb('m.end_on', '>', endOn)]))
+    .where('m.start_on', '<', endOn)
+    .execute();
+  const ids = rows.map((r) => r.id);
+  if (ids.length) {
+    await tx
+      .updateTable('memberships')
+      .set((eb) => ({ end_on: endOn, end_reason: reason, version: eb('version', '+', 1), updated_at: now }))
+      .where('id', 'in', ids)
+      .execute();
+  }
+  return ids;
+}

@@ -24,6 +24,9 @@ import type {
   UpdateOrg,
 } from './orgs.schemas.ts';
 
+/** An organization's states as the county names them, for messages a user reads. */
+const STATUS_NAMES: Record<string, string> = { proposed: '筹建中', active: '运行中', rectification: '挂牌整顿', dissolved: '已撤销' };
+
 /** A day a record says something happened, refused when it lies after today (DOMAIN §9a: dates are facts). */
 function notAfterToday(day: string, path: string, what: string, today = todayInShanghai()) {
   if (day > today) throw new Problem(400, 'date_in_future', `${what} ${day} 晚于今天（${today}），不能预先登记`, [{ path, message: `after ${today}` }]);
@@ -264,7 +267,7 @@ export class OrgService {
       const org = await this.mustFind(actor, id, tx);
       const leads = await repo.leadershipOf(tx, actor.memberId, todayInShanghai());
       if (!machineAllows(ORG_TRANSITIONS, org.status, input.to)) {
-        throw conflict('illegal_transition', `不能从“${org.status}”变为“${input.to}”`);
+        throw conflict('illegal_transition', `不能从“${STATUS_NAMES[org.status]}”变为“${STATUS_NAMES[input.to]}”`);
       }
       if (!policy.canTransition(actor, org, leads)) {
         throw forbidden('approving_org_required', '只有批准成立的党组织可以变更组织状态');
@@ -511,6 +514,10 @@ export class OrgService {
       if (!m) throw notFound('成员记录');
       if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
       if (!policy.canEndMembership(actor, org)) throw forbidden('permission_denied', '无权结束该成员记录');
+      // A designated leader is removed by whoever designated them (DOMAIN §9a), not by the branch they lead.
+      if (!policy.canEndRole(actor, org, m.role, await repo.leadershipOf(tx, actor.memberId, todayInShanghai()))) {
+        throw forbidden('designation_requires_approving_org', m.role === 'group_leader' ? '党小组组长由所在支部免去' : '书记、副书记和委员由批准成立的党组织免去');
+      }
       if (m.end_on !== null) throw conflict('membership_already_ended', '该成员记录已结束');
       notAfterToday(input.endOn, 'body.endOn', '结束日期');
       if (input.endOn <= m.start_on) {
@@ -519,12 +526,15 @@ export class OrgService {
       if (m.version !== input.version) throw versionConflict();
       const now = nowIso();
       if (!(await repo.endMembership(tx, m.id, input.version, input.endOn, input.endReason, now))) throw versionConflict();
+      // The roles the membership carries in the organization's party groups end with it: nobody leads a group of a
+      // branch they have left.
+      const carried = await repo.endMembershipsInSubtree(tx, org.path, m.member_id, org.id, input.endOn, `随${org.name}成员记录结束：${input.endReason}`, now);
       await recordAudit(tx, actor, {
         action: 'membership.end',
         entityType: 'membership',
         entityId: m.id,
         before: m,
-        after: { end_on: input.endOn, end_reason: input.endReason },
+        after: { end_on: input.endOn, end_reason: input.endReason, endedInGroups: carried },
       });
     });
   }
