@@ -312,4 +312,35 @@ describe('DOMAIN §4 rules for temporary organizations', () => {
     expect(rows.map((r) => r.end_on)).toEqual([today, today]);
     expect(rows.find((r) => r.id === leader.json().id)?.end_reason).toContain('工作调动');
   });
+
+  it('the approver of a temporary organization is derived from the committee the creating account acts for, at the level of its place, never named in the request', async () => {
+    const { orgs, partyOrgs } = ctx.county;
+    const qiao = await ctx.user('qiaoduan');
+    const body = {
+      parentId: orgs.qiaoGb.id,
+      level: 'branch',
+      name: '水晶河村联建临时党支部',
+      mode: 'linked_services',
+      anchorType: 'village_cluster',
+      anchorName: '水晶河村',
+      mission: '服务群众',
+      regionCode: '411321106201',
+      establishedOn: '2020-03-01',
+    };
+    // Naming the county committee (or anyone) as approver is not a field of the request.
+    const named = await qiao.post('/orgs', { ...body, approvingPartyOrgId: partyOrgs.county });
+    expect([named.statusCode, named.json().code]).toEqual([400, 'validation_failed']);
+    // An account acting for another township's committee cannot approve a branch here.
+    const db = ctx.t.db.db;
+    await db.updateTable('users').set({ acting_party_org_id: partyOrgs.cheng }).where('username', '=', 'qiaoduan').execute();
+    const wrongLevel = await qiao.post('/orgs', body);
+    expect([wrongLevel.statusCode, wrongLevel.json().code]).toEqual([403, 'approver_level']);
+    await db.updateTable('users').set({ acting_party_org_id: null }).where('username', '=', 'qiaoduan').execute();
+    expect((await qiao.post('/orgs', body)).json().code).toBe('approving_org_required');
+    await db.updateTable('users').set({ acting_party_org_id: partyOrgs.qiao }).where('username', '=', 'qiaoduan').execute();
+    const made = await qiao.post('/orgs', body);
+    expect(made.statusCode).toBe(201);
+    expect((await qiao.get(`/orgs/${made.json().id}`)).json().approvingOrg).toMatchObject({ name: '中共乔端镇委员会', kind: 'party_org' });
+    expect(await db.selectFrom('temporary_orgs').select('id').where('name', '=', body.name).execute()).toHaveLength(1);
+  });
 });

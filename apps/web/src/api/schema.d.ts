@@ -13344,8 +13344,6 @@ export interface components {
             coveredRegionCodes?: string[];
             /** @default [] */
             unitIds?: string[];
-            /** Format: uuid */
-            approvingPartyOrgId?: string;
             approvedOn?: string;
             approvalDocNo?: string;
             establishedOn: string;
@@ -15537,8 +15535,6 @@ export interface components {
             coveredRegionCodes: string[];
             /** @default [] */
             unitIds: string[];
-            /** Format: uuid */
-            approvingPartyOrgId?: string;
             approvedOn?: string;
             approvalDocNo?: string;
             establishedOn: string;

@@ -87,7 +87,6 @@ export const CreateOrg = z
     regionCode,
     coveredRegionCodes: z.array(regionCode).max(50).default([]),
     unitIds: z.array(id).max(100).default([]),
-    approvingPartyOrgId: id.optional(),
     approvedOn: isoDate.optional(),
     approvalDocNo: text(100).optional(),
     establishedOn: isoDate,

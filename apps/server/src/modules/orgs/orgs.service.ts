@@ -27,6 +27,16 @@ import type {
 /** An organization's states as the county names them, for messages a user reads. */
 const STATUS_NAMES: Record<string, string> = { proposed: '筹建中', active: '运行中', rectification: '挂牌整顿', dissolved: '已撤销' };
 
+/**
+ * Whether a formal Party organization may approve a temporary organization seated at `regionCode`: a committee whose
+ * region holds the seat; an organization seated at the county (or wider) only the county committee.
+ */
+function mayApprove(approver: { kind: string; region_code: string }, regionCode: string): boolean {
+  if (approver.kind !== 'county_committee' && approver.kind !== 'township_committee') return false;
+  if (!regionCode.startsWith(approver.region_code)) return false;
+  return regionCode.length > 6 || approver.kind === 'county_committee';
+}
+
 /** A day a record says something happened, refused when it lies after today (DOMAIN §9a: dates are facts). */
 function notAfterToday(day: string, path: string, what: string, today = todayInShanghai()) {
   if (day > today) throw new Problem(400, 'date_in_future', `${what} ${day} 晚于今天（${today}），不能预先登记`, [{ path, message: `after ${today}` }]);
@@ -175,12 +185,14 @@ export class OrgService {
       if (input.level === 'group') {
         approvingOrgId = input.parentId;
       } else {
-        approvingPartyOrgId = input.approvingPartyOrgId ?? actor.actingPartyOrgId;
-        if (!approvingPartyOrgId) {
-          throw invalid('请指定批准成立的党组织', [{ path: 'body.approvingPartyOrgId', message: 'required' }]);
+        // The approver is derived, never named (DOMAIN §9a): the formal Party organization the creating account acts
+        // for, at the level the organization's place asks.
+        approvingPartyOrgId = actor.actingPartyOrgId;
+        if (!approvingPartyOrgId) throw forbidden('approving_org_required', '成立临时党组织须由代行党委职责的账号办理');
+        const approver = await tx.selectFrom('party_orgs').select(['kind', 'region_code']).where('id', '=', approvingPartyOrgId).executeTakeFirst();
+        if (!approver || !mayApprove(approver, input.regionCode)) {
+          throw forbidden('approver_level', '所代行的党委不能批准成立该地的临时党组织：乡镇的由乡镇党委批准，县级的由县委批准');
         }
-        const approver = await tx.selectFrom('party_orgs').select('id').where('id', '=', approvingPartyOrgId).executeTakeFirst();
-        if (!approver) throw invalid('批准成立的党组织不存在', [{ path: 'body.approvingPartyOrgId', message: 'unknown' }]);
         if (input.status === 'active' && (!input.approvedOn || !input.approvalDocNo)) {
           throw invalid('成立临时党组织须记录批准日期和批准文号', [
             { path: 'body.approvalDocNo', message: 'required when status is active' },
