@@ -288,6 +288,20 @@ const CASES: Case[] = [
     },
   },
   {
+    route: '/api/v1/public/reports/:trackingCode/rating',
+    who: 'anonymous',
+    request: async (c, db, api) => {
+      const receipt = (await ok(api('anonymous', 'POST', '/public/reports', { regionCode: '411321106200', category: 'roads', description: '路灯不亮' }))).json();
+      const report = await db.selectFrom('reports').select('id').where('description', '=', '路灯不亮').executeTakeFirstOrThrow();
+      const list = (
+        await ok(api('baihe', 'POST', '/problem-lists', { orgId: c.orgs.qiaoBranch.id, title: '路灯', listedOn: '2020-02-01', items: [{ problem: '路灯不亮', category: 'roads', reportIds: [report.id] }] }))
+      ).json();
+      // Closed long ago: past the window to reopen, the code rates.
+      await db.updateTable('items').set({ status: 'closed', closed_at: '2020-03-01T02:00:00.000Z' }).where('id', '=', list.itemIds[0]).execute();
+      return { url: `/public/reports/${receipt.trackingCode}/rating`, body: { stars: 4, comment: '修好了，谢谢' } };
+    },
+  },
+  {
     route: '/api/v1/exports',
     who: 'baihe',
     request: async (_c, db) => {

@@ -1,3 +1,4 @@
+import { addDays, todayInShanghai } from '@lianjian/shared';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { PASSWORD, addUser } from './factories.ts';
@@ -229,6 +230,52 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     ]);
     expect(stored).toContain('139****5670');
     expect(stored).not.toContain('1234-5670');
+  });
+
+  it("after its close the resident may reopen an item within the county's window, then only rate and comment; reopening brings back the member linked by need", async () => {
+    const today = todayInShanghai();
+    const db = ctx.t.db.db;
+    const code = await residentReport();
+    const itemId = await comb();
+    const qiao = await ctx.user('qiaoduan');
+    expect((await qiao.post(`/items/${itemId}/links`, { memberId: ctx.county.members.qiaoPowerChief, reason: '排查线路' })).statusCode).toBe(204);
+    const link = () =>
+      db
+        .selectFrom('item_members as im')
+        .innerJoin('memberships as m', 'm.id', 'im.membership_id')
+        .select(['m.id', 'm.start_on', 'm.end_on'])
+        .where('im.item_id', '=', itemId)
+        .where('im.role', '=', 'linked')
+        .executeTakeFirstOrThrow();
+    await move('baihe', itemId, 'in_progress');
+    await move('baihe', itemId, 'awaiting_confirmation');
+    expect((await anon().post(`/public/reports/${code}/feedback`, { solved: true })).json().stage).toBe('closed');
+    const first = await link();
+    expect(first.end_on).toBe(today);
+    // Closed three days ago (and the link ended then): within the 5-day window the resident may still reopen.
+    const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
+    await db.updateTable('items').set({ closed_at: daysAgo(3) }).where('id', '=', itemId).execute();
+    await db.updateTable('memberships').set({ end_on: addDays(today, -3) }).where('id', '=', first.id).execute();
+    const open = (await anon().get(`/public/reports/${code}`)).json();
+    expect(open).toMatchObject({ canGiveFeedback: true, canRate: true, item: { reopenUntil: addDays(today, 2) } });
+    const reopened = await anon().post(`/public/reports/${code}/feedback`, { solved: false, reason: '又跳闸了' });
+    expect(reopened.json()).toMatchObject({ stage: 'in_progress', item: { reopenedCount: 1 } });
+    // The member linked for this item is back in its party group, from today.
+    expect(await link()).toMatchObject({ start_on: today, end_on: null });
+    expect((await qiao.get(`/orgs/${ctx.county.orgs.qiaoGroup.id}/memberships`)).json().items.map((m: { memberName: string }) => m.memberName)).toContain('李电明');
+
+    // Closed again, six days ago: past the window, the code only rates and comments.
+    await move('baihe', itemId, 'awaiting_confirmation');
+    expect((await move('qiaoduan', itemId, 'closed', { evidence: '更换断路器' })).statusCode).toBe(204);
+    await db.updateTable('items').set({ closed_at: daysAgo(6) }).where('id', '=', itemId).execute();
+    const late = await anon().post(`/public/reports/${code}/feedback`, { solved: false, reason: '还是跳' });
+    expect([late.statusCode, late.json().code]).toEqual([409, 'reopen_window_over']);
+    expect((await anon().get(`/public/reports/${code}`)).json()).toMatchObject({ stage: 'closed', canGiveFeedback: false, canRate: true });
+    expect((await anon().post(`/public/reports/${code}/rating`, { stars: 6 })).statusCode).toBe(400);
+    const rated = await anon().post(`/public/reports/${code}/rating`, { stars: 4, comment: '修好了，有事打 139-1234-5670' });
+    expect(rated.statusCode).toBe(200);
+    expect(rated.json().item.rating).toMatchObject({ stars: 4, comment: '修好了，有事打 139****5670' });
+    expect((await qiao.get(`/items/${itemId}`)).json()).toMatchObject({ status: 'closed', reopenedCount: 1 });
   });
 
   it('a supervisor may reopen a closed item; a township admin may not', async () => {

@@ -95,6 +95,10 @@ describe('the story of item 3: from a resident report to the resident confirmati
     expect(await r.locator('.ant-image img').first().evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
     await r.getByTestId('resident-solved').click();
     await r.getByText('您已于').waitFor();
+    // Then rates how it was handled.
+    await r.getByTestId('resident-rating').getByRole('radio').nth(4).click();
+    await r.getByRole('button', { name: '提交评价' }).click();
+    await r.getByText('您的评价：5 星（可修改）').waitFor();
     await screenshot(r, '25-resident-confirmed');
     await resident.context.close();
     expect([...resident.errors, ...secretary.errors, ...township.errors]).toEqual([]);

@@ -39,4 +39,5 @@ export const SETTING_RANGES = {
   exit_notice_days: { min: NOTICE_FLOORS.exit, max: 30, unit: '天' },
   monitoring_notice_days: { min: NOTICE_FLOORS.monitoring, max: 30, unit: '天' },
   rigid_spending_ratio: { min: 0.1, max: 10, unit: '倍' },
+  reopen_window_days: { min: 1, max: 30, unit: '天' },
 } as const;

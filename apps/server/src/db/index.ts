@@ -33,6 +33,7 @@ import * as m0026 from './migrations/0026_item_link_memberships.ts';
 import * as m0027 from './migrations/0027_one_import_at_a_time.ts';
 import * as m0028 from './migrations/0028_ledger_versions.ts';
 import * as m0029 from './migrations/0029_notice_published.ts';
+import * as m0030 from './migrations/0030_resident_rating.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -182,6 +183,7 @@ const migrations = {
   '0027_one_import_at_a_time': m0027,
   '0028_ledger_versions': m0028,
   '0029_notice_published': m0029,
+  '0030_resident_rating': m0030,
 };
 
 /**

@@ -320,6 +320,10 @@ export interface ItemTable {
   closed_by: string | null;
   close_evidence: string | null;
   resident_confirmed_at: string | null;
+  /** The resident's rating (1–5) and comment, left with the tracking code once the item is closed. */
+  resident_rating: number | null;
+  resident_comment: string | null;
+  resident_rated_at: string | null;
   escalated_to_org_id: string | null;
   escalated_at: string | null;
   escalation_reason: string | null;

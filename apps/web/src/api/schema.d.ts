@@ -7492,6 +7492,111 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/reports/{trackingCode}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 群众对已销号事项评价（1–5 星）并留言 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    trackingCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PublicRatingInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicReportView"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/items/{id}/dispute": {
         parameters: {
             query?: never;
@@ -12828,6 +12933,7 @@ export interface components {
                 exit_notice_days: number;
                 monitoring_notice_days: number;
                 rigid_spending_ratio: number;
+                reopen_window_days: number;
             };
             setThisYear: string[];
             defaults: {
@@ -12843,6 +12949,8 @@ export interface components {
             monitoring_notice_days?: number;
             /** @description Rigid spending above this share of the household's yearly income is a risk */
             rigid_spending_ratio?: number;
+            /** @description Days after an item is closed in which the resident may reopen it; then only rate */
+            reopen_window_days?: number;
         };
         CoverageRuleInput: {
             /** @enum {string} */
@@ -13510,6 +13618,13 @@ export interface components {
                 closedAt: string | null;
                 residentConfirmedAt: string | null;
                 reopenedCount: number;
+                /** @description For a closed item: the last day the resident may reopen it */
+                reopenUntil: string | null;
+                rating: {
+                    stars: number;
+                    comment: string | null;
+                    at: string;
+                } | null;
             } | null;
             events: {
                 at: string;
@@ -13517,7 +13632,14 @@ export interface components {
             }[];
             /** @description The resident’s own photos */
             photoIds: string[];
+            /** @description Confirm or reopen: awaiting confirmation, or closed and within the window */
             canGiveFeedback: boolean;
+            /** @description A closed item can be rated */
+            canRate: boolean;
+        };
+        PublicRatingInput: {
+            stars: number;
+            comment?: string;
         };
         PublicFeedbackInput: {
             solved: boolean;
@@ -15019,6 +15141,7 @@ export interface components {
                 exit_notice_days: number;
                 monitoring_notice_days: number;
                 rigid_spending_ratio: number;
+                reopen_window_days: number;
             };
             setThisYear: string[];
             defaults: {
@@ -15034,6 +15157,8 @@ export interface components {
             monitoring_notice_days?: number;
             /** @description Rigid spending above this share of the household's yearly income is a risk */
             rigid_spending_ratio?: number;
+            /** @description Days after an item is closed in which the resident may reopen it; then only rate */
+            reopen_window_days?: number;
         };
         CoverageRule: {
             /** @enum {string} */
@@ -15701,6 +15826,13 @@ export interface components {
                 closedAt: string | null;
                 residentConfirmedAt: string | null;
                 reopenedCount: number;
+                /** @description For a closed item: the last day the resident may reopen it */
+                reopenUntil: string | null;
+                rating: {
+                    stars: number;
+                    comment: string | null;
+                    at: string;
+                } | null;
             } | null;
             events: {
                 at: string;
@@ -15708,7 +15840,14 @@ export interface components {
             }[];
             /** @description The resident’s own photos */
             photoIds: string[];
+            /** @description Confirm or reopen: awaiting confirmation, or closed and within the window */
             canGiveFeedback: boolean;
+            /** @description A closed item can be rated */
+            canRate: boolean;
+        };
+        PublicRating: {
+            stars: number;
+            comment?: string;
         };
         PublicFeedback: {
             solved: boolean;

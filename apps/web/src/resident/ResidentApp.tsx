@@ -1,6 +1,6 @@
 import { REPORT_CATEGORIES } from '@lianjian/shared';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Form, Image, Input, Result, Select, Space, Steps, Timeline, Typography, Upload } from 'antd';
+import { Alert, App, Button, Card, Form, Image, Input, Rate, Result, Select, Space, Steps, Timeline, Typography, Upload } from 'antd';
 import type { UploadFile } from 'antd';
 import qrcode from 'qrcode-generator';
 import { useMemo, useState } from 'react';
@@ -193,6 +193,8 @@ function FollowPage() {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [reason, setReason] = useState('');
+  const [stars, setStars] = useState(0);
+  const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const lookup = code !== 'follow';
   const q = useQuery({
@@ -212,6 +214,24 @@ function FollowPage() {
       queryClient.setQueryData(['public-report', code], r);
       message.success(solved ? t('resident.thanks') : t('resident.reopened'));
       setReason('');
+    } catch (e) {
+      message.error(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const rate = async () => {
+    setBusy(true);
+    try {
+      const r = await unwrap(
+        api.POST('/api/v1/public/reports/{trackingCode}/rating', {
+          params: { path: { trackingCode: code } },
+          body: comment.trim() ? { stars, comment } : { stars },
+        }),
+      );
+      queryClient.setQueryData(['public-report', code], r);
+      message.success(t('resident.rated'));
+      setComment('');
     } catch (e) {
       message.error(errorText(e));
     } finally {
@@ -300,14 +320,27 @@ function FollowPage() {
           title={t('resident.confirmedAt', { date: new Date(r.item.residentConfirmedAt).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' }) })}
         />
       )}
-      {r.canGiveFeedback && !r.item?.residentConfirmedAt && (
+      {r.canGiveFeedback && (
         <Space orientation="vertical" style={{ width: '100%', marginTop: 16 }}>
-          <Button type="primary" size="large" block loading={busy} onClick={() => feedback(true)} data-testid="resident-solved">
-            {t('resident.solved')}
-          </Button>
+          {!r.item?.residentConfirmedAt && (
+            <Button type="primary" size="large" block loading={busy} onClick={() => feedback(true)} data-testid="resident-solved">
+              {t('resident.solved')}
+            </Button>
+          )}
+          {r.item?.reopenUntil && <Typography.Text type="secondary">{t('resident.reopenUntil', { date: r.item.reopenUntil })}</Typography.Text>}
           <Input.TextArea rows={2} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('resident.notSolvedReason')} />
           <Button size="large" block danger disabled={!reason.trim()} loading={busy} onClick={() => feedback(false)}>
             {t('resident.notSolved')}
+          </Button>
+        </Space>
+      )}
+      {r.canRate && (
+        <Space orientation="vertical" style={{ width: '100%', marginTop: 16 }} data-testid="resident-rating">
+          <Typography.Text strong>{r.item?.rating ? t('resident.ratedAs', { stars: r.item.rating.stars }) : t('resident.rateTitle')}</Typography.Text>
+          <Rate value={stars || r.item?.rating?.stars || 0} onChange={setStars} />
+          <Input.TextArea rows={2} maxLength={500} value={comment} onChange={(e) => setComment(e.target.value)} placeholder={t('resident.comment')} />
+          <Button size="large" block disabled={!stars} loading={busy} onClick={rate}>
+            {t('resident.rate')}
           </Button>
         </Space>
       )}

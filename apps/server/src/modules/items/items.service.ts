@@ -20,6 +20,7 @@ import { holdRow } from '../../db/locks.ts';
 import { assertRegionsWithin, coverageOf, notLinkedByNeed, orgInScope } from '../../lib/scope.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { setting } from '../settings/settings.repository.ts';
 import { activeOn } from '../orgs/orgs.repository.ts';
 import { reportInScope } from '../reports/reports.repository.ts';
 import { ledgerWorkbook } from './items.export.ts';
@@ -73,6 +74,17 @@ const toSummary = (r: repo.ItemRow, people: { item_id: string; name: string }[])
 });
 
 /** Problem lists and their items: combing reports, the item workflow, link by need and escalation. */
+/**
+ * The last day a resident may reopen a closed item with the tracking code: the county's window (a setting, default 5
+ * days) counted from the day it closed (Asia/Shanghai). Null for an item not closed.
+ */
+export async function reopenUntil(db: Executor, closedAt: string | null, regionCode: string): Promise<string | null> {
+  if (!closedAt) return null;
+  const closedOn = todayInShanghai(new Date(closedAt));
+  const days = Number(await setting(db, regionCode.slice(0, 6), Number(closedOn.slice(0, 4)), 'reopen_window_days'));
+  return addDays(closedOn, days);
+}
+
 export class ItemService {
   constructor(private readonly db: Db) {}
 
@@ -535,6 +547,29 @@ export class ItemService {
           .execute();
       }
     }
+    if (reopening && row.status === 'closed') {
+      // The members linked by need for this item left its party group when it closed: they come back with it.
+      const linked = await tx
+        .selectFrom('item_members as im')
+        .innerJoin('memberships as m', 'm.id', 'im.membership_id')
+        .select(['im.member_id', 'm.id as membership_id', 'm.org_id', 'm.link_reason', 'm.end_on'])
+        .where('im.item_id', '=', row.id)
+        .where('im.role', '=', 'linked')
+        .where('m.end_on', 'is not', null)
+        .execute();
+      for (const l of linked) {
+        if (l.end_on === today) {
+          await tx.updateTable('memberships').set((eb) => ({ end_on: null, end_reason: null, version: eb('version', '+', 1), updated_at: now })).where('id', '=', l.membership_id).execute();
+          continue;
+        }
+        const id = newId();
+        await tx
+          .insertInto('memberships')
+          .values({ id, org_id: l.org_id, member_id: l.member_id, role: 'member', start_on: today, end_on: null, end_reason: null, link_reason: l.link_reason, designated_by_party_org_id: null, designated_by_org_id: null, version: 1, created_at: now, updated_at: now })
+          .execute();
+        await tx.updateTable('item_members').set({ membership_id: id }).where('item_id', '=', row.id).where('member_id', '=', l.member_id).where('role', '=', 'linked').execute();
+      }
+    }
     if (reopening) {
       const workers = await tx.selectFrom('item_members').select('member_id').where('item_id', '=', row.id).execute();
       for (const w of workers) {
@@ -551,12 +586,20 @@ export class ItemService {
   async residentFeedback(itemId: string, solved: boolean, reason: string | undefined, requestId: string, within?: (tx: Executor) => Promise<void>) {
     await this.db.transaction().execute(async (tx) => {
       const row = await tx.selectFrom('items').selectAll().where('id', '=', itemId).executeTakeFirstOrThrow();
-      const org = await tx.selectFrom('temporary_orgs').select('status').where('id', '=', row.org_id).executeTakeFirstOrThrow();
+      const org = await tx.selectFrom('temporary_orgs').select(['status', 'region_code']).where('id', '=', row.org_id).executeTakeFirstOrThrow();
       if (org.status === 'dissolved' && !row.handed_over_to_org_id) throw conflict('org_dissolved', '该组织已撤销');
       if (row.status !== 'awaiting_confirmation' && row.status !== 'closed') {
         throw conflict('feedback_not_open', '事项尚未办结，暂不能确认');
       }
       const who = { userId: null, label: RESIDENT, requestId };
+      // A closed item is reopened by the resident only within the county's window after it closed; then the
+      // tracking code only rates and comments (DOMAIN §9a).
+      if (!solved && row.status === 'closed') {
+        const until = await reopenUntil(tx, row.closed_at, row.region_code ?? org.region_code);
+        if (until !== null && todayInShanghai() > until) {
+          throw conflict('reopen_window_over', `事项已于 ${until} 前结束可重新打开的期限，可以评价和留言，如有新问题请重新反映`);
+        }
+      }
       if (solved) {
         if (row.status === 'awaiting_confirmation') {
           await this.move(tx, who, row, 'closed', row.version, { evidence: '群众确认已解决', byResident: true });
@@ -570,6 +613,19 @@ export class ItemService {
       }
       // The caller's part of the same transaction: the reply the resident is answered with.
       await within?.(tx);
+    });
+  }
+
+  /** The resident's rating (1–5) and comment on a closed item, by tracking code; the latest stands, audited. */
+  async residentRating(itemId: string, stars: number, comment: string | null, requestId: string, within?: (tx: Executor) => Promise<void>) {
+    await this.db.transaction().execute(async (tx) => {
+      const row = await tx.selectFrom('items').select(['id', 'status', 'version']).where('id', '=', itemId).executeTakeFirstOrThrow();
+      if (row.status !== 'closed') throw conflict('rating_not_open', '事项销号后才能评价');
+      const now = nowIso();
+      if (!(await repo.updateItem(tx, row.id, row.version, { resident_rating: stars, resident_comment: comment, resident_rated_at: now }))) throw versionConflict();
+      await repo.insertEvent(tx, { id: newId(), itemId: row.id, userId: null, actorLabel: RESIDENT, kind: 'feedback', text: `群众评价：${'★'.repeat(stars)}${comment ? `，${comment}` : ''}`, public: true, at: now });
+      await within?.(tx);
+      await recordAudit(tx, { userId: null, requestId }, { action: 'item.resident_rating', entityType: 'item', entityId: row.id, after: { stars, comment } });
     });
   }
 

@@ -7,6 +7,7 @@ import {
   CreateReport,
   PublicCreateReport,
   PublicFeedback,
+  PublicRating,
   PublicReportView,
   Report,
   ReportList,
@@ -91,6 +92,17 @@ export function publicReportRoutes(service: ReportService): FastifyPluginAsyncZo
         response: { 200: PublicReportView, ...publicReplies },
       },
       handler: (req) => service.feedback(req.params.trackingCode, req.body.solved, req.body.reason, req.id),
+    });
+    app.post('/public/reports/:trackingCode/rating', {
+      config: { permission: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['public'],
+        summary: '群众对已销号事项评价（1–5 星）并留言',
+        params: z.object({ trackingCode: z.string().max(64) }),
+        body: PublicRating,
+        response: { 200: PublicReportView, ...publicReplies },
+      },
+      handler: (req) => service.rate(req.params.trackingCode, req.body.stars, req.body.comment, req.id),
     });
   };
 }

@@ -85,13 +85,20 @@ export const PublicReportView = z
         closedAt: z.string().nullable(),
         residentConfirmedAt: z.string().nullable(),
         reopenedCount: z.number().int(),
+        reopenUntil: z.string().nullable().describe('For a closed item: the last day the resident may reopen it'),
+        rating: z.object({ stars: z.number().int(), comment: z.string().nullable(), at: z.string() }).nullable(),
       })
       .nullable(),
     events: z.array(z.object({ at: z.string(), text: z.string() })),
     photoIds: z.array(z.string()).describe('The resident’s own photos'),
-    canGiveFeedback: z.boolean(),
+    canGiveFeedback: z.boolean().describe('Confirm or reopen: awaiting confirmation, or closed and within the window'),
+    canRate: z.boolean().describe('A closed item can be rated'),
   })
   .meta({ id: 'PublicReportView' });
+
+export const PublicRating = z
+  .strictObject({ stars: z.number().int().min(1, '请选择 1–5 星').max(5, '请选择 1–5 星'), comment: text(500).optional() })
+  .meta({ id: 'PublicRating' });
 
 export const PublicFeedback = z
   .strictObject({ solved: z.boolean(), reason: text(500).optional() })

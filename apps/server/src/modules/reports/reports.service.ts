@@ -1,3 +1,4 @@
+import { todayInShanghai } from '@lianjian/shared';
 import { assertRegionsWithin, orgInScope } from '../../lib/scope.ts';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
@@ -12,7 +13,7 @@ import { newTrackingCode, normalizeTrackingCode, trackingHash } from '../../lib/
 import { hasClaim, recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { itemEvents } from '../items/items.repository.ts';
-import type { ItemService } from '../items/items.service.ts';
+import { type ItemService, reopenUntil } from '../items/items.service.ts';
 import * as repo from './reports.repository.ts';
 import type { CreateReport, PublicCreateReport, ReportListQuery } from './reports.schemas.ts';
 
@@ -137,7 +138,9 @@ export class ReportService {
       .selectFrom('item_reports as ir')
       .innerJoin('items as i', 'i.id', 'ir.item_id')
       .innerJoin('problem_lists as l', 'l.id', 'i.list_id')
+      .innerJoin('temporary_orgs as io', 'io.id', 'i.org_id')
       .select(['i.id', 'i.no', 'i.status', 'i.due_on', 'i.closed_at', 'i.resident_confirmed_at', 'i.reopened_count', 'l.title'])
+      .select(['i.resident_rating', 'i.resident_comment', 'i.resident_rated_at', 'i.region_code', 'io.region_code as org_region_code'])
       .where('ir.report_id', '=', report.id)
       .orderBy('i.created_at')
       .executeTakeFirst();
@@ -149,6 +152,9 @@ export class ReportService {
     const { report, item } = await this.byCode(code, db);
     const events = item ? await itemEvents(db, item.id, true) : [];
     const photos = await photoIds(db, 'report', [report.id]);
+    // A closed item may be reopened within the county's window after it closed; then only rated (DOMAIN §9a).
+    const until = item?.status === 'closed' ? await reopenUntil(db, item.closed_at, item.region_code ?? item.org_region_code) : null;
+    const canReopen = until !== null && todayInShanghai() <= until;
     return {
       category: report.category as 'other',
       regionName: report.region_name,
@@ -170,11 +176,14 @@ export class ReportService {
             closedAt: item.closed_at,
             residentConfirmedAt: item.resident_confirmed_at,
             reopenedCount: item.reopened_count,
+            reopenUntil: until,
+            rating: item.resident_rating === null ? null : { stars: Number(item.resident_rating), comment: item.resident_comment, at: item.resident_rated_at as string },
           }
         : null,
       events: events.map((e) => ({ at: e.at, text: e.text })),
       photoIds: photos.get(report.id) ?? [],
-      canGiveFeedback: item !== undefined && (item.status === 'awaiting_confirmation' || item.status === 'closed'),
+      canGiveFeedback: item !== undefined && (item.status === 'awaiting_confirmation' || (item.status === 'closed' && canReopen)),
+      canRate: item?.status === 'closed',
     };
   }
 
@@ -236,6 +245,21 @@ export class ReportService {
         }
       : undefined;
     await this.items.residentFeedback(item.id, solved, said, requestId, within);
+    return view ?? this.follow(code);
+  }
+
+  /** The resident rates a closed item (1–5 stars) and may comment; a number typed into the comment is masked. */
+  async rate(code: string, stars: number, comment: string | undefined, requestId: string) {
+    const { item } = await this.byCode(code);
+    if (!item) throw invalid('该反映尚未列入问题清单', [{ path: 'params.trackingCode', message: 'not listed yet' }]);
+    let view: Awaited<ReturnType<ReportService['follow']>> | undefined;
+    const within = hasClaim(requestId)
+      ? async (tx: Executor) => {
+          view = await this.follow(code, tx);
+          await recordReply(tx, requestId, 200, view);
+        }
+      : undefined;
+    await this.items.residentRating(item.id, stars, comment ? maskNumbersInText(comment).text : null, requestId, within);
     return view ?? this.follow(code);
   }
 }

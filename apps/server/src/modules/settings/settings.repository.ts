@@ -7,6 +7,7 @@ export const SETTING_DEFAULTS: Record<string, string> = {
   monitoring_line: '6000',
   monitoring_notice_days: '5',
   rigid_spending_ratio: '1',
+  reopen_window_days: '5',
 };
 
 /** The county's value for the year: the latest year set at or before it, else the default. */

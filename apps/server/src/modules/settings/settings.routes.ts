@@ -18,6 +18,7 @@ const Settings = z
       exit_notice_days: z.number(),
       monitoring_notice_days: z.number(),
       rigid_spending_ratio: z.number(),
+      reopen_window_days: z.number(),
     }),
     setThisYear: z.array(z.string()),
     defaults: z.record(z.string(), z.string()),
@@ -40,6 +41,7 @@ const SettingsUpdate = z
     exit_notice_days: within('exit_notice_days'),
     monitoring_notice_days: within('monitoring_notice_days'),
     rigid_spending_ratio: within('rigid_spending_ratio', false).describe("Rigid spending above this share of the household's yearly income is a risk"),
+    reopen_window_days: within('reopen_window_days').describe('Days after an item is closed in which the resident may reopen it; then only rate'),
   })
   .refine((v) => Object.keys(v).length > 0, { message: '至少修改一项' })
   .meta({ id: 'CountySettingsUpdate' });

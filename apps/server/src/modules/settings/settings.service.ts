@@ -5,10 +5,10 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { countyOf } from '../households/coverage.service.ts';
 import { SETTING_DEFAULTS, setting } from './settings.repository.ts';
 
-export const SETTING_KEYS = ['poverty_line', 'monitoring_line', 'exit_notice_days', 'monitoring_notice_days', 'rigid_spending_ratio'] as const;
+export const SETTING_KEYS = ['poverty_line', 'monitoring_line', 'exit_notice_days', 'monitoring_notice_days', 'rigid_spending_ratio', 'reopen_window_days'] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
-/** A county's yearly thresholds (DOMAIN §6, §7): poverty line, monitoring line, notice days, rigid spending. */
+/** A county's yearly thresholds (DOMAIN §6, §7, §9a): poverty line, monitoring line, notice days, rigid spending, the resident's reopening window. */
 export class SettingsService {
   constructor(private readonly db: Db) {}
 

@@ -11,7 +11,7 @@ import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
 
 type Rule = Schemas['CoverageRule'];
-const KEYS = ['poverty_line', 'monitoring_line', 'exit_notice_days', 'monitoring_notice_days', 'rigid_spending_ratio'] as const;
+const KEYS = ['poverty_line', 'monitoring_line', 'exit_notice_days', 'monitoring_notice_days', 'rigid_spending_ratio', 'reopen_window_days'] as const;
 
 /** The county's yearly thresholds and its coverage rules (county administrators only). */
 export function SettingsPanel() {
