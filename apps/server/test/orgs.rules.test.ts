@@ -306,6 +306,10 @@ describe('DOMAIN §4 rules for temporary organizations', () => {
     // Nor the township the group leader the branch designated.
     const byTownship = await qiao.post(`/orgs/${orgs.qiaoGroup.id}/memberships/${leader.json().id}/end`, { endOn: today, endReason: '调整', version: 1 });
     expect(byTownship.statusCode).toBe(403);
+    // The page offers each the ending it may do.
+    expect((await baihe.get(`/orgs/${orgs.qiaoBranch.id}`)).json().abilities).toMatchObject({ endLeaders: false, endGroupLeaders: true });
+    expect((await qiao.get(`/orgs/${orgs.qiaoBranch.id}`)).json().abilities).toMatchObject({ endLeaders: true, endGroupLeaders: false });
+    expect((await baihe.get(`/orgs/${orgs.qiaoGroup.id}`)).json().abilities).toMatchObject({ endGroupLeaders: true });
     // The township ends the deputy's membership: the group leadership below it ends with it.
     expect((await qiao.post(`/orgs/${orgs.qiaoBranch.id}/memberships/${deputy.json().id}/end`, { endOn: today, endReason: '工作调动', version: 1 })).statusCode).toBe(204);
     const rows = await ctx.t.db.db.selectFrom('memberships').select(['id', 'end_on', 'end_reason']).where('id', 'in', [deputy.json().id, leader.json().id]).orderBy('role').execute();

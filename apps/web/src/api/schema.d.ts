@@ -13374,7 +13374,12 @@ export interface components {
             designateLeaders: boolean;
             /** @description Group leader: the branch above the group */
             designateGroupLeader: boolean;
+            /** @description End an ordinary membership; a designated role also needs its designator (the next two) */
             endMembership: boolean;
+            /** @description End the membership of a secretary, deputy secretary or committee member of this organization */
+            endLeaders: boolean;
+            /** @description End the membership of a group leader in one of its party groups: the branch above the groups */
+            endGroupLeaders: boolean;
             transition: boolean;
             dissolve: boolean;
         };
@@ -15582,7 +15587,12 @@ export interface components {
             designateLeaders: boolean;
             /** @description Group leader: the branch above the group */
             designateGroupLeader: boolean;
+            /** @description End an ordinary membership; a designated role also needs its designator (the next two) */
             endMembership: boolean;
+            /** @description End the membership of a secretary, deputy secretary or committee member of this organization */
+            endLeaders: boolean;
+            /** @description End the membership of a group leader in one of its party groups: the branch above the groups */
+            endGroupLeaders: boolean;
             transition: boolean;
             dissolve: boolean;
         };

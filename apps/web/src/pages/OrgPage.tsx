@@ -1,3 +1,4 @@
+import { DESIGNATED_ROLES } from '@lianjian/shared';
 import { ApartmentOutlined, PlusOutlined, UserAddOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import {
@@ -33,7 +34,7 @@ import { LevelTag, RoleTag, StatusTag } from '../features/orgs/tags';
 
 type Membership = Schemas['Membership'];
 
-function Roster(props: { rows: Membership[]; canEnd: boolean; onEnd: (m: Membership) => void; showEnd: boolean }) {
+function Roster(props: { rows: Membership[]; canEnd: (m: Membership) => boolean; onEnd: (m: Membership) => void; showEnd: boolean }) {
   const { t } = useTranslation();
   return (
     <Table<Membership>
@@ -64,7 +65,7 @@ function Roster(props: { rows: Membership[]; canEnd: boolean; onEnd: (m: Members
                 key: 'actions',
                 width: 70,
                 render: (_: unknown, m: Membership) =>
-                  props.canEnd && m.active ? (
+                  props.canEnd(m) && m.active ? (
                     <Button size="small" type="link" danger onClick={() => props.onEnd(m)}>
                       {t('org.endMembership')}
                     </Button>
@@ -215,7 +216,11 @@ export function OrgPage() {
                                 children: (
                                   <Roster
                                     rows={byOrg.get(g.id) ?? []}
-                                    canEnd={o.abilities.endMembership}
+                                    canEnd={(m) =>
+                                      // A designated role is ended by whoever designated it, as the server rules.
+                                      o.abilities.endMembership &&
+                                      (m.role === 'group_leader' ? o.abilities.endGroupLeaders : !(DESIGNATED_ROLES as readonly string[]).includes(m.role) || o.abilities.endLeaders)
+                                    }
                                     showEnd={asOf === today()}
                                     onEnd={setEnding}
                                   />

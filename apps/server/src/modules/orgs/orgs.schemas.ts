@@ -37,7 +37,9 @@ export const OrgAbilities = z
     linkMember: z.boolean(),
     designateLeaders: z.boolean().describe('Secretary, deputy secretary, committee members: approving organization only'),
     designateGroupLeader: z.boolean().describe('Group leader: the branch above the group'),
-    endMembership: z.boolean(),
+    endMembership: z.boolean().describe('End an ordinary membership; a designated role also needs its designator (the next two)'),
+    endLeaders: z.boolean().describe('End the membership of a secretary, deputy secretary or committee member of this organization'),
+    endGroupLeaders: z.boolean().describe('End the membership of a group leader in one of its party groups: the branch above the groups'),
     transition: z.boolean(),
     dissolve: z.boolean(),
   })

@@ -137,6 +137,9 @@ export class OrgService {
         designateLeaders: policy.canDesignateLeaders(actor, org, leads),
         designateGroupLeader: policy.canDesignateGroupLeader(actor, org, leads),
         endMembership: policy.canEndMembership(actor, org),
+        endLeaders: policy.canEndRole(actor, org, 'secretary', leads),
+        // On a group's page, its own leader; on a branch's, the leaders of its groups.
+        endGroupLeaders: org.level === 'group' ? policy.canEndRole(actor, org, 'group_leader', leads) : policy.canEndMembership(actor, org) && leads.has(org.id),
         transition: policy.canTransition(actor, org, leads),
         dissolve: policy.canDissolve(actor, org, leads),
       },
