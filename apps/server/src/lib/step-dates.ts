@@ -1,4 +1,5 @@
-import { stepDateProblem, todayInShanghai } from '@lianjian/shared';
+import { type NoticeKind, noticeEndsOn, stepDateProblem, todayInShanghai } from '@lianjian/shared';
+import type { Executor } from '../db/index.ts';
 import { Problem } from './problem.ts';
 import { isoDate, text } from './schemas.ts';
 
@@ -45,3 +46,29 @@ export function stepDay(
 
 /** The words a step's trail adds when the step was recorded late. */
 export const lateNote = (day: StepDay, today = todayInShanghai()) => (day.late ? `（${today} 补录：${day.late}）` : '');
+
+/** A procedure's notice as its record keeps it (an exit application, a monitoring case). */
+export interface StoredNotice {
+  notice_start_on: string | null;
+  notice_days: number | null;
+  notice_published_on: string | null;
+}
+
+/**
+ * The first day the step after a record's notice may be taken: its days from its start, and its floor on the board
+ * (`noticeEndsOn`); null while the record has no notice. Notices recorded before the board's day was kept count as
+ * published the day they started.
+ */
+export function noticeEndsOf(kind: NoticeKind, r: StoredNotice): string | null {
+  if (!r.notice_start_on || !r.notice_days) return null;
+  return noticeEndsOn({ startOn: r.notice_start_on, days: r.notice_days, publishedOn: r.notice_published_on ?? r.notice_start_on, kind });
+}
+
+/** The day of a procedure's latest step, from its trail: the next step is dated no earlier. */
+export async function latestStepOn(tx: Executor, kind: NoticeKind, id: string): Promise<string | null> {
+  const row =
+    kind === 'exit'
+      ? await tx.selectFrom('exit_events').select((eb) => eb.fn.max('on').as('on')).where('application_id', '=', id).executeTakeFirst()
+      : await tx.selectFrom('monitoring_events').select((eb) => eb.fn.max('on').as('on')).where('case_id', '=', id).executeTakeFirst();
+  return row?.on ?? null;
+}

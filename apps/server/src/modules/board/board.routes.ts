@@ -1,8 +1,9 @@
-import { type NoticeKind, daysBetween, noticeEndsOn, todayInShanghai } from '@lianjian/shared';
+import { type NoticeKind, daysBetween, todayInShanghai } from '@lianjian/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import { notFound } from '../../lib/problem.ts';
+import { type StoredNotice, noticeEndsOf } from '../../lib/step-dates.ts';
 import { problemReplies } from '../../lib/schemas.ts';
 
 const Notice = z.object({ headName: z.string(), outcome: z.string(), noticeStartOn: z.string(), noticeEndsOn: z.string(), daysLeft: z.number().int() });
@@ -63,10 +64,9 @@ export async function villageBoard(db: Db, code: string, today = todayInShanghai
       .execute(),
   ]);
   // A notice ends when its days have run from its start and its floor has run on this board (DOMAIN §9a).
-  const notice = (kind: NoticeKind, r: { notice_start_on: string | null; notice_days: number | null; notice_published_on: string | null }) => {
-    const startOn = r.notice_start_on ?? today;
-    const ends = noticeEndsOn({ startOn, days: r.notice_days ?? 0, publishedOn: r.notice_published_on ?? startOn, kind });
-    return { noticeStartOn: startOn, noticeEndsOn: ends, daysLeft: Math.max(0, daysBetween(today, ends)) };
+  const notice = (kind: NoticeKind, r: StoredNotice) => {
+    const ends = noticeEndsOf(kind, r) ?? today;
+    return { noticeStartOn: r.notice_start_on ?? today, noticeEndsOn: ends, daysLeft: Math.max(0, daysBetween(today, ends)) };
   };
   return {
     villageCode: village.code,

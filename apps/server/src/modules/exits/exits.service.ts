@@ -1,4 +1,4 @@
-import { EXIT_TRANSITIONS, type ExitStatus, canTransition, daysBetween, noticeEndsOn, todayInShanghai } from '@lianjian/shared';
+import { EXIT_TRANSITIONS, type ExitStatus, canTransition, daysBetween, todayInShanghai } from '@lianjian/shared';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
 import type { ExitApplicationTable } from '../../db/types.ts';
@@ -6,7 +6,7 @@ import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
-import { type StepDay, lateNote, stepDay } from '../../lib/step-dates.ts';
+import { type StepDay, latestStepOn, lateNote, noticeEndsOf, stepDay } from '../../lib/step-dates.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { householdInScope, regionInReach, underRegion } from '../../lib/scope.ts';
 import { servedHousehold } from '../households/households.repository.ts';
@@ -23,18 +23,6 @@ const STEP_NAMES: Record<ExitStatus, string> = {
   announced: '公告退出',
   rejected: '不予退出',
 };
-
-/** The first day an application in notice may be announced (DOMAIN §9a: the floor runs on the board). */
-const endsOf = (r: Pick<ExitApplicationTable, 'notice_start_on' | 'notice_days' | 'notice_published_on'>) =>
-  r.notice_start_on && r.notice_days
-    ? noticeEndsOn({ startOn: r.notice_start_on, days: r.notice_days, publishedOn: r.notice_published_on ?? r.notice_start_on, kind: 'exit' })
-    : null;
-
-/** The day of an application's latest step: the next step is dated no earlier. */
-async function lastStepOn(tx: Executor, applicationId: string): Promise<string | null> {
-  const row = await tx.selectFrom('exit_events').select((eb) => eb.fn.max('on').as('on')).where('application_id', '=', applicationId).executeTakeFirst();
-  return row?.on ?? null;
-}
 
 /** The poverty-exit procedure as a state machine that can be neither skipped nor reordered. */
 export class ExitService {
@@ -73,7 +61,7 @@ export class ExitService {
       criteria: r.criteria_json ? JSON.parse(r.criteria_json) : null,
       noticeStartOn: r.notice_start_on,
       noticePublishedOn: r.notice_published_on,
-      noticeEndsOn: endsOf(r),
+      noticeEndsOn: noticeEndsOf('exit', r),
       announcedOn: r.announced_on,
       rejectReason: r.reject_reason,
       events: events
@@ -110,7 +98,7 @@ export class ExitService {
     const rows = await this.scoped(actor).where('h.region_code', '=', villageCode).where('e.status', '=', 'in_notice').orderBy('h.head_initials').orderBy('e.id').execute();
     if (village?.level !== 'village' || (!rows.length && !regionInReach(actor, villageCode))) throw notFound('村（社区）');
     const items = rows.map((r, i) => {
-      const endsOn = endsOf(r) as string;
+      const endsOn = noticeEndsOf('exit', r) as string;
       return { no: i + 1, headName: r.head_name, outcome: '拟退出贫困', noticeStartOn: r.notice_start_on as string, noticeEndsOn: endsOn, daysLeft: Math.max(0, daysBetween(today, endsOn)) };
     });
     return { villageCode: village.code, villageName: village.name, townshipName: village.township_name ?? '', today, items };
@@ -165,7 +153,7 @@ export class ExitService {
       const from = r.status as ExitStatus;
       if (!canTransition(EXIT_TRANSITIONS, from, input.to)) throw conflict('illegal_transition', `不能从“${STEP_NAMES[from]}”直接到“${STEP_NAMES[input.to]}”`);
       if (input.to === 'reviewed' && from === 'in_notice') throw invalid('公示期间的异议请通过“异议”登记', [{ path: 'body.to', message: 'use objections' }]);
-      const day = stepDay(input, await lastStepOn(tx, id));
+      const day = stepDay(input, await latestStepOn(tx, 'exit', id));
       const today = todayInShanghai();
       const patch: Partial<ExitApplicationTable> = { status: input.to, updated_at: nowIso(), version: r.version + 1 };
       let text = '';
@@ -202,11 +190,11 @@ export class ExitService {
           patch.notice_start_on = day.on;
           patch.notice_days = days;
           patch.notice_published_on = today;
-          text = `村内公示 ${days} 天，至 ${noticeEndsOn({ startOn: day.on, days, publishedOn: today, kind: 'exit' })}`;
+          text = `村内公示 ${days} 天，至 ${noticeEndsOf('exit', { notice_start_on: day.on, notice_days: days, notice_published_on: today })}`;
           break;
         }
         case 'announced': {
-          const ends = endsOf(r) as string;
+          const ends = noticeEndsOf('exit', r) as string;
           if (day.on < ends) throw conflict('notice_period_not_over', `公示期到 ${ends} 才结束，不能提前公告退出`);
           patch.announced_on = day.on;
           text = '公告退出，销号';
@@ -245,7 +233,7 @@ export class ExitService {
       const r = await this.find(actor, id, tx);
       await servedHousehold(tx, actor, r.household_id);
       if (r.status !== 'in_notice') throw conflict('not_in_notice', '只有公示期间才能登记异议');
-      const day: StepDay = stepDay({ on: input.receivedOn, backdateReason: input.backdateReason }, await lastStepOn(tx, id), { path: 'body.receivedOn' });
+      const day: StepDay = stepDay({ on: input.receivedOn, backdateReason: input.backdateReason }, await latestStepOn(tx, 'exit', id), { path: 'body.receivedOn' });
       const res = await tx
         .updateTable('exit_applications')
         .set({ status: 'reviewed', verified_on: null, criteria_json: null, acknowledged_on: null, notice_start_on: null, notice_days: null, notice_published_on: null, version: r.version + 1, updated_at: nowIso() })

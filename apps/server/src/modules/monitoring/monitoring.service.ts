@@ -1,4 +1,4 @@
-import { MONITORING_TRANSITIONS, type MonitoringStatus, canTransition, noticeEndsOn, todayInShanghai } from '@lianjian/shared';
+import { MONITORING_TRANSITIONS, type MonitoringStatus, canTransition, todayInShanghai } from '@lianjian/shared';
 import { type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
@@ -7,7 +7,7 @@ import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
-import { lateNote, stepDay } from '../../lib/step-dates.ts';
+import { latestStepOn, lateNote, noticeEndsOf, stepDay } from '../../lib/step-dates.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { setting } from '../settings/settings.repository.ts';
 import { householdInScope } from '../../lib/scope.ts';
@@ -25,18 +25,6 @@ const TEXT: Record<MonitoringStatus, string> = {
   eliminated: '县级确定风险已消除',
   dropped: '不纳入监测',
 };
-
-/** The first day the township may review a case in notice (DOMAIN §9a: the floor runs on the board). */
-const endsOf = (r: Pick<MonitoringCaseTable, 'notice_start_on' | 'notice_days' | 'notice_published_on'>) =>
-  r.notice_start_on && r.notice_days
-    ? noticeEndsOn({ startOn: r.notice_start_on, days: r.notice_days, publishedOn: r.notice_published_on ?? r.notice_start_on, kind: 'monitoring' })
-    : null;
-
-/** The day of a case's latest step: the next step is dated no earlier. */
-async function lastStepOn(tx: Executor, caseId: string): Promise<string | null> {
-  const row = await tx.selectFrom('monitoring_events').select((eb) => eb.fn.max('on').as('on')).where('case_id', '=', caseId).executeTakeFirst();
-  return row?.on ?? null;
-}
 
 /** Return-to-poverty monitoring: identification to county decision, risk elimination and rollback. */
 export class MonitoringService {
@@ -74,7 +62,7 @@ export class MonitoringService {
       status: r.status,
       identifiedOn: r.identified_on,
       noticePublishedOn: r.notice_published_on,
-      noticeEndsOn: endsOf(r),
+      noticeEndsOn: noticeEndsOf('monitoring', r),
       events: events.filter((e) => e.case_id === r.id).map((e) => ({ on: e.on, toStatus: e.to_status, text: e.text })),
       version: r.version,
     }));
@@ -213,7 +201,7 @@ export class MonitoringService {
       await servedHousehold(tx, actor, r.household_id);
       const from = r.status;
       if (!canTransition(MONITORING_TRANSITIONS, from, input.to)) throw conflict('illegal_transition', `不能从“${TEXT[from]}”到“${TEXT[input.to]}”`);
-      const day = stepDay(input, await lastStepOn(tx, id));
+      const day = stepDay(input, await latestStepOn(tx, 'monitoring', id));
       const countyCode = r.region_code.slice(0, 6);
       const year = Number(day.on.slice(0, 4));
       const patch: Partial<MonitoringCaseTable> = { status: input.to, version: r.version + 1, updated_at: nowIso() };
@@ -227,7 +215,7 @@ export class MonitoringService {
         patch.notice_published_on = todayInShanghai();
       }
       if (input.to === 'township_reviewed' || input.to === 'elimination_reviewed') {
-        const ends = endsOf(r) as string;
+        const ends = noticeEndsOf('monitoring', r) as string;
         if (day.on < ends) throw conflict('notice_period_not_over', `公示期到 ${ends} 才结束`);
       }
       if (input.to === 'monitored') {
