@@ -22,6 +22,7 @@ const PUBLIC = [
   'GET /api/v1/public/reports/:trackingCode',
   'GET /api/v1/public/reports/:trackingCode/photos/:photoId',
   'POST /api/v1/public/reports/:trackingCode/feedback',
+  'POST /api/v1/public/reports/:trackingCode/rating',
 ];
 
 describe('GB/T 22239 level 3: identity and authorization', () => {
