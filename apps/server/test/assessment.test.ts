@@ -322,6 +322,9 @@ describe('DOMAIN §9: supervision, tiered ledgers, rectification', () => {
       expect((await qiao.post(`/rectifications/${id}/tasks/${i}`, { done: true, version: r.version })).statusCode).toBe(204);
     }
     r = (await qiao.get('/rectifications?status=listed')).json().items[0];
+    // A delisting, like the listing, is dated no later than today (DOMAIN §9a).
+    expect((await qiao.post(`/rectifications/${id}/delist`, { on: '2099-01-01', reviewNote: '预先摘牌', version: r.version })).json().code).toBe('date_in_future');
+    expect((await qiao.post('/rectifications', { orgId: west, ledgerId, listedOn: '2099-01-01', reason: 'x', plan: 'x', tasks: ['x'], deadline: '2099-02-01', responsible: 'x' })).json().code).toBe('date_in_future');
     expect((await qiao.post(`/rectifications/${id}/delist`, { on: '2021-04-10', reviewNote: '复查合格，摘牌', version: r.version })).statusCode).toBe(204);
     expect((await qiao.get(`/orgs/${west}`)).json().status).toBe('active');
     expect((await qiao.get('/rectifications?status=delisted')).json().items[0]).toMatchObject({ status: 'delisted', delistedOn: '2021-04-10' });
@@ -354,6 +357,10 @@ describe('DOMAIN §9: supervision, tiered ledgers, rectification', () => {
     await refused({ supervisionId: noRectification });
     const requiring = await supervisor.post('/supervision-records', { ...finding, rectification: '限期整顿组织生活', deadline: '2021-01-31' });
     expect(requiring.statusCode, requiring.body).toBe(201);
+    // Its follow-up is dated between the supervision and today.
+    const followUp = (on: string) => supervisor.post(`/supervision-records/${requiring.json().id}/follow-up`, { text: '已召开组织生活会', on, version: 1 });
+    expect((await followUp('2099-01-01')).json().code).toBe('date_in_future');
+    expect((await followUp('2020-11-01')).statusCode).toBe(400);
     expect((await qiao.post('/rectifications', { ...listing, supervisionId: requiring.json().id })).statusCode).toBe(201);
     expect((await qiao.get(`/orgs/${west}`)).json().status).toBe('rectification');
 

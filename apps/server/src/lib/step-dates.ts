@@ -72,3 +72,8 @@ export async function latestStepOn(tx: Executor, kind: NoticeKind, id: string): 
       : await tx.selectFrom('monitoring_events').select((eb) => eb.fn.max('on').as('on')).where('case_id', '=', id).executeTakeFirst();
   return row?.on ?? null;
 }
+
+/** A day a record says something happened, refused when it lies after today (DOMAIN §9a: dates are facts). */
+export function notAfterToday(day: string, path: string, what: string, today = todayInShanghai()) {
+  if (day > today) throw new Problem(400, 'date_in_future', `${what} ${day} 晚于今天（${today}），不能预先登记`, [{ path, message: `after ${today}` }]);
+}

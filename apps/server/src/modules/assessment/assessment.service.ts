@@ -9,7 +9,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { Problem, conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { homeOrgInScope, orgInScope, underRegion } from '../../lib/scope.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
-import { stepDay } from '../../lib/step-dates.ts';
+import { notAfterToday, stepDay } from '../../lib/step-dates.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { countyOf } from '../households/coverage.service.ts';
 import type {
@@ -455,6 +455,8 @@ export class AssessmentService {
         .executeTakeFirst();
       if (!s) throw notFound('督查记录');
       if (s.closed_on) throw conflict('supervision_closed', '该督查记录已办结');
+      notAfterToday(input.on, 'body.on', '跟进日期');
+      if (input.on < s.supervised_on) throw invalid('跟进日期早于督查日期', [{ path: 'body.on', message: `>= ${s.supervised_on}` }]);
       const r = await tx
         .updateTable('supervision_records')
         .set({
@@ -575,6 +577,7 @@ export class AssessmentService {
     return this.db.transaction().execute(async (tx) => {
       const org = await tx.selectFrom('temporary_orgs as o').select('o.id').where('o.id', '=', input.orgId).where(orgInScope(actor, 'o')).executeTakeFirst();
       if (!org) throw notFound('组织');
+      notAfterToday(input.listedOn, 'body.listedOn', '挂牌日期');
       if (input.deadline <= input.listedOn) throw invalid('整改期限须晚于挂牌日期', [{ path: 'body.deadline', message: input.deadline }]);
       await this.checkRectificationWarranted(tx, actor, org.id, input);
       await this.setOrgStatus(tx, actor, org.id, 'active', 'rectification');
@@ -635,6 +638,7 @@ export class AssessmentService {
       const r = await this.mustRect(tx, actor, id);
       if (r.status !== 'listed') throw conflict('rectification_closed', '已摘牌');
       if ((JSON.parse(r.tasks_json) as { done: boolean }[]).some((t) => !t.done)) throw conflict('tasks_open', '还有整改任务未完成，不能摘牌');
+      notAfterToday(input.on, 'body.on', '摘牌日期');
       if (input.on < r.listed_on) throw invalid('摘牌日期早于挂牌日期', [{ path: 'body.on', message: input.on }]);
       const u = await tx
         .updateTable('rectifications')

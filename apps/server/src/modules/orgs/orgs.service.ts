@@ -8,7 +8,7 @@ import { nameInitials } from '../../lib/pinyin.ts';
 import { Problem, conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { assertRegionsWithin, coverageOf, memberInScope, unitInScope } from '../../lib/scope.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
-import { stepDay } from '../../lib/step-dates.ts';
+import { notAfterToday, stepDay } from '../../lib/step-dates.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as policy from './orgs.policy.ts';
 import * as repo from './orgs.repository.ts';
@@ -35,11 +35,6 @@ function mayApprove(approver: { kind: string; region_code: string }, regionCode:
   if (approver.kind !== 'county_committee' && approver.kind !== 'township_committee') return false;
   if (!regionCode.startsWith(approver.region_code)) return false;
   return regionCode.length > 6 || approver.kind === 'county_committee';
-}
-
-/** A day a record says something happened, refused when it lies after today (DOMAIN §9a: dates are facts). */
-function notAfterToday(day: string, path: string, what: string, today = todayInShanghai()) {
-  if (day > today) throw new Problem(400, 'date_in_future', `${what} ${day} 晚于今天（${today}），不能预先登记`, [{ path, message: `after ${today}` }]);
 }
 
 /**
