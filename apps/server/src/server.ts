@@ -8,6 +8,7 @@ import { loadConfig } from './lib/config.ts';
 import { passwordPolicyFromEnv } from './modules/auth/password-policy.ts';
 import { importJobsFromEnv, importLimitsFromEnv, sweepInterval } from './modules/households/import.service.ts';
 import { ScratchSpace } from './lib/scratch.ts';
+import { drainSms, smsGatewayFromEnv } from './lib/sms.ts';
 import { lastFinishedDay, latestSnapshotDay, takeSnapshots } from './modules/stats/snapshots.ts';
 import { prepareDatabase } from './setup.ts';
 
@@ -80,6 +81,26 @@ export async function startServer(): Promise<void> {
   if (config.dailySnapshots) {
     void snapshot();
     setInterval(snapshot, 60 * 60 * 1000).unref();
+  }
+  // Text messages to residents (one-time codes) wait in the outbox until the county's SMS platform takes them.
+  const smsGateway = smsGatewayFromEnv(process.env);
+  if (smsGateway) {
+    let draining = false;
+    const drain = async () => {
+      if (draining) return;
+      draining = true;
+      try {
+        const r = await drainSms(handle.db, cipher, smsGateway);
+        if (r.failed) app.log.warn(r, 'text messages not accepted by the SMS platform; they are tried again');
+      } catch (err) {
+        app.log.error({ err }, 'sending text messages failed');
+      } finally {
+        draining = false;
+      }
+    };
+    setInterval(drain, 3000).unref();
+  } else {
+    app.log.warn('LIANJIAN_SMS_URL not set: one-time codes to residents are not sent; staff-entered reports are confirmed by a call back');
   }
   if (leftovers) app.log.warn({ folders: leftovers }, 'scratch files left by stopped servers removed');
   if (legacyFound) app.log.warn({ folder: legacy }, 'upload files left by an earlier version in the temporary directory removed');

@@ -302,6 +302,18 @@ const CASES: Case[] = [
     },
   },
   {
+    route: '/api/v1/public/reports/:trackingCode/phone-code',
+    who: 'anonymous',
+    request: async (c, db, api) => {
+      const receipt = (await ok(api('qiaoduan', 'POST', '/reports', { source: 'hotline', regionCode: '411321106200', category: 'roads', description: '便桥护栏断了', phone: '13812345678' }))).json();
+      const list = (
+        await ok(api('baihe', 'POST', '/problem-lists', { orgId: c.orgs.qiaoBranch.id, title: '护栏', listedOn: '2020-02-01', items: [{ problem: '便桥护栏断了', category: 'roads', reportIds: [receipt.id] }] }))
+      ).json();
+      await db.updateTable('items').set({ status: 'awaiting_confirmation' }).where('id', '=', list.itemIds[0]).execute();
+      return { url: `/public/reports/${receipt.trackingCode}/phone-code`, body: undefined };
+    },
+  },
+  {
     route: '/api/v1/exports',
     who: 'baihe',
     request: async (_c, db) => {

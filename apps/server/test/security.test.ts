@@ -23,6 +23,7 @@ const PUBLIC = [
   'GET /api/v1/public/reports/:trackingCode/photos/:photoId',
   'POST /api/v1/public/reports/:trackingCode/feedback',
   'POST /api/v1/public/reports/:trackingCode/rating',
+  'POST /api/v1/public/reports/:trackingCode/phone-code',
 ];
 
 describe('GB/T 22239 level 3: identity and authorization', () => {

@@ -34,6 +34,7 @@ import * as m0027 from './migrations/0027_one_import_at_a_time.ts';
 import * as m0028 from './migrations/0028_ledger_versions.ts';
 import * as m0029 from './migrations/0029_notice_published.ts';
 import * as m0030 from './migrations/0030_resident_rating.ts';
+import * as m0031 from './migrations/0031_resident_confirmation.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -184,6 +185,7 @@ const migrations = {
   '0028_ledger_versions': m0028,
   '0029_notice_published': m0029,
   '0030_resident_rating': m0030,
+  '0031_resident_confirmation': m0031,
 };
 
 /**

@@ -324,6 +324,12 @@ export interface ItemTable {
   resident_rating: number | null;
   resident_comment: string | null;
   resident_rated_at: string | null;
+  /** How the resident's confirmation came: the reporter's code, a one-time code to the phone on file, or a call. */
+  resident_confirm_channel: 'code' | 'phone' | 'call' | null;
+  /** For a call: the staff account that recorded it (never one that entered the report or worked the item). */
+  resident_confirm_recorded_by: string | null;
+  resident_call_at: string | null;
+  resident_words: string | null;
   escalated_to_org_id: string | null;
   escalated_at: string | null;
   escalation_reason: string | null;
@@ -336,6 +342,32 @@ export interface ItemTable {
   version: number;
   created_at: string;
   updated_at: string;
+}
+
+/** The one-time code last sent to a staff-entered report's phone, for the resident's confirmation. */
+export interface ResidentPhoneCodeTable {
+  report_id: string;
+  code_hash: string;
+  sent_at: string;
+  expires_at: string;
+  attempts: number;
+  sent_today: number;
+  sent_on: string;
+  used_at: string | null;
+}
+
+/** Text messages waiting for the county's SMS platform, phone and text encrypted. */
+export interface SmsOutboxTable {
+  id: string;
+  purpose: string;
+  phone_enc: string;
+  text_enc: string;
+  created_at: string;
+  expires_at: string;
+  sent_at: string | null;
+  tries: number;
+  claimed_until: string | null;
+  last_error: string | null;
 }
 
 export interface ItemReportTable {
@@ -908,6 +940,8 @@ export interface Database {
   reports: ReportTable;
   problem_lists: ProblemListTable;
   items: ItemTable;
+  resident_phone_codes: ResidentPhoneCodeTable;
+  sms_outbox: SmsOutboxTable;
   item_reports: ItemReportTable;
   item_members: ItemMemberTable;
   item_units: ItemUnitTable;

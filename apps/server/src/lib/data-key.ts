@@ -20,6 +20,8 @@ export const ENCRYPTED_COLUMNS = [
   ['users', 'totp_secret_enc'],
   ['reports', 'phone_enc'],
   ['account_requests', 'password_part_enc'],
+  ['sms_outbox', 'phone_enc'],
+  ['sms_outbox', 'text_enc'],
 ] as const;
 
 /** Raised when a database and the data key given do not belong together; the message says what to set. */

@@ -3875,6 +3875,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/items/{id}/resident-call": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 电话回访群众，记录群众确认或未解决（登记反映、办理事项的人员除外） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ResidentCallInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/items/{id}/suggestions": {
         parameters: {
             query?: never;
@@ -7419,6 +7504,107 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["PublicReportView"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/public/reports/{trackingCode}/phone-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 向工作人员代登记反映时留下的手机发送验证码（确认已解决或评价时使用） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    trackingCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PhoneCodeSent"];
                     };
                 };
                 /** @description Default Response */
@@ -13167,6 +13353,8 @@ export interface components {
             transitions: components["schemas"]["ItemStatusInput"][];
             link: boolean;
             escalate: boolean;
+            /** @description Record a call back as the resident’s word (not the one who entered the report or worked the item) */
+            recordResidentCall: boolean;
         };
         ItemDetailInput: {
             id: string;
@@ -13206,6 +13394,18 @@ export interface components {
             neededSkill: string | null;
             closeEvidence: string | null;
             residentConfirmedAt: string | null;
+            residentConfirmation: {
+                /** @enum {string} */
+                channel: "code" | "phone" | "call";
+                /** @description How it came, in words */
+                text: string;
+                at: string;
+                /** @description For a call back: who recorded it */
+                recordedBy: string | null;
+                callAt: string | null;
+                /** @description The resident’s words on the call (numbers masked) */
+                words: string | null;
+            } | null;
             escalatedAt: string | null;
             escalationReason: string | null;
             /** @description The flattening: how directly the item reached whoever solved it */
@@ -13238,6 +13438,18 @@ export interface components {
             }[];
             events: components["schemas"]["ItemEventInput"][];
             abilities: components["schemas"]["ItemAbilitiesInput"];
+        };
+        ResidentCallInput: {
+            /** @description What the resident said: solved, or not solved (the item goes back to work) */
+            solved: boolean;
+            /**
+             * Format: date-time
+             * @description When the call took place
+             */
+            calledAt: string;
+            /** @description What the resident said, in their words */
+            residentWords: string;
+            version: number;
         };
         AddItemEventInput: {
             text: string;
@@ -13641,14 +13853,28 @@ export interface components {
             canGiveFeedback: boolean;
             /** @description A closed item can be rated */
             canRate: boolean;
+            /** @description A report entered by staff: "solved" and a rating need the one-time code sent to this phone */
+            phoneProof: {
+                /** @description The phone on file, masked; null: none, the resident is called back instead */
+                phone: string | null;
+            } | null;
+        };
+        PhoneCodeSentInput: {
+            /** @description The phone, masked */
+            sentTo: string;
+            expiresAt: string;
         };
         PublicRatingInput: {
             stars: number;
             comment?: string;
+            /** @description For a report entered by staff: the one-time code sent to the phone on file */
+            phoneCode?: string;
         };
         PublicFeedbackInput: {
             solved: boolean;
             reason?: string;
+            /** @description For a report entered by staff: the one-time code sent to the phone on file */
+            phoneCode?: string;
         };
         NetworkInput: {
             nodes: {
@@ -15380,6 +15606,8 @@ export interface components {
             transitions: components["schemas"]["ItemStatus"][];
             link: boolean;
             escalate: boolean;
+            /** @description Record a call back as the resident’s word (not the one who entered the report or worked the item) */
+            recordResidentCall: boolean;
         };
         ItemDetail: {
             id: string;
@@ -15419,6 +15647,18 @@ export interface components {
             neededSkill: string | null;
             closeEvidence: string | null;
             residentConfirmedAt: string | null;
+            residentConfirmation: {
+                /** @enum {string} */
+                channel: "code" | "phone" | "call";
+                /** @description How it came, in words */
+                text: string;
+                at: string;
+                /** @description For a call back: who recorded it */
+                recordedBy: string | null;
+                callAt: string | null;
+                /** @description The resident’s words on the call (numbers masked) */
+                words: string | null;
+            } | null;
             escalatedAt: string | null;
             escalationReason: string | null;
             /** @description The flattening: how directly the item reached whoever solved it */
@@ -15451,6 +15691,18 @@ export interface components {
             }[];
             events: components["schemas"]["ItemEvent"][];
             abilities: components["schemas"]["ItemAbilities"];
+        };
+        ResidentCall: {
+            /** @description What the resident said: solved, or not solved (the item goes back to work) */
+            solved: boolean;
+            /**
+             * Format: date-time
+             * @description When the call took place
+             */
+            calledAt: string;
+            /** @description What the resident said, in their words */
+            residentWords: string;
+            version: number;
         };
         AddItemEvent: {
             text: string;
@@ -15854,14 +16106,28 @@ export interface components {
             canGiveFeedback: boolean;
             /** @description A closed item can be rated */
             canRate: boolean;
+            /** @description A report entered by staff: "solved" and a rating need the one-time code sent to this phone */
+            phoneProof: {
+                /** @description The phone on file, masked; null: none, the resident is called back instead */
+                phone: string | null;
+            } | null;
+        };
+        PhoneCodeSent: {
+            /** @description The phone, masked */
+            sentTo: string;
+            expiresAt: string;
         };
         PublicRating: {
             stars: number;
             comment?: string;
+            /** @description For a report entered by staff: the one-time code sent to the phone on file */
+            phoneCode?: string;
         };
         PublicFeedback: {
             solved: boolean;
             reason?: string;
+            /** @description For a report entered by staff: the one-time code sent to the phone on file */
+            phoneCode?: string;
         };
         Network: {
             nodes: {

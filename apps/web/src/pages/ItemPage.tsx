@@ -1,12 +1,14 @@
 import { LinkOutlined, SendOutlined } from '@ant-design/icons';
 import { SKILLS } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
+import dayjs, { type Dayjs } from 'dayjs';
 import {
   Breadcrumb,
   Button,
   Card,
   Checkbox,
   Col,
+  DatePicker,
   Descriptions,
   Empty,
   Flex,
@@ -15,6 +17,7 @@ import {
   Input,
   List,
   Modal,
+  Radio,
   Row,
   Select,
   Tag,
@@ -90,6 +93,67 @@ function Transitions({ item }: { item: Item }) {
           )}
           <Form.Item name="reason" label={t('item.reason')} rules={back ? [{ required: true, whitespace: true, message: t('common.required') }] : []}>
             <Input.TextArea rows={2} maxLength={500} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}
+
+/** A call back to the resident of a report that staff entered, recorded by someone who neither entered it nor worked it. */
+function ResidentCall({ item }: { item: Item }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm();
+  const [open, setOpen] = useState(false);
+  const { busy, run } = useServerAction();
+  const submit = async () => {
+    const v = await validValues(form);
+    if (!v) return;
+    const ok = await run(
+      () =>
+        unwrap(
+          api.POST('/api/v1/items/{id}/resident-call', {
+            params: { path: { id: item.id } },
+            body: { solved: v.solved, calledAt: (v.calledAt as Dayjs).toISOString(), residentWords: v.residentWords, version: item.version },
+          }),
+        ),
+      t('item.done'),
+    );
+    if (ok) {
+      setOpen(false);
+      form.resetFields();
+    }
+  };
+  return (
+    <>
+      <Button onClick={() => setOpen(true)} data-testid="resident-call">
+        {t('item.residentCall')}
+      </Button>
+      <Modal
+        open={open}
+        title={t('item.residentCall')}
+        onCancel={() => setOpen(false)}
+        onOk={submit}
+        confirmLoading={busy}
+        okText={t('common.ok')}
+        cancelText={t('common.cancel')}
+        destroyOnHidden
+      >
+        <Typography.Paragraph type="secondary">{t('item.residentCallHint')}</Typography.Paragraph>
+        <Form form={form} layout="vertical" initialValues={{ solved: true, calledAt: dayjs() }}>
+          <Form.Item name="solved" label={t('item.residentSaid')}>
+            <Radio.Group
+              options={[
+                { value: true, label: t('item.residentSolved') },
+                { value: false, label: t('item.residentNotSolved') },
+              ]}
+            />
+          </Form.Item>
+          <Form.Item name="calledAt" label={t('item.calledAt')} rules={[{ required: true, message: t('common.required') }]}>
+            <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" disabledDate={(d) => d.isAfter(dayjs(), 'day')} />
+          </Form.Item>
+          <Form.Item name="residentWords" label={t('item.residentWords')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Input.TextArea rows={3} maxLength={500} />
           </Form.Item>
         </Form>
       </Modal>
@@ -293,6 +357,7 @@ export function ItemPage() {
               </Flex>
               <Flex gap={8} wrap className="lj-no-print">
                 <Transitions item={item} />
+                {item.abilities.recordResidentCall && <ResidentCall item={item} />}
                 {item.abilities.escalate && <Escalation item={item} />}
               </Flex>
             </Flex>
@@ -315,6 +380,16 @@ export function ItemPage() {
                       </Descriptions.Item>
                     )}
                     {item.closeEvidence && <Descriptions.Item label={t('item.evidence')}>{item.closeEvidence}</Descriptions.Item>}
+                    {item.residentConfirmation && (
+                      <Descriptions.Item label={t('item.residentConfirmation')} span={2}>
+                        <span data-testid="resident-confirmation">
+                          {t(`item.residentChannel.${item.residentConfirmation.channel}`)} · {when(item.residentConfirmation.at)}
+                          {item.residentConfirmation.recordedBy &&
+                            `；${t('item.callRecord', { by: item.residentConfirmation.recordedBy, at: when(item.residentConfirmation.callAt ?? item.residentConfirmation.at) })}`}
+                          {item.residentConfirmation.words && `：“${item.residentConfirmation.words}”`}
+                        </span>
+                      </Descriptions.Item>
+                    )}
                     {item.resolution.daysFromReport !== null && (
                       <Descriptions.Item label={t('item.resolution')}>
                         {t('item.resolutionText', { days: item.resolution.daysFromReport, hops: item.resolution.hops })}

@@ -196,6 +196,8 @@ function FollowPage() {
   const [stars, setStars] = useState(0);
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
+  const [phoneCode, setPhoneCode] = useState('');
+  const [codeSentTo, setCodeSentTo] = useState<string | null>(null);
   const lookup = code !== 'follow';
   const q = useQuery({
     queryKey: ['public-report', code],
@@ -208,7 +210,7 @@ function FollowPage() {
       const r = await unwrap(
         api.POST('/api/v1/public/reports/{trackingCode}/feedback', {
           params: { path: { trackingCode: code } },
-          body: solved ? { solved } : { solved, reason },
+          body: solved ? { solved, ...(phoneCode ? { phoneCode } : {}) } : { solved, reason },
         }),
       );
       queryClient.setQueryData(['public-report', code], r);
@@ -226,12 +228,25 @@ function FollowPage() {
       const r = await unwrap(
         api.POST('/api/v1/public/reports/{trackingCode}/rating', {
           params: { path: { trackingCode: code } },
-          body: comment.trim() ? { stars, comment } : { stars },
+          body: { stars, ...(comment.trim() ? { comment } : {}), ...(phoneCode ? { phoneCode } : {}) },
         }),
       );
       queryClient.setQueryData(['public-report', code], r);
       message.success(t('resident.rated'));
       setComment('');
+    } catch (e) {
+      message.error(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  /** A report staff entered for the resident: "solved" and a rating need the code sent to the phone on file. */
+  const sendCode = async () => {
+    setBusy(true);
+    try {
+      const sent = await unwrap(api.POST('/api/v1/public/reports/{trackingCode}/phone-code', { params: { path: { trackingCode: code } } }));
+      setCodeSentTo(sent.sentTo);
+      message.success(t('resident.codeSent', { phone: sent.sentTo }));
     } catch (e) {
       message.error(errorText(e));
     } finally {
@@ -320,10 +335,43 @@ function FollowPage() {
           title={t('resident.confirmedAt', { date: new Date(r.item.residentConfirmedAt).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' }) })}
         />
       )}
+      {r.phoneProof && (r.canRate || (r.canGiveFeedback && !r.item?.residentConfirmedAt)) && (
+        <Space orientation="vertical" style={{ width: '100%', marginTop: 16 }} data-testid="resident-phone-proof">
+          {r.phoneProof.phone ? (
+            <>
+              <Typography.Text type="secondary">{t('resident.phoneProof', { phone: r.phoneProof.phone })}</Typography.Text>
+              <Space.Compact style={{ width: '100%' }}>
+                <Input
+                  size="large"
+                  inputMode="numeric"
+                  autoComplete="one-time-code"
+                  maxLength={6}
+                  value={phoneCode}
+                  onChange={(e) => setPhoneCode(e.target.value.replace(/\D/g, ''))}
+                  placeholder={t('resident.phoneCode')}
+                />
+                <Button size="large" loading={busy} onClick={sendCode}>
+                  {codeSentTo ? t('resident.resendCode') : t('resident.sendCode')}
+                </Button>
+              </Space.Compact>
+            </>
+          ) : (
+            <Alert type="info" showIcon title={t('resident.callBack')} />
+          )}
+        </Space>
+      )}
       {r.canGiveFeedback && (
         <Space orientation="vertical" style={{ width: '100%', marginTop: 16 }}>
           {!r.item?.residentConfirmedAt && (
-            <Button type="primary" size="large" block loading={busy} onClick={() => feedback(true)} data-testid="resident-solved">
+            <Button
+              type="primary"
+              size="large"
+              block
+              loading={busy}
+              disabled={r.phoneProof !== null && phoneCode.length !== 6}
+              onClick={() => feedback(true)}
+              data-testid="resident-solved"
+            >
               {t('resident.solved')}
             </Button>
           )}
@@ -339,7 +387,7 @@ function FollowPage() {
           <Typography.Text strong>{r.item?.rating ? t('resident.ratedAs', { stars: r.item.rating.stars }) : t('resident.rateTitle')}</Typography.Text>
           <Rate value={stars || r.item?.rating?.stars || 0} onChange={setStars} />
           <Input.TextArea rows={2} maxLength={500} value={comment} onChange={(e) => setComment(e.target.value)} placeholder={t('resident.comment')} />
-          <Button size="large" block disabled={!stars} loading={busy} onClick={rate}>
+          <Button size="large" block disabled={!stars || (r.phoneProof !== null && phoneCode.length !== 6)} loading={busy} onClick={rate}>
             {t('resident.rate')}
           </Button>
         </Space>

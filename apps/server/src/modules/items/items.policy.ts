@@ -10,6 +10,10 @@ export interface ItemFacts {
   frozen: boolean;
   /** The actor's own member record is among those who worked on the item. */
   actorWorked: boolean;
+  /** The actor entered one of the item's reports (a visit, a hotline call, a meeting). */
+  actorEnteredReport: boolean;
+  /** One of the item's reports was entered by staff: the tracking code alone is not the resident's word. */
+  staffEnteredReport: boolean;
 }
 
 const staff = (a: Actor) => roleCan(a.role, 'items:write') && a.role !== 'member';
@@ -35,6 +39,13 @@ export function allowedTransitions(a: Actor, i: ItemFacts): ItemStatus[] {
       return roleCan(a.role, 'items:reopen') ? ['in_progress'] : [];
   }
 }
+
+/**
+ * A call back to the resident, recorded as the resident's confirmation (or "not solved"): by staff who neither entered
+ * the report nor worked the item nor handed it in, while the item waits for the resident's word.
+ */
+export const canRecordResidentCall = (a: Actor, i: ItemFacts) =>
+  staff(a) && live(i) && (i.status === 'awaiting_confirmation' || i.status === 'closed') && !i.actorWorked && !i.actorEnteredReport && a.userId !== i.submitted_by;
 
 export const canLink = (a: Actor, i: ItemFacts) => staff(a) && live(i) && i.status !== 'closed' && i.responsible_group_id !== null;
 export const canEscalate = (a: Actor, i: ItemFacts) => staff(a) && live(i) && i.status !== 'closed' && i.escalated_to_org_id === null;

@@ -173,6 +173,27 @@ export async function itemMembers(db: Executor, itemId: string) {
     .execute();
 }
 
+/** Who entered the item's reports (null for a resident's own) and from where. */
+export async function reportEnterers(db: Executor, itemId: string) {
+  return db
+    .selectFrom('item_reports as ir')
+    .innerJoin('reports as r', 'r.id', 'ir.report_id')
+    .select(['r.created_by', 'r.source'])
+    .where('ir.item_id', '=', itemId)
+    .execute();
+}
+
+/** When the item was last handed in as done (moved to awaiting confirmation), if ever. */
+export async function lastSubmittedAt(db: Executor, itemId: string): Promise<string | null> {
+  const r = await db
+    .selectFrom('item_events')
+    .select((eb) => eb.fn.max('at').as('at'))
+    .where('item_id', '=', itemId)
+    .where('to_status', '=', 'awaiting_confirmation')
+    .executeTakeFirst();
+  return (r?.at as string | null | undefined) ?? null;
+}
+
 export async function itemEvents(db: Executor, itemId: string, publicOnly = false) {
   let q = db.selectFrom('item_events').selectAll().where('item_id', '=', itemId);
   if (publicOnly) q = q.where('public', '=', 1);

@@ -18,6 +18,7 @@ import {
   NewItem,
   ProblemList,
   ProblemListQuery,
+  ResidentCall,
   Suggestions,
 } from './items.schemas.ts';
 import type { ItemService } from './items.service.ts';
@@ -82,6 +83,14 @@ export function itemRoutes(service: ItemService): FastifyPluginAsyncZod {
       schema: { tags, summary: '事项状态流转（办理、办结、销号、退回）', params: IdParams, body: ItemTransition, response: noContent },
       handler: async (req, reply) => {
         await service.transition(requireActor(req), req.params.id, req.body);
+        return reply.code(204).send();
+      },
+    });
+    app.post('/items/:id/resident-call', {
+      config: { permission: 'items:write' },
+      schema: { tags, summary: '电话回访群众，记录群众确认或未解决（登记反映、办理事项的人员除外）', params: IdParams, body: ResidentCall, response: noContent },
+      handler: async (req, reply) => {
+        await service.recordResidentCall(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();
       },
     });

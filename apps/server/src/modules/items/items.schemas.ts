@@ -112,6 +112,7 @@ export const ItemAbilities = z
     transitions: z.array(ItemStatus).describe('Statuses the caller may move the item to now'),
     link: z.boolean(),
     escalate: z.boolean(),
+    recordResidentCall: z.boolean().describe('Record a call back as the resident’s word (not the one who entered the report or worked the item)'),
   })
   .meta({ id: 'ItemAbilities' });
 
@@ -121,6 +122,16 @@ export const ItemDetail = ItemSummary.extend({
   neededSkill: z.string().nullable(),
   closeEvidence: z.string().nullable(),
   residentConfirmedAt: z.string().nullable(),
+  residentConfirmation: z
+    .object({
+      channel: z.enum(['code', 'phone', 'call']),
+      text: z.string().describe('How it came, in words'),
+      at: z.string(),
+      recordedBy: z.string().nullable().describe('For a call back: who recorded it'),
+      callAt: z.string().nullable(),
+      words: z.string().nullable().describe('The resident’s words on the call (numbers masked)'),
+    })
+    .nullable(),
   escalatedAt: z.string().nullable(),
   escalationReason: z.string().nullable(),
   resolution: z
@@ -145,6 +156,15 @@ export const ItemDetail = ItemSummary.extend({
   events: z.array(ItemEvent),
   abilities: ItemAbilities,
 }).meta({ id: 'ItemDetail' });
+
+export const ResidentCall = z
+  .strictObject({
+    solved: z.boolean().describe('What the resident said: solved, or not solved (the item goes back to work)'),
+    calledAt: z.iso.datetime({ offset: true, message: '请填写回访时间' }).describe('When the call took place'),
+    residentWords: text(500).describe('What the resident said, in their words'),
+    version,
+  })
+  .meta({ id: 'ResidentCall' });
 
 export const AddEvent = z
   .strictObject({ text: text(2000), public: z.boolean().default(false), photos: z.array(PhotoUpload).max(3).default([]) })

@@ -13,6 +13,7 @@ import type { Db, Executor } from '../../db/index.ts';
 import type { ItemTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
+import { maskNumbersInText } from '../../lib/mask.ts';
 import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { cleanPhotos, photoIds, storePhotos } from '../../lib/photos.ts';
@@ -35,6 +36,7 @@ import type {
   LinkByNeed,
   NewItem,
   ProblemListQuery,
+  ResidentCall,
 } from './items.schemas.ts';
 
 const STATUS_TEXT: Record<ItemStatus, string> = {
@@ -46,6 +48,19 @@ const STATUS_TEXT: Record<ItemStatus, string> = {
 
 /** Who the resident is, in the trail: no account, no name. */
 const RESIDENT = '群众';
+
+/** The resident's confirmation as recorded on the item: when, how, and for a call who recorded it. */
+const residentWord = (now: string, recordedBy: string | null, opts: { residentChannel?: 'code' | 'phone' | 'call'; call?: { at: string; words: string } }) => ({
+  resident_confirmed_at: now,
+  resident_confirm_channel: opts.residentChannel ?? 'code',
+  resident_confirm_recorded_by: opts.residentChannel === 'call' ? recordedBy : null,
+  resident_call_at: opts.call?.at ?? null,
+  resident_words: opts.call?.words ?? null,
+});
+const NO_RESIDENT_WORD = { resident_confirmed_at: null, resident_confirm_channel: null, resident_confirm_recorded_by: null, resident_call_at: null, resident_words: null };
+
+/** How the resident's confirmation came, as the ledger and the item's trail say it. */
+export const RESIDENT_CHANNEL_TEXT = { code: '群众凭查询码确认', phone: '群众凭查询码及预留手机验证码确认', call: '电话回访群众确认' } as const;
 
 const toSummary = (r: repo.ItemRow, people: { item_id: string; name: string }[]) => ({
   id: r.id,
@@ -94,9 +109,10 @@ export class ItemService {
     const { rows, people } = await repo.listItems(db, actor, { id, today }, 1, null);
     const row = rows[0];
     if (!row) throw notFound('清单事项');
-    const [org, workers] = await Promise.all([
+    const [org, workers, enterers] = await Promise.all([
       db.selectFrom('temporary_orgs').select(['status', 'path', 'region_code']).where('id', '=', row.org_id).executeTakeFirstOrThrow(),
       repo.itemMembers(db, id),
+      repo.reportEnterers(db, id),
     ]);
     const facts: policy.ItemFacts = {
       status: row.status,
@@ -105,6 +121,8 @@ export class ItemService {
       escalated_to_org_id: row.escalated_to_org_id,
       frozen: org.status === 'dissolved',
       actorWorked: actor.memberId !== null && workers.some((w) => w.member_id === actor.memberId),
+      actorEnteredReport: enterers.some((e) => e.created_by === actor.userId),
+      staffEnteredReport: enterers.some((e) => e.source !== 'resident'),
     };
     return { row, people, org, workers, facts };
   }
@@ -424,6 +442,7 @@ export class ItemService {
       neededSkill: row.needed_skill,
       closeEvidence: row.close_evidence,
       residentConfirmedAt: row.resident_confirmed_at,
+      residentConfirmation: await this.residentConfirmation(row),
       escalatedAt: row.escalated_at,
       escalationReason: row.escalation_reason,
       resolution: {
@@ -457,7 +476,24 @@ export class ItemService {
         transitions: policy.allowedTransitions(actor, facts),
         link: policy.canLink(actor, facts),
         escalate: policy.canEscalate(actor, facts),
+        recordResidentCall: facts.staffEnteredReport && policy.canRecordResidentCall(actor, facts),
       },
+    };
+  }
+
+  private async residentConfirmation(row: repo.ItemRow) {
+    if (!row.resident_confirmed_at) return null;
+    const channel = row.resident_confirm_channel ?? 'code';
+    const recorder = row.resident_confirm_recorded_by
+      ? await this.db.selectFrom('users').select('display_name').where('id', '=', row.resident_confirm_recorded_by).executeTakeFirst()
+      : undefined;
+    return {
+      channel,
+      text: RESIDENT_CHANNEL_TEXT[channel],
+      at: row.resident_confirmed_at,
+      recordedBy: recorder?.display_name ?? null,
+      callAt: row.resident_call_at,
+      words: row.resident_words,
     };
   }
 
@@ -513,7 +549,7 @@ export class ItemService {
     row: Pick<ItemTable, 'id' | 'status' | 'reopened_count' | 'list_id' | 'no' | 'problem'>,
     to: ItemStatus,
     version: number,
-    opts: { reason?: string; evidence?: string; byResident?: boolean },
+    opts: { reason?: string; evidence?: string; byResident?: boolean; residentChannel?: 'code' | 'phone' | 'call'; call?: { at: string; words: string } },
   ) {
     const now = nowIso();
     const today = todayInShanghai();
@@ -522,15 +558,16 @@ export class ItemService {
     if (to === 'awaiting_confirmation') patch.submitted_by = who.userId;
     if (to === 'closed') {
       patch.closed_at = now;
-      patch.closed_by = who.userId;
+      // Closed by the resident's word: nobody on the staff closed it, even when a call back was recorded by one.
+      patch.closed_by = opts.byResident ? null : who.userId;
       patch.close_evidence = opts.evidence ?? null;
-      if (opts.byResident) patch.resident_confirmed_at = now;
+      if (opts.byResident) Object.assign(patch, residentWord(now, who.userId, opts));
     }
     if (reopening) {
       patch.reopened_count = row.reopened_count + (row.status === 'closed' ? 1 : 0);
       patch.closed_at = null;
       patch.closed_by = null;
-      patch.resident_confirmed_at = null;
+      Object.assign(patch, NO_RESIDENT_WORD);
     }
     if (!(await repo.updateItem(tx, row.id, version, patch))) throw versionConflict();
     const text = [STATUS_TEXT[to], opts.reason, opts.evidence ? `销号依据：${opts.evidence}` : undefined].filter(Boolean).join('；');
@@ -583,8 +620,22 @@ export class ItemService {
    * The resident's word on an item they reported: "solved" confirms it (closing it if it waits for
    * confirmation); "not solved" sends it back to work and counts a reopening.
    */
-  async residentFeedback(itemId: string, solved: boolean, reason: string | undefined, requestId: string, within?: (tx: Executor) => Promise<void>) {
+  async residentFeedback(
+    itemId: string,
+    solved: boolean,
+    reason: string | undefined,
+    requestId: string,
+    opts: {
+      /** The caller's part of the same transaction: the reply the resident is answered with. */
+      within?: (tx: Executor) => Promise<void>;
+      /** How the resident proved it is them: their own tracking code, or with a one-time code to the phone on file. */
+      channel: 'code' | 'phone';
+      /** Spends the one-time code in this transaction (a second use of it finds it spent). */
+      proof?: (tx: Executor) => Promise<void>;
+    },
+  ) {
     await this.db.transaction().execute(async (tx) => {
+      await opts.proof?.(tx);
       const row = await tx.selectFrom('items').selectAll().where('id', '=', itemId).executeTakeFirstOrThrow();
       const org = await tx.selectFrom('temporary_orgs').select(['status', 'region_code']).where('id', '=', row.org_id).executeTakeFirstOrThrow();
       if (org.status === 'dissolved' && !row.handed_over_to_org_id) throw conflict('org_dissolved', '该组织已撤销');
@@ -600,25 +651,81 @@ export class ItemService {
           throw conflict('reopen_window_over', `事项已于 ${until} 前结束可重新打开的期限，可以评价和留言，如有新问题请重新反映`);
         }
       }
-      if (solved) {
-        if (row.status === 'awaiting_confirmation') {
-          await this.move(tx, who, row, 'closed', row.version, { evidence: '群众确认已解决', byResident: true });
-        } else {
-          if (!(await repo.updateItem(tx, row.id, row.version, { resident_confirmed_at: nowIso() }))) throw versionConflict();
-          await repo.insertEvent(tx, { id: newId(), itemId: row.id, userId: null, actorLabel: RESIDENT, kind: 'feedback', text: '群众确认已解决', public: true, at: nowIso() });
-          await recordAudit(tx, { userId: null, requestId }, { action: 'item.resident_confirm', entityType: 'item', entityId: row.id });
-        }
+      await this.applyResidentWord(tx, who, row, solved, reason, { residentChannel: opts.channel });
+      await opts.within?.(tx);
+    });
+  }
+
+  /** "Solved" closes an item that waits for it (or confirms a closed one); "not solved" sends it back to work. */
+  private async applyResidentWord(
+    tx: Executor,
+    who: { userId: string | null; label: string; requestId: string },
+    row: ItemTable,
+    solved: boolean,
+    reason: string | undefined,
+    how: { residentChannel: 'code' | 'phone' | 'call'; call?: { at: string; words: string } },
+  ) {
+    const evidence = RESIDENT_CHANNEL_TEXT[how.residentChannel];
+    if (solved) {
+      if (row.status === 'awaiting_confirmation') {
+        await this.move(tx, who, row, 'closed', row.version, { evidence, byResident: true, ...how });
       } else {
-        await this.move(tx, who, row, 'in_progress', row.version, { reason: `群众反馈未解决：${reason ?? ''}`, byResident: true });
+        const now = nowIso();
+        if (!(await repo.updateItem(tx, row.id, row.version, residentWord(now, who.userId, how)))) throw versionConflict();
+        await repo.insertEvent(tx, { id: newId(), itemId: row.id, userId: who.userId, actorLabel: who.label, kind: 'feedback', text: `${evidence}已解决`, public: true, at: now });
+        await recordAudit(tx, { userId: who.userId, requestId: who.requestId }, { action: 'item.resident_confirm', entityType: 'item', entityId: row.id, after: how });
       }
-      // The caller's part of the same transaction: the reply the resident is answered with.
-      await within?.(tx);
+    } else {
+      await this.move(tx, who, row, 'in_progress', row.version, { reason: `群众反馈未解决：${reason ?? ''}`, byResident: true, ...how });
+    }
+  }
+
+  /**
+   * A call back to the resident who reported the problem, recorded by staff who neither entered the report nor worked
+   * the item: the call's time (not in the future, not before the item was handed in) and the resident's words.
+   */
+  async recordResidentCall(actor: Actor, id: string, input: z.infer<typeof ResidentCall>) {
+    await this.db.transaction().execute(async (tx) => {
+      const { facts } = await this.access(actor, id, tx);
+      if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
+      if (!policy.canRecordResidentCall(actor, facts)) {
+        if (facts.status !== 'awaiting_confirmation' && facts.status !== 'closed') throw conflict('feedback_not_open', '事项尚未办结，暂不能回访确认');
+        if (facts.actorWorked || facts.actorEnteredReport || actor.userId === facts.submitted_by) {
+          throw forbidden('cannot_confirm_own_work', '登记反映或办理事项的人员不能记录群众确认，须由其他工作人员回访');
+        }
+        throw forbidden('permission_denied', '无权记录群众回访');
+      }
+      const row = await tx.selectFrom('items').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      if (row.version !== input.version) throw versionConflict();
+      const calledAt = new Date(input.calledAt);
+      // A little leeway for the clerk's clock; a call later than that has not happened yet.
+      if (calledAt.getTime() > Date.now() + 5 * 60_000) throw invalid('回访时间不能晚于现在', [{ path: 'body.calledAt', message: 'in the future' }]);
+      const submitted = await repo.lastSubmittedAt(tx, id);
+      if (submitted && calledAt.toISOString() < submitted) {
+        throw invalid('回访时间不能早于事项报办结的时间', [{ path: 'body.calledAt', message: `before ${submitted}` }]);
+      }
+      if (!input.solved && row.status === 'closed') {
+        const org = await tx.selectFrom('temporary_orgs').select('region_code').where('id', '=', row.org_id).executeTakeFirstOrThrow();
+        const until = await reopenUntil(tx, row.closed_at, row.region_code ?? org.region_code);
+        if (until !== null && todayInShanghai() > until) throw conflict('reopen_window_over', `事项已于 ${until} 前结束可重新打开的期限`);
+      }
+      const words = maskNumbersInText(input.residentWords).text;
+      const who = { userId: actor.userId, label: `${RESIDENT}（电话回访，${actor.displayName}记录）`, requestId: actor.requestId };
+      await this.applyResidentWord(tx, who, row, input.solved, words, { residentChannel: 'call', call: { at: calledAt.toISOString(), words } });
     });
   }
 
   /** The resident's rating (1–5) and comment on a closed item, by tracking code; the latest stands, audited. */
-  async residentRating(itemId: string, stars: number, comment: string | null, requestId: string, within?: (tx: Executor) => Promise<void>) {
+  async residentRating(
+    itemId: string,
+    stars: number,
+    comment: string | null,
+    requestId: string,
+    opts: { within?: (tx: Executor) => Promise<void>; proof?: (tx: Executor) => Promise<void> } = {},
+  ) {
+    const { within } = opts;
     await this.db.transaction().execute(async (tx) => {
+      await opts.proof?.(tx);
       const row = await tx.selectFrom('items').select(['id', 'status', 'version']).where('id', '=', itemId).executeTakeFirstOrThrow();
       if (row.status !== 'closed') throw conflict('rating_not_open', '事项销号后才能评价');
       const now = nowIso();

@@ -98,3 +98,60 @@ export async function responsibleOrgFor(db: Executor, regionCode: string) {
     .orderBy('o.established_on')
     .executeTakeFirst();
 }
+
+/**
+ * Stores a new one-time code for a report, replacing the last one only after the resend interval and within the
+ * day's allowance: one statement, so that two requests at the same moment cannot both send. Answers whether it stored.
+ */
+export async function storePhoneCode(
+  tx: Executor,
+  c: { reportId: string; codeHash: string; now: string; expiresAt: string; today: string; resendAfter: string; perDay: number },
+): Promise<boolean> {
+  const row = await tx
+    .insertInto('resident_phone_codes')
+    .values({ report_id: c.reportId, code_hash: c.codeHash, sent_at: c.now, expires_at: c.expiresAt, attempts: 0, sent_today: 1, sent_on: c.today, used_at: null })
+    .onConflict((oc) =>
+      oc
+        .column('report_id')
+        .doUpdateSet({
+          code_hash: c.codeHash,
+          sent_at: c.now,
+          expires_at: c.expiresAt,
+          attempts: 0,
+          used_at: null,
+          sent_on: c.today,
+          sent_today: sql<number>`case when resident_phone_codes.sent_on = ${c.today} then resident_phone_codes.sent_today + 1 else 1 end`,
+        })
+        .where('resident_phone_codes.sent_at', '<', c.resendAfter)
+        .where((eb) => eb.or([eb('resident_phone_codes.sent_on', '<>', c.today), eb('resident_phone_codes.sent_today', '<', c.perDay)])),
+    )
+    .returning('report_id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Counts a try of the report's live code (unspent, unexpired, tries left) and answers its hash; none, undefined. */
+export async function tryPhoneCode(db: Executor, reportId: string, now: string, maxTries: number) {
+  return db
+    .updateTable('resident_phone_codes')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('report_id', '=', reportId)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .where('attempts', '<', maxTries)
+    .returning(['code_hash'])
+    .executeTakeFirst();
+}
+
+/** Spends the code: true for the one request that does. */
+export async function spendPhoneCode(tx: Executor, reportId: string, codeHash: string, now: string): Promise<boolean> {
+  const r = await tx
+    .updateTable('resident_phone_codes')
+    .set({ used_at: now })
+    .where('report_id', '=', reportId)
+    .where('code_hash', '=', codeHash)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}

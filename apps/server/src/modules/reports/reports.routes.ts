@@ -5,6 +5,7 @@ import { problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import {
   CreateReport,
+  PhoneCodeSent,
   PublicCreateReport,
   PublicFeedback,
   PublicRating,
@@ -91,7 +92,18 @@ export function publicReportRoutes(service: ReportService): FastifyPluginAsyncZo
         body: PublicFeedback,
         response: { 200: PublicReportView, ...publicReplies },
       },
-      handler: (req) => service.feedback(req.params.trackingCode, req.body.solved, req.body.reason, req.id),
+      handler: (req) => service.feedback(req.params.trackingCode, req.body.solved, req.body.reason, req.id, req.body.phoneCode),
+    });
+    app.post('/public/reports/:trackingCode/phone-code', {
+      // A text message costs the county and reaches a person: few per client, and per report the service's own limits.
+      config: { permission: 'public', rateLimit: { max: 5, timeWindow: '10 minutes' } },
+      schema: {
+        tags: ['public'],
+        summary: '向工作人员代登记反映时留下的手机发送验证码（确认已解决或评价时使用）',
+        params: z.object({ trackingCode: z.string().max(64) }),
+        response: { 200: PhoneCodeSent, ...publicReplies },
+      },
+      handler: (req) => service.sendPhoneCode(req.params.trackingCode, req.id),
     });
     app.post('/public/reports/:trackingCode/rating', {
       config: { permission: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
@@ -102,7 +114,7 @@ export function publicReportRoutes(service: ReportService): FastifyPluginAsyncZo
         body: PublicRating,
         response: { 200: PublicReportView, ...publicReplies },
       },
-      handler: (req) => service.rate(req.params.trackingCode, req.body.stars, req.body.comment, req.id),
+      handler: (req) => service.rate(req.params.trackingCode, req.body.stars, req.body.comment, req.id, req.body.phoneCode),
     });
   };
 }

@@ -93,14 +93,25 @@ export const PublicReportView = z
     photoIds: z.array(z.string()).describe('The resident’s own photos'),
     canGiveFeedback: z.boolean().describe('Confirm or reopen: awaiting confirmation, or closed and within the window'),
     canRate: z.boolean().describe('A closed item can be rated'),
+    phoneProof: z
+      .object({ phone: z.string().nullable().describe('The phone on file, masked; null: none, the resident is called back instead') })
+      .nullable()
+      .describe('A report entered by staff: "solved" and a rating need the one-time code sent to this phone'),
   })
   .meta({ id: 'PublicReportView' });
 
+/** The one-time code sent to the phone on file of a staff-entered report. */
+const PhoneCode = z.string().regex(/^\d{6}$/, '请输入短信中的 6 位验证码').describe('For a report entered by staff: the one-time code sent to the phone on file');
+
+export const PhoneCodeSent = z
+  .object({ sentTo: z.string().describe('The phone, masked'), expiresAt: z.string() })
+  .meta({ id: 'PhoneCodeSent' });
+
 export const PublicRating = z
-  .strictObject({ stars: z.number().int().min(1, '请选择 1–5 星').max(5, '请选择 1–5 星'), comment: text(500).optional() })
+  .strictObject({ stars: z.number().int().min(1, '请选择 1–5 星').max(5, '请选择 1–5 星'), comment: text(500).optional(), phoneCode: PhoneCode.optional() })
   .meta({ id: 'PublicRating' });
 
 export const PublicFeedback = z
-  .strictObject({ solved: z.boolean(), reason: text(500).optional() })
+  .strictObject({ solved: z.boolean(), reason: text(500).optional(), phoneCode: PhoneCode.optional() })
   .refine((f) => f.solved || f.reason, { message: '请说明没有解决的情况', path: ['reason'] })
   .meta({ id: 'PublicFeedback' });

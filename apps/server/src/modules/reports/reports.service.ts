@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { todayInShanghai } from '@lianjian/shared';
 import { assertRegionsWithin, orgInScope } from '../../lib/scope.ts';
 import type { z } from 'zod';
@@ -8,14 +9,24 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { maskNumbersInText, maskPhone } from '../../lib/mask.ts';
 import { cleanPhotos, mayReadPhotosOf, photoIds, storePhotos } from '../../lib/photos.ts';
 import { decodeCursor, pageOf } from '../../lib/paging.ts';
-import { invalid, notFound } from '../../lib/problem.ts';
+import { conflict, invalid, notFound } from '../../lib/problem.ts';
+import { queueSms } from '../../lib/sms.ts';
 import { newTrackingCode, normalizeTrackingCode, trackingHash } from '../../lib/tracking.ts';
 import { hasClaim, recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { itemEvents } from '../items/items.repository.ts';
 import { type ItemService, reopenUntil } from '../items/items.service.ts';
+import * as policy from './reports.policy.ts';
 import * as repo from './reports.repository.ts';
 import type { CreateReport, PublicCreateReport, ReportListQuery } from './reports.schemas.ts';
+
+/** A one-time code to the phone on file: valid this long, this many wrong tries, resent after, at most per day. */
+const PHONE_CODE_MINUTES = 10;
+const PHONE_CODE_TRIES = 5;
+const PHONE_CODE_RESEND_SECONDS = 60;
+const PHONE_CODES_PER_DAY = 5;
+
+const facts = (r: { source: string; phone_enc: string | null }): policy.ReportFacts => ({ source: r.source as policy.ReportFacts['source'], hasPhone: r.phone_enc !== null });
 
 /** Residents' reports: raised on the public page or entered by staff, routed to the branch of the place. */
 export class ReportService {
@@ -129,7 +140,7 @@ export class ReportService {
           .selectFrom('reports as r')
           .innerJoin('regions as g', 'g.code', 'r.region_code')
           .leftJoin('temporary_orgs as o', 'o.id', 'r.org_id')
-          .select(['r.id', 'r.category', 'r.description', 'r.reported_at', 'r.status', 'g.name as region_name', 'o.name as org_name'])
+          .select(['r.id', 'r.category', 'r.description', 'r.reported_at', 'r.status', 'r.source', 'r.phone_enc', 'g.name as region_name', 'o.name as org_name'])
           .where('r.tracking_hash', '=', trackingHash(normalized))
           .executeTakeFirst()
       : undefined;
@@ -184,6 +195,81 @@ export class ReportService {
       photoIds: photos.get(report.id) ?? [],
       canGiveFeedback: item !== undefined && (item.status === 'awaiting_confirmation' || (item.status === 'closed' && canReopen)),
       canRate: item?.status === 'closed',
+      // A staff-entered report: "solved" and a rating need the one-time code sent to the phone on file.
+      phoneProof: policy.codeIsTheResidents(facts(report)) ? null : { phone: this.maskedPhone(report.phone_enc) },
+    };
+  }
+
+  private maskedPhone(enc: string | null) {
+    return enc ? maskPhone(this.cipher.decrypt(enc)) : null;
+  }
+
+  /**
+   * Sends a one-time code to the phone on file of a staff-entered report, for the resident to confirm or rate with.
+   * One code at a time per report: a new one replaces the last after the resend interval, at most a few per day;
+   * both limits are decided by the database in the statement that stores the code.
+   */
+  async sendPhoneCode(code: string, requestId: string) {
+    const { report, item } = await this.byCode(code);
+    const f = facts(report);
+    if (policy.codeIsTheResidents(f)) throw conflict('phone_code_not_needed', '您本人提交的反映，凭查询码即可确认或评价');
+    if (!policy.canSendPhoneCode(f)) throw conflict('no_phone_on_file', '登记反映时未留电话，请等待工作人员电话回访确认');
+    if (!item || (item.status !== 'awaiting_confirmation' && item.status !== 'closed')) throw conflict('feedback_not_open', '事项尚未办结，暂不需要确认');
+    const phone = this.cipher.decrypt(report.phone_enc as string);
+    const otp = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + PHONE_CODE_MINUTES * 60_000).toISOString();
+    const reply = { sentTo: maskPhone(phone) as string, expiresAt };
+    await this.db.transaction().execute(async (tx) => {
+      const stored = await repo.storePhoneCode(tx, {
+        reportId: report.id,
+        codeHash: this.phoneCodeHash(report.id, otp),
+        now: now.toISOString(),
+        expiresAt,
+        today: todayInShanghai(now),
+        resendAfter: new Date(now.getTime() - PHONE_CODE_RESEND_SECONDS * 1000).toISOString(),
+        perDay: PHONE_CODES_PER_DAY,
+      });
+      if (!stored) throw conflict('phone_code_too_soon', `验证码已发送，请${PHONE_CODE_RESEND_SECONDS}秒后再试（每天最多${PHONE_CODES_PER_DAY}次）`);
+      await queueSms(tx, this.cipher, {
+        purpose: 'resident_confirmation',
+        phone,
+        text: `【联建】您反映的问题（${report.region_name}）已办结。确认或评价的验证码：${otp}，${PHONE_CODE_MINUTES}分钟内有效。如非本人操作请忽略。`,
+        expiresAt,
+      });
+      // A retry with the same key after a lost answer gets this reply, not a second message.
+      await recordReply(tx, requestId, 200, reply);
+      await recordAudit(tx, { userId: null, requestId }, { action: 'report.phone_code_sent', entityType: 'report', entityId: report.id });
+    });
+    return reply;
+  }
+
+  private phoneCodeHash(reportId: string, otp: string) {
+    return this.cipher.blindIndex(`resident-phone-code:${reportId}:${otp}`);
+  }
+
+  /**
+   * The proof a staff-entered report's "solved" or rating needs: the one-time code, checked in a transaction of its
+   * own so that a wrong try counts even though the request fails (a few tries per code); the right code is spent by
+   * the returned step, inside the transaction that records the resident's word.
+   */
+  private async phoneProof(report: { id: string; source: string; phone_enc: string | null }, word: 'solved' | 'not_solved' | 'rating', phoneCode: string | undefined) {
+    if (!policy.needsPhoneProof(facts(report), word)) return { channel: 'code' as const, proof: undefined };
+    if (!phoneCode) {
+      throw conflict(
+        report.phone_enc ? 'phone_code_required' : 'no_phone_on_file',
+        report.phone_enc ? '此反映由工作人员代为登记，请先获取发到您预留手机的验证码' : '登记反映时未留电话，请等待工作人员电话回访确认',
+      );
+    }
+    const hash = this.phoneCodeHash(report.id, phoneCode);
+    const tried = await repo.tryPhoneCode(this.db, report.id, nowIso(), PHONE_CODE_TRIES);
+    if (!tried) throw conflict('phone_code_expired', '验证码已失效或尝试次数过多，请重新获取');
+    if (tried.code_hash !== hash) throw invalid('验证码不正确', [{ path: 'body.phoneCode', message: 'wrong code' }]);
+    return {
+      channel: 'phone' as const,
+      proof: async (tx: Executor) => {
+        if (!(await repo.spendPhoneCode(tx, report.id, hash, nowIso()))) throw conflict('phone_code_expired', '验证码已使用，请重新获取');
+      },
     };
   }
 
@@ -230,9 +316,10 @@ export class ReportService {
   }
 
   /** The resident confirms "solved" or reopens with a reason. */
-  async feedback(code: string, solved: boolean, reason: string | undefined, requestId: string) {
-    const { item } = await this.byCode(code);
+  async feedback(code: string, solved: boolean, reason: string | undefined, requestId: string, phoneCode?: string) {
+    const { report, item } = await this.byCode(code);
     if (!item) throw invalid('该反映尚未列入问题清单', [{ path: 'params.trackingCode', message: 'not listed yet' }]);
+    const { channel, proof } = await this.phoneProof(report, solved ? 'solved' : 'not_solved', phoneCode);
     let view: Awaited<ReturnType<ReportService['follow']>> | undefined;
     // A number typed into the reason is masked as in a report: the reason is shown on the item's public timeline.
     const said = reason === undefined ? undefined : maskNumbersInText(reason).text;
@@ -244,14 +331,15 @@ export class ReportService {
           await recordReply(tx, requestId, 200, view);
         }
       : undefined;
-    await this.items.residentFeedback(item.id, solved, said, requestId, within);
+    await this.items.residentFeedback(item.id, solved, said, requestId, { within, channel, proof });
     return view ?? this.follow(code);
   }
 
   /** The resident rates a closed item (1–5 stars) and may comment; a number typed into the comment is masked. */
-  async rate(code: string, stars: number, comment: string | undefined, requestId: string) {
-    const { item } = await this.byCode(code);
+  async rate(code: string, stars: number, comment: string | undefined, requestId: string, phoneCode?: string) {
+    const { report, item } = await this.byCode(code);
     if (!item) throw invalid('该反映尚未列入问题清单', [{ path: 'params.trackingCode', message: 'not listed yet' }]);
+    const { proof } = await this.phoneProof(report, 'rating', phoneCode);
     let view: Awaited<ReturnType<ReportService['follow']>> | undefined;
     const within = hasClaim(requestId)
       ? async (tx: Executor) => {
@@ -259,7 +347,7 @@ export class ReportService {
           await recordReply(tx, requestId, 200, view);
         }
       : undefined;
-    await this.items.residentRating(item.id, stars, comment ? maskNumbersInText(comment).text : null, requestId, within);
+    await this.items.residentRating(item.id, stars, comment ? maskNumbersInText(comment).text : null, requestId, { within, proof });
     return view ?? this.follow(code);
   }
 }
