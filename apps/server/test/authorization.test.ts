@@ -70,6 +70,7 @@ async function foreignRecords(db: Db, township: string, other: string, otherUser
       '/rectifications/': rect,
       '/reports/': await one(sql`select r.id from reports r where r.region_code like ${o} order by r.id limit 1`),
       '/supervision-records/': await one(sql`select s.id from supervision_records s join temporary_orgs t on t.id = s.org_id where t.region_code like ${o} order by s.id limit 1`),
+      '/units/': await one(sql`select id from units where region_code like ${o} order by id limit 1`),
       '/users/': await one(sql`select id from users where username = 'chengjiao'`),
     } as Record<string, string>,
     membershipId: await one(sql`select id from memberships where org_id = ${org} order by id limit 1`),

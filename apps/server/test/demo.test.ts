@@ -63,6 +63,10 @@ describe('the Nanzhao demo county (DOMAIN §2)', () => {
       expect(item3Detail.members.find((m: { role: string }) => m.role === 'linked')).toMatchObject({ unitName: '南召县乔端镇供电所' });
       expect(item3Detail.residentConfirmedAt).toBeTruthy();
       expect(item3Detail.events.map((e: { text: string }) => e.text).join(' ')).toContain('暗线');
+      // Asked again for item 3, link by need puts the power-station chief first, and says why.
+      const suggested = (await baiheUser.get(`/items/${item3.id}/suggestions`)).json();
+      expect(suggested.members[0]).toMatchObject({ unitName: '南召县乔端镇供电所', title: '所长', reasons: ['skill', 'unit_duty', 'heads_unit'] });
+      expect(suggested.units[0]).toMatchObject({ name: '南召县乔端镇供电所', responsible: true });
       expect(items.items.some((i: { overdue: boolean }) => i.overdue)).toBe(true);
       // A resident of 白河新村 reaching the public page is routed to the relocation-site branch.
       const receipt = await t.app.inject({

@@ -31,6 +31,7 @@ export async function buildCounty(db: Db) {
   const unit = async (name: string, type: string, region: string) => {
     const id = newId();
     await db.insertInto('units').values({ id, name, type, region_code: region, name_initials: nameInitials(name), version: 1, created_at: t, updated_at: t }).execute();
+    if (name.includes('供电')) await db.insertInto('unit_duties').values({ unit_id: id, skill: 'electricity' }).execute();
     return id;
   };
   const partyOrg = async (name: string, kind: string, region: string, unitId: string | null = null) => {

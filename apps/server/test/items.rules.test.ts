@@ -291,6 +291,44 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     expect((await (await ctx.user('qiaoduan')).get(`/items/${itemId}`)).json().reopenedCount).toBe(1);
   });
 
+  it("link by need ranks by the skill, the unit's duty for the problem, heading the unit, being in the branch, then load, and says why", async () => {
+    await residentReport();
+    const itemId = await comb();
+    const db = ctx.t.db.db;
+    const { members, units, orgs } = ctx.county;
+    const now = new Date().toISOString();
+    // The power station: its chief and three technicians with the skill, all without work on hand (load 0), named so
+    // that name order would put the chief last; a committee member of the branch from the police station has it too.
+    await db.updateTable('members').set({ title: '所长' }).where('id', '=', members.qiaoPowerChief).execute();
+    const person = async (name: string, pinyin: string, unitId: string, title: string) => {
+      const id = crypto.randomUUID();
+      await db
+        .insertInto('members')
+        .values({ id, name, name_initials: pinyin.slice(0, 1), name_pinyin: pinyin, gender: 'male', party_status: 'full', home_party_org_id: null, unit_id: unitId, region_code: '411321106', title, version: 1, created_at: now, updated_at: now })
+        .execute();
+      await db.insertInto('member_skills').values({ member_id: id, skill: 'electricity' }).execute();
+      return id;
+    };
+    for (const [name, pinyin] of [['艾技', 'aiji'], ['白技', 'baiji'], ['蔡技', 'caiji']] as const) await person(name, pinyin, units.qiaoPower, '技术员');
+    const committee = await person('安委员', 'anweiyuan', units.qiaoPolice, '民警');
+    await db
+      .insertInto('memberships')
+      .values({ id: crypto.randomUUID(), org_id: orgs.qiaoBranch.id, member_id: committee, role: 'committee_member', start_on: '2019-06-01', end_on: null, end_reason: null, link_reason: '批准成立的党组织指定', version: 1, created_at: now, updated_at: now })
+      .execute();
+
+    const suggestions = (await (await ctx.user('qiaoduan')).get(`/items/${itemId}/suggestions`)).json();
+    const ranked = suggestions.members.map((m: { name: string }) => m.name);
+    expect(ranked.slice(0, 5)).toEqual(['李电明', '安委员', '艾技', '白技', '蔡技']);
+    expect(suggestions.members[0]).toMatchObject({ title: '所长', reasons: ['skill', 'unit_duty', 'heads_unit'] });
+    expect(suggestions.members[1]).toMatchObject({ reasons: ['skill', 'branch_leader'] });
+    expect(suggestions.members[2].reasons).toEqual(['skill', 'unit_duty']);
+    // A member of the responsible unit without the skill is still offered, after everyone who has it.
+    expect(ranked.at(-1)).toBe('王芳');
+    expect(suggestions.members.at(-1).reasons).toEqual(['unit_duty', 'in_branch']);
+    // The unit responsible for electricity comes first among units.
+    expect(suggestions.units[0]).toMatchObject({ name: '乔端镇供电所', responsible: true });
+  });
+
   it('link by need suggests members with the capability from any unit, links them into the group, and access ends at close', async () => {
     await residentReport();
     const itemId = await comb();

@@ -33,6 +33,21 @@ describe('registers: units, formal party organizations, members', () => {
     expect((await cheng.get(`/members/${member.json().id}`)).statusCode).toBe(404);
   });
 
+  it("a unit's duties come from its name unless given, and a township sets them; link by need ranks by them", async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const unit = (await qiao.post('/units', { name: '乔端镇水利站', type: 'public_institution', regionCode: '411321106' })).json();
+    const listed = async () => (await qiao.get('/units?q=乔端镇水利站')).json().items[0];
+    expect(await listed()).toMatchObject({ duties: ['water'] });
+    const given = (await qiao.post('/units', { name: '乔端镇综合服务中心', type: 'public_institution', regionCode: '411321106', duties: ['mediation', 'law'] })).json();
+    expect((await qiao.get('/units?q=综合服务中心')).json().items[0].duties).toEqual(['law', 'mediation']);
+    const before = await listed();
+    expect((await qiao.put(`/units/${unit.id}/duties`, { duties: ['water', 'construction'], version: before.version })).statusCode).toBe(204);
+    expect(await listed()).toMatchObject({ duties: ['construction', 'water'], version: before.version + 1 });
+    // A stale version changes nothing; another township's unit is not found.
+    expect((await qiao.put(`/units/${unit.id}/duties`, { duties: [], version: before.version })).statusCode).toBe(409);
+    expect((await (await ctx.user('chengjiao')).put(`/units/${given.id}/duties`, { duties: [], version: 1 })).statusCode).toBe(404);
+  });
+
   it('refuses registrations outside the caller region', async () => {
     const qiao = await ctx.user('qiaoduan');
     const unit = await qiao.post('/units', { name: '越权单位', type: 'enterprise', regionCode: '411321300' });

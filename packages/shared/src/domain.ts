@@ -75,6 +75,65 @@ export const SKILLS = [
 ] as const;
 export type Skill = (typeof SKILLS)[number];
 
+/** What a unit's name says it is responsible for (供电所 → electricity): the default when a unit is registered. */
+const DUTY_WORDS: [string, Skill[]][] = [
+  ['供电', ['electricity']],
+  ['电力', ['electricity']],
+  ['派出所', ['security', 'law']],
+  ['公安', ['security', 'law']],
+  ['司法', ['law', 'mediation']],
+  ['法庭', ['law', 'mediation']],
+  ['水利', ['water']],
+  ['水务', ['water']],
+  ['林业', ['forestry']],
+  ['林场', ['forestry']],
+  ['卫生', ['medicine']],
+  ['医院', ['medicine']],
+  ['学校', ['education']],
+  ['教育', ['education']],
+  ['交通', ['roads']],
+  ['公路', ['roads']],
+  ['住房', ['construction']],
+  ['建设', ['construction']],
+  ['农业', ['agronomy']],
+  ['乡村振兴', ['agronomy', 'finance']],
+  ['财政', ['finance']],
+  ['人力资源', ['finance']],
+  ['市场监督', ['commerce']],
+  ['商务', ['commerce']],
+  ['人民政府', ['agronomy', 'finance', 'roads']],
+];
+
+export function dutiesByName(name: string): Skill[] {
+  return [...new Set(DUTY_WORDS.filter(([word]) => name.includes(word)).flatMap(([, skills]) => skills))];
+}
+
+/**
+ * Titles of those who head a unit or a place: for an item in their unit's line of work they can commit the unit
+ * (the power-station chief for a tripping breaker). A deputy (副…) of one of these ranks next.
+ */
+export const HEAD_TITLES = [
+  '所长',
+  '站长',
+  '院长',
+  '校长',
+  '局长',
+  '主任',
+  '书记',
+  '镇长',
+  '乡长',
+  '县长',
+  '经理',
+  '总经理',
+  '董事长',
+  '村支书',
+  '村主任',
+  '第一书记',
+  '驻村第一书记',
+  '负责人',
+] as const;
+export const DEPUTY_TITLES = HEAD_TITLES.map((t) => `副${t}`);
+
 /** From the province down; counties and below come from the division data, wider levels group counties. */
 export const REGION_LEVELS = ['province', 'prefecture', 'county', 'township', 'village'] as const;
 export type RegionLevel = (typeof REGION_LEVELS)[number];

@@ -36,6 +36,12 @@ export interface UnitTable {
   updated_at: string;
 }
 
+/** A unit's responsibilities, in the skills' terms: the power station for electricity (link by need ranks by it). */
+export interface UnitDutyTable {
+  unit_id: string;
+  skill: string;
+}
+
 export interface MemberTable {
   id: string;
   name: string;
@@ -940,6 +946,7 @@ export interface Database {
   reports: ReportTable;
   problem_lists: ProblemListTable;
   items: ItemTable;
+  unit_duties: UnitDutyTable;
   resident_phone_codes: ResidentPhoneCodeTable;
   sms_outbox: SmsOutboxTable;
   item_reports: ItemReportTable;

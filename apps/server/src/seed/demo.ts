@@ -90,6 +90,9 @@ function titlesFor(name: string, type: string): string[] {
   return ['局长', '副局长', '科长', '驻村第一书记', '科员'];
 }
 
+/** The titles below a unit's head (the head is the first of `titlesFor`). */
+const otherTitles = (titles: string[]) => (titles.length > 1 ? titles.slice(1) : titles);
+
 export interface DemoAccounts {
   username: string;
   displayName: string;
@@ -179,7 +182,8 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
       home_party_org_id: status === 'none' ? null : unit.partyOrgId,
       unit_id: unit.id,
       region_code: unit.region,
-      title: title ?? r.pick(titlesFor(unit.name, unitTypes.get(unit.id) ?? '')),
+      // A unit has one head, named where the story needs one; everyone else draws from the other titles.
+      title: title ?? r.pick(otherTitles(titlesFor(unit.name, unitTypes.get(unit.id) ?? ''))),
       version: 1,
       created_at: now,
       updated_at: now,
@@ -550,6 +554,11 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
   await db.transaction().execute(async (tx) => {
     await insertRows(tx, 'regions', regions);
     await insertRows(tx, 'units', units);
+    await insertRows(
+      tx,
+      'unit_duties',
+      [...unitSkills].flatMap(([unitId, skills]) => skills.map((skill) => ({ unit_id: unitId, skill }))),
+    );
     await insertRows(tx, 'party_orgs', partyOrgs);
     await insertRows(tx, 'members', members);
     await insertRows(tx, 'member_skills', memberSkills);

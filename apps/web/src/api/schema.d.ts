@@ -13468,6 +13468,8 @@ export interface components {
         SuggestionInput: {
             memberId: string;
             name: string;
+            /** @description Job title (所长, 副镇长…) */
+            title: string | null;
             unitName: string;
             regionName: string;
             skills: string[];
@@ -13475,6 +13477,8 @@ export interface components {
             nearness: "village" | "township" | "county" | "elsewhere";
             /** @description Active memberships plus open items */
             load: number;
+            /** @description Why suggested, in ranking weight: has the skill, the unit is responsible for it, heads or deputy-heads the unit, a designated leader of the branch, already in the branch */
+            reasons: ("skill" | "unit_duty" | "heads_unit" | "deputy_head" | "branch_leader" | "in_branch")[];
         };
         SuggestionsInput: {
             skill: string | null;
@@ -13484,6 +13488,8 @@ export interface components {
                 name: string;
                 regionName: string;
                 membersWithSkill: number;
+                /** @description The unit is responsible for this line of work */
+                responsible: boolean;
             }[];
         };
         LinkByNeedInput: {
@@ -15721,6 +15727,8 @@ export interface components {
         Suggestion: {
             memberId: string;
             name: string;
+            /** @description Job title (所长, 副镇长…) */
+            title: string | null;
             unitName: string;
             regionName: string;
             skills: string[];
@@ -15728,6 +15736,8 @@ export interface components {
             nearness: "village" | "township" | "county" | "elsewhere";
             /** @description Active memberships plus open items */
             load: number;
+            /** @description Why suggested, in ranking weight: has the skill, the unit is responsible for it, heads or deputy-heads the unit, a designated leader of the branch, already in the branch */
+            reasons: ("skill" | "unit_duty" | "heads_unit" | "deputy_head" | "branch_leader" | "in_branch")[];
         };
         Suggestions: {
             skill: string | null;
@@ -15737,6 +15747,8 @@ export interface components {
                 name: string;
                 regionName: string;
                 membersWithSkill: number;
+                /** @description The unit is responsible for this line of work */
+                responsible: boolean;
             }[];
         };
         LinkByNeed: {

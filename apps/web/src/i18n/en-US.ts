@@ -299,6 +299,14 @@ export const enUS: Messages = {
     },
   },
   item: {
+    why: {
+      skill: 'Has the skill: {{skill}}',
+      unit_duty: 'Their unit is responsible for {{skill}}',
+      heads_unit: 'Heads the unit',
+      deputy_head: 'Deputy head of the unit',
+      branch_leader: 'A leader of this branch',
+      in_branch: 'Already in this branch',
+    },
     residentCall: 'Call the resident back',
     residentCallHint: 'This item comes from a report staff entered. Call the reporter and record what they say. Whoever entered the report or worked the item may not record it.',
     residentSaid: 'The resident says',
@@ -328,7 +336,7 @@ export const enUS: Messages = {
     reason: 'Reason',
     evidence: 'Close-out evidence',
     suggestions: 'Link by need',
-    suggestionsHint: 'Members with the capability, from any unit or township, nearest and least loaded first',
+    suggestionsHint: 'Members with the needed skill (any unit, any township), ranked by the skill, whether their unit is responsible, whether they head it, whether they are already in the branch, then nearness and load',
     skill: 'Capability',
     near: { village: 'Same village', township: 'Same township', county: 'County unit', elsewhere: 'Other township' },
     load: '{{count}} on hand',

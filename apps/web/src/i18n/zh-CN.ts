@@ -295,6 +295,14 @@ export const zhCN = {
     },
   },
   item: {
+    why: {
+      skill: '具备{{skill}}能力',
+      unit_duty: '所在单位负责{{skill}}',
+      heads_unit: '单位负责人',
+      deputy_head: '单位副职',
+      branch_leader: '本支部班子成员',
+      in_branch: '已在本支部',
+    },
     residentCall: '电话回访群众',
     residentCallHint: '此事项来自工作人员代登记的反映。请致电反映人，如实记录其意见。登记反映或办理此事项的人员不能记录。',
     residentSaid: '群众意见',
@@ -324,7 +332,7 @@ export const zhCN = {
     reason: '原因',
     evidence: '销号依据',
     suggestions: '因需而联',
-    suggestionsHint: '按所需能力推荐党员（任何单位、任何乡镇），按就近和当前任务量排序',
+    suggestionsHint: '按所需能力推荐党员（任何单位、任何乡镇）：先看能力，再看所在单位是否分管、是否单位负责人、是否已在本支部，最后看就近和任务量',
     skill: '所需能力',
     near: { village: '同村', township: '同乡镇', county: '县直', elsewhere: '其他乡镇' },
     load: '在办 {{count}}',

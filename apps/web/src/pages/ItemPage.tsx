@@ -224,10 +224,22 @@ function Suggestions({ item }: { item: Item }) {
             <List.Item.Meta
               title={
                 <span>
-                  {m.name} <Tag>{t(`item.near.${m.nearness}`)}</Tag>
+                  {m.name}
+                  {m.title && <Typography.Text type="secondary">（{m.title}）</Typography.Text>} <Tag>{t(`item.near.${m.nearness}`)}</Tag>
                 </span>
               }
-              description={`${m.unitName} · ${t('item.load', { count: m.load })}`}
+              description={
+                <>
+                  <div>{`${m.unitName} · ${t('item.load', { count: m.load })}`}</div>
+                  <Flex wrap gap={4} style={{ marginTop: 4 }} data-testid="suggestion-reasons">
+                    {m.reasons.map((r) => (
+                      <Tag key={r} color="blue" style={{ marginInlineEnd: 0 }}>
+                        {t(`item.why.${r}`, { skill: t(`skill.${skill ?? q.data?.skill ?? 'electricity'}`) })}
+                      </Tag>
+                    ))}
+                  </Flex>
+                </>
+              }
             />
           </List.Item>
         )}

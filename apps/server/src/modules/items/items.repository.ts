@@ -4,6 +4,7 @@ import type { ItemTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { type Cursor, afterCursor } from '../../lib/paging.ts';
 import { orgInScope } from '../../lib/scope.ts';
+import { DEPUTY_TITLES, HEAD_TITLES } from '@lianjian/shared';
 import { activeOn } from '../orgs/orgs.repository.ts';
 
 /**
@@ -242,50 +243,101 @@ export async function updateItem(tx: Executor, id: string, version: number, patc
 }
 
 /** Members who have the capability, ranked by nearness to the place and by current load; any unit, any township. */
-export async function suggestMembers(db: Executor, skill: string, place: string, today: string, excludeOrgId: string | null) {
+/**
+ * Whom to link for an item that needs `skill` (DOMAIN §8, 因需而联): party members who have the skill or whose unit is
+ * responsible for it, anywhere in the county, ranked by what matters to whoever must solve it, in this order of
+ * weight: the skill itself, the unit's duty for the item's line of work, heading the unit (a deputy next), being in
+ * the branch already (a designated leader most), being near the place, and last the work already on their hands.
+ * Members already in the responsible party group are left out: they are there.
+ */
+export async function suggestMembers(db: Executor, skill: string, place: string, today: string, group: string | null, branchPath: string) {
   const township = place.slice(0, 9);
+  const hasSkill = sql<number>`case when exists (select 1 from member_skills ms where ms.member_id = p.id and ms.skill = ${skill}) then 1 else 0 end`;
+  const unitDuty = sql<number>`case when exists (select 1 from unit_duties ud where ud.unit_id = p.unit_id and ud.skill = ${skill}) then 1 else 0 end`;
+  const titleRank = sql<number>`case when p.title in (${sql.join([...HEAD_TITLES])}) then 2 when p.title in (${sql.join(DEPUTY_TITLES)}) then 1 else 0 end`;
+  // The best role the member holds today in the branch or its party groups: 3 designated leader, 2 group leader,
+  // 1 member, 0 none.
+  const branchRole = sql<number>`coalesce((select max(case when bm.role in ('secretary', 'deputy_secretary', 'committee_member') then 3
+      when bm.role = 'group_leader' then 2 else 1 end)
+    from memberships bm inner join temporary_orgs bo on bo.id = bm.org_id
+    where bm.member_id = p.id and bo.path like ${`${branchPath}%`} and ${activeOn('bm', today)}), 0)`;
   const nearness = sql<number>`case when p.region_code = ${place} then 3 when p.region_code like ${`${township}%`} then 2
     when length(p.region_code) = 6 then 1 else 0 end`;
   const load = sql<number>`((select count(*) from memberships am where am.member_id = p.id and ${activeOn('am', today)})
     + (select count(*) from item_members lm inner join items li on li.id = lm.item_id where lm.member_id = p.id and li.status <> 'closed'))`;
-  let q = db
-    .selectFrom('members as p')
-    .innerJoin('member_skills as s', (j) => j.onRef('s.member_id', '=', 'p.id').on('s.skill', '=', skill))
-    .innerJoin('units as u', 'u.id', 'p.unit_id')
-    .innerJoin('regions as g', 'g.code', 'p.region_code')
-    .select(['p.id', 'p.name', 'u.name as unit_name', 'g.name as region_name', nearness.as('nearness'), load.as('load')])
-    .where('p.party_status', '<>', 'none');
-  if (excludeOrgId) {
-    q = q.where(
-      sql<SqlBool>`not exists (select 1 from memberships xm where xm.member_id = p.id and xm.org_id = ${excludeOrgId} and ${activeOn('xm', today)})`,
-    );
-  }
-  const rows = await q.orderBy('nearness', 'desc').orderBy('load').orderBy('p.name_pinyin').limit(20).execute();
+  // Weights in the order of the rule: having the skill counts most; a head of the responsible unit outranks the unit's
+  // people already in the branch, who outrank its people not in it yet; a designated leader of the branch who has the
+  // skill outranks the unit's people not in the branch (and a little load never turns that round).
+  const score = sql<number>`(40 * c.has_skill + 20 * c.unit_duty + case when c.title_rank = 2 then 25 when c.title_rank = 1 then 12 else 0 end
+    + case when c.branch_role = 3 then 25 when c.branch_role > 0 then 12 else 0 end
+    + 3 * c.nearness - 2 * case when c.load > 5 then 5 else c.load end)`;
+  const rows = await db
+    .selectFrom((eb) =>
+      eb
+        .selectFrom('members as p')
+        .innerJoin('units as u', 'u.id', 'p.unit_id')
+        .innerJoin('regions as g', 'g.code', 'p.region_code')
+        .select(['p.id', 'p.name', 'p.title', 'p.name_pinyin', 'u.name as unit_name', 'g.name as region_name'])
+        .select([hasSkill.as('has_skill'), unitDuty.as('unit_duty'), titleRank.as('title_rank'), branchRole.as('branch_role'), nearness.as('nearness'), load.as('load')])
+        .where('p.party_status', '<>', 'none')
+        .where((w) =>
+          w.or([
+            w.exists(w.selectFrom('member_skills as s').select('s.member_id').whereRef('s.member_id', '=', 'p.id').where('s.skill', '=', skill)),
+            w.exists(w.selectFrom('unit_duties as d').select('d.unit_id').whereRef('d.unit_id', '=', 'p.unit_id').where('d.skill', '=', skill)),
+          ]),
+        )
+        .$if(group !== null, (b) =>
+          b.where(sql<SqlBool>`not exists (select 1 from memberships xm where xm.member_id = p.id and xm.org_id = ${group} and ${activeOn('xm', today)})`),
+        )
+        .as('c'),
+    )
+    .selectAll('c')
+    .select(score.as('score'))
+    .orderBy(score, 'desc')
+    .orderBy('c.load')
+    .orderBy('c.name_pinyin')
+    .limit(20)
+    .execute();
   const skills = rows.length
     ? await db.selectFrom('member_skills').select(['member_id', 'skill']).where('member_id', 'in', rows.map((r) => r.id)).execute()
     : [];
   return { rows, skills };
 }
 
+/** Units that can help: those responsible for the line of work first, then the nearest, then those with most people. */
 export async function suggestUnits(db: Executor, skill: string, place: string) {
   const township = place.slice(0, 9);
   return db
     .selectFrom('units as u')
-    .innerJoin('members as p', 'p.unit_id', 'u.id')
-    .innerJoin('member_skills as s', (j) => j.onRef('s.member_id', '=', 'p.id').on('s.skill', '=', skill))
     .innerJoin('regions as g', 'g.code', 'u.region_code')
     .select([
       'u.id',
       'u.name',
       'g.name as region_name',
-      sql<number>`count(distinct p.id)`.as('n'),
-      sql<number>`max(case when u.region_code = ${place} then 3 when u.region_code like ${`${township}%`} then 2
-        when length(u.region_code) = 6 then 1 else 0 end)`.as('nearness'),
+      sql<number>`(select count(*) from members p where p.unit_id = u.id and p.party_status <> 'none'
+        and exists (select 1 from member_skills s where s.member_id = p.id and s.skill = ${skill}))`.as('n'),
+      sql<number>`case when exists (select 1 from unit_duties d where d.unit_id = u.id and d.skill = ${skill}) then 1 else 0 end`.as('duty'),
+      sql<number>`case when u.region_code = ${place} then 3 when u.region_code like ${`${township}%`} then 2
+        when length(u.region_code) = 6 then 1 else 0 end`.as('nearness'),
     ])
-    .where('p.party_status', '<>', 'none')
-    .groupBy(['u.id', 'u.name', 'g.name'])
+    .where((w) =>
+      w.or([
+        w.exists(w.selectFrom('unit_duties as d').select('d.unit_id').whereRef('d.unit_id', '=', 'u.id').where('d.skill', '=', skill)),
+        w.exists(
+          w
+            .selectFrom('members as p')
+            .innerJoin('member_skills as s', 's.member_id', 'p.id')
+            .select('p.id')
+            .whereRef('p.unit_id', '=', 'u.id')
+            .where('s.skill', '=', skill)
+            .where('p.party_status', '<>', 'none'),
+        ),
+      ]),
+    )
+    .orderBy('duty', 'desc')
     .orderBy('nearness', 'desc')
     .orderBy('n', 'desc')
+    .orderBy('u.name')
     .limit(10)
     .execute();
 }

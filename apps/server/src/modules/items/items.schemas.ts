@@ -183,11 +183,15 @@ export const Suggestion = z
   .object({
     memberId: z.string(),
     name: z.string(),
+    title: z.string().nullable().describe('Job title (所长, 副镇长…)'),
     unitName: z.string(),
     regionName: z.string(),
     skills: z.array(z.string()),
     nearness: z.enum(['village', 'township', 'county', 'elsewhere']),
     load: z.number().int().describe('Active memberships plus open items'),
+    reasons: z
+      .array(z.enum(['skill', 'unit_duty', 'heads_unit', 'deputy_head', 'branch_leader', 'in_branch']))
+      .describe('Why suggested, in ranking weight: has the skill, the unit is responsible for it, heads or deputy-heads the unit, a designated leader of the branch, already in the branch'),
   })
   .meta({ id: 'Suggestion' });
 
@@ -195,7 +199,15 @@ export const Suggestions = z
   .object({
     skill: z.string().nullable(),
     members: z.array(Suggestion),
-    units: z.array(z.object({ unitId: z.string(), name: z.string(), regionName: z.string(), membersWithSkill: z.number().int() })),
+    units: z.array(
+      z.object({
+        unitId: z.string(),
+        name: z.string(),
+        regionName: z.string(),
+        membersWithSkill: z.number().int(),
+        responsible: z.boolean().describe('The unit is responsible for this line of work'),
+      }),
+    ),
   })
   .meta({ id: 'Suggestions' });
 

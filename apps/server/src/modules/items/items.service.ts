@@ -736,7 +736,10 @@ export class ItemService {
     });
   }
 
-  /** Members and units who have the capability the item needs: any unit, any township. */
+  /**
+   * Members and units who can solve what the item needs, anywhere in the county, ranked (see `suggestMembers`) and
+   * each with the reasons it is suggested.
+   */
   async suggestions(actor: Actor, id: string, skill?: string) {
     const { row, org } = await this.access(actor, id);
     const need = skill ?? row.needed_skill;
@@ -744,22 +747,33 @@ export class ItemService {
     const place = row.region_code ?? org.region_code;
     const today = todayInShanghai();
     const [{ rows, skills }, units] = await Promise.all([
-      repo.suggestMembers(this.db, need, place, today, row.responsible_group_id),
+      repo.suggestMembers(this.db, need, place, today, row.responsible_group_id, org.path),
       repo.suggestUnits(this.db, need, place),
     ]);
     const near = ['elsewhere', 'county', 'township', 'village'] as const;
     return {
       skill: need,
-      members: rows.map((r) => ({
-        memberId: r.id,
-        name: r.name,
-        unitName: r.unit_name,
-        regionName: r.region_name,
-        skills: skills.filter((s) => s.member_id === r.id).map((s) => s.skill),
-        nearness: near[Number(r.nearness)] ?? 'elsewhere',
-        load: Number(r.load),
-      })),
-      units: units.map((u) => ({ unitId: u.id, name: u.name, regionName: u.region_name, membersWithSkill: Number(u.n) })),
+      members: rows.map((r) => {
+        const why: string[] = [];
+        if (Number(r.has_skill)) why.push('skill');
+        if (Number(r.unit_duty)) why.push('unit_duty');
+        if (Number(r.title_rank) === 2) why.push('heads_unit');
+        if (Number(r.title_rank) === 1) why.push('deputy_head');
+        if (Number(r.branch_role) === 3) why.push('branch_leader');
+        else if (Number(r.branch_role) > 0) why.push('in_branch');
+        return {
+          memberId: r.id,
+          name: r.name,
+          title: r.title,
+          unitName: r.unit_name,
+          regionName: r.region_name,
+          skills: skills.filter((s) => s.member_id === r.id).map((s) => s.skill),
+          nearness: near[Number(r.nearness)] ?? 'elsewhere',
+          load: Number(r.load),
+          reasons: why as ('skill' | 'unit_duty' | 'heads_unit' | 'deputy_head' | 'branch_leader' | 'in_branch')[],
+        };
+      }),
+      units: units.map((u) => ({ unitId: u.id, name: u.name, regionName: u.region_name, membersWithSkill: Number(u.n), responsible: Number(u.duty) === 1 })),
     };
   }
 

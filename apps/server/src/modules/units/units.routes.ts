@@ -1,44 +1,9 @@
-import { PARTY_ORG_KINDS, UNIT_TYPES } from '@lianjian/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { pageQuery } from '../../lib/paging.ts';
-import { page, problemReplies, regionCode, text } from '../../lib/schemas.ts';
+import { noContent, page, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
+import { CreatePartyOrg, CreateUnit, PartyOrg, Unit, UnitDuties, UnitListQuery } from './units.schemas.ts';
 import type { UnitService } from './units.service.ts';
-
-export const Unit = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    type: z.enum(UNIT_TYPES),
-    regionCode: z.string(),
-    regionName: z.string(),
-    memberCount: z.number().int(),
-    version: z.number().int(),
-  })
-  .meta({ id: 'Unit' });
-
-export const UnitListQuery = z.strictObject({
-  ...pageQuery,
-  q: z.string().trim().max(50).optional().describe('Name or pinyin initials'),
-  type: z.enum(UNIT_TYPES).optional(),
-  regionCode: regionCode.optional(),
-});
-
-export const CreateUnit = z.strictObject({ name: text(100), type: z.enum(UNIT_TYPES), regionCode }).meta({ id: 'CreateUnit' });
-
-export const PartyOrg = z
-  .object({ id: z.string(), name: z.string(), kind: z.string(), regionCode: z.string() })
-  .meta({ id: 'PartyOrg' });
-
-export const CreatePartyOrg = z
-  .strictObject({
-    name: text(100),
-    kind: z.enum(PARTY_ORG_KINDS),
-    regionCode,
-    unitId: z.string().uuid().nullable().default(null),
-  })
-  .meta({ id: 'CreatePartyOrg' });
 
 const tags = ['units'];
 
@@ -53,6 +18,14 @@ export function unitRoutes(service: UnitService): FastifyPluginAsyncZod {
       config: { permission: 'units:write' },
       schema: { tags, summary: '登记单位', body: CreateUnit, response: { 201: z.object({ id: z.string() }), ...problemReplies } },
       handler: async (req, reply) => reply.code(201).send({ id: await service.create(requireActor(req), req.body) }),
+    });
+    app.put('/units/:id/duties', {
+      config: { permission: 'units:write' },
+      schema: { tags, summary: '设置单位分管的工作（因需而联按此推荐）', params: z.object({ id: z.string().uuid() }), body: UnitDuties, response: noContent },
+      handler: async (req, reply) => {
+        await service.setDuties(requireActor(req), req.params.id, req.body);
+        return reply.code(204).send();
+      },
     });
     app.get('/party-orgs', {
       config: { permission: 'units:read' },

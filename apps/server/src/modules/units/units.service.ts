@@ -6,11 +6,12 @@ import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
 import { nameInitials } from '../../lib/pinyin.ts';
-import { forbidden, invalid } from '../../lib/problem.ts';
+import { forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
+import { dutiesByName } from '@lianjian/shared';
 import { assertRegionsWithin, unitInScope, underRegion } from '../../lib/scope.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import type { CreatePartyOrg, CreateUnit, UnitListQuery } from './units.routes.ts';
+import type { CreatePartyOrg, CreateUnit, UnitDuties, UnitListQuery } from './units.schemas.ts';
 import { contains, startsWith } from '../../lib/like.ts';
 
 export class UnitService {
@@ -42,6 +43,8 @@ export class UnitService {
     const list = await rows.orderBy('u.name').orderBy('u.id').limit(q.limit + 1).execute();
     const total = await filtered().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     const page = pageOf(list, q.limit, Number(total.n), (r) => r.name);
+    const ids = page.items.map((r) => r.id);
+    const duties = ids.length ? await this.db.selectFrom('unit_duties').select(['unit_id', 'skill']).where('unit_id', 'in', ids).orderBy('skill').execute() : [];
     return {
       ...page,
       items: page.items.map((r) => ({
@@ -51,6 +54,7 @@ export class UnitService {
         regionCode: r.region_code,
         regionName: r.region_name,
         memberCount: Number(r.member_count),
+        duties: duties.filter((d) => d.unit_id === r.id).map((d) => d.skill) as z.infer<typeof UnitDuties>['duties'],
         version: r.version,
       })),
     };
@@ -73,9 +77,31 @@ export class UnitService {
         updated_at: now,
       };
       await tx.insertInto('units').values(row).execute();
+      const duties = input.duties ?? dutiesByName(input.name);
+      for (const skill of new Set(duties)) await tx.insertInto('unit_duties').values({ unit_id: row.id, skill }).execute();
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, { action: 'unit.create', entityType: 'unit', entityId: row.id, after: row });
+      await recordAudit(tx, actor, { action: 'unit.create', entityType: 'unit', entityId: row.id, after: { ...row, duties } });
       return row.id;
+    });
+  }
+
+  /** Sets what a unit is responsible for, as a whole (the list replaces the last one). */
+  async setDuties(actor: Actor, id: string, input: z.infer<typeof UnitDuties>) {
+    requireRegionAccount(actor);
+    await this.db.transaction().execute(async (tx) => {
+      const unit = await tx.selectFrom('units as u').select(['u.id', 'u.version']).where('u.id', '=', id).where(unitInScope(actor, 'u')).executeTakeFirst();
+      if (!unit) throw notFound('单位');
+      const bumped = await tx
+        .updateTable('units')
+        .set({ version: unit.version + 1, updated_at: nowIso() })
+        .where('id', '=', id)
+        .where('version', '=', input.version)
+        .executeTakeFirst();
+      if (Number(bumped.numUpdatedRows) !== 1) throw versionConflict();
+      const before = (await tx.selectFrom('unit_duties').select('skill').where('unit_id', '=', id).execute()).map((d) => d.skill);
+      await tx.deleteFrom('unit_duties').where('unit_id', '=', id).execute();
+      for (const skill of new Set(input.duties)) await tx.insertInto('unit_duties').values({ unit_id: id, skill }).execute();
+      await recordAudit(tx, actor, { action: 'unit.duties', entityType: 'unit', entityId: id, before: { duties: before }, after: { duties: input.duties } });
     });
   }
 
