@@ -17,7 +17,7 @@ describe('DOMAIN §6, §7: the village notice board is public and shows names an
     const app = (await qiao.post('/exit-applications', { householdId: h, source: 'household' })).json().id;
     for (const [to, extra] of [
       ['reviewed', {}],
-      ['verified', { criteria: ALL_MET }],
+      ['verified', { criteria: ALL_MET, verifier: { unitId: ctx.county.units.workTeam } }],
       ['acknowledged', {}],
       ['in_notice', {}],
     ] as const) {

@@ -63,6 +63,16 @@ describe('the Nanzhao demo county (DOMAIN §2)', () => {
       expect(item3Detail.members.find((m: { role: string }) => m.role === 'linked')).toMatchObject({ unitName: '南召县乔端镇供电所' });
       expect(item3Detail.residentConfirmedAt).toBeTruthy();
       expect(item3Detail.events.map((e: { text: string }) => e.text).join(' ')).toContain('暗线');
+      // The two electricians he brought are not Party members: participants on the item, on the ledger, in no organization.
+      expect(item3Detail.participantRecords.map((p: { role: string; endOn: string | null }) => [p.role, p.endOn !== null])).toEqual([
+        ['电工，入户排查线路', true],
+        ['电工，入户排查线路', true],
+      ]);
+      expect(item3.participants).toHaveLength(2);
+      // The work teams that verify exits, each led by a first secretary.
+      const teams = (await qiao.get('/units?q=工作队')).json().items;
+      expect(teams.map((u: { name: string }) => u.name)).toEqual(['南召县驻乔端镇工作队']);
+      expect((await qiao.get(`/members?unitId=${teams[0].id}`)).json().items).toMatchObject([{ title: '第一书记' }]);
       // Asked again for item 3, link by need puts the power-station chief first, and says why.
       const suggested = (await baiheUser.get(`/items/${item3.id}/suggestions`)).json();
       expect(suggested.members[0]).toMatchObject({ unitName: '南召县乔端镇供电所', title: '所长', reasons: ['skill', 'unit_duty', 'heads_unit'] });

@@ -47,10 +47,27 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
     /** A step taken today (no `on`), or on the day given with what else the body carries. */
     const step = async (to: string, extra: object = {}) => {
       const version = (await qiao.get(`/exit-applications/${id}`)).json().version;
-      return qiao.post(`/exit-applications/${id}/transitions`, { to, version, ...extra });
+      // Verification names its verifier: the village work team, unless the test says otherwise.
+      const verifier = to === 'verified' ? { verifier: { unitId: ctx.county.units.workTeam } } : {};
+      return qiao.post(`/exit-applications/${id}/transitions`, { to, version, ...verifier, ...extra });
     };
     return { qiao, householdId, id, step };
   };
+
+  it('verification names its verifier, the village work team or the first secretary, of the county', async () => {
+    const { qiao, id, step } = await setup();
+    await step('reviewed');
+    const nobody = await step('verified', { criteria: ALL_MET, verifier: undefined });
+    expect([nobody.statusCode, nobody.json().errors?.[0]?.path]).toEqual([400, 'body.verifier']);
+    const both = await step('verified', { criteria: ALL_MET, verifier: { unitId: ctx.county.units.workTeam, memberId: ctx.county.members.qiaoOther } });
+    expect(both.statusCode).toBe(400);
+    const elsewhere = await step('verified', { criteria: ALL_MET, verifier: { unitId: crypto.randomUUID() } });
+    expect(elsewhere.statusCode).toBe(400);
+    expect((await step('verified', { criteria: ALL_MET })).statusCode).toBe(204);
+    const app = (await qiao.get(`/exit-applications/${id}`)).json();
+    expect(app.verifier).toEqual({ kind: 'unit', name: '南召县委组织部驻白河新村工作队' });
+    expect(app.events.at(-1).text).toContain('核验：南召县委组织部驻白河新村工作队');
+  });
 
   it('no step can be skipped or reordered', async () => {
     const { step } = await setup();
@@ -139,7 +156,7 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
     const noReason = await step('reviewed', { on: ago(15) });
     expect([noReason.statusCode, noReason.json().code]).toEqual([400, 'backdate_reason_required']);
     expect((await step('reviewed', { on: ago(15), backdateReason: '民主评议会议记录补录' })).statusCode).toBe(204);
-    expect((await step('verified', { on: ago(12), backdateReason: '核验表补录', criteria: ALL_MET })).statusCode).toBe(204);
+    expect((await step('verified', { on: ago(12), backdateReason: '核验表补录', criteria: ALL_MET, verifier: { memberId: ctx.county.members.qiaoOther } })).statusCode).toBe(204);
     expect((await step('acknowledged', { on: ago(11), backdateReason: '签字页补录' })).statusCode).toBe(204);
     // The paper notice went up ten days ago; the board shows it only from today, so it runs 7 days from today.
     expect((await step('in_notice', { on: ago(10), backdateReason: '纸质公示补录' })).statusCode).toBe(204);

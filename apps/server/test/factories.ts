@@ -43,6 +43,7 @@ export async function buildCounty(db: Db) {
     countyPolice: await unit('南召县公安局', 'party_government', '411321'),
     qiaoPower: await unit('乔端镇供电所', 'enterprise', '411321106'),
     qiaoPolice: await unit('乔端镇派出所', 'party_government', '411321106'),
+    workTeam: await unit('南召县委组织部驻白河新村工作队', 'party_government', '411321106'),
     chengGov: await unit('城郊乡人民政府', 'party_government', '411321300'),
   };
   const partyOrgs = {

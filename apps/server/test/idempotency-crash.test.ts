@@ -302,6 +302,14 @@ const CASES: Case[] = [
     },
   },
   {
+    route: '/api/v1/items/:id/participants',
+    who: 'qiaoduan',
+    request: async (c, _db, api) => {
+      const list = (await ok(api('baihe', 'POST', '/problem-lists', { orgId: c.orgs.qiaoBranch.id, title: '线路', listedOn: '2020-02-01', items: [{ problem: '线路老化', category: 'electricity' }] }))).json();
+      return { url: `/items/${list.itemIds[0]}/participants`, body: { memberId: c.members.qiaoElectrician, role: '电工', startOn: '2020-02-02' } };
+    },
+  },
+  {
     route: '/api/v1/public/reports/:trackingCode/phone-code',
     who: 'anonymous',
     request: async (c, db, api) => {

@@ -329,6 +329,44 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     expect(suggestions.units[0]).toMatchObject({ name: '乔端镇供电所', responsible: true });
   });
 
+  it('people who are not Party members assist an item as participants: named with unit, role and dates, on the ledger, never in a Party organization', async () => {
+    await residentReport();
+    const itemId = await comb();
+    const qiao = await ctx.user('qiaoduan');
+    const db = ctx.t.db.db;
+    const { members, units } = ctx.county;
+    const today = todayInShanghai();
+    const memberships = async () => (await db.selectFrom('memberships').select('id').where('member_id', '=', members.qiaoElectrician).execute()).length;
+    const before = await memberships();
+    const add = (body: object) => qiao.post(`/items/${itemId}/participants`, body);
+    // The electrician of the register, and his colleague by name and unit.
+    expect((await add({ memberId: members.qiaoElectrician, role: '电工，协助排查线路', startOn: '2020-05-20' })).statusCode).toBe(201);
+    expect((await add({ name: '钱师傅', unitId: units.qiaoPower, role: '电工', startOn: today })).statusCode).toBe(201);
+    // A Party member is linked by need instead; the same person twice, a future day or a day before the list are refused.
+    expect((await add({ memberId: members.qiaoPowerChief, role: '所长', startOn: today })).json().code).toBe('party_member_link_by_need');
+    expect((await add({ memberId: members.qiaoElectrician, role: '电工', startOn: today })).json().code).toBe('already_participating');
+    expect((await add({ name: '孙师傅', unitName: '个体电工', role: '电工', startOn: addDays(today, 1) })).json().code).toBe('date_in_future');
+    expect((await add({ name: '孙师傅', unitName: '个体电工', role: '电工', startOn: '2020-05-01' })).statusCode).toBe(400);
+    expect((await add({ role: '电工', startOn: today })).statusCode).toBe(400);
+    // Never a membership: the organization's rules are not theirs.
+    expect(await memberships()).toBe(before);
+    const item = (await qiao.get(`/items/${itemId}`)).json();
+    expect(item.participantRecords.map((p: { name: string; unitName: string }) => `${p.name}/${p.unitName}`)).toEqual(['赵师傅/乔端镇供电所', '钱师傅/乔端镇供电所']);
+    expect(item.abilities.participants).toBe(true);
+    // On the ledger beside the responsible members.
+    const ledger = (await qiao.get(`/items?listId=${item.listId}`)).json().items[0];
+    expect(ledger.participants).toEqual(['赵师傅（电工，协助排查线路）', '钱师傅（电工）']);
+    // The help ends on a day of its own, or with the item.
+    const first = item.participantRecords[0];
+    expect((await qiao.post(`/items/${itemId}/participants/${first.id}/end`, { endOn: '2020-05-19', version: first.version })).statusCode).toBe(400);
+    expect((await qiao.post(`/items/${itemId}/participants/${first.id}/end`, { endOn: '2020-06-02', version: first.version })).statusCode).toBe(204);
+    await move('baihe', itemId, 'in_progress');
+    await move('baihe', itemId, 'awaiting_confirmation');
+    expect((await move('admin', itemId, 'closed', { evidence: '更换断路器' })).statusCode).toBe(204);
+    const closed = (await qiao.get(`/items/${itemId}`)).json().participantRecords.map((p: { endOn: string }) => p.endOn);
+    expect(closed).toEqual(['2020-06-02', today]);
+  });
+
   it('link by need suggests members with the capability from any unit, links them into the group, and access ends at close', async () => {
     await residentReport();
     const itemId = await comb();

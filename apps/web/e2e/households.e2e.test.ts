@@ -127,6 +127,9 @@ describe('the household register in the browser', () => {
     for (const step of ['民主评议', '核验', '农户认可', '村内公示']) {
       await page.getByRole('button', { name: `下一步：${step}` }).click();
       if (step === '核验') {
+        // The verifier: the township's village work team.
+        await page.getByTestId('exit-verifier').click();
+        await page.locator('.ant-select-item-option').filter({ hasText: '工作队' }).first().click();
         for (const c of ['income', 'food', 'clothing', 'education', 'medical', 'housing', 'water']) {
           await page.getByTestId(`evidence-${c}`).fill(c === 'income' ? '务工收入稳定，人均9600元' : '入户核实');
         }

@@ -36,6 +36,7 @@ import * as m0029 from './migrations/0029_notice_published.ts';
 import * as m0030 from './migrations/0030_resident_rating.ts';
 import * as m0031 from './migrations/0031_resident_confirmation.ts';
 import * as m0032 from './migrations/0032_unit_duties.ts';
+import * as m0033 from './migrations/0033_participants_verifier.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -188,6 +189,7 @@ const migrations = {
   '0030_resident_rating': m0030,
   '0031_resident_confirmation': m0031,
   '0032_unit_duties': m0032,
+  '0033_participants_verifier': m0033,
 };
 
 /**

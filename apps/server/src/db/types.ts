@@ -376,6 +376,22 @@ export interface SmsOutboxTable {
   last_error: string | null;
 }
 
+/** Someone who is not a Party member assisting with an item (name, unit, role, dates): counted, never a membership. */
+export interface ItemParticipantTable {
+  id: string;
+  item_id: string;
+  member_id: string | null;
+  name: string;
+  unit_id: string | null;
+  unit_name: string;
+  role: string;
+  start_on: string;
+  end_on: string | null;
+  created_by: string | null;
+  created_at: string;
+  version: number;
+}
+
 export interface ItemReportTable {
   item_id: string;
   report_id: string;
@@ -638,6 +654,9 @@ export interface ExitApplicationTable {
   announced_on: string | null;
   rejected_on: string | null;
   reject_reason: string | null;
+  /** Who verified: a unit (驻村工作队) or a person (第一书记) of the county. */
+  verified_by_unit_id: string | null;
+  verified_by_member_id: string | null;
   version: number;
   created_at: string;
   updated_at: string;
@@ -946,6 +965,7 @@ export interface Database {
   reports: ReportTable;
   problem_lists: ProblemListTable;
   items: ItemTable;
+  item_participants: ItemParticipantTable;
   unit_duties: UnitDutyTable;
   resident_phone_codes: ResidentPhoneCodeTable;
   sms_outbox: SmsOutboxTable;

@@ -36,7 +36,7 @@ const plus = addDays;
  */
 export async function seedBaiheList(
   tx: Executor,
-  ctx: { baiheId: string; regionCode: string; powerChiefId: string; closerUserId: string; closerLabel: string },
+  ctx: { baiheId: string; regionCode: string; powerChiefId: string; electricianIds: string[]; closerUserId: string; closerLabel: string },
 ) {
   const listedOn = '2020-05-19';
   const groups = await tx.selectFrom('temporary_orgs').select(['id', 'name']).where('parent_id', '=', ctx.baiheId).execute();
@@ -173,6 +173,14 @@ export async function seedBaiheList(
         .values({ item_id: itemId, member_id: ctx.powerChiefId, role: 'linked', membership_id: membershipId, added_on: '2020-05-20', reason: '因需而联：第1号清单第3项，排查线路跳闸' })
         .execute();
       await event(itemId, '2020-05-20', 10, ctx.closerLabel, 'link', '联结乔端镇供电所所长进入基础建设党小组（因需而联：第1号清单第3项）', false, null, null);
+      // The two electricians he brought are not Party members: they assist as participants, never as members.
+      for (const electricianId of ctx.electricianIds) {
+        const e = await tx.selectFrom('members as p').innerJoin('units as u', 'u.id', 'p.unit_id').select(['p.name', 'u.id as unit_id', 'u.name as unit_name']).where('p.id', '=', electricianId).executeTakeFirstOrThrow();
+        await tx
+          .insertInto('item_participants')
+          .values({ id: newId(), item_id: itemId, member_id: electricianId, name: e.name, unit_id: e.unit_id, unit_name: e.unit_name, role: '电工，入户排查线路', start_on: '2020-05-21', end_on: closedOn, created_by: ctx.closerUserId, created_at: at('2020-05-21'), version: 2 })
+          .execute();
+      }
       await event(itemId, '2020-05-21', 15, '乔端镇供电所所长', 'progress', '带两名电工入户排查，发现跳闸由住户在暗线位置钉钉子挂物引起', true, null, null);
       await event(itemId, '2020-06-02', 17, '乔端镇供电所所长', 'progress', '已为每户标注暗线走向，提醒住户不在标注处钉钉', true, null, null);
     } else {

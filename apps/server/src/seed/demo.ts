@@ -506,8 +506,7 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
     }
   }
   const qiaoPower = (townshipUnits.get(QIAODUAN) ?? [])[2] as ReturnType<typeof addUnit>;
-  makeMember(qiaoPower, 'none', '电工');
-  makeMember(qiaoPower, 'none', '电工');
+  const electricianIds = [makeMember(qiaoPower, 'none', '电工'), makeMember(qiaoPower, 'none', '电工')];
   // The contractor's sister: a village cadre of 柴岗村 through whom the dispute of case 4 was mediated.
   const chaigang = (villageUnits.get(CHENGJIAO) ?? []).find((u) => u.name.includes('柴岗村')) as ReturnType<typeof addUnit>;
   const chaigangCadreId = makeMember(chaigang, 'full', '村委委员');
@@ -515,6 +514,31 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
   const powerChiefId = makeMember(qiaoPower, 'full', '所长');
   if (!memberSkills.some((s) => s.member_id === powerChiefId && s.skill === 'electricity')) {
     memberSkills.push({ member_id: powerChiefId, skill: 'electricity' });
+  }
+
+  // The village work teams (驻村工作队) the county sends, one per township, each led by a first secretary (第一书记) from a
+  // county department: they verify households against the exit standard with the village committee. Drawn from a
+  // generator of their own, so that the rest of the county stays as it was.
+  const rt = rng(seed + 11);
+  for (const [i, t] of townships.entries()) {
+    const team = addUnit(`南召县驻${t.name}工作队`, 'party_government', t.code, ['agronomy', 'finance'], false);
+    const from = countyUnits[(i % (countyUnits.length - 1)) + 1] as ReturnType<typeof addUnit>;
+    const name = personName(rt);
+    members.push({
+      id: newId(),
+      name,
+      name_initials: nameInitials(name),
+      name_pinyin: namePinyin(name),
+      gender: rt.chance(0.7) ? 'male' : 'female',
+      party_status: 'full',
+      home_party_org_id: from.partyOrgId,
+      unit_id: team.id,
+      region_code: t.code,
+      title: '第一书记',
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    });
   }
 
   const b = baihe as Row<'temporary_orgs'> | null;
@@ -572,6 +596,7 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
       baiheId: b.id,
       regionCode: BAIHE_COMMUNITY,
       powerChiefId,
+      electricianIds,
       closerUserId: qiaoUser.id,
       closerLabel: qiaoUser.display_name,
     });

@@ -1726,6 +1726,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/units/{id}/duties": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** 设置单位分管的工作（因需而联按此推荐） */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UnitDutiesInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/party-orgs": {
         parameters: {
             query?: never;
@@ -3812,6 +3897,181 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": components["schemas"]["ItemTransitionInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/items/{id}/participants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 登记非党员参与人员（协助办理，不进入党组织） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NewParticipantInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/items/{id}/participants/{participantId}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 结束非党员参与人员的协助 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    participantId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EndParticipantInput"];
                 };
             };
             responses: {
@@ -12189,6 +12449,13 @@ export interface components {
                 met: boolean;
                 evidence: string;
             }[];
+            /** @description Required for verification: the village work team (a unit) or the first secretary (a person) of the county */
+            verifier?: {
+                /** Format: uuid */
+                unitId?: string;
+                /** Format: uuid */
+                memberId?: string;
+            };
         };
         ExitObjectionInput: {
             /** @description The day the step happened: today when left out; never after today, never before the step before it */
@@ -12215,6 +12482,12 @@ export interface components {
                 met: boolean;
                 evidence: string;
             }[] | null;
+            /** @description Who verified: 驻村工作队 or 第一书记 */
+            verifier: {
+                /** @enum {string} */
+                kind: "unit" | "member";
+                name: string;
+            } | null;
             noticeStartOn: string | null;
             /** @description The day the notice appeared on the village board */
             noticePublishedOn: string | null;
@@ -13321,6 +13594,8 @@ export interface components {
                 name: string;
             } | null;
             responsibleMembers: string[];
+            /** @description Those who assist and are not Party members: "name（role）" */
+            participants: string[];
             latestProgress: string | null;
             closedAt: string | null;
             closedBy: string | null;
@@ -13353,6 +13628,8 @@ export interface components {
             transitions: components["schemas"]["ItemStatusInput"][];
             link: boolean;
             escalate: boolean;
+            /** @description Add or end participants who are not Party members */
+            participants: boolean;
             /** @description Record a call back as the resident’s word (not the one who entered the report or worked the item) */
             recordResidentCall: boolean;
         };
@@ -13380,6 +13657,8 @@ export interface components {
                 name: string;
             } | null;
             responsibleMembers: string[];
+            /** @description Those who assist and are not Party members: "name（role）" */
+            participants: string[];
             latestProgress: string | null;
             closedAt: string | null;
             closedBy: string | null;
@@ -13394,6 +13673,16 @@ export interface components {
             neededSkill: string | null;
             closeEvidence: string | null;
             residentConfirmedAt: string | null;
+            participantRecords: {
+                id: string;
+                memberId: string | null;
+                name: string;
+                unitName: string;
+                role: string;
+                startOn: string;
+                endOn: string | null;
+                version: number;
+            }[];
             residentConfirmation: {
                 /** @enum {string} */
                 channel: "code" | "phone" | "call";
@@ -13438,6 +13727,26 @@ export interface components {
             }[];
             events: components["schemas"]["ItemEventInput"][];
             abilities: components["schemas"]["ItemAbilitiesInput"];
+        };
+        NewParticipantInput: {
+            /**
+             * Format: uuid
+             * @description A person of the register who is not a Party member
+             */
+            memberId?: string;
+            /** @description Without memberId: the person’s name */
+            name?: string;
+            /** Format: uuid */
+            unitId?: string;
+            /** @description Without memberId or unitId: the unit as the branch knows it */
+            unitName?: string;
+            /** @description What they do (电工，协助排查线路) */
+            role: string;
+            startOn: string;
+        };
+        EndParticipantInput: {
+            endOn: string;
+            version: number;
         };
         ResidentCallInput: {
             /** @description What the resident said: solved, or not solved (the item goes back to work) */
@@ -14019,6 +14328,8 @@ export interface components {
             regionCode: string;
             regionName: string;
             memberCount: number;
+            /** @description What the unit is responsible for (link by need ranks its people by it) */
+            duties: ("electricity" | "water" | "law" | "medicine" | "agronomy" | "security" | "roads" | "mediation" | "education" | "finance" | "forestry" | "construction" | "sanitation" | "commerce")[];
             version: number;
         };
         CreateUnitInput: {
@@ -14026,6 +14337,12 @@ export interface components {
             /** @enum {string} */
             type: "party_government" | "public_institution" | "enterprise" | "village_committee" | "social_organization";
             regionCode: string;
+            /** @description What the unit is responsible for; unset, what its name says (供电所: electricity) */
+            duties?: ("electricity" | "water" | "law" | "medicine" | "agronomy" | "security" | "roads" | "mediation" | "education" | "finance" | "forestry" | "construction" | "sanitation" | "commerce")[];
+        };
+        UnitDutiesInput: {
+            duties: ("electricity" | "water" | "law" | "medicine" | "agronomy" | "security" | "roads" | "mediation" | "education" | "finance" | "forestry" | "construction" | "sanitation" | "commerce")[];
+            version: number;
         };
         PartyOrgInput: {
             id: string;
@@ -14448,6 +14765,13 @@ export interface components {
                 met: boolean;
                 evidence: string;
             }[];
+            /** @description Required for verification: the village work team (a unit) or the first secretary (a person) of the county */
+            verifier?: {
+                /** Format: uuid */
+                unitId?: string;
+                /** Format: uuid */
+                memberId?: string;
+            };
         };
         ExitObjection: {
             /** @description The day the step happened: today when left out; never after today, never before the step before it */
@@ -14474,6 +14798,12 @@ export interface components {
                 met: boolean;
                 evidence: string;
             }[] | null;
+            /** @description Who verified: 驻村工作队 or 第一书记 */
+            verifier: {
+                /** @enum {string} */
+                kind: "unit" | "member";
+                name: string;
+            } | null;
             noticeStartOn: string | null;
             /** @description The day the notice appeared on the village board */
             noticePublishedOn: string | null;
@@ -15580,6 +15910,8 @@ export interface components {
                 name: string;
             } | null;
             responsibleMembers: string[];
+            /** @description Those who assist and are not Party members: "name（role）" */
+            participants: string[];
             latestProgress: string | null;
             closedAt: string | null;
             closedBy: string | null;
@@ -15612,6 +15944,8 @@ export interface components {
             transitions: components["schemas"]["ItemStatus"][];
             link: boolean;
             escalate: boolean;
+            /** @description Add or end participants who are not Party members */
+            participants: boolean;
             /** @description Record a call back as the resident’s word (not the one who entered the report or worked the item) */
             recordResidentCall: boolean;
         };
@@ -15639,6 +15973,8 @@ export interface components {
                 name: string;
             } | null;
             responsibleMembers: string[];
+            /** @description Those who assist and are not Party members: "name（role）" */
+            participants: string[];
             latestProgress: string | null;
             closedAt: string | null;
             closedBy: string | null;
@@ -15653,6 +15989,16 @@ export interface components {
             neededSkill: string | null;
             closeEvidence: string | null;
             residentConfirmedAt: string | null;
+            participantRecords: {
+                id: string;
+                memberId: string | null;
+                name: string;
+                unitName: string;
+                role: string;
+                startOn: string;
+                endOn: string | null;
+                version: number;
+            }[];
             residentConfirmation: {
                 /** @enum {string} */
                 channel: "code" | "phone" | "call";
@@ -15697,6 +16043,26 @@ export interface components {
             }[];
             events: components["schemas"]["ItemEvent"][];
             abilities: components["schemas"]["ItemAbilities"];
+        };
+        NewParticipant: {
+            /**
+             * Format: uuid
+             * @description A person of the register who is not a Party member
+             */
+            memberId?: string;
+            /** @description Without memberId: the person’s name */
+            name?: string;
+            /** Format: uuid */
+            unitId?: string;
+            /** @description Without memberId or unitId: the unit as the branch knows it */
+            unitName?: string;
+            /** @description What they do (电工，协助排查线路) */
+            role: string;
+            startOn: string;
+        };
+        EndParticipant: {
+            endOn: string;
+            version: number;
         };
         ResidentCall: {
             /** @description What the resident said: solved, or not solved (the item goes back to work) */
@@ -16278,6 +16644,8 @@ export interface components {
             regionCode: string;
             regionName: string;
             memberCount: number;
+            /** @description What the unit is responsible for (link by need ranks its people by it) */
+            duties: ("electricity" | "water" | "law" | "medicine" | "agronomy" | "security" | "roads" | "mediation" | "education" | "finance" | "forestry" | "construction" | "sanitation" | "commerce")[];
             version: number;
         };
         CreateUnit: {
@@ -16285,6 +16653,12 @@ export interface components {
             /** @enum {string} */
             type: "party_government" | "public_institution" | "enterprise" | "village_committee" | "social_organization";
             regionCode: string;
+            /** @description What the unit is responsible for; unset, what its name says (供电所: electricity) */
+            duties?: ("electricity" | "water" | "law" | "medicine" | "agronomy" | "security" | "roads" | "mediation" | "education" | "finance" | "forestry" | "construction" | "sanitation" | "commerce")[];
+        };
+        UnitDuties: {
+            duties: ("electricity" | "water" | "law" | "medicine" | "agronomy" | "security" | "roads" | "mediation" | "education" | "finance" | "forestry" | "construction" | "sanitation" | "commerce")[];
+            version: number;
         };
         PartyOrg: {
             id: string;

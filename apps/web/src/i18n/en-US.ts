@@ -286,6 +286,7 @@ export const enUS: Messages = {
     viewBoard: 'Board',
     created: 'Problem list created',
     ledger: {
+      assisting: 'Assisting: {{names}}',
       no: 'No.',
       problem: 'Problem',
       group: 'Party group',
@@ -299,6 +300,17 @@ export const enUS: Messages = {
     },
   },
   item: {
+    participants: 'Participants (not Party members)',
+    participantsHint: 'People who assist and are not Party members (an electrician): name, unit, role and dates; they never join a Party organization',
+    participantAdd: 'Add participant',
+    participantEnd: 'Help ended',
+    participantOngoing: 'ongoing',
+    noParticipants: 'No participants',
+    participantName: 'Name',
+    participantUnit: 'Unit',
+    participantRole: 'Role',
+    participantRolePlaceholder: 'e.g. electrician, checking the wiring',
+    participantStart: 'Start date',
     why: {
       skill: 'Has the skill: {{skill}}',
       unit_duty: 'Their unit is responsible for {{skill}}',
@@ -521,6 +533,10 @@ export const enUS: Messages = {
     },
     exitList: { empty: 'No exit applications match.', notice: 'Village notice', print: 'Print notice', daysLeft: '{{n}} days left' },
     exitActions: {
+      verifier: 'Verified by',
+      verifierHint: 'The village work team (a unit) or the first secretary (a person); search by name or pinyin initials',
+      verifierUnits: 'Units',
+      verifierPeople: 'People',
       apply: 'Apply to exit',
       source: 'Initiated by',
       sources: { household: 'Household', village: 'Village' },

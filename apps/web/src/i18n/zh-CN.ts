@@ -282,6 +282,7 @@ export const zhCN = {
     viewBoard: '看板',
     created: '已建立问题清单',
     ledger: {
+      assisting: '协助：{{names}}',
       no: '序号',
       problem: '存在问题',
       group: '责任党小组',
@@ -295,6 +296,17 @@ export const zhCN = {
     },
   },
   item: {
+    participants: '非党员参与人员',
+    participantsHint: '协助办理的非党员（如电工），登记姓名、单位、分工和起止日期，不进入党组织',
+    participantAdd: '登记参与人员',
+    participantEnd: '协助结束',
+    participantOngoing: '至今',
+    noParticipants: '暂无参与人员',
+    participantName: '姓名',
+    participantUnit: '单位',
+    participantRole: '分工',
+    participantRolePlaceholder: '例如：电工，协助排查线路',
+    participantStart: '开始日期',
     why: {
       skill: '具备{{skill}}能力',
       unit_duty: '所在单位负责{{skill}}',
@@ -517,6 +529,10 @@ export const zhCN = {
     },
     exitList: { empty: '没有符合条件的退出申请。', notice: '村内公示', print: '打印公示', daysLeft: '剩 {{n}} 天' },
     exitActions: {
+      verifier: '核验单位或核验人',
+      verifierHint: '驻村工作队（单位）或第一书记（人员），可按名称或拼音首字母搜索',
+      verifierUnits: '单位',
+      verifierPeople: '人员',
       apply: '申请退出',
       source: '申请方式',
       sources: { household: '农户申请', village: '村提名' },

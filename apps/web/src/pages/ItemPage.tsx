@@ -161,6 +161,98 @@ function ResidentCall({ item }: { item: Item }) {
   );
 }
 
+/** Those who assist and are not Party members (the electricians): named, with unit, role and dates; never a membership. */
+function Participants({ item }: { item: Item }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm();
+  const [open, setOpen] = useState(false);
+  const { busy, run } = useServerAction();
+  const add = async () => {
+    const v = await validValues(form);
+    if (!v) return;
+    const ok = await run(
+      () =>
+        unwrap(
+          api.POST('/api/v1/items/{id}/participants', {
+            params: { path: { id: item.id } },
+            body: { name: v.name, unitName: v.unitName, role: v.role, startOn: (v.startOn as Dayjs).format('YYYY-MM-DD') },
+          }),
+        ),
+      t('item.done'),
+    );
+    if (ok) {
+      setOpen(false);
+      form.resetFields();
+    }
+  };
+  const end = (p: Item['participantRecords'][number]) =>
+    run(
+      () =>
+        unwrap(
+          api.POST('/api/v1/items/{id}/participants/{participantId}/end', {
+            params: { path: { id: item.id, participantId: p.id } },
+            body: { endOn: dayjs().format('YYYY-MM-DD'), version: p.version },
+          }),
+        ),
+      t('item.done'),
+    );
+  if (item.participantRecords.length === 0 && !item.abilities.participants) return null;
+  return (
+    <Card
+      title={t('item.participants')}
+      style={{ marginBottom: 16 }}
+      extra={
+        item.abilities.participants && (
+          <Button size="small" onClick={() => setOpen(true)} data-testid="participant-add">
+            {t('item.participantAdd')}
+          </Button>
+        )
+      }
+    >
+      <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
+        {t('item.participantsHint')}
+      </Typography.Paragraph>
+      <List
+        size="small"
+        dataSource={item.participantRecords}
+        locale={{ emptyText: <Empty description={t('item.noParticipants')} /> }}
+        renderItem={(p) => (
+          <List.Item
+            data-testid="participant"
+            actions={
+              item.abilities.participants && !p.endOn
+                ? [
+                    <Button key="end" size="small" loading={busy} onClick={() => end(p)}>
+                      {t('item.participantEnd')}
+                    </Button>,
+                  ]
+                : []
+            }
+          >
+            <List.Item.Meta title={`${p.name}（${p.role}）`} description={`${p.unitName} · ${p.startOn} — ${p.endOn ?? t('item.participantOngoing')}`} />
+          </List.Item>
+        )}
+      />
+      <Modal open={open} title={t('item.participantAdd')} onCancel={() => setOpen(false)} onOk={add} confirmLoading={busy} okText={t('common.ok')} cancelText={t('common.cancel')} destroyOnHidden>
+        <Form form={form} layout="vertical" initialValues={{ startOn: dayjs() }}>
+          <Form.Item name="name" label={t('item.participantName')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Input maxLength={50} />
+          </Form.Item>
+          <Form.Item name="unitName" label={t('item.participantUnit')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Input maxLength={100} />
+          </Form.Item>
+          <Form.Item name="role" label={t('item.participantRole')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Input maxLength={100} placeholder={t('item.participantRolePlaceholder')} />
+          </Form.Item>
+          <Form.Item name="startOn" label={t('item.participantStart')} rules={[{ required: true, message: t('common.required') }]}>
+            <DatePicker disabledDate={(d) => d.isAfter(dayjs(), 'day')} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </Card>
+  );
+}
+
 function Suggestions({ item }: { item: Item }) {
   const { t } = useTranslation();
   const [skill, setSkill] = useState<string | undefined>(item.neededSkill ?? undefined);
@@ -457,6 +549,7 @@ export function ItemPage() {
                     )}
                   />
                 </Card>
+                <Participants item={item} />
                 {item.status !== 'closed' && <Suggestions item={item} />}
                 {item.reports.length > 0 && (
                   <Card title={t('item.sources')}>

@@ -69,7 +69,21 @@ export function ListPage() {
                     ),
                   },
                   { title: t('lists.ledger.group'), dataIndex: ['responsibleGroup', 'name'], width: 130, render: (v) => v ?? '—' },
-                  { title: t('lists.ledger.people'), dataIndex: 'responsibleMembers', width: 110, render: (v: string[]) => v.join('、') || '—' },
+                  {
+                    title: t('lists.ledger.people'),
+                    dataIndex: 'responsibleMembers',
+                    width: 110,
+                    render: (v: string[], i) => (
+                      <>
+                        {v.join('、') || '—'}
+                        {i.participants.length > 0 && (
+                          <div className="lj-muted" data-testid="ledger-participants">
+                            {t('lists.ledger.assisting', { names: i.participants.join('、') })}
+                          </div>
+                        )}
+                      </>
+                    ),
+                  },
                   { title: t('lists.ledger.measures'), dataIndex: 'measures', width: 200, render: (v) => v ?? '—' },
                   {
                     title: t('lists.ledger.due'),

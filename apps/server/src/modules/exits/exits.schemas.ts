@@ -25,6 +25,11 @@ export const ExitTransition = z
     version,
     reason: text(1000).optional().describe('Required to reject'),
     criteria: z.array(Criterion).max(EXIT_CRITERIA.length).optional().describe('Required for verification: every criterion, with evidence'),
+    verifier: z
+      .strictObject({ unitId: id.optional(), memberId: id.optional() })
+      .refine((v) => (v.unitId ? 1 : 0) + (v.memberId ? 1 : 0) === 1, { message: '请选择一个核验单位或核验人' })
+      .optional()
+      .describe('Required for verification: the village work team (a unit) or the first secretary (a person) of the county'),
   })
   .meta({ id: 'ExitTransition' });
 
@@ -43,6 +48,7 @@ export const ExitApplication = z
     status: z.enum(EXIT_STATUSES),
     appliedOn: z.string(),
     criteria: z.array(z.object({ criterion: z.enum(EXIT_CRITERIA), met: z.boolean(), evidence: z.string() })).nullable(),
+    verifier: z.object({ kind: z.enum(['unit', 'member']), name: z.string() }).nullable().describe('Who verified: 驻村工作队 or 第一书记'),
     noticeStartOn: z.string().nullable(),
     noticePublishedOn: z.string().nullable().describe('The day the notice appeared on the village board'),
     noticeEndsOn: z.string().nullable().describe('The first day the exit may be announced'),

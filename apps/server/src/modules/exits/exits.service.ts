@@ -24,6 +24,14 @@ const STEP_NAMES: Record<ExitStatus, string> = {
   rejected: '不予退出',
 };
 
+/** The verifier as the application shows it: a unit, or a person with their title. */
+const verifierOf = (r: { verifier_unit_name: string | null; verifier_member_name: string | null; verifier_member_title: string | null }) =>
+  r.verifier_unit_name
+    ? { kind: 'unit' as const, name: r.verifier_unit_name }
+    : r.verifier_member_name
+      ? { kind: 'member' as const, name: r.verifier_member_title ? `${r.verifier_member_title}${r.verifier_member_name}` : r.verifier_member_name }
+      : null;
+
 /** The poverty-exit procedure as a state machine that can be neither skipped nor reordered. */
 export class ExitService {
   constructor(private readonly db: Db) {}
@@ -34,7 +42,10 @@ export class ExitService {
       .innerJoin('households as h', 'h.id', 'e.household_id')
       .innerJoin('regions as g', 'g.code', 'h.region_code')
       .selectAll('e')
+      .leftJoin('units as vu', 'vu.id', 'e.verified_by_unit_id')
+      .leftJoin('members as vm', 'vm.id', 'e.verified_by_member_id')
       .select(['h.head_name', 'g.name as region_name', 'h.region_code', 'h.per_capita_income', 'h.status as household_status', 'h.version as household_version'])
+      .select(['vu.name as verifier_unit_name', 'vm.name as verifier_member_name', 'vm.title as verifier_member_title'])
       .where(householdInScope(actor, 'h'));
   }
 
@@ -59,6 +70,7 @@ export class ExitService {
       status: r.status,
       appliedOn: r.applied_on,
       criteria: r.criteria_json ? JSON.parse(r.criteria_json) : null,
+      verifier: verifierOf(r),
       noticeStartOn: r.notice_start_on,
       noticePublishedOn: r.notice_published_on,
       noticeEndsOn: noticeEndsOf('exit', r),
@@ -129,6 +141,8 @@ export class ExitService {
         announced_on: null,
         rejected_on: null,
         reject_reason: null,
+        verified_by_unit_id: null,
+        verified_by_member_id: null,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -175,9 +189,12 @@ export class ExitService {
           }
           const unmet = criteria.filter((c) => !c.met);
           if (unmet.length) throw conflict('standard_not_met', `有 ${unmet.length} 项未达标，应作出不予退出的决定并写明理由`);
+          const verifier = await this.verifier(tx, input.verifier, r.region_code.slice(0, 6));
           patch.verified_on = day.on;
           patch.criteria_json = JSON.stringify(criteria);
-          text = `村“两委”和驻村工作队核验达标（人均纯收入 ${r.per_capita_income} 元，标准 ${line} 元）`;
+          patch.verified_by_unit_id = verifier.unitId;
+          patch.verified_by_member_id = verifier.memberId;
+          text = `村“两委”和驻村工作队核验达标（核验：${verifier.label}；人均纯收入 ${r.per_capita_income} 元，标准 ${line} 元）`;
           break;
         }
         case 'acknowledged':
@@ -227,6 +244,27 @@ export class ExitService {
     });
   }
 
+  /**
+   * Who verified the household against the standard: a unit (the village work team, 驻村工作队) or a person (the first
+   * secretary, 第一书记) of the household's county, named in the request and kept with the verification.
+   */
+  private async verifier(tx: Executor, v: z.infer<typeof ExitTransition>['verifier'], county: string) {
+    if (!v) throw invalid('核验须写明核验人：驻村工作队或第一书记', [{ path: 'body.verifier', message: 'required' }]);
+    if (v.unitId) {
+      const u = await tx.selectFrom('units').select(['id', 'name']).where('id', '=', v.unitId).where('region_code', 'like', `${county}%`).executeTakeFirst();
+      if (!u) throw invalid('核验单位不在本县名录中', [{ path: 'body.verifier.unitId', message: v.unitId }]);
+      return { unitId: u.id, memberId: null, label: u.name };
+    }
+    const m = await tx
+      .selectFrom('members')
+      .select(['id', 'name', 'title'])
+      .where('id', '=', v.memberId as string)
+      .where('region_code', 'like', `${county}%`)
+      .executeTakeFirst();
+    if (!m) throw invalid('核验人不在本县名册中', [{ path: 'body.verifier.memberId', message: String(v.memberId) }]);
+    return { unitId: null, memberId: m.id, label: m.title ? `${m.title}${m.name}` : m.name };
+  }
+
   /** An objection during public notice is recorded and sends the application back to verification. */
   async object(actor: Actor, id: string, input: z.infer<typeof Objection>) {
     await this.db.transaction().execute(async (tx) => {
@@ -236,7 +274,7 @@ export class ExitService {
       const day: StepDay = stepDay({ on: input.receivedOn, backdateReason: input.backdateReason }, await latestStepOn(tx, 'exit', id), { path: 'body.receivedOn' });
       const res = await tx
         .updateTable('exit_applications')
-        .set({ status: 'reviewed', verified_on: null, criteria_json: null, acknowledged_on: null, notice_start_on: null, notice_days: null, notice_published_on: null, version: r.version + 1, updated_at: nowIso() })
+        .set({ status: 'reviewed', verified_on: null, criteria_json: null, verified_by_unit_id: null, verified_by_member_id: null, acknowledged_on: null, notice_start_on: null, notice_days: null, notice_published_on: null, version: r.version + 1, updated_at: nowIso() })
         .where('id', '=', id)
         .where('version', '=', input.version)
         .executeTakeFirst();

@@ -19,6 +19,9 @@ export interface ItemFacts {
 const staff = (a: Actor) => roleCan(a.role, 'items:write') && a.role !== 'member';
 const live = (i: ItemFacts) => !i.frozen;
 
+/** Staff of the organizations, not a member's own account. */
+export const staffOnItem = (a: Actor) => staff(a);
+
 export const canProgress = (a: Actor, i: ItemFacts) => roleCan(a.role, 'items:write') && live(i) && i.status !== 'closed';
 
 /** Nobody confirms their own work: not a member on the item, not the one who handed it in. */

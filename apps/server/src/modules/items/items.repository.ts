@@ -158,7 +158,17 @@ export async function listItems(db: Executor, actor: Actor, f: ItemFilters, limi
         .where('im.role', '=', 'responsible')
         .execute()
     : [];
-  return { rows, people, total: Number(total.n) };
+  // Those who are not Party members and assist (the electricians): on the ledger beside the responsible members.
+  const participants = ids.length
+    ? await db
+        .selectFrom('item_participants')
+        .select(['item_id', 'name', 'role'])
+        .where('item_id', 'in', ids)
+        .orderBy('start_on')
+        .orderBy('created_at')
+        .execute()
+    : [];
+  return { rows, people, participants, total: Number(total.n) };
 }
 export type ItemRow = Awaited<ReturnType<typeof listItems>>['rows'][number];
 
@@ -193,6 +203,11 @@ export async function lastSubmittedAt(db: Executor, itemId: string): Promise<str
     .where('to_status', '=', 'awaiting_confirmation')
     .executeTakeFirst();
   return (r?.at as string | null | undefined) ?? null;
+}
+
+/** An item's participants who are not Party members, earliest first. */
+export async function itemParticipants(db: Executor, itemId: string) {
+  return db.selectFrom('item_participants').selectAll().where('item_id', '=', itemId).orderBy('start_on').orderBy('created_at').execute();
 }
 
 export async function itemEvents(db: Executor, itemId: string, publicOnly = false) {

@@ -7,6 +7,7 @@ import { requireActor } from '../../plugins/auth.ts';
 import {
   AddEvent,
   CreateProblemList,
+  EndParticipant,
   Escalate,
   EscalationTarget,
   InboxEntry,
@@ -16,6 +17,7 @@ import {
   ItemTransition,
   LinkByNeed,
   NewItem,
+  NewParticipant,
   ProblemList,
   ProblemListQuery,
   ResidentCall,
@@ -83,6 +85,25 @@ export function itemRoutes(service: ItemService): FastifyPluginAsyncZod {
       schema: { tags, summary: '事项状态流转（办理、办结、销号、退回）', params: IdParams, body: ItemTransition, response: noContent },
       handler: async (req, reply) => {
         await service.transition(requireActor(req), req.params.id, req.body);
+        return reply.code(204).send();
+      },
+    });
+    app.post('/items/:id/participants', {
+      config: { permission: 'items:write' },
+      schema: { tags, summary: '登记非党员参与人员（协助办理，不进入党组织）', params: IdParams, body: NewParticipant, response: { 201: z.object({ id: z.string() }), ...problemReplies } },
+      handler: async (req, reply) => reply.code(201).send({ id: await service.addParticipant(requireActor(req), req.params.id, req.body) }),
+    });
+    app.post('/items/:id/participants/:participantId/end', {
+      config: { permission: 'items:write' },
+      schema: {
+        tags,
+        summary: '结束非党员参与人员的协助',
+        params: z.object({ id: z.string().uuid(), participantId: z.string().uuid() }),
+        body: EndParticipant,
+        response: noContent,
+      },
+      handler: async (req, reply) => {
+        await service.endParticipant(requireActor(req), req.params.id, req.params.participantId, req.body);
         return reply.code(204).send();
       },
     });

@@ -69,6 +69,7 @@ export const ItemSummary = z
     measures: z.string().nullable(),
     responsibleGroup: z.object({ id: z.string(), name: z.string() }).nullable(),
     responsibleMembers: z.array(z.string()),
+    participants: z.array(z.string()).describe('Those who assist and are not Party members: "name（role）"'),
     latestProgress: z.string().nullable(),
     closedAt: z.string().nullable(),
     closedBy: z.string().nullable(),
@@ -112,6 +113,7 @@ export const ItemAbilities = z
     transitions: z.array(ItemStatus).describe('Statuses the caller may move the item to now'),
     link: z.boolean(),
     escalate: z.boolean(),
+    participants: z.boolean().describe('Add or end participants who are not Party members'),
     recordResidentCall: z.boolean().describe('Record a call back as the resident’s word (not the one who entered the report or worked the item)'),
   })
   .meta({ id: 'ItemAbilities' });
@@ -122,6 +124,18 @@ export const ItemDetail = ItemSummary.extend({
   neededSkill: z.string().nullable(),
   closeEvidence: z.string().nullable(),
   residentConfirmedAt: z.string().nullable(),
+  participantRecords: z.array(
+    z.object({
+      id: z.string(),
+      memberId: z.string().nullable(),
+      name: z.string(),
+      unitName: z.string(),
+      role: z.string(),
+      startOn: z.string(),
+      endOn: z.string().nullable(),
+      version: z.number().int(),
+    }),
+  ),
   residentConfirmation: z
     .object({
       channel: z.enum(['code', 'phone', 'call']),
@@ -156,6 +170,20 @@ export const ItemDetail = ItemSummary.extend({
   events: z.array(ItemEvent),
   abilities: ItemAbilities,
 }).meta({ id: 'ItemDetail' });
+
+export const NewParticipant = z
+  .strictObject({
+    memberId: id.optional().describe('A person of the register who is not a Party member'),
+    name: text(50).optional().describe('Without memberId: the person’s name'),
+    unitId: id.optional(),
+    unitName: text(100).optional().describe('Without memberId or unitId: the unit as the branch knows it'),
+    role: text(100).describe('What they do (电工，协助排查线路)'),
+    startOn: isoDate,
+  })
+  .refine((p) => p.memberId || (p.name && (p.unitId || p.unitName)), { message: '请选择名册中的人员，或填写姓名和单位', path: ['name'] })
+  .meta({ id: 'NewParticipant' });
+
+export const EndParticipant = z.strictObject({ endOn: isoDate, version }).meta({ id: 'EndParticipant' });
 
 export const ResidentCall = z
   .strictObject({

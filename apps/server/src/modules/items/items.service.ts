@@ -14,6 +14,7 @@ import type { ItemTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { maskNumbersInText } from '../../lib/mask.ts';
+import { notAfterToday } from '../../lib/step-dates.ts';
 import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { cleanPhotos, photoIds, storePhotos } from '../../lib/photos.ts';
@@ -35,6 +36,8 @@ import type {
   ItemTransition,
   LinkByNeed,
   NewItem,
+  EndParticipant,
+  NewParticipant,
   ProblemListQuery,
   ResidentCall,
 } from './items.schemas.ts';
@@ -62,7 +65,7 @@ const NO_RESIDENT_WORD = { resident_confirmed_at: null, resident_confirm_channel
 /** How the resident's confirmation came, as the ledger and the item's trail say it. */
 export const RESIDENT_CHANNEL_TEXT = { code: '群众凭查询码确认', phone: '群众凭查询码及预留手机验证码确认', call: '电话回访群众确认' } as const;
 
-const toSummary = (r: repo.ItemRow, people: { item_id: string; name: string }[]) => ({
+const toSummary = (r: repo.ItemRow, people: { item_id: string; name: string }[], participants: { item_id: string; name: string; role: string }[] = []) => ({
   id: r.id,
   listId: r.list_id,
   listNo: r.list_no,
@@ -80,6 +83,7 @@ const toSummary = (r: repo.ItemRow, people: { item_id: string; name: string }[])
   measures: r.measures,
   responsibleGroup: r.responsible_group_id && r.group_name ? { id: r.responsible_group_id, name: r.group_name } : null,
   responsibleMembers: people.filter((p) => p.item_id === r.id).map((p) => p.name),
+  participants: participants.filter((p) => p.item_id === r.id).map((p) => `${p.name}（${p.role}）`),
   latestProgress: r.latest_progress,
   closedAt: r.closed_at,
   closedBy: r.closed_by_name ?? (r.closed_at ? RESIDENT : null),
@@ -106,7 +110,7 @@ export class ItemService {
   /** The item if the actor may see it, with what the policies need; 404 otherwise. */
   async access(actor: Actor, id: string, db: Executor = this.db) {
     const today = todayInShanghai();
-    const { rows, people } = await repo.listItems(db, actor, { id, today }, 1, null);
+    const { rows, people, participants } = await repo.listItems(db, actor, { id, today }, 1, null);
     const row = rows[0];
     if (!row) throw notFound('清单事项');
     const [org, workers, enterers] = await Promise.all([
@@ -124,7 +128,7 @@ export class ItemService {
       actorEnteredReport: enterers.some((e) => e.created_by === actor.userId),
       staffEnteredReport: enterers.some((e) => e.source !== 'resident'),
     };
-    return { row, people, org, workers, facts };
+    return { row, people, participants, org, workers, facts };
   }
 
   /** One problem list with its counts. */
@@ -187,15 +191,15 @@ export class ItemService {
   async exportList(actor: Actor, id: string, stamp?: string) {
     const list = await this.getList(actor, id);
     const today = todayInShanghai();
-    const { rows, people } = await repo.listItems(this.db, actor, { listId: id, today }, 1000, null);
+    const { rows, people, participants } = await repo.listItems(this.db, actor, { listId: id, today }, 1000, null);
     const ledger = rows
-      .map((r) => toSummary(r, people))
+      .map((r) => toSummary(r, people, participants))
       .sort((a, b) => a.no - b.no)
       .map((i) => ({
         no: i.no,
         problem: i.problem,
         group: i.responsibleGroup?.name ?? '',
-        people: i.responsibleMembers.join('、'),
+        people: [i.responsibleMembers.join('、'), i.participants.length ? `协助：${i.participants.join('、')}` : ''].filter(Boolean).join('；'),
         measures: i.measures ?? '',
         dueOn: i.dueOn ?? '',
         progress: i.latestProgress ?? '',
@@ -413,15 +417,15 @@ export class ItemService {
       today: todayInShanghai(),
       ...(q.asOf ? { asOf: q.asOf } : {}),
     };
-    const { rows, people, total } = await repo.listItems(this.db, actor, f, q.limit, decodeCursor(q.cursor));
+    const { rows, people, participants, total } = await repo.listItems(this.db, actor, f, q.limit, decodeCursor(q.cursor));
     const page = pageOf(rows, q.limit, total, (r) => r.sort_key);
-    return { ...page, items: page.items.map((r) => toSummary(r, people)) };
+    return { ...page, items: page.items.map((r) => toSummary(r, people, participants)) };
   }
 
   /** One item with its trail, people, sources and what the caller may do. */
   async get(actor: Actor, id: string) {
-    const { row, people, workers, facts } = await this.access(actor, id);
-    const [events, units, reports, region] = await Promise.all([
+    const { row, people, participants, workers, facts } = await this.access(actor, id);
+    const [events, units, reports, region, assisting] = await Promise.all([
       repo.itemEvents(this.db, id),
       this.db.selectFrom('item_units as iu').innerJoin('units as u', 'u.id', 'iu.unit_id').select(['u.id', 'u.name']).where('iu.item_id', '=', id).execute(),
       this.db
@@ -431,12 +435,23 @@ export class ItemService {
         .where('ir.item_id', '=', id)
         .execute(),
       row.region_code ? this.db.selectFrom('regions').select('name').where('code', '=', row.region_code).executeTakeFirst() : undefined,
+      repo.itemParticipants(this.db, id),
     ]);
     const eventPhotos = await photoIds(this.db, 'item_event', events.map((e) => e.id));
     const firstReport = reports.map((r) => r.reported_at).sort()[0] ?? row.created_at;
     const days = (from: string, to: string | null) => (to ? Math.round(((Date.parse(to) - Date.parse(from)) / 86_400_000) * 10) / 10 : null);
     return {
-      ...toSummary(row, people),
+      ...toSummary(row, people, participants),
+      participantRecords: assisting.map((p) => ({
+        id: p.id,
+        memberId: p.member_id,
+        name: p.name,
+        unitName: p.unit_name,
+        role: p.role,
+        startOn: p.start_on,
+        endOn: p.end_on,
+        version: p.version,
+      })),
       regionCode: row.region_code,
       regionName: region?.name ?? null,
       neededSkill: row.needed_skill,
@@ -477,6 +492,7 @@ export class ItemService {
         link: policy.canLink(actor, facts),
         escalate: policy.canEscalate(actor, facts),
         recordResidentCall: facts.staffEnteredReport && policy.canRecordResidentCall(actor, facts),
+        participants: policy.canProgress(actor, facts) && policy.staffOnItem(actor),
       },
     };
   }
@@ -495,6 +511,87 @@ export class ItemService {
       callAt: row.resident_call_at,
       words: row.resident_words,
     };
+  }
+
+  /**
+   * Someone who is not a Party member assisting with the item (DOMAIN §4: they take part in the task, never hold a
+   * membership): a person of the register who is not a Party member, or a name and a unit; with a role and the day
+   * they started (not after today, not before the list). A Party member is linked by need instead.
+   */
+  async addParticipant(actor: Actor, id: string, input: z.infer<typeof NewParticipant>) {
+    return this.db.transaction().execute(async (tx) => {
+      const { row, org, facts } = await this.access(actor, id, tx);
+      if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
+      if (!policy.canProgress(actor, facts) || !policy.staffOnItem(actor)) throw forbidden('permission_denied', '无权为该事项登记参与人员');
+      const list = await tx.selectFrom('problem_lists').select('listed_on').where('id', '=', row.list_id).executeTakeFirstOrThrow();
+      notAfterToday(input.startOn, 'body.startOn', '参与开始日期');
+      if (input.startOn < list.listed_on) throw invalid(`参与开始日期不能早于清单日期（${list.listed_on}）`, [{ path: 'body.startOn', message: `before ${list.listed_on}` }]);
+      const county = org.region_code.slice(0, 6);
+      let person: { member_id: string | null; name: string; unit_id: string | null; unit_name: string };
+      if (input.memberId) {
+        const m = await tx
+          .selectFrom('members as p')
+          .innerJoin('units as u', 'u.id', 'p.unit_id')
+          .select(['p.id', 'p.name', 'p.party_status', 'u.id as unit_id', 'u.name as unit_name'])
+          .where('p.id', '=', input.memberId)
+          .where('p.region_code', 'like', `${county}%`)
+          .executeTakeFirst();
+        if (!m) throw invalid('该人员不在本县名册中', [{ path: 'body.memberId', message: input.memberId }]);
+        if (m.party_status !== 'none') throw conflict('party_member_link_by_need', `${m.name}是党员，请通过“因需而联”联结进责任党小组`);
+        person = { member_id: m.id, name: m.name, unit_id: m.unit_id, unit_name: m.unit_name };
+      } else {
+        const unit = input.unitId
+          ? await tx.selectFrom('units').select(['id', 'name']).where('id', '=', input.unitId).where('region_code', 'like', `${county}%`).executeTakeFirst()
+          : undefined;
+        if (input.unitId && !unit) throw invalid('单位不在本县名录中', [{ path: 'body.unitId', message: input.unitId }]);
+        person = { member_id: null, name: input.name as string, unit_id: unit?.id ?? null, unit_name: unit?.name ?? (input.unitName as string) };
+      }
+      const open = await tx
+        .selectFrom('item_participants')
+        .select('id')
+        .where('item_id', '=', id)
+        .where('end_on', 'is', null)
+        .where((eb) => (person.member_id ? eb('member_id', '=', person.member_id) : eb.and([eb('name', '=', person.name), eb('unit_name', '=', person.unit_name)])))
+        .executeTakeFirst();
+      if (open) throw conflict('already_participating', `${person.name}已在协助办理此事项`);
+      const record = { id: newId(), item_id: id, ...person, role: input.role, start_on: input.startOn, end_on: null, created_by: actor.userId, created_at: nowIso(), version: 1 };
+      await tx.insertInto('item_participants').values(record).execute();
+      await repo.insertEvent(tx, {
+        id: newId(),
+        itemId: id,
+        userId: actor.userId,
+        actorLabel: actor.displayName,
+        kind: 'link',
+        text: `${person.name}（${person.unit_name}，${input.role}）作为非党员参与人员协助办理`,
+        public: false,
+        at: record.created_at,
+      });
+      await recordReply(tx, actor.requestId, 201, { id: record.id });
+      await recordAudit(tx, actor, { action: 'item.participant_add', entityType: 'item', entityId: id, after: record });
+      return record.id;
+    });
+  }
+
+  /** A participant's help ends (not before it started, not after today); closing the item ends it too. */
+  async endParticipant(actor: Actor, id: string, participantId: string, input: z.infer<typeof EndParticipant>) {
+    await this.db.transaction().execute(async (tx) => {
+      const { facts } = await this.access(actor, id, tx);
+      if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
+      if (!policy.canProgress(actor, facts) || !policy.staffOnItem(actor)) throw forbidden('permission_denied', '无权变更该事项的参与人员');
+      const p = await tx.selectFrom('item_participants').selectAll().where('id', '=', participantId).where('item_id', '=', id).executeTakeFirst();
+      if (!p) throw notFound('参与人员');
+      if (p.end_on) throw conflict('participation_ended', '该人员的协助已结束');
+      notAfterToday(input.endOn, 'body.endOn', '结束日期');
+      if (input.endOn < p.start_on) throw invalid(`结束日期不能早于开始日期（${p.start_on}）`, [{ path: 'body.endOn', message: `before ${p.start_on}` }]);
+      const r = await tx
+        .updateTable('item_participants')
+        .set({ end_on: input.endOn, version: p.version + 1 })
+        .where('id', '=', p.id)
+        .where('version', '=', input.version)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) throw versionConflict();
+      await recordAudit(tx, actor, { action: 'item.participant_end', entityType: 'item', entityId: id, before: { participant: p.id, end_on: null }, after: { end_on: input.endOn } });
+    });
   }
 
   /** A progress entry (进展情况), public or internal. */
@@ -573,6 +670,8 @@ export class ItemService {
     const text = [STATUS_TEXT[to], opts.reason, opts.evidence ? `销号依据：${opts.evidence}` : undefined].filter(Boolean).join('；');
     await repo.insertEvent(tx, { id: newId(), itemId: row.id, userId: who.userId, actorLabel: who.label, kind: opts.byResident ? 'feedback' : 'transition', text, public: true, from: row.status, to, at: now });
     if (to === 'closed') {
+      // Those who assisted finish with the item.
+      await tx.updateTable('item_participants').set((eb) => ({ end_on: today, version: eb('version', '+', 1) })).where('item_id', '=', row.id).where('end_on', 'is', null).execute();
       // Members linked by need for this item leave the party group when it closes.
       const linked = await tx.selectFrom('item_members').select(['membership_id']).where('item_id', '=', row.id).where('role', '=', 'linked').where('membership_id', 'is not', null).execute();
       for (const l of linked) {

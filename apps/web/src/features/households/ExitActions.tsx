@@ -1,5 +1,6 @@
 import { EXIT_TRANSITIONS } from '@lianjian/shared';
-import { Alert, Button, Checkbox, Flex, Form, Input, Modal, Radio, Table } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Button, Checkbox, Flex, Form, Input, Modal, Radio, Select, Table } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -53,6 +54,39 @@ export function ApplyExitButton({ householdId }: { householdId: string }) {
   );
 }
 
+/**
+ * Who verified: the village work team (a unit, 驻村工作队) or the first secretary (a person, 第一书记), searched among
+ * the county's units and people. The value is `unit:<id>` or `member:<id>`.
+ */
+function VerifierField() {
+  const { t } = useTranslation();
+  const [term, setTerm] = useState('工作队');
+  const units = useQuery({ queryKey: ['verifier-units', term], queryFn: () => unwrap(api.GET('/api/v1/units', { params: { query: { q: term, limit: 20 } } })) });
+  const people = useQuery({ queryKey: ['verifier-members', term], queryFn: () => unwrap(api.GET('/api/v1/members', { params: { query: { q: term, limit: 20 } } })) });
+  return (
+    <Form.Item name="verifier" label={t('households.exitActions.verifier')} extra={t('households.exitActions.verifierHint')} rules={[{ required: true, message: t('common.required') }]}>
+      <Select
+        showSearch={{ filterOption: false, onSearch: (v: string) => setTerm(v.trim()) }}
+        loading={units.isLoading || people.isLoading}
+        data-testid="exit-verifier"
+        options={[
+          { label: t('households.exitActions.verifierUnits'), options: (units.data?.items ?? []).map((u) => ({ value: `unit:${u.id}`, label: `${u.name}（${u.regionName}）` })) },
+          {
+            label: t('households.exitActions.verifierPeople'),
+            options: (people.data?.items ?? []).map((m) => ({ value: `member:${m.id}`, label: `${m.name}${m.title ? `（${m.title}）` : ''} · ${m.unitName}` })),
+          },
+        ]}
+      />
+    </Form.Item>
+  );
+}
+
+const verifierBody = (v: string | undefined) => {
+  if (!v) return undefined;
+  const [kind, id] = v.split(':') as ['unit' | 'member', string];
+  return kind === 'unit' ? { unitId: id } : { memberId: id };
+};
+
 type Action = { kind: 'step'; to: Step } | { kind: 'reject' } | { kind: 'object' };
 
 /**
@@ -84,7 +118,14 @@ export function ExitActions({ application }: { application: Application }) {
         await unwrap(
           api.POST('/api/v1/exit-applications/{id}/transitions', {
             params: { path: { id } },
-            body: { to, on, ...late, version: application.version, ...(v.reason ? { reason: v.reason } : {}), ...(criteria ? { criteria } : {}) },
+            body: {
+              to,
+              on,
+              ...late,
+              version: application.version,
+              ...(v.reason ? { reason: v.reason } : {}),
+              ...(criteria ? { criteria, verifier: verifierBody(v.verifier) } : {}),
+            },
           }),
         );
       }
@@ -111,6 +152,7 @@ export function ExitActions({ application }: { application: Application }) {
       <Modal open={Boolean(action)} title={title} onCancel={() => setAction(null)} onOk={submit} confirmLoading={busy} destroyOnHidden width={action?.kind === 'step' && action.to === 'verified' ? 760 : 520}>
         <Form form={form} layout="vertical" initialValues={{ on: dayjs(), criteria: Object.fromEntries(CRITERIA.map((c) => [c, { met: true, evidence: '' }])) }} preserve={false}>
           <StepDateFields label={t('households.exitActions.on')} />
+          {action?.kind === 'step' && action.to === 'verified' && <VerifierField />}
           {action?.kind === 'step' && action.to === 'verified' && (
             <Table
               size="small"
