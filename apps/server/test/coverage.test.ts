@@ -37,6 +37,51 @@ describe('DOMAIN §5: coverage rules, gaps and helpers\' load', () => {
     expect((await qiao.get('/households?gap=coverage')).json().total).toBe(0);
   });
 
+  it('one definition of a coverage gap, as of a day from dated helper assignments, is used by the register, the gaps view, the cockpit and the ledger', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const ill = await registerHousehold(qiao);
+    // Registered in 2019 (the register's history counts from registration).
+    await ctx.t.db.db.updateTable('households').set({ created_at: '2019-01-01T00:00:00.000Z' }).where('id', '=', ill).execute();
+    const assign = async (memberId: string, role: string, primary: boolean, startOn: string) =>
+      expect((await qiao.post(`/households/${ill}/helpers`, { memberId, role, primary, reason: '结对', startOn })).statusCode).toBe(201);
+    await assign(ctx.county.members.qiaoOther, 'cadre', true, '2019-06-01');
+    // Stacked in April 2020: a doctor, for the illness.
+    await assign(ctx.county.members.qiaoSecretary, 'doctor', false, '2020-04-10');
+    const figures = async (day: string) => {
+      const register = (await qiao.get(`/households?gap=coverage&asOf=${day}&limit=50`)).json();
+      const view = (await qiao.get(`/coverage-gaps?asOf=${day}`)).json();
+      const cockpit = (await qiao.get(`/stats/overview?asOf=${day}`)).json();
+      return {
+        register: register.items.map((h: { id: string }) => h.id).includes(ill),
+        registerTotal: register.total,
+        view: view.households,
+        illness: view.items.find((g: { condition: string }) => g.condition === 'cause_illness').households.map((h: { id: string }) => h.id).includes(ill),
+        cockpit: cockpit.work.households.coverageGaps,
+      };
+    };
+    // Before the stacking: a gap everywhere; after it: none, on every path.
+    expect(await figures('2020-03-31')).toEqual({ register: true, registerTotal: 1, view: 1, illness: true, cockpit: 1 });
+    expect(await figures('2020-05-01')).toEqual({ register: false, registerTotal: 0, view: 0, illness: false, cockpit: 0 });
+    // Before the household had a primary helper it was a gap for that too; before its registration, not at all.
+    expect((await qiao.get('/coverage-gaps?asOf=2019-03-01')).json().items[0]).toMatchObject({ condition: 'primary_helper', total: 1 });
+    expect((await figures('2018-12-01')).view).toBe(0);
+    // The ledger's 帮扶缺口 of 2020 is counted at the year's end by the same definition: this household has none.
+    await ctx.t.db.db.updateTable('helpers').set({ end_on: '2020-11-30' }).where('household_id', '=', ill).where('role', '=', 'doctor').execute();
+    const indicators = [
+      { key: 'gaps', dimension: 'results', name: '帮扶缺口', weight: 50, method: 'computed', metric: 'coverage_gaps', target: 4 },
+      { key: 'meetings', dimension: 'political', name: '按期开会', weight: 50, method: 'computed', metric: 'meetings_held', target: 6 },
+    ];
+    const scheme = await (await ctx.user('admin')).put('/assessment-schemes', { year: 2020, tier: 'township', name: '2020年度考核', indicators });
+    expect(scheme.statusCode, scheme.body).toBe(200);
+    const computed = await qiao.post('/ledgers', { year: 2020, tier: 'township' });
+    expect(computed.statusCode, computed.body).toBe(201);
+    const ledgerId = computed.json().id;
+    const ledger = (await qiao.get(`/ledgers/${ledgerId}`)).json();
+    const gaps = ledger.items.flatMap((r: { cells: { key: string; evidence: { id: string }[] }[] }) => r.cells.filter((c) => c.key === 'gaps').flatMap((c) => c.evidence.map((e) => e.id)));
+    expect(gaps).toContain(ill);
+    expect((await figures('2020-12-31')).view).toBe(1);
+  });
+
   it('a dispute raised on a visit and not yet settled needs a police or mediator helper', async () => {
     const qiao = await ctx.user('qiaoduan');
     const id = await registerHousehold(qiao, { primaryCause: 'lack_of_capital' });

@@ -103,8 +103,11 @@ describe('the Nanzhao demo county (DOMAIN §2)', () => {
       expect(yang).toMatchObject({ size: 6, status: 'registered', hasPrimaryHelper: true, activeHelpers: 5 });
       const yangDetail = (await qiao.get(`/households/${yang.id}`)).json();
       expect(yangDetail.helpers.filter((h: { startOn: string }) => h.startOn === '2020-04-10').map((h: { role: string }) => h.role).sort()).toEqual(
-        ['party_member', 'party_member', 'party_member', 'police'].sort(),
+        ['doctor', 'teacher', 'party_member', 'police'].sort(),
       );
+      // The stacking closed the gap the coverage rules saw (illness: a doctor; schooling: a teacher), as of its day.
+      const gapOn = async (day: string) => (await qiao.get(`/households?gap=coverage&asOf=${day}&q=${encodeURIComponent('杨德厚')}`)).json().total;
+      expect([await gapOn('2020-03-31'), await gapOn('2020-05-01')]).toEqual([1, 0]);
       expect(yangDetail.people[0].idNumber).toMatch(/^4113\*{10}/);
       const exit = (await qiao.get(`/exit-applications?householdId=${yang.id}`)).json().items[0];
       expect(exit).toMatchObject({ status: 'rejected' });

@@ -119,7 +119,7 @@ describe('overviews wider than a county: merged from the counties’ daily snaps
       work: {
         items: { open: 1, in_progress: 0, awaiting_confirmation: 0, closed, overdue: 0, closedThisMonth: 0, medianDaysToClose: null, confirmedShare: share, reopenRate: null },
         escalations: { count: 0, medianDaysToResolver: null },
-        households: { registered: 5, people: 12, monitored: { unstable_exited: 1, marginal: 0, sudden_hardship: 0 } },
+        households: { registered: 5, people: 12, monitored: { unstable_exited: 1, marginal: 0, sudden_hardship: 0 }, coverageGaps: 2 },
         exits: { applied: 1 },
         grades: null,
         trend: [{ month: '2020-01', created: 1, closed: 0 }],
@@ -137,8 +137,10 @@ describe('overviews wider than a county: merged from the counties’ daily snaps
     );
     // 1 confirmed of 10 closed: 0.1, not the mean of 1 and 0.
     expect(merged.work.items.confirmedShare).toBe(0.1);
+    // Each county's coverage gaps by its own rules, summed.
+    expect(merged.work.households.coverageGaps).toBe(4);
     expect(merged.orgs).toEqual({ committee: 0, general_branch: 2, branch: 4, group: 6 });
-    expect(merged.work.households).toEqual({ registered: 10, people: 24, monitored: { unstable_exited: 2, marginal: 0, sudden_hardship: 0 } });
+    expect(merged.work.households).toEqual({ registered: 10, people: 24, monitored: { unstable_exited: 2, marginal: 0, sudden_hardship: 0 }, coverageGaps: 4 });
     expect(merged.work.exits).toEqual({ applied: 2 });
     expect(merged.work.trend).toEqual([{ month: '2020-01', created: 2, closed: 0 }]);
   });

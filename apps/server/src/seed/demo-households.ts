@@ -10,13 +10,13 @@ const id18 = (first17: string) => first17 + idCheckChar(first17);
 /**
  * Case 3 of DOMAIN §2: a relocated household of six at 白河新村 — mother and wife seriously ill, two children
  * in school, income from herbs and odd jobs. It applied to exit in 2019 and was not approved (income not
- * stable); in April 2020 three more party members and the local police officer were stacked on top of the
- * existing helper.
+ * stable); in April 2020 a health-centre doctor, a teacher, a party member of the branch and the local police
+ * officer were stacked on top of the existing helper: the coverage rules' gap it had (illness, schooling) closes.
  */
 export async function seedCase3(
   tx: Executor,
   cipher: DataCipher,
-  ctx: { regionCode: string; primaryHelperId: string; stackedIds: string[]; policeId: string; userId: string },
+  ctx: { regionCode: string; primaryHelperId: string; stacked: { memberId: string; role: string; reason: string }[]; policeId: string; userId: string },
 ) {
   const householdId = newId();
   const people = [
@@ -83,7 +83,7 @@ export async function seedCase3(
       .values({ id: newId(), household_id: householdId, member_id: memberId, role, is_primary: primary ? 1 : 0, reason, start_on: start, end_on: null, end_reason: null, version: 1, created_at: at(start) })
       .execute();
   await helper(ctx.primaryHelperId, 'cadre', true, '建档立卡结对帮扶', '2018-03-01');
-  for (const m of ctx.stackedIds) await helper(m, 'party_member', false, '叠加帮扶：两人重病，收入不稳定，脱贫申请未获通过', '2020-04-10');
+  for (const m of ctx.stacked) await helper(m.memberId, m.role, false, m.reason, '2020-04-10');
   await helper(ctx.policeId, 'police', false, '叠加帮扶：片区民警，协助办理户籍和就业', '2020-04-10');
 
   const appId = newId();

@@ -606,10 +606,19 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
     const baiheRoster = rosterOf.get(b.id) ?? [];
     const qiaoPolice = (townshipUnits.get(QIAODUAN) ?? [])[1] as ReturnType<typeof addUnit>;
     const policeOfficer = members.find((m) => m.unit_id === qiaoPolice.id && m.party_status !== 'none');
+    // The stacking answers what the household needs: a doctor for the two seriously ill, a teacher for the two
+    // children in school, a party member of the branch, and the local police officer.
+    const qiaoUnits = townshipUnits.get(QIAODUAN) ?? [];
+    const partyMemberOf = (unitName: string) => members.find((m) => m.unit_id === qiaoUnits.find((u) => u.name.endsWith(unitName))?.id && m.party_status !== 'none')?.id;
+    const [doctor, teacher] = [partyMemberOf('卫生院'), partyMemberOf('中心学校')];
     await seedCase3(tx, cipher, {
       regionCode: BAIHE_COMMUNITY,
       primaryHelperId: baiheRoster[6] as string,
-      stackedIds: baiheRoster.slice(7, 10),
+      stacked: [
+        { memberId: doctor ?? (baiheRoster[7] as string), role: 'doctor', reason: '叠加帮扶：母亲和妻子重病，乡镇卫生院医生签约随访' },
+        { memberId: teacher ?? (baiheRoster[8] as string), role: 'teacher', reason: '叠加帮扶：两个孩子在校，中心学校教师结对助学' },
+        { memberId: baiheRoster[9] as string, role: 'party_member', reason: '叠加帮扶：两人重病，收入不稳定，脱贫申请未获通过' },
+      ],
       policeId: policeOfficer?.id ?? (baiheRoster[10] as string),
       userId: qiaoUser.id,
     });

@@ -9285,7 +9285,7 @@ export interface paths {
                     cause?: "illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other";
                     /** @description Households helped by this member */
                     helperId?: string;
-                    /** @description Households without a primary helper, or breaking one of the county's coverage rules */
+                    /** @description As of asOf (default today), households helped then: without a primary helper; or with any coverage gap (no primary helper, or breaking one of the county's coverage rules) */
                     gap?: "no_primary_helper" | "coverage";
                     /** @description Households in an open monitoring case of this category */
                     monitoringCategory?: "unstable_exited" | "marginal" | "sudden_hardship";
@@ -10978,11 +10978,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 帮扶缺口：违反覆盖规则的农户 */
+        /** 帮扶缺口：某日缺主帮扶责任人或违反覆盖规则的农户（按当日在帮的帮扶关系计算） */
         get: {
             parameters: {
                 query?: {
                     regionCode?: string;
+                    /** @description The day (default today) */
+                    asOf?: string;
                 };
                 header?: never;
                 path?: never;
@@ -10997,6 +10999,9 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            asOf: string;
+                            /** @description Households with any gap (each counted once) */
+                            households: number;
                             items: components["schemas"]["CoverageGap"][];
                         };
                     };
@@ -12729,7 +12734,7 @@ export interface components {
              */
             helperId?: string;
             /**
-             * @description Households without a primary helper, or breaking one of the county's coverage rules
+             * @description As of asOf (default today), households helped then: without a primary helper; or with any coverage gap (no primary helper, or breaking one of the county's coverage rules)
              * @enum {string}
              */
             gap?: "no_primary_helper" | "coverage";
@@ -14246,6 +14251,8 @@ export interface components {
                     marginal: number;
                     sudden_hardship: number;
                 };
+                /** @description Households helped that day with a coverage gap (the register’s gap=coverage); null for a scope wider than a county */
+                coverageGaps: number | null;
             };
             /** @description Exit applications by the stage they were in on the day */
             exits: {
@@ -15045,7 +15052,7 @@ export interface components {
              */
             helperId?: string;
             /**
-             * @description Households without a primary helper, or breaking one of the county's coverage rules
+             * @description As of asOf (default today), households helped then: without a primary helper; or with any coverage gap (no primary helper, or breaking one of the county's coverage rules)
              * @enum {string}
              */
             gap?: "no_primary_helper" | "coverage";
@@ -16562,6 +16569,8 @@ export interface components {
                     marginal: number;
                     sudden_hardship: number;
                 };
+                /** @description Households helped that day with a coverage gap (the register’s gap=coverage); null for a scope wider than a county */
+                coverageGaps: number | null;
             };
             /** @description Exit applications by the stage they were in on the day */
             exits: {

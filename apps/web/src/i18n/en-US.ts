@@ -480,7 +480,7 @@ export const enUS: Messages = {
     measureCategory: 'Category',
     content: 'Content',
     tabs: { register: 'Register', gaps: 'Coverage gaps', workload: 'Helper workload', exits: 'Exit from poverty', monitoring: 'Monitoring', settings: 'Thresholds & rules' },
-    gapCoverage: 'Only households breaking a coverage rule',
+    gapCoverage: 'Only households with a coverage gap (no primary helper, or breaking a coverage rule)',
     gapFilter: 'Coverage gap',
     exportXlsx: 'Export register',
     import: {
@@ -842,6 +842,7 @@ export const enUS: Messages = {
     confirmed: 'Confirmed solved by residents',
   },
   cockpit: {
+    coverageGaps: 'Households with coverage gaps',
     ranking: 'Townships (by overdue items)',
     rankingCounty: 'Counties (by overdue items)',
     county: 'County',

@@ -476,7 +476,7 @@ export const zhCN = {
     measureCategory: '措施类别',
     content: '措施内容',
     tabs: { register: '花名册', gaps: '帮扶缺口', workload: '帮扶工作量', exits: '脱贫退出', monitoring: '防返贫监测', settings: '阈值与规则' },
-    gapCoverage: '只看违反覆盖规则的户',
+    gapCoverage: '只看有帮扶缺口的户（缺主帮扶责任人或违反覆盖规则）',
     gapFilter: '帮扶缺口',
     exportXlsx: '导出花名册',
     import: {
@@ -838,6 +838,7 @@ export const zhCN = {
     confirmed: '群众已确认解决',
   },
   cockpit: {
+    coverageGaps: '帮扶缺口户',
     ranking: '乡镇排名（按超期事项）',
     rankingCounty: '县区排名（按超期事项）',
     county: '县区',

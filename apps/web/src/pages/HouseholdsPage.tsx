@@ -35,7 +35,7 @@ function RegisterPanel() {
   const [idNumber, setIdNumber] = useState<string>();
   const [status, setStatus] = useState<Status | undefined>((params.get('status') ?? undefined) as Status | undefined);
   const [cause, setCause] = useState<(typeof POVERTY_CAUSES)[number]>();
-  const [gap, setGap] = useState<Gap>();
+  const [gap, setGap] = useState<Gap | undefined>((params.get('gap') ?? undefined) as Gap | undefined);
   const [category, setCategory] = useState<Category | undefined>((params.get('monitoringCategory') ?? undefined) as Category | undefined);
   const [importing, setImporting] = useState(false);
   const filter = {
@@ -91,6 +91,7 @@ function RegisterPanel() {
             allowClear
             style={{ width: 200 }}
             placeholder={t('households.gapFilter')}
+            value={gap}
             onChange={setGap}
             options={[
               { value: 'no_primary_helper', label: t('households.gapOnly') },

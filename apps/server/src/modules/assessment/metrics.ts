@@ -3,6 +3,7 @@ import type { Metric } from '@lianjian/shared';
 import { type SqlBool, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import type { Evidence, OrgInputs } from './scoring.ts';
+import { coverageGap, coverageRules } from '../households/coverage.service.ts';
 
 const EVIDENCE_CAP = 100;
 
@@ -31,6 +32,8 @@ interface Household {
 export interface RegisterFacts {
   /** Registered or monitored households, by the pinyin initials of the head. */
   assisted: (Household & { visits: number; primaries: number })[];
+  /** Households with a coverage gap at the period's end, by the one definition (`coverageGap`). */
+  gaps: Household[];
   exited: (Household & { exit_year: number })[];
   eliminated: (Household & { eliminated_on: string })[];
 }
@@ -68,7 +71,25 @@ async function registerFacts(db: Executor, prefixes: string[], from: string, to:
       .where(places)
       .execute(),
   ]);
+  // Each county's households against that county's rules.
+  const byCounty = new Map<string, string[]>();
+  for (const p of fewest(prefixes)) byCounty.set(p.slice(0, 6), [...(byCounty.get(p.slice(0, 6)) ?? []), p]);
+  const gaps: Household[] = [];
+  for (const [county, within] of byCounty) {
+    const rules = await coverageRules(db, county);
+    gaps.push(
+      ...(await db
+        .selectFrom('households as h')
+        .select(['h.id', 'h.head_name', 'h.region_code'])
+        .where(inPlaces(within))
+        .where(coverageGap(rules, to))
+        .orderBy('h.head_initials')
+        .orderBy('h.id')
+        .execute()),
+    );
+  }
   return {
+    gaps,
     assisted: assisted.map((h) => ({ ...h, visits: Number(h.visits), primaries: Number(h.primaries) })),
     exited: exited.map((h) => ({ ...h, exit_year: Number(h.exit_year) })),
     eliminated: eliminated.map((h) => ({ ...h, eliminated_on: h.eliminated_on as string })),
@@ -98,7 +119,7 @@ export interface LedgerRecords {
 
 /** Reads a ledger's records for the organizations `ids` (each tier organization with its subtree). */
 export async function ledgerRecords(db: Executor, ids: string[], from: string, to: string): Promise<LedgerRecords> {
-  if (!ids.length) return { orgRegions: [], activities: [], closed: [], findings: [], register: { assisted: [], exited: [], eliminated: [] } };
+  if (!ids.length) return { orgRegions: [], activities: [], closed: [], findings: [], register: { assisted: [], gaps: [], exited: [], eliminated: [] } };
   const orgRegions = await db.selectFrom('org_regions').select(['org_id', 'region_code']).where('org_id', 'in', ids).execute();
   const [activities, closed, findings, register] = await Promise.all([
     db
@@ -182,8 +203,8 @@ export function orgInputs(records: LedgerRecords, org: { id: string; name: strin
     assisted.length ? visits / assisted.length : 0,
     assisted.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（走访 ${h.visits} 次）` })),
   );
-  const gaps = assisted.filter((h) => h.primaries === 0);
-  put('coverage_gaps', gaps.length, gaps.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（缺主帮扶责任人）` })));
+  const gaps = records.register.gaps.filter(inCovered);
+  put('coverage_gaps', gaps.length, gaps.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（帮扶缺口）` })));
 
   const exited = records.register.exited.filter(inCovered);
   const eliminated = records.register.eliminated.filter(inCovered);

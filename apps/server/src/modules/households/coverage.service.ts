@@ -6,6 +6,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { forbidden } from '../../lib/problem.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { householdInScope, underRegion } from '../../lib/scope.ts';
+import { householdStatusOn } from './households.repository.ts';
 
 export interface CoverageRule {
   condition: CoverageCondition;
@@ -26,8 +27,11 @@ export async function countyOf(db: Executor, actor: Actor): Promise<string> {
 /** A helper assignment in force on that day. */
 export const activeHelper = (today: string) => sql<SqlBool>`(hp.start_on <= ${today} and (hp.end_on is null or hp.end_on > ${today}))`;
 
-/** Whether household `h` meets a condition, decided in SQL from the register. */
-export function conditionHolds(condition: CoverageCondition): RawBuilder<SqlBool> {
+/**
+ * Whether household `h` meets a condition on a day, decided in SQL from the register: being monitored from the dated
+ * monitoring decisions; causes, housing and labour as the register records them now (it keeps no history of them).
+ */
+export function conditionHolds(condition: CoverageCondition, day: string): RawBuilder<SqlBool> {
   switch (condition) {
     case 'cause_illness':
     case 'cause_disability':
@@ -36,33 +40,60 @@ export function conditionHolds(condition: CoverageCondition): RawBuilder<SqlBool
       return sql<SqlBool>`(h.primary_cause = ${cause} or h.secondary_causes like ${`%"${cause}"%`})`;
     }
     case 'open_dispute':
-      // A dispute raised on one of the household's visits and not yet settled on the problem list.
+      // A dispute raised on one of the household's visits by that day and not yet settled on the problem list then.
       return sql<SqlBool>`exists (select 1 from visits cv inner join reports cr on cr.id = cv.report_id
-        where cv.household_id = h.id and cr.category = 'disputes' and (cr.status = 'new' or exists (
-          select 1 from item_reports cir inner join items ci on ci.id = cir.item_id where cir.report_id = cr.id and ci.status <> 'closed')))`;
+        where cv.household_id = h.id and cr.category = 'disputes' and cv.visited_on <= ${day} and (cr.status = 'new' or exists (
+          select 1 from item_reports cir inner join items ci on ci.id = cir.item_id where cir.report_id = cr.id
+          and (ci.closed_at is null or ci.closed_at >= ${endOfShanghaiDay(day)}))))`;
     case 'dangerous_house':
       return sql<SqlBool>`h.danger_rating is not null`;
     case 'no_labour':
       return sql<SqlBool>`not exists (select 1 from household_people cp where cp.household_id = h.id and cp.labour in ('normal', 'skilled'))`;
     case 'monitored':
-      return sql<SqlBool>`h.status = 'monitored'`;
+      return householdStatusOn('monitored', day);
   }
 }
 
-/** A household that meets the rule's condition but has no active helper in any of its roles. */
-export function breaksRule(rule: Pick<CoverageRule, 'condition' | 'roles'>, today: string): RawBuilder<SqlBool> {
-  return sql<SqlBool>`(h.status in ('registered', 'monitored') and ${conditionHolds(rule.condition)} and not exists (
-    select 1 from helpers hp where hp.household_id = h.id and ${activeHelper(today)} and hp.role in (${sql.join(rule.roles)})))`;
+/** The instant a Shanghai day ends, as the UTC timestamps the tables keep. */
+const endOfShanghaiDay = (day: string) => new Date(Date.parse(`${day}T16:00:00.000Z`)).toISOString();
+
+/** A household helped on that day: registered or monitored then (not exited, not yet registered). */
+export const assistedOn = (day: string) =>
+  sql<SqlBool>`(h.created_at < ${endOfShanghaiDay(day)} and (${householdStatusOn('registered', day)} or ${householdStatusOn('monitored', day)}))`;
+
+/** Without a primary helper in force that day. */
+export const noPrimaryHelperOn = (day: string) =>
+  sql<SqlBool>`not exists (select 1 from helpers hp where hp.household_id = h.id and hp.is_primary = 1 and ${activeHelper(day)})`;
+
+/** A household that meets the rule's condition that day but has no helper in force then in any of its roles. */
+export function breaksRule(rule: Pick<CoverageRule, 'condition' | 'roles'>, day: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${conditionHolds(rule.condition, day)} and not exists (
+    select 1 from helpers hp where hp.household_id = h.id and ${activeHelper(day)} and hp.role in (${sql.join(rule.roles)})))`;
+}
+
+/**
+ * The one definition of a coverage gap (DOMAIN §5), as of a day, from dated helper assignments: a household helped
+ * that day without a primary helper then, or breaking one of the county's active rules then. The register's gap
+ * filter, the gaps view, the cockpit and the ledger's 帮扶责任人缺口 all use it.
+ */
+export function coverageGap(rules: CoverageRule[], day: string): RawBuilder<SqlBool> {
+  const broken = rules.filter((r) => r.active && r.roles.length).map((r) => breaksRule(r, day));
+  return sql<SqlBool>`(${assistedOn(day)} and (${sql.join([noPrimaryHelperOn(day), ...broken], sql` or `)}))`;
+}
+
+/** A county's coverage rules, or the defaults until it sets its own. */
+export async function coverageRules(db: Executor, county: string): Promise<CoverageRule[]> {
+  const rows = await db.selectFrom('coverage_rules').selectAll().where('county_code', '=', county).orderBy('position').execute();
+  if (!rows.length) return DEFAULT_COVERAGE_RULES.map((r) => ({ ...r, active: true }));
+  return rows.map((r) => ({ condition: r.condition as CoverageCondition, roles: JSON.parse(r.roles_json) as HelperRole[], active: r.active === 1 }));
 }
 
 /** Coverage rules per county (DOMAIN §5), the gaps they show and each helper's load. */
 export class CoverageService {
   constructor(private readonly db: Db) {}
 
-  async rules(db: Executor, county: string): Promise<CoverageRule[]> {
-    const rows = await db.selectFrom('coverage_rules').selectAll().where('county_code', '=', county).orderBy('position').execute();
-    if (!rows.length) return DEFAULT_COVERAGE_RULES.map((r) => ({ ...r, active: true }));
-    return rows.map((r) => ({ condition: r.condition as CoverageCondition, roles: JSON.parse(r.roles_json) as HelperRole[], active: r.active === 1 }));
+  rules(db: Executor, county: string): Promise<CoverageRule[]> {
+    return coverageRules(db, county);
   }
 
   async get(actor: Actor) {
@@ -88,22 +119,18 @@ export class CoverageService {
     return this.get(actor);
   }
 
-  /** For every active rule (and the standing rule of one primary helper), the households that break it. */
-  async gaps(actor: Actor, regionCode?: string) {
+  /** For every active rule (and the standing rule of one primary helper), the households that break it on a day. */
+  async gaps(actor: Actor, regionCode?: string, asOf?: string) {
     const county = await countyOf(this.db, actor);
-    const today = todayInShanghai();
+    const day = asOf ?? todayInShanghai();
     const base = () => {
-      let q = this.db.selectFrom('households as h').where(householdInScope(actor, 'h'));
+      let q = this.db.selectFrom('households as h').where(householdInScope(actor, 'h')).where(assistedOn(day));
       if (regionCode) q = q.where(underRegion('h.region_code', regionCode));
       return q;
     };
     const checks: { condition: CoverageCondition | 'primary_helper'; roles: HelperRole[]; predicate: RawBuilder<SqlBool> }[] = [
-      {
-        condition: 'primary_helper',
-        roles: [],
-        predicate: sql<SqlBool>`(h.status in ('registered', 'monitored') and not exists (select 1 from helpers hp where hp.household_id = h.id and hp.is_primary = 1 and ${activeHelper(today)}))`,
-      },
-      ...(await this.rules(this.db, county)).filter((r) => r.active && r.roles.length).map((r) => ({ ...r, predicate: breaksRule(r, today) })),
+      { condition: 'primary_helper', roles: [], predicate: noPrimaryHelperOn(day) },
+      ...(await this.rules(this.db, county)).filter((r) => r.active && r.roles.length).map((r) => ({ ...r, predicate: breaksRule(r, day) })),
     ];
     const out = [];
     for (const c of checks) {
@@ -125,7 +152,8 @@ export class CoverageService {
         households: rows.map((r) => ({ id: r.id, headName: r.head_name, regionName: r.region_name, status: r.status as 'registered' })),
       });
     }
-    return { items: out };
+    const any = await base().where(coverageGap(await this.rules(this.db, county), day)).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return { asOf: day, households: Number(any.n), items: out };
   }
 
   /** Each helper's load within the caller's households: how many, how many as primary, visits lately. */

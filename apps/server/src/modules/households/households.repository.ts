@@ -1,5 +1,5 @@
 import { todayInShanghai } from '@lianjian/shared';
-import { sql } from 'kysely';
+import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import { holdRow } from '../../db/locks.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -76,4 +76,26 @@ export async function peopleRegistered(db: Executor, actor: Actor, indexes: stri
     .where('p.id_number_index', 'in', indexes)
     .execute();
   return rows.map(({ in_scope, ...r }) => ({ ...r, inScope: Number(in_scope) === 1 }));
+}
+
+/**
+ * A household's status on a past day, from its dated records: registered until the year it exited, monitored
+ * from the county's decision until risk elimination, risk-eliminated from then.
+ */
+export function householdStatusOn(status: string, day: string): RawBuilder<SqlBool> {
+  const year = Number(day.slice(0, 4));
+  const monitoredOn = sql<SqlBool>`exists (select 1 from monitoring_cases sm where sm.household_id = h.id and sm.decided_on <= ${day}
+    and (sm.eliminated_on is null or sm.eliminated_on > ${day}) and sm.status <> 'dropped')`;
+  switch (status) {
+    case 'registered':
+      return sql<SqlBool>`(((h.status in ('registered', 'returned') and h.exit_year is null) or h.exit_year > ${year}) and not ${monitoredOn})`;
+    case 'exited':
+      return sql<SqlBool>`(h.exit_year <= ${year} and not ${monitoredOn})`;
+    case 'monitored':
+      return monitoredOn;
+    case 'risk_eliminated':
+      return sql<SqlBool>`exists (select 1 from monitoring_cases se where se.household_id = h.id and se.eliminated_on <= ${day})`;
+    default:
+      return sql<SqlBool>`h.status = ${status}`;
+  }
 }

@@ -125,7 +125,7 @@ export const HouseholdListQuery = z.strictObject({
   gap: z
     .enum(['no_primary_helper', 'coverage'])
     .optional()
-    .describe('Households without a primary helper, or breaking one of the county\'s coverage rules'),
+    .describe('As of asOf (default today), households helped then: without a primary helper; or with any coverage gap (no primary helper, or breaking one of the county\'s coverage rules)'),
   monitoringCategory: z.enum(['unstable_exited', 'marginal', 'sudden_hardship']).optional().describe('Households in an open monitoring case of this category'),
   q: z.string().trim().max(50).optional().describe('Head of household: name or pinyin initials'),
   asOf: isoDate.optional().describe('Households registered by that day; with status: their status on that day (registration, exit year, monitoring dates)'),

@@ -1,5 +1,5 @@
 import { householdInScope, householdServed, memberInScope, underRegion } from '../../lib/scope.ts';
-import { DUPLICATE_ATTEMPTS_PER_DAY, duplicateAttemptsOfDay, peopleRegistered, registrationPaused, servedHousehold } from './households.repository.ts';
+import { DUPLICATE_ATTEMPTS_PER_DAY, duplicateAttemptsOfDay, householdStatusOn, peopleRegistered, registrationPaused, servedHousehold } from './households.repository.ts';
 import { type PovertyCause, roleCan, todayInShanghai } from '@lianjian/shared';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
@@ -15,33 +15,12 @@ import { nameInitials } from '../../lib/pinyin.ts';
 import { Problem, conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { type CoverageRule, CoverageService, activeHelper, breaksRule, countyOf } from './coverage.service.ts';
+import { activeHelper, assistedOn, countyOf, coverageGap, type CoverageRule, CoverageService, noPrimaryHelperOn } from './coverage.service.ts';
 import { ATTRIBUTE_LABEL, LABOUR_LABEL, STATUS_ZH, registerWorkbookStream } from './households.export.ts';
 import { CAUSE_LABEL } from './import.layout.ts';
 import type { AddHelper, CreateHousehold, EndHelper, HouseholdListQuery, HouseholdSearch, SealedRegisterFilter } from './households.schemas.ts';
 import { contains, startsWith } from '../../lib/like.ts';
 
-/**
- * A household's status on a past day, from its dated records: registered until the year it exited, monitored
- * from the county's decision until risk elimination, risk-eliminated from then.
- */
-export function householdStatusOn(status: string, day: string): RawBuilder<SqlBool> {
-  const year = Number(day.slice(0, 4));
-  const monitoredOn = sql<SqlBool>`exists (select 1 from monitoring_cases sm where sm.household_id = h.id and sm.decided_on <= ${day}
-    and (sm.eliminated_on is null or sm.eliminated_on > ${day}) and sm.status <> 'dropped')`;
-  switch (status) {
-    case 'registered':
-      return sql<SqlBool>`(((h.status in ('registered', 'returned') and h.exit_year is null) or h.exit_year > ${year}) and not ${monitoredOn})`;
-    case 'exited':
-      return sql<SqlBool>`(h.exit_year <= ${year} and not ${monitoredOn})`;
-    case 'monitored':
-      return monitoredOn;
-    case 'risk_eliminated':
-      return sql<SqlBool>`exists (select 1 from monitoring_cases se where se.household_id = h.id and se.eliminated_on <= ${day})`;
-    default:
-      return sql<SqlBool>`h.status = ${status}`;
-  }
-}
 
 
 /** The rows of one newly registered household: sensitive fields encrypted, blind indexes for search. */
@@ -154,15 +133,10 @@ export class HouseholdService {
     if (q.helperId) {
       b = b.where(sql<SqlBool>`exists (select 1 from helpers hp where hp.household_id = h.id and hp.member_id = ${q.helperId} and ${activeHelper(today)})`);
     }
-    if (q.gap === 'no_primary_helper') {
-      b = b
-        .where('h.status', 'in', ['registered', 'monitored'])
-        .where(sql<SqlBool>`not exists (select 1 from helpers hp where hp.household_id = h.id and hp.is_primary = 1 and ${activeHelper(today)})`);
-    }
-    if (q.gap === 'coverage') {
-      const broken = rules.filter((r) => r.active && r.roles.length).map((r) => breaksRule(r, today));
-      b = b.where(broken.length ? sql<SqlBool>`(${sql.join(broken, sql` or `)})` : sql<SqlBool>`1 = 0`);
-    }
+    // Gaps as of the day asked (today by default), from the dated helper assignments: the cockpit's and the ledger's.
+    const gapDay = q.asOf ?? today;
+    if (q.gap === 'no_primary_helper') b = b.where(assistedOn(gapDay)).where(noPrimaryHelperOn(gapDay));
+    if (q.gap === 'coverage') b = b.where(coverageGap(rules, gapDay));
     if (q.monitoringCategory) {
       b = b.where(
         sql<SqlBool>`exists (select 1 from monitoring_cases mc where mc.household_id = h.id and mc.category = ${q.monitoringCategory} and mc.status not in ('dropped', 'eliminated'))`,

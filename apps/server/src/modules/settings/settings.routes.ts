@@ -1,7 +1,7 @@
 import { COVERAGE_CONDITIONS, HELPER_ROLES, SETTING_RANGES } from '@lianjian/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { problemReplies } from '../../lib/schemas.ts';
+import { isoDate, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import type { CoverageService } from '../households/coverage.service.ts';
 import type { SettingsService } from './settings.service.ts';
@@ -106,8 +106,16 @@ export function settingsRoutes(settings: SettingsService, coverage: CoverageServ
     });
     app.get('/coverage-gaps', {
       config: { permission: 'households:read' },
-      schema: { tags: ['households'], summary: '帮扶缺口：违反覆盖规则的农户', querystring: RegionFilter, response: { 200: z.object({ items: z.array(Gap) }), ...problemReplies } },
-      handler: (req) => coverage.gaps(requireActor(req), req.query.regionCode),
+      schema: {
+        tags: ['households'],
+        summary: '帮扶缺口：某日缺主帮扶责任人或违反覆盖规则的农户（按当日在帮的帮扶关系计算）',
+        querystring: RegionFilter.extend({ asOf: isoDate.optional().describe('The day (default today)') }),
+        response: {
+          200: z.object({ asOf: z.string(), households: z.number().int().describe('Households with any gap (each counted once)'), items: z.array(Gap) }),
+          ...problemReplies,
+        },
+      },
+      handler: (req) => coverage.gaps(requireActor(req), req.query.regionCode, req.query.asOf),
     });
     app.get('/helper-workload', {
       config: { permission: 'households:read' },

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { householdInScope, underRegion } from '../../lib/scope.ts';
-import { householdStatusOn } from '../households/households.service.ts';
+import { householdStatusOn } from '../households/households.repository.ts';
+import { countyOf, coverageGap, coverageRules } from '../households/coverage.service.ts';
 import { endOfDay, itemInScope, reopensBy, statusAt } from '../items/items.repository.ts';
 
 export const Cockpit = z
@@ -25,6 +26,7 @@ export const Cockpit = z
       registered: z.number().int(),
       people: z.number().int(),
       monitored: z.object({ unstable_exited: z.number().int(), marginal: z.number().int(), sudden_hardship: z.number().int() }),
+      coverageGaps: z.number().int().nullable().describe('Households helped that day with a coverage gap (the register’s gap=coverage); null for a scope wider than a county'),
     }),
     exits: z.record(z.string(), z.number().int()).describe('Exit applications by the stage they were in on the day'),
     grades: z.object({ good: z.number().int(), fair: z.number().int(), average: z.number().int(), poor: z.number().int() }).nullable(),
@@ -107,6 +109,16 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
     registered.n += Number(x.n);
     registered.people += Number(x.people);
   }
+  // Coverage gaps that day, by the one definition the register's filter and the ledger use (one county's rules).
+  const county = (region ?? actor.regionCode ?? '').slice(0, 6);
+  const gapCount =
+    county.length === 6
+      ? Number((await households.where(coverageGap(await coverageRules(db, county), asOf)).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+      : actor.orgId
+        ? Number(
+            (await households.where(coverageGap(await coverageRules(db, await countyOf(db, actor)), asOf)).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+          )
+        : null;
   const monitored = await households
     .innerJoin('monitoring_cases as m', 'm.household_id', 'h.id')
     .where('m.decided_on', '<=', asOf)
@@ -222,6 +234,7 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
         marginal: Number(monitored.find((m) => m.category === 'marginal')?.n ?? 0),
         sudden_hardship: Number(monitored.find((m) => m.category === 'sudden_hardship')?.n ?? 0),
       },
+      coverageGaps: gapCount,
     },
     exits: stages,
     grades,

@@ -219,7 +219,8 @@ export function mergeCounties(
         reopenRate: share(reopened, reopenBase),
       },
       escalations: { count: escalations, medianDaysToResolver: medianOfHistograms(counties.map((c) => c.payload.parts.daysToResolver)) },
-      households: { registered, people, monitored },
+      // Each county's gaps by its own rules; a snapshot taken before gaps were counted leaves the sum unknown.
+      households: { registered, people, monitored, coverageGaps: sumKnown(counties.map((c) => c.payload.overview.work.households.coverageGaps)) },
       exits,
       grades,
       trend: [...trend.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([month, v]) => ({ month, ...v })),
@@ -227,6 +228,8 @@ export function mergeCounties(
     },
   };
 }
+
+const sumKnown = (xs: (number | null | undefined)[]) => (xs.length && xs.every((x) => typeof x === 'number') ? xs.reduce<number>((a, x) => a + (x as number), 0) : null);
 
 /** Yesterday in Shanghai: the last day that is over, the one the nightly run takes. */
 export const lastFinishedDay = () => addDays(todayInShanghai(), -1);

@@ -54,6 +54,8 @@ export function CockpitPanel({ asOf, data: c, rankingLevel = 'township' }: { asO
             {figure('escalations', t('cockpit.escalations'), c.escalations.count, `/items?escalated=true&asOf=${asOf}`)}
             {figure('registered', t('cockpit.registered'), c.households.registered, `/households?status=registered&asOf=${asOf}`)}
             {figure('people', t('cockpit.people'), c.households.people, `/households?status=registered&asOf=${asOf}`)}
+            {c.households.coverageGaps !== null &&
+              figure('gaps', t('cockpit.coverageGaps'), c.households.coverageGaps, `/households?gap=coverage&asOf=${asOf}`, c.households.coverageGaps > 0 ? '#cf1322' : undefined)}
             {(['unstable_exited', 'marginal', 'sudden_hardship'] as const).map((m) =>
               figure(m, t(`households.monitoring.categories.${m}`), c.households.monitored[m], `/households?status=monitored&asOf=${asOf}&monitoringCategory=${m}`),
             )}
