@@ -44,6 +44,8 @@ describe('HTTP conventions', () => {
     expect(body).toMatchObject({ status: 400, code: 'validation_failed' });
     expect(body.requestId).toBeTruthy();
     expect(body.errors.length).toBeGreaterThan(0);
+    // Every message is for a reader: in Chinese, also where the schema does not word it (an unknown key, a wrong enum).
+    for (const e of body.errors) expect(e.message, e.path).toMatch(/[\u4e00-\u9fff]/);
     expect(JSON.stringify(body)).not.toMatch(/select|insert|stack/i);
   });
 

@@ -68,6 +68,9 @@ export function createDb(url: string, options: CreateDbOptions = {}): DbHandle {
       max: 10,
       options: options.pgSchema ? `-c search_path=${options.pgSchema}` : undefined,
     });
+    // An idle connection the server ends (a restart, a failover, an administrator's terminate) is dropped by the pool
+    // and replaced on the next query; without a listener its error event would stop the process.
+    pool.on('error', (err) => console.warn(`database connection lost while idle: ${(err as Error).message}`));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }

@@ -11,8 +11,21 @@ export function StepDateFields({ name = 'on', label }: { name?: string; label: s
   const { t } = useTranslation();
   return (
     <>
-      <Form.Item name={name} label={label} rules={[{ required: true, message: t('common.required') }]} extra={t('common.stepDateHint')}>
-        <DatePicker disabledDate={(d) => d.isAfter(dayjs(today()), 'day')} />
+      {/* A day after today is refused with a message, not dropped: a picker that silently puts today back records the
+          wrong day without the user knowing. */}
+      <Form.Item
+        name={name}
+        label={label}
+        rules={[
+          { required: true, message: t('common.required') },
+          {
+            validator: (_, d: Dayjs | undefined) =>
+              d?.isAfter(dayjs(today()), 'day') ? Promise.reject(new Error(t('common.notAfterToday', { today: today() }))) : Promise.resolve(),
+          },
+        ]}
+        extra={t('common.stepDateHint')}
+      >
+        <DatePicker data-testid="step-date" />
       </Form.Item>
       <Form.Item noStyle shouldUpdate={(a, b) => a[name] !== b[name]}>
         {({ getFieldValue }) =>

@@ -533,6 +533,7 @@ export const enUS: Messages = {
     },
     exitList: { empty: 'No exit applications match.', notice: 'Village notice', print: 'Print notice', daysLeft: '{{n}} days left' },
     exitActions: {
+      stepOn: 'Date of: {{step}}',
       verifier: 'Verified by',
       verifierHint: 'The village work team (a unit) or the first secretary (a person); search by name or pinyin initials',
       verifierUnits: 'Units',
@@ -605,7 +606,8 @@ export const enUS: Messages = {
       line: 'Line',
     },
     settings: {
-      range: 'From {{min}} to {{max}}',
+      range: 'From {{min}} to {{max}} (the lower bound is the rules’ minimum)',
+      outOfRange: 'Outside {{min}}–{{max}}; not saved',
       thresholds: 'Yearly thresholds',
       year: 'Year',
       poverty_line: 'Poverty line (yuan/person/year)',
@@ -1137,6 +1139,7 @@ export const enUS: Messages = {
     },
   },
   common: {
+    notAfterToday: 'Not after today ({{today}}): what has not happened yet cannot be recorded',
     stepDateHint: 'The day it happened: today by default, never later',
     backdateReason: 'Why it is recorded late (required for a day before today; kept in the audit trail)',
     previous: 'Previous page',

@@ -529,6 +529,7 @@ export const zhCN = {
     },
     exitList: { empty: '没有符合条件的退出申请。', notice: '村内公示', print: '打印公示', daysLeft: '剩 {{n}} 天' },
     exitActions: {
+      stepOn: '{{step}}日期',
       verifier: '核验单位或核验人',
       verifierHint: '驻村工作队（单位）或第一书记（人员），可按名称或拼音首字母搜索',
       verifierUnits: '单位',
@@ -601,7 +602,8 @@ export const zhCN = {
       line: '监测线',
     },
     settings: {
-      range: '可设 {{min}}–{{max}}',
+      range: '可设 {{min}}–{{max}}（下限为规则要求的最低值）',
+      outOfRange: '超出可设范围 {{min}}–{{max}}，未保存',
       thresholds: '年度阈值',
       year: '年度',
       poverty_line: '贫困线（元/人·年）',
@@ -1133,6 +1135,7 @@ export const zhCN = {
     },
   },
   common: {
+    notAfterToday: '不能晚于今天（{{today}}）：尚未发生的事不能预先登记',
     stepDateHint: '办理之日，默认今天；不能晚于今天',
     backdateReason: '补录理由（早于今天的日期须写明，记入审计日志）',
     previous: '上一页',

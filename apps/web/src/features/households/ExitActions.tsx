@@ -151,7 +151,7 @@ export function ExitActions({ application }: { application: Application }) {
       {noticeRunning && <Alert style={{ marginTop: 8 }} type="info" showIcon title={t('households.exitActions.noticeRunning', { date: application.noticeEndsOn })} />}
       <Modal open={Boolean(action)} title={title} onCancel={() => setAction(null)} onOk={submit} confirmLoading={busy} destroyOnHidden width={action?.kind === 'step' && action.to === 'verified' ? 760 : 520}>
         <Form form={form} layout="vertical" initialValues={{ on: dayjs(), criteria: Object.fromEntries(CRITERIA.map((c) => [c, { met: true, evidence: '' }])) }} preserve={false}>
-          <StepDateFields label={t('households.exitActions.on')} />
+          <StepDateFields label={t('households.exitActions.stepOn', { step: title })} />
           {action?.kind === 'step' && action.to === 'verified' && <VerifierField />}
           {action?.kind === 'step' && action.to === 'verified' && (
             <Table

@@ -57,10 +57,19 @@ export function SettingsPanel() {
                 key={k}
                 name={k}
                 label={t(`households.settings.${k}`)}
-                rules={[{ required: true, message: t('common.required') }]}
+                // A value out of range is refused with the range, never changed to the nearest bound and saved.
+                rules={[
+                  { required: true, message: t('common.required') },
+                  {
+                    type: 'number',
+                    min: SETTING_RANGES[k].min,
+                    max: SETTING_RANGES[k].max,
+                    message: t('households.settings.outOfRange', SETTING_RANGES[k]),
+                  },
+                ]}
                 extra={t('households.settings.range', SETTING_RANGES[k])}
               >
-                <InputNumber style={{ width: 200 }} min={SETTING_RANGES[k].min} max={SETTING_RANGES[k].max} step={k === 'rigid_spending_ratio' ? 0.1 : 1} />
+                <InputNumber style={{ width: 200 }} step={k === 'rigid_spending_ratio' ? 0.1 : 1} />
               </Form.Item>
             ))}
             <Button type="primary" onClick={saveSettings} loading={busy}>
