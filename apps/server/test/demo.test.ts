@@ -183,6 +183,17 @@ describe('the Nanzhao demo county (DOMAIN §2)', () => {
       const countyLedger = ledgers.find((l: { tier: string }) => l.tier === 'county');
       expect(countyLedger.rows).toBe(3 + 19 + 15);
       expect((await admin.get(`/ledgers/${countyLedger.id}/reproduce`)).json().identical).toBe(true);
+      // Every organization has a year of records: the grades spread (差 is the exception, not the rule), and the
+      // branches the article names are at the top of their ledgers.
+      const rowsOf = async (id: string) => (await admin.get(`/ledgers/${id}`)).json().items as { orgName: string; grade: string; rank: number }[];
+      const graded = (await Promise.all(ledgers.map((l: { id: string }) => rowsOf(l.id)))).flat();
+      const poor = graded.filter((r) => r.grade === 'poor').length;
+      expect(poor).toBeGreaterThan(0);
+      expect(poor / graded.length).toBeLessThan(0.1);
+      expect(new Set(graded.map((r) => r.grade)).size).toBeGreaterThanOrEqual(3);
+      for (const name of ['白河新村易地搬迁临时党支部', '南召县酵素产业临时党支部', '上店玉兰博览园国储林基地临时党支部']) {
+        expect(graded.find((r) => r.orgName === name)?.rank, name).toBeLessThanOrEqual(3);
+      }
       expect((await admin.get('/rectifications?status=listed')).json().items).toHaveLength(2);
       expect((await admin.get('/rectifications?status=delisted')).json().items).toHaveLength(1);
       expect((await admin.get('/tilts')).json().items.length).toBeGreaterThan(0);

@@ -59,11 +59,22 @@ describe('the story of item 3: from a resident report to the resident confirmati
     await s.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
     await s.getByTestId('item-status').filter({ hasText: '办理中' }).waitFor();
     const first = s.getByTestId('suggestion').first();
-    const linkedName = (await first.locator('.ant-list-item-meta-title').innerText()).split(/\s/)[0] as string;
+    // The power-station chief comes first, and the page says why: the skill, his unit's duty, and that he heads it.
+    await first.getByTestId('suggestion-reasons').filter({ hasText: '单位负责人' }).waitFor();
+    expect(await first.innerText()).toMatch(/所长[\s\S]*供电所/);
+    const linkedName = (await first.locator('.ant-list-item-meta-title').innerText()).split(/[\s（]/)[0] as string;
     await first.getByRole('button', { name: /联\s*结/ }).click();
     await s.getByText(`已联结 ${linkedName}`).waitFor();
     await s.locator('.ant-list-item', { hasText: '因需联结' }).filter({ hasText: linkedName }).waitFor();
     await screenshot(s, '23-linked');
+    // The two electricians he brings are not Party members: participants, not members.
+    await s.getByTestId('participant-add').click();
+    const add = s.getByRole('dialog');
+    await add.getByLabel('姓名').fill('赵师傅');
+    await add.getByLabel('单位').fill('乔端镇供电所');
+    await add.getByLabel('分工').fill('电工，协助排查线路');
+    await add.getByRole('button', { name: /确\s*定/ }).click();
+    await s.getByTestId('participant').filter({ hasText: '赵师傅（电工，协助排查线路）' }).waitFor();
     await s.getByTestId('to-awaiting_confirmation').click();
     await s.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
     await s.getByTestId('item-status').filter({ hasText: '待确认' }).waitFor();

@@ -109,7 +109,8 @@ export async function seedAssessment(db: Db, ctx: { r: Rng; county: string; admi
   for (const row of county.items.filter((x) => x.grade === 'good' || x.grade === 'fair').slice(0, 3)) {
     await service.addTilt(actor, { ledgerId: countyLedger, orgId: row.orgId, amountYuan: 100_000, purpose: '党建工作和产业发展专项经费', approver: '中共南召县委组织部', decidedOn: '2021-01-20' });
   }
-  const weakest = rows.filter((x) => x.row.orgId !== ctx.baiheId).sort((a, b) => a.row.total - b.row.total || a.row.orgName.localeCompare(b.row.orgName, 'zh-CN')).slice(0, 3);
+  // Only an organization graded 差 is listed (DOMAIN §9a): the three lowest of them.
+  const weakest = rows.filter((x) => x.row.orgId !== ctx.baiheId && x.row.grade === 'poor').sort((a, b) => a.row.total - b.row.total || a.row.orgName.localeCompare(b.row.orgName, 'zh-CN')).slice(0, 3);
   for (const [i, w] of weakest.entries()) {
     const id = await service.listForRectification(actor, {
       orgId: w.row.orgId,

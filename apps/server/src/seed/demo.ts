@@ -9,6 +9,7 @@ import { type Row, insertRows } from '../db/bulk.ts';
 import { seedCase3 } from './demo-households.ts';
 import { seedRegister } from './demo-register.ts';
 import { seedBaiheActivities } from './demo-activities.ts';
+import { countyLife } from './demo-life.ts';
 import { seedAssessment } from './demo-assessment.ts';
 import { seedBaiheList, seedCountyItems } from './demo-items.ts';
 import { loadCounty } from './division.ts';
@@ -603,6 +604,17 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
     const baiheList = await tx.selectFrom('problem_lists').select('id').where('org_id', '=', b.id).where('listed_on', '=', '2020-05-19').executeTakeFirstOrThrow();
     const baiheUser = users.find((u) => u.username === 'baihe') as Row<'users'>;
     await seedBaiheActivities(tx, { r: rng(seed + 5), baiheId: b.id, listId: baiheList.id, userId: baiheUser.id });
+    // Every other organization's year of meetings, so that the 2020 ledgers grade as a county's would.
+    const storyOrgs = [specials.find((s) => s.anchor_name === '酵素产业链'), forest as Row<'temporary_orgs'> | null].filter((o): o is Row<'temporary_orgs'> => Boolean(o)).map((o) => o.id);
+    const life = countyLife(rng(seed + 13), {
+      orgs,
+      memberships,
+      userId: (users.find((u) => u.username === 'admin') as Row<'users'>).id,
+      skip: new Set([b.id]),
+      diligent: new Set(storyOrgs),
+    });
+    await insertRows(tx, 'activities', life.activities);
+    await insertRows(tx, 'activity_attendance', life.attendance);
     const baiheRoster = rosterOf.get(b.id) ?? [];
     const qiaoPolice = (townshipUnits.get(QIAODUAN) ?? [])[1] as ReturnType<typeof addUnit>;
     const policeOfficer = members.find((m) => m.unit_id === qiaoPolice.id && m.party_status !== 'none');
