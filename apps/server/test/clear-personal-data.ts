@@ -9,11 +9,23 @@ import { idNumberProblem } from '../src/lib/identity.ts';
 export function clearPersonalData(raw: Buffer | string): { idNumbers: string[]; phones: string[] } {
   // latin1 keeps one character per byte, so the offsets below are byte offsets and no byte is lost.
   const text = typeof raw === 'string' ? raw : raw.toString('latin1');
+  // A long value in a SQLite file is cut across overflow pages: four bytes (the next page's number, at least one of
+  // them a control byte) stand in the middle of a UUID there, and what is left on either side is a shorter run.
+  const hex = (c: string | undefined) => c !== undefined && /[0-9a-fA-F-]/.test(c);
+  const pageBreak = (window: string) => window.length === 4 && /[\u0000-\u001f]/.test(window);
   const inToken = (start: number, end: number) => {
     let a = start;
     let b = end;
-    while (a > 0 && /[0-9a-fA-F-]/.test(text[a - 1] as string)) a--;
-    while (b < text.length && /[0-9a-fA-F-]/.test(text[b] as string)) b++;
+    for (;;) {
+      while (a > 0 && hex(text[a - 1])) a--;
+      if (a >= 5 && pageBreak(text.slice(a - 4, a)) && hex(text[a - 5])) a -= 4;
+      else break;
+    }
+    for (;;) {
+      while (b < text.length && hex(text[b])) b++;
+      if (pageBreak(text.slice(b, b + 4)) && hex(text[b + 4])) b += 4;
+      else break;
+    }
     return b - a >= 32;
   };
   // Ciphertext and photos are stored as base64: a long run of it holds digit runs by chance (about once in a few

@@ -2,6 +2,7 @@ import type { Db } from '../src/db/index.ts';
 import { newId, nowIso } from '../src/lib/ids.ts';
 import { nameInitials, namePinyin } from '../src/lib/pinyin.ts';
 import { hashPassword } from '../src/modules/auth/auth.routes.ts';
+import { placePartyOrgs } from '../src/modules/units/units.repository.ts';
 
 export const PASSWORD = 'Test-Password-2020';
 let passwordHash: Promise<string> | null = null;
@@ -54,6 +55,7 @@ export async function buildCounty(db: Db) {
     chengGovBranch: await partyOrg('中共城郊乡人民政府机关支部委员会', 'unit_branch', '411321300', units.chengGov),
     countyPoliceBranch: await partyOrg('中共南召县公安局机关支部委员会', 'unit_branch', '411321', units.countyPolice),
   };
+  await placePartyOrgs(db);
 
   const member = async (name: string, unitId: string, region: string, homeOrg: string | null, status: 'full' | 'probationary' | 'none' = 'full', skills: string[] = []) => {
     const id = newId();

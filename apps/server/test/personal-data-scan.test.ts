@@ -29,6 +29,8 @@ describe('finding 8: no clear ID number or phone number at rest', () => {
     expect(clearPersonalData(record)).toEqual({ idNumbers: [id], phones: ['13812341234'] });
     // Random tokens are not numbers: a UUID or a hash that happens to hold eleven digits in a row.
     expect(clearPersonalData('4f3c1a2b-8ea7-4d91-9c2e-af744b17411321107 h1:ab13812341234cdef0123456789abcdef0123456789abcdef0123456789abcd')).toEqual({ idNumbers: [], phones: [] });
+    // Nor is a UUID cut across two overflow pages of the file (the next page's number stands between its halves).
+    expect(clearPersonalData('"id":"58d815a8-7727-4\u0000\u00004jfb2-89fa-17139331349","label"')).toEqual({ idNumbers: [], phones: [] });
     // Nor is a long run of base64 (a photo, a ciphertext) that holds eleven digits by chance; a clear phone beside a
     // ciphertext column still counts.
     expect(clearPersonalData('/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsL19288726876wQEhMPFBsZGxsaGRodHyUgHyIh')).toEqual({ idNumbers: [], phones: [] });

@@ -48,6 +48,31 @@ describe('registers: units, formal party organizations, members', () => {
     expect((await (await ctx.user('chengjiao')).put(`/units/${given.id}/duties`, { duties: [], version: 1 })).statusCode).toBe(404);
   });
 
+  it("formal organizations form a tree: a township station's branch is led by its system's county committee, and what is sent to its members' home organization reaches that committee, not the township", async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const admin = await ctx.user('admin');
+    const { units, orgs } = ctx.county;
+    const station = await qiao.post('/party-orgs', { name: '中共乔端镇派出所支部委员会', kind: 'unit_branch', regionCode: '411321106', unitId: units.qiaoPolice });
+    expect(station.statusCode, station.body).toBe(201);
+    const placed = (await qiao.get('/party-orgs?q=派出所')).json().items[0];
+    expect(placed).toMatchObject({ name: '中共乔端镇派出所支部委员会', parentName: '中共南召县公安局机关支部委员会' });
+    // A village's branch, and a township office's, stay under the township committee.
+    const village = (await qiao.post('/party-orgs', { name: '中共穆老庄村支部委员会', kind: 'village_branch', regionCode: '411321106200' })).json().id;
+    expect((await qiao.get('/party-orgs?q=穆老庄村')).json().items[0]).toMatchObject({ id: village, parentName: '中共乔端镇委员会' });
+    // A police officer of the station, linked into the relocation-site branch.
+    const officer = (await qiao.post('/members', { name: '周派', gender: 'male', partyStatus: 'full', homeOrgId: station.json().id, unitId: units.qiaoPolice, skills: ['security'] })).json().id;
+    const linked = await qiao.post(`/orgs/${orgs.qiaoBranch.id}/memberships`, { memberId: officer, role: 'member', startOn: '2020-05-19', linkReason: '维护安置点治安' });
+    expect(linked.statusCode, linked.body).toBe(201);
+    const sent = await (await ctx.user('baihe')).post('/feedback-to-home', { orgId: orgs.qiaoBranch.id, memberId: officer, period: '2020年', kind: 'good_work', text: '夜间巡逻认真' });
+    expect(sent.statusCode, sent.body).toBe(201);
+    const inbox = async (who: 'qiaoduan' | 'admin') => (await (await ctx.user(who)).get('/feedback-to-home?box=received')).json().items.map((f: { id: string }) => f.id);
+    expect(await inbox('qiaoduan')).not.toContain(sent.json().id);
+    expect(await inbox('admin')).toContain(sent.json().id);
+    // And only the committee above may acknowledge it.
+    expect((await qiao.post(`/feedback-to-home/${sent.json().id}/acknowledge`, { version: 1 })).statusCode).toBe(404);
+    expect((await admin.post(`/feedback-to-home/${sent.json().id}/acknowledge`, { note: '转县公安局党委', version: 1 })).statusCode).toBe(204);
+  });
+
   it('refuses registrations outside the caller region', async () => {
     const qiao = await ctx.user('qiaoduan');
     const unit = await qiao.post('/units', { name: '越权单位', type: 'enterprise', regionCode: '411321300' });

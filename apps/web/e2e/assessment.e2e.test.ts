@@ -21,8 +21,11 @@ describe('supervision and assessment in the browser', () => {
       await evidence.getByRole('link').first().waitFor();
       expect(await evidence.getByRole('link').count()).toBeGreaterThan(10);
       await screenshot(page, '51-score-evidence');
-      await evidence.getByRole('link', { name: /梳理群众反映问题/ }).click();
-      await page.getByTestId('activity-topic').filter({ hasText: '梳理群众反映问题，形成问题清单' }).waitFor();
+      // Each meeting opens as it was recorded (the branches' meetings of the township: the list shows the first 100).
+      const meeting = evidence.getByRole('link').first();
+      const topic = (await meeting.innerText()).replace(/^\S+\s+/, '');
+      await meeting.click();
+      await page.getByTestId('activity-topic').filter({ hasText: topic }).waitFor();
       await page.goBack();
 
       await table.locator('tr', { has: page.getByRole('link', { name: '乔端镇临时党总支' }) }).getByRole('button', { name: '与中位数对比' }).click();

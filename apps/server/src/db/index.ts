@@ -37,6 +37,7 @@ import * as m0030 from './migrations/0030_resident_rating.ts';
 import * as m0031 from './migrations/0031_resident_confirmation.ts';
 import * as m0032 from './migrations/0032_unit_duties.ts';
 import * as m0033 from './migrations/0033_participants_verifier.ts';
+import * as m0034 from './migrations/0034_party_org_tree.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -193,6 +194,7 @@ const migrations = {
   '0031_resident_confirmation': m0031,
   '0032_unit_duties': m0032,
   '0033_participants_verifier': m0033,
+  '0034_party_org_tree': m0034,
 };
 
 /**

@@ -23,6 +23,10 @@ export interface PartyOrgTable {
   kind: string;
   region_code: string;
   unit_id: string | null;
+  /** The superior in the tree of formal organizations (DOMAIN §3); null for a county committee. */
+  parent_id?: string | null;
+  /** `/root/…/id/`: the subtree of an organization is `path like its path%`. */
+  path?: string | null;
 }
 
 export interface UnitTable {

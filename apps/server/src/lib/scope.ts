@@ -72,12 +72,18 @@ export function unitInScope(actor: Actor, alias = 'units'): RawBuilder<SqlBool> 
   return any(parts);
 }
 
-/** Formal (home) party organizations the actor answers for: the one they act for, and those in their region. */
+/**
+ * Formal (home) party organizations the actor answers for: the committee they act for and the organizations under it
+ * in the tree; an account acting for none, those of its region.
+ */
 export function homeOrgInScope(actor: Actor, alias = 'party_orgs'): RawBuilder<SqlBool> {
-  const parts: RawBuilder<SqlBool>[] = [];
-  if (actor.actingPartyOrgId) parts.push(sql<SqlBool>`${sql.ref(`${alias}.id`)} = ${actor.actingPartyOrgId}`);
-  if (actor.regionCode !== null) parts.push(underRegion(`${alias}.region_code`, actor.regionCode));
-  return any(parts);
+  // An account acting for a committee answers for the formal organizations under it in the tree (DOMAIN §3): the
+  // county public-security committee for the police station's branch, not the township where the station sits.
+  if (actor.actingPartyOrgId) {
+    return sql<SqlBool>`(${sql.ref(`${alias}.id`)} = ${actor.actingPartyOrgId} or ${sql.ref(`${alias}.path`)} like (
+      select ap.path from party_orgs ap where ap.id = ${actor.actingPartyOrgId}) || '%')`;
+  }
+  return any(actor.regionCode !== null ? [underRegion(`${alias}.region_code`, actor.regionCode)] : []);
 }
 
 /**

@@ -10,6 +10,7 @@ import { seedCase3 } from './demo-households.ts';
 import { seedRegister } from './demo-register.ts';
 import { seedBaiheActivities } from './demo-activities.ts';
 import { countyLife } from './demo-life.ts';
+import { paths, superiors } from '../modules/units/party-org-tree.ts';
 import { seedAssessment } from './demo-assessment.ts';
 import { seedBaiheList, seedCountyItems } from './demo-items.ts';
 import { loadCounty } from './division.ts';
@@ -584,7 +585,17 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
       'unit_duties',
       [...unitSkills].flatMap(([unitId, skills]) => skills.map((skill) => ({ unit_id: unitId, skill }))),
     );
-    await insertRows(tx, 'party_orgs', partyOrgs);
+    // The formal organizations as a tree: each under the committee that leads it.
+    const unitById = new Map(units.map((u) => [u.id, u]));
+    const parents = superiors(
+      partyOrgs.map((p) => ({ ...p, unit_name: p.unit_id ? (unitById.get(p.unit_id)?.name ?? null) : null, unit_region_code: p.unit_id ? (unitById.get(p.unit_id)?.region_code ?? null) : null })),
+    );
+    const tree = paths(parents);
+    await insertRows(
+      tx,
+      'party_orgs',
+      partyOrgs.map((p) => ({ ...p, parent_id: parents.get(p.id) ?? null, path: tree.get(p.id) ?? null })),
+    );
     await insertRows(tx, 'members', members);
     await insertRows(tx, 'member_skills', memberSkills);
     await insertRows(tx, 'temporary_orgs', orgs);

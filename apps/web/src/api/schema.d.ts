@@ -14356,6 +14356,9 @@ export interface components {
             name: string;
             kind: string;
             regionCode: string;
+            /** @description The superior in the tree of formal organizations */
+            parentId: string | null;
+            parentName: string | null;
         };
         CreatePartyOrgInput: {
             name: string;
@@ -16674,6 +16677,9 @@ export interface components {
             name: string;
             kind: string;
             regionCode: string;
+            /** @description The superior in the tree of formal organizations */
+            parentId: string | null;
+            parentName: string | null;
         };
         CreatePartyOrg: {
             name: string;

@@ -37,7 +37,14 @@ export const UnitDuties = z
   .meta({ id: 'UnitDuties' });
 
 export const PartyOrg = z
-  .object({ id: z.string(), name: z.string(), kind: z.string(), regionCode: z.string() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.string(),
+    regionCode: z.string(),
+    parentId: z.string().nullable().describe('The superior in the tree of formal organizations'),
+    parentName: z.string().nullable(),
+  })
   .meta({ id: 'PartyOrg' });
 
 export const CreatePartyOrg = z

@@ -8,6 +8,7 @@ import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
 import { nameInitials } from '../../lib/pinyin.ts';
 import { forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { dutiesByName } from '@lianjian/shared';
+import { placePartyOrg } from './units.repository.ts';
 import { assertRegionsWithin, unitInScope, underRegion } from '../../lib/scope.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -116,8 +117,10 @@ export class UnitService {
       }
       const row = { id: newId(), name: input.name, kind: input.kind, region_code: input.regionCode, unit_id: input.unitId };
       await tx.insertInto('party_orgs').values(row).execute();
+      // Its superior follows from what it is (a station's branch under its system's county committee), never named.
+      const placed = await placePartyOrg(tx, row.id, input.regionCode.slice(0, 6));
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, { action: 'party_org.create', entityType: 'party_org', entityId: row.id, after: row });
+      await recordAudit(tx, actor, { action: 'party_org.create', entityType: 'party_org', entityId: row.id, after: { ...row, parent_id: placed.parentId } });
       return row.id;
     });
   }
@@ -125,11 +128,14 @@ export class UnitService {
   /** Formal party organizations of the caller's region (home organizations, approving organizations). */
   async partyOrgs(actor: Actor, q: { q?: string; limit: number }) {
     const prefix = actor.regionCode ?? '';
-    let b = this.db.selectFrom('party_orgs').select(['id', 'name', 'kind', 'region_code']);
-    b = actor.regionCode === null ? b.where(sql<boolean>`1 = 0`) : b.where(underRegion('region_code', prefix));
-    if (q.q) b = b.where(contains('name', q.q));
-    const rows = await b.orderBy('region_code').orderBy('name').limit(q.limit).execute();
-    return { items: rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind, regionCode: r.region_code })) };
+    let b = this.db
+      .selectFrom('party_orgs as party_orgs')
+      .leftJoin('party_orgs as sup', 'sup.id', 'party_orgs.parent_id')
+      .select(['party_orgs.id', 'party_orgs.name', 'party_orgs.kind', 'party_orgs.region_code', 'party_orgs.parent_id', 'sup.name as parent_name']);
+    b = actor.regionCode === null ? b.where(sql<boolean>`1 = 0`) : b.where(underRegion('party_orgs.region_code', prefix));
+    if (q.q) b = b.where(contains('party_orgs.name', q.q));
+    const rows = await b.orderBy('party_orgs.region_code').orderBy('party_orgs.name').limit(q.limit).execute();
+    return { items: rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind, regionCode: r.region_code, parentId: r.parent_id ?? null, parentName: r.parent_name ?? null })) };
   }
 }
 
