@@ -12,7 +12,7 @@ export function clearPersonalData(raw: Buffer | string): { idNumbers: string[]; 
   // A long value in a SQLite file is cut across overflow pages: four bytes (the next page's number, at least one of
   // them a control byte) stand in the middle of a UUID there, and what is left on either side is a shorter run.
   const hex = (c: string | undefined) => c !== undefined && /[0-9a-fA-F-]/.test(c);
-  const pageBreak = (window: string) => window.length === 4 && /[\u0000-\u001f]/.test(window);
+  const pageBreak = (window: string) => window.length === 4 && [...window].some((c) => c.charCodeAt(0) < 0x20);
   const inToken = (start: number, end: number) => {
     let a = start;
     let b = end;
