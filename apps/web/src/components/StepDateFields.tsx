@@ -18,10 +18,7 @@ export function StepDateFields({ name = 'on', label }: { name?: string; label: s
         label={label}
         rules={[
           { required: true, message: t('common.required') },
-          {
-            validator: (_, d: Dayjs | undefined) =>
-              d?.isAfter(dayjs(today()), 'day') ? Promise.reject(new Error(t('common.notAfterToday', { today: today() }))) : Promise.resolve(),
-          },
+          notAfterTodayRule(t('common.notAfterToday', { today: today() })),
         ]}
         extra={t('common.stepDateHint')}
       >
@@ -39,6 +36,11 @@ export function StepDateFields({ name = 'on', label }: { name?: string; label: s
     </>
   );
 }
+
+/** A form rule: a day after today is refused with a message (a picker that silently puts today back records the wrong day). */
+export const notAfterTodayRule = (message: string) => ({
+  validator: (_: unknown, d: Dayjs | undefined) => (d?.isAfter(dayjs(today()), 'day') ? Promise.reject(new Error(message)) : Promise.resolve()),
+});
 
 const isLate = (d: Dayjs | undefined) => Boolean(d?.isBefore(dayjs(today()), 'day'));
 

@@ -144,6 +144,8 @@ export const enUS: Messages = {
   statusAction: {
     to: { active: 'Activate', rectification: 'List for rectification' },
     dissolve: 'Dissolve',
+    dissolveReason: 'Reason for dissolving',
+    reason: 'Reason',
     dissolveTitle: 'Dissolve {{name}}',
     dissolveWarning:
       'All memberships of this organization and its party groups end on the dissolution date; the record becomes read-only and stays searchable. Sub-branches must be dissolved first.',
@@ -567,6 +569,8 @@ export const enUS: Messages = {
       pickVillage: 'Choose a village',
     },
     monitoring: {
+      noticeUntil: 'notice until {{date}}',
+      noticeRunning: 'The notice runs until {{date}}; review after it',
       cases: 'Monitored households',
       candidates: 'Early warning',
       category: 'Category',
@@ -788,6 +792,8 @@ export const enUS: Messages = {
     indicator: 'Indicator',
     effect: 'Points',
     rectification: 'Required rectification',
+    followUpOn: 'Date of the follow-up',
+    followUpText: 'What was done',
     followUp: 'Follow-up',
     closed: 'Closed',
     open: 'Open',

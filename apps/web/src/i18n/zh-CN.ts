@@ -141,6 +141,8 @@ export const zhCN = {
   statusAction: {
     to: { active: '启用', rectification: '挂牌整顿' },
     dissolve: '撤销组织',
+    dissolveReason: '撤销原因',
+    reason: '原因',
     dissolveTitle: '撤销 {{name}}',
     dissolveWarning: '撤销后，本组织及其党小组的全部成员记录在撤销日期结束，记录只读但仍可查询。下级支部须先行撤销。',
     done: '状态已更新',
@@ -563,6 +565,8 @@ export const zhCN = {
       pickVillage: '选择村（社区）',
     },
     monitoring: {
+      noticeUntil: '公示至 {{date}}',
+      noticeRunning: '公示期至 {{date}}，期满后方可审核',
       cases: '监测对象',
       candidates: '预警名单',
       category: '监测类别',
@@ -784,6 +788,8 @@ export const zhCN = {
     indicator: '对应指标',
     effect: '加减分',
     rectification: '整改要求',
+    followUpOn: '跟进日期',
+    followUpText: '跟进情况',
     followUp: '跟进情况',
     closed: '已办结',
     open: '未办结',

@@ -1,10 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, Checkbox, DatePicker, Empty, Flex, Form, Input, InputNumber, Modal, Select, Table, Tag } from 'antd';
-import dayjs from 'dayjs';
+import { Button, Checkbox, DatePicker, Empty, Flex, Form, Input, InputNumber, Modal, Select, Table, Tag, Typography } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { type Schemas, api, unwrap } from '../../api/client';
+import { type Schemas, api, today, unwrap } from '../../api/client';
 import { useMe } from '../../components/me';
 import { QueryState } from '../../components/QueryState';
 import { useServerAction } from '../../components/useServerAction';
@@ -20,6 +20,7 @@ export function SupervisionPanel() {
   const [open, setOpen] = useState(false);
   const [following, setFollowing] = useState<Schemas['SupervisionRecord'] | null>(null);
   const [followText, setFollowText] = useState('');
+  const [followOn, setFollowOn] = useState<Dayjs>(() => dayjs());
   const [close, setClose] = useState(false);
   const [term, setTerm] = useState('');
   const [form] = Form.useForm();
@@ -74,7 +75,7 @@ export function SupervisionPanel() {
         unwrap(
           api.POST('/api/v1/supervision-records/{id}/follow-up', {
             params: { path: { id: following.id } },
-            body: { text: followText, close, on: dayjs().format('YYYY-MM-DD'), version: following.version },
+            body: { text: followText, close, on: followOn.format('YYYY-MM-DD'), version: following.version },
           }),
         ),
       t('item.done'),
@@ -82,12 +83,27 @@ export function SupervisionPanel() {
     if (ok) {
       setFollowing(null);
       setFollowText('');
+      setFollowOn(dayjs());
       setClose(false);
     }
   };
   return (
     <>
-      <Modal open={Boolean(following)} title={t('assessment.followUp')} onCancel={() => setFollowing(null)} onOk={followUp} okButtonProps={{ disabled: !followText.trim() }} confirmLoading={busy}>
+      <Modal
+        open={Boolean(following)}
+        title={t('assessment.followUp')}
+        onCancel={() => setFollowing(null)}
+        onOk={followUp}
+        okButtonProps={{ disabled: !followText.trim() || followOn.isAfter(dayjs(), 'day') }}
+        confirmLoading={busy}
+      >
+        {/* The day the follow-up happened (a 2020 record is followed up on its own day, not stamped with today's). */}
+        <Typography.Text type="secondary">{t('assessment.followUpOn')}</Typography.Text>
+        <DatePicker style={{ display: 'block', margin: '4px 0 12px' }} value={followOn} onChange={(d) => d && setFollowOn(d)} status={followOn.isAfter(dayjs(), 'day') ? 'error' : undefined} />
+        {followOn.isAfter(dayjs(), 'day') && <Typography.Text type="danger">{t('common.notAfterToday', { today: today() })}</Typography.Text>}
+        <Typography.Text type="secondary" style={{ display: 'block' }}>
+          {t('assessment.followUpText')}
+        </Typography.Text>
         <Input.TextArea rows={3} maxLength={2000} value={followText} onChange={(e) => setFollowText(e.target.value)} />
         <Checkbox checked={close} onChange={(e) => setClose(e.target.checked)} style={{ marginTop: 8 }}>
           {t('assessment.closed')}

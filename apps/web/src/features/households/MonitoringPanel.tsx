@@ -5,7 +5,7 @@ import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { type Schemas, api, unwrap } from '../../api/client';
+import { type Schemas, api, today, unwrap } from '../../api/client';
 import { useMe } from '../../components/me';
 import { QueryState } from '../../components/QueryState';
 import { StepDateFields, stepDateBody } from '../../components/StepDateFields';
@@ -136,7 +136,11 @@ export function MonitoringPanel() {
                 render: (v: Case['status'], r) => (
                   <>
                     <Tag color={v === 'eliminated' ? 'green' : v === 'dropped' ? 'default' : 'orange'}>{t(`households.monitoring.statuses.${v}`)}</Tag>
-                    {r.noticeEndsOn && (v === 'in_notice' || v === 'elimination_in_notice') && <Typography.Text type="secondary">≥ {r.noticeEndsOn}</Typography.Text>}
+                    {r.noticeEndsOn && (v === 'in_notice' || v === 'elimination_in_notice') && (
+                      <Typography.Text type="secondary" style={{ whiteSpace: 'nowrap' }}>
+                        {t('households.monitoring.noticeUntil', { date: r.noticeEndsOn })}
+                      </Typography.Text>
+                    )}
                   </>
                 ),
               },
@@ -147,7 +151,15 @@ export function MonitoringPanel() {
                   canWrite && (
                     <Flex gap={4} wrap>
                       {MONITORING_TRANSITIONS[r.status].map((to) => (
-                        <Button key={to} size="small" danger={to === 'dropped'} onClick={() => setStep({ c: r, to })}>
+                        <Button
+                          key={to}
+                          size="small"
+                          danger={to === 'dropped'}
+                          // The review after a notice is offered once the notice has run its days (the server refuses it before).
+                          disabled={(to === 'township_reviewed' || to === 'elimination_reviewed') && r.noticeEndsOn !== null && today() < r.noticeEndsOn}
+                          title={(to === 'township_reviewed' || to === 'elimination_reviewed') && r.noticeEndsOn !== null && today() < r.noticeEndsOn ? t('households.monitoring.noticeRunning', { date: r.noticeEndsOn }) : undefined}
+                          onClick={() => setStep({ c: r, to })}
+                        >
                           {t(`households.monitoring.actions.${to}`)}
                         </Button>
                       ))}

@@ -1,7 +1,8 @@
 import { Alert, DatePicker, Form, Input, Modal } from 'antd';
+import { notAfterTodayRule } from '../../components/StepDateFields';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
-import { type Schemas, api, unwrap } from '../../api/client';
+import { type Schemas, api, today, unwrap } from '../../api/client';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
 
@@ -44,7 +45,7 @@ export function EndMembershipModal(props: { membership: Schemas['Membership'] | 
     >
       <Alert type="info" showIcon title={t('end.confirm')} style={{ marginBottom: 16 }} />
       <Form form={form} layout="vertical" initialValues={{ endOn: dayjs() }}>
-        <Form.Item name="endOn" label={t('end.endOn')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item name="endOn" label={t('end.endOn')} rules={[{ required: true, message: t('common.required') }, notAfterTodayRule(t('common.notAfterToday', { today: today() }))]}>
           <DatePicker style={{ width: '100%' }} />
         </Form.Item>
         <Form.Item name="endReason" label={t('end.reason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>

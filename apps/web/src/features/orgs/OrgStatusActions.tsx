@@ -79,7 +79,7 @@ export function OrgStatusActions({ org }: { org: Org }) {
           {action?.kind === 'dissolve' && (
             <StepDateFields name="dissolvedOn" label={t('org.dissolvedOn')} />
           )}
-          <Form.Item name="reason" label={t('end.reason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Form.Item name="reason" label={action?.kind === 'dissolve' ? t('statusAction.dissolveReason') : t('statusAction.reason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
             <Input.TextArea rows={2} maxLength={500} />
           </Form.Item>
         </Form>
