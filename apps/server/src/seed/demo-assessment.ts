@@ -56,6 +56,9 @@ export async function seedAssessment(db: Db, ctx: { r: Rng; county: string; admi
     .select(['id', 'level', 'kind', 'region_code'])
     .where((eb) => eb.or([eb('level', '=', 'general_branch'), eb('level', '=', 'branch')]))
     .where('region_code', 'like', `${ctx.county}%`)
+    // In a fixed order (ids are random): the same draws go to the same organizations in every demo.
+    .orderBy('name')
+    .orderBy('region_code')
     .orderBy('id')
     .execute();
   const now = nowIso();
