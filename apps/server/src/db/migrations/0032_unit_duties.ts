@@ -2,7 +2,9 @@ import { type Kysely, sql } from 'kysely';
 
 // What a unit is responsible for (DOMAIN §8, link by need): the power station for electricity, the police station for
 // security, the health centre for medicine. Suggestions for an item rank a unit's people by it. Units registered
-// before this get their duties from what their names say; a county corrects them on the units page.
+// before this get their duties from what their names say; a county corrects them with PUT /units/:id/duties.
+// A frozen copy of the words `dutiesByName` (packages/shared) held when this migration was written: a migration must
+// place the same rows whenever it runs, so it does not follow later changes to that list.
 const BY_NAME: [string, string[]][] = [
   ['供电', ['electricity']],
   ['电力', ['electricity']],
