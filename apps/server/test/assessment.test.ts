@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { addDays, todayInShanghai } from '@lianjian/shared';
 import { newId } from '../src/lib/ids.ts';
 import { computeCounties } from '../src/modules/assessment/counties.ts';
 import { nameInitials } from '../src/lib/pinyin.ts';
@@ -170,6 +171,10 @@ describe('DOMAIN §9: supervision, tiered ledgers, rectification', () => {
     // Tilts for the well graded only.
     const admin = await ctx.user('admin');
     // The first version graded the branch 较好: a tilt is recorded; the second graded it 一般 (no tilt).
+    // A tilt rewards a grade: decided after the assessed period, never after today (DOMAIN §9a).
+    const tilt = (decidedOn: string) => ({ ledgerId: computed.json().id, orgId: qiaoBranch.id, amountYuan: 50000, purpose: '党建工作经费', approver: '县委组织部', decidedOn });
+    expect((await admin.post('/tilts', tilt('2020-06-30'))).json().code).toBe('date_before_record');
+    expect((await admin.post('/tilts', tilt(addDays(todayInShanghai(), 1)))).json().code).toBe('date_in_future');
     expect((await admin.post('/tilts', { ledgerId: computed.json().id, orgId: qiaoBranch.id, amountYuan: 50000, purpose: '党建工作经费', approver: '县委组织部', decidedOn: '2021-01-10' })).statusCode).toBe(201);
     expect(second.items.find((r: { orgId: string }) => r.orgId === qiaoBranch.id).grade).toBe('average');
     expect((await admin.post('/tilts', { ledgerId: v2.json().id, orgId: qiaoBranch.id, amountYuan: 1, purpose: 'x', approver: 'x', decidedOn: '2021-01-10' })).json().code).toBe('not_well_graded');

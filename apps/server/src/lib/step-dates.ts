@@ -77,3 +77,22 @@ export async function latestStepOn(tx: Executor, kind: NoticeKind, id: string): 
 export function notAfterToday(day: string, path: string, what: string, today = todayInShanghai()) {
   if (day > today) throw new Problem(400, 'date_in_future', `${what} ${day} 晚于今天（${today}），不能预先登记`, [{ path, message: `after ${today}` }]);
 }
+
+/**
+ * A day a record says something happened (a meeting held, a visit made, a helper starting, a list combed): not after
+ * today (400 `date_in_future`) and not before the day of what it belongs to (400 `date_before_record`), e.g. a
+ * meeting before its organization was founded. DOMAIN §9a: dates are facts.
+ */
+export function factDay(day: string, path: string, what: string, since?: { on: string | null | undefined; what: string }, today = todayInShanghai()) {
+  notAfterToday(day, path, what, today);
+  if (since?.on && day < since.on) {
+    throw new Problem(400, 'date_before_record', `${what} ${day} 早于${since.what}（${since.on}）`, [{ path, message: `before ${since.on}` }]);
+  }
+}
+
+/** A deadline a record sets (a due date, a rectification or follow-up deadline): never before the record's own day. */
+export function deadlineNotBefore(deadline: string | null | undefined, path: string, what: string, from: { on: string; what: string }) {
+  if (deadline && deadline < from.on) {
+    throw new Problem(400, 'deadline_before_record', `${what} ${deadline} 早于${from.what}（${from.on}）`, [{ path, message: `before ${from.on}` }]);
+  }
+}

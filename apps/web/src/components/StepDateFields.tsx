@@ -1,5 +1,6 @@
 import { DatePicker, Form, Input } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { today } from '../api/client';
 
@@ -41,6 +42,9 @@ export function StepDateFields({ name = 'on', label }: { name?: string; label: s
 export const notAfterTodayRule = (message: string) => ({
   validator: (_: unknown, d: Dayjs | undefined) => (d?.isAfter(dayjs(today()), 'day') ? Promise.reject(new Error(message)) : Promise.resolve()),
 });
+
+/** The rules of a required day that records a fact (a meeting held, a visit made): filled in, and not after today. */
+export const factDayRules = (t: TFunction) => [{ required: true, message: t('common.required') }, notAfterTodayRule(t('common.notAfterToday', { today: today() }))];
 
 const isLate = (d: Dayjs | undefined) => Boolean(d?.isBefore(dayjs(today()), 'day'));
 

@@ -12,6 +12,7 @@ import { ApplyExitButton, ExitActions } from '../features/households/ExitActions
 import { AcknowledgeButton, MeasureModal } from '../features/households/MeasureModal';
 import { VisitModal } from '../features/households/VisitModal';
 import { validValues } from '../components/validValues';
+import { factDayRules } from '../components/StepDateFields';
 
 type Detail = Schemas['HouseholdDetail'];
 const STEPS = ['applied', 'reviewed', 'verified', 'acknowledged', 'in_notice', 'announced'] as const;
@@ -64,7 +65,7 @@ function AddHelperModal({ household, open, onClose }: { household: Detail; open:
         <Form.Item name="reason" label={t('households.reason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
           <Input.TextArea rows={2} maxLength={500} />
         </Form.Item>
-        <Form.Item name="startOn" label={t('households.startOn')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item name="startOn" label={t('households.startOn')} rules={factDayRules(t)}>
           <DatePicker />
         </Form.Item>
       </Form>

@@ -36,6 +36,7 @@ import { useServerAction } from '../components/useServerAction';
 import { DisputeCard } from '../features/items/DisputeCard';
 import { ItemStatusTag } from '../features/items/ItemStatusTag';
 import { validValues } from '../components/validValues';
+import { factDayRules } from '../components/StepDateFields';
 
 type Item = Schemas['ItemDetail'];
 type Status = Item['status'];
@@ -244,7 +245,7 @@ function Participants({ item }: { item: Item }) {
           <Form.Item name="role" label={t('item.participantRole')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
             <Input maxLength={100} placeholder={t('item.participantRolePlaceholder')} />
           </Form.Item>
-          <Form.Item name="startOn" label={t('item.participantStart')} rules={[{ required: true, message: t('common.required') }]}>
+          <Form.Item name="startOn" label={t('item.participantStart')} rules={factDayRules(t)}>
             <DatePicker disabledDate={(d) => d.isAfter(dayjs(), 'day')} />
           </Form.Item>
         </Form>

@@ -8,6 +8,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { cleanPhotos, photoIds, storePhotos } from '../../lib/photos.ts';
 import { conflict, invalid, notFound } from '../../lib/problem.ts';
 import { orgInScope } from '../../lib/scope.ts';
+import { factDay } from '../../lib/step-dates.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ItemService } from '../items/items.service.ts';
@@ -107,8 +108,8 @@ export class ActivityService {
           { path: 'body.kind', message: input.kind },
         ]);
       }
-      if (input.heldOn > todayInShanghai()) throw invalid('不能记录尚未召开的会议', [{ path: 'body.heldOn', message: 'future' }]);
-      if (input.heldOn < org.established_on || (org.dissolved_on && input.heldOn >= org.dissolved_on)) {
+      factDay(input.heldOn, 'body.heldOn', '会议日期', { on: org.established_on, what: '组织成立日期' });
+      if (org.dissolved_on && input.heldOn >= org.dissolved_on) {
         throw invalid('会议日期不在组织存续期内', [{ path: 'body.heldOn', message: org.established_on }]);
       }
       const roster = await this.membersOn(tx, org.id, input.heldOn);

@@ -9,7 +9,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { Problem, conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { homeOrgInScope, orgInScope, underRegion } from '../../lib/scope.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
-import { notAfterToday, stepDay } from '../../lib/step-dates.ts';
+import { deadlineNotBefore, factDay, notAfterToday, stepDay } from '../../lib/step-dates.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { countyOf } from '../households/coverage.service.ts';
 import type {
@@ -413,6 +413,7 @@ export class AssessmentService {
       if (!org) throw notFound('组织');
       // Supervision of an organization happens while it exists, and never after today (DOMAIN §9a).
       const day = stepDay({ on: input.supervisedOn, backdateReason: input.backdateReason }, org.established_on, { path: 'body.supervisedOn' });
+      deadlineNotBefore(input.deadline, 'body.deadline', '整改期限', { on: day.on, what: '督查日期' });
       if (input.memberId) {
         if (!(await rolesInSubtree(tx, input.memberId, org.path)).length) throw invalid('被督查党员须是该组织成员', [{ path: 'body.memberId', message: input.memberId }]);
       }
@@ -480,6 +481,8 @@ export class AssessmentService {
     const row = l.items.find((r) => r.orgId === input.orgId);
     if (!row) throw invalid('该组织不在这份台账中', [{ path: 'body.orgId', message: input.orgId }]);
     if (row.grade !== 'good' && row.grade !== 'fair') throw conflict('not_well_graded', '只对考核为“好”或“较好”的组织倾斜政策或资金');
+    // A tilt rewards a grade: decided once the assessed period is over, and never after today.
+    factDay(input.decidedOn, 'body.decidedOn', '决定日期', { on: l.periodTo, what: '考核期末' });
     return this.db.transaction().execute(async (tx) => {
       const t = { id: newId(), org_id: input.orgId, ledger_id: input.ledgerId, amount_yuan: input.amountYuan, purpose: input.purpose, approver: input.approver, decided_on: input.decidedOn, created_at: nowIso() };
       await tx.insertInto('tilts').values(t).execute();

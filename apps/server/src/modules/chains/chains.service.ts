@@ -7,6 +7,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, forbidden, invalid, notFound } from '../../lib/problem.ts';
 import { assertRegionsWithin, coverageOf, orgInScope } from '../../lib/scope.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
+import { factDay } from '../../lib/step-dates.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { CreateChain, CreateProject, LandContract, NewParticipation, Placement } from './chains.schemas.ts';
 
@@ -265,6 +266,7 @@ export class ChainService {
       if (!p) throw notFound('项目');
       await this.writableOrg(actor, p.org_id, tx);
       if (input.status === 'signed' && !input.signedOn) throw invalid('已签约的合同须有签约日期', [{ path: 'body.signedOn', message: 'required' }]);
+      if (input.signedOn) factDay(input.signedOn, 'body.signedOn', '签约日期');
       await assertRegionsWithin(tx, actor, [{ path: 'body.regionCode', code: input.regionCode }], { within: await coverageOf(tx, p.org_id) });
       const row = {
         id: newId(),

@@ -3,6 +3,7 @@ import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
+import { deadlineNotBefore, factDay } from '../../lib/step-dates.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ItemService } from '../items/items.service.ts';
 import type { DisputeOutcome, FollowUp, MediationSession, OpenDispute } from './disputes.schemas.ts';
@@ -64,7 +65,8 @@ export class DisputeService {
 
   /** Records the parties and their claims of a dispute item. */
   async open(actor: Actor, itemId: string, input: z.infer<typeof OpenDispute>) {
-    await this.writable(actor, itemId);
+    const item = await this.writable(actor, itemId);
+    deadlineNotBefore(input.followUpDueOn, 'body.followUpDueOn', '回访期限', { on: item.listed_on, what: '清单日期' });
     await this.db.transaction().execute(async (tx) => {
       const existing = await tx.selectFrom('disputes').select('item_id').where('item_id', '=', itemId).executeTakeFirst();
       if (existing) throw conflict('dispute_exists', '已登记纠纷当事人和诉求');
@@ -90,7 +92,8 @@ export class DisputeService {
 
   /** One mediation session with its mediators. */
   async addSession(actor: Actor, itemId: string, input: z.infer<typeof MediationSession>) {
-    await this.writable(actor, itemId);
+    const item = await this.writable(actor, itemId);
+    factDay(input.heldOn, 'body.heldOn', '调解日期', { on: item.listed_on, what: '清单日期' });
     await this.db.transaction().execute(async (tx) => {
       const d = await tx.selectFrom('disputes').select('outcome').where('item_id', '=', itemId).executeTakeFirst();
       if (!d) throw conflict('dispute_missing', '请先登记当事人和诉求');
@@ -112,11 +115,14 @@ export class DisputeService {
 
   /** The outcome: agreement, failed, or referred to the judicial office or the court. */
   async setOutcome(actor: Actor, itemId: string, input: z.infer<typeof DisputeOutcome>) {
-    await this.writable(actor, itemId);
+    const item = await this.writable(actor, itemId);
     await this.db.transaction().execute(async (tx) => {
       const d = await tx.selectFrom('disputes').selectAll().where('item_id', '=', itemId).executeTakeFirst();
       if (!d) throw conflict('dispute_missing', '请先登记当事人和诉求');
-      const sessions = await tx.selectFrom('mediation_sessions').select('id').where('item_id', '=', itemId).execute();
+      const sessions = await tx.selectFrom('mediation_sessions').select(['id', 'held_on']).where('item_id', '=', itemId).execute();
+      const lastSession = sessions.reduce<string | null>((a, x) => (a === null || x.held_on > a ? x.held_on : a), null);
+      factDay(input.outcomeOn, 'body.outcomeOn', '调解结果日期', lastSession ? { on: lastSession, what: '最近一次调解日期' } : { on: item.listed_on, what: '清单日期' });
+      deadlineNotBefore(input.followUpDueOn, 'body.followUpDueOn', '回访期限', { on: input.outcomeOn, what: '调解结果日期' });
       if (input.outcome !== 'referred_court' && input.outcome !== 'referred_judicial' && sessions.length === 0) {
         throw conflict('no_mediation_session', '尚无调解记录，不能记录调解结果');
       }
@@ -139,7 +145,7 @@ export class DisputeService {
     await this.db.transaction().execute(async (tx) => {
       const d = await tx.selectFrom('disputes').selectAll().where('item_id', '=', itemId).executeTakeFirst();
       if (!d?.outcome) throw conflict('dispute_outcome_missing', '须先有调解结果，才能回访');
-      if (input.checkedOn < (d.outcome_on as string)) throw invalid('回访日期早于调解结果日期', [{ path: 'body.checkedOn', message: 'before outcome' }]);
+      factDay(input.checkedOn, 'body.checkedOn', '回访日期', { on: d.outcome_on, what: '调解结果日期' });
       const r = await tx
         .updateTable('disputes')
         .set({ follow_up_on: input.checkedOn, follow_up_result: input.result, version: d.version + 1, updated_at: nowIso() })

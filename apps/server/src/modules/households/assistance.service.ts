@@ -5,6 +5,7 @@ import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { maskNumbersInText } from '../../lib/mask.ts';
 import { conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
+import { factDay } from '../../lib/step-dates.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { responsibleOrgFor } from '../reports/reports.repository.ts';
@@ -44,6 +45,7 @@ export class AssistanceService {
   async addVisit(actor: Actor, householdId: string, input: z.infer<typeof NewVisit>) {
     return this.db.transaction().execute(async (tx) => {
       const h = await servedHousehold(tx, actor, householdId);
+      factDay(input.visitedOn, 'body.visitedOn', '走访日期');
       const helpers = await tx
         .selectFrom('helpers')
         .select('member_id')
@@ -129,6 +131,7 @@ export class AssistanceService {
   }
 
   async addMeasure(actor: Actor, householdId: string, input: z.infer<typeof NewMeasure>) {
+    factDay(input.startOn, 'body.startOn', '措施开始日期');
     if (input.endOn && input.endOn < input.startOn) throw invalid('结束日期早于开始日期', [{ path: 'body.endOn', message: 'before startOn' }]);
     return this.db.transaction().execute(async (tx) => {
       await servedHousehold(tx, actor, householdId);
@@ -162,7 +165,7 @@ export class AssistanceService {
       const m = await tx.selectFrom('measures').selectAll().where('id', '=', measureId).where('household_id', '=', householdId).executeTakeFirst();
       if (!m) throw notFound('帮扶措施');
       if (m.acknowledged_on) throw conflict('already_acknowledged', '该措施已确认');
-      if (input.acknowledgedOn < m.start_on) throw invalid('确认日期早于措施开始日期', [{ path: 'body.acknowledgedOn', message: 'before startOn' }]);
+      factDay(input.acknowledgedOn, 'body.acknowledgedOn', '确认日期', { on: m.start_on, what: '措施开始日期' });
       const r = await tx.updateTable('measures').set({ acknowledged_on: input.acknowledgedOn, version: m.version + 1 }).where('id', '=', measureId).where('version', '=', input.version).executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) throw versionConflict();
       await recordAudit(tx, actor, { action: 'household.measure_acknowledged', entityType: 'household', entityId: householdId, after: { measureId, ...input } });

@@ -13,6 +13,7 @@ import { maskNumbersInText, maskPhone } from '../../lib/mask.ts';
 import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
 import { nameInitials } from '../../lib/pinyin.ts';
 import { Problem, conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
+import { factDay, notAfterToday } from '../../lib/step-dates.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { activeHelper, assistedOn, countyOf, coverageGap, type CoverageRule, CoverageService, noPrimaryHelperOn } from './coverage.service.ts';
@@ -475,6 +476,7 @@ export class HouseholdService {
         .where((eb) => eb.or([memberInScope(actor), sql<SqlBool>`${h.region_code} like members.region_code || '%'`]))
         .executeTakeFirst();
       if (!member) throw notFound('帮扶人');
+      factDay(input.startOn, 'body.startOn', '帮扶开始日期');
       const today = todayInShanghai();
       const current = await tx
         .selectFrom('helpers as hp')
@@ -511,6 +513,7 @@ export class HouseholdService {
       const helper = await tx.selectFrom('helpers').selectAll().where('id', '=', helperId).where('household_id', '=', householdId).executeTakeFirst();
       if (!helper) throw notFound('帮扶记录');
       if (helper.end_on) throw conflict('helper_already_ended', '该帮扶记录已结束');
+      notAfterToday(input.endOn, 'body.endOn', '帮扶结束日期');
       if (input.endOn <= helper.start_on) throw invalid('结束日期须晚于开始日期', [{ path: 'body.endOn', message: `> ${helper.start_on}` }]);
       if (helper.is_primary === 1 && (h.status === 'registered' || h.status === 'monitored')) {
         throw conflict('primary_helper_required', '未脱贫户和监测户须始终有主帮扶责任人：请先指定新的主帮扶责任人');

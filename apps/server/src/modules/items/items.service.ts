@@ -14,7 +14,7 @@ import type { ItemTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { maskNumbersInText } from '../../lib/mask.ts';
-import { notAfterToday } from '../../lib/step-dates.ts';
+import { deadlineNotBefore, factDay, notAfterToday } from '../../lib/step-dates.ts';
 import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { cleanPhotos, photoIds, storePhotos } from '../../lib/photos.ts';
@@ -224,13 +224,14 @@ export class ItemService {
   async createListIn(tx: Executor, actor: Actor, input: z.infer<typeof CreateProblemList>) {
     const org = await tx
       .selectFrom('temporary_orgs as o')
-      .select(['o.id', 'o.level', 'o.status', 'o.path'])
+      .select(['o.id', 'o.level', 'o.status', 'o.path', 'o.established_on'])
       .where('o.id', '=', input.orgId)
       .where(orgInScope(actor, 'o'))
       .executeTakeFirst();
     if (!org) throw notFound('组织');
     if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
     if (org.level === 'group') throw invalid('问题清单由支部或总支建立', [{ path: 'body.orgId', message: 'group' }]);
+    factDay(input.listedOn, 'body.listedOn', '梳理日期', { on: org.established_on, what: '组织成立日期' });
     await holdRow(tx, 'temporary_orgs', org.id);
     const last = await tx.selectFrom('problem_lists').select((eb) => eb.fn.max('no').as('n')).where('org_id', '=', org.id).executeTakeFirst();
     const now = nowIso();
@@ -284,6 +285,7 @@ export class ItemService {
     addedOn: string,
   ): Promise<string> {
     const path = (p: string) => `body.items.${no - 1}.${p}`;
+    deadlineNotBefore(input.dueOn, path('dueOn'), '完成时限', { on: addedOn, what: addedOn === list.listed_on ? '清单日期' : '列入清单的日期' });
     // An item's place shows on that village's public board: inside the caller's reach and the branch's coverage.
     if (input.regionCode) {
       await assertRegionsWithin(tx, actor, [{ path: path('regionCode'), code: input.regionCode }], { within: await coverageOf(tx, list.org_id) });

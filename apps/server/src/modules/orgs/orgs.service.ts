@@ -8,7 +8,7 @@ import { nameInitials } from '../../lib/pinyin.ts';
 import { Problem, conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { assertRegionsWithin, coverageOf, memberInScope, unitInScope } from '../../lib/scope.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
-import { notAfterToday, stepDay } from '../../lib/step-dates.ts';
+import { factDay, notAfterToday, stepDay } from '../../lib/step-dates.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as policy from './orgs.policy.ts';
 import * as repo from './orgs.repository.ts';
@@ -394,6 +394,7 @@ export class OrgService {
       const org = await this.mustFind(actor, id, tx);
       if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
       if (!policy.canUpdateOrg(actor, org)) throw forbidden('permission_denied', '无权修改该组织');
+      factDay(input.linkedOn, 'body.linkedOn', '联建日期', { on: org.established_on, what: '组织成立日期' });
       // Linking brings the unit's members into the organization's member scope: only units the caller already reaches.
       const unit = await tx.selectFrom('units').select(['id', 'name']).where('id', '=', input.unitId).where(unitInScope(actor)).executeTakeFirst();
       if (!unit) throw notFound('单位');

@@ -12,6 +12,7 @@ import { QueryState } from '../../components/QueryState';
 import { useServerAction } from '../../components/useServerAction';
 import { CompareChart } from './CompareChart';
 import { validValues } from '../../components/validValues';
+import { factDayRules } from '../../components/StepDateFields';
 
 type Ledger = Schemas['Ledger'];
 type Row = Schemas['LedgerRow'];
@@ -85,7 +86,7 @@ function ConsequenceModal({ ledger, row, kind, onClose }: { ledger: Ledger; row:
         layout="vertical"
         initialValues={{ on: dayjs(), deadline: dayjs().add(3, 'month'), reason: row ? `${ledger.periodFrom.slice(0, 4)}年度考核总分 ${row.total}，等次“${t(`assessment.grades.${row.grade}`)}”` : '' }}
       >
-        <Form.Item name="on" label={kind === 'tilt' ? t('assessment.decidedOn') : t('assessment.listedOn')} rules={[{ required: true }]}>
+        <Form.Item name="on" label={kind === 'tilt' ? t('assessment.decidedOn') : t('assessment.listedOn')} rules={factDayRules(t)}>
           <DatePicker />
         </Form.Item>
         {kind === 'tilt' ? (

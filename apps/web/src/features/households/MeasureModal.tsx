@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
+import { factDayRules } from '../../components/StepDateFields';
 
 /** Registers an assistance measure: category, the unit that carries it, content, cost and dates. */
 export function MeasureModal({ householdId, open, onClose }: { householdId: string; open: boolean; onClose: () => void }) {
@@ -64,7 +65,7 @@ export function MeasureModal({ householdId, open, onClose }: { householdId: stri
         <Form.Item name="costYuan" label={t('households.measure.cost')}>
           <InputNumber min={0} max={100_000_000} style={{ width: 200 }} />
         </Form.Item>
-        <Form.Item name="startOn" label={t('households.startOn')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item name="startOn" label={t('households.startOn')} rules={factDayRules(t)}>
           <DatePicker />
         </Form.Item>
         <Form.Item name="endOn" label={t('households.measure.endOn')}>

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
+import { factDayRules } from '../../components/StepDateFields';
 
 const CHECKS = ['food', 'clothing', 'education', 'medical', 'housing', 'water', 'income'] as const;
 
@@ -47,7 +48,7 @@ export function VisitModal({ household, open, onClose }: { household: Schemas['H
   return (
     <Modal open={open} title={t('households.visit.add')} onCancel={onClose} onOk={submit} confirmLoading={busy} destroyOnHidden>
       <Form form={form} layout="vertical" initialValues={{ visitedOn: dayjs(), helperIds: helpers.filter((h) => h.primary).map((h) => h.memberId), checks: [...CHECKS] }}>
-        <Form.Item name="visitedOn" label={t('households.exitActions.on')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item name="visitedOn" label={t('households.exitActions.on')} rules={factDayRules(t)}>
           <DatePicker />
         </Form.Item>
         <Form.Item name="helperIds" label={t('households.visit.helpers')} rules={[{ required: true, message: t('common.required') }]}>

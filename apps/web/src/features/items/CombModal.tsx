@@ -7,6 +7,7 @@ import { useNavigate } from 'react-router';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
+import { factDayRules } from '../../components/StepDateFields';
 
 type Report = Schemas['Report'];
 
@@ -94,7 +95,7 @@ export function CombModal(props: { reports: Report[]; open: boolean; onClose: ()
         <Form.Item name="title" label={t('lists.listTitle')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
           <Input maxLength={200} />
         </Form.Item>
-        <Form.Item name="listedOn" label={t('lists.listedOn')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item name="listedOn" label={t('lists.listedOn')} rules={factDayRules(t)}>
           <DatePicker />
         </Form.Item>
         <Form.List name="items">

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, type Schemas, api, unwrap } from '../../api/client';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
+import { factDayRules } from '../../components/StepDateFields';
 
 type Mode = 'register' | 'session' | 'outcome' | 'followUp' | null;
 const OUTCOMES = ['agreement', 'failed', 'referred_judicial', 'referred_court'] as const;
@@ -124,7 +125,7 @@ export function DisputeCard({ item }: { item: Schemas['ItemDetail'] }) {
           )}
           {mode === 'session' && (
             <>
-              <Form.Item name="heldOn" label={t('dispute.heldOn')} rules={reqDate}>
+              <Form.Item name="heldOn" label={t('dispute.heldOn')} rules={factDayRules(t)}>
                 <DatePicker />
               </Form.Item>
               <Form.Item name="place" label={t('dispute.place')}>
@@ -148,7 +149,7 @@ export function DisputeCard({ item }: { item: Schemas['ItemDetail'] }) {
               <Form.Item name="outcome" label={t('dispute.outcome')} rules={reqDate}>
                 <Select options={OUTCOMES.map((o) => ({ value: o, label: t(`dispute.outcomes.${o}`) }))} />
               </Form.Item>
-              <Form.Item name="outcomeOn" label={t('dispute.outcomeOn')} rules={reqDate}>
+              <Form.Item name="outcomeOn" label={t('dispute.outcomeOn')} rules={factDayRules(t)}>
                 <DatePicker />
               </Form.Item>
               <Form.Item name="note" label={t('dispute.notes')} rules={req}>
@@ -158,7 +159,7 @@ export function DisputeCard({ item }: { item: Schemas['ItemDetail'] }) {
           )}
           {mode === 'followUp' && (
             <>
-              <Form.Item name="checkedOn" label={t('dispute.checkedOn')} rules={reqDate}>
+              <Form.Item name="checkedOn" label={t('dispute.checkedOn')} rules={factDayRules(t)}>
                 <DatePicker />
               </Form.Item>
               <Form.Item name="result" label={t('dispute.result')} rules={req}>

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
+import { factDayRules } from '../../components/StepDateFields';
 
 type Org = Schemas['OrgDetail'];
 
@@ -89,7 +90,7 @@ export function LinkMemberModal(props: { org: Org; groups: Schemas['OrgSummary']
         >
           <Select options={roles.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
         </Form.Item>
-        <Form.Item name="startOn" label={t('link.startOn')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item name="startOn" label={t('link.startOn')} rules={factDayRules(t)}>
           <DatePicker style={{ width: '100%' }} />
         </Form.Item>
         <Form.Item name="linkReason" label={t('link.reason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
