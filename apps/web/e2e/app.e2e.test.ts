@@ -1,3 +1,4 @@
+import { PROBLEM_MESSAGES_EN } from '@lianjian/shared';
 import { execSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -172,5 +173,13 @@ describe('Lianjian in a real browser', () => {
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Member search' }).waitFor();
     await screenshot(page, '09-members-en');
+    // The server words its refusals in the language chosen: a refused login reads in English, from the server.
+    await page.context().clearCookies();
+    await page.goto(base);
+    await page.getByLabel('Username').fill('nobody');
+    await page.getByLabel('Password').fill('Not-The-Password-1');
+    await page.getByRole('button', { name: /Log in/ }).click();
+    await page.getByText(PROBLEM_MESSAGES_EN.invalid_credentials as string).waitFor();
+    await page.evaluate(() => localStorage.removeItem('lj.locale'));
   });
 });

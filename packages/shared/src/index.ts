@@ -3,3 +3,4 @@ export * from './permissions.ts';
 export * from './workflows.ts';
 export * from './accounts.ts';
 export * from './procedure.ts';
+export * from './problem-messages.ts';

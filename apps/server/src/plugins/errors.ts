@@ -1,5 +1,7 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { PROBLEM_MESSAGES_EN } from '@lianjian/shared';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { Problem } from '../lib/problem.ts';
 
 const TITLES: Record<number, string> = {
@@ -15,9 +17,52 @@ const TITLES: Record<number, string> = {
   500: '服务器内部错误',
 };
 
+const TITLES_EN: Record<number, string> = {
+  400: 'Invalid request',
+  401: 'Not signed in',
+  403: 'Not allowed',
+  404: 'Not found',
+  409: 'Conflict',
+  413: 'Request too large',
+  415: 'Unsupported media type',
+  422: 'Cannot be processed',
+  429: 'Too many requests',
+  500: 'Internal server error',
+};
+
+export type Language = 'zh-CN' | 'en-US';
+
+/**
+ * The language a request asks its messages in: English when its Accept-Language prefers English to Chinese, Chinese
+ * otherwise (Chinese is the system's first language; a request that names neither gets Chinese).
+ */
+export function requestLanguage(header: string | undefined): Language {
+  const ranked = (header ?? '')
+    .split(',')
+    .map((part, i) => {
+      const [tag = '', ...params] = part.trim().toLowerCase().split(';');
+      const q = Number(params.map((p) => p.trim()).find((p) => p.startsWith('q='))?.slice(2) ?? 1);
+      return { tag, q: Number.isFinite(q) ? q : 0, i };
+    })
+    .filter((l) => l.q > 0 && (l.tag.startsWith('zh') || l.tag.startsWith('en')))
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  return ranked[0]?.tag.startsWith('en') ? 'en-US' : 'zh-CN';
+}
+
+const zodEnglish = z.locales.en().localeError;
+
+/** A schema validation message in English: zod's English wording of the issue, with the value the request sent. */
+function englishIssue(req: FastifyRequest, context: string, v: { keyword: string; instancePath: string; params: Record<string, unknown> }): string {
+  let input: unknown = (req as unknown as Record<string, unknown>)[context];
+  for (const key of String(v.instancePath).split('/').filter(Boolean)) input = input == null ? undefined : (input as Record<string, unknown>)[key];
+  const said = zodEnglish({ ...v.params, code: v.keyword, input, path: [] } as unknown as Parameters<typeof zodEnglish>[0]);
+  return (typeof said === 'string' ? said : said?.message) ?? 'Invalid value';
+}
+
 /** Every error leaves as application/problem+json (RFC 9457) with a stable code; 5xx details stay in the log. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    const english = requestLanguage(req.headers['accept-language']) === 'en-US';
     let status = 500;
     let code = 'internal_error';
     let detail = '服务器内部错误，请稍后重试';
@@ -34,7 +79,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
       detail = '输入有误，请检查标出的字段';
       errors = err.validation.map((v) => ({
         path: [err.validationContext, ...String(v.instancePath).split('/').filter(Boolean)].join('.'),
-        message: v.message ?? 'invalid',
+        message: english ? englishIssue(req, err.validationContext ?? 'body', v as never) : (v.message ?? 'invalid'),
       }));
     } else if (err.statusCode && err.statusCode < 500) {
       status = err.statusCode;
@@ -51,12 +96,16 @@ export function registerErrorHandling(app: FastifyInstance): void {
       detail = status === 400 ? '请求格式有误' : (TITLES[status] ?? '请求有误');
     }
     if (status >= 500) req.log.error({ err }, 'unhandled error');
+    // Chinese details are worded where the rule is checked, with its figures; English ones say the code's rule.
+    if (english) detail = PROBLEM_MESSAGES_EN[code] ?? TITLES_EN[status] ?? 'The request could not be completed.';
     reply
       .code(status)
       .type('application/problem+json')
+      .header('Content-Language', english ? 'en-US' : 'zh-CN')
+      .header('Vary', 'Accept-Language')
       .send({
         type: `https://lianjian.local/problems/${code}`,
-        title: TITLES[status] ?? '错误',
+        title: (english ? TITLES_EN : TITLES)[status] ?? (english ? 'Error' : '错误'),
         status,
         detail,
         code,
@@ -66,14 +115,17 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   app.setNotFoundHandler((req, reply) => {
+    const english = requestLanguage(req.headers['accept-language']) === 'en-US';
     reply
       .code(404)
       .type('application/problem+json')
+      .header('Content-Language', english ? 'en-US' : 'zh-CN')
+      .header('Vary', 'Accept-Language')
       .send({
         type: 'https://lianjian.local/problems/not_found',
-        title: TITLES[404],
+        title: (english ? TITLES_EN : TITLES)[404],
         status: 404,
-        detail: '请求的资源不存在',
+        detail: english ? (PROBLEM_MESSAGES_EN.not_found as string) : '请求的资源不存在',
         code: 'not_found',
         requestId: req.id,
       });

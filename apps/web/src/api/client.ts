@@ -22,8 +22,15 @@ export function csrfHeader(): Record<string, string> {
   return token ? { 'X-CSRF-Token': decodeURIComponent(token) } : {};
 }
 
+/** The language the screens show (the one chosen, Chinese until one is): the server words its problems in it. */
+export function screenLanguage(): string {
+  const chosen = typeof localStorage !== 'undefined' ? localStorage.getItem('lj.locale') : null;
+  return chosen === 'en-US' ? 'en-US' : 'zh-CN';
+}
+
 const problems: Middleware = {
   async onRequest({ request }) {
+    request.headers.set('Accept-Language', screenLanguage());
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       for (const [k, v] of Object.entries(csrfHeader())) request.headers.set(k, v);
     }

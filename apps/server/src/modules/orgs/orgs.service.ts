@@ -155,7 +155,8 @@ export class OrgService {
           throw forbidden('permission_denied', '无权在该组织下设立组织');
         }
         if (!PARENT_LEVEL[input.level].includes(parent.level)) {
-          throw invalid('组织层级与上级不匹配', [{ path: 'body.level', message: `${input.level} 不能设在 ${parent.level} 之下` }]);
+          const names: Record<string, string> = { committee: '临时党委', general_branch: '临时党总支', branch: '临时党支部', group: '党小组' };
+          throw invalid('组织层级与上级不匹配', [{ path: 'body.level', message: `${names[input.level]}不能设在${names[parent.level]}之下` }]);
         }
       } else if (input.level !== 'committee') {
         throw invalid('只有临时党委可以没有上级组织', [{ path: 'body.parentId', message: 'required' }]);

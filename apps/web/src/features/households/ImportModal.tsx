@@ -3,7 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Flex, Modal, Progress, Table, Tag, Typography, Upload } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, type Problem, type Schemas, api, csrfHeader, unwrap } from '../../api/client';
+import { ApiError, type Problem, type Schemas, api, csrfHeader, screenLanguage, unwrap } from '../../api/client';
 import { ExportButton } from '../../components/ExportButton';
 import { errorText } from '../../components/errorText';
 
@@ -16,6 +16,7 @@ function upload(file: File, onProgress: (percent: number) => void): Promise<Impo
     xhr.open('POST', `/api/v1/household-imports?fileName=${encodeURIComponent(file.name)}`);
     xhr.setRequestHeader('content-type', 'application/octet-stream');
     for (const [k, v] of Object.entries(csrfHeader())) xhr.setRequestHeader(k, v);
+    xhr.setRequestHeader('Accept-Language', screenLanguage());
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(Math.round((e.loaded / e.total) * 100));
     };

@@ -1,0 +1,86 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { PROBLEM_MESSAGES_EN, addDays, todayInShanghai } from '@lianjian/shared';
+import { describe, expect, it } from 'vitest';
+import { requestLanguage } from '../src/plugins/errors.ts';
+import { useCounty } from './setup-county.ts';
+
+const CJK = /[\u4e00-\u9fff]/;
+
+/** Every `.ts` file under a directory. */
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? sources(p) : e.name.endsWith('.ts') ? [p] : [];
+  });
+}
+
+/** DOMAIN: Chinese first, English second — every message a user reads is in the language the screen shows. */
+describe('a problem answers in the language the request asks for', () => {
+  const ctx = useCounty();
+
+  it('reads Accept-Language: English only when English is preferred to Chinese; Chinese otherwise', () => {
+    expect(requestLanguage('en-US,en;q=0.9')).toBe('en-US');
+    expect(requestLanguage('en')).toBe('en-US');
+    expect(requestLanguage('zh-CN,zh;q=0.9,en;q=0.8')).toBe('zh-CN');
+    expect(requestLanguage('en;q=0.5, zh;q=0.9')).toBe('zh-CN');
+    expect(requestLanguage('fr-FR, en;q=0.3')).toBe('en-US');
+    expect(requestLanguage('fr-FR')).toBe('zh-CN');
+    expect(requestLanguage('en;q=0, zh')).toBe('zh-CN');
+    expect(requestLanguage(undefined)).toBe('zh-CN');
+  });
+
+  it('a rule refused in English says so in English, title, detail and field messages; in Chinese as before', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const list = (language: string, body: object) => qiao.post('/problem-lists', body, { 'accept-language': language });
+    const future = { orgId: ctx.county.orgs.qiaoBranch.id, title: '清单', listedOn: addDays(todayInShanghai(), 1), items: [{ problem: '路灯不亮', category: 'roads' }] };
+
+    const en = await list('en-US,en;q=0.9', future);
+    expect(en.headers['content-language']).toBe('en-US');
+    expect(en.json()).toMatchObject({ code: 'date_in_future', title: 'Invalid request', detail: PROBLEM_MESSAGES_EN.date_in_future });
+    const zh = await list('zh-CN', future);
+    expect(zh.headers['content-language']).toBe('zh-CN');
+    expect(zh.json().title).toBe('请求无效');
+    expect(zh.json().detail).toMatch(/晚于今天/);
+
+    // A body the schema refuses: the field messages follow the language, with what was sent.
+    const bad = { ...future, listedOn: '2020-05-19', items: [{ problem: 7, category: 'nothing' }] };
+    const enBad = (await list('en', bad)).json();
+    expect(enBad.code).toBe('validation_failed');
+    for (const text of [enBad.title, enBad.detail, ...enBad.errors.map((e: { message: string }) => e.message)]) expect(text, text).not.toMatch(CJK);
+    expect(enBad.errors).toEqual(
+      expect.arrayContaining([
+        { path: 'body.items.0.problem', message: 'Invalid input: expected string, received number' },
+        expect.objectContaining({ path: 'body.items.0.category' }),
+      ]),
+    );
+    const zhBad = (await list('zh-CN', bad)).json();
+    expect(zhBad.errors.find((e: { path: string }) => e.path === 'body.items.0.problem').message).toMatch(CJK);
+
+    // No route, no session: the same.
+    const none = await ctx.t.app.inject({ url: '/api/v1/nothing-here', headers: { 'accept-language': 'en' } });
+    expect(none.json()).toMatchObject({ code: 'not_found', title: 'Not found' });
+    expect(none.json().detail).not.toMatch(CJK);
+    const anon = await ctx.t.app.inject({ url: '/api/v1/orgs', headers: { 'accept-language': 'en' } });
+    expect(anon.json().code).toBe('unauthenticated');
+    expect(anon.json().detail).toBe(PROBLEM_MESSAGES_EN.unauthenticated);
+  });
+
+  it('every stable code the server can answer with has an English message, and every English message is English', () => {
+    const root = path.resolve(import.meta.dirname, '../src');
+    const found = new Set<string>();
+    const patterns = [/\b(?:conflict|forbidden)\(\s*'([a-z0-9_]+)'/g, /new Problem\(\s*\d+,\s*'([a-z0-9_]+)'/g, /\bcode\s*=\s*'([a-z0-9_]+)'/g];
+    for (const file of sources(root)) {
+      const text = readFileSync(file, 'utf8');
+      for (const re of patterns) for (const m of text.matchAll(re)) found.add(m[1] as string);
+    }
+    // The scan finds the codes spelled at their throw; it must find a fair number of them to mean anything.
+    expect(found.size).toBeGreaterThan(100);
+    const missing = [...found].filter((c) => /_/.test(c) && !(c in PROBLEM_MESSAGES_EN));
+    expect(missing).toEqual([]);
+    for (const [code, text] of Object.entries(PROBLEM_MESSAGES_EN)) {
+      expect(text, code).not.toMatch(CJK);
+      expect(text.length, code).toBeGreaterThan(10);
+    }
+  });
+});
