@@ -43,6 +43,30 @@ describe('the Nanzhao demo county (DOMAIN §2)', () => {
       expect(members.items[0].role).toBe('secretary');
       const groups = (await admin.get(`/orgs?parentId=${baihe.id}`)).json().items.map((g: { name: string }) => g.name);
       expect(groups.sort()).toEqual(['结对帮扶党小组', '维护治安党小组', '矛盾调解党小组', '卫生保洁党小组', '基础建设党小组'].sort());
+      // Each group holds the people its work needs: power and water in 基础建设, police in 维护治安, the health centre in
+      // 结对帮扶 (its households are poor through illness), the judicial office in 矛盾调解.
+      const unitsOfGroup = async (name: string) =>
+        (
+          await t.db.db
+            .selectFrom('memberships as m')
+            .innerJoin('temporary_orgs as g', 'g.id', 'm.org_id')
+            .innerJoin('members as p', 'p.id', 'm.member_id')
+            .innerJoin('units as u', 'u.id', 'p.unit_id')
+            .select('u.name')
+            .where('g.parent_id', '=', baihe.id)
+            .where('g.name', '=', name)
+            .execute()
+        ).map((u) => u.name);
+      for (const [group, fits] of [
+        ['基础建设党小组', /供电|水利/],
+        ['维护治安党小组', /派出所|公安/],
+        ['矛盾调解党小组', /司法/],
+      ] as const) {
+        const names = await unitsOfGroup(group);
+        expect(names.length, group).toBeGreaterThan(0);
+        for (const n of names) expect(n, group).toMatch(fits);
+      }
+      expect((await unitsOfGroup('结对帮扶党小组')).some((n) => n.endsWith('卫生院'))).toBe(true);
 
       // One account per role, each scoped.
       const qiao = as(t.app, await login(t.app, 'qiaoduan', 'Demo-Password-1'));
@@ -87,11 +111,37 @@ describe('the Nanzhao demo county (DOMAIN §2)', () => {
       expect(receipt.json().orgName).toBe('白河新村易地搬迁临时党支部');
 
       // Case 4: the reserve-forest dispute, mediated through a village cadre, with a follow-up.
+      // The branch was formed in May 2020 for the project's land, with members from four townships and its eight villages.
+      const forest = (await admin.get(`/orgs?q=${encodeURIComponent('国储林基地')}`)).json().items[0];
+      const forestDetail = (await admin.get(`/orgs/${forest.id}`)).json();
+      expect(forestDetail.establishedOn).toMatch(/^2020-05-/);
+      const covered = forestDetail.coveredRegions.map((r: { code: string }) => r.code as string);
+      expect(covered).toHaveLength(8);
+      expect(new Set(covered.map((c: string) => c.slice(0, 9))).size).toBe(4);
+      const forestUnits = await t.db.db
+        .selectFrom('memberships as m')
+        .innerJoin('members as p', 'p.id', 'm.member_id')
+        .innerJoin('units as u', 'u.id', 'p.unit_id')
+        .select(['u.region_code', 'u.type'])
+        .where('m.org_id', '=', forest.id)
+        .execute();
+      expect(new Set(forestUnits.filter((u) => u.region_code.length >= 9).map((u) => u.region_code.slice(0, 9)))).toEqual(new Set(covered.map((c: string) => c.slice(0, 9))));
+      expect(new Set(forestUnits.filter((u) => u.type === 'village_committee').map((u) => u.region_code))).toEqual(new Set(covered));
       const projects = (await admin.get('/projects')).json().items;
       expect(projects[0]).toMatchObject({ name: '上店玉兰博览园国家储备林项目', investmentYuan: 1_537_000_000, areaMu: 55_000, beneficiaries: 100_000 });
       const dispute = (await admin.get(`/items/${projects[0].items[0].id}/dispute`)).json();
       expect(dispute.outcome).toBe('agreement');
       expect(dispute.sessions.length).toBeGreaterThanOrEqual(2);
+      // The contractor's sister, a cadre of 上店村, mediated beside the deputy secretary, after the branch was formed.
+      const sister = await t.db.db
+        .selectFrom('mediation_mediators as mm')
+        .innerJoin('members as p', 'p.id', 'mm.member_id')
+        .innerJoin('units as u', 'u.id', 'p.unit_id')
+        .select('u.name')
+        .where('u.name', 'like', '%上店村%')
+        .executeTakeFirst();
+      expect(sister).toBeDefined();
+      for (const session of dispute.sessions) expect(session.heldOn >= forestDetail.establishedOn).toBe(true);
       expect(dispute.followUpResult).toBeTruthy();
       // Case 5: the enzyme chain, five stages, a cleared blockage and an open one.
       const chains = (await admin.get('/chains')).json().items;

@@ -340,7 +340,7 @@ export async function seedCountyItems(
     branches: { id: string; region_code: string; parent_id: string | null; name: string }[];
     forestId: string;
     enzymeId: string;
-    chaigangCadreId: string;
+    sisterCadreId: string;
     closerFor: (branch: { region_code: string }) => { userId: string; label: string };
     next: () => number;
   },
@@ -404,17 +404,18 @@ export async function seedCountyItems(
       beneficiaries: 100_000,
       description: '玉兰、杜仲5.5万亩，林下套种中药材；覆盖4个乡镇8个村，依靠土地流转推进。',
       version: 1,
-      created_at: at('2019-10-15'),
-      updated_at: at('2019-10-15'),
+      // Recorded by the branch formed for it in May 2020; the contracts signed before came with the project.
+      created_at: at('2020-05-12'),
+      updated_at: at('2020-05-12'),
     })
     .execute();
   const contracts: [string, string, number, string | null, 'signed' | 'disputed'][] = [
     ['上店村集体经济合作社', '411321300215', 3200, '2019-11-20', 'signed'],
     ['柴岗村集体经济合作社', '411321300214', 2600, '2019-12-05', 'signed'],
-    ['柴岗村承包户（林地承包经营）', '411321300214', 180, '2020-03-12', 'signed'],
+    ['柴岗村承包户（林地承包经营）', '411321300214', 180, '2020-06-18', 'signed'],
   ];
   for (const [holder, region, area, signed, status] of contracts) {
-    await tx.insertInto('land_contracts').values({ id: newId(), project_id: projectId, holder, region_code: region, area_mu: area, signed_on: signed, status, created_at: at('2019-11-01') }).execute();
+    await tx.insertInto('land_contracts').values({ id: newId(), project_id: projectId, holder, region_code: region, area_mu: area, signed_on: signed, status, created_at: at(signed && signed > '2020-05-20' ? signed : '2020-05-20') }).execute();
   }
   for (const [i, [holder, region, income]] of (
     [
@@ -441,9 +442,9 @@ export async function seedCountyItems(
       })
       .execute();
   }
-  const forestGroups = await tx.selectFrom('temporary_orgs').select('id').where('parent_id', '=', ctx.forestId).execute();
+  const mediationGroup = await tx.selectFrom('temporary_orgs').select('id').where('parent_id', '=', ctx.forestId).where('name', '=', '矛盾调解党小组').executeTakeFirst();
   const deputy = await tx.selectFrom('memberships').select('member_id').where('org_id', '=', ctx.forestId).where('role', '=', 'deputy_secretary').executeTakeFirst();
-  const forestList = await addList(tx, ctx.forestId, 1, '国储林基地土地流转问题清单（2020年3月2日）', '2020-03-02', forestCloser.userId);
+  const forestList = await addList(tx, ctx.forestId, 1, '国储林基地土地流转问题清单（2020年6月8日）', '2020-06-08', forestCloser.userId);
   const disputeId = await addDemoItem(tx, {
     listId: forestList,
     listNo: 1,
@@ -453,10 +454,10 @@ export async function seedCountyItems(
     problem: '柴岗村承包户因补偿标准阻挠施工，项目停工',
     category: 'disputes',
     regionCode: '411321300214',
-    groupId: forestGroups[0]?.id ?? null,
+    groupId: mediationGroup?.id ?? null,
     responsibleId: deputy?.member_id ?? null,
-    listedOn: '2020-03-02',
-    due: '2020-03-31',
+    listedOn: '2020-06-08',
+    due: '2020-06-30',
     status: 'closed',
     closeAfterDays: 12,
     projectId,
@@ -473,25 +474,25 @@ export async function seedCountyItems(
       ]),
       claims: '承包户要求按新标准补偿林木和地上附着物，否则不让进场施工',
       outcome: 'agreement',
-      outcome_note: '经副书记通过承包户的姐姐（柴岗村村干部）多次做工作，双方按评估价签订补偿协议，当日复工',
-      outcome_on: '2020-03-12',
-      follow_up_due_on: '2020-04-12',
-      follow_up_on: '2020-04-10',
+      outcome_note: '经副书记通过承包户的姐姐（上店村村干部）多次做工作，双方按评估价签订补偿协议，当日复工',
+      outcome_on: '2020-06-18',
+      follow_up_due_on: '2020-07-18',
+      follow_up_on: '2020-07-16',
       follow_up_result: '补偿款已到位，施工正常，未再发生阻工',
       version: 3,
-      created_at: at('2020-03-02'),
-      updated_at: at('2020-04-10'),
+      created_at: at('2020-06-08'),
+      updated_at: at('2020-07-16'),
     })
     .execute();
   for (const [day, notes, extra] of [
-    ['2020-03-04', '第一次调解：承包户情绪激动，坚持高价补偿', false],
-    ['2020-03-09', '请承包户的姐姐（村干部）一起上门，讲清政策和评估依据', true],
-    ['2020-03-12', '双方同意按评估价补偿，签订协议', true],
+    ['2020-06-10', '第一次调解：承包户情绪激动，坚持高价补偿', false],
+    ['2020-06-15', '请承包户的姐姐（上店村村干部）一起上门，讲清政策和评估依据', true],
+    ['2020-06-18', '双方同意按评估价补偿，签订协议', true],
   ] as const) {
     const sessionId = newId();
     await tx.insertInto('mediation_sessions').values({ id: sessionId, item_id: disputeId, held_on: day, place: '柴岗村村委会', notes, created_by: null, created_at: at(day, 15) }).execute();
     if (deputy) await tx.insertInto('mediation_mediators').values({ session_id: sessionId, member_id: deputy.member_id }).execute();
-    if (extra) await tx.insertInto('mediation_mediators').values({ session_id: sessionId, member_id: ctx.chaigangCadreId }).execute();
+    if (extra) await tx.insertInto('mediation_mediators').values({ session_id: sessionId, member_id: ctx.sisterCadreId }).execute();
   }
 
   // Case 5: the enzyme chain, stage by stage, with a blockage cleared and one still open.

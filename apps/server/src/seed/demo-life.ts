@@ -1,6 +1,6 @@
 import type { Row } from '../db/bulk.ts';
 import { newId } from '../lib/ids.ts';
-import type { Rng } from './random.ts';
+import { type Rng, rng } from './random.ts';
 
 const at = (day: string) => `${day}T08:00:00.000Z`;
 const day = (month: number, d: number) => `2020-${String(month).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
@@ -16,7 +16,7 @@ const STUDY = ['学习习近平总书记关于扶贫工作的重要论述', '学
  * one meeting a quarter for each party group; attendance from the memberships of the day.
  */
 export function countyLife(
-  r: Rng,
+  county: Rng,
   ctx: {
     orgs: Row<'temporary_orgs'>[];
     memberships: Row<'memberships'>[];
@@ -33,6 +33,9 @@ export function countyLife(
   const groupsOf = new Map<string, Row<'temporary_orgs'>[]>();
   for (const o of ctx.orgs) if (o.level === 'group' && o.parent_id) groupsOf.set(o.parent_id, [...(groupsOf.get(o.parent_id) ?? []), o]);
 
+  // Each organization draws from a generator of its own, seeded from the county's in turn: what one organization's
+  // year holds (a later founding, a longer roster) never moves another's.
+  let r: Rng = county;
   const hold = (org: Row<'temporary_orgs'>, kind: Row<'activities'>['kind'], on: string, topic: string, turnout: number) => {
     if (on < org.established_on) return;
     const roster = (byOrg.get(org.id) ?? []).filter((m) => m.start_on <= on && (m.end_on === null || m.end_on > on));
@@ -64,6 +67,7 @@ export function countyLife(
 
   for (const org of ctx.orgs) {
     if ((org.level !== 'branch' && org.level !== 'general_branch') || ctx.skip.has(org.id)) continue;
+    r = rng(Math.floor(county.next() * 4294967296));
     // How often it meets and how many come: most organizations keep up, some slide, a few barely meet.
     // One in a dozen let it slide almost entirely: the county's rectification cases.
     const slack = !ctx.diligent.has(org.id) && r.chance(0.08);

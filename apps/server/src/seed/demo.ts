@@ -70,6 +70,17 @@ const SPECIAL_TASKS = [
 ];
 const COUNTY_GENERAL_BRANCHES = ['产业发展', '基础设施建设', '社会保障'];
 const BAIHE_GROUPS = ['结对帮扶党小组', '维护治安党小组', '矛盾调解党小组', '卫生保洁党小组', '基础建设党小组'];
+/** The relocation site's group for a member, from the member's unit: each group holds the people its work needs. */
+function baiheGroupFor(unitType: string, skills: readonly string[]): (typeof BAIHE_GROUPS)[number] {
+  if (unitType === 'village_committee' || skills.includes('forestry')) return '卫生保洁党小组';
+  if (['electricity', 'water', 'construction'].some((k) => skills.includes(k))) return '基础建设党小组';
+  if (skills.includes('security')) return '维护治安党小组';
+  if (skills.includes('mediation')) return '矛盾调解党小组';
+  return '结对帮扶党小组';
+}
+const FOREST_GROUPS = ['土地流转党小组', '矛盾调解党小组', '林下经济党小组'];
+/** The reserve-forest branch's villages: 上店村 (its seat) and 柴岗村 of 城郊乡, two each of 板山坪镇, 留山镇 and 小店乡. */
+const FOREST_VILLAGES = ['411321300215', '411321300214', '411321105200', '411321105201', '411321101200', '411321101201', '411321301201', '411321301202'];
 const GROUP_THEMES = ['结对帮扶', '产业发展', '矛盾调解', '基础建设', '环境整治'];
 
 /** Plausible job titles for a unit, by what the unit is. */
@@ -359,7 +370,6 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
         });
         baihe = branch;
       } else if (t.code === CHENGJIAO && b === 0) {
-        const covered = ['300', '105', '101', '301'].map((s) => NANZHAO + s);
         branch = addOrg({
           name: '上店玉兰博览园国储林基地临时党支部',
           level: 'branch',
@@ -368,11 +378,13 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
           anchorType: 'project',
           anchorName: '上店玉兰博览园国家储备林项目',
           mission: '保障国家储备林项目（投资15.37亿元，5.5万亩玉兰、杜仲林下套种药材）土地流转与建设，化解流转纠纷，带动10万余群众受益。',
-          region: t.code,
+          // Formed in May 2020 for the project's land: seated at 上店村, covering the eight villages of four
+          // townships whose land and people the project takes (DOMAIN §2, case 4).
+          region: FOREST_VILLAGES[0] as string,
           approvingPartyOrgId: townshipCommittees.get(t.code),
           docPrefix: '城郊党',
-          established: '2019-10-15',
-          covered,
+          established: '2020-05-12',
+          covered: FOREST_VILLAGES.slice(1),
         });
         forest = branch;
       } else {
@@ -401,6 +413,19 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
     const tu = townshipUnits.get(t) ?? [];
     const vu = (villageUnits.get(t) ?? []).filter((u) => u.region.startsWith(branch.region_code) || branch.region_code.length === 9);
     return { tu, vu: vu.length ? vu : (villageUnits.get(t) ?? []) };
+  };
+
+  // Township government, judicial office and forestry station of each of the project's four townships, the county
+  // forestry bureau and the project company, and the eight villages' committees.
+  let forestUnits: ReturnType<typeof addUnit>[] | null = null;
+  const forestPool = () => {
+    forestUnits ??= [
+      ...[CHENGJIAO, `${NANZHAO}105`, `${NANZHAO}101`, `${NANZHAO}301`].flatMap((t) => [0, 3, 5].map((k) => (townshipUnits.get(t) ?? [])[k] as ReturnType<typeof addUnit>)),
+      countyUnits[5] as ReturnType<typeof addUnit>,
+      countyUnits[19] as ReturnType<typeof addUnit>,
+      ...FOREST_VILLAGES.map((code) => [...villageUnits.values()].flat().find((u) => u.region === code) as ReturnType<typeof addUnit>),
+    ];
+    return forestUnits;
   };
 
   const seats: { org: Row<'temporary_orgs'>; size: number }[] = [
@@ -441,6 +466,9 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
       } else {
         unit = r.pick(vu);
       }
+      // The reserve-forest branch's members come from the four townships and the eight villages of the project (drawn
+      // in turn; the draws above still run, so that what is generated after them stays the same).
+      if (org === forest) unit = forestPool()[i % forestPool().length] as ReturnType<typeof addUnit>;
       // The relocation site's secretary is the deputy township head; the enzyme branch's deputy is the company chairman.
       const title = org === baihe && i === 0 ? '副镇长' : org.anchor_name === '酵素产业链' && i === 1 ? '董事长' : undefined;
       ids.push(makeMember(unit, i < 5 || !r.chance(0.04) ? 'full' : 'probationary', title));
@@ -473,7 +501,8 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
   // Party groups under each branch; every branch member sits in one group.
   for (const branch of [...townshipBranches, ...specials, ...countyGbs]) {
     const roster = rosterOf.get(branch.id) ?? [];
-    const names = branch === baihe ? BAIHE_GROUPS : GROUP_THEMES.slice(0, r.int(2, 4)).map((t) => `${t}党小组`);
+    const drawn = branch === baihe ? BAIHE_GROUPS : GROUP_THEMES.slice(0, r.int(2, 4)).map((t) => `${t}党小组`);
+    const names = branch === forest ? FOREST_GROUPS : drawn;
     const groups = names.map((n) =>
       addOrg({
         name: n,
@@ -487,9 +516,21 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
         established: branch.established_on,
       }),
     );
+    // At the relocation site each member sits in the group whose work fits the member's unit (power and water people
+    // in 基础建设, police in 维护治安, the health centre and the school in 结对帮扶), the first of each leading it;
+    // elsewhere members are dealt round the groups.
+    const unitOfMember = branch === baihe ? new Map(members.map((x) => [x.id, x.unit_id])) : null;
+    const led = new Set<string>();
     roster.forEach((m, i) => {
-      const g = groups[i % groups.length] as Row<'temporary_orgs'>;
-      const leads = i >= 1 && i <= groups.length;
+      let g = groups[i % groups.length] as Row<'temporary_orgs'>;
+      let leads = i >= 1 && i <= groups.length;
+      if (unitOfMember) {
+        const unitId = unitOfMember.get(m) as string;
+        const name = baiheGroupFor(unitTypes.get(unitId) ?? '', unitSkills.get(unitId) ?? []);
+        g = groups.find((x) => x.name === name) as Row<'temporary_orgs'>;
+        leads = i >= 1 && !led.has(g.id);
+        if (leads) led.add(g.id);
+      }
       link(g, m, leads ? 'group_leader' : 'member', addDays(branch.established_on, 3), '支部分组');
     });
   }
@@ -509,9 +550,9 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
   }
   const qiaoPower = (townshipUnits.get(QIAODUAN) ?? [])[2] as ReturnType<typeof addUnit>;
   const electricianIds = [makeMember(qiaoPower, 'none', '电工'), makeMember(qiaoPower, 'none', '电工')];
-  // The contractor's sister: a village cadre of 柴岗村 through whom the dispute of case 4 was mediated.
-  const chaigang = (villageUnits.get(CHENGJIAO) ?? []).find((u) => u.name.includes('柴岗村')) as ReturnType<typeof addUnit>;
-  const chaigangCadreId = makeMember(chaigang, 'full', '村委委员');
+  // The contractor's sister: a village cadre of 上店村 through whom the dispute of case 4 was mediated.
+  const shangdian = (villageUnits.get(CHENGJIAO) ?? []).find((u) => u.name.includes('上店村')) as ReturnType<typeof addUnit>;
+  const sisterCadreId = makeMember(shangdian, 'full', '村委委员');
   // The township power-station chief: not in the branch, linked in by need for item 3 of the 2020-05-19 list.
   const powerChiefId = makeMember(qiaoPower, 'full', '所长');
   if (!memberSkills.some((s) => s.member_id === powerChiefId && s.skill === 'electricity')) {
@@ -686,7 +727,7 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
       branches: townshipBranches.filter((x) => x !== b && x !== forest),
       forestId: (forest as Row<'temporary_orgs'> | null)?.id as string,
       enzymeId: enzyme.id,
-      chaigangCadreId,
+      sisterCadreId,
       closerFor: (branch) => {
         const u = townshipUsers.get(branch.region_code.slice(0, 9)) ?? admin;
         return { userId: u.id, label: u.display_name };
