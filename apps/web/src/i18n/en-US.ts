@@ -791,6 +791,8 @@ export const enUS: Messages = {
     indicatorWeight: '{{name}} (weight {{weight}})',
     indicator: 'Indicator',
     effect: 'Points',
+    effectNeedsScheme: 'Points can be recorded once the year’s assessment scheme sets its indicators.',
+    deadlineBeforeSupervision: 'The rectification deadline cannot be before the supervision date',
     rectification: 'Required rectification',
     followUpOn: 'Date of the follow-up',
     followUpText: 'What was done',

@@ -787,6 +787,8 @@ export const zhCN = {
     indicatorWeight: '{{name}}（权重 {{weight}} 分）',
     indicator: '对应指标',
     effect: '加减分',
+    effectNeedsScheme: '该年度考核方案设定指标后，才能记录加减分。',
+    deadlineBeforeSupervision: '整改期限不能早于督查日期',
     rectification: '整改要求',
     followUpOn: '跟进日期',
     followUpText: '跟进情况',

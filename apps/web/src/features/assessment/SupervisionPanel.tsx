@@ -126,8 +126,36 @@ export function SupervisionPanel() {
             { title: t('assessment.kind'), dataIndex: 'kind', width: 100, render: (v) => t(`assessment.kinds.${v}`) },
             { title: t('assessment.org'), dataIndex: 'orgName', render: (v, r) => <Link to={`/orgs/${r.orgId}`}>{v}</Link> },
             { title: t('assessment.supervisor'), dataIndex: 'supervisor', width: 120 },
-            { title: t('assessment.findings'), dataIndex: 'findings' },
-            { title: t('assessment.effect'), dataIndex: 'scoreEffect', width: 80, align: 'right', render: (v) => (v === null ? '—' : v > 0 ? `+${v}` : v) },
+            {
+              title: t('assessment.findings'),
+              dataIndex: 'findings',
+              render: (v, r) => (
+                <Flex vertical gap={2}>
+                  <span style={{ whiteSpace: 'pre-wrap' }}>{v}</span>
+                  {r.rectification && (
+                    <Typography.Text type="secondary">
+                      {t('assessment.rectification')}：{r.rectification}
+                      {r.deadline ? `（${t('assessment.deadline')} ${r.deadline}）` : ''}
+                    </Typography.Text>
+                  )}
+                </Flex>
+              ),
+            },
+            {
+              title: t('assessment.effect'),
+              dataIndex: 'scoreEffect',
+              width: 120,
+              align: 'right',
+              render: (v, r) =>
+                v === null ? (
+                  '—'
+                ) : (
+                  <Flex vertical align="end">
+                    <span>{v > 0 ? `+${v}` : v}</span>
+                    {r.indicator && <Typography.Text type="secondary">{indicators.find((i) => i.key === r.indicator)?.name ?? r.indicator}</Typography.Text>}
+                  </Flex>
+                ),
+            },
             {
               title: t('assessment.followUp'),
               dataIndex: 'closedOn',
@@ -165,7 +193,7 @@ export function SupervisionPanel() {
           <Form.Item name="findings" label={t('assessment.findings')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
             <Input.TextArea rows={3} maxLength={2000} />
           </Form.Item>
-          <Form.Item name="effect" label={t('assessment.effect')}>
+          <Form.Item name="effect" label={t('assessment.effect')} extra={indicators.length === 0 ? t('assessment.effectNeedsScheme') : undefined}>
             <InputNumber min={-100} max={100} disabled={indicators.length === 0} />
           </Form.Item>
           <Form.Item noStyle shouldUpdate={(a, b) => a.effect !== b.effect}>
@@ -178,7 +206,19 @@ export function SupervisionPanel() {
           <Form.Item name="rectification" label={t('assessment.rectification')}>
             <Input.TextArea rows={2} maxLength={2000} />
           </Form.Item>
-          <Form.Item name="deadline" label={t('assessment.deadline')}>
+          <Form.Item
+            name="deadline"
+            label={t('assessment.deadline')}
+            dependencies={['on']}
+            rules={[
+              ({ getFieldValue }) => ({
+                validator: (_: unknown, d: Dayjs | undefined) => {
+                  const on = getFieldValue('on') as Dayjs | undefined;
+                  return d && on && d.isBefore(on, 'day') ? Promise.reject(new Error(t('assessment.deadlineBeforeSupervision'))) : Promise.resolve();
+                },
+              }),
+            ]}
+          >
             <DatePicker />
           </Form.Item>
         </Form>
