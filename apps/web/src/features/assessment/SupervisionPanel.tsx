@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQueries, useQuery } from '@tanstack/react-query';
 import { Button, Checkbox, DatePicker, Empty, Flex, Form, Input, InputNumber, Modal, Select, Table, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
@@ -35,6 +35,15 @@ export function SupervisionPanel() {
     queryFn: () => unwrap(api.GET('/api/v1/assessment-schemes', { params: { query: { year } } })),
   });
   const indicators = [...new Map((schemes.data?.items ?? []).flatMap((sc) => sc.indicators).map((i) => [i.key, i])).values()];
+  // The list names each record's indicator as the schemes do (the key is the scheme's, never shown).
+  const recordYears = [...new Set((q.data?.items ?? []).filter((x) => x.indicator).map((x) => Number(x.supervisedOn.slice(0, 4))))];
+  const yearSchemes = useQueries({
+    queries: recordYears.map((y) => ({
+      queryKey: ['assessment-schemes', y],
+      queryFn: () => unwrap(api.GET('/api/v1/assessment-schemes', { params: { query: { year: y } } })),
+    })),
+  });
+  const indicatorName = new Map(yearSchemes.flatMap((s) => s.data?.items ?? []).flatMap((sc) => sc.indicators.map((i): [string, string] => [`${sc.year}:${i.key}`, i.name])));
   const orgs = useQuery({
     queryKey: ['orgs', 'search', term],
     enabled: open && term.length > 0,
@@ -152,7 +161,7 @@ export function SupervisionPanel() {
                 ) : (
                   <Flex vertical align="end">
                     <span>{v > 0 ? `+${v}` : v}</span>
-                    {r.indicator && <Typography.Text type="secondary">{indicators.find((i) => i.key === r.indicator)?.name ?? r.indicator}</Typography.Text>}
+                    {r.indicator && <Typography.Text type="secondary">{indicatorName.get(`${r.supervisedOn.slice(0, 4)}:${r.indicator}`) ?? ''}</Typography.Text>}
                   </Flex>
                 ),
             },
