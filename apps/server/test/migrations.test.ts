@@ -105,4 +105,48 @@ describe('upgrades: notices published on the board', () => {
       await handle.close();
     }
   });
+
+  it('an upgrade that makes the formal organizations a tree places an existing register under its real superiors', async () => {
+    const handle = await migratedBefore(await scratch.create(), '0034');
+    try {
+      const at = '2020-01-01T00:00:00.000Z';
+      await sql`insert into regions (code, name, level, kind, name_initials) values
+        ('411321', '南召县', 'county', '县', 'nzx'), ('411321106', '乔端镇', 'township', '镇', 'qdz'), ('411321106200', '穆老庄村', 'village', '村', 'mlzc')`.execute(handle.db);
+      const units: [string, string, string][] = [
+        ['u-police', '南召县公安局', '411321'],
+        ['u-station', '乔端镇派出所', '411321106'],
+        ['u-gov', '乔端镇人民政府', '411321106'],
+        ['u-village', '穆老庄村村委会', '411321106200'],
+      ];
+      for (const [id, name, region] of units) {
+        await sql`insert into units (id, name, type, region_code, name_initials, version, created_at, updated_at) values (${id}, ${name}, 'party_government', ${region}, 'x', 1, ${at}, ${at})`.execute(handle.db);
+      }
+      const orgs: [string, string, string, string, string | null][] = [
+        ['county', '中共南召县委员会', 'county_committee', '411321', null],
+        ['qiao', '中共乔端镇委员会', 'township_committee', '411321106', null],
+        ['police', '中共南召县公安局委员会', 'unit_branch', '411321', 'u-police'],
+        ['station', '中共乔端镇派出所支部委员会', 'unit_branch', '411321106', 'u-station'],
+        ['gov', '中共乔端镇人民政府机关支部委员会', 'unit_branch', '411321106', 'u-gov'],
+        ['village', '中共穆老庄村支部委员会', 'village_branch', '411321106200', 'u-village'],
+      ];
+      for (const [id, name, kind, region, unit] of orgs) {
+        await sql`insert into party_orgs (id, name, kind, region_code, unit_id) values (${id}, ${name}, ${kind}, ${region}, ${unit})`.execute(handle.db);
+      }
+      await migrate(handle.db);
+      const placed = Object.fromEntries(
+        (await handle.db.selectFrom('party_orgs').select(['id', 'parent_id', 'path']).execute()).map((r) => [r.id, [r.parent_id, r.path]]),
+      );
+      expect(placed).toEqual({
+        county: [null, '/county/'],
+        qiao: ['county', '/county/qiao/'],
+        police: ['county', '/county/police/'],
+        // The police station's branch is led by the county public-security committee, not by the township it sits in.
+        station: ['police', '/county/police/station/'],
+        gov: ['qiao', '/county/qiao/gov/'],
+        village: ['qiao', '/county/qiao/village/'],
+      });
+    } finally {
+      await handle.close();
+    }
+  });
 });

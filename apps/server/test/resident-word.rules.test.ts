@@ -137,6 +137,25 @@ describe("a resident's word is the resident's", () => {
     expect(item.events.at(-1).actor).toContain('电话回访');
   });
 
+  it("a call back saying 'not solved' reopens a closed item only within the county's reopen window, as the tracking code does", async () => {
+    const { itemId } = await hotlineItem();
+    const admin = await ctx.user('admin');
+    const record = async (solved: boolean, words: string) =>
+      admin.post(`/items/${itemId}/resident-call`, { solved, calledAt: new Date().toISOString(), residentWords: words, version: await version(itemId) });
+    expect((await record(true, '修好了')).statusCode).toBe(204);
+    // Closed eleven days ago (the window is five days by default): the resident's "not solved" no longer reopens it.
+    const closedAt = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString();
+    await ctx.t.db.db.updateTable('items').set({ closed_at: closedAt(11) }).where('id', '=', itemId).execute();
+    const late = await record(false, '又跳闸了');
+    expect([late.statusCode, late.json().code]).toEqual([409, 'reopen_window_over']);
+    expect((await admin.get(`/items/${itemId}`)).json().status).toBe('closed');
+    // Closed two days ago: the same call reopens it.
+    await ctx.t.db.db.updateTable('items').set({ closed_at: closedAt(2) }).where('id', '=', itemId).execute();
+    const inTime = await record(false, '又跳闸了');
+    expect(inTime.statusCode, inTime.body).toBe(204);
+    expect((await admin.get(`/items/${itemId}`)).json().status).toBe('in_progress');
+  });
+
   it("the one-time code reaches the SMS platform once, even with two senders draining at the same moment", async () => {
     const { code } = await hotlineItem('13812341234');
     expect((await anon.post(`/public/reports/${code}/phone-code`)).statusCode).toBe(200);
