@@ -1,7 +1,9 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, randomFillSync } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DataKeyError } from './data-key.ts';
+
+/** Raised when a database and the data key given do not belong together; the message says what to set. */
+export class DataKeyError extends Error {}
 
 /**
  * Field encryption for the most sensitive personal data (ID numbers, phone numbers, health): AES-256-GCM

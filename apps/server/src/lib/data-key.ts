@@ -24,8 +24,7 @@ export const ENCRYPTED_COLUMNS = [
   ['sms_outbox', 'text_enc'],
 ] as const;
 
-/** Raised when a database and the data key given do not belong together; the message says what to set. */
-export class DataKeyError extends Error {}
+export { DataKeyError } from './crypto.ts';
 
 /** Whether a data key has been recorded for this database. */
 export async function keyRegistered(db: Executor): Promise<boolean> {

@@ -4,7 +4,7 @@ import type { Actor } from '../../lib/actor.ts';
 import { orgInScope, underRegion } from '../../lib/scope.ts';
 import { activeOn, orgExistedOn } from '../orgs/orgs.repository.ts';
 import { type CockpitParts, cockpit } from './cockpit.ts';
-import type { OverviewData } from './overview.ts';
+import type { OverviewData } from './stats.schemas.ts';
 
 /** The overview computed from the records, with the values a wider scope merges (see snapshots). */
 export async function liveOverview(db: Db, actor: Actor, asOf: string, region?: string): Promise<{ overview: OverviewData; parts: CockpitParts }> {

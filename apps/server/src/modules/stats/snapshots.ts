@@ -5,7 +5,7 @@ import { conflict } from '../../lib/problem.ts';
 import { underRegion } from '../../lib/scope.ts';
 import { type CockpitParts, share } from './cockpit.ts';
 import { liveOverview } from './live.ts';
-import type { OverviewData } from './overview.ts';
+import type { OverviewData } from './stats.schemas.ts';
 
 /**
  * Daily statistics per county. An overview wider than one county (a prefecture, the province: 100 counties,

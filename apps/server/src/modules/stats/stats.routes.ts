@@ -5,7 +5,8 @@ import type { Db } from '../../db/index.ts';
 import { isoDate, problemReplies, regionCode } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import { Network, NetworkQuery, network } from './network.ts';
-import { Overview, overview } from './overview.ts';
+import { overview } from './overview.ts';
+import { Overview } from './stats.schemas.ts';
 
 export function statsRoutes(db: Db): FastifyPluginAsyncZod {
   return async (app) => {
