@@ -11161,6 +11161,8 @@ export interface paths {
                     householdId?: string;
                     status?: "applied" | "reviewed" | "verified" | "acknowledged" | "in_notice" | "announced" | "rejected";
                     regionCode?: string;
+                    limit?: number;
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -11176,6 +11178,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["ExitApplication"][];
+                            nextCursor: string | null;
+                            total: number;
                         };
                     };
                 };
@@ -11653,6 +11657,8 @@ export interface paths {
             parameters: {
                 query?: {
                     householdId?: string;
+                    limit?: number;
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -11668,6 +11674,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["MonitoringCase"][];
+                            nextCursor: string | null;
+                            total: number;
                         };
                     };
                 };

@@ -1,7 +1,8 @@
 import { EXIT_STATUSES } from '@lianjian/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { noContent, problemReplies } from '../../lib/schemas.ts';
+import { pageQuery } from '../../lib/paging.ts';
+import { noContent, page, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import { ExitApplication, ExitTransition, NewExitApplication, Objection } from './exits.schemas.ts';
 import type { ExitService } from './exits.service.ts';
@@ -32,8 +33,9 @@ export function exitRoutes(service: ExitService): FastifyPluginAsyncZod {
           householdId: z.string().uuid().optional(),
           status: z.enum(EXIT_STATUSES).optional(),
           regionCode: z.string().regex(/^\d{6,12}$/).optional(),
+          ...pageQuery,
         }),
-        response: { 200: z.object({ items: z.array(ExitApplication) }), ...problemReplies },
+        response: { 200: page(ExitApplication), ...problemReplies },
       },
       handler: (req) => service.list(requireActor(req), req.query),
     });

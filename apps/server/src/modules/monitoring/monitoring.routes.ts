@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { noContent, problemReplies } from '../../lib/schemas.ts';
+import { pageQuery } from '../../lib/paging.ts';
+import { noContent, page, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import { Candidate, MonitoringCase, MonitoringTransition, NewMonitoringCase } from './monitoring.schemas.ts';
 import type { MonitoringService } from './monitoring.service.ts';
@@ -15,10 +16,10 @@ export function monitoringRoutes(service: MonitoringService): FastifyPluginAsync
       schema: {
         tags,
         summary: '防返贫监测对象',
-        querystring: z.strictObject({ householdId: z.string().uuid().optional() }),
-        response: { 200: z.object({ items: z.array(MonitoringCase) }), ...problemReplies },
+        querystring: z.strictObject({ householdId: z.string().uuid().optional(), ...pageQuery }),
+        response: { 200: page(MonitoringCase), ...problemReplies },
       },
-      handler: (req) => service.list(requireActor(req), req.query.householdId),
+      handler: (req) => service.list(requireActor(req), req.query),
     });
     app.get('/monitoring-cases/:id', {
       config: { permission: 'households:read' },

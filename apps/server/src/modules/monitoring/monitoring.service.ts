@@ -8,6 +8,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { latestStepOn, lateNote, noticeEndsOf, stepDay } from '../../lib/step-dates.ts';
+import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { setting } from '../settings/settings.repository.ts';
 import { householdInScope } from '../../lib/scope.ts';
@@ -73,10 +74,17 @@ export class MonitoringService {
     return one as NonNullable<typeof one>;
   }
 
-  async list(actor: Actor, householdId?: string) {
+  /** Cases in scope, newest first, in keyset pages with their total: a county's list never stops silently. */
+  async list(actor: Actor, f: { householdId?: string; limit?: number; cursor?: string } = {}) {
     let q = this.scoped(actor);
-    if (householdId) q = q.where('m.household_id', '=', householdId);
-    return { items: await this.present(await q.orderBy('m.identified_on', 'desc').orderBy('m.id').limit(200).execute()) };
+    if (f.householdId) q = q.where('m.household_id', '=', f.householdId);
+    const limit = f.limit ?? 20;
+    const after = decodeCursor(f.cursor);
+    const [rows, total] = await Promise.all([
+      (after ? q.where(afterCursor('m.identified_on', 'm.id', after, 'desc')) : q).orderBy('m.identified_on', 'desc').orderBy('m.id').limit(limit + 1).execute(),
+      q.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return pageOf(await this.present(rows), limit, Number(total.n), (r) => r.identifiedOn);
   }
 
   /**

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type Schemas, api, today, unwrap } from '../../api/client';
+import { CursorPager, useCursorPages } from '../../components/CursorPager';
 import { QueryState } from '../../components/QueryState';
 
 type Status = Schemas['ExitApplication']['status'];
@@ -16,9 +17,11 @@ export const exitColor = (s: Status) => (s === 'announced' ? 'green' : s === 're
 export function ExitsPanel() {
   const { t } = useTranslation();
   const [status, setStatus] = useState<Status | undefined>('in_notice');
+  const pages = useCursorPages(status ?? '');
   const q = useQuery({
-    queryKey: ['households', 'exits', status],
-    queryFn: () => unwrap(api.GET('/api/v1/exit-applications', { params: { query: status ? { status } : {} } })),
+    queryKey: ['households', 'exits', status, pages.cursor],
+    queryFn: () =>
+      unwrap(api.GET('/api/v1/exit-applications', { params: { query: { limit: 20, ...(status ? { status } : {}), ...(pages.cursor ? { cursor: pages.cursor } : {}) } } })),
   });
   return (
     <>
@@ -37,7 +40,7 @@ export function ExitsPanel() {
           rowKey="id"
           size="small"
           dataSource={q.data?.items}
-          pagination={{ pageSize: 20, showSizeChanger: false, showTotal: (total) => t('common.total', { total }) }}
+          pagination={false}
           locale={{ emptyText: <Empty description={t('households.exitList.empty')} /> }}
           columns={[
             { title: t('households.head'), dataIndex: 'headName', render: (v, r) => <Link to={`/households/${r.householdId}`}>{v}</Link> },
@@ -65,6 +68,7 @@ export function ExitsPanel() {
             },
           ]}
         />
+        <CursorPager pages={pages} total={q.data?.total ?? 0} nextCursor={q.data?.nextCursor} testId="exit-total" />
       </QueryState>
     </>
   );

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type Schemas, api, today, unwrap } from '../../api/client';
+import { CursorPager, useCursorPages } from '../../components/CursorPager';
 import { useMe } from '../../components/me';
 import { QueryState } from '../../components/QueryState';
 import { StepDateFields, stepDateBody } from '../../components/StepDateFields';
@@ -110,7 +111,11 @@ export function MonitoringPanel() {
   const [year, setYear] = useState(dayjs().year());
   const [identify, setIdentify] = useState<Candidate | null>(null);
   const [step, setStep] = useState<{ c: Case; to: Case['status'] } | null>(null);
-  const cases = useQuery({ queryKey: ['households', 'monitoring'], queryFn: () => unwrap(api.GET('/api/v1/monitoring-cases')) });
+  const pages = useCursorPages();
+  const cases = useQuery({
+    queryKey: ['households', 'monitoring', pages.cursor],
+    queryFn: () => unwrap(api.GET('/api/v1/monitoring-cases', { params: { query: { limit: 20, ...(pages.cursor ? { cursor: pages.cursor } : {}) } } })),
+  });
   const candidates = useQuery({
     queryKey: ['households', 'monitoring-candidates', year],
     queryFn: () => unwrap(api.GET('/api/v1/monitoring-candidates', { params: { query: { year } } })),
@@ -123,7 +128,7 @@ export function MonitoringPanel() {
             rowKey="id"
             size="small"
             dataSource={cases.data?.items}
-            pagination={{ pageSize: 10, showSizeChanger: false, showTotal: (total) => t('common.total', { total }) }}
+            pagination={false}
             locale={{ emptyText: <Empty description={t('households.monitoring.noCases')} /> }}
             columns={[
               { title: t('households.head'), dataIndex: 'headName', render: (v, r) => <Link to={`/households/${r.householdId}`}>{v}</Link> },
@@ -168,6 +173,7 @@ export function MonitoringPanel() {
               },
             ]}
           />
+          <CursorPager pages={pages} total={cases.data?.total ?? 0} nextCursor={cases.data?.nextCursor} testId="monitoring-total" />
         </QueryState>
       </Card>
       <Card

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { registerHousehold } from './households-fixture.ts';
+import { useCounty } from './setup-county.ts';
+
+type Schema = { $ref?: string; type?: string; properties?: Record<string, Schema>; required?: string[] };
+
+/**
+ * Lists that still answer `{items}` alone, cut at a fixed number of rows: each is to page like the rest (issue: one
+ * contract for lists). The test fails when one of them is fixed and still listed here, so the list stays true.
+ */
+const NOT_YET_PAGED = new Set([
+  '/api/v1/account-requests',
+  '/api/v1/activities',
+  '/api/v1/assessment-schemes',
+  '/api/v1/chains',
+  '/api/v1/coverage-gaps',
+  '/api/v1/escalation-targets',
+  '/api/v1/feedback-to-home',
+  '/api/v1/helper-workload',
+  '/api/v1/household-imports',
+  '/api/v1/inbox',
+  '/api/v1/ledgers',
+  '/api/v1/meeting-reminders',
+  '/api/v1/monitoring-candidates',
+  '/api/v1/party-orgs',
+  '/api/v1/projects',
+  '/api/v1/public/regions',
+  '/api/v1/recommendations',
+  '/api/v1/rectifications',
+  '/api/v1/regions',
+  '/api/v1/supervision-records',
+  '/api/v1/tilts',
+  '/api/v1/users',
+]);
+
+/** One contract for lists: `items`, `nextCursor` and `total`, through lib/paging.ts; nothing stops silently. */
+describe('every list pages the same way', () => {
+  const ctx = useCounty();
+
+  it('a list route answers items with nextCursor and total, and takes limit and cursor', async () => {
+    const doc = (await ctx.t.app.inject({ url: '/api/v1/openapi.json' })).json();
+    const deref = (s: Schema): Schema => (s.$ref ? deref(doc.components.schemas[s.$ref.split('/').at(-1) as string]) : s);
+    const lists: string[] = [];
+    const unpaged: string[] = [];
+    for (const [url, ops] of Object.entries(doc.paths as Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema: Schema }> }>; parameters?: { name: string; in: string }[] }>>)) {
+      const get = ops.get;
+      const reply = get?.responses?.['200']?.content?.['application/json']?.schema;
+      if (!get || !reply || url.includes('{')) continue;
+      const body = deref(reply);
+      if (body.properties?.items?.type !== 'array') continue;
+      lists.push(url);
+      const query = new Set((get.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name));
+      const paged = Boolean(body.properties.nextCursor && body.properties.total && query.has('limit') && query.has('cursor'));
+      if (!paged) unpaged.push(url);
+    }
+    expect(lists.length).toBeGreaterThan(20);
+    expect(unpaged.sort()).toEqual([...NOT_YET_PAGED].sort());
+    for (const url of ['/api/v1/exit-applications', '/api/v1/monitoring-cases', '/api/v1/households', '/api/v1/items']) expect(lists).toContain(url);
+  });
+
+  it('the exit applications of a county page through all of them, each once, with the total', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const h = await registerHousehold(qiao);
+      const res = await qiao.post('/exit-applications', { householdId: h, source: 'household', appliedOn: '2020-10-0' + (i + 1), backdateReason: '补录纸质申请' });
+      expect(res.statusCode, res.body).toBe(201);
+      ids.push(res.json().id);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await qiao.get(`/exit-applications?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(res.statusCode, res.body).toBe(200);
+      const page = res.json();
+      expect(page.total).toBe(5);
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((x: { id: string }) => x.id));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen.sort()).toEqual([...ids].sort());
+    // Newest first.
+    const first = (await qiao.get('/exit-applications?limit=5')).json().items.map((x: { appliedOn: string }) => x.appliedOn);
+    expect(first).toEqual([...first].sort().reverse());
+  });
+});
