@@ -63,7 +63,7 @@ describe('every list pages the same way', () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       const h = await registerHousehold(qiao);
-      const res = await qiao.post('/exit-applications', { householdId: h, source: 'household', appliedOn: '2020-10-0' + (i + 1), backdateReason: '补录纸质申请' });
+      const res = await qiao.post('/exit-applications', { householdId: h, source: 'household', appliedOn: `2020-10-0${i + 1}`, backdateReason: '补录纸质申请' });
       expect(res.statusCode, res.body).toBe(201);
       ids.push(res.json().id);
     }

@@ -1,4 +1,4 @@
-import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type RawBuilder, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import { Problem } from './problem.ts';
 
@@ -51,4 +51,23 @@ export function pageOf<T extends { id: string }>(
     nextCursor: hasMore && last ? encodeCursor({ v: sortValue(last), id: last.id }) : null,
     total,
   };
+}
+
+/**
+ * One page of a scoped list: the rows after the cursor in (sort, id) order, presented, with the total counted under
+ * the same filters. `sort` and `id` name the query's columns (`e.applied_on`, `e.id`).
+ */
+export async function keysetPage<DB, TB extends keyof DB, Row, Item extends { id: string }>(
+  q: SelectQueryBuilder<DB, TB, Row>,
+  o: { sort: string; id: string; dir: 'asc' | 'desc'; limit?: number | undefined; cursor?: string | undefined },
+  present: (rows: Row[]) => Promise<Item[]>,
+  sortValue: (item: Item) => string | number,
+): Promise<{ items: Item[]; nextCursor: string | null; total: number }> {
+  const limit = o.limit ?? 20;
+  const after = decodeCursor(o.cursor);
+  const [rows, total] = await Promise.all([
+    (after ? q.where(afterCursor(o.sort, o.id, after, o.dir)) : q).orderBy(sql.ref(o.sort), o.dir).orderBy(sql.ref(o.id)).limit(limit + 1).execute(),
+    q.clearSelect().select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return pageOf(await present(rows as Row[]), limit, Number((total as { n: number }).n), sortValue);
 }

@@ -7,7 +7,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { type StepDay, latestStepOn, lateNote, noticeEndsOf, stepDay } from '../../lib/step-dates.ts';
-import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
+import { keysetPage } from '../../lib/paging.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { householdInScope, regionInReach, underRegion } from '../../lib/scope.ts';
 import { servedHousehold } from '../households/households.repository.ts';
@@ -95,13 +95,7 @@ export class ExitService {
     if (f.householdId) q = q.where('e.household_id', '=', f.householdId);
     if (f.status) q = q.where('e.status', '=', f.status);
     if (f.regionCode) q = q.where(underRegion('h.region_code', f.regionCode));
-    const limit = f.limit ?? 20;
-    const after = decodeCursor(f.cursor);
-    const [rows, total] = await Promise.all([
-      (after ? q.where(afterCursor('e.applied_on', 'e.id', after, 'desc')) : q).orderBy('e.applied_on', 'desc').orderBy('e.id').limit(limit + 1).execute(),
-      q.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return pageOf(await this.present(rows), limit, Number(total.n), (r) => r.appliedOn);
+    return keysetPage(q, { sort: 'e.applied_on', id: 'e.id', dir: 'desc', limit: f.limit, cursor: f.cursor }, (rows) => this.present(rows), (r) => r.appliedOn);
   }
 
   /**

@@ -8,7 +8,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { latestStepOn, lateNote, noticeEndsOf, stepDay } from '../../lib/step-dates.ts';
-import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
+import { keysetPage } from '../../lib/paging.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { setting } from '../settings/settings.repository.ts';
 import { householdInScope } from '../../lib/scope.ts';
@@ -78,13 +78,7 @@ export class MonitoringService {
   async list(actor: Actor, f: { householdId?: string; limit?: number; cursor?: string } = {}) {
     let q = this.scoped(actor);
     if (f.householdId) q = q.where('m.household_id', '=', f.householdId);
-    const limit = f.limit ?? 20;
-    const after = decodeCursor(f.cursor);
-    const [rows, total] = await Promise.all([
-      (after ? q.where(afterCursor('m.identified_on', 'm.id', after, 'desc')) : q).orderBy('m.identified_on', 'desc').orderBy('m.id').limit(limit + 1).execute(),
-      q.clearSelect().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return pageOf(await this.present(rows), limit, Number(total.n), (r) => r.identifiedOn);
+    return keysetPage(q, { sort: 'm.identified_on', id: 'm.id', dir: 'desc', limit: f.limit, cursor: f.cursor }, (rows) => this.present(rows), (r) => r.identifiedOn);
   }
 
   /**
