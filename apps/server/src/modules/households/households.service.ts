@@ -1,7 +1,7 @@
 import { householdInScope, householdServed, memberInScope, underRegion } from '../../lib/scope.ts';
 import { DUPLICATE_ATTEMPTS_PER_DAY, duplicateAttemptsOfDay, householdStatusOn, peopleRegistered, registrationPaused, servedHousehold } from './households.repository.ts';
 import { type PovertyCause, roleCan, todayInShanghai } from '@lianjian/shared';
-import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
 import { type Db, type Executor, isUniqueViolation } from '../../db/index.ts';
 import type { HouseholdPersonTable, HouseholdTable } from '../../db/types.ts';
