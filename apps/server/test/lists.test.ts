@@ -28,7 +28,6 @@ const NOT_YET_PAGED = new Set([
   '/api/v1/recommendations',
   '/api/v1/rectifications',
   '/api/v1/regions',
-  '/api/v1/supervision-records',
   '/api/v1/tilts',
   '/api/v1/users',
 ]);

@@ -6173,6 +6173,8 @@ export interface paths {
             parameters: {
                 query?: {
                     orgId?: string;
+                    limit?: number;
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -6188,6 +6190,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["SupervisionRecord"][];
+                            nextCursor: string | null;
+                            total: number;
                         };
                     };
                 };

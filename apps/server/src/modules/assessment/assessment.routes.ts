@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { id, noContent, problemReplies } from '../../lib/schemas.ts';
+import { pageQuery } from '../../lib/paging.ts';
+import { id, noContent, page, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import {
   Answer,
@@ -102,8 +103,8 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
     });
     app.get('/supervision-records', {
       config: { permission: 'assessment:read' },
-      schema: { tags, summary: '督查记录', querystring: z.strictObject({ orgId: id.optional() }), response: { 200: z.object({ items: z.array(Supervision) }), ...problemReplies } },
-      handler: (req) => service.supervision(requireActor(req), req.query.orgId),
+      schema: { tags, summary: '督查记录', querystring: z.strictObject({ orgId: id.optional(), ...pageQuery }), response: { 200: page(Supervision), ...problemReplies } },
+      handler: (req) => service.supervision(requireActor(req), req.query),
     });
     app.post('/supervision-records', {
       config: { permission: 'supervision:write' },

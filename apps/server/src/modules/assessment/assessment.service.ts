@@ -10,6 +10,7 @@ import { Problem, conflict, forbidden, invalid, notFound, versionConflict } from
 import { homeOrgInScope, orgInScope, underRegion } from '../../lib/scope.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { deadlineNotBefore, factDay, notAfterToday, stepDay } from '../../lib/step-dates.ts';
+import { keysetPage } from '../../lib/paging.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { countyOf } from '../households/coverage.service.ts';
 import type {
@@ -372,11 +373,11 @@ export class AssessmentService {
     };
   }
 
-  async supervision(actor: Actor, orgId?: string) {
+  /** Supervision records in scope, newest first, in keyset pages with their total. */
+  async supervision(actor: Actor, f: { orgId?: string | undefined; limit?: number; cursor?: string | undefined } = {}) {
     let q = this.supervisionRows().where(orgInScope(actor, 'o'));
-    if (orgId) q = q.where('s.org_id', '=', orgId);
-    const rows = await q.orderBy('s.supervised_on', 'desc').orderBy('s.id').limit(500).execute();
-    return { items: rows.map((r) => this.presentSupervision(r)) };
+    if (f.orgId) q = q.where('s.org_id', '=', f.orgId);
+    return keysetPage(q, { sort: 's.supervised_on', id: 's.id', dir: 'desc', limit: f.limit, cursor: f.cursor }, async (rows) => rows.map((r) => this.presentSupervision(r)), (r) => r.supervisedOn);
   }
 
   /**

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type Schemas, api, today, unwrap } from '../../api/client';
+import { CursorPager, useCursorPages } from '../../components/CursorPager';
 import { useMe } from '../../components/me';
 import { QueryState } from '../../components/QueryState';
 import { useServerAction } from '../../components/useServerAction';
@@ -25,7 +26,11 @@ export function SupervisionPanel() {
   const [term, setTerm] = useState('');
   const [form] = Form.useForm();
   const { busy, run } = useServerAction();
-  const q = useQuery({ queryKey: ['supervision'], queryFn: () => unwrap(api.GET('/api/v1/supervision-records')) });
+  const pages = useCursorPages();
+  const q = useQuery({
+    queryKey: ['supervision', pages.cursor],
+    queryFn: () => unwrap(api.GET('/api/v1/supervision-records', { params: { query: { limit: 20, ...(pages.cursor ? { cursor: pages.cursor } : {}) } } })),
+  });
   // Points belong to an indicator of the year's scheme and stay within its weight (the server checks the tier).
   const day = Form.useWatch('on', form) as dayjs.Dayjs | undefined;
   const year = (day ?? dayjs()).year();
@@ -128,7 +133,7 @@ export function SupervisionPanel() {
           rowKey="id"
           size="small"
           dataSource={q.data?.items}
-          pagination={{ pageSize: 20, showSizeChanger: false }}
+          pagination={false}
           locale={{ emptyText: <Empty description={t('assessment.noSupervision')} /> }}
           columns={[
             { title: t('assessment.supervisedOn'), dataIndex: 'supervisedOn', width: 110 },
@@ -186,6 +191,7 @@ export function SupervisionPanel() {
             },
           ]}
         />
+        <CursorPager pages={pages} total={q.data?.total ?? 0} nextCursor={q.data?.nextCursor} testId="supervision-total" />
       </QueryState>
       <Modal open={open} title={t('assessment.addSupervision')} onCancel={() => setOpen(false)} onOk={submit} confirmLoading={busy} destroyOnHidden>
         <Form form={form} layout="vertical" initialValues={{ kind: 'organizational', on: dayjs(), supervisor: me.displayName }}>
