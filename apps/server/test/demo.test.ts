@@ -208,7 +208,9 @@ describe('the Nanzhao demo county (DOMAIN §2)', () => {
 
       // Organizational life at 白河新村 in 2020: monthly group meetings, one group reminded twice after
       // skipping July and August, the 19 May meeting whose decisions are the 15 items, study sessions.
-      const baiheActivities = (await baiheUser.get(`/activities?orgId=${baihe.id}&from=2020-01-01&to=2020-12-31`)).json().items;
+      const year = (await baiheUser.get(`/activities?orgId=${baihe.id}&from=2020-01-01&to=2020-12-31&limit=200`)).json();
+      const baiheActivities = year.items;
+      expect([year.total, year.nextCursor]).toEqual([baiheActivities.length, null]);
       expect(baiheActivities.filter((a: { kind: string }) => a.kind === 'group_meeting')).toHaveLength(53);
       expect(baiheActivities.filter((a: { kind: string }) => a.kind === 'study_session').length).toBeGreaterThanOrEqual(3);
       const may19 = baiheActivities.find((a: { heldOn: string; kind: string }) => a.heldOn === '2020-05-19' && a.kind === 'branch_meeting');

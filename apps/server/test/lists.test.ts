@@ -10,7 +10,6 @@ type Schema = { $ref?: string; type?: string; properties?: Record<string, Schema
  */
 const NOT_YET_PAGED = new Set([
   '/api/v1/account-requests',
-  '/api/v1/activities',
   '/api/v1/assessment-schemes',
   '/api/v1/chains',
   '/api/v1/coverage-gaps',

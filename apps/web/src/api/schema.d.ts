@@ -4659,6 +4659,8 @@ export interface paths {
                     from?: string;
                     to?: string;
                     kind?: "branch_meeting" | "group_meeting" | "study_session" | "themed_party_day" | "joint_activity" | "onsite_meeting";
+                    limit?: number;
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -4674,6 +4676,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["ActivitySummary"][];
+                            nextCursor: string | null;
+                            total: number;
                         };
                     };
                 };

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PHOTO_BODY_LIMIT } from '../../lib/photos.ts';
-import { id, isoDate, noContent, problemReplies } from '../../lib/schemas.ts';
+import { id, isoDate, noContent, page, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import { Activity, ActivityListQuery, ActivitySummary, NewActivity, Reminder, Roster } from './activities.schemas.ts';
 import type { ActivityService } from './activities.service.ts';
@@ -12,7 +12,7 @@ export function activityRoutes(service: ActivityService): FastifyPluginAsyncZod 
   return async (app) => {
     app.get('/activities', {
       config: { permission: 'activities:read' },
-      schema: { tags, summary: '组织生活：会议和学习（按组织、日期）', querystring: ActivityListQuery, response: { 200: z.object({ items: z.array(ActivitySummary) }), ...problemReplies } },
+      schema: { tags, summary: '组织生活：会议和学习（按组织、日期）', querystring: ActivityListQuery, response: { 200: page(ActivitySummary), ...problemReplies } },
       handler: (req) => service.list(requireActor(req), req.query),
     });
     app.get('/activities/roster', {

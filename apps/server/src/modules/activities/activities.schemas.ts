@@ -1,6 +1,7 @@
 import { ACTIVITY_KINDS, ATTENDANCE, REPORT_CATEGORIES } from '@lianjian/shared';
 import { z } from 'zod';
 import { PhotoUpload } from '../../lib/photos.ts';
+import { pageQuery } from '../../lib/paging.ts';
 import { id, isoDate, text } from '../../lib/schemas.ts';
 
 export const Attendance = z
@@ -45,6 +46,7 @@ export const ActivityListQuery = z.strictObject({
   from: isoDate.optional(),
   to: isoDate.optional(),
   kind: z.enum(ACTIVITY_KINDS).optional(),
+  ...pageQuery,
 });
 
 const Person = z.object({ memberId: z.string(), name: z.string(), unitName: z.string() });

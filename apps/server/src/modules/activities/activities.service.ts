@@ -8,6 +8,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { cleanPhotos, photoIds, storePhotos } from '../../lib/photos.ts';
 import { conflict, invalid, notFound } from '../../lib/problem.ts';
 import { orgInScope } from '../../lib/scope.ts';
+import { keysetPage } from '../../lib/paging.ts';
 import { factDay } from '../../lib/step-dates.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -246,7 +247,7 @@ export class ActivityService {
     };
   }
 
-  /** An organization's calendar: its own activities and its party groups', in a date range. */
+  /** An organization's calendar: its own activities and its party groups', in a date range, newest first, in pages. */
   async list(actor: Actor, q: z.infer<typeof ActivityListQuery>) {
     let b = this.summaries(actor);
     if (q.orgId) {
@@ -256,8 +257,7 @@ export class ActivityService {
     if (q.from) b = b.where('a.held_on', '>=', q.from);
     if (q.to) b = b.where('a.held_on', '<=', q.to);
     if (q.kind) b = b.where('a.kind', '=', q.kind);
-    const rows = await b.orderBy('a.held_on', 'desc').orderBy('a.id').limit(500).execute();
-    return { items: rows.map((r) => this.summary(r)) };
+    return keysetPage(b, { sort: 'a.held_on', id: 'a.id', dir: 'desc', limit: q.limit, cursor: q.cursor }, async (rows) => rows.map((r) => this.summary(r)), (r) => r.heldOn);
   }
 
   async get(actor: Actor, id: string) {

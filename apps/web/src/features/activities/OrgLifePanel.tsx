@@ -5,7 +5,7 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { type Schemas, api, unwrap } from '../../api/client';
+import { type Schemas, allPages, api, unwrap } from '../../api/client';
 import { QueryState } from '../../components/QueryState';
 
 type Summary = Schemas['ActivitySummary'];
@@ -28,11 +28,13 @@ export function OrgLifePanel({ org, canRecord }: { org: { id: string }; canRecor
   const to = month.endOf('month').format('YYYY-MM-DD');
   const q = useQuery({
     queryKey: ['activities', org.id, from],
-    queryFn: () => unwrap(api.GET('/api/v1/activities', { params: { query: { orgId: org.id, from, to } } })),
+    queryFn: async () => ({
+      items: await allPages((cursor) => unwrap(api.GET('/api/v1/activities', { params: { query: { orgId: org.id, from, to, limit: 200, ...(cursor ? { cursor } : {}) } } }))),
+    }),
   });
   const latest = useQuery({
     queryKey: ['activities', org.id, 'latest'],
-    queryFn: () => unwrap(api.GET('/api/v1/activities', { params: { query: { orgId: org.id } } })),
+    queryFn: () => unwrap(api.GET('/api/v1/activities', { params: { query: { orgId: org.id, limit: 1 } } })),
   });
   const reminders = useQuery({
     queryKey: ['meeting-reminders', org.id],
