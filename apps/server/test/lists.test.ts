@@ -28,7 +28,6 @@ const NOT_YET_PAGED = new Set([
   '/api/v1/rectifications',
   '/api/v1/regions',
   '/api/v1/tilts',
-  '/api/v1/users',
 ]);
 
 /** One contract for lists: `items`, `nextCursor` and `total`, through lib/paging.ts; nothing stops silently. */

@@ -514,6 +514,8 @@ export interface paths {
                 query?: {
                     q?: string;
                     role?: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
+                    limit?: number;
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -529,6 +531,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["User"][];
+                            nextCursor: string | null;
+                            total: number;
                         };
                     };
                 };

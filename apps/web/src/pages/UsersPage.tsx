@@ -12,6 +12,7 @@ import { AccountRequestsPanel, requestWhat } from '../features/account/AccountRe
 import { AccountScopeFields, type ScopeValues, scopeOf } from '../features/account/AccountScopeFields';
 import { useOneTimePassword } from '../features/account/OneTimePassword';
 import { ReasonField } from '../features/account/ReasonField';
+import { CursorPager, useCursorPages } from '../components/CursorPager';
 
 type User = Schemas['User'];
 type Role = (typeof USER_ROLES)[number];
@@ -50,9 +51,11 @@ export function UsersPage() {
   const [reach, setReach] = useState<AccountReach>({ role: 'org_secretary', regionCode: null, coverage: [] });
   const { busy, run } = useServerAction();
   const showPassword = useOneTimePassword();
+  const pages = useCursorPages(`${q ?? ''}|${role ?? ''}`);
   const users = useQuery({
-    queryKey: ['users', q, role],
-    queryFn: () => unwrap(api.GET('/api/v1/users', { params: { query: { ...(q ? { q } : {}), ...(role ? { role } : {}) } } })),
+    queryKey: ['users', q, role, pages.cursor],
+    queryFn: () =>
+      unwrap(api.GET('/api/v1/users', { params: { query: { limit: 20, ...(q ? { q } : {}), ...(role ? { role } : {}), ...(pages.cursor ? { cursor: pages.cursor } : {}) } } })),
   });
   const regions = useQuery({ queryKey: ['regions', 'township'], queryFn: () => unwrap(api.GET('/api/v1/regions', { params: { query: { level: 'township' } } })) });
   const regionOptions = [
@@ -183,7 +186,7 @@ export function UsersPage() {
             rowKey="id"
             size="middle"
             dataSource={users.data?.items ?? []}
-            pagination={{ pageSize: 20, hideOnSinglePage: true }}
+            pagination={false}
             locale={{ emptyText: <Empty description={t('users.empty')} /> }}
             columns={[
               { title: t('users.username'), dataIndex: 'username' },
@@ -254,6 +257,7 @@ export function UsersPage() {
               },
             ]}
           />
+          <CursorPager pages={pages} total={users.data?.total ?? 0} nextCursor={users.data?.nextCursor} testId="user-total" />
         </QueryState>
       </Card>
       <Modal

@@ -2,7 +2,8 @@ import { ACCOUNT_REQUEST_STATUSES, USER_ROLES } from '@lianjian/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../plugins/auth.ts';
-import { id, problemReplies, text } from '../../lib/schemas.ts';
+import { pageQuery } from '../../lib/paging.ts';
+import { id, page, problemReplies, text } from '../../lib/schemas.ts';
 import { AccountRequest, AccountRequestOutcome, AccountRequestTransition, FileAccountRequest } from './account-requests.schemas.ts';
 import type { AccountRequestService } from './account-requests.service.ts';
 import { CreateUserBody, ScopeOptions, UpdateUserBody, User } from './users.schemas.ts';
@@ -20,10 +21,10 @@ export function userRoutes(users: UserService, requests: AccountRequestService):
       schema: {
         tags: ['users'],
         summary: '账号列表（安全管理员）',
-        querystring: z.strictObject({ q: z.string().trim().max(40).optional(), role: z.enum(USER_ROLES).optional() }),
-        response: { 200: z.object({ items: z.array(User) }), ...problemReplies },
+        querystring: z.strictObject({ q: z.string().trim().max(40).optional(), role: z.enum(USER_ROLES).optional(), ...pageQuery }),
+        response: { 200: page(User), ...problemReplies },
       },
-      handler: async (req) => ({ items: await users.list(requireActor(req), req.query) }),
+      handler: (req) => users.list(requireActor(req), req.query),
     });
     // Declared before /users/:id: the account form's choices, not an account.
     app.get('/users/scope-options', {

@@ -15,6 +15,7 @@ import { hashPassword } from '../auth/auth.routes.ts';
 import { isLocked } from '../auth/lockout.ts';
 import { contains } from '../../lib/like.ts';
 import { type CheckedAccount, checkAccountShape, regionOf, scopeOptions } from './account-shape.ts';
+import { keysetPage } from '../../lib/paging.ts';
 
 /** A new account as asked for. */
 export type CreateUser = z.infer<typeof CreateUserBody>;
@@ -107,14 +108,21 @@ export class UserService {
     };
   }
 
-  async list(actor: Actor, q: { q?: string; role?: UserRole }): Promise<UserView[]> {
+  /** Accounts in the caller's region by username, in keyset pages with their total. */
+  async list(actor: Actor, q: { q?: string | undefined; role?: UserRole | undefined; limit?: number; cursor?: string | undefined }) {
     let b = this.base(actor);
     if (q.role) b = b.where('u.role', '=', q.role);
     const text = q.q;
     if (text) b = b.where((eb) => eb.or([contains('u.username', text), contains('u.display_name', text)]));
-    const rows = await b.orderBy('u.username').limit(500).execute();
-    const coverage = await this.coverages(this.db, rows.map((r) => r.scope_org_id));
-    return rows.map((r) => this.view(r, coverage));
+    return keysetPage(
+      b,
+      { sort: 'u.username', id: 'u.id', dir: 'asc', limit: q.limit, cursor: q.cursor },
+      async (rows) => {
+        const coverage = await this.coverages(this.db, rows.map((r) => r.scope_org_id));
+        return rows.map((r) => this.view(r, coverage));
+      },
+      (u) => u.username,
+    );
   }
 
   /** An account in the caller's region (404 otherwise), with what its organization covers. */
