@@ -5735,6 +5735,8 @@ export interface paths {
                     year?: number;
                     tier?: "county" | "township";
                     scopeCode?: string;
+                    limit?: number;
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -5750,6 +5752,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["LedgerSummary"][];
+                            nextCursor: string | null;
+                            total: number;
                         };
                     };
                 };

@@ -55,7 +55,7 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
     });
     app.get('/ledgers', {
       config: { permission: 'assessment:read' },
-      schema: { tags, summary: '考核台账（各版本）', querystring: LedgerQuery, response: { 200: z.object({ items: z.array(LedgerSummary) }), ...problemReplies } },
+      schema: { tags, summary: '考核台账（各版本）', querystring: LedgerQuery, response: { 200: page(LedgerSummary), ...problemReplies } },
       handler: (req) => service.ledgers(requireActor(req), req.query),
     });
     app.post('/ledgers', {

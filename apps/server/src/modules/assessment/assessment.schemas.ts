@@ -1,5 +1,6 @@
 import { DIMENSIONS, GRADES, METRIC_KEYS } from '@lianjian/shared';
 import { z } from 'zod';
+import { pageQuery } from '../../lib/paging.ts';
 import { id, isoDate, text, version } from '../../lib/schemas.ts';
 import { stepDateFields } from '../../lib/step-dates.ts';
 
@@ -107,7 +108,7 @@ export const Ledger = LedgerSummary.extend({
   supervision: z.record(z.string(), z.array(Evidence)).describe('Daily-supervision findings per organization'),
 }).meta({ id: 'Ledger' });
 
-export const LedgerQuery = z.strictObject({ year: year.optional(), tier: Tier.optional(), scopeCode: z.string().optional() });
+export const LedgerQuery = z.strictObject({ year: year.optional(), tier: Tier.optional(), scopeCode: z.string().optional(), ...pageQuery });
 
 export const AssessorScore = z
   .strictObject({ schemeId: id, indicatorKey: z.string(), orgId: id, score: z.number().min(0).max(100), evidence: text(2000) })

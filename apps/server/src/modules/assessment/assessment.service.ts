@@ -278,13 +278,13 @@ export class AssessmentService {
       .where(prefix === null ? sql<SqlBool>`1 = 0` : underRegion('l.scope_code', prefix));
   }
 
-  async ledgers(actor: Actor, q: { year?: number; tier?: 'county' | 'township'; scopeCode?: string }) {
+  /** Ledger versions in the caller's reach, newest first, in keyset pages with their total. */
+  async ledgers(actor: Actor, q: { year?: number | undefined; tier?: 'county' | 'township' | undefined; scopeCode?: string | undefined; limit?: number; cursor?: string | undefined }) {
     let b = this.visibleLedgers(actor);
     if (q.year) b = b.where('l.period_from', '>=', `${q.year}-01-01`).where('l.period_from', '<=', `${q.year}-12-31`);
     if (q.tier) b = b.where('l.tier', '=', q.tier);
     if (q.scopeCode) b = b.where('l.scope_code', '=', q.scopeCode);
-    const rows = await b.orderBy('l.computed_at', 'desc').limit(200).execute();
-    return { items: rows.map((r) => this.summary(r)) };
+    return keysetPage(b, { sort: 'l.computed_at', id: 'l.id', dir: 'desc', limit: q.limit, cursor: q.cursor }, async (rows) => rows.map((r) => this.summary(r)), (r) => r.computedAt);
   }
 
   private summary(r: LedgerTable & { scope_name: string | null }) {

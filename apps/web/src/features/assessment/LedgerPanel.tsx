@@ -6,7 +6,7 @@ import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { type Schemas, api, unwrap } from '../../api/client';
+import { type Schemas, allPages, api, unwrap } from '../../api/client';
 import { useMe } from '../../components/me';
 import { QueryState } from '../../components/QueryState';
 import { useServerAction } from '../../components/useServerAction';
@@ -148,7 +148,11 @@ export function LedgerPanel() {
   const versions = useQuery({
     queryKey: ['ledgers', year, tier, scopeCode],
     enabled: Boolean(scopeCode),
-    queryFn: () => unwrap(api.GET('/api/v1/ledgers', { params: { query: { year, tier, ...(scopeCode ? { scopeCode } : {}) } } })),
+    queryFn: async () => ({
+      items: await allPages((cursor) =>
+        unwrap(api.GET('/api/v1/ledgers', { params: { query: { year, tier, limit: 200, ...(scopeCode ? { scopeCode } : {}), ...(cursor ? { cursor } : {}) } } })),
+      ),
+    }),
   });
   const ledgerId = chosen && versions.data?.items.some((l) => l.id === chosen) ? chosen : versions.data?.items[0]?.id;
   const ledger = useQuery({
