@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { newId } from '../src/lib/ids.ts';
 import { PASSWORD, addUser } from './factories.ts';
-import { as, login } from './helpers.ts';
+import { allItems, as, login } from './helpers.ts';
 import { useCounty } from './setup-county.ts';
+
+type Reminder = { orgId: string; lastMetOn: string; dueOn: string; raisedOn: string; resolvedOn: string | null };
 
 describe('DOMAIN §4: organizational life and members\' duty records', () => {
   const ctx = useCounty();
@@ -105,7 +107,7 @@ describe('DOMAIN §4: organizational life and members\' duty records', () => {
     const qiao = await ctx.user('qiaoduan');
     const { qiaoGroup } = ctx.county.orgs;
     const run = (asOf: string) => ctx.t.app.activities.runReminders(asOf);
-    const open = async () => (await qiao.get('/meeting-reminders')).json().items.filter((r: { orgId: string }) => r.orgId === qiaoGroup.id);
+    const open = async () => (await allItems<Reminder>(qiao, '/meeting-reminders')).filter((r: { orgId: string }) => r.orgId === qiaoGroup.id);
     expect((await qiao.post('/activities', meeting({ orgId: qiaoGroup.id, kind: 'group_meeting', heldOn: '2020-03-10' }))).statusCode).toBe(201);
     await run('2020-04-10');
     expect(await open()).toHaveLength(0);
@@ -124,7 +126,7 @@ describe('DOMAIN §4: organizational life and members\' duty records', () => {
     expect(await open()).toHaveLength(0);
     await run('2020-07-15');
     expect(await open()).toMatchObject([{ dueOn: '2020-07-14' }]);
-    const all = (await qiao.get('/meeting-reminders?all=true')).json().items.filter((r: { orgId: string }) => r.orgId === qiaoGroup.id);
+    const all = (await allItems<Reminder>(qiao, '/meeting-reminders?all=true')).filter((r: { orgId: string }) => r.orgId === qiaoGroup.id);
     expect(all).toHaveLength(3);
   });
 

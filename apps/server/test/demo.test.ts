@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DataCipher } from '../src/lib/crypto.ts';
 import { hashPassword } from '../src/modules/auth/auth.routes.ts';
 import { seedDemo } from '../src/seed/demo.ts';
-import { as, login, testApp } from './helpers.ts';
+import { allItems, as, login, testApp } from './helpers.ts';
 
 describe('the Nanzhao demo county (DOMAIN §2)', () => {
   it('reproduces the structure and figures of the reference county', async () => {
@@ -217,7 +217,7 @@ describe('the Nanzhao demo county (DOMAIN §2)', () => {
       const may19Detail = (await baiheUser.get(`/activities/${may19.id}`)).json();
       expect(may19Detail.decisionList.map((d: { itemNo: number }) => d.itemNo)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
       expect(may19Detail.listId).toBe(lists.items[0].id);
-      const reminders = (await baiheUser.get('/meeting-reminders?all=true')).json().items.filter((x: { raisedOn: string }) => x.raisedOn < '2021-01-01');
+      const reminders = (await allItems<{ raisedOn: string; orgName: string; resolvedOn: string }>(baiheUser, '/meeting-reminders?all=true')).filter((x: { raisedOn: string }) => x.raisedOn < '2021-01-01');
       expect(reminders.map((x: { orgName: string; resolvedOn: string }) => [x.orgName, x.resolvedOn])).toEqual([
         ['卫生保洁党小组', '2020-09-08'],
         ['卫生保洁党小组', '2020-09-08'],

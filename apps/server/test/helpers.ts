@@ -108,3 +108,18 @@ export async function exported(client: Client, kind: string, params: Record<stri
   if (grant.statusCode !== 201) return grant;
   return client.get(grant.json().downloadUrl.replace('/api/v1', ''));
 }
+
+/** Every item of a paged list, following its cursors (200 a page): for a test that reads the whole list. */
+export async function allItems<T = Record<string, unknown>>(client: Client, url: string): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = url.includes('?') ? '&' : '?';
+    const res = await client.get(`${url}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
+    const page = res.json() as { items: T[]; nextCursor: string | null };
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}

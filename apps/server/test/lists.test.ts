@@ -18,7 +18,6 @@ const NOT_YET_PAGED = new Set([
   '/api/v1/helper-workload',
   '/api/v1/household-imports',
   '/api/v1/inbox',
-  '/api/v1/meeting-reminders',
   '/api/v1/monitoring-candidates',
   '/api/v1/party-orgs',
   '/api/v1/projects',

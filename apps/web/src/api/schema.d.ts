@@ -4994,6 +4994,8 @@ export interface paths {
                     all?: "true" | "false";
                     /** @description This organization and its party groups */
                     orgId?: string;
+                    limit?: number;
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -5009,6 +5011,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["MeetingReminder"][];
+                            nextCursor: string | null;
+                            total: number;
                         };
                     };
                 };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PHOTO_BODY_LIMIT } from '../../lib/photos.ts';
+import { pageQuery } from '../../lib/paging.ts';
 import { id, isoDate, noContent, page, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import { Activity, ActivityListQuery, ActivitySummary, NewActivity, Reminder, Roster } from './activities.schemas.ts';
@@ -46,10 +47,10 @@ export function activityRoutes(service: ActivityService): FastifyPluginAsyncZod 
       schema: {
         tags,
         summary: '党小组未按期开会的提醒',
-        querystring: z.strictObject({ all: z.enum(['true', 'false']).optional(), orgId: id.optional().describe('This organization and its party groups') }),
-        response: { 200: z.object({ items: z.array(Reminder) }), ...problemReplies },
+        querystring: z.strictObject({ all: z.enum(['true', 'false']).optional(), orgId: id.optional().describe('This organization and its party groups'), ...pageQuery }),
+        response: { 200: page(Reminder), ...problemReplies },
       },
-      handler: (req) => service.reminders(requireActor(req), req.query.all === 'true', req.query.orgId),
+      handler: (req) => service.reminders(requireActor(req), { ...req.query, all: req.query.all === 'true' }),
     });
     app.put('/orgs/:id/meeting-period', {
       config: { permission: 'activities:write' },

@@ -331,30 +331,33 @@ export class ActivityService {
     return raised;
   }
 
-  /** Reminders for the caller's party groups: open ones, or all of them. */
-  async reminders(actor: Actor, all = false, orgId?: string) {
-    const under = orgId ? (await this.org(actor, orgId)).path : null;
+  /** Reminders for the caller's party groups: open ones, or all of them; newest first, in keyset pages with their total. */
+  async reminders(actor: Actor, f: { all?: boolean; orgId?: string | undefined; limit?: number; cursor?: string | undefined } = {}) {
+    const under = f.orgId ? (await this.org(actor, f.orgId)).path : null;
     let q = this.db
       .selectFrom('meeting_reminders as r')
       .innerJoin('temporary_orgs as o', 'o.id', 'r.org_id')
       .leftJoin('temporary_orgs as p', 'p.id', 'o.parent_id')
       .select(['r.id', 'r.org_id', 'o.name', 'p.name as parent_name', 'r.last_met_on', 'r.due_on', 'r.raised_on', 'r.resolved_on'])
       .where(orgInScope(actor, 'o'));
-    if (!all) q = q.where('r.resolved_on', 'is', null);
+    if (!f.all) q = q.where('r.resolved_on', 'is', null);
     if (under) q = q.where('o.path', 'like', `${under}%`);
-    const rows = await q.orderBy('r.raised_on', 'desc').orderBy('r.id').limit(500).execute();
-    return {
-      items: rows.map((r) => ({
-        id: r.id,
-        orgId: r.org_id,
-        orgName: r.name,
-        parentName: r.parent_name ?? null,
-        lastMetOn: r.last_met_on,
-        dueOn: r.due_on,
-        raisedOn: r.raised_on,
-        resolvedOn: r.resolved_on,
-      })),
-    };
+    return keysetPage(
+      q,
+      { sort: 'r.raised_on', id: 'r.id', dir: 'desc', limit: f.limit, cursor: f.cursor },
+      async (rows) =>
+        rows.map((r) => ({
+          id: r.id,
+          orgId: r.org_id,
+          orgName: r.name,
+          parentName: r.parent_name ?? null,
+          lastMetOn: r.last_met_on,
+          dueOn: r.due_on,
+          raisedOn: r.raised_on,
+          resolvedOn: r.resolved_on,
+        })),
+      (r) => r.raisedOn,
+    );
   }
 
   /** Sets how often a party group should meet (months). */

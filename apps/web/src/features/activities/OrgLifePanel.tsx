@@ -38,7 +38,9 @@ export function OrgLifePanel({ org, canRecord }: { org: { id: string }; canRecor
   });
   const reminders = useQuery({
     queryKey: ['meeting-reminders', org.id],
-    queryFn: () => unwrap(api.GET('/api/v1/meeting-reminders', { params: { query: { orgId: org.id } } })),
+    queryFn: async () => ({
+      items: await allPages((cursor) => unwrap(api.GET('/api/v1/meeting-reminders', { params: { query: { orgId: org.id, limit: 200, ...(cursor ? { cursor } : {}) } } }))),
+    }),
   });
   const mine = reminders.data?.items ?? [];
   const byDay = new Map<string, Summary[]>();
