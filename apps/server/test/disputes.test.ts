@@ -61,6 +61,10 @@ describe('DOMAIN §8: disputes, industry chains and projects', () => {
       (await cheng.post(`/items/${itemId}/dispute/outcome`, { outcome: 'agreement', note: '双方签订补偿协议，复工', outcomeOn: '2020-03-10', followUpDueOn: '2020-04-10' }))
         .statusCode,
     ).toBe(204);
+    // The reply says what may be recorded now, as the server would allow it: the follow-up, not another session; and
+    // nothing for the supervisor, who reads items but does not work on them.
+    expect((await cheng.get(`/items/${itemId}/dispute`)).json().abilities).toEqual({ register: false, addSession: false, setOutcome: false, followUp: true });
+    expect((await (await ctx.user('supervisor')).get(`/items/${itemId}/dispute`)).json().abilities).toEqual({ register: false, addSession: false, setOutcome: false, followUp: false });
     expect((await cheng.post(`/items/${itemId}/dispute/follow-up`, { checkedOn: '2020-03-01', result: 'x' })).statusCode).toBe(400);
     expect((await cheng.post(`/items/${itemId}/dispute/follow-up`, { checkedOn: '2020-04-09', result: '协议履行，未再阻工' })).statusCode).toBe(204);
     expect((await cheng.post(`/items/${itemId}/transitions`, { to: 'awaiting_confirmation', version: 2 })).statusCode).toBe(204);

@@ -13545,6 +13545,13 @@ export interface components {
                 notes: string;
                 mediators: string[];
             }[];
+            /** @description What the caller may record now, as the server would allow it */
+            abilities: {
+                register: boolean;
+                addSession: boolean;
+                setOutcome: boolean;
+                followUp: boolean;
+            };
         };
         /** @enum {string} */
         ItemStatusInput: "open" | "in_progress" | "awaiting_confirmation" | "closed";
@@ -15866,6 +15873,13 @@ export interface components {
                 notes: string;
                 mediators: string[];
             }[];
+            /** @description What the caller may record now, as the server would allow it */
+            abilities: {
+                register: boolean;
+                addSession: boolean;
+                setOutcome: boolean;
+                followUp: boolean;
+            };
         };
         /** @enum {string} */
         ItemStatus: "open" | "in_progress" | "awaiting_confirmation" | "closed";

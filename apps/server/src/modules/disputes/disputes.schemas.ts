@@ -33,5 +33,8 @@ export const Dispute = z
     sessions: z.array(
       z.object({ id: z.string(), heldOn: z.string(), place: z.string().nullable(), notes: z.string(), mediators: z.array(z.string()) }),
     ),
+    abilities: z
+      .object({ register: z.boolean(), addSession: z.boolean(), setOutcome: z.boolean(), followUp: z.boolean() })
+      .describe('What the caller may record now, as the server would allow it'),
   })
   .meta({ id: 'Dispute' });

@@ -74,14 +74,13 @@ export function DisputeCard({ item }: { item: Schemas['ItemDetail'] }) {
       style={{ marginBottom: 16 }}
       loading={q.isLoading}
       extra={
-        writable && (
-          <Flex gap={8}>
-            {!d && <Button onClick={() => setMode('register')}>{t('dispute.register')}</Button>}
-            {d && !d.outcome && <Button onClick={() => setMode('session')}>{t('dispute.addSession')}</Button>}
-            {d && !d.outcome && <Button onClick={() => setMode('outcome')}>{t('dispute.setOutcome')}</Button>}
-            {d?.outcome && !d.followUpOn && <Button onClick={() => setMode('followUp')}>{t('dispute.addFollowUp')}</Button>}
-          </Flex>
-        )
+        // What the server would allow, from its answer (before the dispute is registered, from the item's).
+        <Flex gap={8}>
+          {!d && writable && <Button onClick={() => setMode('register')}>{t('dispute.register')}</Button>}
+          {d?.abilities.addSession && <Button onClick={() => setMode('session')}>{t('dispute.addSession')}</Button>}
+          {d?.abilities.setOutcome && <Button onClick={() => setMode('outcome')}>{t('dispute.setOutcome')}</Button>}
+          {d?.abilities.followUp && <Button onClick={() => setMode('followUp')}>{t('dispute.addFollowUp')}</Button>}
+        </Flex>
       }
     >
       {!d ? (
