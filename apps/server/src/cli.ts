@@ -7,7 +7,7 @@ import { systemActor } from './lib/actor.ts';
 import type { DataCipher } from './lib/crypto.ts';
 import { DataKeyError } from './lib/data-key.ts';
 import { recordAudit, verifyAuditChain } from './modules/audit/audit.service.ts';
-import { hashPassword } from './modules/auth/auth.routes.ts';
+import { hashPassword } from './lib/passwords.ts';
 import { loadCounty } from './seed/division.ts';
 import { cloneCounties } from './seed/province.ts';
 import { writeRegisterSample } from './seed/register-sample.ts';

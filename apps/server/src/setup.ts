@@ -6,7 +6,7 @@ import type { Config } from './lib/config.ts';
 import { DataCipher, dataKeySource, loadDataKey } from './lib/crypto.ts';
 import { DataKeyError, checkRecordedKey, keyRegistered, recordKey, unreadableColumn } from './lib/data-key.ts';
 import { KEY_RECORDED, headPending, holdsRecords, keyedWithCurrentKey, recordAudit, sealPendingHead, setAuditKey } from './modules/audit/audit.service.ts';
-import { hashPassword } from './modules/auth/auth.routes.ts';
+import { hashPassword } from './lib/passwords.ts';
 import { seedDemo } from './seed/demo.ts';
 
 import { generatePassword } from './lib/passwords.ts';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { generate } from 'otplib';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DataCipher } from '../src/lib/crypto.ts';
-import { hashPassword } from '../src/modules/auth/auth.routes.ts';
+import { hashPassword } from '../src/lib/passwords.ts';
 import { accountsOutOfShape } from '../src/modules/users/account-shape.ts';
 import { UserService } from '../src/modules/users/users.service.ts';
 import { seedDemo } from '../src/seed/demo.ts';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COLUMNS } from '../src/modules/households/import.layout.ts';
 import type { Db } from '../src/db/index.ts';
 import { DataCipher } from '../src/lib/crypto.ts';
-import { hashPassword } from '../src/modules/auth/auth.routes.ts';
+import { hashPassword } from '../src/lib/passwords.ts';
 import { seedDemo } from '../src/seed/demo.ts';
 import { type Client, type TestApp, as, login, testApp } from './helpers.ts';
 

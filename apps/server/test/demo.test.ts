@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { DataCipher } from '../src/lib/crypto.ts';
-import { hashPassword } from '../src/modules/auth/auth.routes.ts';
+import { hashPassword } from '../src/lib/passwords.ts';
 import { seedDemo } from '../src/seed/demo.ts';
 import { allItems, as, login, testApp } from './helpers.ts';
 

@@ -1,7 +1,7 @@
 import type { Db } from '../src/db/index.ts';
 import { newId, nowIso } from '../src/lib/ids.ts';
 import { nameInitials, namePinyin } from '../src/lib/pinyin.ts';
-import { hashPassword } from '../src/modules/auth/auth.routes.ts';
+import { hashPassword } from '../src/lib/passwords.ts';
 import { placePartyOrgs } from '../src/modules/units/units.repository.ts';
 
 export const PASSWORD = 'Test-Password-2020';

@@ -7,7 +7,7 @@ import { createDb, migrate } from '../src/db/index.ts';
 import { DataCipher } from '../src/lib/crypto.ts';
 import { idCheckChar } from '../src/lib/identity.ts';
 import { setAuditKey } from '../src/modules/audit/audit.service.ts';
-import { hashPassword } from '../src/modules/auth/auth.routes.ts';
+import { hashPassword } from '../src/lib/passwords.ts';
 import { seedDemo } from '../src/seed/demo.ts';
 import { writeRegisterSample } from '../src/seed/register-sample.ts';
 import { clearPersonalData } from './clear-personal-data.ts';

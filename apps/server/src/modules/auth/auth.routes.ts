@@ -1,4 +1,4 @@
-import { hash, verify } from '@node-rs/argon2';
+import { verify } from '@node-rs/argon2';
 import { PERMISSIONS, ROLE_PERMISSIONS, USER_ROLES, type UserRole, todayInShanghai } from '@lianjian/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -13,6 +13,7 @@ import type { Actor } from '../../lib/actor.ts';
 import { isLocked, notLocked } from './lockout.ts';
 import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy, reviewPassword } from './password-policy.ts';
 import { checkTotp, enrolment, hashRecoveryCode, looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret } from './totp.ts';
+import { hashPassword } from '../../lib/passwords.ts';
 
 export const Me = z
   .object({
@@ -49,7 +50,6 @@ const RecoveryCodes = z.object({ recoveryCodes: z.array(z.string()) }).meta({ id
 // Verified against when the user does not exist, so that both failures take the same time.
 let dummyHash: Promise<string> | null = null;
 
-export const hashPassword = (password: string) => hash(password, { algorithm: 2 });
 
 /** Consecutive failures that lock an account, and for how long (GB/T 22239: 5 and 15 minutes by default). */
 export interface Lockout {
