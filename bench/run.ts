@@ -21,7 +21,7 @@ import { createDb, migrate } from '../apps/server/src/db/index.ts';
 import type { Database } from '../apps/server/src/db/types.ts';
 import { DataCipher } from '../apps/server/src/lib/crypto.ts';
 import { setAuditKey } from '../apps/server/src/modules/audit/audit.service.ts';
-import { hashPassword } from '../apps/server/src/modules/auth/auth.routes.ts';
+import { hashPassword } from '../apps/server/src/lib/passwords.ts';
 import { ItemListQuery } from '../apps/server/src/modules/items/items.schemas.ts';
 import { ItemService } from '../apps/server/src/modules/items/items.service.ts';
 import { seedDemo } from '../apps/server/src/seed/demo.ts';
