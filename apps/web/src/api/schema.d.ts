@@ -1087,6 +1087,8 @@ export interface paths {
             parameters: {
                 query?: {
                     status?: "pending" | "approved" | "rejected" | "cancelled";
+                    limit?: number;
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1102,6 +1104,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["AccountRequest"][];
+                            nextCursor: string | null;
+                            total: number;
                         };
                     };
                 };

@@ -26,6 +26,7 @@ import type { AccountRequestView, FileAccountRequestInput } from './account-requ
 import { canCancel, canDecide, canFile, isOwnAccount, requestAbilities } from './users.policy.ts';
 import { checkAccountShape, regionOf } from './account-shape.ts';
 import type { CreateUser, UserService } from './users.service.ts';
+import { keysetPage } from '../../lib/paging.ts';
 
 /** Each person holds one half of the one-time password of an account that needs a second person. */
 const PART_LENGTH = 10;
@@ -145,12 +146,11 @@ export class AccountRequestService {
     };
   }
 
-  /** Requests in the caller's region, newest first. */
-  async list(actor: Actor, q: { status?: AccountRequestStatus }): Promise<AccountRequestView[]> {
+  /** Requests in the caller's region, newest first, in keyset pages with their total. */
+  async list(actor: Actor, q: { status?: AccountRequestStatus | undefined; limit?: number; cursor?: string | undefined }) {
     let b = this.rows(actor);
     if (q.status) b = b.where('ar.status', '=', q.status);
-    const rows = await b.orderBy('ar.requested_at', 'desc').orderBy('ar.id').limit(200).execute();
-    return this.views(actor, rows);
+    return keysetPage(b, { sort: 'ar.requested_at', id: 'ar.id', dir: 'desc', limit: q.limit, cursor: q.cursor }, (rows) => this.views(actor, rows), (r) => r.requestedAt);
   }
 
   async get(actor: Actor, id: string, db: Executor = this.db): Promise<AccountRequestView> {

@@ -74,10 +74,10 @@ export function userRoutes(users: UserService, requests: AccountRequestService):
       schema: {
         tags: ['users'],
         summary: '管理员账号申请（双人审批）：安全管理员提交的，与待本人审批的',
-        querystring: z.strictObject({ status: z.enum(ACCOUNT_REQUEST_STATUSES).optional() }),
-        response: { 200: z.object({ items: z.array(AccountRequest) }), ...problemReplies },
+        querystring: z.strictObject({ status: z.enum(ACCOUNT_REQUEST_STATUSES).optional(), ...pageQuery }),
+        response: { 200: page(AccountRequest), ...problemReplies },
       },
-      handler: async (req) => ({ items: await requests.list(requireActor(req), req.query) }),
+      handler: (req) => requests.list(requireActor(req), req.query),
     });
     app.get('/account-requests/:id', {
       config: { permission: 'account_requests:read' },

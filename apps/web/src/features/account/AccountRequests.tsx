@@ -3,7 +3,7 @@ import { Button, Card, Descriptions, Flex, Form, Modal, Space, Table, Tag, Typog
 import type { TFunction } from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type Schemas, api, unwrap } from '../../api/client';
+import { type Schemas, allPages, api, unwrap } from '../../api/client';
 import { useMe } from '../../components/me';
 import { useServerAction } from '../../components/useServerAction';
 import { useOneTimePassword } from './OneTimePassword';
@@ -91,7 +91,9 @@ export function AccountRequestsPanel({ title }: { title: 'approve' | 'filed' }) 
   const pending = useQuery({
     queryKey: ['account-requests', 'pending'],
     enabled: allowed,
-    queryFn: () => unwrap(api.GET('/api/v1/account-requests', { params: { query: { status: 'pending' } } })),
+    queryFn: async () => ({
+      items: await allPages((cursor) => unwrap(api.GET('/api/v1/account-requests', { params: { query: { status: 'pending', limit: 200, ...(cursor ? { cursor } : {}) } } }))),
+    }),
   });
   const items = pending.data?.items ?? [];
   if (!allowed || items.length === 0) return null;
