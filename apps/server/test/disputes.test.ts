@@ -74,6 +74,15 @@ describe('DOMAIN §8: disputes, industry chains and projects', () => {
     expect((await (await ctx.user('qiaoduan')).get(`/items/${itemId}/dispute`)).statusCode).toBe(404);
   });
 
+  it('two registrations of the same dispute at once: one is recorded, the other is told it exists', async () => {
+    const itemId = await disputeItem();
+    const cheng = await ctx.user('chengjiao');
+    const body = { parties: [{ name: '承包户' }, { name: '项目公司' }], claims: '补偿' };
+    const replies = await Promise.all([cheng.post(`/items/${itemId}/dispute`, body), cheng.post(`/items/${itemId}/dispute`, body)]);
+    expect(replies.map((r) => r.statusCode).sort()).toEqual([204, 409]);
+    expect(replies.find((r) => r.statusCode === 409)?.json().code).toBe('dispute_exists');
+  });
+
   it('only dispute items take mediation records', async () => {
     const cheng = await ctx.user('chengjiao');
     const res = await cheng.post('/problem-lists', {

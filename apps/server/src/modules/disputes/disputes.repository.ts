@@ -20,7 +20,11 @@ export const mediatorNames = async (db: Executor, sessionIds: string[]) =>
         .execute()
     : [];
 
-export const insertDispute = (tx: Executor, row: Insertable<DisputeTable>) => tx.insertInto('disputes').values(row).execute();
+/** Records an item's dispute; false when the item already has one (two registrations at once: the second loses). */
+export async function insertDispute(tx: Executor, row: Insertable<DisputeTable>): Promise<boolean> {
+  const r = await tx.insertInto('disputes').values(row).onConflict((oc) => oc.column('item_id').doNothing()).executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
+}
 
 /** The members among these ids that exist (mediators are people of the register). */
 export const existingMembers = async (tx: Executor, ids: string[]) =>

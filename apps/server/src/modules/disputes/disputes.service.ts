@@ -91,7 +91,7 @@ export class DisputeService {
         created_at: now,
         updated_at: now,
       };
-      await repo.insertDispute(tx, row);
+      if (!(await repo.insertDispute(tx, row))) throw conflict('dispute_exists', '已登记纠纷当事人和诉求');
       await recordAudit(tx, actor, { action: 'dispute.open', entityType: 'item', entityId: itemId, after: row });
     });
   }
