@@ -417,16 +417,12 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
 
   // Township government, judicial office and forestry station of each of the project's four townships, the county
   // forestry bureau and the project company, and the eight villages' committees.
-  let forestUnits: ReturnType<typeof addUnit>[] | null = null;
-  const forestPool = () => {
-    forestUnits ??= [
-      ...[CHENGJIAO, `${NANZHAO}105`, `${NANZHAO}101`, `${NANZHAO}301`].flatMap((t) => [0, 3, 5].map((k) => (townshipUnits.get(t) ?? [])[k] as ReturnType<typeof addUnit>)),
-      countyUnits[5] as ReturnType<typeof addUnit>,
-      countyUnits[19] as ReturnType<typeof addUnit>,
-      ...FOREST_VILLAGES.map((code) => [...villageUnits.values()].flat().find((u) => u.region === code) as ReturnType<typeof addUnit>),
-    ];
-    return forestUnits;
-  };
+  const forestPool: ReturnType<typeof addUnit>[] = [
+    ...[CHENGJIAO, `${NANZHAO}105`, `${NANZHAO}101`, `${NANZHAO}301`].flatMap((t) => [0, 3, 5].map((k) => (townshipUnits.get(t) ?? [])[k] as ReturnType<typeof addUnit>)),
+    countyUnits[5] as ReturnType<typeof addUnit>,
+    countyUnits[19] as ReturnType<typeof addUnit>,
+    ...FOREST_VILLAGES.map((code) => [...villageUnits.values()].flat().find((u) => u.region === code) as ReturnType<typeof addUnit>),
+  ];
 
   const seats: { org: Row<'temporary_orgs'>; size: number }[] = [
     ...countyGbs.map((org) => ({ org, size: 24 })),
@@ -468,7 +464,7 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
       }
       // The reserve-forest branch's members come from the four townships and the eight villages of the project (drawn
       // in turn; the draws above still run, so that what is generated after them stays the same).
-      if (org === forest) unit = forestPool()[i % forestPool().length] as ReturnType<typeof addUnit>;
+      if (org === forest) unit = forestPool[i % forestPool.length] as ReturnType<typeof addUnit>;
       // The relocation site's secretary is the deputy township head; the enzyme branch's deputy is the company chairman.
       const title = org === baihe && i === 0 ? '副镇长' : org.anchor_name === '酵素产业链' && i === 1 ? '董事长' : undefined;
       ids.push(makeMember(unit, i < 5 || !r.chance(0.04) ? 'full' : 'probationary', title));
