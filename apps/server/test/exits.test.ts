@@ -118,6 +118,24 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
     expect((await qiao.get(`/households/${householdId}`)).json()).toMatchObject({ status: 'exited', exitYear: thisYear });
   });
 
+  it('a household is registered until the day its exit is announced, and exited from that day on', async () => {
+    const { step, qiao, householdId, id } = await setup();
+    // Registered a month ago, so that yesterday's register holds it.
+    await ctx.t.db.db.updateTable('households').set({ created_at: `${ago(30)}T02:00:00.000Z` }).where('id', '=', householdId).execute();
+    await step('reviewed');
+    await step('verified', { criteria: ALL_MET });
+    await step('acknowledged');
+    await step('in_notice');
+    await earlier(ctx.t.db.db, 'exit', id, 7);
+    expect((await step('announced')).statusCode).toBe(204);
+    const listed = async (status: string, asOf: string) =>
+      (await qiao.get(`/households?status=${status}&asOf=${asOf}`)).json().items.map((h: { id: string }) => h.id).includes(householdId);
+    // A year-granular register would call it out of poverty for the whole year; it left the register today.
+    expect([await listed('registered', ago(1)), await listed('exited', ago(1))]).toEqual([true, false]);
+    expect([await listed('registered', today), await listed('exited', today)]).toEqual([false, true]);
+    expect((await qiao.get(`/households/${householdId}`)).json()).toMatchObject({ status: 'exited', exitYear: thisYear, exitedOn: today });
+  });
+
   it('an exit step is dated no later than today and no earlier than the step before it: an announcement dated after the notice ends is refused today', async () => {
     const { step, qiao, householdId, id } = await setup();
     await step('reviewed');

@@ -149,4 +149,34 @@ describe('upgrades: notices published on the board', () => {
       await handle.close();
     }
   });
+
+  it('an upgrade that records the day of an exit takes the day an application announced it, and leaves a year-only exit as it was', async () => {
+    const handle = await migratedBefore(await scratch.create(), '0035');
+    try {
+      const at = '2020-11-02T00:00:00.000Z';
+      await sql`insert into regions (code, name, level, kind, name_initials) values ('411321106200', '穆老庄村', 'village', 'village', 'mlzc')`.execute(handle.db);
+      const households: [string, string, number | null][] = [
+        ['announced', 'exited', 2020],
+        ['imported', 'exited', 2018],
+        ['rejected', 'registered', null],
+      ];
+      for (const [id, status, year] of households) {
+        await sql`insert into households (id, region_code, head_name, head_initials, address, attribute, standard, status, exit_year, primary_cause, secondary_causes,
+            income_wages, income_business, income_transfer, income_property, per_capita_income, water_safe, created_at, updated_at)
+          values (${id}, '411321106200', '户主', 'hz', '一组', 'general', 'national', ${status}, ${year}, 'illness', '[]', 0, 0, 0, 0, 0, 1, ${at}, ${at})`.execute(handle.db);
+      }
+      await sql`insert into exit_applications (id, household_id, source, status, applied_on, announced_on, rejected_on, version, created_at, updated_at)
+        values ('e1', 'announced', 'household', 'announced', '2020-09-02', '2020-10-20', null, 6, ${at}, ${at}),
+               ('e2', 'rejected', 'household', 'rejected', '2020-09-02', null, '2020-10-01', 3, ${at}, ${at})`.execute(handle.db);
+      await migrate(handle.db);
+      const rows = await handle.db.selectFrom('households').select(['id', 'exited_on']).orderBy('id').execute();
+      expect(rows).toEqual([
+        { id: 'announced', exited_on: '2020-10-20' },
+        { id: 'imported', exited_on: null },
+        { id: 'rejected', exited_on: null },
+      ]);
+    } finally {
+      await handle.close();
+    }
+  });
 });

@@ -38,6 +38,7 @@ import * as m0031 from './migrations/0031_resident_confirmation.ts';
 import * as m0032 from './migrations/0032_unit_duties.ts';
 import * as m0033 from './migrations/0033_participants_verifier.ts';
 import * as m0034 from './migrations/0034_party_org_tree.ts';
+import * as m0035 from './migrations/0035_household_exit_day.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -195,6 +196,7 @@ const migrations = {
   '0032_unit_duties': m0032,
   '0033_participants_verifier': m0033,
   '0034_party_org_tree': m0034,
+  '0035_household_exit_day': m0035,
 };
 
 /**

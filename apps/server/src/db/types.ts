@@ -553,6 +553,8 @@ export interface HouseholdTable {
   standard: 'national' | 'provincial';
   status: 'registered' | 'exited' | 'monitored' | 'risk_eliminated' | 'returned';
   exit_year: number | null;
+  /** The day the exit was announced; null when only the year is known (imported registers). */
+  exited_on: string | null;
   primary_cause: string;
   secondary_causes: string;
   income_wages: number;

@@ -17,6 +17,13 @@ export interface Helper {
 
 export interface RegisterContext {
   r: Rng;
+  /**
+   * A stream of its own for what was added later (the relocation site's earlier exits, the exits of 2020), so that
+   * the register drawn with `r` stays as it was.
+   */
+  later: Rng;
+  /** The village work team of each township (驻村工作队) and its first secretary, who verify exits. */
+  workTeams: Map<string, { unitId: string; memberId: string }>;
   /** Villages of each township, by township code. */
   villages: Map<string, { code: string; name: string }[]>;
   /** Members who can be helpers in each township (and in a village with a branch of its own), with the helper role their unit suggests. */
@@ -24,6 +31,8 @@ export interface RegisterContext {
   /** Households and people already registered (case 3), counted in the figures. */
   already: { households: number; people: number };
   baiheCode: string;
+  /** Households the relocation site holds (DOMAIN §2 case 1), in two phases. */
+  baiheHouseholds: number;
   userFor: (township: string) => string;
 }
 
@@ -92,11 +101,13 @@ export function apportion(total: number, weights: number[]): number[] {
 }
 
 /**
- * The poverty register of the demo county: 2,456 registered-poor households with 5,401 people (DOMAIN §2)
+ * The poverty register of the demo county: 2,456 registered-poor households with 5,401 people in mid-2020 (DOMAIN §2)
  * spread over the townships by their villages, each with a primary helper and some stacked ones, visits and
- * measures in 2020; 3,000 households that exited in 2016–2019, some still visited; monitored households of
- * the three categories, some risk-eliminated, some on the early-warning list; and one exit application in
- * public notice at 白河新村. Names and ID numbers are generated (valid check digits), never real.
+ * measures in 2020; 3,000 households that exited in 2016–2019, some still visited; the relocation site's 328
+ * households, most of them out of poverty since they moved in; monitored households of the three categories, some
+ * risk-eliminated, some on the early-warning list; a third of the registered households out of poverty in the autumn
+ * of 2020, each through the whole procedure; and one exit application in public notice at 白河新村. Names and ID
+ * numbers are generated (valid check digits), never real.
  */
 export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: RegisterContext) {
   const { r } = ctx;
@@ -118,54 +129,59 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
     return first17 + idCheckChar(first17);
   };
 
+  /** A lane and number in a village; a flat in one of the two phases of the relocation site. */
+  const siteAddress = (village: string, a: number, b: number) =>
+    village === ctx.baiheCode ? `白河新村易地搬迁安置点（${a <= 5 ? '一期' : '二期'}）${1 + (b % 16)}号楼` : `${a}组${b}号`;
+
   /** One household of `size` people; income per head around `perHead`. */
-  const makeHousehold = (township: string, size: number, status: Row<'households'>['status'], perHead: number, exitYear: number | null, village?: { code: string }) => {
-    const v = village ?? r.pick(ctx.villages.get(township) ?? []);
-    const cause = weighted(r, CAUSES);
-    const surname = personName(r).slice(0, 1);
-    const headBirth = r.int(1945, 1985);
+  const makeHousehold = (township: string, size: number, status: Row<'households'>['status'], perHead: number, exitYear: number | null, village?: { code: string }, g: Rng = r) => {
+    const v = village ?? g.pick(ctx.villages.get(township) ?? []);
+    const cause = weighted(g, CAUSES);
+    const surname = personName(g).slice(0, 1);
+    const headBirth = g.int(1945, 1985);
     const members: { name: string; relationship: string; gender: 'male' | 'female'; birth: number; health: string; labour: Row<'household_people'>['labour']; school: number }[] = [];
-    const headGender = r.chance(0.8) ? 'male' : 'female';
+    const headGender = g.chance(0.8) ? 'male' : 'female';
     members.push({
-      name: surname + personName(r).slice(1),
+      name: surname + personName(g).slice(1),
       relationship: '户主',
       gender: headGender,
       birth: headBirth,
-      health: cause === 'illness' ? r.pick(['chronic', 'serious']) : cause === 'disability' ? 'disability' : r.pick(['healthy', 'healthy', 'chronic']),
-      labour: cause === 'lack_of_labour' || headBirth < 1955 ? r.pick(['lost', 'none']) : r.pick(['normal', 'normal', 'skilled']),
+      health: cause === 'illness' ? g.pick(['chronic', 'serious']) : cause === 'disability' ? 'disability' : g.pick(['healthy', 'healthy', 'chronic']),
+      labour: cause === 'lack_of_labour' || headBirth < 1955 ? g.pick(['lost', 'none']) : g.pick(['normal', 'normal', 'skilled']),
       school: 0,
     });
     for (let i = 1; i < size; i++) {
-      const kind = i === 1 && r.chance(0.8) ? 'spouse' : headBirth < 1960 ? 'grandchild' : 'child';
-      const birth = kind === 'spouse' ? headBirth + r.int(-3, 5) : kind === 'child' ? Math.min(2019, headBirth + r.int(22, 34)) : r.int(2006, 2018);
+      const kind = i === 1 && g.chance(0.8) ? 'spouse' : headBirth < 1960 ? 'grandchild' : 'child';
+      const birth = kind === 'spouse' ? headBirth + g.int(-3, 5) : kind === 'child' ? Math.min(2019, headBirth + g.int(22, 34)) : g.int(2006, 2018);
       const young = birth >= 2003;
       members.push({
-        name: (kind === 'spouse' ? personName(r).slice(0, 1) : surname) + personName(r).slice(1),
-        relationship: kind === 'spouse' ? '配偶' : kind === 'child' ? (r.chance(0.5) ? '长子' : '长女') : r.chance(0.5) ? '孙子' : '孙女',
-        gender: kind === 'spouse' ? (headGender === 'male' ? 'female' : 'male') : r.chance(0.5) ? 'male' : 'female',
+        name: (kind === 'spouse' ? personName(g).slice(0, 1) : surname) + personName(g).slice(1),
+        relationship: kind === 'spouse' ? '配偶' : kind === 'child' ? (g.chance(0.5) ? '长子' : '长女') : g.chance(0.5) ? '孙子' : '孙女',
+        gender: kind === 'spouse' ? (headGender === 'male' ? 'female' : 'male') : g.chance(0.5) ? 'male' : 'female',
         birth,
-        health: cause === 'illness' && kind === 'spouse' && r.chance(0.5) ? 'serious' : r.pick(['healthy', 'healthy', 'healthy', 'chronic']),
-        labour: young ? 'none' : r.pick(['normal', 'normal', 'lost']),
+        health: cause === 'illness' && kind === 'spouse' && g.chance(0.5) ? 'serious' : g.pick(['healthy', 'healthy', 'healthy', 'chronic']),
+        labour: young ? 'none' : g.pick(['normal', 'normal', 'lost']),
         school: young && birth <= 2014 ? 1 : 0,
       });
     }
     const income = Math.max(0, Math.round(perHead * size));
-    const wages = Math.round(income * (0.3 + r.next() * 0.4));
-    const transfer = Math.round((income - wages) * (0.3 + r.next() * 0.4));
+    const wages = Math.round(income * (0.3 + g.next() * 0.4));
+    const transfer = Math.round((income - wages) * (0.3 + g.next() * 0.4));
     const business = income - wages - transfer;
     const id = newId();
-    const created = at(`${exitYear ? Math.min(exitYear - 1, 2016) : r.pick([2014, 2015, 2016])}-0${r.int(3, 9)}-1${r.int(0, 9)}`);
-    const secondary = r.chance(0.4) ? [weighted(r, CAUSES)].filter((c) => c !== cause) : [];
+    const created = at(`${exitYear ? Math.min(exitYear - 1, 2016) : g.pick([2014, 2015, 2016])}-0${g.int(3, 9)}-1${g.int(0, 9)}`);
+    const secondary = g.chance(0.4) ? [weighted(g, CAUSES)].filter((c) => c !== cause) : [];
     households.push({
       id,
       region_code: v.code,
       head_name: (members[0] as { name: string }).name,
       head_initials: nameInitials((members[0] as { name: string }).name),
-      address: `${r.int(1, 9)}组${r.int(1, 60)}号`,
-      attribute: r.chance(0.3) ? 'dibao' : r.chance(0.08) ? 'tekun' : 'general',
+      address: siteAddress(v.code, g.int(1, 9), g.int(1, 60)),
+      attribute: g.chance(0.3) ? 'dibao' : g.chance(0.08) ? 'tekun' : 'general',
       standard: 'national',
       status,
       exit_year: exitYear,
+      exited_on: null,
       primary_cause: cause,
       secondary_causes: JSON.stringify(secondary),
       income_wages: wages,
@@ -173,9 +189,9 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
       income_transfer: transfer,
       income_property: 0,
       per_capita_income: Math.round(income / size),
-      housing_area: r.int(45, 140),
-      danger_rating: status === 'registered' && r.chance(0.03) ? r.pick(['C', 'D']) : null,
-      water_safe: status === 'registered' && r.chance(0.02) ? 0 : 1,
+      housing_area: g.int(45, 140),
+      danger_rating: status === 'registered' && g.chance(0.03) ? g.pick(['C', 'D']) : null,
+      water_safe: status === 'registered' && g.chance(0.02) ? 0 : 1,
       relocated_to: v.code === ctx.baiheCode ? '白河新村易地搬迁安置点' : null,
       version: 1,
       created_at: created,
@@ -183,7 +199,7 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
     });
     for (const m of members) {
       const idn = idNumber(m.birth);
-      const phone = m.relationship === '户主' ? `1${r.pick(['39', '58', '87', '36'])}${String(r.int(0, 99_999_999)).padStart(8, '0')}` : null;
+      const phone = m.relationship === '户主' ? `1${g.pick(['39', '58', '87', '36'])}${String(g.int(0, 99_999_999)).padStart(8, '0')}` : null;
       people.push({
         id: newId(),
         household_id: id,
@@ -208,13 +224,13 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
    * A helper from the branches of the household's township; for a village with a branch of its own (the relocation
    * site), from that branch first, so that the branch serves the households it covers. One draw either way.
    */
-  const pickHelper = (township: string, role?: HelperRole, village?: string): Helper => {
+  const pickHelper = (township: string, role?: HelperRole, village?: string, g: Rng = r): Helper => {
     const fitOf = (pool: Helper[]) => (role ? pool.filter((h) => h.role === role) : pool.filter((h) => h.role === 'cadre' || h.role === 'party_member'));
     const local = fitOf((village && ctx.helpers.get(village)) || []);
-    if (local.length) return r.pick(local);
+    if (local.length) return g.pick(local);
     const pool = ctx.helpers.get(township) ?? [];
     const fit = fitOf(pool);
-    return r.pick(fit.length ? fit : pool);
+    return g.pick(fit.length ? fit : pool);
   };
   const addHelper = (h: Row<'households'>, who: Helper, primary: boolean, reason: string, start: string) => {
     helpers.push({
@@ -247,7 +263,7 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
     });
     visitHelpers.push({ visit_id: id, member_id: memberId });
   };
-  const day2020 = () => `2020-${String(r.int(3, 11)).padStart(2, '0')}-${String(r.int(1, 28)).padStart(2, '0')}`;
+  const day2020 = (g: Rng = r) => `2020-${String(g.int(3, 11)).padStart(2, '0')}-${String(g.int(1, 28)).padStart(2, '0')}`;
 
   // 1. Registered poor: the county's figures less case 3's household, spread by the townships' villages.
   const toRegister = REGISTER_FIGURES.registeredHouseholds - ctx.already.households;
@@ -400,8 +416,65 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
     });
   }
 
+  const g = ctx.later;
+  // 3b. The relocation site's 328 households (DOMAIN §2 case 1) moved in two phases in 2017 and 2018; most have left
+  // poverty since. Those the county's spread placed there are counted; the rest exited in 2017–2019.
+  const township = ctx.baiheCode.slice(0, 9);
+  const atSite = 1 + households.filter((h) => h.region_code === ctx.baiheCode).length;
+  for (let i = atSite; i < ctx.baiheHouseholds; i++) {
+    const year = weighted(g, [[2017, 30], [2018, 45], [2019, 25]] as [number, number][]);
+    const h = makeHousehold(township, g.int(1, 5), 'exited', g.int(5600, 12000), year, { code: ctx.baiheCode }, g);
+    if (g.chance(0.2)) {
+      const who = pickHelper(township, undefined, ctx.baiheCode, g);
+      addHelper(h, who, true, '脱贫不脱帮扶：过渡期内继续联系', `${year}-12-01`);
+      addVisit(h, who.id, day2020(g), '扶贫车间务工收入稳定，搬得出、稳得住');
+    }
+  }
+
+  // The relocation-site branch's pairs visit their households month by month (DOMAIN §2 case 1: 结对帮扶).
+  for (const h of registered.filter((x) => x.region_code === ctx.baiheCode)) {
+    const primary = helpers.find((x) => x.household_id === h.id && x.is_primary === 1) as Row<'helpers'>;
+    for (let v = 0; v < g.int(2, 4); v++) addVisit(h, primary.member_id, day2020(g), g.pick(['扶贫车间务工收入稳定', '孩子在校情况良好', '慢病用药有保障', '安置房水电正常', '公益岗位工资按月发放']));
+  }
+
   // 4. One exit application in public notice at 白河新村: every step done, the village notice running.
   const baihe = registered.find((h) => h.region_code === ctx.baiheCode) ?? (registered[0] as Row<'households'>);
+
+  // 3c. The autumn of 2020: a third of the households still registered in mid-2020 (more at the relocation site, whose
+  // workshops give steady wages) leave poverty through the whole procedure, verified by the township's village work
+  // team, announced after seven days on the village board.
+  const exits2020: { h: Row<'households'>; steps: [string, string | null, string, string][] }[] = [];
+  for (const h of registered) {
+    if (h === baihe || !g.chance(h.region_code === ctx.baiheCode ? 0.8 : 0.33)) continue;
+    const size = people.filter((p) => p.household_id === h.id).length;
+    const perHead = g.int(4600, 7800);
+    h.income_wages = Math.round(perHead * size * 0.6);
+    h.income_transfer = Math.round(perHead * size * 0.15);
+    h.income_business = perHead * size - h.income_wages - h.income_transfer;
+    h.per_capita_income = perHead;
+    const applied = `2020-${g.pick(['08', '09'])}-${String(g.int(1, 20)).padStart(2, '0')}`;
+    const reviewed = addDays(applied, g.int(5, 10));
+    const verified = addDays(reviewed, g.int(3, 7));
+    const acknowledged = addDays(verified, g.int(1, 3));
+    const notice = addDays(acknowledged, g.int(2, 5));
+    const announced = addDays(notice, 7 + g.int(0, 4));
+    h.status = 'exited';
+    h.exit_year = 2020;
+    h.exited_on = announced;
+    h.updated_at = at(announced);
+    exits2020.push({
+      h,
+      steps: [
+        [applied, null, 'applied', '农户申请退出'],
+        [reviewed, 'applied', 'reviewed', '村民代表会议民主评议通过'],
+        [verified, 'reviewed', 'verified', '村两委和驻村工作队逐项核验达标'],
+        [acknowledged, 'verified', 'acknowledged', '农户签字认可'],
+        [notice, 'acknowledged', 'in_notice', '在村内公示7天'],
+        [announced, 'in_notice', 'announced', '公告退出，销号'],
+      ],
+    });
+  }
+
   const size = people.filter((p) => p.household_id === baihe.id).length;
   baihe.per_capita_income = 5600;
   baihe.income_wages = 4000 * size;
@@ -451,6 +524,41 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
       updated_at: at('2020-11-23'),
     })
     .execute();
+
+  const applications: Row<'exit_applications'>[] = [];
+  const exitEvents: Row<'exit_events'>[] = [];
+  for (const { h, steps: trail } of exits2020) {
+    const id = newId();
+    const on = (k: number) => (trail[k] as [string, ...unknown[]])[0];
+    const team = ctx.workTeams.get(h.region_code.slice(0, 9));
+    applications.push({
+      id,
+      household_id: h.id,
+      source: 'household',
+      status: 'announced',
+      applied_on: on(0),
+      reviewed_on: on(1),
+      verified_on: on(2),
+      criteria_json: JSON.stringify(criteria.map((c) => (c.criterion === 'income' ? { ...c, evidence: `人均纯收入${h.per_capita_income}元，收入来源稳定` } : c))),
+      acknowledged_on: on(3),
+      notice_start_on: on(4),
+      notice_days: 7,
+      notice_published_on: on(4),
+      announced_on: on(5),
+      rejected_on: null,
+      reject_reason: null,
+      version: 6,
+      created_at: at(on(0)),
+      updated_at: at(on(5)),
+      verified_by_unit_id: team?.unitId ?? null,
+      verified_by_member_id: team?.memberId ?? null,
+    });
+    for (const [day, from, to, text] of trail) {
+      exitEvents.push({ id: newId(), application_id: id, on: day, kind: 'transition', from_status: from, to_status: to, text, user_id: ctx.userFor(h.region_code.slice(0, 9)), created_at: at(day) });
+    }
+  }
+  await insertRows(tx, 'exit_applications', applications);
+  await insertRows(tx, 'exit_events', exitEvents);
 
   for (const [on, from, to, text] of steps) {
     await tx

@@ -559,12 +559,15 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
   // county department: they verify households against the exit standard with the village committee. Drawn from a
   // generator of their own, so that the rest of the county stays as it was.
   const rt = rng(seed + 11);
+  const workTeams = new Map<string, { unitId: string; memberId: string }>();
   for (const [i, t] of townships.entries()) {
     const team = addUnit(`南召县驻${t.name}工作队`, 'party_government', t.code, ['agronomy', 'finance'], false);
     const from = countyUnits[(i % (countyUnits.length - 1)) + 1] as ReturnType<typeof addUnit>;
     const name = personName(rt);
+    const firstSecretary = newId();
+    workTeams.set(t.code, { unitId: team.id, memberId: firstSecretary });
     members.push({
-      id: newId(),
+      id: firstSecretary,
       name,
       name_initials: nameInitials(name),
       name_pinyin: namePinyin(name),
@@ -712,6 +715,9 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
     await seedRegister(tx, cipher, {
       // Its own random stream, so that the register does not shift what is generated after it.
       r: rng(seed + 3),
+      later: rng(seed + 17),
+      workTeams,
+      baiheHouseholds: 328,
       villages: new Map(townships.map((t) => [t.code, villagesOf(t.code).filter((v) => v.level === 'village').map((v) => ({ code: v.code, name: v.name }))])),
       helpers: helperPools,
       already: { households: 1, people: 6 },

@@ -210,6 +210,7 @@ function makeHousehold(
     standard: 'national',
     status: exited ? 'exited' : 'registered',
     exit_year: exitYear,
+    exited_on: null,
     primary_cause: cause,
     secondary_causes: '[]',
     income_wages: wages,

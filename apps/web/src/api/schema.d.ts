@@ -12703,6 +12703,8 @@ export interface components {
             /** @enum {string} */
             status: "registered" | "exited" | "monitored" | "risk_eliminated" | "returned";
             exitYear: number | null;
+            /** @description The day the exit was announced; null when only the year is known */
+            exitedOn: string | null;
             /** @enum {string} */
             primaryCause: "illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other";
             secondaryCauses: ("illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other")[];
@@ -12725,6 +12727,8 @@ export interface components {
             /** @enum {string} */
             status: "registered" | "exited" | "monitored" | "risk_eliminated" | "returned";
             exitYear: number | null;
+            /** @description The day the exit was announced; null when only the year is known */
+            exitedOn: string | null;
             /** @enum {string} */
             primaryCause: "illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other";
             secondaryCauses: ("illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other")[];
@@ -15031,6 +15035,8 @@ export interface components {
             /** @enum {string} */
             status: "registered" | "exited" | "monitored" | "risk_eliminated" | "returned";
             exitYear: number | null;
+            /** @description The day the exit was announced; null when only the year is known */
+            exitedOn: string | null;
             /** @enum {string} */
             primaryCause: "illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other";
             secondaryCauses: ("illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other")[];
@@ -15053,6 +15059,8 @@ export interface components {
             /** @enum {string} */
             status: "registered" | "exited" | "monitored" | "risk_eliminated" | "returned";
             exitYear: number | null;
+            /** @description The day the exit was announced; null when only the year is known */
+            exitedOn: string | null;
             /** @enum {string} */
             primaryCause: "illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other";
             secondaryCauses: ("illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other")[];

@@ -447,6 +447,8 @@ export const enUS: Messages = {
     perCapita: 'Net income per head (yuan)',
     helpers: 'Helpers',
     noPrimary: 'No primary helper',
+    exitedOn: 'exit announced {{date}}',
+    exitedInYear: 'exited in {{year}}',
     gapOnly: 'Only households without a primary helper',
     search: 'Head of household: name or initials',
     idSearch: 'ID number (exact match)',

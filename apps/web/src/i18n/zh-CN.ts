@@ -443,6 +443,8 @@ export const zhCN = {
     perCapita: '人均纯收入（元）',
     helpers: '帮扶人',
     noPrimary: '缺主帮扶人',
+    exitedOn: '{{date}} 公告退出',
+    exitedInYear: '{{year}} 年脱贫',
     gapOnly: '只看缺主帮扶责任人的户',
     search: '户主姓名或拼音首字母',
     idSearch: '身份证号（精确查找）',

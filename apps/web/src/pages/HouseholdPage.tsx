@@ -111,6 +111,11 @@ export function HouseholdPage() {
                   {h.headName}
                 </Typography.Title>
                 <Tag color={h.status === 'registered' ? 'red' : 'green'}>{t(`households.statuses.${h.status}`)}</Tag>
+                {h.exitYear !== null && (
+                  <Typography.Text type="secondary" data-testid="household-exit">
+                    {h.exitedOn ? t('households.exitedOn', { date: h.exitedOn }) : t('households.exitedInYear', { year: h.exitYear })}
+                  </Typography.Text>
+                )}
                 {!h.hasPrimaryHelper && h.status !== 'exited' && <Tag color="red">{t('households.noPrimary')}</Tag>}
               </Flex>
               <Flex gap={8}>

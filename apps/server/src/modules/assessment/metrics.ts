@@ -4,6 +4,7 @@ import { type SqlBool, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import type { Evidence, OrgInputs } from './scoring.ts';
 import { coverageGap, coverageRules } from '../households/coverage.service.ts';
+import { exitedBetween } from '../households/households.repository.ts';
 
 const EVIDENCE_CAP = 100;
 
@@ -30,11 +31,12 @@ interface Household {
  * them (a special-task branch covers the whole county).
  */
 export interface RegisterFacts {
-  /** Registered or monitored households, by the pinyin initials of the head. */
+  /** Households helped in the period (registered or monitored, or exited during it), by the pinyin initials of the head. */
   assisted: (Household & { visits: number; primaries: number })[];
   /** Households with a coverage gap at the period's end, by the one definition (`coverageGap`). */
   gaps: Household[];
-  exited: (Household & { exit_year: number })[];
+  /** Households whose exit falls in the period: by the day announced, or by year for a register imported without it. */
+  exited: (Household & { exit_year: number; exited_on: string | null })[];
   eliminated: (Household & { eliminated_on: string })[];
 }
 
@@ -50,16 +52,16 @@ async function registerFacts(db: Executor, prefixes: string[], from: string, to:
       .select(
         sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and hp.is_primary = 1 and hp.start_on <= ${to} and (hp.end_on is null or hp.end_on > ${to}))`.as('primaries'),
       )
-      .where('h.status', 'in', ['registered', 'monitored'])
+      // Helped during the period: still in the register at its end, or left it during the period.
+      .where((eb) => eb.or([eb('h.status', 'in', ['registered', 'monitored']), exitedBetween(from, to)]))
       .where(places)
       .orderBy('h.head_initials')
       .orderBy('h.id')
       .execute(),
     db
       .selectFrom('households as h')
-      .select(['h.id', 'h.head_name', 'h.region_code', 'h.exit_year'])
-      .where('h.exit_year', '>=', Number(from.slice(0, 4)))
-      .where('h.exit_year', '<=', Number(to.slice(0, 4)))
+      .select(['h.id', 'h.head_name', 'h.region_code', 'h.exit_year', 'h.exited_on'])
+      .where(exitedBetween(from, to))
       .where(places)
       .execute(),
     db
@@ -209,7 +211,7 @@ export function orgInputs(records: LedgerRecords, org: { id: string; name: strin
   const exited = records.register.exited.filter(inCovered);
   const eliminated = records.register.eliminated.filter(inCovered);
   put('households_exited', exited.length + eliminated.length, [
-    ...exited.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（${h.exit_year}年脱贫）` })),
+    ...exited.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（${h.exited_on ?? `${h.exit_year}年`}脱贫）` })),
     ...eliminated.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（${h.eliminated_on} 消除风险）` })),
   ]);
 

@@ -219,7 +219,7 @@ export class ExitService {
           text = '公告退出，销号';
           await tx
             .updateTable('households')
-            .set((eb) => ({ status: 'exited', exit_year: year, version: eb('version', '+', 1), updated_at: nowIso() }))
+            .set((eb) => ({ status: 'exited', exit_year: year, exited_on: day.on, version: eb('version', '+', 1), updated_at: nowIso() }))
             .where('id', '=', r.household_id)
             .execute();
           break;

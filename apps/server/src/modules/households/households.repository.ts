@@ -79,18 +79,31 @@ export async function peopleRegistered(db: Executor, actor: Actor, indexes: stri
 }
 
 /**
- * A household's status on a past day, from its dated records: registered until the year it exited, monitored
+ * Whether the household had left the register by `day`: from the day its exit was announced, or, for a household
+ * known only by its exit year (an imported register), from the first day of that year.
+ */
+export function exitedBy(day: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(case when h.exited_on is not null then h.exited_on <= ${day} else h.exit_year <= ${Number(day.slice(0, 4))} end)`;
+}
+
+/** Whether the household's exit falls between `from` and `to` (by day, or by year when only the year is known). */
+export function exitedBetween(from: string, to: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(case when h.exited_on is not null then h.exited_on >= ${from} and h.exited_on <= ${to}
+    else h.exit_year >= ${Number(from.slice(0, 4))} and h.exit_year <= ${Number(to.slice(0, 4))} end)`;
+}
+
+/**
+ * A household's status on a past day, from its dated records: registered until the day it exited, monitored
  * from the county's decision until risk elimination, risk-eliminated from then.
  */
 export function householdStatusOn(status: string, day: string): RawBuilder<SqlBool> {
-  const year = Number(day.slice(0, 4));
   const monitoredOn = sql<SqlBool>`exists (select 1 from monitoring_cases sm where sm.household_id = h.id and sm.decided_on <= ${day}
     and (sm.eliminated_on is null or sm.eliminated_on > ${day}) and sm.status <> 'dropped')`;
   switch (status) {
     case 'registered':
-      return sql<SqlBool>`(((h.status in ('registered', 'returned') and h.exit_year is null) or h.exit_year > ${year}) and not ${monitoredOn})`;
+      return sql<SqlBool>`(((h.status in ('registered', 'returned') and h.exit_year is null) or (h.exit_year is not null and not ${exitedBy(day)})) and not ${monitoredOn})`;
     case 'exited':
-      return sql<SqlBool>`(h.exit_year <= ${year} and not ${monitoredOn})`;
+      return sql<SqlBool>`(h.exit_year is not null and ${exitedBy(day)} and not ${monitoredOn})`;
     case 'monitored':
       return monitoredOn;
     case 'risk_eliminated':

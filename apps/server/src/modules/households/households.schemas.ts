@@ -93,6 +93,7 @@ export const Household = z
     standard: z.enum(['national', 'provincial']),
     status: z.enum(['registered', 'exited', 'monitored', 'risk_eliminated', 'returned']),
     exitYear: z.number().int().nullable(),
+    exitedOn: isoDate.nullable().describe('The day the exit was announced; null when only the year is known'),
     primaryCause: z.enum(POVERTY_CAUSES),
     secondaryCauses: z.array(z.enum(POVERTY_CAUSES)),
     size: z.number().int(),
