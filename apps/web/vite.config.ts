@@ -2,11 +2,12 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { compressAssets } from './compress-assets.ts';
 
 const require = createRequire(import.meta.url);
 
 export default defineConfig(({ mode }) => ({
-  plugins: [react()],
+  plugins: [react(), compressAssets()],
   server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
   resolve: {
     // react-router's package points every import at its development build (dev-time warnings and checks);
