@@ -83,14 +83,21 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     expect((await qiao.get('/items?limit=50')).json().total).toBe(17);
   });
 
-  it('a resident reports without an account and follows the report with an unguessable code', async () => {
+  it('a resident reports without an account and follows the report with a short code she can read out, unguessable at the rate limit', async () => {
     const code = await residentReport();
-    expect(code.replace(/-/g, '')).toHaveLength(32);
+    // 12 characters in three groups of four (11 random, one check), typed in any case, spaced or not.
+    expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+    expect((await anon().get(`/public/reports/${encodeURIComponent(code.toLowerCase().replace(/-/g, ' '))}`)).statusCode).toBe(200);
+    // One character misheard on the hotline: the check character says so, instead of "not found".
+    const last = code.at(-1) === '0' ? '1' : '0';
+    const misheard = await anon().get(`/public/reports/${code.slice(0, -1)}${last}`);
+    expect([misheard.statusCode, misheard.json().code]).toEqual([400, 'tracking_code_mistyped']);
     const view = await anon().get(`/public/reports/${code}`);
     expect(view.statusCode).toBe(200);
     expect(view.json()).toMatchObject({ stage: 'received', orgName: '白河新村易地搬迁临时党支部', regionName: '穆老庄村' });
     expect(JSON.stringify(view.json())).not.toContain('1381234');
     expect((await anon().get('/public/reports/0000-0000-0000-0000-0000-0000-0000-0000')).statusCode).toBe(404);
+    expect((await anon().get('/public/reports/0000-0000-0000')).statusCode).toBe(404);
     expect((await anon().get('/public/reports/nonsense')).statusCode).toBe(404);
     // Staff see it, with the phone masked.
     const staff = (await (await ctx.user('qiaoduan')).get('/reports')).json();

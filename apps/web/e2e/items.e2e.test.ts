@@ -30,7 +30,10 @@ describe('the story of item 3: from a resident report to the resident confirmati
     await screenshot(r, '20-resident-form');
     await r.getByRole('button', { name: /提\s*交/ }).click();
     const code = (await r.getByTestId('tracking-code').innerText()).trim().replace(/\s/g, '');
-    expect(code.replace(/-/g, '')).toHaveLength(32);
+    // A code she can read out: 4-4-4, on one line of the phone's screen.
+    expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    const box = await r.getByTestId('tracking-code').boundingBox();
+    expect(box?.height).toBeLessThan(48);
     await r.getByText('白河新村易地搬迁临时党支部').first().waitFor();
     await screenshot(r, '21-resident-receipt');
 

@@ -32,6 +32,7 @@ export const PROBLEM_MESSAGES_EN: Readonly<Record<string, string>> = {
   date_before_previous_step: 'The date is before the date of the previous step.',
   date_before_record: 'The date is before the date of the record it belongs to.',
   date_in_future: 'The date is after today: nothing can be recorded in advance.',
+  tracking_code_mistyped: 'One character of the tracking code is wrong: check it against the receipt, character by character.',
   deadline_before_record: 'The deadline is before the date of the record it belongs to.',
   designation_requires_approving_org: 'The approving organization designates and removes the secretary, deputy and committee; the branch, its group leaders.',
   dispute_exists: 'The parties and claims of this dispute are already recorded.',

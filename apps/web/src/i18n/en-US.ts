@@ -223,7 +223,7 @@ export const enUS: Messages = {
     receiptKeep: 'Keep the code or a screenshot of the QR code to follow progress and confirm the result.',
     follow: 'Follow progress',
     followTitle: 'Progress',
-    followCode: 'Enter tracking code',
+    followCode: 'Tracking code, e.g. 7K3M-Q9XD-2HTA',
     followSubmit: 'Look up',
     notFound: 'No report found for this code; please check it.',
     reportedAt: 'Reported',

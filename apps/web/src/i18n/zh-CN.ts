@@ -219,7 +219,7 @@ export const zhCN = {
     receiptKeep: '请保存查询码或截图二维码，凭它查看办理进展、确认是否解决。',
     follow: '查看进展',
     followTitle: '办理进展',
-    followCode: '输入查询码',
+    followCode: '输入查询码，如 7K3M-Q9XD-2HTA',
     followSubmit: '查询',
     notFound: '没有找到这条反映，请核对查询码。',
     reportedAt: '反映时间',

@@ -258,6 +258,9 @@ function FollowPage() {
       size="large"
       enterButton={t('resident.followSubmit')}
       placeholder={t('resident.followCode')}
+      autoCapitalize="characters"
+      autoComplete="off"
+      spellCheck={false}
       onSearch={(v) => v.trim() && navigate(`/r/${v.trim()}`)}
     />
   );

@@ -1,4 +1,4 @@
-import { newTrackingCode, normalizeTrackingCode, trackingHash } from '../../lib/tracking.ts';
+import { unreachableTrackingHash } from '../../lib/tracking.ts';
 import type { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -65,7 +65,7 @@ export class AssistanceService {
           .insertInto('reports')
           .values({
             id: reportId,
-            tracking_hash: trackingHash(normalizeTrackingCode(newTrackingCode()) as string),
+            tracking_hash: unreachableTrackingHash(),
             source: 'visit',
             region_code: h.region_code,
             org_id: org?.id ?? null,

@@ -9,9 +9,9 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { maskNumbersInText, maskPhone } from '../../lib/mask.ts';
 import { cleanPhotos, mayReadPhotosOf, photoIds, storePhotos } from '../../lib/photos.ts';
 import { decodeCursor, pageOf } from '../../lib/paging.ts';
-import { conflict, invalid, notFound } from '../../lib/problem.ts';
+import { Problem, conflict, invalid, notFound } from '../../lib/problem.ts';
 import { queueSms } from '../../lib/sms.ts';
-import { newTrackingCode, normalizeTrackingCode, trackingHash } from '../../lib/tracking.ts';
+import { isMistypedTrackingCode, newTrackingCode, normalizeTrackingCode, trackingHash } from '../../lib/tracking.ts';
 import { hasClaim, recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { itemEvents } from '../items/items.repository.ts';
@@ -93,7 +93,7 @@ export class ReportService {
       const phone = input.phone ?? described.phones[0] ?? named?.phones[0];
       const row = {
         id: newId(),
-        tracking_hash: trackingHash(normalizeTrackingCode(code) as string),
+        tracking_hash: trackingHash(normalizeTrackingCode(code) as string, this.cipher),
         source,
         region_code: region.code,
         org_id: org?.id ?? null,
@@ -135,13 +135,17 @@ export class ReportService {
 
   private async byCode(code: string, db: Executor = this.db) {
     const normalized = normalizeTrackingCode(code);
+    // One slip in reading or typing the code is caught by its check character: say so, rather than "not found".
+    if (!normalized && isMistypedTrackingCode(code)) {
+      throw new Problem(400, 'tracking_code_mistyped', '查询码有一位不对，请对照回执逐位核对', [{ path: 'params.trackingCode', message: 'check character does not match' }]);
+    }
     const report = normalized
       ? await db
           .selectFrom('reports as r')
           .innerJoin('regions as g', 'g.code', 'r.region_code')
           .leftJoin('temporary_orgs as o', 'o.id', 'r.org_id')
           .select(['r.id', 'r.category', 'r.description', 'r.reported_at', 'r.status', 'r.source', 'r.phone_enc', 'g.name as region_name', 'o.name as org_name'])
-          .where('r.tracking_hash', '=', trackingHash(normalized))
+          .where('r.tracking_hash', '=', trackingHash(normalized, this.cipher))
           .executeTakeFirst()
       : undefined;
     if (!report) throw notFound('反映');
