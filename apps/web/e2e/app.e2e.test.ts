@@ -145,11 +145,14 @@ describe('Lianjian in a real browser', () => {
   it('a household of the register shows masked details, the rejected exit and stacked helpers; unmasking asks why', async () => {
     await logIn(page, base, 'qiaoduan', DEMO_PASSWORD);
     await page.getByRole('menuitem', { name: '建档立卡户' }).click();
+    // Each tab says what it shows: the section, then the record a page is about.
+    await expect.poll(() => page.title()).toBe('建档立卡户 · 联建');
     // 2,456 households and more: find the head by pinyin initials.
     await page.getByPlaceholder('户主姓名或拼音首字母').fill('ydh');
     await page.keyboard.press('Enter');
     await page.getByRole('link', { name: '杨德厚' }).click();
     await page.getByTestId('household-head').waitFor();
+    await expect.poll(() => page.title()).toBe('杨德厚 · 建档立卡户 · 联建');
     await page.getByText('不予退出：收入不稳定').first().waitFor();
     await expect(page.getByText('叠加帮扶', { exact: true }).count()).resolves.toBe(4);
     const masked = await page.locator('td', { hasText: /^4113\*{10}/ }).count();

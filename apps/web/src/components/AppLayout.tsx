@@ -22,6 +22,7 @@ import { Button, Flex, Layout, Menu, Skeleton } from 'antd';
 import { type ReactNode, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
+import { RecordTitleContext, useDocumentTitle } from './pageTitle';
 import { api } from '../api/client';
 import { setLocale } from '../i18n';
 import { InboxButton } from './InboxButton';
@@ -79,6 +80,9 @@ export function AppLayout() {
   }, [overPage]);
   const section = location.pathname.split('/')[1];
   const selected = section === 'items' ? 'lists' : section === 'activities' ? 'orgs' : section || 'overview';
+  // The tab names the record a page shows (set by the page), then the section, then the app.
+  const [record, setRecord] = useState<string | null>(null);
+  useDocumentTitle([record, t(`nav.${selected}`, { defaultValue: '' })], t('app.name'));
   const logout = async () => {
     await api.POST('/api/v1/auth/logout');
     queryClient.clear();
@@ -148,7 +152,9 @@ export function AppLayout() {
         <Content>
           <Suspense fallback={<Skeleton active style={{ padding: 24 }} />}>
             {/* A page the role cannot open (a link, a typed address) sends it home instead of to a 403. */}
-            {mayOpen(location.pathname, me.permissions) ? <Outlet /> : <Navigate to="/" replace />}
+            <RecordTitleContext.Provider value={setRecord}>
+              {mayOpen(location.pathname, me.permissions) ? <Outlet /> : <Navigate to="/" replace />}
+            </RecordTitleContext.Provider>
           </Suspense>
         </Content>
       </Layout>

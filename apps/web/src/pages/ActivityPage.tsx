@@ -5,6 +5,7 @@ import { Link, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
 import { kindColor } from '../features/activities/OrgLifePanel';
+import { useRecordTitle } from '../components/pageTitle';
 
 const STATUS_COLOR = { present: 'green', excused: 'gold', absent: 'default' } as const;
 
@@ -14,6 +15,7 @@ export function ActivityPage() {
   const { t } = useTranslation();
   const q = useQuery({ queryKey: ['activity', id], queryFn: () => unwrap(api.GET('/api/v1/activities/{id}', { params: { path: { id } } })) });
   const a = q.data;
+  useRecordTitle(a?.topic);
   return (
     <div className="lj-page">
       <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>

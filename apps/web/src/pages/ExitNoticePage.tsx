@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
+import { useRecordTitle } from '../components/pageTitle';
 
 /**
  * The village notice of households proposed to exit poverty, laid out to print on A4 and post in the village.
@@ -15,6 +16,7 @@ export function ExitNoticePage() {
   const { t } = useTranslation();
   const q = useQuery({ queryKey: ['exit-notice', villageCode], queryFn: () => unwrap(api.GET('/api/v1/exit-notices/{villageCode}', { params: { path: { villageCode } } })) });
   const n = q.data;
+  useRecordTitle(n ? t('households.notice.title', { village: n.villageName }) : null);
   // ISO dates sort as text: the notice runs from the earliest start to the latest end.
   const start = n?.items.map((i) => i.noticeStartOn).sort()[0] ?? '';
   const end = n?.items.map((i) => i.noticeEndsOn).sort().at(-1) ?? '';

@@ -13,6 +13,7 @@ import { AcknowledgeButton, MeasureModal } from '../features/households/MeasureM
 import { VisitModal } from '../features/households/VisitModal';
 import { validValues } from '../components/validValues';
 import { factDayRules } from '../components/StepDateFields';
+import { useRecordTitle } from '../components/pageTitle';
 
 type Detail = Schemas['HouseholdDetail'];
 const STEPS = ['applied', 'reviewed', 'verified', 'acknowledged', 'in_notice', 'announced'] as const;
@@ -90,6 +91,7 @@ export function HouseholdPage() {
   const measures = useQuery({ queryKey: ['household', id, 'measures'], queryFn: () => unwrap(api.GET('/api/v1/households/{id}/measures', { params: { path: { id } } })) });
   const exits = useQuery({ queryKey: ['household', id, 'exits'], queryFn: () => unwrap(api.GET('/api/v1/exit-applications', { params: { query: { householdId: id } } })) });
   const h = unmasked ?? q.data;
+  useRecordTitle(h?.headName);
   // The server decides: a branch account changes only the households its members serve.
   const canWrite = Boolean(q.data?.abilities.write);
   const readOnly = me.permissions.includes('households:write') && q.data !== undefined && !canWrite;

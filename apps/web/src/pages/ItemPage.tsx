@@ -37,6 +37,7 @@ import { DisputeCard } from '../features/items/DisputeCard';
 import { ItemStatusTag } from '../features/items/ItemStatusTag';
 import { validValues } from '../components/validValues';
 import { factDayRules } from '../components/StepDateFields';
+import { useRecordTitle } from '../components/pageTitle';
 
 type Item = Schemas['ItemDetail'];
 type Status = Item['status'];
@@ -440,6 +441,7 @@ export function ItemPage() {
   const { t } = useTranslation();
   const q = useQuery({ queryKey: ['item', id], queryFn: () => unwrap(api.GET('/api/v1/items/{id}', { params: { path: { id } } })) });
   const item = q.data;
+  useRecordTitle(item ? t('lists.item', { no: item.no }) : null);
   return (
     <div className="lj-page">
       <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>

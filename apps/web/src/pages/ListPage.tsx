@@ -7,6 +7,7 @@ import { ExportButton } from '../components/ExportButton';
 import { type Schemas, api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
 import { ItemStatusTag } from '../features/items/ItemStatusTag';
+import { useRecordTitle } from '../components/pageTitle';
 
 type Item = Schemas['ItemSummary'];
 const day = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' }) : '');
@@ -16,6 +17,7 @@ export function ListPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
   const list = useQuery({ queryKey: ['problem-list', id], queryFn: () => unwrap(api.GET('/api/v1/problem-lists/{id}', { params: { path: { id } } })) });
+  useRecordTitle(list.data?.title);
   const items = useQuery({
     queryKey: ['items', 'list', id],
     queryFn: () => unwrap(api.GET('/api/v1/items', { params: { query: { listId: id, limit: 200 } } })),

@@ -5,9 +5,11 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, unwrap } from '../api/client';
 import { errorText } from '../components/errorText';
+import { useDocumentTitle } from '../components/pageTitle';
 
 export function LoginPage() {
   const { t } = useTranslation();
+  useDocumentTitle([t('login.submit')], t('app.name'));
   const queryClient = useQueryClient();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);

@@ -8,6 +8,7 @@ import { useMe } from '../components/me';
 import { QueryState } from '../components/QueryState';
 import { useServerAction } from '../components/useServerAction';
 import { validValues } from '../components/validValues';
+import { useRecordTitle } from '../components/pageTitle';
 
 type Record = Schemas['MemberRecord'];
 
@@ -83,6 +84,7 @@ export function MemberRecordPage() {
   const [recommending, setRecommending] = useState(false);
   const q = useQuery({ queryKey: ['member-record', id], queryFn: () => unwrap(api.GET('/api/v1/members/{id}/record', { params: { path: { id } } })) });
   const r = q.data;
+  useRecordTitle(r ? `${r.member.name} · ${t('record.title')}` : null);
   return (
     <div className="lj-page">
       <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>

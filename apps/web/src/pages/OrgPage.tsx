@@ -31,6 +31,7 @@ import { EndMembershipModal } from '../features/orgs/EndMembershipModal';
 import { LinkMemberModal } from '../features/orgs/LinkMemberModal';
 import { OrgStatusActions } from '../features/orgs/OrgStatusActions';
 import { LevelTag, RoleTag, StatusTag } from '../features/orgs/tags';
+import { useRecordTitle } from '../components/pageTitle';
 
 type Membership = Schemas['Membership'];
 
@@ -123,6 +124,7 @@ export function OrgPage() {
   }, [history.data, t]);
 
   const o = org.data;
+  useRecordTitle(o?.name);
   return (
     <div className="lj-page">
       <QueryState loading={org.isLoading} error={org.error} retry={() => org.refetch()}>

@@ -12,6 +12,7 @@ import { MAX_PHOTO_BYTES, fileToBase64 } from '../components/photos';
 import { QueryState } from '../components/QueryState';
 import { useServerAction } from '../components/useServerAction';
 import { validValues } from '../components/validValues';
+import { useRecordTitle } from '../components/pageTitle';
 
 type Kind = Schemas['NewActivity']['kind'];
 type Status = 'present' | 'excused' | 'absent';
@@ -47,6 +48,7 @@ export function RecordMeetingPage() {
   const [files, setFiles] = useState<UploadFile[]>([]);
   const [error, setError] = useState<string | null>(null);
   const org = useQuery({ queryKey: ['org', id], queryFn: () => unwrap(api.GET('/api/v1/orgs/{id}', { params: { path: { id } } })) });
+  useRecordTitle(org.data ? `${t('activity.record')} · ${org.data.name}` : null);
   const on = day.format('YYYY-MM-DD');
   const roster = useQuery({
     queryKey: ['roster', id, on],

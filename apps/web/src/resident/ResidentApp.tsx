@@ -9,11 +9,13 @@ import { Link, Route, Routes, useNavigate, useParams } from 'react-router';
 import { ApiError, type Schemas, api, unwrap } from '../api/client';
 import { errorText } from '../components/errorText';
 import { MAX_PHOTO_BYTES, fileToBase64 } from '../components/photos';
+import { useDocumentTitle } from '../components/pageTitle';
 
 const STAGES = ['received', 'listed', 'in_progress', 'awaiting_confirmation', 'closed'] as const;
 
 function Shell({ children }: { children: React.ReactNode }) {
   const { t } = useTranslation();
+  useDocumentTitle([t('resident.title')], t('app.name'));
   return (
     <div className="lj-resident">
       <header className="lj-resident-header">

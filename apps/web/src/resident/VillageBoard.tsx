@@ -6,11 +6,13 @@ import { useTranslation } from 'react-i18next';
 import { Route, Routes, useNavigate, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
+import { useDocumentTitle } from '../components/pageTitle';
 
 const STATUS_COLOR = { open: 'default', in_progress: 'blue', awaiting_confirmation: 'gold', closed: 'green' } as const;
 
 function Shell({ children }: { children: React.ReactNode }) {
   const { t } = useTranslation();
+  useDocumentTitle([t('board.title')], t('app.name'));
   return (
     <div className="lj-resident">
       <header className="lj-resident-header lj-no-print">
