@@ -315,6 +315,22 @@ describe('DOMAIN §9: supervision, tiered ledgers, rectification', () => {
     }
   });
 
+  it('the cockpit shows the grades of the latest assessed year, and says which year, whichever ledger was computed last', async () => {
+    await moreBranches();
+    await putScheme('township');
+    await putScheme('township', { year: 2019, name: '2019年度考核' });
+    const qiao = await ctx.user('qiaoduan');
+    const of2020 = (await qiao.post('/ledgers', { year: 2020, tier: 'township' })).json().id;
+    // The 2019 ledger computed afterwards (a late correction) does not take the place of 2020's on the cockpit.
+    expect((await qiao.post('/ledgers', { year: 2019, tier: 'township' })).statusCode).toBe(201);
+    const rows = (await qiao.get(`/ledgers/${of2020}`)).json().items as { grade: 'good' | 'fair' | 'average' | 'poor' }[];
+    const expected = { good: 0, fair: 0, average: 0, poor: 0 };
+    for (const r of rows) expected[r.grade]++;
+    const work = (await qiao.get('/stats/overview')).json().work;
+    expect(work.grades).toEqual(expected);
+    expect(work.gradesPeriod).toEqual({ from: '2020-01-01', to: '2020-12-31' });
+  });
+
   it('an organization listed for rectification shows `rectification` until a review with every task done delists it', async () => {
     const [west] = await moreBranches();
     await putScheme('township');

@@ -7,6 +7,31 @@ import { as, login } from './helpers.ts';
 import { listedJanuary2020 } from './items-history.ts';
 import { useCounty } from './setup-county.ts';
 
+type Grades = { good: number; fair: number; average: number; poor: number };
+/** A county's overview as its snapshot holds it: closed items and their confirmed share, and its grades of a year. */
+const overviewOf = (closed: number, share: number | null, grades: Grades | null = null, year: number | null = null) => ({
+  asOf: 'x',
+  source: 'live' as const,
+  snapshot: null,
+  rankingLevel: 'township' as const,
+  orgs: { committee: 0, general_branch: 1, branch: 2, group: 3 },
+  byStatus: { active: 6 },
+  membersLinked: 10,
+  units: 2,
+  byTownship: [],
+  byBranch: [],
+  work: {
+    items: { open: 1, in_progress: 0, awaiting_confirmation: 0, closed, overdue: 0, closedThisMonth: 0, medianDaysToClose: null, confirmedShare: share, reopenRate: null },
+    escalations: { count: 0, medianDaysToResolver: null },
+    households: { registered: 5, people: 12, monitored: { unstable_exited: 1, marginal: 0, sudden_hardship: 0 }, coverageGaps: 2 },
+    exits: { applied: 1 },
+    grades,
+    gradesPeriod: year ? { from: `${year}-01-01`, to: `${year}-12-31` } : null,
+    trend: [{ month: '2020-01', created: 1, closed: 0 }],
+    byTownship: [],
+  },
+});
+
 describe('overviews wider than a county: merged from the counties’ daily snapshots', () => {
   const ctx = useCounty();
 
@@ -105,32 +130,11 @@ describe('overviews wider than a county: merged from the counties’ daily snaps
   });
 
   it('shares are merged from their counts, not averaged', () => {
-    const overview = (closed: number, share: number | null) => ({
-      asOf: 'x',
-      source: 'live' as const,
-      snapshot: null,
-      rankingLevel: 'township' as const,
-      orgs: { committee: 0, general_branch: 1, branch: 2, group: 3 },
-      byStatus: { active: 6 },
-      membersLinked: 10,
-      units: 2,
-      byTownship: [],
-      byBranch: [],
-      work: {
-        items: { open: 1, in_progress: 0, awaiting_confirmation: 0, closed, overdue: 0, closedThisMonth: 0, medianDaysToClose: null, confirmedShare: share, reopenRate: null },
-        escalations: { count: 0, medianDaysToResolver: null },
-        households: { registered: 5, people: 12, monitored: { unstable_exited: 1, marginal: 0, sudden_hardship: 0 }, coverageGaps: 2 },
-        exits: { applied: 1 },
-        grades: null,
-        trend: [{ month: '2020-01', created: 1, closed: 0 }],
-        byTownship: [],
-      },
-    });
     const parts = (confirmed: number) => ({ daysToClose: [], daysToResolver: [], confirmed, reopened: 0, reopenBase: 0 });
     const merged = mergeCounties(
       [
-        { code: '411321', name: '甲县', payload: { v: 1, overview: overview(1, 1), parts: parts(1) } },
-        { code: '411322', name: '乙县', payload: { v: 1, overview: overview(9, 0), parts: parts(0) } },
+        { code: '411321', name: '甲县', payload: { v: 1, overview: overviewOf(1, 1), parts: parts(1) } },
+        { code: '411322', name: '乙县', payload: { v: 1, overview: overviewOf(9, 0), parts: parts(0) } },
       ],
       '2020-01-31',
       { computedAt: 'x', counties: 2 },
@@ -143,5 +147,24 @@ describe('overviews wider than a county: merged from the counties’ daily snaps
     expect(merged.work.households).toEqual({ registered: 10, people: 24, monitored: { unstable_exited: 2, marginal: 0, sudden_hardship: 0 }, coverageGaps: 4 });
     expect(merged.work.exits).toEqual({ applied: 2 });
     expect(merged.work.trend).toEqual([{ month: '2020-01', created: 2, closed: 0 }]);
+  });
+
+  it('grades are merged for the latest assessed year only, and say which year they are of', () => {
+    const g = (n: number) => ({ good: n, fair: n, average: n, poor: n });
+    const parts = { daysToClose: [], daysToResolver: [], confirmed: 0, reopened: 0, reopenBase: 0 };
+    const counties = [
+      { code: '411321', name: '甲县', grades: g(1), year: 2020 },
+      { code: '411322', name: '乙县', grades: g(5), year: 2019 },
+      { code: '411323', name: '丙县', grades: g(2), year: 2020 },
+      { code: '411324', name: '丁县', grades: null, year: null },
+    ];
+    const merged = mergeCounties(
+      counties.map((c) => ({ code: c.code, name: c.name, payload: { v: 1 as const, overview: overviewOf(1, 1, c.grades, c.year), parts } })),
+      '2021-03-31',
+      { computedAt: 'x', counties: counties.length },
+    );
+    // 乙县's 2019 grades are not added to 2020's.
+    expect(merged.work.grades).toEqual(g(3));
+    expect(merged.work.gradesPeriod).toEqual({ from: '2020-01-01', to: '2020-12-31' });
   });
 });

@@ -13,6 +13,8 @@ describe('the cockpit in the browser', () => {
       await overdue.waitFor();
       const figure = Number((await overdue.locator('.ant-statistic-content-value').innerText()).replace(/\D/g, ''));
       expect(figure).toBeGreaterThan(0);
+      // Grades years old say which year they are of.
+      await page.getByText('2020 年度考核等次').waitFor();
       // The trend: one point per month for each of its two lines; hovering a month shows its figures.
       const trend = page.getByTestId('trend-chart');
       await trend.locator('svg[role=img]').waitFor();

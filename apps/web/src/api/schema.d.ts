@@ -14307,6 +14307,10 @@ export interface components {
                 average: number;
                 poor: number;
             } | null;
+            gradesPeriod: {
+                from: string;
+                to: string;
+            } | null;
             trend: {
                 month: string;
                 created: number;
@@ -16638,6 +16642,10 @@ export interface components {
                 fair: number;
                 average: number;
                 poor: number;
+            } | null;
+            gradesPeriod: {
+                from: string;
+                to: string;
             } | null;
             trend: {
                 month: string;

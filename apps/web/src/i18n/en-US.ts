@@ -875,6 +875,8 @@ export const enUS: Messages = {
     closed: 'Closed',
     exits: 'Exits by stage',
     grades: 'Assessment grades',
+    gradesOfYear: 'Assessment grades of {{year}}',
+    gradesOfPeriod: 'Assessment grades, {{from}} to {{to}}',
     slider: 'Time travel',
   },
   network: {

@@ -871,6 +871,8 @@ export const zhCN = {
     closed: '销号',
     exits: '脱贫退出（按程序）',
     grades: '考核等次',
+    gradesOfYear: '{{year}} 年度考核等次',
+    gradesOfPeriod: '考核等次（{{from}} 至 {{to}}）',
     slider: '时间回溯',
   },
   network: {

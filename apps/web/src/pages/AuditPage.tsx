@@ -8,12 +8,12 @@ import { type Schemas, api, unwrap } from '../api/client';
 import { CursorPager, useCursorPages } from '../components/CursorPager';
 import { QueryState } from '../components/QueryState';
 import { AccountRequestsPanel } from '../features/account/AccountRequests';
+import { formatDateTime } from '../components/format';
 
 type AuditEvent = Schemas['AuditEvent'];
 type Filters = { username?: string; action?: string; entityType?: string; entityId?: string; from?: string; to?: string };
 
-const fmt = (iso: string) =>
-  new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'medium' }).format(new Date(iso));
+const fmt = (iso: string) => formatDateTime(iso, { seconds: true });
 
 /** Shows a before/after value as text: every field is text, never markup. */
 const asText = (v: unknown) => (v == null ? '' : JSON.stringify(v));

@@ -38,10 +38,11 @@ import { ItemStatusTag } from '../features/items/ItemStatusTag';
 import { validValues } from '../components/validValues';
 import { factDayRules } from '../components/StepDateFields';
 import { useRecordTitle } from '../components/pageTitle';
+import { formatDateTime } from '../components/format';
 
 type Item = Schemas['ItemDetail'];
 type Status = Item['status'];
-const when = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+const when = (iso: string) => formatDateTime(iso);
 
 function Transitions({ item }: { item: Item }) {
   const { t } = useTranslation();

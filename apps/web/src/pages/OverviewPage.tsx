@@ -10,6 +10,7 @@ import { useMe } from '../components/me';
 import { Panel } from '../components/Panel';
 import { QueryState } from '../components/QueryState';
 import { CockpitPanel } from '../features/cockpit/CockpitPanel';
+import { formatDateTime } from '../components/format';
 
 // Only the county administrator approves account requests: the panel loads for it alone, not with every cockpit.
 const AccountRequestsPanel = lazy(() => import('../features/account/AccountRequests').then((m) => ({ default: m.AccountRequestsPanel })));
@@ -106,7 +107,7 @@ export function OverviewPage() {
                 data-testid="snapshot-note"
                 message={t('overview.snapshotNote', {
                   date: q.data.asOf,
-                  time: dayjs(q.data.snapshot.computedAt).format('YYYY-MM-DD HH:mm'),
+                  time: formatDateTime(q.data.snapshot.computedAt),
                   counties: q.data.snapshot.counties,
                 })}
               />

@@ -7,6 +7,7 @@ import { Link } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
 import { CombModal } from '../features/items/CombModal';
+import { formatDateTime } from '../components/format';
 
 type Report = Schemas['Report'];
 
@@ -81,7 +82,7 @@ export function ReportsPage() {
                 title: t('reports.reportedAt'),
                 dataIndex: 'reportedAt',
                 width: 150,
-                render: (v: string) => new Date(v).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }),
+                render: (v: string) => formatDateTime(v),
               },
               { title: t('reports.source'), dataIndex: 'source', width: 90, render: (v) => t(`reports.sources.${v}`) },
               { title: t('resident.category'), dataIndex: 'category', width: 90, render: (v) => <Tag>{t(`category.${v}`)}</Tag> },

@@ -10,6 +10,7 @@ import { ApiError, type Schemas, api, unwrap } from '../api/client';
 import { errorText } from '../components/errorText';
 import { MAX_PHOTO_BYTES, fileToBase64 } from '../components/photos';
 import { useDocumentTitle } from '../components/pageTitle';
+import { formatDateTime } from '../components/format';
 
 const STAGES = ['received', 'listed', 'in_progress', 'awaiting_confirmation', 'closed'] as const;
 
@@ -302,7 +303,7 @@ function FollowPage() {
         {r.description}
       </Typography.Paragraph>
       <Typography.Paragraph type="secondary">
-        {t('resident.reportedAt')}：{new Date(r.reportedAt).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai' })}
+        {t('resident.reportedAt')}：{formatDateTime(r.reportedAt)}
         {r.orgName && (
           <>
             <br />

@@ -30,6 +30,8 @@ export const Cockpit = z
     }),
     exits: z.record(z.string(), z.number().int()).describe('Exit applications by the stage they were in on the day'),
     grades: z.object({ good: z.number().int(), fair: z.number().int(), average: z.number().int(), poor: z.number().int() }).nullable(),
+    /** The assessed period the grades are of: the latest computed by the day asked for. */
+    gradesPeriod: z.object({ from: z.string(), to: z.string() }).nullable(),
     trend: z.array(z.object({ month: z.string(), created: z.number().int(), closed: z.number().int() })),
     byTownship: z
       .array(
@@ -138,19 +140,24 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
   const stages: Record<string, number> = {};
   for (const e of exits) stages[e.stage] = (stages[e.stage] ?? 0) + 1;
 
-  // The latest version of each visible ledger computed by then.
+  // The grades of the latest assessed period computed by then, in the latest version of each visible ledger of it:
+  // a cockpit of 2026 shows the 2020 grades as 2020's, never mixed with another year's.
   const ledgers =
     actor.regionCode === null
       ? []
       : await db
           .selectFrom('ledgers as l')
-          .select(['l.scope_code', 'l.tier', 'l.version', 'l.rows_json'])
+          .select(['l.scope_code', 'l.tier', 'l.version', 'l.rows_json', 'l.period_from', 'l.period_to'])
           .where(underRegion('l.scope_code', region ?? actor.regionCode))
           .where('l.computed_at', '<', end)
+          .orderBy('l.period_to', 'desc')
           .orderBy('l.version', 'desc')
           .execute();
+  const period = ledgers[0] ? { from: ledgers[0].period_from, to: ledgers[0].period_to } : null;
   const latest = new Map<string, string>();
-  for (const l of ledgers) if (!latest.has(`${l.tier}:${l.scope_code}`)) latest.set(`${l.tier}:${l.scope_code}`, l.rows_json);
+  for (const l of ledgers) {
+    if (l.period_to === period?.to && l.period_from === period.from && !latest.has(`${l.tier}:${l.scope_code}`)) latest.set(`${l.tier}:${l.scope_code}`, l.rows_json);
+  }
   const grades = latest.size ? { good: 0, fair: 0, average: 0, poor: 0 } : null;
   if (grades) for (const json of latest.values()) for (const r of JSON.parse(json) as { grade: keyof typeof grades }[]) grades[r.grade]++;
 
@@ -238,6 +245,7 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
     },
     exits: stages,
     grades,
+    gradesPeriod: grades ? period : null,
     trend: months.map((m) => ({ month: m, created: createdIn.get(m) ?? 0, closed: closedIn.get(m) ?? 0 })),
   };
   return { figures, parts };

@@ -155,6 +155,13 @@ export function mergeCounties(
   const exits: Record<string, number> = {};
   const trend = new Map<string, { created: number; closed: number }>();
   let grades: { good: number; fair: number; average: number; poor: number } | null = null;
+  // The grades of the latest period any county assessed, summed over the counties that assessed it: counties a year
+  // behind are left out rather than mixed in. (A snapshot taken before periods were recorded names none.)
+  const gradesPeriod =
+    counties
+      .map((c) => c.payload.overview.work.gradesPeriod ?? null)
+      .filter((p): p is { from: string; to: string } => p !== null)
+      .sort((a, b) => b.to.localeCompare(a.to) || a.from.localeCompare(b.from))[0] ?? null;
   let membersLinked = 0;
   let units = 0;
   let registered = 0;
@@ -175,7 +182,8 @@ export function mergeCounties(
     people += o.work.households.people;
     add(monitored, o.work.households.monitored);
     add(exits, o.work.exits);
-    if (o.work.grades) {
+    const period = o.work.gradesPeriod ?? null;
+    if (o.work.grades && (gradesPeriod === null || (period?.from === gradesPeriod.from && period.to === gradesPeriod.to))) {
       grades ??= { good: 0, fair: 0, average: 0, poor: 0 };
       add(grades, o.work.grades);
     }
@@ -223,6 +231,7 @@ export function mergeCounties(
       households: { registered, people, monitored, coverageGaps: sumKnown(counties.map((c) => c.payload.overview.work.households.coverageGaps)) },
       exits,
       grades,
+      gradesPeriod: grades ? gradesPeriod : null,
       trend: [...trend.entries()].sort((a, b) => a[0].localeCompare(b[0])).map(([month, v]) => ({ month, ...v })),
       byTownship: ranking,
     },

@@ -13,6 +13,7 @@ import { useServerAction } from '../../components/useServerAction';
 import { CompareChart } from './CompareChart';
 import { validValues } from '../../components/validValues';
 import { factDayRules } from '../../components/StepDateFields';
+import { formatDateTime, formatDay } from '../../components/format';
 
 type Ledger = Schemas['Ledger'];
 type Row = Schemas['LedgerRow'];
@@ -277,7 +278,7 @@ export function LedgerPanel() {
             style={{ width: 300 }}
             value={ledgerId}
             onChange={setChosen}
-            options={versions.data?.items.map((v) => ({ value: v.id, label: t('assessment.versionLabel', { v: v.version, at: v.computedAt.slice(0, 16).replace('T', ' '), by: v.computedBy }) }))}
+            options={versions.data?.items.map((v) => ({ value: v.id, label: t('assessment.versionLabel', { v: v.version, at: formatDateTime(v.computedAt), by: v.computedBy }) }))}
           />
         )}
         {canWrite && scopeCode && (
@@ -314,7 +315,7 @@ export function LedgerPanel() {
               {t(`assessment.tiers.${l.tier}`).replace(/（.*$/, '')}（{l.periodFrom} ~ {l.periodTo}）
             </Typography.Title>
             <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }}>
-              {l.scheme.name} · {t('assessment.versionLabel', { v: l.version, at: l.computedAt.slice(0, 10), by: l.computedBy })} ·{' '}
+              {l.scheme.name} · {t('assessment.versionLabel', { v: l.version, at: formatDay(l.computedAt), by: l.computedBy })} ·{' '}
               {t('assessment.cutoffs', l.scheme.cutoffs)}
             </Typography.Paragraph>
             <Table<Row> rowKey="orgId" size="small" bordered pagination={false} columns={columns} dataSource={l.items} scroll={{ x: 'max-content' }} data-testid="ledger-table" />

@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import { Col, Row, Statistic, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -80,7 +81,7 @@ export function CockpitPanel({ asOf, data: c, rankingLevel = 'township' }: { asO
                   </Link>
                 )}
               </Panel>
-              <Panel small title={t('cockpit.grades')}>
+              <Panel small title={gradesTitle(t, c.gradesPeriod)}>
                 {c.grades ? (
                   <Link to="/assessment">
                     <SimpleTable
@@ -120,4 +121,13 @@ export function CockpitPanel({ asOf, data: c, rankingLevel = 'township' }: { asO
       )}
     </>
   );
+}
+
+/** Which year the grades are of: a cockpit looked at years later must not pass them off as current. */
+function gradesTitle(t: TFunction, period: { from: string; to: string } | null | undefined) {
+  if (!period) return t('cockpit.grades');
+  const year = period.from.slice(0, 4);
+  return period.from === `${year}-01-01` && period.to === `${year}-12-31`
+    ? t('cockpit.gradesOfYear', { year })
+    : t('cockpit.gradesOfPeriod', { from: period.from, to: period.to });
 }

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, type Problem, type Schemas, api, csrfHeader, screenLanguage, unwrap } from '../../api/client';
 import { ExportButton } from '../../components/ExportButton';
 import { errorText } from '../../components/errorText';
+import { formatDateTime } from '../../components/format';
 
 type ImportView = Schemas['HouseholdImport'];
 
@@ -38,7 +39,7 @@ function upload(file: File, onProgress: (percent: number) => void): Promise<Impo
   });
 }
 
-const fmt = (iso: string) => new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'short', timeStyle: 'short' }).format(new Date(iso));
+const fmt = (iso: string) => formatDateTime(iso);
 
 /** Import of the register from XLSX/CSV: template, upload with progress, server-side progress, error report. */
 export function ImportModal({ open, onClose }: { open: boolean; onClose: () => void }) {
