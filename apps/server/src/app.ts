@@ -242,8 +242,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(statsRoutes(db));
       const items = new ItemService(db);
       const reports = new ReportService(db, items, cipher);
-      await api.register(itemRoutes(items));
       const activities = new ActivityService(db, items);
+      await api.register(itemRoutes(items, [(actor) => activities.meetingsDue(actor)]));
       app.decorate('activities', activities);
       await api.register(activityRoutes(activities));
       await api.register(recordRoutes(new RecordService(db)));

@@ -130,6 +130,44 @@ describe('DOMAIN §4: organizational life and members\' duty records', () => {
     expect(all).toHaveLength(3);
   });
 
+  it("a branch secretary's bell lists what his branch owes: items overdue whoever works them, party groups due to meet", async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const baihe = await ctx.user('baihe');
+    const { qiaoBranch, qiaoGroup, chengBranch } = ctx.county.orgs;
+    // An item of his branch that someone else works, overdue; one due next month.
+    const list = await qiao.post('/problem-lists', {
+      orgId: qiaoBranch.id,
+      title: '安置点问题清单',
+      listedOn: '2020-05-19',
+      items: [
+        { problem: '3号楼路灯不亮', category: 'roads', regionCode: '411321106200', responsibleGroupId: qiaoGroup.id, responsibleMemberIds: [ctx.county.members.qiaoOther], dueOn: '2020-06-01' },
+        { problem: '垃圾清运不及时', category: 'sanitation', regionCode: '411321106200', responsibleGroupId: qiaoGroup.id, responsibleMemberIds: [ctx.county.members.qiaoOther], dueOn: '2099-12-31' },
+      ],
+    });
+    expect(list.statusCode, list.body).toBe(201);
+    // Another township's branch has an overdue item too: not his.
+    const other = await (await ctx.user('chengjiao')).post('/problem-lists', {
+      orgId: chengBranch.id,
+      title: '国储林基地问题清单',
+      listedOn: '2020-05-19',
+      items: [{ problem: '林区道路塌方', category: 'roads', regionCode: '411321300214', dueOn: '2020-06-01' }],
+    });
+    expect(other.statusCode, other.body).toBe(201);
+    // The group has not met: the daily check raises its reminder.
+    await ctx.t.app.activities.runReminders('2020-04-11');
+    const bell = (await baihe.get('/inbox')).json().items as { kind: string; text: string; itemId: string | null; orgId: string | null }[];
+    const overdue = bell.filter((n) => n.kind === 'overdue');
+    expect(overdue.map((n) => n.text)).toEqual(['【基础建设党小组】3号楼路灯不亮（期限 2020-06-01）']);
+    expect(bell.filter((n) => n.kind === 'meeting_due').map((n) => [n.orgId, n.itemId])).toEqual([[qiaoGroup.id, null]]);
+    // By their days: the meeting was due on 2020-04-10, the item on 2020-06-01.
+    expect(bell.map((n) => n.kind)).toEqual(['meeting_due', 'overdue']);
+    // The township's account reads its lists and the reminders page; its bell is for items it works on.
+    expect((await qiao.get('/inbox')).json().items.filter((n: { kind: string }) => n.kind === 'overdue' || n.kind === 'meeting_due')).toEqual([]);
+    // A meeting held clears it.
+    expect((await qiao.post('/activities', meeting({ orgId: qiaoGroup.id, kind: 'group_meeting', heldOn: '2020-04-12' }))).statusCode).toBe(201);
+    expect((await baihe.get('/inbox')).json().items.filter((n: { kind: string }) => n.kind === 'meeting_due')).toEqual([]);
+  });
+
   it('feedback reaches the home organization and stays open until it acknowledges', async () => {
     const qiao = await ctx.user('qiaoduan');
     const admin = await ctx.user('admin');

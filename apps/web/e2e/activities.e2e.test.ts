@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { logIn, openBrowser, screenshot } from './browser';
+import { ARTIFACTS, logIn, openBrowser, screenshot } from './browser';
 import { ADMIN_PASSWORD, DEMO_PASSWORD } from './global-setup';
 
 const base = inject('baseUrl');
@@ -22,6 +22,20 @@ describe('organizational life in the browser', () => {
 
   it('on a phone the header fits the screen and the menu unfolds from its button, over the page', async () => {
     await logIn(page, base, 'baihe', DEMO_PASSWORD);
+    // The branch secretary's day starts on his branch, not on a cockpit of county figures.
+    await page.getByTestId('org-name').filter({ hasText: '白河新村易地搬迁临时党支部' }).waitFor();
+    // His bell lists what the branch owes: overdue items of its groups and the groups due to meet, each a link.
+    await page.getByTestId('inbox').click();
+    const bell = page.locator('.lj-inbox');
+    await bell.locator('li', { hasText: '已超期' }).first().waitFor();
+    await bell.locator('li', { hasText: '应开会' }).first().waitFor();
+    // Inside the phone's screen, whatever the bell's place in the header.
+    await page.waitForTimeout(400);
+    const list = await bell.boundingBox();
+    expect([list?.x, (list?.x ?? 0) + (list?.width ?? 0) <= (page.viewportSize()?.width ?? 0)]).toEqual([expect.any(Number), true]);
+    expect(list?.x).toBeGreaterThanOrEqual(0);
+    await page.screenshot({ path: `${ARTIFACTS}/38-bell-phone.png` });
+    await page.getByTestId('inbox').click();
     const width = page.viewportSize()?.width ?? 0;
     // Every header button inside the screen, the last (退出登录) included; named although only its icon shows.
     for (const id of ['account', 'logout']) {

@@ -101,13 +101,18 @@ export function App() {
                 <Route
                   index
                   element={
-                    me.data.permissions.includes('stats:read') ? (
+                    // A branch's account starts the day on its branch (its items, groups and meetings), not on a
+                    // cockpit of county figures; the overview stays one menu entry away.
+                    me.data.scope.orgId ? (
+                      <Navigate to={`/orgs/${me.data.scope.orgId}`} replace />
+                    ) : me.data.permissions.includes('stats:read') ? (
                       <OverviewPage />
                     ) : (
                       <Navigate to={homePath(me.data.permissions)} replace />
                     )
                   }
                 />
+                <Route path="overview" element={<OverviewPage />} />
                 <Route path="orgs" element={<OrgTreePage />} />
                 <Route path="orgs/:id" element={<OrgPage />} />
                 <Route path="orgs/:id/meetings/new" element={<RecordMeetingPage />} />

@@ -13868,9 +13868,11 @@ export interface components {
             membersWithSkill: number;
         };
         InboxEntryInput: {
-            itemId: string;
+            itemId: string | null;
+            /** @description The party group or branch overdue for a meeting */
+            orgId: string | null;
             /** @enum {string} */
-            kind: "assigned" | "reopened" | "escalated" | "linked" | "due_soon" | "overdue";
+            kind: "assigned" | "reopened" | "escalated" | "linked" | "due_soon" | "overdue" | "meeting_due";
             text: string;
             at: string;
             read: boolean;
@@ -16204,9 +16206,11 @@ export interface components {
             membersWithSkill: number;
         };
         InboxEntry: {
-            itemId: string;
+            itemId: string | null;
+            /** @description The party group or branch overdue for a meeting */
+            orgId: string | null;
             /** @enum {string} */
-            kind: "assigned" | "reopened" | "escalated" | "linked" | "due_soon" | "overdue";
+            kind: "assigned" | "reopened" | "escalated" | "linked" | "due_soon" | "overdue" | "meeting_due";
             text: string;
             at: string;
             read: boolean;

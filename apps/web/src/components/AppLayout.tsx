@@ -143,7 +143,7 @@ export function AppLayout() {
             style={{ height: '100%', paddingTop: 8 }}
             onClick={({ key }) => {
               if (narrow) setCollapsed(true);
-              navigate(key === 'overview' ? '/' : `/${key}`);
+              navigate(key === 'overview' ? '/overview' : `/${key}`);
             }}
             items={menuKeys(me.permissions).map((key) => ({ key, icon: ICONS[key], label: t(`nav.${key}`) }))}
           />

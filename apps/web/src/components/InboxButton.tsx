@@ -5,9 +5,12 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap } from '../api/client';
 
-const COLORS: Record<string, string> = { overdue: 'red', due_soon: 'orange', reopened: 'volcano', escalated: 'magenta', assigned: 'blue', linked: 'gold' };
+const COLORS: Record<string, string> = { overdue: 'red', due_soon: 'orange', reopened: 'volcano', escalated: 'magenta', assigned: 'blue', linked: 'gold', meeting_due: 'purple' };
 
-/** The assignee's inbox: new assignments, links by need, reopenings, escalations, deadlines. */
+/**
+ * The caller's inbox: new assignments, links by need, reopenings, escalations, deadlines; for a branch's account also
+ * its organization's overdue items and the party groups due to meet (each links to where it is done).
+ */
 export function InboxButton() {
   const { t } = useTranslation();
   const q = useQuery({ queryKey: ['inbox'], queryFn: () => unwrap(api.GET('/api/v1/inbox')), refetchInterval: 60_000 });
@@ -17,6 +20,7 @@ export function InboxButton() {
     <Popover
       trigger="click"
       placement="bottomRight"
+      rootClassName="lj-inbox-popover"
       title={t('inbox.title')}
       content={
         // A plain list: antd's List brings its pagination (and the select inside it) into every screen's first load.
@@ -26,9 +30,9 @@ export function InboxButton() {
           <ul className="lj-inbox">
             {items.map((n, i) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: notices have no id (a deadline is derived, not stored) and the list holds no state; it is redrawn whole
-              <li key={`${i}-${n.kind}-${n.itemId}`}>
+              <li key={`${i}-${n.kind}-${n.itemId ?? n.orgId}`}>
                 <Tag color={COLORS[n.kind]}>{t(`inbox.kinds.${n.kind}`)}</Tag>
-                <Link to={`/items/${n.itemId}`}>{n.text}</Link>
+                <Link to={n.itemId ? `/items/${n.itemId}` : `/orgs/${n.orgId}/meetings/new`}>{n.text}</Link>
               </li>
             ))}
           </ul>

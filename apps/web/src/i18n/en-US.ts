@@ -420,7 +420,7 @@ export const enUS: Messages = {
   inbox: {
     title: 'Inbox',
     empty: 'Nothing for you right now.',
-    kinds: { assigned: 'Assigned', linked: 'Linked', reopened: 'Reopened', escalated: 'Escalated', due_soon: 'Due soon', overdue: 'Overdue' },
+    kinds: { assigned: 'Assigned', linked: 'Linked', reopened: 'Reopened', escalated: 'Escalated', due_soon: 'Due soon', overdue: 'Overdue', meeting_due: 'Meeting due' },
   },
   households: {
     title: 'Registered households',

@@ -416,7 +416,7 @@ export const zhCN = {
   inbox: {
     title: '待办提醒',
     empty: '暂无提醒。',
-    kinds: { assigned: '新分派', linked: '因需联结', reopened: '被退回', escalated: '上交', due_soon: '即将到期', overdue: '已超期' },
+    kinds: { assigned: '新分派', linked: '因需联结', reopened: '被退回', escalated: '上交', due_soon: '即将到期', overdue: '已超期', meeting_due: '应开会' },
   },
   households: {
     title: '建档立卡户',

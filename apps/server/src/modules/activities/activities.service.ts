@@ -14,6 +14,7 @@ import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ItemService } from '../items/items.service.ts';
 import { activeOn } from '../orgs/orgs.repository.ts';
+import { openRemindersUnder } from './activities.repository.ts';
 import type { ActivityListQuery, NewActivity } from './activities.schemas.ts';
 
 /** `2020-01-31` + 1 month → `2020-02-29`: the same day of the month, or the month's last day. */
@@ -329,6 +330,23 @@ export class ActivityService {
       raised++;
     }
     return raised;
+  }
+
+  /**
+   * For the account of an organization (a branch secretary): its party groups, and itself, overdue for a meeting,
+   * as entries of the inbox. Other accounts read the reminders page.
+   */
+  async meetingsDue(actor: Actor) {
+    if (!actor.orgPath) return [];
+    const rows = await openRemindersUnder(this.db, actor.orgPath, 50);
+    return rows.map((r) => ({
+      itemId: null,
+      orgId: r.org_id,
+      kind: 'meeting_due' as const,
+      text: `${r.name}应于 ${r.due_on} 前开会${r.last_met_on ? `（上次 ${r.last_met_on}）` : '（尚无会议记录）'}`,
+      at: `${r.due_on}T00:00:00+08:00`,
+      read: false,
+    }));
   }
 
   /** Reminders for the caller's party groups: open ones, or all of them; newest first, in keyset pages with their total. */

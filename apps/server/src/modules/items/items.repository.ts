@@ -368,3 +368,23 @@ export async function leadersOf(db: Executor, orgId: string, today: string) {
     .execute();
   return rows.map((r) => r.member_id);
 }
+
+/**
+ * Open items of an organization and everything under it (a branch and its party groups) due by `by`: what a branch
+ * secretary's day starts with, whoever works them. The oldest deadline first, at most `limit`.
+ */
+export async function openItemsDueUnder(db: Executor, orgPath: string, by: string, limit: number) {
+  return db
+    .selectFrom('items as i')
+    .innerJoin('temporary_orgs as o', 'o.id', 'i.org_id')
+    .leftJoin('temporary_orgs as g', 'g.id', 'i.responsible_group_id')
+    .select(['i.id', 'i.no', 'i.problem', 'i.due_on', 'g.name as group_name'])
+    .where('o.path', 'like', `${orgPath}%`)
+    .where('i.status', '<>', 'closed')
+    .where('i.due_on', 'is not', null)
+    .where('i.due_on', '<=', by)
+    .orderBy('i.due_on')
+    .orderBy('i.id')
+    .limit(limit)
+    .execute();
+}

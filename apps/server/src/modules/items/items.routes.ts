@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { PHOTO_BODY_LIMIT } from '../../lib/photos.ts';
 import { noContent, page, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
+import type { Actor } from '../../lib/actor.ts';
 import {
   AddEvent,
   CreateProblemList,
@@ -28,7 +29,10 @@ import type { ItemService } from './items.service.ts';
 const IdParams = z.object({ id: z.string().uuid() });
 const tags = ['items'];
 
-export function itemRoutes(service: ItemService): FastifyPluginAsyncZod {
+/** Entries other modules add to the caller's inbox (the meetings due of a branch's party groups). */
+export type InboxSource = (actor: Actor) => Promise<z.infer<typeof InboxEntry>[]>;
+
+export function itemRoutes(service: ItemService, more: InboxSource[] = []): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/problem-lists', {
       config: { permission: 'items:read' },
@@ -155,7 +159,15 @@ export function itemRoutes(service: ItemService): FastifyPluginAsyncZod {
     app.get('/inbox', {
       config: { permission: 'items:read' },
       schema: { tags, summary: '我的待办提醒', response: { 200: z.object({ items: z.array(InboxEntry) }), ...problemReplies } },
-      handler: (req) => service.inbox(requireActor(req)),
+      handler: async (req) => {
+        const actor = requireActor(req);
+        const [own, ...others] = await Promise.all([service.inbox(actor), ...more.map((m) => m(actor))]);
+        // Overdue and due first (by day), then the stored notices, newest first, as the item service orders them.
+        return { items: [...others.flat(), ...own.items].sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 ? a.at.localeCompare(b.at) : 0)) };
+      },
     });
   };
 }
+
+/** Deadlines and meetings due come before the notices (0), in the order of their days. */
+const rank = (e: { kind: string }) => (e.kind === 'overdue' || e.kind === 'due_soon' || e.kind === 'meeting_due' ? 0 : 1);

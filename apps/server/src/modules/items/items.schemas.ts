@@ -251,8 +251,10 @@ export const EscalationTarget = z
 
 export const InboxEntry = z
   .object({
-    itemId: z.string(),
-    kind: z.enum(['assigned', 'reopened', 'escalated', 'linked', 'due_soon', 'overdue']),
+    /** The item the entry is about; null for a meeting that is due (then `orgId`). */
+    itemId: z.string().nullable(),
+    orgId: z.string().nullable().describe('The party group or branch overdue for a meeting'),
+    kind: z.enum(['assigned', 'reopened', 'escalated', 'linked', 'due_soon', 'overdue', 'meeting_due']),
     text: z.string(),
     at: z.string(),
     read: z.boolean(),

@@ -992,34 +992,54 @@ export class ItemService {
   }
 
   /** The caller's inbox: stored notices plus deadlines derived today (due within 3 days, overdue). */
+  /**
+   * What is due for the caller: items they work on that are overdue or due within three days, their stored notices
+   * (assigned, linked, reopened, escalated) and, for the account of an organization (a branch secretary), the open
+   * items of the organization and its party groups that are overdue or due soon, whoever works them. Overdue first.
+   */
   async inbox(actor: Actor) {
-    if (!actor.memberId) return { items: [] };
     const today = todayInShanghai();
     const soon = addDays(today, 3);
-    const [stored, due] = await Promise.all([
-      this.db.selectFrom('notifications').selectAll().where('member_id', '=', actor.memberId).orderBy('created_at', 'desc').limit(100).execute(),
-      this.db
-        .selectFrom('items as i')
-        .innerJoin('item_members as im', 'im.item_id', 'i.id')
-        .select(['i.id', 'i.no', 'i.problem', 'i.due_on'])
-        .where('im.member_id', '=', actor.memberId)
-        .where('i.status', '<>', 'closed')
-        .where('i.due_on', 'is not', null)
-        .where('i.due_on', '<=', soon)
-        .execute(),
+    const [stored, due, ofOrg] = await Promise.all([
+      actor.memberId
+        ? this.db.selectFrom('notifications').selectAll().where('member_id', '=', actor.memberId).orderBy('created_at', 'desc').limit(100).execute()
+        : [],
+      actor.memberId
+        ? this.db
+            .selectFrom('items as i')
+            .innerJoin('item_members as im', 'im.item_id', 'i.id')
+            .select(['i.id', 'i.no', 'i.problem', 'i.due_on'])
+            .where('im.member_id', '=', actor.memberId)
+            .where('i.status', '<>', 'closed')
+            .where('i.due_on', 'is not', null)
+            .where('i.due_on', '<=', soon)
+            .execute()
+        : [],
+      actor.orgPath ? repo.openItemsDueUnder(this.db, actor.orgPath, soon, 50) : [],
     ]);
-    const derived = due.map((d) => ({
-      itemId: d.id,
-      kind: ((d.due_on as string) < today ? 'overdue' : 'due_soon') as 'overdue' | 'due_soon',
-      text: `${(d.due_on as string) < today ? '已超期' : '即将到期'}（${d.due_on}）：${d.problem}`,
-      at: `${d.due_on}T00:00:00+08:00`,
-      read: false,
-    }));
+    const seen = new Set<string>();
+    const derived = [...due, ...ofOrg]
+      .filter((d) => !seen.has(d.id) && seen.add(d.id))
+      .map((d) => {
+        const late = (d.due_on as string) < today;
+        const group = 'group_name' in d && d.group_name ? `【${d.group_name}】` : '';
+        return {
+          itemId: d.id,
+          orgId: null,
+          kind: (late ? 'overdue' : 'due_soon') as 'overdue' | 'due_soon',
+          // The tag beside it says overdue or due soon; the text names the group, the problem and its deadline.
+          text: `${group}${d.problem}（期限 ${d.due_on}）`,
+          at: `${d.due_on}T00:00:00+08:00`,
+          read: false,
+        };
+      })
+      .sort((x, y) => x.at.localeCompare(y.at));
     return {
       items: [
         ...derived,
-        ...stored.map((n) => ({ itemId: n.item_id, kind: n.kind, text: n.text, at: n.created_at, read: n.read_at !== null })),
+        ...stored.map((n) => ({ itemId: n.item_id, orgId: null, kind: n.kind, text: n.text, at: n.created_at, read: n.read_at !== null })),
       ],
     };
   }
+
 }
