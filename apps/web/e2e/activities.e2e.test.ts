@@ -86,24 +86,39 @@ describe('organizational life in the browser', () => {
 
   it('the branch secretary records a meeting on a phone: taps attendance, a decision goes onto a problem list, a photo', async () => {
     await logIn(page, base, 'baihe', DEMO_PASSWORD);
-    const baihe = (await (await page.request.get(`${base}/api/v1/orgs?q=${encodeURIComponent('白河新村')}`)).json()).items[0];
-    await page.goto(`${base}/orgs/${baihe.id}/meetings/new`);
+    // From his landing page (the branch), one tap in its header.
+    await page.getByTestId('record-meeting-top').click();
+    await page.waitForURL(/\/meetings\/new$/);
+    const formUrl = page.url();
     await page.getByTestId('meeting-topic').fill('安置点冬季用电安全部署');
     await page.getByTestId('meeting-place').fill('白河新村党群服务中心');
-    const chips = page.locator('[data-testid^="attend-"]');
-    await chips.first().waitFor();
-    const total = await chips.count();
+    const rows = page.locator('[data-testid^="attend-"]');
+    await rows.first().waitFor();
+    const total = await rows.count();
     expect(total).toBeGreaterThanOrEqual(40);
-    // One tap: excused, with a reason; two taps: absent.
-    const first = chips.nth(1);
+    // Nobody is present until marked: a save with names unmarked is refused, naming them.
+    await expect(page.locator('[data-status="unmarked"]').count()).resolves.toBe(total);
+    await page.getByTestId('save-meeting').press('Enter');
+    await page.getByText(`还有 ${total} 人未点名`).waitFor();
+    // Excused with a reason in a full-width box; absent in one tap; from the keyboard too (the choices are radios).
+    const first = rows.nth(1);
     const firstName = ((await first.getAttribute('data-testid')) ?? '').replace('attend-', '');
-    await first.click();
+    await first.getByText('请假', { exact: true }).click();
     await expect(first.getAttribute('data-status')).resolves.toBe('excused');
     await page.getByTestId(`reason-${firstName}`).fill('入户走访');
-    const second = chips.nth(2);
-    await second.click();
-    await second.click();
+    const reasonBox = await page.getByTestId(`reason-${firstName}`).boundingBox();
+    expect(reasonBox?.width).toBeGreaterThan(250);
+    const second = rows.nth(2);
+    await second.getByText('缺席', { exact: true }).click();
     await expect(second.getAttribute('data-status')).resolves.toBe('absent');
+    const third = rows.nth(3);
+    await third.getByText('缺席', { exact: true }).click();
+    await third.locator('input[type=radio]:checked').press('ArrowLeft');
+    await expect(third.getAttribute('data-status')).resolves.toBe('excused');
+    await third.getByText('出席', { exact: true }).click();
+    // The rest, deliberately.
+    await page.getByTestId('rest-present').click();
+    await expect(page.locator('[data-status="unmarked"]').count()).resolves.toBe(0);
 
     await page.getByTestId('add-decision').click();
     await page.getByTestId('decision-0').fill('3号楼楼道照明损坏，尽快维修');
@@ -130,6 +145,9 @@ describe('organizational life in the browser', () => {
     // The page fits the phone: nothing wider than the screen.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
+    // A second record for the same day is pointed out before it is made.
+    await page.goto(formUrl);
+    await page.getByTestId('same-day-meeting').filter({ hasText: '安置点冬季用电安全部署' }).waitFor();
     expect(errors).toEqual([]);
   });
 

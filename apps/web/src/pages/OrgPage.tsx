@@ -1,5 +1,5 @@
 import { DESIGNATED_ROLES } from '@lianjian/shared';
-import { ApartmentOutlined, PlusOutlined, UserAddOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, CalendarOutlined, PlusOutlined, UserAddOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import {
   Alert,
@@ -147,6 +147,14 @@ export function OrgPage() {
                 <StatusTag status={o.status} />
               </Flex>
               <Flex gap={8} wrap className="lj-no-print">
+                {/* Recording a meeting is a secretary's most frequent act: in the header, not a tab away. */}
+                {me.permissions.includes('activities:write') && o.status !== 'dissolved' && (
+                  <Link to={`/orgs/${o.id}/meetings/new`}>
+                    <Button icon={<CalendarOutlined />} data-testid="record-meeting-top">
+                      {t('activity.record')}
+                    </Button>
+                  </Link>
+                )}
                 <OrgStatusActions org={o} />
                 {o.abilities.createChild && (
                   <Button icon={<PlusOutlined />} onClick={() => setCreateOpen(true)}>

@@ -2,7 +2,7 @@ import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { REPORT_CATEGORIES } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
 import type { UploadFile } from 'antd';
-import { Alert, Breadcrumb, Button, Card, Checkbox, DatePicker, Empty, Flex, Form, Input, Select, Tag, Typography, Upload } from 'antd';
+import { Alert, Breadcrumb, Button, Card, Checkbox, DatePicker, Empty, Flex, Form, Input, Radio, Select, Tag, Typography, Upload } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -16,8 +16,7 @@ import { useRecordTitle } from '../components/pageTitle';
 
 type Kind = Schemas['NewActivity']['kind'];
 type Status = 'present' | 'excused' | 'absent';
-const NEXT: Record<Status, Status> = { present: 'excused', excused: 'absent', absent: 'present' };
-const COLOR: Record<Status, string> = { present: 'green', excused: 'gold', absent: 'default' };
+const STATUSES: Status[] = ['present', 'excused', 'absent'];
 const KINDS: Record<string, Kind[]> = {
   group: ['group_meeting', 'study_session', 'themed_party_day', 'joint_activity', 'onsite_meeting'],
   default: ['branch_meeting', 'study_session', 'themed_party_day', 'joint_activity', 'onsite_meeting'],
@@ -31,8 +30,10 @@ interface DecisionDraft {
 }
 
 /**
- * Records a meeting from a phone: who belonged to the organization on the day is listed, one tap per name
- * moves it between present, excused and absent; decisions can go straight onto a problem list; photos.
+ * Records a meeting from a phone: who belonged to the organization on the day is listed, each name unmarked until
+ * marked present, excused (with the reason) or absent in one tap (or the rest at once, as a deliberate act): a
+ * careless save cannot count the absent as present. Decisions can go straight onto a problem list; photos. A meeting
+ * of the organization already recorded that day is pointed out before a second one is saved.
  */
 export function RecordMeetingPage() {
   const { id = '' } = useParams();
@@ -56,21 +57,44 @@ export function RecordMeetingPage() {
   });
   const kinds = KINDS[org.data?.level === 'group' ? 'group' : 'default'] as Kind[];
   const effectiveKind = kind ?? kinds[0];
-  const statusOf = (memberId: string): Status => marks[memberId]?.status ?? 'present';
-  const tap = (memberId: string) => setMarks({ ...marks, [memberId]: { status: NEXT[statusOf(memberId)], reason: marks[memberId]?.reason } });
+  const statusOf = (memberId: string): Status | undefined => marks[memberId]?.status;
+  // A refusal about the roll is stale once the roll changes.
+  const mark = (memberId: string, status: Status) => {
+    setError(null);
+    setMarks((m) => ({ ...m, [memberId]: { status, reason: m[memberId]?.reason } }));
+  };
+  const markRest = (status: Status) => {
+    setError(null);
+    setMarks((m) => {
+      const next = { ...m };
+      for (const x of roster.data?.members ?? []) if (!next[x.memberId]) next[x.memberId] = { status };
+      return next;
+    });
+  };
   const counts = (roster.data?.members ?? []).reduce(
     (acc, m) => {
-      acc[statusOf(m.memberId)]++;
+      acc[statusOf(m.memberId) ?? 'unmarked']++;
       return acc;
     },
-    { present: 0, excused: 0, absent: 0 } as Record<Status, number>,
+    { present: 0, excused: 0, absent: 0, unmarked: 0 } as Record<Status | 'unmarked', number>,
   );
+  // Meetings of this organization already recorded that day (its party groups' are their own).
+  const sameDay = useQuery({
+    queryKey: ['activities', id, on],
+    queryFn: () => unwrap(api.GET('/api/v1/activities', { params: { query: { orgId: id, from: on, to: on } } })),
+  });
+  const alreadyHeld = (sameDay.data?.items ?? []).filter((a) => a.orgId === id);
 
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;
     setError(null);
     const members = roster.data?.members ?? [];
+    const unmarked = members.filter((m) => !statusOf(m.memberId));
+    if (unmarked.length) {
+      setError(t('activity.unmarked', { n: unmarked.length, names: unmarked.slice(0, 5).map((m) => m.name).join('、') }));
+      return;
+    }
     const missingReason = members.find((m) => statusOf(m.memberId) === 'excused' && !marks[m.memberId]?.reason?.trim());
     if (missingReason) {
       setError(`${missingReason.name}：${t('activity.reason')}`);
@@ -91,7 +115,7 @@ export function RecordMeetingPage() {
             attendance: [
               ...members.map((m) => ({
                 memberId: m.memberId,
-                status: statusOf(m.memberId),
+                status: statusOf(m.memberId) as Status,
                 ...(statusOf(m.memberId) === 'excused' ? { reason: marks[m.memberId]?.reason?.trim() } : {}),
               })),
               ...(effectiveKind === 'joint_activity' ? [...guests].map((g) => ({ memberId: g, status: 'present' as const })) : []),
@@ -137,6 +161,24 @@ export function RecordMeetingPage() {
                   />
                 </Form.Item>
               </Flex>
+              {alreadyHeld.length > 0 && (
+                <Alert
+                  type="warning"
+                  showIcon
+                  style={{ marginBottom: 16 }}
+                  data-testid="same-day-meeting"
+                  title={t('activity.sameDay', { date: on, topics: alreadyHeld.map((a) => `“${a.topic}”`).join('、') })}
+                  description={
+                    <Flex gap={12} wrap>
+                      {alreadyHeld.map((a) => (
+                        <Link key={a.id} to={`/activities/${a.id}`}>
+                          {a.topic}
+                        </Link>
+                      ))}
+                    </Flex>
+                  }
+                />
+              )}
               <Form.Item name="topic" label={t('activity.topic')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
                 <Input maxLength={200} data-testid="meeting-topic" />
               </Form.Item>
@@ -146,7 +188,7 @@ export function RecordMeetingPage() {
               <Card
                 size="small"
                 title={t('activity.attendance')}
-                extra={<Typography.Text type="secondary">{t('activity.counts', counts)}</Typography.Text>}
+                extra={<Typography.Text type="secondary">{t('activity.rollCounts', counts)}</Typography.Text>}
                 style={{ marginBottom: 16 }}
               >
                 <QueryState loading={roster.isLoading} error={roster.error} retry={() => roster.refetch()}>
@@ -156,33 +198,46 @@ export function RecordMeetingPage() {
                   {(roster.data?.members.length ?? 0) === 0 ? (
                     <Empty description={t('activity.noRoster')} />
                   ) : (
-                    <Flex wrap gap={8}>
-                      {roster.data?.members.map((m) => (
-                        <Flex key={m.memberId} vertical gap={4}>
-                          <Tag
-                            color={COLOR[statusOf(m.memberId)]}
-                            className="lj-tap"
-                            role="button"
-                            aria-pressed={statusOf(m.memberId) === 'present'}
-                            data-testid={`attend-${m.name}`}
-                            data-status={statusOf(m.memberId)}
-                            onClick={() => tap(m.memberId)}
-                          >
-                            {m.name} · {t(`activity.statuses.${statusOf(m.memberId)}`)}
-                          </Tag>
-                          {statusOf(m.memberId) === 'excused' && (
-                            <Input
-                              size="small"
-                              placeholder={t('activity.reason')}
-                              value={marks[m.memberId]?.reason ?? ''}
-                              onChange={(e) => setMarks({ ...marks, [m.memberId]: { status: 'excused', reason: e.target.value } })}
-                              style={{ width: 140 }}
-                              data-testid={`reason-${m.name}`}
-                            />
-                          )}
-                        </Flex>
-                      ))}
-                    </Flex>
+                    <>
+                      <Flex wrap gap={8} style={{ marginBottom: 8 }}>
+                        <Button size="small" onClick={() => markRest('present')} disabled={counts.unmarked === 0} data-testid="rest-present">
+                          {t('activity.restPresent')}
+                        </Button>
+                        <Button size="small" onClick={() => markRest('absent')} disabled={counts.unmarked === 0} data-testid="rest-absent">
+                          {t('activity.restAbsent')}
+                        </Button>
+                      </Flex>
+                      <ul className="lj-attendance">
+                        {roster.data?.members.map((m) => {
+                          const status = statusOf(m.memberId);
+                          return (
+                            <li key={m.memberId} data-testid={`attend-${m.name}`} data-status={status ?? 'unmarked'}>
+                              <Flex justify="space-between" align="center" gap={8} wrap>
+                                <span className="lj-attendance-name">{m.name}</span>
+                                <Radio.Group
+                                  optionType="button"
+                                  buttonStyle="solid"
+                                  value={status}
+                                  aria-label={m.name}
+                                  onChange={(e) => mark(m.memberId, e.target.value as Status)}
+                                  options={STATUSES.map((x) => ({ value: x, label: t(`activity.statuses.${x}`) }))}
+                                />
+                              </Flex>
+                              {status === 'excused' && (
+                                <Input
+                                  placeholder={t('activity.reason')}
+                                  aria-label={`${m.name} ${t('activity.reason')}`}
+                                  value={marks[m.memberId]?.reason ?? ''}
+                                  onChange={(e) => setMarks({ ...marks, [m.memberId]: { status: 'excused', reason: e.target.value } })}
+                                  style={{ marginTop: 6 }}
+                                  data-testid={`reason-${m.name}`}
+                                />
+                              )}
+                            </li>
+                          );
+                        })}
+                      </ul>
+                    </>
                   )}
                   {effectiveKind === 'joint_activity' && (roster.data?.guests.length ?? 0) > 0 && (
                     <>
