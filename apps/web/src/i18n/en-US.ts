@@ -745,6 +745,7 @@ export const enUS: Messages = {
     tabs: { ledger: 'Ledgers', rectification: 'Rectification', supervision: 'Supervision', scheme: 'Scheme' },
     year: 'Year',
     tier: 'Tier',
+    schemeNameLabel: 'Scheme name',
     tiers: { county: 'County ledger (general and special branches)', township: 'Township ledger (branches)' },
     township: 'Township',
     version: 'Version',

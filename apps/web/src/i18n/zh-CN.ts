@@ -741,6 +741,7 @@ export const zhCN = {
     tabs: { ledger: '考核台账', rectification: '挂牌整顿', supervision: '督查记录', scheme: '考核方案' },
     year: '年度',
     tier: '层级',
+    schemeNameLabel: '方案名称',
     tiers: { county: '县级台账（总支、专项支部）', township: '乡镇台账（临时党支部）' },
     township: '乡镇',
     version: '版本',

@@ -70,7 +70,7 @@ function RegisterPanel() {
             onSearch={(v) => setIdNumber(v.trim().toUpperCase() || undefined)}
             data-testid="household-id-search"
           />
-          <Select
+          <Select aria-label={t('households.status')}
             allowClear
             style={{ width: 130 }}
             placeholder={t('households.status')}
@@ -78,8 +78,8 @@ function RegisterPanel() {
             onChange={setStatus}
             options={(['registered', 'exited', 'monitored', 'risk_eliminated', 'returned'] as const).map((s) => ({ value: s, label: t(`households.statuses.${s}`) }))}
           />
-          <Select allowClear style={{ width: 150 }} placeholder={t('households.cause')} onChange={setCause} options={POVERTY_CAUSES.map((c) => ({ value: c, label: t(`households.causes.${c}`) }))} />
-          <Select
+          <Select aria-label={t('households.cause')} allowClear style={{ width: 150 }} placeholder={t('households.cause')} onChange={setCause} options={POVERTY_CAUSES.map((c) => ({ value: c, label: t(`households.causes.${c}`) }))} />
+          <Select aria-label={t('households.monitoring.category')}
             allowClear
             style={{ width: 150 }}
             placeholder={t('households.monitoring.category')}
@@ -87,7 +87,7 @@ function RegisterPanel() {
             onChange={setCategory}
             options={(['unstable_exited', 'marginal', 'sudden_hardship'] as const).map((c) => ({ value: c, label: t(`households.monitoring.categories.${c}`) }))}
           />
-          <Select
+          <Select aria-label={t('households.gapFilter')}
             allowClear
             style={{ width: 200 }}
             placeholder={t('households.gapFilter')}

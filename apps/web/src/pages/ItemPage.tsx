@@ -273,7 +273,7 @@ function Suggestions({ item }: { item: Item }) {
     <Card
       title={t('item.suggestions')}
       extra={
-        <Select
+        <Select aria-label={t('item.skill')}
           style={{ width: 120 }}
           value={skill}
           placeholder={t('item.skill')}

@@ -39,21 +39,21 @@ export function MembersPage() {
             onSearch={(v) => update({ q: v.trim() || undefined })}
             data-testid="member-search"
           />
-          <Select
+          <Select aria-label={t('members.skill')}
             allowClear
             style={{ width: 140 }}
             placeholder={t('members.skill')}
             onChange={(v) => update({ skill: v })}
             options={SKILLS.map((s) => ({ value: s, label: t(`skill.${s}`) }))}
           />
-          <Select
+          <Select aria-label={t('members.partyStatus')}
             allowClear
             style={{ width: 160 }}
             placeholder={t('members.partyStatus')}
             onChange={(v) => update({ partyStatus: v })}
             options={(['full', 'probationary', 'none'] as const).map((s) => ({ value: s, label: t(`partyStatus.${s}`) }))}
           />
-          <Select
+          <Select aria-label={t('members.linked')}
             allowClear
             style={{ width: 140 }}
             placeholder={t('members.linked')}

@@ -85,9 +85,9 @@ export function NetworkPage() {
       </Typography.Title>
       <Flex gap={8} wrap align="center" style={{ marginBottom: 12 }}>
         {county && (
-          <Select allowClear style={{ width: 140 }} placeholder={t('assessment.township')} value={region} onChange={(v) => setTownship(v ?? undefined)} options={townships.data?.items.map((x) => ({ value: x.code, label: x.name }))} />
+          <Select aria-label={t('assessment.township')} allowClear style={{ width: 140 }} placeholder={t('assessment.township')} value={region} onChange={(v) => setTownship(v ?? undefined)} options={townships.data?.items.map((x) => ({ value: x.code, label: x.name }))} />
         )}
-        <Select allowClear style={{ width: 160 }} placeholder={t('network.mode')} value={mode} onChange={setMode} options={ORG_MODES.map((m) => ({ value: m, label: t(`mode.${m}`) }))} />
+        <Select aria-label={t('network.mode')} allowClear style={{ width: 160 }} placeholder={t('network.mode')} value={mode} onChange={setMode} options={ORG_MODES.map((m) => ({ value: m, label: t(`mode.${m}`) }))} />
         <DatePicker allowClear={false} value={dayjs(asOf)} onChange={(d) => d && setAsOf(d.format('YYYY-MM-DD'))} />
       </Flex>
       <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>

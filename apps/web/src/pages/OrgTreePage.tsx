@@ -86,7 +86,7 @@ export function OrgTreePage() {
           {t('tree.title')}
         </Typography.Title>
         <Flex gap={8} wrap>
-          <Select
+          <Select aria-label={t('tree.township')}
             allowClear
             style={{ width: 200 }}
             placeholder={t('tree.township')}

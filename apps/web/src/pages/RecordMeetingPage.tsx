@@ -143,7 +143,7 @@ export function RecordMeetingPage() {
             <Form form={form} layout="vertical" initialValues={{ place: '' }}>
               <Flex gap={8} wrap>
                 <Form.Item label={t('activity.kind')} style={{ flex: '1 1 160px' }}>
-                  <Select value={effectiveKind} onChange={setKind} options={kinds.map((k) => ({ value: k, label: t(`activity.kinds.${k}`) }))} data-testid="meeting-kind" />
+                  <Select aria-label={t('activity.kind')} value={effectiveKind} onChange={setKind} options={kinds.map((k) => ({ value: k, label: t(`activity.kinds.${k}`) }))} data-testid="meeting-kind" />
                 </Form.Item>
                 <Form.Item label={t('activity.heldOn')} style={{ flex: '1 1 140px' }}>
                   <DatePicker
@@ -285,7 +285,7 @@ export function RecordMeetingPage() {
                           {t('activity.toList')}
                         </Checkbox>
                         {d.toList && (
-                          <Select
+                          <Select aria-label={t('activity.category')}
                             style={{ width: 140 }}
                             showSearch={{ optionFilterProp: 'label' }}
                             data-testid={`decision-category-${i}`}

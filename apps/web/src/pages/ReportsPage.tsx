@@ -35,21 +35,21 @@ export function ReportsPage() {
           {t('reports.title')}
         </Typography.Title>
         <Flex gap={8} wrap>
-          <Select
+          <Select aria-label={t('resident.category')}
             allowClear
             style={{ width: 120 }}
             placeholder={t('resident.category')}
             onChange={setCategory}
             options={REPORT_CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))}
           />
-          <Select
+          <Select aria-label={t('reports.source')}
             allowClear
             style={{ width: 120 }}
             placeholder={t('reports.source')}
             onChange={setSource}
             options={REPORT_SOURCES.map((s) => ({ value: s, label: t(`reports.sources.${s}`) }))}
           />
-          <Select
+          <Select aria-label={t('reports.status')}
             allowClear
             style={{ width: 160 }}
             value={status}

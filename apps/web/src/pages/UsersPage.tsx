@@ -172,7 +172,7 @@ export function UsersPage() {
       <Card>
         <Flex gap={8} wrap style={{ marginBottom: 16 }}>
           <Input.Search allowClear style={{ width: 260 }} placeholder={t('users.search')} onSearch={(v) => setQ(v.trim() || undefined)} />
-          <Select
+          <Select aria-label={t('users.role')}
             allowClear
             style={{ width: 240 }}
             placeholder={t('users.role')}

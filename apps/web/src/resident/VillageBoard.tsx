@@ -38,8 +38,8 @@ function Picker() {
   return (
     <Card>
       <Flex vertical gap={12}>
-        <Select showSearch={{ optionFilterProp: 'label' }} placeholder={t('resident.township')} onChange={setTownship} options={townships.data?.items.map((r) => ({ value: r.code, label: r.name }))} data-testid="board-township" />
-        <Select
+        <Select aria-label={t('resident.township')} showSearch={{ optionFilterProp: 'label' }} placeholder={t('resident.township')} onChange={setTownship} options={townships.data?.items.map((r) => ({ value: r.code, label: r.name }))} data-testid="board-township" />
+        <Select aria-label={t('resident.village')}
           showSearch={{ optionFilterProp: 'label' }}
           placeholder={t('resident.village')}
           disabled={!township}
@@ -66,12 +66,23 @@ function Board() {
         rowKey={(r) => `${r.headName}-${r.noticeStartOn}-${r.outcome}`}
         size="small"
         pagination={false}
+        // Fixed columns that wrap their text: the board fits a phone's width, its last column (status) in view.
+        tableLayout="fixed"
         dataSource={rows}
         data-testid={testId}
         columns={[
           { title: t('households.notice.head'), dataIndex: 'headName' },
           { title: t('households.notice.outcome'), dataIndex: 'outcome' },
-          { title: t('board.period'), key: 'p', render: (_, r) => `${r.noticeStartOn} ~ ${r.noticeEndsOn}` },
+          {
+            title: t('board.period'),
+            key: 'p',
+            // Each day whole on its line: a phone wraps at the tilde, never inside a date.
+            render: (_, r) => (
+              <>
+                <span className="lj-nowrap">{r.noticeStartOn}</span> ~ <span className="lj-nowrap">{r.noticeEndsOn}</span>
+              </>
+            ),
+          },
           { title: t('board.daysLeft'), dataIndex: 'daysLeft', render: (v: number) => (v > 0 ? t('households.exitList.daysLeft', { n: v }) : t('board.ended')) },
         ]}
       />
@@ -106,6 +117,7 @@ function Board() {
                     rowKey={(r) => `${r.listTitle}-${r.no}`}
                     size="small"
                     pagination={false}
+                    tableLayout="fixed"
                     dataSource={b.items.filter((i) => i.listTitle === title)}
                     columns={[
                       { title: '#', dataIndex: 'no', width: 40 },

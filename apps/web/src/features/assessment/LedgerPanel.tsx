@@ -250,8 +250,9 @@ export function LedgerPanel() {
     <>
       <Flex gap={8} wrap align="center" style={{ marginBottom: 12 }} className="lj-no-print">
         {t('assessment.year')}
-        <InputNumber min={2015} max={2100} value={year} onChange={(v) => v && setYear(v)} style={{ width: 90 }} />
+        <InputNumber aria-label={t('assessment.year')} min={2015} max={2100} value={year} onChange={(v) => v && setYear(v)} style={{ width: 90 }} />
         <Select
+          aria-label={t('assessment.tier')}
           style={{ width: 280 }}
           value={tier}
           onChange={(v) => {
@@ -261,7 +262,7 @@ export function LedgerPanel() {
           options={(county ? (['county', 'township'] as const) : (['township'] as const)).map((x) => ({ value: x, label: t(`assessment.tiers.${x}`) }))}
         />
         {tier === 'township' && county && (
-          <Select
+          <Select aria-label={t('assessment.township')}
             style={{ width: 140 }}
             placeholder={t('assessment.township')}
             value={township}
@@ -275,6 +276,7 @@ export function LedgerPanel() {
         )}
         {(versions.data?.items.length ?? 0) > 0 && (
           <Select
+            aria-label={t('assessment.version')}
             style={{ width: 300 }}
             value={ledgerId}
             onChange={setChosen}

@@ -44,9 +44,9 @@ export function SchemePanel() {
     <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
       <Flex gap={8} wrap align="center" style={{ marginBottom: 12 }}>
         {t('assessment.year')}
-        <InputNumber min={2015} max={2100} value={year} onChange={(v) => v && setYear(v)} style={{ width: 90 }} />
-        <Select style={{ width: 280 }} value={tier} onChange={setTier} options={(['county', 'township'] as const).map((x) => ({ value: x, label: t(`assessment.tiers.${x}`) }))} />
-        <Input style={{ width: 320 }} value={name} onChange={(e) => setName(e.target.value)} />
+        <InputNumber aria-label={t('assessment.year')} min={2015} max={2100} value={year} onChange={(v) => v && setYear(v)} style={{ width: 90 }} />
+        <Select aria-label={t('assessment.tier')} style={{ width: 280 }} value={tier} onChange={setTier} options={(['county', 'township'] as const).map((x) => ({ value: x, label: t(`assessment.tiers.${x}`) }))} />
+        <Input aria-label={t('assessment.schemeNameLabel')} style={{ width: 320 }} value={name} onChange={(e) => setName(e.target.value)} />
         <Button onClick={() => setDraft(q.data?.template ?? [])}>{t('assessment.useTemplate')}</Button>
       </Flex>
       <Flex gap={8} wrap align="center" style={{ marginBottom: 12 }}>

@@ -26,7 +26,7 @@ export function ExitsPanel() {
   return (
     <>
       <Flex gap={8} style={{ marginBottom: 16 }}>
-        <Select
+        <Select aria-label={t('households.status')}
           allowClear
           style={{ width: 160 }}
           value={status}
