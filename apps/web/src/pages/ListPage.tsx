@@ -8,12 +8,15 @@ import { type Schemas, api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
 import { ItemStatusTag } from '../features/items/ItemStatusTag';
 import { useRecordTitle } from '../components/pageTitle';
+import { PHONE, useMedia } from '../components/useMedia';
+import { formatDay } from '../components/format';
 
 type Item = Schemas['ItemSummary'];
-const day = (iso: string | null) => (iso ? new Date(iso).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' }) : '');
+const day = (iso: string | null) => (iso ? formatDay(iso) : '');
 
 /** A problem list laid out as the county's ledger (台账), printable. */
 export function ListPage() {
+  const phone = useMedia(PHONE);
   const { id = '' } = useParams();
   const { t } = useTranslation();
   const list = useQuery({ queryKey: ['problem-list', id], queryFn: () => unwrap(api.GET('/api/v1/problem-lists/{id}', { params: { path: { id } } })) });
@@ -57,24 +60,27 @@ export function ListPage() {
                 loading={items.isLoading}
                 dataSource={rows}
                 pagination={false}
-                scroll={{ x: 1500 }}
+                // On a screen or an A4 landscape sheet every column fits, its text wrapping; on a phone the ledger
+                // scrolls with its number and problem held in view.
+                tableLayout="fixed"
+                scroll={phone ? { x: 960 } : undefined}
                 columns={[
-                  { title: t('lists.ledger.no'), dataIndex: 'no', width: 56, align: 'center' },
+                  { title: t('lists.ledger.no'), dataIndex: 'no', width: 48, align: 'center', fixed: phone ? 'left' : undefined },
                   {
                     title: t('lists.ledger.problem'),
                     dataIndex: 'problem',
-                    width: 220,
+                    fixed: phone ? 'left' : undefined,
+                    width: phone ? 120 : undefined,
                     render: (v, i) => (
                       <Link to={`/items/${i.id}`} data-testid="ledger-item">
                         {v}
                       </Link>
                     ),
                   },
-                  { title: t('lists.ledger.group'), dataIndex: ['responsibleGroup', 'name'], width: 130, render: (v) => v ?? '—' },
+                  { title: t('lists.ledger.group'), dataIndex: ['responsibleGroup', 'name'], render: (v) => v ?? '—' },
                   {
                     title: t('lists.ledger.people'),
                     dataIndex: 'responsibleMembers',
-                    width: 110,
                     render: (v: string[], i) => (
                       <>
                         {v.join('、') || '—'}
@@ -86,17 +92,17 @@ export function ListPage() {
                       </>
                     ),
                   },
-                  { title: t('lists.ledger.measures'), dataIndex: 'measures', width: 200, render: (v) => v ?? '—' },
+                  { title: t('lists.ledger.measures'), dataIndex: 'measures', render: (v) => v ?? '—' },
                   {
                     title: t('lists.ledger.due'),
                     dataIndex: 'dueOn',
-                    width: 110,
+                    width: 96,
                     render: (v, i) => <span className={i.overdue ? 'lj-overdue' : undefined}>{v ?? '—'}</span>,
                   },
-                  { title: t('lists.ledger.progress'), dataIndex: 'latestProgress', width: 200, render: (v) => v ?? '—' },
-                  { title: t('lists.ledger.status'), dataIndex: 'status', width: 150, render: (v, i) => <ItemStatusTag status={v} overdue={i.overdue} /> },
-                  { title: t('lists.ledger.closedAt'), dataIndex: 'closedAt', width: 110, render: day },
-                  { title: t('lists.ledger.closedBy'), dataIndex: 'closedBy', width: 100, render: (v) => v ?? '' },
+                  { title: t('lists.ledger.progress'), dataIndex: 'latestProgress', render: (v) => v ?? '—' },
+                  { title: t('lists.ledger.status'), dataIndex: 'status', width: 104, render: (v, i) => <ItemStatusTag status={v} overdue={i.overdue} /> },
+                  { title: t('lists.ledger.closedAt'), dataIndex: 'closedAt', width: 96, render: day },
+                  { title: t('lists.ledger.closedBy'), dataIndex: 'closedBy', width: 80, render: (v) => v ?? '' },
                 ]}
               />
             </Card>

@@ -10,7 +10,7 @@ import { ApiError, type Schemas, api, unwrap } from '../api/client';
 import { errorText } from '../components/errorText';
 import { MAX_PHOTO_BYTES, fileToBase64 } from '../components/photos';
 import { useDocumentTitle } from '../components/pageTitle';
-import { formatDateTime } from '../components/format';
+import { formatDateTime, formatDay } from '../components/format';
 
 const STAGES = ['received', 'listed', 'in_progress', 'awaiting_confirmation', 'closed'] as const;
 
@@ -330,7 +330,7 @@ function FollowPage() {
       {r.events.length > 0 && (
         <Timeline
           items={r.events.map((e) => ({
-            content: `${new Date(e.at).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' })}　${e.text}`,
+            content: `${formatDay(e.at)}　${e.text}`,
           }))}
         />
       )}
@@ -338,7 +338,7 @@ function FollowPage() {
         <Alert
           type="success"
           showIcon
-          title={t('resident.confirmedAt', { date: new Date(r.item.residentConfirmedAt).toLocaleDateString('zh-CN', { timeZone: 'Asia/Shanghai' }) })}
+          title={t('resident.confirmedAt', { date: formatDay(r.item.residentConfirmedAt) })}
         />
       )}
       {r.phoneProof && (r.canRate || (r.canGiveFeedback && !r.item?.residentConfirmedAt)) && (

@@ -14,6 +14,7 @@ import { CompareChart } from './CompareChart';
 import { validValues } from '../../components/validValues';
 import { factDayRules } from '../../components/StepDateFields';
 import { formatDateTime, formatDay } from '../../components/format';
+import { PHONE, useMedia } from '../../components/useMedia';
 
 type Ledger = Schemas['Ledger'];
 type Row = Schemas['LedgerRow'];
@@ -128,6 +129,7 @@ function ConsequenceModal({ ledger, row, kind, onClose }: { ledger: Ledger; row:
 
 /** The tiered ledger shaped like the county's paper ledger: every score opens the records behind it. */
 export function LedgerPanel() {
+  const phone = useMedia(PHONE);
   const { t } = useTranslation();
   const me = useMe();
   const county = (me.scope.regionCode ?? '').length === 6;
@@ -177,8 +179,8 @@ export function LedgerPanel() {
 
   const columns: ColumnsType<Row> = l
     ? [
-        { title: t('assessment.rank'), dataIndex: 'rank', width: 64, fixed: 'left', sorter: (a, b) => a.rank - b.rank, defaultSortOrder: 'ascend' },
-        { title: t('assessment.org'), dataIndex: 'orgName', width: 220, fixed: 'left', render: (v, r) => <Link to={`/orgs/${r.orgId}`}>{v}</Link> },
+        { title: t('assessment.rank'), dataIndex: 'rank', width: 44, fixed: phone ? 'left' : undefined, sorter: (a, b) => a.rank - b.rank, defaultSortOrder: 'ascend' },
+        { title: t('assessment.org'), dataIndex: 'orgName', width: phone ? 140 : undefined, fixed: phone ? 'left' : undefined, render: (v, r) => <Link to={`/orgs/${r.orgId}`}>{v}</Link> },
         ...(['political', 'role', 'results'] as const).map((d) => ({
           title: t(`assessment.dimensions.${d}`),
           children: l.scheme.indicators
@@ -187,7 +189,7 @@ export function LedgerPanel() {
             .map(({ ind, i }) => ({
               title: `${ind.name}（${ind.weight}）`,
               key: ind.key,
-              width: 96,
+              width: 56,
               align: 'right' as const,
               sorter: (a: Row, b: Row) => (a.cells[i]?.score ?? 0) - (b.cells[i]?.score ?? 0),
               render: (_: unknown, r: Row) => {
@@ -205,11 +207,11 @@ export function LedgerPanel() {
               },
             })),
         })),
-        { title: `${t('assessment.yearEnd')}（${l.scheme.finalWeight}%）`, dataIndex: 'yearEnd', width: 96, align: 'right', sorter: (a, b) => a.yearEnd - b.yearEnd },
+        { title: `${t('assessment.yearEnd')}（${l.scheme.finalWeight}%）`, dataIndex: 'yearEnd', width: 56, align: 'right', sorter: (a, b) => a.yearEnd - b.yearEnd },
         {
           title: `${t('assessment.daily')}（${l.scheme.dailyWeight}%）`,
           dataIndex: 'daily',
-          width: 96,
+          width: 56,
           align: 'right',
           sorter: (a, b) => a.daily - b.daily,
           render: (v, r) => (
@@ -218,15 +220,15 @@ export function LedgerPanel() {
             </Button>
           ),
         },
-        { title: t('assessment.total'), dataIndex: 'total', width: 80, align: 'right', sorter: (a, b) => a.total - b.total, render: (v) => <strong>{v}</strong> },
-        { title: t('assessment.grade'), dataIndex: 'grade', width: 72, render: (v: Row['grade']) => <Tag color={gradeColor[v]}>{t(`assessment.grades.${v}`)}</Tag> },
+        { title: t('assessment.total'), dataIndex: 'total', width: 56, align: 'right', sorter: (a, b) => a.total - b.total, render: (v) => <strong>{v}</strong> },
+        { title: t('assessment.grade'), dataIndex: 'grade', width: 56, render: (v: Row['grade']) => <Tag color={gradeColor[v]}>{t(`assessment.grades.${v}`)}</Tag> },
         {
           title: '',
           key: 'act',
-          width: 200,
+          width: 88,
           className: 'lj-no-print',
           render: (_, r) => (
-            <Flex gap={4} wrap>
+            <Flex gap={4} vertical align="start">
               <Button size="small" onClick={() => setCompare(r)}>
                 {t('assessment.compare')}
               </Button>
@@ -320,7 +322,20 @@ export function LedgerPanel() {
               {l.scheme.name} · {t('assessment.versionLabel', { v: l.version, at: formatDay(l.computedAt), by: l.computedBy })} ·{' '}
               {t('assessment.cutoffs', l.scheme.cutoffs)}
             </Typography.Paragraph>
-            <Table<Row> rowKey="orgId" size="small" bordered pagination={false} columns={columns} dataSource={l.items} scroll={{ x: 'max-content' }} data-testid="ledger-table" />
+            {/* Every column on the screen and on an A4 landscape sheet, headers and names wrapping; on a phone the
+                ledger scrolls with the rank and the organization held in view. */}
+            <Table<Row>
+              rowKey="orgId"
+              size="small"
+              bordered
+              pagination={false}
+              columns={columns}
+              dataSource={l.items}
+              tableLayout="fixed"
+              scroll={phone ? { x: 1100 } : undefined}
+              className="lj-ledger-compact"
+              data-testid="ledger-table"
+            />
           </div>
         )}
       </QueryState>
