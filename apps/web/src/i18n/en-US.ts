@@ -756,6 +756,7 @@ export const enUS: Messages = {
     computeCountyConfirm: 'Compute a new version of the county ledger and of the ledger of every township with branches? Stored versions never change.',
     computedCounty: '{{n}} ledgers computed',
     none: 'No ledger computed yet. Choose the tier and compute one.',
+    noneReadOnly: 'This year’s ledger has not been computed yet. The county or the township computes it; it will show here.',
     noScheme: 'No scheme for that year yet: set one under Scheme first.',
     export: 'Export XLSX',
     print: 'Print (A4 landscape)',

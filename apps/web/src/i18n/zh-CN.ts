@@ -752,6 +752,7 @@ export const zhCN = {
     computeCountyConfirm: '为县级台账和每个有临时党支部的乡镇各计算一版新台账？已保存的版本不会被覆盖。',
     computedCounty: '已计算 {{n}} 本台账',
     none: '还没有计算台账。选好层级后点“计算台账”。',
+    noneReadOnly: '本年度的台账尚未生成。台账由县委组织部或乡镇党委计算，生成后在这里查看。',
     noScheme: '该年度还没有考核方案，请先在“考核方案”中设定。',
     export: '导出 XLSX',
     print: '打印（A4 横向）',

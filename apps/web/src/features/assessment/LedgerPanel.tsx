@@ -311,7 +311,7 @@ export function LedgerPanel() {
       </Flex>
       <QueryState loading={versions.isLoading || ledger.isLoading} error={versions.error ?? ledger.error} retry={() => versions.refetch()}>
         {!l ? (
-          <Empty description={t('assessment.none')} />
+          <Empty description={t(canWrite ? 'assessment.none' : 'assessment.noneReadOnly')} />
         ) : (
           <div className="lj-ledger">
             <Typography.Title level={4} style={{ textAlign: 'center' }}>
