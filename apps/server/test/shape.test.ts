@@ -46,7 +46,7 @@ const SQL_OUTSIDE_REPOSITORIES: Record<string, number> = {
   'households/coverage.service.ts': 22,
   'households/households.service.ts': 26,
   'households/import.service.ts': 14,
-  'items/items.service.ts': 59,
+  'items/items.service.ts': 58,
   'members/members.service.ts': 4,
   'monitoring/monitoring.service.ts': 13,
   'orgs/orgs.service.ts': 12,

@@ -370,21 +370,21 @@ export async function leadersOf(db: Executor, orgId: string, today: string) {
 }
 
 /**
- * Open items of an organization and everything under it (a branch and its party groups) due by `by`: what a branch
- * secretary's day starts with, whoever works them. The oldest deadline first, at most `limit`.
+ * Open items due by `by`, the oldest deadline first, at most `limit`, each with its responsible group's name: those a
+ * member works on, or those of an organization and everything under it (a branch and its party groups), whoever
+ * works them, as a branch secretary's day starts with.
  */
-export async function openItemsDueUnder(db: Executor, orgPath: string, by: string, limit: number) {
-  return db
+export async function openItemsDue(db: Executor, of: { memberId: string } | { orgPath: string }, by: string, limit: number) {
+  let q = db
     .selectFrom('items as i')
-    .innerJoin('temporary_orgs as o', 'o.id', 'i.org_id')
     .leftJoin('temporary_orgs as g', 'g.id', 'i.responsible_group_id')
     .select(['i.id', 'i.no', 'i.problem', 'i.due_on', 'g.name as group_name'])
-    .where('o.path', 'like', `${orgPath}%`)
     .where('i.status', '<>', 'closed')
     .where('i.due_on', 'is not', null)
-    .where('i.due_on', '<=', by)
-    .orderBy('i.due_on')
-    .orderBy('i.id')
-    .limit(limit)
-    .execute();
+    .where('i.due_on', '<=', by);
+  q =
+    'memberId' in of
+      ? q.where((eb) => eb.exists(eb.selectFrom('item_members as im').select('im.item_id').whereRef('im.item_id', '=', 'i.id').where('im.member_id', '=', of.memberId)))
+      : q.where((eb) => eb.exists(eb.selectFrom('temporary_orgs as o').select('o.id').whereRef('o.id', '=', 'i.org_id').where('o.path', 'like', `${of.orgPath}%`)));
+  return q.orderBy('i.due_on').orderBy('i.id').limit(limit).execute();
 }

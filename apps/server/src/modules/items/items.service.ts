@@ -1004,25 +1004,15 @@ export class ItemService {
       actor.memberId
         ? this.db.selectFrom('notifications').selectAll().where('member_id', '=', actor.memberId).orderBy('created_at', 'desc').limit(100).execute()
         : [],
-      actor.memberId
-        ? this.db
-            .selectFrom('items as i')
-            .innerJoin('item_members as im', 'im.item_id', 'i.id')
-            .select(['i.id', 'i.no', 'i.problem', 'i.due_on'])
-            .where('im.member_id', '=', actor.memberId)
-            .where('i.status', '<>', 'closed')
-            .where('i.due_on', 'is not', null)
-            .where('i.due_on', '<=', soon)
-            .execute()
-        : [],
-      actor.orgPath ? repo.openItemsDueUnder(this.db, actor.orgPath, soon, 50) : [],
+      actor.memberId ? repo.openItemsDue(this.db, { memberId: actor.memberId }, soon, 100) : [],
+      actor.orgPath ? repo.openItemsDue(this.db, { orgPath: actor.orgPath }, soon, 50) : [],
     ]);
     const seen = new Set<string>();
     const derived = [...due, ...ofOrg]
       .filter((d) => !seen.has(d.id) && seen.add(d.id))
       .map((d) => {
         const late = (d.due_on as string) < today;
-        const group = 'group_name' in d && d.group_name ? `【${d.group_name}】` : '';
+        const group = d.group_name ? `【${d.group_name}】` : '';
         return {
           itemId: d.id,
           orgId: null,
