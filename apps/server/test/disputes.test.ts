@@ -108,6 +108,11 @@ describe('DOMAIN §8: disputes, industry chains and projects', () => {
     const detail = (await admin.get(`/chains/${chain.json().id}`)).json();
     expect(detail.stages.map((s: { name: string }) => s.name)).toEqual(['鲜果收购', '运输', '仓储', '生产', '销售']);
     const transport = detail.stages[1];
+    // Who may keep the chain is the server's answer: the county administrator may, the supervisor reads only.
+    expect(detail.abilities).toEqual({ maintain: true });
+    const supervisor = await ctx.user('supervisor');
+    expect((await supervisor.get(`/chains/${detail.id}`)).json().abilities).toEqual({ maintain: false });
+    expect((await supervisor.post(`/chains/${detail.id}/stages/${transport.id}/placements`, { kind: 'unit', refId: ctx.county.units.countyPolice })).statusCode).toBe(403);
     expect((await admin.post(`/chains/${detail.id}/stages/${transport.id}/placements`, { kind: 'member', refId: ctx.county.members.countyOfficer, role: '运输协调' })).statusCode).toBe(204);
     expect((await admin.post(`/chains/${detail.id}/stages/${transport.id}/placements`, { kind: 'unit', refId: ctx.county.units.countyPolice })).statusCode).toBe(204);
     const list = await admin.post('/problem-lists', {

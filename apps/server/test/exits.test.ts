@@ -213,6 +213,34 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
     expect((await qiao.post('/exit-applications', { householdId, source: 'village' })).json().code).toBe('application_open');
   });
 
+  it('the page offers what the server allows: each ability of an application matches the answer to the act', async () => {
+    const { qiao, householdId, id, step } = await setup();
+    const abilities = async (c = qiao) => (await c.get(`/exit-applications/${id}`)).json().abilities;
+    expect(await abilities()).toEqual({ steps: ['reviewed'], announceFrom: null, reject: true, object: false });
+    expect((await qiao.get(`/households/${householdId}`)).json().abilities).toMatchObject({ write: true, applyExit: false });
+    expect((await qiao.post('/exit-applications', { householdId, source: 'village' })).json().code).toBe('application_open');
+
+    // The supervisor reads the application and may take no step: the page offers none, the server refuses each.
+    const supervisor = await ctx.user('supervisor');
+    expect(await abilities(supervisor)).toEqual({ steps: [], announceFrom: null, reject: false, object: false });
+    const version = (await qiao.get(`/exit-applications/${id}`)).json().version;
+    expect((await supervisor.post(`/exit-applications/${id}/transitions`, { to: 'reviewed', version })).statusCode).toBe(403);
+
+    await step('reviewed');
+    await step('verified', { criteria: ALL_MET });
+    await step('acknowledged');
+    await step('in_notice');
+    const inNotice = await abilities();
+    const app = (await qiao.get(`/exit-applications/${id}`)).json();
+    expect(inNotice).toEqual({ steps: ['announced'], announceFrom: app.noticeEndsOn, reject: true, object: true });
+    expect(app.noticeEndsOn > today).toBe(true);
+    expect((await step('announced')).json().code).toBe('notice_period_not_over');
+
+    expect((await step('rejected', { reason: '收入不稳定' })).statusCode).toBe(204);
+    expect(await abilities()).toEqual({ steps: [], announceFrom: null, reject: false, object: false });
+    expect((await qiao.get(`/households/${householdId}`)).json().abilities.applyExit).toBe(true);
+  });
+
   it("a township admin cannot see or move another township's exit applications", async () => {
     const { id } = await setup();
     const cheng = await ctx.user('chengjiao');

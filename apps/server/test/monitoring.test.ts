@@ -77,6 +77,31 @@ describe('DOMAIN §7: return-to-poverty monitoring', () => {
     ]);
   });
 
+  it('the page offers what the server allows: the steps of a case, which need a reason, and when the review may come', async () => {
+    const { qiao, id } = await exited('normal', 1000);
+    const supervisor = await ctx.user('supervisor');
+    const year = Number(today.slice(0, 4));
+    const candidate = async (c = qiao) => (await c.get(`/monitoring-candidates?year=${year}`)).json().items.find((x: { householdId: string }) => x.householdId === id);
+    expect((await candidate()).canIdentify).toBe(true);
+    expect((await candidate(supervisor)).canIdentify).toBe(false);
+    expect((await supervisor.post('/monitoring-cases', { householdId: id, category: 'unstable_exited', source: 'cadre_visit', risk: '收入低于监测线' })).statusCode).toBe(403);
+
+    const caseId = (await qiao.post('/monitoring-cases', { householdId: id, category: 'unstable_exited', source: 'cadre_visit', risk: '收入低于监测线' })).json().id;
+    const abilities = async (c = qiao) => (await c.get(`/monitoring-cases/${caseId}`)).json().abilities;
+    expect(await abilities()).toEqual({ steps: ['consented', 'dropped'], reasonRequired: ['dropped'], reviewFrom: null });
+    expect(await abilities(supervisor)).toEqual({ steps: [], reasonRequired: [], reviewFrom: null });
+    expect((await run(caseId, [['dropped']]))?.statusCode).toBe(400);
+
+    expect(await run(caseId, [['consented'], ['in_notice']])).toBeNull();
+    const inNotice = (await qiao.get(`/monitoring-cases/${caseId}`)).json();
+    expect(inNotice.abilities).toEqual({ steps: ['township_reviewed', 'dropped'], reasonRequired: ['dropped'], reviewFrom: inNotice.noticeEndsOn });
+    expect((await run(caseId, [['township_reviewed']]))?.json().code).toBe('notice_period_not_over');
+    await earlier(ctx.t.db.db, 'monitoring', caseId, 5);
+    expect(await run(caseId, [['township_reviewed'], ['monitored']])).toBeNull();
+    expect(await abilities()).toEqual({ steps: ['elimination_in_notice'], reasonRequired: [], reviewFrom: null });
+    expect(await candidate()).toBeUndefined();
+  });
+
   it('risk elimination takes the same path, can be rolled back, and is refused for a household with no labour capacity', async () => {
     const { qiao, id } = await exited();
     const caseId = (await qiao.post('/monitoring-cases', { householdId: id, category: 'unstable_exited', source: 'household_report', risk: '收入骤减' })).json().id;

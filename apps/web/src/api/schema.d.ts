@@ -12306,7 +12306,7 @@ export interface components {
             displayName: string;
             /** @enum {string} */
             role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
-            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask" | "settings:write" | "activities:read" | "activities:write" | "photos:read" | "exports:request" | "feedback:write" | "feedback:acknowledge" | "assessment:read" | "assessment:write" | "supervision:write" | "account_requests:read" | "account_requests:decide")[];
+            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "chains:write" | "households:read" | "households:write" | "households:unmask" | "settings:write" | "activities:read" | "activities:write" | "photos:read" | "exports:request" | "feedback:write" | "feedback:acknowledge" | "assessment:read" | "assessment:write" | "supervision:write" | "account_requests:read" | "account_requests:decide")[];
             /** @description The party member this account belongs to, if any: their own duty record */
             memberId: string | null;
             scope: {
@@ -12408,6 +12408,11 @@ export interface components {
                 incomeYuan: number;
                 items: components["schemas"]["ParticipationInput"][];
             };
+            /** @description What the caller may do, as the server would allow it */
+            abilities: {
+                /** @description May add stages, placements, participations and contracts */
+                maintain: boolean;
+            };
         };
         CreateProjectInput: {
             /** Format: uuid */
@@ -12456,6 +12461,11 @@ export interface components {
                 households: number;
                 incomeYuan: number;
                 items: components["schemas"]["ParticipationInput"][];
+            };
+            /** @description What the caller may do, as the server would allow it */
+            abilities: {
+                /** @description May add stages, placements, participations and contracts */
+                maintain: boolean;
             };
         };
         NewExitApplicationInput: {
@@ -12539,6 +12549,16 @@ export interface components {
                 toStatus: string | null;
             }[];
             version: number;
+            /** @description What the caller may do with this application, as the server would allow it */
+            abilities: {
+                /** @description The next steps of the procedure the caller may take (rejection apart) */
+                steps: ("applied" | "reviewed" | "verified" | "acknowledged" | "in_notice" | "announced" | "rejected")[];
+                /** @description In public notice: the first day the exit may be announced */
+                announceFrom: string | null;
+                reject: boolean;
+                /** @description Record an objection received during public notice */
+                object: boolean;
+            };
         };
         ExitNoticeInput: {
             villageCode: string;
@@ -12600,6 +12620,15 @@ export interface components {
                 text: string;
             }[];
             version: number;
+            /** @description What the caller may do with this case, as the server would allow it */
+            abilities: {
+                /** @description The next steps the caller may take */
+                steps: ("identified" | "consented" | "in_notice" | "township_reviewed" | "monitored" | "elimination_in_notice" | "elimination_reviewed" | "eliminated" | "dropped")[];
+                /** @description Those of the steps that must be given a written reason */
+                reasonRequired: ("identified" | "consented" | "in_notice" | "township_reviewed" | "monitored" | "elimination_in_notice" | "elimination_reviewed" | "eliminated" | "dropped")[];
+                /** @description In a notice: the first day the township may review */
+                reviewFrom: string | null;
+            };
         };
         MonitoringCandidateInput: {
             householdId: string;
@@ -12613,6 +12642,8 @@ export interface components {
             lastRiskVisitOn: string | null;
             /** @enum {string} */
             suggestedCategory: "unstable_exited" | "marginal" | "sudden_hardship";
+            /** @description The caller may identify this household for monitoring (its organization serves it) */
+            canIdentify: boolean;
         };
         NewHouseholdPersonInput: {
             name: string;
@@ -12753,6 +12784,10 @@ export interface components {
             abilities: {
                 /** @description May change the household: helpers, visits, measures, exit and monitoring steps */
                 write: boolean;
+                /** @description May see ID numbers, phones and health in full (audited, with a reason) */
+                unmask: boolean;
+                /** @description May start an exit application: the household is still poor, served, with no open application */
+                applyExit: boolean;
             };
         };
         HouseholdSearchInput: {
@@ -14644,7 +14679,7 @@ export interface components {
             displayName: string;
             /** @enum {string} */
             role: "county_admin" | "township_admin" | "org_secretary" | "member" | "supervisor" | "security_admin" | "auditor";
-            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "households:read" | "households:write" | "households:unmask" | "settings:write" | "activities:read" | "activities:write" | "photos:read" | "exports:request" | "feedback:write" | "feedback:acknowledge" | "assessment:read" | "assessment:write" | "supervision:write" | "account_requests:read" | "account_requests:decide")[];
+            permissions: ("regions:read" | "units:read" | "units:write" | "members:read" | "members:write" | "orgs:read" | "orgs:write" | "memberships:write" | "stats:read" | "audit:read" | "users:read" | "users:write" | "reports:read" | "reports:write" | "items:read" | "items:write" | "items:reopen" | "chains:write" | "households:read" | "households:write" | "households:unmask" | "settings:write" | "activities:read" | "activities:write" | "photos:read" | "exports:request" | "feedback:write" | "feedback:acknowledge" | "assessment:read" | "assessment:write" | "supervision:write" | "account_requests:read" | "account_requests:decide")[];
             /** @description The party member this account belongs to, if any: their own duty record */
             memberId: string | null;
             scope: {
@@ -14746,6 +14781,11 @@ export interface components {
                 incomeYuan: number;
                 items: components["schemas"]["Participation"][];
             };
+            /** @description What the caller may do, as the server would allow it */
+            abilities: {
+                /** @description May add stages, placements, participations and contracts */
+                maintain: boolean;
+            };
         };
         CreateProject: {
             /** Format: uuid */
@@ -14794,6 +14834,11 @@ export interface components {
                 households: number;
                 incomeYuan: number;
                 items: components["schemas"]["Participation"][];
+            };
+            /** @description What the caller may do, as the server would allow it */
+            abilities: {
+                /** @description May add stages, placements, participations and contracts */
+                maintain: boolean;
             };
         };
         NewExitApplication: {
@@ -14877,6 +14922,16 @@ export interface components {
                 toStatus: string | null;
             }[];
             version: number;
+            /** @description What the caller may do with this application, as the server would allow it */
+            abilities: {
+                /** @description The next steps of the procedure the caller may take (rejection apart) */
+                steps: ("applied" | "reviewed" | "verified" | "acknowledged" | "in_notice" | "announced" | "rejected")[];
+                /** @description In public notice: the first day the exit may be announced */
+                announceFrom: string | null;
+                reject: boolean;
+                /** @description Record an objection received during public notice */
+                object: boolean;
+            };
         };
         ExitNotice: {
             villageCode: string;
@@ -14938,6 +14993,15 @@ export interface components {
                 text: string;
             }[];
             version: number;
+            /** @description What the caller may do with this case, as the server would allow it */
+            abilities: {
+                /** @description The next steps the caller may take */
+                steps: ("identified" | "consented" | "in_notice" | "township_reviewed" | "monitored" | "elimination_in_notice" | "elimination_reviewed" | "eliminated" | "dropped")[];
+                /** @description Those of the steps that must be given a written reason */
+                reasonRequired: ("identified" | "consented" | "in_notice" | "township_reviewed" | "monitored" | "elimination_in_notice" | "elimination_reviewed" | "eliminated" | "dropped")[];
+                /** @description In a notice: the first day the township may review */
+                reviewFrom: string | null;
+            };
         };
         MonitoringCandidate: {
             householdId: string;
@@ -14951,6 +15015,8 @@ export interface components {
             lastRiskVisitOn: string | null;
             /** @enum {string} */
             suggestedCategory: "unstable_exited" | "marginal" | "sudden_hardship";
+            /** @description The caller may identify this household for monitoring (its organization serves it) */
+            canIdentify: boolean;
         };
         NewHouseholdPerson: {
             name: string;
@@ -15091,6 +15157,10 @@ export interface components {
             abilities: {
                 /** @description May change the household: helpers, visits, measures, exit and monitoring steps */
                 write: boolean;
+                /** @description May see ID numbers, phones and health in full (audited, with a reason) */
+                unmask: boolean;
+                /** @description May start an exit application: the household is still poor, served, with no open application */
+                applyExit: boolean;
             };
         };
         HouseholdSearch: {

@@ -121,7 +121,7 @@ export function HouseholdPage() {
                 {!h.hasPrimaryHelper && h.status !== 'exited' && <Tag color="red">{t('households.noPrimary')}</Tag>}
               </Flex>
               <Flex gap={8}>
-                {me.permissions.includes('households:unmask') && !unmasked && <Button onClick={() => setAskReason(true)}>{t('households.unmask')}</Button>}
+                {q.data?.abilities.unmask && !unmasked && <Button onClick={() => setAskReason(true)}>{t('households.unmask')}</Button>}
                 {canWrite && <Button onClick={() => setAddHelper(true)}>{t('households.addHelper')}</Button>}
               </Flex>
             </Flex>
@@ -178,11 +178,7 @@ export function HouseholdPage() {
             <Card
               title={t('households.exits')}
               style={{ marginBottom: 16 }}
-              extra={
-                canWrite &&
-                (h.status === 'registered' || h.status === 'returned') &&
-                !(exits.data?.items ?? []).some((e) => e.status !== 'announced' && e.status !== 'rejected') && <ApplyExitButton householdId={h.id} />
-              }
+              extra={q.data?.abilities.applyExit && <ApplyExitButton householdId={h.id} />}
             >
               {(exits.data?.items ?? []).length === 0 ? (
                 <Empty description={t('households.noExit')} />
@@ -201,7 +197,7 @@ export function HouseholdPage() {
                         {t('households.exitList.print')}（{e.noticeStartOn} ~ {e.noticeEndsOn}）
                       </Link>
                     )}
-                    {canWrite && e.status !== 'announced' && e.status !== 'rejected' && <ExitActions application={e} />}
+                    {(e.abilities.steps.length > 0 || e.abilities.reject || e.abilities.object) && <ExitActions application={e} />}
                     <List size="small" dataSource={e.events} renderItem={(ev) => <List.Item>{`${ev.on}　${ev.text}`}</List.Item>} />
                   </div>
                 ))

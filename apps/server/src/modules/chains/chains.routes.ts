@@ -26,12 +26,12 @@ export function chainRoutes(service: ChainService): FastifyPluginAsyncZod {
       handler: (req) => service.getChain(requireActor(req), req.params.id),
     });
     app.post('/chains', {
-      config: { permission: 'items:write' },
+      config: { permission: 'chains:write' },
       schema: { tags: ['chains'], summary: '建立产业链及其环节', body: CreateChain, response: { 201: Created, ...problemReplies } },
       handler: async (req, reply) => reply.code(201).send({ id: await service.createChain(requireActor(req), req.body) }),
     });
     app.post('/chains/:id/stages/:stageId/placements', {
-      config: { permission: 'items:write' },
+      config: { permission: 'chains:write' },
       schema: {
         tags: ['chains'],
         summary: '把党员或单位放到产业链环节上',
@@ -45,7 +45,7 @@ export function chainRoutes(service: ChainService): FastifyPluginAsyncZod {
       },
     });
     app.post('/chains/:id/participations', {
-      config: { permission: 'items:write' },
+      config: { permission: 'chains:write' },
       schema: { tags: ['chains'], summary: '登记参与产业链的农户（务工、流转、订单）及增收', params: IdParams, body: NewParticipation, response: noContent },
       handler: async (req, reply) => {
         await service.addParticipation(requireActor(req), { chainId: req.params.id }, req.body);
@@ -53,7 +53,7 @@ export function chainRoutes(service: ChainService): FastifyPluginAsyncZod {
       },
     });
     app.post('/projects/:id/participations', {
-      config: { permission: 'items:write' },
+      config: { permission: 'chains:write' },
       schema: { tags: ['projects'], summary: '登记参与项目的农户及增收', params: IdParams, body: NewParticipation, response: noContent },
       handler: async (req, reply) => {
         await service.addParticipation(requireActor(req), { projectId: req.params.id }, req.body);
@@ -71,12 +71,12 @@ export function chainRoutes(service: ChainService): FastifyPluginAsyncZod {
       handler: (req) => service.getProject(requireActor(req), req.params.id),
     });
     app.post('/projects', {
-      config: { permission: 'items:write' },
+      config: { permission: 'chains:write' },
       schema: { tags: ['projects'], summary: '登记项目', body: CreateProject, response: { 201: Created, ...problemReplies } },
       handler: async (req, reply) => reply.code(201).send({ id: await service.createProject(requireActor(req), req.body) }),
     });
     app.post('/projects/:id/land-contracts', {
-      config: { permission: 'items:write' },
+      config: { permission: 'chains:write' },
       schema: { tags: ['projects'], summary: '登记土地流转合同', params: IdParams, body: LandContract, response: noContent },
       handler: async (req, reply) => {
         await service.addContract(requireActor(req), req.params.id, req.body);

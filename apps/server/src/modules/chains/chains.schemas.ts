@@ -59,6 +59,7 @@ export const Chain = z
       }),
     ),
     participation: ParticipationSummary,
+    abilities: z.object({ maintain: z.boolean().describe('May add stages, placements, participations and contracts') }).describe('What the caller may do, as the server would allow it'),
   })
   .meta({ id: 'Chain' });
 
@@ -106,5 +107,6 @@ export const Project = z
     signedAreaMu: z.number().int(),
     items: z.array(Blockage),
     participation: ParticipationSummary,
+    abilities: z.object({ maintain: z.boolean().describe('May add stages, placements, participations and contracts') }).describe('What the caller may do, as the server would allow it'),
   })
   .meta({ id: 'Project' });

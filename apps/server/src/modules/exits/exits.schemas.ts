@@ -56,5 +56,13 @@ export const ExitApplication = z
     rejectReason: z.string().nullable(),
     events: z.array(z.object({ on: z.string(), kind: z.string(), text: z.string(), toStatus: z.string().nullable() })),
     version: z.number().int(),
+    abilities: z
+      .object({
+        steps: z.array(z.enum(EXIT_STATUSES)).describe('The next steps of the procedure the caller may take (rejection apart)'),
+        announceFrom: z.string().nullable().describe('In public notice: the first day the exit may be announced'),
+        reject: z.boolean(),
+        object: z.boolean().describe('Record an objection received during public notice'),
+      })
+      .describe('What the caller may do with this application, as the server would allow it'),
   })
   .meta({ id: 'ExitApplication' });

@@ -1,4 +1,4 @@
-import { EXIT_TRANSITIONS, type ExitStatus, canTransition, daysBetween, todayInShanghai } from '@lianjian/shared';
+import { type ExitStatus, daysBetween, todayInShanghai } from '@lianjian/shared';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
 import type { ExitApplicationTable } from '../../db/types.ts';
@@ -9,9 +9,11 @@ import { recordReply } from '../../lib/idempotency-claims.ts';
 import { type StepDay, latestStepOn, lateNote, noticeEndsOf, stepDay } from '../../lib/step-dates.ts';
 import { keysetPage } from '../../lib/paging.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { householdInScope, regionInReach, underRegion } from '../../lib/scope.ts';
+import { regionInReach, underRegion } from '../../lib/scope.ts';
 import { servedHousehold } from '../households/households.repository.ts';
 import { setting } from '../settings/settings.repository.ts';
+import * as policy from './exits.policy.ts';
+import * as repo from './exits.repository.ts';
 import { EXIT_CRITERIA, type ExitTransition, type NewExitApplication, type Objection } from './exits.schemas.ts';
 
 /** The steps in the words of the procedure (DOMAIN §6), for messages a user reads. */
@@ -26,6 +28,9 @@ const STEP_NAMES: Record<ExitStatus, string> = {
 };
 
 /** The verifier as the application shows it: a unit, or a person with their title. */
+/** The facts the policy reads off an application row. */
+const facts = (r: repo.ApplicationRow): policy.ExitFacts => ({ status: r.status as ExitStatus, served: Number(r.served) === 1, noticeEndsOn: noticeEndsOf('exit', r) });
+
 const verifierOf = (r: { verifier_unit_name: string | null; verifier_member_name: string | null; verifier_member_title: string | null }) =>
   r.verifier_unit_name
     ? { kind: 'unit' as const, name: r.verifier_unit_name }
@@ -37,30 +42,15 @@ const verifierOf = (r: { verifier_unit_name: string | null; verifier_member_name
 export class ExitService {
   constructor(private readonly db: Db) {}
 
-  private scoped(actor: Actor, db: Executor = this.db) {
-    return db
-      .selectFrom('exit_applications as e')
-      .innerJoin('households as h', 'h.id', 'e.household_id')
-      .innerJoin('regions as g', 'g.code', 'h.region_code')
-      .selectAll('e')
-      .leftJoin('units as vu', 'vu.id', 'e.verified_by_unit_id')
-      .leftJoin('members as vm', 'vm.id', 'e.verified_by_member_id')
-      .select(['h.head_name', 'g.name as region_name', 'h.region_code', 'h.per_capita_income', 'h.status as household_status', 'h.version as household_version'])
-      .select(['vu.name as verifier_unit_name', 'vm.name as verifier_member_name', 'vm.title as verifier_member_title'])
-      .where(householdInScope(actor, 'h'));
-  }
-
   private async find(actor: Actor, id: string, db: Executor = this.db) {
-    const row = await this.scoped(actor, db).where('e.id', '=', id).executeTakeFirst();
+    const row = await repo.applicationsInScope(db, actor).where('e.id', '=', id).executeTakeFirst();
     if (!row) throw notFound('脱贫申请');
     return row;
   }
 
-  /** Applications with their trails: two queries whatever the number of rows. */
-  private async present(rows: Awaited<ReturnType<typeof this.find>>[]) {
-    const events = rows.length
-      ? await this.db.selectFrom('exit_events').selectAll().where('application_id', 'in', rows.map((r) => r.id)).orderBy('created_at').orderBy('id').execute()
-      : [];
+  /** Applications with their trails and what the actor may do with each: two queries whatever the number of rows. */
+  private async present(actor: Actor, rows: repo.ApplicationRow[]) {
+    const events = await repo.eventsOf(this.db, rows.map((r) => r.id));
     return rows.map((r) => ({
       id: r.id,
       householdId: r.household_id,
@@ -81,21 +71,22 @@ export class ExitService {
         .filter((e) => e.application_id === r.id)
         .map((e) => ({ on: e.on, kind: e.kind, text: e.text, toStatus: e.to_status })),
       version: r.version,
+      abilities: policy.abilities(actor, facts(r)),
     }));
   }
 
   async get(actor: Actor, id: string) {
-    const [one] = await this.present([await this.find(actor, id)]);
+    const [one] = await this.present(actor, [await this.find(actor, id)]);
     return one as NonNullable<typeof one>;
   }
 
   /** Applications in scope, newest first, in keyset pages with their total: a county's list never stops silently. */
   async list(actor: Actor, f: { householdId?: string; status?: ExitStatus; regionCode?: string; limit?: number; cursor?: string } = {}) {
-    let q = this.scoped(actor);
+    let q = repo.applicationsInScope(this.db, actor);
     if (f.householdId) q = q.where('e.household_id', '=', f.householdId);
     if (f.status) q = q.where('e.status', '=', f.status);
     if (f.regionCode) q = q.where(underRegion('h.region_code', f.regionCode));
-    return keysetPage(q, { sort: 'e.applied_on', id: 'e.id', dir: 'desc', limit: f.limit, cursor: f.cursor }, (rows) => this.present(rows), (r) => r.appliedOn);
+    return keysetPage(q, { sort: 'e.applied_on', id: 'e.id', dir: 'desc', limit: f.limit, cursor: f.cursor }, (rows) => this.present(actor, rows), (r) => r.appliedOn);
   }
 
   /**
@@ -103,13 +94,14 @@ export class ExitService {
    * and the proposed outcome only — never ID, phone, bank or health details (DOMAIN §6).
    */
   async notice(actor: Actor, villageCode: string, today = todayInShanghai()) {
-    const village = await this.db
-      .selectFrom('regions as v')
-      .leftJoin('regions as t', 't.code', 'v.parent_code')
-      .select(['v.code', 'v.name', 'v.level', 't.name as township_name'])
-      .where('v.code', '=', villageCode)
-      .executeTakeFirst();
-    const rows = await this.scoped(actor).where('h.region_code', '=', villageCode).where('e.status', '=', 'in_notice').orderBy('h.head_initials').orderBy('e.id').execute();
+    const village = await repo.villageOf(this.db, villageCode);
+    const rows = await repo
+      .applicationsInScope(this.db, actor, today)
+      .where('h.region_code', '=', villageCode)
+      .where('e.status', '=', 'in_notice')
+      .orderBy('h.head_initials')
+      .orderBy('e.id')
+      .execute();
     if (village?.level !== 'village' || (!rows.length && !regionInReach(actor, villageCode))) throw notFound('村（社区）');
     const items = rows.map((r, i) => {
       const endsOn = noticeEndsOf('exit', r) as string;
@@ -120,12 +112,12 @@ export class ExitService {
 
   /** Application by the household or proposal by the village; one open application at a time. */
   async apply(actor: Actor, input: z.infer<typeof NewExitApplication>) {
+    if (!policy.mayRunProcedure(actor)) throw forbidden('permission_denied', '无权办理脱贫程序');
     const day = stepDay({ on: input.appliedOn, backdateReason: input.backdateReason }, null, { path: 'body.appliedOn' });
     return this.db.transaction().execute(async (tx) => {
       const h = await servedHousehold(tx, actor, input.householdId);
       if (h.status !== 'registered' && h.status !== 'returned') throw conflict('household_not_poor', '只有未脱贫户才能申请退出');
-      const open = await tx.selectFrom('exit_applications').select('id').where('household_id', '=', h.id).where('status', 'not in', ['announced', 'rejected']).executeTakeFirst();
-      if (open) throw conflict('application_open', '该户已有未办结的脱贫申请');
+      if (await repo.openApplicationOf(tx, h.id)) throw conflict('application_open', '该户已有未办结的脱贫申请');
       const now = nowIso();
       const row: ExitApplicationTable = {
         id: newId(),
@@ -149,11 +141,8 @@ export class ExitService {
         created_at: now,
         updated_at: now,
       };
-      await tx.insertInto('exit_applications').values(row).execute();
-      await tx
-        .insertInto('exit_events')
-        .values({ id: newId(), application_id: row.id, on: day.on, kind: 'transition', from_status: null, to_status: 'applied', text: `${input.source === 'household' ? '农户申请' : '村提名'}${input.note ? `：${input.note}` : ''}${lateNote(day)}`, user_id: actor.userId, created_at: now })
-        .execute();
+      const text = `${input.source === 'household' ? '农户申请' : '村提名'}${input.note ? `：${input.note}` : ''}${lateNote(day)}`;
+      await repo.insertApplication(tx, row, { id: newId(), application_id: row.id, on: day.on, kind: 'transition', from_status: null, to_status: 'applied', text, user_id: actor.userId, created_at: now });
       await recordReply(tx, actor.requestId, 201, { id: row.id });
       await recordAudit(tx, actor, { action: 'exit.apply', entityType: 'household', entityId: h.id, after: { ...row, backdateReason: day.late } });
       return row.id;
@@ -162,16 +151,16 @@ export class ExitService {
 
   /** One step of the procedure, with the rules that step carries. */
   async transition(actor: Actor, id: string, input: z.infer<typeof ExitTransition>) {
-    if (actor.role !== 'county_admin' && actor.role !== 'township_admin' && actor.role !== 'org_secretary') throw forbidden('permission_denied', '无权办理脱贫程序');
+    if (!policy.mayRunProcedure(actor)) throw forbidden('permission_denied', '无权办理脱贫程序');
     await this.db.transaction().execute(async (tx) => {
       const r = await this.find(actor, id, tx);
       await servedHousehold(tx, actor, r.household_id);
       const from = r.status as ExitStatus;
-      if (!canTransition(EXIT_TRANSITIONS, from, input.to)) throw conflict('illegal_transition', `不能从“${STEP_NAMES[from]}”直接到“${STEP_NAMES[input.to]}”`);
       if (input.to === 'reviewed' && from === 'in_notice') throw invalid('公示期间的异议请通过“异议”登记', [{ path: 'body.to', message: 'use objections' }]);
+      if (!policy.stepAllowed(from, input.to)) throw conflict('illegal_transition', `不能从“${STEP_NAMES[from]}”直接到“${STEP_NAMES[input.to]}”`);
       const day = stepDay(input, await latestStepOn(tx, 'exit', id));
       const today = todayInShanghai();
-      const patch: Partial<ExitApplicationTable> = { status: input.to, updated_at: nowIso(), version: r.version + 1 };
+      const patch: Partial<ExitApplicationTable> = { status: input.to, updated_at: nowIso() };
       let text = '';
       const countyCode = r.region_code.slice(0, 6);
       const year = Number(day.on.slice(0, 4));
@@ -191,7 +180,7 @@ export class ExitService {
           }
           const unmet = criteria.filter((c) => !c.met);
           if (unmet.length) throw conflict('standard_not_met', `有 ${unmet.length} 项未达标，应作出不予退出的决定并写明理由`);
-          const verifier = await this.verifier(tx, input.verifier, r.region_code.slice(0, 6));
+          const verifier = await this.verifier(tx, input.verifier, countyCode);
           patch.verified_on = day.on;
           patch.criteria_json = JSON.stringify(criteria);
           patch.verified_by_unit_id = verifier.unitId;
@@ -217,11 +206,7 @@ export class ExitService {
           if (day.on < ends) throw conflict('notice_period_not_over', `公示期到 ${ends} 才结束，不能提前公告退出`);
           patch.announced_on = day.on;
           text = '公告退出，销号';
-          await tx
-            .updateTable('households')
-            .set((eb) => ({ status: 'exited', exit_year: year, exited_on: day.on, version: eb('version', '+', 1), updated_at: nowIso() }))
-            .where('id', '=', r.household_id)
-            .execute();
+          await repo.markExited(tx, r.household_id, day.on);
           break;
         }
         case 'rejected':
@@ -233,9 +218,8 @@ export class ExitService {
         default:
           break;
       }
-      const res = await tx.updateTable('exit_applications').set(patch).where('id', '=', id).where('version', '=', input.version).executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) throw versionConflict();
-      await tx.insertInto('exit_events').values({ id: newId(), application_id: id, on: day.on, kind: 'transition', from_status: from, to_status: input.to, text: text + lateNote(day), user_id: actor.userId, created_at: nowIso() }).execute();
+      if (!(await repo.updateApplication(tx, id, input.version, patch))) throw versionConflict();
+      await repo.insertEvent(tx, { id: newId(), application_id: id, on: day.on, kind: 'transition', from_status: from, to_status: input.to, text: text + lateNote(day), user_id: actor.userId, created_at: nowIso() });
       await recordAudit(tx, actor, {
         action: 'exit.transition',
         entityType: 'household',
@@ -253,35 +237,26 @@ export class ExitService {
   private async verifier(tx: Executor, v: z.infer<typeof ExitTransition>['verifier'], county: string) {
     if (!v) throw invalid('核验须写明核验人：驻村工作队或第一书记', [{ path: 'body.verifier', message: 'required' }]);
     if (v.unitId) {
-      const u = await tx.selectFrom('units').select(['id', 'name']).where('id', '=', v.unitId).where('region_code', 'like', `${county}%`).executeTakeFirst();
+      const u = await repo.countyUnit(tx, v.unitId, county);
       if (!u) throw invalid('核验单位不在本县名录中', [{ path: 'body.verifier.unitId', message: v.unitId }]);
       return { unitId: u.id, memberId: null, label: u.name };
     }
-    const m = await tx
-      .selectFrom('members')
-      .select(['id', 'name', 'title'])
-      .where('id', '=', v.memberId as string)
-      .where('region_code', 'like', `${county}%`)
-      .executeTakeFirst();
+    const m = await repo.countyMember(tx, v.memberId as string, county);
     if (!m) throw invalid('核验人不在本县名册中', [{ path: 'body.verifier.memberId', message: String(v.memberId) }]);
     return { unitId: null, memberId: m.id, label: m.title ? `${m.title}${m.name}` : m.name };
   }
 
   /** An objection during public notice is recorded and sends the application back to verification. */
   async object(actor: Actor, id: string, input: z.infer<typeof Objection>) {
+    if (!policy.mayRunProcedure(actor)) throw forbidden('permission_denied', '无权办理脱贫程序');
     await this.db.transaction().execute(async (tx) => {
       const r = await this.find(actor, id, tx);
       await servedHousehold(tx, actor, r.household_id);
       if (r.status !== 'in_notice') throw conflict('not_in_notice', '只有公示期间才能登记异议');
       const day: StepDay = stepDay({ on: input.receivedOn, backdateReason: input.backdateReason }, await latestStepOn(tx, 'exit', id), { path: 'body.receivedOn' });
-      const res = await tx
-        .updateTable('exit_applications')
-        .set({ status: 'reviewed', verified_on: null, criteria_json: null, verified_by_unit_id: null, verified_by_member_id: null, acknowledged_on: null, notice_start_on: null, notice_days: null, notice_published_on: null, version: r.version + 1, updated_at: nowIso() })
-        .where('id', '=', id)
-        .where('version', '=', input.version)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) throw versionConflict();
-      await tx.insertInto('exit_events').values({ id: newId(), application_id: id, on: day.on, kind: 'objection', from_status: 'in_notice', to_status: 'reviewed', text: `公示期间收到异议，退回重新核验：${input.content}${lateNote(day)}`, user_id: actor.userId, created_at: nowIso() }).execute();
+      const back = { status: 'reviewed', verified_on: null, criteria_json: null, verified_by_unit_id: null, verified_by_member_id: null, acknowledged_on: null, notice_start_on: null, notice_days: null, notice_published_on: null, updated_at: nowIso() } as const;
+      if (!(await repo.updateApplication(tx, id, input.version, back))) throw versionConflict();
+      await repo.insertEvent(tx, { id: newId(), application_id: id, on: day.on, kind: 'objection', from_status: 'in_notice', to_status: 'reviewed', text: `公示期间收到异议，退回重新核验：${input.content}${lateNote(day)}`, user_id: actor.userId, created_at: nowIso() });
       await recordAudit(tx, actor, { action: 'exit.objection', entityType: 'household', entityId: r.household_id, after: { ...input, receivedOn: day.on, backdateReason: day.late } });
     });
   }

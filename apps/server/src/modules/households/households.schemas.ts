@@ -113,7 +113,11 @@ export const HouseholdDetail = Household.extend({
   people: z.array(Person),
   helpers: z.array(Helper),
   abilities: z
-    .object({ write: z.boolean().describe('May change the household: helpers, visits, measures, exit and monitoring steps') })
+    .object({
+      write: z.boolean().describe('May change the household: helpers, visits, measures, exit and monitoring steps'),
+      unmask: z.boolean().describe('May see ID numbers, phones and health in full (audited, with a reason)'),
+      applyExit: z.boolean().describe('May start an exit application: the household is still poor, served, with no open application'),
+    })
     .describe('What the caller may do with this household, as the server decides it'),
 }).meta({ id: 'HouseholdDetail' });
 

@@ -1,6 +1,6 @@
 import { householdInScope, householdServed, memberInScope, underRegion } from '../../lib/scope.ts';
 import { DUPLICATE_ATTEMPTS_PER_DAY, duplicateAttemptsOfDay, householdStatusOn, peopleRegistered, registrationPaused, servedHousehold } from './households.repository.ts';
-import { type PovertyCause, roleCan, todayInShanghai } from '@lianjian/shared';
+import { type PovertyCause, todayInShanghai } from '@lianjian/shared';
 import { type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
 import { type Db, type Executor, isUniqueViolation } from '../../db/index.ts';
@@ -16,6 +16,8 @@ import { Problem, conflict, invalid, notFound, versionConflict } from '../../lib
 import { factDay, notAfterToday } from '../../lib/step-dates.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { openApplicationOf } from '../exits/exits.repository.ts';
+import * as policy from './households.policy.ts';
 import { activeHelper, assistedOn, countyOf, coverageGap, type CoverageRule, CoverageService, noPrimaryHelperOn } from './coverage.service.ts';
 import { ATTRIBUTE_LABEL, LABOUR_LABEL, STATUS_ZH, registerWorkbookStream } from './households.export.ts';
 import { CAUSE_LABEL } from './import.layout.ts';
@@ -326,7 +328,7 @@ export class HouseholdService {
   async get(actor: Actor, id: string, unmask?: { reason: string }) {
     const summary = (await this.list(actor, { limit: 1, id } as z.infer<typeof HouseholdListQuery> & { id: string })).items[0];
     if (!summary) throw notFound('农户');
-    const [h, people, helpers] = await Promise.all([
+    const [h, people, helpers, open] = await Promise.all([
       this.mustFind(actor, id),
       this.db
         .selectFrom('household_people')
@@ -345,6 +347,7 @@ export class HouseholdService {
         .orderBy('hp.is_primary', 'desc')
         .orderBy('hp.start_on')
         .execute(),
+      openApplicationOf(this.db, id),
     ]);
     if (unmask) {
       await this.db.transaction().execute((tx) =>
@@ -387,7 +390,7 @@ export class HouseholdService {
         endReason: x.end_reason,
         version: x.version,
       })),
-      abilities: { write: roleCan(actor.role, 'households:write') && Number(h.served) === 1 },
+      abilities: policy.abilities(actor, { status: h.status, served: Number(h.served) === 1, hasOpenApplication: Boolean(open) }),
     };
   }
 

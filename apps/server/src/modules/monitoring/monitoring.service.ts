@@ -1,5 +1,4 @@
-import { MONITORING_TRANSITIONS, type MonitoringStatus, canTransition, todayInShanghai } from '@lianjian/shared';
-import { type SqlBool, sql } from 'kysely';
+import { type MonitoringStatus, todayInShanghai } from '@lianjian/shared';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
 import type { MonitoringCaseTable } from '../../db/types.ts';
@@ -11,8 +10,9 @@ import { latestStepOn, lateNote, noticeEndsOf, stepDay } from '../../lib/step-da
 import { keysetPage } from '../../lib/paging.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { setting } from '../settings/settings.repository.ts';
-import { householdInScope } from '../../lib/scope.ts';
 import { servedHousehold } from '../households/households.repository.ts';
+import * as policy from './monitoring.policy.ts';
+import * as repo from './monitoring.repository.ts';
 import type { MonitoringTransition, NewMonitoringCase } from './monitoring.schemas.ts';
 
 const TEXT: Record<MonitoringStatus, string> = {
@@ -31,27 +31,15 @@ const TEXT: Record<MonitoringStatus, string> = {
 export class MonitoringService {
   constructor(private readonly db: Db) {}
 
-  private scoped(actor: Actor, db: Executor = this.db) {
-    return db
-      .selectFrom('monitoring_cases as m')
-      .innerJoin('households as h', 'h.id', 'm.household_id')
-      .innerJoin('regions as g', 'g.code', 'h.region_code')
-      .selectAll('m')
-      .select(['h.head_name', 'g.name as region_name', 'h.region_code', 'h.status as household_status', 'h.version as household_version'])
-      .where(householdInScope(actor, 'h'));
-  }
-
   private async find(actor: Actor, id: string, db: Executor = this.db) {
-    const row = await this.scoped(actor, db).where('m.id', '=', id).executeTakeFirst();
+    const row = await repo.casesInScope(db, actor).where('m.id', '=', id).executeTakeFirst();
     if (!row) throw notFound('监测对象');
     return row;
   }
 
-  /** Cases with their trails: two queries whatever the number of rows. */
-  private async present(rows: Awaited<ReturnType<typeof this.find>>[]) {
-    const events = rows.length
-      ? await this.db.selectFrom('monitoring_events').selectAll().where('case_id', 'in', rows.map((r) => r.id)).orderBy('created_at').orderBy('id').execute()
-      : [];
+  /** Cases with their trails and what the actor may do with each: two queries whatever the number of rows. */
+  private async present(actor: Actor, rows: repo.CaseRow[]) {
+    const events = await repo.eventsOf(this.db, rows.map((r) => r.id));
     return rows.map((r) => ({
       id: r.id,
       householdId: r.household_id,
@@ -66,19 +54,20 @@ export class MonitoringService {
       noticeEndsOn: noticeEndsOf('monitoring', r),
       events: events.filter((e) => e.case_id === r.id).map((e) => ({ on: e.on, toStatus: e.to_status, text: e.text })),
       version: r.version,
+      abilities: policy.abilities(actor, { status: r.status, served: Number(r.served) === 1, noticeEndsOn: noticeEndsOf('monitoring', r) }),
     }));
   }
 
   async get(actor: Actor, id: string) {
-    const [one] = await this.present([await this.find(actor, id)]);
+    const [one] = await this.present(actor, [await this.find(actor, id)]);
     return one as NonNullable<typeof one>;
   }
 
   /** Cases in scope, newest first, in keyset pages with their total: a county's list never stops silently. */
   async list(actor: Actor, f: { householdId?: string; limit?: number; cursor?: string } = {}) {
-    let q = this.scoped(actor);
+    let q = repo.casesInScope(this.db, actor);
     if (f.householdId) q = q.where('m.household_id', '=', f.householdId);
-    return keysetPage(q, { sort: 'm.identified_on', id: 'm.id', dir: 'desc', limit: f.limit, cursor: f.cursor }, (rows) => this.present(rows), (r) => r.identifiedOn);
+    return keysetPage(q, { sort: 'm.identified_on', id: 'm.id', dir: 'desc', limit: f.limit, cursor: f.cursor }, (rows) => this.present(actor, rows), (r) => r.identifiedOn);
   }
 
   /**
@@ -88,29 +77,8 @@ export class MonitoringService {
    * open case are left out.
    */
   async candidates(actor: Actor, year: number) {
-    const notInCase = sql<SqlBool>`not exists (select 1 from monitoring_cases m where m.household_id = h.id and m.status not in ('dropped', 'eliminated'))`;
-    const rows = await this.db
-      .selectFrom('households as h')
-      .innerJoin('regions as g', 'g.code', 'h.region_code')
-      .select(['h.id', 'h.head_name', 'g.name as region_name', 'h.status', 'h.per_capita_income', 'h.region_code'])
-      .select(sql<number>`h.income_wages + h.income_business + h.income_transfer + h.income_property`.as('income'))
-      .where(householdInScope(actor, 'h'))
-      .where('h.status', 'in', ['exited', 'risk_eliminated', 'returned'])
-      .where(notInCase)
-      .orderBy('h.per_capita_income')
-      .limit(2000)
-      .execute();
-    const visits = await this.db
-      .selectFrom('visits as v')
-      .innerJoin('households as h', 'h.id', 'v.household_id')
-      .select(['v.household_id', 'v.visited_on', 'v.risks_json'])
-      .where(householdInScope(actor, 'h'))
-      .where('h.status', '!=', 'registered')
-      .where('v.risks_json', 'is not', null)
-      .where('v.visited_on', '>=', `${year}-01-01`)
-      .where('v.visited_on', '<=', `${year}-12-31`)
-      .where(notInCase)
-      .execute();
+    const rows = await repo.warningHouseholds(this.db, actor, 2000);
+    const visits = await repo.riskVisits(this.db, actor, year);
     // One lookup per county and setting, not per household.
     const counties = new Set(rows.map((r) => r.region_code.slice(0, 6)));
     const lines = new Map<string, { line: number; ratio: number }>();
@@ -151,6 +119,7 @@ export class MonitoringService {
         rigidSpending: risk?.rigidSpending ?? 0,
         lastRiskVisitOn: risk?.on ?? null,
         suggestedCategory: reasons.includes('income_below_line') ? ('unstable_exited' as const) : ('sudden_hardship' as const),
+        canIdentify: policy.canIdentify(actor, { served: Number(r.served) === 1 }),
       });
     }
     // What a visit found is the more urgent: those first, then the lowest incomes.
@@ -159,14 +128,14 @@ export class MonitoringService {
   }
 
   async identify(actor: Actor, input: z.infer<typeof NewMonitoringCase>) {
+    if (!policy.mayRunMonitoring(actor)) throw forbidden('permission_denied', '无权办理监测程序');
     const day = stepDay({ on: input.identifiedOn, backdateReason: input.backdateReason }, null, { path: 'body.identifiedOn' });
     return this.db.transaction().execute(async (tx) => {
       const h = await servedHousehold(tx, actor, input.householdId);
       if (input.category === 'unstable_exited' && h.status !== 'exited' && h.status !== 'risk_eliminated') {
         throw invalid('脱贫不稳定户须是已脱贫户', [{ path: 'body.category', message: h.status }]);
       }
-      const open = await tx.selectFrom('monitoring_cases').select('id').where('household_id', '=', h.id).where('status', 'not in', ['dropped', 'eliminated']).executeTakeFirst();
-      if (open) throw conflict('case_open', '该户已在监测或识别中');
+      if (await repo.openCaseOf(tx, h.id)) throw conflict('case_open', '该户已在监测或识别中');
       const now = nowIso();
       const row: MonitoringCaseTable = {
         id: newId(),
@@ -185,11 +154,7 @@ export class MonitoringService {
         created_at: now,
         updated_at: now,
       };
-      await tx.insertInto('monitoring_cases').values(row).execute();
-      await tx
-        .insertInto('monitoring_events')
-        .values({ id: newId(), case_id: row.id, on: day.on, from_status: null, to_status: 'identified', text: `${TEXT.identified}：${input.risk}${lateNote(day)}`, user_id: actor.userId, created_at: now })
-        .execute();
+      await repo.insertCase(tx, row, { id: newId(), case_id: row.id, on: day.on, from_status: null, to_status: 'identified', text: `${TEXT.identified}：${input.risk}${lateNote(day)}`, user_id: actor.userId, created_at: now });
       await recordReply(tx, actor.requestId, 201, { id: row.id });
       await recordAudit(tx, actor, { action: 'monitoring.identify', entityType: 'household', entityId: h.id, after: { ...row, backdateReason: day.late } });
       return row.id;
@@ -197,18 +162,17 @@ export class MonitoringService {
   }
 
   async transition(actor: Actor, id: string, input: z.infer<typeof MonitoringTransition>) {
-    if (actor.role !== 'county_admin' && actor.role !== 'township_admin' && actor.role !== 'org_secretary') throw forbidden('permission_denied', '无权办理监测程序');
+    if (!policy.mayRunMonitoring(actor)) throw forbidden('permission_denied', '无权办理监测程序');
     await this.db.transaction().execute(async (tx) => {
       const r = await this.find(actor, id, tx);
       await servedHousehold(tx, actor, r.household_id);
       const from = r.status;
-      if (!canTransition(MONITORING_TRANSITIONS, from, input.to)) throw conflict('illegal_transition', `不能从“${TEXT[from]}”到“${TEXT[input.to]}”`);
+      if (!policy.stepAllowed(from, input.to)) throw conflict('illegal_transition', `不能从“${TEXT[from]}”到“${TEXT[input.to]}”`);
       const day = stepDay(input, await latestStepOn(tx, 'monitoring', id));
       const countyCode = r.region_code.slice(0, 6);
       const year = Number(day.on.slice(0, 4));
-      const patch: Partial<MonitoringCaseTable> = { status: input.to, version: r.version + 1, updated_at: nowIso() };
-      const setHousehold = async (status: 'monitored' | 'risk_eliminated') =>
-        tx.updateTable('households').set((eb) => ({ status, version: eb('version', '+', 1), updated_at: nowIso() })).where('id', '=', r.household_id).execute();
+      const patch: Partial<MonitoringCaseTable> = { status: input.to, updated_at: nowIso() };
+      const setHousehold = (status: 'monitored' | 'risk_eliminated') => repo.setHouseholdStatus(tx, r.household_id, status);
       if (input.to === 'dropped' && !input.reason) throw invalid('不纳入监测须写明理由', [{ path: 'body.reason', message: 'required' }]);
       if (input.to === 'in_notice' || input.to === 'elimination_in_notice') {
         // The notice appears on the village board now: its floor runs from today, whatever day the paper says.
@@ -221,24 +185,22 @@ export class MonitoringService {
         if (day.on < ends) throw conflict('notice_period_not_over', `公示期到 ${ends} 才结束`);
       }
       if (input.to === 'monitored') {
-        if (from !== 'township_reviewed' && !input.reason) throw invalid('退回或重新纳入监测须写明理由', [{ path: 'body.reason', message: 'required' }]);
+        if (policy.reasonRequired(from, input.to) && !input.reason) throw invalid('退回或重新纳入监测须写明理由', [{ path: 'body.reason', message: 'required' }]);
         patch.decided_on = day.on;
         patch.eliminated_on = null;
         await setHousehold('monitored');
       }
       if (input.to === 'elimination_in_notice' || input.to === 'eliminated') {
         // A household with no labour capacity at all is never marked risk-eliminated: it stays under the safety net.
-        const able = await tx.selectFrom('household_people').select('id').where('household_id', '=', r.household_id).where('labour', 'in', ['normal', 'skilled']).executeTakeFirst();
-        if (!able) throw conflict('no_labour_capacity', '无劳动能力户不标注风险消除，应纳入兜底保障持续帮扶');
+        if (!(await repo.hasLabourCapacity(tx, r.household_id))) throw conflict('no_labour_capacity', '无劳动能力户不标注风险消除，应纳入兜底保障持续帮扶');
       }
       if (input.to === 'eliminated') {
         patch.eliminated_on = day.on;
         await setHousehold('risk_eliminated');
       }
-      const res = await tx.updateTable('monitoring_cases').set(patch).where('id', '=', id).where('version', '=', input.version).executeTakeFirst();
-      if (Number(res.numUpdatedRows) !== 1) throw versionConflict();
+      if (!(await repo.updateCase(tx, id, input.version, patch))) throw versionConflict();
       const text = (input.reason ? `${TEXT[input.to]}：${input.reason}` : TEXT[input.to]) + lateNote(day);
-      await tx.insertInto('monitoring_events').values({ id: newId(), case_id: id, on: day.on, from_status: from, to_status: input.to, text, user_id: actor.userId, created_at: nowIso() }).execute();
+      await repo.insertEvent(tx, { id: newId(), case_id: id, on: day.on, from_status: from, to_status: input.to, text, user_id: actor.userId, created_at: nowIso() });
       await recordAudit(tx, actor, {
         action: 'monitoring.transition',
         entityType: 'household',

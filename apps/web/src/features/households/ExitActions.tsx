@@ -1,4 +1,3 @@
-import { EXIT_TRANSITIONS } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Checkbox, Flex, Form, Input, Modal, Radio, Select, Table } from 'antd';
 import dayjs from 'dayjs';
@@ -99,9 +98,9 @@ export function ExitActions({ application }: { application: Application }) {
   const [action, setAction] = useState<Action | null>(null);
   const [form] = Form.useForm();
   const { busy, run } = useServerAction();
-  const next = EXIT_TRANSITIONS[application.status].filter((s) => s !== 'rejected' && s !== 'reviewed') as Step[];
-  if (application.status === 'applied') next.push('reviewed');
-  const noticeRunning = application.status === 'in_notice' && application.noticeEndsOn !== null && today() < application.noticeEndsOn;
+  // What to offer is the server's answer (`abilities`): the procedure's order and who may take each step live there.
+  const { steps, announceFrom, reject, object } = application.abilities;
+  const noticeRunning = announceFrom !== null && today() < announceFrom;
 
   const submit = async () => {
     const v = await validValues(form);
@@ -138,15 +137,17 @@ export function ExitActions({ application }: { application: Application }) {
   return (
     <>
       <Flex gap={8} wrap style={{ marginTop: 8 }} data-testid="exit-actions">
-        {next.map((to) => (
+        {steps.map((to) => (
           <Button key={to} type="primary" disabled={to === 'announced' && noticeRunning} onClick={() => setAction({ kind: 'step', to })}>
             {t('households.exitActions.next', { step: t(`households.exitSteps.${to}`) })}
           </Button>
         ))}
-        {application.status === 'in_notice' && <Button onClick={() => setAction({ kind: 'object' })}>{t('households.exitActions.object')}</Button>}
-        <Button danger onClick={() => setAction({ kind: 'reject' })}>
-          {t('households.exitActions.reject')}
-        </Button>
+        {object && <Button onClick={() => setAction({ kind: 'object' })}>{t('households.exitActions.object')}</Button>}
+        {reject && (
+          <Button danger onClick={() => setAction({ kind: 'reject' })}>
+            {t('households.exitActions.reject')}
+          </Button>
+        )}
       </Flex>
       {noticeRunning && <Alert style={{ marginTop: 8 }} type="info" showIcon title={t('households.exitActions.noticeRunning', { date: application.noticeEndsOn })} />}
       <Modal open={Boolean(action)} title={title} onCancel={() => setAction(null)} onOk={submit} confirmLoading={busy} destroyOnHidden width={action?.kind === 'step' && action.to === 'verified' ? 760 : 520}>

@@ -1,4 +1,3 @@
-import { MONITORING_TRANSITIONS } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Empty, Flex, Form, Input, InputNumber, Modal, Select, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
@@ -7,7 +6,6 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type Schemas, api, today, unwrap } from '../../api/client';
 import { CursorPager, useCursorPages } from '../../components/CursorPager';
-import { useMe } from '../../components/me';
 import { QueryState } from '../../components/QueryState';
 import { StepDateFields, stepDateBody } from '../../components/StepDateFields';
 import { useServerAction } from '../../components/useServerAction';
@@ -65,8 +63,8 @@ function CaseStepModal({ target, onClose }: { target: { c: Case; to: Case['statu
   const { t } = useTranslation();
   const [form] = Form.useForm();
   const { busy, run } = useServerAction();
-  // Dropping a case, sending it back or re-flagging a household needs a written reason.
-  const needsReason = target?.to === 'dropped' || (target?.to === 'monitored' && target.c.status !== 'township_reviewed');
+  // Dropping a case, sending it back or re-flagging a household needs a written reason (the server says which).
+  const needsReason = target ? target.c.abilities.reasonRequired.includes(target.to) : false;
   const submit = async () => {
     if (!target) return;
     const v = await validValues(form);
@@ -106,8 +104,6 @@ function CaseStepModal({ target, onClose }: { target: { c: Case; to: Case['statu
 /** Return-to-poverty monitoring: the early-warning list and the cases along their path. */
 export function MonitoringPanel() {
   const { t } = useTranslation();
-  const me = useMe();
-  const canWrite = me.permissions.includes('households:write');
   const [year, setYear] = useState(dayjs().year());
   const [identify, setIdentify] = useState<Candidate | null>(null);
   const [step, setStep] = useState<{ c: Case; to: Case['status'] } | null>(null);
@@ -152,24 +148,27 @@ export function MonitoringPanel() {
               {
                 title: t('households.monitoring.next'),
                 key: 'next',
-                render: (_, r) =>
-                  canWrite && (
+                render: (_, r) => {
+                  // The steps are the server's answer; a review waits for the notice to run its days (the server refuses it before).
+                  const { steps, reviewFrom } = r.abilities;
+                  const waiting = (to: Case['status']) => (to === 'township_reviewed' || to === 'elimination_reviewed') && reviewFrom !== null && today() < reviewFrom;
+                  return (
                     <Flex gap={4} wrap>
-                      {MONITORING_TRANSITIONS[r.status].map((to) => (
+                      {steps.map((to) => (
                         <Button
                           key={to}
                           size="small"
                           danger={to === 'dropped'}
-                          // The review after a notice is offered once the notice has run its days (the server refuses it before).
-                          disabled={(to === 'township_reviewed' || to === 'elimination_reviewed') && r.noticeEndsOn !== null && today() < r.noticeEndsOn}
-                          title={(to === 'township_reviewed' || to === 'elimination_reviewed') && r.noticeEndsOn !== null && today() < r.noticeEndsOn ? t('households.monitoring.noticeRunning', { date: r.noticeEndsOn }) : undefined}
+                          disabled={waiting(to)}
+                          title={waiting(to) ? t('households.monitoring.noticeRunning', { date: reviewFrom }) : undefined}
                           onClick={() => setStep({ c: r, to })}
                         >
                           {t(`households.monitoring.actions.${to}`)}
                         </Button>
                       ))}
                     </Flex>
-                  ),
+                  );
+                },
               },
             ]}
           />
@@ -216,7 +215,7 @@ export function MonitoringPanel() {
                 title: '',
                 key: 'act',
                 render: (_, r) =>
-                  canWrite && (
+                  r.canIdentify && (
                     <Button size="small" type="primary" onClick={() => setIdentify(r)}>
                       {t('households.monitoring.identify')}
                     </Button>
