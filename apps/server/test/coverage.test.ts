@@ -151,6 +151,8 @@ describe('DOMAIN §5: coverage rules, gaps and helpers\' load', () => {
     const qiao = await ctx.user('qiaoduan');
     expect((await qiao.get('/settings?year=2020')).json().values).toMatchObject({ poverty_line: 4000, monitoring_line: 6000, exit_notice_days: 7, rigid_spending_ratio: 1 });
     expect((await qiao.put('/settings?year=2020', { poverty_line: 4100 })).statusCode).toBe(403);
+    // The reply says who may set them, as the server decides it.
+    expect([(await qiao.get('/settings?year=2020')).json().abilities, (await admin.get('/settings?year=2020')).json().abilities]).toEqual([{ set: false }, { set: true }]);
     expect((await admin.put('/settings?year=2020', { exit_notice_days: 2 })).statusCode).toBe(400);
     const r = await admin.put('/settings?year=2020', { poverty_line: 4100, monitoring_line: 6150 });
     expect(r.statusCode, r.body).toBe(200);

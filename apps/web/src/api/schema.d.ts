@@ -13474,6 +13474,11 @@ export interface components {
             defaults: {
                 [key: string]: string;
             };
+            /** @description What the caller may do, as the server would allow it */
+            abilities: {
+                /** @description May set this county’s values (county administrators) */
+                set: boolean;
+            };
         };
         CountySettingsUpdateInput: {
             /** @description Yuan per person per year: 2,300 at 2010 prices, indexed */
@@ -15846,6 +15851,11 @@ export interface components {
             setThisYear: string[];
             defaults: {
                 [key: string]: string;
+            };
+            /** @description What the caller may do, as the server would allow it */
+            abilities: {
+                /** @description May set this county’s values (county administrators) */
+                set: boolean;
             };
         };
         CountySettingsUpdate: {

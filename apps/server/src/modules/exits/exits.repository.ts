@@ -39,14 +39,6 @@ export const eventsOf = (db: Executor, applicationIds: string[]) =>
 export const openApplicationOf = (db: Executor, householdId: string) =>
   db.selectFrom('exit_applications').select('id').where('household_id', '=', householdId).where('status', 'not in', ['announced', 'rejected']).executeTakeFirst();
 
-/** A village with its township's name, for the printed notice. */
-export const villageOf = (db: Executor, code: string) =>
-  db
-    .selectFrom('regions as v')
-    .leftJoin('regions as t', 't.code', 'v.parent_code')
-    .select(['v.code', 'v.name', 'v.level', 't.name as township_name'])
-    .where('v.code', '=', code)
-    .executeTakeFirst();
 
 export async function insertApplication(tx: Executor, row: ExitApplicationTable, event: Insertable<ExitEventTable>) {
   await tx.insertInto('exit_applications').values(row).execute();

@@ -13,6 +13,7 @@ import { regionInReach, underRegion } from '../../lib/scope.ts';
 import { servedHousehold } from '../households/households.repository.ts';
 import { setting } from '../settings/settings.repository.ts';
 import * as policy from './exits.policy.ts';
+import { villageOf } from '../regions/regions.repository.ts';
 import * as repo from './exits.repository.ts';
 import { EXIT_CRITERIA, type ExitTransition, type NewExitApplication, type Objection } from './exits.schemas.ts';
 
@@ -94,7 +95,7 @@ export class ExitService {
    * and the proposed outcome only — never ID, phone, bank or health details (DOMAIN §6).
    */
   async notice(actor: Actor, villageCode: string, today = todayInShanghai()) {
-    const village = await repo.villageOf(this.db, villageCode);
+    const village = await villageOf(this.db, villageCode);
     const rows = await repo
       .applicationsInScope(this.db, actor, today)
       .where('h.region_code', '=', villageCode)

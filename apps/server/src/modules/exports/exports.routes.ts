@@ -1,20 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { id, problemReplies, text } from '../../lib/schemas.ts';
+import { problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
-import { EXPORT_KINDS, type ExportService } from './exports.service.ts';
+import { ExportGrant, ExportParams, ExportRequest } from './exports.schemas.ts';
+import type { ExportService } from './exports.service.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-
-const ExportRequest = z
-  .strictObject({
-    kind: z.enum(EXPORT_KINDS),
-    params: z.record(z.string(), z.unknown()).describe('households: the register filter; problem_list and import_errors: { id }'),
-    reason: text(200).describe('Why the data is taken out (PIPL): recorded in the audit trail and printed in the file'),
-  })
-  .meta({ id: 'ExportRequest' });
-
-const ExportGrant = z.object({ id: z.string(), downloadUrl: z.string(), expiresAt: z.string() }).meta({ id: 'ExportGrant' });
 
 export function exportRoutes(service: ExportService): FastifyPluginAsyncZod {
   return async (app) => {
@@ -25,7 +15,7 @@ export function exportRoutes(service: ExportService): FastifyPluginAsyncZod {
     });
     app.get('/exports/:id/file', {
       config: { permission: 'exports:request' },
-      schema: { tags: ['exports'], summary: '下载导出文件（仅申请人，过期失效；留痕）', params: z.strictObject({ id }), produces: [XLSX] },
+      schema: { tags: ['exports'], summary: '下载导出文件（仅申请人，过期失效；留痕）', params: ExportParams, produces: [XLSX] },
       handler: async (req, reply) => {
         const file = await service.download(requireActor(req), req.params.id);
         return reply

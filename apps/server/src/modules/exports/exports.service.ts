@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import { roleCan } from '@lianjian/shared';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId } from '../../lib/ids.ts';
@@ -10,14 +9,12 @@ import { HouseholdSearch, type SealedRegisterFilter } from '../households/househ
 import type { HouseholdService } from '../households/households.service.ts';
 import type { HouseholdImportService } from '../households/import.service.ts';
 import type { ItemService } from '../items/items.service.ts';
-
-export const EXPORT_KINDS = ['households', 'problem_list', 'import_errors'] as const;
-export type ExportKind = (typeof EXPORT_KINDS)[number];
+import * as policy from './exports.policy.ts';
+import * as repo from './exports.repository.ts';
+import type { ExportKind } from './exports.schemas.ts';
 
 /** How long a download link stays good. */
 export const EXPORT_TTL_MS = 10 * 60 * 1000;
-
-const PERMISSION = { households: 'households:read', problem_list: 'items:read', import_errors: 'households:write' } as const;
 
 export interface ExportFile {
   fileName: string;
@@ -42,7 +39,7 @@ export class ExportService {
   ) {}
 
   private check(actor: Actor, kind: ExportKind) {
-    if (!roleCan(actor.role, PERMISSION[kind])) throw forbidden('permission_denied', '当前角色无权导出该数据');
+    if (!policy.canExport(actor, kind)) throw forbidden('permission_denied', '当前角色无权导出该数据');
   }
 
   /** Checks scope now (an out-of-scope record answers 404 here), then grants a short-lived link. */
@@ -61,7 +58,7 @@ export class ExportService {
     };
     const view = { id: grant.id, downloadUrl: `/api/v1/exports/${grant.id}/file`, expiresAt: grant.expires_at };
     await this.db.transaction().execute(async (tx) => {
-      await tx.insertInto('export_grants').values(grant).execute();
+      await repo.insertGrant(tx, grant);
       await recordReply(tx, actor.requestId, 201, view);
       await recordAudit(tx, actor, { action: 'export.request', entityType: 'export', entityId: grant.id, after: { kind: input.kind, params, reason: input.reason } });
     });
@@ -84,9 +81,9 @@ export class ExportService {
 
   /** The file, for its owner, before the link expires; the stamp in it names who, when and why. */
   async download(actor: Actor, id: string): Promise<ExportFile> {
-    const grant = await this.db.selectFrom('export_grants').selectAll().where('id', '=', id).where('user_id', '=', actor.userId).executeTakeFirst();
+    const grant = await repo.ownGrant(this.db, id, actor.userId);
     if (!grant) throw notFound('导出');
-    if (grant.expires_at <= new Date().toISOString()) throw new Problem(410, 'export_expired', '下载链接已过期，请重新导出');
+    if (!policy.canDownload(actor, grant)) throw new Problem(410, 'export_expired', '下载链接已过期，请重新导出');
     const kind = grant.kind as ExportKind;
     // The role may have changed since the link was made.
     this.check(actor, kind);

@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import type { MemberTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -90,4 +90,16 @@ export async function listMembers(db: Executor, actor: Actor, f: MemberFilters, 
     ? await db.selectFrom('member_skills').select(['member_id', 'skill']).where('member_id', 'in', ids).execute()
     : [];
   return { rows, skills, total: Number(total.n) };
+}
+
+/** A unit with its region (where a person registered in it belongs). */
+export const unitOf = (db: Executor, id: string) => db.selectFrom('units').select(['id', 'region_code']).where('id', '=', id).executeTakeFirst();
+
+/** Whether a formal Party organization of this id exists. */
+export const partyOrgExists = async (db: Executor, id: string) => Boolean(await db.selectFrom('party_orgs').select('id').where('id', '=', id).executeTakeFirst());
+
+/** A person of the register and their skills (each once). */
+export async function insertMember(tx: Executor, row: Insertable<MemberTable>, skills: readonly string[]) {
+  await tx.insertInto('members').values(row).execute();
+  for (const skill of new Set(skills)) await tx.insertInto('member_skills').values({ member_id: row.id as string, skill }).execute();
 }

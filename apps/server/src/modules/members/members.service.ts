@@ -8,6 +8,7 @@ import { nameInitials, namePinyin } from '../../lib/pinyin.ts';
 import { invalid, notFound } from '../../lib/problem.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import * as policy from './members.policy.ts';
 import * as repo from './members.repository.ts';
 import type { CreateMember, MemberListQuery } from './members.schemas.ts';
 
@@ -55,18 +56,12 @@ export class MemberService {
   /** Registers a person (party member or participant) in a unit of the caller's region. */
   async create(actor: Actor, input: z.infer<typeof CreateMember>) {
     return this.db.transaction().execute(async (tx) => {
-      const unit = await tx.selectFrom('units').select(['id', 'region_code']).where('id', '=', input.unitId).executeTakeFirst();
-      if (!unit || (actor.regionCode !== null && !unit.region_code.startsWith(actor.regionCode)) || actor.regionCode === null) {
-        throw notFound('单位');
-      }
-      if (input.partyStatus === 'none' && input.homeOrgId) {
-        throw invalid('非党员参与人员没有所在党组织', [{ path: 'body.homeOrgId', message: 'must be null' }]);
-      }
-      if (input.partyStatus !== 'none') {
-        if (!input.homeOrgId) throw invalid('党员须有所在党组织', [{ path: 'body.homeOrgId', message: 'required' }]);
-        const home = await tx.selectFrom('party_orgs').select('id').where('id', '=', input.homeOrgId).executeTakeFirst();
-        if (!home) throw invalid('所在党组织须为正式党组织', [{ path: 'body.homeOrgId', message: 'unknown' }]);
-      }
+      const unit = await repo.unitOf(tx, input.unitId);
+      if (!unit || !policy.canRegisterIn(actor, unit)) throw notFound('单位');
+      const home = policy.homeOrgRule(input.partyStatus, input.homeOrgId);
+      if (home === 'must_be_null') throw invalid('非党员参与人员没有所在党组织', [{ path: 'body.homeOrgId', message: 'must be null' }]);
+      if (home === 'required') throw invalid('党员须有所在党组织', [{ path: 'body.homeOrgId', message: 'required' }]);
+      if (input.homeOrgId && !(await repo.partyOrgExists(tx, input.homeOrgId))) throw invalid('所在党组织须为正式党组织', [{ path: 'body.homeOrgId', message: 'unknown' }]);
       const now = nowIso();
       const row = {
         id: newId(),
@@ -83,10 +78,7 @@ export class MemberService {
         created_at: now,
         updated_at: now,
       };
-      await tx.insertInto('members').values(row).execute();
-      for (const skill of new Set(input.skills)) {
-        await tx.insertInto('member_skills').values({ member_id: row.id, skill }).execute();
-      }
+      await repo.insertMember(tx, row, input.skills);
       await recordReply(tx, actor.requestId, 201, { id: row.id });
       await recordAudit(tx, actor, {
         action: 'member.create',
