@@ -20,7 +20,8 @@ import { excel } from '../apps/server/src/lib/excel.ts';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A process's resident memory, in MB. */
-export const rssMb = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+export const rssMb = (pid: number) =>
+  Math.round(Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
 
 /**
  * What the machine read from its disks while `work` ran, in MB (Linux's `pgpgin`: pages read from a block device, not
@@ -94,11 +95,20 @@ export async function importRegister(
   if (!res.ok) throw new Error(`import upload: ${res.status} ${await res.text()}`);
   const { id } = (await res.json()) as { id: string };
   for (;;) {
-    const view = (await (await fetch(`${base}/api/v1/household-imports/${id}`, { headers })).json()) as { status: string; message: string | null };
+    const view = (await (await fetch(`${base}/api/v1/household-imports/${id}`, { headers })).json()) as {
+      status: string;
+      message: string | null;
+    };
     if (view.status !== 'running' && view.status !== 'queued') {
       fs.rmSync(file, { force: true });
       fs.rmSync(csv, { force: true });
-      return { rows: sample.rows, households: sample.households, seconds: (performance.now() - started) / 1000, status: view.status, message: view.message ?? '' };
+      return {
+        rows: sample.rows,
+        households: sample.households,
+        seconds: (performance.now() - started) / 1000,
+        status: view.status,
+        message: view.message ?? '',
+      };
     }
     await sleep(250);
   }
@@ -107,7 +117,11 @@ export async function importRegister(
 /** The same register as an XLSX workbook (ExcelJS's streaming writer), as a county office would send it. */
 async function toXlsx(csv: string): Promise<string> {
   const file = csv.replace(/\.csv$/, '.xlsx');
-  const book = new (await excel()).stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: false, useStyles: false });
+  const book = new (await excel()).stream.xlsx.WorkbookWriter({
+    filename: file,
+    useSharedStrings: false,
+    useStyles: false,
+  });
   const sheet = book.addWorksheet('建档立卡户');
   for await (const cells of csvRows(fs.createReadStream(csv) as AsyncIterable<Buffer>)) sheet.addRow(cells).commit();
   sheet.commit();
@@ -124,17 +138,28 @@ export async function rawInsertRate(url: string): Promise<number> {
   const tables = ['households', 'household_people'];
   // The rows of the last import: its households share one creation instant.
   const last = `select id from households where created_at = (select max(created_at) from households)`;
-  const rowsOf = (t: string) => (t === 'households' ? `select * from households where id in (${last})` : `select * from household_people where household_id in (${last})`);
+  const rowsOf = (t: string) =>
+    t === 'households'
+      ? `select * from households where id in (${last})`
+      : `select * from household_people where household_id in (${last})`;
   if (url.startsWith('sqlite:')) {
     const db = new SQLite(url.slice('sqlite:'.length));
     db.pragma('synchronous = FULL');
     let rows = 0;
     const copies: { name: string; data: Record<string, unknown>[] }[] = [];
     for (const t of tables) {
-      const ddl = (db.prepare(`select sql from sqlite_master where type = 'table' and name = ?`).get(t) as { sql: string }).sql;
+      const ddl = (
+        db.prepare(`select sql from sqlite_master where type = 'table' and name = ?`).get(t) as { sql: string }
+      ).sql;
       db.exec(ddl.replace(new RegExp(`^CREATE TABLE "?${t}"?`, 'i'), `CREATE TABLE limit_${t}`));
-      for (const idx of db.prepare(`select sql from sqlite_master where type = 'index' and tbl_name = ? and sql is not null`).all(t) as { sql: string }[]) {
-        db.exec(idx.sql.replace(/INDEX "?(\w+)"?/i, 'INDEX limit_$1').replace(new RegExp(`ON "?${t}"?`, 'i'), `ON limit_${t}`));
+      for (const idx of db
+        .prepare(`select sql from sqlite_master where type = 'index' and tbl_name = ? and sql is not null`)
+        .all(t) as { sql: string }[]) {
+        db.exec(
+          idx.sql
+            .replace(/INDEX "?(\w+)"?/i, 'INDEX limit_$1')
+            .replace(new RegExp(`ON "?${t}"?`, 'i'), `ON limit_${t}`),
+        );
       }
       copies.push({ name: t, data: db.prepare(rowsOf(t)).all() as Record<string, unknown>[] });
     }
@@ -142,7 +167,9 @@ export async function rawInsertRate(url: string): Promise<number> {
     db.transaction(() => {
       for (const c of copies) {
         const cols = Object.keys(c.data[0] ?? {});
-        const stmt = db.prepare(`insert into limit_${c.name} (${cols.join(', ')}) values (${cols.map(() => '?').join(', ')})`);
+        const stmt = db.prepare(
+          `insert into limit_${c.name} (${cols.join(', ')}) values (${cols.map(() => '?').join(', ')})`,
+        );
         for (const r of c.data) stmt.run(...cols.map((k) => r[k]));
         if (c.name === 'household_people') rows += c.data.length;
       }
@@ -179,7 +206,10 @@ export async function rawInsertRate(url: string): Promise<number> {
 }
 
 /** The 2020 ledgers of every organization: for each county, its county tier and each of its townships, at once (`lianjian ledgers`). */
-export async function allLedgers(url: string, year = 2020): Promise<{ seconds: number; ledgers: number; counties: number; concurrency: number }> {
+export async function allLedgers(
+  url: string,
+  year = 2020,
+): Promise<{ seconds: number; ledgers: number; counties: number; concurrency: number }> {
   const handle = createDb(url);
   try {
     // The province's yearly run, as `lianjian ledgers` does it: on PostgreSQL three counties at a time.
@@ -196,7 +226,10 @@ export async function allLedgers(url: string, year = 2020): Promise<{ seconds: n
  * The statements of the province overview and their plans: whether any reads households or items whole.
  * (SQLite: `SCAN <table>` without an index; PostgreSQL: `Seq Scan on <table>`.)
  */
-export async function provinceOverviewPlan(url: string, asOf: string): Promise<{ statements: number; fullScans: string[] }> {
+export async function provinceOverviewPlan(
+  url: string,
+  asOf: string,
+): Promise<{ statements: number; fullScans: string[] }> {
   const statements: { sql: string; parameters: readonly unknown[] }[] = [];
   const log = (e: { level: string; query: { sql: string; parameters: readonly unknown[] } }) => {
     if (e.level === 'query') statements.push(e.query);
@@ -210,9 +243,17 @@ export async function provinceOverviewPlan(url: string, asOf: string): Promise<{
     const fullScans: string[] = [];
     for (const s of [...statements]) {
       const plan = sqlite
-        ? (sqlite.prepare(`explain query plan ${s.sql}`).all(...(s.parameters as unknown[])) as { detail: string }[]).map((r) => r.detail)
-        : (await sql.raw(`explain ${s.sql.replace(/\$(\d+)/g, (_, i) => literal(s.parameters[Number(i) - 1]))}`).execute(db)).rows.map((r) => String(Object.values(r as object)[0]));
-      for (const line of plan) if (/\b(SCAN|Seq Scan on) (items|households|household_people|item_events)\b/.test(line)) fullScans.push(line.trim());
+        ? (
+            sqlite.prepare(`explain query plan ${s.sql}`).all(...(s.parameters as unknown[])) as { detail: string }[]
+          ).map((r) => r.detail)
+        : (
+            await sql
+              .raw(`explain ${s.sql.replace(/\$(\d+)/g, (_, i) => literal(s.parameters[Number(i) - 1]))}`)
+              .execute(db)
+          ).rows.map((r) => String(Object.values(r as object)[0]));
+      for (const line of plan)
+        if (/\b(SCAN|Seq Scan on) (items|households|household_people|item_events)\b/.test(line))
+          fullScans.push(line.trim());
     }
     return { statements: statements.length, fullScans };
   } finally {
@@ -228,10 +269,13 @@ export async function roundRobin(targets: number[]): Promise<{ port: number; clo
   let next = 0;
   const server = http.createServer((req, res) => {
     const port = targets[next++ % targets.length] as number;
-    const up = http.request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers, agent }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
+    const up = http.request(
+      { host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers, agent },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
     up.on('error', () => {
       res.writeHead(502).end();
     });

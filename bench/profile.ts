@@ -51,7 +51,9 @@ profile.samples.forEach((id, i) => {
 });
 const busy = total - idle;
 const pct = (n: number) => `${((n / busy) * 100).toFixed(1).padStart(5)}%`;
-console.log(`${(total / 1e6).toFixed(1)} s profiled, ${(busy / 1e6).toFixed(1)} s busy (${((busy / total) * 100).toFixed(0)}%); shares of the busy time:`);
+console.log(
+  `${(total / 1e6).toFixed(1)} s profiled, ${(busy / 1e6).toFixed(1)} s busy (${((busy / total) * 100).toFixed(0)}%); shares of the busy time:`,
+);
 console.log('\nby package or module');
 for (const [k, v] of [...byOwner].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(pct(v), k);
 console.log('\nby function');

@@ -29,7 +29,16 @@ import { cloneCounties } from '../apps/server/src/seed/province.ts';
 import { growCounty } from '../apps/server/src/seed/scale.ts';
 import { verifyUrl } from '../apps/server/src/ops/backup.ts';
 import { lastFinishedDay, takeSnapshots } from '../apps/server/src/modules/stats/snapshots.ts';
-import { allLedgers, diskReads, importRegister, peakRss, provinceOverviewPlan, rawInsertRate, roundRobin, rssMb } from './parts.ts';
+import {
+  allLedgers,
+  diskReads,
+  importRegister,
+  peakRss,
+  provinceOverviewPlan,
+  rawInsertRate,
+  roundRobin,
+  rssMb,
+} from './parts.ts';
 import type { CapturedSql } from './serve.ts';
 import { SERVER_NODE_FLAGS } from '../scripts/node-flags.mjs';
 
@@ -63,16 +72,25 @@ interface Figure {
 }
 const figures: Figure[] = [];
 
-function startChild(mode: 'app' | 'limit', env: Record<string, string>): Promise<{ child: ChildProcess; port: number }> {
+function startChild(
+  mode: 'app' | 'limit',
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; port: number }> {
   return new Promise((resolve, reject) => {
     // BENCH_CPU_PROFILE=DIR: each server writes a V8 CPU profile there when it stops (`bench/profile.ts` sums it up).
-    const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`] : [];
+    const profile = process.env.BENCH_CPU_PROFILE
+      ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_CPU_PROFILE)}`]
+      : [];
     // The application runs with the server's own Node flags; the limit with Node's defaults.
     const flags = mode === 'app' ? SERVER_NODE_FLAGS : [];
-    const child = spawn(process.execPath, [...profile, ...flags, '--import', 'tsx', path.join(root, 'bench/serve.ts'), mode], {
-      env: { ...process.env, ...env, LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...profile, ...flags, '--import', 'tsx', path.join(root, 'bench/serve.ts'), mode],
+      {
+        env: { ...process.env, ...env, LOG_LEVEL: 'error' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let out = '';
     child.stdout?.on('data', (d) => {
       out += String(d);
@@ -88,7 +106,6 @@ const stop = async (child: ChildProcess) => {
   child.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 200));
 };
-
 
 function load(opts: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
@@ -106,7 +123,12 @@ async function fullStatistics(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
 }
 
 /** A fresh database with the demo county, and the URL to reach it. */
-async function prepare(dialect: 'sqlite' | 'postgres', dir: string, key: Buffer, scale: Scale): Promise<{ url: string; drop: () => Promise<void>; seconds: number }> {
+async function prepare(
+  dialect: 'sqlite' | 'postgres',
+  dir: string,
+  key: Buffer,
+  scale: Scale,
+): Promise<{ url: string; drop: () => Promise<void>; seconds: number }> {
   let url: string;
   let drop = async () => {};
   if (dialect === 'sqlite') {
@@ -135,7 +157,9 @@ async function prepare(dialect: 'sqlite' | 'postgres', dir: string, key: Buffer,
   await seedDemo(handle.db, await hashPassword(PASSWORD), cipher);
   if (scale !== 'demo') await growCounty(handle.db, cipher);
   if (scale === 'province') {
-    await cloneCounties(url, cipher, { log: (line) => line.endsWith('\n') && process.stdout.write(`    ${line.trim()}\n`) });
+    await cloneCounties(url, cipher, {
+      log: (line) => line.endsWith('\n') && process.stdout.write(`    ${line.trim()}\n`),
+    });
   }
   // Planner statistics and, on PostgreSQL, the visibility map, as a running database has them (autovacuum, PRAGMA
   // optimize on SQLite): measured seconds after loading, the database would otherwise plan without them, and
@@ -159,7 +183,17 @@ async function captureReadSql(url: string): Promise<{ captured: CapturedSql; act
   const u = await db
     .selectFrom('users as u')
     .leftJoin('temporary_orgs as o', 'o.id', 'u.scope_org_id')
-    .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'u.scope_region_code', 'u.scope_org_id', 'u.acting_party_org_id', 'u.member_id', 'o.path'])
+    .select([
+      'u.id',
+      'u.username',
+      'u.display_name',
+      'u.role',
+      'u.scope_region_code',
+      'u.scope_org_id',
+      'u.acting_party_org_id',
+      'u.member_id',
+      'o.path',
+    ])
     .where('u.username', '=', 'qiaoduan')
     .executeTakeFirstOrThrow();
   const actor: Actor = {
@@ -182,7 +216,11 @@ async function captureReadSql(url: string): Promise<{ captured: CapturedSql; act
 }
 
 async function login(base: string, username: string): Promise<string> {
-  const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
   if (!res.ok) throw new Error(`login ${username}: ${res.status} ${await res.text()}`);
   return res.headers
     .getSetCookie()
@@ -196,19 +234,30 @@ const changeHeaders = (cookie: string) => ({ cookie, 'x-csrf-token': /lj_csrf=([
 async function count(url: string, table: string): Promise<number> {
   const handle = createDb(url);
   try {
-    return Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(handle.db)).rows[0]?.n);
+    return Number(
+      (await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(handle.db)).rows[0]?.n,
+    );
   } finally {
     await handle.close();
   }
 }
 
-const REPORT = { regionCode: '411321106900', category: 'electricity', description: '安置点3号楼路灯不亮，晚上出行不便' };
+const REPORT = {
+  regionCode: '411321106900',
+  category: 'electricity',
+  description: '安置点3号楼路灯不亮，晚上出行不便',
+};
 
 /** The disk reads of a figure's work, for its note: what came from the disk rather than from memory. */
-const disk = (mb: number | null, during: string) => (mb === null ? null : `read from disk during ${during}: ${mb.toLocaleString('en-US')} MB`);
+const disk = (mb: number | null, during: string) =>
+  mb === null ? null : `read from disk during ${during}: ${mb.toLocaleString('en-US')} MB`;
 
 /** Median of a few timed requests (for replies too slow for a load run), with a time limit per request. */
-async function timed(url: string, cookie: string, times: number): Promise<{ p50: number; ok: boolean; status: number }> {
+async function timed(
+  url: string,
+  cookie: string,
+  times: number,
+): Promise<{ p50: number; ok: boolean; status: number }> {
   const ms: number[] = [];
   let status = 0;
   for (let i = 0; i < times; i++) {
@@ -227,15 +276,36 @@ async function timed(url: string, cookie: string, times: number): Promise<{ p50:
 }
 
 /** 3. The register import of IMPORT_ROWS people, against the raw insert of the same rows. */
-async function benchImport(dialect: 'sqlite' | 'postgres', scale: Scale, url: string, env: Record<string, string>, dir: string) {
-  const app = await startChild('app', { ...env, LIANJIAN_IMPORT_MAX_ROWS: String(2 * IMPORT_ROWS), LIANJIAN_IMPORT_MAX_BYTES: String(4 * 2 ** 30) });
+async function benchImport(
+  dialect: 'sqlite' | 'postgres',
+  scale: Scale,
+  url: string,
+  env: Record<string, string>,
+  dir: string,
+) {
+  const app = await startChild('app', {
+    ...env,
+    LIANJIAN_IMPORT_MAX_ROWS: String(2 * IMPORT_ROWS),
+    LIANJIAN_IMPORT_MAX_BYTES: String(4 * 2 ** 30),
+  });
   try {
     const base = `http://127.0.0.1:${app.port}`;
     const handle = createDb(url);
-    const villages = (await handle.db.selectFrom('regions').select('code').where('level', '=', 'village').where('parent_code', '=', '411321106').limit(6).execute()).map((v) => v.code);
+    const villages = (
+      await handle.db
+        .selectFrom('regions')
+        .select('code')
+        .where('level', '=', 'village')
+        .where('parent_code', '=', '411321106')
+        .limit(6)
+        .execute()
+    ).map((v) => v.code);
     await handle.close();
     const headers = changeHeaders(await login(base, 'qiaoduan'));
-    const { result, peakMb } = await peakRss(app.child.pid as number, importRegister(base, headers, dir, IMPORT_ROWS, villages));
+    const { result, peakMb } = await peakRss(
+      app.child.pid as number,
+      importRegister(base, headers, dir, IMPORT_ROWS, villages),
+    );
     const rate = result.rows / result.seconds;
     const limit = result.status === 'completed' ? await rawInsertRate(url) : 0;
     figures.push({
@@ -268,7 +338,17 @@ async function benchImport(dialect: 'sqlite' | 'postgres', scale: Scale, url: st
       note: `${x.result.status} in ${x.result.seconds.toFixed(1)} s; peak RSS ${x.peakMb} MB${x.result.status === 'completed' ? '' : `; ${x.result.message}`}`,
     });
   } catch (err) {
-    figures.push({ id: 'import-csv', db: dialect, scale, name: `导入：CSV 户籍人口 ${IMPORT_ROWS.toLocaleString('en-US')} 行`, value: 0, unit: 'rows/s', goal: '≥ 0.25 × limit, peak RSS ≤ 300 MB', met: false, note: `failed: ${String(err).slice(0, 200)}` });
+    figures.push({
+      id: 'import-csv',
+      db: dialect,
+      scale,
+      name: `导入：CSV 户籍人口 ${IMPORT_ROWS.toLocaleString('en-US')} 行`,
+      value: 0,
+      unit: 'rows/s',
+      goal: '≥ 0.25 × limit, peak RSS ≤ 300 MB',
+      met: false,
+      note: `failed: ${String(err).slice(0, 200)}`,
+    });
   } finally {
     await stop(app.child);
   }
@@ -292,7 +372,12 @@ async function benchTwoServers(scale: Scale, url: string, env: Record<string, st
           body: JSON.stringify(REPORT),
           setupRequest: (req) => {
             n++;
-            req.headers = { ...req.headers, 'content-type': 'application/json', 'idempotency-key': randomUUID(), 'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` };
+            req.headers = {
+              ...req.headers,
+              'content-type': 'application/json',
+              'idempotency-key': randomUUID(),
+              'x-forwarded-for': `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}`,
+            };
             return req;
           },
         },
@@ -317,35 +402,78 @@ async function benchTwoServers(scale: Scale, url: string, env: Record<string, st
   }
 }
 
-async function benchScale(dialect: 'sqlite' | 'postgres', scale: Scale, first: boolean, last: boolean, countyOverview: Map<string, number>) {
+async function benchScale(
+  dialect: 'sqlite' | 'postgres',
+  scale: Scale,
+  first: boolean,
+  last: boolean,
+  countyOverview: Map<string, number>,
+) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianjian-bench-'));
   // `--reuse=FILE|URL` (a SQLite file or a PostgreSQL URL): measure a province generated earlier (an earlier run, or
   // `lianjian seed --scale province`), kept and not regenerated, with its key in BENCH_REUSE_KEY; generation is not
   // measured then. Its accounts get the benchmark's password. The county scale is generated as usual.
   const reuseArg = process.argv.find((a) => a.startsWith('--reuse='))?.slice(8);
-  const reuse = scale === 'province' && reuseArg && (reuseArg.startsWith('postgres') ? dialect === 'postgres' : dialect === 'sqlite') ? reuseArg : undefined;
-  const key = reuse && process.env.BENCH_REUSE_KEY ? Buffer.from(process.env.BENCH_REUSE_KEY, 'base64') : randomBytes(32);
+  const reuse =
+    scale === 'province' &&
+    reuseArg &&
+    (reuseArg.startsWith('postgres') ? dialect === 'postgres' : dialect === 'sqlite')
+      ? reuseArg
+      : undefined;
+  const key =
+    reuse && process.env.BENCH_REUSE_KEY ? Buffer.from(process.env.BENCH_REUSE_KEY, 'base64') : randomBytes(32);
   const { url, drop, seconds } = reuse
-    ? { url: reuse.startsWith('postgres') ? reuse : `sqlite:${path.resolve(reuse)}`, drop: async () => {}, seconds: Number.NaN }
+    ? {
+        url: reuse.startsWith('postgres') ? reuse : `sqlite:${path.resolve(reuse)}`,
+        drop: async () => {},
+        seconds: Number.NaN,
+      }
     : await prepare(dialect, dir, key, scale);
   if (reuse) {
     // This process writes audit rows too (the ledgers): chained with the database's key, as prepare() does.
     setAuditKey(new DataCipher(key).auditKey);
     const handle = createDb(url);
     await migrate(handle.db);
-    await handle.db.updateTable('users').set({ password_hash: await hashPassword(PASSWORD), must_change_password: 0, failed_logins: 0, locked_until: null }).execute();
+    await handle.db
+      .updateTable('users')
+      .set({
+        password_hash: await hashPassword(PASSWORD),
+        must_change_password: 0,
+        failed_logins: 0,
+        locked_until: null,
+      })
+      .execute();
     await fullStatistics(handle.db, dialect);
     await handle.close();
   }
   if (scale === 'province' && !reuse) {
-    figures.push({ id: 'seed-province', db: dialect, scale, name: '生成：省级规模数据（100 个县）', value: Math.round(seconds), unit: 's', goal: '< 30 min', met: seconds < 1800 });
+    figures.push({
+      id: 'seed-province',
+      db: dialect,
+      scale,
+      name: '生成：省级规模数据（100 个县）',
+      value: Math.round(seconds),
+      unit: 's',
+      goal: '< 30 min',
+      met: seconds < 1800,
+    });
   }
   try {
     // The counties' snapshots of yesterday, as the nightly run takes them (what a wider overview reads).
     const snapHandle = createDb(url);
     const snap = await takeSnapshots(snapHandle.db, lastFinishedDay(), { force: Boolean(reuse) });
     await snapHandle.close();
-    figures.push({ id: 'snapshot', db: dialect, scale, name: '统计快照：各县一日（夜间任务）', value: Math.round(snap.seconds * 10) / 10, unit: 's', goal: '—', met: true, note: `${snap.counties} counties` });
+    figures.push({
+      id: 'snapshot',
+      db: dialect,
+      scale,
+      name: '统计快照：各县一日（夜间任务）',
+      value: Math.round(snap.seconds * 10) / 10,
+      unit: 's',
+      goal: '—',
+      met: true,
+      note: `${snap.counties} counties`,
+    });
     if (scale !== 'demo') {
       const { result: ledgers, readMb: ledgersDiskMb } = await diskReads(() => allLedgers(url));
       figures.push({
@@ -357,21 +485,41 @@ async function benchScale(dialect: 'sqlite' | 'postgres', scale: Scale, first: b
         unit: 's',
         goal: scale === 'province' ? '< 60 s' : '—',
         met: scale !== 'province' || ledgers.seconds < 60,
-        note: [`${ledgers.ledgers} ledgers in ${ledgers.counties} counties, ${ledgers.concurrency} at a time`, disk(ledgersDiskMb, 'the run')].filter(Boolean).join('; '),
+        note: [
+          `${ledgers.ledgers} ledgers in ${ledgers.counties} counties, ${ledgers.concurrency} at a time`,
+          disk(ledgersDiskMb, 'the run'),
+        ]
+          .filter(Boolean)
+          .join('; '),
       });
     }
     const { captured } = await captureReadSql(url);
     const sqlFile = path.join(dir, 'read.json');
     fs.writeFileSync(sqlFile, JSON.stringify(captured));
-    const env = { DATABASE_URL: url, LIANJIAN_DATA_KEY: key.toString('base64'), BENCH_SQL: sqlFile, TRUST_PROXY: '1', BENCH_MEMORY_FILE: path.join(dir, 'memory.json') };
+    const env = {
+      DATABASE_URL: url,
+      LIANJIAN_DATA_KEY: key.toString('base64'),
+      BENCH_SQL: sqlFile,
+      TRUST_PROXY: '1',
+      BENCH_MEMORY_FILE: path.join(dir, 'memory.json'),
+    };
 
     // 1. Read path.
     const limitServer = await startChild('limit', env);
-    const limitRead = await load({ url: `http://127.0.0.1:${limitServer.port}/read`, connections: 10, duration: READ_SECONDS });
+    const limitRead = await load({
+      url: `http://127.0.0.1:${limitServer.port}/read`,
+      connections: 10,
+      duration: READ_SECONDS,
+    });
     const app = await startChild('app', env);
     const base = `http://127.0.0.1:${app.port}`;
     const cookie = await login(base, 'qiaoduan');
-    const read = await load({ url: `${base}/api/v1/items?status=closed&limit=20`, connections: 10, duration: READ_SECONDS, headers: { cookie } });
+    const read = await load({
+      url: `${base}/api/v1/items?status=closed&limit=20`,
+      connections: 10,
+      duration: READ_SECONDS,
+      headers: { cookie },
+    });
     const readRatio = read.requests.average / limitRead.requests.average;
     figures.push({
       id: 'read',
@@ -421,7 +569,9 @@ async function benchScale(dialect: 'sqlite' | 'postgres', scale: Scale, first: b
       const memoryFile = path.join(dir, 'memory.json');
       app.child.kill('SIGUSR2');
       await new Promise((r) => setTimeout(r, 300));
-      const heap = fs.existsSync(memoryFile) ? (JSON.parse(fs.readFileSync(memoryFile, 'utf8')) as { heapTotal: number; heapUsed: number }) : null;
+      const heap = fs.existsSync(memoryFile)
+        ? (JSON.parse(fs.readFileSync(memoryFile, 'utf8')) as { heapTotal: number; heapUsed: number })
+        : null;
       await stop(app.child);
       const limitWrite = await load({
         url: `http://127.0.0.1:${limitServer.port}/write`,
@@ -450,7 +600,12 @@ async function benchScale(dialect: 'sqlite' | 'postgres', scale: Scale, first: b
         limit: Math.round(limitRate),
         ratio: writeRate / limitRate,
         goal: '≥ 1,500/s and ≥ 0.5 × limit, 0 errors, 0 lost',
-        met: writeRate >= 1500 && writeRate / limitRate >= 0.5 && write.errors === 0 && write.non2xx === 0 && stored >= acknowledged,
+        met:
+          writeRate >= 1500 &&
+          writeRate / limitRate >= 0.5 &&
+          write.errors === 0 &&
+          write.non2xx === 0 &&
+          stored >= acknowledged,
         note: `${acknowledged} acknowledged, ${stored} stored, ${write.errors} errors, ${write.non2xx} non-2xx over ${WRITE_SECONDS} s; p99 ${write.latency.p99} ms`,
       });
       figures.push({
@@ -462,7 +617,9 @@ async function benchScale(dialect: 'sqlite' | 'postgres', scale: Scale, first: b
         unit: 'MB',
         goal: '≤ 250 MB',
         met: rss <= 250,
-        note: heap ? `V8 heap ${heap.heapUsed} MB used of ${heap.heapTotal} MB; the rest is outside the JavaScript heap` : undefined,
+        note: heap
+          ? `V8 heap ${heap.heapUsed} MB used of ${heap.heapTotal} MB; the rest is outside the JavaScript heap`
+          : undefined,
       });
     } else {
       await stop(app.child);
@@ -473,7 +630,9 @@ async function benchScale(dialect: 'sqlite' | 'postgres', scale: Scale, first: b
     const app2 = await startChild('app', env);
     const base2 = `http://127.0.0.1:${app2.port}`;
     const admin = await login(base2, 'admin');
-    const { result: county, readMb: overviewDiskMb } = await diskReads(() => timed(`${base2}/api/v1/stats/overview`, admin, quick ? 3 : 7));
+    const { result: county, readMb: overviewDiskMb } = await diskReads(() =>
+      timed(`${base2}/api/v1/stats/overview`, admin, quick ? 3 : 7),
+    );
     countyOverview.set(`${dialect}:${scale}`, county.p50);
     const atCounty = countyOverview.get(`${dialect}:county`) ?? countyOverview.get(`${dialect}:demo`);
     figures.push({
@@ -486,7 +645,13 @@ async function benchScale(dialect: 'sqlite' | 'postgres', scale: Scale, first: b
       ...(scale === 'province' && atCounty ? { limit: atCounty, ratio: county.p50 / atCounty } : {}),
       goal: scale === 'province' ? '≤ 2 × county scale' : '—',
       met: county.ok && (scale !== 'province' || !atCounty || county.p50 <= 2 * atCounty),
-      note: [scale === 'province' ? 'limit column: the same figure at county scale' : null, disk(overviewDiskMb, 'the calls')].filter(Boolean).join('; ') || undefined,
+      note:
+        [
+          scale === 'province' ? 'limit column: the same figure at county scale' : null,
+          disk(overviewDiskMb, 'the calls'),
+        ]
+          .filter(Boolean)
+          .join('; ') || undefined,
     });
     if (scale === 'province') {
       const province = await timed(`${base2}/api/v1/stats/overview`, await login(base2, 'province'), 7);
@@ -517,7 +682,11 @@ async function benchScale(dialect: 'sqlite' | 'postgres', scale: Scale, first: b
 function benchWeb() {
   const dist = path.join(root, 'apps/web/dist');
   // Always a production build of its own: a build made under a test runner may be React's development build.
-  const b = spawnSync('npm', ['run', 'build', '--workspace', 'apps/web'], { cwd: root, stdio: 'ignore', env: { ...process.env, NODE_ENV: 'production' } });
+  const b = spawnSync('npm', ['run', 'build', '--workspace', 'apps/web'], {
+    cwd: root,
+    stdio: 'ignore',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (b.status !== 0) throw new Error('web build failed');
   const html = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
   const gz = (file: string) => gzipSync(fs.readFileSync(path.join(dist, file))).length;
@@ -552,14 +721,41 @@ function benchWeb() {
     return fs.existsSync(br) ? fs.statSync(br).size : fs.statSync(path.join(dist, file)).size;
   };
   const sentKb = (files: Set<string>) => Math.round([...files].reduce((s, f) => s + sent(f), 0) / 1024);
-  figures.push({ id: 'web-login', db: 'web', name: '前端：登录页初始 JS（gzip）', value: login, unit: 'KB', goal: '≤ 300 KB', met: login <= 300, note: `${loginFiles.size} files` });
-  figures.push({ id: 'web-cockpit', db: 'web', name: '前端：驾驶舱初始 JS（gzip）', value: cockpit, unit: 'KB', goal: '≤ 300 KB', met: cockpit <= 300, note: `${cockpitFiles.size} files` });
+  figures.push({
+    id: 'web-login',
+    db: 'web',
+    name: '前端：登录页初始 JS（gzip）',
+    value: login,
+    unit: 'KB',
+    goal: '≤ 300 KB',
+    met: login <= 300,
+    note: `${loginFiles.size} files`,
+  });
+  figures.push({
+    id: 'web-cockpit',
+    db: 'web',
+    name: '前端：驾驶舱初始 JS（gzip）',
+    value: cockpit,
+    unit: 'KB',
+    goal: '≤ 300 KB',
+    met: cockpit <= 300,
+    note: `${cockpitFiles.size} files`,
+  });
   for (const [id, name, files, gzipKb] of [
     ['web-login-sent', '前端：登录页初始 JS，实际发送（brotli）', loginFiles, login],
     ['web-cockpit-sent', '前端：驾驶舱初始 JS，实际发送（brotli）', cockpitFiles, cockpit],
   ] as const) {
     const value = sentKb(files);
-    figures.push({ id, db: 'web', name, value, unit: 'KB', goal: 'below the gzip figure (precompressed at build time)', met: value < gzipKb, note: `${files.size} files` });
+    figures.push({
+      id,
+      db: 'web',
+      name,
+      value,
+      unit: 'KB',
+      goal: 'below the gzip figure (precompressed at build time)',
+      met: value < gzipKb,
+      note: `${files.size} files`,
+    });
   }
 }
 
@@ -569,12 +765,18 @@ function table(): string {
     const ratio = f.ratio !== undefined ? f.ratio.toFixed(2) : '—';
     return `| ${f.name} | ${f.db} | ${f.scale ?? '—'} | ${f.value.toLocaleString('en-US')} ${f.unit} | ${limit} | ${ratio} | ${f.goal} | ${f.met ? 'met' : '**not met**'} | ${f.note ?? ''} |`;
   });
-  return ['| figure | database | scale | measured | limit | ratio | goal | status | detail |', '|---|---|---|---|---|---|---|---|---|', ...rows].join('\n');
+  return [
+    '| figure | database | scale | measured | limit | ratio | goal | status | detail |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }
 
 async function main() {
   const started = new Date();
-  console.log(`Lianjian benchmark ${quick ? '(quick)' : ''} — ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB`);
+  console.log(
+    `Lianjian benchmark ${quick ? '(quick)' : ''} — ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB`,
+  );
   const countyOverview = new Map<string, number>();
   for (const dialect of ['sqlite', 'postgres'] as const) {
     if (only && only !== dialect) continue;
@@ -599,7 +801,11 @@ async function main() {
     // A run of one database (or one scale) writes its own section; a run of everything, the common one.
     const name = ['bench', only, scaleArg].filter(Boolean).join(':');
     // The reused database by kind, not by its place on this machine.
-    const args = process.argv.slice(2).map((a) => (a.startsWith('--reuse=') ? (a.slice(8).startsWith('postgres') ? '--reuse=URL' : '--reuse=FILE') : a));
+    const args = process.argv
+      .slice(2)
+      .map((a) =>
+        a.startsWith('--reuse=') ? (a.slice(8).startsWith('postgres') ? '--reuse=URL' : '--reuse=FILE') : a,
+      );
     const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;
     const section = `<!-- ${name}:start -->\nLast full run: ${started.toISOString()} (${os.cpus().length} cores, Node ${process.version}), \`${command}\`.\n\n${out}\n<!-- ${name}:end -->`;
     const pattern = new RegExp(`<!-- ${name}:start -->[\\s\\S]*<!-- ${name}:end -->`);

@@ -35,7 +35,16 @@ async function app() {
   process.on('SIGUSR2', () => {
     const m = process.memoryUsage();
     const mb = (n: number) => Math.round(n / 2 ** 20);
-    if (process.env.BENCH_MEMORY_FILE) fs.writeFileSync(process.env.BENCH_MEMORY_FILE, JSON.stringify({ rss: mb(m.rss), heapTotal: mb(m.heapTotal), heapUsed: mb(m.heapUsed), external: mb(m.external) }));
+    if (process.env.BENCH_MEMORY_FILE)
+      fs.writeFileSync(
+        process.env.BENCH_MEMORY_FILE,
+        JSON.stringify({
+          rss: mb(m.rss),
+          heapTotal: mb(m.heapTotal),
+          heapUsed: mb(m.heapUsed),
+          external: mb(m.external),
+        }),
+      );
   });
   await server.listen({ port: 0, host: '127.0.0.1' });
   return (server.server.address() as { port: number }).port;
@@ -47,14 +56,44 @@ async function limit() {
   const now = () => new Date().toISOString();
   const reportRow = (body: { regionCode: string; category: string; description: string }) => {
     const t = now();
-    return [randomUUID(), randomBytes(32).toString('hex'), 'resident', body.regionCode, null, body.category, body.description, null, null, 'new', null, t, 1, t, t];
+    return [
+      randomUUID(),
+      randomBytes(32).toString('hex'),
+      'resident',
+      body.regionCode,
+      null,
+      body.category,
+      body.description,
+      null,
+      null,
+      'new',
+      null,
+      t,
+      1,
+      t,
+      t,
+    ];
   };
   // The same chain as the application's (same key, same HMAC), so that the database's chain still verifies.
   setAuditKey(new DataCipher(Buffer.from(process.env.LIANJIAN_DATA_KEY as string, 'base64')).auditKey);
   const auditRow = (seq: number, prev: string, entityId: string, after: string) => {
-    const e = { seq, id: randomUUID(), at: now(), user_id: null, request_id: randomUUID(), action: 'report.create', entity_type: 'report', entity_id: entityId, before_json: null, after_json: after };
+    const e = {
+      seq,
+      id: randomUUID(),
+      at: now(),
+      user_id: null,
+      request_id: randomUUID(),
+      action: 'report.create',
+      entity_type: 'report',
+      entity_id: entityId,
+      before_json: null,
+      after_json: after,
+    };
     const hash = auditHash(prev, e);
-    return { values: [e.id, seq, e.at, null, e.request_id, e.action, e.entity_type, e.entity_id, null, after, prev, hash], hash };
+    return {
+      values: [e.id, seq, e.at, null, e.request_id, e.action, e.entity_type, e.entity_id, null, after, prev, hash],
+      hash,
+    };
   };
   const REPORT = `insert into reports (id, tracking_hash, source, region_code, org_id, category, description, reporter_name, phone_enc, status, created_by, reported_at, version, created_at, updated_at)`;
   const AUDIT = `insert into audit_events (id, seq, at, user_id, request_id, action, entity_type, entity_id, before_json, after_json, prev_hash, hash)`;
@@ -71,21 +110,28 @@ async function limit() {
       return reply.type('application/json').send(JSON.stringify(out));
     });
     const insReport = db.prepare(`${REPORT} values (${Array(15).fill('?').join(',')})`);
-    const head = db.prepare('update audit_head set count = count + 1 where id = 1 returning count, last_hash, legacy_upto');
+    const head = db.prepare(
+      'update audit_head set count = count + 1 where id = 1 returning count, last_hash, legacy_upto',
+    );
     const insAudit = db.prepare(`${AUDIT} values (${Array(12).fill('?').join(',')})`);
     const setHead = db.prepare('update audit_head set last_hash = ?, seal = ? where id = 1');
     const insIdem = db.prepare(`${IDEM} values (?,?,?,?,?,?,?)`);
-    const write = db.transaction((body: { regionCode: string; category: string; description: string }, idem: string) => {
-      const row = reportRow(body);
-      insReport.run(...row);
-      const h = head.get() as { count: number; last_hash: string; legacy_upto: number };
-      const a = auditRow(h.count, h.last_hash, row[0] as string, JSON.stringify(body));
-      insAudit.run(...a.values);
-      setHead.run(a.hash, sealOf(h.count, a.hash, h.legacy_upto));
-      insIdem.run('public', idem, 'x', 201, 'application/json', '{}', now());
-    });
+    const write = db.transaction(
+      (body: { regionCode: string; category: string; description: string }, idem: string) => {
+        const row = reportRow(body);
+        insReport.run(...row);
+        const h = head.get() as { count: number; last_hash: string; legacy_upto: number };
+        const a = auditRow(h.count, h.last_hash, row[0] as string, JSON.stringify(body));
+        insAudit.run(...a.values);
+        setHead.run(a.hash, sealOf(h.count, a.hash, h.legacy_upto));
+        insIdem.run('public', idem, 'x', 201, 'application/json', '{}', now());
+      },
+    );
     server.post('/write', async (req, reply) => {
-      write.immediate(req.body as { regionCode: string; category: string; description: string }, String(req.headers['idempotency-key']));
+      write.immediate(
+        req.body as { regionCode: string; category: string; description: string },
+        String(req.headers['idempotency-key']),
+      );
       return reply.code(201).type('application/json').send('{}');
     });
   } else {
@@ -103,11 +149,26 @@ async function limit() {
         await client.query('begin');
         const row = reportRow(body);
         await client.query(`${REPORT} values (${ph(15)})`, row);
-        const h = (await client.query('update audit_head set count = count + 1 where id = 1 returning count, last_hash, legacy_upto')).rows[0];
+        const h = (
+          await client.query(
+            'update audit_head set count = count + 1 where id = 1 returning count, last_hash, legacy_upto',
+          )
+        ).rows[0];
         const a = auditRow(Number(h.count), h.last_hash, row[0] as string, JSON.stringify(body));
         await client.query(`${AUDIT} values (${ph(12)})`, a.values);
-        await client.query('update audit_head set last_hash = $1, seal = $2 where id = 1', [a.hash, sealOf(Number(h.count), a.hash, Number(h.legacy_upto))]);
-        await client.query(`${IDEM} values (${ph(7)})`, ['public', String(req.headers['idempotency-key']), 'x', 201, 'application/json', '{}', now()]);
+        await client.query('update audit_head set last_hash = $1, seal = $2 where id = 1', [
+          a.hash,
+          sealOf(Number(h.count), a.hash, Number(h.legacy_upto)),
+        ]);
+        await client.query(`${IDEM} values (${ph(7)})`, [
+          'public',
+          String(req.headers['idempotency-key']),
+          'x',
+          201,
+          'application/json',
+          '{}',
+          now(),
+        ]);
         await client.query('commit');
       } catch (e) {
         await client.query('rollback');

@@ -18,7 +18,11 @@ function newest(dir) {
   return t;
 }
 
-const sources = Math.max(newest(path.join(web, 'src')), newest(path.join(root, 'packages/shared/src')), fs.statSync(path.join(web, 'index.html')).mtimeMs);
+const sources = Math.max(
+  newest(path.join(web, 'src')),
+  newest(path.join(root, 'packages/shared/src')),
+  fs.statSync(path.join(web, 'index.html')).mtimeMs,
+);
 if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < sources) {
   console.log('构建网页前端 (building the web app)…');
   const r = spawnSync('npm', ['run', 'build', '--workspace', 'apps/web'], { cwd: root, stdio: 'inherit' });
@@ -26,8 +30,12 @@ if (!fs.existsSync(built) || fs.statSync(built).mtimeMs < sources) {
 }
 // tsx by its own address: the server runs in the caller's directory (its data), which need not be the checkout.
 const tsx = import.meta.resolve('tsx');
-const server = spawnSync(process.execPath, [...SERVER_NODE_FLAGS, '--import', tsx, path.join(root, 'apps/server/src/cli.ts'), 'start'], {
-  cwd: process.cwd(),
-  stdio: 'inherit',
-});
+const server = spawnSync(
+  process.execPath,
+  [...SERVER_NODE_FLAGS, '--import', tsx, path.join(root, 'apps/server/src/cli.ts'), 'start'],
+  {
+    cwd: process.cwd(),
+    stdio: 'inherit',
+  },
+);
 process.exit(server.status ?? 0);

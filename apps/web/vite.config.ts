@@ -14,7 +14,12 @@ export default defineConfig(({ mode }) => ({
     // a production build takes the production build it ships beside it.
     alias:
       mode === 'production'
-        ? [{ find: /^react-router$/, replacement: path.join(path.dirname(require.resolve('react-router')), '../production/index.mjs') }]
+        ? [
+            {
+              find: /^react-router$/,
+              replacement: path.join(path.dirname(require.resolve('react-router')), '../production/index.mjs'),
+            },
+          ]
         : [],
   },
   build: {

@@ -136,7 +136,9 @@ const HASHED_ASSET = /[\\/]assets[\\/][^\\/]+-[\w-]{8,}(\.\w+)+$/;
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     // The request line keeps no ID number, phone, tracking code or personal search term (lib/log-redact.ts).
-    logger: opts.logger ? { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.cookie'], serializers: { req: requestLogLine } } : false,
+    logger: opts.logger
+      ? { level: process.env.LOG_LEVEL ?? 'info', redact: ['req.headers.cookie'], serializers: { req: requestLogLine } }
+      : false,
     // The request id goes into the audit trail and keys the request's idempotency claim: the server makes it, always.
     // A client's X-Request-Id is kept apart (client-request-ids.ts) and logged beside it.
     requestIdHeader: false,
@@ -197,7 +199,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   if (opts.apiDocs) await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
-  const authPolicy = opts.authPolicy ?? { requireTotp: false, passwordMaxAgeDays: opts.passwordPolicy?.maxAgeDays ?? 0 };
+  const authPolicy = opts.authPolicy ?? {
+    requireTotp: false,
+    passwordMaxAgeDays: opts.passwordPolicy?.maxAgeDays ?? 0,
+  };
   const cipher = opts.cipher ?? new DataCipher(randomBytes(32));
   setAuditKey(cipher.auditKey);
   registerAuth(app, opts.db.db, authPolicy);
@@ -211,7 +216,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         schema: {
           tags: ['system'],
           summary: '健康检查',
-          response: { 200: z.object({ status: z.literal('ok'), db: z.enum(['sqlite', 'postgres']), version: z.string() }) },
+          response: {
+            200: z.object({ status: z.literal('ok'), db: z.enum(['sqlite', 'postgres']), version: z.string() }),
+          },
         },
         handler: async () => {
           await sql`select 1`.execute(db);

@@ -70,7 +70,9 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     const m = await backup(config.databaseUrl, values.out);
-    console.log(`backup written: ${values.out} (${Object.keys(m.tables).length} tables, ${m.auditEvents} audit events)`);
+    console.log(
+      `backup written: ${values.out} (${Object.keys(m.tables).length} tables, ${m.auditEvents} audit events)`,
+    );
     return 0;
   }
   if (command === 'restore') {
@@ -81,13 +83,19 @@ async function main(argv: string[]): Promise<number> {
     }
     await restore(values.from, config.databaseUrl);
     const manifestFile = manifestPath(values.from);
-    const manifest = fs.existsSync(manifestFile) ? (JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest) : undefined;
+    const manifest = fs.existsSync(manifestFile)
+      ? (JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Manifest)
+      : undefined;
     const restored = createDb(config.databaseUrl);
     try {
       // The restored database is checked with the key it will be served with, before a server is started on it.
       await openDataKey(restored.db, { record: false });
       const report = await verify(restored, manifest);
-      const failure = JSON.stringify({ integrity: report.integrity, audit: report.audit, mismatches: report.mismatches });
+      const failure = JSON.stringify({
+        integrity: report.integrity,
+        audit: report.audit,
+        mismatches: report.mismatches,
+      });
       console.log(report.ok ? 'restored and verified' : `restored, but verify FAILED: ${failure}`);
       return report.ok ? 0 : 1;
     } catch (err) {
@@ -113,7 +121,13 @@ async function main(argv: string[]): Promise<number> {
       case 'register-sample': {
         const { values } = parseArgs({
           args: rest,
-          options: { out: { type: 'string' }, rows: { type: 'string' }, region: { type: 'string' }, serial: { type: 'string' }, 'bad-row': { type: 'string' } },
+          options: {
+            out: { type: 'string' },
+            rows: { type: 'string' },
+            region: { type: 'string' },
+            serial: { type: 'string' },
+            'bad-row': { type: 'string' },
+          },
         });
         if (!values.out || !values.rows) {
           console.error(HELP);
@@ -164,7 +178,9 @@ async function main(argv: string[]): Promise<number> {
           console.log(`\ncounty scale in ${((performance.now() - started) / 1000).toFixed(1)} s`);
         }
         if (values.scale === 'province') {
-          await cloneCounties(config.databaseUrl, cipher as DataCipher, { log: (s) => process.stdout.write(`\r${s.padEnd(70)}`) });
+          await cloneCounties(config.databaseUrl, cipher as DataCipher, {
+            log: (s) => process.stdout.write(`\r${s.padEnd(70)}`),
+          });
           console.log(`\nprovince scale in ${((performance.now() - started) / 1000).toFixed(1)} s`);
         }
         return 0;
@@ -192,7 +208,9 @@ async function main(argv: string[]): Promise<number> {
           memberId: values.member ?? null,
         });
         if (!asked.success) {
-          console.error(`create-user: ${asked.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}\n${HELP}`);
+          console.error(
+            `create-user: ${asked.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; ')}\n${HELP}`,
+          );
           return 2;
         }
         // The same checks, unique name and audit row as an account the security administrator opens; no second
@@ -203,27 +221,43 @@ async function main(argv: string[]): Promise<number> {
           await new UserService(handle.db).openAsOperator(asked.data, await hashPassword(password));
         } catch (err) {
           if (!(err instanceof Problem)) throw err;
-          console.error(`create-user: ${err.message}${err.errors ? ` (${err.errors.map((e) => `${e.path}: ${e.message}`).join('; ')})` : ''}`);
+          console.error(
+            `create-user: ${err.message}${err.errors ? ` (${err.errors.map((e) => `${e.path}: ${e.message}`).join('; ')})` : ''}`,
+          );
           return 1;
         }
-        console.log(`created ${asked.data.username}${process.env.LIANJIAN_USER_PASSWORD ? '' : `, one-time password: ${password}`}`);
+        console.log(
+          `created ${asked.data.username}${process.env.LIANJIAN_USER_PASSWORD ? '' : `, one-time password: ${password}`}`,
+        );
         return 0;
       }
       case 'import-regions': {
-        const { values } = parseArgs({ args: rest, options: { county: { type: 'string' }, townships: { type: 'string' } } });
+        const { values } = parseArgs({
+          args: rest,
+          options: { county: { type: 'string' }, townships: { type: 'string' } },
+        });
         if (!values.county || !/^\d{6}$/.test(values.county)) {
           console.error('import-regions: --county takes a six-digit county code');
           return 2;
         }
         await migrate(handle.db);
-        const suffixes = values.townships?.split(',').map((s) => s.trim()).filter(Boolean);
+        const suffixes = values.townships
+          ?.split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         const regions = await loadCounty(values.county, suffixes);
         const existing = new Set(
-          (await handle.db.selectFrom('regions').select('code').where('code', 'like', `${values.county}%`).execute()).map((r) => r.code),
+          (
+            await handle.db.selectFrom('regions').select('code').where('code', 'like', `${values.county}%`).execute()
+          ).map((r) => r.code),
         );
         const fresh = regions.filter((r) => !existing.has(r.code));
         await handle.db.transaction().execute(async (tx) => {
-          for (let i = 0; i < fresh.length; i += 200) await tx.insertInto('regions').values(fresh.slice(i, i + 200)).execute();
+          for (let i = 0; i < fresh.length; i += 200)
+            await tx
+              .insertInto('regions')
+              .values(fresh.slice(i, i + 200))
+              .execute();
           await recordAudit(tx, systemActor('cli'), {
             action: 'regions.import',
             entityType: 'county',
@@ -236,10 +270,16 @@ async function main(argv: string[]): Promise<number> {
       }
       case 'verify': {
         const { values } = parseArgs({ args: rest, options: { manifest: { type: 'string' } } });
-        const manifest = values.manifest ? (JSON.parse(fs.readFileSync(values.manifest, 'utf8')) as Manifest) : undefined;
+        const manifest = values.manifest
+          ? (JSON.parse(fs.readFileSync(values.manifest, 'utf8')) as Manifest)
+          : undefined;
         const report = await verify(handle, manifest);
         console.log(`integrity: ${report.integrity}`);
-        console.log(report.audit.ok ? `audit chain intact: ${report.audit.count} events` : `audit chain BROKEN at event ${report.audit.brokenAt} (${report.audit.reason})`);
+        console.log(
+          report.audit.ok
+            ? `audit chain intact: ${report.audit.count} events`
+            : `audit chain BROKEN at event ${report.audit.brokenAt} (${report.audit.reason})`,
+        );
         for (const [t, n] of Object.entries(report.tables)) console.log(`  ${t.padEnd(28)} ${n}`);
         for (const m of report.mismatches) console.log(`MISMATCH ${m.table}: expected ${m.expected}, found ${m.found}`);
         console.log(report.ok ? 'verify: OK' : 'verify: FAILED');
@@ -248,13 +288,20 @@ async function main(argv: string[]): Promise<number> {
       case 'stats-snapshot': {
         const { values } = parseArgs({
           args: rest,
-          options: { date: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, force: { type: 'boolean' } },
+          options: {
+            date: { type: 'string' },
+            from: { type: 'string' },
+            to: { type: 'string' },
+            force: { type: 'boolean' },
+          },
         });
         const last = lastFinishedDay();
         const from = values.date ?? values.from ?? last;
         const to = values.date ?? values.to ?? from;
         if (![from, to].every((d) => ISO_DATE.test(d)) || to > last || from > to) {
-          console.error(`stats-snapshot: dates are YYYY-MM-DD, from ≤ to, and no later than ${last} (a day is taken once it is over)`);
+          console.error(
+            `stats-snapshot: dates are YYYY-MM-DD, from ≤ to, and no later than ${last} (a day is taken once it is over)`,
+          );
           return 2;
         }
         for (let day = from; day <= to; day = addDays(day, 1)) {
@@ -262,16 +309,27 @@ async function main(argv: string[]): Promise<number> {
             force: values.force,
             progress: (done, total, county) => process.stdout.write(`\r${day}: ${done}/${total} ${county}        `),
           });
-          process.stdout.write(`\r${day}: ${run.computed} of ${run.counties} counties taken in ${run.seconds.toFixed(1)} s\n`);
+          process.stdout.write(
+            `\r${day}: ${run.computed} of ${run.counties} counties taken in ${run.seconds.toFixed(1)} s\n`,
+          );
         }
         return 0;
       }
       case 'ledgers': {
-        const { values } = parseArgs({ args: rest, options: { year: { type: 'string' }, region: { type: 'string' }, concurrency: { type: 'string' } } });
+        const { values } = parseArgs({
+          args: rest,
+          options: { year: { type: 'string' }, region: { type: 'string' }, concurrency: { type: 'string' } },
+        });
         const year = Number(values.year);
         const concurrency = values.concurrency === undefined ? 3 : Number(values.concurrency);
-        if (!Number.isInteger(year) || (values.region !== undefined && !/^\d{2,6}$/.test(values.region)) || !(Number.isInteger(concurrency) && concurrency >= 1)) {
-          console.error('ledgers: --year YYYY [--region CODE (a province, prefecture or county)] [--concurrency N ≥ 1]');
+        if (
+          !Number.isInteger(year) ||
+          (values.region !== undefined && !/^\d{2,6}$/.test(values.region)) ||
+          !(Number.isInteger(concurrency) && concurrency >= 1)
+        ) {
+          console.error(
+            'ledgers: --year YYYY [--region CODE (a province, prefecture or county)] [--concurrency N ≥ 1]',
+          );
           return 2;
         }
         const started = performance.now();
@@ -290,19 +348,32 @@ async function main(argv: string[]): Promise<number> {
         // Coverage nests (a child inside its parent): checked once on a county's tree made before the rule held.
         const beyond = await coverageBeyondParent(handle.db);
         for (const o of beyond) console.log(`BEYOND PARENT ${o.id} ${o.name}: ${o.regionCode}`);
-        console.log(beyond.length ? `check-coverage: ${beyond.length} covered places lie beyond their parent's` : 'check-coverage: OK');
+        console.log(
+          beyond.length
+            ? `check-coverage: ${beyond.length} covered places lie beyond their parent's`
+            : 'check-coverage: OK',
+        );
         return beyond.length ? 1 : 0;
       }
       case 'check-accounts': {
         // Every account's role and scope agree: checked once on accounts made before the rule held (an older create-user).
         const wrong = await accountsOutOfShape(handle.db);
-        for (const a of wrong) console.log(`OUT OF SHAPE ${a.id} ${a.username} (${a.role}): ${a.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
-        console.log(wrong.length ? `check-accounts: ${wrong.length} accounts whose role and scope disagree` : 'check-accounts: OK');
+        for (const a of wrong)
+          console.log(
+            `OUT OF SHAPE ${a.id} ${a.username} (${a.role}): ${a.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+          );
+        console.log(
+          wrong.length
+            ? `check-accounts: ${wrong.length} accounts whose role and scope disagree`
+            : 'check-accounts: OK',
+        );
         return wrong.length ? 1 : 0;
       }
       case 'verify-audit': {
         const r = await verifyAuditChain(handle.db);
-        console.log(r.ok ? `audit chain intact: ${r.count} events` : `audit chain BROKEN at event ${r.brokenAt} (${r.reason})`);
+        console.log(
+          r.ok ? `audit chain intact: ${r.count} events` : `audit chain BROKEN at event ${r.brokenAt} (${r.reason})`,
+        );
         return r.ok ? 0 : 1;
       }
       default:

@@ -100,10 +100,13 @@ export async function startServer(): Promise<void> {
     };
     setInterval(drain, 3000).unref();
   } else {
-    app.log.warn('LIANJIAN_SMS_URL not set: one-time codes to residents are not sent; staff-entered reports are confirmed by a call back');
+    app.log.warn(
+      'LIANJIAN_SMS_URL not set: one-time codes to residents are not sent; staff-entered reports are confirmed by a call back',
+    );
   }
   if (leftovers) app.log.warn({ folders: leftovers }, 'scratch files left by stopped servers removed');
-  if (legacyFound) app.log.warn({ folder: legacy }, 'upload files left by an earlier version in the temporary directory removed');
+  if (legacyFound)
+    app.log.warn({ folder: legacy }, 'upload files left by an earlier version in the temporary directory removed');
   // Imports whose server stopped (no heartbeat within the threshold) are marked failed by whichever server looks
   // first, and the scratch files such servers left are removed: at start, then four times per threshold.
   let sweeping = false;
@@ -113,7 +116,8 @@ export async function startServer(): Promise<void> {
     sweeping = true;
     try {
       const r = await app.householdImports.sweep();
-      if (r.interrupted || r.scratchRemoved) app.log.warn(r, 'imports of stopped servers marked as failed, their scratch files removed');
+      if (r.interrupted || r.scratchRemoved)
+        app.log.warn(r, 'imports of stopped servers marked as failed, their scratch files removed');
     } catch (err) {
       app.log.error({ err }, 'import sweep failed');
     } finally {

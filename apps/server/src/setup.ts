@@ -5,7 +5,15 @@ import { systemActor } from './lib/actor.ts';
 import type { Config } from './lib/config.ts';
 import { DataCipher, dataKeySource, loadDataKey } from './lib/crypto.ts';
 import { DataKeyError, checkRecordedKey, keyRegistered, recordKey, unreadableColumn } from './lib/data-key.ts';
-import { KEY_RECORDED, headPending, holdsRecords, keyedWithCurrentKey, recordAudit, sealPendingHead, setAuditKey } from './modules/audit/audit.service.ts';
+import {
+  KEY_RECORDED,
+  headPending,
+  holdsRecords,
+  keyedWithCurrentKey,
+  recordAudit,
+  sealPendingHead,
+  setAuditKey,
+} from './modules/audit/audit.service.ts';
 import { hashPassword } from './lib/passwords.ts';
 import { seedDemo } from './seed/demo.ts';
 
@@ -20,20 +28,34 @@ export async function isEmpty(handle: DbHandle): Promise<boolean> {
  * Loads the demo county with its accounts. Demo accounts share LIANJIAN_DEMO_PASSWORD; the admin uses
  * LIANJIAN_ADMIN_PASSWORD when set. A generated password is printed once and never stored in clear.
  */
-export async function loadDemo(handle: DbHandle, config: Config, print: (s: string) => void, cipher: DataCipher): Promise<void> {
+export async function loadDemo(
+  handle: DbHandle,
+  config: Config,
+  print: (s: string) => void,
+  cipher: DataCipher,
+): Promise<void> {
   const demoPassword = config.demoPassword ?? generatePassword();
   const adminPassword = config.adminPassword ?? config.demoPassword ?? demoPassword;
   const demoHash = await hashPassword(demoPassword);
   const result = await seedDemo(handle.db, demoHash, cipher);
   if (adminPassword !== demoPassword) {
-    await handle.db.updateTable('users').set({ password_hash: await hashPassword(adminPassword) }).where('username', '=', 'admin').execute();
+    await handle.db
+      .updateTable('users')
+      .set({ password_hash: await hashPassword(adminPassword) })
+      .where('username', '=', 'admin')
+      .execute();
   }
   // The first administrator's password was printed or passed in the environment: it must be changed at first login.
   await handle.db.updateTable('users').set({ must_change_password: 1 }).where('username', '=', 'admin').execute();
   print(`示范县（南召县）已载入：${result.counts.orgs} 个临时党组织，${result.counts.members} 名人员。`);
   print('演示账号 (demo accounts):');
   for (const a of result.accounts) {
-    const fromEnv = a.username === 'admin' && config.adminPassword ? '(LIANJIAN_ADMIN_PASSWORD)' : config.demoPassword ? '(LIANJIAN_DEMO_PASSWORD)' : null;
+    const fromEnv =
+      a.username === 'admin' && config.adminPassword
+        ? '(LIANJIAN_ADMIN_PASSWORD)'
+        : config.demoPassword
+          ? '(LIANJIAN_DEMO_PASSWORD)'
+          : null;
     const shown = fromEnv ?? (a.username === 'admin' ? adminPassword : demoPassword);
     print(`  ${a.username.padEnd(11)} ${a.displayName.padEnd(14, '　')} 密码: ${shown}`);
   }
@@ -44,7 +66,12 @@ export async function loadDemo(handle: DbHandle, config: Config, print: (s: stri
  * Migrates, opens the data key (`openDataKey`; `cipher` when the caller already holds the key), seals what earlier
  * versions kept in clear, and loads the demo county into an empty database.
  */
-export async function prepareDatabase(handle: DbHandle, config: Config, print: (s: string) => void, given?: DataCipher): Promise<DataCipher> {
+export async function prepareDatabase(
+  handle: DbHandle,
+  config: Config,
+  print: (s: string) => void,
+  given?: DataCipher,
+): Promise<DataCipher> {
   const applied = await migrate(handle.db);
   if (applied.length) print(`数据库迁移完成: ${applied.join(', ')}`);
   // Before anything is encrypted or audited: a wrong key would write what it can never read back.
@@ -69,12 +96,19 @@ class KeyRecordedMeanwhile extends Error {}
  */
 export async function openDataKey(
   db: Db,
-  options: { env?: NodeJS.ProcessEnv; record?: boolean; print?: (s: string) => void; cipher?: DataCipher | undefined } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    record?: boolean;
+    print?: (s: string) => void;
+    cipher?: DataCipher | undefined;
+  } = {},
 ): Promise<DataCipher> {
   const { env = process.env, record = true, print = (s: string) => console.log(s) } = options;
   const source = options.cipher ? 'the key given' : dataKeySource(env);
   const holdsData =
-    (await keyRegistered(db)) || (await holdsRecords(db)) || !!(await db.selectFrom('audit_events').select('seq').limit(1).executeTakeFirst());
+    (await keyRegistered(db)) ||
+    (await holdsRecords(db)) ||
+    !!(await db.selectFrom('audit_events').select('seq').limit(1).executeTakeFirst());
   const cipher = options.cipher ?? new DataCipher(loadDataKey(env, { create: record && !holdsData }));
   setAuditKey(cipher.auditKey);
   const check = async () => {
@@ -90,11 +124,14 @@ export async function openDataKey(
   if ((await check()) === 'match') {
     if (record && (await headPending(db))) {
       // Sealing belongs to the start that recorded the key; a head waiting again afterwards was set back by hand.
-      print('审计链头处于待封存状态，但此数据库的密钥早已登记，不再封存；lianjian verify 将报告此问题。The audit head waits for its first seal, but this database recorded its key before: it is not sealed again.');
+      print(
+        '审计链头处于待封存状态，但此数据库的密钥早已登记，不再封存；lianjian verify 将报告此问题。The audit head waits for its first seal, but this database recorded its key before: it is not sealed again.',
+      );
     }
     return cipher;
   }
-  const unreadable = (await unreadableColumn(db, cipher)) ?? ((await keyedWithCurrentKey(db)) ? null : 'audit_events.hash');
+  const unreadable =
+    (await unreadableColumn(db, cipher)) ?? ((await keyedWithCurrentKey(db)) ? null : 'audit_events.hash');
   if (unreadable) {
     throw new DataKeyError(
       `数据密钥无法读取此数据库已有的数据（${unreadable}）：${source} 不是写入这些数据时的密钥。请设置 LIANJIAN_DATA_KEY，或用 LIANJIAN_KEY_FILE 指向原密钥文件。` +
@@ -117,14 +154,25 @@ export async function openDataKey(
             : `审计链在第 ${sealed.brokenAt} 条断开（${sealed.reason}），未封存；lianjian verify 将报告此问题。The audit chain is broken at event ${sealed.brokenAt} (${sealed.reason}); it was not sealed.`,
         );
       }
-      const earlier = await tx.selectFrom('audit_events').select('seq').where('entity_type', '=', 'data_key').where('action', '=', KEY_RECORDED).limit(1).executeTakeFirst();
+      const earlier = await tx
+        .selectFrom('audit_events')
+        .select('seq')
+        .where('entity_type', '=', 'data_key')
+        .where('action', '=', KEY_RECORDED)
+        .limit(1)
+        .executeTakeFirst();
       if (earlier) {
         notes.push(
           `审计链第 ${earlier.seq} 条记载此数据库已登记过数据密钥，但登记记录已不在：有人删除了它。现重新登记；lianjian verify 将报告此问题。The trail records at event ${earlier.seq} that this database recorded its data key, but the record is gone: someone deleted it. It is recorded again; lianjian verify will report this.`,
         );
       }
       const plain = sealed && 'legacy' in sealed ? sealed.legacy : null;
-      await recordAudit(tx, systemActor('start-up'), { action: KEY_RECORDED, entityType: 'data_key', entityId: cipher.keyId, after: { legacyAuditEvents: plain ?? 0 } });
+      await recordAudit(tx, systemActor('start-up'), {
+        action: KEY_RECORDED,
+        entityType: 'data_key',
+        entityId: cipher.keyId,
+        after: { legacyAuditEvents: plain ?? 0 },
+      });
       if (!(await recordKey(tx, cipher))) throw new KeyRecordedMeanwhile();
       return plain;
     });
@@ -142,4 +190,3 @@ export async function openDataKey(
   );
   return cipher;
 }
-

@@ -6,7 +6,7 @@ import { useCounty } from './setup-county.ts';
 
 type Reminder = { orgId: string; lastMetOn: string; dueOn: string; raisedOn: string; resolvedOn: string | null };
 
-describe('DOMAIN §4: organizational life and members\' duty records', () => {
+describe("DOMAIN §4: organizational life and members' duty records", () => {
   const ctx = useCounty();
 
   const membership = (orgId: string, memberId: string, start: string, end: string | null = null) =>
@@ -53,9 +53,20 @@ describe('DOMAIN §4: organizational life and members\' duty records', () => {
 
     const notYet = await qiao.post('/activities', meeting({ attendance: [{ memberId: joiner, status: 'present' }] }));
     expect(notYet.statusCode).toBe(400);
-    const excusedWithout = await qiao.post('/activities', meeting({ attendance: [{ memberId: leaver, status: 'excused' }] }));
+    const excusedWithout = await qiao.post(
+      '/activities',
+      meeting({ attendance: [{ memberId: leaver, status: 'excused' }] }),
+    );
     expect(excusedWithout.statusCode).toBe(400);
-    const ok = await qiao.post('/activities', meeting({ attendance: [{ memberId: qiaoSecretary, status: 'present' }, { memberId: leaver, status: 'excused', reason: '外出抢修线路' }] }));
+    const ok = await qiao.post(
+      '/activities',
+      meeting({
+        attendance: [
+          { memberId: qiaoSecretary, status: 'present' },
+          { memberId: leaver, status: 'excused', reason: '外出抢修线路' },
+        ],
+      }),
+    );
     expect(ok.statusCode, ok.body).toBe(201);
     const detail = (await qiao.get(`/activities/${ok.json().id}`)).json();
     // Everyone on the roster of the day is recorded: those not marked are absent.
@@ -78,7 +89,15 @@ describe('DOMAIN §4: organizational life and members\' duty records', () => {
         heldOn: '2020-05-19',
         topic: '梳理群众反映问题',
         decisions: [
-          { text: '断路器频繁跳闸，由基础建设党小组负责', item: { problem: '断路器频繁跳闸', category: 'electricity', responsibleGroupId: qiaoGroup.id, dueOn: '2020-06-30' } },
+          {
+            text: '断路器频繁跳闸，由基础建设党小组负责',
+            item: {
+              problem: '断路器频繁跳闸',
+              category: 'electricity',
+              responsibleGroupId: qiaoGroup.id,
+              dueOn: '2020-06-30',
+            },
+          },
           { text: '下月召开党员大会' },
           { text: '垃圾清运不及时', item: { problem: '垃圾清运不及时', category: 'sanitation' } },
         ],
@@ -93,11 +112,23 @@ describe('DOMAIN §4: organizational life and members\' duty records', () => {
       [3, 2],
     ]);
     const list = (await qiao.get(`/problem-lists/${detail.listId}`)).json();
-    expect(list).toMatchObject({ title: '梳理群众反映问题（2020-05-19）', listedOn: '2020-05-19', itemCount: 2, orgId: ctx.county.orgs.qiaoBranch.id });
+    expect(list).toMatchObject({
+      title: '梳理群众反映问题（2020-05-19）',
+      listedOn: '2020-05-19',
+      itemCount: 2,
+      orgId: ctx.county.orgs.qiaoBranch.id,
+    });
     // A party group's decisions go onto its branch's list; a group holds group meetings, not branch meetings.
     const wrongKind = await qiao.post('/activities', meeting({ orgId: qiaoGroup.id }));
     expect(wrongKind.statusCode).toBe(400);
-    const group = await qiao.post('/activities', meeting({ orgId: qiaoGroup.id, kind: 'group_meeting', decisions: [{ text: '排查暗线', item: { problem: '暗线被钉子破坏', category: 'electricity' } }] }));
+    const group = await qiao.post(
+      '/activities',
+      meeting({
+        orgId: qiaoGroup.id,
+        kind: 'group_meeting',
+        decisions: [{ text: '排查暗线', item: { problem: '暗线被钉子破坏', category: 'electricity' } }],
+      }),
+    );
     expect(group.statusCode, group.body).toBe(201);
     const groupList = (await qiao.get(`/problem-lists/${group.json().listId}`)).json();
     expect(groupList.orgId).toBe(ctx.county.orgs.qiaoBranch.id);
@@ -107,8 +138,12 @@ describe('DOMAIN §4: organizational life and members\' duty records', () => {
     const qiao = await ctx.user('qiaoduan');
     const { qiaoGroup } = ctx.county.orgs;
     const run = (asOf: string) => ctx.t.app.activities.runReminders(asOf);
-    const open = async () => (await allItems<Reminder>(qiao, '/meeting-reminders')).filter((r: { orgId: string }) => r.orgId === qiaoGroup.id);
-    expect((await qiao.post('/activities', meeting({ orgId: qiaoGroup.id, kind: 'group_meeting', heldOn: '2020-03-10' }))).statusCode).toBe(201);
+    const open = async () =>
+      (await allItems<Reminder>(qiao, '/meeting-reminders')).filter((r: { orgId: string }) => r.orgId === qiaoGroup.id);
+    expect(
+      (await qiao.post('/activities', meeting({ orgId: qiaoGroup.id, kind: 'group_meeting', heldOn: '2020-03-10' })))
+        .statusCode,
+    ).toBe(201);
     await run('2020-04-10');
     expect(await open()).toHaveLength(0);
     await run('2020-04-11');
@@ -118,7 +153,10 @@ describe('DOMAIN §4: organizational life and members\' duty records', () => {
     // Another period without a meeting: a second reminder.
     await run('2020-05-12');
     expect((await open()).map((r: { dueOn: string }) => r.dueOn).sort()).toEqual(['2020-04-10', '2020-05-10']);
-    expect((await qiao.post('/activities', meeting({ orgId: qiaoGroup.id, kind: 'group_meeting', heldOn: '2020-05-14' }))).statusCode).toBe(201);
+    expect(
+      (await qiao.post('/activities', meeting({ orgId: qiaoGroup.id, kind: 'group_meeting', heldOn: '2020-05-14' })))
+        .statusCode,
+    ).toBe(201);
     expect(await open()).toHaveLength(0);
     // A group set to meet every two months is reminded later.
     expect((await qiao.put(`/orgs/${qiaoGroup.id}/meeting-period`, { months: 2 })).statusCode).toBe(204);
@@ -126,7 +164,9 @@ describe('DOMAIN §4: organizational life and members\' duty records', () => {
     expect(await open()).toHaveLength(0);
     await run('2020-07-15');
     expect(await open()).toMatchObject([{ dueOn: '2020-07-14' }]);
-    const all = (await allItems<Reminder>(qiao, '/meeting-reminders?all=true')).filter((r: { orgId: string }) => r.orgId === qiaoGroup.id);
+    const all = (await allItems<Reminder>(qiao, '/meeting-reminders?all=true')).filter(
+      (r: { orgId: string }) => r.orgId === qiaoGroup.id,
+    );
     expect(all).toHaveLength(3);
   });
 
@@ -140,8 +180,22 @@ describe('DOMAIN §4: organizational life and members\' duty records', () => {
       title: '安置点问题清单',
       listedOn: '2020-05-19',
       items: [
-        { problem: '3号楼路灯不亮', category: 'roads', regionCode: '411321106200', responsibleGroupId: qiaoGroup.id, responsibleMemberIds: [ctx.county.members.qiaoOther], dueOn: '2020-06-01' },
-        { problem: '垃圾清运不及时', category: 'sanitation', regionCode: '411321106200', responsibleGroupId: qiaoGroup.id, responsibleMemberIds: [ctx.county.members.qiaoOther], dueOn: '2099-12-31' },
+        {
+          problem: '3号楼路灯不亮',
+          category: 'roads',
+          regionCode: '411321106200',
+          responsibleGroupId: qiaoGroup.id,
+          responsibleMemberIds: [ctx.county.members.qiaoOther],
+          dueOn: '2020-06-01',
+        },
+        {
+          problem: '垃圾清运不及时',
+          category: 'sanitation',
+          regionCode: '411321106200',
+          responsibleGroupId: qiaoGroup.id,
+          responsibleMemberIds: [ctx.county.members.qiaoOther],
+          dueOn: '2099-12-31',
+        },
       ],
     });
     expect(list.statusCode, list.body).toBe(201);
@@ -155,17 +209,33 @@ describe('DOMAIN §4: organizational life and members\' duty records', () => {
     expect(other.statusCode, other.body).toBe(201);
     // The group has not met: the daily check raises its reminder.
     await ctx.t.app.activities.runReminders('2020-04-11');
-    const bell = (await baihe.get('/inbox')).json().items as { kind: string; text: string; itemId: string | null; orgId: string | null }[];
+    const bell = (await baihe.get('/inbox')).json().items as {
+      kind: string;
+      text: string;
+      itemId: string | null;
+      orgId: string | null;
+    }[];
     const overdue = bell.filter((n) => n.kind === 'overdue');
     expect(overdue.map((n) => n.text)).toEqual(['【基础建设党小组】3号楼路灯不亮（期限 2020-06-01）']);
-    expect(bell.filter((n) => n.kind === 'meeting_due').map((n) => [n.orgId, n.itemId])).toEqual([[qiaoGroup.id, null]]);
+    expect(bell.filter((n) => n.kind === 'meeting_due').map((n) => [n.orgId, n.itemId])).toEqual([
+      [qiaoGroup.id, null],
+    ]);
     // By their days: the meeting was due on 2020-04-10, the item on 2020-06-01.
     expect(bell.map((n) => n.kind)).toEqual(['meeting_due', 'overdue']);
     // The township's account reads its lists and the reminders page; its bell is for items it works on.
-    expect((await qiao.get('/inbox')).json().items.filter((n: { kind: string }) => n.kind === 'overdue' || n.kind === 'meeting_due')).toEqual([]);
+    expect(
+      (await qiao.get('/inbox'))
+        .json()
+        .items.filter((n: { kind: string }) => n.kind === 'overdue' || n.kind === 'meeting_due'),
+    ).toEqual([]);
     // A meeting held clears it.
-    expect((await qiao.post('/activities', meeting({ orgId: qiaoGroup.id, kind: 'group_meeting', heldOn: '2020-04-12' }))).statusCode).toBe(201);
-    expect((await baihe.get('/inbox')).json().items.filter((n: { kind: string }) => n.kind === 'meeting_due')).toEqual([]);
+    expect(
+      (await qiao.post('/activities', meeting({ orgId: qiaoGroup.id, kind: 'group_meeting', heldOn: '2020-04-12' })))
+        .statusCode,
+    ).toBe(201);
+    expect((await baihe.get('/inbox')).json().items.filter((n: { kind: string }) => n.kind === 'meeting_due')).toEqual(
+      [],
+    );
   });
 
   it('feedback reaches the home organization and stays open until it acknowledges', async () => {
@@ -173,10 +243,26 @@ describe('DOMAIN §4: organizational life and members\' duty records', () => {
     const admin = await ctx.user('admin');
     const baihe = await ctx.user('baihe');
     const { qiaoBranch, special } = ctx.county.orgs;
-    const sent = await baihe.post('/feedback-to-home', { orgId: qiaoBranch.id, memberId: ctx.county.members.qiaoOther, period: '2020年上半年', kind: 'good_work', text: '带头入户排查线路，群众认可' });
+    const sent = await baihe.post('/feedback-to-home', {
+      orgId: qiaoBranch.id,
+      memberId: ctx.county.members.qiaoOther,
+      period: '2020年上半年',
+      kind: 'good_work',
+      text: '带头入户排查线路，群众认可',
+    });
     expect(sent.statusCode, sent.body).toBe(201);
     // Not someone who never served in the organization.
-    expect((await baihe.post('/feedback-to-home', { orgId: qiaoBranch.id, memberId: ctx.county.members.chengMember, period: '2020年上半年', kind: 'good_work', text: 'x' })).statusCode).toBe(400);
+    expect(
+      (
+        await baihe.post('/feedback-to-home', {
+          orgId: qiaoBranch.id,
+          memberId: ctx.county.members.chengMember,
+          period: '2020年上半年',
+          kind: 'good_work',
+          text: 'x',
+        })
+      ).statusCode,
+    ).toBe(400);
     // The member's home organization (乔端镇供电所支部, in 乔端镇) receives it; 城郊乡 does not.
     const inbox = (await qiao.get('/feedback-to-home?box=received&open=true')).json().items;
     expect(inbox.map((f: { id: string }) => f.id)).toEqual([sent.json().id]);
@@ -184,16 +270,34 @@ describe('DOMAIN §4: organizational life and members\' duty records', () => {
     expect((await (await ctx.user('chengjiao')).get('/feedback-to-home?box=received')).json().items).toEqual([]);
     // The branch secretary cannot acknowledge for the home organization.
     expect((await baihe.post(`/feedback-to-home/${sent.json().id}/acknowledge`, { version: 1 })).statusCode).toBe(403);
-    expect((await (await ctx.user('chengjiao')).post(`/feedback-to-home/${sent.json().id}/acknowledge`, { version: 1 })).statusCode).toBe(404);
-    expect((await qiao.post(`/feedback-to-home/${sent.json().id}/acknowledge`, { note: '已记入年度评议参考', version: 1 })).statusCode).toBe(204);
+    expect(
+      (await (await ctx.user('chengjiao')).post(`/feedback-to-home/${sent.json().id}/acknowledge`, { version: 1 }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (await qiao.post(`/feedback-to-home/${sent.json().id}/acknowledge`, { note: '已记入年度评议参考', version: 1 }))
+        .statusCode,
+    ).toBe(204);
     expect((await qiao.get('/feedback-to-home?box=received&open=true')).json().items).toEqual([]);
-    expect((await qiao.post(`/feedback-to-home/${sent.json().id}/acknowledge`, { version: 2 })).json().code).toBe('already_acknowledged');
+    expect((await qiao.post(`/feedback-to-home/${sent.json().id}/acknowledge`, { version: 2 })).json().code).toBe(
+      'already_acknowledged',
+    );
     // A county-level home organization is answered by the county.
     // The county special branch's member from the county police: his home organization is at county level.
-    const county = await admin.post('/feedback-to-home', { orgId: special.id, memberId: ctx.county.members.countyOfficer, period: '2020年', kind: 'shortcoming', text: '两次会议无故缺席' });
+    const county = await admin.post('/feedback-to-home', {
+      orgId: special.id,
+      memberId: ctx.county.members.countyOfficer,
+      period: '2020年',
+      kind: 'shortcoming',
+      text: '两次会议无故缺席',
+    });
     expect(county.statusCode, county.body).toBe(201);
-    expect((await qiao.get('/feedback-to-home?box=received')).json().items.map((f: { id: string }) => f.id)).not.toContain(county.json().id);
-    expect((await admin.get('/feedback-to-home?box=received&open=true')).json().items.map((f: { id: string }) => f.id)).toContain(county.json().id);
+    expect(
+      (await qiao.get('/feedback-to-home?box=received')).json().items.map((f: { id: string }) => f.id),
+    ).not.toContain(county.json().id);
+    expect(
+      (await admin.get('/feedback-to-home?box=received&open=true')).json().items.map((f: { id: string }) => f.id),
+    ).toContain(county.json().id);
   });
 
   it('a temporary organization has no appraisal or discipline action: it can only observe and tell the home organization', async () => {
@@ -201,12 +305,32 @@ describe('DOMAIN §4: organizational life and members\' duty records', () => {
     const { qiaoBranch } = ctx.county.orgs;
     const member = ctx.county.members.qiaoOther;
     for (const extra of [{ score: 60 }, { rating: '不合格' }, { sanction: '警告' }]) {
-      const res = await baihe.post('/feedback-to-home', { orgId: qiaoBranch.id, memberId: member, period: '2020年', kind: 'shortcoming', text: '缺席', ...extra });
+      const res = await baihe.post('/feedback-to-home', {
+        orgId: qiaoBranch.id,
+        memberId: member,
+        period: '2020年',
+        kind: 'shortcoming',
+        text: '缺席',
+        ...extra,
+      });
       expect(res.statusCode).toBe(400);
     }
-    expect((await baihe.post('/feedback-to-home', { orgId: qiaoBranch.id, memberId: member, period: '2020年', kind: 'demerit', text: 'x' })).statusCode).toBe(400);
-    expect((await baihe.post(`/orgs/${qiaoBranch.id}/disciplinary-actions`, { memberId: member })).json().code).toBe('temporary_org_cannot_discipline');
-    for (const url of [`/members/${member}/appraisals`, `/members/${member}/discipline`]) expect((await baihe.post(url, {})).statusCode).toBe(404);
+    expect(
+      (
+        await baihe.post('/feedback-to-home', {
+          orgId: qiaoBranch.id,
+          memberId: member,
+          period: '2020年',
+          kind: 'demerit',
+          text: 'x',
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect((await baihe.post(`/orgs/${qiaoBranch.id}/disciplinary-actions`, { memberId: member })).json().code).toBe(
+      'temporary_org_cannot_discipline',
+    );
+    for (const url of [`/members/${member}/appraisals`, `/members/${member}/discipline`])
+      expect((await baihe.post(url, {})).statusCode).toBe(404);
   });
 
   it("a member's record adds up across organizations, and members see their own", async () => {
@@ -215,7 +339,15 @@ describe('DOMAIN §4: organizational life and members\' duty records', () => {
     const { qiaoSecretary } = ctx.county.members;
     // The secretary sits in the branch and in its group: one meeting of each.
     await qiao.post('/activities', meeting({ attendance: [{ memberId: qiaoSecretary, status: 'present' }] }));
-    await qiao.post('/activities', meeting({ orgId: qiaoGroup.id, kind: 'group_meeting', heldOn: '2020-04-02', attendance: [{ memberId: qiaoSecretary, status: 'excused', reason: '出差' }] }));
+    await qiao.post(
+      '/activities',
+      meeting({
+        orgId: qiaoGroup.id,
+        kind: 'group_meeting',
+        heldOn: '2020-04-02',
+        attendance: [{ memberId: qiaoSecretary, status: 'excused', reason: '出差' }],
+      }),
+    );
     await qiao.post('/activities', meeting({ heldOn: '2020-05-02' }));
     const record = (await qiao.get(`/members/${qiaoSecretary}/record`)).json();
     expect(record.memberships.map((m: { orgId: string; role: string }) => [m.orgId, m.role]).sort()).toEqual(
@@ -225,7 +357,11 @@ describe('DOMAIN §4: organizational life and members\' duty records', () => {
       ].sort(),
     );
     expect(record.activities).toMatchObject({ present: 1, excused: 1, absent: 1 });
-    expect(record.activities.recent.map((a: { heldOn: string }) => a.heldOn)).toEqual(['2020-05-02', '2020-04-02', '2020-03-15']);
+    expect(record.activities.recent.map((a: { heldOn: string }) => a.heldOn)).toEqual([
+      '2020-05-02',
+      '2020-04-02',
+      '2020-03-15',
+    ]);
     await addUser(ctx.t.db.db, 'zhangwei', 'member', { member: qiaoSecretary });
     const self = as(ctx.t.app, await login(ctx.t.app, 'zhangwei', PASSWORD));
     expect((await self.get(`/members/${qiaoSecretary}/record`)).json().activities.present).toBe(1);
@@ -239,7 +375,9 @@ describe('DOMAIN §4: organizational life and members\' duty records', () => {
     expect((await cheng.get(`/activities/${id}`)).statusCode).toBe(404);
     expect((await cheng.get('/activities')).json().items).toEqual([]);
     expect((await cheng.post('/activities', meeting())).statusCode).toBe(404);
-    expect((await cheng.get(`/activities/roster?orgId=${ctx.county.orgs.qiaoBranch.id}&on=2020-03-01`)).statusCode).toBe(404);
+    expect(
+      (await cheng.get(`/activities/roster?orgId=${ctx.county.orgs.qiaoBranch.id}&on=2020-03-01`)).statusCode,
+    ).toBe(404);
     expect((await (await ctx.user('admin')).get('/activities')).json().items).toHaveLength(1);
   });
 });

@@ -16,7 +16,9 @@ describe('HTTP conventions', () => {
   it('serves an OpenAPI 3.1 document with named schemas', async () => {
     const doc = (await ctx.t.app.inject({ url: '/api/v1/openapi.json' })).json();
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(['OrgSummary', 'Membership', 'Problem', 'Member']));
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(['OrgSummary', 'Membership', 'Problem', 'Member']),
+    );
     expect(doc.paths['/api/v1/orgs'].get).toBeDefined();
   });
 
@@ -86,15 +88,25 @@ describe('HTTP conventions', () => {
     const admin = await ctx.user('admin');
     const { units } = ctx.county;
     expect((await admin.get('/members?q=zw')).json().items.map((m: { name: string }) => m.name)).toEqual(['张伟']);
-    expect((await admin.get('/members?q=lidian')).json().items.map((m: { name: string }) => m.name)).toEqual(['李电明']);
+    expect((await admin.get('/members?q=lidian')).json().items.map((m: { name: string }) => m.name)).toEqual([
+      '李电明',
+    ]);
     expect((await admin.get(`/members?unitId=${units.qiaoPower}`)).json().total).toBe(3);
     const electric = (await admin.get('/members?skill=electricity&partyStatus=full')).json();
     expect(electric.items.map((m: { name: string }) => m.name)).toEqual(['李电明']);
   });
 
   it('login fails the same way for an unknown user and a wrong password', async () => {
-    const a = await ctx.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'nobody', password: 'x' } });
-    const b = await ctx.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'wrong' } });
+    const a = await ctx.t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'nobody', password: 'x' },
+    });
+    const b = await ctx.t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'admin', password: 'wrong' },
+    });
     expect(a.statusCode).toBe(401);
     expect(b.statusCode).toBe(401);
     expect(a.json().code).toBe(b.json().code);
@@ -109,7 +121,11 @@ describe('HTTP conventions', () => {
   });
 
   it('sets an HttpOnly SameSite session cookie', async () => {
-    const res = await ctx.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: 'Test-Password-2020' } });
+    const res = await ctx.t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'admin', password: 'Test-Password-2020' },
+    });
     const cookie = res.cookies.find((c) => c.name === 'lj_session');
     expect(cookie?.httpOnly).toBe(true);
     expect(cookie?.sameSite).toBe('Strict');

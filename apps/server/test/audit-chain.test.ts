@@ -20,11 +20,24 @@ type Row = Record<string, unknown> & { seq: number; prev_hash: string; hash: str
 
 /** What someone who has the code but not the key can compute: the event's fields and the previous hash, hashed. */
 const canonical = (prev: string, r: Row) =>
-  JSON.stringify([prev, r.seq, r.id, r.at, r.user_id, r.request_id, r.action, r.entity_type, r.entity_id, r.before_json, r.after_json]);
+  JSON.stringify([
+    prev,
+    r.seq,
+    r.id,
+    r.at,
+    r.user_id,
+    r.request_id,
+    r.action,
+    r.entity_type,
+    r.entity_id,
+    r.before_json,
+    r.after_json,
+  ]);
 
 /** The database owner's way round the append-only trigger. */
 async function dropAppendOnly(handle: DbHandle): Promise<void> {
-  if (handle.dialect === 'postgres') await sql`drop trigger audit_events_append_only on audit_events`.execute(handle.db);
+  if (handle.dialect === 'postgres')
+    await sql`drop trigger audit_events_append_only on audit_events`.execute(handle.db);
   else {
     await sql`drop trigger audit_events_no_update`.execute(handle.db);
     await sql`drop trigger audit_events_no_delete`.execute(handle.db);
@@ -32,7 +45,11 @@ async function dropAppendOnly(handle: DbHandle): Promise<void> {
 }
 
 async function post(base: string, headers: Record<string, string>, path: string, body: unknown, method = 'POST') {
-  const res = await fetch(`${base}/api/v1${path}`, { method, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res;
 }
@@ -50,11 +67,17 @@ describe('the audit chain cannot be rewritten without the key', () => {
       // The trail as a running server writes it: logins, changes, reports.
       const qiao = await session(base);
       for (let i = 0; i < 6; i++) {
-        await post(base, qiao, '/reports', { source: 'visit', regionCode: '411321106200', category: 'electricity', description: `走访发现第${i}处线路老化` });
+        await post(base, qiao, '/reports', {
+          source: 'visit',
+          regionCode: '411321106200',
+          category: 'electricity',
+          description: `走访发现第${i}处线路老化`,
+        });
       }
       const auditor = await session(base, 'auditor');
       const db = handle.db;
-      const httpVerify = async () => (await (await fetch(`${base}/api/v1/audit/verify`, { headers: auditor })).json()) as { ok: boolean };
+      const httpVerify = async () =>
+        (await (await fetch(`${base}/api/v1/audit/verify`, { headers: auditor })).json()) as { ok: boolean };
       const paths = async () => ({
         'verify-audit (shared verifier)': (await verifyAuditChain(db)).ok,
         'GET /audit/verify': (await httpVerify()).ok,
@@ -64,24 +87,43 @@ describe('the audit chain cannot be rewritten without the key', () => {
 
       await dropAppendOnly(handle);
       const rows = (await db.selectFrom('audit_events').selectAll().orderBy('seq').execute()) as unknown as Row[];
-      const head = (await db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow()) as unknown as Record<string, unknown>;
+      const head = (await db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow()) as unknown as Record<
+        string,
+        unknown
+      >;
       const n = rows.length;
       expect(n).toBeGreaterThanOrEqual(7);
       expect(rows.every((r) => /^h1:[0-9a-f]{64}$/.test(r.hash))).toBe(true);
       const reset = async () => {
         await db.deleteFrom('audit_events').execute();
         await db.deleteFrom('audit_head').execute();
-        for (const r of rows) await db.insertInto('audit_events').values(r as never).execute();
-        await db.insertInto('audit_head').values(head as never).execute();
+        for (const r of rows)
+          await db
+            .insertInto('audit_events')
+            .values(r as never)
+            .execute();
+        await db
+          .insertInto('audit_head')
+          .values(head as never)
+          .execute();
       };
-      const setHead = (values: Record<string, unknown>) => db.updateTable('audit_head').set(values as never).where('id', '=', 1).execute();
+      const setHead = (values: Record<string, unknown>) =>
+        db
+          .updateTable('audit_head')
+          .set(values as never)
+          .where('id', '=', 1)
+          .execute();
       // An event's content changed, then every hash recomputed from the first event on, without the key.
       const edited = rows.map((r) => (r.seq === 3 ? { ...r, after_json: '{"description":"篡改"}' } : r));
       const rechain = async (mark: (h: string) => string, list: Row[] = edited) => {
         let prev = GENESIS;
         for (const r of list) {
           const hash = mark(sha256(canonical(prev, r)));
-          await db.updateTable('audit_events').set({ prev_hash: prev, hash, after_json: r.after_json as string | null }).where('seq', '=', r.seq).execute();
+          await db
+            .updateTable('audit_events')
+            .set({ prev_hash: prev, hash, after_json: r.after_json as string | null })
+            .where('seq', '=', r.seq)
+            .execute();
           prev = hash;
         }
         await setHead({ count: list.length, last_hash: prev });
@@ -100,7 +142,10 @@ describe('the audit chain cannot be rewritten without the key', () => {
         'plain SHA-256 marked sha256:': () => rechain((h) => `sha256:${h}`),
         'the keyed mark upper-cased (H1:)': () => rechain((h) => `H1:${h}`),
         'the last three events deleted, the head set to the new last one': async () => {
-          await db.deleteFrom('audit_events').where('seq', '>', n - 3).execute();
+          await db
+            .deleteFrom('audit_events')
+            .where('seq', '>', n - 3)
+            .execute();
           await setHead({ count: n - 3, last_hash: at(n - 3).hash });
         },
         'every event and the head deleted': async () => {
@@ -110,7 +155,12 @@ describe('the audit chain cannot be rewritten without the key', () => {
         'a middle event deleted': () => db.deleteFrom('audit_events').where('seq', '=', 3).execute(),
         'a middle event deleted, the later ones renumbered': async () => {
           await db.deleteFrom('audit_events').where('seq', '=', 3).execute();
-          for (let s = 4; s <= n; s++) await db.updateTable('audit_events').set({ seq: s - 1 }).where('seq', '=', s).execute();
+          for (let s = 4; s <= n; s++)
+            await db
+              .updateTable('audit_events')
+              .set({ seq: s - 1 })
+              .where('seq', '=', s)
+              .execute();
           await setHead({ count: n - 1 });
         },
         'two events swapped': async () => {
@@ -118,17 +168,34 @@ describe('the audit chain cannot be rewritten without the key', () => {
           await db.updateTable('audit_events').set({ seq: 3 }).where('seq', '=', 4).execute();
           await db.updateTable('audit_events').set({ seq: 4 }).where('seq', '=', -1).execute();
         },
-        "an event's prev_hash rewritten": () => db.updateTable('audit_events').set({ prev_hash: at(3).hash }).where('seq', '=', 5).execute(),
-        'an event edited, its hash left': () => db.updateTable('audit_events').set({ after_json: '{}' }).where('seq', '=', 3).execute(),
+        "an event's prev_hash rewritten": () =>
+          db
+            .updateTable('audit_events')
+            .set({ prev_hash: at(3).hash })
+            .where('seq', '=', 5)
+            .execute(),
+        'an event edited, its hash left': () =>
+          db.updateTable('audit_events').set({ after_json: '{}' }).where('seq', '=', 3).execute(),
         'the head pointing at an earlier event': () => setHead({ last_hash: at(n - 1).hash }),
         "the head's count one higher": () => setHead({ count: n + 1 }),
-        'an event added after the last, the head left': () => db.insertInto('audit_events').values(invented(n + 1, at(n).hash) as never).execute(),
+        'an event added after the last, the head left': () =>
+          db
+            .insertInto('audit_events')
+            .values(invented(n + 1, at(n).hash) as never)
+            .execute(),
         'an event added after the last, the head moved to it': async () => {
           const e = invented(n + 1, at(n).hash);
-          await db.insertInto('audit_events').values(e as never).execute();
+          await db
+            .insertInto('audit_events')
+            .values(e as never)
+            .execute();
           await setHead({ count: n + 1, last_hash: e.hash });
         },
-        'an event added before the first (seq 0)': () => db.insertInto('audit_events').values(invented(0, GENESIS) as never).execute(),
+        'an event added before the first (seq 0)': () =>
+          db
+            .insertInto('audit_events')
+            .values(invented(0, GENESIS) as never)
+            .execute(),
       };
       if ('seal' in head) {
         forgeries["plain SHA-256, the head's seal cleared"] = async () => {
@@ -140,7 +207,10 @@ describe('the audit chain cannot be rewritten without the key', () => {
           await setHead({ seal: 'pending' });
         };
         forgeries['the last three events deleted, the seal cleared'] = async () => {
-          await db.deleteFrom('audit_events').where('seq', '>', n - 3).execute();
+          await db
+            .deleteFrom('audit_events')
+            .where('seq', '>', n - 3)
+            .execute();
           await setHead({ count: n - 3, last_hash: at(n - 3).hash, seal: null });
         };
       }
@@ -161,10 +231,16 @@ describe('the audit chain cannot be rewritten without the key', () => {
             await fetch(`${base}/api/v1/reports`, {
               method: 'POST',
               headers: { ...qiao, 'content-type': 'application/json' },
-              body: JSON.stringify({ source: 'visit', regionCode: '411321106200', category: 'electricity', description: '之后又有一条反映' }),
+              body: JSON.stringify({
+                source: 'visit',
+                regionCode: '411321106200',
+                category: 'electricity',
+                description: '之后又有一条反映',
+              }),
             });
           }
-          for (const [where, ok] of Object.entries(await paths())) if (ok) accepted.push(`${name}${later ? ', then a change' : ''} — ${where}`);
+          for (const [where, ok] of Object.entries(await paths()))
+            if (ok) accepted.push(`${name}${later ? ', then a change' : ''} — ${where}`);
         }
       }
       // The operator's commands, each in a process of its own, on the two forms the old verifier let through.
@@ -206,18 +282,40 @@ describe('a chain from before the key keyed it', () => {
       // A database as the versions before the keyed chain left it: plain SHA-256 links.
       const dir = path.resolve(import.meta.dirname, '../src/db/migrations');
       const before = fs.readdirSync(dir).filter((f) => /^\d{4}_.*\.ts$/.test(f) && f < '0021');
-      const migrations = Object.fromEntries(await Promise.all(before.map(async (f) => [f.replace(/\.ts$/, ''), await import(path.join(dir, f))])));
-      const { error } = await new Migrator({ db, provider: { getMigrations: async () => migrations } }).migrateToLatest();
+      const migrations = Object.fromEntries(
+        await Promise.all(before.map(async (f) => [f.replace(/\.ts$/, ''), await import(path.join(dir, f))])),
+      );
+      const { error } = await new Migrator({
+        db,
+        provider: { getMigrations: async () => migrations },
+      }).migrateToLatest();
       if (error) throw error;
       let prev = GENESIS;
       const legacy = 3;
       for (let seq = 1; seq <= legacy; seq++) {
-        const r = { seq, id: `legacy-${seq}`, at: `2024-0${seq}-01T00:00:00.000Z`, user_id: null, request_id: 'cli', action: 'regions.import', entity_type: 'county', entity_id: '411321', before_json: null, after_json: `{"added":${seq}}` };
+        const r = {
+          seq,
+          id: `legacy-${seq}`,
+          at: `2024-0${seq}-01T00:00:00.000Z`,
+          user_id: null,
+          request_id: 'cli',
+          action: 'regions.import',
+          entity_type: 'county',
+          entity_id: '411321',
+          before_json: null,
+          after_json: `{"added":${seq}}`,
+        };
         const hash = sha256(canonical(prev, r as unknown as Row));
-        await db.insertInto('audit_events').values({ ...r, prev_hash: prev, hash }).execute();
+        await db
+          .insertInto('audit_events')
+          .values({ ...r, prev_hash: prev, hash })
+          .execute();
         prev = hash;
       }
-      await db.insertInto('audit_head').values({ id: 1, count: legacy, last_hash: prev } as never).execute();
+      await db
+        .insertInto('audit_head')
+        .values({ id: 1, count: legacy, last_hash: prev } as never)
+        .execute();
       await migrate(db);
       await buildCounty(db);
       setAuditKey(new DataCipher(Buffer.from(key, 'base64')).auditKey);
@@ -241,17 +339,30 @@ describe('a chain from before the key keyed it', () => {
         await db.updateTable('audit_events').set({ prev_hash: p, hash }).where('seq', '=', r.seq).execute();
         p = hash;
       }
-      const head = (await db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow()) as unknown as Record<string, unknown>;
+      const head = (await db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow()) as unknown as Record<
+        string,
+        unknown
+      >;
       await db
         .updateTable('audit_head')
-        .set({ count: rows.length, last_hash: p, ...('seal' in head ? { seal: 'pending', legacy_upto: 0 } : {}) } as never)
+        .set({
+          count: rows.length,
+          last_hash: p,
+          ...('seal' in head ? { seal: 'pending', legacy_upto: 0 } : {}),
+        } as never)
         .where('id', '=', 1)
         .execute();
       // A restart does not seal it again, and every verification refuses it.
       server = await startServer(url, key, { LIANJIAN_DAILY_SNAPSHOTS: 'off' });
       const auditor = await session(server.base, 'auditor');
-      const http = (await (await fetch(`${server.base}/api/v1/audit/verify`, { headers: auditor })).json()) as { ok: boolean };
-      expect({ shared: (await verifyAuditChain(db)).ok, http: http.ok, ops: (await verifyUrl(url)).audit.ok }).toEqual({ shared: false, http: false, ops: false });
+      const http = (await (await fetch(`${server.base}/api/v1/audit/verify`, { headers: auditor })).json()) as {
+        ok: boolean;
+      };
+      expect({ shared: (await verifyAuditChain(db)).ok, http: http.ok, ops: (await verifyUrl(url)).audit.ok }).toEqual({
+        shared: false,
+        http: false,
+        ops: false,
+      });
     } finally {
       if (server) await stop(server.child);
       await handle.close();
@@ -268,7 +379,12 @@ describe('verifying while the trail grows', () => {
     let writing = true;
     const writer = (async () => {
       for (let i = 0; i < 60; i++) {
-        const res = await qiao.post('/reports', { source: 'visit', regionCode: '411321106200', category: 'electricity', description: `第${i}处路灯不亮` });
+        const res = await qiao.post('/reports', {
+          source: 'visit',
+          regionCode: '411321106200',
+          category: 'electricity',
+          description: `第${i}处路灯不亮`,
+        });
         if (res.statusCode !== 201) throw new Error(`report: ${res.statusCode} ${res.body}`);
       }
     })().finally(() => {
@@ -295,28 +411,53 @@ describe('a database that recorded its key is sealed once only', () => {
     const url = await countyDatabase(scratch, key);
     const handle = createDb(url);
     const db = handle.db;
-    let server: Awaited<ReturnType<typeof startServer>> | null = await startServer(url, key, { LIANJIAN_DAILY_SNAPSHOTS: 'off' });
+    let server: Awaited<ReturnType<typeof startServer>> | null = await startServer(url, key, {
+      LIANJIAN_DAILY_SNAPSHOTS: 'off',
+    });
     try {
       // A trail as a running server writes it: the key recorded (audited) first, then logins and changes.
       const qiao = await session(server.base);
       for (let i = 0; i < 6; i++) {
-        await post(server.base, qiao, '/reports', { source: 'visit', regionCode: '411321106200', category: 'roads', description: `第${i}处路面塌陷` });
+        await post(server.base, qiao, '/reports', {
+          source: 'visit',
+          regionCode: '411321106200',
+          category: 'roads',
+          description: `第${i}处路面塌陷`,
+        });
       }
       await stop(server.child);
       server = null;
       await dropAppendOnly(handle);
       const rows = (await db.selectFrom('audit_events').selectAll().orderBy('seq').execute()) as unknown as Row[];
-      const head = (await db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow()) as unknown as Record<string, unknown>;
-      const record = await db.selectFrom('meta').selectAll().where('key', '=', 'data_key_check').executeTakeFirstOrThrow();
+      const head = (await db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow()) as unknown as Record<
+        string,
+        unknown
+      >;
+      const record = await db
+        .selectFrom('meta')
+        .selectAll()
+        .where('key', '=', 'data_key_check')
+        .executeTakeFirstOrThrow();
       expect(rows.filter((r) => r.action === 'data_key.record').map((r) => r.seq)).toEqual([1]);
       const n = rows.length;
       const cut = n - 4;
       const reset = async () => {
         await db.deleteFrom('audit_events').execute();
         await db.deleteFrom('audit_head').execute();
-        for (const r of rows) await db.insertInto('audit_events').values(r as never).execute();
-        await db.insertInto('audit_head').values(head as never).execute();
-        await db.insertInto('meta').values(record).onConflict((oc) => oc.column('key').doNothing()).execute();
+        for (const r of rows)
+          await db
+            .insertInto('audit_events')
+            .values(r as never)
+            .execute();
+        await db
+          .insertInto('audit_head')
+          .values(head as never)
+          .execute();
+        await db
+          .insertInto('meta')
+          .values(record)
+          .onConflict((oc) => oc.column('key').doNothing())
+          .execute();
       };
       const forgetKey = () => db.deleteFrom('meta').where('key', '=', 'data_key_check').execute();
       const cutTo = async (count: number, seal: string | null) => {
@@ -342,11 +483,7 @@ describe('a database that recorded its key is sealed once only', () => {
           },
           true,
         ],
-        [
-          'the newest events cut and the head marked waiting, the key record left',
-          () => cutTo(cut, 'pending'),
-          true,
-        ],
+        ['the newest events cut and the head marked waiting, the key record left', () => cutTo(cut, 'pending'), true],
         ['the key record deleted (recorded again at the next start)', forgetKey, true],
         [
           'the key record, every event and the head deleted',
@@ -362,7 +499,11 @@ describe('a database that recorded its key is sealed once only', () => {
           async () => {
             await forgetKey();
             await db.deleteFrom('audit_events').execute();
-            await db.updateTable('audit_head').set({ count: 0, last_hash: GENESIS, seal: 'pending', legacy_upto: 0 } as never).where('id', '=', 1).execute();
+            await db
+              .updateTable('audit_head')
+              .set({ count: 0, last_hash: GENESIS, seal: 'pending', legacy_upto: 0 } as never)
+              .where('id', '=', 1)
+              .execute();
           },
           true,
         ],
@@ -371,15 +512,20 @@ describe('a database that recorded its key is sealed once only', () => {
       for (const [name, forge, restart] of forgeries) {
         await reset();
         await forge();
-        for (const [where, r] of Object.entries(await verifiers())) if (r.ok) accepted.push(`${name} — ${where}: intact, ${r.count} events`);
+        for (const [where, r] of Object.entries(await verifiers()))
+          if (r.ok) accepted.push(`${name} — ${where}: intact, ${r.count} events`);
         if (!restart) continue;
         server = await startServer(url, key, { LIANJIAN_DAILY_SNAPSHOTS: 'off' });
         const auditor = await session(server.base, 'auditor');
-        const http = (await (await fetch(`${server.base}/api/v1/audit/verify`, { headers: auditor })).json()) as { ok: boolean; count: number };
+        const http = (await (await fetch(`${server.base}/api/v1/audit/verify`, { headers: auditor })).json()) as {
+          ok: boolean;
+          count: number;
+        };
         await stop(server.child);
         server = null;
         if (http.ok) accepted.push(`${name}, then a restart — GET /audit/verify: intact, ${http.count} events`);
-        for (const [where, r] of Object.entries(await verifiers())) if (r.ok) accepted.push(`${name}, then a restart — ${where}: intact, ${r.count} events`);
+        for (const [where, r] of Object.entries(await verifiers()))
+          if (r.ok) accepted.push(`${name}, then a restart — ${where}: intact, ${r.count} events`);
       }
       // The reviewer's two forms, through the operator's command in a process of its own.
       for (const [name, forge] of forgeries.filter(([, , restart], i) => i === 0 || !restart)) {

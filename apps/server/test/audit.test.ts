@@ -9,7 +9,14 @@ import { useCounty } from './setup-county.ts';
 describe('audit: one business operation, one transaction, with its audit row in it', () => {
   const ctx = useCounty();
   const countAudit = async () =>
-    Number((await ctx.t.db.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    Number(
+      (
+        await ctx.t.db.db
+          .selectFrom('audit_events')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it('writes who, what, before and after, with the request id', async () => {
     const qiao = await ctx.user('qiaoduan');
@@ -45,7 +52,12 @@ describe('audit: one business operation, one transaction, with its audit row in 
   it('dissolution is all or nothing: a blocked dissolution changes no membership', async () => {
     const qiao = await ctx.user('qiaoduan');
     const gb = (await qiao.get(`/orgs/${ctx.county.orgs.qiaoGb.id}`)).json();
-    const res = await qiao.post(`/orgs/${gb.id}/dissolve`, { dissolvedOn: '2021-01-01', backdateReason: '补录', reason: 'x', version: gb.version });
+    const res = await qiao.post(`/orgs/${gb.id}/dissolve`, {
+      dissolvedOn: '2021-01-01',
+      backdateReason: '补录',
+      reason: 'x',
+      version: gb.version,
+    });
     expect(res.json().code).toBe('children_not_dissolved');
     const open = await ctx.t.db.db.selectFrom('memberships').select('id').where('end_on', 'is not', null).execute();
     expect(open).toHaveLength(0);
@@ -59,26 +71,60 @@ describe('audit: one business operation, one transaction, with its audit row in 
     const ok = (await auditor.get('/audit/verify')).json();
     expect(ok.ok).toBe(true);
     expect(ok.count).toBeGreaterThanOrEqual(2);
-    const target = await ctx.t.db.db.selectFrom('audit_events').select('seq').where('action', '=', 'org.update').orderBy('seq', 'desc').executeTakeFirstOrThrow();
+    const target = await ctx.t.db.db
+      .selectFrom('audit_events')
+      .select('seq')
+      .where('action', '=', 'org.update')
+      .orderBy('seq', 'desc')
+      .executeTakeFirstOrThrow();
     // The application cannot rewrite the trail: a trigger refuses UPDATE and DELETE.
-    await expect(ctx.t.db.db.updateTable('audit_events').set({ after_json: '{}' }).where('seq', '=', target.seq).execute()).rejects.toThrow(/append-only/);
-    await expect(ctx.t.db.db.deleteFrom('audit_events').where('seq', '=', target.seq).execute()).rejects.toThrow(/append-only/);
+    await expect(
+      ctx.t.db.db.updateTable('audit_events').set({ after_json: '{}' }).where('seq', '=', target.seq).execute(),
+    ).rejects.toThrow(/append-only/);
+    await expect(ctx.t.db.db.deleteFrom('audit_events').where('seq', '=', target.seq).execute()).rejects.toThrow(
+      /append-only/,
+    );
     // Someone with the database owner's rights removes the trigger and edits a row: the chain still shows where.
     if (ctx.t.db.dialect === 'postgres') await sql`alter table audit_events disable trigger all`.execute(ctx.t.db.db);
     else await sql`drop trigger audit_events_no_update`.execute(ctx.t.db.db);
-    await ctx.t.db.db.updateTable('audit_events').set({ after_json: '{"mission":"篡改"}' }).where('seq', '=', target.seq).execute();
+    await ctx.t.db.db
+      .updateTable('audit_events')
+      .set({ after_json: '{"mission":"篡改"}' })
+      .where('seq', '=', target.seq)
+      .execute();
     const broken = await verifyAuditChain(ctx.t.db.db);
     expect(broken.ok).toBe(false);
     expect(broken.brokenAt).toBe(Number(target.seq));
 
     // Rewriting the rest of the chain does not help without the key: the hashes are HMAC-SHA-256 (audit-chain.test.ts
     // tries every other form).
-    const rows = await ctx.t.db.db.selectFrom('audit_events').selectAll().where('seq', '>=', target.seq).orderBy('seq').execute();
+    const rows = await ctx.t.db.db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('seq', '>=', target.seq)
+      .orderBy('seq')
+      .execute();
     let prev = rows[0]?.prev_hash as string;
     for (const r of rows) {
-      const canonical = JSON.stringify([prev, r.seq, r.id, r.at, r.user_id, r.request_id, r.action, r.entity_type, r.entity_id, r.before_json, r.after_json]);
+      const canonical = JSON.stringify([
+        prev,
+        r.seq,
+        r.id,
+        r.at,
+        r.user_id,
+        r.request_id,
+        r.action,
+        r.entity_type,
+        r.entity_id,
+        r.before_json,
+        r.after_json,
+      ]);
       const forged = createHash('sha256').update(canonical).digest('hex');
-      await ctx.t.db.db.updateTable('audit_events').set({ prev_hash: prev, hash: forged }).where('seq', '=', r.seq).execute();
+      await ctx.t.db.db
+        .updateTable('audit_events')
+        .set({ prev_hash: prev, hash: forged })
+        .where('seq', '=', r.seq)
+        .execute();
       prev = forged;
     }
     expect(rows[0]?.hash).toMatch(/^h1:[0-9a-f]{64}$/);
@@ -109,13 +155,21 @@ describe("request ids: the server's own in the trail, the client's kept apart", 
     expect(stale.json().requestId).not.toBe(CLIENT_ID);
 
     const db = ctx.t.db.db;
-    const rows = (await db.selectFrom('audit_events').selectAll().where('action', '=', 'org.update').orderBy('seq').execute()) as unknown as Record<string, unknown>[];
+    const rows = (await db
+      .selectFrom('audit_events')
+      .selectAll()
+      .where('action', '=', 'org.update')
+      .orderBy('seq')
+      .execute()) as unknown as Record<string, unknown>[];
     expect(rows).toHaveLength(3);
     expect(new Set(rows.map((r) => r.request_id)).size).toBe(3);
     expect(rows.map((r) => r.request_id)).not.toContain(CLIENT_ID);
     expect(rows.map((r) => r.client_request_id)).toEqual([CLIENT_ID, CLIENT_ID, null]);
     const auditor = await ctx.user('auditor');
-    const shown = (await auditor.get('/audit-events?action=org.update')).json().items as { requestId: string; clientRequestId: string | null }[];
+    const shown = (await auditor.get('/audit-events?action=org.update')).json().items as {
+      requestId: string;
+      clientRequestId: string | null;
+    }[];
     expect(shown.map((e) => [e.requestId === CLIENT_ID, e.clientRequestId])).toEqual([
       [false, null],
       [false, CLIENT_ID],
@@ -148,8 +202,14 @@ describe('audit viewer and retention', () => {
     expect(byWho.items.map((e: { action: string }) => e.action)).toEqual(['membership.create', 'auth.login']);
     expect(byWho.items.every((e: { username: string }) => e.username === 'qiaoduan')).toBe(true);
     const logins = (await auditor.get('/audit-events?action=auth.')).json();
-    expect(logins.items.map((e: { username: string }) => e.username).sort()).toEqual(['auditor', 'chengjiao', 'qiaoduan']);
-    expect((await auditor.get(`/audit-events?entityType=membership&entityId=${created.json().id}`)).json().total).toBe(1);
+    expect(logins.items.map((e: { username: string }) => e.username).sort()).toEqual([
+      'auditor',
+      'chengjiao',
+      'qiaoduan',
+    ]);
+    expect((await auditor.get(`/audit-events?entityType=membership&entityId=${created.json().id}`)).json().total).toBe(
+      1,
+    );
     const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
     expect((await auditor.get(`/audit-events?from=${today}&to=${today}`)).json().total).toBe(4);
     expect((await auditor.get('/audit-events?to=2020-01-01')).json().total).toBe(0);

@@ -25,7 +25,12 @@ describe('backup, restore and verify (GB/T 22239: data backup and recovery)', ()
     let acknowledged = 0;
     const writer = (async () => {
       for (let i = 0; !stop; i++) {
-        const res = await qiao.post('/reports', { source: 'visit', regionCode: '411321106200', category: 'electricity', description: `走访发现第${i}处线路老化` });
+        const res = await qiao.post('/reports', {
+          source: 'visit',
+          regionCode: '411321106200',
+          category: 'electricity',
+          description: `走访发现第${i}处线路老化`,
+        });
         if (res.statusCode !== 201) throw new Error(`report refused: ${res.statusCode} ${res.body}`);
         acknowledged++;
       }

@@ -41,7 +41,8 @@ export function clearPersonalData(raw: Buffer | string): { idNumbers: string[]; 
   };
   const idNumbers = new Set<string>();
   for (const m of text.matchAll(/(?<![0-9])[1-9]\d{16}[\dX](?![0-9])/g)) {
-    if (!idNumberProblem(m[0]) && !inToken(m.index, m.index + m[0].length) && !inBase64(m.index, m.index + m[0].length)) idNumbers.add(m[0]);
+    if (!idNumberProblem(m[0]) && !inToken(m.index, m.index + m[0].length) && !inBase64(m.index, m.index + m[0].length))
+      idNumbers.add(m[0]);
   }
   const phones = new Set<string>();
   for (const m of text.matchAll(/(?<![0-9])1[3-9]\d{9}(?![0-9])/g)) {

@@ -17,12 +17,16 @@ describe('the cockpit: figures at any date, from dated records, within scope', (
   const planOf = async (q: CompiledQuery): Promise<string[]> => {
     const db = ctx.t.db.db;
     if (ctx.t.db.dialect === 'sqlite') {
-      return (await db.executeQuery(CompiledQuery.raw(`explain query plan ${q.sql}`, [...q.parameters]))).rows.map((r) => (r as { detail: string }).detail);
+      return (await db.executeQuery(CompiledQuery.raw(`explain query plan ${q.sql}`, [...q.parameters]))).rows.map(
+        (r) => (r as { detail: string }).detail,
+      );
     }
     return db.transaction().execute(async (tx) => {
       await sql`set local enable_seqscan = off`.execute(tx);
       await sql`set local enable_bitmapscan = off`.execute(tx);
-      return (await tx.executeQuery(CompiledQuery.raw(`explain ${q.sql}`, [...q.parameters]))).rows.map((r) => (r as { 'QUERY PLAN': string })['QUERY PLAN']);
+      return (await tx.executeQuery(CompiledQuery.raw(`explain ${q.sql}`, [...q.parameters]))).rows.map(
+        (r) => (r as { 'QUERY PLAN': string })['QUERY PLAN'],
+      );
     });
   };
 
@@ -35,15 +39,34 @@ describe('the cockpit: figures at any date, from dated records, within scope', (
 
     const qiao = await ctx.user('qiaoduan');
     const jan = (await qiao.get('/stats/overview?asOf=2020-01-11')).json().work.items;
-    expect(jan).toMatchObject({ open: 2, in_progress: 1, awaiting_confirmation: 0, closed: 0, overdue: 0, closedThisMonth: 0, medianDaysToClose: null });
+    expect(jan).toMatchObject({
+      open: 2,
+      in_progress: 1,
+      awaiting_confirmation: 0,
+      closed: 0,
+      overdue: 0,
+      closedThisMonth: 0,
+      medianDaysToClose: null,
+    });
     const feb = (await qiao.get('/stats/overview?asOf=2020-02-15')).json().work;
     // 丙 is past its due date and not closed; 甲 took 36 days (5 Jan → 10 Feb); its confirmation came by the 15th.
-    expect(feb.items).toMatchObject({ open: 1, in_progress: 1, closed: 1, overdue: 1, closedThisMonth: 1, medianDaysToClose: 36, confirmedShare: 1, reopenRate: 0 });
+    expect(feb.items).toMatchObject({
+      open: 1,
+      in_progress: 1,
+      closed: 1,
+      overdue: 1,
+      closedThisMonth: 1,
+      medianDaysToClose: 36,
+      confirmedShare: 1,
+      reopenRate: 0,
+    });
     expect(feb.trend.at(-1)).toEqual({ month: '2020-02', created: 0, closed: 1 });
     expect(feb.trend.at(-2)).toEqual({ month: '2020-01', created: 3, closed: 0 });
     // Before the list existed there was nothing; the item list agrees with the cockpit at a date.
     expect((await qiao.get('/stats/overview?asOf=2020-01-04')).json().work.items).toMatchObject({ open: 0, closed: 0 });
-    const listAt = (await qiao.get(`/items?listId=${listId}&asOf=2020-01-11`)).json().items.map((i: { problem: string; status: string }) => [i.problem, i.status]);
+    const listAt = (await qiao.get(`/items?listId=${listId}&asOf=2020-01-11`))
+      .json()
+      .items.map((i: { problem: string; status: string }) => [i.problem, i.status]);
     expect(listAt.sort()).toEqual([
       ['丙', 'open'],
       ['乙', 'open'],
@@ -65,7 +88,12 @@ describe('the cockpit: figures at any date, from dated records, within scope', (
     const { items } = await listedJanuary2020(ctx);
     const db = ctx.t.db.db;
     // The listing's own transitions (to open), dated when the list was made, as the items were.
-    await db.updateTable('item_events').set({ at: '2020-01-05T02:00:00.000Z' }).where('item_id', 'in', items).where('from_status', 'is', null).execute();
+    await db
+      .updateTable('item_events')
+      .set({ at: '2020-01-05T02:00:00.000Z' })
+      .where('item_id', 'in', items)
+      .where('from_status', 'is', null)
+      .execute();
     // 甲 (closed on 10 Feb) reopened on 1 Mar; 乙 taken up today through the workflow; 丙 untouched.
     await transition(db, items[0], '2020-03-01T02:00:00.000Z', 'closed', 'in_progress');
     await db.updateTable('items').set({ status: 'in_progress', closed_at: null }).where('id', '=', items[0]).execute();
@@ -86,7 +114,11 @@ describe('the cockpit: figures at any date, from dated records, within scope', (
       .execute();
     expect(Object.fromEntries(byTransitions.map((r) => [r.s, Number(r.n)]))).toEqual({ open: 1, in_progress: 2 });
     // Yesterday 乙 was still open: a past day is read from the transitions.
-    expect((await qiao.get(`/stats/overview?asOf=${addDays(today, -1)}`)).json().work.items).toMatchObject({ open: 2, in_progress: 1, reopenRate: 1 });
+    expect((await qiao.get(`/stats/overview?asOf=${addDays(today, -1)}`)).json().work.items).toMatchObject({
+      open: 2,
+      in_progress: 1,
+      reopenRate: 1,
+    });
   });
 
   it('households registered poor and monitored are counted as of the day', async () => {
@@ -94,20 +126,52 @@ describe('the cockpit: figures at any date, from dated records, within scope', (
     const db = ctx.t.db.db;
     const h1 = await registerHousehold(qiao);
     const h2 = await registerHousehold(qiao);
-    await registerHousehold(qiao, { people: [{ name: '单人户', relationship: '户主', gender: 'male', idNumber: (await import('./households-fixture.ts')).newIdNumber(1950), health: 'healthy', labour: 'none' }] });
+    await registerHousehold(qiao, {
+      people: [
+        {
+          name: '单人户',
+          relationship: '户主',
+          gender: 'male',
+          idNumber: (await import('./households-fixture.ts')).newIdNumber(1950),
+          health: 'healthy',
+          labour: 'none',
+        },
+      ],
+    });
     await db.updateTable('households').set({ created_at: '2016-01-01T00:00:00.000Z' }).execute();
     // h1 exited in 2019, then was monitored from a decision of 2020-06-01.
     await db.updateTable('households').set({ status: 'monitored', exit_year: 2019 }).where('id', '=', h1).execute();
     await db
       .insertInto('monitoring_cases')
-      .values({ id: newId(), household_id: h1, category: 'unstable_exited', source: 'cadre_visit', risk: 'x', status: 'monitored', identified_on: '2020-05-01', notice_start_on: '2020-05-05', notice_days: 5, decided_on: '2020-06-01', eliminated_on: null, version: 1, created_at: 'x', updated_at: 'x' })
+      .values({
+        id: newId(),
+        household_id: h1,
+        category: 'unstable_exited',
+        source: 'cadre_visit',
+        risk: 'x',
+        status: 'monitored',
+        identified_on: '2020-05-01',
+        notice_start_on: '2020-05-05',
+        notice_days: 5,
+        decided_on: '2020-06-01',
+        eliminated_on: null,
+        version: 1,
+        created_at: 'x',
+        updated_at: 'x',
+      })
       .execute();
     void h2;
     const in2018 = (await qiao.get('/stats/overview?asOf=2018-06-01')).json().work.households;
     expect(in2018).toMatchObject({ registered: 3, people: 7, monitored: { unstable_exited: 0 } });
     const in2020 = (await qiao.get('/stats/overview?asOf=2020-07-01')).json().work.households;
-    expect(in2020).toMatchObject({ registered: 2, people: 4, monitored: { unstable_exited: 1, marginal: 0, sudden_hardship: 0 } });
-    expect((await (await ctx.user('chengjiao')).get('/stats/overview?asOf=2020-07-01')).json().work.households.registered).toBe(0);
+    expect(in2020).toMatchObject({
+      registered: 2,
+      people: 4,
+      monitored: { unstable_exited: 1, marginal: 0, sudden_hardship: 0 },
+    });
+    expect(
+      (await (await ctx.user('chengjiao')).get('/stats/overview?asOf=2020-07-01')).json().work.households.registered,
+    ).toBe(0);
     // The register at a date agrees with the cockpit.
     expect((await qiao.get('/households?status=registered&asOf=2018-06-01')).json().total).toBe(3);
     expect((await qiao.get('/households?status=registered&asOf=2020-07-01')).json().total).toBe(2);
@@ -122,10 +186,32 @@ describe('the cockpit: figures at any date, from dated records, within scope', (
     const db = ctx.t.db.db;
     // Two transitions of 乙 at the same instant: the one with the larger id counts as the later.
     const at = '2020-01-15T02:00:00.000Z';
-    const event = (id: string, to: string) => ({ id, item_id: items[1], at, user_id: null, actor_label: '测试', kind: 'transition' as const, text: to, public: 1, from_status: 'open', to_status: to });
-    await db.insertInto('item_events').values([event('ffffffff-0000-4000-8000-000000000000', 'in_progress'), event('00000000-0000-4000-8000-000000000000', 'awaiting_confirmation')]).execute();
+    const event = (id: string, to: string) => ({
+      id,
+      item_id: items[1],
+      at,
+      user_id: null,
+      actor_label: '测试',
+      kind: 'transition' as const,
+      text: to,
+      public: 1,
+      from_status: 'open',
+      to_status: to,
+    });
+    await db
+      .insertInto('item_events')
+      .values([
+        event('ffffffff-0000-4000-8000-000000000000', 'in_progress'),
+        event('00000000-0000-4000-8000-000000000000', 'awaiting_confirmation'),
+      ])
+      .execute();
     const qiao = await ctx.user('qiaoduan');
-    const on = async (day: string) => Object.fromEntries((await qiao.get(`/items?listId=${listId}&asOf=${day}`)).json().items.map((i: { problem: string; status: string }) => [i.problem, i.status]));
+    const on = async (day: string) =>
+      Object.fromEntries(
+        (await qiao.get(`/items?listId=${listId}&asOf=${day}`))
+          .json()
+          .items.map((i: { problem: string; status: string }) => [i.problem, i.status]),
+      );
     expect(await on('2020-01-14')).toMatchObject({ 乙: 'open' });
     expect(await on('2020-01-15')).toMatchObject({ 甲: 'in_progress', 乙: 'in_progress', 丙: 'open' });
 

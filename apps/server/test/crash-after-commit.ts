@@ -29,7 +29,8 @@ export function dyingHandle(url: string): DbHandle & { arm(): void; dead(): bool
   const watch: KyselyPlugin = {
     transformQuery({ node }: PluginTransformQueryArgs) {
       if (state.dead) throw gone();
-      if (state.armed && node.kind !== 'SelectQueryNode' && JSON.stringify(node).includes('"audit_events"')) state.audited = true;
+      if (state.armed && node.kind !== 'SelectQueryNode' && JSON.stringify(node).includes('"audit_events"'))
+        state.audited = true;
       return node;
     },
     async transformResult({ result }: PluginTransformResultArgs) {

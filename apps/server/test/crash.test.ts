@@ -20,7 +20,9 @@ describe('crash consistency: SIGKILL at random points during an import and repor
   const dataDir = path.join(scratch.dir, 'data');
   const scratchFiles = () =>
     fs.existsSync(path.join(dataDir, 'scratch'))
-      ? (fs.readdirSync(path.join(dataDir, 'scratch'), { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((e) => !e.isDirectory()).map((e) => e.name)
+      ? (fs.readdirSync(path.join(dataDir, 'scratch'), { recursive: true, withFileTypes: true }) as fs.Dirent[])
+          .filter((e) => !e.isDirectory())
+          .map((e) => e.name)
       : [];
 
   beforeAll(async () => {
@@ -58,7 +60,9 @@ describe('crash consistency: SIGKILL at random points during an import and repor
         const res = await submit(base, headers, retryKey, description);
         const body = (await res.json()) as { trackingCode?: string; code?: string };
         expect([res.status, body.code], `run ${run}: the retry of ${retryKey}`).toEqual([201, undefined]);
-        const followed = (await (await fetch(`${base}/api/v1/public/reports/${body.trackingCode}`)).json()) as { description?: string };
+        const followed = (await (await fetch(`${base}/api/v1/public/reports/${body.trackingCode}`)).json()) as {
+          description?: string;
+        };
         expect(followed.description, `run ${run}: the retry's tracking code`).toBe(description);
         retries.push(res.headers.get('idempotent-replayed') ? 'replayed' : 'made now');
         acknowledged.push(description);
@@ -91,7 +95,9 @@ describe('crash consistency: SIGKILL at random points during an import and repor
         // Around the write itself: wait until the job prepares its rows, then up to 400 ms more.
         const view = (await (await upload)?.json()) as { id: string } | undefined;
         for (let i = 0; view && i < 500; i++) {
-          const state = (await (await fetch(`${base}/api/v1/household-imports/${view.id}`, { headers })).json()) as { phase: string };
+          const state = (await (await fetch(`${base}/api/v1/household-imports/${view.id}`, { headers })).json()) as {
+            phase: string;
+          };
           if (state.phase === 'preparing' || state.phase === 'writing' || state.phase === 'done') break;
           await new Promise((r) => setTimeout(r, 5));
         }
@@ -107,20 +113,36 @@ describe('crash consistency: SIGKILL at random points during an import and repor
       expect(report.audit.ok, `run ${run}: audit chain`).toBe(true);
       const handle = createDb(url);
       try {
-        const imports = await handle.db.selectFrom('household_imports').select(['status', 'households', 'file_name', 'phase']).execute();
-        const total = Number((await handle.db.selectFrom('households').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+        const imports = await handle.db
+          .selectFrom('household_imports')
+          .select(['status', 'households', 'file_name', 'phase'])
+          .execute();
+        const total = Number(
+          (
+            await handle.db
+              .selectFrom('households')
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        );
         const completed = imports.filter((i) => i.status === 'completed');
         // All or nothing: the register holds exactly the households of the completed imports.
         expect(total, `run ${run}`).toBe(completed.reduce((s, i) => s + Number(i.households), 0));
         // A completed import holds its whole file; this run's import, if cut off, left nothing.
-        for (const i of completed) expect(Number(i.households), i.file_name).toBe(files[Number(/\d+/.exec(i.file_name)?.[0])]?.households);
+        for (const i of completed)
+          expect(Number(i.households), i.file_name).toBe(files[Number(/\d+/.exec(i.file_name)?.[0])]?.households);
         const mine = imports.find((i) => i.file_name === `r${run}.csv`);
         outcomes.push(mine ? `${mine.status}/${mine.phase}` : 'not received');
         if (mine?.status === 'completed') expect(Number(mine.households)).toBe(households);
         // Every acknowledged report is there, once.
-        const descriptions = (await handle.db.selectFrom('reports').select('description').execute()).map((r) => r.description);
+        const descriptions = (await handle.db.selectFrom('reports').select('description').execute()).map(
+          (r) => r.description,
+        );
         const stored = new Set(descriptions);
-        expect(acknowledged.filter((d) => !stored.has(d)), `run ${run}: lost reports`).toEqual([]);
+        expect(
+          acknowledged.filter((d) => !stored.has(d)),
+          `run ${run}: lost reports`,
+        ).toEqual([]);
         expect(descriptions.length, `run ${run}: a report made twice`).toBe(stored.size);
       } finally {
         await handle.close();
@@ -128,6 +150,8 @@ describe('crash consistency: SIGKILL at random points during an import and repor
     }
     expect(acknowledged.length).toBeGreaterThan(RUNS);
     // Where the kills landed (upload, validation, the write, after it): printed for the record.
-    console.log(`crash outcomes: ${outcomes.join(', ')}; ${acknowledged.length} acknowledged reports, none lost; retries of the cut-off report: ${retries.join(', ')}`);
+    console.log(
+      `crash outcomes: ${outcomes.join(', ')}; ${acknowledged.length} acknowledged reports, none lost; retries of the cut-off report: ${retries.join(', ')}`,
+    );
   }, 600_000);
 });

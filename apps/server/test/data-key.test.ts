@@ -24,7 +24,17 @@ const household = (regionCode = '411321106200') => ({
   secondaryCauses: [],
   income: { wages: 9000, business: 3000, transfer: 2400, property: 0 },
   waterSafe: true,
-  people: [{ name: '赵大山', relationship: '户主', gender: 'male', idNumber: newIdNumber(1970), phone: '13912345678', health: 'healthy', labour: 'normal' }],
+  people: [
+    {
+      name: '赵大山',
+      relationship: '户主',
+      gender: 'male',
+      idNumber: newIdNumber(1970),
+      phone: '13912345678',
+      health: 'healthy',
+      labour: 'normal',
+    },
+  ],
 });
 
 /** A start that must fail: what the server said before it stopped. */
@@ -136,8 +146,18 @@ describe('opening the data key at start-up', () => {
     try {
       const columns = (
         handle.dialect === 'postgres'
-          ? await sql<{ t: string; c: string }>`select table_name as t, column_name as c from information_schema.columns where table_schema = current_schema()`.execute(handle.db)
-          : await sql<{ t: string; c: string }>`select m.name as t, p.name as c from sqlite_master m, pragma_table_info(m.name) p where m.type = 'table'`.execute(handle.db)
+          ? await sql<{
+              t: string;
+              c: string;
+            }>`select table_name as t, column_name as c from information_schema.columns where table_schema = current_schema()`.execute(
+              handle.db,
+            )
+          : await sql<{
+              t: string;
+              c: string;
+            }>`select m.name as t, p.name as c from sqlite_master m, pragma_table_info(m.name) p where m.type = 'table'`.execute(
+              handle.db,
+            )
       ).rows.filter((r) => r.c.endsWith('_enc'));
       expect(columns.map((r) => `${r.t}.${r.c}`).sort()).toEqual(ENCRYPTED_COLUMNS.map(([t, c]) => `${t}.${c}`).sort());
     } finally {
@@ -153,7 +173,11 @@ describe('opening the data key at start-up', () => {
       const wrong = randomBytes(32);
       await buildCounty(db);
       // A second factor's secret, written with the right key by a version that did not record it.
-      await db.updateTable('users').set({ totp_secret_enc: new DataCipher(right).encrypt('JBSWY3DPEHPK3PXP') }).where('username', '=', 'qiaoduan').execute();
+      await db
+        .updateTable('users')
+        .set({ totp_secret_enc: new DataCipher(right).encrypt('JBSWY3DPEHPK3PXP') })
+        .where('username', '=', 'qiaoduan')
+        .execute();
       const refused = await openDataKey(db, { ...quiet, env: keyOf(wrong) }).catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(DataKeyError);
       expect((refused as Error).message).toMatch(/users\.totp_secret_enc.*LIANJIAN_DATA_KEY.*LIANJIAN_KEY_FILE/s);

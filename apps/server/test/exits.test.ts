@@ -34,13 +34,41 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
       income: { wages: 12000, business: 0, transfer: 2400, property: 0 },
       waterSafe: true,
       people: [
-        { name: '赵大海', relationship: '户主', gender: 'male', idNumber: idNumber(1968), health: 'healthy', labour: 'normal' },
-        { name: '钱小红', relationship: '配偶', gender: 'female', idNumber: idNumber(1970), health: 'serious', labour: 'lost' },
-        { name: '赵小军', relationship: '长子', gender: 'male', idNumber: idNumber(2006), health: 'healthy', labour: 'none', inSchool: true },
+        {
+          name: '赵大海',
+          relationship: '户主',
+          gender: 'male',
+          idNumber: idNumber(1968),
+          health: 'healthy',
+          labour: 'normal',
+        },
+        {
+          name: '钱小红',
+          relationship: '配偶',
+          gender: 'female',
+          idNumber: idNumber(1970),
+          health: 'serious',
+          labour: 'lost',
+        },
+        {
+          name: '赵小军',
+          relationship: '长子',
+          gender: 'male',
+          idNumber: idNumber(2006),
+          health: 'healthy',
+          labour: 'none',
+          inSchool: true,
+        },
       ],
     });
     const householdId = household.json().id as string;
-    await qiao.post(`/households/${householdId}/helpers`, { memberId: ctx.county.members.qiaoOther, role: 'cadre', primary: true, reason: '结对', startOn: '2019-01-01' });
+    await qiao.post(`/households/${householdId}/helpers`, {
+      memberId: ctx.county.members.qiaoOther,
+      role: 'cadre',
+      primary: true,
+      reason: '结对',
+      startOn: '2019-01-01',
+    });
     const app = await qiao.post('/exit-applications', { householdId, source: 'household' });
     expect(app.statusCode).toBe(201);
     const id = app.json().id as string;
@@ -59,7 +87,10 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
     await step('reviewed');
     const nobody = await step('verified', { criteria: ALL_MET, verifier: undefined });
     expect([nobody.statusCode, nobody.json().errors?.[0]?.path]).toEqual([400, 'body.verifier']);
-    const both = await step('verified', { criteria: ALL_MET, verifier: { unitId: ctx.county.units.workTeam, memberId: ctx.county.members.qiaoOther } });
+    const both = await step('verified', {
+      criteria: ALL_MET,
+      verifier: { unitId: ctx.county.units.workTeam, memberId: ctx.county.members.qiaoOther },
+    });
     expect(both.statusCode).toBe(400);
     const elsewhere = await step('verified', { criteria: ALL_MET, verifier: { unitId: crypto.randomUUID() } });
     expect(elsewhere.statusCode).toBe(400);
@@ -89,14 +120,21 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
     const partial = await step('verified', { criteria: ALL_MET.slice(0, 3) });
     expect(partial.statusCode).toBe(400);
     // The county raises this year's line above this household's 4,800 yuan per head.
-    await ctx.t.db.db.insertInto('settings').values({ county_code: '411321', year: thisYear, key: 'poverty_line', value: '5000' }).execute();
+    await ctx.t.db.db
+      .insertInto('settings')
+      .values({ county_code: '411321', year: thisYear, key: 'poverty_line', value: '5000' })
+      .execute();
     const below = await step('verified', { criteria: ALL_MET });
     expect(below.json().code).toBe('income_below_line');
     await ctx.t.db.db.deleteFrom('settings').execute();
-    const unmet = await step('verified', { criteria: ALL_MET.map((c) => (c.criterion === 'medical' ? { ...c, met: false } : c)) });
+    const unmet = await step('verified', {
+      criteria: ALL_MET.map((c) => (c.criterion === 'medical' ? { ...c, met: false } : c)),
+    });
     expect(unmet.json().code).toBe('standard_not_met');
     expect((await step('verified', { criteria: ALL_MET })).statusCode).toBe(204);
-    const app = (await qiao.get(`/exit-applications?householdId=${(await qiao.get('/households')).json().items[0].id}`)).json().items[0];
+    const app = (
+      await qiao.get(`/exit-applications?householdId=${(await qiao.get('/households')).json().items[0].id}`)
+    ).json().items[0];
     expect(app.criteria).toHaveLength(7);
   });
 
@@ -106,7 +144,11 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
     await step('verified', { criteria: ALL_MET });
     await step('acknowledged');
     expect((await step('in_notice')).statusCode).toBe(204);
-    expect((await qiao.get(`/exit-applications/${id}`)).json()).toMatchObject({ noticeStartOn: today, noticePublishedOn: today, noticeEndsOn: addDays(today, 7) });
+    expect((await qiao.get(`/exit-applications/${id}`)).json()).toMatchObject({
+      noticeStartOn: today,
+      noticePublishedOn: today,
+      noticeEndsOn: addDays(today, 7),
+    });
     const early = await step('announced');
     expect(early.statusCode).toBe(409);
     expect(early.json().code).toBe('notice_period_not_over');
@@ -115,13 +157,20 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
     expect((await step('announced')).json().code).toBe('notice_period_not_over');
     await earlier(ctx.t.db.db, 'exit', id, 1);
     expect((await step('announced')).statusCode).toBe(204);
-    expect((await qiao.get(`/households/${householdId}`)).json()).toMatchObject({ status: 'exited', exitYear: thisYear });
+    expect((await qiao.get(`/households/${householdId}`)).json()).toMatchObject({
+      status: 'exited',
+      exitYear: thisYear,
+    });
   });
 
   it('a household is registered until the day its exit is announced, and exited from that day on', async () => {
     const { step, qiao, householdId, id } = await setup();
     // Registered a month ago, so that yesterday's register holds it.
-    await ctx.t.db.db.updateTable('households').set({ created_at: `${ago(30)}T02:00:00.000Z` }).where('id', '=', householdId).execute();
+    await ctx.t.db.db
+      .updateTable('households')
+      .set({ created_at: `${ago(30)}T02:00:00.000Z` })
+      .where('id', '=', householdId)
+      .execute();
     await step('reviewed');
     await step('verified', { criteria: ALL_MET });
     await step('acknowledged');
@@ -129,11 +178,18 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
     await earlier(ctx.t.db.db, 'exit', id, 7);
     expect((await step('announced')).statusCode).toBe(204);
     const listed = async (status: string, asOf: string) =>
-      (await qiao.get(`/households?status=${status}&asOf=${asOf}`)).json().items.map((h: { id: string }) => h.id).includes(householdId);
+      (await qiao.get(`/households?status=${status}&asOf=${asOf}`))
+        .json()
+        .items.map((h: { id: string }) => h.id)
+        .includes(householdId);
     // A year-granular register would call it out of poverty for the whole year; it left the register today.
     expect([await listed('registered', ago(1)), await listed('exited', ago(1))]).toEqual([true, false]);
     expect([await listed('registered', today), await listed('exited', today)]).toEqual([false, true]);
-    expect((await qiao.get(`/households/${householdId}`)).json()).toMatchObject({ status: 'exited', exitYear: thisYear, exitedOn: today });
+    expect((await qiao.get(`/households/${householdId}`)).json()).toMatchObject({
+      status: 'exited',
+      exitYear: thisYear,
+      exitedOn: today,
+    });
   });
 
   it('an exit step is dated no later than today and no earlier than the step before it: an announcement dated after the notice ends is refused today', async () => {
@@ -147,24 +203,42 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
     expect([ahead.statusCode, ahead.json().code]).toEqual([400, 'date_in_future']);
     const before = await step('rejected', { on: ago(1), backdateReason: '补录', reason: '收入不稳定' });
     expect([before.statusCode, before.json().code]).toEqual([400, 'date_before_previous_step']);
-    expect((await qiao.get(`/exit-applications/${id}`)).json()).toMatchObject({ status: 'in_notice', announcedOn: null });
+    expect((await qiao.get(`/exit-applications/${id}`)).json()).toMatchObject({
+      status: 'in_notice',
+      announcedOn: null,
+    });
     expect((await qiao.get(`/households/${householdId}`)).json().status).toBe('registered');
   });
 
   it('an application dated in the future is refused, and so is one dated before today without a reason', async () => {
     const { qiao, householdId } = await setup();
-    const ahead = await qiao.post('/exit-applications', { householdId, source: 'household', appliedOn: addDays(today, 2) });
+    const ahead = await qiao.post('/exit-applications', {
+      householdId,
+      source: 'household',
+      appliedOn: addDays(today, 2),
+    });
     expect([ahead.statusCode, ahead.json().code]).toEqual([400, 'date_in_future']);
     const late = await qiao.post('/exit-applications', { householdId, source: 'household', appliedOn: ago(3) });
     expect([late.statusCode, late.json().code]).toEqual([400, 'backdate_reason_required']);
-    expect(await ctx.t.db.db.selectFrom('exit_applications').select('applied_on').where('household_id', '=', householdId).execute()).toEqual([{ applied_on: today }]);
+    expect(
+      await ctx.t.db.db
+        .selectFrom('exit_applications')
+        .select('applied_on')
+        .where('household_id', '=', householdId)
+        .execute(),
+    ).toEqual([{ applied_on: today }]);
   });
 
   it('recording paper that happened before today needs a reason, is audited, and never shortens the notice below 7 days on the board', async () => {
     const { qiao, householdId, step: first } = await setup();
     expect((await first('rejected', { reason: '重新按纸质材料补录' })).statusCode).toBe(204);
     // The application again, its paper steps recorded late.
-    const filed = await qiao.post('/exit-applications', { householdId, source: 'household', appliedOn: ago(20), backdateReason: '系统上线前的纸质申请' });
+    const filed = await qiao.post('/exit-applications', {
+      householdId,
+      source: 'household',
+      appliedOn: ago(20),
+      backdateReason: '系统上线前的纸质申请',
+    });
     expect(filed.statusCode).toBe(201);
     const app = filed.json().id as string;
     const step = async (to: string, extra: object = {}) => {
@@ -174,7 +248,16 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
     const noReason = await step('reviewed', { on: ago(15) });
     expect([noReason.statusCode, noReason.json().code]).toEqual([400, 'backdate_reason_required']);
     expect((await step('reviewed', { on: ago(15), backdateReason: '民主评议会议记录补录' })).statusCode).toBe(204);
-    expect((await step('verified', { on: ago(12), backdateReason: '核验表补录', criteria: ALL_MET, verifier: { memberId: ctx.county.members.qiaoOther } })).statusCode).toBe(204);
+    expect(
+      (
+        await step('verified', {
+          on: ago(12),
+          backdateReason: '核验表补录',
+          criteria: ALL_MET,
+          verifier: { memberId: ctx.county.members.qiaoOther },
+        })
+      ).statusCode,
+    ).toBe(204);
     expect((await step('acknowledged', { on: ago(11), backdateReason: '签字页补录' })).statusCode).toBe(204);
     // The paper notice went up ten days ago; the board shows it only from today, so it runs 7 days from today.
     expect((await step('in_notice', { on: ago(10), backdateReason: '纸质公示补录' })).statusCode).toBe(204);
@@ -184,8 +267,20 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
     expect((await step('announced')).json().code).toBe('notice_period_not_over');
     const board = (await ctx.t.app.inject({ method: 'GET', url: '/api/v1/public/villages/411321106200/board' })).json();
     expect(board.exits).toEqual([expect.objectContaining({ noticeEndsOn: addDays(today, 7), daysLeft: 7 })]);
-    const audit = await ctx.t.db.db.selectFrom('audit_events').select('after_json').where('action', '=', 'exit.transition').where('entity_id', '=', householdId).orderBy('seq').execute();
-    expect(audit.map((a) => JSON.parse(a.after_json as string).backdateReason)).toEqual([null, '民主评议会议记录补录', '核验表补录', '签字页补录', '纸质公示补录']);
+    const audit = await ctx.t.db.db
+      .selectFrom('audit_events')
+      .select('after_json')
+      .where('action', '=', 'exit.transition')
+      .where('entity_id', '=', householdId)
+      .orderBy('seq')
+      .execute();
+    expect(audit.map((a) => JSON.parse(a.after_json as string).backdateReason)).toEqual([
+      null,
+      '民主评议会议记录补录',
+      '核验表补录',
+      '签字页补录',
+      '纸质公示补录',
+    ]);
   });
 
   it('an objection during notice sends the application back to verification', async () => {
@@ -195,7 +290,9 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
     await step('acknowledged');
     await step('in_notice');
     const version = (await qiao.get(`/exit-applications/${id}`)).json().version;
-    expect((await qiao.post(`/exit-applications/${id}/objections`, { content: '其妻重病，收入不稳定', version })).statusCode).toBe(204);
+    expect(
+      (await qiao.post(`/exit-applications/${id}/objections`, { content: '其妻重病，收入不稳定', version })).statusCode,
+    ).toBe(204);
     const app = (await qiao.get(`/exit-applications/${id}`)).json();
     expect(app).toMatchObject({ status: 'reviewed', criteria: null, noticeStartOn: null });
     expect(app.events.at(-1).text).toContain('异议');
@@ -210,21 +307,30 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
     expect(household.status).toBe('registered');
     expect(household.helpers.filter((h: { endOn: string | null }) => h.endOn === null)).toHaveLength(1);
     expect((await qiao.post('/exit-applications', { householdId, source: 'village' })).statusCode).toBe(201);
-    expect((await qiao.post('/exit-applications', { householdId, source: 'village' })).json().code).toBe('application_open');
+    expect((await qiao.post('/exit-applications', { householdId, source: 'village' })).json().code).toBe(
+      'application_open',
+    );
   });
 
   it('the page offers what the server allows: each ability of an application matches the answer to the act', async () => {
     const { qiao, householdId, id, step } = await setup();
     const abilities = async (c = qiao) => (await c.get(`/exit-applications/${id}`)).json().abilities;
     expect(await abilities()).toEqual({ steps: ['reviewed'], announceFrom: null, reject: true, object: false });
-    expect((await qiao.get(`/households/${householdId}`)).json().abilities).toMatchObject({ write: true, applyExit: false });
-    expect((await qiao.post('/exit-applications', { householdId, source: 'village' })).json().code).toBe('application_open');
+    expect((await qiao.get(`/households/${householdId}`)).json().abilities).toMatchObject({
+      write: true,
+      applyExit: false,
+    });
+    expect((await qiao.post('/exit-applications', { householdId, source: 'village' })).json().code).toBe(
+      'application_open',
+    );
 
     // The supervisor reads the application and may take no step: the page offers none, the server refuses each.
     const supervisor = await ctx.user('supervisor');
     expect(await abilities(supervisor)).toEqual({ steps: [], announceFrom: null, reject: false, object: false });
     const version = (await qiao.get(`/exit-applications/${id}`)).json().version;
-    expect((await supervisor.post(`/exit-applications/${id}/transitions`, { to: 'reviewed', version })).statusCode).toBe(403);
+    expect(
+      (await supervisor.post(`/exit-applications/${id}/transitions`, { to: 'reviewed', version })).statusCode,
+    ).toBe(403);
 
     await step('reviewed');
     await step('verified', { criteria: ALL_MET });
@@ -245,7 +351,9 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
     const { id } = await setup();
     const cheng = await ctx.user('chengjiao');
     expect((await cheng.get(`/exit-applications/${id}`)).statusCode).toBe(404);
-    expect((await cheng.post(`/exit-applications/${id}/transitions`, { to: 'reviewed', version: 1 })).statusCode).toBe(404);
+    expect((await cheng.post(`/exit-applications/${id}/transitions`, { to: 'reviewed', version: 1 })).statusCode).toBe(
+      404,
+    );
     expect((await cheng.get('/exit-applications')).json().items).toHaveLength(0);
   });
 
@@ -259,13 +367,23 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
     expect(res.statusCode).toBe(200);
     const notice = res.json();
     expect(notice).toMatchObject({ villageName: '穆老庄村', townshipName: expect.any(String) });
-    expect(notice.items).toEqual([{ no: 1, headName: '赵大海', outcome: '拟退出贫困', noticeStartOn: today, noticeEndsOn: addDays(today, 7), daysLeft: 7 }]);
+    expect(notice.items).toEqual([
+      {
+        no: 1,
+        headName: '赵大海',
+        outcome: '拟退出贫困',
+        noticeStartOn: today,
+        noticeEndsOn: addDays(today, 7),
+        daysLeft: 7,
+      },
+    ]);
     const unmasked = (await qiao.post(`/households/${householdId}/unmask`, { reason: '核对公示' })).json();
     for (const p of unmasked.people as { idNumber: string; name: string }[]) {
       expect(res.body).not.toContain(p.idNumber);
       expect(res.body).not.toContain(p.idNumber.slice(-4));
     }
-    for (const word of ['钱小红', '赵小军', 'serious', '重病', 'phone', 'idNumber']) expect(res.body).not.toContain(word);
+    for (const word of ['钱小红', '赵小军', 'serious', '重病', 'phone', 'idNumber'])
+      expect(res.body).not.toContain(word);
     // A village with no notice shows an empty notice; another township's village is not found.
     expect((await qiao.get('/exit-notices/411321106201')).json().items).toEqual([]);
     expect((await (await ctx.user('chengjiao')).get('/exit-notices/411321106200')).statusCode).toBe(404);

@@ -16,7 +16,12 @@ describe('problem-list export to XLSX', () => {
       orgId: ctx.county.orgs.qiaoBranch.id,
       title: '=危险标题',
       listedOn: '2020-05-19',
-      items: hostile.map((problem) => ({ problem, category: 'other', measures: problem, responsibleMemberIds: [ctx.county.members.qiaoSecretary] })),
+      items: hostile.map((problem) => ({
+        problem,
+        category: 'other',
+        measures: problem,
+        responsibleMemberIds: [ctx.county.members.qiaoSecretary],
+      })),
     });
     expect(list.statusCode).toBe(201);
     const itemId = list.json().itemIds[0];
@@ -30,7 +35,18 @@ describe('problem-list export to XLSX', () => {
     expect(ws).toBeDefined();
     if (!ws) return;
     const header = (ws.getRow(3).values as unknown[]).slice(1);
-    expect(header).toEqual(['序号', '存在问题', '责任党小组', '责任人', '整改措施', '完成时限', '进展情况', '状态', '销号时间', '销号人']);
+    expect(header).toEqual([
+      '序号',
+      '存在问题',
+      '责任党小组',
+      '责任人',
+      '整改措施',
+      '完成时限',
+      '进展情况',
+      '状态',
+      '销号时间',
+      '销号人',
+    ]);
     expect(ws.getCell(1, 1).value).toBe('=危险标题');
     for (let r = 4; r < 4 + hostile.length; r++) {
       const row = ws.getRow(r);
@@ -38,7 +54,9 @@ describe('problem-list export to XLSX', () => {
       for (let c = 2; c <= 10; c++) {
         const cell = row.getCell(c);
         expect(cell.formula, `R${r}C${c}`).toBeUndefined();
-        expect(cell.type === ExcelJS.ValueType.String || cell.value === null || cell.value === '', `R${r}C${c}`).toBe(true);
+        expect(cell.type === ExcelJS.ValueType.String || cell.value === null || cell.value === '', `R${r}C${c}`).toBe(
+          true,
+        );
       }
       expect(row.getCell(2).value).toBe(hostile[r - 4]);
       expect(row.getCell(4).value).toBe('张伟');

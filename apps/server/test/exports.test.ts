@@ -15,7 +15,11 @@ describe('PIPL: exports of personal data need a reason and go through an owner-c
     await registerHousehold(qiao);
     expect((await qiao.post('/exports', { kind: 'households', params: {} })).statusCode).toBe(400);
     expect((await qiao.post('/exports', { kind: 'households', params: {}, reason: '   ' })).statusCode).toBe(400);
-    const grant = await qiao.post('/exports', { kind: 'households', params: { status: 'registered' }, reason: '乡镇年度帮扶核查' });
+    const grant = await qiao.post('/exports', {
+      kind: 'households',
+      params: { status: 'registered' },
+      reason: '乡镇年度帮扶核查',
+    });
     expect(grant.statusCode).toBe(201);
     const { downloadUrl, expiresAt, id } = grant.json();
     expect(Date.parse(expiresAt) - Date.now()).toBeLessThanOrEqual(10 * 60_000);
@@ -27,7 +31,12 @@ describe('PIPL: exports of personal data need a reason and go through an owner-c
     expect(about).toContain('导出人：qiaoduan（qiaoduan）');
     expect(about).toContain('用途：乡镇年度帮扶核查');
     expect(about).toMatch(/导出时间：\d{4}/);
-    const audit = await ctx.t.db.db.selectFrom('audit_events').select(['action', 'after_json']).where('entity_id', '=', id).orderBy('seq').execute();
+    const audit = await ctx.t.db.db
+      .selectFrom('audit_events')
+      .select(['action', 'after_json'])
+      .where('entity_id', '=', id)
+      .orderBy('seq')
+      .execute();
     expect(audit.map((a) => a.action)).toEqual(['export.request', 'export.download']);
     expect(audit[0]?.after_json).toContain('乡镇年度帮扶核查');
 
@@ -36,7 +45,11 @@ describe('PIPL: exports of personal data need a reason and go through an owner-c
       expect((await (await ctx.user(who)).get(downloadUrl.replace('/api/v1', ''))).statusCode).toBe(404);
     }
     // It expires.
-    await ctx.t.db.db.updateTable('export_grants').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).where('id', '=', id).execute();
+    await ctx.t.db.db
+      .updateTable('export_grants')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .where('id', '=', id)
+      .execute();
     const late = await qiao.get(downloadUrl.replace('/api/v1', ''));
     expect([late.statusCode, late.json().code]).toEqual([410, 'export_expired']);
   });
@@ -52,7 +65,10 @@ describe('PIPL: exports of personal data need a reason and go through an owner-c
       items: [{ problem: '路灯不亮', category: 'other', responsibleMemberIds: [ctx.county.members.qiaoSecretary] }],
     });
     const cheng = await ctx.user('chengjiao');
-    expect((await cheng.post('/exports', { kind: 'problem_list', params: { id: list.json().id }, reason: '核查' })).statusCode).toBe(404);
+    expect(
+      (await cheng.post('/exports', { kind: 'problem_list', params: { id: list.json().id }, reason: '核查' }))
+        .statusCode,
+    ).toBe(404);
     expect(await ctx.t.db.db.selectFrom('export_grants').select('id').execute()).toHaveLength(0);
   });
 });

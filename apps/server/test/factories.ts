@@ -27,12 +27,28 @@ export async function buildCounty(db: Db) {
     { code: '411321300214', name: '柴岗村', level: 'village' as const, kind: '村', parent_code: '411321300' },
     { code: '411321300215', name: '上店村', level: 'village' as const, kind: '村', parent_code: '411321300' },
   ];
-  await db.insertInto('regions').values(regions.map((r) => ({ ...r, name_initials: nameInitials(r.name), source: 'official' }))).execute();
+  await db
+    .insertInto('regions')
+    .values(regions.map((r) => ({ ...r, name_initials: nameInitials(r.name), source: 'official' })))
+    .execute();
 
   const unit = async (name: string, type: string, region: string) => {
     const id = newId();
-    await db.insertInto('units').values({ id, name, type, region_code: region, name_initials: nameInitials(name), version: 1, created_at: t, updated_at: t }).execute();
-    if (name.includes('供电')) await db.insertInto('unit_duties').values({ unit_id: id, skill: 'electricity' }).execute();
+    await db
+      .insertInto('units')
+      .values({
+        id,
+        name,
+        type,
+        region_code: region,
+        name_initials: nameInitials(name),
+        version: 1,
+        created_at: t,
+        updated_at: t,
+      })
+      .execute();
+    if (name.includes('供电'))
+      await db.insertInto('unit_duties').values({ unit_id: id, skill: 'electricity' }).execute();
     return id;
   };
   const partyOrg = async (name: string, kind: string, region: string, unitId: string | null = null) => {
@@ -57,35 +73,88 @@ export async function buildCounty(db: Db) {
   };
   await placePartyOrgs(db);
 
-  const member = async (name: string, unitId: string, region: string, homeOrg: string | null, status: 'full' | 'probationary' | 'none' = 'full', skills: string[] = []) => {
+  const member = async (
+    name: string,
+    unitId: string,
+    region: string,
+    homeOrg: string | null,
+    status: 'full' | 'probationary' | 'none' = 'full',
+    skills: string[] = [],
+  ) => {
     const id = newId();
-    await db.insertInto('members').values({
-      id, name, name_initials: nameInitials(name), name_pinyin: namePinyin(name), gender: 'male', party_status: status,
-      home_party_org_id: status === 'none' ? null : homeOrg, unit_id: unitId, region_code: region, title: null, version: 1, created_at: t, updated_at: t,
-    }).execute();
+    await db
+      .insertInto('members')
+      .values({
+        id,
+        name,
+        name_initials: nameInitials(name),
+        name_pinyin: namePinyin(name),
+        gender: 'male',
+        party_status: status,
+        home_party_org_id: status === 'none' ? null : homeOrg,
+        unit_id: unitId,
+        region_code: region,
+        title: null,
+        version: 1,
+        created_at: t,
+        updated_at: t,
+      })
+      .execute();
     for (const skill of skills) await db.insertInto('member_skills').values({ member_id: id, skill }).execute();
     return id;
   };
   const members = {
     qiaoSecretary: await member('张伟', units.qiaoPolice, '411321106', partyOrgs.qiaoPowerBranch),
-    qiaoPowerChief: await member('李电明', units.qiaoPower, '411321106', partyOrgs.qiaoPowerBranch, 'full', ['electricity']),
+    qiaoPowerChief: await member('李电明', units.qiaoPower, '411321106', partyOrgs.qiaoPowerBranch, 'full', [
+      'electricity',
+    ]),
     qiaoOther: await member('王芳', units.qiaoPower, '411321106', partyOrgs.qiaoPowerBranch),
     qiaoElectrician: await member('赵师傅', units.qiaoPower, '411321106', null, 'none', ['electricity']),
     chengMember: await member('陈静', units.chengGov, '411321300', partyOrgs.chengGovBranch),
     chengOther: await member('刘洋', units.chengGov, '411321300', partyOrgs.chengGovBranch),
-    countyOfficer: await member('周强', units.countyPolice, '411321', partyOrgs.countyPoliceBranch, 'full', ['security']),
+    countyOfficer: await member('周强', units.countyPolice, '411321', partyOrgs.countyPoliceBranch, 'full', [
+      'security',
+    ]),
   };
 
-  const org = async (name: string, level: 'committee' | 'general_branch' | 'branch' | 'group', parent: { id: string; path: string } | null, region: string, approvingParty: string | null, kind: 'regular' | 'special' = 'regular') => {
+  const org = async (
+    name: string,
+    level: 'committee' | 'general_branch' | 'branch' | 'group',
+    parent: { id: string; path: string } | null,
+    region: string,
+    approvingParty: string | null,
+    kind: 'regular' | 'special' = 'regular',
+  ) => {
     const id = newId();
     const path = `${parent?.path ?? '/'}${id}/`;
-    await db.insertInto('temporary_orgs').values({
-      id, name, name_initials: nameInitials(name), level, kind, parent_id: parent?.id ?? null, path, mode: 'joint_building',
-      anchor_type: level === 'committee' ? 'county' : 'village_cluster', anchor_name: name, mission: `${name}的任务`, region_code: region,
-      approving_party_org_id: level === 'group' ? null : approvingParty, approving_org_id: level === 'group' ? (parent?.id ?? null) : null,
-      approved_on: '2019-06-01', approval_doc_no: level === 'group' ? null : `测〔2019〕${Math.floor(Math.random() * 1000)}号`,
-      established_on: '2019-06-01', planned_end_on: '2027-12-31', dissolved_on: null, status: 'active', version: 1, created_at: t, updated_at: t,
-    }).execute();
+    await db
+      .insertInto('temporary_orgs')
+      .values({
+        id,
+        name,
+        name_initials: nameInitials(name),
+        level,
+        kind,
+        parent_id: parent?.id ?? null,
+        path,
+        mode: 'joint_building',
+        anchor_type: level === 'committee' ? 'county' : 'village_cluster',
+        anchor_name: name,
+        mission: `${name}的任务`,
+        region_code: region,
+        approving_party_org_id: level === 'group' ? null : approvingParty,
+        approving_org_id: level === 'group' ? (parent?.id ?? null) : null,
+        approved_on: '2019-06-01',
+        approval_doc_no: level === 'group' ? null : `测〔2019〕${Math.floor(Math.random() * 1000)}号`,
+        established_on: '2019-06-01',
+        planned_end_on: '2027-12-31',
+        dissolved_on: null,
+        status: 'active',
+        version: 1,
+        created_at: t,
+        updated_at: t,
+      })
+      .execute();
     await db.insertInto('org_regions').values({ org_id: id, region_code: region }).execute();
     return { id, path };
   };
@@ -100,12 +169,32 @@ export async function buildCounty(db: Db) {
   const chengGroup = await org('土地流转党小组', 'group', chengBranch, '411321300214', null);
   const special = await org('县酵素产业临时党支部', 'branch', committee, '411321', partyOrgs.county, 'special');
 
-  const membership = async (orgId: string, memberId: string, role: string, start = '2019-06-01', designatedBy: { party?: string; org?: string } = {}) => {
+  const membership = async (
+    orgId: string,
+    memberId: string,
+    role: string,
+    start = '2019-06-01',
+    designatedBy: { party?: string; org?: string } = {},
+  ) => {
     const id = newId();
-    await db.insertInto('memberships').values({
-      id, org_id: orgId, member_id: memberId, role: role as 'member', start_on: start, end_on: null, end_reason: null, link_reason: '测试',
-      designated_by_party_org_id: designatedBy.party ?? null, designated_by_org_id: designatedBy.org ?? null, version: 1, created_at: t, updated_at: t,
-    }).execute();
+    await db
+      .insertInto('memberships')
+      .values({
+        id,
+        org_id: orgId,
+        member_id: memberId,
+        role: role as 'member',
+        start_on: start,
+        end_on: null,
+        end_reason: null,
+        link_reason: '测试',
+        designated_by_party_org_id: designatedBy.party ?? null,
+        designated_by_org_id: designatedBy.org ?? null,
+        version: 1,
+        created_at: t,
+        updated_at: t,
+      })
+      .execute();
     return id;
   };
   await membership(qiaoBranch.id, members.qiaoSecretary, 'secretary', '2019-06-01', { party: partyOrgs.qiao });
@@ -113,14 +202,38 @@ export async function buildCounty(db: Db) {
   await membership(chengBranch.id, members.chengMember, 'secretary', '2019-06-01', { party: partyOrgs.cheng });
   await membership(chengGroup.id, members.chengOther, 'member');
   await membership(special.id, members.countyOfficer, 'member');
-  await db.insertInto('org_units').values({ org_id: qiaoBranch.id, unit_id: units.qiaoPower, linked_on: '2019-06-01', purpose: '供电保障' }).execute();
+  await db
+    .insertInto('org_units')
+    .values({ org_id: qiaoBranch.id, unit_id: units.qiaoPower, linked_on: '2019-06-01', purpose: '供电保障' })
+    .execute();
   await membership(qiaoGroup.id, members.qiaoSecretary, 'member');
 
-  const user = async (username: string, role: string, region: string | null, scopeOrg: string | null, acting: string | null, memberId: string | null = null) => {
-    await db.insertInto('users').values({
-      id: newId(), username, password_hash: hash, display_name: username, role, scope_region_code: region, scope_org_id: scopeOrg,
-      acting_party_org_id: acting, member_id: memberId, active: 1, version: 1, created_at: t, updated_at: t,
-    }).execute();
+  const user = async (
+    username: string,
+    role: string,
+    region: string | null,
+    scopeOrg: string | null,
+    acting: string | null,
+    memberId: string | null = null,
+  ) => {
+    await db
+      .insertInto('users')
+      .values({
+        id: newId(),
+        username,
+        password_hash: hash,
+        display_name: username,
+        role,
+        scope_region_code: region,
+        scope_org_id: scopeOrg,
+        acting_party_org_id: acting,
+        member_id: memberId,
+        active: 1,
+        version: 1,
+        created_at: t,
+        updated_at: t,
+      })
+      .execute();
   };
   await user('admin', 'county_admin', '411321', null, partyOrgs.county);
   await user('qiaoduan', 'township_admin', '411321106', null, partyOrgs.qiao);

@@ -45,10 +45,20 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function testApp(handle?: DbHandle, cipher?: DataCipher, extra: Partial<AppOptions> = {}): Promise<TestApp> {
+export async function testApp(
+  handle?: DbHandle,
+  cipher?: DataCipher,
+  extra: Partial<AppOptions> = {},
+): Promise<TestApp> {
   const db = handle ?? (await freshDb());
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianjian-data-'));
-  const app = await buildApp({ db, cipher, apiDocs: true, scratch: new ScratchSpace(path.join(dataDir, 'scratch')), ...extra });
+  const app = await buildApp({
+    db,
+    cipher,
+    apiDocs: true,
+    scratch: new ScratchSpace(path.join(dataDir, 'scratch')),
+    ...extra,
+  });
   await app.ready();
   return {
     app,
@@ -103,7 +113,12 @@ export function as(app: FastifyInstance, cookie: string) {
 export type Client = ReturnType<typeof as>;
 
 /** Asks for an export with a reason and downloads it through its link, as the screens do. */
-export async function exported(client: Client, kind: string, params: Record<string, unknown>, reason = '年度核查'): Promise<LightMyRequestResponse> {
+export async function exported(
+  client: Client,
+  kind: string,
+  params: Record<string, unknown>,
+  reason = '年度核查',
+): Promise<LightMyRequestResponse> {
   const grant = await client.post('/exports', { kind, params, reason });
   if (grant.statusCode !== 201) return grant;
   return client.get(grant.json().downloadUrl.replace('/api/v1', ''));

@@ -53,8 +53,15 @@ describe('two application servers on one database', () => {
     for (let i = 0; i < 12; i++) {
       const res = await fetch(`${base(i % 2)}/api/v1/public/reports`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': `limit-${i}-${randomBytes(4).toString('hex')}` },
-        body: JSON.stringify({ regionCode: '411321106200', category: 'electricity', description: `第${i}条：路灯不亮，晚上出行不便` }),
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': `limit-${i}-${randomBytes(4).toString('hex')}`,
+        },
+        body: JSON.stringify({
+          regionCode: '411321106200',
+          category: 'electricity',
+          description: `第${i}条：路灯不亮，晚上出行不便`,
+        }),
       });
       statuses.push(res.status);
     }
@@ -70,7 +77,10 @@ describe('two application servers on one database', () => {
     expect(again.status).toBe(201);
     expect((await again.json()).id).toBe((await first.json()).id);
     // The same key on both servers at the same moment: one change at most, never two.
-    const both = await Promise.all([report(0, headers, 'race-both-1', '同时提交'), report(1, headers, 'race-both-1', '同时提交')]);
+    const both = await Promise.all([
+      report(0, headers, 'race-both-1', '同时提交'),
+      report(1, headers, 'race-both-1', '同时提交'),
+    ]);
     expect(both.filter((r) => r.status === 201).length).toBeGreaterThanOrEqual(1);
     const handle = createDb(url);
     try {
@@ -100,10 +110,17 @@ describe('two application servers on one database', () => {
     expect(verified.audit.ok).toBe(true);
     const handle = createDb(url);
     try {
-      const stored = await handle.db.selectFrom('reports').select('description').where('description', 'like', '服务器%').execute();
+      const stored = await handle.db
+        .selectFrom('reports')
+        .select('description')
+        .where('description', 'like', '服务器%')
+        .execute();
       expect(stored.map((r) => r.description).sort()).toEqual(acknowledged.sort());
       // Gapless: every sequence number from 1 to the head's count, once.
-      const seq = await handle.db.selectFrom('audit_events').select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('seq').as('max')]).executeTakeFirstOrThrow();
+      const seq = await handle.db
+        .selectFrom('audit_events')
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('seq').as('max')])
+        .executeTakeFirstOrThrow();
       expect(Number(seq.n)).toBe(Number(seq.max));
     } finally {
       await handle.close();

@@ -24,9 +24,25 @@ const household = (over: Record<string, unknown> = {}, ids = [idNumber(1970), id
   income: { wages: 9000, business: 3000, transfer: 2400, property: 0 },
   waterSafe: true,
   people: [
-    { name: '王大山', relationship: '户主', gender: 'male', idNumber: ids[0], phone: '13812341234', health: 'healthy', labour: 'normal' },
+    {
+      name: '王大山',
+      relationship: '户主',
+      gender: 'male',
+      idNumber: ids[0],
+      phone: '13812341234',
+      health: 'healthy',
+      labour: 'normal',
+    },
     { name: '李秀英', relationship: '配偶', gender: 'female', idNumber: ids[1], health: 'serious', labour: 'lost' },
-    { name: '王小明', relationship: '长子', gender: 'male', idNumber: ids[2], health: 'healthy', labour: 'none', inSchool: true },
+    {
+      name: '王小明',
+      relationship: '长子',
+      gender: 'male',
+      idNumber: ids[2],
+      health: 'healthy',
+      labour: 'none',
+      inSchool: true,
+    },
   ],
   ...over,
 });
@@ -37,7 +53,8 @@ describe('DOMAIN §5: the household register and stacked assistance', () => {
   it('ID numbers are validated (GB 11643 check digit, region, birth date) and phone numbers too', async () => {
     const qiao = await ctx.user('qiaoduan');
     const bad = household();
-    (bad.people[0] as { idNumber: string }).idNumber = `${(bad.people[0] as { idNumber: string }).idNumber.slice(0, 17)}${(bad.people[0] as { idNumber: string }).idNumber[17] === '0' ? '1' : '0'}`;
+    (bad.people[0] as { idNumber: string }).idNumber =
+      `${(bad.people[0] as { idNumber: string }).idNumber.slice(0, 17)}${(bad.people[0] as { idNumber: string }).idNumber[17] === '0' ? '1' : '0'}`;
     const res = await qiao.post('/households', bad);
     expect(res.statusCode).toBe(400);
     expect(res.json().errors[0].path).toContain('people.0.idNumber');
@@ -63,10 +80,14 @@ describe('DOMAIN §5: the household register and stacked assistance', () => {
     const unmasked = (await qiao.post(`/households/${id}/unmask`, { reason: '核对低保材料' })).json();
     expect(unmasked.people[0].idNumber).toMatch(/^411321\d{11}[\dX]$/);
     expect(unmasked.people[1].health).toBe('serious');
-    const audit = (await (await ctx.user('auditor')).get(`/audit-events?entityId=${id}&action=household.unmask`)).json();
+    const audit = (
+      await (await ctx.user('auditor')).get(`/audit-events?entityId=${id}&action=household.unmask`)
+    ).json();
     expect(audit.items[0].after.reason).toBe('核对低保材料');
     // Neither the rows nor the audit trail hold a clear ID number.
-    const raw = JSON.stringify(await ctx.t.db.db.selectFrom('household_people').selectAll().execute()) + JSON.stringify(await ctx.t.db.db.selectFrom('audit_events').selectAll().execute());
+    const raw =
+      JSON.stringify(await ctx.t.db.db.selectFrom('household_people').selectAll().execute()) +
+      JSON.stringify(await ctx.t.db.db.selectFrom('audit_events').selectAll().execute());
     expect(raw).not.toContain(unmasked.people[0].idNumber);
     expect(raw).not.toContain('13812341234');
   });
@@ -106,14 +127,25 @@ describe('DOMAIN §5: the household register and stacked assistance', () => {
     });
     expect(primary.statusCode).toBe(201);
     expect((await qiao.get('/households?gap=no_primary_helper')).json().total).toBe(0);
-    const second = await qiao.post(`/households/${id}/helpers`, { memberId: ctx.county.members.qiaoSecretary, role: 'cadre', primary: true, reason: 'x', startOn: '2020-04-01' });
+    const second = await qiao.post(`/households/${id}/helpers`, {
+      memberId: ctx.county.members.qiaoSecretary,
+      role: 'cadre',
+      primary: true,
+      reason: 'x',
+      startOn: '2020-04-01',
+    });
     expect(second.json().code).toBe('primary_helper_exists');
     for (const [memberId, role] of [
       [ctx.county.members.qiaoSecretary, 'party_member'],
       [ctx.county.members.qiaoPowerChief, 'party_member'],
       [ctx.county.members.countyOfficer, 'police'],
     ] as const) {
-      const stacked = await qiao.post(`/households/${id}/helpers`, { memberId, role, reason: '两人重病，收入不稳定，叠加帮扶', startOn: '2020-04-01' });
+      const stacked = await qiao.post(`/households/${id}/helpers`, {
+        memberId,
+        role,
+        reason: '两人重病，收入不稳定，叠加帮扶',
+        startOn: '2020-04-01',
+      });
       expect(stacked.statusCode).toBe(201);
     }
     const detail = (await qiao.get(`/households/${id}`)).json();
@@ -122,16 +154,38 @@ describe('DOMAIN §5: the household register and stacked assistance', () => {
     expect(detail.helpers.map((h: { role: string }) => h.role)).toContain('police');
     expect((await qiao.get(`/households?helperId=${ctx.county.members.countyOfficer}`)).json().total).toBe(1);
     const primaryRow = detail.helpers.find((h: { primary: boolean }) => h.primary);
-    const end = await qiao.post(`/households/${id}/helpers/${primaryRow.id}/end`, { endOn: '2020-06-01', endReason: '调离', version: primaryRow.version });
+    const end = await qiao.post(`/households/${id}/helpers/${primaryRow.id}/end`, {
+      endOn: '2020-06-01',
+      endReason: '调离',
+      version: primaryRow.version,
+    });
     expect(end.json().code).toBe('primary_helper_required');
     const stackedRow = detail.helpers.find((h: { role: string }) => h.role === 'police');
-    expect((await qiao.post(`/households/${id}/helpers/${stackedRow.id}/end`, { endOn: '2020-12-31', endReason: '风险解除', version: stackedRow.version })).statusCode).toBe(204);
+    expect(
+      (
+        await qiao.post(`/households/${id}/helpers/${stackedRow.id}/end`, {
+          endOn: '2020-12-31',
+          endReason: '风险解除',
+          version: stackedRow.version,
+        })
+      ).statusCode,
+    ).toBe(204);
   });
   it('an exited household can still be given a helper in the transition period (脱贫不脱帮扶)', async () => {
     const qiao = await ctx.user('qiaoduan');
     const id = (await qiao.post('/households', household())).json().id;
-    await ctx.t.db.db.updateTable('households').set({ status: 'exited', exit_year: 2019 }).where('id', '=', id).execute();
-    const res = await qiao.post(`/households/${id}/helpers`, { memberId: ctx.county.members.qiaoOther, role: 'cadre', primary: true, reason: '脱贫不脱帮扶', startOn: '2020-01-01' });
+    await ctx.t.db.db
+      .updateTable('households')
+      .set({ status: 'exited', exit_year: 2019 })
+      .where('id', '=', id)
+      .execute();
+    const res = await qiao.post(`/households/${id}/helpers`, {
+      memberId: ctx.county.members.qiaoOther,
+      role: 'cadre',
+      primary: true,
+      reason: '脱贫不脱帮扶',
+      startOn: '2020-01-01',
+    });
     expect(res.statusCode, res.body).toBe(201);
     expect((await qiao.get(`/households/${id}`)).json().helpers).toHaveLength(1);
   });
@@ -143,15 +197,28 @@ describe('DOMAIN §5: visits and assistance measures', () => {
   const withHelper = async () => {
     const qiao = await ctx.user('qiaoduan');
     const id = (await qiao.post('/households', household())).json().id as string;
-    await qiao.post(`/households/${id}/helpers`, { memberId: ctx.county.members.qiaoOther, role: 'cadre', primary: true, reason: '结对', startOn: '2019-10-01' });
+    await qiao.post(`/households/${id}/helpers`, {
+      memberId: ctx.county.members.qiaoOther,
+      role: 'cadre',
+      primary: true,
+      reason: '结对',
+      startOn: '2019-10-01',
+    });
     return { qiao, id };
   };
 
   it("a visit is made by the household's helpers, and a problem found becomes a report for the branch", async () => {
     const { qiao, id } = await withHelper();
-    const stranger = await qiao.post(`/households/${id}/visits`, { visitedOn: '2020-04-02', helperIds: [ctx.county.members.qiaoPowerChief], checks: ['food'] });
+    const stranger = await qiao.post(`/households/${id}/visits`, {
+      visitedOn: '2020-04-02',
+      helperIds: [ctx.county.members.qiaoPowerChief],
+      checks: ['food'],
+    });
     expect(stranger.statusCode).toBe(400);
-    const before = await qiao.post(`/households/${id}/visits`, { visitedOn: '2019-09-01', helperIds: [ctx.county.members.qiaoOther] });
+    const before = await qiao.post(`/households/${id}/visits`, {
+      visitedOn: '2019-09-01',
+      helperIds: [ctx.county.members.qiaoOther],
+    });
     expect(before.statusCode).toBe(400); // not yet a helper on that day
     const visit = await qiao.post(`/households/${id}/visits`, {
       visitedOn: '2020-04-02',
@@ -180,9 +247,30 @@ describe('DOMAIN §5: visits and assistance measures', () => {
       startOn: '2020-04-10',
     });
     expect(m.statusCode).toBe(201);
-    expect((await qiao.post(`/households/${id}/measures/${m.json().id}/acknowledge`, { acknowledgedOn: '2020-04-01', version: 1 })).statusCode).toBe(400);
-    expect((await qiao.post(`/households/${id}/measures/${m.json().id}/acknowledge`, { acknowledgedOn: '2020-04-15', version: 1 })).statusCode).toBe(204);
-    expect((await qiao.post(`/households/${id}/measures/${m.json().id}/acknowledge`, { acknowledgedOn: '2020-04-16', version: 2 })).json().code).toBe('already_acknowledged');
+    expect(
+      (
+        await qiao.post(`/households/${id}/measures/${m.json().id}/acknowledge`, {
+          acknowledgedOn: '2020-04-01',
+          version: 1,
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await qiao.post(`/households/${id}/measures/${m.json().id}/acknowledge`, {
+          acknowledgedOn: '2020-04-15',
+          version: 1,
+        })
+      ).statusCode,
+    ).toBe(204);
+    expect(
+      (
+        await qiao.post(`/households/${id}/measures/${m.json().id}/acknowledge`, {
+          acknowledgedOn: '2020-04-16',
+          version: 2,
+        })
+      ).json().code,
+    ).toBe('already_acknowledged');
     const list = (await qiao.get(`/households/${id}/measures`)).json();
     expect(list.items[0]).toMatchObject({ category: 'health', unitName: '乔端镇派出所', acknowledgedOn: '2020-04-15' });
   });

@@ -56,7 +56,9 @@ describe('a committed change always has its reply: SIGKILL of a real server whil
           const res = await submit(restarted.base, again, attempt.key, attempt.description);
           const body = (await res.json()) as { trackingCode?: string; code?: string };
           expect([res.status, body.code], `run ${run}: the retry of ${attempt.key}`).toEqual([201, undefined]);
-          const followed = (await (await fetch(`${restarted.base}/api/v1/public/reports/${body.trackingCode}`)).json()) as { description?: string };
+          const followed = (await (
+            await fetch(`${restarted.base}/api/v1/public/reports/${body.trackingCode}`)
+          ).json()) as { description?: string };
           expect(followed.description, `run ${run}: the tracking code of ${attempt.key}`).toBe(attempt.description);
           if (res.headers.get('idempotent-replayed')) outcomes.replayed++;
           else outcomes.madeNow++;
@@ -67,14 +69,22 @@ describe('a committed change always has its reply: SIGKILL of a real server whil
       }
       const handle = createDb(url);
       try {
-        const descriptions = (await handle.db.selectFrom('reports').select('description').where('description', 'like', `第${run}轮%`).execute()).map((r) => r.description);
+        const descriptions = (
+          await handle.db
+            .selectFrom('reports')
+            .select('description')
+            .where('description', 'like', `第${run}轮%`)
+            .execute()
+        ).map((r) => r.description);
         expect(descriptions.length, `run ${run}: a report made twice`).toBe(new Set(descriptions).size);
       } finally {
         await handle.close();
       }
     }
     // Committed before the kill (its reply with it) or not at all (made by the retry): printed for the record.
-    console.log(`reports cut off by the kills: ${outcomes.replayed} had committed and were replayed, ${outcomes.madeNow} were made by the retry`);
+    console.log(
+      `reports cut off by the kills: ${outcomes.replayed} had committed and were replayed, ${outcomes.madeNow} were made by the retry`,
+    );
     expect(outcomes.replayed + outcomes.madeNow).toBeGreaterThan(0);
   }, 300_000);
 });

@@ -17,7 +17,13 @@ function sources(dir: string): string[] {
 /** The file a relative import names (with or without its extension, or a folder's index). */
 function resolve(from: string, spec: string): string | null {
   const base = path.resolve(path.dirname(from), spec);
-  for (const candidate of [base, `${base}.ts`, `${base}.tsx`, path.join(base, 'index.ts'), path.join(base, 'index.tsx')]) {
+  for (const candidate of [
+    base,
+    `${base}.ts`,
+    `${base}.tsx`,
+    path.join(base, 'index.ts'),
+    path.join(base, 'index.tsx'),
+  ]) {
     if (/\.tsx?$/.test(candidate) && existsSync(candidate)) return candidate;
   }
   return null;
@@ -83,6 +89,8 @@ describe('one shape: modules import in one direction', () => {
 
   it('finds a cycle when there is one (the check itself works)', () => {
     const dir = path.join(repo, 'apps/server/test/fixtures/import-cycle');
-    expect(cycles([path.join(dir, 'a.ts'), path.join(dir, 'b.ts')])).toEqual([['apps/server/test/fixtures/import-cycle/a.ts', 'apps/server/test/fixtures/import-cycle/b.ts']]);
+    expect(cycles([path.join(dir, 'a.ts'), path.join(dir, 'b.ts')])).toEqual([
+      ['apps/server/test/fixtures/import-cycle/a.ts', 'apps/server/test/fixtures/import-cycle/b.ts'],
+    ]);
   });
 });

@@ -13,7 +13,6 @@ import { type ImportView, countyDatabase, session, startServer } from './server-
 const HEARTBEAT_MS = 200;
 const STALE_MS = 4000;
 
-
 /**
  * Two real servers on one database, as a pool runs them: the server running an import beats (writes the import's
  * heartbeat) every few seconds, and any server marks a running import whose heartbeat stopped as failed.
@@ -36,7 +35,12 @@ describe('interrupted imports are found by their heartbeat, on any server', () =
       LIANJIAN_IMPORT_HEARTBEAT_MS: String(HEARTBEAT_MS),
       LIANJIAN_IMPORT_STALE_MS: String(STALE_MS),
       LIANJIAN_DAILY_SNAPSHOTS: 'off',
-      ...(skewMs ? { SKEW_MS: String(skewMs), NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${path.join(import.meta.dirname, 'clock-skew.mjs')}` } : {}),
+      ...(skewMs
+        ? {
+            SKEW_MS: String(skewMs),
+            NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${path.join(import.meta.dirname, 'clock-skew.mjs')}`,
+          }
+        : {}),
     };
     const server = await startServer(url, key, env);
     children.push(server.child);
@@ -66,10 +70,14 @@ describe('interrupted imports are found by their heartbeat, on any server', () =
     url = await countyDatabase(scratch, key);
     // Long enough to outlast the threshold twice over on a fast machine (60,000 rows once took 3.8 s, under it).
     big = { file: path.join(scratch.dir, 'big.csv'), households: 0 };
-    big.households = (await writeRegisterSample(big.file, { rows: 150_000, villages: ['411321106200', '411321106201'], serial: 1 })).households;
+    big.households = (
+      await writeRegisterSample(big.file, { rows: 150_000, villages: ['411321106200', '411321106201'], serial: 1 })
+    ).households;
     // Large enough that the kill lands while the file is read, small enough to import again quickly.
     small = { file: path.join(scratch.dir, 'small.csv'), households: 0 };
-    small.households = (await writeRegisterSample(small.file, { rows: 20_000, villages: ['411321106200'], serial: 2 })).households;
+    small.households = (
+      await writeRegisterSample(small.file, { rows: 20_000, villages: ['411321106200'], serial: 2 })
+    ).households;
   }, 120_000);
   afterAll(async () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
@@ -84,14 +92,22 @@ describe('interrupted imports are found by their heartbeat, on any server', () =
     const first = await upload(a.base, a.headers, small.file, 'small.csv');
     expect(first.status).toBe(202);
     // Killed while it reads the file.
-    const before = await until(() => read(a.base, a.headers, first.view.id), (v) => v.rowsRead > 0 || v.status !== 'running', 30_000);
+    const before = await until(
+      () => read(a.base, a.headers, first.view.id),
+      (v) => v.rowsRead > 0 || v.status !== 'running',
+      30_000,
+    );
     expect(before.status).toBe('running');
     a.child.kill('SIGKILL');
     await new Promise((r) => a.child.once('exit', r));
     const killedAt = Date.now();
 
     // The page, polling the other server, sees the import fail instead of running for ever.
-    const seen = await until(() => read(b.base, b.headers, first.view.id), (v) => v.status !== 'running', 20_000);
+    const seen = await until(
+      () => read(b.base, b.headers, first.view.id),
+      (v) => v.status !== 'running',
+      20_000,
+    );
     expect(seen).toMatchObject({ status: 'failed', failure: 'interrupted', households: 0 });
     expect(seen.message).toContain('中断');
     // Found within the threshold and one sweep after it (a quarter of the threshold), with room for a slow machine.
@@ -99,7 +115,11 @@ describe('interrupted imports are found by their heartbeat, on any server', () =
 
     const handle = createDb(url);
     try {
-      const audit = await handle.db.selectFrom('audit_events').select(['action', 'user_id']).where('entity_id', '=', first.view.id).execute();
+      const audit = await handle.db
+        .selectFrom('audit_events')
+        .select(['action', 'user_id'])
+        .where('entity_id', '=', first.view.id)
+        .execute();
       expect(audit).toEqual([{ action: 'household.import_interrupted', user_id: 'system' }]);
     } finally {
       await handle.close();
@@ -110,7 +130,11 @@ describe('interrupted imports are found by their heartbeat, on any server', () =
     expect(again.status).toBe(202);
     expect(again.view.id).not.toBe(first.view.id);
     expect(again.view.duplicateOf).toBeNull();
-    const done = await until(() => read(b.base, b.headers, again.view.id), (v) => v.status !== 'running', 60_000);
+    const done = await until(
+      () => read(b.base, b.headers, again.view.id),
+      (v) => v.status !== 'running',
+      60_000,
+    );
     expect(done).toMatchObject({ status: 'completed', households: small.households });
     b.child.kill('SIGTERM');
   }, 180_000);
@@ -124,7 +148,11 @@ describe('interrupted imports are found by their heartbeat, on any server', () =
     const up = await upload(a.base, a.headers, big.file, 'big.csv');
     expect(up.status).toBe(202);
     // Both servers sweep meanwhile; the import must outlast the threshold for this to show anything.
-    const done = await until(() => read(b.base, b.headers, up.view.id), (v) => v.status !== 'running', 120_000);
+    const done = await until(
+      () => read(b.base, b.headers, up.view.id),
+      (v) => v.status !== 'running',
+      120_000,
+    );
     expect(done).toMatchObject({ status: 'completed', households: big.households });
     expect(Date.now() - t0).toBeGreaterThan(STALE_MS);
     for (const s of [a, b]) s.child.kill('SIGTERM');

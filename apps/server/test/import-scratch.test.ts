@@ -9,7 +9,6 @@ import { writeRegisterSample } from '../src/seed/register-sample.ts';
 import { scratchDatabases } from './scratch-db.ts';
 import { type ImportView, countyDatabase, session, startServer } from './server-process.ts';
 
-
 /** Every file under `dir` (folders are not files: an empty folder holds nothing). */
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
@@ -59,7 +58,8 @@ describe('scratch files of imports', () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('花名册');
     await writeRegisterSample(path.join(scratch.dir, 'x.csv'), { rows: 300, villages: ['411321106201'], serial: 6 });
-    for (const line of fs.readFileSync(path.join(scratch.dir, 'x.csv'), 'utf8').replace(/\r\n$/, '').split('\r\n')) ws.addRow(line.split(','));
+    for (const line of fs.readFileSync(path.join(scratch.dir, 'x.csv'), 'utf8').replace(/\r\n$/, '').split('\r\n'))
+      ws.addRow(line.split(','));
     files.xlsx = path.join(scratch.dir, 'ok.xlsx');
     fs.writeFileSync(files.xlsx, Buffer.from(await wb.xlsx.writeBuffer()));
   }, 120_000);

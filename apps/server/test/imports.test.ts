@@ -67,13 +67,17 @@ function household(no: string, village = '411321106200', size = 3): Row[] {
 }
 
 const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-const csv = (rows: Row[]) => `${[HEADERS.join(','), ...rows.map((r) => COLUMNS.map((c) => quote(r[c.key])).join(','))].join('\r\n')}\r\n`;
+const csv = (rows: Row[]) =>
+  `${[HEADERS.join(','), ...rows.map((r) => COLUMNS.map((c) => quote(r[c.key])).join(','))].join('\r\n')}\r\n`;
 
 async function xlsx(rows: Row[], numericIds = false): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('花名册');
   ws.addRow(HEADERS);
-  for (const r of rows) ws.addRow(COLUMNS.map((c) => (numericIds && c.key === 'idNumber' ? Number(r.idNumber.slice(0, 17)) * 10 : r[c.key])));
+  for (const r of rows)
+    ws.addRow(
+      COLUMNS.map((c) => (numericIds && c.key === 'idNumber' ? Number(r.idNumber.slice(0, 17)) * 10 : r[c.key])),
+    );
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
@@ -142,15 +146,41 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     return (await c.get(`/household-imports/${res.json().id}`)).json();
   }
 
-  const households = async () => Number((await ctx.t.db.db.selectFrom('households').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-  const people = async () => Number((await ctx.t.db.db.selectFrom('household_people').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const households = async () =>
+    Number(
+      (
+        await ctx.t.db.db
+          .selectFrom('households')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const people = async () =>
+    Number(
+      (
+        await ctx.t.db.db
+          .selectFrom('household_people')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it('a CSV in the registration layout registers every household, people grouped by household number', async () => {
     const rows = [...household('1'), ...household('2', '411321106201', 2)];
-    const cacheSize = async () => (ctx.t.db.dialect === 'sqlite' ? (await sql<{ cache_size: number }>`pragma cache_size`.execute(ctx.t.db.db)).rows[0]?.cache_size : null);
+    const cacheSize = async () =>
+      ctx.t.db.dialect === 'sqlite'
+        ? (await sql<{ cache_size: number }>`pragma cache_size`.execute(ctx.t.db.db)).rows[0]?.cache_size
+        : null;
     const cacheBefore = await cacheSize();
     const result = await imported('qiaoduan', csv(rows));
-    expect(result).toMatchObject({ status: 'completed', households: 2, people: 5, rowsRead: 5, errorCount: 0, progress: 100 });
+    expect(result).toMatchObject({
+      status: 'completed',
+      households: 2,
+      people: 5,
+      rowsRead: 5,
+      errorCount: 0,
+      progress: 100,
+    });
     // The larger page cache of the write (SQLite) is given back.
     expect(await cacheSize()).toBe(cacheBefore);
     expect(await households()).toBe(2);
@@ -158,21 +188,33 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     const list = (await qiao.get('/households?regionCode=411321106201')).json();
     expect(list.total).toBe(1);
     const detail = (await qiao.get(`/households/${list.items[0].id}`)).json();
-    expect(detail).toMatchObject({ primaryCause: 'illness', secondaryCauses: ['schooling', 'lack_of_skills'], perCapitaIncome: 7200 });
+    expect(detail).toMatchObject({
+      primaryCause: 'illness',
+      secondaryCauses: ['schooling', 'lack_of_skills'],
+      perCapitaIncome: 7200,
+    });
     expect(detail.people[0].idNumber).toMatch(/^4113\*{10}\w{4}$/);
     // Each person's blind index is their own ID number's (the import computes it as it reads the row), and finds them.
-    const stored = await ctx.t.db.db.selectFrom('household_people').select(['id_number_enc', 'id_number_index']).execute();
+    const stored = await ctx.t.db.db
+      .selectFrom('household_people')
+      .select(['id_number_enc', 'id_number_index'])
+      .execute();
     expect(stored).toHaveLength(5);
     for (const p of stored) expect(p.id_number_index).toBe(cipher.blindIndex(cipher.decrypt(p.id_number_enc)));
     expect((await qiao.post('/households/search', { idNumber: rows[4]?.idNumber })).json().total).toBe(1);
-    const audit = await ctx.t.db.db.selectFrom('audit_events').select(['action', 'after_json']).where('action', '=', 'household.import').execute();
+    const audit = await ctx.t.db.db
+      .selectFrom('audit_events')
+      .select(['action', 'after_json'])
+      .where('action', '=', 'household.import')
+      .execute();
     expect(audit).toHaveLength(1);
     expect(audit[0]?.after_json).not.toContain(rows[0]?.idNumber);
   });
 
   it('one bad row means nothing is written, and the error report names the row', async () => {
     const rows = [...household('1'), ...household('2'), ...household('3')];
-    (rows[4] as Row).idNumber = `${(rows[4] as Row).idNumber.slice(0, 17)}${(rows[4] as Row).idNumber[17] === '1' ? '2' : '1'}`;
+    (rows[4] as Row).idNumber =
+      `${(rows[4] as Row).idNumber.slice(0, 17)}${(rows[4] as Row).idNumber[17] === '1' ? '2' : '1'}`;
     (rows[7] as Row).health = '很好';
     const result = await imported('qiaoduan', csv(rows));
     expect(result).toMatchObject({ status: 'failed', errorCount: 2, households: 0 });
@@ -187,7 +229,13 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     await wb.xlsx.load(report.rawPayload as unknown as ArrayBuffer);
     const ws = wb.worksheets[0] as ExcelWorksheet;
     // Data row 5 of the file is line 6 (after the header); row 8 is line 9.
-    expect(ws.getRow(2).values).toEqual([undefined, 6, '身份证号', expect.stringMatching(/^4113\*+\w{4}$/), '身份证号校验位不正确']);
+    expect(ws.getRow(2).values).toEqual([
+      undefined,
+      6,
+      '身份证号',
+      expect.stringMatching(/^4113\*+\w{4}$/),
+      '身份证号校验位不正确',
+    ]);
     expect(ws.getRow(3).getCell(1).value).toBe(9);
     expect(ws.getRow(3).getCell(2).value).toBe('健康状况');
     expect(String(ws.getRow(3).getCell(4).value)).toContain('应为');
@@ -237,9 +285,15 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     book.worksheets[0]?.eachRow((row) => cells.push(String(row.values)));
     expect(cells.join('\n')).not.toMatch(/第 ?[0-9]+ ?行|柴岗|城郊/);
     expect(await households()).toBe(before);
-    const attempts = await ctx.t.db.db.selectFrom('audit_events').select(['after_json']).where('action', '=', 'household.duplicate_attempt').execute();
+    const attempts = await ctx.t.db.db
+      .selectFrom('audit_events')
+      .select(['after_json'])
+      .where('action', '=', 'household.duplicate_attempt')
+      .execute();
     expect(attempts).toHaveLength(2);
-    expect(attempts.map((x) => JSON.parse(x.after_json as string).idNumberIndex).sort()).toEqual([cipher.blindIndex(a), cipher.blindIndex(b)].sort());
+    expect(attempts.map((x) => JSON.parse(x.after_json as string).idNumberIndex).sort()).toEqual(
+      [cipher.blindIndex(a), cipher.blindIndex(b)].sort(),
+    );
     expect(JSON.stringify(attempts)).not.toContain(a);
     // In its own scope the importer is told which row: it can read that household anyway.
     const mine = csv(household('3'));
@@ -285,8 +339,16 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     const answers = await Promise.all(probes.map((f, i) => upload('qiaoduan', f, `probe-${i}.csv`)));
     expect(answers.map((r) => [r.statusCode, r.json().code])).toEqual(Array(7).fill([409, 'import_running']));
     await ctx.t.app.householdImports.settled(large.json().id);
-    expect((await (await ctx.user('qiaoduan')).get(`/household-imports/${large.json().id}`)).json().status).toBe('completed');
-    expect(await ctx.t.db.db.selectFrom('audit_events').select('id').where('action', '=', 'household.duplicate_attempt').execute()).toEqual([]);
+    expect((await (await ctx.user('qiaoduan')).get(`/household-imports/${large.json().id}`)).json().status).toBe(
+      'completed',
+    );
+    expect(
+      await ctx.t.db.db
+        .selectFrom('audit_events')
+        .select('id')
+        .where('action', '=', 'household.duplicate_attempt')
+        .execute(),
+    ).toEqual([]);
     // Once it has ended, the next one starts.
     const next = await upload('qiaoduan', csv(household('y1')), 'next.csv');
     expect(next.statusCode).toBe(202);
@@ -297,7 +359,7 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     return file.split('\r\n')[1]?.split(',')[5];
   }
 
-  it('households must have exactly one head and a village in the importer\'s scope', async () => {
+  it("households must have exactly one head and a village in the importer's scope", async () => {
     const noHead = household('1');
     (noHead[0] as Row).relationship = '父亲';
     const twoHeads = household('2');
@@ -305,7 +367,11 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     const elsewhere = household('3', '411321300214');
     const result = await imported('qiaoduan', csv([...noHead, ...twoHeads, ...elsewhere]));
     expect(result.status).toBe('failed');
-    const row = await ctx.t.db.db.selectFrom('household_imports').select('errors_json').where('id', '=', result.id).executeTakeFirstOrThrow();
+    const row = await ctx.t.db.db
+      .selectFrom('household_imports')
+      .select('errors_json')
+      .where('id', '=', result.id)
+      .executeTakeFirstOrThrow();
     const errors = JSON.parse(row.errors_json as string) as { row: number; message: string }[];
     expect(errors.map((e) => [e.row, e.message])).toEqual([
       [2, '户编号 1 没有户主'],
@@ -318,11 +384,19 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
   });
 
   it('an XLSX workbook imports like a CSV; ID numbers stored as numbers are refused with the fix', async () => {
-    const ok = await imported('qiaoduan', await xlsx([...household('1'), ...household('2', '411321106200', 1)]), 'register.xlsx');
+    const ok = await imported(
+      'qiaoduan',
+      await xlsx([...household('1'), ...household('2', '411321106200', 1)]),
+      'register.xlsx',
+    );
     expect(ok).toMatchObject({ status: 'completed', households: 2, people: 4, format: 'xlsx' });
     const numeric = await imported('qiaoduan', await xlsx(household('3'), true), 'numeric.xlsx');
     expect(numeric.status).toBe('failed');
-    const row = await ctx.t.db.db.selectFrom('household_imports').select('errors_json').where('id', '=', numeric.id).executeTakeFirstOrThrow();
+    const row = await ctx.t.db.db
+      .selectFrom('household_imports')
+      .select('errors_json')
+      .where('id', '=', numeric.id)
+      .executeTakeFirstOrThrow();
     expect(row.errors_json).toContain('文本格式');
   });
 
@@ -405,7 +479,11 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     const eocd = smuggled.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
     const cd = smuggled.readUInt32LE(eocd + 16) + hidden.length;
     smuggled.writeUInt32LE(cd, eocd + 16);
-    for (let p = cd; smuggled.readUInt32LE(p) === 0x02014b50; p += 46 + smuggled.readUInt16LE(p + 28) + smuggled.readUInt16LE(p + 30) + smuggled.readUInt16LE(p + 32)) {
+    for (
+      let p = cd;
+      smuggled.readUInt32LE(p) === 0x02014b50;
+      p += 46 + smuggled.readUInt16LE(p + 28) + smuggled.readUInt16LE(p + 30) + smuggled.readUInt16LE(p + 32)
+    ) {
       smuggled.writeUInt32LE(smuggled.readUInt32LE(p + 42) + hidden.length, p + 42);
     }
     const result = await imported('qiaoduan', smuggled, 'smuggled.xlsx');
@@ -424,8 +502,18 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     try {
       const cookie = await login(app, 'qiaoduan', PASSWORD);
       const send = (body: string) =>
-        app.inject({ method: 'POST', url: '/api/v1/household-imports?fileName=a.csv', headers: { ...sessionHeaders(cookie), 'content-type': 'application/octet-stream' }, payload: body });
-      const tooBig = await send(csv([...household('1'), ...household('2'), ...household('3'), ...household('4'), ...household('5')]).padEnd(5000, '\n'));
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/household-imports?fileName=a.csv',
+          headers: { ...sessionHeaders(cookie), 'content-type': 'application/octet-stream' },
+          payload: body,
+        });
+      const tooBig = await send(
+        csv([...household('1'), ...household('2'), ...household('3'), ...household('4'), ...household('5')]).padEnd(
+          5000,
+          '\n',
+        ),
+      );
       expect(tooBig.statusCode).toBe(413);
       expect(tooBig.json().code).toBe('file_too_large');
       const tooMany = await send(csv([...household('1'), ...household('2')]));
@@ -434,15 +522,28 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
       const r = (await as(app, cookie).get(`/household-imports/${tooMany.json().id}`)).json();
       expect(r.status).toBe('failed');
       expect(r.message).toContain('5 行');
-      expect(Number((await db.db.selectFrom('households').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)).toBe(0);
+      expect(
+        Number(
+          (
+            await db.db
+              .selectFrom('households')
+              .select((eb) => eb.fn.countAll().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        ),
+      ).toBe(0);
     } finally {
       await app.close();
     }
   });
 
-  it('the template downloads with the layout\'s headers and imports as it is', async () => {
+  it("the template downloads with the layout's headers and imports as it is", async () => {
     const cookie = await login(ctx.t.app, 'qiaoduan', PASSWORD);
-    const res = await ctx.t.app.inject({ method: 'GET', url: '/api/v1/household-imports/template', headers: sessionHeaders(cookie) });
+    const res = await ctx.t.app.inject({
+      method: 'GET',
+      url: '/api/v1/household-imports/template',
+      headers: sessionHeaders(cookie),
+    });
     expect(res.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
@@ -455,7 +556,11 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
   it('a re-upload of the same file whose import went stale (its server stopped beating) starts a new import; the stale one is marked interrupted, audited', async () => {
     const file = csv([...household('1'), ...household('2')]);
     const hash = createHash('sha256').update(file).digest('hex');
-    const qiao = await ctx.t.db.db.selectFrom('users').select('id').where('username', '=', 'qiaoduan').executeTakeFirstOrThrow();
+    const qiao = await ctx.t.db.db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', 'qiaoduan')
+      .executeTakeFirstOrThrow();
     // An import left running by a server that died an hour ago.
     const hourAgo = new Date(Date.now() - 3600_000).toISOString();
     await ctx.t.db.db
@@ -490,9 +595,19 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     expect(res.json().id).not.toBe('00000000-0000-4000-8000-000000000001');
     await ctx.t.app.householdImports.settled(res.json().id);
     const qiaoClient = await ctx.user('qiaoduan');
-    expect((await qiaoClient.get(`/household-imports/${res.json().id}`)).json()).toMatchObject({ status: 'completed', households: 2 });
-    expect((await qiaoClient.get('/household-imports/00000000-0000-4000-8000-000000000001')).json()).toMatchObject({ status: 'failed', failure: 'interrupted' });
-    const audit = await ctx.t.db.db.selectFrom('audit_events').select('action').where('entity_id', '=', '00000000-0000-4000-8000-000000000001').execute();
+    expect((await qiaoClient.get(`/household-imports/${res.json().id}`)).json()).toMatchObject({
+      status: 'completed',
+      households: 2,
+    });
+    expect((await qiaoClient.get('/household-imports/00000000-0000-4000-8000-000000000001')).json()).toMatchObject({
+      status: 'failed',
+      failure: 'interrupted',
+    });
+    const audit = await ctx.t.db.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('entity_id', '=', '00000000-0000-4000-8000-000000000001')
+      .execute();
     expect(audit.map((a) => a.action)).toEqual(['household.import_interrupted']);
   });
 
@@ -505,14 +620,22 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
       expect(res.statusCode).toBe(202);
       const id = res.json().id as string;
       for (let i = 0; i < 1000; i++) {
-        const r = await ctx.t.db.db.selectFrom('household_imports').select(['rows_read', 'status']).where('id', '=', id).executeTakeFirstOrThrow();
+        const r = await ctx.t.db.db
+          .selectFrom('household_imports')
+          .select(['rows_read', 'status'])
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow();
         if (r.rows_read > 0 || r.status !== 'running') break;
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       // Every running import counts as stale here: what a sweep on another server does when it sees no beat.
       expect(await ctx.t.app.householdImports.failInterrupted(-60_000)).toBe(1);
       await ctx.t.app.householdImports.settled(id);
-      const row = await ctx.t.db.db.selectFrom('household_imports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+      const row = await ctx.t.db.db
+        .selectFrom('household_imports')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
       expect(row).toMatchObject({ status: 'failed', failure: 'interrupted', households: 0 });
       expect(await households()).toBe(0);
       const audit = await ctx.t.db.db.selectFrom('audit_events').select('action').where('entity_id', '=', id).execute();
@@ -541,7 +664,12 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
 
   it('a township admin cannot import without region scope and uploads must be files', async () => {
     const cookie = await login(ctx.t.app, 'qiaoduan', PASSWORD);
-    const json = await ctx.t.app.inject({ method: 'POST', url: '/api/v1/household-imports?fileName=a.csv', headers: sessionHeaders(cookie), payload: { a: 1 } });
+    const json = await ctx.t.app.inject({
+      method: 'POST',
+      url: '/api/v1/household-imports?fileName=a.csv',
+      headers: sessionHeaders(cookie),
+      payload: { a: 1 },
+    });
     expect(json.statusCode).toBe(415);
     const empty = await upload('qiaoduan', '');
     expect(empty.statusCode).toBe(400);
@@ -551,7 +679,9 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
 /** Every file under `dir` (folders are not files). */
 function filesIn(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[]).filter((e) => !e.isDirectory()).map((e) => path.join(e.parentPath, e.name));
+  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+    .filter((e) => !e.isDirectory())
+    .map((e) => path.join(e.parentPath, e.name));
 }
 
 /** Character → its two GBK bytes (the two-byte range of GB18030), from Node's own decoder. */

@@ -4,7 +4,21 @@ import type { Ctx } from './setup-county.ts';
 
 /** A dated status change of an item, as the workflow records it. */
 export const transition = (db: Db, item: string, at: string, from: string, to: string) =>
-  db.insertInto('item_events').values({ id: newId(), item_id: item, at, user_id: null, actor_label: '测试', kind: 'transition', text: to, public: 1, from_status: from, to_status: to }).execute();
+  db
+    .insertInto('item_events')
+    .values({
+      id: newId(),
+      item_id: item,
+      at,
+      user_id: null,
+      actor_label: '测试',
+      kind: 'transition',
+      text: to,
+      public: 1,
+      from_status: from,
+      to_status: to,
+    })
+    .execute();
 
 /**
  * Three items listed by 乔端镇's branch on 5 Jan 2020 (丙 due on 20 Jan). 甲 went in progress on 10 Jan and was
@@ -23,9 +37,17 @@ export async function listedJanuary2020(ctx: Ctx): Promise<{ listId: string; ite
   });
   const items = list.json().itemIds as [string, string, string];
   const db = ctx.t.db.db;
-  await db.updateTable('items').set({ created_at: '2020-01-05T02:00:00.000Z' }).where('list_id', '=', list.json().id).execute();
+  await db
+    .updateTable('items')
+    .set({ created_at: '2020-01-05T02:00:00.000Z' })
+    .where('list_id', '=', list.json().id)
+    .execute();
   await transition(db, items[0], '2020-01-10T02:00:00.000Z', 'open', 'in_progress');
   await transition(db, items[0], '2020-02-10T02:00:00.000Z', 'in_progress', 'closed');
-  await db.updateTable('items').set({ status: 'closed', closed_at: '2020-02-10T02:00:00.000Z', resident_confirmed_at: '2020-02-12T02:00:00.000Z' }).where('id', '=', items[0]).execute();
+  await db
+    .updateTable('items')
+    .set({ status: 'closed', closed_at: '2020-02-10T02:00:00.000Z', resident_confirmed_at: '2020-02-12T02:00:00.000Z' })
+    .where('id', '=', items[0])
+    .execute();
   return { listId: list.json().id, items };
 }

@@ -13,7 +13,12 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     get: (url: string) => ctx.t.app.inject({ url: `/api/v1${url}` }),
   });
   const residentReport = async (description = '断路器老是跳闸，家里经常停电') => {
-    const res = await anon().post('/public/reports', { regionCode: '411321106200', category: 'electricity', description, phone: '13812341234' });
+    const res = await anon().post('/public/reports', {
+      regionCode: '411321106200',
+      category: 'electricity',
+      description,
+      phone: '13812341234',
+    });
     expect(res.statusCode).toBe(201);
     return res.json().trackingCode as string;
   };
@@ -42,9 +47,14 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     expect(list.statusCode).toBe(201);
     return list.json().itemIds[0] as string;
   };
-  const version = async (itemId: string) => (await (await ctx.user('qiaoduan')).get(`/items/${itemId}`)).json().version as number;
-  const move = async (who: 'qiaoduan' | 'baihe' | 'admin' | 'supervisor' | 'chengjiao', itemId: string, to: string, extra: object = {}) =>
-    (await ctx.user(who)).post(`/items/${itemId}/transitions`, { to, version: await version(itemId), ...extra });
+  const version = async (itemId: string) =>
+    (await (await ctx.user('qiaoduan')).get(`/items/${itemId}`)).json().version as number;
+  const move = async (
+    who: 'qiaoduan' | 'baihe' | 'admin' | 'supervisor' | 'chengjiao',
+    itemId: string,
+    to: string,
+    extra: object = {},
+  ) => (await ctx.user(who)).post(`/items/${itemId}/transitions`, { to, version: await version(itemId), ...extra });
 
   it('the item list reads as a ledger (newest list first, items in number order) and pages by cursor without gaps or repeats; an escalated item is listed once', async () => {
     const qiao = await ctx.user('qiaoduan');
@@ -55,13 +65,20 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
       ['2020-09-01', 12],
       ['2020-06-01', 2],
     ] as const) {
-      const res = await qiao.post('/problem-lists', { orgId: ctx.county.orgs.qiaoBranch.id, title: `清单${listedOn}`, listedOn, items: Array.from({ length: count }, (_, i) => item(i + 1)) });
+      const res = await qiao.post('/problem-lists', {
+        orgId: ctx.county.orgs.qiaoBranch.id,
+        title: `清单${listedOn}`,
+        listedOn,
+        items: Array.from({ length: count }, (_, i) => item(i + 1)),
+      });
       expect(res.statusCode, res.body).toBe(201);
     }
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { total: number; items: { listedOn: string; no: number }[]; nextCursor: string | null } = (await qiao.get(`/items?limit=5${cursor ? `&cursor=${cursor}` : ''}`)).json();
+      const page: { total: number; items: { listedOn: string; no: number }[]; nextCursor: string | null } = (
+        await qiao.get(`/items?limit=5${cursor ? `&cursor=${cursor}` : ''}`)
+      ).json();
       expect(page.total).toBe(17);
       seen.push(...page.items.map((i) => `${i.listedOn}#${i.no}`));
       cursor = page.nextCursor;
@@ -73,13 +90,24 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     ];
     expect(seen).toEqual(expected);
     // The stored key is what the migration that added it computes from the list, on this database.
-    const differing = await sql<{ n: number }>`select count(*) as n from items i inner join problem_lists l on l.id = i.list_id
+    const differing = await sql<{
+      n: number;
+    }>`select count(*) as n from items i inner join problem_lists l on l.id = i.list_id
       where i.sort_key <> l.listed_on || '|' || (100000 + l.no) || '|' || (999999 - i.no)`.execute(ctx.t.db.db);
     expect(Number(differing.rows[0]?.n)).toBe(0);
     // An item of the township escalated to another organization of the township is reached two ways, and listed once.
     const first = (await qiao.get('/items?limit=1')).json().items[0];
-    await ctx.t.db.db.updateTable('items').set({ escalated_to_org_id: ctx.county.orgs.qiaoGb.id }).where('id', '=', first.id).execute();
-    expect((await qiao.get('/items?limit=50')).json().items.map((i: { id: string }) => i.id).filter((id: string) => id === first.id)).toHaveLength(1);
+    await ctx.t.db.db
+      .updateTable('items')
+      .set({ escalated_to_org_id: ctx.county.orgs.qiaoGb.id })
+      .where('id', '=', first.id)
+      .execute();
+    expect(
+      (await qiao.get('/items?limit=50'))
+        .json()
+        .items.map((i: { id: string }) => i.id)
+        .filter((id: string) => id === first.id),
+    ).toHaveLength(1);
     expect((await qiao.get('/items?limit=50')).json().total).toBe(17);
   });
 
@@ -87,14 +115,20 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     const code = await residentReport();
     // 12 characters in three groups of four (11 random, one check), typed in any case, spaced or not.
     expect(code).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
-    expect((await anon().get(`/public/reports/${encodeURIComponent(code.toLowerCase().replace(/-/g, ' '))}`)).statusCode).toBe(200);
+    expect(
+      (await anon().get(`/public/reports/${encodeURIComponent(code.toLowerCase().replace(/-/g, ' '))}`)).statusCode,
+    ).toBe(200);
     // One character misheard on the hotline: the check character says so, instead of "not found".
     const last = code.at(-1) === '0' ? '1' : '0';
     const misheard = await anon().get(`/public/reports/${code.slice(0, -1)}${last}`);
     expect([misheard.statusCode, misheard.json().code]).toEqual([400, 'tracking_code_mistyped']);
     const view = await anon().get(`/public/reports/${code}`);
     expect(view.statusCode).toBe(200);
-    expect(view.json()).toMatchObject({ stage: 'received', orgName: '白河新村易地搬迁临时党支部', regionName: '穆老庄村' });
+    expect(view.json()).toMatchObject({
+      stage: 'received',
+      orgName: '白河新村易地搬迁临时党支部',
+      regionName: '穆老庄村',
+    });
     expect(JSON.stringify(view.json())).not.toContain('1381234');
     expect((await anon().get('/public/reports/0000-0000-0000-0000-0000-0000-0000-0000')).statusCode).toBe(404);
     expect((await anon().get('/public/reports/0000-0000-0000')).statusCode).toBe(404);
@@ -113,7 +147,10 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     expect(a.statusCode).toBe(201);
     expect(b.statusCode).toBe(201);
     expect(b.json().trackingCode).toBe(a.json().trackingCode);
-    const n = await ctx.t.db.db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const n = await ctx.t.db.db
+      .selectFrom('reports')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(1);
   });
 
@@ -121,7 +158,11 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     let acknowledged = 0;
     let limited = 0;
     for (let i = 0; i < 14; i++) {
-      const res = await anon().post('/public/reports', { regionCode: '411321106201', category: 'roads', description: `路灯坏了 ${i}` });
+      const res = await anon().post('/public/reports', {
+        regionCode: '411321106201',
+        category: 'roads',
+        description: `路灯坏了 ${i}`,
+      });
       if (res.statusCode === 201) acknowledged++;
       if (res.statusCode === 429) {
         limited++;
@@ -129,7 +170,10 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
       }
     }
     expect(limited).toBeGreaterThan(0);
-    const n = await ctx.t.db.db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const n = await ctx.t.db.db
+      .selectFrom('reports')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(acknowledged);
   });
 
@@ -142,7 +186,12 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     expect((await cheng.get('/problem-lists')).json().total).toBe(0);
     expect((await cheng.get(`/items/${itemId}`)).statusCode).toBe(404);
     expect((await cheng.post(`/items/${itemId}/transitions`, { to: 'in_progress', version: 1 })).statusCode).toBe(404);
-    const staffReport = await cheng.post('/reports', { source: 'visit', regionCode: '411321106200', category: 'water', description: '越权登记' });
+    const staffReport = await cheng.post('/reports', {
+      source: 'visit',
+      regionCode: '411321106200',
+      category: 'water',
+      description: '越权登记',
+    });
     expect(staffReport.statusCode).toBe(400);
   });
 
@@ -151,7 +200,13 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     const itemId = await comb();
     expect((await anon().get(`/public/reports/${code}`)).json()).toMatchObject({ stage: 'listed', item: { no: 1 } });
     const item = (await (await ctx.user('qiaoduan')).get(`/items/${itemId}`)).json();
-    expect(item).toMatchObject({ no: 1, listNo: 1, status: 'open', neededSkill: 'electricity', responsibleMembers: ['张伟'] });
+    expect(item).toMatchObject({
+      no: 1,
+      listNo: 1,
+      status: 'open',
+      neededSkill: 'electricity',
+      responsibleMembers: ['张伟'],
+    });
     expect(item.overdue).toBe(true); // due 2020-06-15, long past and not closed
 
     for (const illegal of ['awaiting_confirmation', 'closed', 'open']) {
@@ -179,7 +234,11 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
       'awaiting_confirmation',
       'closed',
     ]);
-    const stale = await (await ctx.user('qiaoduan')).post(`/items/${itemId}/transitions`, { to: 'in_progress', reason: 'x', version: 1 });
+    const stale = await (await ctx.user('qiaoduan')).post(`/items/${itemId}/transitions`, {
+      to: 'in_progress',
+      reason: 'x',
+      version: 1,
+    });
     expect([403, 409]).toContain(stale.statusCode);
   });
 
@@ -203,7 +262,9 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
   it("the resident confirms 'solved', or reopens with a reason and the reopening is counted", async () => {
     const code = await residentReport();
     const itemId = await comb();
-    expect((await anon().post(`/public/reports/${code}/feedback`, { solved: true })).json().code).toBe('feedback_not_open');
+    expect((await anon().post(`/public/reports/${code}/feedback`, { solved: true })).json().code).toBe(
+      'feedback_not_open',
+    );
     await move('baihe', itemId, 'in_progress');
     await move('baihe', itemId, 'awaiting_confirmation');
     const confirmed = await anon().post(`/public/reports/${code}/feedback`, { solved: true });
@@ -218,22 +279,31 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     const item = (await (await ctx.user('qiaoduan')).get(`/items/${itemId}`)).json();
     expect(item).toMatchObject({ status: 'in_progress', reopenedCount: 1 });
     const inbox = (await (await ctx.user('baihe')).get('/inbox')).json();
-    expect(inbox.items.map((n: { kind: string }) => n.kind)).toEqual(expect.arrayContaining(['assigned', 'reopened', 'overdue']));
+    expect(inbox.items.map((n: { kind: string }) => n.kind)).toEqual(
+      expect.arrayContaining(['assigned', 'reopened', 'overdue']),
+    );
   });
 
-  it("a number the resident types into a reason is masked on the public timeline, in the inbox and in the trail", async () => {
+  it('a number the resident types into a reason is masked on the public timeline, in the inbox and in the trail', async () => {
     const code = await residentReport();
     const itemId = await comb();
     await move('baihe', itemId, 'in_progress');
     await move('baihe', itemId, 'awaiting_confirmation');
-    const reopened = await anon().post(`/public/reports/${code}/feedback`, { solved: false, reason: '雨天又跳闸了，请打 139-1234-5670' });
+    const reopened = await anon().post(`/public/reports/${code}/feedback`, {
+      solved: false,
+      reason: '雨天又跳闸了，请打 139-1234-5670',
+    });
     expect(reopened.statusCode).toBe(200);
     expect(reopened.json().events.at(-1).text).toContain('139****5670');
     const db = ctx.t.db.db;
     const stored = JSON.stringify([
       await db.selectFrom('item_events').select('text').where('item_id', '=', itemId).execute(),
       await db.selectFrom('notifications').select('text').where('item_id', '=', itemId).execute(),
-      await db.selectFrom('audit_events').select(['before_json', 'after_json']).where('entity_id', '=', itemId).execute(),
+      await db
+        .selectFrom('audit_events')
+        .select(['before_json', 'after_json'])
+        .where('entity_id', '=', itemId)
+        .execute(),
     ]);
     expect(stored).toContain('139****5670');
     expect(stored).not.toContain('1234-5670');
@@ -245,7 +315,10 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     const code = await residentReport();
     const itemId = await comb();
     const qiao = await ctx.user('qiaoduan');
-    expect((await qiao.post(`/items/${itemId}/links`, { memberId: ctx.county.members.qiaoPowerChief, reason: '排查线路' })).statusCode).toBe(204);
+    expect(
+      (await qiao.post(`/items/${itemId}/links`, { memberId: ctx.county.members.qiaoPowerChief, reason: '排查线路' }))
+        .statusCode,
+    ).toBe(204);
     const link = () =>
       db
         .selectFrom('item_members as im')
@@ -261,25 +334,48 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     expect(first.end_on).toBe(today);
     // Closed three days ago (and the link ended then): within the 5-day window the resident may still reopen.
     const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
-    await db.updateTable('items').set({ closed_at: daysAgo(3) }).where('id', '=', itemId).execute();
-    await db.updateTable('memberships').set({ end_on: addDays(today, -3) }).where('id', '=', first.id).execute();
+    await db
+      .updateTable('items')
+      .set({ closed_at: daysAgo(3) })
+      .where('id', '=', itemId)
+      .execute();
+    await db
+      .updateTable('memberships')
+      .set({ end_on: addDays(today, -3) })
+      .where('id', '=', first.id)
+      .execute();
     const open = (await anon().get(`/public/reports/${code}`)).json();
     expect(open).toMatchObject({ canGiveFeedback: true, canRate: true, item: { reopenUntil: addDays(today, 2) } });
     const reopened = await anon().post(`/public/reports/${code}/feedback`, { solved: false, reason: '又跳闸了' });
     expect(reopened.json()).toMatchObject({ stage: 'in_progress', item: { reopenedCount: 1 } });
     // The member linked for this item is back in its party group, from today.
     expect(await link()).toMatchObject({ start_on: today, end_on: null });
-    expect((await qiao.get(`/orgs/${ctx.county.orgs.qiaoGroup.id}/memberships`)).json().items.map((m: { memberName: string }) => m.memberName)).toContain('李电明');
+    expect(
+      (await qiao.get(`/orgs/${ctx.county.orgs.qiaoGroup.id}/memberships`))
+        .json()
+        .items.map((m: { memberName: string }) => m.memberName),
+    ).toContain('李电明');
 
     // Closed again, six days ago: past the window, the code only rates and comments.
     await move('baihe', itemId, 'awaiting_confirmation');
     expect((await move('qiaoduan', itemId, 'closed', { evidence: '更换断路器' })).statusCode).toBe(204);
-    await db.updateTable('items').set({ closed_at: daysAgo(6) }).where('id', '=', itemId).execute();
+    await db
+      .updateTable('items')
+      .set({ closed_at: daysAgo(6) })
+      .where('id', '=', itemId)
+      .execute();
     const late = await anon().post(`/public/reports/${code}/feedback`, { solved: false, reason: '还是跳' });
     expect([late.statusCode, late.json().code]).toEqual([409, 'reopen_window_over']);
-    expect((await anon().get(`/public/reports/${code}`)).json()).toMatchObject({ stage: 'closed', canGiveFeedback: false, canRate: true });
+    expect((await anon().get(`/public/reports/${code}`)).json()).toMatchObject({
+      stage: 'closed',
+      canGiveFeedback: false,
+      canRate: true,
+    });
     expect((await anon().post(`/public/reports/${code}/rating`, { stars: 6 })).statusCode).toBe(400);
-    const rated = await anon().post(`/public/reports/${code}/rating`, { stars: 4, comment: '修好了，有事打 139-1234-5670' });
+    const rated = await anon().post(`/public/reports/${code}/rating`, {
+      stars: 4,
+      comment: '修好了，有事打 139-1234-5670',
+    });
     expect(rated.statusCode).toBe(200);
     expect(rated.json().item.rating).toMatchObject({ stars: 4, comment: '修好了，有事打 139****5670' });
     expect((await qiao.get(`/items/${itemId}`)).json()).toMatchObject({ status: 'closed', reopenedCount: 1 });
@@ -311,16 +407,47 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
       const id = crypto.randomUUID();
       await db
         .insertInto('members')
-        .values({ id, name, name_initials: pinyin.slice(0, 1), name_pinyin: pinyin, gender: 'male', party_status: 'full', home_party_org_id: null, unit_id: unitId, region_code: '411321106', title, version: 1, created_at: now, updated_at: now })
+        .values({
+          id,
+          name,
+          name_initials: pinyin.slice(0, 1),
+          name_pinyin: pinyin,
+          gender: 'male',
+          party_status: 'full',
+          home_party_org_id: null,
+          unit_id: unitId,
+          region_code: '411321106',
+          title,
+          version: 1,
+          created_at: now,
+          updated_at: now,
+        })
         .execute();
       await db.insertInto('member_skills').values({ member_id: id, skill: 'electricity' }).execute();
       return id;
     };
-    for (const [name, pinyin] of [['艾技', 'aiji'], ['白技', 'baiji'], ['蔡技', 'caiji']] as const) await person(name, pinyin, units.qiaoPower, '技术员');
+    for (const [name, pinyin] of [
+      ['艾技', 'aiji'],
+      ['白技', 'baiji'],
+      ['蔡技', 'caiji'],
+    ] as const)
+      await person(name, pinyin, units.qiaoPower, '技术员');
     const committee = await person('安委员', 'anweiyuan', units.qiaoPolice, '民警');
     await db
       .insertInto('memberships')
-      .values({ id: crypto.randomUUID(), org_id: orgs.qiaoBranch.id, member_id: committee, role: 'committee_member', start_on: '2019-06-01', end_on: null, end_reason: null, link_reason: '批准成立的党组织指定', version: 1, created_at: now, updated_at: now })
+      .values({
+        id: crypto.randomUUID(),
+        org_id: orgs.qiaoBranch.id,
+        member_id: committee,
+        role: 'committee_member',
+        start_on: '2019-06-01',
+        end_on: null,
+        end_reason: null,
+        link_reason: '批准成立的党组织指定',
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
 
     const suggestions = (await (await ctx.user('qiaoduan')).get(`/items/${itemId}/suggestions`)).json();
@@ -343,34 +470,65 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     const db = ctx.t.db.db;
     const { members, units } = ctx.county;
     const today = todayInShanghai();
-    const memberships = async () => (await db.selectFrom('memberships').select('id').where('member_id', '=', members.qiaoElectrician).execute()).length;
+    const memberships = async () =>
+      (await db.selectFrom('memberships').select('id').where('member_id', '=', members.qiaoElectrician).execute())
+        .length;
     const before = await memberships();
     const add = (body: object) => qiao.post(`/items/${itemId}/participants`, body);
     // The electrician of the register, and his colleague by name and unit.
-    expect((await add({ memberId: members.qiaoElectrician, role: '电工，协助排查线路', startOn: '2020-05-20' })).statusCode).toBe(201);
+    expect(
+      (await add({ memberId: members.qiaoElectrician, role: '电工，协助排查线路', startOn: '2020-05-20' })).statusCode,
+    ).toBe(201);
     expect((await add({ name: '钱师傅', unitId: units.qiaoPower, role: '电工', startOn: today })).statusCode).toBe(201);
     // A Party member is linked by need instead; the same person twice, a future day or a day before the list are refused.
-    expect((await add({ memberId: members.qiaoPowerChief, role: '所长', startOn: today })).json().code).toBe('party_member_link_by_need');
-    expect((await add({ memberId: members.qiaoElectrician, role: '电工', startOn: today })).json().code).toBe('already_participating');
-    expect((await add({ name: '孙师傅', unitName: '个体电工', role: '电工', startOn: addDays(today, 1) })).json().code).toBe('date_in_future');
-    expect((await add({ name: '孙师傅', unitName: '个体电工', role: '电工', startOn: '2020-05-01' })).statusCode).toBe(400);
+    expect((await add({ memberId: members.qiaoPowerChief, role: '所长', startOn: today })).json().code).toBe(
+      'party_member_link_by_need',
+    );
+    expect((await add({ memberId: members.qiaoElectrician, role: '电工', startOn: today })).json().code).toBe(
+      'already_participating',
+    );
+    expect(
+      (await add({ name: '孙师傅', unitName: '个体电工', role: '电工', startOn: addDays(today, 1) })).json().code,
+    ).toBe('date_in_future');
+    expect((await add({ name: '孙师傅', unitName: '个体电工', role: '电工', startOn: '2020-05-01' })).statusCode).toBe(
+      400,
+    );
     expect((await add({ role: '电工', startOn: today })).statusCode).toBe(400);
     // Never a membership: the organization's rules are not theirs.
     expect(await memberships()).toBe(before);
     const item = (await qiao.get(`/items/${itemId}`)).json();
-    expect(item.participantRecords.map((p: { name: string; unitName: string }) => `${p.name}/${p.unitName}`)).toEqual(['赵师傅/乔端镇供电所', '钱师傅/乔端镇供电所']);
+    expect(item.participantRecords.map((p: { name: string; unitName: string }) => `${p.name}/${p.unitName}`)).toEqual([
+      '赵师傅/乔端镇供电所',
+      '钱师傅/乔端镇供电所',
+    ]);
     expect(item.abilities.participants).toBe(true);
     // On the ledger beside the responsible members.
     const ledger = (await qiao.get(`/items?listId=${item.listId}`)).json().items[0];
     expect(ledger.participants).toEqual(['赵师傅（电工，协助排查线路）', '钱师傅（电工）']);
     // The help ends on a day of its own, or with the item.
     const first = item.participantRecords[0];
-    expect((await qiao.post(`/items/${itemId}/participants/${first.id}/end`, { endOn: '2020-05-19', version: first.version })).statusCode).toBe(400);
-    expect((await qiao.post(`/items/${itemId}/participants/${first.id}/end`, { endOn: '2020-06-02', version: first.version })).statusCode).toBe(204);
+    expect(
+      (
+        await qiao.post(`/items/${itemId}/participants/${first.id}/end`, {
+          endOn: '2020-05-19',
+          version: first.version,
+        })
+      ).statusCode,
+    ).toBe(400);
+    expect(
+      (
+        await qiao.post(`/items/${itemId}/participants/${first.id}/end`, {
+          endOn: '2020-06-02',
+          version: first.version,
+        })
+      ).statusCode,
+    ).toBe(204);
     await move('baihe', itemId, 'in_progress');
     await move('baihe', itemId, 'awaiting_confirmation');
     expect((await move('admin', itemId, 'closed', { evidence: '更换断路器' })).statusCode).toBe(204);
-    const closed = (await qiao.get(`/items/${itemId}`)).json().participantRecords.map((p: { endOn: string }) => p.endOn);
+    const closed = (await qiao.get(`/items/${itemId}`))
+      .json()
+      .participantRecords.map((p: { endOn: string }) => p.endOn);
     expect(closed).toEqual(['2020-06-02', today]);
   });
 
@@ -394,7 +552,14 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
 
     const participant = await qiao.post(`/items/${itemId}/links`, { memberId: ctx.county.members.qiaoElectrician });
     expect(participant.json().code).toBe('participant_cannot_be_member');
-    expect((await qiao.post(`/items/${itemId}/links`, { memberId: ctx.county.members.qiaoPowerChief, reason: '带两名电工排查' })).statusCode).toBe(204);
+    expect(
+      (
+        await qiao.post(`/items/${itemId}/links`, {
+          memberId: ctx.county.members.qiaoPowerChief,
+          reason: '带两名电工排查',
+        })
+      ).statusCode,
+    ).toBe(204);
     const chief = as(ctx.t.app, await login(ctx.t.app, 'dianli', PASSWORD));
     const group = (await qiao.get(`/orgs/${ctx.county.orgs.qiaoGroup.id}/memberships`)).json();
     const link = group.items.find((m: { memberName: string }) => m.memberName === '李电明');
@@ -404,9 +569,26 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
 
     // The linked member does the work and hands it in; the secretary confirms.
     await move('baihe', itemId, 'in_progress');
-    expect((await chief.post(`/items/${itemId}/events`, { text: '发现住户在暗线位置钉钉子', public: true })).statusCode).toBe(204);
-    expect((await chief.post(`/items/${itemId}/transitions`, { to: 'awaiting_confirmation', version: await version(itemId) })).statusCode).toBe(204);
-    expect((await chief.post(`/items/${itemId}/transitions`, { to: 'closed', evidence: 'x', version: await version(itemId) })).statusCode).toBe(403);
+    expect(
+      (await chief.post(`/items/${itemId}/events`, { text: '发现住户在暗线位置钉钉子', public: true })).statusCode,
+    ).toBe(204);
+    expect(
+      (
+        await chief.post(`/items/${itemId}/transitions`, {
+          to: 'awaiting_confirmation',
+          version: await version(itemId),
+        })
+      ).statusCode,
+    ).toBe(204);
+    expect(
+      (
+        await chief.post(`/items/${itemId}/transitions`, {
+          to: 'closed',
+          evidence: 'x',
+          version: await version(itemId),
+        })
+      ).statusCode,
+    ).toBe(403);
     expect((await move('qiaoduan', itemId, 'closed', { evidence: '暗线已逐户标注' })).statusCode).toBe(204);
 
     // Closing the item ended the link, the member's last membership: the session ends with it.
@@ -426,7 +608,11 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     const qiao = await ctx.user('qiaoduan');
     const targets = (await qiao.get('/escalation-targets?skill=security')).json().items;
     expect(targets.map((t: { name: string }) => t.name)).toContain('县酵素产业临时党支部');
-    const res = await qiao.post(`/items/${itemId}/escalate`, { toOrgId: ctx.county.orgs.special.id, reason: '需要县级资源', version: await version(itemId) });
+    const res = await qiao.post(`/items/${itemId}/escalate`, {
+      toOrgId: ctx.county.orgs.special.id,
+      reason: '需要县级资源',
+      version: await version(itemId),
+    });
     expect(res.statusCode).toBe(204);
     const seen = (await special.get(`/items/${itemId}`)).json();
     expect(seen.escalatedTo.name).toBe('县酵素产业临时党支部');
@@ -435,9 +621,17 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     expect(seen.resolution.daysToResolver).toBeGreaterThanOrEqual(0);
     expect((await special.get('/items?escalated=true')).json().total).toBe(1);
     expect((await qiao.get(`/items/${itemId}`)).json().escalatedTo.id).toBe(ctx.county.orgs.special.id);
-    const twice = await qiao.post(`/items/${itemId}/escalate`, { toOrgId: ctx.county.orgs.special.id, reason: 'x', version: await version(itemId) });
+    const twice = await qiao.post(`/items/${itemId}/escalate`, {
+      toOrgId: ctx.county.orgs.special.id,
+      reason: 'x',
+      version: await version(itemId),
+    });
     expect(twice.json().code).toBe('already_escalated');
-    const toBranch = await (await ctx.user('admin')).post(`/items/${itemId}/escalate`, { toOrgId: ctx.county.orgs.chengBranch.id, reason: 'x', version: 1 });
+    const toBranch = await (await ctx.user('admin')).post(`/items/${itemId}/escalate`, {
+      toOrgId: ctx.county.orgs.chengBranch.id,
+      reason: 'x',
+      version: 1,
+    });
     expect(toBranch.statusCode).toBe(409);
   });
 
@@ -446,11 +640,17 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     const itemId = await comb();
     const qiao = await ctx.user('qiaoduan');
     const branch = (await qiao.get(`/orgs/${ctx.county.orgs.qiaoBranch.id}`)).json();
-    const refused = await qiao.post(`/orgs/${branch.id}/dissolve`, { dissolvedOn: '2021-01-10', backdateReason: '补录', reason: '任务完成', version: branch.version });
+    const refused = await qiao.post(`/orgs/${branch.id}/dissolve`, {
+      dissolvedOn: '2021-01-10',
+      backdateReason: '补录',
+      reason: '任务完成',
+      version: branch.version,
+    });
     expect(refused.statusCode).toBe(409);
     expect(refused.json().code).toBe('open_items');
     const handed = await qiao.post(`/orgs/${branch.id}/dissolve`, {
-      dissolvedOn: '2021-01-10', backdateReason: '补录',
+      dissolvedOn: '2021-01-10',
+      backdateReason: '补录',
       reason: '任务完成',
       version: branch.version,
       handovers: [{ itemId, successorOrgId: ctx.county.orgs.qiaoGb.id }],
@@ -470,8 +670,19 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     await move('qiaoduan', itemId, 'closed', { evidence: '已处理' });
     const qiao = await ctx.user('qiaoduan');
     const branch = (await qiao.get(`/orgs/${ctx.county.orgs.qiaoBranch.id}`)).json();
-    expect((await qiao.post(`/orgs/${branch.id}/dissolve`, { dissolvedOn: '2021-01-10', backdateReason: '补录', reason: '任务完成', version: branch.version })).statusCode).toBe(204);
-    expect((await qiao.get(`/items?listId=${(await qiao.get(`/items/${itemId}`)).json().listId}`)).json().total).toBe(1);
+    expect(
+      (
+        await qiao.post(`/orgs/${branch.id}/dissolve`, {
+          dissolvedOn: '2021-01-10',
+          backdateReason: '补录',
+          reason: '任务完成',
+          version: branch.version,
+        })
+      ).statusCode,
+    ).toBe(204);
+    expect((await qiao.get(`/items?listId=${(await qiao.get(`/items/${itemId}`)).json().listId}`)).json().total).toBe(
+      1,
+    );
     const reopen = await move('supervisor', itemId, 'in_progress', { reason: 'x' });
     expect(reopen.json().code).toBe('org_dissolved');
     expect((await qiao.post(`/items/${itemId}/events`, { text: 'x' })).json().code).toBe('org_dissolved');

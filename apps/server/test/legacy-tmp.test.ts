@@ -15,10 +15,16 @@ describe('personal data an earlier version left on disk', () => {
     const systemTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lianjian-systmp-'));
     const left = path.join(systemTmp, 'lianjian-imports');
     fs.mkdirSync(left);
-    fs.writeFileSync(path.join(left, '3f2a.upload'), '户编号,姓名,身份证号,电话\n1,王大山,411321197001010011,13812341234\n');
+    fs.writeFileSync(
+      path.join(left, '3f2a.upload'),
+      '户编号,姓名,身份证号,电话\n1,王大山,411321197001010011,13812341234\n',
+    );
     fs.writeFileSync(path.join(left, '3f2a.rows'), 'rows');
     const key = randomBytes(32).toString('base64');
-    const { child } = await startServer(await countyDatabase(scratch, key), key, { TMPDIR: systemTmp, LIANJIAN_DAILY_SNAPSHOTS: 'off' });
+    const { child } = await startServer(await countyDatabase(scratch, key), key, {
+      TMPDIR: systemTmp,
+      LIANJIAN_DAILY_SNAPSHOTS: 'off',
+    });
     try {
       expect(fs.existsSync(left)).toBe(false);
     } finally {

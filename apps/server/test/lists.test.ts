@@ -33,10 +33,22 @@ describe('every list pages the same way', () => {
 
   it('a list route answers items with nextCursor and total, and takes limit and cursor', async () => {
     const doc = (await ctx.t.app.inject({ url: '/api/v1/openapi.json' })).json();
-    const deref = (s: Schema): Schema => (s.$ref ? deref(doc.components.schemas[s.$ref.split('/').at(-1) as string]) : s);
+    const deref = (s: Schema): Schema =>
+      s.$ref ? deref(doc.components.schemas[s.$ref.split('/').at(-1) as string]) : s;
     const lists: string[] = [];
     const unpaged: string[] = [];
-    for (const [url, ops] of Object.entries(doc.paths as Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema: Schema }> }>; parameters?: { name: string; in: string }[] }>>)) {
+    for (const [url, ops] of Object.entries(
+      doc.paths as Record<
+        string,
+        Record<
+          string,
+          {
+            responses?: Record<string, { content?: Record<string, { schema: Schema }> }>;
+            parameters?: { name: string; in: string }[];
+          }
+        >
+      >,
+    )) {
       const get = ops.get;
       const reply = get?.responses?.['200']?.content?.['application/json']?.schema;
       if (!get || !reply || url.includes('{')) continue;
@@ -44,12 +56,15 @@ describe('every list pages the same way', () => {
       if (body.properties?.items?.type !== 'array') continue;
       lists.push(url);
       const query = new Set((get.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name));
-      const paged = Boolean(body.properties.nextCursor && body.properties.total && query.has('limit') && query.has('cursor'));
+      const paged = Boolean(
+        body.properties.nextCursor && body.properties.total && query.has('limit') && query.has('cursor'),
+      );
       if (!paged) unpaged.push(url);
     }
     expect(lists.length).toBeGreaterThan(20);
     expect(unpaged.sort()).toEqual([...NOT_YET_PAGED].sort());
-    for (const url of ['/api/v1/exit-applications', '/api/v1/monitoring-cases', '/api/v1/households', '/api/v1/items']) expect(lists).toContain(url);
+    for (const url of ['/api/v1/exit-applications', '/api/v1/monitoring-cases', '/api/v1/households', '/api/v1/items'])
+      expect(lists).toContain(url);
   });
 
   it('the exit applications of a county page through all of them, each once, with the total', async () => {
@@ -57,7 +72,12 @@ describe('every list pages the same way', () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {
       const h = await registerHousehold(qiao);
-      const res = await qiao.post('/exit-applications', { householdId: h, source: 'household', appliedOn: `2020-10-0${i + 1}`, backdateReason: '补录纸质申请' });
+      const res = await qiao.post('/exit-applications', {
+        householdId: h,
+        source: 'household',
+        appliedOn: `2020-10-0${i + 1}`,
+        backdateReason: '补录纸质申请',
+      });
       expect(res.statusCode, res.body).toBe(201);
       ids.push(res.json().id);
     }
@@ -77,7 +97,9 @@ describe('every list pages the same way', () => {
     expect(pages).toBe(3);
     expect(seen.sort()).toEqual([...ids].sort());
     // Newest first.
-    const first = (await qiao.get('/exit-applications?limit=5')).json().items.map((x: { appliedOn: string }) => x.appliedOn);
+    const first = (await qiao.get('/exit-applications?limit=5'))
+      .json()
+      .items.map((x: { appliedOn: string }) => x.appliedOn);
     expect(first).toEqual([...first].sort().reverse());
   });
 });

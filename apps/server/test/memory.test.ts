@@ -22,7 +22,10 @@ describe('memory outside the JavaScript heap', () => {
 describe('the server’s Node flags (a smaller JavaScript heap)', () => {
   it('`npm run lianjian` starts Node with the same flags as `npm start`, and this Node accepts them', () => {
     const root = path.resolve(import.meta.dirname, '../../..');
-    const scripts = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts as Record<string, string>;
+    const scripts = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).scripts as Record<
+      string,
+      string
+    >;
     expect(SERVER_NODE_FLAGS.length).toBeGreaterThan(0);
     expect(scripts.lianjian).toBe(`node ${SERVER_NODE_FLAGS.join(' ')} --import tsx apps/server/src/cli.ts`);
     // A flag a later Node no longer knows would stop the server from starting at all.

@@ -10,8 +10,13 @@ async function migratedBefore(url: string, first: string) {
   const handle = createDb(url);
   const dir = path.resolve(import.meta.dirname, '../src/db/migrations');
   const before = fs.readdirSync(dir).filter((f) => /^\d{4}_.*\.ts$/.test(f) && f < first);
-  const migrations = Object.fromEntries(await Promise.all(before.map(async (f) => [f.replace(/\.ts$/, ''), await import(path.join(dir, f))])));
-  const { error } = await new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } }).migrateToLatest();
+  const migrations = Object.fromEntries(
+    await Promise.all(before.map(async (f) => [f.replace(/\.ts$/, ''), await import(path.join(dir, f))])),
+  );
+  const { error } = await new Migrator({
+    db: handle.db,
+    provider: { getMigrations: async () => migrations },
+  }).migrateToLatest();
   if (error) throw error;
   return handle;
 }
@@ -24,13 +29,38 @@ describe('upgrades', () => {
     const handle = await migratedBefore(await scratch.create(), '0027');
     try {
       const row = (id: string, at: string) => ({
-        id, scope_code: '411321106', file_name: `${id}.csv`, file_hash: id, file_bytes: 1, format: 'csv' as const, status: 'running' as const,
-        failure: null, phase: 'validating' as const, progress: 10, rows_read: 1, households: 0, people: 0, error_count: 0, errors_json: null,
-        message: null, created_by: 'u1', created_at: at, updated_at: at, heartbeat_at: at, finished_at: null,
+        id,
+        scope_code: '411321106',
+        file_name: `${id}.csv`,
+        file_hash: id,
+        file_bytes: 1,
+        format: 'csv' as const,
+        status: 'running' as const,
+        failure: null,
+        phase: 'validating' as const,
+        progress: 10,
+        rows_read: 1,
+        households: 0,
+        people: 0,
+        error_count: 0,
+        errors_json: null,
+        message: null,
+        created_by: 'u1',
+        created_at: at,
+        updated_at: at,
+        heartbeat_at: at,
+        finished_at: null,
       });
-      await handle.db.insertInto('household_imports').values([row('older', '2026-12-01T01:00:00.000Z'), row('newer', '2026-12-01T02:00:00.000Z')]).execute();
+      await handle.db
+        .insertInto('household_imports')
+        .values([row('older', '2026-12-01T01:00:00.000Z'), row('newer', '2026-12-01T02:00:00.000Z')])
+        .execute();
       await migrate(handle.db);
-      const after = await handle.db.selectFrom('household_imports').select(['id', 'status', 'failure']).orderBy('id').execute();
+      const after = await handle.db
+        .selectFrom('household_imports')
+        .select(['id', 'status', 'failure'])
+        .orderBy('id')
+        .execute();
       expect(after).toEqual([
         { id: 'newer', status: 'running', failure: null },
         { id: 'older', status: 'failed', failure: 'interrupted' },
@@ -51,11 +81,33 @@ describe('upgrades: ledger versions', () => {
       const at = '2021-01-05T00:00:00.000Z';
       await handle.db
         .insertInto('assessment_schemes')
-        .values({ id: 's1', county_code: '411321', year: 2020, tier: 'township', name: '2020', daily_weight: 40, final_weight: 60, cutoffs_json: '{}', indicators_json: '[]', version: 1, created_at: at, updated_at: at })
+        .values({
+          id: 's1',
+          county_code: '411321',
+          year: 2020,
+          tier: 'township',
+          name: '2020',
+          daily_weight: 40,
+          final_weight: 60,
+          cutoffs_json: '{}',
+          indicators_json: '[]',
+          version: 1,
+          created_at: at,
+          updated_at: at,
+        })
         .execute();
       const ledger = (id: string, scope: string, version: number, computedAt: string) => ({
-        id, scheme_id: 's1', tier: 'township' as const, scope_code: scope, period_from: '2020-01-01', period_to: '2020-12-31', version,
-        inputs_json: '{}', rows_json: '[]', computed_by: '管理员', computed_at: computedAt,
+        id,
+        scheme_id: 's1',
+        tier: 'township' as const,
+        scope_code: scope,
+        period_from: '2020-01-01',
+        period_to: '2020-12-31',
+        version,
+        inputs_json: '{}',
+        rows_json: '[]',
+        computed_by: '管理员',
+        computed_at: computedAt,
       });
       await handle.db
         .insertInto('ledgers')
@@ -71,7 +123,12 @@ describe('upgrades: ledger versions', () => {
       await migrate(handle.db);
       const after = await handle.db.selectFrom('ledgers').select(['id', 'version']).orderBy('id').execute();
       expect(after.map((r) => `${r.id}${r.version}`)).toEqual(['a1', 'b2', 'c4', 'd3', 'e5', 'f1']);
-      await expect(handle.db.insertInto('ledgers').values(ledger('g', '411321106', 5, at)).execute()).rejects.toThrow();
+      await expect(
+        handle.db
+          .insertInto('ledgers')
+          .values(ledger('g', '411321106', 5, at))
+          .execute(),
+      ).rejects.toThrow();
     } finally {
       await handle.close();
     }
@@ -86,17 +143,25 @@ describe('upgrades: notices published on the board', () => {
     const handle = await migratedBefore(await scratch.create(), '0029');
     try {
       const at = '2020-11-02T00:00:00.000Z';
-      await sql`insert into regions (code, name, level, kind, name_initials) values ('411321106200', '穆老庄村', 'village', 'village', 'mlzc')`.execute(handle.db);
+      await sql`insert into regions (code, name, level, kind, name_initials) values ('411321106200', '穆老庄村', 'village', 'village', 'mlzc')`.execute(
+        handle.db,
+      );
       for (const id of ['h1', 'h2']) {
         await sql`insert into households (id, region_code, head_name, head_initials, address, attribute, standard, status, primary_cause, secondary_causes,
             income_wages, income_business, income_transfer, income_property, per_capita_income, water_safe, created_at, updated_at)
-          values (${id}, '411321106200', '户主', 'hz', '一组', 'general', 'general', 'registered', 'illness', '[]', 0, 0, 0, 0, 0, 1, ${at}, ${at})`.execute(handle.db);
+          values (${id}, '411321106200', '户主', 'hz', '一组', 'general', 'general', 'registered', 'illness', '[]', 0, 0, 0, 0, 0, 1, ${at}, ${at})`.execute(
+          handle.db,
+        );
       }
       await sql`insert into exit_applications (id, household_id, source, status, applied_on, notice_start_on, notice_days, version, created_at, updated_at)
         values ('e1', 'h1', 'household', 'in_notice', '2020-11-02', '2020-11-23', 7, 5, ${at}, ${at}),
                ('e2', 'h2', 'household', 'applied', '2020-11-02', null, null, 1, ${at}, ${at})`.execute(handle.db);
       await migrate(handle.db);
-      const rows = await handle.db.selectFrom('exit_applications').select(['id', 'notice_published_on']).orderBy('id').execute();
+      const rows = await handle.db
+        .selectFrom('exit_applications')
+        .select(['id', 'notice_published_on'])
+        .orderBy('id')
+        .execute();
       expect(rows).toEqual([
         { id: 'e1', notice_published_on: '2020-11-23' },
         { id: 'e2', notice_published_on: null },
@@ -111,7 +176,9 @@ describe('upgrades: notices published on the board', () => {
     try {
       const at = '2020-01-01T00:00:00.000Z';
       await sql`insert into regions (code, name, level, kind, name_initials) values
-        ('411321', '南召县', 'county', '县', 'nzx'), ('411321106', '乔端镇', 'township', '镇', 'qdz'), ('411321106200', '穆老庄村', 'village', '村', 'mlzc')`.execute(handle.db);
+        ('411321', '南召县', 'county', '县', 'nzx'), ('411321106', '乔端镇', 'township', '镇', 'qdz'), ('411321106200', '穆老庄村', 'village', '村', 'mlzc')`.execute(
+        handle.db,
+      );
       const units: [string, string, string][] = [
         ['u-police', '南召县公安局', '411321'],
         ['u-station', '乔端镇派出所', '411321106'],
@@ -119,7 +186,9 @@ describe('upgrades: notices published on the board', () => {
         ['u-village', '穆老庄村村委会', '411321106200'],
       ];
       for (const [id, name, region] of units) {
-        await sql`insert into units (id, name, type, region_code, name_initials, version, created_at, updated_at) values (${id}, ${name}, 'party_government', ${region}, 'x', 1, ${at}, ${at})`.execute(handle.db);
+        await sql`insert into units (id, name, type, region_code, name_initials, version, created_at, updated_at) values (${id}, ${name}, 'party_government', ${region}, 'x', 1, ${at}, ${at})`.execute(
+          handle.db,
+        );
       }
       const orgs: [string, string, string, string, string | null][] = [
         ['county', '中共南召县委员会', 'county_committee', '411321', null],
@@ -130,11 +199,16 @@ describe('upgrades: notices published on the board', () => {
         ['village', '中共穆老庄村支部委员会', 'village_branch', '411321106200', 'u-village'],
       ];
       for (const [id, name, kind, region, unit] of orgs) {
-        await sql`insert into party_orgs (id, name, kind, region_code, unit_id) values (${id}, ${name}, ${kind}, ${region}, ${unit})`.execute(handle.db);
+        await sql`insert into party_orgs (id, name, kind, region_code, unit_id) values (${id}, ${name}, ${kind}, ${region}, ${unit})`.execute(
+          handle.db,
+        );
       }
       await migrate(handle.db);
       const placed = Object.fromEntries(
-        (await handle.db.selectFrom('party_orgs').select(['id', 'parent_id', 'path']).execute()).map((r) => [r.id, [r.parent_id, r.path]]),
+        (await handle.db.selectFrom('party_orgs').select(['id', 'parent_id', 'path']).execute()).map((r) => [
+          r.id,
+          [r.parent_id, r.path],
+        ]),
       );
       expect(placed).toEqual({
         county: [null, '/county/'],
@@ -154,7 +228,9 @@ describe('upgrades: notices published on the board', () => {
     const handle = await migratedBefore(await scratch.create(), '0035');
     try {
       const at = '2020-11-02T00:00:00.000Z';
-      await sql`insert into regions (code, name, level, kind, name_initials) values ('411321106200', '穆老庄村', 'village', 'village', 'mlzc')`.execute(handle.db);
+      await sql`insert into regions (code, name, level, kind, name_initials) values ('411321106200', '穆老庄村', 'village', 'village', 'mlzc')`.execute(
+        handle.db,
+      );
       const households: [string, string, number | null][] = [
         ['announced', 'exited', 2020],
         ['imported', 'exited', 2018],
@@ -163,11 +239,15 @@ describe('upgrades: notices published on the board', () => {
       for (const [id, status, year] of households) {
         await sql`insert into households (id, region_code, head_name, head_initials, address, attribute, standard, status, exit_year, primary_cause, secondary_causes,
             income_wages, income_business, income_transfer, income_property, per_capita_income, water_safe, created_at, updated_at)
-          values (${id}, '411321106200', '户主', 'hz', '一组', 'general', 'national', ${status}, ${year}, 'illness', '[]', 0, 0, 0, 0, 0, 1, ${at}, ${at})`.execute(handle.db);
+          values (${id}, '411321106200', '户主', 'hz', '一组', 'general', 'national', ${status}, ${year}, 'illness', '[]', 0, 0, 0, 0, 0, 1, ${at}, ${at})`.execute(
+          handle.db,
+        );
       }
       await sql`insert into exit_applications (id, household_id, source, status, applied_on, announced_on, rejected_on, version, created_at, updated_at)
         values ('e1', 'announced', 'household', 'announced', '2020-09-02', '2020-10-20', null, 6, ${at}, ${at}),
-               ('e2', 'rejected', 'household', 'rejected', '2020-09-02', null, '2020-10-01', 3, ${at}, ${at})`.execute(handle.db);
+               ('e2', 'rejected', 'household', 'rejected', '2020-09-02', null, '2020-10-01', 3, ${at}, ${at})`.execute(
+        handle.db,
+      );
       await migrate(handle.db);
       const rows = await handle.db.selectFrom('households').select(['id', 'exited_on']).orderBy('id').execute();
       expect(rows).toEqual([

@@ -43,17 +43,40 @@ describe('password strength: the patterns people are taught to meet a policy wit
   });
 
   it('one or two letters before or after a run of digits are guessable, whatever symbols are added: Zz123456789! and its kind are refused', () => {
-    const runs = ['Zz123456789!', 'Xx1234567890.', 'Aa@987654321', 'Qq11223344!', '123456789Zz!', 'Abc@123456789', 'Sa123456!', 'Mm888888!', 'Ab121212!'];
+    const runs = [
+      'Zz123456789!',
+      'Xx1234567890.',
+      'Aa@987654321',
+      'Qq11223344!',
+      '123456789Zz!',
+      'Abc@123456789',
+      'Sa123456!',
+      'Mm888888!',
+      'Ab121212!',
+    ];
     for (const run of runs) expect(guessable(run)).toEqual([run, expect.arrayContaining(['guessable'])]);
   });
 
   it('the commonest Chinese passwords are guessable, alone or with the digits and symbols people add', () => {
-    const chinese = ['Woshishui@1', 'Wodemima!1', 'Woaiwojia@520', 'Caonima#1', 'Aini@1314520', 'Abc147258369!', 'Zxc@741852963', 'Qwe@123321', 'Dearbook@1'];
+    const chinese = [
+      'Woshishui@1',
+      'Wodemima!1',
+      'Woaiwojia@520',
+      'Caonima#1',
+      'Aini@1314520',
+      'Abc147258369!',
+      'Zxc@741852963',
+      'Qwe@123321',
+      'Dearbook@1',
+    ];
     for (const weak of chinese) expect(guessable(weak)).toEqual([weak, expect.arrayContaining(['guessable'])]);
   });
 
   it('the passwords the tests and the browser suite use, and every generated one-time password, stay accepted', () => {
-    const generated = [...Array.from({ length: 200 }, () => generatePassword()), ...Array.from({ length: 200 }, () => generatePassword(10) + generatePassword(10))];
+    const generated = [
+      ...Array.from({ length: 200 }, () => generatePassword()),
+      ...Array.from({ length: 200 }, () => generatePassword(10) + generatePassword(10)),
+    ];
     for (const ok of [...IN_USE, ...generated]) expect([ok, checkPassword(ok, 'zhang')]).toEqual([ok, []]);
   });
 
@@ -65,8 +88,14 @@ describe('password strength: the patterns people are taught to meet a policy wit
       const refused = await qiao.post('/auth/password', { currentPassword: PASSWORD, newPassword: '1qaz@WSX3edc' });
       expect([refused.statusCode, refused.json().code]).toEqual([422, 'weak_password']);
       expect(refused.json().detail).toMatch(/键盘上同一列/);
-      expect((await qiao.post('/auth/password', { currentPassword: PASSWORD, newPassword: 'Zz123456789!' })).json().code).toBe('weak_password');
-      const row = await ctx.t.db.db.selectFrom('users').select('password_changed_at').where('username', '=', 'qiaoduan').executeTakeFirstOrThrow();
+      expect(
+        (await qiao.post('/auth/password', { currentPassword: PASSWORD, newPassword: 'Zz123456789!' })).json().code,
+      ).toBe('weak_password');
+      const row = await ctx.t.db.db
+        .selectFrom('users')
+        .select('password_changed_at')
+        .where('username', '=', 'qiaoduan')
+        .executeTakeFirstOrThrow();
       expect(row.password_changed_at).toBeNull();
       await login(ctx.t.app, 'qiaoduan', PASSWORD);
     });

@@ -25,16 +25,34 @@ describe('finding 8: no clear ID number or phone number at rest', () => {
   it('the scanner finds clear numbers the way a database stores them (control)', () => {
     const id = id18('41132119800101123');
     // Columns of a SQLite record lie side by side: a phone between a description and a status still counts.
-    const record = Buffer.concat([Buffer.from([0x13, 0x01]), Buffer.from(`路灯坏了13812341234new${id}`), Buffer.from([0])]);
+    const record = Buffer.concat([
+      Buffer.from([0x13, 0x01]),
+      Buffer.from(`路灯坏了13812341234new${id}`),
+      Buffer.from([0]),
+    ]);
     expect(clearPersonalData(record)).toEqual({ idNumbers: [id], phones: ['13812341234'] });
     // Random tokens are not numbers: a UUID or a hash that happens to hold eleven digits in a row.
-    expect(clearPersonalData('4f3c1a2b-8ea7-4d91-9c2e-af744b17411321107 h1:ab13812341234cdef0123456789abcdef0123456789abcdef0123456789abcd')).toEqual({ idNumbers: [], phones: [] });
+    expect(
+      clearPersonalData(
+        '4f3c1a2b-8ea7-4d91-9c2e-af744b17411321107 h1:ab13812341234cdef0123456789abcdef0123456789abcdef0123456789abcd',
+      ),
+    ).toEqual({ idNumbers: [], phones: [] });
     // Nor is a UUID cut across two overflow pages of the file (the next page's number stands between its halves).
-    expect(clearPersonalData('"id":"58d815a8-7727-4\u0000\u00004jfb2-89fa-17139331349","label"')).toEqual({ idNumbers: [], phones: [] });
+    expect(clearPersonalData('"id":"58d815a8-7727-4\u0000\u00004jfb2-89fa-17139331349","label"')).toEqual({
+      idNumbers: [],
+      phones: [],
+    });
     // Nor is a long run of base64 (a photo, a ciphertext) that holds eleven digits by chance; a clear phone beside a
     // ciphertext column still counts.
-    expect(clearPersonalData('/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsL19288726876wQEhMPFBsZGxsaGRodHyUgHyIh')).toEqual({ idNumbers: [], phones: [] });
-    expect(clearPersonalData(`电话13812341234v1:AAECAwQFBgcICQoL:ZmFrZS10YWctZmFrZS10YQ:cGhvbmU`)).toEqual({ idNumbers: [], phones: ['13812341234'] });
+    expect(
+      clearPersonalData(
+        '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsL19288726876wQEhMPFBsZGxsaGRodHyUgHyIh',
+      ),
+    ).toEqual({ idNumbers: [], phones: [] });
+    expect(clearPersonalData(`电话13812341234v1:AAECAwQFBgcICQoL:ZmFrZS10YWctZmFrZS10YQ:cGhvbmU`)).toEqual({
+      idNumbers: [],
+      phones: ['13812341234'],
+    });
   });
 
   it('the raw database holds none after the demo county and a round of writes (SQLite file, or pg_dump)', async () => {
@@ -51,36 +69,120 @@ describe('finding 8: no clear ID number or phone number at rest', () => {
       outcomes[what] = res.statusCode;
       return res;
     };
-    const villages = await handle.db.selectFrom('regions').select('code').where('level', '=', 'village').where('code', 'like', '411321106%').orderBy('code').limit(3).execute();
+    const villages = await handle.db
+      .selectFrom('regions')
+      .select('code')
+      .where('level', '=', 'village')
+      .where('code', 'like', '411321106%')
+      .orderBy('code')
+      .limit(3)
+      .execute();
     const village = (villages[0] as { code: string }).code;
-    const chengVillage = (await handle.db.selectFrom('regions').select('code').where('level', '=', 'village').where('code', 'like', '411321300%').orderBy('code').executeTakeFirstOrThrow()).code;
+    const chengVillage = (
+      await handle.db
+        .selectFrom('regions')
+        .select('code')
+        .where('level', '=', 'village')
+        .where('code', 'like', '411321300%')
+        .orderBy('code')
+        .executeTakeFirstOrThrow()
+    ).code;
     const head = id18('41132119710203301');
     const spouse = id18('41132119730405302');
     const elsewhere = id18('41132119650607303');
     const people = (ids: string[]) =>
-      ids.map((idNumber, i) => ({ name: i ? '韩秀珍' : '韩立新', relationship: i ? '配偶' : '户主', gender: i ? 'female' : 'male', idNumber, ...(i ? {} : { phone: '13838381234' }), health: i ? 'serious' : 'healthy', labour: 'normal' }));
-    const household = (regionCode: string, ids: string[]) => ({ regionCode, address: '二组12号', primaryCause: 'illness', income: { wages: 8000, business: 0, transfer: 1000, property: 0 }, waterSafe: true, people: people(ids) });
+      ids.map((idNumber, i) => ({
+        name: i ? '韩秀珍' : '韩立新',
+        relationship: i ? '配偶' : '户主',
+        gender: i ? 'female' : 'male',
+        idNumber,
+        ...(i ? {} : { phone: '13838381234' }),
+        health: i ? 'serious' : 'healthy',
+        labour: 'normal',
+      }));
+    const household = (regionCode: string, ids: string[]) => ({
+      regionCode,
+      address: '二组12号',
+      primaryCause: 'illness',
+      income: { wages: 8000, business: 0, transfer: 1000, property: 0 },
+      waterSafe: true,
+      people: people(ids),
+    });
     try {
       const qiao = as(app, await login(app, 'qiaoduan', PASSWORD));
       const cheng = as(app, await login(app, 'chengjiao', PASSWORD));
       const created = note('register', await qiao.post('/households', household(village, [head, spouse])));
       const householdId = created.json().id as string;
       note('register elsewhere', await cheng.post('/households', household(chengVillage, [elsewhere])));
-      note('duplicate attempt', await qiao.post('/households', household(village, [id18('41132119800808304'), elsewhere])));
-      note('resident report', await app.inject({ method: 'POST', url: '/api/v1/public/reports', payload: { regionCode: village, category: 'roads', description: '桥面裂了，请尽快修', phone: '15937776666' } }));
-      note('numbers in a report', await app.inject({ method: 'POST', url: '/api/v1/public/reports', payload: { regionCode: village, category: 'housing', description: `房子漏雨，户主身份证${spouse}，电话13700001111` } }));
-      note('hotline report', await qiao.post('/reports', { source: 'hotline', regionCode: village, category: 'water', description: '水管爆了', reporterName: '韩立新', phone: '13838381234' }));
-      note('search', await qiao.post('/households/search', { idNumber: spouse }, { 'idempotency-key': 'scan-search-0001' }));
-      note('unmask', await qiao.post(`/households/${householdId}/unmask`, { reason: '核对低保材料' }, { 'idempotency-key': 'scan-unmask-0001' }));
-      const grant = note('export', await qiao.post('/exports', { kind: 'households', params: { idNumber: head }, reason: '年度核查' }));
+      note(
+        'duplicate attempt',
+        await qiao.post('/households', household(village, [id18('41132119800808304'), elsewhere])),
+      );
+      note(
+        'resident report',
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/public/reports',
+          payload: { regionCode: village, category: 'roads', description: '桥面裂了，请尽快修', phone: '15937776666' },
+        }),
+      );
+      note(
+        'numbers in a report',
+        await app.inject({
+          method: 'POST',
+          url: '/api/v1/public/reports',
+          payload: {
+            regionCode: village,
+            category: 'housing',
+            description: `房子漏雨，户主身份证${spouse}，电话13700001111`,
+          },
+        }),
+      );
+      note(
+        'hotline report',
+        await qiao.post('/reports', {
+          source: 'hotline',
+          regionCode: village,
+          category: 'water',
+          description: '水管爆了',
+          reporterName: '韩立新',
+          phone: '13838381234',
+        }),
+      );
+      note(
+        'search',
+        await qiao.post('/households/search', { idNumber: spouse }, { 'idempotency-key': 'scan-search-0001' }),
+      );
+      note(
+        'unmask',
+        await qiao.post(
+          `/households/${householdId}/unmask`,
+          { reason: '核对低保材料' },
+          { 'idempotency-key': 'scan-unmask-0001' },
+        ),
+      );
+      const grant = note(
+        'export',
+        await qiao.post('/exports', { kind: 'households', params: { idNumber: head }, reason: '年度核查' }),
+      );
       note('download', await qiao.get(String(grant.json().downloadUrl).replace('/api/v1', '')));
       // A register import, and one refused for its mistakes (its error report is kept).
       const good = path.join(scratch.dir, 'register.csv');
       await writeRegisterSample(good, { rows: 40, villages: villages.map((v) => v.code), serial: 7 });
       const bad = path.join(scratch.dir, 'register-bad.csv');
       await writeRegisterSample(bad, { rows: 12, villages: villages.map((v) => v.code), serial: 8, badRow: 3 });
-      for (const [name, file] of [['import', good], ['refused import', bad]] as const) {
-        const res = note(name, await qiao.post(`/household-imports?fileName=${name === 'import' ? 'r.csv' : 'bad.csv'}`, fs.readFileSync(file), { 'content-type': 'application/octet-stream' }));
+      for (const [name, file] of [
+        ['import', good],
+        ['refused import', bad],
+      ] as const) {
+        const res = note(
+          name,
+          await qiao.post(
+            `/household-imports?fileName=${name === 'import' ? 'r.csv' : 'bad.csv'}`,
+            fs.readFileSync(file),
+            { 'content-type': 'application/octet-stream' },
+          ),
+        );
         await app.householdImports.settled(res.json().id);
       }
     } finally {
@@ -90,8 +192,24 @@ describe('finding 8: no clear ID number or phone number at rest', () => {
       const found = clearPersonalData(await rawDatabaseText(handle, url));
       expect(found).toEqual({ idNumbers: [], phones: [] });
       // The writes did happen (the register holds the imported people), so the scan above read something.
-      expect(outcomes).toMatchObject({ register: 201, 'register elsewhere': 201, 'duplicate attempt': 409, 'resident report': 201, 'numbers in a report': 201, 'hotline report': 201, search: 200, unmask: 200, export: 201, download: 200, import: 202, 'refused import': 202 });
-      const n = await handle.db.selectFrom('household_people').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+      expect(outcomes).toMatchObject({
+        register: 201,
+        'register elsewhere': 201,
+        'duplicate attempt': 409,
+        'resident report': 201,
+        'numbers in a report': 201,
+        'hotline report': 201,
+        search: 200,
+        unmask: 200,
+        export: 201,
+        download: 200,
+        import: 202,
+        'refused import': 202,
+      });
+      const n = await handle.db
+        .selectFrom('household_people')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow();
       expect(Number(n.n)).toBeGreaterThan(1000);
     } finally {
       await handle.close();

@@ -9,7 +9,9 @@ import pg from 'pg';
 
 const base =
   process.env.PG_URL ??
-  (process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : 'postgres://postgres@127.0.0.1:5432/postgres');
+  (process.env.DATABASE_URL?.startsWith('postgres')
+    ? process.env.DATABASE_URL
+    : 'postgres://postgres@127.0.0.1:5432/postgres');
 const name = `lianjian_test_${Date.now()}_${randomBytes(3).toString('hex')}`;
 const admin = new pg.Client({ connectionString: base });
 await admin.connect();

@@ -41,9 +41,15 @@ describe('photos on reports and progress entries', () => {
     const big = Buffer.concat([Buffer.from(PNG, 'base64'), Buffer.alloc(2 * 1024 * 1024)]).toString('base64');
     const large = await submit([{ dataBase64: big }]);
     expect([400, 413]).toContain(large.statusCode);
-    const n = await ctx.t.db.db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const n = await ctx.t.db.db
+      .selectFrom('reports')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(0);
-    const p = await ctx.t.db.db.selectFrom('photos').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const p = await ctx.t.db.db
+      .selectFrom('photos')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(p.n)).toBe(0);
   });
 
@@ -56,7 +62,10 @@ describe('photos on reports and progress entries', () => {
       items: [{ problem: '路面塌陷', category: 'roads' }],
     });
     const itemId = list.json().itemIds[0];
-    expect((await qiao.post(`/items/${itemId}/events`, { text: '已回填', public: true, photos: [{ dataBase64: PNG }] })).statusCode).toBe(204);
+    expect(
+      (await qiao.post(`/items/${itemId}/events`, { text: '已回填', public: true, photos: [{ dataBase64: PNG }] }))
+        .statusCode,
+    ).toBe(204);
     const item = (await qiao.get(`/items/${itemId}`)).json();
     const withPhoto = item.events.find((e: { text: string }) => e.text === '已回填');
     expect(withPhoto.photoIds).toHaveLength(1);
@@ -69,7 +78,12 @@ describe('photos on reports and progress entries', () => {
       .jpeg({ quality: 95 })
       .withExif({
         IFD0: { Make: 'SpyPhone', Model: 'X1' },
-        IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '33/1 29/1 4411/100', GPSLongitudeRef: 'E', GPSLongitude: '112/1 26/1 0/1' },
+        IFD3: {
+          GPSLatitudeRef: 'N',
+          GPSLatitude: '33/1 29/1 4411/100',
+          GPSLongitudeRef: 'E',
+          GPSLongitude: '112/1 26/1 0/1',
+        },
       })
       .withMetadata({ orientation: 6 })
       .toBuffer();
@@ -79,7 +93,11 @@ describe('photos on reports and progress entries', () => {
     const original = await phonePhoto();
     // The control: what was sent does carry the place and the trailer.
     const sentMeta = await sharp(original).metadata();
-    expect([sentMeta.exif?.includes(Buffer.from('SpyPhone')), sentMeta.exif?.includes(Buffer.from('33/1')) || sentMeta.exif?.includes(Buffer.from([0x25, 0x88])), sentMeta.orientation]).toEqual([true, true, 6]);
+    expect([
+      sentMeta.exif?.includes(Buffer.from('SpyPhone')),
+      sentMeta.exif?.includes(Buffer.from('33/1')) || sentMeta.exif?.includes(Buffer.from([0x25, 0x88])),
+      sentMeta.orientation,
+    ]).toEqual([true, true, 6]);
     const sent = Buffer.concat([original, TRAILER]).toString('base64');
     const photos = [{ dataBase64: sent }];
 
@@ -90,7 +108,9 @@ describe('photos on reports and progress entries', () => {
     };
     // A body takes photos when its schema reaches the photo upload, through any named schema in between.
     const reaches = (node: unknown, seen = new Set<string>()): boolean => {
-      const refs = [...JSON.stringify(node ?? {}).matchAll(/#\/components\/schemas\/([\w.-]+)/g)].map((m) => m[1] as string);
+      const refs = [...JSON.stringify(node ?? {}).matchAll(/#\/components\/schemas\/([\w.-]+)/g)].map(
+        (m) => m[1] as string,
+      );
       return refs.some((name) => {
         if (name.startsWith('PhotoUpload')) return true;
         if (seen.has(name)) return false;
@@ -103,14 +123,41 @@ describe('photos on reports and progress entries', () => {
         .filter(([, op]) => reaches(op.requestBody))
         .map(([method]) => `${method.toUpperCase()} ${path}`),
     );
-    expect(doors.sort()).toEqual(['POST /api/v1/activities', 'POST /api/v1/items/{id}/events', 'POST /api/v1/public/reports', 'POST /api/v1/reports']);
+    expect(doors.sort()).toEqual([
+      'POST /api/v1/activities',
+      'POST /api/v1/items/{id}/events',
+      'POST /api/v1/public/reports',
+      'POST /api/v1/reports',
+    ]);
 
     const qiao = await ctx.user('qiaoduan');
     const resident = await submit(photos);
-    const staff = await qiao.post('/reports', { source: 'visit', regionCode: '411321106200', category: 'roads', description: '路面塌陷', photos });
-    const list = await qiao.post('/problem-lists', { orgId: ctx.county.orgs.qiaoBranch.id, title: '清单', listedOn: '2020-05-19', items: [{ problem: '路面塌陷', category: 'roads' }] });
-    const progress = await qiao.post(`/items/${list.json().itemIds[0]}/events`, { text: '已回填', public: true, photos });
-    const meeting = await qiao.post('/activities', { orgId: ctx.county.orgs.qiaoBranch.id, kind: 'branch_meeting', heldOn: '2020-06-01', place: '村部', topic: '学习', photos });
+    const staff = await qiao.post('/reports', {
+      source: 'visit',
+      regionCode: '411321106200',
+      category: 'roads',
+      description: '路面塌陷',
+      photos,
+    });
+    const list = await qiao.post('/problem-lists', {
+      orgId: ctx.county.orgs.qiaoBranch.id,
+      title: '清单',
+      listedOn: '2020-05-19',
+      items: [{ problem: '路面塌陷', category: 'roads' }],
+    });
+    const progress = await qiao.post(`/items/${list.json().itemIds[0]}/events`, {
+      text: '已回填',
+      public: true,
+      photos,
+    });
+    const meeting = await qiao.post('/activities', {
+      orgId: ctx.county.orgs.qiaoBranch.id,
+      kind: 'branch_meeting',
+      heldOn: '2020-06-01',
+      place: '村部',
+      topic: '学习',
+      photos,
+    });
     expect([resident, staff, progress, meeting].map((r) => [r.statusCode, r.statusCode < 300 ? '' : r.body])).toEqual([
       [201, ''],
       [201, ''],
@@ -118,13 +165,25 @@ describe('photos on reports and progress entries', () => {
       [201, ''],
     ]);
 
-    const stored = await ctx.t.db.db.selectFrom('photos').select(['owner_type', 'mime', 'size', 'sha256', 'data']).orderBy('owner_type').execute();
+    const stored = await ctx.t.db.db
+      .selectFrom('photos')
+      .select(['owner_type', 'mime', 'size', 'sha256', 'data'])
+      .orderBy('owner_type')
+      .execute();
     expect(stored.map((p) => p.owner_type)).toEqual(['activity', 'item_event', 'report', 'report']);
     for (const p of stored) {
       const bytes = Buffer.from(p.data, 'base64');
       const meta = await sharp(bytes).metadata();
       // The type is kept (a JPEG stays a JPEG), upright by its orientation, and nothing else travels with it.
-      expect([p.owner_type, p.mime, meta.format, meta.width, meta.height, Boolean(meta.exif), meta.orientation]).toEqual([p.owner_type, 'image/jpeg', 'jpeg', 48, 64, false, undefined]);
+      expect([
+        p.owner_type,
+        p.mime,
+        meta.format,
+        meta.width,
+        meta.height,
+        Boolean(meta.exif),
+        meta.orientation,
+      ]).toEqual([p.owner_type, 'image/jpeg', 'jpeg', 48, 64, false, undefined]);
       expect(bytes.includes(Buffer.from('SpyPhone'))).toBe(false);
       expect(bytes.includes(TRAILER)).toBe(false);
       expect(bytes.includes(Buffer.from('GPS'))).toBe(false);
@@ -133,14 +192,24 @@ describe('photos on reports and progress entries', () => {
       expect(p.size).toBe(bytes.length);
     }
     // Staff read what was stored.
-    const served = await qiao.get(`/photos/${(await ctx.t.db.db.selectFrom('photos').select('id').where('owner_type', '=', 'report').executeTakeFirstOrThrow()).id}`);
+    const served = await qiao.get(
+      `/photos/${(await ctx.t.db.db.selectFrom('photos').select('id').where('owner_type', '=', 'report').executeTakeFirstOrThrow()).id}`,
+    );
     expect(served.headers['content-type']).toBe('image/jpeg');
     expect(served.rawPayload.includes(TRAILER)).toBe(false);
   });
 
   it('a stored photo is never larger than an upload may be (2 MB) nor longer than 4,000 px, however the upload was compressed', async () => {
     // Noise at the lowest JPEG quality: small to send, several times larger when encoded again at a normal quality.
-    const upload = await sharp({ create: { width: 6300, height: 6300, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
+    const upload = await sharp({
+      create: {
+        width: 6300,
+        height: 6300,
+        channels: 3,
+        background: { r: 0, g: 0, b: 0 },
+        noise: { type: 'gaussian', mean: 128, sigma: 60 },
+      },
+    })
       .jpeg({ quality: 1 })
       .toBuffer();
     expect(upload.length).toBeLessThan(2 * 1024 * 1024);
@@ -153,26 +222,48 @@ describe('photos on reports and progress entries', () => {
   }, 60_000);
 
   it('a photo that is not base64 is refused as such (400 photo_not_base64), not as too large, and nothing is stored', async () => {
-    for (const dataBase64 of ['!!!!', `data:image/png;base64,${PNG}`, `${PNG.slice(0, 20)} ${PNG.slice(20)}`, PNG.slice(0, -1)]) {
+    for (const dataBase64 of [
+      '!!!!',
+      `data:image/png;base64,${PNG}`,
+      `${PNG.slice(0, 20)} ${PNG.slice(20)}`,
+      PNG.slice(0, -1),
+    ]) {
       const res = await submit([{ dataBase64 }]);
-      expect([dataBase64.slice(0, 24), res.statusCode, res.json().code, res.json().detail]).toEqual([dataBase64.slice(0, 24), 400, 'photo_not_base64', '照片编码无效：须为标准 Base64 文本']);
+      expect([dataBase64.slice(0, 24), res.statusCode, res.json().code, res.json().detail]).toEqual([
+        dataBase64.slice(0, 24),
+        400,
+        'photo_not_base64',
+        '照片编码无效：须为标准 Base64 文本',
+      ]);
       expect(res.json().errors).toEqual([{ path: 'body.photos.0.dataBase64', message: 'base64' }]);
     }
-    const n = await ctx.t.db.db.selectFrom('photos').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const n = await ctx.t.db.db
+      .selectFrom('photos')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(0);
   });
 
   it('a decompression bomb is refused by its pixel count (413), and a damaged image is refused as unreadable (400)', async () => {
     // 8000 × 8000 of one colour: a few hundred kilobytes that would decode to 192 MB.
-    const bomb = await sharp({ create: { width: 8000, height: 8000, channels: 3, background: { r: 0, g: 0, b: 0 } } }).png({ compressionLevel: 9 }).toBuffer();
+    const bomb = await sharp({ create: { width: 8000, height: 8000, channels: 3, background: { r: 0, g: 0, b: 0 } } })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
     expect(bomb.length).toBeLessThan(2 * 1024 * 1024);
     const big = await submit([{ dataBase64: bomb.toString('base64') }]);
-    expect([big.statusCode, big.json().code, big.json().errors]).toEqual([413, 'payload_too_large', [{ path: 'body.photos.0', message: 'pixels' }]]);
+    expect([big.statusCode, big.json().code, big.json().errors]).toEqual([
+      413,
+      'payload_too_large',
+      [{ path: 'body.photos.0', message: 'pixels' }],
+    ]);
     // A JPEG's first bytes, then nothing an image decoder can read.
     const damaged = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(200, 7)]);
     const bad = await submit([{ dataBase64: damaged.toString('base64') }]);
     expect([bad.statusCode, bad.json().code]).toEqual([400, 'photo_unreadable']);
-    const n = await ctx.t.db.db.selectFrom('photos').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const n = await ctx.t.db.db
+      .selectFrom('photos')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(0);
   }, 30_000);
 
@@ -186,6 +277,7 @@ describe('photos on reports and progress entries', () => {
     expect((await (await ctx.user('baihe')).get(`/photos/${id}`)).statusCode).toBe(200);
     expect((await member.get('/reports')).statusCode).toBe(403);
     expect((await member.get(`/photos/${id}`)).statusCode).toBe(404);
-    for (const u of ['security', 'auditor'] as const) expect([u, (await (await ctx.user(u)).get(`/photos/${id}`)).statusCode]).toEqual([u, 403]);
+    for (const u of ['security', 'auditor'] as const)
+      expect([u, (await (await ctx.user(u)).get(`/photos/${id}`)).statusCode]).toEqual([u, 403]);
   });
 });

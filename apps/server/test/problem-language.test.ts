@@ -33,11 +33,20 @@ describe('a problem answers in the language the request asks for', () => {
   it('a rule refused in English says so in English, title, detail and field messages; in Chinese as before', async () => {
     const qiao = await ctx.user('qiaoduan');
     const list = (language: string, body: object) => qiao.post('/problem-lists', body, { 'accept-language': language });
-    const future = { orgId: ctx.county.orgs.qiaoBranch.id, title: '清单', listedOn: addDays(todayInShanghai(), 1), items: [{ problem: '路灯不亮', category: 'roads' }] };
+    const future = {
+      orgId: ctx.county.orgs.qiaoBranch.id,
+      title: '清单',
+      listedOn: addDays(todayInShanghai(), 1),
+      items: [{ problem: '路灯不亮', category: 'roads' }],
+    };
 
     const en = await list('en-US,en;q=0.9', future);
     expect(en.headers['content-language']).toBe('en-US');
-    expect(en.json()).toMatchObject({ code: 'date_in_future', title: 'Invalid request', detail: PROBLEM_MESSAGES_EN.date_in_future });
+    expect(en.json()).toMatchObject({
+      code: 'date_in_future',
+      title: 'Invalid request',
+      detail: PROBLEM_MESSAGES_EN.date_in_future,
+    });
     const zh = await list('zh-CN', future);
     expect(zh.headers['content-language']).toBe('zh-CN');
     expect(zh.json().title).toBe('请求无效');
@@ -47,7 +56,8 @@ describe('a problem answers in the language the request asks for', () => {
     const bad = { ...future, listedOn: '2020-05-19', items: [{ problem: 7, category: 'nothing' }] };
     const enBad = (await list('en', bad)).json();
     expect(enBad.code).toBe('validation_failed');
-    for (const text of [enBad.title, enBad.detail, ...enBad.errors.map((e: { message: string }) => e.message)]) expect(text, text).not.toMatch(CJK);
+    for (const text of [enBad.title, enBad.detail, ...enBad.errors.map((e: { message: string }) => e.message)])
+      expect(text, text).not.toMatch(CJK);
     expect(enBad.errors).toEqual(
       expect.arrayContaining([
         { path: 'body.items.0.problem', message: 'Invalid input: expected string, received number' },
@@ -69,7 +79,11 @@ describe('a problem answers in the language the request asks for', () => {
   it('every stable code the server can answer with has an English message, and every English message is English', () => {
     const root = path.resolve(import.meta.dirname, '../src');
     const found = new Set<string>();
-    const patterns = [/\b(?:conflict|forbidden)\(\s*'([a-z0-9_]+)'/g, /new Problem\(\s*\d+,\s*'([a-z0-9_]+)'/g, /\bcode\s*=\s*'([a-z0-9_]+)'/g];
+    const patterns = [
+      /\b(?:conflict|forbidden)\(\s*'([a-z0-9_]+)'/g,
+      /new Problem\(\s*\d+,\s*'([a-z0-9_]+)'/g,
+      /\bcode\s*=\s*'([a-z0-9_]+)'/g,
+    ];
     for (const file of sources(root)) {
       const text = readFileSync(file, 'utf8');
       for (const re of patterns) for (const m of text.matchAll(re)) found.add(m[1] as string);

@@ -31,11 +31,29 @@ describe('rate limits behind a proxy', () => {
     expect(loadConfig({}).trustProxy).toBe(false);
     expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
-    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16 ,::1' }).trustProxy).toEqual(['10.0.0.1', '10.1.0.0/16', '::1']);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16 ,::1' }).trustProxy).toEqual([
+      '10.0.0.1',
+      '10.1.0.0/16',
+      '::1',
+    ]);
     expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8,fd00::/16' }).trustProxy).toEqual(['10.0.0.0/8', 'fd00::/16']);
     expect(loadConfig({ TRUST_PROXY: 'loopback' }).trustProxy).toEqual(['loopback']);
     // Nor "trust everyone" by another name: every address as a range, or more hops than any deployment has.
-    for (const bad of ['true', 'yes', '10.0.0.300', '10.0.0.0/33', '-1', '1.5', '0.0.0.0/0', '::/0', '10.0.0.1,0.0.0.0/00', '0.0.0.0/1,128.0.0.0/1', '::/1,8000::/1', '6', '99999999999999999999']) {
+    for (const bad of [
+      'true',
+      'yes',
+      '10.0.0.300',
+      '10.0.0.0/33',
+      '-1',
+      '1.5',
+      '0.0.0.0/0',
+      '::/0',
+      '10.0.0.1,0.0.0.0/00',
+      '0.0.0.0/1,128.0.0.0/1',
+      '::/1,8000::/1',
+      '6',
+      '99999999999999999999',
+    ]) {
       expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
     }
   });
@@ -61,7 +79,8 @@ describe('rate limits behind a proxy', () => {
     t = await testApp();
     // An appending proxy passes on what the client forged, then adds the address it saw.
     const statuses = [];
-    for (let i = 1; i <= 11; i++) statuses.push((await submitFrom(t, '127.0.0.1', `198.51.100.${i}, 192.0.2.5`)).statusCode);
+    for (let i = 1; i <= 11; i++)
+      statuses.push((await submitFrom(t, '127.0.0.1', `198.51.100.${i}, 192.0.2.5`)).statusCode);
     expect(statuses).toEqual([...Array(10).fill(400), 429]);
     // The hop is believed: another resident behind the same proxy has a limit of its own.
     expect((await submitFrom(t, '127.0.0.1', '192.0.2.6')).statusCode).toBe(400);
@@ -86,20 +105,32 @@ describe('refusals in the log', () => {
       const statuses: Record<number, number> = {};
       for (let i = 0; i < N; i += 20) {
         const batch = await Promise.all(
-          Array.from({ length: 20 }, () => fetch(`${base}/api/v1/public/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })),
+          Array.from({ length: 20 }, () =>
+            fetch(`${base}/api/v1/public/reports`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: '{}',
+            }),
+          ),
         );
         for (const r of batch) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
       }
       expect(statuses).toEqual({ 400: 10, 429: N - 10 });
       // Stopped cleanly, so that the last window's line is written.
       await stop(child);
-      const lines = out.split('\n').filter((l) => l.startsWith('{')).slice(before).map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = out
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .slice(before)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       // The log does not grow with the flood: no line of its own for a refused request…
       expect(lines.filter((l) => (l.res as { statusCode?: number } | undefined)?.statusCode === 429).length).toBe(0);
       expect(lines.length).toBeLessThan(40);
       // …and every refusal counted, in one line for the route (one window).
       const summaries = lines.filter((l) => l.msg === 'requests refused by a rate limit');
-      expect(summaries).toEqual([expect.objectContaining({ route: 'POST /api/v1/public/reports', refused: N - 10, clients: 1 })]);
+      expect(summaries).toEqual([
+        expect.objectContaining({ route: 'POST /api/v1/public/reports', refused: N - 10, clients: 1 }),
+      ]);
     } finally {
       await stop(child);
     }
@@ -107,9 +138,12 @@ describe('refusals in the log', () => {
 
   it('each window of refusals gets its line when it ends, with the count, the clients and the busiest one', async () => {
     const written: { obj: Record<string, unknown>; msg: string }[] = [];
-    const log = { warn: (obj: Record<string, unknown>, msg: string) => written.push({ obj, msg }) } as unknown as ConstructorParameters<typeof RefusalLog>[0];
+    const log = {
+      warn: (obj: Record<string, unknown>, msg: string) => written.push({ obj, msg }),
+    } as unknown as ConstructorParameters<typeof RefusalLog>[0];
     const refusals = new RefusalLog(log, 50);
-    for (let i = 0; i < 1000; i++) refusals.count('POST /api/v1/auth/login', i % 10 === 0 ? '192.0.2.1' : `198.51.100.${i % 7}`);
+    for (let i = 0; i < 1000; i++)
+      refusals.count('POST /api/v1/auth/login', i % 10 === 0 ? '192.0.2.1' : `198.51.100.${i % 7}`);
     expect(written).toEqual([]);
     await new Promise((r) => setTimeout(r, 120));
     refusals.count('POST /api/v1/auth/login', '192.0.2.1');

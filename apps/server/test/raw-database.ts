@@ -15,7 +15,9 @@ export async function rawDatabaseText(handle: DbHandle, url: string): Promise<st
   if (handle.dialect === 'sqlite') {
     await sql`pragma wal_checkpoint(TRUNCATE)`.execute(handle.db);
     const file = url.slice('sqlite:'.length);
-    const parts = [file, `${file}-wal`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f).toString('latin1'));
+    const parts = [file, `${file}-wal`]
+      .filter((f) => fs.existsSync(f))
+      .map((f) => fs.readFileSync(f).toString('latin1'));
     return parts.join('\n');
   }
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lianjian-dump-')), 'dump.sql');

@@ -12,10 +12,12 @@ const cipher = new DataCipher(randomBytes(32));
 describe("a resident's word is the resident's", () => {
   const ctx = useCounty(cipher);
   const anon = {
-    post: (url: string, payload?: object) => ctx.t.app.inject({ method: 'POST', url: `/api/v1${url}`, ...(payload ? { payload } : {}) }),
+    post: (url: string, payload?: object) =>
+      ctx.t.app.inject({ method: 'POST', url: `/api/v1${url}`, ...(payload ? { payload } : {}) }),
     get: (url: string) => ctx.t.app.inject({ url: `/api/v1${url}` }),
   };
-  const version = async (itemId: string) => (await (await ctx.user('qiaoduan')).get(`/items/${itemId}`)).json().version as number;
+  const version = async (itemId: string) =>
+    (await (await ctx.user('qiaoduan')).get(`/items/${itemId}`)).json().version as number;
   const move = async (who: 'qiaoduan' | 'baihe' | 'admin', itemId: string, to: string, extra: object = {}) =>
     (await ctx.user(who)).post(`/items/${itemId}/transitions`, { to, version: await version(itemId), ...extra });
 
@@ -35,7 +37,15 @@ describe("a resident's word is the resident's", () => {
       orgId: ctx.county.orgs.qiaoBranch.id,
       title: '热线转办清单',
       listedOn: '2020-05-19',
-      items: [{ problem: '断路器频繁跳闸', category: 'electricity', regionCode: '411321106200', reportIds: [id], responsibleGroupId: ctx.county.orgs.qiaoGroup.id }],
+      items: [
+        {
+          problem: '断路器频繁跳闸',
+          category: 'electricity',
+          regionCode: '411321106200',
+          reportIds: [id],
+          responsibleGroupId: ctx.county.orgs.qiaoGroup.id,
+        },
+      ],
     });
     expect(list.statusCode, list.body).toBe(201);
     const itemId = list.json().itemIds[0] as string;
@@ -45,10 +55,12 @@ describe("a resident's word is the resident's", () => {
   };
   /** The text messages waiting for the SMS platform, read as the platform would. */
   const outbox = async () =>
-    (await ctx.t.db.db.selectFrom('sms_outbox').select(['phone_enc', 'text_enc']).orderBy('created_at').execute()).map((m) => ({
-      to: cipher.decrypt(m.phone_enc),
-      text: cipher.decrypt(m.text_enc),
-    }));
+    (await ctx.t.db.db.selectFrom('sms_outbox').select(['phone_enc', 'text_enc']).orderBy('created_at').execute()).map(
+      (m) => ({
+        to: cipher.decrypt(m.phone_enc),
+        text: cipher.decrypt(m.text_enc),
+      }),
+    );
   const lastCode = async () => /验证码：(\d{6})/.exec((await outbox()).at(-1)?.text ?? '')?.[1] as string;
 
   it("a staff-entered report's tracking code does not confirm 'solved' by itself: it needs the one-time code sent to the phone on file", async () => {
@@ -66,7 +78,10 @@ describe("a resident's word is the resident's", () => {
     expect((await anon.post(`/public/reports/${code}/phone-code`)).json().code).toBe('phone_code_too_soon');
     expect(await outbox()).toHaveLength(1);
 
-    const wrong = await anon.post(`/public/reports/${code}/feedback`, { solved: true, phoneCode: otp === '000000' ? '111111' : '000000' });
+    const wrong = await anon.post(`/public/reports/${code}/feedback`, {
+      solved: true,
+      phoneCode: otp === '000000' ? '111111' : '000000',
+    });
     expect([wrong.statusCode, wrong.json().code]).toEqual([400, 'validation_failed']);
     const right = await anon.post(`/public/reports/${code}/feedback`, { solved: true, phoneCode: otp });
     expect(right.statusCode, right.body).toBe(200);
@@ -78,7 +93,9 @@ describe("a resident's word is the resident's", () => {
     const again = await anon.post(`/public/reports/${code}/rating`, { stars: 5, phoneCode: otp });
     expect([again.statusCode, again.json().code]).toEqual([409, 'phone_code_expired']);
     // The stored message text and phone are ciphertext, and the stored code only a keyed hash.
-    const raw = JSON.stringify(await ctx.t.db.db.selectFrom('sms_outbox').selectAll().execute()) + JSON.stringify(await ctx.t.db.db.selectFrom('resident_phone_codes').selectAll().execute());
+    const raw =
+      JSON.stringify(await ctx.t.db.db.selectFrom('sms_outbox').selectAll().execute()) +
+      JSON.stringify(await ctx.t.db.db.selectFrom('resident_phone_codes').selectAll().execute());
     expect(raw).not.toContain('13812341234');
     expect(raw).not.toContain(otp);
   });
@@ -88,7 +105,10 @@ describe("a resident's word is the resident's", () => {
     expect((await anon.post(`/public/reports/${code}/phone-code`)).statusCode).toBe(200);
     const otp = await lastCode();
     const wrongCode = otp === '000000' ? '111111' : '000000';
-    for (let i = 0; i < 5; i++) expect((await anon.post(`/public/reports/${code}/feedback`, { solved: true, phoneCode: wrongCode })).statusCode).toBe(400);
+    for (let i = 0; i < 5; i++)
+      expect(
+        (await anon.post(`/public/reports/${code}/feedback`, { solved: true, phoneCode: wrongCode })).statusCode,
+      ).toBe(400);
     // Even the right code no longer works: the tries are used up.
     const late = await anon.post(`/public/reports/${code}/feedback`, { solved: true, phoneCode: otp });
     expect([late.statusCode, late.json().code]).toEqual([409, 'phone_code_expired']);
@@ -102,17 +122,33 @@ describe("a resident's word is the resident's", () => {
   });
 
   it("a resident's own report is confirmed by its tracking code alone; no code is sent for it", async () => {
-    const receipt = (await anon.post('/public/reports', { regionCode: '411321106200', category: 'electricity', description: '路灯不亮了', phone: '13812341234' })).json();
+    const receipt = (
+      await anon.post('/public/reports', {
+        regionCode: '411321106200',
+        category: 'electricity',
+        description: '路灯不亮了',
+        phone: '13812341234',
+      })
+    ).json();
     expect((await anon.get(`/public/reports/${receipt.trackingCode}`)).json().phoneProof).toBeNull();
-    expect((await anon.post(`/public/reports/${receipt.trackingCode}/phone-code`)).json().code).toBe('phone_code_not_needed');
+    expect((await anon.post(`/public/reports/${receipt.trackingCode}/phone-code`)).json().code).toBe(
+      'phone_code_not_needed',
+    );
   });
 
   it('a staff-entered report is confirmed by a call back recorded by another account, never by the one who entered the report or worked the item', async () => {
     const { code, itemId } = await hotlineItem();
     // No phone on file: the code cannot confirm and no one-time code can be sent.
-    expect((await anon.post(`/public/reports/${code}/feedback`, { solved: true })).json().code).toBe('no_phone_on_file');
+    expect((await anon.post(`/public/reports/${code}/feedback`, { solved: true })).json().code).toBe(
+      'no_phone_on_file',
+    );
     expect((await anon.post(`/public/reports/${code}/phone-code`)).json().code).toBe('no_phone_on_file');
-    const call = (calledAt: string, solved = true) => ({ solved, calledAt, residentWords: '灯修好了，谢谢大家', version: 0 });
+    const call = (calledAt: string, solved = true) => ({
+      solved,
+      calledAt,
+      residentWords: '灯修好了，谢谢大家',
+      version: 0,
+    });
     const record = async (who: 'qiaoduan' | 'baihe' | 'admin', body: ReturnType<typeof call>) =>
       (await ctx.user(who)).post(`/items/${itemId}/resident-call`, { ...body, version: await version(itemId) });
     const now = new Date().toISOString();
@@ -132,8 +168,17 @@ describe("a resident's word is the resident's", () => {
     const item = (await admin.get(`/items/${itemId}`)).json();
     expect(item.status).toBe('closed');
     expect(item.closedBy).toBe('群众');
-    const recorder = await ctx.t.db.db.selectFrom('users').select('display_name').where('username', '=', 'admin').executeTakeFirstOrThrow();
-    expect(item.residentConfirmation).toMatchObject({ channel: 'call', recordedBy: recorder.display_name, callAt: now, words: '灯修好了，谢谢大家' });
+    const recorder = await ctx.t.db.db
+      .selectFrom('users')
+      .select('display_name')
+      .where('username', '=', 'admin')
+      .executeTakeFirstOrThrow();
+    expect(item.residentConfirmation).toMatchObject({
+      channel: 'call',
+      recordedBy: recorder.display_name,
+      callAt: now,
+      words: '灯修好了，谢谢大家',
+    });
     expect(item.events.at(-1).actor).toContain('电话回访');
   });
 
@@ -141,22 +186,35 @@ describe("a resident's word is the resident's", () => {
     const { itemId } = await hotlineItem();
     const admin = await ctx.user('admin');
     const record = async (solved: boolean, words: string) =>
-      admin.post(`/items/${itemId}/resident-call`, { solved, calledAt: new Date().toISOString(), residentWords: words, version: await version(itemId) });
+      admin.post(`/items/${itemId}/resident-call`, {
+        solved,
+        calledAt: new Date().toISOString(),
+        residentWords: words,
+        version: await version(itemId),
+      });
     expect((await record(true, '修好了')).statusCode).toBe(204);
     // Closed eleven days ago (the window is five days by default): the resident's "not solved" no longer reopens it.
     const closedAt = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString();
-    await ctx.t.db.db.updateTable('items').set({ closed_at: closedAt(11) }).where('id', '=', itemId).execute();
+    await ctx.t.db.db
+      .updateTable('items')
+      .set({ closed_at: closedAt(11) })
+      .where('id', '=', itemId)
+      .execute();
     const late = await record(false, '又跳闸了');
     expect([late.statusCode, late.json().code]).toEqual([409, 'reopen_window_over']);
     expect((await admin.get(`/items/${itemId}`)).json().status).toBe('closed');
     // Closed two days ago: the same call reopens it.
-    await ctx.t.db.db.updateTable('items').set({ closed_at: closedAt(2) }).where('id', '=', itemId).execute();
+    await ctx.t.db.db
+      .updateTable('items')
+      .set({ closed_at: closedAt(2) })
+      .where('id', '=', itemId)
+      .execute();
     const inTime = await record(false, '又跳闸了');
     expect(inTime.statusCode, inTime.body).toBe(204);
     expect((await admin.get(`/items/${itemId}`)).json().status).toBe('in_progress');
   });
 
-  it("the one-time code reaches the SMS platform once, even with two senders draining at the same moment", async () => {
+  it('the one-time code reaches the SMS platform once, even with two senders draining at the same moment', async () => {
     const { code } = await hotlineItem('13812341234');
     expect((await anon.post(`/public/reports/${code}/phone-code`)).statusCode).toBe(200);
     const received: { to: string; text: string; auth: string | undefined }[] = [];
@@ -170,7 +228,10 @@ describe("a resident's word is the resident's", () => {
     });
     await new Promise<void>((r) => platform.listen(0, '127.0.0.1', r));
     try {
-      const gateway = { url: `http://127.0.0.1:${(platform.address() as AddressInfo).port}/sms`, token: 'county-token' };
+      const gateway = {
+        url: `http://127.0.0.1:${(platform.address() as AddressInfo).port}/sms`,
+        token: 'county-token',
+      };
       const runs = await Promise.all([drainSms(ctx.t.db.db, cipher, gateway), drainSms(ctx.t.db.db, cipher, gateway)]);
       expect(runs.reduce((n, r) => n + r.sent, 0)).toBe(1);
       expect(received).toHaveLength(1);

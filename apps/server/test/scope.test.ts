@@ -50,7 +50,12 @@ describe('scope is enforced in SQL: a township admin never sees, counts or edits
       establishedOn: '2020-01-01',
     });
     expect(child.statusCode).toBe(404);
-    const dissolve = await qiao.post(`/orgs/${orgs.chengBranch.id}/dissolve`, { dissolvedOn: '2021-01-01', backdateReason: '补录', reason: 'x', version: 1 });
+    const dissolve = await qiao.post(`/orgs/${orgs.chengBranch.id}/dissolve`, {
+      dissolvedOn: '2021-01-01',
+      backdateReason: '补录',
+      reason: 'x',
+      version: 1,
+    });
     expect(dissolve.statusCode).toBe(404);
   });
 
@@ -60,7 +65,9 @@ describe('scope is enforced in SQL: a township admin never sees, counts or edits
     expect(stats.orgs).toEqual({ committee: 0, general_branch: 1, branch: 1, group: 1 });
     expect(stats.membersLinked).toBe(2);
     expect(stats.byTownship.map((t: { name: string }) => t.name)).toEqual(['乔端镇']);
-    expect(stats.byBranch).toEqual([{ id: ctx.county.orgs.qiaoBranch.id, name: '白河新村易地搬迁临时党支部', groups: 1, membersLinked: 2 }]);
+    expect(stats.byBranch).toEqual([
+      { id: ctx.county.orgs.qiaoBranch.id, name: '白河新村易地搬迁临时党支部', groups: 1, membersLinked: 2 },
+    ]);
     // Another township, asked by region: outside the account's scope, so it does not exist for it.
     expect((await qiao.get('/stats/overview?regionCode=411321300')).statusCode).toBe(404);
     const members = (await qiao.get('/members?limit=200')).json();
@@ -94,7 +101,9 @@ describe('scope is enforced in SQL: a township admin never sees, counts or edits
     const { orgs, members } = ctx.county;
     const baihe = await ctx.user('baihe');
     const list = (await baihe.get('/orgs')).json();
-    expect(list.items.map((o: { name: string }) => o.name).sort()).toEqual(['基础建设党小组', '白河新村易地搬迁临时党支部'].sort());
+    expect(list.items.map((o: { name: string }) => o.name).sort()).toEqual(
+      ['基础建设党小组', '白河新村易地搬迁临时党支部'].sort(),
+    );
     expect((await baihe.get(`/orgs/${orgs.qiaoGb.id}`)).statusCode).toBe(404);
     const visible = (await baihe.get('/members?limit=200')).json().items.map((m: { id: string }) => m.id);
     expect(visible).toContain(members.qiaoPowerChief); // works for the linked power station

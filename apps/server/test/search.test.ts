@@ -25,17 +25,26 @@ describe('search terms', () => {
     // Every list route whose query has a `q`, read from the API description: a new one fails here until listed.
     type Schema = { $ref?: string; properties?: Record<string, unknown> };
     const doc = (await ctx.t.app.inject({ url: '/api/v1/openapi.json' })).json() as {
-      paths: Record<string, { get?: { parameters?: { name: string; in: string }[] }; post?: { requestBody?: { content?: Record<string, { schema?: Schema }> } } }>;
+      paths: Record<
+        string,
+        {
+          get?: { parameters?: { name: string; in: string }[] };
+          post?: { requestBody?: { content?: Record<string, { schema?: Schema }> } };
+        }
+      >;
       components?: { schemas?: Record<string, Schema> };
     };
-    const resolve = (x: Schema | undefined) => (x?.$ref ? doc.components?.schemas?.[x.$ref.split('/').pop() as string] : x);
+    const resolve = (x: Schema | undefined) =>
+      x?.$ref ? doc.components?.schemas?.[x.$ref.split('/').pop() as string] : x;
     const full = (path: string) => `/api/v1${path.replace(/^\/api\/v1/, '')}`;
     const searching = [
       ...Object.entries(doc.paths)
         .filter(([, p]) => p.get?.parameters?.some((x) => x.in === 'query' && x.name === 'q'))
         .map(([path]) => full(path)),
       ...Object.entries(doc.paths)
-        .filter(([, p]) => 'q' in (resolve(p.post?.requestBody?.content?.['application/json']?.schema)?.properties ?? {}))
+        .filter(
+          ([, p]) => 'q' in (resolve(p.post?.requestBody?.content?.['application/json']?.schema)?.properties ?? {}),
+        )
         .map(([path]) => `POST ${full(path)}`),
     ].sort();
     expect(searching).toEqual(Object.keys(SEARCHED).sort());
@@ -44,17 +53,30 @@ describe('search terms', () => {
     await registerHousehold(admin);
     await registerHousehold(admin);
     for (const description of ['村口路灯一半以上不亮，需要维修', '村口水管漏水，需要维修']) {
-      const res = await ctx.t.app.inject({ method: 'POST', url: '/api/v1/public/reports', payload: { regionCode: '411321106200', category: 'roads', description } });
+      const res = await ctx.t.app.inject({
+        method: 'POST',
+        url: '/api/v1/public/reports',
+        payload: { regionCode: '411321106200', category: 'roads', description },
+      });
       expect(res.statusCode).toBe(201);
     }
     const wrong: string[] = [];
     for (const [route, s] of Object.entries(SEARCHED)) {
       // Two records of the list: one whose text holds "50%", one that a wildcard reading of "50%" would also find;
       // `%` then finds only the first, `_` and `\` only the second.
-      const rows = (await sql<{ k: string }>`select ${sql.ref(s.key)} as k from ${sql.table(s.table)} order by ${sql.ref(s.key)} desc limit 2`.execute(ctx.t.db.db)).rows;
+      const rows = (
+        await sql<{
+          k: string;
+        }>`select ${sql.ref(s.key)} as k from ${sql.table(s.table)} order by ${sql.ref(s.key)} desc limit 2`.execute(
+          ctx.t.db.db,
+        )
+      ).rows;
       expect([route, rows.length]).toEqual([route, 2]);
       const [hit, decoy] = rows.map((r) => r.k) as [string, string];
-      const set = (k: string, text: string) => sql`update ${sql.table(s.table)} set ${sql.ref(s.column)} = ${text} where ${sql.ref(s.key)} = ${k}`.execute(ctx.t.db.db);
+      const set = (k: string, text: string) =>
+        sql`update ${sql.table(s.table)} set ${sql.ref(s.column)} = ${text} where ${sql.ref(s.key)} = ${k}`.execute(
+          ctx.t.db.db,
+        );
       await set(hit, '张庄50%股份合作');
       await set(decoy, '张庄50元互助_基金\\会');
       const client = (await ctx.user(s.user)) as Client;
@@ -74,11 +96,12 @@ describe('search terms', () => {
         _: await search('_'),
         '\\': await search('\\'),
         '50_': await search('50_'),
-        '张庄': await search('张庄'),
+        张庄: await search('张庄'),
       };
-      const expected = { '50%': [hit], '%': [hit], _: [decoy], '\\': [decoy], '50_': [], '张庄': [hit, decoy].sort() };
-      const got = { ...found, '张庄': [...found['张庄']].sort() };
-      if (JSON.stringify(got) !== JSON.stringify(expected)) wrong.push(`${route}: ${JSON.stringify(got)} ≠ ${JSON.stringify(expected)}`);
+      const expected = { '50%': [hit], '%': [hit], _: [decoy], '\\': [decoy], '50_': [], 张庄: [hit, decoy].sort() };
+      const got = { ...found, 张庄: [...found['张庄']].sort() };
+      if (JSON.stringify(got) !== JSON.stringify(expected))
+        wrong.push(`${route}: ${JSON.stringify(got)} ≠ ${JSON.stringify(expected)}`);
     }
     expect(wrong).toEqual([]);
   });

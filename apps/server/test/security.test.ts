@@ -28,13 +28,19 @@ const PUBLIC = [
 
 describe('GB/T 22239 level 3: identity and authorization', () => {
   const ctx = useCounty();
-  const login = (username: string, password: string) => ctx.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+  const login = (username: string, password: string) =>
+    ctx.t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
 
   it('deny by default: every route declares a permission, and only the allowlisted ones are public', async () => {
     const table = ctx.t.app.routeTable;
     expect(table.length).toBeGreaterThan(100);
     expect(table.filter((r) => !r.permission)).toEqual([]);
-    expect(table.filter((r) => r.permission === 'public').map((r) => `${r.method} ${r.url}`).sort()).toEqual([...PUBLIC].sort());
+    expect(
+      table
+        .filter((r) => r.permission === 'public')
+        .map((r) => `${r.method} ${r.url}`)
+        .sort(),
+    ).toEqual([...PUBLIC].sort());
     // Without a session, every other route answers 401.
     for (const r of table.filter((x) => x.permission !== 'public' && x.method === 'GET' && !x.url.includes(':'))) {
       expect((await ctx.t.app.inject({ method: 'GET', url: r.url })).statusCode, r.url).toBe(401);
@@ -53,17 +59,34 @@ describe('GB/T 22239 level 3: identity and authorization', () => {
     expect(locked.statusCode).toBe(401);
     expect(strip(locked.json())).toEqual(strip(wrong.json()));
     const db = ctx.t.db.db;
-    const audit = await db.selectFrom('audit_events').select(['action']).where('action', 'in', ['auth.failure', 'auth.lockout']).orderBy('seq').execute();
+    const audit = await db
+      .selectFrom('audit_events')
+      .select(['action'])
+      .where('action', 'in', ['auth.failure', 'auth.lockout'])
+      .orderBy('seq')
+      .execute();
     expect(audit.filter((a) => a.action === 'auth.lockout')).toHaveLength(1);
     expect(audit.filter((a) => a.action === 'auth.failure')).toHaveLength(7);
-    const user = await db.selectFrom('users').select(['locked_until']).where('username', '=', 'qiaoduan').executeTakeFirstOrThrow();
+    const user = await db
+      .selectFrom('users')
+      .select(['locked_until'])
+      .where('username', '=', 'qiaoduan')
+      .executeTakeFirstOrThrow();
     const minutes = (Date.parse(user.locked_until as string) - Date.now()) / 60_000;
     expect(minutes).toBeGreaterThan(14);
     expect(minutes).toBeLessThanOrEqual(15);
     // Fifteen minutes later (moved back in the database), the right password works and the counter starts again.
-    await db.updateTable('users').set({ locked_until: new Date(Date.now() - 1000).toISOString() }).where('username', '=', 'qiaoduan').execute();
+    await db
+      .updateTable('users')
+      .set({ locked_until: new Date(Date.now() - 1000).toISOString() })
+      .where('username', '=', 'qiaoduan')
+      .execute();
     expect((await login('qiaoduan', PASSWORD)).statusCode).toBe(200);
-    const after = await db.selectFrom('users').select(['failed_logins', 'locked_until']).where('username', '=', 'qiaoduan').executeTakeFirstOrThrow();
+    const after = await db
+      .selectFrom('users')
+      .select(['failed_logins', 'locked_until'])
+      .where('username', '=', 'qiaoduan')
+      .executeTakeFirstOrThrow();
     expect(after).toEqual({ failed_logins: 0, locked_until: null });
   });
 
@@ -81,26 +104,42 @@ describe('GB/T 22239 level 3: identity and authorization', () => {
     const db = ctx.t.db.db;
     const cookieOf = (res: Awaited<ReturnType<typeof login>>) =>
       `lj_session=${res.cookies.find((c) => c.name === 'lj_session')?.value}; lj_csrf=${res.cookies.find((c) => c.name === 'lj_csrf')?.value}`;
-    const me = (cookie: string) => ctx.t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: sessionHeaders(cookie) });
+    const me = (cookie: string) =>
+      ctx.t.app.inject({ method: 'GET', url: '/api/v1/auth/me', headers: sessionHeaders(cookie) });
     const first = cookieOf(await login('qiaoduan', PASSWORD));
     const second = cookieOf(await login('qiaoduan', PASSWORD));
     // A new session id at each login.
     expect(second).not.toBe(first);
     expect((await me(first)).statusCode).toBe(200);
-    const sessions = async () => db.selectFrom('sessions as s').innerJoin('users as u', 'u.id', 's.user_id').select('s.id').where('u.username', '=', 'qiaoduan').execute();
+    const sessions = async () =>
+      db
+        .selectFrom('sessions as s')
+        .innerJoin('users as u', 'u.id', 's.user_id')
+        .select('s.id')
+        .where('u.username', '=', 'qiaoduan')
+        .execute();
     expect(await sessions()).toHaveLength(2);
     // Idle for 31 minutes: gone.
-    await db.updateTable('sessions').set({ last_seen_at: new Date(Date.now() - 31 * 60_000).toISOString() }).execute();
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date(Date.now() - 31 * 60_000).toISOString() })
+      .execute();
     expect((await me(first)).statusCode).toBe(401);
     expect((await me(second)).statusCode).toBe(401);
     expect(await sessions()).toHaveLength(0);
     // Past the absolute limit, however active.
     const third = cookieOf(await login('qiaoduan', PASSWORD));
-    await db.updateTable('sessions').set({ expires_at: new Date(Date.now() - 1000).toISOString() }).execute();
+    await db
+      .updateTable('sessions')
+      .set({ expires_at: new Date(Date.now() - 1000).toISOString() })
+      .execute();
     expect((await me(third)).statusCode).toBe(401);
     // Logout destroys the session: the same cookie no longer works.
     const fourth = cookieOf(await login('qiaoduan', PASSWORD));
-    expect((await ctx.t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: sessionHeaders(fourth) })).statusCode).toBe(204);
+    expect(
+      (await ctx.t.app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: sessionHeaders(fourth) }))
+        .statusCode,
+    ).toBe(204);
     expect((await me(fourth)).statusCode).toBe(401);
     // Disabling the user ends their access at once.
     const fifth = cookieOf(await login('qiaoduan', PASSWORD));
@@ -122,10 +161,20 @@ describe('GB/T 22239 level 3: identity and authorization', () => {
       await prod.close();
     }
     const qiao = await ctx.user('qiaoduan');
-    const huge = await qiao.post(`/orgs/${ctx.county.orgs.qiaoBranch.id}/memberships`, { memberId: ctx.county.members.qiaoPowerChief, startOn: '2020-05-19', linkReason: 'x'.repeat(1_100_000) });
+    const huge = await qiao.post(`/orgs/${ctx.county.orgs.qiaoBranch.id}/memberships`, {
+      memberId: ctx.county.members.qiaoPowerChief,
+      startOn: '2020-05-19',
+      linkReason: 'x'.repeat(1_100_000),
+    });
     // With photos (three of 2 MB, base64) a report may be larger, and is bounded all the same.
     const photos = Array.from({ length: 4 }, () => ({ dataBase64: 'A'.repeat(2_800_000) }));
-    const tooMany = await qiao.post('/reports', { source: 'visit', regionCode: '411321106200', category: 'electricity', description: '照片过大', photos });
+    const tooMany = await qiao.post('/reports', {
+      source: 'visit',
+      regionCode: '411321106200',
+      category: 'electricity',
+      description: '照片过大',
+      photos,
+    });
     expect(tooMany.statusCode).toBe(413);
     expect([huge.statusCode, huge.json().code]).toEqual([413, expect.any(String)]);
     expect(String(huge.headers['content-type'])).toContain('application/problem+json');
@@ -133,7 +182,11 @@ describe('GB/T 22239 level 3: identity and authorization', () => {
 
   it('API replies are never stored by browsers or proxies (they carry personal data)', async () => {
     const qiao = await ctx.user('qiaoduan');
-    for (const res of [await qiao.get('/households'), await qiao.get('/nothing-here'), await ctx.t.app.inject({ method: 'GET', url: '/api/v1/health' })]) {
+    for (const res of [
+      await qiao.get('/households'),
+      await qiao.get('/nothing-here'),
+      await ctx.t.app.inject({ method: 'GET', url: '/api/v1/health' }),
+    ]) {
       expect(res.headers['cache-control']).toBe('no-store');
     }
   });
@@ -159,17 +212,27 @@ describe('GB/T 22239 level 3: identity and authorization', () => {
     expect(changes.length).toBeGreaterThan(50);
     for (const r of changes) {
       const url = r.url.replace(/:[a-zA-Z]+/g, '00000000-0000-4000-8000-000000000000');
-      const res = await ctx.t.app.inject({ method: r.method as 'POST', url, headers: sessionHeaders(cookie), payload: {} });
+      const res = await ctx.t.app.inject({
+        method: r.method as 'POST',
+        url,
+        headers: sessionHeaders(cookie),
+        payload: {},
+      });
       expect([r.method, r.url, res.statusCode]).toEqual([r.method, r.url, 403]);
     }
     const { ROLE_PERMISSIONS } = await import('@lianjian/shared');
-    expect(ROLE_PERMISSIONS.auditor.filter((p) => p.endsWith(':write') || p.endsWith(':acknowledge') || p.endsWith(':unmask') || p.endsWith(':reopen'))).toEqual([]);
+    expect(
+      ROLE_PERMISSIONS.auditor.filter(
+        (p) => p.endsWith(':write') || p.endsWith(':acknowledge') || p.endsWith(':unmask') || p.endsWith(':reopen'),
+      ),
+    ).toEqual([]);
     expect(ROLE_PERMISSIONS.county_admin).not.toContain('audit:read');
   });
 
   it('SQLite runs with WAL, synchronous=FULL, foreign keys on and a busy timeout, checked at start-up; write transactions begin IMMEDIATE', async () => {
     // On PostgreSQL the same start-up check reads the server's durability settings.
-    if (ctx.t.db.dialect === 'postgres') await expect(checkDurability(ctx.t.db)).resolves.toMatchObject({ fsync: 'on' });
+    if (ctx.t.db.dialect === 'postgres')
+      await expect(checkDurability(ctx.t.db)).resolves.toMatchObject({ fsync: 'on' });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianjian-pragma-'));
     const file = path.join(dir, 'x.db');
     const handle = createDb(`sqlite:${file}`);
@@ -188,7 +251,8 @@ describe('GB/T 22239 level 3: identity and authorization', () => {
       await sql`pragma synchronous = NORMAL`.execute(handle.db);
       await expect(checkDurability(handle)).rejects.toThrow(/durability/);
       await sql`pragma synchronous = FULL`.execute(handle.db);
-      const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(handle.db)).rows[0] as object)[0];
+      const pragma = async (name: string) =>
+        Object.values((await sql.raw(`pragma ${name}`).execute(handle.db)).rows[0] as object)[0];
       expect(await pragma('journal_mode')).toBe('wal');
       expect(await pragma('synchronous')).toBe(2); // FULL
       expect(await pragma('foreign_keys')).toBe(1);

@@ -69,7 +69,11 @@ export async function startServer(
 
 /** Logs in over HTTP: the session cookies and the CSRF header every change must carry. */
 export async function session(base: string, username = 'qiaoduan') {
-  const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) });
+  const res = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
   if (!res.ok) throw new Error(`login failed: ${res.status}`);
   const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0] as string);
   const csrf = cookies.find((c) => c.startsWith('lj_csrf='))?.slice('lj_csrf='.length) ?? '';

@@ -7,7 +7,9 @@ export interface Ctx {
   t: TestApp;
   county: County;
   /** Logged-in clients for each demo role. */
-  user: (username: 'admin' | 'qiaoduan' | 'chengjiao' | 'baihe' | 'supervisor' | 'security' | 'auditor') => Promise<Client>;
+  user: (
+    username: 'admin' | 'qiaoduan' | 'chengjiao' | 'baihe' | 'supervisor' | 'security' | 'auditor',
+  ) => Promise<Client>;
 }
 
 /** Gives every test its own app, database and county (with the given field encryption key, when a test reads the stored values). */

@@ -9,7 +9,12 @@ import { useCounty } from './setup-county.ts';
 
 type Grades = { good: number; fair: number; average: number; poor: number };
 /** A county's overview as its snapshot holds it: closed items and their confirmed share, and its grades of a year. */
-const overviewOf = (closed: number, share: number | null, grades: Grades | null = null, year: number | null = null) => ({
+const overviewOf = (
+  closed: number,
+  share: number | null,
+  grades: Grades | null = null,
+  year: number | null = null,
+) => ({
   asOf: 'x',
   source: 'live' as const,
   snapshot: null,
@@ -21,9 +26,24 @@ const overviewOf = (closed: number, share: number | null, grades: Grades | null 
   byTownship: [],
   byBranch: [],
   work: {
-    items: { open: 1, in_progress: 0, awaiting_confirmation: 0, closed, overdue: 0, closedThisMonth: 0, medianDaysToClose: null, confirmedShare: share, reopenRate: null },
+    items: {
+      open: 1,
+      in_progress: 0,
+      awaiting_confirmation: 0,
+      closed,
+      overdue: 0,
+      closedThisMonth: 0,
+      medianDaysToClose: null,
+      confirmedShare: share,
+      reopenRate: null,
+    },
     escalations: { count: 0, medianDaysToResolver: null },
-    households: { registered: 5, people: 12, monitored: { unstable_exited: 1, marginal: 0, sudden_hardship: 0 }, coverageGaps: 2 },
+    households: {
+      registered: 5,
+      people: 12,
+      monitored: { unstable_exited: 1, marginal: 0, sudden_hardship: 0 },
+      coverageGaps: 2,
+    },
     exits: { applied: 1 },
     grades,
     gradesPeriod: year ? { from: `${year}-01-01`, to: `${year}-12-31` } : null,
@@ -41,8 +61,24 @@ describe('overviews wider than a county: merged from the counties’ daily snaps
     await db
       .insertInto('regions')
       .values([
-        { code: '41', name: '河南省', level: 'province', kind: '省', parent_code: null, name_initials: nameInitials('河南省'), source: 'official' },
-        { code: '411322', name: '方城县', level: 'county', kind: '县', parent_code: null, name_initials: nameInitials('方城县'), source: 'official' },
+        {
+          code: '41',
+          name: '河南省',
+          level: 'province',
+          kind: '省',
+          parent_code: null,
+          name_initials: nameInitials('河南省'),
+          source: 'official',
+        },
+        {
+          code: '411322',
+          name: '方城县',
+          level: 'county',
+          kind: '县',
+          parent_code: null,
+          name_initials: nameInitials('方城县'),
+          source: 'official',
+        },
       ])
       .execute();
     await addUser(db, 'henan', 'county_admin', { region: '41' });
@@ -67,13 +103,25 @@ describe('overviews wider than a county: merged from the counties’ daily snaps
 
     // Asked for a later day, the province gets the latest complete day, and says so.
     const wide = (await henan.get('/stats/overview?asOf=2020-03-01')).json();
-    expect(wide).toMatchObject({ asOf: '2020-02-15', source: 'daily_snapshot', rankingLevel: 'county', snapshot: { counties: 2 } });
+    expect(wide).toMatchObject({
+      asOf: '2020-02-15',
+      source: 'daily_snapshot',
+      rankingLevel: 'county',
+      snapshot: { counties: 2 },
+    });
     expect(wide.orgs).toEqual(county.orgs);
     expect(wide.byStatus).toEqual(county.byStatus);
     expect(wide.membersLinked).toBe(county.membersLinked);
     expect(wide.units).toBe(county.units);
     expect(wide.work.items).toEqual(county.work.items);
-    expect(wide.work.items).toMatchObject({ open: 2, in_progress: 0, closed: 1, overdue: 1, medianDaysToClose: 36, confirmedShare: 1 });
+    expect(wide.work.items).toMatchObject({
+      open: 2,
+      in_progress: 0,
+      closed: 1,
+      overdue: 1,
+      medianDaysToClose: 36,
+      confirmedShare: 1,
+    });
     expect(wide.work.escalations).toEqual(county.work.escalations);
     expect(wide.work.households).toEqual(county.work.households);
     expect(wide.work.exits).toEqual(county.work.exits);
@@ -119,7 +167,9 @@ describe('overviews wider than a county: merged from the counties’ daily snaps
       return seed / 2147483647;
     };
     for (let round = 0; round < 50; round++) {
-      const counties = Array.from({ length: 1 + Math.floor(rnd() * 5) }, () => Array.from({ length: Math.floor(rnd() * 30) }, () => Math.round(rnd() * 4000) / 100));
+      const counties = Array.from({ length: 1 + Math.floor(rnd() * 5) }, () =>
+        Array.from({ length: Math.floor(rnd() * 30) }, () => Math.round(rnd() * 4000) / 100),
+      );
       const hist = (xs: number[]) => {
         const m = new Map<number, number>();
         for (const x of xs) m.set(x, (m.get(x) ?? 0) + 1);
@@ -130,7 +180,13 @@ describe('overviews wider than a county: merged from the counties’ daily snaps
   });
 
   it('shares are merged from their counts, not averaged', () => {
-    const parts = (confirmed: number) => ({ daysToClose: [], daysToResolver: [], confirmed, reopened: 0, reopenBase: 0 });
+    const parts = (confirmed: number) => ({
+      daysToClose: [],
+      daysToResolver: [],
+      confirmed,
+      reopened: 0,
+      reopenBase: 0,
+    });
     const merged = mergeCounties(
       [
         { code: '411321', name: '甲县', payload: { v: 1, overview: overviewOf(1, 1), parts: parts(1) } },
@@ -144,7 +200,12 @@ describe('overviews wider than a county: merged from the counties’ daily snaps
     // Each county's coverage gaps by its own rules, summed.
     expect(merged.work.households.coverageGaps).toBe(4);
     expect(merged.orgs).toEqual({ committee: 0, general_branch: 2, branch: 4, group: 6 });
-    expect(merged.work.households).toEqual({ registered: 10, people: 24, monitored: { unstable_exited: 2, marginal: 0, sudden_hardship: 0 }, coverageGaps: 4 });
+    expect(merged.work.households).toEqual({
+      registered: 10,
+      people: 24,
+      monitored: { unstable_exited: 2, marginal: 0, sudden_hardship: 0 },
+      coverageGaps: 4,
+    });
     expect(merged.work.exits).toEqual({ applied: 2 });
     expect(merged.work.trend).toEqual([{ month: '2020-01', created: 2, closed: 0 }]);
   });
@@ -159,7 +220,11 @@ describe('overviews wider than a county: merged from the counties’ daily snaps
       { code: '411324', name: '丁县', grades: null, year: null },
     ];
     const merged = mergeCounties(
-      counties.map((c) => ({ code: c.code, name: c.name, payload: { v: 1 as const, overview: overviewOf(1, 1, c.grades, c.year), parts } })),
+      counties.map((c) => ({
+        code: c.code,
+        name: c.name,
+        payload: { v: 1 as const, overview: overviewOf(1, 1, c.grades, c.year), parts },
+      })),
       '2021-03-31',
       { computedAt: 'x', counties: counties.length },
     );

@@ -13,7 +13,10 @@ function fakeBuild(): string {
   fs.writeFileSync(path.join(dir, 'assets', 'index-B3xk9Qe1.js'), js);
   fs.writeFileSync(path.join(dir, 'assets', 'index-B3xk9Qe1.js.br'), zlib.brotliCompressSync(js));
   fs.writeFileSync(path.join(dir, 'assets', 'index-B3xk9Qe1.js.gz'), zlib.gzipSync(js));
-  fs.writeFileSync(path.join(dir, 'index.html'), `<!doctype html><title>联建</title><script type="module" src="/assets/index-B3xk9Qe1.js"></script>`);
+  fs.writeFileSync(
+    path.join(dir, 'index.html'),
+    `<!doctype html><title>联建</title><script type="module" src="/assets/index-B3xk9Qe1.js"></script>`,
+  );
   return dir;
 }
 
@@ -31,7 +34,10 @@ describe('the web app is sent compressed, and cached as long as its names allow'
 
   it('a browser that accepts brotli gets the brotli copy, one that accepts gzip only gets gzip, others the file itself', async () => {
     const original = fs.readFileSync(path.join(dir, 'assets', 'index-B3xk9Qe1.js'));
-    const br = await t.app.inject({ url: '/assets/index-B3xk9Qe1.js', headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    const br = await t.app.inject({
+      url: '/assets/index-B3xk9Qe1.js',
+      headers: { 'accept-encoding': 'gzip, deflate, br' },
+    });
     expect([br.statusCode, br.headers['content-encoding']]).toEqual([200, 'br']);
     expect(String(br.headers.vary).toLowerCase()).toContain('accept-encoding');
     expect(br.rawPayload.length).toBeLessThan(original.length / 10);

@@ -65,7 +65,13 @@ describe('accessibility (axe-core, WCAG 2 A and AA): no serious or critical viol
   });
 
   it('the branch secretary’s pages, on a phone', async () => {
-    await audit('baihe', DEMO_PASSWORD, 'phone', ['/', async (api) => `${await baiheOrg(api)}/meetings/new`, '/households', '/lists', '/reports']);
+    await audit('baihe', DEMO_PASSWORD, 'phone', [
+      '/',
+      async (api) => `${await baiheOrg(api)}/meetings/new`,
+      '/households',
+      '/lists',
+      '/reports',
+    ]);
   });
 
   it('the security and audit administrators’ pages', async () => {

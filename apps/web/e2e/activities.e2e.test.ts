@@ -32,7 +32,10 @@ describe('organizational life in the browser', () => {
     // Inside the phone's screen, whatever the bell's place in the header.
     await page.waitForTimeout(400);
     const list = await bell.boundingBox();
-    expect([list?.x, (list?.x ?? 0) + (list?.width ?? 0) <= (page.viewportSize()?.width ?? 0)]).toEqual([expect.any(Number), true]);
+    expect([list?.x, (list?.x ?? 0) + (list?.width ?? 0) <= (page.viewportSize()?.width ?? 0)]).toEqual([
+      expect.any(Number),
+      true,
+    ]);
     expect(list?.x).toBeGreaterThanOrEqual(0);
     await page.screenshot({ path: `${ARTIFACTS}/38-bell-phone.png` });
     await page.getByTestId('inbox').click();
@@ -72,7 +75,11 @@ describe('organizational life in the browser', () => {
       await page.goto(`${base}${path}`);
       await page.locator('.ant-table').first().waitFor();
       // Measured once the rows (or the empty state) are in.
-      await page.waitForFunction(() => document.querySelector('.ant-table-tbody .ant-table-row, .ant-table-tbody .ant-empty') && !document.querySelector('.ant-spin-spinning'));
+      await page.waitForFunction(
+        () =>
+          document.querySelector('.ant-table-tbody .ant-table-row, .ant-table-tbody .ant-empty') &&
+          !document.querySelector('.ant-spin-spinning'),
+      );
       // Against the screen's width: on a phone the layout viewport (innerWidth) grows with what overflows it.
       const sideways = (await page.evaluate(() => document.scrollingElement?.scrollWidth ?? 0)) - width;
       expect(sideways, path).toBeLessThanOrEqual(0);
@@ -130,14 +137,19 @@ describe('organizational life in the browser', () => {
     await page.keyboard.press('Enter');
     await category.filter({ hasText: '用电' }).waitFor();
     await page.keyboard.press('Escape');
-    await page.locator('input[type=file]').setInputFiles({ name: 'meeting.png', mimeType: 'image/png', buffer: Buffer.from(PNG, 'base64') });
+    await page
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'meeting.png', mimeType: 'image/png', buffer: Buffer.from(PNG, 'base64') });
     await page.locator('.ant-upload-list-item').first().waitFor();
     await screenshot(page, '40-record-meeting-phone');
 
     // Submitted from the keyboard: the photo preview can still be settling under a pointer click on a phone.
     await page.getByTestId('save-meeting').press('Enter');
     await page.getByTestId('activity-topic').filter({ hasText: '安置点冬季用电安全部署' }).waitFor();
-    await page.getByText(`出席 ${total - 2} · 请假 1 · 缺席 1`).first().waitFor();
+    await page
+      .getByText(`出席 ${total - 2} · 请假 1 · 缺席 1`)
+      .first()
+      .waitFor();
     await page.getByText('清单第 1 项').waitFor();
     await page.getByText('入户走访').waitFor();
     await expect(page.locator('img[src^="/api/v1/photos/"]').count()).resolves.toBe(1);
@@ -156,7 +168,8 @@ describe('organizational life in the browser', () => {
     try {
       const p = desk.page;
       await logIn(p, base, 'qiaoduan', DEMO_PASSWORD);
-      const baihe = (await (await p.request.get(`${base}/api/v1/orgs?q=${encodeURIComponent('白河新村')}`)).json()).items[0];
+      const baihe = (await (await p.request.get(`${base}/api/v1/orgs?q=${encodeURIComponent('白河新村')}`)).json())
+        .items[0];
       await p.goto(`${base}/orgs/${baihe.id}`);
       await p.getByRole('tab', { name: '组织生活' }).click();
       // Jump to May 2020 and open the meeting of the 19th.
@@ -184,7 +197,10 @@ describe('organizational life in the browser', () => {
       const before = await open.count();
       await open.first().click();
       await p.getByRole('dialog').locator('textarea').fill('已转所在支部');
-      await p.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
+      await p
+        .getByRole('dialog')
+        .getByRole('button', { name: /确\s*定/ })
+        .click();
       await expect
         .poll(async () => p.getByRole('button', { name: /^签\s*收$/ }).count(), { timeout: 10_000 })
         .toBe(before - 1);

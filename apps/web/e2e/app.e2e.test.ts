@@ -84,7 +84,11 @@ describe('Lianjian in a real browser', () => {
     const searched = page.waitForResponse((r) => new URL(r.url()).searchParams.get('q') === candidate.nameInitials);
     await page.keyboard.type(candidate.nameInitials);
     await searched;
-    await page.locator('.ant-select-item-option').filter({ hasText: `${candidate.name} ·` }).first().click();
+    await page
+      .locator('.ant-select-item-option')
+      .filter({ hasText: `${candidate.name} ·` })
+      .first()
+      .click();
     await expect.poll(() => dialog.getByTestId('member-select').innerText()).toContain(candidate.name);
     await dialog.getByLabel('联结原因').fill('清单第3项：排查线路跳闸，因需而联');
     await screenshot(page, '05-link-dialog');
@@ -116,7 +120,10 @@ describe('Lianjian in a real browser', () => {
 
     await page.getByRole('link', { name: '白河新村易地搬迁临时党支部' }).click();
     await page.getByTestId('group-panel').first().waitFor();
-    const row = page.locator('tr', { hasText: '成员' }).filter({ has: page.getByRole('button', { name: '结束' }) }).first();
+    const row = page
+      .locator('tr', { hasText: '成员' })
+      .filter({ has: page.getByRole('button', { name: '结束' }) })
+      .first();
     const name = (await row.locator('td').first().innerText()).trim();
     await row.getByRole('button', { name: '结束' }).click();
     const end = page.getByRole('dialog');
@@ -135,7 +142,9 @@ describe('Lianjian in a real browser', () => {
     expect((await res.json()).total).toBe(0);
     const admin = await openBrowser();
     await logIn(admin.page, base, 'admin', ADMIN_PASSWORD);
-    const baihe = (await (await admin.page.request.get(`${base}/api/v1/orgs?q=${encodeURIComponent('白河新村')}`)).json()).items[0];
+    const baihe = (
+      await (await admin.page.request.get(`${base}/api/v1/orgs?q=${encodeURIComponent('白河新村')}`)).json()
+    ).items[0];
     await admin.context.close();
     await page.goto(`${base}/orgs/${baihe.id}`);
     await page.getByText('未找到该记录，或不在您的管辖范围内。').waitFor();
@@ -162,7 +171,10 @@ describe('Lianjian in a real browser', () => {
     const dialog = page.getByRole('dialog');
     await dialog.locator('textarea').fill('核对慢病卡办理材料');
     await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
-    await page.locator('td', { hasText: /^411321\d{11}[\dX]$/ }).first().waitFor();
+    await page
+      .locator('td', { hasText: /^411321\d{11}[\dX]$/ })
+      .first()
+      .waitFor();
   });
 
   it('member search finds names by pinyin initials and switches to English', async () => {
@@ -171,7 +183,10 @@ describe('Lianjian in a real browser', () => {
     const input = page.getByTestId('member-search').locator('input');
     await input.fill('zw');
     await input.press('Enter');
-    await page.getByTestId('member-total').filter({ hasText: /共 \d+ 条/ }).waitFor();
+    await page
+      .getByTestId('member-total')
+      .filter({ hasText: /共 \d+ 条/ })
+      .waitFor();
     await screenshot(page, '08-members');
     await page.getByRole('button', { name: 'English' }).click();
     await page.getByRole('heading', { name: 'Member search' }).waitFor();

@@ -28,7 +28,10 @@ describe('supervision and assessment in the browser', () => {
       await page.getByTestId('activity-topic').filter({ hasText: topic }).waitFor();
       await page.goBack();
 
-      await table.locator('tr', { has: page.getByRole('link', { name: '乔端镇临时党总支' }) }).getByRole('button', { name: '与中位数对比' }).click();
+      await table
+        .locator('tr', { has: page.getByRole('link', { name: '乔端镇临时党总支' }) })
+        .getByRole('button', { name: '与中位数对比' })
+        .click();
       await page.getByTestId('compare-chart').locator('canvas').waitFor();
       await screenshot(page, '52-compare');
       await page.keyboard.press('Escape');
@@ -54,7 +57,10 @@ describe('supervision and assessment in the browser', () => {
       await screenshot(page, '53-rectification');
       await card.getByRole('button', { name: '复查摘牌' }).click();
       await page.getByRole('dialog').locator('textarea').fill('复查合格，同意摘牌');
-      await page.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
+      await page
+        .getByRole('dialog')
+        .getByRole('button', { name: /确\s*定/ })
+        .click();
       await page.getByRole('dialog').waitFor({ state: 'detached' });
       await page.getByText('已摘牌').first().click();
       await page.getByTestId('rectification').filter({ hasText: name }).first().waitFor();

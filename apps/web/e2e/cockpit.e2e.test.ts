@@ -18,7 +18,10 @@ describe('the cockpit in the browser', () => {
       // The trend: one point per month for each of its two lines; hovering a month shows its figures.
       const trend = page.getByTestId('trend-chart');
       await trend.locator('svg[role=img]').waitFor();
-      const months = (await (await page.request.get(`${base}/api/v1/stats/overview`)).json()).work.trend as { month: string; created: number }[];
+      const months = (await (await page.request.get(`${base}/api/v1/stats/overview`)).json()).work.trend as {
+        month: string;
+        created: number;
+      }[];
       expect(await trend.locator('polyline').count()).toBe(2);
       const points = (await trend.locator('polyline').first().getAttribute('points'))?.split(' ') ?? [];
       expect(points.length).toBe(months.length);
@@ -46,8 +49,15 @@ describe('the cockpit in the browser', () => {
       await page.keyboard.press('Home');
       for (let i = 0; i < 11; i++) await page.keyboard.press('ArrowRight'); // 2019-06 + 11 months = 2020-05
       await expect.poll(async () => page.getByTestId('as-of').locator('input').inputValue()).toBe('2020-05-31');
-      const closed = async () => Number((await page.getByTestId('cockpit-closed').locator('.ant-statistic-content-value').innerText()).replace(/\D/g, ''));
-      const api = async (day: string) => (await (await page.request.get(`${base}/api/v1/stats/overview?asOf=${day}`)).json()).work.items.closed;
+      const closed = async () =>
+        Number(
+          (await page.getByTestId('cockpit-closed').locator('.ant-statistic-content-value').innerText()).replace(
+            /\D/g,
+            '',
+          ),
+        );
+      const api = async (day: string) =>
+        (await (await page.request.get(`${base}/api/v1/stats/overview?asOf=${day}`)).json()).work.items.closed;
       await expect.poll(closed).toBe(await api('2020-05-31'));
       await screenshot(page, '62-cockpit-2020-05');
       // A day typed into the date field (antd's picker, loaded when the field is clicked): the figures are that day's.
@@ -76,7 +86,8 @@ describe('the cockpit in the browser', () => {
       expect(await ranking.locator('tbody tr').count()).toBe(15);
       await screenshot(page, '63-cockpit-county');
       // A sortable header: the first click orders the townships ascending, the second descending.
-      const column = async (n: number) => (await ranking.locator(`tbody tr td:nth-child(${n})`).allInnerTexts()).map(Number);
+      const column = async (n: number) =>
+        (await ranking.locator(`tbody tr td:nth-child(${n})`).allInnerTexts()).map(Number);
       const registered = ranking.getByRole('button', { name: '未脱贫户' });
       await registered.click();
       const up = await column(7);

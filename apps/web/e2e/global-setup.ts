@@ -22,7 +22,8 @@ async function changeAdminPassword(base: string) {
     body: JSON.stringify({ username: 'admin', password: DEMO_PASSWORD }),
   });
   const me = (await login.json()) as { pending: string | null };
-  if (me.pending !== 'password_change') throw new Error(`the seeded admin should have to change its password, pending=${me.pending}`);
+  if (me.pending !== 'password_change')
+    throw new Error(`the seeded admin should have to change its password, pending=${me.pending}`);
   const cookies = login.headers.getSetCookie().map((c) => c.split(';')[0] as string);
   const csrf = cookies.find((c) => c.startsWith('lj_csrf='))?.slice('lj_csrf='.length) ?? '';
   const changed = await fetch(`${base}/api/v1/auth/password`, {
@@ -52,19 +53,23 @@ export async function setup(project: TestProject) {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianjian-e2e-'));
   const port = await freePort();
   const log = fs.openSync(path.join(dir, 'server.log'), 'w');
-  server = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', path.join(root, 'apps/server/src/cli.ts'), 'start'], {
-    cwd: root,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: `sqlite:${path.join(dir, 'e2e.db')}`,
-      LIANJIAN_DEMO_PASSWORD: DEMO_PASSWORD,
-      LIANJIAN_ADMIN_PASSWORD: '',
-      LOG_LEVEL: 'warn',
+  server = spawn(
+    process.execPath,
+    [...SERVER_NODE_FLAGS, '--import', 'tsx', path.join(root, 'apps/server/src/cli.ts'), 'start'],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: `sqlite:${path.join(dir, 'e2e.db')}`,
+        LIANJIAN_DEMO_PASSWORD: DEMO_PASSWORD,
+        LIANJIAN_ADMIN_PASSWORD: '',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', log, log],
     },
-    stdio: ['ignore', log, log],
-  });
+  );
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
   for (;;) {

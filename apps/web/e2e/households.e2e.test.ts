@@ -31,7 +31,9 @@ describe('the household register in the browser', () => {
 
   it('imports 50,000 person rows from the UI: one bad row refuses all with a report naming it; the fixed file imports with progress', async () => {
     await logIn(page, base, 'qiaoduan', DEMO_PASSWORD);
-    const villages = (await (await page.request.get(`${base}/api/v1/regions?parentCode=411321106`)).json()).items.map((v: { code: string }) => v.code) as string[];
+    const villages = (await (await page.request.get(`${base}/api/v1/regions?parentCode=411321106`)).json()).items.map(
+      (v: { code: string }) => v.code,
+    ) as string[];
     const bad = path.join(dir, '乔端镇花名册.csv');
     const good = path.join(dir, '乔端镇花名册（改正）.csv');
     await writeRegisterSample(bad, { rows: ROWS, villages, badRow: 31_337 });
@@ -77,7 +79,8 @@ describe('the household register in the browser', () => {
     expect(String(row.getCell(4).value)).toContain('校验位');
     const stamp = JSON.stringify((wb.worksheets[0] as ExcelJS.Worksheet).getSheetValues());
     expect(stamp).toContain('用途：核对导入错误');
-    const before = (await (await page.request.get(`${base}/api/v1/households?regionCode=411321106&limit=1`)).json()).total as number;
+    const before = (await (await page.request.get(`${base}/api/v1/households?regionCode=411321106&limit=1`)).json())
+      .total as number;
 
     await dialog.getByTestId('import-again').click();
     seen.clear();
@@ -89,7 +92,8 @@ describe('the household register in the browser', () => {
     expect(result).toMatch(/导入完成：\d+ 户 50000 人/);
     expect([...seen].some((v) => v > 10 && v < 100)).toBe(true);
     const households = Number(/(\d+) 户/.exec(result)?.[1]);
-    const after = (await (await page.request.get(`${base}/api/v1/households?regionCode=411321106&limit=1`)).json()).total as number;
+    const after = (await (await page.request.get(`${base}/api/v1/households?regionCode=411321106&limit=1`)).json())
+      .total as number;
     expect(after - before).toBe(households);
     expect(errors).toEqual([]);
   });
@@ -97,7 +101,9 @@ describe('the household register in the browser', () => {
   it('an exit goes through review, verification, acknowledgement and public notice; the village notice shows names only', async () => {
     // A household whose income is above the line (registered through the API; the form is tested elsewhere).
     const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const id18 = (first17: string) => first17 + ('10X98765432'[[...first17].reduce((s, d, i) => s + Number(d) * (weights[i] as number), 0) % 11] as string);
+    const id18 = (first17: string) =>
+      first17 +
+      ('10X98765432'[[...first17].reduce((s, d, i) => s + Number(d) * (weights[i] as number), 0) % 11] as string);
     const first17 = '41132119800808123';
     const created = await page.request.post(`${base}/api/v1/households`, {
       headers: await csrfHeaders(page),
@@ -108,8 +114,23 @@ describe('the household register in the browser', () => {
         income: { wages: 16000, business: 2000, transfer: 1200, property: 0 },
         waterSafe: true,
         people: [
-          { name: '韩立新', relationship: '户主', gender: 'male', idNumber: id18(first17), phone: '13838381234', health: 'healthy', labour: 'normal' },
-          { name: '孔秀珍', relationship: '配偶', gender: 'female', idNumber: id18('41132119820304122'), health: 'serious', labour: 'lost' },
+          {
+            name: '韩立新',
+            relationship: '户主',
+            gender: 'male',
+            idNumber: id18(first17),
+            phone: '13838381234',
+            health: 'healthy',
+            labour: 'normal',
+          },
+          {
+            name: '孔秀珍',
+            relationship: '配偶',
+            gender: 'female',
+            idNumber: id18('41132119820304122'),
+            health: 'serious',
+            labour: 'lost',
+          },
         ],
       },
     });
@@ -119,7 +140,10 @@ describe('the household register in the browser', () => {
     await page.getByTestId('household-head').waitFor();
 
     const confirm = async () => {
-      await page.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
+      await page
+        .getByRole('dialog')
+        .getByRole('button', { name: /确\s*定/ })
+        .click();
       await page.getByRole('dialog').waitFor({ state: 'detached' });
     };
     await page.getByTestId('exit-apply').click();
@@ -166,11 +190,13 @@ describe('the household register in the browser', () => {
     await confirm();
     await page.getByRole('cell', { name: '推荐到白河新村扶贫车间务工' }).waitFor();
     await page.getByRole('button', { name: '农户确认' }).click();
-    await expect(page.getByRole('button', { name: '农户确认' }).waitFor({ state: 'detached' })).resolves.toBeUndefined();
+    await expect(
+      page.getByRole('button', { name: '农户确认' }).waitFor({ state: 'detached' }),
+    ).resolves.toBeUndefined();
     expect(errors).toEqual([]);
   });
 
-  it('the register shows coverage gaps, helpers\' load and monitoring with early warnings', async () => {
+  it("the register shows coverage gaps, helpers' load and monitoring with early warnings", async () => {
     await page.goto(`${base}/households?tab=gaps`);
     await page.getByTestId('gap-cause_illness').waitFor();
     await screenshot(page, '35-coverage-gaps');
@@ -179,10 +205,17 @@ describe('the household register in the browser', () => {
     await page.getByRole('tab', { name: '防返贫监测' }).click();
     await page.getByText('预警名单').waitFor();
     // The demo's visits are of 2020: look at that year's early warnings.
-    const year = page.getByTestId('warning-year').locator('input').or(page.locator('input[data-testid=warning-year]')).first();
+    const year = page
+      .getByTestId('warning-year')
+      .locator('input')
+      .or(page.locator('input[data-testid=warning-year]'))
+      .first();
     await year.fill('2020');
     await year.press('Enter');
-    await page.locator('.ant-tag', { hasText: /新发重病|大额刚性支出/ }).first().waitFor();
+    await page
+      .locator('.ant-tag', { hasText: /新发重病|大额刚性支出/ })
+      .first()
+      .waitFor();
     await screenshot(page, '36-monitoring');
     expect(errors).toEqual([]);
   });

@@ -25,7 +25,9 @@ describe('the story of item 3: from a resident report to the resident confirmati
     await choose('resident-village', '白河新村');
     await choose('resident-category', '用电');
     await r.getByLabel('问题描述').fill('3号楼断路器老是跳闸，晚上经常停电');
-    await r.locator('input[type=file]').setInputFiles({ name: 'breaker.png', mimeType: 'image/png', buffer: Buffer.from(PNG, 'base64') });
+    await r
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'breaker.png', mimeType: 'image/png', buffer: Buffer.from(PNG, 'base64') });
     await r.locator('.ant-upload-list-item').first().waitFor();
     await screenshot(r, '20-resident-form');
     await r.getByRole('button', { name: /提\s*交/ }).click();
@@ -59,7 +61,10 @@ describe('the story of item 3: from a resident report to the resident confirmati
 
     // 3. Work starts; a member with the electricity capability is linked in by need.
     await s.getByTestId('to-in_progress').click();
-    await s.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
+    await s
+      .getByRole('dialog')
+      .getByRole('button', { name: /确\s*定/ })
+      .click();
     await s.getByTestId('item-status').filter({ hasText: '办理中' }).waitFor();
     const first = s.getByTestId('suggestion').first();
     // The power-station chief comes first, and the page says why: the skill, his unit's duty, and that he heads it.
@@ -79,7 +84,10 @@ describe('the story of item 3: from a resident report to the resident confirmati
     await add.getByRole('button', { name: /确\s*定/ }).click();
     await s.getByTestId('participant').filter({ hasText: '赵师傅（电工，协助排查线路）' }).waitFor();
     await s.getByTestId('to-awaiting_confirmation').click();
-    await s.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
+    await s
+      .getByRole('dialog')
+      .getByRole('button', { name: /确\s*定/ })
+      .click();
     await s.getByTestId('item-status').filter({ hasText: '待确认' }).waitFor();
     // Whoever handed the work in is not offered the close-out.
     await expect(s.getByTestId('to-closed').count()).resolves.toBe(0);
@@ -93,7 +101,10 @@ describe('the story of item 3: from a resident report to the resident confirmati
     await tw.goto(itemUrl);
     await tw.getByTestId('to-closed').click();
     await tw.getByRole('dialog').getByLabel('销号依据').fill('已为每户标注暗线走向，试送电正常');
-    await tw.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
+    await tw
+      .getByRole('dialog')
+      .getByRole('button', { name: /确\s*定/ })
+      .click();
     await tw.getByTestId('item-status').filter({ hasText: '已销号' }).waitFor();
     await screenshot(tw, '24-closed');
     await tw.getByRole('menuitem', { name: '问题清单' }).click();
@@ -106,7 +117,12 @@ describe('the story of item 3: from a resident report to the resident confirmati
     await r.goto(`${base}/r/${code}`);
     await r.getByTestId('resident-stage').filter({ hasText: '已销号' }).waitFor();
     await r.locator('.ant-image img').first().waitFor();
-    expect(await r.locator('.ant-image img').first().evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
+    expect(
+      await r
+        .locator('.ant-image img')
+        .first()
+        .evaluate((img) => (img as HTMLImageElement).naturalWidth),
+    ).toBe(1);
     await r.getByTestId('resident-solved').click();
     await r.getByText('您已于').waitFor();
     // Then rates how it was handled.

@@ -33,7 +33,11 @@ describe('ledgers fit their page: on the screen and on an A4 landscape sheet, ev
       const list = (await api('/problem-lists')).items[0].id as string;
       const pages: [string, string, () => Promise<void>][] = [
         ['list ledger', `/lists/${list}`, () => page.getByTestId('ledger-item').first().waitFor()],
-        ['assessment ledger', '/assessment', () => page.getByTestId('ledger-table').locator('tbody tr').first().waitFor()],
+        [
+          'assessment ledger',
+          '/assessment',
+          () => page.getByTestId('ledger-table').locator('tbody tr').first().waitFor(),
+        ],
         ['exit notice', '/households/notice/411321106900', () => page.locator('table').first().waitFor()],
         ['village board', '/v/411321106900', () => page.locator('table').first().waitFor()],
       ];

@@ -26,17 +26,39 @@ describe('the province overview in the browser', () => {
       region.run('411322', '方城县', 'county', '县', 'fcx');
       const user = db.prepare('select * from users where username = ?').get('qiaoduan') as Record<string, unknown>;
       db.prepare(
-        `insert or ignore into users (${Object.keys(user).join(', ')}) values (${Object.keys(user).map(() => '?').join(', ')})`,
-      ).run(...Object.entries(user).map(([k, v]) => (k === 'id' ? 'e2e-province-admin' : k === 'username' ? 'henan' : k === 'display_name' ? '省委组织部' : k === 'role' ? 'county_admin' : k === 'scope_region_code' ? '41' : k === 'scope_org_id' || k === 'acting_party_org_id' || k === 'member_id' ? null : v)));
+        `insert or ignore into users (${Object.keys(user).join(', ')}) values (${Object.keys(user)
+          .map(() => '?')
+          .join(', ')})`,
+      ).run(
+        ...Object.entries(user).map(([k, v]) =>
+          k === 'id'
+            ? 'e2e-province-admin'
+            : k === 'username'
+              ? 'henan'
+              : k === 'display_name'
+                ? '省委组织部'
+                : k === 'role'
+                  ? 'county_admin'
+                  : k === 'scope_region_code'
+                    ? '41'
+                    : k === 'scope_org_id' || k === 'acting_party_org_id' || k === 'member_id'
+                      ? null
+                      : v,
+        ),
+      );
     } finally {
       db.close();
     }
     // The nightly snapshot, taken now by the command a county would run for a backfill.
-    const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'apps/server/src/cli.ts'), 'stats-snapshot'], {
-      cwd: root,
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-      encoding: 'utf8',
-    });
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'apps/server/src/cli.ts'), 'stats-snapshot'],
+      {
+        cwd: root,
+        env: { ...process.env, DATABASE_URL: databaseUrl },
+        encoding: 'utf8',
+      },
+    );
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/of 2 counties taken/);
 

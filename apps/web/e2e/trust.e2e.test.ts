@@ -48,7 +48,10 @@ describe('trust in the browser: two people for an administrator account, and a b
       const grants = a.getByRole('dialog').getByTestId('request-grants');
       await expect(grants.innerText()).resolves.toMatch(/系统管理员[\s\S]*南召县（411321）[\s\S]*一次性密码/);
       await a.getByTestId('decision-reason').fill('已核对任职文件');
-      await a.getByRole('dialog').getByRole('button', { name: /确\s*定/ }).click();
+      await a
+        .getByRole('dialog')
+        .getByRole('button', { name: /确\s*定/ })
+        .click();
       const second = (await a.getByTestId('password-part').innerText()).trim();
       expect(second).toMatch(/^[A-Za-z0-9]{10}$/);
       await screenshot(a, '93-auditor-second-half');
@@ -72,13 +75,18 @@ describe('trust in the browser: two people for an administrator account, and a b
     const { context, page, errors } = await openBrowser();
     try {
       await logIn(page, base, 'baihe', DEMO_PASSWORD);
-      const list = (await (await page.request.get(`${base}/api/v1/households?limit=100`)).json()) as { items: { id: string; regionCode: string }[]; total: number };
+      const list = (await (await page.request.get(`${base}/api/v1/households?limit=100`)).json()) as {
+        items: { id: string; regionCode: string }[];
+        total: number;
+      };
       // The relocation site's households only: the branch covers the site, not the township.
       expect(new Set(list.items.map((h) => h.regionCode))).toEqual(new Set(['411321106900']));
       let readOnly: string | null = null;
       let served: string | null = null;
       for (const h of list.items) {
-        const detail = (await (await page.request.get(`${base}/api/v1/households/${h.id}`)).json()) as { abilities: { write: boolean } };
+        const detail = (await (await page.request.get(`${base}/api/v1/households/${h.id}`)).json()) as {
+          abilities: { write: boolean };
+        };
         if (detail.abilities.write) served ??= h.id;
         else readOnly ??= h.id;
       }

@@ -19,7 +19,9 @@ describe('residents’ words are shown, never run', () => {
     });
     try {
       // The resident submits without an account.
-      const receipt = await page.request.post(`${base}/api/v1/public/reports`, { data: { regionCode: '411321106900', category: 'roads', description: PAYLOAD } });
+      const receipt = await page.request.post(`${base}/api/v1/public/reports`, {
+        data: { regionCode: '411321106900', category: 'roads', description: PAYLOAD },
+      });
       expect(receipt.status()).toBe(201);
       const code = (await receipt.json()).trackingCode as string;
       await page.goto(`${base}/r/${code}`);
@@ -29,13 +31,22 @@ describe('residents’ words are shown, never run', () => {
       await logIn(page, base, 'baihe', DEMO_PASSWORD);
       await page.getByRole('menuitem', { name: '群众反映' }).click();
       await page.getByText('onerror=alert(1)', { exact: false }).first().waitFor();
-      const reports = (await (await page.request.get(`${base}/api/v1/reports?status=new&limit=50`)).json()).items as { id: string; description: string }[];
+      const reports = (await (await page.request.get(`${base}/api/v1/reports?status=new&limit=50`)).json()).items as {
+        id: string;
+        description: string;
+      }[];
       const report = reports.find((r) => r.description === PAYLOAD);
       expect(report).toBeTruthy();
-      const baihe = (await (await page.request.get(`${base}/api/v1/orgs?q=${encodeURIComponent('白河新村')}`)).json()).items[0];
+      const baihe = (await (await page.request.get(`${base}/api/v1/orgs?q=${encodeURIComponent('白河新村')}`)).json())
+        .items[0];
       const list = await page.request.post(`${base}/api/v1/problem-lists`, {
         headers: await csrfHeaders(page),
-        data: { orgId: baihe.id, title: `清单${PAYLOAD}`, listedOn: '2026-11-01', items: [{ problem: PAYLOAD, category: 'roads', regionCode: '411321106900', reportIds: [report?.id] }] },
+        data: {
+          orgId: baihe.id,
+          title: `清单${PAYLOAD}`,
+          listedOn: '2026-11-01',
+          items: [{ problem: PAYLOAD, category: 'roads', regionCode: '411321106900', reportIds: [report?.id] }],
+        },
       });
       expect(list.status(), await list.text()).toBe(201);
       const { id, itemIds } = await list.json();
@@ -69,13 +80,19 @@ describe('residents’ words are shown, never run', () => {
       await page.getByTestId('audit-entity-id').locator('input').fill(id);
       await page.getByTestId('audit-entity-id').locator('input').press('Enter');
       await page.getByTestId('audit-table').getByText('problem_list.create').waitFor();
-      await expect(page.getByTestId('audit-table').getByText('onerror=alert(1)', { exact: false }).count()).resolves.toBe(0);
+      await expect(
+        page.getByTestId('audit-table').getByText('onerror=alert(1)', { exact: false }).count(),
+      ).resolves.toBe(0);
       await page.getByTestId('audit-entity-id').locator('input').fill('');
       await page.getByTestId('audit-entity-id').locator('input').press('Enter');
       await page.getByTestId('audit-user').locator('input').fill('baihe');
       await page.getByTestId('audit-user').locator('input').press('Enter');
       await page.getByTestId('audit-table').getByText('export.request').first().waitFor();
-      await page.getByTestId('audit-table').getByRole('button', { name: /展开|Expand/ }).first().click();
+      await page
+        .getByTestId('audit-table')
+        .getByRole('button', { name: /展开|Expand/ })
+        .first()
+        .click();
       await page.getByTestId('audit-table').getByText('onerror=alert(1)', { exact: false }).first().waitFor();
       await screenshot(page, '71-xss-audit-viewer');
 

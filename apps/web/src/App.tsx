@@ -25,7 +25,9 @@ const ChainsPage = lazy(() => import('./pages/ChainsPage').then((m) => ({ defaul
 const HouseholdsPage = lazy(() => import('./pages/HouseholdsPage').then((m) => ({ default: m.HouseholdsPage })));
 const HouseholdPage = lazy(() => import('./pages/HouseholdPage').then((m) => ({ default: m.HouseholdPage })));
 const ExitNoticePage = lazy(() => import('./pages/ExitNoticePage').then((m) => ({ default: m.ExitNoticePage })));
-const RecordMeetingPage = lazy(() => import('./pages/RecordMeetingPage').then((m) => ({ default: m.RecordMeetingPage })));
+const RecordMeetingPage = lazy(() =>
+  import('./pages/RecordMeetingPage').then((m) => ({ default: m.RecordMeetingPage })),
+);
 const ActivityPage = lazy(() => import('./pages/ActivityPage').then((m) => ({ default: m.ActivityPage })));
 const MemberRecordPage = lazy(() => import('./pages/MemberRecordPage').then((m) => ({ default: m.MemberRecordPage })));
 const FeedbackPage = lazy(() => import('./pages/FeedbackPage').then((m) => ({ default: m.FeedbackPage })));
@@ -100,57 +102,57 @@ export function App() {
         ) : me.data.pending ? (
           <Suspense fallback={<Spin />}>
             <PendingStep
-            me={me.data}
-            onLogout={async () => {
-              await api.POST('/api/v1/auth/logout');
-              queryClient.setQueryData(['me'], null);
-            }}
+              me={me.data}
+              onLogout={async () => {
+                await api.POST('/api/v1/auth/logout');
+                queryClient.setQueryData(['me'], null);
+              }}
             />
           </Suspense>
         ) : (
           <MeContext.Provider value={me.data}>
             <Suspense fallback={<Spin />}>
-            <Routes>
-              <Route element={<AppLayout />}>
-                <Route
-                  index
-                  element={
-                    // A branch's account starts the day on its branch (its items, groups and meetings), not on a
-                    // cockpit of county figures; the overview stays one menu entry away.
-                    me.data.scope.orgId ? (
-                      <Navigate to={`/orgs/${me.data.scope.orgId}`} replace />
-                    ) : me.data.permissions.includes('stats:read') ? (
-                      <OverviewPage />
-                    ) : (
-                      <Navigate to={homePath(me.data.permissions)} replace />
-                    )
-                  }
-                />
-                <Route path="overview" element={<OverviewPage />} />
-                <Route path="orgs" element={<OrgTreePage />} />
-                <Route path="orgs/:id" element={<OrgPage />} />
-                <Route path="orgs/:id/meetings/new" element={<RecordMeetingPage />} />
-                <Route path="activities/:id" element={<ActivityPage />} />
-                <Route path="members/:id/record" element={<MemberRecordPage />} />
-                <Route path="feedback" element={<FeedbackPage />} />
-                <Route path="assessment" element={<AssessmentPage />} />
-                <Route path="members" element={<MembersPage />} />
-                <Route path="account" element={<AccountPage />} />
-                <Route path="users" element={<UsersPage />} />
-                <Route path="audit" element={<AuditPage />} />
-                <Route path="reports" element={<ReportsPage />} />
-                <Route path="lists" element={<ListsPage />} />
-                <Route path="lists/:id" element={<ListPage />} />
-                <Route path="items" element={<ItemsPage />} />
-                <Route path="network" element={<NetworkPage />} />
-                <Route path="items/:id" element={<ItemPage />} />
-                <Route path="chains" element={<ChainsPage />} />
-                <Route path="households" element={<HouseholdsPage />} />
-                <Route path="households/notice/:villageCode" element={<ExitNoticePage />} />
-                <Route path="households/:id" element={<HouseholdPage />} />
-                <Route path="*" element={<Navigate to="/" replace />} />
-              </Route>
-            </Routes>
+              <Routes>
+                <Route element={<AppLayout />}>
+                  <Route
+                    index
+                    element={
+                      // A branch's account starts the day on its branch (its items, groups and meetings), not on a
+                      // cockpit of county figures; the overview stays one menu entry away.
+                      me.data.scope.orgId ? (
+                        <Navigate to={`/orgs/${me.data.scope.orgId}`} replace />
+                      ) : me.data.permissions.includes('stats:read') ? (
+                        <OverviewPage />
+                      ) : (
+                        <Navigate to={homePath(me.data.permissions)} replace />
+                      )
+                    }
+                  />
+                  <Route path="overview" element={<OverviewPage />} />
+                  <Route path="orgs" element={<OrgTreePage />} />
+                  <Route path="orgs/:id" element={<OrgPage />} />
+                  <Route path="orgs/:id/meetings/new" element={<RecordMeetingPage />} />
+                  <Route path="activities/:id" element={<ActivityPage />} />
+                  <Route path="members/:id/record" element={<MemberRecordPage />} />
+                  <Route path="feedback" element={<FeedbackPage />} />
+                  <Route path="assessment" element={<AssessmentPage />} />
+                  <Route path="members" element={<MembersPage />} />
+                  <Route path="account" element={<AccountPage />} />
+                  <Route path="users" element={<UsersPage />} />
+                  <Route path="audit" element={<AuditPage />} />
+                  <Route path="reports" element={<ReportsPage />} />
+                  <Route path="lists" element={<ListsPage />} />
+                  <Route path="lists/:id" element={<ListPage />} />
+                  <Route path="items" element={<ItemsPage />} />
+                  <Route path="network" element={<NetworkPage />} />
+                  <Route path="items/:id" element={<ItemPage />} />
+                  <Route path="chains" element={<ChainsPage />} />
+                  <Route path="households" element={<HouseholdsPage />} />
+                  <Route path="households/notice/:villageCode" element={<ExitNoticePage />} />
+                  <Route path="households/:id" element={<HouseholdPage />} />
+                  <Route path="*" element={<Navigate to="/" replace />} />
+                </Route>
+              </Routes>
             </Suspense>
           </MeContext.Provider>
         )}

@@ -24,7 +24,8 @@ const countyWide = (code: string) => code.length <= 6;
  * Whether an organization's coverage reads more than one township's register: a county or wider, or places in two
  * townships or more (their 9-digit prefixes differ), as the demo's forest branch covering four townships does.
  */
-const beyondOneTownship = (coverage: readonly string[]) => coverage.some(countyWide) || new Set(coverage.map((c) => c.slice(0, 9))).size > 1;
+const beyondOneTownship = (coverage: readonly string[]) =>
+  coverage.some(countyWide) || new Set(coverage.map((c) => c.slice(0, 9))).size > 1;
 
 /**
  * Whether an account in this state is one the security administrator may not open, change or give credentials
@@ -92,7 +93,13 @@ export interface AccountState {
 export type AccountChange = Partial<AccountState>;
 
 /** What gives an account its reach: its role and its scope. A change of one of these is checked and may need approval. */
-export const GRANTING = ['role', 'regionCode', 'orgId', 'actingPartyOrgId', 'memberId'] as const satisfies readonly (keyof AccountState)[];
+export const GRANTING = [
+  'role',
+  'regionCode',
+  'orgId',
+  'actingPartyOrgId',
+  'memberId',
+] as const satisfies readonly (keyof AccountState)[];
 export type GrantingField = (typeof GRANTING)[number];
 
 /** The parts of an account that dual control compares, read from any view of it (the server's, the screen's). */
@@ -125,9 +132,17 @@ export interface CoverageBeforeAfter {
  * in service, of an account that needs a second person before or after the change. Taking an account out of
  * service, or a new display name, stays the security administrator's alone.
  */
-export function changeNeedsApproval(current: AccountState, change: AccountChange, coverage: CoverageBeforeAfter = {}): boolean {
+export function changeNeedsApproval(
+  current: AccountState,
+  change: AccountChange,
+  coverage: CoverageBeforeAfter = {},
+): boolean {
   const after = accountAfter(current, change);
-  if (!needsSecondPerson({ ...current, coverage: coverage.before }) && !needsSecondPerson({ ...after, coverage: coverage.after })) return false;
+  if (
+    !needsSecondPerson({ ...current, coverage: coverage.before }) &&
+    !needsSecondPerson({ ...after, coverage: coverage.after })
+  )
+    return false;
   const differs = (k: keyof AccountState) => change[k] !== undefined && change[k] !== current[k];
   return GRANTING.some(differs) || (change.active === true && !current.active);
 }
@@ -137,5 +152,8 @@ export function changeNeedsApproval(current: AccountState, change: AccountChange
  * account's: whenever the account needs a second person afterwards, so that nobody who knew its old password (the
  * security administrator who opened it alone, say) keeps it.
  */
-export const changeIssuesCredentials = (current: AccountState, change: AccountChange, coverageAfter?: readonly string[] | null): boolean =>
-  needsSecondPerson({ ...accountAfter(current, change), coverage: coverageAfter });
+export const changeIssuesCredentials = (
+  current: AccountState,
+  change: AccountChange,
+  coverageAfter?: readonly string[] | null,
+): boolean => needsSecondPerson({ ...accountAfter(current, change), coverage: coverageAfter });

@@ -166,7 +166,9 @@ export function addDays(day: string, n: number): string {
 
 /** Whole calendar days from one YYYY-MM-DD to another (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to.slice(0, 10)}T00:00:00Z`) - Date.parse(`${from.slice(0, 10)}T00:00:00Z`)) / 86_400_000);
+  return Math.round(
+    (Date.parse(`${to.slice(0, 10)}T00:00:00Z`) - Date.parse(`${from.slice(0, 10)}T00:00:00Z`)) / 86_400_000,
+  );
 }
 
 /** Days, to two decimals, between two instants (ISO timestamps). */
@@ -188,7 +190,12 @@ let shanghaiDay: Intl.DateTimeFormat | null = null;
 
 /** Today's date in Asia/Shanghai as YYYY-MM-DD. */
 export function todayInShanghai(now: Date = new Date()): string {
-  shanghaiDay ??= new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+  shanghaiDay ??= new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  });
   return shanghaiDay.format(now);
 }
 
@@ -218,7 +225,15 @@ export const HEALTH = ['healthy', 'chronic', 'serious', 'disability'] as const;
  * county). Each is decided from the register itself: causes, housing, labour, status, and disputes raised on
  * the household's visits.
  */
-export const COVERAGE_CONDITIONS = ['cause_illness', 'cause_disability', 'cause_schooling', 'open_dispute', 'dangerous_house', 'no_labour', 'monitored'] as const;
+export const COVERAGE_CONDITIONS = [
+  'cause_illness',
+  'cause_disability',
+  'cause_schooling',
+  'open_dispute',
+  'dangerous_house',
+  'no_labour',
+  'monitored',
+] as const;
 export type CoverageCondition = (typeof COVERAGE_CONDITIONS)[number];
 
 /** The rules a county starts with until it sets its own. */
@@ -285,7 +300,14 @@ export const CATEGORY_SKILL: Partial<Record<ReportCategory, Skill>> = {
 };
 
 /** Organizational life (DOMAIN §4): what a temporary organization or party group holds. */
-export const ACTIVITY_KINDS = ['branch_meeting', 'group_meeting', 'study_session', 'themed_party_day', 'joint_activity', 'onsite_meeting'] as const;
+export const ACTIVITY_KINDS = [
+  'branch_meeting',
+  'group_meeting',
+  'study_session',
+  'themed_party_day',
+  'joint_activity',
+  'onsite_meeting',
+] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 export const ATTENDANCE = ['present', 'excused', 'absent'] as const;
 

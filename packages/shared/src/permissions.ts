@@ -39,16 +39,78 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 // Reading the county's work, with its meetings, photos and exports: every business role; neither the security
 // nor the audit administrator.
-const READ: Permission[] = ['regions:read', 'units:read', 'members:read', 'orgs:read', 'stats:read', 'reports:read', 'items:read', 'assessment:read', 'activities:read', 'photos:read', 'exports:request'];
+const READ: Permission[] = [
+  'regions:read',
+  'units:read',
+  'members:read',
+  'orgs:read',
+  'stats:read',
+  'reports:read',
+  'items:read',
+  'assessment:read',
+  'activities:read',
+  'photos:read',
+  'exports:request',
+];
 const WORK: Permission[] = ['reports:write', 'items:write', 'chains:write', 'households:read', 'households:write'];
 
 /** What each role may do at all; the server still limits every action to the caller's scope. */
 export const ROLE_PERMISSIONS: Record<UserRole, readonly Permission[]> = {
-  county_admin: [...READ, ...WORK, 'items:reopen', 'households:unmask', 'units:write', 'members:write', 'orgs:write', 'memberships:write', 'settings:write', 'activities:write', 'feedback:write', 'feedback:acknowledge', 'assessment:write', 'supervision:write', 'account_requests:read', 'account_requests:decide'],
-  township_admin: [...READ, ...WORK, 'households:unmask', 'units:write', 'members:write', 'orgs:write', 'memberships:write', 'activities:write', 'feedback:write', 'feedback:acknowledge', 'assessment:write', 'supervision:write'],
-  org_secretary: [...READ, 'reports:write', 'items:write', 'chains:write', 'households:read', 'households:write', 'orgs:write', 'memberships:write', 'activities:write', 'feedback:write'],
+  county_admin: [
+    ...READ,
+    ...WORK,
+    'items:reopen',
+    'households:unmask',
+    'units:write',
+    'members:write',
+    'orgs:write',
+    'memberships:write',
+    'settings:write',
+    'activities:write',
+    'feedback:write',
+    'feedback:acknowledge',
+    'assessment:write',
+    'supervision:write',
+    'account_requests:read',
+    'account_requests:decide',
+  ],
+  township_admin: [
+    ...READ,
+    ...WORK,
+    'households:unmask',
+    'units:write',
+    'members:write',
+    'orgs:write',
+    'memberships:write',
+    'activities:write',
+    'feedback:write',
+    'feedback:acknowledge',
+    'assessment:write',
+    'supervision:write',
+  ],
+  org_secretary: [
+    ...READ,
+    'reports:write',
+    'items:write',
+    'chains:write',
+    'households:read',
+    'households:write',
+    'orgs:write',
+    'memberships:write',
+    'activities:write',
+    'feedback:write',
+  ],
   // A member works on the items they are on: progress entries and handing work in for confirmation.
-  member: ['regions:read', 'orgs:read', 'members:read', 'items:read', 'items:write', 'activities:read', 'photos:read', 'exports:request'],
+  member: [
+    'regions:read',
+    'orgs:read',
+    'members:read',
+    'items:read',
+    'items:write',
+    'activities:read',
+    'photos:read',
+    'exports:request',
+  ],
   supervisor: [...READ, 'items:reopen', 'households:read', 'supervision:write'],
   // Separation of duties (三权分立): the county administrator runs the system and its data; the security
   // administrator alone manages accounts, roles and second factors and sees no business data; the audit

@@ -12,7 +12,11 @@ export const NOTICE_FLOORS = { exit: 7, monitoring: 5 } as const;
 export type NoticeKind = keyof typeof NOTICE_FLOORS;
 
 /** Why a step's date is refused, if it is: after today, or before the step before it. */
-export function stepDateProblem(on: string, previousOn: string | null, today: string): 'date_in_future' | 'date_before_previous_step' | null {
+export function stepDateProblem(
+  on: string,
+  previousOn: string | null,
+  today: string,
+): 'date_in_future' | 'date_before_previous_step' | null {
   if (on > today) return 'date_in_future';
   if (previousOn !== null && on < previousOn) return 'date_before_previous_step';
   return null;

@@ -12,7 +12,15 @@ export function canTransition<S extends string>(machine: Record<S, readonly S[]>
   return machine[from]?.includes(to) ?? false;
 }
 
-export const EXIT_STATUSES = ['applied', 'reviewed', 'verified', 'acknowledged', 'in_notice', 'announced', 'rejected'] as const;
+export const EXIT_STATUSES = [
+  'applied',
+  'reviewed',
+  'verified',
+  'acknowledged',
+  'in_notice',
+  'announced',
+  'rejected',
+] as const;
 export type ExitStatus = (typeof EXIT_STATUSES)[number];
 
 /**

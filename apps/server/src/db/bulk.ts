@@ -17,7 +17,12 @@ export type Row<T extends keyof Database> = { [K in keyof Database[T]]: Database
  * Every row must have the first row's columns, none undefined: a row of another shape is refused before anything
  * of it is bound, so no value can land in another column.
  */
-export async function insertRows<T extends keyof Database>(tx: Executor, table: T, rows: readonly Database[T][], chunk = 200): Promise<void> {
+export async function insertRows<T extends keyof Database>(
+  tx: Executor,
+  table: T,
+  rows: readonly Database[T][],
+  chunk = 200,
+): Promise<void> {
   const first = rows[0];
   if (!first) return;
   const columns = Object.keys(first);
@@ -34,11 +39,13 @@ export async function insertRows<T extends keyof Database>(tx: Executor, table: 
       const part = rows.slice(i, i + chunk);
       for (const row of part) valuesOf(row);
       // biome-ignore lint/suspicious/noExplicitAny: Kysely cannot type an insert into a table chosen at run time
-      await tx.insertInto(table).values(part as any).execute();
+      const values = part as any;
+      await tx.insertInto(table).values(values).execute();
     }
     return;
   }
-  for (const c of columns) if (!/^[a-z_][a-z0-9_]*$/.test(c)) throw new Error(`insertRows: unexpected column name ${c}`);
+  for (const c of columns)
+    if (!/^[a-z_][a-z0-9_]*$/.test(c)) throw new Error(`insertRows: unexpected column name ${c}`);
   const text = `insert into "${String(table)}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`;
   for (const row of rows) await tx.executeQuery(CompiledQuery.raw(text, valuesOf(row)));
 }

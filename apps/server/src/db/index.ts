@@ -1,7 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, Migrator, PostgresAdapter, PostgresDialect, type RawBuilder, SqliteDialect, SqliteDriver, type Transaction } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  Migrator,
+  PostgresAdapter,
+  PostgresDialect,
+  type RawBuilder,
+  SqliteDialect,
+  SqliteDriver,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import { sql } from 'kysely';
 import * as m0001 from './migrations/0001_foundation.ts';
@@ -142,12 +154,18 @@ class ImmediateSqliteDialect extends SqliteDialect {
  */
 export async function checkDurability(handle: DbHandle): Promise<Record<string, unknown>> {
   if (handle.dialect === 'postgres') {
-    const rows = (await sql<{ name: string; setting: string }>`select name, setting from pg_settings where name in ('fsync', 'synchronous_commit')`.execute(handle.db)).rows;
+    const rows = (
+      await sql<{
+        name: string;
+        setting: string;
+      }>`select name, setting from pg_settings where name in ('fsync', 'synchronous_commit')`.execute(handle.db)
+    ).rows;
     const found = Object.fromEntries(rows.map((r) => [r.name, r.setting]));
     if (found.fsync !== 'on') throw new Error('PostgreSQL runs with fsync off: data would not survive a crash');
     return found;
   }
-  const pragma = async (name: string) => Object.values((await sql.raw(`pragma ${name}`).execute(handle.db)).rows[0] as object)[0];
+  const pragma = async (name: string) =>
+    Object.values((await sql.raw(`pragma ${name}`).execute(handle.db)).rows[0] as object)[0];
   const found = {
     journal_mode: await pragma('journal_mode'),
     synchronous: await pragma('synchronous'),
@@ -155,7 +173,12 @@ export async function checkDurability(handle: DbHandle): Promise<Record<string, 
     busy_timeout: await pragma('busy_timeout'),
   };
   const memory = found.journal_mode === 'memory';
-  if ((!memory && found.journal_mode !== 'wal') || found.synchronous !== 2 || found.foreign_keys !== 1 || Number(found.busy_timeout) < 1000) {
+  if (
+    (!memory && found.journal_mode !== 'wal') ||
+    found.synchronous !== 2 ||
+    found.foreign_keys !== 1 ||
+    Number(found.busy_timeout) < 1000
+  ) {
     throw new Error(`SQLite durability settings are not as required: ${JSON.stringify(found)}`);
   }
   return found;

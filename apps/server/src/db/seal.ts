@@ -18,13 +18,26 @@ import type { DbHandle } from './index.ts';
 export async function sealPersonalData(handle: DbHandle, cipher: DataCipher): Promise<number> {
   const sealed = await handle.db.transaction().execute(async (tx) => {
     // The clear column is no longer in the table types, so that nothing in the application writes it.
-    const phones = (await sql<{ id: string; phone: string }>`select id, phone from reports where phone is not null`.execute(tx)).rows;
+    const phones = (
+      await sql<{ id: string; phone: string }>`select id, phone from reports where phone is not null`.execute(tx)
+    ).rows;
     for (const r of phones) {
-      await sql`update reports set phone_enc = ${cipher.encrypt(r.phone.trim())}, phone = null where id = ${r.id}`.execute(tx);
+      await sql`update reports set phone_enc = ${cipher.encrypt(r.phone.trim())}, phone = null where id = ${r.id}`.execute(
+        tx,
+      );
     }
-    const grants = await tx.selectFrom('export_grants').select(['id', 'params_json']).where('kind', '=', 'households').where('params_json', 'like', '%"idNumber"%').execute();
+    const grants = await tx
+      .selectFrom('export_grants')
+      .select(['id', 'params_json'])
+      .where('kind', '=', 'households')
+      .where('params_json', 'like', '%"idNumber"%')
+      .execute();
     for (const g of grants) {
-      await tx.updateTable('export_grants').set({ params_json: JSON.stringify(sealRegisterFilter(cipher, JSON.parse(g.params_json))) }).where('id', '=', g.id).execute();
+      await tx
+        .updateTable('export_grants')
+        .set({ params_json: JSON.stringify(sealRegisterFilter(cipher, JSON.parse(g.params_json))) })
+        .where('id', '=', g.id)
+        .execute();
     }
     if (phones.length || grants.length) {
       await recordAudit(tx, systemActor('start-up'), {

@@ -40,10 +40,16 @@ export function parseTrustProxy(value: string | undefined): TrustProxy {
   if (v === '' || v === '0') return false;
   // More hops than any deployment has, or a range holding every address, is "believe everyone" by another name.
   if (/^\d+$/.test(v)) {
-    if (Number(v) > MAX_PROXY_HOPS) throw new Error(`TRUST_PROXY=${v}: at most ${MAX_PROXY_HOPS} proxies in front of the server; give their addresses instead`);
+    if (Number(v) > MAX_PROXY_HOPS)
+      throw new Error(
+        `TRUST_PROXY=${v}: at most ${MAX_PROXY_HOPS} proxies in front of the server; give their addresses instead`,
+      );
     return Number(v);
   }
-  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const wrong = list.filter((a) => !isAddressOrRange(a) || tooWide(a));
   if (list.length === 0 || wrong.length > 0) {
     throw new Error(
@@ -90,7 +96,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, webDist = ''): 
     apiDocs: env.API_DOCS ? env.API_DOCS === '1' : !production,
     secureCookies: env.COOKIE_SECURE ? env.COOKIE_SECURE === '1' : production,
     requireTotp: env.LIANJIAN_REQUIRE_TOTP ? env.LIANJIAN_REQUIRE_TOTP === '1' : production,
-    rateLimits: env.LIANJIAN_RATE_LIMITS === 'shared' || env.LIANJIAN_RATE_LIMITS === 'local' ? env.LIANJIAN_RATE_LIMITS : undefined,
+    rateLimits:
+      env.LIANJIAN_RATE_LIMITS === 'shared' || env.LIANJIAN_RATE_LIMITS === 'local'
+        ? env.LIANJIAN_RATE_LIMITS
+        : undefined,
     dailySnapshots: env.LIANJIAN_DAILY_SNAPSHOTS !== 'off',
     webDist: env.WEB_DIST ?? webDist,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),

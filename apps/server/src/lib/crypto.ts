@@ -23,7 +23,9 @@ export class DataCipher {
     this.encKey = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'lianjian field encryption v1', 32));
     this.indexKey = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'lianjian blind index v1', 32));
     this.auditKey = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'lianjian audit chain v1', 32));
-    this.keyId = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'lianjian key id v1', 6)).toString('base64url');
+    this.keyId = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'lianjian key id v1', 6)).toString(
+      'base64url',
+    );
   }
 
   /**
@@ -82,16 +84,23 @@ const keyFilePath = (env: NodeJS.ProcessEnv) => path.resolve(env.LIANJIAN_KEY_FI
  * A missing key file is created (mode 0600) only when `create` says the database is new: for a database that
  * holds data a new key could read nothing, and the server would answer with errors instead of refusing to start.
  */
-export function loadDataKey(env: NodeJS.ProcessEnv = process.env, { create = false }: { create?: boolean } = {}): Buffer {
+export function loadDataKey(
+  env: NodeJS.ProcessEnv = process.env,
+  { create = false }: { create?: boolean } = {},
+): Buffer {
   if (env.LIANJIAN_DATA_KEY) {
     const key = Buffer.from(env.LIANJIAN_DATA_KEY, 'base64');
-    if (key.length !== 32) throw new DataKeyError('LIANJIAN_DATA_KEY 须为 32 字节的 base64。LIANJIAN_DATA_KEY must be 32 bytes, base64.');
+    if (key.length !== 32)
+      throw new DataKeyError('LIANJIAN_DATA_KEY 须为 32 字节的 base64。LIANJIAN_DATA_KEY must be 32 bytes, base64.');
     return key;
   }
   const file = keyFilePath(env);
   if (fs.existsSync(file)) {
     const key = Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'base64');
-    if (key.length !== 32) throw new DataKeyError(`数据密钥文件 ${file}（LIANJIAN_KEY_FILE）不是 32 字节的 base64 密钥。The key file ${file} (LIANJIAN_KEY_FILE) does not hold a 32-byte base64 key.`);
+    if (key.length !== 32)
+      throw new DataKeyError(
+        `数据密钥文件 ${file}（LIANJIAN_KEY_FILE）不是 32 字节的 base64 密钥。The key file ${file} (LIANJIAN_KEY_FILE) does not hold a 32-byte base64 key.`,
+      );
     return key;
   }
   if (!create) {

@@ -32,7 +32,10 @@ export async function keyRegistered(db: Executor): Promise<boolean> {
 }
 
 /** `absent` when no key has been recorded; otherwise whether `cipher` is the recorded key (and the recorded key's id). */
-export async function checkRecordedKey(db: Executor, cipher: DataCipher): Promise<{ state: 'absent' } | { state: 'match' | 'mismatch'; keyId: string }> {
+export async function checkRecordedKey(
+  db: Executor,
+  cipher: DataCipher,
+): Promise<{ state: 'absent' } | { state: 'match' | 'mismatch'; keyId: string }> {
   const row = await db.selectFrom('meta').select('value').where('key', '=', CHECK_ROW).executeTakeFirst();
   if (!row) return { state: 'absent' };
   let recorded: { keyId?: unknown; check?: unknown };
@@ -42,7 +45,10 @@ export async function checkRecordedKey(db: Executor, cipher: DataCipher): Promis
     recorded = {};
   }
   const keyId = typeof recorded.keyId === 'string' ? recorded.keyId : '?';
-  return { state: typeof recorded.check === 'string' && decrypts(cipher, recorded.check, KNOWN) ? 'match' : 'mismatch', keyId };
+  return {
+    state: typeof recorded.check === 'string' && decrypts(cipher, recorded.check, KNOWN) ? 'match' : 'mismatch',
+    keyId,
+  };
 }
 
 /** Records `cipher` as this database's key; false when another process recorded one first. */

@@ -19,7 +19,10 @@ function installStreamingDecoder(): void {
   }
   const { SaxesParser } = createRequire(id)('saxes') as typeof import('saxes');
   async function* parseSax(iterable: AsyncIterable<Buffer | string> & { pipe?: unknown }) {
-    const source = iterable.pipe && !(Symbol.asyncIterator in iterable) ? (iterable as unknown as NodeJS.ReadableStream).pipe(new PassThrough()) : iterable;
+    const source =
+      iterable.pipe && !(Symbol.asyncIterator in iterable)
+        ? (iterable as unknown as NodeJS.ReadableStream).pipe(new PassThrough())
+        : iterable;
     const parser = new SaxesParser();
     let error: Error | undefined;
     parser.on('error', (err) => {
@@ -58,11 +61,15 @@ function installStreamingDecoder(): void {
  * never needs to; should it ever try, the read fails instead of writing residents' data outside the data directory.
  */
 function refuseTemporaryFiles(): void {
-  const tmp = createRequire(require.resolve('exceljs'))('tmp') as { file: (...args: unknown[]) => void; refused?: boolean };
+  const tmp = createRequire(require.resolve('exceljs'))('tmp') as {
+    file: (...args: unknown[]) => void;
+    refused?: boolean;
+  };
   if (tmp.refused) return;
   tmp.file = (...args: unknown[]) => {
     const done = args.at(-1);
-    if (typeof done === 'function') done(new Error('ExcelJS would have written a temporary file; the workbook is read in order instead'));
+    if (typeof done === 'function')
+      done(new Error('ExcelJS would have written a temporary file; the workbook is read in order instead'));
   };
   tmp.refused = true;
 }

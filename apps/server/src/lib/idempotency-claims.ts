@@ -50,7 +50,6 @@ export const idempotencyClaims = {
   },
 };
 
-
 async function insertClaim(tx: Executor, claim: PendingClaim, reply: StoredReply | null): Promise<void> {
   try {
     await tx
@@ -102,20 +101,30 @@ export async function writeClaim(tx: Executor, requestId: string | null): Promis
  * key answers with, as a replay would. Null while that request's reply is not recorded, when the key went to another
  * request, or when this request holds it.
  */
-export async function heldReply(db: Executor, claim: PendingClaim): Promise<{ status: number; contentType: string | null; body: string | null } | null> {
+export async function heldReply(
+  db: Executor,
+  claim: PendingClaim,
+): Promise<{ status: number; contentType: string | null; body: string | null } | null> {
   const holder = await db
     .selectFrom('idempotency_keys')
     .select(['status', 'content_type', 'body', 'request_hash', 'claimed_by'])
     .where('scope', '=', claim.scope)
     .where('key', '=', claim.key)
     .executeTakeFirst();
-  if (!holder || holder.claimed_by === claim.token || holder.request_hash !== claim.hash || holder.status === 0) return null;
+  if (!holder || holder.claimed_by === claim.token || holder.request_hash !== claim.hash || holder.status === 0)
+    return null;
   return { status: holder.status, contentType: holder.content_type, body: holder.body };
 }
 
 const heldBy = async (tx: Executor, claim: PendingClaim) =>
   Boolean(
-    await tx.selectFrom('idempotency_keys').select('status').where('scope', '=', claim.scope).where('key', '=', claim.key).where('claimed_by', '=', claim.token).executeTakeFirst(),
+    await tx
+      .selectFrom('idempotency_keys')
+      .select('status')
+      .where('scope', '=', claim.scope)
+      .where('key', '=', claim.key)
+      .where('claimed_by', '=', claim.token)
+      .executeTakeFirst(),
   );
 
 /**
@@ -139,10 +148,19 @@ export function hasClaim(requestId: string | null): boolean {
  * audit row, it updates the claim `writeClaim` wrote there: one statement more while every other writer waits for
  * the head, so only for a reply made from what the change wrote after its audit row (a resident's feedback view).
  */
-export async function recordReply(tx: Executor, requestId: string | null, status: number, body: unknown): Promise<void> {
+export async function recordReply(
+  tx: Executor,
+  requestId: string | null,
+  status: number,
+  body: unknown,
+): Promise<void> {
   const claim = requestId ? pending.get(requestId) : undefined;
   if (!claim || claim.state === 'lost') return;
-  const reply: StoredReply = { status, contentType: 'application/json; charset=utf-8', body: claim.serialize(status, body) };
+  const reply: StoredReply = {
+    status,
+    contentType: 'application/json; charset=utf-8',
+    body: claim.serialize(status, body),
+  };
   const done =
     claim.state === 'open'
       ? null

@@ -6,7 +6,9 @@ import { type RawBuilder, type SqlBool, sql } from 'kysely';
 const escaped = (term: string) => term.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** The column holds the term anywhere, taken literally. */
-export const contains = (column: string, term: string): RawBuilder<SqlBool> => sql<SqlBool>`${sql.ref(column)} like ${`%${escaped(term)}%`} escape '\\'`;
+export const contains = (column: string, term: string): RawBuilder<SqlBool> =>
+  sql<SqlBool>`${sql.ref(column)} like ${`%${escaped(term)}%`} escape '\\'`;
 
 /** The column begins with the term, taken literally. */
-export const startsWith = (column: string, term: string): RawBuilder<SqlBool> => sql<SqlBool>`${sql.ref(column)} like ${`${escaped(term)}%`} escape '\\'`;
+export const startsWith = (column: string, term: string): RawBuilder<SqlBool> =>
+  sql<SqlBool>`${sql.ref(column)} like ${`${escaped(term)}%`} escape '\\'`;

@@ -6,11 +6,13 @@ import { redactNumbers } from './mask.ts';
  * imports): their values are never logged, whatever their shape, since a name or a number typed into a search box
  * is as personal as the record it finds.
  */
-const PERSONAL_ROUTES = /^\/api\/v1\/(households|household-imports|members|reports|users|audit-events|exports|public)(\/|$)/;
+const PERSONAL_ROUTES =
+  /^\/api\/v1\/(households|household-imports|members|reports|users|audit-events|exports|public)(\/|$)/;
 /** Keys that carry a person's data on any route. */
 const PERSONAL_KEYS = /^(idNumber|phone|q|name|username|fileName)$/i;
 /** Values that cannot carry personal data: ids, region codes, dates, small numbers, enum words. */
-const HARMLESS = /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{6}(?:\d{3}(?:\d{3})?)?|\d{4}-\d{2}-\d{2}|\d{1,4}|[a-z][a-z_]{0,39})$/;
+const HARMLESS =
+  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{6}(?:\d{3}(?:\d{3})?)?|\d{4}-\d{2}-\d{2}|\d{1,4}|[a-z][a-z_]{0,39})$/;
 const REDACTED = '[redacted]';
 
 const decoded = (s: string) => {

@@ -10,7 +10,8 @@ export function maskPhone(phone: string | null): string | null {
  * Mobile numbers as people write them (`13812341234`, `138-1234-1234`, `138 1234 1234`, `+86 138…`, `0086…`) and ID
  * numbers (`411321198511113333`, or grouped 6-8-4 with spaces or dashes).
  */
-const NUMBERS_IN_TEXT = /(?<![\dXx])(?:(?:(?:\+?|00)86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}|\d{6}[-\s]?\d{8}[-\s]?\d{3}[\dXx])(?![\dXx])/g;
+const NUMBERS_IN_TEXT =
+  /(?<![\dXx])(?:(?:(?:\+?|00)86[-\s]?)?1[3-9]\d[-\s]?\d{4}[-\s]?\d{4}|\d{6}[-\s]?\d{8}[-\s]?\d{3}[\dXx])(?![\dXx])/g;
 
 /**
  * Free text with the mobile numbers and valid ID numbers in it masked, and the phones found: a resident who writes

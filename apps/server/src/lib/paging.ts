@@ -66,7 +66,11 @@ export async function keysetPage<DB, TB extends keyof DB, Row, Item extends { id
   const limit = o.limit ?? 20;
   const after = decodeCursor(o.cursor);
   const [rows, total] = await Promise.all([
-    (after ? q.where(afterCursor(o.sort, o.id, after, o.dir)) : q).orderBy(sql.ref(o.sort), o.dir).orderBy(sql.ref(o.id)).limit(limit + 1).execute(),
+    (after ? q.where(afterCursor(o.sort, o.id, after, o.dir)) : q)
+      .orderBy(sql.ref(o.sort), o.dir)
+      .orderBy(sql.ref(o.id))
+      .limit(limit + 1)
+      .execute(),
     q.clearSelect().select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow(),
   ]);
   return pageOf(await present(rows as Row[]), limit, Number((total as { n: number }).n), sortValue);

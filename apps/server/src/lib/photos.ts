@@ -29,7 +29,11 @@ export type PhotoOwner = 'report' | 'item_event' | 'activity';
 type Mime = 'image/jpeg' | 'image/png' | 'image/webp';
 
 /** A photo is seen with the permission of what it belongs to: a member reads its items' photos, not reports'. */
-const OWNER_PERMISSION: Record<PhotoOwner, Permission> = { report: 'reports:read', item_event: 'items:read', activity: 'activities:read' };
+const OWNER_PERMISSION: Record<PhotoOwner, Permission> = {
+  report: 'reports:read',
+  item_event: 'items:read',
+  activity: 'activities:read',
+};
 export const mayReadPhotosOf = (role: UserRole, owner: PhotoOwner) => roleCan(role, OWNER_PERMISSION[owner]);
 
 /** A photo decoded, checked and encoded again: the only form in which a photo is stored. */
@@ -41,8 +45,14 @@ export interface CleanPhoto {
 /** The type is read from the bytes, never from the file name or a declared type. */
 export function sniffImage(bytes: Buffer): Mime | null {
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
-  if (bytes.length >= 12 && bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
+  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return 'image/png';
+  if (
+    bytes.length >= 12 &&
+    bytes.subarray(0, 4).toString('latin1') === 'RIFF' &&
+    bytes.subarray(8, 12).toString('latin1') === 'WEBP'
+  )
+    return 'image/webp';
   return null;
 }
 
@@ -57,19 +67,29 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
  * transaction, which then only writes.
  */
 export async function cleanPhotos(photos: { dataBase64: string }[]): Promise<CleanPhoto[]> {
-  if (photos.length > MAX_PHOTOS) throw new Problem(400, 'validation_failed', `最多上传 ${MAX_PHOTOS} 张照片`, [{ path: 'body.photos', message: 'too many' }]);
+  if (photos.length > MAX_PHOTOS)
+    throw new Problem(400, 'validation_failed', `最多上传 ${MAX_PHOTOS} 张照片`, [
+      { path: 'body.photos', message: 'too many' },
+    ]);
   const clean: CleanPhoto[] = [];
   for (const [i, p] of photos.entries()) {
     const at = `body.photos.${i}`;
     if (!BASE64.test(p.dataBase64)) {
-      throw new Problem(400, 'photo_not_base64', '照片编码无效：须为标准 Base64 文本', [{ path: `${at}.dataBase64`, message: 'base64' }]);
+      throw new Problem(400, 'photo_not_base64', '照片编码无效：须为标准 Base64 文本', [
+        { path: `${at}.dataBase64`, message: 'base64' },
+      ]);
     }
     const bytes = Buffer.from(p.dataBase64, 'base64');
     if (bytes.length > MAX_PHOTO_BYTES) {
-      throw new Problem(413, 'payload_too_large', `照片不能超过 ${MAX_PHOTO_BYTES / 1024 / 1024} MB`, [{ path: at, message: 'size' }]);
+      throw new Problem(413, 'payload_too_large', `照片不能超过 ${MAX_PHOTO_BYTES / 1024 / 1024} MB`, [
+        { path: at, message: 'size' },
+      ]);
     }
     const mime = sniffImage(bytes);
-    if (!mime) throw new Problem(415, 'unsupported_media_type', '只接受 JPEG、PNG 或 WebP 照片', [{ path: at, message: 'type' }]);
+    if (!mime)
+      throw new Problem(415, 'unsupported_media_type', '只接受 JPEG、PNG 或 WebP 照片', [
+        { path: at, message: 'type' },
+      ]);
     clean.push({ mime, bytes: await reencode(bytes, mime, at) });
   }
   return clean;
@@ -87,11 +107,16 @@ const imaging = async () => {
 
 async function reencode(bytes: Buffer, mime: Mime, at: string): Promise<Buffer> {
   const sharp = await imaging();
-  const unreadable = () => new Problem(400, 'photo_unreadable', '照片已损坏或无法读取，请换一张', [{ path: at, message: 'unreadable' }]);
+  const unreadable = () =>
+    new Problem(400, 'photo_unreadable', '照片已损坏或无法读取，请换一张', [{ path: at, message: 'unreadable' }]);
   const tooManyPixels = () =>
-    new Problem(413, 'payload_too_large', `照片像素过多（最多 ${MAX_PHOTO_PIXELS / 1_000_000} 百万像素）`, [{ path: at, message: 'pixels' }]);
+    new Problem(413, 'payload_too_large', `照片像素过多（最多 ${MAX_PHOTO_PIXELS / 1_000_000} 百万像素）`, [
+      { path: at, message: 'pixels' },
+    ]);
   // The header's size first; the decoder's own limit as well, for a file whose header understates it.
-  const meta = await sharp(bytes).metadata().catch(() => null);
+  const meta = await sharp(bytes)
+    .metadata()
+    .catch(() => null);
   if (!meta?.width || !meta.height) throw unreadable();
   if (meta.width * meta.height > MAX_PHOTO_PIXELS) throw tooManyPixels();
   // sharp writes no metadata unless asked to (withMetadata, keepExif…), and it is not asked.
@@ -99,7 +124,12 @@ async function reencode(bytes: Buffer, mime: Mime, at: string): Promise<Buffer> 
     const image = sharp(bytes, { limitInputPixels: MAX_PHOTO_PIXELS, failOn: 'error' })
       .autoOrient()
       .resize({ width: edge, height: edge, fit: 'inside', withoutEnlargement: true });
-    const encoded = mime === 'image/jpeg' ? image.jpeg({ quality }) : mime === 'image/png' ? image.png({ compressionLevel: 9 }) : image.webp({ quality });
+    const encoded =
+      mime === 'image/jpeg'
+        ? image.jpeg({ quality })
+        : mime === 'image/png'
+          ? image.png({ compressionLevel: 9 })
+          : image.webp({ quality });
     return encoded.toBuffer();
   };
   try {
@@ -108,7 +138,10 @@ async function reencode(bytes: Buffer, mime: Mime, at: string): Promise<Buffer> 
     for (let attempt = 0; ; attempt++) {
       const out = await encode(edge, quality);
       if (out.length <= MAX_PHOTO_BYTES) return out;
-      if (attempt === 4) throw new Problem(413, 'payload_too_large', `照片压缩后仍超过 ${MAX_PHOTO_BYTES / 1024 / 1024} MB，请换一张`, [{ path: at, message: 'size' }]);
+      if (attempt === 4)
+        throw new Problem(413, 'payload_too_large', `照片压缩后仍超过 ${MAX_PHOTO_BYTES / 1024 / 1024} MB，请换一张`, [
+          { path: at, message: 'size' },
+        ]);
       // Smaller, in proportion to the excess (bytes grow about with the pixels), and a little lower in quality.
       const longest = Math.min(edge, Math.max(meta.width as number, meta.height as number));
       edge = Math.max(640, Math.floor(longest * Math.sqrt(MAX_PHOTO_BYTES / out.length) * 0.9));
@@ -145,7 +178,13 @@ export async function storePhotos(tx: Executor, ownerType: PhotoOwner, ownerId: 
 
 export async function photoIds(db: Executor, ownerType: PhotoOwner, ownerIds: string[]) {
   if (ownerIds.length === 0) return new Map<string, string[]>();
-  const rows = await db.selectFrom('photos').select(['id', 'owner_id']).where('owner_type', '=', ownerType).where('owner_id', 'in', ownerIds).orderBy('created_at').execute();
+  const rows = await db
+    .selectFrom('photos')
+    .select(['id', 'owner_id'])
+    .where('owner_type', '=', ownerType)
+    .where('owner_id', 'in', ownerIds)
+    .orderBy('created_at')
+    .execute();
   const map = new Map<string, string[]>();
   for (const r of rows) map.set(r.owner_id, [...(map.get(r.owner_id) ?? []), r.id]);
   return map;

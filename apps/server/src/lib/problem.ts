@@ -13,7 +13,6 @@ export class Problem extends Error {
 export const notFound = (what = '记录') => new Problem(404, 'not_found', `${what}不存在`);
 export const forbidden = (code: string, message: string) => new Problem(403, code, message);
 export const conflict = (code: string, message: string) => new Problem(409, code, message);
-export const versionConflict = () =>
-  new Problem(409, 'version_conflict', '记录已被他人修改，请刷新后重试');
+export const versionConflict = () => new Problem(409, 'version_conflict', '记录已被他人修改，请刷新后重试');
 export const invalid = (message: string, errors?: { path: string; message: string }[]) =>
   new Problem(400, 'validation_failed', message, errors);

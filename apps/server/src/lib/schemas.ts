@@ -4,10 +4,13 @@ import { z } from 'zod';
 // Messages a schema does not word itself (a missing field, a wrong type, an unknown key) are read by users: in Chinese.
 z.config(z.locales.zhCN());
 
-export const isoDate = z.string().regex(ISO_DATE, '日期格式应为 YYYY-MM-DD').refine((s) => {
-  const d = new Date(`${s}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-}, '日期不存在');
+export const isoDate = z
+  .string()
+  .regex(ISO_DATE, '日期格式应为 YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
+  }, '日期不存在');
 
 export const id = z.string().uuid();
 export const regionCode = z.string().regex(/^\d{6}(\d{3}(\d{3})?)?$/, '区划代码应为 6、9 或 12 位数字');

@@ -158,11 +158,20 @@ export async function assertRegionsWithin(
   const reach = reachOf(actor);
   const known = new Set(
     codes.length
-      ? (await db.selectFrom('regions').select('code').where('code', 'in', [...new Set(codes.map((c) => c.code))]).execute()).map((r) => r.code)
+      ? (
+          await db
+            .selectFrom('regions')
+            .select('code')
+            .where('code', 'in', [...new Set(codes.map((c) => c.code))])
+            .execute()
+        ).map((r) => r.code)
       : [],
   );
   const bad = codes.filter(
-    ({ code }) => !known.has(code) || (reach !== null && !liesWithin(code, reach)) || (options.within !== undefined && !liesWithin(code, options.within)),
+    ({ code }) =>
+      !known.has(code) ||
+      (reach !== null && !liesWithin(code, reach)) ||
+      (options.within !== undefined && !liesWithin(code, options.within)),
   );
   if (bad.length) {
     throw new Problem(

@@ -56,7 +56,11 @@ export class SealedFile {
 
   /** The bytes from `start` to `end` inclusive (as `fs.createReadStream` counts), or to the end of the file. */
   stream(start = 0, end?: number): Readable {
-    const raw = fs.createReadStream(this.path, { start, ...(end === undefined ? {} : { end }), highWaterMark: 256 * 1024 });
+    const raw = fs.createReadStream(this.path, {
+      start,
+      ...(end === undefined ? {} : { end }),
+      highWaterMark: 256 * 1024,
+    });
     // An error of either stream ends the other and reaches whoever reads the returned one.
     return pipeline(raw, this.keys.at(start), () => undefined);
   }

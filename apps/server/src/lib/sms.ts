@@ -8,7 +8,11 @@ import { newId, nowIso } from './ids.ts';
  * phone and the text are kept encrypted with the data key. A sender hands them to the county's SMS platform
  * (政务短信平台) over HTTP; without one configured they wait and expire, and the call-back confirmation remains.
  */
-export async function queueSms(tx: Executor, cipher: DataCipher, m: { purpose: string; phone: string; text: string; expiresAt: string }) {
+export async function queueSms(
+  tx: Executor,
+  cipher: DataCipher,
+  m: { purpose: string; phone: string; text: string; expiresAt: string },
+) {
   await tx
     .insertInto('sms_outbox')
     .values({
@@ -38,7 +42,8 @@ export function smsGatewayFromEnv(env: NodeJS.ProcessEnv): SmsGateway | null {
   const url = env.LIANJIAN_SMS_URL?.trim();
   if (!url) return null;
   const parsed = new URL(url);
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error(`LIANJIAN_SMS_URL=${url}: an http(s) address of the SMS platform`);
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+    throw new Error(`LIANJIAN_SMS_URL=${url}: an http(s) address of the SMS platform`);
   return { url, ...(env.LIANJIAN_SMS_TOKEN ? { token: env.LIANJIAN_SMS_TOKEN } : {}) };
 }
 
@@ -54,7 +59,12 @@ const CLAIM_MS = 30_000;
  * Messages past their expiry are never sent and are removed, as are sent ones after a day: the outbox keeps no
  * archive of residents' phones.
  */
-export async function drainSms(db: Db, cipher: DataCipher, gateway: SmsGateway, send: typeof fetch = fetch): Promise<{ sent: number; failed: number }> {
+export async function drainSms(
+  db: Db,
+  cipher: DataCipher,
+  gateway: SmsGateway,
+  send: typeof fetch = fetch,
+): Promise<{ sent: number; failed: number }> {
   const now = nowIso();
   await db.deleteFrom('sms_outbox').where('sent_at', 'is', null).where('expires_at', '<', now).execute();
   await db
@@ -85,7 +95,10 @@ export async function drainSms(db: Db, cipher: DataCipher, gateway: SmsGateway, 
     try {
       const res = await send(gateway.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(gateway.token ? { authorization: `Bearer ${gateway.token}` } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(gateway.token ? { authorization: `Bearer ${gateway.token}` } : {}),
+        },
         body: JSON.stringify({ to: cipher.decrypt(m.phone_enc), text: cipher.decrypt(m.text_enc) }),
         signal: AbortSignal.timeout(10_000),
       });

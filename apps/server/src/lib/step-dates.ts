@@ -8,10 +8,14 @@ import { isoDate, text } from './schemas.ts';
  * today, why it is recorded late (paper that already happened). DOMAIN §9a.
  */
 export const stepDateFields = {
-  on: isoDate.optional().describe('The day the step happened: today when left out; never after today, never before the step before it'),
+  on: isoDate
+    .optional()
+    .describe('The day the step happened: today when left out; never after today, never before the step before it'),
   backdateReason: text(500)
     .optional()
-    .describe('Required when `on` is before today: recording paper that already happened is its own act, audited with this reason'),
+    .describe(
+      'Required when `on` is before today: recording paper that already happened is its own act, audited with this reason',
+    ),
 };
 
 /** A step's day as the server accepts it, and the reason it was recorded late (null when recorded the day it happened). */
@@ -34,12 +38,19 @@ export function stepDay(
   const path = opts.path ?? 'body.on';
   const on = input.on ?? today;
   const problem = stepDateProblem(on, previousOn, today);
-  if (problem === 'date_in_future') throw new Problem(400, problem, `日期 ${on} 晚于今天（${today}），不能预先登记`, [{ path, message: `after ${today}` }]);
+  if (problem === 'date_in_future')
+    throw new Problem(400, problem, `日期 ${on} 晚于今天（${today}），不能预先登记`, [
+      { path, message: `after ${today}` },
+    ]);
   if (problem === 'date_before_previous_step') {
-    throw new Problem(400, problem, `日期 ${on} 早于上一步的日期（${previousOn}）`, [{ path, message: `before ${previousOn}` }]);
+    throw new Problem(400, problem, `日期 ${on} 早于上一步的日期（${previousOn}）`, [
+      { path, message: `before ${previousOn}` },
+    ]);
   }
   if (on < today && !input.backdateReason) {
-    throw new Problem(400, 'backdate_reason_required', `日期 ${on} 早于今天：补录已经发生的事项，须写明补录理由`, [{ path: 'body.backdateReason', message: 'required' }]);
+    throw new Problem(400, 'backdate_reason_required', `日期 ${on} 早于今天：补录已经发生的事项，须写明补录理由`, [
+      { path: 'body.backdateReason', message: 'required' },
+    ]);
   }
   return { on, late: on < today ? (input.backdateReason as string) : null };
 }
@@ -61,21 +72,37 @@ export interface StoredNotice {
  */
 export function noticeEndsOf(kind: NoticeKind, r: StoredNotice): string | null {
   if (!r.notice_start_on || !r.notice_days) return null;
-  return noticeEndsOn({ startOn: r.notice_start_on, days: r.notice_days, publishedOn: r.notice_published_on ?? r.notice_start_on, kind });
+  return noticeEndsOn({
+    startOn: r.notice_start_on,
+    days: r.notice_days,
+    publishedOn: r.notice_published_on ?? r.notice_start_on,
+    kind,
+  });
 }
 
 /** The day of a procedure's latest step, from its trail: the next step is dated no earlier. */
 export async function latestStepOn(tx: Executor, kind: NoticeKind, id: string): Promise<string | null> {
   const row =
     kind === 'exit'
-      ? await tx.selectFrom('exit_events').select((eb) => eb.fn.max('on').as('on')).where('application_id', '=', id).executeTakeFirst()
-      : await tx.selectFrom('monitoring_events').select((eb) => eb.fn.max('on').as('on')).where('case_id', '=', id).executeTakeFirst();
+      ? await tx
+          .selectFrom('exit_events')
+          .select((eb) => eb.fn.max('on').as('on'))
+          .where('application_id', '=', id)
+          .executeTakeFirst()
+      : await tx
+          .selectFrom('monitoring_events')
+          .select((eb) => eb.fn.max('on').as('on'))
+          .where('case_id', '=', id)
+          .executeTakeFirst();
   return row?.on ?? null;
 }
 
 /** A day a record says something happened, refused when it lies after today (DOMAIN §9a: dates are facts). */
 export function notAfterToday(day: string, path: string, what: string, today = todayInShanghai()) {
-  if (day > today) throw new Problem(400, 'date_in_future', `${what} ${day} 晚于今天（${today}），不能预先登记`, [{ path, message: `after ${today}` }]);
+  if (day > today)
+    throw new Problem(400, 'date_in_future', `${what} ${day} 晚于今天（${today}），不能预先登记`, [
+      { path, message: `after ${today}` },
+    ]);
 }
 
 /**
@@ -83,16 +110,31 @@ export function notAfterToday(day: string, path: string, what: string, today = t
  * today (400 `date_in_future`) and not before the day of what it belongs to (400 `date_before_record`), e.g. a
  * meeting before its organization was founded. DOMAIN §9a: dates are facts.
  */
-export function factDay(day: string, path: string, what: string, since?: { on: string | null | undefined; what: string }, today = todayInShanghai()) {
+export function factDay(
+  day: string,
+  path: string,
+  what: string,
+  since?: { on: string | null | undefined; what: string },
+  today = todayInShanghai(),
+) {
   notAfterToday(day, path, what, today);
   if (since?.on && day < since.on) {
-    throw new Problem(400, 'date_before_record', `${what} ${day} 早于${since.what}（${since.on}）`, [{ path, message: `before ${since.on}` }]);
+    throw new Problem(400, 'date_before_record', `${what} ${day} 早于${since.what}（${since.on}）`, [
+      { path, message: `before ${since.on}` },
+    ]);
   }
 }
 
 /** A deadline a record sets (a due date, a rectification or follow-up deadline): never before the record's own day. */
-export function deadlineNotBefore(deadline: string | null | undefined, path: string, what: string, from: { on: string; what: string }) {
+export function deadlineNotBefore(
+  deadline: string | null | undefined,
+  path: string,
+  what: string,
+  from: { on: string; what: string },
+) {
   if (deadline && deadline < from.on) {
-    throw new Problem(400, 'deadline_before_record', `${what} ${deadline} 早于${from.what}（${from.on}）`, [{ path, message: `before ${from.on}` }]);
+    throw new Problem(400, 'deadline_before_record', `${what} ${deadline} 早于${from.what}（${from.on}）`, [
+      { path, message: `before ${from.on}` },
+    ]);
   }
 }

@@ -71,7 +71,9 @@ export function isMistypedTrackingCode(input: string): boolean {
  * before keep their plain sha256, 160 bits being beyond trying.
  */
 export const trackingHash = (normalized: string, cipher: DataCipher): string =>
-  normalized.length === LEGACY_LENGTH ? createHash('sha256').update(normalized).digest('hex') : cipher.blindIndex(`tracking:${normalized}`);
+  normalized.length === LEGACY_LENGTH
+    ? createHash('sha256').update(normalized).digest('hex')
+    : cipher.blindIndex(`tracking:${normalized}`);
 
 /** The hash of a report nobody holds a code for (one a helper wrote down on a visit): it matches no code. */
 export const unreachableTrackingHash = (): string => createHash('sha256').update(randomBytes(32)).digest('hex');

@@ -12,13 +12,19 @@ describe('validators (property tests)', () => {
       }),
     );
     fc.assert(
-      fc.property(fc.integer({ min: 1900, max: 2100 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }), (y, m, d) => {
-        const s = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-        const real = new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d;
-        expect(isoDate.safeParse(s).success).toBe(real);
-      }),
+      fc.property(
+        fc.integer({ min: 1900, max: 2100 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 31 }),
+        (y, m, d) => {
+          const s = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+          const real = new Date(Date.UTC(y, m - 1, d)).getUTCDate() === d;
+          expect(isoDate.safeParse(s).success).toBe(real);
+        },
+      ),
     );
-    for (const bad of ['2020-5-19', '2020/05/19', '20200519', '2020-13-01', '']) expect(isoDate.safeParse(bad).success).toBe(false);
+    for (const bad of ['2020-5-19', '2020/05/19', '20200519', '2020-13-01', ''])
+      expect(isoDate.safeParse(bad).success).toBe(false);
   });
 
   it('regionCode takes 6, 9 or 12 digits only', () => {

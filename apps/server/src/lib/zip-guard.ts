@@ -46,7 +46,8 @@ async function entries(source: ArchiveSource, maxEntries: number): Promise<Direc
   const count = tail.readUInt16LE(eocd + 10);
   const cdSize = tail.readUInt32LE(eocd + 12);
   const cdOffset = tail.readUInt32LE(eocd + 16);
-  if (count > maxEntries) throw new ArchiveRefused('archive_too_large', `工作簿内含 ${count} 个部件，超过上限 ${maxEntries}`);
+  if (count > maxEntries)
+    throw new ArchiveRefused('archive_too_large', `工作簿内含 ${count} 个部件，超过上限 ${maxEntries}`);
   if (cdOffset + cdSize > size) throw invalid();
   const cd = await source.read(cdOffset, cdSize);
   const out: ArchivePart[] = [];
@@ -79,7 +80,11 @@ async function entries(source: ArchiveSource, maxEntries: number): Promise<Direc
  * parser sees it. Sizes declared in the archive can lie, so every part is actually inflated and counted, and
  * the output is thrown away as it comes: memory stays at one zlib window however large the bomb.
  */
-export async function checkArchive(source: ArchiveSource, maxBytes: number, maxEntries = 2000): Promise<Directory & { bytes: number }> {
+export async function checkArchive(
+  source: ArchiveSource,
+  maxBytes: number,
+  maxEntries = 2000,
+): Promise<Directory & { bytes: number }> {
   const directory = await entries(source, maxEntries);
   const list = directory.parts;
   let total = 0;
@@ -95,7 +100,11 @@ export async function checkArchive(source: ArchiveSource, maxBytes: number, maxE
       try {
         for await (const chunk of inflate) {
           total += (chunk as Buffer).length;
-          if (total > maxBytes) throw new ArchiveRefused('archive_too_large', `工作簿解压后超过 ${Math.round(maxBytes / 1048576)} MB，已拒绝（疑似压缩炸弹）`);
+          if (total > maxBytes)
+            throw new ArchiveRefused(
+              'archive_too_large',
+              `工作簿解压后超过 ${Math.round(maxBytes / 1048576)} MB，已拒绝（疑似压缩炸弹）`,
+            );
         }
       } catch (err) {
         if (err instanceof ArchiveRefused) throw err;
@@ -108,7 +117,11 @@ export async function checkArchive(source: ArchiveSource, maxBytes: number, maxE
       raw.destroy();
       throw new ArchiveRefused('archive_invalid', `工作簿使用了不支持的压缩方式（${e.method}）`);
     }
-    if (total > maxBytes) throw new ArchiveRefused('archive_too_large', `工作簿解压后超过 ${Math.round(maxBytes / 1048576)} MB，已拒绝（疑似压缩炸弹）`);
+    if (total > maxBytes)
+      throw new ArchiveRefused(
+        'archive_too_large',
+        `工作簿解压后超过 ${Math.round(maxBytes / 1048576)} MB，已拒绝（疑似压缩炸弹）`,
+      );
   }
   return { ...directory, bytes: total };
 }

@@ -46,14 +46,23 @@ function sqliteFile(url: string): string {
 }
 
 function sqliteCounts(db: SQLite.Database): Record<string, number> {
-  const tables = db.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`).all() as { name: string }[];
-  return Object.fromEntries(tables.map((t) => [t.name, Number((db.prepare(`select count(*) as n from "${t.name}"`).get() as { n: number }).n)]));
+  const tables = db
+    .prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`)
+    .all() as { name: string }[];
+  return Object.fromEntries(
+    tables.map((t) => [t.name, Number((db.prepare(`select count(*) as n from "${t.name}"`).get() as { n: number }).n)]),
+  );
 }
 
 async function pgCounts(client: pg.ClientBase): Promise<Record<string, number>> {
-  const tables = (await client.query<{ tablename: string }>(`select tablename from pg_tables where schemaname = current_schema() order by tablename`)).rows;
+  const tables = (
+    await client.query<{ tablename: string }>(
+      `select tablename from pg_tables where schemaname = current_schema() order by tablename`,
+    )
+  ).rows;
   const out: Record<string, number> = {};
-  for (const t of tables) out[t.tablename] = Number((await client.query(`select count(*)::int as n from "${t.tablename}"`)).rows[0].n);
+  for (const t of tables)
+    out[t.tablename] = Number((await client.query(`select count(*)::int as n from "${t.tablename}"`)).rows[0].n);
   return out;
 }
 
@@ -78,7 +87,13 @@ export async function backup(url: string, out: string): Promise<Manifest> {
     const copy = new SQLite(target, { readonly: true });
     try {
       const tables = sqliteCounts(copy);
-      manifest = { format: 1, dialect: 'sqlite', createdAt: new Date().toISOString(), tables, auditEvents: tables.audit_events ?? 0 };
+      manifest = {
+        format: 1,
+        dialect: 'sqlite',
+        createdAt: new Date().toISOString(),
+        tables,
+        auditEvents: tables.audit_events ?? 0,
+      };
     } finally {
       copy.close();
     }
@@ -89,9 +104,22 @@ export async function backup(url: string, out: string): Promise<Manifest> {
       await client.query('begin isolation level repeatable read read only');
       const snapshot = (await client.query<{ s: string }>('select pg_export_snapshot() as s')).rows[0]?.s as string;
       const tables = await pgCounts(client);
-      await run('pg_dump', ['--format=custom', '--no-owner', '--no-privileges', `--snapshot=${snapshot}`, `--file=${target}`, url]);
+      await run('pg_dump', [
+        '--format=custom',
+        '--no-owner',
+        '--no-privileges',
+        `--snapshot=${snapshot}`,
+        `--file=${target}`,
+        url,
+      ]);
       await client.query('commit');
-      manifest = { format: 1, dialect: 'postgres', createdAt: new Date().toISOString(), tables, auditEvents: tables.audit_events ?? 0 };
+      manifest = {
+        format: 1,
+        dialect: 'postgres',
+        createdAt: new Date().toISOString(),
+        tables,
+        auditEvents: tables.audit_events ?? 0,
+      };
     } finally {
       await client.end();
     }
@@ -106,7 +134,8 @@ export async function restore(file: string, url: string): Promise<void> {
   if (!fs.existsSync(source)) throw new Error(`${file} not found`);
   if (url.startsWith('sqlite:')) {
     const target = sqliteFile(url);
-    if (fs.existsSync(target) && fs.statSync(target).size > 0) throw new Error(`${target} already exists: restore into a fresh instance`);
+    if (fs.existsSync(target) && fs.statSync(target).size > 0)
+      throw new Error(`${target} already exists: restore into a fresh instance`);
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.copyFileSync(source, target);
     return;
@@ -114,7 +143,9 @@ export async function restore(file: string, url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const n = Number((await client.query(`select count(*)::int as n from pg_tables where schemaname = current_schema()`)).rows[0].n);
+    const n = Number(
+      (await client.query(`select count(*)::int as n from pg_tables where schemaname = current_schema()`)).rows[0].n,
+    );
     if (n > 0) throw new Error('the target database already has tables: restore into a fresh instance');
   } finally {
     await client.end();
@@ -129,15 +160,33 @@ export async function verify(handle: DbHandle, manifest?: Manifest): Promise<Ver
   if (handle.dialect === 'sqlite') {
     const rows = (await sql<{ integrity_check: string }>`pragma integrity_check`.execute(handle.db)).rows;
     const fk = (await sql`pragma foreign_key_check`.execute(handle.db)).rows;
-    integrity = rows.map((r) => r.integrity_check).join('; ') + (fk.length ? `; ${fk.length} foreign key violations` : '');
-    const names = (await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(handle.db)).rows;
+    integrity =
+      rows.map((r) => r.integrity_check).join('; ') + (fk.length ? `; ${fk.length} foreign key violations` : '');
+    const names = (
+      await sql<{
+        name: string;
+      }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`.execute(
+        handle.db,
+      )
+    ).rows;
     tables = {};
-    for (const t of names) tables[t.name] = Number((await sql<{ n: number }>`select count(*) as n from ${sql.table(t.name)}`.execute(handle.db)).rows[0]?.n);
+    for (const t of names)
+      tables[t.name] = Number(
+        (await sql<{ n: number }>`select count(*) as n from ${sql.table(t.name)}`.execute(handle.db)).rows[0]?.n,
+      );
   } else {
     // Reading every table end to end makes PostgreSQL check every page it reads (checksums when enabled).
-    const names = (await sql<{ tablename: string }>`select tablename from pg_tables where schemaname = current_schema() order by tablename`.execute(handle.db)).rows;
+    const names = (
+      await sql<{
+        tablename: string;
+      }>`select tablename from pg_tables where schemaname = current_schema() order by tablename`.execute(handle.db)
+    ).rows;
     tables = {};
-    for (const t of names) tables[t.tablename] = Number((await sql<{ n: number }>`select count(*)::int as n from ${sql.table(t.tablename)}`.execute(handle.db)).rows[0]?.n);
+    for (const t of names)
+      tables[t.tablename] = Number(
+        (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(t.tablename)}`.execute(handle.db)).rows[0]
+          ?.n,
+      );
     integrity = 'ok';
   }
   const audit = await verifyAuditChain(handle.db);

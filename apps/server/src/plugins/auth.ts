@@ -45,7 +45,10 @@ export interface AuthPolicy {
  * Creates a server-side session; only the hashes of the session token and of its CSRF token are stored.
  * The CSRF token goes to the browser in a readable cookie and must come back in X-CSRF-Token.
  */
-export async function createSession(db: Db, userId: string): Promise<{ token: string; csrf: string; expiresAt: string }> {
+export async function createSession(
+  db: Db,
+  userId: string,
+): Promise<{ token: string; csrf: string; expiresAt: string }> {
   const token = randomBytes(32).toString('base64url');
   const csrf = randomBytes(24).toString('base64url');
   const now = Date.now();
@@ -119,13 +122,22 @@ async function loadActor(db: Db, token: string, requestId: string, policy: AuthP
     .executeTakeFirst();
   if (!row) return null;
   const now = Date.now();
-  if (!row.active || !row.has_membership || Date.parse(row.expires_at) <= now || Date.parse(row.last_seen_at) + IDLE_MS <= now) {
+  if (
+    !row.active ||
+    !row.has_membership ||
+    Date.parse(row.expires_at) <= now ||
+    Date.parse(row.last_seen_at) + IDLE_MS <= now
+  ) {
     await db.deleteFrom('sessions').where('id', '=', id).execute();
     return null;
   }
   // Touch at most once a minute: keeps the idle timer honest without a write per request.
   if (now - Date.parse(row.last_seen_at) > 60_000) {
-    await db.updateTable('sessions').set({ last_seen_at: new Date(now).toISOString() }).where('id', '=', id).execute();
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: new Date(now).toISOString() })
+      .where('id', '=', id)
+      .execute();
   }
   // An organization account's reach (its households, the places it may record) as literal prefixes: one indexed read
   // here, so that every scoped list uses index ranges instead of matching each row against a pattern.
@@ -149,13 +161,20 @@ async function loadActor(db: Db, token: string, requestId: string, policy: AuthP
 
 /** The password change or the second-factor enrolment an account owes before it may work. */
 export function pendingStep(
-  u: { must_change_password?: number | null; password_changed_at?: string | null; user_created_at?: string; created_at?: string; totp_enabled?: number | null },
+  u: {
+    must_change_password?: number | null;
+    password_changed_at?: string | null;
+    user_created_at?: string;
+    created_at?: string;
+    totp_enabled?: number | null;
+  },
   policy: AuthPolicy,
   now = Date.now(),
 ): Pending | null {
   if (Number(u.must_change_password ?? 0) === 1) return 'password_change';
   const since = u.password_changed_at ?? u.user_created_at ?? u.created_at;
-  if (policy.passwordMaxAgeDays > 0 && since && Date.parse(since) + policy.passwordMaxAgeDays * 86_400_000 <= now) return 'password_change';
+  if (policy.passwordMaxAgeDays > 0 && since && Date.parse(since) + policy.passwordMaxAgeDays * 86_400_000 <= now)
+    return 'password_change';
   if (policy.requireTotp && Number(u.totp_enabled ?? 0) !== 1) return 'totp_enrollment';
   return null;
 }
@@ -186,7 +205,8 @@ export function registerAuth(app: FastifyInstance, db: Db, policy: AuthPolicy): 
     if (!route.config?.permission) {
       throw new Error(`Route ${route.method} ${route.url} declares no permission`);
     }
-    for (const method of [route.method].flat()) table.push({ method: String(method), url: route.url, permission: route.config.permission });
+    for (const method of [route.method].flat())
+      table.push({ method: String(method), url: route.url, permission: route.config.permission });
   });
 
   app.addHook('onRequest', async (req) => {
@@ -200,7 +220,12 @@ export function registerAuth(app: FastifyInstance, db: Db, policy: AuthPolicy): 
     const actor = req.actor as SessionActor | null;
     // CSRF: beyond SameSite=Strict, every state-changing request of a session carries the session's token in a
     // header another site can neither read nor set (synchronizer token).
-    if (actor && !SAFE_METHODS.has(req.method) && req.url.startsWith('/api/') && !req.url.startsWith('/api/v1/auth/login')) {
+    if (
+      actor &&
+      !SAFE_METHODS.has(req.method) &&
+      req.url.startsWith('/api/') &&
+      !req.url.startsWith('/api/v1/auth/login')
+    ) {
       const given = req.headers[CSRF_HEADER];
       if (typeof given !== 'string' || !actor.csrfHash || !sameHash(hashToken(given), actor.csrfHash)) {
         throw new Problem(403, 'csrf_failed', '页面已过期，请刷新后重试');

@@ -41,7 +41,12 @@ export function requestLanguage(header: string | undefined): Language {
     .split(',')
     .map((part, i) => {
       const [tag = '', ...params] = part.trim().toLowerCase().split(';');
-      const q = Number(params.map((p) => p.trim()).find((p) => p.startsWith('q='))?.slice(2) ?? 1);
+      const q = Number(
+        params
+          .map((p) => p.trim())
+          .find((p) => p.startsWith('q='))
+          ?.slice(2) ?? 1,
+      );
       return { tag, q: Number.isFinite(q) ? q : 0, i };
     })
     .filter((l) => l.q > 0 && (l.tag.startsWith('zh') || l.tag.startsWith('en')))
@@ -52,10 +57,17 @@ export function requestLanguage(header: string | undefined): Language {
 const zodEnglish = z.locales.en().localeError;
 
 /** A schema validation message in English: zod's English wording of the issue, with the value the request sent. */
-function englishIssue(req: FastifyRequest, context: string, v: { keyword: string; instancePath: string; params: Record<string, unknown> }): string {
+function englishIssue(
+  req: FastifyRequest,
+  context: string,
+  v: { keyword: string; instancePath: string; params: Record<string, unknown> },
+): string {
   let input: unknown = (req as unknown as Record<string, unknown>)[context];
-  for (const key of String(v.instancePath).split('/').filter(Boolean)) input = input == null ? undefined : (input as Record<string, unknown>)[key];
-  const said = zodEnglish({ ...v.params, code: v.keyword, input, path: [] } as unknown as Parameters<typeof zodEnglish>[0]);
+  for (const key of String(v.instancePath).split('/').filter(Boolean))
+    input = input == null ? undefined : (input as Record<string, unknown>)[key];
+  const said = zodEnglish({ ...v.params, code: v.keyword, input, path: [] } as unknown as Parameters<
+    typeof zodEnglish
+  >[0]);
   return (typeof said === 'string' ? said : said?.message) ?? 'Invalid value';
 }
 

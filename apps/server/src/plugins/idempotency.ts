@@ -29,7 +29,16 @@ const requestHash = (req: FastifyRequest) =>
     .update(`${req.method} ${req.url}\n${JSON.stringify(req.body ?? null)}`)
     .digest('hex');
 
-type ReplyRow = { scope: string; key: string; request_hash: string; created_at: string; status: number; content_type: string; body: string; claimed_by: string };
+type ReplyRow = {
+  scope: string;
+  key: string;
+  request_hash: string;
+  created_at: string;
+  status: number;
+  content_type: string;
+  body: string;
+  claimed_by: string;
+};
 
 /**
  * Replies recorded after the business transaction (refusals that changed nothing, and claims whose service did not
@@ -116,7 +125,12 @@ export function registerIdempotency(app: FastifyInstance, db: Db, cipher: DataCi
   const routes: FastifyInstance['idempotentRoutes'] = [];
   app.decorate('idempotentRoutes', routes);
   app.addHook('onRoute', (route) => {
-    if (!route.url.startsWith('/api/v1/') || ![route.method].flat().includes('POST') || route.config?.idempotency === false) return;
+    if (
+      !route.url.startsWith('/api/v1/') ||
+      ![route.method].flat().includes('POST') ||
+      route.config?.idempotency === false
+    )
+      return;
     const response = (route.schema as { response?: Record<string, unknown> } | undefined)?.response ?? {};
     routes.push({ url: route.url, success: Object.keys(response).filter((s) => /^2\d\d$/.test(s)) });
   });
@@ -127,9 +141,20 @@ export function registerIdempotency(app: FastifyInstance, db: Db, cipher: DataCi
 
   app.addHook('preHandler', async (req, reply) => {
     const key = req.headers[HEADER];
-    if (req.method !== 'POST' || typeof key !== 'string' || !req.url.startsWith('/api/v1/') || req.routeOptions.config?.idempotency === false) return;
+    if (
+      req.method !== 'POST' ||
+      typeof key !== 'string' ||
+      !req.url.startsWith('/api/v1/') ||
+      req.routeOptions.config?.idempotency === false
+    )
+      return;
     // Streamed uploads (imports) are idempotent by the file's own hash instead.
-    if (req.body !== null && typeof req.body === 'object' && typeof (req.body as { pipe?: unknown }).pipe === 'function') return;
+    if (
+      req.body !== null &&
+      typeof req.body === 'object' &&
+      typeof (req.body as { pipe?: unknown }).pipe === 'function'
+    )
+      return;
     if (!/^[\w.:-]{8,128}$/.test(key)) {
       throw new Problem(400, 'validation_failed', 'Idempotency-Key 须为 8–128 位字母、数字或 ._:-', [
         { path: 'headers.idempotency-key', message: 'invalid' },
@@ -141,9 +166,17 @@ export function registerIdempotency(app: FastifyInstance, db: Db, cipher: DataCi
     const hash = requestHash(req);
     const now = Date.now();
     if (Math.random() < 0.01) {
-      await db.deleteFrom('idempotency_keys').where('created_at', '<', new Date(now - RETAIN_MS).toISOString()).execute();
+      await db
+        .deleteFrom('idempotency_keys')
+        .where('created_at', '<', new Date(now - RETAIN_MS).toISOString())
+        .execute();
     }
-    const prior = await db.selectFrom('idempotency_keys').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
+    const prior = await db
+      .selectFrom('idempotency_keys')
+      .selectAll()
+      .where('scope', '=', scope)
+      .where('key', '=', key)
+      .executeTakeFirst();
     if (!prior) {
       req.idempotency = idempotencyClaims.open(req.id, {
         scope,
@@ -191,7 +224,10 @@ export function registerIdempotency(app: FastifyInstance, db: Db, cipher: DataCi
       if (claim.state === 'lost' || (reply.statusCode >= 400 && reply.statusCode < 500)) {
         const held = await heldReply(db, claim);
         if (held) {
-          reply.code(held.status).header('content-type', held.contentType ?? 'application/json').header('idempotent-replayed', 'true');
+          reply
+            .code(held.status)
+            .header('content-type', held.contentType ?? 'application/json')
+            .header('idempotent-replayed', 'true');
           return unseal(held.body);
         }
         if (claim.state === 'lost') return payload;
@@ -201,12 +237,17 @@ export function registerIdempotency(app: FastifyInstance, db: Db, cipher: DataCi
       if (claim.state === 'replied' && reply.statusCode < 300) {
         // Committed with the change. A service whose recorded reply is not what its route sends is a bug: the
         // replay would differ from the first answer.
-        if (claim.recorded !== sent) req.log.error({ url: req.routeOptions.url }, 'idempotency: the reply recorded with the change differs from the reply sent');
+        if (claim.recorded !== sent)
+          req.log.error(
+            { url: req.routeOptions.url },
+            'idempotency: the reply recorded with the change differs from the reply sent',
+          );
         return payload;
       }
       // A refusal before any change, or a claim whose service left the reply to be recorded here: every route that
       // changes something records its reply with the change, so the second is a bug that a crash would expose.
-      if (claim.state === 'claimed' && reply.statusCode < 300) req.log.error({ url: req.routeOptions.url }, 'idempotency: a change committed without its reply');
+      if (claim.state === 'claimed' && reply.statusCode < 300)
+        req.log.error({ url: req.routeOptions.url }, 'idempotency: a change committed without its reply');
       await replies.write({
         scope: claim.scope,
         key: claim.key,

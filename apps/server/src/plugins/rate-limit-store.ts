@@ -16,10 +16,17 @@ export function databaseRateLimitStore(db: Db): FastifyRateLimitStoreCtor {
       this.route = typeof route === 'string' ? route : '*';
     }
 
-    incr(key: string, callback: (error: Error | null, result?: { current: number; ttl: number }) => void, timeWindow: number): void {
+    incr(
+      key: string,
+      callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
+      timeWindow: number,
+    ): void {
       const now = Date.now();
       const expired = sql<boolean>`rate_limit_windows.window_start + ${timeWindow} <= ${now}`;
-      sql<{ hits: number; window_start: number }>`insert into rate_limit_windows (key, window_start, hits) values (${`${this.route} ${key}`}, ${now}, 1)
+      sql<{
+        hits: number;
+        window_start: number;
+      }>`insert into rate_limit_windows (key, window_start, hits) values (${`${this.route} ${key}`}, ${now}, 1)
         on conflict (key) do update set
           hits = case when ${expired} then 1 else rate_limit_windows.hits + 1 end,
           window_start = case when ${expired} then ${now} else rate_limit_windows.window_start end
@@ -29,12 +36,20 @@ export function databaseRateLimitStore(db: Db): FastifyRateLimitStoreCtor {
           (r) => {
             const row = r.rows[0];
             if (!row) throw new Error('rate limit upsert returned no row');
-            callback(null, { current: Number(row.hits), ttl: Math.max(0, Number(row.window_start) + timeWindow - now) });
+            callback(null, {
+              current: Number(row.hits),
+              ttl: Math.max(0, Number(row.window_start) + timeWindow - now),
+            });
           },
           (err: Error) => callback(err),
         );
       // Now and then, windows long over are removed.
-      if (++calls % 1000 === 0) void db.deleteFrom('rate_limit_windows').where('window_start', '<', now - 86_400_000).execute().catch(() => {});
+      if (++calls % 1000 === 0)
+        void db
+          .deleteFrom('rate_limit_windows')
+          .where('window_start', '<', now - 86_400_000)
+          .execute()
+          .catch(() => {});
     }
 
     // The plugin passes the route's limit options, with the route itself under `routeInfo`.

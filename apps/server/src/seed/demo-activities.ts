@@ -23,9 +23,17 @@ const GROUP_TOPICS: Record<string, string[]> = {
  * of 1 July and a joint activity with the linked units; attendance from the memberships of each day; and
  * observations sent to members' home organizations, one of them still waiting for acknowledgement.
  */
-export async function seedBaiheActivities(tx: Executor, ctx: { r: Rng; baiheId: string; listId: string; userId: string }) {
+export async function seedBaiheActivities(
+  tx: Executor,
+  ctx: { r: Rng; baiheId: string; listId: string; userId: string },
+) {
   const { r } = ctx;
-  const groups = await tx.selectFrom('temporary_orgs').select(['id', 'name']).where('parent_id', '=', ctx.baiheId).orderBy('name').execute();
+  const groups = await tx
+    .selectFrom('temporary_orgs')
+    .select(['id', 'name'])
+    .where('parent_id', '=', ctx.baiheId)
+    .orderBy('name')
+    .execute();
   const activities: Row<'activities'>[] = [];
   const attendance: Row<'activity_attendance'>[] = [];
   const decisions: Row<'activity_decisions'>[] = [];
@@ -39,7 +47,15 @@ export async function seedBaiheActivities(tx: Executor, ctx: { r: Rng; baiheId: 
       .where(activeOn('m', day))
       .execute();
 
-  const hold = async (orgId: string, kind: Row<'activities'>['kind'], day: string, place: string, topic: string, extra: Partial<Row<'activities'>> = {}, guests: string[] = []) => {
+  const hold = async (
+    orgId: string,
+    kind: Row<'activities'>['kind'],
+    day: string,
+    place: string,
+    topic: string,
+    extra: Partial<Row<'activities'>> = {},
+    guests: string[] = [],
+  ) => {
     const members = await roster(orgId, day);
     const id = newId();
     const host = members.find((m) => m.role === 'secretary' || m.role === 'group_leader') ?? members[0];
@@ -63,9 +79,16 @@ export async function seedBaiheActivities(tx: Executor, ctx: { r: Rng; baiheId: 
     for (const m of members) {
       const x = r.next();
       const status = m === host || x < 0.86 ? 'present' : x < 0.95 ? 'excused' : 'absent';
-      attendance.push({ activity_id: id, member_id: m.member_id, status, reason: status === 'excused' ? r.pick(EXCUSES) : null, membership_id: m.id });
+      attendance.push({
+        activity_id: id,
+        member_id: m.member_id,
+        status,
+        reason: status === 'excused' ? r.pick(EXCUSES) : null,
+        membership_id: m.id,
+      });
     }
-    for (const g of guests) attendance.push({ activity_id: id, member_id: g, status: 'present', reason: null, membership_id: null });
+    for (const g of guests)
+      attendance.push({ activity_id: id, member_id: g, status: 'present', reason: null, membership_id: null });
     return id;
   };
 
@@ -76,14 +99,28 @@ export async function seedBaiheActivities(tx: Executor, ctx: { r: Rng; baiheId: 
     for (let month = 1; month <= 11; month++) {
       const day = `2020-${String(month).padStart(2, '0')}-${String(8 + gi).padStart(2, '0')}`;
       if (g.name === '卫生保洁党小组' && (month === 7 || month === 8)) continue;
-      const id = await hold(g.id, 'group_meeting', day, '白河新村党群服务中心', `${g.name}${month}月例会：${topics[month % topics.length]}`);
+      const id = await hold(
+        g.id,
+        'group_meeting',
+        day,
+        '白河新村党群服务中心',
+        `${g.name}${month}月例会：${topics[month % topics.length]}`,
+      );
       if (g.name === '卫生保洁党小组' && month === 9 && lastMet) {
         // Reminded once a period while it did not meet; both settled by the September meeting.
         for (const [due, raised] of [
           [addMonths(lastMet, 1), addDays(addMonths(lastMet, 1), 1)],
           [addMonths(lastMet, 2), addDays(addMonths(lastMet, 2), 1)],
         ] as const) {
-          reminders.push({ id: newId(), org_id: g.id, last_met_on: lastMet, due_on: due, raised_on: raised, resolved_on: day, resolved_by_activity_id: id });
+          reminders.push({
+            id: newId(),
+            org_id: g.id,
+            last_met_on: lastMet,
+            due_on: due,
+            raised_on: raised,
+            resolved_on: day,
+            resolved_by_activity_id: id,
+          });
         }
       }
       lastMet = day;
@@ -93,12 +130,25 @@ export async function seedBaiheActivities(tx: Executor, ctx: { r: Rng; baiheId: 
   // Branch committee meetings; on 19 May the meeting that combed residents' reports into the 15-item list.
   for (let month = 1; month <= 11; month++) {
     if (month === 5) continue;
-    await hold(ctx.baiheId, 'branch_meeting', `2020-${String(month).padStart(2, '0')}-25`, '白河新村党群服务中心', `${month}月支部委员会：研究安置点重点工作`);
+    await hold(
+      ctx.baiheId,
+      'branch_meeting',
+      `2020-${String(month).padStart(2, '0')}-25`,
+      '白河新村党群服务中心',
+      `${month}月支部委员会：研究安置点重点工作`,
+    );
   }
-  const may = await hold(ctx.baiheId, 'branch_meeting', '2020-05-19', '白河新村党群服务中心', '梳理群众反映问题，形成问题清单', {
-    agenda: '一、汇总近期群众反映的问题；二、逐项研究责任党小组和完成时限；三、形成问题清单并公开',
-    list_id: ctx.listId,
-  });
+  const may = await hold(
+    ctx.baiheId,
+    'branch_meeting',
+    '2020-05-19',
+    '白河新村党群服务中心',
+    '梳理群众反映问题，形成问题清单',
+    {
+      agenda: '一、汇总近期群众反映的问题；二、逐项研究责任党小组和完成时限；三、形成问题清单并公开',
+      list_id: ctx.listId,
+    },
+  );
   const items = await tx
     .selectFrom('items as i')
     .leftJoin('temporary_orgs as g', 'g.id', 'i.responsible_group_id')
@@ -107,7 +157,13 @@ export async function seedBaiheActivities(tx: Executor, ctx: { r: Rng; baiheId: 
     .orderBy('i.no')
     .execute();
   for (const it of items) {
-    decisions.push({ id: newId(), activity_id: may, no: it.no, text: `${it.problem}，由${it.group_name ?? '支部'}负责`, item_id: it.id });
+    decisions.push({
+      id: newId(),
+      activity_id: may,
+      no: it.no,
+      text: `${it.problem}，由${it.group_name ?? '支部'}负责`,
+      item_id: it.id,
+    });
   }
 
   // Study sessions, the themed party day and a joint activity with the linked units.
@@ -124,7 +180,17 @@ export async function seedBaiheActivities(tx: Executor, ctx: { r: Rng; baiheId: 
     .innerJoin('members as p', 'p.unit_id', 'ou.unit_id')
     .select('p.id')
     .where('ou.org_id', '=', ctx.baiheId)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('memberships as m').select('m.id').whereRef('m.member_id', '=', 'p.id').where('m.org_id', '=', ctx.baiheId))))
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('memberships as m')
+            .select('m.id')
+            .whereRef('m.member_id', '=', 'p.id')
+            .where('m.org_id', '=', ctx.baiheId),
+        ),
+      ),
+    )
     .orderBy('p.id')
     .limit(6)
     .execute();
@@ -148,7 +214,11 @@ export async function seedBaiheActivities(tx: Executor, ctx: { r: Rng; baiheId: 
     .selectFrom('memberships as m')
     .innerJoin('members as p', 'p.id', 'm.member_id')
     .select(['p.id', 'p.home_party_org_id'])
-    .where('m.org_id', 'in', groups.map((g) => g.id))
+    .where(
+      'm.org_id',
+      'in',
+      groups.map((g) => g.id),
+    )
     .where('m.role', '=', 'group_leader')
     .where('p.home_party_org_id', 'is not', null)
     .orderBy('p.id')

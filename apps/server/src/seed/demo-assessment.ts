@@ -87,20 +87,46 @@ export async function seedAssessment(db: Db, ctx: { r: Rng; county: string; admi
       updated_at: now,
     });
   }
-  for (let i = 0; i < supervision.length; i += 200) await db.insertInto('supervision_records').values(supervision.slice(i, i + 200)).execute();
+  for (let i = 0; i < supervision.length; i += 200)
+    await db
+      .insertInto('supervision_records')
+      .values(supervision.slice(i, i + 200))
+      .execute();
   const scores = [];
   for (const s of schemes) {
     for (const b of branches) {
-      const inTier = s.tier === 'county' ? b.level === 'general_branch' || b.kind === 'special' : b.level === 'branch' && b.kind === 'regular';
+      const inTier =
+        s.tier === 'county'
+          ? b.level === 'general_branch' || b.kind === 'special'
+          : b.level === 'branch' && b.kind === 'regular';
       if (!inTier) continue;
-      scores.push({ id: newId(), scheme_id: s.id, indicator_key: 'satisfaction', org_id: b.id, score: r.int(68, 98), evidence: '年终入户测评（每村30户）', assessor: '县委组织部考核组', created_at: now });
+      scores.push({
+        id: newId(),
+        scheme_id: s.id,
+        indicator_key: 'satisfaction',
+        org_id: b.id,
+        score: r.int(68, 98),
+        evidence: '年终入户测评（每村30户）',
+        assessor: '县委组织部考核组',
+        created_at: now,
+      });
     }
   }
-  for (let i = 0; i < scores.length; i += 200) await db.insertInto('assessor_scores').values(scores.slice(i, i + 200)).execute();
+  for (let i = 0; i < scores.length; i += 200)
+    await db
+      .insertInto('assessor_scores')
+      .values(scores.slice(i, i + 200))
+      .execute();
 
   // The county ledger and one ledger per township.
   const countyLedger = await service.compute(actor, { year: 2020, tier: 'county' });
-  const townships = await db.selectFrom('regions').select('code').where('level', '=', 'township').where('code', 'like', `${ctx.county}%`).orderBy('code').execute();
+  const townships = await db
+    .selectFrom('regions')
+    .select('code')
+    .where('level', '=', 'township')
+    .where('code', 'like', `${ctx.county}%`)
+    .orderBy('code')
+    .execute();
   const rows: { ledgerId: string; row: LedgerRow }[] = [];
   for (const t of townships) {
     const id = await service.compute(actor, { year: 2020, tier: 'township', scopeCode: t.code });
@@ -110,10 +136,20 @@ export async function seedAssessment(db: Db, ctx: { r: Rng; county: string; admi
   // Consequences: tilts for the best of the county ledger, rectification for the weakest branches.
   const county = await service.ledger(actor, countyLedger);
   for (const row of county.items.filter((x) => x.grade === 'good' || x.grade === 'fair').slice(0, 3)) {
-    await service.addTilt(actor, { ledgerId: countyLedger, orgId: row.orgId, amountYuan: 100_000, purpose: '党建工作和产业发展专项经费', approver: '中共南召县委组织部', decidedOn: '2021-01-20' });
+    await service.addTilt(actor, {
+      ledgerId: countyLedger,
+      orgId: row.orgId,
+      amountYuan: 100_000,
+      purpose: '党建工作和产业发展专项经费',
+      approver: '中共南召县委组织部',
+      decidedOn: '2021-01-20',
+    });
   }
   // Only an organization graded 差 is listed (DOMAIN §9a): the three lowest of them.
-  const weakest = rows.filter((x) => x.row.orgId !== ctx.baiheId && x.row.grade === 'poor').sort((a, b) => a.row.total - b.row.total || a.row.orgName.localeCompare(b.row.orgName, 'zh-CN')).slice(0, 3);
+  const weakest = rows
+    .filter((x) => x.row.orgId !== ctx.baiheId && x.row.grade === 'poor')
+    .sort((a, b) => a.row.total - b.row.total || a.row.orgName.localeCompare(b.row.orgName, 'zh-CN'))
+    .slice(0, 3);
   for (const [i, w] of weakest.entries()) {
     const id = await service.listForRectification(actor, {
       orgId: w.row.orgId,
@@ -128,11 +164,18 @@ export async function seedAssessment(db: Db, ctx: { r: Rng; county: string; admi
     if (i === 0) {
       // Reviewed in April 2021 and delisted.
       for (const task of [0, 1, 2]) {
-        const v = (await db.selectFrom('rectifications').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version;
+        const v = (
+          await db.selectFrom('rectifications').select('version').where('id', '=', id).executeTakeFirstOrThrow()
+        ).version;
         await service.setTask(actor, id, task, { done: true, version: v });
       }
-      const v = (await db.selectFrom('rectifications').select('version').where('id', '=', id).executeTakeFirstOrThrow()).version;
-      await service.delist(actor, id, { on: '2021-04-20', reviewNote: '县委组织部复查：整改任务全部完成，群众满意度明显提升，同意摘牌', version: v });
+      const v = (await db.selectFrom('rectifications').select('version').where('id', '=', id).executeTakeFirstOrThrow())
+        .version;
+      await service.delist(actor, id, {
+        on: '2021-04-20',
+        reviewNote: '县委组织部复查：整改任务全部完成，群众满意度明显提升，同意摘牌',
+        version: v,
+      });
     }
   }
 
@@ -154,7 +197,11 @@ export async function seedAssessment(db: Db, ctx: { r: Rng; county: string; admi
     text: '2020年下半年三次无故缺席党小组会，分包的两户走访记录缺失，建议所在党组织批评教育',
   });
   await db.updateTable('recommendations').set({ filed_on: '2020-12-20' }).where('id', '=', rec).execute();
-  await service.answer(actor, rec, { accepted: true, text: '已约谈本人并在支部会上批评教育，责令补齐走访记录', version: 1 });
+  await service.answer(actor, rec, {
+    accepted: true,
+    text: '已约谈本人并在支部会上批评教育，责令补齐走访记录',
+    version: 1,
+  });
   await db.updateTable('recommendations').set({ answered_on: '2021-01-08' }).where('id', '=', rec).execute();
   return { ledgers: townships.length + 1, supervision: supervision.length };
 }

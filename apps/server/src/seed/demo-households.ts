@@ -16,16 +16,70 @@ const id18 = (first17: string) => first17 + idCheckChar(first17);
 export async function seedCase3(
   tx: Executor,
   cipher: DataCipher,
-  ctx: { regionCode: string; primaryHelperId: string; stacked: { memberId: string; role: string; reason: string }[]; policeId: string; userId: string },
+  ctx: {
+    regionCode: string;
+    primaryHelperId: string;
+    stacked: { memberId: string; role: string; reason: string }[];
+    policeId: string;
+    userId: string;
+  },
 ) {
   const householdId = newId();
   const people = [
-    { name: '杨德厚', relationship: '户主', gender: 'male' as const, id: id18('41132119750412153'), health: 'healthy', labour: 'normal' as const, school: 0 },
-    { name: '刘桂兰', relationship: '母亲', gender: 'female' as const, id: id18('41132119480923152'), health: 'serious', labour: 'none' as const, school: 0 },
-    { name: '张秀梅', relationship: '配偶', gender: 'female' as const, id: id18('41132119780305154'), health: 'serious', labour: 'lost' as const, school: 0 },
-    { name: '杨文博', relationship: '长子', gender: 'male' as const, id: id18('41132120040117151'), health: 'healthy', labour: 'none' as const, school: 1 },
-    { name: '杨文静', relationship: '长女', gender: 'female' as const, id: id18('41132120080826152'), health: 'healthy', labour: 'none' as const, school: 1 },
-    { name: '杨德山', relationship: '弟弟', gender: 'male' as const, id: id18('41132119800602151'), health: 'chronic', labour: 'normal' as const, school: 0 },
+    {
+      name: '杨德厚',
+      relationship: '户主',
+      gender: 'male' as const,
+      id: id18('41132119750412153'),
+      health: 'healthy',
+      labour: 'normal' as const,
+      school: 0,
+    },
+    {
+      name: '刘桂兰',
+      relationship: '母亲',
+      gender: 'female' as const,
+      id: id18('41132119480923152'),
+      health: 'serious',
+      labour: 'none' as const,
+      school: 0,
+    },
+    {
+      name: '张秀梅',
+      relationship: '配偶',
+      gender: 'female' as const,
+      id: id18('41132119780305154'),
+      health: 'serious',
+      labour: 'lost' as const,
+      school: 0,
+    },
+    {
+      name: '杨文博',
+      relationship: '长子',
+      gender: 'male' as const,
+      id: id18('41132120040117151'),
+      health: 'healthy',
+      labour: 'none' as const,
+      school: 1,
+    },
+    {
+      name: '杨文静',
+      relationship: '长女',
+      gender: 'female' as const,
+      id: id18('41132120080826152'),
+      health: 'healthy',
+      labour: 'none' as const,
+      school: 1,
+    },
+    {
+      name: '杨德山',
+      relationship: '弟弟',
+      gender: 'male' as const,
+      id: id18('41132119800602151'),
+      health: 'chronic',
+      labour: 'normal' as const,
+      school: 0,
+    },
   ];
   const income = { wages: 9600, business: 6200, transfer: 5800, property: 0 };
   await tx
@@ -80,7 +134,19 @@ export async function seedCase3(
   const helper = (memberId: string, role: string, primary: boolean, reason: string, start: string) =>
     tx
       .insertInto('helpers')
-      .values({ id: newId(), household_id: householdId, member_id: memberId, role, is_primary: primary ? 1 : 0, reason, start_on: start, end_on: null, end_reason: null, version: 1, created_at: at(start) })
+      .values({
+        id: newId(),
+        household_id: householdId,
+        member_id: memberId,
+        role,
+        is_primary: primary ? 1 : 0,
+        reason,
+        start_on: start,
+        end_on: null,
+        end_reason: null,
+        version: 1,
+        created_at: at(start),
+      })
       .execute();
   await helper(ctx.primaryHelperId, 'cadre', true, '建档立卡结对帮扶', '2018-03-01');
   for (const m of ctx.stacked) await helper(m.memberId, m.role, false, m.reason, '2020-04-10');
@@ -116,7 +182,20 @@ export async function seedCase3(
     ['2019-11-05', 'reviewed', 'rejected', '不予退出：收入不稳定：母亲和妻子重病，医疗支出大，收入主要靠采药和零工'],
   ];
   for (const [on, from, to, text] of events) {
-    await tx.insertInto('exit_events').values({ id: newId(), application_id: appId, on, kind: 'transition', from_status: from, to_status: to, text, user_id: ctx.userId, created_at: at(on) }).execute();
+    await tx
+      .insertInto('exit_events')
+      .values({
+        id: newId(),
+        application_id: appId,
+        on,
+        kind: 'transition',
+        from_status: from,
+        to_status: to,
+        text,
+        user_id: ctx.userId,
+        created_at: at(on),
+      })
+      .execute();
   }
   const visitId = newId();
   await tx
@@ -134,7 +213,8 @@ export async function seedCase3(
       created_at: at('2020-04-12'),
     })
     .execute();
-  for (const m of [ctx.primaryHelperId, ctx.policeId]) await tx.insertInto('visit_helpers').values({ visit_id: visitId, member_id: m }).execute();
+  for (const m of [ctx.primaryHelperId, ctx.policeId])
+    await tx.insertInto('visit_helpers').values({ visit_id: visitId, member_id: m }).execute();
   for (const [category, content, cost, start] of [
     ['health', '为母亲和妻子办理慢性病卡，家庭医生签约', 0, '2020-04-20'],
     ['employment', '户主到白河新村扶贫车间务工', 0, '2020-05-06'],
@@ -142,7 +222,19 @@ export async function seedCase3(
   ] as const) {
     await tx
       .insertInto('measures')
-      .values({ id: newId(), household_id: householdId, category, unit_id: null, content, cost_yuan: cost, start_on: start, end_on: null, acknowledged_on: start, version: 1, created_at: at(start) })
+      .values({
+        id: newId(),
+        household_id: householdId,
+        category,
+        unit_id: null,
+        content,
+        cost_yuan: cost,
+        start_on: start,
+        end_on: null,
+        acknowledged_on: start,
+        version: 1,
+        created_at: at(start),
+      })
       .execute();
   }
   return householdId;

@@ -7,22 +7,136 @@ import { itemSortKey } from '../modules/items/items.repository.ts';
 export type Status = 'open' | 'in_progress' | 'awaiting_confirmation' | 'closed';
 
 /** The 15-item list of 19 May 2020 at 白河新村 (DOMAIN §2, case 2). */
-const LIST: { problem: string; category: string; group: string; status: Status; measures: string; due: string; reopened?: boolean }[] = [
-  { problem: '部分楼栋楼道灯不亮', category: 'electricity', group: '基础建设党小组', status: 'closed', measures: '逐栋排查更换灯具', due: '2020-05-31' },
-  { problem: '安置点垃圾清运不及时', category: 'sanitation', group: '卫生保洁党小组', status: 'closed', measures: '增设垃圾桶，每日清运两次', due: '2020-05-31' },
-  { problem: '断路器频繁跳闸', category: 'electricity', group: '基础建设党小组', status: 'closed', measures: '联结供电所排查线路，查明原因后整改', due: '2020-06-15' },
-  { problem: '两户邻里因占用公共过道发生纠纷', category: 'disputes', group: '矛盾调解党小组', status: 'closed', measures: '上门调解，明确公共过道使用', due: '2020-06-10' },
-  { problem: '夜间有外来车辆乱停乱放', category: 'public_order', group: '维护治安党小组', status: 'closed', measures: '派出所联合巡查，划定停车区', due: '2020-06-10' },
-  { problem: '自来水水压不足', category: 'water', group: '基础建设党小组', status: 'closed', measures: '水利站检修加压泵', due: '2020-06-20' },
-  { problem: '部分搬迁户孩子转学手续未办', category: 'education', group: '结对帮扶党小组', status: 'closed', measures: '对接中心学校集中办理', due: '2020-06-30' },
-  { problem: '老人就医不便', category: 'health', group: '结对帮扶党小组', status: 'closed', measures: '卫生院每周上门巡诊', due: '2020-06-30' },
-  { problem: '安置点缺少就业信息', category: 'employment', group: '结对帮扶党小组', status: 'closed', measures: '设立就业信息栏，每周更新', due: '2020-06-15' },
-  { problem: '排水沟堵塞', category: 'sanitation', group: '卫生保洁党小组', status: 'closed', measures: '组织清淤', due: '2020-05-31' },
-  { problem: '新村道路照明不足', category: 'roads', group: '基础建设党小组', status: 'in_progress', measures: '申请加装路灯', due: '2020-07-31' },
-  { problem: '扶贫车间招工信息不公开', category: 'employment', group: '结对帮扶党小组', status: 'closed', measures: '招工信息上墙公示', due: '2020-06-15' },
-  { problem: '部分住户未领到产业奖补', category: 'industry', group: '结对帮扶党小组', status: 'awaiting_confirmation', measures: '逐户核对奖补名单', due: '2020-08-31' },
-  { problem: '小区门口缺少减速带', category: 'roads', group: '维护治安党小组', status: 'closed', measures: '安装减速带和警示牌', due: '2020-06-30', reopened: true },
-  { problem: '公共活动室未开放', category: 'other', group: '卫生保洁党小组', status: 'open', measures: '明确管理人，定时开放', due: '2020-09-30' },
+const LIST: {
+  problem: string;
+  category: string;
+  group: string;
+  status: Status;
+  measures: string;
+  due: string;
+  reopened?: boolean;
+}[] = [
+  {
+    problem: '部分楼栋楼道灯不亮',
+    category: 'electricity',
+    group: '基础建设党小组',
+    status: 'closed',
+    measures: '逐栋排查更换灯具',
+    due: '2020-05-31',
+  },
+  {
+    problem: '安置点垃圾清运不及时',
+    category: 'sanitation',
+    group: '卫生保洁党小组',
+    status: 'closed',
+    measures: '增设垃圾桶，每日清运两次',
+    due: '2020-05-31',
+  },
+  {
+    problem: '断路器频繁跳闸',
+    category: 'electricity',
+    group: '基础建设党小组',
+    status: 'closed',
+    measures: '联结供电所排查线路，查明原因后整改',
+    due: '2020-06-15',
+  },
+  {
+    problem: '两户邻里因占用公共过道发生纠纷',
+    category: 'disputes',
+    group: '矛盾调解党小组',
+    status: 'closed',
+    measures: '上门调解，明确公共过道使用',
+    due: '2020-06-10',
+  },
+  {
+    problem: '夜间有外来车辆乱停乱放',
+    category: 'public_order',
+    group: '维护治安党小组',
+    status: 'closed',
+    measures: '派出所联合巡查，划定停车区',
+    due: '2020-06-10',
+  },
+  {
+    problem: '自来水水压不足',
+    category: 'water',
+    group: '基础建设党小组',
+    status: 'closed',
+    measures: '水利站检修加压泵',
+    due: '2020-06-20',
+  },
+  {
+    problem: '部分搬迁户孩子转学手续未办',
+    category: 'education',
+    group: '结对帮扶党小组',
+    status: 'closed',
+    measures: '对接中心学校集中办理',
+    due: '2020-06-30',
+  },
+  {
+    problem: '老人就医不便',
+    category: 'health',
+    group: '结对帮扶党小组',
+    status: 'closed',
+    measures: '卫生院每周上门巡诊',
+    due: '2020-06-30',
+  },
+  {
+    problem: '安置点缺少就业信息',
+    category: 'employment',
+    group: '结对帮扶党小组',
+    status: 'closed',
+    measures: '设立就业信息栏，每周更新',
+    due: '2020-06-15',
+  },
+  {
+    problem: '排水沟堵塞',
+    category: 'sanitation',
+    group: '卫生保洁党小组',
+    status: 'closed',
+    measures: '组织清淤',
+    due: '2020-05-31',
+  },
+  {
+    problem: '新村道路照明不足',
+    category: 'roads',
+    group: '基础建设党小组',
+    status: 'in_progress',
+    measures: '申请加装路灯',
+    due: '2020-07-31',
+  },
+  {
+    problem: '扶贫车间招工信息不公开',
+    category: 'employment',
+    group: '结对帮扶党小组',
+    status: 'closed',
+    measures: '招工信息上墙公示',
+    due: '2020-06-15',
+  },
+  {
+    problem: '部分住户未领到产业奖补',
+    category: 'industry',
+    group: '结对帮扶党小组',
+    status: 'awaiting_confirmation',
+    measures: '逐户核对奖补名单',
+    due: '2020-08-31',
+  },
+  {
+    problem: '小区门口缺少减速带',
+    category: 'roads',
+    group: '维护治安党小组',
+    status: 'closed',
+    measures: '安装减速带和警示牌',
+    due: '2020-06-30',
+    reopened: true,
+  },
+  {
+    problem: '公共活动室未开放',
+    category: 'other',
+    group: '卫生保洁党小组',
+    status: 'open',
+    measures: '明确管理人，定时开放',
+    due: '2020-09-30',
+  },
 ];
 
 const at = (day: string, hour = 9) => `${day}T${String(hour - 8).padStart(2, '0')}:00:00.000Z`;
@@ -36,14 +150,29 @@ const plus = addDays;
  */
 export async function seedBaiheList(
   tx: Executor,
-  ctx: { baiheId: string; regionCode: string; powerChiefId: string; electricianIds: string[]; closerUserId: string; closerLabel: string },
+  ctx: {
+    baiheId: string;
+    regionCode: string;
+    powerChiefId: string;
+    electricianIds: string[];
+    closerUserId: string;
+    closerLabel: string;
+  },
 ) {
   const listedOn = '2020-05-19';
-  const groups = await tx.selectFrom('temporary_orgs').select(['id', 'name']).where('parent_id', '=', ctx.baiheId).execute();
+  const groups = await tx
+    .selectFrom('temporary_orgs')
+    .select(['id', 'name'])
+    .where('parent_id', '=', ctx.baiheId)
+    .execute();
   const leaders = await tx
     .selectFrom('memberships')
     .select(['org_id', 'member_id'])
-    .where('org_id', 'in', groups.map((g) => g.id))
+    .where(
+      'org_id',
+      'in',
+      groups.map((g) => g.id),
+    )
     .where('role', '=', 'group_leader')
     .execute();
   const listId = newId();
@@ -61,7 +190,17 @@ export async function seedBaiheList(
       updated_at: at(listedOn),
     })
     .execute();
-  const event = (itemId: string, day: string, hour: number, actor: string, kind: string, text: string, pub: boolean, from: Status | null, to: Status | null) =>
+  const event = (
+    itemId: string,
+    day: string,
+    hour: number,
+    actor: string,
+    kind: string,
+    text: string,
+    pub: boolean,
+    from: Status | null,
+    to: Status | null,
+  ) =>
     tx
       .insertInto('item_events')
       .values({
@@ -124,13 +263,29 @@ export async function seedBaiheList(
         responsible_group_id: group?.id ?? null,
         measures: spec.measures,
         due_on: spec.due,
-        needed_skill: { electricity: 'electricity', water: 'water', roads: 'roads', public_order: 'security', disputes: 'mediation', sanitation: 'sanitation', health: 'medicine', education: 'education', industry: 'agronomy' }[spec.category] ?? null,
+        needed_skill:
+          {
+            electricity: 'electricity',
+            water: 'water',
+            roads: 'roads',
+            public_order: 'security',
+            disputes: 'mediation',
+            sanitation: 'sanitation',
+            health: 'medicine',
+            education: 'education',
+            industry: 'agronomy',
+          }[spec.category] ?? null,
         status: spec.status,
         reopened_count: spec.reopened ? 1 : 0,
         submitted_by: null,
         closed_at: spec.status === 'closed' ? at(closedOn, 16) : null,
         closed_by: spec.status === 'closed' ? ctx.closerUserId : null,
-        close_evidence: spec.status === 'closed' ? (no === 3 ? '已为每户标注暗线走向，连续观察一周未再跳闸' : '现场核实已整改到位') : null,
+        close_evidence:
+          spec.status === 'closed'
+            ? no === 3
+              ? '已为每户标注暗线走向，连续观察一周未再跳闸'
+              : '现场核实已整改到位'
+            : null,
         resident_confirmed_at: spec.status === 'closed' && n % 2 === 0 ? at(plus(closedOn, 2), 11) : null,
         escalated_to_org_id: null,
         escalated_at: null,
@@ -143,7 +298,17 @@ export async function seedBaiheList(
       .execute();
     await tx.insertInto('item_reports').values({ item_id: itemId, report_id: reportId }).execute();
     if (leader) {
-      await tx.insertInto('item_members').values({ item_id: itemId, member_id: leader, role: 'responsible', membership_id: null, added_on: listedOn, reason: null }).execute();
+      await tx
+        .insertInto('item_members')
+        .values({
+          item_id: itemId,
+          member_id: leader,
+          role: 'responsible',
+          membership_id: null,
+          added_on: listedOn,
+          reason: null,
+        })
+        .execute();
     }
     await event(itemId, listedOn, 9, ctx.closerLabel, 'transition', `列入第1号问题清单第${no}项`, true, null, 'open');
     if (!worked) continue;
@@ -170,32 +335,148 @@ export async function seedBaiheList(
         .execute();
       await tx
         .insertInto('item_members')
-        .values({ item_id: itemId, member_id: ctx.powerChiefId, role: 'linked', membership_id: membershipId, added_on: '2020-05-20', reason: '因需而联：第1号清单第3项，排查线路跳闸' })
+        .values({
+          item_id: itemId,
+          member_id: ctx.powerChiefId,
+          role: 'linked',
+          membership_id: membershipId,
+          added_on: '2020-05-20',
+          reason: '因需而联：第1号清单第3项，排查线路跳闸',
+        })
         .execute();
-      await event(itemId, '2020-05-20', 10, ctx.closerLabel, 'link', '联结乔端镇供电所所长进入基础建设党小组（因需而联：第1号清单第3项）', false, null, null);
+      await event(
+        itemId,
+        '2020-05-20',
+        10,
+        ctx.closerLabel,
+        'link',
+        '联结乔端镇供电所所长进入基础建设党小组（因需而联：第1号清单第3项）',
+        false,
+        null,
+        null,
+      );
       // The two electricians he brought are not Party members: they assist as participants, never as members.
       for (const electricianId of ctx.electricianIds) {
-        const e = await tx.selectFrom('members as p').innerJoin('units as u', 'u.id', 'p.unit_id').select(['p.name', 'u.id as unit_id', 'u.name as unit_name']).where('p.id', '=', electricianId).executeTakeFirstOrThrow();
+        const e = await tx
+          .selectFrom('members as p')
+          .innerJoin('units as u', 'u.id', 'p.unit_id')
+          .select(['p.name', 'u.id as unit_id', 'u.name as unit_name'])
+          .where('p.id', '=', electricianId)
+          .executeTakeFirstOrThrow();
         await tx
           .insertInto('item_participants')
-          .values({ id: newId(), item_id: itemId, member_id: electricianId, name: e.name, unit_id: e.unit_id, unit_name: e.unit_name, role: '电工，入户排查线路', start_on: '2020-05-21', end_on: closedOn, created_by: ctx.closerUserId, created_at: at('2020-05-21'), version: 2 })
+          .values({
+            id: newId(),
+            item_id: itemId,
+            member_id: electricianId,
+            name: e.name,
+            unit_id: e.unit_id,
+            unit_name: e.unit_name,
+            role: '电工，入户排查线路',
+            start_on: '2020-05-21',
+            end_on: closedOn,
+            created_by: ctx.closerUserId,
+            created_at: at('2020-05-21'),
+            version: 2,
+          })
           .execute();
       }
-      await event(itemId, '2020-05-21', 15, '乔端镇供电所所长', 'progress', '带两名电工入户排查，发现跳闸由住户在暗线位置钉钉子挂物引起', true, null, null);
-      await event(itemId, '2020-06-02', 17, '乔端镇供电所所长', 'progress', '已为每户标注暗线走向，提醒住户不在标注处钉钉', true, null, null);
+      await event(
+        itemId,
+        '2020-05-21',
+        15,
+        '乔端镇供电所所长',
+        'progress',
+        '带两名电工入户排查，发现跳闸由住户在暗线位置钉钉子挂物引起',
+        true,
+        null,
+        null,
+      );
+      await event(
+        itemId,
+        '2020-06-02',
+        17,
+        '乔端镇供电所所长',
+        'progress',
+        '已为每户标注暗线走向，提醒住户不在标注处钉钉',
+        true,
+        null,
+        null,
+      );
     } else {
-      await event(itemId, plus(listedOn, 3), 16, spec.group, 'progress', `${spec.measures}，正在推进`, true, null, null);
+      await event(
+        itemId,
+        plus(listedOn, 3),
+        16,
+        spec.group,
+        'progress',
+        `${spec.measures}，正在推进`,
+        true,
+        null,
+        null,
+      );
     }
     if (spec.reopened) {
-      await event(itemId, plus(listedOn, 4), 10, spec.group, 'transition', '已办结，等待确认', true, 'in_progress', 'awaiting_confirmation');
-      await event(itemId, plus(listedOn, 6), 11, '群众', 'feedback', '群众反馈未解决：只装了警示牌，还没有减速带', true, 'awaiting_confirmation', 'in_progress');
+      await event(
+        itemId,
+        plus(listedOn, 4),
+        10,
+        spec.group,
+        'transition',
+        '已办结，等待确认',
+        true,
+        'in_progress',
+        'awaiting_confirmation',
+      );
+      await event(
+        itemId,
+        plus(listedOn, 6),
+        11,
+        '群众',
+        'feedback',
+        '群众反馈未解决：只装了警示牌，还没有减速带',
+        true,
+        'awaiting_confirmation',
+        'in_progress',
+      );
     }
     if (!done) continue;
     // The work done, in the words of its last progress entry: a list's 最新进展 of a finished item says so.
-    if (no !== 3) await event(itemId, plus(listedOn, workDays), 16, spec.group, 'progress', `${spec.measures}，已完成`, true, null, null);
-    await event(itemId, plus(listedOn, workDays), 17, spec.group, 'transition', '已办结，等待确认', true, 'in_progress', 'awaiting_confirmation');
+    if (no !== 3)
+      await event(
+        itemId,
+        plus(listedOn, workDays),
+        16,
+        spec.group,
+        'progress',
+        `${spec.measures}，已完成`,
+        true,
+        null,
+        null,
+      );
+    await event(
+      itemId,
+      plus(listedOn, workDays),
+      17,
+      spec.group,
+      'transition',
+      '已办结，等待确认',
+      true,
+      'in_progress',
+      'awaiting_confirmation',
+    );
     if (spec.status !== 'closed') continue;
-    await event(itemId, closedOn, 16, ctx.closerLabel, 'transition', `已销号；销号依据：${no === 3 ? '已为每户标注暗线走向，连续观察一周未再跳闸' : '现场核实已整改到位'}`, true, 'awaiting_confirmation', 'closed');
+    await event(
+      itemId,
+      closedOn,
+      16,
+      ctx.closerLabel,
+      'transition',
+      `已销号；销号依据：${no === 3 ? '已为每户标注暗线走向，连续观察一周未再跳闸' : '现场核实已整改到位'}`,
+      true,
+      'awaiting_confirmation',
+      'closed',
+    );
     if (n % 2 === 0) await event(itemId, plus(closedOn, 2), 11, '群众', 'feedback', '群众确认已解决', true, null, null);
   }
   return listId;
@@ -226,7 +507,20 @@ export interface DemoItem {
 
 export async function addList(tx: Tx, orgId: string, no: number, title: string, listedOn: string, userId: string) {
   const id = newId();
-  await tx.insertInto('problem_lists').values({ id, org_id: orgId, no, title, listed_on: listedOn, created_by: userId, version: 1, created_at: at(listedOn), updated_at: at(listedOn) }).execute();
+  await tx
+    .insertInto('problem_lists')
+    .values({
+      id,
+      org_id: orgId,
+      no,
+      title,
+      listed_on: listedOn,
+      created_by: userId,
+      version: 1,
+      created_at: at(listedOn),
+      updated_at: at(listedOn),
+    })
+    .execute();
   return id;
 }
 
@@ -294,12 +588,40 @@ export async function addDemoItem(tx: Tx, d: DemoItem): Promise<string> {
     .execute();
   await tx.insertInto('item_reports').values({ item_id: id, report_id: reportId }).execute();
   if (d.responsibleId) {
-    await tx.insertInto('item_members').values({ item_id: id, member_id: d.responsibleId, role: 'responsible', membership_id: null, added_on: d.listedOn, reason: null }).execute();
+    await tx
+      .insertInto('item_members')
+      .values({
+        item_id: id,
+        member_id: d.responsibleId,
+        role: 'responsible',
+        membership_id: null,
+        added_on: d.listedOn,
+        reason: null,
+      })
+      .execute();
   }
-  const ev = (day: string, text: string, from: Status | null, to: Status | null, kind = 'transition', actor = d.closerLabel) =>
+  const ev = (
+    day: string,
+    text: string,
+    from: Status | null,
+    to: Status | null,
+    kind = 'transition',
+    actor = d.closerLabel,
+  ) =>
     tx
       .insertInto('item_events')
-      .values({ id: newId(), item_id: id, at: at(day, 10), user_id: null, actor_label: actor, kind: kind as 'transition', text, public: 1, from_status: from, to_status: to })
+      .values({
+        id: newId(),
+        item_id: id,
+        at: at(day, 10),
+        user_id: null,
+        actor_label: actor,
+        kind: kind as 'transition',
+        text,
+        public: 1,
+        from_status: from,
+        to_status: to,
+      })
       .execute();
   await ev(d.listedOn, `列入问题清单第${d.no}项`, null, 'open');
   if (d.status === 'open') return id;
@@ -307,7 +629,14 @@ export async function addDemoItem(tx: Tx, d: DemoItem): Promise<string> {
   if (d.reopened) {
     await ev(plus(d.listedOn, 2), '已办结，等待确认', 'in_progress', 'awaiting_confirmation');
     await ev(plus(d.listedOn, 3), '已销号', 'awaiting_confirmation', 'closed');
-    await ev(plus(d.listedOn, 4), '群众反馈未解决：问题反复出现，重新打开', 'closed', 'in_progress', 'feedback', '群众');
+    await ev(
+      plus(d.listedOn, 4),
+      '群众反馈未解决：问题反复出现，重新打开',
+      'closed',
+      'in_progress',
+      'feedback',
+      '群众',
+    );
   }
   if (d.status === 'in_progress') return id;
   await ev(plus(closedOn, -1), '已办结，等待确认', 'in_progress', 'awaiting_confirmation');
@@ -359,14 +688,33 @@ export async function seedCountyItems(
     for (let l = 0; l < lists; l++) {
       const year = 2020 + Math.floor(ctx.next() * 7);
       const listedOn = `${year}-${String(1 + Math.floor(ctx.next() * 10)).padStart(2, '0')}-${String(1 + Math.floor(ctx.next() * 27)).padStart(2, '0')}`;
-      const listId = await addList(tx, branch.id, l + 1, `${branch.name.replace(/临时党支部$/, '')}问题清单（${listedOn}）`, listedOn, closer.userId);
+      const listId = await addList(
+        tx,
+        branch.id,
+        l + 1,
+        `${branch.name.replace(/临时党支部$/, '')}问题清单（${listedOn}）`,
+        listedOn,
+        closer.userId,
+      );
       const n = 3 + Math.floor(ctx.next() * 4);
       for (let i = 0; i < n; i++) {
         const [category, problem] = pick(SPREAD);
         const group = groups.length ? pick(groups) : null;
         const roll = ctx.next();
         const recent = year >= 2026;
-        const status: Status = recent ? (roll < 0.3 ? 'open' : roll < 0.7 ? 'in_progress' : roll < 0.85 ? 'awaiting_confirmation' : 'closed') : roll < 0.88 ? 'closed' : roll < 0.94 ? 'in_progress' : 'open';
+        const status: Status = recent
+          ? roll < 0.3
+            ? 'open'
+            : roll < 0.7
+              ? 'in_progress'
+              : roll < 0.85
+                ? 'awaiting_confirmation'
+                : 'closed'
+          : roll < 0.88
+            ? 'closed'
+            : roll < 0.94
+              ? 'in_progress'
+              : 'open';
         await addDemoItem(tx, {
           listId,
           listNo: l + 1,
@@ -415,7 +763,19 @@ export async function seedCountyItems(
     ['柴岗村承包户（林地承包经营）', '411321300214', 180, '2020-06-18', 'signed'],
   ];
   for (const [holder, region, area, signed, status] of contracts) {
-    await tx.insertInto('land_contracts').values({ id: newId(), project_id: projectId, holder, region_code: region, area_mu: area, signed_on: signed, status, created_at: at(signed && signed > '2020-05-20' ? signed : '2020-05-20') }).execute();
+    await tx
+      .insertInto('land_contracts')
+      .values({
+        id: newId(),
+        project_id: projectId,
+        holder,
+        region_code: region,
+        area_mu: area,
+        signed_on: signed,
+        status,
+        created_at: at(signed && signed > '2020-05-20' ? signed : '2020-05-20'),
+      })
+      .execute();
   }
   for (const [i, [holder, region, income]] of (
     [
@@ -442,9 +802,26 @@ export async function seedCountyItems(
       })
       .execute();
   }
-  const mediationGroup = await tx.selectFrom('temporary_orgs').select('id').where('parent_id', '=', ctx.forestId).where('name', '=', '矛盾调解党小组').executeTakeFirst();
-  const deputy = await tx.selectFrom('memberships').select('member_id').where('org_id', '=', ctx.forestId).where('role', '=', 'deputy_secretary').executeTakeFirst();
-  const forestList = await addList(tx, ctx.forestId, 1, '国储林基地土地流转问题清单（2020年6月8日）', '2020-06-08', forestCloser.userId);
+  const mediationGroup = await tx
+    .selectFrom('temporary_orgs')
+    .select('id')
+    .where('parent_id', '=', ctx.forestId)
+    .where('name', '=', '矛盾调解党小组')
+    .executeTakeFirst();
+  const deputy = await tx
+    .selectFrom('memberships')
+    .select('member_id')
+    .where('org_id', '=', ctx.forestId)
+    .where('role', '=', 'deputy_secretary')
+    .executeTakeFirst();
+  const forestList = await addList(
+    tx,
+    ctx.forestId,
+    1,
+    '国储林基地土地流转问题清单（2020年6月8日）',
+    '2020-06-08',
+    forestCloser.userId,
+  );
   const disputeId = await addDemoItem(tx, {
     listId: forestList,
     listNo: 1,
@@ -490,20 +867,53 @@ export async function seedCountyItems(
     ['2020-06-18', '双方同意按评估价补偿，签订协议', true],
   ] as const) {
     const sessionId = newId();
-    await tx.insertInto('mediation_sessions').values({ id: sessionId, item_id: disputeId, held_on: day, place: '柴岗村村委会', notes, created_by: null, created_at: at(day, 15) }).execute();
-    if (deputy) await tx.insertInto('mediation_mediators').values({ session_id: sessionId, member_id: deputy.member_id }).execute();
-    if (extra) await tx.insertInto('mediation_mediators').values({ session_id: sessionId, member_id: ctx.sisterCadreId }).execute();
+    await tx
+      .insertInto('mediation_sessions')
+      .values({
+        id: sessionId,
+        item_id: disputeId,
+        held_on: day,
+        place: '柴岗村村委会',
+        notes,
+        created_by: null,
+        created_at: at(day, 15),
+      })
+      .execute();
+    if (deputy)
+      await tx
+        .insertInto('mediation_mediators')
+        .values({ session_id: sessionId, member_id: deputy.member_id })
+        .execute();
+    if (extra)
+      await tx
+        .insertInto('mediation_mediators')
+        .values({ session_id: sessionId, member_id: ctx.sisterCadreId })
+        .execute();
   }
 
   // Case 5: the enzyme chain, stage by stage, with a blockage cleared and one still open.
   const enzymeCloser = ctx.closerFor({ region_code: '411321' });
   const chainId = newId();
-  await tx.insertInto('chains').values({ id: chainId, org_id: ctx.enzymeId, name: '酵素产业链', product: '水果酵素', version: 1, created_at: at('2019-06-01'), updated_at: at('2019-06-01') }).execute();
+  await tx
+    .insertInto('chains')
+    .values({
+      id: chainId,
+      org_id: ctx.enzymeId,
+      name: '酵素产业链',
+      product: '水果酵素',
+      version: 1,
+      created_at: at('2019-06-01'),
+      updated_at: at('2019-06-01'),
+    })
+    .execute();
   const stageIds: string[] = [];
   for (const [i, name] of ['鲜果收购', '运输', '仓储', '生产', '销售'].entries()) {
     const sid = newId();
     stageIds.push(sid);
-    await tx.insertInto('chain_stages').values({ id: sid, chain_id: chainId, seq: i + 1, name }).execute();
+    await tx
+      .insertInto('chain_stages')
+      .values({ id: sid, chain_id: chainId, seq: i + 1, name })
+      .execute();
   }
   const enzymeRoster = await tx
     .selectFrom('memberships as m')
@@ -515,11 +925,25 @@ export async function seedCountyItems(
     .execute();
   for (const [i, m] of enzymeRoster.entries()) {
     const stage = stageIds[i % stageIds.length] as string;
-    await tx.insertInto('stage_placements').values({ stage_id: stage, kind: 'member', ref_id: m.member_id, role: null }).onConflict((oc) => oc.doNothing()).execute();
-    await tx.insertInto('stage_placements').values({ stage_id: stage, kind: 'unit', ref_id: m.unit_id, role: null }).onConflict((oc) => oc.doNothing()).execute();
+    await tx
+      .insertInto('stage_placements')
+      .values({ stage_id: stage, kind: 'member', ref_id: m.member_id, role: null })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    await tx
+      .insertInto('stage_placements')
+      .values({ stage_id: stage, kind: 'unit', ref_id: m.unit_id, role: null })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
   // Households along the chain: fruit sold under purchase contracts, jobs in transport and production.
-  const villages = await tx.selectFrom('regions').select(['code', 'name']).where('level', '=', 'village').where('code', 'like', '411321102%').limit(6).execute();
+  const villages = await tx
+    .selectFrom('regions')
+    .select(['code', 'name'])
+    .where('level', '=', 'village')
+    .where('code', 'like', '411321102%')
+    .limit(6)
+    .execute();
   const surnames = '王李张刘陈杨赵黄';
   for (let i = 0; i < 24; i++) {
     const village = villages[i % villages.length];
@@ -542,7 +966,14 @@ export async function seedCountyItems(
       })
       .execute();
   }
-  const chainList = await addList(tx, ctx.enzymeId, 1, '酵素产业链堵点清单（2020年7月1日）', '2020-07-01', enzymeCloser.userId);
+  const chainList = await addList(
+    tx,
+    ctx.enzymeId,
+    1,
+    '酵素产业链堵点清单（2020年7月1日）',
+    '2020-07-01',
+    enzymeCloser.userId,
+  );
   await addDemoItem(tx, {
     listId: chainList,
     listNo: 1,

@@ -131,35 +131,78 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
 
   /** A lane and number in a village; a flat in one of the two phases of the relocation site. */
   const siteAddress = (village: string, a: number, b: number) =>
-    village === ctx.baiheCode ? `白河新村易地搬迁安置点（${a <= 5 ? '一期' : '二期'}）${1 + (b % 16)}号楼` : `${a}组${b}号`;
+    village === ctx.baiheCode
+      ? `白河新村易地搬迁安置点（${a <= 5 ? '一期' : '二期'}）${1 + (b % 16)}号楼`
+      : `${a}组${b}号`;
 
   /** One household of `size` people; income per head around `perHead`. */
-  const makeHousehold = (township: string, size: number, status: Row<'households'>['status'], perHead: number, exitYear: number | null, village?: { code: string }, g: Rng = r) => {
+  const makeHousehold = (
+    township: string,
+    size: number,
+    status: Row<'households'>['status'],
+    perHead: number,
+    exitYear: number | null,
+    village?: { code: string },
+    g: Rng = r,
+  ) => {
     const v = village ?? g.pick(ctx.villages.get(township) ?? []);
     const cause = weighted(g, CAUSES);
     const surname = personName(g).slice(0, 1);
     const headBirth = g.int(1945, 1985);
-    const members: { name: string; relationship: string; gender: 'male' | 'female'; birth: number; health: string; labour: Row<'household_people'>['labour']; school: number }[] = [];
+    const members: {
+      name: string;
+      relationship: string;
+      gender: 'male' | 'female';
+      birth: number;
+      health: string;
+      labour: Row<'household_people'>['labour'];
+      school: number;
+    }[] = [];
     const headGender = g.chance(0.8) ? 'male' : 'female';
     members.push({
       name: surname + personName(g).slice(1),
       relationship: '户主',
       gender: headGender,
       birth: headBirth,
-      health: cause === 'illness' ? g.pick(['chronic', 'serious']) : cause === 'disability' ? 'disability' : g.pick(['healthy', 'healthy', 'chronic']),
-      labour: cause === 'lack_of_labour' || headBirth < 1955 ? g.pick(['lost', 'none']) : g.pick(['normal', 'normal', 'skilled']),
+      health:
+        cause === 'illness'
+          ? g.pick(['chronic', 'serious'])
+          : cause === 'disability'
+            ? 'disability'
+            : g.pick(['healthy', 'healthy', 'chronic']),
+      labour:
+        cause === 'lack_of_labour' || headBirth < 1955
+          ? g.pick(['lost', 'none'])
+          : g.pick(['normal', 'normal', 'skilled']),
       school: 0,
     });
     for (let i = 1; i < size; i++) {
       const kind = i === 1 && g.chance(0.8) ? 'spouse' : headBirth < 1960 ? 'grandchild' : 'child';
-      const birth = kind === 'spouse' ? headBirth + g.int(-3, 5) : kind === 'child' ? Math.min(2019, headBirth + g.int(22, 34)) : g.int(2006, 2018);
+      const birth =
+        kind === 'spouse'
+          ? headBirth + g.int(-3, 5)
+          : kind === 'child'
+            ? Math.min(2019, headBirth + g.int(22, 34))
+            : g.int(2006, 2018);
       const young = birth >= 2003;
       members.push({
         name: (kind === 'spouse' ? personName(g).slice(0, 1) : surname) + personName(g).slice(1),
-        relationship: kind === 'spouse' ? '配偶' : kind === 'child' ? (g.chance(0.5) ? '长子' : '长女') : g.chance(0.5) ? '孙子' : '孙女',
+        relationship:
+          kind === 'spouse'
+            ? '配偶'
+            : kind === 'child'
+              ? g.chance(0.5)
+                ? '长子'
+                : '长女'
+              : g.chance(0.5)
+                ? '孙子'
+                : '孙女',
         gender: kind === 'spouse' ? (headGender === 'male' ? 'female' : 'male') : g.chance(0.5) ? 'male' : 'female',
         birth,
-        health: cause === 'illness' && kind === 'spouse' && g.chance(0.5) ? 'serious' : g.pick(['healthy', 'healthy', 'healthy', 'chronic']),
+        health:
+          cause === 'illness' && kind === 'spouse' && g.chance(0.5)
+            ? 'serious'
+            : g.pick(['healthy', 'healthy', 'healthy', 'chronic']),
         labour: young ? 'none' : g.pick(['normal', 'normal', 'lost']),
         school: young && birth <= 2014 ? 1 : 0,
       });
@@ -169,7 +212,9 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
     const transfer = Math.round((income - wages) * (0.3 + g.next() * 0.4));
     const business = income - wages - transfer;
     const id = newId();
-    const created = at(`${exitYear ? Math.min(exitYear - 1, 2016) : g.pick([2014, 2015, 2016])}-0${g.int(3, 9)}-1${g.int(0, 9)}`);
+    const created = at(
+      `${exitYear ? Math.min(exitYear - 1, 2016) : g.pick([2014, 2015, 2016])}-0${g.int(3, 9)}-1${g.int(0, 9)}`,
+    );
     const secondary = g.chance(0.4) ? [weighted(g, CAUSES)].filter((c) => c !== cause) : [];
     households.push({
       id,
@@ -199,7 +244,10 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
     });
     for (const m of members) {
       const idn = idNumber(m.birth);
-      const phone = m.relationship === '户主' ? `1${g.pick(['39', '58', '87', '36'])}${String(g.int(0, 99_999_999)).padStart(8, '0')}` : null;
+      const phone =
+        m.relationship === '户主'
+          ? `1${g.pick(['39', '58', '87', '36'])}${String(g.int(0, 99_999_999)).padStart(8, '0')}`
+          : null;
       people.push({
         id: newId(),
         household_id: id,
@@ -225,7 +273,8 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
    * site), from that branch first, so that the branch serves the households it covers. One draw either way.
    */
   const pickHelper = (township: string, role?: HelperRole, village?: string, g: Rng = r): Helper => {
-    const fitOf = (pool: Helper[]) => (role ? pool.filter((h) => h.role === role) : pool.filter((h) => h.role === 'cadre' || h.role === 'party_member'));
+    const fitOf = (pool: Helper[]) =>
+      role ? pool.filter((h) => h.role === role) : pool.filter((h) => h.role === 'cadre' || h.role === 'party_member');
     const local = fitOf((village && ctx.helpers.get(village)) || []);
     if (local.length) return g.pick(local);
     const pool = ctx.helpers.get(township) ?? [];
@@ -247,7 +296,13 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
       created_at: at(start),
     });
   };
-  const addVisit = (h: Row<'households'>, memberId: string, on: string, findings: string, risks: object | null = null) => {
+  const addVisit = (
+    h: Row<'households'>,
+    memberId: string,
+    on: string,
+    findings: string,
+    risks: object | null = null,
+  ) => {
     const id = newId();
     visits.push({
       id,
@@ -263,7 +318,8 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
     });
     visitHelpers.push({ visit_id: id, member_id: memberId });
   };
-  const day2020 = (g: Rng = r) => `2020-${String(g.int(3, 11)).padStart(2, '0')}-${String(g.int(1, 28)).padStart(2, '0')}`;
+  const day2020 = (g: Rng = r) =>
+    `2020-${String(g.int(3, 11)).padStart(2, '0')}-${String(g.int(1, 28)).padStart(2, '0')}`;
 
   // 1. Registered poor: the county's figures less case 3's household, spread by the townships' villages.
   const toRegister = REGISTER_FIGURES.registeredHouseholds - ctx.already.households;
@@ -273,7 +329,15 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
     townships.map((t) => (ctx.villages.get(t) ?? []).length),
   );
   // Sizes 1–5 drawn, then nudged one by one until they add up to the county's number of people.
-  const sizes = Array.from({ length: toRegister }, () => weighted(r, [[1, 30], [2, 35], [3, 20], [4, 10], [5, 5]] as [number, number][]));
+  const sizes = Array.from({ length: toRegister }, () =>
+    weighted(r, [
+      [1, 30],
+      [2, 35],
+      [3, 20],
+      [4, 10],
+      [5, 5],
+    ] as [number, number][]),
+  );
   let diff = peopleToRegister - sizes.reduce((a, b) => a + b, 0);
   while (diff !== 0) {
     const i = r.int(0, sizes.length - 1);
@@ -294,11 +358,20 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
       registered.push(h);
       addHelper(h, pickHelper(t, undefined, h.region_code), true, '建档立卡结对帮扶', `2018-0${r.int(1, 9)}-01`);
       // Stacked assistance where the household's situation calls for it; some gaps are left for the county to see.
-      if (h.primary_cause === 'illness' && r.chance(0.7)) addHelper(h, pickHelper(t, 'doctor'), false, '叠加帮扶：因病致贫，家庭医生签约服务', '2020-04-10');
-      if (h.primary_cause === 'schooling' && r.chance(0.6)) addHelper(h, pickHelper(t, 'teacher'), false, '叠加帮扶：因学致贫，教育资助跟踪', '2020-03-01');
-      if (r.chance(0.05)) addHelper(h, pickHelper(t, 'police'), false, '叠加帮扶：片区民警，协助化解矛盾', '2020-05-01');
+      if (h.primary_cause === 'illness' && r.chance(0.7))
+        addHelper(h, pickHelper(t, 'doctor'), false, '叠加帮扶：因病致贫，家庭医生签约服务', '2020-04-10');
+      if (h.primary_cause === 'schooling' && r.chance(0.6))
+        addHelper(h, pickHelper(t, 'teacher'), false, '叠加帮扶：因学致贫，教育资助跟踪', '2020-03-01');
+      if (r.chance(0.05))
+        addHelper(h, pickHelper(t, 'police'), false, '叠加帮扶：片区民警，协助化解矛盾', '2020-05-01');
       const primary = helpers.find((x) => x.household_id === h.id && x.is_primary === 1) as Row<'helpers'>;
-      for (let v = 0; v < r.int(1, 3); v++) addVisit(h, primary.member_id, day2020(), r.pick(['两不愁三保障落实到位', '务工收入稳定', '孩子在校情况良好', '慢病用药有保障', '需关注收入稳定性']));
+      for (let v = 0; v < r.int(1, 3); v++)
+        addVisit(
+          h,
+          primary.member_id,
+          day2020(),
+          r.pick(['两不愁三保障落实到位', '务工收入稳定', '孩子在校情况良好', '慢病用药有保障', '需关注收入稳定性']),
+        );
       for (const category of MEASURE_FOR[h.primary_cause as PovertyCause].slice(0, r.int(1, 2))) {
         const start = day2020();
         measures.push({
@@ -326,7 +399,12 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
   const exited: Row<'households'>[] = [];
   townships.forEach((t, ti) => {
     for (let i = 0; i < (exitedPer[ti] as number); i++) {
-      const year = weighted(r, [[2016, 25], [2017, 30], [2018, 30], [2019, 15]] as [number, number][]);
+      const year = weighted(r, [
+        [2016, 25],
+        [2017, 30],
+        [2018, 30],
+        [2019, 15],
+      ] as [number, number][]);
       const h = makeHousehold(t, r.int(1, 5), 'exited', r.int(5200, 14000), year);
       exited.push(h);
       if (r.chance(0.15)) {
@@ -339,7 +417,13 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
 
   // 3. Monitoring: unstable exited households, marginal and suddenly hard-hit households, in every stage.
   let e = 0;
-  const openCase = (h: Row<'households'>, category: Row<'monitoring_cases'>['category'], risk: string, status: Row<'monitoring_cases'>['status'], identified: string) => {
+  const openCase = (
+    h: Row<'households'>,
+    category: Row<'monitoring_cases'>['category'],
+    risk: string,
+    status: Row<'monitoring_cases'>['status'],
+    identified: string,
+  ) => {
     const id = newId();
     const township = h.region_code.slice(0, 9);
     const path: [Row<'monitoring_cases'>['status'], number, string][] = [
@@ -358,7 +442,16 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
     for (const [to, offset, text] of path.slice(0, upto + 1)) {
       const on = addDays(identified, offset);
       if (to === 'in_notice' || to === 'elimination_in_notice') noticeStart = on;
-      caseEvents.push({ id: newId(), case_id: id, on, from_status: prev, to_status: to, text, user_id: ctx.userFor(township), created_at: at(on) });
+      caseEvents.push({
+        id: newId(),
+        case_id: id,
+        on,
+        from_status: prev,
+        to_status: to,
+        text,
+        user_id: ctx.userFor(township),
+        created_at: at(on),
+      });
       prev = to;
     }
     cases.push({
@@ -386,7 +479,13 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
     const j = r.int(0, i);
     [pool[i], pool[j]] = [pool[j] as Row<'households'>, pool[i] as Row<'households'>];
   }
-  const monitoredRisks = ['家庭成员患重病，医疗支出大', '务工收入大幅下降', '因洪灾房屋受损', '意外事故致主要劳动力受伤', '产业收益不稳定'];
+  const monitoredRisks = [
+    '家庭成员患重病，医疗支出大',
+    '务工收入大幅下降',
+    '因洪灾房屋受损',
+    '意外事故致主要劳动力受伤',
+    '产业收益不稳定',
+  ];
   for (const h of pool.slice(0, 70)) {
     h.status = 'monitored';
     openCase(h, 'unstable_exited', r.pick(monitoredRisks), 'monitored', `2020-0${r.int(2, 6)}-1${r.int(0, 9)}`);
@@ -396,12 +495,25 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
     h.status = 'risk_eliminated';
     openCase(h, 'unstable_exited', r.pick(monitoredRisks), 'eliminated', `2019-0${r.int(3, 5)}-1${r.int(0, 9)}`);
   }
-  for (const h of pool.slice(95, 103)) openCase(h, 'unstable_exited', r.pick(monitoredRisks), r.pick(['identified', 'consented', 'in_notice'] as const), `2020-11-0${r.int(1, 9)}`);
+  for (const h of pool.slice(95, 103))
+    openCase(
+      h,
+      'unstable_exited',
+      r.pick(monitoredRisks),
+      r.pick(['identified', 'consented', 'in_notice'] as const),
+      `2020-11-0${r.int(1, 9)}`,
+    );
   // Marginal and suddenly hard-hit households were never registered poor: they enter the register as monitored.
   for (let i = 0; i < 35; i++) {
     const t = r.pick(townships);
     const h = makeHousehold(t, r.int(2, 5), 'monitored', r.int(4200, 6000), null);
-    openCase(h, i < 20 ? 'marginal' : 'sudden_hardship', i < 20 ? '收入略高于贫困线，缺乏稳定增收渠道' : r.pick(monitoredRisks), 'monitored', `2020-0${r.int(3, 8)}-0${r.int(1, 9)}`);
+    openCase(
+      h,
+      i < 20 ? 'marginal' : 'sudden_hardship',
+      i < 20 ? '收入略高于贫困线，缺乏稳定增收渠道' : r.pick(monitoredRisks),
+      'monitored',
+      `2020-0${r.int(3, 8)}-0${r.int(1, 9)}`,
+    );
     addHelper(h, pickHelper(t, undefined, h.region_code), true, '监测帮扶责任人', '2020-09-01');
   }
   // Early warning: exited households whose visits this year found a new serious illness or large spending.
@@ -409,11 +521,17 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
     const who = pickHelper(h.region_code.slice(0, 9), undefined, h.region_code);
     addHelper(h, who, true, '脱贫不脱帮扶：过渡期内继续联系', '2020-01-01');
     const ill = r.chance(0.5);
-    addVisit(h, who.id, `2020-${String(r.int(6, 11)).padStart(2, '0')}-15`, ill ? '家庭成员新查出重病' : '子女上大学、看病支出大', {
-      seriousIllness: ill,
-      disaster: false,
-      rigidSpending: ill ? 0 : (h.income_wages + h.income_business + h.income_transfer) * 2,
-    });
+    addVisit(
+      h,
+      who.id,
+      `2020-${String(r.int(6, 11)).padStart(2, '0')}-15`,
+      ill ? '家庭成员新查出重病' : '子女上大学、看病支出大',
+      {
+        seriousIllness: ill,
+        disaster: false,
+        rigidSpending: ill ? 0 : (h.income_wages + h.income_business + h.income_transfer) * 2,
+      },
+    );
   }
 
   const g = ctx.later;
@@ -422,7 +540,11 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
   const township = ctx.baiheCode.slice(0, 9);
   const atSite = 1 + households.filter((h) => h.region_code === ctx.baiheCode).length;
   for (let i = atSite; i < ctx.baiheHouseholds; i++) {
-    const year = weighted(g, [[2017, 30], [2018, 45], [2019, 25]] as [number, number][]);
+    const year = weighted(g, [
+      [2017, 30],
+      [2018, 45],
+      [2019, 25],
+    ] as [number, number][]);
     const h = makeHousehold(township, g.int(1, 5), 'exited', g.int(5600, 12000), year, { code: ctx.baiheCode }, g);
     if (g.chance(0.2)) {
       const who = pickHelper(township, undefined, ctx.baiheCode, g);
@@ -434,7 +556,19 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
   // The relocation-site branch's pairs visit their households month by month (DOMAIN §2 case 1: 结对帮扶).
   for (const h of registered.filter((x) => x.region_code === ctx.baiheCode)) {
     const primary = helpers.find((x) => x.household_id === h.id && x.is_primary === 1) as Row<'helpers'>;
-    for (let v = 0; v < g.int(2, 4); v++) addVisit(h, primary.member_id, day2020(g), g.pick(['扶贫车间务工收入稳定', '孩子在校情况良好', '慢病用药有保障', '安置房水电正常', '公益岗位工资按月发放']));
+    for (let v = 0; v < g.int(2, 4); v++)
+      addVisit(
+        h,
+        primary.member_id,
+        day2020(g),
+        g.pick([
+          '扶贫车间务工收入稳定',
+          '孩子在校情况良好',
+          '慢病用药有保障',
+          '安置房水电正常',
+          '公益岗位工资按月发放',
+        ]),
+      );
   }
 
   // 4. One exit application in public notice at 白河新村: every step done, the village notice running.
@@ -539,7 +673,11 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
       applied_on: on(0),
       reviewed_on: on(1),
       verified_on: on(2),
-      criteria_json: JSON.stringify(criteria.map((c) => (c.criterion === 'income' ? { ...c, evidence: `人均纯收入${h.per_capita_income}元，收入来源稳定` } : c))),
+      criteria_json: JSON.stringify(
+        criteria.map((c) =>
+          c.criterion === 'income' ? { ...c, evidence: `人均纯收入${h.per_capita_income}元，收入来源稳定` } : c,
+        ),
+      ),
       acknowledged_on: on(3),
       notice_start_on: on(4),
       notice_days: 7,
@@ -554,7 +692,17 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
       verified_by_member_id: team?.memberId ?? null,
     });
     for (const [day, from, to, text] of trail) {
-      exitEvents.push({ id: newId(), application_id: id, on: day, kind: 'transition', from_status: from, to_status: to, text, user_id: ctx.userFor(h.region_code.slice(0, 9)), created_at: at(day) });
+      exitEvents.push({
+        id: newId(),
+        application_id: id,
+        on: day,
+        kind: 'transition',
+        from_status: from,
+        to_status: to,
+        text,
+        user_id: ctx.userFor(h.region_code.slice(0, 9)),
+        created_at: at(day),
+      });
     }
   }
   await insertRows(tx, 'exit_applications', applications);
@@ -563,8 +711,25 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
   for (const [on, from, to, text] of steps) {
     await tx
       .insertInto('exit_events')
-      .values({ id: newId(), application_id: appId, on, kind: 'transition', from_status: from, to_status: to, text, user_id: ctx.userFor(baihe.region_code.slice(0, 9)), created_at: at(on) })
+      .values({
+        id: newId(),
+        application_id: appId,
+        on,
+        kind: 'transition',
+        from_status: from,
+        to_status: to,
+        text,
+        user_id: ctx.userFor(baihe.region_code.slice(0, 9)),
+        created_at: at(on),
+      })
       .execute();
   }
-  return { households: households.length, people: people.length, helpers: helpers.length, visits: visits.length, measures: measures.length, monitoringCases: e };
+  return {
+    households: households.length,
+    people: people.length,
+    helpers: helpers.length,
+    visits: visits.length,
+    measures: measures.length,
+    monitoringCases: e,
+  };
 }

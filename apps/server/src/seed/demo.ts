@@ -1,5 +1,5 @@
 import { type HelperRole, type SKILLS, addDays } from '@lianjian/shared';
-import type { Db, } from '../db/index.ts';
+import type { Db } from '../db/index.ts';
 import { systemActor } from '../lib/actor.ts';
 import { newId, nowIso } from '../lib/ids.ts';
 import { nameInitials, namePinyin } from '../lib/pinyin.ts';
@@ -18,13 +18,35 @@ import { personName, rng } from './random.ts';
 
 /** Nanzhao County, Nanyang, Henan (DOMAIN §2): its 15 townships by the last three digits of their codes. */
 export const NANZHAO = '411321';
-export const NANZHAO_TOWNSHIPS = ['100', '101', '102', '104', '105', '106', '107', '300', '301', '302', '303', '304', '305', '308', '310'];
+export const NANZHAO_TOWNSHIPS = [
+  '100',
+  '101',
+  '102',
+  '104',
+  '105',
+  '106',
+  '107',
+  '300',
+  '301',
+  '302',
+  '303',
+  '304',
+  '305',
+  '308',
+  '310',
+];
 const QIAODUAN = `${NANZHAO}106`;
 const CHENGJIAO = `${NANZHAO}300`;
 export const BAIHE_COMMUNITY = `${NANZHAO}106900`;
 
 /** Figures the demo must reproduce exactly (DOMAIN §2). */
-export const DEMO_FIGURES = { committee: 1, countyGeneralBranches: 3, specialBranches: 19, townshipBranches: 178, membersLinked: 5588 };
+export const DEMO_FIGURES = {
+  committee: 1,
+  countyGeneralBranches: 3,
+  specialBranches: 19,
+  townshipBranches: 178,
+  membersLinked: 5588,
+};
 
 type Skill = (typeof SKILLS)[number];
 
@@ -65,8 +87,25 @@ const COUNTY_UNITS: [string, string, Skill[]][] = [
 ];
 
 const SPECIAL_TASKS = [
-  '酵素产业链', '玉兰产业', '辛夷药材', '柞蚕产业', '食用菌产业', '乡村旅游', '光伏扶贫', '电商扶贫', '就业创业',
-  '教育保障', '健康扶贫', '住房安全', '饮水安全', '交通建设', '金融扶贫', '兜底保障', '扫黑除恶', '生态护林', '易地搬迁后续扶持',
+  '酵素产业链',
+  '玉兰产业',
+  '辛夷药材',
+  '柞蚕产业',
+  '食用菌产业',
+  '乡村旅游',
+  '光伏扶贫',
+  '电商扶贫',
+  '就业创业',
+  '教育保障',
+  '健康扶贫',
+  '住房安全',
+  '饮水安全',
+  '交通建设',
+  '金融扶贫',
+  '兜底保障',
+  '扫黑除恶',
+  '生态护林',
+  '易地搬迁后续扶持',
 ];
 const COUNTY_GENERAL_BRANCHES = ['产业发展', '基础设施建设', '社会保障'];
 const BAIHE_GROUPS = ['结对帮扶党小组', '维护治安党小组', '矛盾调解党小组', '卫生保洁党小组', '基础建设党小组'];
@@ -80,7 +119,16 @@ function baiheGroupFor(unitType: string, skills: readonly string[]): (typeof BAI
 }
 const FOREST_GROUPS = ['土地流转党小组', '矛盾调解党小组', '林下经济党小组'];
 /** The reserve-forest branch's villages: 上店村 (its seat) and 柴岗村 of 城郊乡, two each of 板山坪镇, 留山镇 and 小店乡. */
-const FOREST_VILLAGES = ['411321300215', '411321300214', '411321105200', '411321105201', '411321101200', '411321101201', '411321301201', '411321301202'];
+const FOREST_VILLAGES = [
+  '411321300215',
+  '411321300214',
+  '411321105200',
+  '411321105201',
+  '411321101200',
+  '411321101201',
+  '411321301201',
+  '411321301202',
+];
 const GROUP_THEMES = ['结对帮扶', '产业发展', '矛盾调解', '基础建设', '环境整治'];
 
 /** Plausible job titles for a unit, by what the unit is. */
@@ -145,18 +193,39 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
   const unitTypes = new Map<string, string>();
   const addUnit = (name: string, type: string, region: string, skills: Skill[], branch = true) => {
     const id = newId();
-    units.push({ id, name, type, region_code: region, name_initials: nameInitials(name), version: 1, created_at: now, updated_at: now });
+    units.push({
+      id,
+      name,
+      type,
+      region_code: region,
+      name_initials: nameInitials(name),
+      version: 1,
+      created_at: now,
+      updated_at: now,
+    });
     unitSkills.set(id, skills);
     unitTypes.set(id, type);
     let partyOrgId: string | null = null;
     if (branch) {
       partyOrgId = newId();
-      partyOrgs.push({ id: partyOrgId, name: `中共${name}支部委员会`, kind: 'unit_branch', region_code: region, unit_id: id });
+      partyOrgs.push({
+        id: partyOrgId,
+        name: `中共${name}支部委员会`,
+        kind: 'unit_branch',
+        region_code: region,
+        unit_id: id,
+      });
     }
     return { id, partyOrgId, region, name };
   };
 
-  const countyCommittee = { id: newId(), name: '中共南召县委员会', kind: 'county_committee', region_code: NANZHAO, unit_id: null };
+  const countyCommittee = {
+    id: newId(),
+    name: '中共南召县委员会',
+    kind: 'county_committee',
+    region_code: NANZHAO,
+    unit_id: null,
+  };
   partyOrgs.push(countyCommittee);
   const countyUnits = COUNTY_UNITS.map(([n, t, s]) => addUnit(n, t, NANZHAO, s));
   const townshipCommittees = new Map<string, string>();
@@ -164,16 +233,37 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
   const villageUnits = new Map<string, ReturnType<typeof addUnit>[]>();
   for (const t of townships) {
     const committeeId = newId();
-    partyOrgs.push({ id: committeeId, name: `中共${t.name}委员会`, kind: 'township_committee', region_code: t.code, unit_id: null });
+    partyOrgs.push({
+      id: committeeId,
+      name: `中共${t.name}委员会`,
+      kind: 'township_committee',
+      region_code: t.code,
+      unit_id: null,
+    });
     townshipCommittees.set(t.code, committeeId);
     const short = t.name;
-    townshipUnits.set(t.code, TOWNSHIP_UNITS.map(([n, type, s]) => addUnit(`南召县${short}${n}`, type, t.code, s)));
+    townshipUnits.set(
+      t.code,
+      TOWNSHIP_UNITS.map(([n, type, s]) => addUnit(`南召县${short}${n}`, type, t.code, s)),
+    );
     villageUnits.set(
       t.code,
       villagesOf(t.code).map((v) => {
-        const u = addUnit(`${short}${v.name}${v.kind === '社区' ? '居委会' : '村委会'}`, 'village_committee', v.code, ['agronomy', 'mediation'], false);
+        const u = addUnit(
+          `${short}${v.name}${v.kind === '社区' ? '居委会' : '村委会'}`,
+          'village_committee',
+          v.code,
+          ['agronomy', 'mediation'],
+          false,
+        );
         const branchId = newId();
-        partyOrgs.push({ id: branchId, name: `中共${short}${v.name}支部委员会`, kind: 'village_branch', region_code: v.code, unit_id: u.id });
+        partyOrgs.push({
+          id: branchId,
+          name: `中共${short}${v.name}支部委员会`,
+          kind: 'village_branch',
+          region_code: v.code,
+          unit_id: u.id,
+        });
         return { ...u, partyOrgId: branchId };
       }),
     );
@@ -182,7 +272,11 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
   // --- people ---
   const members: Row<'members'>[] = [];
   const memberSkills: Row<'member_skills'>[] = [];
-  const makeMember = (unit: ReturnType<typeof addUnit>, status: 'full' | 'probationary' | 'none' = 'full', title?: string) => {
+  const makeMember = (
+    unit: ReturnType<typeof addUnit>,
+    status: 'full' | 'probationary' | 'none' = 'full',
+    title?: string,
+  ) => {
     const name = personName(r);
     const id = newId();
     members.push({
@@ -244,7 +338,8 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
       approving_party_org_id: o.level === 'group' ? null : (o.approvingPartyOrgId ?? null),
       approving_org_id: o.level === 'group' ? (o.parent?.id ?? null) : null,
       approved_on: o.level === 'group' ? null : o.established,
-      approval_doc_no: o.level === 'group' ? null : `${o.docPrefix ?? '召组'}〔${o.established.slice(0, 4)}〕${doc++}号`,
+      approval_doc_no:
+        o.level === 'group' ? null : `${o.docPrefix ?? '召组'}〔${o.established.slice(0, 4)}〕${doc++}号`,
       established_on: o.established,
       planned_end_on: '2027-12-31',
       dissolved_on: null,
@@ -257,8 +352,17 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
     for (const c of new Set([o.region, ...(o.covered ?? [])])) orgRegions.push({ org_id: id, region_code: c });
     return row;
   };
-  const link = (org: Row<'temporary_orgs'>, memberId: string, role: Row<'memberships'>['role'], start: string, reason: string, end?: [string, string]) => {
-    const designatedParty = ['secretary', 'deputy_secretary', 'committee_member'].includes(role) ? org.approving_party_org_id : null;
+  const link = (
+    org: Row<'temporary_orgs'>,
+    memberId: string,
+    role: Row<'memberships'>['role'],
+    start: string,
+    reason: string,
+    end?: [string, string],
+  ) => {
+    const designatedParty = ['secretary', 'deputy_secretary', 'committee_member'].includes(role)
+      ? org.approving_party_org_id
+      : null;
     memberships.push({
       id: newId(),
       org_id: org.id,
@@ -360,7 +464,8 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
           mode: 'linked_services',
           anchorType: 'relocation_site',
           anchorName: '白河新村易地扶贫搬迁安置点',
-          mission: '服务白河新村两期集中安置的328户搬迁群众：结对帮扶、维护治安、矛盾调解、卫生保洁、基础建设，确保搬得出、稳得住、能致富。',
+          mission:
+            '服务白河新村两期集中安置的328户搬迁群众：结对帮扶、维护治安、矛盾调解、卫生保洁、基础建设，确保搬得出、稳得住、能致富。',
           // Seated at and covering the relocation site only: its account reads the site's households, not the
           // township's (the township's other branches serve the other villages).
           region: BAIHE_COMMUNITY,
@@ -377,7 +482,8 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
           mode: 'joint_industry',
           anchorType: 'project',
           anchorName: '上店玉兰博览园国家储备林项目',
-          mission: '保障国家储备林项目（投资15.37亿元，5.5万亩玉兰、杜仲林下套种药材）土地流转与建设，化解流转纠纷，带动10万余群众受益。',
+          mission:
+            '保障国家储备林项目（投资15.37亿元，5.5万亩玉兰、杜仲林下套种药材）土地流转与建设，化解流转纠纷，带动10万余群众受益。',
           // Formed in May 2020 for the project's land: seated at 上店村, covering the eight villages of four
           // townships whose land and people the project takes (DOMAIN §2, case 4).
           region: FOREST_VILLAGES[0] as string,
@@ -411,17 +517,23 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
   const branchUnitsOf = (branch: Row<'temporary_orgs'>) => {
     const t = branch.region_code.slice(0, 9);
     const tu = townshipUnits.get(t) ?? [];
-    const vu = (villageUnits.get(t) ?? []).filter((u) => u.region.startsWith(branch.region_code) || branch.region_code.length === 9);
+    const vu = (villageUnits.get(t) ?? []).filter(
+      (u) => u.region.startsWith(branch.region_code) || branch.region_code.length === 9,
+    );
     return { tu, vu: vu.length ? vu : (villageUnits.get(t) ?? []) };
   };
 
   // Township government, judicial office and forestry station of each of the project's four townships, the county
   // forestry bureau and the project company, and the eight villages' committees.
   const forestPool: ReturnType<typeof addUnit>[] = [
-    ...[CHENGJIAO, `${NANZHAO}105`, `${NANZHAO}101`, `${NANZHAO}301`].flatMap((t) => [0, 3, 5].map((k) => (townshipUnits.get(t) ?? [])[k] as ReturnType<typeof addUnit>)),
+    ...[CHENGJIAO, `${NANZHAO}105`, `${NANZHAO}101`, `${NANZHAO}301`].flatMap((t) =>
+      [0, 3, 5].map((k) => (townshipUnits.get(t) ?? [])[k] as ReturnType<typeof addUnit>),
+    ),
     countyUnits[5] as ReturnType<typeof addUnit>,
     countyUnits[19] as ReturnType<typeof addUnit>,
-    ...FOREST_VILLAGES.map((code) => [...villageUnits.values()].flat().find((u) => u.region === code) as ReturnType<typeof addUnit>),
+    ...FOREST_VILLAGES.map(
+      (code) => [...villageUnits.values()].flat().find((u) => u.region === code) as ReturnType<typeof addUnit>,
+    ),
   ];
 
   const seats: { org: Row<'temporary_orgs'>; size: number }[] = [
@@ -436,9 +548,21 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
     s.size = Math.floor(remaining / flexible.length) + (i < remaining % flexible.length ? 1 : 0);
   });
 
-  const committeeMembers = Array.from({ length: 9 }, (_, i) => makeMember(countyUnits[i % countyUnits.length] as ReturnType<typeof addUnit>, 'full', i === 0 ? '县委副书记' : '局长'));
+  const committeeMembers = Array.from({ length: 9 }, (_, i) =>
+    makeMember(
+      countyUnits[i % countyUnits.length] as ReturnType<typeof addUnit>,
+      'full',
+      i === 0 ? '县委副书记' : '局长',
+    ),
+  );
   committeeMembers.forEach((m, i) => {
-    link(committee, m, i === 0 ? 'secretary' : i < 3 ? 'deputy_secretary' : 'committee_member', committee.established_on, '县委指定');
+    link(
+      committee,
+      m,
+      i === 0 ? 'secretary' : i < 3 ? 'deputy_secretary' : 'committee_member',
+      committee.established_on,
+      '县委指定',
+    );
   });
   for (const cu of countyUnits) linkUnit(committee, cu.id, null);
 
@@ -451,11 +575,19 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
       let unit: ReturnType<typeof addUnit>;
       if (org === baihe) {
         // The relocation site branch pulls in police, power, judicial, water, the rafting company and more.
-        const pool = [...tu, countyUnits[17], countyUnits[1], countyUnits[2], ...vu.slice(0, 3)] as ReturnType<typeof addUnit>[];
+        const pool = [...tu, countyUnits[17], countyUnits[1], countyUnits[2], ...vu.slice(0, 3)] as ReturnType<
+          typeof addUnit
+        >[];
         unit = pool[i % pool.length] as ReturnType<typeof addUnit>;
       } else if (org.anchor_name === '酵素产业链') {
         // Members sit along the chain: purchase, transport, storage, production, sales.
-        const chain = [countyUnits[6], countyUnits[18], countyUnits[20], countyUnits[15], countyUnits[16]] as ReturnType<typeof addUnit>[];
+        const chain = [
+          countyUnits[6],
+          countyUnits[18],
+          countyUnits[20],
+          countyUnits[15],
+          countyUnits[16],
+        ] as ReturnType<typeof addUnit>[];
         unit = chain[i % chain.length] as ReturnType<typeof addUnit>;
       } else if (isCounty || vu.length === 0 || r.chance(0.55)) {
         unit = r.pick(isCounty ? countyUnits : tu);
@@ -466,7 +598,8 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
       // in turn; the draws above still run, so that what is generated after them stays the same).
       if (org === forest) unit = forestPool[i % forestPool.length] as ReturnType<typeof addUnit>;
       // The relocation site's secretary is the deputy township head; the enzyme branch's deputy is the company chairman.
-      const title = org === baihe && i === 0 ? '副镇长' : org.anchor_name === '酵素产业链' && i === 1 ? '董事长' : undefined;
+      const title =
+        org === baihe && i === 0 ? '副镇长' : org.anchor_name === '酵素产业链' && i === 1 ? '董事长' : undefined;
       ids.push(makeMember(unit, i < 5 || !r.chance(0.04) ? 'full' : 'probationary', title));
       linkUnit(org, unit.id, null);
     }
@@ -476,7 +609,9 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
       const role = i === 0 ? 'secretary' : i === 1 ? 'deputy_secretary' : i < 5 ? 'committee_member' : 'member';
       const reason =
         org === baihe
-          ? ['结对帮扶搬迁户', '维护安置点治安', '调解邻里纠纷', '安置点卫生保洁', '安置点水电路基础设施'][i % 5] as string
+          ? (['结对帮扶搬迁户', '维护安置点治安', '调解邻里纠纷', '安置点卫生保洁', '安置点水电路基础设施'][
+              i % 5
+            ] as string)
           : i < 5
             ? '批准成立的党组织指定'
             : '因需而联：所在单位承担该片区工作';
@@ -489,7 +624,14 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
     const branches = townshipBranches.filter((b) => b.parent_id === gb.id);
     branches.slice(0, 7).forEach((b, i) => {
       const sec = rosterOf.get(b.id)?.[0];
-      if (sec) link(gb, sec, i === 0 ? 'secretary' : i < 3 ? 'deputy_secretary' : 'committee_member', gb.established_on, '乡镇党委指定');
+      if (sec)
+        link(
+          gb,
+          sec,
+          i === 0 ? 'secretary' : i < 3 ? 'deputy_secretary' : 'committee_member',
+          gb.established_on,
+          '乡镇党委指定',
+        );
     });
     for (const u of townshipUnits.get(code) ?? []) linkUnit(gb, u.id, null);
   }
@@ -535,7 +677,10 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
   for (const branch of townshipBranches.slice(0, 40)) {
     const { tu } = branchUnitsOf(branch);
     const former = makeMember(r.pick(tu));
-    link(branch, former, 'member', branch.established_on, '因需而联：承担阶段性任务', [addDays(branch.established_on, 150), '阶段性任务完成，回原单位']);
+    link(branch, former, 'member', branch.established_on, '因需而联：承担阶段性任务', [
+      addDays(branch.established_on, 150),
+      '阶段性任务完成，回原单位',
+    ]);
   }
   // Members in the register who are not linked anywhere yet (candidates for linking by need), and participants.
   for (const t of townships) {
@@ -547,7 +692,9 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
   const qiaoPower = (townshipUnits.get(QIAODUAN) ?? [])[2] as ReturnType<typeof addUnit>;
   const electricianIds = [makeMember(qiaoPower, 'none', '电工'), makeMember(qiaoPower, 'none', '电工')];
   // The contractor's sister: a village cadre of 上店村 through whom the dispute of case 4 was mediated.
-  const shangdian = (villageUnits.get(CHENGJIAO) ?? []).find((u) => u.name.includes('上店村')) as ReturnType<typeof addUnit>;
+  const shangdian = (villageUnits.get(CHENGJIAO) ?? []).find((u) => u.name.includes('上店村')) as ReturnType<
+    typeof addUnit
+  >;
   const sisterCadreId = makeMember(shangdian, 'full', '村委委员');
   // The township power-station chief: not in the branch, linked in by need for item 3 of the 2020-05-19 list.
   const powerChiefId = makeMember(qiaoPower, 'full', '所长');
@@ -628,7 +775,11 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
     // The formal organizations as a tree: each under the committee that leads it.
     const unitById = new Map(units.map((u) => [u.id, u]));
     const parents = superiors(
-      partyOrgs.map((p) => ({ ...p, unit_name: p.unit_id ? (unitById.get(p.unit_id)?.name ?? null) : null, unit_region_code: p.unit_id ? (unitById.get(p.unit_id)?.region_code ?? null) : null })),
+      partyOrgs.map((p) => ({
+        ...p,
+        unit_name: p.unit_id ? (unitById.get(p.unit_id)?.name ?? null) : null,
+        unit_region_code: p.unit_id ? (unitById.get(p.unit_id)?.region_code ?? null) : null,
+      })),
     );
     const tree = paths(parents);
     await insertRows(
@@ -652,11 +803,18 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
       closerUserId: qiaoUser.id,
       closerLabel: qiaoUser.display_name,
     });
-    const baiheList = await tx.selectFrom('problem_lists').select('id').where('org_id', '=', b.id).where('listed_on', '=', '2020-05-19').executeTakeFirstOrThrow();
+    const baiheList = await tx
+      .selectFrom('problem_lists')
+      .select('id')
+      .where('org_id', '=', b.id)
+      .where('listed_on', '=', '2020-05-19')
+      .executeTakeFirstOrThrow();
     const baiheUser = users.find((u) => u.username === 'baihe') as Row<'users'>;
     await seedBaiheActivities(tx, { r: rng(seed + 5), baiheId: b.id, listId: baiheList.id, userId: baiheUser.id });
     // Every other organization's year of meetings, so that the 2020 ledgers grade as a county's would.
-    const storyOrgs = [specials.find((s) => s.anchor_name === '酵素产业链'), forest as Row<'temporary_orgs'> | null].filter((o): o is Row<'temporary_orgs'> => Boolean(o)).map((o) => o.id);
+    const storyOrgs = [specials.find((s) => s.anchor_name === '酵素产业链'), forest as Row<'temporary_orgs'> | null]
+      .filter((o): o is Row<'temporary_orgs'> => Boolean(o))
+      .map((o) => o.id);
     const life = countyLife(rng(seed + 13), {
       orgs,
       memberships,
@@ -672,26 +830,53 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
     // The stacking answers what the household needs: a doctor for the two seriously ill, a teacher for the two
     // children in school, a party member of the branch, and the local police officer.
     const qiaoUnits = townshipUnits.get(QIAODUAN) ?? [];
-    const partyMemberOf = (unitName: string) => members.find((m) => m.unit_id === qiaoUnits.find((u) => u.name.endsWith(unitName))?.id && m.party_status !== 'none')?.id;
+    const partyMemberOf = (unitName: string) =>
+      members.find(
+        (m) => m.unit_id === qiaoUnits.find((u) => u.name.endsWith(unitName))?.id && m.party_status !== 'none',
+      )?.id;
     const [doctor, teacher] = [partyMemberOf('卫生院'), partyMemberOf('中心学校')];
     await seedCase3(tx, cipher, {
       regionCode: BAIHE_COMMUNITY,
       primaryHelperId: baiheRoster[6] as string,
       stacked: [
-        { memberId: doctor ?? (baiheRoster[7] as string), role: 'doctor', reason: '叠加帮扶：母亲和妻子重病，乡镇卫生院医生签约随访' },
-        { memberId: teacher ?? (baiheRoster[8] as string), role: 'teacher', reason: '叠加帮扶：两个孩子在校，中心学校教师结对助学' },
-        { memberId: baiheRoster[9] as string, role: 'party_member', reason: '叠加帮扶：两人重病，收入不稳定，脱贫申请未获通过' },
+        {
+          memberId: doctor ?? (baiheRoster[7] as string),
+          role: 'doctor',
+          reason: '叠加帮扶：母亲和妻子重病，乡镇卫生院医生签约随访',
+        },
+        {
+          memberId: teacher ?? (baiheRoster[8] as string),
+          role: 'teacher',
+          reason: '叠加帮扶：两个孩子在校，中心学校教师结对助学',
+        },
+        {
+          memberId: baiheRoster[9] as string,
+          role: 'party_member',
+          reason: '叠加帮扶：两人重病，收入不稳定，脱贫申请未获通过',
+        },
       ],
       policeId: policeOfficer?.id ?? (baiheRoster[10] as string),
       userId: qiaoUser.id,
     });
     const admin = users.find((u) => u.username === 'admin') as Row<'users'>;
-    const townshipUsers = new Map(users.filter((u) => u.role === 'township_admin').map((u) => [u.scope_region_code, u]));
+    const townshipUsers = new Map(
+      users.filter((u) => u.role === 'township_admin').map((u) => [u.scope_region_code, u]),
+    );
     // The register: helpers come from the branches of the household's township, their role from their unit.
     const unitName = new Map(units.map((u) => [u.id, u.name]));
     const roleOf = (unitId: string): HelperRole => {
       const n = unitName.get(unitId) ?? '';
-      return n.endsWith('派出所') ? 'police' : n.endsWith('卫生院') ? 'doctor' : n.endsWith('中心学校') ? 'teacher' : n.endsWith('司法所') ? 'mediator' : n.endsWith('人民政府') ? 'cadre' : 'party_member';
+      return n.endsWith('派出所')
+        ? 'police'
+        : n.endsWith('卫生院')
+          ? 'doctor'
+          : n.endsWith('中心学校')
+            ? 'teacher'
+            : n.endsWith('司法所')
+              ? 'mediator'
+              : n.endsWith('人民政府')
+                ? 'cadre'
+                : 'party_member';
     };
     const memberById = new Map(members.map((m) => [m.id, m]));
     const helperPools = new Map<string, { id: string; role: HelperRole }[]>();
@@ -718,7 +903,14 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
       later: rng(seed + 17),
       workTeams,
       baiheHouseholds: 328,
-      villages: new Map(townships.map((t) => [t.code, villagesOf(t.code).filter((v) => v.level === 'village').map((v) => ({ code: v.code, name: v.name }))])),
+      villages: new Map(
+        townships.map((t) => [
+          t.code,
+          villagesOf(t.code)
+            .filter((v) => v.level === 'village')
+            .map((v) => ({ code: v.code, name: v.name })),
+        ]),
+      ),
       helpers: helperPools,
       already: { households: 1, people: 6 },
       baiheCode: BAIHE_COMMUNITY,
@@ -743,13 +935,29 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
       temporaryOrgs: orgs.length,
       memberships: memberships.length,
     };
-    await recordAudit(tx, systemActor('seed'), { action: 'seed.demo', entityType: 'county', entityId: NANZHAO, after: counts });
+    await recordAudit(tx, systemActor('seed'), {
+      action: 'seed.demo',
+      entityType: 'county',
+      entityId: NANZHAO,
+      after: counts,
+    });
   });
   // Ledgers are computed from the records above, by the assessment service itself, once they are committed.
   const adminUser = users.find((u) => u.username === 'admin') as Row<'users'>;
-  await seedAssessment(db, { r: rng(seed + 7), county: NANZHAO, adminId: adminUser.id, baiheId: (baihe as unknown as Row<'temporary_orgs'>).id });
+  await seedAssessment(db, {
+    r: rng(seed + 7),
+    county: NANZHAO,
+    adminId: adminUser.id,
+    baiheId: (baihe as unknown as Row<'temporary_orgs'>).id,
+  });
   return {
     accounts: users.map((u) => ({ username: u.username, displayName: u.display_name, role: u.role })),
-    counts: { regions: regions.length, units: units.length, members: members.length, orgs: orgs.length, memberships: memberships.length },
+    counts: {
+      regions: regions.length,
+      units: units.length,
+      members: members.length,
+      orgs: orgs.length,
+      memberships: memberships.length,
+    },
   };
 }

@@ -51,7 +51,15 @@ export async function loadCounty(countyCode: string, townshipSuffixes?: readonly
   }
   const wanted = new Set(townships.map((t) => t.code));
   const out: RegionSeed[] = [
-    { code: county.code, name: county.name, level: 'county', kind: '县', parent_code: null, name_initials: nameInitials(county.name), source: 'official' },
+    {
+      code: county.code,
+      name: county.name,
+      level: 'county',
+      kind: '县',
+      parent_code: null,
+      name_initials: nameInitials(county.name),
+      source: 'official',
+    },
     ...townships.map((t) => ({
       code: t.code,
       name: t.name,
@@ -68,7 +76,15 @@ export async function loadCounty(countyCode: string, townshipSuffixes?: readonly
     const [code, rawName, streetCode] = line.split(',');
     if (!code || !rawName || !streetCode || !wanted.has(streetCode)) continue;
     const { name, kind } = villageName(rawName.replace(/"/g, ''));
-    out.push({ code, name, level: 'village', kind, parent_code: streetCode, name_initials: nameInitials(name), source: 'official' });
+    out.push({
+      code,
+      name,
+      level: 'village',
+      kind,
+      parent_code: streetCode,
+      name_initials: nameInitials(name),
+      source: 'official',
+    });
   }
   return out;
 }

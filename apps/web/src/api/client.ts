@@ -67,7 +67,9 @@ export async function unwrap<T>(p: Promise<{ data?: T; error?: unknown; response
  * Every page of a list, following its cursors, for a view that shows the whole (a month of meetings): a list is paged
  * by the server and never cut silently, so the view reads to the end.
  */
-export async function allPages<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>): Promise<T[]> {
+export async function allPages<T>(
+  page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>,
+): Promise<T[]> {
   const items: T[] = [];
   let cursor: string | undefined;
   do {
@@ -80,5 +82,10 @@ export async function allPages<T>(page: (cursor: string | undefined) => Promise<
 
 /** Shanghai calendar day, as the server counts days. */
 export function today(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date());
 }

@@ -51,9 +51,27 @@ const NARROW = '(max-width: 991.98px)';
 const narrowNow = () => typeof window !== 'undefined' && window.matchMedia(NARROW).matches;
 
 /** A header button: its label shows beside the icon, on phones only as its name (aria-label and title). */
-function HeaderButton({ label, icon, onClick, testId }: { label: string; icon: ReactNode; onClick: () => void; testId?: string }) {
+function HeaderButton({
+  label,
+  icon,
+  onClick,
+  testId,
+}: {
+  label: string;
+  icon: ReactNode;
+  onClick: () => void;
+  testId?: string;
+}) {
   return (
-    <Button size="small" className="lj-header-btn" title={label} aria-label={label} icon={icon} onClick={onClick} data-testid={testId}>
+    <Button
+      size="small"
+      className="lj-header-btn"
+      title={label}
+      aria-label={label}
+      icon={icon}
+      onClick={onClick}
+      data-testid={testId}
+    >
       {label}
     </Button>
   );
@@ -91,7 +109,15 @@ export function AppLayout() {
   };
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Header style={{ display: 'flex', alignItems: 'center', justifyContent: 'space-between', background: '#c8161d', paddingInline: 20 }}>
+      <Header
+        style={{
+          display: 'flex',
+          alignItems: 'center',
+          justifyContent: 'space-between',
+          background: '#c8161d',
+          paddingInline: 20,
+        }}
+      >
         <div className="lj-brand">
           {narrow && (
             <Button
@@ -115,11 +141,25 @@ export function AppLayout() {
             {me.displayName}（{me.scope.orgName ?? me.scope.regionName}）
           </span>
           {me.memberId && (
-            <HeaderButton label={t('record.mine')} icon={<IdcardOutlined />} onClick={() => navigate(`/members/${me.memberId}/record`)} testId="my-record" />
+            <HeaderButton
+              label={t('record.mine')}
+              icon={<IdcardOutlined />}
+              onClick={() => navigate(`/members/${me.memberId}/record`)}
+              testId="my-record"
+            />
           )}
           {me.permissions.includes('items:read') && <InboxButton />}
-          <HeaderButton label={t('nav.account')} icon={<KeyOutlined />} onClick={() => navigate('/account')} testId="account" />
-          <HeaderButton label={t('nav.language')} icon={<TranslationOutlined />} onClick={() => setLocale(i18n.language === 'en-US' ? 'zh-CN' : 'en-US')} />
+          <HeaderButton
+            label={t('nav.account')}
+            icon={<KeyOutlined />}
+            onClick={() => navigate('/account')}
+            testId="account"
+          />
+          <HeaderButton
+            label={t('nav.language')}
+            icon={<TranslationOutlined />}
+            onClick={() => setLocale(i18n.language === 'en-US' ? 'zh-CN' : 'en-US')}
+          />
           <HeaderButton label={t('nav.logout')} icon={<LogoutOutlined />} onClick={logout} testId="logout" />
         </Flex>
       </Header>

@@ -105,7 +105,17 @@ export function Chart({
             type="button"
             aria-pressed={!off}
             onClick={() => toggle(s.name)}
-            style={{ border: 0, background: 'none', padding: 0, cursor: 'pointer', fontSize: FONT, color: off ? AXIS_COLOR : '#333', display: 'flex', alignItems: 'center', gap: 6 }}
+            style={{
+              border: 0,
+              background: 'none',
+              padding: 0,
+              cursor: 'pointer',
+              fontSize: FONT,
+              color: off ? AXIS_COLOR : '#333',
+              display: 'flex',
+              alignItems: 'center',
+              gap: 6,
+            }}
           >
             <svg width={16} height={10} aria-hidden="true">
               {s.kind === 'bar' ? (
@@ -128,11 +138,24 @@ export function Chart({
     <div ref={box} style={{ position: 'relative', width: '100%', height }} data-testid={testId}>
       {legend}
       {width > 0 && (
-        <svg width={width} height={height - LEGEND} role="img" aria-label={label} style={{ display: 'block', fontFamily: 'inherit' }}>
+        <svg
+          width={width}
+          height={height - LEGEND}
+          role="img"
+          aria-label={label}
+          style={{ display: 'block', fontFamily: 'inherit' }}
+        >
           {axisNames?.map(
             (n, a) =>
               n && (
-                <text key={n} x={a === 0 ? 4 : width - 4} y={top - 10} fontSize={FONT} fill={AXIS_COLOR} textAnchor={a === 0 ? 'start' : 'end'}>
+                <text
+                  key={n}
+                  x={a === 0 ? 4 : width - 4}
+                  y={top - 10}
+                  fontSize={FONT}
+                  fill={AXIS_COLOR}
+                  textAnchor={a === 0 ? 'start' : 'end'}
+                >
                   {n}
                 </text>
               ),
@@ -151,10 +174,18 @@ export function Chart({
                 {t}
               </text>
             ))}
-          {hover !== null && <rect x={left + band * hover} y={top} width={band} height={plotH} fill="rgba(0,0,0,0.04)" />}
+          {hover !== null && (
+            <rect x={left + band * hover} y={top} width={band} height={plotH} fill="rgba(0,0,0,0.04)" />
+          )}
           {categories.map((c, i) =>
             i % every !== 0 ? null : rotateLabels ? (
-              <text key={keys[i]} transform={`translate(${x(i)},${top + plotH + 12}) rotate(-30)`} fontSize={FONT} fill="#595959" textAnchor="end">
+              <text
+                key={keys[i]}
+                transform={`translate(${x(i)},${top + plotH + 12}) rotate(-30)`}
+                fontSize={FONT}
+                fill="#595959"
+                textAnchor="end"
+              >
                 {truncate(c, LABEL_MAX)}
               </text>
             ) : (
@@ -167,7 +198,15 @@ export function Chart({
             <g key={s.name} fill={s.color} data-series={s.name}>
               {s.values.map((v, i) => {
                 const axis = s.axis ?? 0;
-                return <rect key={keys[i]} x={x(i) - (barW * bars.length) / 2 + b * barW} y={y(v, axis)} width={Math.max(1, barW - 2)} height={Math.max(0, top + plotH - y(v, axis))} />;
+                return (
+                  <rect
+                    key={keys[i]}
+                    x={x(i) - (barW * bars.length) / 2 + b * barW}
+                    y={y(v, axis)}
+                    width={Math.max(1, barW - 2)}
+                    height={Math.max(0, top + plotH - y(v, axis))}
+                  />
+                );
               })}
             </g>
           ))}
@@ -177,16 +216,39 @@ export function Chart({
               const axis = s.axis ?? 0;
               return (
                 <g key={s.name} data-series={s.name}>
-                  <polyline fill="none" stroke={s.color} strokeWidth={2} points={s.values.map((v, i) => `${x(i)},${y(v, axis)}`).join(' ')} />
+                  <polyline
+                    fill="none"
+                    stroke={s.color}
+                    strokeWidth={2}
+                    points={s.values.map((v, i) => `${x(i)},${y(v, axis)}`).join(' ')}
+                  />
                   {(categories.length <= 40 || hover !== null) &&
                     s.values.map((v, i) =>
-                      categories.length <= 40 || i === hover ? <circle key={keys[i]} cx={x(i)} cy={y(v, axis)} r={3} fill="#fff" stroke={s.color} strokeWidth={2} /> : null,
+                      categories.length <= 40 || i === hover ? (
+                        <circle
+                          key={keys[i]}
+                          cx={x(i)}
+                          cy={y(v, axis)}
+                          r={3}
+                          fill="#fff"
+                          stroke={s.color}
+                          strokeWidth={2}
+                        />
+                      ) : null,
                     )}
                 </g>
               );
             })}
           {/* biome-ignore lint/a11y/noStaticElementInteractions: the pointer shows the values also listed in the legend's series; the chart is an image to assistive technology */}
-          <rect x={left} y={top} width={plotW} height={plotH} fill="transparent" onMouseMove={onMove} onMouseLeave={() => setHover(null)} />
+          <rect
+            x={left}
+            y={top}
+            width={plotW}
+            height={plotH}
+            fill="transparent"
+            onMouseMove={onMove}
+            onMouseLeave={() => setHover(null)}
+          />
         </svg>
       )}
       {hover !== null && categories[hover] !== undefined && (
@@ -209,7 +271,16 @@ export function Chart({
           <div style={{ fontWeight: 600, marginBottom: 2 }}>{categories[hover]}</div>
           {shown.map((s) => (
             <div key={s.name}>
-              <span style={{ display: 'inline-block', width: 8, height: 8, borderRadius: 4, background: s.color, marginRight: 6 }} />
+              <span
+                style={{
+                  display: 'inline-block',
+                  width: 8,
+                  height: 8,
+                  borderRadius: 4,
+                  background: s.color,
+                  marginRight: 6,
+                }}
+              />
               {s.name}: {s.values[hover] ?? '—'}
             </div>
           ))}

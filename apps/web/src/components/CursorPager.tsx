@@ -21,7 +21,17 @@ export function useCursorPages(key = '') {
 }
 
 /** The total and previous / next buttons under a server-paged table. */
-export function CursorPager({ pages, total, nextCursor, testId }: { pages: ReturnType<typeof useCursorPages>; total: number; nextCursor: string | null | undefined; testId?: string }) {
+export function CursorPager({
+  pages,
+  total,
+  nextCursor,
+  testId,
+}: {
+  pages: ReturnType<typeof useCursorPages>;
+  total: number;
+  nextCursor: string | null | undefined;
+  testId?: string;
+}) {
   const { t } = useTranslation();
   return (
     <Flex justify="space-between" align="center" style={{ marginTop: 16 }}>
@@ -29,9 +39,19 @@ export function CursorPager({ pages, total, nextCursor, testId }: { pages: Retur
         {t('common.total', { total })}
       </Typography.Text>
       <Flex gap={8} align="center">
-        <Button icon={<LeftOutlined />} aria-label={t('common.previous')} disabled={pages.page <= 1} onClick={pages.back} />
+        <Button
+          icon={<LeftOutlined />}
+          aria-label={t('common.previous')}
+          disabled={pages.page <= 1}
+          onClick={pages.back}
+        />
         <span>{pages.page}</span>
-        <Button icon={<RightOutlined />} aria-label={t('common.next')} disabled={!nextCursor} onClick={() => pages.forward(nextCursor)} />
+        <Button
+          icon={<RightOutlined />}
+          aria-label={t('common.next')}
+          disabled={!nextCursor}
+          onClick={() => pages.forward(nextCursor)}
+        />
       </Flex>
     </Flex>
   );

@@ -7,7 +7,19 @@ import { Suspense, lazy, useState } from 'react';
 const DatePicker = lazy(() => import('antd/es/date-picker'));
 
 /** A day (YYYY-MM-DD), not after `max`: antd's date picker, loaded when the user reaches for it. */
-export function DateField({ value, onChange, max, label, testId }: { value: string; onChange: (day: string) => void; max: string; label: string; testId?: string }) {
+export function DateField({
+  value,
+  onChange,
+  max,
+  label,
+  testId,
+}: {
+  value: string;
+  onChange: (day: string) => void;
+  max: string;
+  label: string;
+  testId?: string;
+}) {
   // 'look': the pointer came near (load, do not open); 'use': a click, tap or focus (load, then open with focus).
   const [wanted, setWanted] = useState<null | 'look' | 'use'>(null);
   const proxy = (

@@ -11,7 +11,17 @@ type Kind = Schemas['ExportRequest']['kind'];
  * Personal data leaves the system only with a reason: the button asks why, the server grants a link for this
  * user that expires in minutes, and the browser downloads through it at once.
  */
-export function ExportButton({ kind, params, children, testId }: { kind: Kind; params: Record<string, unknown>; children: ReactNode; testId?: string }) {
+export function ExportButton({
+  kind,
+  params,
+  children,
+  testId,
+}: {
+  kind: Kind;
+  params: Record<string, unknown>;
+  children: ReactNode;
+  testId?: string;
+}) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -43,8 +53,17 @@ export function ExportButton({ kind, params, children, testId }: { kind: Kind; p
         <Typography.Paragraph type="secondary">{t('exports.hint')}</Typography.Paragraph>
         {error && <Typography.Paragraph type="danger">{error}</Typography.Paragraph>}
         <Form layout="vertical" onFinish={submit}>
-          <Form.Item name="reason" label={t('exports.reason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
-            <Input.TextArea rows={2} maxLength={200} placeholder={t('exports.placeholder')} data-testid="export-reason" />
+          <Form.Item
+            name="reason"
+            label={t('exports.reason')}
+            rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+          >
+            <Input.TextArea
+              rows={2}
+              maxLength={200}
+              placeholder={t('exports.placeholder')}
+              data-testid="export-reason"
+            />
           </Form.Item>
           <Button type="primary" htmlType="submit" loading={busy} block data-testid="export-confirm">
             {t('exports.download')}

@@ -5,7 +5,15 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap } from '../api/client';
 
-const COLORS: Record<string, string> = { overdue: 'red', due_soon: 'orange', reopened: 'volcano', escalated: 'magenta', assigned: 'blue', linked: 'gold', meeting_due: 'purple' };
+const COLORS: Record<string, string> = {
+  overdue: 'red',
+  due_soon: 'orange',
+  reopened: 'volcano',
+  escalated: 'magenta',
+  assigned: 'blue',
+  linked: 'gold',
+  meeting_due: 'purple',
+};
 
 /**
  * The caller's inbox: new assignments, links by need, reopenings, escalations, deadlines; for a branch's account also

@@ -16,7 +16,17 @@ export type SimpleColumn<T> = {
  * A small read-only table in antd's look, for a handful of rows shown whole (the cockpit's grades and rankings):
  * antd's Table brings pagination, selection, filters and virtual lists with it, more than the cockpit's first load can carry.
  */
-export function SimpleTable<T>({ rows, columns, rowKey, testId }: { rows: readonly T[]; columns: SimpleColumn<T>[]; rowKey: (row: T) => string; testId?: string }) {
+export function SimpleTable<T>({
+  rows,
+  columns,
+  rowKey,
+  testId,
+}: {
+  rows: readonly T[];
+  columns: SimpleColumn<T>[];
+  rowKey: (row: T) => string;
+  testId?: string;
+}) {
   const [sort, setSort] = useState<{ key: string; order: SortOrder } | null>(null);
   const sorted = sortRows(rows, columns.find((c) => c.key === sort?.key)?.sorter, sort?.order ?? null);
   return (

@@ -8,7 +8,8 @@ import { ApiError } from '../api/client';
  */
 export function errorText(err: unknown): string {
   if (err instanceof ApiError) {
-    const notes = err.problem.code === 'validation_failed' ? [...new Set(err.problem.errors?.map((e) => e.message) ?? [])] : [];
+    const notes =
+      err.problem.code === 'validation_failed' ? [...new Set(err.problem.errors?.map((e) => e.message) ?? [])] : [];
     return notes.length ? `${err.problem.detail}：${notes.join('；')}` : err.problem.detail;
   }
   return err instanceof Error ? err.message : String(err);

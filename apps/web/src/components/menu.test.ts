@@ -9,7 +9,22 @@ describe('the menu shows each role only what the server answers it', () => {
     expect(homePath(ROLE_PERMISSIONS.security_admin)).toBe('/users');
     expect(homePath(ROLE_PERMISSIONS.auditor)).toBe('/audit');
     for (const role of ['security_admin', 'auditor'] as const) {
-      for (const path of ['/orgs', '/orgs/1', '/orgs/1/meetings/new', '/activities/1', '/members', '/members/1/record', '/reports', '/lists/1', '/items/1', '/households', '/network', '/assessment', '/feedback', '/chains']) {
+      for (const path of [
+        '/orgs',
+        '/orgs/1',
+        '/orgs/1/meetings/new',
+        '/activities/1',
+        '/members',
+        '/members/1/record',
+        '/reports',
+        '/lists/1',
+        '/items/1',
+        '/households',
+        '/network',
+        '/assessment',
+        '/feedback',
+        '/chains',
+      ]) {
         expect([role, path, mayOpen(path, ROLE_PERMISSIONS[role])]).toEqual([role, path, false]);
       }
       expect(mayOpen('/account', ROLE_PERMISSIONS[role])).toBe(true);
@@ -21,10 +36,12 @@ describe('the menu shows each role only what the server answers it', () => {
   it('every entry a role sees opens for it, and every role has a home that opens', () => {
     for (const role of USER_ROLES) {
       const perms = ROLE_PERMISSIONS[role];
-      for (const key of menuKeys(perms)) expect([role, key, mayOpen(`/${key === 'overview' ? '' : key}`, perms)]).toEqual([role, key, true]);
+      for (const key of menuKeys(perms))
+        expect([role, key, mayOpen(`/${key === 'overview' ? '' : key}`, perms)]).toEqual([role, key, true]);
       expect([role, mayOpen(homePath(perms), perms)]).toEqual([role, true]);
     }
     // The business roles keep their organizations.
-    for (const role of ['county_admin', 'township_admin', 'org_secretary', 'member', 'supervisor'] as const) expect(menuKeys(ROLE_PERMISSIONS[role])).toContain('orgs');
+    for (const role of ['county_admin', 'township_admin', 'org_secretary', 'member', 'supervisor'] as const)
+      expect(menuKeys(ROLE_PERMISSIONS[role])).toContain('orgs');
   });
 });

@@ -21,10 +21,14 @@ const MENU = {
 export type MenuKey = keyof typeof MENU;
 
 /** Pages reached from others, not from the menu; `account` (one's own password and second factor) opens for all. */
-const LINKED = { activities: ['activities:read'], items: ['items:read'], account: [] } as const satisfies Record<string, readonly Permission[]>;
+const LINKED = { activities: ['activities:read'], items: ['items:read'], account: [] } as const satisfies Record<
+  string,
+  readonly Permission[]
+>;
 const PAGES: Record<string, readonly Permission[]> = { ...MENU, ...LINKED };
 
-const holds = (permissions: readonly string[], needs: readonly Permission[]) => needs.length === 0 || needs.some((p) => permissions.includes(p));
+const holds = (permissions: readonly string[], needs: readonly Permission[]) =>
+  needs.length === 0 || needs.some((p) => permissions.includes(p));
 
 /** The menu entries a caller with these permissions sees. */
 export function menuKeys(permissions: readonly string[]): MenuKey[] {

@@ -11,8 +11,18 @@ const byOverdue = (a: { overdue: number }, b: { overdue: number }) => a.overdue 
 
 describe('the small table sorts its rows', () => {
   it('ascending and descending by a column, ties in the order the server ranked them', () => {
-    expect(sortRows(rows, byOverdue, 'ascend').map((r) => r.name)).toEqual(['皇路店镇', '城关镇', '白土岗镇', '太山庙乡']);
-    expect(sortRows(rows, byOverdue, 'descend').map((r) => r.name)).toEqual(['太山庙乡', '城关镇', '白土岗镇', '皇路店镇']);
+    expect(sortRows(rows, byOverdue, 'ascend').map((r) => r.name)).toEqual([
+      '皇路店镇',
+      '城关镇',
+      '白土岗镇',
+      '太山庙乡',
+    ]);
+    expect(sortRows(rows, byOverdue, 'descend').map((r) => r.name)).toEqual([
+      '太山庙乡',
+      '城关镇',
+      '白土岗镇',
+      '皇路店镇',
+    ]);
   });
 
   it('without an order the rows stay as they came, and the input is not changed', () => {

@@ -13,7 +13,10 @@ const STATUS_COLOR = { present: 'green', excused: 'gold', absent: 'default' } as
 export function ActivityPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
-  const q = useQuery({ queryKey: ['activity', id], queryFn: () => unwrap(api.GET('/api/v1/activities/{id}', { params: { path: { id } } })) });
+  const q = useQuery({
+    queryKey: ['activity', id],
+    queryFn: () => unwrap(api.GET('/api/v1/activities/{id}', { params: { path: { id } } })),
+  });
   const a = q.data;
   useRecordTitle(a?.topic);
   return (
@@ -21,7 +24,10 @@ export function ActivityPage() {
       <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
         {a && (
           <>
-            <Breadcrumb style={{ marginBottom: 12 }} items={[{ title: <Link to={`/orgs/${a.orgId}`}>{a.orgName}</Link> }, { title: a.topic }]} />
+            <Breadcrumb
+              style={{ marginBottom: 12 }}
+              items={[{ title: <Link to={`/orgs/${a.orgId}`}>{a.orgName}</Link> }, { title: a.topic }]}
+            />
             <Flex gap={8} align="center" wrap style={{ marginBottom: 16 }}>
               <Typography.Title level={3} style={{ margin: 0 }} data-testid="activity-topic">
                 {a.topic}
@@ -35,8 +41,16 @@ export function ActivityPage() {
                 <Descriptions.Item label={t('activity.host')}>{a.hostName ?? '—'}</Descriptions.Item>
                 <Descriptions.Item label={t('activity.attendance')}>{t('activity.counts', a)}</Descriptions.Item>
               </Descriptions>
-              {a.agenda && <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{`${t('activity.agenda')}：${a.agenda}`}</Typography.Paragraph>}
-              {a.minutes && <Typography.Paragraph style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }}>{`${t('activity.minutes')}：${a.minutes}`}</Typography.Paragraph>}
+              {a.agenda && (
+                <Typography.Paragraph
+                  style={{ whiteSpace: 'pre-wrap' }}
+                >{`${t('activity.agenda')}：${a.agenda}`}</Typography.Paragraph>
+              )}
+              {a.minutes && (
+                <Typography.Paragraph
+                  style={{ whiteSpace: 'pre-wrap', marginBottom: 0 }}
+                >{`${t('activity.minutes')}：${a.minutes}`}</Typography.Paragraph>
+              )}
             </Card>
             <Card title={t('activity.attendance')} style={{ marginBottom: 16 }}>
               <Flex wrap gap={8} data-testid="activity-attendance">
@@ -75,7 +89,14 @@ export function ActivityPage() {
                 <Image.PreviewGroup>
                   <Flex gap={8} wrap>
                     {a.photoIds.map((p) => (
-                      <Image key={p} width={120} height={120} style={{ objectFit: 'cover' }} src={`/api/v1/photos/${p}`} alt={a.topic} />
+                      <Image
+                        key={p}
+                        width={120}
+                        height={120}
+                        style={{ objectFit: 'cover' }}
+                        src={`/api/v1/photos/${p}`}
+                        alt={a.topic}
+                      />
                     ))}
                   </Flex>
                 </Image.PreviewGroup>

@@ -11,7 +11,14 @@ import { AccountRequestsPanel } from '../features/account/AccountRequests';
 import { formatDateTime } from '../components/format';
 
 type AuditEvent = Schemas['AuditEvent'];
-type Filters = { username?: string; action?: string; entityType?: string; entityId?: string; from?: string; to?: string };
+type Filters = {
+  username?: string;
+  action?: string;
+  entityType?: string;
+  entityId?: string;
+  from?: string;
+  to?: string;
+};
 
 const fmt = (iso: string) => formatDateTime(iso, { seconds: true });
 
@@ -26,9 +33,18 @@ export function AuditPage() {
   const pages = useCursorPages(key);
   const events = useQuery({
     queryKey: ['audit-events', filters, pages.cursor],
-    queryFn: () => unwrap(api.GET('/api/v1/audit-events', { params: { query: { ...filters, limit: 50, ...(pages.cursor ? { cursor: pages.cursor } : {}) } } })),
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/audit-events', {
+          params: { query: { ...filters, limit: 50, ...(pages.cursor ? { cursor: pages.cursor } : {}) } },
+        }),
+      ),
   });
-  const verify = useQuery({ queryKey: ['audit-verify'], enabled: false, queryFn: () => unwrap(api.GET('/api/v1/audit/verify')) });
+  const verify = useQuery({
+    queryKey: ['audit-verify'],
+    enabled: false,
+    queryFn: () => unwrap(api.GET('/api/v1/audit/verify')),
+  });
   const set = (patch: Filters) => setFilters((f) => ({ ...f, ...patch }));
   const day = (d: Dayjs | null) => (d ? d.format('YYYY-MM-DD') : undefined);
   return (
@@ -37,7 +53,12 @@ export function AuditPage() {
         <Typography.Title level={3} style={{ marginTop: 0 }}>
           {t('audit.title')}
         </Typography.Title>
-        <Button icon={<SafetyCertificateOutlined />} loading={verify.isFetching} onClick={() => void verify.refetch()} data-testid="audit-verify">
+        <Button
+          icon={<SafetyCertificateOutlined />}
+          loading={verify.isFetching}
+          onClick={() => void verify.refetch()}
+          data-testid="audit-verify"
+        >
           {t('audit.verify')}
         </Button>
       </Flex>
@@ -49,15 +70,41 @@ export function AuditPage() {
           type={verify.data.ok ? 'success' : 'error'}
           showIcon
           data-testid="audit-verify-result"
-          title={verify.data.ok ? t('audit.verifyOk', { count: verify.data.count }) : t('audit.verifyBroken', { seq: verify.data.brokenAt })}
+          title={
+            verify.data.ok
+              ? t('audit.verifyOk', { count: verify.data.count })
+              : t('audit.verifyBroken', { seq: verify.data.brokenAt })
+          }
         />
       )}
       <Card>
         <Flex gap={8} wrap style={{ marginBottom: 16 }}>
-          <Input.Search allowClear style={{ width: 180 }} placeholder={t('audit.filterUser')} onSearch={(v) => set({ username: v.trim() || undefined })} data-testid="audit-user" />
-          <Input.Search allowClear style={{ width: 200 }} placeholder={t('audit.action')} onSearch={(v) => set({ action: v.trim() || undefined })} />
-          <Input.Search allowClear style={{ width: 160 }} placeholder={t('audit.entity')} onSearch={(v) => set({ entityType: v.trim() || undefined })} />
-          <Input.Search allowClear style={{ width: 300 }} placeholder={t('audit.entityId')} onSearch={(v) => set({ entityId: v.trim() || undefined })} data-testid="audit-entity-id" />
+          <Input.Search
+            allowClear
+            style={{ width: 180 }}
+            placeholder={t('audit.filterUser')}
+            onSearch={(v) => set({ username: v.trim() || undefined })}
+            data-testid="audit-user"
+          />
+          <Input.Search
+            allowClear
+            style={{ width: 200 }}
+            placeholder={t('audit.action')}
+            onSearch={(v) => set({ action: v.trim() || undefined })}
+          />
+          <Input.Search
+            allowClear
+            style={{ width: 160 }}
+            placeholder={t('audit.entity')}
+            onSearch={(v) => set({ entityType: v.trim() || undefined })}
+          />
+          <Input.Search
+            allowClear
+            style={{ width: 300 }}
+            placeholder={t('audit.entityId')}
+            onSearch={(v) => set({ entityId: v.trim() || undefined })}
+            data-testid="audit-entity-id"
+          />
           <DatePicker placeholder={t('audit.from')} onChange={(d) => set({ from: day(d) })} />
           <DatePicker placeholder={t('audit.to')} onChange={(d) => set({ to: day(d) })} />
         </Flex>
@@ -89,7 +136,10 @@ export function AuditPage() {
               {
                 title: t('audit.detail'),
                 render: (_, e) => (
-                  <Typography.Paragraph ellipsis={{ rows: 2, expandable: true }} style={{ marginBottom: 0, fontSize: 12 }}>
+                  <Typography.Paragraph
+                    ellipsis={{ rows: 2, expandable: true }}
+                    style={{ marginBottom: 0, fontSize: 12 }}
+                  >
                     {[asText(e.before), asText(e.after)].filter(Boolean).join(' → ')}
                   </Typography.Paragraph>
                 ),

@@ -15,14 +15,21 @@ function ParticipationTable({ data }: { data: Schemas['Chain']['participation'] 
       style={{ marginTop: 16 }}
       dataSource={data.items}
       pagination={data.items.length > 8 ? { pageSize: 8, showSizeChanger: false } : false}
-      title={() => t('chains.participationTitle', { households: data.households, income: data.incomeYuan.toLocaleString('zh-CN') })}
+      title={() =>
+        t('chains.participationTitle', { households: data.households, income: data.incomeYuan.toLocaleString('zh-CN') })
+      }
       locale={{ emptyText: t('chains.noParticipation') }}
       columns={[
         { title: t('chains.household'), dataIndex: 'holder' },
         { title: t('reports.place'), dataIndex: 'regionName' },
         { title: t('chains.kind'), dataIndex: 'kind', render: (v) => t(`chains.kinds.${v}`) },
         { title: t('chains.stage'), dataIndex: 'stageName', render: (v) => v ?? '—' },
-        { title: t('chains.income'), dataIndex: 'incomeYuan', align: 'right', render: (v: number) => v.toLocaleString('zh-CN') },
+        {
+          title: t('chains.income'),
+          dataIndex: 'incomeYuan',
+          align: 'right',
+          render: (v: number) => v.toLocaleString('zh-CN'),
+        },
         { title: t('chains.year'), dataIndex: 'year', width: 70 },
       ]}
     />
@@ -32,17 +39,30 @@ function ParticipationTable({ data }: { data: Schemas['Chain']['participation'] 
 function ChainView({ chain }: { chain: Schemas['Chain'] }) {
   const { t } = useTranslation();
   return (
-    <Card title={`${chain.name} · ${chain.product}`} extra={<Typography.Text type="secondary">{chain.orgName}</Typography.Text>} style={{ marginBottom: 16 }}>
+    <Card
+      title={`${chain.name} · ${chain.product}`}
+      extra={<Typography.Text type="secondary">{chain.orgName}</Typography.Text>}
+      style={{ marginBottom: 16 }}
+    >
       <Row gutter={8} wrap={false} style={{ overflowX: 'auto' }}>
         {chain.stages.map((s) => (
           <Col key={s.id} flex="1 0 200px">
-            <Card size="small" title={`${s.seq}. ${s.name}`} data-testid="chain-stage" styles={{ body: { minHeight: 160 } }}>
+            <Card
+              size="small"
+              title={`${s.seq}. ${s.name}`}
+              data-testid="chain-stage"
+              styles={{ body: { minHeight: 160 } }}
+            >
               <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                 {t('chains.placed')}
               </Typography.Text>
               <div style={{ margin: '4px 0 8px' }}>
                 {s.placements.map((p) => (
-                  <Tag key={`${p.kind}-${p.refId}`} color={p.kind === 'unit' ? 'blue' : undefined} style={{ marginBottom: 4 }}>
+                  <Tag
+                    key={`${p.kind}-${p.refId}`}
+                    color={p.kind === 'unit' ? 'blue' : undefined}
+                    style={{ marginBottom: 4 }}
+                  >
                     {p.name}
                   </Tag>
                 ))}
@@ -55,7 +75,8 @@ function ChainView({ chain }: { chain: Schemas['Chain'] }) {
               ) : (
                 s.blockages.map((b) => (
                   <div key={b.id} style={{ marginTop: 4 }}>
-                    <Link to={`/items/${b.id}`}>{b.problem}</Link> <ItemStatusTag status={b.status} overdue={b.overdue} />
+                    <Link to={`/items/${b.id}`}>{b.problem}</Link>{' '}
+                    <ItemStatusTag status={b.status} overdue={b.overdue} />
                   </div>
                 ))
               )}
@@ -71,19 +92,35 @@ function ChainView({ chain }: { chain: Schemas['Chain'] }) {
 function ProjectView({ project }: { project: Schemas['Project'] }) {
   const { t } = useTranslation();
   return (
-    <Card title={project.name} extra={<Typography.Text type="secondary">{project.orgName}</Typography.Text>} style={{ marginBottom: 16 }}>
+    <Card
+      title={project.name}
+      extra={<Typography.Text type="secondary">{project.orgName}</Typography.Text>}
+      style={{ marginBottom: 16 }}
+    >
       <Row gutter={16} style={{ marginBottom: 16 }}>
         <Col span={6}>
-          <Statistic title={t('chains.investment')} value={t('chains.yuan', { value: (project.investmentYuan / 1e8).toFixed(2) })} />
+          <Statistic
+            title={t('chains.investment')}
+            value={t('chains.yuan', { value: (project.investmentYuan / 1e8).toFixed(2) })}
+          />
         </Col>
         <Col span={6}>
-          <Statistic title={t('chains.area')} value={t('chains.mu', { value: project.areaMu.toLocaleString('zh-CN') })} />
+          <Statistic
+            title={t('chains.area')}
+            value={t('chains.mu', { value: project.areaMu.toLocaleString('zh-CN') })}
+          />
         </Col>
         <Col span={6}>
-          <Statistic title={t('chains.beneficiaries')} value={t('chains.people', { value: project.beneficiaries.toLocaleString('zh-CN') })} />
+          <Statistic
+            title={t('chains.beneficiaries')}
+            value={t('chains.people', { value: project.beneficiaries.toLocaleString('zh-CN') })}
+          />
         </Col>
         <Col span={6}>
-          <Statistic title={t('chains.contracts')} value={t('chains.signedArea', { value: project.signedAreaMu.toLocaleString('zh-CN') })} />
+          <Statistic
+            title={t('chains.contracts')}
+            value={t('chains.signedArea', { value: project.signedAreaMu.toLocaleString('zh-CN') })}
+          />
         </Col>
       </Row>
       <Descriptions size="small" column={1}>
@@ -100,7 +137,15 @@ function ProjectView({ project }: { project: Schemas['Project'] }) {
           { title: t('reports.place'), dataIndex: 'regionName' },
           { title: t('chains.area'), dataIndex: 'areaMu', align: 'right' },
           { title: t('chains.signedOn'), dataIndex: 'signedOn', render: (v) => v ?? '—' },
-          { title: t('reports.status'), dataIndex: 'status', render: (v) => <Tag color={v === 'disputed' ? 'red' : v === 'signed' ? 'green' : undefined}>{t(`chains.contractStatus.${v}`)}</Tag> },
+          {
+            title: t('reports.status'),
+            dataIndex: 'status',
+            render: (v) => (
+              <Tag color={v === 'disputed' ? 'red' : v === 'signed' ? 'green' : undefined}>
+                {t(`chains.contractStatus.${v}`)}
+              </Tag>
+            ),
+          },
         ]}
       />
       <List
@@ -136,7 +181,11 @@ export function ChainsPage() {
             label: t('chains.chains'),
             children: (
               <QueryState loading={chains.isLoading} error={chains.error}>
-                {chains.data?.items.length ? chains.data.items.map((c) => <ChainView key={c.id} chain={c} />) : <Empty description={t('chains.noChains')} />}
+                {chains.data?.items.length ? (
+                  chains.data.items.map((c) => <ChainView key={c.id} chain={c} />)
+                ) : (
+                  <Empty description={t('chains.noChains')} />
+                )}
               </QueryState>
             ),
           },
@@ -145,7 +194,11 @@ export function ChainsPage() {
             label: t('chains.projects'),
             children: (
               <QueryState loading={projects.isLoading} error={projects.error}>
-                {projects.data?.items.length ? projects.data.items.map((p) => <ProjectView key={p.id} project={p} />) : <Empty description={t('chains.noProjects')} />}
+                {projects.data?.items.length ? (
+                  projects.data.items.map((p) => <ProjectView key={p.id} project={p} />)
+                ) : (
+                  <Empty description={t('chains.noProjects')} />
+                )}
               </QueryState>
             ),
           },

@@ -14,19 +14,31 @@ import { useRecordTitle } from '../components/pageTitle';
 export function ExitNoticePage() {
   const { villageCode = '' } = useParams();
   const { t } = useTranslation();
-  const q = useQuery({ queryKey: ['exit-notice', villageCode], queryFn: () => unwrap(api.GET('/api/v1/exit-notices/{villageCode}', { params: { path: { villageCode } } })) });
+  const q = useQuery({
+    queryKey: ['exit-notice', villageCode],
+    queryFn: () => unwrap(api.GET('/api/v1/exit-notices/{villageCode}', { params: { path: { villageCode } } })),
+  });
   const n = q.data;
   useRecordTitle(n ? t('households.notice.title', { village: n.villageName }) : null);
   // ISO dates sort as text: the notice runs from the earliest start to the latest end.
   const start = n?.items.map((i) => i.noticeStartOn).sort()[0] ?? '';
-  const end = n?.items.map((i) => i.noticeEndsOn).sort().at(-1) ?? '';
+  const end =
+    n?.items
+      .map((i) => i.noticeEndsOn)
+      .sort()
+      .at(-1) ?? '';
   return (
     <div className="lj-page">
       <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
         {n && (
           <>
             <Flex className="lj-no-print" justify="space-between" align="center" style={{ marginBottom: 16 }}>
-              <Breadcrumb items={[{ title: <Link to="/households?tab=exits">{t('households.tabs.exits')}</Link> }, { title: n.villageName }]} />
+              <Breadcrumb
+                items={[
+                  { title: <Link to="/households?tab=exits">{t('households.tabs.exits')}</Link> },
+                  { title: n.villageName },
+                ]}
+              />
               <Button type="primary" icon={<PrinterOutlined />} onClick={() => window.print()}>
                 {t('households.exitList.print')}
               </Button>

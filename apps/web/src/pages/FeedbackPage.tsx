@@ -19,12 +19,23 @@ function FeedbackList({ box }: { box: 'received' | 'sent' }) {
   const { busy, run } = useServerAction();
   const q = useQuery({
     queryKey: ['feedback', box, openOnly],
-    queryFn: () => unwrap(api.GET('/api/v1/feedback-to-home', { params: { query: { box, ...(openOnly ? { open: 'true' as const } : {}) } } })),
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/feedback-to-home', {
+          params: { query: { box, ...(openOnly ? { open: 'true' as const } : {}) } },
+        }),
+      ),
   });
   const acknowledge = async () => {
     if (!acking) return;
     const ok = await run(
-      () => unwrap(api.POST('/api/v1/feedback-to-home/{id}/acknowledge', { params: { path: { id: acking.id } }, body: { version: acking.version, ...(note.trim() ? { note } : {}) } })),
+      () =>
+        unwrap(
+          api.POST('/api/v1/feedback-to-home/{id}/acknowledge', {
+            params: { path: { id: acking.id } },
+            body: { version: acking.version, ...(note.trim() ? { note } : {}) },
+          }),
+        ),
       t('item.done'),
     );
     if (ok) {
@@ -61,7 +72,11 @@ function FeedbackList({ box }: { box: 'received' | 'sent' }) {
                     <Typography.Text type="secondary">
                       {f.orgName} → {f.homePartyOrgName} · {f.period} · {f.sentOn}
                     </Typography.Text>
-                    {f.acknowledgedOn ? <Tag color="green">{t('record.acknowledged', { date: f.acknowledgedOn })}</Tag> : <Tag color="red">{t('record.open')}</Tag>}
+                    {f.acknowledgedOn ? (
+                      <Tag color="green">{t('record.acknowledged', { date: f.acknowledgedOn })}</Tag>
+                    ) : (
+                      <Tag color="red">{t('record.open')}</Tag>
+                    )}
                   </Flex>
                 }
                 description={f.ackNote ? `${f.text}　——${f.ackNote}` : f.text}
@@ -70,9 +85,22 @@ function FeedbackList({ box }: { box: 'received' | 'sent' }) {
           )}
         />
       </QueryState>
-      <Modal open={Boolean(acking)} title={t('feedback.acknowledge')} onCancel={() => setAcking(null)} onOk={acknowledge} confirmLoading={busy} destroyOnHidden>
+      <Modal
+        open={Boolean(acking)}
+        title={t('feedback.acknowledge')}
+        onCancel={() => setAcking(null)}
+        onOk={acknowledge}
+        confirmLoading={busy}
+        destroyOnHidden
+      >
         <Typography.Paragraph>{acking?.text}</Typography.Paragraph>
-        <Input.TextArea rows={2} maxLength={1000} placeholder={t('feedback.note')} value={note} onChange={(e) => setNote(e.target.value)} />
+        <Input.TextArea
+          rows={2}
+          maxLength={1000}
+          placeholder={t('feedback.note')}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+        />
       </Modal>
     </>
   );
@@ -88,13 +116,27 @@ function RecommendationList() {
   const [accepted, setAccepted] = useState(true);
   const [text, setText] = useState('');
   const { busy, run } = useServerAction();
-  const received = useQuery({ queryKey: ['recommendations', 'received'], queryFn: () => unwrap(api.GET('/api/v1/recommendations', { params: { query: { box: 'received' } } })) });
-  const sent = useQuery({ queryKey: ['recommendations', 'sent'], queryFn: () => unwrap(api.GET('/api/v1/recommendations', { params: { query: { box: 'sent' } } })) });
-  const items = [...new Map([...(received.data?.items ?? []), ...(sent.data?.items ?? [])].map((r) => [r.id, r])).values()];
+  const received = useQuery({
+    queryKey: ['recommendations', 'received'],
+    queryFn: () => unwrap(api.GET('/api/v1/recommendations', { params: { query: { box: 'received' } } })),
+  });
+  const sent = useQuery({
+    queryKey: ['recommendations', 'sent'],
+    queryFn: () => unwrap(api.GET('/api/v1/recommendations', { params: { query: { box: 'sent' } } })),
+  });
+  const items = [
+    ...new Map([...(received.data?.items ?? []), ...(sent.data?.items ?? [])].map((r) => [r.id, r])).values(),
+  ];
   const answer = async () => {
     if (!answering) return;
     const ok = await run(
-      () => unwrap(api.POST('/api/v1/recommendations/{id}/answer', { params: { path: { id: answering.id } }, body: { accepted, text, version: answering.version } })),
+      () =>
+        unwrap(
+          api.POST('/api/v1/recommendations/{id}/answer', {
+            params: { path: { id: answering.id } },
+            body: { accepted, text, version: answering.version },
+          }),
+        ),
       t('item.done'),
     );
     if (ok) {
@@ -104,7 +146,11 @@ function RecommendationList() {
   };
   const mine = new Set((received.data?.items ?? []).map((r) => r.id));
   return (
-    <QueryState loading={received.isLoading || sent.isLoading} error={received.error ?? sent.error} retry={() => received.refetch()}>
+    <QueryState
+      loading={received.isLoading || sent.isLoading}
+      error={received.error ?? sent.error}
+      retry={() => received.refetch()}
+    >
       <List
         dataSource={items}
         locale={{ emptyText: <Empty description={t('feedback.empty')} /> }}
@@ -128,7 +174,11 @@ function RecommendationList() {
                   <Typography.Text type="secondary">
                     {r.orgName} → {r.homePartyOrgName} · {r.filedOn}
                   </Typography.Text>
-                  {r.answer ? <Tag color={r.answer === 'accepted' ? 'green' : 'default'}>{t(`recommendation.${r.answer}`)}</Tag> : <Tag color="red">{t('recommendation.open')}</Tag>}
+                  {r.answer ? (
+                    <Tag color={r.answer === 'accepted' ? 'green' : 'default'}>{t(`recommendation.${r.answer}`)}</Tag>
+                  ) : (
+                    <Tag color="red">{t('recommendation.open')}</Tag>
+                  )}
                 </Flex>
               }
               description={r.answerText ? `${r.text}　——${r.answerText}` : r.text}
@@ -136,12 +186,25 @@ function RecommendationList() {
           </List.Item>
         )}
       />
-      <Modal open={Boolean(answering)} title={t('recommendation.answer')} onCancel={() => setAnswering(null)} onOk={answer} okButtonProps={{ disabled: !text.trim() }} confirmLoading={busy}>
+      <Modal
+        open={Boolean(answering)}
+        title={t('recommendation.answer')}
+        onCancel={() => setAnswering(null)}
+        onOk={answer}
+        okButtonProps={{ disabled: !text.trim() }}
+        confirmLoading={busy}
+      >
         <Typography.Paragraph>{answering?.text}</Typography.Paragraph>
         <Checkbox checked={accepted} onChange={(e) => setAccepted(e.target.checked)} style={{ marginBottom: 8 }}>
           {t('recommendation.accepted')}
         </Checkbox>
-        <Input.TextArea rows={3} maxLength={2000} placeholder={t('recommendation.answerText')} value={text} onChange={(e) => setText(e.target.value)} />
+        <Input.TextArea
+          rows={3}
+          maxLength={2000}
+          placeholder={t('recommendation.answerText')}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
       </Modal>
     </QueryState>
   );

@@ -1,5 +1,24 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Breadcrumb, Button, Card, Checkbox, DatePicker, Descriptions, Empty, Flex, Form, Input, List, Modal, Select, Steps, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Breadcrumb,
+  Button,
+  Card,
+  Checkbox,
+  DatePicker,
+  Descriptions,
+  Empty,
+  Flex,
+  Form,
+  Input,
+  List,
+  Modal,
+  Select,
+  Steps,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -26,7 +45,8 @@ function AddHelperModal({ household, open, onClose }: { household: Detail; open:
   const { busy, run } = useServerAction();
   const members = useQuery({
     queryKey: ['members', 'search', term],
-    queryFn: () => unwrap(api.GET('/api/v1/members', { params: { query: { q: term, limit: 20, partyStatus: 'full' } } })),
+    queryFn: () =>
+      unwrap(api.GET('/api/v1/members', { params: { query: { q: term, limit: 20, partyStatus: 'full' } } })),
     enabled: open && term.length > 0,
   });
   const submit = async () => {
@@ -37,7 +57,13 @@ function AddHelperModal({ household, open, onClose }: { household: Detail; open:
         unwrap(
           api.POST('/api/v1/households/{id}/helpers', {
             params: { path: { id: household.id } },
-            body: { memberId: v.memberId, role: v.role, primary: Boolean(v.primary), reason: v.reason, startOn: v.startOn.format('YYYY-MM-DD') },
+            body: {
+              memberId: v.memberId,
+              role: v.role,
+              primary: Boolean(v.primary),
+              reason: v.reason,
+              startOn: v.startOn.format('YYYY-MM-DD'),
+            },
           }),
         ),
       t('item.done'),
@@ -48,8 +74,19 @@ function AddHelperModal({ household, open, onClose }: { household: Detail; open:
     }
   };
   return (
-    <Modal open={open} title={t('households.addHelper')} onCancel={onClose} onOk={submit} confirmLoading={busy} destroyOnHidden>
-      <Form form={form} layout="vertical" initialValues={{ role: 'party_member', startOn: dayjs(), primary: !household.hasPrimaryHelper }}>
+    <Modal
+      open={open}
+      title={t('households.addHelper')}
+      onCancel={onClose}
+      onOk={submit}
+      confirmLoading={busy}
+      destroyOnHidden
+    >
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ role: 'party_member', startOn: dayjs(), primary: !household.hasPrimaryHelper }}
+      >
         <Form.Item name="memberId" label={t('link.member')} rules={[{ required: true, message: t('common.required') }]}>
           <Select
             showSearch={{ filterOption: false, onSearch: (v: string) => setTerm(v.trim()) }}
@@ -63,7 +100,11 @@ function AddHelperModal({ household, open, onClose }: { household: Detail; open:
         <Form.Item name="primary" valuePropName="checked">
           <Checkbox disabled={household.hasPrimaryHelper}>{t('households.isPrimary')}</Checkbox>
         </Form.Item>
-        <Form.Item name="reason" label={t('households.reason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+        <Form.Item
+          name="reason"
+          label={t('households.reason')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
           <Input.TextArea rows={2} maxLength={500} />
         </Form.Item>
         <Form.Item name="startOn" label={t('households.startOn')} rules={factDayRules(t)}>
@@ -86,10 +127,22 @@ export function HouseholdPage() {
   const [addVisit, setAddVisit] = useState(false);
   const [addMeasure, setAddMeasure] = useState(false);
   const { busy, run } = useServerAction();
-  const q = useQuery({ queryKey: ['household', id], queryFn: () => unwrap(api.GET('/api/v1/households/{id}', { params: { path: { id } } })) });
-  const visits = useQuery({ queryKey: ['household', id, 'visits'], queryFn: () => unwrap(api.GET('/api/v1/households/{id}/visits', { params: { path: { id } } })) });
-  const measures = useQuery({ queryKey: ['household', id, 'measures'], queryFn: () => unwrap(api.GET('/api/v1/households/{id}/measures', { params: { path: { id } } })) });
-  const exits = useQuery({ queryKey: ['household', id, 'exits'], queryFn: () => unwrap(api.GET('/api/v1/exit-applications', { params: { query: { householdId: id } } })) });
+  const q = useQuery({
+    queryKey: ['household', id],
+    queryFn: () => unwrap(api.GET('/api/v1/households/{id}', { params: { path: { id } } })),
+  });
+  const visits = useQuery({
+    queryKey: ['household', id, 'visits'],
+    queryFn: () => unwrap(api.GET('/api/v1/households/{id}/visits', { params: { path: { id } } })),
+  });
+  const measures = useQuery({
+    queryKey: ['household', id, 'measures'],
+    queryFn: () => unwrap(api.GET('/api/v1/households/{id}/measures', { params: { path: { id } } })),
+  });
+  const exits = useQuery({
+    queryKey: ['household', id, 'exits'],
+    queryFn: () => unwrap(api.GET('/api/v1/exit-applications', { params: { query: { householdId: id } } })),
+  });
   const h = unmasked ?? q.data;
   useRecordTitle(h?.headName);
   // The server decides: a branch account changes only the households its members serve.
@@ -97,7 +150,9 @@ export function HouseholdPage() {
   const readOnly = me.permissions.includes('households:write') && q.data !== undefined && !canWrite;
   const unmask = async () => {
     await run(async () => {
-      setUnmasked(await unwrap(api.POST('/api/v1/households/{id}/unmask', { params: { path: { id } }, body: { reason } })));
+      setUnmasked(
+        await unwrap(api.POST('/api/v1/households/{id}/unmask', { params: { path: { id } }, body: { reason } })),
+      );
     }, t('item.done'));
     setAskReason(false);
   };
@@ -106,7 +161,10 @@ export function HouseholdPage() {
       <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
         {h && (
           <>
-            <Breadcrumb style={{ marginBottom: 12 }} items={[{ title: <Link to="/households">{t('households.title')}</Link> }, { title: h.headName }]} />
+            <Breadcrumb
+              style={{ marginBottom: 12 }}
+              items={[{ title: <Link to="/households">{t('households.title')}</Link> }, { title: h.headName }]}
+            />
             <Flex justify="space-between" align="center" wrap gap={12} style={{ marginBottom: 16 }}>
               <Flex align="center" gap={8}>
                 <Typography.Title level={3} style={{ margin: 0 }} data-testid="household-head">
@@ -115,30 +173,47 @@ export function HouseholdPage() {
                 <Tag color={h.status === 'registered' ? 'red' : 'green'}>{t(`households.statuses.${h.status}`)}</Tag>
                 {h.exitYear !== null && (
                   <Typography.Text type="secondary" data-testid="household-exit">
-                    {h.exitedOn ? t('households.exitedOn', { date: h.exitedOn }) : t('households.exitedInYear', { year: h.exitYear })}
+                    {h.exitedOn
+                      ? t('households.exitedOn', { date: h.exitedOn })
+                      : t('households.exitedInYear', { year: h.exitYear })}
                   </Typography.Text>
                 )}
                 {!h.hasPrimaryHelper && h.status !== 'exited' && <Tag color="red">{t('households.noPrimary')}</Tag>}
               </Flex>
               <Flex gap={8}>
-                {q.data?.abilities.unmask && !unmasked && <Button onClick={() => setAskReason(true)}>{t('households.unmask')}</Button>}
+                {q.data?.abilities.unmask && !unmasked && (
+                  <Button onClick={() => setAskReason(true)}>{t('households.unmask')}</Button>
+                )}
                 {canWrite && <Button onClick={() => setAddHelper(true)}>{t('households.addHelper')}</Button>}
               </Flex>
             </Flex>
-            {readOnly && <Alert type="info" showIcon style={{ marginBottom: 16 }} message={t('households.readOnly')} data-testid="household-read-only" />}
+            {readOnly && (
+              <Alert
+                type="info"
+                showIcon
+                style={{ marginBottom: 16 }}
+                message={t('households.readOnly')}
+                data-testid="household-read-only"
+              />
+            )}
             <Card style={{ marginBottom: 16 }}>
               <Descriptions size="small" column={{ xs: 1, md: 3 }}>
                 <Descriptions.Item label={t('households.village')}>{h.regionName}</Descriptions.Item>
                 <Descriptions.Item label={t('reports.place')}>{h.address}</Descriptions.Item>
                 <Descriptions.Item label={t('households.cause')}>
                   {t(`households.causes.${h.primaryCause}`)}
-                  {h.secondaryCauses.length > 0 && `（${h.secondaryCauses.map((c) => t(`households.causes.${c}`)).join('、')}）`}
+                  {h.secondaryCauses.length > 0 &&
+                    `（${h.secondaryCauses.map((c) => t(`households.causes.${c}`)).join('、')}）`}
                 </Descriptions.Item>
                 <Descriptions.Item label={t('households.perCapita')}>{h.perCapitaIncome}</Descriptions.Item>
                 <Descriptions.Item label={t('households.size')}>{h.size}</Descriptions.Item>
               </Descriptions>
             </Card>
-            <Card title={t('households.people')} style={{ marginBottom: 16 }} extra={!unmasked && <Typography.Text type="secondary">{t('households.masked')}</Typography.Text>}>
+            <Card
+              title={t('households.people')}
+              style={{ marginBottom: 16 }}
+              extra={!unmasked && <Typography.Text type="secondary">{t('households.masked')}</Typography.Text>}
+            >
               <Table
                 rowKey="id"
                 size="small"
@@ -147,10 +222,18 @@ export function HouseholdPage() {
                 columns={[
                   { title: t('households.name'), dataIndex: 'name' },
                   { title: t('households.relationship'), dataIndex: 'relationship' },
-                  { title: t('households.idNumber'), dataIndex: 'idNumber', render: (v) => <span style={{ fontFamily: 'monospace' }}>{v}</span> },
+                  {
+                    title: t('households.idNumber'),
+                    dataIndex: 'idNumber',
+                    render: (v) => <span style={{ fontFamily: 'monospace' }}>{v}</span>,
+                  },
                   { title: t('households.phone'), dataIndex: 'phone', render: (v) => v ?? '—' },
                   { title: t('households.labour'), dataIndex: 'labour', render: (v) => t(`households.labours.${v}`) },
-                  { title: t('households.health'), dataIndex: 'health', render: (v) => (v ? t(`households.healths.${v}`) : '***') },
+                  {
+                    title: t('households.health'),
+                    dataIndex: 'health',
+                    render: (v) => (v ? t(`households.healths.${v}`) : '***'),
+                  },
                 ]}
               />
             </Card>
@@ -164,7 +247,10 @@ export function HouseholdPage() {
                     <List.Item.Meta
                       title={
                         <span>
-                          {x.memberName} <Tag color={x.primary ? 'red' : 'gold'}>{x.primary ? t('households.primary') : t('households.stacked')}</Tag>
+                          {x.memberName}{' '}
+                          <Tag color={x.primary ? 'red' : 'gold'}>
+                            {x.primary ? t('households.primary') : t('households.stacked')}
+                          </Tag>
                           <Tag>{t(`households.roles.${x.role}`)}</Tag>
                           {x.endOn && <Tag>{x.endOn}</Tag>}
                         </span>
@@ -188,17 +274,37 @@ export function HouseholdPage() {
                     <Steps
                       size="small"
                       status={e.status === 'rejected' ? 'error' : undefined}
-                      current={e.status === 'rejected' ? Math.max(0, STEPS.indexOf((e.events.at(-2)?.toStatus ?? 'applied') as (typeof STEPS)[number])) + 1 : STEPS.indexOf(e.status as (typeof STEPS)[number])}
+                      current={
+                        e.status === 'rejected'
+                          ? Math.max(
+                              0,
+                              STEPS.indexOf((e.events.at(-2)?.toStatus ?? 'applied') as (typeof STEPS)[number]),
+                            ) + 1
+                          : STEPS.indexOf(e.status as (typeof STEPS)[number])
+                      }
                       items={STEPS.map((s) => ({ title: t(`households.exitSteps.${s}`) }))}
                     />
-                    {e.rejectReason && <Alert type="error" showIcon style={{ marginTop: 8 }} title={`${t('households.exitSteps.rejected')}：${e.rejectReason}`} />}
+                    {e.rejectReason && (
+                      <Alert
+                        type="error"
+                        showIcon
+                        style={{ marginTop: 8 }}
+                        title={`${t('households.exitSteps.rejected')}：${e.rejectReason}`}
+                      />
+                    )}
                     {e.status === 'in_notice' && (
                       <Link to={`/households/notice/${e.regionCode}`} style={{ display: 'inline-block', marginTop: 8 }}>
                         {t('households.exitList.print')}（{e.noticeStartOn} ~ {e.noticeEndsOn}）
                       </Link>
                     )}
-                    {(e.abilities.steps.length > 0 || e.abilities.reject || e.abilities.object) && <ExitActions application={e} />}
-                    <List size="small" dataSource={e.events} renderItem={(ev) => <List.Item>{`${ev.on}　${ev.text}`}</List.Item>} />
+                    {(e.abilities.steps.length > 0 || e.abilities.reject || e.abilities.object) && (
+                      <ExitActions application={e} />
+                    )}
+                    <List
+                      size="small"
+                      dataSource={e.events}
+                      renderItem={(ev) => <List.Item>{`${ev.on}　${ev.text}`}</List.Item>}
+                    />
                   </div>
                 ))
               )}
@@ -225,9 +331,15 @@ export function HouseholdPage() {
                       title={
                         <span>
                           {`${v.visitedOn} · ${v.helpers.join('、')}`}
-                          {v.risks?.seriousIllness && <Tag color="volcano">{t('households.monitoring.reasons.serious_illness')}</Tag>}
-                          {v.risks?.disaster && <Tag color="volcano">{t('households.monitoring.reasons.disaster')}</Tag>}
-                          {(v.risks?.rigidSpending ?? 0) > 0 && <Tag color="volcano">{`${t('households.visit.rigidSpending')} ${v.risks?.rigidSpending}`}</Tag>}
+                          {v.risks?.seriousIllness && (
+                            <Tag color="volcano">{t('households.monitoring.reasons.serious_illness')}</Tag>
+                          )}
+                          {v.risks?.disaster && (
+                            <Tag color="volcano">{t('households.monitoring.reasons.disaster')}</Tag>
+                          )}
+                          {(v.risks?.rigidSpending ?? 0) > 0 && (
+                            <Tag color="volcano">{`${t('households.visit.rigidSpending')} ${v.risks?.rigidSpending}`}</Tag>
+                          )}
                         </span>
                       }
                       description={[v.findings, v.measuresAgreed].filter(Boolean).join('；')}
@@ -254,7 +366,11 @@ export function HouseholdPage() {
                 locale={{ emptyText: '—' }}
                 columns={[
                   { title: t('households.startOn'), dataIndex: 'startOn', width: 110 },
-                  { title: t('households.measureCategory'), dataIndex: 'category', render: (v) => t(`households.measureCategories.${v}`) },
+                  {
+                    title: t('households.measureCategory'),
+                    dataIndex: 'category',
+                    render: (v) => t(`households.measureCategories.${v}`),
+                  },
                   { title: t('members.unit'), dataIndex: 'unitName', render: (v) => v ?? '—' },
                   { title: t('households.content'), dataIndex: 'content' },
                   { title: t('households.measure.cost'), dataIndex: 'costYuan', align: 'right' },
@@ -266,8 +382,21 @@ export function HouseholdPage() {
                 ]}
               />
             </Card>
-            <Modal open={askReason} title={t('households.unmask')} onCancel={() => setAskReason(false)} onOk={unmask} okButtonProps={{ disabled: !reason.trim() }} confirmLoading={busy}>
-              <Input.TextArea rows={2} maxLength={200} placeholder={t('households.unmaskReason')} value={reason} onChange={(e) => setReason(e.target.value)} />
+            <Modal
+              open={askReason}
+              title={t('households.unmask')}
+              onCancel={() => setAskReason(false)}
+              onOk={unmask}
+              okButtonProps={{ disabled: !reason.trim() }}
+              confirmLoading={busy}
+            >
+              <Input.TextArea
+                rows={2}
+                maxLength={200}
+                placeholder={t('households.unmaskReason')}
+                value={reason}
+                onChange={(e) => setReason(e.target.value)}
+              />
             </Modal>
             {q.data && <AddHelperModal household={q.data} open={addHelper} onClose={() => setAddHelper(false)} />}
             {q.data && <VisitModal household={q.data} open={addVisit} onClose={() => setAddVisit(false)} />}

@@ -20,7 +20,8 @@ type Status = Schemas['Household']['status'];
 type Gap = 'no_primary_helper' | 'coverage';
 type Category = 'unstable_exited' | 'marginal' | 'sudden_hardship';
 
-export const statusColor = (s: Status) => (s === 'registered' ? 'red' : s === 'exited' ? 'green' : s === 'returned' ? 'magenta' : 'orange');
+export const statusColor = (s: Status) =>
+  s === 'registered' ? 'red' : s === 'exited' ? 'green' : s === 'returned' ? 'magenta' : 'orange';
 
 /** The register: filters, import from XLSX/CSV, export (masked). */
 function RegisterPanel() {
@@ -36,7 +37,9 @@ function RegisterPanel() {
   const [status, setStatus] = useState<Status | undefined>((params.get('status') ?? undefined) as Status | undefined);
   const [cause, setCause] = useState<(typeof POVERTY_CAUSES)[number]>();
   const [gap, setGap] = useState<Gap | undefined>((params.get('gap') ?? undefined) as Gap | undefined);
-  const [category, setCategory] = useState<Category | undefined>((params.get('monitoringCategory') ?? undefined) as Category | undefined);
+  const [category, setCategory] = useState<Category | undefined>(
+    (params.get('monitoringCategory') ?? undefined) as Category | undefined,
+  );
   const [importing, setImporting] = useState(false);
   const filter = {
     ...(q ? { q } : {}),
@@ -52,14 +55,24 @@ function RegisterPanel() {
   // The register is searched with a POST: an ID number in the filter stays in the request body.
   const list = useQuery({
     queryKey: ['households', filter, pages.cursor],
-    queryFn: () => unwrap(api.POST('/api/v1/households/search', { body: { limit: 20, ...filter, ...(pages.cursor ? { cursor: pages.cursor } : {}) } })),
+    queryFn: () =>
+      unwrap(
+        api.POST('/api/v1/households/search', {
+          body: { limit: 20, ...filter, ...(pages.cursor ? { cursor: pages.cursor } : {}) },
+        }),
+      ),
   });
   const canImport = me.permissions.includes('households:write') && me.scope.regionCode !== null;
   return (
     <>
       <Flex gap={8} wrap style={{ marginBottom: 16 }} justify="space-between">
         <Flex gap={8} wrap>
-          <Input.Search allowClear style={{ width: 220 }} placeholder={t('households.search')} onSearch={(v) => setQ(v.trim() || undefined)} />
+          <Input.Search
+            allowClear
+            style={{ width: 220 }}
+            placeholder={t('households.search')}
+            onSearch={(v) => setQ(v.trim() || undefined)}
+          />
           <Input.Search
             allowClear
             style={{ width: 220 }}
@@ -70,24 +83,40 @@ function RegisterPanel() {
             onSearch={(v) => setIdNumber(v.trim().toUpperCase() || undefined)}
             data-testid="household-id-search"
           />
-          <Select aria-label={t('households.status')}
+          <Select
+            aria-label={t('households.status')}
             allowClear
             style={{ width: 130 }}
             placeholder={t('households.status')}
             value={status}
             onChange={setStatus}
-            options={(['registered', 'exited', 'monitored', 'risk_eliminated', 'returned'] as const).map((s) => ({ value: s, label: t(`households.statuses.${s}`) }))}
+            options={(['registered', 'exited', 'monitored', 'risk_eliminated', 'returned'] as const).map((s) => ({
+              value: s,
+              label: t(`households.statuses.${s}`),
+            }))}
           />
-          <Select aria-label={t('households.cause')} allowClear style={{ width: 150 }} placeholder={t('households.cause')} onChange={setCause} options={POVERTY_CAUSES.map((c) => ({ value: c, label: t(`households.causes.${c}`) }))} />
-          <Select aria-label={t('households.monitoring.category')}
+          <Select
+            aria-label={t('households.cause')}
+            allowClear
+            style={{ width: 150 }}
+            placeholder={t('households.cause')}
+            onChange={setCause}
+            options={POVERTY_CAUSES.map((c) => ({ value: c, label: t(`households.causes.${c}`) }))}
+          />
+          <Select
+            aria-label={t('households.monitoring.category')}
             allowClear
             style={{ width: 150 }}
             placeholder={t('households.monitoring.category')}
             value={category}
             onChange={setCategory}
-            options={(['unstable_exited', 'marginal', 'sudden_hardship'] as const).map((c) => ({ value: c, label: t(`households.monitoring.categories.${c}`) }))}
+            options={(['unstable_exited', 'marginal', 'sudden_hardship'] as const).map((c) => ({
+              value: c,
+              label: t(`households.monitoring.categories.${c}`),
+            }))}
           />
-          <Select aria-label={t('households.gapFilter')}
+          <Select
+            aria-label={t('households.gapFilter')}
             allowClear
             style={{ width: 200 }}
             placeholder={t('households.gapFilter')}
@@ -140,21 +169,39 @@ function RegisterPanel() {
           pagination={false}
           locale={{ emptyText: <Empty description={t('households.empty')} /> }}
           columns={[
-            { title: t('households.head'), dataIndex: 'headName', render: (v, h) => <Link to={`/households/${h.id}`}>{v}</Link> },
+            {
+              title: t('households.head'),
+              dataIndex: 'headName',
+              render: (v, h) => <Link to={`/households/${h.id}`}>{v}</Link>,
+            },
             { title: t('households.village'), dataIndex: 'regionName' },
-            { title: t('households.status'), dataIndex: 'status', render: (v: Status) => <Tag color={statusColor(v)}>{t(`households.statuses.${v}`)}</Tag> },
+            {
+              title: t('households.status'),
+              dataIndex: 'status',
+              render: (v: Status) => <Tag color={statusColor(v)}>{t(`households.statuses.${v}`)}</Tag>,
+            },
             { title: t('households.cause'), dataIndex: 'primaryCause', render: (v) => t(`households.causes.${v}`) },
             { title: t('households.size'), dataIndex: 'size', align: 'right' },
             { title: t('households.perCapita'), dataIndex: 'perCapitaIncome', align: 'right' },
             {
               title: t('households.helpers'),
               dataIndex: 'activeHelpers',
-              render: (v, h) => (h.hasPrimaryHelper || (h.status !== 'registered' && h.status !== 'monitored') ? v : <Tag color="red">{t('households.noPrimary')}</Tag>),
+              render: (v, h) =>
+                h.hasPrimaryHelper || (h.status !== 'registered' && h.status !== 'monitored') ? (
+                  v
+                ) : (
+                  <Tag color="red">{t('households.noPrimary')}</Tag>
+                ),
             },
           ]}
         />
       </QueryState>
-      <CursorPager pages={pages} total={list.data?.total ?? 0} nextCursor={list.data?.nextCursor} testId="household-total" />
+      <CursorPager
+        pages={pages}
+        total={list.data?.total ?? 0}
+        nextCursor={list.data?.nextCursor}
+        testId="household-total"
+      />
       <ImportModal open={importing} onClose={() => setImporting(false)} />
     </>
   );
@@ -172,7 +219,9 @@ export function HouseholdsPage() {
     { key: 'workload', label: t('households.tabs.workload'), children: <WorkloadPanel /> },
     { key: 'exits', label: t('households.tabs.exits'), children: <ExitsPanel /> },
     { key: 'monitoring', label: t('households.tabs.monitoring'), children: <MonitoringPanel /> },
-    ...(me.permissions.includes('settings:write') ? [{ key: 'settings', label: t('households.tabs.settings'), children: <SettingsPanel /> }] : []),
+    ...(me.permissions.includes('settings:write')
+      ? [{ key: 'settings', label: t('households.tabs.settings'), children: <SettingsPanel /> }]
+      : []),
   ];
   return (
     <div className="lj-page">
@@ -180,7 +229,12 @@ export function HouseholdsPage() {
         {t('households.title')}
       </Typography.Title>
       <Card>
-        <Tabs activeKey={tab} destroyOnHidden onChange={(k) => setParams(k === 'register' ? {} : { tab: k })} items={items} />
+        <Tabs
+          activeKey={tab}
+          destroyOnHidden
+          onChange={(k) => setParams(k === 'register' ? {} : { tab: k })}
+          items={items}
+        />
       </Card>
     </div>
   );

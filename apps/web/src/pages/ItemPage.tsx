@@ -61,7 +61,12 @@ function Transitions({ item }: { item: Item }) {
         unwrap(
           api.POST('/api/v1/items/{id}/transitions', {
             params: { path: { id: item.id } },
-            body: { to, version: item.version, ...(v.reason ? { reason: v.reason } : {}), ...(v.evidence ? { evidence: v.evidence } : {}) },
+            body: {
+              to,
+              version: item.version,
+              ...(v.reason ? { reason: v.reason } : {}),
+              ...(v.evidence ? { evidence: v.evidence } : {}),
+            },
           }),
         ),
       t('item.done'),
@@ -90,11 +95,19 @@ function Transitions({ item }: { item: Item }) {
       >
         <Form form={form} layout="vertical">
           {to === 'closed' && (
-            <Form.Item name="evidence" label={t('item.evidence')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Form.Item
+              name="evidence"
+              label={t('item.evidence')}
+              rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+            >
               <Input.TextArea rows={3} maxLength={2000} />
             </Form.Item>
           )}
-          <Form.Item name="reason" label={t('item.reason')} rules={back ? [{ required: true, whitespace: true, message: t('common.required') }] : []}>
+          <Form.Item
+            name="reason"
+            label={t('item.reason')}
+            rules={back ? [{ required: true, whitespace: true, message: t('common.required') }] : []}
+          >
             <Input.TextArea rows={2} maxLength={500} />
           </Form.Item>
         </Form>
@@ -117,7 +130,12 @@ function ResidentCall({ item }: { item: Item }) {
         unwrap(
           api.POST('/api/v1/items/{id}/resident-call', {
             params: { path: { id: item.id } },
-            body: { solved: v.solved, calledAt: (v.calledAt as Dayjs).toISOString(), residentWords: v.residentWords, version: item.version },
+            body: {
+              solved: v.solved,
+              calledAt: (v.calledAt as Dayjs).toISOString(),
+              residentWords: v.residentWords,
+              version: item.version,
+            },
           }),
         ),
       t('item.done'),
@@ -152,10 +170,22 @@ function ResidentCall({ item }: { item: Item }) {
               ]}
             />
           </Form.Item>
-          <Form.Item name="calledAt" label={t('item.calledAt')} rules={[{ required: true, message: t('common.required') }]}>
-            <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" disabledDate={(d) => d.isAfter(dayjs(), 'day')} />
+          <Form.Item
+            name="calledAt"
+            label={t('item.calledAt')}
+            rules={[{ required: true, message: t('common.required') }]}
+          >
+            <DatePicker
+              showTime={{ format: 'HH:mm' }}
+              format="YYYY-MM-DD HH:mm"
+              disabledDate={(d) => d.isAfter(dayjs(), 'day')}
+            />
           </Form.Item>
-          <Form.Item name="residentWords" label={t('item.residentWords')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Form.Item
+            name="residentWords"
+            label={t('item.residentWords')}
+            rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+          >
             <Input.TextArea rows={3} maxLength={500} />
           </Form.Item>
         </Form>
@@ -178,7 +208,12 @@ function Participants({ item }: { item: Item }) {
         unwrap(
           api.POST('/api/v1/items/{id}/participants', {
             params: { path: { id: item.id } },
-            body: { name: v.name, unitName: v.unitName, role: v.role, startOn: (v.startOn as Dayjs).format('YYYY-MM-DD') },
+            body: {
+              name: v.name,
+              unitName: v.unitName,
+              role: v.role,
+              startOn: (v.startOn as Dayjs).format('YYYY-MM-DD'),
+            },
           }),
         ),
       t('item.done'),
@@ -232,19 +267,43 @@ function Participants({ item }: { item: Item }) {
                 : []
             }
           >
-            <List.Item.Meta title={`${p.name}（${p.role}）`} description={`${p.unitName} · ${p.startOn} — ${p.endOn ?? t('item.participantOngoing')}`} />
+            <List.Item.Meta
+              title={`${p.name}（${p.role}）`}
+              description={`${p.unitName} · ${p.startOn} — ${p.endOn ?? t('item.participantOngoing')}`}
+            />
           </List.Item>
         )}
       />
-      <Modal open={open} title={t('item.participantAdd')} onCancel={() => setOpen(false)} onOk={add} confirmLoading={busy} okText={t('common.ok')} cancelText={t('common.cancel')} destroyOnHidden>
+      <Modal
+        open={open}
+        title={t('item.participantAdd')}
+        onCancel={() => setOpen(false)}
+        onOk={add}
+        confirmLoading={busy}
+        okText={t('common.ok')}
+        cancelText={t('common.cancel')}
+        destroyOnHidden
+      >
         <Form form={form} layout="vertical" initialValues={{ startOn: dayjs() }}>
-          <Form.Item name="name" label={t('item.participantName')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Form.Item
+            name="name"
+            label={t('item.participantName')}
+            rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+          >
             <Input maxLength={50} />
           </Form.Item>
-          <Form.Item name="unitName" label={t('item.participantUnit')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Form.Item
+            name="unitName"
+            label={t('item.participantUnit')}
+            rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+          >
             <Input maxLength={100} />
           </Form.Item>
-          <Form.Item name="role" label={t('item.participantRole')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Form.Item
+            name="role"
+            label={t('item.participantRole')}
+            rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+          >
             <Input maxLength={100} placeholder={t('item.participantRolePlaceholder')} />
           </Form.Item>
           <Form.Item name="startOn" label={t('item.participantStart')} rules={factDayRules(t)}>
@@ -273,7 +332,8 @@ function Suggestions({ item }: { item: Item }) {
     <Card
       title={t('item.suggestions')}
       extra={
-        <Select aria-label={t('item.skill')}
+        <Select
+          aria-label={t('item.skill')}
           style={{ width: 120 }}
           value={skill}
           placeholder={t('item.skill')}
@@ -305,7 +365,13 @@ function Suggestions({ item }: { item: Item }) {
                       loading={busy}
                       onClick={() =>
                         run(
-                          () => unwrap(api.POST('/api/v1/items/{id}/links', { params: { path: { id: item.id } }, body: { memberId: m.memberId } })),
+                          () =>
+                            unwrap(
+                              api.POST('/api/v1/items/{id}/links', {
+                                params: { path: { id: item.id } },
+                                body: { memberId: m.memberId },
+                              }),
+                            ),
                           t('item.linked2', { name: m.name }),
                         )
                       }
@@ -320,7 +386,8 @@ function Suggestions({ item }: { item: Item }) {
               title={
                 <span>
                   {m.name}
-                  {m.title && <Typography.Text type="secondary">（{m.title}）</Typography.Text>} <Tag>{t(`item.near.${m.nearness}`)}</Tag>
+                  {m.title && <Typography.Text type="secondary">（{m.title}）</Typography.Text>}{' '}
+                  <Tag>{t(`item.near.${m.nearness}`)}</Tag>
                 </span>
               }
               description={
@@ -362,7 +429,13 @@ function Escalation({ item }: { item: Item }) {
     const v = await validValues(form);
     if (!v) return;
     const ok = await run(
-      () => unwrap(api.POST('/api/v1/items/{id}/escalate', { params: { path: { id: item.id } }, body: { toOrgId: v.toOrgId, reason: v.reason, version: item.version } })),
+      () =>
+        unwrap(
+          api.POST('/api/v1/items/{id}/escalate', {
+            params: { path: { id: item.id } },
+            body: { toOrgId: v.toOrgId, reason: v.reason, version: item.version },
+          }),
+        ),
       t('item.done'),
     );
     if (ok) setOpen(false);
@@ -372,16 +445,34 @@ function Escalation({ item }: { item: Item }) {
       <Button icon={<SendOutlined />} onClick={() => setOpen(true)}>
         {t('item.escalate')}
       </Button>
-      <Modal open={open} title={t('item.escalateTitle')} onCancel={() => setOpen(false)} onOk={submit} confirmLoading={busy} destroyOnHidden>
+      <Modal
+        open={open}
+        title={t('item.escalateTitle')}
+        onCancel={() => setOpen(false)}
+        onOk={submit}
+        confirmLoading={busy}
+        destroyOnHidden
+      >
         <Form form={form} layout="vertical">
-          <Form.Item name="toOrgId" label={t('item.target')} rules={[{ required: true, message: t('common.required') }]}>
+          <Form.Item
+            name="toOrgId"
+            label={t('item.target')}
+            rules={[{ required: true, message: t('common.required') }]}
+          >
             <Select
               showSearch={{ optionFilterProp: 'label' }}
               loading={targets.isLoading}
-              options={targets.data?.items.map((o) => ({ value: o.id, label: `${o.name}${o.membersWithSkill ? `（${o.membersWithSkill}）` : ''}` }))}
+              options={targets.data?.items.map((o) => ({
+                value: o.id,
+                label: `${o.name}${o.membersWithSkill ? `（${o.membersWithSkill}）` : ''}`,
+              }))}
             />
           </Form.Item>
-          <Form.Item name="reason" label={t('item.reason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Form.Item
+            name="reason"
+            label={t('item.reason')}
+            rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+          >
             <Input.TextArea rows={2} maxLength={500} />
           </Form.Item>
         </Form>
@@ -398,13 +489,17 @@ function Progress({ item }: { item: Item }) {
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;
-    const ok = await run(
-      async () => {
-        const photos = await Promise.all(files.map(async (f) => ({ dataBase64: await fileToBase64(f.originFileObj as Blob) })));
-        await unwrap(api.POST('/api/v1/items/{id}/events', { params: { path: { id: item.id } }, body: { text: v.text, public: Boolean(v.public), photos } }));
-      },
-      t('item.done'),
-    );
+    const ok = await run(async () => {
+      const photos = await Promise.all(
+        files.map(async (f) => ({ dataBase64: await fileToBase64(f.originFileObj as Blob) })),
+      );
+      await unwrap(
+        api.POST('/api/v1/items/{id}/events', {
+          params: { path: { id: item.id } },
+          body: { text: v.text, public: Boolean(v.public), photos },
+        }),
+      );
+    }, t('item.done'));
     if (ok) {
       form.resetFields();
       setFiles([]);
@@ -412,7 +507,11 @@ function Progress({ item }: { item: Item }) {
   };
   return (
     <Form form={form} layout="vertical" style={{ marginBottom: 16 }}>
-      <Form.Item name="text" label={t('item.progress')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+      <Form.Item
+        name="text"
+        label={t('item.progress')}
+        rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+      >
         <Input.TextArea rows={2} maxLength={2000} placeholder={t('item.progressPlaceholder')} />
       </Form.Item>
       <Upload
@@ -440,7 +539,10 @@ function Progress({ item }: { item: Item }) {
 export function ItemPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
-  const q = useQuery({ queryKey: ['item', id], queryFn: () => unwrap(api.GET('/api/v1/items/{id}', { params: { path: { id } } })) });
+  const q = useQuery({
+    queryKey: ['item', id],
+    queryFn: () => unwrap(api.GET('/api/v1/items/{id}', { params: { path: { id } } })),
+  });
   const item = q.data;
   useRecordTitle(item ? t('lists.item', { no: item.no }) : null);
   return (
@@ -450,7 +552,11 @@ export function ItemPage() {
           <>
             <Breadcrumb
               style={{ marginBottom: 12 }}
-              items={[{ title: <Link to="/lists">{t('lists.title')}</Link> }, { title: <Link to={`/lists/${item.listId}`}>{item.listTitle}</Link> }, { title: t('lists.item', { no: item.no }) }]}
+              items={[
+                { title: <Link to="/lists">{t('lists.title')}</Link> },
+                { title: <Link to={`/lists/${item.listId}`}>{item.listTitle}</Link> },
+                { title: t('lists.item', { no: item.no }) },
+              ]}
             />
             <Flex justify="space-between" align="center" wrap gap={12} style={{ marginBottom: 16 }}>
               <Flex align="center" gap={8} wrap>
@@ -460,7 +566,9 @@ export function ItemPage() {
                 <span data-testid="item-status">
                   <ItemStatusTag status={item.status} overdue={item.overdue} />
                 </span>
-                {item.reopenedCount > 0 && <Tag color="orange">{t('item.reopened', { count: item.reopenedCount })}</Tag>}
+                {item.reopenedCount > 0 && (
+                  <Tag color="orange">{t('item.reopened', { count: item.reopenedCount })}</Tag>
+                )}
                 {item.escalatedTo && <Tag color="magenta">{t('item.escalatedTo', { org: item.escalatedTo.name })}</Tag>}
               </Flex>
               <Flex gap={8} wrap className="lj-no-print">
@@ -475,7 +583,9 @@ export function ItemPage() {
                   <Descriptions column={{ xs: 1, md: 2 }} size="small">
                     <Descriptions.Item label={t('lists.org')}>{item.orgName}</Descriptions.Item>
                     <Descriptions.Item label={t('reports.place')}>{item.regionName ?? '—'}</Descriptions.Item>
-                    <Descriptions.Item label={t('lists.ledger.group')}>{item.responsibleGroup?.name ?? '—'}</Descriptions.Item>
+                    <Descriptions.Item label={t('lists.ledger.group')}>
+                      {item.responsibleGroup?.name ?? '—'}
+                    </Descriptions.Item>
                     <Descriptions.Item label={t('lists.ledger.due')}>
                       <span className={item.overdue ? 'lj-overdue' : undefined}>{item.dueOn ?? '—'}</span>
                     </Descriptions.Item>
@@ -487,11 +597,14 @@ export function ItemPage() {
                         {when(item.closedAt)}（{item.closedBy}）
                       </Descriptions.Item>
                     )}
-                    {item.closeEvidence && <Descriptions.Item label={t('item.evidence')}>{item.closeEvidence}</Descriptions.Item>}
+                    {item.closeEvidence && (
+                      <Descriptions.Item label={t('item.evidence')}>{item.closeEvidence}</Descriptions.Item>
+                    )}
                     {item.residentConfirmation && (
                       <Descriptions.Item label={t('item.residentConfirmation')} span={2}>
                         <span data-testid="resident-confirmation">
-                          {t(`item.residentChannel.${item.residentConfirmation.channel}`)} · {when(item.residentConfirmation.at)}
+                          {t(`item.residentChannel.${item.residentConfirmation.channel}`)} ·{' '}
+                          {when(item.residentConfirmation.at)}
                           {item.residentConfirmation.recordedBy &&
                             `；${t('item.callRecord', { by: item.residentConfirmation.recordedBy, at: when(item.residentConfirmation.callAt ?? item.residentConfirmation.at) })}`}
                           {item.residentConfirmation.words && `：“${item.residentConfirmation.words}”`}
@@ -510,7 +623,8 @@ export function ItemPage() {
                   {item.abilities.progress && <Progress item={item} />}
                   <Timeline
                     items={item.events.map((e) => ({
-                      color: e.kind === 'feedback' ? 'green' : e.kind === 'escalation' ? 'red' : e.public ? 'blue' : 'gray',
+                      color:
+                        e.kind === 'feedback' ? 'green' : e.kind === 'escalation' ? 'red' : e.public ? 'blue' : 'gray',
                       content: (
                         <div data-testid="item-event">
                           <Typography.Text type="secondary">
@@ -522,7 +636,14 @@ export function ItemPage() {
                             <Image.PreviewGroup>
                               <Flex gap={6} wrap style={{ marginTop: 6 }}>
                                 {e.photoIds.map((id) => (
-                                  <Image key={id} width={72} height={72} style={{ objectFit: 'cover' }} src={`/api/v1/photos/${id}`} alt="" />
+                                  <Image
+                                    key={id}
+                                    width={72}
+                                    height={72}
+                                    style={{ objectFit: 'cover' }}
+                                    src={`/api/v1/photos/${id}`}
+                                    alt=""
+                                  />
                                 ))}
                               </Flex>
                             </Image.PreviewGroup>
@@ -562,7 +683,10 @@ export function ItemPage() {
                       dataSource={item.reports}
                       renderItem={(r) => (
                         <List.Item>
-                          <List.Item.Meta title={t(`reports.sources.${r.source}`)} description={`${when(r.reportedAt)} · ${r.description}`} />
+                          <List.Item.Meta
+                            title={t(`reports.sources.${r.source}`)}
+                            description={`${when(r.reportedAt)} · ${r.description}`}
+                          />
                         </List.Item>
                       )}
                     />

@@ -17,11 +17,21 @@ export function ItemsPage() {
   const overdue = params.get('overdue') === 'true' ? ('true' as const) : undefined;
   const escalated = params.get('escalated') === 'true' ? ('true' as const) : undefined;
   const asOf = params.get('asOf') ?? undefined;
-  const filter = { ...(status ? { status } : {}), ...(overdue ? { overdue } : {}), ...(escalated ? { escalated } : {}), ...(asOf ? { asOf } : {}) };
+  const filter = {
+    ...(status ? { status } : {}),
+    ...(overdue ? { overdue } : {}),
+    ...(escalated ? { escalated } : {}),
+    ...(asOf ? { asOf } : {}),
+  };
   const pages = useCursorPages(JSON.stringify(filter));
   const q = useQuery({
     queryKey: ['items', filter, pages.cursor],
-    queryFn: () => unwrap(api.GET('/api/v1/items', { params: { query: { limit: 50, ...filter, ...(pages.cursor ? { cursor: pages.cursor } : {}) } } })),
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/items', {
+          params: { query: { limit: 50, ...filter, ...(pages.cursor ? { cursor: pages.cursor } : {}) } },
+        }),
+      ),
   });
   return (
     <div className="lj-page">
@@ -44,10 +54,23 @@ export function ItemsPage() {
             data-testid="drill-items"
             locale={{ emptyText: <Empty description={t('cockpit.noItems')} /> }}
             columns={[
-              { title: t('lists.title'), dataIndex: 'listTitle', render: (v, r) => <Link to={`/lists/${r.listId}`}>{v}</Link> },
+              {
+                title: t('lists.title'),
+                dataIndex: 'listTitle',
+                render: (v, r) => <Link to={`/lists/${r.listId}`}>{v}</Link>,
+              },
               { title: '#', dataIndex: 'no', width: 50 },
-              { title: t('board.problem'), dataIndex: 'problem', render: (v, r) => <Link to={`/items/${r.id}`}>{v}</Link> },
-              { title: t('households.status'), dataIndex: 'status', width: 180, render: (v, r) => <ItemStatusTag status={v} overdue={r.overdue} /> },
+              {
+                title: t('board.problem'),
+                dataIndex: 'problem',
+                render: (v, r) => <Link to={`/items/${r.id}`}>{v}</Link>,
+              },
+              {
+                title: t('households.status'),
+                dataIndex: 'status',
+                width: 180,
+                render: (v, r) => <ItemStatusTag status={v} overdue={r.overdue} />,
+              },
               { title: t('cockpit.dueOn'), dataIndex: 'dueOn', width: 110, render: (v) => v ?? '—' },
               { title: t('assessment.org'), dataIndex: 'orgName' },
             ]}

@@ -19,7 +19,10 @@ export function ListPage() {
   const phone = useMedia(PHONE);
   const { id = '' } = useParams();
   const { t } = useTranslation();
-  const list = useQuery({ queryKey: ['problem-list', id], queryFn: () => unwrap(api.GET('/api/v1/problem-lists/{id}', { params: { path: { id } } })) });
+  const list = useQuery({
+    queryKey: ['problem-list', id],
+    queryFn: () => unwrap(api.GET('/api/v1/problem-lists/{id}', { params: { path: { id } } })),
+  });
   useRecordTitle(list.data?.title);
   const items = useQuery({
     queryKey: ['items', 'list', id],
@@ -31,15 +34,19 @@ export function ListPage() {
       <QueryState loading={list.isLoading} error={list.error}>
         {list.data && (
           <>
-            <Breadcrumb className="lj-no-print" style={{ marginBottom: 12 }} items={[{ title: <Link to="/lists">{t('lists.title')}</Link> }, { title: list.data.title }]} />
+            <Breadcrumb
+              className="lj-no-print"
+              style={{ marginBottom: 12 }}
+              items={[{ title: <Link to="/lists">{t('lists.title')}</Link> }, { title: list.data.title }]}
+            />
             <Flex justify="space-between" align="center" wrap gap={12} style={{ marginBottom: 16 }}>
               <div>
                 <Typography.Title level={3} style={{ margin: 0 }} data-testid="list-title">
                   {list.data.title}
                 </Typography.Title>
                 <Typography.Text type="secondary">
-                  {list.data.orgName} · {t('lists.listedOn')} {list.data.listedOn} · {t('lists.items')} {list.data.itemCount} · {t('lists.closed')}{' '}
-                  {list.data.closedCount}
+                  {list.data.orgName} · {t('lists.listedOn')} {list.data.listedOn} · {t('lists.items')}{' '}
+                  {list.data.itemCount} · {t('lists.closed')} {list.data.closedCount}
                 </Typography.Text>
               </div>
               <Flex gap={8} className="lj-no-print">
@@ -65,7 +72,13 @@ export function ListPage() {
                 tableLayout="fixed"
                 scroll={phone ? { x: 960 } : undefined}
                 columns={[
-                  { title: t('lists.ledger.no'), dataIndex: 'no', width: 48, align: 'center', fixed: phone ? 'left' : undefined },
+                  {
+                    title: t('lists.ledger.no'),
+                    dataIndex: 'no',
+                    width: 48,
+                    align: 'center',
+                    fixed: phone ? 'left' : undefined,
+                  },
                   {
                     title: t('lists.ledger.problem'),
                     dataIndex: 'problem',
@@ -100,7 +113,12 @@ export function ListPage() {
                     render: (v, i) => <span className={i.overdue ? 'lj-overdue' : undefined}>{v ?? '—'}</span>,
                   },
                   { title: t('lists.ledger.progress'), dataIndex: 'latestProgress', render: (v) => v ?? '—' },
-                  { title: t('lists.ledger.status'), dataIndex: 'status', width: 104, render: (v, i) => <ItemStatusTag status={v} overdue={i.overdue} /> },
+                  {
+                    title: t('lists.ledger.status'),
+                    dataIndex: 'status',
+                    width: 104,
+                    render: (v, i) => <ItemStatusTag status={v} overdue={i.overdue} />,
+                  },
                   { title: t('lists.ledger.closedAt'), dataIndex: 'closedAt', width: 96, render: day },
                   { title: t('lists.ledger.closedBy'), dataIndex: 'closedBy', width: 80, render: (v) => v ?? '' },
                 ]}

@@ -10,7 +10,10 @@ import { Board } from '../features/items/Board';
 export function ListsPage() {
   const { t } = useTranslation();
   const [view, setView] = useState<'lists' | 'board'>('lists');
-  const q = useQuery({ queryKey: ['problem-lists'], queryFn: () => unwrap(api.GET('/api/v1/problem-lists', { params: { query: { limit: 100 } } })) });
+  const q = useQuery({
+    queryKey: ['problem-lists'],
+    queryFn: () => unwrap(api.GET('/api/v1/problem-lists', { params: { query: { limit: 100 } } })),
+  });
   return (
     <div className="lj-page">
       <Flex justify="space-between" align="center" style={{ marginBottom: 16 }}>
@@ -29,31 +32,35 @@ export function ListsPage() {
       {view === 'board' ? (
         <Board />
       ) : (
-      <Card>
-        <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
-          <Table<Schemas['ProblemList']>
-            rowKey="id"
-            dataSource={q.data?.items}
-            pagination={{ pageSize: 20, showSizeChanger: false }}
-            locale={{ emptyText: <Empty description={t('lists.empty')} /> }}
-            columns={[
-              { title: t('lists.listedOn'), dataIndex: 'listedOn', width: 120 },
-              { title: t('lists.name'), dataIndex: 'title', render: (v, l) => <Link to={`/lists/${l.id}`}>{v}</Link> },
-              { title: t('lists.org'), dataIndex: 'orgName' },
-              { title: t('lists.no'), dataIndex: 'no', width: 70 },
-              { title: t('lists.items'), dataIndex: 'itemCount', width: 80, align: 'right' },
-              { title: t('lists.closed'), dataIndex: 'closedCount', width: 90, align: 'right' },
-              {
-                title: t('lists.overdue'),
-                dataIndex: 'overdueCount',
-                width: 80,
-                align: 'right',
-                render: (v: number) => (v > 0 ? <span className="lj-overdue">{v}</span> : v),
-              },
-            ]}
-          />
-        </QueryState>
-      </Card>
+        <Card>
+          <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
+            <Table<Schemas['ProblemList']>
+              rowKey="id"
+              dataSource={q.data?.items}
+              pagination={{ pageSize: 20, showSizeChanger: false }}
+              locale={{ emptyText: <Empty description={t('lists.empty')} /> }}
+              columns={[
+                { title: t('lists.listedOn'), dataIndex: 'listedOn', width: 120 },
+                {
+                  title: t('lists.name'),
+                  dataIndex: 'title',
+                  render: (v, l) => <Link to={`/lists/${l.id}`}>{v}</Link>,
+                },
+                { title: t('lists.org'), dataIndex: 'orgName' },
+                { title: t('lists.no'), dataIndex: 'no', width: 70 },
+                { title: t('lists.items'), dataIndex: 'itemCount', width: 80, align: 'right' },
+                { title: t('lists.closed'), dataIndex: 'closedCount', width: 90, align: 'right' },
+                {
+                  title: t('lists.overdue'),
+                  dataIndex: 'overdueCount',
+                  width: 80,
+                  align: 'right',
+                  render: (v: number) => (v > 0 ? <span className="lj-overdue">{v}</span> : v),
+                },
+              ]}
+            />
+          </QueryState>
+        </Card>
       )}
     </div>
   );

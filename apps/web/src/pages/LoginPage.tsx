@@ -19,7 +19,11 @@ export function LoginPage() {
     setBusy(true);
     setError(null);
     try {
-      const me = await unwrap(api.POST('/api/v1/auth/login', { body: { username: values.username, password: values.password, ...(values.code ? { code: values.code } : {}) } }));
+      const me = await unwrap(
+        api.POST('/api/v1/auth/login', {
+          body: { username: values.username, password: values.password, ...(values.code ? { code: values.code } : {}) },
+        }),
+      );
       queryClient.setQueryData(['me'], me);
     } catch (e) {
       if (e instanceof ApiError && e.problem.code === 'totp_required') {
@@ -36,7 +40,10 @@ export function LoginPage() {
       {/* A plain box rather than antd's Card and Typography, which bring tabs, menus and tooltips to the first screen. */}
       <main className="lj-login-box">
         <div style={{ textAlign: 'center', marginBottom: 24 }}>
-          <div className="lj-brand-mark" style={{ width: 56, height: 56, fontSize: 30, background: '#c8161d', color: '#ffd700' }}>
+          <div
+            className="lj-brand-mark"
+            style={{ width: 56, height: 56, fontSize: 30, background: '#c8161d', color: '#ffd700' }}
+          >
             联
           </div>
           <h1 className="lj-page-title" style={{ marginTop: 12, marginBottom: 4 }}>
@@ -67,7 +74,13 @@ export function LoginPage() {
               extra={t('login.codeHint')}
               rules={[{ required: true, message: t('login.required', { field: t('login.code') }) }]}
             >
-              <Input prefix={<SafetyOutlined />} autoComplete="one-time-code" inputMode="numeric" autoFocus data-testid="login-code" />
+              <Input
+                prefix={<SafetyOutlined />}
+                autoComplete="one-time-code"
+                inputMode="numeric"
+                autoFocus
+                data-testid="login-code"
+              />
             </Form.Item>
           )}
           <Button type="primary" htmlType="submit" block loading={busy}>

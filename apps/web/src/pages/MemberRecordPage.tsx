@@ -1,5 +1,23 @@
 import { useQuery } from '@tanstack/react-query';
-import { Breadcrumb, Button, Card, Col, Descriptions, Empty, Flex, Form, Input, List, Modal, Row, Select, Statistic, Table, Tag, Typography } from 'antd';
+import {
+  Breadcrumb,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Flex,
+  Form,
+  Input,
+  List,
+  Modal,
+  Row,
+  Select,
+  Statistic,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
@@ -21,23 +39,43 @@ function SendFeedback({ record, open, onClose }: { record: Record; open: boolean
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;
-    const ok = await run(() => unwrap(api.POST('/api/v1/feedback-to-home', { body: { ...v, memberId: record.member.id } })), t('item.done'));
+    const ok = await run(
+      () => unwrap(api.POST('/api/v1/feedback-to-home', { body: { ...v, memberId: record.member.id } })),
+      t('item.done'),
+    );
     if (ok) onClose();
   };
   return (
     <Modal open={open} title={t('record.send')} onCancel={onClose} onOk={submit} confirmLoading={busy} destroyOnHidden>
       <Typography.Paragraph type="secondary">{t('record.hint')}</Typography.Paragraph>
-      <Form form={form} layout="vertical" initialValues={{ orgId: orgs[0]?.[0], kind: 'good_work', period: `${new Date().getFullYear()}年` }}>
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ orgId: orgs[0]?.[0], kind: 'good_work', period: `${new Date().getFullYear()}年` }}
+      >
         <Form.Item name="orgId" label={t('record.org')} rules={[{ required: true, message: t('common.required') }]}>
           <Select options={orgs.map(([value, label]) => ({ value, label }))} />
         </Form.Item>
-        <Form.Item name="period" label={t('record.period')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+        <Form.Item
+          name="period"
+          label={t('record.period')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
           <Input maxLength={40} />
         </Form.Item>
         <Form.Item name="kind" label={t('record.kind')}>
-          <Select options={(['good_work', 'commendation', 'shortcoming'] as const).map((k) => ({ value: k, label: t(`record.kinds.${k}`) }))} />
+          <Select
+            options={(['good_work', 'commendation', 'shortcoming'] as const).map((k) => ({
+              value: k,
+              label: t(`record.kinds.${k}`),
+            }))}
+          />
         </Form.Item>
-        <Form.Item name="text" label={t('record.text')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+        <Form.Item
+          name="text"
+          label={t('record.text')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
           <Input.TextArea rows={3} maxLength={2000} />
         </Form.Item>
       </Form>
@@ -54,20 +92,39 @@ function FileRecommendation({ record, open, onClose }: { record: Record; open: b
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;
-    const ok = await run(() => unwrap(api.POST('/api/v1/recommendations', { body: { ...v, memberId: record.member.id } })), t('item.done'));
+    const ok = await run(
+      () => unwrap(api.POST('/api/v1/recommendations', { body: { ...v, memberId: record.member.id } })),
+      t('item.done'),
+    );
     if (ok) onClose();
   };
   return (
-    <Modal open={open} title={t('recommendation.file')} onCancel={onClose} onOk={submit} confirmLoading={busy} destroyOnHidden>
+    <Modal
+      open={open}
+      title={t('recommendation.file')}
+      onCancel={onClose}
+      onOk={submit}
+      confirmLoading={busy}
+      destroyOnHidden
+    >
       <Typography.Paragraph type="secondary">{t('recommendation.hint')}</Typography.Paragraph>
       <Form form={form} layout="vertical" initialValues={{ orgId: orgs[0]?.[0], kind: 'duty_failure' }}>
         <Form.Item name="orgId" label={t('record.org')} rules={[{ required: true, message: t('common.required') }]}>
           <Select options={orgs.map(([value, label]) => ({ value, label }))} />
         </Form.Item>
         <Form.Item name="kind" label={t('record.kind')}>
-          <Select options={(['duty_failure', 'organizational_action'] as const).map((k) => ({ value: k, label: t(`recommendation.kinds.${k}`) }))} />
+          <Select
+            options={(['duty_failure', 'organizational_action'] as const).map((k) => ({
+              value: k,
+              label: t(`recommendation.kinds.${k}`),
+            }))}
+          />
         </Form.Item>
-        <Form.Item name="text" label={t('record.text')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+        <Form.Item
+          name="text"
+          label={t('record.text')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
           <Input.TextArea rows={3} maxLength={2000} />
         </Form.Item>
       </Form>
@@ -82,7 +139,10 @@ export function MemberRecordPage() {
   const me = useMe();
   const [sending, setSending] = useState(false);
   const [recommending, setRecommending] = useState(false);
-  const q = useQuery({ queryKey: ['member-record', id], queryFn: () => unwrap(api.GET('/api/v1/members/{id}/record', { params: { path: { id } } })) });
+  const q = useQuery({
+    queryKey: ['member-record', id],
+    queryFn: () => unwrap(api.GET('/api/v1/members/{id}/record', { params: { path: { id } } })),
+  });
   const r = q.data;
   useRecordTitle(r ? `${r.member.name} · ${t('record.title')}` : null);
   return (
@@ -90,7 +150,10 @@ export function MemberRecordPage() {
       <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
         {r && (
           <>
-            <Breadcrumb style={{ marginBottom: 12 }} items={[{ title: <Link to="/members">{t('nav.members')}</Link> }, { title: r.member.name }]} />
+            <Breadcrumb
+              style={{ marginBottom: 12 }}
+              items={[{ title: <Link to="/members">{t('nav.members')}</Link> }, { title: r.member.name }]}
+            />
             <Flex justify="space-between" align="center" wrap gap={8} style={{ marginBottom: 16 }}>
               <Typography.Title level={3} style={{ margin: 0 }} data-testid="record-name">
                 {r.member.name} · {t('record.title')}
@@ -108,7 +171,9 @@ export function MemberRecordPage() {
               <Descriptions size="small" column={{ xs: 1, md: 3 }}>
                 <Descriptions.Item label={t('members.unit')}>{r.member.unitName}</Descriptions.Item>
                 <Descriptions.Item label={t('record.home')}>{r.member.homePartyOrgName ?? '—'}</Descriptions.Item>
-                <Descriptions.Item label={t('members.partyStatus')}>{t(`partyStatus.${r.member.partyStatus}`)}</Descriptions.Item>
+                <Descriptions.Item label={t('members.partyStatus')}>
+                  {t(`partyStatus.${r.member.partyStatus}`)}
+                </Descriptions.Item>
               </Descriptions>
             </Card>
             <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
@@ -137,10 +202,18 @@ export function MemberRecordPage() {
                 pagination={false}
                 dataSource={r.memberships}
                 columns={[
-                  { title: t('record.orgCol'), dataIndex: 'orgName', render: (v, m) => <Link to={`/orgs/${m.orgId}`}>{v}</Link> },
+                  {
+                    title: t('record.orgCol'),
+                    dataIndex: 'orgName',
+                    render: (v, m) => <Link to={`/orgs/${m.orgId}`}>{v}</Link>,
+                  },
                   { title: t('record.role'), dataIndex: 'role', render: (v) => t(`role.${v}`) },
                   { title: t('link.startOn'), dataIndex: 'startOn' },
-                  { title: t('record.until'), dataIndex: 'endOn', render: (v, m) => (v ? `${v}${m.endReason ? `（${m.endReason}）` : ''}` : t('record.current')) },
+                  {
+                    title: t('record.until'),
+                    dataIndex: 'endOn',
+                    render: (v, m) => (v ? `${v}${m.endReason ? `（${m.endReason}）` : ''}` : t('record.current')),
+                  },
                 ]}
               />
             </Card>
@@ -201,7 +274,11 @@ export function MemberRecordPage() {
                           <span>
                             {f.orgName} → {f.homePartyOrgName}（{f.period}）
                           </span>
-                          {f.acknowledgedOn ? <Tag color="green">{t('record.acknowledged', { date: f.acknowledgedOn })}</Tag> : <Tag color="red">{t('record.open')}</Tag>}
+                          {f.acknowledgedOn ? (
+                            <Tag color="green">{t('record.acknowledged', { date: f.acknowledgedOn })}</Tag>
+                          ) : (
+                            <Tag color="red">{t('record.open')}</Tag>
+                          )}
                         </Flex>
                       }
                       description={f.text}

@@ -9,7 +9,12 @@ import { CursorPager, useCursorPages } from '../components/CursorPager';
 import { errorText } from '../components/errorText';
 
 type Member = Schemas['Member'];
-type Filters = { q?: string; skill?: (typeof SKILLS)[number]; partyStatus?: 'full' | 'probationary' | 'none'; linked?: 'true' | 'false' };
+type Filters = {
+  q?: string;
+  skill?: (typeof SKILLS)[number];
+  partyStatus?: 'full' | 'probationary' | 'none';
+  linked?: 'true' | 'false';
+};
 
 /** Member search: name, full pinyin or initials, skill, party status, linked or not; keyset pages. */
 export function MembersPage() {
@@ -19,7 +24,10 @@ export function MembersPage() {
   const cursor = pages.cursor;
   const q = useQuery({
     queryKey: ['members', filters, cursor],
-    queryFn: () => unwrap(api.GET('/api/v1/members', { params: { query: { ...filters, limit: 20, ...(cursor ? { cursor } : {}) } } })),
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/members', { params: { query: { ...filters, limit: 20, ...(cursor ? { cursor } : {}) } } }),
+      ),
   });
   const update = (patch: Filters) => {
     setFilters((f) => ({ ...f, ...patch }));
@@ -39,21 +47,27 @@ export function MembersPage() {
             onSearch={(v) => update({ q: v.trim() || undefined })}
             data-testid="member-search"
           />
-          <Select aria-label={t('members.skill')}
+          <Select
+            aria-label={t('members.skill')}
             allowClear
             style={{ width: 140 }}
             placeholder={t('members.skill')}
             onChange={(v) => update({ skill: v })}
             options={SKILLS.map((s) => ({ value: s, label: t(`skill.${s}`) }))}
           />
-          <Select aria-label={t('members.partyStatus')}
+          <Select
+            aria-label={t('members.partyStatus')}
             allowClear
             style={{ width: 160 }}
             placeholder={t('members.partyStatus')}
             onChange={(v) => update({ partyStatus: v })}
-            options={(['full', 'probationary', 'none'] as const).map((s) => ({ value: s, label: t(`partyStatus.${s}`) }))}
+            options={(['full', 'probationary', 'none'] as const).map((s) => ({
+              value: s,
+              label: t(`partyStatus.${s}`),
+            }))}
           />
-          <Select aria-label={t('members.linked')}
+          <Select
+            aria-label={t('members.linked')}
             allowClear
             style={{ width: 140 }}
             placeholder={t('members.linked')}
@@ -75,12 +89,19 @@ export function MembersPage() {
             scroll={{ x: 900 }}
             locale={{ emptyText: <Empty description={t('members.empty')} /> }}
             columns={[
-              { title: t('members.name'), dataIndex: 'name', width: 100, render: (v, m) => <Link to={`/members/${m.id}/record`}>{v}</Link> },
+              {
+                title: t('members.name'),
+                dataIndex: 'name',
+                width: 100,
+                render: (v, m) => <Link to={`/members/${m.id}/record`}>{v}</Link>,
+              },
               {
                 title: t('members.partyStatus'),
                 dataIndex: 'partyStatus',
                 width: 130,
-                render: (v) => <Tag color={v === 'none' ? 'default' : v === 'full' ? 'red' : 'orange'}>{t(`partyStatus.${v}`)}</Tag>,
+                render: (v) => (
+                  <Tag color={v === 'none' ? 'default' : v === 'full' ? 'red' : 'orange'}>{t(`partyStatus.${v}`)}</Tag>
+                ),
               },
               { title: t('members.unit'), dataIndex: 'unitName', ellipsis: true },
               { title: t('members.title2'), dataIndex: 'title', width: 120, render: (v) => v ?? '—' },

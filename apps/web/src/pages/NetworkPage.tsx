@@ -26,7 +26,10 @@ function Graph({ data }: { data: Network }) {
     if (!ref.current) return;
     const chart = echarts.init(ref.current);
     chart.setOption({
-      tooltip: { formatter: (p: { dataType: string; data: { name?: string; label?: string } }) => (p.dataType === 'edge' ? (p.data.label ?? '') : (p.data.name ?? '')) },
+      tooltip: {
+        formatter: (p: { dataType: string; data: { name?: string; label?: string } }) =>
+          p.dataType === 'edge' ? (p.data.label ?? '') : (p.data.name ?? ''),
+      },
       legend: { data: CATEGORIES.map((c) => t(`network.kinds.${c}`)), top: 0 },
       series: [
         {
@@ -47,7 +50,11 @@ function Graph({ data }: { data: Network }) {
             source: l.source,
             target: l.target,
             label: l.label ?? '',
-            lineStyle: { color: l.kind === 'linked_by_need' ? '#d48806' : l.kind === 'lends' ? '#91caff' : '#bfbfbf', width: l.kind === 'linked_by_need' ? 2.5 : 1, type: l.kind === 'member' ? 'dashed' : 'solid' },
+            lineStyle: {
+              color: l.kind === 'linked_by_need' ? '#d48806' : l.kind === 'lends' ? '#91caff' : '#bfbfbf',
+              width: l.kind === 'linked_by_need' ? 2.5 : 1,
+              type: l.kind === 'member' ? 'dashed' : 'solid',
+            },
           })),
         },
       ],
@@ -70,13 +77,22 @@ export function NetworkPage() {
   const [township, setTownship] = useState<string | undefined | null>(null);
   const [mode, setMode] = useState<(typeof ORG_MODES)[number]>();
   const [asOf, setAsOf] = useState(today());
-  const townships = useQuery({ queryKey: ['regions', 'townships'], enabled: county, queryFn: () => unwrap(api.GET('/api/v1/regions', { params: { query: { level: 'township' } } })) });
+  const townships = useQuery({
+    queryKey: ['regions', 'townships'],
+    enabled: county,
+    queryFn: () => unwrap(api.GET('/api/v1/regions', { params: { query: { level: 'township' } } })),
+  });
   // A county opens on its first township: the whole county is too dense a graph to read.
   const region = township === null ? (county ? townships.data?.items[0]?.code : undefined) : township;
   const q = useQuery({
     queryKey: ['network', region, mode, asOf],
     enabled: !county || township !== null || townships.isFetched,
-    queryFn: () => unwrap(api.GET('/api/v1/stats/network', { params: { query: { asOf, ...(region ? { regionCode: region } : {}), ...(mode ? { mode } : {}) } } })),
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/stats/network', {
+          params: { query: { asOf, ...(region ? { regionCode: region } : {}), ...(mode ? { mode } : {}) } },
+        }),
+      ),
   });
   return (
     <div className="lj-page">
@@ -85,9 +101,25 @@ export function NetworkPage() {
       </Typography.Title>
       <Flex gap={8} wrap align="center" style={{ marginBottom: 12 }}>
         {county && (
-          <Select aria-label={t('assessment.township')} allowClear style={{ width: 140 }} placeholder={t('assessment.township')} value={region} onChange={(v) => setTownship(v ?? undefined)} options={townships.data?.items.map((x) => ({ value: x.code, label: x.name }))} />
+          <Select
+            aria-label={t('assessment.township')}
+            allowClear
+            style={{ width: 140 }}
+            placeholder={t('assessment.township')}
+            value={region}
+            onChange={(v) => setTownship(v ?? undefined)}
+            options={townships.data?.items.map((x) => ({ value: x.code, label: x.name }))}
+          />
         )}
-        <Select aria-label={t('network.mode')} allowClear style={{ width: 160 }} placeholder={t('network.mode')} value={mode} onChange={setMode} options={ORG_MODES.map((m) => ({ value: m, label: t(`mode.${m}`) }))} />
+        <Select
+          aria-label={t('network.mode')}
+          allowClear
+          style={{ width: 160 }}
+          placeholder={t('network.mode')}
+          value={mode}
+          onChange={setMode}
+          options={ORG_MODES.map((m) => ({ value: m, label: t(`mode.${m}`) }))}
+        />
         <DatePicker allowClear={false} value={dayjs(asOf)} onChange={(d) => d && setAsOf(d.format('YYYY-MM-DD'))} />
       </Flex>
       <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
@@ -116,11 +148,20 @@ export function NetworkPage() {
                 pagination={{ pageSize: 10, showSizeChanger: false }}
                 data-testid="flattening"
                 columns={[
-                  { title: t('board.problem'), dataIndex: 'problem', render: (v, r) => <Link to={`/items/${r.itemId}`}>{v}</Link> },
+                  {
+                    title: t('board.problem'),
+                    dataIndex: 'problem',
+                    render: (v, r) => <Link to={`/items/${r.itemId}`}>{v}</Link>,
+                  },
                   { title: t('assessment.org'), dataIndex: 'orgName' },
                   { title: t('network.solver'), dataIndex: 'solver', render: (v) => v ?? '—' },
                   { title: t('network.hops'), dataIndex: 'hops', align: 'right', sorter: (a, b) => a.hops - b.hops },
-                  { title: t('network.daysToSolver'), dataIndex: 'daysToSolver', align: 'right', sorter: (a, b) => (a.daysToSolver ?? 0) - (b.daysToSolver ?? 0) },
+                  {
+                    title: t('network.daysToSolver'),
+                    dataIndex: 'daysToSolver',
+                    align: 'right',
+                    sorter: (a, b) => (a.daysToSolver ?? 0) - (b.daysToSolver ?? 0),
+                  },
                   { title: t('network.daysToClose'), dataIndex: 'daysToClose', align: 'right' },
                 ]}
               />

@@ -35,7 +35,12 @@ import { useRecordTitle } from '../components/pageTitle';
 
 type Membership = Schemas['Membership'];
 
-function Roster(props: { rows: Membership[]; canEnd: (m: Membership) => boolean; onEnd: (m: Membership) => void; showEnd: boolean }) {
+function Roster(props: {
+  rows: Membership[];
+  canEnd: (m: Membership) => boolean;
+  onEnd: (m: Membership) => void;
+  showEnd: boolean;
+}) {
   const { t } = useTranslation();
   return (
     <Table<Membership>
@@ -44,7 +49,12 @@ function Roster(props: { rows: Membership[]; canEnd: (m: Membership) => boolean;
       dataSource={props.rows}
       pagination={props.rows.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
       columns={[
-        { title: t('members.name'), dataIndex: 'memberName', width: 110, render: (v, m) => <Link to={`/members/${m.memberId}/record`}>{v}</Link> },
+        {
+          title: t('members.name'),
+          dataIndex: 'memberName',
+          width: 110,
+          render: (v, m) => <Link to={`/members/${m.memberId}/record`}>{v}</Link>,
+        },
         { title: t('link.role'), dataIndex: 'role', width: 100, render: (r) => <RoleTag role={r} /> },
         { title: t('members.unit'), dataIndex: 'unitName', ellipsis: true },
         { title: t('link.startOn'), dataIndex: 'startOn', width: 110 },
@@ -55,7 +65,9 @@ function Roster(props: { rows: Membership[]; canEnd: (m: Membership) => boolean;
           render: (v, m) => (
             <span>
               {v}
-              {m.designatedBy && <Typography.Text type="secondary">（{t('org.designatedBy', { org: m.designatedBy })}）</Typography.Text>}
+              {m.designatedBy && (
+                <Typography.Text type="secondary">（{t('org.designatedBy', { org: m.designatedBy })}）</Typography.Text>
+              )}
             </span>
           ),
         },
@@ -87,7 +99,10 @@ export function OrgPage() {
   const [createOpen, setCreateOpen] = useState(false);
   const [ending, setEnding] = useState<Membership | null>(null);
   const [asOf, setAsOf] = useState(today());
-  const org = useQuery({ queryKey: ['org', id], queryFn: () => unwrap(api.GET('/api/v1/orgs/{id}', { params: { path: { id } } })) });
+  const org = useQuery({
+    queryKey: ['org', id],
+    queryFn: () => unwrap(api.GET('/api/v1/orgs/{id}', { params: { path: { id } } })),
+  });
   const roster = useQuery({
     queryKey: ['org', id, 'memberships', asOf],
     queryFn: () =>
@@ -100,7 +115,11 @@ export function OrgPage() {
   const history = useQuery({
     queryKey: ['org', id, 'history'],
     queryFn: () =>
-      unwrap(api.GET('/api/v1/orgs/{id}/memberships', { params: { path: { id }, query: { includeGroups: 'true', status: 'all', limit: 500 } } })),
+      unwrap(
+        api.GET('/api/v1/orgs/{id}/memberships', {
+          params: { path: { id }, query: { includeGroups: 'true', status: 'all', limit: 500 } },
+        }),
+      ),
   });
   const children = useQuery({
     queryKey: ['orgs', 'children', id],
@@ -117,8 +136,17 @@ export function OrgPage() {
   const events = useMemo(() => {
     const out: { date: string; text: string; color: string }[] = [];
     for (const m of history.data?.items ?? []) {
-      out.push({ date: m.startOn, color: 'green', text: t('org.joined', { name: m.memberName, role: t(`role.${m.role}`), org: m.orgName }) });
-      if (m.endOn) out.push({ date: m.endOn, color: 'gray', text: t('org.left', { name: m.memberName, org: m.orgName, reason: m.endReason ?? '' }) });
+      out.push({
+        date: m.startOn,
+        color: 'green',
+        text: t('org.joined', { name: m.memberName, role: t(`role.${m.role}`), org: m.orgName }),
+      });
+      if (m.endOn)
+        out.push({
+          date: m.endOn,
+          color: 'gray',
+          text: t('org.left', { name: m.memberName, org: m.orgName, reason: m.endReason ?? '' }),
+        });
     }
     return out.sort((a, b) => b.date.localeCompare(a.date)).slice(0, 200);
   }, [history.data, t]);
@@ -162,21 +190,33 @@ export function OrgPage() {
                   </Button>
                 )}
                 {o.abilities.linkMember && (
-                  <Button type="primary" icon={<UserAddOutlined />} onClick={() => setLinkOpen(true)} data-testid="link-member">
+                  <Button
+                    type="primary"
+                    icon={<UserAddOutlined />}
+                    onClick={() => setLinkOpen(true)}
+                    data-testid="link-member"
+                  >
                     {t('org.linkMember')}
                   </Button>
                 )}
               </Flex>
             </Flex>
             {o.status === 'dissolved' && (
-              <Alert type="warning" showIcon title={t('org.dissolvedNotice', { date: o.dissolvedOn })} style={{ marginBottom: 16 }} />
+              <Alert
+                type="warning"
+                showIcon
+                title={t('org.dissolvedNotice', { date: o.dissolvedOn })}
+                style={{ marginBottom: 16 }}
+              />
             )}
             <Card style={{ marginBottom: 16 }}>
               <Descriptions column={{ xs: 1, md: 2, xl: 3 }} size="small">
                 <Descriptions.Item label={t('org.mission')} span={3}>
                   {o.mission}
                 </Descriptions.Item>
-                <Descriptions.Item label={t('org.approvingOrg')}>{o.approvingOrg?.name ?? t('common.none')}</Descriptions.Item>
+                <Descriptions.Item label={t('org.approvingOrg')}>
+                  {o.approvingOrg?.name ?? t('common.none')}
+                </Descriptions.Item>
                 <Descriptions.Item label={t('org.approval')}>
                   {o.approvedOn ?? '—'} {o.approvalDocNo ?? ''}
                 </Descriptions.Item>
@@ -185,10 +225,14 @@ export function OrgPage() {
                   {t(`anchor.${o.anchorType}`)} · {o.anchorName}
                 </Descriptions.Item>
                 <Descriptions.Item label={t('org.region')}>{o.regionName}</Descriptions.Item>
-                <Descriptions.Item label={t('org.covered')}>{o.coveredRegions.map((r) => r.name).join('、')}</Descriptions.Item>
+                <Descriptions.Item label={t('org.covered')}>
+                  {o.coveredRegions.map((r) => r.name).join('、')}
+                </Descriptions.Item>
                 <Descriptions.Item label={t('org.established')}>{o.establishedOn}</Descriptions.Item>
                 <Descriptions.Item label={t('org.plannedEnd')}>{o.plannedEndOn ?? '—'}</Descriptions.Item>
-                <Descriptions.Item label={t('org.members')}>{t('org.total', { count: o.memberCount })}</Descriptions.Item>
+                <Descriptions.Item label={t('org.members')}>
+                  {t('org.total', { count: o.memberCount })}
+                </Descriptions.Item>
               </Descriptions>
               <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0, fontSize: 12 }}>
                 {t('org.rules')}
@@ -204,7 +248,11 @@ export function OrgPage() {
                       <QueryState loading={roster.isLoading} error={roster.error}>
                         <Flex justify="flex-end" align="center" gap={8} style={{ marginBottom: 12 }}>
                           <span>{t('org.asOf')}</span>
-                          <DatePicker allowClear={false} value={dayjs(asOf)} onChange={(d) => d && setAsOf(d.format('YYYY-MM-DD'))} />
+                          <DatePicker
+                            allowClear={false}
+                            value={dayjs(asOf)}
+                            onChange={(d) => d && setAsOf(d.format('YYYY-MM-DD'))}
+                          />
                         </Flex>
                         {(roster.data?.items.length ?? 0) === 0 ? (
                           <Empty description={t('org.noMembers')} />
@@ -229,7 +277,10 @@ export function OrgPage() {
                                     canEnd={(m) =>
                                       // A designated role is ended by whoever designated it, as the server rules.
                                       o.abilities.endMembership &&
-                                      (m.role === 'group_leader' ? o.abilities.endGroupLeaders : !(DESIGNATED_ROLES as readonly string[]).includes(m.role) || o.abilities.endLeaders)
+                                      (m.role === 'group_leader'
+                                        ? o.abilities.endGroupLeaders
+                                        : !(DESIGNATED_ROLES as readonly string[]).includes(m.role) ||
+                                          o.abilities.endLeaders)
                                     }
                                     showEnd={asOf === today()}
                                     onEnd={setEnding}
@@ -244,7 +295,12 @@ export function OrgPage() {
                   {
                     key: 'life',
                     label: t('activity.tab'),
-                    children: <OrgLifePanel org={o} canRecord={me.permissions.includes('activities:write') && o.status !== 'dissolved'} />,
+                    children: (
+                      <OrgLifePanel
+                        org={o}
+                        canRecord={me.permissions.includes('activities:write') && o.status !== 'dissolved'}
+                      />
+                    ),
                   },
                   {
                     key: 'history',

@@ -34,7 +34,11 @@ const toNode = (org: Org): Node => ({ key: org.id, org, title: <NodeTitle org={o
 
 function replaceChildren(nodes: Node[], key: string, children: Node[]): Node[] {
   return nodes.map((n) =>
-    n.key === key ? { ...n, children } : n.children ? { ...n, children: replaceChildren(n.children, key, children) } : n,
+    n.key === key
+      ? { ...n, children }
+      : n.children
+        ? { ...n, children: replaceChildren(n.children, key, children) }
+        : n,
   );
 }
 
@@ -86,7 +90,8 @@ export function OrgTreePage() {
           {t('tree.title')}
         </Typography.Title>
         <Flex gap={8} wrap>
-          <Select aria-label={t('tree.township')}
+          <Select
+            aria-label={t('tree.township')}
             allowClear
             style={{ width: 200 }}
             placeholder={t('tree.township')}
@@ -95,7 +100,12 @@ export function OrgTreePage() {
             options={townships.data?.items.map((r) => ({ value: r.code, label: r.name }))}
             data-testid="township-filter"
           />
-          <Input.Search allowClear style={{ width: 260 }} placeholder={t('tree.search')} onSearch={(v) => setQ(v.trim())} />
+          <Input.Search
+            allowClear
+            style={{ width: 260 }}
+            placeholder={t('tree.search')}
+            onSearch={(v) => setQ(v.trim())}
+          />
         </Flex>
       </Flex>
       <Card>

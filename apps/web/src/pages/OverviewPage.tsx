@@ -13,7 +13,9 @@ import { CockpitPanel } from '../features/cockpit/CockpitPanel';
 import { formatDateTime } from '../components/format';
 
 // Only the county administrator approves account requests: the panel loads for it alone, not with every cockpit.
-const AccountRequestsPanel = lazy(() => import('../features/account/AccountRequests').then((m) => ({ default: m.AccountRequestsPanel })));
+const AccountRequestsPanel = lazy(() =>
+  import('../features/account/AccountRequests').then((m) => ({ default: m.AccountRequestsPanel })),
+);
 
 type Bar = { name: string; count: number; membersLinked: number };
 
@@ -30,7 +32,13 @@ function BreakdownChart({ data, countLabel, title }: { data: Bar[]; countLabel: 
       categories={data.map((d) => d.name)}
       series={[
         { name: countLabel, kind: 'bar', values: data.map((d) => d.count), color: '#c8161d' },
-        { name: t('overview.members'), kind: 'line', axis: 1, values: data.map((d) => d.membersLinked), color: '#d48806' },
+        {
+          name: t('overview.members'),
+          kind: 'line',
+          axis: 1,
+          values: data.map((d) => d.membersLinked),
+          color: '#d48806',
+        },
       ]}
     />
   );
@@ -43,7 +51,8 @@ export function OverviewPage() {
   // One stop per month from the county's first temporary organizations (2019) to this month.
   const months = useMemo(() => {
     const out: string[] = [];
-    for (let d = dayjs('2019-06-01'); !d.isAfter(dayjs(today()), 'month'); d = d.add(1, 'month')) out.push(d.format('YYYY-MM'));
+    for (let d = dayjs('2019-06-01'); !d.isAfter(dayjs(today()), 'month'); d = d.add(1, 'month'))
+      out.push(d.format('YYYY-MM'));
     return out;
   }, []);
   const monthEnd = (m: string) => {
@@ -67,9 +76,7 @@ export function OverviewPage() {
   return (
     <div className="lj-page">
       <Flex justify="space-between" align="center" wrap gap={12} style={{ marginBottom: 16 }}>
-        <h1 className="lj-page-title">
-          {t('overview.scopeTitle', { scope })}
-        </h1>
+        <h1 className="lj-page-title">{t('overview.scopeTitle', { scope })}</h1>
         <Flex align="center" gap={8} wrap>
           <label htmlFor="overview-month">{t('cockpit.slider')}</label>
           {/* The browser's own range field: antd's slider would add to what the cockpit loads first. */}
@@ -130,11 +137,18 @@ export function OverviewPage() {
             </Row>
             <CockpitPanel asOf={q.data.asOf} data={q.data.work} rankingLevel={q.data.rankingLevel} />
             {q.data.byTownship.length > 1 ? (
-              <Panel title={t(q.data.rankingLevel === 'county' ? 'overview.chartTitleCounty' : 'overview.chartTitle')} style={{ marginTop: 16 }}>
+              <Panel
+                title={t(q.data.rankingLevel === 'county' ? 'overview.chartTitleCounty' : 'overview.chartTitle')}
+                style={{ marginTop: 16 }}
+              >
                 <BreakdownChart
                   title={t(q.data.rankingLevel === 'county' ? 'overview.chartTitleCounty' : 'overview.chartTitle')}
                   countLabel={t('overview.branches')}
-                  data={q.data.byTownship.map((x) => ({ name: x.name, count: x.branches, membersLinked: x.membersLinked }))}
+                  data={q.data.byTownship.map((x) => ({
+                    name: x.name,
+                    count: x.branches,
+                    membersLinked: x.membersLinked,
+                  }))}
                 />
               </Panel>
             ) : (
@@ -143,7 +157,11 @@ export function OverviewPage() {
                   <BreakdownChart
                     title={t('overview.branchChartTitle')}
                     countLabel={t('overview.groups')}
-                    data={q.data.byBranch.map((x) => ({ name: x.name, count: x.groups, membersLinked: x.membersLinked }))}
+                    data={q.data.byBranch.map((x) => ({
+                      name: x.name,
+                      count: x.groups,
+                      membersLinked: x.membersLinked,
+                    }))}
                   />
                 ) : (
                   <Empty description={t('overview.noTownship')} />

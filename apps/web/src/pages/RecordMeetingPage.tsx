@@ -2,7 +2,23 @@ import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { REPORT_CATEGORIES } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
 import type { UploadFile } from 'antd';
-import { Alert, Breadcrumb, Button, Card, Checkbox, DatePicker, Empty, Flex, Form, Input, Radio, Select, Tag, Typography, Upload } from 'antd';
+import {
+  Alert,
+  Breadcrumb,
+  Button,
+  Card,
+  Checkbox,
+  DatePicker,
+  Empty,
+  Flex,
+  Form,
+  Input,
+  Radio,
+  Select,
+  Tag,
+  Typography,
+  Upload,
+} from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -48,7 +64,10 @@ export function RecordMeetingPage() {
   const [decisions, setDecisions] = useState<DecisionDraft[]>([]);
   const [files, setFiles] = useState<UploadFile[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const org = useQuery({ queryKey: ['org', id], queryFn: () => unwrap(api.GET('/api/v1/orgs/{id}', { params: { path: { id } } })) });
+  const org = useQuery({
+    queryKey: ['org', id],
+    queryFn: () => unwrap(api.GET('/api/v1/orgs/{id}', { params: { path: { id } } })),
+  });
   useRecordTitle(org.data ? `${t('activity.record')} · ${org.data.name}` : null);
   const on = day.format('YYYY-MM-DD');
   const roster = useQuery({
@@ -92,7 +111,15 @@ export function RecordMeetingPage() {
     const members = roster.data?.members ?? [];
     const unmarked = members.filter((m) => !statusOf(m.memberId));
     if (unmarked.length) {
-      setError(t('activity.unmarked', { n: unmarked.length, names: unmarked.slice(0, 5).map((m) => m.name).join('、') }));
+      setError(
+        t('activity.unmarked', {
+          n: unmarked.length,
+          names: unmarked
+            .slice(0, 5)
+            .map((m) => m.name)
+            .join('、'),
+        }),
+      );
       return;
     }
     const missingReason = members.find((m) => statusOf(m.memberId) === 'excused' && !marks[m.memberId]?.reason?.trim());
@@ -100,7 +127,9 @@ export function RecordMeetingPage() {
       setError(`${missingReason.name}：${t('activity.reason')}`);
       return;
     }
-    const photos = await Promise.all(files.map(async (f) => ({ dataBase64: await fileToBase64(f.originFileObj as Blob) })));
+    const photos = await Promise.all(
+      files.map(async (f) => ({ dataBase64: await fileToBase64(f.originFileObj as Blob) })),
+    );
     let created: { id: string } | null = null;
     const ok = await run(async () => {
       created = await unwrap(
@@ -118,11 +147,16 @@ export function RecordMeetingPage() {
                 status: statusOf(m.memberId) as Status,
                 ...(statusOf(m.memberId) === 'excused' ? { reason: marks[m.memberId]?.reason?.trim() } : {}),
               })),
-              ...(effectiveKind === 'joint_activity' ? [...guests].map((g) => ({ memberId: g, status: 'present' as const })) : []),
+              ...(effectiveKind === 'joint_activity'
+                ? [...guests].map((g) => ({ memberId: g, status: 'present' as const }))
+                : []),
             ],
             decisions: decisions
               .filter((d) => d.text.trim())
-              .map((d) => ({ text: d.text.trim(), ...(d.toList ? { item: { problem: d.text.trim(), category: d.category ?? 'other' } } : {}) })),
+              .map((d) => ({
+                text: d.text.trim(),
+                ...(d.toList ? { item: { problem: d.text.trim(), category: d.category ?? 'other' } } : {}),
+              })),
             photos,
           },
         }),
@@ -136,14 +170,23 @@ export function RecordMeetingPage() {
       <QueryState loading={org.isLoading} error={org.error} retry={() => org.refetch()}>
         {org.data && (
           <>
-            <Breadcrumb style={{ marginBottom: 12 }} items={[{ title: <Link to={`/orgs/${id}`}>{org.data.name}</Link> }, { title: t('activity.record') }]} />
+            <Breadcrumb
+              style={{ marginBottom: 12 }}
+              items={[{ title: <Link to={`/orgs/${id}`}>{org.data.name}</Link> }, { title: t('activity.record') }]}
+            />
             <Typography.Title level={4} style={{ marginTop: 0 }}>
               {t('activity.record')}
             </Typography.Title>
             <Form form={form} layout="vertical" initialValues={{ place: '' }}>
               <Flex gap={8} wrap>
                 <Form.Item label={t('activity.kind')} style={{ flex: '1 1 160px' }}>
-                  <Select aria-label={t('activity.kind')} value={effectiveKind} onChange={setKind} options={kinds.map((k) => ({ value: k, label: t(`activity.kinds.${k}`) }))} data-testid="meeting-kind" />
+                  <Select
+                    aria-label={t('activity.kind')}
+                    value={effectiveKind}
+                    onChange={setKind}
+                    options={kinds.map((k) => ({ value: k, label: t(`activity.kinds.${k}`) }))}
+                    data-testid="meeting-kind"
+                  />
                 </Form.Item>
                 <Form.Item label={t('activity.heldOn')} style={{ flex: '1 1 140px' }}>
                   <DatePicker
@@ -179,10 +222,18 @@ export function RecordMeetingPage() {
                   }
                 />
               )}
-              <Form.Item name="topic" label={t('activity.topic')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+              <Form.Item
+                name="topic"
+                label={t('activity.topic')}
+                rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+              >
                 <Input maxLength={200} data-testid="meeting-topic" />
               </Form.Item>
-              <Form.Item name="place" label={t('activity.place')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+              <Form.Item
+                name="place"
+                label={t('activity.place')}
+                rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+              >
                 <Input maxLength={200} data-testid="meeting-place" />
               </Form.Item>
               <Card
@@ -193,17 +244,28 @@ export function RecordMeetingPage() {
               >
                 <QueryState loading={roster.isLoading} error={roster.error} retry={() => roster.refetch()}>
                   <Typography.Paragraph type="secondary" style={{ marginTop: 0 }}>
-                    {t('activity.rosterOf', { date: on, n: roster.data?.members.length ?? 0 })} · {t('activity.tapHint')}
+                    {t('activity.rosterOf', { date: on, n: roster.data?.members.length ?? 0 })} ·{' '}
+                    {t('activity.tapHint')}
                   </Typography.Paragraph>
                   {(roster.data?.members.length ?? 0) === 0 ? (
                     <Empty description={t('activity.noRoster')} />
                   ) : (
                     <>
                       <Flex wrap gap={8} style={{ marginBottom: 8 }}>
-                        <Button size="small" onClick={() => markRest('present')} disabled={counts.unmarked === 0} data-testid="rest-present">
+                        <Button
+                          size="small"
+                          onClick={() => markRest('present')}
+                          disabled={counts.unmarked === 0}
+                          data-testid="rest-present"
+                        >
                           {t('activity.restPresent')}
                         </Button>
-                        <Button size="small" onClick={() => markRest('absent')} disabled={counts.unmarked === 0} data-testid="rest-absent">
+                        <Button
+                          size="small"
+                          onClick={() => markRest('absent')}
+                          disabled={counts.unmarked === 0}
+                          data-testid="rest-absent"
+                        >
                           {t('activity.restAbsent')}
                         </Button>
                       </Flex>
@@ -228,7 +290,9 @@ export function RecordMeetingPage() {
                                   placeholder={t('activity.reason')}
                                   aria-label={`${m.name} ${t('activity.reason')}`}
                                   value={marks[m.memberId]?.reason ?? ''}
-                                  onChange={(e) => setMarks({ ...marks, [m.memberId]: { status: 'excused', reason: e.target.value } })}
+                                  onChange={(e) =>
+                                    setMarks({ ...marks, [m.memberId]: { status: 'excused', reason: e.target.value } })
+                                  }
                                   style={{ marginTop: 6 }}
                                   data-testid={`reason-${m.name}`}
                                 />
@@ -275,30 +339,50 @@ export function RecordMeetingPage() {
                           maxLength={1000}
                           value={d.text}
                           placeholder={`${t('activity.decision')} ${i + 1}`}
-                          onChange={(e) => setDecisions(decisions.map((x, j) => (j === i ? { ...x, text: e.target.value } : x)))}
+                          onChange={(e) =>
+                            setDecisions(decisions.map((x, j) => (j === i ? { ...x, text: e.target.value } : x)))
+                          }
                           data-testid={`decision-${i}`}
                         />
-                        <Button icon={<DeleteOutlined />} aria-label={t('common.cancel')} onClick={() => setDecisions(decisions.filter((_, j) => j !== i))} />
+                        <Button
+                          icon={<DeleteOutlined />}
+                          aria-label={t('common.cancel')}
+                          onClick={() => setDecisions(decisions.filter((_, j) => j !== i))}
+                        />
                       </Flex>
                       <Flex gap={8} align="center" wrap>
-                        <Checkbox checked={d.toList} onChange={(e) => setDecisions(decisions.map((x, j) => (j === i ? { ...x, toList: e.target.checked } : x)))}>
+                        <Checkbox
+                          checked={d.toList}
+                          onChange={(e) =>
+                            setDecisions(decisions.map((x, j) => (j === i ? { ...x, toList: e.target.checked } : x)))
+                          }
+                        >
                           {t('activity.toList')}
                         </Checkbox>
                         {d.toList && (
-                          <Select aria-label={t('activity.category')}
+                          <Select
+                            aria-label={t('activity.category')}
                             style={{ width: 140 }}
                             showSearch={{ optionFilterProp: 'label' }}
                             data-testid={`decision-category-${i}`}
                             placeholder={t('activity.category')}
                             value={d.category}
-                            onChange={(c) => setDecisions(decisions.map((x, j) => (j === i ? { ...x, category: c } : x)))}
+                            onChange={(c) =>
+                              setDecisions(decisions.map((x, j) => (j === i ? { ...x, category: c } : x)))
+                            }
                             options={REPORT_CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))}
                           />
                         )}
                       </Flex>
                     </Flex>
                   ))}
-                  <Button icon={<PlusOutlined />} onClick={() => setDecisions([...decisions, { key: Date.now() + decisions.length, text: '', toList: false }])} data-testid="add-decision">
+                  <Button
+                    icon={<PlusOutlined />}
+                    onClick={() =>
+                      setDecisions([...decisions, { key: Date.now() + decisions.length, text: '', toList: false }])
+                    }
+                    data-testid="add-decision"
+                  >
                     {t('activity.addDecision')}
                   </Button>
                 </Flex>

@@ -24,7 +24,14 @@ export function ReportsPage() {
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/reports', {
-          params: { query: { limit: 100, ...(status ? { status } : {}), ...(category ? { category } : {}), ...(source ? { source } : {}) } },
+          params: {
+            query: {
+              limit: 100,
+              ...(status ? { status } : {}),
+              ...(category ? { category } : {}),
+              ...(source ? { source } : {}),
+            },
+          },
         }),
       ),
   });
@@ -35,21 +42,24 @@ export function ReportsPage() {
           {t('reports.title')}
         </Typography.Title>
         <Flex gap={8} wrap>
-          <Select aria-label={t('resident.category')}
+          <Select
+            aria-label={t('resident.category')}
             allowClear
             style={{ width: 120 }}
             placeholder={t('resident.category')}
             onChange={setCategory}
             options={REPORT_CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))}
           />
-          <Select aria-label={t('reports.source')}
+          <Select
+            aria-label={t('reports.source')}
             allowClear
             style={{ width: 120 }}
             placeholder={t('reports.source')}
             onChange={setSource}
             options={REPORT_SOURCES.map((s) => ({ value: s, label: t(`reports.sources.${s}`) }))}
           />
-          <Select aria-label={t('reports.status')}
+          <Select
+            aria-label={t('reports.status')}
             allowClear
             style={{ width: 160 }}
             value={status}
@@ -85,7 +95,12 @@ export function ReportsPage() {
                 render: (v: string) => formatDateTime(v),
               },
               { title: t('reports.source'), dataIndex: 'source', width: 90, render: (v) => t(`reports.sources.${v}`) },
-              { title: t('resident.category'), dataIndex: 'category', width: 90, render: (v) => <Tag>{t(`category.${v}`)}</Tag> },
+              {
+                title: t('resident.category'),
+                dataIndex: 'category',
+                width: 90,
+                render: (v) => <Tag>{t(`category.${v}`)}</Tag>,
+              },
               { title: t('reports.place'), dataIndex: 'regionName', width: 110 },
               { title: t('reports.description'), dataIndex: 'description' },
               { title: t('reports.org'), dataIndex: 'orgName', width: 180, ellipsis: true, render: (v) => v ?? '—' },
@@ -94,7 +109,11 @@ export function ReportsPage() {
                 dataIndex: 'status',
                 width: 120,
                 render: (v, r) =>
-                  r.itemId ? <Link to={`/items/${r.itemId}`}>{t(`reports.statuses.${v}`)}</Link> : <Tag color={v === 'new' ? 'blue' : undefined}>{t(`reports.statuses.${v}`)}</Tag>,
+                  r.itemId ? (
+                    <Link to={`/items/${r.itemId}`}>{t(`reports.statuses.${v}`)}</Link>
+                  ) : (
+                    <Tag color={v === 'new' ? 'blue' : undefined}>{t(`reports.statuses.${v}`)}</Tag>
+                  ),
               },
             ]}
           />

@@ -1,7 +1,31 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { type AccountChange, type AccountReach, GRANTING, USER_ROLES, accountAfter, accountState, changeNeedsApproval, needsSecondPerson } from '@lianjian/shared';
+import {
+  type AccountChange,
+  type AccountReach,
+  GRANTING,
+  USER_ROLES,
+  accountAfter,
+  accountState,
+  changeNeedsApproval,
+  needsSecondPerson,
+} from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Empty, Flex, Form, Input, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Empty,
+  Flex,
+  Form,
+  Input,
+  Modal,
+  Popconfirm,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../api/client';
@@ -20,7 +44,11 @@ type Role = (typeof USER_ROLES)[number];
  * What the list's buttons file for a second person, of an account that needs one: putting it back in service (a change
  * of role or scope is filed from the edit form), or new credentials.
  */
-type Filing = { user: User } & ({ kind: 'change'; changes: { active: true } } | { kind: 'reset_password' } | { kind: 'reset_totp' });
+type Filing = { user: User } & (
+  | { kind: 'change'; changes: { active: true } }
+  | { kind: 'reset_password' }
+  | { kind: 'reset_totp' }
+);
 type NewAccount = ScopeValues & { username: string; displayName: string; reason?: string };
 
 /** The fields of a new scope that differ from the account's: the change to ask for. */
@@ -55,9 +83,23 @@ export function UsersPage() {
   const users = useQuery({
     queryKey: ['users', q, role, pages.cursor],
     queryFn: () =>
-      unwrap(api.GET('/api/v1/users', { params: { query: { limit: 20, ...(q ? { q } : {}), ...(role ? { role } : {}), ...(pages.cursor ? { cursor: pages.cursor } : {}) } } })),
+      unwrap(
+        api.GET('/api/v1/users', {
+          params: {
+            query: {
+              limit: 20,
+              ...(q ? { q } : {}),
+              ...(role ? { role } : {}),
+              ...(pages.cursor ? { cursor: pages.cursor } : {}),
+            },
+          },
+        }),
+      ),
   });
-  const regions = useQuery({ queryKey: ['regions', 'township'], queryFn: () => unwrap(api.GET('/api/v1/regions', { params: { query: { level: 'township' } } })) });
+  const regions = useQuery({
+    queryKey: ['regions', 'township'],
+    queryFn: () => unwrap(api.GET('/api/v1/regions', { params: { query: { level: 'township' } } })),
+  });
   const regionOptions = [
     ...(me.scope.regionCode ? [{ value: me.scope.regionCode, label: me.scope.regionName ?? me.scope.regionCode }] : []),
     ...(regions.data?.items ?? []).map((r) => ({ value: r.code, label: r.name })),
@@ -68,7 +110,10 @@ export function UsersPage() {
   const editNeeds = (u: User, changes: AccountChange) => {
     const after = accountAfter(accountState(u), changes);
     // The organization's coverage after the change: the account's own if it keeps its organization, else the form's.
-    return changeNeedsApproval(accountState(u), changes, { before: u.coverage, after: after.orgId === u.orgId ? u.coverage : (reach.coverage ?? []) });
+    return changeNeedsApproval(accountState(u), changes, {
+      before: u.coverage,
+      after: after.orgId === u.orgId ? u.coverage : (reach.coverage ?? []),
+    });
   };
 
   const create = async ({ reason, username, displayName, ...v }: NewAccount) => {
@@ -76,7 +121,9 @@ export function UsersPage() {
     let shown: { password: string; username: string; half: boolean } | null = null;
     const ok = await run(async () => {
       if (needsSecondPerson(reach)) {
-        const r = await unwrap(api.POST('/api/v1/account-requests', { body: { kind: 'create', account, reason: reason ?? '' } }));
+        const r = await unwrap(
+          api.POST('/api/v1/account-requests', { body: { kind: 'create', account, reason: reason ?? '' } }),
+        );
         shown = { password: r.passwordPart ?? '', username, half: true };
       } else {
         const r = await unwrap(api.POST('/api/v1/users', { body: account }));
@@ -96,7 +143,13 @@ export function UsersPage() {
     const ok = await run(async () => {
       const body =
         filing.kind === 'change'
-          ? { kind: 'change' as const, userId: user.id, changes: filing.changes, version: user.version, reason: v.reason }
+          ? {
+              kind: 'change' as const,
+              userId: user.id,
+              changes: filing.changes,
+              version: user.version,
+              reason: v.reason,
+            }
           : { kind: filing.kind, userId: user.id, reason: v.reason };
       part = (await unwrap(api.POST('/api/v1/account-requests', { body }))).passwordPart;
     }, t('accountRequests.filedDone'));
@@ -111,7 +164,9 @@ export function UsersPage() {
     let password: string | null = null;
     const ok = await run(async () => {
       if (what === 'password') {
-        password = (await unwrap(api.POST('/api/v1/users/{id}/reset-password', { params: { path: { id: user.id } }, body: v }))).oneTimePassword;
+        password = (
+          await unwrap(api.POST('/api/v1/users/{id}/reset-password', { params: { path: { id: user.id } }, body: v }))
+        ).oneTimePassword;
       } else {
         await unwrap(api.POST('/api/v1/users/{id}/reset-totp', { params: { path: { id: user.id } }, body: v }));
       }
@@ -131,14 +186,22 @@ export function UsersPage() {
     }
     let part: string | null = null;
     const needs = editNeeds(u, changes);
-    const ok = await run(async () => {
-      if (needs) {
-        const body = { kind: 'change' as const, userId: u.id, changes, version: u.version, reason: reason ?? '' };
-        part = (await unwrap(api.POST('/api/v1/account-requests', { body }))).passwordPart;
-      } else {
-        await unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id: u.id } }, body: { ...changes, version: u.version } }));
-      }
-    }, needs ? t('accountRequests.filedDone') : t('users.done'));
+    const ok = await run(
+      async () => {
+        if (needs) {
+          const body = { kind: 'change' as const, userId: u.id, changes, version: u.version, reason: reason ?? '' };
+          part = (await unwrap(api.POST('/api/v1/account-requests', { body }))).passwordPart;
+        } else {
+          await unwrap(
+            api.PATCH('/api/v1/users/{id}', {
+              params: { path: { id: u.id } },
+              body: { ...changes, version: u.version },
+            }),
+          );
+        }
+      },
+      needs ? t('accountRequests.filedDone') : t('users.done'),
+    );
     if (ok) {
       setEditing(null);
       if (part) showPassword(part, u.username, 'first');
@@ -147,7 +210,13 @@ export function UsersPage() {
   const setActive = (u: User, active: boolean) =>
     active && changeNeedsApproval(accountState(u), { active }, { before: u.coverage, after: u.coverage })
       ? setFiling({ user: u, kind: 'change', changes: { active } })
-      : run(() => unwrap(api.PATCH('/api/v1/users/{id}', { params: { path: { id: u.id } }, body: { active, version: u.version } })), t('users.done'));
+      : run(
+          () =>
+            unwrap(
+              api.PATCH('/api/v1/users/{id}', { params: { path: { id: u.id } }, body: { active, version: u.version } }),
+            ),
+          t('users.done'),
+        );
 
   return (
     <div className="lj-page">
@@ -171,8 +240,14 @@ export function UsersPage() {
       <AccountRequestsPanel title="filed" />
       <Card>
         <Flex gap={8} wrap style={{ marginBottom: 16 }}>
-          <Input.Search allowClear style={{ width: 260 }} placeholder={t('users.search')} onSearch={(v) => setQ(v.trim() || undefined)} />
-          <Select aria-label={t('users.role')}
+          <Input.Search
+            allowClear
+            style={{ width: 260 }}
+            placeholder={t('users.search')}
+            onSearch={(v) => setQ(v.trim() || undefined)}
+          />
+          <Select
+            aria-label={t('users.role')}
             allowClear
             style={{ width: 240 }}
             placeholder={t('users.role')}
@@ -211,7 +286,11 @@ export function UsersPage() {
                   </Space>
                 ),
               },
-              { title: t('users.totp'), render: (_, u) => (u.totpEnabled ? <Tag color="green">{t('account.totpOn')}</Tag> : <Tag>{t('account.totpOff')}</Tag>) },
+              {
+                title: t('users.totp'),
+                render: (_, u) =>
+                  u.totpEnabled ? <Tag color="green">{t('account.totpOn')}</Tag> : <Tag>{t('account.totpOff')}</Tag>,
+              },
               {
                 title: t('users.actions'),
                 render: (_, u) =>
@@ -242,13 +321,25 @@ export function UsersPage() {
                       <Button
                         type="link"
                         size="small"
-                        onClick={() => (needsSecondPerson(u) ? setFiling({ user: u, kind: 'reset_password' }) : setResetting({ user: u, what: 'password' }))}
+                        onClick={() =>
+                          needsSecondPerson(u)
+                            ? setFiling({ user: u, kind: 'reset_password' })
+                            : setResetting({ user: u, what: 'password' })
+                        }
                         data-testid={`reset-password-${u.username}`}
                       >
                         {t('users.resetPassword')}
                       </Button>
                       {u.totpEnabled && (
-                        <Button type="link" size="small" onClick={() => (needsSecondPerson(u) ? setFiling({ user: u, kind: 'reset_totp' }) : setResetting({ user: u, what: 'totp' }))}>
+                        <Button
+                          type="link"
+                          size="small"
+                          onClick={() =>
+                            needsSecondPerson(u)
+                              ? setFiling({ user: u, kind: 'reset_totp' })
+                              : setResetting({ user: u, what: 'totp' })
+                          }
+                        >
                           {t('users.resetTotp')}
                         </Button>
                       )}
@@ -257,7 +348,12 @@ export function UsersPage() {
               },
             ]}
           />
-          <CursorPager pages={pages} total={users.data?.total ?? 0} nextCursor={users.data?.nextCursor} testId="user-total" />
+          <CursorPager
+            pages={pages}
+            total={users.data?.total ?? 0}
+            nextCursor={users.data?.nextCursor}
+            testId="user-total"
+          />
         </QueryState>
       </Card>
       <Modal
@@ -268,19 +364,37 @@ export function UsersPage() {
         destroyOnHidden
       >
         <Form<NewAccount> layout="vertical" onFinish={create} initialValues={{ role: 'org_secretary' }}>
-          <Form.Item name="username" label={t('users.username')} rules={[{ required: true, message: t('common.required') }]}>
+          <Form.Item
+            name="username"
+            label={t('users.username')}
+            rules={[{ required: true, message: t('common.required') }]}
+          >
             <Input autoComplete="off" />
           </Form.Item>
-          <Form.Item name="displayName" label={t('users.displayName')} rules={[{ required: true, message: t('common.required') }]}>
+          <Form.Item
+            name="displayName"
+            label={t('users.displayName')}
+            rules={[{ required: true, message: t('common.required') }]}
+          >
             <Input />
           </Form.Item>
           <AccountScopeFields onReach={setReach} />
           <SubmitOrFile filed={needsSecondPerson(reach)} busy={busy} />
         </Form>
       </Modal>
-      <Modal open={Boolean(editing)} title={editing ? `${t('users.edit')}：${editing.displayName}` : ''} footer={null} onCancel={() => setEditing(null)} destroyOnHidden>
+      <Modal
+        open={Boolean(editing)}
+        title={editing ? `${t('users.edit')}：${editing.displayName}` : ''}
+        footer={null}
+        onCancel={() => setEditing(null)}
+        destroyOnHidden
+      >
         {editing && (
-          <Form<ScopeValues & { reason?: string }> layout="vertical" onFinish={edit} initialValues={accountState(editing)}>
+          <Form<ScopeValues & { reason?: string }>
+            layout="vertical"
+            onFinish={edit}
+            initialValues={accountState(editing)}
+          >
             <Typography.Paragraph type="secondary">{t('users.editHint')}</Typography.Paragraph>
             <AccountScopeFields onReach={setReach} />
             <EditApproval user={editing} needs={editNeeds} busy={busy} />
@@ -295,13 +409,26 @@ export function UsersPage() {
         destroyOnHidden
       >
         <Form layout="vertical" onFinish={file}>
-          {filing && <Typography.Paragraph>{requestWhat(t, filing.kind === 'change' ? { kind: 'change', changes: filing.changes } : { kind: filing.kind, changes: null })}</Typography.Paragraph>}
+          {filing && (
+            <Typography.Paragraph>
+              {requestWhat(
+                t,
+                filing.kind === 'change'
+                  ? { kind: 'change', changes: filing.changes }
+                  : { kind: filing.kind, changes: null },
+              )}
+            </Typography.Paragraph>
+          )}
           <SubmitOrFile filed busy={busy} />
         </Form>
       </Modal>
       <Modal
         open={Boolean(resetting)}
-        title={resetting ? `${resetting.what === 'password' ? t('users.resetPassword') : t('users.resetTotp')}：${resetting.user.displayName}` : ''}
+        title={
+          resetting
+            ? `${resetting.what === 'password' ? t('users.resetPassword') : t('users.resetTotp')}：${resetting.user.displayName}`
+            : ''
+        }
         footer={null}
         onCancel={() => setResetting(null)}
         destroyOnHidden
@@ -315,7 +442,15 @@ export function UsersPage() {
 }
 
 /** The end of the edit form: when a second person must approve the change, the notice and the reason it asks for. */
-function EditApproval({ user, needs, busy }: { user: User; needs: (u: User, c: AccountChange) => boolean; busy: boolean }) {
+function EditApproval({
+  user,
+  needs,
+  busy,
+}: {
+  user: User;
+  needs: (u: User, c: AccountChange) => boolean;
+  busy: boolean;
+}) {
   const form = Form.useFormInstance<ScopeValues>();
   const values = Form.useWatch((v: ScopeValues) => v, form);
   const filed = Boolean(values?.role) && needs(user, changesOf(user, values));

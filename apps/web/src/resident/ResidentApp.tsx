@@ -1,6 +1,22 @@
 import { REPORT_CATEGORIES } from '@lianjian/shared';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Form, Image, Input, Rate, Result, Select, Space, Steps, Timeline, Typography, Upload } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Form,
+  Image,
+  Input,
+  Rate,
+  Result,
+  Select,
+  Space,
+  Steps,
+  Timeline,
+  Typography,
+  Upload,
+} from 'antd';
 import type { UploadFile } from 'antd';
 import qrcode from 'qrcode-generator';
 import { useMemo, useState } from 'react';
@@ -59,11 +75,19 @@ function SubmitPage() {
     queryFn: () => unwrap(api.GET('/api/v1/public/regions', { params: { query: { parentCode: township } } })),
     enabled: Boolean(township),
   });
-  const submit = async (v: { township: string; village?: string; category: string; description: string; phone?: string }) => {
+  const submit = async (v: {
+    township: string;
+    village?: string;
+    category: string;
+    description: string;
+    phone?: string;
+  }) => {
     setBusy(true);
     setError(null);
     try {
-      const photos = await Promise.all(files.map(async (f) => ({ dataBase64: await fileToBase64(f.originFileObj as Blob) })));
+      const photos = await Promise.all(
+        files.map(async (f) => ({ dataBase64: await fileToBase64(f.originFileObj as Blob) })),
+      );
       const r = await unwrap(
         api.POST('/api/v1/public/reports', {
           headers: { 'Idempotency-Key': idempotencyKey },
@@ -124,7 +148,11 @@ function SubmitPage() {
       <Typography.Paragraph type="secondary">{t('resident.intro')}</Typography.Paragraph>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} />}
       <Form form={form} layout="vertical" onFinish={submit} requiredMark="optional" size="large">
-        <Form.Item name="township" label={t('resident.township')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="township"
+          label={t('resident.township')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <Select
             showSearch={{ optionFilterProp: 'label' }}
             loading={townships.isLoading}
@@ -133,7 +161,11 @@ function SubmitPage() {
             data-testid="resident-township"
           />
         </Form.Item>
-        <Form.Item name="village" label={t('resident.village')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="village"
+          label={t('resident.village')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <Select
             showSearch={{ optionFilterProp: 'label' }}
             disabled={!township}
@@ -142,14 +174,22 @@ function SubmitPage() {
             data-testid="resident-village"
           />
         </Form.Item>
-        <Form.Item name="category" label={t('resident.category')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="category"
+          label={t('resident.category')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <Select
             showSearch={{ optionFilterProp: 'label' }}
             options={REPORT_CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))}
             data-testid="resident-category"
           />
         </Form.Item>
-        <Form.Item name="description" label={t('resident.description')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+        <Form.Item
+          name="description"
+          label={t('resident.description')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
           <Input.TextArea rows={4} maxLength={2000} showCount placeholder={t('resident.descriptionPlaceholder')} />
         </Form.Item>
         <Form.Item label={t('resident.photos')} extra={t('resident.photosHint')}>
@@ -204,7 +244,8 @@ function FollowPage() {
   const lookup = code !== 'follow';
   const q = useQuery({
     queryKey: ['public-report', code],
-    queryFn: () => unwrap(api.GET('/api/v1/public/reports/{trackingCode}', { params: { path: { trackingCode: code } } })),
+    queryFn: () =>
+      unwrap(api.GET('/api/v1/public/reports/{trackingCode}', { params: { path: { trackingCode: code } } })),
     enabled: lookup,
   });
   const feedback = async (solved: boolean) => {
@@ -247,7 +288,9 @@ function FollowPage() {
   const sendCode = async () => {
     setBusy(true);
     try {
-      const sent = await unwrap(api.POST('/api/v1/public/reports/{trackingCode}/phone-code', { params: { path: { trackingCode: code } } }));
+      const sent = await unwrap(
+        api.POST('/api/v1/public/reports/{trackingCode}/phone-code', { params: { path: { trackingCode: code } } }),
+      );
       setCodeSentTo(sent.sentTo);
       message.success(t('resident.codeSent', { phone: sent.sentTo }));
     } catch (e) {
@@ -275,7 +318,9 @@ function FollowPage() {
         <Alert
           type="warning"
           showIcon
-          title={q.error instanceof ApiError && q.error.problem.status === 404 ? t('resident.notFound') : errorText(q.error)}
+          title={
+            q.error instanceof ApiError && q.error.problem.status === 404 ? t('resident.notFound') : errorText(q.error)
+          }
           style={{ marginBottom: 16 }}
         />
         {search}
@@ -298,7 +343,9 @@ function FollowPage() {
         style={{ marginBottom: 16 }}
       />
       <Typography.Paragraph>
-        <Typography.Text type="secondary">{t(`category.${r.category}`)} · {r.regionName}</Typography.Text>
+        <Typography.Text type="secondary">
+          {t(`category.${r.category}`)} · {r.regionName}
+        </Typography.Text>
         <br />
         {r.description}
       </Typography.Paragraph>
@@ -322,7 +369,14 @@ function FollowPage() {
         <Image.PreviewGroup>
           <Space wrap style={{ marginBottom: 12 }}>
             {r.photoIds.map((id) => (
-              <Image key={id} width={88} height={88} style={{ objectFit: 'cover' }} src={`/api/v1/public/reports/${code}/photos/${id}`} alt="" />
+              <Image
+                key={id}
+                width={88}
+                height={88}
+                style={{ objectFit: 'cover' }}
+                src={`/api/v1/public/reports/${code}/photos/${id}`}
+                alt=""
+              />
             ))}
           </Space>
         </Image.PreviewGroup>
@@ -345,7 +399,9 @@ function FollowPage() {
         <Space orientation="vertical" style={{ width: '100%', marginTop: 16 }} data-testid="resident-phone-proof">
           {r.phoneProof.phone ? (
             <>
-              <Typography.Text type="secondary">{t('resident.phoneProof', { phone: r.phoneProof.phone })}</Typography.Text>
+              <Typography.Text type="secondary">
+                {t('resident.phoneProof', { phone: r.phoneProof.phone })}
+              </Typography.Text>
               <Space.Compact style={{ width: '100%' }}>
                 <Input
                   size="large"
@@ -381,8 +437,18 @@ function FollowPage() {
               {t('resident.solved')}
             </Button>
           )}
-          {r.item?.reopenUntil && <Typography.Text type="secondary">{t('resident.reopenUntil', { date: r.item.reopenUntil })}</Typography.Text>}
-          <Input.TextArea rows={2} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('resident.notSolvedReason')} />
+          {r.item?.reopenUntil && (
+            <Typography.Text type="secondary">
+              {t('resident.reopenUntil', { date: r.item.reopenUntil })}
+            </Typography.Text>
+          )}
+          <Input.TextArea
+            rows={2}
+            maxLength={500}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            placeholder={t('resident.notSolvedReason')}
+          />
           <Button size="large" block danger disabled={!reason.trim()} loading={busy} onClick={() => feedback(false)}>
             {t('resident.notSolved')}
           </Button>
@@ -390,10 +456,24 @@ function FollowPage() {
       )}
       {r.canRate && (
         <Space orientation="vertical" style={{ width: '100%', marginTop: 16 }} data-testid="resident-rating">
-          <Typography.Text strong>{r.item?.rating ? t('resident.ratedAs', { stars: r.item.rating.stars }) : t('resident.rateTitle')}</Typography.Text>
+          <Typography.Text strong>
+            {r.item?.rating ? t('resident.ratedAs', { stars: r.item.rating.stars }) : t('resident.rateTitle')}
+          </Typography.Text>
           <Rate value={stars || r.item?.rating?.stars || 0} onChange={setStars} />
-          <Input.TextArea rows={2} maxLength={500} value={comment} onChange={(e) => setComment(e.target.value)} placeholder={t('resident.comment')} />
-          <Button size="large" block disabled={!stars || (r.phoneProof !== null && phoneCode.length !== 6)} loading={busy} onClick={rate}>
+          <Input.TextArea
+            rows={2}
+            maxLength={500}
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+            placeholder={t('resident.comment')}
+          />
+          <Button
+            size="large"
+            block
+            disabled={!stars || (r.phoneProof !== null && phoneCode.length !== 6)}
+            loading={busy}
+            onClick={rate}
+          >
             {t('resident.rate')}
           </Button>
         </Space>

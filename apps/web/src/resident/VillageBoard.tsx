@@ -29,7 +29,10 @@ function Picker() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [township, setTownship] = useState<string>();
-  const townships = useQuery({ queryKey: ['public-regions'], queryFn: () => unwrap(api.GET('/api/v1/public/regions')) });
+  const townships = useQuery({
+    queryKey: ['public-regions'],
+    queryFn: () => unwrap(api.GET('/api/v1/public/regions')),
+  });
   const villages = useQuery({
     queryKey: ['public-regions', township],
     enabled: Boolean(township),
@@ -38,8 +41,16 @@ function Picker() {
   return (
     <Card>
       <Flex vertical gap={12}>
-        <Select aria-label={t('resident.township')} showSearch={{ optionFilterProp: 'label' }} placeholder={t('resident.township')} onChange={setTownship} options={townships.data?.items.map((r) => ({ value: r.code, label: r.name }))} data-testid="board-township" />
-        <Select aria-label={t('resident.village')}
+        <Select
+          aria-label={t('resident.township')}
+          showSearch={{ optionFilterProp: 'label' }}
+          placeholder={t('resident.township')}
+          onChange={setTownship}
+          options={townships.data?.items.map((r) => ({ value: r.code, label: r.name }))}
+          data-testid="board-township"
+        />
+        <Select
+          aria-label={t('resident.village')}
           showSearch={{ optionFilterProp: 'label' }}
           placeholder={t('resident.village')}
           disabled={!township}
@@ -56,7 +67,10 @@ function Picker() {
 function Board() {
   const { code = '' } = useParams();
   const { t } = useTranslation();
-  const q = useQuery({ queryKey: ['board', code], queryFn: () => unwrap(api.GET('/api/v1/public/villages/{code}/board', { params: { path: { code } } })) });
+  const q = useQuery({
+    queryKey: ['board', code],
+    queryFn: () => unwrap(api.GET('/api/v1/public/villages/{code}/board', { params: { path: { code } } })),
+  });
   const b = q.data;
   const notices = (rows: NonNullable<typeof b>['exits'], testId: string) =>
     rows.length === 0 ? (
@@ -79,11 +93,16 @@ function Board() {
             // Each day whole on its line: a phone wraps at the tilde, never inside a date.
             render: (_, r) => (
               <>
-                <span className="lj-nowrap">{r.noticeStartOn}</span> ~ <span className="lj-nowrap">{r.noticeEndsOn}</span>
+                <span className="lj-nowrap">{r.noticeStartOn}</span> ~{' '}
+                <span className="lj-nowrap">{r.noticeEndsOn}</span>
               </>
             ),
           },
-          { title: t('board.daysLeft'), dataIndex: 'daysLeft', render: (v: number) => (v > 0 ? t('households.exitList.daysLeft', { n: v }) : t('board.ended')) },
+          {
+            title: t('board.daysLeft'),
+            dataIndex: 'daysLeft',
+            render: (v: number) => (v > 0 ? t('households.exitList.daysLeft', { n: v }) : t('board.ended')),
+          },
         ]}
       />
     );

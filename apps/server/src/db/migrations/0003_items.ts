@@ -3,7 +3,10 @@ import type { Kysely } from 'kysely';
 // Reports, problem lists, items and their trail (DOMAIN §8). Portable types only, as in 0001.
 export async function up(db: Kysely<unknown>): Promise<void> {
   // Local additions to the official division data (a relocation community, say) are marked as such.
-  await db.schema.alterTable('regions').addColumn('source', 'text', (c) => c.notNull().defaultTo('official')).execute();
+  await db.schema
+    .alterTable('regions')
+    .addColumn('source', 'text', (c) => c.notNull().defaultTo('official'))
+    .execute();
 
   await db.schema
     .createTable('reports')
@@ -130,7 +133,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['notifications', 'item_events', 'item_units', 'item_members', 'item_reports', 'items', 'problem_lists', 'reports']) {
+  for (const t of [
+    'notifications',
+    'item_events',
+    'item_units',
+    'item_members',
+    'item_reports',
+    'items',
+    'problem_lists',
+    'reports',
+  ]) {
     await db.schema.dropTable(t).execute();
   }
   await db.schema.alterTable('regions').dropColumn('source').execute();

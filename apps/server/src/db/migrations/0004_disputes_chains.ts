@@ -28,7 +28,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_by', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('mediation_sessions_item').on('mediation_sessions').columns(['item_id', 'held_on']).execute();
+  await db.schema
+    .createIndex('mediation_sessions_item')
+    .on('mediation_sessions')
+    .columns(['item_id', 'held_on'])
+    .execute();
 
   await db.schema
     .createTable('mediation_mediators')
@@ -92,14 +96,29 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
 
-  await db.schema.alterTable('items').addColumn('stage_id', 'text', (c) => c.references('chain_stages.id')).execute();
-  await db.schema.alterTable('items').addColumn('project_id', 'text', (c) => c.references('projects.id')).execute();
+  await db.schema
+    .alterTable('items')
+    .addColumn('stage_id', 'text', (c) => c.references('chain_stages.id'))
+    .execute();
+  await db.schema
+    .alterTable('items')
+    .addColumn('project_id', 'text', (c) => c.references('projects.id'))
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('items').dropColumn('project_id').execute();
   await db.schema.alterTable('items').dropColumn('stage_id').execute();
-  for (const t of ['land_contracts', 'projects', 'stage_placements', 'chain_stages', 'chains', 'mediation_mediators', 'mediation_sessions', 'disputes']) {
+  for (const t of [
+    'land_contracts',
+    'projects',
+    'stage_placements',
+    'chain_stages',
+    'chains',
+    'mediation_mediators',
+    'mediation_sessions',
+    'disputes',
+  ]) {
     await db.schema.dropTable(t).execute();
   }
 }

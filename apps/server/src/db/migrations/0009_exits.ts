@@ -31,7 +31,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('exit_applications_household').on('exit_applications').columns(['household_id', 'status']).execute();
+  await db.schema
+    .createIndex('exit_applications_household')
+    .on('exit_applications')
+    .columns(['household_id', 'status'])
+    .execute();
 
   await db.schema
     .createTable('exit_events')

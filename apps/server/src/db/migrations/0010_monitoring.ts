@@ -19,7 +19,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('monitoring_cases_household').on('monitoring_cases').columns(['household_id', 'status']).execute();
+  await db.schema
+    .createIndex('monitoring_cases_household')
+    .on('monitoring_cases')
+    .columns(['household_id', 'status'])
+    .execute();
   await db.schema
     .createTable('monitoring_events')
     .addColumn('id', 'text', (c) => c.primaryKey())

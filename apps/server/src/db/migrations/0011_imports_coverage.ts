@@ -25,8 +25,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addColumn('finished_at', 'text')
     .execute();
-  await db.schema.createIndex('household_imports_hash').on('household_imports').columns(['file_hash', 'status']).execute();
-  await db.schema.createIndex('household_imports_scope').on('household_imports').columns(['scope_code', 'created_at']).execute();
+  await db.schema
+    .createIndex('household_imports_hash')
+    .on('household_imports')
+    .columns(['file_hash', 'status'])
+    .execute();
+  await db.schema
+    .createIndex('household_imports_scope')
+    .on('household_imports')
+    .columns(['scope_code', 'created_at'])
+    .execute();
 
   await db.schema
     .createTable('coverage_rules')
@@ -43,7 +51,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Risks a visit finds (new serious illness, disaster, large rigid spending) feed the early warning (§7).
   await db.schema.alterTable('visits').addColumn('risks_json', 'text').execute();
 
-  await db.schema.createIndex('coverage_rules_county').on('coverage_rules').columns(['county_code', 'condition']).unique().execute();
+  await db.schema
+    .createIndex('coverage_rules_county')
+    .on('coverage_rules')
+    .columns(['county_code', 'condition'])
+    .unique()
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -56,7 +56,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('resolved_on', 'text')
     .addColumn('resolved_by_activity_id', 'text', (c) => c.references('activities.id'))
     .execute();
-  await db.schema.createIndex('meeting_reminders_org').on('meeting_reminders').columns(['org_id', 'resolved_on']).execute();
+  await db.schema
+    .createIndex('meeting_reminders_org')
+    .on('meeting_reminders')
+    .columns(['org_id', 'resolved_on'])
+    .execute();
 
   await db.schema
     .createTable('feedback_to_home')
@@ -75,11 +79,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('feedback_home').on('feedback_to_home').columns(['home_party_org_id', 'acknowledged_on']).execute();
+  await db.schema
+    .createIndex('feedback_home')
+    .on('feedback_to_home')
+    .columns(['home_party_org_id', 'acknowledged_on'])
+    .execute();
   await db.schema.createIndex('feedback_member').on('feedback_to_home').column('member_id').execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['feedback_to_home', 'meeting_reminders', 'activity_decisions', 'activity_attendance', 'activities']) await db.schema.dropTable(t).execute();
+  for (const t of ['feedback_to_home', 'meeting_reminders', 'activity_decisions', 'activity_attendance', 'activities'])
+    await db.schema.dropTable(t).execute();
   await db.schema.alterTable('temporary_orgs').dropColumn('meeting_period_months').execute();
 }

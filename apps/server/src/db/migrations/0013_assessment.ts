@@ -23,7 +23,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('supervision_org').on('supervision_records').columns(['org_id', 'supervised_on']).execute();
+  await db.schema
+    .createIndex('supervision_org')
+    .on('supervision_records')
+    .columns(['org_id', 'supervised_on'])
+    .execute();
 
   await db.schema
     .createTable('assessment_schemes')
@@ -40,7 +44,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('assessment_schemes_year').on('assessment_schemes').columns(['county_code', 'year', 'tier']).unique().execute();
+  await db.schema
+    .createIndex('assessment_schemes_year')
+    .on('assessment_schemes')
+    .columns(['county_code', 'year', 'tier'])
+    .unique()
+    .execute();
 
   await db.schema
     .createTable('assessor_scores')
@@ -53,7 +62,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('assessor', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('assessor_scores_key').on('assessor_scores').columns(['scheme_id', 'org_id', 'indicator_key']).execute();
+  await db.schema
+    .createIndex('assessor_scores_key')
+    .on('assessor_scores')
+    .columns(['scheme_id', 'org_id', 'indicator_key'])
+    .execute();
 
   await db.schema
     .createTable('ledgers')
@@ -69,7 +82,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('computed_by', 'text', (c) => c.notNull())
     .addColumn('computed_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('ledgers_scope').on('ledgers').columns(['scope_code', 'tier', 'period_from', 'version']).execute();
+  await db.schema
+    .createIndex('ledgers_scope')
+    .on('ledgers')
+    .columns(['scope_code', 'tier', 'period_from', 'version'])
+    .execute();
 
   await db.schema
     .createTable('tilts')
@@ -119,11 +136,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('recommendations_home').on('recommendations').columns(['home_party_org_id', 'answered_on']).execute();
+  await db.schema
+    .createIndex('recommendations_home')
+    .on('recommendations')
+    .columns(['home_party_org_id', 'answered_on'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['recommendations', 'rectifications', 'tilts', 'ledgers', 'assessor_scores', 'assessment_schemes', 'supervision_records']) {
+  for (const t of [
+    'recommendations',
+    'rectifications',
+    'tilts',
+    'ledgers',
+    'assessor_scores',
+    'assessment_schemes',
+    'supervision_records',
+  ]) {
     await db.schema.dropTable(t).execute();
   }
 }

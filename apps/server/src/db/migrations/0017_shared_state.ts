@@ -21,7 +21,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   // Counters need no durability: on PostgreSQL the table is unlogged (no WAL, emptied after a crash).
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    await sql`create unlogged table rate_limit_windows (key text primary key, window_start bigint not null, hits integer not null)`.execute(db);
+    await sql`create unlogged table rate_limit_windows (key text primary key, window_start bigint not null, hits integer not null)`.execute(
+      db,
+    );
   } else {
     await db.schema
       .createTable('rate_limit_windows')

@@ -7,7 +7,11 @@ import { analyzeAllRows } from './analyze.ts';
 // cockpit: 391 ms of SQLite for its 20,000 items). Indexed with the id and the two statuses, both lookups are read
 // from the index in order (176-202 ms). The old index is the new one's prefix and goes.
 export async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.createIndex('item_events_item_status').on('item_events').columns(['item_id', 'at', 'id', 'to_status', 'from_status']).execute();
+  await db.schema
+    .createIndex('item_events_item_status')
+    .on('item_events')
+    .columns(['item_id', 'at', 'id', 'to_status', 'from_status'])
+    .execute();
   await db.schema.dropIndex('item_events_item').execute();
   await analyzeAllRows(db, 'item_events');
 }

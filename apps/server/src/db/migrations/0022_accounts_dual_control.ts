@@ -31,13 +31,21 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('decision_reason', 'text')
     .addColumn('version', 'integer', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('account_requests_status').on('account_requests').columns(['status', 'region_code']).execute();
+  await db.schema
+    .createIndex('account_requests_status')
+    .on('account_requests')
+    .columns(['status', 'region_code'])
+    .execute();
   await db.schema.createIndex('account_requests_user').on('account_requests').columns(['user_id']).execute();
   // One pending request per account, and one pending request to open an account per username: two filed at the same
   // moment both pass a check made before the insert, so the database decides (the loser answers 409). A request to
   // open an account has no account yet (user_id null, never equal to another null).
-  await sql`create unique index account_requests_one_pending on account_requests (user_id) where status = 'pending'`.execute(db);
-  await sql`create unique index account_requests_one_pending_create on account_requests (username) where status = 'pending' and kind = 'create'`.execute(db);
+  await sql`create unique index account_requests_one_pending on account_requests (user_id) where status = 'pending'`.execute(
+    db,
+  );
+  await sql`create unique index account_requests_one_pending_create on account_requests (username) where status = 'pending' and kind = 'create'`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

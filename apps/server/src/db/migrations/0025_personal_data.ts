@@ -10,7 +10,9 @@ import { type Kysely, sql } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('reports').addColumn('phone_enc', 'text').execute();
   await sql`create index reports_clear_phone on reports (id) where phone is not null`.execute(db);
-  await sql`create index audit_events_duplicate_attempts on audit_events (user_id, at) where action = 'household.duplicate_attempt'`.execute(db);
+  await sql`create index audit_events_duplicate_attempts on audit_events (user_id, at) where action = 'household.duplicate_attempt'`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

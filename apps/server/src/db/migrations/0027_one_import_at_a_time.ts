@@ -10,8 +10,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await sql`update household_imports set status = 'failed', failure = 'interrupted', phase = 'done',
     message = '导入因系统升级而停止，未写入任何数据。请重新上传同一文件', finished_at = updated_at
     where status = 'running' and exists (select 1 from household_imports n where n.created_by = household_imports.created_by
-      and n.status = 'running' and (n.created_at > household_imports.created_at or (n.created_at = household_imports.created_at and n.id > household_imports.id)))`.execute(db);
-  await sql`create unique index household_imports_one_running on household_imports (created_by) where status = 'running'`.execute(db);
+      and n.status = 'running' and (n.created_at > household_imports.created_at or (n.created_at = household_imports.created_at and n.id > household_imports.id)))`.execute(
+    db,
+  );
+  await sql`create unique index household_imports_one_running on household_imports (created_by) where status = 'running'`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -26,9 +26,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   let next = 0;
   for (const r of rows) {
     const sameGroup =
-      previous !== null && previous.scheme_id === r.scheme_id && previous.scope_code === r.scope_code && previous.period_from === r.period_from && previous.period_to === r.period_to;
+      previous !== null &&
+      previous.scheme_id === r.scheme_id &&
+      previous.scope_code === r.scope_code &&
+      previous.period_from === r.period_from &&
+      previous.period_to === r.period_to;
     if (!sameGroup) {
-      const top = await sql<{ v: number }>`select max(version) as v from ledgers where scheme_id = ${r.scheme_id} and scope_code = ${r.scope_code}
+      const top = await sql<{
+        v: number;
+      }>`select max(version) as v from ledgers where scheme_id = ${r.scheme_id} and scope_code = ${r.scope_code}
         and period_from = ${r.period_from} and period_to = ${r.period_to}`.execute(db);
       next = Number(top.rows[0]?.v ?? 0);
     }
@@ -39,7 +45,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     }
     previous = r;
   }
-  await db.schema.createIndex('ledgers_one_version').on('ledgers').columns(['scheme_id', 'scope_code', 'period_from', 'period_to', 'version']).unique().execute();
+  await db.schema
+    .createIndex('ledgers_one_version')
+    .on('ledgers')
+    .columns(['scheme_id', 'scope_code', 'period_from', 'period_to', 'version'])
+    .unique()
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -11,5 +11,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['exit_applications', 'monitoring_cases']) await db.schema.alterTable(table).dropColumn('notice_published_on').execute();
+  for (const table of ['exit_applications', 'monitoring_cases'])
+    await db.schema.alterTable(table).dropColumn('notice_published_on').execute();
 }

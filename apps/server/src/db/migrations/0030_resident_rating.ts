@@ -8,5 +8,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const c of ['resident_rated_at', 'resident_comment', 'resident_rating']) await db.schema.alterTable('items').dropColumn(c).execute();
+  for (const c of ['resident_rated_at', 'resident_comment', 'resident_rating'])
+    await db.schema.alterTable('items').dropColumn(c).execute();
 }

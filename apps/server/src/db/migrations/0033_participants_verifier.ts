@@ -20,7 +20,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('item_participants_item').on('item_participants').columns(['item_id', 'start_on']).execute();
+  await db.schema
+    .createIndex('item_participants_item')
+    .on('item_participants')
+    .columns(['item_id', 'start_on'])
+    .execute();
   await db.schema.alterTable('exit_applications').addColumn('verified_by_unit_id', 'text').execute();
   await db.schema.alterTable('exit_applications').addColumn('verified_by_member_id', 'text').execute();
 }

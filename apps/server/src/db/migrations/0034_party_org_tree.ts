@@ -15,7 +15,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   const parents = superiors(nodes);
   const tree = paths(parents);
   for (const [id, parent] of parents) {
-    await sql`update party_orgs set parent_id = ${parent}, path = ${tree.get(id) as string} where id = ${id}`.execute(db);
+    await sql`update party_orgs set parent_id = ${parent}, path = ${tree.get(id) as string} where id = ${id}`.execute(
+      db,
+    );
   }
   await db.schema.createIndex('party_orgs_path').on('party_orgs').column('path').execute();
 }

@@ -7,7 +7,8 @@ import { type Kysely, SqliteAdapter, sql } from 'kysely';
  */
 export async function analyzeAllRows(db: Kysely<unknown>, table: string): Promise<void> {
   if (db.getExecutor().adapter instanceof SqliteAdapter) {
-    const limit = (await sql<{ analysis_limit: number }>`pragma analysis_limit`.execute(db)).rows[0]?.analysis_limit ?? 0;
+    const limit =
+      (await sql<{ analysis_limit: number }>`pragma analysis_limit`.execute(db)).rows[0]?.analysis_limit ?? 0;
     await sql`pragma analysis_limit = 0`.execute(db);
     await sql`analyze ${sql.table(table)}`.execute(db);
     await sql.raw(`pragma analysis_limit = ${Number(limit)}`).execute(db);

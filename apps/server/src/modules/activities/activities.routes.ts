@@ -13,7 +13,12 @@ export function activityRoutes(service: ActivityService): FastifyPluginAsyncZod 
   return async (app) => {
     app.get('/activities', {
       config: { permission: 'activities:read' },
-      schema: { tags, summary: '组织生活：会议和学习（按组织、日期）', querystring: ActivityListQuery, response: { 200: page(ActivitySummary), ...problemReplies } },
+      schema: {
+        tags,
+        summary: '组织生活：会议和学习（按组织、日期）',
+        querystring: ActivityListQuery,
+        response: { 200: page(ActivitySummary), ...problemReplies },
+      },
       handler: (req) => service.list(requireActor(req), req.query),
     });
     app.get('/activities/roster', {
@@ -38,7 +43,10 @@ export function activityRoutes(service: ActivityService): FastifyPluginAsyncZod 
         tags,
         summary: '记录会议：出席（按当日成员）、决定（可列入问题清单）、照片',
         body: NewActivity,
-        response: { 201: z.object({ id: z.string(), listId: z.string().nullable(), itemIds: z.array(z.string()) }), ...problemReplies },
+        response: {
+          201: z.object({ id: z.string(), listId: z.string().nullable(), itemIds: z.array(z.string()) }),
+          ...problemReplies,
+        },
       },
       handler: async (req, reply) => reply.code(201).send(await service.create(requireActor(req), req.body)),
     });
@@ -47,7 +55,11 @@ export function activityRoutes(service: ActivityService): FastifyPluginAsyncZod 
       schema: {
         tags,
         summary: '党小组未按期开会的提醒',
-        querystring: z.strictObject({ all: z.enum(['true', 'false']).optional(), orgId: id.optional().describe('This organization and its party groups'), ...pageQuery }),
+        querystring: z.strictObject({
+          all: z.enum(['true', 'false']).optional(),
+          orgId: id.optional().describe('This organization and its party groups'),
+          ...pageQuery,
+        }),
         response: { 200: page(Reminder), ...problemReplies },
       },
       handler: (req) => service.reminders(requireActor(req), { ...req.query, all: req.query.all === 'true' }),

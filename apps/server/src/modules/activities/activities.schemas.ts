@@ -5,7 +5,11 @@ import { pageQuery } from '../../lib/paging.ts';
 import { id, isoDate, text } from '../../lib/schemas.ts';
 
 export const Attendance = z
-  .strictObject({ memberId: id, status: z.enum(ATTENDANCE), reason: text(200).optional().describe('Required when excused') })
+  .strictObject({
+    memberId: id,
+    status: z.enum(ATTENDANCE),
+    reason: text(200).optional().describe('Required when excused'),
+  })
   .meta({ id: 'AttendanceEntry' });
 
 export const Decision = z
@@ -36,7 +40,9 @@ export const NewActivity = z
     minutes: text(20000).optional(),
     attendance: z.array(Attendance).max(500).default([]).describe('Members not listed are recorded absent'),
     decisions: z.array(Decision).max(100).default([]),
-    listTitle: text(200).optional().describe("Title of the problem list the decisions create; default: the meeting's topic and date"),
+    listTitle: text(200)
+      .optional()
+      .describe("Title of the problem list the decisions create; default: the meeting's topic and date"),
     photos: z.array(PhotoUpload).max(3).default([]),
   })
   .meta({ id: 'NewActivity' });
@@ -82,11 +88,28 @@ export const Activity = ActivitySummary.extend({
   minutes: z.string().nullable(),
   listId: z.string().nullable(),
   attendance: z.array(Person.extend({ status: z.enum(ATTENDANCE), reason: z.string().nullable(), guest: z.boolean() })),
-  decisionList: z.array(z.object({ no: z.number().int(), text: z.string(), itemId: z.string().nullable(), itemNo: z.number().int().nullable(), itemStatus: z.string().nullable() })),
+  decisionList: z.array(
+    z.object({
+      no: z.number().int(),
+      text: z.string(),
+      itemId: z.string().nullable(),
+      itemNo: z.number().int().nullable(),
+      itemStatus: z.string().nullable(),
+    }),
+  ),
   photoIds: z.array(z.string()),
   version: z.number().int(),
 }).meta({ id: 'Activity' });
 
 export const Reminder = z
-  .object({ id: z.string(), orgId: z.string(), orgName: z.string(), parentName: z.string().nullable(), lastMetOn: z.string().nullable(), dueOn: z.string(), raisedOn: z.string(), resolvedOn: z.string().nullable() })
+  .object({
+    id: z.string(),
+    orgId: z.string(),
+    orgName: z.string(),
+    parentName: z.string().nullable(),
+    lastMetOn: z.string().nullable(),
+    dueOn: z.string(),
+    raisedOn: z.string(),
+    resolvedOn: z.string().nullable(),
+  })
   .meta({ id: 'MeetingReminder' });

@@ -61,7 +61,9 @@ export class ActivityService {
       .select(['m.id as membership_id', 'm.member_id', 'm.role', 'p.name', 'p.name_initials', 'u.name as unit_name'])
       .where('m.org_id', '=', orgId)
       .where(activeOn('m', on))
-      .orderBy(sql`case m.role when 'secretary' then 0 when 'deputy_secretary' then 1 when 'group_leader' then 2 when 'committee_member' then 3 else 4 end`)
+      .orderBy(
+        sql`case m.role when 'secretary' then 0 when 'deputy_secretary' then 1 when 'group_leader' then 2 when 'committee_member' then 3 else 4 end`,
+      )
       .orderBy('p.name_initials')
       .execute();
   }
@@ -94,7 +96,13 @@ export class ActivityService {
     return {
       orgId,
       on,
-      members: members.map((m) => ({ memberId: m.member_id, name: m.name, unitName: m.unit_name, role: m.role, membershipId: m.membership_id })),
+      members: members.map((m) => ({
+        memberId: m.member_id,
+        name: m.name,
+        unitName: m.unit_name,
+        role: m.role,
+        membershipId: m.membership_id,
+      })),
       guests: guests.map((g) => ({ memberId: g.member_id, name: g.name, unitName: g.unit_name })),
     };
   }
@@ -106,9 +114,12 @@ export class ActivityService {
       const org = await this.org(actor, input.orgId, tx);
       if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
       if (!(KINDS_BY_LEVEL[org.level] ?? []).includes(input.kind)) {
-        throw invalid(org.level === 'group' ? '党小组召开党小组会，不召开支部委员会或党员大会' : '支部会议由支部召开；党小组会由党小组召开', [
-          { path: 'body.kind', message: input.kind },
-        ]);
+        throw invalid(
+          org.level === 'group'
+            ? '党小组召开党小组会，不召开支部委员会或党员大会'
+            : '支部会议由支部召开；党小组会由党小组召开',
+          [{ path: 'body.kind', message: input.kind }],
+        );
       }
       factDay(input.heldOn, 'body.heldOn', '会议日期', { on: org.established_on, what: '组织成立日期' });
       if (org.dissolved_on && input.heldOn >= org.dissolved_on) {
@@ -131,14 +142,19 @@ export class ActivityService {
           : new Set<string>();
       const seen = new Set<string>();
       for (const [i, a] of input.attendance.entries()) {
-        if (seen.has(a.memberId)) throw invalid('同一人重复登记', [{ path: `body.attendance.${i}.memberId`, message: 'duplicate' }]);
+        if (seen.has(a.memberId))
+          throw invalid('同一人重复登记', [{ path: `body.attendance.${i}.memberId`, message: 'duplicate' }]);
         seen.add(a.memberId);
         if (!byMember.has(a.memberId) && !guests.has(a.memberId)) {
-          throw invalid('只能登记会议当天本组织的成员（联合活动可含联建单位人员）', [{ path: `body.attendance.${i}.memberId`, message: 'not a member on that day' }]);
+          throw invalid('只能登记会议当天本组织的成员（联合活动可含联建单位人员）', [
+            { path: `body.attendance.${i}.memberId`, message: 'not a member on that day' },
+          ]);
         }
-        if (a.status === 'excused' && !a.reason) throw invalid('请假须写明原因', [{ path: `body.attendance.${i}.reason`, message: 'required' }]);
+        if (a.status === 'excused' && !a.reason)
+          throw invalid('请假须写明原因', [{ path: `body.attendance.${i}.reason`, message: 'required' }]);
       }
-      if (input.hostMemberId && !byMember.has(input.hostMemberId)) throw invalid('主持人须是本组织成员', [{ path: 'body.hostMemberId', message: 'not a member' }]);
+      if (input.hostMemberId && !byMember.has(input.hostMemberId))
+        throw invalid('主持人须是本组织成员', [{ path: 'body.hostMemberId', message: 'not a member' }]);
       const now = nowIso();
       const row: ActivityTable = {
         id: newId(),
@@ -187,23 +203,50 @@ export class ActivityService {
       const attendance = [
         ...roster.map((m) => {
           const a = input.attendance.find((x) => x.memberId === m.member_id);
-          return { activity_id: row.id, member_id: m.member_id, status: a?.status ?? 'absent', reason: a?.reason ?? null, membership_id: m.membership_id };
+          return {
+            activity_id: row.id,
+            member_id: m.member_id,
+            status: a?.status ?? 'absent',
+            reason: a?.reason ?? null,
+            membership_id: m.membership_id,
+          };
         }),
         ...input.attendance
           .filter((a) => !byMember.has(a.memberId))
-          .map((a) => ({ activity_id: row.id, member_id: a.memberId, status: a.status, reason: a.reason ?? null, membership_id: null })),
+          .map((a) => ({
+            activity_id: row.id,
+            member_id: a.memberId,
+            status: a.status,
+            reason: a.reason ?? null,
+            membership_id: null,
+          })),
       ];
-      for (let i = 0; i < attendance.length; i += 200) await tx.insertInto('activity_attendance').values(attendance.slice(i, i + 200)).execute();
+      for (let i = 0; i < attendance.length; i += 200)
+        await tx
+          .insertInto('activity_attendance')
+          .values(attendance.slice(i, i + 200))
+          .execute();
       let k = 0;
       for (const [i, d] of input.decisions.entries()) {
         await tx
           .insertInto('activity_decisions')
-          .values({ id: newId(), activity_id: row.id, no: i + 1, text: d.text, item_id: d.item ? (itemIds[k++] ?? null) : null })
+          .values({
+            id: newId(),
+            activity_id: row.id,
+            no: i + 1,
+            text: d.text,
+            item_id: d.item ? (itemIds[k++] ?? null) : null,
+          })
           .execute();
       }
       await storePhotos(tx, 'activity', row.id, cleaned);
       if (input.kind === 'group_meeting') {
-        await tx.updateTable('meeting_reminders').set({ resolved_on: input.heldOn, resolved_by_activity_id: row.id }).where('org_id', '=', org.id).where('resolved_on', 'is', null).execute();
+        await tx
+          .updateTable('meeting_reminders')
+          .set({ resolved_on: input.heldOn, resolved_by_activity_id: row.id })
+          .where('org_id', '=', org.id)
+          .where('resolved_on', 'is', null)
+          .execute();
       }
       const created = { id: row.id, listId: row.list_id, itemIds };
       await recordReply(tx, actor.requestId, 201, created);
@@ -225,9 +268,15 @@ export class ActivityService {
       .selectAll('a')
       .select([
         'o.name as org_name',
-        sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id and t.status = 'present')`.as('present'),
-        sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id and t.status = 'excused')`.as('excused'),
-        sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id and t.status = 'absent')`.as('absent'),
+        sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id and t.status = 'present')`.as(
+          'present',
+        ),
+        sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id and t.status = 'excused')`.as(
+          'excused',
+        ),
+        sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id and t.status = 'absent')`.as(
+          'absent',
+        ),
         sql<number>`(select count(*) from activity_decisions d where d.activity_id = a.id)`.as('decisions'),
       ]);
   }
@@ -258,7 +307,12 @@ export class ActivityService {
     if (q.from) b = b.where('a.held_on', '>=', q.from);
     if (q.to) b = b.where('a.held_on', '<=', q.to);
     if (q.kind) b = b.where('a.kind', '=', q.kind);
-    return keysetPage(b, { sort: 'a.held_on', id: 'a.id', dir: 'desc', limit: q.limit, cursor: q.cursor }, async (rows) => rows.map((r) => this.summary(r)), (r) => r.heldOn);
+    return keysetPage(
+      b,
+      { sort: 'a.held_on', id: 'a.id', dir: 'desc', limit: q.limit, cursor: q.cursor },
+      async (rows) => rows.map((r) => this.summary(r)),
+      (r) => r.heldOn,
+    );
   }
 
   async get(actor: Actor, id: string) {
@@ -281,7 +335,9 @@ export class ActivityService {
         .where('d.activity_id', '=', id)
         .orderBy('d.no')
         .execute(),
-      r.host_member_id ? this.db.selectFrom('members').select('name').where('id', '=', r.host_member_id).executeTakeFirst() : undefined,
+      r.host_member_id
+        ? this.db.selectFrom('members').select('name').where('id', '=', r.host_member_id).executeTakeFirst()
+        : undefined,
       photoIds(this.db, 'activity', [id]),
     ]);
     return {
@@ -290,8 +346,21 @@ export class ActivityService {
       agenda: r.agenda,
       minutes: r.minutes,
       listId: r.list_id,
-      attendance: attendance.map((a) => ({ memberId: a.member_id, name: a.name, unitName: a.unit_name, status: a.status, reason: a.reason, guest: a.membership_id === null })),
-      decisionList: decisions.map((d) => ({ no: d.no, text: d.text, itemId: d.item_id, itemNo: d.item_no ?? null, itemStatus: d.item_status ?? null })),
+      attendance: attendance.map((a) => ({
+        memberId: a.member_id,
+        name: a.name,
+        unitName: a.unit_name,
+        status: a.status,
+        reason: a.reason,
+        guest: a.membership_id === null,
+      })),
+      decisionList: decisions.map((d) => ({
+        no: d.no,
+        text: d.text,
+        itemId: d.item_id,
+        itemNo: d.item_no ?? null,
+        itemStatus: d.item_status ?? null,
+      })),
       photoIds: photos.get(id) ?? [],
       version: r.version,
     };
@@ -307,9 +376,21 @@ export class ActivityService {
       .selectFrom('temporary_orgs as o')
       .select(['o.id', 'o.established_on', 'o.meeting_period_months'])
       .select([
-        sql<string | null>`(select max(a.held_on) from activities a where a.org_id = o.id and a.kind = 'group_meeting' and a.held_on <= ${asOf})`.as('last_met'),
-        sql<string | null>`(select max(r.raised_on) from meeting_reminders r where r.org_id = o.id and r.resolved_on is null)`.as('last_raised'),
-        sql<string | null>`(select max(r.due_on) from meeting_reminders r where r.org_id = o.id and r.resolved_on is null)`.as('last_due'),
+        sql<
+          string | null
+        >`(select max(a.held_on) from activities a where a.org_id = o.id and a.kind = 'group_meeting' and a.held_on <= ${asOf})`.as(
+          'last_met',
+        ),
+        sql<
+          string | null
+        >`(select max(r.raised_on) from meeting_reminders r where r.org_id = o.id and r.resolved_on is null)`.as(
+          'last_raised',
+        ),
+        sql<
+          string | null
+        >`(select max(r.due_on) from meeting_reminders r where r.org_id = o.id and r.resolved_on is null)`.as(
+          'last_due',
+        ),
       ])
       .where('o.level', '=', 'group')
       .where('o.status', 'in', ['active', 'rectification'])
@@ -326,7 +407,18 @@ export class ActivityService {
         due = addMonths(g.last_met ?? g.established_on, period);
         if (asOf <= due) continue;
       }
-      await db.insertInto('meeting_reminders').values({ id: newId(), org_id: g.id, last_met_on: g.last_met, due_on: due, raised_on: asOf, resolved_on: null, resolved_by_activity_id: null }).execute();
+      await db
+        .insertInto('meeting_reminders')
+        .values({
+          id: newId(),
+          org_id: g.id,
+          last_met_on: g.last_met,
+          due_on: due,
+          raised_on: asOf,
+          resolved_on: null,
+          resolved_by_activity_id: null,
+        })
+        .execute();
       raised++;
     }
     return raised;
@@ -350,13 +442,25 @@ export class ActivityService {
   }
 
   /** Reminders for the caller's party groups: open ones, or all of them; newest first, in keyset pages with their total. */
-  async reminders(actor: Actor, f: { all?: boolean; orgId?: string | undefined; limit?: number; cursor?: string | undefined } = {}) {
+  async reminders(
+    actor: Actor,
+    f: { all?: boolean; orgId?: string | undefined; limit?: number; cursor?: string | undefined } = {},
+  ) {
     const under = f.orgId ? (await this.org(actor, f.orgId)).path : null;
     let q = this.db
       .selectFrom('meeting_reminders as r')
       .innerJoin('temporary_orgs as o', 'o.id', 'r.org_id')
       .leftJoin('temporary_orgs as p', 'p.id', 'o.parent_id')
-      .select(['r.id', 'r.org_id', 'o.name', 'p.name as parent_name', 'r.last_met_on', 'r.due_on', 'r.raised_on', 'r.resolved_on'])
+      .select([
+        'r.id',
+        'r.org_id',
+        'o.name',
+        'p.name as parent_name',
+        'r.last_met_on',
+        'r.due_on',
+        'r.raised_on',
+        'r.resolved_on',
+      ])
       .where(orgInScope(actor, 'o'));
     if (!f.all) q = q.where('r.resolved_on', 'is', null);
     if (under) q = q.where('o.path', 'like', `${under}%`);
@@ -388,7 +492,12 @@ export class ActivityService {
         .set((eb) => ({ meeting_period_months: months, version: eb('version', '+', 1), updated_at: nowIso() }))
         .where('id', '=', orgId)
         .execute();
-      await recordAudit(tx, actor, { action: 'org.meeting_period', entityType: 'temporary_org', entityId: orgId, after: { months } });
+      await recordAudit(tx, actor, {
+        action: 'org.meeting_period',
+        entityType: 'temporary_org',
+        entityId: orgId,
+        after: { months },
+      });
     });
   }
 }

@@ -37,12 +37,22 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
   return async (app) => {
     app.get('/assessment-schemes', {
       config: { permission: 'assessment:read' },
-      schema: { tags, summary: '考核方案（按年度、层级）', querystring: z.strictObject({ year: z.coerce.number().int().min(2015).max(2100) }), response: { 200: SchemeList, ...problemReplies } },
+      schema: {
+        tags,
+        summary: '考核方案（按年度、层级）',
+        querystring: z.strictObject({ year: z.coerce.number().int().min(2015).max(2100) }),
+        response: { 200: SchemeList, ...problemReplies },
+      },
       handler: (req) => service.schemes(requireActor(req), req.query.year),
     });
     app.put('/assessment-schemes', {
       config: { permission: 'assessment:write' },
-      schema: { tags, summary: '设定考核方案（指标权重合计 100）', body: SchemeInput, response: { 200: z.object({ id: z.string() }), ...problemReplies } },
+      schema: {
+        tags,
+        summary: '设定考核方案（指标权重合计 100）',
+        body: SchemeInput,
+        response: { 200: z.object({ id: z.string() }), ...problemReplies },
+      },
       handler: async (req) => ({ id: await service.putScheme(requireActor(req), req.body) }),
     });
     app.post('/assessor-scores', {
@@ -55,7 +65,12 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
     });
     app.get('/ledgers', {
       config: { permission: 'assessment:read' },
-      schema: { tags, summary: '考核台账（各版本）', querystring: LedgerQuery, response: { 200: page(LedgerSummary), ...problemReplies } },
+      schema: {
+        tags,
+        summary: '考核台账（各版本）',
+        querystring: LedgerQuery,
+        response: { 200: page(LedgerSummary), ...problemReplies },
+      },
       handler: (req) => service.ledgers(requireActor(req), req.query),
     });
     app.post('/ledgers', {
@@ -71,11 +86,17 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
         body: ComputeCountyLedgers,
         response: { 201: ComputedLedgers, ...problemReplies },
       },
-      handler: async (req, reply) => reply.code(201).send({ ids: await service.computeCounty(requireActor(req), req.body) }),
+      handler: async (req, reply) =>
+        reply.code(201).send({ ids: await service.computeCounty(requireActor(req), req.body) }),
     });
     app.get('/ledgers/:id', {
       config: { permission: 'assessment:read' },
-      schema: { tags, summary: '考核台账详情（每项得分附依据）', params: z.object({ id }), response: { 200: Ledger, ...problemReplies } },
+      schema: {
+        tags,
+        summary: '考核台账详情（每项得分附依据）',
+        params: z.object({ id }),
+        response: { 200: Ledger, ...problemReplies },
+      },
       handler: (req) => service.ledger(requireActor(req), req.params.id),
     });
     app.get('/ledgers/:id/reproduce', {
@@ -94,22 +115,36 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
       handler: async (req, reply) => {
         const l = await service.ledger(requireActor(req), req.params.id);
         const title = `${l.scopeName}${l.tier === 'county' ? '县级' : '乡镇'}临时党组织考核台账（${l.periodFrom} 至 ${l.periodTo}）`;
-        const body = await ledgerWorkbook(title, `第 ${l.version} 版 · ${l.computedBy} · ${l.computedAt.slice(0, 10)}`, { ...l.scheme, tier: l.tier }, l.items);
+        const body = await ledgerWorkbook(
+          title,
+          `第 ${l.version} 版 · ${l.computedBy} · ${l.computedAt.slice(0, 10)}`,
+          { ...l.scheme, tier: l.tier },
+          l.items,
+        );
         return reply
           .header('content-type', XLSX)
-          .header('content-disposition', `attachment; filename="ledger.xlsx"; filename*=UTF-8''${encodeURIComponent(`${title}.xlsx`)}`)
+          .header(
+            'content-disposition',
+            `attachment; filename="ledger.xlsx"; filename*=UTF-8''${encodeURIComponent(`${title}.xlsx`)}`,
+          )
           .send(body);
       },
     });
     app.get('/supervision-records', {
       config: { permission: 'assessment:read' },
-      schema: { tags, summary: '督查记录', querystring: z.strictObject({ orgId: id.optional(), ...pageQuery }), response: { 200: page(Supervision), ...problemReplies } },
+      schema: {
+        tags,
+        summary: '督查记录',
+        querystring: z.strictObject({ orgId: id.optional(), ...pageQuery }),
+        response: { 200: page(Supervision), ...problemReplies },
+      },
       handler: (req) => service.supervision(requireActor(req), req.query),
     });
     app.post('/supervision-records', {
       config: { permission: 'supervision:write' },
       schema: { tags, summary: '记录纪律、组织或行业督查', body: NewSupervision, response: Created },
-      handler: async (req, reply) => reply.code(201).send({ id: await service.addSupervision(requireActor(req), req.body) }),
+      handler: async (req, reply) =>
+        reply.code(201).send({ id: await service.addSupervision(requireActor(req), req.body) }),
     });
     app.post('/supervision-records/:id/follow-up', {
       config: { permission: 'supervision:write' },
@@ -121,7 +156,11 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
     });
     app.get('/tilts', {
       config: { permission: 'assessment:read' },
-      schema: { tags, summary: '政策和资金倾斜', response: { 200: z.object({ items: z.array(Tilt) }), ...problemReplies } },
+      schema: {
+        tags,
+        summary: '政策和资金倾斜',
+        response: { 200: z.object({ items: z.array(Tilt) }), ...problemReplies },
+      },
       handler: (req) => service.tilts(requireActor(req)),
     });
     app.post('/tilts', {
@@ -142,11 +181,18 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
     app.post('/rectifications', {
       config: { permission: 'assessment:write' },
       schema: { tags, summary: '挂牌整顿（组织状态变为整顿中）', body: NewRectification, response: Created },
-      handler: async (req, reply) => reply.code(201).send({ id: await service.listForRectification(requireActor(req), req.body) }),
+      handler: async (req, reply) =>
+        reply.code(201).send({ id: await service.listForRectification(requireActor(req), req.body) }),
     });
     app.post('/rectifications/:id/tasks/:index', {
       config: { permission: 'assessment:write' },
-      schema: { tags, summary: '整改任务完成情况', params: z.object({ id, index: z.coerce.number().int().min(0).max(29) }), body: TaskUpdate, response: noContent },
+      schema: {
+        tags,
+        summary: '整改任务完成情况',
+        params: z.object({ id, index: z.coerce.number().int().min(0).max(29) }),
+        body: TaskUpdate,
+        response: noContent,
+      },
       handler: async (req, reply) => {
         await service.setTask(requireActor(req), req.params.id, req.params.index, req.body);
         return reply.code(204).send();
@@ -154,7 +200,13 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
     });
     app.post('/rectifications/:id/delist', {
       config: { permission: 'assessment:write' },
-      schema: { tags, summary: '复查摘牌（任务全部完成，组织恢复运行）', params: z.object({ id }), body: Delist, response: noContent },
+      schema: {
+        tags,
+        summary: '复查摘牌（任务全部完成，组织恢复运行）',
+        params: z.object({ id }),
+        body: Delist,
+        response: noContent,
+      },
       handler: async (req, reply) => {
         await service.delist(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();
@@ -172,12 +224,23 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
     });
     app.post('/recommendations', {
       config: { permission: 'feedback:write' },
-      schema: { tags, summary: '就党员履职或负责人组织处理向其所在党组织提出建议（临时党组织不处分）', body: NewRecommendation, response: Created },
+      schema: {
+        tags,
+        summary: '就党员履职或负责人组织处理向其所在党组织提出建议（临时党组织不处分）',
+        body: NewRecommendation,
+        response: Created,
+      },
       handler: async (req, reply) => reply.code(201).send({ id: await service.recommend(requireActor(req), req.body) }),
     });
     app.post('/recommendations/:id/answer', {
       config: { permission: 'feedback:acknowledge' },
-      schema: { tags, summary: '所在党组织答复建议（采纳并说明处理，或不采纳并说明理由）', params: z.object({ id }), body: Answer, response: noContent },
+      schema: {
+        tags,
+        summary: '所在党组织答复建议（采纳并说明处理，或不采纳并说明理由）',
+        params: z.object({ id }),
+        body: Answer,
+        response: noContent,
+      },
       handler: async (req, reply) => {
         await service.answer(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();

@@ -27,7 +27,11 @@ export const SchemeInput = z
     dailyWeight: z.number().int().min(0).max(100).default(40),
     finalWeight: z.number().int().min(0).max(100).default(60),
     cutoffs: z
-      .strictObject({ good: z.number().min(0).max(100), fair: z.number().min(0).max(100), average: z.number().min(0).max(100) })
+      .strictObject({
+        good: z.number().min(0).max(100),
+        fair: z.number().min(0).max(100),
+        average: z.number().min(0).max(100),
+      })
       .default({ good: 90, fair: 75, average: 60 }),
     indicators: z.array(IndicatorInput).min(1).max(40),
   })
@@ -53,24 +57,35 @@ export const ComputeLedger = z
   .strictObject({
     year: z.number().int().min(2015).max(2100),
     tier: Tier,
-    scopeCode: z.string().regex(/^\d{6}(\d{3})?$/).optional().describe('Township ledger: the township (county users choose; township users get their own)'),
+    scopeCode: z
+      .string()
+      .regex(/^\d{6}(\d{3})?$/)
+      .optional()
+      .describe('Township ledger: the township (county users choose; township users get their own)'),
     from: isoDate.optional(),
     to: isoDate.optional(),
   })
   .meta({ id: 'ComputeLedger' });
 
-export const ComputeCountyLedgers = z
-  .strictObject({ year: z.number().int().min(2015).max(2100) })
-  .meta({ id: 'ComputeCountyLedgers', description: 'The county tier and every township with branches, for each tier with a scheme' });
+export const ComputeCountyLedgers = z.strictObject({ year: z.number().int().min(2015).max(2100) }).meta({
+  id: 'ComputeCountyLedgers',
+  description: 'The county tier and every township with branches, for each tier with a scheme',
+});
 export const ComputedLedgers = z.object({ ids: z.array(z.string()) }).meta({ id: 'ComputedLedgers' });
 
-const Evidence = z.object({ type: z.enum(['activity', 'item', 'household', 'supervision', 'score']), id: z.string(), label: z.string() });
+const Evidence = z.object({
+  type: z.enum(['activity', 'item', 'household', 'supervision', 'score']),
+  id: z.string(),
+  label: z.string(),
+});
 
 export const LedgerRow = z
   .object({
     orgId: z.string(),
     orgName: z.string(),
-    cells: z.array(z.object({ key: z.string(), value: z.number().nullable(), score: z.number(), evidence: z.array(Evidence) })),
+    cells: z.array(
+      z.object({ key: z.string(), value: z.number().nullable(), score: z.number(), evidence: z.array(Evidence) }),
+    ),
     yearEnd: z.number(),
     daily: z.number(),
     total: z.number(),
@@ -108,10 +123,21 @@ export const Ledger = LedgerSummary.extend({
   supervision: z.record(z.string(), z.array(Evidence)).describe('Daily-supervision findings per organization'),
 }).meta({ id: 'Ledger' });
 
-export const LedgerQuery = z.strictObject({ year: year.optional(), tier: Tier.optional(), scopeCode: z.string().optional(), ...pageQuery });
+export const LedgerQuery = z.strictObject({
+  year: year.optional(),
+  tier: Tier.optional(),
+  scopeCode: z.string().optional(),
+  ...pageQuery,
+});
 
 export const AssessorScore = z
-  .strictObject({ schemeId: id, indicatorKey: z.string(), orgId: id, score: z.number().min(0).max(100), evidence: text(2000) })
+  .strictObject({
+    schemeId: id,
+    indicatorKey: z.string(),
+    orgId: id,
+    score: z.number().min(0).max(100),
+    evidence: text(2000),
+  })
   .meta({ id: 'AssessorScore' });
 
 export const SUPERVISION_KINDS = ['discipline', 'organizational', 'sector'] as const;
@@ -152,13 +178,31 @@ export const Supervision = z
   })
   .meta({ id: 'SupervisionRecord' });
 
-export const FollowUp = z.strictObject({ text: text(2000), close: z.boolean().default(false), on: isoDate, version }).meta({ id: 'SupervisionFollowUp' });
+export const FollowUp = z
+  .strictObject({ text: text(2000), close: z.boolean().default(false), on: isoDate, version })
+  .meta({ id: 'SupervisionFollowUp' });
 
 export const NewTilt = z
-  .strictObject({ ledgerId: id, orgId: id, amountYuan: z.number().int().min(0).max(1_000_000_000), purpose: text(500), approver: text(100), decidedOn: isoDate })
+  .strictObject({
+    ledgerId: id,
+    orgId: id,
+    amountYuan: z.number().int().min(0).max(1_000_000_000),
+    purpose: text(500),
+    approver: text(100),
+    decidedOn: isoDate,
+  })
   .meta({ id: 'NewTilt' });
 export const Tilt = z
-  .object({ id: z.string(), ledgerId: z.string(), orgId: z.string(), orgName: z.string(), amountYuan: z.number().int(), purpose: z.string(), approver: z.string(), decidedOn: z.string() })
+  .object({
+    id: z.string(),
+    ledgerId: z.string(),
+    orgId: z.string(),
+    orgName: z.string(),
+    amountYuan: z.number().int(),
+    purpose: z.string(),
+    approver: z.string(),
+    decidedOn: z.string(),
+  })
   .meta({ id: 'Tilt' });
 
 export const NewRectification = z
@@ -215,4 +259,6 @@ export const Recommendation = z
     version: z.number().int(),
   })
   .meta({ id: 'Recommendation' });
-export const Answer = z.strictObject({ accepted: z.boolean(), text: text(2000), version }).meta({ id: 'RecommendationAnswer' });
+export const Answer = z
+  .strictObject({ accepted: z.boolean(), text: text(2000), version })
+  .meta({ id: 'RecommendationAnswer' });

@@ -79,7 +79,13 @@ export class AssessmentService {
 
   async schemes(actor: Actor, year: number) {
     const county = await countyOf(this.db, actor);
-    const rows = await this.db.selectFrom('assessment_schemes').selectAll().where('county_code', '=', county).where('year', '=', year).orderBy('tier').execute();
+    const rows = await this.db
+      .selectFrom('assessment_schemes')
+      .selectAll()
+      .where('county_code', '=', county)
+      .where('year', '=', year)
+      .orderBy('tier')
+      .execute();
     return { items: rows.map((r) => ({ ...snapshot(r), version: r.version })), template: TEMPLATE_INDICATORS };
   }
 
@@ -87,20 +93,35 @@ export class AssessmentService {
   async putScheme(actor: Actor, input: z.infer<typeof SchemeInput>) {
     const county = this.countyUser(actor);
     const sum = input.indicators.reduce((s, i) => s + i.weight, 0);
-    if (sum !== 100) throw new Problem(400, 'weights_not_100', `指标权重合计应为 100，现为 ${sum}`, [{ path: 'body.indicators', message: String(sum) }]);
+    if (sum !== 100)
+      throw new Problem(400, 'weights_not_100', `指标权重合计应为 100，现为 ${sum}`, [
+        { path: 'body.indicators', message: String(sum) },
+      ]);
     if (input.dailyWeight + input.finalWeight !== 100) {
-      throw new Problem(400, 'weights_not_100', '日常督查与年终考核权重合计应为 100', [{ path: 'body.dailyWeight', message: String(input.dailyWeight + input.finalWeight) }]);
+      throw new Problem(400, 'weights_not_100', '日常督查与年终考核权重合计应为 100', [
+        { path: 'body.dailyWeight', message: String(input.dailyWeight + input.finalWeight) },
+      ]);
     }
     const keys = new Set<string>();
     for (const [i, ind] of input.indicators.entries()) {
       if (keys.has(ind.key)) throw invalid('指标代码重复', [{ path: `body.indicators.${i}.key`, message: ind.key }]);
       keys.add(ind.key);
-      if (ind.method === 'computed' && (!ind.metric || !ind.target)) throw invalid('计算类指标须选择数据来源并设定目标值', [{ path: `body.indicators.${i}.metric`, message: 'required' }]);
+      if (ind.method === 'computed' && (!ind.metric || !ind.target))
+        throw invalid('计算类指标须选择数据来源并设定目标值', [
+          { path: `body.indicators.${i}.metric`, message: 'required' },
+        ]);
     }
     const c = input.cutoffs;
-    if (!(c.good > c.fair && c.fair > c.average)) throw invalid('等次分数线应为 好 > 较好 > 一般', [{ path: 'body.cutoffs', message: 'order' }]);
+    if (!(c.good > c.fair && c.fair > c.average))
+      throw invalid('等次分数线应为 好 > 较好 > 一般', [{ path: 'body.cutoffs', message: 'order' }]);
     return this.db.transaction().execute(async (tx) => {
-      const existing = await tx.selectFrom('assessment_schemes').selectAll().where('county_code', '=', county).where('year', '=', input.year).where('tier', '=', input.tier).executeTakeFirst();
+      const existing = await tx
+        .selectFrom('assessment_schemes')
+        .selectAll()
+        .where('county_code', '=', county)
+        .where('year', '=', input.year)
+        .where('tier', '=', input.tier)
+        .executeTakeFirst();
       const now = nowIso();
       const values = {
         name: input.name,
@@ -113,13 +134,35 @@ export class AssessmentService {
       let id: string;
       if (existing) {
         id = existing.id;
-        const r = await tx.updateTable('assessment_schemes').set({ ...values, version: existing.version + 1 }).where('id', '=', id).where('version', '=', existing.version).executeTakeFirst();
+        const r = await tx
+          .updateTable('assessment_schemes')
+          .set({ ...values, version: existing.version + 1 })
+          .where('id', '=', id)
+          .where('version', '=', existing.version)
+          .executeTakeFirst();
         if (Number(r.numUpdatedRows) !== 1) throw versionConflict();
       } else {
         id = newId();
-        await tx.insertInto('assessment_schemes').values({ id, county_code: county, year: input.year, tier: input.tier, ...values, version: 1, created_at: now }).execute();
+        await tx
+          .insertInto('assessment_schemes')
+          .values({
+            id,
+            county_code: county,
+            year: input.year,
+            tier: input.tier,
+            ...values,
+            version: 1,
+            created_at: now,
+          })
+          .execute();
       }
-      await recordAudit(tx, actor, { action: 'assessment.scheme', entityType: 'assessment_scheme', entityId: id, before: existing ?? undefined, after: input });
+      await recordAudit(tx, actor, {
+        action: 'assessment.scheme',
+        entityType: 'assessment_scheme',
+        entityId: id,
+        before: existing ?? undefined,
+        after: input,
+      });
       return id;
     });
   }
@@ -136,7 +179,12 @@ export class AssessmentService {
       .where((eb) => eb.or([eb('o.dissolved_on', 'is', null), eb('o.dissolved_on', '>', from)]));
     q =
       tier === 'county'
-        ? q.where((eb) => eb.or([eb('o.level', '=', 'general_branch'), eb.and([eb('o.level', '=', 'branch'), eb('o.kind', '=', 'special')])]))
+        ? q.where((eb) =>
+            eb.or([
+              eb('o.level', '=', 'general_branch'),
+              eb.and([eb('o.level', '=', 'branch'), eb('o.kind', '=', 'special')]),
+            ]),
+          )
         : q.where('o.level', '=', 'branch').where('o.kind', '=', 'regular');
     return q.orderBy('o.name_initials').execute();
   }
@@ -151,9 +199,16 @@ export class AssessmentService {
       scope = county;
     } else {
       scope = input.scopeCode ?? actor.regionCode;
-      if (scope.length !== 9 || !scope.startsWith(actor.regionCode)) throw invalid('请选择管辖范围内的乡镇', [{ path: 'body.scopeCode', message: scope }]);
+      if (scope.length !== 9 || !scope.startsWith(actor.regionCode))
+        throw invalid('请选择管辖范围内的乡镇', [{ path: 'body.scopeCode', message: scope }]);
     }
-    const scheme = await this.db.selectFrom('assessment_schemes').selectAll().where('county_code', '=', county).where('year', '=', input.year).where('tier', '=', input.tier).executeTakeFirst();
+    const scheme = await this.db
+      .selectFrom('assessment_schemes')
+      .selectAll()
+      .where('county_code', '=', county)
+      .where('year', '=', input.year)
+      .where('tier', '=', input.tier)
+      .executeTakeFirst();
     if (!scheme) throw conflict('scheme_missing', `${input.year} 年还没有该层级的考核方案`);
     const from = input.from ?? `${input.year}-01-01`;
     const to = input.to ?? `${input.year}-12-31`;
@@ -171,7 +226,12 @@ export class AssessmentService {
   async computeCounty(actor: Actor, input: z.infer<typeof ComputeCountyLedgers>) {
     if (actor.regionCode?.length !== 6) throw forbidden('county_scope_required', '只有县级账号可以计算全县台账');
     const county = actor.regionCode;
-    const schemes = await this.db.selectFrom('assessment_schemes').selectAll().where('county_code', '=', county).where('year', '=', input.year).execute();
+    const schemes = await this.db
+      .selectFrom('assessment_schemes')
+      .selectAll()
+      .where('county_code', '=', county)
+      .where('year', '=', input.year)
+      .execute();
     if (!schemes.length) throw conflict('scheme_missing', `${input.year} 年还没有考核方案`);
     const from = `${input.year}-01-01`;
     const to = `${input.year}-12-31`;
@@ -190,7 +250,8 @@ export class AssessmentService {
         township.push(o);
         byTownship.set(o.region_code.slice(0, 9), township);
       }
-      for (const [scope, mine] of [...byTownship].sort(([a], [b]) => a.localeCompare(b))) jobs.push({ scheme, scope, orgs: mine });
+      for (const [scope, mine] of [...byTownship].sort(([a], [b]) => a.localeCompare(b)))
+        jobs.push({ scheme, scope, orgs: mine });
     }
     return this.computeJobs(actor, county, jobs, from, to, (ids) => ({ ids }));
   }
@@ -199,22 +260,43 @@ export class AssessmentService {
    * Computes and stores ledgers of one county over one period, from one reading of their organizations' records;
    * `replyOf` shapes the route's reply from the new ledgers' ids, recorded with them.
    */
-  private async computeJobs(actor: Actor, county: string, jobs: LedgerJob[], from: string, to: string, replyOf: (ids: string[]) => unknown): Promise<string[]> {
+  private async computeJobs(
+    actor: Actor,
+    county: string,
+    jobs: LedgerJob[],
+    from: string,
+    to: string,
+    replyOf: (ids: string[]) => unknown,
+  ): Promise<string[]> {
     // Every organization of the county once, so that each one's subtree (itself and its party groups) is a list
     // of ids: a path prefix (LIKE) reaches no index, and the county's ledgers would read the province's
     // organizations once per organization.
-    const all = await this.db.selectFrom('temporary_orgs').select(['id', 'path']).where(underRegion('region_code', county)).execute();
-    const subtrees = new Map(jobs.flatMap((j) => j.orgs).map((o) => [o.id, new Set(all.filter((x) => x.path.startsWith(o.path)).map((x) => x.id))]));
+    const all = await this.db
+      .selectFrom('temporary_orgs')
+      .select(['id', 'path'])
+      .where(underRegion('region_code', county))
+      .execute();
+    const subtrees = new Map(
+      jobs
+        .flatMap((j) => j.orgs)
+        .map((o) => [o.id, new Set(all.filter((x) => x.path.startsWith(o.path)).map((x) => x.id))]),
+    );
     const records = await ledgerRecords(this.db, [...new Set([...subtrees.values()].flatMap((t) => [...t]))], from, to);
     const schemeIds = [...new Set(jobs.map((j) => j.scheme.id))];
     const scored = schemeIds.length
-      ? await this.db.selectFrom('assessor_scores').selectAll().where('scheme_id', 'in', schemeIds).orderBy('created_at').execute()
+      ? await this.db
+          .selectFrom('assessor_scores')
+          .selectAll()
+          .where('scheme_id', 'in', schemeIds)
+          .orderBy('created_at')
+          .execute()
       : [];
     const computed = jobs.map((job) => {
       const inputs: OrgInputs[] = job.orgs.map((o) => {
         const latest: OrgInputs['scored'] = {};
         for (const s of scored) {
-          if (s.scheme_id === job.scheme.id && s.org_id === o.id) latest[s.indicator_key] = { score: Number(s.score), evidence: s.evidence, assessor: s.assessor };
+          if (s.scheme_id === job.scheme.id && s.org_id === o.id)
+            latest[s.indicator_key] = { score: Number(s.score), evidence: s.evidence, assessor: s.assessor };
         }
         return { ...orgInputs(records, o, subtrees.get(o.id) as Set<string>), scored: latest };
       });
@@ -229,7 +311,8 @@ export class AssessmentService {
       // index backs it, migration 0028). Every scheme is held before the first audit row takes the chain's head, in
       // one order: a computation holding the head and waiting for a scheme held by another computation that waits for
       // the head would be a deadlock (the whole county's ledgers beside one township's).
-      for (const id of [...new Set(computed.map((c) => c.job.scheme.id))].sort()) await holdRow(tx, 'assessment_schemes', id);
+      for (const id of [...new Set(computed.map((c) => c.job.scheme.id))].sort())
+        await holdRow(tx, 'assessment_schemes', id);
       const ledgers: { row: LedgerTable; orgs: number }[] = [];
       for (const [i, { job, snap, inputs, rows }] of computed.entries()) {
         const last = await tx
@@ -279,12 +362,26 @@ export class AssessmentService {
   }
 
   /** Ledger versions in the caller's reach, newest first, in keyset pages with their total. */
-  async ledgers(actor: Actor, q: { year?: number | undefined; tier?: 'county' | 'township' | undefined; scopeCode?: string | undefined; limit?: number; cursor?: string | undefined }) {
+  async ledgers(
+    actor: Actor,
+    q: {
+      year?: number | undefined;
+      tier?: 'county' | 'township' | undefined;
+      scopeCode?: string | undefined;
+      limit?: number;
+      cursor?: string | undefined;
+    },
+  ) {
     let b = this.visibleLedgers(actor);
     if (q.year) b = b.where('l.period_from', '>=', `${q.year}-01-01`).where('l.period_from', '<=', `${q.year}-12-31`);
     if (q.tier) b = b.where('l.tier', '=', q.tier);
     if (q.scopeCode) b = b.where('l.scope_code', '=', q.scopeCode);
-    return keysetPage(b, { sort: 'l.computed_at', id: 'l.id', dir: 'desc', limit: q.limit, cursor: q.cursor }, async (rows) => rows.map((r) => this.summary(r)), (r) => r.computedAt);
+    return keysetPage(
+      b,
+      { sort: 'l.computed_at', id: 'l.id', dir: 'desc', limit: q.limit, cursor: q.cursor },
+      async (rows) => rows.map((r) => this.summary(r)),
+      (r) => r.computedAt,
+    );
   }
 
   private summary(r: LedgerTable & { scope_name: string | null }) {
@@ -329,15 +426,41 @@ export class AssessmentService {
 
   async score(actor: Actor, input: z.infer<typeof AssessorScore>) {
     await this.db.transaction().execute(async (tx) => {
-      const scheme = await tx.selectFrom('assessment_schemes').selectAll().where('id', '=', input.schemeId).executeTakeFirst();
+      const scheme = await tx
+        .selectFrom('assessment_schemes')
+        .selectAll()
+        .where('id', '=', input.schemeId)
+        .executeTakeFirst();
       if (!scheme || scheme.county_code !== (await countyOf(tx, actor))) throw notFound('考核方案');
-      const ind = (JSON.parse(scheme.indicators_json) as SchemeSnapshot['indicators']).find((i) => i.key === input.indicatorKey);
-      if (ind?.method !== 'scored') throw invalid('该指标不是评分类指标', [{ path: 'body.indicatorKey', message: input.indicatorKey }]);
-      const org = await tx.selectFrom('temporary_orgs as o').select('o.id').where('o.id', '=', input.orgId).where(orgInScope(actor, 'o')).executeTakeFirst();
+      const ind = (JSON.parse(scheme.indicators_json) as SchemeSnapshot['indicators']).find(
+        (i) => i.key === input.indicatorKey,
+      );
+      if (ind?.method !== 'scored')
+        throw invalid('该指标不是评分类指标', [{ path: 'body.indicatorKey', message: input.indicatorKey }]);
+      const org = await tx
+        .selectFrom('temporary_orgs as o')
+        .select('o.id')
+        .where('o.id', '=', input.orgId)
+        .where(orgInScope(actor, 'o'))
+        .executeTakeFirst();
       if (!org) throw notFound('组织');
-      const row = { id: newId(), scheme_id: scheme.id, indicator_key: ind.key, org_id: org.id, score: input.score, evidence: input.evidence, assessor: actor.displayName, created_at: nowIso() };
+      const row = {
+        id: newId(),
+        scheme_id: scheme.id,
+        indicator_key: ind.key,
+        org_id: org.id,
+        score: input.score,
+        evidence: input.evidence,
+        assessor: actor.displayName,
+        created_at: nowIso(),
+      };
       await tx.insertInto('assessor_scores').values(row).execute();
-      await recordAudit(tx, actor, { action: 'assessment.score', entityType: 'temporary_org', entityId: org.id, after: row });
+      await recordAudit(tx, actor, {
+        action: 'assessment.score',
+        entityType: 'temporary_org',
+        entityId: org.id,
+        after: row,
+      });
     });
   }
 
@@ -377,14 +500,25 @@ export class AssessmentService {
   async supervision(actor: Actor, f: { orgId?: string | undefined; limit?: number; cursor?: string | undefined } = {}) {
     let q = this.supervisionRows().where(orgInScope(actor, 'o'));
     if (f.orgId) q = q.where('s.org_id', '=', f.orgId);
-    return keysetPage(q, { sort: 's.supervised_on', id: 's.id', dir: 'desc', limit: f.limit, cursor: f.cursor }, async (rows) => rows.map((r) => this.presentSupervision(r)), (r) => r.supervisedOn);
+    return keysetPage(
+      q,
+      { sort: 's.supervised_on', id: 's.id', dir: 'desc', limit: f.limit, cursor: f.cursor },
+      async (rows) => rows.map((r) => this.presentSupervision(r)),
+      (r) => r.supervisedOn,
+    );
   }
 
   /**
    * A supervision finding that adds or deducts points names an indicator of the year's scheme for the organization's
    * tier and stays within that indicator's weight (DOMAIN §9a): a made-up indicator worth −50 is refused.
    */
-  private async checkScoreEffect(tx: Executor, org: { level: string; kind: string; region_code: string }, year: number, indicator: string | undefined, effect: number) {
+  private async checkScoreEffect(
+    tx: Executor,
+    org: { level: string; kind: string; region_code: string },
+    year: number,
+    indicator: string | undefined,
+    effect: number,
+  ) {
     if (!indicator) throw invalid('加减分须注明对应指标', [{ path: 'body.indicator', message: 'required' }]);
     const tier = tierOf(org);
     if (!tier) throw invalid('该组织不参加分级考核，督查不加减分', [{ path: 'body.scoreEffect', message: 'no tier' }]);
@@ -396,10 +530,20 @@ export class AssessmentService {
       .where('tier', '=', tier)
       .executeTakeFirst();
     if (!scheme) throw conflict('scheme_missing', `${year} 年还没有该层级的考核方案，督查不能加减分`);
-    const found = (JSON.parse(scheme.indicators_json) as { key: string; name: string; weight: number }[]).find((i) => i.key === indicator);
-    if (!found) throw new Problem(400, 'unknown_indicator', `“${indicator}”不是 ${year} 年考核方案的指标`, [{ path: 'body.indicator', message: indicator }]);
+    const found = (JSON.parse(scheme.indicators_json) as { key: string; name: string; weight: number }[]).find(
+      (i) => i.key === indicator,
+    );
+    if (!found)
+      throw new Problem(400, 'unknown_indicator', `“${indicator}”不是 ${year} 年考核方案的指标`, [
+        { path: 'body.indicator', message: indicator },
+      ]);
     if (Math.abs(effect) > found.weight) {
-      throw new Problem(400, 'score_effect_beyond_weight', `“${found.name}”的权重为 ${found.weight} 分，督查加减分不能超过它`, [{ path: 'body.scoreEffect', message: `<= ${found.weight}` }]);
+      throw new Problem(
+        400,
+        'score_effect_beyond_weight',
+        `“${found.name}”的权重为 ${found.weight} 分，督查加减分不能超过它`,
+        [{ path: 'body.scoreEffect', message: `<= ${found.weight}` }],
+      );
     }
   }
 
@@ -413,12 +557,16 @@ export class AssessmentService {
         .executeTakeFirst();
       if (!org) throw notFound('组织');
       // Supervision of an organization happens while it exists, and never after today (DOMAIN §9a).
-      const day = stepDay({ on: input.supervisedOn, backdateReason: input.backdateReason }, org.established_on, { path: 'body.supervisedOn' });
+      const day = stepDay({ on: input.supervisedOn, backdateReason: input.backdateReason }, org.established_on, {
+        path: 'body.supervisedOn',
+      });
       deadlineNotBefore(input.deadline, 'body.deadline', '整改期限', { on: day.on, what: '督查日期' });
       if (input.memberId) {
-        if (!(await rolesInSubtree(tx, input.memberId, org.path)).length) throw invalid('被督查党员须是该组织成员', [{ path: 'body.memberId', message: input.memberId }]);
+        if (!(await rolesInSubtree(tx, input.memberId, org.path)).length)
+          throw invalid('被督查党员须是该组织成员', [{ path: 'body.memberId', message: input.memberId }]);
       }
-      if (input.scoreEffect !== undefined) await this.checkScoreEffect(tx, org, Number(day.on.slice(0, 4)), input.indicator, input.scoreEffect);
+      if (input.scoreEffect !== undefined)
+        await this.checkScoreEffect(tx, org, Number(day.on.slice(0, 4)), input.indicator, input.scoreEffect);
       const now = nowIso();
       const row = {
         id: newId(),
@@ -441,7 +589,12 @@ export class AssessmentService {
       };
       await tx.insertInto('supervision_records').values(row).execute();
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, { action: 'supervision.create', entityType: 'temporary_org', entityId: org.id, after: { ...row, backdateReason: day.late } });
+      await recordAudit(tx, actor, {
+        action: 'supervision.create',
+        entityType: 'temporary_org',
+        entityId: org.id,
+        after: { ...row, backdateReason: day.late },
+      });
       return row.id;
     });
   }
@@ -458,7 +611,8 @@ export class AssessmentService {
       if (!s) throw notFound('督查记录');
       if (s.closed_on) throw conflict('supervision_closed', '该督查记录已办结');
       notAfterToday(input.on, 'body.on', '跟进日期');
-      if (input.on < s.supervised_on) throw invalid('跟进日期早于督查日期', [{ path: 'body.on', message: `>= ${s.supervised_on}` }]);
+      if (input.on < s.supervised_on)
+        throw invalid('跟进日期早于督查日期', [{ path: 'body.on', message: `>= ${s.supervised_on}` }]);
       const r = await tx
         .updateTable('supervision_records')
         .set({
@@ -471,7 +625,12 @@ export class AssessmentService {
         .where('version', '=', input.version)
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) throw versionConflict();
-      await recordAudit(tx, actor, { action: 'supervision.follow_up', entityType: 'temporary_org', entityId: s.org_id, after: { id, ...input } });
+      await recordAudit(tx, actor, {
+        action: 'supervision.follow_up',
+        entityType: 'temporary_org',
+        entityId: s.org_id,
+        after: { id, ...input },
+      });
     });
   }
 
@@ -481,14 +640,29 @@ export class AssessmentService {
     const l = await this.ledger(actor, input.ledgerId);
     const row = l.items.find((r) => r.orgId === input.orgId);
     if (!row) throw invalid('该组织不在这份台账中', [{ path: 'body.orgId', message: input.orgId }]);
-    if (row.grade !== 'good' && row.grade !== 'fair') throw conflict('not_well_graded', '只对考核为“好”或“较好”的组织倾斜政策或资金');
+    if (row.grade !== 'good' && row.grade !== 'fair')
+      throw conflict('not_well_graded', '只对考核为“好”或“较好”的组织倾斜政策或资金');
     // A tilt rewards a grade: decided once the assessed period is over, and never after today.
     factDay(input.decidedOn, 'body.decidedOn', '决定日期', { on: l.periodTo, what: '考核期末' });
     return this.db.transaction().execute(async (tx) => {
-      const t = { id: newId(), org_id: input.orgId, ledger_id: input.ledgerId, amount_yuan: input.amountYuan, purpose: input.purpose, approver: input.approver, decided_on: input.decidedOn, created_at: nowIso() };
+      const t = {
+        id: newId(),
+        org_id: input.orgId,
+        ledger_id: input.ledgerId,
+        amount_yuan: input.amountYuan,
+        purpose: input.purpose,
+        approver: input.approver,
+        decided_on: input.decidedOn,
+        created_at: nowIso(),
+      };
       await tx.insertInto('tilts').values(t).execute();
       await recordReply(tx, actor.requestId, 201, { id: t.id });
-      await recordAudit(tx, actor, { action: 'assessment.tilt', entityType: 'temporary_org', entityId: input.orgId, after: t });
+      await recordAudit(tx, actor, {
+        action: 'assessment.tilt',
+        entityType: 'temporary_org',
+        entityId: input.orgId,
+        after: t,
+      });
       return t.id;
     });
   }
@@ -502,12 +676,25 @@ export class AssessmentService {
       .orderBy('t.decided_on', 'desc')
       .execute();
     return {
-      items: rows.map((r) => ({ id: r.id, ledgerId: r.ledger_id, orgId: r.org_id, orgName: r.name, amountYuan: Number(r.amount_yuan), purpose: r.purpose, approver: r.approver, decidedOn: r.decided_on })),
+      items: rows.map((r) => ({
+        id: r.id,
+        ledgerId: r.ledger_id,
+        orgId: r.org_id,
+        orgName: r.name,
+        amountYuan: Number(r.amount_yuan),
+        purpose: r.purpose,
+        approver: r.approver,
+        decidedOn: r.decided_on,
+      })),
     };
   }
 
   private rectRows() {
-    return this.db.selectFrom('rectifications as r').innerJoin('temporary_orgs as o', 'o.id', 'r.org_id').selectAll('r').select('o.name as org_name');
+    return this.db
+      .selectFrom('rectifications as r')
+      .innerJoin('temporary_orgs as o', 'o.id', 'r.org_id')
+      .selectAll('r')
+      .select('o.name as org_name');
   }
 
   private presentRect(r: Awaited<ReturnType<ReturnType<typeof this.rectRows>['execute']>>[number]) {
@@ -537,8 +724,13 @@ export class AssessmentService {
   }
 
   private async setOrgStatus(tx: Executor, actor: Actor, orgId: string, from: string, to: 'rectification' | 'active') {
-    const o = await tx.selectFrom('temporary_orgs').select(['status', 'version']).where('id', '=', orgId).executeTakeFirstOrThrow();
-    if (o.status !== from) throw conflict('illegal_transition', from === 'active' ? '只有运行中的组织可以挂牌整顿' : '组织不在整顿中');
+    const o = await tx
+      .selectFrom('temporary_orgs')
+      .select(['status', 'version'])
+      .where('id', '=', orgId)
+      .executeTakeFirstOrThrow();
+    if (o.status !== from)
+      throw conflict('illegal_transition', from === 'active' ? '只有运行中的组织可以挂牌整顿' : '组织不在整顿中');
     const r = await tx
       .updateTable('temporary_orgs')
       .set({ status: to, version: o.version + 1, updated_at: nowIso() })
@@ -547,14 +739,25 @@ export class AssessmentService {
       .where('version', '=', o.version)
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) throw versionConflict();
-    await recordAudit(tx, actor, { action: 'org.transition', entityType: 'temporary_org', entityId: orgId, before: { status: from }, after: { status: to } });
+    await recordAudit(tx, actor, {
+      action: 'org.transition',
+      entityType: 'temporary_org',
+      entityId: orgId,
+      before: { status: from },
+      after: { status: to },
+    });
   }
 
   /**
    * Only an organization graded 差 in a ledger is listed for rectification, unless a supervision finding of it requires
    * rectification (DOMAIN §9a): the listing names the one or the other (409 `rectification_not_warranted`).
    */
-  private async checkRectificationWarranted(tx: Executor, actor: Actor, orgId: string, input: { ledgerId?: string | undefined; supervisionId?: string | undefined }) {
+  private async checkRectificationWarranted(
+    tx: Executor,
+    actor: Actor,
+    orgId: string,
+    input: { ledgerId?: string | undefined; supervisionId?: string | undefined },
+  ) {
     if (input.supervisionId) {
       const s = await tx
         .selectFrom('supervision_records')
@@ -579,10 +782,16 @@ export class AssessmentService {
   /** Lists an organization for rectification (挂牌整顿): it shows status `rectification` until delisted. */
   async listForRectification(actor: Actor, input: z.infer<typeof NewRectification>) {
     return this.db.transaction().execute(async (tx) => {
-      const org = await tx.selectFrom('temporary_orgs as o').select('o.id').where('o.id', '=', input.orgId).where(orgInScope(actor, 'o')).executeTakeFirst();
+      const org = await tx
+        .selectFrom('temporary_orgs as o')
+        .select('o.id')
+        .where('o.id', '=', input.orgId)
+        .where(orgInScope(actor, 'o'))
+        .executeTakeFirst();
       if (!org) throw notFound('组织');
       notAfterToday(input.listedOn, 'body.listedOn', '挂牌日期');
-      if (input.deadline <= input.listedOn) throw invalid('整改期限须晚于挂牌日期', [{ path: 'body.deadline', message: input.deadline }]);
+      if (input.deadline <= input.listedOn)
+        throw invalid('整改期限须晚于挂牌日期', [{ path: 'body.deadline', message: input.deadline }]);
       await this.checkRectificationWarranted(tx, actor, org.id, input);
       await this.setOrgStatus(tx, actor, org.id, 'active', 'rectification');
       const now = nowIso();
@@ -605,7 +814,12 @@ export class AssessmentService {
       };
       await tx.insertInto('rectifications').values(row).execute();
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, { action: 'rectification.list', entityType: 'temporary_org', entityId: org.id, after: { ...row, supervisionId: input.supervisionId ?? null } });
+      await recordAudit(tx, actor, {
+        action: 'rectification.list',
+        entityType: 'temporary_org',
+        entityId: org.id,
+        after: { ...row, supervisionId: input.supervisionId ?? null },
+      });
       return row.id;
     });
   }
@@ -630,9 +844,19 @@ export class AssessmentService {
       const task = tasks[index];
       if (!task) throw notFound('整改任务');
       task.done = input.done;
-      const u = await tx.updateTable('rectifications').set({ tasks_json: JSON.stringify(tasks), version: r.version + 1, updated_at: nowIso() }).where('id', '=', id).where('version', '=', input.version).executeTakeFirst();
+      const u = await tx
+        .updateTable('rectifications')
+        .set({ tasks_json: JSON.stringify(tasks), version: r.version + 1, updated_at: nowIso() })
+        .where('id', '=', id)
+        .where('version', '=', input.version)
+        .executeTakeFirst();
       if (Number(u.numUpdatedRows) !== 1) throw versionConflict();
-      await recordAudit(tx, actor, { action: 'rectification.task', entityType: 'temporary_org', entityId: r.org_id, after: { id, index, done: input.done } });
+      await recordAudit(tx, actor, {
+        action: 'rectification.task',
+        entityType: 'temporary_org',
+        entityId: r.org_id,
+        after: { id, index, done: input.done },
+      });
     });
   }
 
@@ -641,18 +865,30 @@ export class AssessmentService {
     await this.db.transaction().execute(async (tx) => {
       const r = await this.mustRect(tx, actor, id);
       if (r.status !== 'listed') throw conflict('rectification_closed', '已摘牌');
-      if ((JSON.parse(r.tasks_json) as { done: boolean }[]).some((t) => !t.done)) throw conflict('tasks_open', '还有整改任务未完成，不能摘牌');
+      if ((JSON.parse(r.tasks_json) as { done: boolean }[]).some((t) => !t.done))
+        throw conflict('tasks_open', '还有整改任务未完成，不能摘牌');
       notAfterToday(input.on, 'body.on', '摘牌日期');
       if (input.on < r.listed_on) throw invalid('摘牌日期早于挂牌日期', [{ path: 'body.on', message: input.on }]);
       const u = await tx
         .updateTable('rectifications')
-        .set({ status: 'delisted', delisted_on: input.on, review_note: input.reviewNote, version: r.version + 1, updated_at: nowIso() })
+        .set({
+          status: 'delisted',
+          delisted_on: input.on,
+          review_note: input.reviewNote,
+          version: r.version + 1,
+          updated_at: nowIso(),
+        })
         .where('id', '=', id)
         .where('version', '=', input.version)
         .executeTakeFirst();
       if (Number(u.numUpdatedRows) !== 1) throw versionConflict();
       await this.setOrgStatus(tx, actor, r.org_id, 'rectification', 'active');
-      await recordAudit(tx, actor, { action: 'rectification.delist', entityType: 'temporary_org', entityId: r.org_id, after: { id, ...input } });
+      await recordAudit(tx, actor, {
+        action: 'rectification.delist',
+        entityType: 'temporary_org',
+        entityId: r.org_id,
+        after: { id, ...input },
+      });
     });
   }
 
@@ -689,7 +925,11 @@ export class AssessmentService {
   async recommendations(actor: Actor, box: 'received' | 'sent') {
     let q = this.recRows();
     q = box === 'sent' ? q.where(orgInScope(actor, 'o')) : q.where(homeOrgInScope(actor, 'po'));
-    const rows = await q.orderBy(sql`case when c.answered_on is null then 0 else 1 end`).orderBy('c.filed_on', 'desc').limit(500).execute();
+    const rows = await q
+      .orderBy(sql`case when c.answered_on is null then 0 else 1 end`)
+      .orderBy('c.filed_on', 'desc')
+      .limit(500)
+      .execute();
     return { items: rows.map((r) => this.presentRec(r)) };
   }
 
@@ -699,16 +939,30 @@ export class AssessmentService {
    */
   async recommend(actor: Actor, input: z.infer<typeof NewRecommendation>) {
     return this.db.transaction().execute(async (tx) => {
-      const org = await tx.selectFrom('temporary_orgs as o').select(['o.id', 'o.path']).where('o.id', '=', input.orgId).where(orgInScope(actor, 'o')).executeTakeFirst();
+      const org = await tx
+        .selectFrom('temporary_orgs as o')
+        .select(['o.id', 'o.path'])
+        .where('o.id', '=', input.orgId)
+        .where(orgInScope(actor, 'o'))
+        .executeTakeFirst();
       if (!org) throw notFound('组织');
       // Nobody files a recommendation about themselves (DOMAIN §9a).
-      if (actor.memberId === input.memberId) throw forbidden('own_recommendation', '不能就本人提出建议，请由上级党组织办理');
+      if (actor.memberId === input.memberId)
+        throw forbidden('own_recommendation', '不能就本人提出建议，请由上级党组织办理');
       const roles = await rolesInSubtree(tx, input.memberId, org.path);
-      if (!roles.length) throw invalid('只能就本组织的成员提出建议', [{ path: 'body.memberId', message: input.memberId }]);
-      if (input.kind === 'organizational_action' && !roles.some((r) => r === 'secretary' || r === 'deputy_secretary' || r === 'committee_member')) {
+      if (!roles.length)
+        throw invalid('只能就本组织的成员提出建议', [{ path: 'body.memberId', message: input.memberId }]);
+      if (
+        input.kind === 'organizational_action' &&
+        !roles.some((r) => r === 'secretary' || r === 'deputy_secretary' || r === 'committee_member')
+      ) {
         throw invalid('组织处理建议针对本组织的负责人', [{ path: 'body.memberId', message: 'not a leader' }]);
       }
-      const m = await tx.selectFrom('members').select('home_party_org_id').where('id', '=', input.memberId).executeTakeFirstOrThrow();
+      const m = await tx
+        .selectFrom('members')
+        .select('home_party_org_id')
+        .where('id', '=', input.memberId)
+        .executeTakeFirstOrThrow();
       if (!m.home_party_org_id) throw conflict('no_home_org', '该人员不是党员，没有所在党组织');
       const row = {
         id: newId(),
@@ -727,7 +981,12 @@ export class AssessmentService {
       };
       await tx.insertInto('recommendations').values(row).execute();
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, { action: 'recommendation.file', entityType: 'member', entityId: input.memberId, after: row });
+      await recordAudit(tx, actor, {
+        action: 'recommendation.file',
+        entityType: 'member',
+        entityId: input.memberId,
+        after: row,
+      });
       return row.id;
     });
   }
@@ -745,12 +1004,22 @@ export class AssessmentService {
       if (c.answered_on) throw conflict('already_answered', '该建议已答复');
       const u = await tx
         .updateTable('recommendations')
-        .set({ answer: input.accepted ? 'accepted' : 'declined', answer_text: input.text, answered_on: todayInShanghai(), version: c.version + 1 })
+        .set({
+          answer: input.accepted ? 'accepted' : 'declined',
+          answer_text: input.text,
+          answered_on: todayInShanghai(),
+          version: c.version + 1,
+        })
         .where('id', '=', id)
         .where('version', '=', input.version)
         .executeTakeFirst();
       if (Number(u.numUpdatedRows) !== 1) throw versionConflict();
-      await recordAudit(tx, actor, { action: 'recommendation.answer', entityType: 'member', entityId: c.member_id, after: { id, ...input } });
+      await recordAudit(tx, actor, {
+        action: 'recommendation.answer',
+        entityType: 'member',
+        entityId: c.member_id,
+        after: { id, ...input },
+      });
     });
   }
 }

@@ -19,7 +19,13 @@ export interface CountiesRun {
 export async function computeCounties(
   db: Db,
   dialect: DbDialect,
-  options: { year: number; region?: string; concurrency?: number; requestId?: string; progress?: (done: number, total: number) => void },
+  options: {
+    year: number;
+    region?: string;
+    concurrency?: number;
+    requestId?: string;
+    progress?: (done: number, total: number) => void;
+  },
 ): Promise<CountiesRun> {
   const service = new AssessmentService(db);
   const counties = (
@@ -32,7 +38,9 @@ export async function computeCounties(
       .execute()
   ).map((r) => r.code);
   const schemes = new Set(
-    (await db.selectFrom('assessment_schemes').select('county_code').where('year', '=', options.year).execute()).map((s) => s.county_code),
+    (await db.selectFrom('assessment_schemes').select('county_code').where('year', '=', options.year).execute()).map(
+      (s) => s.county_code,
+    ),
   );
   const queue = counties.filter((c) => schemes.has(c));
   const total = queue.length;

@@ -8,10 +8,17 @@ const DIMENSION_ZH = { political: '政治引领', role: '作用发挥', results:
  * The ledger as the county's paper ledger: a title, a two-row header (dimension over indicator with its
  * weight), one row per organization, A4 landscape. Text cells are strings, never formulas.
  */
-export async function ledgerWorkbook(title: string, subtitle: string, scheme: SchemeSnapshot, rows: LedgerRow[]): Promise<Buffer> {
+export async function ledgerWorkbook(
+  title: string,
+  subtitle: string,
+  scheme: SchemeSnapshot,
+  rows: LedgerRow[],
+): Promise<Buffer> {
   const wb = new (await excel()).Workbook();
   wb.creator = 'Lianjian';
-  const ws = wb.addWorksheet('考核台账', { pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
+  const ws = wb.addWorksheet('考核台账', {
+    pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
+  });
   const fixed = ['名次', '组织'];
   const tail = ['年终考核', '日常督查', '总分', '等次'];
   const width = fixed.length + scheme.indicators.length + tail.length;
@@ -34,7 +41,12 @@ export async function ledgerWorkbook(title: string, subtitle: string, scheme: Sc
   tail.forEach((f, i) => {
     const c = fixed.length + scheme.indicators.length + i + 1;
     ws.mergeCells(3, c, 4, c);
-    h1.getCell(c).value = f === '年终考核' ? `年终考核（${scheme.finalWeight}%）` : f === '日常督查' ? `日常督查（${scheme.dailyWeight}%）` : f;
+    h1.getCell(c).value =
+      f === '年终考核'
+        ? `年终考核（${scheme.finalWeight}%）`
+        : f === '日常督查'
+          ? `日常督查（${scheme.dailyWeight}%）`
+          : f;
   });
   for (const r of [h1, h2]) {
     r.font = { bold: true };

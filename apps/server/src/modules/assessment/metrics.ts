@@ -16,7 +16,12 @@ function fewest(prefixes: string[]): string[] {
 
 /** Households in those places: one indexed prefix match per region. */
 const inPlaces = (prefixes: string[]) =>
-  prefixes.length ? sql<SqlBool>`(${sql.join(prefixes.map((p) => underRegion('h.region_code', p)), sql` or `)})` : sql<SqlBool>`1 = 0`;
+  prefixes.length
+    ? sql<SqlBool>`(${sql.join(
+        prefixes.map((p) => underRegion('h.region_code', p)),
+        sql` or `,
+      )})`
+    : sql<SqlBool>`1 = 0`;
 
 interface Household {
   id: string;
@@ -48,9 +53,15 @@ async function registerFacts(db: Executor, prefixes: string[], from: string, to:
     db
       .selectFrom('households as h')
       .select(['h.id', 'h.head_name', 'h.region_code'])
-      .select(sql<number>`(select count(*) from visits v where v.household_id = h.id and v.visited_on >= ${from} and v.visited_on <= ${to})`.as('visits'))
       .select(
-        sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and hp.is_primary = 1 and hp.start_on <= ${to} and (hp.end_on is null or hp.end_on > ${to}))`.as('primaries'),
+        sql<number>`(select count(*) from visits v where v.household_id = h.id and v.visited_on >= ${from} and v.visited_on <= ${to})`.as(
+          'visits',
+        ),
+      )
+      .select(
+        sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and hp.is_primary = 1 and hp.start_on <= ${to} and (hp.end_on is null or hp.end_on > ${to}))`.as(
+          'primaries',
+        ),
       )
       // Helped during the period: still in the register at its end, or left it during the period.
       .where((eb) => eb.or([eb('h.status', 'in', ['registered', 'monitored']), exitedBetween(from, to)]))
@@ -105,7 +116,15 @@ async function registerFacts(db: Executor, prefixes: string[], from: string, to:
  */
 export interface LedgerRecords {
   orgRegions: { org_id: string; region_code: string }[];
-  activities: { id: string; org_id: string; kind: string; held_on: string; topic: string; present: number; expected: number }[];
+  activities: {
+    id: string;
+    org_id: string;
+    kind: string;
+    held_on: string;
+    topic: string;
+    present: number;
+    expected: number;
+  }[];
   closed: {
     id: string;
     org_id: string;
@@ -121,14 +140,27 @@ export interface LedgerRecords {
 
 /** Reads a ledger's records for the organizations `ids` (each tier organization with its subtree). */
 export async function ledgerRecords(db: Executor, ids: string[], from: string, to: string): Promise<LedgerRecords> {
-  if (!ids.length) return { orgRegions: [], activities: [], closed: [], findings: [], register: { assisted: [], gaps: [], exited: [], eliminated: [] } };
-  const orgRegions = await db.selectFrom('org_regions').select(['org_id', 'region_code']).where('org_id', 'in', ids).execute();
+  if (!ids.length)
+    return {
+      orgRegions: [],
+      activities: [],
+      closed: [],
+      findings: [],
+      register: { assisted: [], gaps: [], exited: [], eliminated: [] },
+    };
+  const orgRegions = await db
+    .selectFrom('org_regions')
+    .select(['org_id', 'region_code'])
+    .where('org_id', 'in', ids)
+    .execute();
   const [activities, closed, findings, register] = await Promise.all([
     db
       .selectFrom('activities as a')
       .select(['a.id', 'a.org_id', 'a.kind', 'a.held_on', 'a.topic'])
       .select([
-        sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id and t.status = 'present')`.as('present'),
+        sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id and t.status = 'present')`.as(
+          'present',
+        ),
         sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id)`.as('expected'),
       ])
       .where('a.org_id', 'in', ids)
@@ -139,7 +171,15 @@ export async function ledgerRecords(db: Executor, ids: string[], from: string, t
       .execute(),
     db
       .selectFrom('items as i')
-      .select(['i.id', 'i.org_id', 'i.problem', 'i.due_on', 'i.closed_at', 'i.reopened_count', 'i.resident_confirmed_at'])
+      .select([
+        'i.id',
+        'i.org_id',
+        'i.problem',
+        'i.due_on',
+        'i.closed_at',
+        'i.reopened_count',
+        'i.resident_confirmed_at',
+      ])
       .where('i.org_id', 'in', ids)
       .where('i.status', '=', 'closed')
       .where(sql<SqlBool>`substr(i.closed_at, 1, 10) >= ${from} and substr(i.closed_at, 1, 10) <= ${to}`)
@@ -169,7 +209,11 @@ export async function ledgerRecords(db: Executor, ids: string[], from: string, t
  * The values every computed metric needs for one organization and its party groups (its subtree), with the records
  * behind each value as evidence, cut from the ledger's records.
  */
-export function orgInputs(records: LedgerRecords, org: { id: string; name: string }, subtree: ReadonlySet<string>): Omit<OrgInputs, 'scored'> {
+export function orgInputs(
+  records: LedgerRecords,
+  org: { id: string; name: string },
+  subtree: ReadonlySet<string>,
+): Omit<OrgInputs, 'scored'> {
   const metrics: OrgInputs['metrics'] = {};
   const put = (m: Metric, value: number, evidence: Evidence[]) => {
     metrics[m] = { value, evidence: evidence.slice(0, EVIDENCE_CAP) };
@@ -177,23 +221,49 @@ export function orgInputs(records: LedgerRecords, org: { id: string; name: strin
   const mine = <T extends { org_id: string }>(rows: T[]) => rows.filter((r) => subtree.has(r.org_id));
 
   const activities = mine(records.activities);
-  const label = (a: (typeof activities)[number]) => ({ type: 'activity' as const, id: a.id, label: `${a.held_on} ${a.topic}` });
-  const meetings = activities.filter((a) => a.kind === 'branch_meeting' || a.kind === 'group_meeting' || a.kind === 'onsite_meeting');
+  const label = (a: (typeof activities)[number]) => ({
+    type: 'activity' as const,
+    id: a.id,
+    label: `${a.held_on} ${a.topic}`,
+  });
+  const meetings = activities.filter(
+    (a) => a.kind === 'branch_meeting' || a.kind === 'group_meeting' || a.kind === 'onsite_meeting',
+  );
   put('meetings_held', meetings.length, meetings.map(label));
   const study = activities.filter((a) => a.kind === 'study_session' || a.kind === 'themed_party_day');
   put('study_sessions', study.length, study.map(label));
   const expected = activities.reduce((s, a) => s + Number(a.expected), 0);
   const present = activities.reduce((s, a) => s + Number(a.present), 0);
-  put('attendance_rate', expected ? present / expected : 0, activities.map((a) => ({ ...label(a), label: `${label(a).label}（${a.present}/${a.expected}）` })));
+  put(
+    'attendance_rate',
+    expected ? present / expected : 0,
+    activities.map((a) => ({ ...label(a), label: `${label(a).label}（${a.present}/${a.expected}）` })),
+  );
 
   const closed = mine(records.closed);
-  const item = (i: (typeof closed)[number], note = '') => ({ type: 'item' as const, id: i.id, label: `${i.problem}${note}` });
+  const item = (i: (typeof closed)[number], note = '') => ({
+    type: 'item' as const,
+    id: i.id,
+    label: `${i.problem}${note}`,
+  });
   const onTime = closed.filter((i) => !i.due_on || (i.closed_at ?? '').slice(0, 10) <= i.due_on);
-  put('items_closed_on_time_rate', closed.length ? onTime.length / closed.length : 0, closed.map((i) => item(i, onTime.includes(i) ? '（按期）' : '（逾期）')));
+  put(
+    'items_closed_on_time_rate',
+    closed.length ? onTime.length / closed.length : 0,
+    closed.map((i) => item(i, onTime.includes(i) ? '（按期）' : '（逾期）')),
+  );
   const reopened = closed.filter((i) => i.reopened_count > 0);
-  put('reopen_rate', closed.length ? reopened.length / closed.length : 0, reopened.map((i) => item(i, `（重开 ${i.reopened_count} 次）`)));
+  put(
+    'reopen_rate',
+    closed.length ? reopened.length / closed.length : 0,
+    reopened.map((i) => item(i, `（重开 ${i.reopened_count} 次）`)),
+  );
   const confirmed = closed.filter((i) => i.resident_confirmed_at);
-  put('resident_confirmed_rate', closed.length ? confirmed.length / closed.length : 0, confirmed.map((i) => item(i, '（群众确认解决）')));
+  put(
+    'resident_confirmed_rate',
+    closed.length ? confirmed.length / closed.length : 0,
+    confirmed.map((i) => item(i, '（群众确认解决）')),
+  );
 
   // The places the organization and its groups cover (a township covers its villages).
   const places = fewest(mine(records.orgRegions).map((r) => r.region_code));
@@ -206,13 +276,25 @@ export function orgInputs(records: LedgerRecords, org: { id: string; name: strin
     assisted.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（走访 ${h.visits} 次）` })),
   );
   const gaps = records.register.gaps.filter(inCovered);
-  put('coverage_gaps', gaps.length, gaps.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（帮扶缺口）` })));
+  put(
+    'coverage_gaps',
+    gaps.length,
+    gaps.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（帮扶缺口）` })),
+  );
 
   const exited = records.register.exited.filter(inCovered);
   const eliminated = records.register.eliminated.filter(inCovered);
   put('households_exited', exited.length + eliminated.length, [
-    ...exited.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（${h.exited_on ?? `${h.exit_year}年`}脱贫）` })),
-    ...eliminated.map((h) => ({ type: 'household' as const, id: h.id, label: `${h.head_name}（${h.eliminated_on} 消除风险）` })),
+    ...exited.map((h) => ({
+      type: 'household' as const,
+      id: h.id,
+      label: `${h.head_name}（${h.exited_on ?? `${h.exit_year}年`}脱贫）`,
+    })),
+    ...eliminated.map((h) => ({
+      type: 'household' as const,
+      id: h.id,
+      label: `${h.head_name}（${h.eliminated_on} 消除风险）`,
+    })),
   ]);
 
   const findings = mine(records.findings);
@@ -226,6 +308,9 @@ export function orgInputs(records: LedgerRecords, org: { id: string; name: strin
     orgId: org.id,
     orgName: org.name,
     metrics,
-    supervision: { effect: findings.reduce((s, f) => s + Number(f.score_effect ?? 0), 0), evidence: evidence.slice(0, EVIDENCE_CAP) },
+    supervision: {
+      effect: findings.reduce((s, f) => s + Number(f.score_effect ?? 0), 0),
+      evidence: evidence.slice(0, EVIDENCE_CAP),
+    },
   };
 }

@@ -9,7 +9,17 @@ const scheme: SchemeSnapshot = {
   dailyWeight: 40,
   finalWeight: 60,
   cutoffs: { good: 90, fair: 75, average: 60 },
-  indicators: [{ key: 'm', dimension: 'political', name: 'meetings', weight: 100, method: 'computed', metric: 'meetings_held', target: 10 }],
+  indicators: [
+    {
+      key: 'm',
+      dimension: 'political',
+      name: 'meetings',
+      weight: 100,
+      method: 'computed',
+      metric: 'meetings_held',
+      target: 10,
+    },
+  ],
 };
 const org = (name: string, meetings: number, effect = 0): OrgInputs => ({
   orgId: name,
@@ -22,7 +32,16 @@ const org = (name: string, meetings: number, effect = 0): OrgInputs => ({
 describe('assessment scoring', () => {
   it('grades by the configurable cut-offs, inclusive at each line', () => {
     const c = { good: 90, fair: 75, average: 60 };
-    expect([100, 90, 89.99, 75, 74.99, 60, 59.99, 0].map((t) => gradeOf(t, c))).toEqual(['good', 'good', 'fair', 'fair', 'average', 'average', 'poor', 'poor']);
+    expect([100, 90, 89.99, 75, 74.99, 60, 59.99, 0].map((t) => gradeOf(t, c))).toEqual([
+      'good',
+      'good',
+      'fair',
+      'fair',
+      'average',
+      'average',
+      'poor',
+      'poor',
+    ]);
     expect(gradeOf(85, { good: 80, fair: 70, average: 50 })).toBe('good');
   });
 

@@ -67,16 +67,37 @@ export function scoreLedger(scheme: SchemeSnapshot, inputs: OrgInputs[]): Ledger
     const cells = scheme.indicators.map((ind) => {
       if (ind.method === 'scored') {
         const s = o.scored[ind.key];
-        return { key: ind.key, value: s ? s.score : null, score: s ? s.score : 0, evidence: s ? [{ type: 'score' as const, id: ind.key, label: `${s.assessor}：${s.evidence}` }] : [] };
+        return {
+          key: ind.key,
+          value: s ? s.score : null,
+          score: s ? s.score : 0,
+          evidence: s ? [{ type: 'score' as const, id: ind.key, label: `${s.assessor}：${s.evidence}` }] : [],
+        };
       }
       const m = ind.metric ? o.metrics[ind.metric] : undefined;
       const value = m ? m.value : 0;
-      return { key: ind.key, value: m ? round2(value) : null, score: ind.metric ? metricScore(ind.metric, value, ind.target ?? 1) : 0, evidence: m?.evidence ?? [] };
+      return {
+        key: ind.key,
+        value: m ? round2(value) : null,
+        score: ind.metric ? metricScore(ind.metric, value, ind.target ?? 1) : 0,
+        evidence: m?.evidence ?? [],
+      };
     });
-    const yearEnd = round2(scheme.indicators.reduce((sum, ind, i) => sum + (ind.weight * (cells[i] as { score: number }).score) / 100, 0));
+    const yearEnd = round2(
+      scheme.indicators.reduce((sum, ind, i) => sum + (ind.weight * (cells[i] as { score: number }).score) / 100, 0),
+    );
     const daily = round2(Math.min(100, Math.max(0, 100 + o.supervision.effect)));
     const total = round2((scheme.dailyWeight * daily + scheme.finalWeight * yearEnd) / 100);
-    return { orgId: o.orgId, orgName: o.orgName, cells, yearEnd, daily, total, grade: gradeOf(total, scheme.cutoffs), rank: 0 };
+    return {
+      orgId: o.orgId,
+      orgName: o.orgName,
+      cells,
+      yearEnd,
+      daily,
+      total,
+      grade: gradeOf(total, scheme.cutoffs),
+      rank: 0,
+    };
   });
   for (const r of rows) r.rank = 1 + rows.filter((x) => x.total > r.total).length;
   return rows.sort((a, b) => a.rank - b.rank || a.orgName.localeCompare(b.orgName, 'zh-CN'));

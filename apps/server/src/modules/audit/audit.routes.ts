@@ -16,7 +16,10 @@ const AuditEvent = z
     userId: z.string().nullable(),
     username: z.string().nullable().describe('Who acted (their account name), or null for the system'),
     requestId: z.string().nullable().describe("The server's id of the request"),
-    clientRequestId: z.string().nullable().describe('The X-Request-Id the client sent, if any: its own label, never trusted as the request id'),
+    clientRequestId: z
+      .string()
+      .nullable()
+      .describe('The X-Request-Id the client sent, if any: its own label, never trusted as the request id'),
     action: z.string(),
     entityType: z.string(),
     entityId: z.string(),
@@ -52,7 +55,8 @@ export function auditRoutes(db: Db): FastifyPluginAsyncZod {
           let b = db.selectFrom('audit_events').leftJoin('users as u', 'u.id', 'audit_events.user_id');
           if (q.entityId) b = b.where('entity_id', '=', q.entityId);
           if (q.entityType) b = b.where('entity_type', '=', q.entityType);
-          if (q.action) b = q.action.endsWith('.') ? b.where(startsWith('action', q.action)) : b.where('action', '=', q.action);
+          if (q.action)
+            b = q.action.endsWith('.') ? b.where(startsWith('action', q.action)) : b.where('action', '=', q.action);
           if (q.username) b = b.where('u.username', '=', q.username);
           if (q.from) b = b.where('at', '>=', startOf(q.from));
           if (q.to) b = b.where('at', '<', startOf(addDays(q.to, 1)));
@@ -61,8 +65,13 @@ export function auditRoutes(db: Db): FastifyPluginAsyncZod {
         let rows = filtered().selectAll('audit_events').select('u.username');
         const cursor = decodeCursor(q.cursor);
         if (cursor) rows = rows.where(afterCursor('audit_events.seq', 'audit_events.id', cursor, 'desc'));
-        const list = await rows.orderBy('audit_events.seq', 'desc').limit(q.limit + 1).execute();
-        const total = await filtered().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+        const list = await rows
+          .orderBy('audit_events.seq', 'desc')
+          .limit(q.limit + 1)
+          .execute();
+        const total = await filtered()
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow();
         const p = pageOf(list, q.limit, Number(total.n), (r) => r.seq);
         return {
           ...p,
@@ -97,7 +106,9 @@ export function auditRoutes(db: Db): FastifyPluginAsyncZod {
             reason: z
               .enum(['link', 'missing', 'head', 'unsealed'])
               .nullable()
-              .describe('link: an event does not follow; missing: events are gone; head: the head disagrees or its seal is not the key\'s; unsealed: not yet sealed under the key'),
+              .describe(
+                "link: an event does not follow; missing: events are gone; head: the head disagrees or its seal is not the key's; unsealed: not yet sealed under the key",
+              ),
           }),
           ...problemReplies,
         },

@@ -57,7 +57,19 @@ function chainKeys(): { chain: Buffer; seal: Buffer } {
 }
 
 function canonicalOf(prevHash: string, e: HashedFields): string {
-  const fields: unknown[] = [prevHash, e.seq, e.id, e.at, e.user_id, e.request_id, e.action, e.entity_type, e.entity_id, e.before_json, e.after_json];
+  const fields: unknown[] = [
+    prevHash,
+    e.seq,
+    e.id,
+    e.at,
+    e.user_id,
+    e.request_id,
+    e.action,
+    e.entity_type,
+    e.entity_id,
+    e.before_json,
+    e.after_json,
+  ];
   // The client's request id came later: an event without one hashes as before, so the older keyed links still verify.
   if (e.client_request_id != null) fields.push(e.client_request_id);
   return JSON.stringify(fields);
@@ -77,7 +89,9 @@ function legacyLink(prevHash: string, e: HashedFields): string {
  * be deleted and set back together without any key; the seal cannot be.
  */
 export function sealOf(count: number, lastHash: string, legacyUpTo: number): string {
-  return `s1:${createHmac('sha256', chainKeys().seal).update(JSON.stringify([count, lastHash, legacyUpTo])).digest('hex')}`;
+  return `s1:${createHmac('sha256', chainKeys().seal)
+    .update(JSON.stringify([count, lastHash, legacyUpTo]))
+    .digest('hex')}`;
 }
 
 /**
@@ -106,10 +120,17 @@ export async function recordAudit(
     // The first event of a database. Two first writers at once: the second waits on the row and then takes it. A head
     // missing from a database that recorded its key, or that holds events, was deleted: the new one starts unsealed
     // for good.
-    const fresh = !(await keyRegistered(tx)) && !(await tx.selectFrom('audit_events').select('seq').limit(1).executeTakeFirst());
+    const fresh =
+      !(await keyRegistered(tx)) && !(await tx.selectFrom('audit_events').select('seq').limit(1).executeTakeFirst());
     await tx
       .insertInto('audit_head')
-      .values({ id: 1, count: 0, last_hash: GENESIS_HASH, legacy_upto: 0, seal: fresh ? sealOf(0, GENESIS_HASH, 0) : SEAL_BROKEN })
+      .values({
+        id: 1,
+        count: 0,
+        last_hash: GENESIS_HASH,
+        legacy_upto: 0,
+        seal: fresh ? sealOf(0, GENESIS_HASH, 0) : SEAL_BROKEN,
+      })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
     head = await takeHead();
@@ -166,7 +187,12 @@ export interface ChainReport {
   reason: 'link' | 'missing' | 'head' | 'unsealed' | null;
 }
 
-const broken = (count: number, brokenAt: number, reason: NonNullable<ChainReport['reason']>): ChainReport => ({ ok: false, count, brokenAt, reason });
+const broken = (count: number, brokenAt: number, reason: NonNullable<ChainReport['reason']>): ChainReport => ({
+  ok: false,
+  count,
+  brokenAt,
+  reason,
+});
 
 interface Walk {
   count: number;
@@ -191,10 +217,12 @@ async function walk(db: Executor, upTo: number | null, legacy: number | 'leading
     const rows = await q.execute();
     for (const r of rows) {
       const seq = Number(r.seq);
-      if (seq !== count + 1) return { count, last: prev, legacy: legacyRun, failure: broken(count, count + 1, 'missing') };
+      if (seq !== count + 1)
+        return { count, last: prev, legacy: legacyRun, failure: broken(count, count + 1, 'missing') };
       const plain = legacy === 'leading' ? legacyRun === count && LEGACY_LINK.test(r.hash) : seq <= legacy;
       const expected = plain ? legacyLink(prev, r) : auditHash(prev, r);
-      if (r.prev_hash !== prev || r.hash !== expected) return { count, last: prev, legacy: legacyRun, failure: broken(count, seq, 'link') };
+      if (r.prev_hash !== prev || r.hash !== expected)
+        return { count, last: prev, legacy: legacyRun, failure: broken(count, seq, 'link') };
       if (plain) legacyRun++;
       prev = r.hash;
       count++;
@@ -263,7 +291,16 @@ export async function verifyAuditChain(db: Executor): Promise<ChainReport> {
  * holds any and has no trail lost it.
  */
 export async function holdsRecords(db: Executor): Promise<boolean> {
-  for (const table of ['users', 'temporary_orgs', 'party_orgs', 'units', 'members', 'households', 'reports', 'items'] as const) {
+  for (const table of [
+    'users',
+    'temporary_orgs',
+    'party_orgs',
+    'units',
+    'members',
+    'households',
+    'reports',
+    'items',
+  ] as const) {
     if (await db.selectFrom(table).select('id').limit(1).executeTakeFirst()) return true;
   }
   return false;
@@ -275,7 +312,13 @@ export async function holdsRecords(db: Executor): Promise<boolean> {
  * key; under another key none of them verifies.
  */
 export async function keyedWithCurrentKey(db: Executor): Promise<boolean> {
-  const newest = await db.selectFrom('audit_events').selectAll().where('hash', 'like', `${KEYED}%`).orderBy('seq', 'desc').limit(8).execute();
+  const newest = await db
+    .selectFrom('audit_events')
+    .selectAll()
+    .where('hash', 'like', `${KEYED}%`)
+    .orderBy('seq', 'desc')
+    .limit(8)
+    .execute();
   return newest.length === 0 || newest.some((e) => auditHash(e.prev_hash, e) === e.hash);
 }
 

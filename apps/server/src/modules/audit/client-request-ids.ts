@@ -14,7 +14,9 @@ const NUMBER_RUN = /\d{11,}/;
 
 export function clientRequestIdOf(headers: IncomingHttpHeaders): string | null {
   const given = headers['x-request-id'];
-  return typeof given === 'string' && FORM.test(given) && !NUMBER_RUN.test(given) && !holdsPersonalNumber(given) ? given : null;
+  return typeof given === 'string' && FORM.test(given) && !NUMBER_RUN.test(given) && !holdsPersonalNumber(given)
+    ? given
+    : null;
 }
 
 // The service layer receives the server's request id (in the actor); the client's is found from it while the request lasts.

@@ -7,12 +7,28 @@ import { Problem } from '../../lib/problem.ts';
 import { problemReplies } from '../../lib/schemas.ts';
 import type { DataCipher } from '../../lib/crypto.ts';
 import { newId } from '../../lib/ids.ts';
-import { type AuthPolicy, CSRF_COOKIE, SESSION_COOKIE, createSession, hasWorkingMembership, hashToken, pendingStep, requireActor } from '../../plugins/auth.ts';
+import {
+  type AuthPolicy,
+  CSRF_COOKIE,
+  SESSION_COOKIE,
+  createSession,
+  hasWorkingMembership,
+  hashToken,
+  pendingStep,
+  requireActor,
+} from '../../plugins/auth.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { isLocked, notLocked } from './lockout.ts';
 import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy, reviewPassword } from './password-policy.ts';
-import { checkTotp, enrolment, hashRecoveryCode, looksLikeRecoveryCode, newRecoveryCodes, newTotpSecret } from './totp.ts';
+import {
+  checkTotp,
+  enrolment,
+  hashRecoveryCode,
+  looksLikeRecoveryCode,
+  newRecoveryCodes,
+  newTotpSecret,
+} from './totp.ts';
 import { hashPassword } from '../../lib/passwords.ts';
 
 export const Me = z
@@ -30,7 +46,10 @@ export const Me = z
       orgName: z.string().nullable(),
     }),
     totpEnabled: z.boolean(),
-    pending: z.enum(['password_change', 'totp_enrollment']).nullable().describe('What the account must do before it can work'),
+    pending: z
+      .enum(['password_change', 'totp_enrollment'])
+      .nullable()
+      .describe('What the account must do before it can work'),
   })
   .meta({ id: 'Me' });
 
@@ -38,18 +57,34 @@ const Login = z
   .strictObject({
     username: z.string().trim().min(1).max(64),
     password: z.string().min(1).max(128),
-    code: z.string().trim().max(20).optional().describe('Six-digit TOTP code, or a recovery code, once the password is accepted'),
+    code: z
+      .string()
+      .trim()
+      .max(20)
+      .optional()
+      .describe('Six-digit TOTP code, or a recovery code, once the password is accepted'),
   })
   .meta({ id: 'Login' });
 
-const PasswordChange = z.strictObject({ currentPassword: z.string().min(1).max(128), newPassword: z.string().min(1).max(256) }).meta({ id: 'PasswordChange' });
-const TotpStart = z.strictObject({ password: z.string().min(1).max(128).describe('The account\'s password, asked again before a new second factor is made') }).meta({ id: 'TotpStart' });
-const TotpSetup = z.object({ secret: z.string(), uri: z.string(), qr: z.string().describe('PNG data URL of the otpauth URI') }).meta({ id: 'TotpSetup' });
+const PasswordChange = z
+  .strictObject({ currentPassword: z.string().min(1).max(128), newPassword: z.string().min(1).max(256) })
+  .meta({ id: 'PasswordChange' });
+const TotpStart = z
+  .strictObject({
+    password: z
+      .string()
+      .min(1)
+      .max(128)
+      .describe("The account's password, asked again before a new second factor is made"),
+  })
+  .meta({ id: 'TotpStart' });
+const TotpSetup = z
+  .object({ secret: z.string(), uri: z.string(), qr: z.string().describe('PNG data URL of the otpauth URI') })
+  .meta({ id: 'TotpSetup' });
 const RecoveryCodes = z.object({ recoveryCodes: z.array(z.string()) }).meta({ id: 'RecoveryCodes' });
 
 // Verified against when the user does not exist, so that both failures take the same time.
 let dummyHash: Promise<string> | null = null;
-
 
 /** Consecutive failures that lock an account, and for how long (GB/T 22239: 5 and 15 minutes by default). */
 export interface Lockout {
@@ -61,15 +96,32 @@ export interface Lockout {
  * Refuses a password that breaks the policy, with one message per rule broken. `personal` is what the account
  * says about its owner (the name): a password made of it is guessable.
  */
-export function assertPasswordPolicy(password: string, username: string, policy: PasswordPolicy, personal: string[] = []): void {
+export function assertPasswordPolicy(
+  password: string,
+  username: string,
+  policy: PasswordPolicy,
+  personal: string[] = [],
+): void {
   const found = reviewPassword(password, username, policy, personal);
   if (found.length) {
-    throw new Problem(422, 'weak_password', (found[0] as (typeof found)[number]).message, found.map((f) => ({ path: 'newPassword', message: f.message })));
+    throw new Problem(
+      422,
+      'weak_password',
+      (found[0] as (typeof found)[number]).message,
+      found.map((f) => ({ path: 'newPassword', message: f.message })),
+    );
   }
 }
 
 /** Failures that count toward the lockout: a wrong password (at login or asked again on a session) or second factor. */
-type Failure = 'unknown_user' | 'locked' | 'disabled' | 'no_membership' | 'wrong_password' | 'wrong_code' | 'wrong_current_password';
+type Failure =
+  | 'unknown_user'
+  | 'locked'
+  | 'disabled'
+  | 'no_membership'
+  | 'wrong_password'
+  | 'wrong_code'
+  | 'wrong_current_password';
 const COUNTED = new Set<Failure>(['wrong_password', 'wrong_code', 'wrong_current_password']);
 
 export interface AuthOptions {
@@ -115,7 +167,12 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
         role,
         permissions: [...ROLE_PERMISSIONS[role]],
         memberId: u.member_id,
-        scope: { regionCode: u.scope_region_code, regionName: u.region_name, orgId: u.scope_org_id, orgName: u.org_name },
+        scope: {
+          regionCode: u.scope_region_code,
+          regionName: u.region_name,
+          orgId: u.scope_org_id,
+          orgName: u.org_name,
+        },
         totpEnabled: Number(u.totp_enabled ?? 0) === 1,
         pending: pendingStep(u, opts.policy),
       };
@@ -129,7 +186,12 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
      * as for a locked account, whatever was wrong with it. The account's row is taken before the audit head, in
      * the order a login takes them.
      */
-    const fail = async (user: { id: string } | undefined, username: string, requestId: string, reason: Failure): Promise<boolean> =>
+    const fail = async (
+      user: { id: string } | undefined,
+      username: string,
+      requestId: string,
+      reason: Failure,
+    ): Promise<boolean> =>
       db.transaction().execute(async (tx) => {
         const actor = { userId: user?.id ?? null, requestId };
         let locked = reason === 'locked';
@@ -148,12 +210,27 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
             // This transaction holds the row (PostgreSQL) or the database (SQLite) since its update: no other
             // failure is counted between the two statements.
             const until = new Date(now.getTime() + lockout.minutes * 60_000).toISOString();
-            await tx.updateTable('users').set({ failed_logins: 0, locked_until: until }).where('id', '=', user.id).execute();
+            await tx
+              .updateTable('users')
+              .set({ failed_logins: 0, locked_until: until })
+              .where('id', '=', user.id)
+              .execute();
             justLocked = { failures: Number(counted.failed_logins), until };
           }
         }
-        await recordAudit(tx, actor, { action: 'auth.failure', entityType: 'user', entityId: user?.id ?? username.slice(0, 64), after: { reason: locked ? 'locked' : reason } });
-        if (justLocked && user) await recordAudit(tx, actor, { action: 'auth.lockout', entityType: 'user', entityId: user.id, after: justLocked });
+        await recordAudit(tx, actor, {
+          action: 'auth.failure',
+          entityType: 'user',
+          entityId: user?.id ?? username.slice(0, 64),
+          after: { reason: locked ? 'locked' : reason },
+        });
+        if (justLocked && user)
+          await recordAudit(tx, actor, {
+            action: 'auth.lockout',
+            entityType: 'user',
+            entityId: user.id,
+            after: justLocked,
+          });
         return locked;
       });
 
@@ -166,9 +243,15 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
      * find the lock themselves.
      */
     const lockedNow = async (userId: string): Promise<boolean> =>
-      !(await db.selectFrom('users').select('id').where('id', '=', userId).where(notLocked(new Date().toISOString())).executeTakeFirst());
+      !(await db
+        .selectFrom('users')
+        .select('id')
+        .where('id', '=', userId)
+        .where(notLocked(new Date().toISOString()))
+        .executeTakeFirst());
 
-    const lockedProblem = () => new Problem(403, 'account_locked', `密码错误次数过多，账号已锁定，请 ${lockout.minutes} 分钟后再试`);
+    const lockedProblem = () =>
+      new Problem(403, 'account_locked', `密码错误次数过多，账号已锁定，请 ${lockout.minutes} 分钟后再试`);
 
     /**
      * The account's password asked again on a session, before a change that an intruder holding the session
@@ -197,7 +280,10 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
     };
 
     /** A TOTP code (once per time step) or an unused recovery code (once); records what was used. */
-    const secondFactor = async (user: { id: string; totp_secret_enc?: string | null; totp_last_step?: number | null }, code: string): Promise<'totp' | 'recovery' | null> => {
+    const secondFactor = async (
+      user: { id: string; totp_secret_enc?: string | null; totp_last_step?: number | null },
+      code: string,
+    ): Promise<'totp' | 'recovery' | null> => {
       // Spent only while the account is unlocked: a code used while it is locked stays good.
       const now = new Date().toISOString();
       if (looksLikeRecoveryCode(code)) {
@@ -207,7 +293,9 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
           .where('user_id', '=', user.id)
           .where('code_hash', '=', hashRecoveryCode(code))
           .where('used_at', 'is', null)
-          .where((eb) => eb.exists(eb.selectFrom('users').select('users.id').where('users.id', '=', user.id).where(notLocked(now))))
+          .where((eb) =>
+            eb.exists(eb.selectFrom('users').select('users.id').where('users.id', '=', user.id).where(notLocked(now))),
+          )
           .executeTakeFirst();
         return Number(used.numUpdatedRows) === 1 ? 'recovery' : null;
       }
@@ -254,7 +342,15 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
         const locked = isLocked(user?.locked_until);
         const working = Boolean(user?.active) && Boolean(user?.has_membership);
         if (!user || !ok || !working || locked) {
-          const reason: Failure = !user ? 'unknown_user' : locked ? 'locked' : !user.active ? 'disabled' : !ok ? 'wrong_password' : 'no_membership';
+          const reason: Failure = !user
+            ? 'unknown_user'
+            : locked
+              ? 'locked'
+              : !user.active
+                ? 'disabled'
+                : !ok
+                  ? 'wrong_password'
+                  : 'no_membership';
           await fail(user, req.body.username, req.id, reason);
           throw new Problem(401, 'invalid_credentials', '用户名或密码错误');
         }
@@ -275,7 +371,8 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
           // condition) answers as a wrong password does, not as a wrong code.
           factor = await secondFactor(user, req.body.code);
           if (!factor) {
-            if (await fail(user, req.body.username, req.id, 'wrong_code')) throw new Problem(401, 'invalid_credentials', '用户名或密码错误');
+            if (await fail(user, req.body.username, req.id, 'wrong_code'))
+              throw new Problem(401, 'invalid_credentials', '用户名或密码错误');
             throw new Problem(401, 'invalid_code', '动态验证码错误或已使用');
           }
         }
@@ -291,10 +388,18 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
             .executeTakeFirst();
           if (Number(opened.numUpdatedRows) !== 1) return null;
           // Expired sessions of this user are cleared at each login; the table never grows without bound per user.
-          await tx.deleteFrom('sessions').where('user_id', '=', user.id).where('expires_at', '<', new Date().toISOString()).execute();
+          await tx
+            .deleteFrom('sessions')
+            .where('user_id', '=', user.id)
+            .where('expires_at', '<', new Date().toISOString())
+            .execute();
           if (existing) await tx.deleteFrom('sessions').where('id', '=', hashToken(existing)).execute();
           const created = await createSession(tx, user.id);
-          await recordAudit(tx, { userId: user.id, requestId: req.id }, { action: 'auth.login', entityType: 'user', entityId: user.id, ...(factor ? { after: { factor } } : {}) });
+          await recordAudit(
+            tx,
+            { userId: user.id, requestId: req.id },
+            { action: 'auth.login', entityType: 'user', entityId: user.id, ...(factor ? { after: { factor } } : {}) },
+          );
           return created;
         });
         if (!session) {
@@ -316,9 +421,11 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
         if (token) await db.deleteFrom('sessions').where('id', '=', hashToken(token)).execute();
         if (req.actor) {
           const actor = req.actor;
-          await db.transaction().execute((tx) =>
-            recordAudit(tx, actor, { action: 'auth.logout', entityType: 'user', entityId: actor.userId }),
-          );
+          await db
+            .transaction()
+            .execute((tx) =>
+              recordAudit(tx, actor, { action: 'auth.logout', entityType: 'user', entityId: actor.userId }),
+            );
         }
         reply.clearCookie(SESSION_COOKIE, { path: '/' });
         reply.clearCookie(CSRF_COOKIE, { path: '/' });
@@ -333,12 +440,23 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
     });
 
     app.post('/auth/password', {
-      config: { permission: 'authenticated', allowPending: true, rateLimit: { max: 10, timeWindow: '1 minute' }, idempotency: false },
-      schema: { tags: ['auth'], summary: '修改本人密码（首次登录、重置后、过期时必须修改）', body: PasswordChange, response: { 200: Me, ...problemReplies } },
+      config: {
+        permission: 'authenticated',
+        allowPending: true,
+        rateLimit: { max: 10, timeWindow: '1 minute' },
+        idempotency: false,
+      },
+      schema: {
+        tags: ['auth'],
+        summary: '修改本人密码（首次登录、重置后、过期时必须修改）',
+        body: PasswordChange,
+        response: { 200: Me, ...problemReplies },
+      },
       handler: async (req) => {
         const actor = requireActor(req);
         const user = await reauthenticate(actor, req.body.currentPassword);
-        if (req.body.newPassword === req.body.currentPassword) throw new Problem(422, 'same_password', '新密码不能与当前密码相同');
+        if (req.body.newPassword === req.body.currentPassword)
+          throw new Problem(422, 'same_password', '新密码不能与当前密码相同');
         assertPasswordPolicy(req.body.newPassword, user.username, passwordPolicy, [user.display_name]);
         const passwordHash = await hashPassword(req.body.newPassword);
         const token = req.cookies[SESSION_COOKIE];
@@ -352,7 +470,11 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
             .executeTakeFirst();
           if (Number(changed.numUpdatedRows) !== 1) throw lockedProblem();
           // Every other session of this account ends with the old password.
-          await tx.deleteFrom('sessions').where('user_id', '=', actor.userId).where('id', '!=', hashToken(token ?? '')).execute();
+          await tx
+            .deleteFrom('sessions')
+            .where('user_id', '=', actor.userId)
+            .where('id', '!=', hashToken(token ?? ''))
+            .execute();
           await recordAudit(tx, actor, { action: 'auth.password_change', entityType: 'user', entityId: actor.userId });
         });
         return me(actor.userId);
@@ -360,13 +482,24 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
     });
 
     app.post('/auth/totp/setup', {
-      config: { permission: 'authenticated', allowPending: true, rateLimit: { max: 10, timeWindow: '1 minute' }, idempotency: false },
-      schema: { tags: ['auth'], summary: '开始绑定动态验证码：再次输入密码，生成密钥与二维码（记入审计）', body: TotpStart, response: { 200: TotpSetup, ...problemReplies } },
+      config: {
+        permission: 'authenticated',
+        allowPending: true,
+        rateLimit: { max: 10, timeWindow: '1 minute' },
+        idempotency: false,
+      },
+      schema: {
+        tags: ['auth'],
+        summary: '开始绑定动态验证码：再次输入密码，生成密钥与二维码（记入审计）',
+        body: TotpStart,
+        response: { 200: TotpSetup, ...problemReplies },
+      },
       handler: async (req) => {
         const actor = requireActor(req);
         // A session alone (a borrowed browser, a stolen cookie) must not bind the intruder's phone to the account.
         const user = await reauthenticate(actor, req.body.password);
-        if (Number(user.totp_enabled ?? 0) === 1) throw new Problem(409, 'totp_already_enabled', '已绑定动态验证码；如需更换，请联系安全管理员重置');
+        if (Number(user.totp_enabled ?? 0) === 1)
+          throw new Problem(409, 'totp_already_enabled', '已绑定动态验证码；如需更换，请联系安全管理员重置');
         const secret = newTotpSecret();
         await db.transaction().execute(async (tx) => {
           const now = new Date().toISOString();
@@ -379,8 +512,14 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
             .where(notLocked(now))
             .executeTakeFirst();
           if (Number(started.numUpdatedRows) !== 1) {
-            const current = await tx.selectFrom('users').select('totp_enabled').where('id', '=', actor.userId).executeTakeFirstOrThrow();
-            throw Number(current.totp_enabled ?? 0) === 1 ? new Problem(409, 'totp_already_enabled', '已绑定动态验证码') : lockedProblem();
+            const current = await tx
+              .selectFrom('users')
+              .select('totp_enabled')
+              .where('id', '=', actor.userId)
+              .executeTakeFirstOrThrow();
+            throw Number(current.totp_enabled ?? 0) === 1
+              ? new Problem(409, 'totp_already_enabled', '已绑定动态验证码')
+              : lockedProblem();
           }
           await recordAudit(tx, actor, { action: 'auth.totp_setup', entityType: 'user', entityId: actor.userId });
         });
@@ -389,19 +528,39 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
     });
 
     app.post('/auth/totp/enable', {
-      config: { permission: 'authenticated', allowPending: true, rateLimit: { max: 10, timeWindow: '1 minute' }, idempotency: false },
+      config: {
+        permission: 'authenticated',
+        allowPending: true,
+        rateLimit: { max: 10, timeWindow: '1 minute' },
+        idempotency: false,
+      },
       schema: {
         tags: ['auth'],
         summary: '以一个动态验证码确认绑定，返回十个恢复码（只显示这一次）',
-        body: z.strictObject({ code: z.string().trim().regex(/^\d{6}$/, '请输入 6 位数字验证码') }).meta({ id: 'TotpEnable' }),
+        body: z
+          .strictObject({
+            code: z
+              .string()
+              .trim()
+              .regex(/^\d{6}$/, '请输入 6 位数字验证码'),
+          })
+          .meta({ id: 'TotpEnable' }),
         response: { 200: RecoveryCodes, ...problemReplies },
       },
       handler: async (req) => {
         const actor = requireActor(req);
-        const user = await db.selectFrom('users').select(['totp_enabled', 'totp_secret_enc', 'totp_last_step']).where('id', '=', actor.userId).executeTakeFirstOrThrow();
+        const user = await db
+          .selectFrom('users')
+          .select(['totp_enabled', 'totp_secret_enc', 'totp_last_step'])
+          .where('id', '=', actor.userId)
+          .executeTakeFirstOrThrow();
         if (Number(user.totp_enabled ?? 0) === 1) throw new Problem(409, 'totp_already_enabled', '已绑定动态验证码');
         if (!user.totp_secret_enc) throw new Problem(409, 'totp_not_started', '请先生成二维码');
-        const step = await checkTotp(opts.cipher.decrypt(user.totp_secret_enc), req.body.code, user.totp_last_step ?? null);
+        const step = await checkTotp(
+          opts.cipher.decrypt(user.totp_secret_enc),
+          req.body.code,
+          user.totp_last_step ?? null,
+        );
         if (step == null) throw new Problem(422, 'invalid_code', '动态验证码错误，请核对手机时间后重试');
         const codes = newRecoveryCodes();
         await db.transaction().execute(async (tx) => {
@@ -419,7 +578,15 @@ export function authRoutes(db: Db, opts: AuthOptions): FastifyPluginAsyncZod {
           await tx.deleteFrom('recovery_codes').where('user_id', '=', actor.userId).execute();
           await tx
             .insertInto('recovery_codes')
-            .values(codes.map((c) => ({ id: newId(), user_id: actor.userId, code_hash: hashRecoveryCode(c), created_at: now, used_at: null })))
+            .values(
+              codes.map((c) => ({
+                id: newId(),
+                user_id: actor.userId,
+                code_hash: hashRecoveryCode(c),
+                created_at: now,
+                used_at: null,
+              })),
+            )
             .execute();
           await recordAudit(tx, actor, { action: 'auth.totp_enable', entityType: 'user', entityId: actor.userId });
         });

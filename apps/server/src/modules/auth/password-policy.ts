@@ -23,7 +23,13 @@ export interface PasswordPolicy {
   minScore: number;
 }
 
-export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = { minLength: 8, maxLength: 128, minClasses: 3, maxAgeDays: 0, minScore: 3 };
+export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
+  minLength: 8,
+  maxLength: 128,
+  minClasses: 3,
+  maxAgeDays: 0,
+  minScore: 3,
+};
 
 export function passwordPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): PasswordPolicy {
   const n = (v: string | undefined, d: number) => (v && /^\d+$/.test(v) ? Number(v) : d);
@@ -41,29 +47,178 @@ export function passwordPolicyFromEnv(env: NodeJS.ProcessEnv = process.env): Pas
 // Compared whole without case and with the trailing digits and symbols people add (`Nanzhao@2020` is `nanzhao`),
 // and given to the estimator as a dictionary, so that they count as words inside longer passwords too.
 const LOCAL = [
-  'password', 'passw0rd', 'p@ssw0rd', 'p@ssword', 'qwerty', 'qwertyuiop', 'qwer', 'asdf', 'asdfgh', 'zxcvbn', 'abc', 'abcd', 'abcdef',
-  'admin', 'administrator', 'root', 'welcome', 'letmein', 'iloveyou', 'woaini', 'changeme', 'test', 'user', 'guest', 'super',
-  'aa', 'a', 'aaa', 'q', 'qq', 'qaz', 'qazwsx', '1q2w3e', '1qaz2wsx', 'zaq1', 'lianjian', 'nanzhao', 'henan', 'nanyang',
-  'dangjian', 'dangyuan', 'dangzhibu', 'zhibu', 'zuzhibu', 'fupin', 'tuopin', 'xiangcun', 'zhengfu', 'china', 'zhongguo',
-  'beijing', 'shanghai', 'baihe', 'qiaoduan', 'chengjiao', 'huaxia', 'wang', 'zhang', 'li', 'liu', 'chen', 'yang',
-  'huang', 'zhao', 'wu', 'zhou', 'xu', 'sun', 'ma', 'zhu', 'hu', 'guo', 'he', 'gao', 'lin', 'luo', 'zheng', 'liang',
-  'aini', 'woaini1314', '5201314', '1314', '520', 'huawei', 'zhangsan', 'lisi', 'wangwu', 'zhonghua', 'gongchandang',
+  'password',
+  'passw0rd',
+  'p@ssw0rd',
+  'p@ssword',
+  'qwerty',
+  'qwertyuiop',
+  'qwer',
+  'asdf',
+  'asdfgh',
+  'zxcvbn',
+  'abc',
+  'abcd',
+  'abcdef',
+  'admin',
+  'administrator',
+  'root',
+  'welcome',
+  'letmein',
+  'iloveyou',
+  'woaini',
+  'changeme',
+  'test',
+  'user',
+  'guest',
+  'super',
+  'aa',
+  'a',
+  'aaa',
+  'q',
+  'qq',
+  'qaz',
+  'qazwsx',
+  '1q2w3e',
+  '1qaz2wsx',
+  'zaq1',
+  'lianjian',
+  'nanzhao',
+  'henan',
+  'nanyang',
+  'dangjian',
+  'dangyuan',
+  'dangzhibu',
+  'zhibu',
+  'zuzhibu',
+  'fupin',
+  'tuopin',
+  'xiangcun',
+  'zhengfu',
+  'china',
+  'zhongguo',
+  'beijing',
+  'shanghai',
+  'baihe',
+  'qiaoduan',
+  'chengjiao',
+  'huaxia',
+  'wang',
+  'zhang',
+  'li',
+  'liu',
+  'chen',
+  'yang',
+  'huang',
+  'zhao',
+  'wu',
+  'zhou',
+  'xu',
+  'sun',
+  'ma',
+  'zhu',
+  'hu',
+  'guo',
+  'he',
+  'gao',
+  'lin',
+  'luo',
+  'zheng',
+  'liang',
+  'aini',
+  'woaini1314',
+  '5201314',
+  '1314',
+  '520',
+  'huawei',
+  'zhangsan',
+  'lisi',
+  'wangwu',
+  'zhonghua',
+  'gongchandang',
   // The most common Chinese passwords (the leaked lists of CSDN, 12306 and others): pinyin phrases, number patterns
   // read off the keypad (147258369) or the keyboard's columns (1qaz2wsx3edc), and letters put before 123456.
-  'woshishui', 'wodemima', 'mima', 'woaiwojia', 'woainima', 'caonima', 'nicaiya', 'buzhidao', 'laopo', 'laogong',
-  'baobao', 'tiantian', 'xiaoxiao', 'zhangwei', 'wangwei', 'dearbook', 'xiazhili', 'aini1314', '1314520', '520520',
-  '147258369', '147258', '258369', '741852963', '147852369', '123654789', '789456123', '159753', '159357', '123321',
-  '112233', '11223344', '31415926', '110110', '88888888', '66666666', 'a123456', 'aa123456', 'qq123456', 'abc123',
-  'qwe123', '123qwe', 'asd123', 'zxc123', 'qweasd', 'qweasdzxc', 'qazwsxedc', '1qaz2wsx3edc', '1qaz2wsx3edc4rfv',
-  'zaq12wsx', 'zaq1xsw2', '2wsx3edc', '1q2w3e4r', '1q2w3e4r5t',
+  'woshishui',
+  'wodemima',
+  'mima',
+  'woaiwojia',
+  'woainima',
+  'caonima',
+  'nicaiya',
+  'buzhidao',
+  'laopo',
+  'laogong',
+  'baobao',
+  'tiantian',
+  'xiaoxiao',
+  'zhangwei',
+  'wangwei',
+  'dearbook',
+  'xiazhili',
+  'aini1314',
+  '1314520',
+  '520520',
+  '147258369',
+  '147258',
+  '258369',
+  '741852963',
+  '147852369',
+  '123654789',
+  '789456123',
+  '159753',
+  '159357',
+  '123321',
+  '112233',
+  '11223344',
+  '31415926',
+  '110110',
+  '88888888',
+  '66666666',
+  'a123456',
+  'aa123456',
+  'qq123456',
+  'abc123',
+  'qwe123',
+  '123qwe',
+  'asd123',
+  'zxc123',
+  'qweasd',
+  'qweasdzxc',
+  'qazwsxedc',
+  '1qaz2wsx3edc',
+  '1qaz2wsx3edc4rfv',
+  'zaq12wsx',
+  'zaq1xsw2',
+  '2wsx3edc',
+  '1q2w3e4r',
+  '1q2w3e4r5t',
 ];
 const COMMON = new Set(LOCAL);
 
 // The keys a shifted character is typed on (US layout, as on Chinese keyboards): `!QAZ@WSX` is typed as `1qaz2wsx`
 // with the shift key held, and is guessed as early.
 const UNSHIFTED: Record<string, string> = {
-  '!': '1', '@': '2', '#': '3', $: '4', '%': '5', '^': '6', '&': '7', '*': '8', '(': '9', ')': '0', _: '-', '+': '=',
-  '{': '[', '}': ']', '|': '\\', ':': ';', '"': "'", '<': ',', '>': '.', '?': '/', '~': '`',
+  '!': '1',
+  '@': '2',
+  '#': '3',
+  $: '4',
+  '%': '5',
+  '^': '6',
+  '&': '7',
+  '*': '8',
+  '(': '9',
+  ')': '0',
+  _: '-',
+  '+': '=',
+  '{': '[',
+  '}': ']',
+  '|': '\\',
+  ':': ';',
+  '"': "'",
+  '<': ',',
+  '>': '.',
+  '?': '/',
+  '~': '`',
 };
 const unshifted = (password: string) => [...password.toLowerCase()].map((c) => UNSHIFTED[c] ?? c).join('');
 
@@ -85,7 +240,8 @@ function walksColumns(password: string): boolean {
     for (; j < keys.length; j++) {
       const a = KEY_AT.get(keys[j - 1] as string);
       const b = KEY_AT.get(keys[j] as string);
-      if (!a || !b || a.column !== b.column || Math.abs(b.row - a.row) !== 1 || (step !== 0 && b.row - a.row !== step)) break;
+      if (!a || !b || a.column !== b.column || Math.abs(b.row - a.row) !== 1 || (step !== 0 && b.row - a.row !== step))
+        break;
       step = b.row - a.row;
     }
     if (j - i >= 3) {
@@ -119,7 +275,10 @@ function trivialLetters(letters: string): boolean {
   if (letters.length > 4) return false;
   if (/^(.)\1*$/.test(letters)) return true;
   const codes = [...letters].map((c) => c.charCodeAt(0));
-  return codes.every((c, i) => i === 0 || c - (codes[i - 1] as number) === 1) || codes.every((c, i) => i === 0 || (codes[i - 1] as number) - c === 1);
+  return (
+    codes.every((c, i) => i === 0 || c - (codes[i - 1] as number) === 1) ||
+    codes.every((c, i) => i === 0 || (codes[i - 1] as number) - c === 1)
+  );
 }
 
 /**
@@ -151,12 +310,22 @@ function strength(): ZxcvbnFactory {
     const common = require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common');
     // Without edit distance: it costs ~50 ms of the event loop per check, and the substitutions people make
     // (`P@ssw0rd`) are already matched as such.
-    estimator = new core.ZxcvbnFactory({ dictionary: { ...common.dictionary, lianjian: LOCAL }, graphs: common.adjacencyGraphs, useLevenshteinDistance: false });
+    estimator = new core.ZxcvbnFactory({
+      dictionary: { ...common.dictionary, lianjian: LOCAL },
+      graphs: common.adjacencyGraphs,
+      useLevenshteinDistance: false,
+    });
   }
   return estimator;
 }
 
-export type PasswordProblem = 'too_short' | 'too_long' | 'too_few_classes' | 'common' | 'contains_username' | 'guessable';
+export type PasswordProblem =
+  | 'too_short'
+  | 'too_long'
+  | 'too_few_classes'
+  | 'common'
+  | 'contains_username'
+  | 'guessable';
 
 /** A broken rule and what to tell the person choosing the password. */
 export interface PasswordFinding {
@@ -186,24 +355,41 @@ const GUESSABLE_BECAUSE: Record<string, string> = {
 };
 
 /** What is wrong with a proposed password, each with its message; empty when it is acceptable. */
-export function reviewPassword(password: string, username: string, policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY, personal: string[] = []): PasswordFinding[] {
+export function reviewPassword(
+  password: string,
+  username: string,
+  policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY,
+  personal: string[] = [],
+): PasswordFinding[] {
   const found: PasswordFinding[] = [];
   const length = [...password].length;
   if (length < policy.minLength) found.push({ problem: 'too_short', message: `密码至少 ${policy.minLength} 位` });
   if (length > policy.maxLength) found.push({ problem: 'too_long', message: `密码最多 ${policy.maxLength} 位` });
   const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^a-zA-Z\d]/].filter((re) => re.test(password)).length;
-  if (classes < policy.minClasses) found.push({ problem: 'too_few_classes', message: `密码须包含大写字母、小写字母、数字、符号中的至少 ${policy.minClasses} 类` });
+  if (classes < policy.minClasses)
+    found.push({
+      problem: 'too_few_classes',
+      message: `密码须包含大写字母、小写字母、数字、符号中的至少 ${policy.minClasses} 类`,
+    });
   if (COMMON.has(stem(password))) found.push({ problem: 'common', message: '密码过于常见，请换一个不易猜到的密码' });
-  if (username.length >= 3 && password.toLowerCase().includes(username.toLowerCase())) found.push({ problem: 'contains_username', message: '密码不能包含用户名' });
+  if (username.length >= 3 && password.toLowerCase().includes(username.toLowerCase()))
+    found.push({ problem: 'contains_username', message: '密码不能包含用户名' });
   // Estimated only within the length limit: the estimate's cost grows with the length.
   if (length <= policy.maxLength) {
-    const inputs = [username, ...personal.flatMap((p) => (/[\u4e00-\u9fff]/.test(p) ? [p, namePinyin(p), nameInitials(p)] : [p]))].filter((x) => x.length >= 2);
+    const inputs = [
+      username,
+      ...personal.flatMap((p) => (/[\u4e00-\u9fff]/.test(p) ? [p, namePinyin(p), nameInitials(p)] : [p])),
+    ].filter((x) => x.length >= 2);
     const estimate = strength().check(password, inputs);
     // Typed with the shift key held or not, a password is guessed as early: it is estimated as typed without it too.
     const plain = unshifted(password);
     const plainEstimate = plain === password ? estimate : strength().check(plain, inputs);
     const weakest = plainEstimate.score < estimate.score ? plainEstimate : estimate;
-    const pattern = walksColumns(password) ? 'keyboardColumns' : lettersBeforeDigitRun(password) ? 'lettersAndDigitRun' : null;
+    const pattern = walksColumns(password)
+      ? 'keyboardColumns'
+      : lettersBeforeDigitRun(password)
+        ? 'lettersAndDigitRun'
+        : null;
     if (weakest.score < policy.minScore || pattern) {
       const because = GUESSABLE_BECAUSE[pattern ?? weakest.feedback.warning ?? ''];
       found.push({
@@ -216,6 +402,11 @@ export function reviewPassword(password: string, username: string, policy: Passw
 }
 
 /** The rules a proposed password breaks; empty when it is acceptable. */
-export function checkPassword(password: string, username: string, policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY, personal: string[] = []): PasswordProblem[] {
+export function checkPassword(
+  password: string,
+  username: string,
+  policy: PasswordPolicy = DEFAULT_PASSWORD_POLICY,
+  personal: string[] = [],
+): PasswordProblem[] {
   return reviewPassword(password, username, policy, personal).map((f) => f.problem);
 }

@@ -10,7 +10,10 @@ export function newTotpSecret(): string {
 /** The otpauth URI and its QR code (a PNG data URL) for an authenticator app. */
 export async function enrolment(secret: string, username: string): Promise<{ uri: string; qr: string }> {
   const uri = generateURI({ issuer: TOTP_ISSUER, label: username, secret });
-  return { uri, qr: await (await import('qrcode')).default.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 1, width: 220 }) };
+  return {
+    uri,
+    qr: await (await import('qrcode')).default.toDataURL(uri, { errorCorrectionLevel: 'M', margin: 1, width: 220 }),
+  };
 }
 
 /**
@@ -19,7 +22,12 @@ export async function enrolment(secret: string, username: string): Promise<{ uri
  */
 export async function checkTotp(secret: string, code: string, lastStep: number | null): Promise<number | null> {
   if (!/^\d{6}$/.test(code)) return null;
-  const result = await verify({ secret, token: code, epochTolerance: 30, ...(lastStep != null ? { afterTimeStep: lastStep } : {}) });
+  const result = await verify({
+    secret,
+    token: code,
+    epochTolerance: 30,
+    ...(lastStep != null ? { afterTimeStep: lastStep } : {}),
+  });
   return result.valid && 'timeStep' in result ? Number(result.timeStep) : null;
 }
 

@@ -3,7 +3,6 @@ import { PUBLIC_HOUSEHOLD_COLUMNS } from './board.policy.ts';
 
 /** All SQL of the village notice board: public reads, by the village's code, of what the policy lets it show. */
 
-
 export const exitsInNotice = (db: Executor, village: string) =>
   db
     .selectFrom('exit_applications as e')

@@ -17,20 +17,43 @@ export class BoardService {
   async village(code: string, today = todayInShanghai()) {
     const village = await villageOf(this.db, code);
     if (village?.level !== 'village') throw notFound('村（社区）');
-    const [exits, cases, items] = await Promise.all([repo.exitsInNotice(this.db, code), repo.casesInNotice(this.db, code), repo.villageItems(this.db, code, policy.ITEMS_ON_BOARD)]);
+    const [exits, cases, items] = await Promise.all([
+      repo.exitsInNotice(this.db, code),
+      repo.casesInNotice(this.db, code),
+      repo.villageItems(this.db, code, policy.ITEMS_ON_BOARD),
+    ]);
     // A notice ends when its days have run from its start and its floor has run on this board (DOMAIN §9a).
     const notice = (kind: NoticeKind, r: StoredNotice) => {
       const ends = noticeEndsOf(kind, r) ?? today;
-      return { noticeStartOn: r.notice_start_on ?? today, noticeEndsOn: ends, daysLeft: Math.max(0, daysBetween(today, ends)) };
+      return {
+        noticeStartOn: r.notice_start_on ?? today,
+        noticeEndsOn: ends,
+        daysLeft: Math.max(0, daysBetween(today, ends)),
+      };
     };
     return {
       villageCode: village.code,
       villageName: village.name,
       townshipName: village.township_name ?? '',
       today,
-      exits: exits.map((e) => ({ headName: e.head_name, outcome: policy.outcomeOf('exit', 'in_notice'), ...notice('exit', e) })),
-      monitoring: cases.map((m) => ({ headName: m.head_name, outcome: policy.outcomeOf('monitoring', m.status), ...notice('monitoring', m) })),
-      items: items.map((i) => ({ listTitle: i.title, no: i.no, problem: i.problem, status: i.status, dueOn: i.due_on, residentConfirmed: Boolean(i.resident_confirmed_at) })),
+      exits: exits.map((e) => ({
+        headName: e.head_name,
+        outcome: policy.outcomeOf('exit', 'in_notice'),
+        ...notice('exit', e),
+      })),
+      monitoring: cases.map((m) => ({
+        headName: m.head_name,
+        outcome: policy.outcomeOf('monitoring', m.status),
+        ...notice('monitoring', m),
+      })),
+      items: items.map((i) => ({
+        listTitle: i.title,
+        no: i.no,
+        problem: i.problem,
+        status: i.status,
+        dueOn: i.due_on,
+        residentConfirmed: Boolean(i.resident_confirmed_at),
+      })),
       howToObject: policy.HOW_TO_OBJECT,
     };
   }

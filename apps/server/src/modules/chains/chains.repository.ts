@@ -1,7 +1,13 @@
 import { todayInShanghai } from '@lianjian/shared';
 import { type Insertable, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
-import type { ChainTable, LandContractTable, ParticipationTable, ProjectTable, StagePlacementTable } from '../../db/types.ts';
+import type {
+  ChainTable,
+  LandContractTable,
+  ParticipationTable,
+  ProjectTable,
+  StagePlacementTable,
+} from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { orgInScope } from '../../lib/scope.ts';
 
@@ -9,10 +15,17 @@ import { orgInScope } from '../../lib/scope.ts';
 
 /** An organization the actor reads, with its status. */
 export const orgInReach = (db: Executor, actor: Actor, orgId: string) =>
-  db.selectFrom('temporary_orgs as o').select(['o.id', 'o.name', 'o.status']).where('o.id', '=', orgId).where(orgInScope(actor, 'o')).executeTakeFirst();
+  db
+    .selectFrom('temporary_orgs as o')
+    .select(['o.id', 'o.name', 'o.status'])
+    .where('o.id', '=', orgId)
+    .where(orgInScope(actor, 'o'))
+    .executeTakeFirst();
 
-export const chainOwner = (db: Executor, id: string) => db.selectFrom('chains').select(['id', 'org_id']).where('id', '=', id).executeTakeFirst();
-export const projectOwner = (db: Executor, id: string) => db.selectFrom('projects').select(['id', 'org_id']).where('id', '=', id).executeTakeFirst();
+export const chainOwner = (db: Executor, id: string) =>
+  db.selectFrom('chains').select(['id', 'org_id']).where('id', '=', id).executeTakeFirst();
+export const projectOwner = (db: Executor, id: string) =>
+  db.selectFrom('projects').select(['id', 'org_id']).where('id', '=', id).executeTakeFirst();
 
 /** A stage of this chain, with the chain's organization. */
 export const stageOf = (db: Executor, chainId: string, stageId: string) =>
@@ -35,7 +48,9 @@ export function blockages(db: Executor, where: { stageIds?: string[]; projectId?
       'i.problem',
       'i.status',
       'i.stage_id',
-      sql<number>`case when i.due_on is not null and i.due_on < ${today} and i.status <> 'closed' then 1 else 0 end`.as('overdue'),
+      sql<number>`case when i.due_on is not null and i.due_on < ${today} and i.status <> 'closed' then 1 else 0 end`.as(
+        'overdue',
+      ),
     ]);
   if (where.stageIds) q = q.where('i.stage_id', 'in', where.stageIds.length ? where.stageIds : ['']);
   if (where.projectId) q = q.where('i.project_id', '=', where.projectId);
@@ -48,26 +63,57 @@ export function participations(db: Executor, where: { chainId?: string; projectI
     .selectFrom('participations as pa')
     .innerJoin('regions as g', 'g.code', 'pa.region_code')
     .leftJoin('chain_stages as s', 's.id', 'pa.stage_id')
-    .select(['pa.id', 'pa.holder', 'g.name as region_name', 'pa.kind', 'pa.income_yuan', 'pa.year', 's.name as stage_name']);
-  return (where.chainId ? q.where('pa.chain_id', '=', where.chainId) : q.where('pa.project_id', '=', where.projectId as string)).orderBy('pa.year', 'desc').orderBy('pa.holder').execute();
+    .select([
+      'pa.id',
+      'pa.holder',
+      'g.name as region_name',
+      'pa.kind',
+      'pa.income_yuan',
+      'pa.year',
+      's.name as stage_name',
+    ]);
+  return (
+    where.chainId
+      ? q.where('pa.chain_id', '=', where.chainId)
+      : q.where('pa.project_id', '=', where.projectId as string)
+  )
+    .orderBy('pa.year', 'desc')
+    .orderBy('pa.holder')
+    .execute();
 }
 
-export const insertParticipation = (tx: Executor, row: Insertable<ParticipationTable>) => tx.insertInto('participations').values(row).execute();
+export const insertParticipation = (tx: Executor, row: Insertable<ParticipationTable>) =>
+  tx.insertInto('participations').values(row).execute();
 
 export async function insertChain(tx: Executor, chain: ChainTable, stages: string[], newId: () => string) {
   await tx.insertInto('chains').values(chain).execute();
-  for (const [i, name] of stages.entries()) await tx.insertInto('chain_stages').values({ id: newId(), chain_id: chain.id, seq: i + 1, name }).execute();
+  for (const [i, name] of stages.entries())
+    await tx
+      .insertInto('chain_stages')
+      .values({ id: newId(), chain_id: chain.id, seq: i + 1, name })
+      .execute();
 }
 
 /** Ids of the chains (or projects) of organizations in scope, oldest first, at most `limit`. */
 export function chainIdsInScope(db: Executor, actor: Actor, orgId: string | undefined, limit: number) {
-  let q = db.selectFrom('chains as c').innerJoin('temporary_orgs as o', 'o.id', 'c.org_id').where(orgInScope(actor, 'o')).select(['c.id']);
+  let q = db
+    .selectFrom('chains as c')
+    .innerJoin('temporary_orgs as o', 'o.id', 'c.org_id')
+    .where(orgInScope(actor, 'o'))
+    .select(['c.id']);
   if (orgId) q = q.where('c.org_id', '=', orgId);
   return q.orderBy('c.created_at').limit(limit).execute();
 }
 
 export const projectIdsInScope = (db: Executor, actor: Actor, limit: number) =>
-  db.selectFrom('projects as p').innerJoin('temporary_orgs as o', 'o.id', 'p.org_id').where(orgInScope(actor, 'o')).select('p.id').orderBy('p.created_at').limit(limit).execute();
+  db
+    .selectFrom('projects as p')
+    .innerJoin('temporary_orgs as o', 'o.id', 'p.org_id')
+    .where(orgInScope(actor, 'o'))
+    .select('p.id')
+    .orderBy('p.created_at')
+    .limit(limit)
+    .execute();
 
 /** A chain in scope with its organization's name and status. */
 export const chainInScope = (db: Executor, actor: Actor, id: string) =>
@@ -79,7 +125,8 @@ export const chainInScope = (db: Executor, actor: Actor, id: string) =>
     .where(orgInScope(actor, 'o'))
     .executeTakeFirst();
 
-export const stagesOf = (db: Executor, chainId: string) => db.selectFrom('chain_stages').selectAll().where('chain_id', '=', chainId).orderBy('seq').execute();
+export const stagesOf = (db: Executor, chainId: string) =>
+  db.selectFrom('chain_stages').selectAll().where('chain_id', '=', chainId).orderBy('seq').execute();
 
 /** Who sits on these stages: members and units, with their names. */
 export const placementsOn = (db: Executor, stageIds: string[]) =>
@@ -88,22 +135,46 @@ export const placementsOn = (db: Executor, stageIds: string[]) =>
         .selectFrom('stage_placements as sp')
         .leftJoin('members as p', (j) => j.onRef('p.id', '=', 'sp.ref_id').on('sp.kind', '=', 'member'))
         .leftJoin('units as u', (j) => j.onRef('u.id', '=', 'sp.ref_id').on('sp.kind', '=', 'unit'))
-        .select(['sp.stage_id', 'sp.kind', 'sp.ref_id', 'sp.role', sql<string>`coalesce(p.name, u.name, '')`.as('name')])
+        .select([
+          'sp.stage_id',
+          'sp.kind',
+          'sp.ref_id',
+          'sp.role',
+          sql<string>`coalesce(p.name, u.name, '')`.as('name'),
+        ])
         .where('sp.stage_id', 'in', stageIds)
         .execute()
     : Promise.resolve([]);
 
 /** Whether a member (or a unit) of this id exists. */
 export const placeableExists = async (tx: Executor, kind: 'member' | 'unit', id: string) =>
-  Boolean(kind === 'member' ? await tx.selectFrom('members').select('id').where('id', '=', id).executeTakeFirst() : await tx.selectFrom('units').select('id').where('id', '=', id).executeTakeFirst());
+  Boolean(
+    kind === 'member'
+      ? await tx.selectFrom('members').select('id').where('id', '=', id).executeTakeFirst()
+      : await tx.selectFrom('units').select('id').where('id', '=', id).executeTakeFirst(),
+  );
 
 export const isPlaced = async (tx: Executor, p: { stage_id: string; kind: 'member' | 'unit'; ref_id: string }) =>
-  Boolean(await tx.selectFrom('stage_placements').select('ref_id').where('stage_id', '=', p.stage_id).where('kind', '=', p.kind).where('ref_id', '=', p.ref_id).executeTakeFirst());
+  Boolean(
+    await tx
+      .selectFrom('stage_placements')
+      .select('ref_id')
+      .where('stage_id', '=', p.stage_id)
+      .where('kind', '=', p.kind)
+      .where('ref_id', '=', p.ref_id)
+      .executeTakeFirst(),
+  );
 
-export const insertPlacement = (tx: Executor, row: StagePlacementTable) => tx.insertInto('stage_placements').values(row).execute();
+export const insertPlacement = (tx: Executor, row: StagePlacementTable) =>
+  tx.insertInto('stage_placements').values(row).execute();
 
 export const stageInChain = (tx: Executor, stageId: string, chainId: string) =>
-  tx.selectFrom('chain_stages').select('id').where('id', '=', stageId).where('chain_id', '=', chainId).executeTakeFirst();
+  tx
+    .selectFrom('chain_stages')
+    .select('id')
+    .where('id', '=', stageId)
+    .where('chain_id', '=', chainId)
+    .executeTakeFirst();
 
 export const insertProject = (tx: Executor, row: ProjectTable) => tx.insertInto('projects').values(row).execute();
 
@@ -127,4 +198,5 @@ export const contractsOf = (db: Executor, projectId: string) =>
     .orderBy('lc.created_at')
     .execute();
 
-export const insertContract = (tx: Executor, row: LandContractTable) => tx.insertInto('land_contracts').values(row).execute();
+export const insertContract = (tx: Executor, row: LandContractTable) =>
+  tx.insertInto('land_contracts').values(row).execute();

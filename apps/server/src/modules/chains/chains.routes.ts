@@ -2,7 +2,15 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { noContent, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
-import { Chain, CreateChain, CreateProject, LandContract, NewParticipation, Placement, Project } from './chains.schemas.ts';
+import {
+  Chain,
+  CreateChain,
+  CreateProject,
+  LandContract,
+  NewParticipation,
+  Placement,
+  Project,
+} from './chains.schemas.ts';
 import type { ChainService } from './chains.service.ts';
 
 const IdParams = z.object({ id: z.string().uuid() });
@@ -22,13 +30,24 @@ export function chainRoutes(service: ChainService): FastifyPluginAsyncZod {
     });
     app.get('/chains/:id', {
       config: { permission: 'items:read' },
-      schema: { tags: ['chains'], summary: '产业链：环节、人员与堵点', params: IdParams, response: { 200: Chain, ...problemReplies } },
+      schema: {
+        tags: ['chains'],
+        summary: '产业链：环节、人员与堵点',
+        params: IdParams,
+        response: { 200: Chain, ...problemReplies },
+      },
       handler: (req) => service.getChain(requireActor(req), req.params.id),
     });
     app.post('/chains', {
       config: { permission: 'chains:write' },
-      schema: { tags: ['chains'], summary: '建立产业链及其环节', body: CreateChain, response: { 201: Created, ...problemReplies } },
-      handler: async (req, reply) => reply.code(201).send({ id: await service.createChain(requireActor(req), req.body) }),
+      schema: {
+        tags: ['chains'],
+        summary: '建立产业链及其环节',
+        body: CreateChain,
+        response: { 201: Created, ...problemReplies },
+      },
+      handler: async (req, reply) =>
+        reply.code(201).send({ id: await service.createChain(requireActor(req), req.body) }),
     });
     app.post('/chains/:id/stages/:stageId/placements', {
       config: { permission: 'chains:write' },
@@ -46,7 +65,13 @@ export function chainRoutes(service: ChainService): FastifyPluginAsyncZod {
     });
     app.post('/chains/:id/participations', {
       config: { permission: 'chains:write' },
-      schema: { tags: ['chains'], summary: '登记参与产业链的农户（务工、流转、订单）及增收', params: IdParams, body: NewParticipation, response: noContent },
+      schema: {
+        tags: ['chains'],
+        summary: '登记参与产业链的农户（务工、流转、订单）及增收',
+        params: IdParams,
+        body: NewParticipation,
+        response: noContent,
+      },
       handler: async (req, reply) => {
         await service.addParticipation(requireActor(req), { chainId: req.params.id }, req.body);
         return reply.code(204).send();
@@ -54,7 +79,13 @@ export function chainRoutes(service: ChainService): FastifyPluginAsyncZod {
     });
     app.post('/projects/:id/participations', {
       config: { permission: 'chains:write' },
-      schema: { tags: ['projects'], summary: '登记参与项目的农户及增收', params: IdParams, body: NewParticipation, response: noContent },
+      schema: {
+        tags: ['projects'],
+        summary: '登记参与项目的农户及增收',
+        params: IdParams,
+        body: NewParticipation,
+        response: noContent,
+      },
       handler: async (req, reply) => {
         await service.addParticipation(requireActor(req), { projectId: req.params.id }, req.body);
         return reply.code(204).send();
@@ -62,22 +93,43 @@ export function chainRoutes(service: ChainService): FastifyPluginAsyncZod {
     });
     app.get('/projects', {
       config: { permission: 'items:read' },
-      schema: { tags: ['projects'], summary: '项目', response: { 200: z.object({ items: z.array(Project) }), ...problemReplies } },
+      schema: {
+        tags: ['projects'],
+        summary: '项目',
+        response: { 200: z.object({ items: z.array(Project) }), ...problemReplies },
+      },
       handler: (req) => service.listProjects(requireActor(req)),
     });
     app.get('/projects/:id', {
       config: { permission: 'items:read' },
-      schema: { tags: ['projects'], summary: '项目：投资、面积、土地流转合同与相关事项', params: IdParams, response: { 200: Project, ...problemReplies } },
+      schema: {
+        tags: ['projects'],
+        summary: '项目：投资、面积、土地流转合同与相关事项',
+        params: IdParams,
+        response: { 200: Project, ...problemReplies },
+      },
       handler: (req) => service.getProject(requireActor(req), req.params.id),
     });
     app.post('/projects', {
       config: { permission: 'chains:write' },
-      schema: { tags: ['projects'], summary: '登记项目', body: CreateProject, response: { 201: Created, ...problemReplies } },
-      handler: async (req, reply) => reply.code(201).send({ id: await service.createProject(requireActor(req), req.body) }),
+      schema: {
+        tags: ['projects'],
+        summary: '登记项目',
+        body: CreateProject,
+        response: { 201: Created, ...problemReplies },
+      },
+      handler: async (req, reply) =>
+        reply.code(201).send({ id: await service.createProject(requireActor(req), req.body) }),
     });
     app.post('/projects/:id/land-contracts', {
       config: { permission: 'chains:write' },
-      schema: { tags: ['projects'], summary: '登记土地流转合同', params: IdParams, body: LandContract, response: noContent },
+      schema: {
+        tags: ['projects'],
+        summary: '登记土地流转合同',
+        params: IdParams,
+        body: LandContract,
+        response: noContent,
+      },
       handler: async (req, reply) => {
         await service.addContract(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();

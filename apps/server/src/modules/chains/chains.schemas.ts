@@ -9,7 +9,13 @@ export const Placement = z
   .strictObject({ kind: z.enum(['member', 'unit']), refId: id, role: text(50).optional() })
   .meta({ id: 'StagePlacement' });
 
-const Blockage = z.object({ id: z.string(), no: z.number().int(), problem: z.string(), status: z.string(), overdue: z.boolean() });
+const Blockage = z.object({
+  id: z.string(),
+  no: z.number().int(),
+  problem: z.string(),
+  status: z.string(),
+  overdue: z.boolean(),
+});
 
 export const PARTICIPATION_KINDS = ['job', 'land_transfer', 'purchase_contract'] as const;
 
@@ -54,12 +60,21 @@ export const Chain = z
         id: z.string(),
         seq: z.number().int(),
         name: z.string(),
-        placements: z.array(z.object({ kind: z.enum(['member', 'unit']), refId: z.string(), name: z.string(), role: z.string().nullable() })),
+        placements: z.array(
+          z.object({
+            kind: z.enum(['member', 'unit']),
+            refId: z.string(),
+            name: z.string(),
+            role: z.string().nullable(),
+          }),
+        ),
         blockages: z.array(Blockage),
       }),
     ),
     participation: ParticipationSummary,
-    abilities: z.object({ maintain: z.boolean().describe('May add stages, placements, participations and contracts') }).describe('What the caller may do, as the server would allow it'),
+    abilities: z
+      .object({ maintain: z.boolean().describe('May add stages, placements, participations and contracts') })
+      .describe('What the caller may do, as the server would allow it'),
   })
   .meta({ id: 'Chain' });
 
@@ -107,6 +122,8 @@ export const Project = z
     signedAreaMu: z.number().int(),
     items: z.array(Blockage),
     participation: ParticipationSummary,
-    abilities: z.object({ maintain: z.boolean().describe('May add stages, placements, participations and contracts') }).describe('What the caller may do, as the server would allow it'),
+    abilities: z
+      .object({ maintain: z.boolean().describe('May add stages, placements, participations and contracts') })
+      .describe('What the caller may do, as the server would allow it'),
   })
   .meta({ id: 'Project' });

@@ -12,7 +12,13 @@ import * as repo from './chains.repository.ts';
 import type { CreateChain, CreateProject, LandContract, NewParticipation, Placement } from './chains.schemas.ts';
 
 type Blockage = Awaited<ReturnType<typeof repo.blockages>>[number];
-const blockage = (b: Blockage) => ({ id: b.id, no: b.no, problem: b.problem, status: b.status, overdue: Number(b.overdue) === 1 });
+const blockage = (b: Blockage) => ({
+  id: b.id,
+  no: b.no,
+  problem: b.problem,
+  status: b.status,
+  overdue: Number(b.overdue) === 1,
+});
 
 /** Industry chains with ordered stages and blockages; projects with land-transfer contracts (DOMAIN §8). */
 export class ChainService {
@@ -45,15 +51,23 @@ export class ChainService {
   }
 
   /** A household taking part in a chain or a project, with the income it brings. */
-  async addParticipation(actor: Actor, target: { chainId?: string; projectId?: string }, input: z.infer<typeof NewParticipation>) {
+  async addParticipation(
+    actor: Actor,
+    target: { chainId?: string; projectId?: string },
+    input: z.infer<typeof NewParticipation>,
+  ) {
     await this.db.transaction().execute(async (tx) => {
-      const owner = target.chainId ? await repo.chainOwner(tx, target.chainId) : await repo.projectOwner(tx, target.projectId as string);
+      const owner = target.chainId
+        ? await repo.chainOwner(tx, target.chainId)
+        : await repo.projectOwner(tx, target.projectId as string);
       if (!owner) throw notFound(target.chainId ? '产业链' : '项目');
       await this.writableOrg(actor, owner.org_id, tx);
       if (input.stageId && !(await repo.stageInChain(tx, input.stageId, target.chainId ?? ''))) {
         throw invalid('环节不属于该产业链', [{ path: 'body.stageId', message: input.stageId }]);
       }
-      await assertRegionsWithin(tx, actor, [{ path: 'body.regionCode', code: input.regionCode }], { within: await coverageOf(tx, owner.org_id) });
+      await assertRegionsWithin(tx, actor, [{ path: 'body.regionCode', code: input.regionCode }], {
+        within: await coverageOf(tx, owner.org_id),
+      });
       const row = {
         id: newId(),
         chain_id: target.chainId ?? null,
@@ -68,7 +82,12 @@ export class ChainService {
         created_at: nowIso(),
       };
       await repo.insertParticipation(tx, row);
-      await recordAudit(tx, actor, { action: 'participation.create', entityType: target.chainId ? 'chain' : 'project', entityId: owner.id, after: row });
+      await recordAudit(tx, actor, {
+        action: 'participation.create',
+        entityType: target.chainId ? 'chain' : 'project',
+        entityId: owner.id,
+        after: row,
+      });
     });
   }
 
@@ -76,10 +95,23 @@ export class ChainService {
     return this.db.transaction().execute(async (tx) => {
       await this.writableOrg(actor, input.orgId, tx);
       const now = nowIso();
-      const chain = { id: newId(), org_id: input.orgId, name: input.name, product: input.product, version: 1, created_at: now, updated_at: now };
+      const chain = {
+        id: newId(),
+        org_id: input.orgId,
+        name: input.name,
+        product: input.product,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      };
       await repo.insertChain(tx, chain, input.stages, newId);
       await recordReply(tx, actor.requestId, 201, { id: chain.id });
-      await recordAudit(tx, actor, { action: 'chain.create', entityType: 'chain', entityId: chain.id, after: { ...chain, stages: input.stages } });
+      await recordAudit(tx, actor, {
+        action: 'chain.create',
+        entityType: 'chain',
+        entityId: chain.id,
+        after: { ...chain, stages: input.stages },
+      });
       return chain.id;
     });
   }
@@ -95,7 +127,10 @@ export class ChainService {
     if (!chain) throw notFound('产业链');
     const stages = await repo.stagesOf(this.db, id);
     const stageIds = stages.map((s) => s.id);
-    const [placements, blockages] = await Promise.all([repo.placementsOn(this.db, stageIds), repo.blockages(this.db, { stageIds })]);
+    const [placements, blockages] = await Promise.all([
+      repo.placementsOn(this.db, stageIds),
+      repo.blockages(this.db, { stageIds }),
+    ]);
     return {
       id: chain.id,
       orgId: chain.org_id,
@@ -106,7 +141,9 @@ export class ChainService {
         id: s.id,
         seq: s.seq,
         name: s.name,
-        placements: placements.filter((p) => p.stage_id === s.id).map((p) => ({ kind: p.kind, refId: p.ref_id, name: p.name, role: p.role })),
+        placements: placements
+          .filter((p) => p.stage_id === s.id)
+          .map((p) => ({ kind: p.kind, refId: p.ref_id, name: p.name, role: p.role })),
         blockages: blockages.filter((b) => b.stage_id === s.id).map(blockage),
       })),
       participation: await this.participation({ chainId: chain.id }),
@@ -121,7 +158,9 @@ export class ChainService {
       if (!stage) throw notFound('环节');
       await this.writableOrg(actor, stage.org_id, tx);
       if (!(await repo.placeableExists(tx, input.kind, input.refId))) {
-        throw invalid(input.kind === 'member' ? '党员不存在' : '单位不存在', [{ path: 'body.refId', message: input.refId }]);
+        throw invalid(input.kind === 'member' ? '党员不存在' : '单位不存在', [
+          { path: 'body.refId', message: input.refId },
+        ]);
       }
       const row = { stage_id: stageId, kind: input.kind, ref_id: input.refId, role: input.role ?? null };
       if (await repo.isPlaced(tx, row)) throw conflict('already_placed', '已在该环节');
@@ -162,7 +201,10 @@ export class ChainService {
   async getProject(actor: Actor, id: string) {
     const p = await repo.projectInScope(this.db, actor, id);
     if (!p) throw notFound('项目');
-    const [contracts, items] = await Promise.all([repo.contractsOf(this.db, id), repo.blockages(this.db, { projectId: id })]);
+    const [contracts, items] = await Promise.all([
+      repo.contractsOf(this.db, id),
+      repo.blockages(this.db, { projectId: id }),
+    ]);
     return {
       id: p.id,
       orgId: p.org_id,
@@ -172,7 +214,14 @@ export class ChainService {
       areaMu: Number(p.area_mu),
       beneficiaries: Number(p.beneficiaries),
       description: p.description,
-      contracts: contracts.map((c) => ({ id: c.id, holder: c.holder, regionName: c.region_name, areaMu: Number(c.area_mu), signedOn: c.signed_on, status: c.status })),
+      contracts: contracts.map((c) => ({
+        id: c.id,
+        holder: c.holder,
+        regionName: c.region_name,
+        areaMu: Number(c.area_mu),
+        signedOn: c.signed_on,
+        status: c.status,
+      })),
       signedAreaMu: contracts.filter((c) => c.status === 'signed').reduce((s, c) => s + Number(c.area_mu), 0),
       items: items.map(blockage),
       participation: await this.participation({ projectId: p.id }),
@@ -186,9 +235,12 @@ export class ChainService {
       const p = await repo.projectOwner(tx, projectId);
       if (!p) throw notFound('项目');
       await this.writableOrg(actor, p.org_id, tx);
-      if (input.status === 'signed' && !input.signedOn) throw invalid('已签约的合同须有签约日期', [{ path: 'body.signedOn', message: 'required' }]);
+      if (input.status === 'signed' && !input.signedOn)
+        throw invalid('已签约的合同须有签约日期', [{ path: 'body.signedOn', message: 'required' }]);
       if (input.signedOn) factDay(input.signedOn, 'body.signedOn', '签约日期');
-      await assertRegionsWithin(tx, actor, [{ path: 'body.regionCode', code: input.regionCode }], { within: await coverageOf(tx, p.org_id) });
+      await assertRegionsWithin(tx, actor, [{ path: 'body.regionCode', code: input.regionCode }], {
+        within: await coverageOf(tx, p.org_id),
+      });
       const row = {
         id: newId(),
         project_id: projectId,
@@ -200,7 +252,12 @@ export class ChainService {
         created_at: nowIso(),
       };
       await repo.insertContract(tx, row);
-      await recordAudit(tx, actor, { action: 'project.contract', entityType: 'project', entityId: projectId, after: row });
+      await recordAudit(tx, actor, {
+        action: 'project.contract',
+        entityType: 'project',
+        entityId: projectId,
+        after: row,
+      });
     });
   }
 }

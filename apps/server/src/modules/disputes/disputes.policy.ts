@@ -16,7 +16,8 @@ export interface DisputeFacts {
 const recorder = (a: Actor) => roleCan(a.role, 'items:write');
 
 /** Parties, sessions and the outcome are recorded while the dispute item is open, in a live organization. */
-export const canRecord = (a: Actor, f: DisputeFacts) => recorder(a) && f.isDispute && !f.frozen && f.itemStatus !== 'closed';
+export const canRecord = (a: Actor, f: DisputeFacts) =>
+  recorder(a) && f.isDispute && !f.frozen && f.itemStatus !== 'closed';
 
 /** The follow-up check comes after the outcome, closed item or not. */
 export const canFollowUp = (a: Actor, f: DisputeFacts) => recorder(a) && f.isDispute && !f.frozen && f.hasOutcome;

@@ -12,7 +12,12 @@ export function disputeRoutes(service: DisputeService): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/items/:id/dispute', {
       config: { permission: 'items:read' },
-      schema: { tags, summary: '矛盾纠纷：当事人、诉求、调解、结果与回访', params: IdParams, response: { 200: Dispute, ...problemReplies } },
+      schema: {
+        tags,
+        summary: '矛盾纠纷：当事人、诉求、调解、结果与回访',
+        params: IdParams,
+        response: { 200: Dispute, ...problemReplies },
+      },
       handler: (req) => service.get(requireActor(req), req.params.id),
     });
     app.post('/items/:id/dispute', {

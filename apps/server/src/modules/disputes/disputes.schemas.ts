@@ -10,11 +10,21 @@ export const OpenDispute = z
   .meta({ id: 'OpenDispute' });
 
 export const MediationSession = z
-  .strictObject({ heldOn: isoDate, place: text(100).optional(), mediatorIds: z.array(id).min(1).max(10), notes: text(2000) })
+  .strictObject({
+    heldOn: isoDate,
+    place: text(100).optional(),
+    mediatorIds: z.array(id).min(1).max(10),
+    notes: text(2000),
+  })
   .meta({ id: 'MediationSessionInput' });
 
 export const DisputeOutcome = z
-  .strictObject({ outcome: z.enum(DISPUTE_OUTCOMES), note: text(2000), outcomeOn: isoDate, followUpDueOn: isoDate.optional() })
+  .strictObject({
+    outcome: z.enum(DISPUTE_OUTCOMES),
+    note: text(2000),
+    outcomeOn: isoDate,
+    followUpDueOn: isoDate.optional(),
+  })
   .meta({ id: 'DisputeOutcome' });
 
 export const FollowUp = z.strictObject({ checkedOn: isoDate, result: text(1000) }).meta({ id: 'DisputeFollowUp' });
@@ -31,7 +41,13 @@ export const Dispute = z
     followUpOn: z.string().nullable(),
     followUpResult: z.string().nullable(),
     sessions: z.array(
-      z.object({ id: z.string(), heldOn: z.string(), place: z.string().nullable(), notes: z.string(), mediators: z.array(z.string()) }),
+      z.object({
+        id: z.string(),
+        heldOn: z.string(),
+        place: z.string().nullable(),
+        notes: z.string(),
+        mediators: z.array(z.string()),
+      }),
     ),
     abilities: z
       .object({ register: z.boolean(), addSession: z.boolean(), setOutcome: z.boolean(), followUp: z.boolean() })

@@ -74,7 +74,10 @@ export class DisputeService {
     await this.db.transaction().execute(async (tx) => {
       const { item, f } = await this.load(actor, itemId, tx);
       this.assertRecord(actor, f);
-      deadlineNotBefore(input.followUpDueOn, 'body.followUpDueOn', '回访期限', { on: item.listed_on, what: '清单日期' });
+      deadlineNotBefore(input.followUpDueOn, 'body.followUpDueOn', '回访期限', {
+        on: item.listed_on,
+        what: '清单日期',
+      });
       if (f.registered) throw conflict('dispute_exists', '已登记纠纷当事人和诉求');
       const now = nowIso();
       const row = {
@@ -107,7 +110,15 @@ export class DisputeService {
       const unknown = input.mediatorIds.find((m) => !known.has(m));
       if (unknown) throw invalid('调解人不存在', [{ path: 'body.mediatorIds', message: unknown }]);
       const now = nowIso();
-      const session = { id: newId(), item_id: itemId, held_on: input.heldOn, place: input.place ?? null, notes: input.notes, created_by: actor.userId, created_at: now };
+      const session = {
+        id: newId(),
+        item_id: itemId,
+        held_on: input.heldOn,
+        place: input.place ?? null,
+        notes: input.notes,
+        created_by: actor.userId,
+        created_at: now,
+      };
       await repo.insertSession(tx, session, input.mediatorIds, {
         id: newId(),
         item_id: itemId,
@@ -120,7 +131,12 @@ export class DisputeService {
         from_status: null,
         to_status: null,
       });
-      await recordAudit(tx, actor, { action: 'dispute.session', entityType: 'item', entityId: itemId, after: { ...session, mediatorIds: input.mediatorIds } });
+      await recordAudit(tx, actor, {
+        action: 'dispute.session',
+        entityType: 'item',
+        entityId: itemId,
+        after: { ...session, mediatorIds: input.mediatorIds },
+      });
     });
   }
 
@@ -131,14 +147,34 @@ export class DisputeService {
       this.assertRecord(actor, f);
       if (!d) throw conflict('dispute_missing', '请先登记当事人和诉求');
       const lastSession = await repo.lastSessionOn(tx, itemId);
-      factDay(input.outcomeOn, 'body.outcomeOn', '调解结果日期', lastSession ? { on: lastSession, what: '最近一次调解日期' } : { on: item.listed_on, what: '清单日期' });
-      deadlineNotBefore(input.followUpDueOn, 'body.followUpDueOn', '回访期限', { on: input.outcomeOn, what: '调解结果日期' });
+      factDay(
+        input.outcomeOn,
+        'body.outcomeOn',
+        '调解结果日期',
+        lastSession ? { on: lastSession, what: '最近一次调解日期' } : { on: item.listed_on, what: '清单日期' },
+      );
+      deadlineNotBefore(input.followUpDueOn, 'body.followUpDueOn', '回访期限', {
+        on: input.outcomeOn,
+        what: '调解结果日期',
+      });
       if (input.outcome !== 'referred_court' && input.outcome !== 'referred_judicial' && lastSession === null) {
         throw conflict('no_mediation_session', '尚无调解记录，不能记录调解结果');
       }
-      const set = { outcome: input.outcome, outcome_note: input.note, outcome_on: input.outcomeOn, follow_up_due_on: input.followUpDueOn ?? d.follow_up_due_on, updated_at: nowIso() };
+      const set = {
+        outcome: input.outcome,
+        outcome_note: input.note,
+        outcome_on: input.outcomeOn,
+        follow_up_due_on: input.followUpDueOn ?? d.follow_up_due_on,
+        updated_at: nowIso(),
+      };
       if (!(await repo.updateDispute(tx, itemId, d.version, set))) throw versionConflict();
-      await recordAudit(tx, actor, { action: 'dispute.outcome', entityType: 'item', entityId: itemId, before: { outcome: d.outcome }, after: input });
+      await recordAudit(tx, actor, {
+        action: 'dispute.outcome',
+        entityType: 'item',
+        entityId: itemId,
+        before: { outcome: d.outcome },
+        after: input,
+      });
     });
   }
 
@@ -150,7 +186,14 @@ export class DisputeService {
       if (!d?.outcome) throw conflict('dispute_outcome_missing', '须先有调解结果，才能回访');
       if (!policy.canFollowUp(actor, f)) throw forbidden('permission_denied', '无权记录回访');
       factDay(input.checkedOn, 'body.checkedOn', '回访日期', { on: d.outcome_on, what: '调解结果日期' });
-      if (!(await repo.updateDispute(tx, itemId, d.version, { follow_up_on: input.checkedOn, follow_up_result: input.result, updated_at: nowIso() }))) throw versionConflict();
+      if (
+        !(await repo.updateDispute(tx, itemId, d.version, {
+          follow_up_on: input.checkedOn,
+          follow_up_result: input.result,
+          updated_at: nowIso(),
+        }))
+      )
+        throw versionConflict();
       await recordAudit(tx, actor, { action: 'dispute.follow_up', entityType: 'item', entityId: itemId, after: input });
     });
   }

@@ -25,9 +25,11 @@ export const canApply = (a: Actor, h: HouseholdExitFacts) =>
   mayRunProcedure(a) && h.served && (h.status === 'registered' || h.status === 'returned') && !h.hasOpenApplication;
 
 /** The procedure's order: a step the state machine does not allow next is never taken, whoever asks. */
-export const stepAllowed = (from: ExitStatus, to: ExitStatus) => canTransition(EXIT_TRANSITIONS, from, to) && !(from === 'in_notice' && to === 'reviewed');
+export const stepAllowed = (from: ExitStatus, to: ExitStatus) =>
+  canTransition(EXIT_TRANSITIONS, from, to) && !(from === 'in_notice' && to === 'reviewed');
 
-export const canStep = (a: Actor, f: ExitFacts, to: ExitStatus) => mayRunProcedure(a) && f.served && stepAllowed(f.status, to);
+export const canStep = (a: Actor, f: ExitFacts, to: ExitStatus) =>
+  mayRunProcedure(a) && f.served && stepAllowed(f.status, to);
 
 /** An objection is received only during public notice; it sends the application back to verification. */
 export const canObject = (a: Actor, f: ExitFacts) => mayRunProcedure(a) && f.served && f.status === 'in_notice';

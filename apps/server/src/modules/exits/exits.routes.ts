@@ -16,7 +16,14 @@ const ExitNotice = z
     townshipName: z.string(),
     today: z.string(),
     items: z.array(
-      z.object({ no: z.number().int(), headName: z.string(), outcome: z.string(), noticeStartOn: z.string(), noticeEndsOn: z.string(), daysLeft: z.number().int() }),
+      z.object({
+        no: z.number().int(),
+        headName: z.string(),
+        outcome: z.string(),
+        noticeStartOn: z.string(),
+        noticeEndsOn: z.string(),
+        daysLeft: z.number().int(),
+      }),
     ),
   })
   .meta({ id: 'ExitNotice' });
@@ -32,7 +39,10 @@ export function exitRoutes(service: ExitService): FastifyPluginAsyncZod {
         querystring: z.strictObject({
           householdId: z.string().uuid().optional(),
           status: z.enum(EXIT_STATUSES).optional(),
-          regionCode: z.string().regex(/^\d{6,12}$/).optional(),
+          regionCode: z
+            .string()
+            .regex(/^\d{6,12}$/)
+            .optional(),
           ...pageQuery,
         }),
         response: { 200: page(ExitApplication), ...problemReplies },
@@ -51,17 +61,33 @@ export function exitRoutes(service: ExitService): FastifyPluginAsyncZod {
     });
     app.get('/exit-applications/:id', {
       config: { permission: 'households:read' },
-      schema: { tags, summary: '贫困退出申请详情', params: IdParams, response: { 200: ExitApplication, ...problemReplies } },
+      schema: {
+        tags,
+        summary: '贫困退出申请详情',
+        params: IdParams,
+        response: { 200: ExitApplication, ...problemReplies },
+      },
       handler: (req) => service.get(requireActor(req), req.params.id),
     });
     app.post('/exit-applications', {
       config: { permission: 'households:write' },
-      schema: { tags, summary: '农户申请或村提名退出', body: NewExitApplication, response: { 201: z.object({ id: z.string() }), ...problemReplies } },
+      schema: {
+        tags,
+        summary: '农户申请或村提名退出',
+        body: NewExitApplication,
+        response: { 201: z.object({ id: z.string() }), ...problemReplies },
+      },
       handler: async (req, reply) => reply.code(201).send({ id: await service.apply(requireActor(req), req.body) }),
     });
     app.post('/exit-applications/:id/transitions', {
       config: { permission: 'households:write' },
-      schema: { tags, summary: '退出程序：评议、核验、认可、公示、公告，或不予退出', params: IdParams, body: ExitTransition, response: noContent },
+      schema: {
+        tags,
+        summary: '退出程序：评议、核验、认可、公示、公告，或不予退出',
+        params: IdParams,
+        body: ExitTransition,
+        response: noContent,
+      },
       handler: async (req, reply) => {
         await service.transition(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();

@@ -24,17 +24,28 @@ export const ExitTransition = z
     ...stepDateFields,
     version,
     reason: text(1000).optional().describe('Required to reject'),
-    criteria: z.array(Criterion).max(EXIT_CRITERIA.length).optional().describe('Required for verification: every criterion, with evidence'),
+    criteria: z
+      .array(Criterion)
+      .max(EXIT_CRITERIA.length)
+      .optional()
+      .describe('Required for verification: every criterion, with evidence'),
     verifier: z
       .strictObject({ unitId: id.optional(), memberId: id.optional() })
       .refine((v) => (v.unitId ? 1 : 0) + (v.memberId ? 1 : 0) === 1, { message: '请选择一个核验单位或核验人' })
       .optional()
-      .describe('Required for verification: the village work team (a unit) or the first secretary (a person) of the county'),
+      .describe(
+        'Required for verification: the village work team (a unit) or the first secretary (a person) of the county',
+      ),
   })
   .meta({ id: 'ExitTransition' });
 
 export const Objection = z
-  .strictObject({ receivedOn: stepDateFields.on, backdateReason: stepDateFields.backdateReason, content: text(1000), version })
+  .strictObject({
+    receivedOn: stepDateFields.on,
+    backdateReason: stepDateFields.backdateReason,
+    content: text(1000),
+    version,
+  })
   .meta({ id: 'ExitObjection' });
 
 export const ExitApplication = z
@@ -47,8 +58,13 @@ export const ExitApplication = z
     source: z.enum(['household', 'village']),
     status: z.enum(EXIT_STATUSES),
     appliedOn: z.string(),
-    criteria: z.array(z.object({ criterion: z.enum(EXIT_CRITERIA), met: z.boolean(), evidence: z.string() })).nullable(),
-    verifier: z.object({ kind: z.enum(['unit', 'member']), name: z.string() }).nullable().describe('Who verified: 驻村工作队 or 第一书记'),
+    criteria: z
+      .array(z.object({ criterion: z.enum(EXIT_CRITERIA), met: z.boolean(), evidence: z.string() }))
+      .nullable(),
+    verifier: z
+      .object({ kind: z.enum(['unit', 'member']), name: z.string() })
+      .nullable()
+      .describe('Who verified: 驻村工作队 or 第一书记'),
     noticeStartOn: z.string().nullable(),
     noticePublishedOn: z.string().nullable().describe('The day the notice appeared on the village board'),
     noticeEndsOn: z.string().nullable().describe('The first day the exit may be announced'),
@@ -58,7 +74,9 @@ export const ExitApplication = z
     version: z.number().int(),
     abilities: z
       .object({
-        steps: z.array(z.enum(EXIT_STATUSES)).describe('The next steps of the procedure the caller may take (rejection apart)'),
+        steps: z
+          .array(z.enum(EXIT_STATUSES))
+          .describe('The next steps of the procedure the caller may take (rejection apart)'),
         announceFrom: z.string().nullable().describe('In public notice: the first day the exit may be announced'),
         reject: z.boolean(),
         object: z.boolean().describe('Record an objection received during public notice'),

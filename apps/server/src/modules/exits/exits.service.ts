@@ -30,13 +30,26 @@ const STEP_NAMES: Record<ExitStatus, string> = {
 
 /** The verifier as the application shows it: a unit, or a person with their title. */
 /** The facts the policy reads off an application row. */
-const facts = (r: repo.ApplicationRow): policy.ExitFacts => ({ status: r.status as ExitStatus, served: Number(r.served) === 1, noticeEndsOn: noticeEndsOf('exit', r) });
+const facts = (r: repo.ApplicationRow): policy.ExitFacts => ({
+  status: r.status as ExitStatus,
+  served: Number(r.served) === 1,
+  noticeEndsOn: noticeEndsOf('exit', r),
+});
 
-const verifierOf = (r: { verifier_unit_name: string | null; verifier_member_name: string | null; verifier_member_title: string | null }) =>
+const verifierOf = (r: {
+  verifier_unit_name: string | null;
+  verifier_member_name: string | null;
+  verifier_member_title: string | null;
+}) =>
   r.verifier_unit_name
     ? { kind: 'unit' as const, name: r.verifier_unit_name }
     : r.verifier_member_name
-      ? { kind: 'member' as const, name: r.verifier_member_title ? `${r.verifier_member_title}${r.verifier_member_name}` : r.verifier_member_name }
+      ? {
+          kind: 'member' as const,
+          name: r.verifier_member_title
+            ? `${r.verifier_member_title}${r.verifier_member_name}`
+            : r.verifier_member_name,
+        }
       : null;
 
 /** The poverty-exit procedure as a state machine that can be neither skipped nor reordered. */
@@ -51,7 +64,10 @@ export class ExitService {
 
   /** Applications with their trails and what the actor may do with each: two queries whatever the number of rows. */
   private async present(actor: Actor, rows: repo.ApplicationRow[]) {
-    const events = await repo.eventsOf(this.db, rows.map((r) => r.id));
+    const events = await repo.eventsOf(
+      this.db,
+      rows.map((r) => r.id),
+    );
     return rows.map((r) => ({
       id: r.id,
       householdId: r.household_id,
@@ -82,12 +98,20 @@ export class ExitService {
   }
 
   /** Applications in scope, newest first, in keyset pages with their total: a county's list never stops silently. */
-  async list(actor: Actor, f: { householdId?: string; status?: ExitStatus; regionCode?: string; limit?: number; cursor?: string } = {}) {
+  async list(
+    actor: Actor,
+    f: { householdId?: string; status?: ExitStatus; regionCode?: string; limit?: number; cursor?: string } = {},
+  ) {
     let q = repo.applicationsInScope(this.db, actor);
     if (f.householdId) q = q.where('e.household_id', '=', f.householdId);
     if (f.status) q = q.where('e.status', '=', f.status);
     if (f.regionCode) q = q.where(underRegion('h.region_code', f.regionCode));
-    return keysetPage(q, { sort: 'e.applied_on', id: 'e.id', dir: 'desc', limit: f.limit, cursor: f.cursor }, (rows) => this.present(actor, rows), (r) => r.appliedOn);
+    return keysetPage(
+      q,
+      { sort: 'e.applied_on', id: 'e.id', dir: 'desc', limit: f.limit, cursor: f.cursor },
+      (rows) => this.present(actor, rows),
+      (r) => r.appliedOn,
+    );
   }
 
   /**
@@ -103,21 +127,38 @@ export class ExitService {
       .orderBy('h.head_initials')
       .orderBy('e.id')
       .execute();
-    if (village?.level !== 'village' || (!rows.length && !regionInReach(actor, villageCode))) throw notFound('村（社区）');
+    if (village?.level !== 'village' || (!rows.length && !regionInReach(actor, villageCode)))
+      throw notFound('村（社区）');
     const items = rows.map((r, i) => {
       const endsOn = noticeEndsOf('exit', r) as string;
-      return { no: i + 1, headName: r.head_name, outcome: '拟退出贫困', noticeStartOn: r.notice_start_on as string, noticeEndsOn: endsOn, daysLeft: Math.max(0, daysBetween(today, endsOn)) };
+      return {
+        no: i + 1,
+        headName: r.head_name,
+        outcome: '拟退出贫困',
+        noticeStartOn: r.notice_start_on as string,
+        noticeEndsOn: endsOn,
+        daysLeft: Math.max(0, daysBetween(today, endsOn)),
+      };
     });
-    return { villageCode: village.code, villageName: village.name, townshipName: village.township_name ?? '', today, items };
+    return {
+      villageCode: village.code,
+      villageName: village.name,
+      townshipName: village.township_name ?? '',
+      today,
+      items,
+    };
   }
 
   /** Application by the household or proposal by the village; one open application at a time. */
   async apply(actor: Actor, input: z.infer<typeof NewExitApplication>) {
     if (!policy.mayRunProcedure(actor)) throw forbidden('permission_denied', '无权办理脱贫程序');
-    const day = stepDay({ on: input.appliedOn, backdateReason: input.backdateReason }, null, { path: 'body.appliedOn' });
+    const day = stepDay({ on: input.appliedOn, backdateReason: input.backdateReason }, null, {
+      path: 'body.appliedOn',
+    });
     return this.db.transaction().execute(async (tx) => {
       const h = await servedHousehold(tx, actor, input.householdId);
-      if (h.status !== 'registered' && h.status !== 'returned') throw conflict('household_not_poor', '只有未脱贫户才能申请退出');
+      if (h.status !== 'registered' && h.status !== 'returned')
+        throw conflict('household_not_poor', '只有未脱贫户才能申请退出');
       if (await repo.openApplicationOf(tx, h.id)) throw conflict('application_open', '该户已有未办结的脱贫申请');
       const now = nowIso();
       const row: ExitApplicationTable = {
@@ -143,9 +184,24 @@ export class ExitService {
         updated_at: now,
       };
       const text = `${input.source === 'household' ? '农户申请' : '村提名'}${input.note ? `：${input.note}` : ''}${lateNote(day)}`;
-      await repo.insertApplication(tx, row, { id: newId(), application_id: row.id, on: day.on, kind: 'transition', from_status: null, to_status: 'applied', text, user_id: actor.userId, created_at: now });
+      await repo.insertApplication(tx, row, {
+        id: newId(),
+        application_id: row.id,
+        on: day.on,
+        kind: 'transition',
+        from_status: null,
+        to_status: 'applied',
+        text,
+        user_id: actor.userId,
+        created_at: now,
+      });
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, { action: 'exit.apply', entityType: 'household', entityId: h.id, after: { ...row, backdateReason: day.late } });
+      await recordAudit(tx, actor, {
+        action: 'exit.apply',
+        entityType: 'household',
+        entityId: h.id,
+        after: { ...row, backdateReason: day.late },
+      });
       return row.id;
     });
   }
@@ -157,8 +213,10 @@ export class ExitService {
       const r = await this.find(actor, id, tx);
       await servedHousehold(tx, actor, r.household_id);
       const from = r.status as ExitStatus;
-      if (input.to === 'reviewed' && from === 'in_notice') throw invalid('公示期间的异议请通过“异议”登记', [{ path: 'body.to', message: 'use objections' }]);
-      if (!policy.stepAllowed(from, input.to)) throw conflict('illegal_transition', `不能从“${STEP_NAMES[from]}”直接到“${STEP_NAMES[input.to]}”`);
+      if (input.to === 'reviewed' && from === 'in_notice')
+        throw invalid('公示期间的异议请通过“异议”登记', [{ path: 'body.to', message: 'use objections' }]);
+      if (!policy.stepAllowed(from, input.to))
+        throw conflict('illegal_transition', `不能从“${STEP_NAMES[from]}”直接到“${STEP_NAMES[input.to]}”`);
       const day = stepDay(input, await latestStepOn(tx, 'exit', id));
       const today = todayInShanghai();
       const patch: Partial<ExitApplicationTable> = { status: input.to, updated_at: nowIso() };
@@ -173,14 +231,21 @@ export class ExitService {
         case 'verified': {
           const criteria = input.criteria ?? [];
           const missing = EXIT_CRITERIA.filter((c) => !criteria.some((x) => x.criterion === c));
-          if (missing.length) throw invalid('核验须逐项记录标准和依据', [{ path: 'body.criteria', message: `missing: ${missing.join(', ')}` }]);
+          if (missing.length)
+            throw invalid('核验须逐项记录标准和依据', [
+              { path: 'body.criteria', message: `missing: ${missing.join(', ')}` },
+            ]);
           const line = Number(await setting(tx, countyCode, year, 'poverty_line'));
           const income = criteria.find((c) => c.criterion === 'income');
           if (income?.met && r.per_capita_income <= line) {
-            throw conflict('income_below_line', `人均纯收入 ${r.per_capita_income} 元未超过当年标准 ${line} 元，收入一项不能核验为达标`);
+            throw conflict(
+              'income_below_line',
+              `人均纯收入 ${r.per_capita_income} 元未超过当年标准 ${line} 元，收入一项不能核验为达标`,
+            );
           }
           const unmet = criteria.filter((c) => !c.met);
-          if (unmet.length) throw conflict('standard_not_met', `有 ${unmet.length} 项未达标，应作出不予退出的决定并写明理由`);
+          if (unmet.length)
+            throw conflict('standard_not_met', `有 ${unmet.length} 项未达标，应作出不予退出的决定并写明理由`);
           const verifier = await this.verifier(tx, input.verifier, countyCode);
           patch.verified_on = day.on;
           patch.criteria_json = JSON.stringify(criteria);
@@ -220,7 +285,17 @@ export class ExitService {
           break;
       }
       if (!(await repo.updateApplication(tx, id, input.version, patch))) throw versionConflict();
-      await repo.insertEvent(tx, { id: newId(), application_id: id, on: day.on, kind: 'transition', from_status: from, to_status: input.to, text: text + lateNote(day), user_id: actor.userId, created_at: nowIso() });
+      await repo.insertEvent(tx, {
+        id: newId(),
+        application_id: id,
+        on: day.on,
+        kind: 'transition',
+        from_status: from,
+        to_status: input.to,
+        text: text + lateNote(day),
+        user_id: actor.userId,
+        created_at: nowIso(),
+      });
       await recordAudit(tx, actor, {
         action: 'exit.transition',
         entityType: 'household',
@@ -254,11 +329,41 @@ export class ExitService {
       const r = await this.find(actor, id, tx);
       await servedHousehold(tx, actor, r.household_id);
       if (r.status !== 'in_notice') throw conflict('not_in_notice', '只有公示期间才能登记异议');
-      const day: StepDay = stepDay({ on: input.receivedOn, backdateReason: input.backdateReason }, await latestStepOn(tx, 'exit', id), { path: 'body.receivedOn' });
-      const back = { status: 'reviewed', verified_on: null, criteria_json: null, verified_by_unit_id: null, verified_by_member_id: null, acknowledged_on: null, notice_start_on: null, notice_days: null, notice_published_on: null, updated_at: nowIso() } as const;
+      const day: StepDay = stepDay(
+        { on: input.receivedOn, backdateReason: input.backdateReason },
+        await latestStepOn(tx, 'exit', id),
+        { path: 'body.receivedOn' },
+      );
+      const back = {
+        status: 'reviewed',
+        verified_on: null,
+        criteria_json: null,
+        verified_by_unit_id: null,
+        verified_by_member_id: null,
+        acknowledged_on: null,
+        notice_start_on: null,
+        notice_days: null,
+        notice_published_on: null,
+        updated_at: nowIso(),
+      } as const;
       if (!(await repo.updateApplication(tx, id, input.version, back))) throw versionConflict();
-      await repo.insertEvent(tx, { id: newId(), application_id: id, on: day.on, kind: 'objection', from_status: 'in_notice', to_status: 'reviewed', text: `公示期间收到异议，退回重新核验：${input.content}${lateNote(day)}`, user_id: actor.userId, created_at: nowIso() });
-      await recordAudit(tx, actor, { action: 'exit.objection', entityType: 'household', entityId: r.household_id, after: { ...input, receivedOn: day.on, backdateReason: day.late } });
+      await repo.insertEvent(tx, {
+        id: newId(),
+        application_id: id,
+        on: day.on,
+        kind: 'objection',
+        from_status: 'in_notice',
+        to_status: 'reviewed',
+        text: `公示期间收到异议，退回重新核验：${input.content}${lateNote(day)}`,
+        user_id: actor.userId,
+        created_at: nowIso(),
+      });
+      await recordAudit(tx, actor, {
+        action: 'exit.objection',
+        entityType: 'household',
+        entityId: r.household_id,
+        after: { ...input, receivedOn: day.on, backdateReason: day.late },
+      });
     });
   }
 }

@@ -4,7 +4,8 @@ import type { ExportGrantTable } from '../../db/types.ts';
 
 /** All SQL of exports: the short-lived download grants. */
 
-export const insertGrant = (tx: Executor, grant: Insertable<ExportGrantTable>) => tx.insertInto('export_grants').values(grant).execute();
+export const insertGrant = (tx: Executor, grant: Insertable<ExportGrantTable>) =>
+  tx.insertInto('export_grants').values(grant).execute();
 
 /** The grant, only when it is the actor's own (another's grant does not exist for them). */
 export const ownGrant = (db: Executor, id: string, userId: string) =>

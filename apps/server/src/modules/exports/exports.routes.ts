@@ -10,17 +10,30 @@ export function exportRoutes(service: ExportService): FastifyPluginAsyncZod {
   return async (app) => {
     app.post('/exports', {
       config: { permission: 'exports:request' },
-      schema: { tags: ['exports'], summary: '申请导出个人信息（须说明用途；返回 10 分钟内有效、仅本人可用的下载链接）', body: ExportRequest, response: { 201: ExportGrant, ...problemReplies } },
+      schema: {
+        tags: ['exports'],
+        summary: '申请导出个人信息（须说明用途；返回 10 分钟内有效、仅本人可用的下载链接）',
+        body: ExportRequest,
+        response: { 201: ExportGrant, ...problemReplies },
+      },
       handler: async (req, reply) => reply.code(201).send(await service.request(requireActor(req), req.body)),
     });
     app.get('/exports/:id/file', {
       config: { permission: 'exports:request' },
-      schema: { tags: ['exports'], summary: '下载导出文件（仅申请人，过期失效；留痕）', params: ExportParams, produces: [XLSX] },
+      schema: {
+        tags: ['exports'],
+        summary: '下载导出文件（仅申请人，过期失效；留痕）',
+        params: ExportParams,
+        produces: [XLSX],
+      },
       handler: async (req, reply) => {
         const file = await service.download(requireActor(req), req.params.id);
         return reply
           .header('content-type', XLSX)
-          .header('content-disposition', `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`)
+          .header(
+            'content-disposition',
+            `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+          )
           .send(file.body);
       },
     });

@@ -7,11 +7,15 @@ export type ExportKind = (typeof EXPORT_KINDS)[number];
 export const ExportRequest = z
   .strictObject({
     kind: z.enum(EXPORT_KINDS),
-    params: z.record(z.string(), z.unknown()).describe('households: the register filter; problem_list and import_errors: { id }'),
+    params: z
+      .record(z.string(), z.unknown())
+      .describe('households: the register filter; problem_list and import_errors: { id }'),
     reason: text(200).describe('Why the data is taken out (PIPL): recorded in the audit trail and printed in the file'),
   })
   .meta({ id: 'ExportRequest' });
 
-export const ExportGrant = z.object({ id: z.string(), downloadUrl: z.string(), expiresAt: z.string() }).meta({ id: 'ExportGrant' });
+export const ExportGrant = z
+  .object({ id: z.string(), downloadUrl: z.string(), expiresAt: z.string() })
+  .meta({ id: 'ExportGrant' });
 
 export const ExportParams = z.strictObject({ id });

@@ -22,7 +22,12 @@ export interface ExportFile {
 }
 
 // Built once: every Intl formatter holds native memory the process keeps.
-const shanghaiTime = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', dateStyle: 'medium', timeStyle: 'medium', hour12: false });
+const shanghaiTime = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  dateStyle: 'medium',
+  timeStyle: 'medium',
+  hour12: false,
+});
 const shanghai = (d: Date) => shanghaiTime.format(d);
 
 /**
@@ -60,20 +65,36 @@ export class ExportService {
     await this.db.transaction().execute(async (tx) => {
       await repo.insertGrant(tx, grant);
       await recordReply(tx, actor.requestId, 201, view);
-      await recordAudit(tx, actor, { action: 'export.request', entityType: 'export', entityId: grant.id, after: { kind: input.kind, params, reason: input.reason } });
+      await recordAudit(tx, actor, {
+        action: 'export.request',
+        entityType: 'export',
+        entityId: grant.id,
+        after: { kind: input.kind, params, reason: input.reason },
+      });
     });
     return view;
   }
 
-  private async probe(actor: Actor, kind: ExportKind, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+  private async probe(
+    actor: Actor,
+    kind: ExportKind,
+    params: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
     if (kind === 'households') {
       const parsed = HouseholdSearch.omit({ cursor: true, limit: true }).safeParse(params);
-      if (!parsed.success) throw new Problem(400, 'validation_failed', '导出条件无效', parsed.error.issues.map((i) => ({ path: `params.${i.path.join('.')}`, message: i.message })));
+      if (!parsed.success)
+        throw new Problem(
+          400,
+          'validation_failed',
+          '导出条件无效',
+          parsed.error.issues.map((i) => ({ path: `params.${i.path.join('.')}`, message: i.message })),
+        );
       // The link and the audit trail keep the filter; an ID number in it, only by its blind index.
       return this.households.sealFilter(parsed.data);
     }
     const id = typeof params.id === 'string' ? params.id : '';
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new Problem(400, 'validation_failed', '导出条件无效', [{ path: 'params.id', message: '应为记录编号' }]);
+    if (!/^[0-9a-f-]{36}$/i.test(id))
+      throw new Problem(400, 'validation_failed', '导出条件无效', [{ path: 'params.id', message: '应为记录编号' }]);
     if (kind === 'problem_list') await this.items.getList(actor, id);
     else await this.imports.get(actor, id);
     return { id };
@@ -90,7 +111,12 @@ export class ExportService {
     const params = JSON.parse(grant.params_json) as Record<string, unknown>;
     const stamp = `导出人：${actor.displayName}（${actor.username}）　导出时间：${shanghai(new Date())}　用途：${grant.reason}`;
     await this.db.transaction().execute((tx) =>
-      recordAudit(tx, actor, { action: 'export.download', entityType: 'export', entityId: grant.id, after: { kind, reason: grant.reason } }),
+      recordAudit(tx, actor, {
+        action: 'export.download',
+        entityType: 'export',
+        entityId: grant.id,
+        after: { kind, reason: grant.reason },
+      }),
     );
     if (kind === 'households') {
       const { stream } = await this.households.exportRegister(actor, params as SealedRegisterFilter, stamp);

@@ -6,7 +6,13 @@ export const VisitRisks = z
   .strictObject({
     seriousIllness: z.boolean().default(false).describe('A member newly seriously ill'),
     disaster: z.boolean().default(false).describe('Hit by a natural disaster or accident'),
-    rigidSpending: z.number().int().min(0).max(10_000_000).default(0).describe('Rigid spending this year (medical, schooling…), yuan'),
+    rigidSpending: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000_000)
+      .default(0)
+      .describe('Rigid spending this year (medical, schooling…), yuan'),
   })
   .meta({ id: 'VisitRisks' });
 
@@ -63,4 +69,6 @@ export const Measure = z
   })
   .meta({ id: 'Measure' });
 
-export const Acknowledge = z.strictObject({ acknowledgedOn: isoDate, version: z.number().int().min(1) }).meta({ id: 'AcknowledgeMeasure' });
+export const Acknowledge = z
+  .strictObject({ acknowledgedOn: isoDate, version: z.number().int().min(1) })
+  .meta({ id: 'AcknowledgeMeasure' });

@@ -18,13 +18,23 @@ export class AssistanceService {
 
   async visits(actor: Actor, householdId: string) {
     await readableHousehold(this.db, actor, householdId);
-    const rows = await this.db.selectFrom('visits').selectAll().where('household_id', '=', householdId).orderBy('visited_on', 'desc').orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('visits')
+      .selectAll()
+      .where('household_id', '=', householdId)
+      .orderBy('visited_on', 'desc')
+      .orderBy('id')
+      .execute();
     const helpers = rows.length
       ? await this.db
           .selectFrom('visit_helpers as vh')
           .innerJoin('members as p', 'p.id', 'vh.member_id')
           .select(['vh.visit_id', 'p.name'])
-          .where('vh.visit_id', 'in', rows.map((r) => r.id))
+          .where(
+            'vh.visit_id',
+            'in',
+            rows.map((r) => r.id),
+          )
           .execute()
       : [];
     return {
@@ -36,7 +46,9 @@ export class AssistanceService {
         findings: r.findings,
         measuresAgreed: r.measures_agreed,
         reportId: r.report_id,
-        risks: r.risks_json ? (JSON.parse(r.risks_json) as { seriousIllness: boolean; disaster: boolean; rigidSpending: number }) : null,
+        risks: r.risks_json
+          ? (JSON.parse(r.risks_json) as { seriousIllness: boolean; disaster: boolean; rigidSpending: number })
+          : null,
       })),
     };
   }
@@ -55,7 +67,8 @@ export class AssistanceService {
         .where((eb) => eb.or([eb('end_on', 'is', null), eb('end_on', '>', input.visitedOn)]))
         .execute();
       const missing = input.helperIds.filter((m) => !helpers.some((x) => x.member_id === m));
-      if (missing.length) throw invalid('走访人须是该户当时的帮扶人', [{ path: 'body.helperIds', message: missing.join(',') }]);
+      if (missing.length)
+        throw invalid('走访人须是该户当时的帮扶人', [{ path: 'body.helperIds', message: missing.join(',') }]);
       const now = nowIso();
       let reportId: string | null = null;
       if (input.problem) {
@@ -92,14 +105,22 @@ export class AssistanceService {
         measures_agreed: input.measuresAgreed ? maskNumbersInText(input.measuresAgreed).text : null,
         report_id: reportId,
         risks_json:
-          input.risks && (input.risks.seriousIllness || input.risks.disaster || input.risks.rigidSpending > 0) ? JSON.stringify(input.risks) : null,
+          input.risks && (input.risks.seriousIllness || input.risks.disaster || input.risks.rigidSpending > 0)
+            ? JSON.stringify(input.risks)
+            : null,
         created_by: actor.userId,
         created_at: now,
       };
       await tx.insertInto('visits').values(row).execute();
-      for (const m of new Set(input.helperIds)) await tx.insertInto('visit_helpers').values({ visit_id: row.id, member_id: m }).execute();
+      for (const m of new Set(input.helperIds))
+        await tx.insertInto('visit_helpers').values({ visit_id: row.id, member_id: m }).execute();
       await recordReply(tx, actor.requestId, 201, { id: row.id, reportId });
-      await recordAudit(tx, actor, { action: 'household.visit', entityType: 'household', entityId: householdId, after: { ...row, helperIds: input.helperIds } });
+      await recordAudit(tx, actor, {
+        action: 'household.visit',
+        entityType: 'household',
+        entityId: householdId,
+        after: { ...row, helperIds: input.helperIds },
+      });
       return { id: row.id, reportId };
     });
   }
@@ -132,10 +153,14 @@ export class AssistanceService {
 
   async addMeasure(actor: Actor, householdId: string, input: z.infer<typeof NewMeasure>) {
     factDay(input.startOn, 'body.startOn', '措施开始日期');
-    if (input.endOn && input.endOn < input.startOn) throw invalid('结束日期早于开始日期', [{ path: 'body.endOn', message: 'before startOn' }]);
+    if (input.endOn && input.endOn < input.startOn)
+      throw invalid('结束日期早于开始日期', [{ path: 'body.endOn', message: 'before startOn' }]);
     return this.db.transaction().execute(async (tx) => {
       await servedHousehold(tx, actor, householdId);
-      if (input.unitId && !(await tx.selectFrom('units').select('id').where('id', '=', input.unitId).executeTakeFirst())) {
+      if (
+        input.unitId &&
+        !(await tx.selectFrom('units').select('id').where('id', '=', input.unitId).executeTakeFirst())
+      ) {
         throw invalid('单位不存在', [{ path: 'body.unitId', message: input.unitId }]);
       }
       const row = {
@@ -153,7 +178,12 @@ export class AssistanceService {
       };
       await tx.insertInto('measures').values(row).execute();
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, { action: 'household.measure', entityType: 'household', entityId: householdId, after: row });
+      await recordAudit(tx, actor, {
+        action: 'household.measure',
+        entityType: 'household',
+        entityId: householdId,
+        after: row,
+      });
       return row.id;
     });
   }
@@ -162,13 +192,28 @@ export class AssistanceService {
   async acknowledge(actor: Actor, householdId: string, measureId: string, input: z.infer<typeof Acknowledge>) {
     await this.db.transaction().execute(async (tx) => {
       await servedHousehold(tx, actor, householdId);
-      const m = await tx.selectFrom('measures').selectAll().where('id', '=', measureId).where('household_id', '=', householdId).executeTakeFirst();
+      const m = await tx
+        .selectFrom('measures')
+        .selectAll()
+        .where('id', '=', measureId)
+        .where('household_id', '=', householdId)
+        .executeTakeFirst();
       if (!m) throw notFound('帮扶措施');
       if (m.acknowledged_on) throw conflict('already_acknowledged', '该措施已确认');
       factDay(input.acknowledgedOn, 'body.acknowledgedOn', '确认日期', { on: m.start_on, what: '措施开始日期' });
-      const r = await tx.updateTable('measures').set({ acknowledged_on: input.acknowledgedOn, version: m.version + 1 }).where('id', '=', measureId).where('version', '=', input.version).executeTakeFirst();
+      const r = await tx
+        .updateTable('measures')
+        .set({ acknowledged_on: input.acknowledgedOn, version: m.version + 1 })
+        .where('id', '=', measureId)
+        .where('version', '=', input.version)
+        .executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) throw versionConflict();
-      await recordAudit(tx, actor, { action: 'household.measure_acknowledged', entityType: 'household', entityId: householdId, after: { measureId, ...input } });
+      await recordAudit(tx, actor, {
+        action: 'household.measure_acknowledged',
+        entityType: 'household',
+        entityId: householdId,
+        after: { measureId, ...input },
+      });
     });
   }
 }

@@ -18,14 +18,19 @@ export interface CoverageRule {
 export async function countyOf(db: Executor, actor: Actor): Promise<string> {
   if (actor.regionCode && actor.regionCode.length >= 6) return actor.regionCode.slice(0, 6);
   if (actor.orgId) {
-    const org = await db.selectFrom('temporary_orgs').select('region_code').where('id', '=', actor.orgId).executeTakeFirst();
+    const org = await db
+      .selectFrom('temporary_orgs')
+      .select('region_code')
+      .where('id', '=', actor.orgId)
+      .executeTakeFirst();
     if (org?.region_code) return org.region_code.slice(0, 6);
   }
   throw forbidden('county_unknown', '当前账号不属于任何县');
 }
 
 /** A helper assignment in force on that day. */
-export const activeHelper = (today: string) => sql<SqlBool>`(hp.start_on <= ${today} and (hp.end_on is null or hp.end_on > ${today}))`;
+export const activeHelper = (today: string) =>
+  sql<SqlBool>`(hp.start_on <= ${today} and (hp.end_on is null or hp.end_on > ${today}))`;
 
 /**
  * Whether household `h` meets a condition on a day, decided in SQL from the register: being monitored from the dated
@@ -36,7 +41,9 @@ export function conditionHolds(condition: CoverageCondition, day: string): RawBu
     case 'cause_illness':
     case 'cause_disability':
     case 'cause_schooling': {
-      const cause = { cause_illness: 'illness', cause_disability: 'disability', cause_schooling: 'schooling' }[condition];
+      const cause = { cause_illness: 'illness', cause_disability: 'disability', cause_schooling: 'schooling' }[
+        condition
+      ];
       return sql<SqlBool>`(h.primary_cause = ${cause} or h.secondary_causes like ${`%"${cause}"%`})`;
     }
     case 'open_dispute':
@@ -83,9 +90,18 @@ export function coverageGap(rules: CoverageRule[], day: string): RawBuilder<SqlB
 
 /** A county's coverage rules, or the defaults until it sets its own. */
 export async function coverageRules(db: Executor, county: string): Promise<CoverageRule[]> {
-  const rows = await db.selectFrom('coverage_rules').selectAll().where('county_code', '=', county).orderBy('position').execute();
+  const rows = await db
+    .selectFrom('coverage_rules')
+    .selectAll()
+    .where('county_code', '=', county)
+    .orderBy('position')
+    .execute();
   if (!rows.length) return DEFAULT_COVERAGE_RULES.map((r) => ({ ...r, active: true }));
-  return rows.map((r) => ({ condition: r.condition as CoverageCondition, roles: JSON.parse(r.roles_json) as HelperRole[], active: r.active === 1 }));
+  return rows.map((r) => ({
+    condition: r.condition as CoverageCondition,
+    roles: JSON.parse(r.roles_json) as HelperRole[],
+    active: r.active === 1,
+  }));
 }
 
 /** Coverage rules per county (DOMAIN §5), the gaps they show and each helper's load. */
@@ -111,10 +127,26 @@ export class CoverageService {
       for (const [position, r] of rules.entries()) {
         await tx
           .insertInto('coverage_rules')
-          .values({ id: newId(), county_code: county, position, condition: r.condition, roles_json: JSON.stringify([...new Set(r.roles)]), active: r.active ? 1 : 0, version: 1, created_at: now, updated_at: now })
+          .values({
+            id: newId(),
+            county_code: county,
+            position,
+            condition: r.condition,
+            roles_json: JSON.stringify([...new Set(r.roles)]),
+            active: r.active ? 1 : 0,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+          })
           .execute();
       }
-      await recordAudit(tx, actor, { action: 'coverage.rules', entityType: 'county', entityId: county, before, after: rules });
+      await recordAudit(tx, actor, {
+        action: 'coverage.rules',
+        entityType: 'county',
+        entityId: county,
+        before,
+        after: rules,
+      });
     });
     return this.get(actor);
   }
@@ -128,14 +160,23 @@ export class CoverageService {
       if (regionCode) q = q.where(underRegion('h.region_code', regionCode));
       return q;
     };
-    const checks: { condition: CoverageCondition | 'primary_helper'; roles: HelperRole[]; predicate: RawBuilder<SqlBool> }[] = [
+    const checks: {
+      condition: CoverageCondition | 'primary_helper';
+      roles: HelperRole[];
+      predicate: RawBuilder<SqlBool>;
+    }[] = [
       { condition: 'primary_helper', roles: [], predicate: noPrimaryHelperOn(day) },
-      ...(await this.rules(this.db, county)).filter((r) => r.active && r.roles.length).map((r) => ({ ...r, predicate: breaksRule(r, day) })),
+      ...(await this.rules(this.db, county))
+        .filter((r) => r.active && r.roles.length)
+        .map((r) => ({ ...r, predicate: breaksRule(r, day) })),
     ];
     const out = [];
     for (const c of checks) {
       const [total, rows] = await Promise.all([
-        base().where(c.predicate).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+        base()
+          .where(c.predicate)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow(),
         base()
           .innerJoin('regions as g', 'g.code', 'h.region_code')
           .where(c.predicate)
@@ -149,10 +190,18 @@ export class CoverageService {
         condition: c.condition,
         roles: c.roles,
         total: Number(total.n),
-        households: rows.map((r) => ({ id: r.id, headName: r.head_name, regionName: r.region_name, status: r.status as 'registered' })),
+        households: rows.map((r) => ({
+          id: r.id,
+          headName: r.head_name,
+          regionName: r.region_name,
+          status: r.status as 'registered',
+        })),
       });
     }
-    const any = await base().where(coverageGap(await this.rules(this.db, county), day)).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const any = await base()
+      .where(coverageGap(await this.rules(this.db, county), day))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return { asOf: day, households: Number(any.n), items: out };
   }
 
@@ -174,8 +223,14 @@ export class CoverageService {
         sql<number>`count(*)`.as('households'),
         sql<number>`sum(case when hp.is_primary = 1 then 1 else 0 end)`.as('primaries'),
         sql<number>`sum(case when h.status in ('registered', 'monitored') then 1 else 0 end)`.as('assisted'),
-        sql<number>`(select count(*) from visit_helpers vh inner join visits v on v.id = vh.visit_id where vh.member_id = p.id and v.visited_on >= ${since})`.as('visits'),
-        sql<string | null>`(select max(v.visited_on) from visit_helpers vh inner join visits v on v.id = vh.visit_id where vh.member_id = p.id)`.as('last_visit'),
+        sql<number>`(select count(*) from visit_helpers vh inner join visits v on v.id = vh.visit_id where vh.member_id = p.id and v.visited_on >= ${since})`.as(
+          'visits',
+        ),
+        sql<
+          string | null
+        >`(select max(v.visited_on) from visit_helpers vh inner join visits v on v.id = vh.visit_id where vh.member_id = p.id)`.as(
+          'last_visit',
+        ),
       ])
       .groupBy(['p.id', 'p.name', 'u.name'])
       .orderBy(sql`count(*)`, 'desc')

@@ -8,7 +8,12 @@ import { householdInScope, householdServed } from '../../lib/scope.ts';
 
 /** A household the actor reads (404 outside its scope): its id, village and status. */
 export async function readableHousehold(db: Executor, actor: Actor, id: string) {
-  const h = await db.selectFrom('households as h').select(['h.id', 'h.region_code', 'h.status']).where('h.id', '=', id).where(householdInScope(actor, 'h')).executeTakeFirst();
+  const h = await db
+    .selectFrom('households as h')
+    .select(['h.id', 'h.region_code', 'h.status'])
+    .where('h.id', '=', id)
+    .where(householdInScope(actor, 'h'))
+    .executeTakeFirst();
   if (!h) throw notFound('农户');
   return h;
 }
@@ -28,7 +33,8 @@ export async function servedHousehold(db: Executor, actor: Actor, id: string) {
     .where(householdInScope(actor, 'h'))
     .executeTakeFirst();
   if (!h) throw notFound('农户');
-  if (Number(h.served) !== 1) throw forbidden('household_not_served', '该户不由本组织的帮扶人联系，只能查看，不能登记或修改');
+  if (Number(h.served) !== 1)
+    throw forbidden('household_not_served', '该户不由本组织的帮扶人联系，只能查看，不能登记或修改');
   // Every change of a household checks a rule over its rows first (one primary helper, one open application, one open
   // case): writers of one household take turns, or two at once would both pass the check.
   await holdRow(db, 'households', id);
@@ -43,7 +49,11 @@ export async function servedHousehold(db: Executor, actor: Actor, id: string) {
 export const DUPLICATE_ATTEMPTS_PER_DAY = 5;
 
 export const registrationPaused = () =>
-  new Problem(429, 'registration_paused', `本账号 24 小时内已 ${DUPLICATE_ATTEMPTS_PER_DAY} 次登记已在其他辖区建档的人员，建档登记暂停；请联系县级管理员核实`);
+  new Problem(
+    429,
+    'registration_paused',
+    `本账号 24 小时内已 ${DUPLICATE_ATTEMPTS_PER_DAY} 次登记已在其他辖区建档的人员，建档登记暂停；请联系县级管理员核实`,
+  );
 
 /**
  * The account's refusals of the last 24 hours. Read after the transaction wrote its audit row: that write holds the

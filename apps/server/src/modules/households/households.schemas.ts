@@ -105,7 +105,12 @@ export const Household = z
   .meta({ id: 'Household' });
 
 export const HouseholdDetail = Household.extend({
-  income: z.object({ wages: z.number().int(), business: z.number().int(), transfer: z.number().int(), property: z.number().int() }),
+  income: z.object({
+    wages: z.number().int(),
+    business: z.number().int(),
+    transfer: z.number().int(),
+    property: z.number().int(),
+  }),
   housingArea: z.number().int().nullable(),
   dangerRating: z.enum(['C', 'D']).nullable(),
   waterSafe: z.boolean(),
@@ -116,7 +121,9 @@ export const HouseholdDetail = Household.extend({
     .object({
       write: z.boolean().describe('May change the household: helpers, visits, measures, exit and monitoring steps'),
       unmask: z.boolean().describe('May see ID numbers, phones and health in full (audited, with a reason)'),
-      applyExit: z.boolean().describe('May start an exit application: the household is still poor, served, with no open application'),
+      applyExit: z
+        .boolean()
+        .describe('May start an exit application: the household is still poor, served, with no open application'),
     })
     .describe('What the caller may do with this household, as the server decides it'),
 }).meta({ id: 'HouseholdDetail' });
@@ -130,10 +137,19 @@ export const HouseholdListQuery = z.strictObject({
   gap: z
     .enum(['no_primary_helper', 'coverage'])
     .optional()
-    .describe('As of asOf (default today), households helped then: without a primary helper; or with any coverage gap (no primary helper, or breaking one of the county\'s coverage rules)'),
-  monitoringCategory: z.enum(['unstable_exited', 'marginal', 'sudden_hardship']).optional().describe('Households in an open monitoring case of this category'),
+    .describe(
+      "As of asOf (default today), households helped then: without a primary helper; or with any coverage gap (no primary helper, or breaking one of the county's coverage rules)",
+    ),
+  monitoringCategory: z
+    .enum(['unstable_exited', 'marginal', 'sudden_hardship'])
+    .optional()
+    .describe('Households in an open monitoring case of this category'),
   q: z.string().trim().max(50).optional().describe('Head of household: name or pinyin initials'),
-  asOf: isoDate.optional().describe('Households registered by that day; with status: their status on that day (registration, exit year, monitoring dates)'),
+  asOf: isoDate
+    .optional()
+    .describe(
+      'Households registered by that day; with status: their status on that day (registration, exit year, monitoring dates)',
+    ),
 });
 
 /**
@@ -141,18 +157,33 @@ export const HouseholdListQuery = z.strictObject({
  * never travels in a URL, where access logs, proxies and browser history keep it.
  */
 export const HouseholdSearch = HouseholdListQuery.extend({
-  idNumber: z.string().trim().max(18).optional().describe('Exact ID number of any household member (matched by its blind index)'),
+  idNumber: z
+    .string()
+    .trim()
+    .max(18)
+    .optional()
+    .describe('Exact ID number of any household member (matched by its blind index)'),
 }).meta({ id: 'HouseholdSearch' });
 
 /** A register filter as it may be kept (an export's link, the audit trail): the ID number only by its blind index. */
-export type SealedRegisterFilter = Omit<z.infer<typeof HouseholdSearch>, 'cursor' | 'limit' | 'idNumber'> & { idNumberIndex?: string };
+export type SealedRegisterFilter = Omit<z.infer<typeof HouseholdSearch>, 'cursor' | 'limit' | 'idNumber'> & {
+  idNumberIndex?: string;
+};
 
 export const HouseholdList = page(Household).meta({ id: 'HouseholdList' });
 
 export const Unmask = z.strictObject({ reason: text(200) }).meta({ id: 'Unmask' });
 
 export const AddHelper = z
-  .strictObject({ memberId: id, role: z.enum(HELPER_ROLES), primary: z.boolean().default(false), reason: text(500), startOn: isoDate })
+  .strictObject({
+    memberId: id,
+    role: z.enum(HELPER_ROLES),
+    primary: z.boolean().default(false),
+    reason: text(500),
+    startOn: isoDate,
+  })
   .meta({ id: 'AddHelper' });
 
-export const EndHelper = z.strictObject({ endOn: isoDate, endReason: text(500), version: z.number().int().min(1) }).meta({ id: 'EndHelper' });
+export const EndHelper = z
+  .strictObject({ endOn: isoDate, endReason: text(500), version: z.number().int().min(1) })
+  .meta({ id: 'EndHelper' });

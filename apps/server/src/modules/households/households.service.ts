@@ -1,5 +1,12 @@
 import { householdInScope, householdServed, memberInScope, underRegion } from '../../lib/scope.ts';
-import { DUPLICATE_ATTEMPTS_PER_DAY, duplicateAttemptsOfDay, householdStatusOn, peopleRegistered, registrationPaused, servedHousehold } from './households.repository.ts';
+import {
+  DUPLICATE_ATTEMPTS_PER_DAY,
+  duplicateAttemptsOfDay,
+  householdStatusOn,
+  peopleRegistered,
+  registrationPaused,
+  servedHousehold,
+} from './households.repository.ts';
 import { type PovertyCause, todayInShanghai } from '@lianjian/shared';
 import { type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
@@ -18,13 +25,26 @@ import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { openApplicationOf } from '../exits/exits.repository.ts';
 import * as policy from './households.policy.ts';
-import { activeHelper, assistedOn, countyOf, coverageGap, type CoverageRule, CoverageService, noPrimaryHelperOn } from './coverage.service.ts';
+import {
+  activeHelper,
+  assistedOn,
+  countyOf,
+  coverageGap,
+  type CoverageRule,
+  CoverageService,
+  noPrimaryHelperOn,
+} from './coverage.service.ts';
 import { ATTRIBUTE_LABEL, LABOUR_LABEL, STATUS_ZH, registerWorkbookStream } from './households.export.ts';
 import { CAUSE_LABEL } from './import.layout.ts';
-import type { AddHelper, CreateHousehold, EndHelper, HouseholdListQuery, HouseholdSearch, SealedRegisterFilter } from './households.schemas.ts';
+import type {
+  AddHelper,
+  CreateHousehold,
+  EndHelper,
+  HouseholdListQuery,
+  HouseholdSearch,
+  SealedRegisterFilter,
+} from './households.schemas.ts';
 import { contains, startsWith } from '../../lib/like.ts';
-
-
 
 /** The rows of one newly registered household: sensitive fields encrypted, blind indexes for search. */
 export function householdRows(
@@ -87,7 +107,10 @@ export function householdRows(
  * A register filter as it may be kept in an export's link or the audit trail: an ID number replaced by its blind
  * index, which finds the same households and tells nothing without the key.
  */
-export function sealRegisterFilter(cipher: DataCipher, q: SealedRegisterFilter & { idNumber?: string }): SealedRegisterFilter {
+export function sealRegisterFilter(
+  cipher: DataCipher,
+  q: SealedRegisterFilter & { idNumber?: string },
+): SealedRegisterFilter {
   const { idNumber, ...rest } = q;
   // A number typed into the name box is kept masked too (the filter is stored with the export link and audited).
   const kept = rest.q ? { ...rest, q: maskNumbersInText(rest.q).text } : rest;
@@ -100,8 +123,18 @@ export function sealRegisterFilter(cipher: DataCipher, q: SealedRegisterFilter &
  */
 async function registeredAlready(tx: Executor, actor: Actor, indexes: string[]) {
   const rows = await peopleRegistered(tx, actor, indexes);
-  const first = rows.map((r) => ({ ...r, position: indexes.indexOf(r.id_number_index) })).sort((a, b) => a.position - b.position)[0];
-  return first ? { position: first.position, householdId: first.household_id, head: first.head_name, village: first.village, inScope: first.inScope } : null;
+  const first = rows
+    .map((r) => ({ ...r, position: indexes.indexOf(r.id_number_index) }))
+    .sort((a, b) => a.position - b.position)[0];
+  return first
+    ? {
+        position: first.position,
+        householdId: first.household_id,
+        head: first.head_name,
+        village: first.village,
+        inScope: first.inScope,
+      }
+    : null;
 }
 
 /** The poverty register: households, their people (sensitive fields encrypted) and their helpers. */
@@ -133,9 +166,12 @@ export class HouseholdService {
       b = b.where((eb) => eb.or([eb('h.primary_cause', '=', cause), eb('h.secondary_causes', 'like', `%"${cause}"%`)]));
     }
     const text = q.q;
-    if (text) b = b.where((eb) => eb.or([contains('h.head_name', text), startsWith('h.head_initials', text.toLowerCase())]));
+    if (text)
+      b = b.where((eb) => eb.or([contains('h.head_name', text), startsWith('h.head_initials', text.toLowerCase())]));
     if (q.helperId) {
-      b = b.where(sql<SqlBool>`exists (select 1 from helpers hp where hp.household_id = h.id and hp.member_id = ${q.helperId} and ${activeHelper(today)})`);
+      b = b.where(
+        sql<SqlBool>`exists (select 1 from helpers hp where hp.household_id = h.id and hp.member_id = ${q.helperId} and ${activeHelper(today)})`,
+      );
     }
     // Gaps as of the day asked (today by default), from the dated helper assignments: the cockpit's and the ledger's.
     const gapDay = q.asOf ?? today;
@@ -148,7 +184,9 @@ export class HouseholdService {
     }
     const idNumberIndex = q.idNumber ? this.cipher.blindIndex(q.idNumber) : q.idNumberIndex;
     if (idNumberIndex) {
-      b = b.where(sql<SqlBool>`exists (select 1 from household_people pp where pp.household_id = h.id and pp.id_number_index = ${idNumberIndex})`);
+      b = b.where(
+        sql<SqlBool>`exists (select 1 from household_people pp where pp.household_id = h.id and pp.id_number_index = ${idNumberIndex})`,
+      );
     }
     return b;
   }
@@ -163,13 +201,23 @@ export class HouseholdService {
       .select([
         'g.name as region_name',
         sql<number>`(select count(*) from household_people pp where pp.household_id = h.id)`.as('size'),
-        sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and ${activeHelper(today)})`.as('helpers'),
-        sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and hp.is_primary = 1 and ${activeHelper(today)})`.as('primaries'),
+        sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and ${activeHelper(today)})`.as(
+          'helpers',
+        ),
+        sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and hp.is_primary = 1 and ${activeHelper(today)})`.as(
+          'primaries',
+        ),
       ]);
     const cursor = decodeCursor(q.cursor);
     if (cursor) rows = rows.where(afterCursor('h.head_initials', 'h.id', cursor, 'asc'));
-    const list = await rows.orderBy('h.head_initials').orderBy('h.id').limit(q.limit + 1).execute();
-    const total = await this.filtered(this.db, actor, q, today, rules).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const list = await rows
+      .orderBy('h.head_initials')
+      .orderBy('h.id')
+      .limit(q.limit + 1)
+      .execute();
+    const total = await this.filtered(this.db, actor, q, today, rules)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const page = pageOf(list, q.limit, Number(total.n), (r) => r.head_initials);
     return {
       ...page,
@@ -207,9 +255,16 @@ export class HouseholdService {
   async exportRegister(actor: Actor, q: SealedRegisterFilter, stamp?: string) {
     const today = todayInShanghai();
     const rules = q.gap === 'coverage' ? await this.coverage.rules(this.db, await countyOf(this.db, actor)) : [];
-    const total = await this.filtered(this.db, actor, q, today, rules).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const total = await this.filtered(this.db, actor, q, today, rules)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     await this.db.transaction().execute((tx) =>
-      recordAudit(tx, actor, { action: 'household.export', entityType: 'household', entityId: actor.regionCode ?? actor.orgId ?? 'register', after: { filter: q, households: Number(total.n) } }),
+      recordAudit(tx, actor, {
+        action: 'household.export',
+        entityType: 'household',
+        entityId: actor.regionCode ?? actor.orgId ?? 'register',
+        after: { filter: q, households: Number(total.n) },
+      }),
     );
     const page = 1000;
     const db = this.db;
@@ -225,7 +280,12 @@ export class HouseholdService {
           .select(['g.name as region_name', 't.name as township_name']);
         if (after) {
           const a = after;
-          b = b.where((eb) => eb.or([eb('h.head_initials', '>', a.initials), eb.and([eb('h.head_initials', '=', a.initials), eb('h.id', '>', a.id)])]));
+          b = b.where((eb) =>
+            eb.or([
+              eb('h.head_initials', '>', a.initials),
+              eb.and([eb('h.head_initials', '=', a.initials), eb('h.id', '>', a.id)]),
+            ]),
+          );
         }
         const rows = await b.orderBy('h.head_initials').orderBy('h.id').limit(page).execute();
         if (!rows.length) return;
@@ -246,8 +306,14 @@ export class HouseholdService {
           .select([
             'h.id',
             sql<number>`(select count(*) from household_people pp where pp.household_id = h.id)`.as('size'),
-            sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and ${activeHelper(today)})`.as('helpers'),
-            sql<string | null>`(select max(p.name) from helpers hp inner join members p on p.id = hp.member_id where hp.household_id = h.id and hp.is_primary = 1 and ${activeHelper(today)})`.as('primary_name'),
+            sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and ${activeHelper(today)})`.as(
+              'helpers',
+            ),
+            sql<
+              string | null
+            >`(select max(p.name) from helpers hp inner join members p on p.id = hp.member_id where hp.household_id = h.id and hp.is_primary = 1 and ${activeHelper(today)})`.as(
+              'primary_name',
+            ),
           ])
           .execute();
         const by = new Map(stats.map((x) => [x.id, x]));
@@ -281,8 +347,22 @@ export class HouseholdService {
       for await (const rows of pages()) {
         const persons = await db
           .selectFrom('household_people')
-          .select(['household_id', 'name', 'relationship', 'gender', 'birth_year', 'id_number_enc', 'phone_enc', 'labour', 'in_school'])
-          .where('household_id', 'in', rows.map((r) => r.id))
+          .select([
+            'household_id',
+            'name',
+            'relationship',
+            'gender',
+            'birth_year',
+            'id_number_enc',
+            'phone_enc',
+            'labour',
+            'in_school',
+          ])
+          .where(
+            'household_id',
+            'in',
+            rows.map((r) => r.id),
+          )
           .orderBy('household_id')
           .orderBy(sql`case when relationship = '户主' then 0 else 1 end`)
           .orderBy('birth_year')
@@ -310,7 +390,10 @@ export class HouseholdService {
       }
     };
     const title = `建档立卡户花名册（导出：${actor.displayName}，${nowIso().slice(0, 10)}，共 ${Number(total.n)} 户）`;
-    return { title, stream: await registerWorkbookStream(title, { households: households(), people: people() }, stamp) };
+    return {
+      title,
+      stream: await registerWorkbookStream(title, { households: households(), people: people() }, stamp),
+    };
   }
 
   private async mustFind(actor: Actor, id: string, db: Executor = this.db) {
@@ -326,7 +409,8 @@ export class HouseholdService {
 
   /** One household: people masked unless `unmask` (a separate, audited permission). */
   async get(actor: Actor, id: string, unmask?: { reason: string }) {
-    const summary = (await this.list(actor, { limit: 1, id } as z.infer<typeof HouseholdListQuery> & { id: string })).items[0];
+    const summary = (await this.list(actor, { limit: 1, id } as z.infer<typeof HouseholdListQuery> & { id: string }))
+      .items[0];
     if (!summary) throw notFound('农户');
     const [h, people, helpers, open] = await Promise.all([
       this.mustFind(actor, id),
@@ -342,7 +426,19 @@ export class HouseholdService {
         .selectFrom('helpers as hp')
         .innerJoin('members as p', 'p.id', 'hp.member_id')
         .innerJoin('units as u', 'u.id', 'p.unit_id')
-        .select(['hp.id', 'hp.member_id', 'p.name', 'u.name as unit_name', 'hp.role', 'hp.is_primary', 'hp.reason', 'hp.start_on', 'hp.end_on', 'hp.end_reason', 'hp.version'])
+        .select([
+          'hp.id',
+          'hp.member_id',
+          'p.name',
+          'u.name as unit_name',
+          'hp.role',
+          'hp.is_primary',
+          'hp.reason',
+          'hp.start_on',
+          'hp.end_on',
+          'hp.end_reason',
+          'hp.version',
+        ])
         .where('hp.household_id', '=', id)
         .orderBy('hp.is_primary', 'desc')
         .orderBy('hp.start_on')
@@ -351,12 +447,22 @@ export class HouseholdService {
     ]);
     if (unmask) {
       await this.db.transaction().execute((tx) =>
-        recordAudit(tx, actor, { action: 'household.unmask', entityType: 'household', entityId: id, after: { reason: unmask.reason, people: people.length } }),
+        recordAudit(tx, actor, {
+          action: 'household.unmask',
+          entityType: 'household',
+          entityId: id,
+          after: { reason: unmask.reason, people: people.length },
+        }),
       );
     }
     return {
       ...summary,
-      income: { wages: h.income_wages, business: h.income_business, transfer: h.income_transfer, property: h.income_property },
+      income: {
+        wages: h.income_wages,
+        business: h.income_business,
+        transfer: h.income_transfer,
+        property: h.income_property,
+      },
       housingArea: h.housing_area,
       dangerRating: h.danger_rating,
       waterSafe: h.water_safe === 1,
@@ -390,7 +496,11 @@ export class HouseholdService {
         endReason: x.end_reason,
         version: x.version,
       })),
-      abilities: policy.abilities(actor, { status: h.status, served: Number(h.served) === 1, hasOpenApplication: Boolean(open) }),
+      abilities: policy.abilities(actor, {
+        status: h.status,
+        served: Number(h.served) === 1,
+        hasOpenApplication: Boolean(open),
+      }),
     };
   }
 
@@ -414,9 +524,16 @@ export class HouseholdService {
     return outcome.id;
   }
 
-  private register(actor: Actor, input: z.infer<typeof CreateHousehold>): Promise<{ id: string } | { refused: Problem }> {
+  private register(
+    actor: Actor,
+    input: z.infer<typeof CreateHousehold>,
+  ): Promise<{ id: string } | { refused: Problem }> {
     return this.db.transaction().execute(async (tx) => {
-      const region = await tx.selectFrom('regions').select(['code', 'level']).where('code', '=', input.regionCode).executeTakeFirst();
+      const region = await tx
+        .selectFrom('regions')
+        .select(['code', 'level'])
+        .where('code', '=', input.regionCode)
+        .executeTakeFirst();
       const prefix = actor.regionCode;
       if (region?.level !== 'village' || prefix === null || !region.code.startsWith(prefix)) {
         throw invalid('请选择管辖范围内的村（社区）', [{ path: 'body.regionCode', message: input.regionCode }]);
@@ -426,12 +543,16 @@ export class HouseholdService {
       }
       const indexes = input.people.map((p) => this.cipher.blindIndex(p.idNumber));
       const repeated = indexes.findIndex((x, i) => indexes.indexOf(x) !== i);
-      if (repeated >= 0) throw invalid('同一身份证号重复', [{ path: `body.people.${repeated}.idNumber`, message: 'duplicate' }]);
+      if (repeated >= 0)
+        throw invalid('同一身份证号重复', [{ path: `body.people.${repeated}.idNumber`, message: 'duplicate' }]);
       const taken = await registeredAlready(tx, actor, indexes);
       if (taken?.inScope) {
-        throw new Problem(409, 'person_already_registered', `第 ${taken.position + 1} 位家庭成员已登记在本辖区${taken.village}“${taken.head}”户`, [
-          { path: `body.people.${taken.position}.idNumber`, message: taken.householdId },
-        ]);
+        throw new Problem(
+          409,
+          'person_already_registered',
+          `第 ${taken.position + 1} 位家庭成员已登记在本辖区${taken.village}“${taken.head}”户`,
+          [{ path: `body.people.${taken.position}.idNumber`, message: taken.householdId }],
+        );
       }
       if (taken) {
         // Registered outside the caller's scope. Refusing it at all tells that the number is registered somewhere: one
@@ -448,9 +569,12 @@ export class HouseholdService {
         return {
           refused: paused
             ? registrationPaused()
-            : new Problem(409, 'person_not_registrable', `第 ${taken.position + 1} 位家庭成员不能在此登记，请联系县级管理员核实`, [
-                { path: `body.people.${taken.position}.idNumber`, message: 'not_registrable' },
-              ]),
+            : new Problem(
+                409,
+                'person_not_registrable',
+                `第 ${taken.position + 1} 位家庭成员不能在此登记，请联系县级管理员核实`,
+                [{ path: `body.people.${taken.position}.idNumber`, message: 'not_registrable' }],
+              ),
         };
       }
       const { household: row, people } = householdRows(this.cipher, input, region.code, nowIso(), indexes);
@@ -459,7 +583,12 @@ export class HouseholdService {
       const size = people.length;
       // The audit trail records the household, never the clear ID numbers, phones or health details.
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, { action: 'household.create', entityType: 'household', entityId: row.id, after: { ...row, people: size } });
+      await recordAudit(tx, actor, {
+        action: 'household.create',
+        entityType: 'household',
+        entityId: row.id,
+        after: { ...row, people: size },
+      });
       // A paused account's registrations are refused whether or not anyone is registered elsewhere, or the pause would
       // answer the very question it stops. Counted here, after the audit row, for the reason given at the count.
       if ((await duplicateAttemptsOfDay(tx, actor)) >= DUPLICATE_ATTEMPTS_PER_DAY) throw registrationPaused();
@@ -490,7 +619,8 @@ export class HouseholdService {
         .where(activeHelper(today))
         .execute();
       if (current.some((c) => c.member_id === input.memberId)) throw conflict('already_helper', '该党员已是本户帮扶人');
-      if (input.primary && current.some((c) => c.is_primary === 1)) throw conflict('primary_helper_exists', '本户已有主帮扶责任人，可增加叠加帮扶人');
+      if (input.primary && current.some((c) => c.is_primary === 1))
+        throw conflict('primary_helper_exists', '本户已有主帮扶责任人，可增加叠加帮扶人');
       const row = {
         id: newId(),
         household_id: householdId,
@@ -506,7 +636,12 @@ export class HouseholdService {
       };
       await tx.insertInto('helpers').values(row).execute();
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, { action: input.primary ? 'helper.assign' : 'helper.stack', entityType: 'household', entityId: householdId, after: row });
+      await recordAudit(tx, actor, {
+        action: input.primary ? 'helper.assign' : 'helper.stack',
+        entityType: 'household',
+        entityId: householdId,
+        after: row,
+      });
       return row.id;
     });
   }
@@ -515,11 +650,17 @@ export class HouseholdService {
   async endHelper(actor: Actor, householdId: string, helperId: string, input: z.infer<typeof EndHelper>) {
     await this.db.transaction().execute(async (tx) => {
       const h = await servedHousehold(tx, actor, householdId);
-      const helper = await tx.selectFrom('helpers').selectAll().where('id', '=', helperId).where('household_id', '=', householdId).executeTakeFirst();
+      const helper = await tx
+        .selectFrom('helpers')
+        .selectAll()
+        .where('id', '=', helperId)
+        .where('household_id', '=', householdId)
+        .executeTakeFirst();
       if (!helper) throw notFound('帮扶记录');
       if (helper.end_on) throw conflict('helper_already_ended', '该帮扶记录已结束');
       notAfterToday(input.endOn, 'body.endOn', '帮扶结束日期');
-      if (input.endOn <= helper.start_on) throw invalid('结束日期须晚于开始日期', [{ path: 'body.endOn', message: `> ${helper.start_on}` }]);
+      if (input.endOn <= helper.start_on)
+        throw invalid('结束日期须晚于开始日期', [{ path: 'body.endOn', message: `> ${helper.start_on}` }]);
       if (helper.is_primary === 1 && (h.status === 'registered' || h.status === 'monitored')) {
         throw conflict('primary_helper_required', '未脱贫户和监测户须始终有主帮扶责任人：请先指定新的主帮扶责任人');
       }
@@ -530,7 +671,13 @@ export class HouseholdService {
         .where('version', '=', input.version)
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) throw versionConflict();
-      await recordAudit(tx, actor, { action: 'helper.end', entityType: 'household', entityId: householdId, before: helper, after: input });
+      await recordAudit(tx, actor, {
+        action: 'helper.end',
+        entityType: 'household',
+        entityId: householdId,
+        before: helper,
+        after: input,
+      });
     });
   }
 }

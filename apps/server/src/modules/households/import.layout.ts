@@ -11,7 +11,13 @@ import { maskPhone } from '../../lib/mask.ts';
  */
 export const COLUMNS = [
   { key: 'householdNo', header: '户编号', required: true, aliases: ['户号', '户编码'], example: '1' },
-  { key: 'regionCode', header: '村（社区）代码', required: true, aliases: ['村代码', '行政区划代码', '村(社区)代码'], example: '411321106200' },
+  {
+    key: 'regionCode',
+    header: '村（社区）代码',
+    required: true,
+    aliases: ['村代码', '行政区划代码', '村(社区)代码'],
+    example: '411321106200',
+  },
   { key: 'relationship', header: '与户主关系', required: true, aliases: ['关系'], example: '户主' },
   { key: 'name', header: '姓名', required: true, aliases: [], example: '王建国' },
   { key: 'gender', header: '性别', required: true, aliases: [], example: '男' },
@@ -24,9 +30,21 @@ export const COLUMNS = [
   { key: 'attribute', header: '贫困户属性', required: false, aliases: ['户属性'], example: '一般贫困户' },
   { key: 'standard', header: '识别标准', required: false, aliases: [], example: '国家标准' },
   { key: 'primaryCause', header: '主要致贫原因', required: true, aliases: ['致贫原因'], example: '因病' },
-  { key: 'secondaryCauses', header: '其他致贫原因', required: false, aliases: ['次要致贫原因'], example: '缺技术、缺资金' },
+  {
+    key: 'secondaryCauses',
+    header: '其他致贫原因',
+    required: false,
+    aliases: ['次要致贫原因'],
+    example: '缺技术、缺资金',
+  },
   { key: 'wages', header: '工资性收入（元）', required: true, aliases: ['工资性收入'], example: '12000' },
-  { key: 'business', header: '生产经营性收入（元）', required: true, aliases: ['生产经营性收入', '经营性收入'], example: '3000' },
+  {
+    key: 'business',
+    header: '生产经营性收入（元）',
+    required: true,
+    aliases: ['生产经营性收入', '经营性收入'],
+    example: '3000',
+  },
   { key: 'transfer', header: '转移性收入（元）', required: true, aliases: ['转移性收入'], example: '2400' },
   { key: 'property', header: '财产性收入（元）', required: true, aliases: ['财产性收入'], example: '0' },
   { key: 'housingArea', header: '住房面积（平方米）', required: false, aliases: ['住房面积'], example: '90' },
@@ -36,12 +54,41 @@ export const COLUMNS = [
 ] as const;
 export type ColumnKey = (typeof COLUMNS)[number]['key'];
 
-const norm = (s: string) => s.replace(/[\s*＊]/g, '').replace(/[（(]/g, '（').replace(/[)）]/g, '）');
+const norm = (s: string) =>
+  s
+    .replace(/[\s*＊]/g, '')
+    .replace(/[（(]/g, '（')
+    .replace(/[)）]/g, '）');
 
-export const HEALTH_ZH: Record<string, (typeof HEALTH)[number]> = { 健康: 'healthy', 慢性病: 'chronic', 长期慢性病: 'chronic', 重病: 'serious', 大病: 'serious', 患有大病: 'serious', 残疾: 'disability' };
-export const LABOUR_ZH: Record<string, (typeof LABOUR)[number]> = { 普通劳动力: 'normal', 技能劳动力: 'skilled', 丧失劳动力: 'lost', 无劳动力: 'none' };
-export const ATTRIBUTE_ZH: Record<string, 'general' | 'dibao' | 'tekun'> = { 一般贫困户: 'general', 一般户: 'general', 低保贫困户: 'dibao', 低保户: 'dibao', 特困供养贫困户: 'tekun', 特困户: 'tekun', 特困供养户: 'tekun' };
-export const STANDARD_ZH: Record<string, 'national' | 'provincial'> = { 国家标准: 'national', 省定标准: 'provincial', 省标准: 'provincial' };
+export const HEALTH_ZH: Record<string, (typeof HEALTH)[number]> = {
+  健康: 'healthy',
+  慢性病: 'chronic',
+  长期慢性病: 'chronic',
+  重病: 'serious',
+  大病: 'serious',
+  患有大病: 'serious',
+  残疾: 'disability',
+};
+export const LABOUR_ZH: Record<string, (typeof LABOUR)[number]> = {
+  普通劳动力: 'normal',
+  技能劳动力: 'skilled',
+  丧失劳动力: 'lost',
+  无劳动力: 'none',
+};
+export const ATTRIBUTE_ZH: Record<string, 'general' | 'dibao' | 'tekun'> = {
+  一般贫困户: 'general',
+  一般户: 'general',
+  低保贫困户: 'dibao',
+  低保户: 'dibao',
+  特困供养贫困户: 'tekun',
+  特困户: 'tekun',
+  特困供养户: 'tekun',
+};
+export const STANDARD_ZH: Record<string, 'national' | 'provincial'> = {
+  国家标准: 'national',
+  省定标准: 'provincial',
+  省标准: 'provincial',
+};
 export const CAUSE_ZH: Record<string, PovertyCause> = {
   因病: 'illness',
   因残: 'disability',
@@ -56,7 +103,10 @@ export const CAUSE_ZH: Record<string, PovertyCause> = {
   自身发展动力不足: 'low_motivation',
   其他: 'other',
 };
-export const CAUSE_LABEL = Object.fromEntries(Object.entries(CAUSE_ZH).map(([k, v]) => [v, k])) as Record<PovertyCause, string>;
+export const CAUSE_LABEL = Object.fromEntries(Object.entries(CAUSE_ZH).map(([k, v]) => [v, k])) as Record<
+  PovertyCause,
+  string
+>;
 const YES = new Set(['是', 'Y', 'y', '1', '√']);
 const NO = new Set(['否', 'N', 'n', '0', '', '×']);
 
@@ -115,7 +165,11 @@ function shown(key: ColumnKey, value: string): string {
 }
 
 /** Validates one data row; returns the person or the row's errors (one per bad cell). */
-export function parseRow(rowNo: number, cells: string[], index: Partial<Record<ColumnKey, number>>): ParsedPerson | RowError[] {
+export function parseRow(
+  rowNo: number,
+  cells: string[],
+  index: Partial<Record<ColumnKey, number>>,
+): ParsedPerson | RowError[] {
   const errors: RowError[] = [];
   const cell = (key: ColumnKey) => {
     const i = index[key];
@@ -159,7 +213,8 @@ export function parseRow(rowNo: number, cells: string[], index: Partial<Record<C
   const g = cell('gender');
   const gender = g === '男' ? 'male' : g === '女' ? 'female' : fail('gender', '应为"男"或"女"');
   const idNumber = cell('idNumber').toUpperCase();
-  if (/^\d(\.\d+)?E\+\d+$/i.test(idNumber)) fail('idNumber', '身份证号被存成了数字，末几位已丢失：请把该列设为文本格式后重新填写');
+  if (/^\d(\.\d+)?E\+\d+$/i.test(idNumber))
+    fail('idNumber', '身份证号被存成了数字，末几位已丢失：请把该列设为文本格式后重新填写');
   else {
     const p = idNumberProblem(idNumber);
     if (p) fail('idNumber', p);
@@ -177,7 +232,9 @@ export function parseRow(rowNo: number, cells: string[], index: Partial<Record<C
     const standard = pick('standard', STANDARD_ZH, 'national' as const);
     const primaryCause = pick('primaryCause', CAUSE_ZH);
     const secondary: PovertyCause[] = [];
-    for (const part of cell('secondaryCauses').split(/[、,，;；/\s]+/).filter(Boolean)) {
+    for (const part of cell('secondaryCauses')
+      .split(/[、,，;；/\s]+/)
+      .filter(Boolean)) {
       const c = CAUSE_ZH[part];
       if (!c) fail('secondaryCauses', `"${part}"不是致贫原因，应为：${Object.keys(CAUSE_ZH).join('、')}`);
       else if (c !== primaryCause && !secondary.includes(c)) secondary.push(c);
@@ -195,7 +252,8 @@ export function parseRow(rowNo: number, cells: string[], index: Partial<Record<C
       else housingArea = Math.round(n);
     }
     const dr = cell('dangerRating').replace(/级/g, '').toUpperCase();
-    const dangerRating = dr === '' ? null : dr === 'C' || dr === 'D' ? dr : fail('dangerRating', '应为 C级、D级 或留空');
+    const dangerRating =
+      dr === '' ? null : dr === 'C' || dr === 'D' ? dr : fail('dangerRating', '应为 C级、D级 或留空');
     const waterSafe = yesNo('waterSafe');
     const relocatedTo = cell('relocatedTo') || null;
     if (relocatedTo && relocatedTo.length > 100) fail('relocatedTo', '不超过 100 个字');
@@ -206,7 +264,12 @@ export function parseRow(rowNo: number, cells: string[], index: Partial<Record<C
         standard: standard as 'national',
         primaryCause: primaryCause as PovertyCause,
         secondaryCauses: secondary,
-        income: { wages: wages as number, business: business as number, transfer: transfer as number, property: property as number },
+        income: {
+          wages: wages as number,
+          business: business as number,
+          transfer: transfer as number,
+          property: property as number,
+        },
         housingArea,
         dangerRating: dangerRating ?? null,
         waterSafe,
@@ -238,14 +301,34 @@ export async function templateWorkbook(exampleRegion: string): Promise<Buffer> {
   const wb = new (await excel()).Workbook();
   wb.creator = 'Lianjian';
   const ws = wb.addWorksheet('建档立卡花名册');
-  ws.columns = COLUMNS.map((c) => ({ header: c.required ? `${c.header}` : c.header, key: c.key, width: Math.max(10, c.header.length * 2 + 2) }));
+  ws.columns = COLUMNS.map((c) => ({
+    header: c.required ? `${c.header}` : c.header,
+    key: c.key,
+    width: Math.max(10, c.header.length * 2 + 2),
+  }));
   ws.getRow(1).font = { bold: true };
   ws.getColumn('idNumber').numFmt = '@';
   ws.getColumn('phone').numFmt = '@';
   ws.getColumn('regionCode').numFmt = '@';
   const example = [
-    { relationship: '户主', name: '王建国', gender: '男', idNumber: id18('41132119750101001'), health: '健康', labour: '普通劳动力', inSchool: '否' },
-    { relationship: '配偶', name: '李秀兰', gender: '女', idNumber: id18('41132119780302002'), health: '慢性病', labour: '普通劳动力', inSchool: '否' },
+    {
+      relationship: '户主',
+      name: '王建国',
+      gender: '男',
+      idNumber: id18('41132119750101001'),
+      health: '健康',
+      labour: '普通劳动力',
+      inSchool: '否',
+    },
+    {
+      relationship: '配偶',
+      name: '李秀兰',
+      gender: '女',
+      idNumber: id18('41132119780302002'),
+      health: '慢性病',
+      labour: '普通劳动力',
+      inSchool: '否',
+    },
   ];
   for (const [i, p] of example.entries()) {
     const values: Record<string, string> = { householdNo: '1', regionCode: exampleRegion, ...p };

@@ -19,7 +19,9 @@ export const HouseholdImport = z
     failure: z
       .enum(['refused', 'interrupted'])
       .nullable()
-      .describe('Why a failed import failed: `refused`, the file must be corrected; `interrupted`, its server stopped and the same file may be uploaded again'),
+      .describe(
+        'Why a failed import failed: `refused`, the file must be corrected; `interrupted`, its server stopped and the same file may be uploaded again',
+      ),
     phase: z.enum(['received', 'checking', 'validating', 'preparing', 'writing', 'done']),
     progress: z.number().int().min(0).max(100),
     rowsRead: z.number().int(),
@@ -29,7 +31,10 @@ export const HouseholdImport = z
     message: z.string().nullable(),
     createdAt: z.string(),
     finishedAt: z.string().nullable(),
-    duplicateOf: z.string().nullable().describe('Set when this file was imported before: the earlier import, nothing new written'),
+    duplicateOf: z
+      .string()
+      .nullable()
+      .describe('Set when this file was imported before: the earlier import, nothing new written'),
   })
   .meta({ id: 'HouseholdImport' });
 
@@ -39,15 +44,22 @@ const attachment = (name: string) => `attachment; filename="import.xlsx"; filena
 export function householdImportRoutes(service: HouseholdImportService): FastifyPluginAsyncZod {
   return async (app) => {
     // The upload is the raw file: streamed to disk and hashed, never buffered whole in memory.
-    app.addContentTypeParser(['application/octet-stream', 'text/csv', XLSX], (_req, payload, done) => done(null, payload));
+    app.addContentTypeParser(['application/octet-stream', 'text/csv', XLSX], (_req, payload, done) =>
+      done(null, payload),
+    );
 
     app.get('/household-imports/template', {
       config: { permission: 'households:write' },
       schema: { tags, summary: '下载建档立卡户导入模板（XLSX）', produces: [XLSX] },
       handler: async (req, reply) => {
         const actor = requireActor(req);
-        const body = await templateWorkbook(actor.regionCode && actor.regionCode.length === 12 ? actor.regionCode : '411321106200');
-        return reply.header('content-type', XLSX).header('content-disposition', attachment('建档立卡户导入模板.xlsx')).send(body);
+        const body = await templateWorkbook(
+          actor.regionCode && actor.regionCode.length === 12 ? actor.regionCode : '411321106200',
+        );
+        return reply
+          .header('content-type', XLSX)
+          .header('content-disposition', attachment('建档立卡户导入模板.xlsx'))
+          .send(body);
       },
     });
     app.post('/household-imports', {
@@ -68,12 +80,21 @@ export function householdImportRoutes(service: HouseholdImportService): FastifyP
     });
     app.get('/household-imports', {
       config: { permission: 'households:write' },
-      schema: { tags, summary: '最近的导入', response: { 200: z.object({ items: z.array(HouseholdImport) }), ...problemReplies } },
+      schema: {
+        tags,
+        summary: '最近的导入',
+        response: { 200: z.object({ items: z.array(HouseholdImport) }), ...problemReplies },
+      },
       handler: async (req) => ({ items: await service.list(requireActor(req)) }),
     });
     app.get('/household-imports/:id', {
       config: { permission: 'households:write' },
-      schema: { tags, summary: '导入进度与结果', params: z.object({ id: z.string().uuid() }), response: { 200: HouseholdImport, ...problemReplies } },
+      schema: {
+        tags,
+        summary: '导入进度与结果',
+        params: z.object({ id: z.string().uuid() }),
+        response: { 200: HouseholdImport, ...problemReplies },
+      },
       handler: (req) => service.get(requireActor(req), req.params.id),
     });
   };

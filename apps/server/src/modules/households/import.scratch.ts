@@ -65,7 +65,9 @@ export class ImportScratch {
     );
     this.people = new SealedLog(path.join(folder, 'rows.sealed'));
     this.out = new SealedLog(path.join(folder, 'prepared.sealed'));
-    this.insertPerson = this.rows.db.prepare('insert into people (row, household_no, id_key, at, length) values (?, ?, ?, ?, ?)');
+    this.insertPerson = this.rows.db.prepare(
+      'insert into people (row, household_no, id_key, at, length) values (?, ?, ?, ?, ?)',
+    );
     this.insertSpoiled = this.rows.db.prepare('insert or ignore into spoiled (household_no) values (?)');
   }
 
@@ -85,7 +87,9 @@ export class ImportScratch {
   finishReading(): void {
     this.rows.commit();
     this.people.flush();
-    this.rows.db.exec('create index people_household on people (household_no, row); create index people_key on people (id_key, row)');
+    this.rows.db.exec(
+      'create index people_household on people (household_no, row); create index people_key on people (id_key, row)',
+    );
   }
 
   /** Rows whose ID number came earlier in the file, with the row it first came on. */
@@ -102,7 +106,9 @@ export class ImportScratch {
   /** The file's ID numbers (blind-index keys, each once), in chunks, with the row each first came on. */
   *idKeys(chunk: number): Generator<Map<string, number>> {
     let batch = new Map<string, number>();
-    for (const r of this.rows.db.prepare('select id_key, min(row) as row from people group by id_key').iterate() as IterableIterator<{ id_key: string; row: number }>) {
+    for (const r of this.rows.db
+      .prepare('select id_key, min(row) as row from people group by id_key')
+      .iterate() as IterableIterator<{ id_key: string; row: number }>) {
       batch.set(r.id_key, r.row);
       if (batch.size >= chunk) {
         yield batch;

@@ -21,7 +21,12 @@ import { ArchiveRefused, checkArchive, inReadingOrder } from '../../lib/zip-guar
 import { recordAudit } from '../audit/audit.service.ts';
 import { ImportScratch } from './import.scratch.ts';
 import { COLUMNS, type ParsedPerson, type RowError, columnHeader, mapHeader, parseRow } from './import.layout.ts';
-import { DUPLICATE_ATTEMPTS_PER_DAY, duplicateAttemptsOfDay, peopleRegistered, registrationPaused } from './households.repository.ts';
+import {
+  DUPLICATE_ATTEMPTS_PER_DAY,
+  duplicateAttemptsOfDay,
+  peopleRegistered,
+  registrationPaused,
+} from './households.repository.ts';
 import { householdRows } from './households.service.ts';
 import { CreateHousehold } from './households.schemas.ts';
 
@@ -34,7 +39,11 @@ export interface ImportLimits {
   maxUnzippedBytes: number;
 }
 
-export const DEFAULT_IMPORT_LIMITS: ImportLimits = { maxBytes: 50 * 1024 * 1024, maxRows: 200_000, maxUnzippedBytes: 300 * 1024 * 1024 };
+export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
+  maxBytes: 50 * 1024 * 1024,
+  maxRows: 200_000,
+  maxUnzippedBytes: 300 * 1024 * 1024,
+};
 
 /** Import limits from the environment (`LIANJIAN_IMPORT_MAX_BYTES`, `…_MAX_ROWS`, `…_MAX_UNZIPPED_BYTES`). */
 export function importLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): ImportLimits {
@@ -62,7 +71,10 @@ export const DEFAULT_IMPORT_JOBS: ImportJobs = { heartbeatMs: 5000, staleMs: 30_
 export function importJobsFromEnv(env: NodeJS.ProcessEnv = process.env): ImportJobs {
   const n = (v: string | undefined, d: number) => (v && Number(v) > 0 ? Number(v) : d);
   const heartbeatMs = n(env.LIANJIAN_IMPORT_HEARTBEAT_MS, DEFAULT_IMPORT_JOBS.heartbeatMs);
-  return { heartbeatMs, staleMs: Math.max(n(env.LIANJIAN_IMPORT_STALE_MS, DEFAULT_IMPORT_JOBS.staleMs), 3 * heartbeatMs) };
+  return {
+    heartbeatMs,
+    staleMs: Math.max(n(env.LIANJIAN_IMPORT_STALE_MS, DEFAULT_IMPORT_JOBS.staleMs), 3 * heartbeatMs),
+  };
 }
 
 /** How often every server looks for interrupted imports: four times per threshold. */
@@ -75,7 +87,6 @@ const INTERRUPTED = '导入因服务中断而停止，未写入任何数据。�
 
 /** The file cannot be imported as it is: the user corrects it. */
 class Fatal extends Error {}
-
 
 /**
  * People registered outside the importer's scope audited from one file: enough to pause the account many times over
@@ -207,7 +218,12 @@ type Registration = { regionCode: string; input: Omit<ReturnType<typeof CreateHo
  * One household's people (by household number): exactly one head, one village within the importer's scope, and
  * the same schema as registration by hand. Errors go to `addErrors`, by row.
  */
-function assemble(no: string, members: ParsedPerson[], villages: Set<string>, addErrors: (errors: RowError[]) => void): Registration | null {
+function assemble(
+  no: string,
+  members: ParsedPerson[],
+  villages: Set<string>,
+  addErrors: (errors: RowError[]) => void,
+): Registration | null {
   const heads = members.filter((p) => p.household);
   const headRow = members.find((p) => p.relationship === '户主');
   const first = members[0] as ParsedPerson;
@@ -216,19 +232,40 @@ function assemble(no: string, members: ParsedPerson[], villages: Set<string>, ad
     return null;
   }
   if (heads.length > 1) {
-    addErrors(heads.slice(1).map((p) => ({ row: p.row, column: columnHeader('relationship'), value: '户主', message: `户编号 ${no} 有多位户主` })));
+    addErrors(
+      heads.slice(1).map((p) => ({
+        row: p.row,
+        column: columnHeader('relationship'),
+        value: '户主',
+        message: `户编号 ${no} 有多位户主`,
+      })),
+    );
     return null;
   }
   const head = heads[0] as ParsedPerson;
   let ok = true;
   for (const p of members) {
     if (p.regionCode !== head.regionCode) {
-      addErrors([{ row: p.row, column: columnHeader('regionCode'), value: p.regionCode, message: `与户主所在村（第 ${head.row} 行）不一致` }]);
+      addErrors([
+        {
+          row: p.row,
+          column: columnHeader('regionCode'),
+          value: p.regionCode,
+          message: `与户主所在村（第 ${head.row} 行）不一致`,
+        },
+      ]);
       ok = false;
     }
   }
   if (!villages.has(head.regionCode)) {
-    addErrors([{ row: head.row, column: columnHeader('regionCode'), value: head.regionCode, message: '不是本账号管辖范围内的村（社区）' }]);
+    addErrors([
+      {
+        row: head.row,
+        column: columnHeader('regionCode'),
+        value: head.regionCode,
+        message: '不是本账号管辖范围内的村（社区）',
+      },
+    ]);
     ok = false;
   }
   if (members.length > 30) {
@@ -328,7 +365,8 @@ export class HouseholdImportService {
   /** Receives an upload; starts the import, or answers with the earlier import of the same file. */
   async receive(actor: Actor, fileName: string, body: Readable): Promise<{ created: boolean; import: ImportView }> {
     const scope = actor.regionCode;
-    if (scope === null || scope === '') throw forbidden('region_scope_required', '只有按行政区域授权的县、乡账号可以导入建档立卡户');
+    if (scope === null || scope === '')
+      throw forbidden('region_scope_required', '只有按行政区域授权的县、乡账号可以导入建档立卡户');
     // An account whose registrations are paused (too many people registered elsewhere) imports nothing either.
     if ((await duplicateAttemptsOfDay(this.db, actor)) >= DUPLICATE_ATTEMPTS_PER_DAY) throw registrationPaused();
     const id = newId();
@@ -342,7 +380,8 @@ export class HouseholdImportService {
         (async function* () {
           for await (const chunk of body as AsyncIterable<Buffer>) {
             bytes += chunk.length;
-            if (bytes > limit) throw new Problem(413, 'file_too_large', `文件超过 ${Math.round(limit / 1048576)} MB 上限`);
+            if (bytes > limit)
+              throw new Problem(413, 'file_too_large', `文件超过 ${Math.round(limit / 1048576)} MB 上限`);
             hash.update(chunk);
             yield chunk;
           }
@@ -355,7 +394,8 @@ export class HouseholdImportService {
       (await upload.read(0, 8)).copy(head);
       let format: 'csv' | 'xlsx';
       if (head.readUInt32LE(0) === 0x04034b50) format = 'xlsx';
-      else if (head.readUInt32BE(0) === 0xd0cf11e0) throw invalid('不支持旧版 .xls 文件：请在 Excel 中另存为 .xlsx 或 .csv 后导入');
+      else if (head.readUInt32BE(0) === 0xd0cf11e0)
+        throw invalid('不支持旧版 .xls 文件：请在 Excel 中另存为 .xlsx 或 .csv 后导入');
       else format = 'csv';
 
       // An import of the same file cut off with its server does not stand in for this one: it is marked first.
@@ -400,7 +440,10 @@ export class HouseholdImportService {
         finished_at: null,
       };
       try {
-        await this.db.insertInto('household_imports').values({ ...row, heartbeat_at: databaseNow(this.db) }).execute();
+        await this.db
+          .insertInto('household_imports')
+          .values({ ...row, heartbeat_at: databaseNow(this.db) })
+          .execute();
       } catch (err) {
         // One running import per account (a unique index): see migration 0027.
         if (isUniqueViolation(err)) throw conflict('import_running', '本账号已有一个导入正在进行，请等它结束后再导入');
@@ -454,7 +497,8 @@ export class HouseholdImportService {
    */
   async failInterrupted(staleMs = this.jobs.staleMs): Promise<number> {
     // Judged by the database's clock, which wrote every heartbeat: servers' own clocks may disagree.
-    const now = (await sql<{ now: string }>`select ${databaseNow(this.db)} as now`.execute(this.db)).rows[0]?.now ?? nowIso();
+    const now =
+      (await sql<{ now: string }>`select ${databaseNow(this.db)} as now`.execute(this.db)).rows[0]?.now ?? nowIso();
     const before = new Date(Date.parse(now) - staleMs).toISOString();
     const stale = await this.db
       .selectFrom('household_imports')
@@ -468,7 +512,14 @@ export class HouseholdImportService {
         const now = nowIso();
         const u = await tx
           .updateTable('household_imports')
-          .set({ status: 'failed', failure: 'interrupted', phase: 'done', message: INTERRUPTED, updated_at: now, finished_at: now })
+          .set({
+            status: 'failed',
+            failure: 'interrupted',
+            phase: 'done',
+            message: INTERRUPTED,
+            updated_at: now,
+            finished_at: now,
+          })
           .where('id', '=', r.id)
           .where('status', '=', 'running')
           .where('heartbeat_at', '<', before)
@@ -478,7 +529,13 @@ export class HouseholdImportService {
           action: 'household.import_interrupted',
           entityType: 'household_import',
           entityId: r.id,
-          after: { fileName: r.file_name, fileHash: r.file_hash, phase: r.phase, rows: r.rows_read, lastHeartbeat: r.heartbeat_at },
+          after: {
+            fileName: r.file_name,
+            fileHash: r.file_hash,
+            phase: r.phase,
+            rows: r.rows_read,
+            lastHeartbeat: r.heartbeat_at,
+          },
         });
         return true;
       });
@@ -517,7 +574,13 @@ export class HouseholdImportService {
       // Marked interrupted by a server that missed our beats: stop, it has been reported already.
       if (!Number(u.numUpdatedRows)) throw new Interrupted();
     };
-    const fail = async (failure: 'refused' | 'interrupted', message: string, errors: RowError[] = [], errorCount = 0, elsewhere: string[] = []) => {
+    const fail = async (
+      failure: 'refused' | 'interrupted',
+      message: string,
+      errors: RowError[] = [],
+      errorCount = 0,
+      elsewhere: string[] = [],
+    ) => {
       await this.db.transaction().execute(async (tx) => {
         const u = await tx
           .updateTable('household_imports')
@@ -550,7 +613,13 @@ export class HouseholdImportService {
           action: failure === 'refused' ? 'household.import_refused' : 'household.import_interrupted',
           entityType: 'household_import',
           entityId: row.id,
-          after: { fileName: row.file_name, fileHash: row.file_hash, rows: state.rows_read, errors: errorCount, message },
+          after: {
+            fileName: row.file_name,
+            fileHash: row.file_hash,
+            rows: state.rows_read,
+            errors: errorCount,
+            message,
+          },
         });
       });
     };
@@ -564,7 +633,9 @@ export class HouseholdImportService {
       if (row.format === 'xlsx') {
         state.phase = 'checking';
         await save(true);
-        rows = xlsxRows(counted(inReadingOrder(upload, await checkArchive(upload, this.limits.maxUnzippedBytes)), onBytes));
+        rows = xlsxRows(
+          counted(inReadingOrder(upload, await checkArchive(upload, this.limits.maxUnzippedBytes)), onBytes),
+        );
       } else rows = csvRows(counted(upload.stream(), onBytes) as AsyncIterable<Buffer>);
       state.phase = 'validating';
       await save(true);
@@ -586,15 +657,18 @@ export class HouseholdImportService {
         if (!index) {
           const h = mapHeader(cells);
           if (h.missing.length < COLUMNS.filter((c) => c.required).length / 2) {
-            if (h.missing.length) throw new Fatal(`第 ${rowNo} 行表头缺少必需的列：${h.missing.join('、')}。请使用系统提供的导入模板`);
+            if (h.missing.length)
+              throw new Fatal(`第 ${rowNo} 行表头缺少必需的列：${h.missing.join('、')}。请使用系统提供的导入模板`);
             index = h.index;
             continue;
           }
-          if (rowNo >= 10) throw new Fatal('前10行中找不到表头（须含“户编号”“姓名”“身份证号”等列）。请使用系统提供的导入模板');
+          if (rowNo >= 10)
+            throw new Fatal('前10行中找不到表头（须含“户编号”“姓名”“身份证号”等列）。请使用系统提供的导入模板');
           continue;
         }
         state.rows_read++;
-        if (state.rows_read > this.limits.maxRows) throw new Fatal(`超过每次导入 ${this.limits.maxRows} 行的上限，请分批导入`);
+        if (state.rows_read > this.limits.maxRows)
+          throw new Fatal(`超过每次导入 ${this.limits.maxRows} 行的上限，请分批导入`);
         const parsed = parseRow(rowNo, cells, index);
         if (Array.isArray(parsed)) {
           addErrors(parsed);
@@ -614,13 +688,23 @@ export class HouseholdImportService {
       // 2. No ID number twice in the file, nor already in the register. A person registered in the importer's scope is
       // named by row; one registered elsewhere is not (the file would otherwise ask the county's register, number by
       // number, where each person is): the import is refused as a whole, and each such person audited as an attempt.
-      for (const r of rowsOnDisk.repeatedIds()) addErrors([{ row: r.row, column: columnHeader('idNumber'), value: '', message: `与第 ${r.first} 行的身份证号重复` }]);
+      for (const r of rowsOnDisk.repeatedIds())
+        addErrors([
+          { row: r.row, column: columnHeader('idNumber'), value: '', message: `与第 ${r.first} 行的身份证号重复` },
+        ]);
       let checked = 0;
       const elsewhere: string[] = [];
       for (const chunk of rowsOnDisk.idKeys(500)) {
         for (const f of await peopleRegistered(this.db, actor, [...chunk.keys()])) {
           if (f.inScope) {
-            addErrors([{ row: chunk.get(f.id_number_index) as number, column: columnHeader('idNumber'), value: '', message: '该身份证号已登记在本辖区的其他农户' }]);
+            addErrors([
+              {
+                row: chunk.get(f.id_number_index) as number,
+                column: columnHeader('idNumber'),
+                value: '',
+                message: '该身份证号已登记在本辖区的其他农户',
+              },
+            ]);
           } else if (elsewhere.length < MAX_AUDITED_ATTEMPTS) elsewhere.push(f.id_number_index);
         }
         checked += chunk.size;
@@ -632,7 +716,9 @@ export class HouseholdImportService {
       if (elsewhere.length) {
         errors.sort((a, b) => a.row - b.row);
         const more = errorCount ? `；另有 ${errorCount} 处错误，见错误报告` : '';
-        const message = (await paused()) ? registrationPaused().message : `文件中有人员不能在此登记，未导入任何数据。请联系县级管理员核实${more}`;
+        const message = (await paused())
+          ? registrationPaused().message
+          : `文件中有人员不能在此登记，未导入任何数据。请联系县级管理员核实${more}`;
         await fail('refused', message, errors, errorCount, elsewhere);
         return;
       }
@@ -675,7 +761,12 @@ export class HouseholdImportService {
       }
       if (errorCount) {
         errors.sort((a, b) => a.row - b.row);
-        await fail('refused', `发现 ${errorCount} 处错误，未导入任何数据。请下载错误报告，改正后重新导入`, errors, errorCount);
+        await fail(
+          'refused',
+          `发现 ${errorCount} 处错误，未导入任何数据。请下载错误报告，改正后重新导入`,
+          errors,
+          errorCount,
+        );
         return;
       }
 
@@ -686,8 +777,18 @@ export class HouseholdImportService {
       await this.db.transaction().execute(async (tx) => {
         await withWriteCache(tx, 32, async () => {
           for (const batch of rowsOnDisk.prepared(500)) {
-            await insertRows(tx, 'households', batch.map((p) => p.household), 500);
-            await insertRows(tx, 'household_people', batch.flatMap((p) => p.people), 500);
+            await insertRows(
+              tx,
+              'households',
+              batch.map((p) => p.household),
+              500,
+            );
+            await insertRows(
+              tx,
+              'household_people',
+              batch.flatMap((p) => p.people),
+              500,
+            );
             // SQLite's driver is synchronous: without a turn of the event loop between batches the server would
             // not even answer (other requests wait for the connection until the commit, but they are received).
             await breathe();
@@ -748,12 +849,14 @@ export class HouseholdImportService {
     ];
     ws.getRow(1).font = { bold: true };
     // Strings stay string cells: nothing from the uploaded file can become a formula here.
-    for (const e of errors) ws.addRow({ row: e.row, column: String(e.column), value: String(e.value), message: String(e.message) });
+    for (const e of errors)
+      ws.addRow({ row: e.row, column: String(e.column), value: String(e.value), message: String(e.message) });
     if (stamp) {
       ws.addRow({});
       ws.addRow({ row: stamp });
     }
-    if (r.error_count > errors.length) ws.addRow({ row: '', column: '', value: '', message: `另有 ${r.error_count - errors.length} 处错误未列出` });
+    if (r.error_count > errors.length)
+      ws.addRow({ row: '', column: '', value: '', message: `另有 ${r.error_count - errors.length} 处错误未列出` });
     const base = r.file_name.replace(/\.(csv|xlsx)$/i, '');
     return { fileName: `${base}-错误报告.xlsx`, body: Buffer.from(await wb.xlsx.writeBuffer()) };
   }

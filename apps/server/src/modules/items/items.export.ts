@@ -56,7 +56,12 @@ export async function ledgerWorkbook(title: string, subtitle: string, rows: Ledg
       // A JS string is written as a string cell (t="s"); formulas exist only as { formula } objects.
       cell.value = c.key === 'no' ? r.no : String(r[c.key] ?? '');
       cell.alignment = { vertical: 'top', wrapText: true };
-      cell.border = { top: { style: 'thin' }, bottom: { style: 'thin' }, left: { style: 'thin' }, right: { style: 'thin' } };
+      cell.border = {
+        top: { style: 'thin' },
+        bottom: { style: 'thin' },
+        left: { style: 'thin' },
+        right: { style: 'thin' },
+      };
     });
   });
   return Buffer.from(await wb.xlsx.writeBuffer());

@@ -22,10 +22,12 @@ const live = (i: ItemFacts) => !i.frozen;
 /** Staff of the organizations, not a member's own account. */
 export const staffOnItem = (a: Actor) => staff(a);
 
-export const canProgress = (a: Actor, i: ItemFacts) => roleCan(a.role, 'items:write') && live(i) && i.status !== 'closed';
+export const canProgress = (a: Actor, i: ItemFacts) =>
+  roleCan(a.role, 'items:write') && live(i) && i.status !== 'closed';
 
 /** Nobody confirms their own work: not a member on the item, not the one who handed it in. */
-export const canConfirm = (a: Actor, i: ItemFacts) => staff(a) && live(i) && !i.actorWorked && a.userId !== i.submitted_by;
+export const canConfirm = (a: Actor, i: ItemFacts) =>
+  staff(a) && live(i) && !i.actorWorked && a.userId !== i.submitted_by;
 
 /** The statuses this actor may move the item to now. */
 export function allowedTransitions(a: Actor, i: ItemFacts): ItemStatus[] {
@@ -48,7 +50,14 @@ export function allowedTransitions(a: Actor, i: ItemFacts): ItemStatus[] {
  * the report nor worked the item nor handed it in, while the item waits for the resident's word.
  */
 export const canRecordResidentCall = (a: Actor, i: ItemFacts) =>
-  staff(a) && live(i) && (i.status === 'awaiting_confirmation' || i.status === 'closed') && !i.actorWorked && !i.actorEnteredReport && a.userId !== i.submitted_by;
+  staff(a) &&
+  live(i) &&
+  (i.status === 'awaiting_confirmation' || i.status === 'closed') &&
+  !i.actorWorked &&
+  !i.actorEnteredReport &&
+  a.userId !== i.submitted_by;
 
-export const canLink = (a: Actor, i: ItemFacts) => staff(a) && live(i) && i.status !== 'closed' && i.responsible_group_id !== null;
-export const canEscalate = (a: Actor, i: ItemFacts) => staff(a) && live(i) && i.status !== 'closed' && i.escalated_to_org_id === null;
+export const canLink = (a: Actor, i: ItemFacts) =>
+  staff(a) && live(i) && i.status !== 'closed' && i.responsible_group_id !== null;
+export const canEscalate = (a: Actor, i: ItemFacts) =>
+  staff(a) && live(i) && i.status !== 'closed' && i.escalated_to_org_id === null;

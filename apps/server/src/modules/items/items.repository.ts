@@ -42,7 +42,10 @@ export function itemInScope(actor: Actor, alias = 'i'): RawBuilder<SqlBool> {
  * come out of items_org_status_sort with their ledger keys, no table read. UNION keeps an item reached two ways once.
  */
 function scopedItems(actor: Actor, where: RawBuilder<SqlBool>) {
-  return sql<{ id: string; sort_key: string }>`(${sql.join(scopeBranches(actor, sql`x.id, x.sort_key`, where), sql` union `)})`;
+  return sql<{
+    id: string;
+    sort_key: string;
+  }>`(${sql.join(scopeBranches(actor, sql`x.id, x.sort_key`, where), sql` union `)})`;
 }
 
 export interface ItemFilters {
@@ -116,7 +119,13 @@ export async function listItems(db: Executor, actor: Actor, f: ItemFilters, limi
   // joins and the latest progress are read for the page, not for every item in scope.
   let page = db.selectFrom(scopedItems(actor, filters(f, 'x')).as('s')).select(['s.id', 's.sort_key']);
   if (cursor) page = page.where(afterCursor('s.sort_key', 's.id', cursor, 'desc'));
-  const pageIds = (await page.orderBy('s.sort_key', 'desc').orderBy('s.id').limit(limit + 1).execute()).map((r) => r.id);
+  const pageIds = (
+    await page
+      .orderBy('s.sort_key', 'desc')
+      .orderBy('s.id')
+      .limit(limit + 1)
+      .execute()
+  ).map((r) => r.id);
   const rows = pageIds.length
     ? await db
         .selectFrom('items as i')
@@ -177,7 +186,15 @@ export async function itemMembers(db: Executor, itemId: string) {
     .selectFrom('item_members as im')
     .innerJoin('members as p', 'p.id', 'im.member_id')
     .innerJoin('units as u', 'u.id', 'p.unit_id')
-    .select(['im.member_id', 'p.name', 'u.name as unit_name', 'im.role', 'im.added_on', 'im.reason', 'im.membership_id'])
+    .select([
+      'im.member_id',
+      'p.name',
+      'u.name as unit_name',
+      'im.role',
+      'im.added_on',
+      'im.reason',
+      'im.membership_id',
+    ])
     .where('im.item_id', '=', itemId)
     .orderBy('im.role', 'desc')
     .orderBy('im.added_on')
@@ -207,7 +224,13 @@ export async function lastSubmittedAt(db: Executor, itemId: string): Promise<str
 
 /** An item's participants who are not Party members, earliest first. */
 export async function itemParticipants(db: Executor, itemId: string) {
-  return db.selectFrom('item_participants').selectAll().where('item_id', '=', itemId).orderBy('start_on').orderBy('created_at').execute();
+  return db
+    .selectFrom('item_participants')
+    .selectAll()
+    .where('item_id', '=', itemId)
+    .orderBy('start_on')
+    .orderBy('created_at')
+    .execute();
 }
 
 export async function itemEvents(db: Executor, itemId: string, publicOnly = false) {
@@ -247,7 +270,12 @@ export const insertEvent = (tx: Executor, e: NewEvent) =>
     .execute();
 
 /** Optimistic update of an item. */
-export async function updateItem(tx: Executor, id: string, version: number, patch: Partial<ItemTable>): Promise<boolean> {
+export async function updateItem(
+  tx: Executor,
+  id: string,
+  version: number,
+  patch: Partial<ItemTable>,
+): Promise<boolean> {
   const r = await tx
     .updateTable('items')
     .set({ ...patch, version: version + 1 })
@@ -265,7 +293,14 @@ export async function updateItem(tx: Executor, id: string, version: number, patc
  * the branch already (a designated leader most), being near the place, and last the work already on their hands.
  * Members already in the responsible party group are left out: they are there.
  */
-export async function suggestMembers(db: Executor, skill: string, place: string, today: string, group: string | null, branchPath: string) {
+export async function suggestMembers(
+  db: Executor,
+  skill: string,
+  place: string,
+  today: string,
+  group: string | null,
+  branchPath: string,
+) {
   const township = place.slice(0, 9);
   const hasSkill = sql<number>`case when exists (select 1 from member_skills ms where ms.member_id = p.id and ms.skill = ${skill}) then 1 else 0 end`;
   const unitDuty = sql<number>`case when exists (select 1 from unit_duties ud where ud.unit_id = p.unit_id and ud.skill = ${skill}) then 1 else 0 end`;
@@ -293,16 +328,37 @@ export async function suggestMembers(db: Executor, skill: string, place: string,
         .innerJoin('units as u', 'u.id', 'p.unit_id')
         .innerJoin('regions as g', 'g.code', 'p.region_code')
         .select(['p.id', 'p.name', 'p.title', 'p.name_pinyin', 'u.name as unit_name', 'g.name as region_name'])
-        .select([hasSkill.as('has_skill'), unitDuty.as('unit_duty'), titleRank.as('title_rank'), branchRole.as('branch_role'), nearness.as('nearness'), load.as('load')])
+        .select([
+          hasSkill.as('has_skill'),
+          unitDuty.as('unit_duty'),
+          titleRank.as('title_rank'),
+          branchRole.as('branch_role'),
+          nearness.as('nearness'),
+          load.as('load'),
+        ])
         .where('p.party_status', '<>', 'none')
         .where((w) =>
           w.or([
-            w.exists(w.selectFrom('member_skills as s').select('s.member_id').whereRef('s.member_id', '=', 'p.id').where('s.skill', '=', skill)),
-            w.exists(w.selectFrom('unit_duties as d').select('d.unit_id').whereRef('d.unit_id', '=', 'p.unit_id').where('d.skill', '=', skill)),
+            w.exists(
+              w
+                .selectFrom('member_skills as s')
+                .select('s.member_id')
+                .whereRef('s.member_id', '=', 'p.id')
+                .where('s.skill', '=', skill),
+            ),
+            w.exists(
+              w
+                .selectFrom('unit_duties as d')
+                .select('d.unit_id')
+                .whereRef('d.unit_id', '=', 'p.unit_id')
+                .where('d.skill', '=', skill),
+            ),
           ]),
         )
         .$if(group !== null, (b) =>
-          b.where(sql<SqlBool>`not exists (select 1 from memberships xm where xm.member_id = p.id and xm.org_id = ${group} and ${activeOn('xm', today)})`),
+          b.where(
+            sql<SqlBool>`not exists (select 1 from memberships xm where xm.member_id = p.id and xm.org_id = ${group} and ${activeOn('xm', today)})`,
+          ),
         )
         .as('c'),
     )
@@ -314,7 +370,15 @@ export async function suggestMembers(db: Executor, skill: string, place: string,
     .limit(20)
     .execute();
   const skills = rows.length
-    ? await db.selectFrom('member_skills').select(['member_id', 'skill']).where('member_id', 'in', rows.map((r) => r.id)).execute()
+    ? await db
+        .selectFrom('member_skills')
+        .select(['member_id', 'skill'])
+        .where(
+          'member_id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute()
     : [];
   return { rows, skills };
 }
@@ -331,13 +395,21 @@ export async function suggestUnits(db: Executor, skill: string, place: string) {
       'g.name as region_name',
       sql<number>`(select count(*) from members p where p.unit_id = u.id and p.party_status <> 'none'
         and exists (select 1 from member_skills s where s.member_id = p.id and s.skill = ${skill}))`.as('n'),
-      sql<number>`case when exists (select 1 from unit_duties d where d.unit_id = u.id and d.skill = ${skill}) then 1 else 0 end`.as('duty'),
+      sql<number>`case when exists (select 1 from unit_duties d where d.unit_id = u.id and d.skill = ${skill}) then 1 else 0 end`.as(
+        'duty',
+      ),
       sql<number>`case when u.region_code = ${place} then 3 when u.region_code like ${`${township}%`} then 2
         when length(u.region_code) = 6 then 1 else 0 end`.as('nearness'),
     ])
     .where((w) =>
       w.or([
-        w.exists(w.selectFrom('unit_duties as d').select('d.unit_id').whereRef('d.unit_id', '=', 'u.id').where('d.skill', '=', skill)),
+        w.exists(
+          w
+            .selectFrom('unit_duties as d')
+            .select('d.unit_id')
+            .whereRef('d.unit_id', '=', 'u.id')
+            .where('d.skill', '=', skill),
+        ),
         w.exists(
           w
             .selectFrom('members as p')
@@ -374,7 +446,12 @@ export async function leadersOf(db: Executor, orgId: string, today: string) {
  * member works on, or those of an organization and everything under it (a branch and its party groups), whoever
  * works them, as a branch secretary's day starts with.
  */
-export async function openItemsDue(db: Executor, of: { memberId: string } | { orgPath: string }, by: string, limit: number) {
+export async function openItemsDue(
+  db: Executor,
+  of: { memberId: string } | { orgPath: string },
+  by: string,
+  limit: number,
+) {
   let q = db
     .selectFrom('items as i')
     .leftJoin('temporary_orgs as g', 'g.id', 'i.responsible_group_id')
@@ -384,7 +461,23 @@ export async function openItemsDue(db: Executor, of: { memberId: string } | { or
     .where('i.due_on', '<=', by);
   q =
     'memberId' in of
-      ? q.where((eb) => eb.exists(eb.selectFrom('item_members as im').select('im.item_id').whereRef('im.item_id', '=', 'i.id').where('im.member_id', '=', of.memberId)))
-      : q.where((eb) => eb.exists(eb.selectFrom('temporary_orgs as o').select('o.id').whereRef('o.id', '=', 'i.org_id').where('o.path', 'like', `${of.orgPath}%`)));
+      ? q.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('item_members as im')
+              .select('im.item_id')
+              .whereRef('im.item_id', '=', 'i.id')
+              .where('im.member_id', '=', of.memberId),
+          ),
+        )
+      : q.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('temporary_orgs as o')
+              .select('o.id')
+              .whereRef('o.id', '=', 'i.org_id')
+              .where('o.path', 'like', `${of.orgPath}%`),
+          ),
+        );
   return q.orderBy('i.due_on').orderBy('i.id').limit(limit).execute();
 }

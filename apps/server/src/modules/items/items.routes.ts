@@ -36,7 +36,12 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
   return async (app) => {
     app.get('/problem-lists', {
       config: { permission: 'items:read' },
-      schema: { tags, summary: '问题清单', querystring: ProblemListQuery, response: { 200: page(ProblemList), ...problemReplies } },
+      schema: {
+        tags,
+        summary: '问题清单',
+        querystring: ProblemListQuery,
+        response: { 200: page(ProblemList), ...problemReplies },
+      },
       handler: (req) => service.lists(requireActor(req), req.query),
     });
     app.get('/problem-lists/:id', {
@@ -56,12 +61,24 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
     });
     app.post('/problem-lists/:id/items', {
       config: { permission: 'items:write' },
-      schema: { tags, summary: '向清单增加事项', params: IdParams, body: NewItem, response: { 201: z.object({ id: z.string() }), ...problemReplies } },
-      handler: async (req, reply) => reply.code(201).send({ id: await service.addItem(requireActor(req), req.params.id, req.body) }),
+      schema: {
+        tags,
+        summary: '向清单增加事项',
+        params: IdParams,
+        body: NewItem,
+        response: { 201: z.object({ id: z.string() }), ...problemReplies },
+      },
+      handler: async (req, reply) =>
+        reply.code(201).send({ id: await service.addItem(requireActor(req), req.params.id, req.body) }),
     });
     app.get('/items', {
       config: { permission: 'items:read' },
-      schema: { tags, summary: '清单事项（台账）', querystring: ItemListQuery, response: { 200: ItemList, ...problemReplies } },
+      schema: {
+        tags,
+        summary: '清单事项（台账）',
+        querystring: ItemListQuery,
+        response: { 200: ItemList, ...problemReplies },
+      },
       handler: (req) => service.list(requireActor(req), req.query),
     });
     app.get('/items/:id', {
@@ -71,7 +88,12 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
     });
     app.get('/items/:id/events', {
       config: { permission: 'items:read' },
-      schema: { tags, summary: '事项进展', params: IdParams, response: { 200: z.object({ items: ItemDetail.shape.events }), ...problemReplies } },
+      schema: {
+        tags,
+        summary: '事项进展',
+        params: IdParams,
+        response: { 200: z.object({ items: ItemDetail.shape.events }), ...problemReplies },
+      },
       handler: async (req) => ({ items: (await service.get(requireActor(req), req.params.id)).events }),
     });
     app.post('/items/:id/events', {
@@ -86,7 +108,13 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
     app.post('/items/:id/transitions', {
       // Reopening a closed item is a supervisor's right without items:write: the service decides per status.
       config: { permission: 'items:read' },
-      schema: { tags, summary: '事项状态流转（办理、办结、销号、退回）', params: IdParams, body: ItemTransition, response: noContent },
+      schema: {
+        tags,
+        summary: '事项状态流转（办理、办结、销号、退回）',
+        params: IdParams,
+        body: ItemTransition,
+        response: noContent,
+      },
       handler: async (req, reply) => {
         await service.transition(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();
@@ -94,8 +122,15 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
     });
     app.post('/items/:id/participants', {
       config: { permission: 'items:write' },
-      schema: { tags, summary: '登记非党员参与人员（协助办理，不进入党组织）', params: IdParams, body: NewParticipant, response: { 201: z.object({ id: z.string() }), ...problemReplies } },
-      handler: async (req, reply) => reply.code(201).send({ id: await service.addParticipant(requireActor(req), req.params.id, req.body) }),
+      schema: {
+        tags,
+        summary: '登记非党员参与人员（协助办理，不进入党组织）',
+        params: IdParams,
+        body: NewParticipant,
+        response: { 201: z.object({ id: z.string() }), ...problemReplies },
+      },
+      handler: async (req, reply) =>
+        reply.code(201).send({ id: await service.addParticipant(requireActor(req), req.params.id, req.body) }),
     });
     app.post('/items/:id/participants/:participantId/end', {
       config: { permission: 'items:write' },
@@ -113,7 +148,13 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
     });
     app.post('/items/:id/resident-call', {
       config: { permission: 'items:write' },
-      schema: { tags, summary: '电话回访群众，记录群众确认或未解决（登记反映、办理事项的人员除外）', params: IdParams, body: ResidentCall, response: noContent },
+      schema: {
+        tags,
+        summary: '电话回访群众，记录群众确认或未解决（登记反映、办理事项的人员除外）',
+        params: IdParams,
+        body: ResidentCall,
+        response: noContent,
+      },
       handler: async (req, reply) => {
         await service.recordResidentCall(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();
@@ -132,7 +173,13 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
     });
     app.post('/items/:id/links', {
       config: { permission: 'items:write' },
-      schema: { tags, summary: '因需而联：把党员联结进责任党小组办理本事项', params: IdParams, body: LinkByNeed, response: noContent },
+      schema: {
+        tags,
+        summary: '因需而联：把党员联结进责任党小组办理本事项',
+        params: IdParams,
+        body: LinkByNeed,
+        response: noContent,
+      },
       handler: async (req, reply) => {
         await service.linkByNeed(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();
@@ -140,7 +187,13 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
     });
     app.post('/items/:id/escalate', {
       config: { permission: 'items:write' },
-      schema: { tags, summary: '直接上交县属专项支部或临时党总支', params: IdParams, body: Escalate, response: noContent },
+      schema: {
+        tags,
+        summary: '直接上交县属专项支部或临时党总支',
+        params: IdParams,
+        body: Escalate,
+        response: noContent,
+      },
       handler: async (req, reply) => {
         await service.escalate(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();
@@ -158,16 +211,25 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
     });
     app.get('/inbox', {
       config: { permission: 'items:read' },
-      schema: { tags, summary: '我的待办提醒', response: { 200: z.object({ items: z.array(InboxEntry) }), ...problemReplies } },
+      schema: {
+        tags,
+        summary: '我的待办提醒',
+        response: { 200: z.object({ items: z.array(InboxEntry) }), ...problemReplies },
+      },
       handler: async (req) => {
         const actor = requireActor(req);
         const [own, ...others] = await Promise.all([service.inbox(actor), ...more.map((m) => m(actor))]);
         // Overdue and due first (by day), then the stored notices, newest first, as the item service orders them.
-        return { items: [...others.flat(), ...own.items].sort((a, b) => rank(a) - rank(b) || (rank(a) === 0 ? a.at.localeCompare(b.at) : 0)) };
+        return {
+          items: [...others.flat(), ...own.items].sort(
+            (a, b) => rank(a) - rank(b) || (rank(a) === 0 ? a.at.localeCompare(b.at) : 0),
+          ),
+        };
       },
     });
   };
 }
 
 /** Deadlines and meetings due come before the notices (0), in the order of their days. */
-const rank = (e: { kind: string }) => (e.kind === 'overdue' || e.kind === 'due_soon' || e.kind === 'meeting_due' ? 0 : 1);
+const rank = (e: { kind: string }) =>
+  e.kind === 'overdue' || e.kind === 'due_soon' || e.kind === 'meeting_due' ? 0 : 1;

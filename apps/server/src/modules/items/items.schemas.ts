@@ -114,7 +114,9 @@ export const ItemAbilities = z
     link: z.boolean(),
     escalate: z.boolean(),
     participants: z.boolean().describe('Add or end participants who are not Party members'),
-    recordResidentCall: z.boolean().describe('Record a call back as the resident’s word (not the one who entered the report or worked the item)'),
+    recordResidentCall: z
+      .boolean()
+      .describe('Record a call back as the resident’s word (not the one who entered the report or worked the item)'),
   })
   .meta({ id: 'ItemAbilities' });
 
@@ -150,7 +152,10 @@ export const ItemDetail = ItemSummary.extend({
   escalationReason: z.string().nullable(),
   resolution: z
     .object({
-      hops: z.number().int().describe('Organizations the item passed before reaching the one that solved it (0: its own branch)'),
+      hops: z
+        .number()
+        .int()
+        .describe('Organizations the item passed before reaching the one that solved it (0: its own branch)'),
       daysFromReport: z.number().nullable().describe('From the first report to close-out'),
       daysToResolver: z.number().nullable().describe('From the first report to the organization that solved it'),
     })
@@ -180,7 +185,10 @@ export const NewParticipant = z
     role: text(100).describe('What they do (电工，协助排查线路)'),
     startOn: isoDate,
   })
-  .refine((p) => p.memberId || (p.name && (p.unitId || p.unitName)), { message: '请选择名册中的人员，或填写姓名和单位', path: ['name'] })
+  .refine((p) => p.memberId || (p.name && (p.unitId || p.unitName)), {
+    message: '请选择名册中的人员，或填写姓名和单位',
+    path: ['name'],
+  })
   .meta({ id: 'NewParticipant' });
 
 export const EndParticipant = z.strictObject({ endOn: isoDate, version }).meta({ id: 'EndParticipant' });
@@ -195,7 +203,11 @@ export const ResidentCall = z
   .meta({ id: 'ResidentCall' });
 
 export const AddEvent = z
-  .strictObject({ text: text(2000), public: z.boolean().default(false), photos: z.array(PhotoUpload).max(3).default([]) })
+  .strictObject({
+    text: text(2000),
+    public: z.boolean().default(false),
+    photos: z.array(PhotoUpload).max(3).default([]),
+  })
   .meta({ id: 'AddItemEvent' });
 
 export const ItemTransition = z
@@ -219,7 +231,9 @@ export const Suggestion = z
     load: z.number().int().describe('Active memberships plus open items'),
     reasons: z
       .array(z.enum(['skill', 'unit_duty', 'heads_unit', 'deputy_head', 'branch_leader', 'in_branch']))
-      .describe('Why suggested, in ranking weight: has the skill, the unit is responsible for it, heads or deputy-heads the unit, a designated leader of the branch, already in the branch'),
+      .describe(
+        'Why suggested, in ranking weight: has the skill, the unit is responsible for it, heads or deputy-heads the unit, a designated leader of the branch, already in the branch',
+      ),
   })
   .meta({ id: 'Suggestion' });
 
@@ -239,9 +253,7 @@ export const Suggestions = z
   })
   .meta({ id: 'Suggestions' });
 
-export const LinkByNeed = z
-  .strictObject({ memberId: id, reason: text(500).optional() })
-  .meta({ id: 'LinkByNeed' });
+export const LinkByNeed = z.strictObject({ memberId: id, reason: text(500).optional() }).meta({ id: 'LinkByNeed' });
 
 export const Escalate = z.strictObject({ toOrgId: id, reason: text(500), version }).meta({ id: 'Escalate' });
 

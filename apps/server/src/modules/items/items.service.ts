@@ -53,19 +53,37 @@ const STATUS_TEXT: Record<ItemStatus, string> = {
 const RESIDENT = '群众';
 
 /** The resident's confirmation as recorded on the item: when, how, and for a call who recorded it. */
-const residentWord = (now: string, recordedBy: string | null, opts: { residentChannel?: 'code' | 'phone' | 'call'; call?: { at: string; words: string } }) => ({
+const residentWord = (
+  now: string,
+  recordedBy: string | null,
+  opts: { residentChannel?: 'code' | 'phone' | 'call'; call?: { at: string; words: string } },
+) => ({
   resident_confirmed_at: now,
   resident_confirm_channel: opts.residentChannel ?? 'code',
   resident_confirm_recorded_by: opts.residentChannel === 'call' ? recordedBy : null,
   resident_call_at: opts.call?.at ?? null,
   resident_words: opts.call?.words ?? null,
 });
-const NO_RESIDENT_WORD = { resident_confirmed_at: null, resident_confirm_channel: null, resident_confirm_recorded_by: null, resident_call_at: null, resident_words: null };
+const NO_RESIDENT_WORD = {
+  resident_confirmed_at: null,
+  resident_confirm_channel: null,
+  resident_confirm_recorded_by: null,
+  resident_call_at: null,
+  resident_words: null,
+};
 
 /** How the resident's confirmation came, as the ledger and the item's trail say it. */
-export const RESIDENT_CHANNEL_TEXT = { code: '群众凭查询码确认', phone: '群众凭查询码及预留手机验证码确认', call: '电话回访群众确认' } as const;
+export const RESIDENT_CHANNEL_TEXT = {
+  code: '群众凭查询码确认',
+  phone: '群众凭查询码及预留手机验证码确认',
+  call: '电话回访群众确认',
+} as const;
 
-const toSummary = (r: repo.ItemRow, people: { item_id: string; name: string }[], participants: { item_id: string; name: string; role: string }[] = []) => ({
+const toSummary = (
+  r: repo.ItemRow,
+  people: { item_id: string; name: string }[],
+  participants: { item_id: string; name: string; role: string }[] = [],
+) => ({
   id: r.id,
   listId: r.list_id,
   listNo: r.list_no,
@@ -114,7 +132,11 @@ export class ItemService {
     const row = rows[0];
     if (!row) throw notFound('清单事项');
     const [org, workers, enterers] = await Promise.all([
-      db.selectFrom('temporary_orgs').select(['status', 'path', 'region_code']).where('id', '=', row.org_id).executeTakeFirstOrThrow(),
+      db
+        .selectFrom('temporary_orgs')
+        .select(['status', 'path', 'region_code'])
+        .where('id', '=', row.org_id)
+        .executeTakeFirstOrThrow(),
       repo.itemMembers(db, id),
       repo.reportEnterers(db, id),
     ]);
@@ -199,7 +221,9 @@ export class ItemService {
         no: i.no,
         problem: i.problem,
         group: i.responsibleGroup?.name ?? '',
-        people: [i.responsibleMembers.join('、'), i.participants.length ? `协助：${i.participants.join('、')}` : ''].filter(Boolean).join('；'),
+        people: [i.responsibleMembers.join('、'), i.participants.length ? `协助：${i.participants.join('、')}` : '']
+          .filter(Boolean)
+          .join('；'),
         measures: i.measures ?? '',
         dueOn: i.dueOn ?? '',
         progress: i.latestProgress ?? '',
@@ -207,7 +231,11 @@ export class ItemService {
         closedAt: i.closedAt ? todayInShanghai(new Date(i.closedAt)) : '',
         closedBy: i.closedBy ?? '',
       }));
-    const file = await ledgerWorkbook(list.title, `${list.orgName}　梳理日期：${list.listedOn}　导出日期：${today}${stamp ? `　${stamp}` : ''}`, ledger);
+    const file = await ledgerWorkbook(
+      list.title,
+      `${list.orgName}　梳理日期：${list.listedOn}　导出日期：${today}${stamp ? `　${stamp}` : ''}`,
+      ledger,
+    );
     return { file, filename: `${list.title}.xlsx` };
   }
 
@@ -233,7 +261,11 @@ export class ItemService {
     if (org.level === 'group') throw invalid('问题清单由支部或总支建立', [{ path: 'body.orgId', message: 'group' }]);
     factDay(input.listedOn, 'body.listedOn', '梳理日期', { on: org.established_on, what: '组织成立日期' });
     await holdRow(tx, 'temporary_orgs', org.id);
-    const last = await tx.selectFrom('problem_lists').select((eb) => eb.fn.max('no').as('n')).where('org_id', '=', org.id).executeTakeFirst();
+    const last = await tx
+      .selectFrom('problem_lists')
+      .select((eb) => eb.fn.max('no').as('n'))
+      .where('org_id', '=', org.id)
+      .executeTakeFirst();
     const now = nowIso();
     const list = {
       id: newId(),
@@ -249,9 +281,23 @@ export class ItemService {
     await tx.insertInto('problem_lists').values(list).execute();
     const ids: string[] = [];
     for (const [i, item] of input.items.entries()) {
-      ids.push(await this.insertItem(tx, actor, { id: list.id, org_id: org.id, path: org.path, no: list.no, listed_on: list.listed_on }, i + 1, item, input.listedOn));
+      ids.push(
+        await this.insertItem(
+          tx,
+          actor,
+          { id: list.id, org_id: org.id, path: org.path, no: list.no, listed_on: list.listed_on },
+          i + 1,
+          item,
+          input.listedOn,
+        ),
+      );
     }
-    await recordAudit(tx, actor, { action: 'problem_list.create', entityType: 'problem_list', entityId: list.id, after: { ...list, items: ids } });
+    await recordAudit(tx, actor, {
+      action: 'problem_list.create',
+      entityType: 'problem_list',
+      entityId: list.id,
+      after: { ...list, items: ids },
+    });
     return { id: list.id, itemIds: ids };
   }
 
@@ -268,10 +314,26 @@ export class ItemService {
       if (!list) throw notFound('问题清单');
       if (list.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
       await holdRow(tx, 'problem_lists', list.id);
-      const last = await tx.selectFrom('items').select((eb) => eb.fn.max('no').as('n')).where('list_id', '=', listId).executeTakeFirst();
-      const id = await this.insertItem(tx, actor, { id: list.id, org_id: list.org_id, path: list.path, no: list.no, listed_on: list.listed_on }, Number(last?.n ?? 0) + 1, input, todayInShanghai());
+      const last = await tx
+        .selectFrom('items')
+        .select((eb) => eb.fn.max('no').as('n'))
+        .where('list_id', '=', listId)
+        .executeTakeFirst();
+      const id = await this.insertItem(
+        tx,
+        actor,
+        { id: list.id, org_id: list.org_id, path: list.path, no: list.no, listed_on: list.listed_on },
+        Number(last?.n ?? 0) + 1,
+        input,
+        todayInShanghai(),
+      );
       await recordReply(tx, actor.requestId, 201, { id });
-      await recordAudit(tx, actor, { action: 'item.create', entityType: 'item', entityId: id, after: { listId, ...input } });
+      await recordAudit(tx, actor, {
+        action: 'item.create',
+        entityType: 'item',
+        entityId: id,
+        after: { listId, ...input },
+      });
       return id;
     });
   }
@@ -285,10 +347,15 @@ export class ItemService {
     addedOn: string,
   ): Promise<string> {
     const path = (p: string) => `body.items.${no - 1}.${p}`;
-    deadlineNotBefore(input.dueOn, path('dueOn'), '完成时限', { on: addedOn, what: addedOn === list.listed_on ? '清单日期' : '列入清单的日期' });
+    deadlineNotBefore(input.dueOn, path('dueOn'), '完成时限', {
+      on: addedOn,
+      what: addedOn === list.listed_on ? '清单日期' : '列入清单的日期',
+    });
     // An item's place shows on that village's public board: inside the caller's reach and the branch's coverage.
     if (input.regionCode) {
-      await assertRegionsWithin(tx, actor, [{ path: path('regionCode'), code: input.regionCode }], { within: await coverageOf(tx, list.org_id) });
+      await assertRegionsWithin(tx, actor, [{ path: path('regionCode'), code: input.regionCode }], {
+        within: await coverageOf(tx, list.org_id),
+      });
     }
     if (input.responsibleGroupId) {
       const g = await tx
@@ -299,7 +366,10 @@ export class ItemService {
         .where('level', '=', 'group')
         .where('status', '<>', 'dissolved')
         .executeTakeFirst();
-      if (!g) throw invalid('责任党小组须是本支部的党小组', [{ path: path('responsibleGroupId'), message: 'not a group of this branch' }]);
+      if (!g)
+        throw invalid('责任党小组须是本支部的党小组', [
+          { path: path('responsibleGroupId'), message: 'not a group of this branch' },
+        ]);
     }
     for (const memberId of input.responsibleMemberIds) {
       const m = await tx
@@ -313,11 +383,18 @@ export class ItemService {
         .where(notLinkedByNeed('m'))
         .executeTakeFirst();
       if (!m) {
-        throw invalid('责任人须是本支部成员；其他单位的党员请用“因需而联”联结', [{ path: path('responsibleMemberIds'), message: memberId }]);
+        throw invalid('责任人须是本支部成员；其他单位的党员请用“因需而联”联结', [
+          { path: path('responsibleMemberIds'), message: memberId },
+        ]);
       }
     }
     for (const reportId of input.reportIds) {
-      const r = await tx.selectFrom('reports as r').select(['r.id']).where('r.id', '=', reportId).where(reportInScope(actor, 'r')).executeTakeFirst();
+      const r = await tx
+        .selectFrom('reports as r')
+        .select(['r.id'])
+        .where('r.id', '=', reportId)
+        .where(reportInScope(actor, 'r'))
+        .executeTakeFirst();
       if (!r) throw invalid('来源反映不存在或不在管辖范围内', [{ path: path('reportIds'), message: reportId }]);
     }
     for (const unitId of input.unitIds) {
@@ -335,7 +412,12 @@ export class ItemService {
       if (!stage) throw invalid('环节须属于本支部的产业链', [{ path: path('stageId'), message: input.stageId }]);
     }
     if (input.projectId) {
-      const project = await tx.selectFrom('projects').select('id').where('id', '=', input.projectId).where('org_id', '=', list.org_id).executeTakeFirst();
+      const project = await tx
+        .selectFrom('projects')
+        .select('id')
+        .where('id', '=', input.projectId)
+        .where('org_id', '=', list.org_id)
+        .executeTakeFirst();
       if (!project) throw invalid('项目须属于本支部', [{ path: path('projectId'), message: input.projectId }]);
     }
     const now = nowIso();
@@ -385,14 +467,30 @@ export class ItemService {
     for (const memberId of new Set(input.responsibleMemberIds)) {
       await tx
         .insertInto('item_members')
-        .values({ item_id: id, member_id: memberId, role: 'responsible', membership_id: null, added_on: addedOn, reason: null })
+        .values({
+          item_id: id,
+          member_id: memberId,
+          role: 'responsible',
+          membership_id: null,
+          added_on: addedOn,
+          reason: null,
+        })
         .execute();
       await tx
         .insertInto('notifications')
-        .values({ id: newId(), member_id: memberId, item_id: id, kind: 'assigned', text: `第${list.no}号清单第${no}项：${input.problem}`, created_at: now, read_at: null })
+        .values({
+          id: newId(),
+          member_id: memberId,
+          item_id: id,
+          kind: 'assigned',
+          text: `第${list.no}号清单第${no}项：${input.problem}`,
+          created_at: now,
+          read_at: null,
+        })
         .execute();
     }
-    for (const unitId of new Set(input.unitIds)) await tx.insertInto('item_units').values({ item_id: id, unit_id: unitId }).execute();
+    for (const unitId of new Set(input.unitIds))
+      await tx.insertInto('item_units').values({ item_id: id, unit_id: unitId }).execute();
     await repo.insertEvent(tx, {
       id: newId(),
       itemId: id,
@@ -419,7 +517,13 @@ export class ItemService {
       today: todayInShanghai(),
       ...(q.asOf ? { asOf: q.asOf } : {}),
     };
-    const { rows, people, participants, total } = await repo.listItems(this.db, actor, f, q.limit, decodeCursor(q.cursor));
+    const { rows, people, participants, total } = await repo.listItems(
+      this.db,
+      actor,
+      f,
+      q.limit,
+      decodeCursor(q.cursor),
+    );
     const page = pageOf(rows, q.limit, total, (r) => r.sort_key);
     return { ...page, items: page.items.map((r) => toSummary(r, people, participants)) };
   }
@@ -429,19 +533,31 @@ export class ItemService {
     const { row, people, participants, workers, facts } = await this.access(actor, id);
     const [events, units, reports, region, assisting] = await Promise.all([
       repo.itemEvents(this.db, id),
-      this.db.selectFrom('item_units as iu').innerJoin('units as u', 'u.id', 'iu.unit_id').select(['u.id', 'u.name']).where('iu.item_id', '=', id).execute(),
+      this.db
+        .selectFrom('item_units as iu')
+        .innerJoin('units as u', 'u.id', 'iu.unit_id')
+        .select(['u.id', 'u.name'])
+        .where('iu.item_id', '=', id)
+        .execute(),
       this.db
         .selectFrom('item_reports as ir')
         .innerJoin('reports as r', 'r.id', 'ir.report_id')
         .select(['r.id', 'r.source', 'r.description', 'r.reported_at'])
         .where('ir.item_id', '=', id)
         .execute(),
-      row.region_code ? this.db.selectFrom('regions').select('name').where('code', '=', row.region_code).executeTakeFirst() : undefined,
+      row.region_code
+        ? this.db.selectFrom('regions').select('name').where('code', '=', row.region_code).executeTakeFirst()
+        : undefined,
       repo.itemParticipants(this.db, id),
     ]);
-    const eventPhotos = await photoIds(this.db, 'item_event', events.map((e) => e.id));
+    const eventPhotos = await photoIds(
+      this.db,
+      'item_event',
+      events.map((e) => e.id),
+    );
     const firstReport = reports.map((r) => r.reported_at).sort()[0] ?? row.created_at;
-    const days = (from: string, to: string | null) => (to ? Math.round(((Date.parse(to) - Date.parse(from)) / 86_400_000) * 10) / 10 : null);
+    const days = (from: string, to: string | null) =>
+      to ? Math.round(((Date.parse(to) - Date.parse(from)) / 86_400_000) * 10) / 10 : null;
     return {
       ...toSummary(row, people, participants),
       participantRecords: assisting.map((p) => ({
@@ -476,7 +592,12 @@ export class ItemService {
         reason: w.reason,
       })),
       units,
-      reports: reports.map((r) => ({ id: r.id, source: r.source, description: r.description, reportedAt: r.reported_at })),
+      reports: reports.map((r) => ({
+        id: r.id,
+        source: r.source,
+        description: r.description,
+        reportedAt: r.reported_at,
+      })),
       events: events.map((e) => ({
         id: e.id,
         at: e.at,
@@ -503,7 +624,11 @@ export class ItemService {
     if (!row.resident_confirmed_at) return null;
     const channel = row.resident_confirm_channel ?? 'code';
     const recorder = row.resident_confirm_recorded_by
-      ? await this.db.selectFrom('users').select('display_name').where('id', '=', row.resident_confirm_recorded_by).executeTakeFirst()
+      ? await this.db
+          .selectFrom('users')
+          .select('display_name')
+          .where('id', '=', row.resident_confirm_recorded_by)
+          .executeTakeFirst()
       : undefined;
     return {
       channel,
@@ -524,10 +649,18 @@ export class ItemService {
     return this.db.transaction().execute(async (tx) => {
       const { row, org, facts } = await this.access(actor, id, tx);
       if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
-      if (!policy.canProgress(actor, facts) || !policy.staffOnItem(actor)) throw forbidden('permission_denied', '无权为该事项登记参与人员');
-      const list = await tx.selectFrom('problem_lists').select('listed_on').where('id', '=', row.list_id).executeTakeFirstOrThrow();
+      if (!policy.canProgress(actor, facts) || !policy.staffOnItem(actor))
+        throw forbidden('permission_denied', '无权为该事项登记参与人员');
+      const list = await tx
+        .selectFrom('problem_lists')
+        .select('listed_on')
+        .where('id', '=', row.list_id)
+        .executeTakeFirstOrThrow();
       notAfterToday(input.startOn, 'body.startOn', '参与开始日期');
-      if (input.startOn < list.listed_on) throw invalid(`参与开始日期不能早于清单日期（${list.listed_on}）`, [{ path: 'body.startOn', message: `before ${list.listed_on}` }]);
+      if (input.startOn < list.listed_on)
+        throw invalid(`参与开始日期不能早于清单日期（${list.listed_on}）`, [
+          { path: 'body.startOn', message: `before ${list.listed_on}` },
+        ]);
       const county = org.region_code.slice(0, 6);
       let person: { member_id: string | null; name: string; unit_id: string | null; unit_name: string };
       if (input.memberId) {
@@ -539,24 +672,50 @@ export class ItemService {
           .where('p.region_code', 'like', `${county}%`)
           .executeTakeFirst();
         if (!m) throw invalid('该人员不在本县名册中', [{ path: 'body.memberId', message: input.memberId }]);
-        if (m.party_status !== 'none') throw conflict('party_member_link_by_need', `${m.name}是党员，请通过“因需而联”联结进责任党小组`);
+        if (m.party_status !== 'none')
+          throw conflict('party_member_link_by_need', `${m.name}是党员，请通过“因需而联”联结进责任党小组`);
         person = { member_id: m.id, name: m.name, unit_id: m.unit_id, unit_name: m.unit_name };
       } else {
         const unit = input.unitId
-          ? await tx.selectFrom('units').select(['id', 'name']).where('id', '=', input.unitId).where('region_code', 'like', `${county}%`).executeTakeFirst()
+          ? await tx
+              .selectFrom('units')
+              .select(['id', 'name'])
+              .where('id', '=', input.unitId)
+              .where('region_code', 'like', `${county}%`)
+              .executeTakeFirst()
           : undefined;
-        if (input.unitId && !unit) throw invalid('单位不在本县名录中', [{ path: 'body.unitId', message: input.unitId }]);
-        person = { member_id: null, name: input.name as string, unit_id: unit?.id ?? null, unit_name: unit?.name ?? (input.unitName as string) };
+        if (input.unitId && !unit)
+          throw invalid('单位不在本县名录中', [{ path: 'body.unitId', message: input.unitId }]);
+        person = {
+          member_id: null,
+          name: input.name as string,
+          unit_id: unit?.id ?? null,
+          unit_name: unit?.name ?? (input.unitName as string),
+        };
       }
       const open = await tx
         .selectFrom('item_participants')
         .select('id')
         .where('item_id', '=', id)
         .where('end_on', 'is', null)
-        .where((eb) => (person.member_id ? eb('member_id', '=', person.member_id) : eb.and([eb('name', '=', person.name), eb('unit_name', '=', person.unit_name)])))
+        .where((eb) =>
+          person.member_id
+            ? eb('member_id', '=', person.member_id)
+            : eb.and([eb('name', '=', person.name), eb('unit_name', '=', person.unit_name)]),
+        )
         .executeTakeFirst();
       if (open) throw conflict('already_participating', `${person.name}已在协助办理此事项`);
-      const record = { id: newId(), item_id: id, ...person, role: input.role, start_on: input.startOn, end_on: null, created_by: actor.userId, created_at: nowIso(), version: 1 };
+      const record = {
+        id: newId(),
+        item_id: id,
+        ...person,
+        role: input.role,
+        start_on: input.startOn,
+        end_on: null,
+        created_by: actor.userId,
+        created_at: nowIso(),
+        version: 1,
+      };
       await tx.insertInto('item_participants').values(record).execute();
       await repo.insertEvent(tx, {
         id: newId(),
@@ -579,12 +738,21 @@ export class ItemService {
     await this.db.transaction().execute(async (tx) => {
       const { facts } = await this.access(actor, id, tx);
       if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
-      if (!policy.canProgress(actor, facts) || !policy.staffOnItem(actor)) throw forbidden('permission_denied', '无权变更该事项的参与人员');
-      const p = await tx.selectFrom('item_participants').selectAll().where('id', '=', participantId).where('item_id', '=', id).executeTakeFirst();
+      if (!policy.canProgress(actor, facts) || !policy.staffOnItem(actor))
+        throw forbidden('permission_denied', '无权变更该事项的参与人员');
+      const p = await tx
+        .selectFrom('item_participants')
+        .selectAll()
+        .where('id', '=', participantId)
+        .where('item_id', '=', id)
+        .executeTakeFirst();
       if (!p) throw notFound('参与人员');
       if (p.end_on) throw conflict('participation_ended', '该人员的协助已结束');
       notAfterToday(input.endOn, 'body.endOn', '结束日期');
-      if (input.endOn < p.start_on) throw invalid(`结束日期不能早于开始日期（${p.start_on}）`, [{ path: 'body.endOn', message: `before ${p.start_on}` }]);
+      if (input.endOn < p.start_on)
+        throw invalid(`结束日期不能早于开始日期（${p.start_on}）`, [
+          { path: 'body.endOn', message: `before ${p.start_on}` },
+        ]);
       const r = await tx
         .updateTable('item_participants')
         .set({ end_on: input.endOn, version: p.version + 1 })
@@ -592,7 +760,13 @@ export class ItemService {
         .where('version', '=', input.version)
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) throw versionConflict();
-      await recordAudit(tx, actor, { action: 'item.participant_end', entityType: 'item', entityId: id, before: { participant: p.id, end_on: null }, after: { end_on: input.endOn } });
+      await recordAudit(tx, actor, {
+        action: 'item.participant_end',
+        entityType: 'item',
+        entityId: id,
+        before: { participant: p.id, end_on: null },
+        after: { end_on: input.endOn },
+      });
     });
   }
 
@@ -603,10 +777,24 @@ export class ItemService {
       const { facts } = await this.access(actor, id, tx);
       if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
       if (!policy.canProgress(actor, facts)) throw forbidden('permission_denied', '无权为该事项填写进展');
-      const event = { id: newId(), itemId: id, userId: actor.userId, actorLabel: actor.displayName, kind: 'progress' as const, text: input.text, public: input.public, at: nowIso() };
+      const event = {
+        id: newId(),
+        itemId: id,
+        userId: actor.userId,
+        actorLabel: actor.displayName,
+        kind: 'progress' as const,
+        text: input.text,
+        public: input.public,
+        at: nowIso(),
+      };
       await repo.insertEvent(tx, event);
       const photos = await storePhotos(tx, 'item_event', event.id, cleaned);
-      await recordAudit(tx, actor, { action: 'item.progress', entityType: 'item', entityId: id, after: { ...event, photos } });
+      await recordAudit(tx, actor, {
+        action: 'item.progress',
+        entityType: 'item',
+        entityId: id,
+        after: { ...event, photos },
+      });
     });
   }
 
@@ -629,15 +817,27 @@ export class ItemService {
       }
       if (input.to === 'awaiting_confirmation' && row.kind === 'dispute') {
         const d = await tx.selectFrom('disputes').select('outcome').where('item_id', '=', id).executeTakeFirst();
-        if (!d?.outcome) throw conflict('dispute_outcome_missing', '矛盾纠纷须先记录调解结果（达成协议、调解不成或移交）');
+        if (!d?.outcome)
+          throw conflict('dispute_outcome_missing', '矛盾纠纷须先记录调解结果（达成协议、调解不成或移交）');
       }
-      if (input.to === 'in_progress' && (row.status === 'closed' || row.status === 'awaiting_confirmation') && !input.reason) {
+      if (
+        input.to === 'in_progress' &&
+        (row.status === 'closed' || row.status === 'awaiting_confirmation') &&
+        !input.reason
+      ) {
         throw invalid('退回或重新打开须说明原因', [{ path: 'body.reason', message: 'required' }]);
       }
-      await this.move(tx, { userId: actor.userId, label: actor.displayName, requestId: actor.requestId }, row, input.to, input.version, {
-        reason: input.reason,
-        evidence: input.evidence,
-      });
+      await this.move(
+        tx,
+        { userId: actor.userId, label: actor.displayName, requestId: actor.requestId },
+        row,
+        input.to,
+        input.version,
+        {
+          reason: input.reason,
+          evidence: input.evidence,
+        },
+      );
     });
   }
 
@@ -648,7 +848,13 @@ export class ItemService {
     row: Pick<ItemTable, 'id' | 'status' | 'reopened_count' | 'list_id' | 'no' | 'problem'>,
     to: ItemStatus,
     version: number,
-    opts: { reason?: string; evidence?: string; byResident?: boolean; residentChannel?: 'code' | 'phone' | 'call'; call?: { at: string; words: string } },
+    opts: {
+      reason?: string;
+      evidence?: string;
+      byResident?: boolean;
+      residentChannel?: 'code' | 'phone' | 'call';
+      call?: { at: string; words: string };
+    },
   ) {
     const now = nowIso();
     const today = todayInShanghai();
@@ -669,17 +875,46 @@ export class ItemService {
       Object.assign(patch, NO_RESIDENT_WORD);
     }
     if (!(await repo.updateItem(tx, row.id, version, patch))) throw versionConflict();
-    const text = [STATUS_TEXT[to], opts.reason, opts.evidence ? `销号依据：${opts.evidence}` : undefined].filter(Boolean).join('；');
-    await repo.insertEvent(tx, { id: newId(), itemId: row.id, userId: who.userId, actorLabel: who.label, kind: opts.byResident ? 'feedback' : 'transition', text, public: true, from: row.status, to, at: now });
+    const text = [STATUS_TEXT[to], opts.reason, opts.evidence ? `销号依据：${opts.evidence}` : undefined]
+      .filter(Boolean)
+      .join('；');
+    await repo.insertEvent(tx, {
+      id: newId(),
+      itemId: row.id,
+      userId: who.userId,
+      actorLabel: who.label,
+      kind: opts.byResident ? 'feedback' : 'transition',
+      text,
+      public: true,
+      from: row.status,
+      to,
+      at: now,
+    });
     if (to === 'closed') {
       // Those who assisted finish with the item.
-      await tx.updateTable('item_participants').set((eb) => ({ end_on: today, version: eb('version', '+', 1) })).where('item_id', '=', row.id).where('end_on', 'is', null).execute();
+      await tx
+        .updateTable('item_participants')
+        .set((eb) => ({ end_on: today, version: eb('version', '+', 1) }))
+        .where('item_id', '=', row.id)
+        .where('end_on', 'is', null)
+        .execute();
       // Members linked by need for this item leave the party group when it closes.
-      const linked = await tx.selectFrom('item_members').select(['membership_id']).where('item_id', '=', row.id).where('role', '=', 'linked').where('membership_id', 'is not', null).execute();
+      const linked = await tx
+        .selectFrom('item_members')
+        .select(['membership_id'])
+        .where('item_id', '=', row.id)
+        .where('role', '=', 'linked')
+        .where('membership_id', 'is not', null)
+        .execute();
       for (const l of linked) {
         await tx
           .updateTable('memberships')
-          .set((eb) => ({ end_on: today, end_reason: `清单事项第${row.no}项已销号`, version: eb('version', '+', 1), updated_at: now }))
+          .set((eb) => ({
+            end_on: today,
+            end_reason: `清单事项第${row.no}项已销号`,
+            version: eb('version', '+', 1),
+            updated_at: now,
+          }))
           .where('id', '=', l.membership_id as string)
           .where('end_on', 'is', null)
           .execute();
@@ -697,24 +932,69 @@ export class ItemService {
         .execute();
       for (const l of linked) {
         if (l.end_on === today) {
-          await tx.updateTable('memberships').set((eb) => ({ end_on: null, end_reason: null, version: eb('version', '+', 1), updated_at: now })).where('id', '=', l.membership_id).execute();
+          await tx
+            .updateTable('memberships')
+            .set((eb) => ({ end_on: null, end_reason: null, version: eb('version', '+', 1), updated_at: now }))
+            .where('id', '=', l.membership_id)
+            .execute();
           continue;
         }
         const id = newId();
         await tx
           .insertInto('memberships')
-          .values({ id, org_id: l.org_id, member_id: l.member_id, role: 'member', start_on: today, end_on: null, end_reason: null, link_reason: l.link_reason, designated_by_party_org_id: null, designated_by_org_id: null, version: 1, created_at: now, updated_at: now })
+          .values({
+            id,
+            org_id: l.org_id,
+            member_id: l.member_id,
+            role: 'member',
+            start_on: today,
+            end_on: null,
+            end_reason: null,
+            link_reason: l.link_reason,
+            designated_by_party_org_id: null,
+            designated_by_org_id: null,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+          })
           .execute();
-        await tx.updateTable('item_members').set({ membership_id: id }).where('item_id', '=', row.id).where('member_id', '=', l.member_id).where('role', '=', 'linked').execute();
+        await tx
+          .updateTable('item_members')
+          .set({ membership_id: id })
+          .where('item_id', '=', row.id)
+          .where('member_id', '=', l.member_id)
+          .where('role', '=', 'linked')
+          .execute();
       }
     }
     if (reopening) {
       const workers = await tx.selectFrom('item_members').select('member_id').where('item_id', '=', row.id).execute();
       for (const w of workers) {
-        await tx.insertInto('notifications').values({ id: newId(), member_id: w.member_id, item_id: row.id, kind: 'reopened', text: `事项被退回：${opts.reason ?? ''}`, created_at: now, read_at: null }).execute();
+        await tx
+          .insertInto('notifications')
+          .values({
+            id: newId(),
+            member_id: w.member_id,
+            item_id: row.id,
+            kind: 'reopened',
+            text: `事项被退回：${opts.reason ?? ''}`,
+            created_at: now,
+            read_at: null,
+          })
+          .execute();
       }
     }
-    await recordAudit(tx, { userId: who.userId, requestId: who.requestId }, { action: 'item.transition', entityType: 'item', entityId: row.id, before: { status: row.status }, after: { status: to, ...opts } });
+    await recordAudit(
+      tx,
+      { userId: who.userId, requestId: who.requestId },
+      {
+        action: 'item.transition',
+        entityType: 'item',
+        entityId: row.id,
+        before: { status: row.status },
+        after: { status: to, ...opts },
+      },
+    );
   }
 
   /**
@@ -738,7 +1018,11 @@ export class ItemService {
     await this.db.transaction().execute(async (tx) => {
       await opts.proof?.(tx);
       const row = await tx.selectFrom('items').selectAll().where('id', '=', itemId).executeTakeFirstOrThrow();
-      const org = await tx.selectFrom('temporary_orgs').select(['status', 'region_code']).where('id', '=', row.org_id).executeTakeFirstOrThrow();
+      const org = await tx
+        .selectFrom('temporary_orgs')
+        .select(['status', 'region_code'])
+        .where('id', '=', row.org_id)
+        .executeTakeFirstOrThrow();
       if (org.status === 'dissolved' && !row.handed_over_to_org_id) throw conflict('org_dissolved', '该组织已撤销');
       if (row.status !== 'awaiting_confirmation' && row.status !== 'closed') {
         throw conflict('feedback_not_open', '事项尚未办结，暂不能确认');
@@ -749,7 +1033,10 @@ export class ItemService {
       if (!solved && row.status === 'closed') {
         const until = await reopenUntil(tx, row.closed_at, row.region_code ?? org.region_code);
         if (until !== null && todayInShanghai() > until) {
-          throw conflict('reopen_window_over', `事项已于 ${until} 前结束可重新打开的期限，可以评价和留言，如有新问题请重新反映`);
+          throw conflict(
+            'reopen_window_over',
+            `事项已于 ${until} 前结束可重新打开的期限，可以评价和留言，如有新问题请重新反映`,
+          );
         }
       }
       await this.applyResidentWord(tx, who, row, solved, reason, { residentChannel: opts.channel });
@@ -772,12 +1059,30 @@ export class ItemService {
         await this.move(tx, who, row, 'closed', row.version, { evidence, byResident: true, ...how });
       } else {
         const now = nowIso();
-        if (!(await repo.updateItem(tx, row.id, row.version, residentWord(now, who.userId, how)))) throw versionConflict();
-        await repo.insertEvent(tx, { id: newId(), itemId: row.id, userId: who.userId, actorLabel: who.label, kind: 'feedback', text: `${evidence}已解决`, public: true, at: now });
-        await recordAudit(tx, { userId: who.userId, requestId: who.requestId }, { action: 'item.resident_confirm', entityType: 'item', entityId: row.id, after: how });
+        if (!(await repo.updateItem(tx, row.id, row.version, residentWord(now, who.userId, how))))
+          throw versionConflict();
+        await repo.insertEvent(tx, {
+          id: newId(),
+          itemId: row.id,
+          userId: who.userId,
+          actorLabel: who.label,
+          kind: 'feedback',
+          text: `${evidence}已解决`,
+          public: true,
+          at: now,
+        });
+        await recordAudit(
+          tx,
+          { userId: who.userId, requestId: who.requestId },
+          { action: 'item.resident_confirm', entityType: 'item', entityId: row.id, after: how },
+        );
       }
     } else {
-      await this.move(tx, who, row, 'in_progress', row.version, { reason: `群众反馈未解决：${reason ?? ''}`, byResident: true, ...how });
+      await this.move(tx, who, row, 'in_progress', row.version, {
+        reason: `群众反馈未解决：${reason ?? ''}`,
+        byResident: true,
+        ...how,
+      });
     }
   }
 
@@ -790,7 +1095,8 @@ export class ItemService {
       const { facts } = await this.access(actor, id, tx);
       if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
       if (!policy.canRecordResidentCall(actor, facts)) {
-        if (facts.status !== 'awaiting_confirmation' && facts.status !== 'closed') throw conflict('feedback_not_open', '事项尚未办结，暂不能回访确认');
+        if (facts.status !== 'awaiting_confirmation' && facts.status !== 'closed')
+          throw conflict('feedback_not_open', '事项尚未办结，暂不能回访确认');
         if (facts.actorWorked || facts.actorEnteredReport || actor.userId === facts.submitted_by) {
           throw forbidden('cannot_confirm_own_work', '登记反映或办理事项的人员不能记录群众确认，须由其他工作人员回访');
         }
@@ -800,19 +1106,32 @@ export class ItemService {
       if (row.version !== input.version) throw versionConflict();
       const calledAt = new Date(input.calledAt);
       // A little leeway for the clerk's clock; a call later than that has not happened yet.
-      if (calledAt.getTime() > Date.now() + 5 * 60_000) throw invalid('回访时间不能晚于现在', [{ path: 'body.calledAt', message: 'in the future' }]);
+      if (calledAt.getTime() > Date.now() + 5 * 60_000)
+        throw invalid('回访时间不能晚于现在', [{ path: 'body.calledAt', message: 'in the future' }]);
       const submitted = await repo.lastSubmittedAt(tx, id);
       if (submitted && calledAt.toISOString() < submitted) {
         throw invalid('回访时间不能早于事项报办结的时间', [{ path: 'body.calledAt', message: `before ${submitted}` }]);
       }
       if (!input.solved && row.status === 'closed') {
-        const org = await tx.selectFrom('temporary_orgs').select('region_code').where('id', '=', row.org_id).executeTakeFirstOrThrow();
+        const org = await tx
+          .selectFrom('temporary_orgs')
+          .select('region_code')
+          .where('id', '=', row.org_id)
+          .executeTakeFirstOrThrow();
         const until = await reopenUntil(tx, row.closed_at, row.region_code ?? org.region_code);
-        if (until !== null && todayInShanghai() > until) throw conflict('reopen_window_over', `事项已于 ${until} 前结束可重新打开的期限`);
+        if (until !== null && todayInShanghai() > until)
+          throw conflict('reopen_window_over', `事项已于 ${until} 前结束可重新打开的期限`);
       }
       const words = maskNumbersInText(input.residentWords).text;
-      const who = { userId: actor.userId, label: `${RESIDENT}（电话回访，${actor.displayName}记录）`, requestId: actor.requestId };
-      await this.applyResidentWord(tx, who, row, input.solved, words, { residentChannel: 'call', call: { at: calledAt.toISOString(), words } });
+      const who = {
+        userId: actor.userId,
+        label: `${RESIDENT}（电话回访，${actor.displayName}记录）`,
+        requestId: actor.requestId,
+      };
+      await this.applyResidentWord(tx, who, row, input.solved, words, {
+        residentChannel: 'call',
+        call: { at: calledAt.toISOString(), words },
+      });
     });
   }
 
@@ -827,13 +1146,37 @@ export class ItemService {
     const { within } = opts;
     await this.db.transaction().execute(async (tx) => {
       await opts.proof?.(tx);
-      const row = await tx.selectFrom('items').select(['id', 'status', 'version']).where('id', '=', itemId).executeTakeFirstOrThrow();
+      const row = await tx
+        .selectFrom('items')
+        .select(['id', 'status', 'version'])
+        .where('id', '=', itemId)
+        .executeTakeFirstOrThrow();
       if (row.status !== 'closed') throw conflict('rating_not_open', '事项销号后才能评价');
       const now = nowIso();
-      if (!(await repo.updateItem(tx, row.id, row.version, { resident_rating: stars, resident_comment: comment, resident_rated_at: now }))) throw versionConflict();
-      await repo.insertEvent(tx, { id: newId(), itemId: row.id, userId: null, actorLabel: RESIDENT, kind: 'feedback', text: `群众评价：${'★'.repeat(stars)}${comment ? `，${comment}` : ''}`, public: true, at: now });
+      if (
+        !(await repo.updateItem(tx, row.id, row.version, {
+          resident_rating: stars,
+          resident_comment: comment,
+          resident_rated_at: now,
+        }))
+      )
+        throw versionConflict();
+      await repo.insertEvent(tx, {
+        id: newId(),
+        itemId: row.id,
+        userId: null,
+        actorLabel: RESIDENT,
+        kind: 'feedback',
+        text: `群众评价：${'★'.repeat(stars)}${comment ? `，${comment}` : ''}`,
+        public: true,
+        at: now,
+      });
       await within?.(tx);
-      await recordAudit(tx, { userId: null, requestId }, { action: 'item.resident_rating', entityType: 'item', entityId: row.id, after: { stars, comment } });
+      await recordAudit(
+        tx,
+        { userId: null, requestId },
+        { action: 'item.resident_rating', entityType: 'item', entityId: row.id, after: { stars, comment } },
+      );
     });
   }
 
@@ -874,7 +1217,13 @@ export class ItemService {
           reasons: why as ('skill' | 'unit_duty' | 'heads_unit' | 'deputy_head' | 'branch_leader' | 'in_branch')[],
         };
       }),
-      units: units.map((u) => ({ unitId: u.id, name: u.name, regionName: u.region_name, membersWithSkill: Number(u.n), responsible: Number(u.duty) === 1 })),
+      units: units.map((u) => ({
+        unitId: u.id,
+        name: u.name,
+        regionName: u.region_name,
+        membersWithSkill: Number(u.n),
+        responsible: Number(u.duty) === 1,
+      })),
     };
   }
 
@@ -890,11 +1239,19 @@ export class ItemService {
         if (!row.responsible_group_id) throw conflict('no_responsible_group', '请先为事项指定责任党小组');
         throw forbidden('permission_denied', '无权为该事项联结党员');
       }
-      if (workers.some((w) => w.member_id === input.memberId)) throw conflict('already_on_item', '该党员已在办理此事项');
-      const member = await tx.selectFrom('members').select(['id', 'name', 'party_status']).where('id', '=', input.memberId).executeTakeFirst();
+      if (workers.some((w) => w.member_id === input.memberId))
+        throw conflict('already_on_item', '该党员已在办理此事项');
+      const member = await tx
+        .selectFrom('members')
+        .select(['id', 'name', 'party_status'])
+        .where('id', '=', input.memberId)
+        .executeTakeFirst();
       if (!member) throw notFound('党员');
       if (member.party_status === 'none') {
-        throw conflict('participant_cannot_be_member', `${member.name}不是党员，可作为参与人员协助办理，不能联结进党小组`);
+        throw conflict(
+          'participant_cannot_be_member',
+          `${member.name}不是党员，可作为参与人员协助办理，不能联结进党小组`,
+        );
       }
       const today = todayInShanghai();
       const now = nowIso();
@@ -931,11 +1288,43 @@ export class ItemService {
       }
       await tx
         .insertInto('item_members')
-        .values({ item_id: id, member_id: member.id, role: 'linked', membership_id: membershipId, added_on: today, reason })
+        .values({
+          item_id: id,
+          member_id: member.id,
+          role: 'linked',
+          membership_id: membershipId,
+          added_on: today,
+          reason,
+        })
         .execute();
-      await tx.insertInto('notifications').values({ id: newId(), member_id: member.id, item_id: id, kind: 'linked', text: reason, created_at: now, read_at: null }).execute();
-      await repo.insertEvent(tx, { id: newId(), itemId: id, userId: actor.userId, actorLabel: actor.displayName, kind: 'link', text: `联结${member.name}（${reason}）`, public: false, at: now });
-      await recordAudit(tx, actor, { action: 'item.link_by_need', entityType: 'item', entityId: id, after: { memberId: member.id, membershipId, reason } });
+      await tx
+        .insertInto('notifications')
+        .values({
+          id: newId(),
+          member_id: member.id,
+          item_id: id,
+          kind: 'linked',
+          text: reason,
+          created_at: now,
+          read_at: null,
+        })
+        .execute();
+      await repo.insertEvent(tx, {
+        id: newId(),
+        itemId: id,
+        userId: actor.userId,
+        actorLabel: actor.displayName,
+        kind: 'link',
+        text: `联结${member.name}（${reason}）`,
+        public: false,
+        at: now,
+      });
+      await recordAudit(tx, actor, {
+        action: 'item.link_by_need',
+        entityType: 'item',
+        entityId: id,
+        after: { memberId: member.id, membershipId, reason },
+      });
     });
   }
 
@@ -959,7 +1348,9 @@ export class ItemService {
       .orderBy('o.name')
       .limit(100)
       .execute();
-    return { items: rows.map((r) => ({ id: r.id, name: r.name, level: r.level, kind: r.kind, membersWithSkill: Number(r.n) })) };
+    return {
+      items: rows.map((r) => ({ id: r.id, name: r.name, level: r.level, kind: r.kind, membersWithSkill: Number(r.n) })),
+    };
   }
 
   /** Sends an item the branch cannot solve straight to the branch that holds the resources; both sides see it. */
@@ -976,18 +1367,57 @@ export class ItemService {
         .select(['id', 'name', 'level', 'kind', 'status'])
         .where('id', '=', input.toOrgId)
         .executeTakeFirst();
-      if (!target || target.status === 'dissolved' || !(target.kind === 'special' || target.level === 'general_branch') || target.id === row.org_id) {
-        throw invalid('只能直接上交县属专项支部或临时党总支', [{ path: 'body.toOrgId', message: 'not an escalation target' }]);
+      if (
+        !target ||
+        target.status === 'dissolved' ||
+        !(target.kind === 'special' || target.level === 'general_branch') ||
+        target.id === row.org_id
+      ) {
+        throw invalid('只能直接上交县属专项支部或临时党总支', [
+          { path: 'body.toOrgId', message: 'not an escalation target' },
+        ]);
       }
       const now = nowIso();
-      if (!(await repo.updateItem(tx, id, input.version, { escalated_to_org_id: target.id, escalated_at: now, escalation_reason: input.reason, updated_at: now }))) {
+      if (
+        !(await repo.updateItem(tx, id, input.version, {
+          escalated_to_org_id: target.id,
+          escalated_at: now,
+          escalation_reason: input.reason,
+          updated_at: now,
+        }))
+      ) {
         throw versionConflict();
       }
-      await repo.insertEvent(tx, { id: newId(), itemId: id, userId: actor.userId, actorLabel: actor.displayName, kind: 'escalation', text: `直接上交${target.name}：${input.reason}`, public: true, at: now });
+      await repo.insertEvent(tx, {
+        id: newId(),
+        itemId: id,
+        userId: actor.userId,
+        actorLabel: actor.displayName,
+        kind: 'escalation',
+        text: `直接上交${target.name}：${input.reason}`,
+        public: true,
+        at: now,
+      });
       for (const memberId of await repo.leadersOf(tx, target.id, todayInShanghai())) {
-        await tx.insertInto('notifications').values({ id: newId(), member_id: memberId, item_id: id, kind: 'escalated', text: `${row.org_name}上交：${row.problem}`, created_at: now, read_at: null }).execute();
+        await tx
+          .insertInto('notifications')
+          .values({
+            id: newId(),
+            member_id: memberId,
+            item_id: id,
+            kind: 'escalated',
+            text: `${row.org_name}上交：${row.problem}`,
+            created_at: now,
+            read_at: null,
+          })
+          .execute();
       }
-      await recordAudit(tx, actor, { action: 'item.escalate', entityType: 'item', entityId: id, after: { toOrgId: target.id, reason: input.reason } });
+      await recordAudit(tx, actor, {
+        action: 'item.escalate',
+        entityType: 'item',
+        entityId: id,
+        after: { toOrgId: target.id, reason: input.reason },
+      });
     });
   }
 
@@ -1002,7 +1432,13 @@ export class ItemService {
     const soon = addDays(today, 3);
     const [stored, due, ofOrg] = await Promise.all([
       actor.memberId
-        ? this.db.selectFrom('notifications').selectAll().where('member_id', '=', actor.memberId).orderBy('created_at', 'desc').limit(100).execute()
+        ? this.db
+            .selectFrom('notifications')
+            .selectAll()
+            .where('member_id', '=', actor.memberId)
+            .orderBy('created_at', 'desc')
+            .limit(100)
+            .execute()
         : [],
       actor.memberId ? repo.openItemsDue(this.db, { memberId: actor.memberId }, soon, 100) : [],
       actor.orgPath ? repo.openItemsDue(this.db, { orgPath: actor.orgPath }, soon, 50) : [],
@@ -1027,9 +1463,15 @@ export class ItemService {
     return {
       items: [
         ...derived,
-        ...stored.map((n) => ({ itemId: n.item_id, orgId: null, kind: n.kind, text: n.text, at: n.created_at, read: n.read_at !== null })),
+        ...stored.map((n) => ({
+          itemId: n.item_id,
+          orgId: null,
+          kind: n.kind,
+          text: n.text,
+          at: n.created_at,
+          read: n.read_at !== null,
+        })),
       ],
     };
   }
-
 }

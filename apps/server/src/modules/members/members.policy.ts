@@ -9,5 +9,8 @@ export const canRegisterIn = (a: Actor, unit: { region_code: string }) =>
   roleCan(a.role, 'members:write') && a.regionCode !== null && unit.region_code.startsWith(a.regionCode);
 
 /** A party member belongs to a formal Party organization; a participant who is not a party member has none. */
-export const homeOrgRule = (partyStatus: string, homeOrgId: string | null | undefined): 'required' | 'must_be_null' | null =>
+export const homeOrgRule = (
+  partyStatus: string,
+  homeOrgId: string | null | undefined,
+): 'required' | 'must_be_null' | null =>
   partyStatus === 'none' ? (homeOrgId ? 'must_be_null' : null) : homeOrgId ? null : 'required';

@@ -27,11 +27,7 @@ function filtered(db: Executor, actor: Actor, f: MemberFilters) {
     const text = f.q;
     const term = text.toLowerCase();
     q = q.where((eb) =>
-      eb.or([
-        contains('p.name', text),
-        startsWith('p.name_initials', term),
-        startsWith('p.name_pinyin', term),
-      ]),
+      eb.or([contains('p.name', text), startsWith('p.name_initials', term), startsWith('p.name_pinyin', term)]),
     );
   }
   if (f.unitId) q = q.where('p.unit_id', '=', f.unitId);
@@ -93,13 +89,19 @@ export async function listMembers(db: Executor, actor: Actor, f: MemberFilters, 
 }
 
 /** A unit with its region (where a person registered in it belongs). */
-export const unitOf = (db: Executor, id: string) => db.selectFrom('units').select(['id', 'region_code']).where('id', '=', id).executeTakeFirst();
+export const unitOf = (db: Executor, id: string) =>
+  db.selectFrom('units').select(['id', 'region_code']).where('id', '=', id).executeTakeFirst();
 
 /** Whether a formal Party organization of this id exists. */
-export const partyOrgExists = async (db: Executor, id: string) => Boolean(await db.selectFrom('party_orgs').select('id').where('id', '=', id).executeTakeFirst());
+export const partyOrgExists = async (db: Executor, id: string) =>
+  Boolean(await db.selectFrom('party_orgs').select('id').where('id', '=', id).executeTakeFirst());
 
 /** A person of the register and their skills (each once). */
 export async function insertMember(tx: Executor, row: Insertable<MemberTable>, skills: readonly string[]) {
   await tx.insertInto('members').values(row).execute();
-  for (const skill of new Set(skills)) await tx.insertInto('member_skills').values({ member_id: row.id as string, skill }).execute();
+  for (const skill of new Set(skills))
+    await tx
+      .insertInto('member_skills')
+      .values({ member_id: row.id as string, skill })
+      .execute();
 }

@@ -28,7 +28,10 @@ export const MemberListQuery = z.strictObject({
   unitId: id.optional(),
   skill: z.enum(SKILLS).optional(),
   partyStatus: z.enum(PARTY_STATUSES).optional(),
-  linked: z.enum(['true', 'false']).optional().describe('Only members with (true) or without (false) an active membership'),
+  linked: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe('Only members with (true) or without (false) an active membership'),
 });
 
 export const MemberList = page(Member).meta({ id: 'MemberList' });
@@ -38,7 +41,9 @@ export const CreateMember = z
     name: text(50),
     gender: z.enum(['male', 'female']),
     partyStatus: z.enum(PARTY_STATUSES),
-    homeOrgId: id.nullable().describe('The regular branch holding the formal party relationship; null for participants'),
+    homeOrgId: id
+      .nullable()
+      .describe('The regular branch holding the formal party relationship; null for participants'),
     unitId: id,
     title: text(100).optional(),
     skills: z.array(z.enum(SKILLS)).max(20).default([]),

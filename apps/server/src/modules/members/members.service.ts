@@ -59,9 +59,11 @@ export class MemberService {
       const unit = await repo.unitOf(tx, input.unitId);
       if (!unit || !policy.canRegisterIn(actor, unit)) throw notFound('单位');
       const home = policy.homeOrgRule(input.partyStatus, input.homeOrgId);
-      if (home === 'must_be_null') throw invalid('非党员参与人员没有所在党组织', [{ path: 'body.homeOrgId', message: 'must be null' }]);
+      if (home === 'must_be_null')
+        throw invalid('非党员参与人员没有所在党组织', [{ path: 'body.homeOrgId', message: 'must be null' }]);
       if (home === 'required') throw invalid('党员须有所在党组织', [{ path: 'body.homeOrgId', message: 'required' }]);
-      if (input.homeOrgId && !(await repo.partyOrgExists(tx, input.homeOrgId))) throw invalid('所在党组织须为正式党组织', [{ path: 'body.homeOrgId', message: 'unknown' }]);
+      if (input.homeOrgId && !(await repo.partyOrgExists(tx, input.homeOrgId)))
+        throw invalid('所在党组织须为正式党组织', [{ path: 'body.homeOrgId', message: 'unknown' }]);
       const now = nowIso();
       const row = {
         id: newId(),

@@ -16,15 +16,19 @@ export const mayRunMonitoring = mayRunProcedure;
 
 export const canIdentify = (a: Actor, h: { served: boolean }) => mayRunMonitoring(a) && h.served;
 
-export const stepAllowed = (from: MonitoringStatus, to: MonitoringStatus) => canTransition(MONITORING_TRANSITIONS, from, to);
+export const stepAllowed = (from: MonitoringStatus, to: MonitoringStatus) =>
+  canTransition(MONITORING_TRANSITIONS, from, to);
 
-export const canStep = (a: Actor, f: CaseFacts, to: MonitoringStatus) => mayRunMonitoring(a) && f.served && stepAllowed(f.status, to);
+export const canStep = (a: Actor, f: CaseFacts, to: MonitoringStatus) =>
+  mayRunMonitoring(a) && f.served && stepAllowed(f.status, to);
 
 /** Dropping a case, sending it back, or flagging a household again is decided in writing. */
-export const reasonRequired = (from: MonitoringStatus, to: MonitoringStatus) => to === 'dropped' || (to === 'monitored' && from !== 'township_reviewed');
+export const reasonRequired = (from: MonitoringStatus, to: MonitoringStatus) =>
+  to === 'dropped' || (to === 'monitored' && from !== 'township_reviewed');
 
 /** The township reviews only after the notice has run its days (checked again against the server's clock). */
-export const reviewFrom = (f: CaseFacts) => (f.status === 'in_notice' || f.status === 'elimination_in_notice' ? f.noticeEndsOn : null);
+export const reviewFrom = (f: CaseFacts) =>
+  f.status === 'in_notice' || f.status === 'elimination_in_notice' ? f.noticeEndsOn : null;
 
 /** What the monitoring page may offer for a case, as the server would allow it. */
 export const abilities = (a: Actor, f: CaseFacts) => {

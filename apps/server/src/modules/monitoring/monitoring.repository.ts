@@ -9,7 +9,8 @@ import { householdInScope, householdServed } from '../../lib/scope.ts';
 
 /** All SQL of return-to-poverty monitoring (DOMAIN §7): cases, their trail, early warning, and the rows they touch. */
 
-const served = (actor: Actor, today: string) => sql<number>`case when ${householdServed(actor, today, 'h')} then 1 else 0 end`.as('served');
+const served = (actor: Actor, today: string) =>
+  sql<number>`case when ${householdServed(actor, today, 'h')} then 1 else 0 end`.as('served');
 
 /** Cases the actor reads (those of households in its scope), with whether the actor's organization serves the household today. */
 export function casesInScope(db: Executor, actor: Actor, today = todayInShanghai()) {
@@ -26,14 +27,27 @@ export function casesInScope(db: Executor, actor: Actor, today = todayInShanghai
 export type CaseRow = Awaited<ReturnType<ReturnType<typeof casesInScope>['executeTakeFirstOrThrow']>>;
 
 export const eventsOf = (db: Executor, caseIds: string[]) =>
-  caseIds.length ? db.selectFrom('monitoring_events').selectAll().where('case_id', 'in', caseIds).orderBy('created_at').orderBy('id').execute() : Promise.resolve([]);
+  caseIds.length
+    ? db
+        .selectFrom('monitoring_events')
+        .selectAll()
+        .where('case_id', 'in', caseIds)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute()
+    : Promise.resolve([]);
 
 /** Not in a case still open: neither dropped nor eliminated. */
 const notInOpenCase = sql<SqlBool>`not exists (select 1 from monitoring_cases m where m.household_id = h.id and m.status not in ('dropped', 'eliminated'))`;
 
 /** The household's open case, if any (one at a time). */
 export const openCaseOf = (db: Executor, householdId: string) =>
-  db.selectFrom('monitoring_cases').select('id').where('household_id', '=', householdId).where('status', 'not in', ['dropped', 'eliminated']).executeTakeFirst();
+  db
+    .selectFrom('monitoring_cases')
+    .select('id')
+    .where('household_id', '=', householdId)
+    .where('status', 'not in', ['dropped', 'eliminated'])
+    .executeTakeFirst();
 
 /** Households out of poverty in scope and in no open case, lowest income first, with their yearly income and whether the actor serves them. */
 export const warningHouseholds = (db: Executor, actor: Actor, limit: number) =>
@@ -70,14 +84,27 @@ export async function insertCase(tx: Executor, row: MonitoringCaseTable, event: 
 }
 
 /** Moves the case on if it is still at `version`; false when someone changed it meanwhile. */
-export const updateCase = (tx: Executor, id: string, version: number, set: Updateable<MonitoringCaseTable>) => updateAtVersion(tx, 'monitoring_cases', id, version, set);
+export const updateCase = (tx: Executor, id: string, version: number, set: Updateable<MonitoringCaseTable>) =>
+  updateAtVersion(tx, 'monitoring_cases', id, version, set);
 
-export const insertEvent = (tx: Executor, event: Insertable<MonitoringEventTable>) => tx.insertInto('monitoring_events').values(event).execute();
+export const insertEvent = (tx: Executor, event: Insertable<MonitoringEventTable>) =>
+  tx.insertInto('monitoring_events').values(event).execute();
 
 /** The county's decision shows on the register: the household is monitored, or its risk eliminated. */
 export const setHouseholdStatus = (tx: Executor, householdId: string, status: 'monitored' | 'risk_eliminated') =>
-  tx.updateTable('households').set((eb) => ({ status, version: eb('version', '+', 1), updated_at: nowIso() })).where('id', '=', householdId).execute();
+  tx
+    .updateTable('households')
+    .set((eb) => ({ status, version: eb('version', '+', 1), updated_at: nowIso() }))
+    .where('id', '=', householdId)
+    .execute();
 
 /** Whether anyone in the household can work (normal or skilled labour). */
 export const hasLabourCapacity = async (tx: Executor, householdId: string) =>
-  Boolean(await tx.selectFrom('household_people').select('id').where('household_id', '=', householdId).where('labour', 'in', ['normal', 'skilled']).executeTakeFirst());
+  Boolean(
+    await tx
+      .selectFrom('household_people')
+      .select('id')
+      .where('household_id', '=', householdId)
+      .where('labour', 'in', ['normal', 'skilled'])
+      .executeTakeFirst(),
+  );

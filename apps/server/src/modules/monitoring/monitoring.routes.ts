@@ -38,12 +38,23 @@ export function monitoringRoutes(service: MonitoringService): FastifyPluginAsync
     });
     app.post('/monitoring-cases', {
       config: { permission: 'households:write' },
-      schema: { tags, summary: '识别监测对象', body: NewMonitoringCase, response: { 201: z.object({ id: z.string() }), ...problemReplies } },
+      schema: {
+        tags,
+        summary: '识别监测对象',
+        body: NewMonitoringCase,
+        response: { 201: z.object({ id: z.string() }), ...problemReplies },
+      },
       handler: async (req, reply) => reply.code(201).send({ id: await service.identify(requireActor(req), req.body) }),
     });
     app.post('/monitoring-cases/:id/transitions', {
       config: { permission: 'households:write' },
-      schema: { tags, summary: '监测程序流转（评议公示、审核、确定、风险消除、回退）', params: IdParams, body: MonitoringTransition, response: noContent },
+      schema: {
+        tags,
+        summary: '监测程序流转（评议公示、审核、确定、风险消除、回退）',
+        params: IdParams,
+        body: MonitoringTransition,
+        response: noContent,
+      },
       handler: async (req, reply) => {
         await service.transition(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();

@@ -38,7 +38,9 @@ export const MonitoringCase = z
     abilities: z
       .object({
         steps: z.array(z.enum(MONITORING_STATUSES)).describe('The next steps the caller may take'),
-        reasonRequired: z.array(z.enum(MONITORING_STATUSES)).describe('Those of the steps that must be given a written reason'),
+        reasonRequired: z
+          .array(z.enum(MONITORING_STATUSES))
+          .describe('Those of the steps that must be given a written reason'),
         reviewFrom: z.string().nullable().describe('In a notice: the first day the township may review'),
       })
       .describe('What the caller may do with this case, as the server would allow it'),
@@ -57,6 +59,8 @@ export const Candidate = z
     rigidSpending: z.number().int(),
     lastRiskVisitOn: z.string().nullable(),
     suggestedCategory: z.enum(['unstable_exited', 'marginal', 'sudden_hardship']),
-    canIdentify: z.boolean().describe('The caller may identify this household for monitoring (its organization serves it)'),
+    canIdentify: z
+      .boolean()
+      .describe('The caller may identify this household for monitoring (its organization serves it)'),
   })
   .meta({ id: 'MonitoringCandidate' });

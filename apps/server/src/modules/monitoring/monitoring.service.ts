@@ -39,7 +39,10 @@ export class MonitoringService {
 
   /** Cases with their trails and what the actor may do with each: two queries whatever the number of rows. */
   private async present(actor: Actor, rows: repo.CaseRow[]) {
-    const events = await repo.eventsOf(this.db, rows.map((r) => r.id));
+    const events = await repo.eventsOf(
+      this.db,
+      rows.map((r) => r.id),
+    );
     return rows.map((r) => ({
       id: r.id,
       householdId: r.household_id,
@@ -54,7 +57,11 @@ export class MonitoringService {
       noticeEndsOn: noticeEndsOf('monitoring', r),
       events: events.filter((e) => e.case_id === r.id).map((e) => ({ on: e.on, toStatus: e.to_status, text: e.text })),
       version: r.version,
-      abilities: policy.abilities(actor, { status: r.status, served: Number(r.served) === 1, noticeEndsOn: noticeEndsOf('monitoring', r) }),
+      abilities: policy.abilities(actor, {
+        status: r.status,
+        served: Number(r.served) === 1,
+        noticeEndsOn: noticeEndsOf('monitoring', r),
+      }),
     }));
   }
 
@@ -67,7 +74,12 @@ export class MonitoringService {
   async list(actor: Actor, f: { householdId?: string; limit?: number; cursor?: string } = {}) {
     let q = repo.casesInScope(this.db, actor);
     if (f.householdId) q = q.where('m.household_id', '=', f.householdId);
-    return keysetPage(q, { sort: 'm.identified_on', id: 'm.id', dir: 'desc', limit: f.limit, cursor: f.cursor }, (rows) => this.present(actor, rows), (r) => r.identifiedOn);
+    return keysetPage(
+      q,
+      { sort: 'm.identified_on', id: 'm.id', dir: 'desc', limit: f.limit, cursor: f.cursor },
+      (rows) => this.present(actor, rows),
+      (r) => r.identifiedOn,
+    );
   }
 
   /**
@@ -90,8 +102,17 @@ export class MonitoringService {
     }
     const risks = new Map<string, { on: string; seriousIllness: boolean; disaster: boolean; rigidSpending: number }>();
     for (const v of visits) {
-      const r = JSON.parse(v.risks_json as string) as { seriousIllness: boolean; disaster: boolean; rigidSpending: number };
-      const acc = risks.get(v.household_id) ?? { on: v.visited_on, seriousIllness: false, disaster: false, rigidSpending: 0 };
+      const r = JSON.parse(v.risks_json as string) as {
+        seriousIllness: boolean;
+        disaster: boolean;
+        rigidSpending: number;
+      };
+      const acc = risks.get(v.household_id) ?? {
+        on: v.visited_on,
+        seriousIllness: false,
+        disaster: false,
+        rigidSpending: 0,
+      };
       if (v.visited_on > acc.on) acc.on = v.visited_on;
       acc.seriousIllness ||= r.seriousIllness;
       acc.disaster ||= r.disaster;
@@ -106,7 +127,8 @@ export class MonitoringService {
       const risk = risks.get(r.id);
       if (risk?.seriousIllness) reasons.push('serious_illness');
       if (risk?.disaster) reasons.push('disaster');
-      if (risk && risk.rigidSpending > 0 && risk.rigidSpending > Number(r.income) * ratio) reasons.push('rigid_spending');
+      if (risk && risk.rigidSpending > 0 && risk.rigidSpending > Number(r.income) * ratio)
+        reasons.push('rigid_spending');
       if (!reasons.length) continue;
       out.push({
         householdId: r.id,
@@ -118,18 +140,26 @@ export class MonitoringService {
         reasons,
         rigidSpending: risk?.rigidSpending ?? 0,
         lastRiskVisitOn: risk?.on ?? null,
-        suggestedCategory: reasons.includes('income_below_line') ? ('unstable_exited' as const) : ('sudden_hardship' as const),
+        suggestedCategory: reasons.includes('income_below_line')
+          ? ('unstable_exited' as const)
+          : ('sudden_hardship' as const),
         canIdentify: policy.canIdentify(actor, { served: Number(r.served) === 1 }),
       });
     }
     // What a visit found is the more urgent: those first, then the lowest incomes.
-    out.sort((a, b) => Number(b.lastRiskVisitOn !== null) - Number(a.lastRiskVisitOn !== null) || a.perCapitaIncome - b.perCapitaIncome);
+    out.sort(
+      (a, b) =>
+        Number(b.lastRiskVisitOn !== null) - Number(a.lastRiskVisitOn !== null) ||
+        a.perCapitaIncome - b.perCapitaIncome,
+    );
     return { items: out };
   }
 
   async identify(actor: Actor, input: z.infer<typeof NewMonitoringCase>) {
     if (!policy.mayRunMonitoring(actor)) throw forbidden('permission_denied', '无权办理监测程序');
-    const day = stepDay({ on: input.identifiedOn, backdateReason: input.backdateReason }, null, { path: 'body.identifiedOn' });
+    const day = stepDay({ on: input.identifiedOn, backdateReason: input.backdateReason }, null, {
+      path: 'body.identifiedOn',
+    });
     return this.db.transaction().execute(async (tx) => {
       const h = await servedHousehold(tx, actor, input.householdId);
       if (input.category === 'unstable_exited' && h.status !== 'exited' && h.status !== 'risk_eliminated') {
@@ -154,9 +184,23 @@ export class MonitoringService {
         created_at: now,
         updated_at: now,
       };
-      await repo.insertCase(tx, row, { id: newId(), case_id: row.id, on: day.on, from_status: null, to_status: 'identified', text: `${TEXT.identified}：${input.risk}${lateNote(day)}`, user_id: actor.userId, created_at: now });
+      await repo.insertCase(tx, row, {
+        id: newId(),
+        case_id: row.id,
+        on: day.on,
+        from_status: null,
+        to_status: 'identified',
+        text: `${TEXT.identified}：${input.risk}${lateNote(day)}`,
+        user_id: actor.userId,
+        created_at: now,
+      });
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, { action: 'monitoring.identify', entityType: 'household', entityId: h.id, after: { ...row, backdateReason: day.late } });
+      await recordAudit(tx, actor, {
+        action: 'monitoring.identify',
+        entityType: 'household',
+        entityId: h.id,
+        after: { ...row, backdateReason: day.late },
+      });
       return row.id;
     });
   }
@@ -167,13 +211,16 @@ export class MonitoringService {
       const r = await this.find(actor, id, tx);
       await servedHousehold(tx, actor, r.household_id);
       const from = r.status;
-      if (!policy.stepAllowed(from, input.to)) throw conflict('illegal_transition', `不能从“${TEXT[from]}”到“${TEXT[input.to]}”`);
+      if (!policy.stepAllowed(from, input.to))
+        throw conflict('illegal_transition', `不能从“${TEXT[from]}”到“${TEXT[input.to]}”`);
       const day = stepDay(input, await latestStepOn(tx, 'monitoring', id));
       const countyCode = r.region_code.slice(0, 6);
       const year = Number(day.on.slice(0, 4));
       const patch: Partial<MonitoringCaseTable> = { status: input.to, updated_at: nowIso() };
-      const setHousehold = (status: 'monitored' | 'risk_eliminated') => repo.setHouseholdStatus(tx, r.household_id, status);
-      if (input.to === 'dropped' && !input.reason) throw invalid('不纳入监测须写明理由', [{ path: 'body.reason', message: 'required' }]);
+      const setHousehold = (status: 'monitored' | 'risk_eliminated') =>
+        repo.setHouseholdStatus(tx, r.household_id, status);
+      if (input.to === 'dropped' && !input.reason)
+        throw invalid('不纳入监测须写明理由', [{ path: 'body.reason', message: 'required' }]);
       if (input.to === 'in_notice' || input.to === 'elimination_in_notice') {
         // The notice appears on the village board now: its floor runs from today, whatever day the paper says.
         patch.notice_start_on = day.on;
@@ -185,14 +232,16 @@ export class MonitoringService {
         if (day.on < ends) throw conflict('notice_period_not_over', `公示期到 ${ends} 才结束`);
       }
       if (input.to === 'monitored') {
-        if (policy.reasonRequired(from, input.to) && !input.reason) throw invalid('退回或重新纳入监测须写明理由', [{ path: 'body.reason', message: 'required' }]);
+        if (policy.reasonRequired(from, input.to) && !input.reason)
+          throw invalid('退回或重新纳入监测须写明理由', [{ path: 'body.reason', message: 'required' }]);
         patch.decided_on = day.on;
         patch.eliminated_on = null;
         await setHousehold('monitored');
       }
       if (input.to === 'elimination_in_notice' || input.to === 'eliminated') {
         // A household with no labour capacity at all is never marked risk-eliminated: it stays under the safety net.
-        if (!(await repo.hasLabourCapacity(tx, r.household_id))) throw conflict('no_labour_capacity', '无劳动能力户不标注风险消除，应纳入兜底保障持续帮扶');
+        if (!(await repo.hasLabourCapacity(tx, r.household_id)))
+          throw conflict('no_labour_capacity', '无劳动能力户不标注风险消除，应纳入兜底保障持续帮扶');
       }
       if (input.to === 'eliminated') {
         patch.eliminated_on = day.on;
@@ -200,7 +249,16 @@ export class MonitoringService {
       }
       if (!(await repo.updateCase(tx, id, input.version, patch))) throw versionConflict();
       const text = (input.reason ? `${TEXT[input.to]}：${input.reason}` : TEXT[input.to]) + lateNote(day);
-      await repo.insertEvent(tx, { id: newId(), case_id: id, on: day.on, from_status: from, to_status: input.to, text, user_id: actor.userId, created_at: nowIso() });
+      await repo.insertEvent(tx, {
+        id: newId(),
+        case_id: id,
+        on: day.on,
+        from_status: from,
+        to_status: input.to,
+        text,
+        user_id: actor.userId,
+        created_at: nowIso(),
+      });
       await recordAudit(tx, actor, {
         action: 'monitoring.transition',
         entityType: 'household',

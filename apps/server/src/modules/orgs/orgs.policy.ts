@@ -17,7 +17,8 @@ export type Leads = Set<string>;
 const live = (o: OrgFacts) => o.status !== 'dissolved';
 
 export const canUpdateOrg = (a: Actor, o: OrgFacts) => roleCan(a.role, 'orgs:write') && live(o);
-export const canCreateChild = (a: Actor, o: OrgFacts) => roleCan(a.role, 'orgs:write') && live(o) && o.level !== 'group';
+export const canCreateChild = (a: Actor, o: OrgFacts) =>
+  roleCan(a.role, 'orgs:write') && live(o) && o.level !== 'group';
 export const canLinkMember = (a: Actor, o: OrgFacts) => roleCan(a.role, 'memberships:write') && live(o);
 export const canEndMembership = canLinkMember;
 
@@ -38,7 +39,8 @@ export const canDesignateGroupLeader = (a: Actor, o: OrgFacts, leads: Leads) =>
  * organization for a secretary, deputy secretary or committee member, the branch for a group leader.
  */
 export const canEndRole = (a: Actor, o: OrgFacts, role: string, leads: Leads) => {
-  if (role === 'secretary' || role === 'deputy_secretary' || role === 'committee_member') return canLinkMember(a, o) && actsForApprovingOrg(a, o, leads);
+  if (role === 'secretary' || role === 'deputy_secretary' || role === 'committee_member')
+    return canLinkMember(a, o) && actsForApprovingOrg(a, o, leads);
   if (role === 'group_leader') return canDesignateGroupLeader(a, o, leads);
   return canEndMembership(a, o);
 };

@@ -30,9 +30,7 @@ export const orgExistedOn = (alias: string, day: string) =>
   sql<SqlBool>`(${sql.ref(`${alias}.established_on`)} <= ${day} and (${sql.ref(`${alias}.dissolved_on`)} is null or ${sql.ref(`${alias}.dissolved_on`)} > ${day}))`;
 
 function filtered(db: Executor, actor: Actor, f: OrgFilters) {
-  let q = db
-    .selectFrom('temporary_orgs as o')
-    .where(orgInScope(actor, 'o'));
+  let q = db.selectFrom('temporary_orgs as o').where(orgInScope(actor, 'o'));
   if (f.existedOn) q = q.where(orgExistedOn('o', f.existedOn));
   if (f.level) q = q.where('o.level', '=', f.level as TemporaryOrgRow['level']);
   if (f.kind) q = q.where('o.kind', '=', f.kind as TemporaryOrgRow['kind']);
@@ -95,7 +93,9 @@ const structureOrder = sql<string>`((case o.level when 'committee' then '1' when
   when 'branch' then '3' else '4' end) || o.kind || o.region_code || o.name)`;
 
 export function orgSortKey(sort: OrgFilters['sort']) {
-  return sort === 'structure' ? structureOrder : sql<string>`${sql.ref(sort === 'name' ? 'o.name' : 'o.established_on')}`;
+  return sort === 'structure'
+    ? structureOrder
+    : sql<string>`${sql.ref(sort === 'name' ? 'o.name' : 'o.established_on')}`;
 }
 
 export async function listOrgs(db: Executor, actor: Actor, f: OrgFilters, limit: number, cursor: Cursor | null) {
@@ -138,7 +138,11 @@ export type OrgRow = NonNullable<Awaited<ReturnType<typeof findOrg>>>;
 export async function orgRelations(db: Executor, org: OrgRow) {
   const [approvingParty, approvingTemp, parent, regions, units] = await Promise.all([
     org.approving_party_org_id
-      ? db.selectFrom('party_orgs').select(['id', 'name']).where('id', '=', org.approving_party_org_id).executeTakeFirst()
+      ? db
+          .selectFrom('party_orgs')
+          .select(['id', 'name'])
+          .where('id', '=', org.approving_party_org_id)
+          .executeTakeFirst()
       : undefined,
     org.approving_org_id
       ? db.selectFrom('temporary_orgs').select(['id', 'name']).where('id', '=', org.approving_org_id).executeTakeFirst()
@@ -219,7 +223,9 @@ function membershipsFiltered(db: Executor, f: MembershipFilters) {
     .innerJoin('temporary_orgs as o', 'o.id', 'm.org_id')
     .innerJoin('members as p', 'p.id', 'm.member_id');
   q = f.includeGroups
-    ? q.where((eb) => eb.or([eb('o.id', '=', f.orgId), eb.and([eb('o.parent_id', '=', f.orgId), eb('o.level', '=', 'group')])]))
+    ? q.where((eb) =>
+        eb.or([eb('o.id', '=', f.orgId), eb.and([eb('o.parent_id', '=', f.orgId), eb('o.level', '=', 'group')])]),
+      )
     : q.where('o.id', '=', f.orgId);
   if (f.status === 'active') q = q.where(activeOn('m', f.asOf));
   if (f.status === 'ended') q = q.where('m.end_on', 'is not', null).where('m.end_on', '<=', f.asOf);
@@ -301,7 +307,8 @@ export async function leadershipOf(db: Executor, memberId: string | null, day: s
   return new Set(rows.map((r) => r.org_id));
 }
 
-export const insertMembership = (tx: Executor, row: NewMembership) => tx.insertInto('memberships').values(row).execute();
+export const insertMembership = (tx: Executor, row: NewMembership) =>
+  tx.insertInto('memberships').values(row).execute();
 
 export async function endMembership(
   tx: Executor,
@@ -350,7 +357,11 @@ export async function rolesInSubtree(db: Executor, memberId: string, path: strin
 
 /** The latest day a membership of these organizations began, ended or not: a dissolution is dated no earlier. */
 export async function latestMembershipStart(tx: Executor, orgIds: string[]): Promise<string | null> {
-  const row = await tx.selectFrom('memberships').select((eb) => eb.fn.max('start_on').as('on')).where('org_id', 'in', orgIds).executeTakeFirst();
+  const row = await tx
+    .selectFrom('memberships')
+    .select((eb) => eb.fn.max('start_on').as('on'))
+    .where('org_id', 'in', orgIds)
+    .executeTakeFirst();
   return row?.on ?? null;
 }
 
@@ -358,7 +369,15 @@ export async function latestMembershipStart(tx: Executor, orgIds: string[]): Pro
  * Ends a member's live memberships in the party groups and other organizations below `path` (not in `except`, the
  * organization whose membership ended), on the same day; returns the ids ended.
  */
-export async function endMembershipsInSubtree(tx: Executor, path: string, memberId: string, except: string, endOn: string, reason: string, now: string): Promise<string[]> {
+export async function endMembershipsInSubtree(
+  tx: Executor,
+  path: string,
+  memberId: string,
+  except: string,
+  endOn: string,
+  reason: string,
+  now: string,
+): Promise<string[]> {
   const rows = await tx
     .selectFrom('memberships as m')
     .innerJoin('temporary_orgs as o', 'o.id', 'm.org_id')

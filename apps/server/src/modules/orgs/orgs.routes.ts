@@ -31,14 +31,22 @@ const FORBIDDEN_ACTIONS: Record<string, [string, string]> = {
   recruitments: ['temporary_org_cannot_recruit', '临时党组织不能发展党员'],
   'disciplinary-actions': ['temporary_org_cannot_discipline', '临时党组织不能处分处置党员，可向其所在党组织提出建议'],
   dues: ['temporary_org_cannot_collect_dues', '临时党组织不收缴党费，党员在所在党组织交纳党费'],
-  elections: ['temporary_org_cannot_hold_elections', '临时党组织不选举代表、不进行换届选举，负责人由批准成立的党组织指定'],
+  elections: [
+    'temporary_org_cannot_hold_elections',
+    '临时党组织不选举代表、不进行换届选举，负责人由批准成立的党组织指定',
+  ],
 };
 
 export function orgRoutes(service: OrgService): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/orgs', {
       config: { permission: 'orgs:read' },
-      schema: { tags, summary: '临时党组织列表', querystring: OrgListQuery, response: { 200: OrgList, ...problemReplies } },
+      schema: {
+        tags,
+        summary: '临时党组织列表',
+        querystring: OrgListQuery,
+        response: { 200: OrgList, ...problemReplies },
+      },
       handler: (req) => service.list(requireActor(req), req.query),
     });
 

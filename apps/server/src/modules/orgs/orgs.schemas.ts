@@ -35,11 +35,19 @@ export const OrgAbilities = z
     update: z.boolean(),
     createChild: z.boolean(),
     linkMember: z.boolean(),
-    designateLeaders: z.boolean().describe('Secretary, deputy secretary, committee members: approving organization only'),
+    designateLeaders: z
+      .boolean()
+      .describe('Secretary, deputy secretary, committee members: approving organization only'),
     designateGroupLeader: z.boolean().describe('Group leader: the branch above the group'),
-    endMembership: z.boolean().describe('End an ordinary membership; a designated role also needs its designator (the next two)'),
-    endLeaders: z.boolean().describe('End the membership of a secretary, deputy secretary or committee member of this organization'),
-    endGroupLeaders: z.boolean().describe('End the membership of a group leader in one of its party groups: the branch above the groups'),
+    endMembership: z
+      .boolean()
+      .describe('End an ordinary membership; a designated role also needs its designator (the next two)'),
+    endLeaders: z
+      .boolean()
+      .describe('End the membership of a secretary, deputy secretary or committee member of this organization'),
+    endGroupLeaders: z
+      .boolean()
+      .describe('End the membership of a group leader in one of its party groups: the branch above the groups'),
     transition: z.boolean(),
     dissolve: z.boolean(),
   })
@@ -53,7 +61,13 @@ export const OrgDetail = OrgSummary.extend({
   parent: z.object({ id: z.string(), name: z.string(), level: OrgLevel }).nullable(),
   coveredRegions: z.array(z.object({ code: z.string(), name: z.string() })),
   linkedUnits: z.array(
-    z.object({ id: z.string(), name: z.string(), type: z.string(), linkedOn: z.string(), purpose: z.string().nullable() }),
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      type: z.string(),
+      linkedOn: z.string(),
+      purpose: z.string().nullable(),
+    }),
   ),
   abilities: OrgAbilities,
 }).meta({ id: 'OrgDetail' });
@@ -67,7 +81,9 @@ export const OrgListQuery = z.strictObject({
   status: OrgStatus.optional(),
   q: z.string().trim().max(50).optional().describe('Name or pinyin initials'),
   roots: z.enum(['true', 'false']).optional().describe('Only organizations whose parent is not in the result set'),
-  asOf: isoDate.optional().describe('Only organizations that existed on this date; without it, all, dissolved ones included'),
+  asOf: isoDate
+    .optional()
+    .describe('Only organizations that existed on this date; without it, all, dissolved ones included'),
   sort: z
     .enum(['structure', 'name', 'establishedOn'])
     .default('structure')
@@ -127,7 +143,9 @@ export const DissolveOrg = z
   })
   .meta({ id: 'DissolveOrg' });
 
-export const LinkUnit = z.strictObject({ unitId: id, purpose: text(200).optional(), linkedOn: isoDate }).meta({ id: 'LinkUnit' });
+export const LinkUnit = z
+  .strictObject({ unitId: id, purpose: text(200).optional(), linkedOn: isoDate })
+  .meta({ id: 'LinkUnit' });
 
 export const Membership = z
   .object({

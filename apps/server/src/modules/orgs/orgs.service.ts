@@ -1,4 +1,10 @@
-import { DESIGNATED_ROLES, ORG_TRANSITIONS, PARENT_LEVEL, canTransition as machineAllows, todayInShanghai } from '@lianjian/shared';
+import {
+  DESIGNATED_ROLES,
+  ORG_TRANSITIONS,
+  PARENT_LEVEL,
+  canTransition as machineAllows,
+  todayInShanghai,
+} from '@lianjian/shared';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -25,7 +31,12 @@ import type {
 } from './orgs.schemas.ts';
 
 /** An organization's states as the county names them, for messages a user reads. */
-const STATUS_NAMES: Record<string, string> = { proposed: '筹建中', active: '运行中', rectification: '挂牌整顿', dissolved: '已撤销' };
+const STATUS_NAMES: Record<string, string> = {
+  proposed: '筹建中',
+  active: '运行中',
+  rectification: '挂牌整顿',
+  dissolved: '已撤销',
+};
 
 /**
  * Whether a formal Party organization may approve a temporary organization seated at `regionCode`: a committee whose
@@ -44,14 +55,20 @@ function mayApprove(approver: { kind: string; region_code: string }, regionCode:
 function checkOrgDates(d: { establishedOn: string; approvedOn: string | null; plannedEndOn: string | null }) {
   notAfterToday(d.establishedOn, 'body.establishedOn', '成立日期');
   if (d.approvedOn && d.approvedOn > d.establishedOn) {
-    throw new Problem(400, 'approved_after_founding', `批准日期 ${d.approvedOn} 晚于成立日期 ${d.establishedOn}：须先批准、后成立`, [
-      { path: 'body.approvedOn', message: `<= ${d.establishedOn}` },
-    ]);
+    throw new Problem(
+      400,
+      'approved_after_founding',
+      `批准日期 ${d.approvedOn} 晚于成立日期 ${d.establishedOn}：须先批准、后成立`,
+      [{ path: 'body.approvedOn', message: `<= ${d.establishedOn}` }],
+    );
   }
   if (d.plannedEndOn && d.plannedEndOn <= d.establishedOn) {
-    throw new Problem(400, 'planned_end_before_founding', `计划结束日期 ${d.plannedEndOn} 须晚于成立日期 ${d.establishedOn}`, [
-      { path: 'body.plannedEndOn', message: `> ${d.establishedOn}` },
-    ]);
+    throw new Problem(
+      400,
+      'planned_end_before_founding',
+      `计划结束日期 ${d.plannedEndOn} 须晚于成立日期 ${d.establishedOn}`,
+      [{ path: 'body.plannedEndOn', message: `> ${d.establishedOn}` }],
+    );
   }
 }
 
@@ -134,7 +151,10 @@ export class OrgService {
         endMembership: policy.canEndMembership(actor, org),
         endLeaders: policy.canEndRole(actor, org, 'secretary', leads),
         // On a group's page, its own leader; on a branch's, the leaders of its groups.
-        endGroupLeaders: org.level === 'group' ? policy.canEndRole(actor, org, 'group_leader', leads) : policy.canEndMembership(actor, org) && leads.has(org.id),
+        endGroupLeaders:
+          org.level === 'group'
+            ? policy.canEndRole(actor, org, 'group_leader', leads)
+            : policy.canEndMembership(actor, org) && leads.has(org.id),
         transition: policy.canTransition(actor, org, leads),
         dissolve: policy.canDissolve(actor, org, leads),
       },
@@ -155,8 +175,15 @@ export class OrgService {
           throw forbidden('permission_denied', '无权在该组织下设立组织');
         }
         if (!PARENT_LEVEL[input.level].includes(parent.level)) {
-          const names: Record<string, string> = { committee: '临时党委', general_branch: '临时党总支', branch: '临时党支部', group: '党小组' };
-          throw invalid('组织层级与上级不匹配', [{ path: 'body.level', message: `${names[input.level]}不能设在${names[parent.level]}之下` }]);
+          const names: Record<string, string> = {
+            committee: '临时党委',
+            general_branch: '临时党总支',
+            branch: '临时党支部',
+            group: '党小组',
+          };
+          throw invalid('组织层级与上级不匹配', [
+            { path: 'body.level', message: `${names[input.level]}不能设在${names[parent.level]}之下` },
+          ]);
         }
       } else if (input.level !== 'committee') {
         throw invalid('只有临时党委可以没有上级组织', [{ path: 'body.parentId', message: 'required' }]);
@@ -188,9 +215,16 @@ export class OrgService {
         // for, at the level the organization's place asks.
         approvingPartyOrgId = actor.actingPartyOrgId;
         if (!approvingPartyOrgId) throw forbidden('approving_org_required', '成立临时党组织须由代行党委职责的账号办理');
-        const approver = await tx.selectFrom('party_orgs').select(['kind', 'region_code']).where('id', '=', approvingPartyOrgId).executeTakeFirst();
+        const approver = await tx
+          .selectFrom('party_orgs')
+          .select(['kind', 'region_code'])
+          .where('id', '=', approvingPartyOrgId)
+          .executeTakeFirst();
         if (!approver || !mayApprove(approver, input.regionCode)) {
-          throw forbidden('approver_level', '所代行的党委不能批准成立该地的临时党组织：乡镇的由乡镇党委批准，县级的由县委批准');
+          throw forbidden(
+            'approver_level',
+            '所代行的党委不能批准成立该地的临时党组织：乡镇的由乡镇党委批准，县级的由县委批准',
+          );
         }
         if (input.status === 'active' && (!input.approvedOn || !input.approvalDocNo)) {
           throw invalid('成立临时党组织须记录批准日期和批准文号', [
@@ -200,10 +234,19 @@ export class OrgService {
       }
       // A linked unit's members come into the organization's member scope: only units the caller already reaches.
       for (const unitId of input.unitIds) {
-        const unit = await tx.selectFrom('units').select('id').where('id', '=', unitId).where(unitInScope(actor)).executeTakeFirst();
+        const unit = await tx
+          .selectFrom('units')
+          .select('id')
+          .where('id', '=', unitId)
+          .where(unitInScope(actor))
+          .executeTakeFirst();
         if (!unit) throw invalid('联建单位不存在或不在管辖范围内', [{ path: 'body.unitIds', message: unitId }]);
       }
-      checkOrgDates({ establishedOn: input.establishedOn, approvedOn: input.approvedOn ?? null, plannedEndOn: input.plannedEndOn ?? null });
+      checkOrgDates({
+        establishedOn: input.establishedOn,
+        approvedOn: input.approvedOn ?? null,
+        plannedEndOn: input.plannedEndOn ?? null,
+      });
       const id = newId();
       const now = nowIso();
       const row = {
@@ -268,7 +311,13 @@ export class OrgService {
         updated_at: nowIso(),
       };
       if (!(await repo.updateOrg(tx, id, input.version, patch))) throw versionConflict();
-      await recordAudit(tx, actor, { action: 'org.update', entityType: 'temporary_org', entityId: id, before: org, after: patch });
+      await recordAudit(tx, actor, {
+        action: 'org.update',
+        entityType: 'temporary_org',
+        entityId: id,
+        before: org,
+        after: patch,
+      });
     });
   }
 
@@ -284,7 +333,12 @@ export class OrgService {
         throw forbidden('approving_org_required', '只有批准成立的党组织可以变更组织状态');
       }
       if (org.status === 'rectification' && input.to === 'active') {
-        const open = await tx.selectFrom('rectifications').select('id').where('org_id', '=', org.id).where('status', '=', 'listed').executeTakeFirst();
+        const open = await tx
+          .selectFrom('rectifications')
+          .select('id')
+          .where('org_id', '=', org.id)
+          .where('status', '=', 'listed')
+          .executeTakeFirst();
         if (open) throw conflict('rectification_open', '挂牌整顿须经复查摘牌后才能恢复运行');
       }
       if (input.to === 'active' && org.level !== 'group' && (!org.approved_on || !org.approval_doc_no)) {
@@ -319,7 +373,9 @@ export class OrgService {
       // A dissolution comes after the founding and after every membership it ends began; never after today.
       const lastStart = await repo.latestMembershipStart(tx, [id, ...children.map((c) => c.id)]);
       const previous = lastStart !== null && lastStart > org.established_on ? lastStart : org.established_on;
-      const day = stepDay({ on: input.dissolvedOn, backdateReason: input.backdateReason }, previous, { path: 'body.dissolvedOn' });
+      const day = stepDay({ on: input.dissolvedOn, backdateReason: input.backdateReason }, previous, {
+        path: 'body.dissolvedOn',
+      });
       const blocking = children.filter((c) => c.level !== 'group');
       if (blocking.length > 0) {
         throw conflict('children_not_dissolved', `还有 ${blocking.length} 个下级组织未撤销`);
@@ -327,7 +383,9 @@ export class OrgService {
       const groups = children.map((c) => c.id);
       const now = nowIso();
       await this.handOver(tx, actor, [id, ...groups], input.handovers, now);
-      if (!(await repo.updateOrg(tx, id, input.version, { status: 'dissolved', dissolved_on: day.on, updated_at: now }))) {
+      if (
+        !(await repo.updateOrg(tx, id, input.version, { status: 'dissolved', dissolved_on: day.on, updated_at: now }))
+      ) {
         throw versionConflict();
       }
       for (const g of children) {
@@ -339,7 +397,14 @@ export class OrgService {
         entityType: 'temporary_org',
         entityId: id,
         before: { status: org.status },
-        after: { status: 'dissolved', dissolvedOn: day.on, reason: input.reason, backdateReason: day.late, groups, membershipsEnded: ended },
+        after: {
+          status: 'dissolved',
+          dissolvedOn: day.on,
+          reason: input.reason,
+          backdateReason: day.late,
+          groups,
+          membershipsEnded: ended,
+        },
       });
     });
   }
@@ -352,7 +417,12 @@ export class OrgService {
     handovers: { itemId: string; successorOrgId: string }[],
     now: string,
   ) {
-    const open = await tx.selectFrom('items').select(['id', 'no', 'version']).where('org_id', 'in', orgIds).where('status', '<>', 'closed').execute();
+    const open = await tx
+      .selectFrom('items')
+      .select(['id', 'no', 'version'])
+      .where('org_id', 'in', orgIds)
+      .where('status', '<>', 'closed')
+      .execute();
     const plan = new Map(handovers.map((h) => [h.itemId, h.successorOrgId]));
     const missing = open.filter((i) => !plan.has(i.id));
     if (missing.length > 0) {
@@ -361,12 +431,23 @@ export class OrgService {
     for (const item of open) {
       const successorId = plan.get(item.id) as string;
       const successor = await repo.findOrg(tx, actor, successorId, todayInShanghai());
-      if (!successor || successor.status === 'dissolved' || orgIds.includes(successor.id) || successor.level === 'group') {
+      if (
+        !successor ||
+        successor.status === 'dissolved' ||
+        orgIds.includes(successor.id) ||
+        successor.level === 'group'
+      ) {
         throw invalid('接续组织须是管辖范围内未撤销的支部或总支', [{ path: 'body.handovers', message: successorId }]);
       }
       const moved = await tx
         .updateTable('items')
-        .set({ org_id: successor.id, handed_over_to_org_id: successor.id, responsible_group_id: null, version: item.version + 1, updated_at: now })
+        .set({
+          org_id: successor.id,
+          handed_over_to_org_id: successor.id,
+          responsible_group_id: null,
+          version: item.version + 1,
+          updated_at: now,
+        })
         .where('id', '=', item.id)
         .where('version', '=', item.version)
         .executeTakeFirst();
@@ -397,7 +478,12 @@ export class OrgService {
       if (!policy.canUpdateOrg(actor, org)) throw forbidden('permission_denied', '无权修改该组织');
       factDay(input.linkedOn, 'body.linkedOn', '联建日期', { on: org.established_on, what: '组织成立日期' });
       // Linking brings the unit's members into the organization's member scope: only units the caller already reaches.
-      const unit = await tx.selectFrom('units').select(['id', 'name']).where('id', '=', input.unitId).where(unitInScope(actor)).executeTakeFirst();
+      const unit = await tx
+        .selectFrom('units')
+        .select(['id', 'name'])
+        .where('id', '=', input.unitId)
+        .where(unitInScope(actor))
+        .executeTakeFirst();
       if (!unit) throw notFound('单位');
       const existing = await tx
         .selectFrom('org_units')
@@ -463,14 +549,18 @@ export class OrgService {
         .executeTakeFirst();
       if (!member) throw notFound('党员');
       if (member.party_status === 'none') {
-        throw conflict('participant_cannot_be_member', `${member.name}不是党员，只能作为参与人员参加具体任务，不能成为临时党组织成员`);
+        throw conflict(
+          'participant_cannot_be_member',
+          `${member.name}不是党员，只能作为参与人员参加具体任务，不能成为临时党组织成员`,
+        );
       }
       const today = todayInShanghai();
       const leads = await repo.leadershipOf(tx, actor.memberId, today);
       let designatedByPartyOrgId: string | null = null;
       let designatedByOrgId: string | null = null;
       if (DESIGNATED_ROLES.includes(input.role)) {
-        if (org.level === 'group') throw invalid('党小组不设书记、副书记和委员', [{ path: 'body.role', message: input.role }]);
+        if (org.level === 'group')
+          throw invalid('党小组不设书记、副书记和委员', [{ path: 'body.role', message: input.role }]);
         if (!policy.canDesignateLeaders(actor, org, leads)) {
           throw forbidden('designation_requires_approving_org', '书记、副书记和委员由批准成立的党组织指定');
         }
@@ -492,7 +582,10 @@ export class OrgService {
       }
       if (input.role === 'secretary' || input.role === 'group_leader') {
         if (await repo.activeHolderOfRole(tx, orgId, input.role, input.startOn)) {
-          throw conflict('role_already_held', input.role === 'secretary' ? '本组织已有书记，请先结束其任职' : '本党小组已有组长');
+          throw conflict(
+            'role_already_held',
+            input.role === 'secretary' ? '本组织已有书记，请先结束其任职' : '本党小组已有组长',
+          );
         }
       }
       const now = nowIso();
@@ -513,7 +606,12 @@ export class OrgService {
       };
       await repo.insertMembership(tx, row);
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, { action: 'membership.create', entityType: 'membership', entityId: row.id, after: row });
+      await recordAudit(tx, actor, {
+        action: 'membership.create',
+        entityType: 'membership',
+        entityId: row.id,
+        after: row,
+      });
       return row.id;
     });
   }
@@ -528,7 +626,10 @@ export class OrgService {
       if (!policy.canEndMembership(actor, org)) throw forbidden('permission_denied', '无权结束该成员记录');
       // A designated leader is removed by whoever designated them (DOMAIN §9a), not by the branch they lead.
       if (!policy.canEndRole(actor, org, m.role, await repo.leadershipOf(tx, actor.memberId, todayInShanghai()))) {
-        throw forbidden('designation_requires_approving_org', m.role === 'group_leader' ? '党小组组长由所在支部免去' : '书记、副书记和委员由批准成立的党组织免去');
+        throw forbidden(
+          'designation_requires_approving_org',
+          m.role === 'group_leader' ? '党小组组长由所在支部免去' : '书记、副书记和委员由批准成立的党组织免去',
+        );
       }
       if (m.end_on !== null) throw conflict('membership_already_ended', '该成员记录已结束');
       notAfterToday(input.endOn, 'body.endOn', '结束日期');
@@ -537,10 +638,19 @@ export class OrgService {
       }
       if (m.version !== input.version) throw versionConflict();
       const now = nowIso();
-      if (!(await repo.endMembership(tx, m.id, input.version, input.endOn, input.endReason, now))) throw versionConflict();
+      if (!(await repo.endMembership(tx, m.id, input.version, input.endOn, input.endReason, now)))
+        throw versionConflict();
       // The roles the membership carries in the organization's party groups end with it: nobody leads a group of a
       // branch they have left.
-      const carried = await repo.endMembershipsInSubtree(tx, org.path, m.member_id, org.id, input.endOn, `随${org.name}成员记录结束：${input.endReason}`, now);
+      const carried = await repo.endMembershipsInSubtree(
+        tx,
+        org.path,
+        m.member_id,
+        org.id,
+        input.endOn,
+        `随${org.name}成员记录结束：${input.endReason}`,
+        now,
+      );
       await recordAudit(tx, actor, {
         action: 'membership.end',
         entityType: 'membership',
@@ -551,4 +661,3 @@ export class OrgService {
     });
   }
 }
-

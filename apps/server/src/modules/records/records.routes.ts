@@ -11,12 +11,22 @@ export function recordRoutes(service: RecordService): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/members/:id/record', {
       config: { permission: 'members:read' },
-      schema: { tags, summary: '党员履职纪实（跨所有临时党组织）', params: z.object({ id }), response: { 200: MemberRecord, ...problemReplies } },
+      schema: {
+        tags,
+        summary: '党员履职纪实（跨所有临时党组织）',
+        params: z.object({ id }),
+        response: { 200: MemberRecord, ...problemReplies },
+      },
       handler: (req) => service.record(requireActor(req), req.params.id),
     });
     app.get('/feedback-to-home', {
       config: { permission: 'members:read' },
-      schema: { tags, summary: '向党员所在党组织的反馈（收到的或发出的）', querystring: FeedbackQuery, response: { 200: z.object({ items: z.array(Feedback) }), ...problemReplies } },
+      schema: {
+        tags,
+        summary: '向党员所在党组织的反馈（收到的或发出的）',
+        querystring: FeedbackQuery,
+        response: { 200: z.object({ items: z.array(Feedback) }), ...problemReplies },
+      },
       handler: (req) => service.list(requireActor(req), req.query),
     });
     app.post('/feedback-to-home', {
@@ -31,7 +41,13 @@ export function recordRoutes(service: RecordService): FastifyPluginAsyncZod {
     });
     app.post('/feedback-to-home/:id/acknowledge', {
       config: { permission: 'feedback:acknowledge' },
-      schema: { tags, summary: '所在党组织签收反馈', params: z.object({ id }), body: AcknowledgeFeedback, response: noContent },
+      schema: {
+        tags,
+        summary: '所在党组织签收反馈',
+        params: z.object({ id }),
+        body: AcknowledgeFeedback,
+        response: noContent,
+      },
       handler: async (req, reply) => {
         await service.acknowledge(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();

@@ -32,18 +32,38 @@ export const Feedback = z
   .meta({ id: 'FeedbackToHome' });
 
 export const FeedbackQuery = z.strictObject({
-  box: z.enum(['received', 'sent']).default('received').describe('received: for the home organizations the caller acts for; sent: from organizations in scope'),
+  box: z
+    .enum(['received', 'sent'])
+    .default('received')
+    .describe('received: for the home organizations the caller acts for; sent: from organizations in scope'),
   open: z.enum(['true', 'false']).optional(),
   memberId: id.optional(),
 });
 
-export const AcknowledgeFeedback = z.strictObject({ note: text(1000).optional(), version }).meta({ id: 'AcknowledgeFeedback' });
+export const AcknowledgeFeedback = z
+  .strictObject({ note: text(1000).optional(), version })
+  .meta({ id: 'AcknowledgeFeedback' });
 
 export const MemberRecord = z
   .object({
-    member: z.object({ id: z.string(), name: z.string(), unitName: z.string(), partyStatus: z.string(), homePartyOrgName: z.string().nullable(), title: z.string().nullable() }),
+    member: z.object({
+      id: z.string(),
+      name: z.string(),
+      unitName: z.string(),
+      partyStatus: z.string(),
+      homePartyOrgName: z.string().nullable(),
+      title: z.string().nullable(),
+    }),
     memberships: z.array(
-      z.object({ orgId: z.string(), orgName: z.string(), level: z.string(), role: z.string(), startOn: z.string(), endOn: z.string().nullable(), endReason: z.string().nullable() }),
+      z.object({
+        orgId: z.string(),
+        orgName: z.string(),
+        level: z.string(),
+        role: z.string(),
+        startOn: z.string(),
+        endOn: z.string().nullable(),
+        endReason: z.string().nullable(),
+      }),
     ),
     items: z.object({
       assigned: z.number().int(),
@@ -51,19 +71,46 @@ export const MemberRecord = z
       closed: z.number().int(),
       closedOnTime: z.number().int(),
       reopened: z.number().int(),
-      recent: z.array(z.object({ id: z.string(), no: z.number().int(), problem: z.string(), status: z.string(), role: z.string(), orgName: z.string() })),
+      recent: z.array(
+        z.object({
+          id: z.string(),
+          no: z.number().int(),
+          problem: z.string(),
+          status: z.string(),
+          role: z.string(),
+          orgName: z.string(),
+        }),
+      ),
     }),
     households: z.object({
       current: z.number().int(),
       total: z.number().int(),
-      list: z.array(z.object({ householdId: z.string(), headName: z.string(), role: z.string(), primary: z.boolean(), startOn: z.string(), endOn: z.string().nullable() })),
+      list: z.array(
+        z.object({
+          householdId: z.string(),
+          headName: z.string(),
+          role: z.string(),
+          primary: z.boolean(),
+          startOn: z.string(),
+          endOn: z.string().nullable(),
+        }),
+      ),
     }),
     visits: z.object({ total: z.number().int(), lastOn: z.string().nullable() }),
     activities: z.object({
       present: z.number().int(),
       excused: z.number().int(),
       absent: z.number().int(),
-      recent: z.array(z.object({ id: z.string(), heldOn: z.string(), orgName: z.string(), kind: z.string(), topic: z.string(), status: z.string() })),
+      recent: z.array(
+        z.object({
+          id: z.string(),
+          heldOn: z.string(),
+          orgName: z.string(),
+          kind: z.string(),
+          topic: z.string(),
+          status: z.string(),
+        }),
+      ),
     }),
     feedback: z.array(Feedback),
   })

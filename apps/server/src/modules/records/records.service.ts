@@ -55,7 +55,14 @@ export class RecordService {
       .selectFrom('members as members')
       .innerJoin('units as u', 'u.id', 'members.unit_id')
       .leftJoin('party_orgs as po', 'po.id', 'members.home_party_org_id')
-      .select(['members.id', 'members.name', 'members.party_status', 'members.title', 'u.name as unit_name', 'po.name as home_name'])
+      .select([
+        'members.id',
+        'members.name',
+        'members.party_status',
+        'members.title',
+        'u.name as unit_name',
+        'po.name as home_name',
+      ])
       .where('members.id', '=', memberId)
       .where(own ? sql<SqlBool>`1 = 1` : memberInScope(actor, 'members'))
       .executeTakeFirst();
@@ -63,7 +70,8 @@ export class RecordService {
     const today = todayInShanghai();
     // The record counts all of a member's work (it is the member's record), but names only what the reader may see:
     // the households, items and meetings of the reader's own scope (all of them for the member's own record).
-    const seen = (inScope: RawBuilder<SqlBool>) => (own ? sql<number>`1` : sql<number>`case when ${inScope} then 1 else 0 end`);
+    const seen = (inScope: RawBuilder<SqlBool>) =>
+      own ? sql<number>`1` : sql<number>`case when ${inScope} then 1 else 0 end`;
     const [memberships, itemRows, helpers, visits, attendance, recentActivities, feedback] = await Promise.all([
       this.db
         .selectFrom('memberships as s')
@@ -77,7 +85,18 @@ export class RecordService {
         .selectFrom('item_members as im')
         .innerJoin('items as i', 'i.id', 'im.item_id')
         .innerJoin('temporary_orgs as o', 'o.id', 'i.org_id')
-        .select(['i.id', 'i.no', 'i.problem', 'i.status', 'i.due_on', 'i.closed_at', 'i.reopened_count', 'im.role', 'im.added_on', 'o.name as org_name'])
+        .select([
+          'i.id',
+          'i.no',
+          'i.problem',
+          'i.status',
+          'i.due_on',
+          'i.closed_at',
+          'i.reopened_count',
+          'im.role',
+          'im.added_on',
+          'o.name as org_name',
+        ])
         .select(seen(itemInScope(actor, 'i')).as('seen'))
         .where('im.member_id', '=', memberId)
         .orderBy('im.added_on', 'desc')
@@ -117,8 +136,23 @@ export class RecordService {
     const count = (s: string) => Number(attendance.find((a) => a.status === s)?.n ?? 0);
     const closed = itemRows.filter((i) => i.status === 'closed');
     return {
-      member: { id: m.id, name: m.name, unitName: m.unit_name, partyStatus: m.party_status, homePartyOrgName: m.home_name ?? null, title: m.title },
-      memberships: memberships.map((s) => ({ orgId: s.org_id, orgName: s.name, level: s.level, role: s.role, startOn: s.start_on, endOn: s.end_on, endReason: s.end_reason })),
+      member: {
+        id: m.id,
+        name: m.name,
+        unitName: m.unit_name,
+        partyStatus: m.party_status,
+        homePartyOrgName: m.home_name ?? null,
+        title: m.title,
+      },
+      memberships: memberships.map((s) => ({
+        orgId: s.org_id,
+        orgName: s.name,
+        level: s.level,
+        role: s.role,
+        startOn: s.start_on,
+        endOn: s.end_on,
+        endReason: s.end_reason,
+      })),
       items: {
         assigned: itemRows.filter((i) => i.role === 'responsible').length,
         linked: itemRows.filter((i) => i.role === 'linked').length,
@@ -126,19 +160,46 @@ export class RecordService {
         // On time: closed on or before the due date (items without one count as on time).
         closedOnTime: closed.filter((i) => !i.due_on || (i.closed_at ?? '').slice(0, 10) <= i.due_on).length,
         reopened: itemRows.filter((i) => i.reopened_count > 0).length,
-        recent: itemRows.filter((i) => Number(i.seen) === 1).slice(0, 20).map((i) => ({ id: i.id, no: i.no, problem: i.problem, status: i.status, role: i.role, orgName: i.org_name })),
+        recent: itemRows
+          .filter((i) => Number(i.seen) === 1)
+          .slice(0, 20)
+          .map((i) => ({
+            id: i.id,
+            no: i.no,
+            problem: i.problem,
+            status: i.status,
+            role: i.role,
+            orgName: i.org_name,
+          })),
       },
       households: {
         current: helpers.filter((h) => h.start_on <= today && (!h.end_on || h.end_on > today)).length,
         total: new Set(helpers.map((h) => h.household_id)).size,
-        list: helpers.filter((h) => Number(h.seen) === 1).slice(0, 50).map((h) => ({ householdId: h.household_id, headName: h.head_name, role: h.role, primary: h.is_primary === 1, startOn: h.start_on, endOn: h.end_on })),
+        list: helpers
+          .filter((h) => Number(h.seen) === 1)
+          .slice(0, 50)
+          .map((h) => ({
+            householdId: h.household_id,
+            headName: h.head_name,
+            role: h.role,
+            primary: h.is_primary === 1,
+            startOn: h.start_on,
+            endOn: h.end_on,
+          })),
       },
       visits: { total: Number(visits.n), lastOn: visits.last },
       activities: {
         present: count('present'),
         excused: count('excused'),
         absent: count('absent'),
-        recent: recentActivities.map((a) => ({ id: a.id, heldOn: a.held_on, orgName: a.name, kind: a.kind, topic: a.topic, status: a.status })),
+        recent: recentActivities.map((a) => ({
+          id: a.id,
+          heldOn: a.held_on,
+          orgName: a.name,
+          kind: a.kind,
+          topic: a.topic,
+          status: a.status,
+        })),
       },
       feedback: feedback.map((f) => this.present(f)),
     };
@@ -147,11 +208,23 @@ export class RecordService {
   /** A temporary organization's observation of a member, sent to the member's home organization. */
   async send(actor: Actor, input: z.infer<typeof NewFeedback>) {
     return this.db.transaction().execute(async (tx) => {
-      const org = await tx.selectFrom('temporary_orgs as o').select(['o.id', 'o.path']).where('o.id', '=', input.orgId).where(orgInScope(actor, 'o')).executeTakeFirst();
+      const org = await tx
+        .selectFrom('temporary_orgs as o')
+        .select(['o.id', 'o.path'])
+        .where('o.id', '=', input.orgId)
+        .where(orgInScope(actor, 'o'))
+        .executeTakeFirst();
       if (!org) throw notFound('组织');
-      const member = await tx.selectFrom('members').select(['id', 'home_party_org_id']).where('id', '=', input.memberId).executeTakeFirst();
+      const member = await tx
+        .selectFrom('members')
+        .select(['id', 'home_party_org_id'])
+        .where('id', '=', input.memberId)
+        .executeTakeFirst();
       if (!member) throw notFound('党员');
-      if (!(await rolesInSubtree(tx, input.memberId, org.path)).length) throw invalid('只能对在本组织任职或参加过本组织的成员反馈', [{ path: 'body.memberId', message: 'not a member of this organization' }]);
+      if (!(await rolesInSubtree(tx, input.memberId, org.path)).length)
+        throw invalid('只能对在本组织任职或参加过本组织的成员反馈', [
+          { path: 'body.memberId', message: 'not a member of this organization' },
+        ]);
       if (!member.home_party_org_id) throw conflict('no_home_org', '该人员不是党员，没有所在党组织可反馈');
       const row = {
         id: newId(),
@@ -182,7 +255,12 @@ export class RecordService {
     if (q.open === 'true') b = b.where('f.acknowledged_on', 'is', null);
     if (q.open === 'false') b = b.where('f.acknowledged_on', 'is not', null);
     if (q.memberId) b = b.where('f.member_id', '=', q.memberId);
-    const rows = await b.orderBy(sql`case when f.acknowledged_on is null then 0 else 1 end`).orderBy('f.sent_on', 'desc').orderBy('f.id').limit(500).execute();
+    const rows = await b
+      .orderBy(sql`case when f.acknowledged_on is null then 0 else 1 end`)
+      .orderBy('f.sent_on', 'desc')
+      .orderBy('f.id')
+      .limit(500)
+      .execute();
     return { items: rows.map((r) => this.present(r)) };
   }
 
@@ -200,12 +278,22 @@ export class RecordService {
       if (f.acknowledged_on) throw conflict('already_acknowledged', '该反馈已签收');
       const r = await tx
         .updateTable('feedback_to_home')
-        .set({ acknowledged_on: todayInShanghai(), acknowledged_by: actor.userId, ack_note: input.note ?? null, version: f.version + 1 })
+        .set({
+          acknowledged_on: todayInShanghai(),
+          acknowledged_by: actor.userId,
+          ack_note: input.note ?? null,
+          version: f.version + 1,
+        })
         .where('id', '=', id)
         .where('version', '=', input.version)
         .executeTakeFirst();
       if (Number(r.numUpdatedRows) !== 1) throw versionConflict();
-      await recordAudit(tx, actor, { action: 'feedback.acknowledge', entityType: 'member', entityId: f.member_id, after: { id, note: input.note } });
+      await recordAudit(tx, actor, {
+        action: 'feedback.acknowledge',
+        entityType: 'member',
+        entityId: f.member_id,
+        after: { id, note: input.note },
+      });
     });
   }
 }

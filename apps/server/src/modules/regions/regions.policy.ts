@@ -8,6 +8,10 @@ import { reachOf } from '../../lib/scope.ts';
  */
 export function visibleRegions(a: Actor): { below: string[]; ancestors: string[] } {
   const reach = reachOf(a) ?? [''];
-  return { below: reach, ancestors: [...new Set(reach.flatMap((area) => [2, 4, 6, 9].filter((n) => n < area.length).map((n) => area.slice(0, n))))] };
+  return {
+    below: reach,
+    ancestors: [
+      ...new Set(reach.flatMap((area) => [2, 4, 6, 9].filter((n) => n < area.length).map((n) => area.slice(0, n)))),
+    ],
+  };
 }
-

@@ -17,7 +17,9 @@ export function regionsVisible(
   let q = db
     .selectFrom('regions')
     .select(COLUMNS)
-    .where((eb) => eb.or([...visible.below.map((area) => underRegion('code', area)), eb('code', 'in', ['', ...visible.ancestors])]));
+    .where((eb) =>
+      eb.or([...visible.below.map((area) => underRegion('code', area)), eb('code', 'in', ['', ...visible.ancestors])]),
+    );
   if (f.parentCode) q = q.where('parent_code', '=', f.parentCode);
   if (f.level) q = q.where('level', '=', f.level);
   if (f.q) {
@@ -30,7 +32,10 @@ export function regionsVisible(
 /** The villages of a township, or (without a parent) every township. */
 export function publicRegions(db: Executor, parentCode: string | undefined, limit: number) {
   const q = db.selectFrom('regions').select(COLUMNS);
-  return (parentCode ? q.where('parent_code', '=', parentCode) : q.where('level', '=', 'township')).orderBy('code').limit(limit).execute();
+  return (parentCode ? q.where('parent_code', '=', parentCode) : q.where('level', '=', 'township'))
+    .orderBy('code')
+    .limit(limit)
+    .execute();
 }
 
 /** A region with its parent's name (a village with its township), for notices and boards. */

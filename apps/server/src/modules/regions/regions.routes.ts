@@ -8,13 +8,23 @@ export function regionRoutes(service: RegionService): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/regions', {
       config: { permission: 'regions:read' },
-      schema: { tags: ['regions'], summary: '行政区划（县—乡镇—村）', querystring: RegionQuery, response: { 200: RegionList, ...problemReplies } },
+      schema: {
+        tags: ['regions'],
+        summary: '行政区划（县—乡镇—村）',
+        querystring: RegionQuery,
+        response: { 200: RegionList, ...problemReplies },
+      },
       handler: (req) => service.list(requireActor(req), req.query),
     });
 
     app.get('/public/regions', {
       config: { permission: 'public', rateLimit: { max: 120, timeWindow: '1 minute' } },
-      schema: { tags: ['public'], summary: '群众页面：乡镇和村（社区）', querystring: PublicRegionQuery, response: { 200: RegionList, ...problemReplies } },
+      schema: {
+        tags: ['public'],
+        summary: '群众页面：乡镇和村（社区）',
+        querystring: PublicRegionQuery,
+        response: { 200: RegionList, ...problemReplies },
+      },
       handler: (req) => service.publicList(req.query.parentCode),
     });
   };

@@ -13,7 +13,8 @@ export interface ReportFacts {
 export const codeIsTheResidents = (r: ReportFacts) => r.source === 'resident';
 
 /** "Solved" or a rating through this report's code needs a one-time code from the phone on file. */
-export const needsPhoneProof = (r: ReportFacts, word: 'solved' | 'not_solved' | 'rating') => !codeIsTheResidents(r) && word !== 'not_solved';
+export const needsPhoneProof = (r: ReportFacts, word: 'solved' | 'not_solved' | 'rating') =>
+  !codeIsTheResidents(r) && word !== 'not_solved';
 
 /** The one-time code can go to the phone on file (only for a staff-entered report that has one). */
 export const canSendPhoneCode = (r: ReportFacts) => !codeIsTheResidents(r) && r.hasPhone;

@@ -63,8 +63,14 @@ export async function listReports(db: Executor, actor: Actor, f: ReportFilters, 
     ]);
   // Newest first.
   if (cursor) q = q.where(afterCursor('r.reported_at', 'r.id', cursor, 'desc'));
-  const rows = await q.orderBy('r.reported_at', 'desc').orderBy('r.id').limit(limit + 1).execute();
-  const total = await filtered(db, actor, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const rows = await q
+    .orderBy('r.reported_at', 'desc')
+    .orderBy('r.id')
+    .limit(limit + 1)
+    .execute();
+  const total = await filtered(db, actor, f)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return { rows, total: Number(total.n) };
 }
 
@@ -105,11 +111,28 @@ export async function responsibleOrgFor(db: Executor, regionCode: string) {
  */
 export async function storePhoneCode(
   tx: Executor,
-  c: { reportId: string; codeHash: string; now: string; expiresAt: string; today: string; resendAfter: string; perDay: number },
+  c: {
+    reportId: string;
+    codeHash: string;
+    now: string;
+    expiresAt: string;
+    today: string;
+    resendAfter: string;
+    perDay: number;
+  },
 ): Promise<boolean> {
   const row = await tx
     .insertInto('resident_phone_codes')
-    .values({ report_id: c.reportId, code_hash: c.codeHash, sent_at: c.now, expires_at: c.expiresAt, attempts: 0, sent_today: 1, sent_on: c.today, used_at: null })
+    .values({
+      report_id: c.reportId,
+      code_hash: c.codeHash,
+      sent_at: c.now,
+      expires_at: c.expiresAt,
+      attempts: 0,
+      sent_today: 1,
+      sent_on: c.today,
+      used_at: null,
+    })
     .onConflict((oc) =>
       oc
         .column('report_id')
@@ -123,7 +146,12 @@ export async function storePhoneCode(
           sent_today: sql<number>`case when resident_phone_codes.sent_on = ${c.today} then resident_phone_codes.sent_today + 1 else 1 end`,
         })
         .where('resident_phone_codes.sent_at', '<', c.resendAfter)
-        .where((eb) => eb.or([eb('resident_phone_codes.sent_on', '<>', c.today), eb('resident_phone_codes.sent_today', '<', c.perDay)])),
+        .where((eb) =>
+          eb.or([
+            eb('resident_phone_codes.sent_on', '<>', c.today),
+            eb('resident_phone_codes.sent_today', '<', c.perDay),
+          ]),
+        ),
     )
     .returning('report_id')
     .executeTakeFirst();

@@ -23,12 +23,22 @@ export function reportRoutes(service: ReportService): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/reports', {
       config: { permission: 'reports:read' },
-      schema: { tags: ['reports'], summary: '群众反映（工作人员）', querystring: ReportListQuery, response: { 200: ReportList, ...problemReplies } },
+      schema: {
+        tags: ['reports'],
+        summary: '群众反映（工作人员）',
+        querystring: ReportListQuery,
+        response: { 200: ReportList, ...problemReplies },
+      },
       handler: (req) => service.list(requireActor(req), req.query),
     });
     app.get('/reports/:id', {
       config: { permission: 'reports:read' },
-      schema: { tags: ['reports'], summary: '群众反映详情', params: z.object({ id: z.string().uuid() }), response: { 200: Report, ...problemReplies } },
+      schema: {
+        tags: ['reports'],
+        summary: '群众反映详情',
+        params: z.object({ id: z.string().uuid() }),
+        response: { 200: Report, ...problemReplies },
+      },
       handler: (req) => service.get(requireActor(req), req.params.id),
     });
     app.get('/photos/:id', {
@@ -36,13 +46,22 @@ export function reportRoutes(service: ReportService): FastifyPluginAsyncZod {
       schema: { tags: ['reports'], summary: '照片（反映或办理进展）', params: z.object({ id: z.string().uuid() }) },
       handler: async (req, reply) => {
         const p = await service.staffPhoto(requireActor(req), req.params.id);
-        return reply.type(p.mime).header('cache-control', 'private, max-age=3600').header('x-content-type-options', 'nosniff').send(p.bytes);
+        return reply
+          .type(p.mime)
+          .header('cache-control', 'private, max-age=3600')
+          .header('x-content-type-options', 'nosniff')
+          .send(p.bytes);
       },
     });
     app.post('/reports', {
       bodyLimit: PHOTO_BODY_LIMIT,
       config: { permission: 'reports:write' },
-      schema: { tags: ['reports'], summary: '登记走访、热线或会议中收到的反映', body: CreateReport, response: { 201: ReportReceipt.extend({ id: z.string() }), ...problemReplies } },
+      schema: {
+        tags: ['reports'],
+        summary: '登记走访、热线或会议中收到的反映',
+        body: CreateReport,
+        response: { 201: ReportReceipt.extend({ id: z.string() }), ...problemReplies },
+      },
       handler: async (req, reply) => reply.code(201).send(await service.create(requireActor(req), req.body)),
     });
   };
@@ -77,10 +96,18 @@ export function publicReportRoutes(service: ReportService): FastifyPluginAsyncZo
     });
     app.get('/public/reports/:trackingCode/photos/:photoId', {
       config: { permission: 'public', rateLimit: { max: 60, timeWindow: '1 minute' } },
-      schema: { tags: ['public'], summary: '群众查看自己上传的照片', params: z.object({ trackingCode: z.string().max(64), photoId: z.string().uuid() }) },
+      schema: {
+        tags: ['public'],
+        summary: '群众查看自己上传的照片',
+        params: z.object({ trackingCode: z.string().max(64), photoId: z.string().uuid() }),
+      },
       handler: async (req, reply) => {
         const p = await service.publicPhoto(req.params.trackingCode, req.params.photoId);
-        return reply.type(p.mime).header('cache-control', 'private, max-age=3600').header('x-content-type-options', 'nosniff').send(p.bytes);
+        return reply
+          .type(p.mime)
+          .header('cache-control', 'private, max-age=3600')
+          .header('x-content-type-options', 'nosniff')
+          .send(p.bytes);
       },
     });
     app.post('/public/reports/:trackingCode/feedback', {
@@ -92,7 +119,8 @@ export function publicReportRoutes(service: ReportService): FastifyPluginAsyncZo
         body: PublicFeedback,
         response: { 200: PublicReportView, ...publicReplies },
       },
-      handler: (req) => service.feedback(req.params.trackingCode, req.body.solved, req.body.reason, req.id, req.body.phoneCode),
+      handler: (req) =>
+        service.feedback(req.params.trackingCode, req.body.solved, req.body.reason, req.id, req.body.phoneCode),
     });
     app.post('/public/reports/:trackingCode/phone-code', {
       // A text message costs the county and reaches a person: few per client, and per report the service's own limits.
@@ -114,7 +142,8 @@ export function publicReportRoutes(service: ReportService): FastifyPluginAsyncZo
         body: PublicRating,
         response: { 200: PublicReportView, ...publicReplies },
       },
-      handler: (req) => service.rate(req.params.trackingCode, req.body.stars, req.body.comment, req.id, req.body.phoneCode),
+      handler: (req) =>
+        service.rate(req.params.trackingCode, req.body.stars, req.body.comment, req.id, req.body.phoneCode),
     });
   };
 }

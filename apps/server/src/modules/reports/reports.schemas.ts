@@ -5,7 +5,10 @@ import { PhotoUpload } from '../../lib/photos.ts';
 import { id, page, regionCode, text } from '../../lib/schemas.ts';
 
 export const ReportCategory = z.enum(REPORT_CATEGORIES).meta({ id: 'ReportCategory' });
-const phone = z.string().trim().regex(/^1[3-9]\d{9}$/, '手机号码格式不正确');
+const phone = z
+  .string()
+  .trim()
+  .regex(/^1[3-9]\d{9}$/, '手机号码格式不正确');
 
 export const Report = z
   .object({
@@ -94,21 +97,33 @@ export const PublicReportView = z
     canGiveFeedback: z.boolean().describe('Confirm or reopen: awaiting confirmation, or closed and within the window'),
     canRate: z.boolean().describe('A closed item can be rated'),
     phoneProof: z
-      .object({ phone: z.string().nullable().describe('The phone on file, masked; null: none, the resident is called back instead') })
+      .object({
+        phone: z
+          .string()
+          .nullable()
+          .describe('The phone on file, masked; null: none, the resident is called back instead'),
+      })
       .nullable()
       .describe('A report entered by staff: "solved" and a rating need the one-time code sent to this phone'),
   })
   .meta({ id: 'PublicReportView' });
 
 /** The one-time code sent to the phone on file of a staff-entered report. */
-const PhoneCode = z.string().regex(/^\d{6}$/, '请输入短信中的 6 位验证码').describe('For a report entered by staff: the one-time code sent to the phone on file');
+const PhoneCode = z
+  .string()
+  .regex(/^\d{6}$/, '请输入短信中的 6 位验证码')
+  .describe('For a report entered by staff: the one-time code sent to the phone on file');
 
 export const PhoneCodeSent = z
   .object({ sentTo: z.string().describe('The phone, masked'), expiresAt: z.string() })
   .meta({ id: 'PhoneCodeSent' });
 
 export const PublicRating = z
-  .strictObject({ stars: z.number().int().min(1, '请选择 1–5 星').max(5, '请选择 1–5 星'), comment: text(500).optional(), phoneCode: PhoneCode.optional() })
+  .strictObject({
+    stars: z.number().int().min(1, '请选择 1–5 星').max(5, '请选择 1–5 星'),
+    comment: text(500).optional(),
+    phoneCode: PhoneCode.optional(),
+  })
   .meta({ id: 'PublicRating' });
 
 export const PublicFeedback = z

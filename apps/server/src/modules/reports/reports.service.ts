@@ -26,7 +26,10 @@ const PHONE_CODE_TRIES = 5;
 const PHONE_CODE_RESEND_SECONDS = 60;
 const PHONE_CODES_PER_DAY = 5;
 
-const facts = (r: { source: string; phone_enc: string | null }): policy.ReportFacts => ({ source: r.source as policy.ReportFacts['source'], hasPhone: r.phone_enc !== null });
+const facts = (r: { source: string; phone_enc: string | null }): policy.ReportFacts => ({
+  source: r.source as policy.ReportFacts['source'],
+  hasPhone: r.phone_enc !== null,
+});
 
 /** Residents' reports: raised on the public page or entered by staff, routed to the branch of the place. */
 export class ReportService {
@@ -40,7 +43,11 @@ export class ReportService {
   async list(actor: Actor, q: z.infer<typeof ReportListQuery>) {
     const { rows, total } = await repo.listReports(this.db, actor, q, q.limit, decodeCursor(q.cursor));
     const page = pageOf(rows, q.limit, total, (r) => r.reported_at);
-    const photos = await photoIds(this.db, 'report', page.items.map((r) => r.id));
+    const photos = await photoIds(
+      this.db,
+      'report',
+      page.items.map((r) => r.id),
+    );
     return {
       ...page,
       items: page.items.map((r) => ({
@@ -71,7 +78,14 @@ export class ReportService {
   }
 
   private async insert(
-    input: { regionCode: string; category: string; description: string; phone?: string; reporterName?: string; photos?: { dataBase64: string }[] },
+    input: {
+      regionCode: string;
+      category: string;
+      description: string;
+      phone?: string;
+      reporterName?: string;
+      photos?: { dataBase64: string }[];
+    },
     source: 'resident' | 'visit' | 'hotline' | 'meeting',
     who: { userId: string | null; requestId: string },
     /** Staff entering the report: the place lies inside their reach (checked in the transaction that writes it). */
@@ -80,7 +94,11 @@ export class ReportService {
     const cleaned = await cleanPhotos(input.photos ?? []);
     return this.db.transaction().execute(async (tx) => {
       if (staff) await assertRegionsWithin(tx, staff, [{ path: 'body.regionCode', code: input.regionCode }]);
-      const region = await tx.selectFrom('regions').select(['code', 'level']).where('code', '=', input.regionCode).executeTakeFirst();
+      const region = await tx
+        .selectFrom('regions')
+        .select(['code', 'level'])
+        .where('code', '=', input.regionCode)
+        .executeTakeFirst();
       if (!region || region.level === 'county') {
         throw invalid('请选择所在的乡镇或村', [{ path: 'body.regionCode', message: input.regionCode }]);
       }
@@ -115,7 +133,12 @@ export class ReportService {
       // The receipt commits with the report: the server keeps only the code's hash, so a resident whose answer was
       // lost could never learn the code again; a retry with the same key gets it from here.
       await recordReply(tx, who.requestId, 201, receipt);
-      await recordAudit(tx, who, { action: 'report.create', entityType: 'report', entityId: row.id, after: { ...audited, photos } });
+      await recordAudit(tx, who, {
+        action: 'report.create',
+        entityType: 'report',
+        entityId: row.id,
+        after: { ...audited, photos },
+      });
       return receipt;
     });
   }
@@ -137,14 +160,26 @@ export class ReportService {
     const normalized = normalizeTrackingCode(code);
     // One slip in reading or typing the code is caught by its check character: say so, rather than "not found".
     if (!normalized && isMistypedTrackingCode(code)) {
-      throw new Problem(400, 'tracking_code_mistyped', '查询码有一位不对，请对照回执逐位核对', [{ path: 'params.trackingCode', message: 'check character does not match' }]);
+      throw new Problem(400, 'tracking_code_mistyped', '查询码有一位不对，请对照回执逐位核对', [
+        { path: 'params.trackingCode', message: 'check character does not match' },
+      ]);
     }
     const report = normalized
       ? await db
           .selectFrom('reports as r')
           .innerJoin('regions as g', 'g.code', 'r.region_code')
           .leftJoin('temporary_orgs as o', 'o.id', 'r.org_id')
-          .select(['r.id', 'r.category', 'r.description', 'r.reported_at', 'r.status', 'r.source', 'r.phone_enc', 'g.name as region_name', 'o.name as org_name'])
+          .select([
+            'r.id',
+            'r.category',
+            'r.description',
+            'r.reported_at',
+            'r.status',
+            'r.source',
+            'r.phone_enc',
+            'g.name as region_name',
+            'o.name as org_name',
+          ])
           .where('r.tracking_hash', '=', trackingHash(normalized, this.cipher))
           .executeTakeFirst()
       : undefined;
@@ -154,8 +189,23 @@ export class ReportService {
       .innerJoin('items as i', 'i.id', 'ir.item_id')
       .innerJoin('problem_lists as l', 'l.id', 'i.list_id')
       .innerJoin('temporary_orgs as io', 'io.id', 'i.org_id')
-      .select(['i.id', 'i.no', 'i.status', 'i.due_on', 'i.closed_at', 'i.resident_confirmed_at', 'i.reopened_count', 'l.title'])
-      .select(['i.resident_rating', 'i.resident_comment', 'i.resident_rated_at', 'i.region_code', 'io.region_code as org_region_code'])
+      .select([
+        'i.id',
+        'i.no',
+        'i.status',
+        'i.due_on',
+        'i.closed_at',
+        'i.resident_confirmed_at',
+        'i.reopened_count',
+        'l.title',
+      ])
+      .select([
+        'i.resident_rating',
+        'i.resident_comment',
+        'i.resident_rated_at',
+        'i.region_code',
+        'io.region_code as org_region_code',
+      ])
       .where('ir.report_id', '=', report.id)
       .orderBy('i.created_at')
       .executeTakeFirst();
@@ -168,7 +218,10 @@ export class ReportService {
     const events = item ? await itemEvents(db, item.id, true) : [];
     const photos = await photoIds(db, 'report', [report.id]);
     // A closed item may be reopened within the county's window after it closed; then only rated (DOMAIN §9a).
-    const until = item?.status === 'closed' ? await reopenUntil(db, item.closed_at, item.region_code ?? item.org_region_code) : null;
+    const until =
+      item?.status === 'closed'
+        ? await reopenUntil(db, item.closed_at, item.region_code ?? item.org_region_code)
+        : null;
     const canReopen = until !== null && todayInShanghai() <= until;
     return {
       category: report.category as 'other',
@@ -192,12 +245,20 @@ export class ReportService {
             residentConfirmedAt: item.resident_confirmed_at,
             reopenedCount: item.reopened_count,
             reopenUntil: until,
-            rating: item.resident_rating === null ? null : { stars: Number(item.resident_rating), comment: item.resident_comment, at: item.resident_rated_at as string },
+            rating:
+              item.resident_rating === null
+                ? null
+                : {
+                    stars: Number(item.resident_rating),
+                    comment: item.resident_comment,
+                    at: item.resident_rated_at as string,
+                  },
           }
         : null,
       events: events.map((e) => ({ at: e.at, text: e.text })),
       photoIds: photos.get(report.id) ?? [],
-      canGiveFeedback: item !== undefined && (item.status === 'awaiting_confirmation' || (item.status === 'closed' && canReopen)),
+      canGiveFeedback:
+        item !== undefined && (item.status === 'awaiting_confirmation' || (item.status === 'closed' && canReopen)),
       canRate: item?.status === 'closed',
       // A staff-entered report: "solved" and a rating need the one-time code sent to the phone on file.
       phoneProof: policy.codeIsTheResidents(facts(report)) ? null : { phone: this.maskedPhone(report.phone_enc) },
@@ -216,9 +277,12 @@ export class ReportService {
   async sendPhoneCode(code: string, requestId: string) {
     const { report, item } = await this.byCode(code);
     const f = facts(report);
-    if (policy.codeIsTheResidents(f)) throw conflict('phone_code_not_needed', '您本人提交的反映，凭查询码即可确认或评价');
-    if (!policy.canSendPhoneCode(f)) throw conflict('no_phone_on_file', '登记反映时未留电话，请等待工作人员电话回访确认');
-    if (!item || (item.status !== 'awaiting_confirmation' && item.status !== 'closed')) throw conflict('feedback_not_open', '事项尚未办结，暂不需要确认');
+    if (policy.codeIsTheResidents(f))
+      throw conflict('phone_code_not_needed', '您本人提交的反映，凭查询码即可确认或评价');
+    if (!policy.canSendPhoneCode(f))
+      throw conflict('no_phone_on_file', '登记反映时未留电话，请等待工作人员电话回访确认');
+    if (!item || (item.status !== 'awaiting_confirmation' && item.status !== 'closed'))
+      throw conflict('feedback_not_open', '事项尚未办结，暂不需要确认');
     const phone = this.cipher.decrypt(report.phone_enc as string);
     const otp = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const now = new Date();
@@ -234,7 +298,11 @@ export class ReportService {
         resendAfter: new Date(now.getTime() - PHONE_CODE_RESEND_SECONDS * 1000).toISOString(),
         perDay: PHONE_CODES_PER_DAY,
       });
-      if (!stored) throw conflict('phone_code_too_soon', `验证码已发送，请${PHONE_CODE_RESEND_SECONDS}秒后再试（每天最多${PHONE_CODES_PER_DAY}次）`);
+      if (!stored)
+        throw conflict(
+          'phone_code_too_soon',
+          `验证码已发送，请${PHONE_CODE_RESEND_SECONDS}秒后再试（每天最多${PHONE_CODES_PER_DAY}次）`,
+        );
       await queueSms(tx, this.cipher, {
         purpose: 'resident_confirmation',
         phone,
@@ -243,7 +311,11 @@ export class ReportService {
       });
       // A retry with the same key after a lost answer gets this reply, not a second message.
       await recordReply(tx, requestId, 200, reply);
-      await recordAudit(tx, { userId: null, requestId }, { action: 'report.phone_code_sent', entityType: 'report', entityId: report.id });
+      await recordAudit(
+        tx,
+        { userId: null, requestId },
+        { action: 'report.phone_code_sent', entityType: 'report', entityId: report.id },
+      );
     });
     return reply;
   }
@@ -257,12 +329,18 @@ export class ReportService {
    * own so that a wrong try counts even though the request fails (a few tries per code); the right code is spent by
    * the returned step, inside the transaction that records the resident's word.
    */
-  private async phoneProof(report: { id: string; source: string; phone_enc: string | null }, word: 'solved' | 'not_solved' | 'rating', phoneCode: string | undefined) {
+  private async phoneProof(
+    report: { id: string; source: string; phone_enc: string | null },
+    word: 'solved' | 'not_solved' | 'rating',
+    phoneCode: string | undefined,
+  ) {
     if (!policy.needsPhoneProof(facts(report), word)) return { channel: 'code' as const, proof: undefined };
     if (!phoneCode) {
       throw conflict(
         report.phone_enc ? 'phone_code_required' : 'no_phone_on_file',
-        report.phone_enc ? '此反映由工作人员代为登记，请先获取发到您预留手机的验证码' : '登记反映时未留电话，请等待工作人员电话回访确认',
+        report.phone_enc
+          ? '此反映由工作人员代为登记，请先获取发到您预留手机的验证码'
+          : '登记反映时未留电话，请等待工作人员电话回访确认',
       );
     }
     const hash = this.phoneCodeHash(report.id, phoneCode);
@@ -272,7 +350,8 @@ export class ReportService {
     return {
       channel: 'phone' as const,
       proof: async (tx: Executor) => {
-        if (!(await repo.spendPhoneCode(tx, report.id, hash, nowIso()))) throw conflict('phone_code_expired', '验证码已使用，请重新获取');
+        if (!(await repo.spendPhoneCode(tx, report.id, hash, nowIso())))
+          throw conflict('phone_code_expired', '验证码已使用，请重新获取');
       },
     };
   }
@@ -285,10 +364,19 @@ export class ReportService {
 
   /** A photo of a report or a progress entry the actor may see. */
   async staffPhoto(actor: Actor, photoId: string) {
-    const p = await this.db.selectFrom('photos').select(['owner_type', 'owner_id']).where('id', '=', photoId).executeTakeFirst();
+    const p = await this.db
+      .selectFrom('photos')
+      .select(['owner_type', 'owner_id'])
+      .where('id', '=', photoId)
+      .executeTakeFirst();
     if (!p || !mayReadPhotosOf(actor.role, p.owner_type)) throw notFound('照片');
     if (p.owner_type === 'report') {
-      const visible = await this.db.selectFrom('reports as r').select('r.id').where('r.id', '=', p.owner_id).where(repo.reportInScope(actor, 'r')).executeTakeFirst();
+      const visible = await this.db
+        .selectFrom('reports as r')
+        .select('r.id')
+        .where('r.id', '=', p.owner_id)
+        .where(repo.reportInScope(actor, 'r'))
+        .executeTakeFirst();
       if (!visible) throw notFound('照片');
     } else if (p.owner_type === 'activity') {
       const visible = await this.db
@@ -300,7 +388,11 @@ export class ReportService {
         .executeTakeFirst();
       if (!visible) throw notFound('照片');
     } else {
-      const event = await this.db.selectFrom('item_events').select('item_id').where('id', '=', p.owner_id).executeTakeFirst();
+      const event = await this.db
+        .selectFrom('item_events')
+        .select('item_id')
+        .where('id', '=', p.owner_id)
+        .executeTakeFirst();
       if (!event) throw notFound('照片');
       await this.items.access(actor, event.item_id);
     }
@@ -351,7 +443,10 @@ export class ReportService {
           await recordReply(tx, requestId, 200, view);
         }
       : undefined;
-    await this.items.residentRating(item.id, stars, comment ? maskNumbersInText(comment).text : null, requestId, { within, proof });
+    await this.items.residentRating(item.id, stars, comment ? maskNumbersInText(comment).text : null, requestId, {
+      within,
+      proof,
+    });
     return view ?? this.follow(code);
   }
 }

@@ -23,13 +23,17 @@ export async function setting(db: Executor, countyCode: string, year: number, ke
   return row?.value ?? (SETTING_DEFAULTS[key] as string);
 }
 
-
 /** The keys the county set for exactly this year. */
 export const keysSetFor = (db: Executor, countyCode: string, year: number) =>
   db.selectFrom('settings').select('key').where('county_code', '=', countyCode).where('year', '=', year).execute();
 
 /** Sets the county's value for the year, replacing any value set before for that year. */
 export async function putSetting(tx: Executor, countyCode: string, year: number, key: string, value: string) {
-  await tx.deleteFrom('settings').where('county_code', '=', countyCode).where('year', '=', year).where('key', '=', key).execute();
+  await tx
+    .deleteFrom('settings')
+    .where('county_code', '=', countyCode)
+    .where('year', '=', year)
+    .where('key', '=', key)
+    .execute();
   await tx.insertInto('settings').values({ county_code: countyCode, year, key, value }).execute();
 }

@@ -12,12 +12,23 @@ export function settingsRoutes(settings: SettingsService, coverage: CoverageServ
   return async (app) => {
     app.get('/settings', {
       config: { permission: 'households:read' },
-      schema: { tags, summary: '本县当年的贫困线、监测线、公示天数等', querystring: z.strictObject({ year }), response: { 200: Settings, ...problemReplies } },
+      schema: {
+        tags,
+        summary: '本县当年的贫困线、监测线、公示天数等',
+        querystring: z.strictObject({ year }),
+        response: { 200: Settings, ...problemReplies },
+      },
       handler: (req) => settings.get(requireActor(req), req.query.year),
     });
     app.put('/settings', {
       config: { permission: 'settings:write' },
-      schema: { tags, summary: '设定本县某年的阈值（留痕）', querystring: z.strictObject({ year }), body: SettingsUpdate, response: { 200: Settings, ...problemReplies } },
+      schema: {
+        tags,
+        summary: '设定本县某年的阈值（留痕）',
+        querystring: z.strictObject({ year }),
+        body: SettingsUpdate,
+        response: { 200: Settings, ...problemReplies },
+      },
       handler: (req) => settings.put(requireActor(req), req.query.year, req.body),
     });
     app.get('/coverage-rules', {
@@ -32,7 +43,10 @@ export function settingsRoutes(settings: SettingsService, coverage: CoverageServ
         summary: '设定叠加帮扶覆盖规则（每种情形一条，留痕）',
         body: z
           .strictObject({ rules: z.array(Rule).max(20) })
-          .refine((b) => new Set(b.rules.map((r) => r.condition)).size === b.rules.length, { message: '每种情形只能有一条规则', path: ['rules'] }),
+          .refine((b) => new Set(b.rules.map((r) => r.condition)).size === b.rules.length, {
+            message: '每种情形只能有一条规则',
+            path: ['rules'],
+          }),
         response: { 200: Rules, ...problemReplies },
       },
       handler: (req) => coverage.put(requireActor(req), req.body.rules),
@@ -44,7 +58,11 @@ export function settingsRoutes(settings: SettingsService, coverage: CoverageServ
         summary: '帮扶缺口：某日缺主帮扶责任人或违反覆盖规则的农户（按当日在帮的帮扶关系计算）',
         querystring: RegionFilter.extend({ asOf: isoDate.optional().describe('The day (default today)') }),
         response: {
-          200: z.object({ asOf: z.string(), households: z.number().int().describe('Households with any gap (each counted once)'), items: z.array(Gap) }),
+          200: z.object({
+            asOf: z.string(),
+            households: z.number().int().describe('Households with any gap (each counted once)'),
+            items: z.array(Gap),
+          }),
           ...problemReplies,
         },
       },

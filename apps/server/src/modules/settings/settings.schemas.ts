@@ -17,7 +17,9 @@ export const Settings = z
     }),
     setThisYear: z.array(z.string()),
     defaults: z.record(z.string(), z.string()),
-    abilities: z.object({ set: z.boolean().describe('May set this county’s values (county administrators)') }).describe('What the caller may do, as the server would allow it'),
+    abilities: z
+      .object({ set: z.boolean().describe('May set this county’s values (county administrators)') })
+      .describe('What the caller may do, as the server would allow it'),
   })
   .meta({ id: 'CountySettings' });
 
@@ -33,16 +35,28 @@ const within = (key: keyof typeof SETTING_RANGES, whole = true) => {
 export const SettingsUpdate = z
   .strictObject({
     poverty_line: within('poverty_line').describe('Yuan per person per year: 2,300 at 2010 prices, indexed'),
-    monitoring_line: within('monitoring_line').describe('Yuan per person per year; about 1.5× the poverty line, never below it'),
+    monitoring_line: within('monitoring_line').describe(
+      'Yuan per person per year; about 1.5× the poverty line, never below it',
+    ),
     exit_notice_days: within('exit_notice_days'),
     monitoring_notice_days: within('monitoring_notice_days'),
-    rigid_spending_ratio: within('rigid_spending_ratio', false).describe("Rigid spending above this share of the household's yearly income is a risk"),
-    reopen_window_days: within('reopen_window_days').describe('Days after an item is closed in which the resident may reopen it; then only rate'),
+    rigid_spending_ratio: within('rigid_spending_ratio', false).describe(
+      "Rigid spending above this share of the household's yearly income is a risk",
+    ),
+    reopen_window_days: within('reopen_window_days').describe(
+      'Days after an item is closed in which the resident may reopen it; then only rate',
+    ),
   })
   .refine((v) => Object.keys(v).length > 0, { message: '至少修改一项' })
   .meta({ id: 'CountySettingsUpdate' });
 
-export const Rule = z.strictObject({ condition: z.enum(COVERAGE_CONDITIONS), roles: z.array(z.enum(HELPER_ROLES)).min(1).max(HELPER_ROLES.length), active: z.boolean() }).meta({ id: 'CoverageRule' });
+export const Rule = z
+  .strictObject({
+    condition: z.enum(COVERAGE_CONDITIONS),
+    roles: z.array(z.enum(HELPER_ROLES)).min(1).max(HELPER_ROLES.length),
+    active: z.boolean(),
+  })
+  .meta({ id: 'CoverageRule' });
 export const Rules = z.object({ countyCode: z.string(), rules: z.array(Rule) }).meta({ id: 'CoverageRules' });
 
 export const Gap = z
@@ -50,7 +64,14 @@ export const Gap = z
     condition: z.enum(['primary_helper', ...COVERAGE_CONDITIONS]),
     roles: z.array(z.enum(HELPER_ROLES)),
     total: z.number().int(),
-    households: z.array(z.object({ id: z.string(), headName: z.string(), regionName: z.string(), status: z.enum(['registered', 'monitored']) })),
+    households: z.array(
+      z.object({
+        id: z.string(),
+        headName: z.string(),
+        regionName: z.string(),
+        status: z.enum(['registered', 'monitored']),
+      }),
+    ),
   })
   .meta({ id: 'CoverageGap' });
 
@@ -68,4 +89,9 @@ export const Workload = z
   })
   .meta({ id: 'HelperWorkload' });
 
-export const RegionFilter = z.strictObject({ regionCode: z.string().regex(/^\d{6,12}$/).optional() });
+export const RegionFilter = z.strictObject({
+  regionCode: z
+    .string()
+    .regex(/^\d{6,12}$/)
+    .optional(),
+});

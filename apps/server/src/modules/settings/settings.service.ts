@@ -6,7 +6,14 @@ import { countyOf } from '../households/coverage.service.ts';
 import * as policy from './settings.policy.ts';
 import { SETTING_DEFAULTS, keysSetFor, putSetting, setting } from './settings.repository.ts';
 
-export const SETTING_KEYS = ['poverty_line', 'monitoring_line', 'exit_notice_days', 'monitoring_notice_days', 'rigid_spending_ratio', 'reopen_window_days'] as const;
+export const SETTING_KEYS = [
+  'poverty_line',
+  'monitoring_line',
+  'exit_notice_days',
+  'monitoring_notice_days',
+  'rigid_spending_ratio',
+  'reopen_window_days',
+] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 /** A county's yearly thresholds (DOMAIN §6, §7, §9a): poverty line, monitoring line, notice days, rigid spending, the resident's reopening window. */
@@ -36,16 +43,30 @@ export class SettingsService {
       const poverty = values.poverty_line ?? Number(await setting(tx, county, year, 'poverty_line'));
       const monitoring = values.monitoring_line ?? Number(await setting(tx, county, year, 'monitoring_line'));
       if (!policy.linesInOrder(poverty, monitoring)) {
-        throw new Problem(400, 'monitoring_line_below_poverty_line', `监测线（${monitoring} 元）不能低于当年贫困线（${poverty} 元）`, [
-          { path: values.monitoring_line !== undefined ? 'body.monitoring_line' : 'body.poverty_line', message: 'monitoring line below poverty line' },
-        ]);
+        throw new Problem(
+          400,
+          'monitoring_line_below_poverty_line',
+          `监测线（${monitoring} 元）不能低于当年贫困线（${poverty} 元）`,
+          [
+            {
+              path: values.monitoring_line !== undefined ? 'body.monitoring_line' : 'body.poverty_line',
+              message: 'monitoring line below poverty line',
+            },
+          ],
+        );
       }
       const before: Record<string, string> = {};
       for (const [key, value] of Object.entries(values)) {
         before[key] = await setting(tx, county, year, key);
         await putSetting(tx, county, year, key, String(value));
       }
-      await recordAudit(tx, actor, { action: 'settings.update', entityType: 'county', entityId: county, before: { year, ...before }, after: { year, ...values } });
+      await recordAudit(tx, actor, {
+        action: 'settings.update',
+        entityType: 'county',
+        entityId: county,
+        before: { year, ...before },
+        after: { year, ...values },
+      });
     });
     return this.get(actor, year);
   }

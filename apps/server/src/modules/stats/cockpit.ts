@@ -25,11 +25,23 @@ export const Cockpit = z
     households: z.object({
       registered: z.number().int(),
       people: z.number().int(),
-      monitored: z.object({ unstable_exited: z.number().int(), marginal: z.number().int(), sudden_hardship: z.number().int() }),
-      coverageGaps: z.number().int().nullable().describe('Households helped that day with a coverage gap (the register’s gap=coverage); null for a scope wider than a county'),
+      monitored: z.object({
+        unstable_exited: z.number().int(),
+        marginal: z.number().int(),
+        sudden_hardship: z.number().int(),
+      }),
+      coverageGaps: z
+        .number()
+        .int()
+        .nullable()
+        .describe(
+          'Households helped that day with a coverage gap (the register’s gap=coverage); null for a scope wider than a county',
+        ),
     }),
     exits: z.record(z.string(), z.number().int()).describe('Exit applications by the stage they were in on the day'),
-    grades: z.object({ good: z.number().int(), fair: z.number().int(), average: z.number().int(), poor: z.number().int() }).nullable(),
+    grades: z
+      .object({ good: z.number().int(), fair: z.number().int(), average: z.number().int(), poor: z.number().int() })
+      .nullable(),
     /** The assessed period the grades are of: the latest computed by the day asked for. */
     gradesPeriod: z.object({ from: z.string(), to: z.string() }).nullable(),
     trend: z.array(z.object({ month: z.string(), created: z.number().int(), closed: z.number().int() })),
@@ -74,7 +86,15 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
     .selectFrom('items as i')
     .where(itemInScope(actor, 'i'))
     .where('i.created_at', '<', end)
-    .select(['i.id', 'i.region_code', 'i.due_on', 'i.created_at', 'i.closed_at', 'i.resident_confirmed_at', 'i.escalated_at'])
+    .select([
+      'i.id',
+      'i.region_code',
+      'i.due_on',
+      'i.created_at',
+      'i.closed_at',
+      'i.resident_confirmed_at',
+      'i.escalated_at',
+    ])
     .select([
       statusAt(asOf, todayInShanghai()).as('status_on'),
       // Reopenings are indexed apart (migration 0020): a small index that stays in memory.
@@ -115,10 +135,22 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
   const county = (region ?? actor.regionCode ?? '').slice(0, 6);
   const gapCount =
     county.length === 6
-      ? Number((await households.where(coverageGap(await coverageRules(db, county), asOf)).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+      ? Number(
+          (
+            await households
+              .where(coverageGap(await coverageRules(db, county), asOf))
+              .select((eb) => eb.fn.countAll<number>().as('n'))
+              .executeTakeFirstOrThrow()
+          ).n,
+        )
       : actor.orgId
         ? Number(
-            (await households.where(coverageGap(await coverageRules(db, await countyOf(db, actor)), asOf)).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n,
+            (
+              await households
+                .where(coverageGap(await coverageRules(db, await countyOf(db, actor)), asOf))
+                .select((eb) => eb.fn.countAll<number>().as('n'))
+                .executeTakeFirstOrThrow()
+            ).n,
           )
         : null;
   const monitored = await households
@@ -156,10 +188,13 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
   const period = ledgers[0] ? { from: ledgers[0].period_from, to: ledgers[0].period_to } : null;
   const latest = new Map<string, string>();
   for (const l of ledgers) {
-    if (l.period_to === period?.to && l.period_from === period.from && !latest.has(`${l.tier}:${l.scope_code}`)) latest.set(`${l.tier}:${l.scope_code}`, l.rows_json);
+    if (l.period_to === period?.to && l.period_from === period.from && !latest.has(`${l.tier}:${l.scope_code}`))
+      latest.set(`${l.tier}:${l.scope_code}`, l.rows_json);
   }
   const grades = latest.size ? { good: 0, fair: 0, average: 0, poor: 0 } : null;
-  if (grades) for (const json of latest.values()) for (const r of JSON.parse(json) as { grade: keyof typeof grades }[]) grades[r.grade]++;
+  if (grades)
+    for (const json of latest.values())
+      for (const r of JSON.parse(json) as { grade: keyof typeof grades }[]) grades[r.grade]++;
 
   // The township ranking: by open items past their deadline, then by open items.
   const townships = await db
@@ -174,7 +209,8 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
   // Each item counted once into its township (the first nine digits of its place), not once per township.
   const counts = townships.map((t) => ({ ...t, open: 0, overdue: 0, closed: 0, confirmed: 0 }));
   const perTownship = new Map(counts.map((c) => [c.code, c]));
-  const countsOf = (r: (typeof rows)[number]) => (r.region_code ? perTownship.get(r.region_code.slice(0, 9)) : undefined);
+  const countsOf = (r: (typeof rows)[number]) =>
+    r.region_code ? perTownship.get(r.region_code.slice(0, 9)) : undefined;
   for (const r of rows) {
     const n = countsOf(r);
     if (n && r.status_on !== 'closed') n.open++;

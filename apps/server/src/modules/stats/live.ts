@@ -7,15 +7,26 @@ import { type CockpitParts, cockpit } from './cockpit.ts';
 import type { OverviewData } from './stats.schemas.ts';
 
 /** The overview computed from the records, with the values a wider scope merges (see snapshots). */
-export async function liveOverview(db: Db, actor: Actor, asOf: string, region?: string): Promise<{ overview: OverviewData; parts: CockpitParts }> {
+export async function liveOverview(
+  db: Db,
+  actor: Actor,
+  asOf: string,
+  region?: string,
+): Promise<{ overview: OverviewData; parts: CockpitParts }> {
   const base = () => {
     let q = db.selectFrom('temporary_orgs as o').where(orgInScope(actor, 'o')).where(orgExistedOn('o', asOf));
     if (region) q = q.where(underRegion('o.region_code', region));
     return q;
   };
   const [levels, statuses, members, units, townships] = await Promise.all([
-    base().select(['o.level', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('o.level').execute(),
-    base().select(['o.status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('o.status').execute(),
+    base()
+      .select(['o.level', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('o.level')
+      .execute(),
+    base()
+      .select(['o.status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('o.status')
+      .execute(),
     base()
       .innerJoin('memberships as m', 'm.org_id', 'o.id')
       .where(activeOn('m', asOf))
@@ -78,7 +89,12 @@ export async function liveOverview(db: Db, actor: Actor, asOf: string, region?: 
         branches: Number(t.branches),
         membersLinked: Number(t.members),
       })),
-      byBranch: byBranch.map((b) => ({ id: b.id, name: b.name, groups: Number(b.groups), membersLinked: Number(b.members) })),
+      byBranch: byBranch.map((b) => ({
+        id: b.id,
+        name: b.name,
+        groups: Number(b.groups),
+        membersLinked: Number(b.members),
+      })),
       work: work.figures,
     },
     parts: work.parts,

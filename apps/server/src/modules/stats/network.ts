@@ -8,7 +8,9 @@ import { orgInScope, underRegion } from '../../lib/scope.ts';
 import { activeOn } from '../orgs/orgs.repository.ts';
 
 export const NetworkQuery = z.strictObject({
-  regionCode: regionCode.optional().describe('A township (or smaller): the graph of a whole county is too dense to read'),
+  regionCode: regionCode
+    .optional()
+    .describe('A township (or smaller): the graph of a whole county is too dense to read'),
   mode: z.enum(ORG_MODES).optional(),
   orgId: z.string().uuid().optional().describe('One organization with its groups'),
   asOf: isoDate.optional(),
@@ -16,10 +18,35 @@ export const NetworkQuery = z.strictObject({
 
 export const Network = z
   .object({
-    nodes: z.array(z.object({ id: z.string(), name: z.string(), kind: z.enum(['unit', 'org', 'member']), level: z.string().nullable(), weight: z.number().int() })),
-    links: z.array(z.object({ source: z.string(), target: z.string(), kind: z.enum(['lends', 'member', 'linked_by_need']), label: z.string().nullable() })),
+    nodes: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        kind: z.enum(['unit', 'org', 'member']),
+        level: z.string().nullable(),
+        weight: z.number().int(),
+      }),
+    ),
+    links: z.array(
+      z.object({
+        source: z.string(),
+        target: z.string(),
+        kind: z.enum(['lends', 'member', 'linked_by_need']),
+        label: z.string().nullable(),
+      }),
+    ),
     flattening: z.object({
-      items: z.array(z.object({ itemId: z.string(), problem: z.string(), orgName: z.string(), hops: z.number().int(), daysToSolver: z.number().nullable(), daysToClose: z.number().nullable(), solver: z.string().nullable() })),
+      items: z.array(
+        z.object({
+          itemId: z.string(),
+          problem: z.string(),
+          orgName: z.string(),
+          hops: z.number().int(),
+          daysToSolver: z.number().nullable(),
+          daysToClose: z.number().nullable(),
+          solver: z.string().nullable(),
+        }),
+      ),
       medianHops: z.number().nullable(),
       medianDaysToSolver: z.number().nullable(),
     }),
@@ -50,7 +77,8 @@ export async function network(db: Db, actor: Actor, q: z.infer<typeof NetworkQue
   }
   const orgRows = await orgs.orderBy('o.path').limit(400).execute();
   const ids = orgRows.map((o) => o.id);
-  if (!ids.length) return { nodes: [], links: [], flattening: { items: [], medianHops: null, medianDaysToSolver: null } };
+  if (!ids.length)
+    return { nodes: [], links: [], flattening: { items: [], medianHops: null, medianDaysToSolver: null } };
   // A party group's members belong, for this picture, to its branch.
   const pathOf = new Map(orgRows.map((o) => [o.id, o.path]));
   const memberships = await db
@@ -59,14 +87,17 @@ export async function network(db: Db, actor: Actor, q: z.infer<typeof NetworkQue
     .innerJoin('members as p', 'p.id', 'm.member_id')
     .select(['m.member_id', 'p.name', 'p.unit_id', 'g.path'])
     .where(activeOn('m', day))
-    .where(sql<SqlBool>`(${sql.join(
-      orgRows.map((o) => sql<SqlBool>`g.path like ${`${o.path}%`}`),
-      sql` or `,
-    )})`)
+    .where(
+      sql<SqlBool>`(${sql.join(
+        orgRows.map((o) => sql<SqlBool>`g.path like ${`${o.path}%`}`),
+        sql` or `,
+      )})`,
+    )
     .execute();
   const ownerOf = (path: string) => {
     let best: string | null = null;
-    for (const [id, p] of pathOf) if (path.startsWith(p) && (!best || p.length > (pathOf.get(best) as string).length)) best = id;
+    for (const [id, p] of pathOf)
+      if (path.startsWith(p) && (!best || p.length > (pathOf.get(best) as string).length)) best = id;
     return best;
   };
   const orgsOfMember = new Map<string, Set<string>>();
@@ -81,7 +112,11 @@ export async function network(db: Db, actor: Actor, q: z.infer<typeof NetworkQue
     byOrg.set(owner, (byOrg.get(owner) ?? 0) + 1);
     unitOrgs.set(m.unit_id, byOrg);
   }
-  const units = await db.selectFrom('units').select(['id', 'name']).where('id', 'in', [...unitOrgs.keys(), '-']).execute();
+  const units = await db
+    .selectFrom('units')
+    .select(['id', 'name'])
+    .where('id', 'in', [...unitOrgs.keys(), '-'])
+    .execute();
   const linked = await db
     .selectFrom('item_members as im')
     .innerJoin('items as i', 'i.id', 'im.item_id')
@@ -92,11 +127,23 @@ export async function network(db: Db, actor: Actor, q: z.infer<typeof NetworkQue
     .where('im.added_on', '<=', day)
     .execute();
 
-  const nodes: z.infer<typeof Network>['nodes'] = orgRows.map((o) => ({ id: o.id, name: o.name, kind: 'org', level: o.level, weight: 0 }));
+  const nodes: z.infer<typeof Network>['nodes'] = orgRows.map((o) => ({
+    id: o.id,
+    name: o.name,
+    kind: 'org',
+    level: o.level,
+    weight: 0,
+  }));
   const links: z.infer<typeof Network>['links'] = [];
   for (const u of units) {
     const byOrg = unitOrgs.get(u.id) as Map<string, number>;
-    nodes.push({ id: u.id, name: u.name, kind: 'unit', level: null, weight: [...byOrg.values()].reduce((a, b) => a + b, 0) });
+    nodes.push({
+      id: u.id,
+      name: u.name,
+      kind: 'unit',
+      level: null,
+      weight: [...byOrg.values()].reduce((a, b) => a + b, 0),
+    });
     for (const [org, n] of byOrg) links.push({ source: u.id, target: org, kind: 'lends', label: `${n}人` });
   }
   // Members who sit in several organizations, and those pulled in by need; the rest are counted in their unit's link.
@@ -121,10 +168,18 @@ export async function network(db: Db, actor: Actor, q: z.infer<typeof NetworkQue
     .innerJoin('temporary_orgs as o', 'o.id', 'i.org_id')
     .select(['i.id', 'i.problem', 'o.name as org_name', 'i.closed_at', 'i.escalated_at', 'i.created_at'])
     .select([
-      sql<string | null>`(select min(r.reported_at) from item_reports ir inner join reports r on r.id = ir.report_id where ir.item_id = i.id)`.as('reported_at'),
-      sql<string | null>`(select max(im.added_on) from item_members im where im.item_id = i.id and im.role = 'linked')`.as('linked_on'),
+      sql<
+        string | null
+      >`(select min(r.reported_at) from item_reports ir inner join reports r on r.id = ir.report_id where ir.item_id = i.id)`.as(
+        'reported_at',
+      ),
+      sql<
+        string | null
+      >`(select max(im.added_on) from item_members im where im.item_id = i.id and im.role = 'linked')`.as('linked_on'),
       // The member linked by need, if any, else the responsible member.
-      sql<string | null>`(select p.name from item_members im inner join members p on p.id = im.member_id where im.item_id = i.id
+      sql<
+        string | null
+      >`(select p.name from item_members im inner join members p on p.id = im.member_id where im.item_id = i.id
         order by im.role asc, im.added_on desc limit 1)`.as('solver'),
       sql<number>`(select count(*) from item_members im where im.item_id = i.id and im.role = 'linked')`.as('linked'),
     ])

@@ -5,8 +5,6 @@ import { liveOverview } from './live.ts';
 import { snapshotOverview } from './snapshots.ts';
 import type { OverviewData } from './stats.schemas.ts';
 
-
-
 /** The scope an actor asks about: the narrower of the account's region and the region asked for, or none. */
 function askedRegion(actor: Actor, region: string | undefined): string | null | undefined {
   if (region === undefined) return actor.regionCode;

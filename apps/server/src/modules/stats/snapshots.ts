@@ -70,9 +70,18 @@ export async function takeSnapshots(
   opts: { force?: boolean; progress?: (done: number, total: number, county: string) => void } = {},
 ): Promise<SnapshotRun> {
   const started = performance.now();
-  const counties = await db.selectFrom('regions').select(['code', 'name']).where('level', '=', 'county').orderBy('code').execute();
+  const counties = await db
+    .selectFrom('regions')
+    .select(['code', 'name'])
+    .where('level', '=', 'county')
+    .orderBy('code')
+    .execute();
   const have = new Set(
-    opts.force ? [] : (await db.selectFrom('stat_snapshots').select('scope_code').where('as_of', '=', asOf).execute()).map((r) => r.scope_code),
+    opts.force
+      ? []
+      : (await db.selectFrom('stat_snapshots').select('scope_code').where('as_of', '=', asOf).execute()).map(
+          (r) => r.scope_code,
+        ),
   );
   let computed = 0;
   for (const [i, county] of counties.entries()) {
@@ -83,11 +92,18 @@ export async function takeSnapshots(
         overview,
         parts: { ...parts, daysToClose: histogram(parts.daysToClose), daysToResolver: histogram(parts.daysToResolver) },
       };
-      const row = { as_of: asOf, scope_code: county.code, computed_at: new Date().toISOString(), payload: JSON.stringify(payload) };
+      const row = {
+        as_of: asOf,
+        scope_code: county.code,
+        computed_at: new Date().toISOString(),
+        payload: JSON.stringify(payload),
+      };
       await db
         .insertInto('stat_snapshots')
         .values(row)
-        .onConflict((oc) => oc.columns(['as_of', 'scope_code']).doUpdateSet({ computed_at: row.computed_at, payload: row.payload }))
+        .onConflict((oc) =>
+          oc.columns(['as_of', 'scope_code']).doUpdateSet({ computed_at: row.computed_at, payload: row.payload }),
+        )
         .execute();
       computed++;
     }
@@ -98,7 +114,9 @@ export async function takeSnapshots(
   await db
     .insertInto('stat_snapshot_days')
     .values(day)
-    .onConflict((oc) => oc.column('as_of').doUpdateSet({ counties: day.counties, computed_at: day.computed_at, seconds: day.seconds }))
+    .onConflict((oc) =>
+      oc.column('as_of').doUpdateSet({ counties: day.counties, computed_at: day.computed_at, seconds: day.seconds }),
+    )
     .execute();
   return { asOf, counties: counties.length, computed, seconds };
 }
@@ -183,7 +201,10 @@ export function mergeCounties(
     add(monitored, o.work.households.monitored);
     add(exits, o.work.exits);
     const period = o.work.gradesPeriod ?? null;
-    if (o.work.grades && (gradesPeriod === null || (period?.from === gradesPeriod.from && period.to === gradesPeriod.to))) {
+    if (
+      o.work.grades &&
+      (gradesPeriod === null || (period?.from === gradesPeriod.from && period.to === gradesPeriod.to))
+    ) {
       grades ??= { good: 0, fair: 0, average: 0, poor: 0 };
       add(grades, o.work.grades);
     }
@@ -217,7 +238,12 @@ export function mergeCounties(
     byStatus,
     membersLinked,
     units,
-    byTownship: counties.map(({ code, name, payload: { overview: o } }) => ({ regionCode: code, name, branches: o.orgs.branch, membersLinked: o.membersLinked })),
+    byTownship: counties.map(({ code, name, payload: { overview: o } }) => ({
+      regionCode: code,
+      name,
+      branches: o.orgs.branch,
+      membersLinked: o.membersLinked,
+    })),
     byBranch: [],
     work: {
       items: {
@@ -226,9 +252,17 @@ export function mergeCounties(
         confirmedShare: share(confirmed, items.closed),
         reopenRate: share(reopened, reopenBase),
       },
-      escalations: { count: escalations, medianDaysToResolver: medianOfHistograms(counties.map((c) => c.payload.parts.daysToResolver)) },
+      escalations: {
+        count: escalations,
+        medianDaysToResolver: medianOfHistograms(counties.map((c) => c.payload.parts.daysToResolver)),
+      },
       // Each county's gaps by its own rules; a snapshot taken before gaps were counted leaves the sum unknown.
-      households: { registered, people, monitored, coverageGaps: sumKnown(counties.map((c) => c.payload.overview.work.households.coverageGaps)) },
+      households: {
+        registered,
+        people,
+        monitored,
+        coverageGaps: sumKnown(counties.map((c) => c.payload.overview.work.households.coverageGaps)),
+      },
       exits,
       grades,
       gradesPeriod: grades ? gradesPeriod : null,
@@ -238,7 +272,8 @@ export function mergeCounties(
   };
 }
 
-const sumKnown = (xs: (number | null | undefined)[]) => (xs.length && xs.every((x) => typeof x === 'number') ? xs.reduce<number>((a, x) => a + (x as number), 0) : null);
+const sumKnown = (xs: (number | null | undefined)[]) =>
+  xs.length && xs.every((x) => typeof x === 'number') ? xs.reduce<number>((a, x) => a + (x as number), 0) : null;
 
 /** Yesterday in Shanghai: the last day that is over, the one the nightly run takes. */
 export const lastFinishedDay = () => addDays(todayInShanghai(), -1);

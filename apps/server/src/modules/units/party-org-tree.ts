@@ -36,7 +36,9 @@ export function superiors(nodes: PartyOrgNode[]): Map<string, string | null> {
     if (n.kind === 'township_committee') townshipCommittee.set(n.region_code.slice(0, 9), n.id);
   }
   // The committees of the county departments: the branches of units seated at the county.
-  const countyDepartments = nodes.filter((n) => n.kind === 'unit_branch' && (n.unit_region_code ?? n.region_code).length === 6);
+  const countyDepartments = nodes.filter(
+    (n) => n.kind === 'unit_branch' && (n.unit_region_code ?? n.region_code).length === 6,
+  );
   const out = new Map<string, string | null>();
   for (const n of nodes) {
     const county = n.region_code.slice(0, 6);
@@ -44,10 +46,16 @@ export function superiors(nodes: PartyOrgNode[]): Map<string, string | null> {
     const place = n.unit_region_code ?? n.region_code;
     let parent: string | null;
     if (n.kind === 'county_committee') parent = null;
-    else if (n.kind === 'township_committee' || n.kind === 'organization_department' || place.length <= 6) parent = countyRoot;
+    else if (n.kind === 'township_committee' || n.kind === 'organization_department' || place.length <= 6)
+      parent = countyRoot;
     else {
-      const system = n.kind === 'unit_branch' ? SYSTEMS.find(([station]) => (n.unit_name ?? n.name).includes(station)) : undefined;
-      const department = system ? countyDepartments.find((d) => d.region_code.slice(0, 6) === county && (d.unit_name ?? d.name).includes(system[1])) : undefined;
+      const system =
+        n.kind === 'unit_branch' ? SYSTEMS.find(([station]) => (n.unit_name ?? n.name).includes(station)) : undefined;
+      const department = system
+        ? countyDepartments.find(
+            (d) => d.region_code.slice(0, 6) === county && (d.unit_name ?? d.name).includes(system[1]),
+          )
+        : undefined;
       parent = department?.id ?? townshipCommittee.get(place.slice(0, 9)) ?? countyRoot;
     }
     out.set(n.id, parent === n.id ? null : parent);

@@ -12,7 +12,9 @@ const nodesOf = async (db: Executor, county?: string) =>
 /** Places one newly registered formal organization in the tree of its county: its superior and its path. */
 export async function placePartyOrg(db: Executor, id: string, county: string) {
   const parent = superiors(await nodesOf(db, county)).get(id) ?? null;
-  const above = parent ? await db.selectFrom('party_orgs').select('path').where('id', '=', parent).executeTakeFirst() : undefined;
+  const above = parent
+    ? await db.selectFrom('party_orgs').select('path').where('id', '=', parent).executeTakeFirst()
+    : undefined;
   const path = above?.path ? `${above.path}${id}/` : `/${id}/`;
   await db.updateTable('party_orgs').set({ parent_id: parent, path }).where('id', '=', id).execute();
   return { parentId: parent, path };
@@ -22,5 +24,10 @@ export async function placePartyOrg(db: Executor, id: string, county: string) {
 export async function placePartyOrgs(db: Executor) {
   const parents = superiors(await nodesOf(db));
   const tree = paths(parents);
-  for (const [id, parent] of parents) await db.updateTable('party_orgs').set({ parent_id: parent, path: tree.get(id) ?? null }).where('id', '=', id).execute();
+  for (const [id, parent] of parents)
+    await db
+      .updateTable('party_orgs')
+      .set({ parent_id: parent, path: tree.get(id) ?? null })
+      .where('id', '=', id)
+      .execute();
 }

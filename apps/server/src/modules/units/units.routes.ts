@@ -11,17 +11,33 @@ export function unitRoutes(service: UnitService): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/units', {
       config: { permission: 'units:read' },
-      schema: { tags, summary: '单位列表', querystring: UnitListQuery, response: { 200: page(Unit).meta({ id: 'UnitList' }), ...problemReplies } },
+      schema: {
+        tags,
+        summary: '单位列表',
+        querystring: UnitListQuery,
+        response: { 200: page(Unit).meta({ id: 'UnitList' }), ...problemReplies },
+      },
       handler: (req) => service.list(requireActor(req), req.query),
     });
     app.post('/units', {
       config: { permission: 'units:write' },
-      schema: { tags, summary: '登记单位', body: CreateUnit, response: { 201: z.object({ id: z.string() }), ...problemReplies } },
+      schema: {
+        tags,
+        summary: '登记单位',
+        body: CreateUnit,
+        response: { 201: z.object({ id: z.string() }), ...problemReplies },
+      },
       handler: async (req, reply) => reply.code(201).send({ id: await service.create(requireActor(req), req.body) }),
     });
     app.put('/units/:id/duties', {
       config: { permission: 'units:write' },
-      schema: { tags, summary: '设置单位分管的工作（因需而联按此推荐）', params: z.object({ id: z.string().uuid() }), body: UnitDuties, response: noContent },
+      schema: {
+        tags,
+        summary: '设置单位分管的工作（因需而联按此推荐）',
+        params: z.object({ id: z.string().uuid() }),
+        body: UnitDuties,
+        response: noContent,
+      },
       handler: async (req, reply) => {
         await service.setDuties(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();
@@ -32,7 +48,10 @@ export function unitRoutes(service: UnitService): FastifyPluginAsyncZod {
       schema: {
         tags,
         summary: '正式党组织（所在党组织、批准成立的党组织）',
-        querystring: z.strictObject({ q: z.string().trim().max(50).optional(), limit: z.coerce.number().int().min(1).max(100).default(50) }),
+        querystring: z.strictObject({
+          q: z.string().trim().max(50).optional(),
+          limit: z.coerce.number().int().min(1).max(100).default(50),
+        }),
         response: { 200: z.object({ items: z.array(PartyOrg) }), ...problemReplies },
       },
       handler: (req) => service.partyOrgs(requireActor(req), req.query),
@@ -45,7 +64,8 @@ export function unitRoutes(service: UnitService): FastifyPluginAsyncZod {
         body: CreatePartyOrg,
         response: { 201: z.object({ id: z.string() }), ...problemReplies },
       },
-      handler: async (req, reply) => reply.code(201).send({ id: await service.createPartyOrg(requireActor(req), req.body) }),
+      handler: async (req, reply) =>
+        reply.code(201).send({ id: await service.createPartyOrg(requireActor(req), req.body) }),
     });
   };
 }

@@ -28,7 +28,11 @@ export const CreateUnit = z
     name: text(100),
     type: z.enum(UNIT_TYPES),
     regionCode,
-    duties: z.array(z.enum(SKILLS)).max(SKILLS.length).optional().describe('What the unit is responsible for; unset, what its name says (供电所: electricity)'),
+    duties: z
+      .array(z.enum(SKILLS))
+      .max(SKILLS.length)
+      .optional()
+      .describe('What the unit is responsible for; unset, what its name says (供电所: electricity)'),
   })
   .meta({ id: 'CreateUnit' });
 

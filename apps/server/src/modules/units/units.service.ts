@@ -23,7 +23,8 @@ export class UnitService {
     const filtered = () => {
       let b = this.db.selectFrom('units as u').where(unitInScope(actor, 'u'));
       const text = q.q;
-      if (text) b = b.where((eb) => eb.or([contains('u.name', text), startsWith('u.name_initials', text.toLowerCase())]));
+      if (text)
+        b = b.where((eb) => eb.or([contains('u.name', text), startsWith('u.name_initials', text.toLowerCase())]));
       if (q.type) b = b.where('u.type', '=', q.type);
       if (q.regionCode) b = b.where(underRegion('u.region_code', q.regionCode));
       return b;
@@ -41,11 +42,24 @@ export class UnitService {
       ]);
     const cursor = decodeCursor(q.cursor);
     if (cursor) rows = rows.where(afterCursor('u.name', 'u.id', cursor, 'asc'));
-    const list = await rows.orderBy('u.name').orderBy('u.id').limit(q.limit + 1).execute();
-    const total = await filtered().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const list = await rows
+      .orderBy('u.name')
+      .orderBy('u.id')
+      .limit(q.limit + 1)
+      .execute();
+    const total = await filtered()
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const page = pageOf(list, q.limit, Number(total.n), (r) => r.name);
     const ids = page.items.map((r) => r.id);
-    const duties = ids.length ? await this.db.selectFrom('unit_duties').select(['unit_id', 'skill']).where('unit_id', 'in', ids).orderBy('skill').execute() : [];
+    const duties = ids.length
+      ? await this.db
+          .selectFrom('unit_duties')
+          .select(['unit_id', 'skill'])
+          .where('unit_id', 'in', ids)
+          .orderBy('skill')
+          .execute()
+      : [];
     return {
       ...page,
       items: page.items.map((r) => ({
@@ -79,9 +93,15 @@ export class UnitService {
       };
       await tx.insertInto('units').values(row).execute();
       const duties = input.duties ?? dutiesByName(input.name);
-      for (const skill of new Set(duties)) await tx.insertInto('unit_duties').values({ unit_id: row.id, skill }).execute();
+      for (const skill of new Set(duties))
+        await tx.insertInto('unit_duties').values({ unit_id: row.id, skill }).execute();
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, { action: 'unit.create', entityType: 'unit', entityId: row.id, after: { ...row, duties } });
+      await recordAudit(tx, actor, {
+        action: 'unit.create',
+        entityType: 'unit',
+        entityId: row.id,
+        after: { ...row, duties },
+      });
       return row.id;
     });
   }
@@ -90,7 +110,12 @@ export class UnitService {
   async setDuties(actor: Actor, id: string, input: z.infer<typeof UnitDuties>) {
     requireRegionAccount(actor);
     await this.db.transaction().execute(async (tx) => {
-      const unit = await tx.selectFrom('units as u').select(['u.id', 'u.version']).where('u.id', '=', id).where(unitInScope(actor, 'u')).executeTakeFirst();
+      const unit = await tx
+        .selectFrom('units as u')
+        .select(['u.id', 'u.version'])
+        .where('u.id', '=', id)
+        .where(unitInScope(actor, 'u'))
+        .executeTakeFirst();
       if (!unit) throw notFound('单位');
       const bumped = await tx
         .updateTable('units')
@@ -99,10 +124,19 @@ export class UnitService {
         .where('version', '=', input.version)
         .executeTakeFirst();
       if (Number(bumped.numUpdatedRows) !== 1) throw versionConflict();
-      const before = (await tx.selectFrom('unit_duties').select('skill').where('unit_id', '=', id).execute()).map((d) => d.skill);
+      const before = (await tx.selectFrom('unit_duties').select('skill').where('unit_id', '=', id).execute()).map(
+        (d) => d.skill,
+      );
       await tx.deleteFrom('unit_duties').where('unit_id', '=', id).execute();
-      for (const skill of new Set(input.duties)) await tx.insertInto('unit_duties').values({ unit_id: id, skill }).execute();
-      await recordAudit(tx, actor, { action: 'unit.duties', entityType: 'unit', entityId: id, before: { duties: before }, after: { duties: input.duties } });
+      for (const skill of new Set(input.duties))
+        await tx.insertInto('unit_duties').values({ unit_id: id, skill }).execute();
+      await recordAudit(tx, actor, {
+        action: 'unit.duties',
+        entityType: 'unit',
+        entityId: id,
+        before: { duties: before },
+        after: { duties: input.duties },
+      });
     });
   }
 
@@ -112,15 +146,31 @@ export class UnitService {
     return this.db.transaction().execute(async (tx) => {
       await assertRegionsWithin(tx, actor, [{ path: 'body.regionCode', code: input.regionCode }]);
       if (input.unitId) {
-        const unit = await tx.selectFrom('units').select('id').where('id', '=', input.unitId).where(unitInScope(actor)).executeTakeFirst();
+        const unit = await tx
+          .selectFrom('units')
+          .select('id')
+          .where('id', '=', input.unitId)
+          .where(unitInScope(actor))
+          .executeTakeFirst();
         if (!unit) throw invalid('单位不存在', [{ path: 'body.unitId', message: input.unitId }]);
       }
-      const row = { id: newId(), name: input.name, kind: input.kind, region_code: input.regionCode, unit_id: input.unitId };
+      const row = {
+        id: newId(),
+        name: input.name,
+        kind: input.kind,
+        region_code: input.regionCode,
+        unit_id: input.unitId,
+      };
       await tx.insertInto('party_orgs').values(row).execute();
       // Its superior follows from what it is (a station's branch under its system's county committee), never named.
       const placed = await placePartyOrg(tx, row.id, input.regionCode.slice(0, 6));
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, { action: 'party_org.create', entityType: 'party_org', entityId: row.id, after: { ...row, parent_id: placed.parentId } });
+      await recordAudit(tx, actor, {
+        action: 'party_org.create',
+        entityType: 'party_org',
+        entityId: row.id,
+        after: { ...row, parent_id: placed.parentId },
+      });
       return row.id;
     });
   }
@@ -131,15 +181,33 @@ export class UnitService {
     let b = this.db
       .selectFrom('party_orgs as party_orgs')
       .leftJoin('party_orgs as sup', 'sup.id', 'party_orgs.parent_id')
-      .select(['party_orgs.id', 'party_orgs.name', 'party_orgs.kind', 'party_orgs.region_code', 'party_orgs.parent_id', 'sup.name as parent_name']);
-    b = actor.regionCode === null ? b.where(sql<boolean>`1 = 0`) : b.where(underRegion('party_orgs.region_code', prefix));
+      .select([
+        'party_orgs.id',
+        'party_orgs.name',
+        'party_orgs.kind',
+        'party_orgs.region_code',
+        'party_orgs.parent_id',
+        'sup.name as parent_name',
+      ]);
+    b =
+      actor.regionCode === null ? b.where(sql<boolean>`1 = 0`) : b.where(underRegion('party_orgs.region_code', prefix));
     if (q.q) b = b.where(contains('party_orgs.name', q.q));
     const rows = await b.orderBy('party_orgs.region_code').orderBy('party_orgs.name').limit(q.limit).execute();
-    return { items: rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind, regionCode: r.region_code, parentId: r.parent_id ?? null, parentName: r.parent_name ?? null })) };
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        name: r.name,
+        kind: r.kind,
+        regionCode: r.region_code,
+        parentId: r.parent_id ?? null,
+        parentName: r.parent_name ?? null,
+      })),
+    };
   }
 }
 
 /** Units and formal party organizations are the county's and townships' registers, kept by region accounts. */
 function requireRegionAccount(actor: Actor) {
-  if (actor.regionCode === null) throw forbidden('region_account_required', '单位和党组织名录由县、乡按行政区域授权的账号维护');
+  if (actor.regionCode === null)
+    throw forbidden('region_account_required', '单位和党组织名录由县、乡按行政区域授权的账号维护');
 }

@@ -12,7 +12,13 @@ const reason = text(200).describe('Why: what the approver checks the request aga
 export const FileAccountRequest = z
   .discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('create'), account: CreateUserBody, reason }),
-    z.strictObject({ kind: z.literal('change'), userId: id, changes: AccountChanges, version: version.describe('The account\'s version'), reason }),
+    z.strictObject({
+      kind: z.literal('change'),
+      userId: id,
+      changes: AccountChanges,
+      version: version.describe("The account's version"),
+      reason,
+    }),
     z.strictObject({ kind: z.literal('reset_password'), userId: id, reason }),
     z.strictObject({ kind: z.literal('reset_totp'), userId: id, reason }),
   ])
@@ -33,7 +39,7 @@ export const AccountRequest = z
     userId: z.string().nullable().describe('The account concerned; for a requested account, once created'),
     username: z.string(),
     displayName: z.string(),
-    role: z.enum(USER_ROLES).describe('The account\'s role once the request is approved'),
+    role: z.enum(USER_ROLES).describe("The account's role once the request is approved"),
     regionCode: z.string().nullable(),
     regionName: z.string().nullable(),
     orgId: z.string().nullable(),
@@ -42,7 +48,11 @@ export const AccountRequest = z
     actingPartyOrgName: z.string().nullable().describe('The formal party committee the account would act for'),
     memberId: z.string().nullable(),
     memberName: z.string().nullable().describe('The person the account would belong to'),
-    newCredentials: z.boolean().describe('Whether approving gives the account a new split one-time password (and clears its second factor and sessions)'),
+    newCredentials: z
+      .boolean()
+      .describe(
+        'Whether approving gives the account a new split one-time password (and clears its second factor and sessions)',
+      ),
     changes: AccountChanges.nullable(),
     reason: z.string(),
     requestedBy: Person,
@@ -66,6 +76,8 @@ export const AccountRequestOutcome = z
     passwordPart: z
       .string()
       .nullable()
-      .describe('One half of the one-time password, shown to this person once: the requester\'s when filing, the approver\'s when approving'),
+      .describe(
+        "One half of the one-time password, shown to this person once: the requester's when filing, the approver's when approving",
+      ),
   })
   .meta({ id: 'AccountRequestOutcome' });

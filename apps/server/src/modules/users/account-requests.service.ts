@@ -63,14 +63,33 @@ const asked = (a: CreateUser): NamedAccount => ({
 
 /** Names of the regions, organizations, committees and people a page of requests names: four queries, whatever its length. */
 async function namesOf(db: Executor, states: AccountState[]) {
-  const ids = (k: Exclude<GrantingField, 'role'>) => [...new Set(states.map((s) => s[k]).filter((v): v is string => v !== null))];
-  const [regions, orgs, committees, members] = [ids('regionCode'), ids('orgId'), ids('actingPartyOrgId'), ids('memberId')];
+  const ids = (k: Exclude<GrantingField, 'role'>) => [
+    ...new Set(states.map((s) => s[k]).filter((v): v is string => v !== null)),
+  ];
+  const [regions, orgs, committees, members] = [
+    ids('regionCode'),
+    ids('orgId'),
+    ids('actingPartyOrgId'),
+    ids('memberId'),
+  ];
   const map = (rows: { id: string; name: string }[]) => new Map(rows.map((r) => [r.id, r.name]));
   return {
-    region: map(regions.length ? await db.selectFrom('regions').select(['code as id', 'name']).where('code', 'in', regions).execute() : []),
-    org: map(orgs.length ? await db.selectFrom('temporary_orgs').select(['id', 'name']).where('id', 'in', orgs).execute() : []),
-    committee: map(committees.length ? await db.selectFrom('party_orgs').select(['id', 'name']).where('id', 'in', committees).execute() : []),
-    member: map(members.length ? await db.selectFrom('members').select(['id', 'name']).where('id', 'in', members).execute() : []),
+    region: map(
+      regions.length
+        ? await db.selectFrom('regions').select(['code as id', 'name']).where('code', 'in', regions).execute()
+        : [],
+    ),
+    org: map(
+      orgs.length ? await db.selectFrom('temporary_orgs').select(['id', 'name']).where('id', 'in', orgs).execute() : [],
+    ),
+    committee: map(
+      committees.length
+        ? await db.selectFrom('party_orgs').select(['id', 'name']).where('id', 'in', committees).execute()
+        : [],
+    ),
+    member: map(
+      members.length ? await db.selectFrom('members').select(['id', 'name']).where('id', 'in', members).execute() : [],
+    ),
   };
 }
 type Names = Awaited<ReturnType<typeof namesOf>>;
@@ -110,11 +129,22 @@ export class AccountRequestService {
   private async views(actor: Actor, rows: Row[], db: Executor = this.db): Promise<AccountRequestView[]> {
     const read = rows.map((r) => ({ r, payload: JSON.parse(r.payload_json) as Payload }));
     const results = read.map(({ payload }) => resulting(payload));
-    const names = await namesOf(db, results.map((x) => x.state));
-    return read.map(({ r, payload }, i) => this.view(actor, r, payload, results[i] as ReturnType<typeof resulting>, names));
+    const names = await namesOf(
+      db,
+      results.map((x) => x.state),
+    );
+    return read.map(({ r, payload }, i) =>
+      this.view(actor, r, payload, results[i] as ReturnType<typeof resulting>, names),
+    );
   }
 
-  private view(actor: Actor, r: Row, payload: Payload, { state, changes }: ReturnType<typeof resulting>, names: Names): AccountRequestView {
+  private view(
+    actor: Actor,
+    r: Row,
+    payload: Payload,
+    { state, changes }: ReturnType<typeof resulting>,
+    names: Names,
+  ): AccountRequestView {
     const account = payload.account;
     const name = (m: Map<string, string>, id: string | null) => (id === null ? null : (m.get(id) ?? null));
     return {
@@ -133,7 +163,8 @@ export class AccountRequestService {
       actingPartyOrgName: name(names.committee, state.actingPartyOrgId),
       memberId: state.memberId,
       memberName: name(names.member, state.memberId),
-      newCredentials: r.kind === 'create' || r.kind === 'reset_password' || ('changes' in payload && payload.newCredentials),
+      newCredentials:
+        r.kind === 'create' || r.kind === 'reset_password' || ('changes' in payload && payload.newCredentials),
       changes,
       reason: r.reason,
       requestedBy: { id: r.requested_by, displayName: r.requested_by_name },
@@ -147,10 +178,18 @@ export class AccountRequestService {
   }
 
   /** Requests in the caller's region, newest first, in keyset pages with their total. */
-  async list(actor: Actor, q: { status?: AccountRequestStatus | undefined; limit?: number; cursor?: string | undefined }) {
+  async list(
+    actor: Actor,
+    q: { status?: AccountRequestStatus | undefined; limit?: number; cursor?: string | undefined },
+  ) {
     let b = this.rows(actor);
     if (q.status) b = b.where('ar.status', '=', q.status);
-    return keysetPage(b, { sort: 'ar.requested_at', id: 'ar.id', dir: 'desc', limit: q.limit, cursor: q.cursor }, (rows) => this.views(actor, rows), (r) => r.requestedAt);
+    return keysetPage(
+      b,
+      { sort: 'ar.requested_at', id: 'ar.id', dir: 'desc', limit: q.limit, cursor: q.cursor },
+      (rows) => this.views(actor, rows),
+      (r) => r.requestedAt,
+    );
   }
 
   async get(actor: Actor, id: string, db: Executor = this.db): Promise<AccountRequestView> {
@@ -165,11 +204,17 @@ export class AccountRequestService {
    * request waits per account and one per username asked for: the database's unique indexes decide between two filed
    * at the same moment (409 `request_pending`, `username_taken`).
    */
-  async file(actor: Actor, input: FileAccountRequestInput): Promise<{ request: AccountRequestView; passwordPart: string | null }> {
+  async file(
+    actor: Actor,
+    input: FileAccountRequestInput,
+  ): Promise<{ request: AccountRequestView; passwordPart: string | null }> {
     const userId = input.kind === 'create' ? null : input.userId;
     if (!canFile(actor, userId)) throw forbidden('own_account', '不能为本人账号提交申请，请由另一名安全管理员办理');
     return this.db.transaction().execute(async (tx) => {
-      const { payload, region, userVersion, newCredentials } = input.kind === 'create' ? await this.askedAccount(tx, actor, input.account) : await this.askedAbout(tx, actor, input);
+      const { payload, region, userVersion, newCredentials } =
+        input.kind === 'create'
+          ? await this.askedAccount(tx, actor, input.account)
+          : await this.askedAbout(tx, actor, input);
       const part = newCredentials ? generatePassword(PART_LENGTH) : null;
       const row: AccountRequestTable = {
         id: newId(),
@@ -195,10 +240,21 @@ export class AccountRequestService {
         .execute()
         .catch((e: unknown) => {
           if (!isUniqueViolation(e)) throw e;
-          throw input.kind === 'create' ? conflict('username_taken', '该用户名已有待审批的开设申请') : conflict('request_pending', '该账号已有待审批的申请，请先等待审批或撤回');
+          throw input.kind === 'create'
+            ? conflict('username_taken', '该用户名已有待审批的开设申请')
+            : conflict('request_pending', '该账号已有待审批的申请，请先等待审批或撤回');
         });
-      await recordAudit(tx, actor, { action: 'account_request.file', entityType: 'account_request', entityId: row.id, after: { kind: input.kind, userId, ...payload, reason: input.reason } });
-      const [request] = await this.views(actor, [{ ...row, requested_by_name: actor.displayName, decided_by_name: null }], tx);
+      await recordAudit(tx, actor, {
+        action: 'account_request.file',
+        entityType: 'account_request',
+        entityId: row.id,
+        after: { kind: input.kind, userId, ...payload, reason: input.reason },
+      });
+      const [request] = await this.views(
+        actor,
+        [{ ...row, requested_by_name: actor.displayName, decided_by_name: null }],
+        tx,
+      );
       const filed = { request: request as AccountRequestView, passwordPart: part };
       await recordReply(tx, actor.requestId, 201, filed);
       return filed;
@@ -209,7 +265,8 @@ export class AccountRequestService {
   private async askedAccount(tx: Executor, actor: Actor, account: CreateUser) {
     const checked = await checkAccountShape(tx, account, regionOf(actor));
     if (!needsSecondPerson({ ...account, coverage: checked.coverage })) throw notNeeded();
-    if (await tx.selectFrom('users').select('id').where('username', '=', account.username).executeTakeFirst()) throw conflict('username_taken', '用户名已被使用');
+    if (await tx.selectFrom('users').select('id').where('username', '=', account.username).executeTakeFirst())
+      throw conflict('username_taken', '用户名已被使用');
     return { payload: { account: asked(account) }, region: checked.region, userVersion: null, newCredentials: true };
   }
 
@@ -224,7 +281,8 @@ export class AccountRequestService {
     }
     if (before.version !== input.version) throw versionConflict();
     const checked = await checkAccountShape(tx, accountAfter(state, input.changes), regionOf(actor));
-    if (!changeNeedsApproval(state, input.changes, { before: before.coverage, after: checked.coverage })) throw notNeeded();
+    if (!changeNeedsApproval(state, input.changes, { before: before.coverage, after: checked.coverage }))
+      throw notNeeded();
     const newCredentials = changeIssuesCredentials(state, input.changes, checked.coverage);
     return {
       payload: { account, changes: input.changes, newCredentials },
@@ -240,10 +298,15 @@ export class AccountRequestService {
    * and version), so two approvers at the same moment cannot both apply it; the change it approves is made in
    * the same transaction, by the approver, and fails the whole decision if the account moved on meanwhile.
    */
-  async transition(actor: Actor, id: string, input: { to: 'approved' | 'rejected' | 'cancelled'; reason: string; version: number }) {
+  async transition(
+    actor: Actor,
+    id: string,
+    input: { to: 'approved' | 'rejected' | 'cancelled'; reason: string; version: number },
+  ) {
     const row = await this.rows(actor).where('ar.id', '=', id).executeTakeFirst();
     if (!row) throw notFound('账号申请');
-    if (!canTransition(ACCOUNT_REQUEST_TRANSITIONS, row.status, input.to)) throw conflict('illegal_transition', '该申请已处理');
+    if (!canTransition(ACCOUNT_REQUEST_TRANSITIONS, row.status, input.to))
+      throw conflict('illegal_transition', '该申请已处理');
     if (input.to === 'cancelled') {
       if (!canCancel(actor, row)) throw forbidden('not_requester', '只有提交人可以撤回申请');
     } else if (!canDecide(actor, row)) {
@@ -255,10 +318,18 @@ export class AccountRequestService {
     // The approver's half, and the hash of the whole, made before the transaction: hashing holds no lock.
     const withPassword = input.to === 'approved' && row.password_part_enc !== null;
     const part = withPassword ? generatePassword(PART_LENGTH) : null;
-    const passwordHash = part && row.password_part_enc ? await hashPassword(this.cipher.decrypt(row.password_part_enc) + part) : null;
+    const passwordHash =
+      part && row.password_part_enc ? await hashPassword(this.cipher.decrypt(row.password_part_enc) + part) : null;
     return this.db.transaction().execute(async (tx) => {
       const now = new Date().toISOString();
-      const decision = { status: input.to, decided_by: actor.userId, decided_at: now, decision_reason: input.reason, password_part_enc: null, version: row.version + 1 };
+      const decision = {
+        status: input.to,
+        decided_by: actor.userId,
+        decided_at: now,
+        decision_reason: input.reason,
+        password_part_enc: null,
+        version: row.version + 1,
+      };
       const claimed = await tx
         .updateTable('account_requests')
         .set(decision)
@@ -267,7 +338,11 @@ export class AccountRequestService {
         .where('version', '=', input.version)
         .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) {
-        const current = await tx.selectFrom('account_requests').select('status').where('id', '=', id).executeTakeFirst();
+        const current = await tx
+          .selectFrom('account_requests')
+          .select('status')
+          .where('id', '=', id)
+          .executeTakeFirst();
         throw current?.status !== 'pending' ? conflict('illegal_transition', '该申请已处理') : versionConflict();
       }
       await recordAudit(tx, actor, {
@@ -278,7 +353,11 @@ export class AccountRequestService {
         after: { status: input.to, reason: input.reason, kind: row.kind, userId: row.user_id },
       });
       const userId = input.to === 'approved' ? await this.apply(tx, actor, row, payload, passwordHash) : row.user_id;
-      const [request] = await this.views(actor, [{ ...row, ...decision, user_id: userId, decided_by_name: actor.displayName }], tx);
+      const [request] = await this.views(
+        actor,
+        [{ ...row, ...decision, user_id: userId, decided_by_name: actor.displayName }],
+        tx,
+      );
       const decided = { request: request as AccountRequestView, passwordPart: part };
       await recordReply(tx, actor.requestId, 200, decided);
       return decided;
@@ -292,7 +371,13 @@ export class AccountRequestService {
    * whether it gets new credentials: what decides it besides the account (its organization's coverage) is written only
    * when the organization is created.
    */
-  private async apply(tx: Executor, approver: Actor, row: Row, payload: Payload, passwordHash: string | null): Promise<string> {
+  private async apply(
+    tx: Executor,
+    approver: Actor,
+    row: Row,
+    payload: Payload,
+    passwordHash: string | null,
+  ): Promise<string> {
     const reason = `${row.reason}（申请人 ${row.requested_by_name}；审批 ${approver.displayName}）`;
     if (row.kind === 'create') {
       const checked = await checkAccountShape(tx, payload.account, regionOf(approver));
@@ -307,7 +392,14 @@ export class AccountRequestService {
         if (account.version !== row.user_version) throw versionConflict();
         const checked = await checkAccountShape(tx, accountAfter(accountState(account), changes), regionOf(approver));
         const credentials = passwordHash ? { passwordHash, reason } : undefined;
-        await this.users.applyChange(tx, approver, account, { ...changes, version: account.version }, checked, credentials);
+        await this.users.applyChange(
+          tx,
+          approver,
+          account,
+          { ...changes, version: account.version },
+          checked,
+          credentials,
+        );
         break;
       }
       case 'reset_password':

@@ -40,7 +40,13 @@ export const regionOf = (actor: Actor) => actor.regionCode ?? '\u0000';
  * The messages name no role: the screen shows the role in its own words, the field by its path.
  */
 export async function checkAccountShape(tx: Executor, a: AccountShape, within = ''): Promise<CheckedAccount> {
-  if (a.regionCode && !(a.regionCode.startsWith(within) && (await tx.selectFrom('regions').select('code').where('code', '=', a.regionCode).executeTakeFirst()))) {
+  if (
+    a.regionCode &&
+    !(
+      a.regionCode.startsWith(within) &&
+      (await tx.selectFrom('regions').select('code').where('code', '=', a.regionCode).executeTakeFirst())
+    )
+  ) {
     throw notFound('区划');
   }
   // The organization and what it covers, in one read.
@@ -65,12 +71,20 @@ export async function checkAccountShape(tx: Executor, a: AccountShape, within = 
     none('orgId', '组织范围');
     none('memberId', '对应人员');
     const lengths = scope.lengths.map((l) => (l === 6 ? '县（6 位）' : '乡镇（9 位）')).join('或');
-    if (!a.regionCode || !(scope.lengths as readonly number[]).includes(a.regionCode.length)) errors.push({ path: 'regionCode', message: `该角色的账号范围须是一个${lengths}区划` });
+    if (!a.regionCode || !(scope.lengths as readonly number[]).includes(a.regionCode.length))
+      errors.push({ path: 'regionCode', message: `该角色的账号范围须是一个${lengths}区划` });
     if (!scope.acting) none('actingPartyOrgId', '代行的党委');
     else if (a.actingPartyOrgId) {
-      const committee = await tx.selectFrom('party_orgs').select(['kind', 'region_code']).where('id', '=', a.actingPartyOrgId).executeTakeFirst();
+      const committee = await tx
+        .selectFrom('party_orgs')
+        .select(['kind', 'region_code'])
+        .where('id', '=', a.actingPartyOrgId)
+        .executeTakeFirst();
       if (committee?.kind !== scope.acting || committee.region_code !== a.regionCode) {
-        errors.push({ path: 'actingPartyOrgId', message: `只能代行本${scope.acting === 'county_committee' ? '县县委' : '乡镇党委'}` });
+        errors.push({
+          path: 'actingPartyOrgId',
+          message: `只能代行本${scope.acting === 'county_committee' ? '县县委' : '乡镇党委'}`,
+        });
       }
     }
   } else {
@@ -93,13 +107,24 @@ export async function checkAccountShape(tx: Executor, a: AccountShape, within = 
       // A secretary holds the post in the organization itself; a member may sit in one of its party groups.
       held = secretary
         ? held.where('t.id', '=', orgId).where('m.role', 'in', SECRETARY_POSTS)
-        : held.where((eb) => eb.or([eb('t.id', '=', orgId), eb.and([eb('t.parent_id', '=', orgId), eb('t.level', '=', 'group')])]));
+        : held.where((eb) =>
+            eb.or([eb('t.id', '=', orgId), eb.and([eb('t.parent_id', '=', orgId), eb('t.level', '=', 'group')])]),
+          );
       if (!(await held.executeTakeFirst())) {
-        errors.push({ path: 'memberId', message: secretary ? '该人员现不是这个组织的书记或副书记' : '该人员现不在这个组织或其党小组中' });
+        errors.push({
+          path: 'memberId',
+          message: secretary ? '该人员现不是这个组织的书记或副书记' : '该人员现不在这个组织或其党小组中',
+        });
       }
     }
   }
-  if (errors.length) throw new Problem(400, 'account_scope_invalid', `账号的范围不符合其角色：${errors.map((e) => e.message).join('；')}`, errors);
+  if (errors.length)
+    throw new Problem(
+      400,
+      'account_scope_invalid',
+      `账号的范围不符合其角色：${errors.map((e) => e.message).join('；')}`,
+      errors,
+    );
   return {
     // A region account's shape holds its region, an organization account's its organization: one of the two is set.
     region: (a.regionCode || org?.region_code) as string,
@@ -129,7 +154,13 @@ export async function accountsOutOfShape(db: Executor): Promise<AccountOutOfShap
     .execute();
   const out: AccountOutOfShape[] = [];
   for (const u of users) {
-    const shape = { role: u.role as UserRole, regionCode: u.scope_region_code, orgId: u.scope_org_id, actingPartyOrgId: u.acting_party_org_id, memberId: u.member_id };
+    const shape = {
+      role: u.role as UserRole,
+      regionCode: u.scope_region_code,
+      orgId: u.scope_org_id,
+      actingPartyOrgId: u.acting_party_org_id,
+      memberId: u.member_id,
+    };
     const errors = await checkAccountShape(db, shape).then(
       () => null,
       (e: unknown) => {
@@ -147,7 +178,11 @@ export async function accountsOutOfShape(db: Executor): Promise<AccountOutOfShap
  * and up to 20 live organizations (by name, or the one asked for) with the people in them today. Ids and names
  * only: the security administrator reads no organization, member or household records (三权分立).
  */
-export async function scopeOptions(db: Executor, actor: Actor, q: { orgQuery?: string | undefined; orgId?: string | undefined }): Promise<ScopeOptionsView> {
+export async function scopeOptions(
+  db: Executor,
+  actor: Actor,
+  q: { orgQuery?: string | undefined; orgId?: string | undefined },
+): Promise<ScopeOptionsView> {
   if (actor.regionCode === null) return { committees: [], orgs: [] };
   const inRegion = (column: string) => underRegion(column, actor.regionCode as string);
   const committees = await db
@@ -176,14 +211,28 @@ export async function scopeOptions(db: Executor, actor: Actor, q: { orgQuery?: s
         .innerJoin('members as p', 'p.id', 'm.member_id')
         .select(['t.id as org_id', 't.parent_id', 't.level', 'm.role', 'm.member_id', 'p.name'])
         .where(activeOn('m', todayInShanghai()))
-        .where((eb) => eb.or([eb('t.id', 'in', ids), eb.and([eb('t.parent_id', 'in', ids), eb('t.level', '=', 'group')])]))
+        .where((eb) =>
+          eb.or([eb('t.id', 'in', ids), eb.and([eb('t.parent_id', 'in', ids), eb('t.level', '=', 'group')])]),
+        )
         .orderBy('p.name')
         .orderBy('m.member_id')
         .execute()
     : [];
-  const covered = ids.length ? await db.selectFrom('org_regions').select(['org_id', 'region_code']).where('org_id', 'in', ids).orderBy('region_code').execute() : [];
+  const covered = ids.length
+    ? await db
+        .selectFrom('org_regions')
+        .select(['org_id', 'region_code'])
+        .where('org_id', 'in', ids)
+        .orderBy('region_code')
+        .execute()
+    : [];
   return {
-    committees: committees.map((c) => ({ id: c.id, name: c.name, kind: c.kind as 'county_committee' | 'township_committee', regionCode: c.region_code })),
+    committees: committees.map((c) => ({
+      id: c.id,
+      name: c.name,
+      kind: c.kind as 'county_committee' | 'township_committee',
+      regionCode: c.region_code,
+    })),
     orgs: orgs.map((o) => {
       const candidates = new Map<string, { memberId: string; name: string; secretary: boolean }>();
       for (const p of people) {
@@ -191,11 +240,14 @@ export async function scopeOptions(db: Executor, actor: Actor, q: { orgQuery?: s
         if (!direct && p.parent_id !== o.id) continue;
         const secretary = direct && (SECRETARY_POSTS as readonly string[]).includes(p.role);
         const seen = candidates.get(p.member_id);
-        candidates.set(p.member_id, { memberId: p.member_id, name: p.name, secretary: secretary || (seen?.secretary ?? false) });
+        candidates.set(p.member_id, {
+          memberId: p.member_id,
+          name: p.name,
+          secretary: secretary || (seen?.secretary ?? false),
+        });
       }
       const coverage = covered.filter((c) => c.org_id === o.id).map((c) => c.region_code);
       return { id: o.id, name: o.name, level: o.level, coverage, candidates: [...candidates.values()] };
     }),
   };
 }
-

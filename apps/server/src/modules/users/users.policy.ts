@@ -16,10 +16,17 @@ export const canFile = (a: Actor, userId: string | null) => roleCan(a.role, 'use
 
 /** A second person decides: not the requester, not the account concerned. */
 export const canDecide = (a: Actor, r: RequestFacts) =>
-  r.status === 'pending' && roleCan(a.role, 'account_requests:decide') && a.userId !== r.requested_by && !isOwnAccount(a, r.user_id);
+  r.status === 'pending' &&
+  roleCan(a.role, 'account_requests:decide') &&
+  a.userId !== r.requested_by &&
+  !isOwnAccount(a, r.user_id);
 
 /** The requester may withdraw what they filed while it waits. */
 export const canCancel = (a: Actor, r: RequestFacts) => r.status === 'pending' && a.userId === r.requested_by;
 
 /** What the UI may offer this actor on this request. */
-export const requestAbilities = (a: Actor, r: RequestFacts) => ({ approve: canDecide(a, r), reject: canDecide(a, r), cancel: canCancel(a, r) });
+export const requestAbilities = (a: Actor, r: RequestFacts) => ({
+  approve: canDecide(a, r),
+  reject: canDecide(a, r),
+  cancel: canCancel(a, r),
+});

@@ -4,11 +4,15 @@ import { z } from 'zod';
 import { requireActor } from '../../plugins/auth.ts';
 import { pageQuery } from '../../lib/paging.ts';
 import { id, page, problemReplies, text } from '../../lib/schemas.ts';
-import { AccountRequest, AccountRequestOutcome, AccountRequestTransition, FileAccountRequest } from './account-requests.schemas.ts';
+import {
+  AccountRequest,
+  AccountRequestOutcome,
+  AccountRequestTransition,
+  FileAccountRequest,
+} from './account-requests.schemas.ts';
 import type { AccountRequestService } from './account-requests.service.ts';
 import { CreateUserBody, ScopeOptions, UpdateUserBody, User } from './users.schemas.ts';
 import type { UserService } from './users.service.ts';
-
 
 const Reason = z.strictObject({ reason: text(200) }).meta({ id: 'ResetReason' });
 const OneTime = z.object({ oneTimePassword: z.string() }).meta({ id: 'OneTimePassword' });
@@ -21,7 +25,11 @@ export function userRoutes(users: UserService, requests: AccountRequestService):
       schema: {
         tags: ['users'],
         summary: '账号列表（安全管理员）',
-        querystring: z.strictObject({ q: z.string().trim().max(40).optional(), role: z.enum(USER_ROLES).optional(), ...pageQuery }),
+        querystring: z.strictObject({
+          q: z.string().trim().max(40).optional(),
+          role: z.enum(USER_ROLES).optional(),
+          ...pageQuery,
+        }),
         response: { 200: page(User), ...problemReplies },
       },
       handler: (req) => users.list(requireActor(req), req.query),
@@ -54,17 +62,35 @@ export function userRoutes(users: UserService, requests: AccountRequestService):
     });
     app.patch('/users/:id', {
       config: { permission: 'users:write' },
-      schema: { tags: ['users'], summary: '修改账号的角色、范围或状态（记入审计）', params, body: UpdateUserBody, response: { 200: User, ...problemReplies } },
+      schema: {
+        tags: ['users'],
+        summary: '修改账号的角色、范围或状态（记入审计）',
+        params,
+        body: UpdateUserBody,
+        response: { 200: User, ...problemReplies },
+      },
       handler: (req) => users.update(requireActor(req), req.params.id, req.body),
     });
     app.post('/users/:id/reset-password', {
       config: { permission: 'users:write' },
-      schema: { tags: ['users'], summary: '重置密码：一次性密码，动态验证码不变', params, body: Reason, response: { 200: OneTime, ...problemReplies } },
+      schema: {
+        tags: ['users'],
+        summary: '重置密码：一次性密码，动态验证码不变',
+        params,
+        body: Reason,
+        response: { 200: OneTime, ...problemReplies },
+      },
       handler: (req) => users.resetPassword(requireActor(req), req.params.id, req.body.reason),
     });
     app.post('/users/:id/reset-totp', {
       config: { permission: 'users:write' },
-      schema: { tags: ['users'], summary: '重置动态验证码（遗失手机时）', params, body: Reason, response: { 200: User, ...problemReplies } },
+      schema: {
+        tags: ['users'],
+        summary: '重置动态验证码（遗失手机时）',
+        params,
+        body: Reason,
+        response: { 200: User, ...problemReplies },
+      },
       handler: (req) => users.resetTotp(requireActor(req), req.params.id, req.body.reason),
     });
 
@@ -81,14 +107,20 @@ export function userRoutes(users: UserService, requests: AccountRequestService):
     });
     app.get('/account-requests/:id', {
       config: { permission: 'account_requests:read' },
-      schema: { tags: ['users'], summary: '管理员账号申请', params, response: { 200: AccountRequest, ...problemReplies } },
+      schema: {
+        tags: ['users'],
+        summary: '管理员账号申请',
+        params,
+        response: { 200: AccountRequest, ...problemReplies },
+      },
       handler: (req) => requests.get(requireActor(req), req.params.id),
     });
     app.post('/account-requests', {
       config: { permission: 'users:write' },
       schema: {
         tags: ['users'],
-        summary: '提交管理员账号申请：开设、角色或范围变更、重新启用、重置密码或动态验证码，须另一人审批；开设和重置密码时返回申请人保管的一半一次性密码',
+        summary:
+          '提交管理员账号申请：开设、角色或范围变更、重新启用、重置密码或动态验证码，须另一人审批；开设和重置密码时返回申请人保管的一半一次性密码',
         body: FileAccountRequest,
         response: { 201: AccountRequestOutcome, ...problemReplies },
       },
@@ -98,7 +130,8 @@ export function userRoutes(users: UserService, requests: AccountRequestService):
       config: { permission: 'account_requests:read' },
       schema: {
         tags: ['users'],
-        summary: '审批（系统管理员或审计管理员，非申请人、非本人账号）、驳回或撤回（申请人）账号申请；批准开设或重置密码时返回审批人保管的另一半一次性密码',
+        summary:
+          '审批（系统管理员或审计管理员，非申请人、非本人账号）、驳回或撤回（申请人）账号申请；批准开设或重置密码时返回审批人保管的另一半一次性密码',
         params,
         body: AccountRequestTransition,
         response: { 200: AccountRequestOutcome, ...problemReplies },

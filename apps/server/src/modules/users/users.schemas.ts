@@ -9,7 +9,10 @@ import { id, regionCode, text, version } from '../../lib/schemas.ts';
  */
 export const CreateUserBody = z
   .strictObject({
-    username: z.string().trim().regex(/^[a-zA-Z][a-zA-Z0-9_.-]{2,31}$/, '用户名为 3–32 位字母、数字、点、下划线或连字符，以字母开头'),
+    username: z
+      .string()
+      .trim()
+      .regex(/^[a-zA-Z][a-zA-Z0-9_.-]{2,31}$/, '用户名为 3–32 位字母、数字、点、下划线或连字符，以字母开头'),
     displayName: text(40),
     role: z.enum(USER_ROLES),
     regionCode: regionCode.nullish(),
@@ -31,7 +34,9 @@ export const User = z
     orgName: z.string().nullable(),
     actingPartyOrgId: z.string().nullable(),
     memberId: z.string().nullable(),
-    coverage: z.array(z.string()).describe('For an account tied to an organization: the region codes it covers (the register it reads)'),
+    coverage: z
+      .array(z.string())
+      .describe('For an account tied to an organization: the region codes it covers (the register it reads)'),
     active: z.boolean(),
     locked: z.boolean(),
     totpEnabled: z.boolean(),
@@ -70,13 +75,22 @@ const ScopeCandidate = z.object({
  */
 export const ScopeOptions = z
   .object({
-    committees: z.array(z.object({ id: z.string(), name: z.string(), kind: z.enum(['county_committee', 'township_committee']), regionCode: z.string() })),
+    committees: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        kind: z.enum(['county_committee', 'township_committee']),
+        regionCode: z.string(),
+      }),
+    ),
     orgs: z.array(
       z.object({
         id: z.string(),
         name: z.string(),
         level: z.enum(['committee', 'general_branch', 'branch', 'group']),
-        coverage: z.array(z.string()).describe('The region codes it covers: an account tied to it reads their register'),
+        coverage: z
+          .array(z.string())
+          .describe('The region codes it covers: an account tied to it reads their register'),
         candidates: z.array(ScopeCandidate),
       }),
     ),

@@ -1,4 +1,12 @@
-import { type AccountChange, GRANTING, type UserRole, accountAfter, accountState, changeNeedsApproval, needsSecondPerson } from '@lianjian/shared';
+import {
+  type AccountChange,
+  GRANTING,
+  type UserRole,
+  accountAfter,
+  accountState,
+  changeNeedsApproval,
+  needsSecondPerson,
+} from '@lianjian/shared';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
 import { type Db, type Executor, isUniqueViolation } from '../../db/index.ts';
@@ -108,7 +116,10 @@ export class UserService {
   }
 
   /** Accounts in the caller's region by username, in keyset pages with their total. */
-  async list(actor: Actor, q: { q?: string | undefined; role?: UserRole | undefined; limit?: number; cursor?: string | undefined }) {
+  async list(
+    actor: Actor,
+    q: { q?: string | undefined; role?: UserRole | undefined; limit?: number; cursor?: string | undefined },
+  ) {
     let b = this.base(actor);
     if (q.role) b = b.where('u.role', '=', q.role);
     const text = q.q;
@@ -117,7 +128,10 @@ export class UserService {
       b,
       { sort: 'u.username', id: 'u.id', dir: 'asc', limit: q.limit, cursor: q.cursor },
       async (rows) => {
-        const coverage = await this.coverages(this.db, rows.map((r) => r.scope_org_id));
+        const coverage = await this.coverages(
+          this.db,
+          rows.map((r) => r.scope_org_id),
+        );
         return rows.map((r) => this.view(r, coverage));
       },
       (u) => u.username,
@@ -134,20 +148,33 @@ export class UserService {
     const row = await this.base(actor, db).where('u.id', '=', id).executeTakeFirst();
     if (!row) throw notFound('用户');
     // Every account has a region or an organization (the shape of its role); the organization has a seat.
-    return { account: this.view(row, await this.coverages(db, [row.scope_org_id])), region: (row.scope_region_code ?? row.org_region_code) as string };
+    return {
+      account: this.view(row, await this.coverages(db, [row.scope_org_id])),
+      region: (row.scope_region_code ?? row.org_region_code) as string,
+    };
   }
 
   /** What the organizations of a page of accounts cover: one query. */
   private async coverages(db: Executor, orgIds: (string | null)[]): Promise<Map<string, string[]>> {
     const ids = [...new Set(orgIds.filter((o): o is string => o !== null))];
-    const rows = ids.length ? await db.selectFrom('org_regions').select(['org_id', 'region_code']).where('org_id', 'in', ids).orderBy('region_code').execute() : [];
+    const rows = ids.length
+      ? await db
+          .selectFrom('org_regions')
+          .select(['org_id', 'region_code'])
+          .where('org_id', 'in', ids)
+          .orderBy('region_code')
+          .execute()
+      : [];
     const out = new Map<string, string[]>();
     for (const r of rows) out.set(r.org_id, [...(out.get(r.org_id) ?? []), r.region_code]);
     return out;
   }
 
   /** What the account form may tie a new account to (ids and names only). */
-  scopeOptions(actor: Actor, q: { orgQuery?: string | undefined; orgId?: string | undefined }): Promise<ScopeOptionsView> {
+  scopeOptions(
+    actor: Actor,
+    q: { orgQuery?: string | undefined; orgId?: string | undefined },
+  ): Promise<ScopeOptionsView> {
     return scopeOptions(this.db, actor, q);
   }
 
@@ -158,7 +185,10 @@ export class UserService {
     return this.db.transaction().execute(async (tx) => {
       const checked = await checkAccountShape(tx, input, regionOf(actor));
       if (needsSecondPerson({ ...input, coverage: checked.coverage })) throw approvalRequired();
-      const created = { user: await this.insertAccount(tx, actor, input, passwordHash, checked), oneTimePassword: password };
+      const created = {
+        user: await this.insertAccount(tx, actor, input, passwordHash, checked),
+        oneTimePassword: password,
+      };
       await recordReply(tx, actor.requestId, 201, created);
       return created;
     });
@@ -169,7 +199,11 @@ export class UserService {
    * as the system and without a second person — it opens the first administrators, whom nobody could yet approve.
    */
   async openAsOperator(input: CreateUser, passwordHash: string): Promise<UserView> {
-    return this.db.transaction().execute(async (tx) => this.insertAccount(tx, systemActor('cli'), input, passwordHash, await checkAccountShape(tx, input)));
+    return this.db
+      .transaction()
+      .execute(async (tx) =>
+        this.insertAccount(tx, systemActor('cli'), input, passwordHash, await checkAccountShape(tx, input)),
+      );
   }
 
   /**
@@ -177,7 +211,13 @@ export class UserService {
    * first login: directly, as the approval of a request, or by the operator. The unique index on the username decides
    * between two requests for one name (409 `username_taken`).
    */
-  async insertAccount(tx: Executor, actor: Actor, input: CreateUser, passwordHash: string, checked: CheckedAccount): Promise<UserView> {
+  async insertAccount(
+    tx: Executor,
+    actor: Actor,
+    input: CreateUser,
+    passwordHash: string,
+    checked: CheckedAccount,
+  ): Promise<UserView> {
     const now = new Date().toISOString();
     const row = {
       id: newId(),
@@ -205,7 +245,10 @@ export class UserService {
       });
     const { password_hash: _h, ...shown } = row;
     await recordAudit(tx, actor, { action: 'user.create', entityType: 'user', entityId: row.id, after: shown });
-    return this.view({ ...row, org_name: checked.orgName }, new Map(row.scope_org_id ? [[row.scope_org_id, checked.coverage]] : []));
+    return this.view(
+      { ...row, org_name: checked.orgName },
+      new Map(row.scope_org_id ? [[row.scope_org_id, checked.coverage]] : []),
+    );
   }
 
   /** Changes an account's name, role, scope or state; a change that needs a second person is refused (403 `approval_required`). */
@@ -217,8 +260,16 @@ export class UserService {
       const current = await this.get(actor, id, tx);
       if (current.version !== input.version) throw versionConflict();
       // The shape first: a malformed change is refused as such, whoever would have to approve it.
-      const checked = reshapes(input) ? await checkAccountShape(tx, accountAfter(accountState(current), input), regionOf(actor)) : null;
-      if (changeNeedsApproval(accountState(current), input, { before: current.coverage, after: checked?.coverage ?? current.coverage })) throw approvalRequired();
+      const checked = reshapes(input)
+        ? await checkAccountShape(tx, accountAfter(accountState(current), input), regionOf(actor))
+        : null;
+      if (
+        changeNeedsApproval(accountState(current), input, {
+          before: current.coverage,
+          after: checked?.coverage ?? current.coverage,
+        })
+      )
+        throw approvalRequired();
       return this.applyChange(tx, actor, current, input, checked);
     });
   }
@@ -230,7 +281,14 @@ export class UserService {
    * `credentials` (an approved change that leaves the account needing a second person) the same write replaces its
    * password with the split one-time password and removes its second factor: whoever knew the old ones keeps nothing.
    */
-  async applyChange(tx: Executor, actor: Actor, current: UserView, input: UpdateUser, checked: CheckedAccount | null, credentials?: { passwordHash: string; reason: string }): Promise<UserView> {
+  async applyChange(
+    tx: Executor,
+    actor: Actor,
+    current: UserView,
+    input: UpdateUser,
+    checked: CheckedAccount | null,
+    credentials?: { passwordHash: string; reason: string },
+  ): Promise<UserView> {
     const after = accountAfter(accountState(current), input);
     const now = new Date().toISOString();
     const done = await tx
@@ -252,7 +310,8 @@ export class UserService {
       .executeTakeFirst();
     if (Number(done.numUpdatedRows) !== 1) throw versionConflict();
     if (credentials) await tx.deleteFrom('recovery_codes').where('user_id', '=', current.id).execute();
-    if (reshapes(input) || input.active === false || credentials) await tx.deleteFrom('sessions').where('user_id', '=', current.id).execute();
+    if (reshapes(input) || input.active === false || credentials)
+      await tx.deleteFrom('sessions').where('user_id', '=', current.id).execute();
     const { version: _v, ...changed } = input;
     await recordAudit(tx, actor, {
       action: input.role !== undefined && input.role !== current.role ? 'user.role_change' : 'user.update',
@@ -261,7 +320,13 @@ export class UserService {
       before: { ...accountState(current), displayName: current.displayName },
       after: changed,
     });
-    if (credentials) await recordAudit(tx, actor, { action: 'user.credentials_reissue', entityType: 'user', entityId: current.id, after: { reason: credentials.reason } });
+    if (credentials)
+      await recordAudit(tx, actor, {
+        action: 'user.credentials_reissue',
+        entityType: 'user',
+        entityId: current.id,
+        after: { reason: credentials.reason },
+      });
     return {
       ...current,
       ...after,
@@ -288,15 +353,32 @@ export class UserService {
   }
 
   /** Sets a one-time password on an account its caller read, in the caller's transaction, audited; its sessions end and its lockout lifts. */
-  async applyPasswordReset(tx: Executor, actor: Actor, account: UserView, passwordHash: string, reason: string): Promise<void> {
+  async applyPasswordReset(
+    tx: Executor,
+    actor: Actor,
+    account: UserView,
+    passwordHash: string,
+    reason: string,
+  ): Promise<void> {
     const now = new Date().toISOString();
     await tx
       .updateTable('users')
-      .set({ password_hash: passwordHash, must_change_password: 1, failed_logins: 0, locked_until: null, updated_at: now })
+      .set({
+        password_hash: passwordHash,
+        must_change_password: 1,
+        failed_logins: 0,
+        locked_until: null,
+        updated_at: now,
+      })
       .where('id', '=', account.id)
       .execute();
     await tx.deleteFrom('sessions').where('user_id', '=', account.id).execute();
-    await recordAudit(tx, actor, { action: 'user.password_reset', entityType: 'user', entityId: account.id, after: { reason } });
+    await recordAudit(tx, actor, {
+      action: 'user.password_reset',
+      entityType: 'user',
+      entityId: account.id,
+      after: { reason },
+    });
   }
 
   /** Removes a lost second factor and its recovery codes; the user enrols again at the next login. */
@@ -320,7 +402,12 @@ export class UserService {
       .execute();
     await tx.deleteFrom('recovery_codes').where('user_id', '=', account.id).execute();
     await tx.deleteFrom('sessions').where('user_id', '=', account.id).execute();
-    await recordAudit(tx, actor, { action: 'user.totp_reset', entityType: 'user', entityId: account.id, after: { reason } });
+    await recordAudit(tx, actor, {
+      action: 'user.totp_reset',
+      entityType: 'user',
+      entityId: account.id,
+      after: { reason },
+    });
     return { ...account, totpEnabled: false };
   }
 }
@@ -337,4 +424,5 @@ const newCredentials = (passwordHash: string) => ({
 });
 
 // The rule itself is `needsSecondPerson`; the screen says it in its own words.
-const approvalRequired = () => forbidden('approval_required', '该账号的此项办理须双人审批：请提交申请，经另一名审批人批准后生效');
+const approvalRequired = () =>
+  forbidden('approval_required', '该账号的此项办理须双人审批：请提交申请，经另一名审批人批准后生效');

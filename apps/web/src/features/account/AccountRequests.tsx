@@ -15,14 +15,17 @@ type Decision = 'approved' | 'rejected' | 'cancelled';
 /** What a request asks, in words: its kind, and for a change what it changes (the names the server gave with it). */
 export function requestWhat(
   t: TFunction,
-  r: Pick<AccountRequest, 'kind' | 'changes'> & Partial<Pick<AccountRequest, 'orgName' | 'regionName' | 'regionCode' | 'actingPartyOrgName' | 'memberName'>>,
+  r: Pick<AccountRequest, 'kind' | 'changes'> &
+    Partial<Pick<AccountRequest, 'orgName' | 'regionName' | 'regionCode' | 'actingPartyOrgName' | 'memberName'>>,
 ): string {
   const changes = r.changes;
   if (r.kind !== 'change' || !changes) return t(`accountRequests.kind.${r.kind}`);
   const changed = (k: keyof typeof changes) => changes[k] !== undefined;
   const parts = [
     ...(changes.role ? [t('accountRequests.toRole', { role: t(`userRole.${changes.role}`) })] : []),
-    ...(changed('regionCode') || changed('orgId') ? [t('accountRequests.toScope', { scope: r.orgName ?? r.regionName ?? r.regionCode ?? '—' })] : []),
+    ...(changed('regionCode') || changed('orgId')
+      ? [t('accountRequests.toScope', { scope: r.orgName ?? r.regionName ?? r.regionCode ?? '—' })]
+      : []),
     ...(changed('actingPartyOrgId') ? [t('accountRequests.toActing', { name: r.actingPartyOrgName ?? '—' })] : []),
     ...(changed('memberId') ? [t('accountRequests.toMember', { name: r.memberName ?? '—' })] : []),
     ...(changes.active === true ? [t('accountRequests.toActive')] : []),
@@ -34,11 +37,21 @@ export function requestWhat(
  * Everything approving a request would grant, named: the role, the region, the organization, the committee the
  * account would act for and the person it would belong to, and whether new split credentials are issued.
  */
-export function RequestGrants({ request: r, layout = 'inline' }: { request: AccountRequest; layout?: 'inline' | 'full' }) {
+export function RequestGrants({
+  request: r,
+  layout = 'inline',
+}: {
+  request: AccountRequest;
+  layout?: 'inline' | 'full';
+}) {
   const { t } = useTranslation();
   const rows = [
     { key: 'role', label: t('users.role'), value: t(`userRole.${r.role}`) },
-    { key: 'region', label: t('users.region'), value: r.regionCode ? `${r.regionName ?? ''}（${r.regionCode}）` : null },
+    {
+      key: 'region',
+      label: t('users.region'),
+      value: r.regionCode ? `${r.regionName ?? ''}（${r.regionCode}）` : null,
+    },
     { key: 'org', label: t('users.org'), value: r.orgName ?? r.orgId },
     { key: 'acting', label: t('users.actingPartyOrg'), value: r.actingPartyOrgName ?? r.actingPartyOrgId },
     { key: 'member', label: t('users.member'), value: r.memberName ?? r.memberId },
@@ -53,7 +66,9 @@ export function RequestGrants({ request: r, layout = 'inline' }: { request: Acco
           bordered
           items={[
             ...rows.map((x) => ({ key: x.key, label: x.label, children: x.value })),
-            ...(credentials ? [{ key: 'credentials', label: t('accountRequests.credentials'), children: credentials }] : []),
+            ...(credentials
+              ? [{ key: 'credentials', label: t('accountRequests.credentials'), children: credentials }]
+              : []),
           ]}
         />
       </div>
@@ -92,7 +107,13 @@ export function AccountRequestsPanel({ title }: { title: 'approve' | 'filed' }) 
     queryKey: ['account-requests', 'pending'],
     enabled: allowed,
     queryFn: async () => ({
-      items: await allPages((cursor) => unwrap(api.GET('/api/v1/account-requests', { params: { query: { status: 'pending', limit: 200, ...(cursor ? { cursor } : {}) } } }))),
+      items: await allPages((cursor) =>
+        unwrap(
+          api.GET('/api/v1/account-requests', {
+            params: { query: { status: 'pending', limit: 200, ...(cursor ? { cursor } : {}) } },
+          }),
+        ),
+      ),
     }),
   });
   const items = pending.data?.items ?? [];
@@ -104,7 +125,10 @@ export function AccountRequestsPanel({ title }: { title: 'approve' | 'filed' }) 
     let part: string | null = null;
     const ok = await run(async () => {
       const r = await unwrap(
-        api.POST('/api/v1/account-requests/{id}/transitions', { params: { path: { id: request.id } }, body: { to, reason: v.reason, version: request.version } }),
+        api.POST('/api/v1/account-requests/{id}/transitions', {
+          params: { path: { id: request.id } },
+          body: { to, reason: v.reason, version: request.version },
+        }),
       );
       part = r.passwordPart;
     }, t('users.done'));
@@ -116,7 +140,11 @@ export function AccountRequestsPanel({ title }: { title: 'approve' | 'filed' }) 
   const what = (r: AccountRequest) => requestWhat(t, r);
 
   return (
-    <Card title={`${t(title === 'approve' ? 'accountRequests.toApprove' : 'accountRequests.filed')}（${items.length}）`} style={{ marginBottom: 16 }} data-testid="account-requests">
+    <Card
+      title={`${t(title === 'approve' ? 'accountRequests.toApprove' : 'accountRequests.filed')}（${items.length}）`}
+      style={{ marginBottom: 16 }}
+      data-testid="account-requests"
+    >
       <Table<AccountRequest>
         rowKey="id"
         size="small"
@@ -135,7 +163,12 @@ export function AccountRequestsPanel({ title }: { title: 'approve' | 'filed' }) 
             render: (_, r) => (
               <Space size={0} wrap>
                 {r.abilities.approve && (
-                  <Button type="link" size="small" onClick={() => setDeciding({ request: r, to: 'approved' })} data-testid={`approve-${r.username}`}>
+                  <Button
+                    type="link"
+                    size="small"
+                    onClick={() => setDeciding({ request: r, to: 'approved' })}
+                    data-testid={`approve-${r.username}`}
+                  >
                     {t('accountRequests.approve')}
                   </Button>
                 )}
@@ -149,7 +182,9 @@ export function AccountRequestsPanel({ title }: { title: 'approve' | 'filed' }) 
                     {t('accountRequests.cancel')}
                   </Button>
                 )}
-                {!r.abilities.approve && !r.abilities.cancel && <Typography.Text type="secondary">{t('accountRequests.waiting')}</Typography.Text>}
+                {!r.abilities.approve && !r.abilities.cancel && (
+                  <Typography.Text type="secondary">{t('accountRequests.waiting')}</Typography.Text>
+                )}
               </Space>
             ),
           },
@@ -157,7 +192,11 @@ export function AccountRequestsPanel({ title }: { title: 'approve' | 'filed' }) 
       />
       <Modal
         open={Boolean(deciding)}
-        title={deciding ? `${t(`accountRequests.${deciding.to === 'approved' ? 'approve' : deciding.to === 'rejected' ? 'reject' : 'cancel'}`)}：${deciding.request.displayName}` : ''}
+        title={
+          deciding
+            ? `${t(`accountRequests.${deciding.to === 'approved' ? 'approve' : deciding.to === 'rejected' ? 'reject' : 'cancel'}`)}：${deciding.request.displayName}`
+            : ''
+        }
         footer={null}
         onCancel={() => setDeciding(null)}
         destroyOnHidden
@@ -170,7 +209,13 @@ export function AccountRequestsPanel({ title }: { title: 'approve' | 'filed' }) 
               <Typography.Paragraph type="secondary">{t('accountRequests.approveHint')}</Typography.Paragraph>
             </>
           )}
-          <ReasonField label={t('accountRequests.decisionReason')} submit={t('common.ok')} busy={busy} danger={deciding?.to === 'rejected'} testId="decision-reason" />
+          <ReasonField
+            label={t('accountRequests.decisionReason')}
+            submit={t('common.ok')}
+            busy={busy}
+            danger={deciding?.to === 'rejected'}
+            testId="decision-reason"
+          />
         </Form>
       </Modal>
     </Card>

@@ -21,7 +21,13 @@ export interface ScopeValues {
 export function scopeOf(v: ScopeValues) {
   const scope = ACCOUNT_SCOPES[v.role];
   return scope.kind === 'region'
-    ? { role: v.role, regionCode: v.regionCode ?? null, actingPartyOrgId: scope.acting ? (v.actingPartyOrgId ?? null) : null, orgId: null, memberId: null }
+    ? {
+        role: v.role,
+        regionCode: v.regionCode ?? null,
+        actingPartyOrgId: scope.acting ? (v.actingPartyOrgId ?? null) : null,
+        orgId: null,
+        memberId: null,
+      }
     : { role: v.role, regionCode: null, actingPartyOrgId: null, orgId: v.orgId ?? null, memberId: v.memberId ?? null };
 }
 
@@ -65,26 +71,47 @@ export function AccountScopeFields({ onReach }: { onReach?: (reach: AccountReach
   }
   const org = orgId ? orgs.get(orgId) : undefined;
 
-  const county = me.scope.regionCode && me.scope.regionCode.length === 6 ? [{ value: me.scope.regionCode, label: me.scope.regionName ?? me.scope.regionCode }] : [];
-  const regionOptions = scope?.kind === 'region'
-    ? [
-        ...(scope.lengths.includes(6) ? county : []),
-        ...(scope.lengths.includes(9) ? (townships.data?.items ?? []).map((r) => ({ value: r.code, label: r.name })) : []),
-      ]
-    : [];
-  const committees = scope?.kind === 'region' && scope.acting ? (options.data?.committees ?? []).filter((c) => c.kind === scope.acting && c.regionCode === regionCode) : [];
+  const county =
+    me.scope.regionCode && me.scope.regionCode.length === 6
+      ? [{ value: me.scope.regionCode, label: me.scope.regionName ?? me.scope.regionCode }]
+      : [];
+  const regionOptions =
+    scope?.kind === 'region'
+      ? [
+          ...(scope.lengths.includes(6) ? county : []),
+          ...(scope.lengths.includes(9)
+            ? (townships.data?.items ?? []).map((r) => ({ value: r.code, label: r.name }))
+            : []),
+        ]
+      : [];
+  const committees =
+    scope?.kind === 'region' && scope.acting
+      ? (options.data?.committees ?? []).filter((c) => c.kind === scope.acting && c.regionCode === regionCode)
+      : [];
   const people = scope?.kind === 'org' ? (org?.candidates ?? []).filter((p) => !scope.secretary || p.secretary) : [];
 
   const report = (v: Partial<ScopeValues>, o: ScopeOrg | undefined = org) => {
     const next = { ...form.getFieldsValue(), ...v };
-    if (next.role) onReach?.({ role: next.role, regionCode: next.regionCode ?? null, coverage: ACCOUNT_SCOPES[next.role].kind === 'org' ? (o?.coverage ?? []) : [] });
+    if (next.role)
+      onReach?.({
+        role: next.role,
+        regionCode: next.regionCode ?? null,
+        coverage: ACCOUNT_SCOPES[next.role].kind === 'org' ? (o?.coverage ?? []) : [],
+      });
   };
   const changeRole = (next: UserRole) => {
     const s = ACCOUNT_SCOPES[next];
     // A county-only role takes the security administrator's county; other fields that no longer fit are cleared.
-    const region = s.kind === 'region' && s.lengths.length === 1 && s.lengths[0] === 6 ? (county[0]?.value ?? undefined) : undefined;
-    const keep = s.kind === 'region' && regionCode && (s.lengths as readonly number[]).includes(regionCode.length) ? regionCode : region;
-    const values = s.kind === 'region' ? { ...CLEARED, regionCode: keep } : { ...CLEARED, orgId: scope?.kind === 'org' ? orgId : undefined };
+    const region =
+      s.kind === 'region' && s.lengths.length === 1 && s.lengths[0] === 6 ? (county[0]?.value ?? undefined) : undefined;
+    const keep =
+      s.kind === 'region' && regionCode && (s.lengths as readonly number[]).includes(regionCode.length)
+        ? regionCode
+        : region;
+    const values =
+      s.kind === 'region'
+        ? { ...CLEARED, regionCode: keep }
+        : { ...CLEARED, orgId: scope?.kind === 'org' ? orgId : undefined };
     form.setFieldsValue(values);
     report({ role: next, ...values });
   };
@@ -92,10 +119,17 @@ export function AccountScopeFields({ onReach }: { onReach?: (reach: AccountReach
   return (
     <>
       <Form.Item name="role" label={t('users.role')} rules={[{ required: true, message: t('common.required') }]}>
-        <Select<UserRole> options={USER_ROLES.map((r) => ({ value: r, label: t(`userRole.${r}`) }))} onChange={changeRole} />
+        <Select<UserRole>
+          options={USER_ROLES.map((r) => ({ value: r, label: t(`userRole.${r}`) }))}
+          onChange={changeRole}
+        />
       </Form.Item>
       {scope?.kind === 'region' && (
-        <Form.Item name="regionCode" label={t('users.region')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="regionCode"
+          label={t('users.region')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <Select
             showSearch
             optionFilterProp="label"

@@ -20,7 +20,9 @@ export function PasswordForm({ onDone }: { onDone?: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      const me = await unwrap(api.POST('/api/v1/auth/password', { body: { currentPassword: v.currentPassword, newPassword: v.newPassword } }));
+      const me = await unwrap(
+        api.POST('/api/v1/auth/password', { body: { currentPassword: v.currentPassword, newPassword: v.newPassword } }),
+      );
       message.success(t('account.changed'));
       form.resetFields();
       queryClient.setQueryData(['me'], me);
@@ -34,10 +36,19 @@ export function PasswordForm({ onDone }: { onDone?: () => void }) {
   return (
     <Form form={form} layout="vertical" onFinish={submit} style={{ maxWidth: 420 }} requiredMark={false}>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} data-testid="password-error" />}
-      <Form.Item name="currentPassword" label={t('account.currentPassword')} rules={[{ required: true, message: t('common.required') }]}>
+      <Form.Item
+        name="currentPassword"
+        label={t('account.currentPassword')}
+        rules={[{ required: true, message: t('common.required') }]}
+      >
         <Input.Password autoComplete="current-password" />
       </Form.Item>
-      <Form.Item name="newPassword" label={t('account.newPassword')} extra={t('account.policy')} rules={[{ required: true, message: t('common.required') }]}>
+      <Form.Item
+        name="newPassword"
+        label={t('account.newPassword')}
+        extra={t('account.policy')}
+        rules={[{ required: true, message: t('common.required') }]}
+      >
         <Input.Password autoComplete="new-password" />
       </Form.Item>
       <Form.Item
@@ -47,7 +58,10 @@ export function PasswordForm({ onDone }: { onDone?: () => void }) {
         rules={[
           { required: true, message: t('common.required') },
           ({ getFieldValue }) => ({
-            validator: (_, value) => (!value || getFieldValue('newPassword') === value ? Promise.resolve() : Promise.reject(new Error(t('account.mismatch')))),
+            validator: (_, value) =>
+              !value || getFieldValue('newPassword') === value
+                ? Promise.resolve()
+                : Promise.reject(new Error(t('account.mismatch'))),
           }),
         ]}
       >
@@ -119,7 +133,11 @@ export function TotpEnrolment({ me }: { me: Me }) {
       {!setup ? (
         // The password again: a session alone (a borrowed browser, a stolen cookie) must not bind another phone.
         <Form layout="vertical" onFinish={start} requiredMark={false}>
-          <Form.Item name="password" label={t('account.enrolPassword')} rules={[{ required: true, message: t('common.required') }]}>
+          <Form.Item
+            name="password"
+            label={t('account.enrolPassword')}
+            rules={[{ required: true, message: t('common.required') }]}
+          >
             <Input.Password autoComplete="current-password" style={{ maxWidth: 320 }} data-testid="totp-password" />
           </Form.Item>
           <Button icon={<SafetyCertificateOutlined />} htmlType="submit" loading={busy} data-testid="totp-start">
@@ -131,11 +149,24 @@ export function TotpEnrolment({ me }: { me: Me }) {
           <Typography.Paragraph>{t('account.scan')}</Typography.Paragraph>
           <Image src={setup.qr} alt="otpauth QR" width={220} preview={false} />
           <Typography.Text type="secondary">
-            {t('account.secret')}: <Typography.Text code copyable data-testid="totp-secret">{setup.secret}</Typography.Text>
+            {t('account.secret')}:{' '}
+            <Typography.Text code copyable data-testid="totp-secret">
+              {setup.secret}
+            </Typography.Text>
           </Typography.Text>
           <Form layout="inline" onFinish={confirm}>
-            <Form.Item name="code" label={t('account.code')} rules={[{ required: true, pattern: /^\d{6}$/, message: t('login.codeHint') }]}>
-              <Input inputMode="numeric" autoComplete="one-time-code" maxLength={6} style={{ width: 120 }} data-testid="totp-code" />
+            <Form.Item
+              name="code"
+              label={t('account.code')}
+              rules={[{ required: true, pattern: /^\d{6}$/, message: t('login.codeHint') }]}
+            >
+              <Input
+                inputMode="numeric"
+                autoComplete="one-time-code"
+                maxLength={6}
+                style={{ width: 120 }}
+                data-testid="totp-code"
+              />
             </Form.Item>
             <Button type="primary" htmlType="submit" loading={busy}>
               {t('account.confirm')}
@@ -152,8 +183,18 @@ export function PendingStep({ me, onLogout }: { me: Me; onLogout: () => void }) 
   const { t } = useTranslation();
   return (
     <div className="lj-login">
-      <Card style={{ width: 520 }} title={t('account.title')} extra={<Button onClick={onLogout}>{t('account.logout')}</Button>}>
-        <Alert type="info" showIcon style={{ marginBottom: 16 }} title={me.pending === 'password_change' ? t('account.mustChange') : t('account.mustEnrol')} data-testid="pending-step" />
+      <Card
+        style={{ width: 520 }}
+        title={t('account.title')}
+        extra={<Button onClick={onLogout}>{t('account.logout')}</Button>}
+      >
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={me.pending === 'password_change' ? t('account.mustChange') : t('account.mustEnrol')}
+          data-testid="pending-step"
+        />
         {me.pending === 'password_change' ? <PasswordForm /> : <TotpEnrolment me={me} />}
       </Card>
     </div>

@@ -29,7 +29,13 @@ export function OrgLifePanel({ org, canRecord }: { org: { id: string }; canRecor
   const q = useQuery({
     queryKey: ['activities', org.id, from],
     queryFn: async () => ({
-      items: await allPages((cursor) => unwrap(api.GET('/api/v1/activities', { params: { query: { orgId: org.id, from, to, limit: 200, ...(cursor ? { cursor } : {}) } } }))),
+      items: await allPages((cursor) =>
+        unwrap(
+          api.GET('/api/v1/activities', {
+            params: { query: { orgId: org.id, from, to, limit: 200, ...(cursor ? { cursor } : {}) } },
+          }),
+        ),
+      ),
     }),
   });
   const latest = useQuery({
@@ -39,7 +45,13 @@ export function OrgLifePanel({ org, canRecord }: { org: { id: string }; canRecor
   const reminders = useQuery({
     queryKey: ['meeting-reminders', org.id],
     queryFn: async () => ({
-      items: await allPages((cursor) => unwrap(api.GET('/api/v1/meeting-reminders', { params: { query: { orgId: org.id, limit: 200, ...(cursor ? { cursor } : {}) } } }))),
+      items: await allPages((cursor) =>
+        unwrap(
+          api.GET('/api/v1/meeting-reminders', {
+            params: { query: { orgId: org.id, limit: 200, ...(cursor ? { cursor } : {}) } },
+          }),
+        ),
+      ),
     }),
   });
   const mine = reminders.data?.items ?? [];
@@ -91,7 +103,10 @@ export function OrgLifePanel({ org, canRecord }: { org: { id: string }; canRecor
                 <Flex vertical gap={2}>
                   {(byDay.get(d.format('YYYY-MM-DD')) ?? []).map((a) => (
                     <Link key={a.id} to={`/activities/${a.id}`}>
-                      <Badge color={kindColor[a.kind]} text={<span style={{ fontSize: 12 }}>{a.orgName.replace(/临时党支部$/, '')}</span>} />
+                      <Badge
+                        color={kindColor[a.kind]}
+                        text={<span style={{ fontSize: 12 }}>{a.orgName.replace(/临时党支部$/, '')}</span>}
+                      />
                     </Link>
                   ))}
                 </Flex>
@@ -127,7 +142,13 @@ export function OrgLifePanel({ org, canRecord }: { org: { id: string }; canRecor
           description={
             <ul style={{ margin: 0, paddingInlineStart: 18 }}>
               {mine.slice(0, 10).map((r) => (
-                <li key={r.id}>{t('activity.reminder', { org: `${r.parentName ? `${r.parentName} ` : ''}${r.orgName}`, last: r.lastMetOn ?? t('activity.never'), due: r.dueOn })}</li>
+                <li key={r.id}>
+                  {t('activity.reminder', {
+                    org: `${r.parentName ? `${r.parentName} ` : ''}${r.orgName}`,
+                    last: r.lastMetOn ?? t('activity.never'),
+                    due: r.dueOn,
+                  })}
+                </li>
               ))}
             </ul>
           }

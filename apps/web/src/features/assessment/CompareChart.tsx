@@ -16,17 +16,33 @@ export function CompareChart({ ledger, row }: { ledger: Schemas['Ledger']; row: 
   useEffect(() => {
     if (!ref.current) return;
     const chart = echarts.init(ref.current);
-    const medians = ledger.scheme.indicators.map((_, i) => median(ledger.items.map((r) => r.cells[i]?.score ?? 0)) ?? 0);
+    const medians = ledger.scheme.indicators.map(
+      (_, i) => median(ledger.items.map((r) => r.cells[i]?.score ?? 0)) ?? 0,
+    );
     chart.setOption({
       tooltip: {},
       legend: { bottom: 0, data: [row.orgName, t('assessment.median')] },
-      radar: { indicator: ledger.scheme.indicators.map((ind) => ({ name: ind.name, max: 100 })), radius: '50%', axisName: { width: 90, overflow: 'break' } },
+      radar: {
+        indicator: ledger.scheme.indicators.map((ind) => ({ name: ind.name, max: 100 })),
+        radius: '50%',
+        axisName: { width: 90, overflow: 'break' },
+      },
       series: [
         {
           type: 'radar',
           data: [
-            { name: row.orgName, value: row.cells.map((c) => c.score), itemStyle: { color: '#c8161d' }, areaStyle: { opacity: 0.15 } },
-            { name: t('assessment.median'), value: medians, itemStyle: { color: '#8c8c8c' }, lineStyle: { type: 'dashed' } },
+            {
+              name: row.orgName,
+              value: row.cells.map((c) => c.score),
+              itemStyle: { color: '#c8161d' },
+              areaStyle: { opacity: 0.15 },
+            },
+            {
+              name: t('assessment.median'),
+              value: medians,
+              itemStyle: { color: '#8c8c8c' },
+              lineStyle: { type: 'dashed' },
+            },
           ],
         },
       ],

@@ -1,6 +1,23 @@
 import { CalculatorOutlined, DownloadOutlined, PrinterOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, DatePicker, Drawer, Empty, Flex, Form, Input, InputNumber, List, Modal, Popconfirm, Select, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  DatePicker,
+  Drawer,
+  Empty,
+  Flex,
+  Form,
+  Input,
+  InputNumber,
+  List,
+  Modal,
+  Popconfirm,
+  Select,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import dayjs from 'dayjs';
 import { useState } from 'react';
@@ -22,10 +39,30 @@ type Evidence = Row['cells'][number]['evidence'][number];
 export const gradeColor = { good: 'green', fair: 'blue', average: 'gold', poor: 'red' } as const;
 
 const evidenceLink = (e: Evidence) =>
-  e.type === 'activity' ? `/activities/${e.id}` : e.type === 'item' ? `/items/${e.id}` : e.type === 'household' ? `/households/${e.id}` : null;
+  e.type === 'activity'
+    ? `/activities/${e.id}`
+    : e.type === 'item'
+      ? `/items/${e.id}`
+      : e.type === 'household'
+        ? `/households/${e.id}`
+        : null;
 
 /** What a score was computed from: the records themselves, each linking to its page. */
-function EvidenceDrawer({ open, title, value, score, evidence, onClose }: { open: boolean; title: string; value?: number | null; score?: number; evidence: Evidence[]; onClose: () => void }) {
+function EvidenceDrawer({
+  open,
+  title,
+  value,
+  score,
+  evidence,
+  onClose,
+}: {
+  open: boolean;
+  title: string;
+  value?: number | null;
+  score?: number;
+  evidence: Evidence[];
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   return (
     <Drawer open={open} onClose={onClose} title={title} size={520} destroyOnHidden>
@@ -48,7 +85,17 @@ function EvidenceDrawer({ open, title, value, score, evidence, onClose }: { open
   );
 }
 
-function ConsequenceModal({ ledger, row, kind, onClose }: { ledger: Ledger; row: Row | null; kind: 'tilt' | 'list' | null; onClose: () => void }) {
+function ConsequenceModal({
+  ledger,
+  row,
+  kind,
+  onClose,
+}: {
+  ledger: Ledger;
+  row: Row | null;
+  kind: 'tilt' | 'list' | null;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
   const { busy, run } = useServerAction();
@@ -59,7 +106,18 @@ function ConsequenceModal({ ledger, row, kind, onClose }: { ledger: Ledger; row:
     const ok = await run(
       () =>
         kind === 'tilt'
-          ? unwrap(api.POST('/api/v1/tilts', { body: { ledgerId: ledger.id, orgId: row.orgId, amountYuan: v.amount, purpose: v.purpose, approver: v.approver, decidedOn: v.on.format('YYYY-MM-DD') } }))
+          ? unwrap(
+              api.POST('/api/v1/tilts', {
+                body: {
+                  ledgerId: ledger.id,
+                  orgId: row.orgId,
+                  amountYuan: v.amount,
+                  purpose: v.purpose,
+                  approver: v.approver,
+                  decidedOn: v.on.format('YYYY-MM-DD'),
+                },
+              }),
+            )
           : unwrap(
               api.POST('/api/v1/rectifications', {
                 body: {
@@ -82,42 +140,87 @@ function ConsequenceModal({ ledger, row, kind, onClose }: { ledger: Ledger; row:
     if (ok) onClose();
   };
   return (
-    <Modal open={Boolean(row && kind)} title={`${row?.orgName ?? ''} · ${kind === 'tilt' ? t('assessment.tilt') : t('assessment.list')}`} onCancel={onClose} onOk={submit} confirmLoading={busy} destroyOnHidden>
+    <Modal
+      open={Boolean(row && kind)}
+      title={`${row?.orgName ?? ''} · ${kind === 'tilt' ? t('assessment.tilt') : t('assessment.list')}`}
+      onCancel={onClose}
+      onOk={submit}
+      confirmLoading={busy}
+      destroyOnHidden
+    >
       <Form
         form={form}
         layout="vertical"
-        initialValues={{ on: dayjs(), deadline: dayjs().add(3, 'month'), reason: row ? `${ledger.periodFrom.slice(0, 4)}年度考核总分 ${row.total}，等次“${t(`assessment.grades.${row.grade}`)}”` : '' }}
+        initialValues={{
+          on: dayjs(),
+          deadline: dayjs().add(3, 'month'),
+          reason: row
+            ? `${ledger.periodFrom.slice(0, 4)}年度考核总分 ${row.total}，等次“${t(`assessment.grades.${row.grade}`)}”`
+            : '',
+        }}
       >
-        <Form.Item name="on" label={kind === 'tilt' ? t('assessment.decidedOn') : t('assessment.listedOn')} rules={factDayRules(t)}>
+        <Form.Item
+          name="on"
+          label={kind === 'tilt' ? t('assessment.decidedOn') : t('assessment.listedOn')}
+          rules={factDayRules(t)}
+        >
           <DatePicker />
         </Form.Item>
         {kind === 'tilt' ? (
           <>
-            <Form.Item name="amount" label={t('assessment.amount')} rules={[{ required: true, message: t('common.required') }]}>
+            <Form.Item
+              name="amount"
+              label={t('assessment.amount')}
+              rules={[{ required: true, message: t('common.required') }]}
+            >
               <InputNumber min={0} style={{ width: 200 }} />
             </Form.Item>
-            <Form.Item name="purpose" label={t('assessment.purpose')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Form.Item
+              name="purpose"
+              label={t('assessment.purpose')}
+              rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+            >
               <Input maxLength={500} />
             </Form.Item>
-            <Form.Item name="approver" label={t('assessment.approver')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Form.Item
+              name="approver"
+              label={t('assessment.approver')}
+              rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+            >
               <Input maxLength={100} />
             </Form.Item>
           </>
         ) : (
           <>
-            <Form.Item name="reason" label={t('assessment.reason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Form.Item
+              name="reason"
+              label={t('assessment.reason')}
+              rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+            >
               <Input.TextArea rows={2} maxLength={1000} />
             </Form.Item>
-            <Form.Item name="plan" label={t('assessment.plan')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Form.Item
+              name="plan"
+              label={t('assessment.plan')}
+              rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+            >
               <Input.TextArea rows={3} maxLength={4000} />
             </Form.Item>
-            <Form.Item name="tasks" label={t('assessment.tasks')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Form.Item
+              name="tasks"
+              label={t('assessment.tasks')}
+              rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+            >
               <Input.TextArea rows={3} />
             </Form.Item>
             <Form.Item name="deadline" label={t('assessment.deadline')} rules={[{ required: true }]}>
               <DatePicker />
             </Form.Item>
-            <Form.Item name="responsible" label={t('assessment.responsible')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Form.Item
+              name="responsible"
+              label={t('assessment.responsible')}
+              rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+            >
               <Input maxLength={100} />
             </Form.Item>
           </>
@@ -138,7 +241,12 @@ export function LedgerPanel() {
   const [tier, setTier] = useState<'county' | 'township'>(county ? 'county' : 'township');
   const [township, setTownship] = useState<string | undefined>(county ? undefined : (me.scope.regionCode ?? undefined));
   const [chosen, setChosen] = useState<string | undefined>();
-  const [evidence, setEvidence] = useState<{ title: string; value?: number | null; score?: number; items: Evidence[] } | null>(null);
+  const [evidence, setEvidence] = useState<{
+    title: string;
+    value?: number | null;
+    score?: number;
+    items: Evidence[];
+  } | null>(null);
   const [compare, setCompare] = useState<Row | null>(null);
   const [consequence, setConsequence] = useState<{ row: Row; kind: 'tilt' | 'list' } | null>(null);
   const { busy, run } = useServerAction();
@@ -153,7 +261,13 @@ export function LedgerPanel() {
     enabled: Boolean(scopeCode),
     queryFn: async () => ({
       items: await allPages((cursor) =>
-        unwrap(api.GET('/api/v1/ledgers', { params: { query: { year, tier, limit: 200, ...(scopeCode ? { scopeCode } : {}), ...(cursor ? { cursor } : {}) } } })),
+        unwrap(
+          api.GET('/api/v1/ledgers', {
+            params: {
+              query: { year, tier, limit: 200, ...(scopeCode ? { scopeCode } : {}), ...(cursor ? { cursor } : {}) },
+            },
+          }),
+        ),
       ),
     }),
   });
@@ -166,7 +280,11 @@ export function LedgerPanel() {
   const l = ledger.data;
   const compute = () =>
     run(async () => {
-      const r = await unwrap(api.POST('/api/v1/ledgers', { body: { year, tier, ...(tier === 'township' && scopeCode ? { scopeCode } : {}) } }));
+      const r = await unwrap(
+        api.POST('/api/v1/ledgers', {
+          body: { year, tier, ...(tier === 'township' && scopeCode ? { scopeCode } : {}) },
+        }),
+      );
       setChosen(r.id);
     }, t('item.done'));
   const [computedCount, setComputedCount] = useState(0);
@@ -179,8 +297,21 @@ export function LedgerPanel() {
 
   const columns: ColumnsType<Row> = l
     ? [
-        { title: t('assessment.rank'), dataIndex: 'rank', width: 44, fixed: phone ? 'left' : undefined, sorter: (a, b) => a.rank - b.rank, defaultSortOrder: 'ascend' },
-        { title: t('assessment.org'), dataIndex: 'orgName', width: phone ? 140 : undefined, fixed: phone ? 'left' : undefined, render: (v, r) => <Link to={`/orgs/${r.orgId}`}>{v}</Link> },
+        {
+          title: t('assessment.rank'),
+          dataIndex: 'rank',
+          width: 44,
+          fixed: phone ? 'left' : undefined,
+          sorter: (a, b) => a.rank - b.rank,
+          defaultSortOrder: 'ascend',
+        },
+        {
+          title: t('assessment.org'),
+          dataIndex: 'orgName',
+          width: phone ? 140 : undefined,
+          fixed: phone ? 'left' : undefined,
+          render: (v, r) => <Link to={`/orgs/${r.orgId}`}>{v}</Link>,
+        },
         ...(['political', 'role', 'results'] as const).map((d) => ({
           title: t(`assessment.dimensions.${d}`),
           children: l.scheme.indicators
@@ -199,7 +330,14 @@ export function LedgerPanel() {
                     type="link"
                     size="small"
                     data-testid={`score-${ind.key}`}
-                    onClick={() => setEvidence({ title: `${r.orgName} · ${ind.name}`, value: c?.value, score: c?.score, items: c?.evidence ?? [] })}
+                    onClick={() =>
+                      setEvidence({
+                        title: `${r.orgName} · ${ind.name}`,
+                        value: c?.value,
+                        score: c?.score,
+                        items: c?.evidence ?? [],
+                      })
+                    }
                   >
                     {c?.score ?? 0}
                   </Button>
@@ -207,7 +345,13 @@ export function LedgerPanel() {
               },
             })),
         })),
-        { title: `${t('assessment.yearEnd')}（${l.scheme.finalWeight}%）`, dataIndex: 'yearEnd', width: 56, align: 'right', sorter: (a, b) => a.yearEnd - b.yearEnd },
+        {
+          title: `${t('assessment.yearEnd')}（${l.scheme.finalWeight}%）`,
+          dataIndex: 'yearEnd',
+          width: 56,
+          align: 'right',
+          sorter: (a, b) => a.yearEnd - b.yearEnd,
+        },
         {
           title: `${t('assessment.daily')}（${l.scheme.dailyWeight}%）`,
           dataIndex: 'daily',
@@ -215,13 +359,31 @@ export function LedgerPanel() {
           align: 'right',
           sorter: (a, b) => a.daily - b.daily,
           render: (v, r) => (
-            <Button type="link" size="small" onClick={() => setEvidence({ title: `${r.orgName} · ${t('assessment.daily')}`, items: l.supervision[r.orgId] ?? [] })}>
+            <Button
+              type="link"
+              size="small"
+              onClick={() =>
+                setEvidence({ title: `${r.orgName} · ${t('assessment.daily')}`, items: l.supervision[r.orgId] ?? [] })
+              }
+            >
               {v}
             </Button>
           ),
         },
-        { title: t('assessment.total'), dataIndex: 'total', width: 56, align: 'right', sorter: (a, b) => a.total - b.total, render: (v) => <strong>{v}</strong> },
-        { title: t('assessment.grade'), dataIndex: 'grade', width: 56, render: (v: Row['grade']) => <Tag color={gradeColor[v]}>{t(`assessment.grades.${v}`)}</Tag> },
+        {
+          title: t('assessment.total'),
+          dataIndex: 'total',
+          width: 56,
+          align: 'right',
+          sorter: (a, b) => a.total - b.total,
+          render: (v) => <strong>{v}</strong>,
+        },
+        {
+          title: t('assessment.grade'),
+          dataIndex: 'grade',
+          width: 56,
+          render: (v: Row['grade']) => <Tag color={gradeColor[v]}>{t(`assessment.grades.${v}`)}</Tag>,
+        },
         {
           title: '',
           key: 'act',
@@ -252,7 +414,14 @@ export function LedgerPanel() {
     <>
       <Flex gap={8} wrap align="center" style={{ marginBottom: 12 }} className="lj-no-print">
         {t('assessment.year')}
-        <InputNumber aria-label={t('assessment.year')} min={2015} max={2100} value={year} onChange={(v) => v && setYear(v)} style={{ width: 90 }} />
+        <InputNumber
+          aria-label={t('assessment.year')}
+          min={2015}
+          max={2100}
+          value={year}
+          onChange={(v) => v && setYear(v)}
+          style={{ width: 90 }}
+        />
         <Select
           aria-label={t('assessment.tier')}
           style={{ width: 280 }}
@@ -261,10 +430,14 @@ export function LedgerPanel() {
             setTier(v);
             setChosen(undefined);
           }}
-          options={(county ? (['county', 'township'] as const) : (['township'] as const)).map((x) => ({ value: x, label: t(`assessment.tiers.${x}`) }))}
+          options={(county ? (['county', 'township'] as const) : (['township'] as const)).map((x) => ({
+            value: x,
+            label: t(`assessment.tiers.${x}`),
+          }))}
         />
         {tier === 'township' && county && (
-          <Select aria-label={t('assessment.township')}
+          <Select
+            aria-label={t('assessment.township')}
             style={{ width: 140 }}
             placeholder={t('assessment.township')}
             value={township}
@@ -282,22 +455,37 @@ export function LedgerPanel() {
             style={{ width: 300 }}
             value={ledgerId}
             onChange={setChosen}
-            options={versions.data?.items.map((v) => ({ value: v.id, label: t('assessment.versionLabel', { v: v.version, at: formatDateTime(v.computedAt), by: v.computedBy }) }))}
+            options={versions.data?.items.map((v) => ({
+              value: v.id,
+              label: t('assessment.versionLabel', { v: v.version, at: formatDateTime(v.computedAt), by: v.computedBy }),
+            }))}
           />
         )}
         {canWrite && scopeCode && (
-          <Button icon={<CalculatorOutlined />} loading={busy} onClick={compute} title={t('assessment.computeHint')} data-testid="compute-ledger">
+          <Button
+            icon={<CalculatorOutlined />}
+            loading={busy}
+            onClick={compute}
+            title={t('assessment.computeHint')}
+            data-testid="compute-ledger"
+          >
             {t('assessment.compute')}
           </Button>
         )}
         {canWrite && county && (
-          <Popconfirm title={t('assessment.computeCountyConfirm')} onConfirm={computeCounty} okText={t('assessment.computeCounty')}>
+          <Popconfirm
+            title={t('assessment.computeCountyConfirm')}
+            onConfirm={computeCounty}
+            okText={t('assessment.computeCounty')}
+          >
             <Button loading={busy} data-testid="compute-county-ledgers">
               {t('assessment.computeCounty')}
             </Button>
           </Popconfirm>
         )}
-        {computedCount > 0 && <Typography.Text type="success">{t('assessment.computedCounty', { n: computedCount })}</Typography.Text>}
+        {computedCount > 0 && (
+          <Typography.Text type="success">{t('assessment.computedCounty', { n: computedCount })}</Typography.Text>
+        )}
         {l && (
           <>
             <Button icon={<DownloadOutlined />} href={`/api/v1/ledgers/${l.id}/export.xlsx`} download>
@@ -309,7 +497,11 @@ export function LedgerPanel() {
           </>
         )}
       </Flex>
-      <QueryState loading={versions.isLoading || ledger.isLoading} error={versions.error ?? ledger.error} retry={() => versions.refetch()}>
+      <QueryState
+        loading={versions.isLoading || ledger.isLoading}
+        error={versions.error ?? ledger.error}
+        retry={() => versions.refetch()}
+      >
         {!l ? (
           <Empty description={t(canWrite ? 'assessment.none' : 'assessment.noneReadOnly')} />
         ) : (
@@ -319,7 +511,8 @@ export function LedgerPanel() {
               {t(`assessment.tiers.${l.tier}`).replace(/（.*$/, '')}（{l.periodFrom} ~ {l.periodTo}）
             </Typography.Title>
             <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }}>
-              {l.scheme.name} · {t('assessment.versionLabel', { v: l.version, at: formatDay(l.computedAt), by: l.computedBy })} ·{' '}
+              {l.scheme.name} ·{' '}
+              {t('assessment.versionLabel', { v: l.version, at: formatDay(l.computedAt), by: l.computedBy })} ·{' '}
               {t('assessment.cutoffs', l.scheme.cutoffs)}
             </Typography.Paragraph>
             {/* Every column on the screen and on an A4 landscape sheet, headers and names wrapping; on a phone the
@@ -339,12 +532,34 @@ export function LedgerPanel() {
           </div>
         )}
       </QueryState>
-      {(versions.data?.items.length ?? 0) === 0 && versions.isFetched && canWrite && <Alert style={{ marginTop: 12 }} type="info" showIcon title={t('assessment.computeHint')} />}
-      <EvidenceDrawer open={Boolean(evidence)} title={evidence?.title ?? ''} value={evidence?.value} score={evidence?.score} evidence={evidence?.items ?? []} onClose={() => setEvidence(null)} />
-      <Drawer open={Boolean(compare)} onClose={() => setCompare(null)} title={`${compare?.orgName ?? ''} · ${t('assessment.compare')}`} size={640} destroyOnHidden>
+      {(versions.data?.items.length ?? 0) === 0 && versions.isFetched && canWrite && (
+        <Alert style={{ marginTop: 12 }} type="info" showIcon title={t('assessment.computeHint')} />
+      )}
+      <EvidenceDrawer
+        open={Boolean(evidence)}
+        title={evidence?.title ?? ''}
+        value={evidence?.value}
+        score={evidence?.score}
+        evidence={evidence?.items ?? []}
+        onClose={() => setEvidence(null)}
+      />
+      <Drawer
+        open={Boolean(compare)}
+        onClose={() => setCompare(null)}
+        title={`${compare?.orgName ?? ''} · ${t('assessment.compare')}`}
+        size={640}
+        destroyOnHidden
+      >
         {compare && l && <CompareChart ledger={l} row={compare} />}
       </Drawer>
-      {l && <ConsequenceModal ledger={l} row={consequence?.row ?? null} kind={consequence?.kind ?? null} onClose={() => setConsequence(null)} />}
+      {l && (
+        <ConsequenceModal
+          ledger={l}
+          row={consequence?.row ?? null}
+          kind={consequence?.kind ?? null}
+          onClose={() => setConsequence(null)}
+        />
+      )}
     </>
   );
 }

@@ -21,13 +21,31 @@ export function RectificationPanel() {
   const [note, setNote] = useState('');
   const [on, setOn] = useState(dayjs());
   const { busy, run } = useServerAction();
-  const q = useQuery({ queryKey: ['rectifications', status], queryFn: () => unwrap(api.GET('/api/v1/rectifications', { params: { query: { status } } })) });
+  const q = useQuery({
+    queryKey: ['rectifications', status],
+    queryFn: () => unwrap(api.GET('/api/v1/rectifications', { params: { query: { status } } })),
+  });
   const toggle = (r: Rect, index: number, done: boolean) =>
-    run(() => unwrap(api.POST('/api/v1/rectifications/{id}/tasks/{index}', { params: { path: { id: r.id, index } }, body: { done, version: r.version } })), t('item.done'));
+    run(
+      () =>
+        unwrap(
+          api.POST('/api/v1/rectifications/{id}/tasks/{index}', {
+            params: { path: { id: r.id, index } },
+            body: { done, version: r.version },
+          }),
+        ),
+      t('item.done'),
+    );
   const delist = async () => {
     if (!delisting) return;
     const ok = await run(
-      () => unwrap(api.POST('/api/v1/rectifications/{id}/delist', { params: { path: { id: delisting.id } }, body: { on: on.format('YYYY-MM-DD'), reviewNote: note, version: delisting.version } })),
+      () =>
+        unwrap(
+          api.POST('/api/v1/rectifications/{id}/delist', {
+            params: { path: { id: delisting.id } },
+            body: { on: on.format('YYYY-MM-DD'), reviewNote: note, version: delisting.version },
+          }),
+        ),
       t('item.done'),
     );
     if (ok) setDelisting(null);
@@ -56,39 +74,68 @@ export function RectificationPanel() {
                 title={
                   <Flex gap={8} align="center" wrap>
                     <Link to={`/orgs/${r.orgId}`}>{r.orgName}</Link>
-                    <Tag color={r.status === 'listed' ? 'red' : 'green'}>{r.status === 'listed' ? t('assessment.listed') : t('assessment.delisted')}</Tag>
+                    <Tag color={r.status === 'listed' ? 'red' : 'green'}>
+                      {r.status === 'listed' ? t('assessment.listed') : t('assessment.delisted')}
+                    </Tag>
                   </Flex>
                 }
                 extra={
                   canWrite &&
                   r.status === 'listed' && (
-                    <Button type="primary" size="small" disabled={r.tasks.some((x) => !x.done)} onClick={() => setDelisting(r)}>
+                    <Button
+                      type="primary"
+                      size="small"
+                      disabled={r.tasks.some((x) => !x.done)}
+                      onClick={() => setDelisting(r)}
+                    >
                       {t('assessment.delist')}
                     </Button>
                   )
                 }
               >
                 <Typography.Paragraph>
-                  {t('assessment.listedOn')}：{r.listedOn}　{t('assessment.deadline')}：{r.deadline}　{t('assessment.responsible')}：{r.responsible}
+                  {t('assessment.listedOn')}：{r.listedOn}　{t('assessment.deadline')}：{r.deadline}　
+                  {t('assessment.responsible')}：{r.responsible}
                 </Typography.Paragraph>
                 <Typography.Paragraph>{`${t('assessment.reason')}：${r.reason}`}</Typography.Paragraph>
                 <Typography.Paragraph>{`${t('assessment.plan')}：${r.plan}`}</Typography.Paragraph>
                 <Flex vertical gap={4}>
                   {r.tasks.map((task, i) => (
-                    <Checkbox key={task.text} checked={task.done} disabled={!canWrite || r.status !== 'listed' || busy} onChange={(e) => toggle(r, i, e.target.checked)}>
+                    <Checkbox
+                      key={task.text}
+                      checked={task.done}
+                      disabled={!canWrite || r.status !== 'listed' || busy}
+                      onChange={(e) => toggle(r, i, e.target.checked)}
+                    >
                       {task.text}
                     </Checkbox>
                   ))}
                 </Flex>
-                {r.reviewNote && <Typography.Paragraph style={{ marginTop: 8 }}>{`${t('assessment.reviewNote')}：${r.reviewNote}（${r.delistedOn}）`}</Typography.Paragraph>}
+                {r.reviewNote && (
+                  <Typography.Paragraph
+                    style={{ marginTop: 8 }}
+                  >{`${t('assessment.reviewNote')}：${r.reviewNote}（${r.delistedOn}）`}</Typography.Paragraph>
+                )}
               </Card>
             ))}
           </Flex>
         )}
       </QueryState>
-      <Modal open={Boolean(delisting)} title={`${delisting?.orgName ?? ''} · ${t('assessment.delist')}`} onCancel={() => setDelisting(null)} onOk={delist} okButtonProps={{ disabled: !note.trim() }} confirmLoading={busy}>
+      <Modal
+        open={Boolean(delisting)}
+        title={`${delisting?.orgName ?? ''} · ${t('assessment.delist')}`}
+        onCancel={() => setDelisting(null)}
+        onOk={delist}
+        okButtonProps={{ disabled: !note.trim() }}
+        confirmLoading={busy}
+      >
         <DatePicker value={on} onChange={(d) => d && setOn(d)} style={{ marginBottom: 8 }} />
-        <Input.TextArea rows={3} placeholder={t('assessment.reviewNote')} value={note} onChange={(e) => setNote(e.target.value)} />
+        <Input.TextArea
+          rows={3}
+          placeholder={t('assessment.reviewNote')}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+        />
       </Modal>
     </>
   );

@@ -1,5 +1,19 @@
 import { useQueries, useQuery } from '@tanstack/react-query';
-import { Button, Checkbox, DatePicker, Empty, Flex, Form, Input, InputNumber, Modal, Select, Table, Tag, Typography } from 'antd';
+import {
+  Button,
+  Checkbox,
+  DatePicker,
+  Empty,
+  Flex,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Select,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -29,7 +43,12 @@ export function SupervisionPanel() {
   const pages = useCursorPages();
   const q = useQuery({
     queryKey: ['supervision', pages.cursor],
-    queryFn: () => unwrap(api.GET('/api/v1/supervision-records', { params: { query: { limit: 20, ...(pages.cursor ? { cursor: pages.cursor } : {}) } } })),
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/supervision-records', {
+          params: { query: { limit: 20, ...(pages.cursor ? { cursor: pages.cursor } : {}) } },
+        }),
+      ),
   });
   // Points belong to an indicator of the year's scheme and stay within its weight (the server checks the tier).
   const day = Form.useWatch('on', form) as dayjs.Dayjs | undefined;
@@ -39,16 +58,24 @@ export function SupervisionPanel() {
     enabled: open,
     queryFn: () => unwrap(api.GET('/api/v1/assessment-schemes', { params: { query: { year } } })),
   });
-  const indicators = [...new Map((schemes.data?.items ?? []).flatMap((sc) => sc.indicators).map((i) => [i.key, i])).values()];
+  const indicators = [
+    ...new Map((schemes.data?.items ?? []).flatMap((sc) => sc.indicators).map((i) => [i.key, i])).values(),
+  ];
   // The list names each record's indicator as the schemes do (the key is the scheme's, never shown).
-  const recordYears = [...new Set((q.data?.items ?? []).filter((x) => x.indicator).map((x) => Number(x.supervisedOn.slice(0, 4))))];
+  const recordYears = [
+    ...new Set((q.data?.items ?? []).filter((x) => x.indicator).map((x) => Number(x.supervisedOn.slice(0, 4)))),
+  ];
   const yearSchemes = useQueries({
     queries: recordYears.map((y) => ({
       queryKey: ['assessment-schemes', y],
       queryFn: () => unwrap(api.GET('/api/v1/assessment-schemes', { params: { query: { year: y } } })),
     })),
   });
-  const indicatorName = new Map(yearSchemes.flatMap((s) => s.data?.items ?? []).flatMap((sc) => sc.indicators.map((i): [string, string] => [`${sc.year}:${i.key}`, i.name])));
+  const indicatorName = new Map(
+    yearSchemes
+      .flatMap((s) => s.data?.items ?? [])
+      .flatMap((sc) => sc.indicators.map((i): [string, string] => [`${sc.year}:${i.key}`, i.name])),
+  );
   const orgs = useQuery({
     queryKey: ['orgs', 'search', term],
     enabled: open && term.length > 0,
@@ -113,8 +140,15 @@ export function SupervisionPanel() {
       >
         {/* The day the follow-up happened (a 2020 record is followed up on its own day, not stamped with today's). */}
         <Typography.Text type="secondary">{t('assessment.followUpOn')}</Typography.Text>
-        <DatePicker style={{ display: 'block', margin: '4px 0 12px' }} value={followOn} onChange={(d) => d && setFollowOn(d)} status={followOn.isAfter(dayjs(), 'day') ? 'error' : undefined} />
-        {followOn.isAfter(dayjs(), 'day') && <Typography.Text type="danger">{t('common.notAfterToday', { today: today() })}</Typography.Text>}
+        <DatePicker
+          style={{ display: 'block', margin: '4px 0 12px' }}
+          value={followOn}
+          onChange={(d) => d && setFollowOn(d)}
+          status={followOn.isAfter(dayjs(), 'day') ? 'error' : undefined}
+        />
+        {followOn.isAfter(dayjs(), 'day') && (
+          <Typography.Text type="danger">{t('common.notAfterToday', { today: today() })}</Typography.Text>
+        )}
         <Typography.Text type="secondary" style={{ display: 'block' }}>
           {t('assessment.followUpText')}
         </Typography.Text>
@@ -138,7 +172,11 @@ export function SupervisionPanel() {
           columns={[
             { title: t('assessment.supervisedOn'), dataIndex: 'supervisedOn', width: 110 },
             { title: t('assessment.kind'), dataIndex: 'kind', width: 100, render: (v) => t(`assessment.kinds.${v}`) },
-            { title: t('assessment.org'), dataIndex: 'orgName', render: (v, r) => <Link to={`/orgs/${r.orgId}`}>{v}</Link> },
+            {
+              title: t('assessment.org'),
+              dataIndex: 'orgName',
+              render: (v, r) => <Link to={`/orgs/${r.orgId}`}>{v}</Link>,
+            },
             { title: t('assessment.supervisor'), dataIndex: 'supervisor', width: 120 },
             {
               title: t('assessment.findings'),
@@ -166,7 +204,11 @@ export function SupervisionPanel() {
                 ) : (
                   <Flex vertical align="end">
                     <span>{v > 0 ? `+${v}` : v}</span>
-                    {r.indicator && <Typography.Text type="secondary">{indicatorName.get(`${r.supervisedOn.slice(0, 4)}:${r.indicator}`) ?? ''}</Typography.Text>}
+                    {r.indicator && (
+                      <Typography.Text type="secondary">
+                        {indicatorName.get(`${r.supervisedOn.slice(0, 4)}:${r.indicator}`) ?? ''}
+                      </Typography.Text>
+                    )}
                   </Flex>
                 ),
             },
@@ -191,30 +233,75 @@ export function SupervisionPanel() {
             },
           ]}
         />
-        <CursorPager pages={pages} total={q.data?.total ?? 0} nextCursor={q.data?.nextCursor} testId="supervision-total" />
+        <CursorPager
+          pages={pages}
+          total={q.data?.total ?? 0}
+          nextCursor={q.data?.nextCursor}
+          testId="supervision-total"
+        />
       </QueryState>
-      <Modal open={open} title={t('assessment.addSupervision')} onCancel={() => setOpen(false)} onOk={submit} confirmLoading={busy} destroyOnHidden>
-        <Form form={form} layout="vertical" initialValues={{ kind: 'organizational', on: dayjs(), supervisor: me.displayName }}>
+      <Modal
+        open={open}
+        title={t('assessment.addSupervision')}
+        onCancel={() => setOpen(false)}
+        onOk={submit}
+        confirmLoading={busy}
+        destroyOnHidden
+      >
+        <Form
+          form={form}
+          layout="vertical"
+          initialValues={{ kind: 'organizational', on: dayjs(), supervisor: me.displayName }}
+        >
           <Form.Item name="kind" label={t('assessment.kind')}>
             <Select options={KINDS.map((k) => ({ value: k, label: t(`assessment.kinds.${k}`) }))} />
           </Form.Item>
-          <Form.Item name="orgId" label={t('assessment.org')} rules={[{ required: true, message: t('common.required') }]}>
-            <Select showSearch={{ filterOption: false, onSearch: (v: string) => setTerm(v.trim()) }} options={orgs.data?.items.map((o) => ({ value: o.id, label: o.name }))} />
+          <Form.Item
+            name="orgId"
+            label={t('assessment.org')}
+            rules={[{ required: true, message: t('common.required') }]}
+          >
+            <Select
+              showSearch={{ filterOption: false, onSearch: (v: string) => setTerm(v.trim()) }}
+              options={orgs.data?.items.map((o) => ({ value: o.id, label: o.name }))}
+            />
           </Form.Item>
           <StepDateFields label={t('assessment.supervisedOn')} />
-          <Form.Item name="supervisor" label={t('assessment.supervisor')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Form.Item
+            name="supervisor"
+            label={t('assessment.supervisor')}
+            rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+          >
             <Input maxLength={100} />
           </Form.Item>
-          <Form.Item name="findings" label={t('assessment.findings')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          <Form.Item
+            name="findings"
+            label={t('assessment.findings')}
+            rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+          >
             <Input.TextArea rows={3} maxLength={2000} />
           </Form.Item>
-          <Form.Item name="effect" label={t('assessment.effect')} extra={indicators.length === 0 ? t('assessment.effectNeedsScheme') : undefined}>
+          <Form.Item
+            name="effect"
+            label={t('assessment.effect')}
+            extra={indicators.length === 0 ? t('assessment.effectNeedsScheme') : undefined}
+          >
             <InputNumber min={-100} max={100} disabled={indicators.length === 0} />
           </Form.Item>
           <Form.Item noStyle shouldUpdate={(a, b) => a.effect !== b.effect}>
             {({ getFieldValue }) => (
-              <Form.Item name="indicator" label={t('assessment.indicator')} rules={[{ required: Boolean(getFieldValue('effect')), message: t('common.required') }]}>
-                <Select allowClear options={indicators.map((i) => ({ value: i.key, label: t('assessment.indicatorWeight', { name: i.name, weight: i.weight }) }))} />
+              <Form.Item
+                name="indicator"
+                label={t('assessment.indicator')}
+                rules={[{ required: Boolean(getFieldValue('effect')), message: t('common.required') }]}
+              >
+                <Select
+                  allowClear
+                  options={indicators.map((i) => ({
+                    value: i.key,
+                    label: t('assessment.indicatorWeight', { name: i.name, weight: i.weight }),
+                  }))}
+                />
               </Form.Item>
             )}
           </Form.Item>
@@ -229,7 +316,9 @@ export function SupervisionPanel() {
               ({ getFieldValue }) => ({
                 validator: (_: unknown, d: Dayjs | undefined) => {
                   const on = getFieldValue('on') as Dayjs | undefined;
-                  return d && on && d.isBefore(on, 'day') ? Promise.reject(new Error(t('assessment.deadlineBeforeSupervision'))) : Promise.resolve();
+                  return d && on && d.isBefore(on, 'day')
+                    ? Promise.reject(new Error(t('assessment.deadlineBeforeSupervision')))
+                    : Promise.resolve();
                 },
               }),
             ]}

@@ -26,7 +26,15 @@ function Trend({ data }: { data: Schemas['Cockpit']['trend'] }) {
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 1000) / 10}%`);
 
 /** Where the scope stands at a date: every figure opens the records behind it. */
-export function CockpitPanel({ asOf, data: c, rankingLevel = 'township' }: { asOf: string; data: Schemas['Cockpit']; rankingLevel?: 'township' | 'county' }) {
+export function CockpitPanel({
+  asOf,
+  data: c,
+  rankingLevel = 'township',
+}: {
+  asOf: string;
+  data: Schemas['Cockpit'];
+  rankingLevel?: 'township' | 'county';
+}) {
   const { t } = useTranslation();
   const figure = (key: string, label: string, value: number | string, to?: string, color?: string) => (
     <Col xs={12} md={8} xl={4} key={key}>
@@ -46,19 +54,58 @@ export function CockpitPanel({ asOf, data: c, rankingLevel = 'township' }: { asO
       {c && (
         <>
           <Row gutter={[12, 12]} style={{ marginTop: 16 }}>
-            {(['open', 'in_progress', 'awaiting_confirmation', 'closed'] as const).map((s) => figure(s, t(`itemStatus.${s}`), c.items[s], `/items?status=${s}&asOf=${asOf}`))}
-            {figure('overdue', t('item.overdue'), c.items.overdue, `/items?overdue=true&asOf=${asOf}`, c.items.overdue ? '#c8161d' : undefined)}
-            {figure('closedThisMonth', t('cockpit.closedThisMonth'), c.items.closedThisMonth, `/items?status=closed&asOf=${asOf}`)}
-            {figure('median', t('cockpit.medianDays'), c.items.medianDaysToClose ?? '—', `/items?status=closed&asOf=${asOf}`)}
-            {figure('confirmed', t('cockpit.confirmedShare'), pct(c.items.confirmedShare), `/items?status=closed&asOf=${asOf}`)}
+            {(['open', 'in_progress', 'awaiting_confirmation', 'closed'] as const).map((s) =>
+              figure(s, t(`itemStatus.${s}`), c.items[s], `/items?status=${s}&asOf=${asOf}`),
+            )}
+            {figure(
+              'overdue',
+              t('item.overdue'),
+              c.items.overdue,
+              `/items?overdue=true&asOf=${asOf}`,
+              c.items.overdue ? '#c8161d' : undefined,
+            )}
+            {figure(
+              'closedThisMonth',
+              t('cockpit.closedThisMonth'),
+              c.items.closedThisMonth,
+              `/items?status=closed&asOf=${asOf}`,
+            )}
+            {figure(
+              'median',
+              t('cockpit.medianDays'),
+              c.items.medianDaysToClose ?? '—',
+              `/items?status=closed&asOf=${asOf}`,
+            )}
+            {figure(
+              'confirmed',
+              t('cockpit.confirmedShare'),
+              pct(c.items.confirmedShare),
+              `/items?status=closed&asOf=${asOf}`,
+            )}
             {figure('reopen', t('cockpit.reopenRate'), pct(c.items.reopenRate))}
             {figure('escalations', t('cockpit.escalations'), c.escalations.count, `/items?escalated=true&asOf=${asOf}`)}
-            {figure('registered', t('cockpit.registered'), c.households.registered, `/households?status=registered&asOf=${asOf}`)}
+            {figure(
+              'registered',
+              t('cockpit.registered'),
+              c.households.registered,
+              `/households?status=registered&asOf=${asOf}`,
+            )}
             {figure('people', t('cockpit.people'), c.households.people, `/households?status=registered&asOf=${asOf}`)}
             {c.households.coverageGaps !== null &&
-              figure('gaps', t('cockpit.coverageGaps'), c.households.coverageGaps, `/households?gap=coverage&asOf=${asOf}`, c.households.coverageGaps > 0 ? '#cf1322' : undefined)}
+              figure(
+                'gaps',
+                t('cockpit.coverageGaps'),
+                c.households.coverageGaps,
+                `/households?gap=coverage&asOf=${asOf}`,
+                c.households.coverageGaps > 0 ? '#cf1322' : undefined,
+              )}
             {(['unstable_exited', 'marginal', 'sudden_hardship'] as const).map((m) =>
-              figure(m, t(`households.monitoring.categories.${m}`), c.households.monitored[m], `/households?status=monitored&asOf=${asOf}&monitoringCategory=${m}`),
+              figure(
+                m,
+                t(`households.monitoring.categories.${m}`),
+                c.households.monitored[m],
+                `/households?status=monitored&asOf=${asOf}&monitoringCategory=${m}`,
+              ),
             )}
           </Row>
           <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
@@ -100,19 +147,56 @@ export function CockpitPanel({ asOf, data: c, rankingLevel = 'township' }: { asO
             </Col>
           </Row>
           {c.byTownship.length > 0 && (
-            <Panel small title={t(rankingLevel === 'county' ? 'cockpit.rankingCounty' : 'cockpit.ranking')} style={{ marginTop: 12 }}>
+            <Panel
+              small
+              title={t(rankingLevel === 'county' ? 'cockpit.rankingCounty' : 'cockpit.ranking')}
+              style={{ marginTop: 12 }}
+            >
               <SimpleTable
                 testId="township-ranking"
                 rowKey={(r) => r.regionCode}
                 rows={c.byTownship}
                 columns={[
                   { key: 'rank', title: '#', width: 48, render: (_, i) => i + 1 },
-                  { key: 'name', title: t(rankingLevel === 'county' ? 'cockpit.county' : 'assessment.township'), render: (r) => r.name },
-                  { key: 'overdue', title: t('item.overdue'), align: 'right', render: (r) => r.overdue, sorter: (a, b) => a.overdue - b.overdue },
-                  { key: 'open', title: t('cockpit.openItems'), align: 'right', render: (r) => r.open, sorter: (a, b) => a.open - b.open },
-                  { key: 'closed', title: t('cockpit.closed'), align: 'right', render: (r) => r.closed, sorter: (a, b) => a.closed - b.closed },
-                  { key: 'confirmedShare', title: t('cockpit.confirmedShare'), align: 'right', render: (r) => pct(r.confirmedShare) },
-                  { key: 'registered', title: t('cockpit.registered'), align: 'right', render: (r) => r.registered, sorter: (a, b) => a.registered - b.registered },
+                  {
+                    key: 'name',
+                    title: t(rankingLevel === 'county' ? 'cockpit.county' : 'assessment.township'),
+                    render: (r) => r.name,
+                  },
+                  {
+                    key: 'overdue',
+                    title: t('item.overdue'),
+                    align: 'right',
+                    render: (r) => r.overdue,
+                    sorter: (a, b) => a.overdue - b.overdue,
+                  },
+                  {
+                    key: 'open',
+                    title: t('cockpit.openItems'),
+                    align: 'right',
+                    render: (r) => r.open,
+                    sorter: (a, b) => a.open - b.open,
+                  },
+                  {
+                    key: 'closed',
+                    title: t('cockpit.closed'),
+                    align: 'right',
+                    render: (r) => r.closed,
+                    sorter: (a, b) => a.closed - b.closed,
+                  },
+                  {
+                    key: 'confirmedShare',
+                    title: t('cockpit.confirmedShare'),
+                    align: 'right',
+                    render: (r) => pct(r.confirmedShare),
+                  },
+                  {
+                    key: 'registered',
+                    title: t('cockpit.registered'),
+                    align: 'right',
+                    render: (r) => r.registered,
+                    sorter: (a, b) => a.registered - b.registered,
+                  },
                 ]}
               />
             </Panel>

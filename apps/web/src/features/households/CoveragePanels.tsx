@@ -23,7 +23,13 @@ export function GapsPanel() {
                 <Tag color={g.total ? 'red' : 'green'}>{g.total}</Tag>
               </Flex>
             }
-            extra={g.roles.length > 0 && <Typography.Text type="secondary">{t('households.gaps.needs', { roles: g.roles.map((r) => t(`households.roles.${r}`)).join(' / ') })}</Typography.Text>}
+            extra={
+              g.roles.length > 0 && (
+                <Typography.Text type="secondary">
+                  {t('households.gaps.needs', { roles: g.roles.map((r) => t(`households.roles.${r}`)).join(' / ') })}
+                </Typography.Text>
+              )
+            }
           >
             {g.total === 0 ? (
               <Typography.Text type="secondary">{t('households.gaps.none')}</Typography.Text>
@@ -34,11 +40,16 @@ export function GapsPanel() {
                   dataSource={g.households}
                   renderItem={(h) => (
                     <List.Item>
-                      <Link to={`/households/${h.id}`}>{h.headName}</Link> <Typography.Text type="secondary">{h.regionName}</Typography.Text>
+                      <Link to={`/households/${h.id}`}>{h.headName}</Link>{' '}
+                      <Typography.Text type="secondary">{h.regionName}</Typography.Text>
                     </List.Item>
                   )}
                 />
-                {g.total > g.households.length && <Typography.Text type="secondary">{t('households.gaps.more', { n: g.total - g.households.length })}</Typography.Text>}
+                {g.total > g.households.length && (
+                  <Typography.Text type="secondary">
+                    {t('households.gaps.more', { n: g.total - g.households.length })}
+                  </Typography.Text>
+                )}
               </>
             )}
           </Card>
@@ -51,7 +62,10 @@ export function GapsPanel() {
 /** Each helper's load: households (primary and stacked), still-poor ones, visits lately. */
 export function WorkloadPanel() {
   const { t } = useTranslation();
-  const q = useQuery({ queryKey: ['households', 'workload'], queryFn: () => unwrap(api.GET('/api/v1/helper-workload')) });
+  const q = useQuery({
+    queryKey: ['households', 'workload'],
+    queryFn: () => unwrap(api.GET('/api/v1/helper-workload')),
+  });
   return (
     <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
       <Table<Schemas['HelperWorkload']>
@@ -61,13 +75,28 @@ export function WorkloadPanel() {
         pagination={{ pageSize: 20, showSizeChanger: false, showTotal: (total) => t('common.total', { total }) }}
         locale={{ emptyText: <Empty description={t('households.workload.empty')} /> }}
         columns={[
-          { title: t('households.name'), dataIndex: 'name', render: (v, r) => <Link to={`/households?helper=${r.memberId}`}>{v}</Link> },
+          {
+            title: t('households.name'),
+            dataIndex: 'name',
+            render: (v, r) => <Link to={`/households?helper=${r.memberId}`}>{v}</Link>,
+          },
           { title: t('members.unit'), dataIndex: 'unitName' },
-          { title: t('households.workload.households'), dataIndex: 'households', align: 'right', sorter: (a, b) => a.households - b.households, defaultSortOrder: 'descend' },
+          {
+            title: t('households.workload.households'),
+            dataIndex: 'households',
+            align: 'right',
+            sorter: (a, b) => a.households - b.households,
+            defaultSortOrder: 'descend',
+          },
           { title: t('households.workload.primaries'), dataIndex: 'primaries', align: 'right' },
           { title: t('households.workload.stacked'), dataIndex: 'stacked', align: 'right' },
           { title: t('households.workload.assisted'), dataIndex: 'assisted', align: 'right' },
-          { title: t('households.workload.visits'), dataIndex: 'visits90d', align: 'right', sorter: (a, b) => a.visits90d - b.visits90d },
+          {
+            title: t('households.workload.visits'),
+            dataIndex: 'visits90d',
+            align: 'right',
+            sorter: (a, b) => a.visits90d - b.visits90d,
+          },
           { title: t('households.workload.lastVisit'), dataIndex: 'lastVisitOn', render: (v) => v ?? '—' },
         ]}
       />

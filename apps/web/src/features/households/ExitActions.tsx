@@ -26,7 +26,13 @@ export function ApplyExitButton({ householdId }: { householdId: string }) {
       () =>
         unwrap(
           api.POST('/api/v1/exit-applications', {
-            body: { householdId, source: v.source, appliedOn: day, ...(backdateReason ? { backdateReason } : {}), ...(v.note ? { note: v.note } : {}) },
+            body: {
+              householdId,
+              source: v.source,
+              appliedOn: day,
+              ...(backdateReason ? { backdateReason } : {}),
+              ...(v.note ? { note: v.note } : {}),
+            },
           }),
         ),
       t('item.done'),
@@ -38,10 +44,22 @@ export function ApplyExitButton({ householdId }: { householdId: string }) {
       <Button onClick={() => setOpen(true)} data-testid="exit-apply">
         {t('households.exitActions.apply')}
       </Button>
-      <Modal open={open} title={t('households.exitActions.apply')} onCancel={() => setOpen(false)} onOk={submit} confirmLoading={busy} destroyOnHidden>
+      <Modal
+        open={open}
+        title={t('households.exitActions.apply')}
+        onCancel={() => setOpen(false)}
+        onOk={submit}
+        confirmLoading={busy}
+        destroyOnHidden
+      >
         <Form form={form} layout="vertical" initialValues={{ source: 'household', on: dayjs() }}>
           <Form.Item name="source" label={t('households.exitActions.source')}>
-            <Radio.Group options={(['household', 'village'] as const).map((s) => ({ value: s, label: t(`households.exitActions.sources.${s}`) }))} />
+            <Radio.Group
+              options={(['household', 'village'] as const).map((s) => ({
+                value: s,
+                label: t(`households.exitActions.sources.${s}`),
+              }))}
+            />
           </Form.Item>
           <StepDateFields label={t('households.exitActions.on')} />
           <Form.Item name="note" label={t('households.exitActions.note')}>
@@ -60,19 +78,39 @@ export function ApplyExitButton({ householdId }: { householdId: string }) {
 function VerifierField() {
   const { t } = useTranslation();
   const [term, setTerm] = useState('工作队');
-  const units = useQuery({ queryKey: ['verifier-units', term], queryFn: () => unwrap(api.GET('/api/v1/units', { params: { query: { q: term, limit: 20 } } })) });
-  const people = useQuery({ queryKey: ['verifier-members', term], queryFn: () => unwrap(api.GET('/api/v1/members', { params: { query: { q: term, limit: 20 } } })) });
+  const units = useQuery({
+    queryKey: ['verifier-units', term],
+    queryFn: () => unwrap(api.GET('/api/v1/units', { params: { query: { q: term, limit: 20 } } })),
+  });
+  const people = useQuery({
+    queryKey: ['verifier-members', term],
+    queryFn: () => unwrap(api.GET('/api/v1/members', { params: { query: { q: term, limit: 20 } } })),
+  });
   return (
-    <Form.Item name="verifier" label={t('households.exitActions.verifier')} extra={t('households.exitActions.verifierHint')} rules={[{ required: true, message: t('common.required') }]}>
+    <Form.Item
+      name="verifier"
+      label={t('households.exitActions.verifier')}
+      extra={t('households.exitActions.verifierHint')}
+      rules={[{ required: true, message: t('common.required') }]}
+    >
       <Select
         showSearch={{ filterOption: false, onSearch: (v: string) => setTerm(v.trim()) }}
         loading={units.isLoading || people.isLoading}
         data-testid="exit-verifier"
         options={[
-          { label: t('households.exitActions.verifierUnits'), options: (units.data?.items ?? []).map((u) => ({ value: `unit:${u.id}`, label: `${u.name}（${u.regionName}）` })) },
+          {
+            label: t('households.exitActions.verifierUnits'),
+            options: (units.data?.items ?? []).map((u) => ({
+              value: `unit:${u.id}`,
+              label: `${u.name}（${u.regionName}）`,
+            })),
+          },
           {
             label: t('households.exitActions.verifierPeople'),
-            options: (people.data?.items ?? []).map((m) => ({ value: `member:${m.id}`, label: `${m.name}${m.title ? `（${m.title}）` : ''} · ${m.unitName}` })),
+            options: (people.data?.items ?? []).map((m) => ({
+              value: `member:${m.id}`,
+              label: `${m.name}${m.title ? `（${m.title}）` : ''} · ${m.unitName}`,
+            })),
           },
         ]}
       />
@@ -110,10 +148,22 @@ export function ExitActions({ application }: { application: Application }) {
     const id = application.id;
     const ok = await run(async () => {
       if (action?.kind === 'object') {
-        await unwrap(api.POST('/api/v1/exit-applications/{id}/objections', { params: { path: { id } }, body: { receivedOn: on, ...late, content: v.content, version: application.version } }));
+        await unwrap(
+          api.POST('/api/v1/exit-applications/{id}/objections', {
+            params: { path: { id } },
+            body: { receivedOn: on, ...late, content: v.content, version: application.version },
+          }),
+        );
       } else {
         const to = action?.kind === 'reject' ? 'rejected' : (action?.to as Step);
-        const criteria = to === 'verified' ? CRITERIA.map((c) => ({ criterion: c, met: Boolean(v.criteria?.[c]?.met), evidence: v.criteria?.[c]?.evidence ?? '' })) : undefined;
+        const criteria =
+          to === 'verified'
+            ? CRITERIA.map((c) => ({
+                criterion: c,
+                met: Boolean(v.criteria?.[c]?.met),
+                evidence: v.criteria?.[c]?.evidence ?? '',
+              }))
+            : undefined;
         await unwrap(
           api.POST('/api/v1/exit-applications/{id}/transitions', {
             params: { path: { id } },
@@ -133,12 +183,23 @@ export function ExitActions({ application }: { application: Application }) {
   };
 
   const title =
-    action?.kind === 'reject' ? t('households.exitActions.reject') : action?.kind === 'object' ? t('households.exitActions.object') : action ? t(`households.exitSteps.${action.to}`) : '';
+    action?.kind === 'reject'
+      ? t('households.exitActions.reject')
+      : action?.kind === 'object'
+        ? t('households.exitActions.object')
+        : action
+          ? t(`households.exitSteps.${action.to}`)
+          : '';
   return (
     <>
       <Flex gap={8} wrap style={{ marginTop: 8 }} data-testid="exit-actions">
         {steps.map((to) => (
-          <Button key={to} type="primary" disabled={to === 'announced' && noticeRunning} onClick={() => setAction({ kind: 'step', to })}>
+          <Button
+            key={to}
+            type="primary"
+            disabled={to === 'announced' && noticeRunning}
+            onClick={() => setAction({ kind: 'step', to })}
+          >
             {t('households.exitActions.next', { step: t(`households.exitSteps.${to}`) })}
           </Button>
         ))}
@@ -149,9 +210,32 @@ export function ExitActions({ application }: { application: Application }) {
           </Button>
         )}
       </Flex>
-      {noticeRunning && <Alert style={{ marginTop: 8 }} type="info" showIcon title={t('households.exitActions.noticeRunning', { date: application.noticeEndsOn })} />}
-      <Modal open={Boolean(action)} title={title} onCancel={() => setAction(null)} onOk={submit} confirmLoading={busy} destroyOnHidden width={action?.kind === 'step' && action.to === 'verified' ? 760 : 520}>
-        <Form form={form} layout="vertical" initialValues={{ on: dayjs(), criteria: Object.fromEntries(CRITERIA.map((c) => [c, { met: true, evidence: '' }])) }} preserve={false}>
+      {noticeRunning && (
+        <Alert
+          style={{ marginTop: 8 }}
+          type="info"
+          showIcon
+          title={t('households.exitActions.noticeRunning', { date: application.noticeEndsOn })}
+        />
+      )}
+      <Modal
+        open={Boolean(action)}
+        title={title}
+        onCancel={() => setAction(null)}
+        onOk={submit}
+        confirmLoading={busy}
+        destroyOnHidden
+        width={action?.kind === 'step' && action.to === 'verified' ? 760 : 520}
+      >
+        <Form
+          form={form}
+          layout="vertical"
+          initialValues={{
+            on: dayjs(),
+            criteria: Object.fromEntries(CRITERIA.map((c) => [c, { met: true, evidence: '' }])),
+          }}
+          preserve={false}
+        >
           <StepDateFields label={t('households.exitActions.stepOn', { step: title })} />
           {action?.kind === 'step' && action.to === 'verified' && <VerifierField />}
           {action?.kind === 'step' && action.to === 'verified' && (
@@ -161,7 +245,11 @@ export function ExitActions({ application }: { application: Application }) {
               rowKey={(c) => c}
               dataSource={[...CRITERIA]}
               columns={[
-                { title: t('households.exitActions.criteria'), render: (_, c) => t(`households.exitActions.criteriaNames.${c}`), width: 220 },
+                {
+                  title: t('households.exitActions.criteria'),
+                  render: (_, c) => t(`households.exitActions.criteriaNames.${c}`),
+                  width: 220,
+                },
                 {
                   title: t('households.exitActions.met'),
                   width: 70,
@@ -174,7 +262,11 @@ export function ExitActions({ application }: { application: Application }) {
                 {
                   title: t('households.exitActions.evidence'),
                   render: (_, c) => (
-                    <Form.Item name={['criteria', c, 'evidence']} rules={[{ required: true, whitespace: true, message: t('common.required') }]} style={{ margin: 0 }}>
+                    <Form.Item
+                      name={['criteria', c, 'evidence']}
+                      rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+                      style={{ margin: 0 }}
+                    >
                       <Input maxLength={1000} data-testid={`evidence-${c}`} />
                     </Form.Item>
                   ),
@@ -183,12 +275,20 @@ export function ExitActions({ application }: { application: Application }) {
             />
           )}
           {action?.kind === 'reject' && (
-            <Form.Item name="reason" label={t('households.exitActions.rejectReason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Form.Item
+              name="reason"
+              label={t('households.exitActions.rejectReason')}
+              rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+            >
               <Input.TextArea rows={3} maxLength={1000} />
             </Form.Item>
           )}
           {action?.kind === 'object' && (
-            <Form.Item name="content" label={t('households.exitActions.objection')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+            <Form.Item
+              name="content"
+              label={t('households.exitActions.objection')}
+              rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+            >
               <Input.TextArea rows={3} maxLength={1000} />
             </Form.Item>
           )}

@@ -11,7 +11,8 @@ import { QueryState } from '../../components/QueryState';
 
 type Status = Schemas['ExitApplication']['status'];
 
-export const exitColor = (s: Status) => (s === 'announced' ? 'green' : s === 'rejected' ? 'red' : s === 'in_notice' ? 'orange' : 'blue');
+export const exitColor = (s: Status) =>
+  s === 'announced' ? 'green' : s === 'rejected' ? 'red' : s === 'in_notice' ? 'orange' : 'blue';
 
 /** Exit applications in scope by stage; those in public notice link to the village's printable notice. */
 export function ExitsPanel() {
@@ -21,12 +22,19 @@ export function ExitsPanel() {
   const q = useQuery({
     queryKey: ['households', 'exits', status, pages.cursor],
     queryFn: () =>
-      unwrap(api.GET('/api/v1/exit-applications', { params: { query: { limit: 20, ...(status ? { status } : {}), ...(pages.cursor ? { cursor: pages.cursor } : {}) } } })),
+      unwrap(
+        api.GET('/api/v1/exit-applications', {
+          params: {
+            query: { limit: 20, ...(status ? { status } : {}), ...(pages.cursor ? { cursor: pages.cursor } : {}) },
+          },
+        }),
+      ),
   });
   return (
     <>
       <Flex gap={8} style={{ marginBottom: 16 }}>
-        <Select aria-label={t('households.status')}
+        <Select
+          aria-label={t('households.status')}
           allowClear
           style={{ width: 160 }}
           value={status}
@@ -43,10 +51,18 @@ export function ExitsPanel() {
           pagination={false}
           locale={{ emptyText: <Empty description={t('households.exitList.empty')} /> }}
           columns={[
-            { title: t('households.head'), dataIndex: 'headName', render: (v, r) => <Link to={`/households/${r.householdId}`}>{v}</Link> },
+            {
+              title: t('households.head'),
+              dataIndex: 'headName',
+              render: (v, r) => <Link to={`/households/${r.householdId}`}>{v}</Link>,
+            },
             { title: t('households.village'), dataIndex: 'regionName' },
             { title: t('households.exitActions.on'), dataIndex: 'appliedOn' },
-            { title: t('households.status'), dataIndex: 'status', render: (v: Status) => <Tag color={exitColor(v)}>{t(`households.exitSteps.${v}`)}</Tag> },
+            {
+              title: t('households.status'),
+              dataIndex: 'status',
+              render: (v: Status) => <Tag color={exitColor(v)}>{t(`households.exitSteps.${v}`)}</Tag>,
+            },
             {
               title: t('households.exitList.notice'),
               dataIndex: 'noticeEndsOn',
@@ -54,7 +70,8 @@ export function ExitsPanel() {
                 r.status === 'in_notice' && v ? (
                   <Flex gap={8} align="center">
                     <span>
-                      {r.noticeStartOn} ~ {v}（{t('households.exitList.daysLeft', { n: Math.max(0, daysBetween(today(), v)) })}）
+                      {r.noticeStartOn} ~ {v}（
+                      {t('households.exitList.daysLeft', { n: Math.max(0, daysBetween(today(), v)) })}）
                     </span>
                     <Link to={`/households/notice/${r.regionCode}`}>
                       <Button size="small" icon={<PrinterOutlined />}>

@@ -31,7 +31,16 @@ function upload(file: File, onProgress: (percent: number) => void): Promise<Impo
       if (xhr.status >= 200 && xhr.status < 300) resolve(body as ImportView);
       else {
         const p = (body ?? {}) as Partial<Problem>;
-        reject(new ApiError({ type: 'about:blank', title: p.title ?? '', status: xhr.status, detail: p.detail ?? xhr.statusText, code: p.code ?? 'unknown', requestId: p.requestId ?? '' }));
+        reject(
+          new ApiError({
+            type: 'about:blank',
+            title: p.title ?? '',
+            status: xhr.status,
+            detail: p.detail ?? xhr.statusText,
+            code: p.code ?? 'unknown',
+            requestId: p.requestId ?? '',
+          }),
+        );
       }
     };
     xhr.onerror = () => reject(new Error('network'));
@@ -53,9 +62,14 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
     queryKey: ['household-import', current?.id],
     enabled: Boolean(current),
     queryFn: () => unwrap(api.GET('/api/v1/household-imports/{id}', { params: { path: { id: current?.id ?? '' } } })),
-    refetchInterval: (q) => (q.state.data?.status === 'running' || (!q.state.data && current?.status === 'running') ? 400 : false),
+    refetchInterval: (q) =>
+      q.state.data?.status === 'running' || (!q.state.data && current?.status === 'running') ? 400 : false,
   });
-  const recent = useQuery({ queryKey: ['household-imports'], enabled: open, queryFn: () => unwrap(api.GET('/api/v1/household-imports')) });
+  const recent = useQuery({
+    queryKey: ['household-imports'],
+    enabled: open,
+    queryFn: () => unwrap(api.GET('/api/v1/household-imports')),
+  });
   const view = job.data ?? current;
   const done = view && view.status !== 'running';
   const finished = job.data && job.data.status !== 'running' ? job.data.id : null;
@@ -92,11 +106,19 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
   };
 
   // One bar for the whole import: the upload is the first tenth, the server's phases the rest.
-  const percent = uploading !== null ? Math.round(uploading / 10) : view ? 10 + Math.round((view.progress * 9) / 10) : 0;
+  const percent =
+    uploading !== null ? Math.round(uploading / 10) : view ? 10 + Math.round((view.progress * 9) / 10) : 0;
   const status = view?.status === 'failed' || error ? 'exception' : view?.status === 'completed' ? 'success' : 'active';
 
   return (
-    <Modal open={open} title={t('households.import.title')} onCancel={onClose} footer={null} width={720} destroyOnHidden>
+    <Modal
+      open={open}
+      title={t('households.import.title')}
+      onCancel={onClose}
+      footer={null}
+      width={720}
+      destroyOnHidden
+    >
       <Typography.Paragraph type="secondary">{t('households.import.hint')}</Typography.Paragraph>
       <Flex gap={8} wrap style={{ marginBottom: 16 }}>
         <Button icon={<DownloadOutlined />} href="/api/v1/household-imports/template" download>
@@ -117,7 +139,13 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
                 {t('households.import.pick')}
               </Button>
             </Upload>
-            <Button type="primary" disabled={!file || uploading !== null} loading={uploading !== null} onClick={start} data-testid="import-start">
+            <Button
+              type="primary"
+              disabled={!file || uploading !== null}
+              loading={uploading !== null}
+              onClick={start}
+              data-testid="import-start"
+            >
               {t('households.import.start')}
             </Button>
           </>
@@ -135,14 +163,19 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
       </Flex>
       {file && !current && (
         <Typography.Text>
-          {file.name}（{(file.size / 1024 / 1024).toFixed(1)} MB）· <Typography.Text type="secondary">{t('households.import.limit')}</Typography.Text>
+          {file.name}（{(file.size / 1024 / 1024).toFixed(1)} MB）·{' '}
+          <Typography.Text type="secondary">{t('households.import.limit')}</Typography.Text>
         </Typography.Text>
       )}
       {(uploading !== null || view) && (
         <div data-testid="import-progress" data-status={view?.status ?? 'uploading'} style={{ marginTop: 12 }}>
           <Progress percent={percent} status={status} />
           <Typography.Text type="secondary">
-            {uploading !== null ? `${t('households.import.uploading')} ${uploading}%` : view ? `${t(`households.import.phases.${view.phase}`)} · ${t('households.import.rows', { rows: view.rowsRead })}` : ''}
+            {uploading !== null
+              ? `${t('households.import.uploading')} ${uploading}%`
+              : view
+                ? `${t(`households.import.phases.${view.phase}`)} · ${t('households.import.rows', { rows: view.rowsRead })}`
+                : ''}
           </Typography.Text>
         </div>
       )}
@@ -153,7 +186,11 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
           type="success"
           showIcon
           data-testid="import-result"
-          title={view.duplicateOf ? t('households.import.duplicate', { at: fmt(view.createdAt) }) : t('households.import.completed', { households: view.households, people: view.people })}
+          title={
+            view.duplicateOf
+              ? t('households.import.duplicate', { at: fmt(view.createdAt) })
+              : t('households.import.completed', { households: view.households, people: view.people })
+          }
         />
       )}
       {view?.status === 'failed' && (
@@ -194,9 +231,15 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
                 width: 200,
                 render: (_, r) =>
                   r.status === 'completed' ? (
-                    <Tag color="green">{t('households.import.completed', { households: r.households, people: r.people })}</Tag>
+                    <Tag color="green">
+                      {t('households.import.completed', { households: r.households, people: r.people })}
+                    </Tag>
                   ) : r.status === 'failed' ? (
-                    <Tag color="red">{r.failure === 'interrupted' ? t('households.import.interruptedTag') : t('households.import.errors', { count: r.errorCount })}</Tag>
+                    <Tag color="red">
+                      {r.failure === 'interrupted'
+                        ? t('households.import.interruptedTag')
+                        : t('households.import.errors', { count: r.errorCount })}
+                    </Tag>
                   ) : (
                     <Tag color="blue">{t(`households.import.phases.${r.phase}`)}</Tag>
                   ),

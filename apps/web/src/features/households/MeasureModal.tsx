@@ -10,7 +10,15 @@ import { validValues } from '../../components/validValues';
 import { factDayRules } from '../../components/StepDateFields';
 
 /** Registers an assistance measure: category, the unit that carries it, content, cost and dates. */
-export function MeasureModal({ householdId, open, onClose }: { householdId: string; open: boolean; onClose: () => void }) {
+export function MeasureModal({
+  householdId,
+  open,
+  onClose,
+}: {
+  householdId: string;
+  open: boolean;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
   const [term, setTerm] = useState('');
@@ -46,10 +54,24 @@ export function MeasureModal({ householdId, open, onClose }: { householdId: stri
     }
   };
   return (
-    <Modal open={open} title={t('households.measure.add')} onCancel={onClose} onOk={submit} confirmLoading={busy} destroyOnHidden>
+    <Modal
+      open={open}
+      title={t('households.measure.add')}
+      onCancel={onClose}
+      onOk={submit}
+      confirmLoading={busy}
+      destroyOnHidden
+    >
       <Form form={form} layout="vertical" initialValues={{ startOn: dayjs(), costYuan: 0 }}>
-        <Form.Item name="category" label={t('households.measureCategory')} rules={[{ required: true, message: t('common.required') }]}>
-          <Select showSearch={{ optionFilterProp: 'label' }} options={MEASURE_CATEGORIES.map((c) => ({ value: c, label: t(`households.measureCategories.${c}`) }))} />
+        <Form.Item
+          name="category"
+          label={t('households.measureCategory')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
+          <Select
+            showSearch={{ optionFilterProp: 'label' }}
+            options={MEASURE_CATEGORIES.map((c) => ({ value: c, label: t(`households.measureCategories.${c}`) }))}
+          />
         </Form.Item>
         <Form.Item name="unitId" label={t('members.unit')}>
           <Select
@@ -59,7 +81,11 @@ export function MeasureModal({ householdId, open, onClose }: { householdId: stri
             options={units.data?.items.map((u) => ({ value: u.id, label: u.name }))}
           />
         </Form.Item>
-        <Form.Item name="content" label={t('households.content')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+        <Form.Item
+          name="content"
+          label={t('households.content')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
           <Input.TextArea rows={2} maxLength={1000} />
         </Form.Item>
         <Form.Item name="costYuan" label={t('households.measure.cost')}>

@@ -28,7 +28,14 @@ function IdentifyModal({ candidate, onClose }: { candidate: Candidate | null; on
       () =>
         unwrap(
           api.POST('/api/v1/monitoring-cases', {
-            body: { householdId: candidate.householdId, category: v.category, source: v.source, risk: v.risk, identifiedOn: day, ...(backdateReason ? { backdateReason } : {}) },
+            body: {
+              householdId: candidate.householdId,
+              category: v.category,
+              source: v.source,
+              risk: v.risk,
+              identifiedOn: day,
+              ...(backdateReason ? { backdateReason } : {}),
+            },
           }),
         ),
       t('item.done'),
@@ -37,19 +44,53 @@ function IdentifyModal({ candidate, onClose }: { candidate: Candidate | null; on
   };
   const reasons = candidate?.reasons.map((r) => t(`households.monitoring.reasons.${r}`)).join('、') ?? '';
   return (
-    <Modal open={Boolean(candidate)} title={`${t('households.monitoring.identify')} · ${candidate?.headName ?? ''}`} onCancel={onClose} onOk={submit} confirmLoading={busy} destroyOnHidden>
+    <Modal
+      open={Boolean(candidate)}
+      title={`${t('households.monitoring.identify')} · ${candidate?.headName ?? ''}`}
+      onCancel={onClose}
+      onOk={submit}
+      confirmLoading={busy}
+      destroyOnHidden
+    >
       <Form
         form={form}
         layout="vertical"
-        initialValues={{ category: candidate?.suggestedCategory, source: candidate?.reasons.includes('income_below_line') ? 'data_crosscheck' : 'cadre_visit', risk: reasons, identifiedOn: dayjs() }}
+        initialValues={{
+          category: candidate?.suggestedCategory,
+          source: candidate?.reasons.includes('income_below_line') ? 'data_crosscheck' : 'cadre_visit',
+          risk: reasons,
+          identifiedOn: dayjs(),
+        }}
       >
-        <Form.Item name="category" label={t('households.monitoring.category')} rules={[{ required: true, message: t('common.required') }]}>
-          <Select options={(['unstable_exited', 'marginal', 'sudden_hardship'] as const).map((c) => ({ value: c, label: t(`households.monitoring.categories.${c}`) }))} />
+        <Form.Item
+          name="category"
+          label={t('households.monitoring.category')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
+          <Select
+            options={(['unstable_exited', 'marginal', 'sudden_hardship'] as const).map((c) => ({
+              value: c,
+              label: t(`households.monitoring.categories.${c}`),
+            }))}
+          />
         </Form.Item>
-        <Form.Item name="source" label={t('households.monitoring.source')} rules={[{ required: true, message: t('common.required') }]}>
-          <Select options={(['household_report', 'cadre_visit', 'data_crosscheck'] as const).map((c) => ({ value: c, label: t(`households.monitoring.sources.${c}`) }))} />
+        <Form.Item
+          name="source"
+          label={t('households.monitoring.source')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
+          <Select
+            options={(['household_report', 'cadre_visit', 'data_crosscheck'] as const).map((c) => ({
+              value: c,
+              label: t(`households.monitoring.sources.${c}`),
+            }))}
+          />
         </Form.Item>
-        <Form.Item name="risk" label={t('households.monitoring.risk')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+        <Form.Item
+          name="risk"
+          label={t('households.monitoring.risk')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
           <Input.TextArea rows={2} maxLength={1000} />
         </Form.Item>
         <StepDateFields name="identifiedOn" label={t('households.monitoring.identifiedOn')} />
@@ -75,7 +116,13 @@ function CaseStepModal({ target, onClose }: { target: { c: Case; to: Case['statu
         unwrap(
           api.POST('/api/v1/monitoring-cases/{id}/transitions', {
             params: { path: { id: target.c.id } },
-            body: { to: target.to, on: day, ...(backdateReason ? { backdateReason } : {}), version: target.c.version, ...(v.reason ? { reason: v.reason } : {}) },
+            body: {
+              to: target.to,
+              on: day,
+              ...(backdateReason ? { backdateReason } : {}),
+              version: target.c.version,
+              ...(v.reason ? { reason: v.reason } : {}),
+            },
           }),
         ),
       t('item.done'),
@@ -93,7 +140,11 @@ function CaseStepModal({ target, onClose }: { target: { c: Case; to: Case['statu
     >
       <Form form={form} layout="vertical" initialValues={{ on: dayjs() }}>
         <StepDateFields label={t('households.exitActions.on')} />
-        <Form.Item name="reason" label={t('households.exitActions.note')} rules={[{ required: needsReason, whitespace: true, message: t('common.required') }]}>
+        <Form.Item
+          name="reason"
+          label={t('households.exitActions.note')}
+          rules={[{ required: needsReason, whitespace: true, message: t('common.required') }]}
+        >
           <Input.TextArea rows={2} maxLength={1000} />
         </Form.Item>
       </Form>
@@ -110,7 +161,12 @@ export function MonitoringPanel() {
   const pages = useCursorPages();
   const cases = useQuery({
     queryKey: ['households', 'monitoring', pages.cursor],
-    queryFn: () => unwrap(api.GET('/api/v1/monitoring-cases', { params: { query: { limit: 20, ...(pages.cursor ? { cursor: pages.cursor } : {}) } } })),
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/monitoring-cases', {
+          params: { query: { limit: 20, ...(pages.cursor ? { cursor: pages.cursor } : {}) } },
+        }),
+      ),
   });
   const candidates = useQuery({
     queryKey: ['households', 'monitoring-candidates', year],
@@ -127,16 +183,26 @@ export function MonitoringPanel() {
             pagination={false}
             locale={{ emptyText: <Empty description={t('households.monitoring.noCases')} /> }}
             columns={[
-              { title: t('households.head'), dataIndex: 'headName', render: (v, r) => <Link to={`/households/${r.householdId}`}>{v}</Link> },
+              {
+                title: t('households.head'),
+                dataIndex: 'headName',
+                render: (v, r) => <Link to={`/households/${r.householdId}`}>{v}</Link>,
+              },
               { title: t('households.village'), dataIndex: 'regionName' },
-              { title: t('households.monitoring.category'), dataIndex: 'category', render: (v) => t(`households.monitoring.categories.${v}`) },
+              {
+                title: t('households.monitoring.category'),
+                dataIndex: 'category',
+                render: (v) => t(`households.monitoring.categories.${v}`),
+              },
               { title: t('households.monitoring.risk'), dataIndex: 'risk', ellipsis: true },
               {
                 title: t('households.status'),
                 dataIndex: 'status',
                 render: (v: Case['status'], r) => (
                   <>
-                    <Tag color={v === 'eliminated' ? 'green' : v === 'dropped' ? 'default' : 'orange'}>{t(`households.monitoring.statuses.${v}`)}</Tag>
+                    <Tag color={v === 'eliminated' ? 'green' : v === 'dropped' ? 'default' : 'orange'}>
+                      {t(`households.monitoring.statuses.${v}`)}
+                    </Tag>
                     {r.noticeEndsOn && (v === 'in_notice' || v === 'elimination_in_notice') && (
                       <Typography.Text type="secondary" style={{ whiteSpace: 'nowrap' }}>
                         {t('households.monitoring.noticeUntil', { date: r.noticeEndsOn })}
@@ -151,7 +217,10 @@ export function MonitoringPanel() {
                 render: (_, r) => {
                   // The steps are the server's answer; a review waits for the notice to run its days (the server refuses it before).
                   const { steps, reviewFrom } = r.abilities;
-                  const waiting = (to: Case['status']) => (to === 'township_reviewed' || to === 'elimination_reviewed') && reviewFrom !== null && today() < reviewFrom;
+                  const waiting = (to: Case['status']) =>
+                    (to === 'township_reviewed' || to === 'elimination_reviewed') &&
+                    reviewFrom !== null &&
+                    today() < reviewFrom;
                   return (
                     <Flex gap={4} wrap>
                       {steps.map((to) => (
@@ -160,7 +229,9 @@ export function MonitoringPanel() {
                           size="small"
                           danger={to === 'dropped'}
                           disabled={waiting(to)}
-                          title={waiting(to) ? t('households.monitoring.noticeRunning', { date: reviewFrom }) : undefined}
+                          title={
+                            waiting(to) ? t('households.monitoring.noticeRunning', { date: reviewFrom }) : undefined
+                          }
                           onClick={() => setStep({ c: r, to })}
                         >
                           {t(`households.monitoring.actions.${to}`)}
@@ -172,7 +243,12 @@ export function MonitoringPanel() {
               },
             ]}
           />
-          <CursorPager pages={pages} total={cases.data?.total ?? 0} nextCursor={cases.data?.nextCursor} testId="monitoring-total" />
+          <CursorPager
+            pages={pages}
+            total={cases.data?.total ?? 0}
+            nextCursor={cases.data?.nextCursor}
+            testId="monitoring-total"
+          />
         </QueryState>
       </Card>
       <Card
@@ -181,7 +257,14 @@ export function MonitoringPanel() {
         extra={
           <Flex gap={8} align="center">
             {t('households.monitoring.year')}
-            <InputNumber min={2015} max={2100} value={year} onChange={(v) => v && setYear(v)} style={{ width: 90 }} data-testid="warning-year" />
+            <InputNumber
+              min={2015}
+              max={2100}
+              value={year}
+              onChange={(v) => v && setYear(v)}
+              style={{ width: 90 }}
+              data-testid="warning-year"
+            />
           </Flex>
         }
       >
@@ -193,10 +276,19 @@ export function MonitoringPanel() {
             pagination={{ pageSize: 10, showSizeChanger: false, showTotal: (total) => t('common.total', { total }) }}
             locale={{ emptyText: <Empty description={t('households.monitoring.noCandidates')} /> }}
             columns={[
-              { title: t('households.head'), dataIndex: 'headName', render: (v, r) => <Link to={`/households/${r.householdId}`}>{v}</Link> },
+              {
+                title: t('households.head'),
+                dataIndex: 'headName',
+                render: (v, r) => <Link to={`/households/${r.householdId}`}>{v}</Link>,
+              },
               { title: t('households.village'), dataIndex: 'regionName' },
               { title: t('households.status'), dataIndex: 'status', render: (v) => t(`households.statuses.${v}`) },
-              { title: t('households.perCapita'), dataIndex: 'perCapitaIncome', align: 'right', render: (v, r) => `${v}（${t('households.monitoring.line')} ${r.line}）` },
+              {
+                title: t('households.perCapita'),
+                dataIndex: 'perCapitaIncome',
+                align: 'right',
+                render: (v, r) => `${v}（${t('households.monitoring.line')} ${r.line}）`,
+              },
               {
                 title: t('households.monitoring.risk'),
                 dataIndex: 'reasons',

@@ -11,7 +11,14 @@ import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
 
 type Rule = Schemas['CoverageRule'];
-const KEYS = ['poverty_line', 'monitoring_line', 'exit_notice_days', 'monitoring_notice_days', 'rigid_spending_ratio', 'reopen_window_days'] as const;
+const KEYS = [
+  'poverty_line',
+  'monitoring_line',
+  'exit_notice_days',
+  'monitoring_notice_days',
+  'rigid_spending_ratio',
+  'reopen_window_days',
+] as const;
 
 /** The county's yearly thresholds and its coverage rules (county administrators only). */
 export function SettingsPanel() {
@@ -19,7 +26,10 @@ export function SettingsPanel() {
   const [year, setYear] = useState(dayjs().year());
   const [form] = Form.useForm();
   const { busy, run } = useServerAction();
-  const settings = useQuery({ queryKey: ['settings', year], queryFn: () => unwrap(api.GET('/api/v1/settings', { params: { query: { year } } })) });
+  const settings = useQuery({
+    queryKey: ['settings', year],
+    queryFn: () => unwrap(api.GET('/api/v1/settings', { params: { query: { year } } })),
+  });
   const rules = useQuery({ queryKey: ['coverage-rules'], queryFn: () => unwrap(api.GET('/api/v1/coverage-rules')) });
   const [draft, setDraft] = useState<Rule[]>([]);
   useEffect(() => {
@@ -32,9 +42,13 @@ export function SettingsPanel() {
   const saveSettings = async () => {
     const v = await validValues(form);
     if (!v) return;
-    await run(() => unwrap(api.PUT('/api/v1/settings', { params: { query: { year } }, body: v })), t('households.settings.saved'));
+    await run(
+      () => unwrap(api.PUT('/api/v1/settings', { params: { query: { year } }, body: v })),
+      t('households.settings.saved'),
+    );
   };
-  const saveRules = () => run(() => unwrap(api.PUT('/api/v1/coverage-rules', { body: { rules: draft } })), t('households.settings.saved'));
+  const saveRules = () =>
+    run(() => unwrap(api.PUT('/api/v1/coverage-rules', { body: { rules: draft } })), t('households.settings.saved'));
   const used = new Set(draft.map((r) => r.condition));
   const update = (i: number, patch: Partial<Rule>) => setDraft(draft.map((r, j) => (j === i ? { ...r, ...patch } : r)));
 
@@ -85,7 +99,16 @@ export function SettingsPanel() {
           <Button
             icon={<PlusOutlined />}
             disabled={used.size === COVERAGE_CONDITIONS.length}
-            onClick={() => setDraft([...draft, { condition: COVERAGE_CONDITIONS.find((c) => !used.has(c)) ?? 'cause_illness', roles: ['party_member'], active: true }])}
+            onClick={() =>
+              setDraft([
+                ...draft,
+                {
+                  condition: COVERAGE_CONDITIONS.find((c) => !used.has(c)) ?? 'cause_illness',
+                  roles: ['party_member'],
+                  active: true,
+                },
+              ])
+            }
           >
             {t('households.settings.addRule')}
           </Button>
@@ -106,7 +129,11 @@ export function SettingsPanel() {
                     style={{ width: 320 }}
                     value={v}
                     onChange={(c) => update(i, { condition: c })}
-                    options={COVERAGE_CONDITIONS.map((c) => ({ value: c, label: t(`households.gaps.conditions.${c}`), disabled: c !== v && used.has(c) }))}
+                    options={COVERAGE_CONDITIONS.map((c) => ({
+                      value: c,
+                      label: t(`households.gaps.conditions.${c}`),
+                      disabled: c !== v && used.has(c),
+                    }))}
                   />
                 ),
               },
@@ -123,11 +150,31 @@ export function SettingsPanel() {
                   />
                 ),
               },
-              { title: t('households.settings.active'), dataIndex: 'active', render: (v: boolean, _, i) => <Switch checked={v} onChange={(active) => update(i, { active })} /> },
-              { title: '', key: 'del', render: (_, __, i) => <Button icon={<DeleteOutlined />} aria-label={t('common.cancel')} onClick={() => setDraft(draft.filter((_, j) => j !== i))} /> },
+              {
+                title: t('households.settings.active'),
+                dataIndex: 'active',
+                render: (v: boolean, _, i) => <Switch checked={v} onChange={(active) => update(i, { active })} />,
+              },
+              {
+                title: '',
+                key: 'del',
+                render: (_, __, i) => (
+                  <Button
+                    icon={<DeleteOutlined />}
+                    aria-label={t('common.cancel')}
+                    onClick={() => setDraft(draft.filter((_, j) => j !== i))}
+                  />
+                ),
+              },
             ]}
           />
-          <Button type="primary" style={{ marginTop: 12 }} onClick={saveRules} loading={busy} disabled={draft.some((r) => r.roles.length === 0)}>
+          <Button
+            type="primary"
+            style={{ marginTop: 12 }}
+            onClick={saveRules}
+            loading={busy}
+            disabled={draft.some((r) => r.roles.length === 0)}
+          >
             {t('common.save')}
           </Button>
         </QueryState>

@@ -13,7 +13,15 @@ const CHECKS = ['food', 'clothing', 'education', 'medical', 'housing', 'water', 
  * Records a visit by the household's helpers: what was checked and found, a problem for the branch's list, and
  * the risks that put the household on the early-warning list.
  */
-export function VisitModal({ household, open, onClose }: { household: Schemas['HouseholdDetail']; open: boolean; onClose: () => void }) {
+export function VisitModal({
+  household,
+  open,
+  onClose,
+}: {
+  household: Schemas['HouseholdDetail'];
+  open: boolean;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
   const { busy, run } = useServerAction();
@@ -21,7 +29,11 @@ export function VisitModal({ household, open, onClose }: { household: Schemas['H
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;
-    const risks = { seriousIllness: Boolean(v.seriousIllness), disaster: Boolean(v.disaster), rigidSpending: v.rigidSpending ?? 0 };
+    const risks = {
+      seriousIllness: Boolean(v.seriousIllness),
+      disaster: Boolean(v.disaster),
+      rigidSpending: v.rigidSpending ?? 0,
+    };
     const ok = await run(
       () =>
         unwrap(
@@ -33,7 +45,9 @@ export function VisitModal({ household, open, onClose }: { household: Schemas['H
               checks: v.checks ?? [],
               ...(v.findings?.trim() ? { findings: v.findings } : {}),
               ...(v.measuresAgreed?.trim() ? { measuresAgreed: v.measuresAgreed } : {}),
-              ...(v.problem?.trim() ? { problem: { category: v.problemCategory ?? 'other', description: v.problem } } : {}),
+              ...(v.problem?.trim()
+                ? { problem: { category: v.problemCategory ?? 'other', description: v.problem } }
+                : {}),
               ...(risks.seriousIllness || risks.disaster || risks.rigidSpending > 0 ? { risks } : {}),
             },
           }),
@@ -46,12 +60,31 @@ export function VisitModal({ household, open, onClose }: { household: Schemas['H
     }
   };
   return (
-    <Modal open={open} title={t('households.visit.add')} onCancel={onClose} onOk={submit} confirmLoading={busy} destroyOnHidden>
-      <Form form={form} layout="vertical" initialValues={{ visitedOn: dayjs(), helperIds: helpers.filter((h) => h.primary).map((h) => h.memberId), checks: [...CHECKS] }}>
+    <Modal
+      open={open}
+      title={t('households.visit.add')}
+      onCancel={onClose}
+      onOk={submit}
+      confirmLoading={busy}
+      destroyOnHidden
+    >
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{
+          visitedOn: dayjs(),
+          helperIds: helpers.filter((h) => h.primary).map((h) => h.memberId),
+          checks: [...CHECKS],
+        }}
+      >
         <Form.Item name="visitedOn" label={t('households.exitActions.on')} rules={factDayRules(t)}>
           <DatePicker />
         </Form.Item>
-        <Form.Item name="helperIds" label={t('households.visit.helpers')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="helperIds"
+          label={t('households.visit.helpers')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <Checkbox.Group options={helpers.map((h) => ({ value: h.memberId, label: h.memberName }))} />
         </Form.Item>
         <Form.Item name="checks" label={t('households.visit.checks')}>

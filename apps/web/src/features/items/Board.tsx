@@ -9,7 +9,10 @@ import { QueryState } from '../../components/QueryState';
 /** Items of the caller's scope in columns by status, overdue ones marked: the branch's working board. */
 export function Board() {
   const { t } = useTranslation();
-  const q = useQuery({ queryKey: ['items', 'board'], queryFn: () => unwrap(api.GET('/api/v1/items', { params: { query: { limit: 200 } } })) });
+  const q = useQuery({
+    queryKey: ['items', 'board'],
+    queryFn: () => unwrap(api.GET('/api/v1/items', { params: { query: { limit: 200 } } })),
+  });
   const byStatus = (s: string) => (q.data?.items ?? []).filter((i) => i.status === s);
   return (
     <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>

@@ -18,10 +18,13 @@ export function CombModal(props: { reports: Report[]; open: boolean; onClose: ()
   const [form] = Form.useForm();
   const { busy, run } = useServerAction();
   const orgId: string | undefined = Form.useWatch('orgId', form) ?? props.reports[0]?.orgId ?? undefined;
-  const orgs = [...new Map(props.reports.filter((r) => r.orgId).map((r) => [r.orgId as string, r.orgName ?? ''])).entries()];
+  const orgs = [
+    ...new Map(props.reports.filter((r) => r.orgId).map((r) => [r.orgId as string, r.orgName ?? ''])).entries(),
+  ];
   const groups = useQuery({
     queryKey: ['orgs', 'children', orgId],
-    queryFn: () => unwrap(api.GET('/api/v1/orgs', { params: { query: { parentId: orgId as string, level: 'group', limit: 100 } } })),
+    queryFn: () =>
+      unwrap(api.GET('/api/v1/orgs', { params: { query: { parentId: orgId as string, level: 'group', limit: 100 } } })),
     enabled: props.open && Boolean(orgId),
   });
   const roster = useQuery({
@@ -34,7 +37,9 @@ export function CombModal(props: { reports: Report[]; open: boolean; onClose: ()
       ),
     enabled: props.open && Boolean(orgId),
   });
-  const people = [...new Map((roster.data?.items ?? []).map((m) => [m.memberId, `${m.memberName}（${m.unitName}）`])).entries()];
+  const people = [
+    ...new Map((roster.data?.items ?? []).map((m) => [m.memberId, `${m.memberName}（${m.unitName}）`])).entries(),
+  ];
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;
@@ -86,13 +91,21 @@ export function CombModal(props: { reports: Report[]; open: boolean; onClose: ()
           orgId: orgs[0]?.[0],
           title: `${orgs[0]?.[1] ?? ''}群众反映问题清单（${today.format('YYYY年M月D日')}）`,
           listedOn: today,
-          items: props.reports.map((r) => ({ problem: r.description, category: r.category, dueOn: today.add(15, 'day') })),
+          items: props.reports.map((r) => ({
+            problem: r.description,
+            category: r.category,
+            dueOn: today.add(15, 'day'),
+          })),
         }}
       >
         <Form.Item name="orgId" label={t('lists.org')} rules={[{ required: true, message: t('common.required') }]}>
           <Select options={orgs.map(([id, name]) => ({ value: id, label: name }))} />
         </Form.Item>
-        <Form.Item name="title" label={t('lists.listTitle')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+        <Form.Item
+          name="title"
+          label={t('lists.listTitle')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
           <Input maxLength={200} />
         </Form.Item>
         <Form.Item name="listedOn" label={t('lists.listedOn')} rules={factDayRules(t)}>
@@ -102,7 +115,11 @@ export function CombModal(props: { reports: Report[]; open: boolean; onClose: ()
           {(fields) =>
             fields.map((field, n) => (
               <Card key={field.key} size="small" title={t('lists.item', { no: n + 1 })} style={{ marginBottom: 12 }}>
-                <Form.Item name={[field.name, 'problem']} label={t('lists.ledger.problem')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+                <Form.Item
+                  name={[field.name, 'problem']}
+                  label={t('lists.ledger.problem')}
+                  rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+                >
                   <Input.TextArea rows={2} maxLength={1000} />
                 </Form.Item>
                 <Form.Item name={[field.name, 'category']} label={t('resident.category')}>
@@ -117,7 +134,12 @@ export function CombModal(props: { reports: Report[]; open: boolean; onClose: ()
                   />
                 </Form.Item>
                 <Form.Item name={[field.name, 'memberIds']} label={t('lists.ledger.people')}>
-                  <Select mode="multiple" showSearch={{ optionFilterProp: 'label' }} loading={roster.isLoading} options={people.map(([id, name]) => ({ value: id, label: name }))} />
+                  <Select
+                    mode="multiple"
+                    showSearch={{ optionFilterProp: 'label' }}
+                    loading={roster.isLoading}
+                    options={people.map(([id, name]) => ({ value: id, label: name }))}
+                  />
                 </Form.Item>
                 <Form.Item name={[field.name, 'measures']} label={t('lists.ledger.measures')}>
                   <Input.TextArea rows={2} maxLength={2000} />

@@ -1,5 +1,18 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, DatePicker, Descriptions, Empty, Flex, Form, Input, List, Modal, Select, Typography } from 'antd';
+import {
+  Button,
+  Card,
+  DatePicker,
+  Descriptions,
+  Empty,
+  Flex,
+  Form,
+  Input,
+  List,
+  Modal,
+  Select,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, type Schemas, api, unwrap } from '../../api/client';
@@ -30,7 +43,11 @@ export function DisputeCard({ item }: { item: Schemas['ItemDetail'] }) {
   const roster = useQuery({
     queryKey: ['org', item.orgId, 'memberships', 'mediators'],
     queryFn: () =>
-      unwrap(api.GET('/api/v1/orgs/{id}/memberships', { params: { path: { id: item.orgId }, query: { includeGroups: 'true', limit: 500 } } })),
+      unwrap(
+        api.GET('/api/v1/orgs/{id}/memberships', {
+          params: { path: { id: item.orgId }, query: { includeGroups: 'true', limit: 500 } },
+        }),
+      ),
     enabled: mode === 'session',
   });
   const d = q.data;
@@ -52,13 +69,28 @@ export function DisputeCard({ item }: { item: Schemas['ItemDetail'] }) {
         await unwrap(
           api.POST('/api/v1/items/{id}/dispute/sessions', {
             ...path,
-            body: { heldOn: date(v.heldOn), mediatorIds: v.mediatorIds, notes: v.notes, ...(v.place ? { place: v.place } : {}) },
+            body: {
+              heldOn: date(v.heldOn),
+              mediatorIds: v.mediatorIds,
+              notes: v.notes,
+              ...(v.place ? { place: v.place } : {}),
+            },
           }),
         );
       } else if (mode === 'outcome') {
-        await unwrap(api.POST('/api/v1/items/{id}/dispute/outcome', { ...path, body: { outcome: v.outcome, note: v.note, outcomeOn: date(v.outcomeOn) } }));
+        await unwrap(
+          api.POST('/api/v1/items/{id}/dispute/outcome', {
+            ...path,
+            body: { outcome: v.outcome, note: v.note, outcomeOn: date(v.outcomeOn) },
+          }),
+        );
       } else if (mode === 'followUp') {
-        await unwrap(api.POST('/api/v1/items/{id}/dispute/follow-up', { ...path, body: { checkedOn: date(v.checkedOn), result: v.result } }));
+        await unwrap(
+          api.POST('/api/v1/items/{id}/dispute/follow-up', {
+            ...path,
+            body: { checkedOn: date(v.checkedOn), result: v.result },
+          }),
+        );
       }
     }, t('item.done'));
     if (ok) {
@@ -88,13 +120,19 @@ export function DisputeCard({ item }: { item: Schemas['ItemDetail'] }) {
       ) : (
         <>
           <Descriptions column={1} size="small">
-            <Descriptions.Item label={t('dispute.parties')}>{d.parties.map((p) => (p.role ? `${p.name}（${p.role}）` : p.name)).join('；')}</Descriptions.Item>
+            <Descriptions.Item label={t('dispute.parties')}>
+              {d.parties.map((p) => (p.role ? `${p.name}（${p.role}）` : p.name)).join('；')}
+            </Descriptions.Item>
             <Descriptions.Item label={t('dispute.claims')}>{d.claims}</Descriptions.Item>
             <Descriptions.Item label={t('dispute.outcome')}>
               {d.outcome ? `${t(`dispute.outcomes.${d.outcome}`)}（${d.outcomeOn}）：${d.outcomeNote}` : '—'}
             </Descriptions.Item>
             <Descriptions.Item label={t('dispute.followUp')}>
-              {d.followUpOn ? `${d.followUpOn}：${d.followUpResult}` : d.followUpDueOn ? `${t('dispute.followUpDue')} ${d.followUpDueOn}` : '—'}
+              {d.followUpOn
+                ? `${d.followUpOn}：${d.followUpResult}`
+                : d.followUpDueOn
+                  ? `${t('dispute.followUpDue')} ${d.followUpDueOn}`
+                  : '—'}
             </Descriptions.Item>
           </Descriptions>
           <Typography.Title level={5}>{t('dispute.sessions')}</Typography.Title>
@@ -104,13 +142,29 @@ export function DisputeCard({ item }: { item: Schemas['ItemDetail'] }) {
             locale={{ emptyText: '—' }}
             renderItem={(s) => (
               <List.Item>
-                <List.Item.Meta title={`${s.heldOn}${s.place ? ` · ${s.place}` : ''} · ${t('dispute.mediators')}：${s.mediators.join('、')}`} description={s.notes} />
+                <List.Item.Meta
+                  title={`${s.heldOn}${s.place ? ` · ${s.place}` : ''} · ${t('dispute.mediators')}：${s.mediators.join('、')}`}
+                  description={s.notes}
+                />
               </List.Item>
             )}
           />
         </>
       )}
-      <Modal open={mode !== null} onCancel={() => setMode(null)} onOk={submit} confirmLoading={busy} title={mode ? t(`dispute.${mode === 'session' ? 'addSession' : mode === 'outcome' ? 'setOutcome' : mode === 'followUp' ? 'addFollowUp' : 'register'}`) : ''} destroyOnHidden>
+      <Modal
+        open={mode !== null}
+        onCancel={() => setMode(null)}
+        onOk={submit}
+        confirmLoading={busy}
+        title={
+          mode
+            ? t(
+                `dispute.${mode === 'session' ? 'addSession' : mode === 'outcome' ? 'setOutcome' : mode === 'followUp' ? 'addFollowUp' : 'register'}`,
+              )
+            : ''
+        }
+        destroyOnHidden
+      >
         <Form form={form} layout="vertical">
           {mode === 'register' && (
             <>
@@ -135,7 +189,11 @@ export function DisputeCard({ item }: { item: Schemas['ItemDetail'] }) {
                   mode="multiple"
                   showSearch={{ optionFilterProp: 'label' }}
                   loading={roster.isLoading}
-                  options={[...new Map((roster.data?.items ?? []).map((m) => [m.memberId, `${m.memberName}（${m.unitName}）`])).entries()].map(([value, label]) => ({ value, label }))}
+                  options={[
+                    ...new Map(
+                      (roster.data?.items ?? []).map((m) => [m.memberId, `${m.memberName}（${m.unitName}）`]),
+                    ).entries(),
+                  ].map(([value, label]) => ({ value, label }))}
                 />
               </Form.Item>
               <Form.Item name="notes" label={t('dispute.notes')} rules={req}>

@@ -25,31 +25,34 @@ export function CreateOrgModal(props: { parent: Schemas['OrgDetail']; open: bool
     const v = await validValues(form);
     if (!v) return;
     let created = '';
-    const done = await run(async () => {
-      const { id } = await unwrap(
-        api.POST('/api/v1/orgs', {
-          body: {
-            parentId: props.parent.id,
-            level: v.level,
-            kind: v.special ? 'special' : 'regular',
-            name: v.name,
-            mode: v.mode,
-            anchorType: v.anchorType,
-            anchorName: v.anchorName,
-            mission: v.mission,
-            regionCode: v.regionCode,
-            coveredRegionCodes: [],
-            unitIds: [],
-            establishedOn: v.establishedOn.format('YYYY-MM-DD'),
-            ...(v.approvedOn ? { approvedOn: v.approvedOn.format('YYYY-MM-DD') } : {}),
-            ...(v.approvalDocNo ? { approvalDocNo: v.approvalDocNo } : {}),
-            ...(v.plannedEndOn ? { plannedEndOn: v.plannedEndOn.format('YYYY-MM-DD') } : {}),
-            status: v.activate || v.level === 'group' ? 'active' : 'proposed',
-          },
-        }),
-      );
-      created = id;
-    }, t('create.success', { name: v.name }));
+    const done = await run(
+      async () => {
+        const { id } = await unwrap(
+          api.POST('/api/v1/orgs', {
+            body: {
+              parentId: props.parent.id,
+              level: v.level,
+              kind: v.special ? 'special' : 'regular',
+              name: v.name,
+              mode: v.mode,
+              anchorType: v.anchorType,
+              anchorName: v.anchorName,
+              mission: v.mission,
+              regionCode: v.regionCode,
+              coveredRegionCodes: [],
+              unitIds: [],
+              establishedOn: v.establishedOn.format('YYYY-MM-DD'),
+              ...(v.approvedOn ? { approvedOn: v.approvedOn.format('YYYY-MM-DD') } : {}),
+              ...(v.approvalDocNo ? { approvalDocNo: v.approvalDocNo } : {}),
+              ...(v.plannedEndOn ? { plannedEndOn: v.plannedEndOn.format('YYYY-MM-DD') } : {}),
+              status: v.activate || v.level === 'group' ? 'active' : 'proposed',
+            },
+          }),
+        );
+        created = id;
+      },
+      t('create.success', { name: v.name }),
+    );
     if (done) {
       form.resetFields();
       props.onClose();
@@ -103,7 +106,11 @@ export function CreateOrgModal(props: { parent: Schemas['OrgDetail']; open: bool
         <Form.Item name="mission" label={t('create.mission')} rules={required}>
           <Input.TextArea rows={3} maxLength={2000} />
         </Form.Item>
-        <Form.Item name="regionCode" label={t('create.region')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="regionCode"
+          label={t('create.region')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <Select
             showSearch={{ optionFilterProp: 'label' }}
             loading={regions.isLoading}
@@ -113,7 +120,11 @@ export function CreateOrgModal(props: { parent: Schemas['OrgDetail']; open: bool
               .map((r) => ({ value: r.code, label: `${r.name}（${r.code}）` }))}
           />
         </Form.Item>
-        <Form.Item name="establishedOn" label={t('create.established')} rules={[{ required: true, message: t('common.required') }]}>
+        <Form.Item
+          name="establishedOn"
+          label={t('create.established')}
+          rules={[{ required: true, message: t('common.required') }]}
+        >
           <DatePicker style={{ width: '100%' }} />
         </Form.Item>
         {level !== 'group' && (

@@ -45,10 +45,21 @@ export function EndMembershipModal(props: { membership: Schemas['Membership'] | 
     >
       <Alert type="info" showIcon title={t('end.confirm')} style={{ marginBottom: 16 }} />
       <Form form={form} layout="vertical" initialValues={{ endOn: dayjs() }}>
-        <Form.Item name="endOn" label={t('end.endOn')} rules={[{ required: true, message: t('common.required') }, notAfterTodayRule(t('common.notAfterToday', { today: today() }))]}>
+        <Form.Item
+          name="endOn"
+          label={t('end.endOn')}
+          rules={[
+            { required: true, message: t('common.required') },
+            notAfterTodayRule(t('common.notAfterToday', { today: today() })),
+          ]}
+        >
           <DatePicker style={{ width: '100%' }} />
         </Form.Item>
-        <Form.Item name="endReason" label={t('end.reason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+        <Form.Item
+          name="endReason"
+          label={t('end.reason')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
           <Input.TextArea rows={2} maxLength={500} placeholder={t('end.reasonPlaceholder')} />
         </Form.Item>
       </Form>

@@ -11,7 +11,12 @@ import { factDayRules } from '../../components/StepDateFields';
 type Org = Schemas['OrgDetail'];
 
 /** Links an existing member (searched by name or pinyin initials) into the organization or one of its groups. */
-export function LinkMemberModal(props: { org: Org; groups: Schemas['OrgSummary'][]; open: boolean; onClose: () => void }) {
+export function LinkMemberModal(props: {
+  org: Org;
+  groups: Schemas['OrgSummary'][];
+  open: boolean;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
   const [term, setTerm] = useState('');
@@ -36,7 +41,12 @@ export function LinkMemberModal(props: { org: Org; groups: Schemas['OrgSummary']
         unwrap(
           api.POST('/api/v1/orgs/{id}/memberships', {
             params: { path: { id: v.targetId } },
-            body: { memberId: v.memberId, role: v.role, startOn: v.startOn.format('YYYY-MM-DD'), linkReason: v.linkReason },
+            body: {
+              memberId: v.memberId,
+              role: v.role,
+              startOn: v.startOn.format('YYYY-MM-DD'),
+              linkReason: v.linkReason,
+            },
           }),
         ),
       t('link.success', { name }),
@@ -86,14 +96,22 @@ export function LinkMemberModal(props: { org: Org; groups: Schemas['OrgSummary']
         <Form.Item
           name="role"
           label={t('link.role')}
-          extra={<Typography.Text type="secondary">{target?.level === 'group' ? t('link.roleHintGroup') : t('link.roleHintLeaders')}</Typography.Text>}
+          extra={
+            <Typography.Text type="secondary">
+              {target?.level === 'group' ? t('link.roleHintGroup') : t('link.roleHintLeaders')}
+            </Typography.Text>
+          }
         >
           <Select options={roles.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
         </Form.Item>
         <Form.Item name="startOn" label={t('link.startOn')} rules={factDayRules(t)}>
           <DatePicker style={{ width: '100%' }} />
         </Form.Item>
-        <Form.Item name="linkReason" label={t('link.reason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+        <Form.Item
+          name="linkReason"
+          label={t('link.reason')}
+          rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+        >
           <Input.TextArea rows={2} maxLength={500} placeholder={t('link.reasonPlaceholder')} />
         </Form.Item>
       </Form>

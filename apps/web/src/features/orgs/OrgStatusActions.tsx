@@ -18,7 +18,9 @@ export function OrgStatusActions({ org }: { org: Org }) {
   const [action, setAction] = useState<Action | null>(null);
   const { busy, run } = useServerAction();
   const next = org.abilities.transition
-    ? ORG_TRANSITIONS[org.status].filter((s): s is 'active' | 'rectification' => s === 'active' || s === 'rectification')
+    ? ORG_TRANSITIONS[org.status].filter(
+        (s): s is 'active' | 'rectification' => s === 'active' || s === 'rectification',
+      )
     : [];
   const submit = async () => {
     if (!action) return;
@@ -37,7 +39,12 @@ export function OrgStatusActions({ org }: { org: Org }) {
         await unwrap(
           api.POST('/api/v1/orgs/{id}/dissolve', {
             params: { path: { id: org.id } },
-            body: { dissolvedOn: day, ...(backdateReason ? { backdateReason } : {}), reason: v.reason, version: org.version },
+            body: {
+              dissolvedOn: day,
+              ...(backdateReason ? { backdateReason } : {}),
+              reason: v.reason,
+              version: org.version,
+            },
           }),
         );
       }
@@ -62,7 +69,11 @@ export function OrgStatusActions({ org }: { org: Org }) {
       <Modal
         open={action !== null}
         title={
-          action?.kind === 'dissolve' ? t('statusAction.dissolveTitle', { name: org.name }) : action ? t(`statusAction.to.${action.to}`) : ''
+          action?.kind === 'dissolve'
+            ? t('statusAction.dissolveTitle', { name: org.name })
+            : action
+              ? t(`statusAction.to.${action.to}`)
+              : ''
         }
         onCancel={() => setAction(null)}
         onOk={submit}
@@ -76,10 +87,12 @@ export function OrgStatusActions({ org }: { org: Org }) {
           <Alert type="warning" showIcon title={t('statusAction.dissolveWarning')} style={{ marginBottom: 16 }} />
         )}
         <Form form={form} layout="vertical" initialValues={{ dissolvedOn: dayjs() }}>
-          {action?.kind === 'dissolve' && (
-            <StepDateFields name="dissolvedOn" label={t('org.dissolvedOn')} />
-          )}
-          <Form.Item name="reason" label={action?.kind === 'dissolve' ? t('statusAction.dissolveReason') : t('statusAction.reason')} rules={[{ required: true, whitespace: true, message: t('common.required') }]}>
+          {action?.kind === 'dissolve' && <StepDateFields name="dissolvedOn" label={t('org.dissolvedOn')} />}
+          <Form.Item
+            name="reason"
+            label={action?.kind === 'dissolve' ? t('statusAction.dissolveReason') : t('statusAction.reason')}
+            rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+          >
             <Input.TextArea rows={2} maxLength={500} />
           </Form.Item>
         </Form>
