@@ -267,6 +267,12 @@ describe("DOMAIN §4: organizational life and members' duty records", () => {
     const inbox = (await qiao.get('/feedback-to-home?box=received&open=true')).json().items;
     expect(inbox.map((f: { id: string }) => f.id)).toEqual([sent.json().id]);
     expect(inbox[0]).toMatchObject({ homePartyOrgName: '中共乔端镇供电所支部委员会', acknowledgedOn: null });
+    // The page offers the acknowledgement to the home organization alone, and once.
+    expect(inbox[0].abilities).toEqual({ acknowledge: true });
+    expect(
+      (await baihe.get('/feedback-to-home?box=sent')).json().items.find((f: { id: string }) => f.id === sent.json().id)
+        .abilities,
+    ).toEqual({ acknowledge: false });
     expect((await (await ctx.user('chengjiao')).get('/feedback-to-home?box=received')).json().items).toEqual([]);
     // The branch secretary cannot acknowledge for the home organization.
     expect((await baihe.post(`/feedback-to-home/${sent.json().id}/acknowledge`, { version: 1 })).statusCode).toBe(403);
@@ -279,6 +285,13 @@ describe("DOMAIN §4: organizational life and members' duty records", () => {
         .statusCode,
     ).toBe(204);
     expect((await qiao.get('/feedback-to-home?box=received&open=true')).json().items).toEqual([]);
+    expect(
+      (await qiao.get('/feedback-to-home?box=received'))
+        .json()
+        .items.find((f: { id: string }) => f.id === sent.json().id).abilities,
+    ).toEqual({
+      acknowledge: false,
+    });
     expect((await qiao.post(`/feedback-to-home/${sent.json().id}/acknowledge`, { version: 2 })).json().code).toBe(
       'already_acknowledged',
     );

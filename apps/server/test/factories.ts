@@ -1,3 +1,4 @@
+import type { UnitType } from '@lianjian/shared';
 import type { Db } from '../src/db/index.ts';
 import { newId, nowIso } from '../src/lib/ids.ts';
 import { nameInitials, namePinyin } from '../src/lib/pinyin.ts';
@@ -32,7 +33,7 @@ export async function buildCounty(db: Db) {
     .values(regions.map((r) => ({ ...r, name_initials: nameInitials(r.name), source: 'official' })))
     .execute();
 
-  const unit = async (name: string, type: string, region: string) => {
+  const unit = async (name: string, type: UnitType, region: string) => {
     const id = newId();
     await db
       .insertInto('units')

@@ -16,9 +16,7 @@ const MISSING_ROOMS: Record<string, string[]> = {
   assessment: ['repository', 'policy'],
   audit: ['schemas', 'repository', 'policy'],
   auth: ['schemas', 'service', 'repository', 'policy'],
-  records: ['repository', 'policy'],
   stats: ['service', 'repository', 'policy'],
-  units: ['policy'],
   users: ['repository'],
 };
 
@@ -35,9 +33,7 @@ const SQL_OUTSIDE_REPOSITORIES: Record<string, number> = {
   'households/import.service.ts': 14,
   'items/items.service.ts': 58,
   'orgs/orgs.service.ts': 12,
-  'records/records.service.ts': 21,
   'reports/reports.service.ts': 9,
-  'units/units.service.ts': 14,
   'users/account-requests.service.ts': 11,
   'users/users.service.ts': 13,
 };

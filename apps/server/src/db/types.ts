@@ -1,5 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { RegionLevel } from '@lianjian/shared';
+import type { RegionLevel, UnitType } from '@lianjian/shared';
 
 /**
  * Portable storage conventions (the same migrations run on SQLite and PostgreSQL):
@@ -32,7 +32,7 @@ export interface PartyOrgTable {
 export interface UnitTable {
   id: string;
   name: string;
-  type: string;
+  type: UnitType;
   region_code: string;
   name_initials: string;
   version: number;

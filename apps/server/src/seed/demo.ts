@@ -1,4 +1,4 @@
-import { type HelperRole, type SKILLS, addDays } from '@lianjian/shared';
+import { type HelperRole, type SKILLS, type UnitType, addDays } from '@lianjian/shared';
 import type { Db } from '../db/index.ts';
 import { systemActor } from '../lib/actor.ts';
 import { newId, nowIso } from '../lib/ids.ts';
@@ -50,7 +50,7 @@ export const DEMO_FIGURES = {
 
 type Skill = (typeof SKILLS)[number];
 
-const TOWNSHIP_UNITS: [string, string, Skill[]][] = [
+const TOWNSHIP_UNITS: [string, UnitType, Skill[]][] = [
   ['人民政府', 'party_government', ['agronomy', 'finance', 'roads']],
   ['派出所', 'party_government', ['security', 'law']],
   ['供电所', 'enterprise', ['electricity']],
@@ -62,7 +62,7 @@ const TOWNSHIP_UNITS: [string, string, Skill[]][] = [
   ['农业服务中心', 'public_institution', ['agronomy']],
 ];
 
-const COUNTY_UNITS: [string, string, Skill[]][] = [
+const COUNTY_UNITS: [string, UnitType, Skill[]][] = [
   ['中共南召县委组织部', 'party_government', ['finance']],
   ['南召县公安局', 'party_government', ['security', 'law']],
   ['国网南召县供电公司', 'enterprise', ['electricity']],
@@ -190,8 +190,8 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
   const units: Row<'units'>[] = [];
   const partyOrgs: Row<'party_orgs'>[] = [];
   const unitSkills = new Map<string, Skill[]>();
-  const unitTypes = new Map<string, string>();
-  const addUnit = (name: string, type: string, region: string, skills: Skill[], branch = true) => {
+  const unitTypes = new Map<string, UnitType>();
+  const addUnit = (name: string, type: UnitType, region: string, skills: Skill[], branch = true) => {
     const id = newId();
     units.push({
       id,

@@ -13067,6 +13067,11 @@ export interface components {
             acknowledgedOn: string | null;
             ackNote: string | null;
             version: number;
+            /** @description What the caller may do, as the server would allow it */
+            abilities: {
+                /** @description May acknowledge it for the home organization (once) */
+                acknowledge: boolean;
+            };
         };
         AcknowledgeFeedbackInput: {
             note?: string;
@@ -15445,6 +15450,11 @@ export interface components {
             acknowledgedOn: string | null;
             ackNote: string | null;
             version: number;
+            /** @description What the caller may do, as the server would allow it */
+            abilities: {
+                /** @description May acknowledge it for the home organization (once) */
+                acknowledge: boolean;
+            };
         };
         AcknowledgeFeedback: {
             note?: string;

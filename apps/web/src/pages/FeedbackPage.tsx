@@ -12,7 +12,6 @@ type Feedback = Schemas['FeedbackToHome'];
 
 function FeedbackList({ box }: { box: 'received' | 'sent' }) {
   const { t } = useTranslation();
-  const me = useMe();
   const [openOnly, setOpenOnly] = useState(box === 'received');
   const [acking, setAcking] = useState<Feedback | null>(null);
   const [note, setNote] = useState('');
@@ -55,7 +54,7 @@ function FeedbackList({ box }: { box: 'received' | 'sent' }) {
           renderItem={(f) => (
             <List.Item
               actions={
-                box === 'received' && !f.acknowledgedOn && me.permissions.includes('feedback:acknowledge')
+                f.abilities.acknowledge
                   ? [
                       <Button key="ack" type="primary" size="small" onClick={() => setAcking(f)}>
                         {t('feedback.acknowledge')}

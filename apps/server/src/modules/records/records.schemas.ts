@@ -28,6 +28,9 @@ export const Feedback = z
     acknowledgedOn: z.string().nullable(),
     ackNote: z.string().nullable(),
     version: z.number().int(),
+    abilities: z
+      .object({ acknowledge: z.boolean().describe('May acknowledge it for the home organization (once)') })
+      .describe('What the caller may do, as the server would allow it'),
   })
   .meta({ id: 'FeedbackToHome' });
 

@@ -1,5 +1,10 @@
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
+import type { PartyOrgTable, UnitTable } from '../../db/types.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { contains, startsWith } from '../../lib/like.ts';
+import { afterCursor, type Cursor } from '../../lib/paging.ts';
+import { unitInScope, underRegion } from '../../lib/scope.ts';
 import { type PartyOrgNode, paths, superiors } from './party-org-tree.ts';
 
 const nodesOf = async (db: Executor, county?: string) =>
@@ -30,4 +35,106 @@ export async function placePartyOrgs(db: Executor) {
       .set({ parent_id: parent, path: tree.get(id) ?? null })
       .where('id', '=', id)
       .execute();
+}
+
+export interface UnitFilters {
+  q?: string | undefined;
+  type?: UnitTable['type'] | undefined;
+  regionCode?: string | undefined;
+}
+
+/** A page of the units in scope, by name, with their member counts and the total under the same filters. */
+export async function listUnits(db: Executor, actor: Actor, f: UnitFilters, limit: number, cursor: Cursor | null) {
+  const filtered = () => {
+    let b = db.selectFrom('units as u').where(unitInScope(actor, 'u'));
+    const text = f.q;
+    if (text) b = b.where((eb) => eb.or([contains('u.name', text), startsWith('u.name_initials', text.toLowerCase())]));
+    if (f.type) b = b.where('u.type', '=', f.type);
+    if (f.regionCode) b = b.where(underRegion('u.region_code', f.regionCode));
+    return b;
+  };
+  let rows = filtered()
+    .innerJoin('regions as r', 'r.code', 'u.region_code')
+    .select([
+      'u.id',
+      'u.name',
+      'u.type',
+      'u.region_code',
+      'r.name as region_name',
+      'u.version',
+      sql<number>`(select count(*) from members p where p.unit_id = u.id)`.as('member_count'),
+    ]);
+  if (cursor) rows = rows.where(afterCursor('u.name', 'u.id', cursor, 'asc'));
+  const [list, total] = await Promise.all([
+    rows
+      .orderBy('u.name')
+      .orderBy('u.id')
+      .limit(limit + 1)
+      .execute(),
+    filtered()
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { rows: list, total: Number(total.n) };
+}
+
+/** The duties of these units, by skill. */
+export const dutiesOf = (db: Executor, unitIds: string[]) =>
+  unitIds.length
+    ? db
+        .selectFrom('unit_duties')
+        .select(['unit_id', 'skill'])
+        .where('unit_id', 'in', unitIds)
+        .orderBy('skill')
+        .execute()
+    : Promise.resolve([]);
+
+/** A unit and its duties (each once). */
+export async function insertUnit(tx: Executor, row: Insertable<UnitTable>, duties: readonly string[]) {
+  await tx.insertInto('units').values(row).execute();
+  for (const skill of new Set(duties))
+    await tx
+      .insertInto('unit_duties')
+      .values({ unit_id: row.id as string, skill })
+      .execute();
+}
+
+/** A unit in the actor's scope. */
+export const unitInReach = (db: Executor, actor: Actor, id: string) =>
+  db
+    .selectFrom('units as u')
+    .select(['u.id', 'u.version'])
+    .where('u.id', '=', id)
+    .where(unitInScope(actor, 'u'))
+    .executeTakeFirst();
+
+/** Replaces a unit's duties; answers the ones it had. */
+export async function replaceDuties(tx: Executor, unitId: string, duties: readonly string[]) {
+  const before = (await tx.selectFrom('unit_duties').select('skill').where('unit_id', '=', unitId).execute()).map(
+    (d) => d.skill,
+  );
+  await tx.deleteFrom('unit_duties').where('unit_id', '=', unitId).execute();
+  for (const skill of new Set(duties)) await tx.insertInto('unit_duties').values({ unit_id: unitId, skill }).execute();
+  return before;
+}
+
+export const insertPartyOrg = (tx: Executor, row: Insertable<PartyOrgTable>) =>
+  tx.insertInto('party_orgs').values(row).execute();
+
+/** Formal party organizations under a region (none without one), with their superior's name. */
+export function partyOrgsUnder(db: Executor, regionCode: string | null, q: string | undefined, limit: number) {
+  let b = db
+    .selectFrom('party_orgs as party_orgs')
+    .leftJoin('party_orgs as sup', 'sup.id', 'party_orgs.parent_id')
+    .select([
+      'party_orgs.id',
+      'party_orgs.name',
+      'party_orgs.kind',
+      'party_orgs.region_code',
+      'party_orgs.parent_id',
+      'sup.name as parent_name',
+    ]);
+  b = regionCode === null ? b.where(sql<boolean>`1 = 0`) : b.where(underRegion('party_orgs.region_code', regionCode));
+  if (q) b = b.where(contains('party_orgs.name', q));
+  return b.orderBy('party_orgs.region_code').orderBy('party_orgs.name').limit(limit).execute();
 }

@@ -1,71 +1,42 @@
-import { sql } from 'kysely';
+import { dutiesByName } from '@lianjian/shared';
 import type { z } from 'zod';
 import type { Db } from '../../db/index.ts';
-import type { UnitTable } from '../../db/types.ts';
+import { updateAtVersion } from '../../db/versioned.ts';
 import type { Actor } from '../../lib/actor.ts';
+import { recordReply } from '../../lib/idempotency-claims.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
-import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
+import { decodeCursor, pageOf } from '../../lib/paging.ts';
 import { nameInitials } from '../../lib/pinyin.ts';
 import { forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
-import { dutiesByName } from '@lianjian/shared';
-import { placePartyOrg } from './units.repository.ts';
-import { assertRegionsWithin, unitInScope, underRegion } from '../../lib/scope.ts';
-import { recordReply } from '../../lib/idempotency-claims.ts';
+import { assertRegionsWithin } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import * as policy from './units.policy.ts';
+import * as repo from './units.repository.ts';
 import type { CreatePartyOrg, CreateUnit, UnitDuties, UnitListQuery } from './units.schemas.ts';
-import { contains, startsWith } from '../../lib/like.ts';
+
+/** Units and formal party organizations are the county's and townships' registers, kept by region accounts. */
+const requireRegionAccount = (actor: Actor) => {
+  if (!policy.isRegionAccount(actor))
+    throw forbidden('region_account_required', '单位和党组织名录由县、乡按行政区域授权的账号维护');
+};
 
 export class UnitService {
   constructor(private readonly db: Db) {}
 
   /** Work units in scope, searchable by name and pinyin initials. */
   async list(actor: Actor, q: z.infer<typeof UnitListQuery>) {
-    const filtered = () => {
-      let b = this.db.selectFrom('units as u').where(unitInScope(actor, 'u'));
-      const text = q.q;
-      if (text)
-        b = b.where((eb) => eb.or([contains('u.name', text), startsWith('u.name_initials', text.toLowerCase())]));
-      if (q.type) b = b.where('u.type', '=', q.type);
-      if (q.regionCode) b = b.where(underRegion('u.region_code', q.regionCode));
-      return b;
-    };
-    let rows = filtered()
-      .innerJoin('regions as r', 'r.code', 'u.region_code')
-      .select([
-        'u.id',
-        'u.name',
-        'u.type',
-        'u.region_code',
-        'r.name as region_name',
-        'u.version',
-        sql<number>`(select count(*) from members p where p.unit_id = u.id)`.as('member_count'),
-      ]);
-    const cursor = decodeCursor(q.cursor);
-    if (cursor) rows = rows.where(afterCursor('u.name', 'u.id', cursor, 'asc'));
-    const list = await rows
-      .orderBy('u.name')
-      .orderBy('u.id')
-      .limit(q.limit + 1)
-      .execute();
-    const total = await filtered()
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    const page = pageOf(list, q.limit, Number(total.n), (r) => r.name);
-    const ids = page.items.map((r) => r.id);
-    const duties = ids.length
-      ? await this.db
-          .selectFrom('unit_duties')
-          .select(['unit_id', 'skill'])
-          .where('unit_id', 'in', ids)
-          .orderBy('skill')
-          .execute()
-      : [];
+    const { rows, total } = await repo.listUnits(this.db, actor, q, q.limit, decodeCursor(q.cursor));
+    const page = pageOf(rows, q.limit, total, (r) => r.name);
+    const duties = await repo.dutiesOf(
+      this.db,
+      page.items.map((r) => r.id),
+    );
     return {
       ...page,
       items: page.items.map((r) => ({
         id: r.id,
         name: r.name,
-        type: r.type as UnitTable['type'] as 'enterprise',
+        type: r.type,
         regionCode: r.region_code,
         regionName: r.region_name,
         memberCount: Number(r.member_count),
@@ -91,10 +62,8 @@ export class UnitService {
         created_at: now,
         updated_at: now,
       };
-      await tx.insertInto('units').values(row).execute();
       const duties = input.duties ?? dutiesByName(input.name);
-      for (const skill of new Set(duties))
-        await tx.insertInto('unit_duties').values({ unit_id: row.id, skill }).execute();
+      await repo.insertUnit(tx, row, duties);
       await recordReply(tx, actor.requestId, 201, { id: row.id });
       await recordAudit(tx, actor, {
         action: 'unit.create',
@@ -110,26 +79,10 @@ export class UnitService {
   async setDuties(actor: Actor, id: string, input: z.infer<typeof UnitDuties>) {
     requireRegionAccount(actor);
     await this.db.transaction().execute(async (tx) => {
-      const unit = await tx
-        .selectFrom('units as u')
-        .select(['u.id', 'u.version'])
-        .where('u.id', '=', id)
-        .where(unitInScope(actor, 'u'))
-        .executeTakeFirst();
+      const unit = await repo.unitInReach(tx, actor, id);
       if (!unit) throw notFound('单位');
-      const bumped = await tx
-        .updateTable('units')
-        .set({ version: unit.version + 1, updated_at: nowIso() })
-        .where('id', '=', id)
-        .where('version', '=', input.version)
-        .executeTakeFirst();
-      if (Number(bumped.numUpdatedRows) !== 1) throw versionConflict();
-      const before = (await tx.selectFrom('unit_duties').select('skill').where('unit_id', '=', id).execute()).map(
-        (d) => d.skill,
-      );
-      await tx.deleteFrom('unit_duties').where('unit_id', '=', id).execute();
-      for (const skill of new Set(input.duties))
-        await tx.insertInto('unit_duties').values({ unit_id: id, skill }).execute();
+      if (!(await updateAtVersion(tx, 'units', id, input.version, { updated_at: nowIso() }))) throw versionConflict();
+      const before = await repo.replaceDuties(tx, id, input.duties);
       await recordAudit(tx, actor, {
         action: 'unit.duties',
         entityType: 'unit',
@@ -145,15 +98,8 @@ export class UnitService {
     requireRegionAccount(actor);
     return this.db.transaction().execute(async (tx) => {
       await assertRegionsWithin(tx, actor, [{ path: 'body.regionCode', code: input.regionCode }]);
-      if (input.unitId) {
-        const unit = await tx
-          .selectFrom('units')
-          .select('id')
-          .where('id', '=', input.unitId)
-          .where(unitInScope(actor))
-          .executeTakeFirst();
-        if (!unit) throw invalid('单位不存在', [{ path: 'body.unitId', message: input.unitId }]);
-      }
+      if (input.unitId && !(await repo.unitInReach(tx, actor, input.unitId)))
+        throw invalid('单位不存在', [{ path: 'body.unitId', message: input.unitId }]);
       const row = {
         id: newId(),
         name: input.name,
@@ -161,9 +107,9 @@ export class UnitService {
         region_code: input.regionCode,
         unit_id: input.unitId,
       };
-      await tx.insertInto('party_orgs').values(row).execute();
+      await repo.insertPartyOrg(tx, row);
       // Its superior follows from what it is (a station's branch under its system's county committee), never named.
-      const placed = await placePartyOrg(tx, row.id, input.regionCode.slice(0, 6));
+      const placed = await repo.placePartyOrg(tx, row.id, input.regionCode.slice(0, 6));
       await recordReply(tx, actor.requestId, 201, { id: row.id });
       await recordAudit(tx, actor, {
         action: 'party_org.create',
@@ -177,22 +123,7 @@ export class UnitService {
 
   /** Formal party organizations of the caller's region (home organizations, approving organizations). */
   async partyOrgs(actor: Actor, q: { q?: string; limit: number }) {
-    const prefix = actor.regionCode ?? '';
-    let b = this.db
-      .selectFrom('party_orgs as party_orgs')
-      .leftJoin('party_orgs as sup', 'sup.id', 'party_orgs.parent_id')
-      .select([
-        'party_orgs.id',
-        'party_orgs.name',
-        'party_orgs.kind',
-        'party_orgs.region_code',
-        'party_orgs.parent_id',
-        'sup.name as parent_name',
-      ]);
-    b =
-      actor.regionCode === null ? b.where(sql<boolean>`1 = 0`) : b.where(underRegion('party_orgs.region_code', prefix));
-    if (q.q) b = b.where(contains('party_orgs.name', q.q));
-    const rows = await b.orderBy('party_orgs.region_code').orderBy('party_orgs.name').limit(q.limit).execute();
+    const rows = await repo.partyOrgsUnder(this.db, actor.regionCode, q.q, q.limit);
     return {
       items: rows.map((r) => ({
         id: r.id,
@@ -204,10 +135,4 @@ export class UnitService {
       })),
     };
   }
-}
-
-/** Units and formal party organizations are the county's and townships' registers, kept by region accounts. */
-function requireRegionAccount(actor: Actor) {
-  if (actor.regionCode === null)
-    throw forbidden('region_account_required', '单位和党组织名录由县、乡按行政区域授权的账号维护');
 }
