@@ -164,6 +164,7 @@ describe('DOMAIN §4 rules for temporary organizations', () => {
     const { orgs, members } = ctx.county;
     const cheng = await ctx.user('chengjiao');
     const branch = (await cheng.get(`/orgs/${orgs.chengBranch.id}`)).json();
+    expect(branch.abilities.recordMeeting).toBe(true);
     await cheng.post(`/orgs/${orgs.chengBranch.id}/dissolve`, {
       dissolvedOn: '2021-01-10',
       backdateReason: '补录',
@@ -173,6 +174,8 @@ describe('DOMAIN §4 rules for temporary organizations', () => {
     const after = (await cheng.get(`/orgs/${orgs.chengBranch.id}`)).json();
     expect(after.status).toBe('dissolved');
     expect(after.abilities.linkMember).toBe(false);
+    // Its meetings are read-only now: the page offers no new one, and the server refuses one.
+    expect(after.abilities.recordMeeting).toBe(false);
     const now = (await cheng.get(`/orgs/${orgs.chengBranch.id}/memberships`)).json();
     expect(now.total).toBe(0);
     const then = (await cheng.get(`/orgs/${orgs.chengBranch.id}/memberships?asOf=2020-05-19`)).json();
@@ -185,6 +188,16 @@ describe('DOMAIN §4 rules for temporary organizations', () => {
     const relink = await cheng.post(`/orgs/${orgs.chengBranch.id}/memberships`, link(members.chengOther));
     expect(relink.statusCode).toBe(409);
     expect(relink.json().code).toBe('org_dissolved');
+    const meeting = await cheng.post('/activities', {
+      orgId: orgs.chengBranch.id,
+      kind: 'branch_meeting',
+      heldOn: '2021-01-05',
+      place: '村部',
+      topic: '补录会议',
+      attendance: [],
+      decisions: [],
+    });
+    expect([meeting.statusCode, meeting.json().code]).toEqual([409, 'org_dissolved']);
   });
 
   it('a non-party participant cannot hold a membership', async () => {

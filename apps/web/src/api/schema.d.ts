@@ -14004,6 +14004,8 @@ export interface components {
             endGroupLeaders: boolean;
             transition: boolean;
             dissolve: boolean;
+            /** @description Record a meeting of this organization (its staff, while it is live) */
+            recordMeeting: boolean;
         };
         OrgDetailInput: {
             id: string;
@@ -16387,6 +16389,8 @@ export interface components {
             endGroupLeaders: boolean;
             transition: boolean;
             dissolve: boolean;
+            /** @description Record a meeting of this organization (its staff, while it is live) */
+            recordMeeting: boolean;
         };
         OrgDetail: {
             id: string;

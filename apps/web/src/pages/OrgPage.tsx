@@ -25,7 +25,6 @@ import { Link, useParams } from 'react-router';
 import { type Schemas, api, today, unwrap } from '../api/client';
 import { OrgLifePanel } from '../features/activities/OrgLifePanel';
 import { QueryState } from '../components/QueryState';
-import { useMe } from '../components/me';
 import { CreateOrgModal } from '../features/orgs/CreateOrgModal';
 import { EndMembershipModal } from '../features/orgs/EndMembershipModal';
 import { LinkMemberModal } from '../features/orgs/LinkMemberModal';
@@ -94,7 +93,6 @@ function Roster(props: {
 export function OrgPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
-  const me = useMe();
   const [linkOpen, setLinkOpen] = useState(false);
   const [createOpen, setCreateOpen] = useState(false);
   const [ending, setEnding] = useState<Membership | null>(null);
@@ -176,7 +174,7 @@ export function OrgPage() {
               </Flex>
               <Flex gap={8} wrap className="lj-no-print">
                 {/* Recording a meeting is a secretary's most frequent act: in the header, not a tab away. */}
-                {me.permissions.includes('activities:write') && o.status !== 'dissolved' && (
+                {o.abilities.recordMeeting && (
                   <Link to={`/orgs/${o.id}/meetings/new`}>
                     <Button icon={<CalendarOutlined />} data-testid="record-meeting-top">
                       {t('activity.record')}
@@ -295,12 +293,7 @@ export function OrgPage() {
                   {
                     key: 'life',
                     label: t('activity.tab'),
-                    children: (
-                      <OrgLifePanel
-                        org={o}
-                        canRecord={me.permissions.includes('activities:write') && o.status !== 'dissolved'}
-                      />
-                    ),
+                    children: <OrgLifePanel org={o} canRecord={o.abilities.recordMeeting} />,
                   },
                   {
                     key: 'history',

@@ -1,20 +1,18 @@
-import { type ActivityKind, todayInShanghai } from '@lianjian/shared';
-import { sql } from 'kysely';
+import { todayInShanghai } from '@lianjian/shared';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
 import type { ActivityTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { cleanPhotos, photoIds, storePhotos } from '../../lib/photos.ts';
-import { conflict, invalid, notFound } from '../../lib/problem.ts';
-import { orgInScope } from '../../lib/scope.ts';
+import { conflict, forbidden, invalid, notFound } from '../../lib/problem.ts';
 import { keysetPage } from '../../lib/paging.ts';
 import { factDay } from '../../lib/step-dates.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ItemService } from '../items/items.service.ts';
-import { activeOn } from '../orgs/orgs.repository.ts';
-import { openRemindersUnder } from './activities.repository.ts';
+import * as policy from './activities.policy.ts';
+import * as repo from './activities.repository.ts';
 import type { ActivityListQuery, NewActivity } from './activities.schemas.ts';
 
 /** `2020-01-31` + 1 month → `2020-02-29`: the same day of the month, or the month's last day. */
@@ -26,14 +24,6 @@ export function addMonths(day: string, months: number): string {
   return first.toISOString().slice(0, 10);
 }
 
-/** Which kinds an organization of each level holds: a party group holds group meetings, not branch meetings. */
-const KINDS_BY_LEVEL: Record<string, ActivityKind[]> = {
-  group: ['group_meeting', 'study_session', 'themed_party_day', 'joint_activity', 'onsite_meeting'],
-  branch: ['branch_meeting', 'study_session', 'themed_party_day', 'joint_activity', 'onsite_meeting'],
-  general_branch: ['branch_meeting', 'study_session', 'themed_party_day', 'joint_activity', 'onsite_meeting'],
-  committee: ['branch_meeting', 'study_session', 'themed_party_day', 'joint_activity', 'onsite_meeting'],
-};
-
 /** Organizational life: meetings and study sessions, attendance as of the day, decisions, reminders. */
 export class ActivityService {
   constructor(
@@ -42,52 +32,15 @@ export class ActivityService {
   ) {}
 
   private async org(actor: Actor, orgId: string, db: Executor = this.db) {
-    const org = await db
-      .selectFrom('temporary_orgs as o')
-      .select(['o.id', 'o.name', 'o.level', 'o.status', 'o.path', 'o.parent_id', 'o.established_on', 'o.dissolved_on'])
-      .where('o.id', '=', orgId)
-      .where(orgInScope(actor, 'o'))
-      .executeTakeFirst();
+    const org = await repo.orgInReach(db, actor, orgId);
     if (!org) throw notFound('组织');
     return org;
   }
 
-  /** Who belonged to the organization on that day (memberships as of the day, not as of today). */
-  private async membersOn(db: Executor, orgId: string, on: string) {
-    return db
-      .selectFrom('memberships as m')
-      .innerJoin('members as p', 'p.id', 'm.member_id')
-      .innerJoin('units as u', 'u.id', 'p.unit_id')
-      .select(['m.id as membership_id', 'm.member_id', 'm.role', 'p.name', 'p.name_initials', 'u.name as unit_name'])
-      .where('m.org_id', '=', orgId)
-      .where(activeOn('m', on))
-      .orderBy(
-        sql`case m.role when 'secretary' then 0 when 'deputy_secretary' then 1 when 'group_leader' then 2 when 'committee_member' then 3 else 4 end`,
-      )
-      .orderBy('p.name_initials')
-      .execute();
-  }
-
-  /** Staff of the units linked to the organization on that day who are not its members: joint-activity guests. */
-  private async guestsOn(db: Executor, orgId: string, on: string, exclude: string[]) {
-    let q = db
-      .selectFrom('org_units as ou')
-      .innerJoin('members as p', 'p.unit_id', 'ou.unit_id')
-      .innerJoin('units as u', 'u.id', 'p.unit_id')
-      .select(['p.id as member_id', 'p.name', 'u.name as unit_name'])
-      .where('ou.org_id', '=', orgId)
-      .where('ou.linked_on', '<=', on)
-      .orderBy('u.name')
-      .orderBy('p.name_initials')
-      .limit(300);
-    if (exclude.length) q = q.where('p.id', 'not in', exclude);
-    return q.execute();
-  }
-
   async roster(actor: Actor, orgId: string, on: string) {
     await this.org(actor, orgId);
-    const members = await this.membersOn(this.db, orgId, on);
-    const guests = await this.guestsOn(
+    const members = await repo.membersOn(this.db, orgId, on);
+    const guests = await repo.guestsOn(
       this.db,
       orgId,
       on,
@@ -113,7 +66,8 @@ export class ActivityService {
     return this.db.transaction().execute(async (tx) => {
       const org = await this.org(actor, input.orgId, tx);
       if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
-      if (!(KINDS_BY_LEVEL[org.level] ?? []).includes(input.kind)) {
+      if (!policy.canRecordMeeting(actor, org)) throw forbidden('permission_denied', '无权记录会议');
+      if (!policy.holds(org, input.kind)) {
         throw invalid(
           org.level === 'group'
             ? '党小组召开党小组会，不召开支部委员会或党员大会'
@@ -125,13 +79,13 @@ export class ActivityService {
       if (org.dissolved_on && input.heldOn >= org.dissolved_on) {
         throw invalid('会议日期不在组织存续期内', [{ path: 'body.heldOn', message: org.established_on }]);
       }
-      const roster = await this.membersOn(tx, org.id, input.heldOn);
+      const roster = await repo.membersOn(tx, org.id, input.heldOn);
       const byMember = new Map(roster.map((m) => [m.member_id, m]));
       const guests =
         input.kind === 'joint_activity'
           ? new Set(
               (
-                await this.guestsOn(
+                await repo.guestsOn(
                   tx,
                   org.id,
                   input.heldOn,
@@ -199,7 +153,6 @@ export class ActivityService {
         row.list_id = list.id;
         itemIds = list.itemIds;
       }
-      await tx.insertInto('activities').values(row).execute();
       const attendance = [
         ...roster.map((m) => {
           const a = input.attendance.find((x) => x.memberId === m.member_id);
@@ -221,33 +174,16 @@ export class ActivityService {
             membership_id: null,
           })),
       ];
-      for (let i = 0; i < attendance.length; i += 200)
-        await tx
-          .insertInto('activity_attendance')
-          .values(attendance.slice(i, i + 200))
-          .execute();
       let k = 0;
-      for (const [i, d] of input.decisions.entries()) {
-        await tx
-          .insertInto('activity_decisions')
-          .values({
-            id: newId(),
-            activity_id: row.id,
-            no: i + 1,
-            text: d.text,
-            item_id: d.item ? (itemIds[k++] ?? null) : null,
-          })
-          .execute();
-      }
+      const decisions = input.decisions.map((d, i) => ({
+        id: newId(),
+        activity_id: row.id,
+        no: i + 1,
+        text: d.text,
+        item_id: d.item ? (itemIds[k++] ?? null) : null,
+      }));
+      await repo.insertActivity(tx, row, attendance, decisions);
       await storePhotos(tx, 'activity', row.id, cleaned);
-      if (input.kind === 'group_meeting') {
-        await tx
-          .updateTable('meeting_reminders')
-          .set({ resolved_on: input.heldOn, resolved_by_activity_id: row.id })
-          .where('org_id', '=', org.id)
-          .where('resolved_on', 'is', null)
-          .execute();
-      }
       const created = { id: row.id, listId: row.list_id, itemIds };
       await recordReply(tx, actor.requestId, 201, created);
       await recordAudit(tx, actor, {
@@ -260,28 +196,7 @@ export class ActivityService {
     });
   }
 
-  private summaries(actor: Actor) {
-    return this.db
-      .selectFrom('activities as a')
-      .innerJoin('temporary_orgs as o', 'o.id', 'a.org_id')
-      .where(orgInScope(actor, 'o'))
-      .selectAll('a')
-      .select([
-        'o.name as org_name',
-        sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id and t.status = 'present')`.as(
-          'present',
-        ),
-        sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id and t.status = 'excused')`.as(
-          'excused',
-        ),
-        sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id and t.status = 'absent')`.as(
-          'absent',
-        ),
-        sql<number>`(select count(*) from activity_decisions d where d.activity_id = a.id)`.as('decisions'),
-      ]);
-  }
-
-  private summary(r: Awaited<ReturnType<ReturnType<typeof this.summaries>['execute']>>[number]) {
+  private summary(r: repo.SummaryRow) {
     return {
       id: r.id,
       orgId: r.org_id,
@@ -299,7 +214,7 @@ export class ActivityService {
 
   /** An organization's calendar: its own activities and its party groups', in a date range, newest first, in pages. */
   async list(actor: Actor, q: z.infer<typeof ActivityListQuery>) {
-    let b = this.summaries(actor);
+    let b = repo.summaries(this.db, actor);
     if (q.orgId) {
       const org = await this.org(actor, q.orgId);
       b = b.where('o.path', 'like', `${org.path}%`);
@@ -316,33 +231,17 @@ export class ActivityService {
   }
 
   async get(actor: Actor, id: string) {
-    const r = await this.summaries(actor).where('a.id', '=', id).executeTakeFirst();
+    const r = await repo.summaries(this.db, actor).where('a.id', '=', id).executeTakeFirst();
     if (!r) throw notFound('活动');
-    const [attendance, decisions, host, photos] = await Promise.all([
-      this.db
-        .selectFrom('activity_attendance as t')
-        .innerJoin('members as p', 'p.id', 't.member_id')
-        .innerJoin('units as u', 'u.id', 'p.unit_id')
-        .select(['t.member_id', 'p.name', 'u.name as unit_name', 't.status', 't.reason', 't.membership_id'])
-        .where('t.activity_id', '=', id)
-        .orderBy(sql`case when t.membership_id is null then 1 else 0 end`)
-        .orderBy('p.name_initials')
-        .execute(),
-      this.db
-        .selectFrom('activity_decisions as d')
-        .leftJoin('items as i', 'i.id', 'd.item_id')
-        .select(['d.no', 'd.text', 'd.item_id', 'i.no as item_no', 'i.status as item_status'])
-        .where('d.activity_id', '=', id)
-        .orderBy('d.no')
-        .execute(),
-      r.host_member_id
-        ? this.db.selectFrom('members').select('name').where('id', '=', r.host_member_id).executeTakeFirst()
-        : undefined,
+    const [attendance, decisions, hostName, photos] = await Promise.all([
+      repo.attendanceOf(this.db, id),
+      repo.decisionsOf(this.db, id),
+      r.host_member_id ? repo.memberName(this.db, r.host_member_id) : null,
       photoIds(this.db, 'activity', [id]),
     ]);
     return {
       ...this.summary(r),
-      hostName: host?.name ?? null,
+      hostName,
       agenda: r.agenda,
       minutes: r.minutes,
       listId: r.list_id,
@@ -372,30 +271,7 @@ export class ActivityService {
    * the last one was raised. Recording a group meeting resolves them. Returns how many were raised.
    */
   async runReminders(asOf = todayInShanghai(), db: Executor = this.db): Promise<number> {
-    const groups = await db
-      .selectFrom('temporary_orgs as o')
-      .select(['o.id', 'o.established_on', 'o.meeting_period_months'])
-      .select([
-        sql<
-          string | null
-        >`(select max(a.held_on) from activities a where a.org_id = o.id and a.kind = 'group_meeting' and a.held_on <= ${asOf})`.as(
-          'last_met',
-        ),
-        sql<
-          string | null
-        >`(select max(r.raised_on) from meeting_reminders r where r.org_id = o.id and r.resolved_on is null)`.as(
-          'last_raised',
-        ),
-        sql<
-          string | null
-        >`(select max(r.due_on) from meeting_reminders r where r.org_id = o.id and r.resolved_on is null)`.as(
-          'last_due',
-        ),
-      ])
-      .where('o.level', '=', 'group')
-      .where('o.status', 'in', ['active', 'rectification'])
-      .where('o.established_on', '<=', asOf)
-      .execute();
+    const groups = await repo.groupsForReminders(db, asOf);
     let raised = 0;
     for (const g of groups) {
       const period = g.meeting_period_months ?? 1;
@@ -407,18 +283,15 @@ export class ActivityService {
         due = addMonths(g.last_met ?? g.established_on, period);
         if (asOf <= due) continue;
       }
-      await db
-        .insertInto('meeting_reminders')
-        .values({
-          id: newId(),
-          org_id: g.id,
-          last_met_on: g.last_met,
-          due_on: due,
-          raised_on: asOf,
-          resolved_on: null,
-          resolved_by_activity_id: null,
-        })
-        .execute();
+      await repo.insertReminder(db, {
+        id: newId(),
+        org_id: g.id,
+        last_met_on: g.last_met,
+        due_on: due,
+        raised_on: asOf,
+        resolved_on: null,
+        resolved_by_activity_id: null,
+      });
       raised++;
     }
     return raised;
@@ -430,7 +303,7 @@ export class ActivityService {
    */
   async meetingsDue(actor: Actor) {
     if (!actor.orgPath) return [];
-    const rows = await openRemindersUnder(this.db, actor.orgPath, 50);
+    const rows = await repo.openRemindersUnder(this.db, actor.orgPath, 50);
     return rows.map((r) => ({
       itemId: null,
       orgId: r.org_id,
@@ -447,23 +320,7 @@ export class ActivityService {
     f: { all?: boolean; orgId?: string | undefined; limit?: number; cursor?: string | undefined } = {},
   ) {
     const under = f.orgId ? (await this.org(actor, f.orgId)).path : null;
-    let q = this.db
-      .selectFrom('meeting_reminders as r')
-      .innerJoin('temporary_orgs as o', 'o.id', 'r.org_id')
-      .leftJoin('temporary_orgs as p', 'p.id', 'o.parent_id')
-      .select([
-        'r.id',
-        'r.org_id',
-        'o.name',
-        'p.name as parent_name',
-        'r.last_met_on',
-        'r.due_on',
-        'r.raised_on',
-        'r.resolved_on',
-      ])
-      .where(orgInScope(actor, 'o'));
-    if (!f.all) q = q.where('r.resolved_on', 'is', null);
-    if (under) q = q.where('o.path', 'like', `${under}%`);
+    const q = repo.remindersInScope(this.db, actor, { all: f.all, under });
     return keysetPage(
       q,
       { sort: 'r.raised_on', id: 'r.id', dir: 'desc', limit: f.limit, cursor: f.cursor },
@@ -487,11 +344,8 @@ export class ActivityService {
     await this.db.transaction().execute(async (tx) => {
       const org = await this.org(actor, orgId, tx);
       if (org.level !== 'group') throw invalid('只有党小组设定会议周期', [{ path: 'params.id', message: org.level }]);
-      await tx
-        .updateTable('temporary_orgs')
-        .set((eb) => ({ meeting_period_months: months, version: eb('version', '+', 1), updated_at: nowIso() }))
-        .where('id', '=', orgId)
-        .execute();
+      if (!policy.canSetMeetingPeriod(actor, org)) throw forbidden('permission_denied', '无权设定会议周期');
+      await repo.setMeetingPeriod(tx, orgId, months);
       await recordAudit(tx, actor, {
         action: 'org.meeting_period',
         entityType: 'temporary_org',

@@ -50,6 +50,7 @@ export const OrgAbilities = z
       .describe('End the membership of a group leader in one of its party groups: the branch above the groups'),
     transition: z.boolean(),
     dissolve: z.boolean(),
+    recordMeeting: z.boolean().describe('Record a meeting of this organization (its staff, while it is live)'),
   })
   .meta({ id: 'OrgAbilities' });
 

@@ -17,6 +17,7 @@ import { recordReply } from '../../lib/idempotency-claims.ts';
 import { factDay, notAfterToday, stepDay } from '../../lib/step-dates.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as policy from './orgs.policy.ts';
+import { canRecordMeeting } from '../activities/activities.policy.ts';
 import * as repo from './orgs.repository.ts';
 import type {
   CreateMembership,
@@ -157,6 +158,7 @@ export class OrgService {
             : policy.canEndMembership(actor, org) && leads.has(org.id),
         transition: policy.canTransition(actor, org, leads),
         dissolve: policy.canDissolve(actor, org, leads),
+        recordMeeting: canRecordMeeting(actor, org),
       },
     };
   }

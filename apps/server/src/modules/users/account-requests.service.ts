@@ -11,7 +11,6 @@ import {
   changeNeedsApproval,
   needsSecondPerson,
 } from '@lianjian/shared';
-import { type SqlBool, sql } from 'kysely';
 import { type Db, type Executor, isUniqueViolation } from '../../db/index.ts';
 import type { AccountRequestTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -19,12 +18,12 @@ import type { DataCipher } from '../../lib/crypto.ts';
 import { newId } from '../../lib/ids.ts';
 import { generatePassword, hashPassword } from '../../lib/passwords.ts';
 import { Problem, conflict, forbidden, notFound, versionConflict } from '../../lib/problem.ts';
-import { underRegion } from '../../lib/scope.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { AccountRequestView, FileAccountRequestInput } from './account-requests.schemas.ts';
 import { canCancel, canDecide, canFile, isOwnAccount, requestAbilities } from './users.policy.ts';
 import { checkAccountShape, regionOf } from './account-shape.ts';
+import * as repo from './users.repository.ts';
 import type { CreateUser, UserService } from './users.service.ts';
 import { keysetPage } from '../../lib/paging.ts';
 
@@ -72,25 +71,7 @@ async function namesOf(db: Executor, states: AccountState[]) {
     ids('actingPartyOrgId'),
     ids('memberId'),
   ];
-  const map = (rows: { id: string; name: string }[]) => new Map(rows.map((r) => [r.id, r.name]));
-  return {
-    region: map(
-      regions.length
-        ? await db.selectFrom('regions').select(['code as id', 'name']).where('code', 'in', regions).execute()
-        : [],
-    ),
-    org: map(
-      orgs.length ? await db.selectFrom('temporary_orgs').select(['id', 'name']).where('id', 'in', orgs).execute() : [],
-    ),
-    committee: map(
-      committees.length
-        ? await db.selectFrom('party_orgs').select(['id', 'name']).where('id', 'in', committees).execute()
-        : [],
-    ),
-    member: map(
-      members.length ? await db.selectFrom('members').select(['id', 'name']).where('id', 'in', members).execute() : [],
-    ),
-  };
+  return repo.namesOf(db, { regions, orgs, committees, members });
 }
 type Names = Awaited<ReturnType<typeof namesOf>>;
 
@@ -114,16 +95,6 @@ export class AccountRequestService {
     private readonly cipher: DataCipher,
     private readonly users: UserService,
   ) {}
-
-  private rows(actor: Actor, db: Executor = this.db) {
-    return db
-      .selectFrom('account_requests as ar')
-      .innerJoin('users as rq', 'rq.id', 'ar.requested_by')
-      .leftJoin('users as dc', 'dc.id', 'ar.decided_by')
-      .selectAll('ar')
-      .select(['rq.display_name as requested_by_name', 'dc.display_name as decided_by_name'])
-      .where(actor.regionCode === null ? sql<SqlBool>`1 = 0` : underRegion('ar.region_code', actor.regionCode));
-  }
 
   /** Requests as their requester and approvers see them: everything an approval would grant, named. */
   private async views(actor: Actor, rows: Row[], db: Executor = this.db): Promise<AccountRequestView[]> {
@@ -182,7 +153,7 @@ export class AccountRequestService {
     actor: Actor,
     q: { status?: AccountRequestStatus | undefined; limit?: number; cursor?: string | undefined },
   ) {
-    let b = this.rows(actor);
+    let b = repo.requestsInScope(this.db, actor);
     if (q.status) b = b.where('ar.status', '=', q.status);
     return keysetPage(
       b,
@@ -193,7 +164,7 @@ export class AccountRequestService {
   }
 
   async get(actor: Actor, id: string, db: Executor = this.db): Promise<AccountRequestView> {
-    const r = await this.rows(actor, db).where('ar.id', '=', id).executeTakeFirst();
+    const r = await repo.requestsInScope(db, actor).where('ar.id', '=', id).executeTakeFirst();
     if (!r) throw notFound('账号申请');
     return (await this.views(actor, [r], db))[0] as AccountRequestView;
   }
@@ -234,16 +205,12 @@ export class AccountRequestService {
         decision_reason: null,
         version: 1,
       };
-      await tx
-        .insertInto('account_requests')
-        .values(row)
-        .execute()
-        .catch((e: unknown) => {
-          if (!isUniqueViolation(e)) throw e;
-          throw input.kind === 'create'
-            ? conflict('username_taken', '该用户名已有待审批的开设申请')
-            : conflict('request_pending', '该账号已有待审批的申请，请先等待审批或撤回');
-        });
+      await repo.insertRequest(tx, row).catch((e: unknown) => {
+        if (!isUniqueViolation(e)) throw e;
+        throw input.kind === 'create'
+          ? conflict('username_taken', '该用户名已有待审批的开设申请')
+          : conflict('request_pending', '该账号已有待审批的申请，请先等待审批或撤回');
+      });
       await recordAudit(tx, actor, {
         action: 'account_request.file',
         entityType: 'account_request',
@@ -265,8 +232,7 @@ export class AccountRequestService {
   private async askedAccount(tx: Executor, actor: Actor, account: CreateUser) {
     const checked = await checkAccountShape(tx, account, regionOf(actor));
     if (!needsSecondPerson({ ...account, coverage: checked.coverage })) throw notNeeded();
-    if (await tx.selectFrom('users').select('id').where('username', '=', account.username).executeTakeFirst())
-      throw conflict('username_taken', '用户名已被使用');
+    if (await repo.usernameTaken(tx, account.username)) throw conflict('username_taken', '用户名已被使用');
     return { payload: { account: asked(account) }, region: checked.region, userVersion: null, newCredentials: true };
   }
 
@@ -303,7 +269,7 @@ export class AccountRequestService {
     id: string,
     input: { to: 'approved' | 'rejected' | 'cancelled'; reason: string; version: number },
   ) {
-    const row = await this.rows(actor).where('ar.id', '=', id).executeTakeFirst();
+    const row = await repo.requestsInScope(this.db, actor).where('ar.id', '=', id).executeTakeFirst();
     if (!row) throw notFound('账号申请');
     if (!canTransition(ACCOUNT_REQUEST_TRANSITIONS, row.status, input.to))
       throw conflict('illegal_transition', '该申请已处理');
@@ -330,20 +296,10 @@ export class AccountRequestService {
         password_part_enc: null,
         version: row.version + 1,
       };
-      const claimed = await tx
-        .updateTable('account_requests')
-        .set(decision)
-        .where('id', '=', id)
-        .where('status', '=', 'pending')
-        .where('version', '=', input.version)
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) {
-        const current = await tx
-          .selectFrom('account_requests')
-          .select('status')
-          .where('id', '=', id)
-          .executeTakeFirst();
-        throw current?.status !== 'pending' ? conflict('illegal_transition', '该申请已处理') : versionConflict();
+      if (!(await repo.decideRequest(tx, id, input.version, decision))) {
+        throw (await repo.requestStatus(tx, id)) !== 'pending'
+          ? conflict('illegal_transition', '该申请已处理')
+          : versionConflict();
       }
       await recordAudit(tx, actor, {
         action: `account_request.${input.to}`,
@@ -382,7 +338,7 @@ export class AccountRequestService {
     if (row.kind === 'create') {
       const checked = await checkAccountShape(tx, payload.account, regionOf(approver));
       const created = await this.users.insertAccount(tx, approver, payload.account, passwordHash as string, checked);
-      await tx.updateTable('account_requests').set({ user_id: created.id }).where('id', '=', row.id).execute();
+      await repo.linkRequestToUser(tx, row.id, created.id);
       return created.id;
     }
     const account = await this.users.get(approver, row.user_id as string, tx);

@@ -7,18 +7,17 @@ import {
   changeNeedsApproval,
   needsSecondPerson,
 } from '@lianjian/shared';
-import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
 import { type Db, type Executor, isUniqueViolation } from '../../db/index.ts';
 import { type Actor, systemActor } from '../../lib/actor.ts';
 import { newId } from '../../lib/ids.ts';
 import { conflict, forbidden, notFound, versionConflict } from '../../lib/problem.ts';
 import { generatePassword, hashPassword } from '../../lib/passwords.ts';
-import { underRegion } from '../../lib/scope.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { CreateUserBody, ScopeOptionsView, UpdateUserBody, UserView } from './users.schemas.ts';
 import { isOwnAccount } from './users.policy.ts';
+import * as repo from './users.repository.ts';
 import { isLocked } from '../auth/lockout.ts';
 import { contains } from '../../lib/like.ts';
 import { type CheckedAccount, checkAccountShape, regionOf, scopeOptions } from './account-shape.ts';
@@ -51,12 +50,6 @@ interface UserRow {
   created_at: string;
 }
 
-/** Accounts the security administrator answers for: scoped to a region, or to an organization in that region. */
-function userInScope(actor: Actor): RawBuilder<SqlBool> {
-  if (actor.regionCode === null) return sql<SqlBool>`1 = 0`;
-  return sql<SqlBool>`(${underRegion('u.scope_region_code', actor.regionCode)} or exists (select 1 from temporary_orgs so where so.id = u.scope_org_id and ${underRegion('so.region_code', actor.regionCode)}))`;
-}
-
 /**
  * Accounts, roles and second factors: the security administrator's work (三权分立). Every change is audited as a
  * permission change with its before and after; no one changes their own account's role, scope, state or factors,
@@ -68,31 +61,6 @@ function userInScope(actor: Actor): RawBuilder<SqlBool> {
  */
 export class UserService {
   constructor(private readonly db: Db) {}
-
-  private base(actor: Actor, db: Executor = this.db) {
-    return db
-      .selectFrom('users as u')
-      .leftJoin('temporary_orgs as o', 'o.id', 'u.scope_org_id')
-      .select([
-        'u.id',
-        'u.username',
-        'u.display_name',
-        'u.role',
-        'u.scope_region_code',
-        'u.scope_org_id',
-        'o.name as org_name',
-        'o.region_code as org_region_code',
-        'u.acting_party_org_id',
-        'u.member_id',
-        'u.active',
-        'u.locked_until',
-        'u.totp_enabled',
-        'u.must_change_password',
-        'u.version',
-        'u.created_at',
-      ])
-      .where(userInScope(actor));
-  }
 
   private view(r: UserRow, coverage: Map<string, string[]>): UserView {
     return {
@@ -120,7 +88,7 @@ export class UserService {
     actor: Actor,
     q: { q?: string | undefined; role?: UserRole | undefined; limit?: number; cursor?: string | undefined },
   ) {
-    let b = this.base(actor);
+    let b = repo.accountsInScope(this.db, actor);
     if (q.role) b = b.where('u.role', '=', q.role);
     const text = q.q;
     if (text) b = b.where((eb) => eb.or([contains('u.username', text), contains('u.display_name', text)]));
@@ -145,7 +113,7 @@ export class UserService {
 
   /** An account as `get` reads it, and the region it lies in (its own, or its organization's seat): who sees requests about it. */
   async read(actor: Actor, id: string, db: Executor = this.db): Promise<{ account: UserView; region: string }> {
-    const row = await this.base(actor, db).where('u.id', '=', id).executeTakeFirst();
+    const row = await repo.accountsInScope(db, actor).where('u.id', '=', id).executeTakeFirst();
     if (!row) throw notFound('用户');
     // Every account has a region or an organization (the shape of its role); the organization has a seat.
     return {
@@ -157,14 +125,7 @@ export class UserService {
   /** What the organizations of a page of accounts cover: one query. */
   private async coverages(db: Executor, orgIds: (string | null)[]): Promise<Map<string, string[]>> {
     const ids = [...new Set(orgIds.filter((o): o is string => o !== null))];
-    const rows = ids.length
-      ? await db
-          .selectFrom('org_regions')
-          .select(['org_id', 'region_code'])
-          .where('org_id', 'in', ids)
-          .orderBy('region_code')
-          .execute()
-      : [];
+    const rows = await repo.coveredRegions(db, ids);
     const out = new Map<string, string[]>();
     for (const r of rows) out.set(r.org_id, [...(out.get(r.org_id) ?? []), r.region_code]);
     return out;
@@ -235,14 +196,10 @@ export class UserService {
       created_at: now,
       updated_at: now,
     };
-    await tx
-      .insertInto('users')
-      .values(row)
-      .execute()
-      .catch((e: unknown) => {
-        if (isUniqueViolation(e)) throw conflict('username_taken', '用户名已被使用');
-        throw e;
-      });
+    await repo.insertUser(tx, row).catch((e: unknown) => {
+      if (isUniqueViolation(e)) throw conflict('username_taken', '用户名已被使用');
+      throw e;
+    });
     const { password_hash: _h, ...shown } = row;
     await recordAudit(tx, actor, { action: 'user.create', entityType: 'user', entityId: row.id, after: shown });
     return this.view(
@@ -291,27 +248,21 @@ export class UserService {
   ): Promise<UserView> {
     const after = accountAfter(accountState(current), input);
     const now = new Date().toISOString();
-    const done = await tx
-      .updateTable('users')
-      .set({
-        display_name: input.displayName ?? current.displayName,
-        role: after.role,
-        active: after.active ? 1 : 0,
-        scope_region_code: after.regionCode,
-        scope_org_id: after.orgId,
-        acting_party_org_id: after.actingPartyOrgId,
-        member_id: after.memberId,
-        ...(credentials ? newCredentials(credentials.passwordHash) : {}),
-        version: current.version + 1,
-        updated_at: now,
-      })
-      .where('id', '=', current.id)
-      .where('version', '=', input.version)
-      .executeTakeFirst();
-    if (Number(done.numUpdatedRows) !== 1) throw versionConflict();
-    if (credentials) await tx.deleteFrom('recovery_codes').where('user_id', '=', current.id).execute();
-    if (reshapes(input) || input.active === false || credentials)
-      await tx.deleteFrom('sessions').where('user_id', '=', current.id).execute();
+    const done = await repo.updateUserAtVersion(tx, current.id, input.version, {
+      display_name: input.displayName ?? current.displayName,
+      role: after.role,
+      active: after.active ? 1 : 0,
+      scope_region_code: after.regionCode,
+      scope_org_id: after.orgId,
+      acting_party_org_id: after.actingPartyOrgId,
+      member_id: after.memberId,
+      ...(credentials ? newCredentials(credentials.passwordHash) : {}),
+      version: current.version + 1,
+      updated_at: now,
+    });
+    if (!done) throw versionConflict();
+    if (credentials) await repo.removeRecoveryCodes(tx, current.id);
+    if (reshapes(input) || input.active === false || credentials) await repo.endSessions(tx, current.id);
     const { version: _v, ...changed } = input;
     await recordAudit(tx, actor, {
       action: input.role !== undefined && input.role !== current.role ? 'user.role_change' : 'user.update',
@@ -361,18 +312,14 @@ export class UserService {
     reason: string,
   ): Promise<void> {
     const now = new Date().toISOString();
-    await tx
-      .updateTable('users')
-      .set({
-        password_hash: passwordHash,
-        must_change_password: 1,
-        failed_logins: 0,
-        locked_until: null,
-        updated_at: now,
-      })
-      .where('id', '=', account.id)
-      .execute();
-    await tx.deleteFrom('sessions').where('user_id', '=', account.id).execute();
+    await repo.updateUser(tx, account.id, {
+      password_hash: passwordHash,
+      must_change_password: 1,
+      failed_logins: 0,
+      locked_until: null,
+      updated_at: now,
+    });
+    await repo.endSessions(tx, account.id);
     await recordAudit(tx, actor, {
       action: 'user.password_reset',
       entityType: 'user',
@@ -395,13 +342,14 @@ export class UserService {
 
   /** Removes the second factor of an account its caller read, in the caller's transaction, audited; its sessions end. */
   async applyTotpReset(tx: Executor, actor: Actor, account: UserView, reason: string): Promise<UserView> {
-    await tx
-      .updateTable('users')
-      .set({ totp_enabled: 0, totp_secret_enc: null, totp_last_step: null, updated_at: new Date().toISOString() })
-      .where('id', '=', account.id)
-      .execute();
-    await tx.deleteFrom('recovery_codes').where('user_id', '=', account.id).execute();
-    await tx.deleteFrom('sessions').where('user_id', '=', account.id).execute();
+    await repo.updateUser(tx, account.id, {
+      totp_enabled: 0,
+      totp_secret_enc: null,
+      totp_last_step: null,
+      updated_at: new Date().toISOString(),
+    });
+    await repo.removeRecoveryCodes(tx, account.id);
+    await repo.endSessions(tx, account.id);
     await recordAudit(tx, actor, {
       action: 'user.totp_reset',
       entityType: 'user',
