@@ -12,7 +12,7 @@ import { createDb } from '../apps/server/src/db/index.ts';
 import type { Database } from '../apps/server/src/db/types.ts';
 import { systemActor } from '../apps/server/src/lib/actor.ts';
 import { computeCounties } from '../apps/server/src/modules/assessment/counties.ts';
-import { overview } from '../apps/server/src/modules/stats/overview.ts';
+import { StatsService } from '../apps/server/src/modules/stats/stats.service.ts';
 import { writeRegisterSample } from '../apps/server/src/seed/register-sample.ts';
 import { csvRows } from '../apps/server/src/lib/csv.ts';
 import { excel } from '../apps/server/src/lib/excel.ts';
@@ -239,7 +239,7 @@ export async function provinceOverviewPlan(
     ? new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log })
     : new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }), log });
   try {
-    await overview(db, { ...systemActor('bench:plan'), regionCode: '41' }, asOf);
+    await new StatsService(db).overview({ ...systemActor('bench:plan'), regionCode: '41' }, asOf);
     const fullScans: string[] = [];
     for (const s of [...statements]) {
       const plan = sqlite

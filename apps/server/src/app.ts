@@ -65,6 +65,7 @@ import { RegionService } from './modules/regions/regions.service.ts';
 import { ReportService } from './modules/reports/reports.service.ts';
 import { publicReportRoutes, reportRoutes } from './modules/reports/reports.routes.ts';
 import { statsRoutes } from './modules/stats/stats.routes.ts';
+import { StatsService } from './modules/stats/stats.service.ts';
 import { unitRoutes } from './modules/units/units.routes.ts';
 import { UnitService } from './modules/units/units.service.ts';
 import { type AuthPolicy, registerAuth } from './plugins/auth.ts';
@@ -248,7 +249,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(unitRoutes(new UnitService(db)));
       await api.register(memberRoutes(new MemberService(db)));
       await api.register(orgRoutes(new OrgService(db)));
-      await api.register(statsRoutes(db));
+      await api.register(statsRoutes(new StatsService(db)));
       const items = new ItemService(db);
       const reports = new ReportService(db, items, cipher);
       const activities = new ActivityService(db, items);

@@ -15,7 +15,6 @@ const MISSING_ROOMS: Record<string, string[]> = {
   assessment: ['repository', 'policy'],
   audit: ['schemas', 'repository', 'policy'],
   auth: ['schemas', 'service', 'repository', 'policy'],
-  stats: ['service', 'repository', 'policy'],
 };
 
 /** Query-building calls still in service and route files (SQL belongs in the module's repository or lib/scope.ts). */

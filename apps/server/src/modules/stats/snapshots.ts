@@ -2,9 +2,9 @@ import { addDays, todayInShanghai } from '@lianjian/shared';
 import type { Db } from '../../db/index.ts';
 import { type Actor, systemActor } from '../../lib/actor.ts';
 import { conflict } from '../../lib/problem.ts';
-import { underRegion } from '../../lib/scope.ts';
 import { type CockpitParts, share } from './cockpit.ts';
 import { liveOverview } from './live.ts';
+import * as repo from './stats.repository.ts';
 import type { OverviewData } from './stats.schemas.ts';
 
 /**
@@ -70,19 +70,8 @@ export async function takeSnapshots(
   opts: { force?: boolean; progress?: (done: number, total: number, county: string) => void } = {},
 ): Promise<SnapshotRun> {
   const started = performance.now();
-  const counties = await db
-    .selectFrom('regions')
-    .select(['code', 'name'])
-    .where('level', '=', 'county')
-    .orderBy('code')
-    .execute();
-  const have = new Set(
-    opts.force
-      ? []
-      : (await db.selectFrom('stat_snapshots').select('scope_code').where('as_of', '=', asOf).execute()).map(
-          (r) => r.scope_code,
-        ),
-  );
+  const counties = await repo.counties(db);
+  const have = opts.force ? new Set<string>() : await repo.snapshotScopesOn(db, asOf);
   let computed = 0;
   for (const [i, county] of counties.entries()) {
     if (!have.has(county.code)) {
@@ -98,39 +87,19 @@ export async function takeSnapshots(
         computed_at: new Date().toISOString(),
         payload: JSON.stringify(payload),
       };
-      await db
-        .insertInto('stat_snapshots')
-        .values(row)
-        .onConflict((oc) =>
-          oc.columns(['as_of', 'scope_code']).doUpdateSet({ computed_at: row.computed_at, payload: row.payload }),
-        )
-        .execute();
+      await repo.putSnapshot(db, row);
       computed++;
     }
     opts.progress?.(i + 1, counties.length, county.name);
   }
   const seconds = (performance.now() - started) / 1000;
   const day = { as_of: asOf, counties: counties.length, computed_at: new Date().toISOString(), seconds };
-  await db
-    .insertInto('stat_snapshot_days')
-    .values(day)
-    .onConflict((oc) =>
-      oc.column('as_of').doUpdateSet({ counties: day.counties, computed_at: day.computed_at, seconds: day.seconds }),
-    )
-    .execute();
+  await repo.putSnapshotDay(db, day);
   return { asOf, counties: counties.length, computed, seconds };
 }
 
 /** The latest day on or before `onOrBefore` whose snapshots are complete, or undefined. */
-export async function latestSnapshotDay(db: Db, onOrBefore: string) {
-  return db
-    .selectFrom('stat_snapshot_days')
-    .select(['as_of', 'computed_at', 'counties'])
-    .where('as_of', '<=', onOrBefore)
-    .orderBy('as_of', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-}
+export const latestSnapshotDay = repo.latestSnapshotDay;
 
 /** The overview of a scope wider than one county on a day: its counties' snapshots of the latest complete day. */
 export async function snapshotOverview(db: Db, scope: string, asOf: string): Promise<OverviewData> {
@@ -141,14 +110,7 @@ export async function snapshotOverview(db: Db, scope: string, asOf: string): Pro
       `县级以上范围的统计按日汇总，${asOf} 及以前还没有统计快照（每日零时后生成前一日的快照；管理员可用 stats-snapshot 命令补做）`,
     );
   }
-  const rows = await db
-    .selectFrom('stat_snapshots as s')
-    .innerJoin('regions as r', 'r.code', 's.scope_code')
-    .select(['s.scope_code', 's.payload', 'r.name'])
-    .where('s.as_of', '=', day.as_of)
-    .where(underRegion('s.scope_code', scope))
-    .orderBy('s.scope_code')
-    .execute();
+  const rows = await repo.snapshotsUnder(db, scope, day.as_of);
   return mergeCounties(
     rows.map((r) => ({ code: r.scope_code, name: r.name, payload: JSON.parse(r.payload) as Payload })),
     day.as_of,

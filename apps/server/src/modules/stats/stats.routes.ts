@@ -1,14 +1,13 @@
 import { todayInShanghai } from '@lianjian/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Db } from '../../db/index.ts';
 import { isoDate, problemReplies, regionCode } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
-import { Network, NetworkQuery, network } from './network.ts';
-import { overview } from './overview.ts';
+import { Network, NetworkQuery } from './network.ts';
 import { Overview } from './stats.schemas.ts';
+import type { StatsService } from './stats.service.ts';
 
-export function statsRoutes(db: Db): FastifyPluginAsyncZod {
+export function statsRoutes(service: StatsService): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/stats/network', {
       config: { permission: 'stats:read' },
@@ -18,7 +17,7 @@ export function statsRoutes(db: Db): FastifyPluginAsyncZod {
         querystring: NetworkQuery,
         response: { 200: Network, ...problemReplies },
       },
-      handler: (req) => network(db, requireActor(req), req.query),
+      handler: (req) => service.network(requireActor(req), req.query),
     });
     app.get('/stats/overview', {
       config: { permission: 'stats:read' },
@@ -28,7 +27,7 @@ export function statsRoutes(db: Db): FastifyPluginAsyncZod {
         querystring: z.strictObject({ asOf: isoDate.optional(), regionCode: regionCode.optional() }),
         response: { 200: Overview, ...problemReplies },
       },
-      handler: (req) => overview(db, requireActor(req), req.query.asOf ?? todayInShanghai(), req.query.regionCode),
+      handler: (req) => service.overview(requireActor(req), req.query.asOf ?? todayInShanghai(), req.query.regionCode),
     });
   };
 }
