@@ -23,7 +23,7 @@ import type { DbHandle } from './db/index.ts';
 import { newId } from './lib/ids.ts';
 import { requestLogLine } from './lib/log-redact.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
-import { setAuditKey } from './modules/audit/audit.service.ts';
+import { AuditService, setAuditKey } from './modules/audit/audit.service.ts';
 import { clientRequestIdOf, registerClientRequestIds } from './modules/audit/client-request-ids.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { randomBytes } from 'node:crypto';
@@ -277,7 +277,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(settingsRoutes(new SettingsService(db), new CoverageService(db)));
       await api.register(exitRoutes(new ExitService(db)));
       await api.register(monitoringRoutes(new MonitoringService(db)));
-      await api.register(auditRoutes(db));
+      await api.register(auditRoutes(new AuditService(db)));
     },
     { prefix: '/api/v1' },
   );

@@ -1,10 +1,17 @@
 import { createHash, createHmac } from 'node:crypto';
-import { PostgresAdapter } from 'kysely';
-import type { Executor } from '../../db/index.ts';
+import type { z } from 'zod';
+import type { Db, Executor } from '../../db/index.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { decodeCursor, pageOf } from '../../lib/paging.ts';
+import { forbidden } from '../../lib/problem.ts';
 import { keyRegistered } from '../../lib/data-key.ts';
 import { writeClaim } from '../../lib/idempotency-claims.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { clientRequestIdFor } from './client-request-ids.ts';
+import * as policy from './audit.policy.ts';
+import * as repo from './audit.repository.ts';
+import type { AuditQuery } from './audit.schemas.ts';
+import { auditView } from './audit.view.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -108,32 +115,20 @@ export async function recordAudit(
   // is taken: the head's row stays locked until the transaction commits, so every writer waits for it, and the
   // fewer statements run while it is held, the more changes commit per second.
   await writeClaim(tx, actor.requestId);
-  const takeHead = () =>
-    tx
-      .updateTable('audit_head')
-      .set((eb) => ({ count: eb('count', '+', 1) }))
-      .where('id', '=', 1)
-      .returning(['count', 'last_hash', 'legacy_upto', 'seal'])
-      .executeTakeFirst();
-  let head = await takeHead();
+  let head = await repo.takeHead(tx);
   if (!head) {
     // The first event of a database. Two first writers at once: the second waits on the row and then takes it. A head
     // missing from a database that recorded its key, or that holds events, was deleted: the new one starts unsealed
     // for good.
-    const fresh =
-      !(await keyRegistered(tx)) && !(await tx.selectFrom('audit_events').select('seq').limit(1).executeTakeFirst());
-    await tx
-      .insertInto('audit_head')
-      .values({
-        id: 1,
-        count: 0,
-        last_hash: GENESIS_HASH,
-        legacy_upto: 0,
-        seal: fresh ? sealOf(0, GENESIS_HASH, 0) : SEAL_BROKEN,
-      })
-      .onConflict((oc) => oc.column('id').doNothing())
-      .execute();
-    head = await takeHead();
+    const fresh = !(await keyRegistered(tx)) && !(await repo.anyEvent(tx));
+    await repo.insertHead(tx, {
+      id: 1,
+      count: 0,
+      last_hash: GENESIS_HASH,
+      legacy_upto: 0,
+      seal: fresh ? sealOf(0, GENESIS_HASH, 0) : SEAL_BROKEN,
+    });
+    head = await repo.takeHead(tx);
     if (!head) throw new Error('the audit head could not be taken');
   }
   const seq = Number(head.count);
@@ -159,19 +154,7 @@ export async function recordAudit(
   };
   const hash = auditHash(prevHash, row);
   const seal = pending ? SEAL_PENDING : intact ? sealOf(seq, hash, legacyUpTo) : SEAL_BROKEN;
-  const event = { ...row, prev_hash: prevHash, hash };
-  if (tx.getExecutor().adapter instanceof PostgresAdapter) {
-    // One round trip instead of two while the head is held: the event and the head's new hash in one statement.
-    await tx
-      .with('event', (db) => db.insertInto('audit_events').values(event))
-      .updateTable('audit_head')
-      .set({ last_hash: hash, seal })
-      .where('id', '=', 1)
-      .execute();
-    return;
-  }
-  await tx.insertInto('audit_events').values(event).execute();
-  await tx.updateTable('audit_head').set({ last_hash: hash, seal }).where('id', '=', 1).execute();
+  await repo.appendEvent(tx, { ...row, prev_hash: prevHash, hash }, { last_hash: hash, seal });
 }
 
 export interface ChainReport {
@@ -212,9 +195,7 @@ async function walk(db: Executor, upTo: number | null, legacy: number | 'leading
   let legacyRun = 0;
   const batch = 2000;
   for (;;) {
-    let q = db.selectFrom('audit_events').selectAll().where('seq', '>', count).orderBy('seq').limit(batch);
-    if (upTo !== null) q = q.where('seq', '<=', upTo);
-    const rows = await q.execute();
+    const rows = await repo.eventsAfter(db, count, upTo, batch);
     for (const r of rows) {
       const seq = Number(r.seq);
       if (seq !== count + 1)
@@ -239,7 +220,7 @@ async function walk(db: Executor, upTo: number | null, legacy: number | 'leading
 export async function verifyAuditChain(db: Executor): Promise<ChainReport> {
   chainKeys();
   // The head first: events appended while the walk runs come after it and are left to the next verification.
-  const head = await db.selectFrom('audit_head').selectAll().where('id', '=', 1).executeTakeFirst();
+  const head = await repo.readHead(db);
   if (!head || Number(head.count) === 0) {
     const w = await walk(db, null, 0);
     if (w.failure) return w.failure;
@@ -261,15 +242,7 @@ export async function verifyAuditChain(db: Executor): Promise<ChainReport> {
   // The key is recorded once per database, in the transaction of its event. An event without its record, or a second
   // event: the record was deleted, and with it, perhaps, the newest events (a start that records the key again seals
   // nothing, see sealPendingHead).
-  const records = await db
-    .selectFrom('audit_events')
-    .select('seq')
-    .where('entity_type', '=', 'data_key')
-    .where('action', '=', KEY_RECORDED)
-    .where('seq', '<=', count)
-    .orderBy('seq')
-    .limit(2)
-    .execute();
+  const records = await repo.firstEventsOf(db, 'data_key', KEY_RECORDED, count);
   const again = records[1] ? Number(records[1].seq) : null;
   if (again !== null) return broken(again - 1, again, 'missing');
   const first = records[0] ? Number(records[0].seq) : null;
@@ -277,11 +250,8 @@ export async function verifyAuditChain(db: Executor): Promise<ChainReport> {
   if (!sealed) return broken(count, w.legacy > 0 ? 1 : count + 1, 'unsealed');
   if (seal !== sealOf(count, head.last_hash, legacyUpTo)) return broken(count, count + 1, 'head');
   // Nothing may sit outside 1..head: an event added after the last without the key, or below the first, is forged.
-  const range = await db
-    .selectFrom('audit_events')
-    .select((eb) => [eb.fn.min('seq').as('lo'), eb.fn.max('seq').as('hi')])
-    .executeTakeFirstOrThrow();
-  const now = await db.selectFrom('audit_head').select('count').where('id', '=', 1).executeTakeFirst();
+  const range = await repo.seqRange(db);
+  const now = await repo.readHead(db);
   if (Number(range.lo) < 1 || Number(range.hi) > Number(now?.count ?? count)) return broken(count, count + 1, 'head');
   return { ok: true, count, brokenAt: null, reason: null };
 }
@@ -290,8 +260,8 @@ export async function verifyAuditChain(db: Executor): Promise<ChainReport> {
  * Whether the database holds accounts or business records. Each is made with an audit event, so a database that
  * holds any and has no trail lost it.
  */
-export async function holdsRecords(db: Executor): Promise<boolean> {
-  for (const table of [
+export function holdsRecords(db: Executor): Promise<boolean> {
+  return repo.anyRowIn(db, [
     'users',
     'temporary_orgs',
     'party_orgs',
@@ -300,10 +270,7 @@ export async function holdsRecords(db: Executor): Promise<boolean> {
     'households',
     'reports',
     'items',
-  ] as const) {
-    if (await db.selectFrom(table).select('id').limit(1).executeTakeFirst()) return true;
-  }
-  return false;
+  ]);
 }
 
 /**
@@ -312,13 +279,7 @@ export async function holdsRecords(db: Executor): Promise<boolean> {
  * key; under another key none of them verifies.
  */
 export async function keyedWithCurrentKey(db: Executor): Promise<boolean> {
-  const newest = await db
-    .selectFrom('audit_events')
-    .selectAll()
-    .where('hash', 'like', `${KEYED}%`)
-    .orderBy('seq', 'desc')
-    .limit(8)
-    .execute();
+  const newest = await repo.newestMarked(db, KEYED, 8);
   return newest.length === 0 || newest.some((e) => auditHash(e.prev_hash, e) === e.hash);
 }
 
@@ -335,37 +296,55 @@ export async function keyedWithCurrentKey(db: Executor): Promise<boolean> {
  * version recorded its first event with the head (count 1), so its trail was deleted.
  */
 export async function sealPendingHead(tx: Executor): Promise<{ legacy: number } | ChainReport | null> {
-  const head = await tx
-    .updateTable('audit_head')
-    .set((eb) => ({ count: eb.ref('count') }))
-    .where('id', '=', 1)
-    .returning(['count', 'last_hash', 'seal'])
-    .executeTakeFirst();
+  const head = await repo.lockHead(tx);
   if (!head || head.seal !== SEAL_PENDING) return null;
   const count = Number(head.count);
-  const keyed = await tx
-    .selectFrom('audit_events')
-    .select('seq')
-    .where((eb) => eb.or([eb('hash', 'like', `${KEYED}%`), eb('action', '=', KEY_RECORDED)]))
-    .orderBy('seq')
-    .limit(1)
-    .executeTakeFirst();
+  const keyed = await repo.firstMarkedOrAction(tx, KEYED, KEY_RECORDED);
   if (keyed) return broken(count, Number(keyed.seq), 'unsealed');
   if (count === 0 && (await holdsRecords(tx))) return broken(0, 1, 'missing');
   const w = await walk(tx, count, 'leading');
   if (w.failure) return w.failure;
   if (w.count < count) return broken(w.count, w.count + 1, 'missing');
   if (w.last !== head.last_hash) return broken(count, count + 1, 'head');
-  await tx
-    .updateTable('audit_head')
-    .set({ legacy_upto: w.legacy, seal: sealOf(count, head.last_hash, w.legacy) })
-    .where('id', '=', 1)
-    .execute();
+  await repo.setHeadSeal(tx, w.legacy, sealOf(count, head.last_hash, w.legacy));
   return { legacy: w.legacy };
 }
 
 /** Whether the head waits for its first seal. */
 export async function headPending(db: Executor): Promise<boolean> {
-  const head = await db.selectFrom('audit_head').select('seal').where('id', '=', 1).executeTakeFirst();
-  return head?.seal === SEAL_PENDING;
+  return (await repo.readHead(db))?.seal === SEAL_PENDING;
+}
+
+/** The audit administrator's reading of the trail: events in words (audit.view.ts), and the chain's verification. */
+export class AuditService {
+  constructor(private readonly db: Db) {}
+
+  async trail(actor: Actor, q: z.infer<typeof AuditQuery>) {
+    if (!policy.canReadTrail(actor)) throw forbidden('permission_denied', '无权查看审计记录');
+    const { rows, total } = await repo.trailPage(this.db, q, q.limit, decodeCursor(q.cursor));
+    const p = pageOf(rows, q.limit, total, (r) => r.seq);
+    return {
+      ...p,
+      items: p.items.map((r) => ({
+        id: r.id,
+        seq: Number(r.seq),
+        at: r.at,
+        userId: r.user_id,
+        username: r.username ?? null,
+        requestId: r.request_id,
+        clientRequestId: r.client_request_id ?? null,
+        action: r.action,
+        entityType: r.entity_type,
+        entityId: r.entity_id,
+        before: r.before_json ? auditView(JSON.parse(r.before_json)) : null,
+        after: r.after_json ? auditView(JSON.parse(r.after_json)) : null,
+        hash: r.hash,
+      })),
+    };
+  }
+
+  verify(actor: Actor) {
+    if (!policy.canReadTrail(actor)) throw forbidden('permission_denied', '无权校验审计记录');
+    return verifyAuditChain(this.db);
+  }
 }
