@@ -26,6 +26,7 @@ import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { AuditService, setAuditKey } from './modules/audit/audit.service.ts';
 import { clientRequestIdOf, registerClientRequestIds } from './modules/audit/client-request-ids.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
+import { AuthService } from './modules/auth/auth.service.ts';
 import { randomBytes } from 'node:crypto';
 import { DataCipher } from './lib/crypto.ts';
 import { chainRoutes } from './modules/chains/chains.routes.ts';
@@ -47,7 +48,7 @@ import { AssessmentService } from './modules/assessment/assessment.service.ts';
 import { RecordService } from './modules/records/records.service.ts';
 import { settingsRoutes } from './modules/settings/settings.routes.ts';
 import { SettingsService } from './modules/settings/settings.service.ts';
-import type { Lockout } from './modules/auth/auth.routes.ts';
+import type { Lockout } from './modules/auth/auth.policy.ts';
 import { householdImportRoutes } from './modules/households/import.routes.ts';
 import { type ImportJobs, type ImportLimits, HouseholdImportService } from './modules/households/import.service.ts';
 import { ScratchSpace } from './lib/scratch.ts';
@@ -235,13 +236,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         });
       }
       await api.register(
-        authRoutes(db, {
-          secureCookies: opts.secureCookies ?? false,
-          cipher,
-          policy: authPolicy,
-          ...(opts.lockout ? { lockout: opts.lockout } : {}),
-          ...(opts.passwordPolicy ? { passwordPolicy: opts.passwordPolicy } : {}),
-        }),
+        authRoutes(
+          new AuthService(db, {
+            cipher,
+            policy: authPolicy,
+            ...(opts.lockout ? { lockout: opts.lockout } : {}),
+            ...(opts.passwordPolicy ? { passwordPolicy: opts.passwordPolicy } : {}),
+          }),
+          { secureCookies: opts.secureCookies ?? false },
+        ),
       );
       const users = new UserService(db);
       await api.register(userRoutes(users, new AccountRequestService(db, cipher, users)));

@@ -12342,6 +12342,9 @@ export interface components {
         RecoveryCodesInput: {
             recoveryCodes: string[];
         };
+        TotpEnableInput: {
+            code: string;
+        };
         CreateChainInput: {
             /** Format: uuid */
             orgId: string;
@@ -14647,9 +14650,6 @@ export interface components {
             downloadUrl: string;
             expiresAt: string;
         };
-        TotpEnableInput: {
-            code: string;
-        };
         UnitListInput: {
             items: components["schemas"]["UnitInput"][];
             nextCursor: string | null;
@@ -14726,6 +14726,9 @@ export interface components {
         };
         RecoveryCodes: {
             recoveryCodes: string[];
+        };
+        TotpEnable: {
+            code: string;
         };
         CreateChain: {
             /** Format: uuid */
@@ -17031,9 +17034,6 @@ export interface components {
             id: string;
             downloadUrl: string;
             expiresAt: string;
-        };
-        TotpEnable: {
-            code: string;
         };
         UnitList: {
             items: components["schemas"]["Unit"][];
