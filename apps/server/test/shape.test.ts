@@ -11,13 +11,10 @@ const ROOMS = ['routes', 'schemas', 'service', 'repository', 'policy'] as const;
  * still built in services and routes, are recorded here as debt: the test fails when the debt grows (a new query in
  * a service, a module without a room) and when it shrinks without this record being brought down with it.
  */
-const MISSING_ROOMS: Record<string, string[]> = {
-  assessment: ['repository', 'policy'],
-};
+const MISSING_ROOMS: Record<string, string[]> = {};
 
 /** Query-building calls still in service and route files (SQL belongs in the module's repository or lib/scope.ts). */
 const SQL_OUTSIDE_REPOSITORIES: Record<string, number> = {
-  'assessment/assessment.service.ts': 40,
   'households/assistance.service.ts': 11,
   'households/coverage.service.ts': 22,
   'households/households.service.ts': 26,

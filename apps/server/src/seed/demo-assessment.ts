@@ -38,7 +38,7 @@ export async function seedAssessment(db: Db, ctx: { r: Rng; county: string; admi
   };
   const service = new AssessmentService(db);
   for (const tier of ['county', 'township'] as const) {
-    await service.putScheme(actor, {
+    await service.schemes.put(actor, {
       year: 2020,
       tier,
       name: tier === 'county' ? '2020年度县属临时党组织考核方案' : '2020年度乡镇临时党支部考核方案',
@@ -119,7 +119,7 @@ export async function seedAssessment(db: Db, ctx: { r: Rng; county: string; admi
       .execute();
 
   // The county ledger and one ledger per township.
-  const countyLedger = await service.compute(actor, { year: 2020, tier: 'county' });
+  const countyLedger = await service.ledgers.compute(actor, { year: 2020, tier: 'county' });
   const townships = await db
     .selectFrom('regions')
     .select('code')
@@ -129,14 +129,14 @@ export async function seedAssessment(db: Db, ctx: { r: Rng; county: string; admi
     .execute();
   const rows: { ledgerId: string; row: LedgerRow }[] = [];
   for (const t of townships) {
-    const id = await service.compute(actor, { year: 2020, tier: 'township', scopeCode: t.code });
-    for (const row of (await service.ledger(actor, id)).items) rows.push({ ledgerId: id, row });
+    const id = await service.ledgers.compute(actor, { year: 2020, tier: 'township', scopeCode: t.code });
+    for (const row of (await service.ledgers.get(actor, id)).items) rows.push({ ledgerId: id, row });
   }
 
   // Consequences: tilts for the best of the county ledger, rectification for the weakest branches.
-  const county = await service.ledger(actor, countyLedger);
+  const county = await service.ledgers.get(actor, countyLedger);
   for (const row of county.items.filter((x) => x.grade === 'good' || x.grade === 'fair').slice(0, 3)) {
-    await service.addTilt(actor, {
+    await service.supervision.addTilt(actor, {
       ledgerId: countyLedger,
       orgId: row.orgId,
       amountYuan: 100_000,
@@ -151,7 +151,7 @@ export async function seedAssessment(db: Db, ctx: { r: Rng; county: string; admi
     .sort((a, b) => a.row.total - b.row.total || a.row.orgName.localeCompare(b.row.orgName, 'zh-CN'))
     .slice(0, 3);
   for (const [i, w] of weakest.entries()) {
-    const id = await service.listForRectification(actor, {
+    const id = await service.rectification.listOrg(actor, {
       orgId: w.row.orgId,
       ledgerId: w.ledgerId,
       listedOn: '2021-01-15',
@@ -167,11 +167,11 @@ export async function seedAssessment(db: Db, ctx: { r: Rng; county: string; admi
         const v = (
           await db.selectFrom('rectifications').select('version').where('id', '=', id).executeTakeFirstOrThrow()
         ).version;
-        await service.setTask(actor, id, task, { done: true, version: v });
+        await service.rectification.setTask(actor, id, task, { done: true, version: v });
       }
       const v = (await db.selectFrom('rectifications').select('version').where('id', '=', id).executeTakeFirstOrThrow())
         .version;
-      await service.delist(actor, id, {
+      await service.rectification.delist(actor, id, {
         on: '2021-04-20',
         reviewNote: '县委组织部复查：整改任务全部完成，群众满意度明显提升，同意摘牌',
         version: v,
@@ -190,14 +190,14 @@ export async function seedAssessment(db: Db, ctx: { r: Rng; county: string; admi
     .orderBy('p.id')
     .executeTakeFirstOrThrow();
   const baiheActor: Actor = { ...actor, orgPath: null };
-  const rec = await service.recommend(baiheActor, {
+  const rec = await service.recommendations.file(baiheActor, {
     kind: 'duty_failure',
     orgId: ctx.baiheId,
     memberId: member.id,
     text: '2020年下半年三次无故缺席党小组会，分包的两户走访记录缺失，建议所在党组织批评教育',
   });
   await db.updateTable('recommendations').set({ filed_on: '2020-12-20' }).where('id', '=', rec).execute();
-  await service.answer(actor, rec, {
+  await service.recommendations.answer(actor, rec, {
     accepted: true,
     text: '已约谈本人并在支部会上批评教育，责令补齐走访记录',
     version: 1,

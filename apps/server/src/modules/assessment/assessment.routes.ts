@@ -43,7 +43,7 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
         querystring: z.strictObject({ year: z.coerce.number().int().min(2015).max(2100) }),
         response: { 200: SchemeList, ...problemReplies },
       },
-      handler: (req) => service.schemes(requireActor(req), req.query.year),
+      handler: (req) => service.schemes.list(requireActor(req), req.query.year),
     });
     app.put('/assessment-schemes', {
       config: { permission: 'assessment:write' },
@@ -53,13 +53,13 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
         body: SchemeInput,
         response: { 200: z.object({ id: z.string() }), ...problemReplies },
       },
-      handler: async (req) => ({ id: await service.putScheme(requireActor(req), req.body) }),
+      handler: async (req) => ({ id: await service.schemes.put(requireActor(req), req.body) }),
     });
     app.post('/assessor-scores', {
       config: { permission: 'assessment:write' },
       schema: { tags, summary: '考核人对评分类指标打分（附依据）', body: AssessorScore, response: noContent },
       handler: async (req, reply) => {
-        await service.score(requireActor(req), req.body);
+        await service.ledgers.score(requireActor(req), req.body);
         return reply.code(204).send();
       },
     });
@@ -71,12 +71,13 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
         querystring: LedgerQuery,
         response: { 200: page(LedgerSummary), ...problemReplies },
       },
-      handler: (req) => service.ledgers(requireActor(req), req.query),
+      handler: (req) => service.ledgers.list(requireActor(req), req.query),
     });
     app.post('/ledgers', {
       config: { permission: 'assessment:write' },
       schema: { tags, summary: '计算考核台账（保存所用数据；重算为新版本）', body: ComputeLedger, response: Created },
-      handler: async (req, reply) => reply.code(201).send({ id: await service.compute(requireActor(req), req.body) }),
+      handler: async (req, reply) =>
+        reply.code(201).send({ id: await service.ledgers.compute(requireActor(req), req.body) }),
     });
     app.post('/ledgers/county', {
       config: { permission: 'assessment:write' },
@@ -87,7 +88,7 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
         response: { 201: ComputedLedgers, ...problemReplies },
       },
       handler: async (req, reply) =>
-        reply.code(201).send({ ids: await service.computeCounty(requireActor(req), req.body) }),
+        reply.code(201).send({ ids: await service.ledgers.computeCounty(requireActor(req), req.body) }),
     });
     app.get('/ledgers/:id', {
       config: { permission: 'assessment:read' },
@@ -97,7 +98,7 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
         params: z.object({ id }),
         response: { 200: Ledger, ...problemReplies },
       },
-      handler: (req) => service.ledger(requireActor(req), req.params.id),
+      handler: (req) => service.ledgers.get(requireActor(req), req.params.id),
     });
     app.get('/ledgers/:id/reproduce', {
       config: { permission: 'assessment:read' },
@@ -107,13 +108,13 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
         params: z.object({ id }),
         response: { 200: z.object({ identical: z.boolean(), items: Ledger.shape.items }), ...problemReplies },
       },
-      handler: (req) => service.reproduce(requireActor(req), req.params.id),
+      handler: (req) => service.ledgers.reproduce(requireActor(req), req.params.id),
     });
     app.get('/ledgers/:id/export.xlsx', {
       config: { permission: 'assessment:read' },
       schema: { tags, summary: '导出考核台账（XLSX，A4 横向）', params: z.object({ id }), produces: [XLSX] },
       handler: async (req, reply) => {
-        const l = await service.ledger(requireActor(req), req.params.id);
+        const l = await service.ledgers.get(requireActor(req), req.params.id);
         const title = `${l.scopeName}${l.tier === 'county' ? '县级' : '乡镇'}临时党组织考核台账（${l.periodFrom} 至 ${l.periodTo}）`;
         const body = await ledgerWorkbook(
           title,
@@ -138,19 +139,19 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
         querystring: z.strictObject({ orgId: id.optional(), ...pageQuery }),
         response: { 200: page(Supervision), ...problemReplies },
       },
-      handler: (req) => service.supervision(requireActor(req), req.query),
+      handler: (req) => service.supervision.list(requireActor(req), req.query),
     });
     app.post('/supervision-records', {
       config: { permission: 'supervision:write' },
       schema: { tags, summary: '记录纪律、组织或行业督查', body: NewSupervision, response: Created },
       handler: async (req, reply) =>
-        reply.code(201).send({ id: await service.addSupervision(requireActor(req), req.body) }),
+        reply.code(201).send({ id: await service.supervision.add(requireActor(req), req.body) }),
     });
     app.post('/supervision-records/:id/follow-up', {
       config: { permission: 'supervision:write' },
       schema: { tags, summary: '督查整改跟进或办结', params: z.object({ id }), body: FollowUp, response: noContent },
       handler: async (req, reply) => {
-        await service.followUp(requireActor(req), req.params.id, req.body);
+        await service.supervision.followUp(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();
       },
     });
@@ -161,12 +162,13 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
         summary: '政策和资金倾斜',
         response: { 200: z.object({ items: z.array(Tilt) }), ...problemReplies },
       },
-      handler: (req) => service.tilts(requireActor(req)),
+      handler: (req) => service.supervision.tilts(requireActor(req)),
     });
     app.post('/tilts', {
       config: { permission: 'assessment:write' },
       schema: { tags, summary: '记录对考核好、较好组织的倾斜', body: NewTilt, response: Created },
-      handler: async (req, reply) => reply.code(201).send({ id: await service.addTilt(requireActor(req), req.body) }),
+      handler: async (req, reply) =>
+        reply.code(201).send({ id: await service.supervision.addTilt(requireActor(req), req.body) }),
     });
     app.get('/rectifications', {
       config: { permission: 'assessment:read' },
@@ -176,13 +178,13 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
         querystring: z.strictObject({ status: z.enum(['listed', 'delisted']).optional() }),
         response: { 200: z.object({ items: z.array(Rectification) }), ...problemReplies },
       },
-      handler: (req) => service.rectifications(requireActor(req), req.query.status),
+      handler: (req) => service.rectification.list(requireActor(req), req.query.status),
     });
     app.post('/rectifications', {
       config: { permission: 'assessment:write' },
       schema: { tags, summary: '挂牌整顿（组织状态变为整顿中）', body: NewRectification, response: Created },
       handler: async (req, reply) =>
-        reply.code(201).send({ id: await service.listForRectification(requireActor(req), req.body) }),
+        reply.code(201).send({ id: await service.rectification.listOrg(requireActor(req), req.body) }),
     });
     app.post('/rectifications/:id/tasks/:index', {
       config: { permission: 'assessment:write' },
@@ -194,7 +196,7 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
         response: noContent,
       },
       handler: async (req, reply) => {
-        await service.setTask(requireActor(req), req.params.id, req.params.index, req.body);
+        await service.rectification.setTask(requireActor(req), req.params.id, req.params.index, req.body);
         return reply.code(204).send();
       },
     });
@@ -208,7 +210,7 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
         response: noContent,
       },
       handler: async (req, reply) => {
-        await service.delist(requireActor(req), req.params.id, req.body);
+        await service.rectification.delist(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();
       },
     });
@@ -220,7 +222,7 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
         querystring: z.strictObject({ box: z.enum(['received', 'sent']).default('received') }),
         response: { 200: z.object({ items: z.array(Recommendation) }), ...problemReplies },
       },
-      handler: (req) => service.recommendations(requireActor(req), req.query.box),
+      handler: (req) => service.recommendations.list(requireActor(req), req.query.box),
     });
     app.post('/recommendations', {
       config: { permission: 'feedback:write' },
@@ -230,7 +232,8 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
         body: NewRecommendation,
         response: Created,
       },
-      handler: async (req, reply) => reply.code(201).send({ id: await service.recommend(requireActor(req), req.body) }),
+      handler: async (req, reply) =>
+        reply.code(201).send({ id: await service.recommendations.file(requireActor(req), req.body) }),
     });
     app.post('/recommendations/:id/answer', {
       config: { permission: 'feedback:acknowledge' },
@@ -242,7 +245,7 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
         response: noContent,
       },
       handler: async (req, reply) => {
-        await service.answer(requireActor(req), req.params.id, req.body);
+        await service.recommendations.answer(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();
       },
     });

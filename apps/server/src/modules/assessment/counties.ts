@@ -52,7 +52,7 @@ export async function computeCounties(
       for (let county = queue.shift(); county !== undefined; county = queue.shift()) {
         const actor = { ...systemActor(options.requestId ?? 'cli:ledgers'), regionCode: county };
         // Awaited before adding: `ledgers += await …` would add to the total read before the wait.
-        const ids = await service.computeCounty(actor, { year: options.year });
+        const ids = await service.ledgers.computeCounty(actor, { year: options.year });
         ledgers += ids.length;
         options.progress?.(++done, total);
       }
