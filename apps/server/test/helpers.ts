@@ -59,16 +59,74 @@ export async function testApp(
     scratch: new ScratchSpace(path.join(dataDir, 'scratch')),
     ...extra,
   });
+  const trail = auditTrailGuard(app, db);
   await app.ready();
   return {
     app,
     db,
     dataDir,
     close: async () => {
+      await trail.settled();
       await app.close();
       await db.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      trail.assertHeld();
     },
+  };
+}
+
+/**
+ * Refused requests that are audited on purpose: a failed sign-in or password asked again (auth.failure, and the
+ * lockout it may cause), a registration refused because the person is registered elsewhere (the probe is audited),
+ * a wrong phone code of a resident.
+ */
+const AUDITED_REFUSALS = new Set([
+  'auth.failure',
+  'auth.lockout',
+  'household.duplicate_attempt',
+  'report.phone_code_failure',
+]);
+
+/**
+ * Changes whose audit row is not written by the request itself: an upload accepted for the import job (202; the job's
+ * row, under the same request id, comes when it finishes), and a search by ID number, a read sent as a POST so that
+ * the number stays out of URLs.
+ */
+const NOT_AUDITED_BY_THE_REQUEST = new Set(['POST /api/v1/household-imports', 'POST /api/v1/households/search']);
+
+/**
+ * One business operation, one transaction, with its audit row in it: for every change any test makes through the
+ * API, a success has written the trail under its request id and a refusal has written nothing but the refusals
+ * audited on purpose. Checked after each response; a test file whose app saw a violation fails when it closes it.
+ */
+export function auditTrailGuard(app: FastifyInstance, db: DbHandle) {
+  const violations: string[] = [];
+  const pending: Promise<void>[] = [];
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS' || !req.url.startsWith('/api/v1/'))
+      return;
+    const route = `${req.method} ${req.routeOptions.url ?? req.url}`;
+    // A replay answers with the change's stored reply: the change, and its row, were made by the first request.
+    const replayed = reply.getHeader('idempotent-replayed') === 'true';
+    const status = reply.statusCode;
+    const check = (async () => {
+      const rows = await db.db.selectFrom('audit_events').select('action').where('request_id', '=', req.id).execute();
+      if (status < 300 && rows.length === 0 && !replayed && !NOT_AUDITED_BY_THE_REQUEST.has(route)) {
+        violations.push(`${route} → ${status} with no audit row`);
+      }
+      const unexpected = rows.filter((r) => !AUDITED_REFUSALS.has(r.action));
+      if (status >= 400 && unexpected.length) {
+        violations.push(`${route} → ${status} refused, yet audited ${unexpected.map((r) => r.action).join(', ')}`);
+      }
+    })().catch(() => undefined);
+    pending.push(check);
+  });
+  return {
+    assertHeld() {
+      if (violations.length)
+        throw new Error(`the audit trail does not follow the changes:\n${[...new Set(violations)].join('\n')}`);
+    },
+    settled: () => Promise.all(pending),
   };
 }
 
