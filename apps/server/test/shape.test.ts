@@ -20,8 +20,6 @@ const SQL_OUTSIDE_REPOSITORIES: Record<string, number> = {
   'households/households.service.ts': 26,
   'households/import.service.ts': 14,
   'items/items.service.ts': 58,
-  'orgs/orgs.service.ts': 12,
-  'reports/reports.service.ts': 9,
 };
 
 const QUERY = /\.(?:selectFrom|insertInto|updateTable|deleteFrom)\(|\bsql`|\bsql</g;

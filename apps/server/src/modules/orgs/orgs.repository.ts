@@ -3,7 +3,9 @@ import type { Executor } from '../../db/index.ts';
 import type { NewMembership, NewTemporaryOrg, TemporaryOrgRow } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { type Cursor, afterCursor } from '../../lib/paging.ts';
-import { orgInScope, underRegion } from '../../lib/scope.ts';
+import { memberInScope, orgInScope, unitInScope, underRegion } from '../../lib/scope.ts';
+import { updateAtVersion } from '../../db/versioned.ts';
+import { newId } from '../../lib/ids.ts';
 import { contains, startsWith } from '../../lib/like.ts';
 
 export interface OrgFilters {
@@ -397,4 +399,98 @@ export async function endMembershipsInSubtree(
       .execute();
   }
   return ids;
+}
+
+/** The formal Party organization an account acts for: its kind and seat (which decide what it may approve). */
+export const partyOrgSeat = (db: Executor, id: string) =>
+  db.selectFrom('party_orgs').select(['kind', 'region_code']).where('id', '=', id).executeTakeFirst();
+
+/** A unit the actor reaches (a linked unit's members come into the organization's member scope). */
+export const unitInReach = (db: Executor, actor: Actor, id: string) =>
+  db.selectFrom('units').select(['id', 'name']).where('id', '=', id).where(unitInScope(actor)).executeTakeFirst();
+
+/** A person of the register the actor reaches, with whether they are a party member. */
+export const memberInReach = (db: Executor, actor: Actor, id: string) =>
+  db
+    .selectFrom('members')
+    .select(['id', 'name', 'party_status'])
+    .where('id', '=', id)
+    .where(memberInScope(actor))
+    .executeTakeFirst();
+
+/** The villages an organization covers. */
+export async function insertCoverage(tx: Executor, orgId: string, regionCodes: readonly string[]) {
+  for (const code of regionCodes)
+    await tx.insertInto('org_regions').values({ org_id: orgId, region_code: code }).execute();
+}
+
+export const isUnitLinked = async (db: Executor, orgId: string, unitId: string) =>
+  Boolean(
+    await db
+      .selectFrom('org_units')
+      .select('unit_id')
+      .where('org_id', '=', orgId)
+      .where('unit_id', '=', unitId)
+      .executeTakeFirst(),
+  );
+
+export const linkUnit = (
+  tx: Executor,
+  row: { org_id: string; unit_id: string; linked_on: string; purpose: string | null },
+) => tx.insertInto('org_units').values(row).execute();
+
+/** Whether the organization is listed for rectification and not yet delisted. */
+export const rectificationOpen = async (db: Executor, orgId: string) =>
+  Boolean(
+    await db
+      .selectFrom('rectifications')
+      .select('id')
+      .where('org_id', '=', orgId)
+      .where('status', '=', 'listed')
+      .executeTakeFirst(),
+  );
+
+/** The items of these organizations not yet closed. */
+export const openItemsOf = (db: Executor, orgIds: string[]) =>
+  db
+    .selectFrom('items')
+    .select(['id', 'no', 'version'])
+    .where('org_id', 'in', orgIds)
+    .where('status', '<>', 'closed')
+    .execute();
+
+/**
+ * Hands an item over to a successor organization at `version`, with the public event that says so; false when the
+ * item changed meanwhile.
+ */
+export async function handOverItem(
+  tx: Executor,
+  item: { id: string; version: number },
+  successor: { id: string; name: string },
+  by: { userId: string | null; label: string },
+  at: string,
+) {
+  const moved = await updateAtVersion(tx, 'items', item.id, item.version, {
+    org_id: successor.id,
+    handed_over_to_org_id: successor.id,
+    responsible_group_id: null,
+    updated_at: at,
+  });
+  if (!moved) return false;
+  await tx
+    .insertInto('item_events')
+    .values({
+      id: newId(),
+      item_id: item.id,
+      at,
+      user_id: by.userId,
+      actor_label: by.label,
+      kind: 'handover',
+      text: `原组织撤销，移交${successor.name}继续办理`,
+      public: 1,
+      from_status: null,
+      to_status: null,
+    })
+    .execute();
+  return true;
 }

@@ -12,7 +12,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { decodeCursor, pageOf } from '../../lib/paging.ts';
 import { nameInitials } from '../../lib/pinyin.ts';
 import { Problem, conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
-import { assertRegionsWithin, coverageOf, memberInScope, unitInScope } from '../../lib/scope.ts';
+import { assertRegionsWithin, coverageOf } from '../../lib/scope.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { factDay, notAfterToday, stepDay } from '../../lib/step-dates.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -217,11 +217,7 @@ export class OrgService {
         // for, at the level the organization's place asks.
         approvingPartyOrgId = actor.actingPartyOrgId;
         if (!approvingPartyOrgId) throw forbidden('approving_org_required', '成立临时党组织须由代行党委职责的账号办理');
-        const approver = await tx
-          .selectFrom('party_orgs')
-          .select(['kind', 'region_code'])
-          .where('id', '=', approvingPartyOrgId)
-          .executeTakeFirst();
+        const approver = await repo.partyOrgSeat(tx, approvingPartyOrgId);
         if (!approver || !mayApprove(approver, input.regionCode)) {
           throw forbidden(
             'approver_level',
@@ -236,13 +232,8 @@ export class OrgService {
       }
       // A linked unit's members come into the organization's member scope: only units the caller already reaches.
       for (const unitId of input.unitIds) {
-        const unit = await tx
-          .selectFrom('units')
-          .select('id')
-          .where('id', '=', unitId)
-          .where(unitInScope(actor))
-          .executeTakeFirst();
-        if (!unit) throw invalid('联建单位不存在或不在管辖范围内', [{ path: 'body.unitIds', message: unitId }]);
+        if (!(await repo.unitInReach(tx, actor, unitId)))
+          throw invalid('联建单位不存在或不在管辖范围内', [{ path: 'body.unitIds', message: unitId }]);
       }
       checkOrgDates({
         establishedOn: input.establishedOn,
@@ -277,14 +268,9 @@ export class OrgService {
         updated_at: now,
       };
       await repo.insertOrg(tx, row);
-      for (const code of regionCodes) {
-        await tx.insertInto('org_regions').values({ org_id: id, region_code: code }).execute();
-      }
+      await repo.insertCoverage(tx, id, regionCodes);
       for (const unitId of new Set(input.unitIds)) {
-        await tx
-          .insertInto('org_units')
-          .values({ org_id: id, unit_id: unitId, linked_on: input.establishedOn, purpose: null })
-          .execute();
+        await repo.linkUnit(tx, { org_id: id, unit_id: unitId, linked_on: input.establishedOn, purpose: null });
       }
       await recordReply(tx, actor.requestId, 201, { id });
       await recordAudit(tx, actor, { action: 'org.create', entityType: 'temporary_org', entityId: id, after: row });
@@ -335,13 +321,8 @@ export class OrgService {
         throw forbidden('approving_org_required', '只有批准成立的党组织可以变更组织状态');
       }
       if (org.status === 'rectification' && input.to === 'active') {
-        const open = await tx
-          .selectFrom('rectifications')
-          .select('id')
-          .where('org_id', '=', org.id)
-          .where('status', '=', 'listed')
-          .executeTakeFirst();
-        if (open) throw conflict('rectification_open', '挂牌整顿须经复查摘牌后才能恢复运行');
+        if (await repo.rectificationOpen(tx, org.id))
+          throw conflict('rectification_open', '挂牌整顿须经复查摘牌后才能恢复运行');
       }
       if (input.to === 'active' && org.level !== 'group' && (!org.approved_on || !org.approval_doc_no)) {
         throw conflict('approval_missing', '请先记录批准日期和批准文号');
@@ -419,12 +400,7 @@ export class OrgService {
     handovers: { itemId: string; successorOrgId: string }[],
     now: string,
   ) {
-    const open = await tx
-      .selectFrom('items')
-      .select(['id', 'no', 'version'])
-      .where('org_id', 'in', orgIds)
-      .where('status', '<>', 'closed')
-      .execute();
+    const open = await repo.openItemsOf(tx, orgIds);
     const plan = new Map(handovers.map((h) => [h.itemId, h.successorOrgId]));
     const missing = open.filter((i) => !plan.has(i.id));
     if (missing.length > 0) {
@@ -441,34 +417,14 @@ export class OrgService {
       ) {
         throw invalid('接续组织须是管辖范围内未撤销的支部或总支', [{ path: 'body.handovers', message: successorId }]);
       }
-      const moved = await tx
-        .updateTable('items')
-        .set({
-          org_id: successor.id,
-          handed_over_to_org_id: successor.id,
-          responsible_group_id: null,
-          version: item.version + 1,
-          updated_at: now,
-        })
-        .where('id', '=', item.id)
-        .where('version', '=', item.version)
-        .executeTakeFirst();
-      if (Number(moved.numUpdatedRows) !== 1) throw versionConflict();
-      await tx
-        .insertInto('item_events')
-        .values({
-          id: newId(),
-          item_id: item.id,
-          at: now,
-          user_id: actor.userId,
-          actor_label: actor.displayName,
-          kind: 'handover',
-          text: `原组织撤销，移交${successor.name}继续办理`,
-          public: 1,
-          from_status: null,
-          to_status: null,
-        })
-        .execute();
+      const moved = await repo.handOverItem(
+        tx,
+        item,
+        successor,
+        { userId: actor.userId, label: actor.displayName },
+        now,
+      );
+      if (!moved) throw versionConflict();
     }
   }
 
@@ -480,22 +436,12 @@ export class OrgService {
       if (!policy.canUpdateOrg(actor, org)) throw forbidden('permission_denied', '无权修改该组织');
       factDay(input.linkedOn, 'body.linkedOn', '联建日期', { on: org.established_on, what: '组织成立日期' });
       // Linking brings the unit's members into the organization's member scope: only units the caller already reaches.
-      const unit = await tx
-        .selectFrom('units')
-        .select(['id', 'name'])
-        .where('id', '=', input.unitId)
-        .where(unitInScope(actor))
-        .executeTakeFirst();
+      const unit = await repo.unitInReach(tx, actor, input.unitId);
       if (!unit) throw notFound('单位');
-      const existing = await tx
-        .selectFrom('org_units')
-        .select('unit_id')
-        .where('org_id', '=', id)
-        .where('unit_id', '=', input.unitId)
-        .executeTakeFirst();
-      if (existing) throw conflict('unit_already_linked', `${unit.name}已是联建单位`);
+      if (await repo.isUnitLinked(tx, id, input.unitId))
+        throw conflict('unit_already_linked', `${unit.name}已是联建单位`);
       const row = { org_id: id, unit_id: input.unitId, linked_on: input.linkedOn, purpose: input.purpose ?? null };
-      await tx.insertInto('org_units').values(row).execute();
+      await repo.linkUnit(tx, row);
       await recordAudit(tx, actor, { action: 'org.link_unit', entityType: 'temporary_org', entityId: id, after: row });
     });
   }
@@ -543,12 +489,7 @@ export class OrgService {
       const org = await this.mustFind(actor, orgId, tx);
       if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，不能再联结党员');
       if (!policy.canLinkMember(actor, org)) throw forbidden('permission_denied', '无权为该组织联结党员');
-      const member = await tx
-        .selectFrom('members')
-        .select(['id', 'name', 'party_status'])
-        .where('id', '=', input.memberId)
-        .where(memberInScope(actor))
-        .executeTakeFirst();
+      const member = await repo.memberInReach(tx, actor, input.memberId);
       if (!member) throw notFound('党员');
       if (member.party_status === 'none') {
         throw conflict(

@@ -1,5 +1,5 @@
-import { underRegion } from '../../lib/scope.ts';
-import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import { orgInScope, underRegion } from '../../lib/scope.ts';
+import { type Insertable, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import type { ReportTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -183,3 +183,103 @@ export async function spendPhoneCode(tx: Executor, reportId: string, codeHash: s
     .executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
 }
+
+/** A region with its level (a report is placed in a township or a village). */
+export const regionLevel = (db: Executor, code: string) =>
+  db.selectFrom('regions').select(['code', 'level']).where('code', '=', code).executeTakeFirst();
+
+export const insertReport = (tx: Executor, row: Insertable<ReportTable>) =>
+  tx.insertInto('reports').values(row).execute();
+
+/** The report of a tracking code's keyed hash, with its place and organization. */
+export const reportByTrackingHash = (db: Executor, hash: string) =>
+  db
+    .selectFrom('reports as r')
+    .innerJoin('regions as g', 'g.code', 'r.region_code')
+    .leftJoin('temporary_orgs as o', 'o.id', 'r.org_id')
+    .select([
+      'r.id',
+      'r.category',
+      'r.description',
+      'r.reported_at',
+      'r.status',
+      'r.source',
+      'r.phone_enc',
+      'g.name as region_name',
+      'o.name as org_name',
+    ])
+    .where('r.tracking_hash', '=', hash)
+    .executeTakeFirst();
+
+/** The first item the report was combed into, with its list and what the resident said of it. */
+export const itemOfReport = (db: Executor, reportId: string) =>
+  db
+    .selectFrom('item_reports as ir')
+    .innerJoin('items as i', 'i.id', 'ir.item_id')
+    .innerJoin('problem_lists as l', 'l.id', 'i.list_id')
+    .innerJoin('temporary_orgs as io', 'io.id', 'i.org_id')
+    .select([
+      'i.id',
+      'i.no',
+      'i.status',
+      'i.due_on',
+      'i.closed_at',
+      'i.resident_confirmed_at',
+      'i.reopened_count',
+      'l.title',
+    ])
+    .select([
+      'i.resident_rating',
+      'i.resident_comment',
+      'i.resident_rated_at',
+      'i.region_code',
+      'io.region_code as org_region_code',
+    ])
+    .where('ir.report_id', '=', reportId)
+    .orderBy('i.created_at')
+    .executeTakeFirst();
+
+/** What a photo belongs to. */
+export const photoOwner = (db: Executor, id: string) =>
+  db.selectFrom('photos').select(['owner_type', 'owner_id']).where('id', '=', id).executeTakeFirst();
+
+/** Whether the report is in the actor's scope. */
+export const reportVisible = async (db: Executor, actor: Actor, id: string) =>
+  Boolean(
+    await db
+      .selectFrom('reports as r')
+      .select('r.id')
+      .where('r.id', '=', id)
+      .where(reportInScope(actor, 'r'))
+      .executeTakeFirst(),
+  );
+
+/** Whether the meeting's organization is in the actor's scope. */
+export const activityVisible = async (db: Executor, actor: Actor, id: string) =>
+  Boolean(
+    await db
+      .selectFrom('activities as a')
+      .innerJoin('temporary_orgs as o', 'o.id', 'a.org_id')
+      .select('a.id')
+      .where('a.id', '=', id)
+      .where(orgInScope(actor, 'o'))
+      .executeTakeFirst(),
+  );
+
+/** The item a progress entry belongs to. */
+export const itemOfEvent = async (db: Executor, eventId: string) =>
+  (await db.selectFrom('item_events').select('item_id').where('id', '=', eventId).executeTakeFirst())?.item_id;
+
+/** A photo's bytes, if it belongs to one of these owners. */
+export const photoOf = (
+  db: Executor,
+  owner: { ownerType: 'report' | 'item_event' | 'activity'; ownerIds: string[] },
+  photoId: string,
+) =>
+  db
+    .selectFrom('photos')
+    .select(['mime', 'data'])
+    .where('id', '=', photoId)
+    .where('owner_type', '=', owner.ownerType)
+    .where('owner_id', 'in', owner.ownerIds)
+    .executeTakeFirst();

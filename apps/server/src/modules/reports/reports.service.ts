@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { todayInShanghai } from '@lianjian/shared';
-import { assertRegionsWithin, orgInScope } from '../../lib/scope.ts';
+import { assertRegionsWithin } from '../../lib/scope.ts';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
 import type { DataCipher } from '../../lib/crypto.ts';
@@ -94,11 +94,7 @@ export class ReportService {
     const cleaned = await cleanPhotos(input.photos ?? []);
     return this.db.transaction().execute(async (tx) => {
       if (staff) await assertRegionsWithin(tx, staff, [{ path: 'body.regionCode', code: input.regionCode }]);
-      const region = await tx
-        .selectFrom('regions')
-        .select(['code', 'level'])
-        .where('code', '=', input.regionCode)
-        .executeTakeFirst();
+      const region = await repo.regionLevel(tx, input.regionCode);
       if (!region || region.level === 'county') {
         throw invalid('请选择所在的乡镇或村', [{ path: 'body.regionCode', message: input.regionCode }]);
       }
@@ -126,7 +122,7 @@ export class ReportService {
         created_at: now,
         updated_at: now,
       };
-      await tx.insertInto('reports').values(row).execute();
+      await repo.insertReport(tx, row);
       const photos = await storePhotos(tx, 'report', row.id, cleaned);
       const { phone_enc: _phone, tracking_hash: _hash, ...audited } = row;
       const receipt = { id: row.id, trackingCode: code, reportedAt: now, orgName: org?.name ?? null };
@@ -164,51 +160,9 @@ export class ReportService {
         { path: 'params.trackingCode', message: 'check character does not match' },
       ]);
     }
-    const report = normalized
-      ? await db
-          .selectFrom('reports as r')
-          .innerJoin('regions as g', 'g.code', 'r.region_code')
-          .leftJoin('temporary_orgs as o', 'o.id', 'r.org_id')
-          .select([
-            'r.id',
-            'r.category',
-            'r.description',
-            'r.reported_at',
-            'r.status',
-            'r.source',
-            'r.phone_enc',
-            'g.name as region_name',
-            'o.name as org_name',
-          ])
-          .where('r.tracking_hash', '=', trackingHash(normalized, this.cipher))
-          .executeTakeFirst()
-      : undefined;
+    const report = normalized ? await repo.reportByTrackingHash(db, trackingHash(normalized, this.cipher)) : undefined;
     if (!report) throw notFound('反映');
-    const item = await db
-      .selectFrom('item_reports as ir')
-      .innerJoin('items as i', 'i.id', 'ir.item_id')
-      .innerJoin('problem_lists as l', 'l.id', 'i.list_id')
-      .innerJoin('temporary_orgs as io', 'io.id', 'i.org_id')
-      .select([
-        'i.id',
-        'i.no',
-        'i.status',
-        'i.due_on',
-        'i.closed_at',
-        'i.resident_confirmed_at',
-        'i.reopened_count',
-        'l.title',
-      ])
-      .select([
-        'i.resident_rating',
-        'i.resident_comment',
-        'i.resident_rated_at',
-        'i.region_code',
-        'io.region_code as org_region_code',
-      ])
-      .where('ir.report_id', '=', report.id)
-      .orderBy('i.created_at')
-      .executeTakeFirst();
+    const item = await repo.itemOfReport(db, report.id);
     return { report, item };
   }
 
@@ -364,49 +318,22 @@ export class ReportService {
 
   /** A photo of a report or a progress entry the actor may see. */
   async staffPhoto(actor: Actor, photoId: string) {
-    const p = await this.db
-      .selectFrom('photos')
-      .select(['owner_type', 'owner_id'])
-      .where('id', '=', photoId)
-      .executeTakeFirst();
+    const p = await repo.photoOwner(this.db, photoId);
     if (!p || !mayReadPhotosOf(actor.role, p.owner_type)) throw notFound('照片');
     if (p.owner_type === 'report') {
-      const visible = await this.db
-        .selectFrom('reports as r')
-        .select('r.id')
-        .where('r.id', '=', p.owner_id)
-        .where(repo.reportInScope(actor, 'r'))
-        .executeTakeFirst();
-      if (!visible) throw notFound('照片');
+      if (!(await repo.reportVisible(this.db, actor, p.owner_id))) throw notFound('照片');
     } else if (p.owner_type === 'activity') {
-      const visible = await this.db
-        .selectFrom('activities as a')
-        .innerJoin('temporary_orgs as o', 'o.id', 'a.org_id')
-        .select('a.id')
-        .where('a.id', '=', p.owner_id)
-        .where(orgInScope(actor, 'o'))
-        .executeTakeFirst();
-      if (!visible) throw notFound('照片');
+      if (!(await repo.activityVisible(this.db, actor, p.owner_id))) throw notFound('照片');
     } else {
-      const event = await this.db
-        .selectFrom('item_events')
-        .select('item_id')
-        .where('id', '=', p.owner_id)
-        .executeTakeFirst();
-      if (!event) throw notFound('照片');
-      await this.items.access(actor, event.item_id);
+      const itemId = await repo.itemOfEvent(this.db, p.owner_id);
+      if (!itemId) throw notFound('照片');
+      await this.items.access(actor, itemId);
     }
     return this.photo({ ownerType: p.owner_type, ownerIds: [p.owner_id] }, photoId);
   }
 
   private async photo(owner: { ownerType: 'report' | 'item_event' | 'activity'; ownerIds: string[] }, photoId: string) {
-    const p = await this.db
-      .selectFrom('photos')
-      .select(['mime', 'data'])
-      .where('id', '=', photoId)
-      .where('owner_type', '=', owner.ownerType)
-      .where('owner_id', 'in', owner.ownerIds)
-      .executeTakeFirst();
+    const p = await repo.photoOf(this.db, owner, photoId);
     if (!p) throw notFound('照片');
     return { mime: p.mime, bytes: Buffer.from(p.data, 'base64') };
   }
