@@ -13,7 +13,6 @@ const NOT_YET_PAGED = new Set([
   '/api/v1/chains',
   '/api/v1/coverage-gaps',
   '/api/v1/escalation-targets',
-  '/api/v1/feedback-to-home',
   '/api/v1/helper-workload',
   '/api/v1/household-imports',
   '/api/v1/inbox',
@@ -21,10 +20,7 @@ const NOT_YET_PAGED = new Set([
   '/api/v1/party-orgs',
   '/api/v1/projects',
   '/api/v1/public/regions',
-  '/api/v1/recommendations',
-  '/api/v1/rectifications',
   '/api/v1/regions',
-  '/api/v1/tilts',
 ]);
 
 /** One contract for lists: `items`, `nextCursor` and `total`, through lib/paging.ts; nothing stops silently. */

@@ -5260,6 +5260,8 @@ export interface paths {
                     box?: "received" | "sent";
                     open?: "true" | "false";
                     memberId?: string;
+                    limit?: number;
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -5275,6 +5277,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["FeedbackToHome"][];
+                            nextCursor: string | null;
+                            total: number;
                         };
                     };
                 };
@@ -6436,7 +6440,10 @@ export interface paths {
         /** 政策和资金倾斜 */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -6451,6 +6458,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Tilt"][];
+                            nextCursor: string | null;
+                            total: number;
                         };
                     };
                 };
@@ -6592,6 +6601,8 @@ export interface paths {
             parameters: {
                 query?: {
                     status?: "listed" | "delisted";
+                    limit?: number;
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -6607,6 +6618,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Rectification"][];
+                            nextCursor: string | null;
+                            total: number;
                         };
                     };
                 };
@@ -6919,6 +6932,10 @@ export interface paths {
             parameters: {
                 query?: {
                     box?: "received" | "sent";
+                    /** @description Only those not yet answered (true) or answered (false) */
+                    open?: "true" | "false";
+                    limit?: number;
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -6934,6 +6951,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Recommendation"][];
+                            nextCursor: string | null;
+                            total: number;
                         };
                     };
                 };

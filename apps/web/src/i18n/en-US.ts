@@ -991,6 +991,8 @@ export const enUS: Messages = {
     declined: 'Decline',
     answerText: 'Action taken, or why declined',
     open: 'Awaiting answer',
+    received: 'Received',
+    sent: 'Sent',
   },
   board: {
     title: 'Village notice board',

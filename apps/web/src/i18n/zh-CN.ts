@@ -949,6 +949,8 @@ export const zhCN = {
     declined: '不采纳',
     answerText: '处理情况或不采纳的理由',
     open: '待答复',
+    received: '收到的建议',
+    sent: '发出的建议',
   },
   board: {
     title: '村务公开栏',

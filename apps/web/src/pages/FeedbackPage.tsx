@@ -1,9 +1,10 @@
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Checkbox, Empty, Flex, Input, List, Modal, Tabs, Tag, Typography } from 'antd';
+import { Button, Card, Checkbox, Empty, Flex, Input, List, Modal, Segmented, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
+import { CursorPager, useCursorPages } from '../components/CursorPager';
 import { useMe } from '../components/me';
 import { QueryState } from '../components/QueryState';
 import { useServerAction } from '../components/useServerAction';
@@ -16,12 +17,20 @@ function FeedbackList({ box }: { box: 'received' | 'sent' }) {
   const [acking, setAcking] = useState<Feedback | null>(null);
   const [note, setNote] = useState('');
   const { busy, run } = useServerAction();
+  const pages = useCursorPages(`${box}:${openOnly}`);
   const q = useQuery({
-    queryKey: ['feedback', box, openOnly],
+    queryKey: ['feedback', box, openOnly, pages.cursor],
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/feedback-to-home', {
-          params: { query: { box, ...(openOnly ? { open: 'true' as const } : {}) } },
+          params: {
+            query: {
+              box,
+              limit: 20,
+              ...(openOnly ? { open: 'true' as const } : {}),
+              ...(pages.cursor ? { cursor: pages.cursor } : {}),
+            },
+          },
         }),
       ),
   });
@@ -83,6 +92,7 @@ function FeedbackList({ box }: { box: 'received' | 'sent' }) {
             </List.Item>
           )}
         />
+        <CursorPager pages={pages} total={q.data?.total ?? 0} nextCursor={q.data?.nextCursor} />
       </QueryState>
       <Modal
         open={Boolean(acking)}
@@ -115,17 +125,18 @@ function RecommendationList() {
   const [accepted, setAccepted] = useState(true);
   const [text, setText] = useState('');
   const { busy, run } = useServerAction();
-  const received = useQuery({
-    queryKey: ['recommendations', 'received'],
-    queryFn: () => unwrap(api.GET('/api/v1/recommendations', { params: { query: { box: 'received' } } })),
+  const [box, setBox] = useState<'received' | 'sent'>('received');
+  const pages = useCursorPages(box);
+  const q = useQuery({
+    queryKey: ['recommendations', box, pages.cursor],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/recommendations', {
+          params: { query: { box, limit: 20, ...(pages.cursor ? { cursor: pages.cursor } : {}) } },
+        }),
+      ),
   });
-  const sent = useQuery({
-    queryKey: ['recommendations', 'sent'],
-    queryFn: () => unwrap(api.GET('/api/v1/recommendations', { params: { query: { box: 'sent' } } })),
-  });
-  const items = [
-    ...new Map([...(received.data?.items ?? []), ...(sent.data?.items ?? [])].map((r) => [r.id, r])).values(),
-  ];
+  const items = q.data?.items ?? [];
   const answer = async () => {
     if (!answering) return;
     const ok = await run(
@@ -143,20 +154,24 @@ function RecommendationList() {
       setText('');
     }
   };
-  const mine = new Set((received.data?.items ?? []).map((r) => r.id));
   return (
-    <QueryState
-      loading={received.isLoading || sent.isLoading}
-      error={received.error ?? sent.error}
-      retry={() => received.refetch()}
-    >
+    <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
+      <Segmented
+        style={{ marginBottom: 12 }}
+        value={box}
+        onChange={(v) => setBox(v as 'received' | 'sent')}
+        options={[
+          { value: 'received', label: t('recommendation.received') },
+          { value: 'sent', label: t('recommendation.sent') },
+        ]}
+      />
       <List
         dataSource={items}
         locale={{ emptyText: <Empty description={t('feedback.empty')} /> }}
         renderItem={(r) => (
           <List.Item
             actions={
-              !r.answeredOn && mine.has(r.id) && me.permissions.includes('feedback:acknowledge')
+              !r.answeredOn && box === 'received' && me.permissions.includes('feedback:acknowledge')
                 ? [
                     <Button key="a" type="primary" size="small" onClick={() => setAnswering(r)}>
                       {t('recommendation.answer')}
@@ -185,6 +200,7 @@ function RecommendationList() {
           </List.Item>
         )}
       />
+      <CursorPager pages={pages} total={q.data?.total ?? 0} nextCursor={q.data?.nextCursor} />
       <Modal
         open={Boolean(answering)}
         title={t('recommendation.answer')}

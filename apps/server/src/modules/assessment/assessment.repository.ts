@@ -200,9 +200,7 @@ export const tiltsInScope = (db: Executor, actor: Actor) =>
     .selectFrom('tilts as t')
     .innerJoin('temporary_orgs as o', 'o.id', 't.org_id')
     .select(['t.id', 't.ledger_id', 't.org_id', 'o.name', 't.amount_yuan', 't.purpose', 't.approver', 't.decided_on'])
-    .where(orgInScope(actor, 'o'))
-    .orderBy('t.decided_on', 'desc')
-    .execute();
+    .where(orgInScope(actor, 'o'));
 
 // --- rectification ---
 
@@ -243,14 +241,17 @@ export const recRows = (db: Executor) =>
 
 export type RecRow = Awaited<ReturnType<ReturnType<typeof recRows>['execute']>>[number];
 
-/** Recommendations sent by organizations in scope, or received by home organizations in scope; open first. */
-export function recommendationBox(db: Executor, actor: Actor, box: 'received' | 'sent', limit: number) {
-  const q = recRows(db);
-  return (box === 'sent' ? q.where(orgInScope(actor, 'o')) : q.where(homeOrgInScope(actor, 'po')))
-    .orderBy(sql`case when c.answered_on is null then 0 else 1 end`)
-    .orderBy('c.filed_on', 'desc')
-    .limit(limit)
-    .execute();
+/** Recommendations sent by organizations in scope, or received by home organizations in scope; open ones only, or answered ones only. */
+export function recommendationBox(
+  db: Executor,
+  actor: Actor,
+  f: { box: 'received' | 'sent'; open?: boolean | undefined },
+) {
+  let q = recRows(db);
+  q = f.box === 'sent' ? q.where(orgInScope(actor, 'o')) : q.where(homeOrgInScope(actor, 'po'));
+  if (f.open === true) q = q.where('c.answered_on', 'is', null);
+  if (f.open === false) q = q.where('c.answered_on', 'is not', null);
+  return q;
 }
 
 export const insertRecommendation = (tx: Executor, row: Insertable<RecommendationTable>) =>

@@ -160,9 +160,10 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
       schema: {
         tags,
         summary: '政策和资金倾斜',
-        response: { 200: z.object({ items: z.array(Tilt) }), ...problemReplies },
+        querystring: z.strictObject({ ...pageQuery }),
+        response: { 200: page(Tilt), ...problemReplies },
       },
-      handler: (req) => service.supervision.tilts(requireActor(req)),
+      handler: (req) => service.supervision.tilts(requireActor(req), req.query),
     });
     app.post('/tilts', {
       config: { permission: 'assessment:write' },
@@ -175,10 +176,10 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
       schema: {
         tags,
         summary: '挂牌整顿',
-        querystring: z.strictObject({ status: z.enum(['listed', 'delisted']).optional() }),
-        response: { 200: z.object({ items: z.array(Rectification) }), ...problemReplies },
+        querystring: z.strictObject({ status: z.enum(['listed', 'delisted']).optional(), ...pageQuery }),
+        response: { 200: page(Rectification), ...problemReplies },
       },
-      handler: (req) => service.rectification.list(requireActor(req), req.query.status),
+      handler: (req) => service.rectification.list(requireActor(req), req.query),
     });
     app.post('/rectifications', {
       config: { permission: 'assessment:write' },
@@ -219,10 +220,14 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
       schema: {
         tags,
         summary: '向党员所在党组织的建议（收到的或发出的）',
-        querystring: z.strictObject({ box: z.enum(['received', 'sent']).default('received') }),
-        response: { 200: z.object({ items: z.array(Recommendation) }), ...problemReplies },
+        querystring: z.strictObject({
+          box: z.enum(['received', 'sent']).default('received'),
+          open: z.enum(['true', 'false']).optional().describe('Only those not yet answered (true) or answered (false)'),
+          ...pageQuery,
+        }),
+        response: { 200: page(Recommendation), ...problemReplies },
       },
-      handler: (req) => service.recommendations.list(requireActor(req), req.query.box),
+      handler: (req) => service.recommendations.list(requireActor(req), req.query),
     });
     app.post('/recommendations', {
       config: { permission: 'feedback:write' },

@@ -4,6 +4,7 @@ import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
+import { keysetPage } from '../../lib/paging.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { rolesInSubtree } from '../orgs/orgs.repository.ts';
@@ -33,9 +34,18 @@ export class RecommendationService {
     };
   }
 
-  async list(actor: Actor, box: 'received' | 'sent') {
-    const rows = await repo.recommendationBox(this.db, actor, box, 500);
-    return { items: rows.map((r) => this.present(r)) };
+  /** Recommendations sent or received, newest first, in keyset pages with their total. */
+  async list(
+    actor: Actor,
+    f: { box: 'received' | 'sent'; open?: 'true' | 'false' | undefined; limit?: number; cursor?: string | undefined },
+  ) {
+    const open = f.open === undefined ? undefined : f.open === 'true';
+    return keysetPage(
+      repo.recommendationBox(this.db, actor, { box: f.box, open }),
+      { sort: 'c.filed_on', id: 'c.id', dir: 'desc', limit: f.limit, cursor: f.cursor },
+      async (rows) => rows.map((r) => this.present(r)),
+      (r) => r.filedOn,
+    );
   }
 
   /**

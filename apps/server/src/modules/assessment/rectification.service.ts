@@ -3,6 +3,7 @@ import type { Db, Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
+import { keysetPage } from '../../lib/paging.ts';
 import { conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { orgInScope } from '../../lib/scope.ts';
 import { notAfterToday } from '../../lib/step-dates.ts';
@@ -39,11 +40,19 @@ export class RectificationService {
     };
   }
 
-  async list(actor: Actor, status?: 'listed' | 'delisted') {
+  /** Listings in scope, newest first, in keyset pages with their total. */
+  async list(
+    actor: Actor,
+    f: { status?: 'listed' | 'delisted' | undefined; limit?: number; cursor?: string | undefined } = {},
+  ) {
     let q = repo.rectRows(this.db).where(orgInScope(actor, 'o'));
-    if (status) q = q.where('r.status', '=', status);
-    const rows = await q.orderBy('r.listed_on', 'desc').orderBy('r.id').execute();
-    return { items: rows.map((r) => this.present(r)) };
+    if (f.status) q = q.where('r.status', '=', f.status);
+    return keysetPage(
+      q,
+      { sort: 'r.listed_on', id: 'r.id', dir: 'desc', limit: f.limit, cursor: f.cursor },
+      async (rows) => rows.map((r) => this.present(r)),
+      (r) => r.listedOn,
+    );
   }
 
   private async setOrgStatus(

@@ -188,19 +188,23 @@ export class SupervisionService {
     });
   }
 
-  async tilts(actor: Actor) {
-    const rows = await repo.tiltsInScope(this.db, actor);
-    return {
-      items: rows.map((r) => ({
-        id: r.id,
-        ledgerId: r.ledger_id,
-        orgId: r.org_id,
-        orgName: r.name,
-        amountYuan: Number(r.amount_yuan),
-        purpose: r.purpose,
-        approver: r.approver,
-        decidedOn: r.decided_on,
-      })),
-    };
+  /** Tilts in scope, newest decision first, in keyset pages with their total. */
+  async tilts(actor: Actor, f: { limit?: number; cursor?: string | undefined } = {}) {
+    return keysetPage(
+      repo.tiltsInScope(this.db, actor),
+      { sort: 't.decided_on', id: 't.id', dir: 'desc', limit: f.limit, cursor: f.cursor },
+      async (rows) =>
+        rows.map((r) => ({
+          id: r.id,
+          ledgerId: r.ledger_id,
+          orgId: r.org_id,
+          orgName: r.name,
+          amountYuan: Number(r.amount_yuan),
+          purpose: r.purpose,
+          approver: r.approver,
+          decidedOn: r.decided_on,
+        })),
+      (r) => r.decidedOn,
+    );
   }
 }

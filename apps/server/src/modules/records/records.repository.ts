@@ -20,24 +20,18 @@ export const feedbackRows = (db: Executor, actor: Actor) =>
 
 export type FeedbackRow = Awaited<ReturnType<ReturnType<typeof feedbackRows>['execute']>>[number];
 
-/** Feedback sent by organizations in scope, or received by home organizations in scope; open first, newest next. */
+/** Feedback sent by organizations in scope, or received by home organizations in scope. */
 export function feedbackBox(
   db: Executor,
   actor: Actor,
   f: { box: 'sent' | 'received'; open?: boolean | undefined; memberId?: string | undefined },
-  limit: number,
 ) {
   let b = feedbackRows(db, actor);
   b = f.box === 'sent' ? b.where(orgInScope(actor, 'o')) : b.where(homeOrgInScope(actor, 'po'));
   if (f.open === true) b = b.where('f.acknowledged_on', 'is', null);
   if (f.open === false) b = b.where('f.acknowledged_on', 'is not', null);
   if (f.memberId) b = b.where('f.member_id', '=', f.memberId);
-  return b
-    .orderBy(sql`case when f.acknowledged_on is null then 0 else 1 end`)
-    .orderBy('f.sent_on', 'desc')
-    .orderBy('f.id')
-    .limit(limit)
-    .execute();
+  return b;
 }
 
 /** The member whose record is read: in the reader's scope, or the reader's own. */

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { id, noContent, problemReplies } from '../../lib/schemas.ts';
+import { id, noContent, page, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import { AcknowledgeFeedback, Feedback, FeedbackQuery, MemberRecord, NewFeedback } from './records.schemas.ts';
 import type { RecordService } from './records.service.ts';
@@ -25,7 +25,7 @@ export function recordRoutes(service: RecordService): FastifyPluginAsyncZod {
         tags,
         summary: '向党员所在党组织的反馈（收到的或发出的）',
         querystring: FeedbackQuery,
-        response: { 200: z.object({ items: z.array(Feedback) }), ...problemReplies },
+        response: { 200: page(Feedback), ...problemReplies },
       },
       handler: (req) => service.list(requireActor(req), req.query),
     });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQuery } from '../../lib/paging.ts';
 import { id, text, version } from '../../lib/schemas.ts';
 
 export const FEEDBACK_KINDS = ['good_work', 'shortcoming', 'commendation'] as const;
@@ -41,6 +42,7 @@ export const FeedbackQuery = z.strictObject({
     .describe('received: for the home organizations the caller acts for; sent: from organizations in scope'),
   open: z.enum(['true', 'false']).optional(),
   memberId: id.optional(),
+  ...pageQuery,
 });
 
 export const AcknowledgeFeedback = z

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
+import { keysetPage } from '../../lib/paging.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { updateAtVersion } from '../../db/versioned.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
@@ -167,10 +168,15 @@ export class RecordService {
     });
   }
 
+  /** Feedback sent or received, newest first, in keyset pages with their total. */
   async list(actor: Actor, q: z.infer<typeof FeedbackQuery>) {
     const open = q.open === undefined ? undefined : q.open === 'true';
-    const rows = await repo.feedbackBox(this.db, actor, { box: q.box, open, memberId: q.memberId }, 500);
-    return { items: rows.map((r) => this.present(actor, r)) };
+    return keysetPage(
+      repo.feedbackBox(this.db, actor, { box: q.box, open, memberId: q.memberId }),
+      { sort: 'f.sent_on', id: 'f.id', dir: 'desc', limit: q.limit, cursor: q.cursor },
+      async (rows) => rows.map((r) => this.present(actor, r)),
+      (r) => r.sentOn,
+    );
   }
 
   /** The home organization acknowledges; until then the feedback stays open in its inbox. */

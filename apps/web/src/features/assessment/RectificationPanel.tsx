@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { useMe } from '../../components/me';
+import { CursorPager, useCursorPages } from '../../components/CursorPager';
 import { QueryState } from '../../components/QueryState';
 import { useServerAction } from '../../components/useServerAction';
 
@@ -21,9 +22,15 @@ export function RectificationPanel() {
   const [note, setNote] = useState('');
   const [on, setOn] = useState(dayjs());
   const { busy, run } = useServerAction();
+  const pages = useCursorPages(status);
   const q = useQuery({
-    queryKey: ['rectifications', status],
-    queryFn: () => unwrap(api.GET('/api/v1/rectifications', { params: { query: { status } } })),
+    queryKey: ['rectifications', status, pages.cursor],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/rectifications', {
+          params: { query: { status, limit: 20, ...(pages.cursor ? { cursor: pages.cursor } : {}) } },
+        }),
+      ),
   });
   const toggle = (r: Rect, index: number, done: boolean) =>
     run(
@@ -118,6 +125,7 @@ export function RectificationPanel() {
                 )}
               </Card>
             ))}
+            <CursorPager pages={pages} total={q.data?.total ?? 0} nextCursor={q.data?.nextCursor} />
           </Flex>
         )}
       </QueryState>
