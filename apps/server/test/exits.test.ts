@@ -115,7 +115,7 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
   });
 
   it('verification records every criterion with evidence, and income against the year’s poverty line', async () => {
-    const { step, qiao } = await setup();
+    const { step, qiao, id } = await setup();
     await step('reviewed');
     const partial = await step('verified', { criteria: ALL_MET.slice(0, 3) });
     expect(partial.statusCode).toBe(400);
@@ -126,7 +126,10 @@ describe('DOMAIN §6: the poverty-exit procedure', () => {
       .execute();
     const below = await step('verified', { criteria: ALL_MET });
     expect(below.json().code).toBe('income_below_line');
+    // Under the line, the page offers no verification: rejection is the way on.
+    expect((await qiao.get(`/exit-applications/${id}`)).json().abilities).toMatchObject({ steps: [], reject: true });
     await ctx.t.db.db.deleteFrom('settings').execute();
+    expect((await qiao.get(`/exit-applications/${id}`)).json().abilities.steps).toEqual(['verified']);
     const unmet = await step('verified', {
       criteria: ALL_MET.map((c) => (c.criterion === 'medical' ? { ...c, met: false } : c)),
     });

@@ -175,6 +175,8 @@ describe('DOMAIN §7: return-to-poverty monitoring', () => {
       })
     ).json().id;
     await monitored(weakCase);
+    // The page offers no elimination for it, and the server refuses one asked for all the same.
+    expect((await weak.qiao.get(`/monitoring-cases/${weakCase}`)).json().abilities.steps).toEqual([]);
     const refused = await run(weakCase, [['elimination_in_notice']]);
     expect(refused?.json().code).toBe('no_labour_capacity');
   });

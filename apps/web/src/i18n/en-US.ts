@@ -796,6 +796,8 @@ export const enUS: Messages = {
   activity: {
     tab: 'Organizational life',
     record: 'Record a meeting',
+    cannotRecord:
+      'This account cannot record meetings of this organization (it is dissolved, or the account has no such permission).',
     kinds: {
       branch_meeting: 'Branch meeting',
       group_meeting: 'Party-group meeting',

@@ -757,6 +757,7 @@ export const zhCN = {
   activity: {
     tab: '组织生活',
     record: '记录会议',
+    cannotRecord: '本账号不能为该组织记录会议（组织已撤销，或没有记录会议的权限）。',
     kinds: {
       branch_meeting: '支部会议',
       group_meeting: '党小组会',

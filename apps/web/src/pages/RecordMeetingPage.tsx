@@ -177,236 +177,246 @@ export function RecordMeetingPage() {
             <Typography.Title level={4} style={{ marginTop: 0 }}>
               {t('activity.record')}
             </Typography.Title>
-            <Form form={form} layout="vertical" initialValues={{ place: '' }}>
-              <Flex gap={8} wrap>
-                <Form.Item label={t('activity.kind')} style={{ flex: '1 1 160px' }}>
-                  <Select
-                    aria-label={t('activity.kind')}
-                    value={effectiveKind}
-                    onChange={setKind}
-                    options={kinds.map((k) => ({ value: k, label: t(`activity.kinds.${k}`) }))}
-                    data-testid="meeting-kind"
-                  />
-                </Form.Item>
-                <Form.Item label={t('activity.heldOn')} style={{ flex: '1 1 140px' }}>
-                  <DatePicker
-                    value={day}
-                    allowClear={false}
-                    inputReadOnly
-                    style={{ width: '100%' }}
-                    disabledDate={(d) => d.isAfter(dayjs(today()), 'day')}
-                    onChange={(d) => {
-                      if (d) {
-                        setDay(d);
-                        setMarks({});
-                      }
-                    }}
-                  />
-                </Form.Item>
-              </Flex>
-              {alreadyHeld.length > 0 && (
-                <Alert
-                  type="warning"
-                  showIcon
-                  style={{ marginBottom: 16 }}
-                  data-testid="same-day-meeting"
-                  title={t('activity.sameDay', { date: on, topics: alreadyHeld.map((a) => `“${a.topic}”`).join('、') })}
-                  description={
-                    <Flex gap={12} wrap>
-                      {alreadyHeld.map((a) => (
-                        <Link key={a.id} to={`/activities/${a.id}`}>
-                          {a.topic}
-                        </Link>
-                      ))}
-                    </Flex>
-                  }
-                />
-              )}
-              <Form.Item
-                name="topic"
-                label={t('activity.topic')}
-                rules={[{ required: true, whitespace: true, message: t('common.required') }]}
-              >
-                <Input maxLength={200} data-testid="meeting-topic" />
-              </Form.Item>
-              <Form.Item
-                name="place"
-                label={t('activity.place')}
-                rules={[{ required: true, whitespace: true, message: t('common.required') }]}
-              >
-                <Input maxLength={200} data-testid="meeting-place" />
-              </Form.Item>
-              <Card
-                size="small"
-                title={t('activity.attendance')}
-                extra={<Typography.Text type="secondary">{t('activity.rollCounts', counts)}</Typography.Text>}
-                style={{ marginBottom: 16 }}
-              >
-                <QueryState loading={roster.isLoading} error={roster.error} retry={() => roster.refetch()}>
-                  <Typography.Paragraph type="secondary" style={{ marginTop: 0 }}>
-                    {t('activity.rosterOf', { date: on, n: roster.data?.members.length ?? 0 })} ·{' '}
-                    {t('activity.tapHint')}
-                  </Typography.Paragraph>
-                  {(roster.data?.members.length ?? 0) === 0 ? (
-                    <Empty description={t('activity.noRoster')} />
-                  ) : (
-                    <>
-                      <Flex wrap gap={8} style={{ marginBottom: 8 }}>
-                        <Button
-                          size="small"
-                          onClick={() => markRest('present')}
-                          disabled={counts.unmarked === 0}
-                          data-testid="rest-present"
-                        >
-                          {t('activity.restPresent')}
-                        </Button>
-                        <Button
-                          size="small"
-                          onClick={() => markRest('absent')}
-                          disabled={counts.unmarked === 0}
-                          data-testid="rest-absent"
-                        >
-                          {t('activity.restAbsent')}
-                        </Button>
-                      </Flex>
-                      <ul className="lj-attendance">
-                        {roster.data?.members.map((m) => {
-                          const status = statusOf(m.memberId);
-                          return (
-                            <li key={m.memberId} data-testid={`attend-${m.name}`} data-status={status ?? 'unmarked'}>
-                              <Flex justify="space-between" align="center" gap={8} wrap>
-                                <span className="lj-attendance-name">{m.name}</span>
-                                <Radio.Group
-                                  optionType="button"
-                                  buttonStyle="solid"
-                                  value={status}
-                                  aria-label={m.name}
-                                  onChange={(e) => mark(m.memberId, e.target.value as Status)}
-                                  options={STATUSES.map((x) => ({ value: x, label: t(`activity.statuses.${x}`) }))}
-                                />
-                              </Flex>
-                              {status === 'excused' && (
-                                <Input
-                                  placeholder={t('activity.reason')}
-                                  aria-label={`${m.name} ${t('activity.reason')}`}
-                                  value={marks[m.memberId]?.reason ?? ''}
-                                  onChange={(e) =>
-                                    setMarks({ ...marks, [m.memberId]: { status: 'excused', reason: e.target.value } })
-                                  }
-                                  style={{ marginTop: 6 }}
-                                  data-testid={`reason-${m.name}`}
-                                />
-                              )}
-                            </li>
-                          );
-                        })}
-                      </ul>
-                    </>
-                  )}
-                  {effectiveKind === 'joint_activity' && (roster.data?.guests.length ?? 0) > 0 && (
-                    <>
-                      <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>
-                        {t('activity.guests')}
-                      </Typography.Paragraph>
-                      <Flex wrap gap={8}>
-                        {roster.data?.guests.map((g) => (
-                          <Tag.CheckableTag
-                            key={g.memberId}
-                            className="lj-tap"
-                            checked={guests.has(g.memberId)}
-                            onChange={(checked) => {
-                              const next = new Set(guests);
-                              if (checked) next.add(g.memberId);
-                              else next.delete(g.memberId);
-                              setGuests(next);
-                            }}
-                          >
-                            {g.name} · {g.unitName}
-                          </Tag.CheckableTag>
+            {!org.data.abilities.recordMeeting ? (
+              <Alert type="info" showIcon title={t('activity.cannotRecord')} data-testid="meeting-read-only" />
+            ) : (
+              <Form form={form} layout="vertical" initialValues={{ place: '' }}>
+                <Flex gap={8} wrap>
+                  <Form.Item label={t('activity.kind')} style={{ flex: '1 1 160px' }}>
+                    <Select
+                      aria-label={t('activity.kind')}
+                      value={effectiveKind}
+                      onChange={setKind}
+                      options={kinds.map((k) => ({ value: k, label: t(`activity.kinds.${k}`) }))}
+                      data-testid="meeting-kind"
+                    />
+                  </Form.Item>
+                  <Form.Item label={t('activity.heldOn')} style={{ flex: '1 1 140px' }}>
+                    <DatePicker
+                      value={day}
+                      allowClear={false}
+                      inputReadOnly
+                      style={{ width: '100%' }}
+                      disabledDate={(d) => d.isAfter(dayjs(today()), 'day')}
+                      onChange={(d) => {
+                        if (d) {
+                          setDay(d);
+                          setMarks({});
+                        }
+                      }}
+                    />
+                  </Form.Item>
+                </Flex>
+                {alreadyHeld.length > 0 && (
+                  <Alert
+                    type="warning"
+                    showIcon
+                    style={{ marginBottom: 16 }}
+                    data-testid="same-day-meeting"
+                    title={t('activity.sameDay', {
+                      date: on,
+                      topics: alreadyHeld.map((a) => `“${a.topic}”`).join('、'),
+                    })}
+                    description={
+                      <Flex gap={12} wrap>
+                        {alreadyHeld.map((a) => (
+                          <Link key={a.id} to={`/activities/${a.id}`}>
+                            {a.topic}
+                          </Link>
                         ))}
                       </Flex>
-                    </>
-                  )}
-                </QueryState>
-              </Card>
-              <Card size="small" title={t('activity.decisions')} style={{ marginBottom: 16 }}>
-                <Flex vertical gap={12}>
-                  {decisions.map((d, i) => (
-                    <Flex key={d.key} vertical gap={6}>
-                      <Flex gap={6}>
-                        <Input.TextArea
-                          autoSize
-                          maxLength={1000}
-                          value={d.text}
-                          placeholder={`${t('activity.decision')} ${i + 1}`}
-                          onChange={(e) =>
-                            setDecisions(decisions.map((x, j) => (j === i ? { ...x, text: e.target.value } : x)))
-                          }
-                          data-testid={`decision-${i}`}
-                        />
-                        <Button
-                          icon={<DeleteOutlined />}
-                          aria-label={t('common.cancel')}
-                          onClick={() => setDecisions(decisions.filter((_, j) => j !== i))}
-                        />
-                      </Flex>
-                      <Flex gap={8} align="center" wrap>
-                        <Checkbox
-                          checked={d.toList}
-                          onChange={(e) =>
-                            setDecisions(decisions.map((x, j) => (j === i ? { ...x, toList: e.target.checked } : x)))
-                          }
-                        >
-                          {t('activity.toList')}
-                        </Checkbox>
-                        {d.toList && (
-                          <Select
-                            aria-label={t('activity.category')}
-                            style={{ width: 140 }}
-                            showSearch={{ optionFilterProp: 'label' }}
-                            data-testid={`decision-category-${i}`}
-                            placeholder={t('activity.category')}
-                            value={d.category}
-                            onChange={(c) =>
-                              setDecisions(decisions.map((x, j) => (j === i ? { ...x, category: c } : x)))
-                            }
-                            options={REPORT_CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))}
-                          />
-                        )}
-                      </Flex>
-                    </Flex>
-                  ))}
-                  <Button
-                    icon={<PlusOutlined />}
-                    onClick={() =>
-                      setDecisions([...decisions, { key: Date.now() + decisions.length, text: '', toList: false }])
                     }
-                    data-testid="add-decision"
-                  >
-                    {t('activity.addDecision')}
-                  </Button>
-                </Flex>
-              </Card>
-              <Form.Item name="minutes" label={t('activity.minutes')}>
-                <Input.TextArea rows={3} maxLength={20000} />
-              </Form.Item>
-              <Form.Item label={t('activity.photos')}>
-                <Upload
-                  listType="picture-card"
-                  accept="image/jpeg,image/png,image/webp"
-                  maxCount={3}
-                  fileList={files}
-                  beforeUpload={(file) => (file.size > MAX_PHOTO_BYTES ? Upload.LIST_IGNORE : false)}
-                  onChange={({ fileList }) => setFiles(fileList.slice(0, 3))}
+                  />
+                )}
+                <Form.Item
+                  name="topic"
+                  label={t('activity.topic')}
+                  rules={[{ required: true, whitespace: true, message: t('common.required') }]}
                 >
-                  {files.length < 3 ? '+' : null}
-                </Upload>
-              </Form.Item>
-              {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
-              <Button type="primary" size="large" block loading={busy} onClick={submit} data-testid="save-meeting">
-                {t('activity.save')}
-              </Button>
-            </Form>
+                  <Input maxLength={200} data-testid="meeting-topic" />
+                </Form.Item>
+                <Form.Item
+                  name="place"
+                  label={t('activity.place')}
+                  rules={[{ required: true, whitespace: true, message: t('common.required') }]}
+                >
+                  <Input maxLength={200} data-testid="meeting-place" />
+                </Form.Item>
+                <Card
+                  size="small"
+                  title={t('activity.attendance')}
+                  extra={<Typography.Text type="secondary">{t('activity.rollCounts', counts)}</Typography.Text>}
+                  style={{ marginBottom: 16 }}
+                >
+                  <QueryState loading={roster.isLoading} error={roster.error} retry={() => roster.refetch()}>
+                    <Typography.Paragraph type="secondary" style={{ marginTop: 0 }}>
+                      {t('activity.rosterOf', { date: on, n: roster.data?.members.length ?? 0 })} ·{' '}
+                      {t('activity.tapHint')}
+                    </Typography.Paragraph>
+                    {(roster.data?.members.length ?? 0) === 0 ? (
+                      <Empty description={t('activity.noRoster')} />
+                    ) : (
+                      <>
+                        <Flex wrap gap={8} style={{ marginBottom: 8 }}>
+                          <Button
+                            size="small"
+                            onClick={() => markRest('present')}
+                            disabled={counts.unmarked === 0}
+                            data-testid="rest-present"
+                          >
+                            {t('activity.restPresent')}
+                          </Button>
+                          <Button
+                            size="small"
+                            onClick={() => markRest('absent')}
+                            disabled={counts.unmarked === 0}
+                            data-testid="rest-absent"
+                          >
+                            {t('activity.restAbsent')}
+                          </Button>
+                        </Flex>
+                        <ul className="lj-attendance">
+                          {roster.data?.members.map((m) => {
+                            const status = statusOf(m.memberId);
+                            return (
+                              <li key={m.memberId} data-testid={`attend-${m.name}`} data-status={status ?? 'unmarked'}>
+                                <Flex justify="space-between" align="center" gap={8} wrap>
+                                  <span className="lj-attendance-name">{m.name}</span>
+                                  <Radio.Group
+                                    optionType="button"
+                                    buttonStyle="solid"
+                                    value={status}
+                                    aria-label={m.name}
+                                    onChange={(e) => mark(m.memberId, e.target.value as Status)}
+                                    options={STATUSES.map((x) => ({ value: x, label: t(`activity.statuses.${x}`) }))}
+                                  />
+                                </Flex>
+                                {status === 'excused' && (
+                                  <Input
+                                    placeholder={t('activity.reason')}
+                                    aria-label={`${m.name} ${t('activity.reason')}`}
+                                    value={marks[m.memberId]?.reason ?? ''}
+                                    onChange={(e) =>
+                                      setMarks({
+                                        ...marks,
+                                        [m.memberId]: { status: 'excused', reason: e.target.value },
+                                      })
+                                    }
+                                    style={{ marginTop: 6 }}
+                                    data-testid={`reason-${m.name}`}
+                                  />
+                                )}
+                              </li>
+                            );
+                          })}
+                        </ul>
+                      </>
+                    )}
+                    {effectiveKind === 'joint_activity' && (roster.data?.guests.length ?? 0) > 0 && (
+                      <>
+                        <Typography.Paragraph type="secondary" style={{ marginTop: 12 }}>
+                          {t('activity.guests')}
+                        </Typography.Paragraph>
+                        <Flex wrap gap={8}>
+                          {roster.data?.guests.map((g) => (
+                            <Tag.CheckableTag
+                              key={g.memberId}
+                              className="lj-tap"
+                              checked={guests.has(g.memberId)}
+                              onChange={(checked) => {
+                                const next = new Set(guests);
+                                if (checked) next.add(g.memberId);
+                                else next.delete(g.memberId);
+                                setGuests(next);
+                              }}
+                            >
+                              {g.name} · {g.unitName}
+                            </Tag.CheckableTag>
+                          ))}
+                        </Flex>
+                      </>
+                    )}
+                  </QueryState>
+                </Card>
+                <Card size="small" title={t('activity.decisions')} style={{ marginBottom: 16 }}>
+                  <Flex vertical gap={12}>
+                    {decisions.map((d, i) => (
+                      <Flex key={d.key} vertical gap={6}>
+                        <Flex gap={6}>
+                          <Input.TextArea
+                            autoSize
+                            maxLength={1000}
+                            value={d.text}
+                            placeholder={`${t('activity.decision')} ${i + 1}`}
+                            onChange={(e) =>
+                              setDecisions(decisions.map((x, j) => (j === i ? { ...x, text: e.target.value } : x)))
+                            }
+                            data-testid={`decision-${i}`}
+                          />
+                          <Button
+                            icon={<DeleteOutlined />}
+                            aria-label={t('common.cancel')}
+                            onClick={() => setDecisions(decisions.filter((_, j) => j !== i))}
+                          />
+                        </Flex>
+                        <Flex gap={8} align="center" wrap>
+                          <Checkbox
+                            checked={d.toList}
+                            onChange={(e) =>
+                              setDecisions(decisions.map((x, j) => (j === i ? { ...x, toList: e.target.checked } : x)))
+                            }
+                          >
+                            {t('activity.toList')}
+                          </Checkbox>
+                          {d.toList && (
+                            <Select
+                              aria-label={t('activity.category')}
+                              style={{ width: 140 }}
+                              showSearch={{ optionFilterProp: 'label' }}
+                              data-testid={`decision-category-${i}`}
+                              placeholder={t('activity.category')}
+                              value={d.category}
+                              onChange={(c) =>
+                                setDecisions(decisions.map((x, j) => (j === i ? { ...x, category: c } : x)))
+                              }
+                              options={REPORT_CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))}
+                            />
+                          )}
+                        </Flex>
+                      </Flex>
+                    ))}
+                    <Button
+                      icon={<PlusOutlined />}
+                      onClick={() =>
+                        setDecisions([...decisions, { key: Date.now() + decisions.length, text: '', toList: false }])
+                      }
+                      data-testid="add-decision"
+                    >
+                      {t('activity.addDecision')}
+                    </Button>
+                  </Flex>
+                </Card>
+                <Form.Item name="minutes" label={t('activity.minutes')}>
+                  <Input.TextArea rows={3} maxLength={20000} />
+                </Form.Item>
+                <Form.Item label={t('activity.photos')}>
+                  <Upload
+                    listType="picture-card"
+                    accept="image/jpeg,image/png,image/webp"
+                    maxCount={3}
+                    fileList={files}
+                    beforeUpload={(file) => (file.size > MAX_PHOTO_BYTES ? Upload.LIST_IGNORE : false)}
+                    onChange={({ fileList }) => setFiles(fileList.slice(0, 3))}
+                  >
+                    {files.length < 3 ? '+' : null}
+                  </Upload>
+                </Form.Item>
+                {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
+                <Button type="primary" size="large" block loading={busy} onClick={submit} data-testid="save-meeting">
+                  {t('activity.save')}
+                </Button>
+              </Form>
+            )}
           </>
         )}
       </QueryState>

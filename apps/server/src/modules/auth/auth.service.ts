@@ -247,11 +247,15 @@ export class AuthService {
 
   /** Ends the browser's session; audited when it belonged to someone. */
   async logout(token: string | undefined, actor: Actor | undefined) {
-    if (token) await repo.endSession(this.db, token);
-    if (actor)
-      await this.db
-        .transaction()
-        .execute((tx) => recordAudit(tx, actor, { action: 'auth.logout', entityType: 'user', entityId: actor.userId }));
+    if (!actor) {
+      // No session behind the cookie (expired or unknown): nothing of anyone's to record.
+      if (token) await repo.endSession(this.db, token);
+      return;
+    }
+    await this.db.transaction().execute(async (tx) => {
+      if (token) await repo.endSession(tx, token);
+      await recordAudit(tx, actor, { action: 'auth.logout', entityType: 'user', entityId: actor.userId });
+    });
   }
 
   /** The owner changes their password; every other session of the account ends with the old one. */

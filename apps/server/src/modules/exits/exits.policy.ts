@@ -8,6 +8,8 @@ export interface ExitFacts {
   served: boolean;
   /** In public notice: the first day the exit may be announced. */
   noticeEndsOn: string | null;
+  /** The household's income per head is above this year's poverty line: without it, verification cannot pass. */
+  incomeAboveLine: boolean;
 }
 
 export interface HouseholdExitFacts {
@@ -28,8 +30,12 @@ export const canApply = (a: Actor, h: HouseholdExitFacts) =>
 export const stepAllowed = (from: ExitStatus, to: ExitStatus) =>
   canTransition(EXIT_TRANSITIONS, from, to) && !(from === 'in_notice' && to === 'reviewed');
 
+/** Verification checks income against the year's line: a household at or under it is not verified but rejected. */
+export const verificationPossible = (f: { incomeAboveLine: boolean }, to: ExitStatus) =>
+  to !== 'verified' || f.incomeAboveLine;
+
 export const canStep = (a: Actor, f: ExitFacts, to: ExitStatus) =>
-  mayRunProcedure(a) && f.served && stepAllowed(f.status, to);
+  mayRunProcedure(a) && f.served && stepAllowed(f.status, to) && verificationPossible(f, to);
 
 /** An objection is received only during public notice; it sends the application back to verification. */
 export const canObject = (a: Actor, f: ExitFacts) => mayRunProcedure(a) && f.served && f.status === 'in_notice';

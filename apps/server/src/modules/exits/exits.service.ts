@@ -30,10 +30,11 @@ const STEP_NAMES: Record<ExitStatus, string> = {
 
 /** The verifier as the application shows it: a unit, or a person with their title. */
 /** The facts the policy reads off an application row. */
-const facts = (r: repo.ApplicationRow): policy.ExitFacts => ({
+const facts = (r: repo.ApplicationRow, povertyLine: number): policy.ExitFacts => ({
   status: r.status as ExitStatus,
   served: Number(r.served) === 1,
   noticeEndsOn: noticeEndsOf('exit', r),
+  incomeAboveLine: r.per_capita_income > povertyLine,
 });
 
 const verifierOf = (r: {
@@ -68,6 +69,12 @@ export class ExitService {
       this.db,
       rows.map((r) => r.id),
     );
+    // This year's poverty line of each county on the page (one lookup per county): verification tests income against it.
+    const year = Number(todayInShanghai().slice(0, 4));
+    const lines = new Map<string, number>();
+    for (const county of new Set(rows.map((r) => r.region_code.slice(0, 6)))) {
+      lines.set(county, Number(await setting(this.db, county, year, 'poverty_line')));
+    }
     return rows.map((r) => ({
       id: r.id,
       householdId: r.household_id,
@@ -88,7 +95,7 @@ export class ExitService {
         .filter((e) => e.application_id === r.id)
         .map((e) => ({ on: e.on, kind: e.kind, text: e.text, toStatus: e.to_status })),
       version: r.version,
-      abilities: policy.abilities(actor, facts(r)),
+      abilities: policy.abilities(actor, facts(r, lines.get(r.region_code.slice(0, 6)) as number)),
     }));
   }
 

@@ -9,6 +9,8 @@ export interface CaseFacts {
   served: boolean;
   /** In a notice: the first day the township may review. */
   noticeEndsOn: string | null;
+  /** Someone in the household can work (normal or skilled labour). */
+  hasLabour: boolean;
 }
 
 /** Monitoring is run by those who run the exit procedure: staff who change households, for households they serve. */
@@ -19,8 +21,12 @@ export const canIdentify = (a: Actor, h: { served: boolean }) => mayRunMonitorin
 export const stepAllowed = (from: MonitoringStatus, to: MonitoringStatus) =>
   canTransition(MONITORING_TRANSITIONS, from, to);
 
+/** A household with no labour capacity at all is never marked risk-eliminated: it stays under the safety net. */
+export const eliminationPossible = (f: { hasLabour: boolean }, to: MonitoringStatus) =>
+  f.hasLabour || (to !== 'elimination_in_notice' && to !== 'eliminated');
+
 export const canStep = (a: Actor, f: CaseFacts, to: MonitoringStatus) =>
-  mayRunMonitoring(a) && f.served && stepAllowed(f.status, to);
+  mayRunMonitoring(a) && f.served && stepAllowed(f.status, to) && eliminationPossible(f, to);
 
 /** Dropping a case, sending it back, or flagging a household again is decided in writing. */
 export const reasonRequired = (from: MonitoringStatus, to: MonitoringStatus) =>

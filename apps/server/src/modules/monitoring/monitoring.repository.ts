@@ -21,6 +21,11 @@ export function casesInScope(db: Executor, actor: Actor, today = todayInShanghai
     .selectAll('m')
     .select(['h.head_name', 'g.name as region_name', 'h.region_code', 'h.status as household_status'])
     .select(served(actor, today))
+    .select(
+      sql<number>`case when exists (select 1 from household_people hp where hp.household_id = h.id and hp.labour in ('normal', 'skilled')) then 1 else 0 end`.as(
+        'has_labour',
+      ),
+    )
     .where(householdInScope(actor, 'h'));
 }
 

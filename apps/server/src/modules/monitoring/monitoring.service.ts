@@ -61,6 +61,7 @@ export class MonitoringService {
         status: r.status,
         served: Number(r.served) === 1,
         noticeEndsOn: noticeEndsOf('monitoring', r),
+        hasLabour: Number(r.has_labour) === 1,
       }),
     }));
   }
