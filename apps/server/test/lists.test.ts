@@ -10,7 +10,6 @@ type Schema = { $ref?: string; type?: string; properties?: Record<string, Schema
  */
 const NOT_YET_PAGED = new Set([
   '/api/v1/assessment-schemes',
-  '/api/v1/chains',
   '/api/v1/coverage-gaps',
   '/api/v1/escalation-targets',
   '/api/v1/helper-workload',
@@ -18,7 +17,6 @@ const NOT_YET_PAGED = new Set([
   '/api/v1/inbox',
   '/api/v1/monitoring-candidates',
   '/api/v1/party-orgs',
-  '/api/v1/projects',
   '/api/v1/public/regions',
   '/api/v1/regions',
 ]);

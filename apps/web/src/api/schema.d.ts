@@ -8505,6 +8505,8 @@ export interface paths {
             parameters: {
                 query?: {
                     orgId?: string;
+                    limit?: number;
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -8520,6 +8522,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Chain"][];
+                            nextCursor: string | null;
+                            total: number;
                         };
                     };
                 };
@@ -8998,7 +9002,10 @@ export interface paths {
         /** 项目 */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -9013,6 +9020,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Project"][];
+                            nextCursor: string | null;
+                            total: number;
                         };
                     };
                 };
@@ -12430,6 +12439,7 @@ export interface components {
                 incomeYuan: number;
                 items: components["schemas"]["ParticipationInput"][];
             };
+            createdAt: string;
             /** @description What the caller may do, as the server would allow it */
             abilities: {
                 /** @description May add stages, placements, participations and contracts */
@@ -12484,6 +12494,7 @@ export interface components {
                 incomeYuan: number;
                 items: components["schemas"]["ParticipationInput"][];
             };
+            createdAt: string;
             /** @description What the caller may do, as the server would allow it */
             abilities: {
                 /** @description May add stages, placements, participations and contracts */
@@ -14815,6 +14826,7 @@ export interface components {
                 incomeYuan: number;
                 items: components["schemas"]["Participation"][];
             };
+            createdAt: string;
             /** @description What the caller may do, as the server would allow it */
             abilities: {
                 /** @description May add stages, placements, participations and contracts */
@@ -14869,6 +14881,7 @@ export interface components {
                 incomeYuan: number;
                 items: components["schemas"]["Participation"][];
             };
+            createdAt: string;
             /** @description What the caller may do, as the server would allow it */
             abilities: {
                 /** @description May add stages, placements, participations and contracts */

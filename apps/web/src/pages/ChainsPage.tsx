@@ -3,6 +3,7 @@ import { Card, Col, Descriptions, Empty, List, Row, Statistic, Table, Tabs, Tag,
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
+import { CursorPager, useCursorPages } from '../components/CursorPager';
 import { QueryState } from '../components/QueryState';
 import { ItemStatusTag } from '../features/items/ItemStatusTag';
 
@@ -167,8 +168,17 @@ function ProjectView({ project }: { project: Schemas['Project'] }) {
 /** Industry chains stage by stage, and projects with their land transfer. */
 export function ChainsPage() {
   const { t } = useTranslation();
-  const chains = useQuery({ queryKey: ['chains'], queryFn: () => unwrap(api.GET('/api/v1/chains')) });
-  const projects = useQuery({ queryKey: ['projects'], queryFn: () => unwrap(api.GET('/api/v1/projects')) });
+  const chainPages = useCursorPages();
+  const projectPages = useCursorPages();
+  const page = (cursor: string | undefined) => ({ limit: 10, ...(cursor ? { cursor } : {}) });
+  const chains = useQuery({
+    queryKey: ['chains', chainPages.cursor],
+    queryFn: () => unwrap(api.GET('/api/v1/chains', { params: { query: page(chainPages.cursor) } })),
+  });
+  const projects = useQuery({
+    queryKey: ['projects', projectPages.cursor],
+    queryFn: () => unwrap(api.GET('/api/v1/projects', { params: { query: page(projectPages.cursor) } })),
+  });
   return (
     <div className="lj-page">
       <Typography.Title level={3} style={{ marginTop: 0 }}>
@@ -182,7 +192,12 @@ export function ChainsPage() {
             children: (
               <QueryState loading={chains.isLoading} error={chains.error}>
                 {chains.data?.items.length ? (
-                  chains.data.items.map((c) => <ChainView key={c.id} chain={c} />)
+                  <>
+                    {chains.data.items.map((c) => (
+                      <ChainView key={c.id} chain={c} />
+                    ))}
+                    <CursorPager pages={chainPages} total={chains.data.total} nextCursor={chains.data.nextCursor} />
+                  </>
                 ) : (
                   <Empty description={t('chains.noChains')} />
                 )}
@@ -195,7 +210,16 @@ export function ChainsPage() {
             children: (
               <QueryState loading={projects.isLoading} error={projects.error}>
                 {projects.data?.items.length ? (
-                  projects.data.items.map((p) => <ProjectView key={p.id} project={p} />)
+                  <>
+                    {projects.data.items.map((p) => (
+                      <ProjectView key={p.id} project={p} />
+                    ))}
+                    <CursorPager
+                      pages={projectPages}
+                      total={projects.data.total}
+                      nextCursor={projects.data.nextCursor}
+                    />
+                  </>
                 ) : (
                   <Empty description={t('chains.noProjects')} />
                 )}

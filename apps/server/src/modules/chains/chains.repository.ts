@@ -94,33 +94,31 @@ export async function insertChain(tx: Executor, chain: ChainTable, stages: strin
       .execute();
 }
 
-/** Ids of the chains (or projects) of organizations in scope, oldest first, at most `limit`. */
-export function chainIdsInScope(db: Executor, actor: Actor, orgId: string | undefined, limit: number) {
+/** The chains of organizations in scope (of one organization, when given), as a query to page. */
+export function chainsInScope(db: Executor, actor: Actor, orgId: string | undefined) {
   let q = db
     .selectFrom('chains as c')
     .innerJoin('temporary_orgs as o', 'o.id', 'c.org_id')
     .where(orgInScope(actor, 'o'))
-    .select(['c.id']);
+    .select(['c.id', 'c.created_at']);
   if (orgId) q = q.where('c.org_id', '=', orgId);
-  return q.orderBy('c.created_at').limit(limit).execute();
+  return q;
 }
 
-export const projectIdsInScope = (db: Executor, actor: Actor, limit: number) =>
+/** The projects of organizations in scope, as a query to page. */
+export const projectsInScope = (db: Executor, actor: Actor) =>
   db
     .selectFrom('projects as p')
     .innerJoin('temporary_orgs as o', 'o.id', 'p.org_id')
     .where(orgInScope(actor, 'o'))
-    .select('p.id')
-    .orderBy('p.created_at')
-    .limit(limit)
-    .execute();
+    .select(['p.id', 'p.created_at']);
 
 /** A chain in scope with its organization's name and status. */
 export const chainInScope = (db: Executor, actor: Actor, id: string) =>
   db
     .selectFrom('chains as c')
     .innerJoin('temporary_orgs as o', 'o.id', 'c.org_id')
-    .select(['c.id', 'c.org_id', 'o.name as org_name', 'o.status as org_status', 'c.name', 'c.product'])
+    .select(['c.id', 'c.org_id', 'o.name as org_name', 'o.status as org_status', 'c.name', 'c.product', 'c.created_at'])
     .where('c.id', '=', id)
     .where(orgInScope(actor, 'o'))
     .executeTakeFirst();

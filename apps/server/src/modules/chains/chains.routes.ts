@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { noContent, problemReplies } from '../../lib/schemas.ts';
+import { pageQuery } from '../../lib/paging.ts';
+import { noContent, page, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import {
   Chain,
@@ -23,10 +24,10 @@ export function chainRoutes(service: ChainService): FastifyPluginAsyncZod {
       schema: {
         tags: ['chains'],
         summary: '产业链',
-        querystring: z.strictObject({ orgId: z.string().uuid().optional() }),
-        response: { 200: z.object({ items: z.array(Chain) }), ...problemReplies },
+        querystring: z.strictObject({ orgId: z.string().uuid().optional(), ...pageQuery }),
+        response: { 200: page(Chain), ...problemReplies },
       },
-      handler: (req) => service.listChains(requireActor(req), req.query.orgId),
+      handler: (req) => service.listChains(requireActor(req), req.query),
     });
     app.get('/chains/:id', {
       config: { permission: 'items:read' },
@@ -96,9 +97,10 @@ export function chainRoutes(service: ChainService): FastifyPluginAsyncZod {
       schema: {
         tags: ['projects'],
         summary: '项目',
-        response: { 200: z.object({ items: z.array(Project) }), ...problemReplies },
+        querystring: z.strictObject({ ...pageQuery }),
+        response: { 200: page(Project), ...problemReplies },
       },
-      handler: (req) => service.listProjects(requireActor(req)),
+      handler: (req) => service.listProjects(requireActor(req), req.query),
     });
     app.get('/projects/:id', {
       config: { permission: 'items:read' },

@@ -72,6 +72,7 @@ export const Chain = z
       }),
     ),
     participation: ParticipationSummary,
+    createdAt: z.string(),
     abilities: z
       .object({ maintain: z.boolean().describe('May add stages, placements, participations and contracts') })
       .describe('What the caller may do, as the server would allow it'),
@@ -122,6 +123,7 @@ export const Project = z
     signedAreaMu: z.number().int(),
     items: z.array(Blockage),
     participation: ParticipationSummary,
+    createdAt: z.string(),
     abilities: z
       .object({ maintain: z.boolean().describe('May add stages, placements, participations and contracts') })
       .describe('What the caller may do, as the server would allow it'),

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
+import { keysetPage } from '../../lib/paging.ts';
 import { conflict, forbidden, invalid, notFound } from '../../lib/problem.ts';
 import { assertRegionsWithin, coverageOf } from '../../lib/scope.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
@@ -116,9 +117,14 @@ export class ChainService {
     });
   }
 
-  async listChains(actor: Actor, orgId?: string) {
-    const ids = await repo.chainIdsInScope(this.db, actor, orgId, 100);
-    return { items: await Promise.all(ids.map((r) => this.getChain(actor, r.id))) };
+  /** Chains in scope, oldest first, in keyset pages with their total; each page's chains stage by stage. */
+  async listChains(actor: Actor, f: { orgId?: string | undefined; limit?: number; cursor?: string | undefined } = {}) {
+    return keysetPage(
+      repo.chainsInScope(this.db, actor, f.orgId),
+      { sort: 'c.created_at', id: 'c.id', dir: 'asc', limit: f.limit, cursor: f.cursor },
+      (rows) => Promise.all(rows.map((r) => this.getChain(actor, r.id))),
+      (c) => c.createdAt,
+    );
   }
 
   /** A chain stage by stage: who sits on it and which blockages are open there. */
@@ -137,6 +143,7 @@ export class ChainService {
       orgName: chain.org_name,
       name: chain.name,
       product: chain.product,
+      createdAt: chain.created_at,
       stages: stages.map((s) => ({
         id: s.id,
         seq: s.seq,
@@ -192,9 +199,14 @@ export class ChainService {
     });
   }
 
-  async listProjects(actor: Actor) {
-    const ids = await repo.projectIdsInScope(this.db, actor, 100);
-    return { items: await Promise.all(ids.map((r) => this.getProject(actor, r.id))) };
+  /** Projects in scope, oldest first, in keyset pages with their total. */
+  async listProjects(actor: Actor, f: { limit?: number; cursor?: string | undefined } = {}) {
+    return keysetPage(
+      repo.projectsInScope(this.db, actor),
+      { sort: 'p.created_at', id: 'p.id', dir: 'asc', limit: f.limit, cursor: f.cursor },
+      (rows) => Promise.all(rows.map((r) => this.getProject(actor, r.id))),
+      (p) => p.createdAt,
+    );
   }
 
   /** A project with its land-transfer contracts and the items (disputes, blockages) linked to it. */
@@ -214,6 +226,7 @@ export class ChainService {
       areaMu: Number(p.area_mu),
       beneficiaries: Number(p.beneficiaries),
       description: p.description,
+      createdAt: p.created_at,
       contracts: contracts.map((c) => ({
         id: c.id,
         holder: c.holder,
