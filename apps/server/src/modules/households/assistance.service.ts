@@ -8,7 +8,8 @@ import { conflict, invalid, notFound, versionConflict } from '../../lib/problem.
 import { factDay } from '../../lib/step-dates.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { responsibleOrgFor } from '../reports/reports.repository.ts';
+import { insertReport, responsibleOrgFor } from '../reports/reports.repository.ts';
+import * as repo from './assistance.repository.ts';
 import type { Acknowledge, NewMeasure, NewVisit } from './assistance.schemas.ts';
 import { readableHousehold, servedHousehold } from './households.repository.ts';
 
@@ -18,25 +19,11 @@ export class AssistanceService {
 
   async visits(actor: Actor, householdId: string) {
     await readableHousehold(this.db, actor, householdId);
-    const rows = await this.db
-      .selectFrom('visits')
-      .selectAll()
-      .where('household_id', '=', householdId)
-      .orderBy('visited_on', 'desc')
-      .orderBy('id')
-      .execute();
-    const helpers = rows.length
-      ? await this.db
-          .selectFrom('visit_helpers as vh')
-          .innerJoin('members as p', 'p.id', 'vh.member_id')
-          .select(['vh.visit_id', 'p.name'])
-          .where(
-            'vh.visit_id',
-            'in',
-            rows.map((r) => r.id),
-          )
-          .execute()
-      : [];
+    const rows = await repo.visitsOf(this.db, householdId);
+    const helpers = await repo.visitHelpers(
+      this.db,
+      rows.map((r) => r.id),
+    );
     return {
       items: rows.map((r) => ({
         id: r.id,
@@ -58,14 +45,7 @@ export class AssistanceService {
     return this.db.transaction().execute(async (tx) => {
       const h = await servedHousehold(tx, actor, householdId);
       factDay(input.visitedOn, 'body.visitedOn', '走访日期');
-      const helpers = await tx
-        .selectFrom('helpers')
-        .select('member_id')
-        .where('household_id', '=', householdId)
-        .where('member_id', 'in', input.helperIds)
-        .where('start_on', '<=', input.visitedOn)
-        .where((eb) => eb.or([eb('end_on', 'is', null), eb('end_on', '>', input.visitedOn)]))
-        .execute();
+      const helpers = await repo.helpersOn(tx, householdId, input.helperIds, input.visitedOn);
       const missing = input.helperIds.filter((m) => !helpers.some((x) => x.member_id === m));
       if (missing.length)
         throw invalid('走访人须是该户当时的帮扶人', [{ path: 'body.helperIds', message: missing.join(',') }]);
@@ -74,27 +54,24 @@ export class AssistanceService {
       if (input.problem) {
         const org = await responsibleOrgFor(tx, h.region_code);
         reportId = newId();
-        await tx
-          .insertInto('reports')
-          .values({
-            id: reportId,
-            tracking_hash: unreachableTrackingHash(),
-            source: 'visit',
-            region_code: h.region_code,
-            org_id: org?.id ?? null,
-            category: input.problem.category,
-            // A number written into the note is masked like a resident's (the household's own phone is in the register).
-            description: maskNumbersInText(input.problem.description).text,
-            reporter_name: null,
-            phone_enc: null,
-            status: 'new',
-            created_by: actor.userId,
-            reported_at: now,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
+        await insertReport(tx, {
+          id: reportId,
+          tracking_hash: unreachableTrackingHash(),
+          source: 'visit',
+          region_code: h.region_code,
+          org_id: org?.id ?? null,
+          category: input.problem.category,
+          // A number written into the note is masked like a resident's (the household's own phone is in the register).
+          description: maskNumbersInText(input.problem.description).text,
+          reporter_name: null,
+          phone_enc: null,
+          status: 'new',
+          created_by: actor.userId,
+          reported_at: now,
+          version: 1,
+          created_at: now,
+          updated_at: now,
+        });
       }
       const row = {
         id: newId(),
@@ -111,9 +88,7 @@ export class AssistanceService {
         created_by: actor.userId,
         created_at: now,
       };
-      await tx.insertInto('visits').values(row).execute();
-      for (const m of new Set(input.helperIds))
-        await tx.insertInto('visit_helpers').values({ visit_id: row.id, member_id: m }).execute();
+      await repo.insertVisit(tx, row, input.helperIds);
       await recordReply(tx, actor.requestId, 201, { id: row.id, reportId });
       await recordAudit(tx, actor, {
         action: 'household.visit',
@@ -127,15 +102,7 @@ export class AssistanceService {
 
   async measures(actor: Actor, householdId: string) {
     await readableHousehold(this.db, actor, householdId);
-    const rows = await this.db
-      .selectFrom('measures as m')
-      .leftJoin('units as u', 'u.id', 'm.unit_id')
-      .selectAll('m')
-      .select('u.name as unit_name')
-      .where('m.household_id', '=', householdId)
-      .orderBy('m.start_on', 'desc')
-      .orderBy('m.id')
-      .execute();
+    const rows = await repo.measuresOf(this.db, householdId);
     return {
       items: rows.map((r) => ({
         id: r.id,
@@ -157,10 +124,7 @@ export class AssistanceService {
       throw invalid('结束日期早于开始日期', [{ path: 'body.endOn', message: 'before startOn' }]);
     return this.db.transaction().execute(async (tx) => {
       await servedHousehold(tx, actor, householdId);
-      if (
-        input.unitId &&
-        !(await tx.selectFrom('units').select('id').where('id', '=', input.unitId).executeTakeFirst())
-      ) {
+      if (input.unitId && !(await repo.unitExists(tx, input.unitId))) {
         throw invalid('单位不存在', [{ path: 'body.unitId', message: input.unitId }]);
       }
       const row = {
@@ -176,7 +140,7 @@ export class AssistanceService {
         version: 1,
         created_at: nowIso(),
       };
-      await tx.insertInto('measures').values(row).execute();
+      await repo.insertMeasure(tx, row);
       await recordReply(tx, actor.requestId, 201, { id: row.id });
       await recordAudit(tx, actor, {
         action: 'household.measure',
@@ -192,22 +156,11 @@ export class AssistanceService {
   async acknowledge(actor: Actor, householdId: string, measureId: string, input: z.infer<typeof Acknowledge>) {
     await this.db.transaction().execute(async (tx) => {
       await servedHousehold(tx, actor, householdId);
-      const m = await tx
-        .selectFrom('measures')
-        .selectAll()
-        .where('id', '=', measureId)
-        .where('household_id', '=', householdId)
-        .executeTakeFirst();
+      const m = await repo.measureOf(tx, householdId, measureId);
       if (!m) throw notFound('帮扶措施');
       if (m.acknowledged_on) throw conflict('already_acknowledged', '该措施已确认');
       factDay(input.acknowledgedOn, 'body.acknowledgedOn', '确认日期', { on: m.start_on, what: '措施开始日期' });
-      const r = await tx
-        .updateTable('measures')
-        .set({ acknowledged_on: input.acknowledgedOn, version: m.version + 1 })
-        .where('id', '=', measureId)
-        .where('version', '=', input.version)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) throw versionConflict();
+      if (!(await repo.acknowledgeMeasure(tx, measureId, input.version, input.acknowledgedOn))) throw versionConflict();
       await recordAudit(tx, actor, {
         action: 'household.measure_acknowledged',
         entityType: 'household',
