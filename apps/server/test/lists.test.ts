@@ -13,7 +13,6 @@ const NOT_YET_PAGED = new Set([
   '/api/v1/coverage-gaps',
   '/api/v1/escalation-targets',
   '/api/v1/helper-workload',
-  '/api/v1/household-imports',
   '/api/v1/inbox',
   '/api/v1/monitoring-candidates',
   '/api/v1/party-orgs',

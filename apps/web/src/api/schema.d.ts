@@ -10361,10 +10361,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 最近的导入 */
+        /** 导入记录（最新在前） */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -10379,6 +10382,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["HouseholdImport"][];
+                            nextCursor: string | null;
+                            total: number;
                         };
                     };
                 };

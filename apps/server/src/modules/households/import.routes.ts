@@ -2,7 +2,8 @@ import type { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Problem } from '../../lib/problem.ts';
-import { problemReplies } from '../../lib/schemas.ts';
+import { pageQuery } from '../../lib/paging.ts';
+import { page, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import type { HouseholdImportService } from './import.service.ts';
 import { templateWorkbook } from './import.layout.ts';
@@ -82,10 +83,11 @@ export function householdImportRoutes(service: HouseholdImportService): FastifyP
       config: { permission: 'households:write' },
       schema: {
         tags,
-        summary: '最近的导入',
-        response: { 200: z.object({ items: z.array(HouseholdImport) }), ...problemReplies },
+        summary: '导入记录（最新在前）',
+        querystring: z.strictObject({ ...pageQuery }),
+        response: { 200: page(HouseholdImport), ...problemReplies },
       },
-      handler: async (req) => ({ items: await service.list(requireActor(req)) }),
+      handler: (req) => service.list(requireActor(req), req.query),
     });
     app.get('/household-imports/:id', {
       config: { permission: 'households:write' },

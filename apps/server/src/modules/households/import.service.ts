@@ -12,6 +12,7 @@ import type { HouseholdImportTable } from '../../db/types.ts';
 import { type Actor, systemActor } from '../../lib/actor.ts';
 import type { DataCipher } from '../../lib/crypto.ts';
 import { csvRows } from '../../lib/csv.ts';
+import { keysetPage } from '../../lib/paging.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { maskNumbersInText } from '../../lib/mask.ts';
 import { Problem, conflict, forbidden, invalid, notFound } from '../../lib/problem.ts';
@@ -352,9 +353,14 @@ export class HouseholdImportService {
     return view(r);
   }
 
-  async list(actor: Actor): Promise<ImportView[]> {
-    const rows = await this.scoped(actor).orderBy('created_at', 'desc').limit(20).execute();
-    return rows.map((r) => view(r));
+  /** Imports of the account's region, newest first, in keyset pages with their total. */
+  async list(actor: Actor, f: { limit?: number; cursor?: string | undefined } = {}) {
+    return keysetPage(
+      this.scoped(actor),
+      { sort: 'created_at', id: 'id', dir: 'desc', limit: f.limit, cursor: f.cursor },
+      async (rows) => rows.map((r) => view(r)),
+      (v) => v.createdAt,
+    );
   }
 
   /** Waits for a running import (tests, shutdown). */
