@@ -5,7 +5,7 @@ import { updateAtVersion } from '../../db/versioned.ts';
 import type { ExitApplicationTable, ExitEventTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { nowIso } from '../../lib/ids.ts';
-import { householdInScope, householdServed } from '../../lib/scope.ts';
+import { householdInScope, householdServed, underRegion } from '../../lib/scope.ts';
 
 /** All SQL of the poverty-exit procedure (DOMAIN §6): applications, their trail, and the rows they touch. */
 
@@ -89,7 +89,7 @@ export const countyUnit = (tx: Executor, id: string, county: string) =>
     .selectFrom('units')
     .select(['id', 'name'])
     .where('id', '=', id)
-    .where('region_code', 'like', `${county}%`)
+    .where(underRegion('region_code', county))
     .executeTakeFirst();
 
 /** A person of the county's register (the first secretary who verified). */
@@ -98,5 +98,5 @@ export const countyMember = (tx: Executor, id: string, county: string) =>
     .selectFrom('members')
     .select(['id', 'name', 'title'])
     .where('id', '=', id)
-    .where('region_code', 'like', `${county}%`)
+    .where(underRegion('region_code', county))
     .executeTakeFirst();

@@ -1,5 +1,6 @@
 import { type Insertable, type RawBuilder, type SqlBool, type Updateable, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
+import { updateAtVersion } from '../../db/versioned.ts';
 import type { AccountRequestTable, UserTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { underRegion } from '../../lib/scope.ts';
@@ -55,15 +56,8 @@ export const usernameTaken = async (db: Executor, username: string) =>
   Boolean(await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst());
 
 /** Changes the account if it is still at `version`; false when someone changed it meanwhile. */
-export async function updateUserAtVersion(tx: Executor, id: string, version: number, set: Updateable<UserTable>) {
-  const r = await tx
-    .updateTable('users')
-    .set(set)
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) === 1;
-}
+export const updateUserAtVersion = (tx: Executor, id: string, version: number, set: Updateable<UserTable>) =>
+  updateAtVersion(tx, 'users', id, version, set);
 
 /** Changes credentials or factors, whatever the version (the password, the second factor, the lockout). */
 export const updateUser = (tx: Executor, id: string, set: Updateable<UserTable>) =>

@@ -257,7 +257,6 @@ export class UserService {
       acting_party_org_id: after.actingPartyOrgId,
       member_id: after.memberId,
       ...(credentials ? newCredentials(credentials.passwordHash) : {}),
-      version: current.version + 1,
       updated_at: now,
     });
     if (!done) throw versionConflict();
