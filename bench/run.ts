@@ -210,7 +210,7 @@ async function captureReadSql(url: string): Promise<{ captured: CapturedSql; act
     requestId: 'bench',
   };
   captured.statements = [];
-  await new ItemService(db).list(actor, ItemListQuery.parse({ status: 'closed', limit: 20 }));
+  await new ItemService(db).lists.list(actor, ItemListQuery.parse({ status: 'closed', limit: 20 }));
   await db.destroy();
   return { captured, actor };
 }

@@ -6,7 +6,7 @@ import { hashPassword } from '../src/lib/passwords.ts';
 import { accountsOutOfShape } from '../src/modules/users/account-shape.ts';
 import { UserService } from '../src/modules/users/users.service.ts';
 import { seedDemo } from '../src/seed/demo.ts';
-import { PASSWORD, addUser } from './factories.ts';
+import { PASSWORD, addNeighbourCounty, addUser } from './factories.ts';
 import { type Client, as, login, testApp } from './helpers.ts';
 import { useCounty } from './setup-county.ts';
 
@@ -340,18 +340,7 @@ describe('dual control of privileged accounts', () => {
 
   it("requests are scoped: an approver outside the account's region neither sees nor decides it (404)", async () => {
     // An auditor's scope is a county: the approver outside is the next county's.
-    await db()
-      .insertInto('regions')
-      .values({
-        code: '411322',
-        name: '方城县',
-        level: 'county',
-        kind: '县',
-        parent_code: null,
-        name_initials: 'fcx',
-        source: 'official',
-      })
-      .execute();
+    await addNeighbourCounty(db());
     await addUser(db(), 'fangaudit', 'auditor', { region: '411322' });
     const far = as(ctx.t.app, await login(ctx.t.app, 'fangaudit', PASSWORD));
     const request = (

@@ -238,6 +238,49 @@ describe("DOMAIN §4: organizational life and members' duty records", () => {
     );
   });
 
+  it('the bell pages through meetings due, deadlines and notices: each entry once, in order, with the total', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const baihe = await ctx.user('baihe');
+    const { qiaoBranch, qiaoGroup } = ctx.county.orgs;
+    // Five overdue items his branch owes, each also assigned to him (a notice each), and a group due to meet.
+    const list = await qiao.post('/problem-lists', {
+      orgId: qiaoBranch.id,
+      title: '安置点问题清单',
+      listedOn: '2020-05-19',
+      items: [1, 2, 3, 4, 5].map((n) => ({
+        problem: `安置点问题${n}`,
+        category: 'roads',
+        regionCode: '411321106200',
+        responsibleGroupId: qiaoGroup.id,
+        responsibleMemberIds: [ctx.county.members.qiaoSecretary],
+        dueOn: `2020-06-0${n}`,
+      })),
+    });
+    expect(list.statusCode, list.body).toBe(201);
+    await ctx.t.app.activities.runReminders('2020-04-11');
+    type Entry = { kind: string; text: string; itemId: string | null; orgId: string | null };
+    const whole = (await baihe.get('/inbox?limit=200')).json() as { items: Entry[]; total: number };
+    expect(whole.total).toBe(whole.items.length);
+    expect(whole.items.map((n) => n.kind)).toEqual([
+      'meeting_due',
+      ...Array(5).fill('overdue'),
+      ...Array(5).fill('assigned'),
+    ]);
+    const paged: Entry[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await baihe.get(`/inbox?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.statusCode, res.body).toBe(200);
+      const page = res.json() as { items: Entry[]; nextCursor: string | null; total: number };
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      expect(page.total).toBe(whole.total);
+      paged.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(paged).toEqual(whole.items);
+    expect((await baihe.get('/inbox?cursor=not-a-cursor')).json().code).toBe('invalid_cursor');
+  });
+
   it('feedback reaches the home organization and stays open until it acknowledges', async () => {
     const qiao = await ctx.user('qiaoduan');
     const admin = await ctx.user('admin');

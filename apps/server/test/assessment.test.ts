@@ -3,7 +3,7 @@ import { addDays, todayInShanghai } from '@lianjian/shared';
 import { newId } from '../src/lib/ids.ts';
 import { computeCounties } from '../src/modules/assessment/counties.ts';
 import { nameInitials } from '../src/lib/pinyin.ts';
-import { PASSWORD } from './factories.ts';
+import { PASSWORD, addNeighbourCounty } from './factories.ts';
 import { login, sessionHeaders } from './helpers.ts';
 import { registerHousehold } from './households-fixture.ts';
 import { useCounty } from './setup-county.ts';
@@ -599,18 +599,7 @@ describe('DOMAIN §9: supervision, tiered ledgers, rectification', () => {
     await putScheme('county');
     await registerHousehold(await ctx.user('qiaoduan'));
     const db = ctx.t.db.db;
-    await db
-      .insertInto('regions')
-      .values({
-        code: '411322',
-        name: '方城县',
-        level: 'county',
-        kind: '县',
-        parent_code: null,
-        name_initials: nameInitials('方城县'),
-        source: 'official',
-      })
-      .execute();
+    await addNeighbourCounty(db);
     await db
       .insertInto('regions')
       .values({

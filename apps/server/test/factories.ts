@@ -254,6 +254,22 @@ export async function buildCounty(db: Db) {
 export type County = Awaited<ReturnType<typeof buildCounty>>;
 
 /** One more user for a test (password PASSWORD). */
+/** A county next to the test county, for what must not reach across a county's border: 方城县 (411322) by default. */
+export async function addNeighbourCounty(db: Db, code = '411322', name = '方城县') {
+  await db
+    .insertInto('regions')
+    .values({
+      code,
+      name,
+      level: 'county',
+      kind: '县',
+      parent_code: null,
+      name_initials: nameInitials(name),
+      source: 'official',
+    })
+    .execute();
+}
+
 export async function addUser(
   db: Db,
   username: string,

@@ -5,7 +5,7 @@ import { DataCipher } from '../src/lib/crypto.ts';
 import { DEFAULT_PASSWORD_POLICY, checkPassword } from '../src/modules/auth/password-policy.ts';
 import { generatePassword } from '../src/lib/passwords.ts';
 import { randomBytes } from 'node:crypto';
-import { PASSWORD, buildCounty } from './factories.ts';
+import { PASSWORD, addNeighbourCounty, buildCounty } from './factories.ts';
 import { type TestApp, as, login, sessionHeaders, testApp } from './helpers.ts';
 import { useCounty } from './setup-county.ts';
 
@@ -150,18 +150,7 @@ describe('identity: first login, expiry, separation of duties, membership-bound 
     expect([...(audit ?? [])].some((p) => /:(write|unmask|reopen|acknowledge)$/.test(p))).toBe(false);
     expect([...(sec ?? [])].some((p) => /^(households|items|reports|members|stats|audit):/.test(p))).toBe(false);
     // Out of the security administrator's county: 404, and not listed.
-    await ctx.t.db.db
-      .insertInto('regions')
-      .values({
-        code: '411322',
-        name: '方城县',
-        level: 'county',
-        kind: '县',
-        parent_code: null,
-        name_initials: 'fcx',
-        source: 'official',
-      })
-      .execute();
+    await addNeighbourCounty(ctx.t.db.db);
     const far = await security.post('/users', {
       username: 'fangcheng',
       displayName: '方城',

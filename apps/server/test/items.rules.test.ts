@@ -1,7 +1,8 @@
 import { addDays, todayInShanghai } from '@lianjian/shared';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { PASSWORD, addUser } from './factories.ts';
+import { PASSWORD, addNeighbourCounty, addUser } from './factories.ts';
 import { as, login } from './helpers.ts';
 import { useCounty } from './setup-county.ts';
 
@@ -633,6 +634,35 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
       version: 1,
     });
     expect(toBranch.statusCode).toBe(409);
+  });
+
+  it("an item goes up only to a special-task branch or general branch of its own county, never another county's", async () => {
+    await residentReport();
+    const itemId = await comb();
+    const db = ctx.t.db.db;
+    await addNeighbourCounty(db);
+    const special = await db
+      .selectFrom('temporary_orgs')
+      .selectAll()
+      .where('id', '=', ctx.county.orgs.special.id)
+      .executeTakeFirstOrThrow();
+    const id = randomUUID();
+    await db
+      .insertInto('temporary_orgs')
+      .values({ ...special, id, name: '方城县产业临时党支部', path: `/${id}/`, parent_id: null, region_code: '411322' })
+      .execute();
+    const qiao = await ctx.user('qiaoduan');
+    const targets = (await qiao.get('/escalation-targets?limit=200')).json();
+    expect(targets.items.map((t: { name: string }) => t.name)).toContain('县酵素产业临时党支部');
+    expect(targets.items.map((t: { id: string }) => t.id)).not.toContain(id);
+    expect(targets.total).toBe(targets.items.length);
+    const refused = await qiao.post(`/items/${itemId}/escalate`, {
+      toOrgId: id,
+      reason: '需要县级资源',
+      version: await version(itemId),
+    });
+    expect(refused.statusCode).toBe(400);
+    expect((await qiao.get(`/items/${itemId}`)).json().escalatedTo).toBeNull();
   });
 
   it('dissolution is refused while items are open, unless each is handed over to a named successor', async () => {

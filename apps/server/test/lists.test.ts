@@ -11,9 +11,7 @@ type Schema = { $ref?: string; type?: string; properties?: Record<string, Schema
 const NOT_YET_PAGED = new Set([
   '/api/v1/assessment-schemes',
   '/api/v1/coverage-gaps',
-  '/api/v1/escalation-targets',
   '/api/v1/helper-workload',
-  '/api/v1/inbox',
   '/api/v1/monitoring-candidates',
   '/api/v1/party-orgs',
   '/api/v1/public/regions',

@@ -18,7 +18,6 @@ const SQL_OUTSIDE_REPOSITORIES: Record<string, number> = {
   'households/coverage.service.ts': 22,
   'households/households.service.ts': 26,
   'households/import.service.ts': 14,
-  'items/items.service.ts': 58,
 };
 
 const QUERY = /\.(?:selectFrom|insertInto|updateTable|deleteFrom)\(|\bsql`|\bsql</g;

@@ -4494,6 +4494,8 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
+                    limit?: number;
+                    cursor?: string;
                     skill?: "electricity" | "water" | "law" | "medicine" | "agronomy" | "security" | "roads" | "mediation" | "education" | "finance" | "forestry" | "construction" | "sanitation" | "commerce";
                 };
                 header?: never;
@@ -4510,6 +4512,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["EscalationTarget"][];
+                            nextCursor: string | null;
+                            total: number;
                         };
                     };
                 };
@@ -4578,7 +4582,10 @@ export interface paths {
         /** 我的待办提醒 */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -4593,6 +4600,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["InboxEntry"][];
+                            nextCursor: string | null;
+                            total: number;
                         };
                     };
                 };

@@ -4,6 +4,7 @@ import { Badge, Button, Empty, Popover, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap } from '../api/client';
+import { CursorPager, useCursorPages } from './CursorPager';
 
 const COLORS: Record<string, string> = {
   overdue: 'red',
@@ -21,9 +22,15 @@ const COLORS: Record<string, string> = {
  */
 export function InboxButton() {
   const { t } = useTranslation();
-  const q = useQuery({ queryKey: ['inbox'], queryFn: () => unwrap(api.GET('/api/v1/inbox')), refetchInterval: 60_000 });
+  const pages = useCursorPages();
+  const q = useQuery({
+    queryKey: ['inbox', pages.cursor],
+    queryFn: () => unwrap(api.GET('/api/v1/inbox', { params: { query: { limit: 20, cursor: pages.cursor } } })),
+    refetchInterval: 60_000,
+  });
   const items = q.data?.items ?? [];
-  const unread = items.filter((i) => !i.read).length;
+  // Nothing marks a notice read yet: every entry of the inbox, on any page, is still to be seen.
+  const unread = q.data?.total ?? 0;
   return (
     <Popover
       trigger="click"
@@ -35,15 +42,25 @@ export function InboxButton() {
         items.length === 0 ? (
           <Empty description={t('inbox.empty')} />
         ) : (
-          <ul className="lj-inbox">
-            {items.map((n, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: notices have no id (a deadline is derived, not stored) and the list holds no state; it is redrawn whole
-              <li key={`${i}-${n.kind}-${n.itemId ?? n.orgId}`}>
-                <Tag color={COLORS[n.kind]}>{t(`inbox.kinds.${n.kind}`)}</Tag>
-                <Link to={n.itemId ? `/items/${n.itemId}` : `/orgs/${n.orgId}/meetings/new`}>{n.text}</Link>
-              </li>
-            ))}
-          </ul>
+          <>
+            <ul className="lj-inbox">
+              {items.map((n, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: notices have no id (a deadline is derived, not stored) and the list holds no state; it is redrawn whole
+                <li key={`${i}-${n.kind}-${n.itemId ?? n.orgId}`}>
+                  <Tag color={COLORS[n.kind]}>{t(`inbox.kinds.${n.kind}`)}</Tag>
+                  <Link to={n.itemId ? `/items/${n.itemId}` : `/orgs/${n.orgId}/meetings/new`}>{n.text}</Link>
+                </li>
+              ))}
+            </ul>
+            {(q.data?.nextCursor || pages.page > 1) && (
+              <CursorPager
+                pages={pages}
+                total={q.data?.total ?? 0}
+                nextCursor={q.data?.nextCursor}
+                testId="inbox-total"
+              />
+            )}
+          </>
         )
       }
     >

@@ -29,7 +29,7 @@ import type { UploadFile } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { type Schemas, api, unwrap } from '../api/client';
+import { type Schemas, allPages, api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
 import { MAX_PHOTO_BYTES, fileToBase64 } from '../components/photos';
 import { useServerAction } from '../components/useServerAction';
@@ -417,12 +417,22 @@ function Escalation({ item }: { item: Item }) {
   const { busy, run } = useServerAction();
   const targets = useQuery({
     queryKey: ['escalation-targets', item.neededSkill],
-    queryFn: () =>
-      unwrap(
-        api.GET('/api/v1/escalation-targets', {
-          params: { query: item.neededSkill ? { skill: item.neededSkill as (typeof SKILLS)[number] } : {} },
-        }),
+    // The county's whole ranking: a choice among all of them, read to the end.
+    queryFn: async () => ({
+      items: await allPages((cursor) =>
+        unwrap(
+          api.GET('/api/v1/escalation-targets', {
+            params: {
+              query: {
+                limit: 200,
+                cursor,
+                ...(item.neededSkill ? { skill: item.neededSkill as (typeof SKILLS)[number] } : {}),
+              },
+            },
+          }),
+        ),
       ),
+    }),
     enabled: open,
   });
   const submit = async () => {

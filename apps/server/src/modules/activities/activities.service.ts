@@ -131,7 +131,7 @@ export class ActivityService {
       let itemIds: string[] = [];
       if (withItems.length) {
         const listOrg = org.level === 'group' ? (org.parent_id as string) : org.id;
-        const list = await this.items.createListIn(tx, actor, {
+        const list = await this.items.lists.createListIn(tx, actor, {
           orgId: listOrg,
           title: input.listTitle ?? `${input.topic}（${input.heldOn}）`,
           listedOn: input.heldOn,

@@ -95,7 +95,7 @@ export class ExportService {
     const id = typeof params.id === 'string' ? params.id : '';
     if (!/^[0-9a-f-]{36}$/i.test(id))
       throw new Problem(400, 'validation_failed', '导出条件无效', [{ path: 'params.id', message: '应为记录编号' }]);
-    if (kind === 'problem_list') await this.items.getList(actor, id);
+    if (kind === 'problem_list') await this.items.lists.getList(actor, id);
     else await this.imports.get(actor, id);
     return { id };
   }
@@ -123,7 +123,7 @@ export class ExportService {
       return { fileName: `建档立卡户花名册-${new Date().toISOString().slice(0, 10)}.xlsx`, body: stream };
     }
     if (kind === 'problem_list') {
-      const { file, filename } = await this.items.exportList(actor, params.id as string, stamp);
+      const { file, filename } = await this.items.lists.exportList(actor, params.id as string, stamp);
       return { fileName: filename, body: file };
     }
     const r = await this.imports.errorReport(actor, params.id as string, stamp);

@@ -1,9 +1,11 @@
-import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type Insertable, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
-import type { ItemTable } from '../../db/types.ts';
+import type { ItemMemberTable, ItemParticipantTable, ItemTable, ProblemListTable } from '../../db/types.ts';
+import { updateAtVersion } from '../../db/versioned.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { type Cursor, afterCursor } from '../../lib/paging.ts';
-import { orgInScope } from '../../lib/scope.ts';
+import { notLinkedByNeed, orgInScope, underRegion } from '../../lib/scope.ts';
+import { reportInScope } from '../reports/reports.repository.ts';
 import { DEPUTY_TITLES, HEAD_TITLES } from '@lianjian/shared';
 import { activeOn } from '../orgs/orgs.repository.ts';
 
@@ -442,42 +444,434 @@ export async function leadersOf(db: Executor, orgId: string, today: string) {
 }
 
 /**
- * Open items due by `by`, the oldest deadline first, at most `limit`, each with its responsible group's name: those a
- * member works on, or those of an organization and everything under it (a branch and its party groups), whoever
- * works them, as a branch secretary's day starts with.
+ * Open items due by `by`, the oldest deadline first, each with its responsible group's name: those a member works on,
+ * and those of an organization and everything under it (a branch and its party groups), whoever works them, as a
+ * branch secretary's day starts with. One page after the cursor, with how many there are in all.
  */
 export async function openItemsDue(
   db: Executor,
-  of: { memberId: string } | { orgPath: string },
+  of: { memberId: string | null; orgPath: string | null },
   by: string,
   limit: number,
+  cursor: Cursor | null,
 ) {
-  let q = db
+  const { memberId, orgPath } = of;
+  const b = db
     .selectFrom('items as i')
     .leftJoin('temporary_orgs as g', 'g.id', 'i.responsible_group_id')
-    .select(['i.id', 'i.no', 'i.problem', 'i.due_on', 'g.name as group_name'])
     .where('i.status', '<>', 'closed')
     .where('i.due_on', 'is not', null)
-    .where('i.due_on', '<=', by);
-  q =
-    'memberId' in of
-      ? q.where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('item_members as im')
-              .select('im.item_id')
-              .whereRef('im.item_id', '=', 'i.id')
-              .where('im.member_id', '=', of.memberId),
-          ),
-        )
-      : q.where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('temporary_orgs as o')
-              .select('o.id')
-              .whereRef('o.id', '=', 'i.org_id')
-              .where('o.path', 'like', `${of.orgPath}%`),
-          ),
-        );
-  return q.orderBy('i.due_on').orderBy('i.id').limit(limit).execute();
+    .where('i.due_on', '<=', by)
+    .where((eb) =>
+      eb.or([
+        ...(memberId
+          ? [
+              eb.exists(
+                eb
+                  .selectFrom('item_members as im')
+                  .select('im.item_id')
+                  .whereRef('im.item_id', '=', 'i.id')
+                  .where('im.member_id', '=', memberId),
+              ),
+            ]
+          : []),
+        ...(orgPath
+          ? [
+              eb.exists(
+                eb
+                  .selectFrom('temporary_orgs as o')
+                  .select('o.id')
+                  .whereRef('o.id', '=', 'i.org_id')
+                  .where('o.path', 'like', `${orgPath}%`),
+              ),
+            ]
+          : []),
+      ]),
+    );
+  if (!memberId && !orgPath) return { rows: [], total: 0 };
+  const [rows, total] = await Promise.all([
+    limit === 0
+      ? []
+      : (cursor ? b.where(afterCursor('i.due_on', 'i.id', cursor, 'asc')) : b)
+          .select(['i.id', 'i.no', 'i.problem', 'i.due_on', 'g.name as group_name'])
+          .orderBy('i.due_on')
+          .orderBy('i.id')
+          .limit(limit)
+          .execute(),
+    b.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(total.n) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Problem lists
+
+/** Problem lists in scope (one by id, or of an organization), newest first, with their progress counts. */
+export function problemLists(db: Executor, actor: Actor, f: { orgId?: string | undefined; id?: string | undefined }) {
+  let b = db
+    .selectFrom('problem_lists as l')
+    .innerJoin('temporary_orgs as o', 'o.id', 'l.org_id')
+    .where(orgInScope(actor, 'o'));
+  if (f.orgId) b = b.where('l.org_id', '=', f.orgId);
+  if (f.id) b = b.where('l.id', '=', f.id);
+  return b;
+}
+
+export async function problemListPage(
+  db: Executor,
+  actor: Actor,
+  f: { orgId?: string | undefined; id?: string | undefined },
+  today: string,
+  limit: number,
+  cursor: Cursor | null,
+) {
+  const b = problemLists(db, actor, f);
+  const rows = await (cursor ? b.where(afterCursor('l.listed_on', 'l.id', cursor, 'desc')) : b)
+    .select([
+      'l.id',
+      'l.org_id',
+      'o.name as org_name',
+      'l.no',
+      'l.title',
+      'l.listed_on',
+      'l.version',
+      sql<number>`(select count(*) from items i where i.list_id = l.id)`.as('item_count'),
+      sql<number>`(select count(*) from items i where i.list_id = l.id and i.status = 'closed')`.as('closed_count'),
+      sql<number>`(select count(*) from items i where i.list_id = l.id and i.status <> 'closed' and i.due_on < ${today})`.as(
+        'overdue_count',
+      ),
+    ])
+    .orderBy('l.listed_on', 'desc')
+    .orderBy('l.id')
+    .limit(limit + 1)
+    .execute();
+  const total = await b.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return { rows, total: Number(total.n) };
+}
+
+/** The organization a list is made in, if in the actor's scope. */
+export const orgForList = (db: Executor, actor: Actor, orgId: string) =>
+  db
+    .selectFrom('temporary_orgs as o')
+    .select(['o.id', 'o.level', 'o.status', 'o.path', 'o.established_on'])
+    .where('o.id', '=', orgId)
+    .where(orgInScope(actor, 'o'))
+    .executeTakeFirst();
+
+/** The next number of a list of the organization (the caller holds the organization's row). */
+export async function nextListNo(tx: Executor, orgId: string): Promise<number> {
+  const last = await tx
+    .selectFrom('problem_lists')
+    .select((eb) => eb.fn.max('no').as('n'))
+    .where('org_id', '=', orgId)
+    .executeTakeFirst();
+  return Number(last?.n ?? 0) + 1;
+}
+
+export const insertList = (tx: Executor, row: Insertable<ProblemListTable>) =>
+  tx.insertInto('problem_lists').values(row).execute();
+
+/** A list in scope with what a new item needs of it and of its organization. */
+export const listInScope = (db: Executor, actor: Actor, listId: string) =>
+  db
+    .selectFrom('problem_lists as l')
+    .innerJoin('temporary_orgs as o', 'o.id', 'l.org_id')
+    .select(['l.id', 'l.org_id', 'l.no', 'l.listed_on', 'o.path', 'o.status'])
+    .where('l.id', '=', listId)
+    .where(orgInScope(actor, 'o'))
+    .executeTakeFirst();
+
+/** The next number of an item on the list (the caller holds the list's row). */
+export async function nextItemNo(tx: Executor, listId: string): Promise<number> {
+  const last = await tx
+    .selectFrom('items')
+    .select((eb) => eb.fn.max('no').as('n'))
+    .where('list_id', '=', listId)
+    .executeTakeFirst();
+  return Number(last?.n ?? 0) + 1;
+}
+
+export const listedOn = async (db: Executor, listId: string) =>
+  (await db.selectFrom('problem_lists').select('listed_on').where('id', '=', listId).executeTakeFirstOrThrow())
+    .listed_on;
+
+// ---------------------------------------------------------------------------------------------------------------
+// What a new item may name: each answers whether the thing belongs where the item is
+
+/** A live party group of the branch. */
+export const isGroupOf = async (db: Executor, groupId: string, branchId: string) =>
+  Boolean(
+    await db
+      .selectFrom('temporary_orgs')
+      .select('id')
+      .where('id', '=', groupId)
+      .where('parent_id', '=', branchId)
+      .where('level', '=', 'group')
+      .where('status', '<>', 'dissolved')
+      .executeTakeFirst(),
+  );
+
+/**
+ * A member of the branch or its groups on the day, by a membership that is not a link by need for another item (that
+ * link covers that item only, never a new responsibility).
+ */
+export const isBranchMember = async (db: Executor, memberId: string, branchPath: string, day: string) =>
+  Boolean(
+    await db
+      .selectFrom('memberships as m')
+      .innerJoin('temporary_orgs as o', 'o.id', 'm.org_id')
+      .select('m.id')
+      .where('m.member_id', '=', memberId)
+      .where('o.path', 'like', `${branchPath}%`)
+      .where(activeOn('m', day))
+      .where(notLinkedByNeed('m'))
+      .executeTakeFirst(),
+  );
+
+export const reportVisibleTo = async (db: Executor, actor: Actor, reportId: string) =>
+  Boolean(
+    await db
+      .selectFrom('reports as r')
+      .select(['r.id'])
+      .where('r.id', '=', reportId)
+      .where(reportInScope(actor, 'r'))
+      .executeTakeFirst(),
+  );
+
+export const unitExists = async (db: Executor, unitId: string) =>
+  Boolean(await db.selectFrom('units').select('id').where('id', '=', unitId).executeTakeFirst());
+
+/** A stage of one of the branch's industry chains. */
+export const isStageOf = async (db: Executor, stageId: string, branchId: string) =>
+  Boolean(
+    await db
+      .selectFrom('chain_stages as s')
+      .innerJoin('chains as c', 'c.id', 's.chain_id')
+      .select('s.id')
+      .where('s.id', '=', stageId)
+      .where('c.org_id', '=', branchId)
+      .executeTakeFirst(),
+  );
+
+export const isProjectOf = async (db: Executor, projectId: string, branchId: string) =>
+  Boolean(
+    await db
+      .selectFrom('projects')
+      .select('id')
+      .where('id', '=', projectId)
+      .where('org_id', '=', branchId)
+      .executeTakeFirst(),
+  );
+
+// ---------------------------------------------------------------------------------------------------------------
+// An item's own rows
+
+export const insertItem = (tx: Executor, row: Insertable<ItemTable>) => tx.insertInto('items').values(row).execute();
+
+/** The item's source reports, each marked listed. */
+export async function linkReports(tx: Executor, itemId: string, reportIds: Iterable<string>, now: string) {
+  for (const reportId of reportIds) {
+    await tx.insertInto('item_reports').values({ item_id: itemId, report_id: reportId }).execute();
+    await tx
+      .updateTable('reports')
+      .set((eb) => ({ status: 'listed', version: eb('version', '+', 1), updated_at: now }))
+      .where('id', '=', reportId)
+      .execute();
+  }
+}
+
+export const insertItemMember = (tx: Executor, row: Insertable<ItemMemberTable>) =>
+  tx.insertInto('item_members').values(row).execute();
+
+export async function linkUnits(tx: Executor, itemId: string, unitIds: Iterable<string>) {
+  for (const unitId of unitIds)
+    await tx.insertInto('item_units').values({ item_id: itemId, unit_id: unitId }).execute();
+}
+
+/** The whole row of an item (its caller has already checked that it may see it). */
+export const itemRow = (db: Executor, id: string) =>
+  db.selectFrom('items').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+/** The organization an item belongs to: whether it is live, where it sits, where it works. */
+export const itemOrg = (db: Executor, orgId: string) =>
+  db
+    .selectFrom('temporary_orgs')
+    .select(['status', 'path', 'region_code'])
+    .where('id', '=', orgId)
+    .executeTakeFirstOrThrow();
+
+export const itemUnits = (db: Executor, itemId: string) =>
+  db
+    .selectFrom('item_units as iu')
+    .innerJoin('units as u', 'u.id', 'iu.unit_id')
+    .select(['u.id', 'u.name'])
+    .where('iu.item_id', '=', itemId)
+    .execute();
+
+export const itemReports = (db: Executor, itemId: string) =>
+  db
+    .selectFrom('item_reports as ir')
+    .innerJoin('reports as r', 'r.id', 'ir.report_id')
+    .select(['r.id', 'r.source', 'r.description', 'r.reported_at'])
+    .where('ir.item_id', '=', itemId)
+    .execute();
+
+export const regionName = async (db: Executor, code: string) =>
+  (await db.selectFrom('regions').select('name').where('code', '=', code).executeTakeFirst())?.name ?? null;
+
+export const userDisplayName = async (db: Executor, userId: string) =>
+  (await db.selectFrom('users').select('display_name').where('id', '=', userId).executeTakeFirst())?.display_name ??
+  null;
+
+export const disputeOutcome = async (db: Executor, itemId: string) =>
+  (await db.selectFrom('disputes').select('outcome').where('item_id', '=', itemId).executeTakeFirst())?.outcome ?? null;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Participants who are not Party members
+
+/** A person of the county's register, with their unit. */
+export const countyPerson = (db: Executor, memberId: string, county: string) =>
+  db
+    .selectFrom('members as p')
+    .innerJoin('units as u', 'u.id', 'p.unit_id')
+    .select(['p.id', 'p.name', 'p.party_status', 'u.id as unit_id', 'u.name as unit_name'])
+    .where('p.id', '=', memberId)
+    .where(underRegion('p.region_code', county))
+    .executeTakeFirst();
+
+export const countyUnit = (db: Executor, unitId: string, county: string) =>
+  db
+    .selectFrom('units')
+    .select(['id', 'name'])
+    .where('id', '=', unitId)
+    .where(underRegion('region_code', county))
+    .executeTakeFirst();
+
+/** Whether the person (by register id, or by name and unit) is assisting with the item now. */
+export const isParticipating = async (
+  db: Executor,
+  itemId: string,
+  person: { member_id: string | null; name: string; unit_name: string },
+) =>
+  Boolean(
+    await db
+      .selectFrom('item_participants')
+      .select('id')
+      .where('item_id', '=', itemId)
+      .where('end_on', 'is', null)
+      .where((eb) =>
+        person.member_id
+          ? eb('member_id', '=', person.member_id)
+          : eb.and([eb('name', '=', person.name), eb('unit_name', '=', person.unit_name)]),
+      )
+      .executeTakeFirst(),
+  );
+
+export const insertParticipant = (tx: Executor, row: Insertable<ItemParticipantTable>) =>
+  tx.insertInto('item_participants').values(row).execute();
+
+export const participantOf = (db: Executor, itemId: string, participantId: string) =>
+  db
+    .selectFrom('item_participants')
+    .selectAll()
+    .where('id', '=', participantId)
+    .where('item_id', '=', itemId)
+    .executeTakeFirst();
+
+export const endParticipant = (tx: Executor, id: string, version: number, endOn: string) =>
+  updateAtVersion(tx, 'item_participants', id, version, { end_on: endOn });
+
+// ---------------------------------------------------------------------------------------------------------------
+// Closing and reopening: those who helped finish with the item, and come back with it
+
+/** Ends the help of everyone still assisting with the item. */
+export const endParticipants = (tx: Executor, itemId: string, today: string) =>
+  tx
+    .updateTable('item_participants')
+    .set((eb) => ({ end_on: today, version: eb('version', '+', 1) }))
+    .where('item_id', '=', itemId)
+    .where('end_on', 'is', null)
+    .execute();
+
+/** Ends the party-group memberships that linked members by need for this item. */
+export async function endLinkedMemberships(tx: Executor, itemId: string, today: string, reason: string, now: string) {
+  const linked = await tx
+    .selectFrom('item_members')
+    .select(['membership_id'])
+    .where('item_id', '=', itemId)
+    .where('role', '=', 'linked')
+    .where('membership_id', 'is not', null)
+    .execute();
+  for (const l of linked) {
+    await tx
+      .updateTable('memberships')
+      .set((eb) => ({ end_on: today, end_reason: reason, version: eb('version', '+', 1), updated_at: now }))
+      .where('id', '=', l.membership_id as string)
+      .where('end_on', 'is', null)
+      .execute();
+  }
+}
+
+/** The ended memberships of the members linked by need for this item. */
+export const endedLinks = (db: Executor, itemId: string) =>
+  db
+    .selectFrom('item_members as im')
+    .innerJoin('memberships as m', 'm.id', 'im.membership_id')
+    .select(['im.member_id', 'm.id as membership_id', 'm.org_id', 'm.link_reason', 'm.end_on'])
+    .where('im.item_id', '=', itemId)
+    .where('im.role', '=', 'linked')
+    .where('m.end_on', 'is not', null)
+    .execute();
+
+/** Undoes the end of a membership (ended today, it was never really over). */
+export const reopenMembership = (tx: Executor, id: string, now: string) =>
+  tx
+    .updateTable('memberships')
+    .set((eb) => ({ end_on: null, end_reason: null, version: eb('version', '+', 1), updated_at: now }))
+    .where('id', '=', id)
+    .execute();
+
+/** Points the item's link to a member at their new membership. */
+export const relinkMember = (tx: Executor, itemId: string, memberId: string, membershipId: string) =>
+  tx
+    .updateTable('item_members')
+    .set({ membership_id: membershipId })
+    .where('item_id', '=', itemId)
+    .where('member_id', '=', memberId)
+    .where('role', '=', 'linked')
+    .execute();
+
+/** Everyone working on the item. */
+export const itemWorkerIds = async (db: Executor, itemId: string) =>
+  (await db.selectFrom('item_members').select('member_id').where('item_id', '=', itemId).execute()).map(
+    (w) => w.member_id,
+  );
+
+// ---------------------------------------------------------------------------------------------------------------
+// Link by need and escalation
+
+export const memberById = (db: Executor, id: string) =>
+  db.selectFrom('members').select(['id', 'name', 'party_status']).where('id', '=', id).executeTakeFirst();
+
+/**
+ * The county's special-task branches and general branches that are live, ranked by how many of their members have
+ * the capability, then by level and name; `id` narrows to one.
+ */
+export function escalationTargets(db: Executor, county: string, skill: string | undefined, id?: string) {
+  let q = db
+    .selectFrom('temporary_orgs as o')
+    .select([
+      'o.id',
+      'o.name',
+      'o.level',
+      'o.kind',
+      sql<number>`(select count(distinct m.member_id) from memberships m inner join temporary_orgs s on s.id = m.org_id
+          inner join member_skills ms on ms.member_id = m.member_id
+          where s.path like o.path || '%' and m.end_on is null and ms.skill = ${skill ?? ''})`.as('n'),
+    ])
+    .where('o.status', 'in', ['active', 'rectification'])
+    .where((eb) => eb.or([eb('o.kind', '=', 'special'), eb('o.level', '=', 'general_branch')]))
+    .where(underRegion('o.region_code', county));
+  if (id) q = q.where('o.id', '=', id);
+  return q.orderBy('n', 'desc').orderBy('o.level').orderBy('o.name').orderBy('o.id').execute();
 }

@@ -4,14 +4,15 @@ import { z } from 'zod';
 import { PHOTO_BODY_LIMIT } from '../../lib/photos.ts';
 import { noContent, page, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
-import type { Actor } from '../../lib/actor.ts';
 import {
   AddEvent,
   CreateProblemList,
   EndParticipant,
   Escalate,
   EscalationTarget,
+  EscalationTargetQuery,
   InboxEntry,
+  InboxQuery,
   ItemDetail,
   ItemList,
   ItemListQuery,
@@ -25,12 +26,10 @@ import {
   Suggestions,
 } from './items.schemas.ts';
 import type { ItemService } from './items.service.ts';
+import type { InboxSource } from './notifications.service.ts';
 
 const IdParams = z.object({ id: z.string().uuid() });
 const tags = ['items'];
-
-/** Entries other modules add to the caller's inbox (the meetings due of a branch's party groups). */
-export type InboxSource = (actor: Actor) => Promise<z.infer<typeof InboxEntry>[]>;
 
 export function itemRoutes(service: ItemService, more: InboxSource[] = []): FastifyPluginAsyncZod {
   return async (app) => {
@@ -42,12 +41,12 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
         querystring: ProblemListQuery,
         response: { 200: page(ProblemList), ...problemReplies },
       },
-      handler: (req) => service.lists(requireActor(req), req.query),
+      handler: (req) => service.lists.lists(requireActor(req), req.query),
     });
     app.get('/problem-lists/:id', {
       config: { permission: 'items:read' },
       schema: { tags, summary: '问题清单详情', params: IdParams, response: { 200: ProblemList, ...problemReplies } },
-      handler: (req) => service.getList(requireActor(req), req.params.id),
+      handler: (req) => service.lists.getList(requireActor(req), req.params.id),
     });
     app.post('/problem-lists', {
       config: { permission: 'items:write' },
@@ -57,7 +56,7 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
         body: CreateProblemList,
         response: { 201: z.object({ id: z.string(), itemIds: z.array(z.string()) }), ...problemReplies },
       },
-      handler: async (req, reply) => reply.code(201).send(await service.createList(requireActor(req), req.body)),
+      handler: async (req, reply) => reply.code(201).send(await service.lists.createList(requireActor(req), req.body)),
     });
     app.post('/problem-lists/:id/items', {
       config: { permission: 'items:write' },
@@ -69,7 +68,7 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
         response: { 201: z.object({ id: z.string() }), ...problemReplies },
       },
       handler: async (req, reply) =>
-        reply.code(201).send({ id: await service.addItem(requireActor(req), req.params.id, req.body) }),
+        reply.code(201).send({ id: await service.lists.addItem(requireActor(req), req.params.id, req.body) }),
     });
     app.get('/items', {
       config: { permission: 'items:read' },
@@ -79,12 +78,12 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
         querystring: ItemListQuery,
         response: { 200: ItemList, ...problemReplies },
       },
-      handler: (req) => service.list(requireActor(req), req.query),
+      handler: (req) => service.lists.list(requireActor(req), req.query),
     });
     app.get('/items/:id', {
       config: { permission: 'items:read' },
       schema: { tags, summary: '事项详情', params: IdParams, response: { 200: ItemDetail, ...problemReplies } },
-      handler: (req) => service.get(requireActor(req), req.params.id),
+      handler: (req) => service.lists.get(requireActor(req), req.params.id),
     });
     app.get('/items/:id/events', {
       config: { permission: 'items:read' },
@@ -94,14 +93,14 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
         params: IdParams,
         response: { 200: z.object({ items: ItemDetail.shape.events }), ...problemReplies },
       },
-      handler: async (req) => ({ items: (await service.get(requireActor(req), req.params.id)).events }),
+      handler: async (req) => ({ items: (await service.lists.get(requireActor(req), req.params.id)).events }),
     });
     app.post('/items/:id/events', {
       bodyLimit: PHOTO_BODY_LIMIT,
       config: { permission: 'items:write' },
       schema: { tags, summary: '填写进展情况', params: IdParams, body: AddEvent, response: noContent },
       handler: async (req, reply) => {
-        await service.addEvent(requireActor(req), req.params.id, req.body);
+        await service.workflow.addEvent(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();
       },
     });
@@ -116,7 +115,7 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
         response: noContent,
       },
       handler: async (req, reply) => {
-        await service.transition(requireActor(req), req.params.id, req.body);
+        await service.workflow.transition(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();
       },
     });
@@ -130,7 +129,7 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
         response: { 201: z.object({ id: z.string() }), ...problemReplies },
       },
       handler: async (req, reply) =>
-        reply.code(201).send({ id: await service.addParticipant(requireActor(req), req.params.id, req.body) }),
+        reply.code(201).send({ id: await service.linking.addParticipant(requireActor(req), req.params.id, req.body) }),
     });
     app.post('/items/:id/participants/:participantId/end', {
       config: { permission: 'items:write' },
@@ -142,7 +141,7 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
         response: noContent,
       },
       handler: async (req, reply) => {
-        await service.endParticipant(requireActor(req), req.params.id, req.params.participantId, req.body);
+        await service.linking.endParticipant(requireActor(req), req.params.id, req.params.participantId, req.body);
         return reply.code(204).send();
       },
     });
@@ -156,7 +155,7 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
         response: noContent,
       },
       handler: async (req, reply) => {
-        await service.recordResidentCall(requireActor(req), req.params.id, req.body);
+        await service.workflow.recordResidentCall(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();
       },
     });
@@ -169,7 +168,7 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
         querystring: z.strictObject({ skill: z.enum(SKILLS).optional() }),
         response: { 200: Suggestions, ...problemReplies },
       },
-      handler: (req) => service.suggestions(requireActor(req), req.params.id, req.query.skill),
+      handler: (req) => service.linking.suggestions(requireActor(req), req.params.id, req.query.skill),
     });
     app.post('/items/:id/links', {
       config: { permission: 'items:write' },
@@ -181,7 +180,7 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
         response: noContent,
       },
       handler: async (req, reply) => {
-        await service.linkByNeed(requireActor(req), req.params.id, req.body);
+        await service.linking.linkByNeed(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();
       },
     });
@@ -195,7 +194,7 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
         response: noContent,
       },
       handler: async (req, reply) => {
-        await service.escalate(requireActor(req), req.params.id, req.body);
+        await service.escalation.escalate(requireActor(req), req.params.id, req.body);
         return reply.code(204).send();
       },
     });
@@ -204,32 +203,20 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
       schema: {
         tags,
         summary: '可直接上交的组织',
-        querystring: z.strictObject({ skill: z.enum(SKILLS).optional() }),
-        response: { 200: z.object({ items: z.array(EscalationTarget) }), ...problemReplies },
+        querystring: EscalationTargetQuery,
+        response: { 200: page(EscalationTarget), ...problemReplies },
       },
-      handler: (req) => service.escalationTargets(req.query.skill),
+      handler: (req) => service.escalation.targets(requireActor(req), req.query),
     });
     app.get('/inbox', {
       config: { permission: 'items:read' },
       schema: {
         tags,
         summary: '我的待办提醒',
-        response: { 200: z.object({ items: z.array(InboxEntry) }), ...problemReplies },
+        querystring: InboxQuery,
+        response: { 200: page(InboxEntry), ...problemReplies },
       },
-      handler: async (req) => {
-        const actor = requireActor(req);
-        const [own, ...others] = await Promise.all([service.inbox(actor), ...more.map((m) => m(actor))]);
-        // Overdue and due first (by day), then the stored notices, newest first, as the item service orders them.
-        return {
-          items: [...others.flat(), ...own.items].sort(
-            (a, b) => rank(a) - rank(b) || (rank(a) === 0 ? a.at.localeCompare(b.at) : 0),
-          ),
-        };
-      },
+      handler: (req) => service.notifications.inbox(requireActor(req), req.query, more),
     });
   };
 }
-
-/** Deadlines and meetings due come before the notices (0), in the order of their days. */
-const rank = (e: { kind: string }) =>
-  e.kind === 'overdue' || e.kind === 'due_soon' || e.kind === 'meeting_due' ? 0 : 1;

@@ -272,3 +272,7 @@ export const InboxEntry = z
     read: z.boolean(),
   })
   .meta({ id: 'InboxEntry' });
+
+export const EscalationTargetQuery = z.strictObject({ ...pageQuery, skill: z.enum(SKILLS).optional() });
+
+export const InboxQuery = z.strictObject({ ...pageQuery });

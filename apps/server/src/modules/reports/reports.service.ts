@@ -15,7 +15,8 @@ import { isMistypedTrackingCode, newTrackingCode, normalizeTrackingCode, trackin
 import { hasClaim, recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { itemEvents } from '../items/items.repository.ts';
-import { type ItemService, reopenUntil } from '../items/items.service.ts';
+import { reopenUntil } from '../items/item-common.ts';
+import type { ItemService } from '../items/items.service.ts';
 import * as policy from './reports.policy.ts';
 import * as repo from './reports.repository.ts';
 import type { CreateReport, PublicCreateReport, ReportListQuery } from './reports.schemas.ts';
@@ -354,7 +355,7 @@ export class ReportService {
           await recordReply(tx, requestId, 200, view);
         }
       : undefined;
-    await this.items.residentFeedback(item.id, solved, said, requestId, { within, channel, proof });
+    await this.items.workflow.residentFeedback(item.id, solved, said, requestId, { within, channel, proof });
     return view ?? this.follow(code);
   }
 
@@ -370,10 +371,16 @@ export class ReportService {
           await recordReply(tx, requestId, 200, view);
         }
       : undefined;
-    await this.items.residentRating(item.id, stars, comment ? maskNumbersInText(comment).text : null, requestId, {
-      within,
-      proof,
-    });
+    await this.items.workflow.residentRating(
+      item.id,
+      stars,
+      comment ? maskNumbersInText(comment).text : null,
+      requestId,
+      {
+        within,
+        proof,
+      },
+    );
     return view ?? this.follow(code);
   }
 }
