@@ -1,4 +1,4 @@
-import type { UnitType } from '@lianjian/shared';
+import type { PartyOrgKind, UnitType, UserRole } from '@lianjian/shared';
 import type { Db } from '../src/db/index.ts';
 import { newId, nowIso } from '../src/lib/ids.ts';
 import { nameInitials, namePinyin } from '../src/lib/pinyin.ts';
@@ -52,7 +52,7 @@ export async function buildCounty(db: Db) {
       await db.insertInto('unit_duties').values({ unit_id: id, skill: 'electricity' }).execute();
     return id;
   };
-  const partyOrg = async (name: string, kind: string, region: string, unitId: string | null = null) => {
+  const partyOrg = async (name: string, kind: PartyOrgKind, region: string, unitId: string | null = null) => {
     const id = newId();
     await db.insertInto('party_orgs').values({ id, name, kind, region_code: region, unit_id: unitId }).execute();
     return id;
@@ -211,7 +211,7 @@ export async function buildCounty(db: Db) {
 
   const user = async (
     username: string,
-    role: string,
+    role: UserRole,
     region: string | null,
     scopeOrg: string | null,
     acting: string | null,
@@ -253,7 +253,6 @@ export async function buildCounty(db: Db) {
 }
 export type County = Awaited<ReturnType<typeof buildCounty>>;
 
-/** One more user for a test (password PASSWORD). */
 /** A county next to the test county, for what must not reach across a county's border: 方城县 (411322) by default. */
 export async function addNeighbourCounty(db: Db, code = '411322', name = '方城县') {
   await db
@@ -270,10 +269,11 @@ export async function addNeighbourCounty(db: Db, code = '411322', name = '方城
     .execute();
 }
 
+/** One more user for a test (password PASSWORD). */
 export async function addUser(
   db: Db,
   username: string,
-  role: string,
+  role: UserRole,
   scope: { region?: string; org?: string; acting?: string; member?: string },
 ) {
   passwordHash ??= hashPassword(PASSWORD);

@@ -1,5 +1,5 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { RegionLevel, UnitType } from '@lianjian/shared';
+import type { AnchorType, HelperRole, OrgMode, PartyOrgKind, RegionLevel, UnitType, UserRole } from '@lianjian/shared';
 
 /**
  * Portable storage conventions (the same migrations run on SQLite and PostgreSQL):
@@ -14,13 +14,13 @@ export interface RegionTable {
   parent_code: string | null;
   name_initials: string;
   /** `official` (division data) or `local` (a relocation community registered by the county). */
-  source: string;
+  source: 'official' | 'local';
 }
 
 export interface PartyOrgTable {
   id: string;
   name: string;
-  kind: string;
+  kind: PartyOrgKind;
   region_code: string;
   unit_id: string | null;
   /** The superior in the tree of formal organizations (DOMAIN §3); null for a county committee. */
@@ -76,8 +76,8 @@ export interface TemporaryOrgTable {
   parent_id: string | null;
   /** Materialized path of ids, `/root/child/self/`: scope checks are one LIKE. */
   path: string;
-  mode: string;
-  anchor_type: string;
+  mode: OrgMode;
+  anchor_type: AnchorType;
   anchor_name: string;
   mission: string;
   region_code: string;
@@ -129,7 +129,7 @@ export interface UserTable {
   username: string;
   password_hash: string;
   display_name: string;
-  role: string;
+  role: UserRole;
   scope_region_code: string | null;
   scope_org_id: string | null;
   acting_party_org_id: string | null;
@@ -592,7 +592,7 @@ export interface HelperTable {
   id: string;
   household_id: string;
   member_id: string;
-  role: string;
+  role: HelperRole;
   is_primary: number;
   reason: string;
   start_on: string;

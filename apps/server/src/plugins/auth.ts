@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { type Permission, type UserRole, roleCan, todayInShanghai } from '@lianjian/shared';
+import { type Permission, roleCan, todayInShanghai } from '@lianjian/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../db/index.ts';
@@ -146,7 +146,7 @@ async function loadActor(db: Db, token: string, requestId: string, policy: AuthP
     userId: row.id,
     username: row.username,
     displayName: row.display_name,
-    role: row.role as UserRole,
+    role: row.role,
     regionCode: row.scope_region_code,
     orgPath: row.org_path ?? null,
     orgId: row.scope_org_id,

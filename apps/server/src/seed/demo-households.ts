@@ -1,3 +1,4 @@
+import type { HelperRole } from '@lianjian/shared';
 import type { Executor } from '../db/index.ts';
 import type { DataCipher } from '../lib/crypto.ts';
 import { newId } from '../lib/ids.ts';
@@ -19,7 +20,7 @@ export async function seedCase3(
   ctx: {
     regionCode: string;
     primaryHelperId: string;
-    stacked: { memberId: string; role: string; reason: string }[];
+    stacked: { memberId: string; role: HelperRole; reason: string }[];
     policeId: string;
     userId: string;
   },
@@ -131,7 +132,7 @@ export async function seedCase3(
       })
       .execute();
   }
-  const helper = (memberId: string, role: string, primary: boolean, reason: string, start: string) =>
+  const helper = (memberId: string, role: HelperRole, primary: boolean, reason: string, start: string) =>
     tx
       .insertInto('helpers')
       .values({

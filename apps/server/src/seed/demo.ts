@@ -1,4 +1,12 @@
-import { type HelperRole, type SKILLS, type UnitType, addDays } from '@lianjian/shared';
+import {
+  type AnchorType,
+  type HelperRole,
+  type OrgMode,
+  type SKILLS,
+  type UnitType,
+  type UserRole,
+  addDays,
+} from '@lianjian/shared';
 import type { Db } from '../db/index.ts';
 import { systemActor } from '../lib/actor.ts';
 import { newId, nowIso } from '../lib/ids.ts';
@@ -222,7 +230,7 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
   const countyCommittee = {
     id: newId(),
     name: '中共南召县委员会',
-    kind: 'county_committee',
+    kind: 'county_committee' as const,
     region_code: NANZHAO,
     unit_id: null,
   };
@@ -311,8 +319,8 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
     level: Row<'temporary_orgs'>['level'];
     kind?: Row<'temporary_orgs'>['kind'];
     parent: Row<'temporary_orgs'> | null;
-    mode: string;
-    anchorType: string;
+    mode: OrgMode;
+    anchorType: AnchorType;
     anchorName: string;
     mission: string;
     region: string;
@@ -753,7 +761,7 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
     username: username as string,
     password_hash: passwordHash,
     display_name: display as string,
-    role: role as string,
+    role: role as UserRole,
     scope_region_code: region,
     scope_org_id: org,
     acting_party_org_id: acting,

@@ -11,7 +11,7 @@ export interface RegionSeed {
   kind: string;
   parent_code: string | null;
   name_initials: string;
-  source: string;
+  source: 'official' | 'local';
 }
 
 const require = createRequire(import.meta.url);
@@ -58,7 +58,7 @@ export async function loadCounty(countyCode: string, townshipSuffixes?: readonly
       kind: '县',
       parent_code: null,
       name_initials: nameInitials(county.name),
-      source: 'official',
+      source: 'official' as const,
     },
     ...townships.map((t) => ({
       code: t.code,
@@ -67,7 +67,7 @@ export async function loadCounty(countyCode: string, townshipSuffixes?: readonly
       kind: t.name.endsWith('乡') ? '乡' : t.name.endsWith('镇') ? '镇' : '街道',
       parent_code: county.code,
       name_initials: nameInitials(t.name),
-      source: 'official',
+      source: 'official' as const,
     })),
   ];
   const lines = readline.createInterface({ input: fs.createReadStream(path.join(dir, 'villages.csv'), 'utf8') });
@@ -83,7 +83,7 @@ export async function loadCounty(countyCode: string, townshipSuffixes?: readonly
       kind,
       parent_code: streetCode,
       name_initials: nameInitials(name),
-      source: 'official',
+      source: 'official' as const,
     });
   }
   return out;

@@ -262,7 +262,7 @@ function makeHousehold(
       id: newId(),
       household_id: id,
       member_id: r.pick(pool.length ? pool : allHelpers),
-      role: h === 0 ? 'cadre' : r.pick(['technician', 'enterprise', 'party_member']),
+      role: h === 0 ? 'cadre' : r.pick(['party_member', 'teacher', 'doctor'] as const),
       is_primary: h === 0 ? 1 : 0,
       reason: h === 0 ? '结对帮扶' : '叠加帮扶',
       start_on: start,

@@ -1,5 +1,5 @@
 import { verify } from '@node-rs/argon2';
-import { ROLE_PERMISSIONS, type UserRole, todayInShanghai } from '@lianjian/shared';
+import { ROLE_PERMISSIONS, todayInShanghai } from '@lianjian/shared';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { DataCipher } from '../../lib/crypto.ts';
@@ -71,7 +71,7 @@ export class AuthService {
   /** The account as its owner sees it: role, permissions, scope and what it must still do. */
   async me(userId: string) {
     const u = await repo.accountOf(this.db, userId);
-    const role = u.role as UserRole;
+    const role = u.role;
     return {
       id: u.id,
       username: u.username,

@@ -155,7 +155,7 @@ export async function accountsOutOfShape(db: Executor): Promise<AccountOutOfShap
   const out: AccountOutOfShape[] = [];
   for (const u of users) {
     const shape = {
-      role: u.role as UserRole,
+      role: u.role,
       regionCode: u.scope_region_code,
       orgId: u.scope_org_id,
       actingPartyOrgId: u.acting_party_org_id,

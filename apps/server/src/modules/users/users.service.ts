@@ -36,7 +36,7 @@ interface UserRow {
   id: string;
   username: string;
   display_name: string;
-  role: string;
+  role: UserRole;
   scope_region_code: string | null;
   scope_org_id: string | null;
   org_name: string | null;
@@ -67,7 +67,7 @@ export class UserService {
       id: r.id,
       username: r.username,
       displayName: r.display_name,
-      role: r.role as UserRole,
+      role: r.role,
       regionCode: r.scope_region_code,
       orgId: r.scope_org_id,
       orgName: r.org_name,
