@@ -1,9 +1,67 @@
-import type { Insertable } from 'kysely';
+import { type Insertable, type SqlBool, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import { updateAtVersion } from '../../db/versioned.ts';
-import type { MeasureTable, VisitTable } from '../../db/types.ts';
+import type { HelperTable, MeasureTable, VisitTable } from '../../db/types.ts';
+import type { Actor } from '../../lib/actor.ts';
+import { memberInScope } from '../../lib/scope.ts';
+import { activeHelper } from './coverage.repository.ts';
 
-/** The SQL of visits to households and of the assistance measures agreed with them. */
+/** The SQL of households' helpers (stacked assistance), of visits to them and of the measures agreed with them. */
+
+/** A household's helpers, past and present, with their units: the primary ones first, then by start. */
+export const helpersOf = (db: Executor, householdId: string) =>
+  db
+    .selectFrom('helpers as hp')
+    .innerJoin('members as p', 'p.id', 'hp.member_id')
+    .innerJoin('units as u', 'u.id', 'p.unit_id')
+    .select([
+      'hp.id',
+      'hp.member_id',
+      'p.name',
+      'u.name as unit_name',
+      'hp.role',
+      'hp.is_primary',
+      'hp.reason',
+      'hp.start_on',
+      'hp.end_on',
+      'hp.end_reason',
+      'hp.version',
+    ])
+    .where('hp.household_id', '=', householdId)
+    .orderBy('hp.is_primary', 'desc')
+    .orderBy('hp.start_on')
+    .execute();
+
+/**
+ * A member who may help a household of `villageCode`: one the actor can see, or one whose unit sits above the
+ * village (a county bureau's police officer, a township health centre's doctor).
+ */
+export const helperCandidate = (db: Executor, actor: Actor, memberId: string, villageCode: string) =>
+  db
+    .selectFrom('members')
+    .select(['id', 'party_status'])
+    .where('id', '=', memberId)
+    .where((eb) => eb.or([memberInScope(actor), sql<SqlBool>`${villageCode} like members.region_code || '%'`]))
+    .executeTakeFirst();
+
+/** A household's helpers in force on that day. */
+export const helpersInForce = (db: Executor, householdId: string, day: string) =>
+  db
+    .selectFrom('helpers as hp')
+    .select(['hp.member_id', 'hp.is_primary'])
+    .where('hp.household_id', '=', householdId)
+    .where(activeHelper(day))
+    .execute();
+
+export const insertHelper = (tx: Executor, row: HelperTable) => tx.insertInto('helpers').values(row).execute();
+
+/** A helper assignment of this household. */
+export const helperOf = (db: Executor, householdId: string, id: string) =>
+  db.selectFrom('helpers').selectAll().where('id', '=', id).where('household_id', '=', householdId).executeTakeFirst();
+
+/** Ends the assignment if it is still at `version`; false when someone changed it meanwhile. */
+export const endAssignment = (tx: Executor, id: string, version: number, endOn: string, endReason: string) =>
+  updateAtVersion(tx, 'helpers', id, version, { end_on: endOn, end_reason: endReason });
 
 /** A household's visits, newest first. */
 export const visitsOf = (db: Executor, householdId: string) =>

@@ -1,107 +1,39 @@
-import { type CoverageCondition, DEFAULT_COVERAGE_RULES, type HelperRole, todayInShanghai } from '@lianjian/shared';
-import { type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type CoverageCondition, type HelperRole, todayInShanghai } from '@lianjian/shared';
+import type { RawBuilder, SqlBool } from 'kysely';
 import type { Db, Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { newId, nowIso } from '../../lib/ids.ts';
+import { nowIso } from '../../lib/ids.ts';
 import { forbidden } from '../../lib/problem.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { householdInScope, underRegion } from '../../lib/scope.ts';
-import { householdStatusOn } from './households.repository.ts';
+import {
+  type CoverageRule,
+  assistedHouseholds,
+  breaksRule,
+  countAssisted,
+  coverageGap,
+  coverageRules,
+  helperLoads,
+  noPrimaryHelperOn,
+  orgSeat,
+  replaceCoverageRules,
+} from './coverage.repository.ts';
 
-export interface CoverageRule {
-  condition: CoverageCondition;
-  roles: HelperRole[];
-  active: boolean;
-}
+// The gap's definition and the rules' reading are the repository's; the cockpit and the ledgers read them from here.
+export { type CoverageRule, coverageGap, coverageRules } from './coverage.repository.ts';
 
 /** The county a user works in: from their region, or from their organization's place. */
 export async function countyOf(db: Executor, actor: Actor): Promise<string> {
   if (actor.regionCode && actor.regionCode.length >= 6) return actor.regionCode.slice(0, 6);
   if (actor.orgId) {
-    const org = await db
-      .selectFrom('temporary_orgs')
-      .select('region_code')
-      .where('id', '=', actor.orgId)
-      .executeTakeFirst();
-    if (org?.region_code) return org.region_code.slice(0, 6);
+    const seat = await orgSeat(db, actor.orgId);
+    if (seat) return seat.slice(0, 6);
   }
   throw forbidden('county_unknown', '当前账号不属于任何县');
 }
 
-/** A helper assignment in force on that day. */
-export const activeHelper = (today: string) =>
-  sql<SqlBool>`(hp.start_on <= ${today} and (hp.end_on is null or hp.end_on > ${today}))`;
-
-/**
- * Whether household `h` meets a condition on a day, decided in SQL from the register: being monitored from the dated
- * monitoring decisions; causes, housing and labour as the register records them now (it keeps no history of them).
- */
-export function conditionHolds(condition: CoverageCondition, day: string): RawBuilder<SqlBool> {
-  switch (condition) {
-    case 'cause_illness':
-    case 'cause_disability':
-    case 'cause_schooling': {
-      const cause = { cause_illness: 'illness', cause_disability: 'disability', cause_schooling: 'schooling' }[
-        condition
-      ];
-      return sql<SqlBool>`(h.primary_cause = ${cause} or h.secondary_causes like ${`%"${cause}"%`})`;
-    }
-    case 'open_dispute':
-      // A dispute raised on one of the household's visits by that day and not yet settled on the problem list then.
-      return sql<SqlBool>`exists (select 1 from visits cv inner join reports cr on cr.id = cv.report_id
-        where cv.household_id = h.id and cr.category = 'disputes' and cv.visited_on <= ${day} and (cr.status = 'new' or exists (
-          select 1 from item_reports cir inner join items ci on ci.id = cir.item_id where cir.report_id = cr.id
-          and (ci.closed_at is null or ci.closed_at >= ${endOfShanghaiDay(day)}))))`;
-    case 'dangerous_house':
-      return sql<SqlBool>`h.danger_rating is not null`;
-    case 'no_labour':
-      return sql<SqlBool>`not exists (select 1 from household_people cp where cp.household_id = h.id and cp.labour in ('normal', 'skilled'))`;
-    case 'monitored':
-      return householdStatusOn('monitored', day);
-  }
-}
-
-/** The instant a Shanghai day ends, as the UTC timestamps the tables keep. */
-const endOfShanghaiDay = (day: string) => new Date(Date.parse(`${day}T16:00:00.000Z`)).toISOString();
-
-/** A household helped on that day: registered or monitored then (not exited, not yet registered). */
-export const assistedOn = (day: string) =>
-  sql<SqlBool>`(h.created_at < ${endOfShanghaiDay(day)} and (${householdStatusOn('registered', day)} or ${householdStatusOn('monitored', day)}))`;
-
-/** Without a primary helper in force that day. */
-export const noPrimaryHelperOn = (day: string) =>
-  sql<SqlBool>`not exists (select 1 from helpers hp where hp.household_id = h.id and hp.is_primary = 1 and ${activeHelper(day)})`;
-
-/** A household that meets the rule's condition that day but has no helper in force then in any of its roles. */
-export function breaksRule(rule: Pick<CoverageRule, 'condition' | 'roles'>, day: string): RawBuilder<SqlBool> {
-  return sql<SqlBool>`(${conditionHolds(rule.condition, day)} and not exists (
-    select 1 from helpers hp where hp.household_id = h.id and ${activeHelper(day)} and hp.role in (${sql.join(rule.roles)})))`;
-}
-
-/**
- * The one definition of a coverage gap (DOMAIN §5), as of a day, from dated helper assignments: a household helped
- * that day without a primary helper then, or breaking one of the county's active rules then. The register's gap
- * filter, the gaps view, the cockpit and the ledger's 帮扶责任人缺口 all use it.
- */
-export function coverageGap(rules: CoverageRule[], day: string): RawBuilder<SqlBool> {
-  const broken = rules.filter((r) => r.active && r.roles.length).map((r) => breaksRule(r, day));
-  return sql<SqlBool>`(${assistedOn(day)} and (${sql.join([noPrimaryHelperOn(day), ...broken], sql` or `)}))`;
-}
-
-/** A county's coverage rules, or the defaults until it sets its own. */
-export async function coverageRules(db: Executor, county: string): Promise<CoverageRule[]> {
-  const rows = await db
-    .selectFrom('coverage_rules')
-    .selectAll()
-    .where('county_code', '=', county)
-    .orderBy('position')
-    .execute();
-  if (!rows.length) return DEFAULT_COVERAGE_RULES.map((r) => ({ ...r, active: true }));
-  return rows.map((r) => ({
-    condition: r.condition as CoverageCondition,
-    roles: JSON.parse(r.roles_json) as HelperRole[],
-    active: r.active === 1,
-  }));
+/** The county's rules a register filter needs: those of the actor's county for the coverage gap, none otherwise. */
+export async function rulesForGap(db: Executor, actor: Actor, gap: string | undefined): Promise<CoverageRule[]> {
+  return gap === 'coverage' ? coverageRules(db, await countyOf(db, actor)) : [];
 }
 
 /** Coverage rules per county (DOMAIN §5), the gaps they show and each helper's load. */
@@ -122,24 +54,7 @@ export class CoverageService {
     const county = await countyOf(this.db, actor);
     await this.db.transaction().execute(async (tx) => {
       const before = await this.rules(tx, county);
-      await tx.deleteFrom('coverage_rules').where('county_code', '=', county).execute();
-      const now = nowIso();
-      for (const [position, r] of rules.entries()) {
-        await tx
-          .insertInto('coverage_rules')
-          .values({
-            id: newId(),
-            county_code: county,
-            position,
-            condition: r.condition,
-            roles_json: JSON.stringify([...new Set(r.roles)]),
-            active: r.active ? 1 : 0,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
-      }
+      await replaceCoverageRules(tx, county, rules, nowIso());
       await recordAudit(tx, actor, {
         action: 'coverage.rules',
         entityType: 'county',
@@ -155,11 +70,6 @@ export class CoverageService {
   async gaps(actor: Actor, regionCode?: string, asOf?: string) {
     const county = await countyOf(this.db, actor);
     const day = asOf ?? todayInShanghai();
-    const base = () => {
-      let q = this.db.selectFrom('households as h').where(householdInScope(actor, 'h')).where(assistedOn(day));
-      if (regionCode) q = q.where(underRegion('h.region_code', regionCode));
-      return q;
-    };
     const checks: {
       condition: CoverageCondition | 'primary_helper';
       roles: HelperRole[];
@@ -173,23 +83,13 @@ export class CoverageService {
     const out = [];
     for (const c of checks) {
       const [total, rows] = await Promise.all([
-        base()
-          .where(c.predicate)
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow(),
-        base()
-          .innerJoin('regions as g', 'g.code', 'h.region_code')
-          .where(c.predicate)
-          .select(['h.id', 'h.head_name', 'g.name as region_name', 'h.status'])
-          .orderBy('h.head_initials')
-          .orderBy('h.id')
-          .limit(100)
-          .execute(),
+        countAssisted(this.db, actor, day, c.predicate, regionCode),
+        assistedHouseholds(this.db, actor, day, c.predicate, regionCode, 100),
       ]);
       out.push({
         condition: c.condition,
         roles: c.roles,
-        total: Number(total.n),
+        total,
         households: rows.map((r) => ({
           id: r.id,
           headName: r.head_name,
@@ -198,45 +98,21 @@ export class CoverageService {
         })),
       });
     }
-    const any = await base()
-      .where(coverageGap(await this.rules(this.db, county), day))
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return { asOf: day, households: Number(any.n), items: out };
+    const any = await countAssisted(
+      this.db,
+      actor,
+      day,
+      coverageGap(await this.rules(this.db, county), day),
+      regionCode,
+    );
+    return { asOf: day, households: any, items: out };
   }
 
   /** Each helper's load within the caller's households: how many, how many as primary, visits lately. */
   async workload(actor: Actor, regionCode?: string) {
     const today = todayInShanghai();
     const since = new Date(Date.parse(`${today}T00:00:00Z`) - 90 * 86_400_000).toISOString().slice(0, 10);
-    let q = this.db
-      .selectFrom('helpers as hp')
-      .innerJoin('households as h', 'h.id', 'hp.household_id')
-      .innerJoin('members as p', 'p.id', 'hp.member_id')
-      .innerJoin('units as u', 'u.id', 'p.unit_id')
-      .where(householdInScope(actor, 'h'))
-      .where(activeHelper(today));
-    if (regionCode) q = q.where(underRegion('h.region_code', regionCode));
-    const rows = await q
-      .select(['p.id', 'p.name', 'u.name as unit_name'])
-      .select([
-        sql<number>`count(*)`.as('households'),
-        sql<number>`sum(case when hp.is_primary = 1 then 1 else 0 end)`.as('primaries'),
-        sql<number>`sum(case when h.status in ('registered', 'monitored') then 1 else 0 end)`.as('assisted'),
-        sql<number>`(select count(*) from visit_helpers vh inner join visits v on v.id = vh.visit_id where vh.member_id = p.id and v.visited_on >= ${since})`.as(
-          'visits',
-        ),
-        sql<
-          string | null
-        >`(select max(v.visited_on) from visit_helpers vh inner join visits v on v.id = vh.visit_id where vh.member_id = p.id)`.as(
-          'last_visit',
-        ),
-      ])
-      .groupBy(['p.id', 'p.name', 'u.name'])
-      .orderBy(sql`count(*)`, 'desc')
-      .orderBy('p.name')
-      .limit(500)
-      .execute();
+    const rows = await helperLoads(this.db, actor, today, since, regionCode);
     return {
       since,
       items: rows.map((r) => ({

@@ -2,6 +2,7 @@ import { todayInShanghai } from '@lianjian/shared';
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import { holdRow } from '../../db/locks.ts';
+import type { HouseholdPersonTable, HouseholdTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { Problem, forbidden, notFound } from '../../lib/problem.ts';
 import { householdInScope, householdServed } from '../../lib/scope.ts';
@@ -39,6 +40,16 @@ export async function servedHousehold(db: Executor, actor: Actor, id: string) {
   // case): writers of one household take turns, or two at once would both pass the check.
   await holdRow(db, 'households', id);
   return h;
+}
+
+/** A region by its code: its level tells a village. */
+export const regionByCode = (db: Executor, code: string) =>
+  db.selectFrom('regions').select(['code', 'level']).where('code', '=', code).executeTakeFirst();
+
+/** A newly registered household and its people. */
+export async function insertHousehold(tx: Executor, household: HouseholdTable, people: HouseholdPersonTable[]) {
+  await tx.insertInto('households').values(household).execute();
+  await tx.insertInto('household_people').values(people).execute();
 }
 
 /**

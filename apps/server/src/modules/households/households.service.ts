@@ -1,41 +1,38 @@
-import { householdInScope, householdServed, memberInScope, underRegion } from '../../lib/scope.ts';
-import {
-  DUPLICATE_ATTEMPTS_PER_DAY,
-  duplicateAttemptsOfDay,
-  householdStatusOn,
-  peopleRegistered,
-  registrationPaused,
-  servedHousehold,
-} from './households.repository.ts';
 import { type PovertyCause, todayInShanghai } from '@lianjian/shared';
-import { type SqlBool, sql } from 'kysely';
 import type { z } from 'zod';
 import { type Db, type Executor, isUniqueViolation } from '../../db/index.ts';
 import type { HouseholdPersonTable, HouseholdTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { DataCipher } from '../../lib/crypto.ts';
+import { recordReply } from '../../lib/idempotency-claims.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { maskIdNumber } from '../../lib/identity.ts';
 import { maskNumbersInText, maskPhone } from '../../lib/mask.ts';
-import { afterCursor, decodeCursor, pageOf } from '../../lib/paging.ts';
+import { decodeCursor, pageOf } from '../../lib/paging.ts';
 import { nameInitials } from '../../lib/pinyin.ts';
 import { Problem, conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { factDay, notAfterToday } from '../../lib/step-dates.ts';
-import { recordReply } from '../../lib/idempotency-claims.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { openApplicationOf } from '../exits/exits.repository.ts';
+import {
+  endAssignment,
+  helperCandidate,
+  helperOf,
+  helpersInForce,
+  helpersOf,
+  insertHelper,
+} from './assistance.repository.ts';
+import { rulesForGap } from './coverage.service.ts';
 import * as policy from './households.policy.ts';
 import {
-  activeHelper,
-  assistedOn,
-  countyOf,
-  coverageGap,
-  type CoverageRule,
-  CoverageService,
-  noPrimaryHelperOn,
-} from './coverage.service.ts';
-import { ATTRIBUTE_LABEL, LABOUR_LABEL, STATUS_ZH, registerWorkbookStream } from './households.export.ts';
-import { CAUSE_LABEL } from './import.layout.ts';
+  DUPLICATE_ATTEMPTS_PER_DAY,
+  duplicateAttemptsOfDay,
+  insertHousehold,
+  peopleRegistered,
+  regionByCode,
+  registrationPaused,
+  servedHousehold,
+} from './households.repository.ts';
 import type {
   AddHelper,
   CreateHousehold,
@@ -44,7 +41,8 @@ import type {
   HouseholdSearch,
   SealedRegisterFilter,
 } from './households.schemas.ts';
-import { contains, startsWith } from '../../lib/like.ts';
+import { type RegisterFilter, countHouseholds, householdPage, householdRow, peopleOf } from './register.repository.ts';
+import { RegisterExportService } from './register-export.service.ts';
 
 /** The rows of one newly registered household: sensitive fields encrypted, blind indexes for search. */
 export function householdRows(
@@ -139,86 +137,31 @@ async function registeredAlready(tx: Executor, actor: Actor, indexes: string[]) 
 
 /** The poverty register: households, their people (sensitive fields encrypted) and their helpers. */
 export class HouseholdService {
-  private readonly coverage: CoverageService;
+  private readonly registerExport: RegisterExportService;
 
   constructor(
     private readonly db: Db,
     private readonly cipher: DataCipher,
   ) {
-    this.coverage = new CoverageService(db);
+    this.registerExport = new RegisterExportService(db, cipher);
   }
 
-  private filtered(
-    db: Executor,
-    actor: Actor,
-    q: Partial<z.infer<typeof HouseholdSearch>> & SealedRegisterFilter & { id?: string },
-    today: string,
-    rules: CoverageRule[] = [],
-  ) {
-    let b = db.selectFrom('households as h').where(householdInScope(actor, 'h'));
-    if (q.id) b = b.where('h.id', '=', q.id);
-    if (q.regionCode) b = b.where(underRegion('h.region_code', q.regionCode));
-    if (q.asOf) b = b.where('h.created_at', '<', `${q.asOf}T16:00:00.000Z`);
-    if (q.status && q.asOf) b = b.where(householdStatusOn(q.status, q.asOf));
-    else if (q.status) b = b.where('h.status', '=', q.status);
-    if (q.cause) {
-      const cause = q.cause;
-      b = b.where((eb) => eb.or([eb('h.primary_cause', '=', cause), eb('h.secondary_causes', 'like', `%"${cause}"%`)]));
-    }
-    const text = q.q;
-    if (text)
-      b = b.where((eb) => eb.or([contains('h.head_name', text), startsWith('h.head_initials', text.toLowerCase())]));
-    if (q.helperId) {
-      b = b.where(
-        sql<SqlBool>`exists (select 1 from helpers hp where hp.household_id = h.id and hp.member_id = ${q.helperId} and ${activeHelper(today)})`,
-      );
-    }
-    // Gaps as of the day asked (today by default), from the dated helper assignments: the cockpit's and the ledger's.
-    const gapDay = q.asOf ?? today;
-    if (q.gap === 'no_primary_helper') b = b.where(assistedOn(gapDay)).where(noPrimaryHelperOn(gapDay));
-    if (q.gap === 'coverage') b = b.where(coverageGap(rules, gapDay));
-    if (q.monitoringCategory) {
-      b = b.where(
-        sql<SqlBool>`exists (select 1 from monitoring_cases mc where mc.household_id = h.id and mc.category = ${q.monitoringCategory} and mc.status not in ('dropped', 'eliminated'))`,
-      );
-    }
+  /** The filter as the register's queries take it: an ID number typed in, by its blind index. */
+  private sealed<Q extends SealedRegisterFilter & { idNumber?: string | undefined; id?: string }>(
+    q: Q,
+  ): RegisterFilter {
     const idNumberIndex = q.idNumber ? this.cipher.blindIndex(q.idNumber) : q.idNumberIndex;
-    if (idNumberIndex) {
-      b = b.where(
-        sql<SqlBool>`exists (select 1 from household_people pp where pp.household_id = h.id and pp.id_number_index = ${idNumberIndex})`,
-      );
-    }
-    return b;
+    return { ...q, idNumberIndex };
   }
 
   /** The register, scoped, filtered; never a clear ID or phone number in a list. */
   async list(actor: Actor, q: z.infer<typeof HouseholdSearch>) {
     const today = todayInShanghai();
-    const rules = q.gap === 'coverage' ? await this.coverage.rules(this.db, await countyOf(this.db, actor)) : [];
-    let rows = this.filtered(this.db, actor, q, today, rules)
-      .innerJoin('regions as g', 'g.code', 'h.region_code')
-      .selectAll('h')
-      .select([
-        'g.name as region_name',
-        sql<number>`(select count(*) from household_people pp where pp.household_id = h.id)`.as('size'),
-        sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and ${activeHelper(today)})`.as(
-          'helpers',
-        ),
-        sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and hp.is_primary = 1 and ${activeHelper(today)})`.as(
-          'primaries',
-        ),
-      ]);
-    const cursor = decodeCursor(q.cursor);
-    if (cursor) rows = rows.where(afterCursor('h.head_initials', 'h.id', cursor, 'asc'));
-    const list = await rows
-      .orderBy('h.head_initials')
-      .orderBy('h.id')
-      .limit(q.limit + 1)
-      .execute();
-    const total = await this.filtered(this.db, actor, q, today, rules)
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    const page = pageOf(list, q.limit, Number(total.n), (r) => r.head_initials);
+    const rules = await rulesForGap(this.db, actor, q.gap);
+    const filter = this.sealed(q);
+    const list = await householdPage(this.db, actor, filter, today, rules, decodeCursor(q.cursor), q.limit + 1);
+    const total = await countHouseholds(this.db, actor, filter, today, rules);
+    const page = pageOf(list, q.limit, total, (r) => r.head_initials);
     return {
       ...page,
       items: page.items.map((r) => ({
@@ -248,161 +191,13 @@ export class HouseholdService {
     return sealRegisterFilter(this.cipher, q);
   }
 
-  /**
-   * The register for export, streamed in keyset pages: households first, then their people (masked).
-   * The export itself is audited with its filter (already sealed by the export's link) and size.
-   */
-  async exportRegister(actor: Actor, q: SealedRegisterFilter, stamp?: string) {
-    const today = todayInShanghai();
-    const rules = q.gap === 'coverage' ? await this.coverage.rules(this.db, await countyOf(this.db, actor)) : [];
-    const total = await this.filtered(this.db, actor, q, today, rules)
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    await this.db.transaction().execute((tx) =>
-      recordAudit(tx, actor, {
-        action: 'household.export',
-        entityType: 'household',
-        entityId: actor.regionCode ?? actor.orgId ?? 'register',
-        after: { filter: q, households: Number(total.n) },
-      }),
-    );
-    const page = 1000;
-    const db = this.db;
-    const self = this;
-    const pages = async function* () {
-      let after: { initials: string; id: string } | null = null;
-      for (;;) {
-        let b = self
-          .filtered(db, actor, q, today, rules)
-          .innerJoin('regions as g', 'g.code', 'h.region_code')
-          .leftJoin('regions as t', 't.code', 'g.parent_code')
-          .selectAll('h')
-          .select(['g.name as region_name', 't.name as township_name']);
-        if (after) {
-          const a = after;
-          b = b.where((eb) =>
-            eb.or([
-              eb('h.head_initials', '>', a.initials),
-              eb.and([eb('h.head_initials', '=', a.initials), eb('h.id', '>', a.id)]),
-            ]),
-          );
-        }
-        const rows = await b.orderBy('h.head_initials').orderBy('h.id').limit(page).execute();
-        if (!rows.length) return;
-        yield rows;
-        const last = rows[rows.length - 1] as (typeof rows)[number];
-        after = { initials: last.head_initials, id: last.id };
-        if (rows.length < page) return;
-      }
-    };
-    const cipher = this.cipher;
-    const households = async function* () {
-      let n = 0;
-      for await (const rows of pages()) {
-        const ids = rows.map((r) => r.id);
-        const stats = await db
-          .selectFrom('households as h')
-          .where('h.id', 'in', ids)
-          .select([
-            'h.id',
-            sql<number>`(select count(*) from household_people pp where pp.household_id = h.id)`.as('size'),
-            sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and ${activeHelper(today)})`.as(
-              'helpers',
-            ),
-            sql<
-              string | null
-            >`(select max(p.name) from helpers hp inner join members p on p.id = hp.member_id where hp.household_id = h.id and hp.is_primary = 1 and ${activeHelper(today)})`.as(
-              'primary_name',
-            ),
-          ])
-          .execute();
-        const by = new Map(stats.map((x) => [x.id, x]));
-        for (const r of rows) {
-          const x = by.get(r.id);
-          n++;
-          yield [
-            n,
-            r.township_name ?? '',
-            r.region_name,
-            r.head_name,
-            r.address,
-            ATTRIBUTE_LABEL[r.attribute as 'general'] ?? r.attribute,
-            r.standard === 'provincial' ? '省定标准' : '国家标准',
-            STATUS_ZH[r.status as 'registered'] ?? r.status,
-            r.exit_year ?? '',
-            CAUSE_LABEL[r.primary_cause as PovertyCause] ?? r.primary_cause,
-            (JSON.parse(r.secondary_causes) as PovertyCause[]).map((c) => CAUSE_LABEL[c] ?? c).join('、'),
-            Number(x?.size ?? 0),
-            r.per_capita_income,
-            r.danger_rating ? `${r.danger_rating}级` : '',
-            r.water_safe === 1 ? '是' : '否',
-            x?.primary_name ?? '',
-            Number(x?.helpers ?? 0),
-          ];
-        }
-      }
-    };
-    const people = async function* () {
-      let n = 0;
-      for await (const rows of pages()) {
-        const persons = await db
-          .selectFrom('household_people')
-          .select([
-            'household_id',
-            'name',
-            'relationship',
-            'gender',
-            'birth_year',
-            'id_number_enc',
-            'phone_enc',
-            'labour',
-            'in_school',
-          ])
-          .where(
-            'household_id',
-            'in',
-            rows.map((r) => r.id),
-          )
-          .orderBy('household_id')
-          .orderBy(sql`case when relationship = '户主' then 0 else 1 end`)
-          .orderBy('birth_year')
-          .execute();
-        const by = new Map<string, typeof persons>();
-        for (const p of persons) by.set(p.household_id, [...(by.get(p.household_id) ?? []), p]);
-        for (const r of rows) {
-          n++;
-          for (const p of by.get(r.id) ?? []) {
-            yield [
-              n,
-              r.head_name,
-              r.region_name,
-              p.name,
-              p.relationship,
-              p.gender === 'male' ? '男' : '女',
-              p.birth_year,
-              maskIdNumber(cipher.decrypt(p.id_number_enc)),
-              p.phone_enc ? (maskPhone(cipher.decrypt(p.phone_enc)) ?? '') : '',
-              LABOUR_LABEL[p.labour] ?? p.labour,
-              p.in_school === 1 ? '是' : '否',
-            ];
-          }
-        }
-      }
-    };
-    const title = `建档立卡户花名册（导出：${actor.displayName}，${nowIso().slice(0, 10)}，共 ${Number(total.n)} 户）`;
-    return {
-      title,
-      stream: await registerWorkbookStream(title, { households: households(), people: people() }, stamp),
-    };
+  /** The register for export (register-export.service.ts), as the personal-data export asks it of the register. */
+  exportRegister(actor: Actor, q: SealedRegisterFilter, stamp?: string) {
+    return this.registerExport.exportRegister(actor, q, stamp);
   }
 
   private async mustFind(actor: Actor, id: string, db: Executor = this.db) {
-    const today = todayInShanghai();
-    const h = await this.filtered(db, actor, { id }, today)
-      .selectAll('h')
-      // Whether the actor may change it, read with the row (the detail's abilities; writes check it again in their transaction).
-      .select(sql<number>`case when ${householdServed(actor, today, 'h')} then 1 else 0 end`.as('served'))
-      .executeTakeFirst();
+    const h = await householdRow(db, actor, id, todayInShanghai());
     if (!h) throw notFound('农户');
     return h;
   }
@@ -414,35 +209,8 @@ export class HouseholdService {
     if (!summary) throw notFound('农户');
     const [h, people, helpers, open] = await Promise.all([
       this.mustFind(actor, id),
-      this.db
-        .selectFrom('household_people')
-        .selectAll()
-        .where('household_id', '=', id)
-        .orderBy(sql`case when relationship = '户主' then 0 else 1 end`)
-        .orderBy('birth_year')
-        .orderBy('id')
-        .execute(),
-      this.db
-        .selectFrom('helpers as hp')
-        .innerJoin('members as p', 'p.id', 'hp.member_id')
-        .innerJoin('units as u', 'u.id', 'p.unit_id')
-        .select([
-          'hp.id',
-          'hp.member_id',
-          'p.name',
-          'u.name as unit_name',
-          'hp.role',
-          'hp.is_primary',
-          'hp.reason',
-          'hp.start_on',
-          'hp.end_on',
-          'hp.end_reason',
-          'hp.version',
-        ])
-        .where('hp.household_id', '=', id)
-        .orderBy('hp.is_primary', 'desc')
-        .orderBy('hp.start_on')
-        .execute(),
+      peopleOf(this.db, id),
+      helpersOf(this.db, id),
       openApplicationOf(this.db, id),
     ]);
     if (unmask) {
@@ -529,11 +297,7 @@ export class HouseholdService {
     input: z.infer<typeof CreateHousehold>,
   ): Promise<{ id: string } | { refused: Problem }> {
     return this.db.transaction().execute(async (tx) => {
-      const region = await tx
-        .selectFrom('regions')
-        .select(['code', 'level'])
-        .where('code', '=', input.regionCode)
-        .executeTakeFirst();
+      const region = await regionByCode(tx, input.regionCode);
       const prefix = actor.regionCode;
       if (region?.level !== 'village' || prefix === null || !region.code.startsWith(prefix)) {
         throw invalid('请选择管辖范围内的村（社区）', [{ path: 'body.regionCode', message: input.regionCode }]);
@@ -578,8 +342,7 @@ export class HouseholdService {
         };
       }
       const { household: row, people } = householdRows(this.cipher, input, region.code, nowIso(), indexes);
-      await tx.insertInto('households').values(row).execute();
-      await tx.insertInto('household_people').values(people).execute();
+      await insertHousehold(tx, row, people);
       const size = people.length;
       // The audit trail records the household, never the clear ID numbers, phones or health details.
       await recordReply(tx, actor.requestId, 201, { id: row.id });
@@ -603,21 +366,11 @@ export class HouseholdService {
       const h = await servedHousehold(tx, actor, householdId);
       // A helper the caller can see, or one whose unit sits above the household's village (a county bureau's police
       // officer, a township health centre's doctor): not a member of another township picked by id.
-      const member = await tx
-        .selectFrom('members')
-        .select(['id', 'party_status'])
-        .where('id', '=', input.memberId)
-        .where((eb) => eb.or([memberInScope(actor), sql<SqlBool>`${h.region_code} like members.region_code || '%'`]))
-        .executeTakeFirst();
+      const member = await helperCandidate(tx, actor, input.memberId, h.region_code);
       if (!member) throw notFound('帮扶人');
       factDay(input.startOn, 'body.startOn', '帮扶开始日期');
       const today = todayInShanghai();
-      const current = await tx
-        .selectFrom('helpers as hp')
-        .select(['hp.member_id', 'hp.is_primary'])
-        .where('hp.household_id', '=', householdId)
-        .where(activeHelper(today))
-        .execute();
+      const current = await helpersInForce(tx, householdId, today);
       if (current.some((c) => c.member_id === input.memberId)) throw conflict('already_helper', '该党员已是本户帮扶人');
       if (input.primary && current.some((c) => c.is_primary === 1))
         throw conflict('primary_helper_exists', '本户已有主帮扶责任人，可增加叠加帮扶人');
@@ -634,7 +387,7 @@ export class HouseholdService {
         version: 1,
         created_at: nowIso(),
       };
-      await tx.insertInto('helpers').values(row).execute();
+      await insertHelper(tx, row);
       await recordReply(tx, actor.requestId, 201, { id: row.id });
       await recordAudit(tx, actor, {
         action: input.primary ? 'helper.assign' : 'helper.stack',
@@ -650,12 +403,7 @@ export class HouseholdService {
   async endHelper(actor: Actor, householdId: string, helperId: string, input: z.infer<typeof EndHelper>) {
     await this.db.transaction().execute(async (tx) => {
       const h = await servedHousehold(tx, actor, householdId);
-      const helper = await tx
-        .selectFrom('helpers')
-        .selectAll()
-        .where('id', '=', helperId)
-        .where('household_id', '=', householdId)
-        .executeTakeFirst();
+      const helper = await helperOf(tx, householdId, helperId);
       if (!helper) throw notFound('帮扶记录');
       if (helper.end_on) throw conflict('helper_already_ended', '该帮扶记录已结束');
       notAfterToday(input.endOn, 'body.endOn', '帮扶结束日期');
@@ -664,13 +412,7 @@ export class HouseholdService {
       if (helper.is_primary === 1 && (h.status === 'registered' || h.status === 'monitored')) {
         throw conflict('primary_helper_required', '未脱贫户和监测户须始终有主帮扶责任人：请先指定新的主帮扶责任人');
       }
-      const r = await tx
-        .updateTable('helpers')
-        .set({ end_on: input.endOn, end_reason: input.endReason, version: helper.version + 1 })
-        .where('id', '=', helperId)
-        .where('version', '=', input.version)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) throw versionConflict();
+      if (!(await endAssignment(tx, helperId, input.version, input.endOn, input.endReason))) throw versionConflict();
       await recordAudit(tx, actor, {
         action: 'helper.end',
         entityType: 'household',

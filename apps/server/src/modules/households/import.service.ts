@@ -1,35 +1,46 @@
-import { underRegion } from '../../lib/scope.ts';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import type ExcelJS from 'exceljs';
-import { excel } from '../../lib/excel.ts';
-import { type SqlBool, sql } from 'kysely';
-import { insertRows } from '../../db/bulk.ts';
-import { withWriteCache } from '../../db/write-cache.ts';
-import { type Db, databaseNow, isUniqueViolation } from '../../db/index.ts';
+import type { Readable } from 'node:stream';
+import { type Db, isUniqueViolation } from '../../db/index.ts';
 import type { HouseholdImportTable } from '../../db/types.ts';
 import { type Actor, systemActor } from '../../lib/actor.ts';
 import type { DataCipher } from '../../lib/crypto.ts';
-import { csvRows } from '../../lib/csv.ts';
-import { keysetPage } from '../../lib/paging.ts';
+import { excel } from '../../lib/excel.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { maskNumbersInText } from '../../lib/mask.ts';
+import { keysetPage } from '../../lib/paging.ts';
 import { Problem, conflict, forbidden, invalid, notFound } from '../../lib/problem.ts';
 import type { ScratchSpace } from '../../lib/scratch.ts';
 import { SealedFile } from '../../lib/sealed.ts';
-import { ArchiveRefused, checkArchive, inReadingOrder } from '../../lib/zip-guard.ts';
+import { ArchiveRefused } from '../../lib/zip-guard.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { ImportScratch } from './import.scratch.ts';
-import { COLUMNS, type ParsedPerson, type RowError, columnHeader, mapHeader, parseRow } from './import.layout.ts';
+import { DUPLICATE_ATTEMPTS_PER_DAY, duplicateAttemptsOfDay, registrationPaused } from './households.repository.ts';
+import type { RowError } from './import.layout.ts';
 import {
-  DUPLICATE_ATTEMPTS_PER_DAY,
-  duplicateAttemptsOfDay,
-  peopleRegistered,
-  registrationPaused,
-} from './households.repository.ts';
-import { householdRows } from './households.service.ts';
-import { CreateHousehold } from './households.schemas.ts';
+  beat,
+  databaseClock,
+  earlierImport,
+  finishImport,
+  importOf,
+  importsInScope,
+  insertImport,
+  markInterrupted,
+  saveProgress,
+  staleImports,
+  villagesUnder,
+} from './import.repository.ts';
+import { ImportScratch } from './import.scratch.ts';
+import {
+  Fatal,
+  ImportErrors,
+  ImportProgress,
+  Interrupted,
+  checkPeople,
+  openRows,
+  prepareHouseholds,
+  readRows,
+  writeHouseholds,
+} from './import.stages.ts';
 
 export interface ImportLimits {
   /** Largest upload accepted, in bytes. */
@@ -81,101 +92,7 @@ export function importJobsFromEnv(env: NodeJS.ProcessEnv = process.env): ImportJ
 /** How often every server looks for interrupted imports: four times per threshold. */
 export const sweepInterval = (jobs: ImportJobs) => Math.max(100, Math.round(jobs.staleMs / 4));
 
-/** Errors kept for the report; the count covers them all. */
-const MAX_REPORTED_ERRORS = 10_000;
-
 const INTERRUPTED = '导入因服务中断而停止，未写入任何数据。请重新上传同一文件';
-
-/** The file cannot be imported as it is: the user corrects it. */
-class Fatal extends Error {}
-
-/**
- * People registered outside the importer's scope audited from one file: enough to pause the account many times over
- * (a registration by hand is one attempt), without writing a row per person of a file made to probe.
- */
-const MAX_AUDITED_ATTEMPTS = 100;
-
-/** The import was marked interrupted (its heartbeat was judged stale) while this server still ran it. */
-class Interrupted extends Error {}
-
-/**
- * Lets the event loop serve other requests (progress polls among them) during long CPU-bound stretches: on
- * SQLite every query is synchronous, so without this an import would hold the server for its whole length.
- */
-const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/**
- * A count of the bytes a parser has consumed, for progress. Counted as they are pulled, not by listening: a listener
- * would start the stream flowing before the parser is attached, and what flowed meanwhile would be lost.
- */
-function counted(s: Readable, onBytes: (n: number) => void): Readable {
-  async function* count(): AsyncGenerator<Buffer> {
-    let n = 0;
-    for await (const chunk of s as AsyncIterable<Buffer>) {
-      n += chunk.length;
-      onBytes(n);
-      yield chunk;
-    }
-  }
-  return Readable.from(count(), { objectMode: false });
-}
-
-function cellText(v: ExcelJS.CellValue): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number') {
-    // Long digit strings typed as numbers lose precision; show them as Excel does so the row is refused.
-    return Number.isSafeInteger(v) ? String(v) : v.toExponential().toUpperCase();
-  }
-  if (typeof v === 'string') return v;
-  if (typeof v === 'boolean') return v ? '是' : '否';
-  if (v instanceof Date) return v.toISOString().slice(0, 10);
-  if (typeof v === 'object') {
-    if ('richText' in v) return v.richText.map((r) => r.text).join('');
-    if ('text' in v && typeof v.text === 'string') return v.text;
-    if ('result' in v) return cellText((v.result ?? null) as ExcelJS.CellValue);
-    if ('error' in v) return '';
-  }
-  return String(v);
-}
-
-async function* xlsxRows(workbook: Readable): AsyncGenerator<string[]> {
-  const reader = new (await excel()).stream.xlsx.WorkbookReader(workbook, {
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    styles: 'ignore',
-    worksheets: 'emit',
-    entries: 'emit',
-  });
-  // The parts come in reading order, so a sheet never waits for these; a workbook without shared strings (or
-  // relationships) has none to wait for, and ExcelJS would otherwise set its sheet aside in a temporary file.
-  Object.assign(reader, { sharedStrings: [], workbookRels: [] });
-  for await (const sheet of reader) {
-    // The first worksheet is the register; further sheets (instructions…) are not read.
-    let expected = 1;
-    for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
-      // Blank rows are not emitted: keep row numbers true to the file for the error report.
-      while (expected < row.number) {
-        yield [];
-        expected++;
-      }
-      const values = row.values as ExcelJS.CellValue[];
-      const out: string[] = [];
-      for (let i = 1; i < values.length; i++) out.push(cellText(values[i] ?? null));
-      yield out;
-      expected++;
-    }
-    return;
-  }
-}
-
-/** A parser's failure is the file's: the user is told to correct it, not to try again. */
-async function* unreadable(rows: AsyncGenerator<string[]>): AsyncGenerator<string[]> {
-  try {
-    yield* rows;
-  } catch (err) {
-    throw new Fatal(`文件无法读取：${(err instanceof Error ? err.message : String(err)).slice(0, 200)}`);
-  }
-}
 
 export interface ImportView {
   id: string;
@@ -213,107 +130,6 @@ const view = (r: HouseholdImportTable, duplicateOf: string | null = null): Impor
   duplicateOf,
 });
 
-type Registration = { regionCode: string; input: Omit<ReturnType<typeof CreateHousehold.parse>, 'regionCode'> };
-
-/**
- * One household's people (by household number): exactly one head, one village within the importer's scope, and
- * the same schema as registration by hand. Errors go to `addErrors`, by row.
- */
-function assemble(
-  no: string,
-  members: ParsedPerson[],
-  villages: Set<string>,
-  addErrors: (errors: RowError[]) => void,
-): Registration | null {
-  const heads = members.filter((p) => p.household);
-  const headRow = members.find((p) => p.relationship === '户主');
-  const first = members[0] as ParsedPerson;
-  if (!headRow) {
-    addErrors([{ row: first.row, column: columnHeader('relationship'), value: '', message: `户编号 ${no} 没有户主` }]);
-    return null;
-  }
-  if (heads.length > 1) {
-    addErrors(
-      heads.slice(1).map((p) => ({
-        row: p.row,
-        column: columnHeader('relationship'),
-        value: '户主',
-        message: `户编号 ${no} 有多位户主`,
-      })),
-    );
-    return null;
-  }
-  const head = heads[0] as ParsedPerson;
-  let ok = true;
-  for (const p of members) {
-    if (p.regionCode !== head.regionCode) {
-      addErrors([
-        {
-          row: p.row,
-          column: columnHeader('regionCode'),
-          value: p.regionCode,
-          message: `与户主所在村（第 ${head.row} 行）不一致`,
-        },
-      ]);
-      ok = false;
-    }
-  }
-  if (!villages.has(head.regionCode)) {
-    addErrors([
-      {
-        row: head.row,
-        column: columnHeader('regionCode'),
-        value: head.regionCode,
-        message: '不是本账号管辖范围内的村（社区）',
-      },
-    ]);
-    ok = false;
-  }
-  if (members.length > 30) {
-    addErrors([{ row: head.row, column: columnHeader('householdNo'), value: no, message: '一户最多30人' }]);
-    ok = false;
-  }
-  if (!ok) return null;
-  const h = head.household as NonNullable<ParsedPerson['household']>;
-  const candidate = {
-    regionCode: head.regionCode,
-    address: h.address,
-    attribute: h.attribute,
-    standard: h.standard,
-    primaryCause: h.primaryCause,
-    secondaryCauses: h.secondaryCauses,
-    income: h.income,
-    ...(h.housingArea !== null ? { housingArea: h.housingArea } : {}),
-    ...(h.dangerRating ? { dangerRating: h.dangerRating } : {}),
-    waterSafe: h.waterSafe,
-    ...(h.relocatedTo ? { relocatedTo: h.relocatedTo } : {}),
-    people: members.map((p) => ({
-      name: p.name,
-      relationship: p.relationship,
-      gender: p.gender,
-      idNumber: p.idNumber,
-      ...(p.phone ? { phone: p.phone } : {}),
-      inSchool: p.inSchool,
-      health: p.health,
-      labour: p.labour,
-    })),
-  };
-  // The same schema as registration by hand: the import can accept nothing the form would refuse.
-  const checked = CreateHousehold.safeParse(candidate);
-  if (!checked.success) {
-    addErrors(
-      checked.error.issues.map((issue) => {
-        const [top, i] = issue.path;
-        const who = top === 'people' && typeof i === 'number' ? (members[i] as ParsedPerson) : head;
-        return { row: who.row, column: issue.path.join('.'), value: '', message: issue.message };
-      }),
-    );
-    return null;
-  }
-  const { regionCode, ...input } = checked.data;
-  return { regionCode, input };
-}
-
 /**
  * Imports the register from XLSX or CSV: the file is streamed to a sealed scratch file and hashed, every row is
  * validated before anything is written, and the households are written in one transaction with their audit row —
@@ -338,17 +154,9 @@ export class HouseholdImportService {
     this.jobs = options.jobs ?? DEFAULT_IMPORT_JOBS;
   }
 
-  /** Imports visible to the caller: those made within their region. */
-  private scoped(actor: Actor) {
-    const prefix = actor.regionCode;
-    return this.db
-      .selectFrom('household_imports')
-      .selectAll()
-      .where(prefix === null ? sql<SqlBool>`1 = 0` : sql<SqlBool>`scope_code like ${`${prefix}%`}`);
-  }
-
+  /** One import made within the caller's region. */
   async get(actor: Actor, id: string): Promise<ImportView> {
-    const r = await this.scoped(actor).where('id', '=', id).executeTakeFirst();
+    const r = await importOf(this.db, actor, id);
     if (!r) throw notFound('导入记录');
     return view(r);
   }
@@ -356,7 +164,7 @@ export class HouseholdImportService {
   /** Imports of the account's region, newest first, in keyset pages with their total. */
   async list(actor: Actor, f: { limit?: number; cursor?: string | undefined } = {}) {
     return keysetPage(
-      this.scoped(actor),
+      importsInScope(this.db, actor),
       { sort: 'created_at', id: 'id', dir: 'desc', limit: f.limit, cursor: f.cursor },
       async (rows) => rows.map((r) => view(r)),
       (v) => v.createdAt,
@@ -407,14 +215,7 @@ export class HouseholdImportService {
       // An import of the same file cut off with its server does not stand in for this one: it is marked first.
       await this.failInterrupted();
       // The same file already imported (or being imported) within an overlapping scope: answer with it.
-      const earlier = await this.db
-        .selectFrom('household_imports')
-        .selectAll()
-        .where('file_hash', '=', fileHash)
-        .where('status', 'in', ['running', 'completed'])
-        .where(sql<SqlBool>`(scope_code like ${`${scope}%`} or ${scope} like scope_code || '%')`)
-        .orderBy('created_at')
-        .executeTakeFirst();
+      const earlier = await earlierImport(this.db, fileHash, scope);
       if (earlier) {
         await this.scratch.remove(id);
         return { created: false, import: view(earlier, earlier.id) };
@@ -446,10 +247,7 @@ export class HouseholdImportService {
         finished_at: null,
       };
       try {
-        await this.db
-          .insertInto('household_imports')
-          .values({ ...row, heartbeat_at: databaseNow(this.db) })
-          .execute();
+        await insertImport(this.db, row);
       } catch (err) {
         // One running import per account (a unique index): see migration 0027.
         if (isUniqueViolation(err)) throw conflict('import_running', '本账号已有一个导入正在进行，请等它结束后再导入');
@@ -476,12 +274,7 @@ export class HouseholdImportService {
       // On SQLite a beat waits while an import's write holds the connection; one waiting is enough.
       if (this.beating || !this.running.size) return;
       this.beating = true;
-      this.db
-        .updateTable('household_imports')
-        .set({ heartbeat_at: databaseNow(this.db) })
-        .where('id', 'in', [...this.running.keys()])
-        .where('status', '=', 'running')
-        .execute()
+      beat(this.db, [...this.running.keys()])
         // A beat that fails is a beat missed; the threshold allows for a few.
         .catch(() => undefined)
         .finally(() => {
@@ -503,34 +296,13 @@ export class HouseholdImportService {
    */
   async failInterrupted(staleMs = this.jobs.staleMs): Promise<number> {
     // Judged by the database's clock, which wrote every heartbeat: servers' own clocks may disagree.
-    const now =
-      (await sql<{ now: string }>`select ${databaseNow(this.db)} as now`.execute(this.db)).rows[0]?.now ?? nowIso();
+    const now = (await databaseClock(this.db)) ?? nowIso();
     const before = new Date(Date.parse(now) - staleMs).toISOString();
-    const stale = await this.db
-      .selectFrom('household_imports')
-      .select(['id', 'file_name', 'file_hash', 'phase', 'rows_read', 'heartbeat_at'])
-      .where('status', '=', 'running')
-      .where('heartbeat_at', '<', before)
-      .execute();
+    const stale = await staleImports(this.db, before);
     let marked = 0;
     for (const r of stale) {
       const done = await this.db.transaction().execute(async (tx) => {
-        const now = nowIso();
-        const u = await tx
-          .updateTable('household_imports')
-          .set({
-            status: 'failed',
-            failure: 'interrupted',
-            phase: 'done',
-            message: INTERRUPTED,
-            updated_at: now,
-            finished_at: now,
-          })
-          .where('id', '=', r.id)
-          .where('status', '=', 'running')
-          .where('heartbeat_at', '<', before)
-          .executeTakeFirst();
-        if (!Number(u.numUpdatedRows)) return false;
+        if (!(await markInterrupted(tx, r.id, before, INTERRUPTED, nowIso()))) return false;
         await recordAudit(tx, systemActor('import-sweep'), {
           action: 'household.import_interrupted',
           entityType: 'household_import',
@@ -562,286 +334,138 @@ export class HouseholdImportService {
     await this.scratch.close();
   }
 
+  /**
+   * One import, stage after stage (import.stages.ts): read every row to disk, validate the people and the households,
+   * write them all; refused as a whole at the first stage that finds the file wrong.
+   */
   private async run(actor: Actor, row: HouseholdImportTable, upload: SealedFile): Promise<void> {
-    let lastSave = 0;
     let scratch: ImportScratch | null = null;
-    const state = { phase: row.phase, progress: 0, rows_read: 0 };
-    const save = async (force = false) => {
-      const now = Date.now();
-      if (!force && now - lastSave < 300) return;
-      lastSave = now;
-      const at = nowIso();
-      const u = await this.db
-        .updateTable('household_imports')
-        .set({ ...state, updated_at: at, heartbeat_at: databaseNow(this.db) })
-        .where('id', '=', row.id)
-        .where('status', '=', 'running')
-        .executeTakeFirst();
-      // Marked interrupted by a server that missed our beats: stop, it has been reported already.
-      if (!Number(u.numUpdatedRows)) throw new Interrupted();
-    };
-    const fail = async (
-      failure: 'refused' | 'interrupted',
-      message: string,
-      errors: RowError[] = [],
-      errorCount = 0,
-      elsewhere: string[] = [],
-    ) => {
-      await this.db.transaction().execute(async (tx) => {
-        const u = await tx
-          .updateTable('household_imports')
-          .set({
-            ...state,
-            status: 'failed',
-            failure,
-            phase: 'done',
-            message,
-            error_count: errorCount,
-            errors_json: errors.length ? JSON.stringify(errors) : null,
-            updated_at: nowIso(),
-            finished_at: nowIso(),
-          })
-          .where('id', '=', row.id)
-          .where('status', '=', 'running')
-          .executeTakeFirst();
-        if (!Number(u.numUpdatedRows)) return;
-        // Each person registered outside the importer's scope is an attempt, as in a registration by hand: audited by
-        // blind index, and counted toward the account's daily limit.
-        for (const idNumberIndex of elsewhere) {
-          await recordAudit(tx, actor, {
-            action: 'household.duplicate_attempt',
-            entityType: 'household_import',
-            entityId: row.id,
-            after: { idNumberIndex },
-          });
-        }
-        await recordAudit(tx, actor, {
-          action: failure === 'refused' ? 'household.import_refused' : 'household.import_interrupted',
-          entityType: 'household_import',
-          entityId: row.id,
-          after: {
-            fileName: row.file_name,
-            fileHash: row.file_hash,
-            rows: state.rows_read,
-            errors: errorCount,
-            message,
-          },
-        });
-      });
-    };
-
+    const progress = new ImportProgress(row.phase, (state) => saveProgress(this.db, row.id, state, nowIso()));
     try {
-      const size = await upload.size();
-      const onBytes = (n: number) => {
-        state.progress = Math.min(60, Math.floor((n / size) * 60));
-      };
-      let rows: AsyncGenerator<string[]>;
-      if (row.format === 'xlsx') {
-        state.phase = 'checking';
-        await save(true);
-        rows = xlsxRows(
-          counted(inReadingOrder(upload, await checkArchive(upload, this.limits.maxUnzippedBytes)), onBytes),
-        );
-      } else rows = csvRows(counted(upload.stream(), onBytes) as AsyncIterable<Buffer>);
-      state.phase = 'validating';
-      await save(true);
-
-      // 1. Read and validate every row; the rows wait on disk (a register may hold a million people).
+      // 1. Read every row; the rows wait on disk (a register may hold a million people).
+      const rows = await openRows(upload, row.format, this.limits.maxUnzippedBytes, progress);
+      await progress.enter('validating');
       const rowsOnDisk = new ImportScratch(await this.scratch.folder(row.id));
       scratch = rowsOnDisk;
-      const errors: RowError[] = [];
-      let errorCount = 0;
-      const addErrors = (es: RowError[]) => {
-        errorCount += es.length;
-        for (const e of es) if (errors.length < MAX_REPORTED_ERRORS) errors.push(e);
-      };
-      let index: ReturnType<typeof mapHeader>['index'] | null = null;
-      let rowNo = 0;
-      for await (const cells of unreadable(rows)) {
-        rowNo++;
-        if (cells.every((c) => String(c ?? '').trim() === '')) continue;
-        if (!index) {
-          const h = mapHeader(cells);
-          if (h.missing.length < COLUMNS.filter((c) => c.required).length / 2) {
-            if (h.missing.length)
-              throw new Fatal(`第 ${rowNo} 行表头缺少必需的列：${h.missing.join('、')}。请使用系统提供的导入模板`);
-            index = h.index;
-            continue;
-          }
-          if (rowNo >= 10)
-            throw new Fatal('前10行中找不到表头（须含“户编号”“姓名”“身份证号”等列）。请使用系统提供的导入模板');
-          continue;
-        }
-        state.rows_read++;
-        if (state.rows_read > this.limits.maxRows)
-          throw new Fatal(`超过每次导入 ${this.limits.maxRows} 行的上限，请分批导入`);
-        const parsed = parseRow(rowNo, cells, index);
-        if (Array.isArray(parsed)) {
-          addErrors(parsed);
-          // The household's own checks wait until its rows are right: one mistake, one error.
-          const no = index.householdNo === undefined ? '' : String(cells[index.householdNo] ?? '').trim();
-          if (no) rowsOnDisk.spoil(no);
-        } else rowsOnDisk.addPerson(parsed, this.cipher.blindIndex(parsed.idNumber));
-        if (state.rows_read % 1000 === 0) {
-          await save();
-          await breathe();
-        }
-      }
-      if (!index) throw new Fatal('文件中没有表头和数据。请使用系统提供的导入模板');
-      if (state.rows_read === 0) throw new Fatal('文件中没有数据行');
-      rowsOnDisk.finishReading();
+      const errors = new ImportErrors();
+      await readRows(rows, rowsOnDisk, {
+        maxRows: this.limits.maxRows,
+        blindIndex: (idNumber) => this.cipher.blindIndex(idNumber),
+        progress,
+        errors,
+      });
 
-      // 2. No ID number twice in the file, nor already in the register. A person registered in the importer's scope is
-      // named by row; one registered elsewhere is not (the file would otherwise ask the county's register, number by
-      // number, where each person is): the import is refused as a whole, and each such person audited as an attempt.
-      for (const r of rowsOnDisk.repeatedIds())
-        addErrors([
-          { row: r.row, column: columnHeader('idNumber'), value: '', message: `与第 ${r.first} 行的身份证号重复` },
-        ]);
-      let checked = 0;
-      const elsewhere: string[] = [];
-      for (const chunk of rowsOnDisk.idKeys(500)) {
-        for (const f of await peopleRegistered(this.db, actor, [...chunk.keys()])) {
-          if (f.inScope) {
-            addErrors([
-              {
-                row: chunk.get(f.id_number_index) as number,
-                column: columnHeader('idNumber'),
-                value: '',
-                message: '该身份证号已登记在本辖区的其他农户',
-              },
-            ]);
-          } else if (elsewhere.length < MAX_AUDITED_ATTEMPTS) elsewhere.push(f.id_number_index);
-        }
-        checked += chunk.size;
-        if (checked % 5000 === 0) await breathe();
-      }
+      // 2. Validate: the people against the file and the register, then the households.
+      const elsewhere = await checkPeople(this.db, actor, rowsOnDisk, errors);
       // An account that reached its daily limit meanwhile learns nothing more from this file: refused alike whether
       // or not it holds people registered elsewhere (checked again before the write, below).
       const paused = async () => (await duplicateAttemptsOfDay(this.db, actor)) >= DUPLICATE_ATTEMPTS_PER_DAY;
       if (elsewhere.length) {
-        errors.sort((a, b) => a.row - b.row);
-        const more = errorCount ? `；另有 ${errorCount} 处错误，见错误报告` : '';
+        const kept = errors.byRow();
+        const more = errors.count ? `；另有 ${errors.count} 处错误，见错误报告` : '';
         const message = (await paused())
           ? registrationPaused().message
           : `文件中有人员不能在此登记，未导入任何数据。请联系县级管理员核实${more}`;
-        await fail('refused', message, errors, errorCount, elsewhere);
+        await this.fail(actor, row, progress, 'refused', message, kept, errors.count, elsewhere);
         return;
       }
       if (await paused()) {
-        await fail('refused', registrationPaused().message);
+        await this.fail(actor, row, progress, 'refused', registrationPaused().message);
         return;
       }
-
-      // 3. Households: one head each, one village each, in the importer's scope; encrypted as they pass, and kept
-      // on disk for the write.
-      const villages = new Set(
-        (
-          await this.db
-            .selectFrom('regions')
-            .select('code')
-            .where('level', '=', 'village')
-            .where(underRegion('code', row.scope_code))
-            .execute()
-        ).map((r) => r.code),
-      );
-      state.phase = 'preparing';
-      state.progress = 60;
-      await save(true);
-      const now = nowIso();
-      let households = 0;
-      let peopleCount = 0;
-      for (const { householdNo, members, idKeys } of rowsOnDisk.households()) {
-        const x = assemble(householdNo, members, villages, addErrors);
-        // Once a mistake is found nothing will be written: the rest is only checked.
-        if (x && !errorCount) {
-          rowsOnDisk.addPrepared(householdRows(this.cipher, x.input, x.regionCode, now, idKeys));
-          households++;
-          peopleCount += members.length;
-        }
-        if ((households + 1) % 500 === 0) {
-          state.progress = 60 + Math.min(30, Math.floor((peopleCount / Math.max(1, state.rows_read)) * 30));
-          await save();
-          await breathe();
-        }
-      }
-      if (errorCount) {
-        errors.sort((a, b) => a.row - b.row);
-        await fail(
+      const villages = new Set(await villagesUnder(this.db, row.scope_code));
+      await progress.enter('preparing', 60);
+      const counts = await prepareHouseholds(rowsOnDisk, villages, this.cipher, errors, progress);
+      if (errors.count) {
+        await this.fail(
+          actor,
+          row,
+          progress,
           'refused',
-          `发现 ${errorCount} 处错误，未导入任何数据。请下载错误报告，改正后重新导入`,
-          errors,
-          errorCount,
+          `发现 ${errors.count} 处错误，未导入任何数据。请下载错误报告，改正后重新导入`,
+          errors.byRow(),
+          errors.count,
         );
         return;
       }
 
-      // 4. Everything in one transaction with its audit row: all or nothing.
-      state.phase = 'writing';
-      state.progress = 90;
-      await save(true);
-      await this.db.transaction().execute(async (tx) => {
-        await withWriteCache(tx, 32, async () => {
-          for (const batch of rowsOnDisk.prepared(500)) {
-            await insertRows(
-              tx,
-              'households',
-              batch.map((p) => p.household),
-              500,
-            );
-            await insertRows(
-              tx,
-              'household_people',
-              batch.flatMap((p) => p.people),
-              500,
-            );
-            // SQLite's driver is synchronous: without a turn of the event loop between batches the server would
-            // not even answer (other requests wait for the connection until the commit, but they are received).
-            await breathe();
-          }
-        });
-        // Completed only if still running: an import another server has meanwhile marked interrupted (it missed
-        // our beats) stays so, and this transaction rolls back. The row before the audit head, as the sweep locks
-        // them, so that the two never wait for each other.
-        const done = await tx
-          .updateTable('household_imports')
-          .set({
-            status: 'completed',
-            phase: 'done',
-            progress: 100,
-            rows_read: state.rows_read,
-            households,
-            people: peopleCount,
-            message: `已导入 ${households} 户 ${peopleCount} 人`,
-            updated_at: nowIso(),
-            finished_at: nowIso(),
-          })
-          .where('id', '=', row.id)
-          .where('status', '=', 'running')
-          .executeTakeFirst();
-        if (!Number(done.numUpdatedRows)) throw new Interrupted();
-        await recordAudit(tx, actor, {
-          action: 'household.import',
-          entityType: 'household_import',
-          entityId: row.id,
-          after: { fileName: row.file_name, fileHash: row.file_hash, households, people: peopleCount },
-        });
-      });
+      // 3. Everything in one transaction with its audit row: all or nothing.
+      await progress.enter('writing', 90);
+      await writeHouseholds(this.db, actor, row, rowsOnDisk, { ...counts, rowsRead: progress.state.rows_read });
     } catch (err) {
       if (err instanceof Interrupted) return;
-      if (err instanceof Fatal || err instanceof ArchiveRefused) await fail('refused', err.message);
+      if (err instanceof Fatal || err instanceof ArchiveRefused)
+        await this.fail(actor, row, progress, 'refused', err.message);
       else {
         const message = err instanceof Error ? err.message : String(err);
-        await fail('interrupted', `导入中断，未写入任何数据：${message.slice(0, 200)}`).catch(() => undefined);
+        await this.fail(
+          actor,
+          row,
+          progress,
+          'interrupted',
+          `导入中断，未写入任何数据：${message.slice(0, 200)}`,
+        ).catch(() => undefined);
       }
     } finally {
       scratch?.close();
     }
   }
 
+  /**
+   * Ends a running import as failed, with its errors (the kept ones and the count) and its audit row; nothing if
+   * another server marked it interrupted meanwhile. Each person registered outside the importer's scope is an
+   * attempt, as in a registration by hand: audited by blind index, and counted toward the account's daily limit.
+   */
+  private async fail(
+    actor: Actor,
+    row: HouseholdImportTable,
+    progress: ImportProgress,
+    failure: 'refused' | 'interrupted',
+    message: string,
+    errors: RowError[] = [],
+    errorCount = 0,
+    elsewhere: string[] = [],
+  ): Promise<void> {
+    const state = progress.state;
+    await this.db.transaction().execute(async (tx) => {
+      const failed = await finishImport(tx, row.id, {
+        ...state,
+        status: 'failed',
+        failure,
+        phase: 'done',
+        message,
+        error_count: errorCount,
+        errors_json: errors.length ? JSON.stringify(errors) : null,
+        updated_at: nowIso(),
+        finished_at: nowIso(),
+      });
+      if (!failed) return;
+      for (const idNumberIndex of elsewhere) {
+        await recordAudit(tx, actor, {
+          action: 'household.duplicate_attempt',
+          entityType: 'household_import',
+          entityId: row.id,
+          after: { idNumberIndex },
+        });
+      }
+      await recordAudit(tx, actor, {
+        action: failure === 'refused' ? 'household.import_refused' : 'household.import_interrupted',
+        entityType: 'household_import',
+        entityId: row.id,
+        after: {
+          fileName: row.file_name,
+          fileHash: row.file_hash,
+          rows: state.rows_read,
+          errors: errorCount,
+          message,
+        },
+      });
+    });
+  }
+
   /** The per-row error report as a workbook: row, column, the cell (masked), what is wrong. */
   async errorReport(actor: Actor, id: string, stamp?: string): Promise<{ fileName: string; body: Buffer }> {
-    const r = await this.scoped(actor).where('id', '=', id).executeTakeFirst();
+    const r = await importOf(this.db, actor, id);
     if (!r) throw notFound('导入记录');
     const errors = r.errors_json ? (JSON.parse(r.errors_json) as RowError[]) : [];
     const wb = new (await excel()).Workbook();

@@ -1,0 +1,453 @@
+import { Readable } from 'node:stream';
+import type ExcelJS from 'exceljs';
+import type { Db, Executor } from '../../db/index.ts';
+import { withWriteCache } from '../../db/write-cache.ts';
+import type { HouseholdImportTable } from '../../db/types.ts';
+import type { Actor } from '../../lib/actor.ts';
+import type { DataCipher } from '../../lib/crypto.ts';
+import { csvRows } from '../../lib/csv.ts';
+import { excel } from '../../lib/excel.ts';
+import { nowIso } from '../../lib/ids.ts';
+import type { SealedFile } from '../../lib/sealed.ts';
+import { checkArchive, inReadingOrder } from '../../lib/zip-guard.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { peopleRegistered } from './households.repository.ts';
+import { CreateHousehold } from './households.schemas.ts';
+import { householdRows } from './households.service.ts';
+import { COLUMNS, type ParsedPerson, type RowError, columnHeader, mapHeader, parseRow } from './import.layout.ts';
+import { finishImport, insertRegisterBatch } from './import.repository.ts';
+import type { ImportScratch } from './import.scratch.ts';
+
+/**
+ * The stages of one import (import.service.ts `run` calls them in turn):
+ * 1. read: every row of the file parsed into the import's scratch (`openRows`, `readRows`);
+ * 2. validate: no ID number twice, nor already in the register (`checkPeople`); each household whole, in the
+ *    importer's villages, as registration by hand would accept it, and prepared for the write (`prepareHouseholds`);
+ * 3. write: everything in one transaction with its audit row (`writeHouseholds`).
+ * Each stage reports its progress through `ImportProgress` and its mistakes, by row, into `ImportErrors`.
+ */
+
+/** Errors kept for the report; the count covers them all. */
+export const MAX_REPORTED_ERRORS = 10_000;
+
+/**
+ * People registered outside the importer's scope audited from one file: enough to pause the account many times over
+ * (a registration by hand is one attempt), without writing a row per person of a file made to probe.
+ */
+export const MAX_AUDITED_ATTEMPTS = 100;
+
+/** The file cannot be imported as it is: the user corrects it. */
+export class Fatal extends Error {}
+
+/** The import was marked interrupted (its heartbeat was judged stale) while this server still ran it. */
+export class Interrupted extends Error {}
+
+/**
+ * Lets the event loop serve other requests (progress polls among them) during long CPU-bound stretches: on
+ * SQLite every query is synchronous, so without this an import would hold the server for its whole length.
+ */
+export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The mistakes found in a file, by row: the first `MAX_REPORTED_ERRORS` kept for the report, all counted. */
+export class ImportErrors {
+  readonly kept: RowError[] = [];
+  count = 0;
+
+  readonly add = (es: RowError[]) => {
+    this.count += es.length;
+    for (const e of es) if (this.kept.length < MAX_REPORTED_ERRORS) this.kept.push(e);
+  };
+
+  /** The kept errors in the file's order. */
+  byRow(): RowError[] {
+    return this.kept.sort((a, b) => a.row - b.row);
+  }
+}
+
+export type ProgressState = Pick<HouseholdImportTable, 'phase' | 'progress' | 'rows_read'>;
+
+/**
+ * The import's progress as its row shows it to the UI: phase, percentage, rows read. Saved (with the heartbeat) at
+ * most every 300 ms unless forced; `persist` answers false once another server has marked the import interrupted,
+ * and the stage in progress stops with `Interrupted`.
+ */
+export class ImportProgress {
+  readonly state: ProgressState;
+  private lastSave = 0;
+
+  constructor(
+    phase: HouseholdImportTable['phase'],
+    private readonly persist: (state: ProgressState) => Promise<boolean>,
+  ) {
+    this.state = { phase, progress: 0, rows_read: 0 };
+  }
+
+  async save(force = false): Promise<void> {
+    const now = Date.now();
+    if (!force && now - this.lastSave < 300) return;
+    this.lastSave = now;
+    // Marked interrupted by a server that missed our beats: stop, it has been reported already.
+    if (!(await this.persist({ ...this.state }))) throw new Interrupted();
+  }
+
+  /** A new phase, saved at once; at `progress` when given. */
+  async enter(phase: HouseholdImportTable['phase'], progress?: number): Promise<void> {
+    this.state.phase = phase;
+    if (progress !== undefined) this.state.progress = progress;
+    await this.save(true);
+  }
+}
+
+/**
+ * A count of the bytes a parser has consumed, for progress. Counted as they are pulled, not by listening: a listener
+ * would start the stream flowing before the parser is attached, and what flowed meanwhile would be lost.
+ */
+function counted(s: Readable, onBytes: (n: number) => void): Readable {
+  async function* count(): AsyncGenerator<Buffer> {
+    let n = 0;
+    for await (const chunk of s as AsyncIterable<Buffer>) {
+      n += chunk.length;
+      onBytes(n);
+      yield chunk;
+    }
+  }
+  return Readable.from(count(), { objectMode: false });
+}
+
+function cellText(v: ExcelJS.CellValue): string {
+  if (v === null || v === undefined) return '';
+  if (typeof v === 'number') {
+    // Long digit strings typed as numbers lose precision; show them as Excel does so the row is refused.
+    return Number.isSafeInteger(v) ? String(v) : v.toExponential().toUpperCase();
+  }
+  if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? '是' : '否';
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v === 'object') {
+    if ('richText' in v) return v.richText.map((r) => r.text).join('');
+    if ('text' in v && typeof v.text === 'string') return v.text;
+    if ('result' in v) return cellText((v.result ?? null) as ExcelJS.CellValue);
+    if ('error' in v) return '';
+  }
+  return String(v);
+}
+
+async function* xlsxRows(workbook: Readable): AsyncGenerator<string[]> {
+  const reader = new (await excel()).stream.xlsx.WorkbookReader(workbook, {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'ignore',
+    worksheets: 'emit',
+    entries: 'emit',
+  });
+  // The parts come in reading order, so a sheet never waits for these; a workbook without shared strings (or
+  // relationships) has none to wait for, and ExcelJS would otherwise set its sheet aside in a temporary file.
+  Object.assign(reader, { sharedStrings: [], workbookRels: [] });
+  for await (const sheet of reader) {
+    // The first worksheet is the register; further sheets (instructions…) are not read.
+    let expected = 1;
+    for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+      // Blank rows are not emitted: keep row numbers true to the file for the error report.
+      while (expected < row.number) {
+        yield [];
+        expected++;
+      }
+      const values = row.values as ExcelJS.CellValue[];
+      const out: string[] = [];
+      for (let i = 1; i < values.length; i++) out.push(cellText(values[i] ?? null));
+      yield out;
+      expected++;
+    }
+    return;
+  }
+}
+
+/** A parser's failure is the file's: the user is told to correct it, not to try again. */
+async function* unreadable(rows: AsyncGenerator<string[]>): AsyncGenerator<string[]> {
+  try {
+    yield* rows;
+  } catch (err) {
+    throw new Fatal(`文件无法读取：${(err instanceof Error ? err.message : String(err)).slice(0, 200)}`);
+  }
+}
+
+/**
+ * Stage 1, read: the upload's rows as cells, its bytes counted into the progress (up to 60 %). A workbook's archive
+ * is checked first (phase `checking`: zip-bomb guard, parts in reading order).
+ */
+export async function openRows(
+  upload: SealedFile,
+  format: 'csv' | 'xlsx',
+  maxUnzippedBytes: number,
+  progress: ImportProgress,
+): Promise<AsyncGenerator<string[]>> {
+  const size = await upload.size();
+  const onBytes = (n: number) => {
+    progress.state.progress = Math.min(60, Math.floor((n / size) * 60));
+  };
+  if (format === 'xlsx') {
+    await progress.enter('checking');
+    return xlsxRows(counted(inReadingOrder(upload, await checkArchive(upload, maxUnzippedBytes)), onBytes));
+  }
+  return csvRows(counted(upload.stream(), onBytes) as AsyncIterable<Buffer>);
+}
+
+/**
+ * Stage 1, read: finds the header (within the first 10 rows), parses every row after it and keeps each person on
+ * disk with their ID number's blind index; a wrong row is reported and spoils its household. Throws `Fatal` for a
+ * file that cannot be imported at all (no header, no data, too many rows, unreadable).
+ */
+export async function readRows(
+  rows: AsyncGenerator<string[]>,
+  into: ImportScratch,
+  o: { maxRows: number; blindIndex: (idNumber: string) => string; progress: ImportProgress; errors: ImportErrors },
+): Promise<void> {
+  const { progress, errors } = o;
+  let index: ReturnType<typeof mapHeader>['index'] | null = null;
+  let rowNo = 0;
+  for await (const cells of unreadable(rows)) {
+    rowNo++;
+    if (cells.every((c) => String(c ?? '').trim() === '')) continue;
+    if (!index) {
+      const h = mapHeader(cells);
+      if (h.missing.length < COLUMNS.filter((c) => c.required).length / 2) {
+        if (h.missing.length)
+          throw new Fatal(`第 ${rowNo} 行表头缺少必需的列：${h.missing.join('、')}。请使用系统提供的导入模板`);
+        index = h.index;
+        continue;
+      }
+      if (rowNo >= 10)
+        throw new Fatal('前10行中找不到表头（须含“户编号”“姓名”“身份证号”等列）。请使用系统提供的导入模板');
+      continue;
+    }
+    progress.state.rows_read++;
+    if (progress.state.rows_read > o.maxRows) throw new Fatal(`超过每次导入 ${o.maxRows} 行的上限，请分批导入`);
+    const parsed = parseRow(rowNo, cells, index);
+    if (Array.isArray(parsed)) {
+      errors.add(parsed);
+      // The household's own checks wait until its rows are right: one mistake, one error.
+      const no = index.householdNo === undefined ? '' : String(cells[index.householdNo] ?? '').trim();
+      if (no) into.spoil(no);
+    } else into.addPerson(parsed, o.blindIndex(parsed.idNumber));
+    if (progress.state.rows_read % 1000 === 0) {
+      await progress.save();
+      await breathe();
+    }
+  }
+  if (!index) throw new Fatal('文件中没有表头和数据。请使用系统提供的导入模板');
+  if (progress.state.rows_read === 0) throw new Fatal('文件中没有数据行');
+  into.finishReading();
+}
+
+/**
+ * Stage 2, validate the people: no ID number twice in the file, nor already in the register. A person registered in
+ * the importer's scope is named by row; one registered elsewhere is not (the file would otherwise ask the county's
+ * register, number by number, where each person is): those are answered, by blind index (at most
+ * `MAX_AUDITED_ATTEMPTS`), for the import to be refused as a whole and each audited as an attempt.
+ */
+export async function checkPeople(
+  db: Executor,
+  actor: Actor,
+  rowsOnDisk: ImportScratch,
+  errors: ImportErrors,
+): Promise<string[]> {
+  for (const r of rowsOnDisk.repeatedIds())
+    errors.add([
+      { row: r.row, column: columnHeader('idNumber'), value: '', message: `与第 ${r.first} 行的身份证号重复` },
+    ]);
+  let checked = 0;
+  const elsewhere: string[] = [];
+  for (const chunk of rowsOnDisk.idKeys(500)) {
+    for (const f of await peopleRegistered(db, actor, [...chunk.keys()])) {
+      if (f.inScope) {
+        errors.add([
+          {
+            row: chunk.get(f.id_number_index) as number,
+            column: columnHeader('idNumber'),
+            value: '',
+            message: '该身份证号已登记在本辖区的其他农户',
+          },
+        ]);
+      } else if (elsewhere.length < MAX_AUDITED_ATTEMPTS) elsewhere.push(f.id_number_index);
+    }
+    checked += chunk.size;
+    if (checked % 5000 === 0) await breathe();
+  }
+  return elsewhere;
+}
+
+type Registration = { regionCode: string; input: Omit<ReturnType<typeof CreateHousehold.parse>, 'regionCode'> };
+
+/**
+ * One household's people (by household number): exactly one head, one village within the importer's scope, and
+ * the same schema as registration by hand. Errors go to `addErrors`, by row.
+ */
+export function assemble(
+  no: string,
+  members: ParsedPerson[],
+  villages: ReadonlySet<string>,
+  addErrors: (errors: RowError[]) => void,
+): Registration | null {
+  const heads = members.filter((p) => p.household);
+  const headRow = members.find((p) => p.relationship === '户主');
+  const first = members[0] as ParsedPerson;
+  if (!headRow) {
+    addErrors([{ row: first.row, column: columnHeader('relationship'), value: '', message: `户编号 ${no} 没有户主` }]);
+    return null;
+  }
+  if (heads.length > 1) {
+    addErrors(
+      heads.slice(1).map((p) => ({
+        row: p.row,
+        column: columnHeader('relationship'),
+        value: '户主',
+        message: `户编号 ${no} 有多位户主`,
+      })),
+    );
+    return null;
+  }
+  const head = heads[0] as ParsedPerson;
+  let ok = true;
+  for (const p of members) {
+    if (p.regionCode !== head.regionCode) {
+      addErrors([
+        {
+          row: p.row,
+          column: columnHeader('regionCode'),
+          value: p.regionCode,
+          message: `与户主所在村（第 ${head.row} 行）不一致`,
+        },
+      ]);
+      ok = false;
+    }
+  }
+  if (!villages.has(head.regionCode)) {
+    addErrors([
+      {
+        row: head.row,
+        column: columnHeader('regionCode'),
+        value: head.regionCode,
+        message: '不是本账号管辖范围内的村（社区）',
+      },
+    ]);
+    ok = false;
+  }
+  if (members.length > 30) {
+    addErrors([{ row: head.row, column: columnHeader('householdNo'), value: no, message: '一户最多30人' }]);
+    ok = false;
+  }
+  if (!ok) return null;
+  const h = head.household as NonNullable<ParsedPerson['household']>;
+  const candidate = {
+    regionCode: head.regionCode,
+    address: h.address,
+    attribute: h.attribute,
+    standard: h.standard,
+    primaryCause: h.primaryCause,
+    secondaryCauses: h.secondaryCauses,
+    income: h.income,
+    ...(h.housingArea !== null ? { housingArea: h.housingArea } : {}),
+    ...(h.dangerRating ? { dangerRating: h.dangerRating } : {}),
+    waterSafe: h.waterSafe,
+    ...(h.relocatedTo ? { relocatedTo: h.relocatedTo } : {}),
+    people: members.map((p) => ({
+      name: p.name,
+      relationship: p.relationship,
+      gender: p.gender,
+      idNumber: p.idNumber,
+      ...(p.phone ? { phone: p.phone } : {}),
+      inSchool: p.inSchool,
+      health: p.health,
+      labour: p.labour,
+    })),
+  };
+  // The same schema as registration by hand: the import can accept nothing the form would refuse.
+  const checked = CreateHousehold.safeParse(candidate);
+  if (!checked.success) {
+    addErrors(
+      checked.error.issues.map((issue) => {
+        const [top, i] = issue.path;
+        const who = top === 'people' && typeof i === 'number' ? (members[i] as ParsedPerson) : head;
+        return { row: who.row, column: issue.path.join('.'), value: '', message: issue.message };
+      }),
+    );
+    return null;
+  }
+  const { regionCode, ...input } = checked.data;
+  return { regionCode, input };
+}
+
+/**
+ * Stage 2, validate the households: one head each, one village each, among `villages` (the importer's); encrypted as
+ * they pass and kept on disk for the write (progress from 60 to 90 %). Once a mistake is found nothing will be
+ * written: the rest is only checked. Answers what would be written.
+ */
+export async function prepareHouseholds(
+  rowsOnDisk: ImportScratch,
+  villages: ReadonlySet<string>,
+  cipher: DataCipher,
+  errors: ImportErrors,
+  progress: ImportProgress,
+  now = nowIso(),
+): Promise<{ households: number; people: number }> {
+  let households = 0;
+  let people = 0;
+  for (const { householdNo, members, idKeys } of rowsOnDisk.households()) {
+    const x = assemble(householdNo, members, villages, errors.add);
+    if (x && !errors.count) {
+      rowsOnDisk.addPrepared(householdRows(cipher, x.input, x.regionCode, now, idKeys));
+      households++;
+      people += members.length;
+    }
+    if ((households + 1) % 500 === 0) {
+      progress.state.progress = 60 + Math.min(30, Math.floor((people / Math.max(1, progress.state.rows_read)) * 30));
+      await progress.save();
+      await breathe();
+    }
+  }
+  return { households, people };
+}
+
+/**
+ * Stage 3, write: every prepared household in one transaction with the import's outcome and its audit row, all or
+ * nothing. Completed only if still running: an import another server has meanwhile marked interrupted (it missed
+ * our beats) stays so, and the transaction rolls back (`Interrupted`).
+ */
+export async function writeHouseholds(
+  db: Db,
+  actor: Actor,
+  row: Pick<HouseholdImportTable, 'id' | 'file_name' | 'file_hash'>,
+  rowsOnDisk: ImportScratch,
+  counts: { households: number; people: number; rowsRead: number },
+): Promise<void> {
+  const { households, people } = counts;
+  await db.transaction().execute(async (tx) => {
+    await withWriteCache(tx, 32, async () => {
+      for (const batch of rowsOnDisk.prepared(500)) {
+        await insertRegisterBatch(tx, batch);
+        // SQLite's driver is synchronous: without a turn of the event loop between batches the server would
+        // not even answer (other requests wait for the connection until the commit, but they are received).
+        await breathe();
+      }
+    });
+    // The row before the audit head, as the sweep locks them, so that the two never wait for each other.
+    const done = await finishImport(tx, row.id, {
+      status: 'completed',
+      phase: 'done',
+      progress: 100,
+      rows_read: counts.rowsRead,
+      households,
+      people,
+      message: `已导入 ${households} 户 ${people} 人`,
+      updated_at: nowIso(),
+      finished_at: nowIso(),
+    });
+    if (!done) throw new Interrupted();
+    await recordAudit(tx, actor, {
+      action: 'household.import',
+      entityType: 'household_import',
+      entityId: row.id,
+      after: { fileName: row.file_name, fileHash: row.file_hash, households, people },
+    });
+  });
+}
