@@ -1,10 +1,10 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
-import { describe, expect, inject, it } from 'vitest';
-import { logIn, openBrowser } from './browser';
+import { describe, expect, it } from 'vitest';
+import { logIn, openBrowser, ownServer } from './browser';
 import { ADMIN_PASSWORD, DEMO_PASSWORD } from './global-setup';
 
-const base = inject('baseUrl');
+const { base } = await ownServer();
 
 /** A page, or a way to find one from the API (a record's address). */
 type Route = string | ((api: (path: string) => Promise<{ items: { id: string }[] }>) => Promise<string>);

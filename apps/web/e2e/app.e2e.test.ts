@@ -2,11 +2,11 @@ import { PROBLEM_MESSAGES_EN } from '@lianjian/shared';
 import { execSync } from 'node:child_process';
 import AxeBuilder from '@axe-core/playwright';
 import type { BrowserContext, Page } from 'playwright-core';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { openBrowser, logIn, screenshot } from './browser';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { logIn, openBrowser, ownServer, screenshot } from './browser';
 import { ADMIN_PASSWORD, DEMO_PASSWORD } from './global-setup';
 
-const base = inject('baseUrl');
+const { base } = await ownServer();
 
 describe('Lianjian in a real browser', () => {
   let context: BrowserContext;

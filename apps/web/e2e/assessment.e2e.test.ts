@@ -1,8 +1,8 @@
-import { describe, expect, inject, it } from 'vitest';
-import { logIn, openBrowser, screenshot } from './browser';
+import { describe, expect, it } from 'vitest';
+import { logIn, openBrowser, ownServer, screenshot } from './browser';
 import { ADMIN_PASSWORD } from './global-setup';
 
-const base = inject('baseUrl');
+const { base } = await ownServer();
 
 describe('supervision and assessment in the browser', () => {
   it('the county opens the 2020 ledger, a score down to its records, the comparison, and delists a branch after review', async () => {

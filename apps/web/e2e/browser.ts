@@ -2,8 +2,25 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { afterAll, inject } from 'vitest';
+import { type RunningServer, startServer } from './server';
 
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../test-results');
+
+/**
+ * The spec file's own server, over its own copy of the seeded demo county: what one spec creates or counts never
+ * depends on which other specs ran before it. Stopped, and its directory removed, after the file's tests.
+ */
+export async function ownServer(): Promise<RunningServer> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianjian-e2e-'));
+  fs.cpSync(inject('templateDir'), dir, { recursive: true, filter: (src) => !src.endsWith('server.log') });
+  const server = await startServer(dir);
+  afterAll(async () => {
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return server;
+}
 
 /** Debian's Chromium, headless, with a fresh profile; never a downloaded browser. */
 export async function openBrowser(

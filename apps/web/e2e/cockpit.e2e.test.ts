@@ -1,8 +1,8 @@
-import { describe, expect, inject, it } from 'vitest';
-import { logIn, openBrowser, screenshot } from './browser';
+import { describe, expect, it } from 'vitest';
+import { logIn, openBrowser, ownServer, screenshot } from './browser';
 import { ADMIN_PASSWORD, DEMO_PASSWORD } from './global-setup';
 
-const base = inject('baseUrl');
+const { base } = await ownServer();
 
 describe('the cockpit in the browser', () => {
   it('opens on the county, drills into overdue items that agree with the figure, and moves the date slider', async () => {

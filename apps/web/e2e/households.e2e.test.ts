@@ -3,12 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRegisterSample } from '../../server/src/seed/register-sample';
-import { csrfHeaders, logIn, openBrowser, screenshot } from './browser';
+import { csrfHeaders, logIn, openBrowser, ownServer, screenshot } from './browser';
 import { DEMO_PASSWORD } from './global-setup';
 
-const base = inject('baseUrl');
+const { base } = await ownServer();
 const ROWS = 50_000;
 
 describe('the household register in the browser', () => {

@@ -1,8 +1,8 @@
-import { describe, expect, inject, it } from 'vitest';
-import { logIn, openBrowser, screenshot } from './browser';
+import { describe, expect, it } from 'vitest';
+import { logIn, openBrowser, ownServer, screenshot } from './browser';
 import { DEMO_PASSWORD } from './global-setup';
 
-const base = inject('baseUrl');
+const { base } = await ownServer();
 // A real 1×1 PNG: the resident's photo.
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
 

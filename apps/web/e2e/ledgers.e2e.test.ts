@@ -1,9 +1,9 @@
 import type { Page } from 'playwright-core';
-import { describe, expect, inject, it } from 'vitest';
-import { logIn, openBrowser, screenshot } from './browser';
+import { describe, expect, it } from 'vitest';
+import { logIn, openBrowser, ownServer, screenshot } from './browser';
 import { DEMO_PASSWORD } from './global-setup';
 
-const base = inject('baseUrl');
+const { base } = await ownServer();
 
 /** How far each table of the page reaches past the box it sits in (0 or less: it fits), by its first header. */
 async function overflow(page: Page): Promise<Record<string, number>> {

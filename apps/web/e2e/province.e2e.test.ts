@@ -1,12 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { describe, expect, inject, it } from 'vitest';
-import { logIn, openBrowser, screenshot } from './browser';
+import { describe, expect, it } from 'vitest';
+import { logIn, openBrowser, ownServer, screenshot } from './browser';
 import { DEMO_PASSWORD } from './global-setup';
 
-const base = inject('baseUrl');
-const databaseUrl = inject('databaseUrl');
+const { base, databaseUrl, env } = await ownServer();
 const root = path.resolve(import.meta.dirname, '../../..');
 
 /**
@@ -55,7 +54,7 @@ describe('the province overview in the browser', () => {
       ['--import', 'tsx', path.join(root, 'apps/server/src/cli.ts'), 'stats-snapshot'],
       {
         cwd: root,
-        env: { ...process.env, DATABASE_URL: databaseUrl },
+        env: { ...process.env, ...env },
         encoding: 'utf8',
       },
     );

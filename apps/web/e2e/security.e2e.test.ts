@@ -1,9 +1,9 @@
 import { generate } from 'otplib';
-import { describe, expect, inject, it } from 'vitest';
-import { logIn, openBrowser, screenshot } from './browser';
+import { describe, expect, it } from 'vitest';
+import { logIn, openBrowser, ownServer, screenshot } from './browser';
 import { DEMO_PASSWORD } from './global-setup';
 
-const base = inject('baseUrl');
+const { base } = await ownServer();
 
 describe('accounts: the security administrator opens one; its owner changes the password and enrols a second factor', () => {
   it('one-time password → forced change → TOTP with QR code and recovery codes → the next login needs a code', async () => {

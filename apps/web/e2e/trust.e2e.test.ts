@@ -1,8 +1,8 @@
-import { describe, expect, inject, it } from 'vitest';
-import { logIn, openBrowser, screenshot } from './browser';
+import { describe, expect, it } from 'vitest';
+import { logIn, openBrowser, ownServer, screenshot } from './browser';
 import { DEMO_PASSWORD } from './global-setup';
 
-const base = inject('baseUrl');
+const { base } = await ownServer();
 
 describe('trust in the browser: two people for an administrator account, and a branch that changes only what it serves', () => {
   it('the security administrator files a county administrator account and holds half its password; the auditor approves and holds the other half; neither half logs in alone', async () => {

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { describe, expect, inject, it } from 'vitest';
-import { csrfHeaders, logIn, openBrowser, screenshot } from './browser';
+import { describe, expect, it } from 'vitest';
+import { csrfHeaders, logIn, openBrowser, ownServer, screenshot } from './browser';
 import { DEMO_PASSWORD } from './global-setup';
 
-const base = inject('baseUrl');
+const { base } = await ownServer();
 const PAYLOAD = '路灯不亮<img src=x onerror=alert(1)>"><svg onload=alert(1)>';
 
 describe('residents’ words are shown, never run', () => {

@@ -119,7 +119,11 @@ export class ExportService {
       }),
     );
     if (kind === 'households') {
-      const { stream } = await this.households.exportRegister(actor, params as SealedRegisterFilter, stamp);
+      const { stream } = await this.households.registerExport.exportRegister(
+        actor,
+        params as SealedRegisterFilter,
+        stamp,
+      );
       return { fileName: `建档立卡户花名册-${new Date().toISOString().slice(0, 10)}.xlsx`, body: stream };
     }
     if (kind === 'problem_list') {

@@ -137,7 +137,8 @@ async function registeredAlready(tx: Executor, actor: Actor, indexes: string[]) 
 
 /** The poverty register: households, their people (sensitive fields encrypted) and their helpers. */
 export class HouseholdService {
-  private readonly registerExport: RegisterExportService;
+  /** The register as a spreadsheet (register-export.service.ts), for the personal-data export. */
+  readonly registerExport: RegisterExportService;
 
   constructor(
     private readonly db: Db,
@@ -189,11 +190,6 @@ export class HouseholdService {
   /** A register filter as an export's link keeps it: the ID number by its blind index. */
   sealFilter(q: SealedRegisterFilter & { idNumber?: string }): SealedRegisterFilter {
     return sealRegisterFilter(this.cipher, q);
-  }
-
-  /** The register for export (register-export.service.ts), as the personal-data export asks it of the register. */
-  exportRegister(actor: Actor, q: SealedRegisterFilter, stamp?: string) {
-    return this.registerExport.exportRegister(actor, q, stamp);
   }
 
   private async mustFind(actor: Actor, id: string, db: Executor = this.db) {
