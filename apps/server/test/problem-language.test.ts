@@ -65,5 +65,35 @@ describe('a problem answers in the language the request asks for', () => {
     expect(anon.json().code).toBe('unauthenticated');
     expect(anon.json().detail).toBe(PROBLEM_MESSAGES_EN.unauthenticated);
   });
+  it('bad input answers with Chinese field messages (zod in zh-CN): a wrong option, an unknown key, a wrong type', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const good = {
+      orgId: ctx.county.orgs.qiaoBranch.id,
+      title: '清单',
+      listedOn: '2020-05-19',
+      items: [{ problem: '路灯不亮', category: 'roads' }],
+    };
+    const cases: [object, string][] = [
+      [{ ...good, items: [{ problem: '路灯不亮', category: 'nothing' }] }, 'body.items.0.category'],
+      [{ ...good, extra: 1 }, 'body'],
+      [{ ...good, items: 'abc' }, 'body.items'],
+      [{ ...good, items: ['abc'] }, 'body.items.0'],
+      [{ ...good, items: [{ problem: 7, category: 'roads' }] }, 'body.items.0.problem'],
+      [{ ...good, title: 'x'.repeat(500) }, 'body.title'],
+      [{ ...good, orgId: undefined }, 'body.orgId'],
+    ];
+    for (const [body, path] of cases) {
+      const reply = await qiao.post('/problem-lists', body);
+      expect(reply.statusCode).toBe(400);
+      const problem = reply.json();
+      expect(problem.code).toBe('validation_failed');
+      const messages = problem.errors.filter((e: { path: string }) => e.path === path);
+      expect(messages.length, `${path}: ${JSON.stringify(problem.errors)}`).toBeGreaterThan(0);
+      for (const e of messages) expect(e.message, path).toMatch(CJK);
+      // What the schema refuses is said, not only that something is wrong: the unknown key is named.
+      if (path === 'body') expect(messages[0].message).toContain('extra');
+    }
+  });
+
   // Every stable code has its English sentence: problem-codes.test.ts checks the registry it comes from.
 });
