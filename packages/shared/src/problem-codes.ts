@@ -600,7 +600,12 @@ export type ProblemCode = keyof typeof PROBLEM_CODES;
 export type ProblemLanguage = 'zh-CN' | 'en-US';
 
 /** The registry's codes, sorted: the OpenAPI `Problem.code` enumeration. */
-export const PROBLEM_CODE_LIST = /* @__PURE__ */ Object.keys(PROBLEM_CODES).sort() as [ProblemCode, ...ProblemCode[]];
+export const PROBLEM_CODE_LIST = /* @__PURE__ */ sortedCodes();
+
+// A function called as pure, so that a bundle importing something else from this package leaves the registry out.
+function sortedCodes() {
+  return Object.keys(PROBLEM_CODES).sort() as [ProblemCode, ...ProblemCode[]];
+}
 
 export const isProblemCode = (code: string): code is ProblemCode => Object.hasOwn(PROBLEM_CODES, code);
 
