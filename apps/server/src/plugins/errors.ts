@@ -109,7 +109,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (status >= 500) req.log.error({ err }, 'unhandled error');
     // Chinese details are worded where the rule is checked, with its figures; English ones say the code's rule.
-    if (english) detail = PROBLEM_MESSAGES_EN[code];
+    // (A code is registered by its type; the fallback stands for a value cast past it.)
+    if (english)
+      detail =
+        (PROBLEM_MESSAGES_EN as Partial<Record<string, string>>)[code] ??
+        TITLES_EN[status] ??
+        'The request could not be completed.';
     reply
       .code(status)
       .type('application/problem+json')
