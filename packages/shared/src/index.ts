@@ -3,4 +3,5 @@ export * from './permissions.ts';
 export * from './workflows.ts';
 export * from './accounts.ts';
 export * from './procedure.ts';
+export * from './problem-codes.ts';
 export * from './problem-messages.ts';

@@ -1,4 +1,4 @@
-import { ISO_DATE } from '@lianjian/shared';
+import { ISO_DATE, PROBLEM_CODE_LIST } from '@lianjian/shared';
 import { z } from 'zod';
 
 // Messages a schema does not word itself (a missing field, a wrong type, an unknown key) are read by users: in Chinese.
@@ -24,7 +24,8 @@ export const Problem = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string(),
-    code: z.string(),
+    /** One of the shared registry's stable codes (`PROBLEM_CODES`). */
+    code: z.enum(PROBLEM_CODE_LIST),
     requestId: z.string(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   })

@@ -1,4 +1,4 @@
-import { PROBLEM_MESSAGES_EN } from '@lianjian/shared';
+import { PROBLEM_MESSAGES_EN, type ProblemCode } from '@lianjian/shared';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -76,7 +76,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const english = requestLanguage(req.headers['accept-language']) === 'en-US';
     let status = 500;
-    let code = 'internal_error';
+    let code: ProblemCode = 'internal_error';
     let detail = '服务器内部错误，请稍后重试';
     let errors: { path: string; message: string }[] | undefined;
 
@@ -109,7 +109,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (status >= 500) req.log.error({ err }, 'unhandled error');
     // Chinese details are worded where the rule is checked, with its figures; English ones say the code's rule.
-    if (english) detail = PROBLEM_MESSAGES_EN[code] ?? TITLES_EN[status] ?? 'The request could not be completed.';
+    // (A code is registered by its type; the fallback stands for a value cast past it.)
+    if (english)
+      detail =
+        (PROBLEM_MESSAGES_EN as Partial<Record<string, string>>)[code] ??
+        TITLES_EN[status] ??
+        'The request could not be completed.';
     reply
       .code(status)
       .type('application/problem+json')
@@ -137,7 +142,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
         type: 'https://lianjian.local/problems/not_found',
         title: (english ? TITLES_EN : TITLES)[404],
         status: 404,
-        detail: english ? (PROBLEM_MESSAGES_EN.not_found as string) : '请求的资源不存在',
+        detail: english ? PROBLEM_MESSAGES_EN.not_found : '请求的资源不存在',
         code: 'not_found',
         requestId: req.id,
       });

@@ -2,7 +2,10 @@ import createClient, { type Middleware } from 'openapi-fetch';
 import type { components, paths } from './schema';
 
 export type Schemas = components['schemas'];
-export type Problem = Schemas['Problem'];
+/**
+ * The server's problem+json; `unknown` when the reply was not one (a proxy's error page, a lost connection's status).
+ */
+export type Problem = Omit<Schemas['Problem'], 'code'> & { code: Schemas['Problem']['code'] | 'unknown' };
 
 /** An API error carrying the server's problem+json, so screens can show its message. */
 export class ApiError extends Error {

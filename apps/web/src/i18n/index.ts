@@ -27,9 +27,15 @@ export function antdLocale(language: string): AntdLocale {
 
 async function load(locale: Locale) {
   if (locale === 'en-US' && !i18n.hasResourceBundle('en-US', 'translation')) {
-    const [{ enUS }, antd] = await Promise.all([import('./en-US'), import('antd/locale/en_US')]);
+    const [{ enUS }, antd, { problemsEn }] = await Promise.all([
+      import('./en-US'),
+      import('antd/locale/en_US'),
+      import('./problems-en'),
+    ]);
     antdLocales['en-US'] = antd.default;
     i18n.addResourceBundle('en-US', 'translation', enUS);
+    // A problem's sentence by its code (components/errorText.ts); Chinese screens show the server's own detail.
+    i18n.addResourceBundle('en-US', 'problems', problemsEn);
   }
 }
 

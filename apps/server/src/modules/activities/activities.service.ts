@@ -5,7 +5,8 @@ import type { ActivityTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { cleanPhotos, photoIds, storePhotos } from '../../lib/photos.ts';
-import { conflict, forbidden, invalid, notFound } from '../../lib/problem.ts';
+import { forbidden, invalid, notFound } from '../../lib/problem.ts';
+import { assertLive } from '../../lib/live.ts';
 import { keysetPage } from '../../lib/paging.ts';
 import { factDay } from '../../lib/step-dates.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
@@ -65,7 +66,7 @@ export class ActivityService {
     const cleaned = await cleanPhotos(input.photos);
     return this.db.transaction().execute(async (tx) => {
       const org = await this.org(actor, input.orgId, tx);
-      if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
+      assertLive(org);
       if (!policy.canRecordMeeting(actor, org)) throw forbidden('permission_denied', '无权记录会议');
       if (!policy.holds(org, input.kind)) {
         throw invalid(

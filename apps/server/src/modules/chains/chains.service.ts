@@ -4,6 +4,7 @@ import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { keysetPage } from '../../lib/paging.ts';
 import { conflict, forbidden, invalid, notFound } from '../../lib/problem.ts';
+import { assertLive } from '../../lib/live.ts';
 import { assertRegionsWithin, coverageOf } from '../../lib/scope.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { factDay } from '../../lib/step-dates.ts';
@@ -30,7 +31,7 @@ export class ChainService {
     if (!policy.mayMaintain(actor)) throw forbidden('permission_denied', '无权维护产业链或项目');
     const org = await repo.orgInReach(db, actor, orgId);
     if (!org) throw notFound('组织');
-    if (!policy.canMaintain(actor, org)) throw conflict('org_dissolved', '组织已撤销，记录只读');
+    assertLive(org);
     return org;
   }
 

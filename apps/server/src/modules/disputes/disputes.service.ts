@@ -3,6 +3,7 @@ import type { Db, Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
+import { assertLive } from '../../lib/live.ts';
 import { deadlineNotBefore, factDay } from '../../lib/step-dates.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type { ItemService } from '../items/items.service.ts';
@@ -35,7 +36,7 @@ export class DisputeService {
   /** Refuses a record of mediation with the reason the caller can act on. */
   private assertRecord(actor: Actor, f: policy.DisputeFacts) {
     if (!f.isDispute) throw conflict('not_a_dispute', '该事项不是矛盾纠纷');
-    if (f.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
+    assertLive(f);
     if (f.itemStatus === 'closed') throw conflict('item_closed', '事项已销号');
     if (!policy.canRecord(actor, f)) throw forbidden('permission_denied', '无权记录调解');
   }
@@ -182,7 +183,7 @@ export class DisputeService {
   async followUp(actor: Actor, itemId: string, input: z.infer<typeof FollowUp>) {
     await this.db.transaction().execute(async (tx) => {
       const { dispute: d, f } = await this.load(actor, itemId, tx);
-      if (f.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
+      assertLive(f);
       if (!d?.outcome) throw conflict('dispute_outcome_missing', '须先有调解结果，才能回访');
       if (!policy.canFollowUp(actor, f)) throw forbidden('permission_denied', '无权记录回访');
       factDay(input.checkedOn, 'body.checkedOn', '回访日期', { on: d.outcome_on, what: '调解结果日期' });

@@ -1,3 +1,4 @@
+import type { ProblemCode } from '@lianjian/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireActor } from '../../plugins/auth.ts';
@@ -27,7 +28,7 @@ const tags = ['orgs'];
  * Actions a regular branch has and a temporary organization must not (2018 regulations): answered with a
  * stable refusal so that callers learn why, and left out of the OpenAPI document.
  */
-const FORBIDDEN_ACTIONS: Record<string, [string, string]> = {
+const FORBIDDEN_ACTIONS: Record<string, [ProblemCode, string]> = {
   recruitments: ['temporary_org_cannot_recruit', '临时党组织不能发展党员'],
   'disciplinary-actions': ['temporary_org_cannot_discipline', '临时党组织不能处分处置党员，可向其所在党组织提出建议'],
   dues: ['temporary_org_cannot_collect_dues', '临时党组织不收缴党费，党员在所在党组织交纳党费'],

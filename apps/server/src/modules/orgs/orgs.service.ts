@@ -12,6 +12,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { decodeCursor, pageOf } from '../../lib/paging.ts';
 import { nameInitials } from '../../lib/pinyin.ts';
 import { Problem, conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
+import { assertLive } from '../../lib/live.ts';
 import { assertRegionsWithin, coverageOf } from '../../lib/scope.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { factDay, notAfterToday, stepDay } from '../../lib/step-dates.ts';
@@ -282,7 +283,7 @@ export class OrgService {
   async update(actor: Actor, id: string, input: z.infer<typeof UpdateOrg>) {
     await this.db.transaction().execute(async (tx) => {
       const org = await this.mustFind(actor, id, tx);
-      if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
+      assertLive(org);
       if (!policy.canUpdateOrg(actor, org)) throw forbidden('permission_denied', '无权修改该组织');
       checkOrgDates({
         establishedOn: org.established_on,
@@ -432,7 +433,7 @@ export class OrgService {
   async linkUnit(actor: Actor, id: string, input: z.infer<typeof LinkUnit>) {
     await this.db.transaction().execute(async (tx) => {
       const org = await this.mustFind(actor, id, tx);
-      if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
+      assertLive(org);
       if (!policy.canUpdateOrg(actor, org)) throw forbidden('permission_denied', '无权修改该组织');
       factDay(input.linkedOn, 'body.linkedOn', '联建日期', { on: org.established_on, what: '组织成立日期' });
       // Linking brings the unit's members into the organization's member scope: only units the caller already reaches.
@@ -487,7 +488,7 @@ export class OrgService {
   async link(actor: Actor, orgId: string, input: z.infer<typeof CreateMembership>) {
     return this.db.transaction().execute(async (tx) => {
       const org = await this.mustFind(actor, orgId, tx);
-      if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，不能再联结党员');
+      assertLive(org, '组织已撤销，不能再联结党员');
       if (!policy.canLinkMember(actor, org)) throw forbidden('permission_denied', '无权为该组织联结党员');
       const member = await repo.memberInReach(tx, actor, input.memberId);
       if (!member) throw notFound('党员');
@@ -565,7 +566,7 @@ export class OrgService {
       const org = await this.mustFind(actor, orgId, tx);
       const m = await repo.findMembership(tx, orgId, membershipId);
       if (!m) throw notFound('成员记录');
-      if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
+      assertLive(org);
       if (!policy.canEndMembership(actor, org)) throw forbidden('permission_denied', '无权结束该成员记录');
       // A designated leader is removed by whoever designated them (DOMAIN §9a), not by the branch they lead.
       if (!policy.canEndRole(actor, org, m.role, await repo.leadershipOf(tx, actor.memberId, todayInShanghai()))) {
