@@ -5,6 +5,7 @@ import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { decodeCursor, encodeCursor } from '../../lib/paging.ts';
 import { conflict, forbidden, invalid, versionConflict } from '../../lib/problem.ts';
+import { assertLive } from '../../lib/live.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { countyOf } from '../households/coverage.service.ts';
 import { accessItem } from './item-common.ts';
@@ -48,7 +49,7 @@ export class EscalationService {
   async escalate(actor: Actor, id: string, input: z.infer<typeof Escalate>) {
     await this.db.transaction().execute(async (tx) => {
       const { row, facts, org } = await accessItem(tx, actor, id);
-      if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
+      assertLive(facts);
       if (!policy.canEscalate(actor, facts)) {
         if (row.escalated_to_org_id) throw conflict('already_escalated', '该事项已上交');
         throw forbidden('permission_denied', '无权上交该事项');

@@ -6,6 +6,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { notAfterToday } from '../../lib/step-dates.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
+import { assertLive } from '../../lib/live.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { activeMembershipOf, insertMembership } from '../orgs/orgs.repository.ts';
 import { accessItem } from './item-common.ts';
@@ -75,7 +76,7 @@ export class ItemLinkingService {
   async linkByNeed(actor: Actor, id: string, input: z.infer<typeof LinkByNeed>) {
     await this.db.transaction().execute(async (tx) => {
       const { row, facts, workers } = await accessItem(tx, actor, id);
-      if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
+      assertLive(facts);
       if (!policy.canLink(actor, facts)) {
         if (!row.responsible_group_id) throw conflict('no_responsible_group', '请先为事项指定责任党小组');
         throw forbidden('permission_denied', '无权为该事项联结党员');
@@ -149,7 +150,7 @@ export class ItemLinkingService {
   async addParticipant(actor: Actor, id: string, input: z.infer<typeof NewParticipant>) {
     return this.db.transaction().execute(async (tx) => {
       const { row, org, facts } = await accessItem(tx, actor, id);
-      if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
+      assertLive(facts);
       if (!policy.canProgress(actor, facts) || !policy.staffOnItem(actor))
         throw forbidden('permission_denied', '无权为该事项登记参与人员');
       const listedOn = await repo.listedOn(tx, row.list_id);
@@ -211,7 +212,7 @@ export class ItemLinkingService {
   async endParticipant(actor: Actor, id: string, participantId: string, input: z.infer<typeof EndParticipant>) {
     await this.db.transaction().execute(async (tx) => {
       const { facts } = await accessItem(tx, actor, id);
-      if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
+      assertLive(facts);
       if (!policy.canProgress(actor, facts) || !policy.staffOnItem(actor))
         throw forbidden('permission_denied', '无权变更该事项的参与人员');
       const p = await repo.participantOf(tx, id, participantId);

@@ -7,9 +7,10 @@ import { recordReply } from '../../lib/idempotency-claims.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { decodeCursor, pageOf } from '../../lib/paging.ts';
 import { photoIds } from '../../lib/photos.ts';
-import { conflict, invalid, notFound } from '../../lib/problem.ts';
+import { invalid, notFound } from '../../lib/problem.ts';
 import { assertRegionsWithin, coverageOf } from '../../lib/scope.ts';
 import { deadlineNotBefore, factDay } from '../../lib/step-dates.ts';
+import { assertLive } from '../../lib/live.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { RESIDENT_CHANNEL_TEXT, STATUS_TEXT, accessItem, toSummary } from './item-common.ts';
 import { ledgerWorkbook } from './items.export.ts';
@@ -104,7 +105,7 @@ export class ProblemListService {
   async createListIn(tx: Executor, actor: Actor, input: z.infer<typeof CreateProblemList>) {
     const org = await repo.orgForList(tx, actor, input.orgId);
     if (!org) throw notFound('组织');
-    if (org.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
+    assertLive(org);
     if (org.level === 'group') throw invalid('问题清单由支部或总支建立', [{ path: 'body.orgId', message: 'group' }]);
     factDay(input.listedOn, 'body.listedOn', '梳理日期', { on: org.established_on, what: '组织成立日期' });
     await holdRow(tx, 'temporary_orgs', org.id);
@@ -148,7 +149,7 @@ export class ProblemListService {
     return this.db.transaction().execute(async (tx) => {
       const list = await repo.listInScope(tx, actor, listId);
       if (!list) throw notFound('问题清单');
-      if (list.status === 'dissolved') throw conflict('org_dissolved', '组织已撤销，记录只读');
+      assertLive(list);
       await holdRow(tx, 'problem_lists', list.id);
       const id = await this.insertItem(
         tx,

@@ -7,6 +7,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { maskNumbersInText } from '../../lib/mask.ts';
 import { cleanPhotos, storePhotos } from '../../lib/photos.ts';
 import { conflict, forbidden, invalid, versionConflict } from '../../lib/problem.ts';
+import { assertLive } from '../../lib/live.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { insertMembership } from '../orgs/orgs.repository.ts';
 import { RESIDENT, RESIDENT_CHANNEL_TEXT, STATUS_TEXT, accessItem, reopenUntil } from './item-common.ts';
@@ -49,7 +50,7 @@ export class ItemWorkflowService {
     const cleaned = await cleanPhotos(input.photos);
     await this.db.transaction().execute(async (tx) => {
       const { facts } = await accessItem(tx, actor, id);
-      if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
+      assertLive(facts);
       if (!policy.canProgress(actor, facts)) throw forbidden('permission_denied', '无权为该事项填写进展');
       const event = {
         id: newId(),
@@ -76,7 +77,7 @@ export class ItemWorkflowService {
   async transition(actor: Actor, id: string, input: z.infer<typeof ItemTransition>) {
     await this.db.transaction().execute(async (tx) => {
       const { row, facts } = await accessItem(tx, actor, id);
-      if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
+      assertLive(facts);
       if (!canTransition(ITEM_TRANSITIONS, row.status, input.to)) {
         throw conflict('illegal_transition', `事项不能从“${STATUS_TEXT[row.status]}”变为“${STATUS_TEXT[input.to]}”`);
       }
@@ -305,7 +306,7 @@ export class ItemWorkflowService {
   async recordResidentCall(actor: Actor, id: string, input: z.infer<typeof ResidentCall>) {
     await this.db.transaction().execute(async (tx) => {
       const { facts, org } = await accessItem(tx, actor, id);
-      if (facts.frozen) throw conflict('org_dissolved', '组织已撤销，记录只读');
+      assertLive(facts);
       if (!policy.canRecordResidentCall(actor, facts)) {
         if (facts.status !== 'awaiting_confirmation' && facts.status !== 'closed')
           throw conflict('feedback_not_open', '事项尚未办结，暂不能回访确认');
