@@ -187,6 +187,16 @@ describe('DOMAIN §9: supervision, tiered ledgers, rectification', () => {
       cutoffs: { good: 90, fair: 75, average: 60 },
     });
     expect(got.template.reduce((s: number, i: { weight: number }) => s + i.weight, 0)).toBe(100);
+    // The year's schemes page by tier like every list, each page with the template.
+    expect((await putScheme('county')).statusCode).toBe(200);
+    const first = (await qiao.get('/assessment-schemes?year=2020&limit=1')).json();
+    expect(first).toMatchObject({ total: 2, items: [{ tier: 'county' }] });
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = (
+      await qiao.get(`/assessment-schemes?year=2020&limit=1&cursor=${encodeURIComponent(first.nextCursor)}`)
+    ).json();
+    expect(second).toMatchObject({ total: 2, nextCursor: null, items: [{ tier: 'township' }] });
+    expect(second.template).toEqual(got.template);
   });
 
   it('every computed indicator matches a hand-built record; ties share a rank; the stored ledger reproduces after the records change', async () => {

@@ -189,6 +189,54 @@ describe('DOMAIN §7: return-to-poverty monitoring', () => {
     expect(candidates[0]).toMatchObject({ perCapitaIncome: 4500, line: 6000 });
   });
 
+  it('early warning pages: findings of a visit first, then the lowest incomes, each once, with the total; the county line decides', async () => {
+    const ids = [];
+    for (const wages of [9000, 7000, 11000, 8000, 20000]) ids.push((await exited('normal', wages)).id); // a head: half
+    const qiao = await ctx.user('qiaoduan');
+    const admin = await ctx.user('admin');
+    const pages = async (year: number) => {
+      const seen: { householdId: string; perCapitaIncome: number }[] = [];
+      let cursor: string | null = null;
+      let n = 0;
+      do {
+        const res = await qiao.get(
+          `/monitoring-candidates?year=${year}&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        );
+        expect(res.statusCode, res.body).toBe(200);
+        const page = res.json();
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        seen.push(...page.items);
+        cursor = page.nextCursor;
+        n++;
+        expect(page.total).toBeGreaterThanOrEqual(seen.length);
+      } while (cursor && n < 20);
+      const total = (await qiao.get(`/monitoring-candidates?year=${year}&limit=1`)).json().total;
+      expect(total).toBe(seen.length);
+      return seen;
+    };
+    // 3,500, 4,000, 4,500 and 5,500 a head are under the default line of 6,000; 10,000 is not.
+    expect((await pages(2022)).map((c) => c.householdId)).toEqual([ids[1], ids[3], ids[0], ids[2]]);
+    // The county raises the year's line: the household at 10,000 a head is warned of too, last.
+    expect((await admin.put('/settings?year=2022', { monitoring_line: 12000 })).statusCode).toBe(200);
+    expect((await pages(2022)).map((c) => c.householdId)).toEqual([ids[1], ids[3], ids[0], ids[2], ids[4]]);
+    // What a visit found comes first, whatever the income.
+    await qiao.post(`/households/${ids[4]}/helpers`, {
+      memberId: ctx.county.members.qiaoOther,
+      role: 'cadre',
+      primary: true,
+      reason: '脱贫户巩固',
+      startOn: '2022-01-01',
+    });
+    const visit = await qiao.post(`/households/${ids[4]}/visits`, {
+      visitedOn: '2022-03-01',
+      helperIds: [ctx.county.members.qiaoOther],
+      risks: { disaster: true },
+    });
+    expect(visit.statusCode, visit.body).toBe(201);
+    expect((await pages(2022)).map((c) => c.householdId)).toEqual([ids[4], ids[1], ids[3], ids[0], ids[2]]);
+    expect((await qiao.get('/monitoring-candidates?year=2022&cursor=bm9uc2Vuc2U')).statusCode).toBe(400);
+  });
+
   it('a monitoring step is dated no later than today and no earlier than the step before it; the notice runs 5 days on the board, however early the paper says it started', async () => {
     const { qiao, id } = await exited();
     const ahead = await qiao.post('/monitoring-cases', {

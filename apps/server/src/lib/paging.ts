@@ -9,6 +9,10 @@ export interface Cursor {
 
 export const encodeCursor = (c: Cursor): string => Buffer.from(JSON.stringify(c)).toString('base64url');
 
+/** 400 for a cursor this server did not issue (or not for this list). */
+export const invalidCursor = () =>
+  new Problem(400, 'invalid_cursor', '分页游标无效', [{ path: 'querystring.cursor', message: 'invalid' }]);
+
 export function decodeCursor(s: string | undefined): Cursor | null {
   if (!s) return null;
   try {
@@ -17,7 +21,7 @@ export function decodeCursor(s: string | undefined): Cursor | null {
   } catch {
     // fall through to the 400 below
   }
-  throw new Problem(400, 'invalid_cursor', '分页游标无效', [{ path: 'querystring.cursor', message: 'invalid' }]);
+  throw invalidCursor();
 }
 
 /** Keyset condition "after this cursor" for a sort column with the id as tie-breaker. */

@@ -1410,13 +1410,15 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 行政区划（县—乡镇—村） */
+        /** 行政区划（县—乡镇—村），按代码分页 */
         get: {
             parameters: {
                 query?: {
                     parentCode?: string;
                     level?: "province" | "prefecture" | "county" | "township" | "village";
                     q?: string;
+                    limit?: number;
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1432,6 +1434,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Region"][];
+                            nextCursor: string | null;
+                            total: number;
                         };
                     };
                 };
@@ -1497,11 +1501,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 群众页面：乡镇和村（社区） */
+        /** 群众页面：乡镇和村（社区），按代码分页 */
         get: {
             parameters: {
                 query?: {
                     parentCode?: string;
+                    limit?: number;
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1517,6 +1523,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["Region"][];
+                            nextCursor: string | null;
+                            total: number;
                         };
                     };
                 };
@@ -1832,6 +1840,7 @@ export interface paths {
                 query?: {
                     q?: string;
                     limit?: number;
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -1847,6 +1856,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["PartyOrg"][];
+                            nextCursor: string | null;
+                            total: number;
                         };
                     };
                 };
@@ -5514,6 +5525,8 @@ export interface paths {
             parameters: {
                 query: {
                     year: number;
+                    limit?: number;
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -5529,6 +5542,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["AssessmentScheme"][];
+                            nextCursor: string | null;
+                            total: number;
                             template: components["schemas"]["Indicator"][];
                         };
                     };
@@ -11966,6 +11981,8 @@ export interface paths {
             parameters: {
                 query: {
                     year: number;
+                    limit?: number;
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -11981,6 +11998,8 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: components["schemas"]["MonitoringCandidate"][];
+                            nextCursor: string | null;
+                            total: number;
                         };
                     };
                 };

@@ -10,6 +10,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type Schemas, api, today, unwrap } from '../api/client';
+import { allRegions } from '../components/regions';
 import { useMe } from '../components/me';
 import { QueryState } from '../components/QueryState';
 
@@ -80,7 +81,7 @@ export function NetworkPage() {
   const townships = useQuery({
     queryKey: ['regions', 'townships'],
     enabled: county,
-    queryFn: () => unwrap(api.GET('/api/v1/regions', { params: { query: { level: 'township' } } })),
+    queryFn: () => allRegions({ level: 'township' }),
   });
   // A county opens on its first township: the whole county is too dense a graph to read.
   const region = township === null ? (county ? townships.data?.items[0]?.code : undefined) : township;

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
+import { allRegions } from '../components/regions';
 import { QueryState } from '../components/QueryState';
 import { LevelTag, StatusTag } from '../features/orgs/tags';
 
@@ -55,7 +56,7 @@ export function OrgTreePage() {
   const [expanded, setExpanded] = useState<string[]>([]);
   const townships = useQuery({
     queryKey: ['regions', 'township'],
-    queryFn: () => unwrap(api.GET('/api/v1/regions', { params: { query: { level: 'township' } } })),
+    queryFn: () => allRegions({ level: 'township' }),
   });
   const roots = useQuery({
     queryKey: ['orgs', 'roots', township],

@@ -29,6 +29,7 @@ import {
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../api/client';
+import { allRegions } from '../components/regions';
 import { QueryState } from '../components/QueryState';
 import { useMe } from '../components/me';
 import { useServerAction } from '../components/useServerAction';
@@ -98,7 +99,7 @@ export function UsersPage() {
   });
   const regions = useQuery({
     queryKey: ['regions', 'township'],
-    queryFn: () => unwrap(api.GET('/api/v1/regions', { params: { query: { level: 'township' } } })),
+    queryFn: () => allRegions({ level: 'township' }),
   });
   const regionOptions = [
     ...(me.scope.regionCode ? [{ value: me.scope.regionCode, label: me.scope.regionName ?? me.scope.regionCode }] : []),

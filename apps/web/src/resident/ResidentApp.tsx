@@ -23,6 +23,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Route, Routes, useNavigate, useParams } from 'react-router';
 import { ApiError, type Schemas, api, unwrap } from '../api/client';
+import { allPublicRegions } from '../components/regions';
 import { errorText } from '../components/errorText';
 import { MAX_PHOTO_BYTES, fileToBase64 } from '../components/photos';
 import { useDocumentTitle } from '../components/pageTitle';
@@ -68,11 +69,11 @@ function SubmitPage() {
   const [idempotencyKey, setKey] = useState(() => crypto.randomUUID());
   const townships = useQuery({
     queryKey: ['public-regions'],
-    queryFn: () => unwrap(api.GET('/api/v1/public/regions')),
+    queryFn: () => allPublicRegions(),
   });
   const villages = useQuery({
     queryKey: ['public-regions', township],
-    queryFn: () => unwrap(api.GET('/api/v1/public/regions', { params: { query: { parentCode: township } } })),
+    queryFn: () => allPublicRegions(township),
     enabled: Boolean(township),
   });
   const submit = async (v: {

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Route, Routes, useNavigate, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
+import { allPublicRegions } from '../components/regions';
 import { QueryState } from '../components/QueryState';
 import { useDocumentTitle } from '../components/pageTitle';
 
@@ -31,12 +32,12 @@ function Picker() {
   const [township, setTownship] = useState<string>();
   const townships = useQuery({
     queryKey: ['public-regions'],
-    queryFn: () => unwrap(api.GET('/api/v1/public/regions')),
+    queryFn: () => allPublicRegions(),
   });
   const villages = useQuery({
     queryKey: ['public-regions', township],
     enabled: Boolean(township),
-    queryFn: () => unwrap(api.GET('/api/v1/public/regions', { params: { query: { parentCode: township } } })),
+    queryFn: () => allPublicRegions(township),
   });
   return (
     <Card>

@@ -31,14 +31,12 @@ export const schemeSnapshot = (s: AssessmentSchemeTable): SchemeSnapshot => ({
   indicators: JSON.parse(s.indicators_json),
 });
 
+/** The year's schemes of a county, unordered: for a page (`keysetPage`) or, ordered by tier, all of them. */
+export const schemesQuery = (db: Executor, county: string, year: number) =>
+  db.selectFrom('assessment_schemes').selectAll().where('county_code', '=', county).where('year', '=', year);
+
 export const schemesOf = (db: Executor, county: string, year: number) =>
-  db
-    .selectFrom('assessment_schemes')
-    .selectAll()
-    .where('county_code', '=', county)
-    .where('year', '=', year)
-    .orderBy('tier')
-    .execute();
+  schemesQuery(db, county, year).orderBy('tier').execute();
 
 export const schemeFor = (db: Executor, county: string, year: number, tier: 'county' | 'township') =>
   db

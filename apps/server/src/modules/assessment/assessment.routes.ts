@@ -40,10 +40,10 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
       schema: {
         tags,
         summary: '考核方案（按年度、层级）',
-        querystring: z.strictObject({ year: z.coerce.number().int().min(2015).max(2100) }),
+        querystring: z.strictObject({ year: z.coerce.number().int().min(2015).max(2100), ...pageQuery }),
         response: { 200: SchemeList, ...problemReplies },
       },
-      handler: (req) => service.schemes.list(requireActor(req), req.query.year),
+      handler: (req) => service.schemes.list(requireActor(req), req.query),
     });
     app.put('/assessment-schemes', {
       config: { permission: 'assessment:write' },

@@ -1,7 +1,7 @@
 import { DIMENSIONS, GRADES, METRIC_KEYS } from '@lianjian/shared';
 import { z } from 'zod';
 import { pageQuery } from '../../lib/paging.ts';
-import { id, isoDate, text, version } from '../../lib/schemas.ts';
+import { id, isoDate, page, text, version } from '../../lib/schemas.ts';
 import { stepDateFields } from '../../lib/step-dates.ts';
 
 const year = z.coerce.number().int().min(2015).max(2100);
@@ -51,7 +51,7 @@ export const Scheme = z
   })
   .meta({ id: 'AssessmentScheme' });
 
-export const SchemeList = z.object({ items: z.array(Scheme), template: z.array(IndicatorInput) });
+export const SchemeList = page(Scheme).extend({ template: z.array(IndicatorInput) });
 
 export const ComputeLedger = z
   .strictObject({

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
+import { keysetPage } from '../../lib/paging.ts';
 import { Problem, forbidden, invalid, versionConflict } from '../../lib/problem.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { countyOf } from '../households/coverage.service.ts';
@@ -14,13 +15,16 @@ import { TEMPLATE_INDICATORS } from './template.ts';
 export class SchemeService {
   constructor(private readonly db: Db) {}
 
-  async list(actor: Actor, year: number) {
+  /** The year's schemes of the caller's county by tier, in keyset pages with their total, and the template. */
+  async list(actor: Actor, f: { year: number; limit?: number; cursor?: string | undefined }) {
     const county = await countyOf(this.db, actor);
-    const rows = await repo.schemesOf(this.db, county, year);
-    return {
-      items: rows.map((r) => ({ ...repo.schemeSnapshot(r), version: r.version })),
-      template: TEMPLATE_INDICATORS,
-    };
+    const page = await keysetPage(
+      repo.schemesQuery(this.db, county, f.year),
+      { sort: 'tier', id: 'id', dir: 'asc', limit: f.limit, cursor: f.cursor },
+      async (rows) => rows.map((r) => ({ ...repo.schemeSnapshot(r), version: r.version })),
+      (s) => s.tier,
+    );
+    return { ...page, template: TEMPLATE_INDICATORS };
   }
 
   /** Creates or replaces a year's scheme for a tier; weights must sum to 100. Ledgers keep the scheme they used. */

@@ -6,6 +6,7 @@ import type { MonitoringCaseTable, MonitoringEventTable } from '../../db/types.t
 import type { Actor } from '../../lib/actor.ts';
 import { nowIso } from '../../lib/ids.ts';
 import { householdInScope, householdServed } from '../../lib/scope.ts';
+import { SETTING_DEFAULTS } from '../settings/settings.repository.ts';
 
 /** All SQL of return-to-poverty monitoring (DOMAIN §7): cases, their trail, early warning, and the rows they touch. */
 
@@ -54,8 +55,18 @@ export const openCaseOf = (db: Executor, householdId: string) =>
     .where('status', 'not in', ['dropped', 'eliminated'])
     .executeTakeFirst();
 
-/** Households out of poverty in scope and in no open case, lowest income first, with their yearly income and whether the actor serves them. */
-export const warningHouseholds = (db: Executor, actor: Actor, limit: number) =>
+/** The county's monitoring line for the year, in SQL: the latest year set at or before it, else the default. */
+const monitoringLine = (year: number) =>
+  sql<number>`cast(coalesce((select s.value from settings s where s.county_code = substr(h.region_code, 1, 6)
+    and s.key = 'monitoring_line' and s.year <= ${year} order by s.year desc limit 1),
+    ${SETTING_DEFAULTS.monitoring_line}) as numeric)`;
+
+/**
+ * The households that may be on the year's early warning, all of them (the service decides each one's reasons and
+ * pages the list): out of poverty and in no open case, with an income per head under their county's monitoring line
+ * (unless returned to poverty), or with a visit this year that recorded risks.
+ */
+export const warningHouseholds = (db: Executor, actor: Actor, year: number) =>
   db
     .selectFrom('households as h')
     .innerJoin('regions as g', 'g.code', 'h.region_code')
@@ -65,8 +76,20 @@ export const warningHouseholds = (db: Executor, actor: Actor, limit: number) =>
     .where(householdInScope(actor, 'h'))
     .where('h.status', 'in', ['exited', 'risk_eliminated', 'returned'])
     .where(notInOpenCase)
-    .orderBy('h.per_capita_income')
-    .limit(limit)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('h.status', '!=', 'returned'), eb('h.per_capita_income', '<', monitoringLine(year))]),
+        eb.exists(
+          eb
+            .selectFrom('visits as v')
+            .select('v.id')
+            .whereRef('v.household_id', '=', 'h.id')
+            .where('v.risks_json', 'is not', null)
+            .where('v.visited_on', '>=', `${year}-01-01`)
+            .where('v.visited_on', '<=', `${year}-12-31`),
+        ),
+      ]),
+    )
     .execute();
 
 /** The year's visits that found a risk, in households in scope not registered poor and in no open case. */

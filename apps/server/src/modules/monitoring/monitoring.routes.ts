@@ -31,10 +31,10 @@ export function monitoringRoutes(service: MonitoringService): FastifyPluginAsync
       schema: {
         tags,
         summary: '预警：收入低于当年监测线、或走访发现新发重病、受灾、大额刚性支出的农户',
-        querystring: z.strictObject({ year: z.coerce.number().int().min(2015).max(2100) }),
-        response: { 200: z.object({ items: z.array(Candidate) }), ...problemReplies },
+        querystring: z.strictObject({ year: z.coerce.number().int().min(2015).max(2100), ...pageQuery }),
+        response: { 200: page(Candidate), ...problemReplies },
       },
-      handler: (req) => service.candidates(requireActor(req), req.query.year),
+      handler: (req) => service.candidates(requireActor(req), req.query),
     });
     app.post('/monitoring-cases', {
       config: { permission: 'households:write' },

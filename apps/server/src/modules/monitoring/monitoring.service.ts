@@ -7,7 +7,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { latestStepOn, lateNote, noticeEndsOf, stepDay } from '../../lib/step-dates.ts';
-import { keysetPage } from '../../lib/paging.ts';
+import { decodeCursor, invalidCursor, keysetPage, pageOf } from '../../lib/paging.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { setting } from '../settings/settings.repository.ts';
 import { servedHousehold } from '../households/households.repository.ts';
@@ -26,6 +26,27 @@ const TEXT: Record<MonitoringStatus, string> = {
   eliminated: '县级确定风险已消除',
   dropped: '不纳入监测',
 };
+
+/**
+ * Where an early-warning candidate stands in the list: a visit's findings first (0), then the lowest income, then the
+ * household's id. The list is decided per household from the year's settings and visits, so it is paged in memory
+ * with a keyset cursor over this key (the cursor's value is `rank:income`).
+ */
+type CandidateKey = readonly [number, number];
+const candidateKey = (c: { lastRiskVisitOn: string | null; perCapitaIncome: number }): CandidateKey => [
+  c.lastRiskVisitOn === null ? 1 : 0,
+  c.perCapitaIncome,
+];
+const byCandidateKey = (a: { key: CandidateKey; id: string }, b: { key: CandidateKey; id: string }) =>
+  a.key[0] - b.key[0] || a.key[1] - b.key[1] || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+function candidateCursor(cursor: string | undefined) {
+  const c = decodeCursor(cursor);
+  if (!c) return null;
+  const [rank, income, more] = String(c.v).split(':').map(Number);
+  if (more !== undefined || !Number.isInteger(rank) || !Number.isFinite(income)) throw invalidCursor();
+  return { key: [rank, income] as CandidateKey, id: c.id };
+}
 
 /** Return-to-poverty monitoring: identification to county decision, risk elimination and rollback. */
 export class MonitoringService {
@@ -89,16 +110,17 @@ export class MonitoringService {
    * or rigid spending above the configured share of the household's yearly income. Households already in an
    * open case are left out.
    */
-  async candidates(actor: Actor, year: number) {
-    const rows = await repo.warningHouseholds(this.db, actor, 2000);
-    const visits = await repo.riskVisits(this.db, actor, year);
+  async candidates(actor: Actor, f: { year: number; limit: number; cursor?: string | undefined }) {
+    const after = candidateCursor(f.cursor);
+    const rows = await repo.warningHouseholds(this.db, actor, f.year);
+    const visits = await repo.riskVisits(this.db, actor, f.year);
     // One lookup per county and setting, not per household.
     const counties = new Set(rows.map((r) => r.region_code.slice(0, 6)));
     const lines = new Map<string, { line: number; ratio: number }>();
     for (const county of counties) {
       lines.set(county, {
-        line: Number(await setting(this.db, county, year, 'monitoring_line')),
-        ratio: Number(await setting(this.db, county, year, 'rigid_spending_ratio')),
+        line: Number(await setting(this.db, county, f.year, 'monitoring_line')),
+        ratio: Number(await setting(this.db, county, f.year, 'rigid_spending_ratio')),
       });
     }
     const risks = new Map<string, { on: string; seriousIllness: boolean; disaster: boolean; rigidSpending: number }>();
@@ -147,13 +169,11 @@ export class MonitoringService {
         canIdentify: policy.canIdentify(actor, { served: Number(r.served) === 1 }),
       });
     }
-    // What a visit found is the more urgent: those first, then the lowest incomes.
-    out.sort(
-      (a, b) =>
-        Number(b.lastRiskVisitOn !== null) - Number(a.lastRiskVisitOn !== null) ||
-        a.perCapitaIncome - b.perCapitaIncome,
-    );
-    return { items: out };
+    // What a visit found is the more urgent: those first, then the lowest incomes; the household's id breaks ties.
+    const keyed = out.map((c) => ({ ...c, id: c.householdId, key: candidateKey(c) })).sort(byCandidateKey);
+    const rest = after ? keyed.filter((c) => byCandidateKey(c, after) > 0) : keyed;
+    const page = pageOf(rest.slice(0, f.limit + 1), f.limit, keyed.length, (c) => c.key.join(':'));
+    return { ...page, items: page.items.map(({ id, key, ...c }) => c) };
   }
 
   async identify(actor: Actor, input: z.infer<typeof NewMonitoringCase>) {

@@ -10,7 +10,7 @@ export function regionRoutes(service: RegionService): FastifyPluginAsyncZod {
       config: { permission: 'regions:read' },
       schema: {
         tags: ['regions'],
-        summary: '行政区划（县—乡镇—村）',
+        summary: '行政区划（县—乡镇—村），按代码分页',
         querystring: RegionQuery,
         response: { 200: RegionList, ...problemReplies },
       },
@@ -21,11 +21,11 @@ export function regionRoutes(service: RegionService): FastifyPluginAsyncZod {
       config: { permission: 'public', rateLimit: { max: 120, timeWindow: '1 minute' } },
       schema: {
         tags: ['public'],
-        summary: '群众页面：乡镇和村（社区）',
+        summary: '群众页面：乡镇和村（社区），按代码分页',
         querystring: PublicRegionQuery,
         response: { 200: RegionList, ...problemReplies },
       },
-      handler: (req) => service.publicList(req.query.parentCode),
+      handler: (req) => service.publicList(req.query),
     });
   };
 }

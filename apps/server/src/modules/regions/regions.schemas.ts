@@ -1,6 +1,7 @@
 import { REGION_LEVELS } from '@lianjian/shared';
 import { z } from 'zod';
-import { regionCode } from '../../lib/schemas.ts';
+import { pageQuery } from '../../lib/paging.ts';
+import { page, regionCode } from '../../lib/schemas.ts';
 
 export const Region = z
   .object({
@@ -16,8 +17,9 @@ export const RegionQuery = z.strictObject({
   parentCode: regionCode.optional(),
   level: z.enum(REGION_LEVELS).optional(),
   q: z.string().trim().max(50).optional(),
+  ...pageQuery,
 });
 
-export const PublicRegionQuery = z.strictObject({ parentCode: regionCode.optional() });
+export const PublicRegionQuery = z.strictObject({ parentCode: regionCode.optional(), ...pageQuery });
 
-export const RegionList = z.object({ items: z.array(Region) });
+export const RegionList = page(Region);

@@ -121,10 +121,30 @@ export async function replaceDuties(tx: Executor, unitId: string, duties: readon
 export const insertPartyOrg = (tx: Executor, row: Insertable<PartyOrgTable>) =>
   tx.insertInto('party_orgs').values(row).execute();
 
-/** Formal party organizations under a region (none without one), with their superior's name. */
-export function partyOrgsUnder(db: Executor, regionCode: string | null, q: string | undefined, limit: number) {
-  let b = db
-    .selectFrom('party_orgs as party_orgs')
+/**
+ * Where a formal organization sorts: by its region, the county before its townships and a township before its villages
+ * (the code padded to a village's 12 digits), then by name.
+ */
+const partyOrgOrder = sql<string>`(substr(party_orgs.region_code || '000000000000', 1, 12) || party_orgs.name)`;
+
+/**
+ * A page of the formal party organizations under a region (none without one), with their superior's name, in region
+ * then name order after the cursor, and the total under the same filters.
+ */
+export async function partyOrgsUnder(
+  db: Executor,
+  regionCode: string | null,
+  q: string | undefined,
+  limit: number,
+  cursor: Cursor | null,
+) {
+  const filtered = () => {
+    let b = db.selectFrom('party_orgs as party_orgs');
+    b = regionCode === null ? b.where(sql<boolean>`1 = 0`) : b.where(underRegion('party_orgs.region_code', regionCode));
+    if (q) b = b.where(contains('party_orgs.name', q));
+    return b;
+  };
+  let rows = filtered()
     .leftJoin('party_orgs as sup', 'sup.id', 'party_orgs.parent_id')
     .select([
       'party_orgs.id',
@@ -133,8 +153,18 @@ export function partyOrgsUnder(db: Executor, regionCode: string | null, q: strin
       'party_orgs.region_code',
       'party_orgs.parent_id',
       'sup.name as parent_name',
+      partyOrgOrder.as('sort_key'),
     ]);
-  b = regionCode === null ? b.where(sql<boolean>`1 = 0`) : b.where(underRegion('party_orgs.region_code', regionCode));
-  if (q) b = b.where(contains('party_orgs.name', q));
-  return b.orderBy('party_orgs.region_code').orderBy('party_orgs.name').limit(limit).execute();
+  if (cursor) rows = rows.where(afterCursor(partyOrgOrder, 'party_orgs.id', cursor, 'asc'));
+  const [list, total] = await Promise.all([
+    rows
+      .orderBy('sort_key')
+      .orderBy('party_orgs.id')
+      .limit(limit + 1)
+      .execute(),
+    filtered()
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { rows: list, total: Number(total.n) };
 }

@@ -2,7 +2,15 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { noContent, page, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
-import { CreatePartyOrg, CreateUnit, PartyOrg, Unit, UnitDuties, UnitListQuery } from './units.schemas.ts';
+import {
+  CreatePartyOrg,
+  CreateUnit,
+  PartyOrg,
+  PartyOrgListQuery,
+  Unit,
+  UnitDuties,
+  UnitListQuery,
+} from './units.schemas.ts';
 import type { UnitService } from './units.service.ts';
 
 const tags = ['units'];
@@ -48,11 +56,8 @@ export function unitRoutes(service: UnitService): FastifyPluginAsyncZod {
       schema: {
         tags,
         summary: '正式党组织（所在党组织、批准成立的党组织）',
-        querystring: z.strictObject({
-          q: z.string().trim().max(50).optional(),
-          limit: z.coerce.number().int().min(1).max(100).default(50),
-        }),
-        response: { 200: z.object({ items: z.array(PartyOrg) }), ...problemReplies },
+        querystring: PartyOrgListQuery,
+        response: { 200: page(PartyOrg), ...problemReplies },
       },
       handler: (req) => service.partyOrgs(requireActor(req), req.query),
     });

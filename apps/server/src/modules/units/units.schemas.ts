@@ -51,6 +51,8 @@ export const PartyOrg = z
   })
   .meta({ id: 'PartyOrg' });
 
+export const PartyOrgListQuery = z.strictObject({ q: z.string().trim().max(50).optional(), ...pageQuery });
+
 export const CreatePartyOrg = z
   .strictObject({
     name: text(100),

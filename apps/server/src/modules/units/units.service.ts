@@ -12,7 +12,7 @@ import { assertRegionsWithin } from '../../lib/scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as policy from './units.policy.ts';
 import * as repo from './units.repository.ts';
-import type { CreatePartyOrg, CreateUnit, UnitDuties, UnitListQuery } from './units.schemas.ts';
+import type { CreatePartyOrg, CreateUnit, PartyOrgListQuery, UnitDuties, UnitListQuery } from './units.schemas.ts';
 
 /** Units and formal party organizations are the county's and townships' registers, kept by region accounts. */
 const requireRegionAccount = (actor: Actor) => {
@@ -122,10 +122,13 @@ export class UnitService {
   }
 
   /** Formal party organizations of the caller's region (home organizations, approving organizations). */
-  async partyOrgs(actor: Actor, q: { q?: string; limit: number }) {
-    const rows = await repo.partyOrgsUnder(this.db, actor.regionCode, q.q, q.limit);
+  /** Formal party organizations under the caller's region, by region then name, in keyset pages with their total. */
+  async partyOrgs(actor: Actor, q: z.infer<typeof PartyOrgListQuery>) {
+    const { rows, total } = await repo.partyOrgsUnder(this.db, actor.regionCode, q.q, q.limit, decodeCursor(q.cursor));
+    const page = pageOf(rows, q.limit, total, (r) => r.sort_key);
     return {
-      items: rows.map((r) => ({
+      ...page,
+      items: page.items.map((r) => ({
         id: r.id,
         name: r.name,
         kind: r.kind,

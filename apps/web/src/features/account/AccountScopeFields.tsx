@@ -4,6 +4,7 @@ import { Form, Select } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
+import { allRegions } from '../../components/regions';
 import { useMe } from '../../components/me';
 
 type ScopeOrg = Schemas['AccountScopeOptions']['orgs'][number];
@@ -53,7 +54,7 @@ export function AccountScopeFields({ onReach }: { onReach?: (reach: AccountReach
   const townships = useQuery({
     queryKey: ['regions', 'township'],
     enabled: scope?.kind === 'region',
-    queryFn: () => unwrap(api.GET('/api/v1/regions', { params: { query: { level: 'township' } } })),
+    queryFn: () => allRegions({ level: 'township' }),
   });
   const options = useQuery({
     queryKey: ['users', 'scope-options', orgQuery],

@@ -24,6 +24,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type Schemas, allPages, api, unwrap } from '../../api/client';
+import { allRegions } from '../../components/regions';
 import { useMe } from '../../components/me';
 import { QueryState } from '../../components/QueryState';
 import { useServerAction } from '../../components/useServerAction';
@@ -253,7 +254,7 @@ export function LedgerPanel() {
   const townships = useQuery({
     queryKey: ['regions', 'townships'],
     enabled: county,
-    queryFn: () => unwrap(api.GET('/api/v1/regions', { params: { query: { level: 'township' } } })),
+    queryFn: () => allRegions({ level: 'township' }),
   });
   const scopeCode = tier === 'county' ? me.scope.regionCode : township;
   const versions = useQuery({

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { QueryState } from '../../components/QueryState';
 import { useServerAction } from '../../components/useServerAction';
+import { schemesOfYear } from './schemes';
 
 type Indicator = Schemas['Indicator'];
 
@@ -22,7 +23,7 @@ export function SchemePanel() {
   const { busy, run } = useServerAction();
   const q = useQuery({
     queryKey: ['assessment-schemes', year],
-    queryFn: () => unwrap(api.GET('/api/v1/assessment-schemes', { params: { query: { year } } })),
+    queryFn: () => schemesOfYear(year),
   });
   const current = q.data?.items.find((s) => s.tier === tier);
   useEffect(() => {

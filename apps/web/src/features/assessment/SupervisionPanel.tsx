@@ -25,6 +25,7 @@ import { QueryState } from '../../components/QueryState';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
 import { StepDateFields, stepDateBody } from '../../components/StepDateFields';
+import { schemesOfYear } from './schemes';
 
 const KINDS = ['discipline', 'organizational', 'sector'] as const;
 
@@ -56,7 +57,7 @@ export function SupervisionPanel() {
   const schemes = useQuery({
     queryKey: ['assessment-schemes', year],
     enabled: open,
-    queryFn: () => unwrap(api.GET('/api/v1/assessment-schemes', { params: { query: { year } } })),
+    queryFn: () => schemesOfYear(year),
   });
   const indicators = [
     ...new Map((schemes.data?.items ?? []).flatMap((sc) => sc.indicators).map((i) => [i.key, i])).values(),
@@ -68,7 +69,7 @@ export function SupervisionPanel() {
   const yearSchemes = useQueries({
     queries: recordYears.map((y) => ({
       queryKey: ['assessment-schemes', y],
-      queryFn: () => unwrap(api.GET('/api/v1/assessment-schemes', { params: { query: { year: y } } })),
+      queryFn: () => schemesOfYear(y),
     })),
   });
   const indicatorName = new Map(

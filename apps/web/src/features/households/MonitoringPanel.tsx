@@ -168,9 +168,18 @@ export function MonitoringPanel() {
         }),
       ),
   });
+  // The early warnings of the year, paged by the server (a new year starts again from the first page).
+  const warningPages = useCursorPages(String(year));
   const candidates = useQuery({
-    queryKey: ['households', 'monitoring-candidates', year],
-    queryFn: () => unwrap(api.GET('/api/v1/monitoring-candidates', { params: { query: { year } } })),
+    queryKey: ['households', 'monitoring-candidates', year, warningPages.cursor],
+    queryFn: () =>
+      unwrap(
+        api.GET('/api/v1/monitoring-candidates', {
+          params: {
+            query: { year, limit: 10, ...(warningPages.cursor ? { cursor: warningPages.cursor } : {}) },
+          },
+        }),
+      ),
   });
   return (
     <Flex vertical gap={16}>
@@ -273,7 +282,7 @@ export function MonitoringPanel() {
             rowKey="householdId"
             size="small"
             dataSource={candidates.data?.items}
-            pagination={{ pageSize: 10, showSizeChanger: false, showTotal: (total) => t('common.total', { total }) }}
+            pagination={false}
             locale={{ emptyText: <Empty description={t('households.monitoring.noCandidates')} /> }}
             columns={[
               {
@@ -314,6 +323,12 @@ export function MonitoringPanel() {
                   ),
               },
             ]}
+          />
+          <CursorPager
+            pages={warningPages}
+            total={candidates.data?.total ?? 0}
+            nextCursor={candidates.data?.nextCursor}
+            testId="warning-total"
           />
         </QueryState>
       </Card>

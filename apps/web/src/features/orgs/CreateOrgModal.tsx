@@ -5,6 +5,7 @@ import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { type Schemas, api, unwrap } from '../../api/client';
+import { allRegions } from '../../components/regions';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
 
@@ -18,7 +19,7 @@ export function CreateOrgModal(props: { parent: Schemas['OrgDetail']; open: bool
   const level: string = Form.useWatch('level', form) ?? levels[levels.length - 1];
   const regions = useQuery({
     queryKey: ['regions', 'all'],
-    queryFn: () => unwrap(api.GET('/api/v1/regions')),
+    queryFn: () => allRegions(),
     enabled: props.open,
   });
   const submit = async () => {
