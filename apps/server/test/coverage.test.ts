@@ -29,7 +29,7 @@ describe("DOMAIN §5: coverage rules, gaps and helpers' load", () => {
     const other = await registerHousehold(qiao, { primaryCause: 'lack_of_skills' });
     await helper(ill, ctx.county.members.qiaoOther, 'cadre', true);
     await helper(other, ctx.county.members.qiaoOther, 'cadre', true);
-    const gaps = (await qiao.get('/coverage-gaps')).json().items as {
+    const gaps = (await qiao.get('/coverage-gaps')).json().conditions as {
       condition: string;
       total: number;
       households: { id: string }[];
@@ -42,8 +42,12 @@ describe("DOMAIN §5: coverage rules, gaps and helpers' load", () => {
     ]);
     expect(gaps[1]?.households.map((h) => h.id)).toEqual([ill]);
     expect((await qiao.get('/households?gap=coverage')).json().total).toBe(1);
+    // Each condition's households page in the register, as many as the gaps view counts.
+    const ofRule = (await qiao.get('/households?gap=cause_illness&limit=1')).json();
+    expect([ofRule.total, ofRule.items.map((h: { id: string }) => h.id)]).toEqual([1, [ill]]);
+    expect((await qiao.get('/households?gap=cause_schooling')).json().total).toBe(0);
     await helper(ill, ctx.county.members.qiaoSecretary, 'doctor');
-    expect((await qiao.get('/coverage-gaps')).json().items[1].total).toBe(0);
+    expect((await qiao.get('/coverage-gaps')).json().conditions[1].total).toBe(0);
     expect((await qiao.get('/households?gap=coverage')).json().total).toBe(0);
   });
 
@@ -72,7 +76,7 @@ describe("DOMAIN §5: coverage rules, gaps and helpers' load", () => {
         register: register.items.map((h: { id: string }) => h.id).includes(ill),
         registerTotal: register.total,
         view: view.households,
-        illness: view.items
+        illness: view.conditions
           .find((g: { condition: string }) => g.condition === 'cause_illness')
           .households.map((h: { id: string }) => h.id)
           .includes(ill),
@@ -95,7 +99,7 @@ describe("DOMAIN §5: coverage rules, gaps and helpers' load", () => {
       cockpit: 0,
     });
     // Before the household had a primary helper it was a gap for that too; before its registration, not at all.
-    expect((await qiao.get('/coverage-gaps?asOf=2019-03-01')).json().items[0]).toMatchObject({
+    expect((await qiao.get('/coverage-gaps?asOf=2019-03-01')).json().conditions[0]).toMatchObject({
       condition: 'primary_helper',
       total: 1,
     });
@@ -157,12 +161,13 @@ describe("DOMAIN §5: coverage rules, gaps and helpers' load", () => {
     expect(visit.statusCode).toBe(201);
     const gap = (await qiao.get('/coverage-gaps'))
       .json()
-      .items.find((g: { condition: string }) => g.condition === 'open_dispute');
+      .conditions.find((g: { condition: string }) => g.condition === 'open_dispute');
     expect(gap.total).toBe(1);
     await helper(id, ctx.county.members.countyOfficer, 'police');
     expect(
-      (await qiao.get('/coverage-gaps')).json().items.find((g: { condition: string }) => g.condition === 'open_dispute')
-        .total,
+      (await qiao.get('/coverage-gaps'))
+        .json()
+        .conditions.find((g: { condition: string }) => g.condition === 'open_dispute').total,
     ).toBe(0);
   });
 
@@ -194,7 +199,7 @@ describe("DOMAIN §5: coverage rules, gaps and helpers' load", () => {
       ],
     });
     await registerHousehold(qiao);
-    const gaps = (await qiao.get('/coverage-gaps')).json().items;
+    const gaps = (await qiao.get('/coverage-gaps')).json().conditions;
     // The inactive illness rule is not checked; the household with nobody able to work needs a cadre.
     expect(gaps.map((g: { condition: string }) => g.condition)).toEqual(['primary_helper', 'no_labour']);
     expect(gaps[1].households.map((h: { id: string }) => h.id)).toEqual([noLabour]);
@@ -211,10 +216,10 @@ describe("DOMAIN §5: coverage rules, gaps and helpers' load", () => {
     const id = await registerHousehold(qiao);
     await helper(id, ctx.county.members.qiaoOther, 'cadre', true);
     const cheng = await ctx.user('chengjiao');
-    const theirs = (await cheng.get('/coverage-gaps')).json().items;
+    const theirs = (await cheng.get('/coverage-gaps')).json().conditions;
     expect(theirs.every((g: { total: number }) => g.total === 0)).toBe(true);
     expect((await cheng.get('/helper-workload')).json().items).toEqual([]);
-    expect((await (await ctx.user('admin')).get('/coverage-gaps')).json().items[1].total).toBe(1);
+    expect((await (await ctx.user('admin')).get('/coverage-gaps')).json().conditions[1].total).toBe(1);
   });
 
   it("a helper's load counts households, primary and stacked, and visits in the last 90 days", async () => {
@@ -228,6 +233,10 @@ describe("DOMAIN §5: coverage rules, gaps and helpers' load", () => {
     await qiao.post(`/households/${a}/visits`, { visitedOn: today, helperIds: [ctx.county.members.qiaoOther] });
     await qiao.post(`/households/${b}/visits`, { visitedOn: '2020-05-01', helperIds: [ctx.county.members.qiaoOther] });
     const load = (await qiao.get('/helper-workload')).json().items;
+    // Paged like every list: one helper a page, the busiest first, each once, with the total.
+    const first = (await qiao.get('/helper-workload?limit=1')).json();
+    const second = (await qiao.get(`/helper-workload?limit=1&cursor=${first.nextCursor}`)).json();
+    expect([first.total, [...first.items, ...second.items], second.nextCursor]).toEqual([2, load, null]);
     expect(load[0]).toMatchObject({
       memberId: ctx.county.members.qiaoOther,
       households: 2,

@@ -9361,8 +9361,8 @@ export interface paths {
                     cause?: "illness" | "disability" | "schooling" | "disaster" | "lack_of_land" | "lack_of_water" | "lack_of_skills" | "lack_of_labour" | "lack_of_capital" | "poor_transport" | "low_motivation" | "other";
                     /** @description Households helped by this member */
                     helperId?: string;
-                    /** @description As of asOf (default today), households helped then: without a primary helper; or with any coverage gap (no primary helper, or breaking one of the county's coverage rules) */
-                    gap?: "no_primary_helper" | "coverage";
+                    /** @description As of asOf (default today), households helped then: without a primary helper; with any coverage gap (no primary helper, or breaking one of the county's coverage rules); or breaking the county's rule for one condition (none when that rule is off) */
+                    gap?: "no_primary_helper" | "coverage" | "cause_illness" | "cause_disability" | "cause_schooling" | "open_dispute" | "dangerous_house" | "no_labour" | "monitored";
                     /** @description Households in an open monitoring case of this category */
                     monitoringCategory?: "unstable_exited" | "marginal" | "sudden_hardship";
                     /** @description Head of household: name or pinyin initials */
@@ -11059,7 +11059,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 帮扶缺口：某日缺主帮扶责任人或违反覆盖规则的农户（按当日在帮的帮扶关系计算） */
+        /**
+         * 帮扶缺口：某日缺主帮扶责任人或违反覆盖规则的农户（按当日在帮的帮扶关系计算）
+         * @description A summary per condition: its count and the first households by name; all of them page in the register (`/households?gap=`).
+         */
         get: {
             parameters: {
                 query?: {
@@ -11083,7 +11086,7 @@ export interface paths {
                             asOf: string;
                             /** @description Households with any gap (each counted once) */
                             households: number;
-                            items: components["schemas"]["CoverageGap"][];
+                            conditions: components["schemas"]["CoverageGap"][];
                         };
                     };
                 };
@@ -11154,6 +11157,8 @@ export interface paths {
             parameters: {
                 query?: {
                     regionCode?: string;
+                    limit?: number;
+                    cursor?: string;
                 };
                 header?: never;
                 path?: never;
@@ -11168,8 +11173,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            since: string;
                             items: components["schemas"]["HelperWorkload"][];
+                            nextCursor: string | null;
+                            total: number;
+                            since: string;
                         };
                     };
                 };
@@ -12872,10 +12879,10 @@ export interface components {
              */
             helperId?: string;
             /**
-             * @description As of asOf (default today), households helped then: without a primary helper; or with any coverage gap (no primary helper, or breaking one of the county's coverage rules)
+             * @description As of asOf (default today), households helped then: without a primary helper; with any coverage gap (no primary helper, or breaking one of the county's coverage rules); or breaking the county's rule for one condition (none when that rule is off)
              * @enum {string}
              */
-            gap?: "no_primary_helper" | "coverage";
+            gap?: "no_primary_helper" | "coverage" | "cause_illness" | "cause_disability" | "cause_schooling" | "open_dispute" | "dangerous_house" | "no_labour" | "monitored";
             /**
              * @description Households in an open monitoring case of this category
              * @enum {string}
@@ -15260,10 +15267,10 @@ export interface components {
              */
             helperId?: string;
             /**
-             * @description As of asOf (default today), households helped then: without a primary helper; or with any coverage gap (no primary helper, or breaking one of the county's coverage rules)
+             * @description As of asOf (default today), households helped then: without a primary helper; with any coverage gap (no primary helper, or breaking one of the county's coverage rules); or breaking the county's rule for one condition (none when that rule is off)
              * @enum {string}
              */
-            gap?: "no_primary_helper" | "coverage";
+            gap?: "no_primary_helper" | "coverage" | "cause_illness" | "cause_disability" | "cause_schooling" | "open_dispute" | "dangerous_house" | "no_labour" | "monitored";
             /**
              * @description Households in an open monitoring case of this category
              * @enum {string}

@@ -618,7 +618,7 @@ export const enUS: Messages = {
       },
       needs: 'Needs: {{roles}}',
       none: 'No gaps.',
-      more: '{{n}} more not listed',
+      more: '{{n}} more: see them all in the register',
     },
     workload: {
       households: 'Households',

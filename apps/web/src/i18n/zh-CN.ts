@@ -594,7 +594,7 @@ export const zhCN = {
       },
       needs: '须有：{{roles}}',
       none: '没有缺口。',
-      more: '另有 {{n}} 户未列出',
+      more: '另有 {{n}} 户，在花名册中查看全部',
     },
     workload: {
       households: '帮扶户数',

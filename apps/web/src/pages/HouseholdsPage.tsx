@@ -1,5 +1,5 @@
 import { UploadOutlined } from '@ant-design/icons';
-import { POVERTY_CAUSES } from '@lianjian/shared';
+import { COVERAGE_CONDITIONS, POVERTY_CAUSES } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Empty, Flex, Input, Select, Table, Tabs, Tag, Typography } from 'antd';
 import { useState } from 'react';
@@ -17,7 +17,7 @@ import { MonitoringPanel } from '../features/households/MonitoringPanel';
 import { SettingsPanel } from '../features/households/SettingsPanel';
 
 type Status = Schemas['Household']['status'];
-type Gap = 'no_primary_helper' | 'coverage';
+type Gap = 'no_primary_helper' | 'coverage' | (typeof COVERAGE_CONDITIONS)[number];
 type Category = 'unstable_exited' | 'marginal' | 'sudden_hardship';
 
 export const statusColor = (s: Status) =>
@@ -125,6 +125,8 @@ function RegisterPanel() {
             options={[
               { value: 'no_primary_helper', label: t('households.gapOnly') },
               { value: 'coverage', label: t('households.gapCoverage') },
+              // One rule's gap, as the coverage-gaps tab links to it.
+              ...COVERAGE_CONDITIONS.map((c) => ({ value: c, label: t(`households.gaps.conditions.${c}`) })),
             ]}
           />
           {asOf && (

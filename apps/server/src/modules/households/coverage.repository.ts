@@ -2,6 +2,7 @@ import { type CoverageCondition, DEFAULT_COVERAGE_RULES, type HelperRole } from 
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
+import { type Cursor, afterCursor } from '../../lib/paging.ts';
 import { newId } from '../../lib/ids.ts';
 import { householdInScope, underRegion } from '../../lib/scope.ts';
 import { householdStatusOn } from './households.repository.ts';
@@ -161,7 +162,15 @@ export const assistedHouseholds = (
  * Each helper in force `today` of the actor's households (under `regionCode` when given): how many households, how
  * many as primary, how many still assisted, visits since `since` and the last visit; the busiest first.
  */
-export function helperLoads(db: Executor, actor: Actor, today: string, since: string, regionCode?: string) {
+export async function helperLoads(
+  db: Executor,
+  actor: Actor,
+  today: string,
+  since: string,
+  regionCode: string | undefined,
+  limit: number,
+  cursor: Cursor | null,
+) {
   let q = db
     .selectFrom('helpers as hp')
     .innerJoin('households as h', 'h.id', 'hp.household_id')
@@ -170,7 +179,7 @@ export function helperLoads(db: Executor, actor: Actor, today: string, since: st
     .where(householdInScope(actor, 'h'))
     .where(activeHelper(today));
   if (regionCode) q = q.where(underRegion('h.region_code', regionCode));
-  return q
+  const loads = q
     .select(['p.id', 'p.name', 'u.name as unit_name'])
     .select([
       sql<number>`count(*)`.as('households'),
@@ -185,9 +194,17 @@ export function helperLoads(db: Executor, actor: Actor, today: string, since: st
         'last_visit',
       ),
     ])
-    .groupBy(['p.id', 'p.name', 'u.name'])
-    .orderBy(sql`count(*)`, 'desc')
-    .orderBy('p.name')
-    .limit(500)
-    .execute();
+    .groupBy(['p.id', 'p.name', 'u.name']);
+  // The busiest first, then by id: one keyset over the grouped rows.
+  const b = db.selectFrom(loads.as('w'));
+  const [rows, total] = await Promise.all([
+    (cursor ? b.where(afterCursor('w.households', 'w.id', cursor, 'desc')) : b)
+      .selectAll('w')
+      .orderBy('w.households', 'desc')
+      .orderBy('w.id')
+      .limit(limit + 1)
+      .execute(),
+    b.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { rows, total: Number(total.n) };
 }

@@ -2,6 +2,7 @@ import { type CoverageCondition, type HelperRole, todayInShanghai } from '@lianj
 import type { RawBuilder, SqlBool } from 'kysely';
 import type { Db, Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
+import { decodeCursor, pageOf } from '../../lib/paging.ts';
 import { nowIso } from '../../lib/ids.ts';
 import { forbidden } from '../../lib/problem.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -33,8 +34,14 @@ export async function countyOf(db: Executor, actor: Actor): Promise<string> {
 
 /** The county's rules a register filter needs: those of the actor's county for the coverage gap, none otherwise. */
 export async function rulesForGap(db: Executor, actor: Actor, gap: string | undefined): Promise<CoverageRule[]> {
-  return gap === 'coverage' ? coverageRules(db, await countyOf(db, actor)) : [];
+  return gap && gap !== 'no_primary_helper' ? coverageRules(db, await countyOf(db, actor)) : [];
 }
+
+/**
+ * How many households of each gap the gaps view shows by name: the rest page in the register, filtered by the gap
+ * (`/households?gap=`), which the view links to.
+ */
+const GAP_SAMPLE = 12;
 
 /** Coverage rules per county (DOMAIN §5), the gaps they show and each helper's load. */
 export class CoverageService {
@@ -84,7 +91,7 @@ export class CoverageService {
     for (const c of checks) {
       const [total, rows] = await Promise.all([
         countAssisted(this.db, actor, day, c.predicate, regionCode),
-        assistedHouseholds(this.db, actor, day, c.predicate, regionCode, 100),
+        assistedHouseholds(this.db, actor, day, c.predicate, regionCode, GAP_SAMPLE),
       ]);
       out.push({
         condition: c.condition,
@@ -105,17 +112,27 @@ export class CoverageService {
       coverageGap(await this.rules(this.db, county), day),
       regionCode,
     );
-    return { asOf: day, households: any, items: out };
+    return { asOf: day, households: any, conditions: out };
   }
 
   /** Each helper's load within the caller's households: how many, how many as primary, visits lately. */
-  async workload(actor: Actor, regionCode?: string) {
+  async workload(actor: Actor, q: { regionCode?: string | undefined; limit: number; cursor?: string | undefined }) {
     const today = todayInShanghai();
     const since = new Date(Date.parse(`${today}T00:00:00Z`) - 90 * 86_400_000).toISOString().slice(0, 10);
-    const rows = await helperLoads(this.db, actor, today, since, regionCode);
+    const { rows, total } = await helperLoads(
+      this.db,
+      actor,
+      today,
+      since,
+      q.regionCode,
+      q.limit,
+      decodeCursor(q.cursor),
+    );
+    const page = pageOf(rows, q.limit, total, (r) => Number(r.households));
     return {
       since,
-      items: rows.map((r) => ({
+      ...page,
+      items: page.items.map((r) => ({
         memberId: r.id,
         name: r.name,
         unitName: r.unit_name,

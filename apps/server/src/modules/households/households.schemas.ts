@@ -1,4 +1,4 @@
-import { HEALTH, HELPER_ROLES, LABOUR, POVERTY_CAUSES } from '@lianjian/shared';
+import { COVERAGE_CONDITIONS, HEALTH, HELPER_ROLES, LABOUR, POVERTY_CAUSES } from '@lianjian/shared';
 import { z } from 'zod';
 import { idNumberProblem, phoneProblem } from '../../lib/identity.ts';
 import { pageQuery } from '../../lib/paging.ts';
@@ -135,10 +135,10 @@ export const HouseholdListQuery = z.strictObject({
   cause: z.enum(POVERTY_CAUSES).optional(),
   helperId: id.optional().describe('Households helped by this member'),
   gap: z
-    .enum(['no_primary_helper', 'coverage'])
+    .enum(['no_primary_helper', 'coverage', ...COVERAGE_CONDITIONS])
     .optional()
     .describe(
-      "As of asOf (default today), households helped then: without a primary helper; or with any coverage gap (no primary helper, or breaking one of the county's coverage rules)",
+      "As of asOf (default today), households helped then: without a primary helper; with any coverage gap (no primary helper, or breaking one of the county's coverage rules); or breaking the county's rule for one condition (none when that rule is off)",
     ),
   monitoringCategory: z
     .enum(['unstable_exited', 'marginal', 'sudden_hardship'])

@@ -4,7 +4,14 @@ import type { Actor } from '../../lib/actor.ts';
 import { contains, startsWith } from '../../lib/like.ts';
 import { type Cursor, afterCursor } from '../../lib/paging.ts';
 import { householdInScope, householdServed, underRegion } from '../../lib/scope.ts';
-import { type CoverageRule, activeHelper, assistedOn, coverageGap, noPrimaryHelperOn } from './coverage.repository.ts';
+import {
+  type CoverageRule,
+  activeHelper,
+  assistedOn,
+  breaksRule,
+  coverageGap,
+  noPrimaryHelperOn,
+} from './coverage.repository.ts';
 import { householdStatusOn } from './households.repository.ts';
 import type { SealedRegisterFilter } from './households.schemas.ts';
 
@@ -46,6 +53,11 @@ export function filteredHouseholds(
   const gapDay = q.asOf ?? today;
   if (q.gap === 'no_primary_helper') b = b.where(assistedOn(gapDay)).where(noPrimaryHelperOn(gapDay));
   if (q.gap === 'coverage') b = b.where(coverageGap(rules, gapDay));
+  else if (q.gap && q.gap !== 'no_primary_helper') {
+    // One rule's gap, as the gaps view counts it: a rule that is off or names no role has none.
+    const rule = rules.find((r) => r.condition === q.gap && r.active && r.roles.length);
+    b = rule ? b.where(assistedOn(gapDay)).where(breaksRule(rule, gapDay)) : b.where(sql<SqlBool>`1 = 0`);
+  }
   if (q.monitoringCategory) {
     b = b.where(
       sql<SqlBool>`exists (select 1 from monitoring_cases mc where mc.household_id = h.id and mc.category = ${q.monitoringCategory} and mc.status not in ('dropped', 'eliminated'))`,

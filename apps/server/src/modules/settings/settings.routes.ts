@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { isoDate, problemReplies } from '../../lib/schemas.ts';
+import { pageQuery } from '../../lib/paging.ts';
+import { isoDate, page, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import type { CoverageService } from '../households/coverage.service.ts';
 import { Gap, RegionFilter, Rule, Rules, Settings, SettingsUpdate, Workload, year } from './settings.schemas.ts';
@@ -56,12 +57,14 @@ export function settingsRoutes(settings: SettingsService, coverage: CoverageServ
       schema: {
         tags: ['households'],
         summary: '帮扶缺口：某日缺主帮扶责任人或违反覆盖规则的农户（按当日在帮的帮扶关系计算）',
+        description:
+          'A summary per condition: its count and the first households by name; all of them page in the register (`/households?gap=`).',
         querystring: RegionFilter.extend({ asOf: isoDate.optional().describe('The day (default today)') }),
         response: {
           200: z.object({
             asOf: z.string(),
             households: z.number().int().describe('Households with any gap (each counted once)'),
-            items: z.array(Gap),
+            conditions: z.array(Gap),
           }),
           ...problemReplies,
         },
@@ -73,10 +76,10 @@ export function settingsRoutes(settings: SettingsService, coverage: CoverageServ
       schema: {
         tags: ['households'],
         summary: '帮扶责任人工作量',
-        querystring: RegionFilter,
-        response: { 200: z.object({ since: z.string(), items: z.array(Workload) }), ...problemReplies },
+        querystring: RegionFilter.extend(pageQuery),
+        response: { 200: page(Workload).extend({ since: z.string() }), ...problemReplies },
       },
-      handler: (req) => coverage.workload(requireActor(req), req.query.regionCode),
+      handler: (req) => coverage.workload(requireActor(req), req.query),
     });
   };
 }

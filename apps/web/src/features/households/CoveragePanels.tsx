@@ -3,6 +3,7 @@ import { Card, Empty, Flex, List, Table, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type Schemas, api, unwrap } from '../../api/client';
+import { CursorPager, useCursorPages } from '../../components/CursorPager';
 import { QueryState } from '../../components/QueryState';
 
 /** For each coverage rule, the households that break it, with a link to each. */
@@ -12,7 +13,7 @@ export function GapsPanel() {
   return (
     <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
       <Flex vertical gap={16}>
-        {q.data?.items.map((g) => (
+        {q.data?.conditions.map((g) => (
           <Card
             key={g.condition}
             size="small"
@@ -46,9 +47,12 @@ export function GapsPanel() {
                   )}
                 />
                 {g.total > g.households.length && (
-                  <Typography.Text type="secondary">
+                  // The view names the first few; the register pages through all of them, filtered by this gap.
+                  <Link
+                    to={`/households?gap=${g.condition === 'primary_helper' ? 'no_primary_helper' : g.condition}${q.data?.asOf ? `&asOf=${q.data.asOf}` : ''}`}
+                  >
                     {t('households.gaps.more', { n: g.total - g.households.length })}
-                  </Typography.Text>
+                  </Link>
                 )}
               </>
             )}
@@ -62,9 +66,10 @@ export function GapsPanel() {
 /** Each helper's load: households (primary and stacked), still-poor ones, visits lately. */
 export function WorkloadPanel() {
   const { t } = useTranslation();
+  const pages = useCursorPages();
   const q = useQuery({
-    queryKey: ['households', 'workload'],
-    queryFn: () => unwrap(api.GET('/api/v1/helper-workload')),
+    queryKey: ['households', 'workload', pages.cursor],
+    queryFn: () => unwrap(api.GET('/api/v1/helper-workload', { params: { query: { cursor: pages.cursor } } })),
   });
   return (
     <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
@@ -72,7 +77,7 @@ export function WorkloadPanel() {
         rowKey="memberId"
         size="small"
         dataSource={q.data?.items}
-        pagination={{ pageSize: 20, showSizeChanger: false, showTotal: (total) => t('common.total', { total }) }}
+        pagination={false}
         locale={{ emptyText: <Empty description={t('households.workload.empty')} /> }}
         columns={[
           {
@@ -85,8 +90,6 @@ export function WorkloadPanel() {
             title: t('households.workload.households'),
             dataIndex: 'households',
             align: 'right',
-            sorter: (a, b) => a.households - b.households,
-            defaultSortOrder: 'descend',
           },
           { title: t('households.workload.primaries'), dataIndex: 'primaries', align: 'right' },
           { title: t('households.workload.stacked'), dataIndex: 'stacked', align: 'right' },
@@ -95,11 +98,11 @@ export function WorkloadPanel() {
             title: t('households.workload.visits'),
             dataIndex: 'visits90d',
             align: 'right',
-            sorter: (a, b) => a.visits90d - b.visits90d,
           },
           { title: t('households.workload.lastVisit'), dataIndex: 'lastVisitOn', render: (v) => v ?? '—' },
         ]}
       />
+      <CursorPager pages={pages} total={q.data?.total ?? 0} nextCursor={q.data?.nextCursor} />
     </QueryState>
   );
 }
