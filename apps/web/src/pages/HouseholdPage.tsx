@@ -26,6 +26,7 @@ import { Link, useParams } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
 import { useMe } from '../components/me';
 import { QueryState } from '../components/QueryState';
+import { RemoteSelect } from '../components/RemoteSelect';
 import { useServerAction } from '../components/useServerAction';
 import { ApplyExitButton, ExitActions } from '../features/households/ExitActions';
 import { AcknowledgeButton, MeasureModal } from '../features/households/MeasureModal';
@@ -41,14 +42,7 @@ const ROLES = ['party_member', 'police', 'doctor', 'teacher', 'cadre', 'mediator
 function AddHelperModal({ household, open, onClose }: { household: Detail; open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
-  const [term, setTerm] = useState('');
   const { busy, run } = useServerAction();
-  const members = useQuery({
-    queryKey: ['members', 'search', term],
-    queryFn: () =>
-      unwrap(api.GET('/api/v1/members', { params: { query: { q: term, limit: 20, partyStatus: 'full' } } })),
-    enabled: open && term.length > 0,
-  });
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;
@@ -88,10 +82,16 @@ function AddHelperModal({ household, open, onClose }: { household: Detail; open:
         initialValues={{ role: 'party_member', startOn: dayjs(), primary: !household.hasPrimaryHelper }}
       >
         <Form.Item name="memberId" label={t('link.member')} rules={[{ required: true, message: t('common.required') }]}>
-          <Select
-            showSearch={{ filterOption: false, onSearch: (v: string) => setTerm(v.trim()) }}
+          <RemoteSelect
+            queryKey={(q) => ['members', 'search', q, 'full']}
+            enabled={open}
+            search={async (q) =>
+              (
+                await unwrap(api.GET('/api/v1/members', { params: { query: { q, limit: 20, partyStatus: 'full' } } }))
+              ).items.map((m) => ({ value: m.id, label: `${m.name} · ${m.unitName}` }))
+            }
             placeholder={t('link.memberPlaceholder')}
-            options={members.data?.items.map((m) => ({ value: m.id, label: `${m.name} · ${m.unitName}` }))}
+            data-testid="helper-select"
           />
         </Form.Item>
         <Form.Item name="role" label={t('households.role')}>

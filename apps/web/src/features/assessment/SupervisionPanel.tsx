@@ -22,6 +22,7 @@ import { type Schemas, api, today, unwrap } from '../../api/client';
 import { CursorPager, useCursorPages } from '../../components/CursorPager';
 import { useMe } from '../../components/me';
 import { QueryState } from '../../components/QueryState';
+import { RemoteSelect } from '../../components/RemoteSelect';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
 import { StepDateFields, stepDateBody } from '../../components/StepDateFields';
@@ -37,7 +38,6 @@ export function SupervisionPanel() {
   const [followText, setFollowText] = useState('');
   const [followOn, setFollowOn] = useState<Dayjs>(() => dayjs());
   const [close, setClose] = useState(false);
-  const [term, setTerm] = useState('');
   const [form] = Form.useForm();
   const { busy, run } = useServerAction();
   const pages = useCursorPages();
@@ -76,11 +76,6 @@ export function SupervisionPanel() {
       .flatMap((s) => s.data?.items ?? [])
       .flatMap((sc) => sc.indicators.map((i): [string, string] => [`${sc.year}:${i.key}`, i.name])),
   );
-  const orgs = useQuery({
-    queryKey: ['orgs', 'search', term],
-    enabled: open && term.length > 0,
-    queryFn: () => unwrap(api.GET('/api/v1/orgs', { params: { query: { q: term, limit: 20 } } })),
-  });
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;
@@ -261,9 +256,15 @@ export function SupervisionPanel() {
             label={t('assessment.org')}
             rules={[{ required: true, message: t('common.required') }]}
           >
-            <Select
-              showSearch={{ filterOption: false, onSearch: (v: string) => setTerm(v.trim()) }}
-              options={orgs.data?.items.map((o) => ({ value: o.id, label: o.name }))}
+            <RemoteSelect
+              queryKey={(q) => ['orgs', 'search', q]}
+              enabled={open}
+              search={async (q) =>
+                (await unwrap(api.GET('/api/v1/orgs', { params: { query: { q, limit: 20 } } }))).items.map((o) => ({
+                  value: o.id,
+                  label: o.name,
+                }))
+              }
             />
           </Form.Item>
           <StepDateFields label={t('assessment.supervisedOn')} />

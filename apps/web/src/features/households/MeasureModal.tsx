@@ -1,10 +1,9 @@
 import { MEASURE_CATEGORIES } from '@lianjian/shared';
-import { useQuery } from '@tanstack/react-query';
 import { Button, DatePicker, Form, Input, InputNumber, Modal, Select } from 'antd';
 import dayjs from 'dayjs';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
+import { RemoteSelect } from '../../components/RemoteSelect';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
 import { factDayRules } from '../../components/StepDateFields';
@@ -21,13 +20,7 @@ export function MeasureModal({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
-  const [term, setTerm] = useState('');
   const { busy, run } = useServerAction();
-  const units = useQuery({
-    queryKey: ['units', 'search', term],
-    enabled: open && term.length > 0,
-    queryFn: () => unwrap(api.GET('/api/v1/units', { params: { query: { q: term, limit: 20 } } })),
-  });
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;
@@ -74,11 +67,17 @@ export function MeasureModal({
           />
         </Form.Item>
         <Form.Item name="unitId" label={t('members.unit')}>
-          <Select
+          <RemoteSelect
             allowClear
-            showSearch={{ filterOption: false, onSearch: (v: string) => setTerm(v.trim()) }}
+            queryKey={(q) => ['units', 'search', q]}
+            enabled={open}
+            search={async (q) =>
+              (await unwrap(api.GET('/api/v1/units', { params: { query: { q, limit: 20 } } }))).items.map((u) => ({
+                value: u.id,
+                label: u.name,
+              }))
+            }
             placeholder={t('households.measure.unitPlaceholder')}
-            options={units.data?.items.map((u) => ({ value: u.id, label: u.name }))}
           />
         </Form.Item>
         <Form.Item
