@@ -4,6 +4,7 @@ import { Badge, Button, Empty, Popover, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap } from '../api/client';
+import { sessionKeys } from '../api/queryKeys';
 
 const COLORS: Record<string, string> = {
   overdue: 'red',
@@ -21,7 +22,11 @@ const COLORS: Record<string, string> = {
  */
 export function InboxButton() {
   const { t } = useTranslation();
-  const q = useQuery({ queryKey: ['inbox'], queryFn: () => unwrap(api.GET('/api/v1/inbox')), refetchInterval: 60_000 });
+  const q = useQuery({
+    queryKey: sessionKeys.inbox,
+    queryFn: () => unwrap(api.GET('/api/v1/inbox')),
+    refetchInterval: 60_000,
+  });
   const items = q.data?.items ?? [];
   const unread = items.filter((i) => !i.read).length;
   return (

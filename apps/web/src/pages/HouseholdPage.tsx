@@ -34,6 +34,7 @@ import { VisitModal } from '../features/households/VisitModal';
 import { validValues } from '../components/validValues';
 import { factDayRules } from '../components/StepDateFields';
 import { useRecordTitle } from '../components/pageTitle';
+import { householdKeys, memberKeys } from '../api/queryKeys';
 
 type Detail = Schemas['HouseholdDetail'];
 const STEPS = ['applied', 'reviewed', 'verified', 'acknowledged', 'in_notice', 'announced'] as const;
@@ -83,7 +84,7 @@ function AddHelperModal({ household, open, onClose }: { household: Detail; open:
       >
         <Form.Item name="memberId" label={t('link.member')} rules={[{ required: true, message: t('common.required') }]}>
           <RemoteSelect
-            queryKey={(q) => ['members', 'search', q, 'full']}
+            queryKey={(q) => memberKeys.search(q, 'full')}
             enabled={open}
             search={async (q) =>
               (
@@ -128,19 +129,19 @@ export function HouseholdPage() {
   const [addMeasure, setAddMeasure] = useState(false);
   const { busy, run } = useServerAction();
   const q = useQuery({
-    queryKey: ['household', id],
+    queryKey: householdKeys.detail(id),
     queryFn: () => unwrap(api.GET('/api/v1/households/{id}', { params: { path: { id } } })),
   });
   const visits = useQuery({
-    queryKey: ['household', id, 'visits'],
+    queryKey: householdKeys.visits(id),
     queryFn: () => unwrap(api.GET('/api/v1/households/{id}/visits', { params: { path: { id } } })),
   });
   const measures = useQuery({
-    queryKey: ['household', id, 'measures'],
+    queryKey: householdKeys.measures(id),
     queryFn: () => unwrap(api.GET('/api/v1/households/{id}/measures', { params: { path: { id } } })),
   });
   const exits = useQuery({
-    queryKey: ['household', id, 'exits'],
+    queryKey: householdKeys.exitsOf(id),
     queryFn: () => unwrap(api.GET('/api/v1/exit-applications', { params: { query: { householdId: id } } })),
   });
   const h = unmasked ?? q.data;

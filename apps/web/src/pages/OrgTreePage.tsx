@@ -7,6 +7,7 @@ import { Link, useNavigate } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
 import { LevelTag, StatusTag } from '../features/orgs/tags';
+import { orgKeys, regionKeys } from '../api/queryKeys';
 
 type Org = Schemas['OrgSummary'];
 interface Node extends DataNode {
@@ -54,15 +55,15 @@ export function OrgTreePage() {
   const [tree, setTree] = useState<Node[]>([]);
   const [expanded, setExpanded] = useState<string[]>([]);
   const townships = useQuery({
-    queryKey: ['regions', 'township'],
+    queryKey: regionKeys.list('township'),
     queryFn: () => unwrap(api.GET('/api/v1/regions', { params: { query: { level: 'township' } } })),
   });
   const roots = useQuery({
-    queryKey: ['orgs', 'roots', township],
+    queryKey: orgKeys.roots(township),
     queryFn: () => fetchOrgs({ roots: 'true', ...(township ? { regionId: township } : {}) }),
   });
   const search = useQuery({
-    queryKey: ['orgs', 'search', q, township],
+    queryKey: orgKeys.search(q, township),
     queryFn: () => fetchOrgs({ q, limit: 50, ...(township ? { regionId: township } : {}) }),
     enabled: q.length > 0,
   });

@@ -11,6 +11,7 @@ import { Panel } from '../components/Panel';
 import { QueryState } from '../components/QueryState';
 import { CockpitPanel } from '../features/cockpit/CockpitPanel';
 import { formatDateTime } from '../components/format';
+import { statsKeys } from '../api/queryKeys';
 
 // Only the county administrator approves account requests: the panel loads for it alone, not with every cockpit.
 const AccountRequestsPanel = lazy(() =>
@@ -60,7 +61,7 @@ export function OverviewPage() {
     return (end.isAfter(dayjs(today())) ? dayjs(today()) : end).format('YYYY-MM-DD');
   };
   const q = useQuery({
-    queryKey: ['overview', asOf],
+    queryKey: statsKeys.overview(asOf),
     queryFn: () => unwrap(api.GET('/api/v1/stats/overview', { params: { query: { asOf } } })),
   });
   const figures: [string, keyof Schemas['Overview']['orgs'] | 'membersLinked' | 'units'][] = [

@@ -37,6 +37,7 @@ import { AccountScopeFields, type ScopeValues, scopeOf } from '../features/accou
 import { useOneTimePassword } from '../features/account/OneTimePassword';
 import { ReasonField } from '../features/account/ReasonField';
 import { CursorPager, useCursorPages } from '../components/CursorPager';
+import { regionKeys, userKeys } from '../api/queryKeys';
 
 type User = Schemas['User'];
 type Role = (typeof USER_ROLES)[number];
@@ -81,7 +82,7 @@ export function UsersPage() {
   const showPassword = useOneTimePassword();
   const pages = useCursorPages(`${q ?? ''}|${role ?? ''}`);
   const users = useQuery({
-    queryKey: ['users', q, role, pages.cursor],
+    queryKey: userKeys.list({ q, role }, pages.cursor),
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/users', {
@@ -97,7 +98,7 @@ export function UsersPage() {
       ),
   });
   const regions = useQuery({
-    queryKey: ['regions', 'township'],
+    queryKey: regionKeys.list('township'),
     queryFn: () => unwrap(api.GET('/api/v1/regions', { params: { query: { level: 'township' } } })),
   });
   const regionOptions = [

@@ -7,6 +7,7 @@ import { Route, Routes, useNavigate, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
 import { useDocumentTitle } from '../components/pageTitle';
+import { publicKeys } from '../api/queryKeys';
 
 const STATUS_COLOR = { open: 'default', in_progress: 'blue', awaiting_confirmation: 'gold', closed: 'green' } as const;
 
@@ -30,11 +31,11 @@ function Picker() {
   const navigate = useNavigate();
   const [township, setTownship] = useState<string>();
   const townships = useQuery({
-    queryKey: ['public-regions'],
+    queryKey: publicKeys.regions(),
     queryFn: () => unwrap(api.GET('/api/v1/public/regions')),
   });
   const villages = useQuery({
-    queryKey: ['public-regions', township],
+    queryKey: publicKeys.regions(township),
     enabled: Boolean(township),
     queryFn: () => unwrap(api.GET('/api/v1/public/regions', { params: { query: { parentCode: township } } })),
   });
@@ -68,7 +69,7 @@ function Board() {
   const { code = '' } = useParams();
   const { t } = useTranslation();
   const q = useQuery({
-    queryKey: ['board', code],
+    queryKey: publicKeys.board(code),
     queryFn: () => unwrap(api.GET('/api/v1/public/villages/{code}/board', { params: { path: { code } } })),
   });
   const b = q.data;

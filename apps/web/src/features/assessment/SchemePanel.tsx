@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { QueryState } from '../../components/QueryState';
 import { useServerAction } from '../../components/useServerAction';
+import { assessmentKeys } from '../../api/queryKeys';
 
 type Indicator = Schemas['Indicator'];
 
@@ -21,7 +22,7 @@ export function SchemePanel() {
   const [cutoffs, setCutoffs] = useState({ good: 90, fair: 75, average: 60 });
   const { busy, run } = useServerAction();
   const q = useQuery({
-    queryKey: ['assessment-schemes', year],
+    queryKey: assessmentKeys.schemes(year),
     queryFn: () => unwrap(api.GET('/api/v1/assessment-schemes', { params: { query: { year } } })),
   });
   const current = q.data?.items.find((s) => s.tier === tier);

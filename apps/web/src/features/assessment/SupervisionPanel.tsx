@@ -26,6 +26,7 @@ import { RemoteSelect } from '../../components/RemoteSelect';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
 import { StepDateFields, stepDateBody } from '../../components/StepDateFields';
+import { assessmentKeys, orgKeys } from '../../api/queryKeys';
 
 const KINDS = ['discipline', 'organizational', 'sector'] as const;
 
@@ -42,7 +43,7 @@ export function SupervisionPanel() {
   const { busy, run } = useServerAction();
   const pages = useCursorPages();
   const q = useQuery({
-    queryKey: ['supervision', pages.cursor],
+    queryKey: assessmentKeys.supervision(pages.cursor),
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/supervision-records', {
@@ -54,7 +55,7 @@ export function SupervisionPanel() {
   const day = Form.useWatch('on', form) as dayjs.Dayjs | undefined;
   const year = (day ?? dayjs()).year();
   const schemes = useQuery({
-    queryKey: ['assessment-schemes', year],
+    queryKey: assessmentKeys.schemes(year),
     enabled: open,
     queryFn: () => unwrap(api.GET('/api/v1/assessment-schemes', { params: { query: { year } } })),
   });
@@ -67,7 +68,7 @@ export function SupervisionPanel() {
   ];
   const yearSchemes = useQueries({
     queries: recordYears.map((y) => ({
-      queryKey: ['assessment-schemes', y],
+      queryKey: assessmentKeys.schemes(y),
       queryFn: () => unwrap(api.GET('/api/v1/assessment-schemes', { params: { query: { year: y } } })),
     })),
   });
@@ -257,7 +258,7 @@ export function SupervisionPanel() {
             rules={[{ required: true, message: t('common.required') }]}
           >
             <RemoteSelect
-              queryKey={(q) => ['orgs', 'search', q]}
+              queryKey={(q) => orgKeys.search(q)}
               enabled={open}
               search={async (q) =>
                 (await unwrap(api.GET('/api/v1/orgs', { params: { query: { q, limit: 20 } } }))).items.map((o) => ({

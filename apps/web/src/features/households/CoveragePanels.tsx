@@ -4,11 +4,12 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { QueryState } from '../../components/QueryState';
+import { householdKeys } from '../../api/queryKeys';
 
 /** For each coverage rule, the households that break it, with a link to each. */
 export function GapsPanel() {
   const { t } = useTranslation();
-  const q = useQuery({ queryKey: ['households', 'gaps'], queryFn: () => unwrap(api.GET('/api/v1/coverage-gaps')) });
+  const q = useQuery({ queryKey: householdKeys.gaps(), queryFn: () => unwrap(api.GET('/api/v1/coverage-gaps')) });
   return (
     <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
       <Flex vertical gap={16}>
@@ -63,7 +64,7 @@ export function GapsPanel() {
 export function WorkloadPanel() {
   const { t } = useTranslation();
   const q = useQuery({
-    queryKey: ['households', 'workload'],
+    queryKey: householdKeys.workload(),
     queryFn: () => unwrap(api.GET('/api/v1/helper-workload')),
   });
   return (

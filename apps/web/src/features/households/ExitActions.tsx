@@ -7,6 +7,7 @@ import { StepDateFields, stepDateBody } from '../../components/StepDateFields';
 import { RemoteSelect } from '../../components/RemoteSelect';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
+import { householdKeys } from '../../api/queryKeys';
 
 type Application = Schemas['ExitApplication'];
 type Step = Application['status'];
@@ -86,7 +87,7 @@ function VerifierField() {
     >
       <RemoteSelect
         initialTerm="工作队"
-        queryKey={(q) => ['verifiers', 'search', q]}
+        queryKey={(q) => householdKeys.verifiers(q)}
         search={async (q) => {
           const [units, people] = await Promise.all([
             unwrap(api.GET('/api/v1/units', { params: { query: { q, limit: 20 } } })),

@@ -7,6 +7,7 @@ import { RemoteSelect } from '../../components/RemoteSelect';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
 import { factDayRules } from '../../components/StepDateFields';
+import { unitKeys } from '../../api/queryKeys';
 
 /** Registers an assistance measure: category, the unit that carries it, content, cost and dates. */
 export function MeasureModal({
@@ -69,7 +70,7 @@ export function MeasureModal({
         <Form.Item name="unitId" label={t('members.unit')}>
           <RemoteSelect
             allowClear
-            queryKey={(q) => ['units', 'search', q]}
+            queryKey={(q) => unitKeys.search(q)}
             enabled={open}
             search={async (q) =>
               (await unwrap(api.GET('/api/v1/units', { params: { query: { q, limit: 20 } } }))).items.map((u) => ({

@@ -7,6 +7,7 @@ import { RemoteSelect } from '../../components/RemoteSelect';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
 import { factDayRules } from '../../components/StepDateFields';
+import { memberKeys } from '../../api/queryKeys';
 
 type Org = Schemas['OrgDetail'];
 
@@ -76,7 +77,7 @@ export function LinkMemberModal(props: {
         )}
         <Form.Item name="memberId" label={t('link.member')} rules={[{ required: true, message: t('common.required') }]}>
           <RemoteSelect
-            queryKey={(q) => ['members', 'search', q]}
+            queryKey={(q) => memberKeys.search(q)}
             enabled={props.open}
             search={async (q) =>
               (await unwrap(api.GET('/api/v1/members', { params: { query: { q, limit: 20 } } }))).items.map((m) => ({
