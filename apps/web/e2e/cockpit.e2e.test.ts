@@ -85,10 +85,11 @@ describe('the cockpit in the browser', () => {
       await ranking.locator('tbody tr').first().waitFor();
       expect(await ranking.locator('tbody tr').count()).toBe(15);
       await screenshot(page, '63-cockpit-county');
-      // A sortable header: the first click orders the townships ascending, the second descending.
+      // A sortable header (antd's: focusable, named, sorted by click or Enter): the first click orders the townships
+      // ascending, the second descending.
       const column = async (n: number) =>
         (await ranking.locator(`tbody tr td:nth-child(${n})`).allInnerTexts()).map(Number);
-      const registered = ranking.getByRole('button', { name: '未脱贫户' });
+      const registered = ranking.getByRole('columnheader', { name: '未脱贫户' });
       await registered.click();
       const up = await column(7);
       expect(up).toEqual([...up].sort((a, b) => a - b));

@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Col, Empty, Flex, Row, Statistic } from 'antd';
+import { Alert, Card, Col, Empty, Flex, Row, Statistic } from 'antd';
 import dayjs from 'dayjs';
 import { Suspense, lazy, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,7 +7,6 @@ import { type Schemas, api, today, unwrap } from '../api/client';
 import { Chart } from '../components/Chart';
 import { DateField } from '../components/DateField';
 import { useMe } from '../components/me';
-import { Panel } from '../components/Panel';
 import { QueryState } from '../components/QueryState';
 import { CockpitPanel } from '../features/cockpit/CockpitPanel';
 import { formatDateTime } from '../components/format';
@@ -123,7 +122,7 @@ export function OverviewPage() {
             <Row gutter={[16, 16]}>
               {figures.map(([label, key]) => (
                 <Col xs={12} md={8} xl={4} key={key}>
-                  <Panel>
+                  <Card>
                     <Statistic
                       title={t(label)}
                       value={key === 'membersLinked' || key === 'units' ? q.data[key] : q.data.orgs[key]}
@@ -132,14 +131,18 @@ export function OverviewPage() {
                     <span data-testid={`figure-${key}`} hidden>
                       {key === 'membersLinked' || key === 'units' ? q.data[key] : q.data.orgs[key]}
                     </span>
-                  </Panel>
+                  </Card>
                 </Col>
               ))}
             </Row>
             <CockpitPanel asOf={q.data.asOf} data={q.data.work} rankingLevel={q.data.rankingLevel} />
             {q.data.byTownship.length > 1 ? (
-              <Panel
-                title={t(q.data.rankingLevel === 'county' ? 'overview.chartTitleCounty' : 'overview.chartTitle')}
+              <Card
+                title={
+                  <h2 className="lj-card-title">
+                    {t(q.data.rankingLevel === 'county' ? 'overview.chartTitleCounty' : 'overview.chartTitle')}
+                  </h2>
+                }
                 style={{ marginTop: 16 }}
               >
                 <BreakdownChart
@@ -151,9 +154,12 @@ export function OverviewPage() {
                     membersLinked: x.membersLinked,
                   }))}
                 />
-              </Panel>
+              </Card>
             ) : (
-              <Panel title={t('overview.branchChartTitle')} style={{ marginTop: 16 }}>
+              <Card
+                title={<h2 className="lj-card-title">{t('overview.branchChartTitle')}</h2>}
+                style={{ marginTop: 16 }}
+              >
                 {q.data.byBranch.length > 0 ? (
                   <BreakdownChart
                     title={t('overview.branchChartTitle')}
@@ -167,7 +173,7 @@ export function OverviewPage() {
                 ) : (
                   <Empty description={t('overview.noTownship')} />
                 )}
-              </Panel>
+              </Card>
             )}
           </>
         )}
