@@ -4,7 +4,6 @@ import dayjs from 'dayjs';
 import { Suspense, lazy, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, today, unwrap } from '../api/client';
-import { Chart } from '../components/Chart';
 import { DateField } from '../components/DateField';
 import { useMe } from '../components/me';
 import { QueryState } from '../components/QueryState';
@@ -20,27 +19,32 @@ const AccountRequestsPanel = lazy(() =>
 type Bar = { name: string; count: number; membersLinked: number };
 
 /** Bars: branches per township (county) or party groups per branch (township); line: members linked. */
+/** ECharts loads after the figures: the overview's numbers show before its chart library has arrived. */
+const Chart = lazy(() => import('../components/Chart'));
+
 function BreakdownChart({ data, countLabel, title }: { data: Bar[]; countLabel: string; title: string }) {
   const { t } = useTranslation();
   return (
-    <Chart
-      testId="breakdown-chart"
-      label={title}
-      height={380}
-      rotateLabels
-      axisNames={[countLabel, t('overview.members')]}
-      categories={data.map((d) => d.name)}
-      series={[
-        { name: countLabel, kind: 'bar', values: data.map((d) => d.count), color: '#c8161d' },
-        {
-          name: t('overview.members'),
-          kind: 'line',
-          axis: 1,
-          values: data.map((d) => d.membersLinked),
-          color: '#d48806',
-        },
-      ]}
-    />
+    <Suspense fallback={<div style={{ height: 380 }} />}>
+      <Chart
+        testId="breakdown-chart"
+        label={title}
+        height={380}
+        rotateLabels
+        axisNames={[countLabel, t('overview.members')]}
+        categories={data.map((d) => d.name)}
+        series={[
+          { name: countLabel, kind: 'bar', values: data.map((d) => d.count), color: '#c8161d' },
+          {
+            name: t('overview.members'),
+            kind: 'line',
+            axis: 1,
+            values: data.map((d) => d.membersLinked),
+            color: '#d48806',
+          },
+        ]}
+      />
+    </Suspense>
   );
 }
 

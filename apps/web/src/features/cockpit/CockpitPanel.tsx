@@ -1,23 +1,28 @@
 import type { TFunction } from 'i18next';
 import { Card, Col, Row, Statistic, Table, Tag } from 'antd';
+import { Suspense, lazy } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Schemas } from '../../api/client';
-import { Chart } from '../../components/Chart';
+
+/** ECharts loads after the figures: the cockpit's numbers show before its chart library has arrived. */
+const Chart = lazy(() => import('../../components/Chart'));
 
 function Trend({ data }: { data: Schemas['Cockpit']['trend'] }) {
   const { t } = useTranslation();
   return (
-    <Chart
-      testId="trend-chart"
-      label={t('cockpit.trend')}
-      height={260}
-      categories={data.map((d) => d.month)}
-      series={[
-        { name: t('cockpit.created'), kind: 'line', values: data.map((d) => d.created), color: '#d48806' },
-        { name: t('cockpit.closed'), kind: 'line', values: data.map((d) => d.closed), color: '#389e0d' },
-      ]}
-    />
+    <Suspense fallback={<div style={{ height: 260 }} />}>
+      <Chart
+        testId="trend-chart"
+        label={t('cockpit.trend')}
+        height={260}
+        categories={data.map((d) => d.month)}
+        series={[
+          { name: t('cockpit.created'), kind: 'line', values: data.map((d) => d.created), color: '#d48806' },
+          { name: t('cockpit.closed'), kind: 'line', values: data.map((d) => d.closed), color: '#389e0d' },
+        ]}
+      />
+    </Suspense>
   );
 }
 
