@@ -39,12 +39,15 @@ describe('Lianjian in a real browser', () => {
 
   it('the county admin sees the county overview with the reference figures', async () => {
     await logIn(page, base, 'admin', ADMIN_PASSWORD);
-    await page.locator('[data-testid=breakdown-chart] svg[role=img]').waitFor();
-    // One bar per township with branches, the same townships as the API's breakdown.
+    await page.locator('[data-testid=breakdown-chart] [role=img] svg').waitFor();
+    // One bar per township with branches, the same townships as the API's breakdown: the chart's figures, as the
+    // table beside it gives them to screen readers.
     const overview = await (await page.request.get(`${base}/api/v1/stats/overview`)).json();
-    const bars = page.locator('[data-testid=breakdown-chart] g[data-series="临时党支部（个）"] rect');
-    expect(await bars.count()).toBe(overview.byTownship.length);
+    const rows = page.locator('[data-testid=breakdown-chart] table tbody tr');
+    expect(await rows.count()).toBe(overview.byTownship.length);
     expect(overview.byTownship.length).toBeGreaterThan(1);
+    expect(await rows.first().locator('th').innerText()).toBe(overview.byTownship[0].name);
+    expect(await rows.first().locator('td').first().innerText()).toBe(String(overview.byTownship[0].branches));
     const figure = (key: string) => page.getByTestId(`figure-${key}`).textContent();
     expect(await figure('committee')).toBe('1');
     expect(await figure('general_branch')).toBe('18');
@@ -154,8 +157,9 @@ describe('Lianjian in a real browser', () => {
   it('a household of the register shows masked details, the rejected exit and stacked helpers; unmasking asks why', async () => {
     await logIn(page, base, 'qiaoduan', DEMO_PASSWORD);
     await page.getByRole('menuitem', { name: '建档立卡户' }).click();
-    // Each tab says what it shows: the section, then the record a page is about.
-    await expect.poll(() => page.title()).toBe('建档立卡户 · 联建');
+    // Each tab says what it shows: the section, then the record a page is about. (The overview's chart library may
+    // still be arriving when the menu is clicked: the register's page can take more than a second on a busy machine.)
+    await expect.poll(() => page.title(), { timeout: 5000 }).toBe('建档立卡户 · 联建');
     // 2,456 households and more: find the head by pinyin initials.
     await page.getByPlaceholder('户主姓名或拼音首字母').fill('ydh');
     await page.keyboard.press('Enter');

@@ -15,23 +15,30 @@ describe('the cockpit in the browser', () => {
       expect(figure).toBeGreaterThan(0);
       // Grades years old say which year they are of.
       await page.getByText('2020 年度考核等次').waitFor();
-      // The trend: one point per month for each of its two lines; hovering a month shows its figures.
+      // The trend: one point per month for each of its two lines (the chart's figures, as the table beside it gives
+      // them to screen readers); hovering a month shows its figures.
       const trend = page.getByTestId('trend-chart');
-      await trend.locator('svg[role=img]').waitFor();
+      await trend.locator('[role=img] svg').waitFor();
       const months = (await (await page.request.get(`${base}/api/v1/stats/overview`)).json()).work.trend as {
         month: string;
         created: number;
+        closed: number;
       }[];
-      expect(await trend.locator('polyline').count()).toBe(2);
-      const points = (await trend.locator('polyline').first().getAttribute('points'))?.split(' ') ?? [];
-      expect(points.length).toBe(months.length);
-      const plot = trend.locator('svg[role=img] > rect').last();
+      expect(await trend.locator('table thead th').allInnerTexts()).toEqual(['每月新增与销号', '新增', '销号']);
+      expect(await trend.locator('table tbody tr').count()).toBe(months.length);
+      const last = months[months.length - 1];
+      expect(await trend.locator('table tbody tr').last().locator('th, td').allInnerTexts()).toEqual([
+        `${last?.month}`,
+        `${last?.created}`,
+        `${last?.closed}`,
+      ]);
+      const plot = trend.locator('[role=img]');
       const box = await plot.boundingBox();
       if (!box) throw new Error('the trend has no plot area');
-      await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
-      const last = months[months.length - 1];
-      await expect.poll(() => trend.getByRole('tooltip').innerText()).toContain(`${last?.month}`);
-      expect(await trend.getByRole('tooltip').innerText()).toContain(String(last?.created));
+      await page.mouse.move(box.x + box.width - 24, box.y + box.height / 2);
+      const tooltip = trend.locator('.lj-chart-tooltip');
+      await expect.poll(() => tooltip.innerText()).toContain(`${last?.month}`);
+      expect(await tooltip.innerText()).toContain(String(last?.created));
       await screenshot(page, '60-cockpit');
 
       await overdue.click();
@@ -85,10 +92,11 @@ describe('the cockpit in the browser', () => {
       await ranking.locator('tbody tr').first().waitFor();
       expect(await ranking.locator('tbody tr').count()).toBe(15);
       await screenshot(page, '63-cockpit-county');
-      // A sortable header: the first click orders the townships ascending, the second descending.
+      // A sortable header (antd's: focusable, named, sorted by click or Enter): the first click orders the townships
+      // ascending, the second descending.
       const column = async (n: number) =>
         (await ranking.locator(`tbody tr td:nth-child(${n})`).allInnerTexts()).map(Number);
-      const registered = ranking.getByRole('button', { name: '未脱贫户' });
+      const registered = ranking.getByRole('columnheader', { name: '未脱贫户' });
       await registered.click();
       const up = await column(7);
       expect(up).toEqual([...up].sort((a, b) => a - b));

@@ -7,6 +7,7 @@ import { ApiError, api, setUnauthorizedHandler, unwrap } from './api/client';
 import { MeContext } from './components/me';
 import { homePath } from './components/menu';
 import { antdLocale } from './i18n';
+import { sessionKeys } from './api/queryKeys';
 
 // Split by route: the login page loads alone (and not with the cockpit after a reload); the layout, each screen and the chart library load when used.
 const LoginPage = lazy(() => import('./pages/LoginPage').then((m) => ({ default: m.LoginPage })));
@@ -66,7 +67,7 @@ export function App() {
   const isBoard = location.pathname === '/v' || location.pathname.startsWith('/v/');
   const me = useQuery({
     enabled: !isResident && !isBoard,
-    queryKey: ['me'],
+    queryKey: sessionKeys.me,
     queryFn: async () => {
       try {
         return await unwrap(api.GET('/api/v1/auth/me'));
@@ -77,7 +78,7 @@ export function App() {
     },
   });
   useEffect(() => {
-    setUnauthorizedHandler(() => queryClient.setQueryData(['me'], null));
+    setUnauthorizedHandler(() => queryClient.setQueryData(sessionKeys.me, null));
   }, [queryClient]);
 
   return (
@@ -105,7 +106,7 @@ export function App() {
               me={me.data}
               onLogout={async () => {
                 await api.POST('/api/v1/auth/logout');
-                queryClient.setQueryData(['me'], null);
+                queryClient.setQueryData(sessionKeys.me, null);
               }}
             />
           </Suspense>

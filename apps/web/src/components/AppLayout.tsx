@@ -28,6 +28,7 @@ import { setLocale } from '../i18n';
 import { InboxButton } from './InboxButton';
 import { useMe } from './me';
 import { type MenuKey, mayOpen, menuKeys } from './menu';
+import { sessionKeys } from '../api/queryKeys';
 
 const { Header, Sider, Content } = Layout;
 
@@ -104,7 +105,7 @@ export function AppLayout() {
   const logout = async () => {
     await api.POST('/api/v1/auth/logout');
     queryClient.clear();
-    queryClient.setQueryData(['me'], null);
+    queryClient.setQueryData(sessionKeys.me, null);
     navigate('/');
   };
   return (

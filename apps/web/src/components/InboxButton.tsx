@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { CursorPager, useCursorPages } from './CursorPager';
+import { sessionKeys } from '../api/queryKeys';
 
 const COLORS: Record<string, string> = {
   overdue: 'red',
@@ -24,7 +25,7 @@ export function InboxButton() {
   const { t } = useTranslation();
   const pages = useCursorPages();
   const q = useQuery({
-    queryKey: ['inbox', pages.cursor],
+    queryKey: sessionKeys.inboxPage(pages.cursor),
     queryFn: () => unwrap(api.GET('/api/v1/inbox', { params: { query: { limit: 20, cursor: pages.cursor } } })),
     refetchInterval: 60_000,
   });

@@ -1321,6 +1321,11 @@ export const enUS: Messages = {
       totp_reset: 'Second factor reset',
     },
   },
+  remoteSelect: {
+    type: 'Type a name or pinyin initials to search',
+    searching: 'Searching…',
+    none: 'Nothing found; try another name or pinyin initials',
+  },
   common: {
     notAfterToday: 'Not after today ({{today}}): what has not happened yet cannot be recorded',
     stepDateHint: 'The day it happened: today by default, never later',

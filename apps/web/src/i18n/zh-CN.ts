@@ -1269,6 +1269,11 @@ export const zhCN = {
       totp_reset: '重置动态验证码',
     },
   },
+  remoteSelect: {
+    type: '输入名称或拼音首字母搜索',
+    searching: '正在搜索…',
+    none: '没有找到，请换个名称或拼音首字母再试',
+  },
   common: {
     notAfterToday: '不能晚于今天（{{today}}）：尚未发生的事不能预先登记',
     stepDateHint: '办理之日，默认今天；不能晚于今天',

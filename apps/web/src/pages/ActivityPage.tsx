@@ -6,6 +6,7 @@ import { api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
 import { kindColor } from '../features/activities/OrgLifePanel';
 import { useRecordTitle } from '../components/pageTitle';
+import { activityKeys } from '../api/queryKeys';
 
 const STATUS_COLOR = { present: 'green', excused: 'gold', absent: 'default' } as const;
 
@@ -14,7 +15,7 @@ export function ActivityPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
   const q = useQuery({
-    queryKey: ['activity', id],
+    queryKey: activityKeys.detail(id),
     queryFn: () => unwrap(api.GET('/api/v1/activities/{id}', { params: { path: { id } } })),
   });
   const a = q.data;

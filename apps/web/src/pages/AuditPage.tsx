@@ -9,6 +9,7 @@ import { CursorPager, useCursorPages } from '../components/CursorPager';
 import { QueryState } from '../components/QueryState';
 import { AccountRequestsPanel } from '../features/account/AccountRequests';
 import { formatDateTime } from '../components/format';
+import { auditKeys } from '../api/queryKeys';
 
 type AuditEvent = Schemas['AuditEvent'];
 type Filters = {
@@ -32,7 +33,7 @@ export function AuditPage() {
   const key = JSON.stringify(filters);
   const pages = useCursorPages(key);
   const events = useQuery({
-    queryKey: ['audit-events', filters, pages.cursor],
+    queryKey: auditKeys.events(filters, pages.cursor),
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/audit-events', {
@@ -41,7 +42,7 @@ export function AuditPage() {
       ),
   });
   const verify = useQuery({
-    queryKey: ['audit-verify'],
+    queryKey: auditKeys.verify(),
     enabled: false,
     queryFn: () => unwrap(api.GET('/api/v1/audit/verify')),
   });

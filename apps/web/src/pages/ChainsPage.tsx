@@ -6,6 +6,7 @@ import { type Schemas, api, unwrap } from '../api/client';
 import { CursorPager, useCursorPages } from '../components/CursorPager';
 import { QueryState } from '../components/QueryState';
 import { ItemStatusTag } from '../features/items/ItemStatusTag';
+import { chainKeys } from '../api/queryKeys';
 
 function ParticipationTable({ data }: { data: Schemas['Chain']['participation'] }) {
   const { t } = useTranslation();
@@ -172,11 +173,11 @@ export function ChainsPage() {
   const projectPages = useCursorPages();
   const page = (cursor: string | undefined) => ({ limit: 10, ...(cursor ? { cursor } : {}) });
   const chains = useQuery({
-    queryKey: ['chains', chainPages.cursor],
+    queryKey: chainKeys.chains(chainPages.cursor),
     queryFn: () => unwrap(api.GET('/api/v1/chains', { params: { query: page(chainPages.cursor) } })),
   });
   const projects = useQuery({
-    queryKey: ['projects', projectPages.cursor],
+    queryKey: chainKeys.projects(projectPages.cursor),
     queryFn: () => unwrap(api.GET('/api/v1/projects', { params: { query: page(projectPages.cursor) } })),
   });
   return (

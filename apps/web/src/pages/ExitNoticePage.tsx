@@ -6,6 +6,7 @@ import { Link, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
 import { useRecordTitle } from '../components/pageTitle';
+import { householdKeys } from '../api/queryKeys';
 
 /**
  * The village notice of households proposed to exit poverty, laid out to print on A4 and post in the village.
@@ -15,7 +16,7 @@ export function ExitNoticePage() {
   const { villageCode = '' } = useParams();
   const { t } = useTranslation();
   const q = useQuery({
-    queryKey: ['exit-notice', villageCode],
+    queryKey: householdKeys.exitNotice(villageCode),
     queryFn: () => unwrap(api.GET('/api/v1/exit-notices/{villageCode}', { params: { path: { villageCode } } })),
   });
   const n = q.data;

@@ -8,6 +8,7 @@ import { CursorPager, useCursorPages } from '../components/CursorPager';
 import { useMe } from '../components/me';
 import { QueryState } from '../components/QueryState';
 import { useServerAction } from '../components/useServerAction';
+import { assessmentKeys, recordKeys } from '../api/queryKeys';
 
 type Feedback = Schemas['FeedbackToHome'];
 
@@ -19,7 +20,7 @@ function FeedbackList({ box }: { box: 'received' | 'sent' }) {
   const { busy, run } = useServerAction();
   const pages = useCursorPages(`${box}:${openOnly}`);
   const q = useQuery({
-    queryKey: ['feedback', box, openOnly, pages.cursor],
+    queryKey: recordKeys.feedback(box, openOnly, pages.cursor),
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/feedback-to-home', {
@@ -128,7 +129,7 @@ function RecommendationList() {
   const [box, setBox] = useState<'received' | 'sent'>('received');
   const pages = useCursorPages(box);
   const q = useQuery({
-    queryKey: ['recommendations', box, pages.cursor],
+    queryKey: assessmentKeys.recommendations(box, pages.cursor),
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/recommendations', {

@@ -26,6 +26,7 @@ import { Link, useParams } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
 import { useMe } from '../components/me';
 import { QueryState } from '../components/QueryState';
+import { RemoteSelect } from '../components/RemoteSelect';
 import { useServerAction } from '../components/useServerAction';
 import { ApplyExitButton, ExitActions } from '../features/households/ExitActions';
 import { AcknowledgeButton, MeasureModal } from '../features/households/MeasureModal';
@@ -33,6 +34,7 @@ import { VisitModal } from '../features/households/VisitModal';
 import { validValues } from '../components/validValues';
 import { factDayRules } from '../components/StepDateFields';
 import { useRecordTitle } from '../components/pageTitle';
+import { householdKeys, memberKeys } from '../api/queryKeys';
 
 type Detail = Schemas['HouseholdDetail'];
 const STEPS = ['applied', 'reviewed', 'verified', 'acknowledged', 'in_notice', 'announced'] as const;
@@ -41,14 +43,7 @@ const ROLES = ['party_member', 'police', 'doctor', 'teacher', 'cadre', 'mediator
 function AddHelperModal({ household, open, onClose }: { household: Detail; open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
-  const [term, setTerm] = useState('');
   const { busy, run } = useServerAction();
-  const members = useQuery({
-    queryKey: ['members', 'search', term],
-    queryFn: () =>
-      unwrap(api.GET('/api/v1/members', { params: { query: { q: term, limit: 20, partyStatus: 'full' } } })),
-    enabled: open && term.length > 0,
-  });
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;
@@ -88,10 +83,16 @@ function AddHelperModal({ household, open, onClose }: { household: Detail; open:
         initialValues={{ role: 'party_member', startOn: dayjs(), primary: !household.hasPrimaryHelper }}
       >
         <Form.Item name="memberId" label={t('link.member')} rules={[{ required: true, message: t('common.required') }]}>
-          <Select
-            showSearch={{ filterOption: false, onSearch: (v: string) => setTerm(v.trim()) }}
+          <RemoteSelect
+            queryKey={(q) => memberKeys.search(q, 'full')}
+            enabled={open}
+            search={async (q) =>
+              (
+                await unwrap(api.GET('/api/v1/members', { params: { query: { q, limit: 20, partyStatus: 'full' } } }))
+              ).items.map((m) => ({ value: m.id, label: `${m.name} · ${m.unitName}` }))
+            }
             placeholder={t('link.memberPlaceholder')}
-            options={members.data?.items.map((m) => ({ value: m.id, label: `${m.name} · ${m.unitName}` }))}
+            data-testid="helper-select"
           />
         </Form.Item>
         <Form.Item name="role" label={t('households.role')}>
@@ -128,19 +129,19 @@ export function HouseholdPage() {
   const [addMeasure, setAddMeasure] = useState(false);
   const { busy, run } = useServerAction();
   const q = useQuery({
-    queryKey: ['household', id],
+    queryKey: householdKeys.detail(id),
     queryFn: () => unwrap(api.GET('/api/v1/households/{id}', { params: { path: { id } } })),
   });
   const visits = useQuery({
-    queryKey: ['household', id, 'visits'],
+    queryKey: householdKeys.visits(id),
     queryFn: () => unwrap(api.GET('/api/v1/households/{id}/visits', { params: { path: { id } } })),
   });
   const measures = useQuery({
-    queryKey: ['household', id, 'measures'],
+    queryKey: householdKeys.measures(id),
     queryFn: () => unwrap(api.GET('/api/v1/households/{id}/measures', { params: { path: { id } } })),
   });
   const exits = useQuery({
-    queryKey: ['household', id, 'exits'],
+    queryKey: householdKeys.exitsOf(id),
     queryFn: () => unwrap(api.GET('/api/v1/exit-applications', { params: { query: { householdId: id } } })),
   });
   const h = unmasked ?? q.data;

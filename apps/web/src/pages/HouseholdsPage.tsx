@@ -15,6 +15,7 @@ import { ExitsPanel } from '../features/households/ExitsPanel';
 import { ImportModal } from '../features/households/ImportModal';
 import { MonitoringPanel } from '../features/households/MonitoringPanel';
 import { SettingsPanel } from '../features/households/SettingsPanel';
+import { householdKeys } from '../api/queryKeys';
 
 type Status = Schemas['Household']['status'];
 type Gap = 'no_primary_helper' | 'coverage' | (typeof COVERAGE_CONDITIONS)[number];
@@ -54,7 +55,7 @@ function RegisterPanel() {
   const pages = useCursorPages(JSON.stringify(filter));
   // The register is searched with a POST: an ID number in the filter stays in the request body.
   const list = useQuery({
-    queryKey: ['households', filter, pages.cursor],
+    queryKey: householdKeys.list(filter, pages.cursor),
     queryFn: () =>
       unwrap(
         api.POST('/api/v1/households/search', {

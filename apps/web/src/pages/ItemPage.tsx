@@ -39,6 +39,7 @@ import { validValues } from '../components/validValues';
 import { factDayRules } from '../components/StepDateFields';
 import { useRecordTitle } from '../components/pageTitle';
 import { formatDateTime } from '../components/format';
+import { itemKeys } from '../api/queryKeys';
 
 type Item = Schemas['ItemDetail'];
 type Status = Item['status'];
@@ -320,7 +321,7 @@ function Suggestions({ item }: { item: Item }) {
   const [skill, setSkill] = useState<string | undefined>(item.neededSkill ?? undefined);
   const { busy, run } = useServerAction();
   const q = useQuery({
-    queryKey: ['item', item.id, 'suggestions', skill],
+    queryKey: itemKeys.suggestions(item.id, skill),
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/items/{id}/suggestions', {
@@ -416,7 +417,7 @@ function Escalation({ item }: { item: Item }) {
   const [form] = Form.useForm();
   const { busy, run } = useServerAction();
   const targets = useQuery({
-    queryKey: ['escalation-targets', item.neededSkill],
+    queryKey: itemKeys.escalationTargets(item.neededSkill),
     // The county's whole ranking: a choice among all of them, read to the end.
     queryFn: async () => ({
       items: await allPages((cursor) =>
@@ -550,7 +551,7 @@ export function ItemPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
   const q = useQuery({
-    queryKey: ['item', id],
+    queryKey: itemKeys.detail(id),
     queryFn: () => unwrap(api.GET('/api/v1/items/{id}', { params: { path: { id } } })),
   });
   const item = q.data;

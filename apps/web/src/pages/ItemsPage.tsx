@@ -6,6 +6,7 @@ import { type Schemas, api, unwrap } from '../api/client';
 import { CursorPager, useCursorPages } from '../components/CursorPager';
 import { QueryState } from '../components/QueryState';
 import { ItemStatusTag } from '../features/items/ItemStatusTag';
+import { itemKeys } from '../api/queryKeys';
 
 type Status = Schemas['ItemSummary']['status'];
 
@@ -25,7 +26,7 @@ export function ItemsPage() {
   };
   const pages = useCursorPages(JSON.stringify(filter));
   const q = useQuery({
-    queryKey: ['items', filter, pages.cursor],
+    queryKey: itemKeys.list(filter, pages.cursor),
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/items', {

@@ -10,6 +10,7 @@ import { ItemStatusTag } from '../features/items/ItemStatusTag';
 import { useRecordTitle } from '../components/pageTitle';
 import { PHONE, useMedia } from '../components/useMedia';
 import { formatDay } from '../components/format';
+import { itemKeys } from '../api/queryKeys';
 
 type Item = Schemas['ItemSummary'];
 const day = (iso: string | null) => (iso ? formatDay(iso) : '');
@@ -20,12 +21,12 @@ export function ListPage() {
   const { id = '' } = useParams();
   const { t } = useTranslation();
   const list = useQuery({
-    queryKey: ['problem-list', id],
+    queryKey: itemKeys.problemList(id),
     queryFn: () => unwrap(api.GET('/api/v1/problem-lists/{id}', { params: { path: { id } } })),
   });
   useRecordTitle(list.data?.title);
   const items = useQuery({
-    queryKey: ['items', 'list', id],
+    queryKey: itemKeys.ofList(id),
     queryFn: () => unwrap(api.GET('/api/v1/items', { params: { query: { listId: id, limit: 200 } } })),
   });
   const rows = [...(items.data?.items ?? [])].sort((a, b) => a.no - b.no);

@@ -6,12 +6,13 @@ import { Link } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
 import { Board } from '../features/items/Board';
+import { itemKeys } from '../api/queryKeys';
 
 export function ListsPage() {
   const { t } = useTranslation();
   const [view, setView] = useState<'lists' | 'board'>('lists');
   const q = useQuery({
-    queryKey: ['problem-lists'],
+    queryKey: itemKeys.problemLists(),
     queryFn: () => unwrap(api.GET('/api/v1/problem-lists', { params: { query: { limit: 100 } } })),
   });
   return (

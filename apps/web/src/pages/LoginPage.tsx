@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, api, unwrap } from '../api/client';
 import { errorText } from '../components/errorText';
 import { useDocumentTitle } from '../components/pageTitle';
+import { sessionKeys } from '../api/queryKeys';
 
 export function LoginPage() {
   const { t } = useTranslation();
@@ -24,7 +25,7 @@ export function LoginPage() {
           body: { username: values.username, password: values.password, ...(values.code ? { code: values.code } : {}) },
         }),
       );
-      queryClient.setQueryData(['me'], me);
+      queryClient.setQueryData(sessionKeys.me, me);
     } catch (e) {
       if (e instanceof ApiError && e.problem.code === 'totp_required') {
         setNeedCode(true);

@@ -27,6 +27,7 @@ import { QueryState } from '../components/QueryState';
 import { useServerAction } from '../components/useServerAction';
 import { validValues } from '../components/validValues';
 import { useRecordTitle } from '../components/pageTitle';
+import { memberKeys } from '../api/queryKeys';
 
 type Record = Schemas['MemberRecord'];
 
@@ -140,7 +141,7 @@ export function MemberRecordPage() {
   const [sending, setSending] = useState(false);
   const [recommending, setRecommending] = useState(false);
   const q = useQuery({
-    queryKey: ['member-record', id],
+    queryKey: memberKeys.record(id),
     queryFn: () => unwrap(api.GET('/api/v1/members/{id}/record', { params: { path: { id } } })),
   });
   const r = q.data;

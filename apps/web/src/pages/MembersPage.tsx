@@ -7,6 +7,7 @@ import { Link } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
 import { CursorPager, useCursorPages } from '../components/CursorPager';
 import { errorText } from '../components/errorText';
+import { memberKeys } from '../api/queryKeys';
 
 type Member = Schemas['Member'];
 type Filters = {
@@ -23,7 +24,7 @@ export function MembersPage() {
   const pages = useCursorPages();
   const cursor = pages.cursor;
   const q = useQuery({
-    queryKey: ['members', filters, cursor],
+    queryKey: memberKeys.list(filters, cursor),
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/members', { params: { query: { ...filters, limit: 20, ...(cursor ? { cursor } : {}) } } }),

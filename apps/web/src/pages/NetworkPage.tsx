@@ -13,6 +13,7 @@ import { type Schemas, api, today, unwrap } from '../api/client';
 import { allRegions } from '../components/regions';
 import { useMe } from '../components/me';
 import { QueryState } from '../components/QueryState';
+import { regionKeys, statsKeys } from '../api/queryKeys';
 
 echarts.use([GraphChart, LegendComponent, TooltipComponent, CanvasRenderer]);
 
@@ -79,14 +80,14 @@ export function NetworkPage() {
   const [mode, setMode] = useState<(typeof ORG_MODES)[number]>();
   const [asOf, setAsOf] = useState(today());
   const townships = useQuery({
-    queryKey: ['regions', 'townships'],
+    queryKey: regionKeys.list('township'),
     enabled: county,
     queryFn: () => allRegions({ level: 'township' }),
   });
   // A county opens on its first township: the whole county is too dense a graph to read.
   const region = township === null ? (county ? townships.data?.items[0]?.code : undefined) : township;
   const q = useQuery({
-    queryKey: ['network', region, mode, asOf],
+    queryKey: statsKeys.network({ region, mode, asOf }),
     enabled: !county || township !== null || townships.isFetched,
     queryFn: () =>
       unwrap(

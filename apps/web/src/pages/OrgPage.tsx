@@ -31,6 +31,7 @@ import { LinkMemberModal } from '../features/orgs/LinkMemberModal';
 import { OrgStatusActions } from '../features/orgs/OrgStatusActions';
 import { LevelTag, RoleTag, StatusTag } from '../features/orgs/tags';
 import { useRecordTitle } from '../components/pageTitle';
+import { orgKeys } from '../api/queryKeys';
 
 type Membership = Schemas['Membership'];
 
@@ -98,11 +99,11 @@ export function OrgPage() {
   const [ending, setEnding] = useState<Membership | null>(null);
   const [asOf, setAsOf] = useState(today());
   const org = useQuery({
-    queryKey: ['org', id],
+    queryKey: orgKeys.detail(id),
     queryFn: () => unwrap(api.GET('/api/v1/orgs/{id}', { params: { path: { id } } })),
   });
   const roster = useQuery({
-    queryKey: ['org', id, 'memberships', asOf],
+    queryKey: orgKeys.memberships(id, { status: 'active', asOf }),
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/orgs/{id}/memberships', {
@@ -111,7 +112,7 @@ export function OrgPage() {
       ),
   });
   const history = useQuery({
-    queryKey: ['org', id, 'history'],
+    queryKey: orgKeys.memberships(id, { status: 'all' }),
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/orgs/{id}/memberships', {
@@ -120,7 +121,7 @@ export function OrgPage() {
       ),
   });
   const children = useQuery({
-    queryKey: ['orgs', 'children', id],
+    queryKey: orgKeys.children(id),
     queryFn: () => unwrap(api.GET('/api/v1/orgs', { params: { query: { parentId: id, limit: 200 } } })),
   });
   const groups = (children.data?.items ?? []).filter((c) => c.level === 'group');

@@ -8,6 +8,7 @@ import { type Schemas, api, unwrap } from '../api/client';
 import { allRegions } from '../components/regions';
 import { QueryState } from '../components/QueryState';
 import { LevelTag, StatusTag } from '../features/orgs/tags';
+import { orgKeys, regionKeys } from '../api/queryKeys';
 
 type Org = Schemas['OrgSummary'];
 interface Node extends DataNode {
@@ -55,15 +56,15 @@ export function OrgTreePage() {
   const [tree, setTree] = useState<Node[]>([]);
   const [expanded, setExpanded] = useState<string[]>([]);
   const townships = useQuery({
-    queryKey: ['regions', 'township'],
+    queryKey: regionKeys.list('township'),
     queryFn: () => allRegions({ level: 'township' }),
   });
   const roots = useQuery({
-    queryKey: ['orgs', 'roots', township],
+    queryKey: orgKeys.roots(township),
     queryFn: () => fetchOrgs({ roots: 'true', ...(township ? { regionId: township } : {}) }),
   });
   const search = useQuery({
-    queryKey: ['orgs', 'search', q, township],
+    queryKey: orgKeys.search(q, township),
     queryFn: () => fetchOrgs({ q, limit: 50, ...(township ? { regionId: township } : {}) }),
     enabled: q.length > 0,
   });

@@ -1,16 +1,15 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Col, Empty, Flex, Row, Statistic } from 'antd';
+import { Alert, Card, Col, Empty, Flex, Row, Statistic } from 'antd';
 import dayjs from 'dayjs';
 import { Suspense, lazy, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, today, unwrap } from '../api/client';
-import { Chart } from '../components/Chart';
 import { DateField } from '../components/DateField';
 import { useMe } from '../components/me';
-import { Panel } from '../components/Panel';
 import { QueryState } from '../components/QueryState';
 import { CockpitPanel } from '../features/cockpit/CockpitPanel';
 import { formatDateTime } from '../components/format';
+import { statsKeys } from '../api/queryKeys';
 
 // Only the county administrator approves account requests: the panel loads for it alone, not with every cockpit.
 const AccountRequestsPanel = lazy(() =>
@@ -20,27 +19,32 @@ const AccountRequestsPanel = lazy(() =>
 type Bar = { name: string; count: number; membersLinked: number };
 
 /** Bars: branches per township (county) or party groups per branch (township); line: members linked. */
+/** ECharts loads after the figures: the overview's numbers show before its chart library has arrived. */
+const Chart = lazy(() => import('../components/Chart'));
+
 function BreakdownChart({ data, countLabel, title }: { data: Bar[]; countLabel: string; title: string }) {
   const { t } = useTranslation();
   return (
-    <Chart
-      testId="breakdown-chart"
-      label={title}
-      height={380}
-      rotateLabels
-      axisNames={[countLabel, t('overview.members')]}
-      categories={data.map((d) => d.name)}
-      series={[
-        { name: countLabel, kind: 'bar', values: data.map((d) => d.count), color: '#c8161d' },
-        {
-          name: t('overview.members'),
-          kind: 'line',
-          axis: 1,
-          values: data.map((d) => d.membersLinked),
-          color: '#d48806',
-        },
-      ]}
-    />
+    <Suspense fallback={<div style={{ height: 380 }} />}>
+      <Chart
+        testId="breakdown-chart"
+        label={title}
+        height={380}
+        rotateLabels
+        axisNames={[countLabel, t('overview.members')]}
+        categories={data.map((d) => d.name)}
+        series={[
+          { name: countLabel, kind: 'bar', values: data.map((d) => d.count), color: '#c8161d' },
+          {
+            name: t('overview.members'),
+            kind: 'line',
+            axis: 1,
+            values: data.map((d) => d.membersLinked),
+            color: '#d48806',
+          },
+        ]}
+      />
+    </Suspense>
   );
 }
 
@@ -60,7 +64,7 @@ export function OverviewPage() {
     return (end.isAfter(dayjs(today())) ? dayjs(today()) : end).format('YYYY-MM-DD');
   };
   const q = useQuery({
-    queryKey: ['overview', asOf],
+    queryKey: statsKeys.overview(asOf),
     queryFn: () => unwrap(api.GET('/api/v1/stats/overview', { params: { query: { asOf } } })),
   });
   const figures: [string, keyof Schemas['Overview']['orgs'] | 'membersLinked' | 'units'][] = [
@@ -122,7 +126,7 @@ export function OverviewPage() {
             <Row gutter={[16, 16]}>
               {figures.map(([label, key]) => (
                 <Col xs={12} md={8} xl={4} key={key}>
-                  <Panel>
+                  <Card>
                     <Statistic
                       title={t(label)}
                       value={key === 'membersLinked' || key === 'units' ? q.data[key] : q.data.orgs[key]}
@@ -131,14 +135,18 @@ export function OverviewPage() {
                     <span data-testid={`figure-${key}`} hidden>
                       {key === 'membersLinked' || key === 'units' ? q.data[key] : q.data.orgs[key]}
                     </span>
-                  </Panel>
+                  </Card>
                 </Col>
               ))}
             </Row>
             <CockpitPanel asOf={q.data.asOf} data={q.data.work} rankingLevel={q.data.rankingLevel} />
             {q.data.byTownship.length > 1 ? (
-              <Panel
-                title={t(q.data.rankingLevel === 'county' ? 'overview.chartTitleCounty' : 'overview.chartTitle')}
+              <Card
+                title={
+                  <h2 className="lj-card-title">
+                    {t(q.data.rankingLevel === 'county' ? 'overview.chartTitleCounty' : 'overview.chartTitle')}
+                  </h2>
+                }
                 style={{ marginTop: 16 }}
               >
                 <BreakdownChart
@@ -150,9 +158,12 @@ export function OverviewPage() {
                     membersLinked: x.membersLinked,
                   }))}
                 />
-              </Panel>
+              </Card>
             ) : (
-              <Panel title={t('overview.branchChartTitle')} style={{ marginTop: 16 }}>
+              <Card
+                title={<h2 className="lj-card-title">{t('overview.branchChartTitle')}</h2>}
+                style={{ marginTop: 16 }}
+              >
                 {q.data.byBranch.length > 0 ? (
                   <BreakdownChart
                     title={t('overview.branchChartTitle')}
@@ -166,7 +177,7 @@ export function OverviewPage() {
                 ) : (
                   <Empty description={t('overview.noTownship')} />
                 )}
-              </Panel>
+              </Card>
             )}
           </>
         )}

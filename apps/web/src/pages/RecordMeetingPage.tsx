@@ -29,6 +29,7 @@ import { QueryState } from '../components/QueryState';
 import { useServerAction } from '../components/useServerAction';
 import { validValues } from '../components/validValues';
 import { useRecordTitle } from '../components/pageTitle';
+import { activityKeys, orgKeys } from '../api/queryKeys';
 
 type Kind = Schemas['NewActivity']['kind'];
 type Status = 'present' | 'excused' | 'absent';
@@ -65,13 +66,13 @@ export function RecordMeetingPage() {
   const [files, setFiles] = useState<UploadFile[]>([]);
   const [error, setError] = useState<string | null>(null);
   const org = useQuery({
-    queryKey: ['org', id],
+    queryKey: orgKeys.detail(id),
     queryFn: () => unwrap(api.GET('/api/v1/orgs/{id}', { params: { path: { id } } })),
   });
   useRecordTitle(org.data ? `${t('activity.record')} · ${org.data.name}` : null);
   const on = day.format('YYYY-MM-DD');
   const roster = useQuery({
-    queryKey: ['roster', id, on],
+    queryKey: activityKeys.roster(id, on),
     queryFn: () => unwrap(api.GET('/api/v1/activities/roster', { params: { query: { orgId: id, on } } })),
   });
   const kinds = KINDS[org.data?.level === 'group' ? 'group' : 'default'] as Kind[];
@@ -99,7 +100,7 @@ export function RecordMeetingPage() {
   );
   // Meetings of this organization already recorded that day (its party groups' are their own).
   const sameDay = useQuery({
-    queryKey: ['activities', id, on],
+    queryKey: activityKeys.ofOrg(id, { from: on, to: on }),
     queryFn: () => unwrap(api.GET('/api/v1/activities', { params: { query: { orgId: id, from: on, to: on } } })),
   });
   const alreadyHeld = (sameDay.data?.items ?? []).filter((a) => a.orgId === id);

@@ -8,6 +8,7 @@ import { type Schemas, api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
 import { CombModal } from '../features/items/CombModal';
 import { formatDateTime } from '../components/format';
+import { reportKeys } from '../api/queryKeys';
 
 type Report = Schemas['Report'];
 
@@ -20,7 +21,7 @@ export function ReportsPage() {
   const [selected, setSelected] = useState<Report[]>([]);
   const [combing, setCombing] = useState(false);
   const q = useQuery({
-    queryKey: ['reports', status, category, source],
+    queryKey: reportKeys.list({ status, category, source }),
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/reports', {

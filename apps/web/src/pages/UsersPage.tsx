@@ -38,6 +38,7 @@ import { AccountScopeFields, type ScopeValues, scopeOf } from '../features/accou
 import { useOneTimePassword } from '../features/account/OneTimePassword';
 import { ReasonField } from '../features/account/ReasonField';
 import { CursorPager, useCursorPages } from '../components/CursorPager';
+import { regionKeys, userKeys } from '../api/queryKeys';
 
 type User = Schemas['User'];
 type Role = (typeof USER_ROLES)[number];
@@ -82,7 +83,7 @@ export function UsersPage() {
   const showPassword = useOneTimePassword();
   const pages = useCursorPages(`${q ?? ''}|${role ?? ''}`);
   const users = useQuery({
-    queryKey: ['users', q, role, pages.cursor],
+    queryKey: userKeys.list({ q, role }, pages.cursor),
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/users', {
@@ -98,7 +99,7 @@ export function UsersPage() {
       ),
   });
   const regions = useQuery({
-    queryKey: ['regions', 'township'],
+    queryKey: regionKeys.list('township'),
     queryFn: () => allRegions({ level: 'township' }),
   });
   const regionOptions = [

@@ -28,6 +28,7 @@ import { errorText } from '../components/errorText';
 import { MAX_PHOTO_BYTES, fileToBase64 } from '../components/photos';
 import { useDocumentTitle } from '../components/pageTitle';
 import { formatDateTime, formatDay } from '../components/format';
+import { publicKeys } from '../api/queryKeys';
 
 const STAGES = ['received', 'listed', 'in_progress', 'awaiting_confirmation', 'closed'] as const;
 
@@ -68,11 +69,11 @@ function SubmitPage() {
   // One key per filled-in form: a double tap or a retry after a lost reply makes one report.
   const [idempotencyKey, setKey] = useState(() => crypto.randomUUID());
   const townships = useQuery({
-    queryKey: ['public-regions'],
+    queryKey: publicKeys.regions(),
     queryFn: () => allPublicRegions(),
   });
   const villages = useQuery({
-    queryKey: ['public-regions', township],
+    queryKey: publicKeys.regions(township),
     queryFn: () => allPublicRegions(township),
     enabled: Boolean(township),
   });
@@ -244,7 +245,7 @@ function FollowPage() {
   const [codeSentTo, setCodeSentTo] = useState<string | null>(null);
   const lookup = code !== 'follow';
   const q = useQuery({
-    queryKey: ['public-report', code],
+    queryKey: publicKeys.report(code),
     queryFn: () =>
       unwrap(api.GET('/api/v1/public/reports/{trackingCode}', { params: { path: { trackingCode: code } } })),
     enabled: lookup,
@@ -258,7 +259,7 @@ function FollowPage() {
           body: solved ? { solved, ...(phoneCode ? { phoneCode } : {}) } : { solved, reason },
         }),
       );
-      queryClient.setQueryData(['public-report', code], r);
+      queryClient.setQueryData(publicKeys.report(code), r);
       message.success(solved ? t('resident.thanks') : t('resident.reopened'));
       setReason('');
     } catch (e) {
@@ -276,7 +277,7 @@ function FollowPage() {
           body: { stars, ...(comment.trim() ? { comment } : {}), ...(phoneCode ? { phoneCode } : {}) },
         }),
       );
-      queryClient.setQueryData(['public-report', code], r);
+      queryClient.setQueryData(publicKeys.report(code), r);
       message.success(t('resident.rated'));
       setComment('');
     } catch (e) {

@@ -8,6 +8,7 @@ import { api, unwrap } from '../api/client';
 import { allPublicRegions } from '../components/regions';
 import { QueryState } from '../components/QueryState';
 import { useDocumentTitle } from '../components/pageTitle';
+import { publicKeys } from '../api/queryKeys';
 
 const STATUS_COLOR = { open: 'default', in_progress: 'blue', awaiting_confirmation: 'gold', closed: 'green' } as const;
 
@@ -31,11 +32,11 @@ function Picker() {
   const navigate = useNavigate();
   const [township, setTownship] = useState<string>();
   const townships = useQuery({
-    queryKey: ['public-regions'],
+    queryKey: publicKeys.regions(),
     queryFn: () => allPublicRegions(),
   });
   const villages = useQuery({
-    queryKey: ['public-regions', township],
+    queryKey: publicKeys.regions(township),
     enabled: Boolean(township),
     queryFn: () => allPublicRegions(township),
   });
@@ -69,7 +70,7 @@ function Board() {
   const { code = '' } = useParams();
   const { t } = useTranslation();
   const q = useQuery({
-    queryKey: ['board', code],
+    queryKey: publicKeys.board(code),
     queryFn: () => unwrap(api.GET('/api/v1/public/villages/{code}/board', { params: { path: { code } } })),
   });
   const b = q.data;

@@ -8,6 +8,7 @@ import { useMe } from '../../components/me';
 import { useServerAction } from '../../components/useServerAction';
 import { useOneTimePassword } from './OneTimePassword';
 import { ReasonField } from './ReasonField';
+import { userKeys } from '../../api/queryKeys';
 
 type AccountRequest = Schemas['AccountRequest'];
 type Decision = 'approved' | 'rejected' | 'cancelled';
@@ -104,7 +105,7 @@ export function AccountRequestsPanel({ title }: { title: 'approve' | 'filed' }) 
   const showPart = useOneTimePassword();
   const [deciding, setDeciding] = useState<{ request: AccountRequest; to: Decision } | null>(null);
   const pending = useQuery({
-    queryKey: ['account-requests', 'pending'],
+    queryKey: userKeys.pendingRequests(),
     enabled: allowed,
     queryFn: async () => ({
       items: await allPages((cursor) =>

@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { allRegions } from '../../components/regions';
 import { useMe } from '../../components/me';
+import { regionKeys, userKeys } from '../../api/queryKeys';
 
 type ScopeOrg = Schemas['AccountScopeOptions']['orgs'][number];
 
@@ -52,16 +53,16 @@ export function AccountScopeFields({ onReach }: { onReach?: (reach: AccountReach
   const [orgQuery, setOrgQuery] = useState('');
   const scope = role ? ACCOUNT_SCOPES[role] : null;
   const townships = useQuery({
-    queryKey: ['regions', 'township'],
+    queryKey: regionKeys.list('township'),
     enabled: scope?.kind === 'region',
     queryFn: () => allRegions({ level: 'township' }),
   });
   const options = useQuery({
-    queryKey: ['users', 'scope-options', orgQuery],
+    queryKey: userKeys.scopeOptions(orgQuery),
     queryFn: () => unwrap(api.GET('/api/v1/users/scope-options', { params: { query: orgQuery ? { orgQuery } : {} } })),
   });
   const chosen = useQuery({
-    queryKey: ['users', 'scope-options', 'org', orgId],
+    queryKey: userKeys.scopeOrg(orgId),
     enabled: Boolean(orgId),
     queryFn: () => unwrap(api.GET('/api/v1/users/scope-options', { params: { query: { orgId: orgId as string } } })),
   });

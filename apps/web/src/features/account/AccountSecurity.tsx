@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { errorText } from '../../components/errorText';
+import { sessionKeys } from '../../api/queryKeys';
 
 type Me = Schemas['Me'];
 
@@ -25,7 +26,7 @@ export function PasswordForm({ onDone }: { onDone?: () => void }) {
       );
       message.success(t('account.changed'));
       form.resetFields();
-      queryClient.setQueryData(['me'], me);
+      queryClient.setQueryData(sessionKeys.me, me);
       onDone?.();
     } catch (e) {
       setError(errorText(e));
@@ -117,7 +118,7 @@ export function TotpEnrolment({ me }: { me: Me }) {
           type="primary"
           onClick={() => {
             setCodes(null);
-            void queryClient.invalidateQueries({ queryKey: ['me'] });
+            void queryClient.invalidateQueries({ queryKey: sessionKeys.me });
           }}
           data-testid="recovery-done"
         >

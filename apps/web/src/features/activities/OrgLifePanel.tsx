@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type Schemas, allPages, api, unwrap } from '../../api/client';
 import { QueryState } from '../../components/QueryState';
+import { activityKeys } from '../../api/queryKeys';
 
 type Summary = Schemas['ActivitySummary'];
 
@@ -27,7 +28,7 @@ export function OrgLifePanel({ org, canRecord }: { org: { id: string }; canRecor
   const from = month.startOf('month').format('YYYY-MM-DD');
   const to = month.endOf('month').format('YYYY-MM-DD');
   const q = useQuery({
-    queryKey: ['activities', org.id, from],
+    queryKey: activityKeys.ofOrg(org.id, { from }),
     queryFn: async () => ({
       items: await allPages((cursor) =>
         unwrap(
@@ -39,11 +40,11 @@ export function OrgLifePanel({ org, canRecord }: { org: { id: string }; canRecor
     }),
   });
   const latest = useQuery({
-    queryKey: ['activities', org.id, 'latest'],
+    queryKey: activityKeys.ofOrg(org.id, { limit: 1 }),
     queryFn: () => unwrap(api.GET('/api/v1/activities', { params: { query: { orgId: org.id, limit: 1 } } })),
   });
   const reminders = useQuery({
-    queryKey: ['meeting-reminders', org.id],
+    queryKey: activityKeys.reminders(org.id),
     queryFn: async () => ({
       items: await allPages((cursor) =>
         unwrap(

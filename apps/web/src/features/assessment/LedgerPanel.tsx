@@ -33,6 +33,7 @@ import { validValues } from '../../components/validValues';
 import { factDayRules } from '../../components/StepDateFields';
 import { formatDateTime, formatDay } from '../../components/format';
 import { PHONE, useMedia } from '../../components/useMedia';
+import { assessmentKeys, regionKeys } from '../../api/queryKeys';
 
 type Ledger = Schemas['Ledger'];
 type Row = Schemas['LedgerRow'];
@@ -252,13 +253,13 @@ export function LedgerPanel() {
   const [consequence, setConsequence] = useState<{ row: Row; kind: 'tilt' | 'list' } | null>(null);
   const { busy, run } = useServerAction();
   const townships = useQuery({
-    queryKey: ['regions', 'townships'],
+    queryKey: regionKeys.list('township'),
     enabled: county,
     queryFn: () => allRegions({ level: 'township' }),
   });
   const scopeCode = tier === 'county' ? me.scope.regionCode : township;
   const versions = useQuery({
-    queryKey: ['ledgers', year, tier, scopeCode],
+    queryKey: assessmentKeys.ledgers(year, tier, scopeCode),
     enabled: Boolean(scopeCode),
     queryFn: async () => ({
       items: await allPages((cursor) =>
@@ -274,7 +275,7 @@ export function LedgerPanel() {
   });
   const ledgerId = chosen && versions.data?.items.some((l) => l.id === chosen) ? chosen : versions.data?.items[0]?.id;
   const ledger = useQuery({
-    queryKey: ['ledger', ledgerId],
+    queryKey: assessmentKeys.ledger(ledgerId),
     enabled: Boolean(ledgerId),
     queryFn: () => unwrap(api.GET('/api/v1/ledgers/{id}', { params: { path: { id: ledgerId ?? '' } } })),
   });

@@ -9,6 +9,7 @@ import { useMe } from '../../components/me';
 import { CursorPager, useCursorPages } from '../../components/CursorPager';
 import { QueryState } from '../../components/QueryState';
 import { useServerAction } from '../../components/useServerAction';
+import { assessmentKeys } from '../../api/queryKeys';
 
 type Rect = Schemas['Rectification'];
 
@@ -24,7 +25,7 @@ export function RectificationPanel() {
   const { busy, run } = useServerAction();
   const pages = useCursorPages(status);
   const q = useQuery({
-    queryKey: ['rectifications', status, pages.cursor],
+    queryKey: assessmentKeys.rectifications(status, pages.cursor),
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/rectifications', {

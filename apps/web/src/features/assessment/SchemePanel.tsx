@@ -8,6 +8,7 @@ import { type Schemas, api, unwrap } from '../../api/client';
 import { QueryState } from '../../components/QueryState';
 import { useServerAction } from '../../components/useServerAction';
 import { schemesOfYear } from './schemes';
+import { assessmentKeys } from '../../api/queryKeys';
 
 type Indicator = Schemas['Indicator'];
 
@@ -22,7 +23,7 @@ export function SchemePanel() {
   const [cutoffs, setCutoffs] = useState({ good: 90, fair: 75, average: 60 });
   const { busy, run } = useServerAction();
   const q = useQuery({
-    queryKey: ['assessment-schemes', year],
+    queryKey: assessmentKeys.schemes(year),
     queryFn: () => schemesOfYear(year),
   });
   const current = q.data?.items.find((s) => s.tier === tier);

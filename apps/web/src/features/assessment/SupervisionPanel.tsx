@@ -22,10 +22,12 @@ import { type Schemas, api, today, unwrap } from '../../api/client';
 import { CursorPager, useCursorPages } from '../../components/CursorPager';
 import { useMe } from '../../components/me';
 import { QueryState } from '../../components/QueryState';
+import { RemoteSelect } from '../../components/RemoteSelect';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
 import { StepDateFields, stepDateBody } from '../../components/StepDateFields';
 import { schemesOfYear } from './schemes';
+import { assessmentKeys, orgKeys } from '../../api/queryKeys';
 
 const KINDS = ['discipline', 'organizational', 'sector'] as const;
 
@@ -38,12 +40,11 @@ export function SupervisionPanel() {
   const [followText, setFollowText] = useState('');
   const [followOn, setFollowOn] = useState<Dayjs>(() => dayjs());
   const [close, setClose] = useState(false);
-  const [term, setTerm] = useState('');
   const [form] = Form.useForm();
   const { busy, run } = useServerAction();
   const pages = useCursorPages();
   const q = useQuery({
-    queryKey: ['supervision', pages.cursor],
+    queryKey: assessmentKeys.supervision(pages.cursor),
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/supervision-records', {
@@ -55,7 +56,7 @@ export function SupervisionPanel() {
   const day = Form.useWatch('on', form) as dayjs.Dayjs | undefined;
   const year = (day ?? dayjs()).year();
   const schemes = useQuery({
-    queryKey: ['assessment-schemes', year],
+    queryKey: assessmentKeys.schemes(year),
     enabled: open,
     queryFn: () => schemesOfYear(year),
   });
@@ -68,7 +69,7 @@ export function SupervisionPanel() {
   ];
   const yearSchemes = useQueries({
     queries: recordYears.map((y) => ({
-      queryKey: ['assessment-schemes', y],
+      queryKey: assessmentKeys.schemes(y),
       queryFn: () => schemesOfYear(y),
     })),
   });
@@ -77,11 +78,6 @@ export function SupervisionPanel() {
       .flatMap((s) => s.data?.items ?? [])
       .flatMap((sc) => sc.indicators.map((i): [string, string] => [`${sc.year}:${i.key}`, i.name])),
   );
-  const orgs = useQuery({
-    queryKey: ['orgs', 'search', term],
-    enabled: open && term.length > 0,
-    queryFn: () => unwrap(api.GET('/api/v1/orgs', { params: { query: { q: term, limit: 20 } } })),
-  });
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;
@@ -262,9 +258,15 @@ export function SupervisionPanel() {
             label={t('assessment.org')}
             rules={[{ required: true, message: t('common.required') }]}
           >
-            <Select
-              showSearch={{ filterOption: false, onSearch: (v: string) => setTerm(v.trim()) }}
-              options={orgs.data?.items.map((o) => ({ value: o.id, label: o.name }))}
+            <RemoteSelect
+              queryKey={(q) => orgKeys.search(q)}
+              enabled={open}
+              search={async (q) =>
+                (await unwrap(api.GET('/api/v1/orgs', { params: { query: { q, limit: 20 } } }))).items.map((o) => ({
+                  value: o.id,
+                  label: o.name,
+                }))
+              }
             />
           </Form.Item>
           <StepDateFields label={t('assessment.supervisedOn')} />

@@ -1,25 +1,28 @@
 import type { TFunction } from 'i18next';
-import { Col, Row, Statistic, Tag } from 'antd';
+import { Card, Col, Row, Statistic, Table, Tag } from 'antd';
+import { Suspense, lazy } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Schemas } from '../../api/client';
-import { Chart } from '../../components/Chart';
-import { Panel } from '../../components/Panel';
-import { SimpleTable } from '../../components/SimpleTable';
+
+/** ECharts loads after the figures: the cockpit's numbers show before its chart library has arrived. */
+const Chart = lazy(() => import('../../components/Chart'));
 
 function Trend({ data }: { data: Schemas['Cockpit']['trend'] }) {
   const { t } = useTranslation();
   return (
-    <Chart
-      testId="trend-chart"
-      label={t('cockpit.trend')}
-      height={260}
-      categories={data.map((d) => d.month)}
-      series={[
-        { name: t('cockpit.created'), kind: 'line', values: data.map((d) => d.created), color: '#d48806' },
-        { name: t('cockpit.closed'), kind: 'line', values: data.map((d) => d.closed), color: '#389e0d' },
-      ]}
-    />
+    <Suspense fallback={<div style={{ height: 260 }} />}>
+      <Chart
+        testId="trend-chart"
+        label={t('cockpit.trend')}
+        height={260}
+        categories={data.map((d) => d.month)}
+        series={[
+          { name: t('cockpit.created'), kind: 'line', values: data.map((d) => d.created), color: '#d48806' },
+          { name: t('cockpit.closed'), kind: 'line', values: data.map((d) => d.closed), color: '#389e0d' },
+        ]}
+      />
+    </Suspense>
   );
 }
 
@@ -38,7 +41,7 @@ export function CockpitPanel({
   const { t } = useTranslation();
   const figure = (key: string, label: string, value: number | string, to?: string, color?: string) => (
     <Col xs={12} md={8} xl={4} key={key}>
-      <Panel small>
+      <Card size="small">
         {to ? (
           <Link to={to} data-testid={`cockpit-${key}`}>
             <Statistic title={label} value={value} styles={{ content: { color } }} />
@@ -46,7 +49,7 @@ export function CockpitPanel({
         ) : (
           <Statistic title={label} value={value} styles={{ content: { color } }} />
         )}
-      </Panel>
+      </Card>
     </Col>
   );
   return (
@@ -110,12 +113,16 @@ export function CockpitPanel({
           </Row>
           <Row gutter={[12, 12]} style={{ marginTop: 12 }}>
             <Col xs={24} lg={14}>
-              <Panel small title={t('cockpit.trend')}>
+              <Card size="small" title={<h2 className="lj-card-title">{t('cockpit.trend')}</h2>}>
                 <Trend data={c.trend} />
-              </Panel>
+              </Card>
             </Col>
             <Col xs={24} lg={10}>
-              <Panel small title={t('cockpit.exits')} style={{ marginBottom: 12 }}>
+              <Card
+                size="small"
+                title={<h2 className="lj-card-title">{t('cockpit.exits')}</h2>}
+                style={{ marginBottom: 12 }}
+              >
                 {Object.keys(c.exits).length === 0 ? (
                   '—'
                 ) : (
@@ -127,79 +134,92 @@ export function CockpitPanel({
                     ))}
                   </Link>
                 )}
-              </Panel>
-              <Panel small title={gradesTitle(t, c.gradesPeriod)}>
+              </Card>
+              <Card size="small" title={<h2 className="lj-card-title">{gradesTitle(t, c.gradesPeriod)}</h2>}>
                 {c.grades ? (
                   <Link to="/assessment">
-                    <SimpleTable
-                      rowKey={(r) => r.g}
-                      rows={(['good', 'fair', 'average', 'poor'] as const).map((g) => ({ g, n: c.grades?.[g] ?? 0 }))}
+                    <Table
+                      size="small"
+                      tableLayout="fixed"
+                      pagination={false}
+                      rowKey="g"
+                      dataSource={(['good', 'fair', 'average', 'poor'] as const).map((g) => ({
+                        g,
+                        n: c.grades?.[g] ?? 0,
+                      }))}
                       columns={[
-                        { key: 'g', title: t('assessment.grade'), render: (r) => t(`assessment.grades.${r.g}`) },
-                        { key: 'n', title: '#', render: (r) => r.n },
+                        { key: 'g', title: t('assessment.grade'), render: (_, r) => t(`assessment.grades.${r.g}`) },
+                        { key: 'n', title: '#', dataIndex: 'n' },
                       ]}
                     />
                   </Link>
                 ) : (
                   '—'
                 )}
-              </Panel>
+              </Card>
             </Col>
           </Row>
           {c.byTownship.length > 0 && (
-            <Panel
-              small
-              title={t(rankingLevel === 'county' ? 'cockpit.rankingCounty' : 'cockpit.ranking')}
+            <Card
+              size="small"
+              title={
+                <h2 className="lj-card-title">
+                  {t(rankingLevel === 'county' ? 'cockpit.rankingCounty' : 'cockpit.ranking')}
+                </h2>
+              }
               style={{ marginTop: 12 }}
             >
-              <SimpleTable
-                testId="township-ranking"
-                rowKey={(r) => r.regionCode}
-                rows={c.byTownship}
-                columns={[
-                  { key: 'rank', title: '#', width: 48, render: (_, i) => i + 1 },
-                  {
-                    key: 'name',
-                    title: t(rankingLevel === 'county' ? 'cockpit.county' : 'assessment.township'),
-                    render: (r) => r.name,
-                  },
-                  {
-                    key: 'overdue',
-                    title: t('item.overdue'),
-                    align: 'right',
-                    render: (r) => r.overdue,
-                    sorter: (a, b) => a.overdue - b.overdue,
-                  },
-                  {
-                    key: 'open',
-                    title: t('cockpit.openItems'),
-                    align: 'right',
-                    render: (r) => r.open,
-                    sorter: (a, b) => a.open - b.open,
-                  },
-                  {
-                    key: 'closed',
-                    title: t('cockpit.closed'),
-                    align: 'right',
-                    render: (r) => r.closed,
-                    sorter: (a, b) => a.closed - b.closed,
-                  },
-                  {
-                    key: 'confirmedShare',
-                    title: t('cockpit.confirmedShare'),
-                    align: 'right',
-                    render: (r) => pct(r.confirmedShare),
-                  },
-                  {
-                    key: 'registered',
-                    title: t('cockpit.registered'),
-                    align: 'right',
-                    render: (r) => r.registered,
-                    sorter: (a, b) => a.registered - b.registered,
-                  },
-                ]}
-              />
-            </Panel>
+              <div data-testid="township-ranking">
+                <Table
+                  size="small"
+                  pagination={false}
+                  rowKey="regionCode"
+                  dataSource={c.byTownship}
+                  columns={[
+                    { key: 'rank', title: '#', width: 48, render: (_, __, i) => i + 1 },
+                    {
+                      key: 'name',
+                      title: t(rankingLevel === 'county' ? 'cockpit.county' : 'assessment.township'),
+                      dataIndex: 'name',
+                    },
+                    {
+                      key: 'overdue',
+                      title: t('item.overdue'),
+                      align: 'right',
+                      dataIndex: 'overdue',
+                      sorter: (a, b) => a.overdue - b.overdue,
+                    },
+                    {
+                      key: 'open',
+                      title: t('cockpit.openItems'),
+                      align: 'right',
+                      dataIndex: 'open',
+                      sorter: (a, b) => a.open - b.open,
+                    },
+                    {
+                      key: 'closed',
+                      title: t('cockpit.closed'),
+                      align: 'right',
+                      dataIndex: 'closed',
+                      sorter: (a, b) => a.closed - b.closed,
+                    },
+                    {
+                      key: 'confirmedShare',
+                      title: t('cockpit.confirmedShare'),
+                      align: 'right',
+                      render: (_, r) => pct(r.confirmedShare),
+                    },
+                    {
+                      key: 'registered',
+                      title: t('cockpit.registered'),
+                      align: 'right',
+                      dataIndex: 'registered',
+                      sorter: (a, b) => a.registered - b.registered,
+                    },
+                  ]}
+                />
+              </div>
+            </Card>
           )}
         </>
       )}

@@ -5,11 +5,12 @@ import { Link } from 'react-router';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { CursorPager, useCursorPages } from '../../components/CursorPager';
 import { QueryState } from '../../components/QueryState';
+import { householdKeys } from '../../api/queryKeys';
 
 /** For each coverage rule, the households that break it, with a link to each. */
 export function GapsPanel() {
   const { t } = useTranslation();
-  const q = useQuery({ queryKey: ['households', 'gaps'], queryFn: () => unwrap(api.GET('/api/v1/coverage-gaps')) });
+  const q = useQuery({ queryKey: householdKeys.gaps(), queryFn: () => unwrap(api.GET('/api/v1/coverage-gaps')) });
   return (
     <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
       <Flex vertical gap={16}>
@@ -68,7 +69,7 @@ export function WorkloadPanel() {
   const { t } = useTranslation();
   const pages = useCursorPages();
   const q = useQuery({
-    queryKey: ['households', 'workload', pages.cursor],
+    queryKey: householdKeys.workload(pages.cursor),
     queryFn: () => unwrap(api.GET('/api/v1/helper-workload', { params: { query: { cursor: pages.cursor } } })),
   });
   return (

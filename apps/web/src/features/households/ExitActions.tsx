@@ -1,12 +1,13 @@
-import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Checkbox, Flex, Form, Input, Modal, Radio, Select, Table } from 'antd';
+import { Alert, Button, Checkbox, Flex, Form, Input, Modal, Radio, Table } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, today, unwrap } from '../../api/client';
 import { StepDateFields, stepDateBody } from '../../components/StepDateFields';
+import { RemoteSelect } from '../../components/RemoteSelect';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
+import { householdKeys } from '../../api/queryKeys';
 
 type Application = Schemas['ExitApplication'];
 type Step = Application['status'];
@@ -77,15 +78,6 @@ export function ApplyExitButton({ householdId }: { householdId: string }) {
  */
 function VerifierField() {
   const { t } = useTranslation();
-  const [term, setTerm] = useState('工作队');
-  const units = useQuery({
-    queryKey: ['verifier-units', term],
-    queryFn: () => unwrap(api.GET('/api/v1/units', { params: { query: { q: term, limit: 20 } } })),
-  });
-  const people = useQuery({
-    queryKey: ['verifier-members', term],
-    queryFn: () => unwrap(api.GET('/api/v1/members', { params: { query: { q: term, limit: 20 } } })),
-  });
   return (
     <Form.Item
       name="verifier"
@@ -93,26 +85,29 @@ function VerifierField() {
       extra={t('households.exitActions.verifierHint')}
       rules={[{ required: true, message: t('common.required') }]}
     >
-      <Select
-        showSearch={{ filterOption: false, onSearch: (v: string) => setTerm(v.trim()) }}
-        loading={units.isLoading || people.isLoading}
+      <RemoteSelect
+        initialTerm="工作队"
+        queryKey={(q) => householdKeys.verifiers(q)}
+        search={async (q) => {
+          const [units, people] = await Promise.all([
+            unwrap(api.GET('/api/v1/units', { params: { query: { q, limit: 20 } } })),
+            unwrap(api.GET('/api/v1/members', { params: { query: { q, limit: 20 } } })),
+          ]);
+          return [
+            {
+              label: t('households.exitActions.verifierUnits'),
+              options: units.items.map((u) => ({ value: `unit:${u.id}`, label: `${u.name}（${u.regionName}）` })),
+            },
+            {
+              label: t('households.exitActions.verifierPeople'),
+              options: people.items.map((m) => ({
+                value: `member:${m.id}`,
+                label: `${m.name}${m.title ? `（${m.title}）` : ''} · ${m.unitName}`,
+              })),
+            },
+          ].filter((g) => g.options.length > 0);
+        }}
         data-testid="exit-verifier"
-        options={[
-          {
-            label: t('households.exitActions.verifierUnits'),
-            options: (units.data?.items ?? []).map((u) => ({
-              value: `unit:${u.id}`,
-              label: `${u.name}（${u.regionName}）`,
-            })),
-          },
-          {
-            label: t('households.exitActions.verifierPeople'),
-            options: (people.data?.items ?? []).map((m) => ({
-              value: `member:${m.id}`,
-              label: `${m.name}${m.title ? `（${m.title}）` : ''} · ${m.unitName}`,
-            })),
-          },
-        ]}
       />
     </Form.Item>
   );

@@ -8,6 +8,7 @@ import { Link } from 'react-router';
 import { type Schemas, api, today, unwrap } from '../../api/client';
 import { CursorPager, useCursorPages } from '../../components/CursorPager';
 import { QueryState } from '../../components/QueryState';
+import { householdKeys } from '../../api/queryKeys';
 
 type Status = Schemas['ExitApplication']['status'];
 
@@ -20,7 +21,7 @@ export function ExitsPanel() {
   const [status, setStatus] = useState<Status | undefined>('in_notice');
   const pages = useCursorPages(status ?? '');
   const q = useQuery({
-    queryKey: ['households', 'exits', status, pages.cursor],
+    queryKey: householdKeys.exits(status, pages.cursor),
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/exit-applications', {

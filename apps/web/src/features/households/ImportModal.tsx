@@ -7,6 +7,7 @@ import { ApiError, type Problem, type Schemas, api, csrfHeader, screenLanguage, 
 import { ExportButton } from '../../components/ExportButton';
 import { errorText } from '../../components/errorText';
 import { formatDateTime } from '../../components/format';
+import { householdKeys } from '../../api/queryKeys';
 
 type ImportView = Schemas['HouseholdImport'];
 
@@ -59,14 +60,14 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
   const [current, setCurrent] = useState<ImportView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const job = useQuery({
-    queryKey: ['household-import', current?.id],
+    queryKey: householdKeys.import(current?.id),
     enabled: Boolean(current),
     queryFn: () => unwrap(api.GET('/api/v1/household-imports/{id}', { params: { path: { id: current?.id ?? '' } } })),
     refetchInterval: (q) =>
       q.state.data?.status === 'running' || (!q.state.data && current?.status === 'running') ? 400 : false,
   });
   const recent = useQuery({
-    queryKey: ['household-imports'],
+    queryKey: householdKeys.imports(),
     enabled: open,
     queryFn: () => unwrap(api.GET('/api/v1/household-imports')),
   });
@@ -76,8 +77,8 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
   useEffect(() => {
     // Once an import ends, the register and the list of recent imports are fresh again.
     if (finished) {
-      void queryClient.invalidateQueries({ queryKey: ['households'] });
-      void queryClient.invalidateQueries({ queryKey: ['household-imports'] });
+      // The register, every household's page and the imports list alike.
+      void queryClient.invalidateQueries({ queryKey: householdKeys.all });
     }
   }, [finished, queryClient]);
 

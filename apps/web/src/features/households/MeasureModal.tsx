@@ -1,13 +1,13 @@
 import { MEASURE_CATEGORIES } from '@lianjian/shared';
-import { useQuery } from '@tanstack/react-query';
 import { Button, DatePicker, Form, Input, InputNumber, Modal, Select } from 'antd';
 import dayjs from 'dayjs';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
+import { RemoteSelect } from '../../components/RemoteSelect';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
 import { factDayRules } from '../../components/StepDateFields';
+import { unitKeys } from '../../api/queryKeys';
 
 /** Registers an assistance measure: category, the unit that carries it, content, cost and dates. */
 export function MeasureModal({
@@ -21,13 +21,7 @@ export function MeasureModal({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
-  const [term, setTerm] = useState('');
   const { busy, run } = useServerAction();
-  const units = useQuery({
-    queryKey: ['units', 'search', term],
-    enabled: open && term.length > 0,
-    queryFn: () => unwrap(api.GET('/api/v1/units', { params: { query: { q: term, limit: 20 } } })),
-  });
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;
@@ -74,11 +68,17 @@ export function MeasureModal({
           />
         </Form.Item>
         <Form.Item name="unitId" label={t('members.unit')}>
-          <Select
+          <RemoteSelect
             allowClear
-            showSearch={{ filterOption: false, onSearch: (v: string) => setTerm(v.trim()) }}
+            queryKey={(q) => unitKeys.search(q)}
+            enabled={open}
+            search={async (q) =>
+              (await unwrap(api.GET('/api/v1/units', { params: { query: { q, limit: 20 } } }))).items.map((u) => ({
+                value: u.id,
+                label: u.name,
+              }))
+            }
             placeholder={t('households.measure.unitPlaceholder')}
-            options={units.data?.items.map((u) => ({ value: u.id, label: u.name }))}
           />
         </Form.Item>
         <Form.Item

@@ -10,6 +10,7 @@ import { QueryState } from '../../components/QueryState';
 import { StepDateFields, stepDateBody } from '../../components/StepDateFields';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
+import { householdKeys } from '../../api/queryKeys';
 
 type Case = Schemas['MonitoringCase'];
 type Candidate = Schemas['MonitoringCandidate'];
@@ -160,7 +161,7 @@ export function MonitoringPanel() {
   const [step, setStep] = useState<{ c: Case; to: Case['status'] } | null>(null);
   const pages = useCursorPages();
   const cases = useQuery({
-    queryKey: ['households', 'monitoring', pages.cursor],
+    queryKey: householdKeys.monitoring(pages.cursor),
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/monitoring-cases', {
@@ -171,7 +172,7 @@ export function MonitoringPanel() {
   // The early warnings of the year, paged by the server (a new year starts again from the first page).
   const warningPages = useCursorPages(String(year));
   const candidates = useQuery({
-    queryKey: ['households', 'monitoring-candidates', year, warningPages.cursor],
+    queryKey: householdKeys.monitoringCandidates(year, warningPages.cursor),
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/monitoring-candidates', {

@@ -9,6 +9,7 @@ import { type Schemas, api, unwrap } from '../../api/client';
 import { QueryState } from '../../components/QueryState';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
+import { settingsKeys } from '../../api/queryKeys';
 
 type Rule = Schemas['CoverageRule'];
 const KEYS = [
@@ -27,10 +28,13 @@ export function SettingsPanel() {
   const [form] = Form.useForm();
   const { busy, run } = useServerAction();
   const settings = useQuery({
-    queryKey: ['settings', year],
+    queryKey: settingsKeys.year(year),
     queryFn: () => unwrap(api.GET('/api/v1/settings', { params: { query: { year } } })),
   });
-  const rules = useQuery({ queryKey: ['coverage-rules'], queryFn: () => unwrap(api.GET('/api/v1/coverage-rules')) });
+  const rules = useQuery({
+    queryKey: settingsKeys.coverageRules(),
+    queryFn: () => unwrap(api.GET('/api/v1/coverage-rules')),
+  });
   const [draft, setDraft] = useState<Rule[]>([]);
   useEffect(() => {
     if (rules.data) setDraft(rules.data.rules);

@@ -5,12 +5,13 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { QueryState } from '../../components/QueryState';
+import { itemKeys } from '../../api/queryKeys';
 
 /** Items of the caller's scope in columns by status, overdue ones marked: the branch's working board. */
 export function Board() {
   const { t } = useTranslation();
   const q = useQuery({
-    queryKey: ['items', 'board'],
+    queryKey: itemKeys.board(),
     queryFn: () => unwrap(api.GET('/api/v1/items', { params: { query: { limit: 200 } } })),
   });
   const byStatus = (s: string) => (q.data?.items ?? []).filter((i) => i.status === s);

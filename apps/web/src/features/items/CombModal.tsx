@@ -8,6 +8,7 @@ import { type Schemas, api, unwrap } from '../../api/client';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
 import { factDayRules } from '../../components/StepDateFields';
+import { orgKeys } from '../../api/queryKeys';
 
 type Report = Schemas['Report'];
 
@@ -22,13 +23,13 @@ export function CombModal(props: { reports: Report[]; open: boolean; onClose: ()
     ...new Map(props.reports.filter((r) => r.orgId).map((r) => [r.orgId as string, r.orgName ?? ''])).entries(),
   ];
   const groups = useQuery({
-    queryKey: ['orgs', 'children', orgId],
+    queryKey: orgKeys.children(orgId as string, 'group'),
     queryFn: () =>
       unwrap(api.GET('/api/v1/orgs', { params: { query: { parentId: orgId as string, level: 'group', limit: 100 } } })),
     enabled: props.open && Boolean(orgId),
   });
   const roster = useQuery({
-    queryKey: ['org', orgId, 'memberships', 'comb'],
+    queryKey: orgKeys.memberships(orgId as string, { includeGroups: 'true', status: 'active', limit: 500 }),
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/orgs/{id}/memberships', {

@@ -19,6 +19,7 @@ import { ApiError, type Schemas, api, unwrap } from '../../api/client';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
 import { factDayRules } from '../../components/StepDateFields';
+import { itemKeys, orgKeys } from '../../api/queryKeys';
 
 type Mode = 'register' | 'session' | 'outcome' | 'followUp' | null;
 const OUTCOMES = ['agreement', 'failed', 'referred_judicial', 'referred_court'] as const;
@@ -30,7 +31,7 @@ export function DisputeCard({ item }: { item: Schemas['ItemDetail'] }) {
   const [form] = Form.useForm();
   const { busy, run } = useServerAction();
   const q = useQuery({
-    queryKey: ['item', item.id, 'dispute'],
+    queryKey: itemKeys.dispute(item.id),
     queryFn: async () => {
       try {
         return await unwrap(api.GET('/api/v1/items/{id}/dispute', { params: { path: { id: item.id } } }));
@@ -41,7 +42,7 @@ export function DisputeCard({ item }: { item: Schemas['ItemDetail'] }) {
     },
   });
   const roster = useQuery({
-    queryKey: ['org', item.orgId, 'memberships', 'mediators'],
+    queryKey: orgKeys.memberships(item.orgId, { includeGroups: 'true', limit: 500 }),
     queryFn: () =>
       unwrap(
         api.GET('/api/v1/orgs/{id}/memberships', {

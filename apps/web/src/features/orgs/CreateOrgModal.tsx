@@ -8,6 +8,7 @@ import { type Schemas, api, unwrap } from '../../api/client';
 import { allRegions } from '../../components/regions';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
+import { regionKeys } from '../../api/queryKeys';
 
 /** Sets up a child organization (general branch, branch or party group) under this one. */
 export function CreateOrgModal(props: { parent: Schemas['OrgDetail']; open: boolean; onClose: () => void }) {
@@ -18,7 +19,7 @@ export function CreateOrgModal(props: { parent: Schemas['OrgDetail']; open: bool
   const levels = ORG_LEVELS.filter((l) => PARENT_LEVEL[l].includes(props.parent.level));
   const level: string = Form.useWatch('level', form) ?? levels[levels.length - 1];
   const regions = useQuery({
-    queryKey: ['regions', 'all'],
+    queryKey: regionKeys.list(),
     queryFn: () => allRegions(),
     enabled: props.open,
   });

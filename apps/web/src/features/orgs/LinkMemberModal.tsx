@@ -1,12 +1,13 @@
-import { useQuery } from '@tanstack/react-query';
 import { DatePicker, Form, Input, Modal, Select, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
+import { RemoteSelect } from '../../components/RemoteSelect';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
 import { factDayRules } from '../../components/StepDateFields';
+import { memberKeys } from '../../api/queryKeys';
 
 type Org = Schemas['OrgDetail'];
 
@@ -19,15 +20,10 @@ export function LinkMemberModal(props: {
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
-  const [term, setTerm] = useState('');
+  const [memberName, setMemberName] = useState('');
   const { busy, run } = useServerAction();
   const targetId: string = Form.useWatch('targetId', form) ?? props.org.id;
   const target = targetId === props.org.id ? props.org : props.groups.find((g) => g.id === targetId);
-  const candidates = useQuery({
-    queryKey: ['members', 'search', term],
-    queryFn: () => unwrap(api.GET('/api/v1/members', { params: { query: { q: term, limit: 20 } } })),
-    enabled: props.open && term.length > 0,
-  });
   const roles: string[] = ['member'];
   if (target?.level === 'group') roles.push('group_leader');
   else if (props.org.abilities.designateLeaders) roles.unshift('secretary', 'deputy_secretary', 'committee_member');
@@ -35,7 +31,7 @@ export function LinkMemberModal(props: {
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;
-    const name = candidates.data?.items.find((m) => m.id === v.memberId)?.name ?? '';
+    const name = memberName;
     const done = await run(
       () =>
         unwrap(
@@ -80,17 +76,20 @@ export function LinkMemberModal(props: {
           </Form.Item>
         )}
         <Form.Item name="memberId" label={t('link.member')} rules={[{ required: true, message: t('common.required') }]}>
-          <Select
-            showSearch={{ filterOption: false, onSearch: (v: string) => setTerm(v.trim()) }}
+          <RemoteSelect
+            queryKey={(q) => memberKeys.search(q)}
+            enabled={props.open}
+            search={async (q) =>
+              (await unwrap(api.GET('/api/v1/members', { params: { query: { q, limit: 20 } } }))).items.map((m) => ({
+                value: m.id,
+                name: m.name,
+                disabled: m.partyStatus === 'none',
+                label: `${m.name} · ${m.unitName}${m.partyStatus === 'none' ? `（${t('partyStatus.none')}）` : m.activeMemberships ? `（${t('link.alreadyLinked', { count: m.activeMemberships })}）` : ''}`,
+              }))
+            }
+            onPick={(o) => setMemberName(o?.name ?? '')}
             placeholder={t('link.memberPlaceholder')}
-            loading={candidates.isFetching}
-            notFoundContent={term ? undefined : null}
             data-testid="member-select"
-            options={candidates.data?.items.map((m) => ({
-              value: m.id,
-              disabled: m.partyStatus === 'none',
-              label: `${m.name} · ${m.unitName}${m.partyStatus === 'none' ? `（${t('partyStatus.none')}）` : m.activeMemberships ? `（${t('link.alreadyLinked', { count: m.activeMemberships })}）` : ''}`,
-            }))}
           />
         </Form.Item>
         <Form.Item
