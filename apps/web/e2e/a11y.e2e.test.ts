@@ -62,7 +62,8 @@ describe('accessibility (axe-core, WCAG 2 A and AA): no serious or critical viol
       '/account',
       async (api) => `/activities/${(await api('/activities')).items[0]?.id}`,
     ]);
-  });
+    // Seventeen pages, each loaded and scanned: longer than one page's test (about 70 s alone on two cores).
+  }, 240_000);
 
   it('the branch secretary’s pages, on a phone', async () => {
     await audit('baihe', DEMO_PASSWORD, 'phone', [
