@@ -15,6 +15,7 @@ import type { ItemService } from '../items/items.service.ts';
 import * as policy from './activities.policy.ts';
 import * as repo from './activities.repository.ts';
 import type { ActivityListQuery, NewActivity } from './activities.schemas.ts';
+import { known } from '../../lib/known.ts';
 
 /** `2020-01-31` + 1 month → `2020-02-29`: the same day of the month, or the month's last day. */
 export function addMonths(day: string, months: number): string {
@@ -131,7 +132,7 @@ export class ActivityService {
       const withItems = input.decisions.filter((d) => d.item);
       let itemIds: string[] = [];
       if (withItems.length) {
-        const listOrg = org.level === 'group' ? (org.parent_id as string) : org.id;
+        const listOrg = org.level === 'group' ? known(org.parent_id, 'a party group’s branch') : org.id;
         const list = await this.items.lists.createListIn(tx, actor, {
           orgId: listOrg,
           title: input.listTitle ?? `${input.topic}（${input.heldOn}）`,

@@ -14,6 +14,7 @@ import * as repo from './assessment.repository.ts';
 import type { AssessorScore, ComputeCountyLedgers, ComputeLedger } from './assessment.schemas.ts';
 import { ledgerRecords, orgInputs } from './metrics.ts';
 import { type LedgerRow, type OrgInputs, type SchemeSnapshot, scoreLedger } from './scoring.ts';
+import { known } from '../../lib/known.ts';
 
 /** One ledger to compute: a tier's scheme, its scope (the county or a township) and the scope's organizations of the tier. */
 interface LedgerJob {
@@ -58,7 +59,7 @@ export class LedgerService {
    */
   async computeCounty(actor: Actor, input: z.infer<typeof ComputeCountyLedgers>) {
     if (!policy.computesCounty(actor)) throw forbidden('county_scope_required', '只有县级账号可以计算全县台账');
-    const county = actor.regionCode as string;
+    const county = known(actor.regionCode, 'the county administrator’s county');
     const schemes = await repo.schemesOf(this.db, county, input.year);
     if (!schemes.length) throw conflict('scheme_missing', `${input.year} 年还没有考核方案`);
     const from = `${input.year}-01-01`;

@@ -5,6 +5,7 @@ import type { Executor } from '../../db/index.ts';
 import type { Evidence, OrgInputs } from './scoring.ts';
 import { coverageGap, coverageRules } from '../households/coverage.service.ts';
 import { exitedBetween } from '../households/households.repository.ts';
+import { known } from '../../lib/known.ts';
 
 const EVIDENCE_CAP = 100;
 
@@ -105,7 +106,7 @@ async function registerFacts(db: Executor, prefixes: string[], from: string, to:
     gaps,
     assisted: assisted.map((h) => ({ ...h, visits: Number(h.visits), primaries: Number(h.primaries) })),
     exited: exited.map((h) => ({ ...h, exit_year: Number(h.exit_year) })),
-    eliminated: eliminated.map((h) => ({ ...h, eliminated_on: h.eliminated_on as string })),
+    eliminated: eliminated.map((h) => ({ ...h, eliminated_on: known(h.eliminated_on, 'an elimination’s day') })),
   };
 }
 

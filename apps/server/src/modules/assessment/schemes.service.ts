@@ -10,6 +10,7 @@ import * as policy from './assessment.policy.ts';
 import * as repo from './assessment.repository.ts';
 import type { SchemeInput } from './assessment.schemas.ts';
 import { TEMPLATE_INDICATORS } from './template.ts';
+import { known } from '../../lib/known.ts';
 
 /** The year's assessment schemes of a county, one per tier: indicators, weights and grade cutoffs (DOMAIN §9). */
 export class SchemeService {
@@ -30,7 +31,7 @@ export class SchemeService {
   /** Creates or replaces a year's scheme for a tier; weights must sum to 100. Ledgers keep the scheme they used. */
   async put(actor: Actor, input: z.infer<typeof SchemeInput>) {
     if (!policy.setsSchemes(actor)) throw forbidden('county_only', '考核方案由县级设定');
-    const county = actor.regionCode as string;
+    const county = known(actor.regionCode, 'the county administrator’s county');
     const sum = input.indicators.reduce((s, i) => s + i.weight, 0);
     if (sum !== 100)
       throw new Problem(400, 'weights_not_100', `指标权重合计应为 100，现为 ${sum}`, [

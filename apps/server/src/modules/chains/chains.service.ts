@@ -12,6 +12,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import * as policy from './chains.policy.ts';
 import * as repo from './chains.repository.ts';
 import type { CreateChain, CreateProject, LandContract, NewParticipation, Placement } from './chains.schemas.ts';
+import { known } from '../../lib/known.ts';
 
 type Blockage = Awaited<ReturnType<typeof repo.blockages>>[number];
 const blockage = (b: Blockage) => ({
@@ -61,7 +62,7 @@ export class ChainService {
     await this.db.transaction().execute(async (tx) => {
       const owner = target.chainId
         ? await repo.chainOwner(tx, target.chainId)
-        : await repo.projectOwner(tx, target.projectId as string);
+        : await repo.projectOwner(tx, known(target.projectId, 'the project'));
       if (!owner) throw notFound(target.chainId ? '产业链' : '项目');
       await this.writableOrg(actor, owner.org_id, tx);
       if (input.stageId && !(await repo.stageInChain(tx, input.stageId, target.chainId ?? ''))) {

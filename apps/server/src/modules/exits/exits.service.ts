@@ -16,6 +16,7 @@ import * as policy from './exits.policy.ts';
 import { villageOf } from '../regions/regions.repository.ts';
 import * as repo from './exits.repository.ts';
 import { EXIT_CRITERIA, type ExitTransition, type NewExitApplication, type Objection } from './exits.schemas.ts';
+import { known } from '../../lib/known.ts';
 
 /** The steps in the words of the procedure (DOMAIN §6), for messages a user reads. */
 const STEP_NAMES: Record<ExitStatus, string> = {
@@ -137,12 +138,12 @@ export class ExitService {
     if (village?.level !== 'village' || (!rows.length && !regionInReach(actor, villageCode)))
       throw notFound('村（社区）');
     const items = rows.map((r, i) => {
-      const endsOn = noticeEndsOf('exit', r) as string;
+      const endsOn = known(noticeEndsOf('exit', r), 'the notice’s end');
       return {
         no: i + 1,
         headName: r.head_name,
         outcome: '拟退出贫困',
-        noticeStartOn: r.notice_start_on as string,
+        noticeStartOn: known(r.notice_start_on, 'the notice’s start'),
         noticeEndsOn: endsOn,
         daysLeft: Math.max(0, daysBetween(today, endsOn)),
       };
@@ -275,7 +276,7 @@ export class ExitService {
           break;
         }
         case 'announced': {
-          const ends = noticeEndsOf('exit', r) as string;
+          const ends = known(noticeEndsOf('exit', r), 'the notice’s end');
           if (day.on < ends) throw conflict('notice_period_not_over', `公示期到 ${ends} 才结束，不能提前公告退出`);
           patch.announced_on = day.on;
           text = '公告退出，销号';
@@ -324,7 +325,7 @@ export class ExitService {
       if (!u) throw invalid('核验单位不在本县名录中', [{ path: 'body.verifier.unitId', message: v.unitId }]);
       return { unitId: u.id, memberId: null, label: u.name };
     }
-    const m = await repo.countyMember(tx, v.memberId as string, county);
+    const m = await repo.countyMember(tx, known(v.memberId, 'the verifier'), county);
     if (!m) throw invalid('核验人不在本县名册中', [{ path: 'body.verifier.memberId', message: String(v.memberId) }]);
     return { unitId: null, memberId: m.id, label: m.title ? `${m.title}${m.name}` : m.name };
   }

@@ -14,6 +14,7 @@ import * as policy from './items.policy.ts';
 import * as repo from './items.repository.ts';
 import type { EndParticipant, LinkByNeed, NewParticipant } from './items.schemas.ts';
 import { notify } from './notifications.service.ts';
+import { known } from '../../lib/known.ts';
 
 /**
  * Pulling in whoever an item needs (DOMAIN §8, 因需而联、应联尽联): suggestions of members and units, linking a Party
@@ -93,7 +94,7 @@ export class ItemLinkingService {
       }
       const today = todayInShanghai();
       const now = nowIso();
-      const groupId = row.responsible_group_id as string;
+      const groupId = known(row.responsible_group_id, 'the responsible party group');
       const reason = `因需而联：第${row.list_no}号清单第${row.no}项${input.reason ? `，${input.reason}` : ''}`;
       let membershipId: string | null = null;
       if (!(await activeMembershipOf(tx, groupId, member.id, today))) {
@@ -173,9 +174,9 @@ export class ItemLinkingService {
           throw invalid('单位不在本县名录中', [{ path: 'body.unitId', message: input.unitId }]);
         person = {
           member_id: null,
-          name: input.name as string,
+          name: known(input.name, 'the participant’s name'),
           unit_id: unit?.id ?? null,
-          unit_name: unit?.name ?? (input.unitName as string),
+          unit_name: unit?.name ?? known(input.unitName, 'the participant’s unit'),
         };
       }
       if (await repo.isParticipating(tx, id, person))

@@ -6,6 +6,7 @@ import { type Cursor, decodeCursor, encodeCursor } from '../../lib/paging.ts';
 import { openItemsDue } from './items.repository.ts';
 import type { InboxEntry, InboxQuery } from './items.schemas.ts';
 import { type NoticeKind, insertNotices, noticesOf } from './notifications.repository.ts';
+import { known } from '../../lib/known.ts';
 
 type Entry = z.infer<typeof InboxEntry>;
 
@@ -61,7 +62,8 @@ export class NotificationService {
     );
     items.push(
       ...due.rows.map((d) => {
-        const late = (d.due_on as string) < today;
+        const dueOn = known(d.due_on, 'a due item’s deadline');
+        const late = dueOn < today;
         const group = d.group_name ? `【${d.group_name}】` : '';
         return {
           itemId: d.id,
@@ -72,7 +74,7 @@ export class NotificationService {
           at: `${d.due_on}T00:00:00+08:00`,
           read: false,
           key: `${PART.due}:${d.id}`,
-          sort: d.due_on as string,
+          sort: dueOn,
         };
       }),
     );

@@ -31,6 +31,7 @@ import type {
   OrgTransition,
   UpdateOrg,
 } from './orgs.schemas.ts';
+import { known } from '../../lib/known.ts';
 
 /** An organization's states as the county names them, for messages a user reads. */
 const STATUS_NAMES: Record<string, string> = {
@@ -408,7 +409,7 @@ export class OrgService {
       throw conflict('open_items', `还有 ${missing.length} 个未销号的清单事项，须先办结或移交给指定的接续组织`);
     }
     for (const item of open) {
-      const successorId = plan.get(item.id) as string;
+      const successorId = known(plan.get(item.id), 'the item’s successor');
       const successor = await repo.findOrg(tx, actor, successorId, todayInShanghai());
       if (
         !successor ||

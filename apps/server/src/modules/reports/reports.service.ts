@@ -20,6 +20,7 @@ import type { ItemService } from '../items/items.service.ts';
 import * as policy from './reports.policy.ts';
 import * as repo from './reports.repository.ts';
 import type { CreateReport, PublicCreateReport, ReportListQuery } from './reports.schemas.ts';
+import { known } from '../../lib/known.ts';
 
 /** A one-time code to the phone on file: valid this long, this many wrong tries, resent after, at most per day. */
 const PHONE_CODE_MINUTES = 10;
@@ -206,7 +207,7 @@ export class ReportService {
                 : {
                     stars: Number(item.resident_rating),
                     comment: item.resident_comment,
-                    at: item.resident_rated_at as string,
+                    at: known(item.resident_rated_at, 'the rating’s time'),
                   },
           }
         : null,
@@ -238,7 +239,7 @@ export class ReportService {
       throw conflict('no_phone_on_file', '登记反映时未留电话，请等待工作人员电话回访确认');
     if (!item || (item.status !== 'awaiting_confirmation' && item.status !== 'closed'))
       throw conflict('feedback_not_open', '事项尚未办结，暂不需要确认');
-    const phone = this.cipher.decrypt(report.phone_enc as string);
+    const phone = this.cipher.decrypt(known(report.phone_enc, 'the phone on file'));
     const otp = String(randomInt(0, 1_000_000)).padStart(6, '0');
     const now = new Date();
     const expiresAt = new Date(now.getTime() + PHONE_CODE_MINUTES * 60_000).toISOString();

@@ -7,6 +7,7 @@ import { householdInScope, underRegion } from '../../lib/scope.ts';
 import { householdStatusOn } from '../households/households.repository.ts';
 import { countyOf, coverageGap, coverageRules } from '../households/coverage.service.ts';
 import { endOfDay, itemInScope, reopensBy, statusAt } from '../items/items.repository.ts';
+import { known } from '../../lib/known.ts';
 
 export const Cockpit = z
   .object({
@@ -245,12 +246,14 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
     createdIn.set(m, (createdIn.get(m) ?? 0) + 1);
   }
   for (const r of closed) {
-    const m = monthKey(r.closed_at as string);
+    const m = monthKey(known(r.closed_at, 'a closed item’s close'));
     closedIn.set(m, (closedIn.get(m) ?? 0) + 1);
   }
 
-  const daysToClose = closed.map((r) => elapsedDays(r.created_at, r.closed_at as string));
-  const daysToResolver = escalated.map((r) => elapsedDays(r.created_at, r.escalated_at as string));
+  const daysToClose = closed.map((r) => elapsedDays(r.created_at, known(r.closed_at, 'a closed item’s close')));
+  const daysToResolver = escalated.map((r) =>
+    elapsedDays(r.created_at, known(r.escalated_at, 'an escalated item’s escalation')),
+  );
   const confirmed = closed.filter(confirmedBy).length;
   const reopened = rows.filter((r) => Number(r.reopens) > 0).length;
   const reopenBase = closed.length + rows.filter((r) => Number(r.reopens) > 0 && r.status_on !== 'closed').length;

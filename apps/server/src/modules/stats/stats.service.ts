@@ -7,6 +7,7 @@ import { type NetworkQuery, network } from './network.ts';
 import { snapshotOverview } from './snapshots.ts';
 import * as policy from './stats.policy.ts';
 import type { OverviewData } from './stats.schemas.ts';
+import { known } from '../../lib/known.ts';
 
 /** The county's figures: the overview (with the cockpit's work figures) on any date, and the link network. */
 export class StatsService {
@@ -16,7 +17,8 @@ export class StatsService {
   async overview(actor: Actor, asOf: string, region?: string): Promise<OverviewData> {
     const scope = policy.regionAsked(actor, region);
     if (scope === undefined) throw notFound('地区');
-    if (policy.readsSnapshots(scope)) return snapshotOverview(this.db, scope as string, asOf);
+    if (policy.readsSnapshots(scope))
+      return snapshotOverview(this.db, known(scope, 'the region of the snapshots'), asOf);
     return (await liveOverview(this.db, actor, asOf, region)).overview;
   }
 

@@ -26,6 +26,7 @@ import { checkAccountShape, regionOf } from './account-shape.ts';
 import * as repo from './users.repository.ts';
 import type { CreateUser, UserService } from './users.service.ts';
 import { keysetPage } from '../../lib/paging.ts';
+import { known } from '../../lib/known.ts';
 
 /** Each person holds one half of the one-time password of an account that needs a second person. */
 const PART_LENGTH = 10;
@@ -337,11 +338,17 @@ export class AccountRequestService {
     const reason = `${row.reason}（申请人 ${row.requested_by_name}；审批 ${approver.displayName}）`;
     if (row.kind === 'create') {
       const checked = await checkAccountShape(tx, payload.account, regionOf(approver));
-      const created = await this.users.insertAccount(tx, approver, payload.account, passwordHash as string, checked);
+      const created = await this.users.insertAccount(
+        tx,
+        approver,
+        payload.account,
+        known(passwordHash, 'the new account’s password hash'),
+        checked,
+      );
       await repo.linkRequestToUser(tx, row.id, created.id);
       return created.id;
     }
-    const account = await this.users.get(approver, row.user_id as string, tx);
+    const account = await this.users.get(approver, known(row.user_id, 'the request’s account'), tx);
     switch (row.kind) {
       case 'change': {
         const { changes } = payload as ChangePayload;
@@ -359,7 +366,13 @@ export class AccountRequestService {
         break;
       }
       case 'reset_password':
-        await this.users.applyPasswordReset(tx, approver, account, passwordHash as string, reason);
+        await this.users.applyPasswordReset(
+          tx,
+          approver,
+          account,
+          known(passwordHash, 'the reset password’s hash'),
+          reason,
+        );
         break;
       case 'reset_totp':
         await this.users.applyTotpReset(tx, approver, account, reason);

@@ -6,6 +6,7 @@ import { Problem, notFound } from '../../lib/problem.ts';
 import { underRegion } from '../../lib/scope.ts';
 import { activeOn } from '../orgs/orgs.repository.ts';
 import type { ScopeOptionsView } from './users.schemas.ts';
+import { known } from '../../lib/known.ts';
 
 type Field = Exclude<GrantingField, 'role'>;
 
@@ -127,7 +128,7 @@ export async function checkAccountShape(tx: Executor, a: AccountShape, within = 
     );
   return {
     // A region account's shape holds its region, an organization account's its organization: one of the two is set.
-    region: (a.regionCode || org?.region_code) as string,
+    region: known(a.regionCode || org?.region_code, 'the account’s region'),
     orgName: org?.name ?? null,
     coverage: orgRows.flatMap((r) => (r.covered === null ? [] : [r.covered])),
   };
@@ -184,7 +185,7 @@ export async function scopeOptions(
   q: { orgQuery?: string | undefined; orgId?: string | undefined },
 ): Promise<ScopeOptionsView> {
   if (actor.regionCode === null) return { committees: [], orgs: [] };
-  const inRegion = (column: string) => underRegion(column, actor.regionCode as string);
+  const inRegion = (column: string) => underRegion(column, known(actor.regionCode, 'the actor’s region'));
   const committees = await db
     .selectFrom('party_orgs')
     .select(['id', 'name', 'kind', 'region_code'])

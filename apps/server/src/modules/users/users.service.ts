@@ -22,6 +22,7 @@ import { isLocked } from '../auth/lockout.ts';
 import { contains } from '../../lib/like.ts';
 import { type CheckedAccount, checkAccountShape, regionOf, scopeOptions } from './account-shape.ts';
 import { keysetPage } from '../../lib/paging.ts';
+import { known } from '../../lib/known.ts';
 
 /** A new account as asked for. */
 export type CreateUser = z.infer<typeof CreateUserBody>;
@@ -118,7 +119,7 @@ export class UserService {
     // Every account has a region or an organization (the shape of its role); the organization has a seat.
     return {
       account: this.view(row, await this.coverages(db, [row.scope_org_id])),
-      region: (row.scope_region_code ?? row.org_region_code) as string,
+      region: known(row.scope_region_code ?? row.org_region_code, 'the account’s region'),
     };
   }
 
