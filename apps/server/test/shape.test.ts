@@ -13,8 +13,19 @@ const ROOMS = ['routes', 'schemas', 'service', 'repository', 'policy'] as const;
  */
 const MISSING_ROOMS: Record<string, string[]> = {};
 
-/** Query-building calls still in service and route files (SQL belongs in the module's repository or lib/scope.ts). */
-const SQL_OUTSIDE_REPOSITORIES: Record<string, number> = {};
+/**
+ * Query-building calls still outside repositories (SQL belongs in the module's repository or lib/scope.ts): every file
+ * of a module but its repositories and tests is read, helpers beside a service included. What is recorded here are
+ * the computations that still build their own queries (the ledger's metrics, the cockpit, the network, the account's
+ * scope check).
+ */
+const SQL_OUTSIDE_REPOSITORIES: Record<string, number> = {
+  'assessment/counties.ts': 2,
+  'assessment/metrics.ts': 16,
+  'stats/cockpit.ts': 10,
+  'stats/network.ts': 13,
+  'users/account-shape.ts': 9,
+};
 
 const QUERY = /\.(?:selectFrom|insertInto|updateTable|deleteFrom)\(|\bsql`|\bsql</g;
 
@@ -34,10 +45,12 @@ describe('one shape for every module', () => {
     expect(missing).toEqual(MISSING_ROOMS);
   });
 
-  it('no service or route file builds SQL, but for the debt recorded', () => {
+  it('no file of a module but its repositories builds SQL, but for the debt recorded', () => {
     const found: Record<string, number> = {};
     for (const m of names) {
-      for (const f of readdirSync(path.join(modules, m)).filter((x) => /\.(service|routes)\.ts$/.test(x))) {
+      for (const f of readdirSync(path.join(modules, m)).filter(
+        (x) => x.endsWith('.ts') && !x.endsWith('.repository.ts') && !x.endsWith('.test.ts'),
+      )) {
         const n = (readFileSync(path.join(modules, m, f), 'utf8').match(QUERY) ?? []).length;
         if (n) found[`${m}/${f}`] = n;
       }

@@ -10,17 +10,14 @@ import type { Actor } from '../../lib/actor.ts';
 import { nowIso } from '../../lib/ids.ts';
 import { orgInScope } from '../../lib/scope.ts';
 import { activeOn } from '../orgs/orgs.repository.ts';
+import { orgInReach as orgInScopeById } from '../orgs/orgs.repository.ts';
 
 /** All SQL of organizational life: meetings, attendance, decisions and meeting reminders (DOMAIN §5, 三会一课). */
 
 /** An organization in the actor's scope, with what the rules of meetings look at. */
+/** The organization in the actor's scope, with what this module's rules read of it. */
 export const orgInReach = (db: Executor, actor: Actor, orgId: string) =>
-  db
-    .selectFrom('temporary_orgs as o')
-    .select(['o.id', 'o.name', 'o.level', 'o.status', 'o.path', 'o.parent_id', 'o.established_on', 'o.dissolved_on'])
-    .where('o.id', '=', orgId)
-    .where(orgInScope(actor, 'o'))
-    .executeTakeFirst();
+  orgInScopeById(db, actor, orgId, ['id', 'name', 'level', 'status', 'path', 'parent_id', 'established_on', 'dissolved_on'] as const);
 
 /** Who belonged to the organization on that day (memberships as of the day, not as of today), leaders first. */
 export const membersOn = (db: Executor, orgId: string, on: string) =>

@@ -14,6 +14,7 @@ import type { Actor } from '../../lib/actor.ts';
 import { nowIso } from '../../lib/ids.ts';
 import { homeOrgInScope, orgInScope, underRegion } from '../../lib/scope.ts';
 import type { SchemeSnapshot } from './scoring.ts';
+import { orgInReach as orgInScopeById } from '../orgs/orgs.repository.ts';
 
 /** All SQL of supervision and assessment (DOMAIN §9): schemes, ledgers, scores, supervision, tilts, rectification, recommendations. */
 
@@ -117,13 +118,9 @@ export const visibleLedgers = (db: Executor, actor: Actor) =>
 // --- organizations ---
 
 /** An organization in the actor's scope, with what the rules of assessment look at. */
+/** The organization in the actor's scope, with what this module's rules read of it. */
 export const orgInReach = (db: Executor, actor: Actor, id: string) =>
-  db
-    .selectFrom('temporary_orgs as o')
-    .select(['o.id', 'o.path', 'o.established_on', 'o.level', 'o.kind', 'o.region_code'])
-    .where('o.id', '=', id)
-    .where(orgInScope(actor, 'o'))
-    .executeTakeFirst();
+  orgInScopeById(db, actor, id, ['id', 'path', 'established_on', 'level', 'kind', 'region_code'] as const);
 
 export const orgState = (tx: Executor, id: string) =>
   tx.selectFrom('temporary_orgs').select(['status', 'version']).where('id', '=', id).executeTakeFirstOrThrow();

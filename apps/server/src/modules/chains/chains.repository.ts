@@ -10,17 +10,14 @@ import type {
 } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { orgInScope } from '../../lib/scope.ts';
+import { orgInReach as orgInScopeById } from '../orgs/orgs.repository.ts';
 
 /** All SQL of industry chains and projects (DOMAIN §8). */
 
 /** An organization the actor reads, with its status. */
+/** The organization in the actor's scope, with what this module's rules read of it. */
 export const orgInReach = (db: Executor, actor: Actor, orgId: string) =>
-  db
-    .selectFrom('temporary_orgs as o')
-    .select(['o.id', 'o.name', 'o.status'])
-    .where('o.id', '=', orgId)
-    .where(orgInScope(actor, 'o'))
-    .executeTakeFirst();
+  orgInScopeById(db, actor, orgId, ['id', 'name', 'status'] as const);
 
 export const chainOwner = (db: Executor, id: string) =>
   db.selectFrom('chains').select(['id', 'org_id']).where('id', '=', id).executeTakeFirst();

@@ -7,7 +7,7 @@ import { type Cursor, afterCursor } from '../../lib/paging.ts';
 import { notLinkedByNeed, orgInScope, underRegion } from '../../lib/scope.ts';
 import { reportInScope } from '../reports/reports.repository.ts';
 import { DEPUTY_TITLES, HEAD_TITLES } from '@lianjian/shared';
-import { activeOn } from '../orgs/orgs.repository.ts';
+import { activeOn, orgInReach } from '../orgs/orgs.repository.ts';
 
 /**
  * An item is visible through the organization that owns it, through the organization it was escalated to,
@@ -551,12 +551,7 @@ export async function problemListPage(
 
 /** The organization a list is made in, if in the actor's scope. */
 export const orgForList = (db: Executor, actor: Actor, orgId: string) =>
-  db
-    .selectFrom('temporary_orgs as o')
-    .select(['o.id', 'o.level', 'o.status', 'o.path', 'o.established_on'])
-    .where('o.id', '=', orgId)
-    .where(orgInScope(actor, 'o'))
-    .executeTakeFirst();
+  orgInReach(db, actor, orgId, ['id', 'level', 'status', 'path', 'established_on'] as const);
 
 /** The next number of a list of the organization (the caller holds the organization's row). */
 export async function nextListNo(tx: Executor, orgId: string): Promise<number> {

@@ -1,6 +1,6 @@
 import { type SqlBool, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
-import type { NewMembership, NewTemporaryOrg, TemporaryOrgRow } from '../../db/types.ts';
+import type { NewMembership, NewTemporaryOrg, TemporaryOrgRow, TemporaryOrgTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { type Cursor, afterCursor } from '../../lib/paging.ts';
 import { memberInScope, orgInScope, unitInScope, underRegion } from '../../lib/scope.ts';
@@ -116,6 +116,19 @@ export async function listOrgs(db: Executor, actor: Actor, f: OrgFilters, limit:
 }
 
 export type OrgSummaryRow = Awaited<ReturnType<typeof listOrgs>>['rows'][number];
+
+/**
+ * An organization in the actor's scope with the columns a rule needs; undefined outside it (the caller answers 404).
+ * The one lookup every module uses to reach an organization by id.
+ */
+export function orgInReach<C extends keyof TemporaryOrgTable & string>(db: Executor, actor: Actor, id: string, columns: readonly C[]) {
+  return db
+    .selectFrom('temporary_orgs as o')
+    .select(columns.map((c) => `o.${c}` as `o.${C}`))
+    .where('o.id', '=', id)
+    .where(orgInScope(actor, 'o'))
+    .executeTakeFirst();
+}
 
 /** One organization if it is in the actor's scope; otherwise undefined (the caller answers 404). */
 export async function findOrg(db: Executor, actor: Actor, id: string, asOf: string) {

@@ -4,6 +4,7 @@ import type { FeedbackToHomeTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { homeOrgInScope, householdInScope, memberInScope, orgInScope } from '../../lib/scope.ts';
 import { itemInScope } from '../items/items.repository.ts';
+import { orgInReach as orgInScopeById } from '../orgs/orgs.repository.ts';
 
 /** All SQL of members' duty records and the feedback temporary organizations send to home organizations. */
 
@@ -123,13 +124,9 @@ export function recordParts(db: Executor, actor: Actor, memberId: string, own: b
 }
 
 /** An organization in scope, with its path. */
+/** The organization in the actor's scope, with what this module's rules read of it. */
 export const orgInReach = (db: Executor, actor: Actor, id: string) =>
-  db
-    .selectFrom('temporary_orgs as o')
-    .select(['o.id', 'o.path'])
-    .where('o.id', '=', id)
-    .where(orgInScope(actor, 'o'))
-    .executeTakeFirst();
+  orgInScopeById(db, actor, id, ['id', 'path'] as const);
 
 export const memberWithHome = (db: Executor, id: string) =>
   db.selectFrom('members').select(['id', 'home_party_org_id']).where('id', '=', id).executeTakeFirst();
