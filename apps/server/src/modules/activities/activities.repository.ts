@@ -17,7 +17,16 @@ import { orgInReach as orgInScopeById } from '../orgs/orgs.repository.ts';
 /** An organization in the actor's scope, with what the rules of meetings look at. */
 /** The organization in the actor's scope, with what this module's rules read of it. */
 export const orgInReach = (db: Executor, actor: Actor, orgId: string) =>
-  orgInScopeById(db, actor, orgId, ['id', 'name', 'level', 'status', 'path', 'parent_id', 'established_on', 'dissolved_on'] as const);
+  orgInScopeById(db, actor, orgId, [
+    'id',
+    'name',
+    'level',
+    'status',
+    'path',
+    'parent_id',
+    'established_on',
+    'dissolved_on',
+  ] as const);
 
 /** Who belonged to the organization on that day (memberships as of the day, not as of today), leaders first. */
 export const membersOn = (db: Executor, orgId: string, on: string) =>

@@ -121,7 +121,12 @@ export type OrgSummaryRow = Awaited<ReturnType<typeof listOrgs>>['rows'][number]
  * An organization in the actor's scope with the columns a rule needs; undefined outside it (the caller answers 404).
  * The one lookup every module uses to reach an organization by id.
  */
-export function orgInReach<C extends keyof TemporaryOrgTable & string>(db: Executor, actor: Actor, id: string, columns: readonly C[]) {
+export function orgInReach<C extends keyof TemporaryOrgTable & string>(
+  db: Executor,
+  actor: Actor,
+  id: string,
+  columns: readonly C[],
+) {
   return db
     .selectFrom('temporary_orgs as o')
     .select(columns.map((c) => `o.${c}` as `o.${C}`))
