@@ -74,7 +74,7 @@ export class ExitService {
     const year = Number(todayInShanghai().slice(0, 4));
     const lines = new Map<string, number>();
     for (const county of new Set(rows.map((r) => r.region_code.slice(0, 6)))) {
-      lines.set(county, Number(await setting(this.db, county, year, 'poverty_line')));
+      lines.set(county, await setting(this.db, county, year, 'poverty_line'));
     }
     return rows.map((r) => ({
       id: r.id,
@@ -243,7 +243,7 @@ export class ExitService {
             throw invalid('核验须逐项记录标准和依据', [
               { path: 'body.criteria', message: `missing: ${missing.join(', ')}` },
             ]);
-          const line = Number(await setting(tx, countyCode, year, 'poverty_line'));
+          const line = await setting(tx, countyCode, year, 'poverty_line');
           const income = criteria.find((c) => c.criterion === 'income');
           if (income?.met && r.per_capita_income <= line) {
             throw conflict(
@@ -268,7 +268,7 @@ export class ExitService {
           break;
         case 'in_notice': {
           // The notice appears on the village board now: its floor runs from today, whatever day the paper says.
-          const days = Number(await setting(tx, countyCode, year, 'exit_notice_days'));
+          const days = await setting(tx, countyCode, year, 'exit_notice_days');
           patch.notice_start_on = day.on;
           patch.notice_days = days;
           patch.notice_published_on = today;

@@ -63,7 +63,7 @@ export const toSummary = (
 export async function reopenUntil(db: Executor, closedAt: string | null, regionCode: string): Promise<string | null> {
   if (!closedAt) return null;
   const closedOn = todayInShanghai(new Date(closedAt));
-  const days = Number(await setting(db, regionCode.slice(0, 6), Number(closedOn.slice(0, 4)), 'reopen_window_days'));
+  const days = await setting(db, regionCode.slice(0, 6), Number(closedOn.slice(0, 4)), 'reopen_window_days');
   return addDays(closedOn, days);
 }
 

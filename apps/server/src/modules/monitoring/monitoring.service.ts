@@ -119,8 +119,8 @@ export class MonitoringService {
     const lines = new Map<string, { line: number; ratio: number }>();
     for (const county of counties) {
       lines.set(county, {
-        line: Number(await setting(this.db, county, f.year, 'monitoring_line')),
-        ratio: Number(await setting(this.db, county, f.year, 'rigid_spending_ratio')),
+        line: await setting(this.db, county, f.year, 'monitoring_line'),
+        ratio: await setting(this.db, county, f.year, 'rigid_spending_ratio'),
       });
     }
     const risks = new Map<string, { on: string; seriousIllness: boolean; disaster: boolean; rigidSpending: number }>();
@@ -245,7 +245,7 @@ export class MonitoringService {
       if (input.to === 'in_notice' || input.to === 'elimination_in_notice') {
         // The notice appears on the village board now: its floor runs from today, whatever day the paper says.
         patch.notice_start_on = day.on;
-        patch.notice_days = Number(await setting(tx, countyCode, year, 'monitoring_notice_days'));
+        patch.notice_days = await setting(tx, countyCode, year, 'monitoring_notice_days');
         patch.notice_published_on = todayInShanghai();
       }
       if (input.to === 'township_reviewed' || input.to === 'elimination_reviewed') {

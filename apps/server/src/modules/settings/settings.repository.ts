@@ -1,17 +1,29 @@
 import type { Executor } from '../../db/index.ts';
 
 /** Used where a county has set no value for the year; every threshold stays configurable (DOMAIN §6, §7). */
-export const SETTING_DEFAULTS: Record<string, string> = {
+export const SETTING_DEFAULTS = {
   exit_notice_days: '7',
   poverty_line: '4000',
   monitoring_line: '6000',
   monitoring_notice_days: '5',
   rigid_spending_ratio: '1',
   reopen_window_days: '5',
-};
+} as const satisfies Record<string, `${number}`>;
+
+/** A county's yearly threshold: each is a number (yuan, days or a ratio), stored as text. */
+export type SettingKey = keyof typeof SETTING_DEFAULTS;
+
+export const SETTING_KEYS = [
+  'poverty_line',
+  'monitoring_line',
+  'exit_notice_days',
+  'monitoring_notice_days',
+  'rigid_spending_ratio',
+  'reopen_window_days',
+] as const satisfies readonly SettingKey[];
 
 /** The county's value for the year: the latest year set at or before it, else the default. */
-export async function setting(db: Executor, countyCode: string, year: number, key: string): Promise<string> {
+export async function setting(db: Executor, countyCode: string, year: number, key: SettingKey): Promise<number> {
   const row = await db
     .selectFrom('settings')
     .select('value')
@@ -20,20 +32,30 @@ export async function setting(db: Executor, countyCode: string, year: number, ke
     .where('year', '<=', year)
     .orderBy('year', 'desc')
     .executeTakeFirst();
-  return row?.value ?? (SETTING_DEFAULTS[key] as string);
+  return Number(row?.value ?? SETTING_DEFAULTS[key]);
 }
 
 /** The keys the county set for exactly this year. */
-export const keysSetFor = (db: Executor, countyCode: string, year: number) =>
-  db.selectFrom('settings').select('key').where('county_code', '=', countyCode).where('year', '=', year).execute();
+export const keysSetFor = async (db: Executor, countyCode: string, year: number): Promise<SettingKey[]> =>
+  (
+    await db
+      .selectFrom('settings')
+      .select('key')
+      .where('county_code', '=', countyCode)
+      .where('year', '=', year)
+      .execute()
+  ).flatMap((r) => (r.key in SETTING_DEFAULTS ? [r.key as SettingKey] : []));
 
 /** Sets the county's value for the year, replacing any value set before for that year. */
-export async function putSetting(tx: Executor, countyCode: string, year: number, key: string, value: string) {
+export async function putSetting(tx: Executor, countyCode: string, year: number, key: SettingKey, value: number) {
   await tx
     .deleteFrom('settings')
     .where('county_code', '=', countyCode)
     .where('year', '=', year)
     .where('key', '=', key)
     .execute();
-  await tx.insertInto('settings').values({ county_code: countyCode, year, key, value }).execute();
+  await tx
+    .insertInto('settings')
+    .values({ county_code: countyCode, year, key, value: String(value) })
+    .execute();
 }

@@ -4,17 +4,14 @@ import { Problem, forbidden } from '../../lib/problem.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { countyOf } from '../households/coverage.service.ts';
 import * as policy from './settings.policy.ts';
-import { SETTING_DEFAULTS, keysSetFor, putSetting, setting } from './settings.repository.ts';
-
-export const SETTING_KEYS = [
-  'poverty_line',
-  'monitoring_line',
-  'exit_notice_days',
-  'monitoring_notice_days',
-  'rigid_spending_ratio',
-  'reopen_window_days',
-] as const;
-export type SettingKey = (typeof SETTING_KEYS)[number];
+import {
+  SETTING_DEFAULTS,
+  SETTING_KEYS,
+  type SettingKey,
+  keysSetFor,
+  putSetting,
+  setting,
+} from './settings.repository.ts';
 
 /** A county's yearly thresholds (DOMAIN §6, §7, §9a): poverty line, monitoring line, notice days, rigid spending, the resident's reopening window. */
 export class SettingsService {
@@ -22,14 +19,13 @@ export class SettingsService {
 
   async get(actor: Actor, year: number) {
     const county = await countyOf(this.db, actor);
-    const values: Record<string, number> = {};
-    const explicit = await keysSetFor(this.db, county, year);
-    for (const key of SETTING_KEYS) values[key] = Number(await setting(this.db, county, year, key));
+    const values = {} as Record<SettingKey, number>;
+    for (const key of SETTING_KEYS) values[key] = await setting(this.db, county, year, key);
     return {
       countyCode: county,
       year,
-      values: values as Record<SettingKey, number>,
-      setThisYear: explicit.map((e) => e.key as SettingKey),
+      values,
+      setThisYear: await keysSetFor(this.db, county, year),
       defaults: SETTING_DEFAULTS,
       abilities: { set: policy.canSet(actor) },
     };
@@ -40,8 +36,8 @@ export class SettingsService {
     const county = await countyOf(this.db, actor);
     await this.db.transaction().execute(async (tx) => {
       // The monitoring line is never below the poverty line of the same year (DOMAIN §7: about 1.5× it).
-      const poverty = values.poverty_line ?? Number(await setting(tx, county, year, 'poverty_line'));
-      const monitoring = values.monitoring_line ?? Number(await setting(tx, county, year, 'monitoring_line'));
+      const poverty = values.poverty_line ?? (await setting(tx, county, year, 'poverty_line'));
+      const monitoring = values.monitoring_line ?? (await setting(tx, county, year, 'monitoring_line'));
       if (!policy.linesInOrder(poverty, monitoring)) {
         throw new Problem(
           400,
@@ -56,9 +52,12 @@ export class SettingsService {
         );
       }
       const before: Record<string, string> = {};
-      for (const [key, value] of Object.entries(values)) {
-        before[key] = await setting(tx, county, year, key);
-        await putSetting(tx, county, year, key, String(value));
+      for (const key of SETTING_KEYS) {
+        const value = values[key];
+        if (value === undefined) continue;
+        // As the trail has always kept them: the values as text.
+        before[key] = String(await setting(tx, county, year, key));
+        await putSetting(tx, county, year, key, value);
       }
       await recordAudit(tx, actor, {
         action: 'settings.update',
