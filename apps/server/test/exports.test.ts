@@ -71,4 +71,32 @@ describe('PIPL: exports of personal data need a reason and go through an owner-c
     ).toBe(404);
     expect(await ctx.t.db.db.selectFrom('export_grants').select('id').execute()).toHaveLength(0);
   });
+
+  it("a link whose records have left the account's reach answers 404 and records no download", async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const cheng = await ctx.user('chengjiao');
+    const list = (org: string, title: string) => ({
+      orgId: org,
+      title,
+      listedOn: '2020-05-19',
+      items: [{ problem: '路灯不亮', category: 'other' }],
+    });
+    const own = (await qiao.post('/problem-lists', list(ctx.county.orgs.qiaoBranch.id, '乔端清单'))).json().id;
+    const theirs = (await cheng.post('/problem-lists', list(ctx.county.orgs.chengBranch.id, '城郊清单'))).json().id;
+    const grant = await qiao.post('/exports', { kind: 'problem_list', params: { id: own }, reason: '核查' });
+    expect(grant.statusCode, grant.body).toBe(201);
+    // As if the list had moved out of the township's tree since the link was made.
+    await ctx.t.db.db
+      .updateTable('export_grants')
+      .set({ params_json: JSON.stringify({ id: theirs }) })
+      .where('id', '=', grant.json().id)
+      .execute();
+    expect((await qiao.get(grant.json().downloadUrl.replace('/api/v1', ''))).statusCode).toBe(404);
+    const downloads = await ctx.t.db.db
+      .selectFrom('audit_events')
+      .select('action')
+      .where('action', '=', 'export.download')
+      .execute();
+    expect(downloads).toEqual([]);
+  });
 });

@@ -110,6 +110,9 @@ export class ExportService {
     this.check(actor, kind);
     const params = JSON.parse(grant.params_json) as Record<string, unknown>;
     const stamp = `导出人：${actor.displayName}（${actor.username}）　导出时间：${shanghai(new Date())}　用途：${grant.reason}`;
+    // The file is made (or, for the register, its stream opened after its own checks) before the download is
+    // audited: a link whose records have since left the account's reach answers 404 and leaves no download behind.
+    const file = await this.build(actor, kind, params, stamp);
     await this.db.transaction().execute((tx) =>
       recordAudit(tx, actor, {
         action: 'export.download',
@@ -118,6 +121,15 @@ export class ExportService {
         after: { kind, reason: grant.reason },
       }),
     );
+    return file;
+  }
+
+  private async build(
+    actor: Actor,
+    kind: ExportKind,
+    params: Record<string, unknown>,
+    stamp: string,
+  ): Promise<ExportFile> {
     if (kind === 'households') {
       const { stream } = await this.households.registerExport.exportRegister(
         actor,
