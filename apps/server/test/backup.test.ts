@@ -7,7 +7,7 @@ import { createDb, migrate } from '../src/db/index.ts';
 import { DataCipher } from '../src/lib/crypto.ts';
 import { backup, manifestPath, restore, verifyUrl } from '../src/ops/backup.ts';
 import { PASSWORD, buildCounty } from './factories.ts';
-import { as, login } from './helpers.ts';
+import { as, auditTrailGuard, login } from './helpers.ts';
 import { scratchDatabases } from './scratch-db.ts';
 
 describe('backup, restore and verify (GB/T 22239: data backup and recovery)', () => {
@@ -19,6 +19,7 @@ describe('backup, restore and verify (GB/T 22239: data backup and recovery)', ()
     const handle = createDb(url);
     await migrate(handle.db);
     const app = await buildApp({ db: handle, cipher: new DataCipher(randomBytes(32)) });
+    const trail = auditTrailGuard(app, handle);
     await buildCounty(handle.db);
     const qiao = as(app, await login(app, 'qiaoduan', PASSWORD));
     let stop = false;
@@ -65,8 +66,10 @@ describe('backup, restore and verify (GB/T 22239: data backup and recovery)', ()
     } finally {
       stop = true;
       await writer.catch(() => {});
+      await trail.settled();
       await app.close();
       await handle.close();
     }
+    trail.assertHeld();
   });
 });

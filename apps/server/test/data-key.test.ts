@@ -11,7 +11,7 @@ import { verifyAuditChain } from '../src/modules/audit/audit.service.ts';
 import { openDataKey } from '../src/setup.ts';
 import { runCli, stop } from './cli-process.ts';
 import { PASSWORD, buildCounty } from './factories.ts';
-import { as, freshDb, login } from './helpers.ts';
+import { as, auditTrailGuard, freshDb, login } from './helpers.ts';
 import { newIdNumber, registerHousehold } from './households-fixture.ts';
 import { scratchDatabases } from './scratch-db.ts';
 import { countyDatabase, session, startServer } from './server-process.ts';
@@ -116,13 +116,16 @@ describe('the data key: a server never runs a database with a key that cannot re
     ] as const) {
       const handle = createDb(url);
       const app = await buildApp({ db: handle, cipher: new DataCipher(Buffer.from(right, 'base64')) });
+      const trail = auditTrailGuard(app, handle);
       try {
         const qiao = as(app, await login(app, 'qiaoduan', PASSWORD));
         if (registers) await registerHousehold(qiao);
       } finally {
+        await trail.settled();
         await app.close();
         await handle.close();
       }
+      trail.assertHeld();
     }
     // Ciphertexts that another key cannot read, or an audit chain another key cannot verify: refused.
     expect(await refusedStart(withHousehold, wrong)).toMatch(/LIANJIAN_DATA_KEY/);

@@ -15,7 +15,7 @@ import { COLUMNS } from '../src/modules/households/import.layout.ts';
 import { buildApp } from '../src/app.ts';
 import { writeRegisterSample } from '../src/seed/register-sample.ts';
 import { PASSWORD } from './factories.ts';
-import { as, exported, login, sessionHeaders } from './helpers.ts';
+import { as, auditTrailGuard, exported, login, sessionHeaders } from './helpers.ts';
 import { useCounty } from './setup-county.ts';
 
 // Through the application's loader, which fixes ExcelJS's reader before it is first loaded.
@@ -497,6 +497,7 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
       importLimits: { maxBytes: 4096, maxRows: 5, maxUnzippedBytes: 1 << 20 },
       scratch: new ScratchSpace(path.join(ctx.t.dataDir, 'scratch')),
     });
+    const trail = auditTrailGuard(app, ctx.t.db);
     await app.ready();
     const db = ctx.t.db;
     try {
@@ -533,8 +534,10 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
         ),
       ).toBe(0);
     } finally {
+      await trail.settled();
       await app.close();
     }
+    trail.assertHeld();
   });
 
   it("the template downloads with the layout's headers and imports as it is", async () => {

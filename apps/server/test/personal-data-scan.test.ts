@@ -11,7 +11,7 @@ import { hashPassword } from '../src/lib/passwords.ts';
 import { seedDemo } from '../src/seed/demo.ts';
 import { writeRegisterSample } from '../src/seed/register-sample.ts';
 import { clearPersonalData } from './clear-personal-data.ts';
-import { as, login } from './helpers.ts';
+import { as, auditTrailGuard, login } from './helpers.ts';
 import { rawDatabaseText } from './raw-database.ts';
 import { scratchDatabases } from './scratch-db.ts';
 
@@ -63,6 +63,7 @@ describe('finding 8: no clear ID number or phone number at rest', () => {
     await migrate(handle.db);
     await seedDemo(handle.db, await hashPassword(PASSWORD), cipher);
     const app = await buildApp({ db: handle, cipher });
+    const trail = auditTrailGuard(app, handle);
     await app.ready();
     const outcomes: Record<string, number> = {};
     const note = <T extends { statusCode: number }>(what: string, res: T): T => {
@@ -186,8 +187,10 @@ describe('finding 8: no clear ID number or phone number at rest', () => {
         await app.householdImports.settled(res.json().id);
       }
     } finally {
+      await trail.settled();
       await app.close();
     }
+    trail.assertHeld();
     try {
       const found = clearPersonalData(await rawDatabaseText(handle, url));
       expect(found).toEqual({ idNumbers: [], phones: [] });
