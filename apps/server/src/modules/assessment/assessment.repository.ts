@@ -263,3 +263,23 @@ export const receivedRecommendation = (tx: Executor, actor: Actor, id: string) =
 
 export const updateRecommendation = (tx: Executor, id: string, version: number, set: Updateable<RecommendationTable>) =>
   updateAtVersion(tx, 'recommendations', id, version, set);
+
+/** The counties under a region (all of them for ''), in code order. */
+export const countiesUnder = async (db: Executor, region: string) =>
+  (
+    await db
+      .selectFrom('regions')
+      .select('code')
+      .where('level', '=', 'county')
+      .where(underRegion('code', region))
+      .orderBy('code')
+      .execute()
+  ).map((r) => r.code);
+
+/** The counties that have an assessment scheme for the year. */
+export const countiesWithSchemes = async (db: Executor, year: number) =>
+  new Set(
+    (await db.selectFrom('assessment_schemes').select('county_code').where('year', '=', year).execute()).map(
+      (s) => s.county_code,
+    ),
+  );

@@ -1,6 +1,6 @@
 import type { Db, DbDialect } from '../../db/index.ts';
 import { systemActor } from '../../lib/actor.ts';
-import { underRegion } from '../../lib/scope.ts';
+import * as repo from './assessment.repository.ts';
 import { AssessmentService } from './assessment.service.ts';
 
 export interface CountiesRun {
@@ -28,20 +28,8 @@ export async function computeCounties(
   },
 ): Promise<CountiesRun> {
   const service = new AssessmentService(db);
-  const counties = (
-    await db
-      .selectFrom('regions')
-      .select('code')
-      .where('level', '=', 'county')
-      .where(underRegion('code', options.region ?? ''))
-      .orderBy('code')
-      .execute()
-  ).map((r) => r.code);
-  const schemes = new Set(
-    (await db.selectFrom('assessment_schemes').select('county_code').where('year', '=', options.year).execute()).map(
-      (s) => s.county_code,
-    ),
-  );
+  const counties = await repo.countiesUnder(db, options.region ?? '');
+  const schemes = await repo.countiesWithSchemes(db, options.year);
   const queue = counties.filter((c) => schemes.has(c));
   const total = queue.length;
   const workers = dialect === 'postgres' ? Math.max(1, Math.min(options.concurrency ?? 3, total)) : 1;

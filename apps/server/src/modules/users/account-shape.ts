@@ -1,10 +1,10 @@
 import { ACCOUNT_SCOPES, type GrantingField, type UserRole, todayInShanghai } from '@lianjian/shared';
 import type { Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { contains } from '../../lib/like.ts';
 import { Problem, notFound } from '../../lib/problem.ts';
-import { underRegion } from '../../lib/scope.ts';
-import { activeOn } from '../orgs/orgs.repository.ts';
+import { partyOrgSeat } from '../orgs/orgs.repository.ts';
+import * as repo from './account-shape.repository.ts';
+import { SECRETARY_POSTS } from './account-shape.repository.ts';
 import type { ScopeOptionsView } from './users.schemas.ts';
 import { known } from '../../lib/known.ts';
 
@@ -20,8 +20,6 @@ export interface CheckedAccount {
   /** The region codes its organization covers (the register it reads); none for a region account. */
   coverage: string[];
 }
-
-const SECRETARY_POSTS = ['secretary', 'deputy_secretary'] as const;
 
 /** The region a caller may tie accounts to: its own; an actor without one gives none. */
 export const regionOf = (actor: Actor) => actor.regionCode ?? '\u0000';
@@ -41,25 +39,11 @@ export const regionOf = (actor: Actor) => actor.regionCode ?? '\u0000';
  * The messages name no role: the screen shows the role in its own words, the field by its path.
  */
 export async function checkAccountShape(tx: Executor, a: AccountShape, within = ''): Promise<CheckedAccount> {
-  if (
-    a.regionCode &&
-    !(
-      a.regionCode.startsWith(within) &&
-      (await tx.selectFrom('regions').select('code').where('code', '=', a.regionCode).executeTakeFirst())
-    )
-  ) {
+  if (a.regionCode && !(a.regionCode.startsWith(within) && (await repo.regionExists(tx, a.regionCode)))) {
     throw notFound('区划');
   }
   // The organization and what it covers, in one read.
-  const orgRows = a.orgId
-    ? await tx
-        .selectFrom('temporary_orgs as t')
-        .leftJoin('org_regions as r', 'r.org_id', 't.id')
-        .select(['t.name', 't.level', 't.status', 't.region_code', 'r.region_code as covered'])
-        .where('t.id', '=', a.orgId)
-        .orderBy('r.region_code')
-        .execute()
-    : [];
+  const orgRows = a.orgId ? await repo.orgWithCoverage(tx, a.orgId) : [];
   const org = orgRows[0];
   if (a.orgId && !org?.region_code.startsWith(within)) throw notFound('组织');
 
@@ -76,11 +60,7 @@ export async function checkAccountShape(tx: Executor, a: AccountShape, within = 
       errors.push({ path: 'regionCode', message: `该角色的账号范围须是一个${lengths}区划` });
     if (!scope.acting) none('actingPartyOrgId', '代行的党委');
     else if (a.actingPartyOrgId) {
-      const committee = await tx
-        .selectFrom('party_orgs')
-        .select(['kind', 'region_code'])
-        .where('id', '=', a.actingPartyOrgId)
-        .executeTakeFirst();
+      const committee = await partyOrgSeat(tx, a.actingPartyOrgId);
       if (committee?.kind !== scope.acting || committee.region_code !== a.regionCode) {
         errors.push({
           path: 'actingPartyOrgId',
@@ -98,20 +78,8 @@ export async function checkAccountShape(tx: Executor, a: AccountShape, within = 
     }
     if (!a.memberId) errors.push({ path: 'memberId', message: '须对应一名人员' });
     else if (org && a.orgId) {
-      const orgId = a.orgId;
-      let held = tx
-        .selectFrom('memberships as m')
-        .innerJoin('temporary_orgs as t', 't.id', 'm.org_id')
-        .select('m.id')
-        .where('m.member_id', '=', a.memberId)
-        .where(activeOn('m', todayInShanghai()));
       // A secretary holds the post in the organization itself; a member may sit in one of its party groups.
-      held = secretary
-        ? held.where('t.id', '=', orgId).where('m.role', 'in', SECRETARY_POSTS)
-        : held.where((eb) =>
-            eb.or([eb('t.id', '=', orgId), eb.and([eb('t.parent_id', '=', orgId), eb('t.level', '=', 'group')])]),
-          );
-      if (!(await held.executeTakeFirst())) {
+      if (!(await repo.holdsPlace(tx, a.memberId, a.orgId, Boolean(secretary), todayInShanghai()))) {
         errors.push({
           path: 'memberId',
           message: secretary ? '该人员现不是这个组织的书记或副书记' : '该人员现不在这个组织或其党小组中',
@@ -148,11 +116,7 @@ export interface AccountOutOfShape {
  * create and change passes.
  */
 export async function accountsOutOfShape(db: Executor): Promise<AccountOutOfShape[]> {
-  const users = await db
-    .selectFrom('users')
-    .select(['id', 'username', 'role', 'scope_region_code', 'scope_org_id', 'acting_party_org_id', 'member_id'])
-    .orderBy('username')
-    .execute();
+  const users = await repo.accountShapes(db);
   const out: AccountOutOfShape[] = [];
   for (const u of users) {
     const shape = {
@@ -185,48 +149,14 @@ export async function scopeOptions(
   q: { orgQuery?: string | undefined; orgId?: string | undefined },
 ): Promise<ScopeOptionsView> {
   if (actor.regionCode === null) return { committees: [], orgs: [] };
-  const inRegion = (column: string) => underRegion(column, known(actor.regionCode, 'the actor’s region'));
-  const committees = await db
-    .selectFrom('party_orgs')
-    .select(['id', 'name', 'kind', 'region_code'])
-    .where('kind', 'in', ['county_committee', 'township_committee'])
-    .where(inRegion('region_code'))
-    .orderBy('region_code')
-    .orderBy('name')
-    .limit(500)
-    .execute();
-  let orgQuery = db
-    .selectFrom('temporary_orgs')
-    .select(['id', 'name', 'level'])
-    .where('status', '!=', 'dissolved')
-    .where('level', '!=', 'group')
-    .where(inRegion('region_code'));
-  if (q.orgId) orgQuery = orgQuery.where('id', '=', q.orgId);
-  else if (q.orgQuery) orgQuery = orgQuery.where(contains('name', q.orgQuery));
-  const orgs = await orgQuery.orderBy('name').orderBy('id').limit(20).execute();
+  const region = known(actor.regionCode, 'the actor’s region');
+  const committees = await repo.committeesIn(db, region);
+  const orgs = await repo.liveOrgsIn(db, region, q);
   const ids = orgs.map((o) => o.id);
-  const people = ids.length
-    ? await db
-        .selectFrom('memberships as m')
-        .innerJoin('temporary_orgs as t', 't.id', 'm.org_id')
-        .innerJoin('members as p', 'p.id', 'm.member_id')
-        .select(['t.id as org_id', 't.parent_id', 't.level', 'm.role', 'm.member_id', 'p.name'])
-        .where(activeOn('m', todayInShanghai()))
-        .where((eb) =>
-          eb.or([eb('t.id', 'in', ids), eb.and([eb('t.parent_id', 'in', ids), eb('t.level', '=', 'group')])]),
-        )
-        .orderBy('p.name')
-        .orderBy('m.member_id')
-        .execute()
-    : [];
-  const covered = ids.length
-    ? await db
-        .selectFrom('org_regions')
-        .select(['org_id', 'region_code'])
-        .where('org_id', 'in', ids)
-        .orderBy('region_code')
-        .execute()
-    : [];
+  const [people, covered] = await Promise.all([
+    repo.peopleIn(db, ids, todayInShanghai()),
+    repo.coverageOfOrgs(db, ids),
+  ]);
   return {
     committees: committees.map((c) => ({
       id: c.id,
