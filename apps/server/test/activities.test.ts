@@ -279,6 +279,17 @@ describe("DOMAIN §4: organizational life and members' duty records", () => {
     } while (cursor);
     expect(paged).toEqual(whole.items);
     expect((await baihe.get('/inbox?cursor=not-a-cursor')).json().code).toBe('invalid_cursor');
+    // A cursor the bell did not give (a part it has not, a place that is not one) is refused, not followed.
+    const crafted = (c: object) => Buffer.from(JSON.stringify(c)).toString('base64url');
+    for (const c of [
+      { v: -1, id: 'o:' },
+      { v: 1, id: 'z:abc' },
+      { v: 3, id: 'd:x' },
+      { v: 'x', id: 'o:' },
+    ]) {
+      const res = await baihe.get(`/inbox?cursor=${crafted(c)}`);
+      expect([res.statusCode, res.json().code]).toEqual([400, 'invalid_cursor']);
+    }
   });
 
   it('feedback reaches the home organization and stays open until it acknowledges', async () => {

@@ -237,6 +237,8 @@ describe("DOMAIN §5: coverage rules, gaps and helpers' load", () => {
     const first = (await qiao.get('/helper-workload?limit=1')).json();
     const second = (await qiao.get(`/helper-workload?limit=1&cursor=${first.nextCursor}`)).json();
     expect([first.total, [...first.items, ...second.items], second.nextCursor]).toEqual([2, load, null]);
+    const crafted = Buffer.from(JSON.stringify({ v: 'x', id: 'a' })).toString('base64url');
+    expect((await qiao.get(`/helper-workload?cursor=${crafted}`)).json().code).toBe('invalid_cursor');
     expect(load[0]).toMatchObject({
       memberId: ctx.county.members.qiaoOther,
       households: 2,

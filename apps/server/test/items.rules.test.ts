@@ -665,6 +665,53 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     expect((await qiao.get(`/items/${itemId}`)).json().escalatedTo).toBeNull();
   });
 
+  it("link by need reaches any unit and township of the item's county, never a member of another county", async () => {
+    await residentReport();
+    const itemId = await comb();
+    const db = ctx.t.db.db;
+    await addNeighbourCounty(db);
+    const unit = randomUUID();
+    const member = randomUUID();
+    const now = new Date().toISOString();
+    await db
+      .insertInto('units')
+      .values({
+        id: unit,
+        name: '方城县供电公司',
+        type: 'enterprise',
+        region_code: '411322',
+        name_initials: 'fcxgdgs',
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    await db
+      .insertInto('members')
+      .values({
+        id: member,
+        name: '方电工',
+        name_initials: 'fdg',
+        name_pinyin: 'fangdiangong',
+        gender: 'male',
+        party_status: 'full',
+        home_party_org_id: null,
+        unit_id: unit,
+        region_code: '411322',
+        title: null,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const qiao = await ctx.user('qiaoduan');
+    const far = await qiao.post(`/items/${itemId}/links`, { memberId: member, reason: '需要电工' });
+    expect(far.statusCode).toBe(404);
+    expect(
+      (await qiao.get(`/items/${itemId}`)).json().members.map((m: { memberId: string }) => m.memberId),
+    ).not.toContain(member);
+  });
+
   it('dissolution is refused while items are open, unless each is handed over to a named successor', async () => {
     await residentReport();
     const itemId = await comb();

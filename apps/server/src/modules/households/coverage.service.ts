@@ -2,7 +2,7 @@ import { type CoverageCondition, type HelperRole, todayInShanghai } from '@lianj
 import type { RawBuilder, SqlBool } from 'kysely';
 import type { Db, Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { decodeCursor, pageOf } from '../../lib/paging.ts';
+import { decodeCursor, invalidCursor, pageOf } from '../../lib/paging.ts';
 import { nowIso } from '../../lib/ids.ts';
 import { forbidden } from '../../lib/problem.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -119,15 +119,10 @@ export class CoverageService {
   async workload(actor: Actor, q: { regionCode?: string | undefined; limit: number; cursor?: string | undefined }) {
     const today = todayInShanghai();
     const since = new Date(Date.parse(`${today}T00:00:00Z`) - 90 * 86_400_000).toISOString().slice(0, 10);
-    const { rows, total } = await helperLoads(
-      this.db,
-      actor,
-      today,
-      since,
-      q.regionCode,
-      q.limit,
-      decodeCursor(q.cursor),
-    );
+    const cursor = decodeCursor(q.cursor);
+    // The keyset is a count: anything else is not a cursor of this list (and would fail in PostgreSQL's comparison).
+    if (cursor && !Number.isInteger(cursor.v)) throw invalidCursor();
+    const { rows, total } = await helperLoads(this.db, actor, today, since, q.regionCode, q.limit, cursor);
     const page = pageOf(rows, q.limit, total, (r) => Number(r.households));
     return {
       since,

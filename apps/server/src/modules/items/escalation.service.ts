@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
-import { decodeCursor, encodeCursor } from '../../lib/paging.ts';
+import { decodeCursor, encodeCursor, invalidCursor } from '../../lib/paging.ts';
 import { conflict, forbidden, invalid, versionConflict } from '../../lib/problem.ts';
 import { assertLive } from '../../lib/live.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -28,6 +28,7 @@ export class EscalationService {
   async targets(actor: Actor, q: z.infer<typeof EscalationTargetQuery>) {
     const rows = await repo.escalationTargets(this.db, await countyOf(this.db, actor), q.skill);
     const after = decodeCursor(q.cursor);
+    if (after && !(Number.isInteger(after.v) && Number(after.v) >= 0)) throw invalidCursor();
     // Where the last one of the page before now stands; if it has gone, where it stood.
     const from = after ? rows.findIndex((r) => r.id === after.id) + 1 || Number(after.v) + 1 : 0;
     const items = rows.slice(from, from + q.limit);

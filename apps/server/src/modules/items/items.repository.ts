@@ -845,8 +845,14 @@ export const itemWorkerIds = async (db: Executor, itemId: string) =>
 // ---------------------------------------------------------------------------------------------------------------
 // Link by need and escalation
 
-export const memberById = (db: Executor, id: string) =>
-  db.selectFrom('members').select(['id', 'name', 'party_status']).where('id', '=', id).executeTakeFirst();
+/** A person of the county's register (link by need reaches any unit, any township, of the item's county only). */
+export const countyMember = (db: Executor, id: string, county: string) =>
+  db
+    .selectFrom('members')
+    .select(['id', 'name', 'party_status'])
+    .where('id', '=', id)
+    .where(underRegion('region_code', county))
+    .executeTakeFirst();
 
 /**
  * The county's special-task branches and general branches that are live, ranked by how many of their members have

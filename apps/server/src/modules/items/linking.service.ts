@@ -76,7 +76,7 @@ export class ItemLinkingService {
    */
   async linkByNeed(actor: Actor, id: string, input: z.infer<typeof LinkByNeed>) {
     await this.db.transaction().execute(async (tx) => {
-      const { row, facts, workers } = await accessItem(tx, actor, id);
+      const { row, facts, workers, org } = await accessItem(tx, actor, id);
       assertLive(facts);
       if (!policy.canLink(actor, facts)) {
         if (!row.responsible_group_id) throw conflict('no_responsible_group', '请先为事项指定责任党小组');
@@ -84,7 +84,7 @@ export class ItemLinkingService {
       }
       if (workers.some((w) => w.member_id === input.memberId))
         throw conflict('already_on_item', '该党员已在办理此事项');
-      const member = await repo.memberById(tx, input.memberId);
+      const member = await repo.countyMember(tx, input.memberId, org.region_code.slice(0, 6));
       if (!member) throw notFound('党员');
       if (member.party_status === 'none') {
         throw conflict(

@@ -2,7 +2,7 @@ import { addDays, todayInShanghai } from '@lianjian/shared';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { type Cursor, decodeCursor, encodeCursor } from '../../lib/paging.ts';
+import { type Cursor, decodeCursor, encodeCursor, invalidCursor } from '../../lib/paging.ts';
 import { openItemsDue } from './items.repository.ts';
 import type { InboxEntry, InboxQuery } from './items.schemas.ts';
 import { type NoticeKind, insertNotices, noticesOf } from './notifications.repository.ts';
@@ -44,6 +44,15 @@ export class NotificationService {
     const at = decodeCursor(q.cursor);
     const part = at ? at.id.slice(0, 1) : PART.others;
     const after: Cursor | null = at ? { v: at.v, id: at.id.slice(2) } : null;
+    // A cursor this list did not give: a part it does not have, a place that is not one, a keyset that is not a day.
+    if (
+      at &&
+      (at.id[1] !== ':' ||
+        (part === PART.others && !(Number.isInteger(at.v) && Number(at.v) >= 0)) ||
+        ((part === PART.due || part === PART.stored) && typeof at.v !== 'string') ||
+        !(Object.values(PART) as string[]).includes(part))
+    )
+      throw invalidCursor();
     const others = (await Promise.all(more.map((m) => m(actor)))).flat().sort((a, b) => a.at.localeCompare(b.at));
     const memberId = actor.memberId;
     const items: (Entry & { key: string; sort?: string })[] = [];

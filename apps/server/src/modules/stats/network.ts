@@ -1,11 +1,9 @@
 import { ORG_MODES, elapsedDays, median, todayInShanghai } from '@lianjian/shared';
-import { type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { isoDate, regionCode } from '../../lib/schemas.ts';
-import { orgInScope, underRegion } from '../../lib/scope.ts';
-import { activeOn } from '../orgs/orgs.repository.ts';
+import * as repo from './network.repository.ts';
 
 export const NetworkQuery = z.strictObject({
   regionCode: regionCode
@@ -62,38 +60,17 @@ const days = (from: string, to: string) => Math.max(0, elapsedDays(from, to));
  */
 export async function network(db: Db, actor: Actor, q: z.infer<typeof NetworkQuery>) {
   const day = q.asOf ?? todayInShanghai();
-  let orgs = db
-    .selectFrom('temporary_orgs as o')
-    .select(['o.id', 'o.name', 'o.level', 'o.path'])
-    .where(orgInScope(actor, 'o'))
-    .where('o.established_on', '<=', day)
-    .where((eb) => eb.or([eb('o.dissolved_on', 'is', null), eb('o.dissolved_on', '>', day)]))
-    .where('o.level', '!=', 'group');
-  if (q.regionCode) orgs = orgs.where(underRegion('o.region_code', q.regionCode));
-  if (q.mode) orgs = orgs.where('o.mode', '=', q.mode);
-  if (q.orgId) {
-    const root = await db.selectFrom('temporary_orgs').select('path').where('id', '=', q.orgId).executeTakeFirst();
-    orgs = orgs.where('o.path', 'like', `${root?.path ?? '-'}%`);
-  }
-  const orgRows = await orgs.orderBy('o.path').limit(400).execute();
+  const orgRows = await repo.networkOrgs(db, actor, q, day);
   const ids = orgRows.map((o) => o.id);
   if (!ids.length)
     return { nodes: [], links: [], flattening: { items: [], medianHops: null, medianDaysToSolver: null } };
   // A party group's members belong, for this picture, to its branch.
   const pathOf = new Map(orgRows.map((o) => [o.id, o.path]));
-  const memberships = await db
-    .selectFrom('memberships as m')
-    .innerJoin('temporary_orgs as g', 'g.id', 'm.org_id')
-    .innerJoin('members as p', 'p.id', 'm.member_id')
-    .select(['m.member_id', 'p.name', 'p.unit_id', 'g.path'])
-    .where(activeOn('m', day))
-    .where(
-      sql<SqlBool>`(${sql.join(
-        orgRows.map((o) => sql<SqlBool>`g.path like ${`${o.path}%`}`),
-        sql` or `,
-      )})`,
-    )
-    .execute();
+  const memberships = await repo.membershipsUnder(
+    db,
+    orgRows.map((o) => o.path),
+    day,
+  );
   const ownerOf = (path: string) => {
     let best: string | null = null;
     for (const [id, p] of pathOf)
@@ -112,20 +89,8 @@ export async function network(db: Db, actor: Actor, q: z.infer<typeof NetworkQue
     byOrg.set(owner, (byOrg.get(owner) ?? 0) + 1);
     unitOrgs.set(m.unit_id, byOrg);
   }
-  const units = await db
-    .selectFrom('units')
-    .select(['id', 'name'])
-    .where('id', 'in', [...unitOrgs.keys(), '-'])
-    .execute();
-  const linked = await db
-    .selectFrom('item_members as im')
-    .innerJoin('items as i', 'i.id', 'im.item_id')
-    .innerJoin('members as p', 'p.id', 'im.member_id')
-    .select(['im.member_id', 'p.name', 'i.org_id', 'i.problem'])
-    .where('im.role', '=', 'linked')
-    .where('i.org_id', 'in', ids)
-    .where('im.added_on', '<=', day)
-    .execute();
+  const units = await repo.unitNames(db, [...unitOrgs.keys()]);
+  const linked = await repo.linkedByNeedIn(db, ids, day);
 
   const nodes: z.infer<typeof Network>['nodes'] = orgRows.map((o) => ({
     id: o.id,
@@ -163,32 +128,7 @@ export async function network(db: Db, actor: Actor, q: z.infer<typeof NetworkQue
   }
 
   // The flattening: report → branch (1 hop), + an escalation, + a member linked by need.
-  const closed = await db
-    .selectFrom('items as i')
-    .innerJoin('temporary_orgs as o', 'o.id', 'i.org_id')
-    .select(['i.id', 'i.problem', 'o.name as org_name', 'i.closed_at', 'i.escalated_at', 'i.created_at'])
-    .select([
-      sql<
-        string | null
-      >`(select min(r.reported_at) from item_reports ir inner join reports r on r.id = ir.report_id where ir.item_id = i.id)`.as(
-        'reported_at',
-      ),
-      sql<
-        string | null
-      >`(select max(im.added_on) from item_members im where im.item_id = i.id and im.role = 'linked')`.as('linked_on'),
-      // The member linked by need, if any, else the responsible member.
-      sql<
-        string | null
-      >`(select p.name from item_members im inner join members p on p.id = im.member_id where im.item_id = i.id
-        order by im.role asc, im.added_on desc limit 1)`.as('solver'),
-      sql<number>`(select count(*) from item_members im where im.item_id = i.id and im.role = 'linked')`.as('linked'),
-    ])
-    .where('i.org_id', 'in', ids)
-    .where('i.status', '=', 'closed')
-    .where('i.closed_at', '<', `${day}T16:00:00.000Z`)
-    .orderBy('i.closed_at', 'desc')
-    .limit(300)
-    .execute();
+  const closed = await repo.closedItemsOf(db, ids, day);
   const flat = closed.map((c) => {
     const start = c.reported_at ?? c.created_at;
     const reached = c.linked_on ? `${c.linked_on}T04:00:00.000Z` : c.created_at;
