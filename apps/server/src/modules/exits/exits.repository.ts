@@ -84,14 +84,6 @@ export const markExited = (tx: Executor, householdId: string, on: string) =>
     .execute();
 
 /** A unit of the county (the village work team that verified). */
-export const countyUnit = (tx: Executor, id: string, county: string) =>
-  tx
-    .selectFrom('units')
-    .select(['id', 'name'])
-    .where('id', '=', id)
-    .where(underRegion('region_code', county))
-    .executeTakeFirst();
-
 /** A person of the county's register (the first secretary who verified). */
 export const countyMember = (tx: Executor, id: string, county: string) =>
   tx

@@ -17,6 +17,7 @@ import { villageOf } from '../regions/regions.repository.ts';
 import * as repo from './exits.repository.ts';
 import { EXIT_CRITERIA, type ExitTransition, type NewExitApplication, type Objection } from './exits.schemas.ts';
 import { known } from '../../lib/known.ts';
+import { unitInCounty } from '../units/units.repository.ts';
 
 /** The steps in the words of the procedure (DOMAIN §6), for messages a user reads. */
 const STEP_NAMES: Record<ExitStatus, string> = {
@@ -321,7 +322,7 @@ export class ExitService {
   private async verifier(tx: Executor, v: z.infer<typeof ExitTransition>['verifier'], county: string) {
     if (!v) throw invalid('核验须写明核验人：驻村工作队或第一书记', [{ path: 'body.verifier', message: 'required' }]);
     if (v.unitId) {
-      const u = await repo.countyUnit(tx, v.unitId, county);
+      const u = await unitInCounty(tx, v.unitId, county);
       if (!u) throw invalid('核验单位不在本县名录中', [{ path: 'body.verifier.unitId', message: v.unitId }]);
       return { unitId: u.id, memberId: null, label: u.name };
     }

@@ -734,14 +734,6 @@ export const countyPerson = (db: Executor, memberId: string, county: string) =>
     .where(underRegion('p.region_code', county))
     .executeTakeFirst();
 
-export const countyUnit = (db: Executor, unitId: string, county: string) =>
-  db
-    .selectFrom('units')
-    .select(['id', 'name'])
-    .where('id', '=', unitId)
-    .where(underRegion('region_code', county))
-    .executeTakeFirst();
-
 /** Whether the person (by register id, or by name and unit) is assisting with the item now. */
 export const isParticipating = async (
   db: Executor,
@@ -844,15 +836,6 @@ export const itemWorkerIds = async (db: Executor, itemId: string) =>
 
 // ---------------------------------------------------------------------------------------------------------------
 // Link by need and escalation
-
-/** A person of the county's register (link by need reaches any unit, any township, of the item's county only). */
-export const countyMember = (db: Executor, id: string, county: string) =>
-  db
-    .selectFrom('members')
-    .select(['id', 'name', 'party_status'])
-    .where('id', '=', id)
-    .where(underRegion('region_code', county))
-    .executeTakeFirst();
 
 /**
  * The county's special-task branches and general branches that are live, ranked by how many of their members have

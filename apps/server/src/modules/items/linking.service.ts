@@ -15,6 +15,7 @@ import * as repo from './items.repository.ts';
 import type { EndParticipant, LinkByNeed, NewParticipant } from './items.schemas.ts';
 import { notify } from './notifications.service.ts';
 import { known } from '../../lib/known.ts';
+import { unitInCounty } from '../units/units.repository.ts';
 
 /**
  * Pulling in whoever an item needs (DOMAIN §8, 因需而联、应联尽联): suggestions of members and units, linking a Party
@@ -84,7 +85,8 @@ export class ItemLinkingService {
       }
       if (workers.some((w) => w.member_id === input.memberId))
         throw conflict('already_on_item', '该党员已在办理此事项');
-      const member = await repo.countyMember(tx, input.memberId, org.region_code.slice(0, 6));
+      // Link by need reaches any unit, any township, of the item's county only.
+      const member = await repo.countyPerson(tx, input.memberId, org.region_code.slice(0, 6));
       if (!member) throw notFound('党员');
       if (member.party_status === 'none') {
         throw conflict(
@@ -169,7 +171,7 @@ export class ItemLinkingService {
           throw conflict('party_member_link_by_need', `${m.name}是党员，请通过“因需而联”联结进责任党小组`);
         person = { member_id: m.id, name: m.name, unit_id: m.unit_id, unit_name: m.unit_name };
       } else {
-        const unit = input.unitId ? await repo.countyUnit(tx, input.unitId, county) : undefined;
+        const unit = input.unitId ? await unitInCounty(tx, input.unitId, county) : undefined;
         if (input.unitId && !unit)
           throw invalid('单位不在本县名录中', [{ path: 'body.unitId', message: input.unitId }]);
         person = {

@@ -7,6 +7,15 @@ import { afterCursor, type Cursor } from '../../lib/paging.ts';
 import { unitInScope, underRegion } from '../../lib/scope.ts';
 import { type PartyOrgNode, paths, superiors } from './party-org-tree.ts';
 
+/** A unit of the county's directory, by id: what an exit's verifier or an item's participant may name. */
+export const unitInCounty = (db: Executor, id: string, county: string) =>
+  db
+    .selectFrom('units')
+    .select(['id', 'name'])
+    .where('id', '=', id)
+    .where(underRegion('region_code', county))
+    .executeTakeFirst();
+
 const nodesOf = async (db: Executor, county?: string) =>
   (
     await sql<PartyOrgNode>`select p.id, p.name, p.kind, p.region_code, u.name as unit_name, u.region_code as unit_region_code
