@@ -23,7 +23,8 @@ import type { DbHandle } from './db/index.ts';
 import { newId } from './lib/ids.ts';
 import { requestLogLine } from './lib/log-redact.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
-import { AuditService, setAuditKey } from './modules/audit/audit.service.ts';
+import { AuditService } from './modules/audit/audit.service.ts';
+import { AuditTrail } from './modules/audit/audit.trail.ts';
 import { clientRequestIdOf, registerClientRequestIds } from './modules/audit/client-request-ids.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { AuthService } from './modules/auth/auth.service.ts';
@@ -87,6 +88,8 @@ declare module 'fastify' {
     householdImports: HouseholdImportService;
     /** Organizational life; its reminder job runs on a timer in the server and directly in tests. */
     activities: ActivityService;
+    /** This app's audit chain, keyed with its data key (verification in tests and operations). */
+    auditTrail: AuditTrail;
   }
 }
 
@@ -206,7 +209,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     passwordMaxAgeDays: opts.passwordPolicy?.maxAgeDays ?? 0,
   };
   const cipher = opts.cipher ?? new DataCipher(randomBytes(32));
-  setAuditKey(cipher.auditKey);
+  // The chain is keyed with this app's data key and handed to every service that writes (not a module global).
+  const audit = AuditTrail.of(cipher);
+  app.decorate('auditTrail', audit);
   registerAuth(app, opts.db.db, authPolicy);
   registerIdempotency(app, opts.db.db, cipher);
 
@@ -237,7 +242,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       }
       await api.register(
         authRoutes(
-          new AuthService(db, {
+          new AuthService(db, audit, {
             cipher,
             policy: authPolicy,
             ...(opts.lockout ? { lockout: opts.lockout } : {}),
@@ -246,29 +251,29 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
           { secureCookies: opts.secureCookies ?? false },
         ),
       );
-      const users = new UserService(db);
-      await api.register(userRoutes(users, new AccountRequestService(db, cipher, users)));
+      const users = new UserService(db, audit);
+      await api.register(userRoutes(users, new AccountRequestService(db, audit, cipher, users)));
       await api.register(regionRoutes(new RegionService(db)));
-      await api.register(unitRoutes(new UnitService(db)));
-      await api.register(memberRoutes(new MemberService(db)));
-      await api.register(orgRoutes(new OrgService(db)));
+      await api.register(unitRoutes(new UnitService(db, audit)));
+      await api.register(memberRoutes(new MemberService(db, audit)));
+      await api.register(orgRoutes(new OrgService(db, audit)));
       await api.register(statsRoutes(new StatsService(db)));
-      const items = new ItemService(db);
-      const reports = new ReportService(db, items, cipher);
-      const activities = new ActivityService(db, items);
+      const items = new ItemService(db, audit);
+      const reports = new ReportService(db, audit, items, cipher);
+      const activities = new ActivityService(db, audit, items);
       await api.register(itemRoutes(items, [(actor) => activities.meetingsDue(actor)]));
       app.decorate('activities', activities);
       await api.register(activityRoutes(activities));
-      await api.register(recordRoutes(new RecordService(db)));
-      await api.register(assessmentRoutes(new AssessmentService(db)));
+      await api.register(recordRoutes(new RecordService(db, audit)));
+      await api.register(assessmentRoutes(new AssessmentService(db, audit)));
       await api.register(boardRoutes(new BoardService(db)));
       await api.register(reportRoutes(reports));
       await api.register(publicReportRoutes(reports));
-      await api.register(disputeRoutes(new DisputeService(db, items)));
-      await api.register(chainRoutes(new ChainService(db)));
-      const households = new HouseholdService(db, cipher);
-      await api.register(householdRoutes(households, new AssistanceService(db)));
-      const imports = new HouseholdImportService(db, cipher, {
+      await api.register(disputeRoutes(new DisputeService(db, audit, items)));
+      await api.register(chainRoutes(new ChainService(db, audit)));
+      const households = new HouseholdService(db, audit, cipher);
+      await api.register(householdRoutes(households, new AssistanceService(db, audit)));
+      const imports = new HouseholdImportService(db, audit, cipher, {
         scratch: opts.scratch ?? new ScratchSpace(path.resolve('data', 'scratch')),
         limits: opts.importLimits,
         jobs: opts.importJobs,
@@ -276,11 +281,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       app.decorate('householdImports', imports);
       app.addHook('onClose', () => imports.stop());
       await api.register(householdImportRoutes(imports));
-      await api.register(exportRoutes(new ExportService(db, households, items, imports)));
-      await api.register(settingsRoutes(new SettingsService(db), new CoverageService(db)));
-      await api.register(exitRoutes(new ExitService(db)));
-      await api.register(monitoringRoutes(new MonitoringService(db)));
-      await api.register(auditRoutes(new AuditService(db)));
+      await api.register(exportRoutes(new ExportService(db, audit, households, items, imports)));
+      await api.register(settingsRoutes(new SettingsService(db, audit), new CoverageService(db, audit)));
+      await api.register(exitRoutes(new ExitService(db, audit)));
+      await api.register(monitoringRoutes(new MonitoringService(db, audit)));
+      await api.register(auditRoutes(new AuditService(db, audit)));
     },
     { prefix: '/api/v1' },
   );

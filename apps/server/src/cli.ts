@@ -6,7 +6,7 @@ import { loadConfig } from './lib/config.ts';
 import { systemActor } from './lib/actor.ts';
 import type { DataCipher } from './lib/crypto.ts';
 import { DataKeyError } from './lib/data-key.ts';
-import { recordAudit, verifyAuditChain } from './modules/audit/audit.service.ts';
+import { AuditTrail } from './modules/audit/audit.trail.ts';
 import { hashPassword } from './lib/passwords.ts';
 import { loadCounty } from './seed/division.ts';
 import { cloneCounties } from './seed/province.ts';
@@ -89,8 +89,8 @@ async function main(argv: string[]): Promise<number> {
     const restored = createDb(config.databaseUrl);
     try {
       // The restored database is checked with the key it will be served with, before a server is started on it.
-      await openDataKey(restored.db, { record: false });
-      const report = await verify(restored, manifest);
+      const audit = AuditTrail.of(await openDataKey(restored.db, { record: false }));
+      const report = await verify(restored, audit, manifest);
       const failure = JSON.stringify({
         integrity: report.integrity,
         audit: report.audit,
@@ -115,8 +115,13 @@ async function main(argv: string[]): Promise<number> {
       await migrate(handle.db);
       cipher = await openDataKey(handle.db);
     } else if (command === 'verify-audit' || command === 'verify') {
-      await openDataKey(handle.db, { record: false });
+      cipher = await openDataKey(handle.db, { record: false });
     }
+    // The trail of this database, keyed with the key just opened: what the command writes or verifies is chained under it.
+    const trail = (): AuditTrail => {
+      if (!cipher) throw new Error(`${command}: the data key was not opened`);
+      return AuditTrail.of(cipher);
+    };
     switch (command) {
       case 'register-sample': {
         const { values } = parseArgs({
@@ -218,7 +223,7 @@ async function main(argv: string[]): Promise<number> {
         // secret: the user replaces it at first login.
         const password = process.env.LIANJIAN_USER_PASSWORD || generatePassword();
         try {
-          await new UserService(handle.db).openAsOperator(asked.data, await hashPassword(password));
+          await new UserService(handle.db, trail()).openAsOperator(asked.data, await hashPassword(password));
         } catch (err) {
           if (!(err instanceof Problem)) throw err;
           console.error(
@@ -258,7 +263,7 @@ async function main(argv: string[]): Promise<number> {
               .insertInto('regions')
               .values(fresh.slice(i, i + 200))
               .execute();
-          await recordAudit(tx, systemActor('cli'), {
+          await trail().record(tx, systemActor('cli'), {
             action: 'regions.import',
             entityType: 'county',
             entityId: values.county as string,
@@ -273,7 +278,7 @@ async function main(argv: string[]): Promise<number> {
         const manifest = values.manifest
           ? (JSON.parse(fs.readFileSync(values.manifest, 'utf8')) as Manifest)
           : undefined;
-        const report = await verify(handle, manifest);
+        const report = await verify(handle, trail(), manifest);
         console.log(`integrity: ${report.integrity}`);
         console.log(
           report.audit.ok
@@ -333,7 +338,7 @@ async function main(argv: string[]): Promise<number> {
           return 2;
         }
         const started = performance.now();
-        const run = await computeCounties(handle.db, handle.dialect, {
+        const run = await computeCounties(handle.db, trail(), handle.dialect, {
           year,
           region: values.region,
           concurrency,
@@ -370,7 +375,7 @@ async function main(argv: string[]): Promise<number> {
         return wrong.length ? 1 : 0;
       }
       case 'verify-audit': {
-        const r = await verifyAuditChain(handle.db);
+        const r = await trail().verify(handle.db);
         console.log(
           r.ok ? `audit chain intact: ${r.count} events` : `audit chain BROKEN at event ${r.brokenAt} (${r.reason})`,
         );

@@ -5,15 +5,7 @@ import { systemActor } from './lib/actor.ts';
 import type { Config } from './lib/config.ts';
 import { DataCipher, dataKeySource, loadDataKey } from './lib/crypto.ts';
 import { DataKeyError, checkRecordedKey, keyRegistered, recordKey, unreadableColumn } from './lib/data-key.ts';
-import {
-  KEY_RECORDED,
-  headPending,
-  holdsRecords,
-  keyedWithCurrentKey,
-  recordAudit,
-  sealPendingHead,
-  setAuditKey,
-} from './modules/audit/audit.service.ts';
+import { AuditTrail, KEY_RECORDED, headPending, holdsRecords } from './modules/audit/audit.trail.ts';
 import { hashPassword } from './lib/passwords.ts';
 import { seedDemo } from './seed/demo.ts';
 
@@ -85,7 +77,8 @@ export async function prepareDatabase(
 class KeyRecordedMeanwhile extends Error {}
 
 /**
- * Opens the data key of this database before anything is read or written with it, and keys the audit chain with it.
+ * Opens the data key of this database before anything is read or written with it; the caller keys its audit trail
+ * with the cipher returned (`AuditTrail.of`), as this does for the events it writes.
  * A new database gets a key (a key file is made when none is given) and records it. A database that holds data is
  * opened only with the key it was written with: the recorded key, or, for a database from before keys were recorded,
  * a key that decrypts what it holds and verifies its newest audit links; anything else is refused with a message
@@ -110,7 +103,7 @@ export async function openDataKey(
     (await holdsRecords(db)) ||
     !!(await db.selectFrom('audit_events').select('seq').limit(1).executeTakeFirst());
   const cipher = options.cipher ?? new DataCipher(loadDataKey(env, { create: record && !holdsData }));
-  setAuditKey(cipher.auditKey);
+  const audit = AuditTrail.of(cipher);
   const check = async () => {
     const found = await checkRecordedKey(db, cipher);
     if (found.state === 'mismatch') {
@@ -131,7 +124,7 @@ export async function openDataKey(
     return cipher;
   }
   const unreadable =
-    (await unreadableColumn(db, cipher)) ?? ((await keyedWithCurrentKey(db)) ? null : 'audit_events.hash');
+    (await unreadableColumn(db, cipher)) ?? ((await audit.keyedWithCurrentKey(db)) ? null : 'audit_events.hash');
   if (unreadable) {
     throw new DataKeyError(
       `数据密钥无法读取此数据库已有的数据（${unreadable}）：${source} 不是写入这些数据时的密钥。请设置 LIANJIAN_DATA_KEY，或用 LIANJIAN_KEY_FILE 指向原密钥文件。` +
@@ -146,7 +139,7 @@ export async function openDataKey(
     legacy = await db.transaction().execute(async (tx) => {
       // The head first: it orders two servers starting at once, and the chain's first event is written before the key
       // is recorded (a database that recorded its key and then has no head lost it).
-      const sealed = await sealPendingHead(tx);
+      const sealed = await audit.sealPendingHead(tx);
       if (sealed && !('legacy' in sealed)) {
         notes.push(
           sealed.reason === 'unsealed'
@@ -167,7 +160,7 @@ export async function openDataKey(
         );
       }
       const plain = sealed && 'legacy' in sealed ? sealed.legacy : null;
-      await recordAudit(tx, systemActor('start-up'), {
+      await audit.record(tx, systemActor('start-up'), {
         action: KEY_RECORDED,
         entityType: 'data_key',
         entityId: cipher.keyId,

@@ -674,7 +674,7 @@ describe('the shape of an account, and who must agree to it', () => {
       ['oldtownship', 'township_admin', ['regionCode']],
     ]);
     // create-user opens through the service: the shape, the unique name and the audit row, acting as the system.
-    const users = new UserService(db());
+    const users = new UserService(db(), ctx.t.app.auditTrail);
     const passwordHash = await hashPassword(PASSWORD);
     const noPerson = {
       username: 'xinshuji',

@@ -622,7 +622,7 @@ describe('DOMAIN §9: supervision, tiered ledgers, rectification', () => {
         source: 'official',
       })
       .execute();
-    expect(await computeCounties(db, ctx.t.db.dialect, { year: 2019, region: '41' })).toEqual({
+    expect(await computeCounties(db, ctx.t.app.auditTrail, ctx.t.db.dialect, { year: 2019, region: '41' })).toEqual({
       counties: 0,
       ledgers: 0,
       withoutScheme: ['411321', '411322', '411323'],
@@ -638,7 +638,7 @@ describe('DOMAIN §9: supervision, tiered ledgers, rectification', () => {
       .insertInto('assessment_schemes')
       .values({ ...scheme, id: newId(), county_code: '411323' })
       .execute();
-    const run = await computeCounties(db, ctx.t.db.dialect, {
+    const run = await computeCounties(db, ctx.t.app.auditTrail, ctx.t.db.dialect, {
       year: 2020,
       region: '41',
       concurrency: 3,

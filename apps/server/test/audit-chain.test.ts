@@ -5,12 +5,12 @@ import { Migrator, sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type DbHandle, createDb, migrate } from '../src/db/index.ts';
 import { DataCipher } from '../src/lib/crypto.ts';
-import { setAuditKey, verifyAuditChain } from '../src/modules/audit/audit.service.ts';
 import { verifyUrl } from '../src/ops/backup.ts';
 import { runCli, stop } from './cli-process.ts';
-import { buildCounty } from './factories.ts';
+import { PASSWORD, buildCounty } from './factories.ts';
+import { as, login, testApp } from './helpers.ts';
 import { scratchDatabases } from './scratch-db.ts';
-import { countyDatabase, session, startServer } from './server-process.ts';
+import { countyDatabase, session, startServer, trailOf } from './server-process.ts';
 import { useCounty } from './setup-county.ts';
 
 const GENESIS = '0'.repeat(64);
@@ -60,7 +60,8 @@ describe('the audit chain cannot be rewritten without the key', () => {
 
   it('a keyed chain accepts only keyed links: rewritten without the key in any form, it fails verify-audit, GET /audit/verify and lianjian verify', async () => {
     const key = randomBytes(32).toString('base64');
-    const url = await countyDatabase(scratch, key);
+    const audit = trailOf(key);
+    const url = await countyDatabase(scratch);
     const { child, base } = await startServer(url, key, { LIANJIAN_DAILY_SNAPSHOTS: 'off' });
     const handle = createDb(url);
     try {
@@ -79,9 +80,9 @@ describe('the audit chain cannot be rewritten without the key', () => {
       const httpVerify = async () =>
         (await (await fetch(`${base}/api/v1/audit/verify`, { headers: auditor })).json()) as { ok: boolean };
       const paths = async () => ({
-        'verify-audit (shared verifier)': (await verifyAuditChain(db)).ok,
+        'verify-audit (shared verifier)': (await audit.verify(db)).ok,
         'GET /audit/verify': (await httpVerify()).ok,
-        'lianjian verify (ops)': (await verifyUrl(url)).audit.ok,
+        'lianjian verify (ops)': (await verifyUrl(url, audit)).audit.ok,
       });
       expect(Object.values(await paths())).toEqual([true, true, true]);
 
@@ -274,6 +275,7 @@ describe('a chain from before the key keyed it', () => {
 
   it('is sealed once, at the first start with the key; an unkeyed rewrite after that fails even with the head marked as waiting again', async () => {
     const key = randomBytes(32).toString('base64');
+    const audit = trailOf(key);
     const url = await scratch.create();
     const handle = createDb(url);
     const db = handle.db;
@@ -318,11 +320,9 @@ describe('a chain from before the key keyed it', () => {
         .execute();
       await migrate(db);
       await buildCounty(db);
-      setAuditKey(new DataCipher(Buffer.from(key, 'base64')).auditKey);
-
       server = await startServer(url, key, { LIANJIAN_DAILY_SNAPSHOTS: 'off' });
       await session(server.base);
-      const sealed = await verifyUrl(url);
+      const sealed = await verifyUrl(url, audit);
       expect(sealed.audit).toMatchObject({ ok: true });
       // The old links are kept as they were, as evidence: the keyed links after them hold them in place.
       const rows = (await db.selectFrom('audit_events').selectAll().orderBy('seq').execute()) as unknown as Row[];
@@ -358,7 +358,11 @@ describe('a chain from before the key keyed it', () => {
       const http = (await (await fetch(`${server.base}/api/v1/audit/verify`, { headers: auditor })).json()) as {
         ok: boolean;
       };
-      expect({ shared: (await verifyAuditChain(db)).ok, http: http.ok, ops: (await verifyUrl(url)).audit.ok }).toEqual({
+      expect({
+        shared: (await audit.verify(db)).ok,
+        http: http.ok,
+        ops: (await verifyUrl(url, audit)).audit.ok,
+      }).toEqual({
         shared: false,
         http: false,
         ops: false,
@@ -408,7 +412,8 @@ describe('a database that recorded its key is sealed once only', () => {
 
   it('is never sealed again: with its key record deleted and its newest events cut (the head set back, waiting for a seal), or its whole trail deleted, every verifier fails, after a restart too', async () => {
     const key = randomBytes(32).toString('base64');
-    const url = await countyDatabase(scratch, key);
+    const audit = trailOf(key);
+    const url = await countyDatabase(scratch);
     const handle = createDb(url);
     const db = handle.db;
     let server: Awaited<ReturnType<typeof startServer>> | null = await startServer(url, key, {
@@ -469,8 +474,8 @@ describe('a database that recorded its key is sealed once only', () => {
           .execute();
       };
       const verifiers = async () => ({
-        'verify-audit (shared verifier)': await verifyAuditChain(db),
-        'lianjian verify (ops)': (await verifyUrl(url)).audit,
+        'verify-audit (shared verifier)': await audit.verify(db),
+        'lianjian verify (ops)': (await verifyUrl(url, audit)).audit,
       });
 
       // [forgery, whether a server is started on it afterwards (the start that records the key again)]
@@ -543,10 +548,46 @@ describe('a database that recorded its key is sealed once only', () => {
 
       // The untouched trail verifies: the failures above are the forgeries'.
       await reset();
-      expect((await verifyAuditChain(db)).ok).toBe(true);
+      expect((await audit.verify(db)).ok).toBe(true);
     } finally {
       if (server) await stop(server.child);
       await handle.close();
     }
   }, 300_000);
+});
+
+describe('each app keys its own chain', () => {
+  it('two apps in one process, each with its own data key, chain and verify their own trails; neither trail verifies under the other key', async () => {
+    const one = await testApp(undefined, new DataCipher(randomBytes(32)));
+    const two = await testApp(undefined, new DataCipher(randomBytes(32)));
+    try {
+      const clients = [];
+      for (const t of [one, two]) {
+        await buildCounty(t.db.db);
+        clients.push(as(t.app, await login(t.app, 'qiaoduan', PASSWORD)));
+      }
+      // Interleaved: a key shared by the process would chain one app's events under the other's key.
+      for (let i = 0; i < 3; i++)
+        for (const c of clients) {
+          const res = await c.post('/reports', {
+            source: 'visit',
+            regionCode: '411321106200',
+            category: 'roads',
+            description: `第${i}处路面塌陷`,
+          });
+          expect(res.statusCode, res.body).toBe(201);
+        }
+      for (const t of [one, two]) {
+        const auditor = as(t.app, await login(t.app, 'auditor', PASSWORD));
+        expect((await auditor.get('/audit/verify')).json()).toMatchObject({ ok: true });
+      }
+      expect(await one.app.auditTrail.verify(one.db.db)).toMatchObject({ ok: true });
+      expect(await two.app.auditTrail.verify(two.db.db)).toMatchObject({ ok: true });
+      expect(await one.app.auditTrail.verify(two.db.db)).toMatchObject({ ok: false, brokenAt: 1, reason: 'link' });
+      expect(await two.app.auditTrail.verify(one.db.db)).toMatchObject({ ok: false, brokenAt: 1, reason: 'link' });
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
 });

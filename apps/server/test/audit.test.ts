@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { verifyAuditChain } from '../src/modules/audit/audit.service.ts';
 import { PASSWORD } from './factories.ts';
 import { login, sessionHeaders } from './helpers.ts';
 import { useCounty } from './setup-county.ts';
@@ -92,7 +91,7 @@ describe('audit: one business operation, one transaction, with its audit row in 
       .set({ after_json: '{"mission":"篡改"}' })
       .where('seq', '=', target.seq)
       .execute();
-    const broken = await verifyAuditChain(ctx.t.db.db);
+    const broken = await ctx.t.app.auditTrail.verify(ctx.t.db.db);
     expect(broken.ok).toBe(false);
     expect(broken.brokenAt).toBe(Number(target.seq));
 
@@ -128,7 +127,7 @@ describe('audit: one business operation, one transaction, with its audit row in 
       prev = forged;
     }
     expect(rows[0]?.hash).toMatch(/^h1:[0-9a-f]{64}$/);
-    const forgedChain = await verifyAuditChain(ctx.t.db.db);
+    const forgedChain = await ctx.t.app.auditTrail.verify(ctx.t.db.db);
     expect(forgedChain.brokenAt).toBe(Number(target.seq));
   });
 });
@@ -181,7 +180,7 @@ describe("request ids: the server's own in the trail, the client's kept apart", 
     else await sql`drop trigger audit_events_no_update`.execute(db);
     const first = Number(rows[0]?.seq);
     await sql`update audit_events set client_request_id = ${'someone-else-0001'} where seq = ${first}`.execute(db);
-    expect(await verifyAuditChain(db)).toMatchObject({ ok: false, brokenAt: first });
+    expect(await ctx.t.app.auditTrail.verify(db)).toMatchObject({ ok: false, brokenAt: first });
   });
 });
 

@@ -53,13 +53,13 @@ describe('backup, restore and verify (GB/T 22239: data backup and recovery)', ()
 
       const fresh = await scratch.create();
       await restore(file, fresh);
-      const report = await verifyUrl(fresh, manifest);
+      const report = await verifyUrl(fresh, app.auditTrail, manifest);
       expect(report.mismatches).toEqual([]);
       expect(report.integrity).toBe('ok');
       expect(report.audit.ok).toBe(true);
       expect(report.ok).toBe(true);
       // The live database moved on; the restored one is the backup's point in time.
-      const live = await verifyUrl(url);
+      const live = await verifyUrl(url, app.auditTrail);
       expect(live.tables.reports).toBeGreaterThan(report.tables.reports as number);
       // Restoring over data is refused.
       await expect(restore(file, fresh)).rejects.toThrow(/fresh instance/);

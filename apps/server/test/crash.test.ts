@@ -6,7 +6,7 @@ import { createDb } from '../src/db/index.ts';
 import { verifyUrl } from '../src/ops/backup.ts';
 import { writeRegisterSample } from '../src/seed/register-sample.ts';
 import { scratchDatabases } from './scratch-db.ts';
-import { countyDatabase, session, startServer } from './server-process.ts';
+import { countyDatabase, session, startServer, trailOf } from './server-process.ts';
 
 const RUNS = 10;
 const ROWS = 6000;
@@ -26,7 +26,7 @@ describe('crash consistency: SIGKILL at random points during an import and repor
       : [];
 
   beforeAll(async () => {
-    url = await countyDatabase(scratch, key);
+    url = await countyDatabase(scratch);
     for (let i = 0; i < RUNS; i++) {
       const file = path.join(scratch.dir, `register-${i}.csv`);
       const r = await writeRegisterSample(file, { rows: ROWS, villages: ['411321106200', '411321106201'], serial: i });
@@ -108,7 +108,7 @@ describe('crash consistency: SIGKILL at random points during an import and repor
       await exited;
       await Promise.all([reports, upload]);
 
-      const report = await verifyUrl(url);
+      const report = await verifyUrl(url, trailOf(key));
       expect(report.integrity, `run ${run}`).toBe('ok');
       expect(report.audit.ok, `run ${run}: audit chain`).toBe(true);
       const handle = createDb(url);

@@ -7,7 +7,7 @@ import { buildApp } from '../src/app.ts';
 import { createDb } from '../src/db/index.ts';
 import { DataCipher } from '../src/lib/crypto.ts';
 import { DataKeyError, ENCRYPTED_COLUMNS } from '../src/lib/data-key.ts';
-import { verifyAuditChain } from '../src/modules/audit/audit.service.ts';
+import { AuditTrail } from '../src/modules/audit/audit.trail.ts';
 import { openDataKey } from '../src/setup.ts';
 import { runCli, stop } from './cli-process.ts';
 import { PASSWORD, buildCounty } from './factories.ts';
@@ -55,7 +55,7 @@ describe('the data key: a server never runs a database with a key that cannot re
   it('a database holding encrypted data refuses to start with another key or without its key file, names LIANJIAN_KEY_FILE and LIANJIAN_DATA_KEY, and makes no new key', async () => {
     const right = randomBytes(32).toString('base64');
     const wrong = randomBytes(32).toString('base64');
-    const url = await countyDatabase(scratch, right);
+    const url = await countyDatabase(scratch);
     let server = await startServer(url, right, QUIET);
     const qiao = await session(server.base);
     const created = await fetch(`${server.base}/api/v1/households`, {
@@ -108,8 +108,8 @@ describe('the data key: a server never runs a database with a key that cannot re
     const right = randomBytes(32).toString('base64');
     const wrong = randomBytes(32).toString('base64');
     // Written by an application that never recorded which key it used (as versions before this one).
-    const withHousehold = await countyDatabase(scratch, right);
-    const onlyAudit = await countyDatabase(scratch, right);
+    const withHousehold = await countyDatabase(scratch);
+    const onlyAudit = await countyDatabase(scratch);
     for (const [url, registers] of [
       [withHousehold, true],
       [onlyAudit, false],
@@ -192,7 +192,7 @@ describe('opening the data key at start-up', () => {
       const cipher = await openDataKey(db, { ...quiet, env: keyOf(right) });
       const events = await db.selectFrom('audit_events').select(['action', 'entity_id']).execute();
       expect(events).toEqual([{ action: 'data_key.record', entity_id: cipher.keyId }]);
-      expect((await verifyAuditChain(db)).ok).toBe(true);
+      expect((await AuditTrail.of(cipher).verify(db)).ok).toBe(true);
       // From now on the record decides, whatever else the database holds.
       await db.updateTable('users').set({ totp_secret_enc: null }).execute();
       const mismatch = await openDataKey(db, { ...quiet, env: keyOf(wrong) }).catch((e: unknown) => e);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb } from '../src/db/index.ts';
 import { verifyUrl } from '../src/ops/backup.ts';
 import { scratchDatabases } from './scratch-db.ts';
-import { countyDatabase, session, startServer } from './server-process.ts';
+import { countyDatabase, session, startServer, trailOf } from './server-process.ts';
 
 /**
  * Horizontal scale: two application servers on one database, as a province runs N of them behind a load
@@ -18,7 +18,7 @@ describe('two application servers on one database', () => {
   const base = (i: number) => (servers[i] as { base: string }).base;
 
   beforeAll(async () => {
-    url = await countyDatabase(scratch, key);
+    url = await countyDatabase(scratch);
     // Shared counters are the default on PostgreSQL; asked for here so that SQLite runs the same store.
     const env = { LIANJIAN_RATE_LIMITS: 'shared', LIANJIAN_DAILY_SNAPSHOTS: 'off' };
     servers.push(...(await Promise.all([startServer(url, key, env), startServer(url, key, env)])));
@@ -106,7 +106,7 @@ describe('two application servers on one database', () => {
       ),
     );
     expect(acknowledged).toHaveLength(80);
-    const verified = await verifyUrl(url);
+    const verified = await verifyUrl(url, trailOf(key));
     expect(verified.audit.ok).toBe(true);
     const handle = createDb(url);
     try {

@@ -13,7 +13,7 @@ describe('a committed change always has its reply: SIGKILL of a real server whil
   let url = '';
 
   beforeAll(async () => {
-    url = await countyDatabase(scratch, key);
+    url = await countyDatabase(scratch);
   }, 120_000);
   afterAll(async () => scratch.cleanup());
 

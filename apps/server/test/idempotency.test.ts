@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { idempotencyClaims } from '../src/lib/idempotency-claims.ts';
-import { recordAudit } from '../src/modules/audit/audit.service.ts';
 import { PASSWORD } from './factories.ts';
 import { login, sessionHeaders } from './helpers.ts';
 import { newIdNumber } from './households-fixture.ts';
@@ -167,7 +166,7 @@ describe('Idempotency-Key on creating POSTs', () => {
             .insertInto('party_orgs')
             .values({ id: randomUUID(), name, kind: 'village_branch', region_code: '411321106200', unit_id: null })
             .execute();
-          await recordAudit(
+          await ctx.t.app.auditTrail.record(
             tx,
             { userId: null, requestId },
             { action: 'party_org.create', entityType: 'party_org', entityId: name },

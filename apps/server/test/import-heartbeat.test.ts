@@ -67,7 +67,7 @@ describe('interrupted imports are found by their heartbeat, on any server', () =
   };
 
   beforeAll(async () => {
-    url = await countyDatabase(scratch, key);
+    url = await countyDatabase(scratch);
     // Long enough to outlast the threshold twice over on a fast machine (60,000 rows once took 3.8 s, under it).
     big = { file: path.join(scratch.dir, 'big.csv'), households: 0 };
     big.households = (

@@ -39,7 +39,7 @@ describe('scratch files of imports', () => {
   const idsOfBig: string[] = [];
 
   beforeAll(async () => {
-    url = await countyDatabase(scratch, key);
+    url = await countyDatabase(scratch);
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianjian-data-'));
     // The server's idea of the system's temporary directory: watched, so that anything written there shows.
     systemTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lianjian-systmp-'));

@@ -21,7 +21,7 @@ describe('personal data an earlier version left on disk', () => {
     );
     fs.writeFileSync(path.join(left, '3f2a.rows'), 'rows');
     const key = randomBytes(32).toString('base64');
-    const { child } = await startServer(await countyDatabase(scratch, key), key, {
+    const { child } = await startServer(await countyDatabase(scratch), key, {
       TMPDIR: systemTmp,
       LIANJIAN_DAILY_SNAPSHOTS: 'off',
     });

@@ -31,7 +31,7 @@ describe('finding 9: no clear ID number or phone in the logs or the audit trail'
   it('searches by ID number travel in a POST body; the server’s log and the audit trail never hold the clear number', async () => {
     const key = randomBytes(32).toString('base64');
     const cipher = new DataCipher(Buffer.from(key, 'base64'));
-    const url = await countyDatabase(scratch, key);
+    const url = await countyDatabase(scratch);
     const logFile = path.join(scratch.dir, 'server.log');
     const { child, base } = await serverLoggingTo(url, key, logFile);
     const idNumber = `${'41132119770912505'}${idCheckChar('41132119770912505')}`;

@@ -6,7 +6,6 @@ import { buildApp } from '../src/app.ts';
 import { createDb, migrate } from '../src/db/index.ts';
 import { DataCipher } from '../src/lib/crypto.ts';
 import { idCheckChar } from '../src/lib/identity.ts';
-import { setAuditKey } from '../src/modules/audit/audit.service.ts';
 import { hashPassword } from '../src/lib/passwords.ts';
 import { seedDemo } from '../src/seed/demo.ts';
 import { writeRegisterSample } from '../src/seed/register-sample.ts';
@@ -59,7 +58,6 @@ describe('finding 8: no clear ID number or phone number at rest', () => {
     const url = await scratch.create();
     const handle = createDb(url);
     const cipher = new DataCipher(randomBytes(32));
-    setAuditKey(cipher.auditKey);
     await migrate(handle.db);
     await seedDemo(handle.db, await hashPassword(PASSWORD), cipher);
     const app = await buildApp({ db: handle, cipher });

@@ -4,7 +4,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createDb, migrate } from '../src/db/index.ts';
 import { loadConfig } from '../src/lib/config.ts';
 import { DataCipher } from '../src/lib/crypto.ts';
-import { setAuditKey } from '../src/modules/audit/audit.service.ts';
 import { prepareDatabase } from '../src/setup.ts';
 import { clearPersonalData } from './clear-personal-data.ts';
 import { buildCounty } from './factories.ts';
@@ -240,7 +239,6 @@ describe('finding 8: personal data kept in clear before the upgrade', () => {
   it('residents’ phones and the ID numbers of export links are sealed when the server starts, and leave no trace in the database file', async () => {
     const url = await scratch.create();
     const handle = createDb(url);
-    setAuditKey(cipher.auditKey);
     try {
       await migrate(handle.db);
       await buildCounty(handle.db);

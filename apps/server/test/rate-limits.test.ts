@@ -93,7 +93,7 @@ describe('refusals in the log', () => {
 
   it('refused requests are logged as one summary line per route and window, not a line per request', async () => {
     const key = randomBytes(32).toString('base64');
-    const url = await countyDatabase(scratch, key);
+    const url = await countyDatabase(scratch);
     const { child, base } = await startServer(url, key, { LOG_LEVEL: 'info', LIANJIAN_DAILY_SNAPSHOTS: 'off' }, 'pipe');
     let out = '';
     child.stdout?.on('data', (d) => {

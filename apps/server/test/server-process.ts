@@ -6,7 +6,7 @@ import path from 'node:path';
 import { SERVER_NODE_FLAGS } from '../../../scripts/node-flags.mjs';
 import { createDb, migrate } from '../src/db/index.ts';
 import { DataCipher } from '../src/lib/crypto.ts';
-import { setAuditKey } from '../src/modules/audit/audit.service.ts';
+import { AuditTrail } from '../src/modules/audit/audit.trail.ts';
 import { PASSWORD, buildCounty } from './factories.ts';
 import type { scratchDatabases } from './scratch-db.ts';
 
@@ -80,17 +80,18 @@ export async function session(base: string, username = 'qiaoduan') {
   return { cookie: cookies.join('; '), 'x-csrf-token': csrf };
 }
 
-/**
- * A scratch database holding the test county, for server processes started with `key` (base64); this process
- * keys its audit-chain checks the same way.
- */
-export async function countyDatabase(scratch: ReturnType<typeof scratchDatabases>, key: string): Promise<string> {
+/** The audit trail of a database written by server processes started with `key` (base64), to verify it here. */
+export function trailOf(key: string): AuditTrail {
+  return AuditTrail.of(new DataCipher(Buffer.from(key, 'base64')));
+}
+
+/** A scratch database holding the test county, for server processes. */
+export async function countyDatabase(scratch: ReturnType<typeof scratchDatabases>): Promise<string> {
   const url = await scratch.create();
   const handle = createDb(url);
   await migrate(handle.db);
   await buildCounty(handle.db);
   await handle.close();
-  setAuditKey(new DataCipher(Buffer.from(key, 'base64')).auditKey);
   return url;
 }
 

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { systemActor } from '../lib/actor.ts';
 import type { DataCipher } from '../lib/crypto.ts';
-import { recordAudit } from '../modules/audit/audit.service.ts';
+import { AuditTrail } from '../modules/audit/audit.trail.ts';
 import { sealRegisterFilter } from '../modules/households/households.service.ts';
 import type { DbHandle } from './index.ts';
 
@@ -40,7 +40,7 @@ export async function sealPersonalData(handle: DbHandle, cipher: DataCipher): Pr
         .execute();
     }
     if (phones.length || grants.length) {
-      await recordAudit(tx, systemActor('start-up'), {
+      await AuditTrail.of(cipher).record(tx, systemActor('start-up'), {
         action: 'data.sealed',
         entityType: 'database',
         entityId: 'personal_data',

@@ -143,7 +143,7 @@ export function hasClaim(requestId: string | null): boolean {
  * Without an Idempotency-Key on the request it does nothing.
  *
  * Called before the change's audit row wherever the reply is known by then (a new row's id, a receipt, a view made
- * from the request): the key's claim is then written once, with its reply, before `recordAudit` takes the chain's
+ * from the request): the key's claim is then written once, with its reply, before `AuditTrail.record` takes the chain's
  * head (its `writeClaim` finds the claim written), and nothing of it runs while the head is held. Called after the
  * audit row, it updates the claim `writeClaim` wrote there: one statement more while every other writer waits for
  * the head, so only for a reply made from what the change wrote after its audit row (a resident's feedback view).

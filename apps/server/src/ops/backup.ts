@@ -5,7 +5,7 @@ import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { type DbHandle, createDb } from '../db/index.ts';
-import { type ChainReport, verifyAuditChain } from '../modules/audit/audit.service.ts';
+import type { AuditTrail, ChainReport } from '../modules/audit/audit.trail.ts';
 
 /** Written beside every backup: what it holds, counted inside the backup's own snapshot. */
 export interface Manifest {
@@ -153,8 +153,11 @@ export async function restore(file: string, url: string): Promise<void> {
   await run('pg_restore', ['--no-owner', '--no-privileges', '--exit-on-error', `--dbname=${url}`, source]);
 }
 
-/** Integrity check, audit chain and row counts (against a backup's manifest when given). */
-export async function verify(handle: DbHandle, manifest?: Manifest): Promise<VerifyReport> {
+/**
+ * Integrity check, audit chain (verified with the trail keyed by the database's data key) and row counts (against a
+ * backup's manifest when given).
+ */
+export async function verify(handle: DbHandle, audit: AuditTrail, manifest?: Manifest): Promise<VerifyReport> {
   let integrity: string;
   let tables: Record<string, number>;
   if (handle.dialect === 'sqlite') {
@@ -189,20 +192,20 @@ export async function verify(handle: DbHandle, manifest?: Manifest): Promise<Ver
       );
     integrity = 'ok';
   }
-  const audit = await verifyAuditChain(handle.db);
+  const chain = await audit.verify(handle.db);
   const mismatches = manifest
     ? Object.entries(manifest.tables)
         .filter(([t, n]) => tables[t] !== n)
         .map(([table, expected]) => ({ table, expected, found: tables[table] ?? 0 }))
     : [];
-  return { ok: integrity === 'ok' && audit.ok && mismatches.length === 0, integrity, audit, tables, mismatches };
+  return { ok: integrity === 'ok' && chain.ok && mismatches.length === 0, integrity, audit: chain, tables, mismatches };
 }
 
 /** Opens a database by URL, verifies it, closes it. */
-export async function verifyUrl(url: string, manifest?: Manifest): Promise<VerifyReport> {
+export async function verifyUrl(url: string, audit: AuditTrail, manifest?: Manifest): Promise<VerifyReport> {
   const handle = createDb(url);
   try {
-    return await verify(handle, manifest);
+    return await verify(handle, audit, manifest);
   } finally {
     await handle.close();
   }

@@ -2,6 +2,7 @@ import type { Db } from '../db/index.ts';
 import type { Actor } from '../lib/actor.ts';
 import { newId, nowIso } from '../lib/ids.ts';
 import { AssessmentService } from '../modules/assessment/assessment.service.ts';
+import type { AuditTrail } from '../modules/audit/audit.trail.ts';
 import type { LedgerRow } from '../modules/assessment/scoring.ts';
 import { TEMPLATE_INDICATORS } from '../modules/assessment/template.ts';
 import type { Rng } from './random.ts';
@@ -21,7 +22,11 @@ const FINDINGS: [string, number][] = [
  * records; the weakest branches listed for rectification (one already delisted after review), tilts for the
  * best, and a recommendation to a home organization, answered.
  */
-export async function seedAssessment(db: Db, ctx: { r: Rng; county: string; adminId: string; baiheId: string }) {
+export async function seedAssessment(
+  db: Db,
+  audit: AuditTrail,
+  ctx: { r: Rng; county: string; adminId: string; baiheId: string },
+) {
   const { r } = ctx;
   const actor: Actor = {
     userId: ctx.adminId,
@@ -36,7 +41,7 @@ export async function seedAssessment(db: Db, ctx: { r: Rng; county: string; admi
     memberId: null,
     requestId: 'seed',
   };
-  const service = new AssessmentService(db);
+  const service = new AssessmentService(db, audit);
   for (const tier of ['county', 'township'] as const) {
     await service.schemes.put(actor, {
       year: 2020,

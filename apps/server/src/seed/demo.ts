@@ -11,7 +11,7 @@ import type { Db } from '../db/index.ts';
 import { systemActor } from '../lib/actor.ts';
 import { newId, nowIso } from '../lib/ids.ts';
 import { nameInitials, namePinyin } from '../lib/pinyin.ts';
-import { recordAudit } from '../modules/audit/audit.service.ts';
+import { AuditTrail } from '../modules/audit/audit.trail.ts';
 import type { DataCipher } from '../lib/crypto.ts';
 import { type Row, insertRows } from '../db/bulk.ts';
 import { seedCase3 } from './demo-households.ts';
@@ -179,6 +179,8 @@ export interface DemoResult {
  * demo account per role. Deterministic for a given seed.
  */
 export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher, seed = 20200519): Promise<DemoResult> {
+  // The demo's events are chained under the key it encrypts with: the key of the database it is loaded into.
+  const audit = AuditTrail.of(cipher);
   const r = rng(seed);
   const regions = await loadCounty(NANZHAO, NANZHAO_TOWNSHIPS);
   // 白河新村 is a relocation community built after the official data were compiled: registered locally.
@@ -943,7 +945,7 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
       temporaryOrgs: orgs.length,
       memberships: memberships.length,
     };
-    await recordAudit(tx, systemActor('seed'), {
+    await audit.record(tx, systemActor('seed'), {
       action: 'seed.demo',
       entityType: 'county',
       entityId: NANZHAO,
@@ -952,7 +954,7 @@ export async function seedDemo(db: Db, passwordHash: string, cipher: DataCipher,
   });
   // Ledgers are computed from the records above, by the assessment service itself, once they are committed.
   const adminUser = users.find((u) => u.username === 'admin') as Row<'users'>;
-  await seedAssessment(db, {
+  await seedAssessment(db, audit, {
     r: rng(seed + 7),
     county: NANZHAO,
     adminId: adminUser.id,

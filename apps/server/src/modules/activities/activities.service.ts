@@ -10,7 +10,7 @@ import { assertLive } from '../../lib/live.ts';
 import { keysetPage } from '../../lib/paging.ts';
 import { factDay } from '../../lib/step-dates.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import type { ItemService } from '../items/items.service.ts';
 import * as policy from './activities.policy.ts';
 import * as repo from './activities.repository.ts';
@@ -30,6 +30,7 @@ export function addMonths(day: string, months: number): string {
 export class ActivityService {
   constructor(
     private readonly db: Db,
+    private readonly audit: AuditTrail,
     private readonly items: ItemService,
   ) {}
 
@@ -188,7 +189,7 @@ export class ActivityService {
       await storePhotos(tx, 'activity', row.id, cleaned);
       const created = { id: row.id, listId: row.list_id, itemIds };
       await recordReply(tx, actor.requestId, 201, created);
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'activity.create',
         entityType: 'activity',
         entityId: row.id,
@@ -348,7 +349,7 @@ export class ActivityService {
       if (org.level !== 'group') throw invalid('只有党小组设定会议周期', [{ path: 'params.id', message: org.level }]);
       if (!policy.canSetMeetingPeriod(actor, org)) throw forbidden('permission_denied', '无权设定会议周期');
       await repo.setMeetingPeriod(tx, orgId, months);
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'org.meeting_period',
         entityType: 'temporary_org',
         entityId: orgId,

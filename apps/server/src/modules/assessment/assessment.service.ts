@@ -1,4 +1,5 @@
 import type { Db } from '../../db/index.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import { LedgerService } from './ledgers.service.ts';
 import { RecommendationService } from './recommendations.service.ts';
 import { RectificationService } from './rectification.service.ts';
@@ -16,11 +17,11 @@ export class AssessmentService {
   readonly rectification: RectificationService;
   readonly recommendations: RecommendationService;
 
-  constructor(db: Db) {
-    this.schemes = new SchemeService(db);
-    this.ledgers = new LedgerService(db);
-    this.supervision = new SupervisionService(db, this.ledgers);
-    this.rectification = new RectificationService(db, this.ledgers);
-    this.recommendations = new RecommendationService(db);
+  constructor(db: Db, audit: AuditTrail) {
+    this.schemes = new SchemeService(db, audit);
+    this.ledgers = new LedgerService(db, audit);
+    this.supervision = new SupervisionService(db, audit, this.ledgers);
+    this.rectification = new RectificationService(db, audit, this.ledgers);
+    this.recommendations = new RecommendationService(db, audit);
   }
 }

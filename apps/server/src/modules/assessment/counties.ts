@@ -1,6 +1,7 @@
 import type { Db, DbDialect } from '../../db/index.ts';
 import { systemActor } from '../../lib/actor.ts';
 import * as repo from './assessment.repository.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import { AssessmentService } from './assessment.service.ts';
 
 export interface CountiesRun {
@@ -18,6 +19,7 @@ export interface CountiesRun {
  */
 export async function computeCounties(
   db: Db,
+  audit: AuditTrail,
   dialect: DbDialect,
   options: {
     year: number;
@@ -27,7 +29,7 @@ export async function computeCounties(
     progress?: (done: number, total: number) => void;
   },
 ): Promise<CountiesRun> {
-  const service = new AssessmentService(db);
+  const service = new AssessmentService(db, audit);
   const counties = await repo.countiesUnder(db, options.region ?? '');
   const schemes = await repo.countiesWithSchemes(db, options.year);
   const queue = counties.filter((c) => schemes.has(c));

@@ -7,7 +7,7 @@ import { recordReply } from '../../lib/idempotency-claims.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { keysetPage } from '../../lib/paging.ts';
 import { conflict, forbidden, invalid, notFound } from '../../lib/problem.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import { countyOf } from '../households/coverage.service.ts';
 import * as policy from './assessment.policy.ts';
 import * as repo from './assessment.repository.ts';
@@ -31,7 +31,10 @@ interface LedgerInputs {
 
 /** Tiered ledgers (DOMAIN §9): computed from the records with the year's scheme, stored in versions with their inputs, reproducible; assessors' scores. */
 export class LedgerService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+  ) {}
 
   /** Computes a ledger from the records as they are now and stores it with its inputs, as a new version. */
   async compute(actor: Actor, input: z.infer<typeof ComputeLedger>) {
@@ -151,7 +154,7 @@ export class LedgerService {
         ledgers.push({ row, orgs: rows.length });
       }
       for (const { row, orgs } of ledgers) {
-        await recordAudit(tx, actor, {
+        await this.audit.record(tx, actor, {
           action: 'assessment.ledger',
           entityType: 'ledger',
           entityId: row.id,
@@ -247,7 +250,7 @@ export class LedgerService {
         created_at: nowIso(),
       };
       await repo.insertScore(tx, row);
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'assessment.score',
         entityType: 'temporary_org',
         entityId: org.id,

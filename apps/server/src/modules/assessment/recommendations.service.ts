@@ -6,7 +6,7 @@ import { recordReply } from '../../lib/idempotency-claims.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { keysetPage } from '../../lib/paging.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import { rolesInSubtree } from '../orgs/orgs.repository.ts';
 import * as policy from './assessment.policy.ts';
 import * as repo from './assessment.repository.ts';
@@ -14,7 +14,10 @@ import type { Answer, NewRecommendation } from './assessment.schemas.ts';
 
 /** Recommendations to members' home organizations, which answer them (a temporary organization never disciplines). */
 export class RecommendationService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+  ) {}
 
   private present(r: repo.RecRow) {
     return {
@@ -84,7 +87,7 @@ export class RecommendationService {
       };
       await repo.insertRecommendation(tx, row);
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'recommendation.file',
         entityType: 'member',
         entityId: input.memberId,
@@ -105,7 +108,7 @@ export class RecommendationService {
         answered_on: todayInShanghai(),
       });
       if (!done) throw versionConflict();
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'recommendation.answer',
         entityType: 'member',
         entityId: c.member_id,

@@ -7,7 +7,7 @@ import { keysetPage } from '../../lib/paging.ts';
 import { conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { orgInScope } from '../../lib/scope.ts';
 import { notAfterToday } from '../../lib/step-dates.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import * as policy from './assessment.policy.ts';
 import * as repo from './assessment.repository.ts';
 import type { Delist, NewRectification, TaskUpdate } from './assessment.schemas.ts';
@@ -18,6 +18,7 @@ import type { LedgerRow } from './scoring.ts';
 export class RectificationService {
   constructor(
     private readonly db: Db,
+    private readonly audit: AuditTrail,
     private readonly ledgers: LedgerService,
   ) {}
 
@@ -66,7 +67,7 @@ export class RectificationService {
     if (o.status !== from)
       throw conflict('illegal_transition', from === 'active' ? '只有运行中的组织可以挂牌整顿' : '组织不在整顿中');
     if (!(await repo.moveOrgStatus(tx, orgId, from, to, o.version))) throw versionConflict();
-    await recordAudit(tx, actor, {
+    await this.audit.record(tx, actor, {
       action: 'org.transition',
       entityType: 'temporary_org',
       entityId: orgId,
@@ -129,7 +130,7 @@ export class RectificationService {
       };
       await repo.insertRect(tx, row);
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'rectification.list',
         entityType: 'temporary_org',
         entityId: org.id,
@@ -155,7 +156,7 @@ export class RectificationService {
       task.done = input.done;
       if (!(await repo.updateRect(tx, id, input.version, { tasks_json: JSON.stringify(tasks), updated_at: nowIso() })))
         throw versionConflict();
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'rectification.task',
         entityType: 'temporary_org',
         entityId: r.org_id,
@@ -181,7 +182,7 @@ export class RectificationService {
       });
       if (!done) throw versionConflict();
       await this.setOrgStatus(tx, actor, r.org_id, 'rectification', 'active');
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'rectification.delist',
         entityType: 'temporary_org',
         entityId: r.org_id,

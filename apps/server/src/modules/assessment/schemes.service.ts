@@ -4,7 +4,7 @@ import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { keysetPage } from '../../lib/paging.ts';
 import { Problem, forbidden, invalid, versionConflict } from '../../lib/problem.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import { countyOf } from '../households/coverage.service.ts';
 import * as policy from './assessment.policy.ts';
 import * as repo from './assessment.repository.ts';
@@ -14,7 +14,10 @@ import { known } from '../../lib/known.ts';
 
 /** The year's assessment schemes of a county, one per tier: indicators, weights and grade cutoffs (DOMAIN §9). */
 export class SchemeService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+  ) {}
 
   /** The year's schemes of the caller's county by tier, in keyset pages with their total, and the template. */
   async list(actor: Actor, f: { year: number; limit?: number; cursor?: string | undefined }) {
@@ -81,7 +84,7 @@ export class SchemeService {
           created_at: now,
         });
       }
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'assessment.scheme',
         entityType: 'assessment_scheme',
         entityId: id,

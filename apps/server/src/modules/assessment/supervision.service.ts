@@ -7,7 +7,7 @@ import { keysetPage } from '../../lib/paging.ts';
 import { Problem, conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { orgInScope } from '../../lib/scope.ts';
 import { deadlineNotBefore, factDay, notAfterToday, stepDay } from '../../lib/step-dates.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import { rolesInSubtree } from '../orgs/orgs.repository.ts';
 import * as policy from './assessment.policy.ts';
 import * as repo from './assessment.repository.ts';
@@ -18,6 +18,7 @@ import type { LedgerService } from './ledgers.service.ts';
 export class SupervisionService {
   constructor(
     private readonly db: Db,
+    private readonly audit: AuditTrail,
     private readonly ledgers: LedgerService,
   ) {}
 
@@ -124,7 +125,7 @@ export class SupervisionService {
       };
       await repo.insertSupervision(tx, row);
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'supervision.create',
         entityType: 'temporary_org',
         entityId: org.id,
@@ -148,7 +149,7 @@ export class SupervisionService {
         updated_at: nowIso(),
       });
       if (!done) throw versionConflict();
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'supervision.follow_up',
         entityType: 'temporary_org',
         entityId: s.org_id,
@@ -178,7 +179,7 @@ export class SupervisionService {
       };
       await repo.insertTilt(tx, t);
       await recordReply(tx, actor.requestId, 201, { id: t.id });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'assessment.tilt',
         entityType: 'temporary_org',
         entityId: input.orgId,

@@ -7,7 +7,7 @@ import { newId } from '../../lib/ids.ts';
 import { hashPassword } from '../../lib/passwords.ts';
 import { Problem } from '../../lib/problem.ts';
 import { type AuthPolicy, createSession, pendingStep } from '../../plugins/auth.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import * as policy from './auth.policy.ts';
 import * as repo from './auth.repository.ts';
 import { isLocked } from './lockout.ts';
@@ -62,6 +62,7 @@ export class AuthService {
 
   constructor(
     private readonly db: Db,
+    private readonly audit: AuditTrail,
     private readonly opts: AuthServiceOptions,
   ) {
     this.lockout = opts.lockout ?? policy.DEFAULT_LOCKOUT;
@@ -119,14 +120,14 @@ export class AuthService {
           justLocked = { failures: Number(counted.failed_logins), until };
         }
       }
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'auth.failure',
         entityType: 'user',
         entityId: user?.id ?? username.slice(0, 64),
         after: { reason: locked ? 'locked' : reason },
       });
       if (justLocked && user)
-        await recordAudit(tx, actor, {
+        await this.audit.record(tx, actor, {
           action: 'auth.lockout',
           entityType: 'user',
           entityId: user.id,
@@ -231,7 +232,7 @@ export class AuthService {
       await repo.deleteExpiredSessions(tx, user.id, now);
       if (existingToken) await repo.endSession(tx, existingToken);
       const created = await createSession(tx, user.id);
-      await recordAudit(
+      await this.audit.record(
         tx,
         { userId: user.id, requestId },
         { action: 'auth.login', entityType: 'user', entityId: user.id, ...(factor ? { after: { factor } } : {}) },
@@ -254,7 +255,7 @@ export class AuthService {
     }
     await this.db.transaction().execute(async (tx) => {
       if (token) await repo.endSession(tx, token);
-      await recordAudit(tx, actor, { action: 'auth.logout', entityType: 'user', entityId: actor.userId });
+      await this.audit.record(tx, actor, { action: 'auth.logout', entityType: 'user', entityId: actor.userId });
     });
   }
 
@@ -272,7 +273,11 @@ export class AuthService {
       if (!(await repo.setPassword(tx, actor.userId, passwordHash, new Date().toISOString())))
         throw this.lockedProblem();
       await repo.endOtherSessions(tx, actor.userId, sessionToken ?? '');
-      await recordAudit(tx, actor, { action: 'auth.password_change', entityType: 'user', entityId: actor.userId });
+      await this.audit.record(tx, actor, {
+        action: 'auth.password_change',
+        entityType: 'user',
+        entityId: actor.userId,
+      });
     });
     return this.me(actor.userId);
   }
@@ -292,7 +297,7 @@ export class AuthService {
           ? new Problem(409, 'totp_already_enabled', '已绑定动态验证码')
           : this.lockedProblem();
       }
-      await recordAudit(tx, actor, { action: 'auth.totp_setup', entityType: 'user', entityId: actor.userId });
+      await this.audit.record(tx, actor, { action: 'auth.totp_setup', entityType: 'user', entityId: actor.userId });
     });
     return { secret, ...(await enrolment(secret, user.username)) };
   }
@@ -323,7 +328,7 @@ export class AuthService {
           used_at: null,
         })),
       );
-      await recordAudit(tx, actor, { action: 'auth.totp_enable', entityType: 'user', entityId: actor.userId });
+      await this.audit.record(tx, actor, { action: 'auth.totp_enable', entityType: 'user', entityId: actor.userId });
     });
     return { recoveryCodes: codes };
   }

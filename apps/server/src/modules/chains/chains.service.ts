@@ -8,7 +8,7 @@ import { assertLive } from '../../lib/live.ts';
 import { assertRegionsWithin, coverageOf } from '../../lib/scope.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { factDay } from '../../lib/step-dates.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import * as policy from './chains.policy.ts';
 import * as repo from './chains.repository.ts';
 import type { CreateChain, CreateProject, LandContract, NewParticipation, Placement } from './chains.schemas.ts';
@@ -25,7 +25,10 @@ const blockage = (b: Blockage) => ({
 
 /** Industry chains with ordered stages and blockages; projects with land-transfer contracts (DOMAIN §8). */
 export class ChainService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+  ) {}
 
   /** The organization a change is made in: in scope (404 otherwise), the actor may maintain its records, and it is live. */
   private async writableOrg(actor: Actor, orgId: string, db: Executor) {
@@ -85,7 +88,7 @@ export class ChainService {
         created_at: nowIso(),
       };
       await repo.insertParticipation(tx, row);
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'participation.create',
         entityType: target.chainId ? 'chain' : 'project',
         entityId: owner.id,
@@ -109,7 +112,7 @@ export class ChainService {
       };
       await repo.insertChain(tx, chain, input.stages, newId);
       await recordReply(tx, actor.requestId, 201, { id: chain.id });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'chain.create',
         entityType: 'chain',
         entityId: chain.id,
@@ -174,7 +177,7 @@ export class ChainService {
       const row = { stage_id: stageId, kind: input.kind, ref_id: input.refId, role: input.role ?? null };
       if (await repo.isPlaced(tx, row)) throw conflict('already_placed', '已在该环节');
       await repo.insertPlacement(tx, row);
-      await recordAudit(tx, actor, { action: 'chain.place', entityType: 'chain', entityId: chainId, after: row });
+      await this.audit.record(tx, actor, { action: 'chain.place', entityType: 'chain', entityId: chainId, after: row });
     });
   }
 
@@ -196,7 +199,12 @@ export class ChainService {
       };
       await repo.insertProject(tx, row);
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, { action: 'project.create', entityType: 'project', entityId: row.id, after: row });
+      await this.audit.record(tx, actor, {
+        action: 'project.create',
+        entityType: 'project',
+        entityId: row.id,
+        after: row,
+      });
       return row.id;
     });
   }
@@ -267,7 +275,7 @@ export class ChainService {
         created_at: nowIso(),
       };
       await repo.insertContract(tx, row);
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'project.contract',
         entityType: 'project',
         entityId: projectId,

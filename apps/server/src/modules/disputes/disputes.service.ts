@@ -5,7 +5,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { assertLive } from '../../lib/live.ts';
 import { deadlineNotBefore, factDay } from '../../lib/step-dates.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import type { ItemService } from '../items/items.service.ts';
 import * as policy from './disputes.policy.ts';
 import * as repo from './disputes.repository.ts';
@@ -15,6 +15,7 @@ import type { DisputeOutcome, FollowUp, MediationSession, OpenDispute } from './
 export class DisputeService {
   constructor(
     private readonly db: Db,
+    private readonly audit: AuditTrail,
     private readonly items: ItemService,
   ) {}
 
@@ -96,7 +97,7 @@ export class DisputeService {
         updated_at: now,
       };
       if (!(await repo.insertDispute(tx, row))) throw conflict('dispute_exists', '已登记纠纷当事人和诉求');
-      await recordAudit(tx, actor, { action: 'dispute.open', entityType: 'item', entityId: itemId, after: row });
+      await this.audit.record(tx, actor, { action: 'dispute.open', entityType: 'item', entityId: itemId, after: row });
     });
   }
 
@@ -132,7 +133,7 @@ export class DisputeService {
         from_status: null,
         to_status: null,
       });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'dispute.session',
         entityType: 'item',
         entityId: itemId,
@@ -169,7 +170,7 @@ export class DisputeService {
         updated_at: nowIso(),
       };
       if (!(await repo.updateDispute(tx, itemId, d.version, set))) throw versionConflict();
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'dispute.outcome',
         entityType: 'item',
         entityId: itemId,
@@ -195,7 +196,12 @@ export class DisputeService {
         }))
       )
         throw versionConflict();
-      await recordAudit(tx, actor, { action: 'dispute.follow_up', entityType: 'item', entityId: itemId, after: input });
+      await this.audit.record(tx, actor, {
+        action: 'dispute.follow_up',
+        entityType: 'item',
+        entityId: itemId,
+        after: input,
+      });
     });
   }
 }

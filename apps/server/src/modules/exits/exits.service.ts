@@ -8,7 +8,7 @@ import { conflict, forbidden, invalid, notFound, versionConflict } from '../../l
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { type StepDay, latestStepOn, lateNote, noticeEndsOf, stepDay } from '../../lib/step-dates.ts';
 import { keysetPage } from '../../lib/paging.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import { regionInReach, underRegion } from '../../lib/scope.ts';
 import { servedHousehold } from '../households/households.repository.ts';
 import { setting } from '../settings/settings.repository.ts';
@@ -57,7 +57,10 @@ const verifierOf = (r: {
 
 /** The poverty-exit procedure as a state machine that can be neither skipped nor reordered. */
 export class ExitService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+  ) {}
 
   private async find(actor: Actor, id: string, db: Executor = this.db) {
     const row = await repo.applicationsInScope(db, actor).where('e.id', '=', id).executeTakeFirst();
@@ -205,7 +208,7 @@ export class ExitService {
         created_at: now,
       });
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'exit.apply',
         entityType: 'household',
         entityId: h.id,
@@ -305,7 +308,7 @@ export class ExitService {
         user_id: actor.userId,
         created_at: nowIso(),
       });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'exit.transition',
         entityType: 'household',
         entityId: r.household_id,
@@ -367,7 +370,7 @@ export class ExitService {
         user_id: actor.userId,
         created_at: nowIso(),
       });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'exit.objection',
         entityType: 'household',
         entityId: r.household_id,

@@ -4,7 +4,7 @@ import type { Actor } from '../../lib/actor.ts';
 import { newId } from '../../lib/ids.ts';
 import { Problem, forbidden, notFound } from '../../lib/problem.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import { HouseholdSearch, type SealedRegisterFilter } from '../households/households.schemas.ts';
 import type { HouseholdService } from '../households/households.service.ts';
 import type { HouseholdImportService } from '../households/import.service.ts';
@@ -38,6 +38,7 @@ const shanghai = (d: Date) => shanghaiTime.format(d);
 export class ExportService {
   constructor(
     private readonly db: Db,
+    private readonly audit: AuditTrail,
     private readonly households: HouseholdService,
     private readonly items: ItemService,
     private readonly imports: HouseholdImportService,
@@ -65,7 +66,7 @@ export class ExportService {
     await this.db.transaction().execute(async (tx) => {
       await repo.insertGrant(tx, grant);
       await recordReply(tx, actor.requestId, 201, view);
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'export.request',
         entityType: 'export',
         entityId: grant.id,
@@ -114,7 +115,7 @@ export class ExportService {
     // audited: a link whose records have since left the account's reach answers 404 and leaves no download behind.
     const file = await this.build(actor, kind, params, stamp);
     await this.db.transaction().execute((tx) =>
-      recordAudit(tx, actor, {
+      this.audit.record(tx, actor, {
         action: 'export.download',
         entityType: 'export',
         entityId: grant.id,

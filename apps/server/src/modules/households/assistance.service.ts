@@ -7,7 +7,7 @@ import { maskNumbersInText } from '../../lib/mask.ts';
 import { conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { factDay } from '../../lib/step-dates.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import { insertReport, responsibleOrgFor } from '../reports/reports.repository.ts';
 import * as repo from './assistance.repository.ts';
 import type { Acknowledge, NewMeasure, NewVisit } from './assistance.schemas.ts';
@@ -15,7 +15,10 @@ import { readableHousehold, servedHousehold } from './households.repository.ts';
 
 /** Visits to a household and the assistance measures agreed with it. */
 export class AssistanceService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+  ) {}
 
   async visits(actor: Actor, householdId: string) {
     await readableHousehold(this.db, actor, householdId);
@@ -90,7 +93,7 @@ export class AssistanceService {
       };
       await repo.insertVisit(tx, row, input.helperIds);
       await recordReply(tx, actor.requestId, 201, { id: row.id, reportId });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'household.visit',
         entityType: 'household',
         entityId: householdId,
@@ -142,7 +145,7 @@ export class AssistanceService {
       };
       await repo.insertMeasure(tx, row);
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'household.measure',
         entityType: 'household',
         entityId: householdId,
@@ -161,7 +164,7 @@ export class AssistanceService {
       if (m.acknowledged_on) throw conflict('already_acknowledged', '该措施已确认');
       factDay(input.acknowledgedOn, 'body.acknowledgedOn', '确认日期', { on: m.start_on, what: '措施开始日期' });
       if (!(await repo.acknowledgeMeasure(tx, measureId, input.version, input.acknowledgedOn))) throw versionConflict();
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'household.measure_acknowledged',
         entityType: 'household',
         entityId: householdId,

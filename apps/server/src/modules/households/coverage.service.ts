@@ -5,7 +5,7 @@ import type { Actor } from '../../lib/actor.ts';
 import { decodeCursor, invalidCursor, pageOf } from '../../lib/paging.ts';
 import { nowIso } from '../../lib/ids.ts';
 import { forbidden } from '../../lib/problem.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import {
   type CoverageRule,
   assistedHouseholds,
@@ -45,7 +45,10 @@ const GAP_SAMPLE = 12;
 
 /** Coverage rules per county (DOMAIN §5), the gaps they show and each helper's load. */
 export class CoverageService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+  ) {}
 
   rules(db: Executor, county: string): Promise<CoverageRule[]> {
     return coverageRules(db, county);
@@ -62,7 +65,7 @@ export class CoverageService {
     await this.db.transaction().execute(async (tx) => {
       const before = await this.rules(tx, county);
       await replaceCoverageRules(tx, county, rules, nowIso());
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'coverage.rules',
         entityType: 'county',
         entityId: county,

@@ -12,7 +12,7 @@ import { decodeCursor, pageOf } from '../../lib/paging.ts';
 import { nameInitials } from '../../lib/pinyin.ts';
 import { Problem, conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { factDay, notAfterToday } from '../../lib/step-dates.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import { openApplicationOf } from '../exits/exits.repository.ts';
 import {
   endAssignment,
@@ -142,9 +142,10 @@ export class HouseholdService {
 
   constructor(
     private readonly db: Db,
+    private readonly audit: AuditTrail,
     private readonly cipher: DataCipher,
   ) {
-    this.registerExport = new RegisterExportService(db, cipher);
+    this.registerExport = new RegisterExportService(db, audit, cipher);
   }
 
   /** The filter as the register's queries take it: an ID number typed in, by its blind index. */
@@ -211,7 +212,7 @@ export class HouseholdService {
     ]);
     if (unmask) {
       await this.db.transaction().execute((tx) =>
-        recordAudit(tx, actor, {
+        this.audit.record(tx, actor, {
           action: 'household.unmask',
           entityType: 'household',
           entityId: id,
@@ -319,7 +320,7 @@ export class HouseholdService {
         // person, one registration leaves no other way. So the refusal says nothing more (not where, not whom), it is
         // audited (the number only by its blind index) and committed with this transaction, which writes nothing else,
         // and the account's refusals of the day are counted after it.
-        await recordAudit(tx, actor, {
+        await this.audit.record(tx, actor, {
           action: 'household.duplicate_attempt',
           entityType: 'household',
           entityId: taken.householdId,
@@ -342,7 +343,7 @@ export class HouseholdService {
       const size = people.length;
       // The audit trail records the household, never the clear ID numbers, phones or health details.
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'household.create',
         entityType: 'household',
         entityId: row.id,
@@ -385,7 +386,7 @@ export class HouseholdService {
       };
       await insertHelper(tx, row);
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: input.primary ? 'helper.assign' : 'helper.stack',
         entityType: 'household',
         entityId: householdId,
@@ -409,7 +410,7 @@ export class HouseholdService {
         throw conflict('primary_helper_required', '未脱贫户和监测户须始终有主帮扶责任人：请先指定新的主帮扶责任人');
       }
       if (!(await endAssignment(tx, helperId, input.version, input.endOn, input.endReason))) throw versionConflict();
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'helper.end',
         entityType: 'household',
         entityId: householdId,

@@ -13,7 +13,7 @@ import { Problem, conflict, forbidden, invalid, notFound } from '../../lib/probl
 import type { ScratchSpace } from '../../lib/scratch.ts';
 import { SealedFile } from '../../lib/sealed.ts';
 import { ArchiveRefused } from '../../lib/zip-guard.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import { DUPLICATE_ATTEMPTS_PER_DAY, duplicateAttemptsOfDay, registrationPaused } from './households.repository.ts';
 import type { RowError } from './import.layout.ts';
 import {
@@ -146,6 +146,7 @@ export class HouseholdImportService {
 
   constructor(
     private readonly db: Db,
+    private readonly audit: AuditTrail,
     private readonly cipher: DataCipher,
     options: { scratch: ScratchSpace; limits?: ImportLimits | undefined; jobs?: ImportJobs | undefined },
   ) {
@@ -303,7 +304,7 @@ export class HouseholdImportService {
     for (const r of stale) {
       const done = await this.db.transaction().execute(async (tx) => {
         if (!(await markInterrupted(tx, r.id, before, INTERRUPTED, nowIso()))) return false;
-        await recordAudit(tx, systemActor('import-sweep'), {
+        await this.audit.record(tx, systemActor('import-sweep'), {
           action: 'household.import_interrupted',
           entityType: 'household_import',
           entityId: r.id,
@@ -391,7 +392,10 @@ export class HouseholdImportService {
 
       // 3. Everything in one transaction with its audit row: all or nothing.
       await progress.enter('writing', 90);
-      await writeHouseholds(this.db, actor, row, rowsOnDisk, { ...counts, rowsRead: progress.state.rows_read });
+      await writeHouseholds(this.db, this.audit, actor, row, rowsOnDisk, {
+        ...counts,
+        rowsRead: progress.state.rows_read,
+      });
     } catch (err) {
       if (err instanceof Interrupted) return;
       if (err instanceof Fatal || err instanceof ArchiveRefused)
@@ -441,14 +445,14 @@ export class HouseholdImportService {
       });
       if (!failed) return;
       for (const idNumberIndex of elsewhere) {
-        await recordAudit(tx, actor, {
+        await this.audit.record(tx, actor, {
           action: 'household.duplicate_attempt',
           entityType: 'household_import',
           entityId: row.id,
           after: { idNumberIndex },
         });
       }
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: failure === 'refused' ? 'household.import_refused' : 'household.import_interrupted',
         entityType: 'household_import',
         entityId: row.id,

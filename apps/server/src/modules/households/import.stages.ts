@@ -10,7 +10,7 @@ import { excel } from '../../lib/excel.ts';
 import { nowIso } from '../../lib/ids.ts';
 import type { SealedFile } from '../../lib/sealed.ts';
 import { checkArchive, inReadingOrder } from '../../lib/zip-guard.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import { peopleRegistered } from './households.repository.ts';
 import { CreateHousehold } from './households.schemas.ts';
 import { householdRows } from './households.service.ts';
@@ -415,6 +415,7 @@ export async function prepareHouseholds(
  */
 export async function writeHouseholds(
   db: Db,
+  audit: AuditTrail,
   actor: Actor,
   row: Pick<HouseholdImportTable, 'id' | 'file_name' | 'file_hash'>,
   rowsOnDisk: ImportScratch,
@@ -443,7 +444,7 @@ export async function writeHouseholds(
       finished_at: nowIso(),
     });
     if (!done) throw new Interrupted();
-    await recordAudit(tx, actor, {
+    await audit.record(tx, actor, {
       action: 'household.import',
       entityType: 'household_import',
       entityId: row.id,

@@ -5,7 +5,7 @@ import type { DataCipher } from '../../lib/crypto.ts';
 import { nowIso } from '../../lib/ids.ts';
 import { maskIdNumber } from '../../lib/identity.ts';
 import { maskPhone } from '../../lib/mask.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import type { CoverageRule } from './coverage.repository.ts';
 import { rulesForGap } from './coverage.service.ts';
 import { ATTRIBUTE_LABEL, LABOUR_LABEL, STATUS_ZH, registerWorkbookStream } from './households.export.ts';
@@ -23,6 +23,7 @@ const PAGE = 1000;
 export class RegisterExportService {
   constructor(
     private readonly db: Db,
+    private readonly audit: AuditTrail,
     private readonly cipher: DataCipher,
   ) {}
 
@@ -35,7 +36,7 @@ export class RegisterExportService {
     const rules = await rulesForGap(this.db, actor, q.gap);
     const total = await countHouseholds(this.db, actor, q, today, rules);
     await this.db.transaction().execute((tx) =>
-      recordAudit(tx, actor, {
+      this.audit.record(tx, actor, {
         action: 'household.export',
         entityType: 'household',
         entityId: actor.regionCode ?? actor.orgId ?? 'register',

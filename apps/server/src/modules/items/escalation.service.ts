@@ -6,7 +6,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { decodeCursor, encodeCursor, invalidCursor } from '../../lib/paging.ts';
 import { conflict, forbidden, invalid, versionConflict } from '../../lib/problem.ts';
 import { assertLive } from '../../lib/live.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import { countyOf } from '../households/coverage.service.ts';
 import { accessItem } from './item-common.ts';
 import * as policy from './items.policy.ts';
@@ -19,7 +19,10 @@ import { notify } from './notifications.service.ts';
  * resources (DOMAIN §8, 直接上交); both sides see it, and the leaders of the receiving one are told.
  */
 export class EscalationService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+  ) {}
 
   /**
    * The caller's county's special-task branches and general branches, ranked by how many of their members have the
@@ -89,7 +92,7 @@ export class EscalationService {
         text: `${row.org_name}上交：${row.problem}`,
         at: now,
       });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'item.escalate',
         entityType: 'item',
         entityId: id,

@@ -1,5 +1,6 @@
 import type { Db, Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import { EscalationService } from './escalation.service.ts';
 import { accessItem } from './item-common.ts';
 import { ItemLinkingService } from './linking.service.ts';
@@ -19,11 +20,14 @@ export class ItemService {
   readonly escalation: EscalationService;
   readonly notifications: NotificationService;
 
-  constructor(private readonly db: Db) {
-    this.lists = new ProblemListService(db);
-    this.workflow = new ItemWorkflowService(db);
-    this.linking = new ItemLinkingService(db);
-    this.escalation = new EscalationService(db);
+  constructor(
+    private readonly db: Db,
+    audit: AuditTrail,
+  ) {
+    this.lists = new ProblemListService(db, audit);
+    this.workflow = new ItemWorkflowService(db, audit);
+    this.linking = new ItemLinkingService(db, audit);
+    this.escalation = new EscalationService(db, audit);
     this.notifications = new NotificationService(db);
   }
 

@@ -7,7 +7,7 @@ import { conflict, forbidden, invalid, notFound, versionConflict } from '../../l
 import { notAfterToday } from '../../lib/step-dates.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { assertLive } from '../../lib/live.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import { activeMembershipOf, insertMembership } from '../orgs/orgs.repository.ts';
 import { accessItem } from './item-common.ts';
 import * as policy from './items.policy.ts';
@@ -22,7 +22,10 @@ import { unitInCounty } from '../units/units.repository.ts';
  * member by need into the responsible party group, and people who are not Party members assisting with the item.
  */
 export class ItemLinkingService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+  ) {}
 
   /**
    * Members and units who can solve what the item needs, anywhere in the county, ranked (see `suggestMembers`) and
@@ -136,7 +139,7 @@ export class ItemLinkingService {
         public: false,
         at: now,
       });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'item.link_by_need',
         entityType: 'item',
         entityId: id,
@@ -206,7 +209,12 @@ export class ItemLinkingService {
         at: record.created_at,
       });
       await recordReply(tx, actor.requestId, 201, { id: record.id });
-      await recordAudit(tx, actor, { action: 'item.participant_add', entityType: 'item', entityId: id, after: record });
+      await this.audit.record(tx, actor, {
+        action: 'item.participant_add',
+        entityType: 'item',
+        entityId: id,
+        after: record,
+      });
       return record.id;
     });
   }
@@ -227,7 +235,7 @@ export class ItemLinkingService {
           { path: 'body.endOn', message: `before ${p.start_on}` },
         ]);
       if (!(await repo.endParticipant(tx, p.id, input.version, input.endOn))) throw versionConflict();
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'item.participant_end',
         entityType: 'item',
         entityId: id,

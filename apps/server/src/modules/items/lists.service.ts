@@ -11,7 +11,7 @@ import { invalid, notFound } from '../../lib/problem.ts';
 import { assertRegionsWithin, coverageOf } from '../../lib/scope.ts';
 import { deadlineNotBefore, factDay } from '../../lib/step-dates.ts';
 import { assertLive } from '../../lib/live.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import { RESIDENT_CHANNEL_TEXT, STATUS_TEXT, accessItem, toSummary } from './item-common.ts';
 import { ledgerWorkbook } from './items.export.ts';
 import * as policy from './items.policy.ts';
@@ -24,7 +24,10 @@ import { notify } from './notifications.service.ts';
  * adding an item, the lists and items in scope, one item in full, and the list as a ledger.
  */
 export class ProblemListService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+  ) {}
 
   /** One problem list with its counts. */
   async getList(actor: Actor, id: string) {
@@ -135,7 +138,7 @@ export class ProblemListService {
         ),
       );
     }
-    await recordAudit(tx, actor, {
+    await this.audit.record(tx, actor, {
       action: 'problem_list.create',
       entityType: 'problem_list',
       entityId: list.id,
@@ -160,7 +163,7 @@ export class ProblemListService {
         todayInShanghai(),
       );
       await recordReply(tx, actor.requestId, 201, { id });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'item.create',
         entityType: 'item',
         entityId: id,

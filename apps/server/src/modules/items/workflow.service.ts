@@ -8,7 +8,7 @@ import { maskNumbersInText } from '../../lib/mask.ts';
 import { cleanPhotos, storePhotos } from '../../lib/photos.ts';
 import { conflict, forbidden, invalid, versionConflict } from '../../lib/problem.ts';
 import { assertLive } from '../../lib/live.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import { insertMembership } from '../orgs/orgs.repository.ts';
 import { RESIDENT, RESIDENT_CHANNEL_TEXT, STATUS_TEXT, accessItem, reopenUntil } from './item-common.ts';
 import * as policy from './items.policy.ts';
@@ -43,7 +43,10 @@ type Who = { userId: string | null; label: string; requestId: string };
  * word — by tracking code, by a code to the phone on file, or by a call back recorded by someone else — and rating.
  */
 export class ItemWorkflowService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+  ) {}
 
   /** A progress entry (进展情况), public or internal. */
   async addEvent(actor: Actor, id: string, input: z.infer<typeof AddEvent>) {
@@ -64,7 +67,7 @@ export class ItemWorkflowService {
       };
       await repo.insertEvent(tx, event);
       const photos = await storePhotos(tx, 'item_event', event.id, cleaned);
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'item.progress',
         entityType: 'item',
         entityId: id,
@@ -201,7 +204,7 @@ export class ItemWorkflowService {
         at: now,
       });
     }
-    await recordAudit(
+    await this.audit.record(
       tx,
       { userId: who.userId, requestId: who.requestId },
       {
@@ -284,7 +287,7 @@ export class ItemWorkflowService {
           public: true,
           at: now,
         });
-        await recordAudit(
+        await this.audit.record(
           tx,
           { userId: who.userId, requestId: who.requestId },
           { action: 'item.resident_confirm', entityType: 'item', entityId: row.id, after: how },
@@ -376,7 +379,7 @@ export class ItemWorkflowService {
         at: now,
       });
       await within?.(tx);
-      await recordAudit(
+      await this.audit.record(
         tx,
         { userId: null, requestId },
         { action: 'item.resident_rating', entityType: 'item', entityId: row.id, after: { stars, comment } },

@@ -7,14 +7,17 @@ import { decodeCursor, pageOf } from '../../lib/paging.ts';
 import { nameInitials, namePinyin } from '../../lib/pinyin.ts';
 import { invalid, notFound } from '../../lib/problem.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import * as policy from './members.policy.ts';
 import * as repo from './members.repository.ts';
 import type { CreateMember, MemberListQuery } from './members.schemas.ts';
 
 /** The member register: party members and non-party participants, with home organization and skills. */
 export class MemberService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+  ) {}
 
   private async query(actor: Actor, f: repo.MemberFilters, limit: number, cursor?: string) {
     const { rows, skills, total } = await repo.listMembers(this.db, actor, f, limit, decodeCursor(cursor));
@@ -82,7 +85,7 @@ export class MemberService {
       };
       await repo.insertMember(tx, row, input.skills);
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'member.create',
         entityType: 'member',
         entityId: row.id,

@@ -8,7 +8,7 @@ import { conflict, forbidden, invalid, notFound, versionConflict } from '../../l
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { latestStepOn, lateNote, noticeEndsOf, stepDay } from '../../lib/step-dates.ts';
 import { decodeCursor, invalidCursor, keysetPage, pageOf } from '../../lib/paging.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import { setting } from '../settings/settings.repository.ts';
 import { servedHousehold } from '../households/households.repository.ts';
 import * as policy from './monitoring.policy.ts';
@@ -50,7 +50,10 @@ function candidateCursor(cursor: string | undefined) {
 
 /** Return-to-poverty monitoring: identification to county decision, risk elimination and rollback. */
 export class MonitoringService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+  ) {}
 
   private async find(actor: Actor, id: string, db: Executor = this.db) {
     const row = await repo.casesInScope(db, actor).where('m.id', '=', id).executeTakeFirst();
@@ -216,7 +219,7 @@ export class MonitoringService {
         created_at: now,
       });
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'monitoring.identify',
         entityType: 'household',
         entityId: h.id,
@@ -280,7 +283,7 @@ export class MonitoringService {
         user_id: actor.userId,
         created_at: nowIso(),
       });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'monitoring.transition',
         entityType: 'household',
         entityId: r.household_id,

@@ -16,7 +16,7 @@ import { assertLive } from '../../lib/live.ts';
 import { assertRegionsWithin, coverageOf } from '../../lib/scope.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { factDay, notAfterToday, stepDay } from '../../lib/step-dates.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import * as policy from './orgs.policy.ts';
 import { canRecordMeeting } from '../activities/activities.policy.ts';
 import * as repo from './orgs.repository.ts';
@@ -97,7 +97,10 @@ const toSummary = (r: Omit<repo.OrgSummaryRow, 'sort_key'>) => ({
 
 /** The organization register: set up, staff, change status and dissolve temporary organizations. */
 export class OrgService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+  ) {}
 
   /** Scoped, filtered, keyset-paginated list. */
   async list(actor: Actor, q: z.infer<typeof OrgListQuery>) {
@@ -275,7 +278,12 @@ export class OrgService {
         await repo.linkUnit(tx, { org_id: id, unit_id: unitId, linked_on: input.establishedOn, purpose: null });
       }
       await recordReply(tx, actor.requestId, 201, { id });
-      await recordAudit(tx, actor, { action: 'org.create', entityType: 'temporary_org', entityId: id, after: row });
+      await this.audit.record(tx, actor, {
+        action: 'org.create',
+        entityType: 'temporary_org',
+        entityId: id,
+        after: row,
+      });
       return id;
     });
   }
@@ -301,7 +309,7 @@ export class OrgService {
         updated_at: nowIso(),
       };
       if (!(await repo.updateOrg(tx, id, input.version, patch))) throw versionConflict();
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'org.update',
         entityType: 'temporary_org',
         entityId: id,
@@ -332,7 +340,7 @@ export class OrgService {
       if (!(await repo.updateOrg(tx, id, input.version, { status: input.to, updated_at: nowIso() }))) {
         throw versionConflict();
       }
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'org.transition',
         entityType: 'temporary_org',
         entityId: id,
@@ -377,7 +385,7 @@ export class OrgService {
         await repo.updateOrg(tx, g.id, g.version, { status: 'dissolved', dissolved_on: day.on, updated_at: now });
       }
       const ended = await repo.endAllMemberships(tx, [id, ...groups], day.on, `组织撤销：${input.reason}`, now);
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'org.dissolve',
         entityType: 'temporary_org',
         entityId: id,
@@ -444,7 +452,12 @@ export class OrgService {
         throw conflict('unit_already_linked', `${unit.name}已是联建单位`);
       const row = { org_id: id, unit_id: input.unitId, linked_on: input.linkedOn, purpose: input.purpose ?? null };
       await repo.linkUnit(tx, row);
-      await recordAudit(tx, actor, { action: 'org.link_unit', entityType: 'temporary_org', entityId: id, after: row });
+      await this.audit.record(tx, actor, {
+        action: 'org.link_unit',
+        entityType: 'temporary_org',
+        entityId: id,
+        after: row,
+      });
     });
   }
 
@@ -551,7 +564,7 @@ export class OrgService {
       };
       await repo.insertMembership(tx, row);
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'membership.create',
         entityType: 'membership',
         entityId: row.id,
@@ -596,7 +609,7 @@ export class OrgService {
         `随${org.name}成员记录结束：${input.endReason}`,
         now,
       );
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'membership.end',
         entityType: 'membership',
         entityId: m.id,

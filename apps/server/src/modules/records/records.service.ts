@@ -7,7 +7,7 @@ import { keysetPage } from '../../lib/paging.ts';
 import { conflict, forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { updateAtVersion } from '../../db/versioned.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import { rolesInSubtree } from '../orgs/orgs.repository.ts';
 import * as policy from './records.policy.ts';
 import * as repo from './records.repository.ts';
@@ -19,7 +19,10 @@ import type { AcknowledgeFeedback, FeedbackQuery, NewFeedback } from './records.
  * appraises or disciplines (DOMAIN §4): that stays with the home organization.
  */
 export class RecordService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+  ) {}
 
   private present(actor: Actor, r: repo.FeedbackRow) {
     return {
@@ -163,7 +166,12 @@ export class RecordService {
       };
       await repo.insertFeedback(tx, row);
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, { action: 'feedback.send', entityType: 'member', entityId: member.id, after: row });
+      await this.audit.record(tx, actor, {
+        action: 'feedback.send',
+        entityType: 'member',
+        entityId: member.id,
+        after: row,
+      });
       return row.id;
     });
   }
@@ -193,7 +201,7 @@ export class RecordService {
         ack_note: input.note ?? null,
       });
       if (!done) throw versionConflict();
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'feedback.acknowledge',
         entityType: 'member',
         entityId: f.member_id,

@@ -13,7 +13,7 @@ import { Problem, conflict, invalid, notFound } from '../../lib/problem.ts';
 import { queueSms } from '../../lib/sms.ts';
 import { isMistypedTrackingCode, newTrackingCode, normalizeTrackingCode, trackingHash } from '../../lib/tracking.ts';
 import { hasClaim, recordReply } from '../../lib/idempotency-claims.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import { itemEvents } from '../items/items.repository.ts';
 import { reopenUntil } from '../items/item-common.ts';
 import type { ItemService } from '../items/items.service.ts';
@@ -37,6 +37,7 @@ const facts = (r: { source: string; phone_enc: string | null }): policy.ReportFa
 export class ReportService {
   constructor(
     private readonly db: Db,
+    private readonly audit: AuditTrail,
     private readonly items: ItemService,
     /** Residents' phones are kept encrypted with the data key. */
     private readonly cipher: DataCipher,
@@ -131,7 +132,7 @@ export class ReportService {
       // The receipt commits with the report: the server keeps only the code's hash, so a resident whose answer was
       // lost could never learn the code again; a retry with the same key gets it from here.
       await recordReply(tx, who.requestId, 201, receipt);
-      await recordAudit(tx, who, {
+      await this.audit.record(tx, who, {
         action: 'report.create',
         entityType: 'report',
         entityId: row.id,
@@ -267,7 +268,7 @@ export class ReportService {
       });
       // A retry with the same key after a lost answer gets this reply, not a second message.
       await recordReply(tx, requestId, 200, reply);
-      await recordAudit(
+      await this.audit.record(
         tx,
         { userId: null, requestId },
         { action: 'report.phone_code_sent', entityType: 'report', entityId: report.id },

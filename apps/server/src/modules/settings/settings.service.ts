@@ -1,7 +1,7 @@
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { Problem, forbidden } from '../../lib/problem.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import { countyOf } from '../households/coverage.service.ts';
 import * as policy from './settings.policy.ts';
 import {
@@ -15,7 +15,10 @@ import {
 
 /** A county's yearly thresholds (DOMAIN §6, §7, §9a): poverty line, monitoring line, notice days, rigid spending, the resident's reopening window. */
 export class SettingsService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+  ) {}
 
   async get(actor: Actor, year: number) {
     const county = await countyOf(this.db, actor);
@@ -59,7 +62,7 @@ export class SettingsService {
         before[key] = String(await setting(tx, county, year, key));
         await putSetting(tx, county, year, key, value);
       }
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'settings.update',
         entityType: 'county',
         entityId: county,

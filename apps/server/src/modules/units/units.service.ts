@@ -9,7 +9,7 @@ import { decodeCursor, pageOf } from '../../lib/paging.ts';
 import { nameInitials } from '../../lib/pinyin.ts';
 import { forbidden, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { assertRegionsWithin } from '../../lib/scope.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import * as policy from './units.policy.ts';
 import * as repo from './units.repository.ts';
 import type { CreatePartyOrg, CreateUnit, PartyOrgListQuery, UnitDuties, UnitListQuery } from './units.schemas.ts';
@@ -21,7 +21,10 @@ const requireRegionAccount = (actor: Actor) => {
 };
 
 export class UnitService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+  ) {}
 
   /** Work units in scope, searchable by name and pinyin initials. */
   async list(actor: Actor, q: z.infer<typeof UnitListQuery>) {
@@ -65,7 +68,7 @@ export class UnitService {
       const duties = input.duties ?? dutiesByName(input.name);
       await repo.insertUnit(tx, row, duties);
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'unit.create',
         entityType: 'unit',
         entityId: row.id,
@@ -83,7 +86,7 @@ export class UnitService {
       if (!unit) throw notFound('单位');
       if (!(await updateAtVersion(tx, 'units', id, input.version, { updated_at: nowIso() }))) throw versionConflict();
       const before = await repo.replaceDuties(tx, id, input.duties);
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'unit.duties',
         entityType: 'unit',
         entityId: id,
@@ -111,7 +114,7 @@ export class UnitService {
       // Its superior follows from what it is (a station's branch under its system's county committee), never named.
       const placed = await repo.placePartyOrg(tx, row.id, input.regionCode.slice(0, 6));
       await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'party_org.create',
         entityType: 'party_org',
         entityId: row.id,

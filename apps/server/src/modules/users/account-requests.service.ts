@@ -19,7 +19,7 @@ import { newId } from '../../lib/ids.ts';
 import { generatePassword, hashPassword } from '../../lib/passwords.ts';
 import { Problem, conflict, forbidden, notFound, versionConflict } from '../../lib/problem.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import type { AccountRequestView, FileAccountRequestInput } from './account-requests.schemas.ts';
 import { canCancel, canDecide, canFile, isOwnAccount, requestAbilities } from './users.policy.ts';
 import { checkAccountShape, regionOf } from './account-shape.ts';
@@ -93,6 +93,7 @@ function commonRegion(a: string, b: string): string {
 export class AccountRequestService {
   constructor(
     private readonly db: Db,
+    private readonly audit: AuditTrail,
     private readonly cipher: DataCipher,
     private readonly users: UserService,
   ) {}
@@ -212,7 +213,7 @@ export class AccountRequestService {
           ? conflict('username_taken', '该用户名已有待审批的开设申请')
           : conflict('request_pending', '该账号已有待审批的申请，请先等待审批或撤回');
       });
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'account_request.file',
         entityType: 'account_request',
         entityId: row.id,
@@ -302,7 +303,7 @@ export class AccountRequestService {
           ? conflict('illegal_transition', '该申请已处理')
           : versionConflict();
       }
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: `account_request.${input.to}`,
         entityType: 'account_request',
         entityId: id,

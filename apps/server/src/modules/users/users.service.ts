@@ -14,7 +14,7 @@ import { newId } from '../../lib/ids.ts';
 import { conflict, forbidden, notFound, versionConflict } from '../../lib/problem.ts';
 import { generatePassword, hashPassword } from '../../lib/passwords.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
 import type { CreateUserBody, ScopeOptionsView, UpdateUserBody, UserView } from './users.schemas.ts';
 import { isOwnAccount } from './users.policy.ts';
 import * as repo from './users.repository.ts';
@@ -61,7 +61,10 @@ interface UserRow {
  * the same writes.
  */
 export class UserService {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+  ) {}
 
   private view(r: UserRow, coverage: Map<string, string[]>): UserView {
     return {
@@ -202,7 +205,7 @@ export class UserService {
       throw e;
     });
     const { password_hash: _h, ...shown } = row;
-    await recordAudit(tx, actor, { action: 'user.create', entityType: 'user', entityId: row.id, after: shown });
+    await this.audit.record(tx, actor, { action: 'user.create', entityType: 'user', entityId: row.id, after: shown });
     return this.view(
       { ...row, org_name: checked.orgName },
       new Map(row.scope_org_id ? [[row.scope_org_id, checked.coverage]] : []),
@@ -264,7 +267,7 @@ export class UserService {
     if (credentials) await repo.removeRecoveryCodes(tx, current.id);
     if (reshapes(input) || input.active === false || credentials) await repo.endSessions(tx, current.id);
     const { version: _v, ...changed } = input;
-    await recordAudit(tx, actor, {
+    await this.audit.record(tx, actor, {
       action: input.role !== undefined && input.role !== current.role ? 'user.role_change' : 'user.update',
       entityType: 'user',
       entityId: current.id,
@@ -272,7 +275,7 @@ export class UserService {
       after: changed,
     });
     if (credentials)
-      await recordAudit(tx, actor, {
+      await this.audit.record(tx, actor, {
         action: 'user.credentials_reissue',
         entityType: 'user',
         entityId: current.id,
@@ -320,7 +323,7 @@ export class UserService {
       updated_at: now,
     });
     await repo.endSessions(tx, account.id);
-    await recordAudit(tx, actor, {
+    await this.audit.record(tx, actor, {
       action: 'user.password_reset',
       entityType: 'user',
       entityId: account.id,
@@ -350,7 +353,7 @@ export class UserService {
     });
     await repo.removeRecoveryCodes(tx, account.id);
     await repo.endSessions(tx, account.id);
-    await recordAudit(tx, actor, {
+    await this.audit.record(tx, actor, {
       action: 'user.totp_reset',
       entityType: 'user',
       entityId: account.id,
