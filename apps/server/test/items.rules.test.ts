@@ -739,6 +739,58 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     expect((await move('qiaoduan', itemId, 'in_progress')).statusCode).toBe(204);
   });
 
+  it('an organization items were escalated to is dissolved only once each is handed on or back, and the item follows', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const escalated: string[] = [];
+    for (const description of ['断路器老是跳闸，东头停电', '断路器老是跳闸，西头停电']) {
+      await residentReport(description);
+      const itemId = await comb();
+      const res = await qiao.post(`/items/${itemId}/escalate`, {
+        toOrgId: ctx.county.orgs.special.id,
+        reason: '需要县级资源',
+        version: await version(itemId),
+      });
+      expect(res.statusCode).toBe(204);
+      escalated.push(itemId);
+    }
+    const [onward, back] = escalated as [string, string];
+    const admin = await ctx.user('admin');
+    const special = (await admin.get(`/orgs/${ctx.county.orgs.special.id}`)).json();
+    const dissolve = (handovers?: { itemId: string; successorOrgId: string }[]) =>
+      admin.post(`/orgs/${special.id}/dissolve`, {
+        dissolvedOn: '2021-01-10',
+        backdateReason: '补录',
+        reason: '任务完成',
+        version: special.version,
+        ...(handovers ? { handovers } : {}),
+      });
+    // The items belong to the township's branch, yet the special-task branch is the one working on them.
+    const refused = await dissolve();
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ code: 'open_items', detail: expect.stringContaining('2 个') });
+    expect((await dissolve([{ itemId: onward, successorOrgId: ctx.county.orgs.qiaoGb.id }])).json().code).toBe(
+      'open_items',
+    );
+    const handed = await dissolve([
+      { itemId: onward, successorOrgId: ctx.county.orgs.qiaoGb.id },
+      { itemId: back, successorOrgId: ctx.county.orgs.qiaoBranch.id },
+    ]);
+    expect(handed.statusCode).toBe(204);
+    const on = (await qiao.get(`/items/${onward}`)).json();
+    expect(on).toMatchObject({ orgId: ctx.county.orgs.qiaoBranch.id, escalatedTo: { id: ctx.county.orgs.qiaoGb.id } });
+    expect(on.events.at(-1).text).toContain('转由乔端镇临时党总支');
+    const returned = (await qiao.get(`/items/${back}`)).json();
+    expect(returned).toMatchObject({ orgId: ctx.county.orgs.qiaoBranch.id, escalatedTo: null });
+    expect(returned.events.at(-1).text).toContain('交回');
+    // Handed back, it can go up again, to an organization that is still there.
+    const again = await qiao.post(`/items/${back}/escalate`, {
+      toOrgId: ctx.county.orgs.qiaoGb.id,
+      reason: '需要镇里协调',
+      version: returned.version,
+    });
+    expect(again.statusCode).toBe(204);
+  });
+
   it('items of a dissolved organization stay searchable and read-only', async () => {
     await residentReport();
     const itemId = await comb();

@@ -469,29 +469,35 @@ export const rectificationOpen = async (db: Executor, orgId: string) =>
   );
 
 /** The items of these organizations not yet closed. */
+/** Open items the organizations own or were escalated to: each is worked on by one of them. */
 export const openItemsOf = (db: Executor, orgIds: string[]) =>
   db
     .selectFrom('items')
-    .select(['id', 'no', 'version'])
-    .where('org_id', 'in', orgIds)
+    .select(['id', 'no', 'version', 'org_id', 'escalated_to_org_id'])
+    .where((eb) => eb.or([eb('org_id', 'in', orgIds), eb('escalated_to_org_id', 'in', orgIds)]))
     .where('status', '<>', 'closed')
     .execute();
 
 /**
- * Hands an item over to a successor organization at `version`, with the public event that says so; false when the
- * item changed meanwhile.
+ * Hands an item of organizations being dissolved (`leaving`) over to a successor at `version`, with the public event
+ * that says so; false when the item changed meanwhile. An item they own goes to the successor; an item escalated to
+ * them is worked on by the successor instead, or, when the successor is the item's own organization, handed back to it.
  */
 export async function handOverItem(
   tx: Executor,
-  item: { id: string; version: number },
+  item: { id: string; version: number; org_id: string; escalated_to_org_id: string | null },
+  leaving: string[],
   successor: { id: string; name: string },
   by: { userId: string | null; label: string },
   at: string,
 ) {
+  const owned = leaving.includes(item.org_id);
+  const owner = owned ? successor.id : item.org_id;
+  const escalatedHere = item.escalated_to_org_id !== null && leaving.includes(item.escalated_to_org_id);
+  const escalatedTo = escalatedHere ? (successor.id === owner ? null : successor.id) : item.escalated_to_org_id;
   const moved = await updateAtVersion(tx, 'items', item.id, item.version, {
-    org_id: successor.id,
-    handed_over_to_org_id: successor.id,
-    responsible_group_id: null,
+    ...(owned ? { org_id: successor.id, handed_over_to_org_id: successor.id, responsible_group_id: null } : {}),
+    escalated_to_org_id: escalatedTo,
     updated_at: at,
   });
   if (!moved) return false;
@@ -504,7 +510,11 @@ export async function handOverItem(
       user_id: by.userId,
       actor_label: by.label,
       kind: 'handover',
-      text: `原组织撤销，移交${successor.name}继续办理`,
+      text: owned
+        ? `原组织撤销，移交${successor.name}继续办理`
+        : escalatedTo === null
+          ? `上交的组织撤销，交回${successor.name}继续办理`
+          : `上交的组织撤销，转由${successor.name}继续办理`,
       public: 1,
       from_status: null,
       to_status: null,

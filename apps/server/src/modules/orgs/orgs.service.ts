@@ -430,6 +430,7 @@ export class OrgService {
       const moved = await repo.handOverItem(
         tx,
         item,
+        orgIds,
         successor,
         { userId: actor.userId, label: actor.displayName },
         now,
