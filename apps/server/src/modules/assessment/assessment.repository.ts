@@ -16,7 +16,10 @@ import { homeOrgInScope, orgInScope, underRegion } from '../../lib/scope.ts';
 import type { SchemeSnapshot } from './scoring.ts';
 import { orgInReach as orgInScopeById } from '../orgs/orgs.repository.ts';
 
-/** All SQL of supervision and assessment (DOMAIN §9): schemes, ledgers, scores, supervision, tilts, rectification, recommendations. */
+/**
+ * All SQL of supervision and assessment (DOMAIN §9): schemes, ledgers, scores, supervision, tilts, rectification,
+ * recommendations; the records a ledger is computed from are read in metrics.repository.ts.
+ */
 
 // --- schemes ---
 

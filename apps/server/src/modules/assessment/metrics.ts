@@ -1,11 +1,10 @@
-import { underRegion } from '../../lib/scope.ts';
 import type { Metric } from '@lianjian/shared';
-import { type SqlBool, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import type { Evidence, OrgInputs } from './scoring.ts';
-import { coverageGap, coverageRules } from '../households/coverage.service.ts';
-import { exitedBetween } from '../households/households.repository.ts';
+import { coverageRules } from '../households/coverage.service.ts';
+import { coveredRegions } from '../users/users.repository.ts';
 import { known } from '../../lib/known.ts';
+import * as repo from './metrics.repository.ts';
 
 const EVIDENCE_CAP = 100;
 
@@ -14,15 +13,6 @@ function fewest(prefixes: string[]): string[] {
   const codes = [...new Set(prefixes)].sort();
   return codes.filter((c) => !codes.some((p) => p !== c && c.startsWith(p)));
 }
-
-/** Households in those places: one indexed prefix match per region. */
-const inPlaces = (prefixes: string[]) =>
-  prefixes.length
-    ? sql<SqlBool>`(${sql.join(
-        prefixes.map((p) => underRegion('h.region_code', p)),
-        sql` or `,
-      )})`
-    : sql<SqlBool>`1 = 0`;
 
 interface Household {
   id: string;
@@ -47,61 +37,18 @@ export interface RegisterFacts {
 }
 
 async function registerFacts(db: Executor, prefixes: string[], from: string, to: string): Promise<RegisterFacts> {
-  const places = inPlaces(fewest(prefixes));
-  // Counted per household by index (visits_household, helpers_household): a join grouped by household makes
-  // SQLite read every visit of the county instead.
+  const places = fewest(prefixes);
   const [assisted, exited, eliminated] = await Promise.all([
-    db
-      .selectFrom('households as h')
-      .select(['h.id', 'h.head_name', 'h.region_code'])
-      .select(
-        sql<number>`(select count(*) from visits v where v.household_id = h.id and v.visited_on >= ${from} and v.visited_on <= ${to})`.as(
-          'visits',
-        ),
-      )
-      .select(
-        sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and hp.is_primary = 1 and hp.start_on <= ${to} and (hp.end_on is null or hp.end_on > ${to}))`.as(
-          'primaries',
-        ),
-      )
-      // Helped during the period: still in the register at its end, or left it during the period.
-      .where((eb) => eb.or([eb('h.status', 'in', ['registered', 'monitored']), exitedBetween(from, to)]))
-      .where(places)
-      .orderBy('h.head_initials')
-      .orderBy('h.id')
-      .execute(),
-    db
-      .selectFrom('households as h')
-      .select(['h.id', 'h.head_name', 'h.region_code', 'h.exit_year', 'h.exited_on'])
-      .where(exitedBetween(from, to))
-      .where(places)
-      .execute(),
-    db
-      .selectFrom('monitoring_cases as m')
-      .innerJoin('households as h', 'h.id', 'm.household_id')
-      .select(['h.id', 'h.head_name', 'h.region_code', 'm.eliminated_on'])
-      .where('m.eliminated_on', '>=', from)
-      .where('m.eliminated_on', '<=', to)
-      .where(places)
-      .execute(),
+    repo.assistedIn(db, places, from, to),
+    repo.exitedIn(db, places, from, to),
+    repo.eliminatedIn(db, places, from, to),
   ]);
   // Each county's households against that county's rules.
   const byCounty = new Map<string, string[]>();
-  for (const p of fewest(prefixes)) byCounty.set(p.slice(0, 6), [...(byCounty.get(p.slice(0, 6)) ?? []), p]);
+  for (const p of places) byCounty.set(p.slice(0, 6), [...(byCounty.get(p.slice(0, 6)) ?? []), p]);
   const gaps: Household[] = [];
-  for (const [county, within] of byCounty) {
-    const rules = await coverageRules(db, county);
-    gaps.push(
-      ...(await db
-        .selectFrom('households as h')
-        .select(['h.id', 'h.head_name', 'h.region_code'])
-        .where(inPlaces(within))
-        .where(coverageGap(rules, to))
-        .orderBy('h.head_initials')
-        .orderBy('h.id')
-        .execute()),
-    );
-  }
+  for (const [county, within] of byCounty)
+    gaps.push(...(await repo.gapsIn(db, within, await coverageRules(db, county), to)));
   return {
     gaps,
     assisted: assisted.map((h) => ({ ...h, visits: Number(h.visits), primaries: Number(h.primaries) })),
@@ -149,53 +96,11 @@ export async function ledgerRecords(db: Executor, ids: string[], from: string, t
       findings: [],
       register: { assisted: [], gaps: [], exited: [], eliminated: [] },
     };
-  const orgRegions = await db
-    .selectFrom('org_regions')
-    .select(['org_id', 'region_code'])
-    .where('org_id', 'in', ids)
-    .execute();
+  const orgRegions = await coveredRegions(db, ids);
   const [activities, closed, findings, register] = await Promise.all([
-    db
-      .selectFrom('activities as a')
-      .select(['a.id', 'a.org_id', 'a.kind', 'a.held_on', 'a.topic'])
-      .select([
-        sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id and t.status = 'present')`.as(
-          'present',
-        ),
-        sql<number>`(select count(*) from activity_attendance t where t.activity_id = a.id)`.as('expected'),
-      ])
-      .where('a.org_id', 'in', ids)
-      .where('a.held_on', '>=', from)
-      .where('a.held_on', '<=', to)
-      .orderBy('a.held_on')
-      .orderBy('a.id')
-      .execute(),
-    db
-      .selectFrom('items as i')
-      .select([
-        'i.id',
-        'i.org_id',
-        'i.problem',
-        'i.due_on',
-        'i.closed_at',
-        'i.reopened_count',
-        'i.resident_confirmed_at',
-      ])
-      .where('i.org_id', 'in', ids)
-      .where('i.status', '=', 'closed')
-      .where(sql<SqlBool>`substr(i.closed_at, 1, 10) >= ${from} and substr(i.closed_at, 1, 10) <= ${to}`)
-      .orderBy('i.closed_at')
-      .orderBy('i.id')
-      .execute(),
-    db
-      .selectFrom('supervision_records as s')
-      .select(['s.id', 's.org_id', 's.supervised_on', 's.findings', 's.score_effect'])
-      .where('s.org_id', 'in', ids)
-      .where('s.supervised_on', '>=', from)
-      .where('s.supervised_on', '<=', to)
-      .orderBy('s.supervised_on')
-      .orderBy('s.id')
-      .execute(),
+    repo.activitiesOf(db, ids, from, to),
+    repo.closedInPeriod(db, ids, from, to),
+    repo.findingsOf(db, ids, from, to),
     registerFacts(
       db,
       orgRegions.map((r) => r.region_code),

@@ -1,13 +1,12 @@
 import { elapsedDays, median, todayInShanghai } from '@lianjian/shared';
-import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
-import { householdInScope, underRegion } from '../../lib/scope.ts';
-import { householdStatusOn } from '../households/households.repository.ts';
+import { countAssisted } from '../households/coverage.repository.ts';
 import { countyOf, coverageGap, coverageRules } from '../households/coverage.service.ts';
-import { endOfDay, itemInScope, reopensBy, statusAt } from '../items/items.repository.ts';
+import { endOfDay } from '../items/items.repository.ts';
 import { known } from '../../lib/known.ts';
+import * as repo from './cockpit.repository.ts';
 
 export const Cockpit = z
   .object({
@@ -83,26 +82,7 @@ export interface CockpitParts {
 /** The cockpit's figures, with the values behind its medians and shares (what a wider scope merges). */
 export async function cockpit(db: Db, actor: Actor, asOf: string, region?: string) {
   const end = endOfDay(asOf);
-  let items = db
-    .selectFrom('items as i')
-    .where(itemInScope(actor, 'i'))
-    .where('i.created_at', '<', end)
-    .select([
-      'i.id',
-      'i.region_code',
-      'i.due_on',
-      'i.created_at',
-      'i.closed_at',
-      'i.resident_confirmed_at',
-      'i.escalated_at',
-    ])
-    .select([
-      statusAt(asOf, todayInShanghai()).as('status_on'),
-      // Reopenings are indexed apart (migration 0020): a small index that stays in memory.
-      reopensBy(asOf).as('reopens'),
-    ]);
-  if (region) items = items.where(underRegion('i.region_code', region));
-  const rows = await items.execute();
+  const rows = await repo.itemsOn(db, actor, asOf, todayInShanghai(), region);
   const count = (s: string) => rows.filter((r) => r.status_on === s).length;
   const closed = rows.filter((r) => r.status_on === 'closed' && r.closed_at && r.closed_at < end);
   const month = asOf.slice(0, 7);
@@ -113,20 +93,8 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
   }
   const escalated = rows.filter((r) => r.escalated_at && r.escalated_at < end);
 
-  let households = db.selectFrom('households as h').where(householdInScope(actor, 'h')).where('h.created_at', '<', end);
-  if (region) households = households.where(underRegion('h.region_code', region));
-  // The same rule as the register at a date, so that a figure and its drill-down always agree.
-  const registeredOn = householdStatusOn('registered', asOf);
   // Registered households and their people by township, read once: the totals are the townships' sums.
-  const registeredByTownship = await households
-    .where(registeredOn)
-    .select([
-      sql<string>`substr(h.region_code, 1, 9)`.as('t'),
-      sql<number>`count(*)`.as('n'),
-      sql<number>`coalesce(sum((select count(*) from household_people p where p.household_id = h.id)), 0)`.as('people'),
-    ])
-    .groupBy(sql`substr(h.region_code, 1, 9)`)
-    .execute();
+  const registeredByTownship = await repo.registeredByTownship(db, actor, asOf, region);
   const registered = { n: 0, people: 0 };
   for (const x of registeredByTownship) {
     registered.n += Number(x.n);
@@ -134,58 +102,23 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
   }
   // Coverage gaps that day, by the one definition the register's filter and the ledger use (one county's rules).
   const county = (region ?? actor.regionCode ?? '').slice(0, 6);
+  // The gap holds only for households helped that day: they are counted as the gaps view counts them.
+  const gapsByRulesOf = async (rulesCounty: string) =>
+    countAssisted(db, actor, asOf, coverageGap(await coverageRules(db, rulesCounty), asOf), region);
   const gapCount =
     county.length === 6
-      ? Number(
-          (
-            await households
-              .where(coverageGap(await coverageRules(db, county), asOf))
-              .select((eb) => eb.fn.countAll<number>().as('n'))
-              .executeTakeFirstOrThrow()
-          ).n,
-        )
+      ? await gapsByRulesOf(county)
       : actor.orgId
-        ? Number(
-            (
-              await households
-                .where(coverageGap(await coverageRules(db, await countyOf(db, actor)), asOf))
-                .select((eb) => eb.fn.countAll<number>().as('n'))
-                .executeTakeFirstOrThrow()
-            ).n,
-          )
+        ? await gapsByRulesOf(await countyOf(db, actor))
         : null;
-  const monitored = await households
-    .innerJoin('monitoring_cases as m', 'm.household_id', 'h.id')
-    .where('m.decided_on', '<=', asOf)
-    .where((eb) => eb.or([eb('m.eliminated_on', 'is', null), eb('m.eliminated_on', '>', asOf)]))
-    .where('m.status', '<>', 'dropped')
-    .select(['m.category', sql<number>`count(distinct h.id)`.as('n')])
-    .groupBy('m.category')
-    .execute();
-  const exits = await households
-    .innerJoin('exit_applications as e', 'e.household_id', 'h.id')
-    .where('e.applied_on', '<=', asOf)
-    .select(
-      sql<string>`coalesce((select ev.to_status from exit_events ev where ev.application_id = e.id and ev.to_status is not null and ${sql.ref('ev.on')} <= ${asOf}
-        order by ${sql.ref('ev.on')} desc, ev.created_at desc limit 1), 'applied')`.as('stage'),
-    )
-    .execute();
+  const monitored = await repo.monitoredByCategory(db, actor, asOf, region);
+  const exits = await repo.exitStagesOn(db, actor, asOf, region);
   const stages: Record<string, number> = {};
   for (const e of exits) stages[e.stage] = (stages[e.stage] ?? 0) + 1;
 
   // The grades of the latest assessed period computed by then, in the latest version of each visible ledger of it:
   // a cockpit of 2026 shows the 2020 grades as 2020's, never mixed with another year's.
-  const ledgers =
-    actor.regionCode === null
-      ? []
-      : await db
-          .selectFrom('ledgers as l')
-          .select(['l.scope_code', 'l.tier', 'l.version', 'l.rows_json', 'l.period_from', 'l.period_to'])
-          .where(underRegion('l.scope_code', region ?? actor.regionCode))
-          .where('l.computed_at', '<', end)
-          .orderBy('l.period_to', 'desc')
-          .orderBy('l.version', 'desc')
-          .execute();
+  const ledgers = actor.regionCode === null ? [] : await repo.ledgersComputedBy(db, region ?? actor.regionCode, asOf);
   const period = ledgers[0] ? { from: ledgers[0].period_from, to: ledgers[0].period_to } : null;
   const latest = new Map<string, string>();
   for (const l of ledgers) {
@@ -198,13 +131,7 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
       for (const r of JSON.parse(json) as { grade: keyof typeof grades }[]) grades[r.grade]++;
 
   // The township ranking: by open items past their deadline, then by open items.
-  const townships = await db
-    .selectFrom('regions')
-    .select(['code', 'name'])
-    .where('level', '=', 'township')
-    .where(underRegion('code', region ?? actor.regionCode ?? '-'))
-    .orderBy('code')
-    .execute();
+  const townships = await repo.townshipsUnder(db, region ?? actor.regionCode ?? '-');
   const overdueOf = (r: (typeof rows)[number]) => r.status_on !== 'closed' && r.due_on !== null && r.due_on < asOf;
   const confirmedBy = (r: (typeof rows)[number]) => Boolean(r.resident_confirmed_at && r.resident_confirmed_at < end);
   // Each item counted once into its township (the first nine digits of its place), not once per township.

@@ -6,8 +6,8 @@ import { activeOn, orgExistedOn } from '../orgs/orgs.repository.ts';
 
 /**
  * The SQL of the overview's structure (organizations, members, units by township or branch, as of a day) and of the
- * daily snapshots. The cockpit's work figures (cockpit.ts) and the link network (network.ts) still build their own
- * queries next to the computation they feed.
+ * daily snapshots. The cockpit's work figures read through cockpit.repository.ts, the link network through
+ * network.repository.ts.
  */
 
 /** Organizations in scope that existed on the day, optionally under a region. */
