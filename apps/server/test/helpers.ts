@@ -168,7 +168,7 @@ export function as(app: FastifyInstance, cookie: string) {
       ...(payload === undefined ? {} : { payload: payload as object }),
     });
   return {
-    get: (url: string) => call('GET', url),
+    get: (url: string, headers?: Record<string, string>) => call('GET', url, undefined, headers),
     post: (url: string, payload: unknown, headers?: Record<string, string>) => call('POST', url, payload, headers),
     patch: (url: string, payload: unknown) => call('PATCH', url, payload),
     put: (url: string, payload: unknown) => call('PUT', url, payload),

@@ -1,8 +1,10 @@
 import { ISO_DATE, PROBLEM_CODE_LIST } from '@lianjian/shared';
 import { z } from 'zod';
+import { zhCNChinese } from './zod-zh.ts';
 
-// Messages a schema does not word itself (a missing field, a wrong type, an unknown key) are read by users: in Chinese.
-z.config(z.locales.zhCN());
+// Messages a schema does not word itself (a missing field, a wrong type, an unknown key) are read by users: in Chinese,
+// with no type name left in English.
+z.config({ localeError: zhCNChinese });
 
 export const isoDate = z
   .string()

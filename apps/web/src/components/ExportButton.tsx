@@ -39,7 +39,7 @@ export function ExportButton({
       a.remove();
       setOpen(false);
     } catch (e) {
-      setError(errorText(e));
+      setError(errorText(e, { labels: { reason: t('exports.reason') } }));
     } finally {
       setBusy(false);
     }

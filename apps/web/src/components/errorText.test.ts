@@ -42,12 +42,12 @@ describe('a problem is shown by its code in the language of the screens', () => 
       code: 'validation_failed',
       detail: '输入有误，请检查标出的字段',
       errors: [
-        { path: 'body.items.0.problem', message: '无效输入：期望 string，实际接收 数字' },
+        { path: 'body.items.0.problem', message: '无效输入：期望 字符串，实际接收 数字' },
         { path: 'body.title', message: '不能为空' },
       ],
     });
     const text = errorText(bad, { language: 'zh-CN', labels: { title: '标题', problem: '问题' } });
-    expect(text).toBe('输入有误，请检查标出的字段：问题：无效输入：期望 string，实际接收 数字；标题：不能为空');
+    expect(text).toBe('输入有误，请检查标出的字段：问题：无效输入：期望 字符串，实际接收 数字；标题：不能为空');
     expect(text).not.toMatch(/body\.|items\.0/);
     // Shown next to its field by the form: not repeated in the message.
     expect(errorText(bad, { language: 'zh-CN', shownAtFields: ['problem', 'title'] })).toBe(
@@ -55,6 +55,47 @@ describe('a problem is shown by its code in the language of the screens', () => 
     );
     expect(fieldOf('body.items.0.problem')).toBe('problem');
     expect(fieldOf('querystring.cursor')).toBe('cursor');
+  });
+
+  it('a note about a field the form has no label for says only its message: no path, no field name', () => {
+    const bad = problem({
+      code: 'validation_failed',
+      detail: '输入有误，请检查标出的字段',
+      errors: [
+        { path: 'body.newPassword', message: '文字过长：期望 不超过 200 个字符' },
+        { path: 'body.items.0.name', message: '不能为空' },
+        { path: 'querystring.limit', message: '数值过大：期望 不大于 200' },
+        { path: 'body.constructor', message: '无效输入' },
+        { path: 'body', message: '出现未知的字段："colour"' },
+      ],
+    });
+    // No labels at all, labels for other fields, and names every object inherits (not labels of this form).
+    for (const labels of [undefined, { title: '标题' }, {}] as (Record<string, string> | undefined)[]) {
+      const text = errorText(bad, { language: 'zh-CN', labels });
+      expect(text).toBe(
+        '输入有误，请检查标出的字段：文字过长：期望 不超过 200 个字符；不能为空；数值过大：期望 不大于 200；无效输入；出现未知的字段："colour"',
+      );
+      expect(text).not.toMatch(/newPassword|items|\bname\b|limit|body|querystring|constructor|function/);
+    }
+    // With a label for one of them, that one is named by it and the others still are not.
+    expect(errorText(bad, { language: 'zh-CN', labels: { name: '姓名' } })).toContain('；姓名：不能为空；');
+    expect(errorText(bad, { language: 'zh-CN', labels: { name: '姓名' } })).not.toMatch(/newPassword|limit/);
+  });
+
+  it('in English the labels are the English screen’s, the messages the server’s English ones', () => {
+    const bad = problem({
+      code: 'validation_failed',
+      detail: '输入有误，请检查标出的字段',
+      errors: [
+        { path: 'body.reason', message: 'Too big: expected string to have <=500 characters' },
+        { path: 'body.items.0.problem', message: 'Invalid input: expected string, received number' },
+      ],
+    });
+    const text = errorText(bad, { language: 'en-US', labels: { reason: 'Reason' } });
+    expect(text).toBe(
+      `${PROBLEM_MESSAGES_EN.validation_failed}: Reason: Too big: expected string to have <=500 characters; Invalid input: expected string, received number`,
+    );
+    expect(text).not.toMatch(/body|items|problem\b/);
   });
 
   it('notes written for programs (a bound, an id) are never shown', () => {

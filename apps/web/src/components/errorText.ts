@@ -66,8 +66,10 @@ export function errorText(err: unknown, options: ErrorTextOptions = {}): string 
   const said = [
     ...new Set(
       notes.map((n) => {
-        const label = n.field ? options.labels?.[n.field] : undefined;
-        return label ? `${label}${colon}${n.message}` : n.message;
+        // Only the form's own names: never a path, and never a name every object inherits (`constructor`).
+        const labels = options.labels;
+        const label = n.field && labels && Object.hasOwn(labels, n.field) ? labels[n.field] : undefined;
+        return typeof label === 'string' && label ? `${label}${colon}${n.message}` : n.message;
       }),
     ),
   ].join(english ? '; ' : '；');

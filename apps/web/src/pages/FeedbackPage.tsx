@@ -17,7 +17,7 @@ function FeedbackList({ box }: { box: 'received' | 'sent' }) {
   const [openOnly, setOpenOnly] = useState(box === 'received');
   const [acking, setAcking] = useState<Feedback | null>(null);
   const [note, setNote] = useState('');
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({ note: t('feedback.note') });
   const pages = useCursorPages(`${box}:${openOnly}`);
   const q = useQuery({
     queryKey: recordKeys.feedback(box, openOnly, pages.cursor),
@@ -125,7 +125,7 @@ function RecommendationList() {
   const [answering, setAnswering] = useState<Rec | null>(null);
   const [accepted, setAccepted] = useState(true);
   const [text, setText] = useState('');
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({ text: t('recommendation.answerText') });
   const [box, setBox] = useState<'received' | 'sent'>('received');
   const pages = useCursorPages(box);
   const q = useQuery({

@@ -43,7 +43,12 @@ const ROLES = ['party_member', 'police', 'doctor', 'teacher', 'cadre', 'mediator
 function AddHelperModal({ household, open, onClose }: { household: Detail; open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({
+    memberId: t('link.member'),
+    role: t('households.role'),
+    reason: t('households.reason'),
+    startOn: t('households.startOn'),
+  });
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;
@@ -127,7 +132,7 @@ export function HouseholdPage() {
   const [addHelper, setAddHelper] = useState(false);
   const [addVisit, setAddVisit] = useState(false);
   const [addMeasure, setAddMeasure] = useState(false);
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({ reason: t('households.unmaskReason') });
   const q = useQuery({
     queryKey: householdKeys.detail(id),
     queryFn: () => unwrap(api.GET('/api/v1/households/{id}', { params: { path: { id } } })),

@@ -49,7 +49,7 @@ function Transitions({ item }: { item: Item }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
   const [to, setTo] = useState<Status | null>(null);
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({ evidence: t('item.evidence'), reason: t('item.reason') });
   const back = to === 'in_progress' && (item.status === 'awaiting_confirmation' || item.status === 'closed');
   const label = (s: Status) =>
     s === 'in_progress' && item.status !== 'open' ? t('item.to.in_progress_back') : t(`item.to.${s as 'in_progress'}`);
@@ -122,7 +122,11 @@ function ResidentCall({ item }: { item: Item }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
   const [open, setOpen] = useState(false);
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({
+    solved: t('item.residentSaid'),
+    calledAt: t('item.calledAt'),
+    residentWords: t('item.residentWords'),
+  });
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;
@@ -200,7 +204,12 @@ function Participants({ item }: { item: Item }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
   const [open, setOpen] = useState(false);
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({
+    name: t('item.participantName'),
+    unitName: t('item.participantUnit'),
+    role: t('item.participantRole'),
+    startOn: t('item.participantStart'),
+  });
   const add = async () => {
     const v = await validValues(form);
     if (!v) return;
@@ -415,7 +424,7 @@ function Escalation({ item }: { item: Item }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm();
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({ toOrgId: t('item.target'), reason: t('item.reason') });
   const targets = useQuery({
     queryKey: itemKeys.escalationTargets(item.neededSkill),
     // The county's whole ranking: a choice among all of them, read to the end.
@@ -496,7 +505,7 @@ function Progress({ item }: { item: Item }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
   const [files, setFiles] = useState<UploadFile[]>([]);
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({ text: t('item.progress') });
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;

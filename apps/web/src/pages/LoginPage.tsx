@@ -31,7 +31,11 @@ export function LoginPage() {
         setNeedCode(true);
         return;
       }
-      setError(errorText(e));
+      setError(
+        errorText(e, {
+          labels: { username: t('login.username'), password: t('login.password'), code: t('login.code') },
+        }),
+      );
     } finally {
       setBusy(false);
     }

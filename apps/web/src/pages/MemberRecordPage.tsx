@@ -35,7 +35,12 @@ type Record = Schemas['MemberRecord'];
 function SendFeedback({ record, open, onClose }: { record: Record; open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({
+    orgId: t('record.org'),
+    period: t('record.period'),
+    kind: t('record.kind'),
+    text: t('record.text'),
+  });
   const orgs = [...new Map(record.memberships.map((m) => [m.orgId, m.orgName])).entries()];
   const submit = async () => {
     const v = await validValues(form);
@@ -88,7 +93,7 @@ function SendFeedback({ record, open, onClose }: { record: Record; open: boolean
 function FileRecommendation({ record, open, onClose }: { record: Record; open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({ orgId: t('record.org'), kind: t('record.kind'), text: t('record.text') });
   const orgs = [...new Map(record.memberships.map((m) => [m.orgId, m.orgName])).entries()];
   const submit = async () => {
     const v = await validValues(form);

@@ -57,7 +57,14 @@ export function RecordMeetingPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [form] = Form.useForm();
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({
+    kind: t('activity.kind'),
+    heldOn: t('activity.heldOn'),
+    place: t('activity.place'),
+    topic: t('activity.topic'),
+    minutes: t('activity.minutes'),
+    reason: t('activity.reason'),
+  });
   const [day, setDay] = useState<Dayjs>(dayjs(today()));
   const [kind, setKind] = useState<Kind | undefined>();
   const [marks, setMarks] = useState<Record<string, { status: Status; reason?: string }>>({});

@@ -79,7 +79,15 @@ export function UsersPage() {
   const [editing, setEditing] = useState<User | null>(null);
   // What the account in the create or edit form would reach: whether it needs a second person.
   const [reach, setReach] = useState<AccountReach>({ role: 'org_secretary', regionCode: null, coverage: [] });
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({
+    username: t('users.username'),
+    displayName: t('users.displayName'),
+    role: t('users.role'),
+    regionCode: t('users.region'),
+    actingPartyOrgId: t('users.actingPartyOrg'),
+    orgId: t('users.org'),
+    reason: t('users.reason'),
+  });
   const showPassword = useOneTimePassword();
   const pages = useCursorPages(`${q ?? ''}|${role ?? ''}`);
   const users = useQuery({

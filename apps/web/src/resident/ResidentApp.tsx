@@ -104,7 +104,17 @@ function SubmitPage() {
       );
       setReceipt(r);
     } catch (e) {
-      setError(errorText(e));
+      setError(
+        errorText(e, {
+          labels: {
+            regionCode: t('resident.village'),
+            category: t('resident.category'),
+            description: t('resident.description'),
+            phone: t('resident.phone'),
+            photos: t('resident.photos'),
+          },
+        }),
+      );
     } finally {
       setBusy(false);
     }
@@ -234,6 +244,12 @@ function SubmitPage() {
 function FollowPage() {
   const { code = '' } = useParams();
   const { t } = useTranslation();
+  // The fields a resident fills in on this page, for a note the server makes on one of them.
+  const followLabels = {
+    phoneCode: t('resident.phoneCode'),
+    reason: t('resident.notSolvedReason'),
+    comment: t('resident.comment'),
+  };
   const navigate = useNavigate();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
@@ -263,7 +279,7 @@ function FollowPage() {
       message.success(solved ? t('resident.thanks') : t('resident.reopened'));
       setReason('');
     } catch (e) {
-      message.error(errorText(e));
+      message.error(errorText(e, { labels: followLabels }));
     } finally {
       setBusy(false);
     }
@@ -281,7 +297,7 @@ function FollowPage() {
       message.success(t('resident.rated'));
       setComment('');
     } catch (e) {
-      message.error(errorText(e));
+      message.error(errorText(e, { labels: followLabels }));
     } finally {
       setBusy(false);
     }
@@ -296,7 +312,7 @@ function FollowPage() {
       setCodeSentTo(sent.sentTo);
       message.success(t('resident.codeSent', { phone: sent.sentTo }));
     } catch (e) {
-      message.error(errorText(e));
+      message.error(errorText(e, { labels: followLabels }));
     } finally {
       setBusy(false);
     }

@@ -101,7 +101,7 @@ export function AccountRequestsPanel({ title }: { title: 'approve' | 'filed' }) 
   const { t } = useTranslation();
   const me = useMe();
   const allowed = me.permissions.includes(title === 'approve' ? 'account_requests:decide' : 'users:write');
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({ reason: t('accountRequests.decisionReason') });
   const showPart = useOneTimePassword();
   const [deciding, setDeciding] = useState<{ request: AccountRequest; to: Decision } | null>(null);
   const pending = useQuery({

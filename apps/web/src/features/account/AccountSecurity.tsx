@@ -29,7 +29,11 @@ export function PasswordForm({ onDone }: { onDone?: () => void }) {
       queryClient.setQueryData(sessionKeys.me, me);
       onDone?.();
     } catch (e) {
-      setError(errorText(e));
+      setError(
+        errorText(e, {
+          labels: { currentPassword: t('account.currentPassword'), newPassword: t('account.newPassword') },
+        }),
+      );
     } finally {
       setBusy(false);
     }
@@ -89,7 +93,7 @@ export function TotpEnrolment({ me }: { me: Me }) {
     try {
       setSetup(await unwrap(api.POST('/api/v1/auth/totp/setup', { body: { password: v.password } })));
     } catch (e) {
-      setError(errorText(e));
+      setError(errorText(e, { labels: { password: t('account.enrolPassword') } }));
     } finally {
       setBusy(false);
     }
@@ -101,7 +105,7 @@ export function TotpEnrolment({ me }: { me: Me }) {
       const r = await unwrap(api.POST('/api/v1/auth/totp/enable', { body: { code: v.code } }));
       setCodes(r.recoveryCodes);
     } catch (e) {
-      setError(errorText(e));
+      setError(errorText(e, { labels: { code: t('account.code') } }));
     } finally {
       setBusy(false);
     }

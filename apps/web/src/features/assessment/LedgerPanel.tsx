@@ -100,7 +100,18 @@ function ConsequenceModal({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({
+    decidedOn: t('assessment.decidedOn'),
+    listedOn: t('assessment.listedOn'),
+    amountYuan: t('assessment.amount'),
+    purpose: t('assessment.purpose'),
+    approver: t('assessment.approver'),
+    reason: t('assessment.reason'),
+    plan: t('assessment.plan'),
+    tasks: t('assessment.tasks'),
+    deadline: t('assessment.deadline'),
+    responsible: t('assessment.responsible'),
+  });
   const submit = async () => {
     if (!row || !kind) return;
     const v = await validValues(form);

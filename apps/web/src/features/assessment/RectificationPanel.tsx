@@ -22,7 +22,7 @@ export function RectificationPanel() {
   const [delisting, setDelisting] = useState<Rect | null>(null);
   const [note, setNote] = useState('');
   const [on, setOn] = useState(dayjs());
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({ reviewNote: t('assessment.reviewNote') });
   const pages = useCursorPages(status);
   const q = useQuery({
     queryKey: assessmentKeys.rectifications(status, pages.cursor),

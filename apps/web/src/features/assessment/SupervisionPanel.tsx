@@ -41,7 +41,20 @@ export function SupervisionPanel() {
   const [followOn, setFollowOn] = useState<Dayjs>(() => dayjs());
   const [close, setClose] = useState(false);
   const [form] = Form.useForm();
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({
+    kind: t('assessment.kind'),
+    orgId: t('assessment.org'),
+    supervisedOn: t('assessment.supervisedOn'),
+    backdateReason: t('common.backdateReason'),
+    supervisor: t('assessment.supervisor'),
+    findings: t('assessment.findings'),
+    scoreEffect: t('assessment.effect'),
+    indicator: t('assessment.indicator'),
+    rectification: t('assessment.rectification'),
+    deadline: t('assessment.deadline'),
+    text: t('assessment.followUpText'),
+    on: t('assessment.followUpOn'),
+  });
   const pages = useCursorPages();
   const q = useQuery({
     queryKey: assessmentKeys.supervision(pages.cursor),

@@ -18,7 +18,12 @@ export function ApplyExitButton({ householdId }: { householdId: string }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm();
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({
+    source: t('households.exitActions.source'),
+    appliedOn: t('households.exitActions.on'),
+    backdateReason: t('common.backdateReason'),
+    note: t('households.exitActions.note'),
+  });
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;
@@ -130,7 +135,14 @@ export function ExitActions({ application }: { application: Application }) {
   const { t } = useTranslation();
   const [action, setAction] = useState<Action | null>(null);
   const [form] = Form.useForm();
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({
+    receivedOn: t('households.exitActions.on'),
+    on: t('households.exitActions.on'),
+    backdateReason: t('common.backdateReason'),
+    content: t('households.exitActions.objection'),
+    reason: t('households.exitActions.rejectReason'),
+    verifier: t('households.exitActions.verifier'),
+  });
   // What to offer is the server's answer (`abilities`): the procedure's order and who may take each step live there.
   const { steps, announceFrom, reject, object } = application.abilities;
   const noticeRunning = announceFrom !== null && today() < announceFrom;

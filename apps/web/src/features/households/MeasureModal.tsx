@@ -21,7 +21,14 @@ export function MeasureModal({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({
+    category: t('households.measureCategory'),
+    unitId: t('members.unit'),
+    content: t('households.content'),
+    costYuan: t('households.measure.cost'),
+    startOn: t('households.startOn'),
+    endOn: t('households.measure.endOn'),
+  });
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;

@@ -19,7 +19,13 @@ type Candidate = Schemas['MonitoringCandidate'];
 function IdentifyModal({ candidate, onClose }: { candidate: Candidate | null; onClose: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({
+    category: t('households.monitoring.category'),
+    source: t('households.monitoring.source'),
+    risk: t('households.monitoring.risk'),
+    identifiedOn: t('households.monitoring.identifiedOn'),
+    backdateReason: t('common.backdateReason'),
+  });
   const submit = async () => {
     if (!candidate) return;
     const v = await validValues(form);
@@ -104,7 +110,11 @@ function IdentifyModal({ candidate, onClose }: { candidate: Candidate | null; on
 function CaseStepModal({ target, onClose }: { target: { c: Case; to: Case['status'] } | null; onClose: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({
+    on: t('households.exitActions.on'),
+    backdateReason: t('common.backdateReason'),
+    reason: t('households.exitActions.note'),
+  });
   // Dropping a case, sending it back or re-flagging a household needs a written reason (the server says which).
   const needsReason = target ? target.c.abilities.reasonRequired.includes(target.to) : false;
   const submit = async () => {

@@ -24,7 +24,16 @@ export function VisitModal({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({
+    visitedOn: t('households.exitActions.on'),
+    helperIds: t('households.visit.helpers'),
+    checks: t('households.visit.checks'),
+    findings: t('households.visit.findings'),
+    measuresAgreed: t('households.visit.measuresAgreed'),
+    description: t('households.visit.problem'),
+    category: t('households.visit.problemCategory'),
+    rigidSpending: t('households.visit.rigidSpending'),
+  });
   const helpers = household.helpers.filter((h) => !h.endOn);
   const submit = async () => {
     const v = await validValues(form);

@@ -17,7 +17,17 @@ export function CombModal(props: { reports: Report[]; open: boolean; onClose: ()
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [form] = Form.useForm();
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({
+    orgId: t('lists.org'),
+    title: t('lists.listTitle'),
+    listedOn: t('lists.listedOn'),
+    problem: t('lists.ledger.problem'),
+    category: t('resident.category'),
+    responsibleGroupId: t('lists.ledger.group'),
+    responsibleMemberIds: t('lists.ledger.people'),
+    measures: t('lists.ledger.measures'),
+    dueOn: t('lists.ledger.due'),
+  });
   const orgId: string | undefined = Form.useWatch('orgId', form) ?? props.reports[0]?.orgId ?? undefined;
   const orgs = [
     ...new Map(props.reports.filter((r) => r.orgId).map((r) => [r.orgId as string, r.orgName ?? ''])).entries(),

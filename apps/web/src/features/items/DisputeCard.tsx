@@ -29,7 +29,20 @@ export function DisputeCard({ item }: { item: Schemas['ItemDetail'] }) {
   const { t } = useTranslation();
   const [mode, setMode] = useState<Mode>(null);
   const [form] = Form.useForm();
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({
+    parties: t('dispute.parties'),
+    name: t('dispute.parties'),
+    claims: t('dispute.claims'),
+    heldOn: t('dispute.heldOn'),
+    place: t('dispute.place'),
+    mediatorIds: t('dispute.mediators'),
+    notes: t('dispute.notes'),
+    outcome: t('dispute.outcome'),
+    outcomeOn: t('dispute.outcomeOn'),
+    note: t('dispute.notes'),
+    checkedOn: t('dispute.checkedOn'),
+    result: t('dispute.result'),
+  });
   const q = useQuery({
     queryKey: itemKeys.dispute(item.id),
     queryFn: async () => {

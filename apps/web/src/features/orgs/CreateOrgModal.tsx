@@ -15,7 +15,19 @@ export function CreateOrgModal(props: { parent: Schemas['OrgDetail']; open: bool
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [form] = Form.useForm();
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({
+    level: t('create.level'),
+    name: t('create.name'),
+    mode: t('create.mode'),
+    anchorType: t('create.anchorType'),
+    anchorName: t('create.anchorName'),
+    mission: t('create.mission'),
+    regionCode: t('create.region'),
+    establishedOn: t('create.established'),
+    approvedOn: t('create.approvedOn'),
+    approvalDocNo: t('create.approvalDocNo'),
+    plannedEndOn: t('create.plannedEnd'),
+  });
   const levels = ORG_LEVELS.filter((l) => PARENT_LEVEL[l].includes(props.parent.level));
   const level: string = Form.useWatch('level', form) ?? levels[levels.length - 1];
   const regions = useQuery({

@@ -10,7 +10,7 @@ import { validValues } from '../../components/validValues';
 export function EndMembershipModal(props: { membership: Schemas['Membership'] | null; onClose: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({ endOn: t('end.endOn'), endReason: t('end.reason') });
   const m = props.membership;
   const submit = async () => {
     if (!m) return;

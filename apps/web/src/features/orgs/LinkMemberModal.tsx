@@ -21,7 +21,12 @@ export function LinkMemberModal(props: {
   const { t } = useTranslation();
   const [form] = Form.useForm();
   const [memberName, setMemberName] = useState('');
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({
+    memberId: t('link.member'),
+    role: t('link.role'),
+    startOn: t('link.startOn'),
+    linkReason: t('link.reason'),
+  });
   const targetId: string = Form.useWatch('targetId', form) ?? props.org.id;
   const target = targetId === props.org.id ? props.org : props.groups.find((g) => g.id === targetId);
   const roles: string[] = ['member'];

@@ -16,7 +16,11 @@ export function OrgStatusActions({ org }: { org: Org }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
   const [action, setAction] = useState<Action | null>(null);
-  const { busy, run } = useServerAction();
+  const { busy, run } = useServerAction({
+    dissolvedOn: t('org.dissolvedOn'),
+    backdateReason: t('common.backdateReason'),
+    reason: action?.kind === 'dissolve' ? t('statusAction.dissolveReason') : t('statusAction.reason'),
+  });
   const next = org.abilities.transition
     ? ORG_TRANSITIONS[org.status].filter(
         (s): s is 'active' | 'rectification' => s === 'active' || s === 'rectification',
