@@ -12,6 +12,7 @@ import { createDb } from '../apps/server/src/db/index.ts';
 import type { Database } from '../apps/server/src/db/types.ts';
 import { systemActor } from '../apps/server/src/lib/actor.ts';
 import { computeCounties } from '../apps/server/src/modules/assessment/counties.ts';
+import type { AuditTrail } from '../apps/server/src/modules/audit/audit.trail.ts';
 import { StatsService } from '../apps/server/src/modules/stats/stats.service.ts';
 import { writeRegisterSample } from '../apps/server/src/seed/register-sample.ts';
 import { csvRows } from '../apps/server/src/lib/csv.ts';
@@ -208,6 +209,7 @@ export async function rawInsertRate(url: string): Promise<number> {
 /** The 2020 ledgers of every organization: for each county, its county tier and each of its townships, at once (`lianjian ledgers`). */
 export async function allLedgers(
   url: string,
+  audit: AuditTrail,
   year = 2020,
 ): Promise<{ seconds: number; ledgers: number; counties: number; concurrency: number }> {
   const handle = createDb(url);
@@ -215,7 +217,11 @@ export async function allLedgers(
     // The province's yearly run, as `lianjian ledgers` does it: on PostgreSQL three counties at a time.
     const concurrency = handle.dialect === 'postgres' ? 3 : 1;
     const started = performance.now();
-    const run = await computeCounties(handle.db, handle.dialect, { year, concurrency, requestId: 'bench:ledgers' });
+    const run = await computeCounties(handle.db, audit, handle.dialect, {
+      year,
+      concurrency,
+      requestId: 'bench:ledgers',
+    });
     return { seconds: (performance.now() - started) / 1000, ledgers: run.ledgers, counties: run.counties, concurrency };
   } finally {
     await handle.close();

@@ -20,7 +20,7 @@ import type { Actor } from '../apps/server/src/lib/actor.ts';
 import { createDb, migrate } from '../apps/server/src/db/index.ts';
 import type { Database } from '../apps/server/src/db/types.ts';
 import { DataCipher } from '../apps/server/src/lib/crypto.ts';
-import { setAuditKey } from '../apps/server/src/modules/audit/audit.service.ts';
+import { AuditTrail } from '../apps/server/src/modules/audit/audit.trail.ts';
 import { hashPassword } from '../apps/server/src/lib/passwords.ts';
 import { ItemListQuery } from '../apps/server/src/modules/items/items.schemas.ts';
 import { ItemService } from '../apps/server/src/modules/items/items.service.ts';
@@ -152,7 +152,6 @@ async function prepare(
   const handle = createDb(url);
   await migrate(handle.db);
   const cipher = new DataCipher(key);
-  setAuditKey(cipher.auditKey);
   const started = performance.now();
   await seedDemo(handle.db, await hashPassword(PASSWORD), cipher);
   if (scale !== 'demo') await growCounty(handle.db, cipher);
@@ -172,7 +171,7 @@ async function prepare(
 }
 
 /** The SQL the application runs for the township administrator's item list, captured from its own service. */
-async function captureReadSql(url: string): Promise<{ captured: CapturedSql; actor: Actor }> {
+async function captureReadSql(url: string, audit: AuditTrail): Promise<{ captured: CapturedSql; actor: Actor }> {
   const captured: CapturedSql = { statements: [] };
   const log = (e: { level: string; query: { sql: string; parameters: readonly unknown[] } }) => {
     if (e.level === 'query') captured.statements.push({ sql: e.query.sql, parameters: [...e.query.parameters] });
@@ -210,7 +209,7 @@ async function captureReadSql(url: string): Promise<{ captured: CapturedSql; act
     requestId: 'bench',
   };
   captured.statements = [];
-  await new ItemService(db).lists.list(actor, ItemListQuery.parse({ status: 'closed', limit: 20 }));
+  await new ItemService(db, audit).lists.list(actor, ItemListQuery.parse({ status: 'closed', limit: 20 }));
   await db.destroy();
   return { captured, actor };
 }
@@ -355,7 +354,7 @@ async function benchImport(
 }
 
 /** Two application servers behind a round-robin: reports through both, none lost, one audit chain. */
-async function benchTwoServers(scale: Scale, url: string, env: Record<string, string>) {
+async function benchTwoServers(scale: Scale, url: string, env: Record<string, string>, audit: AuditTrail) {
   const servers = await Promise.all([startChild('app', env), startChild('app', env)]);
   const rr = await roundRobin(servers.map((s) => s.port));
   try {
@@ -384,7 +383,7 @@ async function benchTwoServers(scale: Scale, url: string, env: Record<string, st
       ],
     });
     const stored = (await count(url, 'reports')) - before;
-    const verified = await verifyUrl(url);
+    const verified = await verifyUrl(url, audit);
     figures.push({
       id: 'write-two-servers',
       db: 'postgres',
@@ -429,9 +428,9 @@ async function benchScale(
         seconds: Number.NaN,
       }
     : await prepare(dialect, dir, key, scale);
+  // This process writes audit rows too (the ledgers) and verifies the chain: keyed with the database's key.
+  const audit = AuditTrail.of(new DataCipher(key));
   if (reuse) {
-    // This process writes audit rows too (the ledgers): chained with the database's key, as prepare() does.
-    setAuditKey(new DataCipher(key).auditKey);
     const handle = createDb(url);
     await migrate(handle.db);
     await handle.db
@@ -475,7 +474,7 @@ async function benchScale(
       note: `${snap.counties} counties`,
     });
     if (scale !== 'demo') {
-      const { result: ledgers, readMb: ledgersDiskMb } = await diskReads(() => allLedgers(url));
+      const { result: ledgers, readMb: ledgersDiskMb } = await diskReads(() => allLedgers(url, audit));
       figures.push({
         id: 'ledgers',
         db: dialect,
@@ -493,7 +492,7 @@ async function benchScale(
           .join('; '),
       });
     }
-    const { captured } = await captureReadSql(url);
+    const { captured } = await captureReadSql(url, audit);
     const sqlFile = path.join(dir, 'read.json');
     fs.writeFileSync(sqlFile, JSON.stringify(captured));
     const env = {
@@ -671,7 +670,7 @@ async function benchScale(
     await stop(app2.child);
 
     if (first) await benchImport(dialect, scale, url, env, dir);
-    if (last && dialect === 'postgres') await benchTwoServers(scale, url, env);
+    if (last && dialect === 'postgres') await benchTwoServers(scale, url, env, audit);
   } finally {
     await drop();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -15,7 +15,7 @@ import pg from 'pg';
 import { buildApp } from '../apps/server/src/app.ts';
 import { createDb } from '../apps/server/src/db/index.ts';
 import { DataCipher } from '../apps/server/src/lib/crypto.ts';
-import { auditHash, sealOf, setAuditKey } from '../apps/server/src/modules/audit/audit.service.ts';
+import { AuditTrail } from '../apps/server/src/modules/audit/audit.trail.ts';
 import { importLimitsFromEnv } from '../apps/server/src/modules/households/import.service.ts';
 
 const mode = process.argv[2];
@@ -28,8 +28,6 @@ export interface CapturedSql {
 async function app() {
   const handle = createDb(url);
   const cipher = new DataCipher(Buffer.from(process.env.LIANJIAN_DATA_KEY as string, 'base64'));
-  // The audit chain keyed as the real server keys it.
-  setAuditKey(cipher.auditKey);
   const server = await buildApp({ db: handle, cipher, importLimits: importLimitsFromEnv() });
   // Where the memory is, on request: the benchmark reports the V8 heap beside the RSS.
   process.on('SIGUSR2', () => {
@@ -75,7 +73,7 @@ async function limit() {
     ];
   };
   // The same chain as the application's (same key, same HMAC), so that the database's chain still verifies.
-  setAuditKey(new DataCipher(Buffer.from(process.env.LIANJIAN_DATA_KEY as string, 'base64')).auditKey);
+  const trail = AuditTrail.of(new DataCipher(Buffer.from(process.env.LIANJIAN_DATA_KEY as string, 'base64')));
   const auditRow = (seq: number, prev: string, entityId: string, after: string) => {
     const e = {
       seq,
@@ -89,7 +87,7 @@ async function limit() {
       before_json: null,
       after_json: after,
     };
-    const hash = auditHash(prev, e);
+    const hash = trail.hash(prev, e);
     return {
       values: [e.id, seq, e.at, null, e.request_id, e.action, e.entity_type, e.entity_id, null, after, prev, hash],
       hash,
@@ -123,7 +121,7 @@ async function limit() {
         const h = head.get() as { count: number; last_hash: string; legacy_upto: number };
         const a = auditRow(h.count, h.last_hash, row[0] as string, JSON.stringify(body));
         insAudit.run(...a.values);
-        setHead.run(a.hash, sealOf(h.count, a.hash, h.legacy_upto));
+        setHead.run(a.hash, trail.sealOf(h.count, a.hash, h.legacy_upto));
         insIdem.run('public', idem, 'x', 201, 'application/json', '{}', now());
       },
     );
@@ -158,7 +156,7 @@ async function limit() {
         await client.query(`${AUDIT} values (${ph(12)})`, a.values);
         await client.query('update audit_head set last_hash = $1, seal = $2 where id = 1', [
           a.hash,
-          sealOf(Number(h.count), a.hash, Number(h.legacy_upto)),
+          trail.sealOf(Number(h.count), a.hash, Number(h.legacy_upto)),
         ]);
         await client.query(`${IDEM} values (${ph(7)})`, [
           'public',

@@ -17,7 +17,7 @@ export interface AuditEntry {
   after?: unknown;
 }
 
-interface HashedFields {
+export interface HashedFields {
   seq: number;
   id: string;
   at: string;
@@ -304,7 +304,7 @@ export class AuditTrail {
   }
 
   /** HMAC-SHA-256 over every stored field and the previous hash: any edit or deletion breaks the chain, and rewriting it needs the key. */
-  private hash(prevHash: string, e: HashedFields): string {
+  hash(prevHash: string, e: HashedFields): string {
     return KEYED + createHmac('sha256', this.chainKey).update(canonicalOf(prevHash, e)).digest('hex');
   }
 
@@ -312,7 +312,7 @@ export class AuditTrail {
    * The head's seal: its count, last hash and legacy prefix under a key of its own. The last events and the head can
    * be deleted and set back together without any key; the seal cannot be.
    */
-  private sealOf(count: number, lastHash: string, legacyUpTo: number): string {
+  sealOf(count: number, lastHash: string, legacyUpTo: number): string {
     return `s1:${createHmac('sha256', this.sealKey)
       .update(JSON.stringify([count, lastHash, legacyUpTo]))
       .digest('hex')}`;
