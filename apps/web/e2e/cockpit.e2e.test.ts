@@ -116,7 +116,27 @@ describe('the cockpit in the browser', () => {
     try {
       await logIn(page, base, 'qiaoduan', DEMO_PASSWORD);
       await page.getByRole('menuitem', { name: '联建网络' }).click();
-      await page.getByTestId('network-graph').locator('canvas').waitFor();
+      const graph = page.getByTestId('network-graph');
+      await graph.locator('svg text').first().waitFor();
+      // Organizations and units are named, by their short names; no label covers another.
+      const labels = await graph.locator('svg text').evaluateAll((texts) =>
+        texts
+          .map((t) => ({ text: t.textContent ?? '', box: t.getBoundingClientRect() }))
+          .filter((l) => l.text && !['临时党组织', '联建单位', '跨组织或因需联入的党员'].includes(l.text))
+          .map((l) => ({ text: l.text, x: l.box.x, y: l.box.y, w: l.box.width, h: l.box.height })),
+      );
+      const names = labels.map((l) => l.text);
+      // (A label that would cover another is hidden, and shown on hover: which ones depends on the layout.)
+      expect(names.filter((n) => n.endsWith('村委会')).length).toBeGreaterThanOrEqual(3);
+      expect(names.filter((n) => /村(?:服务|产业|联建)$/.test(n)).length).toBeGreaterThanOrEqual(3);
+      expect(names.some((n) => n.startsWith('乔端镇') && n.endsWith('临时党支部'))).toBe(false);
+      const overlapping = labels.flatMap((a, i) =>
+        labels
+          .slice(i + 1)
+          .filter((b) => a.x < b.x + b.w - 1 && b.x < a.x + a.w - 1 && a.y < b.y + b.h - 1 && b.y < a.y + a.h - 1)
+          .map((b) => `${a.text} × ${b.text}`),
+      );
+      expect(overlapping).toEqual([]);
       // Back to the end of June 2020, when item 3 of 白河新村 had just been solved.
       const date = page.locator('.ant-picker input');
       await date.click();

@@ -5,7 +5,8 @@ import dayjs from 'dayjs';
 import { GraphChart } from 'echarts/charts';
 import { LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
-import { CanvasRenderer } from 'echarts/renderers';
+import { LabelLayout } from 'echarts/features';
+import { SVGRenderer } from 'echarts/renderers';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -13,40 +14,63 @@ import { type Schemas, api, today, unwrap } from '../api/client';
 import { allRegions } from '../components/regions';
 import { useMe } from '../components/me';
 import { QueryState } from '../components/QueryState';
+import { shortLabel } from '../features/network/labels';
 import { regionKeys, statsKeys } from '../api/queryKeys';
 
-echarts.use([GraphChart, LegendComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([GraphChart, LegendComponent, TooltipComponent, SVGRenderer, LabelLayout]);
 
 type Network = Schemas['Network'];
 const CATEGORIES = ['org', 'unit', 'member'] as const;
 const COLORS = { org: '#c8161d', unit: '#1677ff', member: '#d48806' };
 
+/**
+ * The network of one township: organizations and units labelled (short names, dark text on a white halo; a label
+ * that would cover another is hidden, the larger node's kept), members named on hover. Laid out once, without the
+ * force animation, so that the picture stays still and its labels can be checked; drawn as SVG.
+ */
 function Graph({ data }: { data: Network }) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDivElement>(null);
+  // Room grows with the graph: a county's township with a hundred nodes needs more than a village's twenty.
+  const height = Math.min(900, Math.max(520, 320 + data.nodes.length * 5));
   useEffect(() => {
     if (!ref.current) return;
-    const chart = echarts.init(ref.current);
+    const chart = echarts.init(ref.current, undefined, { renderer: 'svg' });
+    const size = (n: Network['nodes'][number]) =>
+      n.kind === 'org' ? 22 : n.kind === 'unit' ? Math.min(26, 8 + n.weight) : 8 + 3 * n.weight;
     chart.setOption({
       tooltip: {
-        formatter: (p: { dataType: string; data: { name?: string; label?: string } }) =>
-          p.dataType === 'edge' ? (p.data.label ?? '') : (p.data.name ?? ''),
+        formatter: (p: { dataType: string; data: { fullName?: string; label?: string } }) =>
+          p.dataType === 'edge' ? (typeof p.data.label === 'string' ? p.data.label : '') : (p.data.fullName ?? ''),
       },
-      legend: { data: CATEGORIES.map((c) => t(`network.kinds.${c}`)), top: 0 },
+      legend: { data: CATEGORIES.map((c) => t(`network.kinds.${c}`)), bottom: 0 },
       series: [
         {
           type: 'graph',
           layout: 'force',
           roam: true,
           draggable: true,
-          force: { repulsion: 260, edgeLength: [50, 140] },
+          // The layout is not fitted to the box: a little room around it keeps the outer nodes in view.
+          zoom: 0.85,
+          bottom: 28,
+          force: { repulsion: 300, edgeLength: [60, 150], gravity: 0.18, layoutAnimation: false },
+          labelLayout: { hideOverlap: true },
+          emphasis: { focus: 'adjacency', label: { show: true } },
           categories: CATEGORIES.map((c) => ({ name: t(`network.kinds.${c}`), itemStyle: { color: COLORS[c] } })),
           data: data.nodes.map((n) => ({
             id: n.id,
-            name: n.name,
+            name: shortLabel(n.name, n.kind),
+            fullName: n.name,
             category: CATEGORIES.indexOf(n.kind),
-            symbolSize: n.kind === 'org' ? 22 : n.kind === 'unit' ? Math.min(26, 8 + n.weight) : 8 + 3 * n.weight,
-            label: { show: n.kind === 'org', fontSize: 10 },
+            symbolSize: size(n),
+            label: {
+              show: n.kind !== 'member',
+              position: 'right',
+              fontSize: 11,
+              color: '#262626',
+              textBorderColor: '#fff',
+              textBorderWidth: 3,
+            },
           })),
           links: data.links.map((l) => ({
             source: l.source,
@@ -56,6 +80,7 @@ function Graph({ data }: { data: Network }) {
               color: l.kind === 'linked_by_need' ? '#d48806' : l.kind === 'lends' ? '#91caff' : '#bfbfbf',
               width: l.kind === 'linked_by_need' ? 2.5 : 1,
               type: l.kind === 'member' ? 'dashed' : 'solid',
+              opacity: 0.7,
             },
           })),
         },
@@ -68,7 +93,7 @@ function Graph({ data }: { data: Network }) {
       chart.dispose();
     };
   }, [data, t]);
-  return <div ref={ref} style={{ width: '100%', height: 560 }} data-testid="network-graph" />;
+  return <div ref={ref} style={{ width: '100%', height }} data-testid="network-graph" />;
 }
 
 /** How the temporary organizations cut across units, and how far a resident's problem travels to its solver. */
