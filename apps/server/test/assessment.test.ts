@@ -526,6 +526,22 @@ describe('DOMAIN §9: supervision, tiered ledgers, rectification', () => {
     expect(xlsx.headers['content-type']).toContain('spreadsheetml');
   });
 
+  it('a ledger says what its reader may do, as the server decides it: the county and the township compute and act, the supervisor reads', async () => {
+    await putScheme('township');
+    const qiao = await ctx.user('qiaoduan');
+    const town = (await qiao.post('/ledgers', { year: 2020, tier: 'township' })).json().id;
+    const abilities = async (who: 'qiaoduan' | 'admin' | 'supervisor') =>
+      (await (await ctx.user(who)).get(`/ledgers/${town}`)).json().abilities;
+    expect(await abilities('qiaoduan')).toEqual({ compute: true, score: true, consequences: true });
+    expect(await abilities('admin')).toEqual({ compute: true, score: true, consequences: true });
+    expect(await abilities('supervisor')).toEqual({ compute: false, score: false, consequences: false });
+    // As said: the supervisor's attempt is refused.
+    const supervisor = await ctx.user('supervisor');
+    expect(
+      (await supervisor.post('/ledgers', { year: 2020, tier: 'township', scopeCode: '411321106' })).statusCode,
+    ).toBe(403);
+  });
+
   it("in one ledger each organization counts the households of its own places: a special-task branch the county's, a general branch its township's", async () => {
     await putScheme('county');
     const qiao = await ctx.user('qiaoduan');

@@ -13351,6 +13351,15 @@ export interface components {
                     label: string;
                 }[];
             };
+            /** @description What the caller may do with this ledger, as the server decides it */
+            abilities: {
+                /** @description May compute this ledger's tier and place again (a new version) */
+                compute: boolean;
+                /** @description May enter an assessor's score for a scored indicator */
+                score: boolean;
+                /** @description May act on a grade: a tilt for 好 or 较好, listing a 差 for rectification (checked per row) */
+                consequences: boolean;
+            };
         };
         AssessorScoreInput: {
             /** Format: uuid */
@@ -15738,6 +15747,15 @@ export interface components {
                     id: string;
                     label: string;
                 }[];
+            };
+            /** @description What the caller may do with this ledger, as the server decides it */
+            abilities: {
+                /** @description May compute this ledger's tier and place again (a new version) */
+                compute: boolean;
+                /** @description May enter an assessor's score for a scored indicator */
+                score: boolean;
+                /** @description May act on a grade: a tilt for 好 or 较好, listing a 差 for rectification (checked per row) */
+                consequences: boolean;
             };
         };
         AssessorScore: {

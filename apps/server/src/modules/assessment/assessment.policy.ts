@@ -1,3 +1,4 @@
+import { roleCan } from '@lianjian/shared';
 import type { Actor } from '../../lib/actor.ts';
 import type { LedgerRow } from './scoring.ts';
 
@@ -17,6 +18,20 @@ export const setsSchemes = (a: Actor) => a.regionCode?.length === 6;
 export const computesTier = (a: Actor, tier: 'county' | 'township', scope: string) =>
   a.regionCode !== null &&
   (tier === 'county' ? a.regionCode.length === 6 : scope.length === 9 && scope.startsWith(a.regionCode));
+
+/**
+ * What the ledger page may offer, as the server would allow it: computing the ledger's tier and place again (a new
+ * version), an assessor's score, and the consequences of a grade (a tilt for 好 or 较好, listing a 差 for
+ * rectification; the grade itself is checked per row when it is done).
+ */
+export const ledgerAbilities = (a: Actor, l: { tier: 'county' | 'township'; scope: string }) => {
+  const writes = roleCan(a.role, 'assessment:write');
+  return {
+    compute: writes && computesTier(a, l.tier, l.scope),
+    score: writes,
+    consequences: writes,
+  };
+};
 
 /** The whole county's ledgers at once: the county only. */
 export const computesCounty = (a: Actor) => a.regionCode?.length === 6;

@@ -121,6 +121,15 @@ export const Ledger = LedgerSummary.extend({
   }),
   items: z.array(LedgerRow),
   supervision: z.record(z.string(), z.array(Evidence)).describe('Daily-supervision findings per organization'),
+  abilities: z
+    .object({
+      compute: z.boolean().describe("May compute this ledger's tier and place again (a new version)"),
+      score: z.boolean().describe("May enter an assessor's score for a scored indicator"),
+      consequences: z
+        .boolean()
+        .describe('May act on a grade: a tilt for 好 or 较好, listing a 差 for rectification (checked per row)'),
+    })
+    .describe('What the caller may do with this ledger, as the server decides it'),
 }).meta({ id: 'Ledger' });
 
 export const LedgerQuery = z.strictObject({

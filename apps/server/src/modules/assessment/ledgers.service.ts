@@ -217,6 +217,7 @@ export class LedgerService {
       scheme: inputs.scheme,
       items: JSON.parse(r.rows_json) as LedgerRow[],
       supervision: Object.fromEntries(inputs.orgs.map((o) => [o.orgId, o.supervision.evidence])),
+      abilities: policy.ledgerAbilities(actor, { tier: r.tier, scope: r.scope_code }),
     };
   }
 

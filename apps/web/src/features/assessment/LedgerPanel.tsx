@@ -407,12 +407,12 @@ export function LedgerPanel() {
               <Button size="small" onClick={() => setCompare(r)}>
                 {t('assessment.compare')}
               </Button>
-              {canWrite && (r.grade === 'good' || r.grade === 'fair') && (
+              {l?.abilities.consequences && (r.grade === 'good' || r.grade === 'fair') && (
                 <Button size="small" onClick={() => setConsequence({ row: r, kind: 'tilt' })}>
                   {t('assessment.tilt')}
                 </Button>
               )}
-              {canWrite && r.grade === 'poor' && (
+              {l?.abilities.consequences && r.grade === 'poor' && (
                 <Button size="small" danger onClick={() => setConsequence({ row: r, kind: 'list' })}>
                   {t('assessment.list')}
                 </Button>
@@ -474,7 +474,8 @@ export function LedgerPanel() {
             }))}
           />
         )}
-        {canWrite && scopeCode && (
+        {/* The ledger shown says whether its place may be computed again; before the first, the permission does. */}
+        {(l ? l.abilities.compute : canWrite) && scopeCode && (
           <Button
             icon={<CalculatorOutlined />}
             loading={busy}
