@@ -5,7 +5,10 @@ import type { Client } from './helpers.ts';
 import { useCounty } from './setup-county.ts';
 
 /** Where each searchable list keeps the text its `q` looks in, and who may list it. */
-const SEARCHED: Record<string, { user: 'admin' | 'security' | 'qiaoduan'; table: string; column: string; key: string }> = {
+const SEARCHED: Record<
+  string,
+  { user: 'admin' | 'security' | 'qiaoduan'; table: string; column: string; key: string }
+> = {
   '/api/v1/units': { user: 'admin', table: 'units', column: 'name', key: 'id' },
   '/api/v1/party-orgs': { user: 'admin', table: 'party_orgs', column: 'name', key: 'id' },
   '/api/v1/orgs': { user: 'admin', table: 'temporary_orgs', column: 'name', key: 'id' },
