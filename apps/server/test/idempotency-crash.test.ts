@@ -147,6 +147,21 @@ const CASES: Case[] = [
     }),
   },
   {
+    route: '/api/v1/households/helpers',
+    who: 'qiaoduan',
+    request: async (c, db) => ({
+      url: '/households/helpers',
+      body: {
+        householdIds: [await householdAt(db, '二组12号')],
+        memberId: c.members.qiaoSecretary,
+        role: 'party_member',
+        primary: false,
+        reason: '叠加帮扶',
+        startOn: '2019-10-01',
+      },
+    }),
+  },
+  {
     route: '/api/v1/households/:id/visits',
     who: 'qiaoduan',
     request: async (c, db) => ({

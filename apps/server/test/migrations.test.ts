@@ -259,4 +259,32 @@ describe('upgrades: notices published on the board', () => {
       await handle.close();
     }
   });
+
+  it('an upgrade that keeps the head of household in full pinyin fills it for the households already registered', async () => {
+    const handle = await migratedBefore(await scratch.create(), '0036');
+    try {
+      const at = '2020-11-02T00:00:00.000Z';
+      await sql`insert into regions (code, name, level, kind, name_initials) values ('411321106200', '穆老庄村', 'village', 'village', 'mlzc')`.execute(
+        handle.db,
+      );
+      for (const [id, head, initials] of [
+        ['h1', '白丙刚', 'bbg'],
+        ['h2', '王大山', 'wds'],
+      ] as const) {
+        await sql`insert into households (id, region_code, head_name, head_initials, address, attribute, standard, status, primary_cause, secondary_causes,
+            income_wages, income_business, income_transfer, income_property, per_capita_income, water_safe, created_at, updated_at)
+          values (${id}, '411321106200', ${head}, ${initials}, '一组', 'general', 'national', 'registered', 'illness', '[]', 0, 0, 0, 0, 0, 1, ${at}, ${at})`.execute(
+          handle.db,
+        );
+      }
+      await migrate(handle.db);
+      const rows = await handle.db.selectFrom('households').select(['id', 'head_pinyin']).orderBy('id').execute();
+      expect(rows).toEqual([
+        { id: 'h1', head_pinyin: 'baibinggang' },
+        { id: 'h2', head_pinyin: 'wangdashan' },
+      ]);
+    } finally {
+      await handle.close();
+    }
+  });
 });

@@ -5,7 +5,10 @@ import type { Client } from './helpers.ts';
 import { useCounty } from './setup-county.ts';
 
 /** Where each searchable list keeps the text its `q` looks in, and who may list it. */
-const SEARCHED: Record<string, { user: 'admin' | 'security'; table: string; column: string; key: string }> = {
+const SEARCHED: Record<
+  string,
+  { user: 'admin' | 'security' | 'qiaoduan'; table: string; column: string; key: string }
+> = {
   '/api/v1/units': { user: 'admin', table: 'units', column: 'name', key: 'id' },
   '/api/v1/party-orgs': { user: 'admin', table: 'party_orgs', column: 'name', key: 'id' },
   '/api/v1/orgs': { user: 'admin', table: 'temporary_orgs', column: 'name', key: 'id' },
@@ -14,6 +17,7 @@ const SEARCHED: Record<string, { user: 'admin' | 'security'; table: string; colu
   '/api/v1/reports': { user: 'admin', table: 'reports', column: 'description', key: 'id' },
   '/api/v1/regions': { user: 'admin', table: 'regions', column: 'name', key: 'code' },
   '/api/v1/users': { user: 'security', table: 'users', column: 'display_name', key: 'id' },
+  '/api/v1/problem-lists': { user: 'qiaoduan', table: 'problem_lists', column: 'title', key: 'id' },
   // Searched with the terms in the body (the ID number never travels in a URL).
   'POST /api/v1/households/search': { user: 'admin', table: 'households', column: 'head_name', key: 'id' },
 };
@@ -59,6 +63,15 @@ describe('search terms', () => {
         payload: { regionCode: '411321106200', category: 'roads', description },
       });
       expect(res.statusCode).toBe(201);
+    }
+    for (const title of ['安置点问题清单', '产业路问题清单']) {
+      const res = await (await ctx.user('qiaoduan')).post('/problem-lists', {
+        orgId: ctx.county.orgs.qiaoBranch.id,
+        title,
+        listedOn: '2020-05-19',
+        items: [{ problem: '路灯不亮', category: 'roads', regionCode: '411321106200', dueOn: '2020-06-01' }],
+      });
+      expect(res.statusCode, res.body).toBe(201);
     }
     const wrong: string[] = [];
     for (const [route, s] of Object.entries(SEARCHED)) {

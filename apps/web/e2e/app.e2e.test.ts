@@ -161,7 +161,7 @@ describe('Lianjian in a real browser', () => {
     // still be arriving when the menu is clicked: the register's page can take more than a second on a busy machine.)
     await expect.poll(() => page.title(), { timeout: 5000 }).toBe('建档立卡户 · 联建');
     // 2,456 households and more: find the head by pinyin initials.
-    await page.getByPlaceholder('户主姓名或拼音首字母').fill('ydh');
+    await page.getByPlaceholder('户主姓名、全拼或首字母').fill('ydh');
     await page.keyboard.press('Enter');
     await page.getByRole('link', { name: '杨德厚' }).click();
     await page.getByTestId('household-head').waitFor();

@@ -548,6 +548,8 @@ export interface HouseholdTable {
   region_code: string;
   head_name: string;
   head_initials: string;
+  /** The head's name in full pinyin (`baibinggang`), for search. */
+  head_pinyin: string;
   address: string;
   attribute: 'general' | 'dibao' | 'tekun';
   standard: 'national' | 'provincial';

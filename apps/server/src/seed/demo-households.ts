@@ -3,7 +3,7 @@ import type { Executor } from '../db/index.ts';
 import type { DataCipher } from '../lib/crypto.ts';
 import { newId } from '../lib/ids.ts';
 import { idCheckChar } from '../lib/identity.ts';
-import { nameInitials } from '../lib/pinyin.ts';
+import { nameInitials, namePinyin } from '../lib/pinyin.ts';
 
 const at = (day: string) => `${day}T02:00:00.000Z`;
 const id18 = (first17: string) => first17 + idCheckChar(first17);
@@ -90,6 +90,7 @@ export async function seedCase3(
       region_code: ctx.regionCode,
       head_name: '杨德厚',
       head_initials: nameInitials('杨德厚'),
+      head_pinyin: namePinyin('杨德厚'),
       address: '白河新村易地搬迁安置点（二期）6号楼',
       attribute: 'general',
       standard: 'national',

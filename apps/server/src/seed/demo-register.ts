@@ -3,7 +3,7 @@ import type { Executor } from '../db/index.ts';
 import type { DataCipher } from '../lib/crypto.ts';
 import { newId } from '../lib/ids.ts';
 import { idCheckChar } from '../lib/identity.ts';
-import { nameInitials } from '../lib/pinyin.ts';
+import { nameInitials, namePinyin } from '../lib/pinyin.ts';
 import { type Row, insertRows } from '../db/bulk.ts';
 import { personName, type Rng } from './random.ts';
 
@@ -221,6 +221,7 @@ export async function seedRegister(tx: Executor, cipher: DataCipher, ctx: Regist
       region_code: v.code,
       head_name: (members[0] as { name: string }).name,
       head_initials: nameInitials((members[0] as { name: string }).name),
+      head_pinyin: namePinyin((members[0] as { name: string }).name),
       address: siteAddress(v.code, g.int(1, 9), g.int(1, 60)),
       attribute: g.chance(0.3) ? 'dibao' : g.chance(0.08) ? 'tekun' : 'general',
       standard: 'national',

@@ -3,7 +3,7 @@ import type { Db } from '../db/index.ts';
 import type { DataCipher } from '../lib/crypto.ts';
 import { idCheckChar } from '../lib/identity.ts';
 import { newId } from '../lib/ids.ts';
-import { nameInitials } from '../lib/pinyin.ts';
+import { nameInitials, namePinyin } from '../lib/pinyin.ts';
 import { type Row, insertRows } from '../db/bulk.ts';
 import { SPREAD, type Status, addDemoItem, addList } from './demo-items.ts';
 import { type Rng, personName, rng } from './random.ts';
@@ -277,6 +277,7 @@ function makeHousehold(
     region_code: village.code,
     head_name: headName,
     head_initials: nameInitials(headName),
+    head_pinyin: namePinyin(headName),
     address: `${r.int(1, 9)}组${r.int(1, 60)}号`,
     attribute: r.chance(0.3) ? 'dibao' : r.chance(0.08) ? 'tekun' : 'general',
     standard: 'national',

@@ -22,6 +22,8 @@ export const regionKeys = {
   all: ['regions'] as const,
   /** The county's regions, or one level of them. */
   list: (level?: 'township' | 'village') => [...regionKeys.all, 'list', level ?? 'all'] as const,
+  /** One township's villages. */
+  villages: (townshipCode: string) => [...regionKeys.all, 'villages', townshipCode] as const,
 };
 
 export const orgKeys = {
@@ -57,6 +59,8 @@ export const itemKeys = {
   suggestions: (id: string, skill: Maybe) => [...itemKeys.detail(id), 'suggestions', skill] as const,
   escalationTargets: (skill: Maybe) => [...itemKeys.all, 'escalation-targets', skill] as const,
   problemLists: () => [...itemKeys.all, 'problem-lists'] as const,
+  /** One page of the problem lists under the filters (title words, organization, days listed). */
+  problemListPage: (filters: Filters, cursor: Cursor) => [...itemKeys.problemLists(), filters, cursor] as const,
   problemList: (id: string) => [...itemKeys.all, 'problem-list', id] as const,
 };
 

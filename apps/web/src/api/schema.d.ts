@@ -3245,6 +3245,12 @@ export interface paths {
                     limit?: number;
                     cursor?: string;
                     orgId?: string;
+                    /** @description Words of the title */
+                    q?: string;
+                    /** @description Listed on or after this day */
+                    from?: string;
+                    /** @description Listed on or before this day */
+                    to?: string;
                 };
                 header?: never;
                 path?: never;
@@ -9365,8 +9371,11 @@ export interface paths {
                     gap?: "no_primary_helper" | "coverage" | "cause_illness" | "cause_disability" | "cause_schooling" | "open_dispute" | "dangerous_house" | "no_labour" | "monitored";
                     /** @description Households in an open monitoring case of this category */
                     monitoringCategory?: "unstable_exited" | "marginal" | "sudden_hardship";
-                    /** @description Head of household: name or pinyin initials */
+                    /** @description Head of household: name, pinyin initials (bbg) or full pinyin (baibinggang) */
                     q?: string;
+                    /** @description Order of the list: the head's name (pinyin), the village (by region code: township, then village), status, or the number of helpers in force */
+                    sort?: "name" | "village" | "status" | "helpers";
+                    dir?: "asc" | "desc";
                     /** @description Households registered by that day; with status: their status on that day (registration, exit year, monitoring dates) */
                     asOf?: string;
                 };
@@ -9799,6 +9808,93 @@ export interface paths {
                     content: {
                         "application/json": {
                             id: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/households/helpers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量安排帮扶人（同一帮扶人，多户一次办理，全部成功或全部不办） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["BulkAddHelperInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ids: string[];
                         };
                     };
                 };
@@ -12799,6 +12895,8 @@ export interface components {
             id: string;
             regionCode: string;
             regionName: string;
+            townshipCode: string | null;
+            townshipName: string | null;
             headName: string;
             address: string;
             /** @enum {string} */
@@ -12823,6 +12921,8 @@ export interface components {
             id: string;
             regionCode: string;
             regionName: string;
+            townshipCode: string | null;
+            townshipName: string | null;
             headName: string;
             address: string;
             /** @enum {string} */
@@ -12888,8 +12988,19 @@ export interface components {
              * @enum {string}
              */
             monitoringCategory?: "unstable_exited" | "marginal" | "sudden_hardship";
-            /** @description Head of household: name or pinyin initials */
+            /** @description Head of household: name, pinyin initials (bbg) or full pinyin (baibinggang) */
             q?: string;
+            /**
+             * @description Order of the list: the head's name (pinyin), the village (by region code: township, then village), status, or the number of helpers in force
+             * @default name
+             * @enum {string}
+             */
+            sort?: "name" | "village" | "status" | "helpers";
+            /**
+             * @default asc
+             * @enum {string}
+             */
+            dir?: "asc" | "desc";
             /** @description Households registered by that day; with status: their status on that day (registration, exit year, monitoring dates) */
             asOf?: string;
             /** @description Exact ID number of any household member (matched by its blind index) */
@@ -12904,6 +13015,18 @@ export interface components {
             reason: string;
         };
         AddHelperInput: {
+            /** Format: uuid */
+            memberId: string;
+            /** @enum {string} */
+            role: "party_member" | "police" | "doctor" | "teacher" | "cadre" | "mediator" | "other";
+            /** @default false */
+            primary?: boolean;
+            reason: string;
+            startOn: string;
+        };
+        BulkAddHelperInput: {
+            /** @description Households to give the helper, at most 50; all are assigned or none */
+            householdIds: string[];
             /** Format: uuid */
             memberId: string;
             /** @enum {string} */
@@ -15196,6 +15319,8 @@ export interface components {
             id: string;
             regionCode: string;
             regionName: string;
+            townshipCode: string | null;
+            townshipName: string | null;
             headName: string;
             address: string;
             /** @enum {string} */
@@ -15220,6 +15345,8 @@ export interface components {
             id: string;
             regionCode: string;
             regionName: string;
+            townshipCode: string | null;
+            townshipName: string | null;
             headName: string;
             address: string;
             /** @enum {string} */
@@ -15285,8 +15412,19 @@ export interface components {
              * @enum {string}
              */
             monitoringCategory?: "unstable_exited" | "marginal" | "sudden_hardship";
-            /** @description Head of household: name or pinyin initials */
+            /** @description Head of household: name, pinyin initials (bbg) or full pinyin (baibinggang) */
             q?: string;
+            /**
+             * @description Order of the list: the head's name (pinyin), the village (by region code: township, then village), status, or the number of helpers in force
+             * @default name
+             * @enum {string}
+             */
+            sort: "name" | "village" | "status" | "helpers";
+            /**
+             * @default asc
+             * @enum {string}
+             */
+            dir: "asc" | "desc";
             /** @description Households registered by that day; with status: their status on that day (registration, exit year, monitoring dates) */
             asOf?: string;
             /** @description Exact ID number of any household member (matched by its blind index) */
@@ -15301,6 +15439,18 @@ export interface components {
             reason: string;
         };
         AddHelper: {
+            /** Format: uuid */
+            memberId: string;
+            /** @enum {string} */
+            role: "party_member" | "police" | "doctor" | "teacher" | "cadre" | "mediator" | "other";
+            /** @default false */
+            primary: boolean;
+            reason: string;
+            startOn: string;
+        };
+        BulkAddHelper: {
+            /** @description Households to give the helper, at most 50; all are assigned or none */
+            householdIds: string[];
             /** Format: uuid */
             memberId: string;
             /** @enum {string} */

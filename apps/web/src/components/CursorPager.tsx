@@ -20,32 +20,48 @@ export function useCursorPages(key = '') {
   };
 }
 
-/** The total and previous / next buttons under a server-paged table. */
+/**
+ * The total and first / previous / next buttons under a server-paged table. With the page size, the page is shown
+ * out of the pages the total makes; keyset pages have no jump to an arbitrary page, so none is offered.
+ */
 export function CursorPager({
   pages,
   total,
   nextCursor,
   testId,
+  pageSize,
+  totalText,
 }: {
   pages: ReturnType<typeof useCursorPages>;
   total: number;
   nextCursor: string | null | undefined;
   testId?: string;
+  pageSize?: number;
+  /** The total as the list counts it (共 N 户); 共 N 条 by default. */
+  totalText?: string;
 }) {
   const { t } = useTranslation();
+  const count = pageSize ? Math.max(1, Math.ceil(total / pageSize)) : null;
   return (
-    <Flex justify="space-between" align="center" style={{ marginTop: 16 }}>
+    <Flex justify="space-between" align="center" wrap gap={8} style={{ marginTop: 16 }}>
       <Typography.Text type="secondary" data-testid={testId}>
-        {t('common.total', { total })}
+        {totalText ?? t('common.total', { total })}
       </Typography.Text>
       <Flex gap={8} align="center">
+        {count !== null && (
+          <Button size="small" type="text" disabled={pages.page <= 1} onClick={pages.reset}>
+            {t('common.first')}
+          </Button>
+        )}
         <Button
           icon={<LeftOutlined />}
           aria-label={t('common.previous')}
           disabled={pages.page <= 1}
           onClick={pages.back}
         />
-        <span>{pages.page}</span>
+        <span data-testid={testId ? `${testId}-page` : undefined}>
+          {count !== null ? t('common.pageOf', { page: pages.page, pages: count }) : pages.page}
+        </span>
         <Button
           icon={<RightOutlined />}
           aria-label={t('common.next')}

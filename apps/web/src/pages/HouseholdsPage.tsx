@@ -1,7 +1,8 @@
 import { UploadOutlined } from '@ant-design/icons';
 import { COVERAGE_CONDITIONS, POVERTY_CAUSES } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Empty, Flex, Input, Select, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Empty, Flex, Input, Select, Table, Tabs, Tag, Typography } from 'antd';
+import type { SortOrder } from 'antd/es/table/interface';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -15,11 +16,19 @@ import { ExitsPanel } from '../features/households/ExitsPanel';
 import { ImportModal } from '../features/households/ImportModal';
 import { MonitoringPanel } from '../features/households/MonitoringPanel';
 import { SettingsPanel } from '../features/households/SettingsPanel';
-import { householdKeys } from '../api/queryKeys';
+import { householdKeys, regionKeys } from '../api/queryKeys';
+import { allRegions } from '../components/regions';
+import { BULK_HELPER_MAX, BulkHelperModal } from '../features/households/BulkHelperModal';
 
 type Status = Schemas['Household']['status'];
 type Gap = 'no_primary_helper' | 'coverage' | (typeof COVERAGE_CONDITIONS)[number];
 type Category = 'unstable_exited' | 'marginal' | 'sudden_hardship';
+type Sort = 'name' | 'village' | 'status' | 'helpers';
+const PAGE_SIZE = 20;
+
+/** The table's sort order of a column, as the server sorts the register. */
+const orderOf = (sort: { by: Sort; dir: 'asc' | 'desc' }, column: Sort): SortOrder =>
+  sort.by === column ? (sort.dir === 'asc' ? 'ascend' : 'descend') : null;
 
 export const statusColor = (s: Status) =>
   s === 'registered' ? 'red' : s === 'exited' ? 'green' : s === 'returned' ? 'magenta' : 'orange';
@@ -42,8 +51,27 @@ function RegisterPanel() {
     (params.get('monitoringCategory') ?? undefined) as Category | undefined,
   );
   const [importing, setImporting] = useState(false);
+  const [township, setTownship] = useState<string>();
+  const [village, setVillage] = useState<string>();
+  const [sort, setSort] = useState<{ by: Sort; dir: 'asc' | 'desc' }>({ by: 'name', dir: 'asc' });
+  const [selected, setSelected] = useState<string[]>([]);
+  const [bulk, setBulk] = useState(false);
+  // The townships the account reaches, then the chosen one's villages: a township account has its own only.
+  const townships = useQuery({
+    queryKey: regionKeys.list('township'),
+    queryFn: () => allRegions({ level: 'township' }),
+  });
+  const villages = useQuery({
+    queryKey: regionKeys.villages(township ?? ''),
+    queryFn: () => allRegions({ level: 'village', parentCode: township as string }),
+    enabled: Boolean(township),
+  });
+  const regionCode = village ?? township;
   const filter = {
     ...(q ? { q } : {}),
+    ...(regionCode ? { regionCode } : {}),
+    sort: sort.by,
+    dir: sort.dir,
     ...(status ? { status } : {}),
     ...(cause ? { cause } : {}),
     ...(gap ? { gap } : {}),
@@ -59,19 +87,24 @@ function RegisterPanel() {
     queryFn: () =>
       unwrap(
         api.POST('/api/v1/households/search', {
-          body: { limit: 20, ...filter, ...(pages.cursor ? { cursor: pages.cursor } : {}) },
+          body: { limit: PAGE_SIZE, ...filter, ...(pages.cursor ? { cursor: pages.cursor } : {}) },
         }),
       ),
   });
   const canImport = me.permissions.includes('households:write') && me.scope.regionCode !== null;
+  // Households lacking a helper, shown by a gap filter, may be given one helper together.
+  const canBulk = Boolean(gap) && me.permissions.includes('households:write');
+  // Only rows of the page shown: a change of filter or page leaves nothing chosen out of sight.
+  const chosen = canBulk ? selected.filter((id) => list.data?.items.some((h) => h.id === id)) : [];
   return (
     <>
       <Flex gap={8} wrap style={{ marginBottom: 16 }} justify="space-between">
         <Flex gap={8} wrap>
           <Input.Search
             allowClear
-            style={{ width: 220 }}
+            style={{ width: 260 }}
             placeholder={t('households.search')}
+            aria-label={t('households.search')}
             onSearch={(v) => setQ(v.trim() || undefined)}
           />
           <Input.Search
@@ -83,6 +116,34 @@ function RegisterPanel() {
             aria-label={t('households.idSearch')}
             onSearch={(v) => setIdNumber(v.trim().toUpperCase() || undefined)}
             data-testid="household-id-search"
+          />
+          <Select
+            aria-label={t('households.townshipFilter')}
+            allowClear
+            showSearch
+            optionFilterProp="label"
+            style={{ width: 150 }}
+            placeholder={t('households.townshipFilter')}
+            value={township}
+            onChange={(v?: string) => {
+              setTownship(v);
+              setVillage(undefined);
+            }}
+            options={(townships.data?.items ?? []).map((r) => ({ value: r.code, label: r.name }))}
+            data-testid="household-township"
+          />
+          <Select
+            aria-label={t('households.villageFilter')}
+            allowClear
+            showSearch
+            optionFilterProp="label"
+            style={{ width: 170 }}
+            disabled={!township}
+            placeholder={t('households.villageFilter')}
+            value={village}
+            onChange={setVillage}
+            options={(villages.data?.items ?? []).map((r) => ({ value: r.code, label: r.name }))}
+            data-testid="household-village"
           />
           <Select
             aria-label={t('households.status')}
@@ -123,6 +184,7 @@ function RegisterPanel() {
             placeholder={t('households.gapFilter')}
             value={gap}
             onChange={setGap}
+            data-testid="household-gap"
             options={[
               { value: 'no_primary_helper', label: t('households.gapOnly') },
               { value: 'coverage', label: t('households.gapCoverage') },
@@ -165,30 +227,82 @@ function RegisterPanel() {
           </ExportButton>
         </Flex>
       </Flex>
+      {canBulk && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 12 }}
+          message={
+            chosen.length > BULK_HELPER_MAX
+              ? t('households.bulk.tooMany', { max: BULK_HELPER_MAX })
+              : t('households.bulk.hint', { max: BULK_HELPER_MAX })
+          }
+          action={
+            <Button
+              type="primary"
+              size="small"
+              disabled={chosen.length === 0 || chosen.length > BULK_HELPER_MAX}
+              onClick={() => setBulk(true)}
+              data-testid="bulk-helper-open"
+            >
+              {t('households.bulk.open', { count: chosen.length })}
+            </Button>
+          }
+        />
+      )}
       <QueryState loading={list.isLoading} error={list.error} retry={() => list.refetch()}>
         <Table<Schemas['Household']>
           rowKey="id"
           dataSource={list.data?.items}
           pagination={false}
+          {...(canBulk
+            ? { rowSelection: { selectedRowKeys: chosen, onChange: (keys) => setSelected(keys as string[]) } }
+            : {})}
+          onChange={(_p, _f, sorter) => {
+            const s = Array.isArray(sorter) ? sorter[0] : sorter;
+            const by = s?.order ? (s.columnKey as Sort) : 'name';
+            setSort({ by, dir: s?.order === 'descend' ? 'desc' : 'asc' });
+          }}
           locale={{ emptyText: <Empty description={t('households.empty')} /> }}
           columns={[
             {
+              key: 'name',
               title: t('households.head'),
               dataIndex: 'headName',
-              render: (v, h) => <Link to={`/households/${h.id}`}>{v}</Link>,
+              sorter: true,
+              sortOrder: orderOf(sort, 'name'),
+              // A name stays on one line; on a phone the township column gives way (the filter above names it).
+              render: (v, h) => (
+                <Link to={`/households/${h.id}`} style={{ whiteSpace: 'nowrap' }}>
+                  {v}
+                </Link>
+              ),
             },
-            { title: t('households.village'), dataIndex: 'regionName' },
+            { key: 'township', title: t('households.township'), dataIndex: 'townshipName', responsive: ['md'] },
             {
+              key: 'village',
+              title: t('households.village'),
+              dataIndex: 'regionName',
+              sorter: true,
+              sortOrder: orderOf(sort, 'village'),
+            },
+            {
+              key: 'status',
               title: t('households.status'),
               dataIndex: 'status',
+              sorter: true,
+              sortOrder: orderOf(sort, 'status'),
               render: (v: Status) => <Tag color={statusColor(v)}>{t(`households.statuses.${v}`)}</Tag>,
             },
             { title: t('households.cause'), dataIndex: 'primaryCause', render: (v) => t(`households.causes.${v}`) },
             { title: t('households.size'), dataIndex: 'size', align: 'right' },
             { title: t('households.perCapita'), dataIndex: 'perCapitaIncome', align: 'right' },
             {
+              key: 'helpers',
               title: t('households.helpers'),
               dataIndex: 'activeHelpers',
+              sorter: true,
+              sortOrder: orderOf(sort, 'helpers'),
               render: (v, h) =>
                 h.hasPrimaryHelper || (h.status !== 'registered' && h.status !== 'monitored') ? (
                   v
@@ -204,8 +318,19 @@ function RegisterPanel() {
         total={list.data?.total ?? 0}
         nextCursor={list.data?.nextCursor}
         testId="household-total"
+        pageSize={PAGE_SIZE}
+        totalText={t('households.totalHouseholds', { total: list.data?.total ?? 0 })}
       />
       <ImportModal open={importing} onClose={() => setImporting(false)} />
+      <BulkHelperModal
+        householdIds={chosen}
+        open={bulk}
+        onClose={() => setBulk(false)}
+        onDone={() => {
+          setBulk(false);
+          setSelected([]);
+        }}
+      />
     </>
   );
 }

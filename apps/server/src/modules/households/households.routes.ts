@@ -4,6 +4,7 @@ import { noContent, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import {
   AddHelper,
+  BulkAddHelper,
   CreateHousehold,
   EndHelper,
   HouseholdDetail,
@@ -85,6 +86,17 @@ export function householdRoutes(service: HouseholdService, assistance: Assistanc
       },
       handler: async (req, reply) =>
         reply.code(201).send({ id: await service.addHelper(requireActor(req), req.params.id, req.body) }),
+    });
+    app.post('/households/helpers', {
+      config: { permission: 'households:write' },
+      schema: {
+        tags,
+        summary: '批量安排帮扶人（同一帮扶人，多户一次办理，全部成功或全部不办）',
+        body: BulkAddHelper,
+        response: { 201: z.object({ ids: z.array(z.string()) }), ...problemReplies },
+      },
+      handler: async (req, reply) =>
+        reply.code(201).send({ ids: await service.addHelperToMany(requireActor(req), req.body) }),
     });
     app.get('/households/:id/visits', {
       config: { permission: 'households:read' },

@@ -4,6 +4,10 @@ import { idNumberProblem, phoneProblem } from '../../lib/identity.ts';
 import { pageQuery } from '../../lib/paging.ts';
 import { id, isoDate, page, regionCode, text } from '../../lib/schemas.ts';
 
+/** What the register may be sorted by (each in SQL, with the household's id after it for the cursor). */
+export const REGISTER_SORTS = ['name', 'village', 'status', 'helpers'] as const;
+export type RegisterSort = (typeof REGISTER_SORTS)[number];
+
 const money = z.number().int().min(0).max(100_000_000);
 const idNumber = z
   .string()
@@ -87,6 +91,8 @@ export const Household = z
     id: z.string(),
     regionCode: z.string(),
     regionName: z.string(),
+    townshipCode: z.string().nullable(),
+    townshipName: z.string().nullable(),
     headName: z.string(),
     address: z.string(),
     attribute: z.enum(['general', 'dibao', 'tekun']),
@@ -144,7 +150,19 @@ export const HouseholdListQuery = z.strictObject({
     .enum(['unstable_exited', 'marginal', 'sudden_hardship'])
     .optional()
     .describe('Households in an open monitoring case of this category'),
-  q: z.string().trim().max(50).optional().describe('Head of household: name or pinyin initials'),
+  q: z
+    .string()
+    .trim()
+    .max(50)
+    .optional()
+    .describe('Head of household: name, pinyin initials (bbg) or full pinyin (baibinggang)'),
+  sort: z
+    .enum(REGISTER_SORTS)
+    .default('name')
+    .describe(
+      "Order of the list: the head's name (pinyin), the village (by region code: township, then village), status, or the number of helpers in force",
+    ),
+  dir: z.enum(['asc', 'desc']).default('asc'),
   asOf: isoDate
     .optional()
     .describe(
@@ -166,7 +184,10 @@ export const HouseholdSearch = HouseholdListQuery.extend({
 }).meta({ id: 'HouseholdSearch' });
 
 /** A register filter as it may be kept (an export's link, the audit trail): the ID number only by its blind index. */
-export type SealedRegisterFilter = Omit<z.infer<typeof HouseholdSearch>, 'cursor' | 'limit' | 'idNumber'> & {
+export type SealedRegisterFilter = Omit<
+  z.infer<typeof HouseholdSearch>,
+  'cursor' | 'limit' | 'idNumber' | 'sort' | 'dir'
+> & {
   idNumberIndex?: string;
 };
 
@@ -183,6 +204,25 @@ export const AddHelper = z
     startOn: isoDate,
   })
   .meta({ id: 'AddHelper' });
+
+/** The most households one bulk assignment may take: a page of the gaps view, checked and written in one transaction. */
+export const BULK_HELPER_MAX = 50;
+
+export const BulkAddHelper = z
+  .strictObject({
+    householdIds: z
+      .array(id)
+      .min(1)
+      .max(BULK_HELPER_MAX)
+      .refine((ids) => new Set(ids).size === ids.length, { message: '同一户不能重复选择' })
+      .describe(`Households to give the helper, at most ${BULK_HELPER_MAX}; all are assigned or none`),
+    memberId: id,
+    role: z.enum(HELPER_ROLES),
+    primary: z.boolean().default(false),
+    reason: text(500),
+    startOn: isoDate,
+  })
+  .meta({ id: 'BulkAddHelper' });
 
 export const EndHelper = z
   .strictObject({ endOn: isoDate, endReason: text(500), version: z.number().int().min(1) })

@@ -8,8 +8,8 @@ import { recordReply } from '../../lib/idempotency-claims.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { maskIdNumber } from '../../lib/identity.ts';
 import { maskNumbersInText, maskPhone } from '../../lib/mask.ts';
-import { decodeCursor, pageOf } from '../../lib/paging.ts';
-import { nameInitials } from '../../lib/pinyin.ts';
+import { decodeCursor, invalidCursor, pageOf } from '../../lib/paging.ts';
+import { nameInitials, namePinyin } from '../../lib/pinyin.ts';
 import { Problem, conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { factDay, notAfterToday } from '../../lib/step-dates.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
@@ -35,10 +35,12 @@ import {
 } from './households.repository.ts';
 import type {
   AddHelper,
+  BulkAddHelper,
   CreateHousehold,
   EndHelper,
   HouseholdListQuery,
   HouseholdSearch,
+  RegisterSort,
   SealedRegisterFilter,
 } from './households.schemas.ts';
 import { type RegisterFilter, countHouseholds, householdPage, householdRow, peopleOf } from './register.repository.ts';
@@ -61,6 +63,7 @@ export function householdRows(
     region_code: regionCode,
     head_name: head.name,
     head_initials: nameInitials(head.name),
+    head_pinyin: namePinyin(head.name),
     address: input.address,
     attribute: input.attribute,
     standard: input.standard,
@@ -135,6 +138,17 @@ async function registeredAlready(tx: Executor, actor: Actor, indexes: string[]) 
     : null;
 }
 
+/** A register row's value of its sort key, as the next page's cursor carries it. */
+function sortValue(
+  r: { head_pinyin: string; region_code: string; status: string; helpers: number | string },
+  sort: RegisterSort,
+): string | number {
+  if (sort === 'village') return r.region_code;
+  if (sort === 'status') return r.status;
+  if (sort === 'helpers') return Number(r.helpers);
+  return r.head_pinyin;
+}
+
 /** The poverty register: households, their people (sensitive fields encrypted) and their helpers. */
 export class HouseholdService {
   /** The register as a spreadsheet (register-export.service.ts), for the personal-data export. */
@@ -161,15 +175,21 @@ export class HouseholdService {
     const today = todayInShanghai();
     const rules = await rulesForGap(this.db, actor, q.gap);
     const filter = this.sealed(q);
-    const list = await householdPage(this.db, actor, filter, today, rules, decodeCursor(q.cursor), q.limit + 1);
+    const order = { sort: q.sort ?? 'name', dir: q.dir ?? 'asc' } as const;
+    const cursor = decodeCursor(q.cursor);
+    // A cursor carries the sort key of the order it was issued for: a number for the helper count, text otherwise.
+    if (cursor && typeof cursor.v !== (order.sort === 'helpers' ? 'number' : 'string')) throw invalidCursor();
+    const list = await householdPage(this.db, actor, filter, today, rules, cursor, q.limit + 1, order);
     const total = await countHouseholds(this.db, actor, filter, today, rules);
-    const page = pageOf(list, q.limit, total, (r) => r.head_initials);
+    const page = pageOf(list, q.limit, total, (r) => sortValue(r, order.sort));
     return {
       ...page,
       items: page.items.map((r) => ({
         id: r.id,
         regionCode: r.region_code,
         regionName: r.region_name,
+        townshipCode: r.township_code,
+        townshipName: r.township_name,
         headName: r.head_name,
         address: r.address,
         attribute: r.attribute,
@@ -359,41 +379,76 @@ export class HouseholdService {
   /** Adds a helper; a further helper on top of the primary one is stacked assistance (叠加帮扶). */
   async addHelper(actor: Actor, householdId: string, input: z.infer<typeof AddHelper>) {
     return this.db.transaction().execute(async (tx) => {
-      // Served by the actor, whatever its status: exited households keep their helpers in the transition period (脱贫不脱帮扶).
-      const h = await servedHousehold(tx, actor, householdId);
-      // A helper the caller can see, or one whose unit sits above the household's village (a county bureau's police
-      // officer, a township health centre's doctor): not a member of another township picked by id.
-      const member = await helperCandidate(tx, actor, input.memberId, h.region_code);
-      if (!member) throw notFound('帮扶人');
-      factDay(input.startOn, 'body.startOn', '帮扶开始日期');
-      const today = todayInShanghai();
-      const current = await helpersInForce(tx, householdId, today);
-      if (current.some((c) => c.member_id === input.memberId)) throw conflict('already_helper', '该党员已是本户帮扶人');
-      if (input.primary && current.some((c) => c.is_primary === 1))
-        throw conflict('primary_helper_exists', '本户已有主帮扶责任人，可增加叠加帮扶人');
-      const row = {
-        id: newId(),
-        household_id: householdId,
-        member_id: input.memberId,
-        role: input.role,
-        is_primary: input.primary ? 1 : 0,
-        reason: input.reason,
-        start_on: input.startOn,
-        end_on: null,
-        end_reason: null,
-        version: 1,
-        created_at: nowIso(),
-      };
-      await insertHelper(tx, row);
-      await recordReply(tx, actor.requestId, 201, { id: row.id });
-      await this.audit.record(tx, actor, {
-        action: input.primary ? 'helper.assign' : 'helper.stack',
-        entityType: 'household',
-        entityId: householdId,
-        after: row,
-      });
-      return row.id;
+      const id = await this.assignHelper(tx, actor, householdId, input);
+      await recordReply(tx, actor.requestId, 201, { id });
+      return id;
     });
+  }
+
+  /**
+   * Gives one helper to several households at once (from the coverage-gaps view), by the rule of `addHelper` for each,
+   * in one transaction: one refusal refuses the batch, naming the household, and nothing is written. Each household
+   * gets its own audit row, as a single assignment writes it, so that its history reads the same either way; the
+   * rows share the request's id.
+   */
+  async addHelperToMany(actor: Actor, input: z.infer<typeof BulkAddHelper>) {
+    const { householdIds, ...assignment } = input;
+    return this.db.transaction().execute(async (tx) => {
+      // Households are locked in id order, so that two batches over the same households wait for each other instead
+      // of each holding one the other needs.
+      const order = householdIds.map((id, i) => ({ id, i })).sort((a, b) => (a.id < b.id ? -1 : 1));
+      const ids: string[] = new Array(householdIds.length);
+      for (const { id, i } of order) {
+        try {
+          ids[i] = await this.assignHelper(tx, actor, id, assignment);
+        } catch (err) {
+          if (!(err instanceof Problem)) throw err;
+          throw new Problem(err.status, err.code, `所选第 ${i + 1} 户：${err.message}`, [
+            { path: `body.householdIds.${i}`, message: id },
+            ...(err.errors ?? []),
+          ]);
+        }
+      }
+      await recordReply(tx, actor.requestId, 201, { ids });
+      return ids;
+    });
+  }
+
+  /** One helper assignment within the caller's transaction, checked by the rules of the household and the helper. */
+  private async assignHelper(tx: Executor, actor: Actor, householdId: string, input: z.infer<typeof AddHelper>) {
+    // Served by the actor, whatever its status: exited households keep their helpers in the transition period (脱贫不脱帮扶).
+    const h = await servedHousehold(tx, actor, householdId);
+    // A helper the caller can see, or one whose unit sits above the household's village (a county bureau's police
+    // officer, a township health centre's doctor): not a member of another township picked by id.
+    const member = await helperCandidate(tx, actor, input.memberId, h.region_code);
+    if (!member) throw notFound('帮扶人');
+    factDay(input.startOn, 'body.startOn', '帮扶开始日期');
+    const today = todayInShanghai();
+    const current = await helpersInForce(tx, householdId, today);
+    if (current.some((c) => c.member_id === input.memberId)) throw conflict('already_helper', '该党员已是本户帮扶人');
+    if (input.primary && current.some((c) => c.is_primary === 1))
+      throw conflict('primary_helper_exists', '本户已有主帮扶责任人，可增加叠加帮扶人');
+    const row = {
+      id: newId(),
+      household_id: householdId,
+      member_id: input.memberId,
+      role: input.role,
+      is_primary: input.primary ? 1 : 0,
+      reason: input.reason,
+      start_on: input.startOn,
+      end_on: null,
+      end_reason: null,
+      version: 1,
+      created_at: nowIso(),
+    };
+    await insertHelper(tx, row);
+    await this.audit.record(tx, actor, {
+      action: input.primary ? 'helper.assign' : 'helper.stack',
+      entityType: 'household',
+      entityId: householdId,
+      after: row,
+    });
+    return row.id;
   }
 
   /** Ends a helper's assignment; the last primary helper of an assisted household cannot simply go. */

@@ -13,7 +13,7 @@ import {
   noPrimaryHelperOn,
 } from './coverage.repository.ts';
 import { householdStatusOn } from './households.repository.ts';
-import type { SealedRegisterFilter } from './households.schemas.ts';
+import type { RegisterSort, SealedRegisterFilter } from './households.schemas.ts';
 
 /**
  * The SQL that reads the register: the scoped, filtered list (the register page, one household's detail, the
@@ -43,7 +43,14 @@ export function filteredHouseholds(
   }
   const text = q.q;
   if (text)
-    b = b.where((eb) => eb.or([contains('h.head_name', text), startsWith('h.head_initials', text.toLowerCase())]));
+    b = b.where((eb) =>
+      eb.or([
+        contains('h.head_name', text),
+        startsWith('h.head_initials', text.toLowerCase()),
+        // Full pinyin as people type it: without spaces or tones (`bai bing gang` finds `baibinggang` too).
+        startsWith('h.head_pinyin', text.toLowerCase().replace(/[\s']/g, '')),
+      ]),
+    );
   if (q.helperId) {
     b = b.where(
       sql<SqlBool>`exists (select 1 from helpers hp where hp.household_id = h.id and hp.member_id = ${q.helperId} and ${activeHelper(today)})`,
@@ -85,9 +92,25 @@ export async function countHouseholds(
   return Number(r.n);
 }
 
+/** How many helpers are in force `today` for the household `h`. */
+const helperCount = (today: string) =>
+  sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and ${activeHelper(today)})`;
+
 /**
- * Up to `limit` households after the cursor, by the head's initials, with the village, the household's size and its
- * helpers in force `today` (all of them, and the primary ones).
+ * The register's sort keys, each a column or expression the cursor carries: the head's full pinyin, the village's
+ * region code (which orders townships, then their villages, as the county numbers them and alike on both databases),
+ * the status, or the helpers in force. The household's id follows each, so that the keyset stays total.
+ */
+export function registerSortKey(sort: RegisterSort, today: string) {
+  if (sort === 'village') return sql.ref('h.region_code');
+  if (sort === 'status') return sql.ref('h.status');
+  if (sort === 'helpers') return helperCount(today);
+  return sql.ref('h.head_pinyin');
+}
+
+/**
+ * Up to `limit` households after the cursor, in the order asked, with the village and its township, the household's
+ * size and its helpers in force `today` (all of them, and the primary ones).
  */
 export function householdPage(
   db: Executor,
@@ -97,22 +120,25 @@ export function householdPage(
   rules: CoverageRule[],
   cursor: Cursor | null,
   limit: number,
+  order: { sort: RegisterSort; dir: 'asc' | 'desc' } = { sort: 'name', dir: 'asc' },
 ) {
   let rows = filteredHouseholds(db, actor, q, today, rules)
     .innerJoin('regions as g', 'g.code', 'h.region_code')
+    .leftJoin('regions as t', 't.code', 'g.parent_code')
     .selectAll('h')
     .select([
       'g.name as region_name',
+      't.code as township_code',
+      't.name as township_name',
       sql<number>`(select count(*) from household_people pp where pp.household_id = h.id)`.as('size'),
-      sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and ${activeHelper(today)})`.as(
-        'helpers',
-      ),
+      helperCount(today).as('helpers'),
       sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and hp.is_primary = 1 and ${activeHelper(today)})`.as(
         'primaries',
       ),
     ]);
-  if (cursor) rows = rows.where(afterCursor('h.head_initials', 'h.id', cursor, 'asc'));
-  return rows.orderBy('h.head_initials').orderBy('h.id').limit(limit).execute();
+  const key = registerSortKey(order.sort, today);
+  if (cursor) rows = rows.where(afterCursor(key, 'h.id', cursor, order.dir));
+  return rows.orderBy(key, order.dir).orderBy('h.id').limit(limit).execute();
 }
 
 /**

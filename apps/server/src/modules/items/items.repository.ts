@@ -4,6 +4,7 @@ import type { ItemMemberTable, ItemParticipantTable, ItemTable, ProblemListTable
 import { updateAtVersion } from '../../db/versioned.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { type Cursor, afterCursor } from '../../lib/paging.ts';
+import { contains } from '../../lib/like.ts';
 import { notLinkedByNeed, orgInScope, underRegion } from '../../lib/scope.ts';
 import { reportInScope } from '../reports/reports.repository.ts';
 import { DEPUTY_TITLES, HEAD_TITLES } from '@lianjian/shared';
@@ -507,20 +508,32 @@ export async function openItemsDue(
 // Problem lists
 
 /** Problem lists in scope (one by id, or of an organization), newest first, with their progress counts. */
-export function problemLists(db: Executor, actor: Actor, f: { orgId?: string | undefined; id?: string | undefined }) {
+/** What the problem lists may be filtered by: one list, an organization, words of the title, the day listed. */
+export interface ProblemListFilter {
+  orgId?: string | undefined;
+  id?: string | undefined;
+  q?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+export function problemLists(db: Executor, actor: Actor, f: ProblemListFilter) {
   let b = db
     .selectFrom('problem_lists as l')
     .innerJoin('temporary_orgs as o', 'o.id', 'l.org_id')
     .where(orgInScope(actor, 'o'));
   if (f.orgId) b = b.where('l.org_id', '=', f.orgId);
   if (f.id) b = b.where('l.id', '=', f.id);
+  if (f.q) b = b.where(contains('l.title', f.q));
+  if (f.from) b = b.where('l.listed_on', '>=', f.from);
+  if (f.to) b = b.where('l.listed_on', '<=', f.to);
   return b;
 }
 
 export async function problemListPage(
   db: Executor,
   actor: Actor,
-  f: { orgId?: string | undefined; id?: string | undefined },
+  f: ProblemListFilter,
   today: string,
   limit: number,
   cursor: Cursor | null,

@@ -48,7 +48,13 @@ export const ProblemList = z
   })
   .meta({ id: 'ProblemList' });
 
-export const ProblemListQuery = z.strictObject({ ...pageQuery, orgId: id.optional() });
+export const ProblemListQuery = z.strictObject({
+  ...pageQuery,
+  orgId: id.optional(),
+  q: z.string().trim().max(50).optional().describe('Words of the title'),
+  from: isoDate.optional().describe('Listed on or after this day'),
+  to: isoDate.optional().describe('Listed on or before this day'),
+});
 
 export const ItemSummary = z
   .object({

@@ -42,7 +42,7 @@ export class ProblemListService {
     const { rows, total } = await repo.problemListPage(
       this.db,
       actor,
-      { orgId: q.orgId, id },
+      { orgId: q.orgId, id, q: q.q, from: q.from, to: q.to },
       todayInShanghai(),
       q.limit,
       decodeCursor(q.cursor),
