@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logIn, openBrowser, ownServer, screenshot } from './browser';
+import { csrfHeaders, logIn, openBrowser, ownServer, screenshot } from './browser';
 import { DEMO_PASSWORD } from './global-setup';
 
 const { base } = await ownServer();
@@ -91,14 +91,40 @@ describe('the reports inbox: evidence, entry from the hotline, dismissal', () =>
     await s.locator('.ant-select-item-option').filter({ hasText: '不予受理' }).click();
     await s.getByTestId('dismissal').filter({ hasText: '已一并办理' }).waitFor();
 
+    // 4. Combed into an item, the report keeps its evidence on the item's 来源反映.
+    const listed = await s.request.get(`${base}/api/v1/reports?status=new&limit=100`);
+    const water = ((await listed.json()) as { items: { id: string; orgId: string; description: string }[] }).items.find(
+      (x) => x.description.startsWith('自来水管爆裂'),
+    );
+    const made = await s.request.post(`${base}/api/v1/problem-lists`, {
+      headers: await csrfHeaders(s),
+      data: {
+        orgId: water?.orgId,
+        title: '供水问题清单',
+        listedOn: new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10),
+        items: [{ problem: '自来水管爆裂', category: 'water', regionCode: BAIHE, reportIds: [water?.id] }],
+      },
+    });
+    expect(made.status(), await made.text()).toBe(201);
+    const itemId = ((await made.json()) as { itemIds: string[] }).itemIds[0];
+    await s.goto(`${base}/items/${itemId}`);
+    const sources = s.getByTestId('item-sources');
+    await sources.getByTestId('report-photo').first().waitFor();
+    expect(await sources.getByTestId('report-phone').innerText()).toBe('138****1234');
+    await sources.getByRole('button', { name: '查看完整号码' }).click();
+    await s.getByRole('dialog').getByLabel('查看理由').fill('回访确认维修时间');
+    await s.getByRole('dialog').getByRole('button', { name: '查看完整号码' }).click();
+    expect(await sources.getByTestId('report-phone-full').getAttribute('href')).toBe('tel:13812341234');
+    await screenshot(s, '65-item-sources');
+
     // On a phone the inbox keeps its evidence in reach.
     const { page: p } = await openBrowser('phone');
     await logIn(p, base, 'baihe', DEMO_PASSWORD);
     await p.goto(`${base}/reports`);
-    await p.locator('tr', { hasText: '自来水管爆裂' }).getByTestId('report-photo').first().waitFor();
+    await p.locator('tr', { hasText: '村口桥面塌陷' }).getByTestId('report-phone').waitFor();
     await screenshot(p, '63-reports-phone');
 
-    // 4. The resident's tracking page says it was not taken up, and why.
+    // 5. The resident's tracking page says it was not taken up, and why.
     const { page: r } = await openBrowser('phone');
     await r.goto(`${base}/r/${duplicateCode}`);
     const told = r.getByTestId('resident-dismissal');
