@@ -1332,6 +1332,8 @@ export const enUS: Messages = {
     },
     report: {
       create: 'Resident report',
+      dismiss: 'Report dismissed',
+      unmask_phone: 'Reporter’s full phone viewed',
     },
     seed: {
       demo: 'Demo county loaded',

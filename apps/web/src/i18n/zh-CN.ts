@@ -1279,6 +1279,8 @@ export const zhCN = {
     },
     report: {
       create: '群众反映',
+      dismiss: '不予受理',
+      unmask_phone: '查看反映人完整电话',
     },
     seed: {
       demo: '载入示范县',
