@@ -137,7 +137,7 @@ describe('finding 8: no clear ID number or phone number at rest', () => {
           },
         }),
       );
-      note(
+      const hotline = note(
         'hotline report',
         await qiao.post('/reports', {
           source: 'hotline',
@@ -146,6 +146,22 @@ describe('finding 8: no clear ID number or phone number at rest', () => {
           description: '水管爆了',
           reporterName: '韩立新',
           phone: '13838381234',
+        }),
+      );
+      // The phone read in full to call back, and a dismissal whose reason (shown to the resident) names a number.
+      note(
+        'report unmask',
+        await qiao.post(
+          `/reports/${hotline.json().id}/unmask`,
+          { reason: '电话回访' },
+          { 'idempotency-key': 'scan-unmask-0002' },
+        ),
+      );
+      note(
+        'report dismissal',
+        await qiao.post(`/reports/${hotline.json().id}/dismiss`, {
+          kind: 'duplicate',
+          reason: '与已受理的反映重复，已回电13838381234说明',
         }),
       );
       note(
@@ -200,6 +216,8 @@ describe('finding 8: no clear ID number or phone number at rest', () => {
         'resident report': 201,
         'numbers in a report': 201,
         'hotline report': 201,
+        'report unmask': 200,
+        'report dismissal': 204,
         search: 200,
         unmask: 200,
         export: 201,

@@ -279,6 +279,13 @@ export type ReportCategory = (typeof REPORT_CATEGORIES)[number];
 export const REPORT_SOURCES = ['resident', 'visit', 'hotline', 'meeting'] as const;
 export type ReportSource = (typeof REPORT_SOURCES)[number];
 
+/**
+ * Why a report is not taken up (不予受理), told to the resident with a reason: the same problem reported already
+ * (重复), nothing to act on or abuse (无效/骚扰), or not this organization's duty (不属于本组织职责).
+ */
+export const REPORT_DISMISSAL_KINDS = ['duplicate', 'invalid', 'not_our_duty'] as const;
+export type ReportDismissalKind = (typeof REPORT_DISMISSAL_KINDS)[number];
+
 export const ITEM_KINDS = ['problem', 'dispute', 'blockage'] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 

@@ -465,6 +465,21 @@ export const PROBLEM_CODES = {
     'en-US':
       'The period for reopening this item has ended: it can still be rated and commented on; report a new problem afresh.',
   },
+  report_already_dismissed: {
+    status: 409,
+    'zh-CN': '该反映已不予受理',
+    'en-US': 'This report has already been dismissed.',
+  },
+  report_already_listed: {
+    status: 409,
+    'zh-CN': '该反映已列入问题清单，不能再不予受理',
+    'en-US': 'This report is already on a problem list: it can no longer be dismissed.',
+  },
+  report_no_phone: {
+    status: 409,
+    'zh-CN': '该反映没有留电话',
+    'en-US': 'No phone number was left with this report.',
+  },
   request_pending: {
     status: 409,
     'zh-CN': '该账号已有待审批的申请，请先等待审批或撤回',

@@ -52,6 +52,7 @@ import * as m0033 from './migrations/0033_participants_verifier.ts';
 import * as m0034 from './migrations/0034_party_org_tree.ts';
 import * as m0035 from './migrations/0035_household_exit_day.ts';
 import * as m0036 from './migrations/0036_household_head_pinyin.ts';
+import * as m0037 from './migrations/0037_report_dismissal.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -222,6 +223,7 @@ const migrations = {
   '0034_party_org_tree': m0034,
   '0035_household_exit_day': m0035,
   '0036_household_head_pinyin': m0036,
+  '0037_report_dismissal': m0037,
 };
 
 /**

@@ -1,5 +1,14 @@
 import type { Insertable, Selectable, Updateable } from 'kysely';
-import type { AnchorType, HelperRole, OrgMode, PartyOrgKind, RegionLevel, UnitType, UserRole } from '@lianjian/shared';
+import type {
+  AnchorType,
+  HelperRole,
+  OrgMode,
+  PartyOrgKind,
+  RegionLevel,
+  ReportDismissalKind,
+  UnitType,
+  UserRole,
+} from '@lianjian/shared';
 
 /**
  * Portable storage conventions (the same migrations run on SQLite and PostgreSQL):
@@ -291,6 +300,11 @@ export interface ReportTable {
    */
   phone_enc: string | null;
   status: 'new' | 'listed' | 'dismissed';
+  /** Set when the report was not taken up: why (the kind and the reason the resident reads), when and by whom. */
+  dismissal_kind: ReportDismissalKind | null;
+  dismissal_reason: string | null;
+  dismissed_at: string | null;
+  dismissed_by: string | null;
   created_by: string | null;
   reported_at: string;
   version: number;

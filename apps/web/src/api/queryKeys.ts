@@ -67,6 +67,7 @@ export const itemKeys = {
 export const reportKeys = {
   all: ['reports'] as const,
   list: (filters: Filters) => [...reportKeys.all, 'list', filters] as const,
+  detail: (id: string) => [...reportKeys.all, 'detail', id] as const,
 };
 
 export const householdKeys = {

@@ -7528,6 +7528,178 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/{id}/unmask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查看反映人的完整电话以便回访（须说明理由，留痕） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["UnmaskReportPhoneInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReportPhone"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 不予受理（重复、无效或骚扰、不属于本组织职责），理由群众可见 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DismissReportInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/photos/{id}": {
         parameters: {
             query?: never;
@@ -12440,7 +12612,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_closed" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
+            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_closed" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "report_already_dismissed" | "report_already_listed" | "report_no_phone" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
             requestId: string;
             errors?: {
                 path: string;
@@ -14385,6 +14557,8 @@ export interface components {
         };
         /** @enum {string} */
         ReportCategoryInput: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
+        /** @enum {string} */
+        ReportDismissalKindInput: "duplicate" | "invalid" | "not_our_duty";
         ReportInput: {
             id: string;
             /** @enum {string} */
@@ -14402,8 +14576,33 @@ export interface components {
             status: "new" | "listed" | "dismissed";
             itemId: string | null;
             photoIds: string[];
+            /** @description Why the report was not taken up; null unless dismissed */
+            dismissal: {
+                kind: components["schemas"]["ReportDismissalKindInput"];
+                reason: string;
+                at: string;
+                by: string | null;
+            } | null;
             reportedAt: string;
             version: number;
+            abilities: {
+                /** @description Not take it up, with a reason the resident reads (only while new, on no list) */
+                dismiss: boolean;
+                /** @description See the full phone to call back (audited, with a reason) */
+                unmaskPhone: boolean;
+            };
+        };
+        DismissReportInput: {
+            kind: components["schemas"]["ReportDismissalKindInput"];
+            /** @description Shown to the resident on the tracking page */
+            reason: string;
+        };
+        UnmaskReportPhoneInput: {
+            reason: string;
+        };
+        ReportPhoneInput: {
+            /** @description The full phone, to call the resident back */
+            phone: string;
         };
         ReportListInput: {
             items: components["schemas"]["ReportInput"][];
@@ -14465,6 +14664,12 @@ export interface components {
                 at: string;
                 text: string;
             }[];
+            /** @description Why the report was not taken up, as the staff wrote it; null unless dismissed */
+            dismissal: {
+                kind: components["schemas"]["ReportDismissalKindInput"];
+                reason: string;
+                at: string;
+            } | null;
             /** @description The resident’s own photos */
             photoIds: string[];
             /** @description Confirm or reopen: awaiting confirmation, or closed and within the window */
@@ -14864,7 +15069,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_closed" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
+            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_closed" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "report_already_dismissed" | "report_already_listed" | "report_no_phone" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
             requestId: string;
             errors?: {
                 path: string;
@@ -16809,6 +17014,8 @@ export interface components {
         };
         /** @enum {string} */
         ReportCategory: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
+        /** @enum {string} */
+        ReportDismissalKind: "duplicate" | "invalid" | "not_our_duty";
         Report: {
             id: string;
             /** @enum {string} */
@@ -16826,8 +17033,33 @@ export interface components {
             status: "new" | "listed" | "dismissed";
             itemId: string | null;
             photoIds: string[];
+            /** @description Why the report was not taken up; null unless dismissed */
+            dismissal: {
+                kind: components["schemas"]["ReportDismissalKind"];
+                reason: string;
+                at: string;
+                by: string | null;
+            } | null;
             reportedAt: string;
             version: number;
+            abilities: {
+                /** @description Not take it up, with a reason the resident reads (only while new, on no list) */
+                dismiss: boolean;
+                /** @description See the full phone to call back (audited, with a reason) */
+                unmaskPhone: boolean;
+            };
+        };
+        DismissReport: {
+            kind: components["schemas"]["ReportDismissalKind"];
+            /** @description Shown to the resident on the tracking page */
+            reason: string;
+        };
+        UnmaskReportPhone: {
+            reason: string;
+        };
+        ReportPhone: {
+            /** @description The full phone, to call the resident back */
+            phone: string;
         };
         ReportList: {
             items: components["schemas"]["Report"][];
@@ -16889,6 +17121,12 @@ export interface components {
                 at: string;
                 text: string;
             }[];
+            /** @description Why the report was not taken up, as the staff wrote it; null unless dismissed */
+            dismissal: {
+                kind: components["schemas"]["ReportDismissalKind"];
+                reason: string;
+                at: string;
+            } | null;
             /** @description The resident’s own photos */
             photoIds: string[];
             /** @description Confirm or reopen: awaiting confirmation, or closed and within the window */

@@ -34,6 +34,7 @@ import { QueryState } from '../components/QueryState';
 import { MAX_PHOTO_BYTES, fileToBase64 } from '../components/photos';
 import { useServerAction } from '../components/useServerAction';
 import { DisputeCard } from '../features/items/DisputeCard';
+import { ItemSourceReports } from '../features/items/ItemSourceReports';
 import { ItemStatusTag } from '../features/items/ItemStatusTag';
 import { validValues } from '../components/validValues';
 import { factDayRules } from '../components/StepDateFields';
@@ -696,22 +697,7 @@ export function ItemPage() {
                 </Card>
                 <Participants item={item} />
                 {item.status !== 'closed' && <Suggestions item={item} />}
-                {item.reports.length > 0 && (
-                  <Card title={t('item.sources')}>
-                    <List
-                      size="small"
-                      dataSource={item.reports}
-                      renderItem={(r) => (
-                        <List.Item>
-                          <List.Item.Meta
-                            title={t(`reports.sources.${r.source}`)}
-                            description={`${when(r.reportedAt)} · ${r.description}`}
-                          />
-                        </List.Item>
-                      )}
-                    />
-                  </Card>
-                )}
+                <ItemSourceReports reports={item.reports} />
               </Col>
             </Row>
           </>

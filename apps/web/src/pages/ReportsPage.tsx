@@ -7,19 +7,27 @@ import { Link } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
 import { CombModal } from '../features/items/CombModal';
+import { DismissReportModal } from '../features/reports/DismissReportModal';
+import { ReportEntryModal } from '../features/reports/ReportEntryModal';
+import { ReportPhone, ReportPhotos } from '../features/reports/ReportEvidence';
 import { formatDateTime } from '../components/format';
 import { reportKeys } from '../api/queryKeys';
 
 type Report = Schemas['Report'];
 
-/** The reports inbox: new reports first; select and comb them into a problem list. */
+/**
+ * The reports inbox: new reports first, with the residents' photos and (masked) phones; enter a report from a visit
+ * or the hotline, select and comb reports into a problem list, or dismiss one with a reason the resident reads.
+ */
 export function ReportsPage() {
   const { t } = useTranslation();
-  const [status, setStatus] = useState<'new' | 'listed' | undefined>('new');
+  const [status, setStatus] = useState<Report['status'] | undefined>('new');
   const [category, setCategory] = useState<(typeof REPORT_CATEGORIES)[number] | undefined>();
   const [source, setSource] = useState<(typeof REPORT_SOURCES)[number] | undefined>();
   const [selected, setSelected] = useState<Report[]>([]);
   const [combing, setCombing] = useState(false);
+  const [entering, setEntering] = useState(false);
+  const [dismissing, setDismissing] = useState<Report | null>(null);
   const q = useQuery({
     queryKey: reportKeys.list({ status, category, source }),
     queryFn: () =>
@@ -69,8 +77,14 @@ export function ReportsPage() {
               setStatus(v);
               setSelected([]);
             }}
-            options={(['new', 'listed'] as const).map((s) => ({ value: s, label: t(`reports.statuses.${s}`) }))}
+            options={(['new', 'listed', 'dismissed'] as const).map((s) => ({
+              value: s,
+              label: t(`reports.statuses.${s}`),
+            }))}
           />
+          <Button onClick={() => setEntering(true)} data-testid="enter-report">
+            {t('reports.enter')}
+          </Button>
           <Button type="primary" disabled={selected.length === 0} onClick={() => setCombing(true)} data-testid="comb">
             {t('reports.comb', { count: selected.length })}
           </Button>
@@ -81,6 +95,8 @@ export function ReportsPage() {
           <Table<Report>
             rowKey="id"
             dataSource={q.data?.items}
+            // Wider than a phone: the table scrolls inside its card, the report's text and photos keep their room.
+            scroll={{ x: 1100 }}
             pagination={{ pageSize: 20, showSizeChanger: false, showTotal: (total) => t('common.total', { total }) }}
             rowSelection={{
               selectedRowKeys: selected.map((r) => r.id),
@@ -103,7 +119,23 @@ export function ReportsPage() {
                 render: (v) => <Tag>{t(`category.${v}`)}</Tag>,
               },
               { title: t('reports.place'), dataIndex: 'regionName', width: 110 },
-              { title: t('reports.description'), dataIndex: 'description' },
+              {
+                title: t('reports.description'),
+                dataIndex: 'description',
+                render: (v: string, r) => (
+                  <>
+                    {r.reporterName && <Typography.Text type="secondary">{r.reporterName}：</Typography.Text>}
+                    {v}
+                    <ReportPhotos report={r} />
+                  </>
+                ),
+              },
+              {
+                title: t('reports.phone'),
+                dataIndex: 'phone',
+                width: 130,
+                render: (_, r) => <ReportPhone report={r} />,
+              },
               { title: t('reports.org'), dataIndex: 'orgName', width: 180, ellipsis: true, render: (v) => v ?? '—' },
               {
                 title: t('reports.status'),
@@ -113,7 +145,25 @@ export function ReportsPage() {
                   r.itemId ? (
                     <Link to={`/items/${r.itemId}`}>{t(`reports.statuses.${v}`)}</Link>
                   ) : (
-                    <Tag color={v === 'new' ? 'blue' : undefined}>{t(`reports.statuses.${v}`)}</Tag>
+                    <>
+                      <Tag color={v === 'new' ? 'blue' : undefined}>{t(`reports.statuses.${v}`)}</Tag>
+                      {r.dismissal && (
+                        <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0' }} data-testid="dismissal">
+                          {t(`dismissal.${r.dismissal.kind}`)}：{r.dismissal.reason}
+                        </Typography.Paragraph>
+                      )}
+                      {r.abilities.dismiss && (
+                        <Button
+                          size="small"
+                          type="link"
+                          danger
+                          style={{ padding: 0, display: 'block' }}
+                          onClick={() => setDismissing(r)}
+                        >
+                          {t('reports.dismiss')}
+                        </Button>
+                      )}
+                    </>
                   ),
               },
             ]}
@@ -121,6 +171,14 @@ export function ReportsPage() {
         </QueryState>
       </Card>
       {combing && <CombModal reports={selected} open={combing} onClose={() => setCombing(false)} />}
+      <ReportEntryModal open={entering} onClose={() => setEntering(false)} />
+      <DismissReportModal
+        report={dismissing}
+        onClose={() => {
+          setSelected((rows) => rows.filter((r) => r.id !== dismissing?.id));
+          setDismissing(null);
+        }}
+      />
     </div>
   );
 }

@@ -353,13 +353,24 @@ function FollowPage() {
       <Typography.Title level={4} data-testid="resident-stage">
         {t(`stage.${r.stage}`)}
       </Typography.Title>
-      <Steps
-        orientation="vertical"
-        size="small"
-        current={current}
-        items={STAGES.map((s) => ({ title: t(`stage.${s}`) }))}
-        style={{ marginBottom: 16 }}
-      />
+      {r.dismissal ? (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="resident-dismissal"
+          title={t('resident.dismissedBecause', { kind: t(`dismissal.${r.dismissal.kind}`) })}
+          description={`${formatDay(r.dismissal.at)}　${r.dismissal.reason}`}
+          style={{ marginBottom: 16 }}
+        />
+      ) : (
+        <Steps
+          orientation="vertical"
+          size="small"
+          current={current}
+          items={STAGES.map((s) => ({ title: t(`stage.${s}`) }))}
+          style={{ marginBottom: 16 }}
+        />
+      )}
       <Typography.Paragraph>
         <Typography.Text type="secondary">
           {t(`category.${r.category}`)} · {r.regionName}

@@ -1,5 +1,6 @@
 import { orgInScope, underRegion } from '../../lib/scope.ts';
 import { type Insertable, type RawBuilder, type SqlBool, sql } from 'kysely';
+import type { ReportDismissalKind } from '@lianjian/shared';
 import type { Executor } from '../../db/index.ts';
 import type { ReportTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -45,6 +46,7 @@ export async function listReports(db: Executor, actor: Actor, f: ReportFilters, 
   let q = filtered(db, actor, f)
     .innerJoin('regions as g', 'g.code', 'r.region_code')
     .leftJoin('temporary_orgs as o', 'o.id', 'r.org_id')
+    .leftJoin('users as du', 'du.id', 'r.dismissed_by')
     .select([
       'r.id',
       'r.source',
@@ -57,6 +59,10 @@ export async function listReports(db: Executor, actor: Actor, f: ReportFilters, 
       'r.reporter_name',
       'r.phone_enc',
       'r.status',
+      'r.dismissal_kind',
+      'r.dismissal_reason',
+      'r.dismissed_at',
+      'du.display_name as dismissed_by_name',
       'r.reported_at',
       'r.version',
       sql<string | null>`(select min(ir.item_id) from item_reports ir where ir.report_id = r.id)`.as('item_id'),
@@ -184,6 +190,52 @@ export async function spendPhoneCode(tx: Executor, reportId: string, codeHash: s
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** A report in the actor's scope, with what working it depends on: its state, its phone, whether it is on a list. */
+export const reportToWork = (db: Executor, actor: Actor, id: string) =>
+  db
+    .selectFrom('reports as r')
+    .select([
+      'r.id',
+      'r.status',
+      'r.phone_enc',
+      'r.version',
+      sql<number>`(case when exists (select 1 from item_reports ir where ir.report_id = r.id) then 1 else 0 end)`.as(
+        'listed',
+      ),
+    ])
+    .where('r.id', '=', id)
+    .where(reportInScope(actor, 'r'))
+    .executeTakeFirst();
+
+/**
+ * Marks a report not taken up, only while it is new and on no list: one statement, so that a report combed at the
+ * same moment is either listed or dismissed, never both. Answers whether it did.
+ */
+export async function dismissReport(
+  tx: Executor,
+  id: string,
+  d: { kind: ReportDismissalKind; reason: string; by: string; now: string },
+): Promise<boolean> {
+  const r = await tx
+    .updateTable('reports')
+    .set((eb) => ({
+      status: 'dismissed',
+      dismissal_kind: d.kind,
+      dismissal_reason: d.reason,
+      dismissed_at: d.now,
+      dismissed_by: d.by,
+      version: eb('version', '+', 1),
+      updated_at: d.now,
+    }))
+    .where('id', '=', id)
+    .where('status', '=', 'new')
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('item_reports as ir').select('ir.item_id').whereRef('ir.report_id', '=', 'reports.id'))),
+    )
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 /** A region with its level (a report is placed in a township or a village). */
 export const regionLevel = (db: Executor, code: string) =>
   db.selectFrom('regions').select(['code', 'level']).where('code', '=', code).executeTakeFirst();
@@ -205,6 +257,9 @@ export const reportByTrackingHash = (db: Executor, hash: string) =>
       'r.status',
       'r.source',
       'r.phone_enc',
+      'r.dismissal_kind',
+      'r.dismissal_reason',
+      'r.dismissed_at',
       'g.name as region_name',
       'o.name as org_name',
     ])

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PHOTO_BODY_LIMIT } from '../../lib/photos.ts';
-import { problemReplies } from '../../lib/schemas.ts';
+import { noContent, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import {
   CreateReport,
+  DismissReport,
   PhoneCodeSent,
   PublicCreateReport,
   PublicFeedback,
@@ -13,7 +14,9 @@ import {
   Report,
   ReportList,
   ReportListQuery,
+  ReportPhone,
   ReportReceipt,
+  UnmaskReportPhone,
 } from './reports.schemas.ts';
 import type { ReportService } from './reports.service.ts';
 
@@ -40,6 +43,31 @@ export function reportRoutes(service: ReportService): FastifyPluginAsyncZod {
         response: { 200: Report, ...problemReplies },
       },
       handler: (req) => service.get(requireActor(req), req.params.id),
+    });
+    app.post('/reports/:id/unmask', {
+      config: { permission: 'reports:write', idempotency: false },
+      schema: {
+        tags: ['reports'],
+        summary: '查看反映人的完整电话以便回访（须说明理由，留痕）',
+        params: z.object({ id: z.string().uuid() }),
+        body: UnmaskReportPhone,
+        response: { 200: ReportPhone, ...problemReplies },
+      },
+      handler: (req) => service.unmaskPhone(requireActor(req), req.params.id, req.body.reason),
+    });
+    app.post('/reports/:id/dismiss', {
+      config: { permission: 'reports:write' },
+      schema: {
+        tags: ['reports'],
+        summary: '不予受理（重复、无效或骚扰、不属于本组织职责），理由群众可见',
+        params: z.object({ id: z.string().uuid() }),
+        body: DismissReport,
+        response: noContent,
+      },
+      handler: async (req, reply) => {
+        await service.dismiss(requireActor(req), req.params.id, req.body);
+        return reply.code(204).send();
+      },
     });
     app.get('/photos/:id', {
       config: { permission: 'photos:read' },

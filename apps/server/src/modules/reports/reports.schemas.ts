@@ -1,4 +1,4 @@
-import { REPORT_CATEGORIES, REPORT_SOURCES } from '@lianjian/shared';
+import { REPORT_CATEGORIES, REPORT_DISMISSAL_KINDS, REPORT_SOURCES } from '@lianjian/shared';
 import { z } from 'zod';
 import { pageQuery } from '../../lib/paging.ts';
 import { PhotoUpload } from '../../lib/photos.ts';
@@ -9,6 +9,8 @@ const phone = z
   .string()
   .trim()
   .regex(/^1[3-9]\d{9}$/, '手机号码格式不正确');
+
+export const ReportDismissalKind = z.enum(REPORT_DISMISSAL_KINDS).meta({ id: 'ReportDismissalKind' });
 
 export const Report = z
   .object({
@@ -25,10 +27,31 @@ export const Report = z
     status: z.enum(['new', 'listed', 'dismissed']),
     itemId: z.string().nullable(),
     photoIds: z.array(z.string()),
+    dismissal: z
+      .object({ kind: ReportDismissalKind, reason: z.string(), at: z.string(), by: z.string().nullable() })
+      .nullable()
+      .describe('Why the report was not taken up; null unless dismissed'),
     reportedAt: z.string(),
     version: z.number().int(),
+    abilities: z.object({
+      dismiss: z.boolean().describe('Not take it up, with a reason the resident reads (only while new, on no list)'),
+      unmaskPhone: z.boolean().describe('See the full phone to call back (audited, with a reason)'),
+    }),
   })
   .meta({ id: 'Report' });
+
+export const DismissReport = z
+  .strictObject({
+    kind: ReportDismissalKind,
+    reason: text(500).describe('Shown to the resident on the tracking page'),
+  })
+  .meta({ id: 'DismissReport' });
+
+export const UnmaskReportPhone = z.strictObject({ reason: text(200) }).meta({ id: 'UnmaskReportPhone' });
+
+export const ReportPhone = z
+  .object({ phone: z.string().describe('The full phone, to call the resident back') })
+  .meta({ id: 'ReportPhone' });
 
 export const ReportListQuery = z.strictObject({
   ...pageQuery,
@@ -93,6 +116,10 @@ export const PublicReportView = z
       })
       .nullable(),
     events: z.array(z.object({ at: z.string(), text: z.string() })),
+    dismissal: z
+      .object({ kind: ReportDismissalKind, reason: z.string(), at: z.string() })
+      .nullable()
+      .describe('Why the report was not taken up, as the staff wrote it; null unless dismissed'),
     photoIds: z.array(z.string()).describe('The resident’s own photos'),
     canGiveFeedback: z.boolean().describe('Confirm or reopen: awaiting confirmation, or closed and within the window'),
     canRate: z.boolean().describe('A closed item can be rated'),

@@ -9,7 +9,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { maskNumbersInText, maskPhone } from '../../lib/mask.ts';
 import { cleanPhotos, mayReadPhotosOf, photoIds, storePhotos } from '../../lib/photos.ts';
 import { decodeCursor, pageOf } from '../../lib/paging.ts';
-import { Problem, conflict, invalid, notFound } from '../../lib/problem.ts';
+import { Problem, conflict, forbidden, invalid, notFound } from '../../lib/problem.ts';
 import { queueSms } from '../../lib/sms.ts';
 import { isMistypedTrackingCode, newTrackingCode, normalizeTrackingCode, trackingHash } from '../../lib/tracking.ts';
 import { hasClaim, recordReply } from '../../lib/idempotency-claims.ts';
@@ -19,7 +19,7 @@ import { reopenUntil } from '../items/item-common.ts';
 import type { ItemService } from '../items/items.service.ts';
 import * as policy from './reports.policy.ts';
 import * as repo from './reports.repository.ts';
-import type { CreateReport, PublicCreateReport, ReportListQuery } from './reports.schemas.ts';
+import type { CreateReport, DismissReport, PublicCreateReport, ReportListQuery } from './reports.schemas.ts';
 import { known } from '../../lib/known.ts';
 
 /** A one-time code to the phone on file: valid this long, this many wrong tries, resent after, at most per day. */
@@ -67,8 +67,22 @@ export class ReportService {
         status: r.status,
         itemId: r.item_id,
         photoIds: photos.get(r.id) ?? [],
+        dismissal:
+          r.status === 'dismissed' && r.dismissal_kind
+            ? {
+                kind: r.dismissal_kind,
+                reason: r.dismissal_reason ?? '',
+                at: known(r.dismissed_at, 'the dismissal’s time'),
+                by: r.dismissed_by_name,
+              }
+            : null,
         reportedAt: r.reported_at,
         version: r.version,
+        abilities: policy.abilities(actor, {
+          status: r.status,
+          listed: r.item_id !== null,
+          hasPhone: r.phone_enc !== null,
+        }),
       })),
     };
   }
@@ -78,6 +92,56 @@ export class ReportService {
     const report = r.items[0];
     if (!report) throw notFound('群众反映');
     return report;
+  }
+
+  /**
+   * The full phone of a report in scope, to call the resident back: only for those who work reports, with a reason,
+   * and the reading is audited (as unmasking a household is).
+   */
+  async unmaskPhone(actor: Actor, id: string, reason: string) {
+    const r = await repo.reportToWork(this.db, actor, id);
+    if (!r) throw notFound('群众反映');
+    if (!policy.canWork(actor)) throw forbidden('permission_denied', '无权查看反映人的完整电话');
+    if (!policy.canUnmaskPhone(actor, { hasPhone: r.phone_enc !== null }))
+      throw conflict('report_no_phone', '该反映没有留电话');
+    const phone = this.cipher.decrypt(known(r.phone_enc, 'the phone on file'));
+    await this.db.transaction().execute((tx) =>
+      this.audit.record(tx, actor, {
+        action: 'report.unmask_phone',
+        entityType: 'report',
+        entityId: id,
+        after: { reason },
+      }),
+    );
+    return { phone };
+  }
+
+  /**
+   * Not taking a report up (a duplicate, nothing to act on or abuse, another body's duty), with a reason the resident
+   * reads on the tracking page: by those who work reports in scope, only while the report is new and on no list.
+   */
+  async dismiss(actor: Actor, id: string, input: z.infer<typeof DismissReport>) {
+    // The reason is shown on the public tracking page: a number typed into it is masked there, as in a report.
+    const reason = maskNumbersInText(input.reason).text;
+    await this.db.transaction().execute(async (tx) => {
+      const r = await repo.reportToWork(tx, actor, id);
+      if (!r) throw notFound('群众反映');
+      if (!policy.canWork(actor)) throw forbidden('permission_denied', '无权处理群众反映');
+      if (r.status === 'dismissed') throw conflict('report_already_dismissed', '该反映已不予受理');
+      const facts = { status: r.status, listed: Number(r.listed) === 1, hasPhone: r.phone_enc !== null };
+      if (
+        !policy.canDismiss(actor, facts) ||
+        !(await repo.dismissReport(tx, id, { kind: input.kind, reason, by: actor.userId, now: nowIso() }))
+      )
+        throw conflict('report_already_listed', '该反映已列入问题清单，不能再不予受理');
+      await this.audit.record(tx, actor, {
+        action: 'report.dismiss',
+        entityType: 'report',
+        entityId: id,
+        before: { status: r.status, version: r.version },
+        after: { status: 'dismissed', kind: input.kind, reason, version: r.version + 1 },
+      });
+    });
   }
 
   private async insert(
@@ -193,6 +257,14 @@ export class ReportService {
         : report.status === 'dismissed'
           ? ('dismissed' as const)
           : ('received' as const),
+      dismissal:
+        !item && report.status === 'dismissed' && report.dismissal_kind
+          ? {
+              kind: report.dismissal_kind,
+              reason: report.dismissal_reason ?? '',
+              at: known(report.dismissed_at, 'the dismissal’s time'),
+            }
+          : null,
       item: item
         ? {
             no: item.no,
