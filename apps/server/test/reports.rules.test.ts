@@ -173,4 +173,21 @@ describe('reports: evidence, entry and dismissal', () => {
       dismissal: null,
     });
   });
+
+  it('a dismissed report cannot be combed into an item: the list is refused whole and the resident still reads the dismissal', async () => {
+    const { id, trackingCode } = await residentReport('路灯坏了（已另案受理）');
+    const qiao = await ctx.user('qiaoduan');
+    expect((await qiao.post(`/reports/${id}/dismiss`, { kind: 'duplicate', reason: '重复' })).statusCode).toBe(204);
+    const lists = (await qiao.get('/problem-lists')).json().total;
+    const list = await qiao.post('/problem-lists', {
+      orgId: ctx.county.orgs.qiaoBranch.id,
+      title: '路灯清单',
+      listedOn: '2020-05-19',
+      items: [{ problem: '路灯损坏', category: 'roads', regionCode: '411321106200', reportIds: [id] }],
+    });
+    expect([list.statusCode, list.json().code]).toEqual([409, 'report_already_dismissed']);
+    expect((await qiao.get('/problem-lists')).json().total).toBe(lists);
+    expect((await qiao.get(`/reports/${id}`)).json().status).toBe('dismissed');
+    expect((await anon.get(`/public/reports/${trackingCode}`)).json()).toMatchObject({ stage: 'dismissed' });
+  });
 });

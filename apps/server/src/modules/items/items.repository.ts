@@ -677,15 +677,32 @@ export const isProjectOf = async (db: Executor, projectId: string, branchId: str
 export const insertItem = (tx: Executor, row: Insertable<ItemTable>) => tx.insertInto('items').values(row).execute();
 
 /** The item's source reports, each marked listed. */
-export async function linkReports(tx: Executor, itemId: string, reportIds: Iterable<string>, now: string) {
+/**
+ * Links reports to an item and marks them listed, each in one statement that skips a report not taken up: a report
+ * dismissed at the same moment is either dismissed or listed, never both (`dismissReport` is its other half).
+ * Answers the reports it could not list; the caller refuses the change when there are any.
+ */
+export async function linkReports(
+  tx: Executor,
+  itemId: string,
+  reportIds: Iterable<string>,
+  now: string,
+): Promise<string[]> {
+  const dismissed: string[] = [];
   for (const reportId of reportIds) {
-    await tx.insertInto('item_reports').values({ item_id: itemId, report_id: reportId }).execute();
-    await tx
+    const listed = await tx
       .updateTable('reports')
       .set((eb) => ({ status: 'listed', version: eb('version', '+', 1), updated_at: now }))
       .where('id', '=', reportId)
-      .execute();
+      .where('status', '<>', 'dismissed')
+      .executeTakeFirst();
+    if (Number(listed.numUpdatedRows) === 0) {
+      dismissed.push(reportId);
+      continue;
+    }
+    await tx.insertInto('item_reports').values({ item_id: itemId, report_id: reportId }).execute();
   }
+  return dismissed;
 }
 
 export const insertItemMember = (tx: Executor, row: Insertable<ItemMemberTable>) =>

@@ -7,7 +7,7 @@ import { recordReply } from '../../lib/idempotency-claims.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { decodeCursor, pageOf } from '../../lib/paging.ts';
 import { photoIds } from '../../lib/photos.ts';
-import { invalid, notFound } from '../../lib/problem.ts';
+import { conflict, invalid, notFound } from '../../lib/problem.ts';
 import { assertRegionsWithin, coverageOf } from '../../lib/scope.ts';
 import { deadlineNotBefore, factDay } from '../../lib/step-dates.ts';
 import { assertLive } from '../../lib/live.ts';
@@ -248,7 +248,9 @@ export class ProblemListService {
       created_at: now,
       updated_at: now,
     });
-    await repo.linkReports(tx, id, new Set(input.reportIds), now);
+    const dismissed = await repo.linkReports(tx, id, new Set(input.reportIds), now);
+    if (dismissed.length > 0)
+      throw conflict('report_already_dismissed', `来源反映已不予受理，不能列入清单（${dismissed.length} 条）`);
     const responsible = new Set(input.responsibleMemberIds);
     for (const memberId of responsible) {
       await repo.insertItemMember(tx, {
