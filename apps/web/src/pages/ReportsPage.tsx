@@ -7,6 +7,7 @@ import { Link } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
 import { CombModal } from '../features/items/CombModal';
+import { JoinItemModal } from '../features/items/JoinItemModal';
 import { formatDateTime } from '../components/format';
 import { reportKeys } from '../api/queryKeys';
 
@@ -20,6 +21,7 @@ export function ReportsPage() {
   const [source, setSource] = useState<(typeof REPORT_SOURCES)[number] | undefined>();
   const [selected, setSelected] = useState<Report[]>([]);
   const [combing, setCombing] = useState(false);
+  const [joining, setJoining] = useState(false);
   const q = useQuery({
     queryKey: reportKeys.list({ status, category, source }),
     queryFn: () =>
@@ -74,6 +76,9 @@ export function ReportsPage() {
           <Button type="primary" disabled={selected.length === 0} onClick={() => setCombing(true)} data-testid="comb">
             {t('reports.comb', { count: selected.length })}
           </Button>
+          <Button disabled={selected.length === 0} onClick={() => setJoining(true)} data-testid="join">
+            {t('reports.join')}
+          </Button>
         </Flex>
       </Flex>
       <Card>
@@ -121,6 +126,7 @@ export function ReportsPage() {
         </QueryState>
       </Card>
       {combing && <CombModal reports={selected} open={combing} onClose={() => setCombing(false)} />}
+      {joining && <JoinItemModal reports={selected} open={joining} onClose={() => setJoining(false)} />}
     </div>
   );
 }
