@@ -126,7 +126,12 @@ export function CombModal(props: { reports: Report[]; open: boolean; onClose: ()
                 }
               >
                 <Form.Item name={[field.name, 'reportIds']} label={t('item.sources')} rules={[once]}>
-                  <Select mode="multiple" options={reportOptions} data-testid="comb-item-reports" />
+                  <Select
+                    mode="multiple"
+                    showSearch={{ optionFilterProp: 'label' }}
+                    options={reportOptions}
+                    data-testid="comb-item-reports"
+                  />
                 </Form.Item>
                 <ItemFields prefix={[field.name]} options={options} />
               </Card>

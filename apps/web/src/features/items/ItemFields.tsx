@@ -97,6 +97,7 @@ export function ItemFields({ prefix = [], options }: { prefix?: Name[]; options:
         rules={[{ required: true, message: t('common.required') }]}
       >
         <Select
+          showSearch={{ optionFilterProp: 'label' }}
           options={REPORT_CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))}
           data-testid="item-category"
         />
