@@ -63,7 +63,12 @@ describe('an item after its list was made', () => {
       const options = s.locator('.ant-select-dropdown:visible .ant-select-item-option');
       await options.first().waitFor();
       const groupName = (await options.last().innerText()).trim();
-      await options.last().click();
+      // Typed and taken with Enter: robust against the dropdown's animation.
+      await group.locator('input').fill(groupName);
+      await options.filter({ hasText: groupName }).first().waitFor();
+      await s.keyboard.press('Enter');
+      await edit.locator('.ant-select', { hasText: groupName }).first().waitFor();
+      await s.locator('.ant-select-dropdown:visible').waitFor({ state: 'hidden' });
       await pickDay(s, edit.getByLabel('完成时限'), '2031-12-31');
       await screenshot(s, '81-item-edit');
       await edit.getByRole('button', { name: /保\s*存/ }).click();
@@ -102,6 +107,30 @@ describe('an item after its list was made', () => {
       await s.getByTestId('ledger-item').filter({ hasText: '二次供水箱' }).waitFor();
       expect(await s.getByTestId('ledger-item').count()).toBe(2);
       expect(errors).toEqual([]);
+
+      // On a phone the list's and the item's actions stay on the screen.
+      const listUrl = s.url();
+      const phone = await openBrowser('phone');
+      try {
+        const p = phone.page;
+        await logIn(p, base, 'baihe', DEMO_PASSWORD);
+        await p.goto(listUrl);
+        const addButton = p.getByTestId('add-item');
+        await addButton.waitFor();
+        expect(
+          ((await addButton.boundingBox())?.x ?? 999) + ((await addButton.boundingBox())?.width ?? 0),
+        ).toBeLessThan(390);
+        await screenshot(p, '84-list-phone');
+        await p.getByTestId('ledger-item').filter({ hasText: '二次供水箱' }).click();
+        const editButton = p.getByTestId('item-edit');
+        await editButton.waitFor();
+        const box = await editButton.boundingBox();
+        expect((box?.x ?? 999) + (box?.width ?? 0)).toBeLessThan(390);
+        await screenshot(p, '85-item-phone');
+        expect(phone.errors).toEqual([]);
+      } finally {
+        await phone.context.close();
+      }
     } finally {
       await context.close();
     }
