@@ -106,10 +106,24 @@ describe('an item after its list was made', () => {
       await add.getByRole('button', { name: /保\s*存/ }).click();
       await s.getByTestId('ledger-item').filter({ hasText: '二次供水箱' }).waitFor();
       expect(await s.getByTestId('ledger-item').count()).toBe(2);
+
+      const listUrl = s.url();
+
+      // A later report of the same problem joins the open item.
+      await report('9号楼的水还是黄的');
+      await s.getByRole('menuitem', { name: '群众反映' }).click();
+      await s.locator('tr', { hasText: '水还是黄的' }).locator('input[type=checkbox]').check();
+      await s.getByTestId('join').click();
+      const join = s.getByRole('dialog');
+      await choose(s, join.getByTestId('join-item'), '二次供水箱');
+      await screenshot(s, '86-join-item');
+      await join.getByRole('button', { name: /保\s*存/ }).click();
+      await s.getByTestId('item-title').filter({ hasText: '二次供水箱' }).waitFor();
+      await s.locator('.ant-card', { hasText: '来源反映' }).getByText('水还是黄的').waitFor();
+      await s.getByText('并入1条相同问题的群众反映').waitFor();
       expect(errors).toEqual([]);
 
       // On a phone the list's and the item's actions stay on the screen.
-      const listUrl = s.url();
       const phone = await openBrowser('phone');
       try {
         const p = phone.page;
