@@ -145,6 +145,8 @@ async function foreignRecords(
       '/users/': await one(sql`select id from users where username = 'chengjiao'`),
     } as Record<string, string>,
     membershipId: await one(sql`select id from memberships where org_id = ${org} order by id limit 1`),
+    /** A member of the other township's branch (for the routes of an item's member). */
+    memberId: memberOfOrg,
     stageId: await one(sql`select id from chain_stages where chain_id = ${chain} order by id limit 1`),
     helperId: await one(sql`select id from helpers where household_id = ${household} order by id limit 1`),
     measureId: await one(sql`select id from measures where household_id = ${household} order by id limit 1`),
@@ -214,6 +216,7 @@ describe('authorization matrix, generated from the route table (roles × routes 
     return path
       .replace(':id', foreign.id[prefix] as string)
       .replace(':membershipId', foreign.membershipId)
+      .replace(':memberId', foreign.memberId)
       .replace(':stageId', foreign.stageId)
       .replace(':helperId', foreign.helperId)
       .replace(':measureId', foreign.measureId)

@@ -246,6 +246,11 @@ export const PROBLEM_CODES = {
   invalid_credentials: { status: 401, 'zh-CN': '用户名或密码错误', 'en-US': 'Wrong username or password.' },
   invalid_cursor: { status: 400, 'zh-CN': '分页游标无效', 'en-US': 'The paging cursor is invalid.' },
   item_closed: { status: 409, 'zh-CN': '事项已销号', 'en-US': 'The item has already been closed out.' },
+  linked_members_in_group: {
+    status: 409,
+    'zh-CN': '有因需联结的党员在原责任党小组中，请先结束联结再更换党小组',
+    'en-US': 'Members linked by need sit in the current party group: end their links before changing the group.',
+  },
   membership_already_ended: { status: 409, 'zh-CN': '该成员记录已结束', 'en-US': 'This membership has already ended.' },
   monitoring_line_below_poverty_line: {
     status: 400,
@@ -484,6 +489,11 @@ export const PROBLEM_CODES = {
     status: 409,
     'zh-CN': '该账号已有待审批的申请，请先等待审批或撤回',
     'en-US': 'This account already has a request awaiting approval: wait for the decision or withdraw it first.',
+  },
+  report_not_new: {
+    status: 409,
+    'zh-CN': '该反映已列入清单或已不予受理',
+    'en-US': 'The report is already on a list or has been dismissed.',
   },
   role_already_held: {
     status: 409,

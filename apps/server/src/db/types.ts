@@ -436,7 +436,7 @@ export interface ItemEventTable {
   at: string;
   user_id: string | null;
   actor_label: string;
-  kind: 'progress' | 'transition' | 'link' | 'escalation' | 'feedback' | 'handover';
+  kind: 'progress' | 'transition' | 'link' | 'escalation' | 'feedback' | 'handover' | 'edit';
   text: string;
   public: number;
   from_status: string | null;

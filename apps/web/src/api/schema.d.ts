@@ -3423,7 +3423,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["ProblemList"];
+                        "application/json": components["schemas"]["ProblemListDetail"];
                     };
                 };
                 /** @description Default Response */
@@ -3740,6 +3740,160 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** 修改事项的完成时限、责任党小组和责任人 */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EditItemInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/v1/items/{id}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 把相同问题的群众反映并入事项 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AddItemReportsInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -4352,6 +4506,92 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": components["schemas"]["LinkByNeedInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/items/{id}/links/{memberId}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 结束因需联结（连同其在责任党小组的成员关系和对事项的访问） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    memberId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["EndLinkInput"];
                 };
             };
             responses: {
@@ -12612,7 +12852,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_closed" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "report_already_dismissed" | "report_already_listed" | "report_no_phone" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
+            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_closed" | "linked_members_in_group" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "report_already_dismissed" | "report_already_listed" | "report_no_phone" | "report_not_new" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
             requestId: string;
             errors?: {
                 path: string;
@@ -14041,6 +14281,22 @@ export interface components {
             overdueCount: number;
             version: number;
         };
+        ProblemListDetailInput: {
+            id: string;
+            orgId: string;
+            orgName: string;
+            no: number;
+            title: string;
+            listedOn: string;
+            itemCount: number;
+            closedCount: number;
+            overdueCount: number;
+            version: number;
+            abilities: {
+                /** @description Add an item to the list (staff of its live organization) */
+                addItem: boolean;
+            };
+        };
         ItemSummaryInput: {
             id: string;
             listId: string;
@@ -14101,6 +14357,8 @@ export interface components {
             escalate: boolean;
             /** @description Add or end participants who are not Party members */
             participants: boolean;
+            /** @description Edit the due date, party group and people, end links by need, add reports (staff of its organization) */
+            edit: boolean;
             /** @description Record a call back as the resident’s word (not the one who entered the report or worked the item) */
             recordResidentCall: boolean;
         };
@@ -14271,6 +14529,24 @@ export interface components {
                 /** @description The unit is responsible for this line of work */
                 responsible: boolean;
             }[];
+        };
+        EditItemInput: {
+            /** @description No earlier than the list’s date; null clears it */
+            dueOn?: string | null;
+            /** @description A party group of the item’s organization; null clears it */
+            responsibleGroupId?: string | null;
+            /** @description Members of the organization or its groups; the whole set */
+            responsibleMemberIds?: string[];
+            version: number;
+        };
+        EndLinkInput: {
+            /** @description Why the link ends (linked by mistake, say) */
+            reason: string;
+        };
+        AddItemReportsInput: {
+            /** @description New reports of the item’s organization, of the same problem */
+            reportIds: string[];
+            version: number;
         };
         LinkByNeedInput: {
             /** Format: uuid */
@@ -15069,7 +15345,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_closed" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "report_already_dismissed" | "report_already_listed" | "report_no_phone" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
+            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_closed" | "linked_members_in_group" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "report_already_dismissed" | "report_already_listed" | "report_no_phone" | "report_not_new" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
             requestId: string;
             errors?: {
                 path: string;
@@ -16498,6 +16774,22 @@ export interface components {
             overdueCount: number;
             version: number;
         };
+        ProblemListDetail: {
+            id: string;
+            orgId: string;
+            orgName: string;
+            no: number;
+            title: string;
+            listedOn: string;
+            itemCount: number;
+            closedCount: number;
+            overdueCount: number;
+            version: number;
+            abilities: {
+                /** @description Add an item to the list (staff of its live organization) */
+                addItem: boolean;
+            };
+        };
         ItemSummary: {
             id: string;
             listId: string;
@@ -16558,6 +16850,8 @@ export interface components {
             escalate: boolean;
             /** @description Add or end participants who are not Party members */
             participants: boolean;
+            /** @description Edit the due date, party group and people, end links by need, add reports (staff of its organization) */
+            edit: boolean;
             /** @description Record a call back as the resident’s word (not the one who entered the report or worked the item) */
             recordResidentCall: boolean;
         };
@@ -16728,6 +17022,24 @@ export interface components {
                 /** @description The unit is responsible for this line of work */
                 responsible: boolean;
             }[];
+        };
+        EditItem: {
+            /** @description No earlier than the list’s date; null clears it */
+            dueOn?: string | null;
+            /** @description A party group of the item’s organization; null clears it */
+            responsibleGroupId?: string | null;
+            /** @description Members of the organization or its groups; the whole set */
+            responsibleMemberIds?: string[];
+            version: number;
+        };
+        EndLink: {
+            /** @description Why the link ends (linked by mistake, say) */
+            reason: string;
+        };
+        AddItemReports: {
+            /** @description New reports of the item’s organization, of the same problem */
+            reportIds: string[];
+            version: number;
         };
         LinkByNeed: {
             /** Format: uuid */

@@ -331,6 +331,13 @@ export const enUS: Messages = {
     dismissed: 'Report dismissed',
     sourcesLong: { hotline: 'Hotline (12345)', visit: 'Visit', meeting: 'Meeting' },
     openItem: 'Open item',
+    join: 'Add to an existing item',
+    joinTitle: 'Add {{count}} report(s) to an existing item',
+    joinItem: 'Item not closed',
+    joinOption: 'List {{list}}, item {{no}}: {{problem}}',
+    joinOneOrg: 'Select reports of one organization only, then add them to one of its items.',
+    joinNoItems: 'The organization has no item that is not closed. Comb the reports into a list first.',
+    joined: 'Added to the item; residents follow it with their tracking codes',
   },
   lists: {
     title: 'Problem lists',
@@ -356,6 +363,13 @@ export const enUS: Messages = {
     to: 'Listed until',
     noMatch: 'No problem list matches; clear the filters and try again.',
     created: 'Problem list created',
+    mergeHint:
+      'Reports of the same problem make one item: select them under the item’s sources, then remove the items left empty.',
+    removeItem: 'Remove item',
+    reportTwice: 'A report goes into one item only',
+    addItem: 'Add item',
+    addItemTitle: 'Add an item to “{{title}}”',
+    itemAdded: 'Item added',
     ledger: {
       assisting: 'Assisting: {{names}}',
       no: 'No.',
@@ -371,6 +385,12 @@ export const enUS: Messages = {
     },
   },
   item: {
+    edit: 'Edit',
+    editTitle: 'Edit deadline, party group and responsible people',
+    endLink: 'End link',
+    endLinkConfirm:
+      'End the link by need of {{name}}? Their membership of the party group and access to this item end too.',
+    endLinkReason: 'Reason (linked by mistake, say)',
     participants: 'Participants (not Party members)',
     participantsHint:
       'People who assist and are not Party members (an electrician): name, unit, role and dates; they never join a Party organization',

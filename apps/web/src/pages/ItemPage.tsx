@@ -34,6 +34,7 @@ import { QueryState } from '../components/QueryState';
 import { MAX_PHOTO_BYTES, fileToBase64 } from '../components/photos';
 import { useServerAction } from '../components/useServerAction';
 import { DisputeCard } from '../features/items/DisputeCard';
+import { EditItemButton, EndLinkButton } from '../features/items/ItemEditing';
 import { ItemSourceReports } from '../features/items/ItemSourceReports';
 import { ItemStatusTag } from '../features/items/ItemStatusTag';
 import { validValues } from '../components/validValues';
@@ -593,6 +594,7 @@ export function ItemPage() {
                 {item.escalatedTo && <Tag color="magenta">{t('item.escalatedTo', { org: item.escalatedTo.name })}</Tag>}
               </Flex>
               <Flex gap={8} wrap className="lj-no-print">
+                <EditItemButton item={item} />
                 <Transitions item={item} />
                 {item.abilities.recordResidentCall && <ResidentCall item={item} />}
                 {item.abilities.escalate && <Escalation item={item} />}
@@ -682,7 +684,14 @@ export function ItemPage() {
                     dataSource={item.members}
                     locale={{ emptyText: <Empty /> }}
                     renderItem={(m) => (
-                      <List.Item>
+                      <List.Item
+                        data-testid="item-member"
+                        actions={
+                          item.abilities.edit && m.role === 'linked'
+                            ? [<EndLinkButton key="end" item={item} member={m} />]
+                            : undefined
+                        }
+                      >
                         <List.Item.Meta
                           title={
                             <span>

@@ -6,6 +6,7 @@ import { Link, useParams } from 'react-router';
 import { ExportButton } from '../components/ExportButton';
 import { type Schemas, api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
+import { AddItemButton } from '../features/items/AddItemModal';
 import { ItemStatusTag } from '../features/items/ItemStatusTag';
 import { useRecordTitle } from '../components/pageTitle';
 import { PHONE, useMedia } from '../components/useMedia';
@@ -50,7 +51,8 @@ export function ListPage() {
                   {list.data.itemCount} · {t('lists.closed')} {list.data.closedCount}
                 </Typography.Text>
               </div>
-              <Flex gap={8} className="lj-no-print">
+              <Flex gap={8} wrap className="lj-no-print">
+                <AddItemButton list={list.data} />
                 <ExportButton kind="problem_list" params={{ id }} testId="export-xlsx">
                   {t('lists.export')}
                 </ExportButton>

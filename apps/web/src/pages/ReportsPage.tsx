@@ -10,6 +10,7 @@ import { CombModal } from '../features/items/CombModal';
 import { DismissReportModal } from '../features/reports/DismissReportModal';
 import { ReportEntryModal } from '../features/reports/ReportEntryModal';
 import { ReportPhone, ReportPhotos } from '../features/reports/ReportEvidence';
+import { JoinItemModal } from '../features/items/JoinItemModal';
 import { formatDateTime } from '../components/format';
 import { reportKeys } from '../api/queryKeys';
 
@@ -28,6 +29,7 @@ export function ReportsPage() {
   const [combing, setCombing] = useState(false);
   const [entering, setEntering] = useState(false);
   const [dismissing, setDismissing] = useState<Report | null>(null);
+  const [joining, setJoining] = useState(false);
   const q = useQuery({
     queryKey: reportKeys.list({ status, category, source }),
     queryFn: () =>
@@ -87,6 +89,9 @@ export function ReportsPage() {
           </Button>
           <Button type="primary" disabled={selected.length === 0} onClick={() => setCombing(true)} data-testid="comb">
             {t('reports.comb', { count: selected.length })}
+          </Button>
+          <Button disabled={selected.length === 0} onClick={() => setJoining(true)} data-testid="join">
+            {t('reports.join')}
           </Button>
         </Flex>
       </Flex>
@@ -179,6 +184,7 @@ export function ReportsPage() {
           setDismissing(null);
         }}
       />
+      {joining && <JoinItemModal reports={selected} open={joining} onClose={() => setJoining(false)} />}
     </div>
   );
 }

@@ -73,10 +73,11 @@ export async function accessItem(db: Executor, actor: Actor, id: string) {
   const { rows, people, participants } = await repo.listItems(db, actor, { id, today }, 1, null);
   const row = rows[0];
   if (!row) throw notFound('清单事项');
-  const [org, workers, enterers] = await Promise.all([
+  const [org, workers, enterers, manages] = await Promise.all([
     repo.itemOrg(db, row.org_id),
     repo.itemMembers(db, id),
     repo.reportEnterers(db, id),
+    repo.orgForList(db, actor, row.org_id),
   ]);
   const facts: policy.ItemFacts = {
     status: row.status,
@@ -87,6 +88,7 @@ export async function accessItem(db: Executor, actor: Actor, id: string) {
     actorWorked: actor.memberId !== null && workers.some((w) => w.member_id === actor.memberId),
     actorEnteredReport: enterers.some((e) => e.created_by === actor.userId),
     staffEnteredReport: enterers.some((e) => e.source !== 'resident'),
+    managesOrg: manages !== undefined,
   };
   return { row, people, participants, org, workers, facts };
 }

@@ -14,6 +14,8 @@ export interface ItemFacts {
   actorEnteredReport: boolean;
   /** One of the item's reports was entered by staff: the tracking code alone is not the resident's word. */
   staffEnteredReport: boolean;
+  /** The item's own organization is in the actor's part of the tree (not only reached by escalation or a link). */
+  managesOrg: boolean;
 }
 
 const staff = (a: Actor) => roleCan(a.role, 'items:write') && a.role !== 'member';
@@ -61,3 +63,15 @@ export const canLink = (a: Actor, i: ItemFacts) =>
   staff(a) && live(i) && i.status !== 'closed' && i.responsible_group_id !== null;
 export const canEscalate = (a: Actor, i: ItemFacts) =>
   staff(a) && live(i) && i.status !== 'closed' && i.escalated_to_org_id === null;
+
+/**
+ * An item's due date, responsible party group and people are edited, and its links by need ended, by staff who manage
+ * the item's own organization (not the one it was escalated to), while the item is not closed.
+ */
+export const canEdit = (a: Actor, i: ItemFacts) => staff(a) && live(i) && i.status !== 'closed' && i.managesOrg;
+
+/** A report joins an item of its organization while the item is not closed, by staff who manage that organization. */
+export const canAddReports = canEdit;
+
+/** An item is added to a list of a live organization by its staff (the list is in the actor's scope). */
+export const canAddItem = (a: Actor, org: { status: string }) => staff(a) && org.status !== 'dissolved';

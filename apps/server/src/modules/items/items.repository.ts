@@ -246,7 +246,7 @@ export interface NewEvent {
   itemId: string;
   userId: string | null;
   actorLabel: string;
-  kind: 'progress' | 'transition' | 'link' | 'escalation' | 'feedback' | 'handover';
+  kind: 'progress' | 'transition' | 'link' | 'escalation' | 'feedback' | 'handover' | 'edit';
   text: string;
   public: boolean;
   from?: string | null;
@@ -889,3 +889,97 @@ export function escalationTargets(db: Executor, county: string, skill: string | 
   if (id) q = q.where('o.id', '=', id);
   return q.orderBy('n', 'desc').orderBy('o.level').orderBy('o.name').orderBy('o.id').execute();
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Editing an item after its list was made
+
+/** Names of the members, in the order given (for the trail). */
+export const memberNames = async (db: Executor, ids: string[]) => {
+  if (!ids.length) return [];
+  const rows = await db.selectFrom('members').select(['id', 'name']).where('id', 'in', ids).execute();
+  return ids.map((id) => rows.find((r) => r.id === id)?.name ?? '');
+};
+
+/** The name of an organization (a party group, for the trail). */
+export const orgName = async (db: Executor, id: string) =>
+  (await db.selectFrom('temporary_orgs').select('name').where('id', '=', id).executeTakeFirst())?.name ?? null;
+
+/** Replaces the item's responsible members: those left out are removed, the new ones added on `addedOn`. */
+export async function replaceResponsible(tx: Executor, itemId: string, memberIds: string[], addedOn: string) {
+  const now = await tx
+    .selectFrom('item_members')
+    .select('member_id')
+    .where('item_id', '=', itemId)
+    .where('role', '=', 'responsible')
+    .execute();
+  const keep = new Set(memberIds);
+  const gone = now.map((r) => r.member_id).filter((m) => !keep.has(m));
+  if (gone.length)
+    await tx
+      .deleteFrom('item_members')
+      .where('item_id', '=', itemId)
+      .where('role', '=', 'responsible')
+      .where('member_id', 'in', gone)
+      .execute();
+  const had = new Set(now.map((r) => r.member_id));
+  const added = memberIds.filter((m) => !had.has(m));
+  for (const memberId of added)
+    await insertItemMember(tx, {
+      item_id: itemId,
+      member_id: memberId,
+      role: 'responsible',
+      membership_id: null,
+      added_on: addedOn,
+      reason: null,
+    });
+  return added;
+}
+
+/** The member's link by need on the item, with the membership it made (if any). */
+export const linkOf = (db: Executor, itemId: string, memberId: string) =>
+  db
+    .selectFrom('item_members as im')
+    .innerJoin('members as p', 'p.id', 'im.member_id')
+    .select(['im.member_id', 'p.name', 'im.membership_id', 'im.reason', 'im.added_on'])
+    .where('im.item_id', '=', itemId)
+    .where('im.member_id', '=', memberId)
+    .where('im.role', '=', 'linked')
+    .executeTakeFirst();
+
+/** Removes the member's link by need from the item: with it goes the access to the item it gave. */
+export const removeLink = (tx: Executor, itemId: string, memberId: string) =>
+  tx
+    .deleteFrom('item_members')
+    .where('item_id', '=', itemId)
+    .where('member_id', '=', memberId)
+    .where('role', '=', 'linked')
+    .execute();
+
+/** Ends one membership still running, on `day`, with the reason. */
+export const endMembershipOn = (tx: Executor, id: string, day: string, reason: string, now: string) =>
+  tx
+    .updateTable('memberships')
+    .set((eb) => ({ end_on: day, end_reason: reason, version: eb('version', '+', 1), updated_at: now }))
+    .where('id', '=', id)
+    .where('end_on', 'is', null)
+    .execute();
+
+/** Members linked by need on the item whose membership in the party group still runs. */
+export const activeLinks = (db: Executor, itemId: string) =>
+  db
+    .selectFrom('item_members as im')
+    .innerJoin('memberships as m', 'm.id', 'im.membership_id')
+    .select(['im.member_id'])
+    .where('im.item_id', '=', itemId)
+    .where('im.role', '=', 'linked')
+    .where('m.end_on', 'is', null)
+    .execute();
+
+/** A report the actor may see, with what joining an item needs. */
+export const reportForItem = (db: Executor, actor: Actor, reportId: string) =>
+  db
+    .selectFrom('reports as r')
+    .select(['r.id', 'r.org_id', 'r.status', 'r.description', 'r.source'])
+    .where('r.id', '=', reportId)
+    .where(reportInScope(actor, 'r'))
+    .executeTakeFirst();

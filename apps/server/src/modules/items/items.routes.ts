@@ -6,6 +6,9 @@ import { noContent, page, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import {
   AddEvent,
+  AddItemReports,
+  EditItem,
+  EndLink,
   CreateProblemList,
   EndParticipant,
   Escalate,
@@ -21,6 +24,7 @@ import {
   NewItem,
   NewParticipant,
   ProblemList,
+  ProblemListDetail,
   ProblemListQuery,
   ResidentCall,
   Suggestions,
@@ -45,7 +49,12 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
     });
     app.get('/problem-lists/:id', {
       config: { permission: 'items:read' },
-      schema: { tags, summary: '问题清单详情', params: IdParams, response: { 200: ProblemList, ...problemReplies } },
+      schema: {
+        tags,
+        summary: '问题清单详情',
+        params: IdParams,
+        response: { 200: ProblemListDetail, ...problemReplies },
+      },
       handler: (req) => service.lists.getList(requireActor(req), req.params.id),
     });
     app.post('/problem-lists', {
@@ -84,6 +93,34 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
       config: { permission: 'items:read' },
       schema: { tags, summary: '事项详情', params: IdParams, response: { 200: ItemDetail, ...problemReplies } },
       handler: (req) => service.lists.get(requireActor(req), req.params.id),
+    });
+    app.patch('/items/:id', {
+      config: { permission: 'items:write' },
+      schema: {
+        tags,
+        summary: '修改事项的完成时限、责任党小组和责任人',
+        params: IdParams,
+        body: EditItem,
+        response: noContent,
+      },
+      handler: async (req, reply) => {
+        await service.editing.edit(requireActor(req), req.params.id, req.body);
+        return reply.code(204).send();
+      },
+    });
+    app.post('/items/:id/reports', {
+      config: { permission: 'items:write' },
+      schema: {
+        tags,
+        summary: '把相同问题的群众反映并入事项',
+        params: IdParams,
+        body: AddItemReports,
+        response: noContent,
+      },
+      handler: async (req, reply) => {
+        await service.editing.addReports(requireActor(req), req.params.id, req.body);
+        return reply.code(204).send();
+      },
     });
     app.get('/items/:id/events', {
       config: { permission: 'items:read' },
@@ -181,6 +218,20 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
       },
       handler: async (req, reply) => {
         await service.linking.linkByNeed(requireActor(req), req.params.id, req.body);
+        return reply.code(204).send();
+      },
+    });
+    app.post('/items/:id/links/:memberId/end', {
+      config: { permission: 'items:write' },
+      schema: {
+        tags,
+        summary: '结束因需联结（连同其在责任党小组的成员关系和对事项的访问）',
+        params: z.object({ id: z.string().uuid(), memberId: z.string().uuid() }),
+        body: EndLink,
+        response: noContent,
+      },
+      handler: async (req, reply) => {
+        await service.editing.endLink(requireActor(req), req.params.id, req.params.memberId, req.body);
         return reply.code(204).send();
       },
     });

@@ -48,6 +48,10 @@ export const ProblemList = z
   })
   .meta({ id: 'ProblemList' });
 
+export const ProblemListDetail = ProblemList.extend({
+  abilities: z.object({ addItem: z.boolean().describe('Add an item to the list (staff of its live organization)') }),
+}).meta({ id: 'ProblemListDetail' });
+
 export const ProblemListQuery = z.strictObject({
   ...pageQuery,
   orgId: id.optional(),
@@ -120,6 +124,11 @@ export const ItemAbilities = z
     link: z.boolean(),
     escalate: z.boolean(),
     participants: z.boolean().describe('Add or end participants who are not Party members'),
+    edit: z
+      .boolean()
+      .describe(
+        'Edit the due date, party group and people, end links by need, add reports (staff of its organization)',
+      ),
     recordResidentCall: z
       .boolean()
       .describe('Record a call back as the resident’s word (not the one who entered the report or worked the item)'),
@@ -258,6 +267,30 @@ export const Suggestions = z
     ),
   })
   .meta({ id: 'Suggestions' });
+
+export const EditItem = z
+  .strictObject({
+    dueOn: isoDate.nullable().optional().describe('No earlier than the list’s date; null clears it'),
+    responsibleGroupId: id.nullable().optional().describe('A party group of the item’s organization; null clears it'),
+    responsibleMemberIds: z
+      .array(id)
+      .max(20)
+      .optional()
+      .describe('Members of the organization or its groups; the whole set'),
+    version,
+  })
+  .meta({ id: 'EditItem' });
+
+export const EndLink = z
+  .strictObject({ reason: text(500).describe('Why the link ends (linked by mistake, say)') })
+  .meta({ id: 'EndLink' });
+
+export const AddItemReports = z
+  .strictObject({
+    reportIds: z.array(id).min(1).max(50).describe('New reports of the item’s organization, of the same problem'),
+    version,
+  })
+  .meta({ id: 'AddItemReports' });
 
 export const LinkByNeed = z.strictObject({ memberId: id, reason: text(500).optional() }).meta({ id: 'LinkByNeed' });
 

@@ -1,6 +1,7 @@
 import type { Db, Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
+import { ItemEditingService } from './editing.service.ts';
 import { EscalationService } from './escalation.service.ts';
 import { accessItem } from './item-common.ts';
 import { ItemLinkingService } from './linking.service.ts';
@@ -18,6 +19,7 @@ export class ItemService {
   readonly workflow: ItemWorkflowService;
   readonly linking: ItemLinkingService;
   readonly escalation: EscalationService;
+  readonly editing: ItemEditingService;
   readonly notifications: NotificationService;
 
   constructor(
@@ -28,6 +30,7 @@ export class ItemService {
     this.workflow = new ItemWorkflowService(db, audit);
     this.linking = new ItemLinkingService(db, audit);
     this.escalation = new EscalationService(db, audit);
+    this.editing = new ItemEditingService(db, audit);
     this.notifications = new NotificationService(db);
   }
 

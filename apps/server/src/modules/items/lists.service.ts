@@ -29,12 +29,13 @@ export class ProblemListService {
     private readonly audit: AuditTrail,
   ) {}
 
-  /** One problem list with its counts. */
+  /** One problem list with its counts and what the caller may do with it. */
   async getList(actor: Actor, id: string) {
     const r = await this.lists(actor, { limit: 1 }, id);
     const list = r.items[0];
-    if (!list) throw notFound('问题清单');
-    return list;
+    const org = await repo.listInScope(this.db, actor, id);
+    if (!list || !org) throw notFound('问题清单');
+    return { ...list, abilities: { addItem: policy.canAddItem(actor, org) } };
   }
 
   /** Problem lists in scope, newest first, with their progress counts. */
@@ -382,6 +383,7 @@ export class ProblemListService {
         escalate: policy.canEscalate(actor, facts),
         recordResidentCall: facts.staffEnteredReport && policy.canRecordResidentCall(actor, facts),
         participants: policy.canProgress(actor, facts) && policy.staffOnItem(actor),
+        edit: policy.canEdit(actor, facts),
       },
     };
   }

@@ -1,6 +1,4 @@
-import { REPORT_CATEGORIES } from '@lianjian/shared';
-import { useQuery } from '@tanstack/react-query';
-import { Card, DatePicker, Form, Input, Modal, Select } from 'antd';
+import { Button, Card, DatePicker, Form, Input, Modal, Select, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -8,11 +6,14 @@ import { type Schemas, api, unwrap } from '../../api/client';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
 import { factDayRules } from '../../components/StepDateFields';
-import { orgKeys } from '../../api/queryKeys';
+import { ItemFields, itemFieldLabels, newItemBody, useBranchPeople } from './ItemFields';
 
 type Report = Schemas['Report'];
 
-/** Combs selected reports into a dated, numbered problem list: one item per report, each editable. */
+/**
+ * Combs selected reports into a dated, numbered problem list: one item per report to begin with, each editable; the
+ * clerk puts reports of the same problem into one item (its sources) and removes the items left empty.
+ */
 export function CombModal(props: { reports: Report[]; open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -21,36 +22,22 @@ export function CombModal(props: { reports: Report[]; open: boolean; onClose: ()
     orgId: t('lists.org'),
     title: t('lists.listTitle'),
     listedOn: t('lists.listedOn'),
-    problem: t('lists.ledger.problem'),
-    category: t('resident.category'),
-    responsibleGroupId: t('lists.ledger.group'),
-    responsibleMemberIds: t('lists.ledger.people'),
-    measures: t('lists.ledger.measures'),
-    dueOn: t('lists.ledger.due'),
+    ...itemFieldLabels(t),
   });
   const orgId: string | undefined = Form.useWatch('orgId', form) ?? props.reports[0]?.orgId ?? undefined;
   const orgs = [
     ...new Map(props.reports.filter((r) => r.orgId).map((r) => [r.orgId as string, r.orgName ?? ''])).entries(),
   ];
-  const groups = useQuery({
-    queryKey: orgKeys.children(orgId as string, 'group'),
-    queryFn: () =>
-      unwrap(api.GET('/api/v1/orgs', { params: { query: { parentId: orgId as string, level: 'group', limit: 100 } } })),
-    enabled: props.open && Boolean(orgId),
-  });
-  const roster = useQuery({
-    queryKey: orgKeys.memberships(orgId as string, { includeGroups: 'true', status: 'active', limit: 500 }),
-    queryFn: () =>
-      unwrap(
-        api.GET('/api/v1/orgs/{id}/memberships', {
-          params: { path: { id: orgId as string }, query: { includeGroups: 'true', status: 'active', limit: 500 } },
-        }),
-      ),
-    enabled: props.open && Boolean(orgId),
-  });
-  const people = [
-    ...new Map((roster.data?.items ?? []).map((m) => [m.memberId, `${m.memberName}（${m.unitName}）`])).entries(),
-  ];
+  const options = useBranchPeople(orgId, props.open);
+  const short = (d: string) => (d.length > 24 ? `${d.slice(0, 24)}…` : d);
+  const reportOptions = props.reports.map((r) => ({ value: r.id, label: short(r.description) }));
+  // A report goes into one item only.
+  const once = {
+    validator: async () => {
+      const all = ((form.getFieldValue('items') ?? []) as { reportIds?: string[] }[]).flatMap((i) => i.reportIds ?? []);
+      if (new Set(all).size !== all.length) throw new Error(t('lists.reportTwice'));
+    },
+  };
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;
@@ -62,16 +49,11 @@ export function CombModal(props: { reports: Report[]; open: boolean; onClose: ()
             orgId: v.orgId,
             title: v.title,
             listedOn: v.listedOn.format('YYYY-MM-DD'),
-            items: v.items.map((i: Record<string, unknown>, n: number) => ({
-              problem: i.problem,
-              category: i.category,
-              reportIds: [props.reports[n]?.id].filter(Boolean),
-              regionCode: props.reports[n]?.regionCode,
-              ...(i.groupId ? { responsibleGroupId: i.groupId } : {}),
-              responsibleMemberIds: (i.memberIds as string[] | undefined) ?? [],
-              ...(i.measures ? { measures: i.measures } : {}),
-              ...(i.dueOn ? { dueOn: (i.dueOn as dayjs.Dayjs).format('YYYY-MM-DD') } : {}),
-            })),
+            items: v.items.map((i: Record<string, unknown>) => {
+              const reportIds = (i.reportIds as string[] | undefined) ?? [];
+              const first = props.reports.find((r) => r.id === reportIds[0]);
+              return newItemBody(i, { reportIds, regionCode: first?.regionCode });
+            }),
           },
         }),
       );
@@ -105,6 +87,7 @@ export function CombModal(props: { reports: Report[]; open: boolean; onClose: ()
           items: props.reports.map((r) => ({
             problem: r.description,
             category: r.category,
+            reportIds: [r.id],
             dueOn: today.add(15, 'day'),
           })),
         }}
@@ -122,42 +105,35 @@ export function CombModal(props: { reports: Report[]; open: boolean; onClose: ()
         <Form.Item name="listedOn" label={t('lists.listedOn')} rules={factDayRules(t)}>
           <DatePicker />
         </Form.Item>
+        {props.reports.length > 1 && (
+          <Typography.Paragraph type="secondary">{t('lists.mergeHint')}</Typography.Paragraph>
+        )}
         <Form.List name="items">
-          {(fields) =>
+          {(fields, { remove }) =>
             fields.map((field, n) => (
-              <Card key={field.key} size="small" title={t('lists.item', { no: n + 1 })} style={{ marginBottom: 12 }}>
-                <Form.Item
-                  name={[field.name, 'problem']}
-                  label={t('lists.ledger.problem')}
-                  rules={[{ required: true, whitespace: true, message: t('common.required') }]}
-                >
-                  <Input.TextArea rows={2} maxLength={1000} />
-                </Form.Item>
-                <Form.Item name={[field.name, 'category']} label={t('resident.category')}>
-                  <Select options={REPORT_CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))} />
-                </Form.Item>
-                <Form.Item name={[field.name, 'groupId']} label={t('lists.ledger.group')}>
-                  <Select
-                    allowClear
-                    showSearch={{ optionFilterProp: 'label' }}
-                    loading={groups.isLoading}
-                    options={groups.data?.items.map((g) => ({ value: g.id, label: g.name }))}
-                  />
-                </Form.Item>
-                <Form.Item name={[field.name, 'memberIds']} label={t('lists.ledger.people')}>
+              <Card
+                key={field.key}
+                size="small"
+                title={t('lists.item', { no: n + 1 })}
+                style={{ marginBottom: 12 }}
+                data-testid="comb-item"
+                extra={
+                  fields.length > 1 && (
+                    <Button size="small" type="link" onClick={() => remove(field.name)} data-testid="comb-item-remove">
+                      {t('lists.removeItem')}
+                    </Button>
+                  )
+                }
+              >
+                <Form.Item name={[field.name, 'reportIds']} label={t('item.sources')} rules={[once]}>
                   <Select
                     mode="multiple"
                     showSearch={{ optionFilterProp: 'label' }}
-                    loading={roster.isLoading}
-                    options={people.map(([id, name]) => ({ value: id, label: name }))}
+                    options={reportOptions}
+                    data-testid="comb-item-reports"
                   />
                 </Form.Item>
-                <Form.Item name={[field.name, 'measures']} label={t('lists.ledger.measures')}>
-                  <Input.TextArea rows={2} maxLength={2000} />
-                </Form.Item>
-                <Form.Item name={[field.name, 'dueOn']} label={t('lists.ledger.due')}>
-                  <DatePicker />
-                </Form.Item>
+                <ItemFields prefix={[field.name]} options={options} />
               </Card>
             ))
           }
