@@ -190,4 +190,26 @@ describe('reports: evidence, entry and dismissal', () => {
     expect((await qiao.get(`/reports/${id}`)).json().status).toBe('dismissed');
     expect((await anon.get(`/public/reports/${trackingCode}`)).json()).toMatchObject({ stage: 'dismissed' });
   });
+
+  it('a report is on one item: the same report in two items of a list, or a report already listed, refuses the list whole', async () => {
+    const { id } = await residentReport('桥面有裂缝');
+    const qiao = await ctx.user('qiaoduan');
+    const item = (problem: string) => ({ problem, category: 'roads', regionCode: '411321106200', reportIds: [id] });
+    const list = (items: object[]) =>
+      qiao.post('/problem-lists', {
+        orgId: ctx.county.orgs.qiaoBranch.id,
+        title: '桥梁清单',
+        listedOn: '2020-05-19',
+        items,
+      });
+    const before = (await qiao.get('/problem-lists')).json().total;
+    const twice = await list([item('桥面裂缝'), item('桥面裂缝（重复）')]);
+    expect([twice.statusCode, twice.json().code]).toEqual([409, 'report_not_new']);
+    expect((await qiao.get('/problem-lists')).json().total).toBe(before);
+    expect((await qiao.get(`/reports/${id}`)).json().status).toBe('new');
+    expect((await list([item('桥面裂缝')])).statusCode).toBe(201);
+    const again = await list([item('桥面裂缝（再列一次）')]);
+    expect([again.statusCode, again.json().code]).toEqual([409, 'report_not_new']);
+    expect((await qiao.get('/problem-lists')).json().total).toBe(before + 1);
+  });
 });

@@ -678,31 +678,33 @@ export const insertItem = (tx: Executor, row: Insertable<ItemTable>) => tx.inser
 
 /** The item's source reports, each marked listed. */
 /**
- * Links reports to an item and marks them listed, each in one statement that skips a report not taken up: a report
- * dismissed at the same moment is either dismissed or listed, never both (`dismissReport` is its other half).
- * Answers the reports it could not list; the caller refuses the change when there are any.
+ * Links new reports to an item and marks them listed, each in one statement that takes only a report still new: a
+ * report is on one item (duplicates are merged into one item, not listed twice), and a report dismissed at the same
+ * moment is either dismissed or listed, never both (`dismissReport` is its other half). Answers the reports it could
+ * not list, with their status; the caller refuses the change when there are any.
  */
 export async function linkReports(
   tx: Executor,
   itemId: string,
   reportIds: Iterable<string>,
   now: string,
-): Promise<string[]> {
-  const dismissed: string[] = [];
+): Promise<{ id: string; status: string }[]> {
+  const refused: { id: string; status: string }[] = [];
   for (const reportId of reportIds) {
     const listed = await tx
       .updateTable('reports')
       .set((eb) => ({ status: 'listed', version: eb('version', '+', 1), updated_at: now }))
       .where('id', '=', reportId)
-      .where('status', '<>', 'dismissed')
+      .where('status', '=', 'new')
       .executeTakeFirst();
     if (Number(listed.numUpdatedRows) === 0) {
-      dismissed.push(reportId);
+      const r = await tx.selectFrom('reports').select('status').where('id', '=', reportId).executeTakeFirst();
+      refused.push({ id: reportId, status: r?.status ?? 'missing' });
       continue;
     }
     await tx.insertInto('item_reports').values({ item_id: itemId, report_id: reportId }).execute();
   }
-  return dismissed;
+  return refused;
 }
 
 export const insertItemMember = (tx: Executor, row: Insertable<ItemMemberTable>) =>

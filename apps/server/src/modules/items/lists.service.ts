@@ -249,9 +249,11 @@ export class ProblemListService {
       created_at: now,
       updated_at: now,
     });
-    const dismissed = await repo.linkReports(tx, id, new Set(input.reportIds), now);
-    if (dismissed.length > 0)
-      throw conflict('report_already_dismissed', `来源反映已不予受理，不能列入清单（${dismissed.length} 条）`);
+    const refused = await repo.linkReports(tx, id, new Set(input.reportIds), now);
+    if (refused.some((r) => r.status === 'dismissed'))
+      throw conflict('report_already_dismissed', '来源反映已不予受理，不能列入清单');
+    if (refused.length > 0)
+      throw conflict('report_not_new', '来源反映已列入清单：一条反映只列入一个事项，重复的反映请并入同一事项');
     const responsible = new Set(input.responsibleMemberIds);
     for (const memberId of responsible) {
       await repo.insertItemMember(tx, {
