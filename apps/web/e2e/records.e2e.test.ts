@@ -104,5 +104,16 @@ describe('what a county keeps on paper, and the trail in words', () => {
     } finally {
       await context.close();
     }
+    // On a phone the events stay readable: the table scrolls inside its card, the page does not.
+    const phone = await openBrowser('phone');
+    try {
+      await logIn(phone.page, base, 'auditor', DEMO_PASSWORD);
+      await phone.page.goto(`${base}/audit?action=seed.demo`);
+      await phone.page.getByTestId('audit-record-link').first().waitFor();
+      expect(await phone.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
+      await screenshot(phone.page, '97-audit-phone');
+    } finally {
+      await phone.context.close();
+    }
   });
 });
