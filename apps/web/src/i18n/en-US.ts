@@ -1206,6 +1206,7 @@ export const enUS: Messages = {
     clearRecord: 'Show all records',
     export: 'Export audit log',
     system: 'System',
+    more: '{{n}} more changes',
   },
   exports: {
     title: 'Export personal data',

@@ -1154,6 +1154,7 @@ export const zhCN = {
     clearRecord: '显示全部记录',
     export: '导出审计日志',
     system: '系统',
+    more: '另有 {{n}} 项变更',
   },
   exports: {
     title: '导出个人信息',

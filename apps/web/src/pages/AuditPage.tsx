@@ -248,13 +248,7 @@ export function AuditPage() {
                   e.changes.length === 0 ? (
                     <Typography.Text type="secondary">{t('audit.noChange')}</Typography.Text>
                   ) : (
-                    <Typography.Paragraph
-                      ellipsis={{ rows: 4, expandable: true }}
-                      style={{ marginBottom: 0, fontSize: 12, whiteSpace: 'pre-line' }}
-                      data-testid="audit-changes"
-                    >
-                      {e.changes.map((c) => line(c, e.names)).join('\n')}
-                    </Typography.Paragraph>
+                    <Changes lines={e.changes.map((c) => line(c, e.names))} more={(n) => t('audit.more', { n })} />
                   ),
               },
             ]}
@@ -262,6 +256,22 @@ export function AuditPage() {
           <CursorPager pages={pages} total={events.data?.total ?? 0} nextCursor={events.data?.nextCursor} />
         </QueryState>
       </Card>
+    </div>
+  );
+}
+
+/** What changed, a line per field: the first lines shown, the rest folded under a native disclosure. */
+function Changes({ lines, more }: { lines: string[]; more: (n: number) => string }) {
+  const FIRST = 4;
+  return (
+    <div style={{ fontSize: 12, whiteSpace: 'pre-line' }} data-testid="audit-changes">
+      {lines.slice(0, FIRST).join('\n')}
+      {lines.length > FIRST && (
+        <details>
+          <summary style={{ cursor: 'pointer' }}>{more(lines.length - FIRST)}</summary>
+          {lines.slice(FIRST).join('\n')}
+        </details>
+      )}
     </div>
   );
 }
