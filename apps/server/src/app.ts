@@ -255,8 +255,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(userRoutes(users, new AccountRequestService(db, audit, cipher, users)));
       await api.register(regionRoutes(new RegionService(db)));
       await api.register(unitRoutes(new UnitService(db, audit)));
-      await api.register(memberRoutes(new MemberService(db, audit)));
-      await api.register(orgRoutes(new OrgService(db, audit)));
+      const members = new MemberService(db, audit);
+      const orgs = new OrgService(db, audit);
+      const trail = new AuditService(db, audit);
+      await api.register(memberRoutes(members));
+      await api.register(orgRoutes(orgs));
       await api.register(statsRoutes(new StatsService(db)));
       const items = new ItemService(db, audit);
       const reports = new ReportService(db, audit, items, cipher);
@@ -281,11 +284,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       app.decorate('householdImports', imports);
       app.addHook('onClose', () => imports.stop());
       await api.register(householdImportRoutes(imports));
-      await api.register(exportRoutes(new ExportService(db, audit, households, items, imports)));
+      await api.register(
+        exportRoutes(new ExportService(db, audit, households, items, imports, { orgs, members, reports, trail })),
+      );
       await api.register(settingsRoutes(new SettingsService(db, audit), new CoverageService(db, audit)));
       await api.register(exitRoutes(new ExitService(db, audit)));
       await api.register(monitoringRoutes(new MonitoringService(db, audit)));
-      await api.register(auditRoutes(new AuditService(db, audit)));
+      await api.register(auditRoutes(trail));
     },
     { prefix: '/api/v1' },
   );

@@ -219,7 +219,13 @@ describe('audit viewer and retention', () => {
 
   it('retention: no route removes audit events and the database refuses to delete them', async () => {
     const routes = ctx.t.app.routeTable.filter((r) => /audit/.test(r.url));
-    expect(routes.map((r) => r.method)).toEqual(['GET', 'GET']);
+    // Reading, verifying, and asking for an export of the trail (a download link, written with its own audit row).
+    expect(routes.map((r) => `${r.method} ${r.url}`).sort()).toEqual([
+      'GET /api/v1/audit-events',
+      'GET /api/v1/audit/exports/:id/file',
+      'GET /api/v1/audit/verify',
+      'POST /api/v1/audit/exports',
+    ]);
     expect(ctx.t.app.routeTable.some((r) => r.method === 'DELETE')).toBe(false);
     await ctx.user('qiaoduan');
     await expect(sql`delete from audit_events`.execute(ctx.t.db.db)).rejects.toThrow(/append-only/);

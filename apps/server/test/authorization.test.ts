@@ -111,6 +111,8 @@ async function foreignRecords(
         sql`select e.id from exit_applications e join households h on h.id = e.household_id where h.region_code like ${o} order by e.id limit 1`,
       ),
       '/exports/': grant.json().id as string,
+      // The audit administrator's door to an export: refused by permission to everyone else, whatever the id.
+      '/audit/exports/': grant.json().id as string,
       '/feedback-to-home/': await one(
         sql`select f.id from feedback_to_home f join temporary_orgs t on t.id = f.org_id where t.region_code like ${o} order by f.id limit 1`,
       ),

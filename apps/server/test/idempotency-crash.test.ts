@@ -10,7 +10,7 @@ import { type County, PASSWORD, buildCounty } from './factories.ts';
 import { sessionHeaders } from './helpers.ts';
 import { scratchDatabases } from './scratch-db.ts';
 
-type Who = 'anonymous' | 'admin' | 'qiaoduan' | 'chengjiao' | 'baihe' | 'supervisor' | 'security';
+type Who = 'anonymous' | 'admin' | 'qiaoduan' | 'chengjiao' | 'baihe' | 'supervisor' | 'security' | 'auditor';
 type Api = (who: Who, method: 'POST' | 'PUT', url: string, body: unknown) => Promise<LightMyRequestResponse>;
 interface Case {
   /** The route as declared. */
@@ -611,6 +611,11 @@ const CASES: Case[] = [
         .executeTakeFirstOrThrow();
       return { url: '/exports', body: { kind: 'problem_list', params: { id: list.id }, reason: '年度核查' } };
     },
+  },
+  {
+    route: '/api/v1/audit/exports',
+    who: 'auditor',
+    request: async () => ({ url: '/audit/exports', body: { params: { action: 'auth.' }, reason: '季度审计' } }),
   },
 ];
 

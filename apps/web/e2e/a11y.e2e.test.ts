@@ -72,6 +72,8 @@ describe('accessibility (axe-core, WCAG 2 A and AA): no serious or critical viol
       '/households',
       '/lists',
       '/reports',
+      // A meeting's sheet for the 三会一课 files.
+      async (api) => `/activities/${(await api('/activities')).items[0]?.id}/print`,
     ]);
   });
 

@@ -30,6 +30,7 @@ const RecordMeetingPage = lazy(() =>
   import('./pages/RecordMeetingPage').then((m) => ({ default: m.RecordMeetingPage })),
 );
 const ActivityPage = lazy(() => import('./pages/ActivityPage').then((m) => ({ default: m.ActivityPage })));
+const MeetingPrintPage = lazy(() => import('./pages/MeetingPrintPage').then((m) => ({ default: m.MeetingPrintPage })));
 const MemberRecordPage = lazy(() => import('./pages/MemberRecordPage').then((m) => ({ default: m.MemberRecordPage })));
 const FeedbackPage = lazy(() => import('./pages/FeedbackPage').then((m) => ({ default: m.FeedbackPage })));
 const NetworkPage = lazy(() => import('./pages/NetworkPage').then((m) => ({ default: m.NetworkPage })));
@@ -134,6 +135,7 @@ export function App() {
                   <Route path="orgs/:id" element={<OrgPage />} />
                   <Route path="orgs/:id/meetings/new" element={<RecordMeetingPage />} />
                   <Route path="activities/:id" element={<ActivityPage />} />
+                  <Route path="activities/:id/print" element={<MeetingPrintPage />} />
                   <Route path="members/:id/record" element={<MemberRecordPage />} />
                   <Route path="feedback" element={<FeedbackPage />} />
                   <Route path="assessment" element={<AssessmentPage />} />

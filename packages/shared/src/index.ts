@@ -5,3 +5,4 @@ export * from './accounts.ts';
 export * from './procedure.ts';
 export * from './problem-codes.ts';
 export * from './problem-messages.ts';
+export * from './audit-words.ts';

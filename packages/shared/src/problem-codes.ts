@@ -173,6 +173,11 @@ export const PROBLEM_CODES = {
     'zh-CN': '下载链接已过期，请重新导出',
     'en-US': 'The download link has expired. Export again.',
   },
+  export_too_large: {
+    status: 413,
+    'zh-CN': '导出的行数超过上限，请缩小范围或时间段后再导出',
+    'en-US': 'The export has more rows than allowed: narrow the scope or the period and try again.',
+  },
   feedback_not_open: {
     status: 409,
     'zh-CN': '事项尚未办结，暂不能确认',

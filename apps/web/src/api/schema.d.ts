@@ -11254,6 +11254,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 申请导出审计日志（审计管理员；须说明用途；业务内容不显示） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["AuditExportRequestInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExportGrant"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/exports/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载审计日志导出文件（仅申请人，过期失效；留痕） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/settings": {
         parameters: {
             query?: never;
@@ -12852,12 +12973,18 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_closed" | "linked_members_in_group" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "report_already_dismissed" | "report_already_listed" | "report_no_phone" | "report_not_new" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
+            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "export_too_large" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_closed" | "linked_members_in_group" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "report_already_dismissed" | "report_already_listed" | "report_no_phone" | "report_not_new" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
             requestId: string;
             errors?: {
                 path: string;
                 message: string;
             }[];
+        };
+        AuditChangeInput: {
+            /** @description The field's key, nested keys joined by dots; its words are in the shared catalog */
+            field: string;
+            before: unknown | null;
+            after: unknown | null;
         };
         AuditEventInput: {
             id: string;
@@ -12873,8 +13000,18 @@ export interface components {
             action: string;
             entityType: string;
             entityId: string;
+            /** @description The record's name where the auditor may read it (organizations, units, lists, accounts); null else */
+            entityName: string | null;
+            /** @description The record's page in the app, when it has one and the reader's role may open it */
+            entityLink: string | null;
             before: unknown | null;
             after: unknown | null;
+            /** @description What changed, field by field, from the masked before and after */
+            changes: components["schemas"]["AuditChangeInput"][];
+            /** @description Names of the records that ids among the changes name, by id */
+            names: {
+                [key: string]: string;
+            };
             hash: string;
         };
         MeInput: {
@@ -15321,8 +15458,8 @@ export interface components {
         };
         ExportRequestInput: {
             /** @enum {string} */
-            kind: "households" | "problem_list" | "import_errors";
-            /** @description households: the register filter; problem_list and import_errors: { id } */
+            kind: "households" | "problem_list" | "import_errors" | "org_roster" | "member_list" | "reports" | "audit_log";
+            /** @description households: the register filter; problem_list and import_errors: { id }; org_roster: { status? }; member_list: { partyStatus? }; reports: { status?, source?, category? }; audit_log (the audit administrator, through POST /audit/exports): the trail filter */
             params: {
                 [key: string]: unknown;
             };
@@ -15333,6 +15470,14 @@ export interface components {
             id: string;
             downloadUrl: string;
             expiresAt: string;
+        };
+        AuditExportRequestInput: {
+            /** @description The trail filter: username, action, entityType, entityId, from, to */
+            params: {
+                [key: string]: unknown;
+            };
+            /** @description Why the trail is taken out: recorded in the audit trail and printed in the file */
+            reason: string;
         };
         UnitListInput: {
             items: components["schemas"]["UnitInput"][];
@@ -15345,12 +15490,18 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_closed" | "linked_members_in_group" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "report_already_dismissed" | "report_already_listed" | "report_no_phone" | "report_not_new" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
+            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "export_too_large" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_closed" | "linked_members_in_group" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "report_already_dismissed" | "report_already_listed" | "report_no_phone" | "report_not_new" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
             requestId: string;
             errors?: {
                 path: string;
                 message: string;
             }[];
+        };
+        AuditChange: {
+            /** @description The field's key, nested keys joined by dots; its words are in the shared catalog */
+            field: string;
+            before: unknown | null;
+            after: unknown | null;
         };
         AuditEvent: {
             id: string;
@@ -15366,8 +15517,18 @@ export interface components {
             action: string;
             entityType: string;
             entityId: string;
+            /** @description The record's name where the auditor may read it (organizations, units, lists, accounts); null else */
+            entityName: string | null;
+            /** @description The record's page in the app, when it has one and the reader's role may open it */
+            entityLink: string | null;
             before: unknown | null;
             after: unknown | null;
+            /** @description What changed, field by field, from the masked before and after */
+            changes: components["schemas"]["AuditChange"][];
+            /** @description Names of the records that ids among the changes name, by id */
+            names: {
+                [key: string]: string;
+            };
             hash: string;
         };
         Me: {
@@ -17814,8 +17975,8 @@ export interface components {
         };
         ExportRequest: {
             /** @enum {string} */
-            kind: "households" | "problem_list" | "import_errors";
-            /** @description households: the register filter; problem_list and import_errors: { id } */
+            kind: "households" | "problem_list" | "import_errors" | "org_roster" | "member_list" | "reports" | "audit_log";
+            /** @description households: the register filter; problem_list and import_errors: { id }; org_roster: { status? }; member_list: { partyStatus? }; reports: { status?, source?, category? }; audit_log (the audit administrator, through POST /audit/exports): the trail filter */
             params: {
                 [key: string]: unknown;
             };
@@ -17826,6 +17987,14 @@ export interface components {
             id: string;
             downloadUrl: string;
             expiresAt: string;
+        };
+        AuditExportRequest: {
+            /** @description The trail filter: username, action, entityType, entityId, from, to */
+            params: {
+                [key: string]: unknown;
+            };
+            /** @description Why the trail is taken out: recorded in the audit trail and printed in the file */
+            reason: string;
         };
         UnitList: {
             items: components["schemas"]["Unit"][];

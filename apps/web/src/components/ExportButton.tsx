@@ -30,7 +30,12 @@ export function ExportButton({
     setBusy(true);
     setError(null);
     try {
-      const grant = await unwrap(api.POST('/api/v1/exports', { body: { kind, params, reason: v.reason } }));
+      // The trail is the audit administrator's, asked for through its own door (the auditor holds no other export).
+      const grant = await unwrap(
+        kind === 'audit_log'
+          ? api.POST('/api/v1/audit/exports', { body: { params, reason: v.reason } })
+          : api.POST('/api/v1/exports', { body: { kind, params, reason: v.reason } }),
+      );
       const a = document.createElement('a');
       a.href = grant.downloadUrl;
       a.download = '';

@@ -916,6 +916,20 @@ export const enUS: Messages = {
     noRoster: 'The organization had no members on that day.',
     period: 'Meeting period (months)',
   },
+  meetingSheet: {
+    title: 'Meeting record',
+    open: 'Print the meeting record',
+    print: 'Print (A4)',
+    counts: 'Expected / attended',
+    countsText: '{{expected}} expected, {{present}} present, {{excused}} excused, {{absent}} absent',
+    present: 'Present',
+    excused: 'Excused, with reasons',
+    absent: 'Absent, with reasons',
+    none: 'None',
+    recorder: 'Recorded by (signature):',
+    hostSign: 'Host (signature):',
+    date: 'Date:',
+  },
   record: {
     mine: 'My record',
     orgCol: 'Organization',
@@ -1249,6 +1263,20 @@ export const enUS: Messages = {
     to: 'To',
     filterUser: 'Username',
     empty: 'No audit records match',
+    record: 'Record',
+    changes: 'Changes',
+    hidden: '(business content, not shown in the audit view)',
+    history: 'All audit events of this record',
+    open: 'Open record',
+    none: '(none)',
+    noChange: 'No field changed',
+    filterAction: 'Action',
+    filterEntity: 'Record type',
+    filtered: 'Only this record: {{name}}',
+    clearRecord: 'Show all records',
+    export: 'Export audit log',
+    system: 'System',
+    more: '{{n}} more changes',
   },
   exports: {
     title: 'Export personal data',
@@ -1256,143 +1284,11 @@ export const enUS: Messages = {
     reason: 'Purpose',
     placeholder: 'e.g. yearly assistance check in the township',
     download: 'Export and download',
+    roster: 'Export the organization roster',
+    members: 'Export the member list',
+    reports: 'Export the reports ledger',
   },
-  auditAction: {
-    activity: {
-      create: 'Meeting recorded',
-    },
-    assessment: {
-      ledger: 'Ledger computed',
-      scheme: 'Scheme set',
-      score: 'Score',
-      tilt: 'Tilt',
-    },
-    auth: {
-      failure: 'Failed login',
-      lockout: 'Account locked',
-      login: 'Login',
-      logout: 'Logout',
-      password_change: 'Password changed',
-      totp_enable: 'Second factor enrolled',
-    },
-    chain: {
-      create: 'Chain created',
-      place: 'Chain placement',
-    },
-    coverage: {
-      rules: 'Coverage rules changed',
-    },
-    dispute: {
-      follow_up: 'Dispute follow-up',
-      open: 'Dispute opened',
-      outcome: 'Dispute outcome',
-      session: 'Mediation session',
-    },
-    exit: {
-      apply: 'Exit application',
-      objection: 'Notice objection',
-      transition: 'Exit step',
-    },
-    export: {
-      download: 'Export downloaded',
-      request: 'Export requested',
-    },
-    feedback: {
-      acknowledge: 'Feedback acknowledged',
-      send: 'Feedback sent',
-    },
-    helper: {
-      end: 'Helper ended',
-    },
-    household: {
-      create: 'Household registered',
-      export: 'Register exported',
-      import: 'Register imported',
-      import_refused: 'Import refused',
-      import_interrupted: 'Import interrupted',
-      measure: 'Measure',
-      measure_acknowledged: 'Measure acknowledged',
-      unmask: 'Personal data unmasked',
-      visit: 'Visit',
-    },
-    item: {
-      create: 'Item added',
-      escalate: 'Item escalated',
-      link_by_need: 'Linked by need',
-      progress: 'Progress',
-      resident_confirm: 'Resident confirmation',
-      transition: 'Item status',
-    },
-    member: {
-      create: 'Member added',
-    },
-    membership: {
-      create: 'Membership started',
-      end: 'Membership ended',
-    },
-    monitoring: {
-      identify: 'Monitoring identified',
-      transition: 'Monitoring step',
-    },
-    org: {
-      create: 'Organization set up',
-      dissolve: 'Organization dissolved',
-      link_unit: 'Unit linked',
-      meeting_period: 'Meeting period set',
-      transition: 'Organization status',
-      update: 'Organization changed',
-    },
-    participation: {
-      create: 'Household participation',
-    },
-    party_org: {
-      create: 'Party organization added',
-    },
-    problem_list: {
-      create: 'Problem list created',
-    },
-    project: {
-      contract: 'Land contract',
-      create: 'Project created',
-    },
-    recommendation: {
-      answer: 'Recommendation answered',
-      file: 'Recommendation filed',
-    },
-    rectification: {
-      delist: 'Rectification ended',
-      list: 'Listed for rectification',
-      task: 'Rectification task',
-    },
-    regions: {
-      import: 'Regions imported',
-    },
-    report: {
-      create: 'Resident report',
-      dismiss: 'Report dismissed',
-      unmask_phone: 'Reporter’s full phone viewed',
-    },
-    seed: {
-      demo: 'Demo county loaded',
-    },
-    settings: {
-      update: 'Thresholds changed',
-    },
-    supervision: {
-      create: 'Supervision record',
-      follow_up: 'Supervision follow-up',
-    },
-    unit: {
-      create: 'Unit added',
-    },
-    user: {
-      create: 'Account opened',
-      update: 'Account changed',
-      role_change: 'Role changed',
-      password_reset: 'Password reset',
-      totp_reset: 'Second factor reset',
-    },
-  },
+
   remoteSelect: {
     type: 'Type a name or pinyin initials to search',
     searching: 'Searching…',

@@ -872,6 +872,20 @@ export const zhCN = {
     noRoster: '这一天本组织没有成员。',
     period: '会议周期（月）',
   },
+  meetingSheet: {
+    title: '组织生活会议记录',
+    open: '打印会议记录',
+    print: '打印（A4）',
+    counts: '应到 / 实到',
+    countsText: '应到 {{expected}} 人，实到 {{present}} 人，请假 {{excused}} 人，缺席 {{absent}} 人',
+    present: '出席人员',
+    excused: '请假人员及原因',
+    absent: '缺席人员及原因',
+    none: '无',
+    recorder: '记录人（签字）：',
+    hostSign: '主持人（签字）：',
+    date: '日期：',
+  },
   record: {
     mine: '我的履职纪实',
     orgCol: '临时党组织',
@@ -1194,6 +1208,20 @@ export const zhCN = {
     to: '止',
     filterUser: '操作人用户名',
     empty: '没有符合条件的审计记录',
+    record: '记录',
+    changes: '变更内容',
+    hidden: '（业务内容，审计视图不显示）',
+    history: '该记录的全部审计记录',
+    open: '打开记录',
+    none: '（空）',
+    noChange: '无字段变更',
+    filterAction: '操作类型',
+    filterEntity: '对象类型',
+    filtered: '仅显示该记录：{{name}}',
+    clearRecord: '显示全部记录',
+    export: '导出审计日志',
+    system: '系统',
+    more: '另有 {{n}} 项变更',
   },
   exports: {
     title: '导出个人信息',
@@ -1201,143 +1229,11 @@ export const zhCN = {
     reason: '导出用途',
     placeholder: '例如：乡镇年度帮扶核查',
     download: '导出并下载',
+    roster: '导出组织花名册',
+    members: '导出人员名册',
+    reports: '导出群众反映台账',
   },
-  auditAction: {
-    activity: {
-      create: '记录组织生活',
-    },
-    assessment: {
-      ledger: '生成考评台账',
-      scheme: '设置考评方案',
-      score: '评分',
-      tilt: '倾斜奖励',
-    },
-    auth: {
-      failure: '登录失败',
-      lockout: '账号锁定',
-      login: '登录',
-      logout: '退出登录',
-      password_change: '修改密码',
-      totp_enable: '绑定动态验证码',
-    },
-    chain: {
-      create: '建立产业链',
-      place: '产业链安排',
-    },
-    coverage: {
-      rules: '修改覆盖规则',
-    },
-    dispute: {
-      follow_up: '调解回访',
-      open: '登记纠纷',
-      outcome: '调解结果',
-      session: '调解记录',
-    },
-    exit: {
-      apply: '脱贫申请',
-      objection: '公示异议',
-      transition: '脱贫程序',
-    },
-    export: {
-      download: '下载导出文件',
-      request: '申请导出',
-    },
-    feedback: {
-      acknowledge: '签收反馈',
-      send: '反馈所在党组织',
-    },
-    helper: {
-      end: '结束帮扶',
-    },
-    household: {
-      create: '建档立卡登记',
-      export: '导出花名册',
-      import: '导入花名册',
-      import_refused: '导入被拒',
-      import_interrupted: '导入中断',
-      measure: '帮扶措施',
-      measure_acknowledged: '措施确认',
-      unmask: '查看完整个人信息',
-      visit: '走访',
-    },
-    item: {
-      create: '新增事项',
-      escalate: '上报专项支部',
-      link_by_need: '因需联入',
-      progress: '进展',
-      resident_confirm: '群众确认',
-      transition: '事项状态',
-    },
-    member: {
-      create: '新增人员',
-    },
-    membership: {
-      create: '联入组织',
-      end: '结束任职',
-    },
-    monitoring: {
-      identify: '识别监测对象',
-      transition: '监测程序',
-    },
-    org: {
-      create: '成立组织',
-      dissolve: '撤销组织',
-      link_unit: '联建单位',
-      meeting_period: '设置会议周期',
-      transition: '组织状态',
-      update: '修改组织',
-    },
-    participation: {
-      create: '农户参与',
-    },
-    party_org: {
-      create: '新增党组织',
-    },
-    problem_list: {
-      create: '建立问题清单',
-    },
-    project: {
-      contract: '土地流转合同',
-      create: '建立项目',
-    },
-    recommendation: {
-      answer: '答复建议',
-      file: '提出建议',
-    },
-    rectification: {
-      delist: '整顿摘牌',
-      list: '挂牌整顿',
-      task: '整顿任务',
-    },
-    regions: {
-      import: '导入区划',
-    },
-    report: {
-      create: '群众反映',
-      dismiss: '不予受理',
-      unmask_phone: '查看反映人完整电话',
-    },
-    seed: {
-      demo: '载入示范县',
-    },
-    settings: {
-      update: '修改阈值',
-    },
-    supervision: {
-      create: '督查记录',
-      follow_up: '督查跟进',
-    },
-    unit: {
-      create: '新增单位',
-    },
-    user: {
-      create: '开设账号',
-      update: '修改账号',
-      role_change: '变更角色',
-      password_reset: '重置密码',
-      totp_reset: '重置动态验证码',
-    },
-  },
+
   remoteSelect: {
     type: '输入名称或拼音首字母搜索',
     searching: '正在搜索…',

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { Breadcrumb, Card, Descriptions, Empty, Flex, Image, List, Tag, Typography } from 'antd';
+import { PrinterOutlined } from '@ant-design/icons';
+import { Breadcrumb, Button, Card, Descriptions, Empty, Flex, Image, List, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, unwrap } from '../api/client';
@@ -34,6 +35,9 @@ export function ActivityPage() {
                 {a.topic}
               </Typography.Title>
               <Tag color={kindColor[a.kind]}>{t(`activity.kinds.${a.kind}`)}</Tag>
+              <Link to={`/activities/${a.id}/print`} data-testid="meeting-print-link">
+                <Button icon={<PrinterOutlined />}>{t('meetingSheet.open')}</Button>
+              </Link>
             </Flex>
             <Card style={{ marginBottom: 16 }}>
               <Descriptions size="small" column={{ xs: 1, md: 3 }}>

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
+import { ExportButton } from '../components/ExportButton';
 import { CursorPager, useCursorPages } from '../components/CursorPager';
 import { errorText } from '../components/errorText';
 import { memberKeys } from '../api/queryKeys';
@@ -36,9 +37,18 @@ export function MembersPage() {
   };
   return (
     <div className="lj-page">
-      <Typography.Title level={3} style={{ marginTop: 0 }}>
-        {t('members.title')}
-      </Typography.Title>
+      <Flex justify="space-between" align="center" wrap gap={12} style={{ marginBottom: 16 }}>
+        <Typography.Title level={3} style={{ margin: 0 }}>
+          {t('members.title')}
+        </Typography.Title>
+        <ExportButton
+          kind="member_list"
+          params={filters.partyStatus ? { partyStatus: filters.partyStatus } : {}}
+          testId="members-export"
+        >
+          {t('exports.members')}
+        </ExportButton>
+      </Flex>
       <Card>
         <Flex gap={8} wrap style={{ marginBottom: 16 }}>
           <Input.Search

@@ -3,6 +3,7 @@ import { Card, Empty, Flex, Input, Select, Table, Tree, Typography } from 'antd'
 import type { DataNode } from 'antd/es/tree';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ExportButton } from '../components/ExportButton';
 import { Link, useNavigate } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
 import { allRegions } from '../components/regions';
@@ -108,6 +109,9 @@ export function OrgTreePage() {
             placeholder={t('tree.search')}
             onSearch={(v) => setQ(v.trim())}
           />
+          <ExportButton kind="org_roster" params={{}} testId="roster-export">
+            {t('exports.roster')}
+          </ExportButton>
         </Flex>
       </Flex>
       <Card>

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
+import { ExportButton } from '../components/ExportButton';
 import { QueryState } from '../components/QueryState';
 import { CombModal } from '../features/items/CombModal';
 import { DismissReportModal } from '../features/reports/DismissReportModal';
@@ -53,6 +54,13 @@ export function ReportsPage() {
           {t('reports.title')}
         </Typography.Title>
         <Flex gap={8} wrap>
+          <ExportButton
+            kind="reports"
+            params={{ ...(status ? { status } : {}), ...(category ? { category } : {}), ...(source ? { source } : {}) }}
+            testId="reports-export"
+          >
+            {t('exports.reports')}
+          </ExportButton>
           <Select
             aria-label={t('resident.category')}
             allowClear

@@ -1,5 +1,5 @@
 import { addDays } from '@lianjian/shared';
-import { type Insertable, PostgresAdapter } from 'kysely';
+import { type Insertable, PostgresAdapter, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import type { AuditEventTable, AuditHeadTable } from '../../db/types.ts';
 import { startsWith } from '../../lib/like.ts';
@@ -162,4 +162,126 @@ export async function trailPage(db: Executor, f: TrailFilter, limit: number, cur
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return { rows: list, total: Number(total.n) };
+}
+
+/** The kinds of record whose names the auditor may read: organizations, units, lists, accounts, places. */
+export type NamedType =
+  | 'user'
+  | 'temporary_org'
+  | 'party_org'
+  | 'unit'
+  | 'problem_list'
+  | 'item'
+  | 'activity'
+  | 'ledger'
+  | 'assessment_scheme'
+  | 'chain'
+  | 'project'
+  | 'county'
+  | 'account_request'
+  | 'membership';
+
+export interface NameRow {
+  type: string;
+  id: string;
+  name: string | null;
+  extra: string | null;
+  more: string | null;
+}
+
+/**
+ * The names of the records a page of the trail names, in one query: a branch per kind of record, each reading only
+ * the ids asked for. Never a resident's, a member's or a household's name: those belong to the register.
+ */
+export async function namesOf(db: Executor, ids: Partial<Record<NamedType, string[]>>): Promise<NameRow[]> {
+  const t = (s: string) => sql<string>`${s}`;
+  const text = (ref: string) => sql<string>`cast(${sql.ref(ref)} as text)`;
+  const none = sql<string | null>`null`;
+  const branches: unknown[] = [];
+  const wanted = (type: NamedType) => [...new Set(ids[type] ?? [])];
+  const add = <Q>(type: NamedType, make: (list: string[]) => Q) => {
+    const list = wanted(type);
+    if (list.length > 0) branches.push(make(list));
+  };
+  add('user', (l) =>
+    db
+      .selectFrom('users')
+      .select([t('user').as('type'), 'id', 'display_name as name', 'username as extra', none.as('more')])
+      .where('id', 'in', l),
+  );
+  for (const [type, table] of [
+    ['temporary_org', 'temporary_orgs'],
+    ['party_org', 'party_orgs'],
+    ['unit', 'units'],
+    ['chain', 'chains'],
+    ['project', 'projects'],
+    ['assessment_scheme', 'assessment_schemes'],
+  ] as const)
+    add(type, (l) =>
+      db
+        .selectFrom(table)
+        .select([t(type).as('type'), 'id', 'name', none.as('extra'), none.as('more')])
+        .where('id', 'in', l),
+    );
+  add('problem_list', (l) =>
+    db
+      .selectFrom('problem_lists as p')
+      .innerJoin('temporary_orgs as o', 'o.id', 'p.org_id')
+      .select([t('problem_list').as('type'), 'p.id', 'p.title as name', 'o.name as extra', none.as('more')])
+      .where('p.id', 'in', l),
+  );
+  add('item', (l) =>
+    db
+      .selectFrom('items as i')
+      .innerJoin('problem_lists as p', 'p.id', 'i.list_id')
+      .select([t('item').as('type'), 'i.id', 'p.title as name', text('i.no').as('extra'), none.as('more')])
+      .where('i.id', 'in', l),
+  );
+  add('activity', (l) =>
+    db
+      .selectFrom('activities as a')
+      .innerJoin('temporary_orgs as o', 'o.id', 'a.org_id')
+      .select([t('activity').as('type'), 'a.id', 'o.name as name', 'a.held_on as extra', 'a.topic as more'])
+      .where('a.id', 'in', l),
+  );
+  add('ledger', (l) =>
+    db
+      .selectFrom('ledgers as g')
+      .innerJoin('assessment_schemes as s', 's.id', 'g.scheme_id')
+      .leftJoin('regions as r', 'r.code', 'g.scope_code')
+      .select([t('ledger').as('type'), 'g.id', 's.name as name', 'r.name as extra', text('g.version').as('more')])
+      .where('g.id', 'in', l),
+  );
+  add('county', (l) =>
+    db
+      .selectFrom('regions')
+      .select([t('county').as('type'), 'code as id', 'name', none.as('extra'), none.as('more')])
+      .where('code', 'in', l),
+  );
+  add('account_request', (l) =>
+    db
+      .selectFrom('account_requests as q')
+      .leftJoin('users as u', 'u.id', 'q.user_id')
+      .select([
+        t('account_request').as('type'),
+        'q.id',
+        'u.display_name as name',
+        (eb) => eb.fn.coalesce('q.username', 'u.username').as('extra'),
+        none.as('more'),
+      ])
+      .where('q.id', 'in', l),
+  );
+  add('membership', (l) =>
+    db
+      .selectFrom('memberships as m')
+      .innerJoin('temporary_orgs as o', 'o.id', 'm.org_id')
+      .select([t('membership').as('type'), 'm.id', 'o.name as name', none.as('extra'), none.as('more')])
+      .where('m.id', 'in', l),
+  );
+  if (branches.length === 0) return [];
+  // biome-ignore lint/suspicious/noExplicitAny: branches of one shape over different tables
+  const [first, ...rest] = branches as any[];
+  let q = first;
+  for (const b of rest) q = q.unionAll(b);
+  return (await q.execute()) as NameRow[];
 }

@@ -2,6 +2,14 @@ import { z } from 'zod';
 import { pageQuery } from '../../lib/paging.ts';
 import { isoDate } from '../../lib/schemas.ts';
 
+export const AuditChange = z
+  .object({
+    field: z.string().describe("The field's key, nested keys joined by dots; its words are in the shared catalog"),
+    before: z.unknown().nullable(),
+    after: z.unknown().nullable(),
+  })
+  .meta({ id: 'AuditChange' });
+
 export const AuditEvent = z
   .object({
     id: z.string(),
@@ -17,8 +25,18 @@ export const AuditEvent = z
     action: z.string(),
     entityType: z.string(),
     entityId: z.string(),
+    entityName: z
+      .string()
+      .nullable()
+      .describe("The record's name where the auditor may read it (organizations, units, lists, accounts); null else"),
+    entityLink: z
+      .string()
+      .nullable()
+      .describe("The record's page in the app, when it has one and the reader's role may open it"),
     before: z.unknown().nullable(),
     after: z.unknown().nullable(),
+    changes: z.array(AuditChange).describe('What changed, field by field, from the masked before and after'),
+    names: z.record(z.string(), z.string()).describe('Names of the records that ids among the changes name, by id'),
     hash: z.string(),
   })
   .meta({ id: 'AuditEvent' });

@@ -2,8 +2,20 @@ import { roleCan } from '@lianjian/shared';
 import type { Actor } from '../../lib/actor.ts';
 import type { ExportKind } from './exports.schemas.ts';
 
-/** Taking data out needs the permission to read it where it lives: the register, the problem lists, the import's rows. */
-const NEEDS = { households: 'households:read', problem_list: 'items:read', import_errors: 'households:write' } as const;
+/**
+ * Taking data out needs the permission to read it where it lives: the register, the problem lists, the import's rows,
+ * the organizations, the members, the reports, the trail.
+ */
+const NEEDS = {
+  households: 'households:read',
+  problem_list: 'items:read',
+  import_errors: 'households:write',
+  org_roster: 'orgs:read',
+  member_list: 'members:read',
+  reports: 'reports:read',
+  // The trail is the audit administrator's alone (三权分立), exported with the viewer's masking.
+  audit_log: 'audit:read',
+} as const;
 
 /** Checked when the link is asked for and again when the file is fetched (the role may have changed meanwhile). */
 export const canExport = (a: Actor, kind: ExportKind) => roleCan(a.role, NEEDS[kind]);

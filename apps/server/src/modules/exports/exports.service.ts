@@ -1,4 +1,6 @@
 import type { Readable } from 'node:stream';
+import { ORG_STATUSES, PARTY_STATUSES, REPORT_CATEGORIES, REPORT_SOURCES } from '@lianjian/shared';
+import { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId } from '../../lib/ids.ts';
@@ -9,9 +11,131 @@ import { HouseholdSearch, type SealedRegisterFilter } from '../households/househ
 import type { HouseholdService } from '../households/households.service.ts';
 import type { HouseholdImportService } from '../households/import.service.ts';
 import type { ItemService } from '../items/items.service.ts';
+import { auditActionWord, auditEntityWord, auditFieldWord, auditValueWord } from '@lianjian/shared';
+import { type TableColumn, tableWorkbook } from '../../lib/table-workbook.ts';
+import { AuditQuery } from '../audit/audit.schemas.ts';
+import type { AuditService } from '../audit/audit.service.ts';
+import { HIDDEN } from '../audit/audit.view.ts';
+import type { MemberService } from '../members/members.service.ts';
+import type { OrgService, RosterRow } from '../orgs/orgs.service.ts';
+import type { ReportService } from '../reports/reports.service.ts';
+import * as words from './exports.words.ts';
 import * as policy from './exports.policy.ts';
 import * as repo from './exports.repository.ts';
 import type { ExportKind } from './exports.schemas.ts';
+
+/** The most rows a register export holds (a county's organizations, members or reports fit many times over). */
+const MAX_ROWS = 50_000;
+/** The most events an export of the trail holds: a longer period is exported in parts. */
+const MAX_AUDIT_ROWS = 100_000;
+
+const RosterFilter = z.strictObject({ status: z.enum(ORG_STATUSES).optional() });
+const MemberFilter = z.strictObject({ partyStatus: z.enum(PARTY_STATUSES).optional() });
+const ReportFilter = z.strictObject({
+  status: z.enum(['new', 'listed', 'dismissed']).optional(),
+  source: z.enum(REPORT_SOURCES).optional(),
+  category: z.enum(REPORT_CATEGORIES).optional(),
+});
+
+/** The export's parameters by their schema, or 400 naming the field. */
+function pick<S extends z.ZodType>(schema: S, params: Record<string, unknown>): Record<string, unknown> {
+  const parsed = schema.safeParse(params);
+  if (!parsed.success)
+    throw new Problem(
+      400,
+      'validation_failed',
+      '导出条件无效',
+      parsed.error.issues.map((i) => ({ path: `params.${i.path.join('.')}`, message: i.message })),
+    );
+  return parsed.data as Record<string, unknown>;
+}
+
+/** Every page of a scoped list, up to the export's bound. */
+async function readAll<T>(
+  page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null; total: number }>,
+): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const p = await page(cursor);
+    if (p.total > MAX_ROWS)
+      throw new Problem(413, 'export_too_large', `共 ${p.total} 行，超过 ${MAX_ROWS} 行，请缩小范围后导出`);
+    out.push(...p.items);
+    cursor = p.nextCursor ?? undefined;
+  } while (cursor);
+  return out;
+}
+
+const word = (map: Record<string, string>, v: string | null | undefined) => (v ? (map[v] ?? v) : '');
+
+const ROSTER: TableColumn<RosterRow>[] = [
+  { header: '组织名称', width: 30, value: (r) => r.name },
+  { header: '层级', width: 12, value: (r) => word(words.ORG_LEVEL, r.level) },
+  { header: '类别', width: 12, value: (r) => word(words.ORG_KIND, r.kind) },
+  { header: '上级组织', width: 26, value: (r) => r.parentName },
+  { header: '所在地', width: 14, value: (r) => r.regionName },
+  {
+    header: '负责人',
+    width: 26,
+    value: (r) => r.leaders.map((l) => `${word(words.MEMBERSHIP_ROLE, l.role)}：${l.name}`).join('\n'),
+  },
+  { header: '成员人数', width: 10, value: (r) => r.memberCount },
+  { header: '批准日期', width: 12, value: (r) => r.approvedOn },
+  { header: '批准文号', width: 18, value: (r) => r.approvalDocNo },
+  { header: '成立日期', width: 12, value: (r) => r.establishedOn },
+  { header: '状态', width: 10, value: (r) => word(words.ORG_STATUS, r.status) },
+  { header: '撤销日期', width: 12, value: (r) => r.dissolvedOn },
+];
+
+type MemberRow = Awaited<ReturnType<MemberService['list']>>['items'][number];
+const MEMBERS: TableColumn<MemberRow>[] = [
+  { header: '姓名', width: 12, value: (m) => m.name },
+  { header: '性别', width: 6, value: (m) => word(words.GENDER, m.gender) },
+  { header: '政治面貌', width: 12, value: (m) => word(words.PARTY_STATUS, m.partyStatus) },
+  { header: '职务', width: 16, value: (m) => m.title },
+  { header: '工作单位', width: 28, value: (m) => m.unitName },
+  { header: '组织关系所在党组织', width: 28, value: (m) => m.homeOrgName },
+  { header: '在临时党组织任职数', width: 10, value: (m) => m.activeMemberships },
+];
+
+type ReportRow = Awaited<ReturnType<ReportService['list']>>['items'][number];
+const shanghaiDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' });
+const REPORTS: TableColumn<ReportRow>[] = [
+  { header: '反映日期', width: 12, value: (r) => shanghaiDay.format(new Date(r.reportedAt)) },
+  { header: '来源', width: 10, value: (r) => word(words.REPORT_SOURCE, r.source) },
+  { header: '村（社区）', width: 14, value: (r) => r.regionName },
+  { header: '类别', width: 10, value: (r) => word(words.REPORT_CATEGORY, r.category) },
+  { header: '反映内容', width: 44, value: (r) => r.description },
+  { header: '反映人', width: 10, value: (r) => r.reporterName },
+  { header: '联系电话', width: 14, value: (r) => r.phone },
+  { header: '办理组织', width: 24, value: (r) => r.orgName },
+  { header: '状态', width: 12, value: (r) => word(words.REPORT_STATUS, r.status) },
+];
+
+type TrailRow = Awaited<ReturnType<AuditService['exportRows']>>[number];
+const auditValue = (v: unknown, names: Record<string, string>) =>
+  typeof v === 'string' && names[v] ? names[v] : v === HIDDEN ? HIDDEN : auditValueWord(v, 'zh-CN');
+const TRAIL: TableColumn<TrailRow>[] = [
+  { header: '序号', width: 8, value: (e) => e.seq },
+  { header: '时间', width: 20, value: (e) => shanghai(new Date(e.at)) },
+  { header: '操作人', width: 12, value: (e) => e.username ?? '系统' },
+  { header: '操作', width: 16, value: (e) => auditActionWord(e.action, 'zh-CN') },
+  { header: '对象类型', width: 12, value: (e) => auditEntityWord(e.entityType, 'zh-CN') },
+  { header: '对象', width: 28, value: (e) => e.entityName ?? e.entityId },
+  {
+    header: '变更内容',
+    width: 60,
+    value: (e) =>
+      e.changes
+        .map((c) => {
+          const label = auditFieldWord(c.field.split('.').at(-1) ?? c.field, 'zh-CN');
+          const after = auditValue(c.after, e.names);
+          return c.before === null ? `${label}：${after}` : `${label}：${auditValue(c.before, e.names)} → ${after}`;
+        })
+        .join('\n'),
+  },
+  { header: '请求编号', width: 20, value: (e) => e.requestId },
+];
 
 /** How long a download link stays good. */
 export const EXPORT_TTL_MS = 10 * 60 * 1000;
@@ -42,6 +166,12 @@ export class ExportService {
     private readonly households: HouseholdService,
     private readonly items: ItemService,
     private readonly imports: HouseholdImportService,
+    private readonly registers: {
+      orgs: OrgService;
+      members: MemberService;
+      reports: ReportService;
+      trail: AuditService;
+    },
   ) {}
 
   private check(actor: Actor, kind: ExportKind) {
@@ -62,7 +192,8 @@ export class ExportService {
       created_at: now.toISOString(),
       expires_at: new Date(now.getTime() + EXPORT_TTL_MS).toISOString(),
     };
-    const view = { id: grant.id, downloadUrl: `/api/v1/exports/${grant.id}/file`, expiresAt: grant.expires_at };
+    const base = input.kind === 'audit_log' ? '/api/v1/audit/exports' : '/api/v1/exports';
+    const view = { id: grant.id, downloadUrl: `${base}/${grant.id}/file`, expiresAt: grant.expires_at };
     await this.db.transaction().execute(async (tx) => {
       await repo.insertGrant(tx, grant);
       await recordReply(tx, actor.requestId, 201, view);
@@ -93,6 +224,10 @@ export class ExportService {
       // The link and the audit trail keep the filter; an ID number in it, only by its blind index.
       return this.households.sealFilter(parsed.data);
     }
+    if (kind === 'audit_log') return pick(AuditQuery.omit({ cursor: true, limit: true }), params);
+    if (kind === 'org_roster') return pick(RosterFilter, params);
+    if (kind === 'member_list') return pick(MemberFilter, params);
+    if (kind === 'reports') return pick(ReportFilter, params);
     const id = typeof params.id === 'string' ? params.id : '';
     if (!/^[0-9a-f-]{36}$/i.test(id))
       throw new Problem(400, 'validation_failed', '导出条件无效', [{ path: 'params.id', message: '应为记录编号' }]);
@@ -101,10 +236,13 @@ export class ExportService {
     return { id };
   }
 
-  /** The file, for its owner, before the link expires; the stamp in it names who, when and why. */
-  async download(actor: Actor, id: string): Promise<ExportFile> {
+  /**
+   * The file, for its owner, before the link expires; the stamp in it names who, when and why. `trail` says which
+   * route asks: the audit administrator's downloads only the trail, the general one everything else.
+   */
+  async download(actor: Actor, id: string, trail = false): Promise<ExportFile> {
     const grant = await repo.ownGrant(this.db, id, actor.userId);
-    if (!grant) throw notFound('导出');
+    if (!grant || (grant.kind === 'audit_log') !== trail) throw notFound('导出');
     if (!policy.canDownload(actor, grant)) throw new Problem(410, 'export_expired', '下载链接已过期，请重新导出');
     const kind = grant.kind as ExportKind;
     // The role may have changed since the link was made.
@@ -143,7 +281,32 @@ export class ExportService {
       const { file, filename } = await this.items.lists.exportList(actor, params.id as string, stamp);
       return { fileName: filename, body: file };
     }
-    const r = await this.imports.errorReport(actor, params.id as string, stamp);
-    return { fileName: r.fileName, body: r.body };
+    if (kind === 'import_errors') {
+      const r = await this.imports.errorReport(actor, params.id as string, stamp);
+      return { fileName: r.fileName, body: r.body };
+    }
+    const day = new Date().toISOString().slice(0, 10);
+    if (kind === 'org_roster') {
+      const rows = await this.registers.orgs.roster(actor, MAX_ROWS, params as z.infer<typeof RosterFilter>);
+      const body = await tableWorkbook('组织花名册', '临时党组织花名册', stamp, ROSTER, rows);
+      return { fileName: `临时党组织花名册-${day}.xlsx`, body };
+    }
+    if (kind === 'member_list') {
+      const rows = await readAll((cursor) =>
+        this.registers.members.list(actor, { limit: 200, ...(params as object), ...(cursor ? { cursor } : {}) }),
+      );
+      const body = await tableWorkbook('人员名册', '党员和参与人员名册', stamp, MEMBERS, rows);
+      return { fileName: `人员名册-${day}.xlsx`, body };
+    }
+    if (kind === 'reports') {
+      const rows = await readAll((cursor) =>
+        this.registers.reports.list(actor, { limit: 200, ...(params as object), ...(cursor ? { cursor } : {}) }),
+      );
+      const body = await tableWorkbook('群众反映台账', '群众反映台账', stamp, REPORTS, rows);
+      return { fileName: `群众反映台账-${day}.xlsx`, body };
+    }
+    const rows = await this.registers.trail.exportRows(actor, params, MAX_AUDIT_ROWS);
+    const body = await tableWorkbook('审计日志', '审计日志（业务内容不显示）', stamp, TRAIL, rows);
+    return { fileName: `审计日志-${day}.xlsx`, body };
   }
 }

@@ -522,3 +522,32 @@ export async function handOverItem(
     .execute();
   return true;
 }
+
+/**
+ * What the organization roster (组织花名册) adds to a page of the list: the approval, the parent's name and the
+ * leaders holding office on the day, for organizations of the actor's scope only.
+ */
+export async function rosterExtras(db: Executor, actor: Actor, ids: string[], day: string) {
+  if (ids.length === 0) return { orgs: [], leaders: [] };
+  const orgs = await db
+    .selectFrom('temporary_orgs as o')
+    .leftJoin('temporary_orgs as p', 'p.id', 'o.parent_id')
+    .select(['o.id', 'o.approved_on', 'o.approval_doc_no', 'p.name as parent_name'])
+    .where('o.id', 'in', ids)
+    .where(orgInScope(actor, 'o'))
+    .execute();
+  const leaders = await db
+    .selectFrom('memberships as s')
+    .innerJoin('temporary_orgs as o', 'o.id', 's.org_id')
+    .innerJoin('members as m', 'm.id', 's.member_id')
+    .select(['s.org_id', 's.role', 'm.name'])
+    .where('s.org_id', 'in', ids)
+    .where(orgInScope(actor, 'o'))
+    .where('s.role', '!=', 'member')
+    .where(activeOn('s', day))
+    .orderBy('s.org_id')
+    .orderBy('s.role')
+    .orderBy('s.start_on')
+    .execute();
+  return { orgs, leaders };
+}

@@ -96,6 +96,13 @@ const toSummary = (r: Omit<repo.OrgSummaryRow, 'sort_key'>) => ({
 });
 
 /** The organization register: set up, staff, change status and dissolve temporary organizations. */
+export type RosterRow = ReturnType<typeof toSummary> & {
+  approvedOn: string | null;
+  approvalDocNo: string | null;
+  parentName: string | null;
+  leaders: { role: string; name: string }[];
+};
+
 export class OrgService {
   constructor(
     private readonly db: Db,
@@ -113,6 +120,42 @@ export class OrgService {
     const { rows, total } = await repo.listOrgs(this.db, actor, f, q.limit, decodeCursor(q.cursor));
     const page = pageOf(rows, q.limit, total, (r) => r.sort_key);
     return { ...page, items: page.items.map(toSummary) };
+  }
+
+  /**
+   * The organization roster (组织花名册): every organization of the caller's scope in the tree's order, with its
+   * approval, parent, leaders in office today and members; read page by page through the scoped list.
+   */
+  async roster(actor: Actor, max: number, filter: { status?: z.infer<typeof OrgListQuery>['status'] } = {}) {
+    const today = todayInShanghai();
+    const out: RosterRow[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.list(actor, { ...filter, limit: 200, sort: 'structure', ...(cursor ? { cursor } : {}) });
+      if (page.total > max)
+        throw new Problem(413, 'export_too_large', `共 ${page.total} 个组织，超过 ${max} 个，请缩小范围后导出`);
+      const extras = await repo.rosterExtras(
+        this.db,
+        actor,
+        page.items.map((o) => o.id),
+        today,
+      );
+      const byId = new Map(extras.orgs.map((o) => [o.id, o]));
+      for (const o of page.items) {
+        const x = byId.get(o.id);
+        if (!x) continue;
+        const leaders = extras.leaders.filter((l) => l.org_id === o.id);
+        out.push({
+          ...o,
+          approvedOn: x.approved_on,
+          approvalDocNo: x.approval_doc_no,
+          parentName: x.parent_name,
+          leaders,
+        });
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return out;
   }
 
   private async mustFind(actor: Actor, id: string, db: Executor = this.db) {
