@@ -15317,6 +15317,11 @@ export interface components {
             mustChangePassword: boolean;
             version: number;
             createdAt: string;
+            /** @description What the caller may do with this account, as the server decides it */
+            abilities: {
+                /** @description May change this account (name, role, scope, state, password, second factor): not one's own, another person does */
+                change: boolean;
+            };
         };
         UpdateUserInput: {
             displayName?: string;
@@ -17834,6 +17839,11 @@ export interface components {
             mustChangePassword: boolean;
             version: number;
             createdAt: string;
+            /** @description What the caller may do with this account, as the server decides it */
+            abilities: {
+                /** @description May change this account (name, role, scope, state, password, second factor): not one's own, another person does */
+                change: boolean;
+            };
         };
         UpdateUser: {
             displayName?: string;

@@ -304,7 +304,7 @@ export function UsersPage() {
               {
                 title: t('users.actions'),
                 render: (_, u) =>
-                  u.id === me.id ? null : (
+                  !u.abilities.change ? null : (
                     <Space size={0} wrap>
                       <Button
                         type="link"

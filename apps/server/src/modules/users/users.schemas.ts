@@ -43,6 +43,15 @@ export const User = z
     mustChangePassword: z.boolean(),
     version: z.number().int(),
     createdAt: z.string(),
+    abilities: z
+      .object({
+        change: z
+          .boolean()
+          .describe(
+            "May change this account (name, role, scope, state, password, second factor): not one's own, another person does",
+          ),
+      })
+      .describe('What the caller may do with this account, as the server decides it'),
   })
   .meta({ id: 'User' });
 export type UserView = z.infer<typeof User>;

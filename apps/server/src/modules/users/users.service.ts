@@ -16,7 +16,7 @@ import { generatePassword, hashPassword } from '../../lib/passwords.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
 import type { CreateUserBody, ScopeOptionsView, UpdateUserBody, UserView } from './users.schemas.ts';
-import { isOwnAccount } from './users.policy.ts';
+import { canFile, isOwnAccount } from './users.policy.ts';
 import * as repo from './users.repository.ts';
 import { isLocked } from '../auth/lockout.ts';
 import { contains } from '../../lib/like.ts';
@@ -66,7 +66,7 @@ export class UserService {
     private readonly audit: AuditTrail,
   ) {}
 
-  private view(r: UserRow, coverage: Map<string, string[]>): UserView {
+  private view(actor: Actor, r: UserRow, coverage: Map<string, string[]>): UserView {
     return {
       id: r.id,
       username: r.username,
@@ -84,6 +84,7 @@ export class UserService {
       mustChangePassword: Number(r.must_change_password ?? 0) === 1,
       version: Number(r.version),
       createdAt: r.created_at,
+      abilities: { change: canFile(actor, r.id) },
     };
   }
 
@@ -104,7 +105,7 @@ export class UserService {
           this.db,
           rows.map((r) => r.scope_org_id),
         );
-        return rows.map((r) => this.view(r, coverage));
+        return rows.map((r) => this.view(actor, r, coverage));
       },
       (u) => u.username,
     );
@@ -121,7 +122,7 @@ export class UserService {
     if (!row) throw notFound('用户');
     // Every account has a region or an organization (the shape of its role); the organization has a seat.
     return {
-      account: this.view(row, await this.coverages(db, [row.scope_org_id])),
+      account: this.view(actor, row, await this.coverages(db, [row.scope_org_id])),
       region: known(row.scope_region_code ?? row.org_region_code, 'the account’s region'),
     };
   }
@@ -207,6 +208,7 @@ export class UserService {
     const { password_hash: _h, ...shown } = row;
     await this.audit.record(tx, actor, { action: 'user.create', entityType: 'user', entityId: row.id, after: shown });
     return this.view(
+      actor,
       { ...row, org_name: checked.orgName },
       new Map(row.scope_org_id ? [[row.scope_org_id, checked.coverage]] : []),
     );
