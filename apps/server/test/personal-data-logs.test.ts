@@ -130,7 +130,12 @@ describe('finding 9: no clear ID number or phone in the logs or the audit trail'
         .select('after_json')
         .where('action', '=', 'export.request')
         .executeTakeFirstOrThrow();
-      expect(JSON.parse(request.after_json as string).params).toEqual({ idNumberIndex: cipher.blindIndex(idNumber) });
+      // The register's filter as the export keeps it: the number's keyed index (never the number) and the chosen order.
+      expect(JSON.parse(request.after_json as string).params).toEqual({
+        idNumberIndex: cipher.blindIndex(idNumber),
+        sort: 'name',
+        dir: 'asc',
+      });
       expect(answers).toEqual({
         register: 201,
         search: 200,
