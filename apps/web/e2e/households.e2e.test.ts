@@ -99,6 +99,8 @@ describe('the household register in the browser', () => {
   });
 
   it('a provincial workbook imports as the clerk has it, and the columns it holds that were not read are named', async () => {
+    // A fresh session, whether or not the tests before ran.
+    await page.context().clearCookies();
     await logIn(page, base, 'qiaoduan', DEMO_PASSWORD);
     const file = path.join(dir, '乔端镇建档立卡花名册（省系统导出）.xlsx');
     const wb = new ExcelJS.Workbook();
