@@ -12,6 +12,7 @@ import {
   ImportErrors,
   ImportProgress,
   Interrupted,
+  NEXT_SHEET,
   prepareHouseholds,
   readRows,
 } from '../src/modules/households/import.stages.ts';
@@ -90,6 +91,21 @@ describe('the import stages, one at a time', () => {
     expect(errors.kept[0]).toMatchObject({ row: 7, column: '身份证号' });
     // The household with the wrong row is spoiled: only household 1 is left to assemble.
     expect([...into.households()].map((h) => [h.householdNo, h.members.length])).toEqual([['1', 2]]);
+    into.close();
+  });
+
+  it("read: a sheet without a header in its first rows is passed over; the register's sheet is the last one read", async () => {
+    const into = scratch();
+    const errors = new ImportErrors();
+    const notes = Array.from({ length: 12 }, (_, i) => [`填表说明 ${i}`]);
+    const header = await readRows(
+      cells([...notes, NEXT_SHEET, ['花名册'], [...HEADER, '帮扶责任人'], ...household('1'), NEXT_SHEET, ['值列表']]),
+      into,
+      { maxRows: 100, blindIndex: (n) => cipher.blindIndex(n), progress: progress(), errors },
+    );
+    expect(errors.count).toBe(0);
+    expect([...into.households()].map((h) => [h.householdNo, h.members.length])).toEqual([['1', 2]]);
+    expect(header.ignored).toEqual([{ column: HEADER.length + 1, header: '帮扶责任人' }]);
     into.close();
   });
 

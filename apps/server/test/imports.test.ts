@@ -61,6 +61,8 @@ function household(no: string, village = '411321106200', size = 3): Row[] {
       dangerRating: '',
       waterSafe: head ? '是' : '',
       relocatedTo: '',
+      exitStatus: '',
+      exitYear: '',
     });
   }
   return rows;
@@ -676,6 +678,105 @@ describe('DOMAIN §5: importing the register from XLSX and CSV', () => {
     expect(json.statusCode).toBe(415);
     const empty = await upload('qiaoduan', '');
     expect(empty.statusCode).toBe(400);
+  });
+
+  /**
+   * A provincial 建档立卡 workbook as the clerk has it: a notes sheet first, merged title rows above the header, the
+   * province's own headings, the exit and relocation columns, and columns the register does not keep.
+   */
+  async function provincial(rows: Row[]): Promise<Buffer> {
+    const wb = new ExcelJS.Workbook();
+    const notes = wb.addWorksheet('填表说明');
+    notes.addRow(['填表说明']);
+    notes.addRow(['1. 证件号码请填写18位身份证号']);
+    const ws = wb.addWorksheet('建档立卡贫困人口花名册');
+    const cols: [string, (r: Row, i: number) => string][] = [
+      ['序号', (_r, i) => String(i + 1)],
+      ['户编号', (r) => r.householdNo],
+      ['行政区划代码', (r) => r.regionCode],
+      ['成员姓名', (r) => r.name],
+      ['性别', (r) => r.gender],
+      ['证件号码', (r) => r.idNumber],
+      ['与户主关系', (r) => r.relationship],
+      ['联系方式', (r) => r.phone],
+      ['健康状况', (r) => r.health],
+      ['劳动技能', (r) => r.labour],
+      ['是否在校生', (r) => r.inSchool],
+      ['详细地址', (r) => r.address],
+      ['贫困户属性', (r) => r.attribute],
+      ['主要致贫原因', (r) => r.primaryCause],
+      ['工资性收入', (r) => r.wages],
+      ['生产经营性收入', (r) => r.business],
+      ['转移性收入', (r) => r.transfer],
+      ['财产性收入', (r) => r.property],
+      ['人均纯收入', () => '4800'],
+      ['是否饮水安全', (r) => r.waterSafe],
+      ['安置地点', (r) => r.relocatedTo],
+      ['脱贫状态', (r) => r.exitStatus],
+      ['脱贫年度', (r) => r.exitYear],
+      ['帮扶责任人', () => '张干部'],
+    ];
+    ws.addRow(['河南省建档立卡贫困人口信息采集表']);
+    ws.mergeCells(1, 1, 1, cols.length);
+    ws.addRow(['填报单位：乔端镇', '', '', '', '', '', '', '', '填报日期：2020年12月']);
+    ws.addRow(cols.map(([h]) => h));
+    for (const [i, r] of rows.entries()) ws.addRow(cols.map(([, f]) => f(r, i)));
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  }
+  const asExited = (rows: Row[], exit: string, exitYear: string, relocatedTo = '') =>
+    rows.map((r, i) => ({
+      ...r,
+      exitStatus: i === 0 ? exit : '',
+      exitYear: i === 0 ? exitYear : '',
+      relocatedTo: i === 0 ? relocatedTo : '',
+    }));
+
+  it('a provincial workbook is read as the clerk has it: its headings, exits with their year, relocation', async () => {
+    const file = await provincial([
+      ...asExited(household('1'), '已脱贫', '2019', '白河新村安置点'),
+      ...asExited(household('2'), '未脱贫', ''),
+    ]);
+    const result = await imported('qiaoduan', file, '乔端镇花名册.xlsx');
+    expect(result, result.message).toMatchObject({ status: 'completed', households: 2, people: 6 });
+    // What the file holds and the register does not keep is named, with its place, not dropped silently.
+    expect(result.ignoredColumns).toEqual([
+      { column: 1, header: '序号' },
+      { column: 19, header: '人均纯收入' },
+      { column: 24, header: '帮扶责任人' },
+    ]);
+    expect(result.message).toContain('未读取的列：第 1 列“序号”、第 19 列“人均纯收入”、第 24 列“帮扶责任人”');
+    const rows = await ctx.t.db.db
+      .selectFrom('households')
+      .select(['status', 'exit_year', 'exited_on', 'relocated_to'])
+      .orderBy('status', 'desc')
+      .execute();
+    expect(rows).toEqual([
+      { status: 'registered', exit_year: null, exited_on: null, relocated_to: null },
+      { status: 'exited', exit_year: 2019, exited_on: null, relocated_to: '白河新村安置点' },
+    ]);
+  });
+
+  it("a provincial workbook's mistakes are reported under the clerk's own headings", async () => {
+    const bad = household('1');
+    (bad[1] as Row).idNumber = '411321197001011234';
+    const file = await provincial([...asExited(bad, '已脱贫', ''), ...asExited(household('2'), '已脱贫', '2030')]);
+    const result = await imported('qiaoduan', file, '乔端镇花名册.xlsx');
+    expect(result).toMatchObject({ status: 'failed', households: 0 });
+    expect(await households()).toBe(0);
+    const report = await exported(await ctx.user('qiaoduan'), 'import_errors', { id: result.id });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(report.rawPayload as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0] as ExcelWorksheet;
+    const lines = ws
+      .getRows(2, ws.rowCount - 1)
+      ?.filter((r) => typeof r.getCell(1).value === 'number')
+      .map((r) => [r.getCell(1).value, r.getCell(2).value]);
+    // Header on line 3: household 1 is on lines 4-6, household 2 on lines 7-9.
+    expect(lines).toEqual([
+      [4, '脱贫年度'],
+      [5, '证件号码'],
+      [7, '脱贫年度'],
+    ]);
   });
 });
 

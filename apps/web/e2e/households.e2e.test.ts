@@ -98,6 +98,55 @@ describe('the household register in the browser', () => {
     expect(errors).toEqual([]);
   });
 
+  it('a provincial workbook imports as the clerk has it, and the columns it holds that were not read are named', async () => {
+    // A fresh session, whether or not the tests before ran.
+    await page.context().clearCookies();
+    await logIn(page, base, 'qiaoduan', DEMO_PASSWORD);
+    const file = path.join(dir, '乔端镇建档立卡花名册（省系统导出）.xlsx');
+    const wb = new ExcelJS.Workbook();
+    wb.addWorksheet('填表说明').addRow(['证件号码请填写18位身份证号']);
+    const ws = wb.addWorksheet('花名册');
+    const heads = [
+      '序号',
+      '户编号',
+      '行政区划代码',
+      '成员姓名',
+      '性别',
+      '证件号码',
+      '与户主关系',
+      '健康状况',
+      '劳动技能',
+    ];
+    const more = ['详细地址', '主要致贫原因', '工资性收入', '生产经营性收入', '转移性收入', '财产性收入'];
+    const rest = ['是否饮水安全', '安置地点', '脱贫状态', '脱贫年度', '帮扶责任人'];
+    ws.addRow(['建档立卡贫困人口信息采集表']);
+    ws.mergeCells(1, 1, 1, heads.length + more.length + rest.length);
+    ws.addRow([...heads, ...more, ...rest]);
+    ws.addRow([
+      ...['1', '9', '411321106200', '吕桂芝', '女', '411321195503071221', '户主', '健康', '普通劳动力'],
+      ...['穆老庄村三组', '因病', '6000', '0', '3000', '0'],
+      ...['是', '白河新村安置点', '已脱贫', '2019', '张干部'],
+    ]);
+    await wb.xlsx.writeFile(file);
+
+    await page.getByRole('menuitem', { name: '建档立卡户' }).click();
+    await page.getByTestId('import-open').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('下载导入模板').waitFor();
+    if (await dialog.getByTestId('import-again').count()) await dialog.getByTestId('import-again').click();
+    await dialog.locator('input[type=file]').setInputFiles(file);
+    await dialog.getByTestId('import-start').click();
+    await dialog.getByTestId('import-result').waitFor({ timeout: 60_000 });
+    expect(await dialog.getByTestId('import-result').innerText()).toMatch(/导入完成：1 户 1 人/);
+    const ignored = await dialog.getByTestId('import-ignored').innerText();
+    expect(ignored).toContain('文件中有 2 列未读取');
+    expect(ignored).toContain('第 1 列“序号”');
+    expect(ignored).toContain('第 20 列“帮扶责任人”');
+    await screenshot(page, '31b-import-provincial');
+    await page.keyboard.press('Escape');
+    expect(errors).toEqual([]);
+  });
+
   it('an exit goes through review, verification, acknowledgement and public notice; the village notice shows names only', async () => {
     // A household whose income is above the line (registered through the API; the form is tested elsewhere).
     const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];

@@ -53,6 +53,7 @@ import * as m0034 from './migrations/0034_party_org_tree.ts';
 import * as m0035 from './migrations/0035_household_exit_day.ts';
 import * as m0036 from './migrations/0036_household_head_pinyin.ts';
 import * as m0037 from './migrations/0037_report_dismissal.ts';
+import * as m0038 from './migrations/0038_household_import_ignored_columns.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -224,6 +225,7 @@ const migrations = {
   '0035_household_exit_day': m0035,
   '0036_household_head_pinyin': m0036,
   '0037_report_dismissal': m0037,
+  '0038_household_import_ignored_columns': m0038,
 };
 
 /**

@@ -759,6 +759,8 @@ export interface HouseholdImportTable {
   people: number;
   error_count: number;
   errors_json: string | null;
+  /** The file's columns that were not read, as JSON `{ column, header }[]` (column 1 is the first); null for none. */
+  ignored_columns_json: string | null;
   message: string | null;
   created_by: string;
   created_at: string;

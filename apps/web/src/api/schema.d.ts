@@ -14303,6 +14303,11 @@ export interface components {
             people: number;
             errorCount: number;
             message: string | null;
+            /** @description The file's headed columns that were not read (column 1 is the first), for the user to see */
+            ignoredColumns: {
+                column: number;
+                header: string;
+            }[];
             createdAt: string;
             finishedAt: string | null;
             /** @description Set when this file was imported before: the earlier import, nothing new written */
@@ -16825,6 +16830,11 @@ export interface components {
             people: number;
             errorCount: number;
             message: string | null;
+            /** @description The file's headed columns that were not read (column 1 is the first), for the user to see */
+            ignoredColumns: {
+                column: number;
+                header: string;
+            }[];
             createdAt: string;
             finishedAt: string | null;
             /** @description Set when this file was imported before: the earlier import, nothing new written */

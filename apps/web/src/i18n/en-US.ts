@@ -666,6 +666,8 @@ export const enUS: Messages = {
       failed: 'Import not done; nothing was written',
       interrupted: 'Import interrupted; nothing was written and the file needs no change',
       interruptedTag: 'Interrupted',
+      ignored: '{{count}} columns of the file were not read; what they hold was not imported:',
+      ignoredColumn: 'column {{column}} “{{header}}”',
       retry: 'Import this file again',
       errors: '{{count}} errors',
       report: 'Download error report',

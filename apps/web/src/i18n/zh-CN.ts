@@ -639,6 +639,8 @@ export const zhCN = {
       failed: '导入未完成，没有写入任何数据',
       interrupted: '导入中断，没有写入任何数据；文件无须修改',
       interruptedTag: '已中断',
+      ignored: '文件中有 {{count}} 列未读取，其中的内容没有导入：',
+      ignoredColumn: '第 {{column}} 列“{{header}}”',
       retry: '重新导入该文件',
       errors: '共 {{count}} 处错误',
       report: '下载错误报告',

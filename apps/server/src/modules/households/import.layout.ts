@@ -1,4 +1,4 @@
-import type { HEALTH, LABOUR, PovertyCause } from '@lianjian/shared';
+import { type HEALTH, type LABOUR, type PovertyCause, todayInShanghai } from '@lianjian/shared';
 import { excel } from '../../lib/excel.ts';
 import { idCheckChar, idNumberProblem, maskIdNumber, phoneProblem } from '../../lib/identity.ts';
 
@@ -19,14 +19,15 @@ export const COLUMNS = [
     example: '411321106200',
   },
   { key: 'relationship', header: '与户主关系', required: true, aliases: ['关系'], example: '户主' },
-  { key: 'name', header: '姓名', required: true, aliases: [], example: '王建国' },
+  // 户主姓名 is not an alias: a provincial file repeats it on every member's row beside the member's own name.
+  { key: 'name', header: '姓名', required: true, aliases: ['成员姓名'], example: '王建国' },
   { key: 'gender', header: '性别', required: true, aliases: [], example: '男' },
   { key: 'idNumber', header: '身份证号', required: true, aliases: ['身份证号码', '证件号码'], example: '' },
-  { key: 'phone', header: '联系电话', required: false, aliases: ['电话', '手机号码'], example: '' },
+  { key: 'phone', header: '联系电话', required: false, aliases: ['电话', '手机号码', '联系方式'], example: '' },
   { key: 'health', header: '健康状况', required: true, aliases: [], example: '健康' },
   { key: 'labour', header: '劳动能力', required: true, aliases: ['劳动技能'], example: '普通劳动力' },
   { key: 'inSchool', header: '是否在校生', required: false, aliases: ['在校生'], example: '否' },
-  { key: 'address', header: '家庭住址', required: true, aliases: ['住址'], example: '白河新村安置点1号楼' },
+  { key: 'address', header: '家庭住址', required: true, aliases: ['住址', '详细地址'], example: '白河新村安置点1号楼' },
   { key: 'attribute', header: '贫困户属性', required: false, aliases: ['户属性'], example: '一般贫困户' },
   { key: 'standard', header: '识别标准', required: false, aliases: [], example: '国家标准' },
   { key: 'primaryCause', header: '主要致贫原因', required: true, aliases: ['致贫原因'], example: '因病' },
@@ -50,7 +51,9 @@ export const COLUMNS = [
   { key: 'housingArea', header: '住房面积（平方米）', required: false, aliases: ['住房面积'], example: '90' },
   { key: 'dangerRating', header: '危房等级', required: false, aliases: [], example: '' },
   { key: 'waterSafe', header: '饮水安全', required: true, aliases: ['是否饮水安全'], example: '是' },
-  { key: 'relocatedTo', header: '搬迁安置点', required: false, aliases: ['安置点'], example: '' },
+  { key: 'relocatedTo', header: '搬迁安置点', required: false, aliases: ['安置点', '安置地点'], example: '' },
+  { key: 'exitStatus', header: '脱贫状态', required: false, aliases: [], example: '未脱贫' },
+  { key: 'exitYear', header: '脱贫年度', required: false, aliases: ['脱贫年份'], example: '' },
 ] as const;
 export type ColumnKey = (typeof COLUMNS)[number]['key'];
 
@@ -117,16 +120,46 @@ export interface RowError {
   message: string;
 }
 
-/** Where each known column sits in the header row; unknown headers are ignored. */
-export function mapHeader(cells: string[]): { index: Partial<Record<ColumnKey, number>>; missing: string[] } {
+/** A column of the file that is not read: its place (1 for the first column) and its heading as written. */
+export interface IgnoredColumn {
+  column: number;
+  header: string;
+}
+
+/** The file's header row as read: where each known column sits and its heading as the file writes it. */
+export interface HeaderMap {
+  index: Partial<Record<ColumnKey, number>>;
+  /** The file's own heading of each column read, for the error report. */
+  headings: Partial<Record<ColumnKey, string>>;
+  /** Every headed column that is not read (unknown, or a second column of the same field), named to the user. */
+  ignored: IgnoredColumn[];
+  missing: string[];
+}
+
+/** Where each known column sits in the header row; the others are listed as ignored. */
+export function mapHeader(cells: string[]): HeaderMap {
   const index: Partial<Record<ColumnKey, number>> = {};
+  const headings: Partial<Record<ColumnKey, string>> = {};
+  const ignored: IgnoredColumn[] = [];
   cells.forEach((raw, i) => {
     const h = norm(raw ?? '');
+    if (!h) return;
     const col = COLUMNS.find((c) => norm(c.header) === h || c.aliases.some((a) => norm(a) === h));
-    if (col && index[col.key] === undefined) index[col.key] = i;
+    if (col && index[col.key] === undefined) {
+      index[col.key] = i;
+      headings[col.key] = String(raw).trim();
+    } else ignored.push({ column: i + 1, header: String(raw).trim().slice(0, 60) });
   });
-  return { index, missing: COLUMNS.filter((c) => c.required && index[c.key] === undefined).map((c) => c.header) };
+  return {
+    index,
+    headings,
+    ignored,
+    missing: COLUMNS.filter((c) => c.required && index[c.key] === undefined).map((c) => c.header),
+  };
 }
+
+/** The first year of the 建档立卡 register: no household exited before it. */
+export const FIRST_EXIT_YEAR = 2014;
 
 export interface ParsedPerson {
   row: number;
@@ -152,6 +185,8 @@ export interface ParsedPerson {
     dangerRating: 'C' | 'D' | null;
     waterSafe: boolean;
     relocatedTo: string | null;
+    /** A historical exit (已脱贫) recorded with its year; null for a household still poor. */
+    exitYear: number | null;
   };
 }
 
@@ -169,6 +204,9 @@ export function parseRow(
   rowNo: number,
   cells: string[],
   index: Partial<Record<ColumnKey, number>>,
+  /** The file's own headings, which the errors name; our own where the file's is not known. */
+  headings: Partial<Record<ColumnKey, string>> = {},
+  thisYear = Number(todayInShanghai().slice(0, 4)),
 ): ParsedPerson | RowError[] {
   const errors: RowError[] = [];
   const cell = (key: ColumnKey) => {
@@ -176,7 +214,7 @@ export function parseRow(
     return i === undefined ? '' : String(cells[i] ?? '').trim();
   };
   const fail = (key: ColumnKey, message: string) => {
-    errors.push({ row: rowNo, column: header(key), value: shown(key, cell(key)), message });
+    errors.push({ row: rowNo, column: headings[key] ?? header(key), value: shown(key, cell(key)), message });
     return undefined;
   };
   const required = (key: ColumnKey, max = 50) => {
@@ -257,6 +295,19 @@ export function parseRow(
     const waterSafe = yesNo('waterSafe');
     const relocatedTo = cell('relocatedTo') || null;
     if (relocatedTo && relocatedTo.length > 100) fail('relocatedTo', '不超过 100 个字');
+    // A historical exit is recorded with its year (the exit procedure with its notice went before, on paper).
+    const exitStatus = cell('exitStatus').replace(/\s/g, '');
+    const yearRaw = cell('exitYear').replace(/[\s年度]/g, '');
+    let exitYear: number | null = null;
+    if (exitStatus === '已脱贫') {
+      const y = Number(yearRaw);
+      if (!/^\d{4}$/.test(yearRaw)) fail('exitYear', '已脱贫的户须填写脱贫年度（四位年份）');
+      else if (y < FIRST_EXIT_YEAR || y > thisYear)
+        fail('exitYear', `应为 ${FIRST_EXIT_YEAR} 至 ${thisYear} 之间的年份`);
+      else exitYear = y;
+    } else if (exitStatus === '' || exitStatus === '未脱贫') {
+      if (yearRaw) fail('exitYear', '未脱贫的户不填脱贫年度');
+    } else fail('exitStatus', '应为"已脱贫"或"未脱贫"，留空视为未脱贫');
     if (!errors.length) {
       household = {
         address: address as string,
@@ -274,6 +325,7 @@ export function parseRow(
         dangerRating: dangerRating ?? null,
         waterSafe,
         relocatedTo,
+        exitYear,
       };
     }
   }
@@ -358,6 +410,9 @@ export async function templateWorkbook(exampleRegion: string): Promise<Buffer> {
     wages: '全年，元，整数',
     dangerRating: 'C级、D级，非危房留空',
     waterSafe: '是 / 否',
+    relocatedTo: '易地扶贫搬迁户填写安置点，其他留空',
+    exitStatus: '未脱贫、已脱贫；留空视为未脱贫。已脱贫的户按历史脱贫记录导入',
+    exitYear: `已脱贫的户填写脱贫年度（${FIRST_EXIT_YEAR} 年起的四位年份），未脱贫的户留空`,
   };
   for (const c of COLUMNS) help.addRow({ col: c.header, req: c.required ? '必填' : '选填', rule: rules[c.key] ?? '' });
   return Buffer.from(await wb.xlsx.writeBuffer());

@@ -30,6 +30,9 @@ export const HouseholdImport = z
     people: z.number().int(),
     errorCount: z.number().int(),
     message: z.string().nullable(),
+    ignoredColumns: z
+      .array(z.object({ column: z.number().int().min(1), header: z.string() }))
+      .describe("The file's headed columns that were not read (column 1 is the first), for the user to see"),
     createdAt: z.string(),
     finishedAt: z.string().nullable(),
     duplicateOf: z

@@ -15,7 +15,7 @@ import { SealedFile } from '../../lib/sealed.ts';
 import { ArchiveRefused } from '../../lib/zip-guard.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
 import { DUPLICATE_ATTEMPTS_PER_DAY, duplicateAttemptsOfDay, registrationPaused } from './households.repository.ts';
-import type { RowError } from './import.layout.ts';
+import type { IgnoredColumn, RowError } from './import.layout.ts';
 import {
   beat,
   databaseClock,
@@ -36,6 +36,7 @@ import {
   ImportProgress,
   Interrupted,
   checkPeople,
+  ignoredNote,
   openRows,
   prepareHouseholds,
   readRows,
@@ -107,6 +108,8 @@ export interface ImportView {
   people: number;
   errorCount: number;
   message: string | null;
+  /** The file's columns that were not read: unknown headings, or a second column of one field. */
+  ignoredColumns: IgnoredColumn[];
   createdAt: string;
   finishedAt: string | null;
   duplicateOf: string | null;
@@ -125,6 +128,7 @@ const view = (r: HouseholdImportTable, duplicateOf: string | null = null): Impor
   people: r.people,
   errorCount: r.error_count,
   message: r.message,
+  ignoredColumns: r.ignored_columns_json ? (JSON.parse(r.ignored_columns_json) as IgnoredColumn[]) : [],
   createdAt: r.created_at,
   finishedAt: r.finished_at,
   duplicateOf,
@@ -240,6 +244,7 @@ export class HouseholdImportService {
         people: 0,
         error_count: 0,
         errors_json: null,
+        ignored_columns_json: null,
         message: null,
         created_by: actor.userId,
         created_at: now,
@@ -349,7 +354,7 @@ export class HouseholdImportService {
       const rowsOnDisk = new ImportScratch(await this.scratch.folder(row.id));
       scratch = rowsOnDisk;
       const errors = new ImportErrors();
-      await readRows(rows, rowsOnDisk, {
+      const header = await readRows(rows, rowsOnDisk, {
         maxRows: this.limits.maxRows,
         blindIndex: (idNumber) => this.cipher.blindIndex(idNumber),
         progress,
@@ -357,7 +362,7 @@ export class HouseholdImportService {
       });
 
       // 2. Validate: the people against the file and the register, then the households.
-      const elsewhere = await checkPeople(this.db, actor, rowsOnDisk, errors);
+      const elsewhere = await checkPeople(this.db, actor, rowsOnDisk, errors, header.headings);
       // An account that reached its daily limit meanwhile learns nothing more from this file: refused alike whether
       // or not it holds people registered elsewhere (checked again before the write, below).
       const paused = async () => (await duplicateAttemptsOfDay(this.db, actor)) >= DUPLICATE_ATTEMPTS_PER_DAY;
@@ -376,26 +381,44 @@ export class HouseholdImportService {
       }
       const villages = new Set(await villagesUnder(this.db, row.scope_code));
       await progress.enter('preparing', 60);
-      const counts = await prepareHouseholds(rowsOnDisk, villages, this.cipher, errors, progress);
+      const counts = await prepareHouseholds(
+        rowsOnDisk,
+        villages,
+        this.cipher,
+        errors,
+        progress,
+        nowIso(),
+        header.headings,
+      );
       if (errors.count) {
         await this.fail(
           actor,
           row,
           progress,
           'refused',
-          `发现 ${errors.count} 处错误，未导入任何数据。请下载错误报告，改正后重新导入`,
+          `发现 ${errors.count} 处错误，未导入任何数据。请下载错误报告，改正后重新导入${ignoredNote(header.ignored)}`,
           errors.byRow(),
           errors.count,
+          [],
+          header.ignored,
         );
         return;
       }
 
       // 3. Everything in one transaction with its audit row: all or nothing.
       await progress.enter('writing', 90);
-      await writeHouseholds(this.db, this.audit, actor, row, rowsOnDisk, {
-        ...counts,
-        rowsRead: progress.state.rows_read,
-      });
+      await writeHouseholds(
+        this.db,
+        this.audit,
+        actor,
+        row,
+        rowsOnDisk,
+        {
+          ...counts,
+          rowsRead: progress.state.rows_read,
+        },
+        header.ignored,
+      );
     } catch (err) {
       if (err instanceof Interrupted) return;
       if (err instanceof Fatal || err instanceof ArchiveRefused)
@@ -429,6 +452,7 @@ export class HouseholdImportService {
     errors: RowError[] = [],
     errorCount = 0,
     elsewhere: string[] = [],
+    ignored: IgnoredColumn[] = [],
   ): Promise<void> {
     const state = progress.state;
     await this.db.transaction().execute(async (tx) => {
@@ -440,6 +464,7 @@ export class HouseholdImportService {
         message,
         error_count: errorCount,
         errors_json: errors.length ? JSON.stringify(errors) : null,
+        ignored_columns_json: ignored.length ? JSON.stringify(ignored) : null,
         updated_at: nowIso(),
         finished_at: nowIso(),
       });

@@ -14,7 +14,17 @@ import type { AuditTrail } from '../audit/audit.trail.ts';
 import { peopleRegistered } from './households.repository.ts';
 import { CreateHousehold } from './households.schemas.ts';
 import { householdRows } from './households.service.ts';
-import { COLUMNS, type ParsedPerson, type RowError, columnHeader, mapHeader, parseRow } from './import.layout.ts';
+import {
+  COLUMNS,
+  type ColumnKey,
+  type HeaderMap,
+  type IgnoredColumn,
+  type ParsedPerson,
+  type RowError,
+  columnHeader,
+  mapHeader,
+  parseRow,
+} from './import.layout.ts';
 import { finishImport, insertRegisterBatch } from './import.repository.ts';
 import type { ImportScratch } from './import.scratch.ts';
 
@@ -26,6 +36,10 @@ import type { ImportScratch } from './import.scratch.ts';
  * 3. write: everything in one transaction with its audit row (`writeHouseholds`).
  * Each stage reports its progress through `ImportProgress` and its mistakes, by row, into `ImportErrors`.
  */
+
+/** The columns of the file not read, said in words after an import's outcome; nothing when all were read. */
+export const ignoredNote = (ignored: readonly IgnoredColumn[]) =>
+  ignored.length ? `；未读取的列：${ignored.map((c) => `第 ${c.column} 列“${c.header}”`).join('、')}` : '';
 
 /** Errors kept for the report; the count covers them all. */
 export const MAX_REPORTED_ERRORS = 10_000;
@@ -132,6 +146,12 @@ function cellText(v: ExcelJS.CellValue): string {
   return String(v);
 }
 
+/**
+ * Yielded by a workbook's rows between one sheet and the next: the register is the first sheet with a header in its
+ * first rows, wherever the workbook puts it (a notes sheet often comes first).
+ */
+export const NEXT_SHEET: string[] = Object.freeze([]) as unknown as string[];
+
 async function* xlsxRows(workbook: Readable): AsyncGenerator<string[]> {
   const reader = new (await excel()).stream.xlsx.WorkbookReader(workbook, {
     sharedStrings: 'cache',
@@ -143,8 +163,10 @@ async function* xlsxRows(workbook: Readable): AsyncGenerator<string[]> {
   // The parts come in reading order, so a sheet never waits for these; a workbook without shared strings (or
   // relationships) has none to wait for, and ExcelJS would otherwise set its sheet aside in a temporary file.
   Object.assign(reader, { sharedStrings: [], workbookRels: [] });
+  let first = true;
   for await (const sheet of reader) {
-    // The first worksheet is the register; further sheets (instructions…) are not read.
+    if (!first) yield NEXT_SHEET;
+    first = false;
     let expected = 1;
     for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
       // Blank rows are not emitted: keep row numbers true to the file for the error report.
@@ -158,7 +180,6 @@ async function* xlsxRows(workbook: Readable): AsyncGenerator<string[]> {
       yield out;
       expected++;
     }
-    return;
   }
 }
 
@@ -192,37 +213,54 @@ export async function openRows(
   return csvRows(counted(upload.stream(), onBytes) as AsyncIterable<Buffer>);
 }
 
+/** The file's header as the later stages need it: its own headings, and the columns not read. */
+export type ReadHeader = Pick<HeaderMap, 'headings' | 'ignored'>;
+
+const NO_HEADER = '前10行中找不到表头（须含“户编号”“姓名”“身份证号”等列）。请使用系统提供的导入模板';
+
 /**
- * Stage 1, read: finds the header (within the first 10 rows), parses every row after it and keeps each person on
- * disk with their ID number's blind index; a wrong row is reported and spoils its household. Throws `Fatal` for a
- * file that cannot be imported at all (no header, no data, too many rows, unreadable).
+ * Stage 1, read: finds the header (within the first 10 rows of the first sheet that has one), parses every row after
+ * it and keeps each person on disk with their ID number's blind index; a wrong row is reported and spoils its
+ * household. Throws `Fatal` for a file that cannot be imported at all (no header, no data, too many rows,
+ * unreadable). Answers the file's headings and the columns it holds that are not read.
  */
 export async function readRows(
   rows: AsyncGenerator<string[]>,
   into: ImportScratch,
   o: { maxRows: number; blindIndex: (idNumber: string) => string; progress: ImportProgress; errors: ImportErrors },
-): Promise<void> {
+): Promise<ReadHeader> {
   const { progress, errors } = o;
-  let index: ReturnType<typeof mapHeader>['index'] | null = null;
+  let header: HeaderMap | null = null;
   let rowNo = 0;
+  let seen = false;
+  let skipSheet = false;
   for await (const cells of unreadable(rows)) {
+    if (cells === NEXT_SHEET) {
+      // The register's sheet has been read: further sheets (instructions, lists of values…) are not.
+      if (header) break;
+      rowNo = 0;
+      skipSheet = false;
+      continue;
+    }
     rowNo++;
-    if (cells.every((c) => String(c ?? '').trim() === '')) continue;
-    if (!index) {
+    if (skipSheet || cells.every((c) => String(c ?? '').trim() === '')) continue;
+    seen = true;
+    if (!header) {
       const h = mapHeader(cells);
       if (h.missing.length < COLUMNS.filter((c) => c.required).length / 2) {
         if (h.missing.length)
           throw new Fatal(`第 ${rowNo} 行表头缺少必需的列：${h.missing.join('、')}。请使用系统提供的导入模板`);
-        index = h.index;
+        header = h;
         continue;
       }
-      if (rowNo >= 10)
-        throw new Fatal('前10行中找不到表头（须含“户编号”“姓名”“身份证号”等列）。请使用系统提供的导入模板');
+      // No header in this sheet's first rows: the next sheet may hold the register.
+      if (rowNo >= 10) skipSheet = true;
       continue;
     }
+    const index = header.index;
     progress.state.rows_read++;
     if (progress.state.rows_read > o.maxRows) throw new Fatal(`超过每次导入 ${o.maxRows} 行的上限，请分批导入`);
-    const parsed = parseRow(rowNo, cells, index);
+    const parsed = parseRow(rowNo, cells, index, header.headings);
     if (Array.isArray(parsed)) {
       errors.add(parsed);
       // The household's own checks wait until its rows are right: one mistake, one error.
@@ -234,9 +272,20 @@ export async function readRows(
       await breathe();
     }
   }
-  if (!index) throw new Fatal('文件中没有表头和数据。请使用系统提供的导入模板');
+  if (!header) throw new Fatal(seen ? NO_HEADER : '文件中没有表头和数据。请使用系统提供的导入模板');
   if (progress.state.rows_read === 0) throw new Fatal('文件中没有数据行');
   into.finishReading();
+  return { headings: header.headings, ignored: header.ignored };
+}
+
+/** The column an error names: the file's own heading where it has one, the register's otherwise. */
+const named = (headings: ReadHeader['headings'], key: ColumnKey) => headings[key] ?? columnHeader(key);
+
+/** The column of a registration schema's issue (`people.0.idNumber`, `income.wages`, `address`), named as in the file. */
+function issueColumn(headings: ReadHeader['headings'], path: readonly PropertyKey[]): string {
+  const key = [...path].reverse().find((p): p is ColumnKey => COLUMNS.some((c) => c.key === p));
+  if (key) return named(headings, key);
+  return path[0] === 'people' ? named(headings, 'name') : named(headings, 'householdNo');
 }
 
 /**
@@ -250,10 +299,11 @@ export async function checkPeople(
   actor: Actor,
   rowsOnDisk: ImportScratch,
   errors: ImportErrors,
+  headings: ReadHeader['headings'] = {},
 ): Promise<string[]> {
   for (const r of rowsOnDisk.repeatedIds())
     errors.add([
-      { row: r.row, column: columnHeader('idNumber'), value: '', message: `与第 ${r.first} 行的身份证号重复` },
+      { row: r.row, column: named(headings, 'idNumber'), value: '', message: `与第 ${r.first} 行的身份证号重复` },
     ]);
   let checked = 0;
   const elsewhere: string[] = [];
@@ -263,7 +313,7 @@ export async function checkPeople(
         errors.add([
           {
             row: chunk.get(f.id_number_index) as number,
-            column: columnHeader('idNumber'),
+            column: named(headings, 'idNumber'),
             value: '',
             message: '该身份证号已登记在本辖区的其他农户',
           },
@@ -276,7 +326,12 @@ export async function checkPeople(
   return elsewhere;
 }
 
-type Registration = { regionCode: string; input: Omit<ReturnType<typeof CreateHousehold.parse>, 'regionCode'> };
+type Registration = {
+  regionCode: string;
+  input: Omit<ReturnType<typeof CreateHousehold.parse>, 'regionCode'>;
+  /** A historical exit's year, from the file; null for a household still poor. */
+  exitYear: number | null;
+};
 
 /**
  * One household's people (by household number): exactly one head, one village within the importer's scope, and
@@ -287,19 +342,22 @@ export function assemble(
   members: ParsedPerson[],
   villages: ReadonlySet<string>,
   addErrors: (errors: RowError[]) => void,
+  headings: ReadHeader['headings'] = {},
 ): Registration | null {
   const heads = members.filter((p) => p.household);
   const headRow = members.find((p) => p.relationship === '户主');
   const first = members[0] as ParsedPerson;
   if (!headRow) {
-    addErrors([{ row: first.row, column: columnHeader('relationship'), value: '', message: `户编号 ${no} 没有户主` }]);
+    addErrors([
+      { row: first.row, column: named(headings, 'relationship'), value: '', message: `户编号 ${no} 没有户主` },
+    ]);
     return null;
   }
   if (heads.length > 1) {
     addErrors(
       heads.slice(1).map((p) => ({
         row: p.row,
-        column: columnHeader('relationship'),
+        column: named(headings, 'relationship'),
         value: '户主',
         message: `户编号 ${no} 有多位户主`,
       })),
@@ -313,7 +371,7 @@ export function assemble(
       addErrors([
         {
           row: p.row,
-          column: columnHeader('regionCode'),
+          column: named(headings, 'regionCode'),
           value: p.regionCode,
           message: `与户主所在村（第 ${head.row} 行）不一致`,
         },
@@ -325,7 +383,7 @@ export function assemble(
     addErrors([
       {
         row: head.row,
-        column: columnHeader('regionCode'),
+        column: named(headings, 'regionCode'),
         value: head.regionCode,
         message: '不是本账号管辖范围内的村（社区）',
       },
@@ -333,7 +391,7 @@ export function assemble(
     ok = false;
   }
   if (members.length > 30) {
-    addErrors([{ row: head.row, column: columnHeader('householdNo'), value: no, message: '一户最多30人' }]);
+    addErrors([{ row: head.row, column: named(headings, 'householdNo'), value: no, message: '一户最多30人' }]);
     ok = false;
   }
   if (!ok) return null;
@@ -368,13 +426,13 @@ export function assemble(
       checked.error.issues.map((issue) => {
         const [top, i] = issue.path;
         const who = top === 'people' && typeof i === 'number' ? (members[i] as ParsedPerson) : head;
-        return { row: who.row, column: issue.path.join('.'), value: '', message: issue.message };
+        return { row: who.row, column: issueColumn(headings, issue.path), value: '', message: issue.message };
       }),
     );
     return null;
   }
   const { regionCode, ...input } = checked.data;
-  return { regionCode, input };
+  return { regionCode, input, exitYear: h.exitYear };
 }
 
 /**
@@ -389,13 +447,17 @@ export async function prepareHouseholds(
   errors: ImportErrors,
   progress: ImportProgress,
   now = nowIso(),
+  headings: ReadHeader['headings'] = {},
 ): Promise<{ households: number; people: number }> {
   let households = 0;
   let people = 0;
   for (const { householdNo, members, idKeys } of rowsOnDisk.households()) {
-    const x = assemble(householdNo, members, villages, errors.add);
+    const x = assemble(householdNo, members, villages, errors.add, headings);
     if (x && !errors.count) {
-      rowsOnDisk.addPrepared(householdRows(cipher, x.input, x.regionCode, now, idKeys));
+      const rows = householdRows(cipher, x.input, x.regionCode, now, idKeys);
+      // Exited in a past year, as the file records: the year alone is known, not the day of the announcement.
+      if (x.exitYear !== null) Object.assign(rows.household, { status: 'exited', exit_year: x.exitYear });
+      rowsOnDisk.addPrepared(rows);
       households++;
       people += members.length;
     }
@@ -420,6 +482,7 @@ export async function writeHouseholds(
   row: Pick<HouseholdImportTable, 'id' | 'file_name' | 'file_hash'>,
   rowsOnDisk: ImportScratch,
   counts: { households: number; people: number; rowsRead: number },
+  ignored: IgnoredColumn[] = [],
 ): Promise<void> {
   const { households, people } = counts;
   await db.transaction().execute(async (tx) => {
@@ -439,7 +502,8 @@ export async function writeHouseholds(
       rows_read: counts.rowsRead,
       households,
       people,
-      message: `已导入 ${households} 户 ${people} 人`,
+      message: `已导入 ${households} 户 ${people} 人${ignoredNote(ignored)}`,
+      ignored_columns_json: ignored.length ? JSON.stringify(ignored) : null,
       updated_at: nowIso(),
       finished_at: nowIso(),
     });

@@ -213,6 +213,18 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
           }
         />
       )}
+      {view && view.status !== 'running' && view.ignoredColumns.length > 0 && (
+        <Alert
+          style={{ marginTop: 12 }}
+          type="warning"
+          showIcon
+          data-testid="import-ignored"
+          title={t('households.import.ignored', { count: view.ignoredColumns.length })}
+          description={view.ignoredColumns
+            .map((c) => t('households.import.ignoredColumn', { column: c.column, header: c.header }))
+            .join('、')}
+        />
+      )}
       {(recent.data?.items.length ?? 0) > 0 && (
         <>
           <Typography.Title level={5} style={{ marginTop: 24 }}>
