@@ -92,7 +92,7 @@ describe('accounts: the security administrator opens one; its owner changes the 
       await page.waitForURL(/\/audit$/);
       await page.getByTestId('audit-user').locator('input').fill('security');
       await page.getByTestId('audit-user').locator('input').press('Enter');
-      await page.getByTestId('audit-table').getByText('user.create').first().waitFor();
+      await page.getByTestId('audit-table').getByText('开设账号').first().waitFor();
       await page.getByTestId('audit-verify').click();
       await expect(page.getByTestId('audit-verify-result').innerText()).resolves.toContain('哈希链完整');
       await screenshot(page, '82-audit-viewer');

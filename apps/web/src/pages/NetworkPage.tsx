@@ -53,7 +53,14 @@ function Graph({ data }: { data: Network }) {
           // The layout is not fitted to the box: a little room around it keeps the outer nodes in view.
           zoom: 0.85,
           bottom: 28,
-          force: { repulsion: 300, edgeLength: [60, 150], gravity: 0.18, layoutAnimation: false },
+          // A circular start (not a random one) gives the same picture on every load.
+          force: {
+            initLayout: 'circular',
+            repulsion: 300,
+            edgeLength: [60, 150],
+            gravity: 0.18,
+            layoutAnimation: false,
+          },
           labelLayout: { hideOverlap: true },
           emphasis: { focus: 'adjacency', label: { show: true } },
           categories: CATEGORIES.map((c) => ({ name: t(`network.kinds.${c}`), itemStyle: { color: COLORS[c] } })),

@@ -1,7 +1,7 @@
 import { REPORT_CATEGORIES, REPORT_SOURCES } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Empty, Flex, Select, Table, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
@@ -31,6 +31,16 @@ export function ReportsPage() {
   const [entering, setEntering] = useState(false);
   const [dismissing, setDismissing] = useState<Report | null>(null);
   const [joining, setJoining] = useState(false);
+  // The table scrolls sideways on a phone: its scroller takes the keyboard's focus, so that it can be scrolled without
+  // a pointer even when no row has a control to tab to (every report already combed or dismissed).
+  const scroller = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    for (const el of scroller.current?.querySelectorAll<HTMLElement>('.ant-table-content') ?? []) {
+      el.tabIndex = 0;
+      el.setAttribute('role', 'region');
+      el.setAttribute('aria-label', t('reports.title'));
+    }
+  });
   const q = useQuery({
     queryKey: reportKeys.list({ status, category, source }),
     queryFn: () =>
@@ -103,7 +113,7 @@ export function ReportsPage() {
           </Button>
         </Flex>
       </Flex>
-      <Card>
+      <Card ref={scroller}>
         <QueryState loading={q.isLoading} error={q.error} retry={() => q.refetch()}>
           <Table<Report>
             rowKey="id"
