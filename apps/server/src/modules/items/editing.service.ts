@@ -1,6 +1,6 @@
 import { todayInShanghai } from '@lianjian/shared';
 import type { z } from 'zod';
-import type { Db } from '../../db/index.ts';
+import type { Db, Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { assertLive } from '../../lib/live.ts';
@@ -8,6 +8,7 @@ import { conflict, forbidden, invalid, notFound, versionConflict } from '../../l
 import { deadlineNotBefore } from '../../lib/step-dates.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
 import { accessItem } from './item-common.ts';
+import type { ItemFacts } from './items.policy.ts';
 import * as policy from './items.policy.ts';
 import * as repo from './items.repository.ts';
 import type { AddItemReports, EditItem, EndLink } from './items.schemas.ts';
@@ -32,13 +33,14 @@ export class ItemEditingService {
    */
   async edit(actor: Actor, id: string, input: z.infer<typeof EditItem>) {
     await this.db.transaction().execute(async (tx) => {
-      const { row, facts, workers } = await accessItem(tx, actor, id);
-      assertLive(facts);
-      if (!facts.managesOrg) throw forbidden('permission_denied', '只有管理本事项所属组织的人员可以修改事项');
-      if (!policy.canEdit(actor, facts)) {
-        if (row.status === 'closed') throw conflict('item_closed', '事项已销号，不能修改');
-        throw forbidden('permission_denied', '无权修改该事项');
-      }
+      const { row, facts, workers } = await this.editable(
+        tx,
+        actor,
+        id,
+        policy.canEdit,
+        '修改事项',
+        '事项已销号，不能修改',
+      );
       const org = await repo.itemOrg(tx, row.org_id);
       const listedOn = await repo.listedOn(tx, row.list_id);
       const today = todayInShanghai();
@@ -137,13 +139,7 @@ export class ItemEditingService {
    */
   async endLink(actor: Actor, id: string, memberId: string, input: z.infer<typeof EndLink>) {
     await this.db.transaction().execute(async (tx) => {
-      const { row, facts } = await accessItem(tx, actor, id);
-      assertLive(facts);
-      if (!facts.managesOrg) throw forbidden('permission_denied', '只有管理本事项所属组织的人员可以结束联结');
-      if (!policy.canEdit(actor, facts)) {
-        if (row.status === 'closed') throw conflict('item_closed', '事项已销号，联结已随销号结束');
-        throw forbidden('permission_denied', '无权结束该联结');
-      }
+      const { row } = await this.editable(tx, actor, id, policy.canEdit, '结束联结', '事项已销号，联结已随销号结束');
       const link = await repo.linkOf(tx, id, memberId);
       if (!link) throw notFound('因需联结');
       const today = todayInShanghai();
@@ -177,13 +173,7 @@ export class ItemEditingService {
    */
   async addReports(actor: Actor, id: string, input: z.infer<typeof AddItemReports>) {
     await this.db.transaction().execute(async (tx) => {
-      const { row, facts } = await accessItem(tx, actor, id);
-      assertLive(facts);
-      if (!facts.managesOrg) throw forbidden('permission_denied', '只有管理本事项所属组织的人员可以并入反映');
-      if (!policy.canAddReports(actor, facts)) {
-        if (row.status === 'closed') throw conflict('item_closed', '事项已销号，不能并入反映');
-        throw forbidden('permission_denied', '无权向该事项并入反映');
-      }
+      const { row } = await this.editable(tx, actor, id, policy.canAddReports, '并入反映', '事项已销号，不能并入反映');
       const ids = [...new Set(input.reportIds)];
       const reports = [];
       for (const [i, reportId] of ids.entries()) {
@@ -218,5 +208,27 @@ export class ItemEditingService {
         after: { reportIds: ids },
       });
     });
+  }
+
+  /**
+   * The item if the actor may change it this way: in scope (404 otherwise), its organization live, managed by the
+   * actor (not the one it was escalated to), and allowed by `can` (a closed item answers `item_closed`).
+   */
+  private async editable(
+    tx: Executor,
+    actor: Actor,
+    id: string,
+    can: (a: Actor, facts: ItemFacts) => boolean,
+    what: string,
+    closed: string,
+  ) {
+    const access = await accessItem(tx, actor, id);
+    assertLive(access.facts);
+    if (!access.facts.managesOrg) throw forbidden('permission_denied', `只有管理本事项所属组织的人员可以${what}`);
+    if (!can(actor, access.facts)) {
+      if (access.row.status === 'closed') throw conflict('item_closed', closed);
+      throw forbidden('permission_denied', `无权${what}`);
+    }
+    return access;
   }
 }
