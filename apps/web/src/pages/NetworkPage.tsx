@@ -74,6 +74,10 @@ function Graph({ data }: { data: Network }) {
               show: n.kind !== 'member',
               position: 'right',
               fontSize: 11,
+              // The box ECharts measures to hide overlapping labels is the line's: a CJK face draws 1.45 em high,
+              // so the line is made as tall as the glyphs (and a little wider), or two labels 14 px apart touch.
+              lineHeight: 17,
+              padding: [0, 2],
               color: '#262626',
               textBorderColor: '#fff',
               textBorderWidth: 3,
