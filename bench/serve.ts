@@ -28,7 +28,13 @@ export interface CapturedSql {
 async function app() {
   const handle = createDb(url);
   const cipher = new DataCipher(Buffer.from(process.env.LIANJIAN_DATA_KEY as string, 'base64'));
-  const server = await buildApp({ db: handle, cipher, importLimits: importLimitsFromEnv() });
+  const server = await buildApp({
+    db: handle,
+    cipher,
+    importLimits: importLimitsFromEnv(),
+    // The pages too, when a figure loads them in a browser.
+    ...(process.env.BENCH_WEB_DIST ? { webDist: process.env.BENCH_WEB_DIST } : {}),
+  });
   // Where the memory is, on request: the benchmark reports the V8 heap beside the RSS.
   process.on('SIGUSR2', () => {
     const m = process.memoryUsage();

@@ -1,13 +1,25 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { type Plugin, defineConfig } from 'vite';
 import { compressAssets } from './compress-assets.ts';
 
 const require = createRequire(import.meta.url);
 
+/** In development, the public pages' addresses get their own entry, as the server gives them in production. */
+const publicPages = (): Plugin => ({
+  name: 'lianjian-public-pages',
+  configureServer(server) {
+    server.middlewares.use((req, _res, next) => {
+      if (req.url && /^\/[rv](?:\/|$|\?)/.test(req.url)) req.url = '/resident.html';
+      next();
+    });
+  },
+});
+
 export default defineConfig(({ mode }) => ({
-  plugins: [react(), compressAssets()],
+  // The public pages (src/resident) are Preact, not React: the React plugin leaves them to their own JSX source.
+  plugins: [react({ exclude: /src[\\/]resident[\\/]/ }), publicPages(), compressAssets()],
   server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
   resolve: {
     // react-router's package points every import at its development build (dev-time warnings and checks);
@@ -25,6 +37,8 @@ export default defineConfig(({ mode }) => ({
   build: {
     outDir: 'dist',
     chunkSizeWarningLimit: 1600,
+    // Two apps: the staff app (index.html) and the public pages for residents (resident.html, /r and /v).
+    rollupOptions: { input: { main: 'index.html', resident: 'resident.html' } },
     // No manual chunks: each route takes only the antd components and ECharts parts it uses.
   },
 }));

@@ -136,6 +136,8 @@ function fastifyTrust(trust: TrustProxy): boolean | string[] | ((address: string
 
 /** Builds the application: plugins, error handling and every module. Never listens. */
 /** A file the build named by its content's hash (`assets/index-B3xk9Qe1.js`): its content never changes. */
+/** The resident's report and its progress (/r, /r/<code>) and the village board (/v, /v/<village>). */
+const PUBLIC_PAGE = /^\/[rv](?:[/?#]|$)/;
 const HASHED_ASSET = /[\\/]assets[\\/][^\\/]+-[\w-]{8,}(\.\w+)+$/;
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -312,7 +314,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       if (req.url.startsWith('/api/')) {
         return reply.callNotFound();
       }
-      return reply.sendFile('index.html');
+      // The public pages (a resident's report, the village board) are a light app of their own.
+      return reply.sendFile(PUBLIC_PAGE.test(req.url) ? 'resident.html' : 'index.html');
     });
   }
   return app;

@@ -17,6 +17,10 @@ function fakeBuild(): string {
     path.join(dir, 'index.html'),
     `<!doctype html><title>联建</title><script type="module" src="/assets/index-B3xk9Qe1.js"></script>`,
   );
+  fs.writeFileSync(
+    path.join(dir, 'resident.html'),
+    `<!doctype html><title>群众反映问题</title><script type="module" src="/assets/resident-Q7pv2Lx0.js"></script>`,
+  );
   return dir;
 }
 
@@ -57,6 +61,18 @@ describe('the web app is sent compressed, and cached as long as its names allow'
       const page = await t.app.inject({ url });
       expect([url, page.statusCode, page.headers['cache-control']]).toEqual([url, 200, 'no-cache']);
       expect(page.body).toContain('/assets/index-B3xk9Qe1.js');
+    }
+  });
+
+  it('the public pages (/r, /v and below) get their own light page, every other address the staff app', async () => {
+    for (const url of ['/r', '/r/', '/r/7K3M-Q9XD-2HTA', '/r/follow', '/r?from=qr', '/v', '/v/411321106900']) {
+      const page = await t.app.inject({ url });
+      expect([url, page.statusCode, page.headers['cache-control']]).toEqual([url, 200, 'no-cache']);
+      expect(page.body, url).toContain('/assets/resident-Q7pv2Lx0.js');
+    }
+    for (const url of ['/reports', '/reports/r', '/vote', '/rx', '/lists/v', '/']) {
+      const page = await t.app.inject({ url });
+      expect(page.body, url).toContain('/assets/index-B3xk9Qe1.js');
     }
   });
 });

@@ -276,10 +276,8 @@ describe('the household register in the browser', () => {
       await v.goto(`${base}/v`);
       const pick = async (testId: string, text: string) => {
         const select = v.getByTestId(testId);
-        await select.click();
-        await select.locator('input').fill(text);
-        await v.locator('.ant-select-item-option').filter({ hasText: text }).first().waitFor();
-        await v.keyboard.press('Enter');
+        await select.locator('option', { hasText: text }).first().waitFor({ state: 'attached' });
+        await select.selectOption({ label: text });
       };
       await pick('board-township', '乔端镇');
       await pick('board-village', '白河新村');

@@ -12,14 +12,11 @@ describe('the story of item 3: from a resident report to the resident confirmati
     const resident = await openBrowser('phone');
     const r = resident.page;
     await r.goto(`${base}/r`);
-    // Type into each select and take the first match: robust against dropdown animations.
+    // The phone's own pickers: native selects, each filled when its options have arrived.
     const choose = async (testId: string, text: string) => {
       const select = r.getByTestId(testId);
-      await select.click();
-      await select.locator('input').fill(text);
-      await r.locator('.ant-select-item-option').filter({ hasText: text }).first().waitFor();
-      await r.keyboard.press('Enter');
-      await select.filter({ hasText: text }).waitFor();
+      await select.locator('option', { hasText: text }).first().waitFor({ state: 'attached' });
+      await select.selectOption({ label: text });
     };
     await choose('resident-township', '乔端镇');
     await choose('resident-village', '白河新村');
@@ -28,7 +25,7 @@ describe('the story of item 3: from a resident report to the resident confirmati
     await r
       .locator('input[type=file]')
       .setInputFiles({ name: 'breaker.png', mimeType: 'image/png', buffer: Buffer.from(PNG, 'base64') });
-    await r.locator('.ant-upload-list-item').first().waitFor();
+    await r.locator('.r-photo img').first().waitFor();
     await screenshot(r, '20-resident-form');
     await r.getByRole('button', { name: /提\s*交/ }).click();
     const code = (await r.getByTestId('tracking-code').innerText()).trim().replace(/\s/g, '');
@@ -116,10 +113,10 @@ describe('the story of item 3: from a resident report to the resident confirmati
     // 5. The resident follows the code and confirms it is solved.
     await r.goto(`${base}/r/${code}`);
     await r.getByTestId('resident-stage').filter({ hasText: '已销号' }).waitFor();
-    await r.locator('.ant-image img').first().waitFor();
+    await r.locator('.r-photo img').first().waitFor();
     expect(
       await r
-        .locator('.ant-image img')
+        .locator('.r-photo img')
         .first()
         .evaluate((img) => (img as HTMLImageElement).naturalWidth),
     ).toBe(1);

@@ -2,7 +2,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider, Spin } from 'antd';
 import { Suspense, lazy, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { Navigate, Route, Routes } from 'react-router';
 import { ApiError, api, setUnauthorizedHandler, unwrap } from './api/client';
 import { MeContext } from './components/me';
 import { homePath } from './components/menu';
@@ -16,8 +16,6 @@ const PendingStep = lazy(() => import('./features/account/AccountSecurity').then
 const OverviewPage = lazy(() => import('./pages/OverviewPage').then((m) => ({ default: m.OverviewPage })));
 const OrgTreePage = lazy(() => import('./pages/OrgTreePage').then((m) => ({ default: m.OrgTreePage })));
 const OrgPage = lazy(() => import('./pages/OrgPage').then((m) => ({ default: m.OrgPage })));
-const VillageBoardApp = lazy(() => import('./resident/VillageBoard').then((m) => ({ default: m.VillageBoardApp })));
-const ResidentApp = lazy(() => import('./resident/ResidentApp').then((m) => ({ default: m.ResidentApp })));
 const ReportsPage = lazy(() => import('./pages/ReportsPage').then((m) => ({ default: m.ReportsPage })));
 const ListsPage = lazy(() => import('./pages/ListsPage').then((m) => ({ default: m.ListsPage })));
 const ListPage = lazy(() => import('./pages/ListPage').then((m) => ({ default: m.ListPage })));
@@ -61,13 +59,8 @@ const theme = {
 export function App() {
   const { i18n } = useTranslation();
   const queryClient = useQueryClient();
-  const location = useLocation();
-  // The resident page needs no account: it never asks who is logged in.
-  const isResident = location.pathname === '/r' || location.pathname.startsWith('/r/');
-  // Neither does the village notice board.
-  const isBoard = location.pathname === '/v' || location.pathname.startsWith('/v/');
+  // The resident page (/r) and the village board (/v) are an app of their own (resident.html, src/resident).
   const me = useQuery({
-    enabled: !isResident && !isBoard,
     queryKey: sessionKeys.me,
     queryFn: async () => {
       try {
@@ -85,15 +78,7 @@ export function App() {
   return (
     <ConfigProvider locale={antdLocale(i18n.language)} theme={theme}>
       <AntApp>
-        {isResident ? (
-          <Suspense fallback={<Spin />}>
-            <ResidentApp />
-          </Suspense>
-        ) : isBoard ? (
-          <Suspense fallback={<Spin />}>
-            <VillageBoardApp />
-          </Suspense>
-        ) : me.isLoading ? (
+        {me.isLoading ? (
           <div style={{ padding: 80, textAlign: 'center' }}>
             <Spin size="large" />
           </div>

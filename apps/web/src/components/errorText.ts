@@ -1,78 +1,35 @@
 import i18n from 'i18next';
-import { ApiError, type Problem } from '../api/client';
+import type { Problem } from '../api/client';
+import {
+  type ErrorTextOptions,
+  type Language,
+  describeError,
+  fieldNotes as notesOf,
+  problemText as textOf,
+} from '../api/problemText';
 
 // Apart from QueryState, so that the login page does not load antd's Result and Skeleton with it.
 
-type Language = 'zh-CN' | 'en-US';
-
-/** Codes whose field notes are sentences for a reader (the others note the field and value for programs). */
-const READABLE_NOTES = new Set<Problem['code']>(['validation_failed', 'weak_password', 'account_scope_invalid']);
-/** Of those, the ones the server words in English when asked: only the schema's messages. */
-const ENGLISH_NOTES = new Set<Problem['code']>(['validation_failed']);
-const PLACES = new Set(['body', 'querystring', 'params', 'headers']);
+export { fieldOf, type ErrorTextOptions } from '../api/problemText';
 
 const screen = (): Language => (i18n.language === 'en-US' ? 'en-US' : 'zh-CN');
+/** The English registry, loaded with the English screens (i18n/index.ts). */
+const english = (code: string): string | undefined => {
+  const said: unknown = i18n.getResource?.('en-US', 'problems', code);
+  return typeof said === 'string' && said ? said : undefined;
+};
 
-/**
- * What a problem says in the screen's language. In Chinese, the server's detail: worded where the rule is checked,
- * it may name figures the code's sentence cannot. In English, the registry's sentence for the code (loaded with the
- * English screens), or the server's detail when the code is not known here.
- */
+/** What a problem says in the screen's language (see api/problemText.ts). */
 export function problemText(problem: Problem, language: Language = screen()): string {
-  if (language === 'en-US' && problem.code !== 'unknown') {
-    const said: unknown = i18n.getResource?.('en-US', 'problems', problem.code);
-    if (typeof said === 'string' && said) return said;
-  }
-  return problem.detail;
+  return textOf(problem, language, english);
 }
-
-/** The field a note is about: the last named step of its path (`body.items.0.problem` → `problem`). */
-export const fieldOf = (path: string): string | null =>
-  path
-    .split('.')
-    .filter((s) => s && !/^\d+$/.test(s) && !PLACES.has(s))
-    .at(-1) ?? null;
 
 /** The problem's field notes a reader can read in the screen's language, with the field each is about. */
-export function fieldNotes(
-  problem: Problem,
-  language: Language = screen(),
-): { field: string | null; message: string }[] {
-  if (!(language === 'en-US' ? ENGLISH_NOTES : READABLE_NOTES).has(problem.code)) return [];
-  return (problem.errors ?? []).map((e) => ({ field: fieldOf(e.path), message: e.message }));
+export function fieldNotes(problem: Problem, language: Language = screen()) {
+  return notesOf(problem, language);
 }
 
-export interface ErrorTextOptions {
-  /** The form's names for its fields (`{ newPassword: '新密码' }`); a note about a field named here says the name. */
-  labels?: Record<string, string>;
-  /** Fields whose notes the form shows next to them: left out of the text. */
-  shownAtFields?: string[];
-  language?: Language;
-}
-
-/**
- * The message for an error, in the screen's language: the problem's text, then what was wrong with each field when
- * the notes are for reading, each named by the form's label for its field and never by its technical path, and
- * none repeating the text before it.
- */
+/** The message for an error, in the screen's language, each field named by the form's own label. */
 export function errorText(err: unknown, options: ErrorTextOptions = {}): string {
-  if (!(err instanceof ApiError)) return err instanceof Error ? err.message : String(err);
-  const language = options.language ?? screen();
-  const summary = problemText(err.problem, language);
-  const english = language === 'en-US';
-  const notes = fieldNotes(err.problem, language).filter((n) => !n.field || !options.shownAtFields?.includes(n.field));
-  if (!notes.length) return summary;
-  const colon = english ? ': ' : '：';
-  const said = [
-    ...new Set(
-      notes.map((n) => {
-        // Only the form's own names: never a path, and never a name every object inherits (`constructor`).
-        const labels = options.labels;
-        const label = n.field && labels && Object.hasOwn(labels, n.field) ? labels[n.field] : undefined;
-        return typeof label === 'string' && label ? `${label}${colon}${n.message}` : n.message;
-      }),
-    ),
-  ].join(english ? '; ' : '；');
-  // A detail that is itself one of the notes (a refused password's first rule) is not said twice.
-  return notes.some((n) => n.message === summary) ? said : `${summary}${colon}${said}`;
+  return describeError(err, options.language ?? screen(), options, english);
 }
