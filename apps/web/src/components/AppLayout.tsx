@@ -104,8 +104,10 @@ export function AppLayout() {
   useDocumentTitle([record, t(`nav.${selected}`, { defaultValue: '' })], t('app.name'));
   const logout = async () => {
     await api.POST('/api/v1/auth/logout');
-    queryClient.clear();
+    // Signed out first, then everything the account read is forgotten: the session's own entry is kept (cleared,
+    // it would leave the app's observer on a removed query still showing the layout).
     queryClient.setQueryData(sessionKeys.me, null);
+    queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== sessionKeys.me[0] });
     navigate('/');
   };
   return (
