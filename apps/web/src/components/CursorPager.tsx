@@ -1,24 +1,9 @@
 import { LeftOutlined, RightOutlined } from '@ant-design/icons';
 import { Button, Flex, Typography } from 'antd';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { type CursorPages, useCursorPages } from './cursorPages';
 
-/**
- * Keyset pages: the cursor of each page visited, so that "previous" goes back exactly. A change of `key` (the
- * filters) starts again from the first page.
- */
-export function useCursorPages(key = '') {
-  const [state, setState] = useState<{ key: string; cursors: (string | undefined)[] }>({ key, cursors: [undefined] });
-  const cursors = state.key === key ? state.cursors : [undefined];
-  const set = (next: (string | undefined)[]) => setState({ key, cursors: next });
-  return {
-    cursor: cursors[cursors.length - 1],
-    page: cursors.length,
-    reset: () => set([undefined]),
-    back: () => set(cursors.length > 1 ? cursors.slice(0, -1) : cursors),
-    forward: (next: string | null | undefined) => next && set([...cursors, next]),
-  };
-}
+export { type CursorPages, useCursorPages };
 
 /**
  * The total and first / previous / next buttons under a server-paged table. With the page size, the page is shown
@@ -32,7 +17,7 @@ export function CursorPager({
   pageSize,
   totalText,
 }: {
-  pages: ReturnType<typeof useCursorPages>;
+  pages: CursorPages;
   total: number;
   nextCursor: string | null | undefined;
   testId?: string;

@@ -32,3 +32,6 @@ export function formatDateTime(iso: string, { seconds = false } = {}): string {
   const p = parts(iso, seconds);
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}${seconds ? `:${p.second}` : ''}`;
 }
+
+/** A share as the cockpit writes it: one decimal (`83.3%`), or a dash when there is nothing to share. */
+export const formatShare = (v: number | null): string => (v === null ? '—' : `${Math.round(v * 1000) / 10}%`);

@@ -1,12 +1,16 @@
 import type { TFunction } from 'i18next';
-import { Card, Col, Row, Statistic, Table, Tag } from 'antd';
+import { Card, Col, Row, Statistic, Tag } from 'antd';
 import { Suspense, lazy } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Schemas } from '../../api/client';
+import { formatShare as pct } from '../../components/format';
 
 /** ECharts loads after the figures: the cockpit's numbers show before its chart library has arrived. */
 const Chart = lazy(() => import('../../components/Chart'));
+/** So do the tables: antd's Table is heavier than the whole first screen's figures. */
+const GradesTable = lazy(() => import('./CockpitTables').then((m) => ({ default: m.GradesTable })));
+const TownshipRanking = lazy(() => import('./CockpitTables').then((m) => ({ default: m.TownshipRanking })));
 
 function Trend({ data }: { data: Schemas['Cockpit']['trend'] }) {
   const { t } = useTranslation();
@@ -25,8 +29,6 @@ function Trend({ data }: { data: Schemas['Cockpit']['trend'] }) {
     </Suspense>
   );
 }
-
-const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 1000) / 10}%`);
 
 /** Where the scope stands at a date: every figure opens the records behind it. */
 export function CockpitPanel({
@@ -138,20 +140,9 @@ export function CockpitPanel({
               <Card size="small" title={<h2 className="lj-card-title">{gradesTitle(t, c.gradesPeriod)}</h2>}>
                 {c.grades ? (
                   <Link to="/assessment">
-                    <Table
-                      size="small"
-                      tableLayout="fixed"
-                      pagination={false}
-                      rowKey="g"
-                      dataSource={(['good', 'fair', 'average', 'poor'] as const).map((g) => ({
-                        g,
-                        n: c.grades?.[g] ?? 0,
-                      }))}
-                      columns={[
-                        { key: 'g', title: t('assessment.grade'), render: (_, r) => t(`assessment.grades.${r.g}`) },
-                        { key: 'n', title: '#', dataIndex: 'n' },
-                      ]}
-                    />
+                    <Suspense fallback={<div style={{ height: 200 }} />}>
+                      <GradesTable grades={c.grades} />
+                    </Suspense>
                   </Link>
                 ) : (
                   '—'
@@ -170,54 +161,9 @@ export function CockpitPanel({
               style={{ marginTop: 12 }}
             >
               <div data-testid="township-ranking">
-                <Table
-                  size="small"
-                  pagination={false}
-                  rowKey="regionCode"
-                  dataSource={c.byTownship}
-                  columns={[
-                    { key: 'rank', title: '#', width: 48, render: (_, __, i) => i + 1 },
-                    {
-                      key: 'name',
-                      title: t(rankingLevel === 'county' ? 'cockpit.county' : 'assessment.township'),
-                      dataIndex: 'name',
-                    },
-                    {
-                      key: 'overdue',
-                      title: t('item.overdue'),
-                      align: 'right',
-                      dataIndex: 'overdue',
-                      sorter: (a, b) => a.overdue - b.overdue,
-                    },
-                    {
-                      key: 'open',
-                      title: t('cockpit.openItems'),
-                      align: 'right',
-                      dataIndex: 'open',
-                      sorter: (a, b) => a.open - b.open,
-                    },
-                    {
-                      key: 'closed',
-                      title: t('cockpit.closed'),
-                      align: 'right',
-                      dataIndex: 'closed',
-                      sorter: (a, b) => a.closed - b.closed,
-                    },
-                    {
-                      key: 'confirmedShare',
-                      title: t('cockpit.confirmedShare'),
-                      align: 'right',
-                      render: (_, r) => pct(r.confirmedShare),
-                    },
-                    {
-                      key: 'registered',
-                      title: t('cockpit.registered'),
-                      align: 'right',
-                      dataIndex: 'registered',
-                      sorter: (a, b) => a.registered - b.registered,
-                    },
-                  ]}
-                />
+                <Suspense fallback={<div style={{ minHeight: 40 + 39 * c.byTownship.length }} />}>
+                  <TownshipRanking rows={c.byTownship} level={rankingLevel} />
+                </Suspense>
               </div>
             </Card>
           )}
