@@ -1,7 +1,7 @@
 import type { Worksheet as ExcelWorksheet } from 'exceljs';
 import { excel } from '../src/lib/excel.ts';
 import { describe, expect, it } from 'vitest';
-import { registerHousehold } from './households-fixture.ts';
+import { newIdNumber, registerHousehold } from './households-fixture.ts';
 import { useCounty } from './setup-county.ts';
 
 // Through the application's loader, which fixes ExcelJS's reader before it is first loaded.
@@ -98,5 +98,46 @@ describe('PIPL: exports of personal data need a reason and go through an owner-c
       .where('action', '=', 'export.download')
       .execute();
     expect(downloads).toEqual([]);
+  });
+
+  it('the register export keeps the order the register was sorted in: the same households, in the same order', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const heads = ['艾一', '白二', '陈三', '邓四'];
+    for (const name of heads) {
+      await registerHousehold(qiao, {
+        people: [
+          {
+            name,
+            relationship: '户主',
+            gender: 'male',
+            idNumber: newIdNumber(1966),
+            health: 'healthy',
+            labour: 'normal',
+          },
+        ],
+      });
+    }
+    for (const dir of ['desc', 'asc'] as const) {
+      const filter = { regionCode: '411321106200', sort: 'name', dir };
+      const screen = (await qiao.get(`/households?${new URLSearchParams({ ...filter, limit: '200' })}`)).json()
+        .items as { headName: string }[];
+      const grant = await qiao.post('/exports', { kind: 'households', params: filter, reason: '按姓名排序核对' });
+      expect(grant.statusCode, grant.body).toBe(201);
+      const file = await qiao.get(grant.json().downloadUrl.replace('/api/v1', ''));
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(file.rawPayload as unknown as ArrayBuffer);
+      const sheet = wb.getWorksheet('建档立卡户') as ExcelWorksheet;
+      const headColumn = (sheet.getRow(1).values as unknown[]).indexOf('户主');
+      expect(headColumn).toBeGreaterThan(0);
+      const exported: string[] = [];
+      sheet.eachRow((row, n) => {
+        if (n > 1 && typeof row.getCell(headColumn).value === 'string')
+          exported.push(row.getCell(headColumn).value as string);
+      });
+      expect(screen.map((h) => h.headName).filter((n) => heads.includes(n))).toEqual(
+        dir === 'asc' ? heads : [...heads].reverse(),
+      );
+      expect(exported).toEqual(screen.map((h) => h.headName));
+    }
   });
 });

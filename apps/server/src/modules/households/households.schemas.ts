@@ -189,6 +189,9 @@ export type SealedRegisterFilter = Omit<
   'cursor' | 'limit' | 'idNumber' | 'sort' | 'dir'
 > & {
   idNumberIndex?: string;
+  /** The register's order, which an export keeps (the name's pinyin, ascending, when none is given). */
+  sort?: RegisterSort;
+  dir?: 'asc' | 'desc';
 };
 
 export const HouseholdList = page(Household).meta({ id: 'HouseholdList' });

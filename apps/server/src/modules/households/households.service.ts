@@ -40,10 +40,16 @@ import type {
   EndHelper,
   HouseholdListQuery,
   HouseholdSearch,
-  RegisterSort,
   SealedRegisterFilter,
 } from './households.schemas.ts';
-import { type RegisterFilter, countHouseholds, householdPage, householdRow, peopleOf } from './register.repository.ts';
+import {
+  type RegisterFilter,
+  countHouseholds,
+  householdPage,
+  householdRow,
+  peopleOf,
+  registerSortValue,
+} from './register.repository.ts';
 import { RegisterExportService } from './register-export.service.ts';
 
 /** The rows of one newly registered household: sensitive fields encrypted, blind indexes for search. */
@@ -138,17 +144,6 @@ async function registeredAlready(tx: Executor, actor: Actor, indexes: string[]) 
     : null;
 }
 
-/** A register row's value of its sort key, as the next page's cursor carries it. */
-function sortValue(
-  r: { head_pinyin: string; region_code: string; status: string; helpers: number | string },
-  sort: RegisterSort,
-): string | number {
-  if (sort === 'village') return r.region_code;
-  if (sort === 'status') return r.status;
-  if (sort === 'helpers') return Number(r.helpers);
-  return r.head_pinyin;
-}
-
 /** The poverty register: households, their people (sensitive fields encrypted) and their helpers. */
 export class HouseholdService {
   /** The register as a spreadsheet (register-export.service.ts), for the personal-data export. */
@@ -181,7 +176,7 @@ export class HouseholdService {
     if (cursor && typeof cursor.v !== (order.sort === 'helpers' ? 'number' : 'string')) throw invalidCursor();
     const list = await householdPage(this.db, actor, filter, today, rules, cursor, q.limit + 1, order);
     const total = await countHouseholds(this.db, actor, filter, today, rules);
-    const page = pageOf(list, q.limit, total, (r) => sortValue(r, order.sort));
+    const page = pageOf(list, q.limit, total, (r) => registerSortValue(r, order.sort));
     return {
       ...page,
       items: page.items.map((r) => ({

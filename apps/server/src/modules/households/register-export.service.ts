@@ -11,7 +11,14 @@ import { rulesForGap } from './coverage.service.ts';
 import { ATTRIBUTE_LABEL, LABOUR_LABEL, STATUS_ZH, registerWorkbookStream } from './households.export.ts';
 import type { SealedRegisterFilter } from './households.schemas.ts';
 import { CAUSE_LABEL } from './import.layout.ts';
-import { countHouseholds, exportFigures, exportPage, exportPeople } from './register.repository.ts';
+import {
+  countHouseholds,
+  exportFigures,
+  exportPeople,
+  householdPage,
+  registerSortValue,
+} from './register.repository.ts';
+import type { Cursor } from '../../lib/paging.ts';
 
 /** Households read per page of the export. */
 const PAGE = 1000;
@@ -51,15 +58,16 @@ export class RegisterExportService {
     return { title, stream: await registerWorkbookStream(title, sheets, stamp) };
   }
 
-  /** The filtered households, page after page, each read again for each sheet. */
+  /** The filtered households in the order the register shows them, page after page, each read again for each sheet. */
   private async *pages(actor: Actor, q: SealedRegisterFilter, today: string, rules: CoverageRule[]) {
-    let after: { initials: string; id: string } | null = null;
+    const order = { sort: q.sort ?? 'name', dir: q.dir ?? 'asc' } as const;
+    let after: Cursor | null = null;
     for (;;) {
-      const rows = await exportPage(this.db, actor, q, today, rules, after, PAGE);
+      const rows = await householdPage(this.db, actor, q, today, rules, after, PAGE, order);
       if (!rows.length) return;
       yield rows;
       const last = rows[rows.length - 1] as (typeof rows)[number];
-      after = { initials: last.head_initials, id: last.id };
+      after = { v: registerSortValue(last, order.sort), id: last.id };
       if (rows.length < PAGE) return;
     }
   }

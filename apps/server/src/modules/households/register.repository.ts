@@ -108,6 +108,17 @@ export function registerSortKey(sort: RegisterSort, today: string) {
   return sql.ref('h.head_pinyin');
 }
 
+/** A register row's value of its sort key, as the next page's cursor carries it. */
+export function registerSortValue(
+  r: { head_pinyin: string; region_code: string; status: string; helpers: number | string },
+  sort: RegisterSort,
+): string | number {
+  if (sort === 'village') return r.region_code;
+  if (sort === 'status') return r.status;
+  if (sort === 'helpers') return Number(r.helpers);
+  return r.head_pinyin;
+}
+
 /**
  * Up to `limit` households after the cursor, in the order asked, with the village and its township, the household's
  * size and its helpers in force `today` (all of them, and the primary ones).
@@ -161,33 +172,6 @@ export const peopleOf = (db: Executor, householdId: string) =>
     .orderBy('birth_year')
     .orderBy('id')
     .execute();
-
-/** The export's next page of households after `after` (head's initials, id), with village and township names. */
-export function exportPage(
-  db: Executor,
-  actor: Actor,
-  q: RegisterFilter,
-  today: string,
-  rules: CoverageRule[],
-  after: { initials: string; id: string } | null,
-  limit: number,
-) {
-  let b = filteredHouseholds(db, actor, q, today, rules)
-    .innerJoin('regions as g', 'g.code', 'h.region_code')
-    .leftJoin('regions as t', 't.code', 'g.parent_code')
-    .selectAll('h')
-    .select(['g.name as region_name', 't.name as township_name']);
-  if (after) {
-    const a = after;
-    b = b.where((eb) =>
-      eb.or([
-        eb('h.head_initials', '>', a.initials),
-        eb.and([eb('h.head_initials', '=', a.initials), eb('h.id', '>', a.id)]),
-      ]),
-    );
-  }
-  return b.orderBy('h.head_initials').orderBy('h.id').limit(limit).execute();
-}
 
 /** These households' size, helpers in force `today` and the name of their primary helper. */
 export const exportFigures = (db: Executor, ids: string[], today: string) =>

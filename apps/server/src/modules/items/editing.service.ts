@@ -33,7 +33,7 @@ export class ItemEditingService {
    */
   async edit(actor: Actor, id: string, input: z.infer<typeof EditItem>) {
     await this.db.transaction().execute(async (tx) => {
-      const { row, facts, workers } = await this.editable(
+      const { row, workers } = await this.editable(
         tx,
         actor,
         id,
