@@ -48,6 +48,11 @@ describe('the reports inbox: evidence, entry from the hotline, dismissal', () =>
     await entry.getByLabel('反映内容').fill('12345 转来：村口桥面塌陷，车辆无法通行');
     await entry.getByLabel('反映人').fill('张先生');
     await entry.getByLabel('电话').fill('13900001111');
+    // The photo the caller sent over WeChat, kept with the report.
+    await entry
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'bridge.png', mimeType: 'image/png', buffer: Buffer.from(PNG, 'base64') });
+    await entry.locator('.ant-upload-list-item').first().waitFor();
     await screenshot(s, '60-report-entry');
     await entry.getByRole('button', { name: /登\s*记/ }).click();
     const code = (await s.getByTestId('entered-code').innerText()).trim();
@@ -57,6 +62,7 @@ describe('the reports inbox: evidence, entry from the hotline, dismissal', () =>
     await hotline.waitFor();
     expect(await hotline.innerText()).toContain('热线');
     expect(await hotline.innerText()).toContain('139****1111');
+    await hotline.getByTestId('report-photo').first().waitFor();
 
     // 2. The resident's photo and masked phone; the full number after a reason, as a link that dials it.
     const row = s.locator('tr', { hasText: '自来水管爆裂' });

@@ -213,6 +213,7 @@ export const enUS: Messages = {
   resident: publicEn.resident,
   dismissal: publicEn.dismissal,
   reports: {
+    photos: 'Photos (up to 3)',
     title: 'Reports',
     reportedAt: 'Reported',
     source: 'Source',
@@ -1211,6 +1212,7 @@ export const enUS: Messages = {
     none: 'Nothing found; try another name or pinyin initials',
   },
   common: {
+    photoTooLarge: 'The photo “{{name}}” is over 2 MB and was not added',
     notAfterToday: 'Not after today ({{today}}): what has not happened yet cannot be recorded',
     stepDateHint: 'The day it happened: today by default, never later',
     backdateReason: 'Why it is recorded late (required for a day before today; kept in the audit trail)',

@@ -206,6 +206,7 @@ export const zhCN = {
   resident: publicZh.resident,
   dismissal: publicZh.dismissal,
   reports: {
+    photos: '照片（最多3张）',
     title: '群众反映',
     reportedAt: '反映时间',
     source: '来源',
@@ -1165,6 +1166,7 @@ export const zhCN = {
     none: '没有找到，请换个名称或拼音首字母再试',
   },
   common: {
+    photoTooLarge: '照片“{{name}}”超过 2 MB，未加入',
     notAfterToday: '不能晚于今天（{{today}}）：尚未发生的事不能预先登记',
     stepDateHint: '办理之日，默认今天；不能晚于今天',
     backdateReason: '补录理由（早于今天的日期须写明，记入审计日志）',

@@ -23,7 +23,6 @@ import {
   Tag,
   Timeline,
   Typography,
-  Upload,
 } from 'antd';
 import type { UploadFile } from 'antd';
 import { useState } from 'react';
@@ -31,7 +30,8 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { type Schemas, allPages, api, unwrap } from '../api/client';
 import { QueryState } from '../components/QueryState';
-import { MAX_PHOTO_BYTES, fileToBase64 } from '../components/photos';
+import { PhotoPicker } from '../components/PhotoPicker';
+import { photosOf } from '../components/photos';
 import { useServerAction } from '../components/useServerAction';
 import { DisputeCard } from '../features/items/DisputeCard';
 import { EditItemButton, EndLinkButton } from '../features/items/ItemEditing';
@@ -512,9 +512,7 @@ function Progress({ item }: { item: Item }) {
     const v = await validValues(form);
     if (!v) return;
     const ok = await run(async () => {
-      const photos = await Promise.all(
-        files.map(async (f) => ({ dataBase64: await fileToBase64(f.originFileObj as Blob) })),
-      );
+      const photos = await photosOf(files);
       await unwrap(
         api.POST('/api/v1/items/{id}/events', {
           params: { path: { id: item.id } },
@@ -536,16 +534,7 @@ function Progress({ item }: { item: Item }) {
       >
         <Input.TextArea rows={2} maxLength={2000} placeholder={t('item.progressPlaceholder')} />
       </Form.Item>
-      <Upload
-        listType="picture"
-        accept="image/jpeg,image/png,image/webp"
-        maxCount={3}
-        fileList={files}
-        beforeUpload={(file) => (file.size > MAX_PHOTO_BYTES ? Upload.LIST_IGNORE : false)}
-        onChange={({ fileList }) => setFiles(fileList.slice(0, 3))}
-      >
-        {files.length < 3 && <Button size="small">{t('item.addPhoto')}</Button>}
-      </Upload>
+      <PhotoPicker look="list" files={files} onChange={setFiles} />
       <Flex justify="space-between" style={{ marginTop: 8 }}>
         <Form.Item name="public" valuePropName="checked" noStyle>
           <Checkbox>{t('item.public')}</Checkbox>

@@ -17,14 +17,14 @@ import {
   Select,
   Tag,
   Typography,
-  Upload,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { type Schemas, api, today, unwrap } from '../api/client';
-import { MAX_PHOTO_BYTES, fileToBase64 } from '../components/photos';
+import { PhotoPicker } from '../components/PhotoPicker';
+import { photosOf } from '../components/photos';
 import { QueryState } from '../components/QueryState';
 import { useServerAction } from '../components/useServerAction';
 import { validValues } from '../components/validValues';
@@ -135,9 +135,7 @@ export function RecordMeetingPage() {
       setError(`${missingReason.name}：${t('activity.reason')}`);
       return;
     }
-    const photos = await Promise.all(
-      files.map(async (f) => ({ dataBase64: await fileToBase64(f.originFileObj as Blob) })),
-    );
+    const photos = await photosOf(files);
     let created: { id: string } | null = null;
     const ok = await run(async () => {
       created = await unwrap(
@@ -408,16 +406,7 @@ export function RecordMeetingPage() {
                   <Input.TextArea rows={3} maxLength={20000} />
                 </Form.Item>
                 <Form.Item label={t('activity.photos')}>
-                  <Upload
-                    listType="picture-card"
-                    accept="image/jpeg,image/png,image/webp"
-                    maxCount={3}
-                    fileList={files}
-                    beforeUpload={(file) => (file.size > MAX_PHOTO_BYTES ? Upload.LIST_IGNORE : false)}
-                    onChange={({ fileList }) => setFiles(fileList.slice(0, 3))}
-                  >
-                    {files.length < 3 ? '+' : null}
-                  </Upload>
+                  <PhotoPicker files={files} onChange={setFiles} />
                 </Form.Item>
                 {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} />}
                 <Button type="primary" size="large" block loading={busy} onClick={submit} data-testid="save-meeting">

@@ -1,10 +1,13 @@
 import { REPORT_CATEGORIES } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
+import type { UploadFile } from 'antd';
 import { Alert, Form, Input, Modal, Radio, Select, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
 import { regionKeys } from '../../api/queryKeys';
+import { PhotoPicker } from '../../components/PhotoPicker';
+import { photosOf } from '../../components/photos';
 import { allRegions } from '../../components/regions';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
@@ -20,6 +23,7 @@ export function ReportEntryModal(props: { open: boolean; onClose: () => void }) 
   const { t } = useTranslation();
   const [form] = Form.useForm();
   const [code, setCode] = useState<string | null>(null);
+  const [files, setFiles] = useState<UploadFile[]>([]);
   const { busy, run } = useServerAction({
     source: t('reports.source'),
     regionCode: t('reports.place'),
@@ -38,6 +42,7 @@ export function ReportEntryModal(props: { open: boolean; onClose: () => void }) 
     }));
   const close = () => {
     form.resetFields();
+    setFiles([]);
     setCode(null);
     props.onClose();
   };
@@ -56,7 +61,7 @@ export function ReportEntryModal(props: { open: boolean; onClose: () => void }) 
               description: v.description,
               ...(v.reporterName?.trim() ? { reporterName: v.reporterName.trim() } : {}),
               ...(v.phone?.trim() ? { phone: v.phone.trim() } : {}),
-              photos: [],
+              photos: await photosOf(files),
             },
           }),
         )
@@ -139,6 +144,9 @@ export function ReportEntryModal(props: { open: boolean; onClose: () => void }) 
             rules={[{ pattern: /^1[3-9]\d{9}$/, message: t('reports.phoneInvalid') }]}
           >
             <Input inputMode="tel" maxLength={11} />
+          </Form.Item>
+          <Form.Item label={t('reports.photos')} extra={t('resident.photosHint')}>
+            <PhotoPicker files={files} onChange={setFiles} testId="entry-photos" />
           </Form.Item>
         </Form>
       )}
