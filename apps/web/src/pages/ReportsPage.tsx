@@ -1,6 +1,7 @@
 import { REPORT_CATEGORIES, REPORT_SOURCES } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Empty, Flex, Select, Table, Tag, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { Button, Card, Empty, Flex, Grid, Select, Table, Tag, Typography } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -31,8 +32,11 @@ export function ReportsPage() {
   const [entering, setEntering] = useState(false);
   const [dismissing, setDismissing] = useState<Report | null>(null);
   const [joining, setJoining] = useState(false);
-  // The table scrolls sideways on a phone: its scroller takes the keyboard's focus, so that it can be scrolled without
-  // a pointer even when no row has a control to tab to (every report already combed or dismissed).
+  // On a phone (below antd's md) the table keeps to the screen: one column holds the report with its time, place,
+  // source and phone, beside its status; wider screens get a column each, scrolling inside the card when narrow.
+  const compact = !Grid.useBreakpoint().md;
+  // Where the table scrolls sideways, its scroller takes the keyboard's focus, so that it can be scrolled without a
+  // pointer even when no row has a control to tab to (every report already combed or dismissed).
   const scroller = useRef<HTMLDivElement>(null);
   useEffect(() => {
     for (const el of scroller.current?.querySelectorAll<HTMLElement>('.ant-table-content') ?? []) {
@@ -57,6 +61,69 @@ export function ReportsPage() {
         }),
       ),
   });
+  const wideColumns: TableColumnsType<Report> = [
+    {
+      title: t('reports.reportedAt'),
+      dataIndex: 'reportedAt',
+      width: 150,
+      render: (v: string) => formatDateTime(v),
+    },
+    { title: t('reports.source'), dataIndex: 'source', width: 90, render: (v) => t(`reports.sources.${v}`) },
+    {
+      title: t('resident.category'),
+      dataIndex: 'category',
+      width: 90,
+      render: (v) => <Tag>{t(`category.${v}`)}</Tag>,
+    },
+    { title: t('reports.place'), dataIndex: 'regionName', width: 110 },
+    {
+      title: t('reports.description'),
+      dataIndex: 'description',
+      render: (v: string, r) => (
+        <>
+          {r.reporterName && <Typography.Text type="secondary">{r.reporterName}：</Typography.Text>}
+          {v}
+          <ReportPhotos report={r} />
+        </>
+      ),
+    },
+    {
+      title: t('reports.phone'),
+      dataIndex: 'phone',
+      width: 130,
+      render: (_, r) => <ReportPhone report={r} />,
+    },
+    { title: t('reports.org'), dataIndex: 'orgName', width: 180, ellipsis: true, render: (v) => v ?? '—' },
+  ];
+  const statusColumn: TableColumnsType<Report>[number] = {
+    title: t('reports.status'),
+    dataIndex: 'status',
+    width: compact ? 88 : 120,
+    render: (v, r) =>
+      r.itemId ? (
+        <Link to={`/items/${r.itemId}`}>{t(`reports.statuses.${v}`)}</Link>
+      ) : (
+        <>
+          <Tag color={v === 'new' ? 'blue' : undefined}>{t(`reports.statuses.${v}`)}</Tag>
+          {r.dismissal && (
+            <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0' }} data-testid="dismissal">
+              {t(`dismissal.${r.dismissal.kind}`)}：{r.dismissal.reason}
+            </Typography.Paragraph>
+          )}
+          {r.abilities.dismiss && (
+            <Button
+              size="small"
+              type="link"
+              danger
+              style={{ padding: 0, display: 'block' }}
+              onClick={() => setDismissing(r)}
+            >
+              {t('reports.dismiss')}
+            </Button>
+          )}
+        </>
+      ),
+  };
   return (
     <div className="lj-page">
       <Flex justify="space-between" align="center" wrap gap={12} style={{ marginBottom: 16 }}>
@@ -119,7 +186,8 @@ export function ReportsPage() {
             rowKey="id"
             dataSource={q.data?.items}
             // Wider than a phone: the table scrolls inside its card, the report's text and photos keep their room.
-            scroll={{ x: 1100 }}
+            scroll={compact ? undefined : { x: 1100 }}
+            tableLayout={compact ? 'fixed' : undefined}
             pagination={{ pageSize: 20, showSizeChanger: false, showTotal: (total) => t('common.total', { total }) }}
             rowSelection={{
               selectedRowKeys: selected.map((r) => r.id),
@@ -128,67 +196,30 @@ export function ReportsPage() {
             }}
             locale={{ emptyText: <Empty description={t('reports.empty')} /> }}
             columns={[
-              {
-                title: t('reports.reportedAt'),
-                dataIndex: 'reportedAt',
-                width: 150,
-                render: (v: string) => formatDateTime(v),
-              },
-              { title: t('reports.source'), dataIndex: 'source', width: 90, render: (v) => t(`reports.sources.${v}`) },
-              {
-                title: t('resident.category'),
-                dataIndex: 'category',
-                width: 90,
-                render: (v) => <Tag>{t(`category.${v}`)}</Tag>,
-              },
-              { title: t('reports.place'), dataIndex: 'regionName', width: 110 },
-              {
-                title: t('reports.description'),
-                dataIndex: 'description',
-                render: (v: string, r) => (
-                  <>
-                    {r.reporterName && <Typography.Text type="secondary">{r.reporterName}：</Typography.Text>}
-                    {v}
-                    <ReportPhotos report={r} />
-                  </>
-                ),
-              },
-              {
-                title: t('reports.phone'),
-                dataIndex: 'phone',
-                width: 130,
-                render: (_, r) => <ReportPhone report={r} />,
-              },
-              { title: t('reports.org'), dataIndex: 'orgName', width: 180, ellipsis: true, render: (v) => v ?? '—' },
-              {
-                title: t('reports.status'),
-                dataIndex: 'status',
-                width: 120,
-                render: (v, r) =>
-                  r.itemId ? (
-                    <Link to={`/items/${r.itemId}`}>{t(`reports.statuses.${v}`)}</Link>
-                  ) : (
-                    <>
-                      <Tag color={v === 'new' ? 'blue' : undefined}>{t(`reports.statuses.${v}`)}</Tag>
-                      {r.dismissal && (
-                        <Typography.Paragraph type="secondary" style={{ margin: '4px 0 0' }} data-testid="dismissal">
-                          {t(`dismissal.${r.dismissal.kind}`)}：{r.dismissal.reason}
-                        </Typography.Paragraph>
-                      )}
-                      {r.abilities.dismiss && (
-                        <Button
-                          size="small"
-                          type="link"
-                          danger
-                          style={{ padding: 0, display: 'block' }}
-                          onClick={() => setDismissing(r)}
-                        >
-                          {t('reports.dismiss')}
-                        </Button>
-                      )}
-                    </>
-                  ),
-              },
+              ...(compact
+                ? [
+                    {
+                      key: 'report',
+                      title: t('reports.description'),
+                      render: (_: unknown, r: Report) => (
+                        <div data-testid="report-card">
+                          <Typography.Text type="secondary">
+                            {formatDateTime(r.reportedAt)} · {r.regionName} · {t(`reports.sources.${r.source}`)}
+                          </Typography.Text>
+                          <div>
+                            <Tag>{t(`category.${r.category}`)}</Tag>
+                            {r.reporterName && <Typography.Text type="secondary">{r.reporterName}：</Typography.Text>}
+                            {r.description}
+                          </div>
+                          <ReportPhotos report={r} />
+                          {r.phone && <ReportPhone report={r} />}
+                          {r.orgName && <Typography.Text type="secondary">{r.orgName}</Typography.Text>}
+                        </div>
+                      ),
+                    },
+                  ]
+                : wideColumns),
+              statusColumn,
             ]}
           />
         </QueryState>
