@@ -149,6 +149,34 @@ describe('The register: regions, sorting, pinyin and bulk assignment of helpers'
     expect(mixed.json().code).toBe('invalid_cursor');
   });
 
+  it('a page number jumps straight to that page: the rows the cursors reach, and the next page goes on from there', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    for (const head of ['甲一', '乙二', '丙三', '丁四', '戊五', '己六', '庚七']) await register(qiao, head);
+    for (const sort of ['name', 'helpers']) {
+      const all = await allPages(qiao, `sort=${sort}&dir=desc`);
+      const third = await qiao.get(`/households?limit=2&sort=${sort}&dir=desc&page=3`);
+      expect(third.statusCode, third.body).toBe(200);
+      expect(third.json().items.map((r: Row) => r.id)).toEqual(all.slice(4, 6).map((r) => r.id));
+      expect(third.json().total).toBe(all.length);
+      // From the jumped page, the cursor goes on to the fourth page.
+      const fourth = await qiao.get(`/households?limit=2&sort=${sort}&dir=desc&cursor=${third.json().nextCursor}`);
+      expect(fourth.json().items.map((r: Row) => r.id)).toEqual(all.slice(6, 8).map((r) => r.id));
+      // Past the last page: nothing, and no cursor.
+      const past = (await qiao.get(`/households?limit=2&sort=${sort}&page=${all.length}`)).json();
+      expect([past.items, past.nextCursor]).toEqual([[], null]);
+    }
+    // The search in the body jumps alike; a page and a cursor together are refused.
+    const body = await qiao.post('/households/search', { limit: 2, sort: 'name', page: 2 });
+    expect(body.statusCode, body.body).toBe(200);
+    expect(body.json().items.map((r: Row) => r.id)).toEqual(
+      (await allPages(qiao, 'sort=name')).slice(2, 4).map((r) => r.id),
+    );
+    const first = (await qiao.get('/households?limit=2')).json();
+    const both = await qiao.get(`/households?limit=2&page=2&cursor=${first.nextCursor}`);
+    expect([both.statusCode, both.json().code]).toEqual([400, 'validation_failed']);
+    expect((await qiao.get('/households?limit=2&page=0')).statusCode).toBe(400);
+  });
+
   it('a bulk assignment gives one helper to every household chosen, each with its audit row', async () => {
     const qiao = await ctx.user('qiaoduan');
     const a = await register(qiao, '王大山');

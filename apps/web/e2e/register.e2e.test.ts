@@ -58,6 +58,18 @@ describe('the register and the problem lists, navigable', () => {
       .getByTestId('household-total-page')
       .getByText(`第 1 / ${Math.ceil(county.total / 20)} 页`)
       .waitFor();
+    // A jump to page 5: the households the server puts fifth, and "previous" goes to the fourth.
+    const fifth = await search(page, { page: 5 });
+    await page.getByTestId('household-total-jump').fill('5');
+    await page.getByTestId('household-total-jump').press('Enter');
+    await page.getByTestId('household-total-page').getByText('第 5 /').waitFor();
+    await expect.poll(async () => (await heads(page)).join()).toBe(fifth.items.map((h) => h.headName).join());
+    await page.getByRole('button', { name: '上一页' }).click();
+    await page.getByTestId('household-total-page').getByText('第 4 /').waitFor();
+    const fourth = await search(page, { page: 4 });
+    await expect.poll(async () => (await heads(page)).join()).toBe(fourth.items.map((h) => h.headName).join());
+    await page.getByRole('button', { name: '首页' }).click();
+    await page.getByTestId('household-total-page').getByText('第 1 /').waitFor();
 
     // A township, then one of its villages: the choice of villages follows the township.
     await choose(page, 'household-township', '乔端镇');

@@ -9788,6 +9788,8 @@ export interface paths {
                     /** @description Order of the list: the head's name (pinyin), the village (by region code: township, then village), status, or the number of helpers in force */
                     sort?: "name" | "village" | "status" | "helpers";
                     dir?: "asc" | "desc";
+                    /** @description Jump to this page of `limit` households (1 is the first), not with a cursor; the reply's cursor goes on from there */
+                    page?: number;
                     /** @description Households registered by that day; with status: their status on that day (registration, exit year, monitoring dates) */
                     asOf?: string;
                 };
@@ -13550,6 +13552,8 @@ export interface components {
              * @enum {string}
              */
             dir?: "asc" | "desc";
+            /** @description Jump to this page of `limit` households (1 is the first), not with a cursor; the reply's cursor goes on from there */
+            page?: number;
             /** @description Households registered by that day; with status: their status on that day (registration, exit year, monitoring dates) */
             asOf?: string;
             /** @description Exact ID number of any household member (matched by its blind index) */
@@ -16077,6 +16081,8 @@ export interface components {
              * @enum {string}
              */
             dir: "asc" | "desc";
+            /** @description Jump to this page of `limit` households (1 is the first), not with a cursor; the reply's cursor goes on from there */
+            page?: number;
             /** @description Households registered by that day; with status: their status on that day (registration, exit year, monitoring dates) */
             asOf?: string;
             /** @description Exact ID number of any household member (matched by its blind index) */

@@ -1,5 +1,6 @@
 import { LeftOutlined, RightOutlined } from '@ant-design/icons';
 import { Button, Flex, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type CursorPages, useCursorPages } from './cursorPages';
 
@@ -16,6 +17,7 @@ export function CursorPager({
   testId,
   pageSize,
   totalText,
+  jumpable,
 }: {
   pages: CursorPages;
   total: number;
@@ -24,6 +26,8 @@ export function CursorPager({
   pageSize?: number;
   /** The total as the list counts it (共 N 户); 共 N 条 by default. */
   totalText?: string;
+  /** The list takes a page number (its server counts the rows before a page): a box to jump to one. */
+  jumpable?: boolean;
 }) {
   const { t } = useTranslation();
   const count = pageSize ? Math.max(1, Math.ceil(total / pageSize)) : null;
@@ -53,7 +57,34 @@ export function CursorPager({
           disabled={!nextCursor}
           onClick={() => pages.forward(nextCursor)}
         />
+        {jumpable && count !== null && count > 2 && <PageJump pages={pages} count={count} testId={testId} />}
       </Flex>
     </Flex>
+  );
+}
+
+/** 跳至 [n] 页: a page number typed and confirmed with Enter or by leaving the box. */
+function PageJump({ pages, count, testId }: { pages: CursorPages; count: number; testId?: string | undefined }) {
+  const { t } = useTranslation();
+  const [typed, setTyped] = useState('');
+  const go = () => {
+    const n = Number(typed);
+    if (Number.isInteger(n) && n >= 1 && n <= count && n !== pages.page) pages.jumpTo(n);
+    setTyped('');
+  };
+  return (
+    <label className="lj-page-jump">
+      {t('common.jumpTo')}
+      <input
+        inputMode="numeric"
+        value={typed}
+        aria-label={t('common.jumpToPage', { pages: count })}
+        data-testid={testId ? `${testId}-jump` : undefined}
+        onChange={(e) => setTyped(e.target.value.replace(/\D/g, ''))}
+        onKeyDown={(e) => e.key === 'Enter' && go()}
+        onBlur={go}
+      />
+      {t('common.pageUnit')}
+    </label>
   );
 }

@@ -83,11 +83,16 @@ function RegisterPanel() {
   const pages = useCursorPages(JSON.stringify(filter));
   // The register is searched with a POST: an ID number in the filter stays in the request body.
   const list = useQuery({
-    queryKey: householdKeys.list(filter, pages.cursor),
+    queryKey: householdKeys.list(filter, pages.cursor ?? (pages.jumpedTo ? `page-${pages.jumpedTo}` : undefined)),
     queryFn: () =>
       unwrap(
         api.POST('/api/v1/households/search', {
-          body: { limit: PAGE_SIZE, ...filter, ...(pages.cursor ? { cursor: pages.cursor } : {}) },
+          body: {
+            limit: PAGE_SIZE,
+            ...filter,
+            ...(pages.cursor ? { cursor: pages.cursor } : {}),
+            ...(pages.jumpedTo ? { page: pages.jumpedTo } : {}),
+          },
         }),
       ),
   });
@@ -320,6 +325,7 @@ function RegisterPanel() {
         testId="household-total"
         pageSize={PAGE_SIZE}
         totalText={t('households.totalHouseholds', { total: list.data?.total ?? 0 })}
+        jumpable
       />
       <ImportModal open={importing} onClose={() => setImporting(false)} />
       <BulkHelperModal

@@ -213,7 +213,7 @@ export class ExportService {
     params: Record<string, unknown>,
   ): Promise<Record<string, unknown>> {
     if (kind === 'households') {
-      const parsed = HouseholdSearch.omit({ cursor: true, limit: true }).safeParse(params);
+      const parsed = HouseholdSearch.omit({ cursor: true, limit: true, page: true }).safeParse(params);
       if (!parsed.success)
         throw new Problem(
           400,

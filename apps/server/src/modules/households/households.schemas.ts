@@ -163,6 +163,15 @@ export const HouseholdListQuery = z.strictObject({
       "Order of the list: the head's name (pinyin), the village (by region code: township, then village), status, or the number of helpers in force",
     ),
   dir: z.enum(['asc', 'desc']).default('asc'),
+  page: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .optional()
+    .describe(
+      'Jump to this page of `limit` households (1 is the first), not with a cursor; the reply\'s cursor goes on from there',
+    ),
   asOf: isoDate
     .optional()
     .describe(
@@ -186,7 +195,7 @@ export const HouseholdSearch = HouseholdListQuery.extend({
 /** A register filter as it may be kept (an export's link, the audit trail): the ID number only by its blind index. */
 export type SealedRegisterFilter = Omit<
   z.infer<typeof HouseholdSearch>,
-  'cursor' | 'limit' | 'idNumber' | 'sort' | 'dir'
+  'cursor' | 'limit' | 'idNumber' | 'sort' | 'dir' | 'page'
 > & {
   idNumberIndex?: string;
   /** The register's order, which an export keeps (the name's pinyin, ascending, when none is given). */

@@ -174,7 +174,12 @@ export class HouseholdService {
     const cursor = decodeCursor(q.cursor);
     // A cursor carries the sort key of the order it was issued for: a number for the helper count, text otherwise.
     if (cursor && typeof cursor.v !== (order.sort === 'helpers' ? 'number' : 'string')) throw invalidCursor();
-    const list = await householdPage(this.db, actor, filter, today, rules, cursor, q.limit + 1, order);
+    // A jump to a page (the pager's page box) counts the rows before it; the next page follows the reply's cursor.
+    if (q.page && q.cursor) {
+      throw invalid('翻页方式只能二选一：页码或游标', [{ path: 'body.page', message: '带游标时不能同时指定页码' }]);
+    }
+    const skip = q.page ? (q.page - 1) * q.limit : 0;
+    const list = await householdPage(this.db, actor, filter, today, rules, cursor, q.limit + 1, order, skip);
     const total = await countHouseholds(this.db, actor, filter, today, rules);
     const page = pageOf(list, q.limit, total, (r) => registerSortValue(r, order.sort));
     return {

@@ -132,6 +132,7 @@ export function householdPage(
   cursor: Cursor | null,
   limit: number,
   order: { sort: RegisterSort; dir: 'asc' | 'desc' } = { sort: 'name', dir: 'asc' },
+  skip = 0,
 ) {
   let rows = filteredHouseholds(db, actor, q, today, rules)
     .innerJoin('regions as g', 'g.code', 'h.region_code')
@@ -149,7 +150,8 @@ export function householdPage(
     ]);
   const key = registerSortKey(order.sort, today);
   if (cursor) rows = rows.where(afterCursor(key, 'h.id', cursor, order.dir));
-  return rows.orderBy(key, order.dir).orderBy('h.id').limit(limit).execute();
+  const ordered = rows.orderBy(key, order.dir).orderBy('h.id').limit(limit);
+  return (skip > 0 ? ordered.offset(skip) : ordered).execute();
 }
 
 /**
