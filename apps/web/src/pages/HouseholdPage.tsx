@@ -26,7 +26,7 @@ import { Link, useParams } from 'react-router';
 import { type Schemas, api, unwrap } from '../api/client';
 import { useMe } from '../components/me';
 import { QueryState } from '../components/QueryState';
-import { RemoteSelect } from '../components/RemoteSelect';
+import { HelperSelect } from '../features/households/HelperSelect';
 import { useServerAction } from '../components/useServerAction';
 import { ApplyExitButton, ExitActions } from '../features/households/ExitActions';
 import { AcknowledgeButton, MeasureModal } from '../features/households/MeasureModal';
@@ -34,7 +34,7 @@ import { VisitModal } from '../features/households/VisitModal';
 import { validValues } from '../components/validValues';
 import { factDayRules } from '../components/StepDateFields';
 import { useRecordTitle } from '../components/pageTitle';
-import { householdKeys, memberKeys } from '../api/queryKeys';
+import { householdKeys } from '../api/queryKeys';
 
 type Detail = Schemas['HouseholdDetail'];
 const STEPS = ['applied', 'reviewed', 'verified', 'acknowledged', 'in_notice', 'announced'] as const;
@@ -88,17 +88,7 @@ function AddHelperModal({ household, open, onClose }: { household: Detail; open:
         initialValues={{ role: 'party_member', startOn: dayjs(), primary: !household.hasPrimaryHelper }}
       >
         <Form.Item name="memberId" label={t('link.member')} rules={[{ required: true, message: t('common.required') }]}>
-          <RemoteSelect
-            queryKey={(q) => memberKeys.search(q, 'full')}
-            enabled={open}
-            search={async (q) =>
-              (
-                await unwrap(api.GET('/api/v1/members', { params: { query: { q, limit: 20, partyStatus: 'full' } } }))
-              ).items.map((m) => ({ value: m.id, label: `${m.name} · ${m.unitName}` }))
-            }
-            placeholder={t('link.memberPlaceholder')}
-            data-testid="helper-select"
-          />
+          <HelperSelect enabled={open} data-testid="helper-select" />
         </Form.Item>
         <Form.Item name="role" label={t('households.role')}>
           <Select options={ROLES.map((r) => ({ value: r, label: t(`households.roles.${r}`) }))} />

@@ -2,8 +2,7 @@ import { Alert, Checkbox, DatePicker, Form, Input, Modal, Select } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { api, unwrap } from '../../api/client';
-import { memberKeys } from '../../api/queryKeys';
-import { RemoteSelect } from '../../components/RemoteSelect';
+import { HelperSelect } from './HelperSelect';
 import { factDayRules } from '../../components/StepDateFields';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
@@ -71,17 +70,7 @@ export function BulkHelperModal({
       <Alert type="info" showIcon message={t('households.bulk.note')} style={{ marginBottom: 16 }} />
       <Form form={form} layout="vertical" initialValues={{ role: 'party_member', startOn: dayjs(), primary: true }}>
         <Form.Item name="memberId" label={t('link.member')} rules={[{ required: true, message: t('common.required') }]}>
-          <RemoteSelect
-            queryKey={(q) => memberKeys.search(q, 'full')}
-            enabled={open}
-            search={async (q) =>
-              (
-                await unwrap(api.GET('/api/v1/members', { params: { query: { q, limit: 20, partyStatus: 'full' } } }))
-              ).items.map((m) => ({ value: m.id, label: `${m.name} · ${m.unitName}` }))
-            }
-            placeholder={t('link.memberPlaceholder')}
-            data-testid="bulk-helper-select"
-          />
+          <HelperSelect enabled={open} data-testid="bulk-helper-select" />
         </Form.Item>
         <Form.Item name="role" label={t('households.role')}>
           <Select options={ROLES.map((r) => ({ value: r, label: t(`households.roles.${r}`) }))} />
