@@ -49,6 +49,8 @@ export const AUDIT_ACTIONS = {
   'household.import': w('导入花名册', 'Register imported'),
   'household.import_refused': w('导入被拒', 'Import refused'),
   'household.import_interrupted': w('导入中断', 'Import interrupted'),
+  'household.import_mapped': w('确认导入列对应', 'Import columns mapped'),
+  'household.import_abandoned': w('导入未确认作废', 'Import abandoned'),
   'household.measure': w('帮扶措施', 'Measure'),
   'household.measure_acknowledged': w('措施确认', 'Measure acknowledged'),
   'household.unmask': w('查看完整个人信息', 'Personal data unmasked'),
