@@ -6,6 +6,7 @@ import type { HouseholdImportTable } from '../../db/types.ts';
 import { type Actor, systemActor } from '../../lib/actor.ts';
 import type { DataCipher } from '../../lib/crypto.ts';
 import { excel } from '../../lib/excel.ts';
+import { recordReply } from '../../lib/idempotency-claims.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { maskNumbersInText } from '../../lib/mask.ts';
 import { keysetPage } from '../../lib/paging.ts';
@@ -364,9 +365,12 @@ export class HouseholdImportService {
       .map((c) => ({ heading: headingOf.get(c.column) as string, field: c.field }))
       .filter((c) => layoutField(c.heading) === undefined && known.get(normalHeading(c.heading)) !== c.field);
     const now = nowIso();
+    const row = { ...r, status: 'running' as const, mapping_json: JSON.stringify(confirmed), message: null };
+    const reply = view(row);
     await this.db.transaction().execute(async (tx) => {
-      if (!(await resumeMapped(tx, id, JSON.stringify(confirmed), now)))
+      if (!(await resumeMapped(tx, id, row.mapping_json, now)))
         throw conflict('illegal_transition', '该导入不在等待确认列对应关系的状态');
+      await recordReply(tx, actor.requestId, 202, reply);
       if (body.remember)
         await rememberHeadings(
           tx,
@@ -391,9 +395,8 @@ export class HouseholdImportService {
       });
     });
     this.waiting.delete(id);
-    const row = { ...r, status: 'running' as const, mapping_json: JSON.stringify(confirmed), message: null };
     this.start(actor, row, held.upload, confirmed);
-    return view(row);
+    return reply;
   }
 
   /**
