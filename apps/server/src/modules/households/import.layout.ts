@@ -186,8 +186,9 @@ function readHeader(cells: string[], fieldAt: (column: number, heading: string) 
   const columns: MappedColumn[] = [];
   const fileHeadings: FileHeading[] = [];
   cells.forEach((raw, i) => {
-    const heading = String(raw ?? '')
-      .trim()
+    // A heading is shown, audited and remembered: a number in it that looks like a person's is masked.
+    const heading = maskNumbersInText(String(raw ?? '').trim())
+      .text.trim()
       .slice(0, 60);
     if (!norm(heading)) return;
     fileHeadings.push({ column: i + 1, heading });
