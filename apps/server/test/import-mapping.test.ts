@@ -234,6 +234,35 @@ describe('DOMAIN §5: the column mapping of a register import', () => {
     );
   });
 
+  it("a county's remembered headings are listed to its clerks and can be forgotten, audited; its next file is asked again", async () => {
+    const qiaoduan = await ctx.user('qiaoduan');
+    const first = await upload(qiaoduan, file(household('1'), { idNumber: '身份号' }));
+    await confirm(qiaoduan, first.id, mappingWith(first, { 身份号: 'idNumber' }));
+    const chengjiao = await ctx.user('chengjiao');
+    const listed = (await chengjiao.get('/household-imports/headings')).json();
+    expect(listed).toMatchObject({ total: 1, items: [{ heading: '身份号', field: 'idNumber', label: '身份证号' }] });
+    // Another county's clerks see none of them and cannot forget them.
+    await addNeighbourCounty(ctx.t.db.db);
+    await addUser(ctx.t.db.db, 'fangcheng', 'county_admin', { region: '411322' });
+    const other = as(ctx.t.app, await login(ctx.t.app, 'fangcheng', PASSWORD));
+    expect((await other.get('/household-imports/headings')).json().total).toBe(0);
+    expect((await other.post('/household-imports/headings/forget', { heading: '身份号' })).statusCode).toBe(404);
+    // An account without a region imports nothing, and has no county's headings.
+    expect((await (await ctx.user('baihe')).get('/household-imports/headings')).statusCode).toBe(403);
+
+    expect((await chengjiao.post('/household-imports/headings/forget', { heading: ' 身份号 ' })).statusCode).toBe(204);
+    expect((await chengjiao.get('/household-imports/headings')).json().total).toBe(0);
+    const audit = await ctx.t.db.db
+      .selectFrom('audit_events')
+      .select(['entity_id', 'after_json'])
+      .where('action', '=', 'household.import_heading_forgotten')
+      .executeTakeFirstOrThrow();
+    expect([audit.entity_id, JSON.parse(audit.after_json as string)]).toEqual(['411321', { heading: '身份号' }]);
+    expect((await upload(qiaoduan, file(household('2'), { idNumber: '身份号' }), 'again.csv')).status).toBe(
+      'awaiting_mapping',
+    );
+  });
+
   it('only the uploading account confirms a mapping: outside its scope the import is not found (404), another account in scope is refused (403)', async () => {
     const v = await upload('qiaoduan', file(household('1'), { idNumber: '身份号' }));
     const columns = mappingWith(v, { 身份号: 'idNumber' });

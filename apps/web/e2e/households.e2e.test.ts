@@ -163,6 +163,15 @@ describe('the household register in the browser', () => {
     expect(ignored).toContain('第 1 列“序号”');
     expect(ignored).toContain('第 20 列“帮扶责任人”');
     await screenshot(page, '31b-import-provincial');
+    // The heading is remembered for the county, and can be forgotten.
+    await dialog.getByTestId('import-remembered-open').click();
+    const remembered = page.getByTestId('import-remembered');
+    await remembered.getByText('身份号').waitFor();
+    expect(await remembered.innerText()).toContain('身份证号');
+    await screenshot(page, '31c-import-remembered');
+    await remembered.getByRole('button', { name: '忘记' }).click();
+    await remembered.getByText('本县还没有记住的列名').waitFor();
+    await dialog.getByTestId('import-remembered-open').click();
     await page.keyboard.press('Escape');
     // The household is in the register.
     await page.getByPlaceholder('户主姓名、全拼或首字母').fill('吕桂芝');

@@ -11137,6 +11137,174 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/household-imports/headings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本县记住的导入列名（文件表头与花名册字段的对应） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["RememberedImportHeading"][];
+                            nextCursor: string | null;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/household-imports/headings/forget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 忘记本县记住的一个导入列名 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ForgetImportHeadingInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/household-imports/{id}": {
         parameters: {
             query?: never;
@@ -14410,6 +14578,15 @@ export interface components {
              */
             remember?: boolean;
         };
+        RememberedImportHeadingInput: {
+            /** @description The heading as headings are compared (no spaces, one kind of brackets) */
+            heading: string;
+            /** @enum {string} */
+            field: "householdNo" | "regionCode" | "relationship" | "name" | "gender" | "idNumber" | "phone" | "health" | "labour" | "inSchool" | "address" | "attribute" | "standard" | "primaryCause" | "secondaryCauses" | "wages" | "business" | "transfer" | "property" | "housingArea" | "dangerRating" | "waterSafe" | "relocatedTo" | "exitStatus" | "exitYear";
+            /** @description The field's Chinese label */
+            label: string;
+            createdAt: string;
+        };
         HouseholdImportInput: {
             id: string;
             fileName: string;
@@ -15621,6 +15798,9 @@ export interface components {
             items: components["schemas"]["UnitInput"][];
             nextCursor: string | null;
             total: number;
+        };
+        ForgetImportHeadingInput: {
+            heading: string;
         };
         Problem: {
             type: string;
@@ -16978,6 +17158,15 @@ export interface components {
              */
             remember: boolean;
         };
+        RememberedImportHeading: {
+            /** @description The heading as headings are compared (no spaces, one kind of brackets) */
+            heading: string;
+            /** @enum {string} */
+            field: "householdNo" | "regionCode" | "relationship" | "name" | "gender" | "idNumber" | "phone" | "health" | "labour" | "inSchool" | "address" | "attribute" | "standard" | "primaryCause" | "secondaryCauses" | "wages" | "business" | "transfer" | "property" | "housingArea" | "dangerRating" | "waterSafe" | "relocatedTo" | "exitStatus" | "exitYear";
+            /** @description The field's Chinese label */
+            label: string;
+            createdAt: string;
+        };
         HouseholdImport: {
             id: string;
             fileName: string;
@@ -18189,6 +18378,9 @@ export interface components {
             items: components["schemas"]["Unit"][];
             nextCursor: string | null;
             total: number;
+        };
+        ForgetImportHeading: {
+            heading: string;
         };
     };
     responses: never;

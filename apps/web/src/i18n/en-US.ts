@@ -693,6 +693,12 @@ export const enUS: Messages = {
         remember: 'Remember these headings',
         rememberHint: "The county's next files with the same headings are matched automatically",
         confirm: 'Confirm and import',
+        remembered: "County's remembered headings",
+        rememberedNone:
+          'No headings remembered in this county yet. Tick “Remember these headings” when confirming a mapping.',
+        rememberedHint: 'Files imported anywhere in the county map these headings to the fields beside them.',
+        forget: 'Forget',
+        forgotten: 'Heading “{{heading}}” forgotten',
       },
     },
     gaps: {

@@ -666,6 +666,11 @@ export const zhCN = {
         remember: '记住这些对应关系',
         rememberHint: '本县以后导入的文件遇到相同的表头时自动对应',
         confirm: '确认导入',
+        remembered: '本县记住的列名',
+        rememberedNone: '本县还没有记住的列名。确认列的对应关系时勾选“记住这些对应关系”即可记住。',
+        rememberedHint: '本县各乡镇导入文件时，遇到这些列名会自动对应到右边的字段。',
+        forget: '忘记',
+        forgotten: '已忘记列名“{{heading}}”',
       },
     },
     gaps: {

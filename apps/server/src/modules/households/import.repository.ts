@@ -217,3 +217,22 @@ export async function rememberHeadings(
       )
       .execute();
 }
+
+/** A county's remembered headings, alphabetically. */
+export const headingsOfCounty = (db: Executor, countyCode: string) =>
+  db
+    .selectFrom('import_heading_synonyms')
+    .select(['heading', 'field', 'created_at'])
+    .where('county_code', '=', countyCode)
+    .orderBy('heading')
+    .execute();
+
+/** Forgets a county's remembered heading; false when it was not remembered. */
+export async function forgetHeading(tx: Executor, countyCode: string, heading: string): Promise<boolean> {
+  const d = await tx
+    .deleteFrom('import_heading_synonyms')
+    .where('county_code', '=', countyCode)
+    .where('heading', '=', heading)
+    .executeTakeFirst();
+  return Number(d.numDeletedRows) > 0;
+}

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { Problem } from '../../lib/problem.ts';
 import { pageQuery } from '../../lib/paging.ts';
-import { page, problemReplies } from '../../lib/schemas.ts';
+import { noContent, page, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import type { HouseholdImportService } from './import.service.ts';
 import { COLUMNS, templateWorkbook } from './import.layout.ts';
@@ -51,6 +51,15 @@ export const ConfirmImportMapping = z
       .describe("Remember the headings not yet known as names of their fields, for the county's next files"),
   })
   .meta({ id: 'ConfirmHouseholdImportMapping' });
+
+export const RememberedHeading = z
+  .object({
+    heading: z.string().describe('The heading as headings are compared (no spaces, one kind of brackets)'),
+    field: FieldKey,
+    label: z.string().describe("The field's Chinese label"),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'RememberedImportHeading' });
 
 export const HouseholdImport = z
   .object({
@@ -137,6 +146,28 @@ export function householdImportRoutes(service: HouseholdImportService): FastifyP
       },
       handler: async (req, reply) =>
         reply.code(202).send(await service.confirmMapping(requireActor(req), req.params.id, req.body)),
+    });
+    app.get('/household-imports/headings', {
+      config: { permission: 'households:write' },
+      schema: {
+        tags,
+        summary: '本县记住的导入列名（文件表头与花名册字段的对应）',
+        response: { 200: page(RememberedHeading), ...problemReplies },
+      },
+      handler: (req) => service.rememberedHeadings(requireActor(req)),
+    });
+    app.post('/household-imports/headings/forget', {
+      config: { permission: 'households:write' },
+      schema: {
+        tags,
+        summary: '忘记本县记住的一个导入列名',
+        body: z.strictObject({ heading: z.string().trim().min(1).max(60) }).meta({ id: 'ForgetImportHeading' }),
+        response: noContent,
+      },
+      handler: async (req, reply) => {
+        await service.forgetHeading(requireActor(req), req.body.heading);
+        return reply.code(204).send();
+      },
     });
     app.get('/household-imports', {
       config: { permission: 'households:write' },

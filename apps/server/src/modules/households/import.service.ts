@@ -34,6 +34,8 @@ import {
   databaseClock,
   earlierImport,
   finishImport,
+  forgetHeading,
+  headingsOfCounty,
   importById,
   importOf,
   importsInScope,
@@ -120,6 +122,13 @@ const AWAITING = '文件的表头与花名册字段不完全对应：请确认�
 const SUPERSEDED = '未确认列的对应关系，已由新上传的文件取代，未写入任何数据';
 const WAITED_TOO_LONG = (minutes: number) =>
   `超过 ${minutes} 分钟未确认列的对应关系，未写入任何数据。请重新上传同一文件`;
+
+/** The region an account imports within; refused to an account without one. */
+function regionScope(actor: Actor): string {
+  if (actor.regionCode === null || actor.regionCode === '')
+    throw forbidden('region_scope_required', '只有按行政区域授权的县、乡账号可以导入建档立卡户');
+  return actor.regionCode;
+}
 
 /** The county whose clerks' confirmed headings map a file imported within `scope`. */
 const countyOf = (scope: string) => scope.slice(0, 6);
@@ -397,6 +406,36 @@ export class HouseholdImportService {
     this.waiting.delete(id);
     this.start(actor, row, held.upload, confirmed);
     return reply;
+  }
+
+  /** The headings the clerks of the account's county confirmed, with the field each names. */
+  async rememberedHeadings(actor: Actor) {
+    const rows = await headingsOfCounty(this.db, countyOf(regionScope(actor)));
+    return {
+      items: rows.map((r) => ({
+        heading: r.heading,
+        field: r.field as ColumnKey,
+        label: COLUMNS.find((c) => c.key === r.field)?.header ?? r.field,
+        createdAt: r.created_at,
+      })),
+      nextCursor: null,
+      total: rows.length,
+    };
+  }
+
+  /** Forgets a remembered heading of the account's county, audited: the county's next files are asked about it again. */
+  async forgetHeading(actor: Actor, heading: string): Promise<void> {
+    const county = countyOf(regionScope(actor));
+    const key = normalHeading(heading);
+    await this.db.transaction().execute(async (tx) => {
+      if (!(await forgetHeading(tx, county, key))) throw notFound('记住的列名');
+      await this.audit.record(tx, actor, {
+        action: 'household.import_heading_forgotten',
+        entityType: 'import_heading',
+        entityId: county,
+        after: { heading: key },
+      });
+    });
   }
 
   /**

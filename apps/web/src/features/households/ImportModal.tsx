@@ -9,6 +9,7 @@ import { errorText } from '../../components/errorText';
 import { formatDateTime } from '../../components/format';
 import { householdKeys } from '../../api/queryKeys';
 import { ImportMappingStep } from './ImportMappingStep';
+import { RememberedHeadings } from './RememberedHeadings';
 
 type ImportView = Schemas['HouseholdImport'];
 
@@ -133,6 +134,7 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
         <Button icon={<DownloadOutlined />} href="/api/v1/household-imports/template" download>
           {t('households.import.template')}
         </Button>
+        <RememberedHeadings />
         {!current && (
           <>
             <Upload
