@@ -22,9 +22,7 @@ import {
   type IgnoredColumn,
   type ImportMapping,
   type MappedColumn,
-  REGISTER_FIELDS,
   type RowError,
-  layoutField,
   normalHeading,
 } from './import.layout.ts';
 import {
@@ -49,6 +47,7 @@ import {
   villagesUnder,
   waitingImportsOf,
 } from './import.repository.ts';
+import { type MappingView, checkedMapping, countyOf, mappingView, newHeadings, regionScope } from './import.mapping.ts';
 import { ImportScratch } from './import.scratch.ts';
 import {
   AwaitMapping,
@@ -123,24 +122,6 @@ const SUPERSEDED = '未确认列的对应关系，已由新上传的文件取代
 const WAITED_TOO_LONG = (minutes: number) =>
   `超过 ${minutes} 分钟未确认列的对应关系，未写入任何数据。请重新上传同一文件`;
 
-/** The region an account imports within; refused to an account without one. */
-function regionScope(actor: Actor): string {
-  if (actor.regionCode === null || actor.regionCode === '')
-    throw forbidden('region_scope_required', '只有按行政区域授权的县、乡账号可以导入建档立卡户');
-  return actor.regionCode;
-}
-
-/** The county whose clerks' confirmed headings map a file imported within `scope`. */
-const countyOf = (scope: string) => scope.slice(0, 6);
-
-/** The mapping step as the clerk sees it: the file's headings, the mapping, the register's fields, the preview. */
-export interface MappingView {
-  headings: ImportMapping['headings'];
-  columns: MappedColumn[];
-  fields: typeof REGISTER_FIELDS;
-  preview: string[][];
-}
-
 export interface ImportView {
   id: string;
   fileName: string;
@@ -182,12 +163,6 @@ const view = (r: HouseholdImportTable, duplicateOf: string | null = null): Impor
   finishedAt: r.finished_at,
   duplicateOf,
 });
-
-function mappingView(json: string | null): MappingView | null {
-  if (!json) return null;
-  const m = JSON.parse(json) as ImportMapping;
-  return { headings: m.headings, columns: m.columns, fields: REGISTER_FIELDS, preview: m.preview };
-}
 
 /**
  * Imports the register from XLSX or CSV: the file is streamed to a sealed scratch file and hashed, every row is
@@ -367,12 +342,8 @@ export class HouseholdImportService {
       throw conflict('import_file_gone', '该导入的文件已不在本服务器上（服务重启或已超时），请重新上传同一文件');
     const confirmed: ImportMapping = { ...waiting, columns, preview: [] };
     const county = countyOf(r.scope_code);
-    const known = await rememberedHeadings(this.db, county);
     const headingOf = new Map(waiting.headings.map((h) => [h.column, h.heading]));
-    const learned = columns
-      .filter((c): c is { column: number; field: ColumnKey } => c.field !== null)
-      .map((c) => ({ heading: headingOf.get(c.column) as string, field: c.field }))
-      .filter((c) => layoutField(c.heading) === undefined && known.get(normalHeading(c.heading)) !== c.field);
+    const learned = newHeadings(waiting, columns, await rememberedHeadings(this.db, county));
     const now = nowIso();
     const row = { ...r, status: 'running' as const, mapping_json: JSON.stringify(confirmed), message: null };
     const reply = view(row);
@@ -754,42 +725,4 @@ export class HouseholdImportService {
     const base = r.file_name.replace(/\.(csv|xlsx)$/i, '');
     return { fileName: `${base}-错误报告.xlsx`, body: Buffer.from(await wb.xlsx.writeBuffer()) };
   }
-}
-
-/**
- * The clerk's mapping checked against the file's headings: every column one of them, each at most once (an unlisted
- * one is not imported); each field at most once; every required field given a column.
- */
-function checkedMapping(waiting: ImportMapping, given: readonly MappedColumn[]): MappedColumn[] {
-  const headingOf = new Map(waiting.headings.map((h) => [h.column, h.heading]));
-  const byColumn = new Map<number, ColumnKey | null>();
-  const errors: { path: string; message: string }[] = [];
-  given.forEach((c, i) => {
-    if (!headingOf.has(c.column))
-      errors.push({ path: `columns.${i}.column`, message: `文件中没有第 ${c.column} 列的表头` });
-    else if (byColumn.has(c.column))
-      errors.push({ path: `columns.${i}.column`, message: `第 ${c.column} 列出现了两次` });
-    else byColumn.set(c.column, c.field);
-  });
-  if (errors.length) throw invalid('列的对应关系有误', errors);
-  const columns = waiting.headings.map((h) => ({ column: h.column, field: byColumn.get(h.column) ?? null }));
-  const label = (key: ColumnKey) => COLUMNS.find((c) => c.key === key)?.header as string;
-  const repeated = COLUMNS.map((f) => ({ f, cols: columns.filter((c) => c.field === f.key) })).filter(
-    (x) => x.cols.length > 1,
-  );
-  if (repeated.length)
-    throw new Problem(
-      422,
-      'import_mapping_repeated',
-      `${repeated
-        .map(
-          ({ f, cols }) =>
-            `“${f.header}”对应了多列（${cols.map((c) => `第 ${c.column} 列“${headingOf.get(c.column)}”`).join('、')}）`,
-        )
-        .join('；')}，每个字段只能对应一列`,
-    );
-  const missing = COLUMNS.filter((f) => f.required && !columns.some((c) => c.field === f.key)).map((f) => label(f.key));
-  if (missing.length)
-    throw new Problem(422, 'import_mapping_incomplete', `以下必填字段还没有对应的列：${missing.join('、')}`);
-  return columns;
 }
