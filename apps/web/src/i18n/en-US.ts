@@ -676,7 +676,7 @@ export const enUS: Messages = {
       limit: 'Files up to 50 MB',
       at: 'Time',
       file: 'File',
-      awaitingTag: 'Columns to confirm',
+      resume: 'Columns to confirm: continue',
       mapping: {
         title: 'Confirm which field each column holds',
         hint: "The file's headings do not all match the register's fields. Choose the register field of each column, or “Do not import” for a column not needed. The file's first rows are shown beside them (ID and phone numbers partly hidden).",

@@ -86,6 +86,11 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
     }
   }, [finished, queryClient]);
 
+  useEffect(() => {
+    // Opened again: the imports made meanwhile (one left waiting for its mapping among them) are listed.
+    if (open) void queryClient.invalidateQueries({ queryKey: householdKeys.imports() });
+  }, [open, queryClient]);
+
   const start = async () => {
     if (!file) return;
     setError(null);
@@ -265,7 +270,16 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
                         : t('households.import.errors', { count: r.errorCount })}
                     </Tag>
                   ) : r.status === 'awaiting_mapping' ? (
-                    <Tag color="orange">{t('households.import.awaitingTag')}</Tag>
+                    // A mapping left unconfirmed (the modal was closed) is taken up again from here.
+                    <Button
+                      size="small"
+                      type="link"
+                      disabled={Boolean(current)}
+                      onClick={() => setCurrent(r)}
+                      data-testid="import-resume"
+                    >
+                      {t('households.import.resume')}
+                    </Button>
                   ) : (
                     <Tag color="blue">{t(`households.import.phases.${r.phase}`)}</Tag>
                   ),
