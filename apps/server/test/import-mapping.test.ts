@@ -220,6 +220,8 @@ describe('DOMAIN §5: the column mapping of a register import', () => {
     // Another township of the same county: its file with the same heading goes straight on.
     const next = await upload('chengjiao', file(household('7', '411321300214'), { idNumber: '身 份 号' }), 'c.csv');
     expect(next, next.message ?? '').toMatchObject({ status: 'completed', households: 1 });
+    // Said to the clerk, who did not choose it herself.
+    expect(next.message).toContain('按本县记住的列名读取：“身 份 号”→身份证号');
     // The neighbouring county's clerks have not confirmed it.
     await addNeighbourCounty(ctx.t.db.db);
     await addUser(ctx.t.db.db, 'fangcheng', 'county_admin', { region: '411322' });

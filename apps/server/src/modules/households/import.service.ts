@@ -57,6 +57,7 @@ import {
   Interrupted,
   checkPeople,
   ignoredNote,
+  rememberedNote,
   openRows,
   prepareHouseholds,
   readRows,
@@ -601,7 +602,7 @@ export class HouseholdImportService {
           row,
           progress,
           'refused',
-          `发现 ${errors.count} 处错误，未导入任何数据。请下载错误报告，改正后重新导入${ignoredNote(header.ignored)}`,
+          `发现 ${errors.count} 处错误，未导入任何数据。请下载错误报告，改正后重新导入${rememberedNote(header.remembered)}${ignoredNote(header.ignored)}`,
           errors.byRow(),
           errors.count,
           [],
@@ -623,6 +624,7 @@ export class HouseholdImportService {
           rowsRead: progress.state.rows_read,
         },
         header.ignored,
+        header.remembered,
       );
     } catch (err) {
       if (err instanceof Interrupted) return 'done';

@@ -25,6 +25,7 @@ import {
   type RowError,
   columnHeader,
   headerAsMapped,
+  layoutField,
   mapHeader,
   parseRow,
   previewCell,
@@ -44,6 +45,12 @@ import type { ImportScratch } from './import.scratch.ts';
 /** The columns of the file not read, said in words after an import's outcome; nothing when all were read. */
 export const ignoredNote = (ignored: readonly IgnoredColumn[]) =>
   ignored.length ? `；未读取的列：${ignored.map((c) => `第 ${c.column} 列“${c.header}”`).join('、')}` : '';
+
+/** The headings read by the county's remembered names, said after an import's outcome; nothing when none were. */
+export const rememberedNote = (remembered: readonly { heading: string; field: ColumnKey }[] = []) =>
+  remembered.length
+    ? `；按本县记住的列名读取：${remembered.map((r) => `“${r.heading}”→${columnHeader(r.field)}`).join('、')}`
+    : '';
 
 /** Errors kept for the report; the count covers them all. */
 export const MAX_REPORTED_ERRORS = 10_000;
@@ -221,6 +228,8 @@ export async function openRows(
 export type ReadHeader = Pick<HeaderMap, 'headings' | 'ignored'> & {
   /** The mapping the rows were read with, when the clerk confirmed it. */
   mapping?: ImportMapping;
+  /** The headings read by names the county's clerks confirmed before (not the layout's own), said to the clerk. */
+  remembered?: { heading: string; field: ColumnKey }[];
 };
 
 /** Data rows shown in the mapping step's preview. */
@@ -326,7 +335,18 @@ export async function readRows(
   if (!header) throw new Fatal(seen ? NO_HEADER : '文件中没有表头和数据。请使用系统提供的导入模板');
   if (progress.state.rows_read === 0) throw new Fatal('文件中没有数据行');
   into.finishReading();
-  return { headings: header.headings, ignored: header.ignored, ...(mapping ? { mapping } : {}) };
+  const remembered = mapping
+    ? []
+    : header.fileHeadings.flatMap((h) => {
+        const field = header?.columns.find((c) => c.column === h.column)?.field;
+        return field && layoutField(h.heading) === undefined ? [{ heading: h.heading, field }] : [];
+      });
+  return {
+    headings: header.headings,
+    ignored: header.ignored,
+    ...(mapping ? { mapping } : {}),
+    ...(remembered.length ? { remembered } : {}),
+  };
 }
 
 /** The column an error names: the file's own heading where it has one, the register's otherwise. */
@@ -534,6 +554,7 @@ export async function writeHouseholds(
   rowsOnDisk: ImportScratch,
   counts: { households: number; people: number; rowsRead: number },
   ignored: IgnoredColumn[] = [],
+  remembered: ReadHeader['remembered'] = [],
 ): Promise<void> {
   const { households, people } = counts;
   await db.transaction().execute(async (tx) => {
@@ -553,7 +574,7 @@ export async function writeHouseholds(
       rows_read: counts.rowsRead,
       households,
       people,
-      message: `已导入 ${households} 户 ${people} 人${ignoredNote(ignored)}`,
+      message: `已导入 ${households} 户 ${people} 人${rememberedNote(remembered)}${ignoredNote(ignored)}`,
       ignored_columns_json: ignored.length ? JSON.stringify(ignored) : null,
       updated_at: nowIso(),
       finished_at: nowIso(),
