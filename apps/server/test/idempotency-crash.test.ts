@@ -613,6 +613,36 @@ const CASES: Case[] = [
     },
   },
   {
+    route: '/api/v1/household-imports/:id/mapping',
+    who: 'qiaoduan',
+    request: async (_c, db, api) => {
+      // A file whose ID numbers stand under a heading of the county's own: the import waits for its mapping.
+      const head = id18('41132119700101003');
+      const row = ['1', '411321106200', '户主', '王大山', '男', head, '', '健康', '普通劳动力', '否', '白河新村3号楼'];
+      const more = ['一般贫困户', '国家标准', '因病', '', '9000', '3000', '2400', '0', '', '', '是', '', '', ''];
+      const headings = ['户编号', '村（社区）代码', '与户主关系', '姓名', '性别', '身份号', '联系电话', '健康状况'];
+      const rest = ['劳动能力', '是否在校生', '家庭住址', '贫困户属性', '识别标准', '主要致贫原因', '其他致贫原因'];
+      const tail = ['工资性收入', '生产经营性收入', '转移性收入', '财产性收入', '住房面积', '危房等级', '饮水安全'];
+      const end = ['搬迁安置点', '脱贫状态', '脱贫年度'];
+      const csv = `${[...headings, ...rest, ...tail, ...end].join(',')}\r\n${[...row, ...more].join(',')}\r\n`;
+      const up = await ok(api('qiaoduan', 'POST', '/household-imports?fileName=m.csv', Buffer.from(csv)));
+      const id = up.json().id as string;
+      for (let i = 0; i < 200; i++) {
+        const r = await db.selectFrom('household_imports').select('status').where('id', '=', id).executeTakeFirst();
+        if (r?.status !== 'running') break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      const view = await db
+        .selectFrom('household_imports')
+        .select('mapping_json')
+        .where('id', '=', id)
+        .executeTakeFirst();
+      const proposed = JSON.parse(view?.mapping_json as string) as { columns: { column: number; field: string }[] };
+      const columns = proposed.columns.map((c) => (c.column === 6 ? { column: 6, field: 'idNumber' } : c));
+      return { url: `/household-imports/${id}/mapping`, body: { columns, remember: true } };
+    },
+  },
+  {
     route: '/api/v1/audit/exports',
     who: 'auditor',
     request: async () => ({ url: '/audit/exports', body: { params: { action: 'auth.' }, reason: '季度审计' } }),
@@ -720,7 +750,11 @@ describe('a committed change always has its reply', () => {
           method,
           url: `/api/v1${url}`,
           remoteAddress: address,
-          headers: await headersOf(app, who, address),
+          headers: {
+            // A file is uploaded as itself.
+            ...(Buffer.isBuffer(body) ? { 'content-type': 'application/octet-stream' } : {}),
+            ...(await headersOf(app, who, address)),
+          },
           payload: body as object,
         });
       const req = await c.request(county, dying.db, api);

@@ -98,7 +98,7 @@ describe('the household register in the browser', () => {
     expect(errors).toEqual([]);
   });
 
-  it('a provincial workbook imports as the clerk has it, and the columns it holds that were not read are named', async () => {
+  it('a provincial workbook with an unfamiliar heading is mapped in the modal, then imports; the columns not read are named', async () => {
     // A fresh session, whether or not the tests before ran.
     await page.context().clearCookies();
     await logIn(page, base, 'qiaoduan', DEMO_PASSWORD);
@@ -112,7 +112,7 @@ describe('the household register in the browser', () => {
       '行政区划代码',
       '成员姓名',
       '性别',
-      '证件号码',
+      '身份号',
       '与户主关系',
       '健康状况',
       '劳动技能',
@@ -136,6 +136,31 @@ describe('the household register in the browser', () => {
     if (await dialog.getByTestId('import-again').count()) await dialog.getByTestId('import-again').click();
     await dialog.locator('input[type=file]').setInputFiles(file);
     await dialog.getByTestId('import-start').click();
+    // The heading 身份号 is not the register's: the import waits for the clerk to say which field it is.
+    const step = dialog.getByTestId('import-mapping');
+    await step.waitFor({ timeout: 20_000 }).catch(async (e) => {
+      await screenshot(page, '31a-import-mapping-not-shown');
+      throw e;
+    });
+    expect(await step.getByTestId('import-mapping-missing').innerText()).toContain('身份证号');
+    // The preview shows the file's rows, its ID numbers never whole.
+    expect(await step.innerText()).toContain('吕桂芝');
+    expect(await step.innerText()).not.toContain('411321195503071221');
+    expect(await step.innerText()).toContain('4113**********1221');
+    expect(await dialog.getByTestId('import-confirm-mapping').isDisabled()).toBe(true);
+    await screenshot(page, '31a-import-mapping');
+    // Left before confirming (the page reloaded), the mapping is taken up again from the recent imports.
+    await page.reload();
+    await page.getByTestId('import-open').click();
+    await dialog.getByTestId('import-resume').click();
+    await step.getByTestId('import-mapping-missing').waitFor();
+    await step.getByTestId('import-map-6').click();
+    await page.keyboard.type('身份证号');
+    await page.keyboard.press('Enter');
+    await step.getByTestId('import-mapping-missing').waitFor({ state: 'detached' });
+    expect(await step.getByTestId('import-remember').isChecked()).toBe(true);
+    await screenshot(page, '31a-import-mapped');
+    await dialog.getByTestId('import-confirm-mapping').click();
     await dialog.getByTestId('import-result').waitFor({ timeout: 60_000 });
     expect(await dialog.getByTestId('import-result').innerText()).toMatch(/导入完成：1 户 1 人/);
     const ignored = await dialog.getByTestId('import-ignored').innerText();
@@ -143,7 +168,23 @@ describe('the household register in the browser', () => {
     expect(ignored).toContain('第 1 列“序号”');
     expect(ignored).toContain('第 20 列“帮扶责任人”');
     await screenshot(page, '31b-import-provincial');
+    // The heading is remembered for the county, and can be forgotten.
+    await dialog.getByTestId('import-remembered-open').click();
+    const remembered = page.getByTestId('import-remembered');
+    await remembered.getByText('身份号').waitFor();
+    expect(await remembered.innerText()).toContain('身份证号');
+    await screenshot(page, '31c-import-remembered');
+    await remembered.getByRole('button', { name: '忘记' }).click();
+    await remembered.getByText('本县还没有记住的列名').waitFor();
+    await dialog.getByTestId('import-remembered-open').click();
     await page.keyboard.press('Escape');
+    // The household is in the register.
+    await page.getByPlaceholder('户主姓名、全拼或首字母').fill('吕桂芝');
+    await page.keyboard.press('Enter');
+    await page
+      .getByRole('cell', { name: /吕桂芝/ })
+      .first()
+      .waitFor();
     expect(errors).toEqual([]);
   });
 

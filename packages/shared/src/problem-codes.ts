@@ -229,6 +229,26 @@ export const PROBLEM_CODES = {
     'zh-CN': '记录当前的状态不允许这一变更，可能已被他人办理',
     'en-US': 'This change is not allowed from the record’s current status; it may already have been handled.',
   },
+  import_file_gone: {
+    status: 409,
+    'zh-CN': '该导入的文件已不在服务器上，请重新上传同一文件',
+    'en-US': 'The file of this import is no longer on the server. Upload the same file again.',
+  },
+  import_mapping_incomplete: {
+    status: 422,
+    'zh-CN': '有必填字段还没有对应的列，请为每个必填字段选择文件中的一列',
+    'en-US': 'Some required fields have no column yet: choose a column of the file for each required field.',
+  },
+  import_mapping_repeated: {
+    status: 422,
+    'zh-CN': '同一字段对应了多列，每个字段只能对应一列',
+    'en-US': 'A field is mapped from more than one column: each field takes one column at most.',
+  },
+  import_not_uploader: {
+    status: 403,
+    'zh-CN': '只有上传该文件的账号可以确认列的对应关系',
+    'en-US': 'Only the account that uploaded the file can confirm how its columns map.',
+  },
   import_running: {
     status: 409,
     'zh-CN': '本账号已有一个导入正在进行，请等它结束后再导入',

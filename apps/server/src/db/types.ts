@@ -749,7 +749,8 @@ export interface HouseholdImportTable {
   file_hash: string;
   file_bytes: number;
   format: 'csv' | 'xlsx';
-  status: 'running' | 'completed' | 'failed';
+  /** `awaiting_mapping`: stopped after the header until the clerk confirms which column is which field. */
+  status: 'running' | 'awaiting_mapping' | 'completed' | 'failed';
   /** Why a failed import failed: the file was refused (correct it), or the job was interrupted (upload it again). */
   failure: 'refused' | 'interrupted' | null;
   phase: 'received' | 'checking' | 'validating' | 'preparing' | 'writing' | 'done';
@@ -761,6 +762,12 @@ export interface HouseholdImportTable {
   errors_json: string | null;
   /** The file's columns that were not read, as JSON `{ column, header }[]` (column 1 is the first); null for none. */
   ignored_columns_json: string | null;
+  /**
+   * The column mapping as JSON (`ImportMapping`, import.layout.ts): while awaiting it, the file's headings, the
+   * proposed mapping and a masked preview; once confirmed, the mapping the import ran with. Null for a file whose
+   * headings were all known.
+   */
+  mapping_json: string | null;
   message: string | null;
   created_by: string;
   created_at: string;
@@ -768,6 +775,16 @@ export interface HouseholdImportTable {
   /** Written by the server running the import every few seconds; a running import silent for long was cut off. */
   heartbeat_at: string;
   finished_at: string | null;
+}
+
+/** A heading a county's clerks confirmed for a field of the register, used to map that county's next files. */
+export interface ImportHeadingSynonymTable {
+  county_code: string;
+  /** The heading as the layout compares headings (no spaces, one kind of brackets). */
+  heading: string;
+  field: string;
+  created_by: string;
+  created_at: string;
 }
 
 export interface CoverageRuleTable {
@@ -965,6 +982,7 @@ export interface Database {
   meeting_reminders: MeetingReminderTable;
   feedback_to_home: FeedbackToHomeTable;
   household_imports: HouseholdImportTable;
+  import_heading_synonyms: ImportHeadingSynonymTable;
   coverage_rules: CoverageRuleTable;
   regions: RegionTable;
   party_orgs: PartyOrgTable;

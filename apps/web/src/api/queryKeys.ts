@@ -88,6 +88,8 @@ export const householdKeys = {
   workload: (cursor?: Cursor) => [...householdKeys.all, 'workload', cursor] as const,
   imports: () => [...householdKeys.all, 'imports'] as const,
   import: (id: Maybe) => [...householdKeys.imports(), id] as const,
+  /** The headings the county's clerks confirmed for the import's column mapping. */
+  importHeadings: () => [...householdKeys.all, 'import-headings'] as const,
 };
 
 export const settingsKeys = {

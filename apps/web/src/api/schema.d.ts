@@ -11052,6 +11052,261 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/household-imports/{id}/mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 确认导入文件各列与花名册字段的对应关系，并开始导入 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ConfirmHouseholdImportMappingInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HouseholdImport"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/household-imports/headings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本县记住的导入列名（文件表头与花名册字段的对应） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["RememberedImportHeading"][];
+                            nextCursor: string | null;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/household-imports/headings/forget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 忘记本县记住的一个导入列名 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ForgetImportHeadingInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/household-imports/{id}": {
         parameters: {
             query?: never;
@@ -12975,7 +13230,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "export_too_large" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_closed" | "linked_members_in_group" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "report_already_dismissed" | "report_already_listed" | "report_no_phone" | "report_not_new" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
+            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "export_too_large" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_file_gone" | "import_mapping_incomplete" | "import_mapping_repeated" | "import_not_uploader" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_closed" | "linked_members_in_group" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "report_already_dismissed" | "report_already_listed" | "report_no_phone" | "report_not_new" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
             requestId: string;
             errors?: {
                 path: string;
@@ -14290,13 +14545,62 @@ export interface components {
             visits90d: number;
             lastVisitOn: string | null;
         };
+        HouseholdImportMappingInput: {
+            /** @description The file's headed columns, as the file writes them */
+            headings: {
+                column: number;
+                heading: string;
+            }[];
+            /** @description The mapping: proposed while the import awaits it, as the clerk confirmed it afterwards */
+            columns: {
+                /** @description The file's column (1 for the first) */
+                column: number;
+                /** @description The register field the column is read into; null: not imported */
+                field: ("householdNo" | "regionCode" | "relationship" | "name" | "gender" | "idNumber" | "phone" | "health" | "labour" | "inSchool" | "address" | "attribute" | "standard" | "primaryCause" | "secondaryCauses" | "wages" | "business" | "transfer" | "property" | "housingArea" | "dangerRating" | "waterSafe" | "relocatedTo" | "exitStatus" | "exitYear") | null;
+            }[];
+            /** @description The register's fields, with their Chinese labels */
+            fields: {
+                /** @enum {string} */
+                key: "householdNo" | "regionCode" | "relationship" | "name" | "gender" | "idNumber" | "phone" | "health" | "labour" | "inSchool" | "address" | "attribute" | "standard" | "primaryCause" | "secondaryCauses" | "wages" | "business" | "transfer" | "property" | "housingArea" | "dangerRating" | "waterSafe" | "relocatedTo" | "exitStatus" | "exitYear";
+                label: string;
+                required: boolean;
+            }[];
+            /** @description The first data rows as the file has them, each aligned with `headings`; ID numbers and phones masked. Empty once confirmed */
+            preview: string[][];
+        };
+        ConfirmHouseholdImportMappingInput: {
+            /** @description Each of the file's columns with its field; an unlisted column is not imported */
+            columns: {
+                /** @description The file's column (1 for the first) */
+                column: number;
+                /** @description The register field the column is read into; null: not imported */
+                field: ("householdNo" | "regionCode" | "relationship" | "name" | "gender" | "idNumber" | "phone" | "health" | "labour" | "inSchool" | "address" | "attribute" | "standard" | "primaryCause" | "secondaryCauses" | "wages" | "business" | "transfer" | "property" | "housingArea" | "dangerRating" | "waterSafe" | "relocatedTo" | "exitStatus" | "exitYear") | null;
+            }[];
+            /**
+             * @description Remember the headings not yet known as names of their fields, for the county's next files
+             * @default true
+             */
+            remember?: boolean;
+        };
+        RememberedImportHeadingInput: {
+            /** @description The heading as headings are compared (no spaces, one kind of brackets) */
+            heading: string;
+            /** @enum {string} */
+            field: "householdNo" | "regionCode" | "relationship" | "name" | "gender" | "idNumber" | "phone" | "health" | "labour" | "inSchool" | "address" | "attribute" | "standard" | "primaryCause" | "secondaryCauses" | "wages" | "business" | "transfer" | "property" | "housingArea" | "dangerRating" | "waterSafe" | "relocatedTo" | "exitStatus" | "exitYear";
+            /** @description The field's Chinese label */
+            label: string;
+            createdAt: string;
+        };
         HouseholdImportInput: {
             id: string;
             fileName: string;
             /** @enum {string} */
             format: "csv" | "xlsx";
-            /** @enum {string} */
-            status: "running" | "completed" | "failed";
+            /**
+             * @description `awaiting_mapping`: the file's headings are not all known; confirm the mapping to go on
+             * @enum {string}
+             */
+            status: "running" | "awaiting_mapping" | "completed" | "failed";
             /** @description Why a failed import failed: `refused`, the file must be corrected; `interrupted`, its server stopped and the same file may be uploaded again */
             failure: ("refused" | "interrupted") | null;
             /** @enum {string} */
@@ -14312,6 +14616,7 @@ export interface components {
                 column: number;
                 header: string;
             }[];
+            mapping: components["schemas"]["HouseholdImportMappingInput"] | null;
             createdAt: string;
             finishedAt: string | null;
             /** @description Set when this file was imported before: the earlier import, nothing new written */
@@ -15498,13 +15803,16 @@ export interface components {
             nextCursor: string | null;
             total: number;
         };
+        ForgetImportHeadingInput: {
+            heading: string;
+        };
         Problem: {
             type: string;
             title: string;
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "export_too_large" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_closed" | "linked_members_in_group" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "report_already_dismissed" | "report_already_listed" | "report_no_phone" | "report_not_new" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
+            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "export_too_large" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_file_gone" | "import_mapping_incomplete" | "import_mapping_repeated" | "import_not_uploader" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_closed" | "linked_members_in_group" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "report_already_dismissed" | "report_already_listed" | "report_no_phone" | "report_not_new" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
             requestId: string;
             errors?: {
                 path: string;
@@ -16819,13 +17127,62 @@ export interface components {
             visits90d: number;
             lastVisitOn: string | null;
         };
+        HouseholdImportMapping: {
+            /** @description The file's headed columns, as the file writes them */
+            headings: {
+                column: number;
+                heading: string;
+            }[];
+            /** @description The mapping: proposed while the import awaits it, as the clerk confirmed it afterwards */
+            columns: {
+                /** @description The file's column (1 for the first) */
+                column: number;
+                /** @description The register field the column is read into; null: not imported */
+                field: ("householdNo" | "regionCode" | "relationship" | "name" | "gender" | "idNumber" | "phone" | "health" | "labour" | "inSchool" | "address" | "attribute" | "standard" | "primaryCause" | "secondaryCauses" | "wages" | "business" | "transfer" | "property" | "housingArea" | "dangerRating" | "waterSafe" | "relocatedTo" | "exitStatus" | "exitYear") | null;
+            }[];
+            /** @description The register's fields, with their Chinese labels */
+            fields: {
+                /** @enum {string} */
+                key: "householdNo" | "regionCode" | "relationship" | "name" | "gender" | "idNumber" | "phone" | "health" | "labour" | "inSchool" | "address" | "attribute" | "standard" | "primaryCause" | "secondaryCauses" | "wages" | "business" | "transfer" | "property" | "housingArea" | "dangerRating" | "waterSafe" | "relocatedTo" | "exitStatus" | "exitYear";
+                label: string;
+                required: boolean;
+            }[];
+            /** @description The first data rows as the file has them, each aligned with `headings`; ID numbers and phones masked. Empty once confirmed */
+            preview: string[][];
+        };
+        ConfirmHouseholdImportMapping: {
+            /** @description Each of the file's columns with its field; an unlisted column is not imported */
+            columns: {
+                /** @description The file's column (1 for the first) */
+                column: number;
+                /** @description The register field the column is read into; null: not imported */
+                field: ("householdNo" | "regionCode" | "relationship" | "name" | "gender" | "idNumber" | "phone" | "health" | "labour" | "inSchool" | "address" | "attribute" | "standard" | "primaryCause" | "secondaryCauses" | "wages" | "business" | "transfer" | "property" | "housingArea" | "dangerRating" | "waterSafe" | "relocatedTo" | "exitStatus" | "exitYear") | null;
+            }[];
+            /**
+             * @description Remember the headings not yet known as names of their fields, for the county's next files
+             * @default true
+             */
+            remember: boolean;
+        };
+        RememberedImportHeading: {
+            /** @description The heading as headings are compared (no spaces, one kind of brackets) */
+            heading: string;
+            /** @enum {string} */
+            field: "householdNo" | "regionCode" | "relationship" | "name" | "gender" | "idNumber" | "phone" | "health" | "labour" | "inSchool" | "address" | "attribute" | "standard" | "primaryCause" | "secondaryCauses" | "wages" | "business" | "transfer" | "property" | "housingArea" | "dangerRating" | "waterSafe" | "relocatedTo" | "exitStatus" | "exitYear";
+            /** @description The field's Chinese label */
+            label: string;
+            createdAt: string;
+        };
         HouseholdImport: {
             id: string;
             fileName: string;
             /** @enum {string} */
             format: "csv" | "xlsx";
-            /** @enum {string} */
-            status: "running" | "completed" | "failed";
+            /**
+             * @description `awaiting_mapping`: the file's headings are not all known; confirm the mapping to go on
+             * @enum {string}
+             */
+            status: "running" | "awaiting_mapping" | "completed" | "failed";
             /** @description Why a failed import failed: `refused`, the file must be corrected; `interrupted`, its server stopped and the same file may be uploaded again */
             failure: ("refused" | "interrupted") | null;
             /** @enum {string} */
@@ -16841,6 +17198,7 @@ export interface components {
                 column: number;
                 header: string;
             }[];
+            mapping: components["schemas"]["HouseholdImportMapping"] | null;
             createdAt: string;
             finishedAt: string | null;
             /** @description Set when this file was imported before: the earlier import, nothing new written */
@@ -18026,6 +18384,9 @@ export interface components {
             items: components["schemas"]["Unit"][];
             nextCursor: string | null;
             total: number;
+        };
+        ForgetImportHeading: {
+            heading: string;
         };
     };
     responses: never;

@@ -3,7 +3,7 @@ import { excel } from '../../lib/excel.ts';
 import { idCheckChar, idNumberProblem, maskIdNumber, phoneProblem } from '../../lib/identity.ts';
 
 const id18 = (first17: string) => first17 + idCheckChar(first17);
-import { maskPhone } from '../../lib/mask.ts';
+import { maskNumbersInText, maskPhone } from '../../lib/mask.ts';
 
 /**
  * The registration layout (建档立卡花名册): one row per person, people of one household share a household
@@ -126,6 +126,31 @@ export interface IgnoredColumn {
   header: string;
 }
 
+/** A headed column of the file: its place (1 for the first column) and its heading as written. */
+export interface FileHeading {
+  column: number;
+  heading: string;
+}
+
+/** Which field of the register a column of the file is read into; null: not imported. */
+export interface MappedColumn {
+  column: number;
+  field: ColumnKey | null;
+}
+
+/**
+ * An import's column mapping, kept on its row: where the header is (sheet 1 is the first; CSV has one), the file's
+ * headings, the mapping (proposed while awaiting the clerk, then as confirmed) and, while awaiting, a masked preview
+ * of the first data rows, each row's cells aligned with `headings`.
+ */
+export interface ImportMapping {
+  sheet: number;
+  headerRow: number;
+  headings: FileHeading[];
+  columns: MappedColumn[];
+  preview: string[][];
+}
+
 /** The file's header row as read: where each known column sits and its heading as the file writes it. */
 export interface HeaderMap {
   index: Partial<Record<ColumnKey, number>>;
@@ -133,30 +158,89 @@ export interface HeaderMap {
   headings: Partial<Record<ColumnKey, string>>;
   /** Every headed column that is not read (unknown, or a second column of the same field), named to the user. */
   ignored: IgnoredColumn[];
+  /** The register's labels of the required fields no column is read into. */
   missing: string[];
+  /** Every headed column with the field it is read into, or null. */
+  columns: MappedColumn[];
+  /** Every headed column's heading as written. */
+  fileHeadings: FileHeading[];
 }
 
-/** Where each known column sits in the header row; the others are listed as ignored. */
-export function mapHeader(cells: string[]): HeaderMap {
+/** A heading as headings are compared: no spaces or asterisks, one kind of brackets. */
+export const normalHeading = norm;
+
+/** Headings a county's clerks confirmed, by normal heading: used after the layout's own headers and aliases. */
+export type RememberedHeadings = ReadonlyMap<string, ColumnKey>;
+
+/** The field a heading names by the layout's own header or aliases. */
+export function layoutField(heading: string): ColumnKey | undefined {
+  const h = norm(heading);
+  return COLUMNS.find((c) => norm(c.header) === h || c.aliases.some((a) => norm(a) === h))?.key;
+}
+
+/** The header row read with a field chosen for each headed column (1-based); the others are listed as ignored. */
+function readHeader(cells: string[], fieldAt: (column: number, heading: string) => ColumnKey | null): HeaderMap {
   const index: Partial<Record<ColumnKey, number>> = {};
   const headings: Partial<Record<ColumnKey, string>> = {};
   const ignored: IgnoredColumn[] = [];
+  const columns: MappedColumn[] = [];
+  const fileHeadings: FileHeading[] = [];
   cells.forEach((raw, i) => {
-    const h = norm(raw ?? '');
-    if (!h) return;
-    const col = COLUMNS.find((c) => norm(c.header) === h || c.aliases.some((a) => norm(a) === h));
-    if (col && index[col.key] === undefined) {
-      index[col.key] = i;
-      headings[col.key] = String(raw).trim();
-    } else ignored.push({ column: i + 1, header: String(raw).trim().slice(0, 60) });
+    // A heading is shown, audited and remembered: a number in it that looks like a person's is masked.
+    const heading = maskNumbersInText(String(raw ?? '').trim())
+      .text.trim()
+      .slice(0, 60);
+    if (!norm(heading)) return;
+    fileHeadings.push({ column: i + 1, heading });
+    const field = fieldAt(i + 1, heading);
+    if (field && index[field] === undefined) {
+      index[field] = i;
+      headings[field] = heading;
+      columns.push({ column: i + 1, field });
+    } else {
+      ignored.push({ column: i + 1, header: heading });
+      columns.push({ column: i + 1, field: null });
+    }
   });
   return {
     index,
     headings,
     ignored,
     missing: COLUMNS.filter((c) => c.required && index[c.key] === undefined).map((c) => c.header),
+    columns,
+    fileHeadings,
   };
 }
+
+/** Where each known column sits in the header row (the layout's names, then the county's remembered ones). */
+export function mapHeader(cells: string[], remembered: RememberedHeadings = new Map()): HeaderMap {
+  return readHeader(cells, (_column, heading) => layoutField(heading) ?? remembered.get(norm(heading)) ?? null);
+}
+
+/** The header row read as the clerk mapped it: each listed column into its field, the rest not imported. */
+export function headerAsMapped(cells: string[], columns: readonly MappedColumn[]): HeaderMap {
+  const byColumn = new Map(columns.map((c) => [c.column, c.field]));
+  return readHeader(cells, (column) => byColumn.get(column) ?? null);
+}
+
+/** A long run of digits that is neither a valid ID number nor a mobile number (which `maskNumbersInText` masks). */
+const LONG_NUMBER = /(?<![\dXx])\d{11,}[Xx]?(?![\dXx])/g;
+
+/**
+ * A cell of the preview as the clerk may see it: an ID number or phone never whole, in whichever column it stands
+ * (an unfamiliar heading is often the very column of ID numbers). Twelve digits, a village's code, are shown.
+ */
+export function previewCell(field: ColumnKey | null, value: string): string {
+  const v = value.trim();
+  if (field === 'idNumber' || field === 'phone') return shown(field, v);
+  const masked = maskNumbersInText(v).text.replace(LONG_NUMBER, (m) =>
+    m.length === 12 ? m : m.length === 11 ? (maskPhone(m) as string) : maskIdNumber(m),
+  );
+  return masked.length > 60 ? `${masked.slice(0, 60)}…` : masked;
+}
+
+/** The register's fields as the mapping step offers them: key, Chinese label, whether required. */
+export const REGISTER_FIELDS = COLUMNS.map((c) => ({ key: c.key, label: c.header, required: c.required }));
 
 /** The first year of the 建档立卡 register: no household exited before it. */
 export const FIRST_EXIT_YEAR = 2014;

@@ -6,6 +6,7 @@ import type { HouseholdImportTable } from '../../db/types.ts';
 import { type Actor, systemActor } from '../../lib/actor.ts';
 import type { DataCipher } from '../../lib/crypto.ts';
 import { excel } from '../../lib/excel.ts';
+import { recordReply } from '../../lib/idempotency-claims.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { maskNumbersInText } from '../../lib/mask.ts';
 import { keysetPage } from '../../lib/paging.ts';
@@ -15,28 +16,48 @@ import { SealedFile } from '../../lib/sealed.ts';
 import { ArchiveRefused } from '../../lib/zip-guard.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
 import { DUPLICATE_ATTEMPTS_PER_DAY, duplicateAttemptsOfDay, registrationPaused } from './households.repository.ts';
-import type { IgnoredColumn, RowError } from './import.layout.ts';
 import {
+  COLUMNS,
+  type ColumnKey,
+  type IgnoredColumn,
+  type ImportMapping,
+  type MappedColumn,
+  type RowError,
+  normalHeading,
+} from './import.layout.ts';
+import {
+  abandonWaiting,
+  awaitMapping,
   beat,
   databaseClock,
   earlierImport,
   finishImport,
+  forgetHeading,
+  headingsOfCounty,
+  importById,
   importOf,
   importsInScope,
   insertImport,
   markInterrupted,
+  rememberHeadings,
+  rememberedHeadings,
+  resumeMapped,
   saveProgress,
   staleImports,
   villagesUnder,
+  waitingImportsOf,
 } from './import.repository.ts';
+import { type MappingView, checkedMapping, countyOf, mappingView, newHeadings, regionScope } from './import.mapping.ts';
 import { ImportScratch } from './import.scratch.ts';
 import {
+  AwaitMapping,
   Fatal,
   ImportErrors,
   ImportProgress,
   Interrupted,
   checkPeople,
   ignoredNote,
+  rememberedNote,
   openRows,
   prepareHouseholds,
   readRows,
@@ -73,9 +94,11 @@ export interface ImportJobs {
   heartbeatMs: number;
   /** A running import whose heartbeat is older than this was cut off with its server. */
   staleMs: number;
+  /** How long an import waits for the clerk's column mapping before it is given up (its upload removed). */
+  mappingWaitMs: number;
 }
 
-export const DEFAULT_IMPORT_JOBS: ImportJobs = { heartbeatMs: 5000, staleMs: 30_000 };
+export const DEFAULT_IMPORT_JOBS: ImportJobs = { heartbeatMs: 5000, staleMs: 30_000, mappingWaitMs: 3_600_000 };
 
 /**
  * Heartbeat and threshold from the environment (`LIANJIAN_IMPORT_HEARTBEAT_MS`, `LIANJIAN_IMPORT_STALE_MS`). The
@@ -87,6 +110,7 @@ export function importJobsFromEnv(env: NodeJS.ProcessEnv = process.env): ImportJ
   return {
     heartbeatMs,
     staleMs: Math.max(n(env.LIANJIAN_IMPORT_STALE_MS, DEFAULT_IMPORT_JOBS.staleMs), 3 * heartbeatMs),
+    mappingWaitMs: n(env.LIANJIAN_IMPORT_MAPPING_WAIT_MS, DEFAULT_IMPORT_JOBS.mappingWaitMs),
   };
 }
 
@@ -94,12 +118,16 @@ export function importJobsFromEnv(env: NodeJS.ProcessEnv = process.env): ImportJ
 export const sweepInterval = (jobs: ImportJobs) => Math.max(100, Math.round(jobs.staleMs / 4));
 
 const INTERRUPTED = '导入因服务中断而停止，未写入任何数据。请重新上传同一文件';
+const AWAITING = '文件的表头与花名册字段不完全对应：请确认每一列对应的字段后导入';
+const SUPERSEDED = '未确认列的对应关系，已由新上传的文件取代，未写入任何数据';
+const WAITED_TOO_LONG = (minutes: number) =>
+  `超过 ${minutes} 分钟未确认列的对应关系，未写入任何数据。请重新上传同一文件`;
 
 export interface ImportView {
   id: string;
   fileName: string;
   format: 'csv' | 'xlsx';
-  status: 'running' | 'completed' | 'failed';
+  status: HouseholdImportTable['status'];
   failure: HouseholdImportTable['failure'];
   phase: HouseholdImportTable['phase'];
   progress: number;
@@ -110,6 +138,8 @@ export interface ImportView {
   message: string | null;
   /** The file's columns that were not read: unknown headings, or a second column of one field. */
   ignoredColumns: IgnoredColumn[];
+  /** The column mapping: proposed while awaiting it (with the preview), as confirmed afterwards; null if not needed. */
+  mapping: MappingView | null;
   createdAt: string;
   finishedAt: string | null;
   duplicateOf: string | null;
@@ -129,6 +159,7 @@ const view = (r: HouseholdImportTable, duplicateOf: string | null = null): Impor
   errorCount: r.error_count,
   message: r.message,
   ignoredColumns: r.ignored_columns_json ? (JSON.parse(r.ignored_columns_json) as IgnoredColumn[]) : [],
+  mapping: mappingView(r.mapping_json),
   createdAt: r.created_at,
   finishedAt: r.finished_at,
   duplicateOf,
@@ -142,6 +173,8 @@ const view = (r: HouseholdImportTable, duplicateOf: string | null = null): Impor
  */
 export class HouseholdImportService {
   private readonly running = new Map<string, Promise<void>>();
+  /** Imports waiting for their column mapping, their upload kept on this server, since when (ms). */
+  private readonly waiting = new Map<string, { upload: SealedFile; since: number }>();
   private readonly scratch: ScratchSpace;
   private readonly limits: ImportLimits;
   private readonly jobs: ImportJobs;
@@ -225,6 +258,8 @@ export class HouseholdImportService {
         await this.scratch.remove(id);
         return { created: false, import: view(earlier, earlier.id) };
       }
+      // A file of the account waiting for its mapping is given up for this one (one held upload per account).
+      for (const w of await waitingImportsOf(this.db, actor.userId)) await this.abandon(actor, w, SUPERSEDED);
 
       const now = nowIso();
       row = {
@@ -245,6 +280,7 @@ export class HouseholdImportService {
         error_count: 0,
         errors_json: null,
         ignored_columns_json: null,
+        mapping_json: null,
         message: null,
         created_by: actor.userId,
         created_at: now,
@@ -263,14 +299,132 @@ export class HouseholdImportService {
       await this.scratch.remove(id);
       throw err;
     }
-    const job = this.run(actor, row, upload).finally(() => {
-      this.running.delete(id);
-      if (!this.running.size) this.stopBeating();
-      return this.scratch.remove(id);
-    });
+    this.start(actor, row, upload);
+    return { created: true, import: view(row) };
+  }
+
+  /**
+   * Runs an import in the background. Its upload is removed when it ends, unless it stopped to wait for the clerk's
+   * column mapping: then the upload waits on this server (beating like a running import) for `confirmMapping`.
+   */
+  private start(actor: Actor, row: HouseholdImportTable, upload: SealedFile, mapping?: ImportMapping): void {
+    const id = row.id;
+    const job: Promise<void> = this.run(actor, row, upload, mapping)
+      .then((outcome) => (outcome === 'awaiting' ? undefined : this.scratch.remove(id)))
+      .finally(() => {
+        // A confirmed mapping may already have started the same import again.
+        if (this.running.get(id) === job) this.running.delete(id);
+        if (!this.running.size && !this.waiting.size) this.stopBeating();
+      });
     this.running.set(id, job);
     this.startBeating();
-    return { created: true, import: view(row) };
+  }
+
+  /**
+   * Confirms the column mapping of an import waiting for it, by the account that uploaded the file: each field at
+   * most once, every required field given a column. The decision is audited (and, with `remember`, the headings that
+   * were not known already are kept for the county's next files) in one transaction; the import then runs with it.
+   */
+  async confirmMapping(
+    actor: Actor,
+    id: string,
+    body: { columns: MappedColumn[]; remember: boolean },
+  ): Promise<ImportView> {
+    const r = await importOf(this.db, actor, id);
+    if (!r) throw notFound('导入记录');
+    if (r.created_by !== actor.userId)
+      throw forbidden('import_not_uploader', '只有上传该文件的账号可以确认列的对应关系');
+    if (r.status !== 'awaiting_mapping' || !r.mapping_json)
+      throw conflict('illegal_transition', '该导入不在等待确认列对应关系的状态');
+    const waiting = JSON.parse(r.mapping_json) as ImportMapping;
+    const columns = checkedMapping(waiting, body.columns);
+    const held = this.waiting.get(id);
+    if (!held)
+      throw conflict('import_file_gone', '该导入的文件已不在本服务器上（服务重启或已超时），请重新上传同一文件');
+    const confirmed: ImportMapping = { ...waiting, columns, preview: [] };
+    const county = countyOf(r.scope_code);
+    const headingOf = new Map(waiting.headings.map((h) => [h.column, h.heading]));
+    const learned = newHeadings(waiting, columns, await rememberedHeadings(this.db, county));
+    const now = nowIso();
+    const row = { ...r, status: 'running' as const, mapping_json: JSON.stringify(confirmed), message: null };
+    const reply = view(row);
+    await this.db.transaction().execute(async (tx) => {
+      if (!(await resumeMapped(tx, id, row.mapping_json, now)))
+        throw conflict('illegal_transition', '该导入不在等待确认列对应关系的状态');
+      await recordReply(tx, actor.requestId, 202, reply);
+      if (body.remember)
+        await rememberHeadings(
+          tx,
+          learned.map((c) => ({
+            county_code: county,
+            heading: normalHeading(c.heading),
+            field: c.field,
+            created_by: actor.userId,
+            created_at: now,
+          })),
+        );
+      await this.audit.record(tx, actor, {
+        action: 'household.import_mapped',
+        entityType: 'household_import',
+        entityId: id,
+        after: {
+          fileName: r.file_name,
+          fileHash: r.file_hash,
+          columns: columns.map((c) => ({ column: c.column, heading: headingOf.get(c.column), field: c.field })),
+          remembered: body.remember ? learned.map((c) => c.heading) : [],
+        },
+      });
+    });
+    this.waiting.delete(id);
+    this.start(actor, row, held.upload, confirmed);
+    return reply;
+  }
+
+  /** The headings the clerks of the account's county confirmed, with the field each names. */
+  async rememberedHeadings(actor: Actor) {
+    const rows = await headingsOfCounty(this.db, countyOf(regionScope(actor)));
+    return {
+      items: rows.map((r) => ({
+        heading: r.heading,
+        field: r.field as ColumnKey,
+        label: COLUMNS.find((c) => c.key === r.field)?.header ?? r.field,
+        createdAt: r.created_at,
+      })),
+      nextCursor: null,
+      total: rows.length,
+    };
+  }
+
+  /** Forgets a remembered heading of the account's county, audited: the county's next files are asked about it again. */
+  async forgetHeading(actor: Actor, heading: string): Promise<void> {
+    const county = countyOf(regionScope(actor));
+    const key = normalHeading(heading);
+    await this.db.transaction().execute(async (tx) => {
+      if (!(await forgetHeading(tx, county, key))) throw notFound('记住的列名');
+      await this.audit.record(tx, actor, {
+        action: 'household.import_heading_forgotten',
+        entityType: 'import_heading',
+        entityId: county,
+        after: { heading: key },
+      });
+    });
+  }
+
+  /**
+   * Gives up an import waiting for its mapping (superseded by the account's next upload, or left too long), with its
+   * audit row; its upload is removed if it waits here.
+   */
+  private async abandon(actor: Actor, r: HouseholdImportTable, message: string): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      if (!(await abandonWaiting(tx, r.id, message, nowIso()))) return;
+      await this.audit.record(tx, actor, {
+        action: 'household.import_abandoned',
+        entityType: 'household_import',
+        entityId: r.id,
+        after: { fileName: r.file_name, fileHash: r.file_hash, message },
+      });
+    });
+    if (this.waiting.delete(r.id)) await this.scratch.remove(r.id);
   }
 
   /** While imports run here, their heartbeat every `heartbeatMs`, in one statement for all of them. */
@@ -278,9 +432,9 @@ export class HouseholdImportService {
     if (this.beatTimer) return;
     this.beatTimer = setInterval(() => {
       // On SQLite a beat waits while an import's write holds the connection; one waiting is enough.
-      if (this.beating || !this.running.size) return;
+      if (this.beating || !(this.running.size || this.waiting.size)) return;
       this.beating = true;
-      beat(this.db, [...this.running.keys()])
+      beat(this.db, [...this.running.keys(), ...this.waiting.keys()])
         // A beat that fails is a beat missed; the threshold allows for a few.
         .catch(() => undefined)
         .finally(() => {
@@ -330,8 +484,27 @@ export class HouseholdImportService {
 
   /** The periodic look of every server: imports cut off with their server, and scratch files stopped servers left. */
   async sweep(): Promise<{ interrupted: number; scratchRemoved: number }> {
+    await this.expireWaiting();
     const interrupted = await this.failInterrupted();
     return { interrupted, scratchRemoved: await this.scratch.sweep() };
+  }
+
+  /** Gives up the imports that have waited here for their mapping longer than `mappingWaitMs`. */
+  async expireWaiting(now = Date.now()): Promise<number> {
+    let expired = 0;
+    for (const [id, w] of [...this.waiting]) {
+      if (now - w.since < this.jobs.mappingWaitMs) continue;
+      const r = await importById(this.db, id);
+      if (r)
+        await this.abandon(
+          systemActor('import-sweep'),
+          r,
+          WAITED_TOO_LONG(Math.round(this.jobs.mappingWaitMs / 60000)),
+        );
+      else this.waiting.delete(id);
+      expired++;
+    }
+    return expired;
   }
 
   /** On a clean stop: no more beats; this process's scratch files go (its running imports will be found stale). */
@@ -344,22 +517,55 @@ export class HouseholdImportService {
    * One import, stage after stage (import.stages.ts): read every row to disk, validate the people and the households,
    * write them all; refused as a whole at the first stage that finds the file wrong.
    */
-  private async run(actor: Actor, row: HouseholdImportTable, upload: SealedFile): Promise<void> {
+  private async run(
+    actor: Actor,
+    row: HouseholdImportTable,
+    upload: SealedFile,
+    mapping?: ImportMapping,
+  ): Promise<'awaiting' | 'done'> {
     let scratch: ImportScratch | null = null;
     const progress = new ImportProgress(row.phase, (state) => saveProgress(this.db, row.id, state, nowIso()));
     try {
       // 1. Read every row; the rows wait on disk (a register may hold a million people).
       const rows = await openRows(upload, row.format, this.limits.maxUnzippedBytes, progress);
       await progress.enter('validating');
-      const rowsOnDisk = new ImportScratch(await this.scratch.folder(row.id));
+      const rowsOnDisk = new ImportScratch(await this.scratch.folder(path.join(row.id, 'rows')));
       scratch = rowsOnDisk;
       const errors = new ImportErrors();
-      const header = await readRows(rows, rowsOnDisk, {
-        maxRows: this.limits.maxRows,
-        blindIndex: (idNumber) => this.cipher.blindIndex(idNumber),
-        progress,
-        errors,
-      });
+      let header: Awaited<ReturnType<typeof readRows>>;
+      try {
+        header = await readRows(rows, rowsOnDisk, {
+          maxRows: this.limits.maxRows,
+          blindIndex: (idNumber) => this.cipher.blindIndex(idNumber),
+          progress,
+          errors,
+          remembered: (await rememberedHeadings(this.db, countyOf(row.scope_code))) as Map<string, ColumnKey>,
+          mapping,
+        });
+      } catch (err) {
+        if (!(err instanceof AwaitMapping)) throw err;
+        // The upload waits here for the clerk; the rows read so far are read again with the mapping.
+        scratch = null;
+        rowsOnDisk.close();
+        await this.scratch.remove(path.join(row.id, 'rows'));
+        this.waiting.set(row.id, { upload, since: Date.now() });
+        const ignored = err.mapping.columns
+          .filter((c) => c.field === null)
+          .map((c) => ({
+            column: c.column,
+            header: err.mapping.headings.find((h) => h.column === c.column)?.heading ?? '',
+          }));
+        const waits = await awaitMapping(this.db, row.id, {
+          ...progress.state,
+          mapping_json: JSON.stringify(err.mapping),
+          ignored_columns_json: ignored.length ? JSON.stringify(ignored) : null,
+          message: AWAITING,
+          updated_at: nowIso(),
+        });
+        if (waits) return 'awaiting';
+        this.waiting.delete(row.id);
+        return 'done';
+      }
 
       // 2. Validate: the people against the file and the register, then the households.
       const elsewhere = await checkPeople(this.db, actor, rowsOnDisk, errors, header.headings);
@@ -373,11 +579,11 @@ export class HouseholdImportService {
           ? registrationPaused().message
           : `文件中有人员不能在此登记，未导入任何数据。请联系县级管理员核实${more}`;
         await this.fail(actor, row, progress, 'refused', message, kept, errors.count, elsewhere);
-        return;
+        return 'done';
       }
       if (await paused()) {
         await this.fail(actor, row, progress, 'refused', registrationPaused().message);
-        return;
+        return 'done';
       }
       const villages = new Set(await villagesUnder(this.db, row.scope_code));
       await progress.enter('preparing', 60);
@@ -396,13 +602,13 @@ export class HouseholdImportService {
           row,
           progress,
           'refused',
-          `发现 ${errors.count} 处错误，未导入任何数据。请下载错误报告，改正后重新导入${ignoredNote(header.ignored)}`,
+          `发现 ${errors.count} 处错误，未导入任何数据。请下载错误报告，改正后重新导入${rememberedNote(header.remembered)}${ignoredNote(header.ignored)}`,
           errors.byRow(),
           errors.count,
           [],
           header.ignored,
         );
-        return;
+        return 'done';
       }
 
       // 3. Everything in one transaction with its audit row: all or nothing.
@@ -418,9 +624,10 @@ export class HouseholdImportService {
           rowsRead: progress.state.rows_read,
         },
         header.ignored,
+        header.remembered,
       );
     } catch (err) {
-      if (err instanceof Interrupted) return;
+      if (err instanceof Interrupted) return 'done';
       if (err instanceof Fatal || err instanceof ArchiveRefused)
         await this.fail(actor, row, progress, 'refused', err.message);
       else {
@@ -436,6 +643,7 @@ export class HouseholdImportService {
     } finally {
       scratch?.close();
     }
+    return 'done';
   }
 
   /**

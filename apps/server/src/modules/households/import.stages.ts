@@ -19,11 +19,16 @@ import {
   type ColumnKey,
   type HeaderMap,
   type IgnoredColumn,
+  type ImportMapping,
   type ParsedPerson,
+  type RememberedHeadings,
   type RowError,
   columnHeader,
+  headerAsMapped,
+  layoutField,
   mapHeader,
   parseRow,
+  previewCell,
 } from './import.layout.ts';
 import { finishImport, insertRegisterBatch } from './import.repository.ts';
 import type { ImportScratch } from './import.scratch.ts';
@@ -40,6 +45,12 @@ import type { ImportScratch } from './import.scratch.ts';
 /** The columns of the file not read, said in words after an import's outcome; nothing when all were read. */
 export const ignoredNote = (ignored: readonly IgnoredColumn[]) =>
   ignored.length ? `；未读取的列：${ignored.map((c) => `第 ${c.column} 列“${c.header}”`).join('、')}` : '';
+
+/** The headings read by the county's remembered names, said after an import's outcome; nothing when none were. */
+export const rememberedNote = (remembered: readonly { heading: string; field: ColumnKey }[] = []) =>
+  remembered.length
+    ? `；按本县记住的列名读取：${remembered.map((r) => `“${r.heading}”→${columnHeader(r.field)}`).join('、')}`
+    : '';
 
 /** Errors kept for the report; the count covers them all. */
 export const MAX_REPORTED_ERRORS = 10_000;
@@ -214,30 +225,61 @@ export async function openRows(
 }
 
 /** The file's header as the later stages need it: its own headings, and the columns not read. */
-export type ReadHeader = Pick<HeaderMap, 'headings' | 'ignored'>;
+export type ReadHeader = Pick<HeaderMap, 'headings' | 'ignored'> & {
+  /** The mapping the rows were read with, when the clerk confirmed it. */
+  mapping?: ImportMapping;
+  /** The headings read by names the county's clerks confirmed before (not the layout's own), said to the clerk. */
+  remembered?: { heading: string; field: ColumnKey }[];
+};
+
+/** Data rows shown in the mapping step's preview. */
+export const PREVIEW_ROWS = 5;
+
+/**
+ * The header was found but its mapping is not complete and certain (a required field without a column, or a headed
+ * column not read): the import waits for the clerk to confirm it. Nothing beyond the preview's rows was read.
+ */
+export class AwaitMapping extends Error {
+  constructor(readonly mapping: ImportMapping) {
+    super('awaiting mapping');
+  }
+}
 
 const NO_HEADER = '前10行中找不到表头（须含“户编号”“姓名”“身份证号”等列）。请使用系统提供的导入模板';
 
 /**
  * Stage 1, read: finds the header (within the first 10 rows of the first sheet that has one), parses every row after
  * it and keeps each person on disk with their ID number's blind index; a wrong row is reported and spoils its
- * household. Throws `Fatal` for a file that cannot be imported at all (no header, no data, too many rows,
- * unreadable). Answers the file's headings and the columns it holds that are not read.
+ * household. A header whose every heading is known (by the layout or the county's remembered headings) is read at
+ * once; any other stops the import with `AwaitMapping` (the headings, the proposed mapping, a masked preview) until
+ * the clerk confirms a `mapping`, with which the same header is read again. Throws `Fatal` for a file that cannot be
+ * imported at all (no header, no data, too many rows, unreadable). Answers the file's headings and the columns it
+ * holds that are not read.
  */
 export async function readRows(
   rows: AsyncGenerator<string[]>,
   into: ImportScratch,
-  o: { maxRows: number; blindIndex: (idNumber: string) => string; progress: ImportProgress; errors: ImportErrors },
+  o: {
+    maxRows: number;
+    blindIndex: (idNumber: string) => string;
+    progress: ImportProgress;
+    errors: ImportErrors;
+    remembered?: RememberedHeadings;
+    mapping?: ImportMapping | undefined;
+  },
 ): Promise<ReadHeader> {
-  const { progress, errors } = o;
+  const { progress, errors, mapping } = o;
   let header: HeaderMap | null = null;
+  let awaiting: ImportMapping | null = null;
+  let sheet = 1;
   let rowNo = 0;
   let seen = false;
   let skipSheet = false;
   for await (const cells of unreadable(rows)) {
     if (cells === NEXT_SHEET) {
       // The register's sheet has been read: further sheets (instructions, lists of values…) are not.
-      if (header) break;
+      if (header || awaiting) break;
+      sheet++;
       rowNo = 0;
       skipSheet = false;
       continue;
@@ -245,12 +287,26 @@ export async function readRows(
     rowNo++;
     if (skipSheet || cells.every((c) => String(c ?? '').trim() === '')) continue;
     seen = true;
+    if (awaiting) {
+      const a = awaiting;
+      const fields = new Map(a.columns.map((c) => [c.column, c.field]));
+      a.preview.push(
+        a.headings.map((h) => previewCell(fields.get(h.column) ?? null, String(cells[h.column - 1] ?? ''))),
+      );
+      if (a.preview.length >= PREVIEW_ROWS) break;
+      continue;
+    }
     if (!header) {
-      const h = mapHeader(cells);
+      if (mapping) {
+        // The same file (by its hash) as when the clerk mapped it: its header where it was then.
+        if (sheet === mapping.sheet && rowNo === mapping.headerRow) header = headerAsMapped(cells, mapping.columns);
+        continue;
+      }
+      const h = mapHeader(cells, o.remembered);
       if (h.missing.length < COLUMNS.filter((c) => c.required).length / 2) {
-        if (h.missing.length)
-          throw new Fatal(`第 ${rowNo} 行表头缺少必需的列：${h.missing.join('、')}。请使用系统提供的导入模板`);
-        header = h;
+        if (h.missing.length || h.ignored.length)
+          awaiting = { sheet, headerRow: rowNo, headings: h.fileHeadings, columns: h.columns, preview: [] };
+        else header = h;
         continue;
       }
       // No header in this sheet's first rows: the next sheet may hold the register.
@@ -272,10 +328,25 @@ export async function readRows(
       await breathe();
     }
   }
+  if (awaiting) {
+    if (!awaiting.preview.length) throw new Fatal('文件中没有数据行');
+    throw new AwaitMapping(awaiting);
+  }
   if (!header) throw new Fatal(seen ? NO_HEADER : '文件中没有表头和数据。请使用系统提供的导入模板');
   if (progress.state.rows_read === 0) throw new Fatal('文件中没有数据行');
   into.finishReading();
-  return { headings: header.headings, ignored: header.ignored };
+  const remembered = mapping
+    ? []
+    : header.fileHeadings.flatMap((h) => {
+        const field = header?.columns.find((c) => c.column === h.column)?.field;
+        return field && layoutField(h.heading) === undefined ? [{ heading: h.heading, field }] : [];
+      });
+  return {
+    headings: header.headings,
+    ignored: header.ignored,
+    ...(mapping ? { mapping } : {}),
+    ...(remembered.length ? { remembered } : {}),
+  };
 }
 
 /** The column an error names: the file's own heading where it has one, the register's otherwise. */
@@ -483,6 +554,7 @@ export async function writeHouseholds(
   rowsOnDisk: ImportScratch,
   counts: { households: number; people: number; rowsRead: number },
   ignored: IgnoredColumn[] = [],
+  remembered: ReadHeader['remembered'] = [],
 ): Promise<void> {
   const { households, people } = counts;
   await db.transaction().execute(async (tx) => {
@@ -502,7 +574,7 @@ export async function writeHouseholds(
       rows_read: counts.rowsRead,
       households,
       people,
-      message: `已导入 ${households} 户 ${people} 人${ignoredNote(ignored)}`,
+      message: `已导入 ${households} 户 ${people} 人${rememberedNote(remembered)}${ignoredNote(ignored)}`,
       ignored_columns_json: ignored.length ? JSON.stringify(ignored) : null,
       updated_at: nowIso(),
       finished_at: nowIso(),

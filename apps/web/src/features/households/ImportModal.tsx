@@ -8,6 +8,8 @@ import { ExportButton } from '../../components/ExportButton';
 import { errorText } from '../../components/errorText';
 import { formatDateTime } from '../../components/format';
 import { householdKeys } from '../../api/queryKeys';
+import { ImportMappingStep } from './ImportMappingStep';
+import { RememberedHeadings } from './RememberedHeadings';
 
 type ImportView = Schemas['HouseholdImport'];
 
@@ -72,8 +74,10 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
     queryFn: () => unwrap(api.GET('/api/v1/household-imports')),
   });
   const view = job.data ?? current;
-  const done = view && view.status !== 'running';
-  const finished = job.data && job.data.status !== 'running' ? job.data.id : null;
+  const ended = (v: ImportView | null | undefined) => v?.status === 'completed' || v?.status === 'failed';
+  const done = ended(view);
+  const awaiting = view?.status === 'awaiting_mapping';
+  const finished = ended(job.data) ? (job.data?.id ?? null) : null;
   useEffect(() => {
     // Once an import ends, the register and the list of recent imports are fresh again.
     if (finished) {
@@ -81,6 +85,11 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
       void queryClient.invalidateQueries({ queryKey: householdKeys.all });
     }
   }, [finished, queryClient]);
+
+  useEffect(() => {
+    // Opened again: the imports made meanwhile (one left waiting for its mapping among them) are listed.
+    if (open) void queryClient.invalidateQueries({ queryKey: householdKeys.imports() });
+  }, [open, queryClient]);
 
   const start = async () => {
     if (!file) return;
@@ -110,6 +119,11 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
   const percent =
     uploading !== null ? Math.round(uploading / 10) : view ? 10 + Math.round((view.progress * 9) / 10) : 0;
   const status = view?.status === 'failed' || error ? 'exception' : view?.status === 'completed' ? 'success' : 'active';
+  // The mapping step is started from the view the server answered: polling resumes with the running import.
+  const mapped = (v: ImportView) => {
+    queryClient.setQueryData(householdKeys.import(v.id), v);
+    setCurrent(v);
+  };
 
   return (
     <Modal
@@ -117,7 +131,7 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
       title={t('households.import.title')}
       onCancel={onClose}
       footer={null}
-      width={720}
+      width={awaiting ? 1080 : 720}
       destroyOnHidden
     >
       <Typography.Paragraph type="secondary">{t('households.import.hint')}</Typography.Paragraph>
@@ -125,6 +139,7 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
         <Button icon={<DownloadOutlined />} href="/api/v1/household-imports/template" download>
           {t('households.import.template')}
         </Button>
+        <RememberedHeadings />
         {!current && (
           <>
             <Upload
@@ -168,7 +183,8 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
           <Typography.Text type="secondary">{t('households.import.limit')}</Typography.Text>
         </Typography.Text>
       )}
-      {(uploading !== null || view) && (
+      {awaiting && view && <ImportMappingStep key={view.id} view={view} onStarted={mapped} />}
+      {(uploading !== null || (view && !awaiting)) && (
         <div data-testid="import-progress" data-status={view?.status ?? 'uploading'} style={{ marginTop: 12 }}>
           <Progress percent={percent} status={status} />
           <Typography.Text type="secondary">
@@ -213,7 +229,7 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
           }
         />
       )}
-      {view && view.status !== 'running' && view.ignoredColumns.length > 0 && (
+      {view && done && view.ignoredColumns.length > 0 && (
         <Alert
           style={{ marginTop: 12 }}
           type="warning"
@@ -253,6 +269,17 @@ export function ImportModal({ open, onClose }: { open: boolean; onClose: () => v
                         ? t('households.import.interruptedTag')
                         : t('households.import.errors', { count: r.errorCount })}
                     </Tag>
+                  ) : r.status === 'awaiting_mapping' ? (
+                    // A mapping left unconfirmed (the modal was closed) is taken up again from here.
+                    <Button
+                      size="small"
+                      type="link"
+                      disabled={Boolean(current)}
+                      onClick={() => setCurrent(r)}
+                      data-testid="import-resume"
+                    >
+                      {t('households.import.resume')}
+                    </Button>
                   ) : (
                     <Tag color="blue">{t(`households.import.phases.${r.phase}`)}</Tag>
                   ),
