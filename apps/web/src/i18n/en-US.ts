@@ -1244,7 +1244,7 @@ export const enUS: Messages = {
     first: 'First page',
     jumpTo: 'Go to',
     jumpToPage: 'Go to page (of {{pages}})',
-    pageUnit: '',
+    pageUnit: 'page',
     pageOf: 'Page {{page}} of {{pages}}',
     next: 'Next page',
     cancel: 'Cancel',
