@@ -151,6 +151,30 @@ describe('DOMAIN §5: the column mapping of a register import', () => {
     expect(m.preview[0]?.[columnOf(v, '手机') - 1]).toBe('139****5678');
   });
 
+  it('a file whose headings are all the county’s own reaches the mapping step, its header found under its title', async () => {
+    const qiaoduan = await ctx.user('qiaoduan');
+    // Every heading renamed (栏1, 栏2, …): none is the layout's, so no row is a header the layout knows.
+    const own = Object.fromEntries(COLUMNS.map((c, i) => [c.key, `栏${i + 1}`])) as Record<ColumnKey, string>;
+    const body = `乔端镇建档立卡户花名册（2020年）\r\n填报单位：穆老庄村\r\n${file([...household('1'), ...household('2')], own)}`;
+    const v = await upload(qiaoduan, body, 'own-headings.csv');
+    expect(v.status, v.message ?? '').toBe('awaiting_mapping');
+    const m = v.mapping as NonNullable<View['mapping']>;
+    expect(m.headings.map((h) => h.heading)).toEqual(COLUMNS.map((_, i) => `栏${i + 1}`));
+    expect(m.columns.every((c) => c.field === null)).toBe(true);
+    // The preview starts with the first data row, under the header, not with the title.
+    expect(m.preview).toHaveLength(5);
+    expect(m.preview[0]?.[COLUMNS.findIndex((c) => c.key === 'name')]).toBe('赵铁柱');
+    const columns = COLUMNS.map((c, i) => ({ column: i + 1, field: c.key }));
+    const res = await confirm(qiaoduan, v.id, columns, false);
+    expect(res.statusCode, res.body).toBe(202);
+    const done: View = (await qiaoduan.get(`/household-imports/${v.id}`)).json();
+    expect(done, done.message ?? '').toMatchObject({ status: 'completed', households: 2 });
+    // A file of notes only (one text a row) is still refused: nothing there looks like a header.
+    const notes = await upload(qiaoduan, '填表说明\r\n请使用系统提供的模板\r\n每户一行\r\n', 'notes.csv');
+    expect(notes.status).toBe('failed');
+    expect(notes.message).toContain('找不到表头');
+  });
+
   it('confirming the mapping imports every household or none, and the errors name the clerk’s own headings', async () => {
     const qiaoduan = await ctx.user('qiaoduan');
     const bad = household('2');

@@ -247,6 +247,25 @@ export class AwaitMapping extends Error {
 
 const NO_HEADER = '前10行中找不到表头（须含“户编号”“姓名”“身份证号”等列）。请使用系统提供的导入模板';
 
+/** The rows of a sheet in which its header is looked for. */
+const HEADER_ROWS = 10;
+/** A row of a sheet's first rows taken for a header the layout does not know: at least this many headings. */
+const MIN_UNKNOWN_HEADINGS = 5;
+
+/** How many distinct headings a row holds: short texts that are not numbers (a title row holds one). */
+function headingCount(cells: string[]): number {
+  const texts = cells
+    .map((c) => String(c ?? '').trim())
+    .filter((c) => c && c.length <= 30 && !/^[\d.,\-/:\s]+$/.test(c));
+  return new Set(texts).size;
+}
+
+/** A data row of the preview: each heading's cell, an ID number or phone never whole. */
+function previewRow(a: ImportMapping, cells: string[]): string[] {
+  const fields = new Map(a.columns.map((c) => [c.column, c.field]));
+  return a.headings.map((h) => previewCell(fields.get(h.column) ?? null, String(cells[h.column - 1] ?? '')));
+}
+
 /**
  * Stage 1, read: finds the header (within the first 10 rows of the first sheet that has one), parses every row after
  * it and keeps each person on disk with their ID number's blind index; a wrong row is reported and spoils its
@@ -275,13 +294,33 @@ export async function readRows(
   let rowNo = 0;
   let seen = false;
   let skipSheet = false;
+  // The sheet's first rows, kept while no header is found: a header the layout does not know at all (every heading
+  // the county's own) is taken from them for the clerk to map, rather than the file refused.
+  let early: { rowNo: number; cells: string[] }[] = [];
+  const unknownHeader = (): ImportMapping | null => {
+    if (mapping || header || awaiting) return null;
+    let best: { rowNo: number; cells: string[]; n: number } | null = null;
+    for (const r of early) {
+      const n = headingCount(r.cells);
+      if (r.rowNo <= HEADER_ROWS && n >= MIN_UNKNOWN_HEADINGS && (!best || n > best.n)) best = { ...r, n };
+    }
+    const at = best;
+    const after = at ? early.filter((r) => r.rowNo > at.rowNo) : [];
+    if (!at || !after.length) return null;
+    const h = mapHeader(at.cells, o.remembered);
+    const m: ImportMapping = { sheet, headerRow: at.rowNo, headings: h.fileHeadings, columns: h.columns, preview: [] };
+    m.preview = after.slice(0, PREVIEW_ROWS).map((r) => previewRow(m, r.cells));
+    return m;
+  };
   for await (const cells of unreadable(rows)) {
     if (cells === NEXT_SHEET) {
+      awaiting = awaiting ?? unknownHeader();
       // The register's sheet has been read: further sheets (instructions, lists of values…) are not.
       if (header || awaiting) break;
       sheet++;
       rowNo = 0;
       skipSheet = false;
+      early = [];
       continue;
     }
     rowNo++;
@@ -289,13 +328,12 @@ export async function readRows(
     seen = true;
     if (awaiting) {
       const a = awaiting;
-      const fields = new Map(a.columns.map((c) => [c.column, c.field]));
-      a.preview.push(
-        a.headings.map((h) => previewCell(fields.get(h.column) ?? null, String(cells[h.column - 1] ?? ''))),
-      );
+      // Rows the preview already holds (a header taken from the sheet's first rows) are not shown twice.
+      if (rowNo > a.headerRow + a.preview.length) a.preview.push(previewRow(a, cells));
       if (a.preview.length >= PREVIEW_ROWS) break;
       continue;
     }
+    if (!header && !mapping) early.push({ rowNo, cells });
     if (!header) {
       if (mapping) {
         // The same file (by its hash) as when the clerk mapped it: its header where it was then.
@@ -309,8 +347,11 @@ export async function readRows(
         else header = h;
         continue;
       }
-      // No header in this sheet's first rows: the next sheet may hold the register.
-      if (rowNo >= 10) skipSheet = true;
+      // No header the layout knows in this sheet's first rows: one of the county's own, or the next sheet.
+      if (rowNo >= HEADER_ROWS) {
+        awaiting = unknownHeader();
+        if (!awaiting) skipSheet = true;
+      }
       continue;
     }
     const index = header.index;
@@ -328,6 +369,7 @@ export async function readRows(
       await breathe();
     }
   }
+  awaiting = awaiting ?? unknownHeader();
   if (awaiting) {
     if (!awaiting.preview.length) throw new Fatal('文件中没有数据行');
     throw new AwaitMapping(awaiting);
