@@ -170,7 +170,7 @@ export const HouseholdListQuery = z.strictObject({
     .max(100_000)
     .optional()
     .describe(
-      'Jump to this page of `limit` households (1 is the first), not with a cursor; the reply\'s cursor goes on from there',
+      "Jump to this page of `limit` households (1 is the first), not with a cursor; the reply's cursor goes on from there",
     ),
   asOf: isoDate
     .optional()

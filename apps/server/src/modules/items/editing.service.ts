@@ -33,14 +33,7 @@ export class ItemEditingService {
    */
   async edit(actor: Actor, id: string, input: z.infer<typeof EditItem>) {
     await this.db.transaction().execute(async (tx) => {
-      const { row, workers } = await this.editable(
-        tx,
-        actor,
-        id,
-        policy.canEdit,
-        '修改事项',
-        '事项已销号，不能修改',
-      );
+      const { row, workers } = await this.editable(tx, actor, id, policy.canEdit, '修改事项', '事项已销号，不能修改');
       const org = await repo.itemOrg(tx, row.org_id);
       const listedOn = await repo.listedOn(tx, row.list_id);
       const today = todayInShanghai();
