@@ -11149,7 +11149,10 @@ export interface paths {
         /** 本县记住的导入列名（文件表头与花名册字段的对应） */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;

@@ -223,9 +223,7 @@ export const headingsOfCounty = (db: Executor, countyCode: string) =>
   db
     .selectFrom('import_heading_synonyms')
     .select(['heading', 'field', 'created_at'])
-    .where('county_code', '=', countyCode)
-    .orderBy('heading')
-    .execute();
+    .where('county_code', '=', countyCode);
 
 /** Forgets a county's remembered heading; false when it was not remembered. */
 export async function forgetHeading(tx: Executor, countyCode: string, heading: string): Promise<boolean> {

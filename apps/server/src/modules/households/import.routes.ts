@@ -152,9 +152,10 @@ export function householdImportRoutes(service: HouseholdImportService): FastifyP
       schema: {
         tags,
         summary: '本县记住的导入列名（文件表头与花名册字段的对应）',
+        querystring: z.strictObject({ ...pageQuery }),
         response: { 200: page(RememberedHeading), ...problemReplies },
       },
-      handler: (req) => service.rememberedHeadings(requireActor(req)),
+      handler: (req) => service.rememberedHeadings(requireActor(req), req.query),
     });
     app.post('/household-imports/headings/forget', {
       config: { permission: 'households:write' },

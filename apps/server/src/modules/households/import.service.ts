@@ -381,18 +381,22 @@ export class HouseholdImportService {
   }
 
   /** The headings the clerks of the account's county confirmed, with the field each names. */
-  async rememberedHeadings(actor: Actor) {
-    const rows = await headingsOfCounty(this.db, countyOf(regionScope(actor)));
-    return {
-      items: rows.map((r) => ({
-        heading: r.heading,
-        field: r.field as ColumnKey,
-        label: COLUMNS.find((c) => c.key === r.field)?.header ?? r.field,
-        createdAt: r.created_at,
-      })),
-      nextCursor: null,
-      total: rows.length,
-    };
+  async rememberedHeadings(actor: Actor, q: { limit?: number; cursor?: string | undefined } = {}) {
+    // A heading is unique in its county: it is both the order and the cursor's tie-break.
+    const p = await keysetPage(
+      headingsOfCounty(this.db, countyOf(regionScope(actor))),
+      { sort: 'heading', id: 'heading', dir: 'asc', limit: q.limit, cursor: q.cursor },
+      async (rows) =>
+        rows.map((r) => ({
+          id: r.heading,
+          heading: r.heading,
+          field: r.field as ColumnKey,
+          label: COLUMNS.find((c) => c.key === r.field)?.header ?? r.field,
+          createdAt: r.created_at,
+        })),
+      (r) => r.heading,
+    );
+    return { ...p, items: p.items.map(({ id: _, ...r }) => r) };
   }
 
   /** Forgets a remembered heading of the account's county, audited: the county's next files are asked about it again. */

@@ -14,7 +14,7 @@ export function RememberedHeadings() {
   const headings = useQuery({
     queryKey: householdKeys.importHeadings(),
     enabled: open,
-    queryFn: () => unwrap(api.GET('/api/v1/household-imports/headings')),
+    queryFn: () => unwrap(api.GET('/api/v1/household-imports/headings', { params: { query: { limit: 200 } } })),
   });
   const forget = (heading: string) =>
     run(
