@@ -3,19 +3,11 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DataCipher } from '../src/lib/crypto.ts';
-import { idCheckChar } from '../src/lib/identity.ts';
 import { COLUMNS, type ColumnKey } from '../src/modules/households/import.layout.ts';
 import { PASSWORD, addNeighbourCounty, addUser } from './factories.ts';
 import { type Client, as, login, sessionHeaders } from './helpers.ts';
+import { newIdNumber } from './households-fixture.ts';
 import { useCounty } from './setup-county.ts';
-
-let seq = 0;
-/** A valid generated ID number, different on every call. */
-function idNumber(year = 1975): string {
-  seq += 1;
-  const first17 = `411321${year}03${String(10 + (seq % 18)).padStart(2, '0')}${String(seq).padStart(3, '0').slice(-3)}`;
-  return first17 + idCheckChar(first17);
-}
 
 type Row = Record<ColumnKey, string>;
 
@@ -30,7 +22,7 @@ function household(no: string, village = '411321106200'): Row[] {
       relationship: head ? '户主' : i === 1 ? '配偶' : '长子',
       name: head ? '赵铁柱' : i === 1 ? '钱桂花' : '赵小虎',
       gender: i === 1 ? '女' : '男',
-      idNumber: idNumber(head ? 1968 : i === 1 ? 1970 : 2006),
+      idNumber: newIdNumber(head ? 1968 : i === 1 ? 1970 : 2006),
       phone: h('13912345678'),
       health: '健康',
       labour: i === 2 ? '无劳动力' : '普通劳动力',

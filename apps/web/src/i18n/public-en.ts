@@ -107,7 +107,6 @@ export const publicEn: PublicMessages = {
     period: 'Notice period',
     daysLeft: 'Left',
     ended: 'Notice period over',
-    list: 'List',
     problem: 'Problem',
     confirmed: 'Confirmed solved by residents',
     head: 'Head of household',

@@ -101,7 +101,6 @@ export const publicZh = {
     period: '公示期',
     daysLeft: '剩余',
     ended: '公示期已满',
-    list: '清单',
     problem: '问题',
     confirmed: '群众已确认解决',
     head: '户主姓名',

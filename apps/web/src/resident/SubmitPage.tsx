@@ -2,7 +2,7 @@
 import { REPORT_CATEGORIES } from '@lianjian/shared';
 import qrcode from 'qrcode-generator';
 import { useMemo, useState } from 'preact/hooks';
-import { MAX_PHOTO_BYTES, fileToBase64 } from '../components/photos';
+import { MAX_PHOTO_BYTES, photosOf } from '../components/photos';
 import { type Schemas, api, errorMessage, unwrap, useRegions } from './api';
 import { follow } from './router';
 import { Field, Notice, SelectField, newKey } from './ui';
@@ -118,7 +118,7 @@ export function SubmitPage() {
         category: category as Schemas['PublicCreateReportInput']['category'],
         description,
         ...(phone ? { phone } : {}),
-        photos: await Promise.all(photos.map(async (p) => ({ dataBase64: await fileToBase64(p.file) }))),
+        photos: await photosOf(photos.map((p) => ({ originFileObj: p.file }))),
       };
       setReceipt(
         await unwrap(api.POST('/api/v1/public/reports', { headers: { 'Idempotency-Key': idempotencyKey }, body })),
