@@ -468,6 +468,58 @@ describe('DOMAIN §9: supervision, tiered ledgers, rectification', () => {
     ).toBe('not_well_graded');
   });
 
+  it("群众满意度 is the mean of the stars residents gave in the period on the organization's items, by the Shanghai day", async () => {
+    const baihe = await ctx.user('baihe');
+    const qiao = await ctx.user('qiaoduan');
+    const { qiaoBranch } = ctx.county.orgs;
+    const indicators = [
+      ...INDICATORS.filter((i) => i.key !== 'satisfaction'),
+      {
+        key: 'rated',
+        dimension: 'results',
+        name: '群众满意度',
+        weight: 10,
+        method: 'computed',
+        metric: 'resident_satisfaction',
+        target: 5,
+      },
+    ];
+    expect((await putScheme('township', { indicators })).statusCode).toBe(200);
+    const list = await baihe.post('/problem-lists', {
+      orgId: qiaoBranch.id,
+      title: '评价清单',
+      listedOn: '2020-02-01',
+      items: ['甲', '乙', '丙', '丁'].map((p) => ({ problem: `评价${p}`, category: 'roads' })),
+    });
+    expect(list.statusCode, list.body).toBe(201);
+    const [a, b, c, d] = list.json().itemIds as string[];
+    const rate = (id: string | undefined, stars: number | null, at: string | null) =>
+      ctx.t.db.db
+        .updateTable('items')
+        .set({
+          status: 'closed',
+          closed_at: '2020-03-01T03:00:00.000Z',
+          resident_rating: stars,
+          resident_rated_at: at,
+        })
+        .where('id', '=', id as string)
+        .execute();
+    await rate(a, 5, '2020-03-05T02:00:00.000Z');
+    // 23:30 on the last day of the year in Shanghai: in the period. Half past midnight on New Year's Day: not.
+    await rate(b, 4, '2020-12-31T15:30:00.000Z');
+    await rate(c, 1, '2020-12-31T16:30:00.000Z');
+    await rate(d, null, null);
+
+    const computed = await qiao.post('/ledgers', { year: 2020, tier: 'township' });
+    expect(computed.statusCode, computed.body).toBe(201);
+    const ledger = (await qiao.get(`/ledgers/${computed.json().id}`)).json();
+    const cell = ledger.items
+      .find((r: { orgId: string }) => r.orgId === qiaoBranch.id)
+      .cells.find((x: { key: string }) => x.key === 'rated');
+    expect([cell.value, cell.score]).toEqual([4.5, 90]);
+    expect(cell.evidence.map((e: { label: string }) => e.label)).toEqual(['评价甲（★★★★★）', '评价乙（★★★★）']);
+  });
+
   it('a township sees its own ledger; the county sees both tiers', async () => {
     await putScheme('township');
     await putScheme('county');

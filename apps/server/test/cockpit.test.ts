@@ -60,6 +60,20 @@ describe('the cockpit: figures at any date, from dated records, within scope', (
       confirmedShare: 1,
       reopenRate: 0,
     });
+    // 甲 rated five stars at one in the morning of 16 Feb (Shanghai): not yet on the 15th; counted on the 16th.
+    await db
+      .updateTable('items')
+      .set({ resident_rating: 5, resident_rated_at: '2020-02-15T17:00:00.000Z' })
+      .where('id', '=', items[0])
+      .execute();
+    expect((await qiao.get('/stats/overview?asOf=2020-02-15')).json().work.items).toMatchObject({
+      satisfaction: null,
+      rated: 0,
+    });
+    expect((await qiao.get('/stats/overview?asOf=2020-02-16')).json().work.items).toMatchObject({
+      satisfaction: 5,
+      rated: 1,
+    });
     expect(feb.trend.at(-1)).toEqual({ month: '2020-02', created: 0, closed: 1 });
     expect(feb.trend.at(-2)).toEqual({ month: '2020-01', created: 3, closed: 0 });
     // Before the list existed there was nothing; the item list agrees with the cockpit at a date.
@@ -76,8 +90,26 @@ describe('the cockpit: figures at any date, from dated records, within scope', (
     // The county sees the township ranking; 乔端镇 first, with its overdue item.
     const county = (await (await ctx.user('admin')).get('/stats/overview?asOf=2020-02-15')).json().work;
     expect(county.byTownship).toEqual([
-      { regionCode: '411321106', name: '乔端镇', open: 2, overdue: 1, closed: 1, confirmedShare: 1, registered: 0 },
-      { regionCode: '411321300', name: '城郊乡', open: 0, overdue: 0, closed: 0, confirmedShare: null, registered: 0 },
+      {
+        regionCode: '411321106',
+        name: '乔端镇',
+        open: 2,
+        overdue: 1,
+        closed: 1,
+        confirmedShare: 1,
+        satisfaction: null,
+        registered: 0,
+      },
+      {
+        regionCode: '411321300',
+        name: '城郊乡',
+        open: 0,
+        overdue: 0,
+        closed: 0,
+        confirmedShare: null,
+        satisfaction: null,
+        registered: 0,
+      },
     ]);
     expect(feb.byTownship).toEqual([]);
     const cheng = (await (await ctx.user('chengjiao')).get('/stats/overview?asOf=2020-02-15')).json().work.items;

@@ -379,7 +379,12 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     });
     expect(rated.statusCode).toBe(200);
     expect(rated.json().item.rating).toMatchObject({ stars: 4, comment: '修好了，有事打 139****5670' });
-    expect((await qiao.get(`/items/${itemId}`)).json()).toMatchObject({ status: 'closed', reopenedCount: 1 });
+    // Staff see the resident's rating on the item, as the resident gave it.
+    expect((await qiao.get(`/items/${itemId}`)).json()).toMatchObject({
+      status: 'closed',
+      reopenedCount: 1,
+      residentRating: { stars: 4, comment: '修好了，有事打 139****5670' },
+    });
   });
 
   it('a supervisor may reopen a closed item; a township admin may not', async () => {

@@ -36,6 +36,8 @@ const overviewOf = (
       medianDaysToClose: null,
       confirmedShare: share,
       reopenRate: null,
+      satisfaction: null,
+      rated: 0,
     },
     escalations: { count: 0, medianDaysToResolver: null },
     households: {
@@ -91,6 +93,12 @@ describe('overviews wider than a county: merged from the counties’ daily snaps
   it('the province overview of a day equals the sum of its counties’ own overviews of that day', async () => {
     const henan = await province();
     await history();
+    // The resident rates the closed item four stars two days after its close.
+    await ctx.t.db.db
+      .updateTable('items')
+      .set({ resident_rating: 4, resident_rated_at: '2020-02-12T02:00:00.000Z' })
+      .where('status', '=', 'closed')
+      .execute();
     // Nothing to merge yet: a clear answer, not a slow one.
     const missing = await henan.get('/stats/overview?asOf=2020-02-15');
     expect(missing.statusCode).toBe(409);
@@ -121,6 +129,8 @@ describe('overviews wider than a county: merged from the counties’ daily snaps
       overdue: 1,
       medianDaysToClose: 36,
       confirmedShare: 1,
+      satisfaction: 4,
+      rated: 1,
     });
     expect(wide.work.escalations).toEqual(county.work.escalations);
     expect(wide.work.households).toEqual(county.work.households);
@@ -128,8 +138,26 @@ describe('overviews wider than a county: merged from the counties’ daily snaps
     expect(wide.work.trend).toEqual(county.work.trend);
     // The ranking is by county; the county without records is last.
     expect(wide.work.byTownship).toEqual([
-      { regionCode: '411321', name: '南召县', open: 2, overdue: 1, closed: 1, confirmedShare: 1, registered: 0 },
-      { regionCode: '411322', name: '方城县', open: 0, overdue: 0, closed: 0, confirmedShare: null, registered: 0 },
+      {
+        regionCode: '411321',
+        name: '南召县',
+        open: 2,
+        overdue: 1,
+        closed: 1,
+        confirmedShare: 1,
+        satisfaction: 4,
+        registered: 0,
+      },
+      {
+        regionCode: '411322',
+        name: '方城县',
+        open: 0,
+        overdue: 0,
+        closed: 0,
+        confirmedShare: null,
+        satisfaction: null,
+        registered: 0,
+      },
     ]);
     expect(wide.byTownship.map((t: { regionCode: string }) => t.regionCode)).toEqual(['411321', '411322']);
 
@@ -179,24 +207,43 @@ describe('overviews wider than a county: merged from the counties’ daily snaps
     }
   });
 
-  it('shares are merged from their counts, not averaged', () => {
-    const parts = (confirmed: number) => ({
+  it('shares and the mean of the residents’ stars are merged from their counts, not averaged', () => {
+    const parts = (confirmed: number, ratingSum?: number, rated?: number) => ({
       daysToClose: [],
       daysToResolver: [],
       confirmed,
+      ...(rated === undefined ? {} : { ratingSum, rated }),
       reopened: 0,
       reopenBase: 0,
     });
     const merged = mergeCounties(
       [
-        { code: '411321', name: '甲县', payload: { v: 1, overview: overviewOf(1, 1), parts: parts(1) } },
-        { code: '411322', name: '乙县', payload: { v: 1, overview: overviewOf(9, 0), parts: parts(0) } },
+        { code: '411321', name: '甲县', payload: { v: 1, overview: overviewOf(1, 1), parts: parts(1, 14, 3) } },
+        { code: '411322', name: '乙县', payload: { v: 1, overview: overviewOf(9, 0), parts: parts(0, 1, 1) } },
       ],
       '2020-01-31',
       { computedAt: 'x', counties: 2 },
     );
     // 1 confirmed of 10 closed: 0.1, not the mean of 1 and 0.
     expect(merged.work.items.confirmedShare).toBe(0.1);
+    // 15 stars over 4 ratings: 3.75, not the mean of 4.67 and 1.
+    expect([merged.work.items.satisfaction, merged.work.items.rated]).toEqual([3.75, 4]);
+    // A snapshot taken before ratings were counted adds none; with no rating at all there is no mean.
+    const older = (ratingSum?: number, rated?: number) =>
+      mergeCounties(
+        [
+          {
+            code: '411321',
+            name: '甲县',
+            payload: { v: 1, overview: overviewOf(1, 1), parts: parts(1, ratingSum, rated) },
+          },
+          { code: '411323', name: '丙县', payload: { v: 1, overview: overviewOf(1, 0), parts: parts(0) } },
+        ],
+        '2020-01-31',
+        { computedAt: 'x', counties: 2 },
+      ).work.items;
+    expect([older(9, 2).satisfaction, older(9, 2).rated]).toEqual([4.5, 2]);
+    expect([older().satisfaction, older().rated]).toEqual([null, 0]);
     // Each county's coverage gaps by its own rules, summed.
     expect(merged.work.households.coverageGaps).toBe(4);
     expect(merged.orgs).toEqual({ committee: 0, general_branch: 2, branch: 4, group: 6 });

@@ -328,6 +328,8 @@ export const METRICS = {
   items_closed_on_time_rate: 'higher',
   reopen_rate: 'lower',
   resident_confirmed_rate: 'higher',
+  /** 群众满意度: the mean of the residents' ratings (1–5 stars) given in the period on the organization's items. */
+  resident_satisfaction: 'higher',
   visits_per_assisted_household: 'higher',
   households_exited: 'higher',
   coverage_gaps: 'lower',

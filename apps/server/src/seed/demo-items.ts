@@ -553,6 +553,10 @@ export async function addDemoItem(tx: Tx, d: DemoItem): Promise<string> {
       closed_by: closed ? d.closerUserId : null,
       close_evidence: closed ? '现场核实已解决' : null,
       resident_confirmed_at: closed && d.no % 2 === 1 ? at(plus(closedOn, 1), 10) : null,
+      // Residents who confirmed rate the outcome the same day; most are content, a few are not.
+      resident_rating: closed && d.no % 2 === 1 ? demoStars(d.no) : null,
+      resident_comment: null,
+      resident_rated_at: closed && d.no % 2 === 1 ? at(plus(closedOn, 1), 10) : null,
       escalated_to_org_id: null,
       escalated_at: null,
       escalation_reason: null,
@@ -642,8 +646,13 @@ export async function addDemoItem(tx: Tx, d: DemoItem): Promise<string> {
   await ev(plus(closedOn, -1), '已办结，等待确认', 'in_progress', 'awaiting_confirmation');
   if (d.status === 'awaiting_confirmation') return id;
   await ev(closedOn, '已销号；销号依据：现场核实已解决', 'awaiting_confirmation', 'closed');
+  if (d.no % 2 === 1)
+    await ev(plus(closedOn, 1), `群众评价：${'★'.repeat(demoStars(d.no))}`, null, null, 'feedback', '群众');
   return id;
 }
+
+/** The stars a demo resident gives an item she confirmed solved. */
+const demoStars = (no: number) => [5, 4, 5, 3, 4, 5, 2][no % 7] ?? 4;
 
 export const SPREAD = [
   ['electricity', '村组线路老化，雨天经常停电'],

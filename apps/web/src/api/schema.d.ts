@@ -14158,7 +14158,7 @@ export interface components {
             /** @enum {string} */
             method: "computed" | "scored";
             /** @enum {string} */
-            metric?: "meetings_held" | "study_sessions" | "attendance_rate" | "items_closed_on_time_rate" | "reopen_rate" | "resident_confirmed_rate" | "visits_per_assisted_household" | "households_exited" | "coverage_gaps" | "supervision_findings";
+            metric?: "meetings_held" | "study_sessions" | "attendance_rate" | "items_closed_on_time_rate" | "reopen_rate" | "resident_confirmed_rate" | "resident_satisfaction" | "visits_per_assisted_household" | "households_exited" | "coverage_gaps" | "supervision_findings";
             target?: number;
         };
         SchemeUpdateInput: {
@@ -14878,6 +14878,13 @@ export interface components {
                 /** @description The resident’s words on the call (numbers masked) */
                 words: string | null;
             } | null;
+            /** @description The rating the resident gave the closed item by tracking code (the latest stands) */
+            residentRating: {
+                stars: number;
+                /** @description The resident’s word with the rating (numbers masked) */
+                comment: string | null;
+                at: string;
+            } | null;
             escalatedAt: string | null;
             escalationReason: string | null;
             /** @description The flattening: how directly the item reached whoever solved it */
@@ -15471,6 +15478,10 @@ export interface components {
                 /** @description Closed items residents confirmed solved */
                 confirmedShare: number | null;
                 reopenRate: number | null;
+                /** @description 群众满意度: the mean of the stars (1–5) residents gave closed items by then; null when none rated */
+                satisfaction: number | null;
+                /** @description Closed items residents had rated by then */
+                rated: number;
             };
             escalations: {
                 count: number;
@@ -15514,6 +15525,7 @@ export interface components {
                 overdue: number;
                 closed: number;
                 confirmedShare: number | null;
+                satisfaction: number | null;
                 registered: number;
             }[];
         };
@@ -16740,7 +16752,7 @@ export interface components {
             /** @enum {string} */
             method: "computed" | "scored";
             /** @enum {string} */
-            metric?: "meetings_held" | "study_sessions" | "attendance_rate" | "items_closed_on_time_rate" | "reopen_rate" | "resident_confirmed_rate" | "visits_per_assisted_household" | "households_exited" | "coverage_gaps" | "supervision_findings";
+            metric?: "meetings_held" | "study_sessions" | "attendance_rate" | "items_closed_on_time_rate" | "reopen_rate" | "resident_confirmed_rate" | "resident_satisfaction" | "visits_per_assisted_household" | "households_exited" | "coverage_gaps" | "supervision_findings";
             target?: number;
         };
         SchemeUpdate: {
@@ -17460,6 +17472,13 @@ export interface components {
                 /** @description The resident’s words on the call (numbers masked) */
                 words: string | null;
             } | null;
+            /** @description The rating the resident gave the closed item by tracking code (the latest stands) */
+            residentRating: {
+                stars: number;
+                /** @description The resident’s word with the rating (numbers masked) */
+                comment: string | null;
+                at: string;
+            } | null;
             escalatedAt: string | null;
             escalationReason: string | null;
             /** @description The flattening: how directly the item reached whoever solved it */
@@ -18053,6 +18072,10 @@ export interface components {
                 /** @description Closed items residents confirmed solved */
                 confirmedShare: number | null;
                 reopenRate: number | null;
+                /** @description 群众满意度: the mean of the stars (1–5) residents gave closed items by then; null when none rated */
+                satisfaction: number | null;
+                /** @description Closed items residents had rated by then */
+                rated: number;
             };
             escalations: {
                 count: number;
@@ -18096,6 +18119,7 @@ export interface components {
                 overdue: number;
                 closed: number;
                 confirmedShare: number | null;
+                satisfaction: number | null;
                 registered: number;
             }[];
         };

@@ -18,6 +18,7 @@ import {
   List,
   Modal,
   Radio,
+  Rate,
   Row,
   Select,
   Tag,
@@ -620,6 +621,15 @@ export function ItemPage() {
                           {item.residentConfirmation.recordedBy &&
                             `；${t('item.callRecord', { by: item.residentConfirmation.recordedBy, at: when(item.residentConfirmation.callAt ?? item.residentConfirmation.at) })}`}
                           {item.residentConfirmation.words && `：“${item.residentConfirmation.words}”`}
+                        </span>
+                      </Descriptions.Item>
+                    )}
+                    {item.residentRating && (
+                      <Descriptions.Item label={t('item.residentRating')} span={2}>
+                        <span data-testid="resident-rating">
+                          <Rate disabled value={item.residentRating.stars} style={{ fontSize: 14 }} />{' '}
+                          {t('item.ratingStars', { stars: item.residentRating.stars })} · {when(item.residentRating.at)}
+                          {item.residentRating.comment && `：“${item.residentRating.comment}”`}
                         </span>
                       </Descriptions.Item>
                     )}

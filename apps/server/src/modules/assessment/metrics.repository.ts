@@ -1,8 +1,10 @@
+import { addDays } from '@lianjian/shared';
 import { type SqlBool, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import { underRegion } from '../../lib/scope.ts';
 import { type CoverageRule, coverageGap } from '../households/coverage.repository.ts';
 import { exitedBetween } from '../households/households.repository.ts';
+import { endOfDay } from '../items/items.repository.ts';
 
 /**
  * What a ledger is computed from (metrics.ts cuts it per organization): the activities, closed items and supervision
@@ -103,6 +105,22 @@ export const closedInPeriod = (db: Executor, orgIds: string[], from: string, to:
     .where('i.status', '=', 'closed')
     .where(sql<SqlBool>`substr(i.closed_at, 1, 10) >= ${from} and substr(i.closed_at, 1, 10) <= ${to}`)
     .orderBy('i.closed_at')
+    .orderBy('i.id')
+    .execute();
+
+/**
+ * The residents' ratings given in the period (Shanghai days, the latest rating of each item standing) on the items of
+ * these organizations, by when they were given.
+ */
+export const ratedInPeriod = (db: Executor, orgIds: string[], from: string, to: string) =>
+  db
+    .selectFrom('items as i')
+    .select(['i.id', 'i.org_id', 'i.problem', 'i.resident_rating'])
+    .where('i.org_id', 'in', orgIds)
+    .where('i.resident_rating', 'is not', null)
+    .where('i.resident_rated_at', '>=', endOfDay(addDays(from, -1)))
+    .where('i.resident_rated_at', '<', endOfDay(to))
+    .orderBy('i.resident_rated_at')
     .orderBy('i.id')
     .execute();
 

@@ -83,6 +83,8 @@ export interface LedgerRecords {
     resident_confirmed_at: string | null;
   }[];
   findings: { id: string; org_id: string; supervised_on: string; findings: string; score_effect: number | null }[];
+  /** The residents' ratings given in the period on the organizations' items. */
+  rated: { id: string; org_id: string; problem: string; resident_rating: number | null }[];
   register: RegisterFacts;
 }
 
@@ -94,13 +96,15 @@ export async function ledgerRecords(db: Executor, ids: string[], from: string, t
       activities: [],
       closed: [],
       findings: [],
+      rated: [],
       register: { assisted: [], gaps: [], exited: [], eliminated: [] },
     };
   const orgRegions = await coveredRegions(db, ids);
-  const [activities, closed, findings, register] = await Promise.all([
+  const [activities, closed, findings, rated, register] = await Promise.all([
     repo.activitiesOf(db, ids, from, to),
     repo.closedInPeriod(db, ids, from, to),
     repo.findingsOf(db, ids, from, to),
+    repo.ratedInPeriod(db, ids, from, to),
     registerFacts(
       db,
       orgRegions.map((r) => r.region_code),
@@ -108,7 +112,7 @@ export async function ledgerRecords(db: Executor, ids: string[], from: string, t
       to,
     ),
   ]);
-  return { orgRegions, activities, closed, findings, register };
+  return { orgRegions, activities, closed, findings, rated, register };
 }
 
 /**
@@ -147,7 +151,7 @@ export function orgInputs(
   );
 
   const closed = mine(records.closed);
-  const item = (i: (typeof closed)[number], note = '') => ({
+  const item = (i: { id: string; problem: string }, note = '') => ({
     type: 'item' as const,
     id: i.id,
     label: `${i.problem}${note}`,
@@ -169,6 +173,14 @@ export function orgInputs(
     'resident_confirmed_rate',
     closed.length ? confirmed.length / closed.length : 0,
     confirmed.map((i) => item(i, '（群众确认解决）')),
+  );
+
+  const rated = mine(records.rated);
+  const stars = rated.map((i) => Number(i.resident_rating));
+  put(
+    'resident_satisfaction',
+    stars.length ? Math.round((stars.reduce((s, n) => s + n, 0) / stars.length) * 100) / 100 : 0,
+    rated.map((i, k) => item(i, `（${'★'.repeat(stars[k] ?? 0)}）`)),
   );
 
   // The places the organization and its groups cover (a township covers its villages).

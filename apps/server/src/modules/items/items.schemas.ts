@@ -163,6 +163,14 @@ export const ItemDetail = ItemSummary.extend({
       words: z.string().nullable().describe('The resident’s words on the call (numbers masked)'),
     })
     .nullable(),
+  residentRating: z
+    .object({
+      stars: z.number().int().min(1).max(5),
+      comment: z.string().nullable().describe('The resident’s word with the rating (numbers masked)'),
+      at: z.string(),
+    })
+    .nullable()
+    .describe('The rating the resident gave the closed item by tracking code (the latest stands)'),
   escalatedAt: z.string().nullable(),
   escalationReason: z.string().nullable(),
   resolution: z

@@ -1,3 +1,4 @@
+import { known } from '../../lib/known.ts';
 import { CATEGORY_SKILL, todayInShanghai } from '@lianjian/shared';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
@@ -345,6 +346,14 @@ export class ProblemListService {
       closeEvidence: row.close_evidence,
       residentConfirmedAt: row.resident_confirmed_at,
       residentConfirmation: await this.residentConfirmation(row),
+      residentRating:
+        row.resident_rating === null
+          ? null
+          : {
+              stars: Number(row.resident_rating),
+              comment: row.resident_comment,
+              at: known(row.resident_rated_at, 'the rating’s time'),
+            },
       escalatedAt: row.escalated_at,
       escalationReason: row.escalation_reason,
       resolution: {

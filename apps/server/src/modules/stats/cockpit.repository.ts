@@ -23,6 +23,8 @@ export function itemsOn(db: Executor, actor: Actor, asOf: string, today: string,
       'i.created_at',
       'i.closed_at',
       'i.resident_confirmed_at',
+      'i.resident_rating',
+      'i.resident_rated_at',
       'i.escalated_at',
     ])
     .select([

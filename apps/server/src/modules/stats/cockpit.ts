@@ -20,6 +20,11 @@ export const Cockpit = z
       medianDaysToClose: z.number().nullable(),
       confirmedShare: z.number().nullable().describe('Closed items residents confirmed solved'),
       reopenRate: z.number().nullable(),
+      satisfaction: z
+        .number()
+        .nullable()
+        .describe('群众满意度: the mean of the stars (1–5) residents gave closed items by then; null when none rated'),
+      rated: z.number().int().describe('Closed items residents had rated by then'),
     }),
     escalations: z.object({ count: z.number().int(), medianDaysToResolver: z.number().nullable() }),
     households: z.object({
@@ -54,6 +59,7 @@ export const Cockpit = z
           overdue: z.number().int(),
           closed: z.number().int(),
           confirmedShare: z.number().nullable(),
+          satisfaction: z.number().nullable(),
           registered: z.number().int(),
         }),
       )
@@ -62,6 +68,8 @@ export const Cockpit = z
   .meta({ id: 'Cockpit' });
 
 export const share = (n: number, d: number) => (d ? Math.round((n / d) * 1000) / 1000 : null);
+/** A mean of stars to two places, or null for none. */
+export const meanStars = (sum: number, n: number) => (n ? Math.round((sum / n) * 100) / 100 : null);
 /** `2020-05-19` → the Shanghai month start as a UTC instant, and the months back from it. */
 const monthKey = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 7);
 
@@ -75,6 +83,9 @@ export interface CockpitParts {
   daysToClose: number[];
   daysToResolver: number[];
   confirmed: number;
+  /** The stars of the ratings given by then, summed, and how many (a wider scope's mean is their quotient). */
+  ratingSum: number;
+  rated: number;
   reopened: number;
   reopenBase: number;
 }
@@ -134,8 +145,11 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
   const townships = await repo.townshipsUnder(db, region ?? actor.regionCode ?? '-');
   const overdueOf = (r: (typeof rows)[number]) => r.status_on !== 'closed' && r.due_on !== null && r.due_on < asOf;
   const confirmedBy = (r: (typeof rows)[number]) => Boolean(r.resident_confirmed_at && r.resident_confirmed_at < end);
+  // A rating counts from when it was given (the latest stands: an earlier one it replaced is not kept).
+  const starsBy = (r: (typeof rows)[number]) =>
+    r.resident_rating !== null && r.resident_rated_at && r.resident_rated_at < end ? Number(r.resident_rating) : null;
   // Each item counted once into its township (the first nine digits of its place), not once per township.
-  const counts = townships.map((t) => ({ ...t, open: 0, overdue: 0, closed: 0, confirmed: 0 }));
+  const counts = townships.map((t) => ({ ...t, open: 0, overdue: 0, closed: 0, confirmed: 0, ratingSum: 0, rated: 0 }));
   const perTownship = new Map(counts.map((c) => [c.code, c]));
   const countsOf = (r: (typeof rows)[number]) =>
     r.region_code ? perTownship.get(r.region_code.slice(0, 9)) : undefined;
@@ -148,6 +162,11 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
     const n = countsOf(r);
     if (n) n.closed++;
     if (n && confirmedBy(r)) n.confirmed++;
+    const stars = starsBy(r);
+    if (n && stars !== null) {
+      n.ratingSum += stars;
+      n.rated++;
+    }
   }
   const registeredIn = new Map(registeredByTownship.map((x) => [x.t, Number(x.n)]));
   const byTownship =
@@ -160,6 +179,7 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
             overdue: c.overdue,
             closed: c.closed,
             confirmedShare: share(c.confirmed, c.closed),
+            satisfaction: meanStars(c.ratingSum, c.rated),
             registered: registeredIn.get(c.code) ?? 0,
           }))
           .sort((a, b) => b.overdue - a.overdue || b.open - a.open || a.regionCode.localeCompare(b.regionCode))
@@ -182,9 +202,19 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
     elapsedDays(r.created_at, known(r.escalated_at, 'an escalated item’s escalation')),
   );
   const confirmed = closed.filter(confirmedBy).length;
+  const stars = closed.map(starsBy).filter((x): x is number => x !== null);
+  const ratingSum = stars.reduce((a, x) => a + x, 0);
   const reopened = rows.filter((r) => Number(r.reopens) > 0).length;
   const reopenBase = closed.length + rows.filter((r) => Number(r.reopens) > 0 && r.status_on !== 'closed').length;
-  const parts: CockpitParts = { daysToClose, daysToResolver, confirmed, reopened, reopenBase };
+  const parts: CockpitParts = {
+    daysToClose,
+    daysToResolver,
+    confirmed,
+    ratingSum,
+    rated: stars.length,
+    reopened,
+    reopenBase,
+  };
   const figures = {
     byTownship,
     items: {
@@ -197,6 +227,8 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
       medianDaysToClose: median(daysToClose),
       confirmedShare: share(confirmed, closed.length),
       reopenRate: share(reopened, reopenBase),
+      satisfaction: meanStars(ratingSum, stars.length),
+      rated: stars.length,
     },
     escalations: { count: escalated.length, medianDaysToResolver: median(daysToResolver) },
     households: {

@@ -2,7 +2,7 @@ import { addDays, todayInShanghai } from '@lianjian/shared';
 import type { Db } from '../../db/index.ts';
 import { type Actor, systemActor } from '../../lib/actor.ts';
 import { conflict } from '../../lib/problem.ts';
-import { type CockpitParts, share } from './cockpit.ts';
+import { type CockpitParts, meanStars, share } from './cockpit.ts';
 import { liveOverview } from './live.ts';
 import * as repo from './stats.repository.ts';
 import type { OverviewData } from './stats.schemas.ts';
@@ -20,7 +20,9 @@ type Histogram = [value: number, count: number][];
 export interface Payload {
   v: 1;
   overview: OverviewData;
-  parts: Omit<CockpitParts, 'daysToClose' | 'daysToResolver'> & { daysToClose: Histogram; daysToResolver: Histogram };
+  /** A snapshot taken before ratings were counted has no `ratingSum` or `rated`. */
+  parts: Omit<CockpitParts, 'daysToClose' | 'daysToResolver' | 'ratingSum' | 'rated'> &
+    Partial<Pick<CockpitParts, 'ratingSum' | 'rated'>> & { daysToClose: Histogram; daysToResolver: Histogram };
 }
 
 /** Counts added up by value, in value order. */
@@ -148,6 +150,8 @@ export function mergeCounties(
   let people = 0;
   let escalations = 0;
   let confirmed = 0;
+  let ratingSum = 0;
+  let rated = 0;
   let reopened = 0;
   let reopenBase = 0;
   for (const { payload } of counties) {
@@ -177,6 +181,8 @@ export function mergeCounties(
       trend.set(t.month, m);
     }
     confirmed += payload.parts.confirmed;
+    ratingSum += payload.parts.ratingSum ?? 0;
+    rated += payload.parts.rated ?? 0;
     reopened += payload.parts.reopened;
     reopenBase += payload.parts.reopenBase;
   }
@@ -188,6 +194,7 @@ export function mergeCounties(
       overdue: o.work.items.overdue,
       closed: o.work.items.closed,
       confirmedShare: o.work.items.confirmedShare,
+      satisfaction: o.work.items.satisfaction ?? null,
       registered: o.work.households.registered,
     }))
     .sort((a, b) => b.overdue - a.overdue || b.open - a.open || a.regionCode.localeCompare(b.regionCode));
@@ -213,6 +220,8 @@ export function mergeCounties(
         medianDaysToClose: medianOfHistograms(counties.map((c) => c.payload.parts.daysToClose)),
         confirmedShare: share(confirmed, items.closed),
         reopenRate: share(reopened, reopenBase),
+        satisfaction: meanStars(ratingSum, rated),
+        rated,
       },
       escalations: {
         count: escalations,

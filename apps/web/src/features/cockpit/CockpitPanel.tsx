@@ -88,6 +88,11 @@ export function CockpitPanel({
               `/items?status=closed&asOf=${asOf}`,
             )}
             {figure('reopen', t('cockpit.reopenRate'), pct(c.items.reopenRate))}
+            {figure(
+              'satisfaction',
+              t('cockpit.satisfaction', { count: c.items.rated }),
+              c.items.satisfaction === null ? '—' : `${c.items.satisfaction} ★`,
+            )}
             {figure('escalations', t('cockpit.escalations'), c.escalations.count, `/items?escalated=true&asOf=${asOf}`)}
             {figure(
               'registered',

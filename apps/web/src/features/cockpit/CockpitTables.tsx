@@ -72,6 +72,13 @@ export function TownshipRanking({ rows, level }: { rows: Cockpit['byTownship']; 
           render: (_, r) => pct(r.confirmedShare),
         },
         {
+          key: 'satisfaction',
+          title: t('cockpit.satisfactionShort'),
+          align: 'right',
+          render: (_, r) => (r.satisfaction === null ? '—' : `${r.satisfaction} ★`),
+          sorter: (a, b) => (a.satisfaction ?? 0) - (b.satisfaction ?? 0),
+        },
+        {
           key: 'registered',
           title: t('cockpit.registered'),
           align: 'right',
