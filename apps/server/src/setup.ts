@@ -3,7 +3,7 @@ import { migrate } from './db/index.ts';
 import { sealPersonalData } from './db/seal.ts';
 import { systemActor } from './lib/actor.ts';
 import type { Config } from './lib/config.ts';
-import { DataCipher, dataKeySource, loadDataKey } from './lib/crypto.ts';
+import { DataCipher, cryptoProfileFromEnv, dataKeySource, loadDataKey } from './lib/crypto.ts';
 import { DataKeyError, checkRecordedKey, keyRegistered, recordKey, unreadableColumn } from './lib/data-key.ts';
 import { AuditTrail, KEY_RECORDED, headPending, holdsRecords } from './modules/audit/audit.trail.ts';
 import { hashPassword } from './lib/passwords.ts';
@@ -102,7 +102,8 @@ export async function openDataKey(
     (await keyRegistered(db)) ||
     (await holdsRecords(db)) ||
     !!(await db.selectFrom('audit_events').select('seq').limit(1).executeTakeFirst());
-  const cipher = options.cipher ?? new DataCipher(loadDataKey(env, { create: record && !holdsData }));
+  const cipher =
+    options.cipher ?? new DataCipher(loadDataKey(env, { create: record && !holdsData }), cryptoProfileFromEnv(env));
   const audit = AuditTrail.of(cipher);
   const check = async () => {
     const found = await checkRecordedKey(db, cipher);
@@ -110,6 +111,13 @@ export async function openDataKey(
       throw new DataKeyError(
         `数据密钥与此数据库不符：数据库登记的是密钥 ${found.keyId}，${source} 给出的是密钥 ${cipher.keyId}。请用写入该数据库时的密钥启动：设置 LIANJIAN_DATA_KEY，或用 LIANJIAN_KEY_FILE 指向原密钥文件。` +
           ` The data key does not match this database: it was written with key ${found.keyId}, and ${source} gives key ${cipher.keyId}. Start with the key it was written with: set LIANJIAN_DATA_KEY, or point LIANJIAN_KEY_FILE at the original key file.`,
+      );
+    }
+    if (found.state === 'match' && found.profile !== cipher.profile) {
+      // Blind indexes differ between the profiles: served under the other one, searches by ID number would miss.
+      throw new DataKeyError(
+        `此数据库的加密字段和索引是按密码配置 ${found.profile} 写入的，当前 LIANJIAN_CRYPTO=${cipher.profile}。请以 LIANJIAN_CRYPTO=${found.profile} 启动。` +
+          ` This database's encrypted fields and indexes were written under the ${found.profile} cryptographic profile, and LIANJIAN_CRYPTO is ${cipher.profile}: start with LIANJIAN_CRYPTO=${found.profile}.`,
       );
     }
     return found.state;

@@ -205,4 +205,39 @@ describe('opening the data key at start-up', () => {
       await handle.close();
     }
   });
+
+  it('a database is served under the cryptographic profile it was written with: the other one is refused, naming LIANJIAN_CRYPTO', async () => {
+    const handle = await freshDb();
+    try {
+      const key = randomBytes(32);
+      const under = (profile: string) => ({ ...quiet, env: { ...keyOf(key), LIANJIAN_CRYPTO: profile } });
+      const first = await openDataKey(handle.db, under('gm'));
+      expect(first.profile).toBe('gm');
+      const recorded = await handle.db
+        .selectFrom('meta')
+        .select('value')
+        .where('key', '=', 'data_key_check')
+        .executeTakeFirstOrThrow();
+      expect(JSON.parse(recorded.value)).toMatchObject({ profile: 'gm', check: expect.stringMatching(/^g1:/) });
+      expect((await openDataKey(handle.db, under('gm'))).profile).toBe('gm');
+      const refused = await openDataKey(handle.db, under('standard')).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(DataKeyError);
+      expect((refused as Error).message).toMatch(/gm.*LIANJIAN_CRYPTO=gm/s);
+      // A record from before the profiles were named was written under the standard one.
+      await handle.db
+        .updateTable('meta')
+        .set({
+          value: JSON.stringify({
+            keyId: first.keyId,
+            check: new DataCipher(key, 'standard').encrypt('lianjian data key check v1'),
+          }),
+        })
+        .where('key', '=', 'data_key_check')
+        .execute();
+      expect((await openDataKey(handle.db, under('standard'))).profile).toBe('standard');
+      expect(await openDataKey(handle.db, under('gm')).catch((e: unknown) => e)).toBeInstanceOf(DataKeyError);
+    } finally {
+      await handle.close();
+    }
+  });
 });

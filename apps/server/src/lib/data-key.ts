@@ -1,8 +1,9 @@
 import type { Executor } from '../db/index.ts';
-import type { DataCipher } from './crypto.ts';
+import type { CryptoProfile, DataCipher } from './crypto.ts';
 
 /**
- * The database's record of its data key: a known value encrypted with the key, and the key's id, in `meta`. Written at
+ * The database's record of its data key: a known value encrypted with the key, the key's id and the cryptographic
+ * profile its fields and indexes are written under, in `meta`. Written at
  * the first start with a key; every later start (and every command that reads with the key) checks it, so that a
  * database is never served with a key that cannot read it.
  */
@@ -35,10 +36,10 @@ export async function keyRegistered(db: Executor): Promise<boolean> {
 export async function checkRecordedKey(
   db: Executor,
   cipher: DataCipher,
-): Promise<{ state: 'absent' } | { state: 'match' | 'mismatch'; keyId: string }> {
+): Promise<{ state: 'absent' } | { state: 'match' | 'mismatch'; keyId: string; profile: CryptoProfile }> {
   const row = await db.selectFrom('meta').select('value').where('key', '=', CHECK_ROW).executeTakeFirst();
   if (!row) return { state: 'absent' };
-  let recorded: { keyId?: unknown; check?: unknown };
+  let recorded: { keyId?: unknown; check?: unknown; profile?: unknown };
   try {
     recorded = JSON.parse(row.value) as typeof recorded;
   } catch {
@@ -48,12 +49,14 @@ export async function checkRecordedKey(
   return {
     state: typeof recorded.check === 'string' && decrypts(cipher, recorded.check, KNOWN) ? 'match' : 'mismatch',
     keyId,
+    // A database recorded before the profiles were named was written under the standard one.
+    profile: recorded.profile === 'gm' ? 'gm' : 'standard',
   };
 }
 
 /** Records `cipher` as this database's key; false when another process recorded one first. */
 export async function recordKey(db: Executor, cipher: DataCipher): Promise<boolean> {
-  const value = JSON.stringify({ keyId: cipher.keyId, check: cipher.encrypt(KNOWN) });
+  const value = JSON.stringify({ keyId: cipher.keyId, check: cipher.encrypt(KNOWN), profile: cipher.profile });
   const r = await db
     .insertInto('meta')
     .values({ key: CHECK_ROW, value })
