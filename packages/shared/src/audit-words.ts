@@ -93,6 +93,7 @@ export const AUDIT_ACTIONS = {
   'report.create': w('群众反映', 'Resident report'),
   'report.dismiss': w('不予受理', 'Report not taken up'),
   'report.phone_code_sent': w('发送手机验证码', 'Phone code sent'),
+  'report.sms_opt_out': w('退订短信', 'Text messages declined'),
   'report.unmask_phone': w('查看反映人完整电话', "Reporter's full phone viewed"),
   'seed.demo': w('载入示范县', 'Demo county loaded'),
   'settings.update': w('修改阈值', 'Thresholds changed'),

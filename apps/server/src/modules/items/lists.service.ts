@@ -1,3 +1,4 @@
+import { messageBranch, messageReporters, orgNameOf } from '../../lib/resident-messages.ts';
 import { CATEGORY_SKILL, todayInShanghai } from '@lianjian/shared';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
@@ -254,6 +255,16 @@ export class ProblemListService {
       throw conflict('report_already_dismissed', '来源反映已不予受理，不能列入清单');
     if (refused.length > 0)
       throw conflict('report_not_new', '来源反映已列入清单：一条反映只列入一个事项，重复的反映请并入同一事项');
+    // The residents who reported it hear that it is listed; the branch's robot, that it has a new item.
+    const orgName = await orgNameOf(tx, list.org_id);
+    await messageReporters(tx, id, 'item_listed', { org: orgName, no: String(no) }, now);
+    await messageBranch(tx, {
+      orgId: list.org_id,
+      itemId: id,
+      countyCode: input.regionCode ? input.regionCode.slice(0, 6) : null,
+      text: `【${orgName}】第${list.no}号清单新增第${no}项：${input.problem}`,
+      now,
+    });
     const responsible = new Set(input.responsibleMemberIds);
     for (const memberId of responsible) {
       await repo.insertItemMember(tx, {
