@@ -35,9 +35,11 @@ export async function startServer(): Promise<void> {
   const passwordPolicy = passwordPolicyFromEnv();
   // Refuses to start with a data key that cannot read this database (the message names the variables to set).
   const cipher = await prepareDatabase(handle, config, (s) => console.log(s));
+  const providerConfig = providerConfigFromEnv(process.env);
   const app = await buildApp({
     db: handle,
     cipher,
+    noticeProviders: providerConfig,
     webDist: config.webDist,
     apiDocs: config.apiDocs,
     secureCookies: config.secureCookies,
@@ -85,7 +87,6 @@ export async function startServer(): Promise<void> {
   }
   // Notices (text messages to residents, messages to branches' WeCom robots) wait in the outbox until a provider
   // takes them; without one they stay there marked 未配置短信通道, for the county administrator to see.
-  const providerConfig = providerConfigFromEnv(process.env);
   const providers = noticeProviders(providerConfig, cipher);
   const dispatch = dispatchOptionsFromEnv(process.env);
   let dispatching = false;

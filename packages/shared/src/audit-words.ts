@@ -73,6 +73,7 @@ export const AUDIT_ACTIONS = {
   'membership.end': w('结束任职', 'Membership ended'),
   'monitoring.identify': w('识别监测对象', 'Monitoring identified'),
   'monitoring.transition': w('监测程序', 'Monitoring step'),
+  'notices.settings': w('设定短信通道与群机器人', 'SMS and robot settings changed'),
   'org.create': w('成立组织', 'Organization set up'),
   'org.dissolve': w('撤销组织', 'Organization dissolved'),
   'org.link_unit': w('联建单位', 'Unit linked'),

@@ -1,9 +1,13 @@
-import Dysmsapi, { SendSmsRequest } from '@alicloud/dysmsapi20170525';
+import DysmsapiModule, { SendSmsRequest } from '@alicloud/dysmsapi20170525';
 import { Config } from '@alicloud/openapi-client';
 import type { Selectable } from 'kysely';
 import type { Executor } from '../db/index.ts';
 import type { NoticePurpose, NoticeTable } from '../db/types.ts';
 import type { DataCipher } from './crypto.ts';
+
+// Node's own loader hands a CommonJS module's exports object over as the default import; bundlers and vitest unwrap
+// its `default`. Either way, the client class.
+const Dysmsapi = (DysmsapiModule as unknown as { default?: typeof DysmsapiModule }).default ?? DysmsapiModule;
 
 /** What a provider made of one try: sent (with its reference), worth trying again later, or never going to work. */
 export interface SendResult {
@@ -105,17 +109,18 @@ export function aliyunSender(config: AliyunSmsConfig) {
           outId: n.id,
         }),
       );
-      const code = r.body?.code ?? 'unknown';
+      const answer = r.body?.code ?? 'unknown';
       const message = r.body?.message ?? '';
-      if (code === 'OK') return { outcome: 'sent', code, message, ...(r.body?.bizId ? { ref: r.body.bizId } : {}) };
-      return { outcome: ALIYUN_RETRY.has(code) ? 'retry' : 'failed', code, message };
+      if (answer === 'OK')
+        return { outcome: 'sent', code: answer, message, ...(r.body?.bizId ? { ref: r.body.bizId } : {}) };
+      return { outcome: ALIYUN_RETRY.has(answer) ? 'retry' : 'failed', code: answer, message };
     } catch (err) {
       // The SDK throws for an HTTP error answer (with Aliyun's code) and for a network failure (without one).
       const e = err as { code?: string; message?: string; statusCode?: number; data?: { statusCode?: number } };
       const status = e.statusCode ?? e.data?.statusCode;
-      const code = typeof e.code === 'string' ? e.code : 'network';
-      const retry = ALIYUN_RETRY.has(code) || status === undefined || status >= 500 || status === 429;
-      return { outcome: retry ? 'retry' : 'failed', code, message: String(e.message ?? '').slice(0, 300) };
+      const answer = typeof e.code === 'string' ? e.code : 'network';
+      const retry = ALIYUN_RETRY.has(answer) || status === undefined || status >= 500 || status === 429;
+      return { outcome: retry ? 'retry' : 'failed', code: answer, message: String(e.message ?? '').slice(0, 300) };
     }
   };
 }
@@ -156,11 +161,11 @@ export async function wecomSend(url: string, text: string): Promise<SendResult> 
   if (!res.ok)
     return { outcome: res.status >= 500 || res.status === 429 ? 'retry' : 'failed', code: String(res.status) };
   const body = (await res.json().catch(() => ({}))) as { errcode?: number; errmsg?: string };
-  const code = String(body.errcode ?? 'unknown');
-  if (body.errcode === 0) return { outcome: 'sent', code, message: body.errmsg ?? 'ok' };
+  const answer = String(body.errcode ?? 'unknown');
+  if (body.errcode === 0) return { outcome: 'sent', code: answer, message: body.errmsg ?? 'ok' };
   return {
     outcome: WECOM_RETRY.has(body.errcode ?? -1) ? 'retry' : 'failed',
-    code,
+    code: answer,
     ...(body.errmsg ? { message: body.errmsg } : {}),
   };
 }

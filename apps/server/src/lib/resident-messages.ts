@@ -73,14 +73,12 @@ export function followUpLater(tx: Executor, itemId: string, closedAt: string) {
 export const cancelFollowUp = dropFollowUps;
 
 /** Queues a message to a branch's WeCom group robot (sent if the branch has one). */
-export function messageBranch(
-  tx: Executor,
-  m: { orgId: string; itemId: string; countyCode: string | null; text: string; now: string },
-) {
+export async function messageBranch(tx: Executor, m: { orgId: string; itemId: string; text: string; now: string }) {
+  const seat = await tx.selectFrom('temporary_orgs').select('region_code').where('id', '=', m.orgId).executeTakeFirst();
   return queueNotice(tx, {
     channel: 'wecom',
     purpose: 'staff_assigned',
-    countyCode: m.countyCode,
+    countyCode: seat ? seat.region_code.slice(0, 6) : null,
     itemId: m.itemId,
     orgId: m.orgId,
     params: { text: m.text },

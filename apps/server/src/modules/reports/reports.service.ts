@@ -410,8 +410,8 @@ export class ReportService {
     const { report } = await this.byCode(code);
     await this.db.transaction().execute(async (tx) => {
       const now = nowIso();
-      if (!(await repo.optOutOfMessages(tx, report.id, now))) return;
-      await optOutPending(tx, report.id, now);
+      // Said again, it changes nothing but is recorded like the first time.
+      if (await repo.optOutOfMessages(tx, report.id, now)) await optOutPending(tx, report.id, now);
       await this.audit.record(
         tx,
         { userId: null, requestId },
