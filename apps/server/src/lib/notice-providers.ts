@@ -52,13 +52,13 @@ export function noticeText(purpose: NoticePurpose, p: Record<string, string>): s
     case 'phone_code':
       return `【联建】您反映的问题（${p.region}）已办结。确认或评价的验证码：${p.code}，${p.minutes}分钟内有效。如非本人操作请忽略。`;
     case 'report_accepted':
-      return `【联建】您反映的问题（${p.region}）已受理，查询码${p.trackingCode}，凭码可查看进展。回复TD退订。`;
+      return `【联建】您反映的问题（${p.region}）已受理，查询码${p.trackingCode}，凭码可查看进展。`;
     case 'item_listed':
-      return `【联建】您反映的问题已列入${p.org}问题清单第${p.no}项，正在办理。回复TD退订。`;
+      return `【联建】您反映的问题已列入${p.org}问题清单第${p.no}项，正在办理。`;
     case 'item_done':
-      return `【联建】您反映的问题（清单第${p.no}项）已办结，请凭查询码确认是否解决，未解决可申请重办，也可直接回复本短信。回复TD退订。`;
+      return `【联建】您反映的问题（清单第${p.no}项）已办结，请凭查询码确认是否解决，未解决可申请重办。`;
     case 'follow_up':
-      return `【联建】问题是否仍然解决？请点击 ${p.link} 告诉我们。回复TD退订。`;
+      return `【联建】问题是否仍然解决？请点击 ${p.link} 告诉我们。`;
     case 'staff_assigned':
       return p.text ?? '';
   }
