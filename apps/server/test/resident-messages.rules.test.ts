@@ -71,7 +71,8 @@ describe('residents are told what happened, in the transaction of what happened'
   });
 
   it('a report without a phone queues no message', async () => {
-    const { itemId } = await listedReport();
+    const { code, itemId } = await listedReport();
+    expect((await ctx.t.app.inject({ url: `/api/v1/public/reports/${code}` })).json().textMessages).toBe('none');
     await move('baihe', itemId, 'in_progress');
     await move('baihe', itemId, 'awaiting_confirmation');
     expect(await notices()).toEqual([]);
@@ -115,7 +116,10 @@ describe('residents are told what happened, in the transaction of what happened'
 
   it('a resident who says no by the tracking code gets nothing more: waiting messages are opted out, none are queued', async () => {
     const { code, itemId } = await listedReport('13812341234');
+    const view = () => ctx.t.app.inject({ url: `/api/v1/public/reports/${code}` });
+    expect((await view()).json().textMessages).toBe('on');
     const no = await anon.post(`/public/reports/${code}/sms-opt-out`);
+    expect((await view()).json().textMessages).toBe('declined');
     expect(no.statusCode, no.body).toBe(204);
     expect((await notices()).map((n) => n.status)).toEqual(['opted_out', 'opted_out']);
     await move('baihe', itemId, 'in_progress');

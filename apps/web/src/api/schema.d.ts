@@ -15827,6 +15827,11 @@ export interface components {
                 /** @description The phone on file, masked; null: none, the resident is called back instead */
                 phone: string | null;
             } | null;
+            /**
+             * @description Text messages about the report: no phone on file, sent, or declined by the resident
+             * @enum {string}
+             */
+            textMessages: "none" | "on" | "declined";
         };
         PhoneCodeSentInput: {
             /** @description The phone, masked */
@@ -18487,6 +18492,11 @@ export interface components {
                 /** @description The phone on file, masked; null: none, the resident is called back instead */
                 phone: string | null;
             } | null;
+            /**
+             * @description Text messages about the report: no phone on file, sent, or declined by the resident
+             * @enum {string}
+             */
+            textMessages: "none" | "on" | "declined";
         };
         PhoneCodeSent: {
             /** @description The phone, masked */

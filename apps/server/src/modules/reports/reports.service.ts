@@ -303,6 +303,11 @@ export class ReportService {
       canRate: item?.status === 'closed',
       // A staff-entered report: "solved" and a rating need the one-time code sent to the phone on file.
       phoneProof: policy.codeIsTheResidents(facts(report)) ? null : { phone: this.maskedPhone(report.phone_enc) },
+      textMessages: !report.phone_enc
+        ? ('none' as const)
+        : report.sms_opted_out_at
+          ? ('declined' as const)
+          : ('on' as const),
     };
   }
 
