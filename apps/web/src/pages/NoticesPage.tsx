@@ -200,6 +200,7 @@ function ChannelSettings({ settings }: { settings: Settings }) {
               value={robotOrg}
               onChange={(v: string) => setRobotOrg(v)}
               placeholder={t('notices.robotOrg')}
+              style={{ width: '100%' }}
               search={async (q) =>
                 (await unwrap(api.GET('/api/v1/orgs', { params: { query: { q, limit: 20 } } }))).items.map((o) => ({
                   value: o.id,
