@@ -48,6 +48,9 @@ import { BoardService } from './modules/board/board.service.ts';
 import { AssessmentService } from './modules/assessment/assessment.service.ts';
 import { RecordService } from './modules/records/records.service.ts';
 import { settingsRoutes } from './modules/settings/settings.routes.ts';
+import { noticeRoutes } from './modules/notices/notices.routes.ts';
+import { NoticeService } from './modules/notices/notices.service.ts';
+import type { ProviderConfig } from './lib/notice-providers.ts';
 import { SettingsService } from './modules/settings/settings.service.ts';
 import type { Lockout } from './modules/auth/auth.policy.ts';
 import { householdImportRoutes } from './modules/households/import.routes.ts';
@@ -97,6 +100,8 @@ export interface AppOptions {
   db: DbHandle;
   /** Field encryption for sensitive personal data; a random key when absent (tests, document export). */
   cipher?: DataCipher;
+  /** What text messages go through (Aliyun, a county gateway, none), for the settings screen to say. */
+  noticeProviders?: ProviderConfig;
   /** Failed logins before an account locks, and for how long. */
   lockout?: Lockout;
   /** Second factor required of every account, password age. Defaults: TOTP off, no expiry (tests, demo). */
@@ -263,7 +268,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(memberRoutes(members));
       await api.register(orgRoutes(orgs));
       await api.register(statsRoutes(new StatsService(db)));
-      const items = new ItemService(db, audit);
+      const items = new ItemService(db, audit, cipher);
       const reports = new ReportService(db, audit, items, cipher);
       const activities = new ActivityService(db, audit, items);
       await api.register(itemRoutes(items, [(actor) => activities.meetingsDue(actor)]));
@@ -290,6 +295,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         exportRoutes(new ExportService(db, audit, households, items, imports, { orgs, members, reports, trail })),
       );
       await api.register(settingsRoutes(new SettingsService(db, audit), new CoverageService(db, audit)));
+      await api.register(noticeRoutes(new NoticeService(db, audit, cipher, opts.noticeProviders)));
       await api.register(exitRoutes(new ExitService(db, audit)));
       await api.register(monitoringRoutes(new MonitoringService(db, audit)));
       await api.register(auditRoutes(trail));

@@ -8,7 +8,8 @@ import { loadConfig } from './lib/config.ts';
 import { passwordPolicyFromEnv } from './modules/auth/password-policy.ts';
 import { importJobsFromEnv, importLimitsFromEnv, sweepInterval } from './modules/households/import.service.ts';
 import { ScratchSpace } from './lib/scratch.ts';
-import { drainSms, smsGatewayFromEnv } from './lib/sms.ts';
+import { dispatchNotices, dispatchOptionsFromEnv } from './lib/notices.ts';
+import { noticeProviders, providerConfigFromEnv } from './lib/notice-providers.ts';
 import { lastFinishedDay, latestSnapshotDay, takeSnapshots } from './modules/stats/snapshots.ts';
 import { prepareDatabase } from './setup.ts';
 
@@ -34,9 +35,11 @@ export async function startServer(): Promise<void> {
   const passwordPolicy = passwordPolicyFromEnv();
   // Refuses to start with a data key that cannot read this database (the message names the variables to set).
   const cipher = await prepareDatabase(handle, config, (s) => console.log(s));
+  const providerConfig = providerConfigFromEnv(process.env);
   const app = await buildApp({
     db: handle,
     cipher,
+    noticeProviders: providerConfig,
     webDist: config.webDist,
     apiDocs: config.apiDocs,
     secureCookies: config.secureCookies,
@@ -82,28 +85,28 @@ export async function startServer(): Promise<void> {
     void snapshot();
     setInterval(snapshot, 60 * 60 * 1000).unref();
   }
-  // Text messages to residents (one-time codes) wait in the outbox until the county's SMS platform takes them.
-  const smsGateway = smsGatewayFromEnv(process.env);
-  if (smsGateway) {
-    let draining = false;
-    const drain = async () => {
-      if (draining) return;
-      draining = true;
-      try {
-        const r = await drainSms(handle.db, cipher, smsGateway);
-        if (r.failed) app.log.warn(r, 'text messages not accepted by the SMS platform; they are tried again');
-      } catch (err) {
-        app.log.error({ err }, 'sending text messages failed');
-      } finally {
-        draining = false;
-      }
-    };
-    setInterval(drain, 3000).unref();
-  } else {
+  // Notices (text messages to residents, messages to branches' WeCom robots) wait in the outbox until a provider
+  // takes them; without one they stay there marked 未配置短信通道, for the county administrator to see.
+  const providers = noticeProviders(providerConfig, cipher);
+  const dispatch = dispatchOptionsFromEnv(process.env);
+  let dispatching = false;
+  const dispatchDue = async () => {
+    if (dispatching) return;
+    dispatching = true;
+    try {
+      const r = await dispatchNotices(handle.db, cipher, providers, dispatch);
+      if (r.retried || r.failed) app.log.warn(r, 'notices not accepted by their provider; retried or failed');
+    } catch (err) {
+      app.log.error({ err }, 'sending notices failed');
+    } finally {
+      dispatching = false;
+    }
+  };
+  setInterval(dispatchDue, dispatch.intervalMs).unref();
+  if (!providerConfig.aliyun && !providerConfig.gateway)
     app.log.warn(
-      'LIANJIAN_SMS_URL not set: one-time codes to residents are not sent; staff-entered reports are confirmed by a call back',
+      'no SMS provider configured (LIANJIAN_ALIYUN_ACCESS_KEY_ID or LIANJIAN_SMS_URL): text messages to residents stay in the outbox as 未配置短信通道',
     );
-  }
   if (leftovers) app.log.warn({ folders: leftovers }, 'scratch files left by stopped servers removed');
   if (legacyFound)
     app.log.warn({ folder: legacy }, 'upload files left by an earlier version in the temporary directory removed');

@@ -3,7 +3,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { DataCipher } from '../src/lib/crypto.ts';
-import { drainSms } from '../src/lib/sms.ts';
+import { noticeProviders, noticeText } from '../src/lib/notice-providers.ts';
+import { dispatchNotices } from '../src/lib/notices.ts';
 import { useCounty } from './setup-county.ts';
 
 const cipher = new DataCipher(randomBytes(32));
@@ -53,14 +54,22 @@ describe("a resident's word is the resident's", () => {
     expect((await move('baihe', itemId, 'awaiting_confirmation')).statusCode).toBe(204);
     return { code: trackingCode as string, itemId };
   };
-  /** The text messages waiting for the SMS platform, read as the platform would. */
+  /** The one-time codes waiting in the outbox, read as the SMS platform would. */
   const outbox = async () =>
-    (await ctx.t.db.db.selectFrom('sms_outbox').select(['phone_enc', 'text_enc']).orderBy('created_at').execute()).map(
-      (m) => ({
-        to: cipher.decrypt(m.phone_enc),
-        text: cipher.decrypt(m.text_enc),
+    (
+      await ctx.t.db.db
+        .selectFrom('notices')
+        .select(['to_enc', 'params', 'secret_params_enc'])
+        .where('purpose', '=', 'phone_code')
+        .orderBy('created_at')
+        .execute()
+    ).map((m) => ({
+      to: cipher.decrypt(m.to_enc as string),
+      text: noticeText('phone_code', {
+        ...JSON.parse(m.params),
+        ...JSON.parse(cipher.decrypt(m.secret_params_enc as string)),
       }),
-    );
+    }));
   const lastCode = async () => /验证码：(\d{6})/.exec((await outbox()).at(-1)?.text ?? '')?.[1] as string;
 
   it("a staff-entered report's tracking code does not confirm 'solved' by itself: it needs the one-time code sent to the phone on file", async () => {
@@ -94,7 +103,7 @@ describe("a resident's word is the resident's", () => {
     expect([again.statusCode, again.json().code]).toEqual([409, 'phone_code_expired']);
     // The stored message text and phone are ciphertext, and the stored code only a keyed hash.
     const raw =
-      JSON.stringify(await ctx.t.db.db.selectFrom('sms_outbox').selectAll().execute()) +
+      JSON.stringify(await ctx.t.db.db.selectFrom('notices').selectAll().execute()) +
       JSON.stringify(await ctx.t.db.db.selectFrom('resident_phone_codes').selectAll().execute());
     expect(raw).not.toContain('13812341234');
     expect(raw).not.toContain(otp);
@@ -232,12 +241,19 @@ describe("a resident's word is the resident's", () => {
         url: `http://127.0.0.1:${(platform.address() as AddressInfo).port}/sms`,
         token: 'county-token',
       };
-      const runs = await Promise.all([drainSms(ctx.t.db.db, cipher, gateway), drainSms(ctx.t.db.db, cipher, gateway)]);
-      expect(runs.reduce((n, r) => n + r.sent, 0)).toBe(1);
-      expect(received).toHaveLength(1);
-      expect(received[0]).toMatchObject({ to: '13812341234', auth: 'Bearer county-token' });
-      expect(received[0]?.text).toMatch(/验证码：\d{6}/);
-      expect((await drainSms(ctx.t.db.db, cipher, gateway)).sent).toBe(0);
+      const providers = noticeProviders({ aliyun: null, gateway }, cipher);
+      const codes = () => received.filter((m) => m.text.includes('验证码'));
+      const runs = await Promise.all([
+        dispatchNotices(ctx.t.db.db, cipher, providers),
+        dispatchNotices(ctx.t.db.db, cipher, providers),
+      ]);
+      // The code, and the messages of the report's acceptance, listing and handing in, each once.
+      expect(runs.reduce((n, r) => n + r.sent, 0)).toBe(received.length);
+      expect(codes()).toHaveLength(1);
+      expect(codes()[0]).toMatchObject({ to: '13812341234', auth: 'Bearer county-token' });
+      expect(codes()[0]?.text).toMatch(/验证码：\d{6}/);
+      expect(new Set(received.map((m) => m.text)).size).toBe(received.length);
+      expect((await dispatchNotices(ctx.t.db.db, cipher, providers)).sent).toBe(0);
     } finally {
       platform.close();
     }

@@ -24,6 +24,7 @@ const PUBLIC = [
   'POST /api/v1/public/reports/:trackingCode/feedback',
   'POST /api/v1/public/reports/:trackingCode/rating',
   'POST /api/v1/public/reports/:trackingCode/phone-code',
+  'POST /api/v1/public/reports/:trackingCode/sms-opt-out',
 ];
 
 describe('GB/T 22239 level 3: identity and authorization', () => {

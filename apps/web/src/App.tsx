@@ -37,6 +37,7 @@ const AssessmentPage = lazy(() => import('./pages/AssessmentPage').then((m) => (
 const AccountPage = lazy(() => import('./pages/AccountPage').then((m) => ({ default: m.AccountPage })));
 const UsersPage = lazy(() => import('./pages/UsersPage').then((m) => ({ default: m.UsersPage })));
 const AuditPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default: m.AuditPage })));
+const NoticesPage = lazy(() => import('./pages/NoticesPage').then((m) => ({ default: m.NoticesPage })));
 const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ default: m.MembersPage })));
 
 // Every text colour at least 4.5:1 on white (WCAG AA), darker than antd's defaults where those fall short: grey
@@ -128,6 +129,7 @@ export function App() {
                   <Route path="account" element={<AccountPage />} />
                   <Route path="users" element={<UsersPage />} />
                   <Route path="audit" element={<AuditPage />} />
+                  <Route path="notices" element={<NoticesPage />} />
                   <Route path="reports" element={<ReportsPage />} />
                   <Route path="lists" element={<ListsPage />} />
                   <Route path="lists/:id" element={<ListPage />} />

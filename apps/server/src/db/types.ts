@@ -304,6 +304,8 @@ export interface ReportTable {
   dismissal_kind: ReportDismissalKind | null;
   dismissal_reason: string | null;
   dismissed_at: string | null;
+  /** When the resident said no to text messages (by the tracking code). */
+  sms_opted_out_at: string | null;
   dismissed_by: string | null;
   created_by: string | null;
   reported_at: string;
@@ -381,17 +383,74 @@ export interface ResidentPhoneCodeTable {
 }
 
 /** Text messages waiting for the county's SMS platform, phone and text encrypted. */
-export interface SmsOutboxTable {
+export type NoticeChannel = 'sms' | 'wecom';
+export type NoticePurpose =
+  | 'phone_code'
+  | 'report_accepted'
+  | 'item_listed'
+  | 'item_done'
+  | 'follow_up'
+  | 'staff_assigned';
+export type NoticeStatus = 'pending' | 'sent' | 'failed' | 'not_configured' | 'opted_out' | 'expired';
+
+/**
+ * A notice leaving the system (a text message to a resident, a message to a branch's WeCom robot), written in the
+ * transaction of the change that causes it and sent by the dispatcher (lib/notices.ts).
+ */
+export interface NoticeTable {
   id: string;
-  purpose: string;
-  phone_enc: string;
-  text_enc: string;
-  created_at: string;
+  channel: NoticeChannel;
+  purpose: NoticePurpose;
+  county_code: string | null;
+  report_id: string | null;
+  item_id: string | null;
+  org_id: string | null;
+  /** The phone, encrypted with the data key. */
+  to_enc: string | null;
+  /** Template parameters that are nobody's personal data, as JSON. */
+  params: string;
+  /** Template parameters that are (a tracking code, a one-time code): JSON encrypted with the data key. */
+  secret_params_enc: string | null;
+  status: NoticeStatus;
+  not_before: string;
+  next_attempt_at: string;
   expires_at: string;
-  sent_at: string | null;
   tries: number;
   claimed_until: string | null;
-  last_error: string | null;
+  sent_at: string | null;
+  provider_ref: string | null;
+  last_code: string | null;
+  last_message: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One try of a notice: when, what came of it, and the provider's own code and message. */
+export interface NoticeAttemptTable {
+  id: string;
+  notice_id: string;
+  at: string;
+  result: 'sent' | 'retry' | 'failed';
+  provider: string;
+  provider_code: string | null;
+  provider_message: string | null;
+}
+
+/** A county's SMS sign name and template codes (JSON: purpose → template code). */
+export interface SmsSettingTable {
+  county_code: string;
+  sign_name: string;
+  templates: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+/** A branch's WeCom group robot: the webhook address (it holds the robot's key), encrypted with the data key. */
+export interface WecomRobotTable {
+  org_id: string;
+  url_enc: string;
+  updated_by: string;
+  updated_at: string;
 }
 
 /** Someone who is not a Party member assisting with an item (name, unit, role, dates): counted, never a membership. */
@@ -1010,7 +1069,10 @@ export interface Database {
   item_participants: ItemParticipantTable;
   unit_duties: UnitDutyTable;
   resident_phone_codes: ResidentPhoneCodeTable;
-  sms_outbox: SmsOutboxTable;
+  notices: NoticeTable;
+  notice_attempts: NoticeAttemptTable;
+  sms_settings: SmsSettingTable;
+  wecom_robots: WecomRobotTable;
   item_reports: ItemReportTable;
   item_members: ItemMemberTable;
   item_units: ItemUnitTable;

@@ -21,8 +21,9 @@ export const ENCRYPTED_COLUMNS = [
   ['users', 'totp_secret_enc'],
   ['reports', 'phone_enc'],
   ['account_requests', 'password_part_enc'],
-  ['sms_outbox', 'phone_enc'],
-  ['sms_outbox', 'text_enc'],
+  ['notices', 'to_enc'],
+  ['notices', 'secret_params_enc'],
+  ['wecom_robots', 'url_enc'],
 ] as const;
 
 export { DataKeyError } from './crypto.ts';

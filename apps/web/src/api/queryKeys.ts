@@ -92,6 +92,13 @@ export const householdKeys = {
   importHeadings: () => [...householdKeys.all, 'import-headings'] as const,
 };
 
+export const noticeKeys = {
+  all: ['notices'] as const,
+  list: (status: string | undefined, cursor: string | undefined) =>
+    [...noticeKeys.all, 'list', status ?? '', cursor ?? ''] as const,
+  settings: () => [...noticeKeys.all, 'settings'] as const,
+};
+
 export const settingsKeys = {
   all: ['settings'] as const,
   year: (year: number) => [...settingsKeys.all, 'year', year] as const,

@@ -8423,6 +8423,105 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/reports/{trackingCode}/sms-opt-out": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 退订短信：此后不再向反映时留下的手机发送办理进展短信 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    trackingCode: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/reports/{trackingCode}/rating": {
         parameters: {
             query?: never;
@@ -12124,6 +12223,245 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本县通知发送记录（短信、群机器人）：状态与每次尝试，电话打码 */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "pending" | "sent" | "failed" | "not_configured" | "opted_out" | "expired";
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["NoticeEntry"][];
+                            nextCursor: string | null;
+                            total: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notice-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 本县短信签名、模板编号与各支部群机器人 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NoticeSettings"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        /** 设定本县短信签名、模板编号与各支部群机器人（留痕） */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NoticeSettingsUpdateInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NoticeSettings"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exit-applications": {
         parameters: {
             query?: never;
@@ -14548,6 +14886,67 @@ export interface components {
             visits90d: number;
             lastVisitOn: string | null;
         };
+        NoticeEntryInput: {
+            id: string;
+            /** @enum {string} */
+            channel: "sms" | "wecom";
+            /** @enum {string} */
+            purpose: "phone_code" | "report_accepted" | "item_listed" | "item_done" | "follow_up" | "staff_assigned";
+            /** @enum {string} */
+            status: "pending" | "sent" | "failed" | "not_configured" | "opted_out" | "expired";
+            queuedAt: string;
+            dueAt: string;
+            sentAt: string | null;
+            /** @description The phone, masked; or the branch of a robot message */
+            to: string | null;
+            itemId: string | null;
+            tries: number;
+            lastCode: string | null;
+            lastMessage: string | null;
+            attempts: {
+                at: string;
+                /** @enum {string} */
+                result: "sent" | "retry" | "failed";
+                provider: string;
+                code: string | null;
+                message: string | null;
+            }[];
+        };
+        NoticeSettingsUpdateInput: {
+            /** @description The SMS sign name (签名) approved by Aliyun */
+            signName: string;
+            templates: {
+                [key: string]: string;
+            };
+            /** @default [] */
+            robots?: {
+                /** Format: uuid */
+                orgId: string;
+                /** @description The robot webhook address; null removes it */
+                url: string | null;
+            }[];
+        };
+        NoticeSettingsInput: {
+            countyCode: string;
+            signName: string | null;
+            templates: {
+                [key: string]: string;
+            };
+            robots: {
+                orgId: string;
+                orgName: string;
+                /** @description Key masked */
+                url: string;
+            }[];
+            /**
+             * @description What this server sends text messages through (keys and addresses come from its environment)
+             * @enum {string}
+             */
+            provider: "aliyun" | "gateway" | "none";
+            abilities: {
+                set: boolean;
+            };
+        };
         HouseholdImportMappingInput: {
             /** @description The file's headed columns, as the file writes them */
             headings: {
@@ -14916,6 +15315,23 @@ export interface components {
                 reportedAt: string;
             }[];
             events: components["schemas"]["ItemEventInput"][];
+            /** @description The text messages to the residents who reported it: what, when, and what became of them */
+            residentMessages: {
+                id: string;
+                /** @enum {string} */
+                purpose: "phone_code" | "report_accepted" | "item_listed" | "item_done" | "follow_up";
+                /** @enum {string} */
+                status: "pending" | "sent" | "failed" | "not_configured" | "opted_out" | "expired";
+                queuedAt: string;
+                /** @description Not sent before then (the follow-up: four weeks after closing) */
+                dueAt: string;
+                sentAt: string | null;
+                /** @description Masked; null once the outbox has let the phone go */
+                phone: string | null;
+                tries: number;
+                /** @description The provider’s last answer, or 未配置短信通道 */
+                lastMessage: string | null;
+            }[];
             abilities: components["schemas"]["ItemAbilitiesInput"];
         };
         NewParticipantInput: {
@@ -15418,6 +15834,11 @@ export interface components {
                 /** @description The phone on file, masked; null: none, the resident is called back instead */
                 phone: string | null;
             } | null;
+            /**
+             * @description Text messages about the report: no phone on file, sent, or declined by the resident
+             * @enum {string}
+             */
+            textMessages: "none" | "on" | "declined";
         };
         PhoneCodeSentInput: {
             /** @description The phone, masked */
@@ -17142,6 +17563,67 @@ export interface components {
             visits90d: number;
             lastVisitOn: string | null;
         };
+        NoticeEntry: {
+            id: string;
+            /** @enum {string} */
+            channel: "sms" | "wecom";
+            /** @enum {string} */
+            purpose: "phone_code" | "report_accepted" | "item_listed" | "item_done" | "follow_up" | "staff_assigned";
+            /** @enum {string} */
+            status: "pending" | "sent" | "failed" | "not_configured" | "opted_out" | "expired";
+            queuedAt: string;
+            dueAt: string;
+            sentAt: string | null;
+            /** @description The phone, masked; or the branch of a robot message */
+            to: string | null;
+            itemId: string | null;
+            tries: number;
+            lastCode: string | null;
+            lastMessage: string | null;
+            attempts: {
+                at: string;
+                /** @enum {string} */
+                result: "sent" | "retry" | "failed";
+                provider: string;
+                code: string | null;
+                message: string | null;
+            }[];
+        };
+        NoticeSettingsUpdate: {
+            /** @description The SMS sign name (签名) approved by Aliyun */
+            signName: string;
+            templates: {
+                [key: string]: string;
+            };
+            /** @default [] */
+            robots: {
+                /** Format: uuid */
+                orgId: string;
+                /** @description The robot webhook address; null removes it */
+                url: string | null;
+            }[];
+        };
+        NoticeSettings: {
+            countyCode: string;
+            signName: string | null;
+            templates: {
+                [key: string]: string;
+            };
+            robots: {
+                orgId: string;
+                orgName: string;
+                /** @description Key masked */
+                url: string;
+            }[];
+            /**
+             * @description What this server sends text messages through (keys and addresses come from its environment)
+             * @enum {string}
+             */
+            provider: "aliyun" | "gateway" | "none";
+            abilities: {
+                set: boolean;
+            };
+        };
         HouseholdImportMapping: {
             /** @description The file's headed columns, as the file writes them */
             headings: {
@@ -17510,6 +17992,23 @@ export interface components {
                 reportedAt: string;
             }[];
             events: components["schemas"]["ItemEvent"][];
+            /** @description The text messages to the residents who reported it: what, when, and what became of them */
+            residentMessages: {
+                id: string;
+                /** @enum {string} */
+                purpose: "phone_code" | "report_accepted" | "item_listed" | "item_done" | "follow_up";
+                /** @enum {string} */
+                status: "pending" | "sent" | "failed" | "not_configured" | "opted_out" | "expired";
+                queuedAt: string;
+                /** @description Not sent before then (the follow-up: four weeks after closing) */
+                dueAt: string;
+                sentAt: string | null;
+                /** @description Masked; null once the outbox has let the phone go */
+                phone: string | null;
+                tries: number;
+                /** @description The provider’s last answer, or 未配置短信通道 */
+                lastMessage: string | null;
+            }[];
             abilities: components["schemas"]["ItemAbilities"];
         };
         NewParticipant: {
@@ -18012,6 +18511,11 @@ export interface components {
                 /** @description The phone on file, masked; null: none, the resident is called back instead */
                 phone: string | null;
             } | null;
+            /**
+             * @description Text messages about the report: no phone on file, sent, or declined by the resident
+             * @enum {string}
+             */
+            textMessages: "none" | "on" | "declined";
         };
         PhoneCodeSent: {
             /** @description The phone, masked */

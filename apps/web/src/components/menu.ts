@@ -15,6 +15,7 @@ const MENU = {
   members: ['members:read'],
   assessment: ['assessment:read'],
   feedback: ['feedback:acknowledge', 'feedback:write'],
+  notices: ['settings:write'],
   users: ['users:read'],
   audit: ['audit:read'],
 } as const satisfies Record<string, readonly Permission[]>;

@@ -30,6 +30,9 @@ export const publicEn: PublicMessages = {
     dismissed: 'Dismissed',
   },
   resident: {
+    optOut: 'Stop text messages about this report',
+    optedOut: 'Done: no more text messages about this report',
+    optedOutNote: 'You declined text messages about this report',
     dismissedBecause: 'Dismissed: {{kind}}',
     title: 'Report a problem',
     intro:

@@ -27,6 +27,9 @@ export const publicZh = {
     dismissed: '不予受理',
   },
   resident: {
+    optOut: '不再接收办理进展短信',
+    optedOut: '已退订，此后不再向您发送办理进展短信',
+    optedOutNote: '您已退订办理进展短信',
     dismissedBecause: '不予受理：{{kind}}',
     title: '群众反映问题',
     intro: '您反映的问题会交给所在村的临时党支部，由能解决问题的党员办理。无需注册。',

@@ -43,6 +43,7 @@ import { factDayRules } from '../components/StepDateFields';
 import { useRecordTitle } from '../components/pageTitle';
 import { formatDateTime } from '../components/format';
 import { itemKeys } from '../api/queryKeys';
+import { ResidentMessagesCard } from '../features/notices/ResidentMessagesCard';
 
 type Item = Schemas['ItemDetail'];
 type Status = Item['status'];
@@ -675,6 +676,7 @@ export function ItemPage() {
                     }))}
                   />
                 </Card>
+                <ResidentMessagesCard messages={item.residentMessages} />
               </Col>
               <Col xs={24} lg={9}>
                 <Card title={t('item.people')} style={{ marginBottom: 16 }}>

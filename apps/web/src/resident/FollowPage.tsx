@@ -91,6 +91,12 @@ function Progress({ code, report, update }: { code: string; report: Report; upda
       setComment('');
       return t('resident.rated');
     });
+  const optOut = () =>
+    act(async () => {
+      await unwrap(api.POST('/api/v1/public/reports/{trackingCode}/sms-opt-out', path));
+      update({ ...report, textMessages: 'declined' });
+      return t('resident.optedOut');
+    });
   const sendCode = () =>
     act(async () => {
       const sent = await unwrap(api.POST('/api/v1/public/reports/{trackingCode}/phone-code', path));
@@ -262,6 +268,14 @@ function Progress({ code, report, update }: { code: string; report: Report; upda
           </button>
         </div>
       )}
+      {r.textMessages === 'on' && (
+        <p class="r-center r-muted">
+          <button type="button" class="r-btn r-inline" disabled={busy} onClick={optOut} data-testid="resident-opt-out">
+            {t('resident.optOut')}
+          </button>
+        </p>
+      )}
+      {r.textMessages === 'declined' && <p class="r-center r-muted">{t('resident.optedOutNote')}</p>}
     </section>
   );
 }

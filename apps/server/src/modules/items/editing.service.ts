@@ -1,3 +1,4 @@
+import { messageReporters, orgNameOf } from '../../lib/resident-messages.ts';
 import { todayInShanghai } from '@lianjian/shared';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
@@ -184,6 +185,9 @@ export class ItemEditingService {
       // Checked new above, but a dismissal may have committed since: the link itself skips a dismissed report.
       if ((await repo.linkReports(tx, id, ids, now)).length > 0)
         throw conflict('report_not_new', '该反映已列入清单或已不予受理');
+      await messageReporters(tx, id, 'item_listed', { org: await orgNameOf(tx, row.org_id), no: String(row.no) }, now, {
+        reportIds: ids,
+      });
       await repo.insertEvent(tx, {
         id: newId(),
         itemId: id,

@@ -985,3 +985,38 @@ export const reportForItem = (db: Executor, actor: Actor, reportId: string) =>
     .where('r.id', '=', reportId)
     .where(reportInScope(actor, 'r'))
     .executeTakeFirst();
+
+/**
+ * The text messages to the residents who reported an item (those about the item, and the acceptance of its reports),
+ * oldest first, with how many tries each took.
+ */
+export function itemMessages(db: Executor, itemId: string) {
+  return db
+    .selectFrom('notices as n')
+    .select([
+      'n.id',
+      'n.purpose',
+      'n.status',
+      'n.created_at',
+      'n.not_before',
+      'n.sent_at',
+      'n.to_enc',
+      'n.tries',
+      'n.last_code',
+      'n.last_message',
+    ])
+    .where('n.channel', '=', 'sms')
+    .where((eb) =>
+      eb.or([
+        eb('n.item_id', '=', itemId),
+        eb(
+          'n.report_id',
+          'in',
+          eb.selectFrom('item_reports as ir').select('ir.report_id').where('ir.item_id', '=', itemId),
+        ),
+      ]),
+    )
+    .orderBy('n.created_at')
+    .orderBy('n.id')
+    .execute();
+}

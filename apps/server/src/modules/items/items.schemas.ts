@@ -196,6 +196,21 @@ export const ItemDetail = ItemSummary.extend({
   units: z.array(z.object({ id: z.string(), name: z.string() })),
   reports: z.array(z.object({ id: z.string(), source: z.string(), description: z.string(), reportedAt: z.string() })),
   events: z.array(ItemEvent),
+  residentMessages: z
+    .array(
+      z.object({
+        id: z.string(),
+        purpose: z.enum(['phone_code', 'report_accepted', 'item_listed', 'item_done', 'follow_up']),
+        status: z.enum(['pending', 'sent', 'failed', 'not_configured', 'opted_out', 'expired']),
+        queuedAt: z.string(),
+        dueAt: z.string().describe('Not sent before then (the follow-up: four weeks after closing)'),
+        sentAt: z.string().nullable(),
+        phone: z.string().nullable().describe('Masked; null once the outbox has let the phone go'),
+        tries: z.number().int(),
+        lastMessage: z.string().nullable().describe('The provider’s last answer, or 未配置短信通道'),
+      }),
+    )
+    .describe('The text messages to the residents who reported it: what, when, and what became of them'),
   abilities: ItemAbilities,
 }).meta({ id: 'ItemDetail' });
 

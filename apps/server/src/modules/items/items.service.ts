@@ -1,3 +1,4 @@
+import type { DataCipher } from '../../lib/crypto.ts';
 import type { Db, Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
@@ -25,8 +26,10 @@ export class ItemService {
   constructor(
     private readonly db: Db,
     audit: AuditTrail,
+    /** The data key, to show residents' phones masked (without it, not at all). */
+    cipher?: DataCipher,
   ) {
-    this.lists = new ProblemListService(db, audit);
+    this.lists = new ProblemListService(db, audit, cipher);
     this.workflow = new ItemWorkflowService(db, audit);
     this.linking = new ItemLinkingService(db, audit);
     this.escalation = new EscalationService(db, audit);

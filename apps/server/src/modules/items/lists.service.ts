@@ -1,4 +1,7 @@
 import { known } from '../../lib/known.ts';
+import { maskPhone } from '../../lib/mask.ts';
+import type { DataCipher } from '../../lib/crypto.ts';
+import { messageBranch, messageReporters, orgNameOf } from '../../lib/resident-messages.ts';
 import { CATEGORY_SKILL, todayInShanghai } from '@lianjian/shared';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
@@ -28,6 +31,8 @@ export class ProblemListService {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditTrail,
+    /** To show the residents' phones masked on the item's messages. */
+    private readonly cipher?: DataCipher,
   ) {}
 
   /** One problem list with its counts and what the caller may do with it. */
@@ -255,6 +260,15 @@ export class ProblemListService {
       throw conflict('report_already_dismissed', '来源反映已不予受理，不能列入清单');
     if (refused.length > 0)
       throw conflict('report_not_new', '来源反映已列入清单：一条反映只列入一个事项，重复的反映请并入同一事项');
+    // The residents who reported it hear that it is listed; the branch's robot, that it has a new item.
+    const orgName = await orgNameOf(tx, list.org_id);
+    await messageReporters(tx, id, 'item_listed', { org: orgName, no: String(no) }, now);
+    await messageBranch(tx, {
+      orgId: list.org_id,
+      itemId: id,
+      text: `【${orgName}】第${list.no}号清单新增第${no}项：${input.problem}`,
+      now,
+    });
     const responsible = new Set(input.responsibleMemberIds);
     for (const memberId of responsible) {
       await repo.insertItemMember(tx, {
@@ -313,12 +327,13 @@ export class ProblemListService {
   /** One item with its trail, people, sources and what the caller may do. */
   async get(actor: Actor, id: string) {
     const { row, people, participants, workers, facts } = await accessItem(this.db, actor, id);
-    const [events, units, reports, regionName, assisting] = await Promise.all([
+    const [events, units, reports, regionName, assisting, messages] = await Promise.all([
       repo.itemEvents(this.db, id),
       repo.itemUnits(this.db, id),
       repo.itemReports(this.db, id),
       row.region_code ? repo.regionName(this.db, row.region_code) : null,
       repo.itemParticipants(this.db, id),
+      repo.itemMessages(this.db, id),
     ]);
     const eventPhotos = await photoIds(
       this.db,
@@ -386,6 +401,17 @@ export class ProblemListService {
         fromStatus: e.from_status,
         toStatus: e.to_status,
         photoIds: eventPhotos.get(e.id) ?? [],
+      })),
+      residentMessages: messages.map((m) => ({
+        id: m.id,
+        purpose: m.purpose as 'item_done',
+        status: m.status,
+        queuedAt: m.created_at,
+        dueAt: m.not_before,
+        sentAt: m.sent_at,
+        phone: m.to_enc && this.cipher ? maskPhone(this.cipher.decrypt(m.to_enc)) : null,
+        tries: m.tries,
+        lastMessage: m.last_message ?? m.last_code,
       })),
       abilities: {
         progress: policy.canProgress(actor, facts),

@@ -1,3 +1,4 @@
+import { cancelFollowUp, followUpLater, messageReporters } from '../../lib/resident-messages.ts';
 import { ITEM_TRANSITIONS, type ItemStatus, canTransition, todayInShanghai } from '@lianjian/shared';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
@@ -196,6 +197,12 @@ export class ItemWorkflowService {
         await repo.relinkMember(tx, row.id, l.member_id, id);
       }
     }
+    // The residents who reported it: asked to confirm or reopen when it is handed in as done (or closed by staff),
+    // asked again four weeks after it closed; a reopening withdraws that question.
+    if (to === 'awaiting_confirmation' || (to === 'closed' && !opts.byResident))
+      await messageReporters(tx, row.id, 'item_done', { no: String(row.no) }, now);
+    if (to === 'closed') await followUpLater(tx, row.id, now);
+    if (reopening) await cancelFollowUp(tx, row.id, now);
     if (reopening) {
       await notify(tx, await repo.itemWorkerIds(tx, row.id), {
         itemId: row.id,

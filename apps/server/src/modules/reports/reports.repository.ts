@@ -240,6 +240,20 @@ export async function dismissReport(
 export const regionLevel = (db: Executor, code: string) =>
   db.selectFrom('regions').select(['code', 'level']).where('code', '=', code).executeTakeFirst();
 
+export const regionName = async (db: Executor, code: string) =>
+  (await db.selectFrom('regions').select('name').where('code', '=', code).executeTakeFirst())?.name;
+
+/** Records the resident's "no" to messages; false when it was already recorded. */
+export async function optOutOfMessages(tx: Executor, reportId: string, now: string) {
+  const r = await tx
+    .updateTable('reports')
+    .set({ sms_opted_out_at: now })
+    .where('id', '=', reportId)
+    .where('sms_opted_out_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
 export const insertReport = (tx: Executor, row: Insertable<ReportTable>) =>
   tx.insertInto('reports').values(row).execute();
 
@@ -260,6 +274,8 @@ export const reportByTrackingHash = (db: Executor, hash: string) =>
       'r.dismissal_kind',
       'r.dismissal_reason',
       'r.dismissed_at',
+      'r.region_code',
+      'r.sms_opted_out_at',
       'g.name as region_name',
       'o.name as org_name',
     ])

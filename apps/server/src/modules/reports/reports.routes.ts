@@ -161,6 +161,19 @@ export function publicReportRoutes(service: ReportService): FastifyPluginAsyncZo
       },
       handler: (req) => service.sendPhoneCode(req.params.trackingCode, req.id),
     });
+    app.post('/public/reports/:trackingCode/sms-opt-out', {
+      config: { permission: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['public'],
+        summary: '退订短信：此后不再向反映时留下的手机发送办理进展短信',
+        params: z.object({ trackingCode: z.string().max(64) }),
+        response: { 204: z.undefined(), ...publicReplies },
+      },
+      handler: async (req, reply) => {
+        await service.optOut(req.params.trackingCode, req.id);
+        return reply.code(204).send();
+      },
+    });
     app.post('/public/reports/:trackingCode/rating', {
       config: { permission: 'public', rateLimit: { max: 10, timeWindow: '1 minute' } },
       schema: {

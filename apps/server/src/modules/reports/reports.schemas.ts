@@ -132,6 +132,9 @@ export const PublicReportView = z
       })
       .nullable()
       .describe('A report entered by staff: "solved" and a rating need the one-time code sent to this phone'),
+    textMessages: z
+      .enum(['none', 'on', 'declined'])
+      .describe('Text messages about the report: no phone on file, sent, or declined by the resident'),
   })
   .meta({ id: 'PublicReportView' });
 

@@ -10,7 +10,7 @@ import { maskNumbersInText, maskPhone } from '../../lib/mask.ts';
 import { cleanPhotos, mayReadPhotosOf, photoIds, storePhotos } from '../../lib/photos.ts';
 import { decodeCursor, pageOf } from '../../lib/paging.ts';
 import { Problem, conflict, forbidden, invalid, notFound } from '../../lib/problem.ts';
-import { queueSms } from '../../lib/sms.ts';
+import { optOutPending, queueNotice, sealParams } from '../../lib/notices.ts';
 import { isMistypedTrackingCode, newTrackingCode, normalizeTrackingCode, trackingHash } from '../../lib/tracking.ts';
 import { hasClaim, recordReply } from '../../lib/idempotency-claims.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
@@ -190,6 +190,18 @@ export class ReportService {
         updated_at: now,
       };
       await repo.insertReport(tx, row);
+      // The resident who left a phone is told the report was accepted, with the code to follow it by.
+      if (row.phone_enc)
+        await queueNotice(tx, {
+          channel: 'sms',
+          purpose: 'report_accepted',
+          countyCode: region.code.slice(0, 6),
+          reportId: row.id,
+          toEnc: row.phone_enc,
+          params: { region: (await repo.regionName(tx, region.code)) ?? '' },
+          secretParamsEnc: sealParams(this.cipher, { trackingCode: code }),
+          expiresAt: new Date(Date.parse(now) + 3 * 86_400_000).toISOString(),
+        });
       const photos = await storePhotos(tx, 'report', row.id, cleaned);
       const { phone_enc: _phone, tracking_hash: _hash, ...audited } = row;
       const receipt = { id: row.id, trackingCode: code, reportedAt: now, orgName: org?.name ?? null };
@@ -291,6 +303,11 @@ export class ReportService {
       canRate: item?.status === 'closed',
       // A staff-entered report: "solved" and a rating need the one-time code sent to the phone on file.
       phoneProof: policy.codeIsTheResidents(facts(report)) ? null : { phone: this.maskedPhone(report.phone_enc) },
+      textMessages: !report.phone_enc
+        ? ('none' as const)
+        : report.sms_opted_out_at
+          ? ('declined' as const)
+          : ('on' as const),
     };
   }
 
@@ -332,10 +349,15 @@ export class ReportService {
           'phone_code_too_soon',
           `验证码已发送，请${PHONE_CODE_RESEND_SECONDS}秒后再试（每天最多${PHONE_CODES_PER_DAY}次）`,
         );
-      await queueSms(tx, this.cipher, {
-        purpose: 'resident_confirmation',
-        phone,
-        text: `【联建】您反映的问题（${report.region_name}）已办结。确认或评价的验证码：${otp}，${PHONE_CODE_MINUTES}分钟内有效。如非本人操作请忽略。`,
+      await queueNotice(tx, {
+        channel: 'sms',
+        purpose: 'phone_code',
+        countyCode: report.region_code.slice(0, 6),
+        reportId: report.id,
+        itemId: item.id,
+        toEnc: known(report.phone_enc, 'the phone on file'),
+        params: { region: report.region_name, minutes: String(PHONE_CODE_MINUTES) },
+        secretParamsEnc: sealParams(this.cipher, { code: otp }),
         expiresAt,
       });
       // A retry with the same key after a lost answer gets this reply, not a second message.
@@ -383,6 +405,24 @@ export class ReportService {
           throw conflict('phone_code_expired', '验证码已使用，请重新获取');
       },
     };
+  }
+
+  /**
+   * The resident says no to text messages about the report: the flag is kept, and what waits to be sent (but the
+   * one-time codes the resident asks for) is marked opted out in the same transaction.
+   */
+  async optOut(code: string, requestId: string) {
+    const { report } = await this.byCode(code);
+    await this.db.transaction().execute(async (tx) => {
+      const now = nowIso();
+      // Said again, it changes nothing but is recorded like the first time.
+      if (await repo.optOutOfMessages(tx, report.id, now)) await optOutPending(tx, report.id, now);
+      await this.audit.record(
+        tx,
+        { userId: null, requestId },
+        { action: 'report.sms_opt_out', entityType: 'report', entityId: report.id },
+      );
+    });
   }
 
   /** A photo of the resident's own report, by tracking code. */

@@ -1,0 +1,269 @@
+import type { Db, Executor } from '../db/index.ts';
+import type { NoticeChannel, NoticePurpose, NoticeStatus } from '../db/types.ts';
+import type { DataCipher } from './crypto.ts';
+import { newId, nowIso } from './ids.ts';
+import type { NoticeProviders, SendResult } from './notice-providers.ts';
+
+/**
+ * The outbox of every notice that leaves the system: text messages to residents and messages to a branch's WeCom
+ * group robot. A notice is queued in the transaction that decides to send it, so that it exists if and only if that
+ * decision committed (a refused change leaves none); the phone and what is personal in the text are kept encrypted
+ * with the data key. The dispatcher sends what is due, records each try with the provider's answer, waits longer
+ * after each failed try, and gives a final status after a few.
+ */
+export interface QueuedNotice {
+  channel: NoticeChannel;
+  purpose: NoticePurpose;
+  countyCode: string | null;
+  reportId?: string | null;
+  itemId?: string | null;
+  orgId?: string | null;
+  /** The phone, already encrypted with the data key (a report's `phone_enc` as it is). */
+  toEnc?: string | null;
+  params: Record<string, string>;
+  /** Personal parameters (a tracking code, a one-time code), already encrypted with the data key as JSON. */
+  secretParamsEnc?: string | null;
+  /** Not sent before then (the follow-up four weeks after closing). */
+  notBefore?: string;
+  /** Never sent after then: a message that comes too late says nothing true. */
+  expiresAt: string;
+}
+
+export async function queueNotice(tx: Executor, n: QueuedNotice): Promise<string> {
+  const now = nowIso();
+  const id = newId();
+  const notBefore = n.notBefore ?? now;
+  await tx
+    .insertInto('notices')
+    .values({
+      id,
+      channel: n.channel,
+      purpose: n.purpose,
+      county_code: n.countyCode,
+      report_id: n.reportId ?? null,
+      item_id: n.itemId ?? null,
+      org_id: n.orgId ?? null,
+      to_enc: n.toEnc ?? null,
+      params: JSON.stringify(n.params),
+      secret_params_enc: n.secretParamsEnc ?? null,
+      status: 'pending',
+      not_before: notBefore,
+      next_attempt_at: notBefore,
+      expires_at: n.expiresAt,
+      tries: 0,
+      claimed_until: null,
+      sent_at: null,
+      provider_ref: null,
+      last_code: null,
+      last_message: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return id;
+}
+
+/** Personal template parameters, encrypted for `secretParamsEnc`. */
+export const sealParams = (cipher: DataCipher, p: Record<string, string>) => cipher.encrypt(JSON.stringify(p));
+
+/** The resident said no: what waits for the report is not sent. One-time codes the resident asks for still go. */
+export function optOutPending(tx: Executor, reportId: string, now: string) {
+  return tx
+    .updateTable('notices')
+    .set({ status: 'opted_out', updated_at: now, claimed_until: null })
+    .where('report_id', '=', reportId)
+    .where('purpose', '!=', 'phone_code')
+    .where('status', 'in', ['pending', 'not_configured'])
+    .execute();
+}
+
+/** A follow-up that has not gone yet is dropped when the item it asks about is reopened. */
+export function dropFollowUps(tx: Executor, itemId: string, now: string) {
+  return tx
+    .updateTable('notices')
+    .set({ status: 'expired', updated_at: now })
+    .where('item_id', '=', itemId)
+    .where('purpose', '=', 'follow_up')
+    .where('status', 'in', ['pending', 'not_configured'])
+    .execute();
+}
+
+export interface DispatchOptions {
+  /** Tries before a notice is left as failed. */
+  maxTries: number;
+  /** The wait after the first failed try; doubled after each further one. */
+  backoffMs: number;
+  /** How long a dispatcher holds a notice it is handing over before another may take it. */
+  claimMs: number;
+  /** The public address of the resident pages (links in messages). */
+  publicUrl: string;
+}
+
+export const DISPATCH_DEFAULTS: DispatchOptions = { maxTries: 5, backoffMs: 30_000, claimMs: 60_000, publicUrl: '' };
+
+/** The dispatcher's timing from the environment (shorter in tests), and the public address for links. */
+export function dispatchOptionsFromEnv(env: NodeJS.ProcessEnv): DispatchOptions & { intervalMs: number } {
+  const ms = (name: string, fallback: number) => {
+    const v = env[name];
+    if (v === undefined || v === '') return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name}=${v}: a whole number of milliseconds`);
+    return n;
+  };
+  return {
+    ...DISPATCH_DEFAULTS,
+    intervalMs: ms('LIANJIAN_NOTICE_INTERVAL_MS', 3_000),
+    backoffMs: ms('LIANJIAN_NOTICE_BACKOFF_MS', DISPATCH_DEFAULTS.backoffMs),
+    claimMs: ms('LIANJIAN_NOTICE_CLAIM_MS', DISPATCH_DEFAULTS.claimMs),
+    publicUrl: (env.LIANJIAN_PUBLIC_URL ?? '').replace(/\/+$/, ''),
+  };
+}
+
+/** The words shown when no provider can take a notice. */
+export const NOT_CONFIGURED = '未配置短信通道';
+
+const WAITING: NoticeStatus[] = ['pending', 'not_configured'];
+
+/**
+ * Sends what is due, oldest first. Each notice is claimed in one statement (a second server dispatching at the same
+ * moment finds it held and skips it; a dispatcher that died lets go when the hold runs out), handed to its provider,
+ * and its try recorded with the outcome in one transaction. A notice the provider acknowledged is marked sent in
+ * that transaction before the next one is claimed. Killed between the provider's answer and that commit, a
+ * dispatcher leaves the notice to be sent again: the one window where a message can go twice.
+ */
+export async function dispatchNotices(
+  db: Db,
+  cipher: DataCipher,
+  providers: NoticeProviders,
+  options: Partial<DispatchOptions> = {},
+): Promise<{ sent: number; retried: number; failed: number; notConfigured: number }> {
+  const o = { ...DISPATCH_DEFAULTS, ...options };
+  const now = nowIso();
+  const tally = { sent: 0, retried: 0, failed: 0, notConfigured: 0 };
+  await db
+    .updateTable('notices')
+    .set({ status: 'expired', updated_at: now, claimed_until: null })
+    .where('status', 'in', WAITING)
+    .where('expires_at', '<', now)
+    .execute();
+  // The outbox keeps no archive of residents' phones: a week after a notice is done with, its phone is gone.
+  await db
+    .updateTable('notices')
+    .set({ to_enc: null, secret_params_enc: null })
+    .where('status', 'not in', WAITING)
+    .where('updated_at', '<', new Date(Date.now() - 7 * 86_400_000).toISOString())
+    .where('to_enc', 'is not', null)
+    .execute();
+  const due = await db
+    .selectFrom('notices')
+    .selectAll()
+    .where('status', 'in', WAITING)
+    .where('next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(20)
+    .execute();
+  for (const n of due) {
+    const at = nowIso();
+    const route = await providers.route(db, n);
+    if (route === null) {
+      // Kept, marked, and looked at again a minute later (a provider may be configured meanwhile); pushed back so
+      // that what can be sent is not held up behind it.
+      await db
+        .updateTable('notices')
+        .set({
+          status: 'not_configured',
+          last_message: NOT_CONFIGURED,
+          next_attempt_at: new Date(Date.parse(at) + 60_000).toISOString(),
+          updated_at: at,
+        })
+        .where('id', '=', n.id)
+        .where('status', 'in', WAITING)
+        .execute();
+      if (n.status !== 'not_configured') tally.notConfigured++;
+      continue;
+    }
+    if (n.report_id && n.purpose !== 'phone_code') {
+      const optedOut = await db
+        .selectFrom('reports')
+        .select('sms_opted_out_at')
+        .where('id', '=', n.report_id)
+        .executeTakeFirst();
+      if (optedOut?.sms_opted_out_at) {
+        await db
+          .updateTable('notices')
+          .set({ status: 'opted_out', updated_at: at })
+          .where('id', '=', n.id)
+          .where('status', 'in', WAITING)
+          .execute();
+        continue;
+      }
+    }
+    const claimed = await db
+      .updateTable('notices')
+      .set((eb) => ({
+        tries: eb('tries', '+', 1),
+        claimed_until: new Date(Date.parse(at) + o.claimMs).toISOString(),
+        status: 'pending',
+      }))
+      .where('id', '=', n.id)
+      .where('status', 'in', WAITING)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', at)]))
+      .executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) continue;
+    const tries = n.tries + 1;
+    const params: Record<string, string> = {
+      ...(JSON.parse(n.params) as Record<string, string>),
+      ...(n.secret_params_enc ? (JSON.parse(cipher.decrypt(n.secret_params_enc)) as Record<string, string>) : {}),
+    };
+    if (params.trackingCode) params.link = `${o.publicUrl}/r/${params.trackingCode}`;
+    else if (params.path) params.link = `${o.publicUrl}${params.path}`;
+    let result: SendResult;
+    try {
+      result = await route.send({
+        id: n.id,
+        purpose: n.purpose,
+        to: n.to_enc ? cipher.decrypt(n.to_enc) : null,
+        params,
+      });
+    } catch (err) {
+      result = { outcome: 'retry', code: 'exception', message: String((err as Error).message).slice(0, 200) };
+    }
+    const final = result.outcome === 'retry' && tries >= o.maxTries ? 'failed' : result.outcome;
+    const done = nowIso();
+    await db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('notice_attempts')
+        .values({
+          id: newId(),
+          notice_id: n.id,
+          at: done,
+          result: final,
+          provider: route.provider,
+          provider_code: result.code?.slice(0, 100) ?? null,
+          provider_message: result.message?.slice(0, 300) ?? null,
+        })
+        .execute();
+      await tx
+        .updateTable('notices')
+        .set({
+          status: final === 'sent' ? 'sent' : final === 'failed' ? 'failed' : 'pending',
+          sent_at: final === 'sent' ? done : null,
+          provider_ref: result.ref ?? null,
+          last_code: result.code ?? null,
+          last_message: result.message ?? null,
+          claimed_until: null,
+          next_attempt_at:
+            final === 'retry' ? new Date(Date.parse(done) + o.backoffMs * 2 ** (tries - 1)).toISOString() : done,
+          updated_at: done,
+        })
+        .where('id', '=', n.id)
+        .execute();
+    });
+    if (final === 'sent') tally.sent++;
+    else if (final === 'failed') tally.failed++;
+    else tally.retried++;
+  }
+  return tally;
+}

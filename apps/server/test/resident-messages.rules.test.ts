@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { DataCipher } from '../src/lib/crypto.ts';
+import { useCounty } from './setup-county.ts';
+
+const cipher = new DataCipher(randomBytes(32));
+const DAY = 86_400_000;
+
+/** Issue 25: residents who left a phone are told what happened to their report, each message with its change. */
+describe('residents are told what happened, in the transaction of what happened', () => {
+  const ctx = useCounty(cipher);
+  const anon = {
+    post: (url: string, payload?: object) =>
+      ctx.t.app.inject({ method: 'POST', url: `/api/v1${url}`, ...(payload ? { payload } : {}) }),
+  };
+  const notices = () =>
+    ctx.t.db.db
+      .selectFrom('notices')
+      .select(['purpose', 'status', 'report_id', 'item_id', 'not_before', 'created_at', 'to_enc'])
+      .where('channel', '=', 'sms')
+      .orderBy('created_at')
+      .execute();
+  const version = async (itemId: string) =>
+    (await (await ctx.user('qiaoduan')).get(`/items/${itemId}`)).json().version as number;
+  const move = async (who: 'qiaoduan' | 'baihe', itemId: string, to: string, extra: object = {}) =>
+    (await ctx.user(who)).post(`/items/${itemId}/transitions`, { to, version: await version(itemId), ...extra });
+
+  /** A resident's report from the public page, listed for the party group. */
+  const listedReport = async (phone?: string) => {
+    const submitted = await anon.post('/public/reports', {
+      regionCode: '411321106200',
+      category: 'electricity',
+      description: '村口路灯不亮',
+      ...(phone ? { phone } : {}),
+    });
+    expect(submitted.statusCode, submitted.body).toBe(201);
+    const { trackingCode } = submitted.json();
+    const qiao = await ctx.user('qiaoduan');
+    const reportId = (await qiao.get('/reports?limit=5')).json().items[0].id as string;
+    const list = await qiao.post('/problem-lists', {
+      orgId: ctx.county.orgs.qiaoBranch.id,
+      title: '群众反映清单',
+      listedOn: '2020-05-19',
+      items: [
+        {
+          problem: '路灯不亮',
+          category: 'electricity',
+          regionCode: '411321106200',
+          reportIds: [reportId],
+          responsibleGroupId: ctx.county.orgs.qiaoGroup.id,
+        },
+      ],
+    });
+    expect(list.statusCode, list.body).toBe(201);
+    return { code: trackingCode as string, reportId, itemId: list.json().itemIds[0] as string };
+  };
+
+  it('acceptance, listing and handing in are each told to the phone on file, the phone kept encrypted', async () => {
+    const { itemId, reportId } = await listedReport('13812341234');
+    expect((await notices()).map((n) => n.purpose)).toEqual(['report_accepted', 'item_listed']);
+    expect((await move('baihe', itemId, 'in_progress')).statusCode).toBe(204);
+    expect((await move('baihe', itemId, 'awaiting_confirmation')).statusCode).toBe(204);
+    const all = await notices();
+    expect(all.map((n) => [n.purpose, n.status, n.report_id])).toEqual([
+      ['report_accepted', 'pending', reportId],
+      ['item_listed', 'pending', reportId],
+      ['item_done', 'pending', reportId],
+    ]);
+    expect(JSON.stringify(await ctx.t.db.db.selectFrom('notices').selectAll().execute())).not.toContain('13812341234');
+    expect(cipher.decrypt(all[2]?.to_enc as string)).toBe('13812341234');
+  });
+
+  it('a report without a phone queues no message', async () => {
+    const { code, itemId } = await listedReport();
+    expect((await ctx.t.app.inject({ url: `/api/v1/public/reports/${code}` })).json().textMessages).toBe('none');
+    await move('baihe', itemId, 'in_progress');
+    await move('baihe', itemId, 'awaiting_confirmation');
+    expect(await notices()).toEqual([]);
+  });
+
+  it('a refused change leaves no message: a stale handing-in, a report placed in the county itself', async () => {
+    const { itemId } = await listedReport('13812341234');
+    const before = (await notices()).length;
+    expect((await move('baihe', itemId, 'in_progress')).statusCode).toBe(204);
+    const stale = await (await ctx.user('baihe')).post(`/items/${itemId}/transitions`, {
+      to: 'awaiting_confirmation',
+      version: (await version(itemId)) - 1,
+    });
+    expect(stale.statusCode).toBe(409);
+    const nowhere = await anon.post('/public/reports', {
+      regionCode: '411321000000',
+      category: 'electricity',
+      description: '路灯不亮',
+      phone: '13912341234',
+    });
+    expect(nowhere.statusCode).toBe(400);
+    expect((await notices()).length).toBe(before);
+  });
+
+  it('closing queues the follow-up four weeks later; reopening withdraws it', async () => {
+    const { code, itemId } = await listedReport('13812341234');
+    await move('baihe', itemId, 'in_progress');
+    await move('baihe', itemId, 'awaiting_confirmation');
+    const confirmed = await anon.post(`/public/reports/${code}/feedback`, { solved: true });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    const followUp = (await notices()).find((n) => n.purpose === 'follow_up');
+    expect(followUp?.status).toBe('pending');
+    const closedAt = (
+      await ctx.t.db.db.selectFrom('items').select('closed_at').where('id', '=', itemId).executeTakeFirst()
+    )?.closed_at as string;
+    expect(Date.parse(followUp?.not_before as string) - Date.parse(closedAt)).toBe(28 * DAY);
+    const reopened = await anon.post(`/public/reports/${code}/feedback`, { solved: false, reason: '又不亮了' });
+    expect(reopened.statusCode, reopened.body).toBe(200);
+    expect((await notices()).find((n) => n.purpose === 'follow_up')?.status).toBe('expired');
+  });
+
+  it('a resident who says no by the tracking code gets nothing more: waiting messages are opted out, none are queued', async () => {
+    const { code, itemId } = await listedReport('13812341234');
+    const view = () => ctx.t.app.inject({ url: `/api/v1/public/reports/${code}` });
+    expect((await view()).json().textMessages).toBe('on');
+    const no = await anon.post(`/public/reports/${code}/sms-opt-out`);
+    expect((await view()).json().textMessages).toBe('declined');
+    expect(no.statusCode, no.body).toBe(204);
+    expect((await notices()).map((n) => n.status)).toEqual(['opted_out', 'opted_out']);
+    await move('baihe', itemId, 'in_progress');
+    await move('baihe', itemId, 'awaiting_confirmation');
+    expect((await notices()).length).toBe(2);
+    // Saying it twice changes nothing and is not an error.
+    expect((await anon.post(`/public/reports/${code}/sms-opt-out`)).statusCode).toBe(204);
+    const unknown = await anon.post('/public/reports/XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX/sms-opt-out');
+    expect([400, 404]).toContain(unknown.statusCode);
+  });
+
+  it("the item's history shows its residents' messages: what, when, what became of them, the phone masked", async () => {
+    const { itemId } = await listedReport('13812341234');
+    const item = (await (await ctx.user('qiaoduan')).get(`/items/${itemId}`)).json();
+    expect(
+      item.residentMessages.map((m: { purpose: string; status: string; phone: string }) => [
+        m.purpose,
+        m.status,
+        m.phone,
+      ]),
+    ).toEqual([
+      ['report_accepted', 'pending', '138****1234'],
+      ['item_listed', 'pending', '138****1234'],
+    ]);
+  });
+
+  it("a new item is told to the branch's WeCom robot queue", async () => {
+    const { itemId } = await listedReport();
+    const robot = await ctx.t.db.db
+      .selectFrom('notices')
+      .select(['org_id', 'params', 'status'])
+      .where('channel', '=', 'wecom')
+      .where('item_id', '=', itemId)
+      .execute();
+    expect(robot).toHaveLength(1);
+    expect(robot[0]?.org_id).toBe(ctx.county.orgs.qiaoBranch.id);
+    expect(JSON.parse(robot[0]?.params as string).text).toContain('路灯不亮');
+  });
+});
