@@ -95,6 +95,12 @@ export const PROBLEM_CODES = {
       'The date is before today: to record something that already happened, give the reason for recording it late.',
   },
   bad_request: { status: 400, 'zh-CN': '请求格式有误', 'en-US': 'The request is not in a valid format.' },
+  calendar_year_unknown: {
+    status: 422,
+    'zh-CN': '官方节假日安排尚未收录该年份，无法按工作日计算；请更新日历后再试',
+    'en-US':
+      'The official holiday calendar does not cover that year yet: working days cannot be counted. Update the calendar.',
+  },
   cannot_confirm_own_work: {
     status: 403,
     'zh-CN': '不能确认自己的工作：须由他人验收销号，或回访群众',
