@@ -773,6 +773,14 @@ export const enUS: Messages = {
       roles: 'Helper roles (any)',
       active: 'Active',
       addRule: 'Add rule',
+      targets: 'Deadlines (working days)',
+      category: 'Problem category',
+      responseDays: 'Response (working days)',
+      resolutionDays: 'Resolution (working days)',
+      calendar:
+        'Working days follow the State Council’s holidays and make-up workdays ({{source}} {{version}}, years {{firstYear}}–{{lastYear}})',
+      calendarUnknown:
+        'The calendar does not cover {{year}} yet (it ends with {{lastYear}}): deadlines for that year cannot be counted. Update the calendar.',
       saved: 'Saved',
     },
     visit: {

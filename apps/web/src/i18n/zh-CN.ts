@@ -739,6 +739,13 @@ export const zhCN = {
       roles: '须有的帮扶身份（任一即可）',
       active: '启用',
       addRule: '增加规则',
+      targets: '办理时限（工作日）',
+      category: '问题类别',
+      responseDays: '响应时限（工作日）',
+      resolutionDays: '办结时限（工作日）',
+      calendar:
+        '按国务院公布的节假日和调休安排计算工作日（{{source}} {{version}}，收录 {{firstYear}}–{{lastYear}} 年）',
+      calendarUnknown: '日历尚未收录 {{year}} 年（收录到 {{lastYear}} 年），该年的工作日时限无法计算，请更新日历',
       saved: '已保存',
     },
     visit: {
