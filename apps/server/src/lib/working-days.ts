@@ -56,15 +56,31 @@ export function assertKnownYear(day: string): void {
 /** Whether the day is a working day: a make-up workday counts, a holiday does not, otherwise Monday to Friday. */
 export function isWorkingDay(day: string): boolean {
   assertKnownYear(day);
-  return isWorkingEpoch(epochDay(day), day);
+  return isWorkingEpoch(epochDay(day));
 }
 
-function isWorkingEpoch(epoch: number, day: string): boolean {
+function fromCalendar(epoch: number): boolean {
+  const day = dayOf(epoch);
   if (Object.hasOwn(data.workdays, day)) return true;
   if (Object.hasOwn(data.holidays, day)) return false;
   const weekday = new Date(epoch * MS_PER_DAY).getUTCDay();
   return weekday !== 0 && weekday !== 6;
 }
+
+// Every day the calendar knows, worked out once: whether it works, and how many working days there are from the
+// first known day up to it (lists and the chase sweep count spans of years for many items at a time).
+const FIRST = epochDay(`${CALENDAR.firstYear}-01-01`);
+const LAST = epochDay(`${CALENDAR.lastYear}-12-31`);
+const works: boolean[] = [];
+const upTo = new Int32Array(LAST - FIRST + 1);
+for (let e = FIRST, n = 0; e <= LAST; e += 1) {
+  const w = fromCalendar(e);
+  works.push(w);
+  if (w) n += 1;
+  upTo[e - FIRST] = n;
+}
+
+const isWorkingEpoch = (epoch: number) => works[epoch - FIRST] === true;
 
 /** The n-th working day after `day` (n = 0: the day itself). A deadline of n working days from `day`. */
 export function addWorkingDays(day: string, n: number): string {
@@ -76,7 +92,7 @@ export function addWorkingDays(day: string, n: number): string {
     epoch += 1;
     const d = dayOf(epoch);
     assertKnownYear(d);
-    if (isWorkingEpoch(epoch, d)) left -= 1;
+    if (isWorkingEpoch(epoch)) left -= 1;
   }
   return dayOf(epoch);
 }
@@ -88,8 +104,7 @@ export function addWorkingDays(day: string, n: number): string {
 export function workingDaysBetween(from: string, to: string): number {
   assertKnownYear(from);
   assertKnownYear(to);
+  const start = epochDay(from);
   const end = epochDay(to);
-  let count = 0;
-  for (let epoch = epochDay(from) + 1; epoch <= end; epoch += 1) if (isWorkingEpoch(epoch, dayOf(epoch))) count += 1;
-  return count;
+  return end > start ? (upTo[end - FIRST] as number) - (upTo[start - FIRST] as number) : 0;
 }
