@@ -280,7 +280,7 @@ describe('DOMAIN §9a: pausing, lights and chases (催办) through the API', () 
   });
 
   it('only the receiver acknowledges a chase, once, audited; the bell shows unacknowledged chases first', async () => {
-    await groupLeader();
+    const leader = await groupLeader();
     const [item] = await setup('2026-09-18');
     await ctx.t.app.deadlines.sweep('2026-09-21');
     const [toLeader, toSecretary] = await chases(item as string);
@@ -312,12 +312,15 @@ describe('DOMAIN §9a: pausing, lights and chases (催办) through the API', () 
         .execute(),
     ).toEqual([{ entity_id: item }]);
     expect(toLeader?.acknowledged_at).toBeNull();
+    // The group leader's own account sees hers first and acknowledges it.
+    expect((await leader.get('/inbox')).json().items[0]).toMatchObject({ kind: 'chase', chaseId: toLeader?.id });
+    expect((await leader.post(`/item-chases/${toLeader?.id}/acknowledge`, {})).statusCode).toBe(204);
     // The detail shows the item's chases.
     const detail = (await baihe.get(`/items/${item}`)).json();
     expect(
       detail.chases.map((c: { step: number; acknowledgedAt: string | null }) => [c.step, c.acknowledgedAt !== null]),
     ).toEqual([
-      [1, false],
+      [1, true],
       [2, true],
     ]);
   });
