@@ -41,6 +41,7 @@ import { CoverageService } from './modules/households/coverage.service.ts';
 import { HouseholdService } from './modules/households/households.service.ts';
 import { activityRoutes } from './modules/activities/activities.routes.ts';
 import { ActivityService } from './modules/activities/activities.service.ts';
+import type { DeadlineService } from './modules/items/deadlines.service.ts';
 import { recordRoutes } from './modules/records/records.routes.ts';
 import { assessmentRoutes } from './modules/assessment/assessment.routes.ts';
 import { boardRoutes } from './modules/board/board.routes.ts';
@@ -91,6 +92,8 @@ declare module 'fastify' {
     householdImports: HouseholdImportService;
     /** Organizational life; its reminder job runs on a timer in the server and directly in tests. */
     activities: ActivityService;
+    /** Deadlines in working days: the chase (催办) sweep the server runs on a timer. */
+    deadlines: DeadlineService;
     /** This app's audit chain, keyed with its data key (verification in tests and operations). */
     auditTrail: AuditTrail;
   }
@@ -273,6 +276,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       const activities = new ActivityService(db, audit, items);
       await api.register(itemRoutes(items, [(actor) => activities.meetingsDue(actor)]));
       app.decorate('activities', activities);
+      app.decorate('deadlines', items.deadlines);
       await api.register(activityRoutes(activities));
       await api.register(recordRoutes(new RecordService(db, audit)));
       await api.register(assessmentRoutes(new AssessmentService(db, audit)));

@@ -65,6 +65,23 @@ export async function startServer(): Promise<void> {
   void remind();
   const reminderTimer = setInterval(remind, 60 * 60 * 1000);
   reminderTimer.unref();
+  // Items that have used half, all and one and a half of their working-day target are chased (催办): checked at
+  // start and every hour; each notice is written once, whichever server gets there first.
+  let chasing = false;
+  const chase = async () => {
+    if (chasing) return;
+    chasing = true;
+    try {
+      const written = await app.deadlines.sweep();
+      if (written) app.log.info({ written }, 'chase notices written');
+    } catch (err) {
+      app.log.error({ err }, 'chasing items failed');
+    } finally {
+      chasing = false;
+    }
+  };
+  void chase();
+  setInterval(chase, 60 * 60 * 1000).unref();
   // The counties' snapshots of the day just ended, behind overviews wider than a county: checked at start and
   // every hour, taken once per day (by whichever server gets there first; taking it twice writes the same rows).
   let snapshotting = false;

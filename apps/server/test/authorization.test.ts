@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createHash, randomBytes } from 'node:crypto';
 import { type Permission, ROLE_PERMISSIONS, type UserRole } from '@lianjian/shared';
 import { sql } from 'kysely';
@@ -99,6 +100,32 @@ async function foreignRecords(
   expect([accountRequest.statusCode, accountRequest.body]).toEqual([201, expect.any(String)]);
   // Another user's export link, for a record of their own township.
   const grant = await otherUserClient.post('/exports', { kind: 'problem_list', params: { id: list }, reason: '核查' });
+  // A chase (催办) of an item of the other township, to that township's committee.
+  const chasedItem = await one(
+    sql`select i.id from items i join temporary_orgs t on t.id = i.org_id where t.region_code like ${o} order by i.id limit 1`,
+  );
+  const chase = randomUUID();
+  await db
+    .insertInto('item_chases')
+    .values({
+      id: chase,
+      item_id: chasedItem,
+      step: 3,
+      target: 'resolution',
+      used_days: 30,
+      target_days: 20,
+      receiver_kind: 'township',
+      receiver_member_id: null,
+      receiver_party_org_id: await one(
+        sql`select id from party_orgs where kind = 'township_committee' and region_code = ${other}`,
+      ),
+      text: '催办',
+      on_day: '2026-06-01',
+      created_at: '2026-06-01T00:00:00.000Z',
+      acknowledged_at: null,
+      acknowledged_by: null,
+    })
+    .execute();
   return {
     id: {
       '/orgs/': org,
@@ -118,6 +145,7 @@ async function foreignRecords(
       ),
       '/household-imports/': await one(sql`select id from household_imports order by id limit 1`),
       '/households/': household,
+      '/item-chases/': chase,
       '/items/': await one(
         sql`select i.id from items i join temporary_orgs t on t.id = i.org_id where t.region_code like ${o} order by i.id limit 1`,
       ),

@@ -95,6 +95,12 @@ export const PROBLEM_CODES = {
       'The date is before today: to record something that already happened, give the reason for recording it late.',
   },
   bad_request: { status: 400, 'zh-CN': '请求格式有误', 'en-US': 'The request is not in a valid format.' },
+  calendar_year_unknown: {
+    status: 422,
+    'zh-CN': '官方节假日安排尚未收录该年份，无法按工作日计算；请更新日历后再试',
+    'en-US':
+      'The official holiday calendar does not cover that year yet: working days cannot be counted. Update the calendar.',
+  },
   cannot_confirm_own_work: {
     status: 403,
     'zh-CN': '不能确认自己的工作：须由他人验收销号，或回访群众',
@@ -270,7 +276,9 @@ export const PROBLEM_CODES = {
   },
   invalid_credentials: { status: 401, 'zh-CN': '用户名或密码错误', 'en-US': 'Wrong username or password.' },
   invalid_cursor: { status: 400, 'zh-CN': '分页游标无效', 'en-US': 'The paging cursor is invalid.' },
+  item_already_paused: { status: 409, 'zh-CN': '该事项已暂停计时', 'en-US': 'The item’s clock is already stopped.' },
   item_closed: { status: 409, 'zh-CN': '事项已销号', 'en-US': 'The item has already been closed out.' },
+  item_not_paused: { status: 409, 'zh-CN': '该事项没有暂停计时', 'en-US': 'The item’s clock is not stopped.' },
   linked_members_in_group: {
     status: 409,
     'zh-CN': '有因需联结的党员在原责任党小组中，请先结束联结再更换党小组',
@@ -309,6 +317,11 @@ export const PROBLEM_CODES = {
     'en-US': 'Assign a responsible party group to the item first.',
   },
   not_a_dispute: { status: 409, 'zh-CN': '该事项不是矛盾纠纷', 'en-US': 'This item is not a dispute.' },
+  not_chase_receiver: {
+    status: 403,
+    'zh-CN': '只有催办的接收人可以签收',
+    'en-US': 'Only the receiver of a chase notice may acknowledge it.',
+  },
   not_found: { status: 404, 'zh-CN': '请求的记录不存在', 'en-US': 'The requested record does not exist.' },
   not_in_notice: {
     status: 409,

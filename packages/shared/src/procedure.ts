@@ -1,4 +1,4 @@
-import { addDays } from './domain.ts';
+import { type ReportCategory, addDays } from './domain.ts';
 
 /**
  * Dates are facts, not inputs (DOMAIN §9a). A procedural step (an exit, a monitoring case, a dissolution, a
@@ -44,4 +44,45 @@ export const SETTING_RANGES = {
   monitoring_notice_days: { min: NOTICE_FLOORS.monitoring, max: 30, unit: '天' },
   rigid_spending_ratio: { min: 0.1, max: 10, unit: '倍' },
   reopen_window_days: { min: 1, max: 30, unit: '天' },
+  response_days: { min: 1, max: 30, unit: '个工作日' },
+  resolution_days: { min: 1, max: 250, unit: '个工作日' },
 } as const;
+
+/**
+ * Working days an item of a category has, by default, for a first response (first progress entry or acceptance) and
+ * for resolution (closure), counted on the official calendar from the day it was listed (DOMAIN §9a). A county sets
+ * its own per year.
+ */
+export const DEADLINE_TARGET_DEFAULTS: Record<ReportCategory, { response: number; resolution: number }> = {
+  electricity: { response: 1, resolution: 5 },
+  water: { response: 1, resolution: 5 },
+  roads: { response: 2, resolution: 20 },
+  public_order: { response: 1, resolution: 5 },
+  disputes: { response: 2, resolution: 10 },
+  sanitation: { response: 2, resolution: 10 },
+  employment: { response: 3, resolution: 20 },
+  health: { response: 1, resolution: 10 },
+  education: { response: 3, resolution: 20 },
+  housing: { response: 3, resolution: 30 },
+  industry: { response: 3, resolution: 30 },
+  other: { response: 3, resolution: 15 },
+};
+
+/** An item's light by the share of its target used: green below half, amber from half, red from the whole. */
+export const LIGHT_SHARES = { amber: 0.5, red: 1 } as const;
+export type DeadlineLight = 'green' | 'amber' | 'red';
+export const lightFor = (share: number): DeadlineLight =>
+  share >= LIGHT_SHARES.red ? 'red' : share >= LIGHT_SHARES.amber ? 'amber' : 'green';
+
+/**
+ * The chasing steps (催办): at half the target the responsible party group's leader, at the whole the branch
+ * secretary, at one and a half the township's Party committee.
+ */
+export const CHASE_STEPS = [
+  { step: 1, share: 0.5, to: 'group_leader' },
+  { step: 2, share: 1, to: 'branch_secretary' },
+  { step: 3, share: 1.5, to: 'township' },
+] as const;
+export type ChaseStep = (typeof CHASE_STEPS)[number]['step'];
+export const PAUSE_REASONS = ['waiting_resident', 'waiting_unit'] as const;
+export type PauseReason = (typeof PAUSE_REASONS)[number];

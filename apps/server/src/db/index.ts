@@ -55,6 +55,7 @@ import * as m0036 from './migrations/0036_household_head_pinyin.ts';
 import * as m0037 from './migrations/0037_report_dismissal.ts';
 import * as m0038 from './migrations/0038_household_import_ignored_columns.ts';
 import * as m0039 from './migrations/0039_import_column_mapping.ts';
+import * as m0040 from './migrations/0040_item_deadline_clock.ts';
 import * as m0041 from './migrations/0041_notice_outbox.ts';
 import type { Database } from './types.ts';
 
@@ -229,6 +230,7 @@ const migrations = {
   '0037_report_dismissal': m0037,
   '0038_household_import_ignored_columns': m0038,
   '0039_import_column_mapping': m0039,
+  '0040_item_deadline_clock': m0040,
   '0041_notice_outbox': m0041,
 };
 

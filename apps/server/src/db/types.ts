@@ -3,6 +3,7 @@ import type {
   AnchorType,
   HelperRole,
   OrgMode,
+  PauseReason,
   PartyOrgKind,
   RegionLevel,
   ReportDismissalKind,
@@ -500,6 +501,40 @@ export interface ItemEventTable {
   public: number;
   from_status: string | null;
   to_status: string | null;
+}
+
+/** A stop of an item's working-day clock while it waits on the resident or another unit (DOMAIN §9a). */
+export interface ItemPauseTable {
+  id: string;
+  item_id: string;
+  reason: PauseReason;
+  note: string;
+  started_on: string;
+  started_at: string;
+  started_by: string;
+  ended_on: string | null;
+  ended_at: string | null;
+  ended_by: string | null;
+}
+
+/** A chase (催办): the dated notice at half, all and one and a half of an item's target, to be acknowledged. */
+export interface ItemChaseTable {
+  id: string;
+  item_id: string;
+  step: number;
+  /** Which target the share was of: the response or the resolution. */
+  target: 'response' | 'resolution';
+  used_days: number;
+  target_days: number;
+  receiver_kind: 'group_leader' | 'branch_secretary' | 'township';
+  /** The group leader or branch secretary (a member); for the township, its Party committee. */
+  receiver_member_id: string | null;
+  receiver_party_org_id: string | null;
+  text: string;
+  on_day: string;
+  created_at: string;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
 }
 
 export interface NotificationTable {
@@ -1077,6 +1112,8 @@ export interface Database {
   item_members: ItemMemberTable;
   item_units: ItemUnitTable;
   item_events: ItemEventTable;
+  item_pauses: ItemPauseTable;
+  item_chases: ItemChaseTable;
   notifications: NotificationTable;
   disputes: DisputeTable;
   mediation_sessions: MediationSessionTable;

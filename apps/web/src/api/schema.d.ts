@@ -4740,6 +4740,253 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/items/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 暂停计时（等待群众或其他单位），写明原因 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PauseItemInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/items/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 恢复计时 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/item-chases/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 签收催办（仅接收人） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/escalation-targets": {
         parameters: {
             query?: never;
@@ -13571,7 +13818,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "export_too_large" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_file_gone" | "import_mapping_incomplete" | "import_mapping_repeated" | "import_not_uploader" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_closed" | "linked_members_in_group" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "report_already_dismissed" | "report_already_listed" | "report_no_phone" | "report_not_new" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
+            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "calendar_year_unknown" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "export_too_large" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_file_gone" | "import_mapping_incomplete" | "import_mapping_repeated" | "import_not_uploader" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_already_paused" | "item_closed" | "item_not_paused" | "linked_members_in_group" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_chase_receiver" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "report_already_dismissed" | "report_already_listed" | "report_no_phone" | "report_not_new" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
             requestId: string;
             errors?: {
                 path: string;
@@ -14819,6 +15066,24 @@ export interface components {
             }[];
             howToObject: string;
         };
+        DeadlineTargetInput: {
+            /** @enum {string} */
+            category: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
+            /** @description Working days to the first progress entry or acceptance */
+            response: number;
+            /** @description Working days to closure */
+            resolution: number;
+        };
+        WorkingDayCalendarInput: {
+            /** @description Where the official holidays and make-up workdays come from */
+            source: string;
+            version: string;
+            firstYear: number;
+            /** @description Working days past this year are refused (calendar_year_unknown) */
+            lastYear: number;
+            /** @description Whether the calendar covers the year asked for */
+            knowsYear: boolean;
+        };
         CountySettingsInput: {
             countyCode: string;
             year: number;
@@ -14830,6 +15095,9 @@ export interface components {
                 rigid_spending_ratio: number;
                 reopen_window_days: number;
             };
+            /** @description Per category, the working-day targets in force for the year */
+            targets: components["schemas"]["DeadlineTargetInput"][];
+            calendar: components["schemas"]["WorkingDayCalendarInput"];
             setThisYear: string[];
             defaults: {
                 [key: string]: string;
@@ -14851,6 +15119,13 @@ export interface components {
             rigid_spending_ratio?: number;
             /** @description Days after an item is closed in which the resident may reopen it; then only rate */
             reopen_window_days?: number;
+            /** @description Working-day targets per category (only the categories given change) */
+            targets?: {
+                /** @enum {string} */
+                category: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
+                response: number;
+                resolution: number;
+            }[];
         };
         CoverageRuleInput: {
             /** @enum {string} */
@@ -15184,6 +15459,8 @@ export interface components {
                 id: string;
                 name: string;
             } | null;
+            /** @description By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null when the calendar does not cover the days */
+            light: ("green" | "amber" | "red") | null;
             version: number;
         };
         ItemListInput: {
@@ -15214,6 +15491,66 @@ export interface components {
             edit: boolean;
             /** @description Record a call back as the resident’s word (not the one who entered the report or worked the item) */
             recordResidentCall: boolean;
+            /** @description Stop the working-day clock while waiting on the resident or another unit */
+            pause: boolean;
+            /** @description Start the stopped clock again */
+            resume: boolean;
+        };
+        DeadlineClockInput: {
+            /** @description False when the official calendar does not cover the days needed */
+            known: boolean;
+            listedOn: string;
+            response?: {
+                targetDays: number;
+                usedDays: number;
+                /** @description The day the target runs out were the item never paused */
+                dueOn: string | null;
+                share: number;
+                /** @enum {string} */
+                light: "green" | "amber" | "red";
+                /** @description The day of the first response, or of closure; null while the clock runs */
+                metOn: string | null;
+            };
+            resolution?: {
+                targetDays: number;
+                usedDays: number;
+                /** @description The day the target runs out were the item never paused */
+                dueOn: string | null;
+                share: number;
+                /** @enum {string} */
+                light: "green" | "amber" | "red";
+                /** @description The day of the first response, or of closure; null while the clock runs */
+                metOn: string | null;
+            };
+            /** @enum {string} */
+            leading?: "response" | "resolution";
+            light: ("green" | "amber" | "red") | null;
+            pausedDays?: number;
+            paused?: {
+                /** @enum {string} */
+                reason: "waiting_resident" | "waiting_unit";
+                note: string;
+                since: string;
+            } | null;
+        };
+        ItemChaseInput: {
+            id: string;
+            step: number;
+            /** @enum {string} */
+            target: "response" | "resolution";
+            usedDays: number;
+            targetDays: number;
+            /** @enum {string} */
+            receiverKind: "group_leader" | "branch_secretary" | "township";
+            text: string;
+            onDay: string;
+            acknowledgedAt: string | null;
+        };
+        PauseItemInput: {
+            /** @enum {string} */
+            reason: "waiting_resident" | "waiting_unit";
+            /** @description What the item waits for, in words */
+            note: string;
         };
         ItemDetailInput: {
             id: string;
@@ -15249,6 +15586,8 @@ export interface components {
                 id: string;
                 name: string;
             } | null;
+            /** @description By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null when the calendar does not cover the days */
+            light: ("green" | "amber" | "red") | null;
             version: number;
             regionCode: string | null;
             regionName: string | null;
@@ -15332,6 +15671,9 @@ export interface components {
                 /** @description The provider’s last answer, or 未配置短信通道 */
                 lastMessage: string | null;
             }[];
+            clock: components["schemas"]["DeadlineClockInput"];
+            /** @description The chases (催办) written for the item, by step */
+            chases: components["schemas"]["ItemChaseInput"][];
             abilities: components["schemas"]["ItemAbilitiesInput"];
         };
         NewParticipantInput: {
@@ -15448,7 +15790,9 @@ export interface components {
             /** @description The party group or branch overdue for a meeting */
             orgId: string | null;
             /** @enum {string} */
-            kind: "assigned" | "reopened" | "escalated" | "linked" | "due_soon" | "overdue" | "meeting_due";
+            kind: "chase" | "assigned" | "reopened" | "escalated" | "linked" | "due_soon" | "overdue" | "meeting_due";
+            /** @description For a chase (催办) waiting for the caller to acknowledge it */
+            chaseId?: string | null;
             text: string;
             at: string;
             read: boolean;
@@ -16248,7 +16592,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "export_too_large" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_file_gone" | "import_mapping_incomplete" | "import_mapping_repeated" | "import_not_uploader" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_closed" | "linked_members_in_group" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "report_already_dismissed" | "report_already_listed" | "report_no_phone" | "report_not_new" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
+            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "calendar_year_unknown" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "export_too_large" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_file_gone" | "import_mapping_incomplete" | "import_mapping_repeated" | "import_not_uploader" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_already_paused" | "item_closed" | "item_not_paused" | "linked_members_in_group" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_chase_receiver" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "report_already_dismissed" | "report_already_listed" | "report_no_phone" | "report_not_new" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
             requestId: string;
             errors?: {
                 path: string;
@@ -17496,6 +17840,24 @@ export interface components {
             }[];
             howToObject: string;
         };
+        DeadlineTarget: {
+            /** @enum {string} */
+            category: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
+            /** @description Working days to the first progress entry or acceptance */
+            response: number;
+            /** @description Working days to closure */
+            resolution: number;
+        };
+        WorkingDayCalendar: {
+            /** @description Where the official holidays and make-up workdays come from */
+            source: string;
+            version: string;
+            firstYear: number;
+            /** @description Working days past this year are refused (calendar_year_unknown) */
+            lastYear: number;
+            /** @description Whether the calendar covers the year asked for */
+            knowsYear: boolean;
+        };
         CountySettings: {
             countyCode: string;
             year: number;
@@ -17507,6 +17869,9 @@ export interface components {
                 rigid_spending_ratio: number;
                 reopen_window_days: number;
             };
+            /** @description Per category, the working-day targets in force for the year */
+            targets: components["schemas"]["DeadlineTarget"][];
+            calendar: components["schemas"]["WorkingDayCalendar"];
             setThisYear: string[];
             defaults: {
                 [key: string]: string;
@@ -17528,6 +17893,13 @@ export interface components {
             rigid_spending_ratio?: number;
             /** @description Days after an item is closed in which the resident may reopen it; then only rate */
             reopen_window_days?: number;
+            /** @description Working-day targets per category (only the categories given change) */
+            targets?: {
+                /** @enum {string} */
+                category: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
+                response: number;
+                resolution: number;
+            }[];
         };
         CoverageRule: {
             /** @enum {string} */
@@ -17861,6 +18233,8 @@ export interface components {
                 id: string;
                 name: string;
             } | null;
+            /** @description By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null when the calendar does not cover the days */
+            light: ("green" | "amber" | "red") | null;
             version: number;
         };
         ItemList: {
@@ -17891,6 +18265,66 @@ export interface components {
             edit: boolean;
             /** @description Record a call back as the resident’s word (not the one who entered the report or worked the item) */
             recordResidentCall: boolean;
+            /** @description Stop the working-day clock while waiting on the resident or another unit */
+            pause: boolean;
+            /** @description Start the stopped clock again */
+            resume: boolean;
+        };
+        DeadlineClock: {
+            /** @description False when the official calendar does not cover the days needed */
+            known: boolean;
+            listedOn: string;
+            response?: {
+                targetDays: number;
+                usedDays: number;
+                /** @description The day the target runs out were the item never paused */
+                dueOn: string | null;
+                share: number;
+                /** @enum {string} */
+                light: "green" | "amber" | "red";
+                /** @description The day of the first response, or of closure; null while the clock runs */
+                metOn: string | null;
+            };
+            resolution?: {
+                targetDays: number;
+                usedDays: number;
+                /** @description The day the target runs out were the item never paused */
+                dueOn: string | null;
+                share: number;
+                /** @enum {string} */
+                light: "green" | "amber" | "red";
+                /** @description The day of the first response, or of closure; null while the clock runs */
+                metOn: string | null;
+            };
+            /** @enum {string} */
+            leading?: "response" | "resolution";
+            light: ("green" | "amber" | "red") | null;
+            pausedDays?: number;
+            paused?: {
+                /** @enum {string} */
+                reason: "waiting_resident" | "waiting_unit";
+                note: string;
+                since: string;
+            } | null;
+        };
+        ItemChase: {
+            id: string;
+            step: number;
+            /** @enum {string} */
+            target: "response" | "resolution";
+            usedDays: number;
+            targetDays: number;
+            /** @enum {string} */
+            receiverKind: "group_leader" | "branch_secretary" | "township";
+            text: string;
+            onDay: string;
+            acknowledgedAt: string | null;
+        };
+        PauseItem: {
+            /** @enum {string} */
+            reason: "waiting_resident" | "waiting_unit";
+            /** @description What the item waits for, in words */
+            note: string;
         };
         ItemDetail: {
             id: string;
@@ -17926,6 +18360,8 @@ export interface components {
                 id: string;
                 name: string;
             } | null;
+            /** @description By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null when the calendar does not cover the days */
+            light: ("green" | "amber" | "red") | null;
             version: number;
             regionCode: string | null;
             regionName: string | null;
@@ -18009,6 +18445,9 @@ export interface components {
                 /** @description The provider’s last answer, or 未配置短信通道 */
                 lastMessage: string | null;
             }[];
+            clock: components["schemas"]["DeadlineClock"];
+            /** @description The chases (催办) written for the item, by step */
+            chases: components["schemas"]["ItemChase"][];
             abilities: components["schemas"]["ItemAbilities"];
         };
         NewParticipant: {
@@ -18125,7 +18564,9 @@ export interface components {
             /** @description The party group or branch overdue for a meeting */
             orgId: string | null;
             /** @enum {string} */
-            kind: "assigned" | "reopened" | "escalated" | "linked" | "due_soon" | "overdue" | "meeting_due";
+            kind: "chase" | "assigned" | "reopened" | "escalated" | "linked" | "due_soon" | "overdue" | "meeting_due";
+            /** @description For a chase (催办) waiting for the caller to acknowledge it */
+            chaseId?: string | null;
             text: string;
             at: string;
             read: boolean;

@@ -1,11 +1,14 @@
-import { Empty, Tag } from 'antd';
+import { Button, Empty, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { api, unwrap } from '../api/client';
 import type { paths } from '../api/schema';
 import { CursorPager } from './CursorPager';
 import type { CursorPages } from './cursorPages';
+import { useServerAction } from './useServerAction';
 
 const COLORS: Record<string, string> = {
+  chase: 'red',
   overdue: 'red',
   due_soon: 'orange',
   reopened: 'volcano',
@@ -33,6 +36,7 @@ export function InboxList({ data, pages }: { data: Inbox | undefined; pages: Cur
             <li key={`${i}-${n.kind}-${n.itemId ?? n.orgId}`}>
               <Tag color={COLORS[n.kind]}>{t(`inbox.kinds.${n.kind}`)}</Tag>
               <Link to={n.itemId ? `/items/${n.itemId}` : `/orgs/${n.orgId}/meetings/new`}>{n.text}</Link>
+              {n.chaseId && <Acknowledge id={n.chaseId} />}
             </li>
           ))}
         </ul>
@@ -41,5 +45,26 @@ export function InboxList({ data, pages }: { data: Inbox | undefined; pages: Cur
         )}
       </>
     )
+  );
+}
+
+/** The receiver acknowledges a chase (催办); the server refuses anyone else. */
+function Acknowledge({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const { busy, run } = useServerAction();
+  return (
+    <Button
+      size="small"
+      type="link"
+      loading={busy}
+      onClick={() =>
+        run(
+          () => unwrap(api.POST('/api/v1/item-chases/{id}/acknowledge', { params: { path: { id } } })),
+          t('clock.acknowledged'),
+        )
+      }
+    >
+      {t('clock.acknowledge')}
+    </Button>
   );
 }

@@ -37,6 +37,7 @@ import { useServerAction } from '../components/useServerAction';
 import { DisputeCard } from '../features/items/DisputeCard';
 import { EditItemButton, EndLinkButton } from '../features/items/ItemEditing';
 import { ItemSourceReports } from '../features/items/ItemSourceReports';
+import { ItemClock } from '../features/items/ItemClock';
 import { ItemStatusTag } from '../features/items/ItemStatusTag';
 import { validValues } from '../components/validValues';
 import { factDayRules } from '../components/StepDateFields';
@@ -577,7 +578,7 @@ export function ItemPage() {
                   {t('lists.item', { no: item.no })}：{item.problem}
                 </Typography.Title>
                 <span data-testid="item-status">
-                  <ItemStatusTag status={item.status} overdue={item.overdue} />
+                  <ItemStatusTag status={item.status} overdue={item.overdue} light={item.light} />
                 </span>
                 {item.reopenedCount > 0 && (
                   <Tag color="orange">{t('item.reopened', { count: item.reopenedCount })}</Tag>
@@ -641,6 +642,7 @@ export function ItemPage() {
                     )}
                   </Descriptions>
                 </Card>
+                <ItemClock item={item} />
                 {item.kind === 'dispute' && <DisputeCard item={item} />}
                 <Card title={t('item.timeline')} style={{ marginBottom: 16 }}>
                   {item.abilities.progress && <Progress item={item} />}

@@ -70,7 +70,7 @@ export function ItemsPage() {
                 title: t('households.status'),
                 dataIndex: 'status',
                 width: 180,
-                render: (v, r) => <ItemStatusTag status={v} overdue={r.overdue} />,
+                render: (v, r) => <ItemStatusTag status={v} overdue={r.overdue} light={r.light} />,
               },
               { title: t('cockpit.dueOn'), dataIndex: 'dueOn', width: 110, render: (v) => v ?? '—' },
               { title: t('assessment.org'), dataIndex: 'orgName' },

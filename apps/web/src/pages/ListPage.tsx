@@ -120,7 +120,7 @@ export function ListPage() {
                     title: t('lists.ledger.status'),
                     dataIndex: 'status',
                     width: 104,
-                    render: (v, i) => <ItemStatusTag status={v} overdue={i.overdue} />,
+                    render: (v, i) => <ItemStatusTag status={v} overdue={i.overdue} light={i.light} />,
                   },
                   { title: t('lists.ledger.closedAt'), dataIndex: 'closedAt', width: 96, render: day },
                   { title: t('lists.ledger.closedBy'), dataIndex: 'closedBy', width: 80, render: (v) => v ?? '' },

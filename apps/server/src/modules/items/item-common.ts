@@ -1,9 +1,10 @@
-import { type ItemStatus, type ReportCategory, addDays, todayInShanghai } from '@lianjian/shared';
+import { type DeadlineLight, type ItemStatus, type ReportCategory, addDays, todayInShanghai } from '@lianjian/shared';
 import type { Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { notFound } from '../../lib/problem.ts';
 import { setting } from '../settings/settings.repository.ts';
 import type * as policy from './items.policy.ts';
+import { runningPause } from './deadlines.repository.ts';
 import * as repo from './items.repository.ts';
 
 /** What the parts of the items module share: the words of the trail, an item's summary, and access to one item. */
@@ -29,6 +30,7 @@ export const toSummary = (
   r: repo.ItemRow,
   people: { item_id: string; name: string }[],
   participants: { item_id: string; name: string; role: string }[] = [],
+  lights: Map<string, DeadlineLight | null> = new Map(),
 ) => ({
   id: r.id,
   listId: r.list_id,
@@ -53,6 +55,7 @@ export const toSummary = (
   closedBy: r.closed_by_name ?? (r.closed_at ? RESIDENT : null),
   reopenedCount: r.reopened_count,
   escalatedTo: r.escalated_to_org_id && r.escalated_name ? { id: r.escalated_to_org_id, name: r.escalated_name } : null,
+  light: lights.get(r.id) ?? null,
   version: r.version,
 });
 
@@ -89,6 +92,7 @@ export async function accessItem(db: Executor, actor: Actor, id: string) {
     actorEnteredReport: enterers.some((e) => e.created_by === actor.userId),
     staffEnteredReport: enterers.some((e) => e.source !== 'resident'),
     managesOrg: manages !== undefined,
+    paused: (await runningPause(db, id)) !== undefined,
   };
   return { row, people, participants, org, workers, facts };
 }

@@ -16,6 +16,8 @@ export interface ItemFacts {
   staffEnteredReport: boolean;
   /** The item's own organization is in the actor's part of the tree (not only reached by escalation or a link). */
   managesOrg: boolean;
+  /** The item's working-day clock is stopped (waiting on the resident or another unit). */
+  paused: boolean;
 }
 
 const staff = (a: Actor) => roleCan(a.role, 'items:write') && a.role !== 'member';
@@ -75,3 +77,12 @@ export const canAddReports = canEdit;
 
 /** An item is added to a list of a live organization by its staff (the list is in the actor's scope). */
 export const canAddItem = (a: Actor, org: { status: string }) => staff(a) && org.status !== 'dissolved';
+
+/**
+ * The clock of an open item is stopped, and started again, by staff of its branch or party group (its own organization's
+ * tree, or a member working on it), while it is not closed and not escalated elsewhere (DOMAIN §9a).
+ */
+const mayStopClock = (a: Actor, i: ItemFacts) =>
+  staff(a) && live(i) && i.status !== 'closed' && i.escalated_to_org_id === null && (i.managesOrg || i.actorWorked);
+export const canPause = (a: Actor, i: ItemFacts) => mayStopClock(a, i) && !i.paused;
+export const canResume = (a: Actor, i: ItemFacts) => mayStopClock(a, i) && i.paused;

@@ -23,6 +23,7 @@ import {
   LinkByNeed,
   NewItem,
   NewParticipant,
+  PauseItem,
   ProblemList,
   ProblemListDetail,
   ProblemListQuery,
@@ -249,6 +250,36 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
         return reply.code(204).send();
       },
     });
+    app.post('/items/:id/pause', {
+      config: { permission: 'items:write' },
+      schema: {
+        tags,
+        summary: '暂停计时（等待群众或其他单位），写明原因',
+        params: IdParams,
+        body: PauseItem,
+        response: noContent,
+      },
+      handler: async (req, reply) => {
+        await service.deadlines.pause(requireActor(req), req.params.id, req.body);
+        return reply.code(204).send();
+      },
+    });
+    app.post('/items/:id/resume', {
+      config: { permission: 'items:write' },
+      schema: { tags, summary: '恢复计时', params: IdParams, response: noContent },
+      handler: async (req, reply) => {
+        await service.deadlines.resume(requireActor(req), req.params.id);
+        return reply.code(204).send();
+      },
+    });
+    app.post('/item-chases/:id/acknowledge', {
+      config: { permission: 'items:read' },
+      schema: { tags, summary: '签收催办（仅接收人）', params: IdParams, response: noContent },
+      handler: async (req, reply) => {
+        await service.deadlines.acknowledge(requireActor(req), req.params.id);
+        return reply.code(204).send();
+      },
+    });
     app.get('/escalation-targets', {
       config: { permission: 'items:write' },
       schema: {
@@ -267,7 +298,11 @@ export function itemRoutes(service: ItemService, more: InboxSource[] = []): Fast
         querystring: InboxQuery,
         response: { 200: page(InboxEntry), ...problemReplies },
       },
-      handler: (req) => service.notifications.inbox(requireActor(req), req.query, more),
+      handler: (req) =>
+        service.notifications.inbox(requireActor(req), req.query, [
+          (actor) => service.deadlines.inboxEntries(actor),
+          ...more,
+        ]),
     });
   };
 }

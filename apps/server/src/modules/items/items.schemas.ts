@@ -1,4 +1,4 @@
-import { ITEM_KINDS, ITEM_STATUSES, REPORT_CATEGORIES, SKILLS } from '@lianjian/shared';
+import { ITEM_KINDS, ITEM_STATUSES, PAUSE_REASONS, REPORT_CATEGORIES, SKILLS } from '@lianjian/shared';
 import { z } from 'zod';
 import { pageQuery } from '../../lib/paging.ts';
 import { PhotoUpload } from '../../lib/photos.ts';
@@ -85,6 +85,12 @@ export const ItemSummary = z
     closedBy: z.string().nullable(),
     reopenedCount: z.number().int(),
     escalatedTo: z.object({ id: z.string(), name: z.string() }).nullable(),
+    light: z
+      .enum(['green', 'amber', 'red'])
+      .nullable()
+      .describe(
+        'By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null when the calendar does not cover the days',
+      ),
     version: z.number().int(),
   })
   .meta({ id: 'ItemSummary' });
@@ -132,8 +138,56 @@ export const ItemAbilities = z
     recordResidentCall: z
       .boolean()
       .describe('Record a call back as the resident’s word (not the one who entered the report or worked the item)'),
+    pause: z.boolean().describe('Stop the working-day clock while waiting on the resident or another unit'),
+    resume: z.boolean().describe('Start the stopped clock again'),
   })
   .meta({ id: 'ItemAbilities' });
+
+const Measure = z.object({
+  targetDays: z.number().int(),
+  usedDays: z.number().int(),
+  dueOn: z.string().nullable().describe('The day the target runs out were the item never paused'),
+  share: z.number(),
+  light: z.enum(['green', 'amber', 'red']),
+  metOn: z.string().nullable().describe('The day of the first response, or of closure; null while the clock runs'),
+});
+
+export const DeadlineClock = z
+  .object({
+    known: z.boolean().describe('False when the official calendar does not cover the days needed'),
+    listedOn: z.string(),
+    response: Measure.optional(),
+    resolution: Measure.optional(),
+    leading: z.enum(['response', 'resolution']).optional(),
+    light: z.enum(['green', 'amber', 'red']).nullable(),
+    pausedDays: z.number().int().optional(),
+    paused: z
+      .object({ reason: z.enum(PAUSE_REASONS), note: z.string(), since: z.string() })
+      .nullable()
+      .optional(),
+  })
+  .meta({ id: 'DeadlineClock' });
+
+export const ItemChase = z
+  .object({
+    id: z.string(),
+    step: z.number().int(),
+    target: z.enum(['response', 'resolution']),
+    usedDays: z.number().int(),
+    targetDays: z.number().int(),
+    receiverKind: z.enum(['group_leader', 'branch_secretary', 'township']),
+    text: z.string(),
+    onDay: z.string(),
+    acknowledgedAt: z.string().nullable(),
+  })
+  .meta({ id: 'ItemChase' });
+
+export const PauseItem = z
+  .strictObject({
+    reason: z.enum(PAUSE_REASONS),
+    note: text(500).describe('What the item waits for, in words'),
+  })
+  .meta({ id: 'PauseItem' });
 
 export const ItemDetail = ItemSummary.extend({
   regionCode: z.string().nullable(),
@@ -211,6 +265,8 @@ export const ItemDetail = ItemSummary.extend({
       }),
     )
     .describe('The text messages to the residents who reported it: what, when, and what became of them'),
+  clock: DeadlineClock,
+  chases: z.array(ItemChase).describe('The chases (催办) written for the item, by step'),
   abilities: ItemAbilities,
 }).meta({ id: 'ItemDetail' });
 
@@ -328,7 +384,8 @@ export const InboxEntry = z
     /** The item the entry is about; null for a meeting that is due (then `orgId`). */
     itemId: z.string().nullable(),
     orgId: z.string().nullable().describe('The party group or branch overdue for a meeting'),
-    kind: z.enum(['assigned', 'reopened', 'escalated', 'linked', 'due_soon', 'overdue', 'meeting_due']),
+    kind: z.enum(['chase', 'assigned', 'reopened', 'escalated', 'linked', 'due_soon', 'overdue', 'meeting_due']),
+    chaseId: z.string().nullable().optional().describe('For a chase (催办) waiting for the caller to acknowledge it'),
     text: z.string(),
     at: z.string(),
     read: z.boolean(),

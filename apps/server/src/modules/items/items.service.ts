@@ -3,6 +3,7 @@ import type { Db, Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
 import { ItemEditingService } from './editing.service.ts';
+import { DeadlineService } from './deadlines.service.ts';
 import { EscalationService } from './escalation.service.ts';
 import { accessItem } from './item-common.ts';
 import { ItemLinkingService } from './linking.service.ts';
@@ -12,8 +13,8 @@ import { ItemWorkflowService } from './workflow.service.ts';
 
 /**
  * Problem lists and their items (DOMAIN §8), along the domain's own headings: the lists and items as they are made and
- * read, the item's workflow with the resident's word, linking whoever an item needs, escalation, and the notices and
- * deadlines that reach the people on an item.
+ * read, the item's workflow with the resident's word, linking whoever an item needs, escalation, the notices and
+ * deadlines that reach the people on an item, and its clock in working days with the chases (催办) it brings.
  */
 export class ItemService {
   readonly lists: ProblemListService;
@@ -22,6 +23,7 @@ export class ItemService {
   readonly escalation: EscalationService;
   readonly editing: ItemEditingService;
   readonly notifications: NotificationService;
+  readonly deadlines: DeadlineService;
 
   constructor(
     private readonly db: Db,
@@ -29,7 +31,8 @@ export class ItemService {
     /** The data key, to show residents' phones masked (without it, not at all). */
     cipher?: DataCipher,
   ) {
-    this.lists = new ProblemListService(db, audit, cipher);
+    this.deadlines = new DeadlineService(db, audit);
+    this.lists = new ProblemListService(db, audit, this.deadlines, cipher);
     this.workflow = new ItemWorkflowService(db, audit);
     this.linking = new ItemLinkingService(db, audit);
     this.escalation = new EscalationService(db, audit);

@@ -16,6 +16,7 @@ import { assertRegionsWithin, coverageOf } from '../../lib/scope.ts';
 import { deadlineNotBefore, factDay } from '../../lib/step-dates.ts';
 import { assertLive } from '../../lib/live.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
+import { type DeadlineService, clocksOf } from './deadlines.service.ts';
 import { RESIDENT_CHANNEL_TEXT, STATUS_TEXT, accessItem, toSummary } from './item-common.ts';
 import { ledgerWorkbook } from './items.export.ts';
 import * as policy from './items.policy.ts';
@@ -31,6 +32,7 @@ export class ProblemListService {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditTrail,
+    private readonly deadlines: DeadlineService,
     /** To show the residents' phones masked on the item's messages. */
     private readonly cipher?: DataCipher,
   ) {}
@@ -321,7 +323,14 @@ export class ProblemListService {
       decodeCursor(q.cursor),
     );
     const page = pageOf(rows, q.limit, total, (r) => r.sort_key);
-    return { ...page, items: page.items.map((r) => toSummary(r, people, participants)) };
+    // The lights are the server's: worked out on the calendar here, never again in the browser.
+    const clocks = await clocksOf(
+      this.db,
+      page.items.map((r) => r.id),
+      q.asOf ?? f.today,
+    );
+    const lights = new Map([...clocks].map(([id, c]) => [id, c.light]));
+    return { ...page, items: page.items.map((r) => toSummary(r, people, participants, lights)) };
   }
 
   /** One item with its trail, people, sources and what the caller may do. */
@@ -341,10 +350,15 @@ export class ProblemListService {
       events.map((e) => e.id),
     );
     const firstReport = reports.map((r) => r.reported_at).sort()[0] ?? row.created_at;
+    const clock = (await clocksOf(this.db, [id], todayInShanghai())).get(id);
+    if (!clock) throw notFound('清单事项');
+    const chases = await this.deadlines.chasesOf(id);
     const days = (from: string, to: string | null) =>
       to ? Math.round(((Date.parse(to) - Date.parse(from)) / 86_400_000) * 10) / 10 : null;
     return {
-      ...toSummary(row, people, participants),
+      ...toSummary(row, people, participants, new Map([[id, clock.light]])),
+      clock,
+      chases,
       participantRecords: assisting.map((p) => ({
         id: p.id,
         memberId: p.member_id,
@@ -421,6 +435,8 @@ export class ProblemListService {
         recordResidentCall: facts.staffEnteredReport && policy.canRecordResidentCall(actor, facts),
         participants: policy.canProgress(actor, facts) && policy.staffOnItem(actor),
         edit: policy.canEdit(actor, facts),
+        pause: policy.canPause(actor, facts),
+        resume: policy.canResume(actor, facts),
       },
     };
   }

@@ -53,7 +53,12 @@ export class NotificationService {
         !(Object.values(PART) as string[]).includes(part))
     )
       throw invalidCursor();
-    const others = (await Promise.all(more.map((m) => m(actor)))).flat().sort((a, b) => a.at.localeCompare(b.at));
+    // Chases (催办) waiting for the caller's acknowledgement come first, newest first; then the rest, oldest first.
+    const chaseFirst = (a: Entry, b: Entry) =>
+      a.kind === 'chase' || b.kind === 'chase'
+        ? Number(b.kind === 'chase') - Number(a.kind === 'chase') || b.at.localeCompare(a.at)
+        : a.at.localeCompare(b.at);
+    const others = (await Promise.all(more.map((m) => m(actor)))).flat().sort(chaseFirst);
     const memberId = actor.memberId;
     const items: (Entry & { key: string; sort?: string })[] = [];
     // Each part gives what is left of the page, and one more to know whether anything follows.

@@ -1,7 +1,25 @@
-import { COVERAGE_CONDITIONS, HELPER_ROLES, SETTING_RANGES } from '@lianjian/shared';
+import { COVERAGE_CONDITIONS, HELPER_ROLES, REPORT_CATEGORIES, SETTING_RANGES } from '@lianjian/shared';
 import { z } from 'zod';
 
 export const year = z.coerce.number().int().min(2015).max(2100);
+
+export const DeadlineTarget = z
+  .object({
+    category: z.enum(REPORT_CATEGORIES),
+    response: z.number().int().describe('Working days to the first progress entry or acceptance'),
+    resolution: z.number().int().describe('Working days to closure'),
+  })
+  .meta({ id: 'DeadlineTarget' });
+
+export const Calendar = z
+  .object({
+    source: z.string().describe('Where the official holidays and make-up workdays come from'),
+    version: z.string(),
+    firstYear: z.number().int(),
+    lastYear: z.number().int().describe('Working days past this year are refused (calendar_year_unknown)'),
+    knowsYear: z.boolean().describe('Whether the calendar covers the year asked for'),
+  })
+  .meta({ id: 'WorkingDayCalendar' });
 
 export const Settings = z
   .object({
@@ -15,6 +33,8 @@ export const Settings = z
       rigid_spending_ratio: z.number(),
       reopen_window_days: z.number(),
     }),
+    targets: z.array(DeadlineTarget).describe('Per category, the working-day targets in force for the year'),
+    calendar: Calendar,
     setThisYear: z.array(z.string()),
     defaults: z.record(z.string(), z.string()),
     abilities: z
@@ -28,6 +48,11 @@ const within = (key: keyof typeof SETTING_RANGES, whole = true) => {
   const { min, max, unit } = SETTING_RANGES[key];
   const n = whole ? z.number().int('须为整数') : z.number();
   return n.min(min, `不能少于 ${min} ${unit}`).max(max, `不能多于 ${max} ${unit}`).optional();
+};
+
+const workingDays = (key: 'response_days' | 'resolution_days') => {
+  const { min, max, unit } = SETTING_RANGES[key];
+  return z.number().int('须为整数').min(min, `不能少于 ${min} ${unit}`).max(max, `不能多于 ${max} ${unit}`);
 };
 
 // Floors from the rules (an exit notice runs at least 7 days, a monitoring notice at least 5: DOMAIN §9a) and sane
@@ -46,6 +71,20 @@ export const SettingsUpdate = z
     reopen_window_days: within('reopen_window_days').describe(
       'Days after an item is closed in which the resident may reopen it; then only rate',
     ),
+    targets: z
+      .array(
+        z
+          .strictObject({
+            category: z.enum(REPORT_CATEGORIES),
+            response: workingDays('response_days'),
+            resolution: workingDays('resolution_days'),
+          })
+          .refine((t) => t.response <= t.resolution, { message: '响应时限不能长于办结时限', path: ['response'] }),
+      )
+      .max(REPORT_CATEGORIES.length)
+      .refine((ts) => new Set(ts.map((t) => t.category)).size === ts.length, { message: '每个类别只能有一条' })
+      .optional()
+      .describe('Working-day targets per category (only the categories given change)'),
   })
   .refine((v) => Object.keys(v).length > 0, { message: '至少修改一项' })
   .meta({ id: 'CountySettingsUpdate' });

@@ -1,7 +1,7 @@
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { COVERAGE_CONDITIONS, HELPER_ROLES, SETTING_RANGES } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Flex, Form, InputNumber, Select, Switch, Table } from 'antd';
+import { Alert, Button, Card, Flex, Form, InputNumber, Select, Switch, Table } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,6 +12,7 @@ import { validValues } from '../../components/validValues';
 import { settingsKeys } from '../../api/queryKeys';
 
 type Rule = Schemas['CoverageRule'];
+type Target = Schemas['DeadlineTarget'];
 const KEYS = [
   'poverty_line',
   'monitoring_line',
@@ -36,6 +37,13 @@ export function SettingsPanel() {
     queryFn: () => unwrap(api.GET('/api/v1/coverage-rules')),
   });
   const [draft, setDraft] = useState<Rule[]>([]);
+  const [targets, setTargets] = useState<Target[]>([]);
+  useEffect(() => {
+    if (settings.data) setTargets(settings.data.targets);
+  }, [settings.data]);
+  const updateTarget = (i: number, patch: Partial<Target>) =>
+    setTargets(targets.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  const calendar = settings.data?.calendar;
   useEffect(() => {
     if (rules.data) setDraft(rules.data.rules);
   }, [rules.data]);
@@ -51,6 +59,11 @@ export function SettingsPanel() {
       t('households.settings.saved'),
     );
   };
+  const saveTargets = () =>
+    run(
+      () => unwrap(api.PUT('/api/v1/settings', { params: { query: { year } }, body: { targets } })),
+      t('households.settings.saved'),
+    );
   const saveRules = () =>
     run(() => unwrap(api.PUT('/api/v1/coverage-rules', { body: { rules: draft } })), t('households.settings.saved'));
   const used = new Set(draft.map((r) => r.condition));
@@ -94,6 +107,50 @@ export function SettingsPanel() {
               {t('common.save')}
             </Button>
           </Form>
+        </QueryState>
+      </Card>
+      <Card size="small" title={t('households.settings.targets')}>
+        <QueryState loading={settings.isLoading} error={settings.error} retry={() => settings.refetch()}>
+          {calendar && (
+            <Alert
+              style={{ marginBottom: 12 }}
+              type={calendar.knowsYear ? 'info' : 'warning'}
+              title={t(calendar.knowsYear ? 'households.settings.calendar' : 'households.settings.calendarUnknown', {
+                ...calendar,
+                year,
+              })}
+            />
+          )}
+          <Table<Target>
+            rowKey="category"
+            size="small"
+            pagination={false}
+            dataSource={targets}
+            columns={[
+              {
+                title: t('households.settings.category'),
+                dataIndex: 'category',
+                render: (v: Target['category']) => t(`category.${v}`),
+              },
+              ...(['response', 'resolution'] as const).map((k) => ({
+                title: t(`households.settings.${k}Days`),
+                dataIndex: k,
+                render: (v: number, _: Target, i: number) => (
+                  <InputNumber
+                    aria-label={t(`households.settings.${k}Days`)}
+                    min={SETTING_RANGES[`${k}_days`].min}
+                    max={SETTING_RANGES[`${k}_days`].max}
+                    precision={0}
+                    value={v}
+                    onChange={(n) => n && updateTarget(i, { [k]: n })}
+                  />
+                ),
+              })),
+            ]}
+          />
+          <Button type="primary" style={{ marginTop: 12 }} onClick={saveTargets} loading={busy}>
+            {t('common.save')}
+          </Button>
         </QueryState>
       </Card>
       <Card

@@ -1,5 +1,6 @@
 import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
+import { type Light, LightTag } from './ItemClock';
 
 const COLORS: Record<string, string> = {
   open: 'blue',
@@ -8,12 +9,14 @@ const COLORS: Record<string, string> = {
   closed: 'green',
 };
 
-export function ItemStatusTag({ status, overdue }: { status: string; overdue?: boolean }) {
+/** The item's status, overdue mark and working-day light (all the server's). */
+export function ItemStatusTag({ status, overdue, light }: { status: string; overdue?: boolean; light?: Light | null }) {
   const { t } = useTranslation();
   return (
     <>
       <Tag color={COLORS[status]}>{t(`itemStatus.${status}`)}</Tag>
       {overdue && <Tag color="red">{t('item.overdue')}</Tag>}
+      {status !== 'closed' && <LightTag light={light} />}
     </>
   );
 }

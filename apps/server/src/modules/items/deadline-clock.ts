@@ -1,0 +1,101 @@
+import { type DeadlineLight, type PauseReason, lightFor, todayInShanghai } from '@lianjian/shared';
+import { Problem } from '../../lib/problem.ts';
+import { addWorkingDays, workingDaysBetween } from '../../lib/working-days.ts';
+import type { ClockFacts, PauseRow } from './deadlines.repository.ts';
+
+/**
+ * An item's clock in working days (DOMAIN §9a), worked out from the recorded history and the day asked about:
+ * the working days after the day it was listed up to the day of its first response (response) or of its closure
+ * (resolution), or up to today while that has not come, less the working days it was paused. Whichever target is
+ * still running with the larger share used sets the light and the chasing.
+ */
+export interface Measure {
+  targetDays: number;
+  usedDays: number;
+  /** The day the target runs out on the calendar, were the item never paused. */
+  dueOn: string | null;
+  share: number;
+  light: DeadlineLight;
+  /** The day the response came or the item was closed; null while the clock runs. */
+  metOn: string | null;
+}
+
+export type Clock =
+  | {
+      known: true;
+      listedOn: string;
+      response: Measure;
+      resolution: Measure;
+      /** The running measure with the larger share, or the resolution once both are met. */
+      leading: 'response' | 'resolution';
+      light: DeadlineLight;
+      pausedDays: number;
+      paused: { reason: PauseReason; note: string; since: string } | null;
+    }
+  | { known: false; listedOn: string; light: null };
+
+const dayOf = (iso: string) => todayInShanghai(new Date(iso));
+
+/** The day an item entered its list: the list's date when it came with the list, else the day it was added. */
+export const listedOn = (f: Pick<ClockFacts, 'created_at' | 'list_created_at' | 'listed_on'>) =>
+  dayOf(f.created_at) === dayOf(f.list_created_at) ? f.listed_on : dayOf(f.created_at);
+
+/** Working days paused between `from` and `to`: each pause's days after it began up to its end (or `to`). */
+function pausedBetween(pauses: PauseRow[], from: string, to: string): number {
+  let n = 0;
+  for (const p of pauses) {
+    const start = p.started_on > from ? p.started_on : from;
+    const end = p.ended_on && p.ended_on < to ? p.ended_on : to;
+    if (end > start) n += workingDaysBetween(start, end);
+  }
+  return n;
+}
+
+function measure(start: string, end: string, metOn: string | null, target: number, pauses: PauseRow[]): Measure {
+  const used = Math.max(0, workingDaysBetween(start, end) - pausedBetween(pauses, start, end));
+  let dueOn: string | null;
+  try {
+    dueOn = addWorkingDays(start, target);
+  } catch (e) {
+    // A target running into a year the calendar does not know yet has no day to show, only its share.
+    if (!(e instanceof Problem)) throw e;
+    dueOn = null;
+  }
+  const share = used / target;
+  return { targetDays: target, usedDays: used, dueOn, share, light: lightFor(share), metOn };
+}
+
+/** The item's clock on `today`; `known: false` when the calendar does not cover the days it needs. */
+export function clockOf(
+  f: ClockFacts,
+  targets: { response: number; resolution: number },
+  pauses: PauseRow[],
+  today: string,
+): Clock {
+  const start = listedOn(f);
+  try {
+    // What had happened by the day asked about (a sweep may ask about a day before the response came).
+    const by = (day: string | null) => (day !== null && day <= today ? day : null);
+    const closedOn = by(f.closed_at && f.status === 'closed' ? dayOf(f.closed_at) : null);
+    const respondedOn = by(f.first_response_at ? dayOf(f.first_response_at) : closedOn);
+    const response = measure(start, respondedOn ?? today, respondedOn, targets.response, pauses);
+    const resolution = measure(start, closedOn ?? today, closedOn, targets.resolution, pauses);
+    const leading =
+      !response.metOn && (resolution.metOn || response.share > resolution.share) ? 'response' : 'resolution';
+    const running = pauses.find((p) => p.ended_at === null);
+    return {
+      known: true,
+      listedOn: start,
+      response,
+      resolution,
+      leading,
+      light: (leading === 'response' ? response : resolution).light,
+      pausedDays: pausedBetween(pauses, start, closedOn ?? today),
+      paused: running && !closedOn ? { reason: running.reason, note: running.note, since: running.started_on } : null,
+    };
+  } catch (e) {
+    if (e instanceof Problem && e.code === 'calendar_year_unknown')
+      return { known: false, listedOn: start, light: null };
+    throw e;
+  }
+}

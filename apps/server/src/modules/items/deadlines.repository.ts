@@ -1,0 +1,225 @@
+import type { PauseReason } from '@lianjian/shared';
+import { sql } from 'kysely';
+import type { Executor } from '../../db/index.ts';
+import type { ItemChaseTable } from '../../db/types.ts';
+import { activeOn } from '../orgs/orgs.repository.ts';
+
+/**
+ * What an item's working-day clock is read from (DOMAIN §9a): when it was listed (its list's date when it came with
+ * the list, else the day it was added), its first response (a progress entry or its acceptance), its closure, and
+ * the county it belongs to.
+ */
+export async function clockFacts(db: Executor, itemIds: string[]) {
+  if (itemIds.length === 0) return [];
+  return db
+    .selectFrom('items as i')
+    .innerJoin('problem_lists as l', 'l.id', 'i.list_id')
+    .innerJoin('temporary_orgs as o', 'o.id', 'i.org_id')
+    .select([
+      'i.id',
+      'i.category',
+      'i.status',
+      'i.created_at',
+      'i.closed_at',
+      'i.escalated_to_org_id',
+      'i.responsible_group_id',
+      'i.org_id',
+      'i.problem',
+      'i.no',
+      'l.no as list_no',
+      'l.listed_on',
+      'l.created_at as list_created_at',
+      'o.region_code as org_region_code',
+      'o.name as org_name',
+      sql<string | null>`(select min(ev.at) from item_events ev where ev.item_id = i.id
+        and (ev.kind = 'progress' or (ev.kind = 'transition' and ev.to_status = 'in_progress')))`.as(
+        'first_response_at',
+      ),
+    ])
+    .where('i.id', 'in', itemIds)
+    .execute();
+}
+export type ClockFacts = Awaited<ReturnType<typeof clockFacts>>[number];
+
+/** The pauses of the items, oldest first. */
+export function pausesOf(db: Executor, itemIds: string[]) {
+  if (itemIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('item_pauses')
+    .selectAll()
+    .where('item_id', 'in', itemIds)
+    .orderBy('started_at')
+    .orderBy('id')
+    .execute();
+}
+export type PauseRow = Awaited<ReturnType<typeof pausesOf>>[number];
+
+export const runningPause = (db: Executor, itemId: string) =>
+  db
+    .selectFrom('item_pauses')
+    .selectAll()
+    .where('item_id', '=', itemId)
+    .where('ended_at', 'is', null)
+    .executeTakeFirst();
+
+export async function insertPause(
+  tx: Executor,
+  p: { id: string; itemId: string; reason: PauseReason; note: string; on: string; at: string; by: string },
+) {
+  await tx
+    .insertInto('item_pauses')
+    .values({
+      id: p.id,
+      item_id: p.itemId,
+      reason: p.reason,
+      note: p.note,
+      started_on: p.on,
+      started_at: p.at,
+      started_by: p.by,
+      ended_on: null,
+      ended_at: null,
+      ended_by: null,
+    })
+    .execute();
+}
+
+/** Ends the item's running pause; false when none was running. */
+export async function endPause(tx: Executor, itemId: string, e: { on: string; at: string; by: string }) {
+  const r = await tx
+    .updateTable('item_pauses')
+    .set({ ended_on: e.on, ended_at: e.at, ended_by: e.by })
+    .where('item_id', '=', itemId)
+    .where('ended_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * The items a sweep looks at: not closed, not escalated elsewhere, not paused, whose organization is not dissolved.
+ * A county has hundreds of open items at most; each is then measured on the calendar.
+ */
+export async function chaseCandidates(db: Executor) {
+  const rows = await db
+    .selectFrom('items as i')
+    .innerJoin('temporary_orgs as o', 'o.id', 'i.org_id')
+    .select('i.id')
+    .where('i.status', '!=', 'closed')
+    .where('i.escalated_to_org_id', 'is', null)
+    .where('o.status', '!=', 'dissolved')
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('item_pauses as p')
+            .select('p.id')
+            .whereRef('p.item_id', '=', 'i.id')
+            .where('p.ended_at', 'is', null),
+        ),
+      ),
+    )
+    .orderBy('i.id')
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Members holding one of the roles in the organization on the day. */
+export async function holdersOf(db: Executor, orgId: string, roles: ('group_leader' | 'secretary')[], day: string) {
+  const rows = await db
+    .selectFrom('memberships as m')
+    .select('m.member_id')
+    .where('m.org_id', '=', orgId)
+    .where('m.role', 'in', roles)
+    .where(activeOn('m', day))
+    .orderBy('m.start_on')
+    .execute();
+  return rows.map((r) => r.member_id);
+}
+
+/**
+ * The Party committee over an organization's seat: the township's (乡镇党委) for a seat in a township, else the
+ * county's (a county special-task branch).
+ */
+export async function committeeOver(db: Executor, regionCode: string) {
+  const township =
+    regionCode.length >= 9
+      ? await db
+          .selectFrom('party_orgs')
+          .select(['id', 'name'])
+          .where('kind', '=', 'township_committee')
+          .where('region_code', '=', regionCode.slice(0, 9))
+          .executeTakeFirst()
+      : undefined;
+  return (
+    township ??
+    db
+      .selectFrom('party_orgs')
+      .select(['id', 'name'])
+      .where('kind', '=', 'county_committee')
+      .where('region_code', '=', regionCode.slice(0, 6))
+      .executeTakeFirst()
+  );
+}
+
+/** Holds the item's row for the rest of the transaction: pausing and resuming it take turns. */
+export async function holdItem(tx: Executor, id: string) {
+  await sql`update items set version = version where id = ${id}`.execute(tx);
+}
+
+export const chaseExists = async (db: Executor, itemId: string, step: number) =>
+  (await db
+    .selectFrom('item_chases')
+    .select('id')
+    .where('item_id', '=', itemId)
+    .where('step', '=', step)
+    .executeTakeFirst()) !== undefined;
+
+/**
+ * Writes the chase for the item and step unless one is there: two sweeps at once write it once (the key is the item
+ * and the step). True when this call wrote it.
+ */
+export async function insertChase(tx: Executor, c: ItemChaseTable): Promise<boolean> {
+  const r = await tx
+    .insertInto('item_chases')
+    .values(c)
+    .onConflict((oc) => oc.columns(['item_id', 'step']).doNothing())
+    .executeTakeFirst();
+  return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
+}
+
+export const chasesOfItem = (db: Executor, itemId: string) =>
+  db.selectFrom('item_chases').selectAll().where('item_id', '=', itemId).orderBy('step').execute();
+
+export const chaseById = (db: Executor, id: string) =>
+  db.selectFrom('item_chases').selectAll().where('id', '=', id).executeTakeFirst();
+
+/** Marks the chase acknowledged; false when it already was. */
+export async function acknowledgeChase(tx: Executor, id: string, by: string, at: string) {
+  const r = await tx
+    .updateTable('item_chases')
+    .set({ acknowledged_at: at, acknowledged_by: by })
+    .where('id', '=', id)
+    .where('acknowledged_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/** The chases waiting for the receiver's acknowledgement: to the member, or to the Party organization the account acts for. */
+export async function unacknowledgedChases(
+  db: Executor,
+  receiver: { memberId: string | null; partyOrgId: string | null },
+) {
+  if (!receiver.memberId && !receiver.partyOrgId) return [];
+  return db
+    .selectFrom('item_chases')
+    .selectAll()
+    .where('acknowledged_at', 'is', null)
+    .where((eb) =>
+      eb.or([
+        ...(receiver.memberId ? [eb('receiver_member_id', '=', receiver.memberId)] : []),
+        ...(receiver.partyOrgId ? [eb('receiver_party_org_id', '=', receiver.partyOrgId)] : []),
+      ]),
+    )
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .limit(50)
+    .execute();
+}

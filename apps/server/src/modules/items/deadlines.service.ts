@@ -1,0 +1,233 @@
+import { CHASE_STEPS, type ReportCategory, todayInShanghai } from '@lianjian/shared';
+import type { z } from 'zod';
+import type { Db, Executor } from '../../db/index.ts';
+import type { ItemChaseTable } from '../../db/types.ts';
+import { type Actor, systemActor } from '../../lib/actor.ts';
+import { newId, nowIso } from '../../lib/ids.ts';
+import { assertLive } from '../../lib/live.ts';
+import { conflict, forbidden, notFound } from '../../lib/problem.ts';
+import type { AuditTrail } from '../audit/audit.trail.ts';
+import { type DeadlineTargets, deadlineTargets } from '../settings/settings.repository.ts';
+import { type Clock, clockOf, listedOn } from './deadline-clock.ts';
+import * as repo from './deadlines.repository.ts';
+import { accessItem } from './item-common.ts';
+import * as policy from './items.policy.ts';
+import type { InboxEntry, PauseItem } from './items.schemas.ts';
+
+const REASON_TEXT = { waiting_resident: '等待群众', waiting_unit: '等待其他单位' } as const;
+const RECEIVER_TEXT = { group_leader: '党小组组长', branch_secretary: '支部书记', township: '乡镇党委' } as const;
+const TARGET_TEXT = { response: '响应', resolution: '办结' } as const;
+
+/** Loads the clocks of items on a day, each with its county's targets for the year it was listed. */
+export async function clocksOf(db: Executor, itemIds: string[], today: string): Promise<Map<string, Clock>> {
+  const [facts, pauses] = await Promise.all([repo.clockFacts(db, itemIds), repo.pausesOf(db, itemIds)]);
+  const targets = new Map<string, DeadlineTargets>();
+  const clocks = new Map<string, Clock>();
+  for (const f of facts) {
+    const key = `${f.org_region_code.slice(0, 6)}:${listedOn(f).slice(0, 4)}`;
+    let t = targets.get(key);
+    if (!t) {
+      t = await deadlineTargets(db, f.org_region_code.slice(0, 6), Number(listedOn(f).slice(0, 4)));
+      targets.set(key, t);
+    }
+    const own = pauses.filter((p) => p.item_id === f.id);
+    clocks.set(f.id, clockOf(f, t[f.category as ReportCategory] ?? t.other, own, today));
+  }
+  return clocks;
+}
+
+/**
+ * Deadlines in working days (DOMAIN §9a): stopping an item's clock while it waits on the resident or another unit,
+ * chasing (催办) an item at half, all and one and a half of its target, and the receiver's acknowledgement.
+ */
+export class DeadlineService {
+  constructor(
+    private readonly db: Db,
+    private readonly audit: AuditTrail,
+  ) {}
+
+  /** Stops the item's clock, with the reason; one transaction with its trail. */
+  async pause(actor: Actor, id: string, input: z.infer<typeof PauseItem>) {
+    await this.db.transaction().execute(async (tx) => {
+      const { facts } = await accessItem(tx, actor, id);
+      assertLive(facts);
+      await repo.holdItem(tx, id);
+      if (await repo.runningPause(tx, id)) throw conflict('item_already_paused', '该事项已暂停计时');
+      if (!policy.canPause(actor, facts)) throw forbidden('permission_denied', '无权暂停该事项的计时');
+      const at = nowIso();
+      const pauseId = newId();
+      await repo.insertPause(tx, { id: pauseId, itemId: id, ...input, on: todayInShanghai(), at, by: actor.userId });
+      await this.audit.record(tx, actor, {
+        action: 'item.pause',
+        entityType: 'item',
+        entityId: id,
+        after: { pauseId, reason: input.reason, reasonText: REASON_TEXT[input.reason], note: input.note },
+      });
+    });
+  }
+
+  /** Starts the stopped clock again; one transaction with its trail. */
+  async resume(actor: Actor, id: string) {
+    await this.db.transaction().execute(async (tx) => {
+      const { facts } = await accessItem(tx, actor, id);
+      assertLive(facts);
+      await repo.holdItem(tx, id);
+      const running = await repo.runningPause(tx, id);
+      if (!running) throw conflict('item_not_paused', '该事项没有暂停计时');
+      if (!policy.canResume(actor, { ...facts, paused: true }))
+        throw forbidden('permission_denied', '无权恢复该事项的计时');
+      const on = todayInShanghai();
+      await repo.endPause(tx, id, { on, at: nowIso(), by: actor.userId });
+      await this.audit.record(tx, actor, {
+        action: 'item.resume',
+        entityType: 'item',
+        entityId: id,
+        before: { pauseId: running.id, reason: running.reason, since: running.started_on },
+        after: { resumedOn: on },
+      });
+    });
+  }
+
+  /** The item's chases, by step. */
+  async chasesOf(itemId: string) {
+    return (await repo.chasesOfItem(this.db, itemId)).map((c) => ({
+      id: c.id,
+      step: c.step,
+      target: c.target,
+      usedDays: c.used_days,
+      targetDays: c.target_days,
+      receiverKind: c.receiver_kind,
+      text: c.text,
+      onDay: c.on_day,
+      acknowledgedAt: c.acknowledged_at,
+    }));
+  }
+
+  /**
+   * Writes the chases due on `day` (default today): for every item not closed, not escalated elsewhere, not paused,
+   * one notice per step reached and not yet written, each in its own transaction with its trail. Two sweeps at once
+   * write each notice once. Answers how many this sweep wrote.
+   */
+  async sweep(day = todayInShanghai()): Promise<number> {
+    const ids = await repo.chaseCandidates(this.db);
+    let written = 0;
+    for (let i = 0; i < ids.length; i += 100) {
+      const batch = ids.slice(i, i + 100);
+      const clocks = await clocksOf(this.db, batch, day);
+      const facts = new Map((await repo.clockFacts(this.db, batch)).map((f) => [f.id, f]));
+      for (const id of batch) {
+        const clock = clocks.get(id);
+        const f = facts.get(id);
+        if (!clock?.known || !f) continue;
+        const m = clock[clock.leading];
+        for (const step of CHASE_STEPS) {
+          if (m.share < step.share) break;
+          if (await this.chase(f, step, clock.leading, m.usedDays, m.targetDays, day)) written += 1;
+        }
+      }
+    }
+    return written;
+  }
+
+  private async chase(
+    f: repo.ClockFacts,
+    step: (typeof CHASE_STEPS)[number],
+    target: 'response' | 'resolution',
+    used: number,
+    targetDays: number,
+    day: string,
+  ): Promise<boolean> {
+    return this.db.transaction().execute(async (tx) => {
+      if (await repo.chaseExists(tx, f.id, step.step)) return false;
+      const receiver = await this.receiverOf(tx, f, step.to, day);
+      const chase: ItemChaseTable = {
+        id: newId(),
+        item_id: f.id,
+        step: step.step,
+        target,
+        used_days: used,
+        target_days: targetDays,
+        receiver_kind: receiver.kind,
+        receiver_member_id: receiver.memberId,
+        receiver_party_org_id: receiver.partyOrgId,
+        text: `催办（第${step.step}次，送${RECEIVER_TEXT[receiver.kind]}）：${f.org_name}第${f.list_no}号清单第${f.no}项“${f.problem}”${TARGET_TEXT[target]}时限 ${targetDays} 个工作日，已用 ${used} 个工作日`,
+        on_day: day,
+        created_at: nowIso(),
+        acknowledged_at: null,
+        acknowledged_by: null,
+      };
+      if (!(await repo.insertChase(tx, chase))) return false;
+      await this.audit.record(tx, systemActor('chase-sweep'), {
+        action: 'item.chase',
+        entityType: 'item',
+        entityId: f.id,
+        after: { chaseId: chase.id, step: step.step, target, usedDays: used, targetDays, receiver: receiver.kind },
+      });
+      return true;
+    });
+  }
+
+  /**
+   * Who a step goes to: the responsible party group's leader, the branch's secretary, the township's Party
+   * committee. A step whose receiver is not there (no group leader, no secretary) goes to the next one up, so that
+   * no chase is addressed to nobody.
+   */
+  private async receiverOf(
+    tx: Executor,
+    f: repo.ClockFacts,
+    to: (typeof CHASE_STEPS)[number]['to'],
+    day: string,
+  ): Promise<{ kind: ItemChaseTable['receiver_kind']; memberId: string | null; partyOrgId: string | null }> {
+    if (to === 'group_leader' && f.responsible_group_id) {
+      const [leader] = await repo.holdersOf(tx, f.responsible_group_id, ['group_leader'], day);
+      if (leader) return { kind: 'group_leader', memberId: leader, partyOrgId: null };
+    }
+    if (to !== 'township') {
+      const [secretary] = await repo.holdersOf(tx, f.org_id, ['secretary'], day);
+      if (secretary) return { kind: 'branch_secretary', memberId: secretary, partyOrgId: null };
+    }
+    const committee = await repo.committeeOver(tx, f.org_region_code);
+    return { kind: 'township', memberId: null, partyOrgId: committee?.id ?? null };
+  }
+
+  /** The receiver acknowledges a chase: only the member it went to, or an account acting for the committee it went to. */
+  async acknowledge(actor: Actor, chaseId: string) {
+    await this.db.transaction().execute(async (tx) => {
+      const chase = await repo.chaseById(tx, chaseId);
+      if (!chase) throw notFound('催办');
+      const receiver =
+        (chase.receiver_member_id !== null && chase.receiver_member_id === actor.memberId) ||
+        (chase.receiver_party_org_id !== null && chase.receiver_party_org_id === actor.actingPartyOrgId);
+      if (!receiver) {
+        // Existence is not revealed beyond those who may see the item.
+        await accessItem(tx, actor, chase.item_id);
+        throw forbidden('not_chase_receiver', '只有催办的接收人可以签收');
+      }
+      if (!(await repo.acknowledgeChase(tx, chaseId, actor.userId, nowIso())))
+        throw conflict('already_acknowledged', '该催办已签收');
+      await this.audit.record(tx, actor, {
+        action: 'item.chase_acknowledge',
+        entityType: 'item',
+        entityId: chase.item_id,
+        after: { chaseId, step: chase.step },
+      });
+    });
+  }
+
+  /** The chases waiting for the caller's acknowledgement, as entries of the bell (they come first). */
+  async inboxEntries(actor: Actor): Promise<z.infer<typeof InboxEntry>[]> {
+    const rows = await repo.unacknowledgedChases(this.db, {
+      memberId: actor.memberId,
+      partyOrgId: actor.actingPartyOrgId,
+    });
+    return rows.map((c) => ({
+      itemId: c.item_id,
+      orgId: null,
+      kind: 'chase' as const,
+      chaseId: c.id,
+      text: c.text,
+      at: c.created_at,
+      read: false,
+    }));
+  }
+}

@@ -1,0 +1,400 @@
+import { randomUUID } from 'node:crypto';
+import { DEADLINE_TARGET_DEFAULTS, todayInShanghai } from '@lianjian/shared';
+import { describe, expect, it } from 'vitest';
+import { CALENDAR } from '../src/lib/working-days.ts';
+import { type Clock, clockOf } from '../src/modules/items/deadline-clock.ts';
+import type { ClockFacts, PauseRow } from '../src/modules/items/deadlines.repository.ts';
+import { PASSWORD, addUser } from './factories.ts';
+import { as, login } from './helpers.ts';
+import { useCounty } from './setup-county.ts';
+
+type Target = { category: string; response: number; resolution: number };
+const targetOf = (body: { targets: Target[] }, category: string) => body.targets.find((t) => t.category === category);
+
+describe('DOMAIN §9a: each category has working-day targets, county settings with defaults', () => {
+  const ctx = useCounty();
+
+  it('a county sees the defaults until it sets its own; a year set holds for later years; the change is audited', async () => {
+    const admin = await ctx.user('admin');
+    const before = (await admin.get('/settings?year=2025')).json();
+    expect(targetOf(before, 'electricity')).toEqual({
+      category: 'electricity',
+      ...DEADLINE_TARGET_DEFAULTS.electricity,
+    });
+    expect(before.targets).toHaveLength(12);
+
+    const put = await admin.put('/settings?year=2025', {
+      targets: [{ category: 'roads', response: 3, resolution: 15 }],
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(targetOf(put.json(), 'roads')).toEqual({ category: 'roads', response: 3, resolution: 15 });
+    expect(put.json().setThisYear).toEqual(['resolution_days:roads', 'response_days:roads']);
+    // Later years inherit the latest year set; earlier ones keep the default.
+    expect(targetOf((await admin.get('/settings?year=2026')).json(), 'roads')).toMatchObject({ resolution: 15 });
+    expect(targetOf((await admin.get('/settings?year=2024')).json(), 'roads')).toMatchObject({
+      resolution: DEADLINE_TARGET_DEFAULTS.roads.resolution,
+    });
+    const audit = await ctx.t.db.db
+      .selectFrom('audit_events')
+      .select(['before_json', 'after_json'])
+      .where('action', '=', 'settings.update')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(audit.before_json ?? '{}')).toMatchObject({ year: 2025, 'targets.roads': '2/20' });
+    expect(JSON.parse(audit.after_json ?? '{}')).toMatchObject({ year: 2025, 'targets.roads': '3/15' });
+  });
+
+  it('a response target longer than the resolution target, a day count out of range or a category twice is refused and changes nothing', async () => {
+    const admin = await ctx.user('admin');
+    const refused = async (targets: Target[]) => {
+      const r = await admin.put('/settings?year=2025', { targets });
+      expect([r.statusCode, r.json().code], JSON.stringify(targets)).toEqual([400, 'validation_failed']);
+      return r.json().errors[0];
+    };
+    expect(await refused([{ category: 'water', response: 6, resolution: 5 }])).toMatchObject({
+      path: 'body.targets.0.response',
+      message: '响应时限不能长于办结时限',
+    });
+    expect((await refused([{ category: 'water', response: 0, resolution: 5 }])).message).toBe('不能少于 1 个工作日');
+    await refused([{ category: 'water', response: 1, resolution: 251 }]);
+    await refused([
+      { category: 'water', response: 1, resolution: 5 },
+      { category: 'water', response: 2, resolution: 5 },
+    ]);
+    expect(await ctx.t.db.db.selectFrom('settings').selectAll().execute()).toEqual([]);
+  });
+
+  it('only a county administrator sets targets', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const r = await qiao.put('/settings?year=2025', { targets: [{ category: 'water', response: 1, resolution: 3 }] });
+    expect(r.statusCode).toBe(403);
+  });
+
+  it('the settings say which calendar the working days are counted on, and whether it knows the year', async () => {
+    const admin = await ctx.user('admin');
+    const known = (await admin.get('/settings?year=2026')).json().calendar;
+    expect(known).toEqual({ ...CALENDAR, knowsYear: true });
+    expect(known.lastYear).toBeGreaterThanOrEqual(2026);
+    expect((await admin.get(`/settings?year=${CALENDAR.lastYear + 1}`)).json().calendar.knowsYear).toBe(false);
+  });
+});
+
+const facts = (over: Partial<ClockFacts> = {}): ClockFacts => ({
+  id: 'i1',
+  category: 'roads',
+  status: 'open',
+  created_at: '2026-02-13T02:00:00.000Z',
+  closed_at: null,
+  escalated_to_org_id: null,
+  responsible_group_id: null,
+  org_id: 'o1',
+  problem: '路灯不亮',
+  no: 1,
+  list_no: 1,
+  listed_on: '2026-02-13',
+  list_created_at: '2026-02-13T01:00:00.000Z',
+  org_region_code: '411321106200',
+  org_name: '支部',
+  first_response_at: null,
+  ...over,
+});
+const pause = (started_on: string, ended_on: string | null): PauseRow => ({
+  id: `p${started_on}`,
+  item_id: 'i1',
+  reason: 'waiting_unit',
+  note: '等待供电所',
+  started_on,
+  started_at: `${started_on}T02:00:00.000Z`,
+  started_by: 'u',
+  ended_on,
+  ended_at: ended_on ? `${ended_on}T02:00:00.000Z` : null,
+  ended_by: ended_on ? 'u' : null,
+});
+const measured = (c: Clock) => {
+  if (!c.known) throw new Error('calendar unknown');
+  return c;
+};
+
+describe('DOMAIN §9a: an item’s clock counts working days since it was listed, less its pauses', () => {
+  const targets = { response: 2, resolution: 10 };
+
+  it('listed before Spring Festival 2026, the holiday does not count and the make-up Saturdays do', () => {
+    const c = measured(clockOf(facts(), targets, [], '2026-02-28'));
+    // 14, 24, 25, 26, 27 and 28 February.
+    expect([c.resolution.usedDays, c.resolution.light, c.resolution.dueOn]).toEqual([6, 'amber', '2026-03-05']);
+    expect([c.response.usedDays, c.response.share, c.response.light]).toEqual([6, 3, 'red']);
+    expect(c.leading).toBe('response');
+  });
+
+  it('the response clock stops at the first progress entry or acceptance, the resolution clock at closure', () => {
+    const responded = measured(
+      clockOf(facts({ first_response_at: '2026-02-14T03:00:00.000Z' }), targets, [], '2026-02-28'),
+    );
+    expect([responded.response.usedDays, responded.response.metOn, responded.leading]).toEqual([
+      1,
+      '2026-02-14',
+      'resolution',
+    ]);
+    const closed = measured(
+      clockOf(
+        facts({
+          first_response_at: '2026-02-14T03:00:00.000Z',
+          status: 'closed',
+          closed_at: '2026-02-25T08:00:00.000Z',
+        }),
+        targets,
+        [],
+        '2026-03-31',
+      ),
+    );
+    expect([closed.resolution.usedDays, closed.resolution.metOn, closed.light]).toEqual([3, '2026-02-25', 'green']);
+    // Asked about a day before the response came, the response has not come yet.
+    const before = measured(
+      clockOf(facts({ first_response_at: '2026-02-27T03:00:00.000Z' }), targets, [], '2026-02-24'),
+    );
+    expect([before.response.usedDays, before.response.metOn]).toEqual([2, null]);
+  });
+
+  it('a pause stops the clock from the day after it began up to the day it ended, and a running one up to today', () => {
+    const ended = measured(clockOf(facts(), targets, [pause('2026-02-24', '2026-02-26')], '2026-02-28'));
+    expect([ended.resolution.usedDays, ended.pausedDays, ended.paused]).toEqual([4, 2, null]);
+    const running = measured(clockOf(facts(), targets, [pause('2026-02-25', null)], '2026-02-28'));
+    expect([running.resolution.usedDays, running.pausedDays, running.paused]).toEqual([
+      3,
+      3,
+      { reason: 'waiting_unit', note: '等待供电所', since: '2026-02-25' },
+    ]);
+  });
+
+  it('an item added to an older list counts from the day it was added', () => {
+    const c = measured(clockOf(facts({ created_at: '2026-02-26T02:00:00.000Z' }), targets, [], '2026-02-28'));
+    expect([c.listedOn, c.resolution.usedDays]).toEqual(['2026-02-26', 2]);
+  });
+
+  it('lights: green below half the target, amber from half, red from the whole', () => {
+    const light = (today: string) =>
+      measured(
+        clockOf(facts({ first_response_at: '2026-02-14T03:00:00.000Z' }), { response: 2, resolution: 4 }, [], today),
+      ).light;
+    expect([light('2026-02-14'), light('2026-02-24'), light('2026-02-25'), light('2026-02-26')]).toEqual([
+      'green',
+      'amber',
+      'amber',
+      'red',
+    ]);
+  });
+
+  it('a day the calendar does not know gives no light rather than a guess', () => {
+    const c = clockOf(facts(), targets, [], `${CALENDAR.lastYear + 1}-01-05`);
+    expect([c.known, c.light]).toEqual([false, null]);
+  });
+});
+
+describe('DOMAIN §9a: pausing, lights and chases (催办) through the API', () => {
+  const ctx = useCounty();
+  const db = () => ctx.t.db.db;
+
+  /** Roads: respond within 2 working days, resolve within 4 (the county's 2026 setting). */
+  const setup = async (listedOn: string, items = 1) => {
+    const admin = await ctx.user('admin');
+    expect(
+      (await admin.put('/settings?year=2026', { targets: [{ category: 'roads', response: 2, resolution: 4 }] }))
+        .statusCode,
+    ).toBe(200);
+    const qiao = await ctx.user('qiaoduan');
+    const list = await qiao.post('/problem-lists', {
+      orgId: ctx.county.orgs.qiaoBranch.id,
+      title: `清单${listedOn}`,
+      listedOn,
+      items: Array.from({ length: items }, (_, i) => ({
+        problem: `村道塌方${i + 1}`,
+        category: 'roads',
+        regionCode: '411321106200',
+        responsibleGroupId: ctx.county.orgs.qiaoGroup.id,
+      })),
+    });
+    expect(list.statusCode, list.body).toBe(201);
+    return list.json().itemIds as string[];
+  };
+  /** 王芳 leads the party group and has an account of her own. */
+  const groupLeader = async () => {
+    await db()
+      .insertInto('memberships')
+      .values({
+        id: randomUUID(),
+        org_id: ctx.county.orgs.qiaoGroup.id,
+        member_id: ctx.county.members.qiaoOther,
+        role: 'group_leader',
+        start_on: '2019-06-01',
+        end_on: null,
+        end_reason: null,
+        link_reason: '测试',
+        designated_by_party_org_id: null,
+        designated_by_org_id: null,
+        version: 1,
+        created_at: '2019-06-01T00:00:00.000Z',
+        updated_at: '2019-06-01T00:00:00.000Z',
+      })
+      .execute();
+    await addUser(db(), 'wangfang', 'member', { member: ctx.county.members.qiaoOther });
+    return as(ctx.t.app, await login(ctx.t.app, 'wangfang', PASSWORD));
+  };
+  const chases = (itemId: string) =>
+    db().selectFrom('item_chases').selectAll().where('item_id', '=', itemId).orderBy('step').execute();
+
+  it('at 50 %, 100 % and 150 % the item is chased once per step: group leader, branch secretary, township committee; each audited', async () => {
+    await groupLeader();
+    // Listed Friday 18 September 2026: Sunday 20 September is a make-up workday (National Day's).
+    const [item] = await setup('2026-09-18');
+    const sweep = (day: string) => ctx.t.app.deadlines.sweep(day);
+    expect(await sweep('2026-09-19')).toBe(0);
+    expect(await sweep('2026-09-20')).toBe(1);
+    expect(await sweep('2026-09-20')).toBe(0);
+    // Two sweeps at the same moment write the step once.
+    expect((await Promise.all([sweep('2026-09-21'), sweep('2026-09-21')])).reduce((a, b) => a + b)).toBe(1);
+    expect(await sweep('2026-09-22')).toBe(1);
+    expect(await sweep('2026-10-10')).toBe(0);
+    const written = await chases(item as string);
+    expect(written.map((c) => [c.step, c.target, c.used_days, c.receiver_kind, c.on_day])).toEqual([
+      [1, 'response', 1, 'group_leader', '2026-09-20'],
+      [2, 'response', 2, 'branch_secretary', '2026-09-21'],
+      [3, 'response', 3, 'township', '2026-09-22'],
+    ]);
+    expect(written.map((c) => c.receiver_member_id ?? c.receiver_party_org_id)).toEqual([
+      ctx.county.members.qiaoOther,
+      ctx.county.members.qiaoSecretary,
+      ctx.county.partyOrgs.qiao,
+    ]);
+    expect(written[0]?.text).toContain('第1项“村道塌方1”响应时限 2 个工作日，已用 1 个工作日');
+    const audited = await db()
+      .selectFrom('audit_events')
+      .select('entity_id')
+      .where('action', '=', 'item.chase')
+      .execute();
+    expect(audited.map((a) => a.entity_id)).toEqual([item, item, item]);
+  });
+
+  it('a party group without a leader is chased through its branch secretary', async () => {
+    const [item] = await setup('2026-09-18');
+    await ctx.t.app.deadlines.sweep('2026-09-20');
+    expect((await chases(item as string)).map((c) => [c.step, c.receiver_kind])).toEqual([[1, 'branch_secretary']]);
+  });
+
+  it('only the receiver acknowledges a chase, once, audited; the bell shows unacknowledged chases first', async () => {
+    const leader = await groupLeader();
+    const [item] = await setup('2026-09-18');
+    await ctx.t.app.deadlines.sweep('2026-09-21');
+    const [toLeader, toSecretary] = await chases(item as string);
+    const baihe = await ctx.user('baihe');
+    const bell = (await baihe.get('/inbox')).json();
+    expect(bell.items[0]).toMatchObject({ kind: 'chase', chaseId: toSecretary?.id, itemId: item });
+    // Another township cannot see the item; the county sees it but is not the receiver; the group leader is not either.
+    expect(
+      (await (await ctx.user('chengjiao')).post(`/item-chases/${toSecretary?.id}/acknowledge`, {})).statusCode,
+    ).toBe(404);
+    const admin = await (await ctx.user('admin')).post(`/item-chases/${toSecretary?.id}/acknowledge`, {});
+    expect([admin.statusCode, admin.json().code]).toEqual([403, 'not_chase_receiver']);
+    const ok = await baihe.post(`/item-chases/${toSecretary?.id}/acknowledge`, {});
+    expect(ok.statusCode, ok.body).toBe(204);
+    const again = await baihe.post(`/item-chases/${toSecretary?.id}/acknowledge`, {});
+    expect([again.statusCode, again.json().code]).toEqual([409, 'already_acknowledged']);
+    expect((await baihe.get('/inbox')).json().items.filter((e: { kind: string }) => e.kind === 'chase')).toEqual([]);
+    const stored = await db()
+      .selectFrom('item_chases')
+      .selectAll()
+      .where('id', '=', toSecretary?.id as string)
+      .executeTakeFirstOrThrow();
+    expect(stored.acknowledged_at).not.toBeNull();
+    expect(
+      await db()
+        .selectFrom('audit_events')
+        .select('entity_id')
+        .where('action', '=', 'item.chase_acknowledge')
+        .execute(),
+    ).toEqual([{ entity_id: item }]);
+    expect(toLeader?.acknowledged_at).toBeNull();
+    // The group leader's own account sees hers first and acknowledges it.
+    expect((await leader.get('/inbox')).json().items[0]).toMatchObject({ kind: 'chase', chaseId: toLeader?.id });
+    expect((await leader.post(`/item-chases/${toLeader?.id}/acknowledge`, {})).statusCode).toBe(204);
+    // The detail shows the item's chases.
+    const detail = (await baihe.get(`/items/${item}`)).json();
+    expect(
+      detail.chases.map((c: { step: number; acknowledgedAt: string | null }) => [c.step, c.acknowledgedAt !== null]),
+    ).toEqual([
+      [1, true],
+      [2, true],
+    ]);
+  });
+
+  it('a paused, escalated or closed item is not chased; pausing and resuming are the branch’s, with a reason, each audited', async () => {
+    const [paused, escalated, closed] = await setup('2026-09-18', 3);
+    const baihe = await ctx.user('baihe');
+    const detail = (await baihe.get(`/items/${paused}`)).json();
+    expect([detail.abilities.pause, detail.abilities.resume]).toEqual([true, false]);
+    const r = await baihe.post(`/items/${paused}/pause`, { reason: 'waiting_unit', note: '等待交通局出设计方案' });
+    expect(r.statusCode, r.body).toBe(204);
+    const twice = await baihe.post(`/items/${paused}/pause`, { reason: 'waiting_resident', note: '再停' });
+    expect([twice.statusCode, twice.json().code]).toEqual([409, 'item_already_paused']);
+    const after = (await baihe.get(`/items/${paused}`)).json();
+    expect([
+      after.clock.paused?.reason,
+      after.clock.paused?.note,
+      after.abilities.pause,
+      after.abilities.resume,
+    ]).toEqual(['waiting_unit', '等待交通局出设计方案', false, true]);
+    // Neither the supervisor (reads only) nor another township may stop or start the clock.
+    expect((await (await ctx.user('supervisor')).post(`/items/${paused}/resume`, {})).statusCode).toBe(403);
+    expect((await (await ctx.user('chengjiao')).post(`/items/${paused}/resume`, {})).statusCode).toBe(404);
+
+    const target = (await baihe.get('/escalation-targets')).json().items[0];
+    const esc = await baihe.post(`/items/${escalated}/escalate`, {
+      toOrgId: target.id,
+      reason: '需要县里协调',
+      version: (await baihe.get(`/items/${escalated}`)).json().version,
+    });
+    expect(esc.statusCode, esc.body).toBe(204);
+    await db()
+      .updateTable('items')
+      .set({ status: 'closed', closed_at: '2026-09-19T02:00:00.000Z' })
+      .where('id', '=', closed as string)
+      .execute();
+
+    expect(await ctx.t.app.deadlines.sweep('2026-09-22')).toBe(0);
+    const resumed = await baihe.post(`/items/${paused}/resume`, {});
+    expect(resumed.statusCode, resumed.body).toBe(204);
+    const notPaused = await baihe.post(`/items/${paused}/resume`, {});
+    expect([notPaused.statusCode, notPaused.json().code]).toEqual([409, 'item_not_paused']);
+    const trail = await db()
+      .selectFrom('audit_events')
+      .select(['action', 'after_json'])
+      .where('action', 'in', ['item.pause', 'item.resume'])
+      .orderBy('seq')
+      .execute();
+    expect(trail.map((a) => a.action)).toEqual(['item.pause', 'item.resume']);
+    expect(JSON.parse(trail[0]?.after_json ?? '{}')).toMatchObject({
+      reason: 'waiting_unit',
+      note: '等待交通局出设计方案',
+    });
+    expect(await db().selectFrom('item_pauses').select(['reason', 'ended_by']).execute()).toEqual([
+      { reason: 'waiting_unit', ended_by: expect.any(String) },
+    ]);
+  });
+
+  it('the server gives each item its light in lists and on the item page', async () => {
+    const today = todayInShanghai();
+    if (Number(today.slice(0, 4)) > CALENDAR.lastYear) return; // the light is null then: tested above
+    const [old] = await setup('2026-09-18');
+    const qiao = await ctx.user('qiaoduan');
+    const fresh = await qiao.post('/problem-lists', {
+      orgId: ctx.county.orgs.qiaoBranch.id,
+      title: '今天的清单',
+      listedOn: today,
+      items: [{ problem: '新问题', category: 'roads', regionCode: '411321106200' }],
+    });
+    const listed = (await qiao.get('/items?limit=200')).json().items as { id: string; light: string }[];
+    const lightOf = (id: string) => listed.find((i) => i.id === id)?.light;
+    expect(lightOf(old as string)).toBe('red');
+    expect(lightOf(fresh.json().itemIds[0])).toBe('green');
+    const detail = (await qiao.get(`/items/${old}`)).json();
+    expect([detail.light, detail.clock.known, detail.clock.resolution.targetDays]).toEqual(['red', true, 4]);
+  });
+});
