@@ -1,0 +1,90 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { logIn, openBrowser, ownServer, screenshot } from './browser';
+import { DEMO_PASSWORD } from './global-setup';
+
+const { base } = await ownServer();
+
+/** Waits until the page is controlled by the app's service worker (it claims its clients once active). */
+async function controlled(page: Page): Promise<string> {
+  return page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.ready;
+    for (let i = 0; i < 100 && !navigator.serviceWorker.controller; i++) await new Promise((r) => setTimeout(r, 100));
+    return `${reg.scope} ${navigator.serviceWorker.controller?.scriptURL ?? 'none'}`;
+  });
+}
+
+describe('the staff app installs as a PWA and opens with no connection', () => {
+  let page: Page;
+  let errors: string[];
+  let close: () => Promise<void>;
+  let setOffline: (offline: boolean) => Promise<void>;
+
+  beforeAll(async () => {
+    const b = await openBrowser('phone');
+    page = b.page;
+    errors = b.errors;
+    close = () => b.context.close();
+    setOffline = (offline) => b.context.setOffline(offline);
+  });
+  afterAll(async () => close());
+
+  it('passes the install audit: manifest linked with name, icons, start_url and standalone display, worker in control', async () => {
+    await logIn(page, base, 'baihe', DEMO_PASSWORD);
+    expect(await controlled(page)).toBe(`${base}/ ${base}/sw.js`);
+
+    const cdp = await page.context().newCDPSession(page);
+    const manifest = (await cdp.send('Page.getAppManifest')) as { url: string; errors: unknown[]; data: string };
+    expect(manifest.url).toBe(`${base}/manifest.webmanifest`);
+    expect(manifest.errors).toEqual([]);
+    const m = JSON.parse(manifest.data);
+    expect([m.name, m.short_name, m.lang, m.start_url, m.display, m.theme_color]).toEqual([
+      '联建 · 临时党组织管理',
+      '联建',
+      'zh-CN',
+      '/',
+      'standalone',
+      '#c8161d',
+    ]);
+    for (const size of ['192x192', '512x512']) {
+      const icon = m.icons.find((i: { sizes: string }) => i.sizes === size);
+      const got = await page.request.get(`${base}${icon.src}`);
+      expect([size, got.status(), got.headers()['content-type']]).toEqual([size, 200, 'image/png']);
+    }
+    // Chromium's own installability check: the list of reasons it would refuse to install is empty.
+    const installable = (await cdp.send('Page.getInstallabilityErrors')) as { installabilityErrors: unknown[] };
+    expect(installable.installabilityErrors).toEqual([]);
+    await cdp.detach();
+  });
+
+  it('the worker keeps the staff shell only: no API reply and no resident page in its caches', async () => {
+    const cached = await page.evaluate(async () => {
+      const urls: string[] = [];
+      for (const name of await caches.keys()) {
+        for (const req of await (await caches.open(name)).keys()) urls.push(new URL(req.url).pathname);
+      }
+      return urls;
+    });
+    expect(cached).toContain('/index.html');
+    expect(cached.some((u) => u.startsWith('/assets/main-'))).toBe(true);
+    expect(cached.filter((u) => u.startsWith('/api/') || u.includes('resident'))).toEqual([]);
+  });
+
+  it('offline, a reload still shows the app shell; the residents’ pages are not taken over', async () => {
+    await setOffline(true);
+    try {
+      await page.reload();
+      await page.locator('#root *').first().waitFor();
+      expect(await page.title()).toBe('联建 · 临时党组织管理');
+      await screenshot(page, 'pwa-offline-shell');
+      // The residents' page is not in the worker's keeping: offline it is the browser's own error, not the staff app.
+      const resident = await page.goto(`${base}/r`).catch((e: Error) => e);
+      expect(resident instanceof Error ? resident.message : String(resident?.status())).toMatch(
+        /ERR_INTERNET_DISCONNECTED/,
+      );
+    } finally {
+      await setOffline(false);
+    }
+    expect(errors).toEqual([]);
+  });
+});
