@@ -88,3 +88,71 @@ describe('the staff app installs as a PWA and opens with no connection', () => {
     expect(errors).toEqual([]);
   });
 });
+
+describe('a secretary records a visit with no connection, and it reaches the server once', () => {
+  it('offline: reload opens the field page from the device; the visit queued 未同步 is sent 已同步 once online; logout wipes the device', async () => {
+    const { context, page, errors } = await openBrowser('phone');
+    try {
+      await logIn(page, base, 'baihe', DEMO_PASSWORD);
+      await controlled(page);
+      await page.goto(`${base}/field`);
+      await page.getByText(/本机保存了 [1-9]\d* 户帮扶户的资料/).waitFor({ timeout: 30_000 });
+
+      await context.setOffline(true);
+      await page.reload();
+      await page.getByTestId('field-online').getByText('离线').waitFor();
+      await page.getByTestId('field-household').click();
+      const option = page.locator('.ant-select-item-option').first();
+      const householdName = ((await option.textContent()) ?? '').split(' · ')[0] as string;
+      await option.click();
+      await page.getByTestId('field-visit').click();
+      const dialog = page.getByRole('dialog');
+      const findings = `离线走访记录 ${Date.now()}`;
+      await dialog.getByLabel('发现的情况').fill(findings);
+      const helpers = dialog.getByRole('checkbox', { checked: true });
+      if ((await helpers.count()) === 0) await dialog.getByRole('checkbox').first().check();
+      await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+      const state = page.getByTestId('field-state');
+      await state.getByText('未同步').waitFor();
+      await screenshot(page, 'pwa-offline-queued');
+      // Kept encrypted: the queue row holds no word of the visit in the clear.
+      const stored = await page.evaluate(
+        () =>
+          new Promise<string>((resolve, reject) => {
+            const open = indexedDB.open('lianjian-field');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const get = open.result.transaction('queue').objectStore('queue').getAll();
+              get.onsuccess = () => {
+                const rows = get.result as { sealed: { data: ArrayBuffer } }[];
+                resolve(rows.map((r) => new TextDecoder().decode(r.sealed.data)).join('|'));
+                open.result.close();
+              };
+            };
+          }),
+      );
+      expect(stored.length).toBeGreaterThan(0);
+      expect(stored).not.toContain(householdName);
+      expect(stored).not.toContain('离线走访记录');
+
+      await context.setOffline(false);
+      await state.getByText('已同步').waitFor({ timeout: 30_000 });
+      await screenshot(page, 'pwa-synced');
+      const households = await (await page.request.get(`${base}/api/v1/households?limit=100`)).json();
+      let found = 0;
+      for (const h of households.items as { id: string }[]) {
+        const visits = await (await page.request.get(`${base}/api/v1/households/${h.id}/visits`)).json();
+        found += (visits.items as { findings: string | null }[]).filter((v) => v.findings === findings).length;
+      }
+      expect(found).toBe(1);
+
+      await page.getByTestId('logout').click();
+      await page.getByLabel('用户名').waitFor();
+      const left = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+      expect(left).not.toContain('lianjian-field');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import {
   ApartmentOutlined,
+  CloudSyncOutlined,
   AuditOutlined,
   FileSearchOutlined,
   KeyOutlined,
@@ -40,6 +41,7 @@ const ICONS: Record<MenuKey, ReactNode> = {
   lists: <FileTextOutlined />,
   chains: <NodeIndexOutlined />,
   households: <HomeOutlined />,
+  field: <CloudSyncOutlined />,
   members: <TeamOutlined />,
   assessment: <TrophyOutlined />,
   feedback: <AuditOutlined />,
@@ -104,6 +106,8 @@ export function AppLayout() {
   useDocumentTitle([record, t(`nav.${selected}`, { defaultValue: '' })], t('app.name'));
   const logout = async () => {
     await api.POST('/api/v1/auth/logout');
+    // The device forgets the field store (the queue, its key, the kept copies): nothing of the account stays.
+    await import('../field/session').then((m) => m.forgetDevice()).catch(() => {});
     // Signed out first, then everything the account read is forgotten: the session's own entry is kept (cleared,
     // it would leave the app's observer on a removed query still showing the layout).
     queryClient.setQueryData(sessionKeys.me, null);
