@@ -64,6 +64,17 @@ export async function retry(clientId: string): Promise<void> {
 
 type Outcome = { kind: 'sent'; serverId: string } | { kind: 'refused'; reason: string } | { kind: 'later' };
 
+/**
+ * What a failed send means for the record. Not a refusal of the record, so it waits and is sent again with the same
+ * key: the server is down or busy, the session ended (sign in again), the CSRF token is stale, or the first send is
+ * still running. Anything else is the server refusing this record: 需处理, with its reason.
+ */
+export function answerOf(status: number, problem: { code?: string; detail?: string }, statusText = ''): Outcome {
+  if (status >= 500 || status === 401 || status === 429) return { kind: 'later' };
+  if (problem.code === 'idempotency_in_progress' || problem.code === 'csrf_failed') return { kind: 'later' };
+  return { kind: 'refused', reason: problem.detail ?? statusText };
+}
+
 async function send(row: QueueRow, content: Content): Promise<Outcome> {
   let response: Response;
   let data: unknown;
@@ -81,11 +92,7 @@ async function send(row: QueueRow, content: Content): Promise<Outcome> {
     return { kind: 'later' }; // no connection: the record waits, with the same key
   }
   if (response.ok) return { kind: 'sent', serverId: (data as { id: string }).id };
-  const problem = (error ?? {}) as { code?: string; detail?: string };
-  // Not a refusal of the record: the server is busy or down, the session ended, or the first send is still running.
-  if (response.status >= 500 || response.status === 401 || response.status === 429) return { kind: 'later' };
-  if (problem.code === 'idempotency_in_progress' || problem.code === 'csrf_failed') return { kind: 'later' };
-  return { kind: 'refused', reason: problem.detail ?? response.statusText };
+  return answerOf(response.status, (error ?? {}) as { code?: string; detail?: string }, response.statusText);
 }
 
 let running: Promise<number> | null = null;
