@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logIn, openBrowser, ownServer, screenshot } from './browser';
+import { csrfHeaders, logIn, openBrowser, ownServer, screenshot } from './browser';
 import { DEMO_PASSWORD } from './global-setup';
 
 const { base } = await ownServer();
@@ -150,6 +150,68 @@ describe('a secretary records a visit with no connection, and it reaches the ser
       await page.getByLabel('用户名').waitFor();
       const left = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
       expect(left).not.toContain('lianjian-field');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('a visit the server refuses stays 需处理 with its reason', () => {
+  it('a helper whose help ended meanwhile: the queued visit comes back 需处理 with the server’s Chinese reason, and is discarded', async () => {
+    const { context, page, errors } = await openBrowser('phone');
+    try {
+      await logIn(page, base, 'baihe', DEMO_PASSWORD);
+      await page.goto(`${base}/field`);
+      await page.getByText(/本机保存了 [1-9]\d* 户帮扶户的资料/).waitFor({ timeout: 30_000 });
+      // A household of the branch with a helper besides the primary one: that helper's help ends on the server.
+      type Helper = { id: string; memberName: string; primary: boolean; endOn: string | null; version: number };
+      type Detail = { id: string; headName: string; regionName: string; helpers: Helper[] };
+      const list = (await (await page.request.get(`${base}/api/v1/households?limit=100`)).json()).items as {
+        id: string;
+      }[];
+      let target: { household: Detail; helper: Helper } | null = null;
+      for (const h of list) {
+        const d = (await (await page.request.get(`${base}/api/v1/households/${h.id}`)).json()) as Detail;
+        const helper = d.helpers.find((x) => !x.endOn && !x.primary);
+        if (helper) {
+          target = { household: d, helper };
+          break;
+        }
+      }
+      if (!target) throw new Error('no household of the branch has a second helper');
+      const yesterday = new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
+      const ended = await page.request.post(
+        `${base}/api/v1/households/${target.household.id}/helpers/${target.helper.id}/end`,
+        {
+          headers: await csrfHeaders(page),
+          data: { endOn: yesterday, endReason: '工作调动', version: target.helper.version },
+        },
+      );
+      expect(ended.status()).toBeLessThan(300);
+
+      await context.setOffline(true);
+      await page.reload();
+      await page.getByTestId('field-online').getByText('离线').waitFor();
+      await page.getByTestId('field-household').click();
+      await page
+        .locator('.ant-select-item-option')
+        .filter({ hasText: `${target.household.headName} · ${target.household.regionName}` })
+        .first()
+        .click();
+      await page.getByTestId('field-visit').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByRole('checkbox', { name: target.helper.memberName }).check();
+      await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+      await page.getByTestId('field-state').getByText('未同步').waitFor();
+
+      await context.setOffline(false);
+      await page.getByTestId('field-state').getByText('需处理').waitFor({ timeout: 30_000 });
+      await page.getByText('走访人须是该户当时的帮扶人').waitFor();
+      await screenshot(page, 'pwa-refused');
+      await page.getByRole('button', { name: /放\s*弃/ }).click();
+      await page.getByRole('button', { name: /确\s*定|OK/ }).click();
+      await page.getByText('本机没有待同步的记录').waitFor();
       expect(errors).toEqual([]);
     } finally {
       await context.close();

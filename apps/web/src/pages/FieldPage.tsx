@@ -134,6 +134,7 @@ export function FieldPage() {
           pagination={false}
           size="small"
           data-testid="field-queue"
+          scroll={{ x: 640 }}
           locale={{ emptyText: t('field.empty') }}
           columns={[
             { title: t('field.record'), dataIndex: 'label' },
