@@ -55,6 +55,7 @@ import * as m0036 from './migrations/0036_household_head_pinyin.ts';
 import * as m0037 from './migrations/0037_report_dismissal.ts';
 import * as m0038 from './migrations/0038_household_import_ignored_columns.ts';
 import * as m0039 from './migrations/0039_import_column_mapping.ts';
+import * as m0042 from './migrations/0042_tracking_code_reservations.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -228,6 +229,7 @@ const migrations = {
   '0037_report_dismissal': m0037,
   '0038_household_import_ignored_columns': m0038,
   '0039_import_column_mapping': m0039,
+  '0042_tracking_code_reservations': m0042,
 };
 
 /**
