@@ -90,7 +90,7 @@ describe('the staff app installs as a PWA and opens with no connection', () => {
 });
 
 describe('a secretary records a visit with no connection, and it reaches the server once', () => {
-  it('offline: reload opens the field page from the device; the visit queued 未同步 is sent 已同步 once online; logout wipes the device', async () => {
+  it('offline: reload opens the field page; a visit and a report with its reserved code, queued 未同步, reach the server once; logout wipes the device', async () => {
     const { context, page, errors } = await openBrowser('phone');
     try {
       await logIn(page, base, 'baihe', DEMO_PASSWORD);
@@ -135,8 +135,31 @@ describe('a secretary records a visit with no connection, and it reaches the ser
       expect(stored).not.toContain(householdName);
       expect(stored).not.toContain('离线走访记录');
 
+      // A resident's report entered offline: she leaves with the code the device reserved while online.
+      const said = `村口水井坏了 ${Date.now()}`;
+      await page.getByTestId('field-report').click();
+      const form = page.getByRole('dialog');
+      await form.getByLabel('所在村').click();
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
+      await form.getByLabel('问题类别').click();
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
+      await form.getByLabel('反映的问题').fill(said);
+      await form.getByRole('button', { name: /确\s*定|OK/ }).click();
+      const code = (await page.getByTestId('field-report-code').locator('h3').textContent())?.trim() ?? '';
+      expect(code).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+      await form.getByRole('button', { name: /完\s*成/ }).click();
+      await expect.poll(() => state.count()).toBe(2);
+
       await context.setOffline(false);
-      await state.getByText('已同步').waitFor({ timeout: 30_000 });
+      await expect
+        .poll(async () => (await state.allTextContents()).join(','), { timeout: 30_000 })
+        .toBe('已同步,已同步');
+      const followed = await page.request.get(`${base}/api/v1/public/reports/${code}`);
+      expect([followed.status(), (await followed.json()).description]).toEqual([200, said]);
+      const reports = (await (await page.request.get(`${base}/api/v1/reports?limit=100`)).json()).items as {
+        description: string;
+      }[];
+      expect(reports.filter((r) => r.description === said)).toHaveLength(1);
       await screenshot(page, 'pwa-synced');
       const households = await (await page.request.get(`${base}/api/v1/households?limit=100`)).json();
       let found = 0;

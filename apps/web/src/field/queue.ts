@@ -5,11 +5,12 @@ import { type FieldKind, type FieldState, type QueueRow, fieldDb, seal, unseal }
 import { uuidv7 } from './uuidv7';
 
 export type VisitBody = Schemas['NewVisitInput'];
+export type ReportBody = Schemas['CreateReport'];
 /** What a queued record holds, sealed: what the server is sent, and a line naming it in the queue. */
 interface Content {
   label: string;
   householdId?: string;
-  body: VisitBody;
+  body: VisitBody | ReportBody;
   /** The server's reason when it refused the record (its own words, in the screen's language). */
   reason?: string;
   serverId?: string;
@@ -26,14 +27,23 @@ export interface QueuedRecord {
 
 /** Queues a home visit made in the field: its client id and Idempotency-Key are made now, once. */
 export async function queueVisit(householdId: string, label: string, body: VisitBody): Promise<string> {
+  return queue('visit', { label, householdId, body });
+}
+
+/** Queues a resident's report entered in the field, with the tracking code already handed to the resident. */
+export async function queueReport(label: string, body: ReportBody): Promise<string> {
+  return queue('report', { label, body });
+}
+
+async function queue(kind: FieldKind, content: Content): Promise<string> {
   const clientId = uuidv7();
   const row: QueueRow = {
     clientId,
     idempotencyKey: crypto.randomUUID(),
-    kind: 'visit',
+    kind,
     state: 'pending',
     createdAt: new Date().toISOString(),
-    sealed: await seal({ label, householdId, body } satisfies Content),
+    sealed: await seal(content),
   };
   await fieldDb().queue.add(row);
   return clientId;
@@ -80,14 +90,16 @@ async function send(row: QueueRow, content: Content): Promise<Outcome> {
   let data: unknown;
   let error: unknown;
   try {
+    const headers = { 'Idempotency-Key': row.idempotencyKey, 'Accept-Language': screenLanguage() };
     if (row.kind === 'visit') {
-      const r = await api.POST('/api/v1/households/{id}/visits', {
+      ({ response, data, error } = await api.POST('/api/v1/households/{id}/visits', {
         params: { path: { id: content.householdId as string } },
-        headers: { 'Idempotency-Key': row.idempotencyKey, 'Accept-Language': screenLanguage() },
-        body: content.body,
-      });
-      ({ response, data, error } = r);
-    } else return { kind: 'refused', reason: row.kind };
+        headers,
+        body: content.body as VisitBody,
+      }));
+    } else {
+      ({ response, data, error } = await api.POST('/api/v1/reports', { headers, body: content.body as ReportBody }));
+    }
   } catch {
     return { kind: 'later' }; // no connection: the record waits, with the same key
   }

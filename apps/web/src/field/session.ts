@@ -6,6 +6,7 @@ type Me = Schemas['Me'];
 export interface FieldHousehold {
   id: string;
   headName: string;
+  regionCode: string;
   regionName: string;
   helpers: { memberId: string; memberName: string; primary: boolean }[];
 }
@@ -62,6 +63,7 @@ export async function refreshHouseholds(): Promise<number> {
       kept.push({
         id: d.id,
         headName: d.headName,
+        regionCode: d.regionCode,
         regionName: d.regionName,
         helpers: d.helpers
           .filter((x) => !x.endOn)
@@ -71,6 +73,39 @@ export async function refreshHouseholds(): Promise<number> {
   }
   await keepCopy('households', kept);
   return kept.length;
+}
+
+const POOL = 5;
+
+/**
+ * Tops up the device's pool of tracking codes reserved on the server (while online), so that a resident's report
+ * entered with no connection hands her the code at once. Answers how many the device holds.
+ */
+export async function refreshCodes(): Promise<number> {
+  const kept = (await readCopy<string[]>('codes'))?.value ?? [];
+  if (kept.length >= POOL) return kept.length;
+  const got = await unwrap(
+    api.POST('/api/v1/reports/tracking-codes', {
+      headers: { 'Idempotency-Key': crypto.randomUUID() },
+      body: { count: POOL - kept.length },
+    }),
+  );
+  const codes = [...kept, ...got.codes.map((c) => c.trackingCode)];
+  await keepCopy('codes', codes);
+  return codes.length;
+}
+
+/** Takes one reserved code from the device's pool; null when none is left. */
+export async function takeCode(): Promise<string | null> {
+  const kept = (await readCopy<string[]>('codes'))?.value ?? [];
+  const [code, ...rest] = kept;
+  if (!code) return null;
+  await keepCopy('codes', rest);
+  return code;
+}
+
+export async function keptCodes(): Promise<number> {
+  return (await readCopy<string[]>('codes'))?.value.length ?? 0;
 }
 
 export async function keptHouseholds(): Promise<{ value: FieldHousehold[]; savedAt: string } | null> {

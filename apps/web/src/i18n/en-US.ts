@@ -489,6 +489,19 @@ export const enUS: Messages = {
     discardConfirm: 'The record will be deleted from this device and never sent. Discard it?',
     queued: 'Saved on this device; it syncs when the connection returns',
     visitLabel: 'Visit to {{name}} ({{on}})',
+    codesKept: '{{count}} tracking codes reserved',
+    report: {
+      title: 'Enter a resident report',
+      village: 'Village',
+      category: 'Category',
+      description: 'What the resident reports',
+      reporterName: 'Reported by (optional)',
+      tellCode: 'Saved on this device. Give the resident this tracking code to follow the report:',
+      done: 'Done',
+      noCode:
+        'No reserved tracking code left on this device: open this page with a connection to update the offline data',
+      label: 'Resident report (code {{code}})',
+    },
     states: { pending: 'Not synced', sending: 'Syncing', synced: 'Synced', attention: 'Needs attention' },
   },
   households: {

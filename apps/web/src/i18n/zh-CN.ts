@@ -472,6 +472,18 @@ export const zhCN = {
     discardConfirm: '放弃后这条记录将从本机删除，不会发送。确定放弃吗？',
     queued: '已保存到本机，联网后自动同步',
     visitLabel: '走访 {{name}}（{{on}}）',
+    codesKept: '预留查询码 {{count}} 个',
+    report: {
+      title: '登记群众反映',
+      village: '所在村',
+      category: '问题类别',
+      description: '反映的问题',
+      reporterName: '反映人（可不填）',
+      tellCode: '已保存到本机。请把查询码告诉反映人，凭码可查询办理进度：',
+      done: '完成',
+      noCode: '本机没有预留的查询码了，请联网后打开本页更新离线资料',
+      label: '群众反映（查询码 {{code}}）',
+    },
     states: { pending: '未同步', sending: '同步中', synced: '已同步', attention: '需处理' },
   },
   households: {

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../components/format';
 import { useMe } from '../components/me';
 import { VisitModal } from '../features/households/VisitModal';
+import { FieldReportModal } from '../features/reports/FieldReportModal';
 import type { QueuedRecord } from '../field/queue';
 import type { FieldHousehold } from '../field/session';
 
@@ -33,6 +34,8 @@ export function FieldPage() {
   const [households, setHouseholds] = useState<{ value: FieldHousehold[]; savedAt: string } | null>(null);
   const [chosen, setChosen] = useState<string | null>(null);
   const [visiting, setVisiting] = useState(false);
+  const [reporting, setReporting] = useState(false);
+  const [codes, setCodes] = useState(0);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
 
@@ -47,6 +50,7 @@ export function FieldPage() {
       if (gone) return;
       stop = watchQueue(setRecords);
       setHouseholds(await keptHouseholds());
+      setCodes(await (await import('../field/session')).keptCodes());
     })();
     return () => {
       gone = true;
@@ -70,6 +74,7 @@ export function FieldPage() {
       const session = await import('../field/session');
       await session.refreshHouseholds();
       setHouseholds(await session.keptHouseholds());
+      if (me.permissions.includes('reports:write')) setCodes(await session.refreshCodes());
     } catch {
       setProblem(t('field.refreshFailed'));
     } finally {
@@ -116,6 +121,9 @@ export function FieldPage() {
           <Button type="primary" disabled={!household} onClick={() => setVisiting(true)} data-testid="field-visit">
             {t('field.recordVisit')}
           </Button>
+          <Button onClick={() => setReporting(true)} disabled={!households} data-testid="field-report">
+            {t('field.report.title')}
+          </Button>
           <Button onClick={sync} loading={busy} disabled={!online} data-testid="field-sync">
             {t('field.syncNow')}
           </Button>
@@ -126,7 +134,8 @@ export function FieldPage() {
         <Typography.Text type="secondary">
           {households
             ? t('field.keptAt', { count: households.value.length, at: formatDateTime(households.savedAt) })
-            : t('field.nothingKept')}
+            : t('field.nothingKept')}{' '}
+          {t('field.codesKept', { count: codes })}
         </Typography.Text>
         <Table<QueuedRecord>
           rowKey="clientId"
@@ -181,6 +190,28 @@ export function FieldPage() {
           ]}
         />
       </Space>
+      <FieldReportModal
+        villages={[...new Map((households?.value ?? []).map((h) => [h.regionCode, h.regionName])).entries()].map(
+          ([code, name]) => ({ code, name }),
+        )}
+        open={reporting}
+        onClose={() => setReporting(false)}
+        submit={async (report) => {
+          const session = await import('../field/session');
+          const code = await session.takeCode();
+          if (!code) return null;
+          setCodes(await session.keptCodes());
+          const { queueReport } = await import('../field/queue');
+          await queueReport(t('field.report.label', { code }), {
+            ...report,
+            source: 'visit',
+            photos: [],
+            trackingCode: code,
+          });
+          if (navigator.onLine) void sync();
+          return code;
+        }}
+      />
       {household && (
         <VisitModal
           household={household}
