@@ -97,6 +97,7 @@ describe('a secretary records a visit with no connection, and it reaches the ser
       await controlled(page);
       await page.goto(`${base}/field`);
       await page.getByText(/本机保存了 [1-9]\d* 户帮扶户的资料/).waitFor({ timeout: 30_000 });
+      await page.getByText('预留查询码 5 个').waitFor({ timeout: 30_000 });
 
       await context.setOffline(true);
       await page.reload();
@@ -142,7 +143,8 @@ describe('a secretary records a visit with no connection, and it reaches the ser
       await form.getByLabel('所在村').click();
       await page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
       await form.getByLabel('问题类别').click();
-      await page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
+      // By its name: the village's list may still be closing.
+      await page.locator('.ant-select-item-option[title="用水"]').click();
       await form.getByLabel('反映的问题').fill(said);
       await form.getByRole('button', { name: /确\s*定|OK/ }).click();
       const code = (await page.getByTestId('field-report-code').locator('h3').textContent())?.trim() ?? '';
@@ -232,6 +234,13 @@ describe('a visit the server refuses stays 需处理 with its reason', () => {
       await page.getByTestId('field-state').getByText('需处理').waitFor({ timeout: 30_000 });
       await page.getByText('走访人须是该户当时的帮扶人').waitFor();
       await screenshot(page, 'pwa-refused');
+      // Logging out would delete the record with the device's store: the secretary is asked first, and may stay.
+      await page.getByTestId('logout').click();
+      const ask = page.getByRole('dialog').filter({ hasText: '还有记录没有同步' });
+      await ask.getByText('本机还有 1 条记录没有发送到服务器').waitFor();
+      await ask.getByRole('button', { name: /取\s*消/ }).click();
+      await ask.waitFor({ state: 'hidden' });
+      await page.getByText('走访人须是该户当时的帮扶人').waitFor();
       await page.getByRole('button', { name: /放\s*弃/ }).click();
       await page.getByRole('button', { name: /确\s*定|OK/ }).click();
       await page.getByText('本机没有待同步的记录').waitFor();

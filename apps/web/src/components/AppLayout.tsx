@@ -19,7 +19,7 @@ import {
   TrophyOutlined,
 } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, Flex, Layout, Menu, Skeleton } from 'antd';
+import { App, Button, Flex, Layout, Menu, Skeleton } from 'antd';
 import { type ReactNode, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
@@ -104,7 +104,21 @@ export function AppLayout() {
   // The tab names the record a page shows (set by the page), then the section, then the app.
   const [record, setRecord] = useState<string | null>(null);
   useDocumentTitle([record, t(`nav.${selected}`, { defaultValue: '' })], t('app.name'));
+  const { modal } = App.useApp();
   const logout = async () => {
+    // Records made in the field and not yet sent go with the device's store: the secretary decides, knowingly.
+    if (me.permissions.includes('households:write')) {
+      const open = await import('../field/queue').then((m) => m.openCount()).catch(() => 0);
+      if (open > 0) {
+        const leave = await modal.confirm({
+          title: t('field.logoutTitle'),
+          content: t('field.logoutUnsent', { count: open }),
+          okText: t('nav.logout'),
+          okButtonProps: { danger: true },
+        });
+        if (!leave) return;
+      }
+    }
     await api.POST('/api/v1/auth/logout');
     // The device forgets the field store (the queue, its key, the kept copies): nothing of the account stays.
     await import('../field/session').then((m) => m.forgetDevice()).catch(() => {});

@@ -502,6 +502,9 @@ export const enUS: Messages = {
         'No reserved tracking code left on this device: open this page with a connection to update the offline data',
       label: 'Resident report (code {{code}})',
     },
+    logoutTitle: 'Records not synced yet',
+    logoutUnsent:
+      '{{count}} records on this device have not reached the server. Logging out deletes them from this device. Sync with a connection first, or log out to give them up.',
     states: { pending: 'Not synced', sending: 'Syncing', synced: 'Synced', attention: 'Needs attention' },
   },
   households: {

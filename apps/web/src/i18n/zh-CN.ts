@@ -484,6 +484,9 @@ export const zhCN = {
       noCode: '本机没有预留的查询码了，请联网后打开本页更新离线资料',
       label: '群众反映（查询码 {{code}}）',
     },
+    logoutTitle: '还有记录没有同步',
+    logoutUnsent:
+      '本机还有 {{count}} 条记录没有发送到服务器。退出登录会把它们从本机删除。请先联网同步，或确定放弃后再退出。',
     states: { pending: '未同步', sending: '同步中', synced: '已同步', attention: '需处理' },
   },
   households: {
