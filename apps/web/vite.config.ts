@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { serwist } from '@serwist/vite';
 import react from '@vitejs/plugin-react';
 import { type Plugin, defineConfig } from 'vite';
 import { compressAssets } from './compress-assets.ts';
@@ -19,7 +20,23 @@ const publicPages = (): Plugin => ({
 
 export default defineConfig(({ mode }) => ({
   // The public pages (src/resident) are Preact, not React: the React plugin leaves them to their own JSX source.
-  plugins: [react({ exclude: /src[\\/]resident[\\/]/ }), publicPages(), compressAssets()],
+  plugins: [
+    react({ exclude: /src[\\/]resident[\\/]/ }),
+    publicPages(),
+    compressAssets(),
+    // The staff app's service worker (src/sw.ts), built with the app: it precaches the staff shell only, never the
+    // residents' pages, and never the compressed copies beside each file.
+    serwist({
+      swSrc: 'src/sw.ts',
+      swDest: 'sw.js',
+      globDirectory: path.resolve(import.meta.dirname, 'dist'),
+      injectionPoint: 'self.__SW_MANIFEST',
+      rollupFormat: 'iife',
+      globPatterns: ['index.html', 'assets/**/*.{js,css,woff2}', '*.{svg,png,webmanifest}'],
+      globIgnores: ['resident.html', 'assets/resident-*', '**/*.{br,gz}', 'sw.js'],
+      maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+    }),
+  ],
   server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
   resolve: {
     // react-router's package points every import at its development build (dev-time warnings and checks);

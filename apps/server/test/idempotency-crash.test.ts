@@ -68,6 +68,11 @@ const CASES: Case[] = [
     }),
   },
   {
+    route: '/api/v1/reports/tracking-codes',
+    who: 'qiaoduan',
+    request: async () => ({ url: '/reports/tracking-codes', body: { count: 2 } }),
+  },
+  {
     route: '/api/v1/orgs/:id/memberships',
     who: 'qiaoduan',
     request: async (c) => ({

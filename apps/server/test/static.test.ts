@@ -21,6 +21,11 @@ function fakeBuild(): string {
     path.join(dir, 'resident.html'),
     `<!doctype html><title>群众反映问题</title><script type="module" src="/assets/resident-Q7pv2Lx0.js"></script>`,
   );
+  fs.writeFileSync(path.join(dir, 'sw.js'), `(function(){self.__SW_MANIFEST=[{url:'index.html',revision:'1'}]})();`);
+  fs.writeFileSync(
+    path.join(dir, 'manifest.webmanifest'),
+    JSON.stringify({ name: '联建', start_url: '/', display: 'standalone', icons: [] }),
+  );
   return dir;
 }
 
@@ -74,5 +79,20 @@ describe('the web app is sent compressed, and cached as long as its names allow'
       const page = await t.app.inject({ url });
       expect(page.body, url).toContain('/assets/index-B3xk9Qe1.js');
     }
+  });
+
+  it('the service worker and the web manifest are revalidated on every load, and the page’s policy lets them in', async () => {
+    const sw = await t.app.inject({ url: '/sw.js' });
+    expect([sw.statusCode, sw.headers['cache-control']]).toEqual([200, 'no-cache']);
+    expect(String(sw.headers['content-type'])).toMatch(/^(text|application)\/javascript/);
+    expect(sw.body).toContain('__SW_MANIFEST');
+    const manifest = await t.app.inject({ url: '/manifest.webmanifest' });
+    expect([manifest.statusCode, manifest.headers['cache-control']]).toEqual([200, 'no-cache']);
+    expect(String(manifest.headers['content-type'])).toMatch(/^application\/manifest\+json/);
+    // No worker-src nor manifest-src of its own: both fall back to the page's own origin, where the files are.
+    const csp = String((await t.app.inject({ url: '/' })).headers['content-security-policy']);
+    expect(csp).toMatch(/default-src 'self'/);
+    expect(csp).toMatch(/script-src 'self'/);
+    expect(csp).not.toMatch(/worker-src|manifest-src/);
   });
 });

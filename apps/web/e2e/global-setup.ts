@@ -36,7 +36,13 @@ async function changeAdminPassword(base: string) {
 let dir = '';
 
 export async function setup(project: TestProject) {
-  const build = spawnSync('npm', ['run', 'build', '--workspace', 'apps/web'], { cwd: root, stdio: 'inherit' });
+  // A production build, as shipped: the test runner's NODE_ENV=test would make Vite build for development, and the
+  // service worker would then be built with no precache manifest.
+  const build = spawnSync('npm', ['run', 'build', '--workspace', 'apps/web'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (build.status !== 0) throw new Error('web build failed');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lianjian-e2e-template-'));
   const server = await startServer(dir);

@@ -4,7 +4,7 @@ import { Suspense, lazy, useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Route, Routes } from 'react-router';
 import { ApiError, api, setUnauthorizedHandler, unwrap } from './api/client';
-import { MeContext } from './components/me';
+import { type Me, MeContext } from './components/me';
 import { homePath } from './components/menu';
 import { antdLocale } from './i18n';
 import { sessionKeys } from './api/queryKeys';
@@ -38,6 +38,7 @@ const AccountPage = lazy(() => import('./pages/AccountPage').then((m) => ({ defa
 const UsersPage = lazy(() => import('./pages/UsersPage').then((m) => ({ default: m.UsersPage })));
 const AuditPage = lazy(() => import('./pages/AuditPage').then((m) => ({ default: m.AuditPage })));
 const NoticesPage = lazy(() => import('./pages/NoticesPage').then((m) => ({ default: m.NoticesPage })));
+const FieldPage = lazy(() => import('./pages/FieldPage').then((m) => ({ default: m.FieldPage })));
 const MembersPage = lazy(() => import('./pages/MembersPage').then((m) => ({ default: m.MembersPage })));
 
 // Every text colour at least 4.5:1 on white (WCAG AA), darker than antd's defaults where those fall short: grey
@@ -65,15 +66,28 @@ export function App() {
     queryKey: sessionKeys.me,
     queryFn: async () => {
       try {
-        return await unwrap(api.GET('/api/v1/auth/me'));
+        const got: Me = await unwrap(api.GET('/api/v1/auth/me'));
+        // A field account is kept on the device (sealed) for a start with no connection; loaded after, not before.
+        if (got.permissions.includes('households:write')) {
+          void import('./field/session').then((m) => m.rememberMe(got)).catch(() => {});
+        }
+        return got;
       } catch (e) {
         if (e instanceof ApiError && e.problem.status === 401) return null;
+        if (e instanceof ApiError) throw e;
+        // No connection: the account kept on the device opens the field work, and nothing else.
+        const kept = await import('./field/session').then((m) => m.rememberedMe()).catch(() => null);
+        if (kept) return { ...kept, fromDevice: true as const };
         throw e;
       }
     },
   });
   useEffect(() => {
     setUnauthorizedHandler(() => queryClient.setQueryData(sessionKeys.me, null));
+    // Back online: ask the server who is signed in again (a start from the device's copy becomes the real one).
+    const online = () => void queryClient.invalidateQueries({ queryKey: sessionKeys.me });
+    window.addEventListener('online', online);
+    return () => window.removeEventListener('online', online);
   }, [queryClient]);
 
   return (
@@ -97,6 +111,16 @@ export function App() {
               }}
             />
           </Suspense>
+        ) : me.data.fromDevice ? (
+          <MeContext.Provider value={me.data}>
+            <Suspense fallback={<Spin />}>
+              <Routes>
+                <Route element={<AppLayout />}>
+                  <Route path="*" element={<FieldPage />} />
+                </Route>
+              </Routes>
+            </Suspense>
+          </MeContext.Provider>
         ) : (
           <MeContext.Provider value={me.data}>
             <Suspense fallback={<Spin />}>
@@ -140,6 +164,7 @@ export function App() {
                   <Route path="households" element={<HouseholdsPage />} />
                   <Route path="households/notice/:villageCode" element={<ExitNoticePage />} />
                   <Route path="households/:id" element={<HouseholdPage />} />
+                  <Route path="field" element={<FieldPage />} />
                   <Route path="*" element={<Navigate to="/" replace />} />
                 </Route>
               </Routes>

@@ -11,6 +11,15 @@ import './styles.css';
 
 dayjs.locale('zh-cn');
 
+// The built app installs as a PWA: its service worker (src/sw.ts) keeps the staff shell for use with no connection.
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {
+      // Without a worker the app still works online; the field queue says so when it needs one.
+    });
+  });
+}
+
 const queryClient = new QueryClient({
   defaultOptions: {
     queries: {

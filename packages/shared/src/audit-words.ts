@@ -96,6 +96,7 @@ export const AUDIT_ACTIONS = {
   'rectification.task': w('整顿任务', 'Rectification task'),
   'regions.import': w('导入区划', 'Regions imported'),
   'report.create': w('群众反映', 'Resident report'),
+  'report.codes_reserve': w('预留查询码', 'Tracking codes reserved'),
   'report.dismiss': w('不予受理', 'Report not taken up'),
   'report.phone_code_sent': w('发送手机验证码', 'Phone code sent'),
   'report.sms_opt_out': w('退订短信', 'Text messages declined'),

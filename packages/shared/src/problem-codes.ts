@@ -611,6 +611,11 @@ export const PROBLEM_CODES = {
   },
   totp_not_started: { status: 409, 'zh-CN': '请先生成二维码', 'en-US': 'Generate the QR code first.' },
   totp_required: { status: 401, 'zh-CN': '请输入动态验证码', 'en-US': 'Enter your one-time code.' },
+  tracking_code_not_reserved: {
+    status: 400,
+    'zh-CN': '这个查询码不是本账号预留的，或已经用过、已过期',
+    'en-US': 'This tracking code was not reserved by this account, or it was used or has expired.',
+  },
   tracking_code_mistyped: {
     status: 400,
     'zh-CN': '查询码有一位不对，请对照回执逐位核对',

@@ -57,6 +57,7 @@ import * as m0038 from './migrations/0038_household_import_ignored_columns.ts';
 import * as m0039 from './migrations/0039_import_column_mapping.ts';
 import * as m0040 from './migrations/0040_item_deadline_clock.ts';
 import * as m0041 from './migrations/0041_notice_outbox.ts';
+import * as m0042 from './migrations/0042_tracking_code_reservations.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -232,6 +233,7 @@ const migrations = {
   '0039_import_column_mapping': m0039,
   '0040_item_deadline_clock': m0040,
   '0041_notice_outbox': m0041,
+  '0042_tracking_code_reservations': m0042,
 };
 
 /**

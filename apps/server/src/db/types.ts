@@ -470,6 +470,14 @@ export interface ItemParticipantTable {
   version: number;
 }
 
+/** A tracking code reserved by a staff account for a report entered offline; only its keyed hash is kept. */
+export interface TrackingCodeReservationTable {
+  tracking_hash: string;
+  user_id: string;
+  reserved_at: string;
+  expires_at: string;
+}
+
 export interface ItemReportTable {
   item_id: string;
   report_id: string;
@@ -1099,6 +1107,7 @@ export interface Database {
   audit_head: AuditHeadTable;
   idempotency_keys: IdempotencyKeyTable;
   reports: ReportTable;
+  tracking_code_reservations: TrackingCodeReservationTable;
   problem_lists: ProblemListTable;
   items: ItemTable;
   item_participants: ItemParticipantTable;

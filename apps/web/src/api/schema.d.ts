@@ -8223,6 +8223,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/tracking-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 为离线登记预留查询码（每个账号最多同时保留10个，30天内有效） */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["ReserveTrackingCodesInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ReservedTrackingCodes"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/public/reports": {
         parameters: {
             query?: never;
@@ -13818,7 +13903,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "calendar_year_unknown" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "export_too_large" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_file_gone" | "import_mapping_incomplete" | "import_mapping_repeated" | "import_not_uploader" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_already_paused" | "item_closed" | "item_not_paused" | "linked_members_in_group" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_chase_receiver" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "report_already_dismissed" | "report_already_listed" | "report_no_phone" | "report_not_new" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
+            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "calendar_year_unknown" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "export_too_large" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_file_gone" | "import_mapping_incomplete" | "import_mapping_repeated" | "import_not_uploader" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_already_paused" | "item_closed" | "item_not_paused" | "linked_members_in_group" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_chase_receiver" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "report_already_dismissed" | "report_already_listed" | "report_no_phone" | "report_not_new" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "tracking_code_not_reserved" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
             requestId: string;
             errors?: {
                 path: string;
@@ -16116,6 +16201,18 @@ export interface components {
             phone?: string;
             /** @default [] */
             photos?: components["schemas"]["PhotoUploadInput"][];
+            /** @description A code this account reserved (POST /reports/tracking-codes), already handed to the resident offline */
+            trackingCode?: string;
+        };
+        ReserveTrackingCodesInput: {
+            /** @default 5 */
+            count?: number;
+        };
+        ReservedTrackingCodesInput: {
+            codes: {
+                trackingCode: string;
+                expiresAt: string;
+            }[];
         };
         PublicCreateReportInput: {
             regionCode: string;
@@ -16592,7 +16689,7 @@ export interface components {
             status: number;
             detail: string;
             /** @enum {string} */
-            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "calendar_year_unknown" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "export_too_large" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_file_gone" | "import_mapping_incomplete" | "import_mapping_repeated" | "import_not_uploader" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_already_paused" | "item_closed" | "item_not_paused" | "linked_members_in_group" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_chase_receiver" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "report_already_dismissed" | "report_already_listed" | "report_no_phone" | "report_not_new" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
+            code: "account_locked" | "account_scope_invalid" | "already_acknowledged" | "already_answered" | "already_escalated" | "already_helper" | "already_member" | "already_on_item" | "already_participating" | "already_placed" | "application_open" | "approval_missing" | "approval_not_needed" | "approval_required" | "approved_after_founding" | "approver_level" | "approving_org_required" | "backdate_reason_required" | "bad_request" | "calendar_year_unknown" | "cannot_confirm_own_work" | "case_open" | "children_not_dissolved" | "county_only" | "county_scope_required" | "county_unknown" | "csrf_failed" | "date_before_previous_step" | "date_before_record" | "date_in_future" | "deadline_before_record" | "designation_requires_approving_org" | "dispute_exists" | "dispute_missing" | "dispute_outcome_missing" | "export_expired" | "export_too_large" | "feedback_not_open" | "file_too_large" | "group_leader_designated_by_branch" | "helper_already_ended" | "household_not_poor" | "household_not_served" | "idempotency_in_progress" | "idempotency_key_reused" | "idempotency_reply_lost" | "illegal_transition" | "import_file_gone" | "import_mapping_incomplete" | "import_mapping_repeated" | "import_not_uploader" | "import_running" | "income_below_line" | "internal_error" | "invalid_code" | "invalid_credentials" | "invalid_cursor" | "item_already_paused" | "item_closed" | "item_not_paused" | "linked_members_in_group" | "membership_already_ended" | "monitoring_line_below_poverty_line" | "no_home_org" | "no_labour_capacity" | "no_mediation_session" | "no_phone_on_file" | "no_responsible_group" | "not_a_dispute" | "not_chase_receiver" | "not_found" | "not_in_notice" | "not_requester" | "not_well_graded" | "notice_period_not_over" | "open_items" | "org_dissolved" | "own_account" | "own_recommendation" | "own_request" | "parent_dissolved" | "participant_cannot_be_member" | "participation_ended" | "party_member_link_by_need" | "password_change_required" | "payload_too_large" | "permission_denied" | "person_already_registered" | "person_not_registrable" | "phone_code_expired" | "phone_code_not_needed" | "phone_code_required" | "phone_code_too_soon" | "photo_not_base64" | "photo_unreadable" | "planned_end_before_founding" | "primary_helper_exists" | "primary_helper_required" | "rate_limited" | "rating_not_open" | "rectification_closed" | "rectification_not_warranted" | "rectification_open" | "region_account_required" | "region_outside_scope" | "region_scope_required" | "registration_paused" | "reopen_window_over" | "report_already_dismissed" | "report_already_listed" | "report_no_phone" | "report_not_new" | "request_pending" | "role_already_held" | "same_password" | "scheme_missing" | "score_effect_beyond_weight" | "snapshot_missing" | "standard_not_met" | "supervision_closed" | "tasks_open" | "temporary_org_cannot_collect_dues" | "temporary_org_cannot_discipline" | "temporary_org_cannot_hold_elections" | "temporary_org_cannot_recruit" | "totp_already_enabled" | "totp_enrollment_required" | "totp_not_started" | "totp_required" | "tracking_code_mistyped" | "tracking_code_not_reserved" | "unauthenticated" | "unit_already_linked" | "unknown_indicator" | "unsupported_media_type" | "username_taken" | "validation_failed" | "version_conflict" | "weak_password" | "weights_not_100" | "wrong_password";
             requestId: string;
             errors?: {
                 path: string;
@@ -18890,6 +18987,18 @@ export interface components {
             phone?: string;
             /** @default [] */
             photos: components["schemas"]["PhotoUpload"][];
+            /** @description A code this account reserved (POST /reports/tracking-codes), already handed to the resident offline */
+            trackingCode?: string;
+        };
+        ReserveTrackingCodes: {
+            /** @default 5 */
+            count: number;
+        };
+        ReservedTrackingCodes: {
+            codes: {
+                trackingCode: string;
+                expiresAt: string;
+            }[];
         };
         PublicCreateReport: {
             regionCode: string;

@@ -1,5 +1,6 @@
 import {
   ApartmentOutlined,
+  CloudSyncOutlined,
   AuditOutlined,
   DashboardOutlined,
   FileSearchOutlined,
@@ -19,7 +20,7 @@ import {
   TrophyOutlined,
 } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, Flex, Layout, Menu, Skeleton } from 'antd';
+import { App, Button, Flex, Layout, Menu, Skeleton } from 'antd';
 import { type ReactNode, Suspense, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
@@ -41,6 +42,7 @@ const ICONS: Record<MenuKey, ReactNode> = {
   lists: <FileTextOutlined />,
   chains: <NodeIndexOutlined />,
   households: <HomeOutlined />,
+  field: <CloudSyncOutlined />,
   members: <TeamOutlined />,
   assessment: <TrophyOutlined />,
   feedback: <AuditOutlined />,
@@ -104,8 +106,24 @@ export function AppLayout() {
   // The tab names the record a page shows (set by the page), then the section, then the app.
   const [record, setRecord] = useState<string | null>(null);
   useDocumentTitle([record, t(`nav.${selected}`, { defaultValue: '' })], t('app.name'));
+  const { modal } = App.useApp();
   const logout = async () => {
+    // Records made in the field and not yet sent go with the device's store: the secretary decides, knowingly.
+    if (me.permissions.includes('households:write')) {
+      const open = await import('../field/queue').then((m) => m.openCount()).catch(() => 0);
+      if (open > 0) {
+        const leave = await modal.confirm({
+          title: t('field.logoutTitle'),
+          content: t('field.logoutUnsent', { count: open }),
+          okText: t('nav.logout'),
+          okButtonProps: { danger: true },
+        });
+        if (!leave) return;
+      }
+    }
     await api.POST('/api/v1/auth/logout');
+    // The device forgets the field store (the queue, its key, the kept copies): nothing of the account stays.
+    await import('../field/session').then((m) => m.forgetDevice()).catch(() => {});
     // Signed out first, then everything the account read is forgotten: the session's own entry is kept (cleared,
     // it would leave the app's observer on a removed query still showing the layout).
     queryClient.setQueryData(sessionKeys.me, null);

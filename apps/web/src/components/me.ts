@@ -1,7 +1,8 @@
 import { createContext, useContext } from 'react';
 import type { Schemas } from '../api/client';
 
-export type Me = Schemas['Me'];
+/** The signed-in account; `fromDevice` when the app started with no connection, from the copy kept on the device. */
+export type Me = Schemas['Me'] & { fromDevice?: true };
 export const MeContext = createContext<Me | null>(null);
 
 export function useMe(): Me {

@@ -12,6 +12,7 @@ const MENU = {
   lists: ['reports:read'],
   chains: ['reports:read'],
   households: ['households:read'],
+  field: ['households:write'],
   members: ['members:read'],
   assessment: ['assessment:read'],
   feedback: ['feedback:acknowledge', 'feedback:write'],

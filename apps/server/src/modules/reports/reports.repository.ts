@@ -254,6 +254,35 @@ export async function optOutOfMessages(tx: Executor, reportId: string, now: stri
   return Number(r.numUpdatedRows) === 1;
 }
 
+/** How many codes an account holds reserved and unused, not expired. */
+export const liveReservations = async (tx: Executor, userId: string, now: string): Promise<number> =>
+  Number(
+    (
+      await tx
+        .selectFrom('tracking_code_reservations')
+        .select((eb) => eb.fn.countAll<string | number>().as('n'))
+        .where('user_id', '=', userId)
+        .where('expires_at', '>', now)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+export const insertReservations = (
+  tx: Executor,
+  rows: { tracking_hash: string; user_id: string; reserved_at: string; expires_at: string }[],
+) => tx.insertInto('tracking_code_reservations').values(rows).execute();
+
+/** Takes the account's reservation of a code (deleted: one report per code); false when it holds none alive. */
+export const takeReservation = async (tx: Executor, hash: string, userId: string, now: string): Promise<boolean> => {
+  const got = await tx
+    .deleteFrom('tracking_code_reservations')
+    .where('tracking_hash', '=', hash)
+    .where('user_id', '=', userId)
+    .where('expires_at', '>', now)
+    .executeTakeFirst();
+  return Number(got.numDeletedRows) === 1;
+};
+
 export const insertReport = (tx: Executor, row: Insertable<ReportTable>) =>
   tx.insertInto('reports').values(row).execute();
 

@@ -5,6 +5,8 @@ import { noContent, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import {
   CreateReport,
+  ReserveTrackingCodes,
+  ReservedTrackingCodes,
   DismissReport,
   PhoneCodeSent,
   PublicCreateReport,
@@ -91,6 +93,17 @@ export function reportRoutes(service: ReportService): FastifyPluginAsyncZod {
         response: { 201: ReportReceipt.extend({ id: z.string() }), ...problemReplies },
       },
       handler: async (req, reply) => reply.code(201).send(await service.create(requireActor(req), req.body)),
+    });
+    app.post('/reports/tracking-codes', {
+      config: { permission: 'reports:write' },
+      schema: {
+        tags: ['reports'],
+        summary: '为离线登记预留查询码（每个账号最多同时保留10个，30天内有效）',
+        body: ReserveTrackingCodes,
+        response: { 201: ReservedTrackingCodes, ...problemReplies },
+      },
+      handler: async (req, reply) =>
+        reply.code(201).send(await service.reserveCodes(requireActor(req), req.body.count)),
     });
   };
 }

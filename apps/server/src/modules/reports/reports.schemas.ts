@@ -74,8 +74,23 @@ export const CreateReport = z
     reporterName: text(50).optional(),
     phone: phone.optional(),
     photos: z.array(PhotoUpload).max(3).default([]),
+    trackingCode: z
+      .string()
+      .max(20)
+      .optional()
+      .describe('A code this account reserved (POST /reports/tracking-codes), already handed to the resident offline'),
   })
   .meta({ id: 'CreateReport' });
+
+export const ReserveTrackingCodes = z
+  .strictObject({ count: z.number().int().min(1).max(10).default(5) })
+  .meta({ id: 'ReserveTrackingCodes' });
+
+export const ReservedTrackingCodes = z
+  .object({
+    codes: z.array(z.object({ trackingCode: z.string(), expiresAt: z.string() })),
+  })
+  .meta({ id: 'ReservedTrackingCodes' });
 
 export const PublicCreateReport = z
   .strictObject({

@@ -34,6 +34,10 @@ const facts = (r: { source: string; phone_enc: string | null }): policy.ReportFa
 });
 
 /** Residents' reports: raised on the public page or entered by staff, routed to the branch of the place. */
+/** Codes an account may hold reserved and unused at once, and how long a reservation lasts. */
+const RESERVED_POOL = 10;
+const RESERVATION_DAYS = 30;
+
 export class ReportService {
   constructor(
     private readonly db: Db,
@@ -152,6 +156,7 @@ export class ReportService {
       phone?: string;
       reporterName?: string;
       photos?: { dataBase64: string }[];
+      trackingCode?: string;
     },
     source: 'resident' | 'visit' | 'hotline' | 'meeting',
     who: { userId: string | null; requestId: string },
@@ -166,8 +171,11 @@ export class ReportService {
         throw invalid('请选择所在的乡镇或村', [{ path: 'body.regionCode', message: input.regionCode }]);
       }
       const org = await repo.responsibleOrgFor(tx, region.code);
-      const code = newTrackingCode();
       const now = nowIso();
+      const code =
+        input.trackingCode === undefined
+          ? newTrackingCode()
+          : await this.reservedCode(tx, input.trackingCode, staff, now);
       // A number typed into the text is masked there; a phone among them is kept encrypted if none was given apart.
       const described = maskNumbersInText(input.description);
       const named = input.reporterName ? maskNumbersInText(input.reporterName) : null;
@@ -215,6 +223,59 @@ export class ReportService {
         after: { ...audited, photos },
       });
       return receipt;
+    });
+  }
+
+  /**
+   * A code the staff account reserved, handed to the resident with no connection: taken (one report per code), or
+   * refused when the account holds no live reservation of it (another's, used, expired, or not a code).
+   */
+  private async reservedCode(tx: Executor, given: string, staff: Actor | null, now: string): Promise<string> {
+    const normalized = normalizeTrackingCode(given);
+    const taken =
+      staff !== null &&
+      normalized !== null &&
+      (await repo.takeReservation(tx, trackingHash(normalized, this.cipher), staff.userId, now));
+    if (!taken || !normalized) {
+      throw new Problem(400, 'tracking_code_not_reserved', '这个查询码不是本账号预留的，或已经用过、已过期', [
+        { path: 'body.trackingCode', message: 'not a live reservation of this account' },
+      ]);
+    }
+    return normalized.match(/.{4}/g)?.join('-') ?? normalized;
+  }
+
+  /**
+   * Reserves tracking codes for the account's device (a small pool, at most RESERVED_POOL live at once, each for
+   * RESERVATION_DAYS), so that a report entered with no connection hands the resident her code at once. The codes are
+   * answered once; the server keeps only their hashes.
+   */
+  async reserveCodes(actor: Actor, count: number) {
+    return this.db.transaction().execute(async (tx) => {
+      const now = nowIso();
+      const held = await repo.liveReservations(tx, actor.userId, now);
+      const n = Math.max(0, Math.min(count, RESERVED_POOL - held));
+      const expiresAt = new Date(Date.parse(now) + RESERVATION_DAYS * 86_400_000).toISOString();
+      const codes = Array.from({ length: n }, () => newTrackingCode());
+      if (n > 0) {
+        await repo.insertReservations(
+          tx,
+          codes.map((c) => ({
+            tracking_hash: trackingHash(normalizeTrackingCode(c) as string, this.cipher),
+            user_id: actor.userId,
+            reserved_at: now,
+            expires_at: expiresAt,
+          })),
+        );
+      }
+      const reply = { codes: codes.map((trackingCode) => ({ trackingCode, expiresAt })) };
+      await recordReply(tx, actor.requestId, 201, reply);
+      await this.audit.record(tx, actor, {
+        action: 'report.codes_reserve',
+        entityType: 'user',
+        entityId: actor.userId,
+        after: { reserved: n, held: held + n, expiresAt },
+      });
+      return reply;
     });
   }
 

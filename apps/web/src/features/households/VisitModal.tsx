@@ -17,10 +17,16 @@ export function VisitModal({
   household,
   open,
   onClose,
+  submitTo,
 }: {
-  household: Schemas['HouseholdDetail'];
+  household: {
+    id: string;
+    helpers: (Pick<Schemas['Helper'], 'memberId' | 'memberName' | 'primary'> & { endOn?: string | null })[];
+  };
   open: boolean;
   onClose: () => void;
+  /** Where the visit goes instead of the server: the field queue, which sends it when there is a connection. */
+  submitTo?: (body: Schemas['NewVisitInput']) => Promise<unknown>;
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
@@ -43,25 +49,21 @@ export function VisitModal({
       disaster: Boolean(v.disaster),
       rigidSpending: v.rigidSpending ?? 0,
     };
+    const body: Schemas['NewVisitInput'] = {
+      visitedOn: v.visitedOn.format('YYYY-MM-DD'),
+      helperIds: v.helperIds,
+      checks: v.checks ?? [],
+      ...(v.findings?.trim() ? { findings: v.findings } : {}),
+      ...(v.measuresAgreed?.trim() ? { measuresAgreed: v.measuresAgreed } : {}),
+      ...(v.problem?.trim() ? { problem: { category: v.problemCategory ?? 'other', description: v.problem } } : {}),
+      ...(risks.seriousIllness || risks.disaster || risks.rigidSpending > 0 ? { risks } : {}),
+    };
     const ok = await run(
       () =>
-        unwrap(
-          api.POST('/api/v1/households/{id}/visits', {
-            params: { path: { id: household.id } },
-            body: {
-              visitedOn: v.visitedOn.format('YYYY-MM-DD'),
-              helperIds: v.helperIds,
-              checks: v.checks ?? [],
-              ...(v.findings?.trim() ? { findings: v.findings } : {}),
-              ...(v.measuresAgreed?.trim() ? { measuresAgreed: v.measuresAgreed } : {}),
-              ...(v.problem?.trim()
-                ? { problem: { category: v.problemCategory ?? 'other', description: v.problem } }
-                : {}),
-              ...(risks.seriousIllness || risks.disaster || risks.rigidSpending > 0 ? { risks } : {}),
-            },
-          }),
-        ),
-      t('item.done'),
+        submitTo
+          ? submitTo(body)
+          : unwrap(api.POST('/api/v1/households/{id}/visits', { params: { path: { id: household.id } }, body })),
+      submitTo ? t('field.queued') : t('item.done'),
     );
     if (ok) {
       form.resetFields();

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { newTrackingCode } from '../src/lib/tracking.ts';
+import { useCounty } from './setup-county.ts';
+
+/**
+ * Issue 25: a resident's report entered on a visit with no connection hands her the tracking code at once. The code
+ * was reserved while online (a small pool per account); the report that uses it takes the reservation.
+ */
+describe('tracking codes reserved for reports entered offline', () => {
+  const ctx = useCounty();
+  const entry = (trackingCode: string, description: string) => ({
+    source: 'visit',
+    regionCode: '411321106200',
+    category: 'water',
+    description,
+    trackingCode,
+  });
+
+  it('a code the account reserved becomes that report’s code, which the resident can follow; a second use is refused', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const reserved = await qiao.post('/reports/tracking-codes', { count: 3 });
+    expect(reserved.statusCode, reserved.body).toBe(201);
+    const codes = reserved.json().codes as { trackingCode: string; expiresAt: string }[];
+    expect(codes).toHaveLength(3);
+    expect(new Set(codes.map((c) => c.trackingCode)).size).toBe(3);
+    const code = codes[0]?.trackingCode as string;
+
+    const made = await qiao.post('/reports', entry(code, '入户时反映：水管漏水'));
+    expect(made.statusCode, made.body).toBe(201);
+    expect(made.json().trackingCode).toBe(code);
+    const followed = await ctx.t.app.inject({ url: `/api/v1/public/reports/${code}` });
+    expect([followed.statusCode, followed.json().description]).toEqual([200, '入户时反映：水管漏水']);
+
+    const again = await qiao.post('/reports', entry(code, '同一个码再登记一次'));
+    expect([again.statusCode, again.json().code]).toEqual([400, 'tracking_code_not_reserved']);
+    // Typed in lower case without dashes it is the same code, and still used.
+    const retyped = await qiao.post('/reports', entry(code.replace(/-/g, '').toLowerCase(), '换个写法再来'));
+    expect(retyped.json().code).toBe('tracking_code_not_reserved');
+  });
+
+  it('a code reserved by another account, or never reserved, is refused; the reserving account can still use it', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const admin = await ctx.user('admin');
+    const code = (await qiao.post('/reports/tracking-codes', { count: 1 })).json().codes[0].trackingCode as string;
+    const stolen = await admin.post('/reports', entry(code, '用别人的码'));
+    expect([stolen.statusCode, stolen.json().code]).toEqual([400, 'tracking_code_not_reserved']);
+    const madeUp = await qiao.post('/reports', entry(newTrackingCode(), '编一个码'));
+    expect(madeUp.json().code).toBe('tracking_code_not_reserved');
+    const notACode = await qiao.post('/reports', entry('1234', '不是码'));
+    expect(notACode.json().code).toBe('tracking_code_not_reserved');
+    expect((await qiao.post('/reports', entry(code, '自己的码'))).statusCode).toBe(201);
+  });
+
+  it('the pool is small: at most 10 live codes per account; every reservation is audited', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    expect((await qiao.post('/reports/tracking-codes', { count: 10 })).json().codes).toHaveLength(10);
+    expect((await qiao.post('/reports/tracking-codes', { count: 5 })).json().codes).toHaveLength(0);
+    expect((await qiao.post('/reports/tracking-codes', { count: 11 })).statusCode).toBe(400);
+    const audit = (await (await ctx.user('auditor')).get('/audit-events?action=report.codes_reserve')).json();
+    expect(audit.items).toHaveLength(2);
+  });
+
+  it('the public page cannot name a code: only staff entering a report use a reservation', async () => {
+    const code = (await (await ctx.user('qiaoduan')).post('/reports/tracking-codes', { count: 1 })).json().codes[0]
+      .trackingCode as string;
+    const res = await ctx.t.app.inject({
+      method: 'POST',
+      url: '/api/v1/public/reports',
+      payload: { regionCode: '411321106200', category: 'water', description: '居民自己填', trackingCode: code },
+    });
+    expect(res.statusCode).toBe(400);
+  });
+});

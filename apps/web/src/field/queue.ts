@@ -1,0 +1,156 @@
+import { liveQuery } from 'dexie';
+import type { Schemas } from '../api/client';
+import { api, screenLanguage } from '../api/client';
+import { type FieldKind, type FieldState, type QueueRow, fieldDb, seal, unseal } from './store';
+import { uuidv7 } from './uuidv7';
+
+export type VisitBody = Schemas['NewVisitInput'];
+export type ReportBody = Schemas['CreateReport'];
+/** What a queued record holds, sealed: what the server is sent, and a line naming it in the queue. */
+interface Content {
+  label: string;
+  householdId?: string;
+  body: VisitBody | ReportBody;
+  /** The server's reason when it refused the record (its own words, in the screen's language). */
+  reason?: string;
+  serverId?: string;
+}
+export interface QueuedRecord {
+  clientId: string;
+  idempotencyKey: string;
+  kind: FieldKind;
+  state: FieldState;
+  createdAt: string;
+  label: string;
+  reason: string | null;
+}
+
+/** Queues a home visit made in the field: its client id and Idempotency-Key are made now, once. */
+export async function queueVisit(householdId: string, label: string, body: VisitBody): Promise<string> {
+  return queue('visit', { label, householdId, body });
+}
+
+/** Queues a resident's report entered in the field, with the tracking code already handed to the resident. */
+export async function queueReport(label: string, body: ReportBody): Promise<string> {
+  return queue('report', { label, body });
+}
+
+async function queue(kind: FieldKind, content: Content): Promise<string> {
+  const clientId = uuidv7();
+  const row: QueueRow = {
+    clientId,
+    idempotencyKey: crypto.randomUUID(),
+    kind,
+    state: 'pending',
+    createdAt: new Date().toISOString(),
+    sealed: await seal(content),
+  };
+  await fieldDb().queue.add(row);
+  return clientId;
+}
+
+async function open(row: QueueRow): Promise<QueuedRecord> {
+  const c = await unseal<Content>(row.sealed);
+  const { clientId, idempotencyKey, kind, state, createdAt } = row;
+  return { clientId, idempotencyKey, kind, state, createdAt, label: c.label, reason: c.reason ?? null };
+}
+
+/** The queue as it changes, oldest first. */
+export function watchQueue(onChange: (records: QueuedRecord[]) => void): () => void {
+  const sub = liveQuery(async () =>
+    Promise.all((await fieldDb().queue.orderBy('clientId').toArray()).map(open)),
+  ).subscribe({ next: onChange, error: () => onChange([]) });
+  return () => sub.unsubscribe();
+}
+
+export async function discard(clientId: string): Promise<void> {
+  await fieldDb().queue.delete(clientId);
+}
+
+/** Sends a refused record again, unchanged (after the obstacle was removed on the server). */
+export async function retry(clientId: string): Promise<void> {
+  await fieldDb().queue.update(clientId, { state: 'pending' });
+}
+
+type Outcome = { kind: 'sent'; serverId: string } | { kind: 'refused'; reason: string } | { kind: 'later' };
+
+/**
+ * What a failed send means for the record. Not a refusal of the record, so it waits and is sent again with the same
+ * key: the server is down or busy, the session ended (sign in again), the CSRF token is stale, or the first send is
+ * still running. Anything else is the server refusing this record: 需处理, with its reason.
+ */
+export function answerOf(status: number, problem: { code?: string; detail?: string }, statusText = ''): Outcome {
+  if (status >= 500 || status === 401 || status === 429) return { kind: 'later' };
+  if (problem.code === 'idempotency_in_progress' || problem.code === 'csrf_failed') return { kind: 'later' };
+  return { kind: 'refused', reason: problem.detail ?? statusText };
+}
+
+async function send(row: QueueRow, content: Content): Promise<Outcome> {
+  let response: Response;
+  let data: unknown;
+  let error: unknown;
+  try {
+    const headers = { 'Idempotency-Key': row.idempotencyKey, 'Accept-Language': screenLanguage() };
+    if (row.kind === 'visit') {
+      ({ response, data, error } = await api.POST('/api/v1/households/{id}/visits', {
+        params: { path: { id: content.householdId as string } },
+        headers,
+        body: content.body as VisitBody,
+      }));
+    } else {
+      ({ response, data, error } = await api.POST('/api/v1/reports', { headers, body: content.body as ReportBody }));
+    }
+  } catch {
+    return { kind: 'later' }; // no connection: the record waits, with the same key
+  }
+  if (response.ok) return { kind: 'sent', serverId: (data as { id: string }).id };
+  return answerOf(response.status, (error ?? {}) as { code?: string; detail?: string }, response.statusText);
+}
+
+let running: Promise<number> | null = null;
+
+/**
+ * Sends the queue in order, one record at a time, each with the key it was made with: a record sent twice (a reply
+ * lost on the way) is answered by the server's replay of the first, never recorded again. Stops at the first record
+ * that must wait for a connection, so that the order holds. Answers how many were sent.
+ */
+export function syncQueue(): Promise<number> {
+  running ??= (async () => {
+    let sent = 0;
+    try {
+      // A record left 同步中 by a closed page is sent again with its key: the server replays it if it had arrived.
+      const rows = await fieldDb().queue.where('state').anyOf('pending', 'sending').toArray();
+      rows.sort((a, b) => (a.clientId < b.clientId ? -1 : 1));
+      for (const row of rows) {
+        await fieldDb().queue.update(row.clientId, { state: 'sending' });
+        const content = await unseal<Content>(row.sealed);
+        const outcome = await send(row, content);
+        if (outcome.kind === 'later') {
+          await fieldDb().queue.update(row.clientId, { state: 'pending' });
+          break;
+        }
+        if (outcome.kind === 'sent') {
+          sent++;
+          await fieldDb().queue.update(row.clientId, {
+            state: 'synced',
+            sealed: await seal({ ...content, serverId: outcome.serverId, reason: undefined }),
+          });
+        } else {
+          await fieldDb().queue.update(row.clientId, {
+            state: 'attention',
+            sealed: await seal({ ...content, reason: outcome.reason }),
+          });
+        }
+      }
+    } finally {
+      running = null;
+    }
+    return sent;
+  })();
+  return running;
+}
+
+/** How many records wait to be sent or need the secretary's attention. */
+export async function openCount(): Promise<number> {
+  return fieldDb().queue.where('state').anyOf('pending', 'sending', 'attention').count();
+}

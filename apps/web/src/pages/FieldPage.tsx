@@ -1,0 +1,233 @@
+import { Alert, Button, Card, Flex, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatDateTime } from '../components/format';
+import { useMe } from '../components/me';
+import { VisitModal } from '../features/households/VisitModal';
+import { FieldReportModal } from '../features/reports/FieldReportModal';
+import type { QueuedRecord } from '../field/queue';
+import type { FieldHousehold } from '../field/session';
+
+const STATE_COLOURS = { pending: 'default', sending: 'processing', synced: 'success', attention: 'error' } as const;
+
+function useOnline(): boolean {
+  const [online, setOnline] = useState(navigator.onLine);
+  useEffect(() => {
+    const on = () => setOnline(true);
+    const off = () => setOnline(false);
+    window.addEventListener('online', on);
+    window.addEventListener('offline', off);
+    return () => {
+      window.removeEventListener('online', on);
+      window.removeEventListener('offline', off);
+    };
+  }, []);
+  return online;
+}
+
+/** The field queue (待同步): what was recorded on this device, its state, and the visit form that works offline. */
+export function FieldPage() {
+  const { t } = useTranslation();
+  const me = useMe();
+  const online = useOnline();
+  const [records, setRecords] = useState<QueuedRecord[]>([]);
+  const [households, setHouseholds] = useState<{ value: FieldHousehold[]; savedAt: string } | null>(null);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const [visiting, setVisiting] = useState(false);
+  const [reporting, setReporting] = useState(false);
+  const [codes, setCodes] = useState(0);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  useEffect(() => {
+    let stop = () => {};
+    let gone = false;
+    void (async () => {
+      const { openFor } = await import('../field/store');
+      await openFor(me.id);
+      const { watchQueue } = await import('../field/queue');
+      const { keptHouseholds } = await import('../field/session');
+      if (gone) return;
+      stop = watchQueue(setRecords);
+      setHouseholds(await keptHouseholds());
+      setCodes(await (await import('../field/session')).keptCodes());
+    })();
+    return () => {
+      gone = true;
+      stop();
+    };
+  }, [me.id]);
+
+  const sync = async () => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await (await import('../field/queue')).syncQueue();
+    } finally {
+      setBusy(false);
+    }
+  };
+  const refresh = async () => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      const session = await import('../field/session');
+      await session.refreshHouseholds();
+      setHouseholds(await session.keptHouseholds());
+      if (me.permissions.includes('reports:write')) setCodes(await session.refreshCodes());
+    } catch {
+      setProblem(t('field.refreshFailed'));
+    } finally {
+      setBusy(false);
+    }
+  };
+  // With a connection: send what waits, and refresh the kept households (once on opening, and on coming back online).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the connection comes back, not on every render
+  useEffect(() => {
+    if (!online || me.fromDevice) return;
+    void (async () => {
+      await sync();
+      await refresh();
+    })();
+  }, [online, me.fromDevice]);
+
+  const household = households?.value.find((h) => h.id === chosen) ?? null;
+  return (
+    <Card
+      title={t('field.title')}
+      extra={
+        <Tag color={online ? 'success' : 'warning'} data-testid="field-online">
+          {online ? t('field.online') : t('field.offline')}
+        </Tag>
+      }
+    >
+      <Space direction="vertical" style={{ width: '100%' }} size="middle">
+        <Typography.Paragraph type="secondary" style={{ marginBottom: 0 }}>
+          {t('field.intro')}
+        </Typography.Paragraph>
+        {problem && <Alert type="error" showIcon message={problem} />}
+        <Flex gap={8} wrap>
+          <Select
+            style={{ minWidth: 260 }}
+            showSearch
+            optionFilterProp="label"
+            placeholder={t('field.pickHousehold')}
+            aria-label={t('field.pickHousehold')}
+            value={chosen}
+            onChange={setChosen}
+            options={(households?.value ?? []).map((h) => ({ value: h.id, label: `${h.headName} · ${h.regionName}` }))}
+            data-testid="field-household"
+          />
+          <Button type="primary" disabled={!household} onClick={() => setVisiting(true)} data-testid="field-visit">
+            {t('field.recordVisit')}
+          </Button>
+          <Button onClick={() => setReporting(true)} disabled={!households} data-testid="field-report">
+            {t('field.report.title')}
+          </Button>
+          <Button onClick={sync} loading={busy} disabled={!online} data-testid="field-sync">
+            {t('field.syncNow')}
+          </Button>
+          <Button onClick={refresh} loading={busy} disabled={!online}>
+            {t('field.refresh')}
+          </Button>
+        </Flex>
+        <Typography.Text type="secondary">
+          {households
+            ? t('field.keptAt', { count: households.value.length, at: formatDateTime(households.savedAt) })
+            : t('field.nothingKept')}{' '}
+          {t('field.codesKept', { count: codes })}
+        </Typography.Text>
+        <Table<QueuedRecord>
+          rowKey="clientId"
+          dataSource={records}
+          pagination={false}
+          size="small"
+          data-testid="field-queue"
+          scroll={{ x: 640 }}
+          locale={{ emptyText: t('field.empty') }}
+          columns={[
+            { title: t('field.record'), dataIndex: 'label' },
+            { title: t('field.madeAt'), dataIndex: 'createdAt', render: (v: string) => formatDateTime(v) },
+            {
+              title: t('field.state'),
+              dataIndex: 'state',
+              render: (s: QueuedRecord['state'], r) => (
+                <Space direction="vertical" size={0}>
+                  <Tag color={STATE_COLOURS[s]} data-testid="field-state">
+                    {t(`field.states.${s}`)}
+                  </Tag>
+                  {r.reason && <Typography.Text type="danger">{r.reason}</Typography.Text>}
+                </Space>
+              ),
+            },
+            {
+              title: t('field.actions'),
+              render: (_, r) =>
+                r.state === 'synced' || r.state === 'sending' ? null : (
+                  <Space>
+                    {r.state === 'attention' && (
+                      <Button
+                        size="small"
+                        onClick={async () => {
+                          await (await import('../field/queue')).retry(r.clientId);
+                          if (online) await sync();
+                        }}
+                      >
+                        {t('field.retry')}
+                      </Button>
+                    )}
+                    <Popconfirm
+                      title={t('field.discardConfirm')}
+                      onConfirm={async () => (await import('../field/queue')).discard(r.clientId)}
+                    >
+                      <Button size="small" danger>
+                        {t('field.discard')}
+                      </Button>
+                    </Popconfirm>
+                  </Space>
+                ),
+            },
+          ]}
+        />
+      </Space>
+      <FieldReportModal
+        villages={[...new Map((households?.value ?? []).map((h) => [h.regionCode, h.regionName])).entries()].map(
+          ([code, name]) => ({ code, name }),
+        )}
+        open={reporting}
+        onClose={() => setReporting(false)}
+        submit={async (report) => {
+          const session = await import('../field/session');
+          const code = await session.takeCode();
+          if (!code) return null;
+          setCodes(await session.keptCodes());
+          const { queueReport } = await import('../field/queue');
+          await queueReport(t('field.report.label', { code }), {
+            ...report,
+            source: 'visit',
+            photos: [],
+            trackingCode: code,
+          });
+          if (navigator.onLine) void sync();
+          return code;
+        }}
+      />
+      {household && (
+        <VisitModal
+          household={household}
+          open={visiting}
+          onClose={() => setVisiting(false)}
+          submitTo={async (body) => {
+            const { queueVisit } = await import('../field/queue');
+            await queueVisit(
+              household.id,
+              t('field.visitLabel', { name: household.headName, on: body.visitedOn }),
+              body,
+            );
+            if (navigator.onLine) void sync();
+          }}
+        />
+      )}
+    </Card>
+  );
+}
