@@ -310,7 +310,7 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
     expect(stored).not.toContain('1234-5670');
   });
 
-  it("after its close the resident may reopen an item within the county's window, then only rate and comment; reopening brings back the member linked by need", async () => {
+  it("after its close the resident may reopen an item within the county's window, then only rate and comment; reopening brings back the member linked by need and voids the rating of the outcome undone", async () => {
     const today = todayInShanghai();
     const db = ctx.t.db.db;
     const code = await residentReport();
@@ -385,6 +385,10 @@ describe('DOMAIN §8: reports, problem lists, items, link by need', () => {
       reopenedCount: 1,
       residentRating: { stars: 4, comment: '修好了，有事打 139****5670' },
     });
+    // A rating is of the outcome: reopened, the item has none until the resident rates its next close.
+    expect((await move('supervisor', itemId, 'in_progress', { reason: '督查发现未彻底解决' })).statusCode).toBe(204);
+    expect((await qiao.get(`/items/${itemId}`)).json()).toMatchObject({ residentRating: null });
+    expect((await anon().get(`/public/reports/${code}`)).json().item.rating).toBeNull();
   });
 
   it('a supervisor may reopen a closed item; a township admin may not', async () => {

@@ -35,6 +35,10 @@ const NO_RESIDENT_WORD = {
   resident_confirm_recorded_by: null,
   resident_call_at: null,
   resident_words: null,
+  // A rating is of an outcome: reopened, the outcome it rated is undone (the timeline keeps what was said).
+  resident_rating: null,
+  resident_comment: null,
+  resident_rated_at: null,
 };
 
 type Who = { userId: string | null; label: string; requestId: string };
