@@ -31,6 +31,9 @@ export function DateField({
         onMouseEnter={() => setWanted((w) => w ?? 'look')}
         onFocus={() => setWanted('use')}
         onPointerDown={() => setWanted('use')}
+        // The picker that replaces this field takes the focus when it mounts; the browser's own focusing of the
+        // pressed field (gone by then) would take it back to the page and leave the picker closed.
+        onMouseDown={(e) => e.preventDefault()}
       />
       <CalendarOutlined aria-hidden />
     </span>
@@ -43,6 +46,10 @@ export function DateField({
             aria-label={label}
             allowClear={false}
             autoFocus={wanted === 'use'}
+            ref={(picker: { focus?: () => void } | null) => {
+              // autoFocus is read once, at mount; a press that arrives while the code is on its way must still land.
+              if (picker && wanted === 'use' && !document.activeElement?.closest('.ant-picker')) picker.focus?.();
+            }}
             defaultOpen={wanted === 'use'}
             value={dayjs(value)}
             disabledDate={(d) => d.isAfter(dayjs(max), 'day')}
