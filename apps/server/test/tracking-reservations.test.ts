@@ -60,6 +60,29 @@ describe('tracking codes reserved for reports entered offline', () => {
     expect(audit.items).toHaveLength(2);
   });
 
+  it('the pool holds under parallel requests: four at once leave at most 10 live codes', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const live = async () =>
+      Number(
+        (
+          await ctx.t.db.db
+            .selectFrom('tracking_code_reservations')
+            .select((eb) => eb.fn.countAll<string | number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    // A few rounds, each from an empty pool: a race between the count and the insert shows in most of them.
+    for (let round = 0; round < 4; round++) {
+      await ctx.t.db.db.deleteFrom('tracking_code_reservations').execute();
+      const replies = await Promise.all(
+        Array.from({ length: 4 }, () => qiao.post('/reports/tracking-codes', { count: 10 })),
+      );
+      for (const r of replies) expect(r.statusCode, r.body).toBe(201);
+      expect(replies.flatMap((r) => r.json().codes as unknown[])).toHaveLength(10);
+      expect(await live()).toBe(10);
+    }
+  });
+
   it('the public page cannot name a code: only staff entering a report use a reservation', async () => {
     const code = (await (await ctx.user('qiaoduan')).post('/reports/tracking-codes', { count: 1 })).json().codes[0]
       .trackingCode as string;

@@ -3,6 +3,7 @@ import { todayInShanghai } from '@lianjian/shared';
 import { assertRegionsWithin } from '../../lib/scope.ts';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
+import { holdRow } from '../../db/locks.ts';
 import type { DataCipher } from '../../lib/crypto.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
@@ -251,6 +252,8 @@ export class ReportService {
    */
   async reserveCodes(actor: Actor, count: number) {
     return this.db.transaction().execute(async (tx) => {
+      // The account's row is held first: two requests at once would both count the same pool and both fill it.
+      await holdRow(tx, 'users', actor.userId);
       const now = nowIso();
       const held = await repo.liveReservations(tx, actor.userId, now);
       const n = Math.max(0, Math.min(count, RESERVED_POOL - held));
