@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { newTrackingCode } from '../src/lib/tracking.ts';
+import { PASSWORD } from './factories.ts';
+import { as, login } from './helpers.ts';
 import { useCounty } from './setup-county.ts';
 
 /**
@@ -81,6 +83,29 @@ describe('tracking codes reserved for reports entered offline', () => {
       expect(replies.flatMap((r) => r.json().codes as unknown[])).toHaveLength(10);
       expect(await live()).toBe(10);
     }
+  });
+
+  it('signing out releases the session’s codes: the next session cannot use them; expired ones are deleted', async () => {
+    const first = await login(ctx.t.app, 'qiaoduan', PASSWORD);
+    const device = as(ctx.t.app, first);
+    const code = (await device.post('/reports/tracking-codes', { count: 2 })).json().codes[0].trackingCode as string;
+    const out = await device.post('/auth/logout', {});
+    expect(out.statusCode, out.body).toBe(204);
+    const next = as(ctx.t.app, await login(ctx.t.app, 'qiaoduan', PASSWORD));
+    const used = await next.post('/reports', entry(code, '上一次登录预留的码'));
+    expect([used.statusCode, used.json().code]).toEqual([400, 'tracking_code_not_reserved']);
+    const left = await ctx.t.db.db.selectFrom('tracking_code_reservations').selectAll().execute();
+    expect(left).toHaveLength(0);
+
+    // A reservation past its time is deleted when the account reserves again, and does not count.
+    expect((await next.post('/reports/tracking-codes', { count: 10 })).json().codes).toHaveLength(10);
+    await ctx.t.db.db
+      .updateTable('tracking_code_reservations')
+      .set({ expires_at: '2020-01-01T00:00:00.000Z' })
+      .execute();
+    expect((await next.post('/reports/tracking-codes', { count: 3 })).json().codes).toHaveLength(3);
+    const rows = await ctx.t.db.db.selectFrom('tracking_code_reservations').select('expires_at').execute();
+    expect(rows).toHaveLength(3);
   });
 
   it('the public page cannot name a code: only staff entering a report use a reservation', async () => {

@@ -250,11 +250,12 @@ export class ReportService {
    * RESERVATION_DAYS), so that a report entered with no connection hands the resident her code at once. The codes are
    * answered once; the server keeps only their hashes.
    */
-  async reserveCodes(actor: Actor, count: number) {
+  async reserveCodes(actor: Actor, count: number, sessionId: string) {
     return this.db.transaction().execute(async (tx) => {
       // The account's row is held first: two requests at once would both count the same pool and both fill it.
       await holdRow(tx, 'users', actor.userId);
       const now = nowIso();
+      await repo.deleteExpiredReservations(tx, actor.userId, now);
       const held = await repo.liveReservations(tx, actor.userId, now);
       const n = Math.max(0, Math.min(count, RESERVED_POOL - held));
       const expiresAt = new Date(Date.parse(now) + RESERVATION_DAYS * 86_400_000).toISOString();
@@ -265,6 +266,7 @@ export class ReportService {
           codes.map((c) => ({
             tracking_hash: trackingHash(normalizeTrackingCode(c) as string, this.cipher),
             user_id: actor.userId,
+            session_id: sessionId,
             reserved_at: now,
             expires_at: expiresAt,
           })),
