@@ -108,6 +108,53 @@ describe('tracking codes reserved for reports entered offline', () => {
     expect(rows).toHaveLength(3);
   });
 
+  it('a report entered offline keeps the time it was made on the device: not in the future, not before its code was reserved', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const codes = (await qiao.post('/reports/tracking-codes', { count: 3 })).json().codes as { trackingCode: string }[];
+    const [a, b, c] = codes.map((x) => x.trackingCode) as [string, string, string];
+    const reservedAt = (
+      await ctx.t.db.db.selectFrom('tracking_code_reservations').select('reserved_at').executeTakeFirstOrThrow()
+    ).reserved_at;
+    // Made right when the code came (the earliest it may be), sent later.
+    const madeAt = reservedAt;
+    // It is stamped with the moment it was made, not with its arrival.
+    const made = await qiao.post('/reports', { ...entry(a, '离线时登记'), reportedAt: madeAt });
+    expect(made.statusCode, made.body).toBe(201);
+    expect(made.json().reportedAt).toBe(madeAt);
+    const row = await ctx.t.db.db
+      .selectFrom('reports')
+      .select(['reported_at', 'created_at'])
+      .where('id', '=', made.json().id)
+      .executeTakeFirstOrThrow();
+    expect(row.reported_at).toBe(madeAt);
+    expect(row.created_at > madeAt).toBe(true);
+
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    const ahead = await qiao.post('/reports', { ...entry(b, '未来的时间'), reportedAt: future });
+    expect([ahead.statusCode, ahead.json().code, ahead.json().errors?.[0]?.path]).toEqual([
+      400,
+      'validation_failed',
+      'body.reportedAt',
+    ]);
+    const before = new Date(Date.parse(reservedAt) - 10 * 60_000).toISOString();
+    const early = await qiao.post('/reports', { ...entry(b, '早于预留'), reportedAt: before });
+    expect([early.statusCode, early.json().errors?.[0]?.path]).toEqual([400, 'body.reportedAt']);
+    // The refused report did not use its code.
+    expect((await qiao.post('/reports', { ...entry(b, '改正时间'), reportedAt: madeAt })).statusCode).toBe(201);
+    // Without a reserved code there is nothing to bound the time by: a report entered online is stamped by the server.
+    const online = await qiao.post('/reports', {
+      source: 'hotline',
+      regionCode: '411321106200',
+      category: 'water',
+      description: '热线',
+      reportedAt: madeAt,
+    });
+    expect([online.statusCode, online.json().errors?.[0]?.path]).toEqual([400, 'body.reportedAt']);
+    // A code without a time is stamped when it arrives.
+    const plain = await qiao.post('/reports', entry(c, '没有时间'));
+    expect(Date.parse(plain.json().reportedAt)).toBeGreaterThan(Date.parse(madeAt));
+  });
+
   it('the public page cannot name a code: only staff entering a report use a reservation', async () => {
     const code = (await (await ctx.user('qiaoduan')).post('/reports/tracking-codes', { count: 1 })).json().codes[0]
       .trackingCode as string;

@@ -16203,6 +16203,11 @@ export interface components {
             photos?: components["schemas"]["PhotoUploadInput"][];
             /** @description A code this account reserved (POST /reports/tracking-codes), already handed to the resident offline */
             trackingCode?: string;
+            /**
+             * Format: date-time
+             * @description When the report was made on the device (entered offline): only with a reserved trackingCode, not in the future, not before the code was reserved
+             */
+            reportedAt?: string;
         };
         ReserveTrackingCodesInput: {
             /** @default 5 */
@@ -18989,6 +18994,11 @@ export interface components {
             photos: components["schemas"]["PhotoUpload"][];
             /** @description A code this account reserved (POST /reports/tracking-codes), already handed to the resident offline */
             trackingCode?: string;
+            /**
+             * Format: date-time
+             * @description When the report was made on the device (entered offline): only with a reserved trackingCode, not in the future, not before the code was reserved
+             */
+            reportedAt?: string;
         };
         ReserveTrackingCodes: {
             /** @default 5 */

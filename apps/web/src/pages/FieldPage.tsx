@@ -220,6 +220,8 @@ export function FieldPage() {
             source: 'visit',
             photos: [],
             trackingCode: code,
+            // The moment the resident was given her code, not the moment a connection came back.
+            reportedAt: new Date().toISOString(),
           });
           if (navigator.onLine) void sync();
           return code;
