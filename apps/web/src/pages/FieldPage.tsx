@@ -123,7 +123,13 @@ export function FieldPage() {
           <Button type="primary" disabled={!household} onClick={() => setVisiting(true)} data-testid="field-visit">
             {t('field.recordVisit')}
           </Button>
-          <Button onClick={() => setReporting(true)} disabled={!households} data-testid="field-report">
+          {/* Without a reserved code the resident could not leave with hers: the form opens once the device has one. */}
+          <Button
+            onClick={() => setReporting(true)}
+            disabled={!households || codes === 0}
+            title={codes === 0 ? t('field.report.noCode') : undefined}
+            data-testid="field-report"
+          >
             {t('field.report.title')}
           </Button>
           <Button onClick={sync} loading={busy} disabled={!online} data-testid="field-sync">
