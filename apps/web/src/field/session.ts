@@ -68,38 +68,33 @@ const MAX_HOUSEHOLDS = 200;
 
 /**
  * Refreshes the copy of the households in the account's scope that have helpers, with their helpers in force: the
- * offline visit form picks from it. Only names kept, as the register's list shows them to staff.
+ * offline visit form picks from it. Only names kept, as the register's list shows them to staff. The list's pages
+ * carry the helpers (`helpers=true`): a handful of requests, never one per household.
  */
 export async function refreshHouseholds(): Promise<number> {
   // The first pages of the register in scope (a branch's households are a few dozen), never a township's thousands.
-  const helped: Schemas['Household'][] = [];
+  const kept: FieldHousehold[] = [];
   let cursor: string | null = null;
-  for (let page = 0; page < 5 && helped.length < MAX_HOUSEHOLDS; page++) {
+  for (let page = 0; page < 5 && kept.length < MAX_HOUSEHOLDS; page++) {
     const got: Schemas['HouseholdList'] = await unwrap(
-      api.GET('/api/v1/households', { params: { query: { limit: 100, ...(cursor ? { cursor } : {}) } } }),
+      api.GET('/api/v1/households', {
+        params: { query: { limit: 100, helpers: 'true', ...(cursor ? { cursor } : {}) } },
+      }),
     );
-    helped.push(...got.items.filter((h) => h.activeHelpers > 0));
+    for (const h of got.items) {
+      if (h.activeHelpers === 0 || !h.helpersInForce?.length) continue;
+      kept.push({
+        id: h.id,
+        headName: h.headName,
+        regionCode: h.regionCode,
+        regionName: h.regionName,
+        helpers: h.helpersInForce,
+      });
+    }
     cursor = got.nextCursor;
     if (!cursor) break;
   }
-  helped.splice(MAX_HOUSEHOLDS);
-  const kept: FieldHousehold[] = [];
-  for (let i = 0; i < helped.length; i += 4) {
-    const details = await Promise.all(
-      helped.slice(i, i + 4).map((h) => unwrap(api.GET('/api/v1/households/{id}', { params: { path: { id: h.id } } }))),
-    );
-    for (const d of details) {
-      kept.push({
-        id: d.id,
-        headName: d.headName,
-        regionCode: d.regionCode,
-        regionName: d.regionName,
-        helpers: d.helpers
-          .filter((x) => !x.endOn)
-          .map((x) => ({ memberId: x.memberId, memberName: x.memberName, primary: x.primary })),
-      });
-    }
-  }
+  kept.splice(MAX_HOUSEHOLDS);
   await keepCopy('households', kept);
   return kept.length;
 }
