@@ -11,6 +11,7 @@ import {
   signOut,
   takeCode,
 } from './session';
+import { type VisitBody, queueVisit, readRecord } from './queue';
 import { FIELD_DB, fieldDb, openFor } from './store';
 
 const day = 86_400_000;
@@ -59,6 +60,16 @@ describe('the device forgets the account: on sign-out, on a refused session, and
     await sessionRefused();
     expect((await indexedDB.databases()).map((d) => d.name)).not.toContain(FIELD_DB);
     expect(await rememberedMe()).toBeNull();
+  });
+
+  it('a 401 with records not yet sent keeps them for the same account, but the app no longer opens offline', async () => {
+    await rememberMe(me);
+    const id = await queueVisit('household-1', '走访', { visitedOn: '2026-12-07' } as VisitBody);
+    await sessionRefused();
+    expect(await rememberedMe()).toBeNull();
+    // The same account signs in again: its record is still there, to be sent.
+    await openFor('user-1');
+    expect(await readRecord(id)).not.toBeNull();
   });
 
   it(`the account kept on the device opens the app offline for ${REMEMBERED_DAYS} days after it was last confirmed online`, async () => {

@@ -1,5 +1,5 @@
 import { type Schemas, api, unwrap } from '../api/client';
-import { keepCopy, openFor, readCopy, wipeFieldStore } from './store';
+import { fieldDb, keepCopy, openFor, readCopy, wipeFieldStore } from './store';
 
 type Me = Schemas['Me'];
 /** What the device keeps of a household for a visit with no connection: no ID number, phone or health data. */
@@ -59,9 +59,19 @@ export async function signOut(tellServer: () => Promise<unknown>): Promise<void>
   await forgetDevice();
 }
 
-/** The server refused the session (401: ended, expired or revoked): the device keeps nothing of the account. */
+/**
+ * The server refused the session (401: ended, expired or revoked): the device forgets the account. Records made in the
+ * field and not yet sent are the one thing kept (sealed, for the same account's next sign-in): a session ends after
+ * 30 idle minutes, so every return from a day with no signal answers 401, and wiping then would lose the day's work.
+ * The account's copy goes, so the app no longer opens without signing in; with nothing unsent the store goes whole.
+ */
 export async function sessionRefused(): Promise<void> {
-  await forgetDevice();
+  const unsent = await fieldDb().queue.where('state').anyOf('pending', 'sending', 'attention').count();
+  if (unsent === 0) {
+    await forgetDevice();
+    return;
+  }
+  await fieldDb().copies.clear();
 }
 
 const MAX_HOUSEHOLDS = 200;
