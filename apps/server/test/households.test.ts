@@ -171,6 +171,50 @@ describe('DOMAIN §5: the household register and stacked assistance', () => {
       ).statusCode,
     ).toBe(204);
   });
+  it('the list can carry each household’s helpers in force, so the field app needs no request per household', async () => {
+    const qiao = await ctx.user('qiaoduan');
+    const id = (await qiao.post('/households', household())).json().id;
+    for (const [memberId, primary, endOn] of [
+      [ctx.county.members.qiaoOther, true, null],
+      [ctx.county.members.qiaoSecretary, false, null],
+      [ctx.county.members.countyOfficer, false, '2020-12-31'],
+    ] as const) {
+      const added = await qiao.post(`/households/${id}/helpers`, {
+        memberId,
+        role: primary ? 'cadre' : 'party_member',
+        ...(primary ? { primary: true } : {}),
+        reason: '结对帮扶',
+        startOn: '2020-04-01',
+      });
+      expect(added.statusCode, added.body).toBe(201);
+      if (endOn) {
+        const row = (await qiao.get(`/households/${id}`))
+          .json()
+          .helpers.find((h: { memberId: string }) => h.memberId === memberId);
+        const ended = await qiao.post(`/households/${id}/helpers/${row.id}/end`, {
+          endOn,
+          endReason: '调离',
+          version: row.version,
+        });
+        expect(ended.statusCode, ended.body).toBe(204);
+      }
+    }
+    const listed = (await qiao.get('/households?helpers=true')).json().items.find((h: { id: string }) => h.id === id);
+    const named = (await qiao.get(`/households/${id}`))
+      .json()
+      .helpers.filter((h: { endOn: string | null }) => !h.endOn);
+    expect(listed.helpersInForce).toEqual(
+      named.map((h: { memberId: string; memberName: string; primary: boolean }) => ({
+        memberId: h.memberId,
+        memberName: h.memberName,
+        primary: h.primary,
+      })),
+    );
+    expect(listed.helpersInForce).toHaveLength(2);
+    // Without asking, the list stays as it was.
+    expect((await qiao.get('/households')).json().items[0].helpersInForce).toBeUndefined();
+  });
+
   it('an exited household can still be given a helper in the transition period (脱贫不脱帮扶)', async () => {
     const qiao = await ctx.user('qiaoduan');
     const id = (await qiao.post('/households', household())).json().id;

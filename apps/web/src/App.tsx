@@ -83,7 +83,11 @@ export function App() {
     },
   });
   useEffect(() => {
-    setUnauthorizedHandler(() => queryClient.setQueryData(sessionKeys.me, null));
+    setUnauthorizedHandler(() => {
+      queryClient.setQueryData(sessionKeys.me, null);
+      // The session ended, expired or was revoked (a lost phone): the device's field store and its key go with it.
+      void import('./field/session').then((m) => m.sessionRefused()).catch(() => {});
+    });
     // Back online: ask the server who is signed in again (a start from the device's copy becomes the real one).
     const online = () => void queryClient.invalidateQueries({ queryKey: sessionKeys.me });
     window.addEventListener('online', online);

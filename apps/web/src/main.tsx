@@ -6,12 +6,15 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { ApiError } from './api/client';
 import { App } from './App';
+import { reloadOnStaleChunks } from './preloadReload';
 import './i18n';
 import './styles.css';
 
 dayjs.locale('zh-cn');
 
 // The built app installs as a PWA: its service worker (src/sw.ts) keeps the staff shell for use with no connection.
+// A new worker deletes the previous build's chunks: a tab still on that build reloads once when one fails to load.
+reloadOnStaleChunks();
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {
   window.addEventListener('load', () => {
     navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {

@@ -221,6 +221,7 @@ export const AUDIT_FIELDS: Record<string, Words> = {
   dueOn: w('期限', 'Due'),
   held_on: w('日期', 'Held on'),
   heldOn: w('日期', 'Held on'),
+  releasedTrackingCodes: w('释放的预留查询码', 'Reserved tracking codes released'),
   created_at: w('创建时间', 'Created'),
   createdAt: w('创建时间', 'Created'),
   link_reason: w('联入理由', 'Reason for linking'),

@@ -3,9 +3,9 @@ import type { Executor } from './index.ts';
 
 /**
  * Parent rows whose children are numbered from the largest number so far (max + 1), or counted by a rule ("one
- * primary helper", "one open application"): households.
+ * primary helper", "one open application"): households; an account counting its reserved tracking codes: users.
  */
-type Held = 'temporary_orgs' | 'problem_lists' | 'assessment_schemes' | 'households';
+type Held = 'temporary_orgs' | 'problem_lists' | 'assessment_schemes' | 'households' | 'users';
 
 /**
  * Holds one parent row for the rest of the transaction, so that writers numbering its children (list numbers in an

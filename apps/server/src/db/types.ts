@@ -474,6 +474,8 @@ export interface ItemParticipantTable {
 export interface TrackingCodeReservationTable {
   tracking_hash: string;
   user_id: string;
+  /** The reserving session (sessions.id, the token's hash): its sign-out releases the codes. */
+  session_id: string;
   reserved_at: string;
   expires_at: string;
 }

@@ -10219,6 +10219,8 @@ export interface paths {
                     /** @description Order of the list: the head's name (pinyin), the village (by region code: township, then village), status, or the number of helpers in force */
                     sort?: "name" | "village" | "status" | "helpers";
                     dir?: "asc" | "desc";
+                    /** @description Also each household's helpers in force today (the field app keeps them for visits made offline) */
+                    helpers?: "true" | "false";
                     /** @description Jump to this page of `limit` households (1 is the first), not with a cursor; the reply's cursor goes on from there */
                     page?: number;
                     /** @description Households registered by that day; with status: their status on that day (registration, exit year, monitoring dates) */
@@ -14394,6 +14396,12 @@ export interface components {
             perCapitaIncome: number;
             activeHelpers: number;
             hasPrimaryHelper: boolean;
+            /** @description Asked with helpers=true: the helpers in force today, the primary one first */
+            helpersInForce?: {
+                memberId: string;
+                memberName: string;
+                primary: boolean;
+            }[];
             version: number;
         };
         HouseholdDetailInput: {
@@ -14420,6 +14428,12 @@ export interface components {
             perCapitaIncome: number;
             activeHelpers: number;
             hasPrimaryHelper: boolean;
+            /** @description Asked with helpers=true: the helpers in force today, the primary one first */
+            helpersInForce?: {
+                memberId: string;
+                memberName: string;
+                primary: boolean;
+            }[];
             version: number;
             income: {
                 wages: number;
@@ -14480,6 +14494,11 @@ export interface components {
              * @enum {string}
              */
             dir?: "asc" | "desc";
+            /**
+             * @description Also each household's helpers in force today (the field app keeps them for visits made offline)
+             * @enum {string}
+             */
+            helpers?: "true" | "false";
             /** @description Jump to this page of `limit` households (1 is the first), not with a cursor; the reply's cursor goes on from there */
             page?: number;
             /** @description Households registered by that day; with status: their status on that day (registration, exit year, monitoring dates) */
@@ -16203,6 +16222,11 @@ export interface components {
             photos?: components["schemas"]["PhotoUploadInput"][];
             /** @description A code this account reserved (POST /reports/tracking-codes), already handed to the resident offline */
             trackingCode?: string;
+            /**
+             * Format: date-time
+             * @description When the report was made on the device (entered offline): only with a reserved trackingCode, not in the future, not before the code was reserved
+             */
+            reportedAt?: string;
         };
         ReserveTrackingCodesInput: {
             /** @default 5 */
@@ -17180,6 +17204,12 @@ export interface components {
             perCapitaIncome: number;
             activeHelpers: number;
             hasPrimaryHelper: boolean;
+            /** @description Asked with helpers=true: the helpers in force today, the primary one first */
+            helpersInForce?: {
+                memberId: string;
+                memberName: string;
+                primary: boolean;
+            }[];
             version: number;
         };
         HouseholdDetail: {
@@ -17206,6 +17236,12 @@ export interface components {
             perCapitaIncome: number;
             activeHelpers: number;
             hasPrimaryHelper: boolean;
+            /** @description Asked with helpers=true: the helpers in force today, the primary one first */
+            helpersInForce?: {
+                memberId: string;
+                memberName: string;
+                primary: boolean;
+            }[];
             version: number;
             income: {
                 wages: number;
@@ -17266,6 +17302,11 @@ export interface components {
              * @enum {string}
              */
             dir: "asc" | "desc";
+            /**
+             * @description Also each household's helpers in force today (the field app keeps them for visits made offline)
+             * @enum {string}
+             */
+            helpers?: "true" | "false";
             /** @description Jump to this page of `limit` households (1 is the first), not with a cursor; the reply's cursor goes on from there */
             page?: number;
             /** @description Households registered by that day; with status: their status on that day (registration, exit year, monitoring dates) */
@@ -18989,6 +19030,11 @@ export interface components {
             photos: components["schemas"]["PhotoUpload"][];
             /** @description A code this account reserved (POST /reports/tracking-codes), already handed to the resident offline */
             trackingCode?: string;
+            /**
+             * Format: date-time
+             * @description When the report was made on the device (entered offline): only with a reserved trackingCode, not in the future, not before the code was reserved
+             */
+            reportedAt?: string;
         };
         ReserveTrackingCodes: {
             /** @default 5 */

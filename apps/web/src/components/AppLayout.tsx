@@ -121,9 +121,10 @@ export function AppLayout() {
         if (!leave) return;
       }
     }
-    await api.POST('/api/v1/auth/logout');
-    // The device forgets the field store (the queue, its key, the kept copies): nothing of the account stays.
-    await import('../field/session').then((m) => m.forgetDevice()).catch(() => {});
+    // The device forgets the field store (the queue, its key, the kept copies), with or without a connection to tell
+    // the server: nothing of the account stays.
+    const tellServer = () => api.POST('/api/v1/auth/logout');
+    await import('../field/session').then((m) => m.signOut(tellServer)).catch(() => tellServer().catch(() => {}));
     // Signed out first, then everything the account read is forgotten: the session's own entry is kept (cleared,
     // it would leave the app's observer on a removed query still showing the layout).
     queryClient.setQueryData(sessionKeys.me, null);

@@ -67,9 +67,42 @@ export async function discard(clientId: string): Promise<void> {
   await fieldDb().queue.delete(clientId);
 }
 
-/** Sends a refused record again, unchanged (after the obstacle was removed on the server). */
+/**
+ * Sends a refused record again, unchanged (after the obstacle was removed on the server). The server keeps its refusal
+ * under the record's Idempotency-Key and would answer the same key with it again, so the record takes a new one: the
+ * refusal made nothing on the server, so nothing can be made twice. A record that got no answer keeps its key.
+ */
 export async function retry(clientId: string): Promise<void> {
-  await fieldDb().queue.update(clientId, { state: 'pending' });
+  await fieldDb().transaction('rw', fieldDb().queue, async () => {
+    const row = await fieldDb().queue.get(clientId);
+    if (row?.state !== 'attention') return;
+    await fieldDb().queue.update(clientId, { state: 'pending', idempotencyKey: crypto.randomUUID() });
+  });
+}
+
+/** What a queued record holds (its label, what the server is sent, the server's reason if it refused it). */
+export async function readRecord(
+  clientId: string,
+): Promise<{ label: string; body: VisitBody | ReportBody; reason?: string } | null> {
+  const row = await fieldDb().queue.get(clientId);
+  if (!row) return null;
+  const { label, body, reason } = await unseal<Content>(row.sealed);
+  return { label, body, reason };
+}
+
+/**
+ * The secretary edits a refused record: its new content is another request, sent with a new Idempotency-Key (the old
+ * key stands for the refused content, and the server answers it with its refusal).
+ */
+export async function editRecord(clientId: string, label: string, body: VisitBody | ReportBody): Promise<void> {
+  const row = await fieldDb().queue.get(clientId);
+  if (row?.state !== 'attention') return;
+  const content = await unseal<Content>(row.sealed);
+  await fieldDb().queue.update(clientId, {
+    state: 'pending',
+    idempotencyKey: crypto.randomUUID(),
+    sealed: await seal({ ...content, label, body, reason: undefined }),
+  });
 }
 
 type Outcome = { kind: 'sent'; serverId: string } | { kind: 'refused'; reason: string } | { kind: 'later' };

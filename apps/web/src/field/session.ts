@@ -1,5 +1,5 @@
 import { type Schemas, api, unwrap } from '../api/client';
-import { keepCopy, openFor, readCopy, wipeFieldStore } from './store';
+import { fieldDb, keepCopy, openFor, readCopy, wipeFieldStore } from './store';
 
 type Me = Schemas['Me'];
 /** What the device keeps of a household for a visit with no connection: no ID number, phone or health data. */
@@ -21,91 +21,146 @@ export async function rememberMe(me: Me): Promise<void> {
   await keepCopy('me', me);
 }
 
-/** The account kept on the device, for a start with no connection; null when none (signed out, another device). */
-export async function rememberedMe(): Promise<Me | null> {
+/**
+ * Days the account kept on the device opens the app with no connection after the server last confirmed it: a device
+ * left unused longer asks for the password again (its queue stays sealed until the same account signs in).
+ */
+export const REMEMBERED_DAYS = 7;
+
+/**
+ * The account kept on the device, for a start with no connection; null when none (signed out, another device) or
+ * when the server last confirmed it more than REMEMBERED_DAYS ago.
+ */
+export async function rememberedMe(now = Date.now()): Promise<Me | null> {
   try {
-    return (await readCopy<Me>('me'))?.value ?? null;
+    const kept = await readCopy<Me>('me');
+    if (!kept || now - Date.parse(kept.savedAt) > REMEMBERED_DAYS * 86_400_000) return null;
+    return kept.value;
   } catch {
     return null;
   }
 }
 
-/** Signing out: the device forgets everything the field store held. */
+/** The device forgets everything the field store held, its key included. */
 export async function forgetDevice(): Promise<void> {
   await wipeFieldStore();
+}
+
+/**
+ * Signing out: the server is told if it can be reached, and the device forgets its store whether or not it was (a
+ * sign-out with no connection wipes as much as one online).
+ */
+export async function signOut(tellServer: () => Promise<unknown>): Promise<void> {
+  try {
+    await tellServer();
+  } catch {
+    // No connection: the session ends on the server by its own timers.
+  }
+  await forgetDevice();
+}
+
+/**
+ * The server refused the session (401: ended, expired or revoked): the device forgets the account. Records made in the
+ * field and not yet sent are the one thing kept (sealed, for the same account's next sign-in): a session ends after
+ * 30 idle minutes, so every return from a day with no signal answers 401, and wiping then would lose the day's work.
+ * The account's copy goes, so the app no longer opens without signing in; with nothing unsent the store goes whole.
+ */
+export async function sessionRefused(): Promise<void> {
+  const unsent = await fieldDb().queue.where('state').anyOf('pending', 'sending', 'attention').count();
+  if (unsent === 0) {
+    await forgetDevice();
+    return;
+  }
+  await fieldDb().copies.clear();
 }
 
 const MAX_HOUSEHOLDS = 200;
 
 /**
  * Refreshes the copy of the households in the account's scope that have helpers, with their helpers in force: the
- * offline visit form picks from it. Only names kept, as the register's list shows them to staff.
+ * offline visit form picks from it. Only names kept, as the register's list shows them to staff. The list's pages
+ * carry the helpers (`helpers=true`): a handful of requests, never one per household.
  */
 export async function refreshHouseholds(): Promise<number> {
   // The first pages of the register in scope (a branch's households are a few dozen), never a township's thousands.
-  const helped: Schemas['Household'][] = [];
+  const kept: FieldHousehold[] = [];
   let cursor: string | null = null;
-  for (let page = 0; page < 5 && helped.length < MAX_HOUSEHOLDS; page++) {
+  for (let page = 0; page < 5 && kept.length < MAX_HOUSEHOLDS; page++) {
     const got: Schemas['HouseholdList'] = await unwrap(
-      api.GET('/api/v1/households', { params: { query: { limit: 100, ...(cursor ? { cursor } : {}) } } }),
+      api.GET('/api/v1/households', {
+        params: { query: { limit: 100, helpers: 'true', ...(cursor ? { cursor } : {}) } },
+      }),
     );
-    helped.push(...got.items.filter((h) => h.activeHelpers > 0));
+    for (const h of got.items) {
+      if (h.activeHelpers === 0 || !h.helpersInForce?.length) continue;
+      kept.push({
+        id: h.id,
+        headName: h.headName,
+        regionCode: h.regionCode,
+        regionName: h.regionName,
+        helpers: h.helpersInForce,
+      });
+    }
     cursor = got.nextCursor;
     if (!cursor) break;
   }
-  helped.splice(MAX_HOUSEHOLDS);
-  const kept: FieldHousehold[] = [];
-  for (let i = 0; i < helped.length; i += 4) {
-    const details = await Promise.all(
-      helped.slice(i, i + 4).map((h) => unwrap(api.GET('/api/v1/households/{id}', { params: { path: { id: h.id } } }))),
-    );
-    for (const d of details) {
-      kept.push({
-        id: d.id,
-        headName: d.headName,
-        regionCode: d.regionCode,
-        regionName: d.regionName,
-        helpers: d.helpers
-          .filter((x) => !x.endOn)
-          .map((x) => ({ memberId: x.memberId, memberName: x.memberName, primary: x.primary })),
-      });
-    }
-  }
+  kept.splice(MAX_HOUSEHOLDS);
   await keepCopy('households', kept);
   return kept.length;
 }
 
 const POOL = 5;
 
+/** A tracking code reserved on the server, with the moment the server stops accepting it. */
+export interface ReservedCode {
+  trackingCode: string;
+  expiresAt: string;
+}
+
+/** The device's reserved codes still good at `now` (an expired one would be refused when the report is sent). */
+async function liveCodes(now: number): Promise<ReservedCode[]> {
+  const kept = (await readCopy<unknown[]>('codes'))?.value ?? [];
+  return kept.filter(
+    (c): c is ReservedCode => typeof c === 'object' && c !== null && Date.parse((c as ReservedCode).expiresAt) > now,
+  );
+}
+
+/** Keeps the device's pool of reserved codes, sealed. */
+export async function keepCodes(codes: ReservedCode[]): Promise<void> {
+  await keepCopy('codes', codes);
+}
+
 /**
  * Tops up the device's pool of tracking codes reserved on the server (while online), so that a resident's report
- * entered with no connection hands her the code at once. Answers how many the device holds.
+ * entered with no connection hands her the code at once; expired codes are dropped. Answers how many the device holds.
  */
 export async function refreshCodes(): Promise<number> {
-  const kept = (await readCopy<string[]>('codes'))?.value ?? [];
-  if (kept.length >= POOL) return kept.length;
+  const kept = await liveCodes(Date.now());
+  if (kept.length >= POOL) {
+    await keepCodes(kept);
+    return kept.length;
+  }
   const got = await unwrap(
     api.POST('/api/v1/reports/tracking-codes', {
       headers: { 'Idempotency-Key': crypto.randomUUID() },
       body: { count: POOL - kept.length },
     }),
   );
-  const codes = [...kept, ...got.codes.map((c) => c.trackingCode)];
-  await keepCopy('codes', codes);
+  const codes = [...kept, ...got.codes];
+  await keepCodes(codes);
   return codes.length;
 }
 
-/** Takes one reserved code from the device's pool; null when none is left. */
-export async function takeCode(): Promise<string | null> {
-  const kept = (await readCopy<string[]>('codes'))?.value ?? [];
-  const [code, ...rest] = kept;
-  if (!code) return null;
-  await keepCopy('codes', rest);
-  return code;
+/** Takes one reserved code still good at `now` from the device's pool (expired ones are dropped); null when none. */
+export async function takeCode(now = Date.now()): Promise<string | null> {
+  const [code, ...rest] = await liveCodes(now);
+  await keepCodes(rest);
+  return code?.trackingCode ?? null;
 }
 
-export async function keptCodes(): Promise<number> {
-  return (await readCopy<string[]>('codes'))?.value.length ?? 0;
+/** How many reserved codes the device holds that are still good at `now`. */
+export async function keptCodes(now = Date.now()): Promise<number> {
+  return (await liveCodes(now)).length;
 }
 
 export async function keptHouseholds(): Promise<{ value: FieldHousehold[]; savedAt: string } | null> {

@@ -516,6 +516,7 @@ export const enUS: Messages = {
     state: 'State',
     actions: 'Actions',
     retry: 'Send again',
+    edit: 'Edit',
     discard: 'Discard',
     discardConfirm: 'The record will be deleted from this device and never sent. Discard it?',
     queued: 'Saved on this device; it syncs when the connection returns',

@@ -495,6 +495,7 @@ export const zhCN = {
     state: '状态',
     actions: '操作',
     retry: '重新发送',
+    edit: '修改',
     discard: '放弃',
     discardConfirm: '放弃后这条记录将从本机删除，不会发送。确定放弃吗？',
     queued: '已保存到本机，联网后自动同步',

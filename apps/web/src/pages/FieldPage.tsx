@@ -5,7 +5,7 @@ import { formatDateTime } from '../components/format';
 import { useMe } from '../components/me';
 import { VisitModal } from '../features/households/VisitModal';
 import { FieldReportModal } from '../features/reports/FieldReportModal';
-import type { QueuedRecord } from '../field/queue';
+import type { QueuedRecord, ReportBody } from '../field/queue';
 import type { FieldHousehold } from '../field/session';
 
 const STATE_COLOURS = { pending: 'default', sending: 'processing', synced: 'success', attention: 'error' } as const;
@@ -35,6 +35,8 @@ export function FieldPage() {
   const [chosen, setChosen] = useState<string | null>(null);
   const [visiting, setVisiting] = useState(false);
   const [reporting, setReporting] = useState(false);
+  /** A refused report being edited: its record and what it held. */
+  const [editing, setEditing] = useState<{ clientId: string; body: ReportBody } | null>(null);
   const [codes, setCodes] = useState(0);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -121,7 +123,13 @@ export function FieldPage() {
           <Button type="primary" disabled={!household} onClick={() => setVisiting(true)} data-testid="field-visit">
             {t('field.recordVisit')}
           </Button>
-          <Button onClick={() => setReporting(true)} disabled={!households} data-testid="field-report">
+          {/* Without a reserved code the resident could not leave with hers: the form opens once the device has one. */}
+          <Button
+            onClick={() => setReporting(true)}
+            disabled={!households || codes === 0}
+            title={codes === 0 ? t('field.report.noCode') : undefined}
+            data-testid="field-report"
+          >
             {t('field.report.title')}
           </Button>
           <Button onClick={sync} loading={busy} disabled={!online} data-testid="field-sync">
@@ -165,6 +173,17 @@ export function FieldPage() {
               render: (_, r) =>
                 r.state === 'synced' || r.state === 'sending' ? null : (
                   <Space>
+                    {r.state === 'attention' && r.kind === 'report' && (
+                      <Button
+                        size="small"
+                        onClick={async () => {
+                          const got = await (await import('../field/queue')).readRecord(r.clientId);
+                          if (got) setEditing({ clientId: r.clientId, body: got.body as ReportBody });
+                        }}
+                      >
+                        {t('field.edit')}
+                      </Button>
+                    )}
                     {r.state === 'attention' && (
                       <Button
                         size="small"
@@ -207,11 +226,44 @@ export function FieldPage() {
             source: 'visit',
             photos: [],
             trackingCode: code,
+            // The moment the resident was given her code, not the moment a connection came back.
+            reportedAt: new Date().toISOString(),
           });
           if (navigator.onLine) void sync();
           return code;
         }}
       />
+      {editing && (
+        <FieldReportModal
+          villages={[
+            // The report's own village first, named by the kept households when they hold it.
+            ...new Map([
+              [editing.body.regionCode, editing.body.regionCode] as const,
+              ...(households?.value ?? []).map((h) => [h.regionCode, h.regionName] as const),
+            ]).entries(),
+          ].map(([code, name]) => ({ code, name }))}
+          open
+          initial={{
+            regionCode: editing.body.regionCode,
+            category: editing.body.category,
+            description: editing.body.description,
+            ...(editing.body.reporterName ? { reporterName: editing.body.reporterName } : {}),
+          }}
+          onClose={() => setEditing(null)}
+          submit={async (report) => {
+            const code = editing.body.trackingCode ?? null;
+            const { editRecord } = await import('../field/queue');
+            // Edited content is a new request: the queue sends it with a new Idempotency-Key.
+            await editRecord(editing.clientId, t('field.report.label', { code }), {
+              ...editing.body,
+              ...report,
+              ...(report.reporterName ? {} : { reporterName: undefined }),
+            });
+            if (navigator.onLine) void sync();
+            return code;
+          }}
+        />
+      )}
       {household && (
         <VisitModal
           household={household}

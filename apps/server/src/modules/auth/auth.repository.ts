@@ -124,6 +124,13 @@ export const deleteExpiredSessions = (tx: Executor, userId: string, now: string)
 export const endSession = (db: Executor, token: string) =>
   db.deleteFrom('sessions').where('id', '=', hashToken(token)).execute();
 
+/** Releases the tracking codes the session of this token reserved: a signed-out device's codes serve nobody. */
+export const releaseReservedCodes = async (db: Executor, token: string): Promise<number> =>
+  Number(
+    (await db.deleteFrom('tracking_code_reservations').where('session_id', '=', hashToken(token)).executeTakeFirst())
+      .numDeletedRows,
+  );
+
 /** Ends every other session of the account. */
 export const endOtherSessions = (tx: Executor, userId: string, keepToken: string) =>
   tx.deleteFrom('sessions').where('user_id', '=', userId).where('id', '!=', hashToken(keepToken)).execute();

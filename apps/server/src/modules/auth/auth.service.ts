@@ -250,12 +250,24 @@ export class AuthService {
   async logout(token: string | undefined, actor: Actor | undefined) {
     if (!actor) {
       // No session behind the cookie (expired or unknown): nothing of anyone's to record.
-      if (token) await repo.endSession(this.db, token);
+      if (token) {
+        await repo.endSession(this.db, token);
+        await repo.releaseReservedCodes(this.db, token);
+      }
       return;
     }
     await this.db.transaction().execute(async (tx) => {
-      if (token) await repo.endSession(tx, token);
-      await this.audit.record(tx, actor, { action: 'auth.logout', entityType: 'user', entityId: actor.userId });
+      let released = 0;
+      if (token) {
+        await repo.endSession(tx, token);
+        released = await repo.releaseReservedCodes(tx, token);
+      }
+      await this.audit.record(tx, actor, {
+        action: 'auth.logout',
+        entityType: 'user',
+        entityId: actor.userId,
+        ...(released > 0 ? { after: { releasedTrackingCodes: released } } : {}),
+      });
     });
   }
 

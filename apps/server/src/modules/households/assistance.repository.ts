@@ -53,6 +53,22 @@ export const helpersInForce = (db: Executor, householdId: string, day: string) =
     .where(activeHelper(day))
     .execute();
 
+/** The helpers in force on that day of these households, with their names: the primary ones first, then by start. */
+export const helpersInForceOf = (db: Executor, householdIds: string[], day: string) =>
+  householdIds.length === 0
+    ? Promise.resolve([])
+    : db
+        .selectFrom('helpers as hp')
+        .innerJoin('members as p', 'p.id', 'hp.member_id')
+        .select(['hp.household_id', 'hp.member_id', 'p.name', 'hp.is_primary'])
+        .where('hp.household_id', 'in', householdIds)
+        .where(activeHelper(day))
+        .orderBy('hp.household_id')
+        .orderBy('hp.is_primary', 'desc')
+        .orderBy('hp.start_on')
+        .orderBy('hp.id')
+        .execute();
+
 export const insertHelper = (tx: Executor, row: HelperTable) => tx.insertInto('helpers').values(row).execute();
 
 /** A helper assignment of this household. */

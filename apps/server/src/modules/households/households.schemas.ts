@@ -106,6 +106,10 @@ export const Household = z
     perCapitaIncome: z.number().int(),
     activeHelpers: z.number().int(),
     hasPrimaryHelper: z.boolean(),
+    helpersInForce: z
+      .array(z.object({ memberId: z.string(), memberName: z.string(), primary: z.boolean() }))
+      .optional()
+      .describe('Asked with helpers=true: the helpers in force today, the primary one first'),
     version: z.number().int(),
   })
   .meta({ id: 'Household' });
@@ -163,6 +167,10 @@ export const HouseholdListQuery = z.strictObject({
       "Order of the list: the head's name (pinyin), the village (by region code: township, then village), status, or the number of helpers in force",
     ),
   dir: z.enum(['asc', 'desc']).default('asc'),
+  helpers: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe("Also each household's helpers in force today (the field app keeps them for visits made offline)"),
   page: z.coerce
     .number()
     .int()

@@ -19,6 +19,7 @@ import {
   helperCandidate,
   helperOf,
   helpersInForce,
+  helpersInForceOf,
   helpersOf,
   insertHelper,
 } from './assistance.repository.ts';
@@ -182,6 +183,18 @@ export class HouseholdService {
     const list = await householdPage(this.db, actor, filter, today, rules, cursor, q.limit + 1, order, skip);
     const total = await countHouseholds(this.db, actor, filter, today, rules);
     const page = pageOf(list, q.limit, total, (r) => registerSortValue(r, order.sort));
+    const helpers = new Map<string, { memberId: string; memberName: string; primary: boolean }[]>();
+    if (q.helpers === 'true') {
+      for (const h of await helpersInForceOf(
+        this.db,
+        page.items.map((r) => r.id),
+        today,
+      )) {
+        const of = helpers.get(h.household_id) ?? [];
+        of.push({ memberId: h.member_id, memberName: h.name, primary: h.is_primary === 1 });
+        helpers.set(h.household_id, of);
+      }
+    }
     return {
       ...page,
       items: page.items.map((r) => ({
@@ -203,6 +216,7 @@ export class HouseholdService {
         perCapitaIncome: r.per_capita_income,
         activeHelpers: Number(r.helpers),
         hasPrimaryHelper: Number(r.primaries) > 0,
+        ...(q.helpers === 'true' ? { helpersInForce: helpers.get(r.id) ?? [] } : {}),
         version: r.version,
       })),
     };

@@ -269,18 +269,31 @@ export const liveReservations = async (tx: Executor, userId: string, now: string
 
 export const insertReservations = (
   tx: Executor,
-  rows: { tracking_hash: string; user_id: string; reserved_at: string; expires_at: string }[],
+  rows: { tracking_hash: string; user_id: string; session_id: string; reserved_at: string; expires_at: string }[],
 ) => tx.insertInto('tracking_code_reservations').values(rows).execute();
 
-/** Takes the account's reservation of a code (deleted: one report per code); false when it holds none alive. */
-export const takeReservation = async (tx: Executor, hash: string, userId: string, now: string): Promise<boolean> => {
+/** Deletes the account's reservations whose time has passed (nobody can take them any more). */
+export const deleteExpiredReservations = (tx: Executor, userId: string, now: string) =>
+  tx.deleteFrom('tracking_code_reservations').where('user_id', '=', userId).where('expires_at', '<=', now).execute();
+
+/**
+ * Takes the account's reservation of a code (deleted: one report per code): when it was reserved, or null when the
+ * account holds none alive.
+ */
+export const takeReservation = async (
+  tx: Executor,
+  hash: string,
+  userId: string,
+  now: string,
+): Promise<{ reservedAt: string } | null> => {
   const got = await tx
     .deleteFrom('tracking_code_reservations')
     .where('tracking_hash', '=', hash)
     .where('user_id', '=', userId)
     .where('expires_at', '>', now)
+    .returning('reserved_at')
     .executeTakeFirst();
-  return Number(got.numDeletedRows) === 1;
+  return got ? { reservedAt: got.reserved_at } : null;
 };
 
 export const insertReport = (tx: Executor, row: Insertable<ReportTable>) =>

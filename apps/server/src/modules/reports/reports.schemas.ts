@@ -79,6 +79,12 @@ export const CreateReport = z
       .max(20)
       .optional()
       .describe('A code this account reserved (POST /reports/tracking-codes), already handed to the resident offline'),
+    reportedAt: z.iso
+      .datetime({ offset: true, message: '请填写登记时间' })
+      .optional()
+      .describe(
+        'When the report was made on the device (entered offline): only with a reserved trackingCode, not in the future, not before the code was reserved',
+      ),
   })
   .meta({ id: 'CreateReport' });
 

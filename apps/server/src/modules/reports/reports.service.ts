@@ -3,6 +3,7 @@ import { todayInShanghai } from '@lianjian/shared';
 import { assertRegionsWithin } from '../../lib/scope.ts';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
+import { holdRow } from '../../db/locks.ts';
 import type { DataCipher } from '../../lib/crypto.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
@@ -32,6 +33,26 @@ const facts = (r: { source: string; phone_enc: string | null }): policy.ReportFa
   source: r.source as policy.ReportFacts['source'],
   hasPhone: r.phone_enc !== null,
 });
+
+/**
+ * A device's clock may be this far off the server's: within it, a time "in the future" is taken as now, and one just
+ * before the code was reserved as the reservation's.
+ */
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+/**
+ * The moment a report entered offline was made, as the device says: not in the future (beyond the clock skew allowed,
+ * and then the server's now), not before its tracking code was reserved (the device could not have held the code).
+ */
+function madeAt(given: string, reservedAt: string, now: string): string {
+  const at = Date.parse(given);
+  if (at > Date.parse(now) + CLOCK_SKEW_MS || at < Date.parse(reservedAt) - CLOCK_SKEW_MS) {
+    throw invalid('登记时间不能晚于现在，也不能早于查询码预留的时间', [
+      { path: 'body.reportedAt', message: 'not in the future, not before the code was reserved' },
+    ]);
+  }
+  return new Date(Math.max(Date.parse(reservedAt), Math.min(at, Date.parse(now)))).toISOString();
+}
 
 /** Residents' reports: raised on the public page or entered by staff, routed to the branch of the place. */
 /** Codes an account may hold reserved and unused at once, and how long a reservation lasts. */
@@ -157,6 +178,7 @@ export class ReportService {
       reporterName?: string;
       photos?: { dataBase64: string }[];
       trackingCode?: string;
+      reportedAt?: string;
     },
     source: 'resident' | 'visit' | 'hotline' | 'meeting',
     who: { userId: string | null; requestId: string },
@@ -172,10 +194,16 @@ export class ReportService {
       }
       const org = await repo.responsibleOrgFor(tx, region.code);
       const now = nowIso();
-      const code =
-        input.trackingCode === undefined
-          ? newTrackingCode()
-          : await this.reservedCode(tx, input.trackingCode, staff, now);
+      if (input.reportedAt !== undefined && input.trackingCode === undefined) {
+        throw invalid('只有用预留查询码离线登记的反映才能填写登记时间', [
+          { path: 'body.reportedAt', message: 'only with a reserved trackingCode' },
+        ]);
+      }
+      const reserved =
+        input.trackingCode === undefined ? null : await this.reservedCode(tx, input.trackingCode, staff, now);
+      const code = reserved?.code ?? newTrackingCode();
+      const reportedAt =
+        input.reportedAt === undefined || !reserved ? now : madeAt(input.reportedAt, reserved.reservedAt, now);
       // A number typed into the text is masked there; a phone among them is kept encrypted if none was given apart.
       const described = maskNumbersInText(input.description);
       const named = input.reporterName ? maskNumbersInText(input.reporterName) : null;
@@ -192,7 +220,7 @@ export class ReportService {
         phone_enc: phone ? this.cipher.encrypt(phone) : null,
         status: 'new' as const,
         created_by: who.userId,
-        reported_at: now,
+        reported_at: reportedAt,
         version: 1,
         created_at: now,
         updated_at: now,
@@ -212,7 +240,7 @@ export class ReportService {
         });
       const photos = await storePhotos(tx, 'report', row.id, cleaned);
       const { phone_enc: _phone, tracking_hash: _hash, ...audited } = row;
-      const receipt = { id: row.id, trackingCode: code, reportedAt: now, orgName: org?.name ?? null };
+      const receipt = { id: row.id, trackingCode: code, reportedAt, orgName: org?.name ?? null };
       // The receipt commits with the report: the server keeps only the code's hash, so a resident whose answer was
       // lost could never learn the code again; a retry with the same key gets it from here.
       await recordReply(tx, who.requestId, 201, receipt);
@@ -230,18 +258,23 @@ export class ReportService {
    * A code the staff account reserved, handed to the resident with no connection: taken (one report per code), or
    * refused when the account holds no live reservation of it (another's, used, expired, or not a code).
    */
-  private async reservedCode(tx: Executor, given: string, staff: Actor | null, now: string): Promise<string> {
+  private async reservedCode(
+    tx: Executor,
+    given: string,
+    staff: Actor | null,
+    now: string,
+  ): Promise<{ code: string; reservedAt: string }> {
     const normalized = normalizeTrackingCode(given);
     const taken =
-      staff !== null &&
-      normalized !== null &&
-      (await repo.takeReservation(tx, trackingHash(normalized, this.cipher), staff.userId, now));
+      staff !== null && normalized !== null
+        ? await repo.takeReservation(tx, trackingHash(normalized, this.cipher), staff.userId, now)
+        : null;
     if (!taken || !normalized) {
       throw new Problem(400, 'tracking_code_not_reserved', '这个查询码不是本账号预留的，或已经用过、已过期', [
         { path: 'body.trackingCode', message: 'not a live reservation of this account' },
       ]);
     }
-    return normalized.match(/.{4}/g)?.join('-') ?? normalized;
+    return { code: normalized.match(/.{4}/g)?.join('-') ?? normalized, reservedAt: taken.reservedAt };
   }
 
   /**
@@ -249,9 +282,12 @@ export class ReportService {
    * RESERVATION_DAYS), so that a report entered with no connection hands the resident her code at once. The codes are
    * answered once; the server keeps only their hashes.
    */
-  async reserveCodes(actor: Actor, count: number) {
+  async reserveCodes(actor: Actor, count: number, sessionId: string) {
     return this.db.transaction().execute(async (tx) => {
+      // The account's row is held first: two requests at once would both count the same pool and both fill it.
+      await holdRow(tx, 'users', actor.userId);
       const now = nowIso();
+      await repo.deleteExpiredReservations(tx, actor.userId, now);
       const held = await repo.liveReservations(tx, actor.userId, now);
       const n = Math.max(0, Math.min(count, RESERVED_POOL - held));
       const expiresAt = new Date(Date.parse(now) + RESERVATION_DAYS * 86_400_000).toISOString();
@@ -262,6 +298,7 @@ export class ReportService {
           codes.map((c) => ({
             tracking_hash: trackingHash(normalizeTrackingCode(c) as string, this.cipher),
             user_id: actor.userId,
+            session_id: sessionId,
             reserved_at: now,
             expires_at: expiresAt,
           })),

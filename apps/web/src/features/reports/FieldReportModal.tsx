@@ -20,9 +20,12 @@ export function FieldReportModal({
   open,
   onClose,
   submit,
+  initial,
 }: {
   villages: { code: string; name: string }[];
   open: boolean;
+  /** The report as queued, when the secretary edits one the server refused. */
+  initial?: FieldReport;
   onClose: () => void;
   /** Queues the report; answers the tracking code handed to the resident, or null when the device holds none. */
   submit: (report: FieldReport) => Promise<string | null>;
@@ -76,7 +79,7 @@ export function FieldReportModal({
           </Typography.Title>
         </div>
       ) : (
-        <Form form={form} layout="vertical">
+        <Form form={form} layout="vertical" initialValues={initial}>
           {noCode && <Typography.Text type="danger">{t('field.report.noCode')}</Typography.Text>}
           <Form.Item
             name="regionCode"
