@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DEADLINE_TARGET_DEFAULTS, todayInShanghai } from '@lianjian/shared';
+import { DEADLINE_TARGET_DEFAULTS, addDays, todayInShanghai } from '@lianjian/shared';
 import { describe, expect, it } from 'vitest';
-import { CALENDAR } from '../src/lib/working-days.ts';
+import { CALENDAR, isWorkingDay, workingDaysBetween } from '../src/lib/working-days.ts';
 import { type Clock, clockOf } from '../src/modules/items/deadline-clock.ts';
 import type { ClockFacts, PauseRow } from '../src/modules/items/deadlines.repository.ts';
 import { PASSWORD, addUser } from './factories.ts';
@@ -109,6 +109,15 @@ const pause = (started_on: string, ended_on: string | null): PauseRow => ({
   ended_at: ended_on ? `${ended_on}T02:00:00.000Z` : null,
   ended_by: ended_on ? 'u' : null,
 });
+/** The day `n` working days before `day`. */
+const addWorkingDaysBack = (day: string, n: number) => {
+  let d = day;
+  for (let left = n; left > 0; ) {
+    d = addDays(d, -1);
+    if (isWorkingDay(d)) left -= 1;
+  }
+  return d;
+};
 const measured = (c: Clock) => {
   if (!c.known) throw new Error('calendar unknown');
   return c;
@@ -376,6 +385,74 @@ describe('DOMAIN §9a: pausing, lights and chases (催办) through the API', () 
     });
     expect(await db().selectFrom('item_pauses').select(['reason', 'ended_by']).execute()).toEqual([
       { reason: 'waiting_unit', ended_by: expect.any(String) },
+    ]);
+  });
+
+  it('a pause ends when the item is handed in, closed or escalated, in the same transaction with its trail', async () => {
+    const [handedIn, closed, escalated] = await setup('2026-09-18', 3);
+    const baihe = await ctx.user('baihe');
+    const qiao = await ctx.user('qiaoduan');
+    const version = async (id: string) => (await baihe.get(`/items/${id}`)).json().version as number;
+    const move = async (who: typeof baihe, id: string, to: string, extra: object = {}) => {
+      const r = await who.post(`/items/${id}/transitions`, { to, version: await version(id), ...extra });
+      expect(r.statusCode, r.body).toBe(204);
+    };
+    const pauseIt = async (id: string) => {
+      const r = await baihe.post(`/items/${id}/pause`, { reason: 'waiting_unit', note: '等待交通局' });
+      expect(r.statusCode, r.body).toBe(204);
+    };
+    const running = (id: string) =>
+      db().selectFrom('item_pauses').selectAll().where('item_id', '=', id).where('ended_at', 'is', null).execute();
+
+    await pauseIt(handedIn as string);
+    await move(baihe, handedIn as string, 'in_progress');
+    await move(baihe, handedIn as string, 'awaiting_confirmation');
+    expect(await running(handedIn as string)).toEqual([]);
+
+    // Paused while it waits for confirmation, then closed; the pause began five working days before.
+    await move(baihe, closed as string, 'in_progress');
+    await move(baihe, closed as string, 'awaiting_confirmation');
+    await pauseIt(closed as string);
+    const today = todayInShanghai();
+    const known = Number(today.slice(0, 4)) <= CALENDAR.lastYear;
+    const since = known ? addWorkingDaysBack(today, 5) : today;
+    await db()
+      .updateTable('item_pauses')
+      .set({ started_on: since })
+      .where('item_id', '=', closed as string)
+      .execute();
+    await move(qiao, closed as string, 'closed', { evidence: '已修复' });
+    expect(await running(closed as string)).toEqual([]);
+    // Reopened, its clock runs again: no pause is left running and the paused days stay what they were.
+    await move(await ctx.user('supervisor'), closed as string, 'in_progress', { reason: '又塌了' });
+    const reopened = (await baihe.get(`/items/${closed}`)).json();
+    expect([reopened.abilities.pause, reopened.abilities.resume]).toEqual([true, false]);
+    if (known)
+      expect([reopened.clock.paused, reopened.clock.pausedDays]).toEqual([null, workingDaysBetween(since, today)]);
+
+    await pauseIt(escalated as string);
+    const target = (await baihe.get('/escalation-targets')).json().items[0];
+    const esc = await baihe.post(`/items/${escalated}/escalate`, {
+      toOrgId: target.id,
+      reason: '需要县里协调',
+      version: await version(escalated as string),
+    });
+    expect(esc.statusCode, esc.body).toBe(204);
+    expect(await running(escalated as string)).toEqual([]);
+
+    const ended = await db()
+      .selectFrom('audit_events')
+      .select(['action', 'entity_id', 'after_json'])
+      .where('action', 'in', ['item.transition', 'item.escalate'])
+      .orderBy('seq')
+      .execute();
+    const endedFor = ended
+      .filter((a) => JSON.parse(a.after_json ?? '{}').pauseEnded)
+      .map((a) => [a.action, a.entity_id]);
+    expect(endedFor).toEqual([
+      ['item.transition', handedIn],
+      ['item.transition', closed],
+      ['item.escalate', escalated],
     ]);
   });
 

@@ -95,6 +95,22 @@ export async function endPause(tx: Executor, itemId: string, e: { on: string; at
 }
 
 /**
+ * Ends the item's running pause as it leaves the working states (handed in, closed, escalated elsewhere): nobody could
+ * resume it there. Answers the pause ended, or null when none was running.
+ */
+export async function endRunningPause(tx: Executor, itemId: string, e: { on: string; at: string; by: string | null }) {
+  const running = await runningPause(tx, itemId);
+  if (!running) return null;
+  await tx
+    .updateTable('item_pauses')
+    .set({ ended_on: e.on, ended_at: e.at, ended_by: e.by })
+    .where('id', '=', running.id)
+    .where('ended_at', 'is', null)
+    .execute();
+  return { pauseId: running.id, reason: running.reason, since: running.started_on, until: e.on };
+}
+
+/**
  * The items a sweep looks at: not closed, not escalated elsewhere, not paused, whose organization is not dissolved.
  * A county has hundreds of open items at most; each is then measured on the calendar.
  */
