@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DEADLINE_TARGET_DEFAULTS, addDays, todayInShanghai } from '@lianjian/shared';
 import { describe, expect, it } from 'vitest';
-import { CALENDAR, isWorkingDay, workingDaysBetween } from '../src/lib/working-days.ts';
+import { CALENDAR, addWorkingDays, isWorkingDay, workingDaysBetween } from '../src/lib/working-days.ts';
 import { type Clock, clockOf } from '../src/modules/items/deadline-clock.ts';
 import type { ClockFacts, PauseRow } from '../src/modules/items/deadlines.repository.ts';
 import { PASSWORD, addUser } from './factories.ts';
@@ -91,7 +91,6 @@ const facts = (over: Partial<ClockFacts> = {}): ClockFacts => ({
   no: 1,
   list_no: 1,
   listed_on: '2026-02-13',
-  list_created_at: '2026-02-13T01:00:00.000Z',
   org_region_code: '411321106200',
   org_name: '支部',
   first_response_at: null,
@@ -174,8 +173,10 @@ describe('DOMAIN §9a: an item’s clock counts working days since it was listed
     ]);
   });
 
-  it('an item added to an older list counts from the day it was added', () => {
-    const c = measured(clockOf(facts({ created_at: '2026-02-26T02:00:00.000Z' }), targets, [], '2026-02-28'));
+  it('an item added to an older list counts from the day it was listed itself', () => {
+    const c = measured(
+      clockOf(facts({ created_at: '2026-02-26T02:00:00.000Z', listed_on: '2026-02-26' }), targets, [], '2026-02-28'),
+    );
     expect([c.listedOn, c.resolution.usedDays]).toEqual(['2026-02-26', 2]);
   });
 
@@ -454,6 +455,40 @@ describe('DOMAIN §9a: pausing, lights and chases (催办) through the API', () 
       ['item.transition', closed],
       ['item.escalate', escalated],
     ]);
+  });
+
+  it('an item added today to a list dated in the past is listed today and its targets count from today', async () => {
+    const today = todayInShanghai();
+    // The list is made today, dated back to 18 September; one more item joins it today.
+    const [withList] = await setup('2026-09-18');
+    const { list_id } = await db()
+      .selectFrom('items')
+      .select('list_id')
+      .where('id', '=', withList as string)
+      .executeTakeFirstOrThrow();
+    const qiao = await ctx.user('qiaoduan');
+    const added = await qiao.post(`/problem-lists/${list_id}/items`, {
+      problem: '桥栏杆松动',
+      category: 'roads',
+      regionCode: '411321106200',
+    });
+    expect(added.statusCode, added.body).toBe(201);
+    const stored = await db()
+      .selectFrom('items')
+      .select(['id', 'listed_on'])
+      .where('list_id', '=', list_id)
+      .orderBy('no')
+      .execute();
+    expect(stored.map((r) => r.listed_on)).toEqual(['2026-09-18', today]);
+    if (Number(today.slice(0, 4)) > CALENDAR.lastYear) return; // no clock then: tested above
+    const clock = (await qiao.get(`/items/${added.json().id}`)).json().clock;
+    expect([clock.listedOn, clock.resolution.usedDays, clock.resolution.dueOn, clock.response.dueOn]).toEqual([
+      today,
+      0,
+      addWorkingDays(today, 4),
+      addWorkingDays(today, 2),
+    ]);
+    expect((await qiao.get(`/items/${withList}`)).json().clock.listedOn).toBe('2026-09-18');
   });
 
   it('the server gives each item its light in lists and on the item page', async () => {

@@ -36,10 +36,6 @@ export type Clock =
 
 const dayOf = (iso: string) => todayInShanghai(new Date(iso));
 
-/** The day an item entered its list: the list's date when it came with the list, else the day it was added. */
-export const listedOn = (f: Pick<ClockFacts, 'created_at' | 'list_created_at' | 'listed_on'>) =>
-  dayOf(f.created_at) === dayOf(f.list_created_at) ? f.listed_on : dayOf(f.created_at);
-
 /** Working days paused between `from` and `to`: each pause's days after it began up to its end (or `to`). */
 function pausedBetween(pauses: PauseRow[], from: string, to: string): number {
   let n = 0;
@@ -72,7 +68,7 @@ export function clockOf(
   pauses: PauseRow[],
   today: string,
 ): Clock {
-  const start = listedOn(f);
+  const start = f.listed_on;
   try {
     // What had happened by the day asked about (a sweep may ask about a day before the response came).
     const by = (day: string | null) => (day !== null && day <= today ? day : null);

@@ -5,8 +5,7 @@ import type { ItemChaseTable } from '../../db/types.ts';
 import { activeOn } from '../orgs/orgs.repository.ts';
 
 /**
- * What an item's working-day clock is read from (DOMAIN §9a): when it was listed (its list's date when it came with
- * the list, else the day it was added), its first response (a progress entry or its acceptance), its closure, and
+ * What an item's working-day clock is read from (DOMAIN §9a): the day it entered its list, its first response (a progress entry or its acceptance), its closure, and
  * the county it belongs to.
  */
 export async function clockFacts(db: Executor, itemIds: string[]) {
@@ -27,8 +26,7 @@ export async function clockFacts(db: Executor, itemIds: string[]) {
       'i.problem',
       'i.no',
       'l.no as list_no',
-      'l.listed_on',
-      'l.created_at as list_created_at',
+      'i.listed_on',
       'o.region_code as org_region_code',
       'o.name as org_name',
       sql<string | null>`(select min(ev.at) from item_events ev where ev.item_id = i.id

@@ -8,7 +8,7 @@ import { assertLive } from '../../lib/live.ts';
 import { conflict, forbidden, notFound } from '../../lib/problem.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
 import { type DeadlineTargets, deadlineTargets } from '../settings/settings.repository.ts';
-import { type Clock, clockOf, listedOn } from './deadline-clock.ts';
+import { type Clock, clockOf } from './deadline-clock.ts';
 import * as repo from './deadlines.repository.ts';
 import { accessItem } from './item-common.ts';
 import * as policy from './items.policy.ts';
@@ -24,10 +24,10 @@ export async function clocksOf(db: Executor, itemIds: string[], today: string): 
   const targets = new Map<string, DeadlineTargets>();
   const clocks = new Map<string, Clock>();
   for (const f of facts) {
-    const key = `${f.org_region_code.slice(0, 6)}:${listedOn(f).slice(0, 4)}`;
+    const key = `${f.org_region_code.slice(0, 6)}:${f.listed_on.slice(0, 4)}`;
     let t = targets.get(key);
     if (!t) {
-      t = await deadlineTargets(db, f.org_region_code.slice(0, 6), Number(listedOn(f).slice(0, 4)));
+      t = await deadlineTargets(db, f.org_region_code.slice(0, 6), Number(f.listed_on.slice(0, 4)));
       targets.set(key, t);
     }
     const own = pauses.filter((p) => p.item_id === f.id);

@@ -231,6 +231,7 @@ export class ProblemListService {
       list_id: list.id,
       org_id: list.org_id,
       no,
+      listed_on: addedOn,
       sort_key: repo.itemSortKey(list.listed_on, list.no, no),
       kind: input.kind,
       problem: input.problem,
