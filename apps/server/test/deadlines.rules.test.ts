@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DEADLINE_TARGET_DEFAULTS, addDays, todayInShanghai } from '@lianjian/shared';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CALENDAR, addWorkingDays, isWorkingDay, workingDaysBetween } from '../src/lib/working-days.ts';
 import { type Clock, clockOf } from '../src/modules/items/deadline-clock.ts';
 import type { ClockFacts, PauseRow } from '../src/modules/items/deadlines.repository.ts';
@@ -249,7 +249,13 @@ describe('DOMAIN §9a: pausing, lights and chases (催办) through the API', () 
     return as(ctx.t.app, await login(ctx.t.app, 'wangfang', PASSWORD));
   };
   const chases = (itemId: string) =>
-    db().selectFrom('item_chases').selectAll().where('item_id', '=', itemId).orderBy('step').execute();
+    db()
+      .selectFrom('item_chases')
+      .selectAll()
+      .where('item_id', '=', itemId)
+      .orderBy('on_day')
+      .orderBy('step')
+      .execute();
 
   it('at 50 %, 100 % and 150 % the item is chased once per step: group leader, branch secretary, township committee; each audited', async () => {
     await groupLeader();
@@ -489,6 +495,72 @@ describe('DOMAIN §9a: pausing, lights and chases (催办) through the API', () 
       addWorkingDays(today, 2),
     ]);
     expect((await qiao.get(`/items/${withList}`)).json().clock.listedOn).toBe('2026-09-18');
+  });
+
+  it('the chase reads the item again in its own transaction: one closed or paused meanwhile is not chased', async () => {
+    const [closedMeanwhile, pausedMeanwhile] = await setup('2026-09-18', 2);
+    const service = ctx.t.app.deadlines;
+    const proto = Object.getPrototypeOf(service) as { chase: (...a: unknown[]) => Promise<unknown> };
+    const chase = proto.chase;
+    let first = true;
+    // After the sweep has read its items, before it writes a chase: one item is closed, the other paused.
+    const spy = vi.spyOn(proto, 'chase').mockImplementation(async function (this: unknown, ...args: unknown[]) {
+      if (first) {
+        first = false;
+        await db()
+          .updateTable('items')
+          .set({ status: 'closed', closed_at: '2026-09-19T02:00:00.000Z' })
+          .where('id', '=', closedMeanwhile as string)
+          .execute();
+        await db()
+          .insertInto('item_pauses')
+          .values({
+            id: randomUUID(),
+            item_id: pausedMeanwhile as string,
+            reason: 'waiting_unit',
+            note: '等待交通局',
+            started_on: '2026-09-19',
+            started_at: '2026-09-19T02:00:00.000Z',
+            started_by: 'u',
+            ended_on: null,
+            ended_at: null,
+            ended_by: null,
+          })
+          .execute();
+      }
+      return chase.apply(this, args);
+    });
+    try {
+      expect(await service.sweep('2026-09-22')).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(first).toBe(false);
+    expect(await db().selectFrom('item_chases').selectAll().execute()).toEqual([]);
+  });
+
+  it('each target is chased at its own steps: the resolution’s first step after the response’s', async () => {
+    const [item] = await setup('2026-09-18');
+    expect(await ctx.t.app.deadlines.sweep('2026-09-20')).toBe(1);
+    // The response came on 20 September (a working day); by the 22nd the resolution has used three of its four days.
+    await db()
+      .insertInto('item_events')
+      .values({
+        id: randomUUID(),
+        item_id: item as string,
+        user_id: null,
+        actor_label: '白河',
+        kind: 'progress',
+        text: '已联系交通局',
+        public: 1,
+        at: '2026-09-20T02:00:00.000Z',
+      })
+      .execute();
+    expect(await ctx.t.app.deadlines.sweep('2026-09-22')).toBe(1);
+    expect((await chases(item as string)).map((c) => [c.step, c.target, c.used_days])).toEqual([
+      [1, 'response', 1],
+      [1, 'resolution', 3],
+    ]);
   });
 
   it('the server gives each item its light in lists and on the item page', async () => {

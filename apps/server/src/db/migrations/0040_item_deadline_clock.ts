@@ -2,8 +2,9 @@ import { type Kysely, sql } from 'kysely';
 
 // The item's clock in working days (DOMAIN §9a). A pause stops it while the item waits on the resident or on another
 // unit, with the reason; an item has at most one pause running. A chase (催办) is the dated notice sent when an item
-// has used half, all and one and a half of its target: one per item and step, whichever sweep gets there first (the
-// primary key makes a second sweep's insert a no-op), acknowledged by its receiver.
+// has used half, all and one and a half of a target: one per item, target (response or resolution) and step,
+// whichever sweep gets there first (the primary key makes a second sweep's insert a no-op), acknowledged by its
+// receiver.
 //
 // An item's clock counts from the day it entered its list (items.listed_on): the list's date for the items made with
 // the list, the day it was added for an item added later. Items already there get the list's date when they were made
@@ -57,7 +58,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('acknowledged_at', 'text')
     .addColumn('acknowledged_by', 'text')
-    .addPrimaryKeyConstraint('item_chases_pk', ['item_id', 'step'])
+    .addPrimaryKeyConstraint('item_chases_pk', ['item_id', 'target', 'step'])
     .execute();
   await db.schema
     .createIndex('item_chases_member')

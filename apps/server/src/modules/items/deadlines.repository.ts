@@ -112,8 +112,8 @@ export async function endRunningPause(tx: Executor, itemId: string, e: { on: str
  * The items a sweep looks at: not closed, not escalated elsewhere, not paused, whose organization is not dissolved.
  * A county has hundreds of open items at most; each is then measured on the calendar.
  */
-export async function chaseCandidates(db: Executor) {
-  const rows = await db
+export async function chaseCandidates(db: Executor, itemId?: string) {
+  let q = db
     .selectFrom('items as i')
     .innerJoin('temporary_orgs as o', 'o.id', 'i.org_id')
     .select('i.id')
@@ -130,9 +130,9 @@ export async function chaseCandidates(db: Executor) {
         ),
       ),
     )
-    .orderBy('i.id')
-    .execute();
-  return rows.map((r) => r.id);
+    .orderBy('i.id');
+  if (itemId !== undefined) q = q.where('i.id', '=', itemId);
+  return (await q.execute()).map((r) => r.id);
 }
 
 /** Members holding one of the roles in the organization on the day. */
@@ -178,29 +178,30 @@ export async function holdItem(tx: Executor, id: string) {
   await sql`update items set version = version where id = ${id}`.execute(tx);
 }
 
-export const chaseExists = async (db: Executor, itemId: string, step: number) =>
+export const chaseExists = async (db: Executor, itemId: string, target: ItemChaseTable['target'], step: number) =>
   (await db
     .selectFrom('item_chases')
     .select('id')
     .where('item_id', '=', itemId)
+    .where('target', '=', target)
     .where('step', '=', step)
     .executeTakeFirst()) !== undefined;
 
 /**
- * Writes the chase for the item and step unless one is there: two sweeps at once write it once (the key is the item
- * and the step). True when this call wrote it.
+ * Writes the chase for the item, target and step unless one is there: two sweeps at once write it once (the key is
+ * the item, the target and the step). True when this call wrote it.
  */
 export async function insertChase(tx: Executor, c: ItemChaseTable): Promise<boolean> {
   const r = await tx
     .insertInto('item_chases')
     .values(c)
-    .onConflict((oc) => oc.columns(['item_id', 'step']).doNothing())
+    .onConflict((oc) => oc.columns(['item_id', 'target', 'step']).doNothing())
     .executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
 export const chasesOfItem = (db: Executor, itemId: string) =>
-  db.selectFrom('item_chases').selectAll().where('item_id', '=', itemId).orderBy('step').execute();
+  db.selectFrom('item_chases').selectAll().where('item_id', '=', itemId).orderBy('on_day').orderBy('step').execute();
 
 export const chaseById = (db: Executor, id: string) =>
   db.selectFrom('item_chases').selectAll().where('id', '=', id).executeTakeFirst();

@@ -20,9 +20,14 @@ const TARGET_TEXT = { response: '响应', resolution: '办结' } as const;
 
 /** Loads the clocks of items on a day, each with its county's targets for the year it was listed. */
 export async function clocksOf(db: Executor, itemIds: string[], today: string): Promise<Map<string, Clock>> {
+  return new Map([...(await measuredItems(db, itemIds, today))].map(([id, m]) => [id, m.clock]));
+}
+
+/** The items' clocks on a day with the facts they were worked out from (read once). */
+async function measuredItems(db: Executor, itemIds: string[], today: string) {
   const [facts, pauses] = await Promise.all([repo.clockFacts(db, itemIds), repo.pausesOf(db, itemIds)]);
   const targets = new Map<string, DeadlineTargets>();
-  const clocks = new Map<string, Clock>();
+  const clocks = new Map<string, { facts: repo.ClockFacts; clock: Clock }>();
   for (const f of facts) {
     const key = `${f.org_region_code.slice(0, 6)}:${f.listed_on.slice(0, 4)}`;
     let t = targets.get(key);
@@ -31,7 +36,7 @@ export async function clocksOf(db: Executor, itemIds: string[], today: string): 
       targets.set(key, t);
     }
     const own = pauses.filter((p) => p.item_id === f.id);
-    clocks.set(f.id, clockOf(f, t[f.category as ReportCategory] ?? t.other, own, today));
+    clocks.set(f.id, { facts: f, clock: clockOf(f, t[f.category as ReportCategory] ?? t.other, own, today) });
   }
   return clocks;
 }
@@ -105,65 +110,72 @@ export class DeadlineService {
 
   /**
    * Writes the chases due on `day` (default today): for every item not closed, not escalated elsewhere, not paused,
-   * one notice per step reached and not yet written, each in its own transaction with its trail. Two sweeps at once
-   * write each notice once. Answers how many this sweep wrote.
+   * one notice per target and step reached and not yet written. Each item's chases are written in one transaction
+   * that reads the item again (closed or paused since the sweep read it: none), each with its trail. Two sweeps at
+   * once write each notice once. Answers how many this sweep wrote.
    */
   async sweep(day = todayInShanghai()): Promise<number> {
     const ids = await repo.chaseCandidates(this.db);
     let written = 0;
     for (let i = 0; i < ids.length; i += 100) {
       const batch = ids.slice(i, i + 100);
-      const clocks = await clocksOf(this.db, batch, day);
-      const facts = new Map((await repo.clockFacts(this.db, batch)).map((f) => [f.id, f]));
-      for (const id of batch) {
-        const clock = clocks.get(id);
-        const f = facts.get(id);
-        if (!clock?.known || !f) continue;
-        const m = clock[clock.leading];
-        for (const step of CHASE_STEPS) {
-          if (m.share < step.share) break;
-          if (await this.chase(f, step, clock.leading, m.usedDays, m.targetDays, day)) written += 1;
-        }
+      for (const [id, { clock }] of await measuredItems(this.db, batch, day)) {
+        if (!clock.known || clock[clock.leading].share < (CHASE_STEPS[0]?.share ?? 0)) continue;
+        written += await this.chase(id, day);
       }
     }
     return written;
   }
 
-  private async chase(
-    f: repo.ClockFacts,
-    step: (typeof CHASE_STEPS)[number],
-    target: 'response' | 'resolution',
-    used: number,
-    targetDays: number,
-    day: string,
-  ): Promise<boolean> {
+  /** Writes the item's chases due on `day`, as the item stands inside the transaction; answers how many. */
+  private async chase(itemId: string, day: string): Promise<number> {
     return this.db.transaction().execute(async (tx) => {
-      if (await repo.chaseExists(tx, f.id, step.step)) return false;
-      const receiver = await this.receiverOf(tx, f, step.to, day);
-      const chase: ItemChaseTable = {
-        id: newId(),
-        item_id: f.id,
-        step: step.step,
-        target,
-        used_days: used,
-        target_days: targetDays,
-        receiver_kind: receiver.kind,
-        receiver_member_id: receiver.memberId,
-        receiver_party_org_id: receiver.partyOrgId,
-        text: `催办（第${step.step}次，送${RECEIVER_TEXT[receiver.kind]}）：${f.org_name}第${f.list_no}号清单第${f.no}项“${f.problem}”${TARGET_TEXT[target]}时限 ${targetDays} 个工作日，已用 ${used} 个工作日`,
-        on_day: day,
-        created_at: nowIso(),
-        acknowledged_at: null,
-        acknowledged_by: null,
-      };
-      if (!(await repo.insertChase(tx, chase))) return false;
-      await this.audit.record(tx, systemActor('chase-sweep'), {
-        action: 'item.chase',
-        entityType: 'item',
-        entityId: f.id,
-        after: { chaseId: chase.id, step: step.step, target, usedDays: used, targetDays, receiver: receiver.kind },
-      });
-      return true;
+      // Pausing, closing and escalating hold the item's row too: the chase sees the item after them, or they wait.
+      await repo.holdItem(tx, itemId);
+      if ((await repo.chaseCandidates(tx, itemId)).length === 0) return 0;
+      const measured = (await measuredItems(tx, [itemId], day)).get(itemId);
+      if (!measured?.clock.known) return 0;
+      const { facts: f, clock } = measured;
+      const target = clock.leading;
+      const m = clock[target];
+      let written = 0;
+      for (const step of CHASE_STEPS) {
+        if (m.share < step.share) break;
+        if (await repo.chaseExists(tx, f.id, target, step.step)) continue;
+        const receiver = await this.receiverOf(tx, f, step.to, day);
+        const chase: ItemChaseTable = {
+          id: newId(),
+          item_id: f.id,
+          step: step.step,
+          target,
+          used_days: m.usedDays,
+          target_days: m.targetDays,
+          receiver_kind: receiver.kind,
+          receiver_member_id: receiver.memberId,
+          receiver_party_org_id: receiver.partyOrgId,
+          text: `催办（第${step.step}次，送${RECEIVER_TEXT[receiver.kind]}）：${f.org_name}第${f.list_no}号清单第${f.no}项“${f.problem}”${TARGET_TEXT[target]}时限 ${m.targetDays} 个工作日，已用 ${m.usedDays} 个工作日`,
+          on_day: day,
+          created_at: nowIso(),
+          acknowledged_at: null,
+          acknowledged_by: null,
+        };
+        if (!(await repo.insertChase(tx, chase))) continue;
+        await this.audit.record(tx, systemActor('chase-sweep'), {
+          action: 'item.chase',
+          entityType: 'item',
+          entityId: f.id,
+          after: {
+            chaseId: chase.id,
+            step: step.step,
+            target,
+            usedDays: m.usedDays,
+            targetDays: m.targetDays,
+            receiver: receiver.kind,
+          },
+        });
+        written += 1;
+      }
+      return written;
     });
   }
 
