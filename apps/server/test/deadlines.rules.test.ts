@@ -204,7 +204,7 @@ describe('DOMAIN §9a: pausing, lights and chases (催办) through the API', () 
   const db = () => ctx.t.db.db;
 
   /** Roads: respond within 2 working days, resolve within 4 (the county's 2026 setting). */
-  const setup = async (listedOn: string, items = 1) => {
+  const setup = async (listedOn: string, items = 1, extra: object = {}) => {
     const admin = await ctx.user('admin');
     expect(
       (await admin.put('/settings?year=2026', { targets: [{ category: 'roads', response: 2, resolution: 4 }] }))
@@ -220,6 +220,7 @@ describe('DOMAIN §9a: pausing, lights and chases (催办) through the API', () 
         category: 'roads',
         regionCode: '411321106200',
         responsibleGroupId: ctx.county.orgs.qiaoGroup.id,
+        ...extra,
       })),
     });
     expect(list.statusCode, list.body).toBe(201);
@@ -248,6 +249,8 @@ describe('DOMAIN §9a: pausing, lights and chases (催办) through the API', () 
     await addUser(db(), 'wangfang', 'member', { member: ctx.county.members.qiaoOther });
     return as(ctx.t.app, await login(ctx.t.app, 'wangfang', PASSWORD));
   };
+  /** 王芳 answers for the item herself: her account sees it. */
+  const onTheItem = () => ({ responsibleMemberIds: [ctx.county.members.qiaoOther] });
   const chases = (itemId: string) =>
     db()
       .selectFrom('item_chases')
@@ -260,7 +263,7 @@ describe('DOMAIN §9a: pausing, lights and chases (催办) through the API', () 
   it('at 50 %, 100 % and 150 % the item is chased once per step: group leader, branch secretary, township committee; each audited', async () => {
     await groupLeader();
     // Listed Friday 18 September 2026: Sunday 20 September is a make-up workday (National Day's).
-    const [item] = await setup('2026-09-18');
+    const [item] = await setup('2026-09-18', 1, onTheItem());
     const sweep = (day: string) => ctx.t.app.deadlines.sweep(day);
     expect(await sweep('2026-09-19')).toBe(0);
     expect(await sweep('2026-09-20')).toBe(1);
@@ -297,7 +300,7 @@ describe('DOMAIN §9a: pausing, lights and chases (催办) through the API', () 
 
   it('only the receiver acknowledges a chase, once, audited; the bell shows unacknowledged chases first', async () => {
     const leader = await groupLeader();
-    const [item] = await setup('2026-09-18');
+    const [item] = await setup('2026-09-18', 1, onTheItem());
     await ctx.t.app.deadlines.sweep('2026-09-21');
     const [toLeader, toSecretary] = await chases(item as string);
     const baihe = await ctx.user('baihe');
@@ -561,6 +564,68 @@ describe('DOMAIN §9a: pausing, lights and chases (催办) through the API', () 
       [1, 'response', 1],
       [1, 'resolution', 3],
     ]);
+  });
+
+  it('a chase goes only to those whose accounts see the item: past a leader not on it and a secretary without an account, up to the approving committee', async () => {
+    const leader = await groupLeader();
+    const [item] = await setup('2026-09-18');
+    const sweep = (day: string) => ctx.t.app.deadlines.sweep(day);
+    // 王芳 leads the group but does not work on this item: her account does not see it.
+    expect((await leader.get(`/items/${item}`)).statusCode).toBe(404);
+    expect(await sweep('2026-09-20')).toBe(1);
+    // Each chase goes to someone who can then open the item: first the secretary.
+    expect((await (await ctx.user('baihe')).get(`/items/${item}`)).statusCode).toBe(200);
+    // The secretary's account is closed: the next step goes to the township committee.
+    await db().updateTable('users').set({ active: 0 }).where('username', '=', 'baihe').execute();
+    expect(await sweep('2026-09-21')).toBe(1);
+    // Nobody acts for the township committee any more, and the branch was approved by the county committee.
+    await db().updateTable('users').set({ acting_party_org_id: null }).where('username', '=', 'qiaoduan').execute();
+    await db()
+      .updateTable('temporary_orgs')
+      .set({ approving_party_org_id: ctx.county.partyOrgs.county })
+      .where('id', '=', ctx.county.orgs.qiaoBranch.id)
+      .execute();
+    expect(await sweep('2026-09-22')).toBe(1);
+    const written = await chases(item as string);
+    expect(written.map((c) => [c.step, c.receiver_kind, c.receiver_member_id ?? c.receiver_party_org_id])).toEqual([
+      [1, 'branch_secretary', ctx.county.members.qiaoSecretary],
+      [2, 'township', ctx.county.partyOrgs.qiao],
+      [3, 'approving_org', ctx.county.partyOrgs.county],
+    ]);
+    expect((await (await ctx.user('qiaoduan')).get(`/items/${item}`)).statusCode).toBe(200);
+    const admin = await ctx.user('admin');
+    expect((await admin.get(`/items/${item}`)).statusCode).toBe(200);
+    expect((await admin.get('/inbox')).json().items[0]).toMatchObject({ kind: 'chase', chaseId: written[2]?.id });
+    const trail = await db()
+      .selectFrom('audit_events')
+      .select('after_json')
+      .where('action', '=', 'item.chase')
+      .orderBy('seq')
+      .execute();
+    expect(trail.map((a) => JSON.parse(a.after_json ?? '{}')).map((a) => [a.meantFor, a.receiver])).toEqual([
+      ['group_leader', 'branch_secretary'],
+      ['branch_secretary', 'township'],
+      ['township', 'approving_org'],
+    ]);
+  });
+
+  it('a chase nobody could read is not written, and the sweep says so', async () => {
+    const [item] = await setup('2026-09-18');
+    await db().updateTable('users').set({ active: 0 }).where('username', '=', 'baihe').execute();
+    await db().updateTable('users').set({ acting_party_org_id: null }).where('username', '=', 'qiaoduan').execute();
+    await db()
+      .updateTable('temporary_orgs')
+      .set({ approving_party_org_id: null })
+      .where('id', '=', ctx.county.orgs.qiaoBranch.id)
+      .execute();
+    const warn = vi.spyOn(ctx.t.app.log, 'warn');
+    try {
+      expect(await ctx.t.app.deadlines.sweep('2026-09-22')).toBe(0);
+      expect(await chases(item as string)).toEqual([]);
+      expect(warn.mock.calls.some(([o]) => JSON.stringify(o).includes(item as string))).toBe(true);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('the server gives each item its light in lists and on the item page', async () => {

@@ -539,8 +539,11 @@ export interface ItemChaseTable {
   target: 'response' | 'resolution';
   used_days: number;
   target_days: number;
-  receiver_kind: 'group_leader' | 'branch_secretary' | 'township';
-  /** The group leader or branch secretary (a member); for the township, its Party committee. */
+  receiver_kind: 'group_leader' | 'branch_secretary' | 'township' | 'approving_org';
+  /**
+   * The group leader or branch secretary (a member); for the township, its Party committee; past it, the Party
+   * organization that approved the branch.
+   */
   receiver_member_id: string | null;
   receiver_party_org_id: string | null;
   text: string;

@@ -15626,7 +15626,7 @@ export interface components {
             usedDays: number;
             targetDays: number;
             /** @enum {string} */
-            receiverKind: "group_leader" | "branch_secretary" | "township";
+            receiverKind: "group_leader" | "branch_secretary" | "township" | "approving_org";
             text: string;
             onDay: string;
             acknowledgedAt: string | null;
@@ -18412,7 +18412,7 @@ export interface components {
             usedDays: number;
             targetDays: number;
             /** @enum {string} */
-            receiverKind: "group_leader" | "branch_secretary" | "township";
+            receiverKind: "group_leader" | "branch_secretary" | "township" | "approving_org";
             text: string;
             onDay: string;
             acknowledgedAt: string | null;

@@ -2,6 +2,7 @@ import type { PauseReason } from '@lianjian/shared';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import type { ItemChaseTable } from '../../db/types.ts';
+import { hasWorkingMembership } from '../../plugins/auth.ts';
 import { activeOn } from '../orgs/orgs.repository.ts';
 
 /**
@@ -172,6 +173,48 @@ export async function committeeOver(db: Executor, regionCode: string) {
       .executeTakeFirst()
   );
 }
+
+/** The Party organization that approved the organization's founding, if it was one. */
+export async function approvingPartyOrg(db: Executor, orgId: string) {
+  const row = await db
+    .selectFrom('temporary_orgs')
+    .select('approving_party_org_id')
+    .where('id', '=', orgId)
+    .executeTakeFirst();
+  return row?.approving_party_org_id ?? null;
+}
+
+/**
+ * The accounts that can work today for a member, or acting for a Party organization: active, and (for a member's or
+ * a secretary's account) the member still in an organization, as signing in requires. With what their reads are
+ * scoped by.
+ */
+export function accountsOf(db: Executor, who: { memberId: string } | { partyOrgId: string }, today: string) {
+  return db
+    .selectFrom('users as u')
+    .leftJoin('temporary_orgs as o', 'o.id', 'u.scope_org_id')
+    .select([
+      'u.id',
+      'u.username',
+      'u.display_name',
+      'u.role',
+      'u.scope_region_code',
+      'u.scope_org_id',
+      'u.acting_party_org_id',
+      'u.member_id',
+      'o.path as org_path',
+    ])
+    .where('u.active', '=', 1)
+    .where((eb) => hasWorkingMembership(eb as never, today))
+    .where(
+      'memberId' in who ? 'u.member_id' : 'u.acting_party_org_id',
+      '=',
+      'memberId' in who ? who.memberId : who.partyOrgId,
+    )
+    .orderBy('u.id')
+    .execute();
+}
+export type AccountRow = Awaited<ReturnType<typeof accountsOf>>[number];
 
 /** Holds the item's row for the rest of the transaction: pausing and resuming it take turns. */
 export async function holdItem(tx: Executor, id: string) {

@@ -1,21 +1,33 @@
-import { CHASE_STEPS, type ReportCategory, todayInShanghai } from '@lianjian/shared';
+import { CHASE_STEPS, type ReportCategory, roleCan, todayInShanghai } from '@lianjian/shared';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
 import type { ItemChaseTable } from '../../db/types.ts';
 import { type Actor, systemActor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
+import { coverageOf } from '../../lib/scope.ts';
 import { assertLive } from '../../lib/live.ts';
 import { conflict, forbidden, notFound } from '../../lib/problem.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
 import { type DeadlineTargets, deadlineTargets } from '../settings/settings.repository.ts';
 import { type Clock, clockOf } from './deadline-clock.ts';
 import * as repo from './deadlines.repository.ts';
+import * as itemsRepo from './items.repository.ts';
 import { accessItem } from './item-common.ts';
 import * as policy from './items.policy.ts';
 import type { InboxEntry, PauseItem } from './items.schemas.ts';
 
 const REASON_TEXT = { waiting_resident: '等待群众', waiting_unit: '等待其他单位' } as const;
-const RECEIVER_TEXT = { group_leader: '党小组组长', branch_secretary: '支部书记', township: '乡镇党委' } as const;
+const RECEIVER_TEXT = {
+  group_leader: '党小组组长',
+  branch_secretary: '支部书记',
+  township: '乡镇党委',
+  approving_org: '批准成立的党组织',
+} as const;
+
+type ChaseStep = (typeof CHASE_STEPS)[number];
+type Receiver = { kind: ItemChaseTable['receiver_kind']; memberId: string | null; partyOrgId: string | null };
+/** Where the sweep says what it could not do: the server's log. */
+export type SweepLog = { warn: (details: object, message: string) => void };
 const TARGET_TEXT = { response: '响应', resolution: '办结' } as const;
 
 /** Loads the clocks of items on a day, each with its county's targets for the year it was listed. */
@@ -49,6 +61,7 @@ export class DeadlineService {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditTrail,
+    private readonly log: SweepLog = { warn: () => {} },
   ) {}
 
   /** Stops the item's clock, with the reason; one transaction with its trail. */
@@ -117,24 +130,33 @@ export class DeadlineService {
   async sweep(day = todayInShanghai()): Promise<number> {
     const ids = await repo.chaseCandidates(this.db);
     let written = 0;
+    const unaddressed: { itemId: string; step: number }[] = [];
     for (let i = 0; i < ids.length; i += 100) {
       const batch = ids.slice(i, i + 100);
       for (const [id, { clock }] of await measuredItems(this.db, batch, day)) {
         if (!clock.known || clock[clock.leading].share < (CHASE_STEPS[0]?.share ?? 0)) continue;
-        written += await this.chase(id, day);
+        const r = await this.chase(id, day);
+        written += r.written;
+        if (r.unaddressed !== null) unaddressed.push({ itemId: id, step: r.unaddressed });
       }
     }
+    if (unaddressed.length > 0)
+      this.log.warn({ items: unaddressed }, 'chases not written: no account that could read them (no one to chase)');
     return written;
   }
 
-  /** Writes the item's chases due on `day`, as the item stands inside the transaction; answers how many. */
-  private async chase(itemId: string, day: string): Promise<number> {
+  /**
+   * Writes the item's chases due on `day`, as the item stands inside the transaction; answers how many, and the step
+   * it stopped at when nobody could read that one (it is tried again at the next sweep).
+   */
+  private async chase(itemId: string, day: string): Promise<{ written: number; unaddressed: number | null }> {
+    const none = { written: 0, unaddressed: null };
     return this.db.transaction().execute(async (tx) => {
       // Pausing, closing and escalating hold the item's row too: the chase sees the item after them, or they wait.
       await repo.holdItem(tx, itemId);
-      if ((await repo.chaseCandidates(tx, itemId)).length === 0) return 0;
+      if ((await repo.chaseCandidates(tx, itemId)).length === 0) return none;
       const measured = (await measuredItems(tx, [itemId], day)).get(itemId);
-      if (!measured?.clock.known) return 0;
+      if (!measured?.clock.known) return none;
       const { facts: f, clock } = measured;
       const target = clock.leading;
       const m = clock[target];
@@ -143,6 +165,7 @@ export class DeadlineService {
         if (m.share < step.share) break;
         if (await repo.chaseExists(tx, f.id, target, step.step)) continue;
         const receiver = await this.receiverOf(tx, f, step.to, day);
+        if (!receiver) return { written, unaddressed: step.step };
         const chase: ItemChaseTable = {
           id: newId(),
           item_id: f.id,
@@ -171,35 +194,72 @@ export class DeadlineService {
             usedDays: m.usedDays,
             targetDays: m.targetDays,
             receiver: receiver.kind,
+            meantFor: step.to,
           },
         });
         written += 1;
       }
-      return written;
+      return { written, unaddressed: null };
     });
   }
 
   /**
    * Who a step goes to: the responsible party group's leader, the branch's secretary, the township's Party
-   * committee. A step whose receiver is not there (no group leader, no secretary) goes to the next one up, so that
-   * no chase is addressed to nobody.
+   * committee, each only when an account of theirs sees the item (the scope the item's own page reads with). A step
+   * whose receiver has none goes to the next one up, and past the committee to the Party organization that approved
+   * the branch; null when nobody could read it.
    */
   private async receiverOf(
     tx: Executor,
     f: repo.ClockFacts,
-    to: (typeof CHASE_STEPS)[number]['to'],
+    to: ChaseStep['to'],
     day: string,
-  ): Promise<{ kind: ItemChaseTable['receiver_kind']; memberId: string | null; partyOrgId: string | null }> {
+  ): Promise<Receiver | null> {
+    const today = todayInShanghai();
+    const sees = (who: { memberId: string } | { partyOrgId: string }) => this.anyoneSees(tx, who, f.id, today);
     if (to === 'group_leader' && f.responsible_group_id) {
-      const [leader] = await repo.holdersOf(tx, f.responsible_group_id, ['group_leader'], day);
-      if (leader) return { kind: 'group_leader', memberId: leader, partyOrgId: null };
+      for (const leader of await repo.holdersOf(tx, f.responsible_group_id, ['group_leader'], day))
+        if (await sees({ memberId: leader })) return { kind: 'group_leader', memberId: leader, partyOrgId: null };
     }
     if (to !== 'township') {
-      const [secretary] = await repo.holdersOf(tx, f.org_id, ['secretary'], day);
-      if (secretary) return { kind: 'branch_secretary', memberId: secretary, partyOrgId: null };
+      for (const secretary of await repo.holdersOf(tx, f.org_id, ['secretary'], day))
+        if (await sees({ memberId: secretary }))
+          return { kind: 'branch_secretary', memberId: secretary, partyOrgId: null };
     }
     const committee = await repo.committeeOver(tx, f.org_region_code);
-    return { kind: 'township', memberId: null, partyOrgId: committee?.id ?? null };
+    if (committee && (await sees({ partyOrgId: committee.id })))
+      return { kind: 'township', memberId: null, partyOrgId: committee.id };
+    const approving = await repo.approvingPartyOrg(tx, f.org_id);
+    if (approving && approving !== committee?.id && (await sees({ partyOrgId: approving })))
+      return { kind: 'approving_org', memberId: null, partyOrgId: approving };
+    return null;
+  }
+
+  /** Whether one of the accounts of the member, or acting for the Party organization, may open the item today. */
+  private async anyoneSees(
+    tx: Executor,
+    who: { memberId: string } | { partyOrgId: string },
+    itemId: string,
+    today: string,
+  ): Promise<boolean> {
+    for (const a of await repo.accountsOf(tx, who, today)) {
+      if (!roleCan(a.role, 'items:read')) continue;
+      const actor: Actor = {
+        userId: a.id,
+        username: a.username,
+        displayName: a.display_name,
+        role: a.role,
+        regionCode: a.scope_region_code,
+        orgPath: a.org_path ?? null,
+        orgId: a.scope_org_id,
+        coverage: a.scope_org_id ? await coverageOf(tx, a.scope_org_id) : null,
+        actingPartyOrgId: a.acting_party_org_id,
+        memberId: a.member_id,
+        requestId: 'chase-sweep',
+      };
+      if ((await itemsRepo.listItems(tx, actor, { id: itemId, today }, 1, null)).rows.length > 0) return true;
+    }
+    return false;
   }
 
   /** The receiver acknowledges a chase: only the member it went to, or an account acting for the committee it went to. */

@@ -175,7 +175,7 @@ export const ItemChase = z
     target: z.enum(['response', 'resolution']),
     usedDays: z.number().int(),
     targetDays: z.number().int(),
-    receiverKind: z.enum(['group_leader', 'branch_secretary', 'township']),
+    receiverKind: z.enum(['group_leader', 'branch_secretary', 'township', 'approving_org']),
     text: z.string(),
     onDay: z.string(),
     acknowledgedAt: z.string().nullable(),
