@@ -628,6 +628,20 @@ describe('DOMAIN §9a: pausing, lights and chases (催办) through the API', () 
     }
   });
 
+  it('a sweep on a day the calendar does not know chases nothing and warns once, naming the year', async () => {
+    await setup('2026-09-18', 2);
+    const year = CALENDAR.lastYear + 1;
+    const warn = vi.spyOn(ctx.t.app.log, 'warn');
+    try {
+      expect(await ctx.t.app.deadlines.sweep(`${year}-01-05`)).toBe(0);
+      const said = warn.mock.calls.filter(([o, m]) => `${JSON.stringify(o)} ${m}`.includes(String(year)));
+      expect(said).toHaveLength(1);
+      expect(said[0]?.[0]).toMatchObject({ unknownYears: [year], items: 2 });
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('the server gives each item its light in lists and on the item page', async () => {
     const today = todayInShanghai();
     if (Number(today.slice(0, 4)) > CALENDAR.lastYear) return; // the light is null then: tested above

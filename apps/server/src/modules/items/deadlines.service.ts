@@ -5,6 +5,7 @@ import type { ItemChaseTable } from '../../db/types.ts';
 import { type Actor, systemActor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { coverageOf } from '../../lib/scope.ts';
+import { CALENDAR, knowsYear } from '../../lib/working-days.ts';
 import { assertLive } from '../../lib/live.ts';
 import { conflict, forbidden, notFound } from '../../lib/problem.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
@@ -131,14 +132,31 @@ export class DeadlineService {
     const ids = await repo.chaseCandidates(this.db);
     let written = 0;
     const unaddressed: { itemId: string; step: number }[] = [];
+    const unknownYears = new Set<number>();
+    let unmeasured = 0;
     for (let i = 0; i < ids.length; i += 100) {
       const batch = ids.slice(i, i + 100);
-      for (const [id, { clock }] of await measuredItems(this.db, batch, day)) {
-        if (!clock.known || clock[clock.leading].share < (CHASE_STEPS[0]?.share ?? 0)) continue;
+      for (const [id, { facts, clock }] of await measuredItems(this.db, batch, day)) {
+        if (!clock.known) {
+          unmeasured += 1;
+          for (const y of [facts.listed_on, day].map((d) => Number(d.slice(0, 4))))
+            if (!knowsYear(y)) unknownYears.add(y);
+          continue;
+        }
+        if (clock[clock.leading].share < (CHASE_STEPS[0]?.share ?? 0)) continue;
         const r = await this.chase(id, day);
         written += r.written;
         if (r.unaddressed !== null) unaddressed.push({ itemId: id, step: r.unaddressed });
       }
+    }
+    // Once a year the State Council publishes the next year's holidays; until the calendar is updated no item of that
+    // year is measured or chased, and the log says so at every sweep.
+    if (unknownYears.size > 0) {
+      const years = [...unknownYears].sort();
+      this.log.warn(
+        { unknownYears: years, items: unmeasured, calendar: CALENDAR },
+        `the official calendar does not know ${years.join(', ')}: ${unmeasured} items are not measured or chased until it is updated`,
+      );
     }
     if (unaddressed.length > 0)
       this.log.warn({ items: unaddressed }, 'chases not written: no account that could read them (no one to chase)');
