@@ -642,6 +642,37 @@ describe('DOMAIN §9a: pausing, lights and chases (催办) through the API', () 
     }
   });
 
+  it('a closed or escalated item’s clock is not stopped; a pause needs a note', async () => {
+    const [closed, escalated, open] = await setup('2026-09-18', 3);
+    const baihe = await ctx.user('baihe');
+    await db()
+      .updateTable('items')
+      .set({ status: 'closed', closed_at: '2026-09-19T02:00:00.000Z' })
+      .where('id', '=', closed as string)
+      .execute();
+    const target = (await baihe.get('/escalation-targets')).json().items[0];
+    const esc = await baihe.post(`/items/${escalated}/escalate`, {
+      toOrgId: target.id,
+      reason: '需要县里协调',
+      version: (await baihe.get(`/items/${escalated}`)).json().version,
+    });
+    expect(esc.statusCode, esc.body).toBe(204);
+    const pause = (id: string, body: object = { reason: 'waiting_unit', note: '等待交通局' }) =>
+      baihe.post(`/items/${id}/pause`, body);
+    const onClosed = await pause(closed as string);
+    expect([onClosed.statusCode, onClosed.json().code]).toEqual([409, 'item_closed']);
+    const onEscalated = await pause(escalated as string);
+    expect([onEscalated.statusCode, onEscalated.json().code]).toEqual([409, 'already_escalated']);
+    for (const body of [{ reason: 'waiting_unit' }, { reason: 'waiting_unit', note: '   ' }]) {
+      const r = await pause(open as string, body);
+      expect([r.statusCode, r.json().code], JSON.stringify(body)).toEqual([400, 'validation_failed']);
+    }
+    expect(await db().selectFrom('item_pauses').selectAll().execute()).toEqual([]);
+    expect(await db().selectFrom('audit_events').select('action').where('action', '=', 'item.pause').execute()).toEqual(
+      [],
+    );
+  });
+
   it('the server gives each item its light in lists and on the item page', async () => {
     const today = todayInShanghai();
     if (Number(today.slice(0, 4)) > CALENDAR.lastYear) return; // the light is null then: tested above

@@ -72,7 +72,12 @@ export class DeadlineService {
       assertLive(facts);
       await repo.holdItem(tx, id);
       if (await repo.runningPause(tx, id)) throw conflict('item_already_paused', '该事项已暂停计时');
-      if (!policy.canPause(actor, facts)) throw forbidden('permission_denied', '无权暂停该事项的计时');
+      if (!policy.canPause(actor, facts)) {
+        // Out of the branch's working hands, an item has no clock to stop: say why rather than who.
+        if (facts.status === 'closed') throw conflict('item_closed', '事项已销号，不能暂停计时');
+        if (facts.escalated_to_org_id) throw conflict('already_escalated', '该事项已上交，不能暂停计时');
+        throw forbidden('permission_denied', '无权暂停该事项的计时');
+      }
       const at = nowIso();
       const pauseId = newId();
       await repo.insertPause(tx, { id: pauseId, itemId: id, ...input, on: todayInShanghai(), at, by: actor.userId });
