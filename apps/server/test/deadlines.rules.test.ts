@@ -154,7 +154,13 @@ describe('DOMAIN §9a: an item’s clock counts working days since it was listed
         '2026-03-31',
       ),
     );
-    expect([closed.resolution.usedDays, closed.resolution.metOn, closed.light]).toEqual([3, '2026-02-25', 'green']);
+    // Closed, the item has no light: its measures keep theirs.
+    expect([closed.resolution.usedDays, closed.resolution.metOn, closed.resolution.light, closed.light]).toEqual([
+      3,
+      '2026-02-25',
+      'green',
+      null,
+    ]);
     // Asked about a day before the response came, the response has not come yet.
     const before = measured(
       clockOf(facts({ first_response_at: '2026-02-27T03:00:00.000Z' }), targets, [], '2026-02-24'),
@@ -690,5 +696,19 @@ describe('DOMAIN §9a: pausing, lights and chases (催办) through the API', () 
     expect(lightOf(fresh.json().itemIds[0])).toBe('green');
     const detail = (await qiao.get(`/items/${old}`)).json();
     expect([detail.light, detail.clock.known, detail.clock.resolution.targetDays]).toEqual(['red', true, 4]);
+    // A closed item has no light, in the list or on its page.
+    await db()
+      .updateTable('items')
+      .set({ status: 'closed', closed_at: new Date().toISOString() })
+      .where('id', '=', old as string)
+      .execute();
+    const afterClose = (await qiao.get('/items?limit=200')).json().items as { id: string; light: string | null }[];
+    expect(afterClose.find((i) => i.id === old)?.light).toBeNull();
+    const closedDetail = (await qiao.get(`/items/${old}`)).json();
+    expect([closedDetail.light, closedDetail.clock.light, closedDetail.clock.resolution.light]).toEqual([
+      null,
+      null,
+      'red',
+    ]);
   });
 });

@@ -15544,7 +15544,7 @@ export interface components {
                 id: string;
                 name: string;
             } | null;
-            /** @description By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null when the calendar does not cover the days */
+            /** @description By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null for a closed item, or when the calendar does not cover the days */
             light: ("green" | "amber" | "red") | null;
             version: number;
         };
@@ -15671,7 +15671,7 @@ export interface components {
                 id: string;
                 name: string;
             } | null;
-            /** @description By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null when the calendar does not cover the days */
+            /** @description By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null for a closed item, or when the calendar does not cover the days */
             light: ("green" | "amber" | "red") | null;
             version: number;
             regionCode: string | null;
@@ -18330,7 +18330,7 @@ export interface components {
                 id: string;
                 name: string;
             } | null;
-            /** @description By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null when the calendar does not cover the days */
+            /** @description By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null for a closed item, or when the calendar does not cover the days */
             light: ("green" | "amber" | "red") | null;
             version: number;
         };
@@ -18457,7 +18457,7 @@ export interface components {
                 id: string;
                 name: string;
             } | null;
-            /** @description By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null when the calendar does not cover the days */
+            /** @description By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null for a closed item, or when the calendar does not cover the days */
             light: ("green" | "amber" | "red") | null;
             version: number;
             regionCode: string | null;

@@ -7,7 +7,7 @@ import type { ClockFacts, PauseRow } from './deadlines.repository.ts';
  * An item's clock in working days (DOMAIN §9a), worked out from the recorded history and the day asked about:
  * the working days after the day it was listed up to the day of its first response (response) or of its closure
  * (resolution), or up to today while that has not come, less the working days it was paused. Whichever target is
- * still running with the larger share used sets the light and the chasing.
+ * still running with the larger share used sets the light and the chasing; a closed item has no light.
  */
 export interface Measure {
   targetDays: number;
@@ -28,7 +28,8 @@ export type Clock =
       resolution: Measure;
       /** The running measure with the larger share, or the resolution once both are met. */
       leading: 'response' | 'resolution';
-      light: DeadlineLight;
+      /** The leading measure's light; none for a closed item (its measures keep theirs). */
+      light: DeadlineLight | null;
       pausedDays: number;
       paused: { reason: PauseReason; note: string; since: string } | null;
     }
@@ -85,7 +86,7 @@ export function clockOf(
       response,
       resolution,
       leading,
-      light: (leading === 'response' ? response : resolution).light,
+      light: closedOn ? null : (leading === 'response' ? response : resolution).light,
       pausedDays: pausedBetween(pauses, start, closedOn ?? today),
       paused: running && !closedOn ? { reason: running.reason, note: running.note, since: running.started_on } : null,
     };

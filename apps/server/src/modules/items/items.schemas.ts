@@ -89,7 +89,7 @@ export const ItemSummary = z
       .enum(['green', 'amber', 'red'])
       .nullable()
       .describe(
-        'By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null when the calendar does not cover the days',
+        'By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null for a closed item, or when the calendar does not cover the days',
       ),
     version: z.number().int(),
   })
