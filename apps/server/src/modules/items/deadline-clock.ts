@@ -74,11 +74,11 @@ export function clockOf(
     // What had happened by the day asked about (a sweep may ask about a day before the response came).
     const by = (day: string | null) => (day !== null && day <= today ? day : null);
     const closedOn = by(f.closed_at && f.status === 'closed' ? dayOf(f.closed_at) : null);
-    const respondedOn = by(f.first_response_at ? dayOf(f.first_response_at) : closedOn);
+    // Closed, an item has been answered at the latest: the response is met whenever the resolution is.
+    const respondedOn = by(f.first_response_at ? dayOf(f.first_response_at) : null) ?? closedOn;
     const response = measure(start, respondedOn ?? today, respondedOn, targets.response, pauses);
     const resolution = measure(start, closedOn ?? today, closedOn, targets.resolution, pauses);
-    const leading =
-      !response.metOn && (resolution.metOn || response.share > resolution.share) ? 'response' : 'resolution';
+    const leading = !response.metOn && response.share > resolution.share ? 'response' : 'resolution';
     const running = pauses.find((p) => p.ended_at === null);
     return {
       known: true,
