@@ -205,7 +205,7 @@ export function accountsOf(db: Executor, who: { memberId: string } | { partyOrgI
       'o.path as org_path',
     ])
     .where('u.active', '=', 1)
-    .where((eb) => hasWorkingMembership(eb as never, today))
+    .where((eb) => hasWorkingMembership(eb, today))
     .where(
       'memberId' in who ? 'u.member_id' : 'u.acting_party_org_id',
       '=',
