@@ -271,7 +271,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(memberRoutes(members));
       await api.register(orgRoutes(orgs));
       await api.register(statsRoutes(new StatsService(db)));
-      const items = new ItemService(db, audit, cipher);
+      const items = new ItemService(db, audit, cipher, app.log);
       const reports = new ReportService(db, audit, items, cipher);
       const activities = new ActivityService(db, audit, items);
       await api.register(itemRoutes(items, [(actor) => activities.meetingsDue(actor)]));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DEADLINE_TARGET_DEFAULTS, todayInShanghai } from '@lianjian/shared';
-import { describe, expect, it } from 'vitest';
-import { CALENDAR } from '../src/lib/working-days.ts';
+import { DEADLINE_TARGET_DEFAULTS, addDays, todayInShanghai } from '@lianjian/shared';
+import { describe, expect, it, vi } from 'vitest';
+import { CALENDAR, addWorkingDays, isWorkingDay, workingDaysBetween } from '../src/lib/working-days.ts';
 import { type Clock, clockOf } from '../src/modules/items/deadline-clock.ts';
 import type { ClockFacts, PauseRow } from '../src/modules/items/deadlines.repository.ts';
 import { PASSWORD, addUser } from './factories.ts';
@@ -91,7 +91,6 @@ const facts = (over: Partial<ClockFacts> = {}): ClockFacts => ({
   no: 1,
   list_no: 1,
   listed_on: '2026-02-13',
-  list_created_at: '2026-02-13T01:00:00.000Z',
   org_region_code: '411321106200',
   org_name: '支部',
   first_response_at: null,
@@ -109,6 +108,15 @@ const pause = (started_on: string, ended_on: string | null): PauseRow => ({
   ended_at: ended_on ? `${ended_on}T02:00:00.000Z` : null,
   ended_by: ended_on ? 'u' : null,
 });
+/** The day `n` working days before `day`. */
+const addWorkingDaysBack = (day: string, n: number) => {
+  let d = day;
+  for (let left = n; left > 0; ) {
+    d = addDays(d, -1);
+    if (isWorkingDay(d)) left -= 1;
+  }
+  return d;
+};
 const measured = (c: Clock) => {
   if (!c.known) throw new Error('calendar unknown');
   return c;
@@ -146,7 +154,13 @@ describe('DOMAIN §9a: an item’s clock counts working days since it was listed
         '2026-03-31',
       ),
     );
-    expect([closed.resolution.usedDays, closed.resolution.metOn, closed.light]).toEqual([3, '2026-02-25', 'green']);
+    // Closed, the item has no light: its measures keep theirs.
+    expect([closed.resolution.usedDays, closed.resolution.metOn, closed.resolution.light, closed.light]).toEqual([
+      3,
+      '2026-02-25',
+      'green',
+      null,
+    ]);
     // Asked about a day before the response came, the response has not come yet.
     const before = measured(
       clockOf(facts({ first_response_at: '2026-02-27T03:00:00.000Z' }), targets, [], '2026-02-24'),
@@ -165,8 +179,10 @@ describe('DOMAIN §9a: an item’s clock counts working days since it was listed
     ]);
   });
 
-  it('an item added to an older list counts from the day it was added', () => {
-    const c = measured(clockOf(facts({ created_at: '2026-02-26T02:00:00.000Z' }), targets, [], '2026-02-28'));
+  it('an item added to an older list counts from the day it was listed itself', () => {
+    const c = measured(
+      clockOf(facts({ created_at: '2026-02-26T02:00:00.000Z', listed_on: '2026-02-26' }), targets, [], '2026-02-28'),
+    );
     expect([c.listedOn, c.resolution.usedDays]).toEqual(['2026-02-26', 2]);
   });
 
@@ -194,7 +210,7 @@ describe('DOMAIN §9a: pausing, lights and chases (催办) through the API', () 
   const db = () => ctx.t.db.db;
 
   /** Roads: respond within 2 working days, resolve within 4 (the county's 2026 setting). */
-  const setup = async (listedOn: string, items = 1) => {
+  const setup = async (listedOn: string, items = 1, extra: object = {}) => {
     const admin = await ctx.user('admin');
     expect(
       (await admin.put('/settings?year=2026', { targets: [{ category: 'roads', response: 2, resolution: 4 }] }))
@@ -210,6 +226,7 @@ describe('DOMAIN §9a: pausing, lights and chases (催办) through the API', () 
         category: 'roads',
         regionCode: '411321106200',
         responsibleGroupId: ctx.county.orgs.qiaoGroup.id,
+        ...extra,
       })),
     });
     expect(list.statusCode, list.body).toBe(201);
@@ -238,13 +255,21 @@ describe('DOMAIN §9a: pausing, lights and chases (催办) through the API', () 
     await addUser(db(), 'wangfang', 'member', { member: ctx.county.members.qiaoOther });
     return as(ctx.t.app, await login(ctx.t.app, 'wangfang', PASSWORD));
   };
+  /** 王芳 answers for the item herself: her account sees it. */
+  const onTheItem = () => ({ responsibleMemberIds: [ctx.county.members.qiaoOther] });
   const chases = (itemId: string) =>
-    db().selectFrom('item_chases').selectAll().where('item_id', '=', itemId).orderBy('step').execute();
+    db()
+      .selectFrom('item_chases')
+      .selectAll()
+      .where('item_id', '=', itemId)
+      .orderBy('on_day')
+      .orderBy('step')
+      .execute();
 
   it('at 50 %, 100 % and 150 % the item is chased once per step: group leader, branch secretary, township committee; each audited', async () => {
     await groupLeader();
     // Listed Friday 18 September 2026: Sunday 20 September is a make-up workday (National Day's).
-    const [item] = await setup('2026-09-18');
+    const [item] = await setup('2026-09-18', 1, onTheItem());
     const sweep = (day: string) => ctx.t.app.deadlines.sweep(day);
     expect(await sweep('2026-09-19')).toBe(0);
     expect(await sweep('2026-09-20')).toBe(1);
@@ -281,7 +306,7 @@ describe('DOMAIN §9a: pausing, lights and chases (催办) through the API', () 
 
   it('only the receiver acknowledges a chase, once, audited; the bell shows unacknowledged chases first', async () => {
     const leader = await groupLeader();
-    const [item] = await setup('2026-09-18');
+    const [item] = await setup('2026-09-18', 1, onTheItem());
     await ctx.t.app.deadlines.sweep('2026-09-21');
     const [toLeader, toSecretary] = await chases(item as string);
     const baihe = await ctx.user('baihe');
@@ -379,6 +404,281 @@ describe('DOMAIN §9a: pausing, lights and chases (催办) through the API', () 
     ]);
   });
 
+  it('a pause ends when the item is handed in, closed or escalated, in the same transaction with its trail', async () => {
+    const [handedIn, closed, escalated] = await setup('2026-09-18', 3);
+    const baihe = await ctx.user('baihe');
+    const qiao = await ctx.user('qiaoduan');
+    const version = async (id: string) => (await baihe.get(`/items/${id}`)).json().version as number;
+    const move = async (who: typeof baihe, id: string, to: string, extra: object = {}) => {
+      const r = await who.post(`/items/${id}/transitions`, { to, version: await version(id), ...extra });
+      expect(r.statusCode, r.body).toBe(204);
+    };
+    const pauseIt = async (id: string) => {
+      const r = await baihe.post(`/items/${id}/pause`, { reason: 'waiting_unit', note: '等待交通局' });
+      expect(r.statusCode, r.body).toBe(204);
+    };
+    const running = (id: string) =>
+      db().selectFrom('item_pauses').selectAll().where('item_id', '=', id).where('ended_at', 'is', null).execute();
+
+    await pauseIt(handedIn as string);
+    await move(baihe, handedIn as string, 'in_progress');
+    await move(baihe, handedIn as string, 'awaiting_confirmation');
+    expect(await running(handedIn as string)).toEqual([]);
+
+    // Paused while it waits for confirmation, then closed; the pause began five working days before.
+    await move(baihe, closed as string, 'in_progress');
+    await move(baihe, closed as string, 'awaiting_confirmation');
+    await pauseIt(closed as string);
+    const today = todayInShanghai();
+    const known = Number(today.slice(0, 4)) <= CALENDAR.lastYear;
+    const since = known ? addWorkingDaysBack(today, 5) : today;
+    await db()
+      .updateTable('item_pauses')
+      .set({ started_on: since })
+      .where('item_id', '=', closed as string)
+      .execute();
+    await move(qiao, closed as string, 'closed', { evidence: '已修复' });
+    expect(await running(closed as string)).toEqual([]);
+    // Reopened, its clock runs again: no pause is left running and the paused days stay what they were.
+    await move(await ctx.user('supervisor'), closed as string, 'in_progress', { reason: '又塌了' });
+    const reopened = (await baihe.get(`/items/${closed}`)).json();
+    expect([reopened.abilities.pause, reopened.abilities.resume]).toEqual([true, false]);
+    if (known)
+      expect([reopened.clock.paused, reopened.clock.pausedDays]).toEqual([null, workingDaysBetween(since, today)]);
+
+    await pauseIt(escalated as string);
+    const target = (await baihe.get('/escalation-targets')).json().items[0];
+    const esc = await baihe.post(`/items/${escalated}/escalate`, {
+      toOrgId: target.id,
+      reason: '需要县里协调',
+      version: await version(escalated as string),
+    });
+    expect(esc.statusCode, esc.body).toBe(204);
+    expect(await running(escalated as string)).toEqual([]);
+
+    const ended = await db()
+      .selectFrom('audit_events')
+      .select(['action', 'entity_id', 'after_json'])
+      .where('action', 'in', ['item.transition', 'item.escalate'])
+      .orderBy('seq')
+      .execute();
+    const endedFor = ended
+      .filter((a) => JSON.parse(a.after_json ?? '{}').pauseEnded)
+      .map((a) => [a.action, a.entity_id]);
+    expect(endedFor).toEqual([
+      ['item.transition', handedIn],
+      ['item.transition', closed],
+      ['item.escalate', escalated],
+    ]);
+  });
+
+  it('an item added today to a list dated in the past is listed today and its targets count from today', async () => {
+    const today = todayInShanghai();
+    // The list is made today, dated back to 18 September; one more item joins it today.
+    const [withList] = await setup('2026-09-18');
+    const { list_id } = await db()
+      .selectFrom('items')
+      .select('list_id')
+      .where('id', '=', withList as string)
+      .executeTakeFirstOrThrow();
+    const qiao = await ctx.user('qiaoduan');
+    const added = await qiao.post(`/problem-lists/${list_id}/items`, {
+      problem: '桥栏杆松动',
+      category: 'roads',
+      regionCode: '411321106200',
+    });
+    expect(added.statusCode, added.body).toBe(201);
+    const stored = await db()
+      .selectFrom('items')
+      .select(['id', 'listed_on'])
+      .where('list_id', '=', list_id)
+      .orderBy('no')
+      .execute();
+    expect(stored.map((r) => r.listed_on)).toEqual(['2026-09-18', today]);
+    if (Number(today.slice(0, 4)) > CALENDAR.lastYear) return; // no clock then: tested above
+    const clock = (await qiao.get(`/items/${added.json().id}`)).json().clock;
+    expect([clock.listedOn, clock.resolution.usedDays, clock.resolution.dueOn, clock.response.dueOn]).toEqual([
+      today,
+      0,
+      addWorkingDays(today, 4),
+      addWorkingDays(today, 2),
+    ]);
+    expect((await qiao.get(`/items/${withList}`)).json().clock.listedOn).toBe('2026-09-18');
+  });
+
+  it('the chase reads the item again in its own transaction: one closed or paused meanwhile is not chased', async () => {
+    const [closedMeanwhile, pausedMeanwhile] = await setup('2026-09-18', 2);
+    const service = ctx.t.app.deadlines;
+    const proto = Object.getPrototypeOf(service) as { chase: (...a: unknown[]) => Promise<unknown> };
+    const chase = proto.chase;
+    let first = true;
+    // After the sweep has read its items, before it writes a chase: one item is closed, the other paused.
+    const spy = vi.spyOn(proto, 'chase').mockImplementation(async function (this: unknown, ...args: unknown[]) {
+      if (first) {
+        first = false;
+        await db()
+          .updateTable('items')
+          .set({ status: 'closed', closed_at: '2026-09-19T02:00:00.000Z' })
+          .where('id', '=', closedMeanwhile as string)
+          .execute();
+        await db()
+          .insertInto('item_pauses')
+          .values({
+            id: randomUUID(),
+            item_id: pausedMeanwhile as string,
+            reason: 'waiting_unit',
+            note: '等待交通局',
+            started_on: '2026-09-19',
+            started_at: '2026-09-19T02:00:00.000Z',
+            started_by: 'u',
+            ended_on: null,
+            ended_at: null,
+            ended_by: null,
+          })
+          .execute();
+      }
+      return chase.apply(this, args);
+    });
+    try {
+      expect(await service.sweep('2026-09-22')).toBe(0);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(first).toBe(false);
+    expect(await db().selectFrom('item_chases').selectAll().execute()).toEqual([]);
+  });
+
+  it('each target is chased at its own steps: the resolution’s first step after the response’s', async () => {
+    const [item] = await setup('2026-09-18');
+    expect(await ctx.t.app.deadlines.sweep('2026-09-20')).toBe(1);
+    // The response came on 20 September (a working day); by the 22nd the resolution has used three of its four days.
+    await db()
+      .insertInto('item_events')
+      .values({
+        id: randomUUID(),
+        item_id: item as string,
+        user_id: null,
+        actor_label: '白河',
+        kind: 'progress',
+        text: '已联系交通局',
+        public: 1,
+        at: '2026-09-20T02:00:00.000Z',
+      })
+      .execute();
+    expect(await ctx.t.app.deadlines.sweep('2026-09-22')).toBe(1);
+    expect((await chases(item as string)).map((c) => [c.step, c.target, c.used_days])).toEqual([
+      [1, 'response', 1],
+      [1, 'resolution', 3],
+    ]);
+  });
+
+  it('a chase goes only to those whose accounts see the item: past a leader not on it and a secretary without an account, up to the approving committee', async () => {
+    const leader = await groupLeader();
+    const [item] = await setup('2026-09-18');
+    const sweep = (day: string) => ctx.t.app.deadlines.sweep(day);
+    // 王芳 leads the group but does not work on this item: her account does not see it.
+    expect((await leader.get(`/items/${item}`)).statusCode).toBe(404);
+    expect(await sweep('2026-09-20')).toBe(1);
+    // Each chase goes to someone who can then open the item: first the secretary.
+    expect((await (await ctx.user('baihe')).get(`/items/${item}`)).statusCode).toBe(200);
+    // The secretary's account is closed: the next step goes to the township committee.
+    await db().updateTable('users').set({ active: 0 }).where('username', '=', 'baihe').execute();
+    expect(await sweep('2026-09-21')).toBe(1);
+    // Nobody acts for the township committee any more, and the branch was approved by the county committee.
+    await db().updateTable('users').set({ acting_party_org_id: null }).where('username', '=', 'qiaoduan').execute();
+    await db()
+      .updateTable('temporary_orgs')
+      .set({ approving_party_org_id: ctx.county.partyOrgs.county })
+      .where('id', '=', ctx.county.orgs.qiaoBranch.id)
+      .execute();
+    expect(await sweep('2026-09-22')).toBe(1);
+    const written = await chases(item as string);
+    expect(written.map((c) => [c.step, c.receiver_kind, c.receiver_member_id ?? c.receiver_party_org_id])).toEqual([
+      [1, 'branch_secretary', ctx.county.members.qiaoSecretary],
+      [2, 'township', ctx.county.partyOrgs.qiao],
+      [3, 'approving_org', ctx.county.partyOrgs.county],
+    ]);
+    expect((await (await ctx.user('qiaoduan')).get(`/items/${item}`)).statusCode).toBe(200);
+    const admin = await ctx.user('admin');
+    expect((await admin.get(`/items/${item}`)).statusCode).toBe(200);
+    expect((await admin.get('/inbox')).json().items[0]).toMatchObject({ kind: 'chase', chaseId: written[2]?.id });
+    const trail = await db()
+      .selectFrom('audit_events')
+      .select('after_json')
+      .where('action', '=', 'item.chase')
+      .orderBy('seq')
+      .execute();
+    expect(trail.map((a) => JSON.parse(a.after_json ?? '{}')).map((a) => [a.meantFor, a.receiver])).toEqual([
+      ['group_leader', 'branch_secretary'],
+      ['branch_secretary', 'township'],
+      ['township', 'approving_org'],
+    ]);
+  });
+
+  it('a chase nobody could read is not written, and the sweep says so', async () => {
+    const [item] = await setup('2026-09-18');
+    await db().updateTable('users').set({ active: 0 }).where('username', '=', 'baihe').execute();
+    await db().updateTable('users').set({ acting_party_org_id: null }).where('username', '=', 'qiaoduan').execute();
+    await db()
+      .updateTable('temporary_orgs')
+      .set({ approving_party_org_id: null })
+      .where('id', '=', ctx.county.orgs.qiaoBranch.id)
+      .execute();
+    const warn = vi.spyOn(ctx.t.app.log, 'warn');
+    try {
+      expect(await ctx.t.app.deadlines.sweep('2026-09-22')).toBe(0);
+      expect(await chases(item as string)).toEqual([]);
+      expect(warn.mock.calls.some(([o]) => JSON.stringify(o).includes(item as string))).toBe(true);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('a sweep on a day the calendar does not know chases nothing and warns once, naming the year', async () => {
+    await setup('2026-09-18', 2);
+    const year = CALENDAR.lastYear + 1;
+    const warn = vi.spyOn(ctx.t.app.log, 'warn');
+    try {
+      expect(await ctx.t.app.deadlines.sweep(`${year}-01-05`)).toBe(0);
+      const said = warn.mock.calls.filter(([o, m]) => `${JSON.stringify(o)} ${m}`.includes(String(year)));
+      expect(said).toHaveLength(1);
+      expect(said[0]?.[0]).toMatchObject({ unknownYears: [year], items: 2 });
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('a closed or escalated item’s clock is not stopped; a pause needs a note', async () => {
+    const [closed, escalated, open] = await setup('2026-09-18', 3);
+    const baihe = await ctx.user('baihe');
+    await db()
+      .updateTable('items')
+      .set({ status: 'closed', closed_at: '2026-09-19T02:00:00.000Z' })
+      .where('id', '=', closed as string)
+      .execute();
+    const target = (await baihe.get('/escalation-targets')).json().items[0];
+    const esc = await baihe.post(`/items/${escalated}/escalate`, {
+      toOrgId: target.id,
+      reason: '需要县里协调',
+      version: (await baihe.get(`/items/${escalated}`)).json().version,
+    });
+    expect(esc.statusCode, esc.body).toBe(204);
+    const pause = (id: string, body: object = { reason: 'waiting_unit', note: '等待交通局' }) =>
+      baihe.post(`/items/${id}/pause`, body);
+    const onClosed = await pause(closed as string);
+    expect([onClosed.statusCode, onClosed.json().code]).toEqual([409, 'item_closed']);
+    const onEscalated = await pause(escalated as string);
+    expect([onEscalated.statusCode, onEscalated.json().code]).toEqual([409, 'already_escalated']);
+    for (const body of [{ reason: 'waiting_unit' }, { reason: 'waiting_unit', note: '   ' }]) {
+      const r = await pause(open as string, body);
+      expect([r.statusCode, r.json().code], JSON.stringify(body)).toEqual([400, 'validation_failed']);
+    }
+    expect(await db().selectFrom('item_pauses').selectAll().execute()).toEqual([]);
+    expect(await db().selectFrom('audit_events').select('action').where('action', '=', 'item.pause').execute()).toEqual(
+      [],
+    );
+  });
+
   it('the server gives each item its light in lists and on the item page', async () => {
     const today = todayInShanghai();
     if (Number(today.slice(0, 4)) > CALENDAR.lastYear) return; // the light is null then: tested above
@@ -396,5 +696,19 @@ describe('DOMAIN §9a: pausing, lights and chases (催办) through the API', () 
     expect(lightOf(fresh.json().itemIds[0])).toBe('green');
     const detail = (await qiao.get(`/items/${old}`)).json();
     expect([detail.light, detail.clock.known, detail.clock.resolution.targetDays]).toEqual(['red', true, 4]);
+    // A closed item has no light, in the list or on its page.
+    await db()
+      .updateTable('items')
+      .set({ status: 'closed', closed_at: new Date().toISOString() })
+      .where('id', '=', old as string)
+      .execute();
+    const afterClose = (await qiao.get('/items?limit=200')).json().items as { id: string; light: string | null }[];
+    expect(afterClose.find((i) => i.id === old)?.light).toBeNull();
+    const closedDetail = (await qiao.get(`/items/${old}`)).json();
+    expect([closedDetail.light, closedDetail.clock.light, closedDetail.clock.resolution.light]).toEqual([
+      null,
+      null,
+      'red',
+    ]);
   });
 });

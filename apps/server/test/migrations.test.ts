@@ -287,4 +287,40 @@ describe('upgrades: notices published on the board', () => {
       await handle.close();
     }
   });
+
+  it('an upgrade that gives each item the day it entered its list takes the list’s date for the items made with it and the day added for the rest', async () => {
+    const handle = await migratedBefore(await scratch.create(), '0040');
+    try {
+      const db = handle.db;
+      await sql`insert into regions (code, name, level, kind, name_initials) values ('411321106200', '穆老庄村', 'village', 'village', 'mlzc')`.execute(
+        db,
+      );
+      await sql`insert into temporary_orgs (id, name, name_initials, level, kind, path, mode, anchor_type, anchor_name, mission,
+          region_code, established_on, status, created_at, updated_at)
+        values ('o1', '支部', 'zb', 'branch', 'special_task', '/o1', 'single', 'village', '村', '任务', '411321106200',
+          '2026-01-05', 'active', '2026-01-05T00:00:00.000Z', '2026-01-05T00:00:00.000Z')`.execute(db);
+      // Made on 19 September in Shanghai (17:00 UTC the day before), dated back to 1 September.
+      await sql`insert into problem_lists (id, org_id, no, title, listed_on, created_at, updated_at)
+        values ('l1', 'o1', 1, '清单', '2026-09-01', '2026-09-18T17:00:00.000Z', '2026-09-18T17:00:00.000Z')`.execute(
+        db,
+      );
+      for (const [id, no, at] of [
+        ['i1', 1, '2026-09-18T17:00:00.100Z'],
+        ['i2', 2, '2026-09-19T09:00:00.000Z'],
+        ['i3', 3, '2026-09-22T17:30:00.000Z'],
+      ] as const) {
+        await sql`insert into items (id, list_id, org_id, no, kind, problem, category, status, created_at, updated_at)
+          values (${id}, 'l1', 'o1', ${no}, 'problem', '问题', 'roads', 'open', ${at}, ${at})`.execute(db);
+      }
+      await migrate(db);
+      const rows = await db.selectFrom('items').select(['id', 'listed_on']).orderBy('id').execute();
+      expect(rows).toEqual([
+        { id: 'i1', listed_on: '2026-09-01' },
+        { id: 'i2', listed_on: '2026-09-01' },
+        { id: 'i3', listed_on: '2026-09-23' },
+      ]);
+    } finally {
+      await handle.close();
+    }
+  });
 });

@@ -364,6 +364,11 @@ export interface ItemTable {
   /** A blockage (堵点) sits on a stage of an industry chain. */
   stage_id?: string | null;
   project_id?: string | null;
+  /**
+   * The day the item entered its list, from which its working-day clock counts: the list's date for an item made with
+   * the list, the day it was added for one added later.
+   */
+  listed_on: string;
   /** Ledger order (`itemSortKey`): the list's date and number, then the item's number. */
   sort_key: string;
   version: number;
@@ -536,8 +541,11 @@ export interface ItemChaseTable {
   target: 'response' | 'resolution';
   used_days: number;
   target_days: number;
-  receiver_kind: 'group_leader' | 'branch_secretary' | 'township';
-  /** The group leader or branch secretary (a member); for the township, its Party committee. */
+  receiver_kind: 'group_leader' | 'branch_secretary' | 'township' | 'approving_org';
+  /**
+   * The group leader or branch secretary (a member); for the township, its Party committee; past it, the Party
+   * organization that approved the branch.
+   */
   receiver_member_id: string | null;
   receiver_party_org_id: string | null;
   text: string;

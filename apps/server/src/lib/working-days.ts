@@ -41,10 +41,13 @@ function epochDay(day: string): number {
 
 const dayOf = (epoch: number) => new Date(epoch * MS_PER_DAY).toISOString().slice(0, 10);
 
+/** Whether the data covers the calendar year. */
+export const knowsYear = (year: number) => year >= CALENDAR.firstYear && year <= CALENDAR.lastYear;
+
 /** Refuses a day whose calendar year the data does not cover. */
 export function assertKnownYear(day: string): void {
   const year = Number(day.slice(0, 4));
-  if (year < CALENDAR.firstYear || year > CALENDAR.lastYear) {
+  if (!knowsYear(year)) {
     throw new Problem(
       422,
       'calendar_year_unknown',

@@ -15563,7 +15563,7 @@ export interface components {
                 id: string;
                 name: string;
             } | null;
-            /** @description By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null when the calendar does not cover the days */
+            /** @description By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null for a closed item, or when the calendar does not cover the days */
             light: ("green" | "amber" | "red") | null;
             version: number;
         };
@@ -15645,7 +15645,7 @@ export interface components {
             usedDays: number;
             targetDays: number;
             /** @enum {string} */
-            receiverKind: "group_leader" | "branch_secretary" | "township";
+            receiverKind: "group_leader" | "branch_secretary" | "township" | "approving_org";
             text: string;
             onDay: string;
             acknowledgedAt: string | null;
@@ -15690,7 +15690,7 @@ export interface components {
                 id: string;
                 name: string;
             } | null;
-            /** @description By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null when the calendar does not cover the days */
+            /** @description By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null for a closed item, or when the calendar does not cover the days */
             light: ("green" | "amber" | "red") | null;
             version: number;
             regionCode: string | null;
@@ -18371,7 +18371,7 @@ export interface components {
                 id: string;
                 name: string;
             } | null;
-            /** @description By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null when the calendar does not cover the days */
+            /** @description By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null for a closed item, or when the calendar does not cover the days */
             light: ("green" | "amber" | "red") | null;
             version: number;
         };
@@ -18453,7 +18453,7 @@ export interface components {
             usedDays: number;
             targetDays: number;
             /** @enum {string} */
-            receiverKind: "group_leader" | "branch_secretary" | "township";
+            receiverKind: "group_leader" | "branch_secretary" | "township" | "approving_org";
             text: string;
             onDay: string;
             acknowledgedAt: string | null;
@@ -18498,7 +18498,7 @@ export interface components {
                 id: string;
                 name: string;
             } | null;
-            /** @description By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null when the calendar does not cover the days */
+            /** @description By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null for a closed item, or when the calendar does not cover the days */
             light: ("green" | "amber" | "red") | null;
             version: number;
             regionCode: string | null;

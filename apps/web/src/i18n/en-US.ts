@@ -478,6 +478,7 @@ export const enUS: Messages = {
       group_leader: 'Party group leader',
       branch_secretary: 'Branch secretary',
       township: 'Township Party committee',
+      approving_org: 'Approving Party organization',
     },
     acknowledge: 'Acknowledge',
     acknowledged: 'Acknowledged',

@@ -457,7 +457,12 @@ export const zhCN = {
     note: '说明',
     reasons: { waiting_resident: '等待群众', waiting_unit: '等待其他单位' },
     chase: '第 {{step}} 次催办',
-    receivers: { group_leader: '党小组组长', branch_secretary: '支部书记', township: '乡镇党委' },
+    receivers: {
+      group_leader: '党小组组长',
+      branch_secretary: '支部书记',
+      township: '乡镇党委',
+      approving_org: '批准成立的党组织',
+    },
     acknowledge: '签收',
     acknowledged: '已签收',
     notAcknowledged: '未签收',

@@ -2,9 +2,30 @@ import { type Kysely, sql } from 'kysely';
 
 // The item's clock in working days (DOMAIN §9a). A pause stops it while the item waits on the resident or on another
 // unit, with the reason; an item has at most one pause running. A chase (催办) is the dated notice sent when an item
-// has used half, all and one and a half of its target: one per item and step, whichever sweep gets there first (the
-// primary key makes a second sweep's insert a no-op), acknowledged by its receiver.
+// has used half, all and one and a half of a target: one per item, target (response or resolution) and step,
+// whichever sweep gets there first (the primary key makes a second sweep's insert a no-op), acknowledged by its
+// receiver.
+//
+// An item's clock counts from the day it entered its list (items.listed_on): the list's date for the items made with
+// the list, the day it was added for an item added later. Items already there get the list's date when they were made
+// the day the list was, else the day they were added (Asia/Shanghai).
 export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .alterTable('items')
+    .addColumn('listed_on', 'text', (c) => c.notNull().defaultTo(''))
+    .execute();
+  const rows = (
+    await sql<{ id: string; created_at: string; list_created_at: string; list_listed_on: string }>`
+      select i.id, i.created_at, l.created_at as list_created_at, l.listed_on as list_listed_on
+      from items i join problem_lists l on l.id = i.list_id`.execute(db)
+  ).rows;
+  const shanghaiDay = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 10);
+  for (const r of rows) {
+    const added = shanghaiDay(r.created_at);
+    const on = added === shanghaiDay(r.list_created_at) ? r.list_listed_on : added;
+    await sql`update items set listed_on = ${on} where id = ${r.id}`.execute(db);
+  }
+
   await db.schema
     .createTable('item_pauses')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -37,7 +58,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('acknowledged_at', 'text')
     .addColumn('acknowledged_by', 'text')
-    .addPrimaryKeyConstraint('item_chases_pk', ['item_id', 'step'])
+    .addPrimaryKeyConstraint('item_chases_pk', ['item_id', 'target', 'step'])
     .execute();
   await db.schema
     .createIndex('item_chases_member')
@@ -54,4 +75,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('item_chases').execute();
   await db.schema.dropTable('item_pauses').execute();
+  await db.schema.alterTable('items').dropColumn('listed_on').execute();
 }

@@ -7,7 +7,7 @@ import type { ClockFacts, PauseRow } from './deadlines.repository.ts';
  * An item's clock in working days (DOMAIN §9a), worked out from the recorded history and the day asked about:
  * the working days after the day it was listed up to the day of its first response (response) or of its closure
  * (resolution), or up to today while that has not come, less the working days it was paused. Whichever target is
- * still running with the larger share used sets the light and the chasing.
+ * still running with the larger share used sets the light and the chasing; a closed item has no light.
  */
 export interface Measure {
   targetDays: number;
@@ -28,17 +28,14 @@ export type Clock =
       resolution: Measure;
       /** The running measure with the larger share, or the resolution once both are met. */
       leading: 'response' | 'resolution';
-      light: DeadlineLight;
+      /** The leading measure's light; none for a closed item (its measures keep theirs). */
+      light: DeadlineLight | null;
       pausedDays: number;
       paused: { reason: PauseReason; note: string; since: string } | null;
     }
   | { known: false; listedOn: string; light: null };
 
 const dayOf = (iso: string) => todayInShanghai(new Date(iso));
-
-/** The day an item entered its list: the list's date when it came with the list, else the day it was added. */
-export const listedOn = (f: Pick<ClockFacts, 'created_at' | 'list_created_at' | 'listed_on'>) =>
-  dayOf(f.created_at) === dayOf(f.list_created_at) ? f.listed_on : dayOf(f.created_at);
 
 /** Working days paused between `from` and `to`: each pause's days after it began up to its end (or `to`). */
 function pausedBetween(pauses: PauseRow[], from: string, to: string): number {
@@ -72,16 +69,16 @@ export function clockOf(
   pauses: PauseRow[],
   today: string,
 ): Clock {
-  const start = listedOn(f);
+  const start = f.listed_on;
   try {
     // What had happened by the day asked about (a sweep may ask about a day before the response came).
     const by = (day: string | null) => (day !== null && day <= today ? day : null);
     const closedOn = by(f.closed_at && f.status === 'closed' ? dayOf(f.closed_at) : null);
-    const respondedOn = by(f.first_response_at ? dayOf(f.first_response_at) : closedOn);
+    // Closed, an item has been answered at the latest: the response is met whenever the resolution is.
+    const respondedOn = by(f.first_response_at ? dayOf(f.first_response_at) : null) ?? closedOn;
     const response = measure(start, respondedOn ?? today, respondedOn, targets.response, pauses);
     const resolution = measure(start, closedOn ?? today, closedOn, targets.resolution, pauses);
-    const leading =
-      !response.metOn && (resolution.metOn || response.share > resolution.share) ? 'response' : 'resolution';
+    const leading = !response.metOn && response.share > resolution.share ? 'response' : 'resolution';
     const running = pauses.find((p) => p.ended_at === null);
     return {
       known: true,
@@ -89,7 +86,7 @@ export function clockOf(
       response,
       resolution,
       leading,
-      light: (leading === 'response' ? response : resolution).light,
+      light: closedOn ? null : (leading === 'response' ? response : resolution).light,
       pausedDays: pausedBetween(pauses, start, closedOn ?? today),
       paused: running && !closedOn ? { reason: running.reason, note: running.note, since: running.started_on } : null,
     };

@@ -2,11 +2,11 @@ import type { PauseReason } from '@lianjian/shared';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import type { ItemChaseTable } from '../../db/types.ts';
+import { hasWorkingMembership } from '../../plugins/auth.ts';
 import { activeOn } from '../orgs/orgs.repository.ts';
 
 /**
- * What an item's working-day clock is read from (DOMAIN §9a): when it was listed (its list's date when it came with
- * the list, else the day it was added), its first response (a progress entry or its acceptance), its closure, and
+ * What an item's working-day clock is read from (DOMAIN §9a): the day it entered its list, its first response (a progress entry or its acceptance), its closure, and
  * the county it belongs to.
  */
 export async function clockFacts(db: Executor, itemIds: string[]) {
@@ -27,8 +27,7 @@ export async function clockFacts(db: Executor, itemIds: string[]) {
       'i.problem',
       'i.no',
       'l.no as list_no',
-      'l.listed_on',
-      'l.created_at as list_created_at',
+      'i.listed_on',
       'o.region_code as org_region_code',
       'o.name as org_name',
       sql<string | null>`(select min(ev.at) from item_events ev where ev.item_id = i.id
@@ -95,11 +94,27 @@ export async function endPause(tx: Executor, itemId: string, e: { on: string; at
 }
 
 /**
+ * Ends the item's running pause as it leaves the working states (handed in, closed, escalated elsewhere): nobody could
+ * resume it there. Answers the pause ended, or null when none was running.
+ */
+export async function endRunningPause(tx: Executor, itemId: string, e: { on: string; at: string; by: string | null }) {
+  const running = await runningPause(tx, itemId);
+  if (!running) return null;
+  await tx
+    .updateTable('item_pauses')
+    .set({ ended_on: e.on, ended_at: e.at, ended_by: e.by })
+    .where('id', '=', running.id)
+    .where('ended_at', 'is', null)
+    .execute();
+  return { pauseId: running.id, reason: running.reason, since: running.started_on, until: e.on };
+}
+
+/**
  * The items a sweep looks at: not closed, not escalated elsewhere, not paused, whose organization is not dissolved.
  * A county has hundreds of open items at most; each is then measured on the calendar.
  */
-export async function chaseCandidates(db: Executor) {
-  const rows = await db
+export async function chaseCandidates(db: Executor, itemId?: string) {
+  let q = db
     .selectFrom('items as i')
     .innerJoin('temporary_orgs as o', 'o.id', 'i.org_id')
     .select('i.id')
@@ -116,9 +131,9 @@ export async function chaseCandidates(db: Executor) {
         ),
       ),
     )
-    .orderBy('i.id')
-    .execute();
-  return rows.map((r) => r.id);
+    .orderBy('i.id');
+  if (itemId !== undefined) q = q.where('i.id', '=', itemId);
+  return (await q.execute()).map((r) => r.id);
 }
 
 /** Members holding one of the roles in the organization on the day. */
@@ -159,34 +174,77 @@ export async function committeeOver(db: Executor, regionCode: string) {
   );
 }
 
+/** The Party organization that approved the organization's founding, if it was one. */
+export async function approvingPartyOrg(db: Executor, orgId: string) {
+  const row = await db
+    .selectFrom('temporary_orgs')
+    .select('approving_party_org_id')
+    .where('id', '=', orgId)
+    .executeTakeFirst();
+  return row?.approving_party_org_id ?? null;
+}
+
+/**
+ * The accounts that can work today for a member, or acting for a Party organization: active, and (for a member's or
+ * a secretary's account) the member still in an organization, as signing in requires. With what their reads are
+ * scoped by.
+ */
+export function accountsOf(db: Executor, who: { memberId: string } | { partyOrgId: string }, today: string) {
+  return db
+    .selectFrom('users as u')
+    .leftJoin('temporary_orgs as o', 'o.id', 'u.scope_org_id')
+    .select([
+      'u.id',
+      'u.username',
+      'u.display_name',
+      'u.role',
+      'u.scope_region_code',
+      'u.scope_org_id',
+      'u.acting_party_org_id',
+      'u.member_id',
+      'o.path as org_path',
+    ])
+    .where('u.active', '=', 1)
+    .where((eb) => hasWorkingMembership(eb, today))
+    .where(
+      'memberId' in who ? 'u.member_id' : 'u.acting_party_org_id',
+      '=',
+      'memberId' in who ? who.memberId : who.partyOrgId,
+    )
+    .orderBy('u.id')
+    .execute();
+}
+export type AccountRow = Awaited<ReturnType<typeof accountsOf>>[number];
+
 /** Holds the item's row for the rest of the transaction: pausing and resuming it take turns. */
 export async function holdItem(tx: Executor, id: string) {
   await sql`update items set version = version where id = ${id}`.execute(tx);
 }
 
-export const chaseExists = async (db: Executor, itemId: string, step: number) =>
+export const chaseExists = async (db: Executor, itemId: string, target: ItemChaseTable['target'], step: number) =>
   (await db
     .selectFrom('item_chases')
     .select('id')
     .where('item_id', '=', itemId)
+    .where('target', '=', target)
     .where('step', '=', step)
     .executeTakeFirst()) !== undefined;
 
 /**
- * Writes the chase for the item and step unless one is there: two sweeps at once write it once (the key is the item
- * and the step). True when this call wrote it.
+ * Writes the chase for the item, target and step unless one is there: two sweeps at once write it once (the key is
+ * the item, the target and the step). True when this call wrote it.
  */
 export async function insertChase(tx: Executor, c: ItemChaseTable): Promise<boolean> {
   const r = await tx
     .insertInto('item_chases')
     .values(c)
-    .onConflict((oc) => oc.columns(['item_id', 'step']).doNothing())
+    .onConflict((oc) => oc.columns(['item_id', 'target', 'step']).doNothing())
     .executeTakeFirst();
   return Number(r.numInsertedOrUpdatedRows ?? 0) === 1;
 }
 
 export const chasesOfItem = (db: Executor, itemId: string) =>
-  db.selectFrom('item_chases').selectAll().where('item_id', '=', itemId).orderBy('step').execute();
+  db.selectFrom('item_chases').selectAll().where('item_id', '=', itemId).orderBy('on_day').orderBy('step').execute();
 
 export const chaseById = (db: Executor, id: string) =>
   db.selectFrom('item_chases').selectAll().where('id', '=', id).executeTakeFirst();

@@ -1,37 +1,55 @@
-import { CHASE_STEPS, type ReportCategory, todayInShanghai } from '@lianjian/shared';
+import { CHASE_STEPS, type ReportCategory, roleCan, todayInShanghai } from '@lianjian/shared';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
 import type { ItemChaseTable } from '../../db/types.ts';
 import { type Actor, systemActor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
+import { coverageOf } from '../../lib/scope.ts';
+import { CALENDAR, knowsYear } from '../../lib/working-days.ts';
 import { assertLive } from '../../lib/live.ts';
 import { conflict, forbidden, notFound } from '../../lib/problem.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
 import { type DeadlineTargets, deadlineTargets } from '../settings/settings.repository.ts';
-import { type Clock, clockOf, listedOn } from './deadline-clock.ts';
+import { type Clock, clockOf } from './deadline-clock.ts';
 import * as repo from './deadlines.repository.ts';
+import * as itemsRepo from './items.repository.ts';
 import { accessItem } from './item-common.ts';
 import * as policy from './items.policy.ts';
 import type { InboxEntry, PauseItem } from './items.schemas.ts';
 
 const REASON_TEXT = { waiting_resident: '等待群众', waiting_unit: '等待其他单位' } as const;
-const RECEIVER_TEXT = { group_leader: '党小组组长', branch_secretary: '支部书记', township: '乡镇党委' } as const;
+const RECEIVER_TEXT = {
+  group_leader: '党小组组长',
+  branch_secretary: '支部书记',
+  township: '乡镇党委',
+  approving_org: '批准成立的党组织',
+} as const;
+
+type ChaseStep = (typeof CHASE_STEPS)[number];
+type Receiver = { kind: ItemChaseTable['receiver_kind']; memberId: string | null; partyOrgId: string | null };
+/** Where the sweep says what it could not do: the server's log. */
+export type SweepLog = { warn: (details: object, message: string) => void };
 const TARGET_TEXT = { response: '响应', resolution: '办结' } as const;
 
 /** Loads the clocks of items on a day, each with its county's targets for the year it was listed. */
 export async function clocksOf(db: Executor, itemIds: string[], today: string): Promise<Map<string, Clock>> {
+  return new Map([...(await measuredItems(db, itemIds, today))].map(([id, m]) => [id, m.clock]));
+}
+
+/** The items' clocks on a day with the facts they were worked out from (read once). */
+async function measuredItems(db: Executor, itemIds: string[], today: string) {
   const [facts, pauses] = await Promise.all([repo.clockFacts(db, itemIds), repo.pausesOf(db, itemIds)]);
   const targets = new Map<string, DeadlineTargets>();
-  const clocks = new Map<string, Clock>();
+  const clocks = new Map<string, { facts: repo.ClockFacts; clock: Clock }>();
   for (const f of facts) {
-    const key = `${f.org_region_code.slice(0, 6)}:${listedOn(f).slice(0, 4)}`;
+    const key = `${f.org_region_code.slice(0, 6)}:${f.listed_on.slice(0, 4)}`;
     let t = targets.get(key);
     if (!t) {
-      t = await deadlineTargets(db, f.org_region_code.slice(0, 6), Number(listedOn(f).slice(0, 4)));
+      t = await deadlineTargets(db, f.org_region_code.slice(0, 6), Number(f.listed_on.slice(0, 4)));
       targets.set(key, t);
     }
     const own = pauses.filter((p) => p.item_id === f.id);
-    clocks.set(f.id, clockOf(f, t[f.category as ReportCategory] ?? t.other, own, today));
+    clocks.set(f.id, { facts: f, clock: clockOf(f, t[f.category as ReportCategory] ?? t.other, own, today) });
   }
   return clocks;
 }
@@ -44,6 +62,7 @@ export class DeadlineService {
   constructor(
     private readonly db: Db,
     private readonly audit: AuditTrail,
+    private readonly log: SweepLog = { warn: () => {} },
   ) {}
 
   /** Stops the item's clock, with the reason; one transaction with its trail. */
@@ -53,7 +72,12 @@ export class DeadlineService {
       assertLive(facts);
       await repo.holdItem(tx, id);
       if (await repo.runningPause(tx, id)) throw conflict('item_already_paused', '该事项已暂停计时');
-      if (!policy.canPause(actor, facts)) throw forbidden('permission_denied', '无权暂停该事项的计时');
+      if (!policy.canPause(actor, facts)) {
+        // Out of the branch's working hands, an item has no clock to stop: say why rather than who.
+        if (facts.status === 'closed') throw conflict('item_closed', '事项已销号，不能暂停计时');
+        if (facts.escalated_to_org_id) throw conflict('already_escalated', '该事项已上交，不能暂停计时');
+        throw forbidden('permission_denied', '无权暂停该事项的计时');
+      }
       const at = nowIso();
       const pauseId = newId();
       await repo.insertPause(tx, { id: pauseId, itemId: id, ...input, on: todayInShanghai(), at, by: actor.userId });
@@ -105,89 +129,160 @@ export class DeadlineService {
 
   /**
    * Writes the chases due on `day` (default today): for every item not closed, not escalated elsewhere, not paused,
-   * one notice per step reached and not yet written, each in its own transaction with its trail. Two sweeps at once
-   * write each notice once. Answers how many this sweep wrote.
+   * one notice per target and step reached and not yet written. Each item's chases are written in one transaction
+   * that reads the item again (closed or paused since the sweep read it: none), each with its trail. Two sweeps at
+   * once write each notice once. Answers how many this sweep wrote.
    */
   async sweep(day = todayInShanghai()): Promise<number> {
     const ids = await repo.chaseCandidates(this.db);
     let written = 0;
+    const unaddressed: { itemId: string; step: number }[] = [];
+    const unknownYears = new Set<number>();
+    let unmeasured = 0;
     for (let i = 0; i < ids.length; i += 100) {
       const batch = ids.slice(i, i + 100);
-      const clocks = await clocksOf(this.db, batch, day);
-      const facts = new Map((await repo.clockFacts(this.db, batch)).map((f) => [f.id, f]));
-      for (const id of batch) {
-        const clock = clocks.get(id);
-        const f = facts.get(id);
-        if (!clock?.known || !f) continue;
-        const m = clock[clock.leading];
-        for (const step of CHASE_STEPS) {
-          if (m.share < step.share) break;
-          if (await this.chase(f, step, clock.leading, m.usedDays, m.targetDays, day)) written += 1;
+      for (const [id, { facts, clock }] of await measuredItems(this.db, batch, day)) {
+        if (!clock.known) {
+          unmeasured += 1;
+          for (const y of [facts.listed_on, day].map((d) => Number(d.slice(0, 4))))
+            if (!knowsYear(y)) unknownYears.add(y);
+          continue;
         }
+        if (clock[clock.leading].share < (CHASE_STEPS[0]?.share ?? 0)) continue;
+        const r = await this.chase(id, day);
+        written += r.written;
+        if (r.unaddressed !== null) unaddressed.push({ itemId: id, step: r.unaddressed });
       }
     }
+    // Once a year the State Council publishes the next year's holidays; until the calendar is updated no item of that
+    // year is measured or chased, and the log says so at every sweep.
+    if (unknownYears.size > 0) {
+      const years = [...unknownYears].sort();
+      this.log.warn(
+        { unknownYears: years, items: unmeasured, calendar: CALENDAR },
+        `the official calendar does not know ${years.join(', ')}: ${unmeasured} items are not measured or chased until it is updated`,
+      );
+    }
+    if (unaddressed.length > 0)
+      this.log.warn({ items: unaddressed }, 'chases not written: no account that could read them (no one to chase)');
     return written;
   }
 
-  private async chase(
-    f: repo.ClockFacts,
-    step: (typeof CHASE_STEPS)[number],
-    target: 'response' | 'resolution',
-    used: number,
-    targetDays: number,
-    day: string,
-  ): Promise<boolean> {
+  /**
+   * Writes the item's chases due on `day`, as the item stands inside the transaction; answers how many, and the step
+   * it stopped at when nobody could read that one (it is tried again at the next sweep).
+   */
+  private async chase(itemId: string, day: string): Promise<{ written: number; unaddressed: number | null }> {
+    const none = { written: 0, unaddressed: null };
     return this.db.transaction().execute(async (tx) => {
-      if (await repo.chaseExists(tx, f.id, step.step)) return false;
-      const receiver = await this.receiverOf(tx, f, step.to, day);
-      const chase: ItemChaseTable = {
-        id: newId(),
-        item_id: f.id,
-        step: step.step,
-        target,
-        used_days: used,
-        target_days: targetDays,
-        receiver_kind: receiver.kind,
-        receiver_member_id: receiver.memberId,
-        receiver_party_org_id: receiver.partyOrgId,
-        text: `催办（第${step.step}次，送${RECEIVER_TEXT[receiver.kind]}）：${f.org_name}第${f.list_no}号清单第${f.no}项“${f.problem}”${TARGET_TEXT[target]}时限 ${targetDays} 个工作日，已用 ${used} 个工作日`,
-        on_day: day,
-        created_at: nowIso(),
-        acknowledged_at: null,
-        acknowledged_by: null,
-      };
-      if (!(await repo.insertChase(tx, chase))) return false;
-      await this.audit.record(tx, systemActor('chase-sweep'), {
-        action: 'item.chase',
-        entityType: 'item',
-        entityId: f.id,
-        after: { chaseId: chase.id, step: step.step, target, usedDays: used, targetDays, receiver: receiver.kind },
-      });
-      return true;
+      // Pausing, closing and escalating hold the item's row too: the chase sees the item after them, or they wait.
+      await repo.holdItem(tx, itemId);
+      if ((await repo.chaseCandidates(tx, itemId)).length === 0) return none;
+      const measured = (await measuredItems(tx, [itemId], day)).get(itemId);
+      if (!measured?.clock.known) return none;
+      const { facts: f, clock } = measured;
+      const target = clock.leading;
+      const m = clock[target];
+      let written = 0;
+      for (const step of CHASE_STEPS) {
+        if (m.share < step.share) break;
+        if (await repo.chaseExists(tx, f.id, target, step.step)) continue;
+        const receiver = await this.receiverOf(tx, f, step.to, day);
+        if (!receiver) return { written, unaddressed: step.step };
+        const chase: ItemChaseTable = {
+          id: newId(),
+          item_id: f.id,
+          step: step.step,
+          target,
+          used_days: m.usedDays,
+          target_days: m.targetDays,
+          receiver_kind: receiver.kind,
+          receiver_member_id: receiver.memberId,
+          receiver_party_org_id: receiver.partyOrgId,
+          text: `催办（第${step.step}次，送${RECEIVER_TEXT[receiver.kind]}）：${f.org_name}第${f.list_no}号清单第${f.no}项“${f.problem}”${TARGET_TEXT[target]}时限 ${m.targetDays} 个工作日，已用 ${m.usedDays} 个工作日`,
+          on_day: day,
+          created_at: nowIso(),
+          acknowledged_at: null,
+          acknowledged_by: null,
+        };
+        if (!(await repo.insertChase(tx, chase))) continue;
+        await this.audit.record(tx, systemActor('chase-sweep'), {
+          action: 'item.chase',
+          entityType: 'item',
+          entityId: f.id,
+          after: {
+            chaseId: chase.id,
+            step: step.step,
+            target,
+            usedDays: m.usedDays,
+            targetDays: m.targetDays,
+            receiver: receiver.kind,
+            meantFor: step.to,
+          },
+        });
+        written += 1;
+      }
+      return { written, unaddressed: null };
     });
   }
 
   /**
    * Who a step goes to: the responsible party group's leader, the branch's secretary, the township's Party
-   * committee. A step whose receiver is not there (no group leader, no secretary) goes to the next one up, so that
-   * no chase is addressed to nobody.
+   * committee, each only when an account of theirs sees the item (the scope the item's own page reads with). A step
+   * whose receiver has none goes to the next one up, and past the committee to the Party organization that approved
+   * the branch; null when nobody could read it.
    */
   private async receiverOf(
     tx: Executor,
     f: repo.ClockFacts,
-    to: (typeof CHASE_STEPS)[number]['to'],
+    to: ChaseStep['to'],
     day: string,
-  ): Promise<{ kind: ItemChaseTable['receiver_kind']; memberId: string | null; partyOrgId: string | null }> {
+  ): Promise<Receiver | null> {
+    const today = todayInShanghai();
+    const sees = (who: { memberId: string } | { partyOrgId: string }) => this.anyoneSees(tx, who, f.id, today);
     if (to === 'group_leader' && f.responsible_group_id) {
-      const [leader] = await repo.holdersOf(tx, f.responsible_group_id, ['group_leader'], day);
-      if (leader) return { kind: 'group_leader', memberId: leader, partyOrgId: null };
+      for (const leader of await repo.holdersOf(tx, f.responsible_group_id, ['group_leader'], day))
+        if (await sees({ memberId: leader })) return { kind: 'group_leader', memberId: leader, partyOrgId: null };
     }
     if (to !== 'township') {
-      const [secretary] = await repo.holdersOf(tx, f.org_id, ['secretary'], day);
-      if (secretary) return { kind: 'branch_secretary', memberId: secretary, partyOrgId: null };
+      for (const secretary of await repo.holdersOf(tx, f.org_id, ['secretary'], day))
+        if (await sees({ memberId: secretary }))
+          return { kind: 'branch_secretary', memberId: secretary, partyOrgId: null };
     }
     const committee = await repo.committeeOver(tx, f.org_region_code);
-    return { kind: 'township', memberId: null, partyOrgId: committee?.id ?? null };
+    if (committee && (await sees({ partyOrgId: committee.id })))
+      return { kind: 'township', memberId: null, partyOrgId: committee.id };
+    const approving = await repo.approvingPartyOrg(tx, f.org_id);
+    if (approving && approving !== committee?.id && (await sees({ partyOrgId: approving })))
+      return { kind: 'approving_org', memberId: null, partyOrgId: approving };
+    return null;
+  }
+
+  /** Whether one of the accounts of the member, or acting for the Party organization, may open the item today. */
+  private async anyoneSees(
+    tx: Executor,
+    who: { memberId: string } | { partyOrgId: string },
+    itemId: string,
+    today: string,
+  ): Promise<boolean> {
+    for (const a of await repo.accountsOf(tx, who, today)) {
+      if (!roleCan(a.role, 'items:read')) continue;
+      const actor: Actor = {
+        userId: a.id,
+        username: a.username,
+        displayName: a.display_name,
+        role: a.role,
+        regionCode: a.scope_region_code,
+        orgPath: a.org_path ?? null,
+        orgId: a.scope_org_id,
+        coverage: a.scope_org_id ? await coverageOf(tx, a.scope_org_id) : null,
+        actingPartyOrgId: a.acting_party_org_id,
+        memberId: a.member_id,
+        requestId: 'chase-sweep',
+      };
+      if ((await itemsRepo.listItems(tx, actor, { id: itemId, today }, 1, null)).rows.length > 0) return true;
+    }
+    return false;
   }
 
   /** The receiver acknowledges a chase: only the member it went to, or an account acting for the committee it went to. */

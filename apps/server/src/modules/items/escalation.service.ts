@@ -8,6 +8,7 @@ import { conflict, forbidden, invalid, versionConflict } from '../../lib/problem
 import { assertLive } from '../../lib/live.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
 import { countyOf } from '../households/coverage.service.ts';
+import { endRunningPause } from './deadlines.repository.ts';
 import { accessItem } from './item-common.ts';
 import * as policy from './items.policy.ts';
 import * as repo from './items.repository.ts';
@@ -76,6 +77,8 @@ export class EscalationService {
       ) {
         throw versionConflict();
       }
+      // Escalated elsewhere, the item is out of its branch's hands: a pause running ends with it.
+      const pauseEnded = await endRunningPause(tx, id, { on: todayInShanghai(), at: now, by: actor.userId });
       await repo.insertEvent(tx, {
         id: newId(),
         itemId: id,
@@ -96,7 +99,7 @@ export class EscalationService {
         action: 'item.escalate',
         entityType: 'item',
         entityId: id,
-        after: { toOrgId: target.id, reason: input.reason },
+        after: { toOrgId: target.id, reason: input.reason, ...(pauseEnded ? { pauseEnded } : {}) },
       });
     });
   }

@@ -89,7 +89,7 @@ export const ItemSummary = z
       .enum(['green', 'amber', 'red'])
       .nullable()
       .describe(
-        'By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null when the calendar does not cover the days',
+        'By the share of its working-day target used: green below 50 %, amber from 50 %, red from 100 %; null for a closed item, or when the calendar does not cover the days',
       ),
     version: z.number().int(),
   })
@@ -175,7 +175,7 @@ export const ItemChase = z
     target: z.enum(['response', 'resolution']),
     usedDays: z.number().int(),
     targetDays: z.number().int(),
-    receiverKind: z.enum(['group_leader', 'branch_secretary', 'township']),
+    receiverKind: z.enum(['group_leader', 'branch_secretary', 'township', 'approving_org']),
     text: z.string(),
     onDay: z.string(),
     acknowledgedAt: z.string().nullable(),

@@ -3,7 +3,7 @@ import type { Db, Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
 import { ItemEditingService } from './editing.service.ts';
-import { DeadlineService } from './deadlines.service.ts';
+import { DeadlineService, type SweepLog } from './deadlines.service.ts';
 import { EscalationService } from './escalation.service.ts';
 import { accessItem } from './item-common.ts';
 import { ItemLinkingService } from './linking.service.ts';
@@ -30,8 +30,10 @@ export class ItemService {
     audit: AuditTrail,
     /** The data key, to show residents' phones masked (without it, not at all). */
     cipher?: DataCipher,
+    /** Where the chase sweep says what it could not do. */
+    log?: SweepLog,
   ) {
-    this.deadlines = new DeadlineService(db, audit);
+    this.deadlines = new DeadlineService(db, audit, log);
     this.lists = new ProblemListService(db, audit, this.deadlines, cipher);
     this.workflow = new ItemWorkflowService(db, audit);
     this.linking = new ItemLinkingService(db, audit);

@@ -11,6 +11,7 @@ import { conflict, forbidden, invalid, versionConflict } from '../../lib/problem
 import { assertLive } from '../../lib/live.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
 import { insertMembership } from '../orgs/orgs.repository.ts';
+import { endRunningPause } from './deadlines.repository.ts';
 import { RESIDENT, RESIDENT_CHANNEL_TEXT, STATUS_TEXT, accessItem, reopenUntil } from './item-common.ts';
 import * as policy from './items.policy.ts';
 import * as repo from './items.repository.ts';
@@ -155,6 +156,11 @@ export class ItemWorkflowService {
       Object.assign(patch, NO_RESIDENT_WORD);
     }
     if (!(await repo.updateItem(tx, row.id, version, patch))) throw versionConflict();
+    // Handed in or closed, the item leaves the working states: a pause running ends with the move.
+    const pauseEnded =
+      to === 'awaiting_confirmation' || to === 'closed'
+        ? await endRunningPause(tx, row.id, { on: today, at: now, by: who.userId })
+        : null;
     const text = [STATUS_TEXT[to], opts.reason, opts.evidence ? `销号依据：${opts.evidence}` : undefined]
       .filter(Boolean)
       .join('；');
@@ -223,7 +229,7 @@ export class ItemWorkflowService {
         entityType: 'item',
         entityId: row.id,
         before: { status: row.status },
-        after: { status: to, ...opts },
+        after: { status: to, ...opts, ...(pauseEnded ? { pauseEnded } : {}) },
       },
     );
   }

@@ -2,7 +2,7 @@ import type { ReportCategory } from '@lianjian/shared';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { Problem, forbidden } from '../../lib/problem.ts';
-import { CALENDAR } from '../../lib/working-days.ts';
+import { CALENDAR, knowsYear } from '../../lib/working-days.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
 import { countyOf } from '../households/coverage.service.ts';
 import * as policy from './settings.policy.ts';
@@ -41,7 +41,7 @@ export class SettingsService {
       values,
       targets: Object.entries(targets).map(([category, t]) => ({ category: category as ReportCategory, ...t })),
       // The calendar the county's working days are counted on; a year past its last is refused, never guessed.
-      calendar: { ...CALENDAR, knowsYear: year >= CALENDAR.firstYear && year <= CALENDAR.lastYear },
+      calendar: { ...CALENDAR, knowsYear: knowsYear(year) },
       setThisYear: [...(await keysSetFor(this.db, county, year)), ...(await targetKeysSetFor(this.db, county, year))],
       defaults: SETTING_DEFAULTS,
       abilities: { set: policy.canSet(actor) },

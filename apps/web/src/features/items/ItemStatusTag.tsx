@@ -9,14 +9,14 @@ const COLORS: Record<string, string> = {
   closed: 'green',
 };
 
-/** The item's status, overdue mark and working-day light (all the server's). */
+/** The item's status, overdue mark and working-day light (all the server's: a closed item has none). */
 export function ItemStatusTag({ status, overdue, light }: { status: string; overdue?: boolean; light?: Light | null }) {
   const { t } = useTranslation();
   return (
     <>
       <Tag color={COLORS[status]}>{t(`itemStatus.${status}`)}</Tag>
       {overdue && <Tag color="red">{t('item.overdue')}</Tag>}
-      {status !== 'closed' && <LightTag light={light} />}
+      <LightTag light={light} />
     </>
   );
 }
