@@ -2,13 +2,42 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataCipher } from '../src/lib/crypto.ts';
 import { nowIso } from '../src/lib/ids.ts';
-import { noticeProviders } from '../src/lib/notice-providers.ts';
-import { NOT_CONFIGURED, dispatchNotices, queueNotice, sealParams } from '../src/lib/notices.ts';
+import type { Executor } from '../src/db/index.ts';
+import {
+  type NoticeProviders,
+  type NoticeRoute,
+  type OutgoingNotice,
+  type SendResult,
+  noticeProviders,
+} from '../src/lib/notice-providers.ts';
+import { NOT_CONFIGURED, dispatchNotices, dropFollowUps, queueNotice, sealParams } from '../src/lib/notices.ts';
 import { type FakeAnswer, type SendSmsCall, fakeAliyun } from './fake-aliyun.ts';
 import { useCounty } from './setup-county.ts';
 
 const cipher = new DataCipher(randomBytes(32));
 const COUNTY = '411321';
+
+/**
+ * A provider at the network edge, in process: it records what it is handed and answers as told; `during` runs while
+ * the message is "on the wire", for what happens in the system meanwhile.
+ */
+class ScriptedProvider implements NoticeProviders {
+  readonly sent: OutgoingNotice[] = [];
+  constructor(
+    private readonly answer: SendResult,
+    private readonly during: (n: OutgoingNotice) => Promise<void> = async () => {},
+  ) {}
+  async route(_db: Executor): Promise<NoticeRoute> {
+    return {
+      provider: 'gateway',
+      send: async (n) => {
+        this.sent.push(n);
+        await this.during(n);
+        return this.answer;
+      },
+    };
+  }
+}
 
 describe('the notice outbox and its dispatcher', () => {
   const ctx = useCounty(cipher);
@@ -171,5 +200,68 @@ describe('the notice outbox and its dispatcher', () => {
     expect(fake.acknowledged.map((c) => c.PhoneNumbers).sort()).toEqual(
       [0, 1, 2, 3, 4, 5].map((i) => `1381234123${i}`),
     );
+  });
+
+  it('a notice expired while its send was in flight stays expired: the retry does not bring it back', async () => {
+    const id = await queue('13812341234', 'item_done');
+    // The follow-up of an item closed four weeks ago.
+    await db()
+      .updateTable('notices')
+      .set({ purpose: 'follow_up', item_id: 'item-1' })
+      .where('id', '=', id)
+      .execute();
+    // The item is reopened while the provider is still answering; the provider asks for another try.
+    const provider = new ScriptedProvider({ outcome: 'retry', code: 'busy' }, () =>
+      db()
+        .transaction()
+        .execute((tx) => dropFollowUps(tx, 'item-1', nowIso()))
+        .then(() => undefined),
+    );
+    await dispatchNotices(db(), cipher, provider, { backoffMs: 1 });
+    expect(await notice(id)).toMatchObject({ status: 'expired', claimed_until: null });
+    expect((await attempts(id)).map((a) => a.result)).toEqual(['retry']);
+    await due(id);
+    await dispatchNotices(db(), cipher, provider, { backoffMs: 1 });
+    expect(provider.sent).toHaveLength(1);
+    expect((await notice(id)).status).toBe('expired');
+  });
+
+  it('a notice opted out while its send was in flight stays opted out, the try it had recorded', async () => {
+    const id = await queue('13812341234');
+    const optOut = () =>
+      db()
+        .updateTable('notices')
+        .set({ status: 'opted_out', updated_at: nowIso() })
+        .where('id', '=', id)
+        .execute()
+        .then(() => undefined);
+    const provider = new ScriptedProvider({ outcome: 'sent', code: 'OK', ref: 'r-1' }, optOut);
+    await dispatchNotices(db(), cipher, provider);
+    expect(await notice(id)).toMatchObject({ status: 'opted_out', claimed_until: null, provider_ref: 'r-1' });
+    expect((await attempts(id)).map((a) => a.result)).toEqual(['sent']);
+  });
+
+  it('a notice whose next try is not due is not sent, even when another dispatcher read it as due', async () => {
+    const id = await queue('13812341234');
+    // Another dispatcher tried it meanwhile and set the next try an hour ahead: this one's copy of the row is stale.
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    let first = true;
+    const provider = new ScriptedProvider({ outcome: 'sent', code: 'OK' });
+    const racing: NoticeProviders = {
+      async route(d) {
+        if (first) {
+          first = false;
+          await db()
+            .updateTable('notices')
+            .set({ next_attempt_at: later, tries: 1, claimed_until: null })
+            .where('id', '=', id)
+            .execute();
+        }
+        return provider.route(d);
+      },
+    };
+    expect((await dispatchNotices(db(), cipher, racing)).sent).toBe(0);
+    expect(provider.sent).toHaveLength(0);
+    expect(await notice(id)).toMatchObject({ status: 'pending', tries: 1, next_attempt_at: later });
   });
 });

@@ -1,5 +1,6 @@
+import type { Selectable, UpdateQueryBuilder, UpdateResult } from 'kysely';
 import type { Db, Executor } from '../db/index.ts';
-import type { NoticeChannel, NoticePurpose, NoticeStatus } from '../db/types.ts';
+import type { Database, NoticeChannel, NoticePurpose, NoticeStatus, NoticeTable } from '../db/types.ts';
 import type { DataCipher } from './crypto.ts';
 import { newId, nowIso } from './ids.ts';
 import type { NoticeProviders, SendResult } from './notice-providers.ts';
@@ -124,12 +125,16 @@ export const NOT_CONFIGURED = '未配置短信通道';
 
 const WAITING: NoticeStatus[] = ['pending', 'not_configured'];
 
+type FreeQuery = UpdateQueryBuilder<Database, 'notices', 'notices', UpdateResult>;
+
 /**
  * Sends what is due, oldest first. Each notice is claimed in one statement (a second server dispatching at the same
  * moment finds it held and skips it; a dispatcher that died lets go when the hold runs out), handed to its provider,
  * and its try recorded with the outcome in one transaction. A notice the provider acknowledged is marked sent in
  * that transaction before the next one is claimed. Killed between the provider's answer and that commit, a
- * dispatcher leaves the notice to be sent again: the one window where a message can go twice.
+ * dispatcher leaves the notice to be sent again: the one window where a message can go twice. Only a notice still
+ * due is claimed, and the answer is written only to the claim this dispatcher holds: a notice expired (its item
+ * reopened) or opted out while it was with the provider keeps that status.
  */
 export async function dispatchNotices(
   db: Db,
@@ -154,65 +159,57 @@ export async function dispatchNotices(
     .where('updated_at', '<', new Date(Date.now() - 7 * 86_400_000).toISOString())
     .where('to_enc', 'is not', null)
     .execute();
-  const due = await db
-    .selectFrom('notices')
-    .selectAll()
-    .where('status', 'in', WAITING)
-    .where('next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-    .orderBy('next_attempt_at')
-    .orderBy('id')
-    .limit(20)
-    .execute();
-  for (const n of due) {
+  for (const listed of await dueNotices(db)) await dispatchOne(listed);
+  return tally;
+
+  async function dispatchOne(listed: Selectable<NoticeTable>) {
     const at = nowIso();
-    const route = await providers.route(db, n);
+    // Every write of the dispatcher takes the notice only as it is now: waiting, due and held by no one. The copy
+    // listed above may be stale (another dispatcher tried it meanwhile, the item was reopened, the resident said no).
+    const free = (q: FreeQuery) =>
+      q
+        .where('id', '=', listed.id)
+        .where('status', 'in', WAITING)
+        .where('next_attempt_at', '<=', at)
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', at)]));
+    // The channel, branch, county and purpose of a notice never change: the stale copy is good enough for its route.
+    const route = await providers.route(db, listed);
     if (route === null) {
       // Kept, marked, and looked at again a minute later (a provider may be configured meanwhile); pushed back so
       // that what can be sent is not held up behind it.
-      await db
-        .updateTable('notices')
-        .set({
+      const marked = await free(
+        db.updateTable('notices').set({
           status: 'not_configured',
           last_message: NOT_CONFIGURED,
           next_attempt_at: new Date(Date.parse(at) + 60_000).toISOString(),
           updated_at: at,
-        })
-        .where('id', '=', n.id)
-        .where('status', 'in', WAITING)
-        .execute();
-      if (n.status !== 'not_configured') tally.notConfigured++;
-      continue;
+        }),
+      ).executeTakeFirst();
+      if (Number(marked.numUpdatedRows) === 1 && listed.status !== 'not_configured') tally.notConfigured++;
+      return;
     }
-    if (n.report_id && n.purpose !== 'phone_code') {
+    if (listed.report_id && listed.purpose !== 'phone_code') {
       const optedOut = await db
         .selectFrom('reports')
         .select('sms_opted_out_at')
-        .where('id', '=', n.report_id)
+        .where('id', '=', listed.report_id)
         .executeTakeFirst();
       if (optedOut?.sms_opted_out_at) {
-        await db
-          .updateTable('notices')
-          .set({ status: 'opted_out', updated_at: at })
-          .where('id', '=', n.id)
-          .where('status', 'in', WAITING)
-          .execute();
-        continue;
+        await free(db.updateTable('notices').set({ status: 'opted_out', updated_at: at })).execute();
+        return;
       }
     }
-    const claimed = await db
-      .updateTable('notices')
-      .set((eb) => ({
-        tries: eb('tries', '+', 1),
-        claimed_until: new Date(Date.parse(at) + o.claimMs).toISOString(),
-        status: 'pending',
-      }))
-      .where('id', '=', n.id)
-      .where('status', 'in', WAITING)
-      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', at)]))
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1) continue;
-    const tries = n.tries + 1;
+    const claimedUntil = new Date(Date.parse(at) + o.claimMs).toISOString();
+    const claimed = await free(
+      db
+        .updateTable('notices')
+        .set((eb) => ({ tries: eb('tries', '+', 1), claimed_until: claimedUntil, status: 'pending' })),
+    ).executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) return;
+    // The row as claimed: its tries, its phone and parameters as they are now.
+    const n = await db.selectFrom('notices').selectAll().where('id', '=', listed.id).executeTakeFirst();
+    if (!n || n.status !== 'pending' || n.claimed_until !== claimedUntil) return;
+    const tries = n.tries;
     const params: Record<string, string> = {
       ...(JSON.parse(n.params) as Record<string, string>),
       ...(n.secret_params_enc ? (JSON.parse(cipher.decrypt(n.secret_params_enc)) as Record<string, string>) : {}),
@@ -245,25 +242,54 @@ export async function dispatchNotices(
           provider_message: result.message?.slice(0, 300) ?? null,
         })
         .execute();
-      await tx
+      const answer = {
+        sent_at: final === 'sent' ? done : null,
+        provider_ref: result.ref ?? null,
+        last_code: result.code ?? null,
+        last_message: result.message ?? null,
+        claimed_until: null,
+        updated_at: done,
+      };
+      // Only the claim this dispatcher holds is answered: a notice expired or opted out meanwhile keeps that status
+      // (the try is recorded, nothing more goes), one another dispatcher took after the hold ran out is theirs.
+      const answered = await tx
         .updateTable('notices')
         .set({
+          ...answer,
           status: final === 'sent' ? 'sent' : final === 'failed' ? 'failed' : 'pending',
-          sent_at: final === 'sent' ? done : null,
-          provider_ref: result.ref ?? null,
-          last_code: result.code ?? null,
-          last_message: result.message ?? null,
-          claimed_until: null,
           next_attempt_at:
             final === 'retry' ? new Date(Date.parse(done) + o.backoffMs * 2 ** (tries - 1)).toISOString() : done,
-          updated_at: done,
         })
         .where('id', '=', n.id)
-        .execute();
+        .where('status', '=', 'pending')
+        .where('claimed_until', '=', claimedUntil)
+        .executeTakeFirst();
+      if (Number(answered.numUpdatedRows) !== 1)
+        await tx
+          .updateTable('notices')
+          .set(answer)
+          .where('id', '=', n.id)
+          .where('status', 'not in', WAITING)
+          .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '=', claimedUntil)]))
+          .execute();
     });
     if (final === 'sent') tally.sent++;
     else if (final === 'failed') tally.failed++;
     else tally.retried++;
   }
-  return tally;
+}
+
+/** The notices due now, waiting and held by no dispatcher, oldest first. */
+function dueNotices(db: Db) {
+  const now = nowIso();
+  return db
+    .selectFrom('notices')
+    .selectAll()
+    .where('status', 'in', WAITING)
+    .where('next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(20)
+    .execute();
 }
