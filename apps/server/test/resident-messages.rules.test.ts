@@ -158,4 +158,13 @@ describe('residents are told what happened, in the transaction of what happened'
     expect(robot[0]?.org_id).toBe(ctx.county.orgs.qiaoBranch.id);
     expect(JSON.parse(robot[0]?.params as string).text).toContain('路灯不亮');
   });
+
+  it('a staff close after the handing-in queues no second item_done: one per close', async () => {
+    const { itemId } = await listedReport('13812341234');
+    await move('baihe', itemId, 'in_progress');
+    await move('baihe', itemId, 'awaiting_confirmation');
+    const closed = await move('qiaoduan', itemId, 'closed', { evidence: '试送电正常' });
+    expect(closed.statusCode, closed.body).toBe(204);
+    expect((await notices()).filter((n) => n.purpose === 'item_done')).toHaveLength(1);
+  });
 });

@@ -201,10 +201,10 @@ export class ItemWorkflowService {
         await repo.relinkMember(tx, row.id, l.member_id, id);
       }
     }
-    // The residents who reported it: asked to confirm or reopen when it is handed in as done (or closed by staff),
-    // asked again four weeks after it closed; a reopening withdraws that question.
-    if (to === 'awaiting_confirmation' || (to === 'closed' && !opts.byResident))
-      await messageReporters(tx, row.id, 'item_done', { no: String(row.no) }, now);
+    // The residents who reported it: asked to confirm or reopen when it is handed in as done (an item is closed only
+    // after that, so its close asks nothing twice), asked again four weeks after it closed; a reopening withdraws
+    // that question.
+    if (to === 'awaiting_confirmation') await messageReporters(tx, row.id, 'item_done', { no: String(row.no) }, now);
     if (to === 'closed') await followUpLater(tx, row.id, now);
     if (reopening) await cancelFollowUp(tx, row.id, now);
     if (reopening) {
