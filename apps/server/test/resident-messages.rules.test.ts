@@ -167,4 +167,13 @@ describe('residents are told what happened, in the transaction of what happened'
     expect(closed.statusCode, closed.body).toBe(204);
     expect((await notices()).filter((n) => n.purpose === 'item_done')).toHaveLength(1);
   });
+
+  it('a send-back withdraws the item_done still waiting: the resident is not asked about work undone', async () => {
+    const { itemId } = await listedReport('13812341234');
+    await move('baihe', itemId, 'in_progress');
+    await move('baihe', itemId, 'awaiting_confirmation');
+    const back = await move('qiaoduan', itemId, 'in_progress', { reason: '现场未完工' });
+    expect(back.statusCode, back.body).toBe(204);
+    expect((await notices()).filter((n) => n.purpose === 'item_done').map((n) => n.status)).toEqual(['expired']);
+  });
 });

@@ -78,13 +78,16 @@ export function optOutPending(tx: Executor, reportId: string, now: string) {
     .execute();
 }
 
-/** A follow-up that has not gone yet is dropped when the item it asks about is reopened. */
+/**
+ * What asks the residents about a finished item and has not gone yet is dropped when the item goes back to work
+ * (reopened after closing, or sent back before): the "done, please confirm" and the follow-up four weeks later.
+ */
 export function dropFollowUps(tx: Executor, itemId: string, now: string) {
   return tx
     .updateTable('notices')
     .set({ status: 'expired', updated_at: now })
     .where('item_id', '=', itemId)
-    .where('purpose', '=', 'follow_up')
+    .where('purpose', 'in', ['item_done', 'follow_up'])
     .where('status', 'in', ['pending', 'not_configured'])
     .execute();
 }

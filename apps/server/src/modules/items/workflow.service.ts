@@ -202,8 +202,8 @@ export class ItemWorkflowService {
       }
     }
     // The residents who reported it: asked to confirm or reopen when it is handed in as done (an item is closed only
-    // after that, so its close asks nothing twice), asked again four weeks after it closed; a reopening withdraws
-    // that question.
+    // after that, so its close asks nothing twice), asked again four weeks after it closed; a reopening or a
+    // send-back withdraws what still waits.
     if (to === 'awaiting_confirmation') await messageReporters(tx, row.id, 'item_done', { no: String(row.no) }, now);
     if (to === 'closed') await followUpLater(tx, row.id, now);
     if (reopening) await cancelFollowUp(tx, row.id, now);
