@@ -119,20 +119,23 @@ function ChannelSettings({ settings }: { settings: Settings }) {
   const [form] = Form.useForm();
   const [robotOrg, setRobotOrg] = useState<string | undefined>();
   const [robotUrl, setRobotUrl] = useState('');
-  const save = (robots: { orgId: string; url: string | null }[]) =>
+  /** The sign name and templates with the form's save; a robot alone with its own button (no sign name needed). */
+  const save = (robots: { orgId: string; url: string | null }[], withSms: boolean) =>
     run(
       () =>
         unwrap(
           api.PUT('/api/v1/notice-settings', {
-            body: {
-              signName: form.getFieldValue('signName') ?? settings.signName ?? '',
-              templates: Object.fromEntries(
-                SMS_PURPOSES.map((p) => [p, form.getFieldValue(['templates', p]) ?? settings.templates[p]]).filter(
-                  ([, v]) => v,
-                ),
-              ),
-              robots,
-            },
+            body: withSms
+              ? {
+                  signName: form.getFieldValue('signName') ?? settings.signName ?? '',
+                  templates: Object.fromEntries(
+                    SMS_PURPOSES.map((p) => [p, form.getFieldValue(['templates', p]) ?? settings.templates[p]]).filter(
+                      ([, v]) => v,
+                    ),
+                  ),
+                  robots,
+                }
+              : { robots },
           }),
         ),
       t('notices.saved'),
@@ -151,7 +154,7 @@ function ChannelSettings({ settings }: { settings: Settings }) {
         form={form}
         layout="vertical"
         initialValues={{ signName: settings.signName ?? '', templates: settings.templates }}
-        onFinish={() => save([])}
+        onFinish={() => save([], true)}
         disabled={!settings.abilities.set}
       >
         <Form.Item name="signName" label={t('notices.signName')} rules={[{ required: true, min: 2, max: 20 }]}>
@@ -180,7 +183,12 @@ function ChannelSettings({ settings }: { settings: Settings }) {
             actions={
               settings.abilities.set
                 ? [
-                    <Button key="remove" size="small" danger onClick={() => save([{ orgId: r.orgId, url: null }])}>
+                    <Button
+                      key="remove"
+                      size="small"
+                      danger
+                      onClick={() => save([{ orgId: r.orgId, url: null }], false)}
+                    >
                       {t('notices.removeRobot')}
                     </Button>,
                   ]
@@ -220,7 +228,7 @@ function ChannelSettings({ settings }: { settings: Settings }) {
             disabled={!robotOrg || !robotUrl}
             loading={busy}
             onClick={async () => {
-              if (robotOrg && (await save([{ orgId: robotOrg, url: robotUrl.trim() }]))) setRobotUrl('');
+              if (robotOrg && (await save([{ orgId: robotOrg, url: robotUrl.trim() }], false))) setRobotUrl('');
             }}
           >
             {t('notices.addRobot')}

@@ -51,8 +51,17 @@ const templateCode = z
 
 export const NoticeSettingsUpdate = z
   .strictObject({
-    signName: z.string().trim().min(2).max(20).describe('The SMS sign name (签名) approved by Aliyun'),
-    templates: z.partialRecord(z.enum(SMS_PURPOSES), templateCode),
+    signName: z
+      .string()
+      .trim()
+      .min(2)
+      .max(20)
+      .optional()
+      .describe('The SMS sign name (签名) approved by Aliyun; left as it is when absent'),
+    templates: z
+      .partialRecord(z.enum(SMS_PURPOSES), templateCode)
+      .optional()
+      .describe('The template codes; left as they are when absent'),
     robots: z
       .array(
         z.strictObject({
