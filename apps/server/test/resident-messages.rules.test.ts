@@ -146,6 +146,23 @@ describe('residents are told what happened, in the transaction of what happened'
     ]);
   });
 
+  /** The branch's WeCom robot, set by the county administrator. */
+  const robotForQiao = async () => {
+    const put = await (await ctx.user('admin')).put('/notice-settings', {
+      robots: [
+        { orgId: ctx.county.orgs.qiaoBranch.id, url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k1' },
+      ],
+    });
+    expect(put.statusCode, put.body).toBe(200);
+  };
+  const robotNotices = (itemId: string) =>
+    ctx.t.db.db
+      .selectFrom('notices')
+      .select(['org_id', 'params', 'status'])
+      .where('channel', '=', 'wecom')
+      .where('item_id', '=', itemId)
+      .execute();
+
   it("a new item is told to the branch's WeCom robot queue", async () => {
     const { itemId } = await listedReport();
     const robot = await ctx.t.db.db
@@ -157,6 +174,30 @@ describe('residents are told what happened, in the transaction of what happened'
     expect(robot).toHaveLength(1);
     expect(robot[0]?.org_id).toBe(ctx.county.orgs.qiaoBranch.id);
     expect(JSON.parse(robot[0]?.params as string).text).toContain('路灯不亮');
+  });
+
+  it('the robot message carries the problem with its phone and ID numbers masked', async () => {
+    await robotForQiao();
+    const qiao = await ctx.user('qiaoduan');
+    const list = await qiao.post('/problem-lists', {
+      orgId: ctx.county.orgs.qiaoBranch.id,
+      title: '群众反映清单',
+      listedOn: '2020-05-19',
+      items: [
+        {
+          problem: '路灯不亮，王某13812341234，身份证411321198511113333',
+          category: 'electricity',
+          regionCode: '411321106200',
+          responsibleGroupId: ctx.county.orgs.qiaoGroup.id,
+        },
+      ],
+    });
+    expect(list.statusCode, list.body).toBe(201);
+    const [robot] = await robotNotices(list.json().itemIds[0] as string);
+    const text = JSON.parse(robot?.params as string).text as string;
+    expect(text).toContain('138****1234');
+    expect(text).not.toContain('13812341234');
+    expect(text).not.toContain('198511113333');
   });
 
   it('a staff close after the handing-in queues no second item_done: one per close', async () => {

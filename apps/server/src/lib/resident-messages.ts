@@ -1,5 +1,6 @@
 import type { Executor } from '../db/index.ts';
 import type { NoticePurpose } from '../db/types.ts';
+import { maskNumbersInText } from './mask.ts';
 import { type QueuedNotice, dropFollowUps, queueNotice } from './notices.ts';
 
 /**
@@ -72,7 +73,10 @@ export function followUpLater(tx: Executor, itemId: string, closedAt: string) {
 /** The item reopened: the follow-up of its closing asks about a state that no longer holds. */
 export const cancelFollowUp = dropFollowUps;
 
-/** Queues a message to a branch's WeCom group robot (sent if the branch has one). */
+/**
+ * Queues a message to a branch's WeCom group robot (sent if the branch has one). A group chat is no place for
+ * residents' phone or ID numbers: they are masked in the text.
+ */
 export async function messageBranch(tx: Executor, m: { orgId: string; itemId: string; text: string; now: string }) {
   const seat = await tx.selectFrom('temporary_orgs').select('region_code').where('id', '=', m.orgId).executeTakeFirst();
   return queueNotice(tx, {
@@ -81,7 +85,7 @@ export async function messageBranch(tx: Executor, m: { orgId: string; itemId: st
     countyCode: seat ? seat.region_code.slice(0, 6) : null,
     itemId: m.itemId,
     orgId: m.orgId,
-    params: { text: m.text },
+    params: { text: maskNumbersInText(m.text).text },
     expiresAt: after(m.now, VALID_DAYS),
   });
 }
