@@ -64,6 +64,26 @@ describe("the county administrator's outbox and channel settings", () => {
     expect(noSign.statusCode).toBe(400);
   });
 
+  it('saving the settings makes the notices waiting for a channel due at once', async () => {
+    const submitted = await ctx.t.app.inject({
+      method: 'POST',
+      url: '/api/v1/public/reports',
+      payload: { regionCode: '411321106200', category: 'electricity', description: '路灯不亮', phone: '13812341234' },
+    });
+    expect(submitted.statusCode).toBe(201);
+    await dispatchNotices(ctx.t.db.db, cipher, noticeProviders({ aliyun: null, gateway: null }, cipher));
+    const waiting = () =>
+      ctx.t.db.db.selectFrom('notices').select(['status', 'next_attempt_at']).executeTakeFirstOrThrow();
+    expect((await waiting()).status).toBe('not_configured');
+    expect(Date.parse((await waiting()).next_attempt_at)).toBeGreaterThan(Date.now());
+    const put = await (await ctx.user('admin')).put('/notice-settings', {
+      signName: '汝阳县联建',
+      templates: { report_accepted: 'SMS_100001' },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(Date.parse((await waiting()).next_attempt_at)).toBeLessThanOrEqual(Date.now());
+  });
+
   it('only the county administrator reads the outbox and sets the channels; a robot address must be https', async () => {
     const qiao = await ctx.user('qiaoduan');
     expect((await qiao.get('/notices')).statusCode).toBe(403);

@@ -205,11 +205,7 @@ describe('the notice outbox and its dispatcher', () => {
   it('a notice expired while its send was in flight stays expired: the retry does not bring it back', async () => {
     const id = await queue('13812341234', 'item_done');
     // The follow-up of an item closed four weeks ago.
-    await db()
-      .updateTable('notices')
-      .set({ purpose: 'follow_up', item_id: 'item-1' })
-      .where('id', '=', id)
-      .execute();
+    await db().updateTable('notices').set({ purpose: 'follow_up', item_id: 'item-1' }).where('id', '=', id).execute();
     // The item is reopened while the provider is still answering; the provider asks for another try.
     const provider = new ScriptedProvider({ outcome: 'retry', code: 'busy' }, () =>
       db()
@@ -263,5 +259,40 @@ describe('the notice outbox and its dispatcher', () => {
     expect((await dispatchNotices(db(), cipher, racing)).sent).toBe(0);
     expect(provider.sent).toHaveLength(0);
     expect(await notice(id)).toMatchObject({ status: 'pending', tries: 1, next_attempt_at: later });
+  });
+
+  it('notices no channel can take do not hold up those one can: they wait long, and the sendable go in the same run', async () => {
+    const stuck: string[] = [];
+    for (let i = 0; i < 25; i++)
+      stuck.push(
+        await db()
+          .transaction()
+          .execute((tx) =>
+            queueNotice(tx, {
+              channel: 'wecom',
+              purpose: 'staff_assigned',
+              countyCode: COUNTY,
+              orgId: 'org-without-robot',
+              params: { text: `第${i}项` },
+              expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+            }),
+          ),
+      );
+    // They were due before the text message: the first batch of the run holds none but them.
+    await db()
+      .updateTable('notices')
+      .set({ next_attempt_at: new Date(Date.now() - 3_600_000).toISOString() })
+      .where('id', 'in', stuck)
+      .execute();
+    const sms = await queue('13812341234');
+    const gateway = new ScriptedProvider({ outcome: 'sent', code: '200' });
+    const smsOnly: NoticeProviders = {
+      route: async (d, n) => (n.channel === 'sms' ? gateway.route(d) : null),
+    };
+    expect(await dispatchNotices(db(), cipher, smsOnly)).toMatchObject({ sent: 1, notConfigured: 25 });
+    expect((await notice(sms)).status).toBe('sent');
+    const waiting = await notice(stuck[0] as string);
+    expect(waiting.status).toBe('not_configured');
+    expect(Date.parse(waiting.next_attempt_at) - Date.parse(waiting.updated_at)).toBeGreaterThanOrEqual(15 * 60_000);
   });
 });

@@ -164,16 +164,17 @@ describe('residents are told what happened, in the transaction of what happened'
       .execute();
 
   it("a new item is told to the branch's WeCom robot queue", async () => {
+    await robotForQiao();
     const { itemId } = await listedReport();
-    const robot = await ctx.t.db.db
-      .selectFrom('notices')
-      .select(['org_id', 'params', 'status'])
-      .where('channel', '=', 'wecom')
-      .where('item_id', '=', itemId)
-      .execute();
+    const robot = await robotNotices(itemId);
     expect(robot).toHaveLength(1);
     expect(robot[0]?.org_id).toBe(ctx.county.orgs.qiaoBranch.id);
     expect(JSON.parse(robot[0]?.params as string).text).toContain('路灯不亮');
+  });
+
+  it('a branch without a robot gets no robot message queued: nothing waits that nothing could send', async () => {
+    const { itemId } = await listedReport();
+    expect(await robotNotices(itemId)).toEqual([]);
   });
 
   it('the robot message carries the problem with its phone and ID numbers masked', async () => {

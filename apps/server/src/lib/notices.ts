@@ -101,9 +101,23 @@ export interface DispatchOptions {
   claimMs: number;
   /** The public address of the resident pages (links in messages). */
   publicUrl: string;
+  /**
+   * How long a notice no channel could take waits before it is looked at again. Saving the county's settings makes
+   * such notices due at once; a provider set in the environment takes them on the next look.
+   */
+  notConfiguredMs: number;
 }
 
-export const DISPATCH_DEFAULTS: DispatchOptions = { maxTries: 5, backoffMs: 30_000, claimMs: 60_000, publicUrl: '' };
+export const DISPATCH_DEFAULTS: DispatchOptions = {
+  maxTries: 5,
+  backoffMs: 30_000,
+  claimMs: 60_000,
+  publicUrl: '',
+  notConfiguredMs: 15 * 60_000,
+};
+/** Batches of due notices one run goes through at most (each batch's unsendable ones are pushed back). */
+const BATCH = 20;
+const MAX_BATCHES = 10;
 
 /** The dispatcher's timing from the environment (shorter in tests), and the public address for links. */
 export function dispatchOptionsFromEnv(env: NodeJS.ProcessEnv): DispatchOptions & { intervalMs: number } {
@@ -162,7 +176,13 @@ export async function dispatchNotices(
     .where('updated_at', '<', new Date(Date.now() - 7 * 86_400_000).toISOString())
     .where('to_enc', 'is not', null)
     .execute();
-  for (const listed of await dueNotices(db)) await dispatchOne(listed);
+  // A full batch is followed by another: notices no channel can take are pushed back as they are met, so that those
+  // queued behind them are sent in the same run.
+  for (let batch = 0; batch < MAX_BATCHES; batch++) {
+    const due = await dueNotices(db);
+    for (const listed of due) await dispatchOne(listed);
+    if (due.length < BATCH) break;
+  }
   return tally;
 
   async function dispatchOne(listed: Selectable<NoticeTable>) {
@@ -178,13 +198,13 @@ export async function dispatchNotices(
     // The channel, branch, county and purpose of a notice never change: the stale copy is good enough for its route.
     const route = await providers.route(db, listed);
     if (route === null) {
-      // Kept, marked, and looked at again a minute later (a provider may be configured meanwhile); pushed back so
-      // that what can be sent is not held up behind it.
+      // Kept, marked, and looked at again later (a provider may be configured meanwhile); pushed back so that what
+      // can be sent is not held up behind it.
       const marked = await free(
         db.updateTable('notices').set({
           status: 'not_configured',
           last_message: NOT_CONFIGURED,
-          next_attempt_at: new Date(Date.parse(at) + 60_000).toISOString(),
+          next_attempt_at: new Date(Date.parse(at) + o.notConfiguredMs).toISOString(),
           updated_at: at,
         }),
       ).executeTakeFirst();
@@ -293,6 +313,6 @@ function dueNotices(db: Db) {
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
     .orderBy('next_attempt_at')
     .orderBy('id')
-    .limit(20)
+    .limit(BATCH)
     .execute();
 }

@@ -74,10 +74,12 @@ export function followUpLater(tx: Executor, itemId: string, closedAt: string) {
 export const cancelFollowUp = dropFollowUps;
 
 /**
- * Queues a message to a branch's WeCom group robot (sent if the branch has one). A group chat is no place for
- * residents' phone or ID numbers: they are masked in the text.
+ * Queues a message to a branch's WeCom group robot, if the branch has one (a message nothing could send would only
+ * wait in the outbox). A group chat is no place for residents' phone or ID numbers: they are masked in the text.
  */
 export async function messageBranch(tx: Executor, m: { orgId: string; itemId: string; text: string; now: string }) {
+  const robot = await tx.selectFrom('wecom_robots').select('org_id').where('org_id', '=', m.orgId).executeTakeFirst();
+  if (!robot) return null;
   const seat = await tx.selectFrom('temporary_orgs').select('region_code').where('id', '=', m.orgId).executeTakeFirst();
   return queueNotice(tx, {
     channel: 'wecom',

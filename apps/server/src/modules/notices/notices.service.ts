@@ -127,6 +127,8 @@ export class NoticeService {
         });
         robots.push({ orgId: r.orgId, set: r.url !== null });
       }
+      // What waited for a channel may have one now: the dispatcher looks at it on its next run, not minutes later.
+      await repo.wakeNotConfigured(tx, county, now);
       await this.audit.record(tx, actor, {
         action: 'notices.settings',
         entityType: 'county',
