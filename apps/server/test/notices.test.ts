@@ -10,7 +10,15 @@ import {
   type SendResult,
   noticeProviders,
 } from '../src/lib/notice-providers.ts';
-import { NOT_CONFIGURED, dispatchNotices, dropFollowUps, queueNotice, sealParams } from '../src/lib/notices.ts';
+import {
+  NOT_CONFIGURED,
+  dispatchNotices,
+  dispatchOptionsFromEnv,
+  dropFollowUps,
+  noticeStartWarnings,
+  queueNotice,
+  sealParams,
+} from '../src/lib/notices.ts';
 import { type FakeAnswer, type SendSmsCall, fakeAliyun } from './fake-aliyun.ts';
 import { useCounty } from './setup-county.ts';
 
@@ -294,5 +302,15 @@ describe('the notice outbox and its dispatcher', () => {
     const waiting = await notice(stuck[0] as string);
     expect(waiting.status).toBe('not_configured');
     expect(Date.parse(waiting.next_attempt_at) - Date.parse(waiting.updated_at)).toBeGreaterThanOrEqual(15 * 60_000);
+  });
+
+  it('the server warns at start when LIANJIAN_PUBLIC_URL is unset: the links in text messages need it', () => {
+    const gateway = { aliyun: null, gateway: { url: 'https://sms.example.org/send' } };
+    const unset = noticeStartWarnings(gateway, dispatchOptionsFromEnv({}).publicUrl);
+    expect(unset).toHaveLength(1);
+    expect(unset[0]).toContain('LIANJIAN_PUBLIC_URL');
+    const set = dispatchOptionsFromEnv({ LIANJIAN_PUBLIC_URL: 'https://lianjian.example.org/' }).publicUrl;
+    expect(set).toBe('https://lianjian.example.org');
+    expect(noticeStartWarnings(gateway, set)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import type { Db, Executor } from '../db/index.ts';
 import type { Database, NoticeChannel, NoticePurpose, NoticeStatus, NoticeTable } from '../db/types.ts';
 import type { DataCipher } from './crypto.ts';
 import { newId, nowIso } from './ids.ts';
-import type { NoticeProviders, SendResult } from './notice-providers.ts';
+import type { NoticeProviders, ProviderConfig, SendResult } from './notice-providers.ts';
 
 /**
  * The outbox of every notice that leaves the system: text messages to residents and messages to a branch's WeCom
@@ -135,6 +135,24 @@ export function dispatchOptionsFromEnv(env: NodeJS.ProcessEnv): DispatchOptions 
     claimMs: ms('LIANJIAN_NOTICE_CLAIM_MS', DISPATCH_DEFAULTS.claimMs),
     publicUrl: (env.LIANJIAN_PUBLIC_URL ?? '').replace(/\/+$/, ''),
   };
+}
+
+/**
+ * What the operator is told when the server starts: text messages with nothing to send them through, and links in
+ * them (the tracking page, the follow-up) without the public address they need, which would reach residents as a
+ * bare path.
+ */
+export function noticeStartWarnings(config: ProviderConfig, publicUrl: string): string[] {
+  const warnings: string[] = [];
+  if (!config.aliyun && !config.gateway)
+    warnings.push(
+      'no SMS provider configured (LIANJIAN_ALIYUN_ACCESS_KEY_ID or LIANJIAN_SMS_URL): text messages to residents stay in the outbox as 未配置短信通道',
+    );
+  if (!publicUrl)
+    warnings.push(
+      'LIANJIAN_PUBLIC_URL is not set: links in text messages to residents (tracking page, follow-up) lack the public address',
+    );
+  return warnings;
 }
 
 /** The words shown when no provider can take a notice. */
