@@ -218,4 +218,48 @@ describe('residents are told what happened, in the transaction of what happened'
     expect(back.statusCode, back.body).toBe(204);
     expect((await notices()).filter((n) => n.purpose === 'item_done').map((n) => n.status)).toEqual(['expired']);
   });
+
+  it('a report merged into an item by POST /items/:id/reports tells its own resident the item, once; the others hear nothing again', async () => {
+    const { itemId, reportId: first } = await listedReport('13812341234');
+    const later = await anon.post('/public/reports', {
+      regionCode: '411321106200',
+      category: 'electricity',
+      description: '路灯还是不亮，整条街都黑',
+      phone: '13912341234',
+    });
+    expect(later.statusCode, later.body).toBe(201);
+    const qiao = await ctx.user('qiaoduan');
+    const second = (await qiao.get('/reports?limit=5')).json().items.find((r: { id: string }) => r.id !== first)
+      .id as string;
+    const added = await qiao.post(`/items/${itemId}/reports`, { reportIds: [second], version: await version(itemId) });
+    expect(added.statusCode, added.body).toBe(204);
+    const listed = (await notices()).filter((n) => n.purpose === 'item_listed');
+    expect(listed.map((n) => n.report_id).sort()).toEqual([first, second].sort());
+    const mine = listed.find((n) => n.report_id === second);
+    expect(cipher.decrypt(mine?.to_enc as string)).toBe('13912341234');
+    expect(mine?.status).toBe('pending');
+    // Refused (already listed): nothing more is queued.
+    const before = (await notices()).length;
+    const again = await qiao.post(`/items/${itemId}/reports`, { reportIds: [second], version: await version(itemId) });
+    expect(again.json().code).toBe('report_not_new');
+    expect((await notices()).length).toBe(before);
+  });
+
+  it('a resident who said no hears nothing when their report is merged into an item', async () => {
+    const { itemId } = await listedReport();
+    const later = await anon.post('/public/reports', {
+      regionCode: '411321106200',
+      category: 'electricity',
+      description: '路灯还是不亮',
+      phone: '13912341234',
+    });
+    const { trackingCode } = later.json();
+    expect((await anon.post(`/public/reports/${trackingCode}/sms-opt-out`)).statusCode).toBe(204);
+    const qiao = await ctx.user('qiaoduan');
+    const second = (await qiao.get('/reports?limit=5')).json().items.find((r: { status: string }) => r.status === 'new')
+      .id as string;
+    const added = await qiao.post(`/items/${itemId}/reports`, { reportIds: [second], version: await version(itemId) });
+    expect(added.statusCode, added.body).toBe(204);
+    expect((await notices()).filter((n) => n.purpose === 'item_listed')).toEqual([]);
+  });
 });
