@@ -1,7 +1,7 @@
 import type { Executor } from '../db/index.ts';
 import type { NoticePurpose } from '../db/types.ts';
 import { maskNumbersInText } from './mask.ts';
-import { type QueuedNotice, dropFollowUps, queueNotice } from './notices.ts';
+import { type QueuedNotice, queueNotice } from './notices.ts';
 
 /**
  * The text messages a resident who left a phone receives about their report, each queued in the transaction of the
@@ -69,9 +69,6 @@ export function followUpLater(tx: Executor, itemId: string, closedAt: string) {
     notBefore: after(closedAt, FOLLOW_UP_DAYS),
   });
 }
-
-/** The item reopened: the follow-up of its closing asks about a state that no longer holds. */
-export const cancelFollowUp = dropFollowUps;
 
 /**
  * Queues a message to a branch's WeCom group robot, if the branch has one (a message nothing could send would only

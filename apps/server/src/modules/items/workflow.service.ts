@@ -1,10 +1,11 @@
-import { cancelFollowUp, followUpLater, messageReporters } from '../../lib/resident-messages.ts';
+import { followUpLater, messageReporters } from '../../lib/resident-messages.ts';
 import { ITEM_TRANSITIONS, type ItemStatus, canTransition, todayInShanghai } from '@lianjian/shared';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
 import type { ItemTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
+import { dropFollowUps } from '../../lib/notices.ts';
 import { maskNumbersInText } from '../../lib/mask.ts';
 import { cleanPhotos, storePhotos } from '../../lib/photos.ts';
 import { conflict, forbidden, invalid, versionConflict } from '../../lib/problem.ts';
@@ -206,7 +207,7 @@ export class ItemWorkflowService {
     // send-back withdraws what still waits.
     if (to === 'awaiting_confirmation') await messageReporters(tx, row.id, 'item_done', { no: String(row.no) }, now);
     if (to === 'closed') await followUpLater(tx, row.id, now);
-    if (reopening) await cancelFollowUp(tx, row.id, now);
+    if (reopening) await dropFollowUps(tx, row.id, now);
     if (reopening) {
       await notify(tx, await repo.itemWorkerIds(tx, row.id), {
         itemId: row.id,
