@@ -8,7 +8,7 @@ import { loadConfig } from './lib/config.ts';
 import { passwordPolicyFromEnv } from './modules/auth/password-policy.ts';
 import { importJobsFromEnv, importLimitsFromEnv, sweepInterval } from './modules/households/import.service.ts';
 import { ScratchSpace } from './lib/scratch.ts';
-import { dispatchNotices, dispatchOptionsFromEnv, noticeStartWarnings } from './lib/notices.ts';
+import { dispatchNotices, dispatchOptionsFromEnv, noticeStartWarnings, purgeNoticePhones } from './lib/notices.ts';
 import { noticeProviders, providerConfigFromEnv } from './lib/notice-providers.ts';
 import { lastFinishedDay, latestSnapshotDay, takeSnapshots } from './modules/stats/snapshots.ts';
 import { prepareDatabase } from './setup.ts';
@@ -120,6 +120,14 @@ export async function startServer(): Promise<void> {
     }
   };
   setInterval(dispatchDue, dispatch.intervalMs).unref();
+  // The phones of notices done with for a week leave the outbox: at start and every hour.
+  const purge = () =>
+    purgeNoticePhones(handle.db).then(
+      (n) => n && app.log.info({ cleared: n }, 'phones of old notices removed'),
+      (err) => app.log.error({ err }, 'removing phones of old notices failed'),
+    );
+  void purge();
+  setInterval(purge, 60 * 60 * 1000).unref();
   for (const warning of noticeStartWarnings(providerConfig, dispatch.publicUrl)) app.log.warn(warning);
   if (leftovers) app.log.warn({ folders: leftovers }, 'scratch files left by stopped servers removed');
   if (legacyFound)

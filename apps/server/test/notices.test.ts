@@ -16,6 +16,7 @@ import {
   dispatchOptionsFromEnv,
   dropFollowUps,
   noticeStartWarnings,
+  purgeNoticePhones,
   queueNotice,
   sealParams,
 } from '../src/lib/notices.ts';
@@ -312,5 +313,26 @@ describe('the notice outbox and its dispatcher', () => {
     const set = dispatchOptionsFromEnv({ LIANJIAN_PUBLIC_URL: 'https://lianjian.example.org/' }).publicUrl;
     expect(set).toBe('https://lianjian.example.org');
     expect(noticeStartWarnings(gateway, set)).toEqual([]);
+  });
+
+  it('phones leave the outbox a week after their notice is done with, by the hourly purge, not by each dispatch', async () => {
+    const old = await queue('13812341234');
+    const recent = await queue('13812341235');
+    const waiting = await queue('13812341236');
+    const weekAgo = new Date(Date.now() - 8 * 86_400_000).toISOString();
+    await db().updateTable('notices').set({ status: 'sent', updated_at: weekAgo }).where('id', '=', old).execute();
+    await db().updateTable('notices').set({ status: 'sent', updated_at: nowIso() }).where('id', '=', recent).execute();
+    await db()
+      .updateTable('notices')
+      .set({ updated_at: weekAgo, next_attempt_at: new Date(Date.now() + 3_600_000).toISOString() })
+      .where('id', '=', waiting)
+      .execute();
+    // A dispatch run (every few seconds) leaves the purge to its own hourly run.
+    await dispatchNotices(db(), cipher, new ScriptedProvider({ outcome: 'sent', code: 'OK' }));
+    expect((await notice(old)).to_enc).not.toBeNull();
+    expect(await purgeNoticePhones(db())).toBe(1);
+    expect(await notice(old)).toMatchObject({ to_enc: null, secret_params_enc: null, status: 'sent' });
+    expect((await notice(recent)).to_enc).not.toBeNull();
+    expect((await notice(waiting)).to_enc).not.toBeNull();
   });
 });
