@@ -2,6 +2,9 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type {
   AnchorType,
   HelperRole,
+  NoticeChannel,
+  NoticePurpose,
+  NoticeStatus,
   OrgMode,
   PauseReason,
   PartyOrgKind,
@@ -384,15 +387,7 @@ export interface ResidentPhoneCodeTable {
 }
 
 /** Text messages waiting for the county's SMS platform, phone and text encrypted. */
-export type NoticeChannel = 'sms' | 'wecom';
-export type NoticePurpose =
-  | 'phone_code'
-  | 'report_accepted'
-  | 'item_listed'
-  | 'item_done'
-  | 'follow_up'
-  | 'staff_assigned';
-export type NoticeStatus = 'pending' | 'sent' | 'failed' | 'not_configured' | 'opted_out' | 'expired';
+export type { NoticeChannel, NoticePurpose, NoticeStatus };
 
 /**
  * A notice leaving the system (a text message to a resident, a message to a branch's WeCom robot), written in the

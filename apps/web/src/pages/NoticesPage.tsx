@@ -1,3 +1,4 @@
+import { NOTICE_STATUSES, SMS_PURPOSES } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Descriptions, Flex, Form, Input, List, Select, Table, Typography } from 'antd';
 import { useState } from 'react';
@@ -14,8 +15,6 @@ import { NoticeStatusTag } from '../features/notices/NoticeStatusTag';
 type Entry = Schemas['NoticeEntry'];
 type Status = Entry['status'];
 type Settings = Schemas['NoticeSettings'];
-const STATUSES: Status[] = ['pending', 'sent', 'failed', 'not_configured', 'opted_out', 'expired'];
-const SMS_PURPOSES = ['phone_code', 'report_accepted', 'item_listed', 'item_done', 'follow_up'] as const;
 
 /**
  * The county administrator's outbox: every text message and robot message, what became of it and each try with
@@ -53,7 +52,7 @@ export function NoticesPage() {
             placeholder={t('notices.allStatuses')}
             value={status}
             onChange={(v) => setStatus(v)}
-            options={STATUSES.map((s) => ({ value: s, label: t(`notices.status.${s}`) }))}
+            options={NOTICE_STATUSES.map((s) => ({ value: s, label: t(`notices.status.${s}`) }))}
             aria-label={t('notices.statusFilter')}
           />
         }
