@@ -262,4 +262,52 @@ describe('residents are told what happened, in the transaction of what happened'
     expect(added.statusCode, added.body).toBe(204);
     expect((await notices()).filter((n) => n.purpose === 'item_listed')).toEqual([]);
   });
+
+  it('a resident who says no by one report’s code hears nothing more about any report from that phone', async () => {
+    const { code, reportId: first } = await listedReport('13812341234');
+    const { itemId: secondItem, reportId: second } = await listedReport('13812341234');
+    const other = await listedReport('13912341234');
+    expect((await anon.post(`/public/reports/${code}/sms-opt-out`)).statusCode).toBe(204);
+    // What waited for either report from the phone is opted out; the other phone's messages wait as before.
+    const byReport = (id: string) => notices().then((all) => all.filter((n) => n.report_id === id));
+    expect((await byReport(first)).map((n) => n.status)).toEqual(['opted_out', 'opted_out']);
+    expect((await byReport(second)).map((n) => n.status)).toEqual(['opted_out', 'opted_out']);
+    expect((await byReport(other.reportId)).map((n) => n.status)).toEqual(['pending', 'pending']);
+    // The second report's item moves on: nothing is queued for the phone; a new report from it is not acknowledged.
+    await move('baihe', secondItem, 'in_progress');
+    await move('baihe', secondItem, 'awaiting_confirmation');
+    expect((await byReport(second)).length).toBe(2);
+    const before = (await notices()).length;
+    const third = await anon.post('/public/reports', {
+      regionCode: '411321106200',
+      category: 'electricity',
+      description: '又一处路灯不亮',
+      phone: '13812341234',
+    });
+    expect(third.statusCode, third.body).toBe(201);
+    expect((await notices()).length).toBe(before);
+    const view = await ctx.t.app.inject({ url: `/api/v1/public/reports/${third.json().trackingCode}` });
+    expect(view.json().textMessages).toBe('declined');
+  });
+
+  it('one message per phone: two reports from one phone on one item bring one item_done, not two', async () => {
+    const { itemId, reportId: first } = await listedReport('13812341234');
+    const again = await anon.post('/public/reports', {
+      regionCode: '411321106200',
+      category: 'electricity',
+      description: '路灯还是不亮',
+      phone: '13812341234',
+    });
+    expect(again.statusCode, again.body).toBe(201);
+    const qiao = await ctx.user('qiaoduan');
+    const second = (await qiao.get('/reports?limit=5')).json().items.find((r: { id: string }) => r.id !== first)
+      .id as string;
+    const added = await qiao.post(`/items/${itemId}/reports`, { reportIds: [second], version: await version(itemId) });
+    expect(added.statusCode, added.body).toBe(204);
+    await move('baihe', itemId, 'in_progress');
+    await move('baihe', itemId, 'awaiting_confirmation');
+    const done = (await notices()).filter((n) => n.purpose === 'item_done');
+    expect(done).toHaveLength(1);
+    expect(cipher.decrypt(done[0]?.to_enc as string)).toBe('13812341234');
+  });
 });

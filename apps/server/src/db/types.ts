@@ -298,7 +298,7 @@ export interface ReportTable {
   description: string;
   reporter_name: string | null;
   /**
-   * The resident's phone, encrypted with the data key (never searched, so no blind index). The table still has the
+   * The resident's phone, encrypted with the data key (its keyed hash is `phone_index`). The table still has the
    * clear `phone` column of earlier versions, left out here so that nothing writes it: the rows it held are sealed
    * into this one at start-up (db/seal.ts).
    */
@@ -310,6 +310,8 @@ export interface ReportTable {
   dismissed_at: string | null;
   /** When the resident said no to text messages (by the tracking code). */
   sms_opted_out_at: string | null;
+  /** The keyed hash of the phone (null without one, or on reports of earlier versions): for the phone's "no". */
+  phone_index: string | null;
   dismissed_by: string | null;
   created_by: string | null;
   reported_at: string;
@@ -430,6 +432,12 @@ export interface NoticeAttemptTable {
   provider: string;
   provider_code: string | null;
   provider_message: string | null;
+}
+
+/** A phone whose resident said no to text messages, by its keyed hash: nothing more is sent to it. */
+export interface SmsOptOutTable {
+  phone_index: string;
+  opted_out_at: string;
 }
 
 /** A county's SMS sign name and template codes (JSON: purpose → template code). */
@@ -1111,6 +1119,7 @@ export interface Database {
   notices: NoticeTable;
   notice_attempts: NoticeAttemptTable;
   sms_settings: SmsSettingTable;
+  sms_opt_outs: SmsOptOutTable;
   wecom_robots: WecomRobotTable;
   item_reports: ItemReportTable;
   item_members: ItemMemberTable;

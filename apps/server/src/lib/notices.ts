@@ -67,12 +67,22 @@ export async function queueNotice(tx: Executor, n: QueuedNotice): Promise<string
 /** Personal template parameters, encrypted for `secretParamsEnc`. */
 export const sealParams = (cipher: DataCipher, p: Record<string, string>) => cipher.encrypt(JSON.stringify(p));
 
-/** The resident said no: what waits for the report is not sent. One-time codes the resident asks for still go. */
-export function optOutPending(tx: Executor, reportId: string, now: string) {
+/**
+ * The resident said no: what waits for the report, and for every report from the same phone (by its keyed hash), is
+ * not sent. One-time codes the resident asks for still go.
+ */
+export function optOutPending(tx: Executor, reportId: string, phoneIndex: string | null, now: string) {
   return tx
     .updateTable('notices')
     .set({ status: 'opted_out', updated_at: now, claimed_until: null })
-    .where('report_id', '=', reportId)
+    .where((eb) =>
+      phoneIndex === null
+        ? eb('report_id', '=', reportId)
+        : eb.or([
+            eb('report_id', '=', reportId),
+            eb('report_id', 'in', eb.selectFrom('reports').select('id').where('phone_index', '=', phoneIndex)),
+          ]),
+    )
     .where('purpose', '!=', 'phone_code')
     .where('status', 'in', ['pending', 'not_configured'])
     .execute();
@@ -222,12 +232,14 @@ export async function dispatchNotices(
       return;
     }
     if (listed.report_id && listed.purpose !== 'phone_code') {
+      // The report's own "no", or its phone's by any report.
       const optedOut = await db
-        .selectFrom('reports')
-        .select('sms_opted_out_at')
-        .where('id', '=', listed.report_id)
+        .selectFrom('reports as r')
+        .leftJoin('sms_opt_outs as o', 'o.phone_index', 'r.phone_index')
+        .select(['r.sms_opted_out_at', 'o.opted_out_at as phone_opted_out_at'])
+        .where('r.id', '=', listed.report_id)
         .executeTakeFirst();
-      if (optedOut?.sms_opted_out_at) {
+      if (optedOut?.sms_opted_out_at || optedOut?.phone_opted_out_at) {
         await free(db.updateTable('notices').set({ status: 'opted_out', updated_at: at })).execute();
         return;
       }

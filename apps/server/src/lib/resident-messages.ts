@@ -18,15 +18,22 @@ const VALID_DAYS = 3;
 
 const after = (iso: string, days: number) => new Date(Date.parse(iso) + days * DAY).toISOString();
 
-/** The reports of an item (or those of them named) with a phone on file and no "no" to messages. */
+/**
+ * The reports of an item (or those of them named) with a phone on file and no "no" to messages, neither the
+ * report's nor its phone's (said by any report), oldest first.
+ */
 function reportersOf(tx: Executor, itemId: string, reportIds?: readonly string[]) {
   let q = tx
     .selectFrom('item_reports as ir')
     .innerJoin('reports as r', 'r.id', 'ir.report_id')
-    .select(['r.id', 'r.phone_enc', 'r.region_code'])
+    .leftJoin('sms_opt_outs as o', 'o.phone_index', 'r.phone_index')
+    .select(['r.id', 'r.phone_enc', 'r.phone_index', 'r.region_code'])
     .where('ir.item_id', '=', itemId)
     .where('r.phone_enc', 'is not', null)
-    .where('r.sms_opted_out_at', 'is', null);
+    .where('r.sms_opted_out_at', 'is', null)
+    .where('o.phone_index', 'is', null)
+    .orderBy('r.reported_at')
+    .orderBy('r.id');
   if (reportIds) q = q.where('r.id', 'in', reportIds.length ? [...reportIds] : ['']);
   return q.execute();
 }
@@ -37,7 +44,10 @@ export async function orgNameOf(tx: Executor, orgId: string): Promise<string> {
   return o?.name ?? '';
 }
 
-/** Queues one message to each resident who reported the item (or to those of the named reports). */
+/**
+ * Queues one message to each resident who reported the item (or to those of the named reports): one per phone, by
+ * its first report, however many reports it made of the item.
+ */
 export async function messageReporters(
   tx: Executor,
   itemId: string,
@@ -47,7 +57,12 @@ export async function messageReporters(
   opts: { reportIds?: readonly string[]; notBefore?: string } = {},
 ) {
   const due = opts.notBefore ?? now;
+  const told = new Set<string>();
   for (const r of await reportersOf(tx, itemId, opts.reportIds)) {
+    if (r.phone_index !== null) {
+      if (told.has(r.phone_index)) continue;
+      told.add(r.phone_index);
+    }
     const n: QueuedNotice = {
       channel: 'sms',
       purpose,
