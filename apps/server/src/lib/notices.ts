@@ -253,7 +253,7 @@ export async function dispatchNotices(
     if (Number(claimed.numUpdatedRows) !== 1) return;
     // The row as claimed: its tries, its phone and parameters as they are now.
     const n = await db.selectFrom('notices').selectAll().where('id', '=', listed.id).executeTakeFirst();
-    if (!n || n.status !== 'pending' || n.claimed_until !== claimedUntil) return;
+    if (n?.status !== 'pending' || n.claimed_until !== claimedUntil) return;
     const tries = n.tries;
     const params: Record<string, string> = {
       ...(JSON.parse(n.params) as Record<string, string>),
