@@ -8,7 +8,7 @@ import { loadConfig } from './lib/config.ts';
 import { passwordPolicyFromEnv } from './modules/auth/password-policy.ts';
 import { importJobsFromEnv, importLimitsFromEnv, sweepInterval } from './modules/households/import.service.ts';
 import { ScratchSpace } from './lib/scratch.ts';
-import { dispatchNotices, dispatchOptionsFromEnv } from './lib/notices.ts';
+import { dispatchNotices, dispatchOptionsFromEnv, noticeStartWarnings, purgeNoticePhones } from './lib/notices.ts';
 import { noticeProviders, providerConfigFromEnv } from './lib/notice-providers.ts';
 import { lastFinishedDay, latestSnapshotDay, takeSnapshots } from './modules/stats/snapshots.ts';
 import { prepareDatabase } from './setup.ts';
@@ -120,10 +120,15 @@ export async function startServer(): Promise<void> {
     }
   };
   setInterval(dispatchDue, dispatch.intervalMs).unref();
-  if (!providerConfig.aliyun && !providerConfig.gateway)
-    app.log.warn(
-      'no SMS provider configured (LIANJIAN_ALIYUN_ACCESS_KEY_ID or LIANJIAN_SMS_URL): text messages to residents stay in the outbox as 未配置短信通道',
+  // The phones of notices done with for a week leave the outbox: at start and every hour.
+  const purge = () =>
+    purgeNoticePhones(handle.db).then(
+      (n) => n && app.log.info({ cleared: n }, 'phones of old notices removed'),
+      (err) => app.log.error({ err }, 'removing phones of old notices failed'),
     );
+  void purge();
+  setInterval(purge, 60 * 60 * 1000).unref();
+  for (const warning of noticeStartWarnings(providerConfig, dispatch.publicUrl)) app.log.warn(warning);
   if (leftovers) app.log.warn({ folders: leftovers }, 'scratch files left by stopped servers removed');
   if (legacyFound)
     app.log.warn({ folder: legacy }, 'upload files left by an earlier version in the temporary directory removed');

@@ -39,6 +39,51 @@ describe("the county administrator's outbox and channel settings", () => {
     expect(removed.json().robots).toEqual([]);
   });
 
+  it('saving a branch robot alone needs no SMS sign name, and leaves the sign name and templates as they were', async () => {
+    const admin = await ctx.user('admin');
+    const robotOnly = await admin.put('/notice-settings', {
+      robots: [{ orgId: ctx.county.orgs.qiaoBranch.id, url: ROBOT }],
+    });
+    expect(robotOnly.statusCode, robotOnly.body).toBe(200);
+    expect(robotOnly.json()).toMatchObject({
+      signName: null,
+      templates: {},
+      robots: [{ orgId: ctx.county.orgs.qiaoBranch.id }],
+    });
+    await admin.put('/notice-settings', { signName: '汝阳县联建', templates: { item_done: 'SMS_100003' } });
+    const again = await admin.put('/notice-settings', {
+      robots: [{ orgId: ctx.county.orgs.qiaoBranch.id, url: null }],
+    });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json()).toMatchObject({ signName: '汝阳县联建', templates: { item_done: 'SMS_100003' }, robots: [] });
+    // Templates alone keep the sign name on file; with none on file to send them with, they are refused.
+    const templatesOnly = await admin.put('/notice-settings', { templates: { item_done: 'SMS_100004' } });
+    expect(templatesOnly.json()).toMatchObject({ signName: '汝阳县联建', templates: { item_done: 'SMS_100004' } });
+    await ctx.t.db.db.deleteFrom('sms_settings').execute();
+    const noSign = await admin.put('/notice-settings', { templates: { item_done: 'SMS_100003' } });
+    expect(noSign.statusCode).toBe(400);
+  });
+
+  it('saving the settings makes the notices waiting for a channel due at once', async () => {
+    const submitted = await ctx.t.app.inject({
+      method: 'POST',
+      url: '/api/v1/public/reports',
+      payload: { regionCode: '411321106200', category: 'electricity', description: '路灯不亮', phone: '13812341234' },
+    });
+    expect(submitted.statusCode).toBe(201);
+    await dispatchNotices(ctx.t.db.db, cipher, noticeProviders({ aliyun: null, gateway: null }, cipher));
+    const waiting = () =>
+      ctx.t.db.db.selectFrom('notices').select(['status', 'next_attempt_at']).executeTakeFirstOrThrow();
+    expect((await waiting()).status).toBe('not_configured');
+    expect(Date.parse((await waiting()).next_attempt_at)).toBeGreaterThan(Date.now());
+    const put = await (await ctx.user('admin')).put('/notice-settings', {
+      signName: '汝阳县联建',
+      templates: { report_accepted: 'SMS_100001' },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(Date.parse((await waiting()).next_attempt_at)).toBeLessThanOrEqual(Date.now());
+  });
+
   it('only the county administrator reads the outbox and sets the channels; a robot address must be https', async () => {
     const qiao = await ctx.user('qiaoduan');
     expect((await qiao.get('/notices')).statusCode).toBe(403);

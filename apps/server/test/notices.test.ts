@@ -2,13 +2,51 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataCipher } from '../src/lib/crypto.ts';
 import { nowIso } from '../src/lib/ids.ts';
-import { noticeProviders } from '../src/lib/notice-providers.ts';
-import { NOT_CONFIGURED, dispatchNotices, queueNotice, sealParams } from '../src/lib/notices.ts';
+import type { Executor } from '../src/db/index.ts';
+import {
+  type NoticeProviders,
+  type NoticeRoute,
+  type OutgoingNotice,
+  type SendResult,
+  noticeProviders,
+} from '../src/lib/notice-providers.ts';
+import {
+  NOT_CONFIGURED,
+  dispatchNotices,
+  dispatchOptionsFromEnv,
+  dropFollowUps,
+  noticeStartWarnings,
+  purgeNoticePhones,
+  queueNotice,
+  sealParams,
+} from '../src/lib/notices.ts';
 import { type FakeAnswer, type SendSmsCall, fakeAliyun } from './fake-aliyun.ts';
 import { useCounty } from './setup-county.ts';
 
 const cipher = new DataCipher(randomBytes(32));
 const COUNTY = '411321';
+
+/**
+ * A provider at the network edge, in process: it records what it is handed and answers as told; `during` runs while
+ * the message is "on the wire", for what happens in the system meanwhile.
+ */
+class ScriptedProvider implements NoticeProviders {
+  readonly sent: OutgoingNotice[] = [];
+  constructor(
+    private readonly answer: SendResult,
+    private readonly during: (n: OutgoingNotice) => Promise<void> = async () => {},
+  ) {}
+  async route(_db: Executor): Promise<NoticeRoute> {
+    return {
+      provider: 'gateway',
+      send: async (n) => {
+        this.sent.push(n);
+        await this.during(n);
+        return this.answer;
+      },
+    };
+  }
+}
 
 describe('the notice outbox and its dispatcher', () => {
   const ctx = useCounty(cipher);
@@ -171,5 +209,130 @@ describe('the notice outbox and its dispatcher', () => {
     expect(fake.acknowledged.map((c) => c.PhoneNumbers).sort()).toEqual(
       [0, 1, 2, 3, 4, 5].map((i) => `1381234123${i}`),
     );
+  });
+
+  it('a notice expired while its send was in flight stays expired: the retry does not bring it back', async () => {
+    const id = await queue('13812341234', 'item_done');
+    // The follow-up of an item closed four weeks ago.
+    await db().updateTable('notices').set({ purpose: 'follow_up', item_id: 'item-1' }).where('id', '=', id).execute();
+    // The item is reopened while the provider is still answering; the provider asks for another try.
+    const provider = new ScriptedProvider({ outcome: 'retry', code: 'busy' }, () =>
+      db()
+        .transaction()
+        .execute((tx) => dropFollowUps(tx, 'item-1', nowIso()))
+        .then(() => undefined),
+    );
+    await dispatchNotices(db(), cipher, provider, { backoffMs: 1 });
+    expect(await notice(id)).toMatchObject({ status: 'expired', claimed_until: null });
+    expect((await attempts(id)).map((a) => a.result)).toEqual(['retry']);
+    await due(id);
+    await dispatchNotices(db(), cipher, provider, { backoffMs: 1 });
+    expect(provider.sent).toHaveLength(1);
+    expect((await notice(id)).status).toBe('expired');
+  });
+
+  it('a notice opted out while its send was in flight stays opted out, the try it had recorded', async () => {
+    const id = await queue('13812341234');
+    const optOut = () =>
+      db()
+        .updateTable('notices')
+        .set({ status: 'opted_out', updated_at: nowIso() })
+        .where('id', '=', id)
+        .execute()
+        .then(() => undefined);
+    const provider = new ScriptedProvider({ outcome: 'sent', code: 'OK', ref: 'r-1' }, optOut);
+    await dispatchNotices(db(), cipher, provider);
+    expect(await notice(id)).toMatchObject({ status: 'opted_out', claimed_until: null, provider_ref: 'r-1' });
+    expect((await attempts(id)).map((a) => a.result)).toEqual(['sent']);
+  });
+
+  it('a notice whose next try is not due is not sent, even when another dispatcher read it as due', async () => {
+    const id = await queue('13812341234');
+    // Another dispatcher tried it meanwhile and set the next try an hour ahead: this one's copy of the row is stale.
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    let first = true;
+    const provider = new ScriptedProvider({ outcome: 'sent', code: 'OK' });
+    const racing: NoticeProviders = {
+      async route(d) {
+        if (first) {
+          first = false;
+          await db()
+            .updateTable('notices')
+            .set({ next_attempt_at: later, tries: 1, claimed_until: null })
+            .where('id', '=', id)
+            .execute();
+        }
+        return provider.route(d);
+      },
+    };
+    expect((await dispatchNotices(db(), cipher, racing)).sent).toBe(0);
+    expect(provider.sent).toHaveLength(0);
+    expect(await notice(id)).toMatchObject({ status: 'pending', tries: 1, next_attempt_at: later });
+  });
+
+  it('notices no channel can take do not hold up those one can: they wait long, and the sendable go in the same run', async () => {
+    const stuck: string[] = [];
+    for (let i = 0; i < 25; i++)
+      stuck.push(
+        await db()
+          .transaction()
+          .execute((tx) =>
+            queueNotice(tx, {
+              channel: 'wecom',
+              purpose: 'staff_assigned',
+              countyCode: COUNTY,
+              orgId: 'org-without-robot',
+              params: { text: `第${i}项` },
+              expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+            }),
+          ),
+      );
+    // They were due before the text message: the first batch of the run holds none but them.
+    await db()
+      .updateTable('notices')
+      .set({ next_attempt_at: new Date(Date.now() - 3_600_000).toISOString() })
+      .where('id', 'in', stuck)
+      .execute();
+    const sms = await queue('13812341234');
+    const gateway = new ScriptedProvider({ outcome: 'sent', code: '200' });
+    const smsOnly: NoticeProviders = {
+      route: async (d, n) => (n.channel === 'sms' ? gateway.route(d) : null),
+    };
+    expect(await dispatchNotices(db(), cipher, smsOnly)).toMatchObject({ sent: 1, notConfigured: 25 });
+    expect((await notice(sms)).status).toBe('sent');
+    const waiting = await notice(stuck[0] as string);
+    expect(waiting.status).toBe('not_configured');
+    expect(Date.parse(waiting.next_attempt_at) - Date.parse(waiting.updated_at)).toBeGreaterThanOrEqual(15 * 60_000);
+  });
+
+  it('the server warns at start when LIANJIAN_PUBLIC_URL is unset: the links in text messages need it', () => {
+    const gateway = { aliyun: null, gateway: { url: 'https://sms.example.org/send' } };
+    const unset = noticeStartWarnings(gateway, dispatchOptionsFromEnv({}).publicUrl);
+    expect(unset).toHaveLength(1);
+    expect(unset[0]).toContain('LIANJIAN_PUBLIC_URL');
+    const set = dispatchOptionsFromEnv({ LIANJIAN_PUBLIC_URL: 'https://lianjian.example.org/' }).publicUrl;
+    expect(set).toBe('https://lianjian.example.org');
+    expect(noticeStartWarnings(gateway, set)).toEqual([]);
+  });
+
+  it('phones leave the outbox a week after their notice is done with, by the hourly purge, not by each dispatch', async () => {
+    const old = await queue('13812341234');
+    const recent = await queue('13812341235');
+    const waiting = await queue('13812341236');
+    const weekAgo = new Date(Date.now() - 8 * 86_400_000).toISOString();
+    await db().updateTable('notices').set({ status: 'sent', updated_at: weekAgo }).where('id', '=', old).execute();
+    await db().updateTable('notices').set({ status: 'sent', updated_at: nowIso() }).where('id', '=', recent).execute();
+    await db()
+      .updateTable('notices')
+      .set({ updated_at: weekAgo, next_attempt_at: new Date(Date.now() + 3_600_000).toISOString() })
+      .where('id', '=', waiting)
+      .execute();
+    // A dispatch run (every few seconds) leaves the purge to its own hourly run.
+    await dispatchNotices(db(), cipher, new ScriptedProvider({ outcome: 'sent', code: 'OK' }));
+    expect((await notice(old)).to_enc).not.toBeNull();
+    expect(await purgeNoticePhones(db())).toBe(1);
+    expect(await notice(old)).toMatchObject({ to_enc: null, secret_params_enc: null, status: 'sent' });
+    expect((await notice(recent)).to_enc).not.toBeNull();
+    expect((await notice(waiting)).to_enc).not.toBeNull();
   });
 });

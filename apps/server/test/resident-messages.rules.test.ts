@@ -146,16 +146,168 @@ describe('residents are told what happened, in the transaction of what happened'
     ]);
   });
 
-  it("a new item is told to the branch's WeCom robot queue", async () => {
-    const { itemId } = await listedReport();
-    const robot = await ctx.t.db.db
+  /** The branch's WeCom robot, set by the county administrator. */
+  const robotForQiao = async () => {
+    const put = await (await ctx.user('admin')).put('/notice-settings', {
+      robots: [
+        { orgId: ctx.county.orgs.qiaoBranch.id, url: 'https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k1' },
+      ],
+    });
+    expect(put.statusCode, put.body).toBe(200);
+  };
+  const robotNotices = (itemId: string) =>
+    ctx.t.db.db
       .selectFrom('notices')
       .select(['org_id', 'params', 'status'])
       .where('channel', '=', 'wecom')
       .where('item_id', '=', itemId)
       .execute();
+
+  it("a new item is told to the branch's WeCom robot queue", async () => {
+    await robotForQiao();
+    const { itemId } = await listedReport();
+    const robot = await robotNotices(itemId);
     expect(robot).toHaveLength(1);
     expect(robot[0]?.org_id).toBe(ctx.county.orgs.qiaoBranch.id);
     expect(JSON.parse(robot[0]?.params as string).text).toContain('路灯不亮');
+  });
+
+  it('a branch without a robot gets no robot message queued: nothing waits that nothing could send', async () => {
+    const { itemId } = await listedReport();
+    expect(await robotNotices(itemId)).toEqual([]);
+  });
+
+  it('the robot message carries the problem with its phone and ID numbers masked', async () => {
+    await robotForQiao();
+    const qiao = await ctx.user('qiaoduan');
+    const list = await qiao.post('/problem-lists', {
+      orgId: ctx.county.orgs.qiaoBranch.id,
+      title: '群众反映清单',
+      listedOn: '2020-05-19',
+      items: [
+        {
+          problem: '路灯不亮，王某13812341234，身份证411321198511113333',
+          category: 'electricity',
+          regionCode: '411321106200',
+          responsibleGroupId: ctx.county.orgs.qiaoGroup.id,
+        },
+      ],
+    });
+    expect(list.statusCode, list.body).toBe(201);
+    const [robot] = await robotNotices(list.json().itemIds[0] as string);
+    const text = JSON.parse(robot?.params as string).text as string;
+    expect(text).toContain('138****1234');
+    expect(text).not.toContain('13812341234');
+    expect(text).not.toContain('198511113333');
+  });
+
+  it('a staff close after the handing-in queues no second item_done: one per close', async () => {
+    const { itemId } = await listedReport('13812341234');
+    await move('baihe', itemId, 'in_progress');
+    await move('baihe', itemId, 'awaiting_confirmation');
+    const closed = await move('qiaoduan', itemId, 'closed', { evidence: '试送电正常' });
+    expect(closed.statusCode, closed.body).toBe(204);
+    expect((await notices()).filter((n) => n.purpose === 'item_done')).toHaveLength(1);
+  });
+
+  it('a send-back withdraws the item_done still waiting: the resident is not asked about work undone', async () => {
+    const { itemId } = await listedReport('13812341234');
+    await move('baihe', itemId, 'in_progress');
+    await move('baihe', itemId, 'awaiting_confirmation');
+    const back = await move('qiaoduan', itemId, 'in_progress', { reason: '现场未完工' });
+    expect(back.statusCode, back.body).toBe(204);
+    expect((await notices()).filter((n) => n.purpose === 'item_done').map((n) => n.status)).toEqual(['expired']);
+  });
+
+  it('a report merged into an item by POST /items/:id/reports tells its own resident the item, once; the others hear nothing again', async () => {
+    const { itemId, reportId: first } = await listedReport('13812341234');
+    const later = await anon.post('/public/reports', {
+      regionCode: '411321106200',
+      category: 'electricity',
+      description: '路灯还是不亮，整条街都黑',
+      phone: '13912341234',
+    });
+    expect(later.statusCode, later.body).toBe(201);
+    const qiao = await ctx.user('qiaoduan');
+    const second = (await qiao.get('/reports?limit=5')).json().items.find((r: { id: string }) => r.id !== first)
+      .id as string;
+    const added = await qiao.post(`/items/${itemId}/reports`, { reportIds: [second], version: await version(itemId) });
+    expect(added.statusCode, added.body).toBe(204);
+    const listed = (await notices()).filter((n) => n.purpose === 'item_listed');
+    expect(listed.map((n) => n.report_id).sort()).toEqual([first, second].sort());
+    const mine = listed.find((n) => n.report_id === second);
+    expect(cipher.decrypt(mine?.to_enc as string)).toBe('13912341234');
+    expect(mine?.status).toBe('pending');
+    // Refused (already listed): nothing more is queued.
+    const before = (await notices()).length;
+    const again = await qiao.post(`/items/${itemId}/reports`, { reportIds: [second], version: await version(itemId) });
+    expect(again.json().code).toBe('report_not_new');
+    expect((await notices()).length).toBe(before);
+  });
+
+  it('a resident who said no hears nothing when their report is merged into an item', async () => {
+    const { itemId } = await listedReport();
+    const later = await anon.post('/public/reports', {
+      regionCode: '411321106200',
+      category: 'electricity',
+      description: '路灯还是不亮',
+      phone: '13912341234',
+    });
+    const { trackingCode } = later.json();
+    expect((await anon.post(`/public/reports/${trackingCode}/sms-opt-out`)).statusCode).toBe(204);
+    const qiao = await ctx.user('qiaoduan');
+    const second = (await qiao.get('/reports?limit=5')).json().items.find((r: { status: string }) => r.status === 'new')
+      .id as string;
+    const added = await qiao.post(`/items/${itemId}/reports`, { reportIds: [second], version: await version(itemId) });
+    expect(added.statusCode, added.body).toBe(204);
+    expect((await notices()).filter((n) => n.purpose === 'item_listed')).toEqual([]);
+  });
+
+  it('a resident who says no by one report’s code hears nothing more about any report from that phone', async () => {
+    const { code, reportId: first } = await listedReport('13812341234');
+    const { itemId: secondItem, reportId: second } = await listedReport('13812341234');
+    const other = await listedReport('13912341234');
+    expect((await anon.post(`/public/reports/${code}/sms-opt-out`)).statusCode).toBe(204);
+    // What waited for either report from the phone is opted out; the other phone's messages wait as before.
+    const byReport = (id: string) => notices().then((all) => all.filter((n) => n.report_id === id));
+    expect((await byReport(first)).map((n) => n.status)).toEqual(['opted_out', 'opted_out']);
+    expect((await byReport(second)).map((n) => n.status)).toEqual(['opted_out', 'opted_out']);
+    expect((await byReport(other.reportId)).map((n) => n.status)).toEqual(['pending', 'pending']);
+    // The second report's item moves on: nothing is queued for the phone; a new report from it is not acknowledged.
+    await move('baihe', secondItem, 'in_progress');
+    await move('baihe', secondItem, 'awaiting_confirmation');
+    expect((await byReport(second)).length).toBe(2);
+    const before = (await notices()).length;
+    const third = await anon.post('/public/reports', {
+      regionCode: '411321106200',
+      category: 'electricity',
+      description: '又一处路灯不亮',
+      phone: '13812341234',
+    });
+    expect(third.statusCode, third.body).toBe(201);
+    expect((await notices()).length).toBe(before);
+    const view = await ctx.t.app.inject({ url: `/api/v1/public/reports/${third.json().trackingCode}` });
+    expect(view.json().textMessages).toBe('declined');
+  });
+
+  it('one message per phone: two reports from one phone on one item bring one item_done, not two', async () => {
+    const { itemId, reportId: first } = await listedReport('13812341234');
+    const again = await anon.post('/public/reports', {
+      regionCode: '411321106200',
+      category: 'electricity',
+      description: '路灯还是不亮',
+      phone: '13812341234',
+    });
+    expect(again.statusCode, again.body).toBe(201);
+    const qiao = await ctx.user('qiaoduan');
+    const second = (await qiao.get('/reports?limit=5')).json().items.find((r: { id: string }) => r.id !== first)
+      .id as string;
+    const added = await qiao.post(`/items/${itemId}/reports`, { reportIds: [second], version: await version(itemId) });
+    expect(added.statusCode, added.body).toBe(204);
+    await move('baihe', itemId, 'in_progress');
+    await move('baihe', itemId, 'awaiting_confirmation');
+    const done = (await notices()).filter((n) => n.purpose === 'item_done');
+    expect(done).toHaveLength(1);
+    expect(cipher.decrypt(done[0]?.to_enc as string)).toBe('13812341234');
   });
 });

@@ -41,4 +41,28 @@ describe("the county administrator's outbox", () => {
       await context.close();
     }
   });
+
+  it('a branch robot is saved with no SMS sign name set; its key is shown masked', async () => {
+    const { page, context, errors } = await openBrowser();
+    try {
+      await logIn(page, base, 'admin', ADMIN_PASSWORD);
+      await page.goto(`${base}/notices`);
+      await page.getByText('短信通道与群机器人').waitFor();
+      // No sign name on file: the robot goes in on its own.
+      expect(await page.getByLabel('短信签名').inputValue()).toBe('');
+      const org = page.locator('.ant-select', { hasText: '选择组织' });
+      await org.click();
+      await org.locator('input').last().fill('临时党支部');
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option').first().click();
+      await page.getByLabel('群机器人地址').fill('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=9f8e7d6c-0000');
+      await page.getByRole('button', { name: '设置群机器人' }).click();
+      await page.getByText('key=9f8e****').waitFor();
+      // Saved: the address field is cleared, and the page holds the key only masked.
+      await expect.poll(() => page.getByLabel('群机器人地址').inputValue()).toBe('');
+      expect(await page.content()).not.toContain('9f8e7d6c');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });

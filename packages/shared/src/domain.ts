@@ -292,6 +292,29 @@ export type ItemKind = (typeof ITEM_KINDS)[number];
 export const ITEM_STATUSES = ['open', 'in_progress', 'awaiting_confirmation', 'closed'] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 
+/** Where a notice leaves the system: a text message to a resident, or a message to a branch's WeCom group robot. */
+export const NOTICE_CHANNELS = ['sms', 'wecom'] as const;
+export type NoticeChannel = (typeof NOTICE_CHANNELS)[number];
+
+/** What a notice tells: the five kinds of text message to residents, and the robot's message to a branch. */
+export const NOTICE_PURPOSES = [
+  'phone_code',
+  'report_accepted',
+  'item_listed',
+  'item_done',
+  'follow_up',
+  'staff_assigned',
+] as const;
+export type NoticePurpose = (typeof NOTICE_PURPOSES)[number];
+
+/** The kinds of text message a county registers an SMS template for (the robot's messages are plain text). */
+export const SMS_PURPOSES = ['phone_code', 'report_accepted', 'item_listed', 'item_done', 'follow_up'] as const;
+export type SmsPurpose = (typeof SMS_PURPOSES)[number];
+
+/** What became of a notice: waiting (pending, not_configured) or done with (the others). */
+export const NOTICE_STATUSES = ['pending', 'sent', 'failed', 'not_configured', 'opted_out', 'expired'] as const;
+export type NoticeStatus = (typeof NOTICE_STATUSES)[number];
+
 /** The capability an item needs, by category: what link-by-need searches for first. */
 export const CATEGORY_SKILL: Partial<Record<ReportCategory, Skill>> = {
   electricity: 'electricity',

@@ -2,6 +2,9 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type {
   AnchorType,
   HelperRole,
+  NoticeChannel,
+  NoticePurpose,
+  NoticeStatus,
   OrgMode,
   PauseReason,
   PartyOrgKind,
@@ -295,7 +298,7 @@ export interface ReportTable {
   description: string;
   reporter_name: string | null;
   /**
-   * The resident's phone, encrypted with the data key (never searched, so no blind index). The table still has the
+   * The resident's phone, encrypted with the data key (its keyed hash is `phone_index`). The table still has the
    * clear `phone` column of earlier versions, left out here so that nothing writes it: the rows it held are sealed
    * into this one at start-up (db/seal.ts).
    */
@@ -307,6 +310,8 @@ export interface ReportTable {
   dismissed_at: string | null;
   /** When the resident said no to text messages (by the tracking code). */
   sms_opted_out_at: string | null;
+  /** The keyed hash of the phone (null without one, or on reports of earlier versions): for the phone's "no". */
+  phone_index: string | null;
   dismissed_by: string | null;
   created_by: string | null;
   reported_at: string;
@@ -389,15 +394,7 @@ export interface ResidentPhoneCodeTable {
 }
 
 /** Text messages waiting for the county's SMS platform, phone and text encrypted. */
-export type NoticeChannel = 'sms' | 'wecom';
-export type NoticePurpose =
-  | 'phone_code'
-  | 'report_accepted'
-  | 'item_listed'
-  | 'item_done'
-  | 'follow_up'
-  | 'staff_assigned';
-export type NoticeStatus = 'pending' | 'sent' | 'failed' | 'not_configured' | 'opted_out' | 'expired';
+export type { NoticeChannel, NoticePurpose, NoticeStatus };
 
 /**
  * A notice leaving the system (a text message to a resident, a message to a branch's WeCom robot), written in the
@@ -440,6 +437,12 @@ export interface NoticeAttemptTable {
   provider: string;
   provider_code: string | null;
   provider_message: string | null;
+}
+
+/** A phone whose resident said no to text messages, by its keyed hash: nothing more is sent to it. */
+export interface SmsOptOutTable {
+  phone_index: string;
+  opted_out_at: string;
 }
 
 /** A county's SMS sign name and template codes (JSON: purpose → template code). */
@@ -1126,6 +1129,7 @@ export interface Database {
   notices: NoticeTable;
   notice_attempts: NoticeAttemptTable;
   sms_settings: SmsSettingTable;
+  sms_opt_outs: SmsOptOutTable;
   wecom_robots: WecomRobotTable;
   item_reports: ItemReportTable;
   item_members: ItemMemberTable;

@@ -1,8 +1,9 @@
+import type { Selectable, UpdateQueryBuilder, UpdateResult } from 'kysely';
 import type { Db, Executor } from '../db/index.ts';
-import type { NoticeChannel, NoticePurpose, NoticeStatus } from '../db/types.ts';
+import type { Database, NoticeChannel, NoticePurpose, NoticeStatus, NoticeTable } from '../db/types.ts';
 import type { DataCipher } from './crypto.ts';
 import { newId, nowIso } from './ids.ts';
-import type { NoticeProviders, SendResult } from './notice-providers.ts';
+import type { NoticeProviders, ProviderConfig, SendResult } from './notice-providers.ts';
 
 /**
  * The outbox of every notice that leaves the system: text messages to residents and messages to a branch's WeCom
@@ -66,24 +67,37 @@ export async function queueNotice(tx: Executor, n: QueuedNotice): Promise<string
 /** Personal template parameters, encrypted for `secretParamsEnc`. */
 export const sealParams = (cipher: DataCipher, p: Record<string, string>) => cipher.encrypt(JSON.stringify(p));
 
-/** The resident said no: what waits for the report is not sent. One-time codes the resident asks for still go. */
-export function optOutPending(tx: Executor, reportId: string, now: string) {
+/**
+ * The resident said no: what waits for the report, and for every report from the same phone (by its keyed hash), is
+ * not sent. One-time codes the resident asks for still go.
+ */
+export function optOutPending(tx: Executor, reportId: string, phoneIndex: string | null, now: string) {
   return tx
     .updateTable('notices')
     .set({ status: 'opted_out', updated_at: now, claimed_until: null })
-    .where('report_id', '=', reportId)
+    .where((eb) =>
+      phoneIndex === null
+        ? eb('report_id', '=', reportId)
+        : eb.or([
+            eb('report_id', '=', reportId),
+            eb('report_id', 'in', eb.selectFrom('reports').select('id').where('phone_index', '=', phoneIndex)),
+          ]),
+    )
     .where('purpose', '!=', 'phone_code')
     .where('status', 'in', ['pending', 'not_configured'])
     .execute();
 }
 
-/** A follow-up that has not gone yet is dropped when the item it asks about is reopened. */
+/**
+ * What asks the residents about a finished item and has not gone yet is dropped when the item goes back to work
+ * (reopened after closing, or sent back before): the "done, please confirm" and the follow-up four weeks later.
+ */
 export function dropFollowUps(tx: Executor, itemId: string, now: string) {
   return tx
     .updateTable('notices')
     .set({ status: 'expired', updated_at: now })
     .where('item_id', '=', itemId)
-    .where('purpose', '=', 'follow_up')
+    .where('purpose', 'in', ['item_done', 'follow_up'])
     .where('status', 'in', ['pending', 'not_configured'])
     .execute();
 }
@@ -97,9 +111,23 @@ export interface DispatchOptions {
   claimMs: number;
   /** The public address of the resident pages (links in messages). */
   publicUrl: string;
+  /**
+   * How long a notice no channel could take waits before it is looked at again. Saving the county's settings makes
+   * such notices due at once; a provider set in the environment takes them on the next look.
+   */
+  notConfiguredMs: number;
 }
 
-export const DISPATCH_DEFAULTS: DispatchOptions = { maxTries: 5, backoffMs: 30_000, claimMs: 60_000, publicUrl: '' };
+export const DISPATCH_DEFAULTS: DispatchOptions = {
+  maxTries: 5,
+  backoffMs: 30_000,
+  claimMs: 60_000,
+  publicUrl: '',
+  notConfiguredMs: 15 * 60_000,
+};
+/** Batches of due notices one run goes through at most (each batch's unsendable ones are pushed back). */
+const BATCH = 20;
+const MAX_BATCHES = 10;
 
 /** The dispatcher's timing from the environment (shorter in tests), and the public address for links. */
 export function dispatchOptionsFromEnv(env: NodeJS.ProcessEnv): DispatchOptions & { intervalMs: number } {
@@ -119,17 +147,39 @@ export function dispatchOptionsFromEnv(env: NodeJS.ProcessEnv): DispatchOptions 
   };
 }
 
+/**
+ * What the operator is told when the server starts: text messages with nothing to send them through, and links in
+ * them (the tracking page, the follow-up) without the public address they need, which would reach residents as a
+ * bare path.
+ */
+export function noticeStartWarnings(config: ProviderConfig, publicUrl: string): string[] {
+  const warnings: string[] = [];
+  if (!config.aliyun && !config.gateway)
+    warnings.push(
+      'no SMS provider configured (LIANJIAN_ALIYUN_ACCESS_KEY_ID or LIANJIAN_SMS_URL): text messages to residents stay in the outbox as 未配置短信通道',
+    );
+  if (!publicUrl)
+    warnings.push(
+      'LIANJIAN_PUBLIC_URL is not set: links in text messages to residents (tracking page, follow-up) lack the public address',
+    );
+  return warnings;
+}
+
 /** The words shown when no provider can take a notice. */
 export const NOT_CONFIGURED = '未配置短信通道';
 
 const WAITING: NoticeStatus[] = ['pending', 'not_configured'];
+
+type FreeQuery = UpdateQueryBuilder<Database, 'notices', 'notices', UpdateResult>;
 
 /**
  * Sends what is due, oldest first. Each notice is claimed in one statement (a second server dispatching at the same
  * moment finds it held and skips it; a dispatcher that died lets go when the hold runs out), handed to its provider,
  * and its try recorded with the outcome in one transaction. A notice the provider acknowledged is marked sent in
  * that transaction before the next one is claimed. Killed between the provider's answer and that commit, a
- * dispatcher leaves the notice to be sent again: the one window where a message can go twice.
+ * dispatcher leaves the notice to be sent again: the one window where a message can go twice. Only a notice still
+ * due is claimed, and the answer is written only to the claim this dispatcher holds: a notice expired (its item
+ * reopened) or opted out while it was with the provider keeps that status.
  */
 export async function dispatchNotices(
   db: Db,
@@ -146,73 +196,65 @@ export async function dispatchNotices(
     .where('status', 'in', WAITING)
     .where('expires_at', '<', now)
     .execute();
-  // The outbox keeps no archive of residents' phones: a week after a notice is done with, its phone is gone.
-  await db
-    .updateTable('notices')
-    .set({ to_enc: null, secret_params_enc: null })
-    .where('status', 'not in', WAITING)
-    .where('updated_at', '<', new Date(Date.now() - 7 * 86_400_000).toISOString())
-    .where('to_enc', 'is not', null)
-    .execute();
-  const due = await db
-    .selectFrom('notices')
-    .selectAll()
-    .where('status', 'in', WAITING)
-    .where('next_attempt_at', '<=', now)
-    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-    .orderBy('next_attempt_at')
-    .orderBy('id')
-    .limit(20)
-    .execute();
-  for (const n of due) {
+  // A full batch is followed by another: notices no channel can take are pushed back as they are met, so that those
+  // queued behind them are sent in the same run.
+  for (let batch = 0; batch < MAX_BATCHES; batch++) {
+    const due = await dueNotices(db);
+    for (const listed of due) await dispatchOne(listed);
+    if (due.length < BATCH) break;
+  }
+  return tally;
+
+  async function dispatchOne(listed: Selectable<NoticeTable>) {
     const at = nowIso();
-    const route = await providers.route(db, n);
+    // Every write of the dispatcher takes the notice only as it is now: waiting, due and held by no one. The copy
+    // listed above may be stale (another dispatcher tried it meanwhile, the item was reopened, the resident said no).
+    const free = (q: FreeQuery) =>
+      q
+        .where('id', '=', listed.id)
+        .where('status', 'in', WAITING)
+        .where('next_attempt_at', '<=', at)
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', at)]));
+    // The channel, branch, county and purpose of a notice never change: the stale copy is good enough for its route.
+    const route = await providers.route(db, listed);
     if (route === null) {
-      // Kept, marked, and looked at again a minute later (a provider may be configured meanwhile); pushed back so
-      // that what can be sent is not held up behind it.
-      await db
-        .updateTable('notices')
-        .set({
+      // Kept, marked, and looked at again later (a provider may be configured meanwhile); pushed back so that what
+      // can be sent is not held up behind it.
+      const marked = await free(
+        db.updateTable('notices').set({
           status: 'not_configured',
           last_message: NOT_CONFIGURED,
-          next_attempt_at: new Date(Date.parse(at) + 60_000).toISOString(),
+          next_attempt_at: new Date(Date.parse(at) + o.notConfiguredMs).toISOString(),
           updated_at: at,
-        })
-        .where('id', '=', n.id)
-        .where('status', 'in', WAITING)
-        .execute();
-      if (n.status !== 'not_configured') tally.notConfigured++;
-      continue;
+        }),
+      ).executeTakeFirst();
+      if (Number(marked.numUpdatedRows) === 1 && listed.status !== 'not_configured') tally.notConfigured++;
+      return;
     }
-    if (n.report_id && n.purpose !== 'phone_code') {
+    if (listed.report_id && listed.purpose !== 'phone_code') {
+      // The report's own "no", or its phone's by any report.
       const optedOut = await db
-        .selectFrom('reports')
-        .select('sms_opted_out_at')
-        .where('id', '=', n.report_id)
+        .selectFrom('reports as r')
+        .leftJoin('sms_opt_outs as o', 'o.phone_index', 'r.phone_index')
+        .select(['r.sms_opted_out_at', 'o.opted_out_at as phone_opted_out_at'])
+        .where('r.id', '=', listed.report_id)
         .executeTakeFirst();
-      if (optedOut?.sms_opted_out_at) {
-        await db
-          .updateTable('notices')
-          .set({ status: 'opted_out', updated_at: at })
-          .where('id', '=', n.id)
-          .where('status', 'in', WAITING)
-          .execute();
-        continue;
+      if (optedOut?.sms_opted_out_at || optedOut?.phone_opted_out_at) {
+        await free(db.updateTable('notices').set({ status: 'opted_out', updated_at: at })).execute();
+        return;
       }
     }
-    const claimed = await db
-      .updateTable('notices')
-      .set((eb) => ({
-        tries: eb('tries', '+', 1),
-        claimed_until: new Date(Date.parse(at) + o.claimMs).toISOString(),
-        status: 'pending',
-      }))
-      .where('id', '=', n.id)
-      .where('status', 'in', WAITING)
-      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', at)]))
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1) continue;
-    const tries = n.tries + 1;
+    const claimedUntil = new Date(Date.parse(at) + o.claimMs).toISOString();
+    const claimed = await free(
+      db
+        .updateTable('notices')
+        .set((eb) => ({ tries: eb('tries', '+', 1), claimed_until: claimedUntil, status: 'pending' })),
+    ).executeTakeFirst();
+    if (Number(claimed.numUpdatedRows) !== 1) return;
+    // The row as claimed: its tries, its phone and parameters as they are now.
+    const n = await db.selectFrom('notices').selectAll().where('id', '=', listed.id).executeTakeFirst();
+    if (n?.status !== 'pending' || n.claimed_until !== claimedUntil) return;
+    const tries = n.tries;
     const params: Record<string, string> = {
       ...(JSON.parse(n.params) as Record<string, string>),
       ...(n.secret_params_enc ? (JSON.parse(cipher.decrypt(n.secret_params_enc)) as Record<string, string>) : {}),
@@ -245,25 +287,69 @@ export async function dispatchNotices(
           provider_message: result.message?.slice(0, 300) ?? null,
         })
         .execute();
-      await tx
+      const answer = {
+        sent_at: final === 'sent' ? done : null,
+        provider_ref: result.ref ?? null,
+        last_code: result.code ?? null,
+        last_message: result.message ?? null,
+        claimed_until: null,
+        updated_at: done,
+      };
+      // Only the claim this dispatcher holds is answered: a notice expired or opted out meanwhile keeps that status
+      // (the try is recorded, nothing more goes), one another dispatcher took after the hold ran out is theirs.
+      const answered = await tx
         .updateTable('notices')
         .set({
+          ...answer,
           status: final === 'sent' ? 'sent' : final === 'failed' ? 'failed' : 'pending',
-          sent_at: final === 'sent' ? done : null,
-          provider_ref: result.ref ?? null,
-          last_code: result.code ?? null,
-          last_message: result.message ?? null,
-          claimed_until: null,
           next_attempt_at:
             final === 'retry' ? new Date(Date.parse(done) + o.backoffMs * 2 ** (tries - 1)).toISOString() : done,
-          updated_at: done,
         })
         .where('id', '=', n.id)
-        .execute();
+        .where('status', '=', 'pending')
+        .where('claimed_until', '=', claimedUntil)
+        .executeTakeFirst();
+      if (Number(answered.numUpdatedRows) !== 1)
+        await tx
+          .updateTable('notices')
+          .set(answer)
+          .where('id', '=', n.id)
+          .where('status', 'not in', WAITING)
+          .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '=', claimedUntil)]))
+          .execute();
     });
     if (final === 'sent') tally.sent++;
     else if (final === 'failed') tally.failed++;
     else tally.retried++;
   }
-  return tally;
+}
+
+/**
+ * The outbox keeps no archive of residents' phones: a week after a notice is done with, its phone and personal
+ * parameters are gone. Run hourly by the server (a week's limit needs no finer step); the number of notices cleared.
+ */
+export async function purgeNoticePhones(db: Db): Promise<number> {
+  const r = await db
+    .updateTable('notices')
+    .set({ to_enc: null, secret_params_enc: null })
+    .where('status', 'not in', WAITING)
+    .where('updated_at', '<', new Date(Date.now() - 7 * 86_400_000).toISOString())
+    .where((eb) => eb.or([eb('to_enc', 'is not', null), eb('secret_params_enc', 'is not', null)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** The notices due now, waiting and held by no dispatcher, oldest first. */
+function dueNotices(db: Db) {
+  const now = nowIso();
+  return db
+    .selectFrom('notices')
+    .selectAll()
+    .where('status', 'in', WAITING)
+    .where('next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+    .orderBy('next_attempt_at')
+    .orderBy('id')
+    .limit(BATCH)
+    .execute();
 }

@@ -1,6 +1,7 @@
 import type { Executor } from '../db/index.ts';
 import type { NoticePurpose } from '../db/types.ts';
-import { type QueuedNotice, dropFollowUps, queueNotice } from './notices.ts';
+import { maskNumbersInText } from './mask.ts';
+import { type QueuedNotice, queueNotice } from './notices.ts';
 
 /**
  * The text messages a resident who left a phone receives about their report, each queued in the transaction of the
@@ -17,15 +18,22 @@ const VALID_DAYS = 3;
 
 const after = (iso: string, days: number) => new Date(Date.parse(iso) + days * DAY).toISOString();
 
-/** The reports of an item (or those of them named) with a phone on file and no "no" to messages. */
+/**
+ * The reports of an item (or those of them named) with a phone on file and no "no" to messages, neither the
+ * report's nor its phone's (said by any report), oldest first.
+ */
 function reportersOf(tx: Executor, itemId: string, reportIds?: readonly string[]) {
   let q = tx
     .selectFrom('item_reports as ir')
     .innerJoin('reports as r', 'r.id', 'ir.report_id')
-    .select(['r.id', 'r.phone_enc', 'r.region_code'])
+    .leftJoin('sms_opt_outs as o', 'o.phone_index', 'r.phone_index')
+    .select(['r.id', 'r.phone_enc', 'r.phone_index', 'r.region_code'])
     .where('ir.item_id', '=', itemId)
     .where('r.phone_enc', 'is not', null)
-    .where('r.sms_opted_out_at', 'is', null);
+    .where('r.sms_opted_out_at', 'is', null)
+    .where('o.phone_index', 'is', null)
+    .orderBy('r.reported_at')
+    .orderBy('r.id');
   if (reportIds) q = q.where('r.id', 'in', reportIds.length ? [...reportIds] : ['']);
   return q.execute();
 }
@@ -36,7 +44,10 @@ export async function orgNameOf(tx: Executor, orgId: string): Promise<string> {
   return o?.name ?? '';
 }
 
-/** Queues one message to each resident who reported the item (or to those of the named reports). */
+/**
+ * Queues one message to each resident who reported the item (or to those of the named reports): one per phone, by
+ * its first report, however many reports it made of the item.
+ */
 export async function messageReporters(
   tx: Executor,
   itemId: string,
@@ -46,7 +57,12 @@ export async function messageReporters(
   opts: { reportIds?: readonly string[]; notBefore?: string } = {},
 ) {
   const due = opts.notBefore ?? now;
+  const told = new Set<string>();
   for (const r of await reportersOf(tx, itemId, opts.reportIds)) {
+    if (r.phone_index !== null) {
+      if (told.has(r.phone_index)) continue;
+      told.add(r.phone_index);
+    }
     const n: QueuedNotice = {
       channel: 'sms',
       purpose,
@@ -69,11 +85,13 @@ export function followUpLater(tx: Executor, itemId: string, closedAt: string) {
   });
 }
 
-/** The item reopened: the follow-up of its closing asks about a state that no longer holds. */
-export const cancelFollowUp = dropFollowUps;
-
-/** Queues a message to a branch's WeCom group robot (sent if the branch has one). */
+/**
+ * Queues a message to a branch's WeCom group robot, if the branch has one (a message nothing could send would only
+ * wait in the outbox). A group chat is no place for residents' phone or ID numbers: they are masked in the text.
+ */
 export async function messageBranch(tx: Executor, m: { orgId: string; itemId: string; text: string; now: string }) {
+  const robot = await tx.selectFrom('wecom_robots').select('org_id').where('org_id', '=', m.orgId).executeTakeFirst();
+  if (!robot) return null;
   const seat = await tx.selectFrom('temporary_orgs').select('region_code').where('id', '=', m.orgId).executeTakeFirst();
   return queueNotice(tx, {
     channel: 'wecom',
@@ -81,7 +99,7 @@ export async function messageBranch(tx: Executor, m: { orgId: string; itemId: st
     countyCode: seat ? seat.region_code.slice(0, 6) : null,
     itemId: m.itemId,
     orgId: m.orgId,
-    params: { text: m.text },
+    params: { text: maskNumbersInText(m.text).text },
     expiresAt: after(m.now, VALID_DAYS),
   });
 }

@@ -15292,9 +15292,10 @@ export interface components {
             }[];
         };
         NoticeSettingsUpdateInput: {
-            /** @description The SMS sign name (签名) approved by Aliyun */
-            signName: string;
-            templates: {
+            /** @description The SMS sign name (签名) approved by Aliyun; left as it is when absent */
+            signName?: string;
+            /** @description The template codes; left as they are when absent */
+            templates?: {
                 [key: string]: string;
             };
             /** @default [] */
@@ -18100,9 +18101,10 @@ export interface components {
             }[];
         };
         NoticeSettingsUpdate: {
-            /** @description The SMS sign name (签名) approved by Aliyun */
-            signName: string;
-            templates: {
+            /** @description The SMS sign name (签名) approved by Aliyun; left as it is when absent */
+            signName?: string;
+            /** @description The template codes; left as they are when absent */
+            templates?: {
                 [key: string]: string;
             };
             /** @default [] */

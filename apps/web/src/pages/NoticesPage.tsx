@@ -1,3 +1,4 @@
+import { NOTICE_STATUSES, SMS_PURPOSES } from '@lianjian/shared';
 import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Descriptions, Flex, Form, Input, List, Select, Table, Typography } from 'antd';
 import { useState } from 'react';
@@ -14,8 +15,6 @@ import { NoticeStatusTag } from '../features/notices/NoticeStatusTag';
 type Entry = Schemas['NoticeEntry'];
 type Status = Entry['status'];
 type Settings = Schemas['NoticeSettings'];
-const STATUSES: Status[] = ['pending', 'sent', 'failed', 'not_configured', 'opted_out', 'expired'];
-const SMS_PURPOSES = ['phone_code', 'report_accepted', 'item_listed', 'item_done', 'follow_up'] as const;
 
 /**
  * The county administrator's outbox: every text message and robot message, what became of it and each try with
@@ -53,7 +52,7 @@ export function NoticesPage() {
             placeholder={t('notices.allStatuses')}
             value={status}
             onChange={(v) => setStatus(v)}
-            options={STATUSES.map((s) => ({ value: s, label: t(`notices.status.${s}`) }))}
+            options={NOTICE_STATUSES.map((s) => ({ value: s, label: t(`notices.status.${s}`) }))}
             aria-label={t('notices.statusFilter')}
           />
         }
@@ -119,20 +118,23 @@ function ChannelSettings({ settings }: { settings: Settings }) {
   const [form] = Form.useForm();
   const [robotOrg, setRobotOrg] = useState<string | undefined>();
   const [robotUrl, setRobotUrl] = useState('');
-  const save = (robots: { orgId: string; url: string | null }[]) =>
+  /** The sign name and templates with the form's save; a robot alone with its own button (no sign name needed). */
+  const save = (robots: { orgId: string; url: string | null }[], withSms: boolean) =>
     run(
       () =>
         unwrap(
           api.PUT('/api/v1/notice-settings', {
-            body: {
-              signName: form.getFieldValue('signName') ?? settings.signName ?? '',
-              templates: Object.fromEntries(
-                SMS_PURPOSES.map((p) => [p, form.getFieldValue(['templates', p]) ?? settings.templates[p]]).filter(
-                  ([, v]) => v,
-                ),
-              ),
-              robots,
-            },
+            body: withSms
+              ? {
+                  signName: form.getFieldValue('signName') ?? settings.signName ?? '',
+                  templates: Object.fromEntries(
+                    SMS_PURPOSES.map((p) => [p, form.getFieldValue(['templates', p]) ?? settings.templates[p]]).filter(
+                      ([, v]) => v,
+                    ),
+                  ),
+                  robots,
+                }
+              : { robots },
           }),
         ),
       t('notices.saved'),
@@ -151,7 +153,7 @@ function ChannelSettings({ settings }: { settings: Settings }) {
         form={form}
         layout="vertical"
         initialValues={{ signName: settings.signName ?? '', templates: settings.templates }}
-        onFinish={() => save([])}
+        onFinish={() => save([], true)}
         disabled={!settings.abilities.set}
       >
         <Form.Item name="signName" label={t('notices.signName')} rules={[{ required: true, min: 2, max: 20 }]}>
@@ -180,7 +182,12 @@ function ChannelSettings({ settings }: { settings: Settings }) {
             actions={
               settings.abilities.set
                 ? [
-                    <Button key="remove" size="small" danger onClick={() => save([{ orgId: r.orgId, url: null }])}>
+                    <Button
+                      key="remove"
+                      size="small"
+                      danger
+                      onClick={() => save([{ orgId: r.orgId, url: null }], false)}
+                    >
                       {t('notices.removeRobot')}
                     </Button>,
                   ]
@@ -220,7 +227,7 @@ function ChannelSettings({ settings }: { settings: Settings }) {
             disabled={!robotOrg || !robotUrl}
             loading={busy}
             onClick={async () => {
-              if (robotOrg && (await save([{ orgId: robotOrg, url: robotUrl.trim() }]))) setRobotUrl('');
+              if (robotOrg && (await save([{ orgId: robotOrg, url: robotUrl.trim() }], false))) setRobotUrl('');
             }}
           >
             {t('notices.addRobot')}

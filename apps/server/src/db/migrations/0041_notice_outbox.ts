@@ -70,6 +70,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   // The resident said no to messages (by the tracking code): nothing more is sent for the report.
   await db.schema.alterTable('reports').addColumn('sms_opted_out_at', 'text').execute();
+  // The keyed hash of the report's phone, written with the report: a "no" holds for every report from the phone,
+  // and a phone that reported an item twice hears of it once. Reports of earlier versions have none (their "no"
+  // holds for the report itself).
+  await db.schema.alterTable('reports').addColumn('phone_index', 'text').execute();
+  await db.schema.createIndex('reports_phone_index').on('reports').column('phone_index').execute();
+  // The phones (by their keyed hash) whose residents said no to text messages.
+  await db.schema
+    .createTable('sms_opt_outs')
+    .addColumn('phone_index', 'text', (c) => c.primaryKey())
+    .addColumn('opted_out_at', 'text', (c) => c.notNull())
+    .execute();
   // The one-time codes still waiting there are valid for minutes; a resident whose code is lost with the table asks
   // for a new one on the tracking page.
   await db.schema.dropTable('sms_outbox').execute();
@@ -90,6 +101,9 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     .addColumn('last_error', 'text')
     .execute();
   await db.schema.createIndex('sms_outbox_pending').on('sms_outbox').columns(['sent_at', 'created_at']).execute();
+  await db.schema.dropTable('sms_opt_outs').execute();
+  await db.schema.dropIndex('reports_phone_index').execute();
+  await db.schema.alterTable('reports').dropColumn('phone_index').execute();
   await db.schema.alterTable('reports').dropColumn('sms_opted_out_at').execute();
   await db.schema.dropTable('wecom_robots').execute();
   await db.schema.dropTable('sms_settings').execute();

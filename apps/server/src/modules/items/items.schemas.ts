@@ -1,4 +1,12 @@
-import { ITEM_KINDS, ITEM_STATUSES, PAUSE_REASONS, REPORT_CATEGORIES, SKILLS } from '@lianjian/shared';
+import {
+  ITEM_KINDS,
+  ITEM_STATUSES,
+  NOTICE_STATUSES,
+  PAUSE_REASONS,
+  REPORT_CATEGORIES,
+  SKILLS,
+  SMS_PURPOSES,
+} from '@lianjian/shared';
 import { z } from 'zod';
 import { pageQuery } from '../../lib/paging.ts';
 import { PhotoUpload } from '../../lib/photos.ts';
@@ -254,8 +262,8 @@ export const ItemDetail = ItemSummary.extend({
     .array(
       z.object({
         id: z.string(),
-        purpose: z.enum(['phone_code', 'report_accepted', 'item_listed', 'item_done', 'follow_up']),
-        status: z.enum(['pending', 'sent', 'failed', 'not_configured', 'opted_out', 'expired']),
+        purpose: z.enum(SMS_PURPOSES),
+        status: z.enum(NOTICE_STATUSES),
         queuedAt: z.string(),
         dueAt: z.string().describe('Not sent before then (the follow-up: four weeks after closing)'),
         sentAt: z.string().nullable(),

@@ -1,10 +1,11 @@
-import { cancelFollowUp, followUpLater, messageReporters } from '../../lib/resident-messages.ts';
+import { followUpLater, messageReporters } from '../../lib/resident-messages.ts';
 import { ITEM_TRANSITIONS, type ItemStatus, canTransition, todayInShanghai } from '@lianjian/shared';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
 import type { ItemTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
+import { dropFollowUps } from '../../lib/notices.ts';
 import { maskNumbersInText } from '../../lib/mask.ts';
 import { cleanPhotos, storePhotos } from '../../lib/photos.ts';
 import { conflict, forbidden, invalid, versionConflict } from '../../lib/problem.ts';
@@ -207,12 +208,12 @@ export class ItemWorkflowService {
         await repo.relinkMember(tx, row.id, l.member_id, id);
       }
     }
-    // The residents who reported it: asked to confirm or reopen when it is handed in as done (or closed by staff),
-    // asked again four weeks after it closed; a reopening withdraws that question.
-    if (to === 'awaiting_confirmation' || (to === 'closed' && !opts.byResident))
-      await messageReporters(tx, row.id, 'item_done', { no: String(row.no) }, now);
+    // The residents who reported it: asked to confirm or reopen when it is handed in as done (an item is closed only
+    // after that, so its close asks nothing twice), asked again four weeks after it closed; a reopening or a
+    // send-back withdraws what still waits.
+    if (to === 'awaiting_confirmation') await messageReporters(tx, row.id, 'item_done', { no: String(row.no) }, now);
     if (to === 'closed') await followUpLater(tx, row.id, now);
-    if (reopening) await cancelFollowUp(tx, row.id, now);
+    if (reopening) await dropFollowUps(tx, row.id, now);
     if (reopening) {
       await notify(tx, await repo.itemWorkerIds(tx, row.id), {
         itemId: row.id,

@@ -96,3 +96,13 @@ export async function putRobot(
     )
     .execute();
 }
+
+/** The county's notices that wait for a channel are looked at again at once (its settings were just saved). */
+export const wakeNotConfigured = (tx: Executor, county: string, now: string) =>
+  tx
+    .updateTable('notices')
+    .set({ next_attempt_at: now })
+    .where('county_code', '=', county)
+    .where('status', '=', 'not_configured')
+    .where('next_attempt_at', '>', now)
+    .execute();

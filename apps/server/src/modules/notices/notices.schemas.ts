@@ -1,17 +1,6 @@
+import { NOTICE_CHANNELS, NOTICE_PURPOSES, NOTICE_STATUSES, SMS_PURPOSES } from '@lianjian/shared';
 import { z } from 'zod';
 import { pageQuery } from '../../lib/paging.ts';
-
-export const NOTICE_STATUSES = ['pending', 'sent', 'failed', 'not_configured', 'opted_out', 'expired'] as const;
-export const NOTICE_PURPOSES = [
-  'phone_code',
-  'report_accepted',
-  'item_listed',
-  'item_done',
-  'follow_up',
-  'staff_assigned',
-] as const;
-/** The kinds of text message a county registers a template for (the robot's messages are plain text). */
-export const SMS_PURPOSES = ['phone_code', 'report_accepted', 'item_listed', 'item_done', 'follow_up'] as const;
 
 export const NoticeListQuery = z.strictObject({
   status: z.enum(NOTICE_STATUSES).optional(),
@@ -21,7 +10,7 @@ export const NoticeListQuery = z.strictObject({
 export const NoticeEntry = z
   .object({
     id: z.string(),
-    channel: z.enum(['sms', 'wecom']),
+    channel: z.enum(NOTICE_CHANNELS),
     purpose: z.enum(NOTICE_PURPOSES),
     status: z.enum(NOTICE_STATUSES),
     queuedAt: z.string(),
@@ -51,8 +40,17 @@ const templateCode = z
 
 export const NoticeSettingsUpdate = z
   .strictObject({
-    signName: z.string().trim().min(2).max(20).describe('The SMS sign name (签名) approved by Aliyun'),
-    templates: z.partialRecord(z.enum(SMS_PURPOSES), templateCode),
+    signName: z
+      .string()
+      .trim()
+      .min(2)
+      .max(20)
+      .optional()
+      .describe('The SMS sign name (签名) approved by Aliyun; left as it is when absent'),
+    templates: z
+      .partialRecord(z.enum(SMS_PURPOSES), templateCode)
+      .optional()
+      .describe('The template codes; left as they are when absent'),
     robots: z
       .array(
         z.strictObject({

@@ -96,13 +96,24 @@ export class NoticeService {
     await this.db.transaction().execute(async (tx) => {
       const now = nowIso();
       const before = await repo.smsSettings(tx, county);
-      await repo.putSmsSettings(tx, {
-        county_code: county,
-        sign_name: input.signName,
-        templates: JSON.stringify(input.templates),
-        updated_by: actor.userId,
-        updated_at: now,
-      });
+      // A robot is saved on its own: the SMS settings change only when a sign name or templates are given.
+      const sms =
+        input.signName !== undefined || input.templates !== undefined
+          ? {
+              signName: input.signName ?? before?.sign_name,
+              templates: input.templates ? JSON.stringify(input.templates) : (before?.templates ?? JSON.stringify({})),
+            }
+          : null;
+      if (sms && !sms.signName)
+        throw invalid('须先填写短信签名', [{ path: 'body.signName', message: 'required with templates' }]);
+      if (sms?.signName)
+        await repo.putSmsSettings(tx, {
+          county_code: county,
+          sign_name: sms.signName,
+          templates: sms.templates,
+          updated_by: actor.userId,
+          updated_at: now,
+        });
       const robots: { orgId: string; set: boolean }[] = [];
       for (const [i, r] of input.robots.entries()) {
         // An organization of another county is refused as if it did not exist.
@@ -116,13 +127,15 @@ export class NoticeService {
         });
         robots.push({ orgId: r.orgId, set: r.url !== null });
       }
+      // What waited for a channel may have one now: the dispatcher looks at it on its next run, not minutes later.
+      await repo.wakeNotConfigured(tx, county, now);
       await this.audit.record(tx, actor, {
         action: 'notices.settings',
         entityType: 'county',
         entityId: county,
         before: before ? { signName: before.sign_name, templates: before.templates } : null,
         // The robots' addresses hold their keys: the trail says which were set, not the addresses.
-        after: { signName: input.signName, templates: JSON.stringify(input.templates), robots },
+        after: { ...(sms ? { signName: sms.signName, templates: sms.templates } : {}), robots },
       });
     });
     return this.settings(actor);

@@ -243,6 +243,23 @@ export const regionLevel = (db: Executor, code: string) =>
 export const regionName = async (db: Executor, code: string) =>
   (await db.selectFrom('regions').select('name').where('code', '=', code).executeTakeFirst())?.name;
 
+/** Whether the resident of this phone (by its keyed hash) said no to text messages. */
+export const phoneOptedOut = async (tx: Executor, phoneIndex: string | null) =>
+  phoneIndex !== null &&
+  (await tx
+    .selectFrom('sms_opt_outs')
+    .select('phone_index')
+    .where('phone_index', '=', phoneIndex)
+    .executeTakeFirst()) !== undefined;
+
+/** The phone's "no", kept once (said again, it stays as first said). */
+export const optOutPhone = (tx: Executor, phoneIndex: string, now: string) =>
+  tx
+    .insertInto('sms_opt_outs')
+    .values({ phone_index: phoneIndex, opted_out_at: now })
+    .onConflict((oc) => oc.column('phone_index').doNothing())
+    .execute();
+
 /** Records the resident's "no" to messages; false when it was already recorded. */
 export async function optOutOfMessages(tx: Executor, reportId: string, now: string) {
   const r = await tx
@@ -318,6 +335,7 @@ export const reportByTrackingHash = (db: Executor, hash: string) =>
       'r.dismissed_at',
       'r.region_code',
       'r.sms_opted_out_at',
+      'r.phone_index',
       'g.name as region_name',
       'o.name as org_name',
     ])

@@ -218,6 +218,7 @@ export class ReportService {
         description: described.text,
         reporter_name: named?.text ?? null,
         phone_enc: phone ? this.cipher.encrypt(phone) : null,
+        phone_index: phone ? this.cipher.blindIndex(phone) : null,
         status: 'new' as const,
         created_by: who.userId,
         reported_at: reportedAt,
@@ -226,8 +227,9 @@ export class ReportService {
         updated_at: now,
       };
       await repo.insertReport(tx, row);
-      // The resident who left a phone is told the report was accepted, with the code to follow it by.
-      if (row.phone_enc)
+      // The resident who left a phone is told the report was accepted, with the code to follow it by (unless the
+      // phone's resident said no to messages by an earlier report).
+      if (row.phone_enc && !(await repo.phoneOptedOut(tx, row.phone_index)))
         await queueNotice(tx, {
           channel: 'sms',
           purpose: 'report_accepted',
@@ -239,7 +241,7 @@ export class ReportService {
           expiresAt: new Date(Date.parse(now) + 3 * 86_400_000).toISOString(),
         });
       const photos = await storePhotos(tx, 'report', row.id, cleaned);
-      const { phone_enc: _phone, tracking_hash: _hash, ...audited } = row;
+      const { phone_enc: _phone, phone_index: _index, tracking_hash: _hash, ...audited } = row;
       const receipt = { id: row.id, trackingCode: code, reportedAt, orgName: org?.name ?? null };
       // The receipt commits with the report: the server keeps only the code's hash, so a resident whose answer was
       // lost could never learn the code again; a retry with the same key gets it from here.
@@ -403,7 +405,7 @@ export class ReportService {
       phoneProof: policy.codeIsTheResidents(facts(report)) ? null : { phone: this.maskedPhone(report.phone_enc) },
       textMessages: !report.phone_enc
         ? ('none' as const)
-        : report.sms_opted_out_at
+        : report.sms_opted_out_at || (await repo.phoneOptedOut(db, report.phone_index))
           ? ('declined' as const)
           : ('on' as const),
     };
@@ -514,7 +516,9 @@ export class ReportService {
     await this.db.transaction().execute(async (tx) => {
       const now = nowIso();
       // Said again, it changes nothing but is recorded like the first time.
-      if (await repo.optOutOfMessages(tx, report.id, now)) await optOutPending(tx, report.id, now);
+      // The "no" holds for the phone: every report from it (by its keyed hash), not only this one.
+      if (report.phone_index) await repo.optOutPhone(tx, report.phone_index, now);
+      if (await repo.optOutOfMessages(tx, report.id, now)) await optOutPending(tx, report.id, report.phone_index, now);
       await this.audit.record(
         tx,
         { userId: null, requestId },
