@@ -198,6 +198,8 @@ describe('organizational life in the browser', () => {
 
       // The county answers for home organizations at county level too.
       await p.getByRole('button', { name: /退出登录/ }).click();
+      // Signed out when the login page shows: navigating earlier could cut the logout off and leave the session on.
+      await p.getByRole('heading', { name: '登录联建' }).waitFor();
       await logIn(p, base, 'admin', ADMIN_PASSWORD);
       await p.goto(`${base}/feedback`);
       const open = p.getByRole('button', { name: /^签\s*收$/ });
