@@ -118,6 +118,39 @@ export function householdServed(actor: Actor, today: string, alias = 'h'): RawBu
 }
 
 /** The region codes an organization covers (its seat is always among them). */
+/** An account's columns, as the session and the chase sweep read them. */
+export interface AccountScope {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Actor['role'];
+  scope_region_code: string | null;
+  scope_org_id: string | null;
+  org_path?: string | null;
+  acting_party_org_id: string | null;
+  member_id: string | null;
+}
+
+/**
+ * The actor an account acts as: its role and its part of the trees, with its organization's reach read once (literal
+ * prefixes, so that every scoped list uses index ranges instead of matching each row against a pattern).
+ */
+export async function actorOfAccount(db: Executor, a: AccountScope, requestId: string): Promise<Actor> {
+  return {
+    userId: a.id,
+    username: a.username,
+    displayName: a.display_name,
+    role: a.role,
+    regionCode: a.scope_region_code,
+    orgPath: a.org_path ?? null,
+    orgId: a.scope_org_id,
+    coverage: a.scope_org_id ? await coverageOf(db, a.scope_org_id) : null,
+    actingPartyOrgId: a.acting_party_org_id,
+    memberId: a.member_id,
+    requestId,
+  };
+}
+
 export async function coverageOf(db: Executor, orgId: string): Promise<string[]> {
   const rows = await db.selectFrom('org_regions').select('region_code').where('org_id', '=', orgId).execute();
   return rows.map((r) => r.region_code);

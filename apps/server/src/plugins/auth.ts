@@ -6,7 +6,7 @@ import type { Db } from '../db/index.ts';
 import type { Database } from '../db/types.ts';
 import type { Actor } from '../lib/actor.ts';
 import { Problem } from '../lib/problem.ts';
-import { coverageOf } from '../lib/scope.ts';
+import { actorOfAccount } from '../lib/scope.ts';
 
 export const SESSION_COOKIE = 'lj_session';
 const IDLE_MS = 30 * 60 * 1000;
@@ -139,21 +139,8 @@ async function loadActor(db: Db, token: string, requestId: string, policy: AuthP
       .where('id', '=', id)
       .execute();
   }
-  // An organization account's reach (its households, the places it may record) as literal prefixes: one indexed read
-  // here, so that every scoped list uses index ranges instead of matching each row against a pattern.
-  const coverage = row.scope_org_id ? await coverageOf(db, row.scope_org_id) : null;
   return {
-    userId: row.id,
-    username: row.username,
-    displayName: row.display_name,
-    role: row.role,
-    regionCode: row.scope_region_code,
-    orgPath: row.org_path ?? null,
-    orgId: row.scope_org_id,
-    coverage,
-    actingPartyOrgId: row.acting_party_org_id,
-    memberId: row.member_id,
-    requestId,
+    ...(await actorOfAccount(db, row, requestId)),
     pending: pendingStep(row, policy, now),
     csrfHash: row.csrf_hash ?? null,
   };

@@ -4,7 +4,7 @@ import type { Db, Executor } from '../../db/index.ts';
 import type { ItemChaseTable } from '../../db/types.ts';
 import { type Actor, systemActor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
-import { coverageOf } from '../../lib/scope.ts';
+import { actorOfAccount } from '../../lib/scope.ts';
 import { CALENDAR, knowsYear } from '../../lib/working-days.ts';
 import { assertLive } from '../../lib/live.ts';
 import { conflict, forbidden, notFound } from '../../lib/problem.ts';
@@ -267,19 +267,7 @@ export class DeadlineService {
   ): Promise<boolean> {
     for (const a of await repo.accountsOf(tx, who, today)) {
       if (!roleCan(a.role, 'items:read')) continue;
-      const actor: Actor = {
-        userId: a.id,
-        username: a.username,
-        displayName: a.display_name,
-        role: a.role,
-        regionCode: a.scope_region_code,
-        orgPath: a.org_path ?? null,
-        orgId: a.scope_org_id,
-        coverage: a.scope_org_id ? await coverageOf(tx, a.scope_org_id) : null,
-        actingPartyOrgId: a.acting_party_org_id,
-        memberId: a.member_id,
-        requestId: 'chase-sweep',
-      };
+      const actor = await actorOfAccount(tx, a, 'chase-sweep');
       if ((await itemsRepo.listItems(tx, actor, { id: itemId, today }, 1, null)).rows.length > 0) return true;
     }
     return false;
