@@ -49,8 +49,10 @@ export class DataCipher {
   private readonly sm4Key: Buffer;
   private readonly sm4MacKey: Buffer;
   private readonly sm3IndexKey: Buffer;
-  /** Keys the audit hash chain (HMAC-SHA-256). */
+  /** Keys the audit hash chain's `h1:` links (HMAC-SHA-256). */
   readonly auditKey: Buffer;
+  /** Keys the audit hash chain's `g1:` links (HMAC-SM3), derived with HKDF over SM3. */
+  readonly auditKeyGm: Buffer;
   /** A short public name of the key, recorded with the database, so that a refusal can say which key it expected. */
   readonly keyId: string;
 
@@ -66,6 +68,7 @@ export class DataCipher {
     this.sm4Key = derive('sm3', master, 'lianjian field encryption gm v1', 16);
     this.sm4MacKey = derive('sm3', master, 'lianjian field mac gm v1', 32);
     this.sm3IndexKey = derive('sm3', master, 'lianjian blind index gm v1', 32);
+    this.auditKeyGm = derive('sm3', master, 'lianjian audit chain gm v1', 32);
   }
 
   /**

@@ -89,21 +89,21 @@ export const seqRange = (db: Executor) =>
     .executeTakeFirstOrThrow();
 
 /** The newest events whose hash carries this mark. */
-export const newestMarked = (db: Executor, mark: string, limit: number) =>
+export const newestMarked = (db: Executor, marks: readonly string[], limit: number) =>
   db
     .selectFrom('audit_events')
     .selectAll()
-    .where('hash', 'like', `${mark}%`)
+    .where((eb) => eb.or(marks.map((m) => eb('hash', 'like', `${m}%`))))
     .orderBy('seq', 'desc')
     .limit(limit)
     .execute();
 
-/** The first event with this hash mark or of this action. */
-export const firstMarkedOrAction = (db: Executor, mark: string, action: string) =>
+/** The first event with one of these hash marks or of this action. */
+export const firstMarkedOrAction = (db: Executor, marks: readonly string[], action: string) =>
   db
     .selectFrom('audit_events')
     .select('seq')
-    .where((eb) => eb.or([eb('hash', 'like', `${mark}%`), eb('action', '=', action)]))
+    .where((eb) => eb.or([...marks.map((m) => eb('hash', 'like', `${m}%`)), eb('action', '=', action)]))
     .orderBy('seq')
     .limit(1)
     .executeTakeFirst();

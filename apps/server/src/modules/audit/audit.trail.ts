@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { Executor } from '../../db/index.ts';
-import type { DataCipher } from '../../lib/crypto.ts';
+import type { CryptoProfile, DataCipher } from '../../lib/crypto.ts';
 import { keyRegistered } from '../../lib/data-key.ts';
 import { writeClaim } from '../../lib/idempotency-claims.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
@@ -31,8 +31,15 @@ export interface HashedFields {
   client_request_id?: string | null;
 }
 
-/** Keyed links are marked `h1:`: HMAC-SHA-256 under the chain key. No other mark is a link of this chain. */
-const KEYED = 'h1:';
+/**
+ * Keyed links say their algorithm: `h1:` is HMAC-SHA-256 under the chain key (profile `standard`), `g1:` HMAC-SM3
+ * under the gm chain key (profile `gm`). A link is verified by the algorithm it names, so a chain goes on across a
+ * change of profile; no other mark is a link of this chain.
+ */
+const LINK_MARKS = { standard: 'h1:', gm: 'g1:' } as const satisfies Record<CryptoProfile, string>;
+const KEYED_MARKS = Object.values(LINK_MARKS);
+/** The head's seal says its algorithm too: `s1:` HMAC-SHA-256, `gs1:` HMAC-SM3. */
+const SEAL_MARKS = { standard: 's1:', gm: 'gs1:' } as const satisfies Record<CryptoProfile, string>;
 /** The plain SHA-256 links written before the chain was keyed. */
 const LEGACY_LINK = /^[0-9a-f]{64}$/;
 /** Written by migration 0021 on a head from before seals: it waits for the first start with the key (setup.ts). */
@@ -119,7 +126,7 @@ export async function headPending(db: Executor): Promise<boolean> {
 }
 
 /**
- * The audit chain of one database, keyed with the key derived from its data key: it appends events inside the
+ * The audit chain of one database, keyed with the keys derived from its data key: it appends events inside the
  * caller's transaction and verifies the chain. Each app (and each command) makes its own from the data key it opened
  * and hands it to the services that write: nothing keys the chain from a module global, so two apps in one process
  * (a test, a restore beside a running county) each keep their own chain under their own key. Without the key nobody
@@ -127,18 +134,35 @@ export async function headPending(db: Executor): Promise<boolean> {
  * chain keyed with a constant from the source code could be rewritten by anyone who reads it.
  */
 export class AuditTrail {
-  private readonly chainKey: Buffer;
-  private readonly sealKey: Buffer;
+  private readonly chainKeys: Record<CryptoProfile, Buffer | null>;
+  private readonly sealKeys: Record<CryptoProfile, Buffer | null>;
 
-  constructor(key: Buffer) {
-    if (key.length < 32) throw new Error('the audit chain key must be at least 32 bytes');
-    this.chainKey = key;
-    this.sealKey = createHmac('sha256', key).update('lianjian audit head seal v1').digest();
+  /**
+   * `key` keys the `h1:` links (HMAC-SHA-256); `gm` keys the `g1:` links (HMAC-SM3). New links and seals are written
+   * under `profile`; links and seals of either are verified, each under its own key.
+   */
+  constructor(
+    key: Buffer,
+    private readonly options: { gm?: Buffer; profile?: CryptoProfile } = {},
+  ) {
+    if (key.length < 32 || (options.gm && options.gm.length < 32))
+      throw new Error('the audit chain key must be at least 32 bytes');
+    if (options.profile === 'gm' && !options.gm) throw new Error('the gm profile needs a gm audit chain key');
+    this.chainKeys = { standard: key, gm: options.gm ?? null };
+    this.sealKeys = {
+      standard: createHmac('sha256', key).update('lianjian audit head seal v1').digest(),
+      gm: options.gm ? createHmac('sm3', options.gm).update('lianjian audit head seal gm v1').digest() : null,
+    };
   }
 
-  /** The trail keyed with a data key's audit key. */
+  /** The profile new links and seals are written under. */
+  private get profile(): CryptoProfile {
+    return this.options.profile ?? 'standard';
+  }
+
+  /** The trail keyed with a data key's audit keys, writing under the data key's profile. */
   static of(cipher: DataCipher): AuditTrail {
-    return new AuditTrail(cipher.auditKey);
+    return new AuditTrail(cipher.auditKey, { gm: cipher.auditKeyGm, profile: cipher.profile });
   }
 
   /**
@@ -177,7 +201,7 @@ export class AuditTrail {
     // otherwise be sealed afresh by the next change and the deletion would no longer show. Once broken, it stays so.
     // A head from before seals keeps waiting: sealing it is the start-up's decision, taken with the whole chain checked.
     const pending = head.seal === SEAL_PENDING;
-    const intact = pending || head.seal === this.sealOf(seq - 1, prevHash, legacyUpTo);
+    const intact = pending || this.sealHolds(head.seal, seq - 1, prevHash, legacyUpTo);
     const row = {
       seq,
       id: newId(),
@@ -230,7 +254,7 @@ export class AuditTrail {
     const first = records[0] ? Number(records[0].seq) : null;
     if (first !== null && !(await keyRegistered(db))) return broken(first - 1, first, 'missing');
     if (!sealed) return broken(count, w.legacy > 0 ? 1 : count + 1, 'unsealed');
-    if (seal !== this.sealOf(count, head.last_hash, legacyUpTo)) return broken(count, count + 1, 'head');
+    if (!this.sealHolds(seal, count, head.last_hash, legacyUpTo)) return broken(count, count + 1, 'head');
     // Nothing may sit outside 1..head: an event added after the last without the key, or below the first, is forged.
     const range = await repo.seqRange(db);
     const now = await repo.readHead(db);
@@ -244,8 +268,8 @@ export class AuditTrail {
    * key; under another key none of them verifies.
    */
   async keyedWithCurrentKey(db: Executor): Promise<boolean> {
-    const newest = await repo.newestMarked(db, KEYED, 8);
-    return newest.length === 0 || newest.some((e) => this.hash(e.prev_hash, e) === e.hash);
+    const newest = await repo.newestMarked(db, KEYED_MARKS, 8);
+    return newest.length === 0 || newest.some((e) => this.linkHolds(e.prev_hash, e, e.hash));
   }
 
   /**
@@ -264,7 +288,7 @@ export class AuditTrail {
     const head = await repo.lockHead(tx);
     if (!head || head.seal !== SEAL_PENDING) return null;
     const count = Number(head.count);
-    const keyed = await repo.firstMarkedOrAction(tx, KEYED, KEY_RECORDED);
+    const keyed = await repo.firstMarkedOrAction(tx, KEYED_MARKS, KEY_RECORDED);
     if (keyed) return broken(count, Number(keyed.seq), 'unsealed');
     if (count === 0 && (await holdsRecords(tx))) return broken(0, 1, 'missing');
     const w = await this.walk(tx, count, 'leading');
@@ -291,8 +315,8 @@ export class AuditTrail {
         if (seq !== count + 1)
           return { count, last: prev, legacy: legacyRun, failure: broken(count, count + 1, 'missing') };
         const plain = legacy === 'leading' ? legacyRun === count && LEGACY_LINK.test(r.hash) : seq <= legacy;
-        const expected = plain ? legacyLink(prev, r) : this.hash(prev, r);
-        if (r.prev_hash !== prev || r.hash !== expected)
+        const holds = plain ? r.hash === legacyLink(prev, r) : this.linkHolds(prev, r, r.hash);
+        if (r.prev_hash !== prev || !holds)
           return { count, last: prev, legacy: legacyRun, failure: broken(count, seq, 'link') };
         if (plain) legacyRun++;
         prev = r.hash;
@@ -303,18 +327,54 @@ export class AuditTrail {
     return { count, last: prev, legacy: legacyRun, failure: null };
   }
 
-  /** HMAC-SHA-256 over every stored field and the previous hash: any edit or deletion breaks the chain, and rewriting it needs the key. */
+  /**
+   * The link of an event under the running profile: an HMAC over every stored field and the previous hash, so any edit
+   * or deletion breaks the chain and rewriting it needs the key.
+   */
   hash(prevHash: string, e: HashedFields): string {
-    return KEYED + createHmac('sha256', this.chainKey).update(canonicalOf(prevHash, e)).digest('hex');
+    return this.linkUnder(this.profile, prevHash, e) as string;
+  }
+
+  private linkUnder(profile: CryptoProfile, prevHash: string, e: HashedFields): string | null {
+    const key = this.chainKeys[profile];
+    if (!key) return null;
+    const digest = profile === 'gm' ? 'sm3' : 'sha256';
+    return LINK_MARKS[profile] + createHmac(digest, key).update(canonicalOf(prevHash, e)).digest('hex');
+  }
+
+  /** Whether `link` is the event's link under the algorithm it names; a mark this chain does not know never holds. */
+  private linkHolds(prevHash: string, e: HashedFields, link: string): boolean {
+    const profile = profileMarked(LINK_MARKS, link);
+    return profile !== null && this.linkUnder(profile, prevHash, e) === link;
   }
 
   /**
-   * The head's seal: its count, last hash and legacy prefix under a key of its own. The last events and the head can
-   * be deleted and set back together without any key; the seal cannot be.
+   * The head's seal under the running profile: its count, last hash and legacy prefix under a key of its own. The
+   * last events and the head can be deleted and set back together without any key; the seal cannot be.
    */
   sealOf(count: number, lastHash: string, legacyUpTo: number): string {
-    return `s1:${createHmac('sha256', this.sealKey)
+    return this.sealUnder(this.profile, count, lastHash, legacyUpTo) as string;
+  }
+
+  private sealUnder(profile: CryptoProfile, count: number, lastHash: string, legacyUpTo: number): string | null {
+    const key = this.sealKeys[profile];
+    if (!key) return null;
+    const digest = profile === 'gm' ? 'sm3' : 'sha256';
+    return `${SEAL_MARKS[profile]}${createHmac(digest, key)
       .update(JSON.stringify([count, lastHash, legacyUpTo]))
       .digest('hex')}`;
   }
+
+  /** Whether `seal` seals this head under the algorithm it names. */
+  private sealHolds(seal: string | null, count: number, lastHash: string, legacyUpTo: number): boolean {
+    const profile = seal === null ? null : profileMarked(SEAL_MARKS, seal);
+    return profile !== null && this.sealUnder(profile, count, lastHash, legacyUpTo) === seal;
+  }
+}
+
+/** The profile whose mark begins `value`, or null. */
+function profileMarked(marks: Record<CryptoProfile, string>, value: string): CryptoProfile | null {
+  for (const [profile, mark] of Object.entries(marks) as [CryptoProfile, string][])
+    if (value.startsWith(mark)) return profile;
+  return null;
 }
