@@ -1,28 +1,12 @@
 import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DbHandle } from '../src/db/index.ts';
 import { DataCipher } from '../src/lib/crypto.ts';
 import { AuditTrail } from '../src/modules/audit/audit.trail.ts';
+import { type ChainRow, canonical, dropAppendOnly } from './audit-fixtures.ts';
 import { freshDb } from './helpers.ts';
 
-type Row = Record<string, unknown> & { seq: number; prev_hash: string; hash: string };
-
-/** The event's fields and the previous hash, as the chain hashes them. */
-const canonical = (prev: string, r: Row) =>
-  JSON.stringify([
-    prev,
-    r.seq,
-    r.id,
-    r.at,
-    r.user_id,
-    r.request_id,
-    r.action,
-    r.entity_type,
-    r.entity_id,
-    r.before_json,
-    r.after_json,
-  ]);
+type Row = ChainRow;
 
 const sm3Key = (master: Buffer, info: string) => Buffer.from(hkdfSync('sm3', master, Buffer.alloc(0), info, 32));
 
@@ -41,16 +25,6 @@ async function append(db: DbHandle, trail: AuditTrail, n: number, tag: string): 
 
 const events = (db: DbHandle) =>
   db.db.selectFrom('audit_events').selectAll().orderBy('seq').execute() as unknown as Promise<Row[]>;
-
-/** The database owner's way round the append-only trigger. */
-async function dropAppendOnly(handle: DbHandle): Promise<void> {
-  if (handle.dialect === 'postgres')
-    await sql`drop trigger audit_events_append_only on audit_events`.execute(handle.db);
-  else {
-    await sql`drop trigger audit_events_no_update`.execute(handle.db);
-    await sql`drop trigger audit_events_no_delete`.execute(handle.db);
-  }
-}
 
 describe('the audit chain under the gm profile (HMAC-SM3), each link saying its algorithm', () => {
   let db: DbHandle | null = null;

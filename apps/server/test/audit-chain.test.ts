@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Migrator, sql } from 'kysely';
+import { Migrator } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type DbHandle, createDb, migrate } from '../src/db/index.ts';
+import { createDb, migrate } from '../src/db/index.ts';
 import { DataCipher } from '../src/lib/crypto.ts';
 import { verifyUrl } from '../src/ops/backup.ts';
+import { type ChainRow, canonical, dropAppendOnly } from './audit-fixtures.ts';
 import { runCli, stop } from './cli-process.ts';
 import { PASSWORD, buildCounty } from './factories.ts';
 import { as, login, testApp } from './helpers.ts';
@@ -16,33 +17,7 @@ import { useCounty } from './setup-county.ts';
 const GENESIS = '0'.repeat(64);
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-type Row = Record<string, unknown> & { seq: number; prev_hash: string; hash: string };
-
-/** What someone who has the code but not the key can compute: the event's fields and the previous hash, hashed. */
-const canonical = (prev: string, r: Row) =>
-  JSON.stringify([
-    prev,
-    r.seq,
-    r.id,
-    r.at,
-    r.user_id,
-    r.request_id,
-    r.action,
-    r.entity_type,
-    r.entity_id,
-    r.before_json,
-    r.after_json,
-  ]);
-
-/** The database owner's way round the append-only trigger. */
-async function dropAppendOnly(handle: DbHandle): Promise<void> {
-  if (handle.dialect === 'postgres')
-    await sql`drop trigger audit_events_append_only on audit_events`.execute(handle.db);
-  else {
-    await sql`drop trigger audit_events_no_update`.execute(handle.db);
-    await sql`drop trigger audit_events_no_delete`.execute(handle.db);
-  }
-}
+type Row = ChainRow;
 
 async function post(base: string, headers: Record<string, string>, path: string, body: unknown, method = 'POST') {
   const res = await fetch(`${base}/api/v1${path}`, {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { canonical } from './audit-fixtures.ts';
 import { PASSWORD } from './factories.ts';
 import { login, sessionHeaders } from './helpers.ts';
 import { useCounty } from './setup-county.ts';
@@ -105,20 +106,7 @@ describe('audit: one business operation, one transaction, with its audit row in 
       .execute();
     let prev = rows[0]?.prev_hash as string;
     for (const r of rows) {
-      const canonical = JSON.stringify([
-        prev,
-        r.seq,
-        r.id,
-        r.at,
-        r.user_id,
-        r.request_id,
-        r.action,
-        r.entity_type,
-        r.entity_id,
-        r.before_json,
-        r.after_json,
-      ]);
-      const forged = createHash('sha256').update(canonical).digest('hex');
+      const forged = createHash('sha256').update(canonical(prev, r)).digest('hex');
       await ctx.t.db.db
         .updateTable('audit_events')
         .set({ prev_hash: prev, hash: forged })
