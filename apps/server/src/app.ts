@@ -222,7 +222,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // The chain is keyed with this app's data key and handed to every service that writes (not a module global).
   const audit = AuditTrail.of(cipher);
   app.decorate('auditTrail', audit);
-  registerAuth(app, opts.db.db, authPolicy);
+  registerAuth(app, opts.db.db, authPolicy, cipher);
   registerIdempotency(app, opts.db.db, cipher);
 
   const { db } = opts.db;

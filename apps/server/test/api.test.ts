@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
+import { DataCipher } from '../src/lib/crypto.ts';
 import { registerAuth } from '../src/plugins/auth.ts';
 import { useCounty } from './setup-county.ts';
 
@@ -25,7 +27,7 @@ describe('HTTP conventions', () => {
   it('every API route declares a permission (deny by default)', async () => {
     const bare = Fastify();
     await bare.register(cookie);
-    registerAuth(bare, ctx.t.db.db, { requireTotp: false, passwordMaxAgeDays: 0 });
+    registerAuth(bare, ctx.t.db.db, { requireTotp: false, passwordMaxAgeDays: 0 }, new DataCipher(randomBytes(32)));
     expect(() => bare.get('/api/v1/undeclared', async () => 'open')).toThrow(/declares no permission/);
     expect(() => bare.get('/api/v1/declared', { config: { permission: 'orgs:read' } }, async () => 'ok')).not.toThrow();
     await bare.close();

@@ -1,6 +1,7 @@
 import {
   createCipheriv,
   createDecipheriv,
+  createHash,
   createHmac,
   hkdfSync,
   randomBytes,
@@ -36,6 +37,19 @@ const derive = (digest: 'sha256' | 'sm3', master: Buffer, info: string, length: 
 const FIELD = { standard: 'v1', gm: 'g1' } as const;
 /** A blind index under the `gm` profile carries its algorithm; the standard's untagged form is its first version. */
 const GM_INDEX = 'g1.';
+
+/** A keyless digest under the gm profile carries its algorithm; the standard's untagged SHA-256 hex is its first. */
+const GM_DIGEST = 'g1.';
+
+/**
+ * A keyless digest under a profile, for what must be found again by its digest but never read back: session and CSRF
+ * tokens, request fingerprints, recovery codes. SHA-256 hex under `standard`, SM3 hex tagged `g1.` under `gm`.
+ */
+export function digestUnder(profile: CryptoProfile, data: string): string {
+  return profile === 'gm'
+    ? GM_DIGEST + createHash('sm3').update(data).digest('hex')
+    : createHash('sha256').update(data).digest('hex');
+}
 
 /**
  * Field encryption for the most sensitive personal data (ID numbers, phone numbers, health), with a random IV per
@@ -116,6 +130,11 @@ export class DataCipher {
     return createHmac('sm3', this.sm4MacKey).update(`${FIELD.gm}:`).update(iv).update(ct).digest();
   }
 
+  /** Whether a stored value is a field ciphertext of either profile (and not, say, JSON written before encryption). */
+  static isCiphertext(stored: string): boolean {
+    return stored.startsWith(`${FIELD.standard}:`) || stored.startsWith(`${FIELD.gm}:`);
+  }
+
   decrypt(stored: string): string {
     const [v, iv, tag, ct] = stored.split(':');
     if (!iv || !tag || ct === undefined) throw new Error('unknown ciphertext format');
@@ -136,6 +155,25 @@ export class DataCipher {
       return Buffer.concat([decipher.update(ctBytes), decipher.final()]).toString('utf8');
     }
     throw new Error('unknown ciphertext format');
+  }
+
+  /** The keyless digest of `data` under the running profile (see `digestUnder`). */
+  digest(data: string): string {
+    return digestUnder(this.profile, data);
+  }
+
+  /**
+   * The digests of `data` under every profile, the running one first: what a lookup by digest matches, so that a
+   * session or a fingerprint written before a change of profile is still found after it.
+   */
+  digests(data: string): string[] {
+    return [this.profile, ...CRYPTO_PROFILES.filter((p) => p !== this.profile)].map((p) => digestUnder(p, data));
+  }
+
+  /** Whether `stored` is the digest of `data` under the algorithm it names, compared in constant time. */
+  digestMatches(stored: string, data: string): boolean {
+    const expected = digestUnder(stored.startsWith(GM_DIGEST) ? 'gm' : 'standard', data);
+    return stored.length === expected.length && timingSafeEqual(Buffer.from(stored), Buffer.from(expected));
   }
 
   /** Same input, same index under the profile; without the key it reveals nothing. */

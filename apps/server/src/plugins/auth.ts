@@ -1,10 +1,11 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { type Permission, roleCan, todayInShanghai } from '@lianjian/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { Database } from '../db/types.ts';
 import type { Actor } from '../lib/actor.ts';
+import type { DataCipher } from '../lib/crypto.ts';
 import { Problem } from '../lib/problem.ts';
 import { actorOfAccount } from '../lib/scope.ts';
 
@@ -21,12 +22,12 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     actor: Actor | null;
+    /** The stored id of the request's session (the digest of its token), when it has a working one. */
+    sessionId: string | null;
   }
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
 
 export const CSRF_COOKIE = 'lj_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -47,6 +48,7 @@ export interface AuthPolicy {
  */
 export async function createSession(
   db: Db,
+  cipher: DataCipher,
   userId: string,
 ): Promise<{ token: string; csrf: string; expiresAt: string }> {
   const token = randomBytes(32).toString('base64url');
@@ -56,12 +58,12 @@ export async function createSession(
   await db
     .insertInto('sessions')
     .values({
-      id: hashToken(token),
+      id: cipher.digest(token),
       user_id: userId,
       created_at: new Date(now).toISOString(),
       last_seen_at: new Date(now).toISOString(),
       expires_at: expiresAt,
-      csrf_hash: hashToken(csrf),
+      csrf_hash: cipher.digest(csrf),
     })
     .execute();
   return { token, csrf, expiresAt };
@@ -88,10 +90,16 @@ export function hasWorkingMembership(eb: ExpressionBuilder<Database & { u: Datab
 interface SessionActor extends Actor {
   pending: Pending | null;
   csrfHash: string | null;
+  sessionId: string;
 }
 
-async function loadActor(db: Db, token: string, requestId: string, policy: AuthPolicy): Promise<SessionActor | null> {
-  const id = hashToken(token);
+async function loadActor(
+  db: Db,
+  cipher: DataCipher,
+  token: string,
+  requestId: string,
+  policy: AuthPolicy,
+): Promise<SessionActor | null> {
   const today = todayInShanghai();
   const row = await db
     .selectFrom('sessions as s')
@@ -118,9 +126,10 @@ async function loadActor(db: Db, token: string, requestId: string, policy: AuthP
       'o.path as org_path',
       (eb) => hasWorkingMembership(eb, today).as('has_membership'),
     ])
-    .where('s.id', '=', id)
+    .where('s.id', 'in', cipher.digests(token))
     .executeTakeFirst();
   if (!row) return null;
+  const id = row.session_id;
   const now = Date.now();
   if (
     !row.active ||
@@ -143,6 +152,7 @@ async function loadActor(db: Db, token: string, requestId: string, policy: AuthP
     ...(await actorOfAccount(db, row, requestId)),
     pending: pendingStep(row, policy, now),
     csrfHash: row.csrf_hash ?? null,
+    sessionId: id,
   };
 }
 
@@ -166,7 +176,11 @@ export function pendingStep(
   return null;
 }
 
-const sameHash = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+/** The stored id of the request's session, or 401 when it has none. */
+export function requireSession(req: FastifyRequest): string {
+  if (!req.actor || !req.sessionId) throw new Problem(401, 'unauthenticated', '请先登录');
+  return req.sessionId;
+}
 
 /** The request's actor, or 401 when nobody is logged in. */
 export function requireActor(req: FastifyRequest): Actor {
@@ -182,8 +196,9 @@ declare module 'fastify' {
 }
 
 /** Deny by default: a route under /api without a declared permission fails at start-up. */
-export function registerAuth(app: FastifyInstance, db: Db, policy: AuthPolicy): void {
+export function registerAuth(app: FastifyInstance, db: Db, policy: AuthPolicy, cipher: DataCipher): void {
   app.decorateRequest('actor', null);
+  app.decorateRequest('sessionId', null);
   const table: { method: string; url: string; permission: string }[] = [];
   app.decorate('routeTable', table);
 
@@ -198,7 +213,10 @@ export function registerAuth(app: FastifyInstance, db: Db, policy: AuthPolicy): 
 
   app.addHook('onRequest', async (req) => {
     const token = req.cookies[SESSION_COOKIE];
-    if (token) req.actor = await loadActor(db, token, req.id, policy);
+    if (!token) return;
+    const actor = await loadActor(db, cipher, token, req.id, policy);
+    req.actor = actor;
+    req.sessionId = actor?.sessionId ?? null;
   });
 
   app.addHook('preValidation', async (req) => {
@@ -214,7 +232,7 @@ export function registerAuth(app: FastifyInstance, db: Db, policy: AuthPolicy): 
       !req.url.startsWith('/api/v1/auth/login')
     ) {
       const given = req.headers[CSRF_HEADER];
-      if (typeof given !== 'string' || !actor.csrfHash || !sameHash(hashToken(given), actor.csrfHash)) {
+      if (typeof given !== 'string' || !actor.csrfHash || !cipher.digestMatches(actor.csrfHash, given)) {
         throw new Problem(403, 'csrf_failed', '页面已过期，请刷新后重试');
       }
     }

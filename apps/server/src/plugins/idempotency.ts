@@ -1,7 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/index.ts';
-import type { DataCipher } from '../lib/crypto.ts';
+import { DataCipher } from '../lib/crypto.ts';
 import { type PendingClaim, type StoredReply, heldReply, idempotencyClaims } from '../lib/idempotency-claims.ts';
 import { Problem } from '../lib/problem.ts';
 
@@ -24,10 +24,8 @@ declare module 'fastify' {
   }
 }
 
-const requestHash = (req: FastifyRequest) =>
-  createHash('sha256')
-    .update(`${req.method} ${req.url}\n${JSON.stringify(req.body ?? null)}`)
-    .digest('hex');
+/** What a request's fingerprint is the digest of: the same key must come back with the same request. */
+const requestMaterial = (req: FastifyRequest) => `${req.method} ${req.url}\n${JSON.stringify(req.body ?? null)}`;
 
 type ReplyRow = {
   scope: string;
@@ -137,7 +135,7 @@ export function registerIdempotency(app: FastifyInstance, db: Db, cipher: DataCi
   const replies = groupCommit(db);
   const seal = (body: string) => cipher.encrypt(body);
   // Rows from before replies were encrypted hold the JSON itself.
-  const unseal = (body: string | null) => (body?.startsWith('v1:') ? cipher.decrypt(body) : (body ?? ''));
+  const unseal = (body: string | null) => (body && DataCipher.isCiphertext(body) ? cipher.decrypt(body) : (body ?? ''));
 
   app.addHook('preHandler', async (req, reply) => {
     const key = req.headers[HEADER];
@@ -163,7 +161,8 @@ export function registerIdempotency(app: FastifyInstance, db: Db, cipher: DataCi
     // Without an account the key is bound to the address (keyed hash: the table keeps no address): a key seen
     // elsewhere, replayed from another client, starts a request of its own instead of returning a tracking code.
     const scope = req.actor?.userId ?? `anon:${cipher.blindIndex(req.ip)}`;
-    const hash = requestHash(req);
+    const material = requestMaterial(req);
+    const hash = cipher.digest(material);
     const now = Date.now();
     if (Math.random() < 0.01) {
       await db
@@ -190,7 +189,8 @@ export function registerIdempotency(app: FastifyInstance, db: Db, cipher: DataCi
       });
       return;
     }
-    if (prior.request_hash !== hash) {
+    // Checked under the algorithm the fingerprint names: a key first sent before a change of profile still matches.
+    if (!cipher.digestMatches(prior.request_hash, material)) {
       throw new Problem(422, 'idempotency_key_reused', '该 Idempotency-Key 已用于另一个请求');
     }
     if (prior.status === 0) {

@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import type { RecoveryCodeTable } from '../../db/types.ts';
-import { hasWorkingMembership, hashToken } from '../../plugins/auth.ts';
+import { hasWorkingMembership } from '../../plugins/auth.ts';
 import { notLocked } from './lockout.ts';
 
 /**
@@ -79,13 +79,16 @@ export const lockUntil = (tx: Executor, userId: string, until: string) =>
 export const unlockedAt = async (db: Executor, userId: string, now: string) =>
   Boolean(await db.selectFrom('users').select('id').where('id', '=', userId).where(notLocked(now)).executeTakeFirst());
 
-/** Spends an unused recovery code, only while the account is unlocked at `now`. */
-export async function spendRecoveryCode(db: Executor, userId: string, codeHash: string, now: string) {
+/**
+ * Spends an unused recovery code of the account, given the code's digests (`DataCipher.digests`), only while the
+ * account is unlocked at `now`.
+ */
+export async function spendRecoveryCode(db: Executor, userId: string, codeDigests: string[], now: string) {
   const used = await db
     .updateTable('recovery_codes')
     .set({ used_at: now })
     .where('user_id', '=', userId)
-    .where('code_hash', '=', codeHash)
+    .where('code_hash', 'in', codeDigests)
     .where('used_at', 'is', null)
     .where((eb) =>
       eb.exists(eb.selectFrom('users').select('users.id').where('users.id', '=', userId).where(notLocked(now))),
@@ -120,20 +123,20 @@ export async function clearFailures(tx: Executor, userId: string, now: string) {
 export const deleteExpiredSessions = (tx: Executor, userId: string, now: string) =>
   tx.deleteFrom('sessions').where('user_id', '=', userId).where('expires_at', '<', now).execute();
 
-/** Ends the session of this token. */
-export const endSession = (db: Executor, token: string) =>
-  db.deleteFrom('sessions').where('id', '=', hashToken(token)).execute();
+/** Ends the session of a token, given its token's digests (`DataCipher.digests`). */
+export const endSession = (db: Executor, tokenDigests: string[]) =>
+  db.deleteFrom('sessions').where('id', 'in', tokenDigests).execute();
 
-/** Releases the tracking codes the session of this token reserved: a signed-out device's codes serve nobody. */
-export const releaseReservedCodes = async (db: Executor, token: string): Promise<number> =>
+/** Releases the tracking codes the session of a token reserved: a signed-out device's codes serve nobody. */
+export const releaseReservedCodes = async (db: Executor, tokenDigests: string[]): Promise<number> =>
   Number(
-    (await db.deleteFrom('tracking_code_reservations').where('session_id', '=', hashToken(token)).executeTakeFirst())
+    (await db.deleteFrom('tracking_code_reservations').where('session_id', 'in', tokenDigests).executeTakeFirst())
       .numDeletedRows,
   );
 
-/** Ends every other session of the account. */
-export const endOtherSessions = (tx: Executor, userId: string, keepToken: string) =>
-  tx.deleteFrom('sessions').where('user_id', '=', userId).where('id', '!=', hashToken(keepToken)).execute();
+/** Ends every other session of the account than the one of the token whose digests are given. */
+export const endOtherSessions = (tx: Executor, userId: string, keepTokenDigests: string[]) =>
+  tx.deleteFrom('sessions').where('user_id', '=', userId).where('id', 'not in', keepTokenDigests).execute();
 
 /** Sets the new password, only while unlocked at `now`. */
 export async function setPassword(tx: Executor, userId: string, passwordHash: string, now: string) {

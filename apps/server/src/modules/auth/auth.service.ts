@@ -15,7 +15,7 @@ import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy, reviewPassword } from './
 import {
   checkTotp,
   enrolment,
-  hashRecoveryCode,
+  normalRecoveryCode,
   looksLikeRecoveryCode,
   newRecoveryCodes,
   newTotpSecret,
@@ -179,7 +179,9 @@ export class AuthService {
     // Spent only while the account is unlocked: a code used while it is locked stays good.
     const now = new Date().toISOString();
     if (looksLikeRecoveryCode(code))
-      return (await repo.spendRecoveryCode(this.db, user.id, hashRecoveryCode(code), now)) ? 'recovery' : null;
+      return (await repo.spendRecoveryCode(this.db, user.id, this.opts.cipher.digests(normalRecoveryCode(code)), now))
+        ? 'recovery'
+        : null;
     if (!user.totp_secret_enc) return null;
     const step = await checkTotp(this.opts.cipher.decrypt(user.totp_secret_enc), code, user.totp_last_step ?? null);
     if (step == null) return null;
@@ -230,8 +232,8 @@ export class AuthService {
       if (!(await repo.clearFailures(tx, user.id, now))) return null;
       // Expired sessions of this user are cleared at each login; the table never grows without bound per user.
       await repo.deleteExpiredSessions(tx, user.id, now);
-      if (existingToken) await repo.endSession(tx, existingToken);
-      const created = await createSession(tx, user.id);
+      if (existingToken) await repo.endSession(tx, this.opts.cipher.digests(existingToken));
+      const created = await createSession(tx, this.opts.cipher, user.id);
       await this.audit.record(
         tx,
         { userId: user.id, requestId },
@@ -251,16 +253,18 @@ export class AuthService {
     if (!actor) {
       // No session behind the cookie (expired or unknown): nothing of anyone's to record.
       if (token) {
-        await repo.endSession(this.db, token);
-        await repo.releaseReservedCodes(this.db, token);
+        const digests = this.opts.cipher.digests(token);
+        await repo.endSession(this.db, digests);
+        await repo.releaseReservedCodes(this.db, digests);
       }
       return;
     }
     await this.db.transaction().execute(async (tx) => {
       let released = 0;
       if (token) {
-        await repo.endSession(tx, token);
-        released = await repo.releaseReservedCodes(tx, token);
+        const digests = this.opts.cipher.digests(token);
+        await repo.endSession(tx, digests);
+        released = await repo.releaseReservedCodes(tx, digests);
       }
       await this.audit.record(tx, actor, {
         action: 'auth.logout',
@@ -284,7 +288,7 @@ export class AuthService {
     await this.db.transaction().execute(async (tx) => {
       if (!(await repo.setPassword(tx, actor.userId, passwordHash, new Date().toISOString())))
         throw this.lockedProblem();
-      await repo.endOtherSessions(tx, actor.userId, sessionToken ?? '');
+      await repo.endOtherSessions(tx, actor.userId, this.opts.cipher.digests(sessionToken ?? ''));
       await this.audit.record(tx, actor, {
         action: 'auth.password_change',
         entityType: 'user',
@@ -335,7 +339,7 @@ export class AuthService {
         codes.map((c) => ({
           id: newId(),
           user_id: actor.userId,
-          code_hash: hashRecoveryCode(c),
+          code_hash: this.opts.cipher.digest(normalRecoveryCode(c)),
           created_at: now,
           used_at: null,
         })),

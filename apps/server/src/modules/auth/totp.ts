@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { generateSecret, generateURI, verify } from 'otplib';
 
 export const TOTP_ISSUER = '联建 Lianjian';
@@ -40,5 +40,6 @@ export function newRecoveryCodes(): string[] {
   });
 }
 
-export const hashRecoveryCode = (code: string) => createHash('sha256').update(code.trim().toLowerCase()).digest('hex');
+/** A recovery code as it is digested (stored and looked up): trimmed, lower case. */
+export const normalRecoveryCode = (code: string) => code.trim().toLowerCase();
 export const looksLikeRecoveryCode = (code: string) => /^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/i.test(code.trim());

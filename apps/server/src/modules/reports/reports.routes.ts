@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { PHOTO_BODY_LIMIT } from '../../lib/photos.ts';
 import { noContent, problemReplies } from '../../lib/schemas.ts';
-import { SESSION_COOKIE, hashToken, requireActor } from '../../plugins/auth.ts';
+import { requireActor, requireSession } from '../../plugins/auth.ts';
 import {
   CreateReport,
   ReserveTrackingCodes,
@@ -103,11 +103,7 @@ export function reportRoutes(service: ReportService): FastifyPluginAsyncZod {
         response: { 201: ReservedTrackingCodes, ...problemReplies },
       },
       handler: async (req, reply) =>
-        reply
-          .code(201)
-          .send(
-            await service.reserveCodes(requireActor(req), req.body.count, hashToken(req.cookies[SESSION_COOKIE] ?? '')),
-          ),
+        reply.code(201).send(await service.reserveCodes(requireActor(req), req.body.count, requireSession(req))),
     });
   };
 }
