@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ItemEditValues, editOf, fieldsToAsk, resolveEdit } from './itemConflict';
+import { zhCN } from '../i18n/zh-CN';
+import { type ItemEditValues, editOf, fieldValueText, fieldsToAsk, resolveEdit } from './itemConflict';
 
 const loaded: ItemEditValues = { dueOn: '2026-12-20', responsibleGroupId: 'g-infra', responsibleMemberIds: ['m-1'] };
 
@@ -63,5 +64,17 @@ describe('an item edited offline that the server changed meanwhile: each field e
   it('a field asked about and not chosen is never decided for the secretary', () => {
     const edit = editOf(loaded, { ...loaded, dueOn: '2026-12-31' });
     expect(() => resolveEdit(edit, { version: 3, values: { ...loaded, dueOn: '2027-01-15' } }, {})).toThrow(/dueOn/);
+  });
+
+  it('the conflict screen names each value: a date, a party group, people; never an id, even one it cannot name', () => {
+    const t = (key: string) => (zhCN.offlineEdit as Record<string, string>)[key.replace('offlineEdit.', '')] ?? key;
+    const names = { 'g-infra': '基础建设党小组', 'm-1': '杨婧', 'm-2': '张永超' };
+    expect(fieldValueText(t, 'dueOn', '2026-12-31', names)).toBe('2026-12-31');
+    expect(fieldValueText(t, 'dueOn', null, names)).toBe('未定');
+    expect(fieldValueText(t, 'responsibleGroupId', 'g-infra', names)).toBe('基础建设党小组');
+    expect(fieldValueText(t, 'responsibleGroupId', null, names)).toBe('未定');
+    expect(fieldValueText(t, 'responsibleMemberIds', ['m-1', 'm-2'], names)).toBe('杨婧、张永超');
+    expect(fieldValueText(t, 'responsibleMemberIds', [], names)).toBe('无');
+    expect(fieldValueText(t, 'responsibleMemberIds', ['m-1', 'm-9'], names)).toBe('杨婧、（名称未知）');
   });
 });

@@ -93,3 +93,19 @@ export function resolveEdit(
   if (!fieldsOf(changes).length) return { kind: 'nothing' };
   return { kind: 'send', version: server.version, base, changes };
 }
+
+/** A field's value in words: a date, a party group's name, the people's names; never an id. */
+export function fieldValueText<F extends ItemEditField>(
+  t: (key: string) => string,
+  field: F,
+  value: ItemEditValues[F] | undefined,
+  names: Record<string, string>,
+): string {
+  const named = (id: string) => names[id] ?? t('offlineEdit.unknown');
+  if (field === 'responsibleMemberIds') {
+    const ids = (value ?? []) as string[];
+    return ids.length ? ids.map(named).join('、') : t('offlineEdit.nobody');
+  }
+  if (!value) return t('offlineEdit.none');
+  return field === 'responsibleGroupId' ? named(value as string) : (value as string);
+}

@@ -7,29 +7,12 @@ import type { Schemas } from '../../api/client';
 import { itemKeys } from '../../api/queryKeys';
 import { formatDateTime } from '../../components/format';
 import { useMe } from '../../components/me';
-import type { Choice, ItemEditChange, ItemEditField, ItemEditValues } from '../../field/itemConflict';
+import { type Choice, type ItemEditChange, type ItemEditField, fieldValueText } from '../../field/itemConflict';
 import type { QueuedRecord, readItemConflict } from '../../field/queue';
 import { itemFieldLabels } from './ItemFields';
 
 type Item = Schemas['ItemDetail'];
 type Conflict = NonNullable<Awaited<ReturnType<typeof readItemConflict>>>;
-type T = (key: string) => string;
-
-/** A field's value in words: a date, a party group's name, the people's names; never an id. */
-export function fieldValueText<F extends ItemEditField>(
-  t: T,
-  field: F,
-  value: ItemEditValues[F] | undefined,
-  names: Record<string, string>,
-): string {
-  const named = (id: string) => names[id] ?? t('offlineEdit.unknown');
-  if (field === 'responsibleMemberIds') {
-    const ids = (value ?? []) as string[];
-    return ids.length ? ids.map(named).join('、') : t('offlineEdit.nobody');
-  }
-  if (!value) return t('offlineEdit.none');
-  return field === 'responsibleGroupId' ? named(value as string) : (value as string);
-}
 
 const syncAll = async () => (await import('../../field/queue')).syncQueue();
 
