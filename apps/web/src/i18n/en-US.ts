@@ -507,7 +507,7 @@ export const enUS: Messages = {
     alsoSent: 'These changes were not changed on the server and are sent as made on this device: {{fields}}',
     chooseAll: 'Choose the value to keep for every field',
     save: 'Save and sync',
-    queued: 'Saved as you chose; it is sent to the server when connected',
+    queued: 'Saved as you chose; it is sent to the server as soon as there is a connection',
     discarded: 'You chose the server’s value everywhere; this device’s edit was discarded',
     none: 'not set',
     nobody: 'nobody',

@@ -489,7 +489,7 @@ export const zhCN = {
     alsoSent: '以下修改服务器上没有变动，将按本机的值一并提交：{{fields}}',
     chooseAll: '请为每一项选择要保留的值',
     save: '保存并同步',
-    queued: '已按你的选择保存，联网后发送到服务器',
+    queued: '已按你的选择保存，有网络时即发送到服务器',
     discarded: '你都选择了服务器上的值，本机的修改已放弃',
     none: '未定',
     nobody: '无',

@@ -10,6 +10,7 @@ import { useMe } from '../../components/me';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
 import { type ItemEditChange, type ItemEditValues, editOf, itemEditValues } from '../../field/itemConflict';
+import { KEPT_MESSAGE } from './ItemOfflineEdit';
 import { AssignmentFields, type BranchPeople, itemFieldLabels, useBranchPeople } from './ItemFields';
 
 type Item = Schemas['ItemDetail'];
@@ -78,7 +79,7 @@ export function EditItemButton({
       changes,
       names,
     });
-    message.info(t('offlineEdit.kept'));
+    message.info({ content: t('offlineEdit.kept'), key: KEPT_MESSAGE });
     if (navigator.onLine) void kept?.sync();
   };
   const submit = async () => {

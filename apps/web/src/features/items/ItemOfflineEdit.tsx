@@ -14,6 +14,9 @@ import { itemFieldLabels } from './ItemFields';
 type Item = Schemas['ItemDetail'];
 type Conflict = NonNullable<Awaited<ReturnType<typeof readItemConflict>>>;
 
+/** The word that an edit was kept on the device: taken down once the connection is back and the edit goes. */
+export const KEPT_MESSAGE = 'lj-item-edit-kept';
+
 const syncAll = async () => (await import('../../field/queue')).syncQueue();
 
 /**
@@ -23,6 +26,7 @@ const syncAll = async () => (await import('../../field/queue')).syncQueue();
 export function useKeptItemEdits(item: Item | undefined) {
   const me = useMe();
   const queryClient = useQueryClient();
+  const { message } = App.useApp();
   const [records, setRecords] = useState<QueuedRecord[]>([]);
   const [pending, setPending] = useState<ItemEditChange>({});
   const watching = Boolean(item?.abilities.edit);
@@ -36,12 +40,17 @@ export function useKeptItemEdits(item: Item | undefined) {
       const queue = await import('../../field/queue');
       if (gone) return;
       stop = queue.watchQueue(async (all) => {
-        const mine = all.filter((r) => r.itemId === itemId && r.state !== 'synced');
-        const kept = await queue.keptItemEdits(itemId);
-        const waiting = kept.filter((k) => k.state !== 'attention').map((k) => k.changes);
-        if (gone) return;
-        setRecords(mine);
-        setPending(Object.assign({}, ...waiting));
+        try {
+          const mine = all.filter((r) => r.itemId === itemId && r.state !== 'synced');
+          const kept = await queue.keptItemEdits(itemId);
+          const waiting = kept.filter((k) => k.state !== 'attention').map((k) => k.changes);
+          if (gone) return;
+          setRecords(mine);
+          setPending(Object.assign({}, ...waiting));
+        } catch {
+          // The store went (signed out meanwhile): nothing is kept for the item.
+          if (!gone) setRecords([]);
+        }
       });
     })();
     return () => {
@@ -50,9 +59,10 @@ export function useKeptItemEdits(item: Item | undefined) {
     };
   }, [watching, me.id, itemId]);
   const sync = useCallback(async () => {
+    message.destroy(KEPT_MESSAGE);
     await syncAll();
     await queryClient.invalidateQueries({ queryKey: itemKeys.detail(itemId) });
-  }, [queryClient, itemId]);
+  }, [queryClient, itemId, message]);
   const waiting = records.some((r) => r.state === 'pending');
   useEffect(() => {
     if (!waiting) return;
