@@ -1,19 +1,48 @@
 import { liveQuery } from 'dexie';
 import type { Schemas } from '../api/client';
 import { api, screenLanguage } from '../api/client';
+import {
+  type Choice,
+  type ItemEditChange,
+  type ItemEditField,
+  type ItemEditValues,
+  fieldsToAsk,
+  itemEditValues,
+  resolveEdit,
+} from './itemConflict';
 import { type FieldKind, type FieldState, type QueueRow, fieldDb, seal, unseal } from './store';
 import { uuidv7 } from './uuidv7';
 
 export type VisitBody = Schemas['NewVisitInput'];
 export type ReportBody = Schemas['CreateReport'];
+export type ItemEditBody = Schemas['EditItem'];
 /** What a queued record holds, sealed: what the server is sent, and a line naming it in the queue. */
 interface Content {
   label: string;
   householdId?: string;
-  body: VisitBody | ReportBody;
+  body: VisitBody | ReportBody | ItemEditBody;
+  /** An item edited offline: `body` holds its changes at the version the edit was based on. */
+  itemEdit?: ItemEdit;
   /** The server's reason when it refused the record (its own words, in the screen's language). */
   reason?: string;
   serverId?: string;
+}
+/** The server's item as fetched when an edit met its change: what the conflict screen shows, nothing more. */
+export interface ServerItem {
+  version: number;
+  values: ItemEditValues;
+  /** Names of the party group and people it holds, so that the screen names them. */
+  names: Record<string, string>;
+  fetchedAt: string;
+}
+interface ItemEdit {
+  itemId: string;
+  /** The values the edit was based on, for the fields it changed (`body` holds the new ones). */
+  base: ItemEditChange;
+  /** Names of the party groups and people the edit and its base name (the page's, when it was made). */
+  names: Record<string, string>;
+  /** Set when the server's item had changed meanwhile: 需处理, 冲突. */
+  conflict?: ServerItem;
 }
 export interface QueuedRecord {
   clientId: string;
@@ -23,6 +52,10 @@ export interface QueuedRecord {
   createdAt: string;
   label: string;
   reason: string | null;
+  /** An item edit that met a change on the server (需处理, 冲突), for 处理冲突. */
+  conflict: boolean;
+  /** The item an item edit is for. */
+  itemId: string | null;
 }
 
 /** Queues a home visit made in the field: its client id and Idempotency-Key are made now, once. */
@@ -52,7 +85,17 @@ async function queue(kind: FieldKind, content: Content): Promise<string> {
 async function open(row: QueueRow): Promise<QueuedRecord> {
   const c = await unseal<Content>(row.sealed);
   const { clientId, idempotencyKey, kind, state, createdAt } = row;
-  return { clientId, idempotencyKey, kind, state, createdAt, label: c.label, reason: c.reason ?? null };
+  return {
+    clientId,
+    idempotencyKey,
+    kind,
+    state,
+    createdAt,
+    label: c.label,
+    reason: c.reason ?? null,
+    conflict: Boolean(c.itemEdit?.conflict),
+    itemId: c.itemEdit?.itemId ?? null,
+  };
 }
 
 /** The queue as it changes, oldest first. */
@@ -83,7 +126,7 @@ export async function retry(clientId: string): Promise<void> {
 /** What a queued record holds (its label, what the server is sent, the server's reason if it refused it). */
 export async function readRecord(
   clientId: string,
-): Promise<{ label: string; body: VisitBody | ReportBody; reason?: string } | null> {
+): Promise<{ label: string; body: VisitBody | ReportBody | ItemEditBody; reason?: string } | null> {
   const row = await fieldDb().queue.get(clientId);
   if (!row) return null;
   const { label, body, reason } = await unseal<Content>(row.sealed);
@@ -105,7 +148,11 @@ export async function editRecord(clientId: string, label: string, body: VisitBod
   });
 }
 
-type Outcome = { kind: 'sent'; serverId: string } | { kind: 'refused'; reason: string } | { kind: 'later' };
+type Outcome =
+  | { kind: 'sent'; serverId: string; content?: Content }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'later' }
+  | { kind: 'conflict'; content: Content };
 
 /**
  * What a failed send means for the record. Not a refusal of the record, so it waits and is sent again with the same
@@ -124,6 +171,7 @@ async function send(row: QueueRow, content: Content): Promise<Outcome> {
   let error: unknown;
   try {
     const headers = { 'Idempotency-Key': row.idempotencyKey, 'Accept-Language': screenLanguage() };
+    if (row.kind === 'itemEdit') return await sendItemEdit(content, headers);
     if (row.kind === 'visit') {
       ({ response, data, error } = await api.POST('/api/v1/households/{id}/visits', {
         params: { path: { id: content.householdId as string } },
@@ -166,8 +214,10 @@ export function syncQueue(): Promise<number> {
           sent++;
           await fieldDb().queue.update(row.clientId, {
             state: 'synced',
-            sealed: await seal({ ...content, serverId: outcome.serverId, reason: undefined }),
+            sealed: await seal({ ...(outcome.content ?? content), serverId: outcome.serverId, reason: undefined }),
           });
+        } else if (outcome.kind === 'conflict') {
+          await fieldDb().queue.update(row.clientId, { state: 'attention', sealed: await seal(outcome.content) });
         } else {
           await fieldDb().queue.update(row.clientId, {
             state: 'attention',
@@ -186,4 +236,156 @@ export function syncQueue(): Promise<number> {
 /** How many records wait to be sent or need the secretary's attention. */
 export async function openCount(): Promise<number> {
   return fieldDb().queue.where('state').anyOf('pending', 'sending', 'attention').count();
+}
+
+// Items edited with no connection (DOMAIN §8: an item's due date, party group and people after its list was made).
+// The server takes an edit only at the item's current `version`, so an edit is applied at most once: a send whose
+// reply was lost meets its own change when sent again, and is 已同步.
+
+const changesOf = (body: ItemEditBody): ItemEditChange => {
+  const { version: _, ...changes } = body;
+  return changes;
+};
+
+/**
+ * Keeps an edit of an item made on the item page with no connection: the version the page loaded, the values the
+ * edit was based on and the new ones (only the fields it changed), and the names the screen needs, all sealed.
+ */
+export async function queueItemEdit(edit: {
+  label: string;
+  itemId: string;
+  version: number;
+  base: ItemEditChange;
+  changes: ItemEditChange;
+  names: Record<string, string>;
+}): Promise<string> {
+  const { label, itemId, version, base, changes, names } = edit;
+  return queue('itemEdit', { label, body: { version, ...changes }, itemEdit: { itemId, base, names } });
+}
+
+/** The item edits kept on this device for an item and not yet sent, oldest first, with what each changes. */
+export async function keptItemEdits(
+  itemId: string,
+): Promise<{ clientId: string; state: FieldState; conflict: boolean; changes: ItemEditChange }[]> {
+  const rows = await fieldDb().queue.where('state').anyOf('pending', 'sending', 'attention').toArray();
+  rows.sort((a, b) => (a.clientId < b.clientId ? -1 : 1));
+  const out = [];
+  for (const row of rows.filter((r) => r.kind === 'itemEdit')) {
+    const c = await unseal<Content>(row.sealed);
+    if (c.itemEdit?.itemId !== itemId) continue;
+    const changes = changesOf(c.body as ItemEditBody);
+    out.push({ clientId: row.clientId, state: row.state, conflict: Boolean(c.itemEdit.conflict), changes });
+  }
+  return out;
+}
+
+const serverItemOf = (item: Schemas['ItemDetail']): ServerItem => ({
+  version: item.version,
+  values: itemEditValues(item),
+  names: Object.fromEntries([
+    ...(item.responsibleGroup ? [[item.responsibleGroup.id, item.responsibleGroup.name]] : []),
+    ...item.members.map((m) => [m.memberId, m.name]),
+  ]),
+  fetchedAt: new Date().toISOString(),
+});
+
+/**
+ * Sends an item edit at the version it was based on. When the server's item moved meanwhile (409 version_conflict)
+ * the item is read again: a field the secretary changed that the server changed to another value makes the record
+ * 需处理 (冲突), with the server's item kept (sealed) for the choice; otherwise nothing of the server's is replaced,
+ * and the edit goes at the server's version (or is already there).
+ */
+async function sendItemEdit(first: Content, headers: Record<string, string>): Promise<Outcome> {
+  let content = first;
+  const edit = content.itemEdit as ItemEdit;
+  const path = { params: { path: { id: edit.itemId } } };
+  for (let round = 0; round < 3; round++) {
+    const body = content.body as ItemEditBody;
+    const { response, error } = await api.PATCH('/api/v1/items/{id}', { ...path, headers, body });
+    if (response.ok) return { kind: 'sent', serverId: edit.itemId, content };
+    const problem = (error ?? {}) as { code?: string; detail?: string };
+    if (response.status !== 409 || problem.code !== 'version_conflict')
+      return answerOf(response.status, problem, response.statusText);
+    const got = await api.GET('/api/v1/items/{id}', { ...path, headers: { 'Accept-Language': screenLanguage() } });
+    if (!got.response.ok || !got.data)
+      return answerOf(got.response.status, (got.error ?? {}) as { code?: string }, got.response.statusText);
+    const server = serverItemOf(got.data);
+    const itemEdit = content.itemEdit as ItemEdit;
+    if (fieldsToAsk(itemEdit.base, changesOf(body), server.values).length) {
+      return {
+        kind: 'conflict',
+        content: { ...content, reason: undefined, itemEdit: { ...itemEdit, conflict: server } },
+      };
+    }
+    const next = resolveEdit({ base: itemEdit.base, changes: changesOf(body) }, server, {});
+    if (next.kind === 'nothing') return { kind: 'sent', serverId: edit.itemId, content };
+    content = {
+      ...content,
+      body: { version: next.version, ...next.changes },
+      itemEdit: { ...itemEdit, base: next.base },
+    };
+  }
+  return { kind: 'later' }; // the item keeps moving: the next sync tries again
+}
+
+/** An item edit in conflict, as the 处理冲突 screen shows it: each field asked about with the three values. */
+export async function readItemConflict(clientId: string): Promise<{
+  label: string;
+  itemId: string;
+  /** The values the edit was based on (the fields it changed). */
+  base: ItemEditChange;
+  /** The device's values (the fields it changed). */
+  mine: ItemEditChange;
+  server: ServerItem;
+  ask: ItemEditField[];
+  names: Record<string, string>;
+} | null> {
+  const row = await fieldDb().queue.get(clientId);
+  if (row?.kind !== 'itemEdit' || row.state !== 'attention') return null;
+  const c = await unseal<Content>(row.sealed);
+  const server = c.itemEdit?.conflict;
+  if (!c.itemEdit || !server) return null;
+  const mine = changesOf(c.body as ItemEditBody);
+  return {
+    label: c.label,
+    itemId: c.itemEdit.itemId,
+    base: c.itemEdit.base,
+    mine,
+    server,
+    ask: fieldsToAsk(c.itemEdit.base, mine, server.values),
+    names: { ...c.itemEdit.names, ...server.names },
+  };
+}
+
+/**
+ * The secretary's choice, field by field: the record goes again based on the server's item as fetched (its version
+ * and values), with the chosen values and a new Idempotency-Key, or is deleted when every value chosen is the
+ * server's. If the server moved again before it is sent, the conflict shows again.
+ */
+export async function resolveItemConflict(
+  clientId: string,
+  choices: Partial<Record<ItemEditField, Choice>>,
+): Promise<'queued' | 'discarded'> {
+  const row = await fieldDb().queue.get(clientId);
+  if (row?.kind !== 'itemEdit' || row.state !== 'attention') throw new Error('not an item edit in conflict');
+  const c = await unseal<Content>(row.sealed);
+  const edit = c.itemEdit as ItemEdit;
+  if (!edit.conflict) throw new Error('not an item edit in conflict');
+  const next = resolveEdit({ base: edit.base, changes: changesOf(c.body as ItemEditBody) }, edit.conflict, choices);
+  if (next.kind === 'nothing') {
+    await fieldDb().queue.delete(clientId);
+    return 'discarded';
+  }
+  const { conflict, ...kept } = edit;
+  await fieldDb().queue.update(clientId, {
+    state: 'pending',
+    idempotencyKey: crypto.randomUUID(),
+    sealed: await seal({
+      ...c,
+      reason: undefined,
+      body: { version: next.version, ...next.changes },
+      itemEdit: { ...kept, base: next.base, names: { ...edit.names, ...conflict.names } },
+    }),
+  });
+  return 'queued';
 }

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../components/format';
 import { useMe } from '../components/me';
 import { VisitModal } from '../features/households/VisitModal';
+import { ItemConflictModal } from '../features/items/ItemOfflineEdit';
 import { FieldReportModal } from '../features/reports/FieldReportModal';
 import type { QueuedRecord, ReportBody } from '../field/queue';
 import type { FieldHousehold } from '../field/session';
@@ -37,6 +38,8 @@ export function FieldPage() {
   const [reporting, setReporting] = useState(false);
   /** A refused report being edited: its record and what it held. */
   const [editing, setEditing] = useState<{ clientId: string; body: ReportBody } | null>(null);
+  /** An item edit in conflict with the server's item, being resolved (处理冲突). */
+  const [resolving, setResolving] = useState<string | null>(null);
   const [codes, setCodes] = useState(0);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -164,7 +167,11 @@ export function FieldPage() {
                   <Tag color={STATE_COLOURS[s]} data-testid="field-state">
                     {t(`field.states.${s}`)}
                   </Tag>
-                  {r.reason && <Typography.Text type="danger">{r.reason}</Typography.Text>}
+                  {r.conflict ? (
+                    <Typography.Text type="danger">{t('offlineEdit.conflictReason')}</Typography.Text>
+                  ) : (
+                    r.reason && <Typography.Text type="danger">{r.reason}</Typography.Text>
+                  )}
                 </Space>
               ),
             },
@@ -184,7 +191,17 @@ export function FieldPage() {
                         {t('field.edit')}
                       </Button>
                     )}
-                    {r.state === 'attention' && (
+                    {r.conflict && (
+                      <Button
+                        size="small"
+                        type="primary"
+                        onClick={() => setResolving(r.clientId)}
+                        data-testid="field-resolve"
+                      >
+                        {t('offlineEdit.resolve')}
+                      </Button>
+                    )}
+                    {r.state === 'attention' && !r.conflict && (
                       <Button
                         size="small"
                         onClick={async () => {
@@ -261,6 +278,15 @@ export function FieldPage() {
             });
             if (navigator.onLine) void sync();
             return code;
+          }}
+        />
+      )}
+      {resolving && (
+        <ItemConflictModal
+          clientId={resolving}
+          onClose={() => setResolving(null)}
+          onDone={() => {
+            if (online) void sync();
           }}
         />
       )}

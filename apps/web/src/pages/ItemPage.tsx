@@ -36,6 +36,7 @@ import { photosOf } from '../components/photos';
 import { useServerAction } from '../components/useServerAction';
 import { DisputeCard } from '../features/items/DisputeCard';
 import { EditItemButton, EndLinkButton } from '../features/items/ItemEditing';
+import { KeptItemEdits, useKeptItemEdits } from '../features/items/ItemOfflineEdit';
 import { ItemSourceReports } from '../features/items/ItemSourceReports';
 import { ItemClock } from '../features/items/ItemClock';
 import { ItemStatusTag } from '../features/items/ItemStatusTag';
@@ -558,6 +559,7 @@ export function ItemPage() {
     queryFn: () => unwrap(api.GET('/api/v1/items/{id}', { params: { path: { id } } })),
   });
   const item = q.data;
+  const kept = useKeptItemEdits(item);
   useRecordTitle(item ? t('lists.item', { no: item.no }) : null);
   return (
     <div className="lj-page">
@@ -586,12 +588,13 @@ export function ItemPage() {
                 {item.escalatedTo && <Tag color="magenta">{t('item.escalatedTo', { org: item.escalatedTo.name })}</Tag>}
               </Flex>
               <Flex gap={8} wrap className="lj-no-print">
-                <EditItemButton item={item} />
+                <EditItemButton item={item} kept={kept} />
                 <Transitions item={item} />
                 {item.abilities.recordResidentCall && <ResidentCall item={item} />}
                 {item.abilities.escalate && <Escalation item={item} />}
               </Flex>
             </Flex>
+            <KeptItemEdits kept={kept} />
             <Row gutter={16}>
               <Col xs={24} lg={15}>
                 <Card style={{ marginBottom: 16 }}>

@@ -1,46 +1,123 @@
 import { EditOutlined } from '@ant-design/icons';
-import { Button, Form, Input, Modal, Popconfirm } from 'antd';
+import { useQueryClient } from '@tanstack/react-query';
+import { App, Button, Form, Input, Modal, Popconfirm } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type Schemas, api, unwrap } from '../../api/client';
+import { ApiError, type Schemas, api, unwrap } from '../../api/client';
+import { errorText } from '../../components/errorText';
+import { useMe } from '../../components/me';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
-import { AssignmentFields, itemFieldLabels, useBranchPeople } from './ItemFields';
+import { type ItemEditChange, type ItemEditValues, editOf, itemEditValues } from '../../field/itemConflict';
+import { KEPT_MESSAGE } from './ItemOfflineEdit';
+import { AssignmentFields, type BranchPeople, itemFieldLabels, useBranchPeople } from './ItemFields';
 
 type Item = Schemas['ItemDetail'];
 
+/** The branch's groups and people, with the item's own among them: with no connection they are all there is. */
+function withItemsOwn(options: BranchPeople, item: Item): BranchPeople {
+  const own = <V extends { value: string }>(loaded: V[], extra: V[]) => [
+    ...loaded,
+    ...extra.filter((e) => !loaded.some((l) => l.value === e.value)),
+  ];
+  return {
+    ...options,
+    groups: own(
+      options.groups,
+      item.responsibleGroup ? [{ value: item.responsibleGroup.id, label: item.responsibleGroup.name }] : [],
+    ),
+    people: own(
+      options.people,
+      item.members
+        .filter((m) => m.role === 'responsible')
+        .map((m) => ({ value: m.memberId, label: `${m.name}（${m.unitName}）` })),
+    ),
+  };
+}
+
 /**
  * 编辑: the item's due date (no earlier than the list's date), party group and responsible people, after the list was
- * made. Offered when the item's abilities allow it.
+ * made. Offered when the item's abilities allow it. With no connection (or none reaching the server) the edit is kept
+ * on this device, sealed, and sent at the next sync based on the version this page loaded (`pending`: the edits
+ * already kept and not yet sent, which the form starts from).
  */
-export function EditItemButton({ item }: { item: Item }) {
+export function EditItemButton({
+  item,
+  kept,
+}: {
+  item: Item;
+  kept?: { pending: ItemEditChange; sync: () => Promise<void> };
+}) {
   const { t } = useTranslation();
+  const me = useMe();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
   const [form] = Form.useForm();
   const [open, setOpen] = useState(false);
-  const { busy, run } = useServerAction(itemFieldLabels(t));
-  const options = useBranchPeople(item.orgId, open);
+  const [busy, setBusy] = useState(false);
+  const labels = itemFieldLabels(t);
+  const options = withItemsOwn(useBranchPeople(item.orgId, open), item);
   if (!item.abilities.edit) return null;
-  const responsible = item.members.filter((m) => m.role === 'responsible').map((m) => m.memberId);
+  const pending = kept?.pending ?? {};
+  const shown: ItemEditValues = { ...itemEditValues(item), ...pending };
+  const keep = async (next: ItemEditValues) => {
+    const { base, changes } = editOf(shown, next);
+    if (Object.keys(changes).length === 0) return;
+    const names: Record<string, string> = Object.fromEntries([
+      ...options.groups.map((g) => [g.value, g.label]),
+      ...options.people.map((p) => [p.value, p.label]),
+      ...item.members.map((m) => [m.memberId, m.name]),
+    ]);
+    await (await import('../../field/store')).openFor(me.id);
+    const problem = item.problem.length > 20 ? `${item.problem.slice(0, 20)}…` : item.problem;
+    await (await import('../../field/queue')).queueItemEdit({
+      label: t('offlineEdit.label', { list: item.listTitle, no: item.no, problem }),
+      itemId: item.id,
+      version: item.version,
+      base,
+      changes,
+      names,
+    });
+    message.info({ content: t('offlineEdit.kept'), key: KEPT_MESSAGE });
+    if (navigator.onLine) void kept?.sync();
+  };
   const submit = async () => {
     const v = await validValues(form);
     if (!v) return;
-    const ok = await run(
-      () =>
-        unwrap(
-          api.PATCH('/api/v1/items/{id}', {
-            params: { path: { id: item.id } },
-            body: {
-              dueOn: v.dueOn ? (v.dueOn as Dayjs).format('YYYY-MM-DD') : null,
-              responsibleGroupId: v.groupId ?? null,
-              responsibleMemberIds: v.memberIds ?? [],
-              version: item.version,
-            },
-          }),
-        ),
-      t('item.done'),
-    );
-    if (ok) setOpen(false);
+    const next: ItemEditValues = {
+      dueOn: v.dueOn ? (v.dueOn as Dayjs).format('YYYY-MM-DD') : null,
+      responsibleGroupId: v.groupId ?? null,
+      responsibleMemberIds: v.memberIds ?? [],
+    };
+    setBusy(true);
+    try {
+      // Edits kept earlier go first, in order: this one joins them on the device.
+      if (navigator.onLine && Object.keys(pending).length === 0) {
+        try {
+          await unwrap(
+            api.PATCH('/api/v1/items/{id}', {
+              params: { path: { id: item.id } },
+              body: { ...next, version: item.version },
+            }),
+          );
+          message.success(t('item.done'));
+          await queryClient.invalidateQueries();
+          setOpen(false);
+          return;
+        } catch (e) {
+          // The server answered: its refusal is shown. No answer at all: the edit is kept on the device.
+          if (e instanceof ApiError) {
+            message.error(errorText(e, { labels }));
+            return;
+          }
+        }
+      }
+      await keep(next);
+      setOpen(false);
+    } finally {
+      setBusy(false);
+    }
   };
   return (
     <>
@@ -61,9 +138,9 @@ export function EditItemButton({ item }: { item: Item }) {
           form={form}
           layout="vertical"
           initialValues={{
-            groupId: item.responsibleGroup?.id,
-            memberIds: responsible,
-            dueOn: item.dueOn ? dayjs(item.dueOn) : undefined,
+            groupId: shown.responsibleGroupId ?? undefined,
+            memberIds: shown.responsibleMemberIds,
+            dueOn: shown.dueOn ? dayjs(shown.dueOn) : undefined,
           }}
         >
           <AssignmentFields options={options} />
