@@ -6,6 +6,8 @@ import { DataCipher } from '../src/lib/crypto.ts';
 import { noticeProviders } from '../src/lib/notice-providers.ts';
 import { dispatchNotices } from '../src/lib/notices.ts';
 import { loggedUrl } from '../src/lib/log-redact.ts';
+import { newTrackingCode } from '../src/lib/tracking.ts';
+import { mobileNumber, readReply } from '../src/modules/reports/sms-reply-words.ts';
 import { testApp } from './helpers.ts';
 import { useCounty } from './setup-county.ts';
 
@@ -54,12 +56,14 @@ describe('a resident answers by text message, bound to the phone the question we
     });
   let seq = 1000;
   /** Aliyun's 上行短信 push of one reply (or the given sequence id again). */
-  const aliyunPush = (content: string, phone = PHONE, sequenceId = ++seq) =>
+  /** Beijing time as Aliyun writes it. */
+  const beijing = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+  const aliyunPush = (content: string, phone = PHONE, sequenceId = ++seq, sentAt = Date.now()) =>
     anon(`/public/sms/replies/${TOKEN}`, [
       {
         phone_number: phone,
         content,
-        send_time: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' '),
+        send_time: beijing(sentAt),
         sign_name: '联建',
         dest_code: '1234',
         sequence_id: sequenceId,
@@ -76,7 +80,10 @@ describe('a resident answers by text message, bound to the phone the question we
     db()
       .selectFrom('sms_replies')
       .select(['outcome', 'item_id', 'refusal_code', 'phone_masked', 'provider_message_id'])
+      // Pushes follow one another; within one millisecond, the provider and its (growing) ids keep their order.
       .orderBy('received_at')
+      .orderBy('provider')
+      .orderBy('provider_message_id')
       .execute();
 
   /** A resident's report with a phone, listed, worked and handed in as done; the "done" message sent. */
@@ -189,10 +196,14 @@ describe('a resident answers by text message, bound to the phone the question we
       .where('id', '=', itemId)
       .execute();
     const before = await version(itemId);
+    // The provider's time cannot open the window again: a reply it says was written the day after closing was written
+    // before the follow-up went, and answers nothing.
+    expect((await aliyunPush('2', PHONE, ++seq, Date.now() - 27 * DAY)).statusCode).toBe(200);
     expect((await aliyunPush('2')).statusCode).toBe(200);
     expect((await status(itemId)).status).toBe('closed');
     expect(await version(itemId)).toBe(before);
     expect(await replies()).toMatchObject([
+      { outcome: 'nothing_open' },
       { outcome: 'refused', refusal_code: 'reopen_window_over', item_id: itemId },
     ]);
     const said = (await item(itemId)).events.at(-1);
@@ -200,7 +211,7 @@ describe('a resident answers by text message, bound to the phone the question we
     expect(said.text).toContain('未解决');
     // Answered once: a second "2" finds nothing open.
     await aliyunPush('2');
-    expect((await replies()).map((r) => r.outcome)).toEqual(['refused', 'nothing_open']);
+    expect((await replies()).map((r) => r.outcome)).toEqual(['nothing_open', 'refused', 'nothing_open']);
   });
 
   it('"2" to the follow-up within the county\'s reopen window reopens the closed item, counted as a reopening', async () => {
@@ -344,5 +355,30 @@ describe('without LIANJIAN_SMS_REPLY_TOKEN', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('what a reply says, read as the messages ask it', () => {
+  it('1 and 2 standing alone (full-width too), with a code and words after; TD and its kin; nothing else', () => {
+    expect(readReply('1')).toEqual({ kind: 'solved', code: null, words: null });
+    expect(readReply(' １。')).toEqual({ kind: 'solved', code: null, words: null });
+    expect(readReply('2灯还是不亮，再看看')).toEqual({ kind: 'not_solved', code: null, words: '灯还是不亮，再看看' });
+    const code = newTrackingCode();
+    expect(readReply(`2 ${code.toLowerCase()} 没修好`)).toEqual({
+      kind: 'not_solved',
+      code: code.replace(/-/g, ''),
+      words: '没修好',
+    });
+    for (const no of ['TD', 'td', '退订', 'N', 'T', 'ＴＤ']) expect(readReply(no), no).toEqual({ kind: 'opt_out' });
+    for (const other of ['12', '2020', '好的', '', '3', 'TD1'])
+      expect(readReply(other), other).toEqual({ kind: 'not_understood' });
+  });
+
+  it('the phone as providers write it, or nothing', () => {
+    expect(mobileNumber('+86 138-1234-1234')).toBe(PHONE);
+    expect(mobileNumber(`0086${PHONE}`)).toBe(PHONE);
+    expect(mobileNumber(`86${PHONE}`)).toBe(PHONE);
+    expect(mobileNumber('1381111****')).toBeNull();
+    expect(mobileNumber('010-12345678')).toBeNull();
   });
 });
