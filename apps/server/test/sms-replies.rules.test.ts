@@ -87,13 +87,11 @@ describe('a resident answers by text message, bound to the phone the question we
       .execute();
 
   /** A resident's report with a phone, listed, worked and handed in as done; the "done" message sent. */
-  const handedIn = async (phone = PHONE) => {
-    const submitted = await anon('/public/reports', {
-      regionCode: '411321106200',
-      category: 'electricity',
-      description: '村口路灯不亮',
-      phone,
-    });
+  const handedIn = async (phone = PHONE, enteredBy?: 'qiaoduan') => {
+    const report = { regionCode: '411321106200', category: 'electricity', description: '村口路灯不亮', phone };
+    const submitted = enteredBy
+      ? await (await ctx.user(enteredBy)).post('/reports', { ...report, source: 'hotline' })
+      : await anon('/public/reports', report);
     expect(submitted.statusCode, submitted.body).toBe(201);
     const qiao = await ctx.user('qiaoduan');
     const reportId = (await qiao.get('/reports?limit=1')).json().items[0].id as string;
@@ -151,6 +149,15 @@ describe('a resident answers by text message, bound to the phone the question we
     // The phone is nowhere in clear: not in the reply's record, not in the trail.
     expect(JSON.stringify(await db().selectFrom('sms_replies').selectAll().execute())).not.toContain(PHONE);
     expect(JSON.stringify(await db().selectFrom('audit_events').selectAll().execute())).not.toContain(PHONE);
+  });
+
+  it('a staff-entered report: the code alone does not confirm (staff held it), the reply from the phone on file does', async () => {
+    const { itemId, code } = await handedIn(PHONE, 'qiaoduan');
+    const byCode = await anon(`/public/reports/${code}/feedback`, { solved: true });
+    expect(byCode.statusCode).toBe(409);
+    expect(byCode.json().code).toBe('phone_code_required');
+    expect((await aliyunPush('1')).statusCode).toBe(200);
+    expect(await status(itemId)).toEqual({ status: 'closed', resident_confirm_channel: 'sms' });
   });
 
   it("the reply shows on the item's history as the resident's answer, the phone masked", async () => {
