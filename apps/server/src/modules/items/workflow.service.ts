@@ -61,7 +61,8 @@ export interface ResidentFeedbackOptions {
 
 /**
  * An item's workflow (DOMAIN §8): progress entries, moving it on (nobody confirms their own work), and the resident's
- * word — by tracking code, by a code to the phone on file, or by a call back recorded by someone else — and rating.
+ * word — by tracking code, by a code to the phone on file, by a text reply from that phone, or by a call back recorded
+ * by someone else — and rating.
  */
 export class ItemWorkflowService {
   constructor(
