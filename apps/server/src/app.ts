@@ -70,6 +70,8 @@ import { regionRoutes } from './modules/regions/regions.routes.ts';
 import { RegionService } from './modules/regions/regions.service.ts';
 import { ReportService } from './modules/reports/reports.service.ts';
 import { publicReportRoutes, reportRoutes } from './modules/reports/reports.routes.ts';
+import { smsReplyRoutes } from './modules/reports/sms-replies.routes.ts';
+import { SmsReplyService } from './modules/reports/sms-replies.service.ts';
 import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { StatsService } from './modules/stats/stats.service.ts';
 import { unitRoutes } from './modules/units/units.routes.ts';
@@ -283,6 +285,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(boardRoutes(new BoardService(db)));
       await api.register(reportRoutes(reports));
       await api.register(publicReportRoutes(reports));
+      await api.register(
+        smsReplyRoutes(new SmsReplyService(db, audit, items, cipher), opts.noticeProviders?.replyToken ?? null),
+      );
       await api.register(disputeRoutes(new DisputeService(db, audit, items)));
       await api.register(chainRoutes(new ChainService(db, audit)));
       const households = new HouseholdService(db, audit, cipher);

@@ -9,6 +9,7 @@ import {
   type OutgoingNotice,
   type SendResult,
   noticeProviders,
+  providerConfigFromEnv,
 } from '../src/lib/notice-providers.ts';
 import {
   NOT_CONFIGURED,
@@ -306,13 +307,25 @@ describe('the notice outbox and its dispatcher', () => {
   });
 
   it('the server warns at start when LIANJIAN_PUBLIC_URL is unset: the links in text messages need it', () => {
-    const gateway = { aliyun: null, gateway: { url: 'https://sms.example.org/send' } };
+    const gateway = { aliyun: null, gateway: { url: 'https://sms.example.org/send' }, replyToken: 'r'.repeat(32) };
     const unset = noticeStartWarnings(gateway, dispatchOptionsFromEnv({}).publicUrl);
     expect(unset).toHaveLength(1);
     expect(unset[0]).toContain('LIANJIAN_PUBLIC_URL');
     const set = dispatchOptionsFromEnv({ LIANJIAN_PUBLIC_URL: 'https://lianjian.example.org/' }).publicUrl;
     expect(set).toBe('https://lianjian.example.org');
     expect(noticeStartWarnings(gateway, set)).toEqual([]);
+  });
+
+  it('the server warns at start when LIANJIAN_SMS_REPLY_TOKEN is unset, and refuses a token short enough to guess', () => {
+    const url = 'https://lianjian.example.org';
+    const noReplies = providerConfigFromEnv({ LIANJIAN_SMS_URL: 'https://sms.example.org/send' });
+    expect(noReplies.replyToken).toBeNull();
+    const warned = noticeStartWarnings(noReplies, url);
+    expect(warned).toHaveLength(1);
+    expect(warned[0]).toContain('LIANJIAN_SMS_REPLY_TOKEN');
+    expect(() => providerConfigFromEnv({ LIANJIAN_SMS_REPLY_TOKEN: 'short-secret' })).toThrow(/at least 32/);
+    const token = 'a1'.repeat(16);
+    expect(providerConfigFromEnv({ LIANJIAN_SMS_REPLY_TOKEN: token }).replyToken).toBe(token);
   });
 
   it('phones leave the outbox a week after their notice is done with, by the hourly purge, not by each dispatch', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach } from 'vitest';
 import type { DataCipher } from '../src/lib/crypto.ts';
 import { type County, PASSWORD, buildCounty } from './factories.ts';
+import type { AppOptions } from '../src/app.ts';
 import { type Client, type TestApp, as, login, testApp } from './helpers.ts';
 
 export interface Ctx {
@@ -12,11 +13,14 @@ export interface Ctx {
   ) => Promise<Client>;
 }
 
-/** Gives every test its own app, database and county (with the given field encryption key, when a test reads the stored values). */
-export function useCounty(cipher?: DataCipher): Ctx {
+/**
+ * Gives every test its own app, database and county (with the given field encryption key, when a test reads the stored
+ * values, and the app options a test needs).
+ */
+export function useCounty(cipher?: DataCipher, extra: Partial<AppOptions> = {}): Ctx {
   const ctx = {} as Ctx;
   beforeEach(async () => {
-    ctx.t = await testApp(undefined, cipher);
+    ctx.t = await testApp(undefined, cipher, extra);
     ctx.county = await buildCounty(ctx.t.db.db);
     const cache = new Map<string, Client>();
     ctx.user = async (username) => {

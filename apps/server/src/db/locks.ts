@@ -3,9 +3,10 @@ import type { Executor } from './index.ts';
 
 /**
  * Parent rows whose children are numbered from the largest number so far (max + 1), or counted by a rule ("one
- * primary helper", "one open application"): households; an account counting its reserved tracking codes: users.
+ * primary helper", "one open application"): households; an account counting its reserved tracking codes: users; an
+ * item a resident's text reply answers (two replies at once take turns): items.
  */
-type Held = 'temporary_orgs' | 'problem_lists' | 'assessment_schemes' | 'households' | 'users';
+type Held = 'temporary_orgs' | 'problem_lists' | 'assessment_schemes' | 'households' | 'users' | 'items';
 
 /**
  * Holds one parent row for the rest of the transaction, so that writers numbering its children (list numbers in an

@@ -357,7 +357,7 @@ export interface ItemTable {
   resident_comment: string | null;
   resident_rated_at: string | null;
   /** How the resident's confirmation came: the reporter's code, a one-time code to the phone on file, or a call. */
-  resident_confirm_channel: 'code' | 'phone' | 'call' | null;
+  resident_confirm_channel: 'code' | 'phone' | 'call' | 'sms' | null;
   /** For a call: the staff account that recorded it (never one that entered the report or worked the item). */
   resident_confirm_recorded_by: string | null;
   resident_call_at: string | null;
@@ -443,6 +443,34 @@ export interface NoticeAttemptTable {
 export interface SmsOptOutTable {
   phone_index: string;
   opted_out_at: string;
+}
+
+/** What a resident's text reply did, or why it did nothing. */
+export type SmsReplyOutcome =
+  | 'confirmed'
+  | 'reopened'
+  | 'opted_out'
+  | 'unknown_phone'
+  | 'nothing_open'
+  | 'ambiguous'
+  | 'not_understood'
+  | 'refused';
+
+/** A resident's text reply pushed by the SMS provider, kept once by the provider's id of it. */
+export interface SmsReplyTable {
+  id: string;
+  provider: 'aliyun' | 'gateway';
+  provider_message_id: string;
+  phone_index: string | null;
+  phone_masked: string | null;
+  content_enc: string;
+  sent_at_given: string | null;
+  received_at: string;
+  outcome: SmsReplyOutcome;
+  refusal_code: string | null;
+  report_id: string | null;
+  item_id: string | null;
+  notice_id: string | null;
 }
 
 /** A county's SMS sign name and template codes (JSON: purpose → template code). */
@@ -1130,6 +1158,7 @@ export interface Database {
   notice_attempts: NoticeAttemptTable;
   sms_settings: SmsSettingTable;
   sms_opt_outs: SmsOptOutTable;
+  sms_replies: SmsReplyTable;
   wecom_robots: WecomRobotTable;
   item_reports: ItemReportTable;
   item_members: ItemMemberTable;

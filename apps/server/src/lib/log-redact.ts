@@ -31,8 +31,9 @@ export function loggedUrl(url: string): string {
   const at = url.indexOf('?');
   // A resident ID number or a mobile number, wherever it stands in a URL, however written.
   const path = redactNumbers(decoded(at < 0 ? url : url.slice(0, at)), REDACTED)
-    // The resident's follow-up page (/r/<code>) and its API carry the code in the path.
-    .replace(/^(\/api\/v1\/public\/reports\/|\/r\/)[^/]+/, `$1${REDACTED}`);
+    // The resident's follow-up page (/r/<code>) and its API carry the code in the path; the address text replies are
+    // pushed to carries its secret.
+    .replace(/^(\/api\/v1\/public\/reports\/|\/api\/v1\/public\/sms\/replies\/|\/r\/)[^/]+/, `$1${REDACTED}`);
   if (at < 0) return path;
   const personal = PERSONAL_ROUTES.test(path);
   const query = url

@@ -56,9 +56,9 @@ export function noticeText(purpose: NoticePurpose, p: Record<string, string>): s
     case 'item_listed':
       return `【联建】您反映的问题已列入${p.org}问题清单第${p.no}项，正在办理。`;
     case 'item_done':
-      return `【联建】您反映的问题（清单第${p.no}项）已办结，请凭查询码确认是否解决，未解决可申请重办。`;
+      return `【联建】您反映的问题（清单第${p.no}项）已办结。已解决请回复1，未解决请回复2，也可凭查询码确认或申请重办。回复TD退订。`;
     case 'follow_up':
-      return `【联建】问题是否仍然解决？请点击 ${p.link} 告诉我们。`;
+      return `【联建】问题是否仍然解决？仍然解决请回复1，未解决请回复2，或点击 ${p.link} 告诉我们。回复TD退订。`;
     case 'staff_assigned':
       return p.text ?? '';
   }
@@ -173,11 +173,17 @@ export async function wecomSend(url: string, text: string): Promise<SendResult> 
 export interface ProviderConfig {
   aliyun: AliyunSmsConfig | null;
   gateway: SmsGateway | null;
+  /** The secret in the address residents' text replies are pushed to; without it, replies are not taken. */
+  replyToken?: string | null;
 }
+
+/** A reply token shorter than this could be guessed: the server refuses to start with it. */
+export const REPLY_TOKEN_MIN_LENGTH = 32;
 
 /**
  * `LIANJIAN_ALIYUN_ACCESS_KEY_ID` and `LIANJIAN_ALIYUN_ACCESS_KEY_SECRET` (with `LIANJIAN_ALIYUN_SMS_ENDPOINT`) for
  * Aliyun; `LIANJIAN_SMS_URL` (and `LIANJIAN_SMS_TOKEN`) for a county platform. Aliyun first when both are set.
+ * `LIANJIAN_SMS_REPLY_TOKEN`: the secret in the address replies are pushed to.
  */
 export function providerConfigFromEnv(env: NodeJS.ProcessEnv): ProviderConfig {
   const id = env.LIANJIAN_ALIYUN_ACCESS_KEY_ID?.trim();
@@ -190,7 +196,13 @@ export function providerConfigFromEnv(env: NodeJS.ProcessEnv): ProviderConfig {
     if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
       throw new Error(`LIANJIAN_SMS_URL=${url}: an http(s) address of the SMS platform`);
   }
+  const replyToken = env.LIANJIAN_SMS_REPLY_TOKEN?.trim() || null;
+  if (replyToken && (replyToken.length < REPLY_TOKEN_MIN_LENGTH || !/^[A-Za-z0-9_-]+$/.test(replyToken)))
+    throw new Error(
+      `LIANJIAN_SMS_REPLY_TOKEN: at least ${REPLY_TOKEN_MIN_LENGTH} letters, digits, - or _ (e.g. openssl rand -hex 32)`,
+    );
   return {
+    replyToken,
     aliyun:
       id && secret
         ? {

@@ -148,15 +148,19 @@ export function dispatchOptionsFromEnv(env: NodeJS.ProcessEnv): DispatchOptions 
 }
 
 /**
- * What the operator is told when the server starts: text messages with nothing to send them through, and links in
- * them (the tracking page, the follow-up) without the public address they need, which would reach residents as a
- * bare path.
+ * What the operator is told when the server starts: text messages with nothing to send them through, replies with
+ * nowhere to arrive, and links in them (the tracking page, the follow-up) without the public address they need, which
+ * would reach residents as a bare path.
  */
 export function noticeStartWarnings(config: ProviderConfig, publicUrl: string): string[] {
   const warnings: string[] = [];
   if (!config.aliyun && !config.gateway)
     warnings.push(
       'no SMS provider configured (LIANJIAN_ALIYUN_ACCESS_KEY_ID or LIANJIAN_SMS_URL): text messages to residents stay in the outbox as 未配置短信通道',
+    );
+  if (!config.replyToken)
+    warnings.push(
+      "LIANJIAN_SMS_REPLY_TOKEN is not set: residents' text replies (1 / 2 / TD) are not taken; the reply address answers 404",
     );
   if (!publicUrl)
     warnings.push(

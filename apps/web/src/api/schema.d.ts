@@ -8959,6 +8959,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/sms/replies/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 短信服务商推送群众回复的短信（上行短信），地址中带密钥 */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    token: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SmsRepliesPushInput"];
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SmsRepliesTaken"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/items/{id}/dispute": {
         parameters: {
             query?: never;
@@ -15711,7 +15798,7 @@ export interface components {
             }[];
             residentConfirmation: {
                 /** @enum {string} */
-                channel: "code" | "phone" | "call";
+                channel: "code" | "phone" | "call" | "sms";
                 /** @description How it came, in words */
                 text: string;
                 at: string;
@@ -16322,6 +16409,31 @@ export interface components {
             reason?: string;
             /** @description For a report entered by staff: the one-time code sent to the phone on file */
             phoneCode?: string;
+        };
+        AliyunSmsUpInput: {
+            phone_number: string;
+            content: string;
+            send_time?: string;
+            sign_name?: string;
+            dest_code?: string;
+            sequence_id: number | string;
+        }[];
+        GatewaySmsUpInput: {
+            from: string;
+            text: string;
+            id: string | number;
+            sentAt?: string;
+        } | {
+            from: string;
+            text: string;
+            id: string | number;
+            sentAt?: string;
+        }[];
+        SmsRepliesPushInput: components["schemas"]["AliyunSmsUpInput"] | components["schemas"]["GatewaySmsUpInput"];
+        SmsRepliesTakenInput: {
+            /** @constant */
+            code: 0;
+            msg: string;
         };
         NetworkInput: {
             nodes: {
@@ -18520,7 +18632,7 @@ export interface components {
             }[];
             residentConfirmation: {
                 /** @enum {string} */
-                channel: "code" | "phone" | "call";
+                channel: "code" | "phone" | "call" | "sms";
                 /** @description How it came, in words */
                 text: string;
                 at: string;
@@ -19131,6 +19243,31 @@ export interface components {
             reason?: string;
             /** @description For a report entered by staff: the one-time code sent to the phone on file */
             phoneCode?: string;
+        };
+        AliyunSmsUp: {
+            phone_number: string;
+            content: string;
+            send_time?: string;
+            sign_name?: string;
+            dest_code?: string;
+            sequence_id: number | string;
+        }[];
+        GatewaySmsUp: {
+            from: string;
+            text: string;
+            id: string | number;
+            sentAt?: string;
+        } | {
+            from: string;
+            text: string;
+            id: string | number;
+            sentAt?: string;
+        }[];
+        SmsRepliesPush: components["schemas"]["AliyunSmsUp"] | components["schemas"]["GatewaySmsUp"];
+        SmsRepliesTaken: {
+            /** @constant */
+            code: 0;
+            msg: string;
         };
         Network: {
             nodes: {

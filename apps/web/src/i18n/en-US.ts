@@ -356,6 +356,7 @@ export const enUS: Messages = {
       code: 'Confirmed by the resident’s tracking code',
       phone: 'Confirmed by tracking code and a code sent to the phone',
       call: 'Confirmed on a call back',
+      sms: 'Confirmed by the resident’s text reply',
     },
     callRecord: 'recorded by {{by}} on a call at {{at}}',
     overdue: 'Overdue',

@@ -340,7 +340,12 @@ export const zhCN = {
     residentConfirmation: '群众确认',
     residentRating: '群众评价',
     ratingStars: '{{stars}} 星',
-    residentChannel: { code: '群众凭查询码确认', phone: '群众凭查询码及手机验证码确认', call: '电话回访确认' },
+    residentChannel: {
+      code: '群众凭查询码确认',
+      phone: '群众凭查询码及手机验证码确认',
+      call: '电话回访确认',
+      sms: '群众短信回复确认',
+    },
     callRecord: '{{by}}于 {{at}} 回访记录',
     overdue: '超期',
     reopened: '退回 {{count}} 次',

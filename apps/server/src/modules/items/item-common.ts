@@ -24,6 +24,7 @@ export const RESIDENT_CHANNEL_TEXT = {
   code: '群众凭查询码确认',
   phone: '群众凭查询码及预留手机验证码确认',
   call: '电话回访群众确认',
+  sms: '群众短信回复确认',
 } as const;
 
 export const toSummary = (

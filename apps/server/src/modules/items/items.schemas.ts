@@ -217,7 +217,7 @@ export const ItemDetail = ItemSummary.extend({
   ),
   residentConfirmation: z
     .object({
-      channel: z.enum(['code', 'phone', 'call']),
+      channel: z.enum(['code', 'phone', 'call', 'sms']),
       text: z.string().describe('How it came, in words'),
       at: z.string(),
       recordedBy: z.string().nullable().describe('For a call back: who recorded it'),

@@ -23,7 +23,7 @@ import { notify } from './notifications.service.ts';
 const residentWord = (
   now: string,
   recordedBy: string | null,
-  opts: { residentChannel?: 'code' | 'phone' | 'call'; call?: { at: string; words: string } },
+  opts: { residentChannel?: 'code' | 'phone' | 'call' | 'sms'; call?: { at: string; words: string } },
 ) => ({
   resident_confirmed_at: now,
   resident_confirm_channel: opts.residentChannel ?? 'code',
@@ -45,9 +45,24 @@ const NO_RESIDENT_WORD = {
 
 type Who = { userId: string | null; label: string; requestId: string };
 
+export interface ResidentFeedbackOptions {
+  /** The caller's part of the same transaction: the reply the resident is answered with. */
+  within?: (tx: Executor) => Promise<void>;
+  /**
+   * How the resident proved it is them: their own tracking code, with a one-time code to the phone on file, or by a
+   * text reply from that phone to the message that asked.
+   */
+  channel: 'code' | 'phone' | 'sms';
+  /** Spends the proof in this transaction (a second use of it finds it spent). */
+  proof?: (tx: Executor) => Promise<void>;
+  /** Who the resident is in the item's trail, when more than 群众 (a text reply: the phone, masked). */
+  label?: string;
+}
+
 /**
  * An item's workflow (DOMAIN §8): progress entries, moving it on (nobody confirms their own work), and the resident's
- * word — by tracking code, by a code to the phone on file, or by a call back recorded by someone else — and rating.
+ * word — by tracking code, by a code to the phone on file, by a text reply from that phone, or by a call back recorded
+ * by someone else — and rating.
  */
 export class ItemWorkflowService {
   constructor(
@@ -134,7 +149,7 @@ export class ItemWorkflowService {
       reason?: string;
       evidence?: string;
       byResident?: boolean;
-      residentChannel?: 'code' | 'phone' | 'call';
+      residentChannel?: 'code' | 'phone' | 'call' | 'sms';
       call?: { at: string; words: string };
     },
   ) {
@@ -244,38 +259,45 @@ export class ItemWorkflowService {
     solved: boolean,
     reason: string | undefined,
     requestId: string,
-    opts: {
-      /** The caller's part of the same transaction: the reply the resident is answered with. */
-      within?: (tx: Executor) => Promise<void>;
-      /** How the resident proved it is them: their own tracking code, or with a one-time code to the phone on file. */
-      channel: 'code' | 'phone';
-      /** Spends the one-time code in this transaction (a second use of it finds it spent). */
-      proof?: (tx: Executor) => Promise<void>;
-    },
+    opts: ResidentFeedbackOptions,
   ) {
-    await this.db.transaction().execute(async (tx) => {
-      await opts.proof?.(tx);
-      const row = await repo.itemRow(tx, itemId);
-      const org = await repo.itemOrg(tx, row.org_id);
-      if (org.status === 'dissolved' && !row.handed_over_to_org_id) throw conflict('org_dissolved', '该组织已撤销');
-      if (row.status !== 'awaiting_confirmation' && row.status !== 'closed') {
-        throw conflict('feedback_not_open', '事项尚未办结，暂不能确认');
+    await this.db.transaction().execute((tx) => this.residentFeedbackIn(tx, itemId, solved, reason, requestId, opts));
+  }
+
+  /**
+   * The resident's word inside the caller's transaction: the one path for every way a resident gives it (the tracking
+   * code, a one-time code to the phone on file, a text reply from that phone), with the same rules — the item handed
+   * in or closed, a reopening within the county's window, the organization live — and its audit row.
+   */
+  async residentFeedbackIn(
+    tx: Executor,
+    itemId: string,
+    solved: boolean,
+    reason: string | undefined,
+    requestId: string,
+    opts: ResidentFeedbackOptions,
+  ) {
+    await opts.proof?.(tx);
+    const row = await repo.itemRow(tx, itemId);
+    const org = await repo.itemOrg(tx, row.org_id);
+    if (org.status === 'dissolved' && !row.handed_over_to_org_id) throw conflict('org_dissolved', '该组织已撤销');
+    if (row.status !== 'awaiting_confirmation' && row.status !== 'closed') {
+      throw conflict('feedback_not_open', '事项尚未办结，暂不能确认');
+    }
+    const who = { userId: null, label: opts.label ?? RESIDENT, requestId };
+    // A closed item is reopened by the resident only within the county's window after it closed; then the
+    // tracking code only rates and comments (DOMAIN §9a).
+    if (!solved && row.status === 'closed') {
+      const until = await reopenUntil(tx, row.closed_at, row.region_code ?? org.region_code);
+      if (until !== null && todayInShanghai() > until) {
+        throw conflict(
+          'reopen_window_over',
+          `事项已于 ${until} 前结束可重新打开的期限，可以评价和留言，如有新问题请重新反映`,
+        );
       }
-      const who = { userId: null, label: RESIDENT, requestId };
-      // A closed item is reopened by the resident only within the county's window after it closed; then the
-      // tracking code only rates and comments (DOMAIN §9a).
-      if (!solved && row.status === 'closed') {
-        const until = await reopenUntil(tx, row.closed_at, row.region_code ?? org.region_code);
-        if (until !== null && todayInShanghai() > until) {
-          throw conflict(
-            'reopen_window_over',
-            `事项已于 ${until} 前结束可重新打开的期限，可以评价和留言，如有新问题请重新反映`,
-          );
-        }
-      }
-      await this.applyResidentWord(tx, who, row, solved, reason, { residentChannel: opts.channel });
-      await opts.within?.(tx);
-    });
+    }
+    await this.applyResidentWord(tx, who, row, solved, reason, { residentChannel: opts.channel });
+    await opts.within?.(tx);
   }
 
   /** "Solved" closes an item that waits for it (or confirms a closed one); "not solved" sends it back to work. */
@@ -285,7 +307,7 @@ export class ItemWorkflowService {
     row: ItemTable,
     solved: boolean,
     reason: string | undefined,
-    how: { residentChannel: 'code' | 'phone' | 'call'; call?: { at: string; words: string } },
+    how: { residentChannel: 'code' | 'phone' | 'call' | 'sms'; call?: { at: string; words: string } },
   ) {
     const evidence = RESIDENT_CHANNEL_TEXT[how.residentChannel];
     if (solved) {
