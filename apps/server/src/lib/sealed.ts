@@ -3,25 +3,32 @@ import fs from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { type Readable, pipeline } from 'node:stream';
 import { pipeline as pipe } from 'node:stream/promises';
+import type { CryptoProfile } from './crypto.ts';
 
 /**
  * Scratch files hold residents' ID numbers and phones on their way into the register. They are sealed with
- * AES-256-CTR under a key made for each file and kept only in this process's memory: what a killed server leaves on
+ * AES-256-CTR (profile `standard`) or SM4-CTR (profile `gm`) under a key made for each file and kept only in this process's memory: what a killed server leaves on
  * disk, or a copy of the data directory holds, cannot be read by anyone, with or without the data key. CTR lets any
  * byte be read without those before it (the workbook check reads the archive's directory at its end first). There is
  * no tag: secrecy at rest is what is wanted, and whoever could alter a scratch file could as well alter the upload
  * before it arrived. Every byte position is written once, so no part of the key stream is used twice.
  */
 class KeyStream {
-  private readonly key = randomBytes(32);
+  readonly algorithm: 'aes-256-ctr' | 'sm4-ctr';
+  private readonly key: Buffer;
   private readonly nonce = randomBytes(8);
+
+  constructor(profile: CryptoProfile) {
+    this.algorithm = profile === 'gm' ? 'sm4-ctr' : 'aes-256-ctr';
+    this.key = randomBytes(profile === 'gm' ? 16 : 32);
+  }
 
   /** The cipher (encryption and decryption alike) positioned at byte `offset` of the file. */
   at(offset: number): Cipher {
     const iv = Buffer.alloc(16);
     this.nonce.copy(iv, 0);
     iv.writeBigUInt64BE(BigInt(Math.floor(offset / 16)), 8);
-    const cipher = createCipheriv('aes-256-ctr', this.key, iv);
+    const cipher = createCipheriv(this.algorithm, this.key, iv);
     if (offset % 16) cipher.update(Buffer.alloc(offset % 16));
     return cipher;
   }
@@ -29,9 +36,19 @@ class KeyStream {
 
 /** A sealed file written once as a stream (an upload) and then read as streams or at positions. */
 export class SealedFile {
-  private readonly keys = new KeyStream();
+  private readonly keys: KeyStream;
 
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    profile: CryptoProfile = 'standard',
+  ) {
+    this.keys = new KeyStream(profile);
+  }
+
+  /** The cipher the file is sealed with. */
+  get algorithm(): string {
+    return this.keys.algorithm;
+  }
 
   /** Writes the file from `source`; the file must not exist yet. */
   async write(source: AsyncIterable<Buffer>): Promise<void> {
@@ -74,7 +91,7 @@ const WRITE_BEHIND = 1024 * 1024;
  * queries are. Records read in about the order they were written cost one decryption per 256 kB read ahead.
  */
 export class SealedLog {
-  private readonly keys = new KeyStream();
+  private readonly keys: KeyStream;
   private readonly fd: number;
   /** Bytes appended so far; `flushed` of them are on disk. */
   size = 0;
@@ -83,8 +100,14 @@ export class SealedLog {
   private window = Buffer.alloc(0);
   private windowStart = 0;
 
-  constructor(path: string) {
+  constructor(path: string, profile: CryptoProfile = 'standard') {
+    this.keys = new KeyStream(profile);
     this.fd = fs.openSync(path, 'wx+', 0o600);
+  }
+
+  /** The cipher the file is sealed with. */
+  get algorithm(): string {
+    return this.keys.algorithm;
   }
 
   /** Appends `data`; returns the position it starts at. */

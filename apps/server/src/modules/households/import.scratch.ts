@@ -1,6 +1,7 @@
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import type { HouseholdPersonTable, HouseholdTable } from '../../db/types.ts';
+import type { CryptoProfile } from '../../lib/crypto.ts';
 import { SealedLog } from '../../lib/sealed.ts';
 import type { ParsedPerson } from './import.layout.ts';
 
@@ -57,14 +58,14 @@ export class ImportScratch {
   private readonly insertPerson: SQLite.Statement;
   private readonly insertSpoiled: SQLite.Statement;
 
-  constructor(folder: string) {
+  constructor(folder: string, profile: CryptoProfile = 'standard') {
     this.rows = new Scratch(
       path.join(folder, 'rows.db'),
       `create table people (row integer primary key, household_no text not null, id_key text not null, at integer not null, length integer not null);
        create table spoiled (household_no text primary key);`,
     );
-    this.people = new SealedLog(path.join(folder, 'rows.sealed'));
-    this.out = new SealedLog(path.join(folder, 'prepared.sealed'));
+    this.people = new SealedLog(path.join(folder, 'rows.sealed'), profile);
+    this.out = new SealedLog(path.join(folder, 'prepared.sealed'), profile);
     this.insertPerson = this.rows.db.prepare(
       'insert into people (row, household_no, id_key, at, length) values (?, ?, ?, ?, ?)',
     );

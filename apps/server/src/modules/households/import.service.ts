@@ -222,7 +222,7 @@ export class HouseholdImportService {
     // An account whose registrations are paused (too many people registered elsewhere) imports nothing either.
     if ((await duplicateAttemptsOfDay(this.db, actor)) >= DUPLICATE_ATTEMPTS_PER_DAY) throw registrationPaused();
     const id = newId();
-    const upload = new SealedFile(path.join(await this.scratch.folder(id), 'upload'));
+    const upload = new SealedFile(path.join(await this.scratch.folder(id), 'upload'), this.cipher.profile);
     let row: HouseholdImportTable;
     try {
       const hash = createHash('sha256');
@@ -533,7 +533,7 @@ export class HouseholdImportService {
       // 1. Read every row; the rows wait on disk (a register may hold a million people).
       const rows = await openRows(upload, row.format, this.limits.maxUnzippedBytes, progress);
       await progress.enter('validating');
-      const rowsOnDisk = new ImportScratch(await this.scratch.folder(path.join(row.id, 'rows')));
+      const rowsOnDisk = new ImportScratch(await this.scratch.folder(path.join(row.id, 'rows')), this.cipher.profile);
       scratch = rowsOnDisk;
       const errors = new ImportErrors();
       let header: Awaited<ReturnType<typeof readRows>>;
