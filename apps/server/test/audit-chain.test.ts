@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createDb, migrate } from '../src/db/index.ts';
 import { DataCipher } from '../src/lib/crypto.ts';
 import { verifyUrl } from '../src/ops/backup.ts';
-import { type ChainRow, canonical, dropAppendOnly } from './audit-fixtures.ts';
+import { type ChainRow, KEYED_LINK, canonical, dropAppendOnly } from './audit-fixtures.ts';
 import { runCli, stop } from './cli-process.ts';
 import { PASSWORD, buildCounty } from './factories.ts';
 import { as, login, testApp } from './helpers.ts';
@@ -69,7 +69,7 @@ describe('the audit chain cannot be rewritten without the key', () => {
       >;
       const n = rows.length;
       expect(n).toBeGreaterThanOrEqual(7);
-      expect(rows.every((r) => /^h1:[0-9a-f]{64}$/.test(r.hash))).toBe(true);
+      expect(rows.every((r) => KEYED_LINK.test(r.hash))).toBe(true);
       const reset = async () => {
         await db.deleteFrom('audit_events').execute();
         await db.deleteFrom('audit_head').execute();
@@ -302,7 +302,7 @@ describe('a chain from before the key keyed it', () => {
       // The old links are kept as they were, as evidence: the keyed links after them hold them in place.
       const rows = (await db.selectFrom('audit_events').selectAll().orderBy('seq').execute()) as unknown as Row[];
       expect(rows.slice(0, legacy).every((r) => /^[0-9a-f]{64}$/.test(r.hash))).toBe(true);
-      expect(rows.slice(legacy).every((r) => /^h1:[0-9a-f]{64}$/.test(r.hash))).toBe(true);
+      expect(rows.slice(legacy).every((r) => KEYED_LINK.test(r.hash))).toBe(true);
       await stop(server.child);
       server = null;
 

@@ -1,5 +1,9 @@
 import { sql } from 'kysely';
 import type { DbHandle } from '../src/db/index.ts';
+import { cryptoProfileFromEnv } from '../src/lib/crypto.ts';
+
+/** A keyed link as the running profile writes it: `h1:` HMAC-SHA-256, or `g1:` HMAC-SM3 under `gm`. */
+export const KEYED_LINK = cryptoProfileFromEnv() === 'gm' ? /^g1:[0-9a-f]{64}$/ : /^h1:[0-9a-f]{64}$/;
 
 export type ChainRow = Record<string, unknown> & { seq: number; prev_hash: string; hash: string };
 
