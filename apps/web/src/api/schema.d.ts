@@ -14225,6 +14225,9 @@ export interface components {
                 daysLeft: number;
             }[];
         };
+        PhotoUploadInput: {
+            dataBase64: string;
+        };
         NewMonitoringCaseInput: {
             /** Format: uuid */
             householdId: string;
@@ -14573,6 +14576,11 @@ export interface components {
             measuresAgreed?: string;
             /** @description Risks found: they put the household on the early-warning list (DOMAIN §7) */
             risks?: components["schemas"]["VisitRisksInput"];
+            /**
+             * @description Photos taken on the visit: checked and encoded again like a report’s, without their metadata
+             * @default []
+             */
+            photos?: components["schemas"]["PhotoUploadInput"][];
         };
         VisitInput: {
             id: string;
@@ -14583,6 +14591,8 @@ export interface components {
             measuresAgreed: string | null;
             reportId: string | null;
             risks: components["schemas"]["VisitRisksInput"] | null;
+            /** @description Read each at GET /photos/{id} */
+            photoIds: string[];
         };
         NewMeasureInput: {
             /** @enum {string} */
@@ -14609,9 +14619,6 @@ export interface components {
         AcknowledgeMeasureInput: {
             acknowledgedOn: string;
             version: number;
-        };
-        PhotoUploadInput: {
-            dataBase64: string;
         };
         AttendanceEntryInput: {
             /** Format: uuid */
@@ -17034,6 +17041,9 @@ export interface components {
                 daysLeft: number;
             }[];
         };
+        PhotoUpload: {
+            dataBase64: string;
+        };
         NewMonitoringCase: {
             /** Format: uuid */
             householdId: string;
@@ -17382,6 +17392,11 @@ export interface components {
             measuresAgreed?: string;
             /** @description Risks found: they put the household on the early-warning list (DOMAIN §7) */
             risks?: components["schemas"]["VisitRisks"];
+            /**
+             * @description Photos taken on the visit: checked and encoded again like a report’s, without their metadata
+             * @default []
+             */
+            photos: components["schemas"]["PhotoUpload"][];
         };
         Visit: {
             id: string;
@@ -17392,6 +17407,8 @@ export interface components {
             measuresAgreed: string | null;
             reportId: string | null;
             risks: components["schemas"]["VisitRisks"] | null;
+            /** @description Read each at GET /photos/{id} */
+            photoIds: string[];
         };
         NewMeasure: {
             /** @enum {string} */
@@ -17418,9 +17435,6 @@ export interface components {
         AcknowledgeMeasure: {
             acknowledgedOn: string;
             version: number;
-        };
-        PhotoUpload: {
-            dataBase64: string;
         };
         AttendanceEntry: {
             /** Format: uuid */
