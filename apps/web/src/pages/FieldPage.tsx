@@ -4,9 +4,11 @@ import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../components/format';
 import { useMe } from '../components/me';
 import { VisitModal } from '../features/households/VisitModal';
+import { FieldMeetingModal } from '../features/field/FieldMeetingModal';
+import { FieldProgressModal, itemName } from '../features/field/FieldProgressModal';
 import { FieldReportModal } from '../features/reports/FieldReportModal';
-import type { QueuedRecord, ReportBody } from '../field/queue';
-import type { FieldHousehold } from '../field/session';
+import type { ProgressBody, QueuedRecord, ReportBody } from '../field/queue';
+import type { FieldBranch, FieldHousehold } from '../field/session';
 
 const STATE_COLOURS = { pending: 'default', sending: 'processing', synced: 'success', attention: 'error' } as const;
 
@@ -37,6 +39,18 @@ export function FieldPage() {
   const [reporting, setReporting] = useState(false);
   /** A refused report being edited: its record and what it held. */
   const [editing, setEditing] = useState<{ clientId: string; body: ReportBody } | null>(null);
+  const [branch, setBranch] = useState<{ value: FieldBranch; savedAt: string } | null>(null);
+  const [meeting, setMeeting] = useState(false);
+  const [progress, setProgress] = useState(false);
+  /** A refused progress entry being edited: its record, item and what it held. */
+  const [editingProgress, setEditingProgress] = useState<{
+    clientId: string;
+    itemId: string;
+    itemLabel: string;
+    /** The queue's line for the record: it names the item, which an edit does not change. */
+    label: string;
+    body: ProgressBody;
+  } | null>(null);
   const [codes, setCodes] = useState(0);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -52,6 +66,7 @@ export function FieldPage() {
       if (gone) return;
       stop = watchQueue(setRecords);
       setHouseholds(await keptHouseholds());
+      setBranch(await (await import('../field/session')).keptBranch());
       setCodes(await (await import('../field/session')).keptCodes());
     })();
     return () => {
@@ -76,6 +91,8 @@ export function FieldPage() {
       const session = await import('../field/session');
       await session.refreshHouseholds();
       setHouseholds(await session.keptHouseholds());
+      await session.refreshBranch(me);
+      setBranch(await session.keptBranch());
       if (me.permissions.includes('reports:write')) setCodes(await session.refreshCodes());
     } catch {
       setProblem(t('field.refreshFailed'));
@@ -132,6 +149,20 @@ export function FieldPage() {
           >
             {t('field.report.title')}
           </Button>
+          {branch && me.permissions.includes('activities:write') && (
+            <Button onClick={() => setMeeting(true)} data-testid="field-meeting">
+              {t('field.meeting.record')}
+            </Button>
+          )}
+          {branch && (
+            <Button
+              onClick={() => setProgress(true)}
+              disabled={!branch.value.items.length}
+              data-testid="field-progress"
+            >
+              {t('field.progress.record')}
+            </Button>
+          )}
           <Button onClick={sync} loading={busy} disabled={!online} data-testid="field-sync">
             {t('field.syncNow')}
           </Button>
@@ -173,6 +204,28 @@ export function FieldPage() {
               render: (_, r) =>
                 r.state === 'synced' || r.state === 'sending' ? null : (
                   <Space>
+                    {r.state === 'attention' && r.kind === 'progress' && (
+                      <Button
+                        size="small"
+                        onClick={async () => {
+                          const got = await (await import('../field/queue')).readRecord(r.clientId);
+                          if (got?.itemId)
+                            setEditingProgress({
+                              clientId: r.clientId,
+                              itemId: got.itemId,
+                              // The item as kept, or as the record named it (closed meanwhile, it left the copy).
+                              itemLabel: ((id) => {
+                                const kept = branch?.value.items.find((i) => i.id === id);
+                                return kept ? itemName(kept) : got.label;
+                              })(got.itemId),
+                              label: got.label,
+                              body: got.body as ProgressBody,
+                            });
+                        }}
+                      >
+                        {t('field.edit')}
+                      </Button>
+                    )}
                     {r.state === 'attention' && r.kind === 'report' && (
                       <Button
                         size="small"
@@ -208,6 +261,8 @@ export function FieldPage() {
             },
           ]}
         />
+        {/* Below the queue: what was recorded comes first, the branch it was recorded from after. */}
+        {me.scope.orgId && <BranchCopy branch={branch} />}
       </Space>
       <FieldReportModal
         villages={[...new Map((households?.value ?? []).map((h) => [h.regionCode, h.regionName])).entries()].map(
@@ -264,6 +319,46 @@ export function FieldPage() {
           }}
         />
       )}
+      {branch && (
+        <FieldMeetingModal
+          branch={branch.value}
+          open={meeting}
+          onClose={() => setMeeting(false)}
+          submit={async (label, body) => {
+            await (await import('../field/queue')).queueMeeting(label, body);
+            if (navigator.onLine) void sync();
+          }}
+        />
+      )}
+      {branch && (
+        <FieldProgressModal
+          items={branch.value.items}
+          open={progress}
+          onClose={() => setProgress(false)}
+          submit={async (itemId, itemLabel, body) => {
+            await (await import('../field/queue')).queueProgress(
+              itemId,
+              t('field.progress.label', { item: itemLabel }),
+              body,
+            );
+            if (navigator.onLine) void sync();
+          }}
+        />
+      )}
+      {editingProgress && (
+        <FieldProgressModal
+          items={branch?.value.items ?? []}
+          open
+          initial={editingProgress}
+          onClose={() => setEditingProgress(null)}
+          submit={async (_itemId, _itemLabel, body) => {
+            const { editRecord } = await import('../field/queue');
+            // Edited content is a new request: the queue sends it with a new Idempotency-Key.
+            await editRecord(editingProgress.clientId, editingProgress.label, body);
+            if (navigator.onLine) void sync();
+          }}
+        />
+      )}
       {household && (
         <VisitModal
           household={household}
@@ -280,6 +375,38 @@ export function FieldPage() {
           }}
         />
       )}
+    </Card>
+  );
+}
+
+/** The kept copy of the secretary's own branch, as the device holds it (shown with no connection too). */
+function BranchCopy({ branch }: { branch: { value: FieldBranch; savedAt: string } | null }) {
+  const { t } = useTranslation();
+  if (!branch) return <Alert type="info" showIcon message={t('field.branch.none')} />;
+  const b = branch.value;
+  return (
+    <Card size="small" title={t('field.branch.title')} data-testid="field-branch">
+      <Typography.Paragraph type="secondary" data-testid="field-branch-kept">
+        {t('field.branch.keptAt', {
+          name: b.org.name,
+          members: b.members.length,
+          groups: b.groups.length,
+          items: b.items.length,
+          at: formatDateTime(branch.savedAt),
+        })}
+      </Typography.Paragraph>
+      <Typography.Text strong>{t('field.branch.members')}</Typography.Text>
+      <Typography.Paragraph>{b.members.map((m) => m.name).join('、') || '—'}</Typography.Paragraph>
+      <Typography.Text strong>{t('field.branch.items')}</Typography.Text>
+      <ul style={{ paddingInlineStart: 20, margin: 0 }}>
+        {b.items.map((i) => (
+          <li key={i.id}>
+            {itemName(i)}
+            {i.groupName ? ` · ${i.groupName}` : ''}
+            {i.dueOn ? ` · ${t('field.branch.due', { on: i.dueOn })}` : ''}
+          </li>
+        ))}
+      </ul>
     </Card>
   );
 }
