@@ -174,3 +174,65 @@ describe('the branch kept on the device: a meeting, item progress and a visit wi
     }
   });
 });
+
+describe('a meeting recorded offline whose roll no longer holds is refused, with the reason, and discarded', () => {
+  it('a member whose membership ended before the meeting arrives: 需处理 with the server’s Chinese reason; discarded, nothing kept', async () => {
+    const { context, page, errors } = await openBrowser('phone');
+    try {
+      await logIn(page, base, 'baihe', DEMO_PASSWORD);
+      await page.evaluate(async () => {
+        await navigator.serviceWorker.ready;
+        for (let i = 0; i < 100 && !navigator.serviceWorker.controller; i++)
+          await new Promise((r) => setTimeout(r, 100));
+      });
+      const me = await getJson(page, '/auth/me');
+      const orgId = me.scope.orgId as string;
+      await page.goto(`${base}/field`);
+      await page.getByTestId('field-branch-kept').waitFor({ timeout: 30_000 });
+
+      await context.setOffline(true);
+      await page.reload();
+      await page.getByTestId('field-online').getByText('离线').waitFor();
+      const topic = `点名失效的会议 ${Date.now()}`;
+      await page.getByTestId('field-meeting').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByTestId('field-meeting-place').fill('村委会');
+      await dialog.getByTestId('field-meeting-topic').fill(topic);
+      await dialog.getByRole('button', { name: '其余记为出席' }).click();
+      await dialog.getByRole('button', { name: ok }).click();
+      await dialog.waitFor({ state: 'hidden' });
+      await page.getByTestId('field-state').getByText('未同步').waitFor();
+
+      // Meanwhile, at the township: a member of the roll left the branch yesterday (the API is not the phone's link).
+      type Membership = { id: string; orgId: string; role: string; active: boolean; startOn: string; version: number };
+      const yesterday = new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
+      const memberships = (await getJson(page, `/orgs/${orgId}/memberships?limit=200`)).items as Membership[];
+      let ended = false;
+      for (const m of memberships.filter((x) => x.orgId === orgId && x.role === 'member' && x.active)) {
+        if (m.startOn >= yesterday) continue;
+        const res = await page.request.post(`${base}/api/v1/orgs/${orgId}/memberships/${m.id}/end`, {
+          headers: await csrfHeaders(page),
+          data: { endOn: yesterday, endReason: '工作调动', version: m.version },
+        });
+        if (res.status() === 204) {
+          ended = true;
+          break;
+        }
+      }
+      expect(ended).toBe(true);
+
+      await context.setOffline(false);
+      await page.getByTestId('field-state').getByText('需处理').waitFor({ timeout: 30_000 });
+      await page.getByText('只能登记会议当天本组织的成员').waitFor();
+      await screenshot(page, 'field-meeting-refused');
+      await page.getByRole('button', { name: /放\s*弃/ }).click();
+      await page.getByRole('button', { name: /确\s*定|OK/ }).click();
+      await page.getByText('本机没有待同步的记录').waitFor();
+      const meetings = (await getJson(page, `/activities?orgId=${orgId}&limit=100`)).items as { topic: string }[];
+      expect(meetings.filter((a) => a.topic === topic)).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -182,21 +182,29 @@ export function FieldPage() {
           pagination={false}
           size="small"
           data-testid="field-queue"
-          scroll={{ x: 640 }}
           locale={{ emptyText: t('field.empty') }}
           columns={[
-            { title: t('field.record'), dataIndex: 'label' },
-            { title: t('field.madeAt'), dataIndex: 'createdAt', render: (v: string) => formatDateTime(v) },
             {
-              title: t('field.state'),
-              dataIndex: 'state',
-              render: (s: QueuedRecord['state'], r) => (
-                <Space direction="vertical" size={0}>
-                  <Tag color={STATE_COLOURS[s]} data-testid="field-state">
-                    {t(`field.states.${s}`)}
-                  </Tag>
-                  {r.reason && <Typography.Text type="danger">{r.reason}</Typography.Text>}
-                </Space>
+              // One column for the record, its state and the server's reason: on a phone all of it stays in sight
+              // without scrolling sideways.
+              title: t('field.record'),
+              dataIndex: 'label',
+              render: (label: string, r) => (
+                // Blocks, not a flex row: a long label wraps within the phone's width.
+                <div style={{ overflowWrap: 'anywhere' }}>
+                  <div>
+                    <Tag color={STATE_COLOURS[r.state]} data-testid="field-state">
+                      {t(`field.states.${r.state}`)}
+                    </Tag>
+                    {label}
+                  </div>
+                  <Typography.Text type="secondary">{`${t('field.madeAt')} ${formatDateTime(r.createdAt)}`}</Typography.Text>
+                  {r.reason && (
+                    <div>
+                      <Typography.Text type="danger">{r.reason}</Typography.Text>
+                    </div>
+                  )}
+                </div>
               ),
             },
             {
