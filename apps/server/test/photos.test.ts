@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { PASSWORD, addUser } from './factories.ts';
 import { as, login } from './helpers.ts';
+import { registerHousehold } from './households-fixture.ts';
 import { useCounty } from './setup-county.ts';
 
 // A real 1×1 PNG.
@@ -125,6 +126,7 @@ describe('photos on reports and progress entries', () => {
     );
     expect(doors.sort()).toEqual([
       'POST /api/v1/activities',
+      'POST /api/v1/households/{id}/visits',
       'POST /api/v1/items/{id}/events',
       'POST /api/v1/public/reports',
       'POST /api/v1/reports',
@@ -158,10 +160,26 @@ describe('photos on reports and progress entries', () => {
       topic: '学习',
       photos,
     });
-    expect([resident, staff, progress, meeting].map((r) => [r.statusCode, r.statusCode < 300 ? '' : r.body])).toEqual([
+    const householdId = await registerHousehold(qiao);
+    await qiao.post(`/households/${householdId}/helpers`, {
+      memberId: ctx.county.members.qiaoOther,
+      role: 'cadre',
+      primary: true,
+      reason: '结对',
+      startOn: '2020-04-01',
+    });
+    const visit = await qiao.post(`/households/${householdId}/visits`, {
+      visitedOn: '2020-06-02',
+      helperIds: [ctx.county.members.qiaoOther],
+      photos,
+    });
+    expect(
+      [resident, staff, progress, meeting, visit].map((r) => [r.statusCode, r.statusCode < 300 ? '' : r.body]),
+    ).toEqual([
       [201, ''],
       [201, ''],
       [204, ''],
+      [201, ''],
       [201, ''],
     ]);
 
@@ -170,7 +188,7 @@ describe('photos on reports and progress entries', () => {
       .select(['owner_type', 'mime', 'size', 'sha256', 'data'])
       .orderBy('owner_type')
       .execute();
-    expect(stored.map((p) => p.owner_type)).toEqual(['activity', 'item_event', 'report', 'report']);
+    expect(stored.map((p) => p.owner_type)).toEqual(['activity', 'item_event', 'report', 'report', 'visit']);
     for (const p of stored) {
       const bytes = Buffer.from(p.data, 'base64');
       const meta = await sharp(bytes).metadata();

@@ -676,7 +676,7 @@ export interface LandContractTable {
 
 export interface PhotoTable {
   id: string;
-  owner_type: 'report' | 'item_event' | 'activity';
+  owner_type: 'report' | 'item_event' | 'activity' | 'visit';
   owner_id: string;
   mime: string;
   size: number;

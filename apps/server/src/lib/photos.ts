@@ -25,7 +25,7 @@ export const PhotoUpload = z
   .strictObject({ dataBase64: z.string().max(Math.ceil((MAX_PHOTO_BYTES * 4) / 3) + 4) })
   .meta({ id: 'PhotoUpload' });
 
-export type PhotoOwner = 'report' | 'item_event' | 'activity';
+export type PhotoOwner = 'report' | 'item_event' | 'activity' | 'visit';
 type Mime = 'image/jpeg' | 'image/png' | 'image/webp';
 
 /** A photo is seen with the permission of what it belongs to: a member reads its items' photos, not reports'. */
@@ -33,6 +33,8 @@ const OWNER_PERMISSION: Record<PhotoOwner, Permission> = {
   report: 'reports:read',
   item_event: 'items:read',
   activity: 'activities:read',
+  // A visit's photos show a household's home: read with the register, like the visit itself.
+  visit: 'households:read',
 };
 export const mayReadPhotosOf = (role: UserRole, owner: PhotoOwner) => roleCan(role, OWNER_PERMISSION[owner]);
 

@@ -14312,6 +14312,9 @@ export interface components {
                 daysLeft: number;
             }[];
         };
+        PhotoUploadInput: {
+            dataBase64: string;
+        };
         NewMonitoringCaseInput: {
             /** Format: uuid */
             householdId: string;
@@ -14660,6 +14663,11 @@ export interface components {
             measuresAgreed?: string;
             /** @description Risks found: they put the household on the early-warning list (DOMAIN §7) */
             risks?: components["schemas"]["VisitRisksInput"];
+            /**
+             * @description Photos taken on the visit: checked and encoded again like a report’s, without their metadata
+             * @default []
+             */
+            photos?: components["schemas"]["PhotoUploadInput"][];
         };
         VisitInput: {
             id: string;
@@ -14670,6 +14678,8 @@ export interface components {
             measuresAgreed: string | null;
             reportId: string | null;
             risks: components["schemas"]["VisitRisksInput"] | null;
+            /** @description Read each at GET /photos/{id} */
+            photoIds: string[];
         };
         NewMeasureInput: {
             /** @enum {string} */
@@ -14696,9 +14706,6 @@ export interface components {
         AcknowledgeMeasureInput: {
             acknowledgedOn: string;
             version: number;
-        };
-        PhotoUploadInput: {
-            dataBase64: string;
         };
         AttendanceEntryInput: {
             /** Format: uuid */
@@ -17146,6 +17153,9 @@ export interface components {
                 daysLeft: number;
             }[];
         };
+        PhotoUpload: {
+            dataBase64: string;
+        };
         NewMonitoringCase: {
             /** Format: uuid */
             householdId: string;
@@ -17494,6 +17504,11 @@ export interface components {
             measuresAgreed?: string;
             /** @description Risks found: they put the household on the early-warning list (DOMAIN §7) */
             risks?: components["schemas"]["VisitRisks"];
+            /**
+             * @description Photos taken on the visit: checked and encoded again like a report’s, without their metadata
+             * @default []
+             */
+            photos: components["schemas"]["PhotoUpload"][];
         };
         Visit: {
             id: string;
@@ -17504,6 +17519,8 @@ export interface components {
             measuresAgreed: string | null;
             reportId: string | null;
             risks: components["schemas"]["VisitRisks"] | null;
+            /** @description Read each at GET /photos/{id} */
+            photoIds: string[];
         };
         NewMeasure: {
             /** @enum {string} */
@@ -17530,9 +17547,6 @@ export interface components {
         AcknowledgeMeasure: {
             acknowledgedOn: string;
             version: number;
-        };
-        PhotoUpload: {
-            dataBase64: string;
         };
         AttendanceEntry: {
             /** Format: uuid */

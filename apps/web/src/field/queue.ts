@@ -16,11 +16,18 @@ import { uuidv7 } from './uuidv7';
 export type VisitBody = Schemas['NewVisitInput'];
 export type ReportBody = Schemas['CreateReport'];
 export type ItemEditBody = Schemas['EditItem'];
+export type MeetingBody = Schemas['NewActivity'];
+export type ProgressBody = Schemas['AddItemEvent'];
+/** What any queued record sends. */
+export type FieldBody = VisitBody | ReportBody | MeetingBody | ProgressBody | ItemEditBody;
 /** What a queued record holds, sealed: what the server is sent, and a line naming it in the queue. */
 interface Content {
   label: string;
   householdId?: string;
-  body: VisitBody | ReportBody | ItemEditBody;
+  /** The open item a progress entry belongs to. */
+  itemId?: string;
+  /** Photos travel inside the body (base64), so they are sealed with the rest of the record. */
+  body: FieldBody;
   /** An item edited offline: `body` holds its changes at the version the edit was based on. */
   itemEdit?: ItemEdit;
   /** The server's reason when it refused the record (its own words, in the screen's language). */
@@ -66,6 +73,16 @@ export async function queueVisit(householdId: string, label: string, body: Visit
 /** Queues a resident's report entered in the field, with the tracking code already handed to the resident. */
 export async function queueReport(label: string, body: ReportBody): Promise<string> {
   return queue('report', { label, body });
+}
+
+/** Queues a meeting recorded in the field, with the attendance of the branch's members as kept on the device. */
+export async function queueMeeting(label: string, body: MeetingBody): Promise<string> {
+  return queue('meeting', { label, body });
+}
+
+/** Queues a progress entry (text and photos) on an open item of the branch. */
+export async function queueProgress(itemId: string, label: string, body: ProgressBody): Promise<string> {
+  return queue('progress', { label, itemId, body });
 }
 
 async function queue(kind: FieldKind, content: Content): Promise<string> {
@@ -126,18 +143,18 @@ export async function retry(clientId: string): Promise<void> {
 /** What a queued record holds (its label, what the server is sent, the server's reason if it refused it). */
 export async function readRecord(
   clientId: string,
-): Promise<{ label: string; body: VisitBody | ReportBody | ItemEditBody; reason?: string } | null> {
+): Promise<{ label: string; body: FieldBody; reason?: string; itemId?: string } | null> {
   const row = await fieldDb().queue.get(clientId);
   if (!row) return null;
-  const { label, body, reason } = await unseal<Content>(row.sealed);
-  return { label, body, reason };
+  const { label, body, reason, itemId } = await unseal<Content>(row.sealed);
+  return { label, body, reason, ...(itemId ? { itemId } : {}) };
 }
 
 /**
  * The secretary edits a refused record: its new content is another request, sent with a new Idempotency-Key (the old
  * key stands for the refused content, and the server answers it with its refusal).
  */
-export async function editRecord(clientId: string, label: string, body: VisitBody | ReportBody): Promise<void> {
+export async function editRecord(clientId: string, label: string, body: FieldBody): Promise<void> {
   const row = await fieldDb().queue.get(clientId);
   if (row?.state !== 'attention') return;
   const content = await unseal<Content>(row.sealed);
@@ -172,7 +189,9 @@ async function send(row: QueueRow, content: Content): Promise<Outcome> {
   try {
     const headers = { 'Idempotency-Key': row.idempotencyKey, 'Accept-Language': screenLanguage() };
     if (row.kind === 'itemEdit') return await sendItemEdit(content, headers);
-    if (row.kind === 'visit') {
+    if (row.kind === 'meeting' || row.kind === 'progress') {
+      ({ response, data, error } = await sendFieldWork(row.kind, content, headers));
+    } else if (row.kind === 'visit') {
       ({ response, data, error } = await api.POST('/api/v1/households/{id}/visits', {
         params: { path: { id: content.householdId as string } },
         headers,
@@ -184,8 +203,19 @@ async function send(row: QueueRow, content: Content): Promise<Outcome> {
   } catch {
     return { kind: 'later' }; // no connection: the record waits, with the same key
   }
-  if (response.ok) return { kind: 'sent', serverId: (data as { id: string }).id };
+  // A progress entry is answered 204 with no body: the item it was written on names it.
+  if (response.ok) return { kind: 'sent', serverId: (data as { id?: string } | undefined)?.id ?? content.itemId ?? '' };
   return answerOf(response.status, (error ?? {}) as { code?: string; detail?: string }, response.statusText);
+}
+
+/** The requests of the kinds recorded from the branch's kept copy: a meeting, a progress entry on an item. */
+function sendFieldWork(kind: 'meeting' | 'progress', content: Content, headers: Record<string, string>) {
+  if (kind === 'meeting') return api.POST('/api/v1/activities', { headers, body: content.body as MeetingBody });
+  return api.POST('/api/v1/items/{id}/events', {
+    params: { path: { id: content.itemId as string } },
+    headers,
+    body: content.body as ProgressBody,
+  });
 }
 
 let running: Promise<number> | null = null;

@@ -1,4 +1,5 @@
 import { type Schemas, api, unwrap } from '../api/client';
+import { formatDay } from '../components/format';
 import { fieldDb, keepCopy, openFor, readCopy, wipeFieldStore } from './store';
 
 type Me = Schemas['Me'];
@@ -165,4 +166,71 @@ export async function keptCodes(now = Date.now()): Promise<number> {
 
 export async function keptHouseholds(): Promise<{ value: FieldHousehold[]; savedAt: string } | null> {
   return readCopy<FieldHousehold[]>('households');
+}
+
+/**
+ * What the device keeps of the secretary's own branch for work with no connection: the organization, its party groups,
+ * its members on the day (names and units only: no phone, no ID number) and its open items (the problem as listed).
+ * Read through the endpoints the branch's screens use, each scoped on the server to the account.
+ */
+export interface FieldBranch {
+  org: { id: string; name: string; level: string; regionName: string };
+  groups: { id: string; name: string; level: string }[];
+  members: { memberId: string; name: string; unitName: string; role: string }[];
+  items: {
+    id: string;
+    orgId: string;
+    listNo: number;
+    no: number;
+    problem: string;
+    status: string;
+    dueOn: string | null;
+    groupName: string | null;
+  }[];
+}
+
+/**
+ * Refreshes the kept copy of the account's own branch (the organization its account is tied to). An account tied to
+ * none (a township's staff) keeps none. Answers whether a copy is kept.
+ */
+export async function refreshBranch(me: Me): Promise<boolean> {
+  const orgId = me.scope.orgId;
+  if (!orgId) return false;
+  const today = formatDay(new Date().toISOString());
+  const [org, children, roster] = await Promise.all([
+    unwrap(api.GET('/api/v1/orgs/{id}', { params: { path: { id: orgId } } })),
+    unwrap(api.GET('/api/v1/orgs', { params: { query: { parentId: orgId, limit: 100 } } })),
+    unwrap(api.GET('/api/v1/activities/roster', { params: { query: { orgId, on: today } } })),
+  ]);
+  const groups = children.items.filter((g) => g.status !== 'dissolved');
+  const items: FieldBranch['items'] = [];
+  // Open items of the branch and of its party groups: the progress form picks from them.
+  for (const o of [org, ...groups]) {
+    const got = await unwrap(api.GET('/api/v1/items', { params: { query: { orgId: o.id, limit: 200 } } }));
+    for (const i of got.items) {
+      if (i.status === 'closed' || items.some((x) => x.id === i.id)) continue;
+      items.push({
+        id: i.id,
+        orgId: i.orgId,
+        listNo: i.listNo,
+        no: i.no,
+        problem: i.problem,
+        status: i.status,
+        dueOn: i.dueOn,
+        groupName: i.responsibleGroup?.name ?? null,
+      });
+    }
+  }
+  const branch: FieldBranch = {
+    org: { id: org.id, name: org.name, level: org.level, regionName: org.regionName },
+    groups: groups.map((g) => ({ id: g.id, name: g.name, level: g.level })),
+    members: roster.members.map((m) => ({ memberId: m.memberId, name: m.name, unitName: m.unitName, role: m.role })),
+    items,
+  };
+  await keepCopy('branch', branch);
+  return true;
+}
+
+export async function keptBranch(): Promise<{ value: FieldBranch; savedAt: string } | null> {
+  return readCopy<FieldBranch>('branch');
 }

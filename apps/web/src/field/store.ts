@@ -11,7 +11,8 @@ export const FIELD_DB = 'lianjian-field';
 
 /** 未同步, 同步中, 已同步, 需处理 (refused or in conflict, with the server's reason). */
 export type FieldState = 'pending' | 'sending' | 'synced' | 'attention';
-export type FieldKind = 'visit' | 'report' | 'itemEdit';
+/** meeting: a meeting with its attendance; progress: a progress entry on an open item; itemEdit: an item edited offline. */
+export type FieldKind = 'visit' | 'report' | 'meeting' | 'progress' | 'itemEdit';
 
 interface Sealed {
   iv: Uint8Array<ArrayBuffer>;

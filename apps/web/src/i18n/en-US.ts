@@ -532,7 +532,7 @@ export const enUS: Messages = {
   field: {
     title: 'Waiting to sync',
     intro:
-      'Record visits where there is no connection: each record is kept encrypted on this device and sent in order, once each, when the connection returns. A record the server refuses stays under “Needs attention” with its reason.',
+      'Record visits, meetings and item progress (with photos) where there is no connection: each record is kept encrypted on this device and sent in order, once each, when the connection returns. A record the server refuses stays under “Needs attention” with its reason.',
     online: 'Online',
     offline: 'Offline',
     pickHousehold: 'Choose a household',
@@ -554,6 +554,27 @@ export const enUS: Messages = {
     queued: 'Saved on this device; it syncs when the connection returns',
     visitLabel: 'Visit to {{name}} ({{on}})',
     codesKept: '{{count}} tracking codes reserved',
+    keepOnDevice: 'Keep on this device',
+    branch: {
+      title: 'My branch (offline data)',
+      keptAt: '{{name}}: {{members}} members, {{groups}} party groups, {{items}} open items (updated {{at}})',
+      none: 'No copy of your branch on this device yet: open this page with a connection',
+      members: 'Members',
+      items: 'Open items',
+      due: 'due {{on}}',
+    },
+    meeting: {
+      record: 'Record a meeting',
+      label: 'Meeting: {{topic}} ({{on}})',
+    },
+    progress: {
+      record: 'Record item progress',
+      title: 'Record item progress',
+      item: 'Item',
+      text: 'Progress',
+      public: 'Show to the resident who reported it',
+      label: 'Progress: {{item}}',
+    },
     report: {
       title: 'Enter a resident report',
       village: 'Village',
@@ -891,6 +912,7 @@ export const enUS: Messages = {
     },
     visit: {
       add: 'Record visit',
+      photoAlt: 'Visit photo {{n}}',
       helpers: 'Visited by',
       checks: 'Checked',
       checkNames: {

@@ -518,7 +518,7 @@ export const zhCN = {
   field: {
     title: '待同步',
     intro:
-      '在没有网络的地方也能记录走访：记录先加密保存在本机，联网后按顺序逐条发送，每条只记一次。服务器拒收的记录留在“需处理”，写明原因。',
+      '在没有网络的地方也能记录走访、会议和事项进展（可带照片）：记录先加密保存在本机，联网后按顺序逐条发送，每条只记一次。服务器拒收的记录留在“需处理”，写明原因。',
     online: '在线',
     offline: '离线',
     pickHousehold: '选择帮扶户',
@@ -540,6 +540,27 @@ export const zhCN = {
     queued: '已保存到本机，联网后自动同步',
     visitLabel: '走访 {{name}}（{{on}}）',
     codesKept: '预留查询码 {{count}} 个',
+    keepOnDevice: '保存到本机',
+    branch: {
+      title: '本支部（离线资料）',
+      keptAt: '{{name}}：党员 {{members}} 人，党小组 {{groups}} 个，未办结事项 {{items}} 项（{{at}} 更新）',
+      none: '本机还没有本支部的离线资料，请联网后打开本页',
+      members: '党员',
+      items: '未办结事项',
+      due: '期限 {{on}}',
+    },
+    meeting: {
+      record: '记录会议',
+      label: '会议：{{topic}}（{{on}}）',
+    },
+    progress: {
+      record: '填写事项进展',
+      title: '填写事项进展',
+      item: '事项',
+      text: '进展情况',
+      public: '向反映群众公开',
+      label: '进展：{{item}}',
+    },
     report: {
       title: '登记群众反映',
       village: '所在村',
@@ -858,6 +879,7 @@ export const zhCN = {
     },
     visit: {
       add: '记录走访',
+      photoAlt: '走访照片 {{n}}',
       helpers: '走访人',
       checks: '核查事项',
       checkNames: {

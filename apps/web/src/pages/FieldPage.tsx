@@ -5,9 +5,11 @@ import { formatDateTime } from '../components/format';
 import { useMe } from '../components/me';
 import { VisitModal } from '../features/households/VisitModal';
 import { ItemConflictModal } from '../features/items/ItemOfflineEdit';
+import { FieldMeetingModal } from '../features/field/FieldMeetingModal';
+import { FieldProgressModal, itemName } from '../features/field/FieldProgressModal';
 import { FieldReportModal } from '../features/reports/FieldReportModal';
-import type { QueuedRecord, ReportBody } from '../field/queue';
-import type { FieldHousehold } from '../field/session';
+import type { ProgressBody, QueuedRecord, ReportBody } from '../field/queue';
+import type { FieldBranch, FieldHousehold } from '../field/session';
 
 const STATE_COLOURS = { pending: 'default', sending: 'processing', synced: 'success', attention: 'error' } as const;
 
@@ -40,6 +42,18 @@ export function FieldPage() {
   const [editing, setEditing] = useState<{ clientId: string; body: ReportBody } | null>(null);
   /** An item edit in conflict with the server's item, being resolved (处理冲突). */
   const [resolving, setResolving] = useState<string | null>(null);
+  const [branch, setBranch] = useState<{ value: FieldBranch; savedAt: string } | null>(null);
+  const [meeting, setMeeting] = useState(false);
+  const [progress, setProgress] = useState(false);
+  /** A refused progress entry being edited: its record, item and what it held. */
+  const [editingProgress, setEditingProgress] = useState<{
+    clientId: string;
+    itemId: string;
+    itemLabel: string;
+    /** The queue's line for the record: it names the item, which an edit does not change. */
+    label: string;
+    body: ProgressBody;
+  } | null>(null);
   const [codes, setCodes] = useState(0);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -55,6 +69,7 @@ export function FieldPage() {
       if (gone) return;
       stop = watchQueue(setRecords);
       setHouseholds(await keptHouseholds());
+      setBranch(await (await import('../field/session')).keptBranch());
       setCodes(await (await import('../field/session')).keptCodes());
     })();
     return () => {
@@ -79,6 +94,8 @@ export function FieldPage() {
       const session = await import('../field/session');
       await session.refreshHouseholds();
       setHouseholds(await session.keptHouseholds());
+      await session.refreshBranch(me);
+      setBranch(await session.keptBranch());
       if (me.permissions.includes('reports:write')) setCodes(await session.refreshCodes());
     } catch {
       setProblem(t('field.refreshFailed'));
@@ -135,6 +152,20 @@ export function FieldPage() {
           >
             {t('field.report.title')}
           </Button>
+          {branch && me.permissions.includes('activities:write') && (
+            <Button onClick={() => setMeeting(true)} data-testid="field-meeting">
+              {t('field.meeting.record')}
+            </Button>
+          )}
+          {branch && (
+            <Button
+              onClick={() => setProgress(true)}
+              disabled={!branch.value.items.length}
+              data-testid="field-progress"
+            >
+              {t('field.progress.record')}
+            </Button>
+          )}
           <Button onClick={sync} loading={busy} disabled={!online} data-testid="field-sync">
             {t('field.syncNow')}
           </Button>
@@ -154,25 +185,35 @@ export function FieldPage() {
           pagination={false}
           size="small"
           data-testid="field-queue"
-          scroll={{ x: 640 }}
           locale={{ emptyText: t('field.empty') }}
           columns={[
-            { title: t('field.record'), dataIndex: 'label' },
-            { title: t('field.madeAt'), dataIndex: 'createdAt', render: (v: string) => formatDateTime(v) },
             {
-              title: t('field.state'),
-              dataIndex: 'state',
-              render: (s: QueuedRecord['state'], r) => (
-                <Space direction="vertical" size={0}>
-                  <Tag color={STATE_COLOURS[s]} data-testid="field-state">
-                    {t(`field.states.${s}`)}
-                  </Tag>
+              // One column for the record, its state and the server's reason: on a phone all of it stays in sight
+              // without scrolling sideways.
+              title: t('field.record'),
+              dataIndex: 'label',
+              render: (label: string, r) => (
+                // Blocks, not a flex row: a long label wraps within the phone's width.
+                <div style={{ overflowWrap: 'anywhere' }}>
+                  <div>
+                    <Tag color={STATE_COLOURS[r.state]} data-testid="field-state">
+                      {t(`field.states.${r.state}`)}
+                    </Tag>
+                    {label}
+                  </div>
+                  <Typography.Text type="secondary">{`${t('field.madeAt')} ${formatDateTime(r.createdAt)}`}</Typography.Text>
                   {r.conflict ? (
-                    <Typography.Text type="danger">{t('offlineEdit.conflictReason')}</Typography.Text>
+                    <div>
+                      <Typography.Text type="danger">{t('offlineEdit.conflictReason')}</Typography.Text>
+                    </div>
                   ) : (
-                    r.reason && <Typography.Text type="danger">{r.reason}</Typography.Text>
+                    r.reason && (
+                      <div>
+                        <Typography.Text type="danger">{r.reason}</Typography.Text>
+                      </div>
+                    )
                   )}
-                </Space>
+                </div>
               ),
             },
             {
@@ -180,6 +221,28 @@ export function FieldPage() {
               render: (_, r) =>
                 r.state === 'synced' || r.state === 'sending' ? null : (
                   <Space>
+                    {r.state === 'attention' && r.kind === 'progress' && (
+                      <Button
+                        size="small"
+                        onClick={async () => {
+                          const got = await (await import('../field/queue')).readRecord(r.clientId);
+                          if (got?.itemId)
+                            setEditingProgress({
+                              clientId: r.clientId,
+                              itemId: got.itemId,
+                              // The item as kept, or as the record named it (closed meanwhile, it left the copy).
+                              itemLabel: ((id) => {
+                                const kept = branch?.value.items.find((i) => i.id === id);
+                                return kept ? itemName(kept) : got.label;
+                              })(got.itemId),
+                              label: got.label,
+                              body: got.body as ProgressBody,
+                            });
+                        }}
+                      >
+                        {t('field.edit')}
+                      </Button>
+                    )}
                     {r.state === 'attention' && r.kind === 'report' && (
                       <Button
                         size="small"
@@ -225,6 +288,8 @@ export function FieldPage() {
             },
           ]}
         />
+        {/* Below the queue: what was recorded comes first, the branch it was recorded from after. */}
+        {me.scope.orgId && <BranchCopy branch={branch} />}
       </Space>
       <FieldReportModal
         villages={[...new Map((households?.value ?? []).map((h) => [h.regionCode, h.regionName])).entries()].map(
@@ -290,6 +355,46 @@ export function FieldPage() {
           }}
         />
       )}
+      {branch && (
+        <FieldMeetingModal
+          branch={branch.value}
+          open={meeting}
+          onClose={() => setMeeting(false)}
+          submit={async (label, body) => {
+            await (await import('../field/queue')).queueMeeting(label, body);
+            if (navigator.onLine) void sync();
+          }}
+        />
+      )}
+      {branch && (
+        <FieldProgressModal
+          items={branch.value.items}
+          open={progress}
+          onClose={() => setProgress(false)}
+          submit={async (itemId, itemLabel, body) => {
+            await (await import('../field/queue')).queueProgress(
+              itemId,
+              t('field.progress.label', { item: itemLabel }),
+              body,
+            );
+            if (navigator.onLine) void sync();
+          }}
+        />
+      )}
+      {editingProgress && (
+        <FieldProgressModal
+          items={branch?.value.items ?? []}
+          open
+          initial={editingProgress}
+          onClose={() => setEditingProgress(null)}
+          submit={async (_itemId, _itemLabel, body) => {
+            const { editRecord } = await import('../field/queue');
+            // Edited content is a new request: the queue sends it with a new Idempotency-Key.
+            await editRecord(editingProgress.clientId, editingProgress.label, body);
+            if (navigator.onLine) void sync();
+          }}
+        />
+      )}
       {household && (
         <VisitModal
           household={household}
@@ -306,6 +411,38 @@ export function FieldPage() {
           }}
         />
       )}
+    </Card>
+  );
+}
+
+/** The kept copy of the secretary's own branch, as the device holds it (shown with no connection too). */
+function BranchCopy({ branch }: { branch: { value: FieldBranch; savedAt: string } | null }) {
+  const { t } = useTranslation();
+  if (!branch) return <Alert type="info" showIcon message={t('field.branch.none')} />;
+  const b = branch.value;
+  return (
+    <Card size="small" title={t('field.branch.title')} data-testid="field-branch">
+      <Typography.Paragraph type="secondary" data-testid="field-branch-kept">
+        {t('field.branch.keptAt', {
+          name: b.org.name,
+          members: b.members.length,
+          groups: b.groups.length,
+          items: b.items.length,
+          at: formatDateTime(branch.savedAt),
+        })}
+      </Typography.Paragraph>
+      <Typography.Text strong>{t('field.branch.members')}</Typography.Text>
+      <Typography.Paragraph>{b.members.map((m) => m.name).join('、') || '—'}</Typography.Paragraph>
+      <Typography.Text strong>{t('field.branch.items')}</Typography.Text>
+      <ul style={{ paddingInlineStart: 20, margin: 0 }}>
+        {b.items.map((i) => (
+          <li key={i.id}>
+            {itemName(i)}
+            {i.groupName ? ` · ${i.groupName}` : ''}
+            {i.dueOn ? ` · ${t('field.branch.due', { on: i.dueOn })}` : ''}
+          </li>
+        ))}
+      </ul>
     </Card>
   );
 }

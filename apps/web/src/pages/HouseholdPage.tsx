@@ -30,6 +30,7 @@ import { HelperSelect } from '../features/households/HelperSelect';
 import { useServerAction } from '../components/useServerAction';
 import { ApplyExitButton, ExitActions } from '../features/households/ExitActions';
 import { AcknowledgeButton, MeasureModal } from '../features/households/MeasureModal';
+import { ReportPhotos } from '../features/reports/ReportEvidence';
 import { VisitModal } from '../features/households/VisitModal';
 import { validValues } from '../components/validValues';
 import { factDayRules } from '../components/StepDateFields';
@@ -338,7 +339,12 @@ export function HouseholdPage() {
                           )}
                         </span>
                       }
-                      description={[v.findings, v.measuresAgreed].filter(Boolean).join('；')}
+                      description={
+                        <>
+                          {[v.findings, v.measuresAgreed].filter(Boolean).join('；')}
+                          <ReportPhotos report={v} altKey="households.visit.photoAlt" />
+                        </>
+                      }
                     />
                   </List.Item>
                 )}

@@ -1,5 +1,6 @@
 import { MEASURE_CATEGORIES, REPORT_CATEGORIES, VISIT_CHECKS } from '@lianjian/shared';
 import { z } from 'zod';
+import { PhotoUpload } from '../../lib/photos.ts';
 import { id, isoDate, text } from '../../lib/schemas.ts';
 
 export const VisitRisks = z
@@ -28,6 +29,11 @@ export const NewVisit = z
       .describe('A problem found on the visit: it becomes a report for the branch to put on its problem list'),
     measuresAgreed: text(2000).optional(),
     risks: VisitRisks.optional().describe('Risks found: they put the household on the early-warning list (DOMAIN §7)'),
+    photos: z
+      .array(PhotoUpload)
+      .max(3)
+      .default([])
+      .describe('Photos taken on the visit: checked and encoded again like a report’s, without their metadata'),
   })
   .meta({ id: 'NewVisit' });
 
@@ -41,6 +47,7 @@ export const Visit = z
     measuresAgreed: z.string().nullable(),
     reportId: z.string().nullable(),
     risks: VisitRisks.nullable(),
+    photoIds: z.array(z.string()).describe('Read each at GET /photos/{id}'),
   })
   .meta({ id: 'Visit' });
 

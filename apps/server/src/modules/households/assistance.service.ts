@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Db } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
+import { cleanPhotos, photoIds, storePhotos } from '../../lib/photos.ts';
 import { maskNumbersInText } from '../../lib/mask.ts';
 import { conflict, invalid, notFound, versionConflict } from '../../lib/problem.ts';
 import { factDay } from '../../lib/step-dates.ts';
@@ -23,10 +24,8 @@ export class AssistanceService {
   async visits(actor: Actor, householdId: string) {
     await readableHousehold(this.db, actor, householdId);
     const rows = await repo.visitsOf(this.db, householdId);
-    const helpers = await repo.visitHelpers(
-      this.db,
-      rows.map((r) => r.id),
-    );
+    const ids = rows.map((r) => r.id);
+    const [helpers, photos] = await Promise.all([repo.visitHelpers(this.db, ids), photoIds(this.db, 'visit', ids)]);
     return {
       items: rows.map((r) => ({
         id: r.id,
@@ -39,12 +38,15 @@ export class AssistanceService {
         risks: r.risks_json
           ? (JSON.parse(r.risks_json) as { seriousIllness: boolean; disaster: boolean; rigidSpending: number })
           : null,
+        photoIds: photos.get(r.id) ?? [],
       })),
     };
   }
 
-  /** Records a visit by the household's helpers; a problem found becomes a report for the branch. */
+  /** Records a visit by the household's helpers, with its photos; a problem found becomes a report for the branch. */
   async addVisit(actor: Actor, householdId: string, input: z.infer<typeof NewVisit>) {
+    // Decoded and encoded again before the transaction, which then only writes.
+    const cleaned = await cleanPhotos(input.photos);
     return this.db.transaction().execute(async (tx) => {
       const h = await servedHousehold(tx, actor, householdId);
       factDay(input.visitedOn, 'body.visitedOn', '走访日期');
@@ -92,12 +94,13 @@ export class AssistanceService {
         created_at: now,
       };
       await repo.insertVisit(tx, row, input.helperIds);
+      const photos = await storePhotos(tx, 'visit', row.id, cleaned);
       await recordReply(tx, actor.requestId, 201, { id: row.id, reportId });
       await this.audit.record(tx, actor, {
         action: 'household.visit',
         entityType: 'household',
         entityId: householdId,
-        after: { ...row, helperIds: input.helperIds },
+        after: { ...row, helperIds: input.helperIds, photoIds: photos },
       });
       return { id: row.id, reportId };
     });

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { PHOTO_BODY_LIMIT } from '../../lib/photos.ts';
 import { noContent, problemReplies } from '../../lib/schemas.ts';
 import { requireActor } from '../../plugins/auth.ts';
 import {
@@ -109,6 +110,7 @@ export function householdRoutes(service: HouseholdService, assistance: Assistanc
       handler: (req) => assistance.visits(requireActor(req), req.params.id),
     });
     app.post('/households/:id/visits', {
+      bodyLimit: PHOTO_BODY_LIMIT,
       config: { permission: 'households:write' },
       schema: {
         tags,

@@ -76,6 +76,9 @@ export class ItemWorkflowService {
     await this.db.transaction().execute(async (tx) => {
       const { facts } = await accessItem(tx, actor, id);
       assertLive(facts);
+      // Said as it is: an entry written offline while the item was open arrives after it was closed out, and the
+      // field queue shows the secretary this reason.
+      if (facts.status === 'closed') throw conflict('item_closed', '事项已销号，不能再填写进展');
       if (!policy.canProgress(actor, facts)) throw forbidden('permission_denied', '无权为该事项填写进展');
       const event = {
         id: newId(),

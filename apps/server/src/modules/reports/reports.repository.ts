@@ -1,9 +1,10 @@
-import { orgInScope, underRegion } from '../../lib/scope.ts';
+import { householdInScope, orgInScope, underRegion } from '../../lib/scope.ts';
 import { type Insertable, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { ReportDismissalKind } from '@lianjian/shared';
 import type { Executor } from '../../db/index.ts';
 import type { ReportTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
+import type { PhotoOwner } from '../../lib/photos.ts';
 import { type Cursor, afterCursor } from '../../lib/paging.ts';
 import { contains } from '../../lib/like.ts';
 
@@ -397,16 +398,24 @@ export const activityVisible = async (db: Executor, actor: Actor, id: string) =>
       .executeTakeFirst(),
   );
 
+/** Whether the visited household is in the actor's register scope. */
+export const visitVisible = async (db: Executor, actor: Actor, id: string) =>
+  Boolean(
+    await db
+      .selectFrom('visits as v')
+      .innerJoin('households as h', 'h.id', 'v.household_id')
+      .select('v.id')
+      .where('v.id', '=', id)
+      .where(householdInScope(actor, 'h'))
+      .executeTakeFirst(),
+  );
+
 /** The item a progress entry belongs to. */
 export const itemOfEvent = async (db: Executor, eventId: string) =>
   (await db.selectFrom('item_events').select('item_id').where('id', '=', eventId).executeTakeFirst())?.item_id;
 
 /** A photo's bytes, if it belongs to one of these owners. */
-export const photoOf = (
-  db: Executor,
-  owner: { ownerType: 'report' | 'item_event' | 'activity'; ownerIds: string[] },
-  photoId: string,
-) =>
+export const photoOf = (db: Executor, owner: { ownerType: PhotoOwner; ownerIds: string[] }, photoId: string) =>
   db
     .selectFrom('photos')
     .select(['mime', 'data'])

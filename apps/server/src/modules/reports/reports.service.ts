@@ -8,7 +8,7 @@ import type { DataCipher } from '../../lib/crypto.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import { maskNumbersInText, maskPhone } from '../../lib/mask.ts';
-import { cleanPhotos, mayReadPhotosOf, photoIds, storePhotos } from '../../lib/photos.ts';
+import { type PhotoOwner, cleanPhotos, mayReadPhotosOf, photoIds, storePhotos } from '../../lib/photos.ts';
 import { decodeCursor, pageOf } from '../../lib/paging.ts';
 import { Problem, conflict, forbidden, invalid, notFound } from '../../lib/problem.ts';
 import { optOutPending, queueNotice, sealParams } from '../../lib/notices.ts';
@@ -533,7 +533,7 @@ export class ReportService {
     return this.photo({ ownerType: 'report', ownerIds: [report.id] }, photoId);
   }
 
-  /** A photo of a report or a progress entry the actor may see. */
+  /** A photo of a report, a progress entry, a meeting or a visit the actor may see. */
   async staffPhoto(actor: Actor, photoId: string) {
     const p = await repo.photoOwner(this.db, photoId);
     if (!p || !mayReadPhotosOf(actor.role, p.owner_type)) throw notFound('照片');
@@ -541,6 +541,8 @@ export class ReportService {
       if (!(await repo.reportVisible(this.db, actor, p.owner_id))) throw notFound('照片');
     } else if (p.owner_type === 'activity') {
       if (!(await repo.activityVisible(this.db, actor, p.owner_id))) throw notFound('照片');
+    } else if (p.owner_type === 'visit') {
+      if (!(await repo.visitVisible(this.db, actor, p.owner_id))) throw notFound('照片');
     } else {
       const itemId = await repo.itemOfEvent(this.db, p.owner_id);
       if (!itemId) throw notFound('照片');
@@ -549,7 +551,7 @@ export class ReportService {
     return this.photo({ ownerType: p.owner_type, ownerIds: [p.owner_id] }, photoId);
   }
 
-  private async photo(owner: { ownerType: 'report' | 'item_event' | 'activity'; ownerIds: string[] }, photoId: string) {
+  private async photo(owner: { ownerType: PhotoOwner; ownerIds: string[] }, photoId: string) {
     const p = await repo.photoOf(this.db, owner, photoId);
     if (!p) throw notFound('照片');
     return { mime: p.mime, bytes: Buffer.from(p.data, 'base64') };

@@ -1,11 +1,15 @@
 import { REPORT_CATEGORIES } from '@lianjian/shared';
+import type { UploadFile } from 'antd';
 import { Checkbox, DatePicker, Divider, Form, Input, InputNumber, Modal, Select } from 'antd';
 import dayjs from 'dayjs';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
 import { useServerAction } from '../../components/useServerAction';
 import { validValues } from '../../components/validValues';
 import { factDayRules } from '../../components/StepDateFields';
+import { PhotoPicker } from '../../components/PhotoPicker';
+import { photosOf } from '../../components/photos';
 
 const CHECKS = ['food', 'clothing', 'education', 'medical', 'housing', 'water', 'income'] as const;
 
@@ -30,6 +34,7 @@ export function VisitModal({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
+  const [files, setFiles] = useState<UploadFile[]>([]);
   const { busy, run } = useServerAction({
     visitedOn: t('households.exitActions.on'),
     helperIds: t('households.visit.helpers'),
@@ -57,6 +62,8 @@ export function VisitModal({
       ...(v.measuresAgreed?.trim() ? { measuresAgreed: v.measuresAgreed } : {}),
       ...(v.problem?.trim() ? { problem: { category: v.problemCategory ?? 'other', description: v.problem } } : {}),
       ...(risks.seriousIllness || risks.disaster || risks.rigidSpending > 0 ? { risks } : {}),
+      // In the field queue the photos are sealed with the rest of the visit until it is sent.
+      photos: await photosOf(files),
     };
     const ok = await run(
       () =>
@@ -67,6 +74,7 @@ export function VisitModal({
     );
     if (ok) {
       form.resetFields();
+      setFiles([]);
       onClose();
     }
   };
@@ -112,6 +120,9 @@ export function VisitModal({
         </Form.Item>
         <Form.Item name="problemCategory" label={t('households.visit.problemCategory')}>
           <Select allowClear options={REPORT_CATEGORIES.map((c) => ({ value: c, label: t(`category.${c}`) }))} />
+        </Form.Item>
+        <Form.Item label={t('activity.photos')}>
+          <PhotoPicker files={files} onChange={setFiles} testId="visit-photos" />
         </Form.Item>
         <Divider titlePlacement="start">{t('households.visit.risks')}</Divider>
         <Form.Item name="seriousIllness" valuePropName="checked" style={{ marginBottom: 4 }}>

@@ -9,7 +9,16 @@ import { validValues } from '../../components/validValues';
 type Report = Pick<Schemas['Report'], 'id' | 'phone' | 'photoIds' | 'abilities'>;
 
 /** The resident's photos as thumbnails that open larger (one preview group per report). */
-export function ReportPhotos({ report, size = 56 }: { report: Pick<Report, 'photoIds'>; size?: number }) {
+export function ReportPhotos({
+  report,
+  size = 56,
+  altKey = 'reports.photoAlt',
+}: {
+  report: Pick<Report, 'photoIds'>;
+  size?: number;
+  /** The words naming each photo for a screen reader (a resident's, a visit's). */
+  altKey?: string;
+}) {
   const { t } = useTranslation();
   if (report.photoIds.length === 0) return null;
   return (
@@ -22,7 +31,7 @@ export function ReportPhotos({ report, size = 56 }: { report: Pick<Report, 'phot
             height={size}
             style={{ objectFit: 'cover', borderRadius: 4 }}
             src={`/api/v1/photos/${id}`}
-            alt={t('reports.photoAlt', { n: n + 1 })}
+            alt={t(altKey, { n: n + 1 })}
             data-testid="report-photo"
           />
         ))}
