@@ -112,6 +112,12 @@ describe('the branch kept on the device: a meeting, item progress and a visit wi
       await expect.poll(() => state.count()).toBe(3);
       expect(await state.allTextContents()).toEqual(['未同步', '未同步', '未同步']);
       await screenshot(page, 'field-three-queued');
+      // On the phone every row's actions stay on the screen, however long the record's line.
+      const width = page.viewportSize()?.width ?? 0;
+      const discards = page.getByTestId('field-queue').getByRole('button', { name: /放\s*弃/ });
+      expect(await discards.count()).toBe(3);
+      for (const box of await Promise.all((await discards.all()).map((b) => b.boundingBox())))
+        expect((box?.x ?? Number.POSITIVE_INFINITY) + (box?.width ?? 0)).toBeLessThanOrEqual(width);
 
       // Sealed on the device: no photo and no word of the records in the clear.
       const stored = await page.evaluate(

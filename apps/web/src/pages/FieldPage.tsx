@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../components/format';
 import { useMe } from '../components/me';
+import { PHONE, useMedia } from '../components/useMedia';
 import { VisitModal } from '../features/households/VisitModal';
 import { ItemConflictModal } from '../features/items/ItemOfflineEdit';
 import { FieldMeetingModal } from '../features/field/FieldMeetingModal';
@@ -33,6 +34,7 @@ export function FieldPage() {
   const { t } = useTranslation();
   const me = useMe();
   const online = useOnline();
+  const phone = useMedia(PHONE);
   const [records, setRecords] = useState<QueuedRecord[]>([]);
   const [households, setHouseholds] = useState<{ value: FieldHousehold[]; savedAt: string } | null>(null);
   const [chosen, setChosen] = useState<string | null>(null);
@@ -185,6 +187,9 @@ export function FieldPage() {
           pagination={false}
           size="small"
           data-testid="field-queue"
+          // Fixed: the record's column takes what the actions leave and wraps within it; an automatic layout let a
+          // long label push the actions off a phone's screen.
+          tableLayout="fixed"
           locale={{ emptyText: t('field.empty') }}
           columns={[
             {
@@ -218,9 +223,10 @@ export function FieldPage() {
             },
             {
               title: t('field.actions'),
+              width: phone ? 96 : 280,
               render: (_, r) =>
                 r.state === 'synced' || r.state === 'sending' ? null : (
-                  <Space>
+                  <Space direction={phone ? 'vertical' : 'horizontal'} wrap>
                     {r.state === 'attention' && r.kind === 'progress' && (
                       <Button
                         size="small"
