@@ -24,6 +24,7 @@ export const ENCRYPTED_COLUMNS = [
   ['notices', 'to_enc'],
   ['notices', 'secret_params_enc'],
   ['wecom_robots', 'url_enc'],
+  ['sms_replies', 'content_enc'],
 ] as const;
 
 export { DataKeyError } from './crypto.ts';
