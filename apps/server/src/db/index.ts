@@ -58,6 +58,8 @@ import * as m0039 from './migrations/0039_import_column_mapping.ts';
 import * as m0040 from './migrations/0040_item_deadline_clock.ts';
 import * as m0041 from './migrations/0041_notice_outbox.ts';
 import * as m0042 from './migrations/0042_tracking_code_reservations.ts';
+import * as m0043 from './migrations/0043_calendar_days.ts';
+import { syncCalendar } from './calendar.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -234,6 +236,7 @@ const migrations = {
   '0040_item_deadline_clock': m0040,
   '0041_notice_outbox': m0041,
   '0042_tracking_code_reservations': m0042,
+  '0043_calendar_days': m0043,
 };
 
 /**
@@ -248,6 +251,7 @@ export async function migrate(db: Db, pgSchema?: string): Promise<string[]> {
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
+  await syncCalendar(db);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 

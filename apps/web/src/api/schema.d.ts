@@ -15478,6 +15478,7 @@ export interface components {
             /** @default [] */
             unitIds?: string[];
             measures?: string;
+            /** @description 完成时限 staff set: the deadline only when earlier than the working-day resolution target */
             dueOn?: string;
             /** @enum {string} */
             neededSkill?: "electricity" | "water" | "law" | "medicine" | "agronomy" | "security" | "roads" | "mediation" | "education" | "finance" | "forestry" | "construction" | "sanitation" | "commerce";
@@ -15545,8 +15546,9 @@ export interface components {
             /** @enum {string} */
             category: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
             status: components["schemas"]["ItemStatusInput"];
-            /** @description Derived: past the deadline and not closed */
+            /** @description Derived: not closed, and more working days used than the target (pauses deducted) or past the date staff set */
             overdue: boolean;
+            /** @description The one deadline: the day the working-day resolution target runs out (pauses so far counted), or the date staff set when earlier */
             dueOn: string | null;
             measures: string | null;
             responsibleGroup: {
@@ -15608,7 +15610,7 @@ export interface components {
             response?: {
                 targetDays: number;
                 usedDays: number;
-                /** @description The day the target runs out were the item never paused */
+                /** @description The day the target runs out: its working days after the listing, moved on by the days paused so far */
                 dueOn: string | null;
                 share: number;
                 /** @enum {string} */
@@ -15619,7 +15621,7 @@ export interface components {
             resolution?: {
                 targetDays: number;
                 usedDays: number;
-                /** @description The day the target runs out were the item never paused */
+                /** @description The day the target runs out: its working days after the listing, moved on by the days paused so far */
                 dueOn: string | null;
                 share: number;
                 /** @enum {string} */
@@ -15672,8 +15674,9 @@ export interface components {
             /** @enum {string} */
             category: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
             status: components["schemas"]["ItemStatusInput"];
-            /** @description Derived: past the deadline and not closed */
+            /** @description Derived: not closed, and more working days used than the target (pauses deducted) or past the date staff set */
             overdue: boolean;
+            /** @description The one deadline: the day the working-day resolution target runs out (pauses so far counted), or the date staff set when earlier */
             dueOn: string | null;
             measures: string | null;
             responsibleGroup: {
@@ -15855,7 +15858,7 @@ export interface components {
             }[];
         };
         EditItemInput: {
-            /** @description No earlier than the list’s date; null clears it */
+            /** @description No earlier than the list’s date; null clears it. The deadline only when earlier than the working-day target */
             dueOn?: string | null;
             /** @description A party group of the item’s organization; null clears it */
             responsibleGroupId?: string | null;
@@ -18287,6 +18290,7 @@ export interface components {
             /** @default [] */
             unitIds: string[];
             measures?: string;
+            /** @description 完成时限 staff set: the deadline only when earlier than the working-day resolution target */
             dueOn?: string;
             /** @enum {string} */
             neededSkill?: "electricity" | "water" | "law" | "medicine" | "agronomy" | "security" | "roads" | "mediation" | "education" | "finance" | "forestry" | "construction" | "sanitation" | "commerce";
@@ -18354,8 +18358,9 @@ export interface components {
             /** @enum {string} */
             category: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
             status: components["schemas"]["ItemStatus"];
-            /** @description Derived: past the deadline and not closed */
+            /** @description Derived: not closed, and more working days used than the target (pauses deducted) or past the date staff set */
             overdue: boolean;
+            /** @description The one deadline: the day the working-day resolution target runs out (pauses so far counted), or the date staff set when earlier */
             dueOn: string | null;
             measures: string | null;
             responsibleGroup: {
@@ -18417,7 +18422,7 @@ export interface components {
             response?: {
                 targetDays: number;
                 usedDays: number;
-                /** @description The day the target runs out were the item never paused */
+                /** @description The day the target runs out: its working days after the listing, moved on by the days paused so far */
                 dueOn: string | null;
                 share: number;
                 /** @enum {string} */
@@ -18428,7 +18433,7 @@ export interface components {
             resolution?: {
                 targetDays: number;
                 usedDays: number;
-                /** @description The day the target runs out were the item never paused */
+                /** @description The day the target runs out: its working days after the listing, moved on by the days paused so far */
                 dueOn: string | null;
                 share: number;
                 /** @enum {string} */
@@ -18481,8 +18486,9 @@ export interface components {
             /** @enum {string} */
             category: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
             status: components["schemas"]["ItemStatus"];
-            /** @description Derived: past the deadline and not closed */
+            /** @description Derived: not closed, and more working days used than the target (pauses deducted) or past the date staff set */
             overdue: boolean;
+            /** @description The one deadline: the day the working-day resolution target runs out (pauses so far counted), or the date staff set when earlier */
             dueOn: string | null;
             measures: string | null;
             responsibleGroup: {
@@ -18664,7 +18670,7 @@ export interface components {
             }[];
         };
         EditItem: {
-            /** @description No earlier than the list’s date; null clears it */
+            /** @description No earlier than the list’s date; null clears it. The deadline only when earlier than the working-day target */
             dueOn?: string | null;
             /** @description A party group of the item’s organization; null clears it */
             responsibleGroupId?: string | null;

@@ -28,6 +28,7 @@ export async function clockFacts(db: Executor, itemIds: string[]) {
       'i.no',
       'l.no as list_no',
       'i.listed_on',
+      'i.due_on',
       'o.region_code as org_region_code',
       'o.name as org_name',
       sql<string | null>`(select min(ev.at) from item_events ev where ev.item_id = i.id

@@ -45,7 +45,7 @@ export const toSummary = (
   category: r.category as ReportCategory,
   status: r.status_on as repo.ItemRow['status'],
   overdue: Number(r.is_overdue) === 1,
-  dueOn: r.due_on,
+  dueOn: r.deadline_on,
   measures: r.measures,
   responsibleGroup: r.responsible_group_id && r.group_name ? { id: r.responsible_group_id, name: r.group_name } : null,
   responsibleMembers: people.filter((p) => p.item_id === r.id).map((p) => p.name),
