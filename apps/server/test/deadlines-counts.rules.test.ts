@@ -3,7 +3,7 @@ import { DEADLINE_TARGET_DEFAULTS, addDays, todayInShanghai } from '@lianjian/sh
 import { describe, expect, it } from 'vitest';
 import { CALENDAR, isWorkingDay } from '../src/lib/working-days.ts';
 import { clockOf } from '../src/modules/items/deadline-clock.ts';
-import { resolutionUsedOn } from '../src/modules/items/deadline-sql.ts';
+import { resolutionUsedOn } from '../src/modules/items/deadlines.repository.ts';
 import { clockFacts, pausesOf } from '../src/modules/items/deadlines.repository.ts';
 import { transition } from './items-history.ts';
 import { useCounty } from './setup-county.ts';

@@ -1,6 +1,8 @@
-import { sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { CALENDAR, calendarDays } from '../lib/working-days.ts';
-import type { Db } from './index.ts';
+import type { Database } from './types.ts';
+
+type Db = Kysely<Database>;
 
 const EDITION = `${CALENDAR.source}@${CALENDAR.version}:${CALENDAR.firstYear}-${CALENDAR.lastYear}`;
 

@@ -15550,6 +15550,8 @@ export interface components {
             overdue: boolean;
             /** @description The one deadline: the day the working-day resolution target runs out (pauses so far counted), or the date staff set when earlier */
             dueOn: string | null;
+            /** @description The completion date staff set (完成时限), for editing; the deadline is `dueOn` */
+            dueOnSet: string | null;
             measures: string | null;
             responsibleGroup: {
                 id: string;
@@ -15678,6 +15680,8 @@ export interface components {
             overdue: boolean;
             /** @description The one deadline: the day the working-day resolution target runs out (pauses so far counted), or the date staff set when earlier */
             dueOn: string | null;
+            /** @description The completion date staff set (完成时限), for editing; the deadline is `dueOn` */
+            dueOnSet: string | null;
             measures: string | null;
             responsibleGroup: {
                 id: string;
@@ -18362,6 +18366,8 @@ export interface components {
             overdue: boolean;
             /** @description The one deadline: the day the working-day resolution target runs out (pauses so far counted), or the date staff set when earlier */
             dueOn: string | null;
+            /** @description The completion date staff set (完成时限), for editing; the deadline is `dueOn` */
+            dueOnSet: string | null;
             measures: string | null;
             responsibleGroup: {
                 id: string;
@@ -18490,6 +18496,8 @@ export interface components {
             overdue: boolean;
             /** @description The one deadline: the day the working-day resolution target runs out (pauses so far counted), or the date staff set when earlier */
             dueOn: string | null;
+            /** @description The completion date staff set (完成时限), for editing; the deadline is `dueOn` */
+            dueOnSet: string | null;
             measures: string | null;
             responsibleGroup: {
                 id: string;

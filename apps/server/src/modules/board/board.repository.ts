@@ -1,6 +1,6 @@
 import type { Executor } from '../../db/index.ts';
 import { PUBLIC_HOUSEHOLD_COLUMNS } from './board.policy.ts';
-import { deadlineOn } from '../items/deadline-sql.ts';
+import { deadlineOn } from '../items/deadlines.repository.ts';
 
 /** All SQL of the village notice board: public reads, by the village's code, of what the policy lets it show. */
 
@@ -26,7 +26,7 @@ export const casesInNotice = (db: Executor, village: string) =>
     .orderBy('h.head_initials')
     .execute();
 
-/** The village's items on the board, with the one deadline as of `today` (deadline-sql.ts `deadlineOn`). */
+/** The village's items on the board, with the one deadline as of `today` (deadlines.repository.ts `deadlineOn`). */
 export const villageItems = (db: Executor, village: string, limit: number, today: string) =>
   db
     .selectFrom('items as i')

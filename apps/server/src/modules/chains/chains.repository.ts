@@ -11,7 +11,7 @@ import type {
 import type { Actor } from '../../lib/actor.ts';
 import { orgInScope } from '../../lib/scope.ts';
 import { orgInReach as orgInScopeById } from '../orgs/orgs.repository.ts';
-import { overdueOn } from '../items/deadline-sql.ts';
+import { overdueOn } from '../items/deadlines.repository.ts';
 
 /** All SQL of industry chains and projects (DOMAIN §8). */
 

@@ -14,7 +14,7 @@ export interface Measure {
   usedDays: number;
   /**
    * The day the target runs out: the target's working days after the listing, moved on by the working days paused so
-   * far (the item's one deadline; deadline-sql.ts `resolutionDueOn` works out the same day).
+   * far (the item's one deadline; deadlines.repository.ts `resolutionDueOn` works out the same day).
    */
   dueOn: string | null;
   share: number;

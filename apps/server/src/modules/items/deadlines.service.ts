@@ -37,7 +37,7 @@ export async function clocksOf(db: Executor, itemIds: string[], today: string): 
 }
 
 /**
- * Which of these closed items were closed past their one deadline (deadline-sql.ts): more working days used by the
+ * Which of these closed items were closed past their one deadline (deadlines.repository.ts): more working days used by the
  * day of closure than the resolution target (pauses deducted), or closed after the earlier date staff set. An item the
  * calendar cannot measure is late only by the date staff set, as it is overdue only by it.
  */

@@ -46,6 +46,7 @@ export const toSummary = (
   status: r.status_on as repo.ItemRow['status'],
   overdue: Number(r.is_overdue) === 1,
   dueOn: r.deadline_on,
+  dueOnSet: r.due_on,
   measures: r.measures,
   responsibleGroup: r.responsible_group_id && r.group_name ? { id: r.responsible_group_id, name: r.group_name } : null,
   responsibleMembers: people.filter((p) => p.item_id === r.id).map((p) => p.name),

@@ -9,7 +9,7 @@ import { notLinkedByNeed, orgInScope, underRegion } from '../../lib/scope.ts';
 import { reportInScope } from '../reports/reports.repository.ts';
 import { DEPUTY_TITLES, HEAD_TITLES } from '@lianjian/shared';
 import { activeOn, orgInReach } from '../orgs/orgs.repository.ts';
-import { overdueOn, deadlineOn } from './deadline-sql.ts';
+import { overdueOn, deadlineOn } from './deadlines.repository.ts';
 
 /**
  * An item is visible through the organization that owns it, through the organization it was escalated to,
@@ -90,7 +90,7 @@ export const statusAt = (day: string | undefined, today: string, alias = 'i') =>
   day && day < today ? statusOn(day, alias) : sql<string>`${sql.ref(`${alias}.status`)}`;
 
 const statusOf = (f: ItemFilters, alias = 'i') => statusAt(f.asOf, f.today, alias);
-// Overdue by the one deadline (the working-day target, or staff's earlier date; deadline-sql.ts) on the day asked about.
+// Overdue by the one deadline (the working-day target, or staff's earlier date; deadlines.repository.ts) that day.
 const overdue = (f: ItemFilters, alias = 'i') => overdueOn(f.asOf ?? f.today, statusOf(f, alias), alias);
 
 /** The filters, as conditions on one item row (`alias`). */
@@ -146,7 +146,7 @@ export async function listItems(db: Executor, actor: Actor, f: ItemFilters, limi
           'e.name as escalated_name',
           'cu.display_name as closed_by_name',
           sql<number>`case when ${overdue(f)} then 1 else 0 end`.as('is_overdue'),
-          // The one deadline (deadline-sql.ts): the working-day target, pauses up to the day counted, or staff's earlier date.
+          // The one deadline (deadlines.repository.ts): the working-day target, pauses counted, or staff's earlier date.
           deadlineOn(f.asOf ?? f.today).as('deadline_on'),
           statusOf(f).as('status_on'),
           sql<string | null>`(select ev.text from item_events ev where ev.item_id = i.id and ev.kind = 'progress'

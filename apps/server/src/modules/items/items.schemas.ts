@@ -95,6 +95,10 @@ export const ItemSummary = z
       .describe(
         'The one deadline: the day the working-day resolution target runs out (pauses so far counted), or the date staff set when earlier',
       ),
+    dueOnSet: z
+      .string()
+      .nullable()
+      .describe('The completion date staff set (完成时限), for editing; the deadline is `dueOn`'),
     measures: z.string().nullable(),
     responsibleGroup: z.object({ id: z.string(), name: z.string() }).nullable(),
     responsibleMembers: z.array(z.string()),

@@ -6,7 +6,7 @@ import type { ReportTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { type Cursor, afterCursor } from '../../lib/paging.ts';
 import { contains } from '../../lib/like.ts';
-import { deadlineOn } from '../items/deadline-sql.ts';
+import { deadlineOn } from '../items/deadlines.repository.ts';
 
 /** Reports are in scope by their village's region, or by the organization they were routed to. */
 export function reportInScope(actor: Actor, alias = 'r'): RawBuilder<SqlBool> {
@@ -358,7 +358,7 @@ export const itemOfReport = (db: Executor, reportId: string) =>
       'i.resident_confirmed_at',
       'i.reopened_count',
       'l.title',
-      // The one deadline as of today (deadline-sql.ts): the working-day target or staff's earlier date.
+      // The one deadline as of today (deadlines.repository.ts): the working-day target or staff's earlier date.
       deadlineOn(todayInShanghai()).as('due_on'),
     ])
     .select([
