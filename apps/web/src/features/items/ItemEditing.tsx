@@ -63,7 +63,8 @@ export function EditItemButton({ item }: { item: Item }) {
           initialValues={{
             groupId: item.responsibleGroup?.id,
             memberIds: responsible,
-            dueOn: item.dueOn ? dayjs(item.dueOn) : undefined,
+            // The date staff set, not the deadline worked out from it and the working-day target.
+            dueOn: item.dueOnSet ? dayjs(item.dueOnSet) : undefined,
           }}
         >
           <AssignmentFields options={options} />
