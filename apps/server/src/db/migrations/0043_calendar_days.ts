@@ -13,6 +13,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('working', 'integer', (c) => c.notNull())
     .addColumn('ordinal', 'integer', (c) => c.notNull())
     .execute();
+  // The day a count of working days runs out on: the working day of an ordinal, found by the index, not by a scan.
+  await db.schema
+    .createIndex('calendar_days_ordinal')
+    .on('calendar_days')
+    .columns(['ordinal', 'working', 'day'])
+    .execute();
   await db.schema
     .createTable('calendar_edition')
     .addColumn('id', 'integer', (c) => c.primaryKey())
