@@ -174,7 +174,8 @@ describe("DOMAIN §4: organizational life and members' duty records", () => {
     const qiao = await ctx.user('qiaoduan');
     const baihe = await ctx.user('baihe');
     const { qiaoBranch, qiaoGroup, chengBranch } = ctx.county.orgs;
-    // An item of his branch that someone else works, overdue; one due next month.
+    // Two items of his branch that someone else works, both overdue: the second's date far ahead does not loosen its
+    // working-day target (sanitation, 10 working days: 2 Jun).
     const list = await qiao.post('/problem-lists', {
       orgId: qiaoBranch.id,
       title: '安置点问题清单',
@@ -216,12 +217,15 @@ describe("DOMAIN §4: organizational life and members' duty records", () => {
       orgId: string | null;
     }[];
     const overdue = bell.filter((n) => n.kind === 'overdue');
-    expect(overdue.map((n) => n.text)).toEqual(['【基础建设党小组】3号楼路灯不亮（期限 2020-06-01）']);
+    expect(overdue.map((n) => n.text)).toEqual([
+      '【基础建设党小组】3号楼路灯不亮（期限 2020-06-01）',
+      '【基础建设党小组】垃圾清运不及时（期限 2020-06-02）',
+    ]);
     expect(bell.filter((n) => n.kind === 'meeting_due').map((n) => [n.orgId, n.itemId])).toEqual([
       [qiaoGroup.id, null],
     ]);
-    // By their days: the meeting was due on 2020-04-10, the item on 2020-06-01.
-    expect(bell.map((n) => n.kind)).toEqual(['meeting_due', 'overdue']);
+    // By their days: the meeting was due on 2020-04-10, the items on 2020-06-01 and 2020-06-02.
+    expect(bell.map((n) => n.kind)).toEqual(['meeting_due', 'overdue', 'overdue']);
     // The township's account reads its lists and the reminders page; its bell is for items it works on.
     expect(
       (await qiao.get('/inbox'))

@@ -49,12 +49,14 @@ describe('the cockpit: figures at any date, from dated records, within scope', (
       medianDaysToClose: null,
     });
     const feb = (await qiao.get('/stats/overview?asOf=2020-02-15')).json().work;
-    // 丙 is past its due date and not closed; 甲 took 36 days (5 Jan → 10 Feb); its confirmation came by the 15th.
+    // 乙 and 丙 are past their one deadline, roads' 20 working days after 5 Jan (the Spring Festival not counted, the
+    // make-up Sunday 19 Jan counted: the twentieth is 7 Feb), and not closed; 丙's staff-set due date plays no part.
+    // 甲 took 36 days (5 Jan → 10 Feb); its confirmation came by the 15th.
     expect(feb.items).toMatchObject({
       open: 1,
       in_progress: 1,
       closed: 1,
-      overdue: 1,
+      overdue: 2,
       closedThisMonth: 1,
       medianDaysToClose: 36,
       confirmedShare: 1,
@@ -86,15 +88,15 @@ describe('the cockpit: figures at any date, from dated records, within scope', (
       ['乙', 'open'],
       ['甲', 'in_progress'],
     ]);
-    expect((await qiao.get(`/items?overdue=true&asOf=2020-02-15`)).json().total).toBe(1);
-    // The county sees the township ranking; 乔端镇 first, with its overdue item.
+    expect((await qiao.get(`/items?overdue=true&asOf=2020-02-15`)).json().total).toBe(2);
+    // The county sees the township ranking; 乔端镇 first, with its overdue items.
     const county = (await (await ctx.user('admin')).get('/stats/overview?asOf=2020-02-15')).json().work;
     expect(county.byTownship).toEqual([
       {
         regionCode: '411321106',
         name: '乔端镇',
         open: 2,
-        overdue: 1,
+        overdue: 2,
         closed: 1,
         confirmedShare: 1,
         satisfaction: null,

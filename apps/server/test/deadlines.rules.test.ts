@@ -91,6 +91,7 @@ const facts = (over: Partial<ClockFacts> = {}): ClockFacts => ({
   no: 1,
   list_no: 1,
   listed_on: '2026-02-13',
+  due_on: null,
   org_region_code: '411321106200',
   org_name: '支部',
   first_response_at: null,

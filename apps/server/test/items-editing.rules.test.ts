@@ -102,10 +102,10 @@ describe('DOMAIN §8: an item after its list was made', () => {
     });
     const edit = (body: object, who = qiao) => who.patch(`/items/${id}`, body);
     // Out of scope: another township's admin gets 404; a reader without items:write 403.
-    expect((await edit({ dueOn: '2020-06-30', version: before.version }, await ctx.user('chengjiao'))).statusCode).toBe(
+    expect((await edit({ dueOn: '2020-05-25', version: before.version }, await ctx.user('chengjiao'))).statusCode).toBe(
       404,
     );
-    expect((await edit({ dueOn: '2020-06-30', version: before.version }, await ctx.user('auditor'))).statusCode).toBe(
+    expect((await edit({ dueOn: '2020-05-25', version: before.version }, await ctx.user('auditor'))).statusCode).toBe(
       403,
     );
     // The rules on the values.
@@ -115,24 +115,25 @@ describe('DOMAIN §8: an item after its list was made', () => {
     const outsider = await edit({ responsibleMemberIds: [ctx.county.members.qiaoPowerChief], version: before.version });
     expect([outsider.statusCode, outsider.json().errors[0].path]).toEqual([400, 'body.responsibleMemberIds']);
     // A stale version.
-    expect((await edit({ dueOn: '2020-06-30', version: before.version + 1 })).json().code).toBe('version_conflict');
+    expect((await edit({ dueOn: '2020-05-25', version: before.version + 1 })).json().code).toBe('version_conflict');
 
     const ok = await edit({
-      dueOn: '2020-06-30',
+      dueOn: '2020-05-25',
       responsibleGroupId: group,
       responsibleMemberIds: [ctx.county.members.qiaoSecretary, ctx.county.members.qiaoOther],
       version: before.version,
     });
     expect(ok.statusCode).toBe(204);
     const after = await item(id);
-    expect(after.dueOn).toBe('2020-06-30');
+    // The one deadline is the earlier of the working-day target (26 May) and the date staff set.
+    expect(after.dueOn).toBe('2020-05-25');
     expect(after.responsibleGroup).toEqual({ id: group, name: '人居环境党小组' });
     expect(after.responsibleMembers.sort()).toEqual(['张伟', '王芳'].sort());
     expect(after.version).toBe(before.version + 1);
     const edits = after.events.filter((e: { kind: string }) => e.kind === 'edit');
     expect(edits.map((e: { text: string; public: boolean }) => [e.public, e.text])).toEqual(
       expect.arrayContaining([
-        [true, '完成时限由2020-06-15调整为2020-06-30'],
+        [true, '完成时限由2020-06-15调整为2020-05-25'],
         [false, expect.stringContaining('责任党小组由基础建设党小组调整为人居环境党小组')],
       ]),
     );
@@ -141,7 +142,7 @@ describe('DOMAIN §8: an item after its list was made', () => {
       dueOn: '2020-06-15',
       responsibleGroupId: ctx.county.orgs.qiaoGroup.id,
     });
-    expect(JSON.parse(row?.after_json ?? '{}')).toMatchObject({ dueOn: '2020-06-30', responsibleGroupId: group });
+    expect(JSON.parse(row?.after_json ?? '{}')).toMatchObject({ dueOn: '2020-05-25', responsibleGroupId: group });
 
     // A closed item is not edited.
     await close(id);
@@ -162,7 +163,7 @@ describe('DOMAIN §8: an item after its list was made', () => {
     const special = as(ctx.t.app, await login(ctx.t.app, 'jiaosu', PASSWORD));
     const seen = (await special.get(`/items/${id}`)).json();
     expect(seen.abilities.edit).toBe(false);
-    const res = await special.patch(`/items/${id}`, { dueOn: '2020-06-30', version: seen.version });
+    const res = await special.patch(`/items/${id}`, { dueOn: '2020-05-25', version: seen.version });
     expect([res.statusCode, res.json().code]).toEqual([403, 'permission_denied']);
   });
 

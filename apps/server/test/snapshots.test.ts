@@ -126,7 +126,7 @@ describe('overviews wider than a county: merged from the counties’ daily snaps
       open: 2,
       in_progress: 0,
       closed: 1,
-      overdue: 1,
+      overdue: 2, // 乙 and 丙, past roads' 20 working days (7 Feb)
       medianDaysToClose: 36,
       confirmedShare: 1,
       satisfaction: 4,
@@ -142,7 +142,7 @@ describe('overviews wider than a county: merged from the counties’ daily snaps
         regionCode: '411321',
         name: '南召县',
         open: 2,
-        overdue: 1,
+        overdue: 2,
         closed: 1,
         confirmedShare: 1,
         satisfaction: 4,

@@ -27,7 +27,8 @@ type Item = {
   id: string;
   no: number;
   status: string;
-  dueOn: string | null;
+  /** The date staff set (what an edit changes); `dueOn` is the deadline, which the working-day target also decides. */
+  dueOnSet: string | null;
   version: number;
   abilities: { edit: boolean };
   events: { text: string; actor: string }[];
@@ -63,7 +64,7 @@ describe('an item edited offline meets a change on the server: shown as a confli
         await logIn(page, base, 'baihe', DEMO_PASSWORD);
         await controlled(page);
         const item = await anItem(page);
-        const original = item.dueOn ?? '未定';
+        const original = item.dueOnSet ?? '未定';
         const mine = device === 'phone' ? '2031-06-30' : '2031-07-31';
         const theirs = device === 'phone' ? '2031-09-30' : '2031-10-31';
         await page.goto(`${base}/items/${item.id}`);
@@ -94,7 +95,9 @@ describe('an item edited offline meets a change on the server: shown as a confli
         await kept.getByTestId('item-kept-state').getByText('需处理').waitFor({ timeout: 30_000 });
         await kept.getByText('冲突：你离线修改期间，服务器上的这个事项已被他人修改').waitFor();
         // Nothing overwritten: the server still holds the other account's date.
-        expect(((await (await page.request.get(`${base}/api/v1/items/${item.id}`)).json()) as Item).dueOn).toBe(theirs);
+        expect(((await (await page.request.get(`${base}/api/v1/items/${item.id}`)).json()) as Item).dueOnSet).toBe(
+          theirs,
+        );
         await screenshot(page, `pwa-conflict-attention-${device}`);
 
         // The field page lists it 需处理 with the reason and offers 处理冲突 too.
@@ -128,7 +131,7 @@ describe('an item edited offline meets a change on the server: shown as a confli
         await page.locator('.ant-descriptions').getByText(mine).waitFor();
         await screenshot(page, `pwa-conflict-synced-${device}`);
         const after = (await (await page.request.get(`${base}/api/v1/items/${item.id}`)).json()) as Item;
-        expect(after.dueOn).toBe(mine);
+        expect(after.dueOnSet).toBe(mine);
         // Exactly once each: the other account's change, and the secretary's chosen one after it.
         const moves = after.events.map((e) => e.text).filter((text) => text.startsWith('完成时限由'));
         expect(moves.filter((m) => m.endsWith(`调整为${theirs}`))).toHaveLength(1);

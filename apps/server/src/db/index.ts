@@ -58,7 +58,9 @@ import * as m0039 from './migrations/0039_import_column_mapping.ts';
 import * as m0040 from './migrations/0040_item_deadline_clock.ts';
 import * as m0041 from './migrations/0041_notice_outbox.ts';
 import * as m0042 from './migrations/0042_tracking_code_reservations.ts';
+import { syncCalendar } from './calendar.ts';
 import * as m0043 from './migrations/0043_sms_replies.ts';
+import * as m0044 from './migrations/0044_calendar_days.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -236,6 +238,7 @@ const migrations = {
   '0041_notice_outbox': m0041,
   '0042_tracking_code_reservations': m0042,
   '0043_sms_replies': m0043,
+  '0044_calendar_days': m0044,
 };
 
 /**
@@ -250,6 +253,7 @@ export async function migrate(db: Db, pgSchema?: string): Promise<string[]> {
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
+  await syncCalendar(db);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 

@@ -563,6 +563,19 @@ export interface ItemPauseTable {
   ended_by: string | null;
 }
 
+/** A day of the official calendar, with the working days from the calendar's first day up to it (migration 0044). */
+export interface CalendarDayTable {
+  day: string;
+  working: number;
+  ordinal: number;
+}
+
+/** Which edition of the calendar data `calendar_days` holds (one row). */
+export interface CalendarEditionTable {
+  id: number;
+  edition: string;
+}
+
 /** A chase (催办): the dated notice at half, all and one and a half of an item's target, to be acknowledged. */
 export interface ItemChaseTable {
   id: string;
@@ -1165,6 +1178,8 @@ export interface Database {
   item_units: ItemUnitTable;
   item_events: ItemEventTable;
   item_pauses: ItemPauseTable;
+  calendar_days: CalendarDayTable;
+  calendar_edition: CalendarEditionTable;
   item_chases: ItemChaseTable;
   notifications: NotificationTable;
   disputes: DisputeTable;

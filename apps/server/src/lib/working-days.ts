@@ -111,3 +111,8 @@ export function workingDaysBetween(from: string, to: string): number {
   const end = epochDay(to);
   return end > start ? (upTo[end - FIRST] as number) - (upTo[start - FIRST] as number) : 0;
 }
+
+/** Every day the calendar knows, in order, with whether it works and the working days from the first day up to it. */
+export function calendarDays(): { day: string; working: number; ordinal: number }[] {
+  return works.map((w, k) => ({ day: dayOf(FIRST + k), working: w ? 1 : 0, ordinal: upTo[k] as number }));
+}

@@ -15572,6 +15572,7 @@ export interface components {
             /** @default [] */
             unitIds?: string[];
             measures?: string;
+            /** @description 完成时限 staff set: the deadline only when earlier than the working-day resolution target */
             dueOn?: string;
             /** @enum {string} */
             neededSkill?: "electricity" | "water" | "law" | "medicine" | "agronomy" | "security" | "roads" | "mediation" | "education" | "finance" | "forestry" | "construction" | "sanitation" | "commerce";
@@ -15639,9 +15640,12 @@ export interface components {
             /** @enum {string} */
             category: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
             status: components["schemas"]["ItemStatusInput"];
-            /** @description Derived: past the deadline and not closed */
+            /** @description Derived: not closed, and more working days used than the target (pauses deducted) or past the date staff set */
             overdue: boolean;
+            /** @description The one deadline: the day the working-day resolution target runs out (pauses so far counted), or the date staff set when earlier */
             dueOn: string | null;
+            /** @description The completion date staff set (完成时限), for editing; the deadline is `dueOn` */
+            dueOnSet: string | null;
             measures: string | null;
             responsibleGroup: {
                 id: string;
@@ -15702,7 +15706,7 @@ export interface components {
             response?: {
                 targetDays: number;
                 usedDays: number;
-                /** @description The day the target runs out were the item never paused */
+                /** @description The day the target runs out: its working days after the listing, moved on by the days paused so far */
                 dueOn: string | null;
                 share: number;
                 /** @enum {string} */
@@ -15713,7 +15717,7 @@ export interface components {
             resolution?: {
                 targetDays: number;
                 usedDays: number;
-                /** @description The day the target runs out were the item never paused */
+                /** @description The day the target runs out: its working days after the listing, moved on by the days paused so far */
                 dueOn: string | null;
                 share: number;
                 /** @enum {string} */
@@ -15766,9 +15770,12 @@ export interface components {
             /** @enum {string} */
             category: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
             status: components["schemas"]["ItemStatusInput"];
-            /** @description Derived: past the deadline and not closed */
+            /** @description Derived: not closed, and more working days used than the target (pauses deducted) or past the date staff set */
             overdue: boolean;
+            /** @description The one deadline: the day the working-day resolution target runs out (pauses so far counted), or the date staff set when earlier */
             dueOn: string | null;
+            /** @description The completion date staff set (完成时限), for editing; the deadline is `dueOn` */
+            dueOnSet: string | null;
             measures: string | null;
             responsibleGroup: {
                 id: string;
@@ -15949,7 +15956,7 @@ export interface components {
             }[];
         };
         EditItemInput: {
-            /** @description No earlier than the list’s date; null clears it */
+            /** @description No earlier than the list’s date; null clears it. The deadline only when earlier than the working-day target */
             dueOn?: string | null;
             /** @description A party group of the item’s organization; null clears it */
             responsibleGroupId?: string | null;
@@ -18413,6 +18420,7 @@ export interface components {
             /** @default [] */
             unitIds: string[];
             measures?: string;
+            /** @description 完成时限 staff set: the deadline only when earlier than the working-day resolution target */
             dueOn?: string;
             /** @enum {string} */
             neededSkill?: "electricity" | "water" | "law" | "medicine" | "agronomy" | "security" | "roads" | "mediation" | "education" | "finance" | "forestry" | "construction" | "sanitation" | "commerce";
@@ -18480,9 +18488,12 @@ export interface components {
             /** @enum {string} */
             category: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
             status: components["schemas"]["ItemStatus"];
-            /** @description Derived: past the deadline and not closed */
+            /** @description Derived: not closed, and more working days used than the target (pauses deducted) or past the date staff set */
             overdue: boolean;
+            /** @description The one deadline: the day the working-day resolution target runs out (pauses so far counted), or the date staff set when earlier */
             dueOn: string | null;
+            /** @description The completion date staff set (完成时限), for editing; the deadline is `dueOn` */
+            dueOnSet: string | null;
             measures: string | null;
             responsibleGroup: {
                 id: string;
@@ -18543,7 +18554,7 @@ export interface components {
             response?: {
                 targetDays: number;
                 usedDays: number;
-                /** @description The day the target runs out were the item never paused */
+                /** @description The day the target runs out: its working days after the listing, moved on by the days paused so far */
                 dueOn: string | null;
                 share: number;
                 /** @enum {string} */
@@ -18554,7 +18565,7 @@ export interface components {
             resolution?: {
                 targetDays: number;
                 usedDays: number;
-                /** @description The day the target runs out were the item never paused */
+                /** @description The day the target runs out: its working days after the listing, moved on by the days paused so far */
                 dueOn: string | null;
                 share: number;
                 /** @enum {string} */
@@ -18607,9 +18618,12 @@ export interface components {
             /** @enum {string} */
             category: "electricity" | "water" | "roads" | "public_order" | "disputes" | "sanitation" | "employment" | "health" | "education" | "housing" | "industry" | "other";
             status: components["schemas"]["ItemStatus"];
-            /** @description Derived: past the deadline and not closed */
+            /** @description Derived: not closed, and more working days used than the target (pauses deducted) or past the date staff set */
             overdue: boolean;
+            /** @description The one deadline: the day the working-day resolution target runs out (pauses so far counted), or the date staff set when earlier */
             dueOn: string | null;
+            /** @description The completion date staff set (完成时限), for editing; the deadline is `dueOn` */
+            dueOnSet: string | null;
             measures: string | null;
             responsibleGroup: {
                 id: string;
@@ -18790,7 +18804,7 @@ export interface components {
             }[];
         };
         EditItem: {
-            /** @description No earlier than the list’s date; null clears it */
+            /** @description No earlier than the list’s date; null clears it. The deadline only when earlier than the working-day target */
             dueOn?: string | null;
             /** @description A party group of the item’s organization; null clears it */
             responsibleGroupId?: string | null;

@@ -14,14 +14,17 @@ export interface ItemEditValues {
 /** Some of an item's fields: those an edit changed, with their values. */
 export type ItemEditChange = Partial<ItemEditValues>;
 
-/** What the server's item answers for those fields. */
+/**
+ * What the server's item answers for those fields. The due date an edit changes is the date staff set (`dueOnSet`),
+ * not the item's deadline, which the working-day target also decides.
+ */
 export function itemEditValues(item: {
-  dueOn: string | null;
+  dueOnSet: string | null;
   responsibleGroup: { id: string } | null;
   members: { memberId: string; role: string }[];
 }): ItemEditValues {
   return {
-    dueOn: item.dueOn,
+    dueOn: item.dueOnSet,
     responsibleGroupId: item.responsibleGroup?.id ?? null,
     responsibleMemberIds: item.members.filter((m) => m.role === 'responsible').map((m) => m.memberId),
   };

@@ -26,7 +26,10 @@ function answer(request: Request, body: string): Response {
       problem: '线路跳闸',
       status: 'in_progress',
       version: i.version,
-      dueOn: i.dueOn,
+      // The date staff set, which an edit changes; the deadline (`dueOn`) is earlier here, decided by the item's
+      // working-day target, and must never be taken for the date the secretary edited.
+      dueOnSet: i.dueOn,
+      dueOn: '2026-12-10',
       responsibleGroup: i.group
         ? { id: i.group, name: i.group === 'g-infra' ? '基础建设党小组' : '维护治安党小组' }
         : null,

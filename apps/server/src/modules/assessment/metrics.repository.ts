@@ -100,7 +100,7 @@ export const activitiesOf = (db: Executor, orgIds: string[], from: string, to: s
 export const closedInPeriod = (db: Executor, orgIds: string[], from: string, to: string) =>
   db
     .selectFrom('items as i')
-    .select(['i.id', 'i.org_id', 'i.problem', 'i.due_on', 'i.closed_at', 'i.reopened_count', 'i.resident_confirmed_at'])
+    .select(['i.id', 'i.org_id', 'i.problem', 'i.closed_at', 'i.reopened_count', 'i.resident_confirmed_at'])
     .where('i.org_id', 'in', orgIds)
     .where('i.status', '=', 'closed')
     .where(sql<SqlBool>`substr(i.closed_at, 1, 10) >= ${from} and substr(i.closed_at, 1, 10) <= ${to}`)

@@ -4,6 +4,7 @@ import type { Evidence, OrgInputs } from './scoring.ts';
 import { coverageRules } from '../households/coverage.service.ts';
 import { coveredRegions } from '../users/users.repository.ts';
 import { known } from '../../lib/known.ts';
+import { closedLate } from '../items/deadlines.service.ts';
 import * as repo from './metrics.repository.ts';
 
 const EVIDENCE_CAP = 100;
@@ -77,8 +78,9 @@ export interface LedgerRecords {
     id: string;
     org_id: string;
     problem: string;
-    due_on: string | null;
     closed_at: string | null;
+    /** Closed within its working-day resolution target (the one deadline, `closedLate`). */
+    on_time: boolean;
     reopened_count: number;
     resident_confirmed_at: string | null;
   }[];
@@ -100,7 +102,7 @@ export async function ledgerRecords(db: Executor, ids: string[], from: string, t
       register: { assisted: [], gaps: [], exited: [], eliminated: [] },
     };
   const orgRegions = await coveredRegions(db, ids);
-  const [activities, closed, findings, rated, register] = await Promise.all([
+  const [activities, closedRows, findings, rated, register] = await Promise.all([
     repo.activitiesOf(db, ids, from, to),
     repo.closedInPeriod(db, ids, from, to),
     repo.findingsOf(db, ids, from, to),
@@ -112,6 +114,11 @@ export async function ledgerRecords(db: Executor, ids: string[], from: string, t
       to,
     ),
   ]);
+  const late = await closedLate(
+    db,
+    closedRows.map((i) => i.id),
+  );
+  const closed = closedRows.map((i) => ({ ...i, on_time: !late.has(i.id) }));
   return { orgRegions, activities, closed, findings, rated, register };
 }
 
@@ -156,7 +163,7 @@ export function orgInputs(
     id: i.id,
     label: `${i.problem}${note}`,
   });
-  const onTime = closed.filter((i) => !i.due_on || (i.closed_at ?? '').slice(0, 10) <= i.due_on);
+  const onTime = closed.filter((i) => i.on_time);
   put(
     'items_closed_on_time_rate',
     closed.length ? onTime.length / closed.length : 0,

@@ -1,5 +1,6 @@
 import type { Executor } from '../../db/index.ts';
 import { PUBLIC_HOUSEHOLD_COLUMNS } from './board.policy.ts';
+import { deadlineOn } from '../items/deadlines.repository.ts';
 
 /** All SQL of the village notice board: public reads, by the village's code, of what the policy lets it show. */
 
@@ -25,11 +26,13 @@ export const casesInNotice = (db: Executor, village: string) =>
     .orderBy('h.head_initials')
     .execute();
 
-export const villageItems = (db: Executor, village: string, limit: number) =>
+/** The village's items on the board, with the one deadline as of `today` (deadlines.repository.ts `deadlineOn`). */
+export const villageItems = (db: Executor, village: string, limit: number, today: string) =>
   db
     .selectFrom('items as i')
     .innerJoin('problem_lists as l', 'l.id', 'i.list_id')
-    .select(['l.title', 'l.listed_on', 'i.no', 'i.problem', 'i.status', 'i.due_on', 'i.resident_confirmed_at'])
+    .select(['l.title', 'l.listed_on', 'i.no', 'i.problem', 'i.status', 'i.resident_confirmed_at'])
+    .select(deadlineOn(today).as('due_on'))
     .where('i.region_code', '=', village)
     .orderBy('l.listed_on', 'desc')
     .orderBy('i.no')

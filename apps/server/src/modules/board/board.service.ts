@@ -20,7 +20,7 @@ export class BoardService {
     const [exits, cases, items] = await Promise.all([
       repo.exitsInNotice(this.db, code),
       repo.casesInNotice(this.db, code),
-      repo.villageItems(this.db, code, policy.ITEMS_ON_BOARD),
+      repo.villageItems(this.db, code, policy.ITEMS_ON_BOARD, today),
     ]);
     // A notice ends when its days have run from its start and its floor has run on this board (DOMAIN §9a).
     const notice = (kind: NoticeKind, r: StoredNotice) => {

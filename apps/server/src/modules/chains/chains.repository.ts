@@ -11,6 +11,7 @@ import type {
 import type { Actor } from '../../lib/actor.ts';
 import { orgInScope } from '../../lib/scope.ts';
 import { orgInReach as orgInScopeById } from '../orgs/orgs.repository.ts';
+import { overdueOn } from '../items/deadlines.repository.ts';
 
 /** All SQL of industry chains and projects (DOMAIN §8). */
 
@@ -45,9 +46,7 @@ export function blockages(db: Executor, where: { stageIds?: string[]; projectId?
       'i.problem',
       'i.status',
       'i.stage_id',
-      sql<number>`case when i.due_on is not null and i.due_on < ${today} and i.status <> 'closed' then 1 else 0 end`.as(
-        'overdue',
-      ),
+      sql<number>`case when ${overdueOn(today, sql<string>`i.status`)} then 1 else 0 end`.as('overdue'),
     ]);
   if (where.stageIds) q = q.where('i.stage_id', 'in', where.stageIds.length ? where.stageIds : ['']);
   if (where.projectId) q = q.where('i.project_id', '=', where.projectId);

@@ -12,7 +12,10 @@ import type { ClockFacts, PauseRow } from './deadlines.repository.ts';
 export interface Measure {
   targetDays: number;
   usedDays: number;
-  /** The day the target runs out on the calendar, were the item never paused. */
+  /**
+   * The day the target runs out: the target's working days after the listing, moved on by the working days paused so
+   * far (the item's one deadline; deadlines.repository.ts `resolutionDueOn` works out the same day).
+   */
   dueOn: string | null;
   share: number;
   light: DeadlineLight;
@@ -49,10 +52,11 @@ function pausedBetween(pauses: PauseRow[], from: string, to: string): number {
 }
 
 function measure(start: string, end: string, metOn: string | null, target: number, pauses: PauseRow[]): Measure {
-  const used = Math.max(0, workingDaysBetween(start, end) - pausedBetween(pauses, start, end));
+  const paused = pausedBetween(pauses, start, end);
+  const used = Math.max(0, workingDaysBetween(start, end) - paused);
   let dueOn: string | null;
   try {
-    dueOn = addWorkingDays(start, target);
+    dueOn = addWorkingDays(start, target + paused);
   } catch (e) {
     // A target running into a year the calendar does not know yet has no day to show, only its share.
     if (!(e instanceof Problem)) throw e;

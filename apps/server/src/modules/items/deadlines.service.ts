@@ -36,6 +36,22 @@ export async function clocksOf(db: Executor, itemIds: string[], today: string): 
   return new Map([...(await measuredItems(db, itemIds, today))].map(([id, m]) => [id, m.clock]));
 }
 
+/**
+ * Which of these closed items were closed past their one deadline (deadlines.repository.ts): more working days used by the
+ * day of closure than the resolution target (pauses deducted), or closed after the earlier date staff set. An item the
+ * calendar cannot measure is late only by the date staff set, as it is overdue only by it.
+ */
+export async function closedLate(db: Executor, itemIds: string[]): Promise<Set<string>> {
+  const late = new Set<string>();
+  for (const [id, { facts, clock }] of await measuredItems(db, itemIds, todayInShanghai())) {
+    const closedOn = facts.status === 'closed' && facts.closed_at ? todayInShanghai(new Date(facts.closed_at)) : null;
+    if (closedOn === null) continue;
+    const pastTarget = clock.known && clock.resolution.usedDays > clock.resolution.targetDays;
+    if (pastTarget || (facts.due_on !== null && closedOn > facts.due_on)) late.add(id);
+  }
+  return late;
+}
+
 /** The items' clocks on a day with the facts they were worked out from (read once). */
 async function measuredItems(db: Executor, itemIds: string[], today: string) {
   const [facts, pauses] = await Promise.all([repo.clockFacts(db, itemIds), repo.pausesOf(db, itemIds)]);

@@ -9,6 +9,7 @@ import { notLinkedByNeed, orgInScope, underRegion } from '../../lib/scope.ts';
 import { reportInScope } from '../reports/reports.repository.ts';
 import { DEPUTY_TITLES, HEAD_TITLES } from '@lianjian/shared';
 import { activeOn, orgInReach } from '../orgs/orgs.repository.ts';
+import { overdueOn, deadlineOn } from './deadlines.repository.ts';
 
 /**
  * An item is visible through the organization that owns it, through the organization it was escalated to,
@@ -89,10 +90,8 @@ export const statusAt = (day: string | undefined, today: string, alias = 'i') =>
   day && day < today ? statusOn(day, alias) : sql<string>`${sql.ref(`${alias}.status`)}`;
 
 const statusOf = (f: ItemFilters, alias = 'i') => statusAt(f.asOf, f.today, alias);
-const overdue = (f: ItemFilters, alias = 'i') => {
-  const due = sql.ref(`${alias}.due_on`);
-  return sql<SqlBool>`(${due} is not null and ${due} < ${f.asOf ?? f.today} and ${statusOf(f, alias)} <> 'closed')`;
-};
+// Overdue by the one deadline (the working-day target, or staff's earlier date; deadlines.repository.ts) that day.
+const overdue = (f: ItemFilters, alias = 'i') => overdueOn(f.asOf ?? f.today, statusOf(f, alias), alias);
 
 /** The filters, as conditions on one item row (`alias`). */
 function filters(f: ItemFilters, alias: string): RawBuilder<SqlBool> {
@@ -147,6 +146,8 @@ export async function listItems(db: Executor, actor: Actor, f: ItemFilters, limi
           'e.name as escalated_name',
           'cu.display_name as closed_by_name',
           sql<number>`case when ${overdue(f)} then 1 else 0 end`.as('is_overdue'),
+          // The one deadline (deadlines.repository.ts): the working-day target, pauses counted, or staff's earlier date.
+          deadlineOn(f.asOf ?? f.today).as('deadline_on'),
           statusOf(f).as('status_on'),
           sql<string | null>`(select ev.text from item_events ev where ev.item_id = i.id and ev.kind = 'progress'
         order by ev.at desc limit 1)`.as('latest_progress'),
@@ -445,24 +446,26 @@ export async function leadersOf(db: Executor, orgId: string, today: string) {
 }
 
 /**
- * Open items due by `by`, the oldest deadline first, each with its responsible group's name: those a member works on,
+ * Open items whose one deadline (`deadlineOn`, pauses up to `today` counted) comes by `by`, the oldest
+ * deadline first, each with its responsible group's name: those a member works on,
  * and those of an organization and everything under it (a branch and its party groups), whoever works them, as a
  * branch secretary's day starts with. One page after the cursor, with how many there are in all.
  */
 export async function openItemsDue(
   db: Executor,
   of: { memberId: string | null; orgPath: string | null },
+  today: string,
   by: string,
   limit: number,
   cursor: Cursor | null,
 ) {
   const { memberId, orgPath } = of;
+  const dueOn = deadlineOn(today);
   const b = db
     .selectFrom('items as i')
     .leftJoin('temporary_orgs as g', 'g.id', 'i.responsible_group_id')
     .where('i.status', '<>', 'closed')
-    .where('i.due_on', 'is not', null)
-    .where('i.due_on', '<=', by)
+    .where(sql<SqlBool>`${dueOn} <= ${by}`)
     .where((eb) =>
       eb.or([
         ...(memberId
@@ -493,9 +496,10 @@ export async function openItemsDue(
   const [rows, total] = await Promise.all([
     limit === 0
       ? []
-      : (cursor ? b.where(afterCursor('i.due_on', 'i.id', cursor, 'asc')) : b)
-          .select(['i.id', 'i.no', 'i.problem', 'i.due_on', 'g.name as group_name'])
-          .orderBy('i.due_on')
+      : (cursor ? b.where(afterCursor(dueOn, 'i.id', cursor, 'asc')) : b)
+          .select(['i.id', 'i.no', 'i.problem', dueOn.as('due_on'), 'g.name as group_name'])
+          .select(sql<number>`case when ${overdueOn(today, sql<string>`i.status`)} then 1 else 0 end`.as('overdue'))
+          .orderBy(dueOn)
           .orderBy('i.id')
           .limit(limit)
           .execute(),
@@ -550,7 +554,7 @@ export async function problemListPage(
       'l.version',
       sql<number>`(select count(*) from items i where i.list_id = l.id)`.as('item_count'),
       sql<number>`(select count(*) from items i where i.list_id = l.id and i.status = 'closed')`.as('closed_count'),
-      sql<number>`(select count(*) from items i where i.list_id = l.id and i.status <> 'closed' and i.due_on < ${today})`.as(
+      sql<number>`(select count(*) from items i where i.list_id = l.id and ${overdueOn(today, sql<string>`i.status`)})`.as(
         'overdue_count',
       ),
     ])

@@ -25,7 +25,9 @@ export const NewItem = z
     responsibleMemberIds: z.array(id).max(20).default([]),
     unitIds: z.array(id).max(20).default([]),
     measures: text(2000).optional(),
-    dueOn: isoDate.optional(),
+    dueOn: isoDate
+      .optional()
+      .describe('完成时限 staff set: the deadline only when earlier than the working-day resolution target'),
     neededSkill: z.enum(SKILLS).optional(),
     stageId: id.optional().describe('For a blockage: the stage of the industry chain it sits on'),
     projectId: id.optional().describe('The project the item belongs to (land transfer, say)'),
@@ -82,8 +84,21 @@ export const ItemSummary = z
     problem: z.string(),
     category: z.enum(REPORT_CATEGORIES),
     status: ItemStatus,
-    overdue: z.boolean().describe('Derived: past the deadline and not closed'),
-    dueOn: z.string().nullable(),
+    overdue: z
+      .boolean()
+      .describe(
+        'Derived: not closed, and more working days used than the target (pauses deducted) or past the date staff set',
+      ),
+    dueOn: z
+      .string()
+      .nullable()
+      .describe(
+        'The one deadline: the day the working-day resolution target runs out (pauses so far counted), or the date staff set when earlier',
+      ),
+    dueOnSet: z
+      .string()
+      .nullable()
+      .describe('The completion date staff set (完成时限), for editing; the deadline is `dueOn`'),
     measures: z.string().nullable(),
     responsibleGroup: z.object({ id: z.string(), name: z.string() }).nullable(),
     responsibleMembers: z.array(z.string()),
@@ -154,7 +169,10 @@ export const ItemAbilities = z
 const Measure = z.object({
   targetDays: z.number().int(),
   usedDays: z.number().int(),
-  dueOn: z.string().nullable().describe('The day the target runs out were the item never paused'),
+  dueOn: z
+    .string()
+    .nullable()
+    .describe('The day the target runs out: its working days after the listing, moved on by the days paused so far'),
   share: z.number(),
   light: z.enum(['green', 'amber', 'red']),
   metOn: z.string().nullable().describe('The day of the first response, or of closure; null while the clock runs'),
@@ -357,7 +375,12 @@ export const Suggestions = z
 
 export const EditItem = z
   .strictObject({
-    dueOn: isoDate.nullable().optional().describe('No earlier than the list’s date; null clears it'),
+    dueOn: isoDate
+      .nullable()
+      .optional()
+      .describe(
+        'No earlier than the list’s date; null clears it. The deadline only when earlier than the working-day target',
+      ),
     responsibleGroupId: id.nullable().optional().describe('A party group of the item’s organization; null clears it'),
     responsibleMemberIds: z
       .array(id)

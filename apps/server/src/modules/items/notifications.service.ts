@@ -70,6 +70,7 @@ export class NotificationService {
     const due = await openItemsDue(
       this.db,
       { memberId, orgPath: actor.orgPath },
+      today,
       soon,
       part === PART.stored ? 0 : wanted(),
       part === PART.due ? after : null,
@@ -77,7 +78,8 @@ export class NotificationService {
     items.push(
       ...due.rows.map((d) => {
         const dueOn = known(d.due_on, 'a due item’s deadline');
-        const late = dueOn < today;
+        // Late by the same count as everywhere (more working days used than the target), not by comparing days.
+        const late = Number(d.overdue) === 1;
         const group = d.group_name ? `【${d.group_name}】` : '';
         return {
           itemId: d.id,

@@ -78,7 +78,6 @@ export function recordParts(db: Executor, actor: Actor, memberId: string, own: b
         'i.no',
         'i.problem',
         'i.status',
-        'i.due_on',
         'i.closed_at',
         'i.reopened_count',
         'im.role',

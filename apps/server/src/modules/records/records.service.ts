@@ -8,6 +8,7 @@ import { conflict, forbidden, invalid, notFound, versionConflict } from '../../l
 import { updateAtVersion } from '../../db/versioned.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
+import { closedLate } from '../items/deadlines.service.ts';
 import { rolesInSubtree } from '../orgs/orgs.repository.ts';
 import * as policy from './records.policy.ts';
 import * as repo from './records.repository.ts';
@@ -62,6 +63,10 @@ export class RecordService {
     );
     const count = (s: string) => Number(attendance.find((a) => a.status === s)?.n ?? 0);
     const closed = itemRows.filter((i) => i.status === 'closed');
+    const late = await closedLate(
+      this.db,
+      closed.map((i) => i.id),
+    );
     return {
       member: {
         id: m.id,
@@ -84,8 +89,8 @@ export class RecordService {
         assigned: itemRows.filter((i) => i.role === 'responsible').length,
         linked: itemRows.filter((i) => i.role === 'linked').length,
         closed: closed.length,
-        // On time: closed on or before the due date (items without one count as on time).
-        closedOnTime: closed.filter((i) => !i.due_on || (i.closed_at ?? '').slice(0, 10) <= i.due_on).length,
+        // On time: closed within the working-day resolution target (the one deadline, `closedLate`).
+        closedOnTime: closed.filter((i) => !late.has(i.id)).length,
         reopened: itemRows.filter((i) => i.reopened_count > 0).length,
         recent: itemRows
           .filter((i) => Number(i.seen) === 1)

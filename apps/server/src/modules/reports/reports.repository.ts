@@ -1,12 +1,13 @@
 import { householdInScope, orgInScope, underRegion } from '../../lib/scope.ts';
 import { type Insertable, type RawBuilder, type SqlBool, sql } from 'kysely';
-import type { ReportDismissalKind } from '@lianjian/shared';
+import { type ReportDismissalKind, todayInShanghai } from '@lianjian/shared';
 import type { Executor } from '../../db/index.ts';
 import type { ReportTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import type { PhotoOwner } from '../../lib/photos.ts';
 import { type Cursor, afterCursor } from '../../lib/paging.ts';
 import { contains } from '../../lib/like.ts';
+import { deadlineOn } from '../items/deadlines.repository.ts';
 
 /** Reports are in scope by their village's region, or by the organization they were routed to. */
 export function reportInScope(actor: Actor, alias = 'r'): RawBuilder<SqlBool> {
@@ -354,11 +355,12 @@ export const itemOfReport = (db: Executor, reportId: string) =>
       'i.id',
       'i.no',
       'i.status',
-      'i.due_on',
       'i.closed_at',
       'i.resident_confirmed_at',
       'i.reopened_count',
       'l.title',
+      // The one deadline as of today (deadlines.repository.ts): the working-day target or staff's earlier date.
+      deadlineOn(todayInShanghai()).as('due_on'),
     ])
     .select([
       'i.resident_rating',

@@ -3,6 +3,7 @@ import type { Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { householdInScope, underRegion } from '../../lib/scope.ts';
 import { householdStatusOn } from '../households/households.repository.ts';
+import { overdueOn } from '../items/deadlines.repository.ts';
 import { endOfDay, itemInScope, reopensBy, statusAt } from '../items/items.repository.ts';
 
 /**
@@ -19,7 +20,6 @@ export function itemsOn(db: Executor, actor: Actor, asOf: string, today: string,
     .select([
       'i.id',
       'i.region_code',
-      'i.due_on',
       'i.created_at',
       'i.closed_at',
       'i.resident_confirmed_at',
@@ -29,6 +29,8 @@ export function itemsOn(db: Executor, actor: Actor, asOf: string, today: string,
     ])
     .select([
       statusAt(asOf, today).as('status_on'),
+      // Overdue by the working-day clock as it stood that day (the drill-down's `overdue` filter, deadlines.repository.ts).
+      sql<number>`case when ${overdueOn(asOf, statusAt(asOf, today))} then 1 else 0 end`.as('overdue'),
       // Reopenings are indexed apart (migration 0020): a small index that stays in memory.
       reopensBy(asOf).as('reopens'),
     ]);

@@ -141,9 +141,9 @@ export async function cockpit(db: Db, actor: Actor, asOf: string, region?: strin
     for (const json of latest.values())
       for (const r of JSON.parse(json) as { grade: keyof typeof grades }[]) grades[r.grade]++;
 
-  // The township ranking: by open items past their deadline, then by open items.
+  // The township ranking: by open items past their working-day deadline that day, then by open items.
   const townships = await repo.townshipsUnder(db, region ?? actor.regionCode ?? '-');
-  const overdueOf = (r: (typeof rows)[number]) => r.status_on !== 'closed' && r.due_on !== null && r.due_on < asOf;
+  const overdueOf = (r: (typeof rows)[number]) => Number(r.overdue) === 1;
   const confirmedBy = (r: (typeof rows)[number]) => Boolean(r.resident_confirmed_at && r.resident_confirmed_at < end);
   // A rating counts from when it was given (the latest stands: an earlier one it replaced is not kept).
   const starsBy = (r: (typeof rows)[number]) =>

@@ -1,6 +1,5 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { Button, Form, Modal } from 'antd';
-import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { type Schemas, api, unwrap } from '../../api/client';
@@ -50,7 +49,7 @@ export function AddItemButton({ list }: { list: Schemas['ProblemListDetail'] }) 
         cancelText={t('common.cancel')}
         destroyOnHidden
       >
-        <Form form={form} layout="vertical" initialValues={{ dueOn: dayjs().add(15, 'day') }}>
+        <Form form={form} layout="vertical">
           <ItemFields options={options} />
         </Form>
       </Modal>

@@ -88,7 +88,6 @@ export function CombModal(props: { reports: Report[]; open: boolean; onClose: ()
             problem: r.description,
             category: r.category,
             reportIds: [r.id],
-            dueOn: today.add(15, 'day'),
           })),
         }}
       >

@@ -26,8 +26,12 @@ export function LightTag({ light }: { light: Light | null | undefined }) {
 export function ItemClock({ item }: { item: Item }) {
   const { t } = useTranslation();
   const { clock } = item;
-  const measure = (m: NonNullable<Item['clock']['response']>) =>
-    t('clock.used', { used: m.usedDays, target: m.targetDays, due: m.dueOn ?? '—' }) +
+  // The resolution's day is the item's deadline, shown once beside the item (its dueOn, which a date staff set may
+  // bring forward); here only the working days it has used.
+  const measure = (m: NonNullable<Item['clock']['response']>, withDue: boolean) =>
+    (withDue
+      ? t('clock.used', { used: m.usedDays, target: m.targetDays, due: m.dueOn ?? '—' })
+      : t('clock.usedOf', { used: m.usedDays, target: m.targetDays })) +
     (m.metOn ? t('clock.met', { on: m.metOn }) : '');
   return (
     <Card
@@ -51,10 +55,10 @@ export function ItemClock({ item }: { item: Item }) {
         <Descriptions column={1} size="small">
           <Descriptions.Item label={t('clock.listedOn')}>{clock.listedOn}</Descriptions.Item>
           {clock.response && (
-            <Descriptions.Item label={t('clock.response')}>{measure(clock.response)}</Descriptions.Item>
+            <Descriptions.Item label={t('clock.response')}>{measure(clock.response, true)}</Descriptions.Item>
           )}
           {clock.resolution && (
-            <Descriptions.Item label={t('clock.resolution')}>{measure(clock.resolution)}</Descriptions.Item>
+            <Descriptions.Item label={t('clock.resolution')}>{measure(clock.resolution, false)}</Descriptions.Item>
           )}
           {clock.paused && (
             <Descriptions.Item label={t('clock.paused')}>

@@ -44,7 +44,7 @@ export function itemFieldLabels(t: (k: string) => string) {
     responsibleGroupId: t('lists.ledger.group'),
     responsibleMemberIds: t('lists.ledger.people'),
     measures: t('lists.ledger.measures'),
-    dueOn: t('lists.ledger.due'),
+    dueOn: t('lists.ledger.dueSet'),
     reportIds: t('item.sources'),
   };
 }
@@ -72,7 +72,7 @@ export function AssignmentFields({ prefix = [], options }: { prefix?: Name[]; op
           data-testid="item-people"
         />
       </Form.Item>
-      <Form.Item name={[...prefix, 'dueOn']} label={t('lists.ledger.due')}>
+      <Form.Item name={[...prefix, 'dueOn']} label={t('lists.ledger.dueSet')} extra={t('lists.ledger.dueSetHint')}>
         <DatePicker data-testid="item-due" />
       </Form.Item>
     </>
