@@ -148,4 +148,36 @@ describe('review: a text reply answers the question put for the hand-in it was w
     const outcome = await db().selectFrom('sms_replies').select('outcome').executeTakeFirstOrThrow();
     expect(outcome.outcome).toBe('nothing_open');
   });
+  /** The state a report made before the phone's keyed hash existed is in: its phone kept, no `phone_index`. */
+  const asReportOfEarlierVersion = () => db().updateTable('reports').set({ phone_index: null }).execute();
+
+  /**
+   * FINDING (SMS-2). Reports made before migration 0041 keep the resident's phone (`phone_enc`) but have no keyed
+   * hash of it (`phone_index` was added empty; the column's own comment says so and nothing fills it). Their residents
+   * still get the "done" message, which says "回复TD退订". Their "TD" is matched only by `phone_index`, finds no report
+   * and is taken as from an unknown phone: the resident said no to messages, and the next message goes to them all the
+   * same. DOMAIN §9a: "the resident can decline messages".
+   */
+  it('"TD" from the phone of a report made before the keyed hash existed stops the messages, as the message promises', async () => {
+    const { itemId } = await handedIn();
+    await asReportOfEarlierVersion();
+    const before = platform.length;
+    expect(platform.at(-1)?.text).toContain('回复TD退订');
+    expect((await aliyunPush('TD')).statusCode).toBe(200);
+    const taken = await db().selectFrom('sms_replies').select('outcome').executeTakeFirstOrThrow();
+    expect(taken.outcome).toBe('opted_out');
+    // Sent back and handed in again: the new "done" message must not go to the phone that said no.
+    await move(itemId, 'in_progress', '现场核实仍有两盏灯不亮');
+    await move(itemId, 'awaiting_confirmation');
+    await dispatch();
+    expect(platform.slice(before)).toEqual([]);
+  });
+
+  /** FINDING (SMS-2, the same cause): that resident's "1" to the "done" message confirms nothing either. */
+  it('"1" from the phone of a report made before the keyed hash existed answers the message that asked it', async () => {
+    const { itemId } = await handedIn();
+    await asReportOfEarlierVersion();
+    expect((await aliyunPush('1')).statusCode).toBe(200);
+    expect(await status(itemId)).toBe('closed');
+  });
 });
