@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sealPersonalData } from '../src/db/seal.ts';
 import { DataCipher } from '../src/lib/crypto.ts';
 import { noticeProviders } from '../src/lib/notice-providers.ts';
 import { dispatchNotices } from '../src/lib/notices.ts';
@@ -148,8 +149,14 @@ describe('review: a text reply answers the question put for the hand-in it was w
     const outcome = await db().selectFrom('sms_replies').select('outcome').executeTakeFirstOrThrow();
     expect(outcome.outcome).toBe('nothing_open');
   });
-  /** The state a report made before the phone's keyed hash existed is in: its phone kept, no `phone_index`. */
-  const asReportOfEarlierVersion = () => db().updateTable('reports').set({ phone_index: null }).execute();
+  /**
+   * The state a report made before the phone's keyed hash existed is in (its phone kept, no `phone_index`), and then
+   * the upgraded server's start (`sealPersonalData`), which fills the hash in.
+   */
+  const asReportOfEarlierVersion = async () => {
+    await db().updateTable('reports').set({ phone_index: null }).execute();
+    await sealPersonalData(ctx.t.db, cipher);
+  };
 
   /**
    * FINDING (SMS-2). Reports made before migration 0041 keep the resident's phone (`phone_enc`) but have no keyed

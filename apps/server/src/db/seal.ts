@@ -16,13 +16,15 @@ import type { DbHandle } from './index.ts';
  * (VACUUM, then the WAL is emptied) and PostgreSQL rewrites the two tables (VACUUM FULL). Returns the rows sealed.
  */
 export async function sealPersonalData(handle: DbHandle, cipher: DataCipher): Promise<number> {
+  await indexReportPhones(handle, cipher);
   const sealed = await handle.db.transaction().execute(async (tx) => {
     // The clear column is no longer in the table types, so that nothing in the application writes it.
     const phones = (
       await sql<{ id: string; phone: string }>`select id, phone from reports where phone is not null`.execute(tx)
     ).rows;
     for (const r of phones) {
-      await sql`update reports set phone_enc = ${cipher.encrypt(r.phone.trim())}, phone = null where id = ${r.id}`.execute(
+      const phone = r.phone.trim();
+      await sql`update reports set phone_enc = ${cipher.encrypt(phone)}, phone_index = ${cipher.blindIndex(phone)}, phone = null where id = ${r.id}`.execute(
         tx,
       );
     }
@@ -58,4 +60,41 @@ export async function sealPersonalData(handle: DbHandle, cipher: DataCipher): Pr
     await sql`vacuum full export_grants`.execute(handle.db);
   }
   return sealed;
+}
+
+/**
+ * Reports made before the phone's keyed hash existed (migration 0041) keep the resident's phone encrypted but have no
+ * `phone_index`: their residents' text replies ("TD", "1", "2") and their "no" to messages are matched by it. Filled in
+ * at start, batch by batch, each batch one transaction with its audit row. Returns the reports indexed.
+ */
+export async function indexReportPhones(handle: DbHandle, cipher: DataCipher, batch = 500): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await handle.db.transaction().execute(async (tx) => {
+      const rows = await tx
+        .selectFrom('reports')
+        .select(['id', 'phone_enc'])
+        .where('phone_index', 'is', null)
+        .where('phone_enc', 'is not', null)
+        .orderBy('id')
+        .limit(batch)
+        .execute();
+      for (const r of rows)
+        await tx
+          .updateTable('reports')
+          .set({ phone_index: cipher.blindIndex(cipher.decrypt(r.phone_enc as string).trim()) })
+          .where('id', '=', r.id)
+          .execute();
+      if (rows.length)
+        await AuditTrail.of(cipher).record(tx, systemActor('start-up'), {
+          action: 'data.sealed',
+          entityType: 'database',
+          entityId: 'personal_data',
+          after: { reportPhonesIndexed: rows.length },
+        });
+      return rows.length;
+    });
+    total += n;
+    if (n < batch) return total;
+  }
 }

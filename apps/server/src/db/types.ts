@@ -310,7 +310,7 @@ export interface ReportTable {
   dismissed_at: string | null;
   /** When the resident said no to text messages (by the tracking code). */
   sms_opted_out_at: string | null;
-  /** The keyed hash of the phone (null without one, or on reports of earlier versions): for the phone's "no". */
+  /** The keyed hash of the phone (null without one; filled in at start for reports of earlier versions, db/seal.ts). */
   phone_index: string | null;
   dismissed_by: string | null;
   created_by: string | null;

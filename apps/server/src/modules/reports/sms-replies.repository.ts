@@ -46,6 +46,36 @@ export const itemMessagesToPhone = (tx: Executor, phoneIndex: string) =>
     .orderBy('n.id', 'desc')
     .execute();
 
+/**
+ * Where each of these items stands for a question about it: its status, and when it last entered the status a
+ * question asks about (handed in as done: awaiting confirmation; closed: the follow-up).
+ */
+export async function itemStands(
+  tx: Executor,
+  itemIds: string[],
+): Promise<Map<string, { status: string; handedInAt: string | null; closedAt: string | null }>> {
+  if (itemIds.length === 0) return new Map();
+  const rows = await tx
+    .selectFrom('items as i')
+    .select((eb) => [
+      'i.id',
+      'i.status',
+      'i.closed_at',
+      eb
+        .selectFrom('item_events as e')
+        .select((e) => e.fn.max('e.at').as('at'))
+        .whereRef('e.item_id', '=', 'i.id')
+        .where('e.kind', '=', 'transition')
+        .where('e.to_status', '=', 'awaiting_confirmation')
+        .as('handed_in_at'),
+    ])
+    .where('i.id', 'in', itemIds)
+    .execute();
+  return new Map(
+    rows.map((r) => [r.id, { status: r.status, handedInAt: r.handed_in_at ?? null, closedAt: r.closed_at ?? null }]),
+  );
+}
+
 /** The questions among these already answered by a reply (whatever it did). */
 export async function answered(tx: Executor, noticeIds: string[]): Promise<Set<string>> {
   if (noticeIds.length === 0) return new Set();

@@ -197,18 +197,39 @@ export class SmsReplyService {
 
   /**
    * The questions waiting for this phone's answer: for each item it reported, the last message about the item that
-   * went to it, when that message asked (handed in as done, the follow-up) and no reply has answered it yet. A reply
-   * the provider says was written before a question was sent does not answer that question.
+   * went to it, when that message asked (handed in as done, the follow-up) and no reply has answered it yet. A question
+   * is about the item as it stands: "done?" only while it awaits confirmation and only if it was sent after the item
+   * was last handed in (a message about work since sent back asks nothing), the follow-up only while it is closed and
+   * only if it was sent after the item last closed. A reply the provider says was written before the question was
+   * sent, or before that hand-in or closure, answers nothing.
    */
   private async waiting(tx: Executor, phoneIndex: string, writtenAt: number | null) {
     const last = new Map<string, Awaited<ReturnType<typeof repo.itemMessagesToPhone>>[number]>();
     for (const n of await repo.itemMessagesToPhone(tx, phoneIndex))
       if (!last.has(n.item_id as string)) last.set(n.item_id as string, n);
-    const asking = [...last.values()].filter(
-      (n) =>
-        ASKS.has(n.purpose) &&
-        (writtenAt === null || n.sent_at === null || writtenAt >= Date.parse(n.sent_at) - CLOCK_SKEW_MS),
+    const candidates = [...last.values()].filter((n) => ASKS.has(n.purpose) && n.sent_at !== null);
+    const stands = await repo.itemStands(
+      tx,
+      candidates.map((n) => n.item_id as string),
     );
+    const after = (at: number, since: string | null) => since !== null && at >= Date.parse(since) - CLOCK_SKEW_MS;
+    const asking = candidates.filter((n) => {
+      const item = stands.get(n.item_id as string);
+      const since =
+        n.purpose === 'item_done'
+          ? item?.status === 'awaiting_confirmation'
+            ? item.handedInAt
+            : null
+          : item?.status === 'closed'
+            ? item.closedAt
+            : null;
+      const sentAt = Date.parse(n.sent_at as string);
+      return (
+        since !== null &&
+        sentAt >= Date.parse(since) &&
+        (writtenAt === null || (writtenAt >= sentAt - CLOCK_SKEW_MS && after(writtenAt, since)))
+      );
+    });
     const done = await repo.answered(
       tx,
       asking.map((n) => n.id),
