@@ -23,6 +23,8 @@ import { accountsOutOfShape } from './modules/users/account-shape.ts';
 import { CreateUserBody } from './modules/users/users.schemas.ts';
 import { UserService } from './modules/users/users.service.ts';
 import { isEmpty, loadDemo, openDataKey } from './setup.ts';
+import { verifySignatures } from './modules/signatures/signatures.service.ts';
+import { known } from './lib/known.ts';
 
 const HELP = `lianjian <command>
   start                         migrate, load the demo county on first start, serve
@@ -41,6 +43,8 @@ const HELP = `lianjian <command>
                                 it, each county as its administrator's "compute the whole county"; on PostgreSQL
                                 N counties at a time (default 3)
   verify-audit                  check the audit hash chain
+  verify-signatures             check the signatures on acts (exit announced, dissolution…) against the records
+                                and the published keys; reports the first failure
   check-coverage                list organizations placed or covering beyond their parent's coverage
   check-accounts                list accounts whose role and scope disagree
   stats-snapshot [--date D | --from D --to D] [--force]
@@ -114,7 +118,7 @@ async function main(argv: string[]): Promise<number> {
     if (['seed', 'create-user', 'import-regions', 'ledgers'].includes(command ?? '')) {
       await migrate(handle.db);
       cipher = await openDataKey(handle.db);
-    } else if (command === 'verify-audit' || command === 'verify') {
+    } else if (command === 'verify-audit' || command === 'verify' || command === 'verify-signatures') {
       cipher = await openDataKey(handle.db, { record: false });
     }
     // The trail of this database, keyed with the key just opened: what the command writes or verifies is chained under it.
@@ -373,6 +377,16 @@ async function main(argv: string[]): Promise<number> {
             : 'check-accounts: OK',
         );
         return wrong.length ? 1 : 0;
+      }
+      case 'verify-signatures': {
+        const r = await verifySignatures(handle.db, known(trail().signer, 'the act signer'));
+        const f = r.failure;
+        console.log(
+          f
+            ? `signature check FAILED after ${r.count} good: ${f.act} ${f.entityId} (${f.reason})`
+            : `signatures verified: ${r.count}`,
+        );
+        return r.ok ? 0 : 1;
       }
       case 'verify-audit': {
         const r = await trail().verify(handle.db);

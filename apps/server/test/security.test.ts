@@ -25,6 +25,7 @@ const PUBLIC = [
   'POST /api/v1/public/reports/:trackingCode/rating',
   'POST /api/v1/public/reports/:trackingCode/phone-code',
   'POST /api/v1/public/reports/:trackingCode/sms-opt-out',
+  'GET /api/v1/public/signing-keys',
 ];
 
 describe('GB/T 22239 level 3: identity and authorization', () => {

@@ -58,6 +58,7 @@ import * as m0039 from './migrations/0039_import_column_mapping.ts';
 import * as m0040 from './migrations/0040_item_deadline_clock.ts';
 import * as m0041 from './migrations/0041_notice_outbox.ts';
 import * as m0042 from './migrations/0042_tracking_code_reservations.ts';
+import * as m0043 from './migrations/0043_act_signatures.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -234,6 +235,7 @@ const migrations = {
   '0040_item_deadline_clock': m0040,
   '0041_notice_outbox': m0041,
   '0042_tracking_code_reservations': m0042,
+  '0043_act_signatures': m0043,
 };
 
 /**
