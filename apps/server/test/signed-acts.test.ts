@@ -1,4 +1,4 @@
-import { createPublicKey, randomBytes, verify } from 'node:crypto';
+import { createHash, createPublicKey, randomBytes, verify } from 'node:crypto';
 import { addDays, todayInShanghai } from '@lianjian/shared';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import { earlier } from './earlier.ts';
 import { PASSWORD, buildCounty } from './factories.ts';
 import type { Client, TestApp } from './helpers.ts';
 import { as, login, testApp } from './helpers.ts';
+import { registerHousehold } from './households-fixture.ts';
 import { scratchDatabases } from './scratch-db.ts';
 import { type Ctx, useCounty } from './setup-county.ts';
 
@@ -168,6 +169,94 @@ for (const profile of ['standard', 'gm'] as const) {
       for (const m of facts.membershipsEnded)
         expect([m.endOn, m.endReason]).toEqual(['2021-01-10', '组织撤销：任务完成']);
       expect(await verifySignatures(ctx.t.db.db, signer)).toMatchObject({ ok: true, count: 1 });
+    });
+
+    it('a monitoring decision, a ledger version and an export of personal data are signed, each over its own facts', async () => {
+      const qiao = await ctx.user('qiaoduan');
+      const db = ctx.t.db.db;
+      // 纳入监测: an exited household, a case taken through its notice to the decision; steps before it are not acts.
+      const householdId = await registerHousehold(qiao);
+      await db
+        .updateTable('households')
+        .set({ status: 'exited', exit_year: 2019 })
+        .where('id', '=', householdId)
+        .execute();
+      const caseId = (
+        await qiao.post('/monitoring-cases', {
+          householdId,
+          category: 'unstable_exited',
+          source: 'cadre_visit',
+          risk: '妻子重病住院，医疗支出大',
+        })
+      ).json().id as string;
+      const run = async (to: string) => {
+        const version = (await qiao.get(`/monitoring-cases/${caseId}`)).json().version;
+        return (await qiao.post(`/monitoring-cases/${caseId}/transitions`, { to, version })).statusCode;
+      };
+      expect([await run('consented'), await run('in_notice')]).toEqual([204, 204]);
+      await earlier(db, 'monitoring', caseId, 5);
+      expect(await run('township_reviewed')).toBe(204);
+      expect(await db.selectFrom('signatures').selectAll().execute()).toEqual([]);
+      expect(await run('monitored')).toBe(204);
+      const decision = await db
+        .selectFrom('monitoring_events')
+        .select('id')
+        .where('case_id', '=', caseId)
+        .where('to_status', '=', 'monitored')
+        .executeTakeFirstOrThrow();
+      const m = await db.selectFrom('signatures').selectAll().executeTakeFirstOrThrow();
+      expect([m.act, m.entity_id, m.alg]).toEqual(['monitoring.decided', decision.id, ALG[profile]]);
+      expect(JSON.parse(m.content_json).facts).toMatchObject({ caseId, householdId, to: 'monitored' });
+
+      // A ledger version: its inputs and rows signed by their digests under the algorithm's hash.
+      const admin = await ctx.user('admin');
+      const scheme = await admin.put('/assessment-schemes', {
+        year: 2020,
+        tier: 'township',
+        name: '2020年度考核',
+        indicators: [{ key: 'satisfaction', dimension: 'results', name: '满意度', weight: 100, method: 'scored' }],
+      });
+      expect(scheme.statusCode, scheme.body).toBeLessThan(300);
+      const ledger = await qiao.post('/ledgers', { year: 2020, tier: 'township' });
+      expect(ledger.statusCode, ledger.body).toBe(201);
+      const l = await db
+        .selectFrom('signatures')
+        .selectAll()
+        .where('act', '=', 'ledger.computed')
+        .executeTakeFirstOrThrow();
+      expect(l.entity_id).toBe(ledger.json().id);
+      const row = await db.selectFrom('ledgers').selectAll().where('id', '=', l.entity_id).executeTakeFirstOrThrow();
+      const hash = profile === 'gm' ? 'sm3' : 'sha256';
+      expect(JSON.parse(l.content_json).facts).toMatchObject({
+        version: 1,
+        rows: `${hash}:${createHash(hash).update(row.rows_json).digest('hex')}`,
+        inputs: `${hash}:${createHash(hash).update(row.inputs_json).digest('hex')}`,
+      });
+
+      // An export of personal data: who, which, why, until when.
+      const grant = await qiao.post('/exports', { kind: 'households', params: {}, reason: '乡镇年度帮扶核查' });
+      expect(grant.statusCode).toBe(201);
+      const e = await db
+        .selectFrom('signatures')
+        .selectAll()
+        .where('act', '=', 'export.granted')
+        .executeTakeFirstOrThrow();
+      expect(e.entity_id).toBe(grant.json().id);
+      expect(JSON.parse(e.content_json).facts).toMatchObject({ kind: 'households', reason: '乡镇年度帮扶核查' });
+      expect(await verifySignatures(db, signer)).toEqual({ ok: true, count: 3, failure: null });
+
+      // A ledger's rows rewritten afterwards, or an export's reason: each fails.
+      await db.updateTable('ledgers').set({ rows_json: '[]' }).where('id', '=', l.entity_id).execute();
+      expect((await verifySignatures(db, signer)).failure).toMatchObject({
+        act: 'ledger.computed',
+        reason: 'content_changed',
+      });
+      await db.updateTable('ledgers').set({ rows_json: row.rows_json }).where('id', '=', l.entity_id).execute();
+      await db.updateTable('export_grants').set({ reason: '其他' }).where('id', '=', e.entity_id).execute();
+      expect((await verifySignatures(db, signer)).failure).toMatchObject({
+        act: 'export.granted',
+        reason: 'content_changed',
+      });
     });
 
     it('a fact changed in the records, a changed signature, a key of one’s own or a deleted signature fails the check', async () => {

@@ -15,6 +15,7 @@ import type { AssessorScore, ComputeCountyLedgers, ComputeLedger } from './asses
 import { ledgerRecords, orgInputs } from './metrics.ts';
 import { type LedgerRow, type OrgInputs, type SchemeSnapshot, scoreLedger } from './scoring.ts';
 import { known } from '../../lib/known.ts';
+import { signAct } from '../signatures/signatures.service.ts';
 
 /** One ledger to compute: a tier's scheme, its scope (the county or a township) and the scope's organizations of the tier. */
 interface LedgerJob {
@@ -154,11 +155,13 @@ export class LedgerService {
         ledgers.push({ row, orgs: rows.length });
       }
       for (const { row, orgs } of ledgers) {
+        // A ledger version is an act the county may have to prove: signed over its inputs and rows, in this transaction.
+        const signed = await signAct(tx, this.audit.signer, 'ledger.computed', row.id);
         await this.audit.record(tx, actor, {
           action: 'assessment.ledger',
           entityType: 'ledger',
           entityId: row.id,
-          after: { tier: row.tier, scope: row.scope_code, from, to, version: row.version, orgs },
+          after: { tier: row.tier, scope: row.scope_code, from, to, version: row.version, orgs, signed },
         });
       }
       return ids;

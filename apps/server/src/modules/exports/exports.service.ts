@@ -23,6 +23,7 @@ import * as words from './exports.words.ts';
 import * as policy from './exports.policy.ts';
 import * as repo from './exports.repository.ts';
 import type { ExportKind } from './exports.schemas.ts';
+import { signAct } from '../signatures/signatures.service.ts';
 
 /** The most rows a register export holds (a county's organizations, members or reports fit many times over). */
 const MAX_ROWS = 50_000;
@@ -197,11 +198,13 @@ export class ExportService {
     await this.db.transaction().execute(async (tx) => {
       await repo.insertGrant(tx, grant);
       await recordReply(tx, actor.requestId, 201, view);
+      // An export of personal data is an act the county may have to prove: who, what, why, until when; signed here.
+      const signed = await signAct(tx, this.audit.signer, 'export.granted', grant.id);
       await this.audit.record(tx, actor, {
         action: 'export.request',
         entityType: 'export',
         entityId: grant.id,
-        after: { kind: input.kind, params, reason: input.reason },
+        after: { kind: input.kind, params, reason: input.reason, signed },
       });
     });
     return view;

@@ -1,6 +1,12 @@
 import type { Executor } from '../../db/index.ts';
 
 /**
+ * A digest of a large fact (a ledger's inputs and rows) under the hash of the signature's algorithm, named in the
+ * value (`sm3:` or `sha256:`), so that what is signed stays small and the copy kept with the signature too.
+ */
+export type FactDigest = (text: string) => string;
+
+/**
  * The acts a county may later be asked to prove, each with the facts that make it up, read from the records. The same
  * function gives the facts signed in the act's transaction and the facts `verify-signatures` checks the signature
  * against, so a fact changed afterwards in the records shows. Only facts that no longer change once the act is done
@@ -34,6 +40,66 @@ export const ACTS = {
       noticePublishedOn: a.notice_published_on,
       announcedOn: a.announced_on,
       announcedBy: step?.user_id ?? null,
+    };
+  },
+
+  /** 纳入监测 / 风险消除 / 不纳入监测: one decision (a step of the case), with the case it was taken on. */
+  'monitoring.decided': async (db: Executor, eventId: string) => {
+    const e = await db.selectFrom('monitoring_events').selectAll().where('id', '=', eventId).executeTakeFirst();
+    if (!e) return null;
+    const c = await db
+      .selectFrom('monitoring_cases')
+      .select(['id', 'household_id', 'category', 'source', 'risk', 'identified_on'])
+      .where('id', '=', e.case_id)
+      .executeTakeFirst();
+    if (!c) return null;
+    return {
+      eventId: e.id,
+      caseId: c.id,
+      householdId: c.household_id,
+      category: c.category,
+      source: c.source,
+      risk: c.risk,
+      identifiedOn: c.identified_on,
+      from: e.from_status,
+      to: e.to_status,
+      on: e.on,
+      text: e.text,
+      decidedBy: e.user_id,
+    };
+  },
+
+  /** 考核台账: one version of a ledger as computed, its inputs and rows by their digests. */
+  'ledger.computed': async (db: Executor, ledgerId: string, digest: FactDigest) => {
+    const l = await db.selectFrom('ledgers').selectAll().where('id', '=', ledgerId).executeTakeFirst();
+    if (!l) return null;
+    return {
+      ledgerId: l.id,
+      schemeId: l.scheme_id,
+      tier: l.tier,
+      scopeCode: l.scope_code,
+      periodFrom: l.period_from,
+      periodTo: l.period_to,
+      version: Number(l.version),
+      computedBy: l.computed_by,
+      computedAt: l.computed_at,
+      inputs: digest(l.inputs_json),
+      rows: digest(l.rows_json),
+    };
+  },
+
+  /** 导出: who asked for which data, with what filter and why, and until when the link holds. */
+  'export.granted': async (db: Executor, grantId: string) => {
+    const g = await db.selectFrom('export_grants').selectAll().where('id', '=', grantId).executeTakeFirst();
+    if (!g) return null;
+    return {
+      grantId: g.id,
+      userId: g.user_id,
+      kind: g.kind,
+      params: JSON.parse(g.params_json) as unknown,
+      reason: g.reason,
+      createdAt: g.created_at,
+      expiresAt: g.expires_at,
     };
   },
 
@@ -81,7 +147,10 @@ export const ACTS = {
       })),
     };
   },
-} satisfies Record<string, (db: Executor, entityId: string) => Promise<Record<string, unknown> | null>>;
+} satisfies Record<
+  string,
+  (db: Executor, entityId: string, digest: FactDigest) => Promise<Record<string, unknown> | null>
+>;
 
 export type ActKind = keyof typeof ACTS;
 

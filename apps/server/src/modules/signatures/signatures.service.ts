@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Executor } from '../../db/index.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
 import {
@@ -20,6 +21,14 @@ export interface SignedAct {
 
 const bytesOf = (content: string) => Buffer.from(content, 'utf8');
 
+/** Large facts are signed by their digest under the signature algorithm's own hash (SM3 with SM2). */
+const digestFor =
+  (alg: SignatureAlg) =>
+  (text: string): string => {
+    const hash = alg === 'sm2-sm3' ? 'sm3' : 'sha256';
+    return `${hash}:${createHash(hash).update(text, 'utf8').digest('hex')}`;
+  };
+
 /** The canonical content signed for an act: its name, the record, the moment of signing and the facts. */
 const contentOf = (act: ActKind, entityId: string, signedAt: string, facts: Record<string, unknown>) =>
   canonicalJson({ act, entityId, signedAt, facts });
@@ -35,7 +44,7 @@ export async function signAct(
   entityId: string,
 ): Promise<SignedAct> {
   if (!signer) throw new Error(`${act}: no signing key, the act cannot be signed`);
-  const facts = await ACTS[act](tx, entityId);
+  const facts = await ACTS[act](tx, entityId, digestFor(signer.alg));
   if (!facts) throw new Error(`${act} ${entityId}: the act is not in the records`);
   const signedAt = nowIso();
   const content = contentOf(act, entityId, signedAt, facts);
@@ -94,11 +103,12 @@ export async function verifySignatures(db: Executor, signer: ActSigner): Promise
         failure: { act: r.act, entityId: r.entity_id, reason, signatureId: r.id },
       });
       if (!isAct(r.act)) return fail('unknown_act');
-      const facts = await ACTS[r.act](db, r.entity_id);
+      if (!(SIGNATURE_ALGS as readonly string[]).includes(r.alg)) return fail('signature_invalid');
+      const alg = r.alg as SignatureAlg;
+      const facts = await ACTS[r.act](db, r.entity_id, digestFor(alg));
       if (!facts) return fail('record_missing');
       const content = contentOf(r.act, r.entity_id, r.signed_at, facts);
       if (content !== r.content_json) return fail('content_changed');
-      const alg = r.alg as SignatureAlg;
       if (!signer.verify(bytesOf(content), { alg, keyId: r.key_id, sig: r.sig })) return fail('signature_invalid');
       count++;
     }
