@@ -763,6 +763,7 @@ export const enUS: Messages = {
       notice: 'Village notice',
       print: 'Print notice',
       daysLeft: '{{n}} days left',
+      verificationCode: 'The announcement is signed by the system; signature check code {{code}}',
     },
     exitActions: {
       stepOn: 'Date of: {{step}}',

@@ -737,7 +737,13 @@ export const zhCN = {
       lastVisit: '最近走访',
       empty: '还没有安排帮扶责任人。',
     },
-    exitList: { empty: '没有符合条件的退出申请。', notice: '村内公示', print: '打印公示', daysLeft: '剩 {{n}} 天' },
+    exitList: {
+      empty: '没有符合条件的退出申请。',
+      notice: '村内公示',
+      print: '打印公示',
+      daysLeft: '剩 {{n}} 天',
+      verificationCode: '公告退出已由系统签名，签名核验码 {{code}}',
+    },
     exitActions: {
       stepOn: '{{step}}日期',
       verifier: '核验单位或核验人',
