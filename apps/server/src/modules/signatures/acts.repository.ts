@@ -1,3 +1,4 @@
+import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 
 /**
@@ -155,3 +156,29 @@ export const ACTS = {
 export type ActKind = keyof typeof ACTS;
 
 export const isAct = (act: string): act is ActKind => Object.hasOwn(ACTS, act);
+
+/**
+ * The records of each act, for counting those done without a signature (before signing began, loaded by the demo or an
+ * import, or written outside the application). A party group dissolved with its branch is signed in the branch's facts.
+ */
+const RECORDS_OF = (decisions: readonly string[]): Record<ActKind, { table: string; where: RawBuilder<unknown> }> => ({
+  'exit.announced': { table: 'exit_applications', where: sql`r.status = 'announced'` },
+  'monitoring.decided': {
+    table: 'monitoring_events',
+    where: sql`r.to_status in (${sql.join(decisions.map((d) => sql`${d}`))})`,
+  },
+  'ledger.computed': { table: 'ledgers', where: sql`1 = 1` },
+  'export.granted': { table: 'export_grants', where: sql`1 = 1` },
+  'org.dissolved': {
+    table: 'temporary_orgs',
+    where: sql`r.status = 'dissolved' and not (r.level = 'group' and exists (select 1 from temporary_orgs p where p.id = r.parent_id and p.dissolved_on = r.dissolved_on))`,
+  },
+});
+
+/** How many records of the act have no signature; `decisions`: the monitoring steps that are signed decisions. */
+export async function unsignedCount(db: Executor, act: ActKind, decisions: readonly string[]): Promise<number> {
+  const { table, where } = RECORDS_OF(decisions)[act];
+  const r = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(table)} r where ${where}
+    and not exists (select 1 from signatures s where s.act = ${act} and s.entity_id = r.id)`.execute(db);
+  return Number(r.rows[0]?.n ?? 0);
+}

@@ -8,7 +8,9 @@ import {
   canonicalJson,
   verificationCode,
 } from '../../lib/signatures.ts';
-import { ACTS, type ActKind, isAct } from './acts.repository.ts';
+import { MONITORING_STATUSES } from '@lianjian/shared';
+import { ACTS, type ActKind, isAct, unsignedCount } from './acts.repository.ts';
+import { monitoringStepSigned } from './signatures.policy.ts';
 import * as repo from './signatures.repository.ts';
 
 /** What an act's audit event carries of its signature (`after.signed`), and what a record's reply shows. */
@@ -134,4 +136,18 @@ export async function verifySignatures(db: Executor, signer: ActSigner): Promise
       };
   }
   return { ok: true, count, failure: null };
+}
+
+/**
+ * Records of each act that carry no signature: done before signing began, loaded by the demo or an import, or written
+ * outside the application. Not a failure (nothing vouches that they were ever signed), but said, for the assessor.
+ */
+export async function unsignedActs(db: Executor): Promise<Partial<Record<ActKind, number>>> {
+  const decisions = MONITORING_STATUSES.filter(monitoringStepSigned);
+  const out: Partial<Record<ActKind, number>> = {};
+  for (const act of Object.keys(ACTS) as ActKind[]) {
+    const n = await unsignedCount(db, act, decisions);
+    if (n) out[act] = n;
+  }
+  return out;
 }
