@@ -98,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
       const failure = JSON.stringify({
         integrity: report.integrity,
         audit: report.audit,
+        signatures: report.signatures,
         mismatches: report.mismatches,
       });
       console.log(report.ok ? 'restored and verified' : `restored, but verify FAILED: ${failure}`);
@@ -288,6 +289,12 @@ async function main(argv: string[]): Promise<number> {
           report.audit.ok
             ? `audit chain intact: ${report.audit.count} events`
             : `audit chain BROKEN at event ${report.audit.brokenAt} (${report.audit.reason})`,
+        );
+        const sf = report.signatures.failure;
+        console.log(
+          sf
+            ? `signature check FAILED: ${sf.act} ${sf.entityId} (${sf.reason})`
+            : `signatures verified: ${report.signatures.count}`,
         );
         for (const [t, n] of Object.entries(report.tables)) console.log(`  ${t.padEnd(28)} ${n}`);
         for (const m of report.mismatches) console.log(`MISMATCH ${m.table}: expected ${m.expected}, found ${m.found}`);

@@ -356,7 +356,7 @@ describe('lianjian verify-signatures', () => {
   afterAll(async () => scratch.cleanup());
 
   for (const profile of ['standard', 'gm'] as const) {
-    it(`exits 0 on intact signatures and non-zero, naming the act, on a changed fact (${profile})`, async () => {
+    it(`exits 0 on intact signatures and non-zero, naming the act, on a changed fact; so does verify (${profile})`, async () => {
       const key = randomBytes(32);
       const cipher = new DataCipher(key, profile);
       const url = await scratch.create();
@@ -387,6 +387,12 @@ describe('lianjian verify-signatures', () => {
       const bad = await runCli(['verify-signatures'], env);
       expect(bad.code).toBe(1);
       expect(bad.output).toContain(`org.dissolved ${county.orgs.chengBranch.id}`);
+      // `lianjian verify` (and so `restore`) checks the signatures too.
+      const whole = await runCli(['verify'], env);
+      expect(whole.code).toBe(1);
+      expect(whole.output).toContain(
+        `signature check FAILED: org.dissolved ${county.orgs.chengBranch.id} (content_changed)`,
+      );
     });
   }
 });
