@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDb, migrate } from '../src/db/index.ts';
 import { type CryptoProfile, DataCipher } from '../src/lib/crypto.ts';
+import { excel } from '../src/lib/excel.ts';
 import { idCheckChar } from '../src/lib/identity.ts';
 import { ActSigner, type SignatureAlg, sm2Verify, verificationCode } from '../src/lib/signatures.ts';
 import { unsignedActs, verifySignatures } from '../src/modules/signatures/signatures.service.ts';
@@ -232,6 +233,18 @@ for (const profile of ['standard', 'gm'] as const) {
         rows: `${hash}:${createHash(hash).update(row.rows_json).digest('hex')}`,
         inputs: `${hash}:${createHash(hash).update(row.inputs_json).digest('hex')}`,
       });
+
+      // The ledger's reply and its printed (XLSX) form carry the signature's code.
+      const ledgerCode = verificationCode({ alg: l.alg as SignatureAlg, sig: l.sig });
+      expect((await qiao.get(`/ledgers/${l.entity_id}`)).json().verificationCode).toBe(ledgerCode);
+      expect((await qiao.get('/ledgers?year=2020')).json().items[0].verificationCode).toBe(ledgerCode);
+      const xlsx = await qiao.get(`/ledgers/${l.entity_id}/export.xlsx`);
+      expect(xlsx.statusCode).toBe(200);
+      const book = new (await excel()).Workbook();
+      await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
+      const cells: string[] = [];
+      book.worksheets[0]?.eachRow((row) => row.eachCell((c) => cells.push(String(c.value))));
+      expect(cells.some((c) => c.includes(`签名核验码 ${ledgerCode}`))).toBe(true);
 
       // An export of personal data: who, which, why, until when.
       const grant = await qiao.post('/exports', { kind: 'households', params: {}, reason: '乡镇年度帮扶核查' });

@@ -15041,6 +15041,8 @@ export interface components {
             computedAt: string;
             computedBy: string;
             rows: number;
+            /** @description The short code of this version’s signature (XXXX-XXXX), printed on the ledger; null when not signed */
+            verificationCode: string | null;
         };
         LedgerInput: {
             id: string;
@@ -15054,6 +15056,8 @@ export interface components {
             computedAt: string;
             computedBy: string;
             rows: number;
+            /** @description The short code of this version’s signature (XXXX-XXXX), printed on the ledger; null when not signed */
+            verificationCode: string | null;
             scheme: {
                 id: string;
                 name: string;
@@ -17872,6 +17876,8 @@ export interface components {
             computedAt: string;
             computedBy: string;
             rows: number;
+            /** @description The short code of this version’s signature (XXXX-XXXX), printed on the ledger; null when not signed */
+            verificationCode: string | null;
         };
         Ledger: {
             id: string;
@@ -17885,6 +17891,8 @@ export interface components {
             computedAt: string;
             computedBy: string;
             rows: number;
+            /** @description The short code of this version’s signature (XXXX-XXXX), printed on the ledger; null when not signed */
+            verificationCode: string | null;
             scheme: {
                 id: string;
                 name: string;

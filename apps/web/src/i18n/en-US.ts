@@ -1047,6 +1047,7 @@ export const enUS: Messages = {
     tiers: { county: 'County ledger (general and special branches)', township: 'Township ledger (branches)' },
     township: 'Township',
     version: 'Version',
+    verificationCode: 'signature check code {{code}}',
     versionLabel: 'Version {{v}} · {{at}} · {{by}}',
     compute: 'Compute ledger',
     computeHint: 'Computed from the records as they are now and stored as a new version; stored versions never change.',

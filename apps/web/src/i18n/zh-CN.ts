@@ -1013,6 +1013,7 @@ export const zhCN = {
     tiers: { county: '县级台账（总支、专项支部）', township: '乡镇台账（临时党支部）' },
     township: '乡镇',
     version: '版本',
+    verificationCode: '签名核验码 {{code}}',
     versionLabel: '第 {{v}} 版 · {{at}} · {{by}}',
     compute: '计算台账',
     computeHint: '按现有记录计算并保存为新版本；已保存的版本不会被覆盖。',

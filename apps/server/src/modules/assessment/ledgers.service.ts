@@ -15,7 +15,7 @@ import type { AssessorScore, ComputeCountyLedgers, ComputeLedger } from './asses
 import { ledgerRecords, orgInputs } from './metrics.ts';
 import { type LedgerRow, type OrgInputs, type SchemeSnapshot, scoreLedger } from './scoring.ts';
 import { known } from '../../lib/known.ts';
-import { signAct } from '../signatures/signatures.service.ts';
+import { codesOf, signAct } from '../signatures/signatures.service.ts';
 
 /** One ledger to compute: a tier's scheme, its scope (the county or a township) and the scope's organizations of the tier. */
 interface LedgerJob {
@@ -186,12 +186,19 @@ export class LedgerService {
     return keysetPage(
       b,
       { sort: 'l.computed_at', id: 'l.id', dir: 'desc', limit: q.limit, cursor: q.cursor },
-      async (rows) => rows.map((r) => this.summary(r)),
+      async (rows) => {
+        const codes = await codesOf(
+          this.db,
+          'ledger.computed',
+          rows.map((r) => r.id),
+        );
+        return rows.map((r) => this.summary(r, codes.get(r.id) ?? null));
+      },
       (r) => r.computedAt,
     );
   }
 
-  private summary(r: LedgerTable & { scope_name: string | null }) {
+  private summary(r: LedgerTable & { scope_name: string | null }, verificationCode: string | null) {
     return {
       id: r.id,
       tier: r.tier,
@@ -203,6 +210,7 @@ export class LedgerService {
       computedAt: r.computed_at,
       computedBy: r.computed_by,
       rows: (JSON.parse(r.rows_json) as unknown[]).length,
+      verificationCode,
     };
   }
 
@@ -215,8 +223,9 @@ export class LedgerService {
   async get(actor: Actor, id: string) {
     const r = await this.mustLedger(actor, id);
     const inputs = JSON.parse(r.inputs_json) as LedgerInputs;
+    const codes = await codesOf(this.db, 'ledger.computed', [r.id]);
     return {
-      ...this.summary(r),
+      ...this.summary(r, codes.get(r.id) ?? null),
       scheme: inputs.scheme,
       items: JSON.parse(r.rows_json) as LedgerRow[],
       supervision: Object.fromEntries(inputs.orgs.map((o) => [o.orgId, o.supervision.evidence])),
