@@ -208,6 +208,11 @@ for (const profile of ['standard', 'gm'] as const) {
       const m = await db.selectFrom('signatures').selectAll().executeTakeFirstOrThrow();
       expect([m.act, m.entity_id, m.alg]).toEqual(['monitoring.decided', decision.id, ALG[profile]]);
       expect(JSON.parse(m.content_json).facts).toMatchObject({ caseId, householdId, to: 'monitored' });
+      const events = (await qiao.get(`/monitoring-cases/${caseId}`)).json().events;
+      expect(events.map((ev: { verificationCode: string | null }) => ev.verificationCode)).toEqual([
+        ...events.slice(0, -1).map(() => null),
+        verificationCode({ alg: m.alg as SignatureAlg, sig: m.sig }),
+      ]);
 
       // A ledger version: its inputs and rows signed by their digests under the algorithm's hash.
       const admin = await ctx.user('admin');
@@ -256,6 +261,7 @@ for (const profile of ['standard', 'gm'] as const) {
         .executeTakeFirstOrThrow();
       expect(e.entity_id).toBe(grant.json().id);
       expect(JSON.parse(e.content_json).facts).toMatchObject({ kind: 'households', reason: '乡镇年度帮扶核查' });
+      expect(grant.json().verificationCode).toBe(verificationCode({ alg: e.alg as SignatureAlg, sig: e.sig }));
       expect(await verifySignatures(db, signer)).toEqual({ ok: true, count: 3, failure: null });
 
       // A ledger's rows rewritten afterwards, or an export's reason: each fails.

@@ -14372,6 +14372,8 @@ export interface components {
                 on: string;
                 toStatus: string;
                 text: string;
+                /** @description A decision (monitored, eliminated, dropped): the short code of its signature (XXXX-XXXX) */
+                verificationCode: string | null;
             }[];
             version: number;
             /** @description What the caller may do with this case, as the server would allow it */
@@ -16798,6 +16800,8 @@ export interface components {
             id: string;
             downloadUrl: string;
             expiresAt: string;
+            /** @description The short code of the export’s signature (XXXX-XXXX), also in the file’s stamp */
+            verificationCode: string;
         };
         AuditExportRequestInput: {
             /** @description The trail filter: username, action, entityType, entityId, from, to */
@@ -17207,6 +17211,8 @@ export interface components {
                 on: string;
                 toStatus: string;
                 text: string;
+                /** @description A decision (monitored, eliminated, dropped): the short code of its signature (XXXX-XXXX) */
+                verificationCode: string | null;
             }[];
             version: number;
             /** @description What the caller may do with this case, as the server would allow it */
@@ -19633,6 +19639,8 @@ export interface components {
             id: string;
             downloadUrl: string;
             expiresAt: string;
+            /** @description The short code of the export’s signature (XXXX-XXXX), also in the file’s stamp */
+            verificationCode: string;
         };
         AuditExportRequest: {
             /** @description The trail filter: username, action, entityType, entityId, from, to */

@@ -15,7 +15,7 @@ import * as policy from './monitoring.policy.ts';
 import * as repo from './monitoring.repository.ts';
 import type { MonitoringTransition, NewMonitoringCase } from './monitoring.schemas.ts';
 import { monitoringStepSigned } from '../signatures/signatures.policy.ts';
-import { signAct } from '../signatures/signatures.service.ts';
+import { codesOf, signAct } from '../signatures/signatures.service.ts';
 
 const TEXT: Record<MonitoringStatus, string> = {
   identified: '识别为监测对象候选',
@@ -69,6 +69,12 @@ export class MonitoringService {
       this.db,
       rows.map((r) => r.id),
     );
+    // Decisions are signed: their codes, for the page's events, in one query.
+    const codes = await codesOf(
+      this.db,
+      'monitoring.decided',
+      events.filter((e) => monitoringStepSigned(e.to_status as MonitoringStatus)).map((e) => e.id),
+    );
     return rows.map((r) => ({
       id: r.id,
       householdId: r.household_id,
@@ -81,7 +87,9 @@ export class MonitoringService {
       identifiedOn: r.identified_on,
       noticePublishedOn: r.notice_published_on,
       noticeEndsOn: noticeEndsOf('monitoring', r),
-      events: events.filter((e) => e.case_id === r.id).map((e) => ({ on: e.on, toStatus: e.to_status, text: e.text })),
+      events: events
+        .filter((e) => e.case_id === r.id)
+        .map((e) => ({ on: e.on, toStatus: e.to_status, text: e.text, verificationCode: codes.get(e.id) ?? null })),
       version: r.version,
       abilities: policy.abilities(actor, {
         status: r.status,
