@@ -25,6 +25,8 @@ import { requestLogLine } from './lib/log-redact.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { AuditTrail } from './modules/audit/audit.trail.ts';
+import { signatureRoutes } from './modules/signatures/signatures.routes.ts';
+import { known } from './lib/known.ts';
 import { clientRequestIdOf, registerClientRequestIds } from './modules/audit/client-request-ids.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { AuthService } from './modules/auth/auth.service.ts';
@@ -308,6 +310,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       await api.register(exitRoutes(new ExitService(db, audit)));
       await api.register(monitoringRoutes(new MonitoringService(db, audit)));
       await api.register(auditRoutes(trail));
+      await api.register(signatureRoutes(known(audit.signer, 'the act signer')));
     },
     { prefix: '/api/v1' },
   );

@@ -23,6 +23,8 @@ import { accountsOutOfShape } from './modules/users/account-shape.ts';
 import { CreateUserBody } from './modules/users/users.schemas.ts';
 import { UserService } from './modules/users/users.service.ts';
 import { isEmpty, loadDemo, openDataKey } from './setup.ts';
+import { unsignedActs, verifySignatures } from './modules/signatures/signatures.service.ts';
+import { known } from './lib/known.ts';
 
 const HELP = `lianjian <command>
   start                         migrate, load the demo county on first start, serve
@@ -41,6 +43,8 @@ const HELP = `lianjian <command>
                                 it, each county as its administrator's "compute the whole county"; on PostgreSQL
                                 N counties at a time (default 3)
   verify-audit                  check the audit hash chain
+  verify-signatures             check the signatures on acts (exit announced, dissolution…) against the records
+                                and the published keys; reports the first failure
   check-coverage                list organizations placed or covering beyond their parent's coverage
   check-accounts                list accounts whose role and scope disagree
   stats-snapshot [--date D | --from D --to D] [--force]
@@ -94,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
       const failure = JSON.stringify({
         integrity: report.integrity,
         audit: report.audit,
+        signatures: report.signatures,
         mismatches: report.mismatches,
       });
       console.log(report.ok ? 'restored and verified' : `restored, but verify FAILED: ${failure}`);
@@ -114,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
     if (['seed', 'create-user', 'import-regions', 'ledgers'].includes(command ?? '')) {
       await migrate(handle.db);
       cipher = await openDataKey(handle.db);
-    } else if (command === 'verify-audit' || command === 'verify') {
+    } else if (command === 'verify-audit' || command === 'verify' || command === 'verify-signatures') {
       cipher = await openDataKey(handle.db, { record: false });
     }
     // The trail of this database, keyed with the key just opened: what the command writes or verifies is chained under it.
@@ -285,6 +290,12 @@ async function main(argv: string[]): Promise<number> {
             ? `audit chain intact: ${report.audit.count} events`
             : `audit chain BROKEN at event ${report.audit.brokenAt} (${report.audit.reason})`,
         );
+        const sf = report.signatures.failure;
+        console.log(
+          sf
+            ? `signature check FAILED: ${sf.act} ${sf.entityId} (${sf.reason})`
+            : `signatures verified: ${report.signatures.count}`,
+        );
         for (const [t, n] of Object.entries(report.tables)) console.log(`  ${t.padEnd(28)} ${n}`);
         for (const m of report.mismatches) console.log(`MISMATCH ${m.table}: expected ${m.expected}, found ${m.found}`);
         console.log(report.ok ? 'verify: OK' : 'verify: FAILED');
@@ -373,6 +384,20 @@ async function main(argv: string[]): Promise<number> {
             : 'check-accounts: OK',
         );
         return wrong.length ? 1 : 0;
+      }
+      case 'verify-signatures': {
+        const r = await verifySignatures(handle.db, known(trail().signer, 'the act signer'));
+        const f = r.failure;
+        console.log(
+          f
+            ? `signature check FAILED after ${r.count} good: ${f.act} ${f.entityId} (${f.reason})`
+            : `signatures verified: ${r.count}`,
+        );
+        // Said, not failed: acts from before signing began, or loaded by the demo or an import, have none.
+        const unsigned = Object.entries(await unsignedActs(handle.db));
+        if (unsigned.length)
+          console.log(`acts without a signature: ${unsigned.map(([act, n]) => `${act} ${n}`).join(', ')}`);
+        return r.ok ? 0 : 1;
       }
       case 'verify-audit': {
         const r = await trail().verify(handle.db);

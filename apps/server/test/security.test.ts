@@ -26,6 +26,7 @@ const PUBLIC = [
   'POST /api/v1/public/reports/:trackingCode/phone-code',
   'POST /api/v1/public/reports/:trackingCode/sms-opt-out',
   'POST /api/v1/public/sms/replies/:token',
+  'GET /api/v1/public/signing-keys',
 ];
 
 describe('GB/T 22239 level 3: identity and authorization', () => {

@@ -61,6 +61,7 @@ import * as m0042 from './migrations/0042_tracking_code_reservations.ts';
 import { syncCalendar } from './calendar.ts';
 import * as m0043 from './migrations/0043_sms_replies.ts';
 import * as m0044 from './migrations/0044_calendar_days.ts';
+import * as m0045 from './migrations/0045_act_signatures.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -239,6 +240,7 @@ const migrations = {
   '0042_tracking_code_reservations': m0042,
   '0043_sms_replies': m0043,
   '0044_calendar_days': m0044,
+  '0045_act_signatures': m0045,
 };
 
 /**

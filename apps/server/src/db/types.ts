@@ -516,6 +516,21 @@ export interface TrackingCodeReservationTable {
   expires_at: string;
 }
 
+/** A signature on an act (lib/signatures.ts): its algorithm and key named, over the act's canonical content. */
+export interface SignatureTable {
+  id: string;
+  /** The act signed: `exit.announced`, `org.dissolved`… (modules/signatures/acts.ts). */
+  act: string;
+  /** The record the act was done to; its facts are read back from there. */
+  entity_id: string;
+  /** The canonical JSON that was signed, kept to be read; verification recomputes it from the records. */
+  content_json: string;
+  alg: string;
+  key_id: string;
+  sig: string;
+  signed_at: string;
+}
+
 export interface ItemReportTable {
   item_id: string;
   report_id: string;
@@ -1162,6 +1177,7 @@ export interface Database {
   idempotency_keys: IdempotencyKeyTable;
   reports: ReportTable;
   tracking_code_reservations: TrackingCodeReservationTable;
+  signatures: SignatureTable;
   problem_lists: ProblemListTable;
   items: ItemTable;
   item_participants: ItemParticipantTable;

@@ -69,6 +69,8 @@ export class DataCipher {
   readonly auditKeyGm: Buffer;
   /** A short public name of the key, recorded with the database, so that a refusal can say which key it expected. */
   readonly keyId: string;
+  /** Seeds of the act-signing keys (lib/signatures.ts): an SM2 scalar's 40 bytes (HKDF-SM3), an Ed25519 seed. */
+  readonly signingSeeds: { sm2: Buffer; ed25519: Buffer };
 
   constructor(
     master: Buffer,
@@ -83,6 +85,10 @@ export class DataCipher {
     this.sm4MacKey = derive('sm3', master, 'lianjian field mac gm v1', 32);
     this.sm3IndexKey = derive('sm3', master, 'lianjian blind index gm v1', 32);
     this.auditKeyGm = derive('sm3', master, 'lianjian audit chain gm v1', 32);
+    this.signingSeeds = {
+      sm2: derive('sm3', master, 'lianjian act signing sm2 v1', 40),
+      ed25519: derive('sha256', master, 'lianjian act signing ed25519 v1', 32),
+    };
   }
 
   /**

@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { type DbHandle, createDb } from '../db/index.ts';
 import type { AuditTrail, ChainReport } from '../modules/audit/audit.trail.ts';
+import { type SignatureReport, verifySignatures } from '../modules/signatures/signatures.service.ts';
 
 /** Written beside every backup: what it holds, counted inside the backup's own snapshot. */
 export interface Manifest {
@@ -20,6 +21,8 @@ export interface VerifyReport {
   ok: boolean;
   integrity: string;
   audit: ChainReport;
+  /** The signatures on acts, against the records and the keys of the trail's data key (`verify-signatures`). */
+  signatures: SignatureReport;
   tables: Record<string, number>;
   /** Tables whose row count differs from the manifest's. */
   mismatches: { table: string; expected: number; found: number }[];
@@ -154,8 +157,8 @@ export async function restore(file: string, url: string): Promise<void> {
 }
 
 /**
- * Integrity check, audit chain (verified with the trail keyed by the database's data key) and row counts (against a
- * backup's manifest when given).
+ * Integrity check, audit chain (verified with the trail keyed by the database's data key), the signatures on acts (with
+ * the same key's signing keys) and row counts (against a backup's manifest when given).
  */
 export async function verify(handle: DbHandle, audit: AuditTrail, manifest?: Manifest): Promise<VerifyReport> {
   let integrity: string;
@@ -193,12 +196,22 @@ export async function verify(handle: DbHandle, audit: AuditTrail, manifest?: Man
     integrity = 'ok';
   }
   const chain = await audit.verify(handle.db);
+  const signed = audit.signer
+    ? await verifySignatures(handle.db, audit.signer)
+    : ({ ok: false, count: 0, failure: null } satisfies SignatureReport);
   const mismatches = manifest
     ? Object.entries(manifest.tables)
         .filter(([t, n]) => tables[t] !== n)
         .map(([table, expected]) => ({ table, expected, found: tables[table] ?? 0 }))
     : [];
-  return { ok: integrity === 'ok' && chain.ok && mismatches.length === 0, integrity, audit: chain, tables, mismatches };
+  return {
+    ok: integrity === 'ok' && chain.ok && signed.ok && mismatches.length === 0,
+    integrity,
+    audit: chain,
+    signatures: signed,
+    tables,
+    mismatches,
+  };
 }
 
 /** Opens a database by URL, verifies it, closes it. */

@@ -13982,6 +13982,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/public/signing-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 验签公钥（无需账号）：SM2（国密）和 Ed25519，各带算法和密钥标识 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SigningKeys"];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -14032,6 +14113,26 @@ export interface components {
                 [key: string]: string;
             };
             hash: string;
+        };
+        SigningKeyInput: {
+            /**
+             * @description sm2-sm3: GB/T 32918.2 with SM3 and the default ID; ed25519: RFC 8032
+             * @enum {string}
+             */
+            alg: "sm2-sm3" | "ed25519";
+            /** @description The first 8 bytes, in hex, of the public key’s digest (SM3 for SM2, SHA-256 for Ed25519) */
+            keyId: string;
+            /** @description SM2: the uncompressed point 04‖x‖y; Ed25519: the 32-byte key */
+            publicKeyHex: string;
+            /** @description SubjectPublicKeyInfo PEM (Ed25519) */
+            pem: string | null;
+            /** @description Whether new acts are signed with this key */
+            current: boolean;
+        };
+        SigningKeysInput: {
+            keys: components["schemas"]["SigningKeyInput"][];
+            /** @description How the signed bytes are made */
+            canonicalContent: string;
         };
         MeInput: {
             id: string;
@@ -14286,6 +14387,8 @@ export interface components {
                 text: string;
                 toStatus: string | null;
             }[];
+            /** @description Announced: the short code of the announcement’s signature (XXXX-XXXX), printed on the exit notice; null when not signed */
+            verificationCode: string | null;
             version: number;
             /** @description What the caller may do with this application, as the server would allow it */
             abilities: {
@@ -14359,6 +14462,8 @@ export interface components {
                 on: string;
                 toStatus: string;
                 text: string;
+                /** @description A decision (monitored, eliminated, dropped): the short code of its signature (XXXX-XXXX) */
+                verificationCode: string | null;
             }[];
             version: number;
             /** @description What the caller may do with this case, as the server would allow it */
@@ -15032,6 +15137,8 @@ export interface components {
             computedAt: string;
             computedBy: string;
             rows: number;
+            /** @description The short code of this version’s signature (XXXX-XXXX), printed on the ledger; null when not signed */
+            verificationCode: string | null;
         };
         LedgerInput: {
             id: string;
@@ -15045,6 +15152,8 @@ export interface components {
             computedAt: string;
             computedBy: string;
             rows: number;
+            /** @description The short code of this version’s signature (XXXX-XXXX), printed on the ledger; null when not signed */
+            verificationCode: string | null;
             scheme: {
                 id: string;
                 name: string;
@@ -16817,6 +16926,8 @@ export interface components {
             id: string;
             downloadUrl: string;
             expiresAt: string;
+            /** @description The short code of the export’s signature (XXXX-XXXX), also in the file’s stamp */
+            verificationCode: string;
         };
         AuditExportRequestInput: {
             /** @description The trail filter: username, action, entityType, entityId, from, to */
@@ -16880,6 +16991,26 @@ export interface components {
                 [key: string]: string;
             };
             hash: string;
+        };
+        SigningKey: {
+            /**
+             * @description sm2-sm3: GB/T 32918.2 with SM3 and the default ID; ed25519: RFC 8032
+             * @enum {string}
+             */
+            alg: "sm2-sm3" | "ed25519";
+            /** @description The first 8 bytes, in hex, of the public key’s digest (SM3 for SM2, SHA-256 for Ed25519) */
+            keyId: string;
+            /** @description SM2: the uncompressed point 04‖x‖y; Ed25519: the 32-byte key */
+            publicKeyHex: string;
+            /** @description SubjectPublicKeyInfo PEM (Ed25519) */
+            pem: string | null;
+            /** @description Whether new acts are signed with this key */
+            current: boolean;
+        };
+        SigningKeys: {
+            keys: components["schemas"]["SigningKey"][];
+            /** @description How the signed bytes are made */
+            canonicalContent: string;
         };
         Me: {
             id: string;
@@ -17134,6 +17265,8 @@ export interface components {
                 text: string;
                 toStatus: string | null;
             }[];
+            /** @description Announced: the short code of the announcement’s signature (XXXX-XXXX), printed on the exit notice; null when not signed */
+            verificationCode: string | null;
             version: number;
             /** @description What the caller may do with this application, as the server would allow it */
             abilities: {
@@ -17207,6 +17340,8 @@ export interface components {
                 on: string;
                 toStatus: string;
                 text: string;
+                /** @description A decision (monitored, eliminated, dropped): the short code of its signature (XXXX-XXXX) */
+                verificationCode: string | null;
             }[];
             version: number;
             /** @description What the caller may do with this case, as the server would allow it */
@@ -17880,6 +18015,8 @@ export interface components {
             computedAt: string;
             computedBy: string;
             rows: number;
+            /** @description The short code of this version’s signature (XXXX-XXXX), printed on the ledger; null when not signed */
+            verificationCode: string | null;
         };
         Ledger: {
             id: string;
@@ -17893,6 +18030,8 @@ export interface components {
             computedAt: string;
             computedBy: string;
             rows: number;
+            /** @description The short code of this version’s signature (XXXX-XXXX), printed on the ledger; null when not signed */
+            verificationCode: string | null;
             scheme: {
                 id: string;
                 name: string;
@@ -19665,6 +19804,8 @@ export interface components {
             id: string;
             downloadUrl: string;
             expiresAt: string;
+            /** @description The short code of the export’s signature (XXXX-XXXX), also in the file’s stamp */
+            verificationCode: string;
         };
         AuditExportRequest: {
             /** @description The trail filter: username, action, entityType, entityId, from, to */

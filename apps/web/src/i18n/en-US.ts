@@ -788,6 +788,7 @@ export const enUS: Messages = {
       notice: 'Village notice',
       print: 'Print notice',
       daysLeft: '{{n}} days left',
+      verificationCode: 'The announcement is signed by the system; signature check code {{code}}',
     },
     exitActions: {
       stepOn: 'Date of: {{step}}',
@@ -1072,6 +1073,7 @@ export const enUS: Messages = {
     tiers: { county: 'County ledger (general and special branches)', township: 'Township ledger (branches)' },
     township: 'Township',
     version: 'Version',
+    verificationCode: 'signature check code {{code}}',
     versionLabel: 'Version {{v}} · {{at}} · {{by}}',
     compute: 'Compute ledger',
     computeHint: 'Computed from the records as they are now and stored as a new version; stored versions never change.',

@@ -766,7 +766,13 @@ export const zhCN = {
       lastVisit: '最近走访',
       empty: '还没有安排帮扶责任人。',
     },
-    exitList: { empty: '没有符合条件的退出申请。', notice: '村内公示', print: '打印公示', daysLeft: '剩 {{n}} 天' },
+    exitList: {
+      empty: '没有符合条件的退出申请。',
+      notice: '村内公示',
+      print: '打印公示',
+      daysLeft: '剩 {{n}} 天',
+      verificationCode: '公告退出已由系统签名，签名核验码 {{code}}',
+    },
     exitActions: {
       stepOn: '{{step}}日期',
       verifier: '核验单位或核验人',
@@ -1037,6 +1043,7 @@ export const zhCN = {
     tiers: { county: '县级台账（总支、专项支部）', township: '乡镇台账（临时党支部）' },
     township: '乡镇',
     version: '版本',
+    verificationCode: '签名核验码 {{code}}',
     versionLabel: '第 {{v}} 版 · {{at}} · {{by}}',
     compute: '计算台账',
     computeHint: '按现有记录计算并保存为新版本；已保存的版本不会被覆盖。',

@@ -289,6 +289,15 @@ export function HouseholdPage() {
                         title={`${t('households.exitSteps.rejected')}：${e.rejectReason}`}
                       />
                     )}
+                    {e.verificationCode && (
+                      <Typography.Paragraph
+                        type="secondary"
+                        style={{ marginTop: 8, marginBottom: 0 }}
+                        data-testid="exit-verification-code"
+                      >
+                        {t('households.exitList.verificationCode', { code: e.verificationCode })}
+                      </Typography.Paragraph>
+                    )}
                     {e.status === 'in_notice' && (
                       <Link to={`/households/notice/${e.regionCode}`} style={{ display: 'inline-block', marginTop: 8 }}>
                         {t('households.exitList.print')}（{e.noticeStartOn} ~ {e.noticeEndsOn}）

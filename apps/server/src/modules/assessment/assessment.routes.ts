@@ -118,7 +118,7 @@ export function assessmentRoutes(service: AssessmentService): FastifyPluginAsync
         const title = `${l.scopeName}${l.tier === 'county' ? '县级' : '乡镇'}临时党组织考核台账（${l.periodFrom} 至 ${l.periodTo}）`;
         const body = await ledgerWorkbook(
           title,
-          `第 ${l.version} 版 · ${l.computedBy} · ${l.computedAt.slice(0, 10)}`,
+          `第 ${l.version} 版 · ${l.computedBy} · ${l.computedAt.slice(0, 10)}${l.verificationCode ? ` · 签名核验码 ${l.verificationCode}` : ''}`,
           { ...l.scheme, tier: l.tier },
           l.items,
         );

@@ -106,6 +106,10 @@ export const LedgerSummary = z
     computedAt: z.string(),
     computedBy: z.string(),
     rows: z.number().int(),
+    verificationCode: z
+      .string()
+      .nullable()
+      .describe('The short code of this version’s signature (XXXX-XXXX), printed on the ledger; null when not signed'),
   })
   .meta({ id: 'LedgerSummary' });
 

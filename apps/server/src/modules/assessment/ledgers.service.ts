@@ -15,6 +15,7 @@ import type { AssessorScore, ComputeCountyLedgers, ComputeLedger } from './asses
 import { ledgerRecords, orgInputs } from './metrics.ts';
 import { type LedgerRow, type OrgInputs, type SchemeSnapshot, scoreLedger } from './scoring.ts';
 import { known } from '../../lib/known.ts';
+import { codesOf, signAct } from '../signatures/signatures.service.ts';
 
 /** One ledger to compute: a tier's scheme, its scope (the county or a township) and the scope's organizations of the tier. */
 interface LedgerJob {
@@ -154,11 +155,13 @@ export class LedgerService {
         ledgers.push({ row, orgs: rows.length });
       }
       for (const { row, orgs } of ledgers) {
+        // A ledger version is an act the county may have to prove: signed over its inputs and rows, in this transaction.
+        const signed = await signAct(tx, this.audit.signer, 'ledger.computed', row.id);
         await this.audit.record(tx, actor, {
           action: 'assessment.ledger',
           entityType: 'ledger',
           entityId: row.id,
-          after: { tier: row.tier, scope: row.scope_code, from, to, version: row.version, orgs },
+          after: { tier: row.tier, scope: row.scope_code, from, to, version: row.version, orgs, signed },
         });
       }
       return ids;
@@ -183,12 +186,19 @@ export class LedgerService {
     return keysetPage(
       b,
       { sort: 'l.computed_at', id: 'l.id', dir: 'desc', limit: q.limit, cursor: q.cursor },
-      async (rows) => rows.map((r) => this.summary(r)),
+      async (rows) => {
+        const codes = await codesOf(
+          this.db,
+          'ledger.computed',
+          rows.map((r) => r.id),
+        );
+        return rows.map((r) => this.summary(r, codes.get(r.id) ?? null));
+      },
       (r) => r.computedAt,
     );
   }
 
-  private summary(r: LedgerTable & { scope_name: string | null }) {
+  private summary(r: LedgerTable & { scope_name: string | null }, verificationCode: string | null) {
     return {
       id: r.id,
       tier: r.tier,
@@ -200,6 +210,7 @@ export class LedgerService {
       computedAt: r.computed_at,
       computedBy: r.computed_by,
       rows: (JSON.parse(r.rows_json) as unknown[]).length,
+      verificationCode,
     };
   }
 
@@ -212,8 +223,9 @@ export class LedgerService {
   async get(actor: Actor, id: string) {
     const r = await this.mustLedger(actor, id);
     const inputs = JSON.parse(r.inputs_json) as LedgerInputs;
+    const codes = await codesOf(this.db, 'ledger.computed', [r.id]);
     return {
-      ...this.summary(r),
+      ...this.summary(r, codes.get(r.id) ?? null),
       scheme: inputs.scheme,
       items: JSON.parse(r.rows_json) as LedgerRow[],
       supervision: Object.fromEntries(inputs.orgs.map((o) => [o.orgId, o.supervision.evidence])),

@@ -4,6 +4,7 @@ import type { CryptoProfile, DataCipher } from '../../lib/crypto.ts';
 import { keyRegistered } from '../../lib/data-key.ts';
 import { writeClaim } from '../../lib/idempotency-claims.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
+import { ActSigner } from '../../lib/signatures.ts';
 import * as repo from './audit.repository.ts';
 import { clientRequestIdFor } from './client-request-ids.ts';
 
@@ -143,7 +144,7 @@ export class AuditTrail {
    */
   constructor(
     key: Buffer,
-    private readonly options: { gm?: Buffer; profile?: CryptoProfile } = {},
+    private readonly options: { gm?: Buffer; profile?: CryptoProfile; signer?: ActSigner } = {},
   ) {
     if (key.length < 32 || (options.gm && options.gm.length < 32))
       throw new Error('the audit chain key must be at least 32 bytes');
@@ -160,9 +161,21 @@ export class AuditTrail {
     return this.options.profile ?? 'standard';
   }
 
-  /** The trail keyed with a data key's audit keys, writing under the data key's profile. */
+  /**
+   * The server's act signer (lib/signatures.ts), carried by the trail because every signed act is recorded by it in
+   * the same transaction; `null` for a trail made from bare chain keys, which can sign nothing.
+   */
+  get signer(): ActSigner | null {
+    return this.options.signer ?? null;
+  }
+
+  /** The trail keyed with a data key's audit keys, writing under the data key's profile, with its act signer. */
   static of(cipher: DataCipher): AuditTrail {
-    return new AuditTrail(cipher.auditKey, { gm: cipher.auditKeyGm, profile: cipher.profile });
+    return new AuditTrail(cipher.auditKey, {
+      gm: cipher.auditKeyGm,
+      profile: cipher.profile,
+      signer: ActSigner.of(cipher),
+    });
   }
 
   /**

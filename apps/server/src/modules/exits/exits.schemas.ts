@@ -71,6 +71,12 @@ export const ExitApplication = z
     announcedOn: z.string().nullable(),
     rejectReason: z.string().nullable(),
     events: z.array(z.object({ on: z.string(), kind: z.string(), text: z.string(), toStatus: z.string().nullable() })),
+    verificationCode: z
+      .string()
+      .nullable()
+      .describe(
+        'Announced: the short code of the announcement’s signature (XXXX-XXXX), printed on the exit notice; null when not signed',
+      ),
     version: z.number().int(),
     abilities: z
       .object({

@@ -18,6 +18,8 @@ import * as repo from './exits.repository.ts';
 import { EXIT_CRITERIA, type ExitTransition, type NewExitApplication, type Objection } from './exits.schemas.ts';
 import { known } from '../../lib/known.ts';
 import { unitInCounty } from '../units/units.repository.ts';
+import { type SignedAct, codesOf, signAct } from '../signatures/signatures.service.ts';
+import { exitStepSigned } from '../signatures/signatures.policy.ts';
 
 /** The steps in the words of the procedure (DOMAIN §6), for messages a user reads. */
 const STEP_NAMES: Record<ExitStatus, string> = {
@@ -76,6 +78,11 @@ export class ExitService {
     );
     // This year's poverty line of each county on the page (one lookup per county): verification tests income against it.
     const year = Number(todayInShanghai().slice(0, 4));
+    const codes = await codesOf(
+      this.db,
+      'exit.announced',
+      rows.filter((r) => r.status === 'announced').map((r) => r.id),
+    );
     const lines = new Map<string, number>();
     for (const county of new Set(rows.map((r) => r.region_code.slice(0, 6)))) {
       lines.set(county, await setting(this.db, county, year, 'poverty_line'));
@@ -99,6 +106,7 @@ export class ExitService {
       events: events
         .filter((e) => e.application_id === r.id)
         .map((e) => ({ on: e.on, kind: e.kind, text: e.text, toStatus: e.to_status })),
+      verificationCode: codes.get(r.id) ?? null,
       version: r.version,
       abilities: policy.abilities(actor, facts(r, lines.get(r.region_code.slice(0, 6)) as number)),
     }));
@@ -308,12 +316,17 @@ export class ExitService {
         user_id: actor.userId,
         created_at: nowIso(),
       });
+      // The announcement is an act the county may have to prove: signed over the facts just written, in this
+      // transaction, and named in its audit event.
+      const signed: SignedAct | undefined = exitStepSigned(input.to)
+        ? await signAct(tx, this.audit.signer, 'exit.announced', id)
+        : undefined;
       await this.audit.record(tx, actor, {
         action: 'exit.transition',
         entityType: 'household',
         entityId: r.household_id,
         before: { status: from },
-        after: { status: input.to, on: day.on, reason: input.reason, backdateReason: day.late },
+        after: { status: input.to, on: day.on, reason: input.reason, backdateReason: day.late, signed },
       });
     });
   }

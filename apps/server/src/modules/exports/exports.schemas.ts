@@ -25,7 +25,14 @@ export const ExportRequest = z
   .meta({ id: 'ExportRequest' });
 
 export const ExportGrant = z
-  .object({ id: z.string(), downloadUrl: z.string(), expiresAt: z.string() })
+  .object({
+    id: z.string(),
+    downloadUrl: z.string(),
+    expiresAt: z.string(),
+    verificationCode: z
+      .string()
+      .describe('The short code of the export’s signature (XXXX-XXXX), also in the file’s stamp'),
+  })
   .meta({ id: 'ExportGrant' });
 
 export const ExportParams = z.strictObject({ id });

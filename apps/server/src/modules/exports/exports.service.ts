@@ -23,6 +23,7 @@ import * as words from './exports.words.ts';
 import * as policy from './exports.policy.ts';
 import * as repo from './exports.repository.ts';
 import type { ExportKind } from './exports.schemas.ts';
+import { codesOf, signAct } from '../signatures/signatures.service.ts';
 
 /** The most rows a register export holds (a county's organizations, members or reports fit many times over). */
 const MAX_ROWS = 50_000;
@@ -193,18 +194,25 @@ export class ExportService {
       expires_at: new Date(now.getTime() + EXPORT_TTL_MS).toISOString(),
     };
     const base = input.kind === 'audit_log' ? '/api/v1/audit/exports' : '/api/v1/exports';
-    const view = { id: grant.id, downloadUrl: `${base}/${grant.id}/file`, expiresAt: grant.expires_at };
-    await this.db.transaction().execute(async (tx) => {
+    return this.db.transaction().execute(async (tx) => {
       await repo.insertGrant(tx, grant);
+      // An export of personal data is an act the county may have to prove: who, what, why, until when; signed here.
+      const signed = await signAct(tx, this.audit.signer, 'export.granted', grant.id);
+      const view = {
+        id: grant.id,
+        downloadUrl: `${base}/${grant.id}/file`,
+        expiresAt: grant.expires_at,
+        verificationCode: signed.code,
+      };
       await recordReply(tx, actor.requestId, 201, view);
       await this.audit.record(tx, actor, {
         action: 'export.request',
         entityType: 'export',
         entityId: grant.id,
-        after: { kind: input.kind, params, reason: input.reason },
+        after: { kind: input.kind, params, reason: input.reason, signed },
       });
+      return view;
     });
-    return view;
   }
 
   private async probe(
@@ -248,7 +256,9 @@ export class ExportService {
     // The role may have changed since the link was made.
     this.check(actor, kind);
     const params = JSON.parse(grant.params_json) as Record<string, unknown>;
-    const stamp = `导出人：${actor.displayName}（${actor.username}）　导出时间：${shanghai(new Date())}　用途：${grant.reason}`;
+    // The grant's signature code goes into the file: a printed page leads back to the signed record of its export.
+    const code = (await codesOf(this.db, 'export.granted', [grant.id])).get(grant.id);
+    const stamp = `导出人：${actor.displayName}（${actor.username}）　导出时间：${shanghai(new Date())}　用途：${grant.reason}${code ? `　签名核验码：${code}` : ''}`;
     // The file is made (or, for the register, its stream opened after its own checks) before the download is
     // audited: a link whose records have since left the account's reach answers 404 and leaves no download behind.
     const file = await this.build(actor, kind, params, stamp);

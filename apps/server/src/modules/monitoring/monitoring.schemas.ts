@@ -33,7 +33,17 @@ export const MonitoringCase = z
     identifiedOn: z.string(),
     noticePublishedOn: z.string().nullable().describe('The day the notice appeared on the village board'),
     noticeEndsOn: z.string().nullable().describe('The first day the township may review the case'),
-    events: z.array(z.object({ on: z.string(), toStatus: z.string(), text: z.string() })),
+    events: z.array(
+      z.object({
+        on: z.string(),
+        toStatus: z.string(),
+        text: z.string(),
+        verificationCode: z
+          .string()
+          .nullable()
+          .describe('A decision (monitored, eliminated, dropped): the short code of its signature (XXXX-XXXX)'),
+      }),
+    ),
     version: z.number().int(),
     abilities: z
       .object({

@@ -14,6 +14,8 @@ import { servedHousehold } from '../households/households.repository.ts';
 import * as policy from './monitoring.policy.ts';
 import * as repo from './monitoring.repository.ts';
 import type { MonitoringTransition, NewMonitoringCase } from './monitoring.schemas.ts';
+import { monitoringStepSigned } from '../signatures/signatures.policy.ts';
+import { codesOf, signAct } from '../signatures/signatures.service.ts';
 
 const TEXT: Record<MonitoringStatus, string> = {
   identified: '识别为监测对象候选',
@@ -67,6 +69,12 @@ export class MonitoringService {
       this.db,
       rows.map((r) => r.id),
     );
+    // Decisions are signed: their codes, for the page's events, in one query.
+    const codes = await codesOf(
+      this.db,
+      'monitoring.decided',
+      events.filter((e) => monitoringStepSigned(e.to_status as MonitoringStatus)).map((e) => e.id),
+    );
     return rows.map((r) => ({
       id: r.id,
       householdId: r.household_id,
@@ -79,7 +87,9 @@ export class MonitoringService {
       identifiedOn: r.identified_on,
       noticePublishedOn: r.notice_published_on,
       noticeEndsOn: noticeEndsOf('monitoring', r),
-      events: events.filter((e) => e.case_id === r.id).map((e) => ({ on: e.on, toStatus: e.to_status, text: e.text })),
+      events: events
+        .filter((e) => e.case_id === r.id)
+        .map((e) => ({ on: e.on, toStatus: e.to_status, text: e.text, verificationCode: codes.get(e.id) ?? null })),
       version: r.version,
       abilities: policy.abilities(actor, {
         status: r.status,
@@ -273,8 +283,9 @@ export class MonitoringService {
       }
       if (!(await repo.updateCase(tx, id, input.version, patch))) throw versionConflict();
       const text = (input.reason ? `${TEXT[input.to]}：${input.reason}` : TEXT[input.to]) + lateNote(day);
+      const eventId = newId();
       await repo.insertEvent(tx, {
-        id: newId(),
+        id: eventId,
         case_id: id,
         on: day.on,
         from_status: from,
@@ -283,12 +294,16 @@ export class MonitoringService {
         user_id: actor.userId,
         created_at: nowIso(),
       });
+      // A decision (纳入监测, 风险消除, 不纳入) is an act the county may have to prove: signed in this transaction.
+      const signed = monitoringStepSigned(input.to)
+        ? await signAct(tx, this.audit.signer, 'monitoring.decided', eventId)
+        : undefined;
       await this.audit.record(tx, actor, {
         action: 'monitoring.transition',
         entityType: 'household',
         entityId: r.household_id,
         before: { status: from },
-        after: { status: input.to, on: day.on, reason: input.reason, backdateReason: day.late },
+        after: { status: input.to, on: day.on, reason: input.reason, backdateReason: day.late, signed },
       });
     });
   }

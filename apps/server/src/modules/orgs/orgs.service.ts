@@ -32,6 +32,7 @@ import type {
   UpdateOrg,
 } from './orgs.schemas.ts';
 import { known } from '../../lib/known.ts';
+import { signAct } from '../signatures/signatures.service.ts';
 
 /** An organization's states as the county names them, for messages a user reads. */
 const STATUS_NAMES: Record<string, string> = {
@@ -428,6 +429,8 @@ export class OrgService {
         await repo.updateOrg(tx, g.id, g.version, { status: 'dissolved', dissolved_on: day.on, updated_at: now });
       }
       const ended = await repo.endAllMemberships(tx, [id, ...groups], day.on, `组织撤销：${input.reason}`, now);
+      // A dissolution is an act the county may have to prove: signed over the facts just written, in this transaction.
+      const signed = await signAct(tx, this.audit.signer, 'org.dissolved', id);
       await this.audit.record(tx, actor, {
         action: 'org.dissolve',
         entityType: 'temporary_org',
@@ -440,6 +443,7 @@ export class OrgService {
           backdateReason: day.late,
           groups,
           membershipsEnded: ended,
+          signed,
         },
       });
     });

@@ -528,6 +528,12 @@ export function LedgerPanel() {
               {l.scheme.name} ·{' '}
               {t('assessment.versionLabel', { v: l.version, at: formatDay(l.computedAt), by: l.computedBy })} ·{' '}
               {t('assessment.cutoffs', l.scheme.cutoffs)}
+              {l.verificationCode && (
+                <span data-testid="ledger-verification-code">
+                  {' · '}
+                  {t('assessment.verificationCode', { code: l.verificationCode })}
+                </span>
+              )}
             </Typography.Paragraph>
             {/* Every column on the screen and on an A4 landscape sheet, headers and names wrapping; on a phone the
                 ledger scrolls with the rank and the organization held in view. */}
