@@ -181,8 +181,8 @@ describe('the branch kept on the device: a meeting, item progress and a visit wi
   });
 });
 
-describe('a meeting recorded offline whose roll no longer holds is refused, with the reason, and discarded', () => {
-  it('a member whose membership ended before the meeting arrives: 需处理 with the server’s Chinese reason; discarded, nothing kept', async () => {
+describe('a meeting recorded offline whose roll no longer holds is refused, with the reason, and edited', () => {
+  it('a member whose membership ended before the meeting arrives: 需处理 with the server’s Chinese reason; edited on the branch as it is now, it reaches the server once', async () => {
     const { context, page, errors } = await openBrowser('phone');
     try {
       await logIn(page, base, 'baihe', DEMO_PASSWORD);
@@ -231,11 +231,28 @@ describe('a meeting recorded offline whose roll no longer holds is refused, with
       await page.getByTestId('field-state').getByText('需处理').waitFor({ timeout: 30_000 });
       await page.getByText('只能登记会议当天本组织的成员').waitFor();
       await screenshot(page, 'field-meeting-refused');
-      await page.getByRole('button', { name: /放\s*弃/ }).click();
-      await page.getByRole('button', { name: /确\s*定|OK/ }).click();
-      await page.getByText('本机没有待同步的记录').waitFor();
-      const meetings = (await getJson(page, `/activities?orgId=${orgId}&limit=100`)).items as { topic: string }[];
-      expect(meetings.filter((a) => a.topic === topic)).toEqual([]);
+      expect(
+        (await getJson(page, `/activities?orgId=${orgId}&limit=100`)).items.filter(
+          (a: { topic: string }) => a.topic === topic,
+        ),
+      ).toEqual([]);
+
+      // The secretary updates the branch kept on the device, then edits the meeting: the roll is the branch as it is
+      // now, the rest of the meeting as she recorded it.
+      await page.getByRole('button', { name: '更新离线资料' }).click();
+      await page.getByTestId('field-edit-meeting').click();
+      const edit = page.getByRole('dialog');
+      expect(await edit.getByTestId('field-meeting-topic').inputValue()).toBe(topic);
+      await edit.getByRole('button', { name: '其余记为出席' }).click();
+      await edit.getByRole('button', { name: ok }).click();
+      await edit.waitFor({ state: 'hidden' });
+      await page.getByTestId('field-state').getByText('已同步').waitFor({ timeout: 30_000 });
+      await screenshot(page, 'field-meeting-edited');
+      type Meeting = { id: string; topic: string };
+      const sent = ((await getJson(page, `/activities?orgId=${orgId}&limit=100`)).items as Meeting[]).filter(
+        (a) => a.topic === topic,
+      );
+      expect(sent).toHaveLength(1);
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -143,11 +143,11 @@ export async function retry(clientId: string): Promise<void> {
 /** What a queued record holds (its label, what the server is sent, the server's reason if it refused it). */
 export async function readRecord(
   clientId: string,
-): Promise<{ label: string; body: FieldBody; reason?: string; itemId?: string } | null> {
+): Promise<{ label: string; body: FieldBody; reason?: string; itemId?: string; householdId?: string } | null> {
   const row = await fieldDb().queue.get(clientId);
   if (!row) return null;
-  const { label, body, reason, itemId } = await unseal<Content>(row.sealed);
-  return { label, body, reason, ...(itemId ? { itemId } : {}) };
+  const { label, body, reason, itemId, householdId } = await unseal<Content>(row.sealed);
+  return { label, body, reason, ...(itemId ? { itemId } : {}), ...(householdId ? { householdId } : {}) };
 }
 
 /**

@@ -552,6 +552,8 @@ export const enUS: Messages = {
     actions: 'Actions',
     retry: 'Send again',
     edit: 'Edit',
+    householdGone:
+      'The households kept on this device no longer include this one: update the offline data when connected, or discard the record.',
     discard: 'Discard',
     discardConfirm: 'The record will be deleted from this device and never sent. Discard it?',
     queued: 'Saved on this device; it syncs when the connection returns',

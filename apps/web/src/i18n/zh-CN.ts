@@ -538,6 +538,7 @@ export const zhCN = {
     actions: '操作',
     retry: '重新发送',
     edit: '修改',
+    householdGone: '本机保存的帮扶户资料里已没有这一户：请联网后更新离线资料，或放弃这条记录。',
     discard: '放弃',
     discardConfirm: '放弃后这条记录将从本机删除，不会发送。确定放弃吗？',
     queued: '已保存到本机，联网后自动同步',

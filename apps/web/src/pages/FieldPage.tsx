@@ -9,7 +9,7 @@ import { ItemConflictModal } from '../features/items/ItemOfflineEdit';
 import { FieldMeetingModal } from '../features/field/FieldMeetingModal';
 import { FieldProgressModal, itemName } from '../features/field/FieldProgressModal';
 import { FieldReportModal } from '../features/reports/FieldReportModal';
-import type { ProgressBody, QueuedRecord, ReportBody } from '../field/queue';
+import type { MeetingBody, ProgressBody, QueuedRecord, ReportBody, VisitBody } from '../field/queue';
 import type { FieldBranch, FieldHousehold } from '../field/session';
 
 const STATE_COLOURS = { pending: 'default', sending: 'processing', synced: 'success', attention: 'error' } as const;
@@ -56,6 +56,14 @@ export function FieldPage() {
     label: string;
     body: ProgressBody;
   } | null>(null);
+  /** A refused visit being edited: its record, its household as kept, and what it held. */
+  const [editingVisit, setEditingVisit] = useState<{
+    clientId: string;
+    household: FieldHousehold;
+    body: VisitBody;
+  } | null>(null);
+  /** A refused meeting being edited: its record and what it held. */
+  const [editingMeeting, setEditingMeeting] = useState<{ clientId: string; body: MeetingBody } | null>(null);
   const [codes, setCodes] = useState(0);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
@@ -249,6 +257,33 @@ export function FieldPage() {
                         {t('field.edit')}
                       </Button>
                     )}
+                    {r.state === 'attention' && r.kind === 'visit' && (
+                      <Button
+                        size="small"
+                        data-testid="field-edit-visit"
+                        onClick={async () => {
+                          const got = await (await import('../field/queue')).readRecord(r.clientId);
+                          const kept = households?.value.find((h) => h.id === got?.householdId);
+                          if (got && kept)
+                            setEditingVisit({ clientId: r.clientId, household: kept, body: got.body as VisitBody });
+                          else setProblem(t('field.householdGone'));
+                        }}
+                      >
+                        {t('field.edit')}
+                      </Button>
+                    )}
+                    {r.state === 'attention' && r.kind === 'meeting' && branch && (
+                      <Button
+                        size="small"
+                        data-testid="field-edit-meeting"
+                        onClick={async () => {
+                          const got = await (await import('../field/queue')).readRecord(r.clientId);
+                          if (got) setEditingMeeting({ clientId: r.clientId, body: got.body as MeetingBody });
+                        }}
+                      >
+                        {t('field.edit')}
+                      </Button>
+                    )}
                     {r.state === 'attention' && r.kind === 'report' && (
                       <Button
                         size="small"
@@ -397,6 +432,37 @@ export function FieldPage() {
             const { editRecord } = await import('../field/queue');
             // Edited content is a new request: the queue sends it with a new Idempotency-Key.
             await editRecord(editingProgress.clientId, editingProgress.label, body);
+            if (navigator.onLine) void sync();
+          }}
+        />
+      )}
+      {editingVisit && (
+        <VisitModal
+          household={editingVisit.household}
+          open
+          initial={editingVisit.body}
+          onClose={() => setEditingVisit(null)}
+          submitTo={async (body) => {
+            const { editRecord } = await import('../field/queue');
+            // Edited content is a new request: the queue sends it with a new Idempotency-Key.
+            await editRecord(
+              editingVisit.clientId,
+              t('field.visitLabel', { name: editingVisit.household.headName, on: body.visitedOn }),
+              body,
+            );
+            if (navigator.onLine) void sync();
+          }}
+        />
+      )}
+      {editingMeeting && branch && (
+        <FieldMeetingModal
+          branch={branch.value}
+          open
+          initial={editingMeeting.body}
+          onClose={() => setEditingMeeting(null)}
+          submit={async (label, body) => {
+            const { editRecord } = await import('../field/queue');
+            await editRecord(editingMeeting.clientId, label, body);
             if (navigator.onLine) void sync();
           }}
         />

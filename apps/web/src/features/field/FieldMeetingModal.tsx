@@ -26,15 +26,28 @@ export function FieldMeetingModal({
   open,
   onClose,
   submit,
+  initial,
 }: {
   branch: FieldBranch;
+  /**
+   * A refused meeting being edited: the form and the roll start from what it held, for the members the kept branch
+   * still has (one whose membership ended, the usual refusal, is no longer on the roll); its photos are kept unless
+   * new ones are chosen.
+   */
+  initial?: Schemas['NewActivity'];
   open: boolean;
   onClose: () => void;
   submit: (label: string, body: Schemas['NewActivity']) => Promise<void>;
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
-  const [marks, setMarks] = useState<Record<string, { status: Status; reason?: string }>>({});
+  const [marks, setMarks] = useState<Record<string, { status: Status; reason?: string }>>(() =>
+    Object.fromEntries(
+      (initial?.attendance ?? [])
+        .filter((a) => branch.members.some((m) => m.memberId === a.memberId))
+        .map((a) => [a.memberId, { status: a.status as Status, ...(a.reason ? { reason: a.reason } : {}) }]),
+    ),
+  );
   const [files, setFiles] = useState<UploadFile[]>([]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -83,8 +96,8 @@ export function FieldMeetingModal({
             ...(got.status === 'excused' ? { reason: got.reason?.trim() } : {}),
           };
         }),
-        decisions: [],
-        photos: await photosOf(files),
+        decisions: initial?.decisions ?? [],
+        photos: files.length || !initial ? await photosOf(files) : (initial.photos ?? []),
       });
       form.resetFields();
       setMarks({});
@@ -105,7 +118,21 @@ export function FieldMeetingModal({
       confirmLoading={busy}
       destroyOnHidden
     >
-      <Form form={form} layout="vertical" initialValues={{ heldOn: dayjs(), kind: KINDS[0] }}>
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={
+          initial
+            ? {
+                heldOn: dayjs(initial.heldOn),
+                kind: initial.kind,
+                place: initial.place,
+                topic: initial.topic,
+                minutes: initial.minutes,
+              }
+            : { heldOn: dayjs(), kind: KINDS[0] }
+        }
+      >
         <Flex gap={8} wrap>
           <Form.Item name="kind" label={t('activity.kind')} style={{ flex: '1 1 140px' }}>
             <Select options={KINDS.map((k) => ({ value: k, label: t(`activity.kinds.${k}`) }))} />

@@ -22,6 +22,7 @@ export function VisitModal({
   open,
   onClose,
   submitTo,
+  initial,
 }: {
   household: {
     id: string;
@@ -31,6 +32,8 @@ export function VisitModal({
   onClose: () => void;
   /** Where the visit goes instead of the server: the field queue, which sends it when there is a connection. */
   submitTo?: (body: Schemas['NewVisitInput']) => Promise<unknown>;
+  /** A refused visit being edited: the form starts from what it held (its photos kept unless new ones are chosen). */
+  initial?: Schemas['NewVisitInput'];
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm();
@@ -63,7 +66,7 @@ export function VisitModal({
       ...(v.problem?.trim() ? { problem: { category: v.problemCategory ?? 'other', description: v.problem } } : {}),
       ...(risks.seriousIllness || risks.disaster || risks.rigidSpending > 0 ? { risks } : {}),
       // In the field queue the photos are sealed with the rest of the visit until it is sent.
-      photos: await photosOf(files),
+      photos: files.length || !initial ? await photosOf(files) : (initial.photos ?? []),
     };
     const ok = await run(
       () =>
@@ -90,11 +93,27 @@ export function VisitModal({
       <Form
         form={form}
         layout="vertical"
-        initialValues={{
-          visitedOn: dayjs(),
-          helperIds: helpers.filter((h) => h.primary).map((h) => h.memberId),
-          checks: [...CHECKS],
-        }}
+        initialValues={
+          initial
+            ? {
+                visitedOn: dayjs(initial.visitedOn),
+                // A helper whose help ended (the usual refusal) is not offered again.
+                helperIds: initial.helperIds.filter((id) => helpers.some((h) => h.memberId === id)),
+                checks: initial.checks ?? [],
+                findings: initial.findings,
+                measuresAgreed: initial.measuresAgreed,
+                problem: initial.problem?.description,
+                problemCategory: initial.problem?.category,
+                seriousIllness: initial.risks?.seriousIllness,
+                disaster: initial.risks?.disaster,
+                rigidSpending: initial.risks?.rigidSpending || undefined,
+              }
+            : {
+                visitedOn: dayjs(),
+                helperIds: helpers.filter((h) => h.primary).map((h) => h.memberId),
+                checks: [...CHECKS],
+              }
+        }
       >
         <Form.Item name="visitedOn" label={t('households.exitActions.on')} rules={factDayRules(t)}>
           <DatePicker />
