@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DataCipher } from '../src/lib/crypto.ts';
+import { listForQiaoGroup } from './resident-sms.ts';
 import { useCounty } from './setup-county.ts';
 
 const cipher = new DataCipher(randomBytes(32));
@@ -37,22 +38,8 @@ describe('residents are told what happened, in the transaction of what happened'
     const { trackingCode } = submitted.json();
     const qiao = await ctx.user('qiaoduan');
     const reportId = (await qiao.get('/reports?limit=5')).json().items[0].id as string;
-    const list = await qiao.post('/problem-lists', {
-      orgId: ctx.county.orgs.qiaoBranch.id,
-      title: '群众反映清单',
-      listedOn: '2020-05-19',
-      items: [
-        {
-          problem: '路灯不亮',
-          category: 'electricity',
-          regionCode: '411321106200',
-          reportIds: [reportId],
-          responsibleGroupId: ctx.county.orgs.qiaoGroup.id,
-        },
-      ],
-    });
-    expect(list.statusCode, list.body).toBe(201);
-    return { code: trackingCode as string, reportId, itemId: list.json().itemIds[0] as string };
+    const listed = await listForQiaoGroup(ctx, reportId);
+    return { code: trackingCode as string, reportId, itemId: listed };
   };
 
   it('acceptance, listing and handing in are each told to the phone on file, the phone kept encrypted', async () => {

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sealPersonalData } from '../src/db/seal.ts';
 import { DataCipher } from '../src/lib/crypto.ts';
 import { noticeProviders } from '../src/lib/notice-providers.ts';
 import { dispatchNotices } from '../src/lib/notices.ts';
+import { listForQiaoGroup, useSmsPlatform } from './resident-sms.ts';
 import { useCounty } from './setup-county.ts';
 
 /**
@@ -21,27 +20,15 @@ const HOUR = 3_600_000;
 describe('review: a text reply answers the question put for the hand-in it was written about', () => {
   const ctx = useCounty(cipher, { noticeProviders: { aliyun: null, gateway: null, replyToken: TOKEN } });
 
-  const platform: { to: string; text: string }[] = [];
-  let gatewayUrl = '';
-  let server: http.Server;
-  beforeAll(async () => {
-    server = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => {
-        body += c;
-      });
-      req.on('end', () => {
-        platform.push(JSON.parse(body));
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/send`;
-  });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  const smsPlatform = useSmsPlatform();
+  const platform = smsPlatform.sent;
 
   const dispatch = () =>
-    dispatchNotices(ctx.t.db.db, cipher, noticeProviders({ aliyun: null, gateway: { url: gatewayUrl } }, cipher));
+    dispatchNotices(
+      ctx.t.db.db,
+      cipher,
+      noticeProviders({ aliyun: null, gateway: { url: smsPlatform.url() } }, cipher),
+    );
   const db = () => ctx.t.db.db;
   const anon = (url: string, payload?: unknown) =>
     ctx.t.app.inject({
@@ -86,22 +73,8 @@ describe('review: a text reply answers the question put for the hand-in it was w
     expect(submitted.statusCode, submitted.body).toBe(201);
     const qiao = await ctx.user('qiaoduan');
     const reportId = (await qiao.get('/reports?limit=1')).json().items[0].id as string;
-    const list = await qiao.post('/problem-lists', {
-      orgId: ctx.county.orgs.qiaoBranch.id,
-      title: '群众反映清单',
-      listedOn: '2020-05-19',
-      items: [
-        {
-          problem: '路灯不亮',
-          category: 'electricity',
-          regionCode: '411321106200',
-          reportIds: [reportId],
-          responsibleGroupId: ctx.county.orgs.qiaoGroup.id,
-        },
-      ],
-    });
-    expect(list.statusCode, list.body).toBe(201);
-    const itemId = list.json().itemIds[0] as string;
+    const listed = await listForQiaoGroup(ctx, reportId);
+    const itemId = listed;
     await move(itemId, 'in_progress');
     await move(itemId, 'awaiting_confirmation');
     await dispatch();

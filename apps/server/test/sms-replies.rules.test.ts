@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DataCipher } from '../src/lib/crypto.ts';
 import { noticeProviders } from '../src/lib/notice-providers.ts';
 import { dispatchNotices } from '../src/lib/notices.ts';
@@ -9,6 +7,7 @@ import { loggedUrl } from '../src/lib/log-redact.ts';
 import { newTrackingCode } from '../src/lib/tracking.ts';
 import { mobileNumber, readReply } from '../src/modules/reports/sms-reply-words.ts';
 import { testApp } from './helpers.ts';
+import { listForQiaoGroup, useSmsPlatform } from './resident-sms.ts';
 import { useCounty } from './setup-county.ts';
 
 const cipher = new DataCipher(randomBytes(32));
@@ -24,29 +23,16 @@ const DAY = 86_400_000;
 describe('a resident answers by text message, bound to the phone the question went to', () => {
   const ctx = useCounty(cipher, { noticeProviders: { aliyun: null, gateway: null, replyToken: TOKEN } });
 
-  // The county's SMS platform, local: it takes every message and keeps what it was sent.
-  const platform: { to: string; text: string }[] = [];
-  let gatewayUrl = '';
-  let server: http.Server;
-  beforeAll(async () => {
-    server = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c) => {
-        body += c;
-      });
-      req.on('end', () => {
-        platform.push(JSON.parse(body));
-        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/send`;
-  });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+  const smsPlatform = useSmsPlatform();
+  const platform = smsPlatform.sent;
 
   /** The dispatcher sends what is due through the platform. */
   const dispatch = () =>
-    dispatchNotices(ctx.t.db.db, cipher, noticeProviders({ aliyun: null, gateway: { url: gatewayUrl } }, cipher));
+    dispatchNotices(
+      ctx.t.db.db,
+      cipher,
+      noticeProviders({ aliyun: null, gateway: { url: smsPlatform.url() } }, cipher),
+    );
 
   const anon = (url: string, payload?: unknown) =>
     ctx.t.app.inject({
@@ -95,22 +81,8 @@ describe('a resident answers by text message, bound to the phone the question we
     expect(submitted.statusCode, submitted.body).toBe(201);
     const qiao = await ctx.user('qiaoduan');
     const reportId = (await qiao.get('/reports?limit=1')).json().items[0].id as string;
-    const list = await qiao.post('/problem-lists', {
-      orgId: ctx.county.orgs.qiaoBranch.id,
-      title: '群众反映清单',
-      listedOn: '2020-05-19',
-      items: [
-        {
-          problem: '路灯不亮',
-          category: 'electricity',
-          regionCode: '411321106200',
-          reportIds: [reportId],
-          responsibleGroupId: ctx.county.orgs.qiaoGroup.id,
-        },
-      ],
-    });
-    expect(list.statusCode, list.body).toBe(201);
-    const itemId = list.json().itemIds[0] as string;
+    const listed = await listForQiaoGroup(ctx, reportId);
+    const itemId = listed;
     await move(itemId, 'in_progress');
     await move(itemId, 'awaiting_confirmation');
     await dispatch();
