@@ -4,7 +4,14 @@ import { sealPersonalData } from './db/seal.ts';
 import { systemActor } from './lib/actor.ts';
 import type { Config } from './lib/config.ts';
 import { DataCipher, cryptoProfileFromEnv, dataKeySource, loadDataKey } from './lib/crypto.ts';
-import { DataKeyError, checkRecordedKey, keyRegistered, recordKey, unreadableColumn } from './lib/data-key.ts';
+import {
+  DataKeyError,
+  checkRecordedKey,
+  keyRegistered,
+  loadKeyRing,
+  recordKey,
+  unreadableColumn,
+} from './lib/data-key.ts';
 import { AuditTrail, KEY_RECORDED, headPending, holdsRecords } from './modules/audit/audit.trail.ts';
 import { hashPassword } from './lib/passwords.ts';
 import { seedDemo } from './seed/demo.ts';
@@ -102,6 +109,8 @@ export async function openDataKey(
     (await keyRegistered(db)) ||
     (await holdsRecords(db)) ||
     !!(await db.selectFrom('audit_events').select('seq').limit(1).executeTakeFirst());
+  // The profile said (LIANJIAN_CRYPTO, or the cipher given) must be the database's; unsaid, the database's is followed.
+  const said = options.cipher ? options.cipher.profile : env.LIANJIAN_CRYPTO?.trim() ? cryptoProfileFromEnv(env) : null;
   const cipher =
     options.cipher ?? new DataCipher(loadDataKey(env, { create: record && !holdsData }), cryptoProfileFromEnv(env));
   const audit = AuditTrail.of(cipher);
@@ -113,13 +122,15 @@ export async function openDataKey(
           ` The data key does not match this database: it was written with key ${found.keyId}, and ${source} gives key ${cipher.keyId}. Start with the key it was written with: set LIANJIAN_DATA_KEY, or point LIANJIAN_KEY_FILE at the original key file.`,
       );
     }
-    if (found.state === 'match' && found.profile !== cipher.profile) {
-      // Blind indexes differ between the profiles: served under the other one, searches by ID number would miss.
+    if (found.state === 'match' && said && found.profile !== said) {
+      // The configuration says one profile and the database was written (or switched) under the other: a start must
+      // not quietly serve what the operator did not choose. `switch-crypto` changes a database's profile.
       throw new DataKeyError(
-        `此数据库的加密字段和索引是按密码配置 ${found.profile} 写入的，当前 LIANJIAN_CRYPTO=${cipher.profile}。请以 LIANJIAN_CRYPTO=${found.profile} 启动。` +
-          ` This database's encrypted fields and indexes were written under the ${found.profile} cryptographic profile, and LIANJIAN_CRYPTO is ${cipher.profile}: start with LIANJIAN_CRYPTO=${found.profile}.`,
+        `此数据库的加密字段和索引是按密码配置 ${found.profile} 写入的，当前 LIANJIAN_CRYPTO=${said}。请以 LIANJIAN_CRYPTO=${found.profile} 启动，或用 lianjian switch-crypto --to ${said} 转换此数据库。` +
+          ` This database's encrypted fields and indexes are written under the ${found.profile} cryptographic profile, and LIANJIAN_CRYPTO is ${said}: start with LIANJIAN_CRYPTO=${found.profile}, or convert the database with lianjian switch-crypto --to ${said}.`,
       );
     }
+    if (found.state === 'match') await loadKeyRing(db, cipher);
     return found.state;
   };
   if ((await check()) === 'match') {

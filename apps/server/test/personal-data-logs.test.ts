@@ -130,9 +130,9 @@ describe('finding 9: no clear ID number or phone in the logs or the audit trail'
         .select('after_json')
         .where('action', '=', 'export.request')
         .executeTakeFirstOrThrow();
-      // The register's filter as the export keeps it: the number's keyed index (never the number) and the chosen order.
+      // The register's filter as the export keeps it: the number's keyed indexes under every key of the ring (never the number) and the chosen order.
       expect(JSON.parse(request.after_json as string).params).toEqual({
-        idNumberIndex: cipher.blindIndex(idNumber),
+        idNumberIndex: cipher.blindIndexes(idNumber),
         sort: 'name',
         dir: 'asc',
       });

@@ -276,7 +276,7 @@ describe('finding 8: personal data kept in clear before the upgrade', () => {
       const grant = await handle.db.selectFrom('export_grants').select('params_json').executeTakeFirstOrThrow();
       expect(JSON.parse(grant.params_json)).toEqual({
         status: 'registered',
-        idNumberIndex: cipher.blindIndex(idNumber),
+        idNumberIndex: cipher.blindIndexes(idNumber),
       });
       const rows = await sql<{
         phone: string | null;

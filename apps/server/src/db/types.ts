@@ -456,6 +456,29 @@ export type SmsReplyOutcome =
   | 'not_understood'
   | 'refused';
 
+/** A data key of the ring (lib/crypto.ts): wrapped by the master key, or null for a version 1 (derived from it). */
+export interface DataKeyTable {
+  purpose: 'field' | 'index' | 'audit' | 'signing';
+  profile: 'standard' | 'gm';
+  version: number;
+  wrapped: string | null;
+  state: 'incoming' | 'active' | 'retired';
+  created_at: string;
+  changed_at: string;
+}
+
+/** A key rotation or change of profile (ops/key-jobs.ts), resumable from its phase and progress. */
+export interface KeyJobTable {
+  id: string;
+  kind: 'rotate' | 'switch';
+  target_json: string;
+  phase: 'announced' | 'rewriting' | 'done';
+  progress_json: string;
+  started_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
 /** A resident's text reply pushed by the SMS provider, kept once by the provider's id of it. */
 export interface SmsReplyTable {
   id: string;
@@ -1178,6 +1201,8 @@ export interface Database {
   reports: ReportTable;
   tracking_code_reservations: TrackingCodeReservationTable;
   signatures: SignatureTable;
+  data_keys: DataKeyTable;
+  key_jobs: KeyJobTable;
   problem_lists: ProblemListTable;
   items: ItemTable;
   item_participants: ItemParticipantTable;

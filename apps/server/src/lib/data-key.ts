@@ -92,3 +92,47 @@ function decrypts(cipher: DataCipher, stored: string, expected?: string): boolea
     return false;
   }
 }
+
+/** The database's stored data keys (`data_keys`), in the order they were made. */
+export const storedKeys = (db: Executor) =>
+  db.selectFrom('data_keys').selectAll().orderBy('purpose').orderBy('version').execute();
+
+/**
+ * Brings `cipher`'s key ring up to the database: the profile the database records, then its stored keys (new versions
+ * unwrapped by the master key, the active one of each purpose). The server calls it at start and every few seconds
+ * (`LIANJIAN_KEY_REFRESH_MS`), so that it follows a rotation or a change of profile made by a command while it runs.
+ */
+export async function loadKeyRing(db: Executor, cipher: DataCipher): Promise<void> {
+  const rows = await storedKeys(db);
+  if (!rows.some((r) => r.state === 'active')) {
+    const recorded = await recordedProfile(db);
+    if (recorded) cipher.startUnder(recorded);
+  }
+  cipher.install(rows);
+}
+
+/** The profile the database's key record names, or null before a key was recorded. */
+export async function recordedProfile(db: Executor): Promise<CryptoProfile | null> {
+  const row = await db.selectFrom('meta').select('value').where('key', '=', CHECK_ROW).executeTakeFirst();
+  if (!row) return null;
+  try {
+    return (JSON.parse(row.value) as { profile?: unknown }).profile === 'gm' ? 'gm' : 'standard';
+  } catch {
+    return 'standard';
+  }
+}
+
+/** Records the profile a change of profile made active, in the key's record (what a start is checked against). */
+export async function recordProfile(db: Executor, profile: CryptoProfile): Promise<void> {
+  const row = await db.selectFrom('meta').select('value').where('key', '=', CHECK_ROW).executeTakeFirstOrThrow();
+  const value = { ...(JSON.parse(row.value) as Record<string, unknown>), profile };
+  await db
+    .updateTable('meta')
+    .set({ value: JSON.stringify(value) })
+    .where('key', '=', CHECK_ROW)
+    .execute();
+}
+
+/** The key job (ops/key-jobs.ts) not yet done, if any: there is at most one. */
+export const unfinishedJob = (db: Executor) =>
+  db.selectFrom('key_jobs').selectAll().where('phase', '!=', 'done').orderBy('started_at').executeTakeFirst();

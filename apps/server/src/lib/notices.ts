@@ -71,16 +71,16 @@ export const sealParams = (cipher: DataCipher, p: Record<string, string>) => cip
  * The resident said no: what waits for the report, and for every report from the same phone (by its keyed hash), is
  * not sent. One-time codes the resident asks for still go.
  */
-export function optOutPending(tx: Executor, reportId: string, phoneIndex: string | null, now: string) {
+export function optOutPending(tx: Executor, reportId: string, phoneIndexes: readonly string[], now: string) {
   return tx
     .updateTable('notices')
     .set({ status: 'opted_out', updated_at: now, claimed_until: null })
     .where((eb) =>
-      phoneIndex === null
+      phoneIndexes.length === 0
         ? eb('report_id', '=', reportId)
         : eb.or([
             eb('report_id', '=', reportId),
-            eb('report_id', 'in', eb.selectFrom('reports').select('id').where('phone_index', '=', phoneIndex)),
+            eb('report_id', 'in', eb.selectFrom('reports').select('id').where('phone_index', 'in', phoneIndexes)),
           ]),
     )
     .where('purpose', '!=', 'phone_code')

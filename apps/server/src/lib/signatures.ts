@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, randomBytes, sign, verify } from 'node:crypto';
 import { sm2 } from 'sm-crypto-v2';
-import type { CryptoProfile, DataCipher } from './crypto.ts';
+import { type CryptoProfile, type DataCipher, type KeyVersion, keyLabel } from './crypto.ts';
 
 /**
  * Signatures on the acts a county may later be asked to prove (an exit announced, a dissolution…): SM2 with SM3
@@ -141,35 +141,53 @@ export function canonicalJson(value: unknown): string {
   throw new Error(`canonical JSON: ${typeof value} is not a fact`);
 }
 
-/** The server's signing keys, derived from the master key, signing under the running profile. */
+type Sm2Pair = { alg: 'sm2-sm3'; privateHex: string; publicHex: string; point: Sm2PublicPoint; keyId: string };
+type Ed25519Pair = { alg: 'ed25519'; keyId: string } & ReturnType<typeof ed25519FromSeed>;
+
+/**
+ * The server's signing keys: the `signing` keys of the data key ring (version 1 derived from the master key, later ones
+ * from `rotate-keys`), signing with the active one. Every key the ring holds verifies and is published, so that a
+ * signature made before a rotation or a change of profile is still checked.
+ */
 export class ActSigner {
-  private keys: {
-    sm2: { privateHex: string; publicHex: string; point: Sm2PublicPoint; keyId: string };
-    ed25519: ReturnType<typeof ed25519FromSeed> & { keyId: string };
-  } | null = null;
+  private readonly pairs = new Map<string, Sm2Pair | Ed25519Pair>();
 
-  constructor(
-    private readonly seeds: { sm2: Buffer; ed25519: Buffer },
-    readonly profile: CryptoProfile,
-  ) {}
+  constructor(private readonly ring: DataCipher) {}
 
-  /** The signer of a data key: its seeds are derived from the master key (HKDF-SM3 for SM2, HKDF-SHA-256 for Ed25519). */
+  /** The signer of a data key's ring. */
   static of(cipher: DataCipher): ActSigner {
-    return new ActSigner(cipher.signingSeeds, cipher.profile);
+    return new ActSigner(cipher);
   }
 
-  /** The key pairs, made at first use: a point multiplication is not worth paying for a server that signs nothing. */
-  private get pairs() {
-    if (!this.keys) {
-      const privateHex = hex(sm2ScalarFrom(this.seeds.sm2));
-      const publicHex = sm2PublicKeyOf(privateHex);
-      const ed = ed25519FromSeed(this.seeds.ed25519);
-      this.keys = {
-        sm2: { privateHex, publicHex, point: sm2.precomputePublicKey(publicHex), keyId: keyIdOf('sm2-sm3', publicHex) },
-        ed25519: { ...ed, keyId: keyIdOf('ed25519', ed.publicHex) },
-      };
+  /** The key pair of a signing key, made at first use: a point multiplication is not worth paying for nothing. */
+  private pairOf(k: KeyVersion): Sm2Pair | Ed25519Pair {
+    const label = keyLabel(k);
+    let pair = this.pairs.get(label);
+    if (!pair) {
+      const seed = this.ring.keyOf(k);
+      if (!seed) throw new Error(`no signing key ${label}`);
+      if (k.profile === 'gm') {
+        const privateHex = hex(sm2ScalarFrom(seed));
+        const publicHex = sm2PublicKeyOf(privateHex);
+        pair = {
+          alg: 'sm2-sm3',
+          privateHex,
+          publicHex,
+          point: sm2.precomputePublicKey(publicHex),
+          keyId: keyIdOf('sm2-sm3', publicHex),
+        };
+      } else {
+        const ed = ed25519FromSeed(seed);
+        pair = { alg: 'ed25519', ...ed, keyId: keyIdOf('ed25519', ed.publicHex) };
+      }
+      this.pairs.set(label, pair);
     }
-    return this.keys;
+    return pair;
+  }
+
+  /** The profile new signatures are made under. */
+  get profile(): CryptoProfile {
+    return this.ring.activeKey('signing').profile;
   }
 
   /** The algorithm new signatures are made with. */
@@ -178,35 +196,37 @@ export class ActSigner {
   }
 
   sign(message: Uint8Array): Signature {
-    const { sm2: s, ed25519: e } = this.pairs;
-    if (this.alg === 'sm2-sm3')
-      return { alg: 'sm2-sm3', keyId: s.keyId, sig: sm2Sign(s.privateHex, s.publicHex, message) };
-    return { alg: 'ed25519', keyId: e.keyId, sig: sign(null, message, e.privateKey).toString('hex') };
+    const p = this.pairOf(this.ring.activeKey('signing'));
+    if (p.alg === 'sm2-sm3')
+      return { alg: 'sm2-sm3', keyId: p.keyId, sig: sm2Sign(p.privateHex, p.publicHex, message) };
+    return { alg: 'ed25519', keyId: p.keyId, sig: sign(null, message, p.privateKey).toString('hex') };
   }
 
   /**
    * Whether `s` is this server's signature over `message`: by the algorithm it names, and only under the key it names
-   * being this server's key for that algorithm (a signature under a key of one's own making never verifies).
+   * being one of this server's keys for that algorithm (a signature under a key of one's own making never verifies).
    */
   verify(message: Uint8Array, s: Signature): boolean {
-    const { sm2: k, ed25519: e } = this.pairs;
-    if (s.alg === 'sm2-sm3') return s.keyId === k.keyId && sm2Verify(k.point, message, s.sig);
-    if (s.alg === 'ed25519') return s.keyId === e.keyId && ed25519Verify(e.publicHex, message, s.sig);
-    return false;
+    const p = this.ring
+      .versionsOf('signing')
+      .map((k) => this.pairOf(k))
+      .find((k) => k.keyId === s.keyId && k.alg === s.alg);
+    if (!p) return false;
+    return p.alg === 'sm2-sm3' ? sm2Verify(p.point, message, s.sig) : ed25519Verify(p.publicHex, message, s.sig);
   }
 
-  /** Both profiles' public keys, the running one first: what is published for anyone to check a signature with. */
+  /** Every public key of the ring, the active one first: what is published for anyone to check a signature with. */
   publicKeys(): PublicSigningKey[] {
-    const { sm2: s, ed25519: e } = this.pairs;
-    const keys: PublicSigningKey[] = [
-      { alg: 'sm2-sm3', keyId: s.keyId, publicKeyHex: s.publicHex, pem: null },
-      {
-        alg: 'ed25519',
-        keyId: e.keyId,
-        publicKeyHex: e.publicHex,
-        pem: e.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
-      },
-    ];
-    return keys.sort((a, b) => Number(b.alg === this.alg) - Number(a.alg === this.alg));
+    return this.ring.versionsOf('signing').map((k) => {
+      const p = this.pairOf(k);
+      return p.alg === 'sm2-sm3'
+        ? { alg: p.alg, keyId: p.keyId, publicKeyHex: p.publicHex, pem: null }
+        : {
+            alg: p.alg,
+            keyId: p.keyId,
+            publicKeyHex: p.publicHex,
+            pem: p.publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+          };
+    });
   }
 }

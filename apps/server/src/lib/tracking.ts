@@ -75,5 +75,14 @@ export const trackingHash = (normalized: string, cipher: DataCipher): string =>
     ? createHash('sha256').update(normalized).digest('hex')
     : cipher.blindIndex(`tracking:${normalized}`);
 
+/**
+ * The code's hashes under every index key of the ring, the active one first: what a lookup matches. A code's hash is
+ * never made again under a new key (only the resident holds the code), so it is found under the key of its day.
+ */
+export const trackingHashes = (normalized: string, cipher: DataCipher): string[] =>
+  normalized.length === LEGACY_LENGTH
+    ? [trackingHash(normalized, cipher)]
+    : cipher.blindIndexes(`tracking:${normalized}`);
+
 /** The hash of a report nobody holds a code for (one a helper wrote down on a visit): it matches no code. */
 export const unreachableTrackingHash = (): string => createHash('sha256').update(randomBytes(32)).digest('hex');

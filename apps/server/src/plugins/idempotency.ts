@@ -160,7 +160,9 @@ export function registerIdempotency(app: FastifyInstance, db: Db, cipher: DataCi
     }
     // Without an account the key is bound to the address (keyed hash: the table keeps no address): a key seen
     // elsewhere, replayed from another client, starts a request of its own instead of returning a tracking code.
-    const scope = req.actor?.userId ?? `anon:${cipher.blindIndex(req.ip)}`;
+    // Found under every index key of the ring: a key sent just before a key rotation still replays after it.
+    const scopes = req.actor ? [req.actor.userId] : cipher.blindIndexes(req.ip).map((i) => `anon:${i}`);
+    const scope = scopes[0] as string;
     const material = requestMaterial(req);
     const hash = cipher.digest(material);
     const now = Date.now();
@@ -173,7 +175,7 @@ export function registerIdempotency(app: FastifyInstance, db: Db, cipher: DataCi
     const prior = await db
       .selectFrom('idempotency_keys')
       .selectAll()
-      .where('scope', '=', scope)
+      .where('scope', 'in', scopes)
       .where('key', '=', key)
       .executeTakeFirst();
     if (!prior) {

@@ -33,14 +33,19 @@ export interface HashedFields {
 }
 
 /**
- * Keyed links say their algorithm: `h1:` is HMAC-SHA-256 under the chain key (profile `standard`), `g1:` HMAC-SM3
- * under the gm chain key (profile `gm`). A link is verified by the algorithm it names, so a chain goes on across a
- * change of profile; no other mark is a link of this chain.
+ * Keyed links say their algorithm and key version: `h<n>:` is HMAC-SHA-256 under version n of the standard chain key,
+ * `g<n>:` HMAC-SM3 under version n of the gm one. A link is verified by the key it names, so a chain goes on across a
+ * rotation or a change of profile; no other mark is a link of this chain.
  */
-const LINK_MARKS = { standard: 'h1:', gm: 'g1:' } as const satisfies Record<CryptoProfile, string>;
-const KEYED_MARKS = Object.values(LINK_MARKS);
-/** The head's seal says its algorithm too: `s1:` HMAC-SHA-256, `gs1:` HMAC-SM3. */
-const SEAL_MARKS = { standard: 's1:', gm: 'gs1:' } as const satisfies Record<CryptoProfile, string>;
+const LINK_LETTER = { standard: 'h', gm: 'g' } as const satisfies Record<CryptoProfile, string>;
+/** What every keyed link begins with (a plain link is hex, which neither letter is): `like` patterns of the repository. */
+const KEYED_MARKS = Object.values(LINK_LETTER);
+const LINK_MARK = /^([hg])(\d+):/;
+/** The head's seal says its algorithm and key version too: `s<n>:` HMAC-SHA-256, `gs<n>:` HMAC-SM3. */
+const SEAL_LETTERS = { standard: 's', gm: 'gs' } as const satisfies Record<CryptoProfile, string>;
+const SEAL_MARK = /^(s|gs)(\d+):/;
+/** A chain key: its profile and version (the `audit` purpose of the data key ring). */
+type ChainKey = { profile: CryptoProfile; version: number };
 /** The plain SHA-256 links written before the chain was keyed. */
 const LEGACY_LINK = /^[0-9a-f]{64}$/;
 /** Written by migration 0021 on a head from before seals: it waits for the first start with the key (setup.ts). */
@@ -135,30 +140,47 @@ export async function headPending(db: Executor): Promise<boolean> {
  * chain keyed with a constant from the source code could be rewritten by anyone who reads it.
  */
 export class AuditTrail {
-  private readonly chainKeys: Record<CryptoProfile, Buffer | null>;
-  private readonly sealKeys: Record<CryptoProfile, Buffer | null>;
+  private readonly chainKeyOf: (k: ChainKey) => Buffer | null;
+  private readonly writeKey: () => ChainKey;
+  private readonly sealKeys = new Map<string, Buffer>();
 
   /**
    * `key` keys the `h1:` links (HMAC-SHA-256); `gm` keys the `g1:` links (HMAC-SM3). New links and seals are written
-   * under `profile`; links and seals of either are verified, each under its own key.
+   * under `profile`; links and seals of either are verified, each under its own key. `ring` (a data key's cipher)
+   * replaces both: every version of the ring's chain keys verifies, and its active one writes.
    */
   constructor(
     key: Buffer,
-    private readonly options: { gm?: Buffer; profile?: CryptoProfile; signer?: ActSigner } = {},
+    private readonly options: { gm?: Buffer; profile?: CryptoProfile; signer?: ActSigner; ring?: DataCipher } = {},
   ) {
     if (key.length < 32 || (options.gm && options.gm.length < 32))
       throw new Error('the audit chain key must be at least 32 bytes');
-    if (options.profile === 'gm' && !options.gm) throw new Error('the gm profile needs a gm audit chain key');
-    this.chainKeys = { standard: key, gm: options.gm ?? null };
-    this.sealKeys = {
-      standard: createHmac('sha256', key).update('lianjian audit head seal v1').digest(),
-      gm: options.gm ? createHmac('sm3', options.gm).update('lianjian audit head seal gm v1').digest() : null,
-    };
+    if (options.profile === 'gm' && !options.gm && !options.ring)
+      throw new Error('the gm profile needs a gm audit chain key');
+    const ring = options.ring;
+    if (ring) {
+      this.chainKeyOf = (k) => ring.keyOf({ purpose: 'audit', ...k });
+      this.writeKey = () => ring.activeKey('audit');
+    } else {
+      const v1 = { standard: key, gm: options.gm ?? null };
+      this.chainKeyOf = (k) => (k.version === 1 ? v1[k.profile] : null);
+      this.writeKey = () => ({ profile: options.profile ?? 'standard', version: 1 });
+    }
   }
 
-  /** The profile new links and seals are written under. */
-  private get profile(): CryptoProfile {
-    return this.options.profile ?? 'standard';
+  /** The seal key of a chain key: an HMAC of it under a label of its own, made once. */
+  private sealKeyOf(k: ChainKey): Buffer | null {
+    const label = `${k.profile}/${k.version}`;
+    const known = this.sealKeys.get(label);
+    if (known) return known;
+    const chain = this.chainKeyOf(k);
+    if (!chain) return null;
+    const made =
+      k.profile === 'gm'
+        ? createHmac('sm3', chain).update('lianjian audit head seal gm v1').digest()
+        : createHmac('sha256', chain).update('lianjian audit head seal v1').digest();
+    this.sealKeys.set(label, made);
+    return made;
   }
 
   /**
@@ -171,11 +193,7 @@ export class AuditTrail {
 
   /** The trail keyed with a data key's audit keys, writing under the data key's profile, with its act signer. */
   static of(cipher: DataCipher): AuditTrail {
-    return new AuditTrail(cipher.auditKey, {
-      gm: cipher.auditKeyGm,
-      profile: cipher.profile,
-      signer: ActSigner.of(cipher),
-    });
+    return new AuditTrail(cipher.auditKey, { gm: cipher.auditKeyGm, ring: cipher, signer: ActSigner.of(cipher) });
   }
 
   /**
@@ -345,49 +363,46 @@ export class AuditTrail {
    * or deletion breaks the chain and rewriting it needs the key.
    */
   hash(prevHash: string, e: HashedFields): string {
-    return this.linkUnder(this.profile, prevHash, e) as string;
+    return this.linkUnder(this.writeKey(), prevHash, e) as string;
   }
 
-  private linkUnder(profile: CryptoProfile, prevHash: string, e: HashedFields): string | null {
-    const key = this.chainKeys[profile];
+  private linkUnder(k: ChainKey, prevHash: string, e: HashedFields): string | null {
+    const key = this.chainKeyOf(k);
     if (!key) return null;
-    const digest = profile === 'gm' ? 'sm3' : 'sha256';
-    return LINK_MARKS[profile] + createHmac(digest, key).update(canonicalOf(prevHash, e)).digest('hex');
+    const digest = k.profile === 'gm' ? 'sm3' : 'sha256';
+    return `${LINK_LETTER[k.profile]}${k.version}:${createHmac(digest, key).update(canonicalOf(prevHash, e)).digest('hex')}`;
   }
 
-  /** Whether `link` is the event's link under the algorithm it names; a mark this chain does not know never holds. */
+  /** Whether `link` is the event's link under the key it names; a mark this chain does not know never holds. */
   private linkHolds(prevHash: string, e: HashedFields, link: string): boolean {
-    const profile = profileMarked(LINK_MARKS, link);
-    return profile !== null && this.linkUnder(profile, prevHash, e) === link;
+    const m = LINK_MARK.exec(link);
+    if (!m) return false;
+    const k: ChainKey = { profile: m[1] === 'g' ? 'gm' : 'standard', version: Number(m[2]) };
+    return this.linkUnder(k, prevHash, e) === link;
   }
 
   /**
-   * The head's seal under the running profile: its count, last hash and legacy prefix under a key of its own. The
+   * The head's seal under the active chain key: its count, last hash and legacy prefix under a key of its own. The
    * last events and the head can be deleted and set back together without any key; the seal cannot be.
    */
   sealOf(count: number, lastHash: string, legacyUpTo: number): string {
-    return this.sealUnder(this.profile, count, lastHash, legacyUpTo) as string;
+    return this.sealUnder(this.writeKey(), count, lastHash, legacyUpTo) as string;
   }
 
-  private sealUnder(profile: CryptoProfile, count: number, lastHash: string, legacyUpTo: number): string | null {
-    const key = this.sealKeys[profile];
+  private sealUnder(k: ChainKey, count: number, lastHash: string, legacyUpTo: number): string | null {
+    const key = this.sealKeyOf(k);
     if (!key) return null;
-    const digest = profile === 'gm' ? 'sm3' : 'sha256';
-    return `${SEAL_MARKS[profile]}${createHmac(digest, key)
+    const digest = k.profile === 'gm' ? 'sm3' : 'sha256';
+    return `${SEAL_LETTERS[k.profile]}${k.version}:${createHmac(digest, key)
       .update(JSON.stringify([count, lastHash, legacyUpTo]))
       .digest('hex')}`;
   }
 
-  /** Whether `seal` seals this head under the algorithm it names. */
+  /** Whether `seal` seals this head under the key it names. */
   private sealHolds(seal: string | null, count: number, lastHash: string, legacyUpTo: number): boolean {
-    const profile = seal === null ? null : profileMarked(SEAL_MARKS, seal);
-    return profile !== null && this.sealUnder(profile, count, lastHash, legacyUpTo) === seal;
+    const m = seal === null ? null : SEAL_MARK.exec(seal);
+    if (!m) return false;
+    const k: ChainKey = { profile: m[1] === 'gs' ? 'gm' : 'standard', version: Number(m[2]) };
+    return this.sealUnder(k, count, lastHash, legacyUpTo) === seal;
   }
-}
-
-/** The profile whose mark begins `value`, or null. */
-function profileMarked(marks: Record<CryptoProfile, string>, value: string): CryptoProfile | null {
-  for (const [profile, mark] of Object.entries(marks) as [CryptoProfile, string][])
-    if (value.startsWith(mark)) return profile;
-  return null;
 }

@@ -205,7 +205,8 @@ export type SealedRegisterFilter = Omit<
   z.infer<typeof HouseholdSearch>,
   'cursor' | 'limit' | 'idNumber' | 'sort' | 'dir' | 'page'
 > & {
-  idNumberIndex?: string;
+  /** The ID number's blind index under every index key of the ring (one string in filters kept before versions). */
+  idNumberIndex?: string | string[];
   /** The register's order, which an export keeps (the name's pinyin, ascending, when none is given). */
   sort?: RegisterSort;
   dir?: 'asc' | 'desc';

@@ -122,17 +122,18 @@ export function sealRegisterFilter(
   const { idNumber, ...rest } = q;
   // A number typed into the name box is kept masked too (the filter is stored with the export link and audited).
   const kept = rest.q ? { ...rest, q: maskNumbersInText(rest.q).text } : rest;
-  return idNumber ? { ...kept, idNumberIndex: cipher.blindIndex(idNumber) } : kept;
+  return idNumber ? { ...kept, idNumberIndex: cipher.blindIndexes(idNumber) } : kept;
 }
 
 /**
- * The first of these people (by blind index, in the order given) already in the register, and whether the actor's
- * scope reaches the household holding them.
+ * The first of these people (by the blind indexes of each under every index key of the ring, in the order given)
+ * already in the register, and whether the actor's scope reaches the household holding them. Every key: while a
+ * rotation rewrites the indexes, a person is still indexed under the key before it.
  */
-async function registeredAlready(tx: Executor, actor: Actor, indexes: string[]) {
-  const rows = await peopleRegistered(tx, actor, indexes);
+async function registeredAlready(tx: Executor, actor: Actor, indexes: string[][]) {
+  const rows = await peopleRegistered(tx, actor, indexes.flat());
   const first = rows
-    .map((r) => ({ ...r, position: indexes.indexOf(r.id_number_index) }))
+    .map((r) => ({ ...r, position: indexes.findIndex((all) => all.includes(r.id_number_index)) }))
     .sort((a, b) => a.position - b.position)[0];
   return first
     ? {
@@ -162,7 +163,7 @@ export class HouseholdService {
   private sealed<Q extends SealedRegisterFilter & { idNumber?: string | undefined; id?: string }>(
     q: Q,
   ): RegisterFilter {
-    const idNumberIndex = q.idNumber ? this.cipher.blindIndex(q.idNumber) : q.idNumberIndex;
+    const idNumberIndex = q.idNumber ? this.cipher.blindIndexes(q.idNumber) : q.idNumberIndex;
     return { ...q, idNumberIndex };
   }
 
@@ -336,11 +337,12 @@ export class HouseholdService {
       if (!input.people.some((p) => p.relationship === '户主')) {
         throw invalid('须登记户主', [{ path: 'body.people', message: '户主' }]);
       }
-      const indexes = input.people.map((p) => this.cipher.blindIndex(p.idNumber));
+      const everyIndex = input.people.map((p) => this.cipher.blindIndexes(p.idNumber));
+      const indexes = everyIndex.map((all) => all[0] as string);
       const repeated = indexes.findIndex((x, i) => indexes.indexOf(x) !== i);
       if (repeated >= 0)
         throw invalid('同一身份证号重复', [{ path: `body.people.${repeated}.idNumber`, message: 'duplicate' }]);
-      const taken = await registeredAlready(tx, actor, indexes);
+      const taken = await registeredAlready(tx, actor, everyIndex);
       if (taken?.inScope) {
         throw new Problem(
           409,

@@ -70,9 +70,11 @@ export function filteredHouseholds(
       sql<SqlBool>`exists (select 1 from monitoring_cases mc where mc.household_id = h.id and mc.category = ${q.monitoringCategory} and mc.status not in ('dropped', 'eliminated'))`,
     );
   }
-  if (q.idNumberIndex) {
+  // One index, or (since keys have versions) the number's index under every index key of the ring.
+  const idIndexes = typeof q.idNumberIndex === 'string' ? [q.idNumberIndex] : (q.idNumberIndex ?? []);
+  if (idIndexes.length) {
     b = b.where(
-      sql<SqlBool>`exists (select 1 from household_people pp where pp.household_id = h.id and pp.id_number_index = ${q.idNumberIndex})`,
+      sql<SqlBool>`exists (select 1 from household_people pp where pp.household_id = h.id and pp.id_number_index in (${sql.join(idIndexes)}))`,
     );
   }
   return b;

@@ -245,13 +245,16 @@ export const regionLevel = (db: Executor, code: string) =>
 export const regionName = async (db: Executor, code: string) =>
   (await db.selectFrom('regions').select('name').where('code', '=', code).executeTakeFirst())?.name;
 
-/** Whether the resident of this phone (by its keyed hash) said no to text messages. */
-export const phoneOptedOut = async (tx: Executor, phoneIndex: string | null) =>
-  phoneIndex !== null &&
+/**
+ * Whether the resident of this phone (by its keyed hashes under every index key of the ring: a "no" is kept under the
+ * key of its day, and never rewritten, the phone not being kept with it) said no to text messages.
+ */
+export const phoneOptedOut = async (tx: Executor, phoneIndexes: readonly string[]) =>
+  phoneIndexes.length > 0 &&
   (await tx
     .selectFrom('sms_opt_outs')
     .select('phone_index')
-    .where('phone_index', '=', phoneIndex)
+    .where('phone_index', 'in', phoneIndexes)
     .executeTakeFirst()) !== undefined;
 
 /** The phone's "no", kept once (said again, it stays as first said). */
@@ -301,13 +304,13 @@ export const deleteExpiredReservations = (tx: Executor, userId: string, now: str
  */
 export const takeReservation = async (
   tx: Executor,
-  hash: string,
+  hashes: readonly string[],
   userId: string,
   now: string,
 ): Promise<{ reservedAt: string } | null> => {
   const got = await tx
     .deleteFrom('tracking_code_reservations')
-    .where('tracking_hash', '=', hash)
+    .where('tracking_hash', 'in', hashes)
     .where('user_id', '=', userId)
     .where('expires_at', '>', now)
     .returning('reserved_at')
@@ -319,7 +322,7 @@ export const insertReport = (tx: Executor, row: Insertable<ReportTable>) =>
   tx.insertInto('reports').values(row).execute();
 
 /** The report of a tracking code's keyed hash, with its place and organization. */
-export const reportByTrackingHash = (db: Executor, hash: string) =>
+export const reportByTrackingHash = (db: Executor, hashes: readonly string[]) =>
   db
     .selectFrom('reports as r')
     .innerJoin('regions as g', 'g.code', 'r.region_code')
@@ -341,7 +344,7 @@ export const reportByTrackingHash = (db: Executor, hash: string) =>
       'g.name as region_name',
       'o.name as org_name',
     ])
-    .where('r.tracking_hash', '=', hash)
+    .where('r.tracking_hash', 'in', hashes)
     .executeTakeFirst();
 
 /** The first item the report was combed into, with its list and what the resident said of it. */

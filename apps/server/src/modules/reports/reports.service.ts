@@ -12,7 +12,13 @@ import { type PhotoOwner, cleanPhotos, mayReadPhotosOf, photoIds, storePhotos } 
 import { decodeCursor, pageOf } from '../../lib/paging.ts';
 import { Problem, conflict, forbidden, invalid, notFound } from '../../lib/problem.ts';
 import { optOutPending, queueNotice, sealParams } from '../../lib/notices.ts';
-import { isMistypedTrackingCode, newTrackingCode, normalizeTrackingCode, trackingHash } from '../../lib/tracking.ts';
+import {
+  isMistypedTrackingCode,
+  newTrackingCode,
+  normalizeTrackingCode,
+  trackingHash,
+  trackingHashes,
+} from '../../lib/tracking.ts';
 import { hasClaim, recordReply } from '../../lib/idempotency-claims.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
 import { itemEvents } from '../items/items.repository.ts';
@@ -229,7 +235,7 @@ export class ReportService {
       await repo.insertReport(tx, row);
       // The resident who left a phone is told the report was accepted, with the code to follow it by (unless the
       // phone's resident said no to messages by an earlier report).
-      if (row.phone_enc && !(await repo.phoneOptedOut(tx, row.phone_index)))
+      if (row.phone_enc && phone && !(await repo.phoneOptedOut(tx, this.cipher.blindIndexes(phone))))
         await queueNotice(tx, {
           channel: 'sms',
           purpose: 'report_accepted',
@@ -269,7 +275,7 @@ export class ReportService {
     const normalized = normalizeTrackingCode(given);
     const taken =
       staff !== null && normalized !== null
-        ? await repo.takeReservation(tx, trackingHash(normalized, this.cipher), staff.userId, now)
+        ? await repo.takeReservation(tx, trackingHashes(normalized, this.cipher), staff.userId, now)
         : null;
     if (!taken || !normalized) {
       throw new Problem(400, 'tracking_code_not_reserved', '这个查询码不是本账号预留的，或已经用过、已过期', [
@@ -339,7 +345,9 @@ export class ReportService {
         { path: 'params.trackingCode', message: 'check character does not match' },
       ]);
     }
-    const report = normalized ? await repo.reportByTrackingHash(db, trackingHash(normalized, this.cipher)) : undefined;
+    const report = normalized
+      ? await repo.reportByTrackingHash(db, trackingHashes(normalized, this.cipher))
+      : undefined;
     if (!report) throw notFound('反映');
     const item = await repo.itemOfReport(db, report.id);
     return { report, item };
@@ -405,7 +413,7 @@ export class ReportService {
       phoneProof: policy.codeIsTheResidents(facts(report)) ? null : { phone: this.maskedPhone(report.phone_enc) },
       textMessages: !report.phone_enc
         ? ('none' as const)
-        : report.sms_opted_out_at || (await repo.phoneOptedOut(db, report.phone_index))
+        : report.sms_opted_out_at || (await repo.phoneOptedOut(db, this.phoneIndexesOf(report)))
           ? ('declined' as const)
           : ('on' as const),
     };
@@ -471,8 +479,17 @@ export class ReportService {
     return reply;
   }
 
+  /** The report's phone by its keyed hashes under every index key of the ring (none without a phone). */
+  private phoneIndexesOf(report: { phone_enc: string | null }): string[] {
+    return report.phone_enc ? this.cipher.blindIndexes(this.cipher.decrypt(report.phone_enc).trim()) : [];
+  }
+
   private phoneCodeHash(reportId: string, otp: string) {
     return this.cipher.blindIndex(`resident-phone-code:${reportId}:${otp}`);
+  }
+
+  private phoneCodeHashes(reportId: string, otp: string) {
+    return this.cipher.blindIndexes(`resident-phone-code:${reportId}:${otp}`);
   }
 
   /**
@@ -494,10 +511,13 @@ export class ReportService {
           : '登记反映时未留电话，请等待工作人员电话回访确认',
       );
     }
-    const hash = this.phoneCodeHash(report.id, phoneCode);
+    // Under every index key of the ring: a code sent just before a rotation is still the code.
+    const hashes = this.phoneCodeHashes(report.id, phoneCode);
     const tried = await repo.tryPhoneCode(this.db, report.id, nowIso(), PHONE_CODE_TRIES);
     if (!tried) throw conflict('phone_code_expired', '验证码已失效或尝试次数过多，请重新获取');
-    if (tried.code_hash !== hash) throw invalid('验证码不正确', [{ path: 'body.phoneCode', message: 'wrong code' }]);
+    if (!hashes.includes(tried.code_hash))
+      throw invalid('验证码不正确', [{ path: 'body.phoneCode', message: 'wrong code' }]);
+    const hash = tried.code_hash;
     return {
       channel: 'phone' as const,
       proof: async (tx: Executor) => {
@@ -518,7 +538,8 @@ export class ReportService {
       // Said again, it changes nothing but is recorded like the first time.
       // The "no" holds for the phone: every report from it (by its keyed hash), not only this one.
       if (report.phone_index) await repo.optOutPhone(tx, report.phone_index, now);
-      if (await repo.optOutOfMessages(tx, report.id, now)) await optOutPending(tx, report.id, report.phone_index, now);
+      if (await repo.optOutOfMessages(tx, report.id, now))
+        await optOutPending(tx, report.id, this.phoneIndexesOf(report), now);
       await this.audit.record(
         tx,
         { userId: null, requestId },

@@ -18,12 +18,12 @@ export const settleReply = (
   s: Pick<SmsReplyTable, 'outcome' | 'report_id' | 'item_id' | 'notice_id' | 'refusal_code'>,
 ) => tx.updateTable('sms_replies').set(s).where('id', '=', id).execute();
 
-/** The reports made from the phone (by its keyed hash), oldest first. */
-export const reportsOfPhone = (tx: Executor, phoneIndex: string) =>
+/** The reports made from the phone (by its keyed hashes under every index key), oldest first. */
+export const reportsOfPhone = (tx: Executor, phoneIndexes: readonly string[]) =>
   tx
     .selectFrom('reports')
     .select(['id', 'tracking_hash'])
-    .where('phone_index', '=', phoneIndex)
+    .where('phone_index', 'in', phoneIndexes)
     .orderBy('reported_at')
     .orderBy('id')
     .execute();
@@ -32,12 +32,12 @@ export const reportsOfPhone = (tx: Executor, phoneIndex: string) =>
  * The text messages about items that went to the phone (to any of its reports), newest first: listed, handed in as
  * done, the follow-up. Only those the provider took: a message never sent asked nothing.
  */
-export const itemMessagesToPhone = (tx: Executor, phoneIndex: string) =>
+export const itemMessagesToPhone = (tx: Executor, phoneIndexes: readonly string[]) =>
   tx
     .selectFrom('notices as n')
     .innerJoin('reports as r', 'r.id', 'n.report_id')
     .select(['n.id', 'n.item_id', 'n.report_id', 'n.purpose', 'n.sent_at'])
-    .where('r.phone_index', '=', phoneIndex)
+    .where('r.phone_index', 'in', phoneIndexes)
     .where('n.channel', '=', 'sms')
     .where('n.status', '=', 'sent')
     .where('n.item_id', 'is not', null)
@@ -89,11 +89,11 @@ export async function answered(tx: Executor, noticeIds: string[]): Promise<Set<s
 }
 
 /** The report of a tracking code (by its hash) made from this phone, and its item. */
-export const reportOfPhoneByCode = (tx: Executor, phoneIndex: string, trackingHash: string) =>
+export const reportOfPhoneByCode = (tx: Executor, phoneIndexes: readonly string[], trackingHashes: readonly string[]) =>
   tx
     .selectFrom('reports as r')
     .innerJoin('item_reports as ir', 'ir.report_id', 'r.id')
     .select(['r.id', 'ir.item_id'])
-    .where('r.phone_index', '=', phoneIndex)
-    .where('r.tracking_hash', '=', trackingHash)
+    .where('r.phone_index', 'in', phoneIndexes)
+    .where('r.tracking_hash', 'in', trackingHashes)
     .executeTakeFirst();

@@ -6,7 +6,7 @@ import { newId, nowIso } from '../../lib/ids.ts';
 import { maskNumbersInText, maskPhone } from '../../lib/mask.ts';
 import { optOutPending } from '../../lib/notices.ts';
 import { Problem } from '../../lib/problem.ts';
-import { trackingHash } from '../../lib/tracking.ts';
+import { trackingHashes } from '../../lib/tracking.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
 import { insertEvent } from '../items/items.repository.ts';
 import { RESIDENT } from '../items/item-common.ts';
@@ -74,7 +74,8 @@ export class SmsReplyService {
 
   private async receiveOne(m: InboundSms, requestId: string): Promise<SmsReplyOutcome | 'duplicate'> {
     const phone = mobileNumber(m.phone);
-    const phoneIndex = phone ? this.cipher.blindIndex(phone) : null;
+    const phoneIndexes = phone ? this.cipher.blindIndexes(phone) : null;
+    const phoneIndex = phoneIndexes?.[0] ?? null;
     const masked = maskPhone(phone ?? m.phone.replace(/\D/g, ''));
     const row = (): SmsReplyTable => ({
       id: newId(),
@@ -98,7 +99,7 @@ export class SmsReplyService {
       return await this.db.transaction().execute(async (tx) => {
         const reply = row();
         if (!(await repo.claimReply(tx, reply))) throw DUPLICATE;
-        const decided = await this.decide(tx, m, phoneIndex, requestId, label, (d) => {
+        const decided = await this.decide(tx, m, phoneIndexes, requestId, label, (d) => {
           asked = d;
         });
         await repo.settleReply(tx, reply.id, {
@@ -148,28 +149,30 @@ export class SmsReplyService {
   private async decide(
     tx: Executor,
     m: InboundSms,
-    phoneIndex: string | null,
+    phoneIndexes: string[] | null,
     requestId: string,
     label: string,
     answering: (d: Decided) => void,
   ): Promise<Decided> {
     const none = { reportId: null, itemId: null, noticeId: null };
-    const reports = phoneIndex ? await repo.reportsOfPhone(tx, phoneIndex) : [];
+    // The phone by its keyed hash under every index key of the ring: its reports may be from before a rotation.
+    const reports = phoneIndexes ? await repo.reportsOfPhone(tx, phoneIndexes) : [];
     const first = reports[0];
-    if (!phoneIndex || !first) return { outcome: 'unknown_phone', ...none };
+    const phoneIndex = phoneIndexes?.[0];
+    if (!phoneIndexes || !phoneIndex || !first) return { outcome: 'unknown_phone', ...none };
     const word = readReply(m.content);
     if (word.kind === 'opt_out') {
       // The same "no" as by the tracking code: for the phone, and what waits for any of its reports is not sent.
       const now = nowIso();
       await optOutPhone(tx, phoneIndex, now);
-      await optOutPending(tx, first.id, phoneIndex, now);
+      await optOutPending(tx, first.id, phoneIndexes, now);
       return { outcome: 'opted_out', ...none, reportId: first.id };
     }
     if (word.kind === 'not_understood') return { outcome: 'not_understood', ...none };
-    const waiting = await this.waiting(tx, phoneIndex, givenInstant(m.sentAt));
+    const waiting = await this.waiting(tx, phoneIndexes, givenInstant(m.sentAt));
     let question = waiting.length === 1 && !word.code ? waiting[0] : undefined;
     if (word.code) {
-      const named = await repo.reportOfPhoneByCode(tx, phoneIndex, trackingHash(word.code, this.cipher));
+      const named = await repo.reportOfPhoneByCode(tx, phoneIndexes, trackingHashes(word.code, this.cipher));
       question = named ? waiting.find((q) => q.item_id === named.item_id) : undefined;
     }
     if (!question) return { outcome: waiting.length > 1 && !word.code ? 'ambiguous' : 'nothing_open', ...none };
@@ -203,9 +206,9 @@ export class SmsReplyService {
    * only if it was sent after the item last closed. A reply the provider says was written before the question was
    * sent, or before that hand-in or closure, answers nothing.
    */
-  private async waiting(tx: Executor, phoneIndex: string, writtenAt: number | null) {
+  private async waiting(tx: Executor, phoneIndexes: readonly string[], writtenAt: number | null) {
     const last = new Map<string, Awaited<ReturnType<typeof repo.itemMessagesToPhone>>[number]>();
-    for (const n of await repo.itemMessagesToPhone(tx, phoneIndex))
+    for (const n of await repo.itemMessagesToPhone(tx, phoneIndexes))
       if (!last.has(n.item_id as string)) last.set(n.item_id as string, n);
     const candidates = [...last.values()].filter((n) => ASKS.has(n.purpose) && n.sent_at !== null);
     const stands = await repo.itemStands(
