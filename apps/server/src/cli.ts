@@ -4,7 +4,8 @@ import { ISO_DATE, USER_ROLES, addDays } from '@lianjian/shared';
 import { createDb, migrate } from './db/index.ts';
 import { loadConfig } from './lib/config.ts';
 import { systemActor } from './lib/actor.ts';
-import type { DataCipher } from './lib/crypto.ts';
+import { CRYPTO_PROFILES, type CryptoProfile, type DataCipher, KEY_PURPOSES, type KeyPurpose } from './lib/crypto.ts';
+import { KeyJobError, runKeyJob, startKeyJob } from './ops/key-jobs.ts';
 import { DataKeyError } from './lib/data-key.ts';
 import { AuditTrail } from './modules/audit/audit.trail.ts';
 import { hashPassword } from './lib/passwords.ts';
@@ -43,6 +44,12 @@ const HELP = `lianjian <command>
                                 it, each county as its administrator's "compute the whole county"; on PostgreSQL
                                 N counties at a time (default 3)
   verify-audit                  check the audit hash chain
+  rotate-keys [--purpose field|index|audit|signing]
+                                new versions of the data keys (default: every purpose), wrapped by the master key;
+                                re-encrypts fields and recomputes blind indexes batch by batch while the app runs;
+                                run again after an interruption, it goes on where it stopped
+  switch-crypto --to gm|standard
+                                the same job, to the other cryptographic profile (SM4/SM3/SM2 or AES/SHA-256/Ed25519)
   verify-signatures             check the signatures on acts (exit announced, dissolution…) against the records
                                 and the published keys; reports the first failure
   check-coverage                list organizations placed or covering beyond their parent's coverage
@@ -119,6 +126,11 @@ async function main(argv: string[]): Promise<number> {
     if (['seed', 'create-user', 'import-regions', 'ledgers'].includes(command ?? '')) {
       await migrate(handle.db);
       cipher = await openDataKey(handle.db);
+    } else if (command === 'rotate-keys' || command === 'switch-crypto') {
+      await migrate(handle.db);
+      // The database says which profile it is under; LIANJIAN_CRYPTO may already name the one being switched to.
+      const { LIANJIAN_CRYPTO: _said, ...env } = process.env;
+      cipher = await openDataKey(handle.db, { env });
     } else if (command === 'verify-audit' || command === 'verify' || command === 'verify-signatures') {
       cipher = await openDataKey(handle.db, { record: false });
     }
@@ -397,6 +409,46 @@ async function main(argv: string[]): Promise<number> {
         const unsigned = Object.entries(await unsignedActs(handle.db));
         if (unsigned.length)
           console.log(`acts without a signature: ${unsigned.map(([act, n]) => `${act} ${n}`).join(', ')}`);
+        return r.ok ? 0 : 1;
+      }
+      case 'rotate-keys':
+      case 'switch-crypto': {
+        const { values } = parseArgs({ args: rest, options: { purpose: { type: 'string' }, to: { type: 'string' } } });
+        const purposes = values.purpose ? values.purpose.split(',') : undefined;
+        if (purposes?.some((p) => !(KEY_PURPOSES as readonly string[]).includes(p))) {
+          console.error(`rotate-keys: --purpose is one or more of ${KEY_PURPOSES.join(', ')}`);
+          return 2;
+        }
+        if (command === 'switch-crypto' && !(CRYPTO_PROFILES as readonly string[]).includes(values.to ?? '')) {
+          console.error('switch-crypto: --to gm|standard');
+          return 2;
+        }
+        const db = handle.db;
+        const ring = cipher as DataCipher;
+        try {
+          const job = await startKeyJob(
+            db,
+            ring,
+            trail(),
+            command === 'rotate-keys'
+              ? { kind: 'rotate', purposes: purposes as KeyPurpose[] | undefined }
+              : { kind: 'switch', to: values.to as CryptoProfile },
+          );
+          console.log(job.resumed ? `resuming key job ${job.id}` : `key job ${job.id} started`);
+          const batch = Number(process.env.LIANJIAN_KEY_JOB_BATCH ?? 500);
+          await runKeyJob(db, ring, trail(), job.id, {
+            print: (l) => console.log(l),
+            batch: Number.isInteger(batch) && batch > 0 ? batch : 500,
+          });
+        } catch (e) {
+          if (!(e instanceof KeyJobError)) throw e;
+          console.error(e.message);
+          return 1;
+        }
+        const r = await trail().verify(db);
+        console.log(
+          r.ok ? `audit chain intact: ${r.count} events` : `audit chain BROKEN at event ${r.brokenAt} (${r.reason})`,
+        );
         return r.ok ? 0 : 1;
       }
       case 'verify-audit': {

@@ -12,6 +12,8 @@ import { dispatchNotices, dispatchOptionsFromEnv, noticeStartWarnings, purgeNoti
 import { noticeProviders, providerConfigFromEnv } from './lib/notice-providers.ts';
 import { lastFinishedDay, latestSnapshotDay, takeSnapshots } from './modules/stats/snapshots.ts';
 import { prepareDatabase } from './setup.ts';
+import { loadKeyRing } from './lib/data-key.ts';
+import { keyRefreshMs } from './ops/key-jobs.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -151,6 +153,21 @@ export async function startServer(): Promise<void> {
   };
   await sweepImports();
   setInterval(sweepImports, sweepInterval(importJobs)).unref();
+  // The key ring follows the database: a rotation or a change of profile made by `lianjian rotate-keys` or
+  // `switch-crypto` while this server runs is read with, then written with, from the next refresh on.
+  let refreshing = false;
+  const refreshKeys = async () => {
+    if (refreshing) return;
+    refreshing = true;
+    try {
+      await loadKeyRing(handle.db, cipher);
+    } catch (err) {
+      app.log.error({ err }, 'key ring refresh failed');
+    } finally {
+      refreshing = false;
+    }
+  };
+  setInterval(refreshKeys, keyRefreshMs()).unref();
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await app.close();

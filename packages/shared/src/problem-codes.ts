@@ -279,6 +279,11 @@ export const PROBLEM_CODES = {
   item_already_paused: { status: 409, 'zh-CN': '该事项已暂停计时', 'en-US': 'The item’s clock is already stopped.' },
   item_closed: { status: 409, 'zh-CN': '事项已销号', 'en-US': 'The item has already been closed out.' },
   item_not_paused: { status: 409, 'zh-CN': '该事项没有暂停计时', 'en-US': 'The item’s clock is not stopped.' },
+  key_job_running: {
+    status: 409,
+    'zh-CN': '数据密钥正在更换，暂不能导入登记册；请在更换完成后再导入',
+    'en-US': 'The data keys are being changed: the register cannot be imported until that has finished.',
+  },
   linked_members_in_group: {
     status: 409,
     'zh-CN': '有因需联结的党员在原责任党小组中，请先结束联结再更换党小组',

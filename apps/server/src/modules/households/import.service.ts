@@ -5,6 +5,7 @@ import { type Db, isUniqueViolation } from '../../db/index.ts';
 import type { HouseholdImportTable } from '../../db/types.ts';
 import { type Actor, systemActor } from '../../lib/actor.ts';
 import type { DataCipher } from '../../lib/crypto.ts';
+import { unfinishedJob } from '../../lib/data-key.ts';
 import { excel } from '../../lib/excel.ts';
 import { recordReply } from '../../lib/idempotency-claims.ts';
 import { newId, nowIso } from '../../lib/ids.ts';
@@ -288,6 +289,9 @@ export class HouseholdImportService {
         heartbeat_at: now,
         finished_at: null,
       };
+      // An import checks its people by the blind indexes of the moment: not while a key job rewrites them.
+      if (await unfinishedJob(this.db))
+        throw conflict('key_job_running', '数据密钥正在更换，暂不能导入登记册；请在更换完成后再导入');
       try {
         await insertImport(this.db, row);
       } catch (err) {
