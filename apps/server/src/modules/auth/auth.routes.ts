@@ -39,8 +39,9 @@ export function authRoutes(service: AuthService, opts: AuthRouteOptions): Fastif
       schema: { tags: ['auth'], summary: '退出登录', response: { 204: z.undefined() } },
       handler: async (req, reply) => {
         await service.logout(req.cookies[SESSION_COOKIE], req.actor ?? undefined);
-        reply.clearCookie(SESSION_COOKIE, { path: '/' });
-        reply.clearCookie(CSRF_COOKIE, { path: '/' });
+        // Cleared with the attributes they were set with: Secure in production, like every cookie the server sends.
+        reply.clearCookie(SESSION_COOKIE, { ...cookieOptions, httpOnly: true });
+        reply.clearCookie(CSRF_COOKIE, { ...cookieOptions, httpOnly: false });
         return reply.code(204).send();
       },
     });
