@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { createDb } from '../apps/server/src/db/index.ts';
 import type { Database } from '../apps/server/src/db/types.ts';
@@ -247,23 +247,45 @@ export async function provinceOverviewPlan(
   try {
     await new StatsService(db).overview({ ...systemActor('bench:plan'), regionCode: '41' }, asOf);
     const fullScans: string[] = [];
-    for (const s of [...statements]) {
-      const plan = sqlite
-        ? (
-            sqlite.prepare(`explain query plan ${s.sql}`).all(...(s.parameters as unknown[])) as { detail: string }[]
-          ).map((r) => r.detail)
-        : (
-            await sql
-              .raw(`explain ${s.sql.replace(/\$(\d+)/g, (_, i) => literal(s.parameters[Number(i) - 1]))}`)
-              .execute(db)
-          ).rows.map((r) => String(Object.values(r as object)[0]));
+    for (const plan of await explainPlans(url, statements))
       for (const line of plan)
         if (/\b(SCAN|Seq Scan on) (items|households|household_people|item_events)\b/.test(line))
           fullScans.push(line.trim());
-    }
     return { statements: statements.length, fullScans };
   } finally {
     await db.destroy();
+  }
+}
+
+/** The plan of each statement, as its database explains it (SQLite's query plan; PostgreSQL's EXPLAIN). */
+export async function explainPlans(
+  url: string,
+  statements: readonly { sql: string; parameters: readonly unknown[] }[],
+): Promise<string[][]> {
+  if (url.startsWith('sqlite:')) {
+    const db = new SQLite(url.slice('sqlite:'.length), { readonly: true });
+    try {
+      return statements.map((s) =>
+        (db.prepare(`explain query plan ${s.sql}`).all(...(s.parameters as unknown[])) as { detail: string }[]).map(
+          (r) => r.detail,
+        ),
+      );
+    } finally {
+      db.close();
+    }
+  }
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  try {
+    const out: string[][] = [];
+    for (const s of statements)
+      out.push(
+        (
+          await pool.query(`explain ${s.sql.replace(/\$(\d+)/g, (_, i) => literal(s.parameters[Number(i) - 1]))}`)
+        ).rows.map((r) => String(Object.values(r as object)[0])),
+      );
+    return out;
+  } finally {
+    await pool.end();
   }
 }
 

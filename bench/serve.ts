@@ -23,6 +23,8 @@ const url = process.env.DATABASE_URL as string;
 
 export interface CapturedSql {
   statements: { sql: string; parameters: unknown[] }[];
+  /** The page's rows read by primary key: the least any design must do for it. */
+  least?: { sql: string; parameters: unknown[] };
 }
 
 async function app() {
@@ -113,6 +115,11 @@ async function limit() {
       const out = reads.map((r) => r.stmt.all(...(r.parameters as unknown[])));
       return reply.type('application/json').send(JSON.stringify(out));
     });
+    const least = captured.least ? db.prepare(captured.least.sql) : null;
+    server.get('/least', async (_req, reply) => {
+      const out = least?.all(...((captured.least?.parameters ?? []) as unknown[])) ?? [];
+      return reply.type('application/json').send(JSON.stringify(out));
+    });
     const insReport = db.prepare(`${REPORT} values (${Array(15).fill('?').join(',')})`);
     const head = db.prepare(
       'update audit_head set count = count + 1 where id = 1 returning count, last_hash, legacy_upto',
@@ -143,6 +150,11 @@ async function limit() {
     server.get('/read', async (_req, reply) => {
       const out = [];
       for (const s of captured.statements) out.push((await pool.query(s.sql, s.parameters as unknown[])).rows);
+      return reply.type('application/json').send(JSON.stringify(out));
+    });
+    server.get('/least', async (_req, reply) => {
+      const least = captured.least;
+      const out = least ? (await pool.query(least.sql, least.parameters as unknown[])).rows : [];
       return reply.type('application/json').send(JSON.stringify(out));
     });
     const ph = (n: number) => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(',');
