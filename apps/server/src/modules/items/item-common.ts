@@ -75,7 +75,7 @@ export async function reopenUntil(db: Executor, closedAt: string | null, regionC
 /** The item if the actor may see it, with what the policies need; 404 otherwise. */
 export async function accessItem(db: Executor, actor: Actor, id: string) {
   const today = todayInShanghai();
-  const { rows, people, participants } = await repo.listItems(db, actor, { id, today }, 1, null);
+  const { rows, people, participants } = await repo.listItems(db, actor, { id, today }, 1, null, { count: false });
   const row = rows[0];
   if (!row) throw notFound('清单事项');
   const [org, workers, enterers, manages] = await Promise.all([

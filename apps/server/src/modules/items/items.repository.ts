@@ -1,4 +1,4 @@
-import { type Insertable, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type Insertable, PostgresAdapter, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import type { ItemMemberTable, ItemParticipantTable, ItemTable, ProblemListTable } from '../../db/types.ts';
 import { updateAtVersion } from '../../db/versioned.ts';
@@ -9,7 +9,7 @@ import { notLinkedByNeed, orgInScope, underRegion } from '../../lib/scope.ts';
 import { reportInScope } from '../reports/reports.repository.ts';
 import { DEPUTY_TITLES, HEAD_TITLES } from '@lianjian/shared';
 import { activeOn, orgInReach } from '../orgs/orgs.repository.ts';
-import { overdueOn, deadlineOn } from './deadlines.repository.ts';
+import { type PauseRow, overdueOn, deadlineOn } from './deadlines.repository.ts';
 
 /**
  * An item is visible through the organization that owns it, through the organization it was escalated to,
@@ -116,72 +116,158 @@ export function itemSortKey(listedOn: string, listNo: number, itemNo: number): s
   return `${listedOn}|${100000 + listNo}|${999999 - itemNo}`;
 }
 
-export async function listItems(db: Executor, actor: Actor, f: ItemFilters, limit: number, cursor: Cursor | null) {
-  // Two steps: the page's ids in ledger order (scope and filters, nothing else), then the page's details; the
-  // joins and the latest progress are read for the page, not for every item in scope.
+/**
+ * A JSON array of objects built in SQL, one per row of `from` (SQLite's `json_group_array`, PostgreSQL's `json_agg`),
+ * in `orderBy`: what a page carries of each item's people and pauses, so the page is one statement.
+ */
+function jsonList(
+  db: Executor,
+  fields: [string, RawBuilder<unknown>][],
+  from: RawBuilder<unknown>,
+  orderBy?: RawBuilder<unknown>,
+) {
+  const object = sql.join(fields.map(([k, v]) => sql`${sql.lit(k)}, ${v}`));
+  const order = orderBy ? sql` order by ${orderBy}` : sql``;
+  return db.getExecutor().adapter instanceof PostgresAdapter
+    ? sql<unknown>`(select coalesce(json_agg(json_build_object(${object})${order}), '[]'::json) ${from})`
+    : sql<unknown>`(select json_group_array(json_object(${object})${order}) ${from})`;
+}
+
+/** A JSON array read back: SQLite hands it as text, PostgreSQL's driver parsed. */
+const parsed = <T>(v: unknown): T[] => (typeof v === 'string' ? (JSON.parse(v) as T[]) : ((v as T[] | null) ?? []));
+
+/**
+ * A page of items in ledger order, with all a summary and its clock need: in one statement (the page's ids, then its
+ * rows with their list, organizations, people, participants, pauses and the county's target settings for the year of
+ * listing, each as a JSON array), and the count of the scope in a second when `count` (a page of the list; an item or
+ * a list's own items need none).
+ */
+export async function listItems(
+  db: Executor,
+  actor: Actor,
+  f: ItemFilters,
+  limit: number,
+  cursor: Cursor | null,
+  { count = true }: { count?: boolean } = {},
+) {
+  // The page's ids in ledger order (scope and filters, nothing else) first: the joins and sub-selects below run for
+  // the page's items only, not for every item in scope.
   let page = db.selectFrom(scopedItems(actor, filters(f, 'x')).as('s')).select(['s.id', 's.sort_key']);
   if (cursor) page = page.where(afterCursor('s.sort_key', 's.id', cursor, 'desc'));
-  const pageIds = (
-    await page
-      .orderBy('s.sort_key', 'desc')
-      .orderBy('s.id')
-      .limit(limit + 1)
-      .execute()
-  ).map((r) => r.id);
-  const rows = pageIds.length
-    ? await db
-        .selectFrom('items as i')
-        .innerJoin('problem_lists as l', 'l.id', 'i.list_id')
-        .innerJoin('temporary_orgs as o', 'o.id', 'i.org_id')
-        .leftJoin('temporary_orgs as g', 'g.id', 'i.responsible_group_id')
-        .leftJoin('temporary_orgs as e', 'e.id', 'i.escalated_to_org_id')
-        .leftJoin('users as cu', 'cu.id', 'i.closed_by')
-        .selectAll('i')
-        .select([
-          'l.no as list_no',
-          'l.title as list_title',
-          'l.listed_on',
-          'o.name as org_name',
-          'g.name as group_name',
-          'e.name as escalated_name',
-          'cu.display_name as closed_by_name',
-          sql<number>`case when ${overdue(f)} then 1 else 0 end`.as('is_overdue'),
-          // The one deadline (deadlines.repository.ts): the working-day target, pauses counted, or staff's earlier date.
-          deadlineOn(f.asOf ?? f.today).as('deadline_on'),
-          statusOf(f).as('status_on'),
-          sql<string | null>`(select ev.text from item_events ev where ev.item_id = i.id and ev.kind = 'progress'
+  const raw = await db
+    .with('page', () =>
+      page
+        .orderBy('s.sort_key', 'desc')
+        .orderBy('s.id')
+        .limit(limit + 1),
+    )
+    .selectFrom('page as pg')
+    .innerJoin('items as i', 'i.id', 'pg.id')
+    .innerJoin('problem_lists as l', 'l.id', 'i.list_id')
+    .innerJoin('temporary_orgs as o', 'o.id', 'i.org_id')
+    .leftJoin('temporary_orgs as g', 'g.id', 'i.responsible_group_id')
+    .leftJoin('temporary_orgs as e', 'e.id', 'i.escalated_to_org_id')
+    .leftJoin('users as cu', 'cu.id', 'i.closed_by')
+    .selectAll('i')
+    .select([
+      'l.no as list_no',
+      'l.title as list_title',
+      'l.listed_on',
+      // The item's own day of listing (the list's is `listed_on`): its clock counts from it.
+      'i.listed_on as item_listed_on',
+      'o.name as org_name',
+      'o.region_code as org_region_code',
+      'g.name as group_name',
+      'e.name as escalated_name',
+      'cu.display_name as closed_by_name',
+      sql<number>`case when ${overdue(f)} then 1 else 0 end`.as('is_overdue'),
+      // The one deadline (deadlines.repository.ts): the working-day target, pauses counted, or staff's earlier date.
+      deadlineOn(f.asOf ?? f.today).as('deadline_on'),
+      statusOf(f).as('status_on'),
+      sql<string | null>`(select ev.text from item_events ev where ev.item_id = i.id and ev.kind = 'progress'
         order by ev.at desc limit 1)`.as('latest_progress'),
-        ])
-        .where('i.id', 'in', pageIds)
-        .orderBy('i.sort_key', 'desc')
-        .orderBy('i.id')
-        .execute()
-    : [];
-  const total = await db
-    .selectFrom(scopedItems(actor, filters(f, 'x')).as('s'))
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  const ids = rows.map((r) => r.id);
-  const people = ids.length
-    ? await db
-        .selectFrom('item_members as im')
-        .innerJoin('members as p', 'p.id', 'im.member_id')
-        .select(['im.item_id', 'p.name', 'im.role'])
-        .where('im.item_id', 'in', ids)
-        .where('im.role', '=', 'responsible')
-        .execute()
-    : [];
-  // Those who are not Party members and assist (the electricians): on the ledger beside the responsible members.
-  const participants = ids.length
-    ? await db
-        .selectFrom('item_participants')
-        .select(['item_id', 'name', 'role'])
-        .where('item_id', 'in', ids)
-        .orderBy('start_on')
-        .orderBy('created_at')
-        .execute()
-    : [];
-  return { rows, people, participants, total: Number(total.n) };
+      // The clock's first response (deadlines.repository.ts `clockFacts`).
+      sql<string | null>`(select min(ev.at) from item_events ev where ev.item_id = i.id
+        and (ev.kind = 'progress' or (ev.kind = 'transition' and ev.to_status = 'in_progress')))`.as(
+        'first_response_at',
+      ),
+      jsonList(
+        db,
+        [
+          ['name', sql`p.name`],
+          ['role', sql`im.role`],
+        ],
+        sql`from item_members im inner join members p on p.id = im.member_id where im.item_id = i.id and im.role = 'responsible'`,
+      ).as('people_json'),
+      // Those who are not Party members and assist (the electricians): on the ledger beside the responsible members.
+      jsonList(
+        db,
+        [
+          ['name', sql`ip.name`],
+          ['role', sql`ip.role`],
+        ],
+        sql`from item_participants ip where ip.item_id = i.id`,
+        sql`ip.start_on, ip.created_at`,
+      ).as('participants_json'),
+      jsonList(
+        db,
+        (
+          [
+            'id',
+            'item_id',
+            'reason',
+            'note',
+            'started_on',
+            'started_at',
+            'started_by',
+            'ended_on',
+            'ended_at',
+            'ended_by',
+          ] as const
+        ).map((c) => [c, sql.ref(`ps.${c}`)] as [string, RawBuilder<unknown>]),
+        sql`from item_pauses ps where ps.item_id = i.id`,
+        sql`ps.started_at, ps.id`,
+      ).as('pauses_json'),
+      // The county's target settings up to the year of listing, newest first (settings.repository.ts `foldTargets`).
+      jsonList(
+        db,
+        [
+          ['key', sql`st.key`],
+          ['value', sql`st.value`],
+          ['year', sql`st.year`],
+        ],
+        sql`from settings st where st.county_code = substr(o.region_code, 1, 6)
+          and st.year <= cast(substr(i.listed_on, 1, 4) as integer)
+          and (st.key like 'response_days:%' or st.key like 'resolution_days:%')`,
+        sql`st.year desc`,
+      ).as('targets_json'),
+    ])
+    .orderBy('i.sort_key', 'desc')
+    .orderBy('i.id')
+    .execute();
+  const people: { item_id: string; name: string; role: string }[] = [];
+  const participants: { item_id: string; name: string; role: string }[] = [];
+  const rows = raw.map(({ people_json, participants_json, pauses_json, targets_json, ...r }) => {
+    for (const p of parsed<{ name: string; role: string }>(people_json)) people.push({ item_id: r.id, ...p });
+    for (const p of parsed<{ name: string; role: string }>(participants_json))
+      participants.push({ item_id: r.id, ...p });
+    return {
+      ...r,
+      pauses: parsed<PauseRow>(pauses_json),
+      targetSettings: parsed<{ key: string; value: string; year: number }>(targets_json),
+    };
+  });
+  const total = count
+    ? Number(
+        (
+          await db
+            .selectFrom(scopedItems(actor, filters(f, 'x')).as('s'))
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
+    : rows.length;
+  return { rows, people, participants, total };
 }
 export type ItemRow = Awaited<ReturnType<typeof listItems>>['rows'][number];
 

@@ -17,7 +17,7 @@ import { deadlineNotBefore, factDay } from '../../lib/step-dates.ts';
 import { assertLive } from '../../lib/live.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
 import type { Clock } from './deadline-clock.ts';
-import { type DeadlineService, clocksOf } from './deadlines.service.ts';
+import { type DeadlineService, clockOfPageRow, clocksOf } from './deadlines.service.ts';
 import { RESIDENT_CHANNEL_TEXT, STATUS_TEXT, accessItem, toSummary } from './item-common.ts';
 import { ledgerWorkbook } from './items.export.ts';
 import * as policy from './items.policy.ts';
@@ -79,7 +79,9 @@ export class ProblemListService {
   async exportList(actor: Actor, id: string, stamp?: string) {
     const list = await this.getList(actor, id);
     const today = todayInShanghai();
-    const { rows, people, participants } = await repo.listItems(this.db, actor, { listId: id, today }, 1000, null);
+    const { rows, people, participants } = await repo.listItems(this.db, actor, { listId: id, today }, 1000, null, {
+      count: false,
+    });
     const ledger = rows
       .map((r) => toSummary(r, people, participants))
       .sort((a, b) => a.no - b.no)
@@ -325,13 +327,10 @@ export class ProblemListService {
       decodeCursor(q.cursor),
     );
     const page = pageOf(rows, q.limit, total, (r) => r.sort_key);
-    // The lights are the server's: worked out on the calendar here, never again in the browser.
-    const clocks = await clocksOf(
-      this.db,
-      page.items.map((r) => r.id),
-      q.asOf ?? f.today,
-    );
-    const lights = new Map([...clocks].map(([id, c]) => [id, c.light]));
+    // The lights are the server's: worked out on the calendar here, never again in the browser, from what the page
+    // carries with each item.
+    const day = q.asOf ?? f.today;
+    const lights = new Map(page.items.map((r) => [r.id, clockOfPageRow(r, day).light]));
     return { ...page, items: page.items.map((r) => toSummary(r, people, participants, lights)) };
   }
 

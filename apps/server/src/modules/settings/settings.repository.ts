@@ -79,6 +79,14 @@ export async function deadlineTargets(db: Executor, countyCode: string, year: nu
     )
     .orderBy('year', 'desc')
     .execute();
+  return foldTargets(rows);
+}
+
+/**
+ * The targets of a county's target settings for a year, newest year first (as `deadlineTargets` reads them, or as a
+ * list's page carries them with each item): the latest year set for each, else the default.
+ */
+export function foldTargets(rows: readonly { key: string; value: string; year: number }[]): DeadlineTargets {
   const targets = structuredClone(DEADLINE_TARGET_DEFAULTS);
   const seen = new Set<string>();
   for (const r of rows) {
