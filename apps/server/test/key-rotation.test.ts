@@ -3,10 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
+import { createDb, migrate } from '../src/db/index.ts';
 import { type CryptoProfile, DataCipher, SoftwareMasterKey } from '../src/lib/crypto.ts';
 import { ENCRYPTED_COLUMNS } from '../src/lib/data-key.ts';
 import { idCheckChar } from '../src/lib/identity.ts';
-import type { AuditTrail } from '../src/modules/audit/audit.trail.ts';
+import { AuditTrail } from '../src/modules/audit/audit.trail.ts';
 import { REWRITTEN_COLUMNS, runKeyJob, startKeyJob } from '../src/ops/key-jobs.ts';
 import { writeRegisterSample } from '../src/seed/register-sample.ts';
 import { openDataKey } from '../src/setup.ts';
@@ -248,4 +249,36 @@ describe('switching a served county standard → gm → standard, then rotating 
       await handle.close();
     }
   }, 240_000);
+});
+
+describe('a rotation of one purpose', () => {
+  const scratch = scratchDatabases();
+  afterAll(async () => scratch.cleanup());
+
+  it('leaves the other purposes under the database’s profile, for a server started without LIANJIAN_CRYPTO', async () => {
+    const url = await scratch.create();
+    const handle = createDb(url);
+    const master = randomBytes(32);
+    try {
+      await migrate(handle.db);
+      const cipher = new DataCipher(master, 'gm');
+      await openDataKey(handle.db, { cipher, print: () => {} });
+      const audit = AuditTrail.of(cipher);
+      const job = await startKeyJob(handle.db, cipher, audit, { kind: 'rotate', purposes: ['field'] });
+      await runKeyJob(handle.db, cipher, audit, job.id, { settleMs: 0 });
+      const started = await openDataKey(handle.db, {
+        env: { LIANJIAN_DATA_KEY: master.toString('base64') },
+        record: false,
+      });
+      expect(started.activeKey('field')).toEqual({ purpose: 'field', profile: 'gm', version: 2 });
+      expect(started.activeKey('index')).toEqual({ purpose: 'index', profile: 'gm', version: 1 });
+      expect(started.activeKey('audit').profile).toBe('gm');
+      expect(started.activeKey('signing').profile).toBe('gm');
+      expect(started.blindIndex('13912345678').startsWith('g1.')).toBe(true);
+      expect(started.encrypt('x').startsWith('g2:')).toBe(true);
+      expect(await AuditTrail.of(started).verify(handle.db)).toMatchObject({ ok: true });
+    } finally {
+      await handle.close();
+    }
+  });
 });

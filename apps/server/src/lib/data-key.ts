@@ -104,10 +104,10 @@ export const storedKeys = (db: Executor) =>
  */
 export async function loadKeyRing(db: Executor, cipher: DataCipher): Promise<void> {
   const rows = await storedKeys(db);
-  if (!rows.some((r) => r.state === 'active')) {
-    const recorded = await recordedProfile(db);
-    if (recorded) cipher.startUnder(recorded);
-  }
+  // Every purpose starts at the database's profile (a rotation of some purposes leaves the others at version 1 of
+  // it), then takes its stored active key, if it has one.
+  const recorded = await recordedProfile(db);
+  if (recorded) cipher.startUnder(recorded);
   cipher.install(rows);
 }
 
