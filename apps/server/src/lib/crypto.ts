@@ -401,8 +401,13 @@ export class DataCipher {
     const mac = createHmac(k.profile === 'gm' ? 'sm3' : 'sha256', key)
       .update(normalized)
       .digest('base64url');
-    return k.profile === 'standard' && k.version === 1 ? mac : `${letterOf(k.profile)}${k.version}.${mac}`;
+    return indexTag(k) + mac;
   }
+}
+
+/** What a blind index under `k` begins with: nothing for the standard's version 1, `v<n>.` or `g<n>.` after it. */
+export function indexTag(k: KeyVersion): string {
+  return k.profile === 'standard' && k.version === 1 ? '' : `${letterOf(k.profile)}${k.version}.`;
 }
 
 /** The label of the index key a stored blind index was made with. */
