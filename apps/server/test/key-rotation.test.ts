@@ -277,6 +277,18 @@ describe('a rotation of one purpose', () => {
       expect(started.blindIndex('13912345678').startsWith('g1.')).toBe(true);
       expect(started.encrypt('x').startsWith('g2:')).toBe(true);
       expect(await AuditTrail.of(started).verify(handle.db)).toMatchObject({ ok: true });
+      // Two rotations of different keys started at once: one job; the other start is refused or resumes it.
+      const ring = await openDataKey(handle.db, {
+        env: { LIANJIAN_DATA_KEY: master.toString('base64') },
+        record: false,
+      });
+      const both = await Promise.allSettled([
+        startKeyJob(handle.db, ring, AuditTrail.of(ring), { kind: 'rotate', purposes: ['index'] }),
+        startKeyJob(handle.db, ring, AuditTrail.of(ring), { kind: 'rotate', purposes: ['signing'] }),
+      ]);
+      expect(both.some((r) => r.status === 'fulfilled' && !r.value.resumed)).toBe(true);
+      const open = await handle.db.selectFrom('key_jobs').select('id').where('phase', '<>', 'done').execute();
+      expect(open.length).toBe(1);
     } finally {
       await handle.close();
     }

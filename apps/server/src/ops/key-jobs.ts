@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db, Executor } from '../db/index.ts';
+import { type Db, type Executor, isUniqueViolation } from '../db/index.ts';
 import { systemActor } from '../lib/actor.ts';
 import {
-  CRYPTO_PROFILES,
   type CryptoProfile,
   type DataCipher,
   KEY_LENGTH,
   KEY_PURPOSES,
   type KeyPurpose,
   type KeyVersion,
+  indexTag,
   keyLabel,
 } from '../lib/crypto.ts';
 import { loadKeyRing, recordProfile, storedKeys, unfinishedJob } from '../lib/data-key.ts';
@@ -114,6 +114,22 @@ export async function startKeyJob(
   request: { kind: 'rotate'; purposes?: KeyPurpose[] } | { kind: 'switch'; to: CryptoProfile },
 ): Promise<{ id: string; resumed: boolean }> {
   await loadKeyRing(db, cipher);
+  try {
+    return await startInTransaction(db, cipher, audit, request);
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+    throw new KeyJobError(
+      '另一项密钥任务刚刚开始：请稍后以同一命令继续它。Another key job has just started: run its command to go on with it.',
+    );
+  }
+}
+
+async function startInTransaction(
+  db: Db,
+  cipher: DataCipher,
+  audit: AuditTrail,
+  request: { kind: 'rotate'; purposes?: KeyPurpose[] } | { kind: 'switch'; to: CryptoProfile },
+): Promise<{ id: string; resumed: boolean }> {
   return db.transaction().execute(async (tx) => {
     const open = await unfinishedJob(tx);
     if (open) {
@@ -184,6 +200,7 @@ export async function startKeyJob(
       rewritten: 0,
       skipped: 0,
     };
+    // Two starts at once both found no open job: the unique index of open jobs (migration 0046) lets one in.
     await tx
       .insertInto('key_jobs')
       .values({
@@ -366,12 +383,10 @@ async function rewriteBatch(
 ): Promise<{ last: string | null; rewritten: number; skipped: number }> {
   const idCol = KEY_COLUMN[table] ?? 'id';
   const mark = `${cipher.fieldMark()}:%`;
-  const activeIndex = cipher.activeKey('index');
   // The standard's version 1 is untagged (no `.` in it); any other is tagged `<letter><version>.`.
+  const tag = indexTag(cipher.activeKey('index'));
   const indexStale = (c: string) =>
-    activeIndex.profile === 'standard' && activeIndex.version === 1
-      ? sql`${sql.ref(c)} like ${'%.%'}`
-      : sql`${sql.ref(c)} not like ${`${cipher.blindIndexUnder(activeIndex, 'x').split('.')[0]}.%`}`;
+    tag === '' ? sql`${sql.ref(c)} like ${'%.%'}` : sql`${sql.ref(c)} not like ${`${tag}%`}`;
   const stale = [
     ...fields.map((f) => sql`(${sql.ref(f)} is not null and ${sql.ref(f)} not like ${mark})`),
     ...indexes.map((i) => sql`(${sql.ref(i.column)} is not null and ${indexStale(i.column)})`),
@@ -415,9 +430,3 @@ async function rewriteBatch(
   });
   return { last: rows[rows.length - 1]?.[idCol] as string, rewritten, skipped };
 }
-
-/** The jobs, newest first, for `lianjian key-jobs`. */
-export const keyJobs = (db: Executor) =>
-  db.selectFrom('key_jobs').selectAll().orderBy('started_at', 'desc').limit(20).execute();
-
-export { CRYPTO_PROFILES };

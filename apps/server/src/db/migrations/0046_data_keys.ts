@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 
 // Data keys with versions (issue 26 §2). Version 1 of each purpose and profile is derived from the master key and has
 // a row only once its state matters (active again after a change of profile); later versions are random keys kept
@@ -27,6 +27,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('started_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .addColumn('finished_at', 'text')
+    .execute();
+  // At most one job not done: two commands started at once cannot both run one.
+  await db.schema
+    .createIndex('key_jobs_one_open')
+    .unique()
+    .on('key_jobs')
+    .column('phase')
+    .where(sql.ref('phase'), '<>', 'done')
     .execute();
 }
 
