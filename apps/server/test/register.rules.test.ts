@@ -142,6 +142,14 @@ describe('The register: regions, sorting, pinyin and bulk assignment of helpers'
       '张小军',
     ]);
     expect((await allPages(qiao, 'sort=helpers&dir=desc')).map((r) => r.activeHelpers)).toEqual([2, 1, 1, 0, 0]);
+    // The county's account, by a township's filter (the township's index) or over the whole county (the county's),
+    // pages through them in the same order as the township's account.
+    const admin = await ctx.user('admin');
+    const byName = (await allPages(qiao, 'sort=name')).map((r) => r.id);
+    expect((await allPages(admin, 'regionCode=411321106&sort=name')).map((r) => r.id)).toEqual(byName);
+    const county = (await allPages(admin, 'sort=name&dir=desc')).map((r) => r.id);
+    expect(county.filter((id) => ids.includes(id))).toEqual([...byName].reverse());
+    expect(new Set(county).size).toBe(county.length);
     // A cursor issued for one order is refused by another whose key is of another kind.
     const first = (await qiao.get('/households?limit=2&sort=name')).json();
     const mixed = await qiao.get(`/households?limit=2&sort=helpers&cursor=${first.nextCursor}`);

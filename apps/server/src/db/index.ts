@@ -63,6 +63,7 @@ import * as m0043 from './migrations/0043_sms_replies.ts';
 import * as m0044 from './migrations/0044_calendar_days.ts';
 import * as m0045 from './migrations/0045_act_signatures.ts';
 import * as m0046 from './migrations/0046_data_keys.ts';
+import * as m0047 from './migrations/0047_register_order_indexes.ts';
 import type { Database } from './types.ts';
 
 export type DbDialect = 'sqlite' | 'postgres';
@@ -243,6 +244,7 @@ const migrations = {
   '0044_calendar_days': m0044,
   '0045_act_signatures': m0045,
   '0046_data_keys': m0046,
+  '0047_register_order_indexes': m0047,
 };
 
 /**

@@ -168,6 +168,25 @@ export function reachOf(actor: Actor): string[] | null {
   return [...(actor.regionCode !== null ? [actor.regionCode] : []), ...(actor.coverage ?? [])];
 }
 
+/**
+ * The one county or township a list is confined to, by the areas the account reads (null: all) and the region asked
+ * for, as an equality on the first 6 or 9 digits of the place (`substr(code, 1, n) = …`): indexes on that expression
+ * (migration 0047) keep a list's order within it, so that a page is read from the index instead of sorting the
+ * county. Always true when the list is not confined to one such region: the range conditions alone decide then.
+ */
+export function confinedTo(reach: string[] | null, column: string, region: string | undefined): RawBuilder<SqlBool> {
+  const areas = reach ?? [''];
+  let area: string | undefined;
+  if (areas.length === 1) {
+    const own = areas[0] as string;
+    if (region === undefined) area = own;
+    else if (region.startsWith(own)) area = region;
+    else if (own.startsWith(region)) area = own;
+  }
+  if (area === undefined || (area.length !== 6 && area.length !== 9)) return sql<SqlBool>`1 = 1`;
+  return sql<SqlBool>`substr(${sql.ref(column)}, 1, ${sql.lit(area.length)}) = ${area}`;
+}
+
 /** Does the account reach this place (its region, or what its organization covers)? */
 export function regionInReach(actor: Actor, code: string): boolean {
   const reach = reachOf(actor);

@@ -3,7 +3,7 @@ import type { Executor } from '../../db/index.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { contains, startsWith } from '../../lib/like.ts';
 import { type Cursor, afterCursor } from '../../lib/paging.ts';
-import { householdInScope, householdServed, underRegion } from '../../lib/scope.ts';
+import { confinedTo, householdInScope, householdServed, reachOf, underRegion } from '../../lib/scope.ts';
 import {
   type CoverageRule,
   activeHelper,
@@ -34,6 +34,7 @@ export function filteredHouseholds(
   let b = db.selectFrom('households as h').where(householdInScope(actor, 'h'));
   if (q.id) b = b.where('h.id', '=', q.id);
   if (q.regionCode) b = b.where(underRegion('h.region_code', q.regionCode));
+  b = b.where(confinedTo(reachOf(actor), 'h.region_code', q.regionCode));
   if (q.asOf) b = b.where('h.created_at', '<', `${q.asOf}T16:00:00.000Z`);
   if (q.status && q.asOf) b = b.where(householdStatusOn(q.status, q.asOf));
   else if (q.status) b = b.where('h.status', '=', q.status);
@@ -136,7 +137,16 @@ export function householdPage(
   order: { sort: RegisterSort; dir: 'asc' | 'desc' } = { sort: 'name', dir: 'asc' },
   skip = 0,
 ) {
-  let rows = filteredHouseholds(db, actor, q, today, rules)
+  // The page's households first (filter, order and keyset on the households alone), then their villages, sizes and
+  // helpers: the counts run for the page's twenty, not for every household in scope.
+  const key = registerSortKey(order.sort, today);
+  let ids = filteredHouseholds(db, actor, q, today, rules).select(['h.id', key.as('k')]);
+  if (cursor) ids = ids.where(afterCursor(key, 'h.id', cursor, order.dir));
+  const ordered = ids.orderBy(key, order.dir).orderBy('h.id').limit(limit);
+  return db
+    .with('page', () => (skip > 0 ? ordered.offset(skip) : ordered))
+    .selectFrom('page as pg')
+    .innerJoin('households as h', 'h.id', 'pg.id')
     .innerJoin('regions as g', 'g.code', 'h.region_code')
     .leftJoin('regions as t', 't.code', 'g.parent_code')
     .selectAll('h')
@@ -149,11 +159,10 @@ export function householdPage(
       sql<number>`(select count(*) from helpers hp where hp.household_id = h.id and hp.is_primary = 1 and ${activeHelper(today)})`.as(
         'primaries',
       ),
-    ]);
-  const key = registerSortKey(order.sort, today);
-  if (cursor) rows = rows.where(afterCursor(key, 'h.id', cursor, order.dir));
-  const ordered = rows.orderBy(key, order.dir).orderBy('h.id').limit(limit);
-  return (skip > 0 ? ordered.offset(skip) : ordered).execute();
+    ])
+    .orderBy('pg.k', order.dir)
+    .orderBy('pg.id')
+    .execute();
 }
 
 /**

@@ -1,6 +1,8 @@
 import { type DeadlineLight, type PauseReason, lightFor, todayInShanghai } from '@lianjian/shared';
 import { Problem } from '../../lib/problem.ts';
 import { addWorkingDays, workingDaysBetween } from '../../lib/working-days.ts';
+import type { ReportCategory } from '@lianjian/shared';
+import { foldTargets } from '../settings/settings.repository.ts';
 import type { ClockFacts, PauseRow } from './deadlines.repository.ts';
 
 /**
@@ -99,4 +101,42 @@ export function clockOf(
       return { known: false, listedOn: start, light: null };
     throw e;
   }
+}
+
+/**
+ * The clock of an item of a list's page (items.repository.ts `listItems`), from what the page carries with it: its
+ * facts, its pauses and its county's target settings for the year of listing. The same clock as `clocksOf`
+ * (deadlines.service.ts), without reading anything again.
+ */
+export function clockOfPageRow(
+  r: Omit<ClockFacts, 'listed_on'> & {
+    item_listed_on: string;
+    pauses: PauseRow[];
+    targetSettings: { key: string; value: string; year: number }[];
+  },
+  today: string,
+): Clock {
+  const t = foldTargets(r.targetSettings);
+  return clockOf({ ...r, listed_on: r.item_listed_on }, t[r.category as ReportCategory] ?? t.other, r.pauses, today);
+}
+
+/**
+ * An item's one deadline on `day` and whether it had passed, from its clock that day: the same rule as
+ * deadlines.repository.ts `deadlineOn` and `overdueOn`, which the lists filter and count by
+ * (`deadlines-counts.rules.test.ts` holds the two equal). The deadline is the working day the resolution target runs
+ * out on, or the date staff set when earlier; overdue, an item not closed that day has used more working days than
+ * its target or is past the date staff set. A clock the calendar cannot measure decides by the date staff set alone.
+ */
+export function deadlineOfClock(
+  clock: Clock,
+  statusOn: string,
+  dueOnSet: string | null,
+  day: string,
+): { overdue: boolean; deadlineOn: string | null } {
+  const target = clock.known ? clock.resolution.dueOn : null;
+  const pastTarget = clock.known && clock.resolution.usedDays > clock.resolution.targetDays;
+  return {
+    overdue: statusOn !== 'closed' && (pastTarget || (dueOnSet !== null && dueOnSet < day)),
+    deadlineOn: dueOnSet !== null && (target === null || dueOnSet < target) ? dueOnSet : target,
+  };
 }

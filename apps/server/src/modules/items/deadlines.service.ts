@@ -9,7 +9,7 @@ import { CALENDAR, knowsYear } from '../../lib/working-days.ts';
 import { assertLive } from '../../lib/live.ts';
 import { conflict, forbidden, notFound } from '../../lib/problem.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
-import { type DeadlineTargets, deadlineTargets, foldTargets } from '../settings/settings.repository.ts';
+import { type DeadlineTargets, deadlineTargets } from '../settings/settings.repository.ts';
 import { type Clock, clockOf } from './deadline-clock.ts';
 import * as repo from './deadlines.repository.ts';
 import * as itemsRepo from './items.repository.ts';
@@ -34,23 +34,6 @@ const TARGET_TEXT = { response: '响应', resolution: '办结' } as const;
 /** Loads the clocks of items on a day, each with its county's targets for the year it was listed. */
 export async function clocksOf(db: Executor, itemIds: string[], today: string): Promise<Map<string, Clock>> {
   return new Map([...(await measuredItems(db, itemIds, today))].map(([id, m]) => [id, m.clock]));
-}
-
-/**
- * The clock of an item of a list's page (items.repository.ts `listItems`), from what the page carries with it: its
- * facts, its pauses and its county's target settings for the year of listing. The same clock as `clocksOf`, without
- * reading anything again.
- */
-export function clockOfPageRow(
-  r: Omit<repo.ClockFacts, 'listed_on'> & {
-    item_listed_on: string;
-    pauses: repo.PauseRow[];
-    targetSettings: { key: string; value: string; year: number }[];
-  },
-  today: string,
-): Clock {
-  const t = foldTargets(r.targetSettings);
-  return clockOf({ ...r, listed_on: r.item_listed_on }, t[r.category as ReportCategory] ?? t.other, r.pauses, today);
 }
 
 /**

@@ -45,7 +45,7 @@ export const toSummary = (
   problem: r.problem,
   category: r.category as ReportCategory,
   status: r.status_on as repo.ItemRow['status'],
-  overdue: Number(r.is_overdue) === 1,
+  overdue: r.overdue,
   dueOn: r.deadline_on,
   dueOnSet: r.due_on,
   measures: r.measures,

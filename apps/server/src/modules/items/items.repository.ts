@@ -1,6 +1,7 @@
-import { type Insertable, PostgresAdapter, type RawBuilder, type SqlBool, sql } from 'kysely';
+import { type Insertable, type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import type { ItemMemberTable, ItemParticipantTable, ItemTable, ProblemListTable } from '../../db/types.ts';
+import { jsonList, parsed } from '../../db/json.ts';
 import { updateAtVersion } from '../../db/versioned.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { type Cursor, afterCursor } from '../../lib/paging.ts';
@@ -9,7 +10,8 @@ import { notLinkedByNeed, orgInScope, underRegion } from '../../lib/scope.ts';
 import { reportInScope } from '../reports/reports.repository.ts';
 import { DEPUTY_TITLES, HEAD_TITLES } from '@lianjian/shared';
 import { activeOn, orgInReach } from '../orgs/orgs.repository.ts';
-import { type PauseRow, overdueOn, deadlineOn } from './deadlines.repository.ts';
+import { clockOfPageRow, deadlineOfClock } from './deadline-clock.ts';
+import { type PauseRow, deadlineOn, overdueOn } from './deadlines.repository.ts';
 
 /**
  * An item is visible through the organization that owns it, through the organization it was escalated to,
@@ -23,8 +25,11 @@ import { type PauseRow, overdueOn, deadlineOn } from './deadlines.repository.ts'
 function scopeBranches(actor: Actor, columns: RawBuilder<unknown>, where: RawBuilder<SqlBool>): RawBuilder<unknown>[] {
   const branches = [
     sql`select ${columns} from temporary_orgs io inner join items x on x.org_id = io.id where ${orgInScope(actor, 'io')} and ${where}`,
+    // An item escalated within the scope is the first branch's already: the two are disjoint, so a list of them needs
+    // no de-duplication (a count adds them up).
     sql`select ${columns} from temporary_orgs ie inner join items x on x.escalated_to_org_id = ie.id
-      where x.escalated_to_org_id is not null and ${orgInScope(actor, 'ie')} and ${where}`,
+      where x.escalated_to_org_id is not null and ${orgInScope(actor, 'ie')} and ${where}
+        and not exists (select 1 from temporary_orgs iw where iw.id = x.org_id and ${orgInScope(actor, 'iw')})`,
   ];
   if (actor.memberId) {
     branches.push(sql`select ${columns} from item_members im inner join items x on x.id = im.item_id
@@ -43,13 +48,14 @@ export function itemInScope(actor: Actor, alias = 'i'): RawBuilder<SqlBool> {
 
 /**
  * The items in scope that meet `where`, as (id, sort_key): with only the status filtered, the organizations' items
- * come out of items_org_status_sort with their ledger keys, no table read. UNION keeps an item reached two ways once.
+ * come out of items_org_status_sort with their ledger keys, no table read. The organizations' branches are disjoint
+ * and are simply appended; a member's branches may reach an item again, and UNION keeps it once.
  */
 function scopedItems(actor: Actor, where: RawBuilder<SqlBool>) {
   return sql<{
     id: string;
     sort_key: string;
-  }>`(${sql.join(scopeBranches(actor, sql`x.id, x.sort_key`, where), sql` union `)})`;
+  }>`(${sql.join(scopeBranches(actor, sql`x.id, x.sort_key`, where), actor.memberId ? sql` union ` : sql` union all `)})`;
 }
 
 export interface ItemFilters {
@@ -117,26 +123,6 @@ export function itemSortKey(listedOn: string, listNo: number, itemNo: number): s
 }
 
 /**
- * A JSON array of objects built in SQL, one per row of `from` (SQLite's `json_group_array`, PostgreSQL's `json_agg`),
- * in `orderBy`: what a page carries of each item's people and pauses, so the page is one statement.
- */
-function jsonList(
-  db: Executor,
-  fields: [string, RawBuilder<unknown>][],
-  from: RawBuilder<unknown>,
-  orderBy?: RawBuilder<unknown>,
-) {
-  const object = sql.join(fields.map(([k, v]) => sql`${sql.lit(k)}, ${v}`));
-  const order = orderBy ? sql` order by ${orderBy}` : sql``;
-  return db.getExecutor().adapter instanceof PostgresAdapter
-    ? sql<unknown>`(select coalesce(json_agg(json_build_object(${object})${order}), '[]'::json) ${from})`
-    : sql<unknown>`(select json_group_array(json_object(${object})${order}) ${from})`;
-}
-
-/** A JSON array read back: SQLite hands it as text, PostgreSQL's driver parsed. */
-const parsed = <T>(v: unknown): T[] => (typeof v === 'string' ? (JSON.parse(v) as T[]) : ((v as T[] | null) ?? []));
-
-/**
  * A page of items in ledger order, with all a summary and its clock need: in one statement (the page's ids, then its
  * rows with their list, organizations, people, participants, pauses and the county's target settings for the year of
  * listing, each as a JSON array), and the count of the scope in a second when `count` (a page of the list; an item or
@@ -154,6 +140,7 @@ export async function listItems(
   // the page's items only, not for every item in scope.
   let page = db.selectFrom(scopedItems(actor, filters(f, 'x')).as('s')).select(['s.id', 's.sort_key']);
   if (cursor) page = page.where(afterCursor('s.sort_key', 's.id', cursor, 'desc'));
+  const day = f.asOf ?? f.today;
   const raw = await db
     .with('page', () =>
       page
@@ -180,9 +167,6 @@ export async function listItems(
       'g.name as group_name',
       'e.name as escalated_name',
       'cu.display_name as closed_by_name',
-      sql<number>`case when ${overdue(f)} then 1 else 0 end`.as('is_overdue'),
-      // The one deadline (deadlines.repository.ts): the working-day target, pauses counted, or staff's earlier date.
-      deadlineOn(f.asOf ?? f.today).as('deadline_on'),
       statusOf(f).as('status_on'),
       sql<string | null>`(select ev.text from item_events ev where ev.item_id = i.id and ev.kind = 'progress'
         order by ev.at desc limit 1)`.as('latest_progress'),
@@ -242,20 +226,21 @@ export async function listItems(
         sql`st.year desc`,
       ).as('targets_json'),
     ])
-    .orderBy('i.sort_key', 'desc')
-    .orderBy('i.id')
     .execute();
+  // The page's rows in ledger order: sorted here, twenty rows, rather than by the database a second time.
+  raw.sort((a, b) => (a.sort_key === b.sort_key ? (a.id < b.id ? -1 : 1) : a.sort_key < b.sort_key ? 1 : -1));
   const people: { item_id: string; name: string; role: string }[] = [];
   const participants: { item_id: string; name: string; role: string }[] = [];
   const rows = raw.map(({ people_json, participants_json, pauses_json, targets_json, ...r }) => {
     for (const p of parsed<{ name: string; role: string }>(people_json)) people.push({ item_id: r.id, ...p });
     for (const p of parsed<{ name: string; role: string }>(participants_json))
       participants.push({ item_id: r.id, ...p });
-    return {
-      ...r,
-      pauses: parsed<PauseRow>(pauses_json),
-      targetSettings: parsed<{ key: string; value: string; year: number }>(targets_json),
-    };
+    const pauses = parsed<PauseRow>(pauses_json);
+    const targetSettings = parsed<{ key: string; value: string; year: number }>(targets_json);
+    // The clock as it stood that day (its status then), and from it the one deadline and whether it had passed.
+    const clock = clockOfPageRow({ ...r, status: r.status_on as typeof r.status, pauses, targetSettings }, day);
+    const due = deadlineOfClock(clock, r.status_on, r.due_on, day);
+    return { ...r, pauses, targetSettings, clock, overdue: due.overdue, deadline_on: due.deadlineOn };
   });
   const total = count
     ? Number(

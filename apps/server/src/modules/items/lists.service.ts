@@ -17,7 +17,7 @@ import { deadlineNotBefore, factDay } from '../../lib/step-dates.ts';
 import { assertLive } from '../../lib/live.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
 import type { Clock } from './deadline-clock.ts';
-import { type DeadlineService, clockOfPageRow, clocksOf } from './deadlines.service.ts';
+import { type DeadlineService, clocksOf } from './deadlines.service.ts';
 import { RESIDENT_CHANNEL_TEXT, STATUS_TEXT, accessItem, toSummary } from './item-common.ts';
 import { ledgerWorkbook } from './items.export.ts';
 import * as policy from './items.policy.ts';
@@ -327,10 +327,9 @@ export class ProblemListService {
       decodeCursor(q.cursor),
     );
     const page = pageOf(rows, q.limit, total, (r) => r.sort_key);
-    // The lights are the server's: worked out on the calendar here, never again in the browser, from what the page
-    // carries with each item.
-    const day = q.asOf ?? f.today;
-    const lights = new Map(page.items.map((r) => [r.id, clockOfPageRow(r, day).light]));
+    // The lights are the server's: worked out on the calendar with the page (each item's clock that day), never again
+    // in the browser.
+    const lights = new Map(page.items.map((r) => [r.id, r.clock.light]));
     return { ...page, items: page.items.map((r) => toSummary(r, people, participants, lights)) };
   }
 

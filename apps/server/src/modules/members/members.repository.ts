@@ -1,5 +1,6 @@
 import { type Insertable, sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
+import { jsonList, parsed } from '../../db/json.ts';
 import type { MemberTable } from '../../db/types.ts';
 import type { Actor } from '../../lib/actor.ts';
 import { type Cursor, afterCursor } from '../../lib/paging.ts';
@@ -51,7 +52,19 @@ function filtered(db: Executor, actor: Actor, f: MemberFilters) {
 }
 
 export async function listMembers(db: Executor, actor: Actor, f: MemberFilters, limit: number, cursor: Cursor | null) {
-  let q = filtered(db, actor, f)
+  // The page's members first (scope, filters, order and keyset on the members alone), then their units, home
+  // organizations, memberships and skills, for the page's twenty only, in the same statement.
+  let ids = filtered(db, actor, f).select(['p.id', 'p.name_pinyin']);
+  if (cursor) ids = ids.where(afterCursor('p.name_pinyin', 'p.id', cursor, 'asc'));
+  const rows = await db
+    .with('page', () =>
+      ids
+        .orderBy('p.name_pinyin')
+        .orderBy('p.id')
+        .limit(limit + 1),
+    )
+    .selectFrom('page as pg')
+    .innerJoin('members as p', 'p.id', 'pg.id')
     .innerJoin('units as u', 'u.id', 'p.unit_id')
     .leftJoin('party_orgs as h', 'h.id', 'p.home_party_org_id')
     .select([
@@ -71,21 +84,23 @@ export async function listMembers(db: Executor, actor: Actor, f: MemberFilters, 
       sql<number>`(select count(*) from memberships am where am.member_id = p.id and ${activeOn('am', f.today)})`.as(
         'active_memberships',
       ),
-    ]);
-  if (cursor) q = q.where(afterCursor('p.name_pinyin', 'p.id', cursor, 'asc'));
-  const rows = await q
-    .orderBy('p.name_pinyin')
-    .orderBy('p.id')
-    .limit(limit + 1)
+      jsonList(db, [['skill', sql`s.skill`]], sql`from member_skills s where s.member_id = p.id`, sql`s.skill`).as(
+        'skills_json',
+      ),
+    ])
+    .orderBy('pg.name_pinyin')
+    .orderBy('pg.id')
     .execute();
   const total = await filtered(db, actor, f)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
-  const ids = rows.map((r) => r.id);
-  const skills = ids.length
-    ? await db.selectFrom('member_skills').select(['member_id', 'skill']).where('member_id', 'in', ids).execute()
-    : [];
-  return { rows, skills, total: Number(total.n) };
+  return {
+    rows: rows.map(({ skills_json, ...r }) => ({
+      ...r,
+      skills: parsed<{ skill: string }>(skills_json).map((s) => s.skill),
+    })),
+    total: Number(total.n),
+  };
 }
 
 /** A unit with its region (where a person registered in it belongs). */

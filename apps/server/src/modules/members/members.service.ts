@@ -20,7 +20,7 @@ export class MemberService {
   ) {}
 
   private async query(actor: Actor, f: repo.MemberFilters, limit: number, cursor?: string) {
-    const { rows, skills, total } = await repo.listMembers(this.db, actor, f, limit, decodeCursor(cursor));
+    const { rows, total } = await repo.listMembers(this.db, actor, f, limit, decodeCursor(cursor));
     const page = pageOf(rows, limit, total, (r) => r.name_pinyin);
     return {
       ...page,
@@ -36,7 +36,7 @@ export class MemberService {
         regionCode: r.region_code,
         homeOrgId: r.home_party_org_id,
         homeOrgName: r.home_org_name,
-        skills: skills.filter((s) => s.member_id === r.id).map((s) => s.skill),
+        skills: r.skills,
         activeMemberships: Number(r.active_memberships),
         version: r.version,
       })),
