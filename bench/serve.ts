@@ -2,9 +2,9 @@
  * A server for the benchmark, in its own process so that the load generator does not share its event loop.
  *   serve.ts app    the real application (auth, validation, scope, serialization, audit)
  *   serve.ts limit  the machine's limit for the same work: a bare Fastify with the raw driver, running the SQL the
- *                   application runs for the read (captured from it, in BENCH_SQL) and the same inserts, in one
- *                   transaction per report with the same durability, for the write; no auth, validation or
- *                   serialization
+ *                   application runs for each measured list (captured from it, in BENCH_SQL: `/read/<list>`), the
+ *                   page's rows by primary key (`/least/<list>`), and the same inserts, in one transaction per
+ *                   report with the same durability, for the write; no auth, validation or serialization
  * Prints `listening <port>` when ready.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -57,7 +57,13 @@ async function app() {
 }
 
 async function limit() {
-  const captured = JSON.parse(fs.readFileSync(process.env.BENCH_SQL as string, 'utf8')) as CapturedSql;
+  // Each measured list's SQL and its page's least cost, by the list's id (bench/run.ts READ_LISTS).
+  const captured = JSON.parse(fs.readFileSync(process.env.BENCH_SQL as string, 'utf8')) as Record<string, CapturedSql>;
+  const listOf = (req: { params: unknown }) => {
+    const list = captured[(req.params as { list: string }).list];
+    if (!list) throw new Error('no such list');
+    return list;
+  };
   const server = Fastify({ logger: false });
   const now = () => new Date().toISOString();
   const reportRow = (body: { regionCode: string; category: string; description: string }) => {
@@ -110,14 +116,26 @@ async function limit() {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('busy_timeout = 5000');
-    const reads = captured.statements.map((s) => ({ stmt: db.prepare(s.sql), parameters: s.parameters }));
-    server.get('/read', async (_req, reply) => {
-      const out = reads.map((r) => r.stmt.all(...(r.parameters as unknown[])));
+    const prepared = new Map(
+      Object.entries(captured).map(([id, c]) => [
+        id,
+        {
+          reads: c.statements.map((s) => ({ stmt: db.prepare(s.sql), parameters: s.parameters })),
+          least: c.least ? { stmt: db.prepare(c.least.sql), parameters: c.least.parameters } : null,
+        },
+      ]),
+    );
+    const preparedOf = (req: { params: unknown }) => {
+      listOf(req);
+      return prepared.get((req.params as { list: string }).list) as NonNullable<ReturnType<typeof prepared.get>>;
+    };
+    server.get('/read/:list', async (req, reply) => {
+      const out = preparedOf(req).reads.map((r) => r.stmt.all(...(r.parameters as unknown[])));
       return reply.type('application/json').send(JSON.stringify(out));
     });
-    const least = captured.least ? db.prepare(captured.least.sql) : null;
-    server.get('/least', async (_req, reply) => {
-      const out = least?.all(...((captured.least?.parameters ?? []) as unknown[])) ?? [];
+    server.get('/least/:list', async (req, reply) => {
+      const least = preparedOf(req).least;
+      const out = least?.stmt.all(...(least.parameters as unknown[])) ?? [];
       return reply.type('application/json').send(JSON.stringify(out));
     });
     const insReport = db.prepare(`${REPORT} values (${Array(15).fill('?').join(',')})`);
@@ -147,13 +165,13 @@ async function limit() {
     });
   } else {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
-    server.get('/read', async (_req, reply) => {
+    server.get('/read/:list', async (req, reply) => {
       const out = [];
-      for (const s of captured.statements) out.push((await pool.query(s.sql, s.parameters as unknown[])).rows);
+      for (const s of listOf(req).statements) out.push((await pool.query(s.sql, s.parameters as unknown[])).rows);
       return reply.type('application/json').send(JSON.stringify(out));
     });
-    server.get('/least', async (_req, reply) => {
-      const least = captured.least;
+    server.get('/least/:list', async (req, reply) => {
+      const least = listOf(req).least;
       const out = least ? (await pool.query(least.sql, least.parameters as unknown[])).rows : [];
       return reply.type('application/json').send(JSON.stringify(out));
     });
