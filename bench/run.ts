@@ -698,6 +698,12 @@ async function benchScale(
       });
       const writeRate = acknowledged / WRITE_SECONDS;
       const limitRate = limitWrite['2xx'] / WRITE_SECONDS;
+      // SQLite's limit commits each report on its own; group commit shares a commit, so the application may pass it.
+      // PostgreSQL's limit commits over a pool as the application does, which also sends more statements per report.
+      const writeGoal =
+        dialect === 'sqlite'
+          ? { text: '≥ 1,500/s and ≥ 1.0 × limit', met: writeRate >= 1500 && writeRate / limitRate >= 1 }
+          : { text: '≥ 0.8 × limit', met: writeRate / limitRate >= 0.8 };
       figures.push({
         id: 'write',
         db: dialect,
@@ -707,13 +713,8 @@ async function benchScale(
         unit: 'reports/s',
         limit: Math.round(limitRate),
         ratio: writeRate / limitRate,
-        goal: '≥ 1,500/s and ≥ 0.5 × limit, 0 errors, 0 lost',
-        met:
-          writeRate >= 1500 &&
-          writeRate / limitRate >= 0.5 &&
-          write.errors === 0 &&
-          write.non2xx === 0 &&
-          stored >= acknowledged,
+        goal: `${writeGoal.text}, 0 errors, 0 lost`,
+        met: writeGoal.met && write.errors === 0 && write.non2xx === 0 && stored >= acknowledged,
         note: `${acknowledged} acknowledged, ${stored} stored, ${write.errors} errors, ${write.non2xx} non-2xx over ${WRITE_SECONDS} s; p99 ${write.latency.p99} ms`,
       });
       figures.push({
@@ -990,8 +991,11 @@ async function main() {
       await benchScale(dialect, scale, i === 0, i === SCALES.length - 1, countyOverview);
     }
   }
-  benchWeb();
-  await benchPublicPages();
+  // --no-web: the databases' figures alone (the pages need the web build and a browser).
+  if (!process.argv.includes('--no-web')) {
+    benchWeb();
+    await benchPublicPages();
+  }
   const out = table();
   console.log(`\n${out}\n`);
   const results = path.join(root, 'bench/results');

@@ -3,6 +3,7 @@ import { todayInShanghai } from '@lianjian/shared';
 import { assertRegionsWithin } from '../../lib/scope.ts';
 import type { z } from 'zod';
 import type { Db, Executor } from '../../db/index.ts';
+import { writeTransaction } from '../../db/group-commit.ts';
 import { holdRow } from '../../db/locks.ts';
 import type { DataCipher } from '../../lib/crypto.ts';
 import type { Actor } from '../../lib/actor.ts';
@@ -192,7 +193,8 @@ export class ReportService {
     staff: Actor | null,
   ) {
     const cleaned = await cleanPhotos(input.photos ?? []);
-    return this.db.transaction().execute(async (tx) => {
+    // Reports arriving together share one commit on SQLite (db/group-commit.ts), each still all or nothing.
+    return writeTransaction(this.db, async (tx) => {
       if (staff) await assertRegionsWithin(tx, staff, [{ path: 'body.regionCode', code: input.regionCode }]);
       const region = await repo.regionLevel(tx, input.regionCode);
       if (!region || region.level === 'county') {
