@@ -89,15 +89,21 @@ const isWorkingEpoch = (epoch: number) => works[epoch - FIRST] === true;
 export function addWorkingDays(day: string, n: number): string {
   if (!Number.isInteger(n) || n < 0) throw new Error(`not a count of days: ${n}`);
   assertKnownYear(day);
-  let epoch = epochDay(day);
-  let left = n;
-  while (left > 0) {
-    epoch += 1;
-    const d = dayOf(epoch);
-    assertKnownYear(d);
-    if (isWorkingEpoch(epoch)) left -= 1;
+  const start = epochDay(day) - FIRST;
+  if (n === 0) return day;
+  // The n-th working day after it is the first day whose count of working days reaches the day's count plus n (the
+  // count rises on working days only): found by bisection over the counts, not by walking the days.
+  const target = (upTo[start] as number) + n;
+  let lo = start + 1;
+  let hi = upTo.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((upTo[mid] as number) < target) lo = mid + 1;
+    else hi = mid;
   }
-  return dayOf(epoch);
+  // Past the last day the calendar knows: the next year is refused, as a day in it would be.
+  if (lo === upTo.length) assertKnownYear(dayOf(FIRST + lo));
+  return dayOf(FIRST + lo);
 }
 
 /**

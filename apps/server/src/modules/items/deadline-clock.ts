@@ -2,7 +2,7 @@ import { type DeadlineLight, type PauseReason, lightFor, todayInShanghai } from 
 import { Problem } from '../../lib/problem.ts';
 import { addWorkingDays, workingDaysBetween } from '../../lib/working-days.ts';
 import type { ReportCategory } from '@lianjian/shared';
-import { foldTargets } from '../settings/settings.repository.ts';
+import type { DeadlineTargets } from '../settings/settings.repository.ts';
 import type { ClockFacts, PauseRow } from './deadlines.repository.ts';
 
 /**
@@ -105,19 +105,17 @@ export function clockOf(
 
 /**
  * The clock of an item of a list's page (items.repository.ts `listItems`), from what the page carries with it: its
- * facts, its pauses and its county's target settings for the year of listing. The same clock as `clocksOf`
+ * facts, its pauses and its county's targets for the year of listing (folded from the settings the page carries,
+ * settings.repository.ts `foldTargets`). The same clock as `clocksOf`
  * (deadlines.service.ts), without reading anything again.
  */
 export function clockOfPageRow(
-  r: Omit<ClockFacts, 'listed_on'> & {
-    item_listed_on: string;
-    pauses: PauseRow[];
-    targetSettings: { key: string; value: string; year: number }[];
-  },
+  r: Omit<ClockFacts, 'listed_on'> & { item_listed_on: string; pauses: PauseRow[] },
+  targets: DeadlineTargets,
   today: string,
 ): Clock {
-  const t = foldTargets(r.targetSettings);
-  return clockOf({ ...r, listed_on: r.item_listed_on }, t[r.category as ReportCategory] ?? t.other, r.pauses, today);
+  const t = targets[r.category as ReportCategory] ?? targets.other;
+  return clockOf({ ...r, listed_on: r.item_listed_on }, t, r.pauses, today);
 }
 
 /**

@@ -10,6 +10,7 @@ import { notLinkedByNeed, orgInScope, underRegion } from '../../lib/scope.ts';
 import { reportInScope } from '../reports/reports.repository.ts';
 import { DEPUTY_TITLES, HEAD_TITLES } from '@lianjian/shared';
 import { activeOn, orgInReach } from '../orgs/orgs.repository.ts';
+import { type DeadlineTargets, foldTargets } from '../settings/settings.repository.ts';
 import { clockOfPageRow, deadlineOfClock } from './deadline-clock.ts';
 import { type PauseRow, deadlineOn, overdueOn } from './deadlines.repository.ts';
 
@@ -231,16 +232,23 @@ export async function listItems(
   raw.sort((a, b) => (a.sort_key === b.sort_key ? (a.id < b.id ? -1 : 1) : a.sort_key < b.sort_key ? 1 : -1));
   const people: { item_id: string; name: string; role: string }[] = [];
   const participants: { item_id: string; name: string; role: string }[] = [];
+  const foldedTargets = new Map<string, DeadlineTargets>();
   const rows = raw.map(({ people_json, participants_json, pauses_json, targets_json, ...r }) => {
     for (const p of parsed<{ name: string; role: string }>(people_json)) people.push({ item_id: r.id, ...p });
     for (const p of parsed<{ name: string; role: string }>(participants_json))
       participants.push({ item_id: r.id, ...p });
     const pauses = parsed<PauseRow>(pauses_json);
-    const targetSettings = parsed<{ key: string; value: string; year: number }>(targets_json);
+    // The rows of a page share a county and a few years of listing: each set of targets is folded once.
+    const key = typeof targets_json === 'string' ? targets_json : JSON.stringify(targets_json);
+    let targets = foldedTargets.get(key);
+    if (!targets) {
+      targets = foldTargets(parsed<{ key: string; value: string; year: number }>(targets_json));
+      foldedTargets.set(key, targets);
+    }
     // The clock as it stood that day (its status then), and from it the one deadline and whether it had passed.
-    const clock = clockOfPageRow({ ...r, status: r.status_on as typeof r.status, pauses, targetSettings }, day);
+    const clock = clockOfPageRow({ ...r, status: r.status_on as typeof r.status, pauses }, targets, day);
     const due = deadlineOfClock(clock, r.status_on, r.due_on, day);
-    return { ...r, pauses, targetSettings, clock, overdue: due.overdue, deadline_on: due.deadlineOn };
+    return { ...r, pauses, clock, overdue: due.overdue, deadline_on: due.deadlineOn };
   });
   const total = count
     ? Number(
