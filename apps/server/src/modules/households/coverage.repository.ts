@@ -77,8 +77,16 @@ export function breaksRule(rule: Pick<CoverageRule, 'condition' | 'roles'>, day:
  * filter, the gaps view, the cockpit and the ledger's 帮扶责任人缺口 all use it.
  */
 export function coverageGap(rules: CoverageRule[], day: string): RawBuilder<SqlBool> {
+  return sql<SqlBool>`(${assistedOn(day)} and ${gapOfAssisted(rules, day)})`;
+}
+
+/**
+ * The gap of a household known to be helped that day (`countAssisted` reads only those): the gap's conditions without
+ * `assistedOn` again, which costs the monitoring lookups a second time per household.
+ */
+export function gapOfAssisted(rules: CoverageRule[], day: string): RawBuilder<SqlBool> {
   const broken = rules.filter((r) => r.active && r.roles.length).map((r) => breaksRule(r, day));
-  return sql<SqlBool>`(${assistedOn(day)} and (${sql.join([noPrimaryHelperOn(day), ...broken], sql` or `)}))`;
+  return sql<SqlBool>`(${sql.join([noPrimaryHelperOn(day), ...broken], sql` or `)})`;
 }
 
 /** A county's coverage rules, or the defaults until it sets its own. */

@@ -11,8 +11,8 @@ import {
   assistedHouseholds,
   breaksRule,
   countAssisted,
-  coverageGap,
   coverageRules,
+  gapOfAssisted,
   helperLoads,
   noPrimaryHelperOn,
   orgSeat,
@@ -112,7 +112,7 @@ export class CoverageService {
       this.db,
       actor,
       day,
-      coverageGap(await this.rules(this.db, county), day),
+      gapOfAssisted(await this.rules(this.db, county), day),
       regionCode,
     );
     return { asOf: day, households: any, conditions: out };

@@ -11,12 +11,15 @@ export async function liveOverview(
   asOf: string,
   region?: string,
 ): Promise<{ overview: OverviewData; parts: CockpitParts }> {
-  const { levels, statuses, members, units, townships } = await structureOn(db, actor, asOf, region);
+  // The structure and the cockpit's work figures are read side by side (on PostgreSQL, on connections of the pool).
+  const [{ levels, statuses, members, units, townships }, work] = await Promise.all([
+    structureOn(db, actor, asOf, region),
+    cockpit(db, actor, asOf, region),
+  ]);
   // Within one township the useful breakdown is by branch.
   const byBranch = townships.length <= 1 ? await branchesOn(db, actor, asOf, region, 30) : [];
   const orgs = { committee: 0, general_branch: 0, branch: 0, group: 0 };
   for (const l of levels) orgs[l.level] = Number(l.n);
-  const work = await cockpit(db, actor, asOf, region);
   return {
     overview: {
       asOf,

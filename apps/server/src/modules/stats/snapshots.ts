@@ -3,6 +3,7 @@ import type { Db } from '../../db/index.ts';
 import { type Actor, systemActor } from '../../lib/actor.ts';
 import { conflict } from '../../lib/problem.ts';
 import { type CockpitParts, meanStars, share } from './cockpit.ts';
+import { medianOfHistograms } from './histograms.ts';
 import { liveOverview } from './live.ts';
 import * as repo from './stats.repository.ts';
 import type { OverviewData } from './stats.schemas.ts';
@@ -14,42 +15,13 @@ import type { OverviewData } from './stats.schemas.ts';
  * numerators behind each share — and the wide overview merges the counties' rows of one day.
  */
 
-/** Values and how often each occurs: a median over many counties is the median of their merged counts. */
-type Histogram = [value: number, count: number][];
+export { medianOfHistograms };
 
 export interface Payload {
   v: 1;
   overview: OverviewData;
-  /** A snapshot taken before ratings were counted has no `ratingSum` or `rated`. */
-  parts: Omit<CockpitParts, 'daysToClose' | 'daysToResolver' | 'ratingSum' | 'rated'> &
-    Partial<Pick<CockpitParts, 'ratingSum' | 'rated'>> & { daysToClose: Histogram; daysToResolver: Histogram };
-}
-
-/** Counts added up by value, in value order. */
-function tally(entries: Iterable<[number, number]>): Histogram {
-  const counts = new Map<number, number>();
-  for (const [v, n] of entries) counts.set(v, (counts.get(v) ?? 0) + n);
-  return [...counts.entries()].sort((a, b) => a[0] - b[0]);
-}
-
-const histogram = (xs: number[]): Histogram => tally(xs.map((x) => [x, 1]));
-
-/** The median of the values of several histograms, as `median` computes it over the values themselves. */
-export function medianOfHistograms(hists: Histogram[]): number | null {
-  const sorted = tally(hists.flat());
-  const total = sorted.reduce((s, [, n]) => s + n, 0);
-  if (!total) return null;
-  // The value at a 0-based position of the sorted values.
-  const at = (pos: number) => {
-    let seen = 0;
-    for (const [v, n] of sorted) {
-      seen += n;
-      if (pos < seen) return v;
-    }
-    throw new Error('position beyond the histogram');
-  };
-  const m = Math.floor(total / 2);
-  return total % 2 ? at(m) : (at(m - 1) + at(m)) / 2;
+  /** The medians' values as counts per value; a snapshot taken before ratings were counted has no `ratingSum` or `rated`. */
+  parts: Omit<CockpitParts, 'ratingSum' | 'rated'> & Partial<Pick<CockpitParts, 'ratingSum' | 'rated'>>;
 }
 
 /** The county itself, as the system sees it: the same figures its administrator sees. */
@@ -81,7 +53,7 @@ export async function takeSnapshots(
       const payload: Payload = {
         v: 1,
         overview,
-        parts: { ...parts, daysToClose: histogram(parts.daysToClose), daysToResolver: histogram(parts.daysToResolver) },
+        parts,
       };
       const row = {
         as_of: asOf,
