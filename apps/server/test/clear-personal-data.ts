@@ -3,8 +3,9 @@ import { idNumberProblem } from '../src/lib/identity.ts';
 /**
  * Clear personal data in raw bytes (a database file, a dump, a log): resident ID numbers that pass the GB 11643
  * checks (region, birth date, check character) and mainland mobile numbers, each standing on its own (no digit
- * on either side). Digits inside random tokens — UUIDs, hex hashes — are not personal data: a run of 32 or more
- * hex characters and dashes around a match marks such a token.
+ * on either side). Digits inside random tokens — UUIDs, hex hashes, signing key ids (16 hex characters) — are not
+ * personal data: a run of 32 or more hex characters and dashes around a match marks such a token, and so does a run of
+ * 16 or more with a hex letter in it (one key id in two thousand holds eleven digits in a row that look like a phone).
  */
 export function clearPersonalData(raw: Buffer | string): { idNumbers: string[]; phones: string[] } {
   // latin1 keeps one character per byte, so the offsets below are byte offsets and no byte is lost.
@@ -26,7 +27,7 @@ export function clearPersonalData(raw: Buffer | string): { idNumbers: string[]; 
       if (pageBreak(text.slice(b, b + 4)) && hex(text[b + 4])) b += 4;
       else break;
     }
-    return b - a >= 32;
+    return b - a >= 32 || (b - a >= 16 && /[a-fA-F]/.test(text.slice(a, b)));
   };
   // Ciphertext and photos are stored as base64: a long run of it holds digit runs by chance (about once in a few
   // hundred demo databases). Clear text keeps a number apart, or beside Chinese, never inside 40 base64 characters

@@ -36,6 +36,10 @@ describe('finding 8: no clear ID number or phone number at rest', () => {
         '4f3c1a2b-8ea7-4d91-9c2e-af744b17411321107 h1:ab13812341234cdef0123456789abcdef0123456789abcdef0123456789abcd',
       ),
     ).toEqual({ idNumbers: [], phones: [] });
+    // Nor is a signing key's id (16 hex characters) that happens to hold a phone's eleven digits; a phone beside a
+    // few letters that could be hex still counts.
+    expect(clearPersonalData('key_id a17564326961f03b signed')).toEqual({ idNumbers: [], phones: [] });
+    expect(clearPersonalData('回电13812341234cafe')).toEqual({ idNumbers: [], phones: ['13812341234'] });
     // Nor is a UUID cut across two overflow pages of the file (the next page's number stands between its halves).
     expect(clearPersonalData('"id":"58d815a8-7727-4\u0000\u00004jfb2-89fa-17139331349","label"')).toEqual({
       idNumbers: [],
