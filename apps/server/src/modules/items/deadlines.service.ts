@@ -31,11 +31,6 @@ type Receiver = { kind: ItemChaseTable['receiver_kind']; memberId: string | null
 export type SweepLog = { warn: (details: object, message: string) => void };
 const TARGET_TEXT = { response: '响应', resolution: '办结' } as const;
 
-/** Loads the clocks of items on a day, each with its county's targets for the year it was listed. */
-export async function clocksOf(db: Executor, itemIds: string[], today: string): Promise<Map<string, Clock>> {
-  return new Map([...(await measuredItems(db, itemIds, today))].map(([id, m]) => [id, m.clock]));
-}
-
 /**
  * Which of these closed items were closed past their one deadline (deadlines.repository.ts): more working days used by the
  * day of closure than the resolution target (pauses deducted), or closed after the earlier date staff set. An item the

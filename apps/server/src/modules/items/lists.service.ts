@@ -16,8 +16,7 @@ import { assertRegionsWithin, coverageOf } from '../../lib/scope.ts';
 import { deadlineNotBefore, factDay } from '../../lib/step-dates.ts';
 import { assertLive } from '../../lib/live.ts';
 import type { AuditTrail } from '../audit/audit.trail.ts';
-import type { Clock } from './deadline-clock.ts';
-import { type DeadlineService, clocksOf } from './deadlines.service.ts';
+import type { DeadlineService } from './deadlines.service.ts';
 import { RESIDENT_CHANNEL_TEXT, STATUS_TEXT, accessItem, toSummary } from './item-common.ts';
 import { ledgerWorkbook } from './items.export.ts';
 import * as policy from './items.policy.ts';
@@ -350,8 +349,8 @@ export class ProblemListService {
       events.map((e) => e.id),
     );
     const firstReport = reports.map((r) => r.reported_at).sort()[0] ?? row.created_at;
-    // The item was just read, with its list and organization: its clock is there.
-    const clock = (await clocksOf(this.db, [id], todayInShanghai())).get(id) as Clock;
+    // The item was just read with its pauses and targets, and its clock worked out with it (items.repository.ts).
+    const clock = row.clock;
     const chases = await this.deadlines.chasesOf(id);
     const days = (from: string, to: string | null) =>
       to ? Math.round(((Date.parse(to) - Date.parse(from)) / 86_400_000) * 10) / 10 : null;
