@@ -153,7 +153,13 @@ describe('the household register in the browser', () => {
     await page.reload();
     await page.getByTestId('import-open').click();
     await dialog.getByTestId('import-resume').click();
-    await step.getByTestId('import-mapping-missing').waitFor();
+    await step
+      .getByTestId('import-mapping-missing')
+      .waitFor()
+      .catch(async (e) => {
+        await screenshot(page, '31a-import-mapping-not-resumed');
+        throw e;
+      });
     await step.getByTestId('import-map-6').click();
     await page.keyboard.type('身份证号');
     await page.keyboard.press('Enter');
