@@ -72,7 +72,13 @@ describe('the cockpit in the browser', () => {
       const picker = page.getByTestId('as-of').locator('.ant-picker input');
       await picker.waitFor();
       // The picker's code arrives after the click; on a busy machine that takes longer than a poll's default second.
-      await expect.poll(() => picker.evaluate((el) => el === document.activeElement), { timeout: 10_000 }).toBe(true);
+      await expect
+        .poll(() => picker.evaluate((el) => el === document.activeElement), { timeout: 10_000 })
+        .toBe(true)
+        .catch(async (e) => {
+          await screenshot(page, '62-cockpit-date-picker-not-focused');
+          throw e;
+        });
       await page.locator('.ant-picker-dropdown').waitFor();
       await screenshot(page, '62-cockpit-date-picker');
       await picker.fill('2020-06-30');
