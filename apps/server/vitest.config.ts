@@ -15,5 +15,6 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: Math.max(2, cores - 1) + (postgres ? 1 : 0),
     setupFiles: ['test/pg-worker.ts'],
+    globalSetup: ['test/pg-workers-dropped.ts'],
   },
 });

@@ -1,7 +1,7 @@
 /**
  * Runs the server suite on PostgreSQL: creates a fresh database for this run, runs vitest with DATABASE_URL pointing
- * at it, and drops it afterwards with the databases its workers made beside it (`pg-worker.ts`; each test then makes
- * a schema of its own inside its worker's database).
+ * at it, and drops it afterwards (each worker makes a database of its own beside it, `pg-worker.ts`, dropped when the
+ * run ends; each test makes a schema of its own inside its worker's database).
  * Server: PG_URL or DATABASE_URL (a postgres:// URL), default postgres://postgres@127.0.0.1:5432/postgres.
  */
 import { spawnSync } from 'node:child_process';
@@ -28,11 +28,7 @@ try {
   });
   status = r.status ?? 1;
 } finally {
-  const made = await admin.query('select datname from pg_database where datname = $1 or datname like $2', [
-    name,
-    `${name}\\_w%`,
-  ]);
-  for (const { datname } of made.rows) await admin.query(`drop database if exists ${datname} with (force)`);
+  await admin.query(`drop database if exists ${name} with (force)`);
   await admin.end();
 }
 process.exit(status);

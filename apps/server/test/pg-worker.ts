@@ -2,7 +2,7 @@
  * On PostgreSQL, each test worker works in a database of its own (the run's database name, `_w` and the worker's
  * number), made on the worker's first file. Tests make their schemas inside it. Workers must not share a database:
  * the migrator lists every table of every schema in its database, and a schema another worker drops in the middle of
- * that listing fails it ("column … does not exist"). `pg-run.ts` drops the workers' databases with the run's own.
+ * that listing fails it ("column … does not exist"). `pg-workers-dropped.ts` drops them when the run ends.
  */
 import pg from 'pg';
 
@@ -16,7 +16,7 @@ if (runUrl?.startsWith('postgres') && worker) {
   await admin.connect();
   try {
     const found = await admin.query('select 1 from pg_database where datname = $1', [name]);
-    if (!found.rowCount) await admin.query(`create database ${name}`);
+    if (!found.rowCount) await admin.query(`create database ${admin.escapeIdentifier(name)}`);
   } finally {
     await admin.end();
   }

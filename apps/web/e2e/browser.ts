@@ -56,6 +56,16 @@ export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
 
+/** A step that, if it fails, leaves a screenshot of what the page showed instead (`name`), then fails as it would. */
+export async function orScreenshot<T>(page: Page, name: string, step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (e) {
+    await screenshot(page, name);
+    throw e;
+  }
+}
+
 export async function logIn(page: Page, base: string, username: string, password: string) {
   await page.goto(base);
   await page.getByLabel('用户名').fill(username);

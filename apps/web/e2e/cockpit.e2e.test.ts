@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { logIn, openBrowser, ownServer, screenshot } from './browser';
+import { logIn, openBrowser, orScreenshot, ownServer, screenshot } from './browser';
 import { ADMIN_PASSWORD, DEMO_PASSWORD } from './global-setup';
 
 const { base } = await ownServer();
@@ -72,13 +72,11 @@ describe('the cockpit in the browser', () => {
       const picker = page.getByTestId('as-of').locator('.ant-picker input');
       await picker.waitFor();
       // The picker's code arrives after the click; on a busy machine that takes longer than a poll's default second.
-      await expect
-        .poll(() => picker.evaluate((el) => el === document.activeElement), { timeout: 10_000 })
-        .toBe(true)
-        .catch(async (e) => {
-          await screenshot(page, '62-cockpit-date-picker-not-focused');
-          throw e;
-        });
+      await orScreenshot(
+        page,
+        '62-cockpit-date-picker-not-focused',
+        expect.poll(() => picker.evaluate((el) => el === document.activeElement), { timeout: 10_000 }).toBe(true),
+      );
       await page.locator('.ant-picker-dropdown').waitFor();
       await screenshot(page, '62-cockpit-date-picker');
       await picker.fill('2020-06-30');

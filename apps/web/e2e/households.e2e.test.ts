@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeRegisterSample } from '../../server/src/seed/register-sample';
-import { csrfHeaders, logIn, openBrowser, ownServer, screenshot } from './browser';
+import { csrfHeaders, logIn, openBrowser, orScreenshot, ownServer, screenshot } from './browser';
 import { DEMO_PASSWORD } from './global-setup';
 
 const { base } = await ownServer();
@@ -138,10 +138,7 @@ describe('the household register in the browser', () => {
     await dialog.getByTestId('import-start').click();
     // The heading 身份号 is not the register's: the import waits for the clerk to say which field it is.
     const step = dialog.getByTestId('import-mapping');
-    await step.waitFor({ timeout: 20_000 }).catch(async (e) => {
-      await screenshot(page, '31a-import-mapping-not-shown');
-      throw e;
-    });
+    await orScreenshot(page, '31a-import-mapping-not-shown', step.waitFor({ timeout: 20_000 }));
     expect(await step.getByTestId('import-mapping-missing').innerText()).toContain('身份证号');
     // The preview shows the file's rows, its ID numbers never whole.
     expect(await step.innerText()).toContain('吕桂芝');
@@ -153,13 +150,7 @@ describe('the household register in the browser', () => {
     await page.reload();
     await page.getByTestId('import-open').click();
     await dialog.getByTestId('import-resume').click();
-    await step
-      .getByTestId('import-mapping-missing')
-      .waitFor()
-      .catch(async (e) => {
-        await screenshot(page, '31a-import-mapping-not-resumed');
-        throw e;
-      });
+    await orScreenshot(page, '31a-import-mapping-not-resumed', step.getByTestId('import-mapping-missing').waitFor());
     await step.getByTestId('import-map-6').click();
     await page.keyboard.type('身份证号');
     await page.keyboard.press('Enter');
