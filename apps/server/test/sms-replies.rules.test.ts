@@ -262,6 +262,30 @@ describe('a resident answers by text message, bound to the phone the question we
     expect((await replies()).map((r) => r.outcome)).toEqual(['nothing_open', 'not_understood']);
   });
 
+  it('the message that asked is the last made of those sent in the same millisecond, whatever their ids', async () => {
+    const { itemId } = await handedIn();
+    const done = await db()
+      .selectFrom('notices')
+      .selectAll()
+      .where('item_id', '=', itemId)
+      .where('purpose', '=', 'item_done')
+      .executeTakeFirstOrThrow();
+    // A listing message about the same item, made before the hand-in, that the outbox sent in the same millisecond as
+    // the question; its id sorts after the question's.
+    await db()
+      .insertInto('notices')
+      .values({
+        ...done,
+        id: 'ffffffff-ffff-4fff-bfff-ffffffffffff',
+        purpose: 'item_listed',
+        created_at: new Date(Date.parse(done.created_at) - 1000).toISOString(),
+      })
+      .execute();
+    await aliyunPush('1');
+    expect(await status(itemId)).toEqual({ status: 'closed', resident_confirm_channel: 'sms' });
+    expect((await replies()).map((r) => r.outcome)).toEqual(['confirmed']);
+  });
+
   it('two items waiting for the phone: a bare "1" is ambiguous and changes nothing; "1 <code>" answers the one named', async () => {
     const first = await handedIn();
     const second = await handedIn();

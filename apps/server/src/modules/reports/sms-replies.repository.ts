@@ -43,6 +43,9 @@ export const itemMessagesToPhone = (tx: Executor, phoneIndexes: readonly string[
     .where('n.item_id', 'is not', null)
     .where('n.purpose', 'in', ['item_listed', 'item_done', 'follow_up'])
     .orderBy('n.sent_at', 'desc')
+    // Two messages sent in the same millisecond (one run of the outbox: the listing and the hand-in): the later made
+    // is the last. Ids are random and decide nothing.
+    .orderBy('n.created_at', 'desc')
     .orderBy('n.id', 'desc')
     .execute();
 
